@@ -1,0 +1,68 @@
+"""The command line: `python main.py VERB ...` for scripting and batch work.
+
+Each verb lives in its own module with a `register(subparsers)` function; the
+module imports what it needs (torch included) only when the verb runs, so
+`info` and `--help` stay fast. Without a verb the editor opens. Errors the
+user can fix are printed as one line on stderr with exit status 2.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# Modules that add verbs; each has register(subparsers).
+VERB_MODULES = [
+    "editor.cli.files",
+]
+
+
+class UserError(Exception):
+    """A failure explained in one line to the person at the terminal (exit 2)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="layered",
+        description="Layered: a layered image editor with generated layers. "
+                    "Without a command, opens the editor (with FILEs if given).",
+    )
+    sub = parser.add_subparsers(dest="verb", metavar="COMMAND")
+    for name in VERB_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def _verbs(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
+
+
+def main(argv: list[str]) -> int:
+    parser = build_parser()
+    if not argv or (argv[0] not in _verbs(parser) and not argv[0].startswith("-")):
+        return open_editor(argv)
+    args = parser.parse_args(argv)
+    if args.verb is None:
+        return open_editor([])
+    try:
+        return int(args.run(args) or 0)
+    except KeyboardInterrupt:
+        print("layered: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # one line for the user, never a traceback
+        from editor.model.errors import describe
+
+        print(f"layered {args.verb}: {describe(exc)}", file=sys.stderr)
+        return 2
+
+
+def open_editor(files: list[str]) -> int:
+    try:
+        from editor.app import run
+    except ImportError:
+        print("The editor window is not built yet; use a command (see --help).", file=sys.stderr)
+        return 1
+    return run(files)

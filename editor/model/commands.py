@@ -1,0 +1,228 @@
+"""The undoable commands that change a document.
+
+Each command changes the document only through its low-level mutators, which
+emit the signals the canvas and panels observe. Pixel commands keep only what
+they need to go back: a swapped array (`SetPixels`) or the touched 64x64
+tiles (`PixelEdit`), never a whole document.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable, Hashable, Optional
+
+import numpy as np
+
+from engine.box import Box
+
+from .history import Command
+from .layers import Group, Layer, Node
+
+if TYPE_CHECKING:
+    from .document import Document
+
+TILE = 64
+
+
+class InsertNode(Command):
+    """Adds `node` to `parent` at `index` and makes it the active node."""
+
+    def __init__(self, node: Node, parent: Group, index: int, name: str = "New Layer"):
+        self.node, self.parent, self.index, self.name = node, parent, index, name
+        self._previous_active: Optional[Node] = None
+
+    def redo(self, doc: "Document") -> None:
+        self._previous_active = doc.active
+        doc._insert(self.node, self.parent, self.index)
+        doc.set_active(self.node)
+
+    def undo(self, doc: "Document") -> None:
+        doc._remove(self.node)
+        doc.set_active(self._previous_active if doc.contains(self._previous_active) else None)
+
+
+class RemoveNode(Command):
+    def __init__(self, node: Node, name: str = "Delete Layer"):
+        self.node, self.name = node, name
+        self._where: Optional[tuple[Group, int]] = None
+        self._was_active = False
+
+    def redo(self, doc: "Document") -> None:
+        self._was_active = doc.active is self.node
+        self._where = doc._remove(self.node)
+        if self._was_active or not doc.contains(doc.active):
+            parent, index = self._where
+            siblings = parent.children
+            fallback = siblings[min(index, len(siblings) - 1)] if siblings else (
+                parent if parent is not doc.root else None)
+            doc.set_active(fallback)
+
+    def undo(self, doc: "Document") -> None:
+        assert self._where is not None
+        doc._insert(self.node, *self._where)
+        if self._was_active:
+            doc.set_active(self.node)
+
+    def nbytes(self) -> int:
+        return _node_bytes(self.node)
+
+
+class MoveNode(Command):
+    """Moves `node` to `parent` at `index` (index counted after removal)."""
+
+    def __init__(self, node: Node, parent: Group, index: int, name: str = "Reorder Layers"):
+        self.node, self.parent, self.index, self.name = node, parent, index, name
+        self._old: Optional[tuple[Group, int]] = None
+
+    def redo(self, doc: "Document") -> None:
+        self._old = doc._remove(self.node)
+        doc._insert(self.node, self.parent, self.index)
+
+    def undo(self, doc: "Document") -> None:
+        assert self._old is not None
+        doc._remove(self.node)
+        doc._insert(self.node, *self._old)
+
+    def is_noop(self) -> bool:
+        return self._old == (self.parent, self.index)
+
+
+class SetAttr(Command):
+    """Sets one property of a node (name, visible, opacity, blend_mode, locked, recipe, expanded)."""
+
+    def __init__(self, node: Node, attr: str, value: Any, name: Optional[str] = None,
+                 merge_key: Optional[Hashable] = None):
+        self.node, self.attr, self.value = node, attr, value
+        self.old = getattr(node, attr)
+        self.name = name or f"Change {attr.replace('_', ' ').title()}"
+        self.merge_key = merge_key
+
+    def redo(self, doc: "Document") -> None:
+        doc._set_attr(self.node, self.attr, self.value)
+
+    def undo(self, doc: "Document") -> None:
+        doc._set_attr(self.node, self.attr, self.old)
+
+    def merge(self, newer: Command) -> bool:
+        if not (isinstance(newer, SetAttr) and newer.node is self.node and newer.attr == self.attr):
+            return False
+        self.value = newer.value
+        return True
+
+    def is_noop(self) -> bool:
+        return self.old == self.value
+
+
+class Translate(Command):
+    """Moves a layer by (dx, dy) pixels; consecutive moves of one drag merge."""
+
+    def __init__(self, layer: Layer, dx: int, dy: int, name: str = "Move",
+                 merge_key: Optional[Hashable] = None):
+        self.layer, self.dx, self.dy, self.name, self.merge_key = layer, int(dx), int(dy), name, merge_key
+
+    def redo(self, doc: "Document") -> None:
+        doc._set_offset(self.layer, self.layer.x + self.dx, self.layer.y + self.dy)
+
+    def undo(self, doc: "Document") -> None:
+        doc._set_offset(self.layer, self.layer.x - self.dx, self.layer.y - self.dy)
+
+    def merge(self, newer: Command) -> bool:
+        if not (isinstance(newer, Translate) and newer.layer is self.layer):
+            return False
+        self.dx += newer.dx
+        self.dy += newer.dy
+        return True
+
+    def is_noop(self) -> bool:
+        return self.dx == 0 and self.dy == 0
+
+
+class SetPixels(Command):
+    """Replaces a layer's whole pixel array and offset (transform, filters, generated pixels)."""
+
+    def __init__(self, layer: Layer, pixels: np.ndarray, x: int, y: int, name: str = "Edit Pixels"):
+        self.layer, self.name = layer, name
+        self._other = (pixels, int(x), int(y))
+
+    def _swap(self, doc: "Document") -> None:
+        current = (self.layer.pixels, self.layer.x, self.layer.y)
+        doc._set_pixels(self.layer, *self._other)
+        self._other = current
+
+    redo = _swap
+    undo = _swap
+
+    def nbytes(self) -> int:
+        return int(self._other[0].nbytes)
+
+
+class PixelEdit(Command):
+    """An in-place edit of a layer's pixels (a brush or eraser stroke), kept as touched tiles.
+
+    Use: `edit = PixelEdit(layer, "Brush")`, then for every dab
+    `edit.apply(doc, box, fn)` where `fn(view)` changes the (H, W, 4) view of
+    the layer's pixels inside the layer-local `box`; finally
+    `doc.history.push(edit, applied=True)`. Undo swaps the saved tiles back.
+    """
+
+    def __init__(self, layer: Layer, name: str = "Brush"):
+        self.layer, self.name = layer, name
+        self._tiles: dict[tuple[int, int], np.ndarray] = {}
+        self._box = Box(0, 0, 0, 0)
+
+    def apply(self, doc: "Document", box: Box, fn: Callable[[np.ndarray], None]) -> Box:
+        """Saves the tiles under layer-local `box`, runs `fn` on that region, notifies the document."""
+        box = box.clip(self.layer.width, self.layer.height)
+        if box.is_empty():
+            return box
+        pixels = self.layer.pixels
+        for ty in range(box.y // TILE, (box.y1 - 1) // TILE + 1):
+            for tx in range(box.x // TILE, (box.x1 - 1) // TILE + 1):
+                if (tx, ty) not in self._tiles:
+                    self._tiles[(tx, ty)] = pixels[ty * TILE:(ty + 1) * TILE,
+                                                   tx * TILE:(tx + 1) * TILE].copy()
+        fn(pixels[box.slices()])
+        self._box = self._box.union(box)
+        doc._pixels_edited(self.layer, box)
+        return box
+
+    def _swap(self, doc: "Document") -> None:
+        pixels = self.layer.pixels
+        for (tx, ty), saved in self._tiles.items():
+            region = pixels[ty * TILE:(ty + 1) * TILE, tx * TILE:(tx + 1) * TILE]
+            current = region.copy()
+            region[...] = saved
+            self._tiles[(tx, ty)] = current
+        doc._pixels_edited(self.layer, self._box)
+
+    redo = _swap
+    undo = _swap
+
+    def nbytes(self) -> int:
+        return sum(t.nbytes for t in self._tiles.values())
+
+    def is_noop(self) -> bool:
+        return not self._tiles
+
+
+class SetSelection(Command):
+    def __init__(self, box: Optional[Box], name: Optional[str] = None):
+        self.box = box
+        self.name = name or ("Rectangular Marquee" if box is not None else "Deselect")
+        self._old: Optional[Box] = None
+
+    def redo(self, doc: "Document") -> None:
+        self._old = doc.selection
+        doc._set_selection(self.box)
+
+    def undo(self, doc: "Document") -> None:
+        doc._set_selection(self._old)
+
+    def is_noop(self) -> bool:
+        return False
+
+
+def _node_bytes(node: Node) -> int:
+    if isinstance(node, Layer):
+        return int(node.pixels.nbytes)
+    if isinstance(node, Group):
+        return sum(int(l.pixels.nbytes) for l in node.layers())
+    return 0

@@ -1,0 +1,380 @@
+"""The layered document: canvas size, layer tree, active layer, selection and history.
+
+Reading is direct (`doc.root`, `doc.layers()`, `layer.pixels`). Changing goes
+through the operations below, each of which pushes one named, undoable
+command onto `doc.history`. Observers (the canvas renderer, the panels)
+connect to the signals; the model itself knows nothing about widgets.
+"""
+from __future__ import annotations
+
+from typing import Hashable, Iterable, Iterator, Optional
+
+import numpy as np
+
+from engine.box import Box
+
+from . import commands as cmds
+from .errors import DocumentError
+from .history import History, Macro
+from .layers import BLEND_MODES, GROUP_BLEND_MODES, Group, Layer, Node, check_pixels, opaque_bounds
+from .signals import Signal
+
+
+class LockedError(DocumentError):
+    """The change would alter a locked layer."""
+
+
+class Document:
+    def __init__(self, width: int, height: int, *, max_history_steps: int = 100,
+                 max_history_bytes: int = 1 << 30):
+        if width <= 0 or height <= 0:
+            raise DocumentError(f"A document must have a positive size, not {width}x{height}.")
+        self.width = int(width)
+        self.height = int(height)
+        self.root = Group("root")
+        self.active: Optional[Node] = None
+        self.selection: Optional[Box] = None
+        self.path: Optional[str] = None
+        # Problems noticed when the document was read (e.g. rasterised text layers).
+        self.warnings: list[str] = []
+        # What the canvas shows has changed inside `box` (None: everywhere) because of `layer`.
+        self.region_changed = Signal()     # (box | None, layer | None)
+        self.structure_changed = Signal()  # ()
+        self.node_changed = Signal()       # (node, attr)
+        self.active_changed = Signal()     # (node | None)
+        self.selection_changed = Signal()  # (box | None)
+        self.history = History(self, max_history_steps, max_history_bytes)
+
+    # -- reading -----------------------------------------------------------------
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.width, self.height
+
+    @property
+    def canvas(self) -> Box:
+        return Box(0, 0, self.width, self.height)
+
+    def nodes(self) -> Iterator[Node]:
+        return self.root.walk()
+
+    def layers(self) -> Iterator[Layer]:
+        return self.root.layers()
+
+    def contains(self, node: Optional[Node]) -> bool:
+        if node is None:
+            return False
+        top = node
+        while top.parent is not None:
+            top = top.parent
+        return top is self.root
+
+    def find(self, node_id: int) -> Optional[Node]:
+        return next((n for n in self.nodes() if n.id == node_id), None)
+
+    def find_by_name(self, name: str) -> Optional[Node]:
+        return next((n for n in self.nodes() if n.name == name), None)
+
+    @property
+    def active_layer(self) -> Optional[Layer]:
+        return self.active if isinstance(self.active, Layer) else None
+
+    @property
+    def modified(self) -> bool:
+        return not self.history.is_clean
+
+    def nbytes(self) -> int:
+        return sum(int(layer.pixels.nbytes) for layer in self.layers())
+
+    def set_active(self, node: Optional[Node]) -> None:
+        """Chooses the layer the tools act on (not an undoable change, as in Photoshop)."""
+        if node is not None and not self.contains(node):
+            raise ValueError(f"{node!r} is not in this document")
+        if node is not self.active:
+            self.active = node
+            self.active_changed.emit(node)
+
+    def next_layer_name(self, stem: str = "Layer") -> str:
+        names = {n.name for n in self.nodes()}
+        i = sum(1 for _ in self.nodes()) + 1
+        while f"{stem} {i}" in names:
+            i += 1
+        return f"{stem} {i}"
+
+    # -- operations (each is one undoable step) -------------------------------------
+    def add_layer(self, layer: Node, parent: Optional[Group] = None, index: Optional[int] = None,
+                  name: str = "New Layer") -> Node:
+        """Adds a layer or group; by default just above the active node, in its group."""
+        if parent is None or index is None:
+            parent, index = self._insertion_point(parent)
+        self.history.push(cmds.InsertNode(layer, parent, index, name))
+        return layer
+
+    def new_layer(self, name: Optional[str] = None) -> Layer:
+        """An empty transparent layer above the active one."""
+        return self.add_layer(Layer(name or self.next_layer_name()), name="New Layer")
+
+    def add_image(self, pixels: np.ndarray, name: str, x: Optional[int] = None,
+                  y: Optional[int] = None, *, history_name: str = "Add Layer",
+                  recipe: Optional[dict] = None) -> Layer:
+        """Adds pixels as a new layer; centred on the canvas unless x, y are given."""
+        pixels = check_pixels(pixels)
+        h, w = pixels.shape[:2]
+        if x is None:
+            x = (self.width - w) // 2
+        if y is None:
+            y = (self.height - h) // 2
+        layer = Layer(name, pixels, x, y, recipe=recipe)
+        self.add_layer(layer, name=history_name)
+        return layer
+
+    def duplicate(self, node: Node) -> Node:
+        copy = node.copy(f"{node.name} copy")
+        assert node.parent is not None
+        self.history.push(cmds.InsertNode(copy, node.parent, node.index() + 1, "Duplicate Layer"))
+        return copy
+
+    def delete(self, node: Node) -> None:
+        self._check_in_doc(node)
+        self.history.push(cmds.RemoveNode(node))
+
+    def rename(self, node: Node, name: str) -> None:
+        name = name.strip()
+        if not name:
+            raise DocumentError("A layer name cannot be empty.")
+        self.history.push(cmds.SetAttr(node, "name", name, "Rename Layer"))
+
+    def set_visible(self, node: Node, visible: bool) -> None:
+        self.history.push(cmds.SetAttr(node, "visible", bool(visible),
+                                       "Show Layer" if visible else "Hide Layer"))
+
+    def set_opacity(self, node: Node, opacity: int, merge_key: Optional[Hashable] = None) -> None:
+        """Opacity 0..255; a slider drag passes one merge_key so it becomes one step."""
+        opacity = int(max(0, min(255, opacity)))
+        self.history.push(cmds.SetAttr(node, "opacity", opacity, "Opacity", merge_key))
+
+    def set_blend_mode(self, node: Node, mode: str) -> None:
+        allowed = GROUP_BLEND_MODES if isinstance(node, Group) else BLEND_MODES
+        if mode not in allowed:
+            raise DocumentError(f"Unknown blend mode '{mode}'.")
+        self.history.push(cmds.SetAttr(node, "blend_mode", mode, "Blending Change"))
+
+    def set_locked(self, node: Node, locked: bool) -> None:
+        self.history.push(cmds.SetAttr(node, "locked", bool(locked),
+                                       "Lock Layer" if locked else "Unlock Layer"))
+
+    def set_recipe(self, layer: Layer, recipe: Optional[dict]) -> None:
+        self.history.push(cmds.SetAttr(layer, "recipe", dict(recipe) if recipe else None, "Recipe"))
+
+    def reorder(self, node: Node, parent: Group, index: int) -> None:
+        """Moves `node` into `parent` at `index` (the index it will have afterwards)."""
+        if node is parent or parent in node.ancestors() or (
+                isinstance(node, Group) and any(g is node for g in parent.ancestors())):
+            raise DocumentError("A group cannot be moved into itself.")
+        length = len(parent.children) - (1 if node.parent is parent else 0)
+        index = max(0, min(index, length))
+        self.history.push(cmds.MoveNode(node, parent, index))
+
+    def raise_node(self, node: Node, steps: int = 1) -> None:
+        assert node.parent is not None
+        self.reorder(node, node.parent, node.index() + steps)
+
+    def translate(self, layer: Node, dx: int, dy: int, merge_key: Optional[Hashable] = None) -> None:
+        """Moves a layer (or every layer of a group) by dx, dy canvas pixels."""
+        if dx == 0 and dy == 0:
+            return
+        self._check_unlocked(layer)
+        if isinstance(layer, Layer):
+            self.history.push(cmds.Translate(layer, dx, dy, merge_key=merge_key))
+            return
+        assert isinstance(layer, Group)
+        with self.history.macro("Move"):
+            for child in layer.layers():
+                self.history.push(cmds.Translate(child, dx, dy))
+
+    def set_pixels(self, layer: Layer, pixels: np.ndarray, x: Optional[int] = None,
+                   y: Optional[int] = None, name: str = "Edit Pixels") -> None:
+        self._check_unlocked(layer)
+        pixels = check_pixels(pixels)
+        self.history.push(cmds.SetPixels(layer, pixels, layer.x if x is None else x,
+                                         layer.y if y is None else y, name))
+
+    def begin_pixel_edit(self, layer: Layer, name: str = "Brush",
+                         cover: Optional[Box] = None) -> "cmds.PixelEdit":
+        """Starts an in-place edit (a stroke). If `cover` (canvas box) lies partly outside
+        the layer, the layer first grows to hold it; both happen in one undo step.
+        Finish with `end_pixel_edit`."""
+        self._check_unlocked(layer)
+        cover = cover if cover is not None else self.canvas
+        grown = self._grow_command(layer, cover)
+        edit = cmds.PixelEdit(layer, name)
+        edit.grown = grown  # type: ignore[attr-defined]
+        return edit
+
+    def end_pixel_edit(self, edit: "cmds.PixelEdit") -> None:
+        grown = getattr(edit, "grown", None)
+        if grown is None:
+            self.history.push(edit, applied=True)
+            return
+        macro = Macro(edit.name, [grown, edit]) if not edit.is_noop() else None
+        if macro is None:  # nothing painted: take the growth back silently
+            grown.undo(self)
+            return
+        self.history.push(macro, applied=True)
+
+    def merge_down(self, layer: Layer) -> Layer:
+        """Bakes `layer` (its blend mode and opacity) into the layer below it."""
+        from .render import composite_nodes
+
+        parent = layer.parent
+        assert parent is not None
+        i = layer.index()
+        if i == 0 or not isinstance(parent.children[i - 1], Layer):
+            raise DocumentError("Merge Down needs a pixel layer directly below.")
+        below = parent.children[i - 1]
+        assert isinstance(below, Layer)
+        self._check_unlocked(below)
+        box = below.bounds().union(layer.bounds()) if not layer.is_empty() else below.bounds()
+        base = Layer(below.name, below.pixels, below.x, below.y)
+        top = Layer(layer.name, layer.pixels, layer.x, layer.y, visible=layer.visible,
+                    opacity=layer.opacity, blend_mode=layer.blend_mode)
+        merged = composite_nodes([base, top], box)
+        with self.history.macro("Merge Down"):
+            self.history.push(cmds.SetPixels(below, merged, box.x, box.y))
+            self.history.push(cmds.RemoveNode(layer))
+            self.set_active(below)
+        return below
+
+    def flatten(self) -> Layer:
+        """Replaces every layer with one layer holding what the canvas shows."""
+        from .render import composite_document
+
+        flat = Layer("Background", composite_document(self), 0, 0)
+        with self.history.macro("Flatten Image"):
+            for node in list(self.root.children):
+                self.history.push(cmds.RemoveNode(node))
+            self.history.push(cmds.InsertNode(flat, self.root, 0))
+        return flat
+
+    def group(self, nodes: Iterable[Node], name: Optional[str] = None) -> Group:
+        """Puts `nodes` (siblings or not) into a new group where the topmost one was."""
+        nodes = [n for n in nodes if n is not self.root]
+        if not nodes:
+            raise DocumentError("Select one or more layers to group.")
+        order = {id(n): i for i, n in enumerate(self.nodes())}
+        nodes.sort(key=lambda n: order[id(n)])
+        top = nodes[-1]
+        assert top.parent is not None
+        group = Group(name or self.next_layer_name("Group"))
+        with self.history.macro("Group Layers"):
+            self.history.push(cmds.InsertNode(group, top.parent, top.index() + 1))
+            for i, node in enumerate(nodes):
+                self.history.push(cmds.MoveNode(node, group, i))
+            self.set_active(group)
+        return group
+
+    def ungroup(self, group: Group) -> None:
+        parent = group.parent
+        assert parent is not None
+        with self.history.macro("Ungroup Layers"):
+            index = group.index()
+            children = list(group.children)
+            for i, child in enumerate(children):
+                self.history.push(cmds.MoveNode(child, parent, index + i))
+            self.history.push(cmds.RemoveNode(group))
+            if children:
+                self.set_active(children[-1])
+
+    def set_selection(self, box: Optional[Box], name: Optional[str] = None) -> None:
+        if box is not None:
+            box = box.clip(self.width, self.height)
+            if box.is_empty():
+                box = None
+        if box == self.selection:
+            return
+        self.history.push(cmds.SetSelection(box, name))
+
+    def crop_layer_to_content(self, layer: Layer) -> None:
+        """Shrinks a layer to the box of its non-transparent pixels (pixels unchanged)."""
+        box = opaque_bounds(layer.pixels)
+        if box is None:
+            self.set_pixels(layer, np.zeros((0, 0, 4), np.uint8), 0, 0, "Trim Layer")
+        elif box != Box(0, 0, layer.width, layer.height):
+            self.set_pixels(layer, layer.pixels[box.slices()].copy(), layer.x + box.x,
+                            layer.y + box.y, "Trim Layer")
+
+    # -- low-level mutators: called only by commands ----------------------------------
+    def _insert(self, node: Node, parent: Group, index: int) -> None:
+        node.parent = parent
+        parent.children.insert(index, node)
+        self.structure_changed.emit()
+        self.region_changed.emit(node.bounds(), None)
+
+    def _remove(self, node: Node) -> tuple[Group, int]:
+        parent = node.parent
+        assert parent is not None
+        index = parent.children.index(node)
+        del parent.children[index]
+        node.parent = None
+        if self.active is node or (self.active is not None and not self.contains(self.active)):
+            self.active = None
+            self.active_changed.emit(None)
+        self.structure_changed.emit()
+        self.region_changed.emit(node.bounds(), None)
+        return parent, index
+
+    def _set_attr(self, node: Node, attr: str, value) -> None:
+        setattr(node, attr, value)
+        self.node_changed.emit(node, attr)
+        if attr in ("visible", "opacity", "blend_mode"):
+            self.region_changed.emit(node.bounds(), node if isinstance(node, Layer) else None)
+
+    def _set_offset(self, layer: Layer, x: int, y: int) -> None:
+        old = layer.bounds()
+        layer.x, layer.y = int(x), int(y)
+        self.node_changed.emit(layer, "offset")
+        self.region_changed.emit(old.union(layer.bounds()), layer)
+
+    def _set_pixels(self, layer: Layer, pixels: np.ndarray, x: int, y: int) -> None:
+        old = layer.bounds()
+        layer.pixels, layer.x, layer.y = pixels, int(x), int(y)
+        self.node_changed.emit(layer, "pixels")
+        self.region_changed.emit(old.union(layer.bounds()), layer)
+
+    def _pixels_edited(self, layer: Layer, local_box: Box) -> None:
+        self.node_changed.emit(layer, "pixels")
+        self.region_changed.emit(local_box.translate(layer.x, layer.y), layer)
+
+    def _set_selection(self, box: Optional[Box]) -> None:
+        self.selection = box
+        self.selection_changed.emit(box)
+
+    # -- helpers ------------------------------------------------------------------
+    def _insertion_point(self, parent: Optional[Group]) -> tuple[Group, int]:
+        if parent is not None:
+            return parent, len(parent.children)
+        active = self.active
+        if isinstance(active, Group) and active.expanded:
+            return active, len(active.children)
+        if active is not None and active.parent is not None:
+            return active.parent, active.index() + 1
+        return self.root, len(self.root.children)
+
+    def _check_in_doc(self, node: Node) -> None:
+        if not self.contains(node) or node is self.root:
+            raise DocumentError(f"'{node.name}' is not a layer of this document.")
+
+    def _check_unlocked(self, node: Node) -> None:
+        if node.is_locked():
+            raise LockedError(f"Layer '{node.name}' is locked.", )
+
+    def _grow_command(self, layer: Layer, cover: Box) -> Optional[cmds.SetPixels]:
+        bounds = layer.bounds()
+        if not layer.is_empty() and bounds.intersect(cover) == cover:
+            return None
+        box = cover if layer.is_empty() else bounds.union(cover)
+        grown = np.zeros((box.h, box.w, 4), np.uint8)
+        if not layer.is_empty():
+            grown[bounds.translate(-box.x, -box.y).slices()] = layer.pixels
+        cmd = cmds.SetPixels(layer, grown, box.x, box.y, "Grow Layer")
+        cmd.redo(self)
+        return cmd

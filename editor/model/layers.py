@@ -1,0 +1,191 @@
+"""Layers and groups: the nodes of a document's layer tree.
+
+A pixel layer stores its pixels once, as 8-bit straight RGBA of its own size,
+placed on the canvas at an integer offset that may lie outside the canvas.
+Groups hold children ordered bottom to top. Nodes are changed only through
+the document's commands (see `commands.py`) so that every change can be
+undone; reading them is free.
+"""
+from __future__ import annotations
+
+import itertools
+from typing import Iterator, Optional
+
+import numpy as np
+
+from engine.box import Box
+from engine.compose import BLEND_MODES
+
+GROUP_BLEND_MODES = ("pass_through",) + BLEND_MODES
+
+BLEND_MODE_LABELS = {
+    "pass_through": "Pass Through", "normal": "Normal", "multiply": "Multiply",
+    "screen": "Screen", "overlay": "Overlay", "darken": "Darken", "lighten": "Lighten",
+    "color_dodge": "Color Dodge", "color_burn": "Color Burn", "hard_light": "Hard Light",
+    "soft_light": "Soft Light", "difference": "Difference", "exclusion": "Exclusion",
+}
+
+_ids = itertools.count(1)
+
+
+def new_id() -> int:
+    return next(_ids)
+
+
+def empty_pixels() -> np.ndarray:
+    return np.zeros((0, 0, 4), np.uint8)
+
+
+class Node:
+    """What layers and groups share: name, visibility, opacity, blend mode, lock."""
+
+    kind = "node"
+
+    def __init__(self, name: str, *, visible: bool = True, opacity: int = 255,
+                 blend_mode: str = "normal", locked: bool = False):
+        self.id = new_id()
+        self.name = name
+        self.visible = visible
+        self.opacity = int(opacity)
+        self.blend_mode = blend_mode
+        self.locked = locked
+        self.parent: Optional[Group] = None
+
+    # -- tree queries -------------------------------------------------------
+    def ancestors(self) -> Iterator["Group"]:
+        node = self.parent
+        while node is not None:
+            yield node
+            node = node.parent
+
+    def group_path(self) -> list[str]:
+        """Names of the groups containing this node, outermost first (root excluded)."""
+        return [g.name for g in reversed(list(self.ancestors())) if g.parent is not None]
+
+    def index(self) -> int:
+        assert self.parent is not None
+        return self.parent.children.index(self)
+
+    def is_shown(self) -> bool:
+        """Visible itself and inside visible groups."""
+        return self.visible and all(g.visible for g in self.ancestors())
+
+    def is_locked(self) -> bool:
+        """Locked itself or inside a locked group."""
+        return self.locked or any(g.locked for g in self.ancestors())
+
+    def bounds(self) -> Box:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.id} {self.name!r}>"
+
+
+class Layer(Node):
+    """A raster layer: straight RGBA uint8 pixels at offset (x, y)."""
+
+    kind = "pixel"
+
+    def __init__(self, name: str, pixels: Optional[np.ndarray] = None, x: int = 0, y: int = 0, *,
+                 visible: bool = True, opacity: int = 255, blend_mode: str = "normal",
+                 locked: bool = False, recipe: Optional[dict] = None,
+                 source_kind: Optional[str] = None):
+        super().__init__(name, visible=visible, opacity=opacity, blend_mode=blend_mode, locked=locked)
+        if blend_mode not in BLEND_MODES:
+            raise ValueError(f"unknown blend mode {blend_mode!r}")
+        self.pixels = check_pixels(empty_pixels() if pixels is None else pixels)
+        self.x = int(x)
+        self.y = int(y)
+        self.recipe = dict(recipe) if recipe else None
+        # What the layer was in the file it came from, when it was rasterised
+        # on open (e.g. "type", "shape", "smartobject", "adjustment").
+        self.source_kind = source_kind
+
+    @property
+    def width(self) -> int:
+        return self.pixels.shape[1]
+
+    @property
+    def height(self) -> int:
+        return self.pixels.shape[0]
+
+    def bounds(self) -> Box:
+        return Box(self.x, self.y, self.width, self.height)
+
+    def is_empty(self) -> bool:
+        return self.pixels.size == 0
+
+    def copy(self, name: Optional[str] = None) -> "Layer":
+        return Layer(name or self.name, self.pixels.copy(), self.x, self.y, visible=self.visible,
+                     opacity=self.opacity, blend_mode=self.blend_mode, locked=self.locked,
+                     recipe=self.recipe, source_kind=self.source_kind)
+
+    def canvas_crop(self, box: Box) -> np.ndarray:
+        """This layer's pixels inside canvas box `box`, transparent where it has none."""
+        out = np.zeros((max(0, box.h), max(0, box.w), 4), np.uint8)
+        inter = self.bounds().intersect(box)
+        if not inter.is_empty():
+            src = inter.translate(-self.x, -self.y)
+            dst = inter.translate(-box.x, -box.y)
+            out[dst.slices()] = self.pixels[src.slices()]
+        return out
+
+
+class Group(Node):
+    """A folder of layers and groups (children bottom to top)."""
+
+    kind = "group"
+
+    def __init__(self, name: str, children: Optional[list[Node]] = None, *, visible: bool = True,
+                 opacity: int = 255, blend_mode: str = "pass_through", locked: bool = False,
+                 expanded: bool = True):
+        super().__init__(name, visible=visible, opacity=opacity, blend_mode=blend_mode, locked=locked)
+        if blend_mode not in GROUP_BLEND_MODES:
+            raise ValueError(f"unknown blend mode {blend_mode!r}")
+        self.children: list[Node] = []
+        self.expanded = expanded
+        for child in children or []:
+            child.parent = self
+            self.children.append(child)
+
+    def walk(self) -> Iterator[Node]:
+        """Every node below this group, depth first, bottom to top (groups before their children)."""
+        for child in self.children:
+            yield child
+            if isinstance(child, Group):
+                yield from child.walk()
+
+    def layers(self) -> Iterator[Layer]:
+        for node in self.walk():
+            if isinstance(node, Layer):
+                yield node
+
+    def bounds(self) -> Box:
+        box = Box(0, 0, 0, 0)
+        for layer in self.layers():
+            if not layer.is_empty():
+                box = box.union(layer.bounds())
+        return box
+
+    def copy(self, name: Optional[str] = None) -> "Group":
+        return Group(name or self.name, [c.copy() for c in self.children], visible=self.visible,
+                     opacity=self.opacity, blend_mode=self.blend_mode, locked=self.locked,
+                     expanded=self.expanded)
+
+
+def check_pixels(pixels: np.ndarray) -> np.ndarray:
+    """Validates and normalises layer pixels to a C-contiguous (H, W, 4) uint8 array."""
+    pixels = np.asarray(pixels)
+    if pixels.dtype != np.uint8 or pixels.ndim != 3 or pixels.shape[2] != 4:
+        raise ValueError(f"layer pixels must be (H, W, 4) uint8, got {pixels.shape} {pixels.dtype}")
+    return np.ascontiguousarray(pixels)
+
+
+def opaque_bounds(pixels: np.ndarray) -> Optional[Box]:
+    """The box of pixels with alpha > 0 (None when fully transparent)."""
+    alpha = pixels[..., 3]
+    rows = np.flatnonzero(alpha.any(axis=1))
+    if rows.size == 0:
+        return None
+    cols = np.flatnonzero(alpha.any(axis=0))
+    return Box.from_corners(int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)

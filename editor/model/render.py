@@ -1,0 +1,412 @@
+"""Compositing the layer tree, with Qt's raster engine doing the pixel work.
+
+Measured on the 2-core machine (bench/bench_document.py), Qt's QPainter
+blends a straight RGBA8888 layer onto a premultiplied buffer about 90x faster
+than the obvious numpy float version and 6x faster than a numba kernel, and
+it already spreads the work over both cores. Only QtGui is used (QImage,
+QPainter): no widgets, no QApplication needed.
+
+Two precisions share one code path:
+- the screen buffer is 8-bit ARGB32 premultiplied (Qt's fastest format);
+- files and merges use 16-bit RGBA64 premultiplied, within 1/255 of the
+  float reference for every mode.
+Qt's colour dodge and colour burn give the edge cases (black backdrop under
+dodge, white backdrop under burn) a different precedence from Photoshop and
+the PDF specification, so those two modes blend with numpy floats instead.
+
+`Renderer` keeps the screen composite of one document up to date: changes
+arrive as dirty boxes from the document's signals and only those boxes are
+recomposited. While one layer is being changed repeatedly (dragged, painted,
+transformed) it caches the composite of everything below that layer and, if
+the layers above all blend normally, of everything above it, so each update
+costs three blits of the dirty box whatever the number of layers.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Optional, Sequence
+
+import numpy as np
+
+from engine.box import Box
+from engine.compose import composite_premultiplied, to_float
+
+from .layers import Group, Layer, Node
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QImage
+
+    from .document import Document
+
+# Qt composition modes by our mode names; the two missing modes use numpy.
+_QT_MODE_NAMES = {
+    "normal": "CompositionMode_SourceOver", "multiply": "CompositionMode_Multiply",
+    "screen": "CompositionMode_Screen", "overlay": "CompositionMode_Overlay",
+    "darken": "CompositionMode_Darken", "lighten": "CompositionMode_Lighten",
+    "hard_light": "CompositionMode_HardLight", "soft_light": "CompositionMode_SoftLight",
+    "difference": "CompositionMode_Difference", "exclusion": "CompositionMode_Exclusion",
+}
+_MAX_DIRTY_BOXES = 8
+
+
+def _qt():
+    from PySide6 import QtCore, QtGui
+
+    return QtCore, QtGui
+
+
+class Canvas:
+    """A premultiplied pixel buffer (numpy) with a QImage over the same memory.
+
+    `origin` is the canvas position of pixel (0, 0), so a buffer can cover
+    only a region of the document.
+    """
+
+    def __init__(self, width: int, height: int, precise: bool, origin: tuple[int, int] = (0, 0)):
+        _, QtGui = _qt()
+        self.precise = precise
+        self.origin = origin
+        dtype = np.uint16 if precise else np.uint8
+        self.array = np.zeros((max(1, height), max(1, width), 4), dtype)
+        fmt = (QtGui.QImage.Format.Format_RGBA64_Premultiplied if precise
+               else QtGui.QImage.Format.Format_ARGB32_Premultiplied)
+        self.image = QtGui.QImage(self.array.data, self.array.shape[1], self.array.shape[0],
+                                  self.array.strides[0], fmt)
+
+    @property
+    def box(self) -> Box:
+        return Box(self.origin[0], self.origin[1], self.array.shape[1], self.array.shape[0])
+
+    def local(self, box: Box) -> Box:
+        return box.translate(-self.origin[0], -self.origin[1])
+
+    def region(self, box: Box) -> np.ndarray:
+        """The buffer's pixels inside canvas box `box` (a view)."""
+        return self.array[self.local(box).slices()]
+
+    # -- float access for the numpy blend modes ----------------------------------------
+    def read_float(self, box: Box) -> np.ndarray:
+        """Premultiplied float RGBA of canvas box `box`."""
+        raw = self.region(box)
+        if self.precise:
+            return raw.astype(np.float32) * np.float32(1 / 65535)
+        return raw[..., [2, 1, 0, 3]].astype(np.float32) * np.float32(1 / 255)
+
+    def write_float(self, box: Box, rgba: np.ndarray) -> None:
+        scale = 65535 if self.precise else 255
+        values = np.clip(np.rint(rgba * scale), 0, scale).astype(self.array.dtype)
+        values[..., :3] = np.minimum(values[..., :3], values[..., 3:4])  # stay premultiplied
+        if not self.precise:
+            values = values[..., [2, 1, 0, 3]]
+        self.region(box)[...] = values
+
+    def to_straight_rgba8(self) -> np.ndarray:
+        """The buffer as straight 8-bit RGBA (Qt un-premultiplies with rounding)."""
+        _, QtGui = _qt()
+        image = self.image.convertToFormat(QtGui.QImage.Format.Format_RGBA8888)
+        h, w = image.height(), image.width()
+        out = np.frombuffer(image.constBits(), np.uint8, count=h * image.bytesPerLine())
+        return out.reshape(h, image.bytesPerLine())[:, :w * 4].reshape(h, w, 4).copy()
+
+
+def _layer_image(layer: Layer) -> "QImage":
+    _, QtGui = _qt()
+    p = layer.pixels
+    return QtGui.QImage(p.data, p.shape[1], p.shape[0], p.strides[0],
+                        QtGui.QImage.Format.Format_RGBA8888)
+
+
+class _Painter:
+    """A QPainter on a Canvas that is closed around numpy access to the same memory."""
+
+    def __init__(self, canvas: Canvas):
+        self.canvas = canvas
+        self._painter = None
+
+    def qpainter(self):
+        if self._painter is None:
+            _, QtGui = _qt()
+            self._painter = QtGui.QPainter(self.canvas.image)
+        return self._painter
+
+    def close(self) -> None:
+        if self._painter is not None:
+            self._painter.end()
+            self._painter = None
+
+    def draw(self, image: "QImage", image_box: Box, region: Box, mode: str, opacity: int) -> None:
+        """Blends `image` (placed at canvas box `image_box`) onto the canvas inside `region`."""
+        inter = image_box.intersect(region).intersect(self.canvas.box)
+        if inter.is_empty() or opacity <= 0:
+            return
+        QtCore, QtGui = _qt()
+        painter = self.qpainter()
+        painter.setCompositionMode(getattr(QtGui.QPainter.CompositionMode, _QT_MODE_NAMES[mode]))
+        painter.setOpacity(opacity / 255.0)
+        target = self.canvas.local(inter)
+        source = inter.translate(-image_box.x, -image_box.y)
+        painter.drawImage(QtCore.QPoint(target.x, target.y), image,
+                          QtCore.QRect(source.x, source.y, source.w, source.h))
+
+    def blend_numpy(self, straight: np.ndarray, straight_box: Box, region: Box, mode: str,
+                    opacity: int) -> None:
+        """Blends straight float RGBA (at canvas box `straight_box`) with numpy maths."""
+        inter = straight_box.intersect(region).intersect(self.canvas.box)
+        if inter.is_empty() or opacity <= 0:
+            return
+        self.close()
+        src = straight[inter.translate(-straight_box.x, -straight_box.y).slices()]
+        out = composite_premultiplied(self.canvas.read_float(inter), src, mode, opacity / 255.0)
+        self.canvas.write_float(inter, out)
+
+
+def _draw_layer(painter: _Painter, layer: Layer, region: Box, mode: str, opacity: int) -> None:
+    if layer.is_empty():
+        return
+    if mode in _QT_MODE_NAMES:
+        painter.draw(_layer_image(layer), layer.bounds(), region, mode, opacity)
+    else:
+        inter = layer.bounds().intersect(region)
+        if inter.is_empty():
+            return
+        src = to_float(layer.pixels[inter.translate(-layer.x, -layer.y).slices()])
+        painter.blend_numpy(src, inter, region, mode, opacity)
+
+
+def _draw_nodes(painter: _Painter, nodes: Sequence[Node], region: Box) -> None:
+    for node in nodes:
+        _draw_node(painter, node, region)
+
+
+def _draw_node(painter: _Painter, node: Node, region: Box) -> None:
+    if not node.visible:
+        return
+    if isinstance(node, Layer):
+        _draw_layer(painter, node, region, node.blend_mode, node.opacity)
+        return
+    assert isinstance(node, Group)
+    inside = node.bounds().intersect(region)
+    if inside.is_empty():
+        return
+    canvas = painter.canvas
+    if node.blend_mode == "pass_through":
+        if node.opacity == 255:
+            _draw_nodes(painter, node.children, region)
+            return
+        # Children blend with the backdrop; the group's opacity then fades the
+        # result back towards the backdrop.
+        painter.close()
+        before = canvas.read_float(inside)
+        _draw_nodes(painter, node.children, inside)
+        painter.close()
+        after = canvas.read_float(inside)
+        canvas.write_float(inside, before + (after - before) * (node.opacity / 255.0))
+        return
+    # An isolated group: its children composite on transparency first.
+    temp = Canvas(inside.w, inside.h, canvas.precise, (inside.x, inside.y))
+    inner = _Painter(temp)
+    _draw_nodes(inner, node.children, inside)
+    inner.close()
+    if node.blend_mode in _QT_MODE_NAMES:
+        painter.draw(temp.image, inside, region, node.blend_mode, node.opacity)
+    else:
+        from engine.compose import unpremultiply
+
+        painter.blend_numpy(unpremultiply(temp.read_float(inside)), inside, region,
+                            node.blend_mode, node.opacity)
+
+
+def composite_nodes(nodes: Sequence[Node], box: Box, *, precise: bool = True) -> np.ndarray:
+    """Straight RGBA uint8 of `nodes` composited on transparency inside canvas box `box`."""
+    canvas = Canvas(box.w, box.h, precise, (box.x, box.y))
+    painter = _Painter(canvas)
+    _draw_nodes(painter, nodes, box)
+    painter.close()
+    return canvas.to_straight_rgba8()[: box.h, : box.w]
+
+
+def composite_document(doc: "Document", box: Optional[Box] = None, *, precise: bool = True,
+                       below: Optional[Node] = None) -> np.ndarray:
+    """What the document shows, as straight RGBA uint8 (inside `box`, default the canvas).
+
+    With `below`, only what lies under that node in the stack is composited
+    (the background a generated layer will sit on).
+    """
+    box = box or doc.canvas
+    nodes: Sequence[Node] = list(doc.root.children)
+    if below is not None:
+        nodes = _nodes_below(doc.root, below)
+    return composite_nodes(nodes, box, precise=precise)
+
+
+def _nodes_below(root: Group, target: Node) -> list[Node]:
+    """A copy of the tree's top level with everything at or above `target` pruned."""
+    out: list[Node] = []
+    for node in root.children:
+        if node is target:
+            return out
+        if isinstance(node, Group) and any(n is target for n in node.walk()):
+            pruned = Group(node.name, visible=node.visible, opacity=node.opacity,
+                           blend_mode=node.blend_mode)
+            pruned.children = _nodes_below(node, target)  # no re-parenting of the originals
+            out.append(pruned)
+            return out
+        out.append(node)
+    return out
+
+
+@dataclass
+class _Focus:
+    layer: Layer
+    below: Canvas
+    above: Optional[Canvas]          # pre-flattened layers above, when they all blend normally
+    above_nodes: list[Node]          # drawn one by one when `above` is None
+
+
+class Renderer:
+    """Keeps an 8-bit premultiplied composite of a document current, box by box."""
+
+    def __init__(self, doc: "Document"):
+        self.doc = doc
+        self.canvas = Canvas(doc.width, doc.height, precise=False)
+        self._dirty: list[Box] = [doc.canvas]
+        self._focus: Optional[_Focus] = None
+        self._focus_candidate: Optional[Layer] = None
+        self._last_changed: Optional[Layer] = None
+        doc.region_changed.connect(self._on_region)
+        doc.structure_changed.connect(self._drop_focus)
+
+    def close(self) -> None:
+        self.doc.region_changed.disconnect(self._on_region)
+        self.doc.structure_changed.disconnect(self._drop_focus)
+
+    @property
+    def image(self) -> "QImage":
+        """The composite (ARGB32 premultiplied). Call `update()` first."""
+        return self.canvas.image
+
+    def set_focus(self, layer: Optional[Layer]) -> None:
+        """Hints that `layer` is about to change repeatedly (a drag or a stroke begins)."""
+        if self._focus is not None and self._focus.layer is layer:
+            return
+        self._focus = None
+        self._focus_candidate = layer
+
+    def is_dirty(self) -> bool:
+        return bool(self._dirty)
+
+    def update(self) -> list[Box]:
+        """Recomposites what changed; returns the canvas boxes that were redrawn."""
+        boxes, self._dirty = self._dirty, []
+        if not boxes:
+            return []
+        focus = self._ensure_focus()
+        for box in boxes:
+            if focus is not None:
+                self._redraw_with_focus(focus, box)
+            else:
+                self._redraw(box)
+        return boxes
+
+    # -- signal handlers --------------------------------------------------------------
+    def _on_region(self, box: Optional[Box], layer: Optional[Layer]) -> None:
+        box = (box or self.doc.canvas).clip(self.doc.width, self.doc.height)
+        if layer is None or (self._focus is not None and layer is not self._focus.layer):
+            self._focus = None  # something else changed: the caches are stale
+        if layer is not None and layer is self._last_changed and self._focus is None:
+            self._focus_candidate = layer  # the same layer again: worth caching around it
+        self._last_changed = layer
+        if not box.is_empty():
+            self._add_dirty(box)
+
+    def _drop_focus(self) -> None:
+        self._focus = None
+        self._last_changed = None
+
+    def _add_dirty(self, box: Box) -> None:
+        merged = box
+        keep = []
+        for other in self._dirty:
+            if not other.intersect(merged).is_empty():
+                merged = merged.union(other)
+            else:
+                keep.append(other)
+        keep.append(merged)
+        if len(keep) > _MAX_DIRTY_BOXES:
+            union = keep[0]
+            for other in keep[1:]:
+                union = union.union(other)
+            keep = [union]
+        self._dirty = keep
+
+    # -- drawing ----------------------------------------------------------------
+    def _redraw(self, box: Box) -> None:
+        self.canvas.region(box)[...] = 0
+        painter = _Painter(self.canvas)
+        _draw_nodes(painter, self.doc.root.children, box)
+        painter.close()
+
+    def _ensure_focus(self) -> Optional[_Focus]:
+        if self._focus is not None:
+            return self._focus
+        layer, self._focus_candidate = self._focus_candidate, None
+        if layer is None or not self.doc.contains(layer):
+            return None
+        split = _split_top_level(self.doc.root.children, layer)
+        if split is None:
+            return None
+        below_nodes, above_nodes = split
+        canvas_box = self.doc.canvas
+        below = Canvas(self.doc.width, self.doc.height, precise=False)
+        painter = _Painter(below)
+        _draw_nodes(painter, below_nodes, canvas_box)
+        painter.close()
+        above = None
+        if all(_blends_normally(n) for n in above_nodes):
+            above = Canvas(self.doc.width, self.doc.height, precise=False)
+            painter = _Painter(above)
+            _draw_nodes(painter, above_nodes, canvas_box)
+            painter.close()
+        self._focus = _Focus(layer, below, above, above_nodes)
+        return self._focus
+
+    def _redraw_with_focus(self, focus: _Focus, box: Box) -> None:
+        self.canvas.region(box)[...] = focus.below.region(box)
+        painter = _Painter(self.canvas)
+        if focus.layer.is_shown():
+            _draw_layer(painter, focus.layer, box, focus.layer.blend_mode, focus.layer.opacity)
+        if focus.above is not None:
+            painter.draw(focus.above.image, self.doc.canvas, box, "normal", 255)
+        else:
+            _draw_nodes(painter, focus.above_nodes, box)
+        painter.close()
+
+
+def _split_top_level(nodes: Sequence[Node], layer: Layer) -> Optional[tuple[list[Node], list[Node]]]:
+    """Splits the stack into (below, above) around `layer` when it blends straight into
+    the document: at top level or inside visible pass-through groups at full opacity."""
+    below: list[Node] = []
+    for i, node in enumerate(nodes):
+        if node is layer:
+            return below, list(nodes[i + 1:])
+        if isinstance(node, Group) and any(n is layer for n in node.walk()):
+            if node.blend_mode != "pass_through" or node.opacity != 255 or not node.visible:
+                return None
+            inner = _split_top_level(node.children, layer)
+            if inner is None:
+                return None
+            return below + inner[0], inner[1] + list(nodes[i + 1:])
+        below.append(node)
+    return None
+
+
+def _blends_normally(node: Node) -> bool:
+    if not node.visible:
+        return True
+    if isinstance(node, Layer):
+        return node.blend_mode == "normal"
+    assert isinstance(node, Group)
+    if node.blend_mode == "normal":
+        return True
+    return (node.blend_mode == "pass_through" and node.opacity == 255
+            and all(_blends_normally(c) for c in node.children))

@@ -1,0 +1,1 @@
+"""Model catalogue, finding and loading weights (safetensors only), devices and dtypes."""

@@ -1,0 +1,1 @@
+"""Network code: the dual-branch wrapper, the RGBA VAE and small built-in nets."""

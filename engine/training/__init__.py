@@ -1,0 +1,1 @@
+"""Training: dataset folders and trainers launched with accelerate."""

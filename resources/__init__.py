@@ -1,0 +1,1 @@
+"""Resources shipped with Layered: stylesheet, icons, model catalogue, built-in weights."""
