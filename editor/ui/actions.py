@@ -1,0 +1,157 @@
+"""The window's commands as QActions (with Photoshop's shortcuts) and the menus that hold them."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable, Optional, Union
+
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QMenu, QMenuBar
+
+from .icons import icon
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+Keys = Union[str, list[str], None]
+
+
+def _action(window: "MainWindow", name: str, text: str, keys: Keys, slot: Callable,
+            icon_name: Optional[str] = None, tip: Optional[str] = None) -> QAction:
+    action = QAction(text, window)
+    action.setObjectName(name)
+    if keys:
+        action.setShortcuts([QKeySequence(k) for k in ([keys] if isinstance(keys, str) else keys)])
+    if icon_name:
+        action.setIcon(icon(icon_name))
+    if tip:
+        action.setToolTip(tip)
+    action.triggered.connect(lambda _checked=False: slot())
+    window.addAction(action)  # shortcuts work even when the menu bar is hidden
+    return action
+
+
+def build_actions(window: "MainWindow") -> dict[str, QAction]:
+    w = window
+    f = window.files
+    specs = [
+        # File
+        ("new", "&New…", "Ctrl+N", f.new_document, "file-new"),
+        ("open", "&Open…", "Ctrl+O", f.open_dialog, "file-open"),
+        ("import_layer", "&Import as Layer…", "Shift+Ctrl+I", f.import_dialog, None),
+        ("close", "&Close", "Ctrl+W", w.close_current, None),
+        ("save", "&Save", "Ctrl+S", lambda: f.save(), None),
+        ("save_as", "Save &As…", "Shift+Ctrl+S", lambda: f.save_as(), None),
+        ("export", "&Export PNG/JPEG…", "Alt+Shift+Ctrl+W", f.export, None),
+        ("quit", "&Quit", "Ctrl+Q", w.close, None),
+        # Edit
+        ("undo", "&Undo", "Ctrl+Z", w.undo, None),
+        ("redo", "&Redo", ["Shift+Ctrl+Z", "Ctrl+Y"], w.redo, None),
+        ("copy", "&Copy", "Ctrl+C", f.copy, None),
+        ("paste", "&Paste", "Ctrl+V", f.paste, None),
+        ("free_transform", "Free &Transform", "Ctrl+T", w.free_transform, "transform"),
+        ("flip_h", "Flip &Horizontal", None, lambda: w.flip(True), None),
+        ("flip_v", "Flip &Vertical", None, lambda: w.flip(False), None),
+        ("rotate_cw", "Rotate 90° &Clockwise", None, lambda: w.rotate_quarter(1), None),
+        ("rotate_ccw", "Rotate 90° C&ounter Clockwise", None, lambda: w.rotate_quarter(-1), None),
+        ("preferences", "Pre&ferences…", "Ctrl+K", w.preferences, None),
+        # Layer
+        ("new_layer", "&New Layer", "Shift+Ctrl+N", w.new_layer, "layer-new"),
+        ("new_group", "New &Group", None, w.new_group, "folder"),
+        ("duplicate", "&Duplicate Layer", "Ctrl+J", w.duplicate_layer, "layer-duplicate"),
+        ("delete_layer", "De&lete Layer", None, w.delete_layer, "layer-delete"),
+        ("rename_layer", "&Rename Layer…", None, w.rename_layer, None),
+        ("toggle_visible", "Show/&Hide Layer", "Ctrl+,", w.toggle_visible, "eye"),
+        ("toggle_lock", "&Lock/Unlock Layer", "Ctrl+/", w.toggle_lock, "lock"),
+        ("bring_forward", "Bring &Forward", "Ctrl+]", lambda: w.raise_layer(1), None),
+        ("send_backward", "Send &Backward", "Ctrl+[", lambda: w.raise_layer(-1), None),
+        ("merge_down", "&Merge Down", "Ctrl+E", w.merge_down, "merge-down"),
+        ("flatten", "&Flatten Image", None, w.flatten, None),
+        ("group", "&Group Layers", "Ctrl+G", w.group_layers, "layer-group"),
+        ("ungroup", "&Ungroup Layers", "Shift+Ctrl+G", w.ungroup_layers, None),
+        ("trim", "&Trim Layer to Content", None, w.trim_layer, None),
+        # Select
+        ("select_all", "&All", "Ctrl+A", w.select_all, None),
+        ("deselect", "&Deselect", "Ctrl+D", w.deselect, None),
+        # View
+        ("zoom_in", "Zoom &In", ["Ctrl+=", "Ctrl++"], lambda: w.with_canvas(lambda c: c.zoom_in()), None),
+        ("zoom_out", "Zoom &Out", "Ctrl+-", lambda: w.with_canvas(lambda c: c.zoom_out()), None),
+        ("fit", "&Fit on Screen", "Ctrl+0", lambda: w.with_canvas(lambda c: c.fit()), None),
+        ("actual", "&100 %", "Ctrl+1", lambda: w.with_canvas(lambda c: c.actual_pixels()), None),
+        ("reset_panels", "&Reset Panels", None, w.reset_panels, None),
+        # Colours and brush size (no menu: keys only)
+        ("swap_colors", "Swap Colours", "X", w.swap_colors, None),
+        ("default_colors", "Default Colours", "D", w.default_colors, None),
+        ("brush_smaller", "Smaller Brush", "[", lambda: w.brush_size(-1), None),
+        ("brush_larger", "Larger Brush", "]", lambda: w.brush_size(1), None),
+        # Help
+        ("shortcuts", "&Keyboard Shortcuts", "F1", w.show_shortcuts, None),
+        ("about", "&About Layered", None, w.show_about, None),
+    ]
+    actions = {}
+    for name, text, keys, slot, icon_name in specs:
+        actions[name] = _action(window, name, text, keys, slot, icon_name)
+    return actions
+
+
+def build_tool_actions(window: "MainWindow") -> dict[str, QAction]:
+    group = QActionGroup(window)
+    group.setExclusive(True)
+    actions = {}
+    for tool in window.tools.tools.values():
+        action = QAction(icon(tool.icon), f"{tool.label} ({tool.letter})", window)
+        action.setObjectName(f"tool_{tool.id}")
+        action.setCheckable(True)
+        action.setShortcut(QKeySequence(tool.letter))
+        action.setToolTip(f"<b>{tool.label}</b> ({tool.letter})<br>{tool.tip}")
+        action.triggered.connect(lambda _=False, t=tool.id: window.tools.select(t))
+        group.addAction(action)
+        window.addAction(action)
+        actions[tool.id] = action
+    actions[window.tools.selected.id].setChecked(True)
+    return actions
+
+
+def build_menus(window: "MainWindow", bar: QMenuBar) -> dict[str, QMenu]:
+    a = window.actions
+    menus: dict[str, QMenu] = {}
+
+    def menu(title: str, key: str, items: list) -> QMenu:
+        m = bar.addMenu(title)
+        m.setObjectName(f"menu_{key}")
+        for item in items:
+            if item is None:
+                m.addSeparator()
+            elif isinstance(item, QMenu):
+                m.addMenu(item)
+            else:
+                m.addAction(a[item])
+        menus[key] = m
+        return m
+
+    recent = QMenu("Open &Recent", window)
+    recent.setObjectName("menu_recent")
+    menus["recent"] = recent
+    transform = QMenu("Trans&form", window)
+    for name in ("flip_h", "flip_v", None, "rotate_cw", "rotate_ccw"):
+        if name is None:
+            transform.addSeparator()
+        else:
+            transform.addAction(a[name])
+    menu("&File", "file", ["new", "open", recent, None, "import_layer", None, "close", "save",
+                           "save_as", "export", None, "quit"])
+    menu("&Edit", "edit", ["undo", "redo", None, "copy", "paste", None, "free_transform",
+                           transform, None, "preferences"])
+    arrange = QMenu("&Arrange", window)
+    arrange.addAction(a["bring_forward"])
+    arrange.addAction(a["send_backward"])
+    menu("&Layer", "layer", ["new_layer", "new_group", "duplicate", "delete_layer", "rename_layer",
+                             None, "toggle_visible", "toggle_lock", arrange, None, "group", "ungroup",
+                             None, "merge_down", "flatten", "trim"])
+    menu("&Select", "select", ["select_all", "deselect"])
+    view = menu("&View", "view", ["zoom_in", "zoom_out", "fit", "actual", None])
+    panels = view.addMenu("&Panels")
+    for dock in window.docks.values():
+        panels.addAction(dock.toggleViewAction())
+    panels.addSeparator()
+    panels.addAction(a["reset_panels"])
+    menu("&Help", "help", ["shortcuts", None, "about"])
+    return menus

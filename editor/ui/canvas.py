@@ -1,0 +1,448 @@
+"""The canvas: shows one document, zooms and pans, and hands mouse and keys to the tools.
+
+Drawing never recomposites the layer stack: the model's `Renderer` keeps the
+full-resolution composite current box by box (it is asked once per paint,
+which Qt already coalesces into one per event-loop turn), a `Pyramid` keeps
+power-of-two reductions of it current for the same boxes, and a paint draws
+only the exposed rectangle from the level that suits the zoom.
+
+Zoom is in device pixels per image pixel, so 100 % is one image pixel per
+screen pixel on high-DPI screens too.
+"""
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Optional
+
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import (QBrush, QColor, QCursor, QImage, QKeyEvent, QMouseEvent, QPainter,
+                           QPen, QPixmap, QRegion, QTransform, QWheelEvent)
+from PySide6.QtWidgets import QApplication, QWidget
+
+from engine.box import Box
+
+from .pyramid import Pyramid
+
+if TYPE_CHECKING:
+    from .session import DocumentSession
+    from .tools import ToolManager
+
+ZOOM_PRESETS = (0.01, 0.02, 0.03, 0.04, 0.05, 0.0625, 1 / 12, 0.125, 1 / 6, 0.25, 1 / 3, 0.5,
+                2 / 3, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 12.0, 16.0, 24.0, 32.0)
+MIN_ZOOM, MAX_ZOOM = 0.01, 32.0
+PASTEBOARD = QColor("#18191b")
+CHECKER_LIGHT, CHECKER_DARK = QColor("#ffffff"), QColor("#cfcfcf")
+CHECKER = 8  # logical pixels per checker square
+FIT_MARGIN = 28
+
+
+class CanvasEvent:
+    """A mouse event as tools see it: widget position, image position, button, modifiers."""
+
+    __slots__ = ("pos", "image", "button", "modifiers")
+
+    def __init__(self, pos: QPointF, image: QPointF, button: Qt.MouseButton,
+                 modifiers: Qt.KeyboardModifier):
+        self.pos, self.image, self.button, self.modifiers = pos, image, button, modifiers
+
+    @property
+    def shift(self) -> bool:
+        return bool(self.modifiers & Qt.KeyboardModifier.ShiftModifier)
+
+    @property
+    def alt(self) -> bool:
+        return bool(self.modifiers & Qt.KeyboardModifier.AltModifier)
+
+
+class CanvasView(QWidget):
+    viewChanged = Signal()        # zoom or pan changed
+    cursorMoved = Signal(object)  # QPointF in image pixels, or None when the mouse left
+
+    def __init__(self, session: "DocumentSession", tools: "ToolManager", parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.tools = tools
+        self.zoom = 1.0
+        self.origin = QPointF(0, 0)     # widget position of image pixel (0, 0)
+        self._fitted = True             # follow the window size until the user zooms
+        self._fit_cap = 1.0             # the first fit does not enlarge small images
+        self._pyramid = Pyramid(session.renderer.canvas.array, session.renderer.image)
+        self._pan_from: Optional[QPointF] = None
+        self._space = False
+        self._pressed = False
+        self._checker: Optional[QBrush] = None
+        self._checker_dpr = 0.0
+        self._ant_phase = 0
+        self._ants = QTimer(self)
+        self._ants.setInterval(160)
+        self._ants.timeout.connect(self._march)
+        self.paint_count = 0
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setMinimumSize(120, 120)
+        doc = session.doc
+        doc.region_changed.connect(self._on_region)
+        doc.selection_changed.connect(self._on_selection)
+        self._on_selection(doc.selection)
+
+    def close_session(self) -> None:
+        doc = self.session.doc
+        doc.region_changed.disconnect(self._on_region)
+        doc.selection_changed.disconnect(self._on_selection)
+        self._ants.stop()
+
+    @property
+    def doc(self):
+        return self.session.doc
+
+    # -- coordinates ---------------------------------------------------------------
+    @property
+    def scale(self) -> float:
+        """Logical widget pixels per image pixel."""
+        return self.zoom / self.devicePixelRatioF()
+
+    def image_to_widget(self, p: QPointF) -> QPointF:
+        s = self.scale
+        return QPointF(self.origin.x() + p.x() * s, self.origin.y() + p.y() * s)
+
+    def widget_to_image(self, p: QPointF) -> QPointF:
+        s = self.scale
+        return QPointF((p.x() - self.origin.x()) / s, (p.y() - self.origin.y()) / s)
+
+    def image_transform(self) -> QTransform:
+        """Maps image coordinates to widget coordinates."""
+        s = self.scale
+        return QTransform(s, 0, 0, s, self.origin.x(), self.origin.y())
+
+    def widget_rect(self, box: Box) -> QRectF:
+        s = self.scale
+        return QRectF(self.origin.x() + box.x * s, self.origin.y() + box.y * s, box.w * s, box.h * s)
+
+    def doc_rect(self) -> QRectF:
+        return self.widget_rect(self.doc.canvas)
+
+    def view_center_image(self) -> QPointF:
+        """The image point at the centre of the view."""
+        return self.widget_to_image(QPointF(self.width() / 2, self.height() / 2))
+
+    # -- zoom and pan --------------------------------------------------------------------
+    def set_zoom(self, zoom: float, anchor: Optional[QPointF] = None) -> None:
+        """Zooms keeping the image point under `anchor` (widget position; default centre) still."""
+        zoom = max(MIN_ZOOM, min(MAX_ZOOM, zoom))
+        anchor = anchor if anchor is not None else QPointF(self.width() / 2, self.height() / 2)
+        fixed = self.widget_to_image(anchor)
+        self.zoom = zoom
+        s = self.scale
+        self._set_origin(QPointF(anchor.x() - fixed.x() * s, anchor.y() - fixed.y() * s))
+        self._fitted = False
+
+    def zoom_in(self, anchor: Optional[QPointF] = None) -> None:
+        self.set_zoom(next((z for z in ZOOM_PRESETS if z > self.zoom * 1.001), MAX_ZOOM), anchor)
+
+    def zoom_out(self, anchor: Optional[QPointF] = None) -> None:
+        self.set_zoom(next((z for z in reversed(ZOOM_PRESETS) if z < self.zoom / 1.001), MIN_ZOOM),
+                      anchor)
+
+    def actual_pixels(self) -> None:
+        """100 %: one image pixel per screen pixel, centred on what is in view."""
+        self.set_zoom(1.0)
+
+    def fit(self, cap: Optional[float] = None) -> None:
+        """Shows the whole canvas (Ctrl+0)."""
+        self._fit_cap = cap
+        self._fit_now()
+
+    def _fit_now(self) -> None:
+        w, h = self.width(), self.height()
+        if w <= 1 or h <= 1:
+            return
+        margin = min(FIT_MARGIN, w // 8, h // 8)
+        dpr = self.devicePixelRatioF()
+        s = min((w - 2 * margin) / self.doc.width, (h - 2 * margin) / self.doc.height)
+        zoom = max(MIN_ZOOM, min(MAX_ZOOM, s * dpr))
+        if self._fit_cap is not None:
+            zoom = min(zoom, self._fit_cap)
+        self.zoom = zoom
+        s = self.scale
+        self._set_origin(QPointF((w - self.doc.width * s) / 2, (h - self.doc.height * s) / 2))
+        self._fitted = True
+
+    def pan_by(self, dx: float, dy: float) -> None:
+        self._set_origin(QPointF(self.origin.x() + dx, self.origin.y() + dy))
+        self._fitted = False
+
+    def _set_origin(self, origin: QPointF) -> None:
+        # Whole device pixels, so that 100 % and the exact pyramid levels stay sharp.
+        dpr = self.devicePixelRatioF()
+        self.origin = QPointF(round(origin.x() * dpr) / dpr, round(origin.y() * dpr) / dpr)
+        self.update()
+        self.viewChanged.emit()
+
+    # -- model updates -----------------------------------------------------------------
+    def sync(self) -> list[Box]:
+        """Brings the composite and its reductions up to date; returns the boxes redrawn."""
+        boxes = self.session.renderer.update()
+        for box in boxes:
+            self._pyramid.update(box)
+        return boxes
+
+    def update_image_box(self, box: Optional[Box]) -> None:
+        """Schedules a repaint of the widget area that shows image box `box`."""
+        if box is None:
+            self.update()
+            return
+        self.update(self.widget_rect(box).toAlignedRect().adjusted(-2, -2, 2, 2))
+
+    def _on_region(self, box: Optional[Box], layer) -> None:
+        self.update_image_box(box)
+
+    def _on_selection(self, box: Optional[Box]) -> None:
+        if box is not None and self.isVisible():
+            self._ants.start()
+        elif box is None:
+            self._ants.stop()
+        self.update()
+
+    def _march(self) -> None:
+        box = self.doc.selection
+        if box is None:
+            self._ants.stop()
+            return
+        self._ant_phase = (self._ant_phase + 1) % 8
+        r = self.widget_rect(box).toAlignedRect()
+        outer = QRegion(r.adjusted(-2, -2, 2, 2))
+        self.update(outer.subtracted(QRegion(r.adjusted(2, 2, -2, -2))))
+
+    # -- painting ----------------------------------------------------------------------
+    def paintEvent(self, event) -> None:
+        self.sync()
+        painter = QPainter(self)
+        rect = QRectF(event.rect())
+        painter.fillRect(rect, PASTEBOARD)
+        doc_rect = self.doc_rect()
+        self._paint_frame(painter, doc_rect)
+        area = rect.intersected(doc_rect)
+        if not area.isEmpty():
+            painter.save()
+            painter.setBrushOrigin(self.origin)
+            painter.fillRect(area, self._checker_brush())
+            painter.restore()
+            tool = self.tools.current
+            if not tool.paint_content(self, painter, area):
+                self.draw_pyramid(painter, self._pyramid, area)
+        self._paint_selection(painter)
+        self.tools.current.paint_overlay(self, painter)
+        painter.end()
+        self.paint_count += 1
+
+    def draw_pyramid(self, painter: QPainter, pyramid: Pyramid, area: QRectF,
+                     local_to_image: Optional[QTransform] = None, *, smooth: Optional[bool] = None,
+                     mode: QPainter.CompositionMode = QPainter.CompositionMode.CompositionMode_SourceOver,
+                     opacity: float = 1.0) -> None:
+        """Draws `pyramid` (placed by `local_to_image`, default identity) clipped to `area`."""
+        extra = 1.0
+        if local_to_image is not None:
+            extra = math.sqrt(max(abs(local_to_image.determinant()), 1e-12))
+        device_scale = self.zoom * extra
+        level = pyramid.level_for(device_scale)
+        image = pyramid.image(level)
+        step = 2 ** level
+        transform = QTransform.fromScale(step, step)
+        if local_to_image is not None:
+            transform = transform * local_to_image
+        transform = transform * self.image_transform()
+        inverse, ok = transform.inverted()
+        if not ok:
+            return
+        source = inverse.mapRect(area).adjusted(-2, -2, 2, 2).intersected(QRectF(image.rect()))
+        if source.isEmpty():
+            return
+        if smooth is None:
+            smooth = device_scale * step < 0.999 or local_to_image is not None
+        painter.save()
+        painter.setClipRect(area)
+        painter.setTransform(transform, True)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, smooth)
+        painter.setCompositionMode(mode)
+        painter.setOpacity(opacity)
+        painter.drawImage(source, image, source)
+        painter.restore()
+
+    def _checker_brush(self) -> QBrush:
+        dpr = self.devicePixelRatioF()
+        if self._checker is None or self._checker_dpr != dpr:
+            side = round(2 * CHECKER * dpr)
+            half = side // 2
+            image = QImage(side, side, QImage.Format.Format_RGB32)
+            image.fill(CHECKER_LIGHT)
+            p = QPainter(image)
+            p.fillRect(0, 0, half, half, CHECKER_DARK)
+            p.fillRect(half, half, side - half, side - half, CHECKER_DARK)
+            p.end()
+            pixmap = QPixmap.fromImage(image)
+            pixmap.setDevicePixelRatio(dpr)
+            self._checker, self._checker_dpr = QBrush(pixmap), dpr
+        return self._checker
+
+    def _paint_frame(self, painter: QPainter, doc_rect: QRectF) -> None:
+        painter.save()
+        painter.setPen(Qt.PenStyle.NoPen)
+        # A soft shadow under the canvas, a little stronger below it.
+        for i, alpha in enumerate((70, 40, 22, 10)):
+            painter.setBrush(QColor(0, 0, 0, alpha))
+            painter.drawRect(doc_rect.adjusted(-i - 1, -i, i + 1, i + 2))
+        painter.restore()
+
+    def _paint_selection(self, painter: QPainter) -> None:
+        box = self.doc.selection
+        if box is None:
+            return
+        paint_ants(painter, self.widget_rect(box), self._ant_phase)
+
+    # -- input ---------------------------------------------------------------------------
+    def _event(self, e: QMouseEvent) -> CanvasEvent:
+        pos = e.position()
+        return CanvasEvent(pos, self.widget_to_image(pos), e.button(), e.modifiers())
+
+    def _pans(self, e: QMouseEvent) -> bool:
+        return e.button() == Qt.MouseButton.MiddleButton or (
+            e.button() == Qt.MouseButton.LeftButton and (self._space or self.tools.current.pans))
+
+    def mousePressEvent(self, e: QMouseEvent) -> None:
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        if self._pan_from is not None or self._pressed:
+            return
+        if self._pans(e):
+            self._pan_from = e.position()
+            self.setCursor(Qt.CursorShape.ClosedHandCursor)
+            return
+        if e.button() == Qt.MouseButton.LeftButton:
+            self._pressed = True
+            self.tools.current.press(self, self._event(e))
+
+    def mouseMoveEvent(self, e: QMouseEvent) -> None:
+        ev = self._event(e)
+        self.cursorMoved.emit(ev.image)
+        if self._pan_from is not None:
+            delta = e.position() - self._pan_from
+            self._pan_from = e.position()
+            self.pan_by(delta.x(), delta.y())
+            return
+        if self._pressed:
+            self.tools.current.move(self, ev)
+        else:
+            self.tools.current.hover(self, ev)
+            self._update_cursor(ev)
+
+    def mouseReleaseEvent(self, e: QMouseEvent) -> None:
+        if self._pan_from is not None and e.button() in (Qt.MouseButton.MiddleButton,
+                                                         Qt.MouseButton.LeftButton):
+            self._pan_from = None
+            self._update_cursor(self._event(e))
+            return
+        if self._pressed and e.button() == Qt.MouseButton.LeftButton:
+            self._pressed = False
+            self.tools.current.release(self, self._event(e))
+            self._update_cursor(self._event(e))
+
+    def mouseDoubleClickEvent(self, e: QMouseEvent) -> None:
+        if e.button() == Qt.MouseButton.LeftButton and not self._space and \
+                self.tools.current.double_click(self, self._event(e)):
+            return
+        self.mousePressEvent(e)
+
+    def wheelEvent(self, e: QWheelEvent) -> None:
+        delta = e.angleDelta().y() or e.angleDelta().x()
+        if delta == 0:
+            delta = e.pixelDelta().y()
+        if delta:
+            self.set_zoom(self.zoom * 1.25 ** (delta / 120.0), e.position())
+        e.accept()
+
+    def keyPressEvent(self, e: QKeyEvent) -> None:
+        if e.key() == Qt.Key.Key_Space:
+            if not e.isAutoRepeat() and not self._pressed:
+                self._space = True
+                self.setCursor(Qt.CursorShape.OpenHandCursor)
+            return
+        if self.tools.current.key_press(self, e):
+            return
+        super().keyPressEvent(e)
+
+    def keyReleaseEvent(self, e: QKeyEvent) -> None:
+        if e.key() == Qt.Key.Key_Space and not e.isAutoRepeat():
+            self._space = False
+            self._update_cursor(None)
+            return
+        super().keyReleaseEvent(e)
+
+    def focusOutEvent(self, e) -> None:
+        self._space = False
+        super().focusOutEvent(e)
+
+    def enterEvent(self, e) -> None:
+        focus = QApplication.focusWidget()
+        typing = focus is not None and any(
+            focus.inherits(kind) for kind in ("QLineEdit", "QAbstractSpinBox", "QPlainTextEdit"))
+        if not typing and self.window().isActiveWindow():
+            self.setFocus(Qt.FocusReason.MouseFocusReason)
+        super().enterEvent(e)
+
+    def leaveEvent(self, e) -> None:
+        self.cursorMoved.emit(None)
+        self.tools.current.leave(self)
+        super().leaveEvent(e)
+
+    def showEvent(self, e) -> None:
+        if self.doc.selection is not None:
+            self._ants.start()
+        super().showEvent(e)
+
+    def hideEvent(self, e) -> None:
+        self._ants.stop()
+        super().hideEvent(e)
+
+    def resizeEvent(self, e) -> None:
+        if self._fitted:
+            self._fit_now()
+        else:
+            old = e.oldSize()
+            if old.isValid():
+                self._set_origin(QPointF(self.origin.x() + (e.size().width() - old.width()) / 2,
+                                         self.origin.y() + (e.size().height() - old.height()) / 2))
+        super().resizeEvent(e)
+
+    def _update_cursor(self, ev: Optional[CanvasEvent]) -> None:
+        if self._space:
+            self.setCursor(Qt.CursorShape.OpenHandCursor)
+            return
+        if ev is None:
+            pos = QPointF(self.mapFromGlobal(QCursor.pos()))
+            ev = CanvasEvent(pos, self.widget_to_image(pos), Qt.MouseButton.NoButton,
+                             Qt.KeyboardModifier.NoModifier)
+        self.setCursor(self.tools.current.cursor_at(self, ev))
+
+    def refresh_cursor(self) -> None:
+        self._update_cursor(None)
+
+
+def paint_ants(painter: QPainter, rect: QRectF, phase: int = 0) -> None:
+    """The selection outline: black dashes over white ('marching ants')."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    r = QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.setPen(QPen(QColor("#ffffff"), 1))
+    painter.drawRect(r)
+    pen = QPen(QColor("#000000"), 1, Qt.PenStyle.CustomDashLine)
+    pen.setDashPattern([4, 4])
+    pen.setDashOffset(phase)
+    painter.setPen(pen)
+    painter.drawRect(r)
+    painter.restore()
+
+
+def widget_point(canvas: CanvasView, x: float, y: float) -> QPoint:
+    """The widget pixel showing image point (x, y) (for tests and tools)."""
+    return canvas.image_to_widget(QPointF(x, y)).toPoint()

@@ -1,0 +1,235 @@
+"""Dialogs: new document, preferences, errors, unsaved changes, recovery, file choosers.
+
+Every question the window asks goes through a function here, so tests can
+answer it the way a user would (or replace the file chooser).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Optional
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
+                               QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+                               QMessageBox, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
+
+OPEN_FILTER = ("Images and documents (*.psd *.psb *.png *.jpg *.jpeg *.webp *.tif *.tiff *.bmp);;"
+               "Photoshop (*.psd *.psb);;All files (*)")
+IMAGE_FILTER = ("Images (*.png *.jpg *.jpeg *.webp *.tif *.tiff *.bmp *.psd *.psb);;All files (*)")
+SAVE_FILTER = "Photoshop document (*.psd)"
+EXPORT_FILTER = "PNG image (*.png);;JPEG image (*.jpg *.jpeg)"
+MAX_SIDE = 30000
+
+PRESETS = (
+    ("Custom", None),
+    ("Square 1024 × 1024", (1024, 1024)),
+    ("HD 1920 × 1080", (1920, 1080)),
+    ("4K UHD 3840 × 2160", (3840, 2160)),
+    ("Photo 4000 × 3000", (4000, 3000)),
+    ("A4 at 300 ppi 2480 × 3508", (2480, 3508)),
+    ("Instagram 1080 × 1350", (1080, 1350)),
+)
+
+
+# -- file choosers ---------------------------------------------------------------------------
+def ask_open_paths(parent: QWidget, start: str, title: str = "Open",
+                   filter: str = OPEN_FILTER) -> list[str]:
+    paths, _ = QFileDialog.getOpenFileNames(parent, title, start, filter)
+    return paths
+
+
+def ask_save_path(parent: QWidget, start: str, title: str = "Save As",
+                  filter: str = SAVE_FILTER) -> Optional[str]:
+    path, chosen = QFileDialog.getSaveFileName(parent, title, start, filter)
+    if not path:
+        return None
+    if not os.path.splitext(path)[1]:
+        path += ".jpg" if "JPEG" in (chosen or "") else (".png" if "PNG" in (chosen or "") else ".psd")
+    return path
+
+
+# -- messages -------------------------------------------------------------------------------------
+def show_error(parent: QWidget, title: str, message: str) -> None:
+    box = QMessageBox(QMessageBox.Icon.Warning, title or "Layered", message,
+                      QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("ErrorDialog")
+    box.exec()
+
+
+def ask_save_changes(parent: QWidget, name: str) -> str:
+    """'save', 'discard' or 'cancel'."""
+    box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes",
+                      f"Save the changes to “{name}” before closing?",
+                      QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                      | QMessageBox.StandardButton.Cancel, parent)
+    box.setObjectName("SaveChangesDialog")
+    box.setInformativeText("Your changes are lost if you don't save them.")
+    box.button(QMessageBox.StandardButton.Discard).setText("Don't Save")
+    box.setDefaultButton(QMessageBox.StandardButton.Save)
+    answer = box.exec()
+    return {QMessageBox.StandardButton.Save: "save",
+            QMessageBox.StandardButton.Discard: "discard"}.get(
+        QMessageBox.StandardButton(answer), "cancel")
+
+
+def ask_restore(parent: QWidget, entries: list[str]) -> str:
+    """After a crash: 'restore', 'discard' or 'later'."""
+    box = QMessageBox(QMessageBox.Icon.Question, "Restore unsaved work",
+                      "Layered did not close properly last time. Restore the unsaved work?",
+                      QMessageBox.StandardButton.NoButton, parent)
+    box.setObjectName("RestoreDialog")
+    box.setInformativeText("\n".join(f"• {e}" for e in entries))
+    restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
+    discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton("Not Now", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(restore)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is restore:
+        return "restore"
+    if clicked is discard:
+        return "discard"
+    return "later"  # "Not Now", or the dialog was closed
+
+
+# -- new document ------------------------------------------------------------------------------
+@dataclass
+class NewDocumentSpec:
+    name: str
+    width: int
+    height: int
+    background: str  # "white", "transparent" or "foreground"
+
+
+class NewDocumentDialog(QDialog):
+    def __init__(self, parent: QWidget, name: str, size: tuple[int, int], foreground: QColor):
+        super().__init__(parent)
+        self.setWindowTitle("New Document")
+        self.setObjectName("NewDocumentDialog")
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.name = QLineEdit(name)
+        form.addRow("Name", self.name)
+        self.preset = QComboBox()
+        for label, value in PRESETS:
+            self.preset.addItem(label, value)
+        self.preset.currentIndexChanged.connect(self._preset)
+        form.addRow("Preset", self.preset)
+        sizes = QHBoxLayout()
+        self.width_box = QSpinBox()
+        self.height_box = QSpinBox()
+        for box, value in ((self.width_box, size[0]), (self.height_box, size[1])):
+            box.setRange(1, MAX_SIDE)
+            box.setValue(value)
+            box.setSuffix(" px")
+            box.setMinimumWidth(100)
+            box.valueChanged.connect(self._custom)
+        sizes.addWidget(self.width_box)
+        sizes.addWidget(QLabel("×"))
+        sizes.addWidget(self.height_box)
+        sizes.addStretch(1)
+        form.addRow("Size", sizes)
+        backgrounds = QHBoxLayout()
+        self.backgrounds = QButtonGroup(self)
+        for key, label in (("white", "White"), ("transparent", "Transparent"),
+                           ("foreground", "Foreground colour")):
+            button = QRadioButton(label)
+            button.setProperty("key", key)
+            self.backgrounds.addButton(button)
+            backgrounds.addWidget(button)
+            if key == "white":
+                button.setChecked(True)
+        form.addRow("Background", backgrounds)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self._choosing = False
+
+    def _preset(self, index: int) -> None:
+        value = self.preset.itemData(index)
+        if value:
+            self._choosing = True
+            self.width_box.setValue(value[0])
+            self.height_box.setValue(value[1])
+            self._choosing = False
+
+    def _custom(self) -> None:
+        if not self._choosing:
+            self.preset.setCurrentIndex(0)
+
+    def spec(self) -> NewDocumentSpec:
+        checked = self.backgrounds.checkedButton()
+        return NewDocumentSpec(self.name.text().strip() or "Untitled", self.width_box.value(),
+                               self.height_box.value(),
+                               checked.property("key") if checked else "white")
+
+
+def ask_new_document(parent: QWidget, name: str, size: tuple[int, int],
+                     foreground: QColor) -> Optional[NewDocumentSpec]:
+    dialog = NewDocumentDialog(parent, name, size, foreground)
+    return dialog.spec() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+# -- preferences -----------------------------------------------------------------------------------
+class PreferencesDialog(QDialog):
+    def __init__(self, parent: QWidget, settings):
+        super().__init__(parent)
+        self.setWindowTitle("Preferences")
+        self.setObjectName("PreferencesDialog")
+        self.settings = settings
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.interval = QSpinBox()
+        self.interval.setRange(0, 120)
+        self.interval.setSuffix(" min")
+        self.interval.setSpecialValueText("Off")
+        self.interval.setValue(round(settings.autosave_seconds / 60))
+        form.addRow("Save recovery data every", self.interval)
+        folder = QLabel(settings.recovery_dir)
+        folder.setObjectName("Dim")
+        folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow("Recovery folder", folder)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def apply(self) -> None:
+        self.settings.autosave_seconds = self.interval.value() * 60
+
+
+SHORTCUTS = """
+<table cellspacing="6">
+<tr><td><b>V</b></td><td>Move (arrows nudge 1 px, Shift 10 px)</td></tr>
+<tr><td><b>M</b></td><td>Rectangular Marquee (Ctrl+D deselects)</td></tr>
+<tr><td><b>B</b> / <b>E</b></td><td>Brush / Eraser ([ and ] change the size)</td></tr>
+<tr><td><b>I</b></td><td>Eyedropper</td></tr>
+<tr><td><b>H</b> / <b>Space</b></td><td>Hand (pan); middle button pans too</td></tr>
+<tr><td><b>Z</b></td><td>Zoom (Alt+click zooms out); the wheel zooms at the cursor</td></tr>
+<tr><td><b>Ctrl+T</b></td><td>Free Transform (Enter commits, Esc cancels)</td></tr>
+<tr><td><b>Ctrl+0</b> / <b>Ctrl+1</b></td><td>Fit on screen / 100 %</td></tr>
+<tr><td><b>Ctrl+=</b> / <b>Ctrl+-</b></td><td>Zoom in / out</td></tr>
+<tr><td><b>Ctrl+J</b> / <b>Ctrl+E</b> / <b>Ctrl+G</b></td><td>Duplicate / Merge Down / Group</td></tr>
+<tr><td><b>Ctrl+Z</b> / <b>Shift+Ctrl+Z</b></td><td>Undo / Redo</td></tr>
+<tr><td><b>X</b> / <b>D</b></td><td>Swap colours / default colours</td></tr>
+</table>
+"""
+
+
+def show_shortcuts(parent: QWidget) -> None:
+    box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard Shortcuts", SHORTCUTS,
+                      QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.RichText)
+    box.exec()
+
+
+def show_about(parent: QWidget) -> None:
+    QMessageBox.about(parent, "About Layered",
+                      "<h3>Layered</h3><p>A layered image editor whose layers can also be made "
+                      "by a generative engine.</p><p>Documents are saved as PSD.</p>")

@@ -1,0 +1,616 @@
+"""The Layers panel: the layer stack with thumbnails, visibility, lock, names and groups.
+
+Rows are painted by hand (one widget, no item model) so that the stack can
+be reordered by dragging a row with the mouse — onto a line between rows, or
+onto a group to put it inside — without Qt's drag-and-drop machinery. The
+blend-mode box and the opacity slider act on the active layer; a slider drag
+is one undo step (one merge key per drag).
+"""
+from __future__ import annotations
+
+import itertools
+from typing import TYPE_CHECKING, Optional
+
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt, QTimer
+from PySide6.QtGui import QColor, QFont, QImage, QMouseEvent, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QLabel, QLineEdit, QMenu,
+                               QScrollArea, QSizePolicy, QSlider, QSpinBox, QToolButton,
+                               QVBoxLayout, QWidget)
+
+from editor.model import Group, Layer, Node
+from editor.model.layers import BLEND_MODE_LABELS, BLEND_MODES, GROUP_BLEND_MODES
+
+from .icons import icon, pixmap
+from .qimage import rgba_to_qimage
+
+if TYPE_CHECKING:
+    from .session import DocumentSession
+
+ROW_H = 44
+EYE_W = 32
+INDENT = 16
+ARROW_W = 14
+THUMB = 34
+LOCK_W = 28
+_merge_keys = itertools.count(1)
+
+
+def layer_rows(root: Group, collapsed: set[int]) -> list[tuple[Node, int]]:
+    """The rows of the panel, top of the stack first, as (node, depth)."""
+    rows: list[tuple[Node, int]] = []
+
+    def walk(group: Group, depth: int) -> None:
+        for child in reversed(group.children):
+            rows.append((child, depth))
+            if isinstance(child, Group) and child.id not in collapsed:
+                walk(child, depth + 1)
+
+    walk(root, 0)
+    return rows
+
+
+class LayerList(QWidget):
+    """The painted rows; they change the document only through its operations."""
+
+    def __init__(self, panel: "LayersPanel"):
+        super().__init__()
+        self.panel = panel
+        self.rows: list[tuple[Node, int]] = []
+        self.collapsed: set[int] = set()
+        self.selected: set[int] = set()       # extra rows chosen with Ctrl/Shift (for Group)
+        self._thumbs: dict[int, tuple[object, QPixmap]] = {}
+        self._stale_thumbs: set[int] = set()
+        self._press: Optional[tuple[QPointF, Node]] = None
+        self._dragging: Optional[Node] = None
+        self._drop: Optional[tuple[Group, int, tuple]] = None
+        self._hover_row = -1
+        self._editor: Optional[QLineEdit] = None
+        self._editing: Optional[Node] = None
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self._thumb_timer = QTimer(self)
+        self._thumb_timer.setSingleShot(True)
+        self._thumb_timer.setInterval(250)
+        self._thumb_timer.timeout.connect(self._refresh_thumbs)
+
+    @property
+    def doc(self):
+        session = self.panel.session
+        return session.doc if session is not None else None
+
+    # -- content ----------------------------------------------------------------------
+    def rebuild(self) -> None:
+        doc = self.doc
+        self.rows = layer_rows(doc.root, self.collapsed) if doc is not None else []
+        live = {node.id for node, _ in self.rows}
+        self.selected &= live
+        self._thumbs = {k: v for k, v in self._thumbs.items() if k in live}
+        self.setFixedHeight(max(ROW_H * len(self.rows), 1))
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(240, max(ROW_H * len(self.rows), 1))
+
+    def row_of(self, node: Node) -> int:
+        return next((i for i, (n, _) in enumerate(self.rows) if n is node), -1)
+
+    def row_rect(self, node: Node) -> QRect:
+        """The rectangle of `node`'s row (for tests and the rename editor)."""
+        i = self.row_of(node)
+        return QRect(0, i * ROW_H, self.width(), ROW_H) if i >= 0 else QRect()
+
+    def name_rect(self, node: Node, depth: int, row: int) -> QRect:
+        left = EYE_W + depth * INDENT + ARROW_W + THUMB + 10
+        return QRect(left, row * ROW_H + 6, max(20, self.width() - left - LOCK_W - 4), ROW_H - 12)
+
+    def thumbnail_changed(self, node: Node) -> None:
+        self._stale_thumbs.add(node.id)
+        if not self._thumb_timer.isActive():
+            self._thumb_timer.start()
+
+    def _refresh_thumbs(self) -> None:
+        for node_id in self._stale_thumbs:
+            self._thumbs.pop(node_id, None)
+        self._stale_thumbs.clear()
+        self.update()
+
+    def _thumbnail(self, layer: Layer) -> QPixmap:
+        key = (id(layer.pixels), layer.x, layer.y, layer.width, layer.height)
+        cached = self._thumbs.get(layer.id)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        doc = self.doc
+        dpr = self.devicePixelRatioF()
+        side = THUMB * dpr
+        s = side / max(doc.width, doc.height)
+        image = QImage(max(1, round(doc.width * s)), max(1, round(doc.height * s)),
+                       QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(Qt.GlobalColor.transparent)
+        if not layer.is_empty():
+            step = max(1, int(1 / (2 * s)))  # read only about twice the pixels the thumbnail needs
+            small = rgba_to_qimage(layer.pixels[::step, ::step])
+            p = QPainter(image)
+            p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            p.drawImage(QRectF(layer.x * s, layer.y * s, layer.width * s, layer.height * s), small)
+            p.end()
+        result = QPixmap.fromImage(image)
+        result.setDevicePixelRatio(dpr)
+        self._thumbs[layer.id] = (key, result)
+        return result
+
+    # -- painting --------------------------------------------------------------------------
+    def paintEvent(self, event) -> None:
+        p = QPainter(self)
+        p.fillRect(event.rect(), QColor("#26282c"))
+        doc = self.doc
+        if doc is None:
+            return
+        dpr = self.devicePixelRatioF()
+        first = max(0, event.rect().top() // ROW_H)
+        last = min(len(self.rows) - 1, event.rect().bottom() // ROW_H)
+        for i in range(first, last + 1):
+            node, depth = self.rows[i]
+            self._paint_row(p, i, node, depth, doc, dpr)
+        self._paint_drop(p)
+
+    def _paint_row(self, p: QPainter, i: int, node: Node, depth: int, doc, dpr: float) -> None:
+        top = i * ROW_H
+        rect = QRect(0, top, self.width(), ROW_H)
+        if node is doc.active:
+            p.fillRect(rect, QColor("#34507a"))
+        elif node.id in self.selected:
+            p.fillRect(rect, QColor("#2f3d52"))
+        elif i == self._hover_row:
+            p.fillRect(rect, QColor("#2d3035"))
+        p.fillRect(QRect(0, top + ROW_H - 1, self.width(), 1), QColor("#1d1e21"))
+        p.fillRect(QRect(EYE_W - 1, top, 1, ROW_H - 1), QColor("#1d1e21"))
+        shown = node.is_shown()
+        if node.visible:
+            p.drawPixmap(QPoint(EYE_W // 2 - 9, top + ROW_H // 2 - 9), pixmap("eye", 18, "#c9ccd2", dpr))
+        x = EYE_W + depth * INDENT
+        if isinstance(node, Group):
+            arrow = "chevron-right" if node.id in self.collapsed else "chevron-down"
+            p.drawPixmap(QPoint(x + 1, top + ROW_H // 2 - 7), pixmap(arrow, 14, "#9ca1aa", dpr))
+            p.drawPixmap(QPoint(x + ARROW_W + (THUMB - 22) // 2, top + ROW_H // 2 - 11),
+                         pixmap("folder", 22, "#c9ccd2" if shown else "#6a6f78", dpr))
+        else:
+            self._paint_thumb(p, QRect(x + ARROW_W, top + (ROW_H - THUMB) // 2, THUMB, THUMB), node)
+        name_rect = self.name_rect(node, depth, i)
+        detail = _detail(node)
+        font = QFont(self.font())
+        p.setFont(font)
+        p.setPen(QColor("#e8eaed" if shown else "#7d828b"))
+        metrics = p.fontMetrics()
+        name = metrics.elidedText(node.name, Qt.TextElideMode.ElideRight, name_rect.width())
+        if detail:
+            p.drawText(name_rect.adjusted(0, 0, 0, -name_rect.height() // 2),
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, name)
+            small = QFont(font)
+            small.setPointSizeF(max(6.5, font.pointSizeF() - 1.5))
+            p.setFont(small)
+            p.setPen(QColor("#8d929b"))
+            p.drawText(name_rect.adjusted(0, name_rect.height() // 2 + 1, 0, 0),
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+                       p.fontMetrics().elidedText(detail, Qt.TextElideMode.ElideRight, name_rect.width()))
+        else:
+            p.drawText(name_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
+        if node.locked:
+            p.drawPixmap(QPoint(self.width() - LOCK_W + 5, top + ROW_H // 2 - 8),
+                         pixmap("lock", 16, "#c9ccd2", dpr))
+        elif i == self._hover_row:
+            p.drawPixmap(QPoint(self.width() - LOCK_W + 5, top + ROW_H // 2 - 8),
+                         pixmap("lock-open", 16, "#5d626b", dpr))
+
+    def _paint_thumb(self, p: QPainter, rect: QRect, layer: Layer) -> None:
+        thumb = self._thumbnail(layer)
+        size = thumb.deviceIndependentSize()
+        w, h = size.width(), size.height()
+        target = QRectF(rect.x() + (rect.width() - w) / 2, rect.y() + (rect.height() - h) / 2, w, h)
+        # A small checkerboard shows transparency.
+        p.save()
+        p.setClipRect(target)
+        p.fillRect(target, QColor("#ffffff"))
+        cell = 4
+        y = int(target.top())
+        row = 0
+        while y < target.bottom():
+            x = int(target.left()) + (cell if row % 2 else 0)
+            while x < target.right():
+                p.fillRect(QRect(x, y, cell, cell), QColor("#d4d4d4"))
+                x += 2 * cell
+            y += cell
+            row += 1
+        p.restore()
+        p.drawPixmap(target.topLeft(), thumb)
+        p.setPen(QPen(QColor("#111214"), 1))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRect(target.adjusted(-0.5, -0.5, 0.5, 0.5))
+
+    def _paint_drop(self, p: QPainter) -> None:
+        if self._drop is None:
+            return
+        kind = self._drop[2]
+        pen = QPen(QColor("#5a9cf5"), 2)
+        p.setPen(pen)
+        if kind[0] == "into":
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRect(QRect(1, kind[1] * ROW_H + 1, self.width() - 3, ROW_H - 3))
+        else:
+            y = min(max(kind[1], 1), self.height() - 1)
+            x = EYE_W + kind[2] * INDENT
+            p.drawLine(x, y, self.width() - 4, y)
+
+    # -- mouse -----------------------------------------------------------------------------
+    def _row_at(self, y: float) -> int:
+        i = int(y // ROW_H)
+        return i if 0 <= i < len(self.rows) else -1
+
+    def mousePressEvent(self, e: QMouseEvent) -> None:
+        doc = self.doc
+        i = self._row_at(e.position().y())
+        if doc is None or i < 0:
+            return
+        node, depth = self.rows[i]
+        x = e.position().x()
+        if e.button() == Qt.MouseButton.RightButton:
+            self._select(node, e.modifiers())
+            self.panel.context_menu(e.globalPosition().toPoint())
+            return
+        if e.button() != Qt.MouseButton.LeftButton:
+            return
+        if x < EYE_W:
+            self.panel.guard(lambda: doc.set_visible(node, not node.visible))
+            return
+        arrow_x = EYE_W + depth * INDENT
+        if isinstance(node, Group) and arrow_x <= x < arrow_x + ARROW_W:
+            self.collapsed.symmetric_difference_update({node.id})
+            self.rebuild()
+            return
+        if x >= self.width() - LOCK_W:
+            self.panel.guard(lambda: doc.set_locked(node, not node.locked))
+            return
+        self._select(node, e.modifiers())
+        self._press = (e.position(), node)
+
+    def _select(self, node: Node, modifiers) -> None:
+        doc = self.doc
+        if modifiers & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier):
+            if modifiers & Qt.KeyboardModifier.ShiftModifier and doc.active is not None:
+                a, b = self.row_of(doc.active), self.row_of(node)
+                lo, hi = min(a, b), max(a, b)
+                self.selected |= {self.rows[k][0].id for k in range(lo, hi + 1)}
+            elif node.id in self.selected and node is not doc.active:
+                self.selected.discard(node.id)
+                self.update()
+                return
+            else:
+                self.selected.add(node.id)
+                if doc.active is not None:
+                    self.selected.add(doc.active.id)
+        else:
+            self.selected = set()
+        doc.set_active(node)
+        self.update()
+
+    def mouseMoveEvent(self, e: QMouseEvent) -> None:
+        pos = e.position()
+        if self._press is not None and self._dragging is None:
+            if (pos - self._press[0]).manhattanLength() >= QApplication.startDragDistance():
+                self._dragging = self._press[1]
+                self.setCursor(Qt.CursorShape.ClosedHandCursor)
+        if self._dragging is not None:
+            self._drop = self._drop_target(pos.y())
+            self.update()
+            return
+        row = self._row_at(pos.y())
+        if row != self._hover_row:
+            self._hover_row = row
+            self.update()
+
+    def mouseReleaseEvent(self, e: QMouseEvent) -> None:
+        dragged, drop = self._dragging, self._drop
+        self._press = self._dragging = self._drop = None
+        self.unsetCursor()
+        self.update()
+        if dragged is None or drop is None:
+            return
+        parent, index, _ = drop
+        if dragged.parent is parent and dragged.index() < index:
+            index -= 1  # the index it will have once it has left its old place
+        if dragged.parent is parent and dragged.index() == index:
+            return
+        doc = self.doc
+        self.panel.guard(lambda: doc.reorder(dragged, parent, index))
+
+    def leaveEvent(self, e) -> None:
+        self._hover_row = -1
+        self.update()
+
+    def _drop_target(self, y: float) -> Optional[tuple[Group, int, tuple]]:
+        """Where a row dropped at `y` goes: (parent, index before removal, indicator)."""
+        doc = self.doc
+        dragged = self._dragging
+        if not self.rows:
+            return doc.root, 0, ("line", 0, 0)
+        i = int(y // ROW_H)
+        if i >= len(self.rows):
+            target = (doc.root, 0, ("line", len(self.rows) * ROW_H, 0))
+        elif i < 0:
+            target = (doc.root, len(doc.root.children), ("line", 0, 0))
+        else:
+            node, depth = self.rows[i]
+            frac = (y - i * ROW_H) / ROW_H
+            if isinstance(node, Group) and 0.25 <= frac <= 0.75:
+                target = (node, len(node.children), ("into", i))
+            elif frac < 0.5:
+                target = (node.parent, node.index() + 1, ("line", i * ROW_H, depth))
+            elif isinstance(node, Group) and node.id not in self.collapsed and node.children:
+                target = (node, len(node.children), ("line", (i + 1) * ROW_H, depth + 1))
+            else:
+                target = (node.parent, node.index(), ("line", (i + 1) * ROW_H, depth))
+        parent = target[0]
+        if parent is dragged or (isinstance(dragged, Group) and dragged in list(parent.ancestors())):
+            return None  # a group cannot go inside itself
+        return target
+
+    def mouseDoubleClickEvent(self, e: QMouseEvent) -> None:
+        i = self._row_at(e.position().y())
+        if i < 0 or e.position().x() < EYE_W:
+            return
+        node, depth = self.rows[i]
+        if self.name_rect(node, depth, i).contains(e.position().toPoint()):
+            self.start_rename(node)
+
+    # -- renaming ------------------------------------------------------------------------------
+    def start_rename(self, node: Node) -> None:
+        i = self.row_of(node)
+        if i < 0:
+            return
+        self.finish_rename(commit=False)
+        editor = QLineEdit(node.name, self)
+        editor.setObjectName("RenameEditor")
+        editor.setGeometry(self.name_rect(node, self.rows[i][1], i).adjusted(-4, 4, 0, -4))
+        editor.selectAll()
+        editor.returnPressed.connect(lambda: self.finish_rename(commit=True))
+        editor.editingFinished.connect(lambda: self.finish_rename(commit=True))
+        editor.installEventFilter(self)
+        self._editor, self._editing = editor, node
+        editor.show()
+        editor.setFocus()
+
+    def finish_rename(self, commit: bool) -> None:
+        editor, node = self._editor, self._editing
+        if editor is None:
+            return
+        self._editor = self._editing = None
+        text = editor.text()
+        editor.hide()
+        editor.deleteLater()
+        doc = self.doc
+        if commit and doc is not None and doc.contains(node) and text.strip() != node.name:
+            self.panel.guard(lambda: doc.rename(node, text))
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self._editor and event.type() == event.Type.KeyPress \
+                and event.key() == Qt.Key.Key_Escape:
+            self.finish_rename(commit=False)
+            return True
+        return super().eventFilter(obj, event)
+
+
+def _detail(node: Node) -> str:
+    """The small second line of a row: blend mode, opacity, where it came from."""
+    parts = []
+    default_mode = "pass_through" if isinstance(node, Group) else "normal"
+    if node.blend_mode != default_mode:
+        parts.append(BLEND_MODE_LABELS.get(node.blend_mode, node.blend_mode))
+    if node.opacity != 255:
+        parts.append(f"{round(node.opacity * 100 / 255)} %")
+    if isinstance(node, Layer):
+        if node.recipe:
+            parts.append(f"generated · {node.recipe.get('method', '')}".rstrip(" ·"))
+        elif node.source_kind:
+            parts.append(f"from {node.source_kind}")
+    return "  ·  ".join(parts)
+
+
+class LayersPanel(QWidget):
+    def __init__(self, services):
+        super().__init__()
+        self.setObjectName("DockBody")
+        self.services = services
+        self.session: Optional["DocumentSession"] = None
+        self._slider_key = None
+        self._updating = False
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+
+        controls = QWidget()
+        grid = QVBoxLayout(controls)
+        grid.setContentsMargins(8, 8, 8, 8)
+        grid.setSpacing(6)
+        top = QHBoxLayout()
+        self.blend = QComboBox()
+        self.blend.setToolTip("Blend mode of the active layer")
+        self.blend.setObjectName("BlendMode")
+        self.blend.activated.connect(self._blend_chosen)
+        top.addWidget(self.blend, 1)
+        grid.addLayout(top)
+        bottom = QHBoxLayout()
+        label = QLabel("Opacity")
+        label.setObjectName("Dim")
+        bottom.addWidget(label)
+        self.opacity = QSlider(Qt.Orientation.Horizontal)
+        self.opacity.setObjectName("Opacity")
+        self.opacity.setRange(0, 100)
+        self.opacity.sliderPressed.connect(self._slider_pressed)
+        self.opacity.sliderReleased.connect(self._slider_released)
+        self.opacity.valueChanged.connect(self._opacity_changed)
+        bottom.addWidget(self.opacity, 1)
+        self.opacity_spin = QSpinBox()
+        self.opacity_spin.setRange(0, 100)
+        self.opacity_spin.setSuffix(" %")
+        self.opacity_spin.setFixedWidth(62)
+        self.opacity_spin.setKeyboardTracking(False)
+        self.opacity_spin.valueChanged.connect(self._opacity_typed)
+        bottom.addWidget(self.opacity_spin)
+        grid.addLayout(bottom)
+        layout.addWidget(controls)
+
+        self.list = LayerList(self)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.list)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setStyleSheet("QScrollArea { border-top: 1px solid #1a1b1e; border-bottom: 1px solid #1a1b1e; }")
+        self.scroll = scroll
+        layout.addWidget(scroll, 1)
+
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(6, 4, 6, 4)
+        buttons.addStretch(1)
+        for name, action, tip in (("layer-group", "group", "Group layers (Ctrl+G)"),
+                                  ("merge-down", "merge_down", "Merge down (Ctrl+E)"),
+                                  ("layer-duplicate", "duplicate", "Duplicate layer (Ctrl+J)"),
+                                  ("layer-new", "new_layer", "New layer (Shift+Ctrl+N)"),
+                                  ("layer-delete", "delete_layer", "Delete layer")):
+            button = QToolButton()
+            button.setIcon(icon(name))
+            button.setIconSize(QSize(18, 18))
+            button.setToolTip(tip)
+            button.setObjectName(f"LayerButton_{action}")
+            button.clicked.connect(lambda _=False, a=action: self.services.trigger(a))
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+
+        self._rebuild_timer = QTimer(self)
+        self._rebuild_timer.setSingleShot(True)
+        self._rebuild_timer.setInterval(0)
+        self._rebuild_timer.timeout.connect(self._rebuild)
+        self.set_session(None)
+
+    # -- binding to a document ------------------------------------------------------------
+    def set_session(self, session: Optional["DocumentSession"]) -> None:
+        old = self.session
+        if old is not None:
+            old.doc.structure_changed.disconnect(self._schedule)
+            old.doc.node_changed.disconnect(self._node_changed)
+            old.doc.active_changed.disconnect(self._active_changed)
+        self.list.finish_rename(commit=False)
+        self.session = session
+        self.list.collapsed = set()
+        self.list.selected = set()
+        if session is not None:
+            doc = session.doc
+            self.list.collapsed = {n.id for n in doc.nodes() if isinstance(n, Group) and not n.expanded}
+            doc.structure_changed.connect(self._schedule)
+            doc.node_changed.connect(self._node_changed)
+            doc.active_changed.connect(self._active_changed)
+        self._rebuild()
+
+    def _schedule(self) -> None:
+        if not self._rebuild_timer.isActive():
+            self._rebuild_timer.start()
+
+    def _rebuild(self) -> None:
+        self.list.rebuild()
+        self._update_controls()
+
+    def _node_changed(self, node: Node, attr: str) -> None:
+        if attr in ("pixels", "offset"):
+            self.list.thumbnail_changed(node)
+            return
+        self.list.update()
+        if self.session is not None and node is self.session.doc.active:
+            self._update_controls()
+
+    def _active_changed(self, node) -> None:
+        self._update_controls()
+        self.list.update()
+        i = self.list.row_of(node) if node is not None else -1
+        if i >= 0:
+            self.scroll.ensureVisible(0, i * ROW_H + ROW_H // 2, 0, ROW_H)
+
+    def selected_nodes(self) -> list[Node]:
+        """The rows chosen for grouping: the Ctrl/Shift selection, or the active node."""
+        doc = self.session.doc if self.session is not None else None
+        if doc is None:
+            return []
+        nodes = [n for n, _ in self.list.rows if n.id in self.list.selected]
+        if doc.active is not None and doc.active not in nodes:
+            nodes.append(doc.active)
+        return nodes
+
+    # -- controls for the active node -----------------------------------------------------
+    def _update_controls(self) -> None:
+        node = self.session.doc.active if self.session is not None else None
+        self._updating = True
+        try:
+            enabled = node is not None
+            for w in (self.blend, self.opacity, self.opacity_spin):
+                w.setEnabled(enabled)
+            modes = GROUP_BLEND_MODES if isinstance(node, Group) else BLEND_MODES
+            if [self.blend.itemData(i) for i in range(self.blend.count())] != list(modes):
+                self.blend.clear()
+                for mode in modes:
+                    self.blend.addItem(BLEND_MODE_LABELS.get(mode, mode), mode)
+            if node is not None:
+                self.blend.setCurrentIndex(self.blend.findData(node.blend_mode))
+                percent = round(node.opacity * 100 / 255)
+                if not self.opacity.isSliderDown():
+                    self.opacity.setValue(percent)
+                self.opacity_spin.setValue(percent)
+        finally:
+            self._updating = False
+
+    def _blend_chosen(self, index: int) -> None:
+        node = self.session.doc.active if self.session is not None else None
+        mode = self.blend.itemData(index)
+        if node is not None and mode and mode != node.blend_mode:
+            doc = self.session.doc
+            self.guard(lambda: doc.set_blend_mode(node, mode))
+
+    def _slider_pressed(self) -> None:
+        self._slider_key = ("opacity", next(_merge_keys))
+
+    def _slider_released(self) -> None:
+        self._slider_key = None
+
+    def _opacity_changed(self, percent: int) -> None:
+        if self._updating:
+            return
+        self._set_opacity(percent, self._slider_key)
+
+    def _opacity_typed(self, percent: int) -> None:
+        if self._updating:
+            return
+        self._set_opacity(percent, None)
+
+    def _set_opacity(self, percent: int, key) -> None:
+        node = self.session.doc.active if self.session is not None else None
+        if node is None:
+            return
+        value = round(percent * 255 / 100)
+        if value != node.opacity:
+            doc = self.session.doc
+            self.guard(lambda: doc.set_opacity(node, value, merge_key=key))
+
+    # -- helpers --------------------------------------------------------------------------
+    def guard(self, fn) -> None:
+        try:
+            fn()
+        except Exception as exc:
+            self.services.report(exc, "Could not change the layer")
+
+    def context_menu(self, global_pos: QPoint) -> None:
+        menu = QMenu(self)
+        for name in ("rename_layer", "duplicate", "delete_layer", None, "merge_down", "flatten",
+                     None, "group", "ungroup", None, "free_transform"):
+            if name is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(self.services.action(name))
+        menu.exec(global_pos)

@@ -1,0 +1,729 @@
+"""The main window: document tabs around the canvas, tool palette, panels, menus, status bar.
+
+It owns the open documents (one `DocumentSession` per tab), gives the panels
+and tools the one in front, turns menu commands into document operations,
+and asks before unsaved work is closed. Layout, recent files, colours and
+tool options are remembered in QSettings.
+"""
+from __future__ import annotations
+
+import os
+from typing import Callable, Optional
+
+import numpy as np
+from PySide6.QtCore import QByteArray, QPointF, QSize, Qt, QTimer
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import (QColorDialog, QDockWidget, QFrame, QHBoxLayout, QLabel,
+                               QMainWindow, QProgressBar, QPushButton, QStackedWidget, QStatusBar,
+                               QTabBar, QTabWidget, QToolBar, QVBoxLayout, QWidget)
+
+from editor.model import Document, DocumentError, Group, Layer
+from editor.model.errors import describe
+
+from . import dialogs
+from .actions import build_actions, build_menus, build_tool_actions
+from .autosave import Autosaver, find_orphans
+from .canvas import CanvasView
+from .file_commands import FileCommands
+from .generate_panel import GeneratePanel
+from .history_panel import HistoryPanel
+from .layers_panel import LayersPanel
+from .properties_panel import PropertiesPanel
+from .session import DocumentSession
+from .settings import Settings
+from .tools import ToolManager, all_tools
+
+APP_NAME = "Layered"
+STATE_VERSION = 1
+
+
+class ColorSwatch(QWidget):
+    """Foreground over background colour, as in Photoshop's tool palette."""
+
+    def __init__(self, window: "MainWindow"):
+        super().__init__()
+        self.window_ = window
+        self.setFixedSize(40, 40)
+        self.setToolTip("Foreground / background colour (click to choose; X swaps, D resets)")
+        self.setObjectName("ColorSwatch")
+
+    def paintEvent(self, event) -> None:
+        p = QPainter(self)
+        p.setPen(QPen(QColor("#0f1012"), 1))
+        p.setBrush(self.window_.background)
+        p.drawRect(15, 15, 22, 22)
+        p.setPen(QPen(QColor("#e6e8ec"), 1))
+        p.setBrush(self.window_.foreground)
+        p.drawRect(3, 3, 22, 22)
+
+    def mousePressEvent(self, e) -> None:
+        foreground = e.position().x() < 26 and e.position().y() < 26
+        current = self.window_.foreground if foreground else self.window_.background
+        color = QColorDialog.getColor(current, self, "Foreground colour" if foreground else "Background colour")
+        if color.isValid():
+            if foreground:
+                self.window_.set_foreground(color)
+            else:
+                self.window_.set_background(color)
+
+
+class WelcomePage(QWidget):
+    """What the window shows when no document is open."""
+
+    def __init__(self, window: "MainWindow"):
+        super().__init__()
+        self.setObjectName("Welcome")
+        self.window_ = window
+        outer = QVBoxLayout(self)
+        outer.addStretch(2)
+        card = QFrame()
+        card.setObjectName("Card")
+        card.setFixedWidth(420)
+        layout = QVBoxLayout(card)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.setSpacing(10)
+        title = QLabel("Layered")
+        title.setObjectName("WelcomeTitle")
+        layout.addWidget(title)
+        sub = QLabel("Open an image or a PSD, or drop files here.")
+        sub.setObjectName("Dim")
+        layout.addWidget(sub)
+        row = QHBoxLayout()
+        new = QPushButton("New…")
+        new.clicked.connect(lambda: window.actions["new"].trigger())
+        new.setObjectName("Primary")
+        opened = QPushButton("Open…")
+        opened.clicked.connect(lambda: window.actions["open"].trigger())
+        row.addWidget(new)
+        row.addWidget(opened)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.recent_title = QLabel("RECENT")
+        self.recent_title.setObjectName("SectionTitle")
+        layout.addSpacing(8)
+        layout.addWidget(self.recent_title)
+        self.recent_box = QVBoxLayout()
+        self.recent_box.setSpacing(2)
+        layout.addLayout(self.recent_box)
+        centre = QHBoxLayout()
+        centre.addStretch(1)
+        centre.addWidget(card)
+        centre.addStretch(1)
+        outer.addLayout(centre)
+        outer.addStretch(3)
+
+    def show_recent(self, paths: list[str]) -> None:
+        while self.recent_box.count():
+            item = self.recent_box.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        for path in paths[:6]:
+            link = QPushButton(os.path.basename(path))
+            link.setObjectName("Link")
+            link.setToolTip(path)
+            link.setCursor(Qt.CursorShape.PointingHandCursor)
+            link.clicked.connect(lambda _=False, p=path: self.window_.open_recent(p))
+            self.recent_box.addWidget(link)
+        self.recent_title.setVisible(bool(paths))
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: Optional[Settings] = None):
+        super().__init__()
+        self.setObjectName("MainWindow")
+        self.settings = settings or Settings()
+        self.sessions: list[DocumentSession] = []
+        self._next_untitled = 1
+        self.foreground = QColor(self.settings.value("colors/foreground", "#000000"))
+        self.background = QColor(self.settings.value("colors/background", "#ffffff"))
+        self.files = FileCommands(self)
+        self.tools = ToolManager(self, all_tools(self))
+        self.tools.changed.connect(self._tool_changed)
+        self.setAcceptDrops(True)
+        self.resize(1440, 900)
+        self.setMinimumSize(720, 480)
+
+        self._build_central()
+        self._build_panels()
+        self.actions = build_actions(self)
+        self.tool_actions = build_tool_actions(self)
+        self._build_palette()
+        self._build_options_bar()
+        self.menus = build_menus(self, self.menuBar())
+        self.menus["recent"].aboutToShow.connect(self._fill_recent_menu)
+        self._build_status()
+
+        self._default_state = self.saveState(STATE_VERSION)
+        self._restore_layout()
+        self.autosaver = Autosaver(self.settings, lambda: list(self.sessions), self)
+        self.autosaver.failed.connect(self.status)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(0)
+        self._refresh_timer.timeout.connect(self._refresh_state)
+        self.refresh_recent()
+        self._show_session(None)
+        self._tool_changed(self.tools.current)
+
+    # -- construction ------------------------------------------------------------------------
+    def _build_central(self) -> None:
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.tabs = QTabBar()
+        self.tabs.setObjectName("DocumentTabs")
+        self.tabs.setTabsClosable(True)
+        self.tabs.setMovable(False)
+        self.tabs.setDocumentMode(True)
+        self.tabs.setExpanding(False)
+        self.tabs.setDrawBase(False)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.tabs.tabCloseRequested.connect(lambda i: self.close_session(self.sessions[i]))
+        layout.addWidget(self.tabs)
+        self.stack = QStackedWidget()
+        self.welcome = WelcomePage(self)
+        self.stack.addWidget(self.welcome)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+    def _dock(self, key: str, title: str, widget: QWidget) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{key}")
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.docks[key] = dock
+        return dock
+
+    def _build_panels(self) -> None:
+        self.docks: dict[str, QDockWidget] = {}
+        self.layers_panel = LayersPanel(self)
+        self.history_panel = HistoryPanel(self)
+        self.properties_panel = PropertiesPanel(self)
+        self.generate_panel = GeneratePanel(self)
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        props = self._dock("properties", "Properties", self.properties_panel)
+        gen = self._dock("generate", "Generate", self.generate_panel)
+        hist = self._dock("history", "History", self.history_panel)
+        layers = self._dock("layers", "Layers", self.layers_panel)
+        self.addDockWidget(right, props)
+        self.tabifyDockWidget(props, gen)
+        self.addDockWidget(right, hist)
+        self.addDockWidget(right, layers)
+        self.splitDockWidget(props, hist, Qt.Orientation.Vertical)
+        self.splitDockWidget(hist, layers, Qt.Orientation.Vertical)
+        props.raise_()
+        self.resizeDocks([props, hist, layers], [230, 170, 420], Qt.Orientation.Vertical)
+        self.resizeDocks([layers], [300], Qt.Orientation.Horizontal)
+        self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
+        self.setDockNestingEnabled(True)
+
+    def _build_palette(self) -> None:
+        bar = QToolBar("Tools")
+        bar.setObjectName("ToolPalette")
+        bar.setOrientation(Qt.Orientation.Vertical)
+        bar.setMovable(False)
+        bar.setIconSize(QSize(20, 20))
+        for tool_id in ("move", "marquee", None, "brush", "eraser", "eyedropper", None, "hand", "zoom"):
+            if tool_id is None:
+                bar.addSeparator()
+            else:
+                bar.addAction(self.tool_actions[tool_id])
+        bar.addSeparator()
+        bar.addAction(self.actions["free_transform"])
+        spacer = QWidget()
+        spacer.setFixedHeight(8)
+        bar.addWidget(spacer)
+        self.swatch = ColorSwatch(self)
+        bar.addWidget(self.swatch)
+        self.addToolBar(Qt.ToolBarArea.LeftToolBarArea, bar)
+        self.palette_bar = bar
+
+    def _build_options_bar(self) -> None:
+        bar = QToolBar("Tool Options")
+        bar.setObjectName("OptionsBar")
+        bar.setMovable(False)
+        bar.setIconSize(QSize(18, 18))
+        self.tool_label = QLabel()
+        self.tool_label.setFixedWidth(26)
+        bar.addWidget(self.tool_label)
+        self.options_stack = QStackedWidget()
+        self.options_stack.addWidget(QWidget())
+        bar.addWidget(self.options_stack)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        self.options_bar = bar
+
+    def _build_status(self) -> None:
+        bar = QStatusBar()
+        self.setStatusBar(bar)
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setFixedWidth(90)
+        self.busy_bar.hide()
+        self._busy: list[str] = []
+        self.size_label = QLabel()
+        self.cursor_label = QLabel()
+        self.zoom_label = QLabel()
+        for label, width in ((self.size_label, 150), (self.cursor_label, 130), (self.zoom_label, 80)):
+            label.setObjectName("StatusField")
+            label.setMinimumWidth(width)
+        bar.addPermanentWidget(self.busy_bar)
+        bar.addPermanentWidget(self.size_label)
+        bar.addPermanentWidget(self.cursor_label)
+        bar.addPermanentWidget(self.zoom_label)
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.q.value("window/geometry")
+        state = self.settings.q.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state, STATE_VERSION)
+
+    def save_layout(self) -> None:
+        self.settings.set_value("window/geometry", self.saveGeometry())
+        self.settings.set_value("window/state", self.saveState(STATE_VERSION))
+        self.settings.set_value("colors/foreground", self.foreground.name())
+        self.settings.set_value("colors/background", self.background.name())
+        self.settings.sync()
+
+    def reset_panels(self) -> None:
+        for dock in self.docks.values():
+            dock.show()
+        self.restoreState(self._default_state, STATE_VERSION)
+
+    # -- services for tools and panels ------------------------------------------------------------
+    def set_foreground(self, color: QColor) -> None:
+        self.foreground = QColor(color)
+        self.swatch.update()
+
+    def set_background(self, color: QColor) -> None:
+        self.background = QColor(color)
+        self.swatch.update()
+
+    def swap_colors(self) -> None:
+        self.foreground, self.background = self.background, self.foreground
+        self.swatch.update()
+
+    def default_colors(self) -> None:
+        self.set_foreground(QColor("#000000"))
+        self.set_background(QColor("#ffffff"))
+
+    def report(self, exc: BaseException, title: str = "") -> None:
+        """One clear dialog for a failure; never a traceback."""
+        dialogs.show_error(self, title or APP_NAME, describe(exc))
+
+    def status(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+
+    def trigger(self, name: str) -> None:
+        self.actions[name].trigger()
+
+    def action(self, name: str):
+        return self.actions[name]
+
+    def busy(self, label: str, on: bool) -> None:
+        if on:
+            self._busy.append(label)
+        elif label in self._busy:
+            self._busy.remove(label)
+        self.busy_bar.setVisible(bool(self._busy))
+        if self._busy:
+            self.statusBar().showMessage(self._busy[-1])
+        else:
+            self.statusBar().clearMessage()
+
+    # -- documents --------------------------------------------------------------------------------
+    @property
+    def session(self) -> Optional[DocumentSession]:
+        i = self.tabs.currentIndex()
+        return self.sessions[i] if 0 <= i < len(self.sessions) else None
+
+    @property
+    def canvas(self) -> Optional[CanvasView]:
+        session = self.session
+        return session.canvas if session is not None else None
+
+    @property
+    def doc(self) -> Optional[Document]:
+        session = self.session
+        return session.doc if session is not None else None
+
+    def next_untitled(self, peek: bool = False) -> str:
+        name = f"Untitled-{self._next_untitled}"
+        if not peek:
+            self._next_untitled += 1
+        return name
+
+    def add_session(self, doc: Document, title: Optional[str] = None, *,
+                    restored: bool = False) -> DocumentSession:
+        session = DocumentSession(doc, title, restored=restored)
+        canvas = CanvasView(session, self.tools)
+        session.canvas = canvas
+        canvas.viewChanged.connect(self._view_changed)
+        canvas.cursorMoved.connect(self._cursor_moved)
+        self.stack.addWidget(canvas)
+        self.sessions.append(session)
+        doc.history.changed.connect(self._schedule_refresh)
+        doc.history.clean_changed.connect(lambda clean, s=session: self._clean_changed(s, clean))
+        doc.active_changed.connect(lambda _node: self._schedule_refresh())
+        doc.selection_changed.connect(lambda _box: self._schedule_refresh())
+        self.tabs.addTab(session.title)
+        self.tabs.setTabToolTip(self.tabs.count() - 1, doc.path or session.title)
+        self.tabs.setCurrentIndex(len(self.sessions) - 1)
+        return session
+
+    def show_session(self, session: DocumentSession) -> None:
+        self.tabs.setCurrentIndex(self.sessions.index(session))
+
+    def _tab_changed(self, index: int) -> None:
+        self._show_session(self.sessions[index] if 0 <= index < len(self.sessions) else None)
+
+    def _show_session(self, session: Optional[DocumentSession]) -> None:
+        if session is None:
+            self.stack.setCurrentWidget(self.welcome)
+        else:
+            self.stack.setCurrentWidget(session.canvas)
+            session.canvas.setFocus()
+        self.tools.set_canvas(session.canvas if session is not None else None)
+        for panel in (self.layers_panel, self.history_panel, self.properties_panel,
+                      self.generate_panel):
+            panel.set_session(session)
+        self.tabs.setVisible(bool(self.sessions))
+        self._refresh_state()
+        self._view_changed()
+
+    def _clean_changed(self, session: DocumentSession, clean: bool) -> None:
+        if clean and not session.restored:
+            self.autosaver.forget(session)
+        self._schedule_refresh()
+
+    def document_saved(self, session: DocumentSession) -> None:
+        self.autosaver.forget(session)
+        i = self.sessions.index(session)
+        self.tabs.setTabToolTip(i, session.doc.path or session.title)
+        self._refresh_state()
+
+    def close_current(self) -> None:
+        if self.session is not None:
+            self.close_session(self.session)
+
+    def close_session(self, session: DocumentSession) -> bool:
+        """Closes a tab, asking first if it has unsaved changes; False if the user cancelled."""
+        if session is self.session:
+            self.tools.end_mode(commit=False)
+        if session.modified:
+            self.show_session(session)
+            answer = dialogs.ask_save_changes(self, session.title)
+            if answer == "cancel" or (answer == "save" and not self.files.save(session)):
+                return False
+        self.autosaver.forget(session)
+        i = self.sessions.index(session)
+        canvas = session.canvas
+        doc = session.doc
+        doc.history.changed.disconnect(self._schedule_refresh)
+        self.sessions.pop(i)
+        self.tabs.removeTab(i)
+        canvas.close_session()
+        self.stack.removeWidget(canvas)
+        canvas.deleteLater()
+        session.close()
+        if not self.sessions:
+            self._show_session(None)
+        return True
+
+    def open_recent(self, path: str) -> None:
+        if not os.path.exists(path):
+            self.settings.remove_recent(path)
+            self.refresh_recent()
+            self.report(DocumentError(f"{path}: the file is no longer there."), "Could not open the file")
+            return
+        self.files.open_path(path)
+
+    def refresh_recent(self) -> None:
+        self.welcome.show_recent(self.settings.recent_files())
+
+    def _fill_recent_menu(self) -> None:
+        menu = self.menus["recent"]
+        menu.clear()
+        paths = self.settings.recent_files()
+        for path in paths:
+            menu.addAction(os.path.basename(path), lambda p=path: self.open_recent(p)).setToolTip(path)
+        if paths:
+            menu.addSeparator()
+            menu.addAction("Clear Recent", lambda: (self.settings.clear_recent(), self.refresh_recent()))
+        else:
+            menu.addAction("No recent files").setEnabled(False)
+
+    # -- state shown in title, tabs, status, menus ------------------------------------------------
+    def _schedule_refresh(self) -> None:
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    def _refresh_state(self) -> None:
+        session = self.session
+        for i, s in enumerate(self.sessions):
+            self.tabs.setTabText(i, s.title + ("*" if s.modified else ""))
+        if session is None:
+            self.setWindowTitle(APP_NAME)
+        else:
+            self.setWindowTitle(f"{session.title}{'*' if session.modified else ''} — {APP_NAME}")
+        doc = session.doc if session else None
+        node = doc.active if doc else None
+        has_doc = doc is not None
+        history = doc.history if doc else None
+        a = self.actions
+        a["undo"].setEnabled(bool(history and history.can_undo()))
+        a["undo"].setText(f"&Undo {history.undo_name()}" if history and history.can_undo() else "&Undo")
+        a["redo"].setEnabled(bool(history and history.can_redo()))
+        a["redo"].setText(f"&Redo {history.redo_name()}" if history and history.can_redo() else "&Redo")
+        for name in ("close", "save", "save_as", "export", "new_layer", "new_group", "flatten",
+                     "select_all", "zoom_in", "zoom_out", "fit", "actual", "import_layer"):
+            a[name].setEnabled(has_doc)
+        for name in ("duplicate", "delete_layer", "rename_layer", "toggle_visible", "toggle_lock",
+                     "bring_forward", "send_backward", "group", "copy"):
+            a[name].setEnabled(node is not None)
+        is_layer = isinstance(node, Layer)
+        for name in ("free_transform", "flip_h", "flip_v", "rotate_cw", "rotate_ccw", "trim"):
+            a[name].setEnabled(is_layer)
+        a["merge_down"].setEnabled(is_layer and node.index() > 0 and
+                                   isinstance(node.parent.children[node.index() - 1], Layer))
+        a["ungroup"].setEnabled(isinstance(node, Group))
+        a["deselect"].setEnabled(bool(doc and doc.selection is not None))
+        self.size_label.setText(f"{doc.width} × {doc.height} px" if doc else "")
+
+    def _view_changed(self) -> None:
+        canvas = self.canvas
+        self.zoom_label.setText(f"{canvas.zoom * 100:.4g} %" if canvas is not None else "")
+
+    def _cursor_moved(self, point: Optional[QPointF]) -> None:
+        if point is None:
+            self.cursor_label.setText("")
+        else:
+            self.cursor_label.setText(f"{int(np.floor(point.x()))}, {int(np.floor(point.y()))} px")
+
+    def _tool_changed(self, tool) -> None:
+        for tool_id, action in self.tool_actions.items():
+            if tool_id == tool.id:
+                action.setChecked(True)
+        from .icons import pixmap
+
+        self.tool_label.setPixmap(pixmap(tool.icon, 18, "#d6d9de", self.devicePixelRatioF()))
+        self.tool_label.setToolTip(tool.label)
+        options = tool.options()
+        if options is None:
+            self.options_stack.setCurrentIndex(0)
+        else:
+            if self.options_stack.indexOf(options) < 0:
+                self.options_stack.addWidget(options)
+            self.options_stack.setCurrentWidget(options)
+
+    # -- commands -----------------------------------------------------------------------------------
+    def with_canvas(self, fn: Callable[[CanvasView], None]) -> None:
+        if self.canvas is not None:
+            fn(self.canvas)
+
+    def _doc_op(self, title: str, fn: Callable[[Document], None]) -> None:
+        doc = self.doc
+        if doc is None:
+            return
+        self.tools.end_mode(commit=True)
+        try:
+            fn(doc)
+        except Exception as exc:
+            self.report(exc, title)
+
+    def _pointer_busy(self) -> bool:
+        canvas = self.canvas
+        return canvas is not None and canvas._pressed
+
+    def undo(self) -> None:
+        mode = self.tools.mode
+        if mode is not None:
+            if not mode.step_back():
+                self.tools.end_mode(commit=False)
+            return
+        if self.doc is not None and not self._pointer_busy():
+            self.doc.history.undo()
+
+    def redo(self) -> None:
+        if self.tools.mode is None and self.doc is not None and not self._pointer_busy():
+            self.doc.history.redo()
+
+    def new_layer(self) -> None:
+        self._doc_op("Could not add a layer", lambda d: d.new_layer())
+
+    def new_group(self) -> None:
+        self._doc_op("Could not add a group",
+                     lambda d: d.add_layer(Group(d.next_layer_name("Group")), name="New Group"))
+
+    def duplicate_layer(self) -> None:
+        self._doc_op("Could not duplicate the layer", lambda d: d.active and d.duplicate(d.active))
+
+    def delete_layer(self) -> None:
+        self._doc_op("Could not delete the layer", lambda d: d.active and d.delete(d.active))
+
+    def rename_layer(self) -> None:
+        if self.doc is not None and self.doc.active is not None:
+            self.docks["layers"].show()
+            self.layers_panel.list.start_rename(self.doc.active)
+
+    def toggle_visible(self) -> None:
+        self._doc_op("Could not change the layer",
+                     lambda d: d.active and d.set_visible(d.active, not d.active.visible))
+
+    def toggle_lock(self) -> None:
+        self._doc_op("Could not change the layer",
+                     lambda d: d.active and d.set_locked(d.active, not d.active.locked))
+
+    def raise_layer(self, steps: int) -> None:
+        def op(d: Document) -> None:
+            node = d.active
+            if node is None:
+                return
+            target = node.index() + steps
+            if 0 <= target < len(node.parent.children):
+                d.raise_node(node, steps)
+
+        self._doc_op("Could not move the layer", op)
+
+    def merge_down(self) -> None:
+        self._doc_op("Could not merge the layers",
+                     lambda d: d.merge_down(d.active) if isinstance(d.active, Layer) else None)
+
+    def flatten(self) -> None:
+        self._doc_op("Could not flatten the image", lambda d: d.flatten())
+
+    def group_layers(self) -> None:
+        nodes = self.layers_panel.selected_nodes()
+        self._doc_op("Could not group the layers", lambda d: d.group(nodes))
+
+    def ungroup_layers(self) -> None:
+        self._doc_op("Could not ungroup",
+                     lambda d: d.ungroup(d.active) if isinstance(d.active, Group) else None)
+
+    def trim_layer(self) -> None:
+        self._doc_op("Could not trim the layer",
+                     lambda d: d.crop_layer_to_content(d.active) if isinstance(d.active, Layer) else None)
+
+    def select_all(self) -> None:
+        self._doc_op("Could not select", lambda d: d.set_selection(d.canvas, "Select All"))
+
+    def deselect(self) -> None:
+        self._doc_op("Could not deselect", lambda d: d.set_selection(None))
+
+    def free_transform(self) -> None:
+        from .tools.transform import TransformTool
+
+        doc, canvas = self.doc, self.canvas
+        if doc is None or self.tools.mode is not None:
+            return
+        try:
+            TransformTool.check(doc.active)
+        except DocumentError as exc:
+            self.report(exc, "Could not transform")
+            return
+        self.tools.start_mode(TransformTool(self, self.tools, doc.active))
+        canvas.setFocus()
+
+    def flip(self, horizontal: bool) -> None:
+        mode = self.tools.mode
+        if mode is not None and hasattr(mode, "flip"):
+            mode.flip(horizontal)
+            return
+        name = "Flip Horizontal" if horizontal else "Flip Vertical"
+        self._layer_pixels_op(name, lambda p: p[:, ::-1] if horizontal else p[::-1])
+
+    def rotate_quarter(self, direction: int) -> None:
+        name = "Rotate 90° Clockwise" if direction > 0 else "Rotate 90° Counter Clockwise"
+        self._layer_pixels_op(name, lambda p: np.rot90(p, -direction), rotate=True)
+
+    def _layer_pixels_op(self, name: str, fn, rotate: bool = False) -> None:
+        def op(d: Document) -> None:
+            layer = d.active
+            if not isinstance(layer, Layer) or layer.is_empty():
+                return
+            pixels = np.ascontiguousarray(fn(layer.pixels))
+            x, y = layer.x, layer.y
+            if rotate:  # about the layer's centre
+                cx, cy = layer.x + layer.width / 2, layer.y + layer.height / 2
+                x, y = round(cx - pixels.shape[1] / 2), round(cy - pixels.shape[0] / 2)
+            d.set_pixels(layer, pixels, x, y, name)
+
+        self._doc_op(f"Could not {name.lower()}", op)
+
+    def brush_size(self, direction: int) -> None:
+        tool = self.tools.current
+        if hasattr(tool, "change_size"):
+            tool.change_size(direction)
+
+    def preferences(self) -> None:
+        dialog = dialogs.PreferencesDialog(self, self.settings)
+        if dialog.exec():
+            dialog.apply()
+            self.autosaver.restart()
+
+    def show_shortcuts(self) -> None:
+        dialogs.show_shortcuts(self)
+
+    def show_about(self) -> None:
+        dialogs.show_about(self)
+
+    # -- crash recovery -----------------------------------------------------------------------------
+    def offer_recovery(self) -> None:
+        """Offers back the work of runs that crashed (their recovery folders were left behind)."""
+        orphans = find_orphans(self.settings.recovery_dir, self.autosaver.directory)
+        if not orphans:
+            return
+        labels = [f"{e.title} (saved {e.saved})" for o in orphans for e in o.entries]
+        answer = dialogs.ask_restore(self, labels)
+        for orphan in orphans:
+            if answer == "restore":
+                self._restore(orphan)
+            elif answer == "discard":
+                orphan.discard()
+            else:
+                orphan.release()
+
+    def _restore(self, orphan) -> None:
+        from editor.model.files import open_document
+
+        failed = False
+        for entry in orphan.entries:
+            try:
+                doc = open_document(entry.psd)
+            except Exception as exc:
+                failed = True
+                self.report(exc, f"Could not restore {entry.title}")
+                continue
+            doc.path = entry.path
+            session = self.add_session(doc, entry.title, restored=True)
+            self.autosaver.adopt(session, entry)
+            self._refresh_state()
+        if failed:
+            orphan.release()  # keep what could not be read, for another try
+        else:
+            orphan.discard()
+
+    # -- window events ------------------------------------------------------------------------------
+    def dragEnterEvent(self, e) -> None:
+        if e.mimeData().hasUrls() and any(u.isLocalFile() for u in e.mimeData().urls()):
+            e.acceptProposedAction()
+
+    def dropEvent(self, e) -> None:
+        paths = [u.toLocalFile() for u in e.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            e.acceptProposedAction()
+            self.files.drop(paths)
+
+    def closeEvent(self, e) -> None:
+        self.tools.end_mode(commit=True)
+        for session in list(self.sessions):
+            if session.modified and not self.close_session(session):
+                e.ignore()
+                return
+        self.save_layout()
+        self.autosaver.shutdown()
+        e.accept()

@@ -1,0 +1,149 @@
+"""The Properties panel: name, position, size and origin of the active layer.
+
+Edits go through the document operations (rename, translate), one undo step
+each; a generated layer's recipe (method, prompt, seed, box...) is shown as
+read-only text.
+"""
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QSpinBox,
+                               QVBoxLayout, QWidget)
+
+from editor.model import Group, Layer
+
+LIMIT = 1_000_000
+
+
+class PropertiesPanel(QWidget):
+    def __init__(self, services):
+        super().__init__()
+        self.setObjectName("DockBody")
+        self.services = services
+        self.session = None
+        self._updating = False
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 10)
+        layout.setSpacing(8)
+        self.heading = QLabel("No layer")
+        self.heading.setObjectName("SectionTitle")
+        layout.addWidget(self.heading)
+        form = QFormLayout()
+        form.setHorizontalSpacing(10)
+        form.setVerticalSpacing(6)
+        self.name = QLineEdit()
+        self.name.setObjectName("PropName")
+        self.name.editingFinished.connect(self._rename)
+        form.addRow("Name", self.name)
+        self.x = self._spin("PropX")
+        self.y = self._spin("PropY")
+        form.addRow("X", self.x)
+        form.addRow("Y", self.y)
+        self.size = QLabel("")
+        form.addRow("Size", self.size)
+        self.kind = QLabel("")
+        self.kind.setObjectName("Dim")
+        self.kind.setWordWrap(True)
+        form.addRow("Kind", self.kind)
+        layout.addLayout(form)
+        self.recipe_title = QLabel("GENERATED WITH")
+        self.recipe_title.setObjectName("SectionTitle")
+        layout.addWidget(self.recipe_title)
+        self.recipe = QPlainTextEdit()
+        self.recipe.setReadOnly(True)
+        self.recipe.setMaximumHeight(140)
+        layout.addWidget(self.recipe)
+        layout.addStretch(1)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._refresh)
+        self._refresh()
+
+    def _spin(self, name: str) -> QSpinBox:
+        spin = QSpinBox()
+        spin.setObjectName(name)
+        spin.setRange(-LIMIT, LIMIT)
+        spin.setSuffix(" px")
+        spin.setKeyboardTracking(False)
+        spin.valueChanged.connect(self._moved)
+        return spin
+
+    def set_session(self, session) -> None:
+        if self.session is not None:
+            doc = self.session.doc
+            doc.active_changed.disconnect(self._schedule_any)
+            doc.node_changed.disconnect(self._schedule_any)
+            doc.structure_changed.disconnect(self._schedule_any)
+        self.session = session
+        if session is not None:
+            doc = session.doc
+            doc.active_changed.connect(self._schedule_any)
+            doc.node_changed.connect(self._schedule_any)
+            doc.structure_changed.connect(self._schedule_any)
+        self._refresh()
+
+    def _schedule_any(self, *args) -> None:
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def _active(self):
+        return self.session.doc.active if self.session is not None else None
+
+    def _refresh(self) -> None:
+        node = self._active()
+        self._updating = True
+        try:
+            for w in (self.name, self.x, self.y):
+                w.setEnabled(node is not None)
+            self.x.setEnabled(isinstance(node, Layer))
+            self.y.setEnabled(isinstance(node, Layer))
+            if node is None:
+                self.heading.setText("NO LAYER")
+                self.name.setText("")
+                self.size.setText("")
+                self.kind.setText("")
+            else:
+                self.heading.setText("GROUP" if isinstance(node, Group) else "PIXEL LAYER")
+                if not self.name.hasFocus():
+                    self.name.setText(node.name)
+                box = node.bounds()
+                self.x.setValue(box.x)
+                self.y.setValue(box.y)
+                self.size.setText(f"{box.w} × {box.h} px" if not box.is_empty() else "empty")
+                kind = "Group" if isinstance(node, Group) else "Pixels"
+                if isinstance(node, Layer) and node.source_kind:
+                    kind += f" (was a {node.source_kind} layer)"
+                if node.is_locked():
+                    kind += " · locked"
+                self.kind.setText(kind)
+            recipe = node.recipe if isinstance(node, Layer) else None
+            self.recipe_title.setVisible(bool(recipe))
+            self.recipe.setVisible(bool(recipe))
+            if recipe:
+                self.recipe.setPlainText(json.dumps(recipe, indent=1, ensure_ascii=False, default=str))
+        finally:
+            self._updating = False
+
+    def _rename(self) -> None:
+        node = self._active()
+        if node is None or self._updating or self.name.text().strip() == node.name:
+            return
+        try:
+            self.session.doc.rename(node, self.name.text())
+        except Exception as exc:
+            self.name.setText(node.name)
+            self.services.report(exc, "Could not rename the layer")
+
+    def _moved(self, _value: int) -> None:
+        node = self._active()
+        if self._updating or not isinstance(node, Layer):
+            return
+        dx, dy = self.x.value() - node.x, self.y.value() - node.y
+        try:
+            self.session.doc.translate(node, dx, dy)
+        except Exception as exc:
+            self.services.report(exc, "Could not move the layer")
+            self._refresh()

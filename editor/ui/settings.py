@@ -1,0 +1,98 @@
+"""The user's preferences and remembered state, kept in QSettings.
+
+`LAYERED_CONFIG_DIR` (environment) puts settings and the recovery folder in
+one folder, as an INI file; tests pass their own `QSettings` so that they
+never touch the user's real settings.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any, Optional
+
+from PySide6.QtCore import QSettings, QStandardPaths
+
+MAX_RECENT = 10
+DEFAULT_AUTOSAVE_SECONDS = 180
+
+
+def config_dir() -> str:
+    """Where settings and recovery files live by default."""
+    env = os.environ.get("LAYERED_CONFIG_DIR")
+    if env:
+        return env
+    return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation) or \
+        os.path.join(os.path.expanduser("~"), ".layered")
+
+
+def default_qsettings() -> QSettings:
+    env = os.environ.get("LAYERED_CONFIG_DIR")
+    if env:
+        return QSettings(os.path.join(env, "layered.ini"), QSettings.Format.IniFormat)
+    return QSettings("Layered", "Layered")
+
+
+class Settings:
+    """Typed access to the values the editor remembers."""
+
+    def __init__(self, qsettings: Optional[QSettings] = None):
+        self.q = qsettings if qsettings is not None else default_qsettings()
+
+    # -- generic -------------------------------------------------------------
+    def value(self, key: str, default: Any = None, kind: type = str) -> Any:
+        raw = self.q.value(key, None)
+        if raw is None:
+            return default
+        try:
+            if kind is bool:
+                return raw if isinstance(raw, bool) else str(raw).lower() in ("1", "true", "yes")
+            return kind(raw)
+        except (TypeError, ValueError):
+            return default
+
+    def set_value(self, key: str, value: Any) -> None:
+        self.q.setValue(key, value)
+
+    def sync(self) -> None:
+        self.q.sync()
+
+    # -- recent files ----------------------------------------------------------
+    def recent_files(self) -> list[str]:
+        raw = self.q.value("files/recent", [])
+        if isinstance(raw, str):
+            raw = [raw] if raw else []
+        return [str(p) for p in (raw or []) if p]
+
+    def add_recent(self, path: str) -> None:
+        path = os.path.abspath(path)
+        files = [p for p in self.recent_files() if p != path]
+        self.q.setValue("files/recent", ([path] + files)[:MAX_RECENT])
+
+    def remove_recent(self, path: str) -> None:
+        self.q.setValue("files/recent", [p for p in self.recent_files() if p != path])
+
+    def clear_recent(self) -> None:
+        self.q.setValue("files/recent", [])
+
+    def last_dir(self) -> str:
+        return self.value("files/last_dir", os.path.expanduser("~"))
+
+    def set_last_dir(self, path: str) -> None:
+        self.set_value("files/last_dir", os.path.dirname(os.path.abspath(path)))
+
+    # -- autosave ----------------------------------------------------------------
+    @property
+    def autosave_seconds(self) -> int:
+        """Seconds between autosaves; 0 turns autosave off."""
+        return max(0, self.value("autosave/interval_seconds", DEFAULT_AUTOSAVE_SECONDS, int))
+
+    @autosave_seconds.setter
+    def autosave_seconds(self, seconds: int) -> None:
+        self.set_value("autosave/interval_seconds", int(max(0, seconds)))
+
+    @property
+    def recovery_dir(self) -> str:
+        return self.value("autosave/recovery_dir", "") or os.path.join(config_dir(), "recovery")
+
+    @recovery_dir.setter
+    def recovery_dir(self, path: str) -> None:
+        self.set_value("autosave/recovery_dir", path)

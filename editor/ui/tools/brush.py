@@ -1,0 +1,300 @@
+"""Brush (B) and Eraser (E): paint on the active layer with a round brush.
+
+A stroke is one undo step: it starts with `Document.begin_pixel_edit`, every
+mouse move paints the dabs along the segment in place (only touched tiles are
+kept for undo), and it ends with `end_pixel_edit`. Dabs are spaced at a
+quarter of the diameter, as in Photoshop; [ and ] change the size, Shift+click
+paints a straight line from the last stroke, Alt+click picks a colour.
+"""
+from __future__ import annotations
+
+import math
+from typing import Optional
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QCursor, QPainter, QPen
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QSpinBox, QWidget
+
+from engine.box import Box
+
+from . import Tool
+
+MAX_SIZE = 1000
+_SIZE_STEPS = ((10, 1), (100, 10), (200, 25), (400, 50), (MAX_SIZE, 100))
+
+
+def next_size(size: int, direction: int) -> int:
+    """Photoshop-like [ / ] steps: 1 px under 10, 10 px under 100, then coarser."""
+    if direction > 0:
+        step = next(s for limit, s in _SIZE_STEPS if size < limit) if size < MAX_SIZE else 0
+        return min(MAX_SIZE, (size // step + 1) * step if step else size)
+    step = next((s for limit, s in _SIZE_STEPS if size <= limit), 100)
+    return max(1, math.ceil(size / step - 1) * step)
+
+
+def dab_mask(cx: float, cy: float, diameter: float, hardness: float) -> tuple[np.ndarray, Box]:
+    """Coverage (0..1 float32) of a round dab centred at (cx, cy), and the pixel box it covers."""
+    r = max(diameter / 2.0, 0.5)
+    x0, y0 = math.floor(cx - r), math.floor(cy - r)
+    x1, y1 = math.ceil(cx + r), math.ceil(cy + r)
+    yy, xx = np.ogrid[y0:y1, x0:x1]
+    d = np.hypot(xx + 0.5 - cx, yy + 0.5 - cy).astype(np.float32)
+    if hardness >= 0.99:
+        mask = np.clip(r - d + 0.5, 0.0, 1.0)  # a hard edge, anti-aliased over one pixel
+    else:
+        inner = r * hardness
+        t = np.clip((d - inner) / max(r - inner, 1e-6), 0.0, 1.0)
+        mask = 1.0 - t * t * (3.0 - 2.0 * t)
+    return mask.astype(np.float32), Box(x0, y0, x1 - x0, y1 - y0)
+
+
+def paint_dab(view: np.ndarray, mask: np.ndarray, color: tuple[int, int, int], opacity: float,
+              erase: bool) -> None:
+    """Blends one dab (coverage `mask`, same shape as `view`) into straight RGBA `view`, in place."""
+    a = mask * np.float32(opacity)
+    dst_a = view[..., 3].astype(np.float32) * np.float32(1 / 255)
+    if erase:
+        view[..., 3] = np.rint(dst_a * (1.0 - a) * 255.0).astype(np.uint8)
+        return
+    out_a = a + dst_a * (1.0 - a)
+    keep = dst_a * (1.0 - a)
+    safe = np.where(out_a > 0, out_a, 1.0)
+    for c in range(3):
+        value = (np.float32(color[c]) * a + view[..., c].astype(np.float32) * keep) / safe
+        view[..., c] = np.clip(np.rint(value), 0, 255).astype(np.uint8)
+    view[..., 3] = np.clip(np.rint(out_a * 255.0), 0, 255).astype(np.uint8)
+
+
+class BrushTool(Tool):
+    id = "brush"
+    label = "Brush Tool"
+    letter = "B"
+    icon = "tool-brush"
+    tip = "Paint on the active layer ([ and ] change the size; Alt+click picks a colour)"
+    erase = False
+    history_name = "Brush Tool"
+
+    def __init__(self, services):
+        super().__init__(services)
+        settings = services.settings
+        self.size = settings.value(f"tools/{self.id}/size", 30, int)
+        self.hardness = settings.value(f"tools/{self.id}/hardness", 0.8, float)
+        self.opacity = settings.value(f"tools/{self.id}/opacity", 1.0, float)
+        self._edit = None
+        self._layer = None
+        self._canvas = None
+        self._last: Optional[QPointF] = None      # pointer position the stroke has reached
+        self._carry = 0.0                         # distance walked since the last dab
+        self._stroke_end: Optional[QPointF] = None
+        self._hover: Optional[QPointF] = None
+        self._controls: dict[str, QWidget] = {}
+
+    # -- settings --------------------------------------------------------------------
+    def set_size(self, size: int) -> None:
+        self.size = int(max(1, min(MAX_SIZE, size)))
+        self.services.settings.set_value(f"tools/{self.id}/size", self.size)
+        self._sync_controls()
+        if self._canvas is not None:
+            self._canvas.update()
+
+    def set_hardness(self, hardness: float) -> None:
+        self.hardness = float(max(0.0, min(1.0, hardness)))
+        self.services.settings.set_value(f"tools/{self.id}/hardness", self.hardness)
+        self._sync_controls()
+
+    def set_opacity(self, opacity: float) -> None:
+        self.opacity = float(max(0.01, min(1.0, opacity)))
+        self.services.settings.set_value(f"tools/{self.id}/opacity", self.opacity)
+        self._sync_controls()
+
+    def change_size(self, direction: int) -> None:
+        self.set_size(next_size(self.size, direction))
+
+    # -- stroke ------------------------------------------------------------------------
+    def press(self, canvas, ev) -> None:
+        if ev.alt:
+            from .eyedropper import sample_color
+
+            color = sample_color(canvas, ev.image)
+            if color is not None:
+                self.services.set_foreground(color)
+            return
+        doc = canvas.doc
+        layer = doc.active_layer
+        if layer is None:
+            self.services.status("Select a pixel layer to paint on.")
+            return
+        if not layer.is_shown():
+            self.services.status(f"Layer '{layer.name}' is hidden: show it to paint on it.")
+            return
+        canvas.session.renderer.set_focus(layer)
+        try:
+            self._edit = doc.begin_pixel_edit(layer, self.history_name, cover=doc.canvas)
+        except Exception as exc:
+            self.services.report(exc, "Could not paint")
+            return
+        self._layer, self._canvas = layer, canvas
+        start = ev.image
+        if ev.shift and self._stroke_end is not None:  # a straight line from the last stroke
+            self._last, self._carry = self._stroke_end, 0.0
+            self._apply(canvas, [self._stroke_end])
+            self._segment_to(canvas, start)
+        else:
+            self._last, self._carry = start, 0.0
+            self._apply(canvas, [start])
+
+    def move(self, canvas, ev) -> None:
+        self._set_hover(canvas, ev.image)
+        if self._edit is not None:
+            self._segment_to(canvas, ev.image)
+
+    def release(self, canvas, ev) -> None:
+        self._end_stroke()
+
+    def deactivate(self, canvas) -> None:
+        self._end_stroke()
+        self._set_hover(canvas, None)
+
+    def leave(self, canvas) -> None:
+        self._set_hover(canvas, None)
+
+    def hover(self, canvas, ev) -> None:
+        self._set_hover(canvas, ev.image)
+
+    def _end_stroke(self) -> None:
+        edit, self._edit = self._edit, None
+        if edit is None:
+            return
+        self._stroke_end = self._last
+        try:
+            self._canvas.doc.end_pixel_edit(edit)
+        except Exception as exc:
+            self.services.report(exc, "Could not paint")
+
+    def _segment_to(self, canvas, point: QPointF) -> None:
+        """Dabs every `spacing` pixels along the path from the last position to `point`."""
+        last = self._last
+        dx, dy = point.x() - last.x(), point.y() - last.y()
+        dist = math.hypot(dx, dy)
+        if dist == 0:
+            return
+        spacing = max(1.0, self.size * 0.25)
+        centres = []
+        along = spacing - self._carry  # where the next dab falls on this segment
+        while along <= dist:
+            t = along / dist
+            centres.append(QPointF(last.x() + dx * t, last.y() + dy * t))
+            along += spacing
+        self._carry = dist - (along - spacing)  # walked since the last dab
+        self._last = point
+        if centres:
+            self._apply(canvas, centres)
+
+    def _apply(self, canvas, centres: list[QPointF]) -> None:
+        layer = self._layer
+        dabs = []
+        union = Box(0, 0, 0, 0)
+        for c in centres:
+            mask, box = dab_mask(c.x() - layer.x, c.y() - layer.y, self.size, self.hardness)
+            dabs.append((mask, box))
+            union = union.union(box)
+        color = self.services.foreground
+        rgb = (color.red(), color.green(), color.blue())
+
+        def paint(view: np.ndarray, origin: Box) -> None:
+            for mask, box in dabs:
+                inter = box.intersect(origin)
+                if inter.is_empty():
+                    continue
+                sub = view[inter.translate(-origin.x, -origin.y).slices()]
+                m = mask[inter.translate(-box.x, -box.y).slices()]
+                paint_dab(sub, m, rgb, self.opacity, self.erase)
+
+        clipped = union.clip(layer.width, layer.height)
+        if clipped.is_empty():
+            return
+        self._edit.apply(canvas.doc, clipped, lambda view: paint(view, clipped))
+
+    # -- cursor ------------------------------------------------------------------------
+    def _set_hover(self, canvas, point: Optional[QPointF]) -> None:
+        old = self._hover_rect(canvas)
+        self._hover = point
+        new = self._hover_rect(canvas)
+        for r in (old, new):
+            if r is not None:
+                canvas.update(r.toAlignedRect().adjusted(-2, -2, 2, 2))
+
+    def _hover_rect(self, canvas) -> Optional[QRectF]:
+        if self._hover is None or canvas is None:
+            return None
+        c = canvas.image_to_widget(self._hover)
+        r = max(self.size * canvas.scale / 2, 4)
+        return QRectF(c.x() - r, c.y() - r, 2 * r, 2 * r)
+
+    def paint_overlay(self, canvas, painter: QPainter) -> None:
+        rect = self._hover_rect(canvas)
+        if rect is None:
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(QColor(0, 0, 0, 160), 2.5))
+        painter.drawEllipse(rect)
+        painter.setPen(QPen(QColor(255, 255, 255, 230), 1))
+        painter.drawEllipse(rect)
+        painter.restore()
+
+    def cursor_at(self, canvas, ev) -> QCursor:
+        return QCursor(Qt.CursorShape.CrossCursor)
+
+    # -- options bar -------------------------------------------------------------------
+    def build_options(self) -> QWidget:
+        w = QWidget()
+        row = QHBoxLayout(w)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(6)
+
+        def slider_pair(label: str, lo: int, hi: int, value: int, suffix: str, on_change):
+            row.addWidget(QLabel(label))
+            slider = QSlider(Qt.Orientation.Horizontal)
+            slider.setRange(lo, hi)
+            slider.setFixedWidth(110)
+            spin = QSpinBox()
+            spin.setRange(lo, hi)
+            spin.setSuffix(suffix)
+            spin.setFixedWidth(74)
+            slider.setValue(value)
+            spin.setValue(value)
+            slider.valueChanged.connect(spin.setValue)
+            spin.valueChanged.connect(slider.setValue)
+            spin.valueChanged.connect(on_change)
+            row.addWidget(slider)
+            row.addWidget(spin)
+            row.addSpacing(10)
+            return spin
+
+        self._controls["size"] = slider_pair("Size", 1, MAX_SIZE, self.size, " px", self.set_size)
+        self._controls["hardness"] = slider_pair(
+            "Hardness", 0, 100, round(self.hardness * 100), " %", lambda v: self.set_hardness(v / 100))
+        self._controls["opacity"] = slider_pair(
+            "Opacity", 1, 100, round(self.opacity * 100), " %", lambda v: self.set_opacity(v / 100))
+        row.addStretch(1)
+        return w
+
+    def _sync_controls(self) -> None:
+        values = {"size": self.size, "hardness": round(self.hardness * 100),
+                  "opacity": round(self.opacity * 100)}
+        for key, spin in self._controls.items():
+            if spin.value() != values[key]:
+                spin.setValue(values[key])
+
+
+class EraserTool(BrushTool):
+    id = "eraser"
+    label = "Eraser Tool"
+    letter = "E"
+    icon = "tool-eraser"
+    tip = "Erase the active layer to transparency ([ and ] change the size)"
+    erase = True
+    history_name = "Eraser Tool"

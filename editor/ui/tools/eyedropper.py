@@ -1,0 +1,45 @@
+"""Eyedropper (I): click or drag to pick the foreground colour from what the canvas shows."""
+from __future__ import annotations
+
+from typing import Optional
+
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QCursor
+
+from . import Tool
+
+
+def sample_color(canvas, point: QPointF) -> Optional[QColor]:
+    """The composite's colour at image point `point` (None outside the canvas or where empty)."""
+    x, y = int(point.x()), int(point.y())
+    doc = canvas.doc
+    if not (0 <= x < doc.width and 0 <= y < doc.height):
+        return None
+    canvas.sync()
+    b, g, r, a = (int(v) for v in canvas.session.renderer.canvas.array[y, x])  # premultiplied BGRA
+    if a == 0:
+        return None
+    return QColor(min(255, round(r * 255 / a)), min(255, round(g * 255 / a)),
+                  min(255, round(b * 255 / a)))
+
+
+class EyedropperTool(Tool):
+    id = "eyedropper"
+    label = "Eyedropper Tool"
+    letter = "I"
+    icon = "tool-eyedropper"
+    tip = "Pick the foreground colour from the image"
+
+    def press(self, canvas, ev) -> None:
+        self._pick(canvas, ev.image)
+
+    def move(self, canvas, ev) -> None:
+        self._pick(canvas, ev.image)
+
+    def _pick(self, canvas, point: QPointF) -> None:
+        color = sample_color(canvas, point)
+        if color is not None:
+            self.services.set_foreground(color)
+
+    def cursor_at(self, canvas, ev) -> QCursor:
+        return QCursor(Qt.CursorShape.CrossCursor)

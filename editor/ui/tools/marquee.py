@@ -1,0 +1,190 @@
+"""Rectangular Marquee (M): draw the selection box; drag its handles to adjust it, or
+inside it to move it. A click without a drag deselects. The box is what generation
+and decomposition use as their target area."""
+from __future__ import annotations
+
+from typing import Optional
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QCursor, QPainter, QPen
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from engine.box import Box
+
+from . import Tool
+
+HANDLE = 7          # handle size, logical pixels
+GRAB = 6            # how far from a handle a press still grabs it
+HANDLES = [(-1, -1), (0, -1), (1, -1), (1, 0), (1, 1), (0, 1), (-1, 1), (-1, 0)]
+_CURSORS = {
+    (-1, -1): Qt.CursorShape.SizeFDiagCursor, (1, 1): Qt.CursorShape.SizeFDiagCursor,
+    (1, -1): Qt.CursorShape.SizeBDiagCursor, (-1, 1): Qt.CursorShape.SizeBDiagCursor,
+    (0, -1): Qt.CursorShape.SizeVerCursor, (0, 1): Qt.CursorShape.SizeVerCursor,
+    (-1, 0): Qt.CursorShape.SizeHorCursor, (1, 0): Qt.CursorShape.SizeHorCursor,
+}
+
+
+def handle_points(rect: QRectF) -> dict[tuple[int, int], QPointF]:
+    cx, cy = rect.center().x(), rect.center().y()
+    xs = {-1: rect.left(), 0: cx, 1: rect.right()}
+    ys = {-1: rect.top(), 0: cy, 1: rect.bottom()}
+    return {h: QPointF(xs[h[0]], ys[h[1]]) for h in HANDLES}
+
+
+def paint_handles(painter: QPainter, points, size: float = HANDLE) -> None:
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    painter.setPen(QPen(QColor("#1d5fbf"), 1))
+    painter.setBrush(QColor("#ffffff"))
+    half = size / 2
+    for p in points:
+        painter.drawRect(QRectF(round(p.x() - half) + 0.5, round(p.y() - half) + 0.5, size - 1, size - 1))
+    painter.restore()
+
+
+class MarqueeTool(Tool):
+    id = "marquee"
+    label = "Rectangular Marquee Tool"
+    letter = "M"
+    icon = "tool-marquee"
+    tip = "Draw the selection box (Shift: square); drag its handles to adjust it"
+
+    def __init__(self, services):
+        super().__init__(services)
+        self._drag: Optional[tuple] = None
+        self._preview: Optional[Box] = None
+        self._readout: Optional[QLabel] = None
+
+    # -- hit testing ----------------------------------------------------------------
+    def _handle_at(self, canvas, pos: QPointF) -> Optional[tuple[int, int]]:
+        box = canvas.doc.selection
+        if box is None:
+            return None
+        for h, p in handle_points(canvas.widget_rect(box)).items():
+            if abs(p.x() - pos.x()) <= GRAB and abs(p.y() - pos.y()) <= GRAB:
+                return h
+        return None
+
+    def _inside(self, canvas, pos: QPointF) -> bool:
+        box = canvas.doc.selection
+        return box is not None and canvas.widget_rect(box).contains(pos)
+
+    # -- input ------------------------------------------------------------------------
+    def press(self, canvas, ev) -> None:
+        sel = canvas.doc.selection
+        handle = self._handle_at(canvas, ev.pos)
+        if handle is not None:
+            self._drag = ("handle", handle, sel)
+        elif self._inside(canvas, ev.pos):
+            self._drag = ("move", ev.image, sel)
+        else:
+            self._drag = ("new", ev.image, None)
+        self._preview = None
+
+    def move(self, canvas, ev) -> None:
+        if self._drag is None:
+            return
+        kind, data, box0 = self._drag
+        doc = canvas.doc
+        x, y = round(ev.image.x()), round(ev.image.y())
+        if kind == "new":
+            ax, ay = round(data.x()), round(data.y())
+            if ev.shift:  # a square
+                side = max(abs(x - ax), abs(y - ay))
+                x = ax + side * (1 if x >= ax else -1)
+                y = ay + side * (1 if y >= ay else -1)
+            box = Box.from_corners(min(ax, x), min(ay, y), max(ax, x), max(ay, y))
+        elif kind == "move":
+            dx = round(ev.image.x() - data.x())
+            dy = round(ev.image.y() - data.y())
+            dx = max(-box0.x, min(dx, doc.width - box0.x1))
+            dy = max(-box0.y, min(dy, doc.height - box0.y1))
+            box = box0.translate(dx, dy)
+        else:
+            hx, hy = data
+            x0, y0, x1, y1 = box0.x, box0.y, box0.x1, box0.y1
+            if hx < 0:
+                x0 = x
+            elif hx > 0:
+                x1 = x
+            if hy < 0:
+                y0 = y
+            elif hy > 0:
+                y1 = y
+            if ev.shift and hx and hy and box0.w and box0.h:  # keep the ratio
+                ratio = box0.w / box0.h
+                w, h = abs(x1 - x0), abs(y1 - y0)
+                if w / max(h, 1) > ratio:
+                    h = round(w / ratio)
+                else:
+                    w = round(h * ratio)
+                x0, x1 = (x1 - w, x1) if hx < 0 else (x0, x0 + w)
+                y0, y1 = (y1 - h, y1) if hy < 0 else (y0, y0 + h)
+            box = Box.from_corners(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+        self._preview = box.clip(doc.width, doc.height)
+        self._show(self._preview)
+        canvas.update()
+
+    def release(self, canvas, ev) -> None:
+        drag, preview = self._drag, self._preview
+        self._drag, self._preview = None, None
+        if drag is None:
+            return
+        doc = canvas.doc
+        try:
+            if preview is None or preview.is_empty():
+                if drag[0] == "new" and doc.selection is not None:
+                    doc.set_selection(None)  # a click deselects
+            else:
+                doc.set_selection(preview)
+        except Exception as exc:
+            self.services.report(exc, "Could not change the selection")
+        self._show(doc.selection)
+        canvas.update()
+
+    def deactivate(self, canvas) -> None:
+        self._drag, self._preview = None, None
+
+    def cursor_at(self, canvas, ev) -> QCursor:
+        handle = self._handle_at(canvas, ev.pos)
+        if handle is not None:
+            return QCursor(_CURSORS[handle])
+        if self._inside(canvas, ev.pos):
+            return QCursor(Qt.CursorShape.SizeAllCursor)
+        return QCursor(Qt.CursorShape.CrossCursor)
+
+    # -- drawing ----------------------------------------------------------------------
+    def shown_selection(self, canvas) -> Optional[Box]:
+        return self._preview if self._drag is not None and self._preview is not None \
+            else canvas.doc.selection
+
+    def paint_overlay(self, canvas, painter: QPainter) -> None:
+        box = self.shown_selection(canvas)
+        if box is None:
+            return
+        paint_handles(painter, handle_points(canvas.widget_rect(box)).values())
+
+    # -- options bar ------------------------------------------------------------------
+    def build_options(self) -> QWidget:
+        w = QWidget()
+        row = QHBoxLayout(w)
+        row.setContentsMargins(0, 0, 0, 0)
+        self._readout = QLabel("No selection")
+        self._readout.setObjectName("Dim")
+        row.addWidget(self._readout)
+        for text, action in (("Select All", "select_all"), ("Deselect", "deselect")):
+            button = QPushButton(text)
+            button.clicked.connect(lambda _=False, a=action: self.services.trigger(a))
+            row.addWidget(button)
+        row.addStretch(1)
+        return w
+
+    def _show(self, box: Optional[Box]) -> None:
+        if self._readout is None:
+            return
+        self._readout.setText("No selection" if box is None else
+                              f"X {box.x}  Y {box.y}   W {box.w}  H {box.h} px")
+
+    def selection_changed(self, box: Optional[Box]) -> None:
+        if self._drag is None:
+            self._show(box)

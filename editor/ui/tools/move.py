@@ -1,0 +1,114 @@
+"""Move (V): drag the active layer or group; arrow keys nudge it by 1 px (Shift: 10 px)."""
+from __future__ import annotations
+
+import itertools
+from typing import Optional
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCursor, QKeyEvent
+
+from editor.model import Group, Layer
+from editor.model.document import LockedError
+
+from . import Tool
+
+_drags = itertools.count(1)
+_ARROWS = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0),
+           Qt.Key.Key_Up: (0, -1), Qt.Key.Key_Down: (0, 1)}
+
+
+class MoveTool(Tool):
+    id = "move"
+    label = "Move Tool"
+    letter = "V"
+    icon = "tool-move"
+    tip = "Drag the active layer; arrow keys nudge it (Shift: 10 px)"
+
+    def __init__(self, services):
+        super().__init__(services)
+        self._node = None
+        self._start = None
+        self._applied = (0, 0)
+        self._key = None
+        self._macro = None
+
+    def _target(self, canvas, report: bool = True):
+        doc = canvas.doc
+        node = doc.active
+        if node is None:
+            if report:
+                self.services.status("Select a layer to move.")
+            return None
+        if node.is_locked():
+            if report:
+                self.services.report(LockedError(f"Layer '{node.name}' is locked."),
+                                     "Could not move the layer")
+            return None
+        return node
+
+    def press(self, canvas, ev) -> None:
+        node = self._target(canvas)
+        if node is None:
+            return
+        self._node = node
+        self._start = ev.image
+        self._applied = (0, 0)
+        self._key = ("move", next(_drags))
+        if isinstance(node, Layer):
+            canvas.session.renderer.set_focus(node)
+        else:
+            # A group moves all its layers: one macro for the whole drag.
+            self._macro = canvas.doc.history.macro("Move")
+            self._macro.__enter__()
+
+    def move(self, canvas, ev) -> None:
+        if self._node is None:
+            return
+        dx = round(ev.image.x() - self._start.x())
+        dy = round(ev.image.y() - self._start.y())
+        if ev.shift:  # constrain to the main direction
+            if abs(dx) >= abs(dy):
+                dy = 0
+            else:
+                dx = 0
+        step = (dx - self._applied[0], dy - self._applied[1])
+        if step == (0, 0):
+            return
+        try:
+            canvas.doc.translate(self._node, step[0], step[1], merge_key=self._key)
+        except Exception as exc:  # the model refused: stop the drag, say why
+            self._finish()
+            self.services.report(exc, "Could not move the layer")
+            return
+        self._applied = (dx, dy)
+
+    def release(self, canvas, ev) -> None:
+        self._finish()
+
+    def _finish(self) -> None:
+        if self._macro is not None:
+            macro, self._macro = self._macro, None
+            macro.__exit__(None, None, None)
+        self._node = None
+
+    def deactivate(self, canvas) -> None:
+        self._finish()
+
+    def key_press(self, canvas, e: QKeyEvent) -> bool:
+        direction = _ARROWS.get(e.key())
+        if direction is None:
+            return False
+        node = self._target(canvas)
+        if node is None:
+            return True
+        step = 10 if e.modifiers() & Qt.KeyboardModifier.ShiftModifier else 1
+        if isinstance(node, Layer):
+            canvas.session.renderer.set_focus(node)
+        try:
+            canvas.doc.translate(node, direction[0] * step, direction[1] * step)
+        except Exception as exc:
+            self.services.report(exc, "Could not move the layer")
+        return True
+
+    def cursor_at(self, canvas, ev) -> QCursor:
+        return QCursor(Qt.CursorShape.SizeAllCursor)

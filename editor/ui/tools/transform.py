@@ -1,0 +1,377 @@
+"""Free Transform (Ctrl+T) of the active layer.
+
+Handles scale (Shift keeps the ratio, the opposite handle stays put), a drag
+outside the box rotates (Shift: 15 degree steps), a drag inside moves; Edit >
+Transform flips. Nothing touches the document until Enter (or the check
+button, or a double-click inside) commits: then the layer's pixels are
+resampled once (see `resample.py`) and set in one undo step. Esc cancels.
+
+While it runs the canvas shows a preview: the composites below and above the
+layer (cached by the renderer) with the layer drawn in between through the
+current transform.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Optional
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QCursor, QPainter, QPen, QPolygonF, QTransform
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
+
+from editor.model import Layer
+from editor.model.document import LockedError
+
+from ..icons import icon, pixmap
+from ..pyramid import Pyramid
+from ..qimage import premultiplied
+from . import Tool
+from .marquee import HANDLE, paint_handles
+
+GRAB = 7
+_QT_MODES = {
+    "normal": "SourceOver", "multiply": "Multiply", "screen": "Screen", "overlay": "Overlay",
+    "darken": "Darken", "lighten": "Lighten", "color_dodge": "ColorDodge",
+    "color_burn": "ColorBurn", "hard_light": "HardLight", "soft_light": "SoftLight",
+    "difference": "Difference", "exclusion": "Exclusion",
+}
+_SCALE_CURSORS = {
+    (-1, -1): Qt.CursorShape.SizeFDiagCursor, (1, 1): Qt.CursorShape.SizeFDiagCursor,
+    (1, -1): Qt.CursorShape.SizeBDiagCursor, (-1, 1): Qt.CursorShape.SizeBDiagCursor,
+    (0, -1): Qt.CursorShape.SizeVerCursor, (0, 1): Qt.CursorShape.SizeVerCursor,
+    (-1, 0): Qt.CursorShape.SizeHorCursor, (1, 0): Qt.CursorShape.SizeHorCursor,
+}
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where the layer goes: centre on the canvas, scale per layer axis (negative: flipped),
+    rotation in radians (clockwise on screen)."""
+
+    cx: float
+    cy: float
+    sx: float = 1.0
+    sy: float = 1.0
+    angle: float = 0.0
+
+    def affine(self, w: int, h: int) -> tuple[float, float, float, float, float, float]:
+        """Layer-local (u, v) -> canvas (x, y) as (a, b, c, d, e, f)."""
+        cos, sin = math.cos(self.angle), math.sin(self.angle)
+        a, b = cos * self.sx, -sin * self.sy
+        d, e = sin * self.sx, cos * self.sy
+        c = self.cx - (a * w / 2 + b * h / 2)
+        f = self.cy - (d * w / 2 + e * h / 2)
+        return a, b, c, d, e, f
+
+    def qtransform(self, w: int, h: int) -> QTransform:
+        a, b, c, d, e, f = self.affine(w, h)
+        return QTransform(a, d, b, e, c, f)
+
+    def local_to_canvas(self, u: float, v: float, w: int, h: int) -> QPointF:
+        a, b, c, d, e, f = self.affine(w, h)
+        return QPointF(a * u + b * v + c, d * u + e * v + f)
+
+    def to_axes(self, p: QPointF, origin: QPointF) -> QPointF:
+        """Vector p - origin in the layer's rotated frame."""
+        dx, dy = p.x() - origin.x(), p.y() - origin.y()
+        cos, sin = math.cos(self.angle), math.sin(self.angle)
+        return QPointF(cos * dx + sin * dy, -sin * dx + cos * dy)
+
+    def from_axes(self, v: QPointF) -> QPointF:
+        cos, sin = math.cos(self.angle), math.sin(self.angle)
+        return QPointF(cos * v.x() - sin * v.y(), sin * v.x() + cos * v.y())
+
+
+class TransformTool(Tool):
+    id = "transform"
+    label = "Free Transform"
+    icon = "transform"
+
+    def __init__(self, services, manager, layer: Layer):
+        super().__init__(services)
+        self.manager = manager
+        self.layer = layer
+        self.w, self.h = layer.width, layer.height
+        self.start = Placement(layer.x + self.w / 2, layer.y + self.h / 2)
+        self.placement = self.start
+        self._steps: list[Placement] = []   # for Ctrl+Z inside the transform
+        self._drag: Optional[tuple] = None
+        self._below: Optional[Pyramid] = None
+        self._above: Optional[Pyramid] = None
+        self._layer_pyramid: Optional[Pyramid] = None
+        self._canvas = None
+        self._readout: Optional[QLabel] = None
+
+    @staticmethod
+    def check(layer) -> None:
+        """Raises a clear error when the active node cannot be transformed."""
+        from editor.model import DocumentError
+
+        if not isinstance(layer, Layer):
+            raise DocumentError("Free Transform works on a pixel layer: select one first.")
+        if layer.is_locked():
+            raise LockedError(f"Layer '{layer.name}' is locked.")
+        if layer.is_empty():
+            raise DocumentError(f"Layer '{layer.name}' is empty: there is nothing to transform.")
+        if not layer.is_shown():
+            raise DocumentError(f"Layer '{layer.name}' is hidden: show it to transform it.")
+
+    # -- life cycle -----------------------------------------------------------------
+    def activate(self, canvas) -> None:
+        if canvas is None or self._canvas is canvas:
+            return
+        self._canvas = canvas
+        below, above = _split_images(canvas.session.renderer, canvas.doc, self.layer)
+        self._below = Pyramid.from_qimage(below)
+        self._above = Pyramid.from_qimage(above) if above is not None else None
+        self._layer_pyramid = Pyramid.from_qimage(premultiplied(self.layer.pixels))
+        canvas.doc.history.changed.connect(self._document_changed)
+        self._show()
+        canvas.setFocus()
+        canvas.update()
+
+    def deactivate(self, canvas) -> None:
+        if self._canvas is not None:
+            self._canvas.doc.history.changed.disconnect(self._document_changed)
+            self._canvas.update()
+        self._canvas = None
+        self._below = self._above = self._layer_pyramid = None
+
+    def _document_changed(self) -> None:
+        # The document changed underneath (History panel, another window): start over.
+        self.manager.end_mode(commit=False)
+
+    def commit(self, canvas) -> None:
+        if canvas is None:
+            return
+        doc = canvas.doc
+        p = self.placement
+        if p == self.start or not doc.contains(self.layer):
+            return
+        doc.history.changed.disconnect(self._document_changed)
+        try:
+            dx, dy = p.cx - self.start.cx, p.cy - self.start.cy
+            if (p.sx, p.sy, p.angle) == (1.0, 1.0, 0.0) and dx.is_integer() and dy.is_integer():
+                doc.translate(self.layer, int(dx), int(dy))
+                return
+            from .resample import transform_pixels
+
+            # Keep what lies within a canvas' width/height around the canvas: enough
+            # for any later move, bounded in memory however far the layer is enlarged.
+            limit = doc.canvas.expand(doc.width, doc.height)
+            pixels, x, y = transform_pixels(self.layer.pixels, p.affine(self.w, self.h), limit)
+            doc.set_pixels(self.layer, pixels, x, y, "Free Transform")
+        except Exception as exc:
+            self.services.report(exc, "Could not transform the layer")
+        finally:
+            doc.history.changed.connect(self._document_changed)
+
+    def cancel(self, canvas) -> None:
+        self.placement = self.start
+
+    # -- editing the placement ------------------------------------------------------------
+    def flip(self, horizontal: bool) -> None:
+        self._remember()
+        p = self.placement
+        self.placement = replace(p, sx=-p.sx) if horizontal else replace(p, sy=-p.sy)
+        self._changed()
+
+    def step_back(self) -> bool:
+        """Undoes the last handle drag; False when there is none."""
+        if not self._steps:
+            return False
+        self.placement = self._steps.pop()
+        self._changed()
+        return True
+
+    def _remember(self) -> None:
+        self._steps.append(self.placement)
+
+    def _changed(self) -> None:
+        self._show()
+        if self._canvas is not None:
+            self._canvas.update()
+
+    # -- hit testing ------------------------------------------------------------------
+    def _corners(self, canvas) -> list[QPointF]:
+        p, w, h = self.placement, self.w, self.h
+        return [canvas.image_to_widget(p.local_to_canvas(u, v, w, h))
+                for u, v in ((0, 0), (w, 0), (w, h), (0, h))]
+
+    def _handles(self, canvas) -> dict[tuple[int, int], QPointF]:
+        p, w, h = self.placement, self.w, self.h
+        out = {}
+        for hx in (-1, 0, 1):
+            for hy in (-1, 0, 1):
+                if hx or hy:
+                    u, v = (hx + 1) * w / 2, (hy + 1) * h / 2
+                    out[(hx, hy)] = canvas.image_to_widget(p.local_to_canvas(u, v, w, h))
+        return out
+
+    def _hit(self, canvas, pos: QPointF) -> tuple[str, Optional[tuple[int, int]]]:
+        for handle, point in self._handles(canvas).items():
+            if abs(point.x() - pos.x()) <= GRAB and abs(point.y() - pos.y()) <= GRAB:
+                return "scale", handle
+        if QPolygonF(self._corners(canvas)).containsPoint(pos, Qt.FillRule.OddEvenFill):
+            return "move", None
+        return "rotate", None
+
+    # -- input -----------------------------------------------------------------------------
+    def press(self, canvas, ev) -> None:
+        kind, handle = self._hit(canvas, ev.pos)
+        self._remember()
+        self._drag = (kind, handle, self.placement, ev.image)
+
+    def move(self, canvas, ev) -> None:
+        if self._drag is None:
+            return
+        kind, handle, p0, start = self._drag
+        point = ev.image
+        if kind == "move":
+            self.placement = replace(p0, cx=p0.cx + point.x() - start.x(),
+                                     cy=p0.cy + point.y() - start.y())
+        elif kind == "rotate":
+            a0 = math.atan2(start.y() - p0.cy, start.x() - p0.cx)
+            a1 = math.atan2(point.y() - p0.cy, point.x() - p0.cx)
+            angle = p0.angle + a1 - a0
+            if ev.shift:
+                step = math.radians(15)
+                angle = round(angle / step) * step
+            angle = math.atan2(math.sin(angle), math.cos(angle))
+            if abs(angle) < 1e-9:
+                angle = 0.0
+            self.placement = replace(p0, angle=angle)
+        else:
+            self.placement = self._scaled(p0, handle, point, ev.shift)
+        self._changed()
+
+    def _scaled(self, p0: Placement, handle: tuple[int, int], point: QPointF,
+                keep_ratio: bool) -> Placement:
+        hx, hy = handle
+        w, h = self.w, self.h
+        anchor = p0.local_to_canvas((1 - hx) * w / 2, (1 - hy) * h / 2, w, h)
+        d = p0.to_axes(point, anchor)
+        sx, sy = p0.sx, p0.sy
+        if keep_ratio and hx and hy:
+            ex, ey = hx * w * p0.sx, hy * h * p0.sy
+            f = (d.x() * ex + d.y() * ey) / (ex * ex + ey * ey)
+            sx, sy = p0.sx * f, p0.sy * f
+        else:
+            if hx:
+                sx = d.x() / (hx * w)
+            if hy:
+                sy = d.y() / (hy * h)
+        # Never thinner than one pixel.
+        sx = math.copysign(max(abs(sx), 1.0 / w), sx if sx else p0.sx)
+        sy = math.copysign(max(abs(sy), 1.0 / h), sy if sy else p0.sy)
+        offset = p0.from_axes(QPointF(hx * w * sx / 2, hy * h * sy / 2))
+        return replace(p0, cx=anchor.x() + offset.x(), cy=anchor.y() + offset.y(), sx=sx, sy=sy)
+
+    def release(self, canvas, ev) -> None:
+        if self._drag is not None and self._drag[2] == self.placement:
+            self._steps.pop()  # nothing changed: no step to undo
+        self._drag = None
+
+    def double_click(self, canvas, ev) -> bool:
+        if self._hit(canvas, ev.pos)[0] == "move":
+            self.manager.end_mode(commit=True)
+            return True
+        return False
+
+    def key_press(self, canvas, e) -> bool:
+        key = e.key()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.manager.end_mode(commit=True)
+            return True
+        if key == Qt.Key.Key_Escape:
+            self.manager.end_mode(commit=False)
+            return True
+        arrows = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0),
+                  Qt.Key.Key_Up: (0, -1), Qt.Key.Key_Down: (0, 1)}
+        if key in arrows:
+            step = 10 if e.modifiers() & Qt.KeyboardModifier.ShiftModifier else 1
+            dx, dy = arrows[key]
+            self._remember()
+            self.placement = replace(self.placement, cx=self.placement.cx + dx * step,
+                                     cy=self.placement.cy + dy * step)
+            self._changed()
+            return True
+        return False
+
+    def cursor_at(self, canvas, ev) -> QCursor:
+        kind, handle = self._hit(canvas, ev.pos)
+        if kind == "scale":
+            return QCursor(_SCALE_CURSORS[handle])
+        if kind == "move":
+            return QCursor(Qt.CursorShape.SizeAllCursor)
+        return QCursor(pixmap("rotate", 20, "#ffffff", canvas.devicePixelRatioF()))
+
+    # -- drawing ------------------------------------------------------------------------------
+    def paint_content(self, canvas, painter: QPainter, area: QRectF) -> bool:
+        if self._below is None or canvas is not self._canvas:
+            return False
+        canvas.draw_pyramid(painter, self._below, area)
+        mode = getattr(QPainter.CompositionMode, "CompositionMode_" + _QT_MODES[self.layer.blend_mode])
+        canvas.draw_pyramid(painter, self._layer_pyramid, area,
+                            self.placement.qtransform(self.w, self.h), smooth=True, mode=mode,
+                            opacity=self.layer.opacity / 255.0)
+        if self._above is not None:
+            canvas.draw_pyramid(painter, self._above, area)
+        return True
+
+    def paint_overlay(self, canvas, painter: QPainter) -> None:
+        corners = self._corners(canvas)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(QColor(0, 0, 0, 120), 3))
+        painter.drawPolygon(QPolygonF(corners))
+        painter.setPen(QPen(QColor("#4d8fe8"), 1.2))
+        painter.drawPolygon(QPolygonF(corners))
+        centre = canvas.image_to_widget(QPointF(self.placement.cx, self.placement.cy))
+        painter.setPen(QPen(QColor("#ffffff"), 1))
+        painter.drawEllipse(centre, 3.5, 3.5)
+        painter.restore()
+        paint_handles(painter, self._handles(canvas).values(), HANDLE)
+
+    # -- options bar --------------------------------------------------------------------------
+    def build_options(self) -> QWidget:
+        w = QWidget()
+        row = QHBoxLayout(w)
+        row.setContentsMargins(0, 0, 0, 0)
+        title = QLabel("Free Transform")
+        row.addWidget(title)
+        self._readout = QLabel()
+        self._readout.setObjectName("Dim")
+        row.addWidget(self._readout)
+        row.addStretch(1)
+        for name, tip, commit in (("cancel", "Cancel the transform (Esc)", False),
+                                  ("check", "Commit the transform (Enter)", True)):
+            button = QToolButton()
+            button.setIcon(icon(name))
+            button.setToolTip(tip)
+            button.setObjectName(f"Transform{name.title()}")
+            button.clicked.connect(lambda _=False, c=commit: self.manager.end_mode(commit=c))
+            row.addWidget(button)
+        self._show()
+        return w
+
+    def _show(self) -> None:
+        if self._readout is None:
+            return
+        p = self.placement
+        x, y = p.cx - abs(p.sx) * self.w / 2, p.cy - abs(p.sy) * self.h / 2
+        self._readout.setText(
+            f"X {x:.0f}  Y {y:.0f}    W {p.sx * 100:.1f} %  H {p.sy * 100:.1f} %    "
+            f"Angle {math.degrees(p.angle):.1f}°")
+
+
+def _split_images(renderer, doc, layer):
+    """(below, above) premultiplied images around `layer`; above may be None."""
+    split = renderer.split_images(layer)
+    if split is not None:
+        return split
+    from editor.model.render import composite_document
+
+    return premultiplied(composite_document(doc, below=layer, precise=False)), None
