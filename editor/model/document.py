@@ -35,6 +35,9 @@ class Document:
         self.active: Optional[Node] = None
         self.selection: Optional[Box] = None
         self.path: Optional[str] = None
+        # The flat image (PNG, JPEG...) this document was opened from; Save asks for a
+        # PSD name (suggested from it) rather than flattening the layers into it.
+        self.source_path: Optional[str] = None
         # Problems noticed when the document was read (e.g. rasterised text layers).
         self.warnings: list[str] = []
         # What the canvas shows has changed inside `box` (None: everywhere) because of `layer`.

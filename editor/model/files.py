@@ -1,0 +1,267 @@
+"""Opening, importing, saving and exporting documents: the one entry point for files.
+
+- `open_document(path)`: PSD/PSB as a layered document; PNG, JPEG, WebP,
+  TIFF and BMP as a one-layer document.
+- `read_image(path)`: the pixels of any of those files (a PSD's composite),
+  for Import as Layer.
+- `save_document(doc, path)`: PSD, or PSB for `.psb` names.
+- `export_image(doc, path)`: the flattened picture as PNG, JPEG, WebP, TIFF or BMP.
+
+The format is recognised from the file's first bytes, not its name. Every
+failure raises one `DocumentError` subclass whose message names the file and
+the reason; nothing is changed before a file has been read completely, and
+writes go to a temporary file next to the target that replaces it only when
+complete, so a failed save leaves the old file as it was.
+
+Opening a flat image sets `doc.source_path`, not `doc.path`: as in Photoshop
+once layers are involved, the first Save asks for a PSD name (the editor
+suggests the image's name with `.psd`) instead of flattening the user's
+layers into the PNG they came from.
+
+Decompression bombs are refused before any pixel is decoded: image sizes come
+from the file header. The limit (pixels per image, default 200 million) is
+`set_max_pixels(n)`, else the environment variable `LAYERED_MAX_PIXELS`, else
+`DEFAULT_MAX_PIXELS`; each call can also pass `max_pixels`.
+"""
+from __future__ import annotations
+
+import errno
+import os
+import secrets
+from typing import Callable, IO, Optional
+
+import numpy as np
+
+from .document import Document
+from .errors import DocumentError, FileFormatError, ImageTooLarge, SaveError
+from .layers import Layer
+
+DEFAULT_MAX_PIXELS = 200_000_000
+MAX_PIXELS_ENV = "LAYERED_MAX_PIXELS"
+
+PSD_SUFFIXES = (".psd", ".psb")
+EXPORT_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP",
+                  ".tif": "TIFF", ".tiff": "TIFF", ".bmp": "BMP"}
+OPEN_SUFFIXES = PSD_SUFFIXES + tuple(EXPORT_FORMATS)
+
+_max_pixels: Optional[int] = None
+
+
+def set_max_pixels(limit: Optional[int]) -> None:
+    """Sets the pixel limit for every later open/import (None: back to env/default)."""
+    global _max_pixels
+    if limit is not None and int(limit) <= 0:
+        raise ValueError("the pixel limit must be positive")
+    _max_pixels = None if limit is None else int(limit)
+
+
+def pixel_limit() -> int:
+    """The pixel limit in force: set_max_pixels, else $LAYERED_MAX_PIXELS, else the default."""
+    if _max_pixels is not None:
+        return _max_pixels
+    text = os.environ.get(MAX_PIXELS_ENV, "").strip().replace("_", "")
+    if text:
+        try:
+            value = int(float(text))
+        except ValueError:
+            value = 0
+        if value > 0:
+            return value
+    return DEFAULT_MAX_PIXELS
+
+
+def check_pixel_limit(path: str, width: int, height: int, limit: int, what: str = "The image") -> None:
+    """Refuses sizes over the limit (called with header sizes, before decoding)."""
+    if width * height > limit:
+        raise ImageTooLarge(
+            f"{path}: {what} is {width}x{height} = {width * height / 1e6:.0f} million pixels, "
+            f"more than the limit of {limit / 1e6:.0f} million (refused as a possible "
+            f"decompression bomb; raise the limit with {MAX_PIXELS_ENV} if you trust the file).")
+
+
+# -- reading ----------------------------------------------------------------------------
+
+def open_document(path: str | os.PathLike, *, max_pixels: Optional[int] = None) -> Document:
+    """Reads a file as a new document (history clean). Raises DocumentError subclasses."""
+    path = os.fspath(path)
+    limit = _limit(max_pixels)
+    if _is_psd(path):
+        from .psd import read_psd
+
+        doc = read_psd(path, limit)
+        doc.path = os.path.abspath(path)
+        return doc
+    from .images import read_flat
+
+    pixels, warnings = read_flat(path, limit)
+    doc = Document(pixels.shape[1], pixels.shape[0])
+    layer = Layer(_stem(path), pixels)
+    layer.parent = doc.root
+    doc.root.children.append(layer)
+    doc.active = layer
+    doc.warnings = warnings
+    doc.source_path = os.path.abspath(path)
+    return doc
+
+
+def read_image(path: str | os.PathLike, *, max_pixels: Optional[int] = None) -> np.ndarray:
+    """The pixels of an image file as straight RGBA uint8 (a PSD's composite of its layers)."""
+    path = os.fspath(path)
+    limit = _limit(max_pixels)
+    if _is_psd(path):
+        from .psd import read_psd
+        from .render import composite_document
+
+        return composite_document(read_psd(path, limit))
+    from .images import read_flat
+
+    return read_flat(path, limit)[0]
+
+
+def _limit(max_pixels: Optional[int]) -> int:
+    if max_pixels is None:
+        return pixel_limit()
+    if int(max_pixels) <= 0:
+        raise ValueError("max_pixels must be positive")
+    return int(max_pixels)
+
+
+def _is_psd(path: str) -> bool:
+    """True when the file starts with the PSD/PSB signature (after checking it can be read)."""
+    return read_head(path, 4) == b"8BPS"
+
+
+def read_head(path: str, n: int) -> bytes:
+    """The first `n` bytes of a file, with one clear error for missing or unreadable files."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(n)
+    except FileNotFoundError:
+        raise FileFormatError(f"{path}: no such file.") from None
+    except IsADirectoryError:
+        raise FileFormatError(f"{path}: is a folder, not an image file.") from None
+    except PermissionError:
+        raise FileFormatError(f"{path}: permission denied (cannot read the file).") from None
+    except OSError as exc:
+        raise FileFormatError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+    if not head and n > 0:
+        raise FileFormatError(f"{path}: the file is empty (0 bytes).")
+    return head
+
+
+def _stem(path: str) -> str:
+    return os.path.splitext(os.path.basename(path))[0] or "Background"
+
+
+# -- writing ----------------------------------------------------------------------------
+
+def save_document(doc: Document, path: str | os.PathLike) -> None:
+    """Saves `doc` as PSD (PSB for a `.psb` name); on success sets doc.path and marks it clean."""
+    path = os.fspath(path)
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix not in PSD_SUFFIXES:
+        raise SaveError(f"{path}: documents are saved as .psd or .psb; "
+                        f"use Export for {suffix or 'flat'} images.")
+    from .psd import check_psd_size, write_psd
+
+    check_psd_size(path, doc, big=suffix == ".psb")
+    atomic_write(path, lambda f: write_psd(doc, f, big=suffix == ".psb"))
+    doc.path = os.path.abspath(path)
+    doc.history.mark_clean()
+
+
+def export_image(doc: Document, path: str | os.PathLike, *, quality: int = 95) -> None:
+    """Writes what the document shows as a flat PNG, JPEG, WebP, TIFF or BMP (by suffix)."""
+    path = os.fspath(path)
+    suffix = os.path.splitext(path)[1].lower()
+    fmt = EXPORT_FORMATS.get(suffix)
+    if fmt is None:
+        raise SaveError(f"{path}: cannot export '{suffix or 'no suffix'}' files; "
+                        f"use .png, .jpg, .webp, .tif or .bmp.")
+    if not 1 <= int(quality) <= 100:
+        raise SaveError(f"{path}: quality must be 1..100, not {quality}.")
+    from .images import write_flat
+    from .render import composite_document
+
+    pixels = composite_document(doc)
+    atomic_write(path, lambda f: write_flat(pixels, f, fmt, int(quality)))
+
+
+def atomic_write(path: str, write: Callable[[IO[bytes]], None]) -> None:
+    """Runs `write(file)` on a temporary file next to `path`, then renames it over `path`.
+
+    The old file survives any failure (disk full, crash, an exception in
+    `write`); errors become one SaveError naming the file and the reason.
+    """
+    target = os.path.realpath(path)  # replace a symlink's target, not the link
+    folder = os.path.dirname(target) or "."
+    if os.path.isdir(target):
+        raise SaveError(f"{path}: is a folder.")
+    if not os.path.isdir(folder):
+        raise SaveError(f"{path}: cannot save: the folder {folder} does not exist.")
+    temp = os.path.join(folder, f".{os.path.basename(target)}.{secrets.token_hex(4)}.part")
+    try:
+        # Created like any new file (0666 less the umask), then given the old file's mode.
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    except OSError as exc:
+        raise SaveError(f"{path}: cannot save: {_reason(exc)}.") from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        if os.path.exists(target):
+            _copy_mode(target, temp)
+        os.replace(temp, target)
+    except BaseException as exc:
+        _remove_quietly(temp)
+        if isinstance(exc, DocumentError):
+            raise
+        if isinstance(exc, OSError):
+            raise SaveError(f"{path}: cannot save: {_reason(exc)}; "
+                            f"any existing file is unchanged.") from None
+        if isinstance(exc, Exception):
+            from .errors import describe
+
+            raise SaveError(f"{path}: cannot save: {describe(exc)}; "
+                            f"any existing file is unchanged.") from None
+        raise
+    _sync_folder(folder)
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if exc.errno == errno.EROFS:
+        return "the disk is read-only"
+    return (exc.strerror or str(exc)).rstrip(".").lower() if exc.strerror else str(exc)
+
+
+def _copy_mode(source: str, dest: str) -> None:
+    try:
+        os.chmod(dest, os.stat(source).st_mode & 0o7777)
+    except OSError:
+        pass
+
+
+def _remove_quietly(path: str) -> None:
+    try:
+        os.remove(path)
+    except OSError:
+        pass
+
+
+def _sync_folder(folder: str) -> None:
+    """Makes the rename itself durable (where the platform allows opening folders)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,164 @@
+"""Flat image files through Pillow: PNG, JPEG, WebP, TIFF and BMP in, 8-bit straight RGBA out.
+
+Reading checks the size from the header before decoding anything (the
+decompression-bomb guard), decodes fully so that a truncated file fails here
+and not later, turns the picture upright by its EXIF orientation (as cameras
+and Photoshop expect), converts an embedded colour profile other than sRGB to
+sRGB, and widens every mode (grey, palette, CMYK, 16-bit, float) to RGBA.
+"""
+from __future__ import annotations
+
+import io
+import warnings
+from typing import IO
+
+import numpy as np
+
+from .errors import FileFormatError, ImageTooLarge
+
+# Pillow format names we open ("MPO" is how Pillow names many camera JPEGs).
+READ_FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "MPO": "JPEG", "WEBP": "WebP", "TIFF": "TIFF",
+                "BMP": "BMP", "DIB": "BMP"}
+
+
+def read_flat(path: str, limit: int) -> tuple[np.ndarray, list[str]]:
+    """Decodes an image file to (pixels RGBA uint8, warnings). Raises FileFormatError/ImageTooLarge."""
+    from PIL import Image, UnidentifiedImageError
+
+    from .files import check_pixel_limit, read_head
+
+    read_head(path, 1)  # one clear message for missing/unreadable files
+    notes: list[str] = []
+    _raise_pillow_guard(limit)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(path)
+        except Image.DecompressionBombError:
+            raise ImageTooLarge(f"{path}: the image has more pixels than the limit of "
+                                f"{limit / 1e6:.0f} million.") from None
+        except UnidentifiedImageError:
+            raise FileFormatError(f"{path}: not an image Layered can open (or it is damaged); "
+                                  f"open PNG, JPEG, WebP, TIFF, BMP, PSD or PSB files.") from None
+        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+            raise FileFormatError(f"{path}: the image is damaged ({_why(exc)}).") from None
+        with image:
+            kind = READ_FORMATS.get(image.format or "")
+            if kind is None:
+                raise FileFormatError(f"{path}: {image.format} images are not supported; "
+                                      f"open PNG, JPEG, WebP, TIFF, BMP, PSD or PSB files.")
+            width, height = image.size
+            if width <= 0 or height <= 0:
+                raise FileFormatError(f"{path}: the image is empty ({width}x{height} pixels).")
+            check_pixel_limit(path, width, height, limit)
+            if getattr(image, "n_frames", 1) > 1:
+                notes.append(f"{path}: only the first of {image.n_frames} frames/pages was read.")
+            try:
+                image.load()
+                pixels = _to_rgba(_upright(image), path, notes)
+            except (OSError, SyntaxError, ValueError, EOFError, IndexError) as exc:
+                raise FileFormatError(f"{path}: the image data is damaged or truncated "
+                                      f"({_why(exc)}).") from None
+    return pixels, notes
+
+
+def write_flat(pixels: np.ndarray, f: IO[bytes], fmt: str, quality: int) -> None:
+    """Encodes straight RGBA pixels; JPEG and BMP (no transparency) are flattened onto white."""
+    from PIL import Image
+
+    if fmt in ("JPEG", "BMP"):
+        image = Image.fromarray(flatten_on_white(pixels), "RGB")
+    else:
+        image = Image.fromarray(pixels, "RGBA")
+    options: dict = {}
+    if fmt == "JPEG":
+        # 4:4:4 at high quality keeps coloured edges of layers crisp, as Photoshop does.
+        options = {"quality": quality, "subsampling": 0 if quality >= 90 else 2, "optimize": True}
+    elif fmt == "WEBP":
+        options = {"quality": quality, "lossless": quality >= 100, "exact": True}
+    elif fmt == "TIFF":
+        options = {"compression": "tiff_adobe_deflate"}
+    image.save(f, fmt, **options)
+
+
+def flatten_on_white(pixels: np.ndarray) -> np.ndarray:
+    """Straight RGBA uint8 over an opaque white backdrop -> RGB uint8 (rounded)."""
+    rgb = pixels[..., :3].astype(np.uint16)
+    alpha = pixels[..., 3:4].astype(np.uint16)
+    # c*a + 255*(255-a), divided by 255 with rounding, in integers.
+    return ((rgb * alpha + 255 * (255 - alpha) + 127) // 255).astype(np.uint8)
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+def _raise_pillow_guard(limit: int) -> None:
+    """Pillow refuses images over twice its own limit; our header check replaces that guard,
+    so raise Pillow's to ours (never lower it: other code may rely on it)."""
+    from PIL import Image
+
+    if Image.MAX_IMAGE_PIXELS is not None and Image.MAX_IMAGE_PIXELS < limit:
+        Image.MAX_IMAGE_PIXELS = limit
+
+
+def _upright(image):
+    from PIL import ImageOps
+
+    orientation = image.getexif().get(0x0112, 1) if hasattr(image, "getexif") else 1
+    if orientation in (None, 1):
+        return image
+    return ImageOps.exif_transpose(image)
+
+
+def _to_rgba(image, path: str, notes: list[str]) -> np.ndarray:
+    """Any Pillow mode -> (H, W, 4) uint8 straight RGBA, in sRGB where a profile says otherwise."""
+    mode = image.mode
+    if mode.startswith("I;16") or mode == "I":
+        grey = np.asarray(image).astype(np.float32)
+        if mode == "I" and grey.max(initial=0) <= 255:
+            scale = 1.0
+        else:
+            scale = 255.0 / 65535.0
+        return _grey_to_rgba(np.clip(np.rint(grey * scale), 0, 255).astype(np.uint8))
+    if mode == "F":
+        grey = np.asarray(image, np.float32)
+        scale = 255.0 if grey.max(initial=0) <= 1.0 else 1.0
+        return _grey_to_rgba(np.clip(np.rint(grey * scale), 0, 255).astype(np.uint8))
+    image = _to_srgb(image, path, notes)
+    if image.mode != "RGBA":
+        if image.mode == "P" and "transparency" not in image.info:
+            image = image.convert("RGB")
+        image = image.convert("RGBA")
+    return np.array(image, dtype=np.uint8)
+
+
+def _grey_to_rgba(grey: np.ndarray) -> np.ndarray:
+    out = np.empty(grey.shape + (4,), np.uint8)
+    out[..., :3] = grey[..., None]
+    out[..., 3] = 255
+    return out
+
+
+def _to_srgb(image, path: str, notes: list[str]):
+    """Applies an embedded ICC profile (other than sRGB) to RGB, RGBA and CMYK images."""
+    profile = image.info.get("icc_profile")
+    if not profile or image.mode not in ("RGB", "RGBA", "CMYK"):
+        return image.convert("RGB") if image.mode == "CMYK" else image
+    try:
+        from PIL import ImageCms
+
+        source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+        description = (ImageCms.getProfileDescription(source) or "").strip()
+        if "srgb" in description.lower() and image.mode != "CMYK":
+            return image
+        output_mode = "RGBA" if image.mode == "RGBA" else "RGB"
+        srgb = ImageCms.createProfile("sRGB")
+        return ImageCms.profileToProfile(image, source, srgb, outputMode=output_mode)
+    except Exception as exc:  # a broken profile must not stop the picture from opening
+        notes.append(f"{path}: its colour profile could not be applied ({_why(exc)}); "
+                     f"colours may look different.")
+        return image.convert("RGB") if image.mode == "CMYK" else image
+
+
+def _why(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text.rstrip(".")
