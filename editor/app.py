@@ -46,8 +46,11 @@ def dark_palette() -> QPalette:
 def apply_theme(app: QApplication) -> None:
     app.setStyle("Fusion")
     app.setPalette(dark_palette())
+    from editor.ui.icons import ICON_DIR
+
     with open(THEME, encoding="utf-8") as f:
-        app.setStyleSheet(f.read())
+        # Style sheets need absolute paths for images.
+        app.setStyleSheet(f.read().replace("@ICONS@", ICON_DIR.replace(os.sep, "/")))
 
 
 def create_application(argv: Optional[list[str]] = None) -> QApplication:

@@ -38,7 +38,6 @@ def snapshot(doc: Document) -> Document:
     """A copy of `doc`'s layer tree that shares the pixel arrays (no pixel copy)."""
     snap = Document(doc.width, doc.height)
     snap.root = Group("root", [_copy(child) for child in doc.root.children])
-    snap.path = doc.path
     return snap
 
 
@@ -63,8 +62,9 @@ def _save(doc: Document, path: str) -> None:
 class RecoveryEntry:
     psd: str
     title: str
-    path: Optional[str]        # the file the document came from, if any
-    saved: str                 # when it was written, for the user
+    path: Optional[str]         # the PSD the document was saved as, if any
+    source_path: Optional[str]  # the flat image it was opened from, if any
+    saved: str                  # when it was written, for the user
 
 
 @dataclass
@@ -113,7 +113,8 @@ def find_orphans(recovery_dir: str, own: Optional[str] = None) -> list[Orphan]:
                 continue
             if os.path.isfile(psd):
                 entries.append(RecoveryEntry(psd, str(meta.get("title") or "Untitled"),
-                                             meta.get("path"), str(meta.get("saved", ""))))
+                                             meta.get("path"), meta.get("source_path"),
+                                             str(meta.get("saved", ""))))
         orphan = Orphan(directory, lock, entries)
         if entries:
             found.append(orphan)
@@ -217,6 +218,7 @@ class Autosaver(QObject):
                 try:
                     os.replace(partial, final)
                     _write_json(meta, {"title": session.title, "path": doc.path,
+                                       "source_path": doc.source_path,
                                        "saved": time.strftime("%Y-%m-%d %H:%M:%S")})
                     session.autosaved_version = version
                 except OSError as exc:
@@ -247,7 +249,8 @@ class Autosaver(QObject):
             self._ensure_directory()
             final, meta, _ = self._paths(session)
             os.replace(entry.psd, final)
-            _write_json(meta, {"title": session.title, "path": entry.path, "saved": entry.saved})
+            _write_json(meta, {"title": session.title, "path": entry.path,
+                               "source_path": entry.source_path, "saved": entry.saved})
             session.autosaved_version = session.version
         except OSError:
             session.autosaved_version = -1  # write it again at the next autosave

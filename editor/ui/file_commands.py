@@ -104,8 +104,8 @@ class FileCommands:
 
     def open_path(self, path: str) -> None:
         path = os.path.abspath(path)
-        existing = next((s for s in self.window.sessions if s.doc.path and
-                         os.path.abspath(s.doc.path) == path), None)
+        existing = next((s for s in self.window.sessions if s.file and
+                         os.path.abspath(s.file) == path), None)
         if existing is not None:
             self.window.show_session(existing)
             return
@@ -247,7 +247,7 @@ class FileCommands:
         if session is None:
             return False
         stem = os.path.splitext(session.title)[0]
-        folder = os.path.dirname(session.doc.path) if session.doc.path else self.settings.last_dir()
+        folder = os.path.dirname(session.file) if session.file else self.settings.last_dir()
         path = dialogs.ask_save_path(self.window, os.path.join(folder, stem + ".psd"))
         if not path:
             return False
@@ -276,7 +276,7 @@ class FileCommands:
         if session is None:
             return
         stem = os.path.splitext(session.title)[0]
-        folder = os.path.dirname(session.doc.path) if session.doc.path else self.settings.last_dir()
+        folder = os.path.dirname(session.file) if session.file else self.settings.last_dir()
         path = dialogs.ask_save_path(self.window, os.path.join(folder, stem + ".png"), "Export As",
                                      dialogs.EXPORT_FILTER)
         if not path:

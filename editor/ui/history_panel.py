@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
@@ -45,7 +45,7 @@ class HistoryPanel(QWidget):
             return
         doc = self.session.doc
         history = doc.history
-        first = QListWidgetItem(icon("image"), "Open" if doc.path else "New")
+        first = QListWidgetItem(icon("image"), "Open" if (doc.path or doc.source_path) else "New")
         self.list.addItem(first)
         for name in history.names():
             self.list.addItem(QListWidgetItem(name))

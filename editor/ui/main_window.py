@@ -208,17 +208,16 @@ class MainWindow(QMainWindow):
         gen = self._dock("generate", "Generate", self.generate_panel)
         hist = self._dock("history", "History", self.history_panel)
         layers = self._dock("layers", "Layers", self.layers_panel)
+        self.setDockNestingEnabled(True)
+        self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
+        # Right column: Properties | Generate (tabs), History, then Layers (the largest).
         self.addDockWidget(right, props)
-        self.tabifyDockWidget(props, gen)
-        self.addDockWidget(right, hist)
-        self.addDockWidget(right, layers)
         self.splitDockWidget(props, hist, Qt.Orientation.Vertical)
         self.splitDockWidget(hist, layers, Qt.Orientation.Vertical)
+        self.tabifyDockWidget(props, gen)
         props.raise_()
         self.resizeDocks([props, hist, layers], [230, 170, 420], Qt.Orientation.Vertical)
         self.resizeDocks([layers], [300], Qt.Orientation.Horizontal)
-        self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
-        self.setDockNestingEnabled(True)
 
     def _build_palette(self) -> None:
         bar = QToolBar("Tools")
@@ -366,12 +365,12 @@ class MainWindow(QMainWindow):
         canvas.cursorMoved.connect(self._cursor_moved)
         self.stack.addWidget(canvas)
         self.sessions.append(session)
-        doc.history.changed.connect(self._schedule_refresh)
+        doc.history.changed.connect(self._refresh_state)
         doc.history.clean_changed.connect(lambda clean, s=session: self._clean_changed(s, clean))
         doc.active_changed.connect(lambda _node: self._schedule_refresh())
         doc.selection_changed.connect(lambda _box: self._schedule_refresh())
         self.tabs.addTab(session.title)
-        self.tabs.setTabToolTip(self.tabs.count() - 1, doc.path or session.title)
+        self.tabs.setTabToolTip(self.tabs.count() - 1, session.file or session.title)
         self.tabs.setCurrentIndex(len(self.sessions) - 1)
         return session
 
@@ -398,12 +397,12 @@ class MainWindow(QMainWindow):
     def _clean_changed(self, session: DocumentSession, clean: bool) -> None:
         if clean and not session.restored:
             self.autosaver.forget(session)
-        self._schedule_refresh()
+        self._refresh_state()  # the title's * at once
 
     def document_saved(self, session: DocumentSession) -> None:
         self.autosaver.forget(session)
         i = self.sessions.index(session)
-        self.tabs.setTabToolTip(i, session.doc.path or session.title)
+        self.tabs.setTabToolTip(i, session.file or session.title)
         self._refresh_state()
 
     def close_current(self) -> None:
@@ -423,7 +422,7 @@ class MainWindow(QMainWindow):
         i = self.sessions.index(session)
         canvas = session.canvas
         doc = session.doc
-        doc.history.changed.disconnect(self._schedule_refresh)
+        doc.history.changed.disconnect(self._refresh_state)
         self.sessions.pop(i)
         self.tabs.removeTab(i)
         canvas.close_session()
@@ -698,7 +697,7 @@ class MainWindow(QMainWindow):
                 failed = True
                 self.report(exc, f"Could not restore {entry.title}")
                 continue
-            doc.path = entry.path
+            doc.path, doc.source_path = entry.path, entry.source_path
             session = self.add_session(doc, entry.title, restored=True)
             self.autosaver.adopt(session, entry)
             self._refresh_state()

@@ -29,9 +29,14 @@ class DocumentSession:
         self.version += 1
 
     @property
+    def file(self) -> Optional[str]:
+        """The file the document is saved in, or the image it was opened from."""
+        return self.doc.path or self.doc.source_path
+
+    @property
     def title(self) -> str:
-        if self.doc.path:
-            return os.path.basename(self.doc.path)
+        if self.file:
+            return os.path.basename(self.file)
         return self._title or "Untitled"
 
     @property

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import itertools
-from typing import Optional
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCursor, QKeyEvent
+from PySide6.QtWidgets import QLabel, QWidget
 
-from editor.model import Group, Layer
+from editor.model import Layer
 from editor.model.document import LockedError
 
 from . import Tool
@@ -112,3 +112,9 @@ class MoveTool(Tool):
 
     def cursor_at(self, canvas, ev) -> QCursor:
         return QCursor(Qt.CursorShape.SizeAllCursor)
+
+    def build_options(self) -> QWidget:
+        hint = QLabel("Drag to move the active layer · arrow keys nudge 1 px (Shift: 10 px) · "
+                      "Ctrl+T transforms")
+        hint.setObjectName("Dim")
+        return hint

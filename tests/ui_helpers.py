@@ -1,0 +1,76 @@
+"""Helpers for driving the editor window in tests (pytest-qt, offscreen)."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+from PySide6.QtCore import QPoint, QPointF, QSettings, Qt
+from PySide6.QtWidgets import QApplication
+
+
+def make_window(qtbot, tmp_path, monkeypatch=None, size=(1200, 800)):
+    """A main window with settings and recovery folder in `tmp_path` (never the user's)."""
+    from editor.app import apply_theme
+    from editor.ui.main_window import MainWindow
+    from editor.ui.settings import Settings
+
+    apply_theme(QApplication.instance())
+    settings = Settings(QSettings(os.path.join(str(tmp_path), "settings.ini"),
+                                  QSettings.Format.IniFormat))
+    settings.recovery_dir = os.path.join(str(tmp_path), "recovery")
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    if monkeypatch is not None:
+        errors = []
+        monkeypatch.setattr("editor.ui.dialogs.show_error",
+                            lambda parent, title, message: errors.append((title, message)))
+        window.test_errors = errors
+        # Closing at the end of a test must not wait for an answer.
+        monkeypatch.setattr("editor.ui.dialogs.ask_save_changes", lambda parent, name: "discard")
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def image_pos(canvas, x: float, y: float) -> QPoint:
+    """The canvas widget pixel that shows image point (x, y)."""
+    return canvas.image_to_widget(QPointF(x, y)).toPoint()
+
+
+def drag(qtbot, widget, points, button=Qt.MouseButton.LeftButton,
+         modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    """Presses at points[0], moves through the others, releases at the last."""
+    from PySide6.QtTest import QTest
+
+    qtbot.mousePress(widget, button, modifier, points[0])
+    for p in points[1:]:
+        # Unlike qtbot.mouseMove, this keeps the button and modifiers held during the move.
+        QTest.mouseEvent(QTest.MouseAction.MouseMove, widget, button, modifier, p)
+    qtbot.mouseRelease(widget, button, modifier, points[-1])
+
+
+def image_drag(qtbot, canvas, points, **kw) -> None:
+    drag(qtbot, canvas, [image_pos(canvas, x, y) for x, y in points], **kw)
+
+
+def write_png(path, pixels: np.ndarray) -> str:
+    from PIL import Image
+
+    Image.fromarray(pixels).save(path)
+    return str(path)
+
+
+def photo(width: int, height: int, which: str = "chelsea") -> np.ndarray:
+    """A small real photo (skimage.data) as opaque RGBA."""
+    import skimage.data
+    from PIL import Image
+
+    rgb = getattr(skimage.data, which)()
+    if rgb.ndim == 2:
+        rgb = np.stack([rgb] * 3, axis=-1)
+    rgb = np.asarray(Image.fromarray(rgb[..., :3]).resize((width, height), Image.Resampling.LANCZOS))
+    out = np.empty((height, width, 4), np.uint8)
+    out[..., :3] = rgb
+    out[..., 3] = 255
+    return out
