@@ -292,22 +292,22 @@ class Renderer:
         self._focus = None
         self._focus_candidate = layer
 
-    def split_images(self, layer: Layer) -> Optional[tuple["QImage", "QImage"]]:
+    def split_images(self, layer: Layer) -> Optional[tuple["QImage", "QImage", bool]]:
         """Copies of the composites below and above `layer`, for previews that draw the layer
-        themselves (Free Transform); None when `layer` sits inside an isolated group. Layers
-        above that do not blend normally are composited over transparency here, so such a
-        preview is approximate."""
+        themselves (a drag, Free Transform): (below, above, exact). None when `layer` sits
+        inside an isolated group. `exact` is False when a layer above blends other than
+        normally: `above` is then composited over transparency, an approximation."""
         self.set_focus(layer)
         focus = self._ensure_focus()
         if focus is None or focus.layer is not layer:
             return None
-        above = focus.above
+        above, exact = focus.above, focus.above is not None
         if above is None:
             above = Canvas(self.doc.width, self.doc.height, precise=False)
             painter = _Painter(above)
             _draw_nodes(painter, focus.above_nodes, self.doc.canvas)
             painter.close()
-        return focus.below.image.copy(), above.image.copy()
+        return focus.below.image.copy(), above.image.copy(), exact
 
     def is_dirty(self) -> bool:
         return bool(self._dirty)

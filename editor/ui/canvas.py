@@ -216,7 +216,10 @@ class CanvasView(QWidget):
 
     # -- painting ----------------------------------------------------------------------
     def paintEvent(self, event) -> None:
-        self.sync()
+        tool = self.tools.current
+        preview = tool.paints_content(self)
+        if not preview:
+            self.sync()
         painter = QPainter(self)
         rect = QRectF(event.rect())
         painter.fillRect(rect, PASTEBOARD)
@@ -228,11 +231,12 @@ class CanvasView(QWidget):
             painter.setBrushOrigin(self.origin)
             painter.fillRect(area, self._checker_brush())
             painter.restore()
-            tool = self.tools.current
-            if not tool.paint_content(self, painter, area):
+            if preview:
+                tool.paint_content(self, painter, area)
+            else:
                 self.draw_pyramid(painter, self._pyramid, area)
         self._paint_selection(painter)
-        self.tools.current.paint_overlay(self, painter)
+        tool.paint_overlay(self, painter)
         painter.end()
         self.paint_count += 1
 
@@ -295,7 +299,7 @@ class CanvasView(QWidget):
         painter.restore()
 
     def _paint_selection(self, painter: QPainter) -> None:
-        box = self.doc.selection
+        box = self.tools.current.shown_selection(self)
         if box is None:
             return
         paint_ants(painter, self.widget_rect(box), self._ant_phase)

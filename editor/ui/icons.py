@@ -25,11 +25,9 @@ def _svg_text(name: str) -> str:
 
 @functools.lru_cache(maxsize=None)
 def icon(name: str) -> QIcon:
-    """A scalable icon; Qt derives the disabled look itself."""
-    result = QIcon()
-    for size in (16, 20, 24, 32, 48):
-        result.addPixmap(pixmap(name, size, _STROKE, 1.0))
-    return result
+    """A scalable icon, drawn by Qt's SVG icon engine when first shown (Qt derives the
+    disabled look itself)."""
+    return QIcon(icon_path(name))
 
 
 @functools.lru_cache(maxsize=512)

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional, Protocol
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QCursor, QKeyEvent, QPainter
-from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
@@ -79,9 +78,17 @@ class Tool:
         return QCursor(Qt.CursorShape.ArrowCursor)
 
     # -- drawing -----------------------------------------------------------------
-    def paint_content(self, canvas: "CanvasView", painter: QPainter, area: QRectF) -> bool:
-        """Draws the document itself instead of the composite (previews); True if it did."""
+    def paints_content(self, canvas: "CanvasView") -> bool:
+        """True while the tool draws the document itself (a live preview): the canvas then
+        leaves the renderer's composite alone until the gesture ends."""
         return False
+
+    def paint_content(self, canvas: "CanvasView", painter: QPainter, area: QRectF) -> None:
+        """Draws the document inside `area` (only called when `paints_content`)."""
+
+    def shown_selection(self, canvas: "CanvasView"):
+        """The selection box to outline (a tool may show the one being drawn)."""
+        return canvas.doc.selection
 
     def paint_overlay(self, canvas: "CanvasView", painter: QPainter) -> None:
         pass

@@ -155,8 +155,9 @@ class MarqueeTool(Tool):
 
     # -- drawing ----------------------------------------------------------------------
     def shown_selection(self, canvas) -> Optional[Box]:
-        return self._preview if self._drag is not None and self._preview is not None \
-            else canvas.doc.selection
+        if self._drag is not None and self._preview is not None:
+            return self._preview
+        return canvas.doc.selection
 
     def paint_overlay(self, canvas, painter: QPainter) -> None:
         box = self.shown_selection(canvas)

@@ -1,10 +1,17 @@
-"""Move (V): drag the active layer or group; arrow keys nudge it by 1 px (Shift: 10 px)."""
+"""Move (V): drag the active layer or group; arrow keys nudge it by 1 px (Shift: 10 px).
+
+Each mouse move is a `Document.translate` with the drag's merge key, so a
+drag is one undo step. A big layer is shown during the drag by a
+`LayerPreview` (view-resolution composites below and above it), because
+recompositing megapixels of full-resolution canvas per mouse move would not
+keep up; the exact composite is redone once, on release.
+"""
 from __future__ import annotations
 
 import itertools
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCursor, QKeyEvent
+from PySide6.QtGui import QCursor, QKeyEvent, QTransform
 from PySide6.QtWidgets import QLabel, QWidget
 
 from editor.model import Layer
@@ -13,6 +20,7 @@ from editor.model.document import LockedError
 from . import Tool
 
 _drags = itertools.count(1)
+PREVIEW_PIXELS = 2_000_000  # layers at least this big are previewed while dragged
 _ARROWS = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0),
            Qt.Key.Key_Up: (0, -1), Qt.Key.Key_Down: (0, 1)}
 
@@ -31,6 +39,8 @@ class MoveTool(Tool):
         self._applied = (0, 0)
         self._key = None
         self._macro = None
+        self._preview = None
+        self._canvas = None
 
     def _target(self, canvas, report: bool = True):
         doc = canvas.doc
@@ -56,6 +66,12 @@ class MoveTool(Tool):
         self._key = ("move", next(_drags))
         if isinstance(node, Layer):
             canvas.session.renderer.set_focus(node)
+            if node.width * node.height >= PREVIEW_PIXELS:
+                from ..preview import LayerPreview
+
+                preview = LayerPreview(canvas.session, node)
+                if preview.exact:
+                    self._preview, self._canvas = preview, canvas
         else:
             # A group moves all its layers: one macro for the whole drag.
             self._macro = canvas.doc.history.macro("Move")
@@ -89,7 +105,18 @@ class MoveTool(Tool):
         if self._macro is not None:
             macro, self._macro = self._macro, None
             macro.__exit__(None, None, None)
+        if self._preview is not None:
+            self._preview = None
+            self._canvas.update()  # now the exact composite, redone once
         self._node = None
+
+    def paints_content(self, canvas) -> bool:
+        return self._preview is not None and canvas is self._canvas
+
+    def paint_content(self, canvas, painter, area) -> None:
+        layer = self._preview.layer
+        self._preview.paint(canvas, painter, area, QTransform.fromTranslate(layer.x, layer.y),
+                            smooth=canvas.zoom < 0.999)
 
     def deactivate(self, canvas) -> None:
         self._finish()

@@ -6,9 +6,8 @@ Transform flips. Nothing touches the document until Enter (or the check
 button, or a double-click inside) commits: then the layer's pixels are
 resampled once (see `resample.py`) and set in one undo step. Esc cancels.
 
-While it runs the canvas shows a preview: the composites below and above the
-layer (cached by the renderer) with the layer drawn in between through the
-current transform.
+While it runs the canvas shows a `LayerPreview`: the composites below and
+above the layer with the layer drawn in between through the current transform.
 """
 from __future__ import annotations
 
@@ -24,18 +23,11 @@ from editor.model import Layer
 from editor.model.document import LockedError
 
 from ..icons import icon, pixmap
-from ..pyramid import Pyramid
-from ..qimage import premultiplied
+from ..preview import LayerPreview
 from . import Tool
 from .marquee import HANDLE, paint_handles
 
 GRAB = 7
-_QT_MODES = {
-    "normal": "SourceOver", "multiply": "Multiply", "screen": "Screen", "overlay": "Overlay",
-    "darken": "Darken", "lighten": "Lighten", "color_dodge": "ColorDodge",
-    "color_burn": "ColorBurn", "hard_light": "HardLight", "soft_light": "SoftLight",
-    "difference": "Difference", "exclusion": "Exclusion",
-}
 _SCALE_CURSORS = {
     (-1, -1): Qt.CursorShape.SizeFDiagCursor, (1, 1): Qt.CursorShape.SizeFDiagCursor,
     (1, -1): Qt.CursorShape.SizeBDiagCursor, (-1, 1): Qt.CursorShape.SizeBDiagCursor,
@@ -97,9 +89,7 @@ class TransformTool(Tool):
         self.placement = self.start
         self._steps: list[Placement] = []   # for Ctrl+Z inside the transform
         self._drag: Optional[tuple] = None
-        self._below: Optional[Pyramid] = None
-        self._above: Optional[Pyramid] = None
-        self._layer_pyramid: Optional[Pyramid] = None
+        self._preview: Optional[LayerPreview] = None
         self._canvas = None
         self._readout: Optional[QLabel] = None
 
@@ -122,10 +112,7 @@ class TransformTool(Tool):
         if canvas is None or self._canvas is canvas:
             return
         self._canvas = canvas
-        below, above = _split_images(canvas.session.renderer, canvas.doc, self.layer)
-        self._below = Pyramid.from_qimage(below)
-        self._above = Pyramid.from_qimage(above) if above is not None else None
-        self._layer_pyramid = Pyramid.from_qimage(premultiplied(self.layer.pixels))
+        self._preview = LayerPreview(canvas.session, self.layer)
         canvas.doc.history.changed.connect(self._document_changed)
         self._show()
         canvas.setFocus()
@@ -136,7 +123,7 @@ class TransformTool(Tool):
             self._canvas.doc.history.changed.disconnect(self._document_changed)
             self._canvas.update()
         self._canvas = None
-        self._below = self._above = self._layer_pyramid = None
+        self._preview = None
 
     def _document_changed(self) -> None:
         # The document changed underneath (History panel, another window): start over.
@@ -308,17 +295,12 @@ class TransformTool(Tool):
         return QCursor(pixmap("rotate", 20, "#ffffff", canvas.devicePixelRatioF()))
 
     # -- drawing ------------------------------------------------------------------------------
-    def paint_content(self, canvas, painter: QPainter, area: QRectF) -> bool:
-        if self._below is None or canvas is not self._canvas:
-            return False
-        canvas.draw_pyramid(painter, self._below, area)
-        mode = getattr(QPainter.CompositionMode, "CompositionMode_" + _QT_MODES[self.layer.blend_mode])
-        canvas.draw_pyramid(painter, self._layer_pyramid, area,
-                            self.placement.qtransform(self.w, self.h), smooth=True, mode=mode,
-                            opacity=self.layer.opacity / 255.0)
-        if self._above is not None:
-            canvas.draw_pyramid(painter, self._above, area)
-        return True
+    def paints_content(self, canvas) -> bool:
+        return self._preview is not None and canvas is self._canvas
+
+    def paint_content(self, canvas, painter: QPainter, area: QRectF) -> None:
+        self._preview.paint(canvas, painter, area, self.placement.qtransform(self.w, self.h),
+                            smooth=True)
 
     def paint_overlay(self, canvas, painter: QPainter) -> None:
         corners = self._corners(canvas)
@@ -366,12 +348,3 @@ class TransformTool(Tool):
             f"X {x:.0f}  Y {y:.0f}    W {p.sx * 100:.1f} %  H {p.sy * 100:.1f} %    "
             f"Angle {math.degrees(p.angle):.1f}°")
 
-
-def _split_images(renderer, doc, layer):
-    """(below, above) premultiplied images around `layer`; above may be None."""
-    split = renderer.split_images(layer)
-    if split is not None:
-        return split
-    from editor.model.render import composite_document
-
-    return premultiplied(composite_document(doc, below=layer, precise=False)), None
