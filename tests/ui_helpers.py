@@ -8,16 +8,17 @@ from PySide6.QtCore import QPoint, QPointF, QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
 
-def make_window(qtbot, tmp_path, monkeypatch=None, size=(1200, 800)):
+def make_window(qtbot, tmp_path, monkeypatch=None, size=(1200, 800), settings=None):
     """A main window with settings and recovery folder in `tmp_path` (never the user's)."""
     from editor.app import apply_theme
     from editor.ui.main_window import MainWindow
     from editor.ui.settings import Settings
 
     apply_theme(QApplication.instance())
-    settings = Settings(QSettings(os.path.join(str(tmp_path), "settings.ini"),
-                                  QSettings.Format.IniFormat))
-    settings.recovery_dir = os.path.join(str(tmp_path), "recovery")
+    if settings is None:
+        settings = Settings(QSettings(os.path.join(str(tmp_path), "settings.ini"),
+                                      QSettings.Format.IniFormat))
+        settings.recovery_dir = os.path.join(str(tmp_path), "recovery")
     window = MainWindow(settings)
     qtbot.addWidget(window)
     if monkeypatch is not None:
