@@ -244,6 +244,7 @@ class MainWindow(QMainWindow):
         bar = QToolBar("Tool Options")
         bar.setObjectName("OptionsBar")
         bar.setMovable(False)
+        bar.setFixedHeight(38)  # the same for every tool: the canvas must not jump
         bar.setIconSize(QSize(18, 18))
         self.tool_label = QLabel()
         self.tool_label.setFixedWidth(26)
