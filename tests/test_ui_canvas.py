@@ -178,3 +178,52 @@ def test_high_dpi_100_percent_is_one_image_pixel_per_screen_pixel(tmp_path):
     result = subprocess.run([sys.executable, "-c", script, str(tmp_path / "s.ini")], cwd=ROOT,
                             env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_dragging_a_big_layer_previews_then_shows_the_exact_composite(qtbot, tmp_path, monkeypatch):
+    """Layers over 2 megapixels are drawn by a preview while dragged; the result is exact."""
+    from editor.model.render import composite_document
+
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    doc = Document(1600, 1300)
+    doc.add_image(photo(1600, 1300, "coffee"), "Background", 0, 0)
+    big = doc.add_image(photo(1600, 1300, "chelsea"), "Big", 0, 0)
+    doc.set_opacity(big, 200)
+    doc.add_image(photo(200, 150, "astronaut"), "Top", 300, 300)
+    doc.set_active(big)
+    doc.history.clear()
+    w.add_session(doc, "big")
+    canvas = w.canvas
+    qtbot.waitUntil(lambda: canvas.paint_count > 0)
+    canvas.actual_pixels()
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_V)
+    start = image_pos(canvas, 500, 500)
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=start)
+    from PySide6.QtTest import QTest
+
+    QTest.mouseEvent(QTest.MouseAction.MouseMove, canvas, Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.NoModifier, start + QPoint(30, 20))
+    assert w.tools.current.paints_content(canvas)
+    assert (big.x, big.y) == (30, 20)
+    painted = canvas.paint_count
+    centre = canvas.view_center_image()
+    cx, cy = int(centre.x()), int(centre.y())
+    previewed = grab_at(canvas, cx, cy)
+    assert canvas.paint_count > painted and window_renderer_dirty(w)  # the full-resolution composite waits for the release
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=start + QPoint(30, 20))
+    assert not w.tools.current.paints_content(canvas)
+    canvas.repaint()
+    assert not window_renderer_dirty(w)
+    exact = composite_document(doc, precise=False)
+    assert np.abs(np.array(previewed) - exact[cy, cx, :3].astype(int)).max() <= 2
+    screen = w.session.renderer.canvas.array  # premultiplied BGRA; opaque here
+    for x, y in ((cx, cy), (cx - 200, cy - 100), (cx + 150, cy + 120)):
+        b, g, r, _ = screen[y, x]
+        assert grab_at(canvas, x, y) == (r, g, b)
+        # The cached (below, layer, above) redraw matches a full composite to 8-bit rounding.
+        assert np.abs(np.array([r, g, b], int) - exact[y, x, :3].astype(int)).max() <= 2
+
+
+def window_renderer_dirty(w) -> bool:
+    return w.session.renderer.is_dirty()

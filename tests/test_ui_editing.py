@@ -318,3 +318,52 @@ def test_layer_commands_from_menus(opened, qtbot):
     qtbot.mouseClick(opened.history_panel.list.viewport(), Qt.MouseButton.LeftButton,
                      pos=opened.history_panel.row_rect(2).center())
     assert doc.history.index == 2 and item is not None
+
+
+def test_move_a_group_is_one_step(opened, qtbot):
+    doc, canvas = opened.doc, opened.canvas
+    a = doc.add_image(photo(10, 10), "A", 5, 5)
+    b = doc.add_image(photo(10, 10, "astronaut"), "B", 40, 30)
+    group = doc.group([a, b], "Pair")
+    canvas.set_zoom(4.0)
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_V)
+    steps = doc.history.count
+    image_drag(qtbot, canvas, [(20, 20), (22, 21), (24, 23)])
+    assert (a.x, a.y, b.x, b.y) == (9, 8, 44, 33)
+    assert doc.history.count == steps + 1 and doc.history.undo_name() == "Move"
+    undo_redo(opened, lambda d: (a.x, b.y) == (5, 30) or pytest.fail("undo"),
+              lambda d: (a.x, b.y) == (9, 33) or pytest.fail("redo"))
+    assert doc.active is group
+
+
+def test_eyedropper_and_alt_click_pick_colours(opened, qtbot):
+    canvas = opened.canvas
+    canvas.set_zoom(4.0)
+    canvas.setFocus()
+    expected = photo(W, H)
+    qtbot.keyClick(canvas, Qt.Key.Key_I)
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=image_pos(canvas, 12.5, 20.5))
+    assert opened.foreground.getRgb()[:3] == tuple(int(v) for v in expected[20, 12, :3])
+    qtbot.keyClick(canvas, Qt.Key.Key_B)
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.AltModifier,
+                     image_pos(canvas, 40.5, 30.5))
+    assert opened.foreground.getRgb()[:3] == tuple(int(v) for v in expected[30, 40, :3])
+    assert not opened.doc.modified  # picking a colour changes nothing
+    qtbot.keyClick(canvas, Qt.Key.Key_X)
+    assert opened.background.getRgb()[:3] == tuple(int(v) for v in expected[30, 40, :3])
+
+
+def test_rotate_quarter_and_trim(opened, qtbot):
+    doc = opened.doc
+    pixels = photo(20, 10, "astronaut")
+    pad = np.zeros((30, 40, 4), np.uint8)
+    pad[5:15, 10:30] = pixels
+    layer = doc.add_image(pad, "Padded", 0, 0)
+    opened.actions["trim"].trigger()
+    assert (layer.x, layer.y, layer.width, layer.height) == (10, 5, 20, 10)
+    opened.actions["rotate_cw"].trigger()
+    assert np.array_equal(layer.pixels, np.rot90(pixels, -1))
+    assert (layer.x, layer.y) == (15, 0)  # about the layer's centre (20, 10)
+    opened.actions["undo"].trigger()
+    assert np.array_equal(layer.pixels, pixels)
