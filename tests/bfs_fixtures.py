@@ -121,11 +121,11 @@ def tiny_bfs_model_folder(folder: Path, kind: str, seed: int = 0, settings: dict
     else:
         tiny_own_backbone_folder(backbone_folder, seed)
     rgba_path, _ = tiny_aux_folders(folder / "aux", backbone_folder, seed)
-    backbone = load_backbone(kind, backbone_folder)
+    backbone = load_backbone(kind, backbone_folder, max_sequence_length=16)
     transformer = DualBranchTransformer(backbone.transformer)
     randomise(transformer.trainable_parameters(), seed=seed)
     rgba_vae = AutoencoderKL.from_pretrained(rgba_path, use_safetensors=True)
-    settings = settings or {"resolution": IMAGE_SIZE, "steps": 3,
+    settings = settings or {"resolution": IMAGE_SIZE, "steps": 3, "max_sequence_length": 16,
                             "guidance_scale": 30.0 if kind == "flux-fill" else 2.0}
     BFSModel(backbone, transformer, rgba_vae, settings).save(folder, backbone_path="backbone")
     return folder

@@ -5,7 +5,8 @@ Folder layout (everything safetensors or JSON):
     <model>/
       bfs.json              {"format": "layered-bfs/1",
                              "backbone": {"kind": "flux-fill" | "tiny", "path": "<folder>"},
-                             "resolution": 512, "steps": 50, "guidance_scale": 30.0}
+                             "resolution": 512, "steps": 50, "guidance_scale": 30.0,
+                             "max_sequence_length": 512}
       bridge.safetensors    the new parameters (see `engine.nets.dual_branch`)
       rgba_vae/             config.json + diffusion_pytorch_model.safetensors (4-channel AutoencoderKL)
 
@@ -15,7 +16,7 @@ absolute: a Flux-Fill model points at a local FLUX.1-Fill-dev diffusers folder
 (`"path": "backbone"`). `resolution` is the short side the model works at,
 `steps` and `guidance_scale` the defaults of the inference method
 (guidance is Flux's distilled guidance for flux-fill, classifier-free guidance
-for tiny).
+for tiny). `max_sequence_length` is the T5 prompt length (flux-fill only).
 """
 from __future__ import annotations
 
@@ -63,7 +64,8 @@ class BFSModel:
         backbone_path = Path(spec["path"])
         if not backbone_path.is_absolute():
             backbone_path = folder / backbone_path
-        backbone = load_backbone(spec["kind"], backbone_path, dtype=dtype)
+        backbone = load_backbone(spec["kind"], backbone_path, dtype=dtype,
+                                 max_sequence_length=int(settings.get("max_sequence_length", 512)))
         transformer = DualBranchTransformer.from_bridge_file(backbone.transformer, folder / BRIDGE_FILE)
         rgba_vae = AutoencoderKL.from_pretrained(folder / RGBA_VAE_DIR, use_safetensors=True, dtype=dtype)
         model = cls(backbone, transformer, rgba_vae, settings)

@@ -104,12 +104,13 @@ class FluxFillBackbone(FillBackbone):
         self.guidance_embeds = bool(pipeline.transformer.config.guidance_embeds)
 
     @classmethod
-    def from_pretrained(cls, path: str | Path, dtype=torch.float32) -> "FluxFillBackbone":
+    def from_pretrained(cls, path: str | Path, dtype=torch.float32,
+                        max_sequence_length: int = 512) -> "FluxFillBackbone":
         from diffusers import FluxFillPipeline
 
         pipeline = FluxFillPipeline.from_pretrained(str(path), dtype=dtype, use_safetensors=True,
                                                     local_files_only=True)
-        return cls(pipeline)
+        return cls(pipeline, max_sequence_length)
 
     def frozen_modules(self):
         return [self.pipeline.transformer, self.pipeline.vae, self.pipeline.text_encoder,
@@ -137,7 +138,7 @@ class TinyFillBackbone(FillBackbone):
     kind = "tiny"
 
     @classmethod
-    def from_pretrained(cls, path: str | Path, dtype=torch.float32) -> "TinyFillBackbone":
+    def from_pretrained(cls, path: str | Path, dtype=torch.float32, **unused_options) -> "TinyFillBackbone":
         from diffusers import AutoencoderKL, FlowMatchEulerDiscreteScheduler
 
         from .tiny_fill_transformer import TinyFillTransformer
@@ -166,12 +167,13 @@ class TinyFillBackbone(FillBackbone):
 BACKBONES = {FluxFillBackbone.kind: FluxFillBackbone, TinyFillBackbone.kind: TinyFillBackbone}
 
 
-def load_backbone(kind: str, path: str | Path, dtype=torch.float32) -> FillBackbone:
+def load_backbone(kind: str, path: str | Path, dtype=torch.float32, max_sequence_length: int = 512) -> FillBackbone:
+    """Loads a backbone folder; `max_sequence_length` is the T5 prompt length of flux-fill."""
     if kind not in BACKBONES:
         raise ValueError(f"unknown backbone kind {kind!r}; expected one of {sorted(BACKBONES)}")
     if not Path(path).is_dir():
         raise FileNotFoundError(f"backbone folder {path} does not exist")
-    return BACKBONES[kind].from_pretrained(path, dtype=dtype)
+    return BACKBONES[kind].from_pretrained(path, dtype=dtype, max_sequence_length=max_sequence_length)
 
 
 def move(module: torch.nn.Module, device=None, dtype=None) -> torch.nn.Module:

@@ -34,9 +34,10 @@ def train(config: TrainConfig, build_task: Callable, resume: str | None = None) 
     """Runs one trainer in this process (also what the tests call)."""
     import torch
 
-    from .loop import make_accelerator, run
+    from .loop import checkpoint_to_resume, make_accelerator, run
 
+    checkpoint = checkpoint_to_resume(config.output_dir, resume)  # before minutes of model loading
     accelerator = make_accelerator(config)
     torch.manual_seed(config.seed)
     task = build_task(config, accelerator)
-    return run(config, accelerator, task, resume=resume)
+    return run(config, accelerator, task, checkpoint)

@@ -61,8 +61,8 @@ def named_trainable(module: torch.nn.Module) -> list[tuple[str, torch.nn.Paramet
     return [(name, p) for name, p in module.named_parameters() if p.requires_grad]
 
 
-def run(config: TrainConfig, accelerator, task: Task, resume: str | None = None) -> list[dict]:
-    """Trains to `config.max_steps`; returns this process's log records of this invocation."""
+def run(config: TrainConfig, accelerator, task: Task, checkpoint: Path | None = None) -> list[dict]:
+    """Trains to `config.max_steps` (from `checkpoint` if given); returns this invocation's log records."""
     from tqdm.auto import tqdm
 
     output = Path(config.output_dir)
@@ -73,7 +73,6 @@ def run(config: TrainConfig, accelerator, task: Task, resume: str | None = None)
     params = [p for _, p in named]
     optimizer = torch.optim.AdamW(params, lr=config.learning_rate, weight_decay=config.weight_decay,
                                   betas=(config.adam_beta1, config.adam_beta2), eps=config.adam_epsilon)
-    checkpoint = _checkpoint_to_resume(output, resume)
     if checkpoint is not None:
         start_step = load_checkpoint(checkpoint, named, optimizer)
         accelerator.print(f"resuming from {checkpoint} at step {start_step}")
@@ -133,7 +132,9 @@ def run(config: TrainConfig, accelerator, task: Task, resume: str | None = None)
     return records
 
 
-def _checkpoint_to_resume(output: Path, resume: str | None) -> Path | None:
+def checkpoint_to_resume(output_dir: str | Path, resume: str | None) -> Path | None:
+    """The checkpoint `--resume` names (None: a fresh run, refused if the folder has checkpoints)."""
+    output = Path(output_dir)
     existing = list_checkpoints(output)
     if resume is None:
         if existing:

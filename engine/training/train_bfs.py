@@ -39,6 +39,7 @@ class BFSTrainConfig(TrainConfig):
     composition_weight: float = 1.0
     realism_probability: float = 0.8
     guidance_scale: float = 30.0      # Flux-Fill's distilled guidance input (ignored by tiny backbones)
+    max_sequence_length: int = 512    # T5 prompt length (flux-fill)
     logit_mean: float = 0.0
     logit_std: float = 1.0
     inference_steps: int = 50         # defaults written into the model folder
@@ -73,7 +74,8 @@ def build_task(config: BFSTrainConfig, accelerator) -> Task:
         sources = {"realism": SampleFolders(config.stage2_data, STAGE2_FILES, config.resolution),
                    "regularise": sources["layered"]}
         choose = RealismOrRegularise(config.seed, config.realism_probability)
-    backbone = load_backbone(config.backbone_kind, config.backbone_path, dtype=dtype).to(device)
+    backbone = load_backbone(config.backbone_kind, config.backbone_path, dtype=dtype,
+                             max_sequence_length=config.max_sequence_length).to(device)
     if config.resolution % backbone.size_multiple:
         raise InvalidInput(f"resolution {config.resolution} must be a multiple of {backbone.size_multiple}")
     rgba_vae = AutoencoderKL.from_pretrained(config.rgba_vae_path, use_safetensors=True, dtype=dtype)
@@ -97,7 +99,8 @@ def build_task(config: BFSTrainConfig, accelerator) -> Task:
         from engine.nets.bfs_model import BFSModel
 
         settings = {"resolution": config.resolution, "steps": config.inference_steps,
-                    "guidance_scale": config.inference_guidance}
+                    "guidance_scale": config.inference_guidance,
+                    "max_sequence_length": config.max_sequence_length}
         BFSModel(backbone, trained, rgba_vae, settings).save(
             output / "model", backbone_path=str(Path(config.backbone_path).resolve()))
 
