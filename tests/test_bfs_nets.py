@@ -84,10 +84,19 @@ def test_the_backbone_state_dict_keeps_its_keys():
     assert set(backbone.state_dict()) == keys
 
 
-def test_rank_and_single_block_options_change_the_parameter_count():
-    model = DualBranchTransformer(tiny_flux_transformer(), rank=8, single_blocks=False)
+def test_rank_and_single_block_options_change_the_parameter_count(caplog):
+    backbone = tiny_flux_transformer()
+    inputs = flux_inputs(2)
+    with torch.no_grad():
+        reference = backbone(**inputs)[0]
+    model = DualBranchTransformer(backbone, rank=8, single_blocks=False)
     assert sum(p.numel() for p in model.trainable_parameters()) == expected_new_parameters(32, 8, 1, 0)
     assert list(model.bridges) == ["transformer_blocks_0"]
+    with torch.no_grad():
+        assert torch.equal(model(**inputs)[0], reference)
+        randomise(model.trainable_parameters())
+        assert not torch.allclose(model(**inputs)[0], reference, atol=1e-4)
+    assert "not expected" not in caplog.text
 
 
 def _reference_residuals(bridge, attn, tokens, rope):

@@ -116,6 +116,20 @@ def test_configs_refuse_unknown_and_missing_settings(world, tmp_path):
         bfs_config(world, tmp_path, "tiny", 2, stage2_data="")
 
 
+def test_example_configs_for_flux_fill_are_valid():
+    from engine.training.config import load_config
+    from engine.training.train_bfs import BFSTrainConfig
+    from engine.training.train_compositor import CompositorTrainConfig
+    from engine.training.train_rgba_vae import RGBAVAETrainConfig
+
+    examples = ROOT / "engine" / "training" / "examples"
+    classes = {"1_rgba_vae.json": RGBAVAETrainConfig, "2_compositor.json": CompositorTrainConfig,
+               "3_stage1.json": BFSTrainConfig, "4_stage2.json": BFSTrainConfig}
+    assert sorted(p.name for p in examples.glob("*.json")) == sorted(classes)
+    for name, cls in classes.items():
+        assert load_config(cls, examples / name).output_dir.startswith("runs/")
+
+
 def test_stage_two_alternates_realism_and_regularisation_80_20():
     choose = RealismOrRegularise(seed=0, realism_probability=0.8)
     kinds = [choose(step) for step in range(1000)]
@@ -225,7 +239,9 @@ def test_resumed_training_ends_exactly_where_an_uninterrupted_run_ends(world, tm
     train(first, build_task)
     with pytest.raises(InvalidInput, match="already holds checkpoints"):
         train(bfs_config(world, tmp_path / "resumed", "tiny", 2, max_steps=4), build_task)
-    train(bfs_config(world, tmp_path / "resumed", "tiny", 2, max_steps=4), build_task, resume="latest")
+    # Resume from the older checkpoint (step 1): step 2 is trained again, and logged once.
+    earlier = tmp_path / "resumed" / "checkpoints" / "step-00000001"
+    train(bfs_config(world, tmp_path / "resumed", "tiny", 2, max_steps=4), build_task, resume=str(earlier))
     a = load_file(tmp_path / "straight" / "model" / "bridge.safetensors")
     b = load_file(tmp_path / "resumed" / "model" / "bridge.safetensors")
     assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)

@@ -225,11 +225,14 @@ class DualBranchTransformer(nn.Module):
         if not self.bridges:
             raise ValueError(f"{type(backbone).__name__} has no Flux attention blocks to connect")
         backbone.set_attn_processor(processors)
+        # Only single-stream processors need the image token count; diffusers warns
+        # about attention kwargs that a processor does not take.
+        self._pass_token_count = any(k.startswith("single_") for k in self.bridges)
 
     def forward(self, hidden_states: torch.Tensor, joint_attention_kwargs: dict | None = None, **kwargs):
-        kwargs["joint_attention_kwargs"] = {**(joint_attention_kwargs or {}),
-                                            "bfs_image_tokens": hidden_states.shape[1]}
-        return self.backbone(hidden_states=hidden_states, **kwargs)
+        if self._pass_token_count:
+            joint_attention_kwargs = {**(joint_attention_kwargs or {}), "bfs_image_tokens": hidden_states.shape[1]}
+        return self.backbone(hidden_states=hidden_states, joint_attention_kwargs=joint_attention_kwargs, **kwargs)
 
     def trainable_parameters(self) -> list[nn.Parameter]:
         return [p for p in self.bridges.parameters() if p.requires_grad]

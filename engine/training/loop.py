@@ -79,6 +79,7 @@ def run(config: TrainConfig, accelerator, task: Task, checkpoint: Path | None = 
     if accelerator.is_main_process:
         output.mkdir(parents=True, exist_ok=True)
         save_config(config, output / "run_config.json")
+        _truncate_log(output / LOG_FILE, start_step)
 
     module, optimizer = accelerator.prepare(task.module, optimizer)
     accum = config.gradient_accumulation_steps
@@ -147,6 +148,14 @@ def checkpoint_to_resume(output_dir: str | Path, resume: str | None) -> Path | N
     if not (path / "state.json").is_file():
         raise InvalidInput(f"{path} is not a checkpoint folder (no state.json).")
     return path
+
+
+def _truncate_log(path: Path, last_step: int) -> None:
+    """Drops records of steps after the checkpoint, which the resumed run writes again."""
+    if not path.is_file():
+        return
+    kept = [line for line in path.read_text().splitlines() if json.loads(line)["step"] <= last_step]
+    path.write_text("".join(line + "\n" for line in kept))
 
 
 def _batch_iterator(batches: StepBatches, start: int, end: int, num_workers: int) -> Iterator[dict]:
