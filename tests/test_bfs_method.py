@@ -1,6 +1,8 @@
 """The BFS inference method: placement, recomposition, determinism, progress, cancel, bad input."""
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -104,6 +106,7 @@ def test_cancel_stops_within_one_step(models):
     ({"background": np.zeros((40, 40, 3), np.float32)}, "8-bit"),
     ({"steps": 0}, "Steps"),
     ({"context": 0.5}, "Context"),
+    ({"box": (1, 2, 3, 4)}, "Box"),
 ])
 def test_bad_requests_are_explained(models, change, message):
     request = {"background": photo(), "box": Box(30, 20, 20, 16), "prompt": "a ball", **change}
@@ -111,9 +114,47 @@ def test_bad_requests_are_explained(models, change, message):
         add_foreground(BFSRequest(**request), models["own"])
 
 
-def test_a_missing_model_folder_is_a_model_error(tmp_path):
+def test_unloadable_model_folders_are_explained(tmp_path, models):
+    import shutil
+
+    from engine.errors import UnsafeWeights
+
+    request = BFSRequest(photo(), Box(30, 20, 20, 16), "a ball")
     with pytest.raises(ModelError, match="bfs.json"):
-        add_foreground(BFSRequest(photo(), Box(30, 20, 20, 16), "a ball"), tmp_path)
+        add_foreground(request, tmp_path)
+    broken = tmp_path / "broken"
+    shutil.copytree(models["own_path"], broken, ignore=shutil.ignore_patterns("backbone", "aux"))
+    settings = json.loads((broken / "bfs.json").read_text())
+    settings["backbone"]["path"] = str(models["own_path"] / "backbone")
+    (broken / "bfs.json").write_text(json.dumps(settings))
+    from engine.nets.bfs_model import BFSModel
+
+    BFSModel.load(broken)  # the copy is loadable before it is broken
+    (broken / "bridge.safetensors").write_bytes(b"not a safetensors file")
+    with pytest.raises(ModelError, match="Could not load"):
+        add_foreground(request, broken)
+    (broken / "bridge.bin").write_bytes(b"pickle")
+    with pytest.raises(UnsafeWeights, match="never loaded"):
+        add_foreground(request, broken)
+
+
+def test_resolution_shift_matches_flux():
+    from diffusers.pipelines.flux.pipeline_flux import calculate_shift
+
+    from engine.methods.bfs import _scheduler
+    from engine.nets.fill_backbone import FillBackbone
+
+    class Flux(FillBackbone):
+        def __init__(self):
+            from diffusers import FlowMatchEulerDiscreteScheduler
+
+            self.scheduler = FlowMatchEulerDiscreteScheduler(use_dynamic_shifting=True, base_shift=0.5,
+                                                             max_shift=1.15)
+
+    ours = _scheduler(Flux(), 10, 1024, "cpu")
+    reference = Flux().scheduler
+    reference.set_timesteps(sigmas=np.linspace(1.0, 0.1, 10), mu=calculate_shift(1024), device="cpu")
+    assert torch.allclose(ours.sigmas, reference.sigmas)
 
 
 def test_window_and_model_size_rules():

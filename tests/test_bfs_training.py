@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -274,7 +275,8 @@ def test_accelerate_launch_trains_and_resumes_as_a_subprocess(world, tmp_path):
     launch = [sys.executable, "-m", "accelerate.commands.launch", "--cpu", "--num_processes", "1",
               "--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no",
               "-m", "engine.training.train_bfs", "--config", str(path)]
-    done = subprocess.run(launch, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}  # a busy shared CPU: one thread is faster
+    done = subprocess.run(launch, cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "loss=" in done.stderr  # the progress bar shows the loss
     assert (tmp_path / "run" / "checkpoints" / "step-00000002" / "optimizer.safetensors").is_file()
@@ -282,7 +284,8 @@ def test_accelerate_launch_trains_and_resumes_as_a_subprocess(world, tmp_path):
 
     config.max_steps = 3
     path.write_text(json.dumps(config.__dict__))
-    resumed = subprocess.run(launch + ["--resume"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    resumed = subprocess.run(launch + ["--resume"], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                             env=env)
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     assert "resuming from" in resumed.stdout + resumed.stderr
     log = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]

@@ -30,7 +30,7 @@ from PIL import Image
 
 from engine.box import Box
 from engine.compose import ensure_rgba, over, to_float, to_uint8, unpremultiply
-from engine.errors import InvalidInput, ModelError, OutOfMemory
+from engine.errors import InvalidInput, ModelError, OutOfMemory, UnsafeWeights
 from engine.progress import ProgressFn, Stages, no_progress
 
 METHOD = "bfs"
@@ -162,18 +162,25 @@ def model_size(window: Box, resolution: int, multiple: int) -> tuple[int, int]:
 
 # ---- helpers
 
+PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl")
+
+
 def _load(model):
     from engine.nets.bfs_model import BFSModel
 
     if isinstance(model, BFSModel):
         return model
-    if isinstance(model, (str, Path)):
-        try:
-            return BFSModel.load(model).eval()
-        except (OSError, ValueError, KeyError) as error:
-            raise ModelError(f"Could not load the BFS model from {model}: {error}",
-                             "Check that the folder holds bfs.json, bridge.safetensors and rgba_vae/.") from None
-    raise ModelError(f"Not a BFS model: {type(model).__name__}.")
+    if not isinstance(model, (str, Path)):
+        raise ModelError(f"Not a BFS model: {type(model).__name__}.")
+    try:
+        return BFSModel.load(model).eval()
+    except Exception as error:  # any failure to read the folder is explained, never a traceback
+        pickled = sorted(p.name for p in Path(model).rglob("*") if p.suffix in PICKLE_SUFFIXES)
+        if pickled:
+            raise UnsafeWeights(f"{model} holds pickled weights ({', '.join(pickled[:3])}), which are never "
+                                "loaded.", "Convert them to safetensors.") from None
+        raise ModelError(f"Could not load the BFS model from {model}: {error}",
+                         "Check that the folder holds bfs.json, bridge.safetensors and rgba_vae/.") from None
 
 
 def _check_inputs(request: BFSRequest, model) -> tuple[int, int]:
@@ -181,6 +188,8 @@ def _check_inputs(request: BFSRequest, model) -> tuple[int, int]:
     if not isinstance(bg, np.ndarray) or bg.dtype != np.uint8 or bg.ndim != 3 or bg.shape[2] not in (3, 4):
         raise InvalidInput("The background must be an 8-bit RGB or RGBA image.")
     height, width = bg.shape[:2]
+    if not isinstance(request.box, Box):
+        raise InvalidInput("The box must be an engine.box.Box (x, y, width, height).")
     if min(height, width) < model.backbone.size_multiple:
         raise InvalidInput(f"The background is too small ({width}x{height}).",
                            f"It needs at least {model.backbone.size_multiple} pixels on each side.")
@@ -237,17 +246,18 @@ def _image_ids(h: int, w: int, device):
 
 
 def _scheduler(backbone, steps: int, image_tokens: int, device):
+    """A fresh flow-matching Euler scheduler with the sigmas and resolution shift FluxFillPipeline uses."""
     from diffusers import FlowMatchEulerDiscreteScheduler
-    from diffusers.pipelines.flux.pipeline_flux import calculate_shift
 
     scheduler = FlowMatchEulerDiscreteScheduler.from_config(backbone.scheduler.config)
     sigmas = np.linspace(1.0, 1 / steps, steps)
     kwargs = {}
     if scheduler.config.get("use_dynamic_shifting", False):
-        kwargs["mu"] = calculate_shift(image_tokens, scheduler.config.get("base_image_seq_len", 256),
-                                       scheduler.config.get("max_image_seq_len", 4096),
-                                       scheduler.config.get("base_shift", 0.5),
-                                       scheduler.config.get("max_shift", 1.15))
+        # Flux's `calculate_shift`: mu grows linearly with the number of image tokens.
+        c = scheduler.config
+        n0, n1 = c.get("base_image_seq_len", 256), c.get("max_image_seq_len", 4096)
+        s0, s1 = c.get("base_shift", 0.5), c.get("max_shift", 1.15)
+        kwargs["mu"] = s0 + (s1 - s0) * (image_tokens - n0) / (n1 - n0)
     scheduler.set_timesteps(sigmas=sigmas, device=device, **kwargs)
     return scheduler
 
