@@ -61,6 +61,7 @@ class BFSResult:
 def add_foreground(request: BFSRequest, model, progress: ProgressFn = no_progress) -> BFSResult:
     import torch
 
+    # 1. Inputs.
     model = _load(model)
     height, width = _check_inputs(request, model)
     box = request.box.validate_in(width, height)
@@ -110,12 +111,15 @@ def add_foreground(request: BFSRequest, model, progress: ProgressFn = no_progres
                 denoise(i + 1, steps)
 
             # 5. Decode both branches.
+            from engine.nets.dual_branch import COMPOSITE, FOREGROUND
             from engine.nets.fill_layout import unpack_latents
             from engine.nets.rgba_vae import from_model_range
 
             z = unpack_latents(latents, h, w)
-            composite = (bb.decode(bb.vae, z[:1]).float().clamp(-1, 1) + 1) / 2
-            layer = from_model_range(bb.decode(model.rgba_vae, z[per_branch:per_branch + 1]).float())
+            first = {branch: branch * per_branch for branch in (COMPOSITE, FOREGROUND)}
+            composite = bb.decode(bb.vae, z[first[COMPOSITE]:first[COMPOSITE] + 1]).float()
+            composite = (composite.clamp(-1, 1) + 1) / 2
+            layer = from_model_range(bb.decode(model.rgba_vae, z[first[FOREGROUND]:first[FOREGROUND] + 1]).float())
     except torch.cuda.OutOfMemoryError:
         raise OutOfMemory("The GPU ran out of memory while generating the layer.",
                           "Use a smaller box or context, or close other GPU programs.") from None
