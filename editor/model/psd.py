@@ -288,23 +288,27 @@ class _Reader:
         self.warn(f"the layer mask of '{item.name}' was applied to its pixels")
 
     def render(self, item) -> tuple[np.ndarray, int, int]:
-        """Shape and fill layers: psd-tools draws them (vector shapes, fills, masks)."""
+        """Shape and fill layers: psd-tools draws them (vector shapes, fills, masks).
+
+        The result can lie anywhere inside the layer's box; its offset is that box's."""
         left, top, right, bottom = item.bbox
         if right <= left or bottom <= top:
             return np.zeros((0, 0, 4), np.uint8), 0, 0
         self.check_size(item, right - left, bottom - top)
-        opacity, visible = item.opacity, item.visible
+        opacity = item.opacity
         try:
-            # Our layer keeps opacity and visibility itself: render it at full strength.
-            item.opacity = 255
-            item.visible = True
-            image = item.composite(layer_filter=lambda layer: layer is item)
+            # Our layer keeps its opacity itself: render it at full strength. The
+            # record is changed, not `item.opacity`, which would mark the whole
+            # document edited in psd-tools. force=True draws the vector shape or
+            # fill: the pixels stored with such layers are flagged as irrelevant.
+            item._record.opacity = 255
+            image = item.composite(force=True, layer_filter=lambda layer: layer is item)
         except Exception as exc:
             self.warn(f"layer '{item.name}' ({item.kind}) could not be drawn and is left "
                       f"empty ({_why(exc)})")
             image = None
         finally:
-            item.opacity, item.visible = opacity, visible
+            item._record.opacity = opacity
         if image is None:
             return np.zeros((0, 0, 4), np.uint8), 0, 0
         return np.array(image.convert("RGBA"), np.uint8), left, top
