@@ -170,8 +170,7 @@ class Document:
 
     def reorder(self, node: Node, parent: Group, index: int) -> None:
         """Moves `node` into `parent` at `index` (the index it will have afterwards)."""
-        if node is parent or parent in node.ancestors() or (
-                isinstance(node, Group) and any(g is node for g in parent.ancestors())):
+        if node is parent or any(g is node for g in parent.ancestors()):
             raise DocumentError("A group cannot be moved into itself.")
         length = len(parent.children) - (1 if node.parent is parent else 0)
         index = max(0, min(index, length))
