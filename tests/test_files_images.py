@@ -237,6 +237,27 @@ def test_save_into_a_read_only_folder_fails_cleanly(tmp_path, pixels):
         folder.chmod(0o755)
 
 
+def test_unwritable_path_gives_a_clear_message(tmp_path, pixels, monkeypatch):
+    """What a read-only folder does for a normal user (simulated: tests may run as root)."""
+    import errno
+
+    real_open = os.open
+
+    def refuse(path, *args, **kwargs):
+        if str(path).startswith(str(tmp_path)):
+            raise PermissionError(errno.EACCES, "Permission denied", path)
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
+    doc = small_doc(pixels)
+    for call in (lambda: save_document(doc, tmp_path / "a.psd"),
+                 lambda: export_image(doc, tmp_path / "a.png")):
+        error = error_of(call)
+        assert isinstance(error, SaveError) and "permission denied" in str(error)
+        assert str(tmp_path / "a.") in str(error)
+    assert doc.modified and doc.path is None
+
+
 def test_a_failure_mid_save_leaves_the_old_file_intact(tmp_path, pixels, monkeypatch):
     """Disk full (or a crash) while writing: the old file is untouched and no temp file stays."""
     import errno
