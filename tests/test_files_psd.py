@@ -180,11 +180,12 @@ def test_other_programs_layer_kinds_become_pixel_layers_with_warnings(tmp_path):
     masked = by_name["Masked"]
     assert (masked.pixels[:4, :, 3] == 255).all() and (masked.pixels[4:, :, 3] == 0).all()
     assert by_name["Burn"].blend_mode == "normal"
+    assert by_name["Faded fill"].opacity == 100  # 200 x 128/255
     text = "\n".join(doc.warnings)
     for expected in ("text layer 'Title'", "smart object layer 'Placed'", "fill layer 'Red Fill'",
                      "shape layer 'Rect'",
                      "adjustment layer 'Invert'", "'Clipped' was clipped", "mask of 'Masked'",
-                     "'linear burn'"):
+                     "'linear burn'", "fill opacity of 'Faded fill'"):
         assert expected in text, expected
     assert all(w.startswith(str(path)) for w in doc.warnings)
     assert not doc.modified

@@ -211,7 +211,12 @@ class _Reader:
                 self.warn(f"{label} layer '{name}' became a pixel layer")
             if item.has_effects():
                 self.warn(f"layer effects of '{name}' (shadows, strokes, ...) were not kept")
-            node = Layer(name, pixels, x, y, visible=item.visible, opacity=item.opacity,
+            opacity = item.opacity
+            fill = item.fill_opacity
+            if fill != 255:  # without effects, fill opacity fades the pixels like opacity
+                opacity = (opacity * fill + 127) // 255
+                self.warn(f"the fill opacity of '{name}' was folded into its opacity")
+            node = Layer(name, pixels, x, y, visible=item.visible, opacity=opacity,
                          blend_mode=self.mode(item, False), locked=_locked(item),
                          source_kind=source_kind)
         layer_id = item.layer_id
