@@ -260,13 +260,19 @@ def bench_psd(runs: int, folder: str) -> None:
 def memory_child(path: str) -> None:
     """Runs in a fresh process: RSS before, peak while opening, and held after opening."""
     import gc
-    import resource
 
     from editor.model.files import open_document
 
+    def status(key: str) -> int:
+        # VmHWM, unlike getrusage's ru_maxrss, is not inherited from the parent over fork+exec.
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1]) * 1024
+        raise KeyError(key)
+
     def rss() -> int:
-        with open("/proc/self/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        return status("VmRSS")
 
     import PIL.Image  # noqa: F401  (modules loaded before the baseline)
     import psd_tools  # noqa: F401
@@ -278,7 +284,7 @@ def memory_child(path: str) -> None:
     doc = open_document(path)
     gc.collect()
     held = rss() - before
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - before
+    peak = status("VmHWM") - before
     print(json.dumps({"held": held, "peak": peak, "nbytes": doc.nbytes(),
                       "layers": sum(1 for _ in doc.layers())}))
 
