@@ -6,8 +6,9 @@ layer is created with an ASCII name and then renamed, because the legacy
 Pascal name field is MacRoman), offsets anywhere (outside the canvas too),
 opacity 0..255 exactly, the 12 blend modes and pass-through, visibility,
 lock (Photoshop's "lock all") and the group's open/closed state. Channels are
-RLE-compressed like Photoshop's own files: on photographic layers RLE wrote
-about as fast as raw data at 60% of the size, while ZIP took 5x longer.
+RLE-compressed like Photoshop's own files: on ten 4000x3000 photographic
+layers RLE took 3.1 s against 2.0 s for raw data but wrote 60% of the bytes
+and opened faster (2.1 s against 2.8 s); ZIP took 16 s for half RLE's size.
 The merged image (what viewers and thumbnails show) is our own composite with
 its transparency, because psd-tools' composite is many times slower and
 flattens translucent documents onto the background colour.
@@ -268,8 +269,8 @@ class _Reader:
         """8-bit RGB documents without a colour conversion (ours, and most others): each
         channel is decompressed by psd-tools straight into the RGBA array. This reads the
         layer's channel records (psd-tools keeps them in `_channels`, beside the
-        `_record` it documents); it opens a 10-layer 4000x3000 PSD in 0.6x the time of
-        `layer.topil()` and without Pillow's intermediate images. None: use Pillow."""
+        `_record` it documents); it opened a 10-layer 4000x3000 PSD in 0.5-0.7x the time
+        of `layer.topil()`, without Pillow's intermediate images. None: use Pillow."""
         from psd_tools.constants import ColorMode
 
         channels = getattr(item, "_channels", None)
