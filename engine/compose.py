@@ -14,6 +14,12 @@ BLEND_MODES = (
     "color_dodge", "color_burn", "hard_light", "soft_light", "difference", "exclusion",
 )
 
+# Colour dodge and burn jump at black and white. Colours within half an 8-bit
+# step of those edges count as on them, so that a backdrop recovered from a
+# premultiplied buffer (white comes back as 0.99998) takes the same branch as
+# the 8-bit colour it came from.
+_EDGE = 0.5 / 255
+
 
 def to_float(img: np.ndarray) -> np.ndarray:
     """uint8 -> float32 in 0..1 (float input is returned as float32)."""
@@ -84,11 +90,11 @@ def blend(mode: str, cb: np.ndarray, cs: np.ndarray) -> np.ndarray:
     if mode == "color_dodge":
         with np.errstate(divide="ignore", invalid="ignore"):
             r = np.minimum(1.0, cb / (1.0 - cs))
-        return np.where(cb <= 0.0, 0.0, np.where(cs >= 1.0, 1.0, r)).astype(np.float32)
+        return np.where(cb <= _EDGE, 0.0, np.where(cs >= 1.0 - _EDGE, 1.0, r)).astype(np.float32)
     if mode == "color_burn":
         with np.errstate(divide="ignore", invalid="ignore"):
             r = 1.0 - np.minimum(1.0, (1.0 - cb) / cs)
-        return np.where(cb >= 1.0, 1.0, np.where(cs <= 0.0, 0.0, r)).astype(np.float32)
+        return np.where(cb >= 1.0 - _EDGE, 1.0, np.where(cs <= _EDGE, 0.0, r)).astype(np.float32)
     if mode == "hard_light":
         return np.where(cs <= 0.5, cb * 2 * cs, blend("screen", cb, 2 * cs - 1))
     if mode == "soft_light":

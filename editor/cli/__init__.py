@@ -55,7 +55,8 @@ def main(argv: list[str]) -> int:
     except Exception as exc:  # one line for the user, never a traceback
         from editor.model.errors import describe
 
-        print(f"layered {args.verb}: {describe(exc)}", file=sys.stderr)
+        text = str(exc) if isinstance(exc, UserError) else describe(exc)
+        print(f"layered {args.verb}: {text}", file=sys.stderr)
         return 2
 
 

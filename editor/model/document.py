@@ -170,8 +170,7 @@ class Document:
 
     def reorder(self, node: Node, parent: Group, index: int) -> None:
         """Moves `node` into `parent` at `index` (the index it will have afterwards)."""
-        if node is parent or parent in node.ancestors() or (
-                isinstance(node, Group) and any(g is node for g in parent.ancestors())):
+        if node is parent or any(g is node for g in parent.ancestors()):
             raise DocumentError("A group cannot be moved into itself.")
         length = len(parent.children) - (1 if node.parent is parent else 0)
         index = max(0, min(index, length))
@@ -263,6 +262,8 @@ class Document:
         nodes = [n for n in nodes if n is not self.root]
         if not nodes:
             raise DocumentError("Select one or more layers to group.")
+        for node in nodes:
+            self._check_in_doc(node)
         order = {id(n): i for i, n in enumerate(self.nodes())}
         nodes.sort(key=lambda n: order[id(n)])
         top = nodes[-1]
