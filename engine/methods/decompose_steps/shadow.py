@@ -1,0 +1,152 @@
+"""The object's cast shadow: darker-than-surroundings pixels attached to its base.
+
+A shadow darkens what lies under it, channel by channel, and keeps its
+texture: composite = ratio * ground, with ratio (per channel) smooth. On the
+foreground layer it becomes a translucent colour K at opacity s over the
+ground,  composite = s*K + (1 - s)*ground,  with s = 1 - min(ratio) and
+K = lighting * (ratio - min(ratio)) / s: black for a grey shadow, tinted
+where the object throws coloured light (a red saucer on a wooden table).
+
+To find the ratio, the lighting the ground would have without the object is
+estimated by a pyramid fill of the smoothed image from pixels away from the
+object (and, in a second round, away from the shadow found in the first),
+and compared with what is there. Pixels that are clearly darker than that
+estimate, outside the object and connected to a ring around the lower part
+of the object (its base, where a cast shadow meets it), are the shadow.
+Two guards keep dark things from passing as shadows: a pixel more than
+`DARK_THING` darker than its lighting is a dark object (a tyre, a black
+table), not a shadow, and a candidate region that mostly borders such
+pixels is the rim of a dark object.
+
+All of this happens on a reduced image: a shadow is a low-frequency thing,
+and smoothing away the ground's texture is exactly what keeps that texture
+in the background layer (relit) instead of in the shadow.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from .fill import pyramid_fill
+
+MIN_DARKENING = 0.12   # a shadow is at least 12 % darker than the lighting around it
+DARK_THING = 0.93      # 93 % darker or more: a dark object, not a shadow
+MAX_OPACITY = 0.85
+
+
+@dataclass
+class Shadow:
+    opacity: np.ndarray   # (H, W) float32 0..MAX_OPACITY
+    colour: np.ndarray    # (H, W, 3) float32 0..1, the shadow's colour K
+
+    @classmethod
+    def none(cls, h: int, w: int) -> "Shadow":
+        return cls(np.zeros((h, w), np.float32), np.zeros((h, w, 3), np.float32))
+
+
+def detect_shadow(image: np.ndarray, alpha: np.ndarray, valid: np.ndarray, *,
+                  max_side: int = 320) -> Shadow:
+    """The object's shadow in float RGB `image` (0..1), given the object's `alpha`.
+
+    `valid` is False where the source layer is transparent.
+    """
+    h, w = alpha.shape
+    scale = min(1.0, max_side / max(h, w))
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    small_alpha = cv2.resize(alpha, size, interpolation=cv2.INTER_AREA)
+    obj = small_alpha > 0.5
+    if not obj.any():
+        return Shadow.none(h, w)
+    near_obj = small_alpha > 0.02       # the object's soft edge counts as object here
+    ok = cv2.resize(valid.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
+    small = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+    # A median removes the ground's texture but keeps a shadow's edge.
+    smooth = cv2.medianBlur(np.clip(small * 255, 0, 255).astype(np.uint8), 5).astype(np.float32) / 255
+    smooth += 1.0 / 255
+    luma = smooth @ np.array([0.299, 0.587, 0.114], np.float32)
+
+    ys, xs = np.nonzero(obj)
+    y0, y1 = ys.min(), ys.max() + 1
+    extent = max(y1 - y0, xs.max() + 1 - xs.min())
+    ring_r = max(2, int(0.04 * extent))
+    grown = _dilate(near_obj, ring_r)
+    base = grown & ~near_obj
+    base[: y0 + int(0.6 * (y1 - y0))] = False
+    search = _dilate(obj, max(3, int(0.6 * extent))) & ~near_obj & ok
+
+    shadow = np.zeros_like(obj)
+    lighting = smooth
+    darkening = np.zeros(luma.shape, np.float32)
+    for _ in range(2):
+        known = ok & ~grown & ~_dilate(shadow, ring_r)
+        if not known.any():
+            break
+        lighting = np.maximum(pyramid_fill(cv2.GaussianBlur(smooth, (0, 0), 1.0),
+                                           known.astype(np.float32)), 1.0 / 255)
+        lighting_luma = lighting @ np.array([0.299, 0.587, 0.114], np.float32)
+        darkening = np.clip(1.0 - luma / lighting_luma, 0.0, 1.0)
+        dark_thing = (darkening >= DARK_THING) & ok
+        candidates = (darkening > MIN_DARKENING) & ~dark_thing & search
+        shadow = _touching(candidates, base)
+        shadow = _drop_rims(shadow, dark_thing)
+    if not shadow.any() or darkening[shadow].mean() < 1.5 * MIN_DARKENING:
+        return Shadow.none(h, w)
+
+    ratio = np.clip(smooth / lighting, 0.0, 1.0)
+    lowest = ratio.min(axis=2)
+    # Feathered across the outline so the shadow fades instead of ending in a cut.
+    feather = cv2.GaussianBlur(shadow.astype(np.float32), (0, 0), max(1.0, ring_r / 2))
+    opacity = np.clip(1.0 - lowest, 0.0, MAX_OPACITY) * np.maximum(feather, shadow)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tint = np.where(lowest[..., None] < 1.0,
+                        (ratio - lowest[..., None]) / np.maximum(1.0 - lowest[..., None], 1e-3), 0.0)
+    colour = np.clip(lighting * tint, 0.0, 1.0)
+    opacity = cv2.resize(opacity, (w, h), interpolation=cv2.INTER_LINEAR)
+    colour = cv2.resize(colour, (w, h), interpolation=cv2.INTER_LINEAR)
+    opacity = np.where(valid, np.clip(opacity, 0.0, MAX_OPACITY), 0.0).astype(np.float32)
+    return Shadow(opacity, colour.astype(np.float32))
+
+
+def _touching(candidates: np.ndarray, seed: np.ndarray) -> np.ndarray:
+    """The connected parts of `candidates` that overlap `seed`."""
+    n, labels = cv2.connectedComponents(candidates.astype(np.uint8), connectivity=8)
+    hit = np.unique(labels[seed & candidates])
+    return np.isin(labels, hit[hit > 0])
+
+
+def _drop_rims(shadow: np.ndarray, dark_thing: np.ndarray) -> np.ndarray:
+    """Drops parts of `shadow` that are mostly the blurred outline of a dark object."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(shadow.astype(np.uint8), connectivity=8)
+    if n <= 1:
+        return shadow
+    near_dark = _dilate(dark_thing, 2) & shadow
+    touching = np.bincount(labels[near_dark], minlength=n)
+    rims = np.flatnonzero(touching[1:] > 0.3 * stats[1:, cv2.CC_STAT_AREA]) + 1
+    return shadow & ~np.isin(labels, rims)
+
+
+def _dilate(mask: np.ndarray, r: int) -> np.ndarray:
+    k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+    return cv2.dilate(mask.astype(np.uint8), k) > 0
+
+
+def contact_shadow(image: np.ndarray, background: np.ndarray, alpha: np.ndarray,
+                   band: np.ndarray) -> np.ndarray:
+    """Opacity of the thin dark line where an object meets what it stands on.
+
+    Around its whole outline an object usually darkens the pixels it touches
+    (occlusion, a rim that matting left as background). Within `band` (the
+    unknown band of the trimap) and outside the object, a pixel clearly darker
+    than the inpainted `background` is that line; it becomes black at the
+    opacity of its darkening, so it moves with the object instead of staying
+    behind as a ghost outline.
+    """
+    weights = np.array([0.299, 0.587, 0.114], np.float32)
+    seen = image @ weights
+    expected = np.maximum(background @ weights, 1.0 / 255)
+    darkening = np.clip(1.0 - seen / expected, 0.0, MAX_OPACITY)
+    line = band & (alpha < 0.5) & (darkening > 1.5 * MIN_DARKENING)
+    opacity = cv2.GaussianBlur(np.where(line, darkening, 0.0).astype(np.float32), (0, 0), 1.0)
+    return np.where(band, np.minimum(opacity, darkening), 0.0).astype(np.float32)
