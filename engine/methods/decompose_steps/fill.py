@@ -106,7 +106,7 @@ def synthesise_detail(image: np.ndarray, hole: np.ndarray, known: np.ndarray, *,
     energy = cv2.boxFilter((detail ** 2).sum(-1), -1, (patch, patch))
     candidates = inside & near
     if candidates.any():
-        candidates &= energy <= np.percentile(energy[candidates], 60)
+        candidates &= energy <= np.percentile(energy[candidates], 40)
     src = np.argwhere(candidates[::2, ::2]) * 2
     if len(src) == 0:
         return out

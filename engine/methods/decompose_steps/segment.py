@@ -43,7 +43,7 @@ class GrabCutSegmenter:
         """
         h, w = image.shape[:2]
         region = box if box is not None else _bounds(hint)
-        margin = max(8, int(0.15 * max(region.w, region.h)))
+        margin = max(8, int(0.4 * max(region.w, region.h)))
         crop = region.expand(margin).clip(w, h)
         scale = min(1.0, self.max_side / max(crop.w, crop.h))
         size = (max(1, round(crop.w * scale)), max(1, round(crop.h * scale)))
@@ -72,6 +72,7 @@ class GrabCutSegmenter:
             fg_small = (labels == cv2.GC_FGD) | (labels == cv2.GC_PR_FGD)
         else:
             bgd, fgd = np.zeros((1, 65)), np.zeros((1, 65))
+            cv2.setRNGSeed(0)  # GrabCut seeds its colour models with k-means: same input, same mask
             bgr = np.ascontiguousarray(small[..., ::-1])
             cv2.grabCut(bgr, labels, None, bgd, fgd, self.iterations, cv2.GC_INIT_WITH_MASK)
             fg_small = (labels == cv2.GC_FGD) | (labels == cv2.GC_PR_FGD)

@@ -11,12 +11,16 @@ To find the ratio, the lighting the ground would have without the object is
 estimated by a pyramid fill of the smoothed image from pixels away from the
 object (and, in a second round, away from the shadow found in the first),
 and compared with what is there. Pixels that are clearly darker than that
-estimate, outside the object and connected to a ring around the lower part
-of the object (its base, where a cast shadow meets it), are the shadow.
-Two guards keep dark things from passing as shadows: a pixel more than
+estimate, beside or below the lower half of the object and connected to a
+ring around its base (where a cast shadow meets it), are the shadow.
+Guards keep dark things from passing as shadows: a pixel more than
 `DARK_THING` darker than its lighting is a dark object (a tyre, a black
-table), not a shadow, and a candidate region that mostly borders such
-pixels is the rim of a dark object.
+table), not a shadow; a region that mostly borders such pixels is the rim
+of a dark object; thin dark lines (a cup's handle, a crack) vanish under a
+morphological opening, since a cast shadow is a broad patch; and parts
+smaller than `MIN_AREA` of the object are dropped. What is left can still
+be wrong on a busy background (a dark broad thing at the object's foot),
+which is why the shadow step can be switched off.
 
 All of this happens on a reduced image: a shadow is a low-frequency thing,
 and smoothing away the ground's texture is exactly what keeps that texture
@@ -34,6 +38,7 @@ from .fill import pyramid_fill
 MIN_DARKENING = 0.12   # a shadow is at least 12 % darker than the lighting around it
 DARK_THING = 0.93      # 93 % darker or more: a dark object, not a shadow
 MAX_OPACITY = 0.85
+MIN_AREA = 0.01          # a shadow part smaller than 1 % of the object is noise
 
 
 @dataclass
@@ -75,6 +80,7 @@ def detect_shadow(image: np.ndarray, alpha: np.ndarray, valid: np.ndarray, *,
     base = grown & ~near_obj
     base[: y0 + int(0.6 * (y1 - y0))] = False
     search = _dilate(obj, max(3, int(0.6 * extent))) & ~near_obj & ok
+    search[: y0 + (y1 - y0) // 2] = False    # a cast shadow lies on the ground, by the lower half
 
     shadow = np.zeros_like(obj)
     lighting = smooth
@@ -89,8 +95,12 @@ def detect_shadow(image: np.ndarray, alpha: np.ndarray, valid: np.ndarray, *,
         darkening = np.clip(1.0 - luma / lighting_luma, 0.0, 1.0)
         dark_thing = (darkening >= DARK_THING) & ok
         candidates = (darkening > MIN_DARKENING) & ~dark_thing & search
-        shadow = _touching(candidates, base)
+        # A cast shadow is a broad patch; thin dark lines (a handle, a rim, a
+        # crack) vanish under an opening and small specks fall under the area.
+        candidates = _open(candidates, max(1, ring_r // 2))
+        shadow = _touching(candidates, _dilate(base, ring_r))
         shadow = _drop_rims(shadow, dark_thing)
+        shadow = _drop_small(shadow, MIN_AREA * int(obj.sum()))
     if not shadow.any() or darkening[shadow].mean() < 1.5 * MIN_DARKENING:
         return Shadow.none(h, w)
 
@@ -125,6 +135,17 @@ def _drop_rims(shadow: np.ndarray, dark_thing: np.ndarray) -> np.ndarray:
     touching = np.bincount(labels[near_dark], minlength=n)
     rims = np.flatnonzero(touching[1:] > 0.3 * stats[1:, cv2.CC_STAT_AREA]) + 1
     return shadow & ~np.isin(labels, rims)
+
+
+def _open(mask: np.ndarray, r: int) -> np.ndarray:
+    k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+    return cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, k) > 0
+
+
+def _drop_small(mask: np.ndarray, min_area: float) -> np.ndarray:
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    small = np.flatnonzero(stats[1:, cv2.CC_STAT_AREA] < min_area) + 1
+    return mask & ~np.isin(labels, small)
 
 
 def _dilate(mask: np.ndarray, r: int) -> np.ndarray:
