@@ -224,7 +224,7 @@ class DecomposePipeline:
 
         # Everything from here on happens in a window around the object.
         obj = _bounds(mask)
-        room = max(16, int(0.6 * max(obj.w, obj.h)))
+        room = max(16, int(0.75 * max(obj.w, obj.h)))
         work = obj.expand(room).clip(w, h)
         ws = work.slices()
         image8, wvalid = rgb[ws], valid[ws]

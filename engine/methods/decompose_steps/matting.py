@@ -36,7 +36,7 @@ def make_trimap(mask: np.ndarray, radius: int) -> np.ndarray:
     """uint8 trimap: 255 surely object, 0 surely not, 128 unknown.
 
     The unknown band reaches `radius` pixels outside the mask but only a third
-    of that inside: the segmenter's edge errs by about that much either way,
+    of that (at least 3) inside: the segmenter's edge errs by about that much either way,
     and soft edges (fur, blur, anti-aliasing) lie mostly outside a mask cut
     along the strongest edge. A narrow inner band also keeps matting from
     punching holes in an object's rim where rim and ground share a colour.
@@ -45,7 +45,7 @@ def make_trimap(mask: np.ndarray, radius: int) -> np.ndarray:
     """
     m = mask.astype(np.uint8)
     outer = cv2.dilate(m, _disk(radius)) > 0
-    r = max(1, radius // 3)
+    r = max(3, radius // 3)
     core = np.zeros_like(mask)
     while r >= 1:
         core = cv2.erode(m, _disk(r), borderType=cv2.BORDER_REPLICATE) > 0
