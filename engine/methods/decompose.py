@@ -36,9 +36,9 @@ Steps, in order (each reports progress and is a point where a cancel stops the j
 
 Everything after step 1 works in a window around the object (its box plus
 room for the shadow); outside it the background is the picture unchanged
-and the foreground is transparent. A transparent source layer (RGBA) keeps
-its alpha: the background carries it and the foreground's alpha is scaled
-by it.
+and the foreground is transparent. A translucent source layer (RGBA) keeps
+its alpha in the composite: the foreground's alpha is scaled by it and the
+background carries it, thinned under the object (see `to_uint8_layers`).
 
 Use: `decompose(DecomposeRequest(image, box=Box(...)), progress)`, or
 build `DecomposePipeline(segmenter=..., matter=..., inpainter=...)` to plug

@@ -91,14 +91,23 @@ def to_uint8_layers(image8: np.ndarray, alpha_total: np.ndarray, object_share: n
     """8-bit straight RGBA foreground and background whose composite is the 8-bit source.
 
     `image8` is the source RGB uint8, `source_alpha8` its alpha (255 for opaque
-    images). The foreground layer's alpha is A * source alpha and the
-    background keeps the source alpha, so that their composite has the
-    source's alpha and colour.
+    pictures). The foreground's alpha is A * source alpha. For the composite
+    to keep the source's alpha S, the background's alpha is S where nothing
+    covers it and (S - a_F) / (1 - a_F) under the foreground (a_F its alpha):
+    on an opaque picture that is 1 everywhere; on a translucent one the
+    background thins where the object was, since "over" only adds opacity.
     """
-    src_a = source_alpha8.astype(np.float32)
-    fa8 = np.clip(np.rint(alpha_total * src_a), 0, 255).astype(np.uint8)
+    src = source_alpha8.astype(np.float32) / 255.0
+    fa8 = np.clip(np.rint(alpha_total * source_alpha8), 0, 255).astype(np.uint8)
+    fa = fa8.astype(np.float32) / 255.0
     with np.errstate(divide="ignore", invalid="ignore"):
-        a = np.where(src_a > 0, fa8 / np.maximum(src_a, 1.0), 0.0)[..., None]
+        below = np.where(fa < 1.0, (src - fa) / np.maximum(1.0 - fa, 1e-6), 0.0)
+    ba8 = np.clip(np.rint(below * 255.0), 0, 255).astype(np.uint8)
+    ba = ba8.astype(np.float32) / 255.0
+    # The share of the foreground in the composite's colour (alpha A on opaque pictures).
+    out = fa + ba * (1.0 - fa)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a = np.where(out > 0, fa / np.maximum(out, 1e-6), 0.0)[..., None]
     i = image8.astype(np.float32)
     f = np.clip(np.rint(foreground * 255.0), 0, 255)
     b = np.clip(np.rint(background * 255.0), 0, 255)
@@ -115,7 +124,7 @@ def to_uint8_layers(image8: np.ndarray, alpha_total: np.ndarray, object_share: n
     b = np.where(a <= 0, i, b)
     f = np.where(fa8[..., None] == 0, 0.0, f)
     fg = np.dstack([f.astype(np.uint8), fa8])
-    bg = np.dstack([b.astype(np.uint8), source_alpha8])
+    bg = np.dstack([b.astype(np.uint8), ba8])
     return fg, bg
 
 

@@ -51,6 +51,10 @@ class GrabCutSegmenter:
         small_valid = cv2.resize(valid[crop.slices()].astype(np.uint8), size,
                                  interpolation=cv2.INTER_NEAREST) > 0
 
+        if not small_valid.all():
+            # Transparent pixels have no colour worth learning: give them the
+            # colours of the visible background around them.
+            small = _fill_transparent(small, small_valid, box, crop, scale)
         labels = np.full(small.shape[:2], cv2.GC_BGD, np.uint8)
         if hint is not None:
             paint = cv2.resize(hint[crop.slices()].astype(np.uint8), size,
@@ -81,6 +85,21 @@ class GrabCutSegmenter:
         mask = np.zeros((h, w), bool)
         mask[crop.slices()] = up > 0.5
         return clean_mask(mask & valid)
+
+
+def _fill_transparent(small: np.ndarray, valid: np.ndarray, box: Optional[Box], crop: Box,
+                      scale: float) -> np.ndarray:
+    from .fill import pyramid_fill
+
+    known = valid.copy()
+    if box is not None:
+        outside = known.copy()
+        outside[_scaled(box.translate(-crop.x, -crop.y), scale).slices()] = False
+        known = outside if outside.any() else known
+    if not known.any():
+        return small
+    filled = pyramid_fill(small.astype(np.float32), known.astype(np.float32))
+    return np.where(valid[..., None], small, np.clip(np.rint(filled), 0, 255)).astype(np.uint8)
 
 
 def clean_mask(mask: np.ndarray, keep: float = 0.05, hole: float = 0.002) -> np.ndarray:
