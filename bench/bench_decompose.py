@@ -17,7 +17,8 @@ decomposed from a box drawn around the object with a margin, and scored
 for each step the pipeline adds (mask only; + matting; + background solve;
 + HFA), plus the full pipeline with OpenCV's Telea fill for comparison:
 
-- alpha SAD (sum of |alpha - truth| / 1000) and MAE (0-255, inside the box);
+- alpha SAD (sum of |alpha - truth| / 1000), MAE (0-255) inside the box and
+  in the object's soft edge (where the true alpha is between 0.02 and 0.98);
 - background PSNR (dB) inside the removed region (where the object or its
   shadow hid or darkened the background), and outside it ("kept": there the
   background must stay the picture itself; a mask or shadow that overreaches
@@ -191,6 +192,7 @@ def score(result, truth, box: Box) -> dict:
     return {
         "sad": float(err.sum() / 1000),
         "mae": float(err[box.slices()].mean() * 255),
+        "edge_mae": float(err[(alpha > 0.02) & (alpha < 0.98)].mean() * 255),
         "psnr": 10 * np.log10(1.0 / max(mse, 1e-10)),
         "kept_psnr": 10 * np.log10(1.0 / max(kept_mse, 1e-10)),
         "f_err": f_err,
@@ -232,7 +234,8 @@ def main() -> int:
     if args.save:
         os.makedirs(args.save, exist_ok=True)
     print(f"cpu threads: {cv2.getNumThreads()}, load average: {os.getloadavg()[0]:.2f}")
-    header = (f"{'MP':>4} {'stage':<20} {'alpha SAD':>9} {'alpha MAE':>9} {'BG PSNR':>8} {'kept':>6} "
+    header = (f"{'MP':>4} {'stage':<20} {'alpha SAD':>9} {'alpha MAE':>9} {'edge MAE':>8} "
+              f"{'BG PSNR':>8} {'kept':>6} "
               f"{'FG err':>7} {'rec mean':>8} {'rec p99':>8} {'s/img':>6}")
     for mp in (float(s) for s in args.sizes.split(",")):
         rows: dict[str, list[dict]] = {name: [] for name, _, _ in stages}
@@ -249,7 +252,8 @@ def main() -> int:
         print(header)
         for name, scores in rows.items():
             m = {k: float(np.mean([s[k] for s in scores])) for k in scores[0]}
-            print(f"{mp:>4g} {name:<20} {m['sad']:>9.1f} {m['mae']:>9.2f} {m['psnr']:>8.2f} {m['kept_psnr']:>6.1f} "
+            print(f"{mp:>4g} {name:<20} {m['sad']:>9.1f} {m['mae']:>9.2f} {m['edge_mae']:>8.2f} "
+                  f"{m['psnr']:>8.2f} {m['kept_psnr']:>6.1f} "
                   f"{m['f_err']:>7.2f} {m['rec_mean']:>8.3f} {m['rec_p99']:>8.3f} {m['time']:>6.2f}")
         print(flush=True)
     return 0

@@ -122,9 +122,11 @@ def test_contact_line_darker_than_the_filled_ground_joins_the_shadow():
     image[20, 5:35] = 0.3                       # a dark line along the object's edge
     band = np.zeros((40, 40), bool)
     band[17:24, :] = True
+    image[17:24, 36:40] = 0.1                   # a dark area filling the band: not a line
     opacity = contact_shadow(image, np.full((40, 40, 3), 0.6, np.float32),
-                             np.zeros((40, 40), np.float32), band)
-    assert opacity[20, 20] > 0.2 and opacity[5, 20] == 0 and opacity[30, 20] == 0
+                             np.zeros((40, 40), np.float32), band, 6)
+    assert opacity[20, 20] > 0.4 and opacity[5, 20] == 0 and opacity[30, 20] == 0
+    assert opacity[20, 38] == 0
 
 
 def test_pyramid_fill_keeps_known_pixels_and_fills_smoothly():

@@ -260,7 +260,7 @@ class DecomposePipeline:
         background = self.inpainter(relit, hole, wvalid & ~hole, stages.stage("background"))
         background = np.where(hole[..., None], background, relit).astype(np.float32)
         if request.shadow and request.solve_foreground:
-            contact = contact_shadow(image, background, alpha, band & wvalid)
+            contact = contact_shadow(image, background, alpha, band & wvalid, radius)
             darker = contact > shadow.opacity
             shadow = Shadow(np.maximum(shadow.opacity, contact),
                             np.where(darker[..., None], 0.0, shadow.colour).astype(np.float32))

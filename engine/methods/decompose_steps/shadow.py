@@ -209,20 +209,24 @@ def _dilate(mask: np.ndarray, r: int) -> np.ndarray:
 
 
 def contact_shadow(image: np.ndarray, background: np.ndarray, alpha: np.ndarray,
-                   band: np.ndarray) -> np.ndarray:
+                   band: np.ndarray, radius: int) -> np.ndarray:
     """Opacity of the thin dark line where an object meets what it stands on.
 
-    Around its whole outline an object usually darkens the pixels it touches
+    Around its outline an object often darkens the pixels it touches
     (occlusion, a rim that matting left as background). Within `band` (the
-    unknown band of the trimap) and outside the object, a pixel clearly darker
-    than the inpainted `background` is that line; it becomes black at the
-    opacity of its darkening, so it moves with the object instead of staying
-    behind as a ghost outline.
+    unknown band of the trimap, `radius` pixels wide outside the object) and
+    outside the object, a thin line clearly darker than the inpainted
+    `background` is that line; it becomes black at the opacity of its
+    darkening, so it moves with the object instead of staying behind as a
+    ghost outline. A dark area filling the band's width (a black collar
+    where the box cut a person off) is not a line, and stays in the ground.
     """
     weights = np.array([0.299, 0.587, 0.114], np.float32)
     seen = image @ weights
     expected = np.maximum(background @ weights, 1.0 / 255)
     darkening = np.clip(1.0 - seen / expected, 0.0, MAX_OPACITY)
+    dark = band & (alpha < 0.5) & (darkening > MIN_DARKENING)
+    thick = _dilate(_open(dark, max(1, radius // 3)), 1)
     # A soft threshold: grain a little darker than the fill stays with the ground.
     ramp = np.clip((darkening - MIN_DARKENING) / MIN_DARKENING, 0.0, 1.0)
-    return np.where(band & (alpha < 0.5), darkening * ramp, 0.0).astype(np.float32)
+    return np.where(band & (alpha < 0.5) & ~thick, darkening * ramp, 0.0).astype(np.float32)
