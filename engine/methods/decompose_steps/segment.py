@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 
 from ...box import Box
+from ...errors import InvalidInput
 from ...progress import ProgressFn, no_progress
 
 
@@ -72,14 +73,17 @@ class GrabCutSegmenter:
             rect = _scaled(box.translate(-crop.x, -crop.y), scale)
             labels[rect.slices()] = cv2.GC_PR_FGD
         labels[~small_valid] = cv2.GC_BGD
-        if (labels == cv2.GC_BGD).all() or not ((labels == cv2.GC_BGD) | (labels == cv2.GC_PR_BGD)).any():
-            fg_small = (labels == cv2.GC_FGD) | (labels == cv2.GC_PR_FGD)
-        else:
+        maybe_object = (labels == cv2.GC_FGD) | (labels == cv2.GC_PR_FGD)
+        if maybe_object.any() and (~maybe_object).any():
             bgd, fgd = np.zeros((1, 65)), np.zeros((1, 65))
             cv2.setRNGSeed(0)  # GrabCut seeds its colour models with k-means: same input, same mask
             bgr = np.ascontiguousarray(small[..., ::-1])
-            cv2.grabCut(bgr, labels, None, bgd, fgd, self.iterations, cv2.GC_INIT_WITH_MASK)
-            fg_small = (labels == cv2.GC_FGD) | (labels == cv2.GC_PR_FGD)
+            try:
+                cv2.grabCut(bgr, labels, None, bgd, fgd, self.iterations, cv2.GC_INIT_WITH_MASK)
+            except cv2.error:
+                raise InvalidInput("The object could not be told apart from its background.",
+                                   "Paint over the object instead of drawing a box.") from None
+        fg_small = (labels == cv2.GC_FGD) | (labels == cv2.GC_PR_FGD)
         progress(1, 1)
         up = cv2.resize(fg_small.astype(np.float32), (crop.w, crop.h), interpolation=cv2.INTER_LINEAR)
         mask = np.zeros((h, w), bool)
