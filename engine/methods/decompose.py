@@ -267,25 +267,39 @@ class DecomposePipeline:
         lap("background")
         stages.done("background")
 
-        # 4. Foreground colours.
+        # Steps 4 and 5 concern only the pixels the object or its shadow cover and
+        # those that were filled; elsewhere the background stays the picture and
+        # the foreground is empty.
         total = layer_alpha(alpha, shadow.opacity)
+        core = _bounds((total > 0) | hole).expand(2).clip(work.w, work.h)
+        cs = core.slices()
+        c_image, c_alpha, c_total = image[cs], alpha[cs], total[cs]
+        c_background = background[cs]
+
+        # 4. Foreground colours.
         if request.solve_foreground:
-            foreground = solve_foreground(image, alpha, shadow.opacity, shadow.colour, background)
+            c_foreground = solve_foreground(c_image, c_alpha, shadow.opacity[cs], shadow.colour[cs],
+                                            c_background)
         else:
-            foreground = image.copy()
+            c_foreground = c_image.copy()
         lap("foreground")
         stages.done("foreground")
 
         # 5. High-frequency alignment and 8-bit layers.
+        c_src_alpha = src_alpha[ws][cs]
         with np.errstate(divide="ignore", invalid="ignore"):
-            share = np.where(total > 0, alpha / np.maximum(total, 1e-6), 1.0).astype(np.float32)
+            share = np.where(c_total > 0, c_alpha / np.maximum(c_total, 1e-6), 1.0).astype(np.float32)
         if request.hfa:
-            foreground, background = align(image, total, share, foreground, background)
-            fg8, bg8 = to_uint8_layers(image8, total, share, foreground, background, src_alpha[ws])
+            c_foreground, c_background = align(c_image, c_total, share, c_foreground, c_background)
+            c_fg8, c_bg8 = to_uint8_layers(image8[cs], c_total, share, c_foreground, c_background,
+                                           c_src_alpha)
         else:
-            fa8 = np.clip(np.rint(total * src_alpha[ws]), 0, 255).astype(np.uint8)
-            fg8 = np.dstack([_to8(foreground) * (fa8[..., None] > 0), fa8])
-            bg8 = np.dstack([_to8(background), src_alpha[ws]])
+            fa8 = np.clip(np.rint(c_total * c_src_alpha), 0, 255).astype(np.uint8)
+            c_fg8 = np.dstack([_to8(c_foreground) * (fa8[..., None] > 0), fa8])
+            c_bg8 = np.dstack([_to8(c_background), c_src_alpha])
+        fg8 = np.zeros(image8.shape[:2] + (4,), np.uint8)
+        bg8 = np.dstack([image8, src_alpha[ws]])
+        fg8[cs], bg8[cs] = c_fg8, c_bg8
         lap("hfa")
         stages.done("hfa")
 
