@@ -14,6 +14,7 @@ import sys
 # Modules that add verbs; each has register(subparsers).
 VERB_MODULES = [
     "editor.cli.files",
+    "editor.cli.decompose",
 ]
 
 
