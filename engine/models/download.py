@@ -35,6 +35,7 @@ def _progress_bar_class(progress: ProgressFn, token: Optional[CancelToken]):
 
     class Reporter(tqdm):
         def __init__(self, *args, **kwargs):
+            self.counts_bytes = kwargs.get("unit") == "B"  # not the files-done bar
             kwargs["disable"] = True  # report through `progress`, never to the terminal
             super().__init__(*args, **kwargs)
 
@@ -42,7 +43,7 @@ def _progress_bar_class(progress: ProgressFn, token: Optional[CancelToken]):
             if token is not None:
                 token.check()
             self.n += n or 0
-            if self.unit == "B" and self.total:
+            if self.counts_bytes and self.total:
                 progress(int(min(self.n, self.total)), int(self.total))
             return True
 
