@@ -14,6 +14,8 @@ import sys
 # Modules that add verbs; each has register(subparsers).
 VERB_MODULES = [
     "editor.cli.files",
+    "editor.cli.generate",
+    "editor.cli.models",
 ]
 
 
