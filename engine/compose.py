@@ -140,7 +140,7 @@ def over(fg: np.ndarray, bg: np.ndarray) -> np.ndarray:
 # (used by methods that paint into a picture and then lift the change off it).
 # ---------------------------------------------------------------------------
 
-def unblend(composite: np.ndarray, background: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+def unblend(composite: np.ndarray, background: np.ndarray) -> np.ndarray:
     """The most transparent straight RGBA foreground that explains `composite` over `background`.
 
     Both inputs are RGB (uint8 or float 0..1) of the same shape. For each pixel
@@ -151,12 +151,20 @@ def unblend(composite: np.ndarray, background: np.ndarray, eps: float = 1e-6) ->
     pixel (a shadow, c = k*b) gets black with alpha 1-k, and a pixel whose new
     colour the background cannot reach becomes opaque. Returns float32 RGBA.
     """
-    c = np.clip(to_float(composite)[..., :3], 0.0, 1.0)
-    b = np.clip(to_float(background)[..., :3], 0.0, 1.0)
+    alpha = unblend_alpha(composite, background)
+    return np.concatenate([unblend_colour(composite, background, alpha), alpha[..., None]], axis=-1)
+
+
+def unblend_alpha(composite: np.ndarray, background: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+    """Just the alpha of `unblend` (H, W float32); inputs are RGB in 0..1 (or uint8)."""
+    c = to_float(composite)[..., :3]
+    b = to_float(background)[..., :3]
     d = c - b
-    need = np.where(d > 0, d / np.maximum(1.0 - b, eps), -d / np.maximum(b, eps))
-    alpha = np.clip(need.max(axis=-1), 0.0, 1.0)
-    return np.concatenate([unblend_colour(c, b, alpha), alpha[..., None]], axis=-1)
+    # For each channel one of the two needs is <= 0 (the direction it did not move in),
+    # so the larger of the two is the need of the direction it did move in.
+    need = np.maximum(d / np.maximum(1.0 - b, eps), np.negative(d, out=d) / np.maximum(b, eps))
+    alpha = np.maximum(np.maximum(need[..., 0], need[..., 1]), need[..., 2])
+    return np.clip(alpha, 0.0, 1.0, out=alpha)
 
 
 def unblend_colour(composite: np.ndarray, background: np.ndarray, alpha: np.ndarray) -> np.ndarray:
@@ -168,12 +176,12 @@ def unblend_colour(composite: np.ndarray, background: np.ndarray, alpha: np.ndar
     """
     c = to_float(composite)[..., :3]
     b = to_float(background)[..., :3]
-    a = np.asarray(alpha, np.float32)[..., None]
-    f = np.zeros_like(c)
-    np.divide(c - b, a, out=f, where=a > 0)
-    f += b
-    f[np.broadcast_to(a <= 0, f.shape)] = 0.0
-    return np.clip(f, 0.0, 1.0)
+    a = np.asarray(alpha, np.float32)
+    inverse = np.zeros_like(a)
+    np.divide(1.0, a, out=inverse, where=a > 0)
+    f = (c - b) * inverse[..., None] + b
+    f *= (a > 0)[..., None]
+    return np.clip(f, 0.0, 1.0, out=f)
 
 
 def clean_alpha(alpha: np.ndarray, *, low: float = 4 / 255, high: float = 24 / 255,
@@ -204,7 +212,7 @@ def clean_alpha(alpha: np.ndarray, *, low: float = 4 / 255, high: float = 24 / 2
 
 def mean_abs_error_255(a: np.ndarray, b: np.ndarray, where: np.ndarray | None = None) -> float:
     """Mean absolute difference of two images in 0..255 units (optionally inside a mask)."""
-    diff = np.abs(to_float(a) - to_float(b)) * 255.0
+    diff = np.abs(to_float(a) - to_float(b))
     if where is not None:
         diff = diff[np.asarray(where, bool)]
-    return float(diff.mean()) if diff.size else 0.0
+    return float(diff.mean(dtype=np.float64)) * 255.0 if diff.size else 0.0

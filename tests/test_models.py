@@ -342,3 +342,19 @@ def test_out_of_memory_guard_says_what_to_change():
     with pytest.raises(RuntimeError, match="shape"):
         with out_of_memory_guard(plan):
             raise RuntimeError("shape mismatch")
+
+
+def test_engine_and_job_modules_import_without_torch():
+    """torch loads only when a model is used, so the editor and `--help` start fast."""
+    import subprocess
+    import sys
+
+    code = ("import sys, engine.models.catalogue, engine.models.locate, engine.models.loading, "
+            "engine.models.devices, engine.models.download, engine.models.convert, "
+            "engine.methods.add_foreground, editor.jobs, editor.cli; "
+            "editor.cli.build_parser(); "
+            "print(sorted(m for m in ('torch', 'diffusers', 'transformers') if m in sys.modules))")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

@@ -20,12 +20,14 @@ Steps, in order (read `add_foreground` top to bottom):
 7. un-blend, keep alpha inside the region, clean specks (soft edges stay);
 8. scale the layer back to full resolution and place it on the canvas.
 
-Figures per candidate (0..255 units, at the working size): `recompose_mae`
-is the layer over the VAE's background against the generated picture (the
-exactness of the layer); `background_mae` the same over the original
-background (adds the VAE's reproduction error where the layer is clear);
-`vae_mae` the VAE's reproduction error itself; `coverage` the share of the
-region the layer covers.
+Figures per candidate (mean absolute errors in 0..255 units, at the working
+size, over the part of the window where the layer may have pixels: the
+region plus two latent cells): `recompose_mae` is the layer over the VAE's
+background against the generated picture (the exactness of the layer);
+`background_mae` the same over the original background (adds the VAE's
+reproduction error where the layer is clear); `vae_mae` the VAE's
+reproduction error itself; `coverage` the share of the region the layer
+covers.
 """
 from __future__ import annotations
 
@@ -37,7 +39,7 @@ import numpy as np
 
 from engine.box import Box
 from engine.compose import (clean_alpha, ensure_rgba, mean_abs_error_255, over, to_float,
-                            to_uint8, unblend, unblend_colour)
+                            to_uint8, unblend_alpha, unblend_colour)
 from engine.errors import InvalidInput
 from engine.progress import ProgressFn, Stages, no_progress
 
@@ -221,9 +223,12 @@ def add_foreground(request: AddForegroundRequest, progress: ProgressFn = no_prog
             # 7. Un-blend against the reproduced background and clean the alpha.
             t0 = time.perf_counter()
             colour, alpha = extract_layer(generated, bg_vae, keep_box)
-            work_layer = to_uint8(np.concatenate([_spread_colour(colour, alpha),
-                                                  alpha[..., None]], axis=-1))
-            figures = _figures(work_layer, generated, bg_vae, bg_work, inpaint_box, keep_box)
+            keep_layer = to_uint8(np.dstack([_spread_colour(colour, alpha), alpha]))
+            inside = keep_box.slices()
+            figures = _figures(keep_layer, generated[inside], bg_vae[inside], bg_work[inside],
+                               inpaint_box.translate(-keep_box.x, -keep_box.y))
+            work_layer = np.zeros((work_h, work_w, 4), np.uint8)
+            work_layer[inside] = keep_layer
 
             # 8. Back to full resolution, placed on the canvas.
             layer, x, y = _to_canvas(work_layer, window)
@@ -289,44 +294,37 @@ def _inpaint(pipe, family, request, bg_work, mask, steps, guidance, seed, report
 
 def extract_layer(generated: np.ndarray, background: np.ndarray,
                   keep: Box) -> tuple[np.ndarray, np.ndarray]:
-    """Un-blends `generated` over `background` (float RGB) inside `keep`; returns colour, alpha.
+    """Un-blends `generated` over `background` (float RGB) inside `keep`.
 
-    Both results have the working size and are zero outside `keep`. Alpha is
-    cleaned of specks (soft edges stay), then the colour is recomputed for
-    the cleaned alpha, so recomposition stays exact wherever alpha was kept.
+    Returns colour and alpha for the `keep` box only (outside it there is no
+    layer). Alpha is cleaned of specks (soft edges stay), then the colour is
+    recomputed for the cleaned alpha, so recomposition stays exact wherever
+    alpha was kept.
     """
-    inside = keep.slices()
-    g, b = generated[inside], background[inside]
+    g, b = generated[keep.slices()], background[keep.slices()]
     # Specks are judged relative to the working size (16 pixels at 512x512).
     min_area = max(4, round(generated.shape[0] * generated.shape[1] * 16 / 512 ** 2))
-    alpha = clean_alpha(unblend(g, b)[..., 3], min_area=min_area)
-    colour = np.zeros(generated.shape, np.float32)
-    full_alpha = np.zeros(generated.shape[:2], np.float32)
-    colour[inside] = unblend_colour(g, b, alpha)
-    full_alpha[inside] = alpha
-    return colour, full_alpha
+    alpha = clean_alpha(unblend_alpha(g, b), min_area=min_area)
+    return unblend_colour(g, b, alpha), alpha
 
 
-def _figures(layer: np.ndarray, generated, bg_vae, bg_work, inpaint_box: Box,
-             keep: Box) -> dict[str, float]:
-    """Recomposition figures (0..255) over the working window; see the module docstring.
+def _figures(layer: np.ndarray, generated, bg_vae, bg_work, inpaint_box: Box) -> dict[str, float]:
+    """The figures of the module docstring; the arrays cover where the layer may be."""
+    alpha = layer[..., 3:4].astype(np.float32) * np.float32(1 / 255)
+    colour = layer[..., :3].astype(np.float32) * np.float32(1 / 255)
 
-    Outside `keep` the layer is empty, so there the composite is the background
-    itself and only its difference to the painting is counted.
-    """
-    inside = keep.slices()
+    def recomposition_error(base: np.ndarray) -> float:
+        composite = colour - base  # layer over base = base + alpha * (colour - base)
+        composite *= alpha
+        composite += base
+        composite -= generated
+        return float(np.abs(composite, out=composite).mean(dtype=np.float64)) * 255.0
+
     original = to_float(bg_work)
-    layer_f = to_float(layer[inside])
-
-    def mae_with(base: np.ndarray) -> float:
-        total = np.abs(base - generated).sum() - np.abs(base[inside] - generated[inside]).sum()
-        total += np.abs(over(layer_f, base[inside]) - generated[inside]).sum()
-        return float(total * 255 / generated.size)
-
     region_alpha = layer[inpaint_box.slices()][..., 3]
     return {
-        "recompose_mae": mae_with(bg_vae),
-        "background_mae": mae_with(original),
+        "recompose_mae": recomposition_error(bg_vae),
+        "background_mae": recomposition_error(original),
         "vae_mae": mean_abs_error_255(bg_vae, original),
         "coverage": float((region_alpha > 0).mean()) if region_alpha.size else 0.0,
     }
@@ -338,14 +336,16 @@ def _spread_colour(colour: np.ndarray, alpha: np.ndarray, reach: int = 2) -> np.
     Straight colour is what gets resampled; without this, edges would fade
     towards the colour that transparent pixels happen to hold (black).
     The spread colour is a normalised convolution: blur(colour*alpha)/blur(alpha).
+    `colour` must be 0 where alpha is 0 (as `unblend_colour` makes it).
     """
     import cv2
 
     size = (2 * reach + 1, 2 * reach + 1)
-    weight = cv2.blur(alpha, size)
+    inverse = cv2.blur(alpha, size)
+    np.divide(1.0, inverse, out=inverse, where=inverse > 0)
     spread = cv2.blur(colour * alpha[..., None], size)
-    np.divide(spread, weight[..., None], out=spread, where=weight[..., None] > 0)
-    return np.where(alpha[..., None] > 0, colour, spread)
+    spread *= (inverse * (alpha <= 0))[..., None]
+    return spread + colour
 
 
 def _to_canvas(layer: np.ndarray, window: Box) -> tuple[np.ndarray, int, int]:
