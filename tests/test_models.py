@@ -203,6 +203,34 @@ def test_single_file_without_its_config_says_what_is_missing(tmp_path):
         load_pipeline(str(path), cache_dir=tmp_path / "empty-cache")
 
 
+def _same_weights(a, b):
+    for name in ("unet", "vae", "text_encoder"):
+        sa, sb = getattr(a, name).state_dict(), getattr(b, name).state_dict()
+        assert sa.keys() == sb.keys(), name
+        assert all(torch.equal(sa[k], sb[k]) for k in sa), name
+
+
+def test_single_file_checkpoint_loads_like_the_folder(sd_dir, tmp_path):
+    """A checkpoint in the original SD layout, read with the folder's config."""
+    path = tiny.save_tiny_single_file(tmp_path / "tiny-sd-inpainting.safetensors")
+    source = find_model(str(path), config=str(sd_dir))
+    assert source.kind == "single_file" and source.family == "sd-inpaint"
+    model = load_pipeline(source)
+    assert type(model.pipeline).__name__ == "StableDiffusionInpaintPipeline"
+    _same_weights(model.pipeline, load_pipeline(str(sd_dir)).pipeline)
+
+
+def test_single_file_config_comes_from_the_hub_cache(sd_dir, tmp_path):
+    """Without --config, an SD 1.x inpainting file is read with the config of the SD 1.5
+    inpainting repo, found (offline) in the cache."""
+    path = tiny.save_tiny_single_file(tmp_path / "m.safetensors")
+    cache = tmp_path / "hub"
+    tiny.install_in_hub_cache(sd_dir, "stable-diffusion-v1-5/stable-diffusion-inpainting", cache)
+    model = load_pipeline(str(path), cache_dir=cache)
+    assert model.source.config == "stable-diffusion-v1-5/stable-diffusion-inpainting"
+    _same_weights(model.pipeline, load_pipeline(str(sd_dir)).pipeline)
+
+
 # -- loading ---------------------------------------------------------------------------
 def test_load_from_folder_hub_cache_and_fp16_variant(sd_dir, tmp_path):
     model = load_pipeline(str(sd_dir))

@@ -195,3 +195,108 @@ def cached_tiny(family: str) -> Path:
         root = Path(tempfile.mkdtemp(prefix="layered-tiny-"))
         _saved[family] = save_tiny(family, root / family)
     return _saved[family]
+
+
+# -- a single-file checkpoint in the original Stable Diffusion layout ---------------------------
+_RESNET = (("norm1", "in_layers.0"), ("conv1", "in_layers.2"), ("norm2", "out_layers.0"),
+           ("conv2", "out_layers.3"), ("time_emb_proj", "emb_layers.1"),
+           ("conv_shortcut", "skip_connection"))
+
+
+def _unet_to_ldm(unet) -> dict:
+    """diffusers UNet2DConditionModel -> "model.diffusion_model.*" keys (inverse of diffusers'
+    convert_ldm_unet_checkpoint for SD 1.x-style UNets)."""
+    per = unet.config.layers_per_block
+    fixed = {"time_embedding.linear_1": "time_embed.0", "time_embedding.linear_2": "time_embed.2",
+             "conv_in": "input_blocks.0.0", "conv_norm_out": "out.0", "conv_out": "out.2"}
+    out = {}
+    for key, value in unet.state_dict().items():
+        parts = key.split(".")
+        new = None
+        for old, ldm in fixed.items():
+            if key.startswith(old + "."):
+                new = ldm + key[len(old):]
+        if parts[0] == "down_blocks":
+            b, kind, n = int(parts[1]), parts[2], int(parts[3])
+            index = 1 + b * (per + 1) + (per if kind == "downsamplers" else n)
+            rest = ".".join(parts[4:])
+            if kind == "resnets":
+                new = f"input_blocks.{index}.0.{_rename(rest, _RESNET)}"
+            elif kind == "attentions":
+                new = f"input_blocks.{index}.1.{rest}"
+            else:
+                new = f"input_blocks.{index}.0.op.{parts[-1]}"
+        elif parts[0] == "mid_block":
+            n, rest = int(parts[2]), ".".join(parts[3:])
+            new = (f"middle_block.{2 * n}.{_rename(rest, _RESNET)}" if parts[1] == "resnets"
+                   else f"middle_block.1.{rest}")
+        elif parts[0] == "up_blocks":
+            b, kind, n = int(parts[1]), parts[2], int(parts[3])
+            rest = ".".join(parts[4:])
+            if kind == "resnets":
+                new = f"output_blocks.{b * (per + 1) + n}.0.{_rename(rest, _RESNET)}"
+            elif kind == "attentions":
+                new = f"output_blocks.{b * (per + 1) + n}.1.{rest}"
+            else:
+                has_attention = hasattr(unet.up_blocks[b], "attentions")
+                new = f"output_blocks.{b * (per + 1) + per}.{2 if has_attention else 1}.conv.{parts[-1]}"
+        if new is None:
+            raise ValueError(f"no original-layout name for UNet key {key}")
+        out["model.diffusion_model." + new] = value
+    return out
+
+
+def _vae_to_ldm(vae) -> dict:
+    """diffusers AutoencoderKL -> "first_stage_model.*" keys (inverse of convert_ldm_vae_checkpoint)."""
+    blocks = len(vae.config.up_block_types)
+    attention = (("group_norm", "norm"), ("to_q", "q"), ("to_k", "k"), ("to_v", "v"),
+                 ("to_out.0", "proj_out"))
+    out = {}
+    for key, value in vae.state_dict().items():
+        parts = key.split(".")
+        new = key.replace("conv_norm_out", "norm_out")
+        if len(parts) > 2 and parts[1] in ("down_blocks", "up_blocks"):
+            i = int(parts[2])
+            side = "down" if parts[1] == "down_blocks" else "up"
+            level = i if side == "down" else blocks - 1 - i  # the decoder counts from the bottom
+            rest = ".".join(parts[5:])
+            if parts[3] == "resnets":
+                new = f"{parts[0]}.{side}.{level}.block.{parts[4]}.{rest}"
+                new = new.replace("conv_shortcut", "nin_shortcut")
+            else:
+                new = f"{parts[0]}.{side}.{level}.{side}sample.{rest}"
+        elif len(parts) > 2 and parts[1] == "mid_block":
+            rest = ".".join(parts[4:])
+            if parts[2] == "resnets":
+                new = f"{parts[0]}.mid.block_{int(parts[3]) + 1}.{rest}".replace("conv_shortcut",
+                                                                                "nin_shortcut")
+            else:
+                new = f"{parts[0]}.mid.attn_1.{_rename(rest, attention)}"
+                if value.ndim == 2:  # the original uses 1x1 convolutions
+                    value = value[:, :, None, None]
+        out["first_stage_model." + new] = value
+    return out
+
+
+def _rename(rest: str, table) -> str:
+    for new, old in table:
+        if rest.startswith(new + "."):
+            return old + rest[len(new):]
+    return rest
+
+
+def save_tiny_single_file(path: str | os.PathLike, seed: int = 0) -> Path:
+    """The tiny SD-inpainting model as one .safetensors file in the original (LDM) layout,
+    as community checkpoints are shared. Loading it needs a diffusers config folder of
+    the same shape (`save_tiny("sd-inpaint", ...)` with the same seed gives one)."""
+    from safetensors.torch import save_file
+
+    pipe = tiny_sd_inpaint(seed)
+    tensors = {**_unet_to_ldm(pipe.unet), **_vae_to_ldm(pipe.vae)}
+    for key, value in pipe.text_encoder.state_dict().items():
+        # Real checkpoints name CLIP's weights text_model.* (transformers may drop that prefix).
+        key = key if key.startswith("text_model.") else "text_model." + key
+        tensors["cond_stage_model.transformer." + key] = value
+    path = Path(path)
+    save_file({k: v.contiguous() for k, v in tensors.items()}, os.fspath(path))
+    return path
