@@ -378,3 +378,30 @@ def test_default_model_comes_from_the_shared_cache(monkeypatch):
                                    model=str(tiny.cached_tiny("sd-inpaint")))
     result = add_foreground(request)
     assert result.model == request.model and result.device == "cpu float32"
+
+
+@pytest.mark.parametrize("family", ["sd-inpaint", "flux-fill"])
+def test_latent_preview_reads_the_pipelines_latents(family):
+    """The preview undoes the pipeline's latent scaling (and Flux's 2x2 packing) before
+    applying the colour map fitted on the background's own latents."""
+    import cv2
+
+    from engine.compose import to_uint8
+    from engine.methods import inpainting
+
+    pipe = load_pipeline(str(tiny.cached_tiny(family))).pipeline
+    image = to_float(cv2.resize(photo(), (64, 64), interpolation=cv2.INTER_AREA))
+    _, latents = inpainting.vae_round_trip(pipe, image, "cpu")
+    preview = inpainting.LatentPreview(pipe, family, latents, image)
+    c, h, w = latents.shape[1:]
+    features = np.concatenate([latents[0].numpy().reshape(c, -1).T, np.ones((h * w, 1))], axis=1)
+    expected = to_uint8((features @ preview.weights).reshape(h, w, 3))
+    config = pipe.vae.config
+    step_latents = (latents - (getattr(config, "shift_factor", None) or 0.0)) * config.scaling_factor
+    if family == "flux-fill":
+        step_latents = type(pipe)._pack_latents(step_latents, 1, c, h, w)
+    shown = preview(step_latents)
+    assert shown.shape == (8, 8, 3) and shown.dtype == np.uint8
+    assert np.abs(shown.astype(int) - expected).max() <= 1
+    scrambled = preview(step_latents.flip(1))
+    assert np.abs(scrambled.astype(int) - expected).mean() > 1

@@ -1,7 +1,6 @@
 """engine.models: catalogue, finding models, safety, conversion, downloads, devices, loading."""
 import json
 import os
-import shutil
 
 import numpy as np
 import pytest

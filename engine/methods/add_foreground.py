@@ -222,13 +222,7 @@ def add_foreground(request: AddForegroundRequest, progress: ProgressFn = no_prog
 
             # 7. Un-blend against the reproduced background and clean the alpha.
             t0 = time.perf_counter()
-            colour, alpha = extract_layer(generated, bg_vae, keep_box)
-            keep_layer = to_uint8(np.dstack([_spread_colour(colour, alpha), alpha]))
-            inside = keep_box.slices()
-            figures = _figures(keep_layer, generated[inside], bg_vae[inside], bg_work[inside],
-                               inpaint_box.translate(-keep_box.x, -keep_box.y))
-            work_layer = np.zeros((work_h, work_w, 4), np.uint8)
-            work_layer[inside] = keep_layer
+            work_layer, figures = lift_layer(generated, bg_vae, bg_work, keep_box, inpaint_box)
 
             # 8. Back to full resolution, placed on the canvas.
             layer, x, y = _to_canvas(work_layer, window)
@@ -306,6 +300,19 @@ def extract_layer(generated: np.ndarray, background: np.ndarray,
     min_area = max(4, round(generated.shape[0] * generated.shape[1] * 16 / 512 ** 2))
     alpha = clean_alpha(unblend_alpha(g, b), min_area=min_area)
     return unblend_colour(g, b, alpha), alpha
+
+
+def lift_layer(generated: np.ndarray, bg_vae: np.ndarray, bg_work: np.ndarray, keep: Box,
+               inpaint: Box) -> tuple[np.ndarray, dict[str, float]]:
+    """The layer at the working size (uint8 RGBA, empty outside `keep`) and its figures."""
+    colour, alpha = extract_layer(generated, bg_vae, keep)
+    kept = to_uint8(np.dstack([_spread_colour(colour, alpha), alpha]))
+    inside = keep.slices()
+    figures = _figures(kept, generated[inside], bg_vae[inside], bg_work[inside],
+                       inpaint.translate(-keep.x, -keep.y))
+    layer = np.zeros(generated.shape[:2] + (4,), np.uint8)
+    layer[inside] = kept
+    return layer, figures
 
 
 def _figures(layer: np.ndarray, generated, bg_vae, bg_work, inpaint_box: Box) -> dict[str, float]:

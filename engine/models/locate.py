@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..errors import ModelError, UnsafeWeights
-from .catalogue import FAMILIES, Catalogue, ModelInfo, info_for_unlisted, load_catalogue
+from .catalogue import Catalogue, ModelInfo, info_for_unlisted, load_catalogue
 
 PICKLE_SUFFIXES = (".ckpt", ".pt", ".pth", ".bin", ".pkl", ".pickle")
 _REPO_ID = re.compile(r"^[A-Za-z0-9][\w.\-]*/[\w.\-]+$")
