@@ -64,7 +64,7 @@ def download_model(model_id: str, progress: ProgressFn = no_progress, *,
         raise ModelError(f"'{model_id}' is not in the model catalogue, so it is not downloaded.",
                          "Choose a model the Models dialog lists.")
     cache = Path(cache_dir) if cache_dir is not None else hub_cache_dir()
-    if constants.is_offline_mode():
+    if constants.HF_HUB_OFFLINE:
         raise ModelError(f"Downloads are switched off (HF_HUB_OFFLINE is set), so "
                          f"'{model_id}' ({info.download_gb:g} GB) cannot be downloaded.",
                          manual_instructions(info, cache))
