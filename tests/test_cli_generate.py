@@ -55,7 +55,7 @@ def test_generate_writes_a_psd_with_background_and_new_layers(hf_home, picture, 
     for layer, cand in ((first, report["candidates"][0]), (second, report["candidates"][1])):
         assert (layer.x, layer.y) == (cand["x"], cand["y"])
         assert layer.pixels.shape[:2] == (cand["height"], cand["width"])
-        assert layer.name == "a red ball"
+        assert layer.name == f"a red ball (seed {cand['seed']})"
     assert first.visible and not second.visible
     assert first.recipe["seed"] == 5 and first.recipe["box"] == [40, 50, 30, 40]
 

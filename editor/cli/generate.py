@@ -45,6 +45,7 @@ def register(sub) -> None:
 
 
 def run_generate(args) -> int:
+    quiet_libraries()
     from editor.model.files import export_image, open_document, save_document
     from editor.model.render import composite_document
     from engine.box import Box
@@ -57,8 +58,10 @@ def run_generate(args) -> int:
         args.resolution, previews=False, device=args.device, dtype=args.dtype,
         cpu_offload=True if args.offload else None)
     result = add_foreground(request, _terminal_progress())
+    several = len(result.candidates) > 1
     for i, candidate in enumerate(result.candidates):
-        add_generated_layer(doc, candidate, visible=i == 0)
+        name = layer_name(candidate.recipe) + (f" (seed {candidate.seed})" if several else "")
+        add_generated_layer(doc, candidate, visible=i == 0, name=name)
     if args.output.lower().endswith((".psd", ".psb")):
         save_document(doc, args.output)
     else:
@@ -79,6 +82,15 @@ def run_generate(args) -> int:
     return 0
 
 
+def quiet_libraries() -> None:
+    """Keeps the libraries' own notices off the terminal (only errors stay); must run before
+    torch/diffusers are imported, which is why verbs import them inside their handlers."""
+    import os
+
+    for name in ("TRANSFORMERS_VERBOSITY", "DIFFUSERS_VERBOSITY"):
+        os.environ.setdefault(name, "error")
+
+
 def layer_name(recipe: dict) -> str:
     prompt = " ".join(recipe["prompt"].split())
     return prompt if len(prompt) <= 40 else prompt[:39] + "\u2026"
@@ -87,7 +99,7 @@ def layer_name(recipe: dict) -> str:
 def add_generated_layer(doc, candidate, *, visible: bool = True, name: str | None = None):
     """Adds a candidate as a new layer (one undo step) carrying its recipe."""
     with doc.history.macro("Generate Layer"):
-        layer = doc.add_image(candidate.layer, name or f"{layer_name(candidate.recipe)}",
+        layer = doc.add_image(candidate.layer, name or layer_name(candidate.recipe),
                               candidate.x, candidate.y, history_name="Generate Layer",
                               recipe=candidate.recipe)
         if not visible:

@@ -32,6 +32,9 @@ def register(sub) -> None:
 
 
 def run_models(args) -> int:
+    from editor.cli.generate import quiet_libraries
+
+    quiet_libraries()
     if args.action == "download":
         return _download(args.model)
     if args.action == "convert":

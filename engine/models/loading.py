@@ -62,7 +62,12 @@ def load_pipeline(model: ModelSource | str, plan: Optional[DevicePlan] = None, *
         plan = plan_device(device, dtype, min_vram_gb=source.info.min_vram_gb,
                            cpu_offload=cpu_offload, vae_tiling=vae_tiling)
     import diffusers
+    import transformers
 
+    # The engine reports progress through its own callbacks; library bars would only be
+    # noise on the terminal.
+    diffusers.utils.logging.disable_progress_bar()
+    transformers.utils.logging.disable_progress_bar()
     cls = getattr(diffusers, PIPELINE_CLASS[source.family])
     kwargs = dict(dtype=plan.torch_dtype, use_safetensors=True, local_files_only=True,
                   **UNUSED_COMPONENTS.get(source.family, {}))
