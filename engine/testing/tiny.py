@@ -188,11 +188,14 @@ _saved: dict[str, Path] = {}
 
 
 def cached_tiny(family: str) -> Path:
-    """A saved tiny model of `family`, built once per process (tests share it; do not modify)."""
+    """A saved tiny model of `family`, built once per process (tests share it; do not modify).
+    The folder is removed when the process exits."""
+    import atexit
     import tempfile
 
     if family not in _saved:
         root = Path(tempfile.mkdtemp(prefix="layered-tiny-"))
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
         _saved[family] = save_tiny(family, root / family)
     return _saved[family]
 
