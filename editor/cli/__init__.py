@@ -14,7 +14,9 @@ import sys
 # Modules that add verbs; each has register(subparsers).
 VERB_MODULES = [
     "editor.cli.files",
+    "editor.cli.generate",
     "editor.cli.decompose",
+    "editor.cli.models",
 ]
 
 
