@@ -14,6 +14,12 @@ BLEND_MODES = (
     "color_dodge", "color_burn", "hard_light", "soft_light", "difference", "exclusion",
 )
 
+# Colour dodge and burn jump at black and white. Colours within half an 8-bit
+# step of those edges count as on them, so that a backdrop recovered from a
+# premultiplied buffer (white comes back as 0.99998) takes the same branch as
+# the 8-bit colour it came from.
+_EDGE = 0.5 / 255
+
 
 def to_float(img: np.ndarray) -> np.ndarray:
     """uint8 -> float32 in 0..1 (float input is returned as float32)."""
@@ -84,11 +90,11 @@ def blend(mode: str, cb: np.ndarray, cs: np.ndarray) -> np.ndarray:
     if mode == "color_dodge":
         with np.errstate(divide="ignore", invalid="ignore"):
             r = np.minimum(1.0, cb / (1.0 - cs))
-        return np.where(cb <= 0.0, 0.0, np.where(cs >= 1.0, 1.0, r)).astype(np.float32)
+        return np.where(cb <= _EDGE, 0.0, np.where(cs >= 1.0 - _EDGE, 1.0, r)).astype(np.float32)
     if mode == "color_burn":
         with np.errstate(divide="ignore", invalid="ignore"):
             r = 1.0 - np.minimum(1.0, (1.0 - cb) / cs)
-        return np.where(cb >= 1.0, 1.0, np.where(cs <= 0.0, 0.0, r)).astype(np.float32)
+        return np.where(cb >= 1.0 - _EDGE, 1.0, np.where(cs <= _EDGE, 0.0, r)).astype(np.float32)
     if mode == "hard_light":
         return np.where(cs <= 0.5, cb * 2 * cs, blend("screen", cb, 2 * cs - 1))
     if mode == "soft_light":
@@ -133,3 +139,86 @@ def over(fg: np.ndarray, bg: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         c = np.where(ao > 0, (fg[..., :3] * a + bg[..., :3] * ab * (1 - a)) / np.maximum(ao, 1e-12), 0.0)
     return np.concatenate([c, ao], axis=-1)
+
+
+# ---------------------------------------------------------------------------
+# Un-blending: a foreground layer from a composite and its known background
+# (used by methods that paint into a picture and then lift the change off it).
+# ---------------------------------------------------------------------------
+
+def unblend(composite: np.ndarray, background: np.ndarray) -> np.ndarray:
+    """The most transparent straight RGBA foreground that explains `composite` over `background`.
+
+    Both inputs are RGB (uint8 or float 0..1) of the same shape. For each pixel
+    this returns the smallest alpha a, and the colour F, such that
+    composite = a*F + (1-a)*background with F inside [0, 1]. A channel that got
+    brighter needs a >= (c-b)/(1-b), one that got darker a >= (b-c)/b; alpha is
+    the largest of these needs. So unchanged pixels get alpha 0, a darkened
+    pixel (a shadow, c = k*b) gets black with alpha 1-k, and a pixel whose new
+    colour the background cannot reach becomes opaque. Returns float32 RGBA.
+    """
+    alpha = unblend_alpha(composite, background)
+    return np.concatenate([unblend_colour(composite, background, alpha), alpha[..., None]], axis=-1)
+
+
+def unblend_alpha(composite: np.ndarray, background: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+    """Just the alpha of `unblend` (H, W float32); inputs are RGB in 0..1 (or uint8)."""
+    c = to_float(composite)[..., :3]
+    b = to_float(background)[..., :3]
+    d = c - b
+    # For each channel one of the two needs is <= 0 (the direction it did not move in),
+    # so the larger of the two is the need of the direction it did move in.
+    need = np.maximum(d / np.maximum(1.0 - b, eps), np.negative(d, out=d) / np.maximum(b, eps))
+    alpha = np.maximum(np.maximum(need[..., 0], need[..., 1]), need[..., 2])
+    return np.clip(alpha, 0.0, 1.0, out=alpha)
+
+
+def unblend_colour(composite: np.ndarray, background: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """The colour F with composite = alpha*F + (1-alpha)*background, for a given alpha.
+
+    Any alpha at least the one `unblend` finds keeps F inside [0, 1]; a
+    smaller one (a speck that was cleared) is clipped. Colour is 0 where
+    alpha is 0. Inputs as for `unblend`; alpha is (H, W) float.
+    """
+    c = to_float(composite)[..., :3]
+    b = to_float(background)[..., :3]
+    a = np.asarray(alpha, np.float32)
+    inverse = np.zeros_like(a)
+    np.divide(1.0, a, out=inverse, where=a > 0)
+    f = (c - b) * inverse[..., None] + b
+    f *= (a > 0)[..., None]
+    return np.clip(f, 0.0, 1.0, out=f)
+
+
+def clean_alpha(alpha: np.ndarray, *, low: float = 4 / 255, high: float = 24 / 255,
+                min_area: int = 16, edge: int = 2) -> np.ndarray:
+    """Removes faint noise and small specks from an alpha map while keeping soft edges.
+
+    Hysteresis, as in edge detection: a region of alpha >= `low` survives only
+    if it reaches `high` somewhere and covers at least `min_area` pixels, so
+    faint noise and isolated dots go while a soft shadow attached to its
+    strong core stays whole. The survivors' fringe (`edge` pixels around
+    them) is kept as it was, so anti-aliased edges below `low` are not cut.
+    Alpha is never raised, only set to 0 outside what survives.
+    """
+    import cv2
+
+    alpha = np.asarray(alpha, np.float32)
+    weak = (alpha >= low).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(weak, connectivity=8)
+    strong = np.bincount(labels[alpha >= high], minlength=count) > 0
+    keep = strong & (stats[:, cv2.CC_STAT_AREA] >= min_area)
+    keep[0] = False  # label 0 is everything below `low`
+    support = keep[labels].astype(np.uint8)
+    if edge > 0:
+        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * edge + 1, 2 * edge + 1))
+        support = cv2.dilate(support, kernel)
+    return np.where(support > 0, alpha, np.float32(0.0))
+
+
+def mean_abs_error_255(a: np.ndarray, b: np.ndarray, where: np.ndarray | None = None) -> float:
+    """Mean absolute difference of two images in 0..255 units (optionally inside a mask)."""
+    diff = np.abs(to_float(a) - to_float(b))
+    if where is not None:
+        diff = diff[np.asarray(where, bool)]
+    return float(diff.mean(dtype=np.float64)) * 255.0 if diff.size else 0.0

@@ -223,6 +223,10 @@ def test_dragging_a_big_layer_previews_then_shows_the_exact_composite(qtbot, tmp
         assert grab_at(canvas, x, y) == (r, g, b)
         # The cached (below, layer, above) redraw matches a full composite to 8-bit rounding.
         assert np.abs(np.array([r, g, b], int) - exact[y, x, :3].astype(int)).max() <= 2
+    # Once the gesture has ended, what was drawn approximately is redrawn exactly.
+    renderer = w.session.renderer
+    qtbot.waitUntil(lambda: not renderer.approximate and not renderer.is_dirty(), timeout=5000)
+    assert np.array_equal(renderer.canvas.to_straight_rgba8(), exact)
 
 
 def window_renderer_dirty(w) -> bool:

@@ -14,6 +14,9 @@ import sys
 # Modules that add verbs; each has register(subparsers).
 VERB_MODULES = [
     "editor.cli.files",
+    "editor.cli.generate",
+    "editor.cli.decompose",
+    "editor.cli.models",
 ]
 
 
@@ -55,7 +58,8 @@ def main(argv: list[str]) -> int:
     except Exception as exc:  # one line for the user, never a traceback
         from editor.model.errors import describe
 
-        print(f"layered {args.verb}: {describe(exc)}", file=sys.stderr)
+        text = str(exc) if isinstance(exc, UserError) else describe(exc)
+        print(f"layered {args.verb}: {text}", file=sys.stderr)
         return 2
 
 

@@ -1,6 +1,172 @@
-"""Verbs on files: info, convert, new (filled in by the document-files work)."""
+"""Verbs on files: `info`, `convert` and `new`, all through the document model.
+
+    layered info FILE [--json]          canvas size and every layer (top first)
+    layered convert IN OUT [--quality Q] PSD -> PSD/PSB re-saves, -> PNG/JPEG/... flattens,
+                                        image -> PSD makes a one-layer document
+    layered new OUT.psd --size WxH [--layer FILE[@X,Y]]...
+                                        a layered PSD from images (centred without @X,Y)
+
+Warnings about the input (e.g. a text layer that became pixels) go to stderr;
+they do not change the exit status. Bad input exits with status 2 and one
+line on stderr.
+"""
 from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+
+_POSITION = re.compile(r"^(?P<file>.+)@(?P<x>[+-]?\d+),(?P<y>[+-]?\d+)$")
 
 
 def register(sub) -> None:
-    pass
+    info = sub.add_parser("info", help="print the canvas size and the layers of an image or PSD",
+                          description="Prints the canvas size and each layer, top first: name, "
+                                      "kind, offset, size, opacity (0-255), blend mode, "
+                                      "visibility, lock, group path and recipe.")
+    info.add_argument("file", metavar="FILE")
+    info.add_argument("--json", action="store_true", help="print JSON instead of text")
+    info.set_defaults(run=run_info)
+
+    convert = sub.add_parser("convert", help="convert between PSD/PSB and PNG/JPEG/WebP/TIFF/BMP",
+                             description="PSD/PSB -> PSD/PSB re-saves the layers through the "
+                                         "document model; -> PNG, JPEG, WebP, TIFF or BMP "
+                                         "exports the flattened picture; an image -> PSD makes "
+                                         "a one-layer document. The format follows OUT's suffix.")
+    convert.add_argument("input", metavar="IN")
+    convert.add_argument("output", metavar="OUT")
+    convert.add_argument("--quality", type=int, default=95,
+                         help="JPEG/WebP quality 1-100 (default 95; WebP 100 is lossless)")
+    convert.set_defaults(run=run_convert)
+
+    new = sub.add_parser("new", help="build a layered PSD from images",
+                         description="Builds a PSD of the given size with one layer per "
+                                     "--layer image, bottom first. FILE@X,Y puts the image's "
+                                     "top-left corner at X,Y (may be negative); without it "
+                                     "the image is centred.")
+    new.add_argument("output", metavar="OUT.psd")
+    new.add_argument("--size", required=True, metavar="WxH", help="canvas size, e.g. 1920x1080")
+    new.add_argument("--layer", action="append", default=[], metavar="FILE[@X,Y]",
+                     help="an image to add as a layer (repeat for more layers)")
+    new.set_defaults(run=run_new)
+
+
+# -- info --------------------------------------------------------------------------------
+
+def run_info(args) -> int:
+    from editor.model.files import open_document
+
+    doc = open_document(args.file)
+    report = describe_document(doc, args.file)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print(format_report(report))
+    return 0
+
+
+def describe_document(doc, file: str) -> dict:
+    from editor.model.layers import Layer
+
+    nodes = []
+    for node in reversed(list(doc.nodes())):  # top first, as the Layers panel shows them
+        entry = {
+            "name": node.name, "kind": node.kind, "group_path": node.group_path(),
+            "x": None, "y": None, "width": None, "height": None,
+            "opacity": node.opacity, "blend_mode": node.blend_mode,
+            "visible": node.visible, "locked": node.locked,
+        }
+        if isinstance(node, Layer):
+            entry.update(x=node.x, y=node.y, width=node.width, height=node.height,
+                         recipe=node.recipe, source_kind=node.source_kind)
+        else:
+            box = node.bounds()
+            entry.update(x=box.x, y=box.y, width=box.w, height=box.h)
+        nodes.append(entry)
+    return {"file": file, "width": doc.width, "height": doc.height,
+            "layers": nodes, "warnings": list(doc.warnings)}
+
+
+def format_report(report: dict) -> str:
+    layers = report["layers"]
+    pixel = sum(1 for n in layers if n["kind"] == "pixel")
+    groups = len(layers) - pixel
+    lines = [f"{report['file']}: {report['width']}x{report['height']}, "
+             f"{pixel} layer{'s' if pixel != 1 else ''}"
+             + (f", {groups} group{'s' if groups != 1 else ''}" if groups else "")]
+    for n in layers:
+        indent = "  " * (len(n["group_path"]) + 1)
+        flags = [] if n["visible"] else ["hidden"]
+        if n["locked"]:
+            flags.append("locked")
+        if n.get("source_kind"):
+            flags.append(f"was {n['source_kind']}")
+        text = (f"{indent}{n['kind']:5}  {n['name']!r}  at {n['x']},{n['y']}  "
+                f"{n['width']}x{n['height']}  opacity {n['opacity']}  {n['blend_mode']}")
+        if flags:
+            text += "  (" + ", ".join(flags) + ")"
+        if n["group_path"]:
+            text += "  in " + "/".join(n["group_path"])
+        if n.get("recipe"):
+            text += "  recipe " + json.dumps(n["recipe"], ensure_ascii=False, sort_keys=True)
+        lines.append(text)
+    for warning in report["warnings"]:
+        lines.append(f"warning: {warning}")
+    return "\n".join(lines)
+
+
+# -- convert -----------------------------------------------------------------------------
+
+def run_convert(args) -> int:
+    from editor.model.files import PSD_SUFFIXES, export_image, open_document, save_document
+
+    doc = open_document(args.input)
+    _print_warnings("convert", doc.warnings)
+    if os.path.splitext(args.output)[1].lower() in PSD_SUFFIXES:
+        save_document(doc, args.output)
+    else:
+        export_image(doc, args.output, quality=args.quality)
+    return 0
+
+
+# -- new ---------------------------------------------------------------------------------
+
+def run_new(args) -> int:
+    from editor.cli import UserError
+    from editor.model.document import Document
+    from editor.model.files import PSD_SUFFIXES, read_image, save_document
+
+    if os.path.splitext(args.output)[1].lower() not in PSD_SUFFIXES:
+        raise UserError(f"{args.output}: 'new' writes a .psd or .psb file.")
+    width, height = parse_size(args.size)
+    doc = Document(width, height)
+    for spec in args.layer:
+        path, x, y = parse_layer(spec)
+        pixels = read_image(path)
+        stem = os.path.splitext(os.path.basename(path))[0] or "Layer"
+        doc.add_image(pixels, stem, x, y)
+    save_document(doc, args.output)
+    return 0
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    from editor.cli import UserError
+
+    match = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*", text)
+    if not match or int(match[1]) <= 0 or int(match[2]) <= 0:
+        raise UserError(f"--size '{text}' is not WIDTHxHEIGHT with positive numbers, e.g. 1920x1080.")
+    return int(match[1]), int(match[2])
+
+
+def parse_layer(spec: str) -> tuple[str, int | None, int | None]:
+    """FILE or FILE@X,Y (a file whose own name ends like '@1,2' can be given as FILE@X,Y)."""
+    match = _POSITION.match(spec)
+    if match and not os.path.exists(spec):
+        return match["file"], int(match["x"]), int(match["y"])
+    return spec, None, None
+
+
+def _print_warnings(verb: str, warnings: list[str]) -> None:
+    for warning in warnings:
+        print(f"layered {verb}: warning: {warning}", file=sys.stderr)

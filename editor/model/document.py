@@ -262,6 +262,8 @@ class Document:
         nodes = [n for n in nodes if n is not self.root]
         if not nodes:
             raise DocumentError("Select one or more layers to group.")
+        for node in nodes:
+            self._check_in_doc(node)
         order = {id(n): i for i, n in enumerate(self.nodes())}
         nodes.sort(key=lambda n: order[id(n)])
         top = nodes[-1]

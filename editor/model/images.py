@@ -9,6 +9,8 @@ sRGB, and widens every mode (grey, palette, CMYK, 16-bit, float) to RGBA.
 from __future__ import annotations
 
 import io
+import re
+import struct
 import warnings
 from typing import IO
 
@@ -34,10 +36,15 @@ def read_flat(path: str, limit: int) -> tuple[np.ndarray, list[str]]:
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
             image = Image.open(path)
-        except Image.DecompressionBombError:
-            raise ImageTooLarge(f"{path}: the image has more pixels than the limit of "
-                                f"{limit / 1e6:.0f} million.") from None
+        except Image.DecompressionBombError as exc:
+            found = re.search(r"\((\d+) pixels\)", str(exc))
+            size = f" ({int(found[1]) / 1e6:.0f} million pixels)" if found else ""
+            raise ImageTooLarge(f"{path}: the image{size} has more pixels than the limit of "
+                                f"{limit / 1e6:.0f} million (refused as a possible "
+                                f"decompression bomb).") from None
         except UnidentifiedImageError:
+            if _png_is_empty(path):
+                raise FileFormatError(f"{path}: the image is empty (0 pixels wide or high).") from None
             raise FileFormatError(f"{path}: not an image Layered can open (or it is damaged); "
                                   f"open PNG, JPEG, WebP, TIFF, BMP, PSD or PSB files.") from None
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
@@ -98,6 +105,14 @@ def _raise_pillow_guard(limit: int) -> None:
 
     if Image.MAX_IMAGE_PIXELS is not None and Image.MAX_IMAGE_PIXELS < limit:
         Image.MAX_IMAGE_PIXELS = limit
+
+
+def _png_is_empty(path: str) -> bool:
+    """Pillow refuses PNGs of width or height 0 as unidentified; say what is wrong instead."""
+    with open(path, "rb") as f:
+        head = f.read(24)
+    return (head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR"
+            and 0 in struct.unpack(">II", head[16:24]))
 
 
 def _upright(image):

@@ -6,8 +6,9 @@ layer is created with an ASCII name and then renamed, because the legacy
 Pascal name field is MacRoman), offsets anywhere (outside the canvas too),
 opacity 0..255 exactly, the 12 blend modes and pass-through, visibility,
 lock (Photoshop's "lock all") and the group's open/closed state. Channels are
-RLE-compressed like Photoshop's own files: on photographic layers RLE wrote
-about as fast as raw data at 60% of the size, while ZIP took 5x longer.
+RLE-compressed like Photoshop's own files: on ten 4000x3000 photographic
+layers RLE took 3.1 s against 2.0 s for raw data but wrote 60% of the bytes
+and opened faster (2.1 s against 2.8 s); ZIP took 16 s for half RLE's size.
 The merged image (what viewers and thumbnails show) is our own composite with
 its transparency, because psd-tools' composite is many times slower and
 flattens translucent documents onto the background colour.
@@ -211,7 +212,12 @@ class _Reader:
                 self.warn(f"{label} layer '{name}' became a pixel layer")
             if item.has_effects():
                 self.warn(f"layer effects of '{name}' (shadows, strokes, ...) were not kept")
-            node = Layer(name, pixels, x, y, visible=item.visible, opacity=item.opacity,
+            opacity = item.opacity
+            fill = item.fill_opacity
+            if fill != 255:  # without effects, fill opacity fades the pixels like opacity
+                opacity = (opacity * fill + 127) // 255
+                self.warn(f"the fill opacity of '{name}' was folded into its opacity")
+            node = Layer(name, pixels, x, y, visible=item.visible, opacity=opacity,
                          blend_mode=self.mode(item, False), locked=_locked(item),
                          source_kind=source_kind)
         layer_id = item.layer_id
@@ -240,34 +246,62 @@ class _Reader:
 
     def pixels(self, item) -> tuple[np.ndarray, int, int]:
         """The layer's stored pixels (masked by its layer mask) as RGBA uint8."""
-        from PIL import Image
-
         left, top, right, bottom = item.bbox
         width, height = right - left, bottom - top
         if width <= 0 or height <= 0 or not item.has_pixels():
             return np.zeros((0, 0, 4), np.uint8), 0, 0
         self.check_size(item, width, height)
         start = len(self.log.messages)
-        image = item.topil(apply_icc=self.apply_icc)
+        pixels = self.decode_rgb8(item, width, height)
+        if pixels is None:
+            pixels = self.convert_with_pillow(item)
         failure = self.log.failed_since(start)
         if failure:
             raise FileFormatError(f"{self.path}: the pixels of layer '{item.name}' are damaged "
                                   f"({failure.split(';')[0]}).")
-        if image is None:
-            raise FileFormatError(f"{self.path}: the pixels of layer '{item.name}' are missing.")
-        if image.mode == "RGBA":
-            pixels = np.array(image, np.uint8)
-        else:
-            alpha = item.topil(-1) if "A" not in image.getbands() else None
-            pixels = np.array(image.convert("RGBA"), np.uint8)
-            if alpha is not None:
-                pixels[..., 3] = np.asarray(alpha.convert("L"), np.uint8)
-        del image
         if pixels.shape[:2] != (height, width):
             raise FileFormatError(f"{self.path}: layer '{item.name}' has {pixels.shape[1]}x"
                                   f"{pixels.shape[0]} pixels for a {width}x{height} box.")
         self.apply_mask(item, pixels, left, top)
         return pixels, left, top
+
+    def decode_rgb8(self, item, width: int, height: int) -> Optional[np.ndarray]:
+        """8-bit RGB documents without a colour conversion (ours, and most others): each
+        channel is decompressed by psd-tools straight into the RGBA array. This reads the
+        layer's channel records (psd-tools keeps them in `_channels`, beside the
+        `_record` it documents); it opened a 10-layer 4000x3000 PSD in 0.5-0.7x the time
+        of `layer.topil()`, without Pillow's intermediate images. None: use Pillow."""
+        from psd_tools.constants import ColorMode
+
+        channels = getattr(item, "_channels", None)
+        if (self.psd.depth != 8 or self.psd.color_mode != ColorMode.RGB or self.apply_icc
+                or channels is None):
+            return None
+        index = {int(info.id): i for i, info in enumerate(item._record.channel_info)}
+        if not all(c in index for c in (0, 1, 2)):
+            return None
+        pixels = np.empty((height, width, 4), np.uint8)
+        if -1 not in index:
+            pixels[..., 3] = 255
+        for slot, channel in enumerate((0, 1, 2, -1)):
+            if channel in index:
+                data = channels[index[channel]].get_data(width, height, 8, self.psd.version)
+                pixels[..., slot] = np.frombuffer(data, np.uint8, width * height).reshape(height, width)
+        return pixels
+
+    def convert_with_pillow(self, item) -> np.ndarray:
+        """Any depth and colour mode: psd-tools' Pillow image (with the document's colour
+        profile applied when it is not sRGB), widened to RGBA."""
+        image = item.topil(apply_icc=self.apply_icc)
+        if image is None:
+            raise FileFormatError(f"{self.path}: the pixels of layer '{item.name}' are missing.")
+        if image.mode == "RGBA":
+            return np.array(image, np.uint8)
+        alpha = item.topil(-1) if "A" not in image.getbands() else None
+        pixels = np.array(image.convert("RGBA"), np.uint8)
+        if alpha is not None:
+            pixels[..., 3] = np.asarray(alpha.convert("L"), np.uint8)
+        return pixels
 
     def apply_mask(self, item, pixels: np.ndarray, left: int, top: int) -> None:
         mask = item.mask
@@ -288,23 +322,27 @@ class _Reader:
         self.warn(f"the layer mask of '{item.name}' was applied to its pixels")
 
     def render(self, item) -> tuple[np.ndarray, int, int]:
-        """Shape and fill layers: psd-tools draws them (vector shapes, fills, masks)."""
+        """Shape and fill layers: psd-tools draws them (vector shapes, fills, masks).
+
+        The result can lie anywhere inside the layer's box; its offset is that box's."""
         left, top, right, bottom = item.bbox
         if right <= left or bottom <= top:
             return np.zeros((0, 0, 4), np.uint8), 0, 0
         self.check_size(item, right - left, bottom - top)
-        opacity, visible = item.opacity, item.visible
+        opacity = item.opacity
         try:
-            # Our layer keeps opacity and visibility itself: render it at full strength.
-            item.opacity = 255
-            item.visible = True
-            image = item.composite(layer_filter=lambda layer: layer is item)
+            # Our layer keeps its opacity itself: render it at full strength. The
+            # record is changed, not `item.opacity`, which would mark the whole
+            # document edited in psd-tools. force=True draws the vector shape or
+            # fill: the pixels stored with such layers are flagged as irrelevant.
+            item._record.opacity = 255
+            image = item.composite(force=True, layer_filter=lambda layer: layer is item)
         except Exception as exc:
             self.warn(f"layer '{item.name}' ({item.kind}) could not be drawn and is left "
                       f"empty ({_why(exc)})")
             image = None
         finally:
-            item.opacity, item.visible = opacity, visible
+            item._record.opacity = opacity
         if image is None:
             return np.zeros((0, 0, 4), np.uint8), 0, 0
         return np.array(image.convert("RGBA"), np.uint8), left, top

@@ -20,6 +20,17 @@ recomposited. While one layer is being changed repeatedly (dragged, painted,
 transformed) it caches the composite of everything below that layer and, if
 the layers above all blend normally, of everything above it, so each update
 costs three blits of the dirty box whatever the number of layers.
+
+Exactness: the screen composite after any sequence of updates is bit-for-bit
+what a new Renderer draws from scratch, with one bounded exception. Dirty
+boxes are widened to whole canvas rows because Qt's raster engine rounds a
+pixel differently depending on the span it is drawn in (a 1-pixel span and a
+full row can differ by 1/255). The flattened "above" cache re-associates
+8-bit rounding, so pixels drawn through it may differ by a rounding step or
+two (2/255 at most in the tests) under translucent upper layers; they are
+remembered and redrawn exactly as soon as
+the focus ends (another layer changes, the structure changes,
+`set_focus(None)`) or `settle()` is called at the end of a drag.
 """
 from __future__ import annotations
 
@@ -270,9 +281,12 @@ class Renderer:
         self.doc = doc
         self.canvas = Canvas(doc.width, doc.height, precise=False)
         self._dirty: list[Box] = [doc.canvas]
+        self._exact: list[Box] = []  # dirty boxes that must not use the above-cache
         self._focus: Optional[_Focus] = None
         self._focus_candidate: Optional[Layer] = None
         self._last_changed: Optional[Layer] = None
+        # Boxes drawn through the flattened above-cache (rounding differs slightly).
+        self._approximate: list[Box] = []
         doc.region_changed.connect(self._on_region)
         doc.structure_changed.connect(self._drop_focus)
 
@@ -286,11 +300,24 @@ class Renderer:
         return self.canvas.image
 
     def set_focus(self, layer: Optional[Layer]) -> None:
-        """Hints that `layer` is about to change repeatedly (a drag or a stroke begins)."""
+        """Hints that `layer` is about to change repeatedly (a drag or a stroke begins);
+        None when it ends (what was drawn approximately is then redrawn exactly)."""
         if self._focus is not None and self._focus.layer is layer:
             return
-        self._focus = None
+        self._end_focus()
         self._focus_candidate = layer
+
+    def settle(self) -> None:
+        """Marks what was drawn through the above-cache for an exact redraw (call it when
+        a drag or stroke ends; the next `update()` draws it). Keeps the caches."""
+        for box in self._approximate:
+            self._add_dirty(box, exact=True)
+        self._approximate = []
+
+    @property
+    def approximate(self) -> bool:
+        """True while some pixels may differ from the exact composite by rounding."""
+        return bool(self._approximate)
 
     def split_images(self, layer: Layer) -> Optional[tuple["QImage", "QImage", bool]]:
         """Copies of the composites below and above `layer`, for previews that draw the layer
@@ -315,12 +342,14 @@ class Renderer:
     def update(self) -> list[Box]:
         """Recomposites what changed; returns the canvas boxes that were redrawn."""
         boxes, self._dirty = self._dirty, []
+        exact, self._exact = self._exact, []
         if not boxes:
             return []
         focus = self._ensure_focus()
         for box in boxes:
             if focus is not None:
-                self._redraw_with_focus(focus, box)
+                self._redraw_with_focus(focus, box, exact=any(
+                    not box.intersect(e).is_empty() for e in exact))
             else:
                 self._redraw(box)
         return boxes
@@ -329,7 +358,7 @@ class Renderer:
     def _on_region(self, box: Optional[Box], layer: Optional[Layer]) -> None:
         box = (box or self.doc.canvas).clip(self.doc.width, self.doc.height)
         if layer is None or (self._focus is not None and layer is not self._focus.layer):
-            self._focus = None  # something else changed: the caches are stale
+            self._end_focus()  # something else changed: the caches are stale
         if layer is not None and layer is self._last_changed and self._focus is None:
             self._focus_candidate = layer  # the same layer again: worth caching around it
         self._last_changed = layer
@@ -337,24 +366,21 @@ class Renderer:
             self._add_dirty(box)
 
     def _drop_focus(self) -> None:
-        self._focus = None
+        self._end_focus()
         self._last_changed = None
 
-    def _add_dirty(self, box: Box) -> None:
-        merged = box
-        keep = []
-        for other in self._dirty:
-            if not other.intersect(merged).is_empty():
-                merged = merged.union(other)
-            else:
-                keep.append(other)
-        keep.append(merged)
-        if len(keep) > _MAX_DIRTY_BOXES:
-            union = keep[0]
-            for other in keep[1:]:
-                union = union.union(other)
-            keep = [union]
-        self._dirty = keep
+    def _end_focus(self) -> None:
+        self._focus = None
+        self.settle()
+
+    def _add_dirty(self, box: Box, exact: bool = False) -> None:
+        # Whole rows: Qt rounds a pixel the same way only when it is drawn in the same span.
+        box = Box(0, box.y, self.doc.width, box.h)
+        if box.is_empty():
+            return
+        if exact:
+            self._exact.append(box)
+        self._dirty = _merge_box(self._dirty, box)
 
     # -- drawing ----------------------------------------------------------------
     def _redraw(self, box: Box) -> None:
@@ -387,16 +413,34 @@ class Renderer:
         self._focus = _Focus(layer, below, above, above_nodes)
         return self._focus
 
-    def _redraw_with_focus(self, focus: _Focus, box: Box) -> None:
+    def _redraw_with_focus(self, focus: _Focus, box: Box, exact: bool = False) -> None:
         self.canvas.region(box)[...] = focus.below.region(box)
         painter = _Painter(self.canvas)
         if focus.layer.is_shown():
             _draw_layer(painter, focus.layer, box, focus.layer.blend_mode, focus.layer.opacity)
-        if focus.above is not None:
+        if focus.above is not None and not exact:
             painter.draw(focus.above.image, self.doc.canvas, box, "normal", 255)
+            self._approximate = _merge_box(self._approximate, box)
         else:
             _draw_nodes(painter, focus.above_nodes, box)
         painter.close()
+
+
+def _merge_box(boxes: list[Box], box: Box) -> list[Box]:
+    """`boxes` with `box` added, overlapping boxes merged (few boxes: a list is enough)."""
+    keep = []
+    for other in boxes:
+        if not other.intersect(box).is_empty():
+            box = box.union(other)
+        else:
+            keep.append(other)
+    keep.append(box)
+    if len(keep) > _MAX_DIRTY_BOXES:
+        union = keep[0]
+        for other in keep[1:]:
+            union = union.union(other)
+        keep = [union]
+    return keep
 
 
 def _split_top_level(nodes: Sequence[Node], layer: Layer) -> Optional[tuple[list[Node], list[Node]]]:

@@ -76,6 +76,12 @@ class CanvasView(QWidget):
         self._ants = QTimer(self)
         self._ants.setInterval(160)
         self._ants.timeout.connect(self._march)
+        # The renderer's fast path during a drag may be off by 1/255 in places; once the
+        # gesture pauses or ends those places are redrawn exactly.
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(250)
+        self._settle.timeout.connect(self._settle_now)
         self.paint_count = 0
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -91,6 +97,7 @@ class CanvasView(QWidget):
         doc.region_changed.disconnect(self._on_region)
         doc.selection_changed.disconnect(self._on_selection)
         self._ants.stop()
+        self._settle.stop()
 
     @property
     def doc(self):
@@ -182,10 +189,20 @@ class CanvasView(QWidget):
     # -- model updates -----------------------------------------------------------------
     def sync(self) -> list[Box]:
         """Brings the composite and its reductions up to date; returns the boxes redrawn."""
-        boxes = self.session.renderer.update()
+        renderer = self.session.renderer
+        boxes = renderer.update()
         for box in boxes:
             self._pyramid.update(box)
+        if renderer.approximate:
+            self._settle.start()
         return boxes
+
+    def _settle_now(self) -> None:
+        if self._pressed:
+            self._settle.start()  # still dragging: later
+            return
+        self.session.renderer.settle()
+        self.update()
 
     def update_image_box(self, box: Optional[Box]) -> None:
         """Schedules a repaint of the widget area that shows image box `box`."""

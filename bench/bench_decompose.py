@@ -1,0 +1,263 @@
+"""Benchmark of the photo decomposition (engine/methods/decompose.py) against ground truth.
+
+Builds a test set whose answer is known: real photographs shipped with
+scikit-image as backgrounds, objects with known alpha, colours and shadow
+composited onto them:
+
+- "pebble": a synthetic blob with a soft, noisy outline, shaded colours and
+  a soft drop shadow attached to its base;
+- "horse": a cut-out (scikit-image's horse silhouette) filled with a photo's
+  texture, with a constructed matte (anti-aliased, feathered) and a cast
+  shadow sheared from the silhouette;
+- "furball": a photo texture (the cat's fur) inside a disc whose rim carries
+  thin strands of partial alpha, with a faint contact shadow.
+
+Each picture is scaled to 1 MP and 4 MP (and 2 MP for the timing target),
+decomposed from a box drawn around the object with a margin, and scored
+for each step the pipeline adds (mask only; + matting; + background solve;
++ HFA), plus the full pipeline with OpenCV's Telea fill for comparison:
+
+- alpha SAD (sum of |alpha - truth| / 1000), MAE (0-255) inside the box and
+  in the object's soft edge (where the true alpha is between 0.02 and 0.98);
+- background PSNR (dB) inside the removed region (where the object or its
+  shadow hid or darkened the background), and outside it ("kept": there the
+  background must stay the picture itself; a mask or shadow that overreaches
+  lowers it);
+- foreground colour error (0-255, alpha-weighted, where the object is);
+- recomposition error (0-255, mean and 99th percentile over the pixels the
+  split changed; the method's own figure);
+- seconds per image.
+
+    python bench/bench_decompose.py [--sizes 1,2,4] [--cases N] [--save DIR]
+
+Timings depend on the machine's load; other work running at the same time
+slows them down.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+import cv2
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from engine.box import Box  # noqa: E402
+from engine.methods.decompose import DecomposePipeline, DecomposeRequest  # noqa: E402
+from engine.methods.decompose_steps.fill import TeleaInpainter  # noqa: E402
+
+STAGES = [
+    ("mask only", dict(matting=False, shadow=False, solve_foreground=False, hfa=False), None),
+    ("+ matting", dict(matting=True, shadow=False, solve_foreground=False, hfa=False), None),
+    ("+ background solve", dict(matting=True, shadow=True, solve_foreground=True, hfa=False), None),
+    ("+ HFA (full)", dict(matting=True, shadow=True, solve_foreground=True, hfa=True), None),
+    ("full, Telea fill", dict(matting=True, shadow=True, solve_foreground=True, hfa=True), "telea"),
+]
+
+
+# -- the test set ---------------------------------------------------------------------------
+def backgrounds() -> dict[str, np.ndarray]:
+    from skimage import data
+
+    return {"coffee": data.coffee(), "rocket": data.rocket(), "chelsea": data.chelsea(),
+            "motorcycle": data.stereo_motorcycle()[0], "astronaut": data.astronaut()}
+
+
+def resize_to(img: np.ndarray, megapixels: float) -> np.ndarray:
+    h, w = img.shape[:2]
+    s = np.sqrt(megapixels * 1e6 / (h * w))
+    return cv2.resize(img, (round(w * s), round(h * s)), interpolation=cv2.INTER_CUBIC)
+
+
+def _noise(h: int, w: int, scale: float, rng: np.random.Generator) -> np.ndarray:
+    """Smooth random field in about -1..1 with features of `scale` pixels."""
+    small = rng.standard_normal((max(2, int(h / scale)), max(2, int(w / scale)))).astype(np.float32)
+    field = cv2.resize(small, (w, h), interpolation=cv2.INTER_CUBIC)
+    return field / (np.abs(field).max() + 1e-6)
+
+
+def _place(h: int, w: int, oh: int, ow: int, rng: np.random.Generator) -> tuple[int, int]:
+    y = int(rng.integers(int(0.15 * h), max(int(0.15 * h) + 1, h - oh - int(0.2 * h))))
+    x = int(rng.integers(int(0.15 * w), max(int(0.15 * w) + 1, w - ow - int(0.15 * w))))
+    return y, x
+
+
+def make_object(kind: str, h: int, w: int, rng: np.random.Generator):
+    """(alpha, colour F, shadow opacity) for an object of `kind` on an h x w canvas."""
+    from skimage import data
+
+    size = int(0.42 * min(h, w))
+    alpha = np.zeros((h, w), np.float32)
+    colour = np.zeros((h, w, 3), np.float32)
+    shadow = np.zeros((h, w), np.float32)
+    soft = max(1.0, size / 250)
+    if kind == "pebble":
+        oh, ow = size, int(size * 1.2)
+        y, x = _place(h, w, oh + size // 5, ow, rng)
+        yy, xx = np.mgrid[:oh, :ow].astype(np.float32)
+        r = np.sqrt(((xx - ow / 2) / (ow / 2)) ** 2 + ((yy - oh / 2) / (oh / 2)) ** 2)
+        r += 0.06 * _noise(oh, ow, size / 6, rng)
+        sil = (r < 0.95).astype(np.float32)
+        a = cv2.GaussianBlur(sil, (0, 0), 2 * soft)
+        base = np.array(rng.uniform(0.2, 0.9, 3), np.float32)
+        shade = (1.1 - 0.5 * yy / oh)[..., None] * (0.85 + 0.15 * _noise(oh, ow, 4 * soft, rng))[..., None]
+        alpha[y:y + oh, x:x + ow] = a
+        colour[y:y + oh, x:x + ow] = np.clip(base * shade, 0, 1)
+        # Drop shadow: a flattened ellipse from the base out to one side.
+        sh_h, sy = oh // 3, y + oh - oh // 8
+        sx = x + int(rng.choice([-1, 1]) * ow * 0.3)
+        yy2, xx2 = np.mgrid[:h, :w].astype(np.float32)
+        ell = ((xx2 - (sx + ow / 2)) / (ow * 0.6)) ** 2 + ((yy2 - sy) / (sh_h / 2)) ** 2 < 1
+        shadow = 0.55 * cv2.GaussianBlur(ell.astype(np.float32), (0, 0), size / 30)
+    elif kind == "horse":
+        sil = (~data.horse()).astype(np.float32)
+        oh = size
+        ow = int(sil.shape[1] * oh / sil.shape[0])
+        y, x = _place(h, w, oh + size // 6, ow, rng)
+        sil = cv2.resize(sil, (ow, oh), interpolation=cv2.INTER_AREA)
+        a = cv2.GaussianBlur(sil, (0, 0), 0.8 * soft)
+        tex = resize_to(data.coffee(), 1.0)
+        tex = cv2.resize(tex, (ow, oh), interpolation=cv2.INTER_AREA).astype(np.float32) / 255
+        alpha[y:y + oh, x:x + ow] = np.clip(a, 0, 1)
+        colour[y:y + oh, x:x + ow] = tex
+        # Cast shadow: the silhouette squashed onto the ground and sheared sideways.
+        feet = int(np.flatnonzero(sil.max(axis=1) > 0.5)[-1])
+        sh = cv2.resize(sil, (ow, max(2, oh // 4)), interpolation=cv2.INTER_AREA)
+        shear = np.float32([[1, 1.2, -1.2 * sh.shape[0]], [0, 1, 0]])
+        sh = cv2.warpAffine(sh, shear, (int(ow * 1.3), sh.shape[0]))
+        sh = cv2.flip(sh, 0)
+        layer = np.zeros((h, w), np.float32)
+        top = y + feet - sh.shape[0] // 8
+        hh = min(sh.shape[0], h - top)
+        ww = min(sh.shape[1], w - x)
+        layer[top:top + hh, x:x + ww] = sh[:hh, :ww]
+        shadow = 0.5 * cv2.GaussianBlur(layer, (0, 0), size / 60)
+    elif kind == "furball":
+        oh = ow = size
+        y, x = _place(h, w, oh, ow, rng)
+        yy, xx = np.mgrid[:oh, :ow].astype(np.float32)
+        ang = np.arctan2(yy - oh / 2, xx - ow / 2)
+        dist = np.sqrt((yy - oh / 2) ** 2 + (xx - ow / 2) ** 2) / (oh / 2)
+        # Strands: the rim's radius varies quickly with the angle.
+        strands = 0.5 + 0.5 * np.sin(ang * 90 + 3 * np.sin(ang * 7))
+        rim = 0.78 + 0.14 * strands
+        a = np.clip((rim - dist) / 0.05, 0, 1) * np.clip((0.95 - dist) / 0.05, 0, 1) ** 0.3
+        a = np.maximum(a, (dist < 0.78).astype(np.float32))
+        a = cv2.GaussianBlur(a, (0, 0), 0.5 * soft)
+        tex = cv2.resize(data.chelsea()[20:280, 120:380], (ow, oh)).astype(np.float32) / 255
+        alpha[y:y + oh, x:x + ow] = a
+        colour[y:y + oh, x:x + ow] = tex
+        yy2, xx2 = np.mgrid[:h, :w].astype(np.float32)
+        ell = ((xx2 - (x + ow / 2)) / (ow * 0.45)) ** 2 + ((yy2 - (y + oh * 0.95)) / (oh * 0.08)) ** 2 < 1
+        shadow = 0.35 * cv2.GaussianBlur(ell.astype(np.float32), (0, 0), size / 40)
+    else:
+        raise ValueError(kind)
+    shadow = shadow * (1 - (alpha > 0.99))  # under a solid object the shadow is not seen anyway
+    return alpha, colour, shadow
+
+
+def make_case(kind: str, background: np.ndarray, seed: int):
+    rng = np.random.default_rng(seed)
+    h, w = background.shape[:2]
+    alpha, colour, shadow = make_object(kind, h, w, rng)
+    bg = background.astype(np.float32) / 255
+    seen = bg * (1 - shadow[..., None])
+    comp = alpha[..., None] * colour + (1 - alpha[..., None]) * seen
+    image = np.clip(np.rint(comp * 255), 0, 255).astype(np.uint8)
+    ys, xs = np.nonzero(alpha > 0.05)
+    ow, oh = xs.max() - xs.min(), ys.max() - ys.min()
+    box = Box.from_corners(int(xs.min() - 0.06 * ow), int(ys.min() - 0.06 * oh),
+                           int(xs.max() + 0.06 * ow), int(ys.max() + 0.06 * oh)).clip(w, h)
+    return image, box, dict(alpha=alpha, colour=colour, shadow=shadow, background=bg)
+
+
+# -- scoring --------------------------------------------------------------------------------
+def score(result, truth, box: Box) -> dict:
+    alpha = truth["alpha"]
+    err = np.abs(result.alpha - alpha)
+    removed = (alpha > 0.01) | (truth["shadow"] > 0.02)
+    bg = result.background[..., :3].astype(np.float32) / 255
+    mse = float(((bg - truth["background"])[removed] ** 2).mean())
+    # Outside the removed region the background must stay the picture itself.
+    kept_mse = float(((bg - truth["background"])[~removed] ** 2).mean())
+    fg = result.foreground_full()
+    f_col = fg[..., :3].astype(np.float32) / 255
+    where = alpha > 0.05
+    weights = alpha[where][:, None]
+    f_err = float((np.abs(f_col[where] - truth["colour"][where]) * weights).sum()
+                  / (weights.sum() * 3) * 255)
+    return {
+        "sad": float(err.sum() / 1000),
+        "mae": float(err[box.slices()].mean() * 255),
+        "edge_mae": float(err[(alpha > 0.02) & (alpha < 0.98)].mean() * 255),
+        "psnr": 10 * np.log10(1.0 / max(mse, 1e-10)),
+        "kept_psnr": 10 * np.log10(1.0 / max(kept_mse, 1e-10)),
+        "f_err": f_err,
+        "rec_mean": result.figures["recomposition_error_mean"],
+        "rec_p99": result.figures["recomposition_error_p99"],
+        "time": result.figures["timings"]["total"],
+    }
+
+
+def checkerboard(h: int, w: int, step: int = 16) -> np.ndarray:
+    yy, xx = np.mgrid[:h, :w]
+    c = (((yy // step + xx // step) % 2) * 60 + 160).astype(np.float32)
+    return np.dstack([c, c, c])
+
+
+def save_views(folder: str, name: str, image: np.ndarray, result) -> None:
+    fg = result.foreground_full().astype(np.float32)
+    a = fg[..., 3:4] / 255
+    h, w = image.shape[:2]
+    on_checker = fg[..., :3] * a + checkerboard(h, w) * (1 - a)
+    shadow = np.dstack([np.clip(result.shadow * 300, 0, 255)] * 3).astype(np.uint8)
+    row = np.hstack([image, on_checker.astype(np.uint8), result.background[..., :3], shadow])
+    cv2.imwrite(os.path.join(folder, f"{name}.jpg"), row[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, 90])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1,4", help="megapixels, comma separated (default 1,4)")
+    parser.add_argument("--cases", type=int, default=6, help="pictures per size (default 6)")
+    parser.add_argument("--stages", default="all", help="'all' or 'full' (the full pipeline only)")
+    parser.add_argument("--save", help="folder for views of the full pipeline's results")
+    args = parser.parse_args()
+    bgs = backgrounds()
+    pairs = [("pebble", "coffee"), ("horse", "rocket"), ("furball", "motorcycle"),
+             ("pebble", "astronaut"), ("horse", "chelsea"), ("furball", "coffee")]
+    plan = [(*pairs[i % len(pairs)], i) for i in range(args.cases)]
+    stages = STAGES if args.stages == "all" else [s for s in STAGES if s[0] == "+ HFA (full)"]
+    pipelines = {None: DecomposePipeline(), "telea": DecomposePipeline(inpainter=TeleaInpainter())}
+    if args.save:
+        os.makedirs(args.save, exist_ok=True)
+    print(f"cpu threads: {cv2.getNumThreads()}, load average: {os.getloadavg()[0]:.2f}")
+    header = (f"{'MP':>4} {'stage':<20} {'alpha SAD':>9} {'alpha MAE':>9} {'edge MAE':>8} "
+              f"{'BG PSNR':>8} {'kept':>6} "
+              f"{'FG err':>7} {'rec mean':>8} {'rec p99':>8} {'s/img':>6}")
+    for mp in (float(s) for s in args.sizes.split(",")):
+        rows: dict[str, list[dict]] = {name: [] for name, _, _ in stages}
+        for kind, bg_name, seed in plan:
+            image, box, truth = make_case(kind, resize_to(bgs[bg_name], mp), seed)
+            for name, options, inpainter in stages:
+                result = pipelines[inpainter](DecomposeRequest(image, box=box, **options))
+                rows[name].append(score(result, truth, box))
+                if args.save and name == "+ HFA (full)":
+                    save_views(args.save, f"{mp:g}mp_{kind}_{bg_name}", image, result)
+            print(f"  {mp:g} MP {kind:8s} on {bg_name:10s} {image.shape[1]}x{image.shape[0]}: "
+                  + ", ".join(f"{n.split()[-1]} {r[-1]['time']:.1f}s" for n, r in rows.items()),
+                  flush=True)
+        print(header)
+        for name, scores in rows.items():
+            m = {k: float(np.mean([s[k] for s in scores])) for k in scores[0]}
+            print(f"{mp:>4g} {name:<20} {m['sad']:>9.1f} {m['mae']:>9.2f} {m['edge_mae']:>8.2f} "
+                  f"{m['psnr']:>8.2f} {m['kept_psnr']:>6.1f} "
+                  f"{m['f_err']:>7.2f} {m['rec_mean']:>8.3f} {m['rec_p99']:>8.3f} {m['time']:>6.2f}")
+        print(flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""The `models` verb: list the catalogue, download a model, convert pickle weights.
+
+    layered models list [--json]             every catalogue model: size, GPU memory,
+                                             licence, and whether it is on this computer
+    layered models download ID               fetch a catalogue model into the HF cache
+    layered models convert PATH [-o OUT]     pickle weights (.ckpt/.pt/.bin...) -> .safetensors,
+                                             a file or every pickle in a model folder
+
+Nothing is downloaded except by `models download`.
+"""
+from __future__ import annotations
+
+import json
+import sys
+
+
+def register(sub) -> None:
+    p = sub.add_parser("models", help="list, download or convert models",
+                       description="Lists the model catalogue, downloads a model into the "
+                                   "Hugging Face cache, or converts pickle weights to "
+                                   "safetensors (the only format Layered loads).")
+    actions = p.add_subparsers(dest="action", metavar="ACTION")
+    listing = actions.add_parser("list", help="the catalogue and what is on this computer")
+    listing.add_argument("--json", action="store_true")
+    download = actions.add_parser("download", help="download a catalogue model")
+    download.add_argument("model", metavar="ID")
+    convert = actions.add_parser("convert", help="convert pickle weights you trust to safetensors")
+    convert.add_argument("path", metavar="PATH", help="a .ckpt/.pt/.pth/.bin/.pkl file or a folder")
+    convert.add_argument("-o", "--output", default=None, metavar="OUT.safetensors")
+    convert.add_argument("--overwrite", action="store_true")
+    p.set_defaults(run=run_models, action="list", json=False)
+
+
+def run_models(args) -> int:
+    from editor.cli.generate import quiet_libraries
+
+    quiet_libraries()
+    if args.action == "download":
+        return _download(args.model)
+    if args.action == "convert":
+        from engine.models.convert import convert_to_safetensors
+
+        for path in convert_to_safetensors(args.path, args.output, overwrite=args.overwrite):
+            print(path)
+        return 0
+    return _list(args.json)
+
+
+def _list(as_json: bool) -> int:
+    from engine.errors import ModelError
+    from engine.models.catalogue import load_catalogue
+    from engine.models.locate import find_model
+
+    rows = []
+    for info in load_catalogue():
+        try:
+            where = str(find_model(info.id).path)
+        except ModelError:
+            where = None
+        rows.append({"id": info.id, "name": info.name, "family": info.family,
+                     "methods": list(info.methods), "download_gb": info.download_gb,
+                     "min_vram_gb": info.min_vram_gb, "licence": info.licence,
+                     "gated": info.gated, "path": where})
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    for row in rows:
+        state = f"on this computer: {row['path']}" if row["path"] else "not downloaded"
+        print(f"{row['id']}\n    {row['name']} ({row['family']}), {row['download_gb']:g} GB, "
+              f"GPU {row['min_vram_gb']:g} GB+ without offload\n    licence: {row['licence']}\n"
+              f"    {state}")
+    return 0
+
+
+def _download(model_id: str) -> int:
+    from engine.models.download import download_model
+
+    def report(done, total, preview=None):
+        if sys.stderr.isatty():
+            print(f"\rdownloading: {done / 2**30:.2f} of {total / 2**30:.2f} GB", end="",
+                  file=sys.stderr, flush=True)
+
+    folder = download_model(model_id, report)
+    print(folder)
+    return 0

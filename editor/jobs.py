@@ -1,0 +1,221 @@
+"""Runs engine jobs on one worker thread and turns their callbacks into Qt signals.
+
+The window submits `Job`s to a `JobRunner`; they run one after another on
+a single worker `QThread` (models are large: one at a time is the right
+amount of parallelism). While a job runs, the runner emits `progress(step,
+total)` and `preview(image)`; at the end exactly one of `finished(result)`,
+`failed(message)` or `cancelled()`. All signals are emitted on the GUI
+thread, and a job's own `on_finished` / `on_failed` / `on_cancelled`
+callbacks run there too, so applying a result to the document happens on
+the GUI thread, in one undoable step, and only when the job finished: a job
+that fails or is cancelled leaves nothing half-done.
+
+`cancel()` sets the running job's `engine.progress.CancelToken`; the engine
+checks it at every step, so a generation stops within one denoising step.
+`warm_up_job` imports torch and loads the chosen model in the background so
+the first generation starts at once.
+"""
+from __future__ import annotations
+
+import logging
+import queue
+from typing import Any, Callable, Optional
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from engine.errors import Cancelled
+from engine.progress import CancelToken, ProgressFn, cancellable
+
+log = logging.getLogger(__name__)
+
+QUEUED, RUNNING, FINISHED, FAILED, CANCELLED = "queued", "running", "finished", "failed", "cancelled"
+
+
+class Job:
+    """A unit of engine work: `run(progress)` returns the result (runs on the worker thread)."""
+
+    def __init__(self, name: str, run: Callable[[ProgressFn], Any], *,
+                 on_finished: Optional[Callable[[Any], None]] = None,
+                 on_failed: Optional[Callable[[str], None]] = None,
+                 on_cancelled: Optional[Callable[[], None]] = None, quiet: bool = False):
+        self.name = name
+        self.run = run
+        self.on_finished = on_finished
+        self.on_failed = on_failed
+        self.on_cancelled = on_cancelled
+        self.quiet = quiet  # a background job (warm-up): show failures in the status bar only
+        self.token = CancelToken()
+        self.state = QUEUED
+        self.result: Any = None
+        self.error: Optional[str] = None
+
+    def cancel(self) -> None:
+        self.token.cancel()
+
+    def __repr__(self) -> str:
+        return f"<Job {self.name!r} {self.state}>"
+
+
+class _Worker(QThread):
+    """Takes jobs from the queue and runs them until it receives None."""
+
+    def __init__(self, runner: "JobRunner"):
+        super().__init__()
+        self._runner = runner
+
+    def run(self) -> None:
+        while True:
+            job = self._runner._queue.get()
+            if job is None:
+                return
+            self._runner._execute(job)
+
+
+class JobRunner(QObject):
+    started = Signal(object)       # the Job
+    progress = Signal(int, int)    # step, total
+    preview = Signal(object)       # numpy uint8 RGB(A) image
+    finished = Signal(object)      # the result
+    failed = Signal(str)           # a one-line message for the user
+    cancelled = Signal()
+    idle = Signal()                # nothing running or queued any more
+
+    # Emitted on the worker thread, delivered on the GUI thread (queued connections).
+    _job_started = Signal(object)
+    _job_report = Signal(object, int, int, object)
+    _job_done = Signal(object, str, object)
+
+    def __init__(self, parent: Optional[QObject] = None):
+        super().__init__(parent)
+        self._queue: "queue.Queue[Optional[Job]]" = queue.Queue()
+        self._pending: list[Job] = []
+        self.current: Optional[Job] = None
+        self._job_started.connect(self._on_started)
+        self._job_report.connect(self._on_report)
+        self._job_done.connect(self._on_done)
+        self._worker = _Worker(self)
+        self._worker.start()
+
+    # -- GUI thread API ----------------------------------------------------------------
+    def submit(self, job: Job) -> Job:
+        self._pending.append(job)
+        self._queue.put(job)
+        return job
+
+    def cancel(self, job: Optional[Job] = None) -> None:
+        """Cancels `job` (default: the running one); a queued job is skipped when reached."""
+        job = job or self.current
+        if job is not None:
+            job.cancel()
+
+    def cancel_all(self) -> None:
+        for job in list(self._pending):
+            job.cancel()
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._pending)
+
+    @property
+    def pending(self) -> list[Job]:
+        """Jobs submitted and not yet done (the running one first)."""
+        return list(self._pending)
+
+    def shutdown(self, timeout_ms: int = 10000) -> bool:
+        """Cancels everything and stops the worker thread; True if it stopped in time."""
+        self.cancel_all()
+        self._queue.put(None)
+        return self._worker.wait(timeout_ms)
+
+    # -- worker thread -----------------------------------------------------------------
+    def _execute(self, job: Job) -> None:
+        if job.token.cancelled:
+            self._job_done.emit(job, CANCELLED, None)
+            return
+        self._job_started.emit(job)
+
+        def report(step: int, total: int, preview=None) -> None:
+            self._job_report.emit(job, int(step), int(total), preview)
+
+        try:
+            result = job.run(cancellable(job.token, report))
+        except Cancelled:
+            self._job_done.emit(job, CANCELLED, None)
+        except Exception as exc:  # explained to the user, never a traceback
+            from editor.model.errors import describe
+
+            log.debug("job %r failed", job.name, exc_info=True)
+            self._job_done.emit(job, FAILED, describe(exc))
+        else:
+            # A cancel that arrives after the last step still discards the result.
+            self._job_done.emit(job, CANCELLED if job.token.cancelled else FINISHED, result)
+
+    # -- back on the GUI thread ------------------------------------------------------------
+    @Slot(object)
+    def _on_started(self, job: Job) -> None:
+        self.current = job
+        job.state = RUNNING
+        self.started.emit(job)
+
+    @Slot(object, int, int, object)
+    def _on_report(self, job: Job, step: int, total: int, preview) -> None:
+        if job is not self.current or job.token.cancelled:
+            return  # late news from a job the user already cancelled
+        self.progress.emit(step, total)
+        if preview is not None:
+            self.preview.emit(preview)
+
+    @Slot(object, str, object)
+    def _on_done(self, job: Job, outcome: str, payload) -> None:
+        job.state = outcome
+        if job in self._pending:
+            self._pending.remove(job)
+        if job is self.current:
+            self.current = None
+        if outcome == FINISHED:
+            job.result = payload
+            if job.on_finished is not None:
+                job.on_finished(payload)
+            self.finished.emit(payload)
+        elif outcome == FAILED:
+            job.error = payload
+            if job.on_failed is not None:
+                job.on_failed(payload)
+            self.failed.emit(payload)
+        else:
+            if job.on_cancelled is not None:
+                job.on_cancelled()
+            self.cancelled.emit()
+        if not self._pending:
+            self.idle.emit()
+
+
+def warm_up_job(model: Optional[str] = None, *, device: str = "auto", dtype: str = "auto",
+                cpu_offload: Optional[bool] = None) -> Job:
+    """A quiet job that imports torch and loads `model` (default: the catalogue's first)."""
+
+    def run(progress: ProgressFn):
+        progress(0, 2)
+        import torch  # noqa: F401  (the import itself is the slow part being done early)
+
+        from engine.models.catalogue import load_catalogue
+        from engine.models.loading import get_pipeline
+
+        ref = model or load_catalogue().default_for("add_foreground").id
+        progress(1, 2)
+        loaded = get_pipeline(ref, device=device, dtype=dtype, cpu_offload=cpu_offload)
+        progress(2, 2)
+        return loaded
+
+    return Job("Loading model", run, quiet=True)
+
+
+def add_foreground_job(request, **callbacks) -> Job:
+    """A job running engine.methods.add_foreground on `request` (an AddForegroundRequest)."""
+
+    def run(progress: ProgressFn):
+        from engine.methods.add_foreground import add_foreground
+
+        return add_foreground(request, progress)
+
+    return Job("Generate layer", run, **callbacks)

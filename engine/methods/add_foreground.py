@@ -1,0 +1,394 @@
+"""Add a generated foreground: background + box + prompt -> an RGBA layer with its shadow.
+
+This is the BFS task (see shared/papers/bfs.txt) done with an off-the-shelf
+diffusers inpainting model (Stable Diffusion 1.x/2.x or SDXL inpainting,
+FLUX.1-Fill). The model paints the object into the picture; the layer is
+then lifted off by un-blending: for every pixel the most transparent colour
+that explains the painted picture over the background. Shadows and
+reflections come out as translucent pixels, the object as opaque ones.
+
+Steps, in order (read `add_foreground` top to bottom):
+1. check the request;
+2. plan the regions: the inpainted region is the box grown on every side, so
+   shadows and reflections can fall outside the box, and the context window
+   around it is what the model sees;
+3. get the model (loaded once and kept; see engine.models.loading);
+4. crop the window and scale it to the model's working size;
+5. reproduce the window through the model's VAE: un-blending against this
+   reproduction, not the original, keeps VAE round-trip noise out of alpha;
+6. for each candidate seed: inpaint, reporting every denoising step;
+7. un-blend, keep alpha inside the region, clean specks (soft edges stay);
+8. scale the layer back to full resolution and place it on the canvas.
+
+Figures per candidate (mean absolute errors in 0..255 units, at the working
+size, over the part of the window where the layer may have pixels: the
+region plus two latent cells): `recompose_mae` is the layer over the VAE's
+background against the generated picture (the exactness of the layer);
+`background_mae` the same over the original background (adds the VAE's
+reproduction error where the layer is clear); `vae_mae` the VAE's
+reproduction error itself; `coverage` the share of the region the layer
+covers.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Optional
+
+import numpy as np
+
+from engine.box import Box
+from engine.compose import (clean_alpha, ensure_rgba, mean_abs_error_255, over, to_float,
+                            to_uint8, unblend_alpha, unblend_colour)
+from engine.errors import InvalidInput
+from engine.progress import ProgressFn, Stages, no_progress
+
+from . import inpainting
+
+METHOD = "add_foreground"
+MIN_IMAGE_SIDE = 16
+MIN_BOX_SIDE = 4
+MAX_CANDIDATES = 8
+
+
+@dataclass
+class AddForegroundRequest:
+    background: np.ndarray          # (H, W, 3|4) uint8: the visible layers below the new one
+    box: Box                        # where the object goes, canvas pixels
+    prompt: str                     # what to add
+    negative_prompt: str = ""       # what to avoid (ignored by FLUX.1-Fill)
+    seed: int = 0                   # candidate i uses seed + i
+    steps: Optional[int] = None     # denoising steps; None: the model's default
+    guidance: Optional[float] = None  # guidance scale; None: the model's default
+    candidates: int = 1             # how many versions to generate
+    model: Optional[str] = None     # model id, folder or .safetensors; None: catalogue default
+    grow: float = 0.25              # inpainted region = box grown by this x its larger side
+    margin: float = 0.5             # context around the region, x the region's larger side
+    resolution: Optional[int] = None  # working size ~ resolution^2 pixels; None: the model's
+    previews: bool = True           # pass a small preview image with each step
+    device: str = "auto"
+    dtype: str = "auto"
+    cpu_offload: Optional[bool] = None  # None: when the GPU has too little memory
+
+
+@dataclass
+class Candidate:
+    seed: int
+    layer: np.ndarray       # (h, w, 4) uint8 straight RGBA at document resolution
+    x: int                  # canvas offset of the layer
+    y: int
+    generated: np.ndarray   # the picture as the model painted it: window, working size, RGB uint8
+    figures: dict[str, float]
+    recipe: dict            # what to store on the layer to redo it
+
+
+@dataclass
+class AddForegroundResult:
+    candidates: list[Candidate]
+    box: Box                # the box, clipped to the image
+    region: Box             # the inpainted region (canvas)
+    window: Box             # the context window the model saw (canvas)
+    working_size: tuple[int, int]
+    model: str
+    device: str
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def best(self) -> Candidate:
+        return self.candidates[0]
+
+
+def check_inputs(request: AddForegroundRequest) -> tuple[np.ndarray, Box]:
+    """Validates the request; returns the opaque RGB background and the clipped box."""
+    bg = request.background
+    if not isinstance(bg, np.ndarray) or bg.dtype != np.uint8 or bg.ndim not in (2, 3) \
+            or (bg.ndim == 3 and bg.shape[2] not in (1, 3, 4)):
+        raise InvalidInput("The background must be an 8-bit gray, RGB or RGBA image.")
+    height, width = bg.shape[:2]
+    if min(width, height) < MIN_IMAGE_SIDE:
+        raise InvalidInput(f"The image is too small ({width}x{height}).",
+                           f"Use an image at least {MIN_IMAGE_SIDE}x{MIN_IMAGE_SIDE} pixels.")
+    box = request.box if isinstance(request.box, Box) else Box(*request.box)
+    box = box.validate_in(width, height)
+    if min(box.w, box.h) < MIN_BOX_SIDE:
+        raise InvalidInput(f"The box is too small ({box.w}x{box.h} inside the image).",
+                           f"Draw a box at least {MIN_BOX_SIDE}x{MIN_BOX_SIDE} pixels.")
+    if not request.prompt or not request.prompt.strip():
+        raise InvalidInput("The prompt is empty.", "Type what the new layer should show.")
+    if request.steps is not None and not 1 <= request.steps <= 500:
+        raise InvalidInput(f"Steps must be between 1 and 500, not {request.steps}.")
+    if request.guidance is not None and not 0 <= request.guidance <= 100:
+        raise InvalidInput(f"Guidance must be between 0 and 100, not {request.guidance}.")
+    if not 1 <= request.candidates <= MAX_CANDIDATES:
+        raise InvalidInput(f"Candidates must be between 1 and {MAX_CANDIDATES}, "
+                           f"not {request.candidates}.")
+    if not 0 <= request.seed < 2 ** 63:
+        raise InvalidInput(f"The seed must be a whole number from 0, not {request.seed}.")
+    if request.grow < 0 or request.margin < 0:
+        raise InvalidInput("Grow and margin cannot be negative.")
+    if request.resolution is not None and request.resolution < 32:
+        raise InvalidInput(f"The working resolution {request.resolution} is too small (min 32).")
+    return _opaque_rgb(bg), box
+
+
+def plan_regions(box: Box, width: int, height: int, grow: float,
+                 margin: float) -> tuple[Box, Box]:
+    """The inpainted region (box grown for shadows) and the context window around it."""
+    g = int(round(max(box.w, box.h) * grow))
+    region = box.expand(g).clip(width, height)
+    m = int(round(max(region.w, region.h) * margin))
+    window = region.expand(m)
+    # Keep the window no more than 2:1, so the model never sees a sliver.
+    if window.w > 2 * window.h:
+        pad = (window.w // 2 - window.h + 1) // 2
+        window = window.expand(0, pad, 0, pad)
+    elif window.h > 2 * window.w:
+        pad = (window.h // 2 - window.w + 1) // 2
+        window = window.expand(pad, 0, pad, 0)
+    return region, window.clip(width, height)
+
+
+def add_foreground(request: AddForegroundRequest, progress: ProgressFn = no_progress, *,
+                   model=None) -> AddForegroundResult:
+    """Generates `request.candidates` foreground layers for the box; see the module docstring.
+
+    `model` is a loaded `engine.models.loading.LoadedModel`; by default the
+    request's model comes from the shared model cache. `progress` is called
+    after every denoising step and may raise `Cancelled`; a cancelled or
+    failed run frees the device memory it used and changes nothing.
+    """
+    import time
+
+    import cv2
+
+    from engine.models.devices import out_of_memory_guard
+
+    # 1. Check the request.
+    background, box = check_inputs(request)
+    height, width = background.shape[:2]
+
+    # 2. Plan the regions.
+    region, window = plan_regions(box, width, height, request.grow, request.margin)
+
+    # 3. The model.
+    if model is None:
+        from engine.models.catalogue import load_catalogue
+        from engine.models.loading import get_pipeline
+
+        ref = request.model or load_catalogue().default_for(METHOD).id
+        model = get_pipeline(ref, device=request.device, dtype=request.dtype,
+                             cpu_offload=request.cpu_offload)
+    pipe, family, info, device = model.pipeline, model.family, model.info, model.plan.device
+    steps = request.steps or info.default_steps
+    guidance = info.default_guidance if request.guidance is None else request.guidance
+    stages = Stages(progress, {"prepare": 1, **{f"candidate {i}": steps + 1
+                                                 for i in range(request.candidates)}})
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+
+    try:
+        # 4. Crop the window and scale it to the working size.
+        multiple = inpainting.size_multiple(pipe, family)
+        work_w, work_h = inpainting.working_size(window.w, window.h,
+                                                 request.resolution or info.resolution, multiple)
+        crop = background[window.slices()]
+        shrink = work_w * work_h < window.w * window.h
+        bg_work = cv2.resize(crop, (work_w, work_h),
+                             interpolation=cv2.INTER_AREA if shrink else cv2.INTER_CUBIC)
+        inpaint_box, keep_box = _working_boxes(region, window, work_w, work_h,
+                                               pipe.vae_scale_factor)
+        mask = np.zeros((work_h, work_w), np.uint8)
+        mask[inpaint_box.slices()] = 255
+
+        # 5. The background as the model's VAE reproduces it.
+        with out_of_memory_guard(model.plan, "Preparing the generation"):
+            bg_vae, latents = inpainting.vae_round_trip(pipe, to_float(bg_work), device)
+        preview = inpainting.LatentPreview(pipe, family, latents, to_float(bg_work)) \
+            if request.previews else None
+        stages.done("prepare")
+        timings["prepare_s"] = time.perf_counter() - started
+
+        candidates = []
+        for i in range(request.candidates):
+            seed = request.seed + i
+            report = stages.stage(f"candidate {i}")
+
+            # 6. Inpaint the region.
+            t0 = time.perf_counter()
+            with out_of_memory_guard(model.plan, "The generation"):
+                generated = _inpaint(pipe, family, request, bg_work, mask, steps, guidance, seed,
+                                     report, preview)
+            timings[f"generate_{i}_s"] = time.perf_counter() - t0
+
+            # 7. Un-blend against the reproduced background and clean the alpha.
+            t0 = time.perf_counter()
+            work_layer, figures = lift_layer(generated, bg_vae, bg_work, keep_box, inpaint_box)
+
+            # 8. Back to full resolution, placed on the canvas.
+            layer, x, y = _to_canvas(work_layer, window)
+            timings[f"extract_{i}_s"] = time.perf_counter() - t0
+            recipe = _recipe(request, model, seed, steps, guidance, box, region, window,
+                             (work_w, work_h))
+            candidates.append(Candidate(seed, layer, x, y, to_uint8(generated), figures, recipe))
+            report(steps + 1, steps + 1)
+    except BaseException:
+        inpainting.release(pipe, device)
+        raise
+    return AddForegroundResult(candidates, box, region, window, (work_w, work_h),
+                               model.source.ref, model.plan.describe(), timings)
+
+
+def _opaque_rgb(image: np.ndarray) -> np.ndarray:
+    """RGB of the background; transparent parts are taken as white (the model needs colour).
+
+    Opaque RGB(A) input is returned without a copy (a 12 MP copy costs tens of ms).
+    """
+    if image.ndim == 3 and image.shape[2] == 3:
+        return image
+    if image.ndim == 3 and image.shape[2] == 4 and image[..., 3].min() == 255:
+        return image[..., :3]
+    rgba = ensure_rgba(image)
+    white = np.ones(rgba.shape[:2] + (3,), np.float32)
+    return to_uint8(over(to_float(rgba), white))
+
+
+def _working_boxes(region: Box, window: Box, work_w: int, work_h: int,
+                   latent_cell: int) -> tuple[Box, Box]:
+    """The region in working pixels, and where alpha may appear (the region plus two latent
+    cells: the model's change spreads that far past the mask edge through the latents)."""
+    sx, sy = work_w / window.w, work_h / window.h
+    x0 = math.floor((region.x - window.x) * sx)
+    y0 = math.floor((region.y - window.y) * sy)
+    x1 = math.ceil((region.x1 - window.x) * sx)
+    y1 = math.ceil((region.y1 - window.y) * sy)
+    inpaint = Box.from_corners(x0, y0, x1, y1).clip(work_w, work_h)
+    return inpaint, inpaint.expand(2 * latent_cell).clip(work_w, work_h)
+
+
+def _inpaint(pipe, family, request, bg_work, mask, steps, guidance, seed, report,
+             preview) -> np.ndarray:
+    """One pipeline call; returns the painted window as float RGB at the working size."""
+    import torch
+    from PIL import Image
+
+    def on_step_end(pipeline, step, timestep, tensors):
+        shown = preview(tensors["latents"]) if preview is not None else None
+        report(step + 1, steps + 1, shown)  # may raise Cancelled: the run stops here
+        return tensors
+
+    generator = torch.Generator("cpu").manual_seed(seed)  # same noise on every device
+    height, width = bg_work.shape[:2]
+    kwargs = inpainting.pipeline_kwargs(
+        family, prompt=request.prompt.strip(), negative_prompt=request.negative_prompt.strip(),
+        image=Image.fromarray(bg_work), mask=Image.fromarray(mask), width=width, height=height,
+        steps=steps, guidance=guidance, generator=generator, on_step_end=on_step_end)
+    images = pipe(**kwargs).images
+    return np.clip(np.asarray(images[0], np.float32), 0.0, 1.0)
+
+
+def extract_layer(generated: np.ndarray, background: np.ndarray,
+                  keep: Box) -> tuple[np.ndarray, np.ndarray]:
+    """Un-blends `generated` over `background` (float RGB) inside `keep`.
+
+    Returns colour and alpha for the `keep` box only (outside it there is no
+    layer). Alpha is cleaned of specks (soft edges stay), then the colour is
+    recomputed for the cleaned alpha, so recomposition stays exact wherever
+    alpha was kept.
+    """
+    g, b = generated[keep.slices()], background[keep.slices()]
+    # Specks are judged relative to the working size (16 pixels at 512x512).
+    min_area = max(4, round(generated.shape[0] * generated.shape[1] * 16 / 512 ** 2))
+    alpha = clean_alpha(unblend_alpha(g, b), min_area=min_area)
+    return unblend_colour(g, b, alpha), alpha
+
+
+def lift_layer(generated: np.ndarray, bg_vae: np.ndarray, bg_work: np.ndarray, keep: Box,
+               inpaint: Box) -> tuple[np.ndarray, dict[str, float]]:
+    """The layer at the working size (uint8 RGBA, empty outside `keep`) and its figures."""
+    colour, alpha = extract_layer(generated, bg_vae, keep)
+    kept = to_uint8(np.dstack([_spread_colour(colour, alpha), alpha]))
+    inside = keep.slices()
+    figures = _figures(kept, generated[inside], bg_vae[inside], bg_work[inside],
+                       inpaint.translate(-keep.x, -keep.y))
+    layer = np.zeros(generated.shape[:2] + (4,), np.uint8)
+    layer[inside] = kept
+    return layer, figures
+
+
+def _figures(layer: np.ndarray, generated, bg_vae, bg_work, inpaint_box: Box) -> dict[str, float]:
+    """The figures of the module docstring; the arrays cover where the layer may be."""
+    alpha = layer[..., 3:4].astype(np.float32) * np.float32(1 / 255)
+    colour = layer[..., :3].astype(np.float32) * np.float32(1 / 255)
+
+    def recomposition_error(base: np.ndarray) -> float:
+        composite = colour - base  # layer over base = base + alpha * (colour - base)
+        composite *= alpha
+        composite += base
+        composite -= generated
+        return float(np.abs(composite, out=composite).mean(dtype=np.float64)) * 255.0
+
+    original = to_float(bg_work)
+    region_alpha = layer[inpaint_box.slices()][..., 3]
+    return {
+        "recompose_mae": recomposition_error(bg_vae),
+        "background_mae": recomposition_error(original),
+        "vae_mae": mean_abs_error_255(bg_vae, original),
+        "coverage": float((region_alpha > 0).mean()) if region_alpha.size else 0.0,
+    }
+
+
+def _spread_colour(colour: np.ndarray, alpha: np.ndarray, reach: int = 2) -> np.ndarray:
+    """Gives transparent pixels next to the content the content's colour (reach pixels).
+
+    Straight colour is what gets resampled; without this, edges would fade
+    towards the colour that transparent pixels happen to hold (black).
+    The spread colour is a normalised convolution: blur(colour*alpha)/blur(alpha).
+    `colour` must be 0 where alpha is 0 (as `unblend_colour` makes it).
+    """
+    import cv2
+
+    size = (2 * reach + 1, 2 * reach + 1)
+    inverse = cv2.blur(alpha, size)
+    np.divide(1.0, inverse, out=inverse, where=inverse > 0)
+    spread = cv2.blur(colour * alpha[..., None], size)
+    spread *= (inverse * (alpha <= 0))[..., None]
+    return spread + colour
+
+
+def _to_canvas(layer: np.ndarray, window: Box) -> tuple[np.ndarray, int, int]:
+    """Scales the working-size layer (uint8 RGBA) to the window at full resolution, cut to
+    its content. The whole window is resized at once, so every canvas pixel maps
+    exactly to its place in the working image."""
+    import cv2
+
+    alpha = layer[..., 3]
+    rows, cols = np.flatnonzero(alpha.any(axis=1)), np.flatnonzero(alpha.any(axis=0))
+    if rows.size == 0:
+        return np.zeros((0, 0, 4), np.uint8), window.x, window.y
+    work_h, work_w = alpha.shape
+    shrink = work_w * work_h > window.w * window.h
+    full = cv2.resize(layer, (window.w, window.h),
+                      interpolation=cv2.INTER_AREA if shrink else cv2.INTER_CUBIC)
+    # The content's box at full resolution, widened by the filter's reach, then trimmed.
+    sx, sy = work_w / window.w, work_h / window.h
+    x0 = max(0, math.floor(cols[0] / sx) - 3)
+    y0 = max(0, math.floor(rows[0] / sy) - 3)
+    x1 = min(window.w, math.ceil((cols[-1] + 1) / sx) + 3)
+    y1 = min(window.h, math.ceil((rows[-1] + 1) / sy) + 3)
+    full = full[y0:y1, x0:x1]
+    opaque = full[..., 3]
+    rows, cols = np.flatnonzero(opaque.any(axis=1)), np.flatnonzero(opaque.any(axis=0))
+    if rows.size == 0:
+        return np.zeros((0, 0, 4), np.uint8), window.x, window.y
+    full = np.ascontiguousarray(full[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1])
+    return full, window.x + x0 + int(cols[0]), window.y + y0 + int(rows[0])
+
+
+def _recipe(request, model, seed, steps, guidance, box, region, window, size) -> dict:
+    return {
+        "method": METHOD, "model": model.source.ref, "family": model.family,
+        "prompt": request.prompt.strip(), "negative_prompt": request.negative_prompt.strip(),
+        "seed": seed, "steps": steps, "guidance": guidance, "box": list(box.as_tuple()),
+        "grow": request.grow, "margin": request.margin, "region": list(region.as_tuple()),
+        "window": list(window.as_tuple()), "working_size": list(size),
+    }

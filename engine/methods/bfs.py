@@ -1,0 +1,281 @@
+"""BFS: background + box + prompt -> a foreground RGBA layer (object, shadows, reflections).
+
+Back-to-front synthesis (paper: ../shared/papers/bfs.txt). A frozen inpainting
+transformer (Flux-Fill, or the small built-in one) runs as two branches in
+one batch: the composite branch paints the object into the background, the
+foreground branch paints the same object as an RGBA layer; the trained
+bridges make each branch attend to the other in every block, so the layer
+carries the effects the composite shows. The layer is decoded by the RGBA VAE.
+
+Steps (shaped like diffusers' FluxFillPipeline):
+  1. check the inputs;
+  2. crop a context window around the box and scale it to the model's resolution;
+  3. encode the conditions: background latents blanked inside the box + box mask
+     (Flux-Fill layout), the prompt;
+  4. denoise both branches together from seeded noise (flow-matching Euler);
+  5. decode the composite branch (RGB VAE) and the foreground branch (RGBA VAE);
+  6. scale back to the window, and return the layer with its offset, the
+     composite branch's image, and the layer recomposited over the background.
+
+Model: a loaded `engine.nets.bfs_model.BFSModel`, or the path of a BFS model
+folder (loaded here, safetensors only).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from engine.box import Box
+from engine.compose import ensure_rgba, over, to_float, to_uint8, unpremultiply
+from engine.errors import InvalidInput, ModelError, OutOfMemory, UnsafeWeights
+from engine.progress import ProgressFn, Stages, no_progress
+
+METHOD = "bfs"
+MAX_STEPS = 500
+
+
+@dataclass
+class BFSRequest:
+    background: np.ndarray          # (H, W, 3|4) uint8; alpha, if any, is flattened over white for the model
+    box: Box                        # where the object goes, in background pixels
+    prompt: str                     # what the object is
+    seed: int = 0
+    steps: int | None = None        # None: the model's default
+    guidance_scale: float | None = None  # None: the model's default
+    context: float = 2.0            # window side = context x the box's longer side (within the image)
+
+
+@dataclass
+class BFSResult:
+    foreground: np.ndarray          # (h, w, 4) uint8 straight RGBA: the new layer
+    x: int                          # the layer's offset in the background
+    y: int
+    composite_branch: np.ndarray    # (h, w, 3) uint8: the composite branch's own image of the window
+    recomposed: np.ndarray          # background with the layer over it, same shape as the background
+    recipe: dict = field(default_factory=dict)
+
+
+def add_foreground(request: BFSRequest, model, progress: ProgressFn = no_progress) -> BFSResult:
+    import torch
+
+    # 1. Inputs.
+    model = _load(model)
+    height, width = _check_inputs(request, model)
+    box = request.box.validate_in(width, height)
+    steps = int(request.steps or model.steps)
+    guidance = float(model.guidance_scale if request.guidance_scale is None else request.guidance_scale)
+    stages = Stages(progress, {"encode": 1, "denoise": steps, "decode": 1})
+
+    # 2. Context window, in model resolution.
+    window = context_window(width, height, box, request.context)
+    model_w, model_h = model_size(window, model.resolution, model.backbone.size_multiple)
+    background = _flatten(request.background)[window.slices()]
+    inner = box.translate(-window.x, -window.y)
+
+    try:
+        with torch.no_grad():
+            device, dtype = model.backbone.device, model.backbone.dtype
+            bg = _to_tensor(background, model_w, model_h, device, dtype)
+            mask = _box_mask(inner, window, model_w, model_h, device, dtype)
+
+            # 3. Conditions.
+            bb = model.backbone
+            condition = bb.condition(bg, mask)
+            use_cfg = not bb.guidance_embeds and guidance > 1.0
+            prompts = [request.prompt.strip(), ""] if use_cfg else [request.prompt.strip()]
+            text = bb.encode_prompts(prompts, device)
+            stages.done("encode")
+
+            # 4. Denoise: batch = composite branch samples, then foreground branch samples.
+            per_branch = len(prompts)
+            h, w = model_h // bb.vae_scale_factor, model_w // bb.vae_scale_factor
+            latents = _initial_noise(request.seed, bb.latent_channels, h, w).to(device, dtype)
+            latents = torch.cat([latents[:1]] * per_branch + [latents[1:]] * per_branch)
+            hidden_condition = torch.cat([condition] * 2 * per_branch)
+            text = {k: torch.cat([v, v]) for k, v in text.items()}
+            img_ids = _image_ids(h, w, device)
+            scheduler = _scheduler(bb, steps, (h // 2) * (w // 2), device)
+            denoise = stages.stage("denoise")
+            for i, t in enumerate(scheduler.timesteps):
+                sigma = (t / 1000).expand(latents.shape[0]).to(dtype)
+                velocity = bb.predict(model.transformer, torch.cat([latents, hidden_condition], dim=2), sigma,
+                                      img_ids, text, guidance)
+                if use_cfg:
+                    cond, uncond = velocity[0::2], velocity[1::2]
+                    guided = uncond + guidance * (cond - uncond)
+                    velocity = guided.repeat_interleave(2, dim=0)
+                latents = scheduler.step(velocity, t, latents, return_dict=False)[0]
+                denoise(i + 1, steps)
+
+            # 5. Decode both branches.
+            from engine.nets.dual_branch import COMPOSITE, FOREGROUND
+            from engine.nets.fill_layout import unpack_latents
+            from engine.nets.rgba_vae import from_model_range
+
+            z = unpack_latents(latents, h, w)
+            first = {branch: branch * per_branch for branch in (COMPOSITE, FOREGROUND)}
+            composite = bb.decode(bb.vae, z[first[COMPOSITE]:first[COMPOSITE] + 1]).float()
+            composite = (composite.clamp(-1, 1) + 1) / 2
+            layer = from_model_range(bb.decode(model.rgba_vae, z[first[FOREGROUND]:first[FOREGROUND] + 1]).float())
+    except torch.cuda.OutOfMemoryError:
+        raise OutOfMemory("The GPU ran out of memory while generating the layer.",
+                          "Use a smaller box or context, or close other GPU programs.") from None
+    stages.done("decode")
+
+    # 6. Back to the window's pixels.
+    layer_rgba = _resize_premultiplied(layer[0].permute(1, 2, 0).cpu().numpy(), window.w, window.h)
+    composite_rgb = _resize(composite[0].permute(1, 2, 0).cpu().numpy(), window.w, window.h)
+    foreground = to_uint8(layer_rgba)
+    return BFSResult(
+        foreground=foreground, x=window.x, y=window.y,
+        composite_branch=to_uint8(composite_rgb),
+        recomposed=recompose(request.background, foreground, window.x, window.y),
+        recipe={"method": METHOD, "prompt": request.prompt, "seed": request.seed, "steps": steps,
+                "guidance_scale": guidance, "box": list(box.as_tuple()), "context": request.context},
+    )
+
+
+def recompose(background: np.ndarray, layer: np.ndarray, x: int, y: int) -> np.ndarray:
+    """The straight-RGBA uint8 `layer` at (x, y) over `background`, in the background's format."""
+    out = background.copy()
+    h, w = layer.shape[:2]
+    region = to_float(background[y:y + h, x:x + w])
+    out[y:y + h, x:x + w] = to_uint8(over(to_float(layer), region))
+    return out
+
+
+def context_window(width: int, height: int, box: Box, context: float) -> Box:
+    """A window around `box`: sides `context` x the box's longer side, inside the image, box included."""
+    side = int(round(max(box.w, box.h) * context))
+    w = min(width, max(box.w, side))
+    h = min(height, max(box.h, side))
+    x = min(max(box.x + box.w // 2 - w // 2, 0), width - w)
+    y = min(max(box.y + box.h // 2 - h // 2, 0), height - h)
+    return Box(x, y, w, h)
+
+
+def model_size(window: Box, resolution: int, multiple: int) -> tuple[int, int]:
+    """The window scaled so its short side is `resolution`, sides rounded to `multiple`."""
+    scale = resolution / min(window.w, window.h)
+    return (max(multiple, int(round(window.w * scale / multiple)) * multiple),
+            max(multiple, int(round(window.h * scale / multiple)) * multiple))
+
+
+# ---- helpers
+
+PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl")
+
+
+def _load(model):
+    from engine.nets.bfs_model import BFSModel
+
+    if isinstance(model, BFSModel):
+        return model
+    if not isinstance(model, (str, Path)):
+        raise ModelError(f"Not a BFS model: {type(model).__name__}.")
+    try:
+        return BFSModel.load(model).eval()
+    except Exception as error:  # any failure to read the folder is explained, never a traceback
+        pickled = sorted(p.name for p in Path(model).rglob("*") if p.suffix in PICKLE_SUFFIXES)
+        if pickled:
+            raise UnsafeWeights(f"{model} holds pickled weights ({', '.join(pickled[:3])}), which are never "
+                                "loaded.", "Convert them to safetensors.") from None
+        raise ModelError(f"Could not load the BFS model from {model}: {error}",
+                         "Check that the folder holds bfs.json, bridge.safetensors and rgba_vae/.") from None
+
+
+def _check_inputs(request: BFSRequest, model) -> tuple[int, int]:
+    bg = request.background
+    if not isinstance(bg, np.ndarray) or bg.dtype != np.uint8 or bg.ndim != 3 or bg.shape[2] not in (3, 4):
+        raise InvalidInput("The background must be an 8-bit RGB or RGBA image.")
+    height, width = bg.shape[:2]
+    if not isinstance(request.box, Box):
+        raise InvalidInput("The box must be an engine.box.Box (x, y, width, height).")
+    if min(height, width) < model.backbone.size_multiple:
+        raise InvalidInput(f"The background is too small ({width}x{height}).",
+                           f"It needs at least {model.backbone.size_multiple} pixels on each side.")
+    if not isinstance(request.prompt, str) or not request.prompt.strip():
+        raise InvalidInput("Describe the object to add: the prompt is empty.")
+    if request.steps is not None and not 1 <= int(request.steps) <= MAX_STEPS:
+        raise InvalidInput(f"Steps must be between 1 and {MAX_STEPS}, not {request.steps}.")
+    if request.guidance_scale is not None and not 0.0 <= float(request.guidance_scale) <= 100.0:
+        raise InvalidInput(f"Guidance must be between 0 and 100, not {request.guidance_scale}.")
+    if not 1.0 <= float(request.context) <= 8.0:
+        raise InvalidInput(f"Context must be between 1 and 8 box sizes, not {request.context}.")
+    return height, width
+
+
+def _flatten(background: np.ndarray) -> np.ndarray:
+    if background.shape[2] == 3:
+        return background
+    return to_uint8(over(to_float(ensure_rgba(background)), np.ones(background.shape[:2] + (3,), np.float32)))
+
+
+def _to_tensor(rgb: np.ndarray, width: int, height: int, device, dtype):
+    import torch
+
+    resized = Image.fromarray(rgb).resize((width, height), Image.Resampling.BICUBIC)
+    x = torch.from_numpy(np.asarray(resized, np.float32) / 127.5 - 1.0).permute(2, 0, 1)[None]
+    return x.to(device=device, dtype=dtype)
+
+
+def _box_mask(inner: Box, window: Box, width: int, height: int, device, dtype):
+    import torch
+
+    sx, sy = width / window.w, height / window.h
+    mask = torch.zeros(1, 1, height, width, device=device, dtype=dtype)
+    x0, y0 = int(np.floor(inner.x * sx)), int(np.floor(inner.y * sy))
+    x1, y1 = int(np.ceil(inner.x1 * sx)), int(np.ceil(inner.y1 * sy))
+    mask[..., y0:y1, x0:x1] = 1
+    return mask
+
+
+def _initial_noise(seed: int, channels: int, h: int, w: int):
+    """Packed noise for the composite (row 0) and foreground (row 1) branches, same on every device."""
+    import torch
+
+    from engine.nets.fill_layout import pack_latents
+
+    generator = torch.Generator().manual_seed(int(seed))
+    return pack_latents(torch.randn(2, channels, h, w, generator=generator))
+
+
+def _image_ids(h: int, w: int, device):
+    from engine.nets.fill_layout import image_ids
+
+    return image_ids(h, w, device)
+
+
+def _scheduler(backbone, steps: int, image_tokens: int, device):
+    """A fresh flow-matching Euler scheduler with the sigmas and resolution shift FluxFillPipeline uses."""
+    from diffusers import FlowMatchEulerDiscreteScheduler
+
+    scheduler = FlowMatchEulerDiscreteScheduler.from_config(backbone.scheduler.config)
+    sigmas = np.linspace(1.0, 1 / steps, steps)
+    kwargs = {}
+    if scheduler.config.get("use_dynamic_shifting", False):
+        # Flux's `calculate_shift`: mu grows linearly with the number of image tokens.
+        c = scheduler.config
+        n0, n1 = c.get("base_image_seq_len", 256), c.get("max_image_seq_len", 4096)
+        s0, s1 = c.get("base_shift", 0.5), c.get("max_shift", 1.15)
+        kwargs["mu"] = s0 + (s1 - s0) * (image_tokens - n0) / (n1 - n0)
+    scheduler.set_timesteps(sigmas=sigmas, device=device, **kwargs)
+    return scheduler
+
+
+def _resize(rgb: np.ndarray, width: int, height: int) -> np.ndarray:
+    channels = [np.asarray(Image.fromarray(rgb[..., c].astype(np.float32)).resize((width, height),
+                                                                                   Image.Resampling.BICUBIC))
+                for c in range(rgb.shape[2])]
+    return np.clip(np.stack(channels, axis=-1), 0.0, 1.0)
+
+
+def _resize_premultiplied(rgba: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Premultiplied float RGBA -> straight float RGBA at the new size (no dark fringes)."""
+    resized = _resize(rgba, width, height)
+    resized[..., :3] = np.minimum(resized[..., :3], resized[..., 3:])
+    return unpremultiply(resized)
+

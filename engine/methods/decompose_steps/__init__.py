@@ -1,0 +1,12 @@
+"""The classical (CPU) building blocks of the decomposition in `engine.methods.decompose`.
+
+segment   object mask from a box or a brush mask (OpenCV GrabCut)
+matting   trimap from a mask, alpha by closed-form matting (pymatting)
+fill      hole filling for the background: a pyramid (push-pull) fill plus
+          detail synthesised from the surroundings
+shadow    the object's cast shadow: darker-than-surroundings pixels attached
+          to its base, as a smooth translucent-black alpha
+layers    foreground colours from composite, alpha and background; the
+          high-frequency alignment that makes foreground over background give
+          back the composite in 8 bits; the recomposition error
+"""

@@ -1,0 +1,147 @@
+"""The object mask: which pixels belong to the object the user marked, by GrabCut (OpenCV).
+
+GrabCut models the object and the background as two colour mixtures and cuts
+the image along the strongest edges between them. It starts from the user's
+box (everything outside is background, inside is probably the object) or
+from a brush mask (painted pixels are probably the object, the eroded core
+of the paint surely is, a ring around the paint probably is not, and
+everything farther away is background).
+
+GrabCut's time grows faster than the pixel count, so it runs on a crop
+around the box scaled to at most `max_side` pixels; the mask it returns is
+scaled back up. Its edge is then a few pixels uncertain at full resolution,
+which is why the matting step works in an unknown band around it.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import cv2
+import numpy as np
+
+from ...box import Box
+from ...errors import InvalidInput
+from ...progress import ProgressFn, no_progress
+
+
+class GrabCutSegmenter:
+    """Default segmenter: OpenCV GrabCut on a reduced crop around the box or brush mask."""
+
+    name = "grabcut"
+    weight = 1
+
+    def __init__(self, iterations: int = 5, max_side: int = 360):
+        self.iterations = iterations
+        self.max_side = max_side
+
+    def __call__(self, image: np.ndarray, box: Optional[Box], hint: Optional[np.ndarray],
+                 valid: np.ndarray, progress: ProgressFn = no_progress) -> np.ndarray:
+        """Returns the object mask (H, W) bool.
+
+        `image` is RGB uint8; `box` (image coordinates) bounds the object when given;
+        `hint` (bool) is the brush mask painted over the object; `valid` is False where
+        the source layer is transparent (never the object).
+        """
+        h, w = image.shape[:2]
+        region = box if box is not None else _bounds(hint)
+        margin = max(8, int(0.4 * max(region.w, region.h)))
+        crop = region.expand(margin).clip(w, h)
+        scale = min(1.0, self.max_side / max(crop.w, crop.h))
+        size = (max(1, round(crop.w * scale)), max(1, round(crop.h * scale)))
+        small = cv2.resize(image[crop.slices()], size, interpolation=cv2.INTER_AREA)
+        small_valid = cv2.resize(valid[crop.slices()].astype(np.uint8), size,
+                                 interpolation=cv2.INTER_NEAREST) > 0
+
+        if not small_valid.all():
+            # Transparent pixels have no colour worth learning: give them the
+            # colours of the visible background around them.
+            small = _fill_transparent(small, small_valid, box, crop, scale)
+        labels = np.full(small.shape[:2], cv2.GC_BGD, np.uint8)
+        if hint is not None:
+            paint = cv2.resize(hint[crop.slices()].astype(np.uint8), size,
+                               interpolation=cv2.INTER_NEAREST) > 0
+            r = max(2, int(0.06 * np.sqrt(paint.sum() + 1)))
+            ring = _dilate(paint, r) & ~paint
+            labels[ring] = cv2.GC_PR_BGD
+            labels[paint] = cv2.GC_PR_FGD
+            labels[_erode(paint, r)] = cv2.GC_FGD
+            if box is not None:  # the box, when also given, bounds the object
+                inside = np.zeros_like(paint)
+                inside[_scaled(box.translate(-crop.x, -crop.y), scale).slices()] = True
+                labels[~inside] = cv2.GC_BGD
+        else:
+            rect = _scaled(box.translate(-crop.x, -crop.y), scale)
+            labels[rect.slices()] = cv2.GC_PR_FGD
+        labels[~small_valid] = cv2.GC_BGD
+        maybe_object = (labels == cv2.GC_FGD) | (labels == cv2.GC_PR_FGD)
+        if maybe_object.any() and (~maybe_object).any():
+            bgd, fgd = np.zeros((1, 65)), np.zeros((1, 65))
+            cv2.setRNGSeed(0)  # GrabCut seeds its colour models with k-means: same input, same mask
+            bgr = np.ascontiguousarray(small[..., ::-1])
+            try:
+                cv2.grabCut(bgr, labels, None, bgd, fgd, self.iterations, cv2.GC_INIT_WITH_MASK)
+            except cv2.error:
+                raise InvalidInput("The object could not be told apart from its background.",
+                                   "Paint over the object instead of drawing a box.") from None
+        fg_small = (labels == cv2.GC_FGD) | (labels == cv2.GC_PR_FGD)
+        progress(1, 1)
+        up = cv2.resize(fg_small.astype(np.float32), (crop.w, crop.h), interpolation=cv2.INTER_LINEAR)
+        mask = np.zeros((h, w), bool)
+        mask[crop.slices()] = up > 0.5
+        return clean_mask(mask & valid)
+
+
+def _fill_transparent(small: np.ndarray, valid: np.ndarray, box: Optional[Box], crop: Box,
+                      scale: float) -> np.ndarray:
+    from .fill import pyramid_fill
+
+    known = valid.copy()
+    if box is not None:
+        outside = known.copy()
+        outside[_scaled(box.translate(-crop.x, -crop.y), scale).slices()] = False
+        known = outside if outside.any() else known
+    if not known.any():
+        return small
+    filled = pyramid_fill(small.astype(np.float32), known.astype(np.float32))
+    return np.where(valid[..., None], small, np.clip(np.rint(filled), 0, 255)).astype(np.uint8)
+
+
+def clean_mask(mask: np.ndarray, keep: float = 0.05, hole: float = 0.002) -> np.ndarray:
+    """Drops specks (parts smaller than `keep` of the largest part) and closes pinholes."""
+    if not mask.any():
+        return mask
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    kept = np.flatnonzero(areas >= keep * areas.max()) + 1
+    mask = np.isin(labels, kept)
+    area = int(mask.sum())
+    n, labels, stats, _ = cv2.connectedComponentsWithStats((~mask).astype(np.uint8), connectivity=4)
+    x, y, bw, bh, a = (stats[1:, i] for i in range(5))
+    inner = (x > 0) & (y > 0) & (x + bw < mask.shape[1]) & (y + bh < mask.shape[0])
+    pinholes = np.flatnonzero(inner & (a < hole * area)) + 1
+    return mask | np.isin(labels, pinholes)
+
+
+def _bounds(mask: np.ndarray) -> Box:
+    rows = np.flatnonzero(mask.any(axis=1))
+    cols = np.flatnonzero(mask.any(axis=0))
+    return Box.from_corners(int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)
+
+
+def _scaled(box: Box, scale: float) -> Box:
+    return Box.from_corners(int(np.floor(box.x * scale)), int(np.floor(box.y * scale)),
+                            max(int(np.floor(box.x * scale)) + 1, int(np.ceil(box.x1 * scale))),
+                            max(int(np.floor(box.y * scale)) + 1, int(np.ceil(box.y1 * scale))))
+
+
+def _disk(r: int) -> np.ndarray:
+    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+
+
+def _dilate(mask: np.ndarray, r: int) -> np.ndarray:
+    return cv2.dilate(mask.astype(np.uint8), _disk(r)) > 0
+
+
+def _erode(mask: np.ndarray, r: int) -> np.ndarray:
+    return cv2.erode(mask.astype(np.uint8), _disk(r), borderType=cv2.BORDER_CONSTANT,
+                     borderValue=0) > 0

@@ -1,0 +1,109 @@
+"""The model catalogue: which models Layered knows, what they serve and what they cost.
+
+The catalogue is `resources/models.json`. Each entry names a model by its
+Hugging Face repo id and says which engine methods it serves, its pipeline
+family (which diffusers class loads it), its working resolution and default
+sampling settings, its approximate download size and GPU memory need, its
+licence, and which repo files a download fetches. Reading it needs no torch.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Optional
+
+from ..errors import ModelError
+
+# The pipeline families the engine can load; see engine.models.loading.
+FAMILIES = ("sd-inpaint", "sdxl-inpaint", "flux-fill")
+
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "resources" / "models.json"
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    id: str
+    name: str
+    family: str
+    methods: tuple[str, ...]
+    resolution: int
+    default_steps: int
+    default_guidance: float
+    download_gb: float
+    min_vram_gb: float
+    licence: str
+    gated: bool = False
+    files: tuple[str, ...] = ()  # repo file patterns a download fetches
+
+    def serves(self, method: str) -> bool:
+        return method in self.methods
+
+
+# What a model of each family does when the catalogue does not know it (a user's folder).
+FAMILY_DEFAULTS = {
+    "sd-inpaint": dict(resolution=512, default_steps=30, default_guidance=7.5, min_vram_gb=4),
+    "sdxl-inpaint": dict(resolution=1024, default_steps=30, default_guidance=8.0, min_vram_gb=10),
+    "flux-fill": dict(resolution=1024, default_steps=50, default_guidance=30.0, min_vram_gb=32),
+}
+
+
+def info_for_unlisted(model_id: str, family: str) -> ModelInfo:
+    """A catalogue-like entry for a model the catalogue does not list, from its family."""
+    return ModelInfo(id=model_id, name=os.path.basename(model_id.rstrip("/\\")) or model_id,
+                     family=family, methods=("add_foreground",), download_gb=0.0,
+                     licence="unknown: see the model's own licence", **FAMILY_DEFAULTS[family])
+
+
+@dataclass
+class Catalogue:
+    models: list[ModelInfo] = field(default_factory=list)
+    path: Optional[Path] = None
+
+    def __iter__(self) -> Iterator[ModelInfo]:
+        return iter(self.models)
+
+    def __len__(self) -> int:
+        return len(self.models)
+
+    def get(self, model_id: str) -> Optional[ModelInfo]:
+        return next((m for m in self.models if m.id == model_id), None)
+
+    def for_method(self, method: str) -> list[ModelInfo]:
+        return [m for m in self.models if m.serves(method)]
+
+    def default_for(self, method: str) -> ModelInfo:
+        """The first listed model that serves `method` (the catalogue is ordered smallest first)."""
+        models = self.for_method(method)
+        if not models:
+            raise ModelError(f"The model catalogue lists no model for '{method}'.")
+        return models[0]
+
+
+def load_catalogue(path: str | os.PathLike | None = None) -> Catalogue:
+    """Reads a catalogue file (default: resources/models.json) and checks every entry."""
+    path = Path(path) if path is not None else DEFAULT_PATH
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        entries = data["models"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ModelError(f"The model catalogue {path} cannot be read ({exc}).") from None
+    models = []
+    for i, entry in enumerate(entries):
+        try:
+            info = ModelInfo(
+                id=entry["id"], name=entry.get("name", entry["id"]), family=entry["family"],
+                methods=tuple(entry["methods"]), resolution=int(entry["resolution"]),
+                default_steps=int(entry["default_steps"]),
+                default_guidance=float(entry["default_guidance"]),
+                download_gb=float(entry["download_gb"]), min_vram_gb=float(entry["min_vram_gb"]),
+                licence=entry["licence"], gated=bool(entry.get("gated", False)),
+                files=tuple(entry.get("files", ())))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelError(f"Entry {i} of the model catalogue {path} is incomplete ({exc}).") from None
+        if info.family not in FAMILIES:
+            raise ModelError(f"Model '{info.id}' in {path} has unknown family '{info.family}'.",
+                             f"Known families: {', '.join(FAMILIES)}.")
+        models.append(info)
+    return Catalogue(models, path)

@@ -1,0 +1,159 @@
+"""Loading diffusers pipelines from safetensors and placing them on a device.
+
+`load_pipeline(ref)` finds the model (engine.models.locate), builds its
+diffusers pipeline class (Stable Diffusion 1.x/2.x inpainting, SDXL
+inpainting or FLUX.1-Fill) with `use_safetensors=True` and
+`local_files_only=True`, then puts it on the planned device with CPU offload
+and VAE tiling when memory is short. Every failure becomes a `ModelError`
+(or `UnsafeWeights` / `OutOfMemory`) that says what to do. `get_pipeline`
+keeps the last loaded model, so a warm-up in the background makes the first
+job start at once.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional
+
+from ..errors import EngineError, ModelError
+from .catalogue import ModelInfo
+from .devices import DevicePlan, free_memory, is_out_of_memory, out_of_memory_guard, plan_device
+from .locate import ModelSource, find_model
+
+PIPELINE_CLASS = {
+    "sd-inpaint": "StableDiffusionInpaintPipeline",
+    "sdxl-inpaint": "StableDiffusionXLInpaintPipeline",
+    "flux-fill": "FluxFillPipeline",
+}
+
+# Components some model folders list that adding layers does not use; they are not loaded.
+# (The SD 1.x NSFW filter would black out whole images; Layered does not run it.)
+UNUSED_COMPONENTS = {"sd-inpaint": dict(safety_checker=None, feature_extractor=None,
+                                        requires_safety_checker=False)}
+
+
+@dataclass
+class LoadedModel:
+    """A pipeline ready to run, with where it came from and where it runs."""
+
+    pipeline: Any
+    source: ModelSource
+    plan: DevicePlan
+
+    @property
+    def family(self) -> str:
+        return self.source.family
+
+    @property
+    def info(self) -> ModelInfo:
+        return self.source.info
+
+
+def load_pipeline(model: ModelSource | str, plan: Optional[DevicePlan] = None, *,
+                  device: str = "auto", dtype: str = "auto", cpu_offload: Optional[bool] = None,
+                  vae_tiling: Optional[bool] = None, cache_dir: str | os.PathLike | None = None,
+                  config: Optional[str] = None) -> LoadedModel:
+    """Loads `model` (a ModelSource, a folder, a .safetensors file or a cached repo id)."""
+    source = model if isinstance(model, ModelSource) else find_model(model, cache_dir=cache_dir,
+                                                                       config=config)
+    if plan is None:
+        plan = plan_device(device, dtype, min_vram_gb=source.info.min_vram_gb,
+                           cpu_offload=cpu_offload, vae_tiling=vae_tiling)
+    import diffusers
+    import transformers
+
+    # The engine reports progress through its own callbacks; library bars would only be
+    # noise on the terminal.
+    diffusers.utils.logging.disable_progress_bar()
+    transformers.utils.logging.disable_progress_bar()
+    cls = getattr(diffusers, PIPELINE_CLASS[source.family])
+    kwargs = dict(dtype=plan.torch_dtype, use_safetensors=True, local_files_only=True,
+                  **UNUSED_COMPONENTS.get(source.family, {}))
+    with out_of_memory_guard(plan, f"Loading {source.ref}"):
+        try:
+            if source.kind == "single_file":
+                pipe = cls.from_single_file(os.fspath(source.path),
+                                            config=_single_file_config(source, cache_dir), **kwargs)
+            else:
+                pipe = cls.from_pretrained(os.fspath(source.path), variant=source.variant, **kwargs)
+        except EngineError:
+            raise
+        except Exception as exc:
+            if is_out_of_memory(exc):
+                raise  # the guard below reports it
+            raise ModelError(f"{source.ref} could not be loaded: {_first_line(exc)}",
+                             "The files may be incomplete or from another model type; "
+                             "download the model again or choose another one.") from None
+        pipe.set_progress_bar_config(disable=True)
+        if plan.cpu_offload:
+            pipe.enable_model_cpu_offload(device=plan.device)
+        else:
+            pipe.to(plan.device)
+        if plan.vae_tiling:
+            pipe.vae.enable_tiling()
+    return LoadedModel(pipe, source, plan)
+
+
+def _single_file_config(source: ModelSource, cache_dir) -> str:
+    """The diffusers config folder a single-file checkpoint is read with (never downloaded)."""
+    assert source.config is not None
+    config = Path(os.path.expanduser(source.config))
+    if config.is_dir():
+        return os.fspath(config)
+    try:
+        return os.fspath(find_model(source.config, cache_dir=cache_dir).path)
+    except ModelError:
+        raise ModelError(
+            f"{source.path.name} is a single-file checkpoint; reading it needs the configuration "
+            f"files of '{source.config}', which are not on this computer.",
+            f"Download '{source.config}' once from the Models dialog, or pass a diffusers folder "
+            "of the same model type as its config.") from None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+class ModelCache:
+    """Keeps the most recently used pipeline loaded; loading another one replaces it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: Optional[tuple] = None
+        self._model: Optional[LoadedModel] = None
+
+    def get(self, ref: str, *, device: str = "auto", dtype: str = "auto",
+            cpu_offload: Optional[bool] = None, vae_tiling: Optional[bool] = None,
+            cache_dir: str | os.PathLike | None = None, config: Optional[str] = None) -> LoadedModel:
+        with self._lock:
+            source = find_model(ref, cache_dir=cache_dir, config=config)
+            plan = plan_device(device, dtype, min_vram_gb=source.info.min_vram_gb,
+                               cpu_offload=cpu_offload, vae_tiling=vae_tiling)
+            key = (source.path, source.config, plan)
+            if self._model is not None and key == self._key:
+                return self._model
+            self._drop()
+            self._model = load_pipeline(source, plan, cache_dir=cache_dir)
+            self._key = key
+            return self._model
+
+    def clear(self) -> None:
+        with self._lock:
+            self._drop()
+
+    def _drop(self) -> None:
+        if self._model is not None:
+            device = self._model.plan.device
+            self._model = self._key = None
+            free_memory(device)
+
+
+MODELS = ModelCache()
+
+
+def get_pipeline(ref: str, **kwargs) -> LoadedModel:
+    """The pipeline for `ref` from the shared cache (loaded on first use)."""
+    return MODELS.get(ref, **kwargs)

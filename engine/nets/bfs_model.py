@@ -1,0 +1,107 @@
+"""A trained BFS model: backbone + dual-branch bridges + RGBA VAE, saved as one folder.
+
+Folder layout (everything safetensors or JSON):
+
+    <model>/
+      bfs.json              {"format": "layered-bfs/1",
+                             "backbone": {"kind": "flux-fill" | "tiny", "path": "<folder>"},
+                             "resolution": 512, "steps": 50, "guidance_scale": 30.0,
+                             "max_sequence_length": 512}
+      bridge.safetensors    the new parameters (see `engine.nets.dual_branch`)
+      rgba_vae/             config.json + diffusion_pytorch_model.safetensors (4-channel AutoencoderKL)
+
+`backbone.path` is resolved relative to the model folder when it is not
+absolute: a Flux-Fill model points at a local FLUX.1-Fill-dev diffusers folder
+(it is not copied), a small built-in model keeps its backbone inside
+(`"path": "backbone"`). `resolution` is the short side the model works at,
+`steps` and `guidance_scale` the defaults of the inference method
+(guidance is Flux's distilled guidance for flux-fill, classifier-free guidance
+for tiny). `max_sequence_length` is the T5 prompt length (flux-fill only).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+
+MODEL_FORMAT = "layered-bfs/1"
+MODEL_FILE = "bfs.json"
+BRIDGE_FILE = "bridge.safetensors"
+RGBA_VAE_DIR = "rgba_vae"
+
+
+@dataclass
+class BFSModel:
+    backbone: "FillBackbone"  # noqa: F821 - engine.nets.fill_backbone
+    transformer: "DualBranchTransformer"  # noqa: F821 - engine.nets.dual_branch
+    rgba_vae: torch.nn.Module
+    settings: dict = field(default_factory=dict)
+
+    @property
+    def resolution(self) -> int:
+        return int(self.settings.get("resolution", 512))
+
+    @property
+    def steps(self) -> int:
+        return int(self.settings.get("steps", 50))
+
+    @property
+    def guidance_scale(self) -> float:
+        return float(self.settings.get("guidance_scale", 30.0 if self.backbone.guidance_embeds else 4.0))
+
+    @classmethod
+    def load(cls, folder: str | Path, device="cpu", dtype=torch.float32) -> "BFSModel":
+        from diffusers import AutoencoderKL
+
+        from .dual_branch import DualBranchTransformer
+        from .fill_backbone import load_backbone
+
+        folder = Path(folder)
+        settings = read_model_file(folder)
+        spec = settings["backbone"]
+        backbone_path = Path(spec["path"])
+        if not backbone_path.is_absolute():
+            backbone_path = folder / backbone_path
+        backbone = load_backbone(spec["kind"], backbone_path, dtype=dtype,
+                                 max_sequence_length=int(settings.get("max_sequence_length", 512)))
+        transformer = DualBranchTransformer.from_bridge_file(backbone.transformer, folder / BRIDGE_FILE)
+        rgba_vae = AutoencoderKL.from_pretrained(folder / RGBA_VAE_DIR, use_safetensors=True, dtype=dtype)
+        model = cls(backbone, transformer, rgba_vae, settings)
+        return model.to(device, dtype)
+
+    def to(self, device=None, dtype=None) -> "BFSModel":
+        from .fill_backbone import move
+
+        self.backbone.to(device, dtype)
+        move(self.transformer.bridges, device, dtype)
+        move(self.rgba_vae, device, dtype)
+        return self
+
+    def eval(self) -> "BFSModel":
+        self.transformer.eval()
+        self.rgba_vae.eval()
+        return self
+
+    def save(self, folder: str | Path, backbone_path: str) -> None:
+        """Writes bfs.json, bridge.safetensors and rgba_vae/ (the backbone is referenced, not copied)."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.transformer.save_bridges(folder / BRIDGE_FILE)
+        self.rgba_vae.save_pretrained(folder / RGBA_VAE_DIR, safe_serialization=True)
+        settings = {**self.settings, "format": MODEL_FORMAT,
+                    "backbone": {"kind": self.backbone.kind, "path": str(backbone_path)}}
+        (folder / MODEL_FILE).write_text(json.dumps(settings, indent=2) + "\n")
+
+
+def read_model_file(folder: Path) -> dict:
+    path = Path(folder) / MODEL_FILE
+    if not path.is_file():
+        raise FileNotFoundError(f"{folder} is not a BFS model folder (no {MODEL_FILE})")
+    settings = json.loads(path.read_text())
+    if settings.get("format") != MODEL_FORMAT:
+        raise ValueError(f"{path}: unknown format {settings.get('format')!r}, expected {MODEL_FORMAT!r}")
+    if set(settings.get("backbone", {})) < {"kind", "path"}:
+        raise ValueError(f"{path}: 'backbone' needs 'kind' and 'path'")
+    return settings

@@ -1,0 +1,167 @@
+"""The BFS inference method: placement, recomposition, determinism, progress, cancel, bad input."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from bfs_fixtures import tiny_bfs_model_folder  # noqa: E402
+from engine.box import Box  # noqa: E402
+from engine.compose import over, to_float, to_uint8  # noqa: E402
+from engine.errors import Cancelled, InvalidInput, ModelError  # noqa: E402
+from engine.methods.bfs import BFSRequest, add_foreground, context_window, model_size  # noqa: E402
+from engine.progress import CancelToken, cancellable  # noqa: E402
+
+torch.set_num_threads(1)
+
+
+@pytest.fixture(scope="module")
+def models(tmp_path_factory):
+    from engine.nets.bfs_model import BFSModel
+
+    root = tmp_path_factory.mktemp("bfs-models")
+    own = tiny_bfs_model_folder(root / "own", "tiny")
+    flux = tiny_bfs_model_folder(root / "flux", "flux-fill")
+    return {"own": BFSModel.load(own).eval(), "own_path": own, "flux_path": flux}
+
+
+def photo(height=60, width=90, seed=0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[0:height, 0:width]
+    image = np.stack([xx / width, yy / height, 0.5 + 0.2 * np.sin(xx / 5)], axis=-1)
+    return to_uint8(np.clip(image + 0.05 * rng.random((height, width, 3)), 0, 1))
+
+
+def test_layer_is_placed_around_the_box_and_recomposites_over_the_background(models):
+    background = photo()
+    box = Box(30, 20, 20, 16)
+    calls = []
+    result = add_foreground(BFSRequest(background, box, "a red ball", seed=1), models["own"],
+                            progress=lambda step, total, preview=None: calls.append((step, total)))
+    window = context_window(90, 60, box, 2.0)
+    h, w = result.foreground.shape[:2]
+    assert (result.x, result.y, w, h) == window.as_tuple() == (20, 8, 40, 40)
+    assert result.foreground.dtype == np.uint8 and result.foreground.shape[2] == 4
+    assert result.composite_branch.shape == (h, w, 3)
+    # The recomposition is the layer over the background in the window, and nothing else changes.
+    expected = background.copy()
+    expected[8:48, 20:60] = to_uint8(over(to_float(result.foreground), to_float(background[8:48, 20:60])))
+    assert np.array_equal(result.recomposed, expected)
+    outside = np.ones((60, 90), bool)
+    outside[8:48, 20:60] = False
+    assert np.array_equal(result.recomposed[outside], background[outside])
+    # Progress: monotonic, one report per denoising step plus encode/decode, ends at the total.
+    steps = [s for s, _ in calls]
+    assert steps == sorted(steps) and calls[-1][0] == calls[-1][1] == 3 + 2
+    assert result.recipe == {"method": "bfs", "prompt": "a red ball", "seed": 1, "steps": 3,
+                             "guidance_scale": 2.0, "box": [30, 20, 20, 16], "context": 2.0}
+
+
+def test_same_seed_same_layer_other_seed_other_layer(models):
+    request = dict(background=photo(), box=Box(10, 10, 24, 24), prompt="a green box")
+    a = add_foreground(BFSRequest(**request, seed=5), models["own"])
+    b = add_foreground(BFSRequest(**request, seed=5), models["own"])
+    c = add_foreground(BFSRequest(**request, seed=6), models["own"])
+    assert np.array_equal(a.foreground, b.foreground) and np.array_equal(a.composite_branch, b.composite_branch)
+    assert not np.array_equal(a.foreground, c.foreground)
+
+
+def test_flux_fill_model_loads_from_its_folder_and_runs(models):
+    background = photo(48, 40)
+    result = add_foreground(BFSRequest(background, Box(5, 8, 30, 30), "a cat", steps=2), models["flux_path"])
+    assert result.foreground.shape[2] == 4 and result.recomposed.shape == background.shape
+    assert result.recipe["guidance_scale"] == 30.0 and result.recipe["steps"] == 2
+
+
+def test_rgba_background_keeps_its_alpha_in_the_recomposition(models):
+    background = np.dstack([photo(), np.full((60, 90), 200, np.uint8)])
+    result = add_foreground(BFSRequest(background, Box(0, 0, 20, 20), "a ball"), models["own"])
+    assert result.recomposed.shape == (60, 90, 4)
+    assert (result.recomposed[..., 3] >= 200).all()
+
+
+def test_cancel_stops_within_one_step(models):
+    token = CancelToken()
+    seen = []
+
+    def report(step, total, preview=None):
+        seen.append(step)
+        if step == 2:
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        add_foreground(BFSRequest(photo(), Box(30, 20, 20, 16), "a ball", steps=10), models["own"],
+                       progress=cancellable(token, report))
+    assert seen == [1, 2]
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"prompt": "  "}, "prompt is empty"),
+    ({"box": Box(200, 200, 10, 10)}, "outside"),
+    ({"box": Box(5, 5, 0, 10)}, "empty"),
+    ({"background": np.zeros((2, 50, 3), np.uint8)}, "too small"),
+    ({"background": np.zeros((40, 40, 3), np.float32)}, "8-bit"),
+    ({"steps": 0}, "Steps"),
+    ({"context": 0.5}, "Context"),
+    ({"box": (1, 2, 3, 4)}, "Box"),
+])
+def test_bad_requests_are_explained(models, change, message):
+    request = {"background": photo(), "box": Box(30, 20, 20, 16), "prompt": "a ball", **change}
+    with pytest.raises(InvalidInput, match=message):
+        add_foreground(BFSRequest(**request), models["own"])
+
+
+def test_unloadable_model_folders_are_explained(tmp_path, models):
+    import shutil
+
+    from engine.errors import UnsafeWeights
+
+    request = BFSRequest(photo(), Box(30, 20, 20, 16), "a ball")
+    with pytest.raises(ModelError, match="bfs.json"):
+        add_foreground(request, tmp_path)
+    broken = tmp_path / "broken"
+    shutil.copytree(models["own_path"], broken, ignore=shutil.ignore_patterns("backbone", "aux"))
+    settings = json.loads((broken / "bfs.json").read_text())
+    settings["backbone"]["path"] = str(models["own_path"] / "backbone")
+    (broken / "bfs.json").write_text(json.dumps(settings))
+    from engine.nets.bfs_model import BFSModel
+
+    BFSModel.load(broken)  # the copy is loadable before it is broken
+    (broken / "bridge.safetensors").write_bytes(b"not a safetensors file")
+    with pytest.raises(ModelError, match="Could not load"):
+        add_foreground(request, broken)
+    (broken / "bridge.bin").write_bytes(b"pickle")
+    with pytest.raises(UnsafeWeights, match="never loaded"):
+        add_foreground(request, broken)
+
+
+def test_resolution_shift_matches_flux():
+    from diffusers.pipelines.flux.pipeline_flux import calculate_shift
+
+    from engine.methods.bfs import _scheduler
+    from engine.nets.fill_backbone import FillBackbone
+
+    class Flux(FillBackbone):
+        def __init__(self):
+            from diffusers import FlowMatchEulerDiscreteScheduler
+
+            self.scheduler = FlowMatchEulerDiscreteScheduler(use_dynamic_shifting=True, base_shift=0.5,
+                                                             max_shift=1.15)
+
+    ours = _scheduler(Flux(), 10, 1024, "cpu")
+    reference = Flux().scheduler
+    reference.set_timesteps(sigmas=np.linspace(1.0, 0.1, 10), mu=calculate_shift(1024), device="cpu")
+    assert torch.allclose(ours.sigmas, reference.sigmas)
+
+
+def test_window_and_model_size_rules():
+    # Box near a corner: the window shifts inside the image and keeps the box.
+    window = context_window(100, 80, Box(90, 70, 10, 10), 3.0)
+    assert window == Box(70, 50, 30, 30)
+    # A box longer than the image is tall: the window spans the image height.
+    assert context_window(200, 50, Box(10, 5, 120, 20), 2.0) == Box(0, 0, 200, 50)
+    assert model_size(Box(0, 0, 300, 200), 512, 16) == (768, 512)
+    assert model_size(Box(0, 0, 10, 10), 512, 16) == (512, 512)
