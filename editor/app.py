@@ -99,9 +99,12 @@ def start_window(files: list[str], settings=None):
 
 
 def run(files: list[str]) -> int:
+    from editor.ui import worker
+
     app = create_application()
     window = start_window(files)
     code = app.exec()
+    worker.wait_all()  # a file still being read when the window closed
     del window
     return code
 

@@ -26,6 +26,7 @@ class HistoryPanel(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._rebuild)
+        self._shown = None  # (session, names, index) last drawn
 
     def set_session(self, session) -> None:
         if self.session is not None:
@@ -40,11 +41,15 @@ class HistoryPanel(QWidget):
             self._timer.start()
 
     def _rebuild(self) -> None:
+        history = self.session.doc.history if self.session is not None else None
+        state = (self.session, history.names(), history.index) if history else None
+        if state == self._shown:
+            return  # e.g. a drag merging into its step: nothing new to list
+        self._shown = state
         self.list.clear()
         if self.session is None:
             return
         doc = self.session.doc
-        history = doc.history
         first = QListWidgetItem(icon("image"), "Open" if (doc.path or doc.source_path) else "New")
         self.list.addItem(first)
         for name in history.names():
