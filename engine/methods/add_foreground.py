@@ -40,7 +40,7 @@ import numpy as np
 from engine.box import Box
 from engine.compose import (clean_alpha, ensure_rgba, mean_abs_error_255, over, to_float,
                             to_uint8, unblend_alpha, unblend_colour)
-from engine.errors import InvalidInput
+from engine.errors import InvalidInput, ModelError
 from engine.progress import ProgressFn, Stages, no_progress
 
 from . import inpainting
@@ -178,6 +178,9 @@ def add_foreground(request: AddForegroundRequest, progress: ProgressFn = no_prog
         ref = request.model or load_catalogue().default_for(METHOD).id
         model = get_pipeline(ref, device=request.device, dtype=request.dtype,
                              cpu_offload=request.cpu_offload)
+    if model.family not in inpainting.FAMILIES:
+        raise ModelError(f"{model.source.ref} is a {model.family} model, not an inpainting model.",
+                         "Choose the BFS method for it, or an inpainting model here.")
     pipe, family, info, device = model.pipeline, model.family, model.info, model.plan.device
     steps = request.steps or info.default_steps
     guidance = info.default_guidance if request.guidance is None else request.guidance

@@ -16,6 +16,8 @@ import numpy as np
 
 from engine.compose import to_uint8
 
+FAMILIES = ("sd-inpaint", "sdxl-inpaint", "flux-fill")  # the pipeline families handled here
+
 
 def size_multiple(pipe, family: str) -> int:
     """Image sides must be multiples of this (Flux packs 2x2 latent cells into one token)."""
