@@ -41,6 +41,20 @@ def test_the_background_is_what_lies_below_the_new_layer_inside_the_window():
     assert np.array_equal(background, whole[window.slices()])
 
 
+def test_one_plain_layer_below_is_used_as_it_is():
+    doc = Document(120, 90)
+    photo = np.random.default_rng(1).integers(0, 256, (70, 100, 4), dtype=np.uint8)
+    photo[..., 3] = 255
+    layer = doc.add_image(photo, "Photo", 10, 5)  # the canvas is not covered everywhere
+    doc.new_layer("Empty above")
+    doc.set_active(layer)
+    placement = placement_for(doc)
+    for window in (Box(20, 10, 50, 40), Box(0, 0, 120, 90), Box(100, 60, 20, 30)):
+        below = composite_below(doc, placement, window)
+        assert np.array_equal(below, composite_document(doc, window))
+    assert np.shares_memory(composite_below(doc, placement, Box(20, 10, 50, 40)), layer.pixels)
+
+
 def test_inside_a_group_the_background_keeps_what_is_below_in_the_group():
     doc = scene()
     top = doc.find_by_name("Top")

@@ -143,11 +143,31 @@ def context_window(method: str, box: Box, width: int, height: int) -> tuple[Box,
 
 
 def composite_below(doc: Document, placement: Placement, box: Box) -> np.ndarray:
-    """What lies below the placement inside canvas box `box` (straight RGBA)."""
+    """What lies below the placement inside canvas box `box` (straight RGBA).
+
+    When that is one plain layer (a photo under the new layer, the common case), its own
+    pixels are the answer, without compositing (a 12 MP composite costs 0.1-0.3 s)."""
     from .render import composite_nodes
 
     parent, index = placement.resolve(doc)
-    return composite_nodes(_nodes_below(doc.root, parent, index), box)
+    nodes = _nodes_below(doc.root, parent, index)
+    shown = [n for n in nodes if n.visible]
+    if len(shown) == 1 and isinstance(shown[0], Layer) and shown[0].opacity == 255 \
+            and shown[0].blend_mode == "normal":
+        return _layer_part(shown[0], box)
+    return composite_nodes(nodes, box)
+
+
+def _layer_part(layer: Layer, box: Box) -> np.ndarray:
+    """The layer's pixels inside canvas box `box` (a view when the layer covers it)."""
+    inside = layer.bounds().intersect(box)
+    if inside == box:
+        return layer.pixels[box.translate(-layer.x, -layer.y).slices()]
+    out = np.zeros((box.h, box.w, 4), np.uint8)
+    if not inside.is_empty():
+        out[inside.translate(-box.x, -box.y).slices()] = \
+            layer.pixels[inside.translate(-layer.x, -layer.y).slices()]
+    return out
 
 
 def prepare(doc: Document, spec: GenerateSpec, box: Optional[Box] = None) -> GenerationInput:
@@ -214,7 +234,7 @@ def _generate_inpaint(request: GenerationInput, progress: ProgressFn) -> Generat
     result = add_foreground(AddForegroundRequest(
         request.background, request.box.translate(-window.x, -window.y), spec.prompt,
         spec.negative_prompt, spec.seed, spec.steps, spec.guidance, spec.candidates, spec.model,
-        resolution=spec.resolution, device=spec.device, dtype=spec.dtype), report)
+        resolution=spec.resolution, figures=False, device=spec.device, dtype=spec.dtype), report)
     candidates = []
     for c in result.candidates:
         recipe = _to_canvas(c.recipe, window, ("box", "region", "window"))
