@@ -183,7 +183,7 @@ def test_bfs_method_with_a_bfs_model_folder(qtbot, window, monkeypatch, bfs_fold
     assert panel.model_note.isVisible() and "No BFS model yet" in panel.model_note.text()
     add_model(qtbot, w, monkeypatch, bfs_folder)
     assert panel.model.currentText() == "my-bfs (local)" and not panel.model_note.isVisible()
-    assert not panel.negative.isEnabled() and not panel.resolution.isEnabled()
+    assert panel.negative.isHidden() and not panel.resolution.isEnabled()
     assert panel.steps.specialValueText() == "Default (3)"
     draw_box(qtbot, w, 60, 40, 100, 80)
     panel.prompt.setPlainText("a small boat")
@@ -250,8 +250,11 @@ def test_device_preference_reaches_the_engine(qtbot, window, monkeypatch):
     dialog = PreferencesDialog(w, w.settings)
     dialog.device.setCurrentIndex(dialog.device.findData("cpu"))
     dialog.dtype.setCurrentIndex(dialog.dtype.findData("float32"))
+    dialog.offload.setCurrentIndex(dialog.offload.findData("on"))
     dialog.apply()
-    assert (panel.spec().device, panel.spec().dtype) == ("cpu", "float32")
+    spec = panel.spec()
+    assert (spec.device, spec.dtype, spec.cpu_offload) == ("cpu", "float32", True)
+    assert PreferencesDialog(w, w.settings).offload.currentData() == "on"  # remembered
     if torch.cuda.is_available():
         return
     w.settings.engine_device = "cuda"

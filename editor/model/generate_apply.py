@@ -57,6 +57,7 @@ class GenerateSpec:
     resolution: Optional[int] = None  # inpainting: working size ~ resolution^2; None: the model's
     device: str = "auto"
     dtype: str = "auto"
+    cpu_offload: Optional[bool] = None  # None: when the GPU has too little memory (not for BFS)
 
 
 @dataclass
@@ -234,7 +235,8 @@ def _generate_inpaint(request: GenerationInput, progress: ProgressFn) -> Generat
     result = add_foreground(AddForegroundRequest(
         request.background, request.box.translate(-window.x, -window.y), spec.prompt,
         spec.negative_prompt, spec.seed, spec.steps, spec.guidance, spec.candidates, spec.model,
-        resolution=spec.resolution, figures=False, device=spec.device, dtype=spec.dtype), report)
+        resolution=spec.resolution, figures=False, device=spec.device, dtype=spec.dtype,
+        cpu_offload=spec.cpu_offload), report)
     candidates = []
     for c in result.candidates:
         recipe = _to_canvas(c.recipe, window, ("box", "region", "window"))
@@ -253,7 +255,8 @@ def _generate_bfs(request: GenerationInput, progress: ProgressFn) -> Generation:
         raise ModelError("No BFS model is chosen.",
                          "Add a BFS model folder with “Add model from folder or file…” in the "
                          "Generate panel's model list.")
-    loaded = get_pipeline(spec.model, device=spec.device, dtype=spec.dtype)
+    loaded = get_pipeline(spec.model, device=spec.device, dtype=spec.dtype,
+                          cpu_offload=spec.cpu_offload)  # BFS ignores offload; same cache key
     if loaded.family != "bfs":
         raise ModelError(f"{spec.model} is not a BFS model folder.",
                          "Choose the Inpaint + un-blend method for it, or a BFS model here.")

@@ -216,6 +216,7 @@ def ask_new_document(parent: QWidget, name: str, size: tuple[int, int],
 # -- preferences -----------------------------------------------------------------------------------
 DEVICES = (("auto", "Auto (CUDA, then Apple MPS, then CPU)"), ("cuda", "CUDA GPU"),
            ("mps", "Apple MPS"), ("cpu", "CPU"))
+OFFLOAD = (("auto", "When the GPU has too little memory"), ("on", "Always"), ("off", "Never"))
 DTYPES = (("auto", "Auto (bfloat16/float16 on GPUs, float32 on the CPU)"), ("float32", "float32"),
           ("float16", "float16"), ("bfloat16", "bfloat16"))
 
@@ -247,11 +248,17 @@ class PreferencesDialog(QDialog):
         self.dtype = _choice_box(DTYPES, settings.engine_dtype)
         self.dtype.setObjectName("EngineDtype")
         engine_form.addRow("Precision", self.dtype)
+        offload = settings.cpu_offload
+        self.offload = _choice_box(OFFLOAD, "auto" if offload is None else ("on" if offload else "off"))
+        self.offload.setObjectName("EngineOffload")
+        self.offload.setToolTip("CPU offload keeps each part of the model in main memory until "
+                                "it runs: slower, but big models fit small GPUs")
+        engine_form.addRow("CPU offload", self.offload)
         self.warm_up = QCheckBox("Load the chosen model in the background after start-up")
         self.warm_up.setChecked(settings.warm_up)
         engine_form.addRow(self.warm_up)
-        note = QLabel("A model that does not fit the GPU runs with CPU offload. If a generation "
-                      "runs out of memory, try the CPU or half precision here.")
+        note = QLabel("If a generation runs out of memory, switch CPU offload on, choose half "
+                      "precision, or run on the CPU.")
         note.setObjectName("Dim")
         note.setWordWrap(True)
         engine_form.addRow(note)
@@ -265,6 +272,8 @@ class PreferencesDialog(QDialog):
         self.settings.autosave_seconds = self.interval.value() * 60
         self.settings.engine_device = self.device.currentData()
         self.settings.engine_dtype = self.dtype.currentData()
+        choice = self.offload.currentData()
+        self.settings.cpu_offload = None if choice == "auto" else choice == "on"
         self.settings.warm_up = self.warm_up.isChecked()
 
 

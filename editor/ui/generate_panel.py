@@ -151,6 +151,7 @@ class GeneratePanel(QWidget):
         self.negative.setObjectName("GenerateNegative")
         self.negative.setPlaceholderText("blurry, low quality")
         self.negative.setFixedHeight(44)
+        self.negative.setToolTip("What the model should avoid")
         self.negative.setTabChangesFocus(True)
         layout.addWidget(self.negative)
 
@@ -455,10 +456,11 @@ class GeneratePanel(QWidget):
                                           else "Model default")
         size = getattr(info, "resolution", None)
         self.resolution.setSpecialValueText(f"Default ({size} px)" if size else "Model default")
+        # FLUX.1-Fill and BFS models take no negative prompt: the field goes away for them.
         no_negative = bfs or (choice is not None and choice.family == "flux-fill")
         self.negative.setEnabled(not no_negative)
-        self.negative.setToolTip("FLUX.1-Fill and BFS models take no negative prompt"
-                                 if no_negative else "What the model should avoid")
+        self.negative.setVisible(not no_negative)
+        self.negative_title.setVisible(not no_negative)
         self.resolution.setEnabled(not bfs)
         self.resolution_label.setEnabled(not bfs)
         if choice is not None and not choice.installed:
@@ -493,7 +495,8 @@ class GeneratePanel(QWidget):
             guidance=self.guidance.value() if self.guidance.value() >= 0 else None,
             candidates=self.count.value(),
             resolution=(self.resolution.value() or None) if self.method_key != "bfs" else None,
-            device=self.settings.engine_device, dtype=self.settings.engine_dtype)
+            device=self.settings.engine_device, dtype=self.settings.engine_dtype,
+            cpu_offload=self.settings.cpu_offload)
 
     # -- generating ---------------------------------------------------------------------------------
     @property
@@ -697,7 +700,8 @@ class GeneratePanel(QWidget):
         if method == "bfs" and model is None:
             return None  # no catalogue default for BFS
         job = warm_up_job(model, device=self.settings.engine_device,
-                          dtype=self.settings.engine_dtype, if_present=True)
+                          dtype=self.settings.engine_dtype, cpu_offload=self.settings.cpu_offload,
+                          if_present=True)
         return self.services.jobs.submit(job)
 
 

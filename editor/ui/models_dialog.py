@@ -141,7 +141,8 @@ class ModelsDialog(QDialog):
             info = choice.info
             if choice.local:
                 cells = (f"{choice.name} (your own)", METHOD_NAMES.get(choice.method, "—"), "—",
-                         f"{info.min_vram_gb:g} GB+" if info is not None else "—",
+                         f"{info.min_vram_gb:g} GB+" if info is not None and info.min_vram_gb
+                         else "—",
                          "see the model's own licence", "Yes" if choice.installed else "Missing")
             else:
                 cells = (choice.name, METHOD_NAMES.get(choice.method, choice.method),

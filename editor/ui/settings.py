@@ -117,6 +117,16 @@ class Settings:
         self.set_value("engine/dtype", dtype)
 
     @property
+    def cpu_offload(self) -> Optional[bool]:
+        """None: when the GPU has less memory than the model needs; True/False: always/never."""
+        value = self.value("engine/cpu_offload", "auto")
+        return None if value == "auto" else value in ("on", "true", True)
+
+    @cpu_offload.setter
+    def cpu_offload(self, on: Optional[bool]) -> None:
+        self.set_value("engine/cpu_offload", "auto" if on is None else ("on" if on else "off"))
+
+    @property
     def warm_up(self) -> bool:
         """Load the chosen model in the background after start-up."""
         return self.value("engine/warm_up", True, bool)
