@@ -167,7 +167,10 @@ def test_generating_again_asks_before_replacing_candidates(qtbot, window, monkey
     assert panel.generate() is None  # the user kept the candidates
     assert asked == [1] and panel.pending[w.session].candidate.seed == first_seed
     monkeypatch.setattr("editor.ui.dialogs.ask_replace_candidates", lambda parent, count: True)
-    job = panel.generate()
+    panel.prompt.setFocus()
+    qtbot.keyClick(panel.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    job = panel.job
+    assert job is not None and panel.prompt.toPlainText() == "a green cube"  # Ctrl+Enter generates
     assert w.session not in panel.pending  # replaced: the old ones are gone at once
     qtbot.waitUntil(lambda: job.state == FINISHED, timeout=60000)
     assert panel.pending[w.session].candidate.seed == panel.seed.value()
