@@ -204,20 +204,32 @@ class JobRunner(QObject):
 
 
 def warm_up_job(model: Optional[str] = None, *, device: str = "auto", dtype: str = "auto",
-                cpu_offload: Optional[bool] = None) -> Job:
-    """A quiet job that imports torch and loads `model` (default: the catalogue's first)."""
+                cpu_offload: Optional[bool] = None, if_present: bool = False) -> Job:
+    """A quiet job that imports torch and loads `model` (default: the catalogue's first).
+
+    With `if_present`, a model that is not on this computer is no failure: the job
+    ends with None before importing torch (nothing to warm up)."""
 
     def run(progress: ProgressFn):
-        progress(0, 2)
+        from engine.errors import ModelError
+        from engine.models.catalogue import load_catalogue
+        from engine.models.locate import find_model
+
+        progress(0, 3)
+        ref = model or load_catalogue().default_for("add_foreground").id
+        if if_present:
+            try:
+                find_model(ref)
+            except ModelError:
+                return None
+        progress(1, 3)
         import torch  # noqa: F401  (the import itself is the slow part being done early)
 
-        from engine.models.catalogue import load_catalogue
         from engine.models.loading import get_pipeline
 
-        ref = model or load_catalogue().default_for("add_foreground").id
-        progress(1, 2)
+        progress(2, 3)
         loaded = get_pipeline(ref, device=device, dtype=dtype, cpu_offload=cpu_offload)
-        progress(2, 2)
+        progress(3, 3)
         return loaded
 
     return Job("Loading model", run, quiet=True)
@@ -230,5 +242,17 @@ def add_foreground_job(request, **callbacks) -> Job:
         from engine.methods.add_foreground import add_foreground
 
         return add_foreground(request, progress)
+
+    return Job("Generate layer", run, **callbacks)
+
+
+def generate_job(request, **callbacks) -> Job:
+    """A job running editor.model.generate_apply.generate on `request` (a GenerationInput):
+    either method, candidates in canvas coordinates."""
+
+    def run(progress: ProgressFn):
+        from editor.model.generate_apply import generate
+
+        return generate(request, progress)
 
     return Job("Generate layer", run, **callbacks)

@@ -134,7 +134,7 @@ def test_unloadable_model_folders_are_explained(tmp_path, models):
     with pytest.raises(ModelError, match="Could not load"):
         add_foreground(request, broken)
     (broken / "bridge.bin").write_bytes(b"pickle")
-    with pytest.raises(UnsafeWeights, match="never loaded"):
+    with pytest.raises(UnsafeWeights, match="bridge.bin is a pickle-based weights file"):
         add_foreground(request, broken)
 
 

@@ -47,6 +47,7 @@ def register(sub) -> None:
 def run_generate(args) -> int:
     quiet_libraries()
     from editor.model.files import export_image, open_document, save_document
+    from editor.model.generate_apply import layer_name
     from editor.model.render import composite_document
     from engine.box import Box
     from engine.methods.add_foreground import AddForegroundRequest, add_foreground
@@ -58,6 +59,7 @@ def run_generate(args) -> int:
         args.resolution, previews=False, device=args.device, dtype=args.dtype,
         cpu_offload=True if args.offload else None)
     result = add_foreground(request, _terminal_progress())
+
     several = len(result.candidates) > 1
     for i, candidate in enumerate(result.candidates):
         name = layer_name(candidate.recipe) + (f" (seed {candidate.seed})" if several else "")
@@ -91,13 +93,10 @@ def quiet_libraries() -> None:
         os.environ.setdefault(name, "error")
 
 
-def layer_name(recipe: dict) -> str:
-    prompt = " ".join(recipe["prompt"].split())
-    return prompt if len(prompt) <= 40 else prompt[:39] + "\u2026"
-
-
 def add_generated_layer(doc, candidate, *, visible: bool = True, name: str | None = None):
     """Adds a candidate as a new layer (one undo step) carrying its recipe."""
+    from editor.model.generate_apply import layer_name
+
     with doc.history.macro("Generate Layer"):
         layer = doc.add_image(candidate.layer, name or layer_name(candidate.recipe),
                               candidate.x, candidate.y, history_name="Generate Layer",

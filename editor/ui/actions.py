@@ -52,6 +52,7 @@ def build_actions(window: "MainWindow") -> dict[str, QAction]:
         ("flip_v", "Flip &Vertical", None, lambda: w.flip(False), None),
         ("rotate_cw", "Rotate 90° &Clockwise", None, lambda: w.rotate_quarter(1), None),
         ("rotate_ccw", "Rotate 90° C&ounter Clockwise", None, lambda: w.rotate_quarter(-1), None),
+        ("models", "&Models…", None, w.show_models, None),
         ("preferences", "Pre&ferences…", "Ctrl+K", w.preferences, None),
         # Layer
         ("new_layer", "&New Layer", "Shift+Ctrl+N", w.new_layer, "layer-new"),
@@ -139,7 +140,7 @@ def build_menus(window: "MainWindow", bar: QMenuBar) -> dict[str, QMenu]:
     menu("&File", "file", ["new", "open", recent, None, "import_layer", None, "close", "save",
                            "save_as", "export", None, "quit"])
     menu("&Edit", "edit", ["undo", "redo", None, "copy", "paste", None, "free_transform",
-                           transform, None, "preferences"])
+                           transform, None, "models", "preferences"])
     arrange = QMenu("&Arrange", window)
     arrange.addAction(a["bring_forward"])
     arrange.addAction(a["send_backward"])

@@ -11,8 +11,8 @@ from typing import Optional
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
-                               QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
+                               QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QMessageBox, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
 
 OPEN_FILTER = ("Images and documents (*.psd *.psb *.png *.jpg *.jpeg *.webp *.tif *.tiff *.bmp);;"
@@ -56,6 +56,44 @@ def show_error(parent: QWidget, title: str, message: str) -> None:
                       QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("ErrorDialog")
     box.exec()
+
+
+def ask_model_path(parent: QWidget, start: str) -> Optional[str]:
+    """A model to add: a folder (diffusers or BFS) or a single .safetensors file; None if cancelled."""
+    box = QMessageBox(QMessageBox.Icon.NoIcon, "Add Model",
+                      "Add a model that is on this computer:", QMessageBox.StandardButton.NoButton,
+                      parent)
+    box.setObjectName("AddModelDialog")
+    box.setInformativeText("• a diffusers folder (with model_index.json) of a Stable Diffusion "
+                           "1.x/2.x/XL inpainting or FLUX.1-Fill model;\n"
+                           "• a single .safetensors inpainting checkpoint;\n"
+                           "• a BFS model folder (with bfs.json).")
+    folder = box.addButton("Folder…", QMessageBox.ButtonRole.AcceptRole)
+    file = box.addButton(".safetensors File…", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    if box.clickedButton() is folder:
+        return QFileDialog.getExistingDirectory(parent, "Model Folder", start) or None
+    if box.clickedButton() is file:
+        path, _ = QFileDialog.getOpenFileName(parent, "Model File", start,
+                                              "Safetensors checkpoints (*.safetensors);;All files (*)")
+        return path or None
+    return None
+
+
+def ask_replace_candidates(parent: QWidget, count: int) -> bool:
+    """Generating again while candidates wait: True to drop them and go on."""
+    what = "candidate" if count == 1 else f"{count} candidates"
+    box = QMessageBox(QMessageBox.Icon.Question, "Generate again",
+                      f"Replace the {what} not applied yet?", QMessageBox.StandardButton.NoButton,
+                      parent)
+    box.setObjectName("ReplaceCandidatesDialog")
+    box.setInformativeText("Apply one first to keep it as a layer.")
+    replace = box.addButton("Replace", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(replace)
+    box.exec()
+    return box.clickedButton() is replace
 
 
 def ask_save_changes(parent: QWidget, name: str) -> str:
@@ -176,6 +214,13 @@ def ask_new_document(parent: QWidget, name: str, size: tuple[int, int],
 
 
 # -- preferences -----------------------------------------------------------------------------------
+DEVICES = (("auto", "Auto (CUDA, then Apple MPS, then CPU)"), ("cuda", "CUDA GPU"),
+           ("mps", "Apple MPS"), ("cpu", "CPU"))
+OFFLOAD = (("auto", "When the GPU has too little memory"), ("on", "Always"), ("off", "Never"))
+DTYPES = (("auto", "Auto (bfloat16/float16 on GPUs, float32 on the CPU)"), ("float32", "float32"),
+          ("float16", "float16"), ("bfloat16", "bfloat16"))
+
+
 class PreferencesDialog(QDialog):
     def __init__(self, parent: QWidget, settings):
         super().__init__(parent)
@@ -195,6 +240,29 @@ class PreferencesDialog(QDialog):
         folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow("Recovery folder", folder)
         layout.addLayout(form)
+        engine = QGroupBox("Generation engine")
+        engine_form = QFormLayout(engine)
+        self.device = _choice_box(DEVICES, settings.engine_device)
+        self.device.setObjectName("EngineDevice")
+        engine_form.addRow("Device", self.device)
+        self.dtype = _choice_box(DTYPES, settings.engine_dtype)
+        self.dtype.setObjectName("EngineDtype")
+        engine_form.addRow("Precision", self.dtype)
+        offload = settings.cpu_offload
+        self.offload = _choice_box(OFFLOAD, "auto" if offload is None else ("on" if offload else "off"))
+        self.offload.setObjectName("EngineOffload")
+        self.offload.setToolTip("CPU offload keeps each part of the model in main memory until "
+                                "it runs: slower, but big models fit small GPUs")
+        engine_form.addRow("CPU offload", self.offload)
+        self.warm_up = QCheckBox("Load the chosen model in the background after start-up")
+        self.warm_up.setChecked(settings.warm_up)
+        engine_form.addRow(self.warm_up)
+        note = QLabel("If a generation runs out of memory, switch CPU offload on, choose half "
+                      "precision, or run on the CPU.")
+        note.setObjectName("Dim")
+        note.setWordWrap(True)
+        engine_form.addRow(note)
+        layout.addWidget(engine)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -202,6 +270,20 @@ class PreferencesDialog(QDialog):
 
     def apply(self) -> None:
         self.settings.autosave_seconds = self.interval.value() * 60
+        self.settings.engine_device = self.device.currentData()
+        self.settings.engine_dtype = self.dtype.currentData()
+        choice = self.offload.currentData()
+        self.settings.cpu_offload = None if choice == "auto" else choice == "on"
+        self.settings.warm_up = self.warm_up.isChecked()
+
+
+def _choice_box(choices, current: str) -> QComboBox:
+    box = QComboBox()
+    for key, label in choices:
+        box.addItem(label, key)
+    index = box.findData(current)
+    box.setCurrentIndex(index if index >= 0 else 0)
+    return box
 
 
 SHORTCUTS = """
@@ -218,6 +300,8 @@ SHORTCUTS = """
 <tr><td><b>Ctrl+J</b> / <b>Ctrl+E</b> / <b>Ctrl+G</b></td><td>Duplicate / Merge Down / Group</td></tr>
 <tr><td><b>Ctrl+Z</b> / <b>Shift+Ctrl+Z</b></td><td>Undo / Redo</td></tr>
 <tr><td><b>X</b> / <b>D</b></td><td>Swap colours / default colours</td></tr>
+<tr><td><b>Ctrl+Enter</b></td><td>Generate (in the Generate panel's prompt)</td></tr>
+<tr><td><b>Esc</b></td><td>Cancel the running generation</td></tr>
 </table>
 """
 

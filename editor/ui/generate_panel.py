@@ -1,20 +1,74 @@
-"""The Generate panel: where prompts for the generative engine will be typed.
+"""The Generate panel: a prompt and a box in, candidate layers out, one applied as a layer.
 
-The engine is connected in its own piece of work; until then the panel shows
-the controls disabled and says so. It already follows the selection box,
-which is the area a generated layer will fill. Nothing here imports the
-engine or torch: that happens only when a job runs.
+The user picks a method (inpaint + un-blend with a diffusers inpainting
+model, or BFS with a BFS model), a model (the catalogue's, marked when not
+downloaded, or their own folder or file), types a prompt and presses
+Generate: the marquee selection is the box the object goes in, and the new
+layer will sit just above the active layer. The work runs on the window's
+worker (`window.jobs`): progress and Cancel are in the status bar, step
+previews appear in the box. Finished candidates wait on the canvas as an
+overlay; the user flips through them (◀ ▶ or the thumbnails) and applies one
+(one undo step: a new layer with its recipe) or discards them. A job never
+changes the document: only Apply does.
+
+Nothing here imports torch; the engine modules load when the panel is first
+shown or a job runs.
 """
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QComboBox, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout,
+import os
+import random
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Optional
+
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QColor, QIcon, QImage, QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QFrame,
+                               QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPlainTextEdit,
+                               QPushButton, QScrollArea, QSpinBox, QToolButton, QVBoxLayout,
                                QWidget)
 
-METHODS = (
-    ("add_foreground", "Add an object with its shadow (BFS)"),
-    ("layered_generate", "Generate, then split into layers (LayeringDiff)"),
-    ("layered_edit", "Edit subject and background by text (LayerDiffusion)"),
-)
+from editor.jobs import Job, generate_job
+from editor.model.generate_apply import (MAX_CANDIDATES, METHODS, GeneratedCandidate,
+                                         GenerateSpec, Generation, Placement, apply_candidate)
+
+from . import dialogs
+from .icons import icon
+
+if TYPE_CHECKING:
+    from .model_list import ModelChoice
+    from .session import DocumentSession
+
+CANDIDATE_OVERLAY = "generate-candidate"
+ADD_MODEL = "__add__"
+MAX_SEED = 2 ** 31 - 1
+
+
+@dataclass
+class Pending:
+    """Candidates of one document waiting to be applied or discarded."""
+
+    session: "DocumentSession"
+    placement: Placement
+    generation: Generation
+    index: int = 0
+    show_composite: bool = False
+
+    @property
+    def candidate(self) -> GeneratedCandidate:
+        return self.generation.candidates[self.index]
+
+
+def _section(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("SectionTitle")
+    return label
+
+
+def _field_label(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("Dim")
+    return label
 
 
 class GeneratePanel(QWidget):
@@ -22,39 +76,239 @@ class GeneratePanel(QWidget):
         super().__init__()
         self.setObjectName("DockBody")
         self.services = services
-        self.session = None
-        layout = QVBoxLayout(self)
+        self.settings = services.settings
+        self.session: Optional["DocumentSession"] = None
+        self.choices: Optional[list["ModelChoice"]] = None  # looked up when first shown
+        self.pending: dict["DocumentSession", Pending] = {}
+        self.job: Optional[Job] = None
+        self.request = None  # the GenerationInput of the latest generation
+        self._filling = False
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = self.scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body = QWidget()
+        body.setObjectName("DockBody")
+        self.body = body
+        scroll.setWidget(body)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(body)
         layout.setContentsMargins(10, 10, 10, 10)
-        layout.setSpacing(8)
-        title = QLabel("METHOD")
-        title.setObjectName("SectionTitle")
-        layout.addWidget(title)
+        layout.setSpacing(6)
+
+        layout.addWidget(_section("METHOD"))
         self.method = QComboBox()
-        for key, label in METHODS:
+        self.method.setObjectName("GenerateMethod")
+        for key, label in METHODS.items():
             self.method.addItem(label, key)
+        self.method.setItemData(0, "A diffusers inpainting model paints the object into the "
+                                   "picture; the layer is lifted off by un-blending against "
+                                   "the background (shadows become translucent pixels).",
+                                Qt.ItemDataRole.ToolTipRole)
+        self.method.setItemData(1, "A BFS model paints the layer and the picture together in "
+                                   "two branches (back-to-front synthesis).",
+                                Qt.ItemDataRole.ToolTipRole)
+        self.method.currentIndexChanged.connect(self._method_changed)
         layout.addWidget(self.method)
-        prompt = QLabel("PROMPT")
-        prompt.setObjectName("SectionTitle")
-        layout.addWidget(prompt)
+
+        layout.addSpacing(4)
+        layout.addWidget(_section("MODEL"))
+        row = QHBoxLayout()
+        row.setSpacing(4)
+        self.model = QComboBox()
+        self.model.setObjectName("GenerateModel")
+        self.model.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.model.setMinimumContentsLength(12)
+        self.model.activated.connect(self._model_activated)
+        self.model.currentIndexChanged.connect(self._model_changed)
+        row.addWidget(self.model, 1)
+        self.models_button = QToolButton()
+        self.models_button.setIcon(icon("sliders"))
+        self.models_button.setToolTip("Models… (sizes, downloads, your own models)")
+        self.models_button.clicked.connect(lambda: self.services.show_models())
+        row.addWidget(self.models_button)
+        layout.addLayout(row)
+        self.model_note = QLabel()
+        self.model_note.setObjectName("Note")
+        self.model_note.setWordWrap(True)
+        self.model_note.hide()
+        layout.addWidget(self.model_note)
+
+        layout.addSpacing(4)
+        layout.addWidget(_section("PROMPT"))
         self.prompt = QPlainTextEdit()
+        self.prompt.setObjectName("GeneratePrompt")
         self.prompt.setPlaceholderText("a red vintage car parked by the kerb")
-        self.prompt.setMaximumHeight(90)
+        self.prompt.setFixedHeight(64)
+        self.prompt.setTabChangesFocus(True)
         layout.addWidget(self.prompt)
+        self.negative_title = _section("NEGATIVE PROMPT")
+        layout.addWidget(self.negative_title)
+        self.negative = QPlainTextEdit()
+        self.negative.setObjectName("GenerateNegative")
+        self.negative.setPlaceholderText("blurry, low quality")
+        self.negative.setFixedHeight(44)
+        self.negative.setToolTip("What the model should avoid")
+        self.negative.setTabChangesFocus(True)
+        layout.addWidget(self.negative)
+
+        layout.addSpacing(4)
+        form = QFormLayout()
+        form.setHorizontalSpacing(10)
+        form.setVerticalSpacing(6)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        seed_row = QHBoxLayout()
+        seed_row.setSpacing(4)
+        self.seed = QSpinBox()
+        self.seed.setObjectName("GenerateSeed")
+        self.seed.setRange(0, MAX_SEED)
+        self.seed.setMinimumWidth(70)  # ten digits fit; the panel stays narrow
+        self.seed.setValue(self.settings.value("generate/seed", 0, int))
+        self.seed.setToolTip("Candidate n uses seed + n; the same seed gives the same result")
+        seed_row.addWidget(self.seed, 1)
+        self.dice = QToolButton()
+        self.dice.setObjectName("SeedDice")
+        self.dice.setText("⚄")
+        self.dice.setFixedWidth(26)
+        self.dice.setToolTip("A random seed")
+        self.dice.clicked.connect(self.roll_seed)
+        seed_row.addWidget(self.dice)
+        self.random_seed = QCheckBox("Random")
+        self.random_seed.setObjectName("RandomSeed")
+        self.random_seed.setToolTip("A new random seed each time you generate")
+        self.random_seed.setChecked(self.settings.value("generate/random_seed", False, bool))
+        self.random_seed.toggled.connect(self._random_toggled)
+        seed_row.addSpacing(4)
+        seed_row.addWidget(self.random_seed)
+        form.addRow(_field_label("Seed"), seed_row)
+        self.steps = QSpinBox()
+        self.steps.setObjectName("GenerateSteps")
+        self.steps.setRange(0, 200)
+        self.steps.setValue(self.settings.value("generate/steps", 0, int))
+        self.steps.setToolTip("Denoising steps: more is slower and usually finer")
+        form.addRow(_field_label("Steps"), self.steps)
+        self.guidance = QDoubleSpinBox()
+        self.guidance.setObjectName("GenerateGuidance")
+        self.guidance.setRange(-0.5, 100.0)
+        self.guidance.setSingleStep(0.5)
+        self.guidance.setDecimals(1)
+        self.guidance.setValue(self.settings.value("generate/guidance", -0.5, float))
+        self.guidance.setToolTip("How closely to follow the prompt")
+        form.addRow(_field_label("Guidance"), self.guidance)
+        self.resolution = QSpinBox()
+        self.resolution.setObjectName("GenerateResolution")
+        self.resolution.setRange(0, 2048)
+        self.resolution.setSingleStep(64)
+        self.resolution.setSuffix(" px")
+        self.resolution.setValue(self.settings.value("generate/resolution", 0, int))
+        self.resolution.setToolTip("The size the model works at (the side of a square of the same "
+                                   "area); smaller is faster")
+        self.resolution_label = _field_label("Size")
+        form.addRow(self.resolution_label, self.resolution)
+        self.count = QSpinBox()
+        self.count.setObjectName("GenerateCandidates")
+        self.count.setRange(1, MAX_CANDIDATES)
+        self.count.setValue(self.settings.value("generate/candidates", 1, int))
+        self.count.setToolTip("How many versions to make (seeds seed, seed + 1, …)")
+        form.addRow(_field_label("Candidates"), self.count)
+        layout.addLayout(form)
+
+        layout.addSpacing(6)
         self.area = QLabel()
         self.area.setObjectName("Dim")
         self.area.setWordWrap(True)
         layout.addWidget(self.area)
-        self.generate = QPushButton("Generate")
-        self.generate.setObjectName("Primary")
-        self.generate.setEnabled(False)
-        layout.addWidget(self.generate)
-        note = QLabel("The generation engine is not connected to the editor yet.")
-        note.setObjectName("Dim")
-        note.setWordWrap(True)
-        layout.addWidget(note)
+        self.message = QLabel()
+        self.message.setObjectName("Warning")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        layout.addWidget(self.message)
+        self.generate_button = QPushButton("Generate")
+        self.generate_button.setObjectName("Primary")
+        self.generate_button.setIcon(icon("sparkles"))
+        self.generate_button.setToolTip("Generate into the selection box (Ctrl+Enter)")
+        self.generate_button.clicked.connect(self._generate_clicked)
+        layout.addWidget(self.generate_button)
+        for widget in (self.prompt, self.negative):
+            for keys in ("Ctrl+Return", "Ctrl+Enter"):
+                shortcut = QShortcut(QKeySequence(keys), widget)
+                shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+                shortcut.activated.connect(self._generate_clicked)
+
+        self.results = self._build_results()
+        layout.addWidget(self.results)
         layout.addStretch(1)
+
+        self._restore_method()
+        self._update_field_states()
         self.set_session(None)
 
+    def _build_results(self) -> QWidget:
+        box = QFrame()
+        box.setObjectName("Results")
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 8, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(_section("CANDIDATES"))
+        self.strip = QListWidget()
+        self.strip.setObjectName("CandidateStrip")
+        self.strip.setViewMode(QListWidget.ViewMode.IconMode)
+        self.strip.setFlow(QListWidget.Flow.LeftToRight)
+        self.strip.setWrapping(False)
+        self.strip.setMovement(QListWidget.Movement.Static)
+        self.strip.setIconSize(QSize(64, 64))
+        self.strip.setSpacing(3)
+        self.strip.setFixedHeight(86)
+        self.strip.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.strip.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.strip.currentRowChanged.connect(self._strip_row)
+        layout.addWidget(self.strip)
+        nav = QHBoxLayout()
+        self.previous = QToolButton()
+        self.previous.setObjectName("CandidatePrevious")
+        self.previous.setText("◀")
+        self.previous.setToolTip("Previous candidate")
+        self.previous.clicked.connect(lambda: self.step_candidate(-1))
+        self.next = QToolButton()
+        self.next.setObjectName("CandidateNext")
+        self.next.setText("▶")
+        self.next.setToolTip("Next candidate")
+        self.next.clicked.connect(lambda: self.step_candidate(1))
+        self.candidate_label = QLabel()
+        self.candidate_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        nav.addWidget(self.previous)
+        nav.addWidget(self.candidate_label, 1)
+        nav.addWidget(self.next)
+        layout.addLayout(nav)
+        self.show_composite = QCheckBox("Show the composite branch's picture")
+        self.show_composite.setObjectName("ShowComposite")
+        self.show_composite.setToolTip("BFS also paints the whole picture with the object; "
+                                       "the layer is what Apply adds")
+        self.show_composite.toggled.connect(self._composite_toggled)
+        layout.addWidget(self.show_composite)
+        buttons = QHBoxLayout()
+        self.apply_button = QPushButton("Apply")
+        self.apply_button.setObjectName("Primary")
+        self.apply_button.setIcon(icon("check"))
+        self.apply_button.setToolTip("Add this candidate as a new layer")
+        self.apply_button.clicked.connect(self.apply)
+        self.discard_button = QPushButton("Discard")
+        self.discard_button.setToolTip("Drop the candidates")
+        self.discard_button.clicked.connect(self.discard)
+        buttons.addWidget(self.apply_button, 1)
+        buttons.addWidget(self.discard_button, 1)
+        layout.addLayout(buttons)
+        box.hide()
+        return box
+
+    def comfortable_height(self) -> int:
+        """The height that shows every field (and the candidates, if any) without scrolling."""
+        return self.body.sizeHint().height()
+
+    # -- sessions ---------------------------------------------------------------------------------
     def set_session(self, session) -> None:
         if self.session is not None:
             self.session.doc.selection_changed.disconnect(self._show_area)
@@ -62,11 +316,399 @@ class GeneratePanel(QWidget):
         if session is not None:
             session.doc.selection_changed.connect(self._show_area)
         self._show_area(session.doc.selection if session is not None else None)
+        self._show_results()
+        self._update_buttons()
+
+    def forget(self, session) -> None:
+        """The document is closing: its candidates go too."""
+        self.pending.pop(session, None)
 
     def _show_area(self, box) -> None:
+        self.message.hide()
         if self.session is None:
             self.area.setText("Open or create a document first.")
         elif box is None:
             self.area.setText("Target area: draw a box with the Rectangular Marquee (M).")
         else:
-            self.area.setText(f"Target area: {box.w} × {box.h} px at {box.x}, {box.y}.")
+            self.area.setText(f"Target area: {box.w} × {box.h} px at {box.x}, {box.y}. "
+                              "The new layer goes above the active layer.")
+
+    # -- models -----------------------------------------------------------------------------------
+    def showEvent(self, e) -> None:
+        super().showEvent(e)
+        if self.choices is None:
+            QTimer.singleShot(0, self._first_look)  # after the panel has painted
+
+    def _first_look(self) -> None:
+        # Tabbed docks are shown for a moment while the window lays itself out; only a panel
+        # the user can see looks the models up.
+        if self.choices is None and self.isVisible() and not self.visibleRegion().isEmpty():
+            self.refresh_models()
+
+    @property
+    def method_key(self) -> str:
+        return self.method.currentData()
+
+    def refresh_models(self) -> None:
+        """Looks the models up again (catalogue + the user's own) and refills the list."""
+        from .model_list import all_choices
+
+        try:
+            self.choices = all_choices(self.settings)
+        except Exception as exc:  # an unreadable catalogue: say so, keep the panel usable
+            self.choices = []
+            self.services.report(exc, "Could not read the model catalogue")
+        self._fill_models()
+
+    def _restore_method(self) -> None:
+        index = self.method.findData(self.settings.value("generate/method", "add_foreground"))
+        self.method.setCurrentIndex(max(0, index))
+
+    def _method_changed(self) -> None:
+        self.settings.set_value("generate/method", self.method_key)
+        self._fill_models()
+        self._update_field_states()
+
+    def _fill_models(self) -> None:
+        self._filling = True
+        self.model.clear()
+        if self.choices is None:
+            self.model.addItem("Looking for models…")
+            self.model.setEnabled(False)
+            self._filling = False
+            return
+        self.model.setEnabled(True)
+        method = self.method_key
+        dim = QColor("#8d929b")
+        shown = [c for c in self.choices if c.method == method or (c.local and not c.installed)]
+        for choice in shown:
+            self.model.addItem(choice.label, choice.ref)
+            i = self.model.count() - 1
+            self.model.setItemData(i, choice.tooltip(), Qt.ItemDataRole.ToolTipRole)
+            if not choice.installed:
+                self.model.setItemData(i, dim, Qt.ItemDataRole.ForegroundRole)
+        if shown:
+            self.model.insertSeparator(self.model.count())
+        self.model.addItem("Add model from folder or file…", ADD_MODEL)
+        remembered = self.settings.value(f"generate/model/{method}", "")
+        index = self.model.findData(remembered) if remembered else -1
+        if index < 0:
+            index = next((i for i, c in enumerate(shown) if c.installed), 0 if shown else -1)
+        self.model.setCurrentIndex(index)
+        self._filling = False
+        self._model_changed()
+
+    def current_choice(self) -> Optional["ModelChoice"]:
+        ref = self.model.currentData()
+        if not self.choices or ref in (None, ADD_MODEL):
+            return None
+        return next((c for c in self.choices if c.ref == ref), None)
+
+    def _model_activated(self, index: int) -> None:
+        if self.model.itemData(index) == ADD_MODEL:
+            self.add_model()
+
+    def _model_changed(self) -> None:
+        if self._filling:
+            return
+        choice = self.current_choice()
+        if choice is not None:
+            self.settings.set_value(f"generate/model/{self.method_key}", choice.ref)
+        self._update_field_states()
+
+    def add_model(self) -> None:
+        """Asks for a folder or a .safetensors file and adds it to the list (and the settings)."""
+        from .model_list import add_local_model
+
+        start = self.settings.value("models/last_dir", os.path.expanduser("~"))
+        path = dialogs.ask_model_path(self, start)
+        if not path:
+            self._fill_models()  # back to the model chosen before
+            return
+        self.settings.set_value("models/last_dir", os.path.dirname(os.path.abspath(path)))
+        try:
+            choice = add_local_model(self.settings, path)
+        except Exception as exc:
+            self.services.report(exc, "Could not add the model")
+            self._fill_models()
+            return
+        self.settings.set_value(f"generate/model/{choice.method}", choice.ref)
+        self.refresh_models()
+        if choice.method != self.method_key:
+            self.method.setCurrentIndex(self.method.findData(choice.method))
+        self.services.status(f"Added the model {choice.name}.")
+
+    # -- fields -------------------------------------------------------------------------------------
+    def roll_seed(self) -> None:
+        self.seed.setValue(random.randint(0, MAX_SEED))
+
+    def _random_toggled(self, on: bool) -> None:
+        self.settings.set_value("generate/random_seed", on)
+
+    def _update_field_states(self) -> None:
+        choice = self.current_choice()
+        bfs = self.method_key == "bfs"
+        info = choice.info if choice is not None else None
+        steps = getattr(info, "default_steps", None)
+        guidance = getattr(info, "default_guidance", None)
+        self.steps.setSpecialValueText(f"Default ({steps})" if steps else "Model default")
+        self.guidance.setSpecialValueText(f"Default ({guidance:g})" if guidance is not None
+                                          else "Model default")
+        size = getattr(info, "resolution", None)
+        self.resolution.setSpecialValueText(f"Default ({size} px)" if size else "Model default")
+        # FLUX.1-Fill and BFS models take no negative prompt: the field goes away for them.
+        no_negative = bfs or (choice is not None and choice.family == "flux-fill")
+        self.negative.setEnabled(not no_negative)
+        self.negative.setVisible(not no_negative)
+        self.negative_title.setVisible(not no_negative)
+        self.resolution.setEnabled(not bfs)
+        self.resolution_label.setEnabled(not bfs)
+        if choice is not None and not choice.installed:
+            note = choice.problem if choice.local else (
+                f"Not on this computer ({getattr(info, 'download_gb', 0):g} GB). Download it in "
+                "Models…, or add a model of your own.")
+            self.model_note.setText(note)
+            self.model_note.show()
+        elif choice is None and self.choices is not None and bfs:
+            self.model_note.setText("No BFS model yet: add a BFS model folder (bfs.json, "
+                                    "bridge.safetensors, rgba_vae/) with “Add model from folder "
+                                    "or file…”. The README says how to train one.")
+            self.model_note.show()
+        else:
+            self.model_note.hide()
+
+    def spec(self) -> GenerateSpec:
+        """What the fields ask for (a new seed first, with "random each time")."""
+        if self.random_seed.isChecked():
+            self.roll_seed()
+        choice = self.current_choice()
+        for key, value in (("seed", self.seed.value()), ("steps", self.steps.value()),
+                           ("guidance", self.guidance.value()),
+                           ("resolution", self.resolution.value()),
+                           ("candidates", self.count.value())):
+            self.settings.set_value(f"generate/{key}", value)
+        return GenerateSpec(
+            method=self.method_key, model=choice.ref if choice is not None else None,
+            prompt=self.prompt.toPlainText().strip(),
+            negative_prompt=self.negative.toPlainText().strip() if self.negative.isEnabled() else "",
+            seed=self.seed.value(), steps=self.steps.value() or None,
+            guidance=self.guidance.value() if self.guidance.value() >= 0 else None,
+            candidates=self.count.value(),
+            resolution=(self.resolution.value() or None) if self.method_key != "bfs" else None,
+            device=self.settings.engine_device, dtype=self.settings.engine_dtype,
+            cpu_offload=self.settings.cpu_offload)
+
+    # -- generating ---------------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self.job is not None
+
+    def _generate_clicked(self) -> None:
+        if self.running:
+            if self.services.jobs.current is self.job:
+                self.services.jobs.cancel()  # also says "cancelling" in the status bar
+            else:
+                self.job.cancel()  # still queued: skipped when its turn comes
+            return
+        self.generate()
+
+    def generate(self) -> Optional[Job]:
+        """Starts a generation into the selection box of the document in front."""
+        from editor.model.generate_apply import prepare
+        from engine.errors import InvalidInput
+
+        session = self.session
+        if session is None or self.running:
+            return None
+        if self.choices is None:
+            self.refresh_models()
+        pending = self.pending.get(session)
+        if pending is not None:
+            if not dialogs.ask_replace_candidates(self, len(pending.generation.candidates)):
+                return None
+            self.discard()
+        if self.current_choice() is None and self.method_key == "bfs":
+            self._say("Choose a BFS model first: add a BFS model folder with “Add model from "
+                      "folder or file…”.")
+            return None
+        self.services.tools.end_mode(commit=True)
+        try:
+            request = prepare(session.doc, self.spec())
+        except InvalidInput as exc:
+            self._say(str(exc))
+            return None
+        except Exception as exc:
+            self.services.report(exc, "Could not generate the layer")
+            return None
+        self.message.hide()
+        job = generate_job(request, on_finished=lambda result: self._finished(session, request,
+                                                                              result))
+        self.job = job
+        self.services.jobs.job_ended.connect(self._job_ended)
+        self.request = request
+        self.services.jobs.submit(job, canvas=session.canvas, preview_box=request.preview_box,
+                                  failure_title="Could not generate the layer")
+        self._update_buttons()
+        return job
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()
+        self.services.status(text)
+
+    def _job_ended(self, job: Job) -> None:
+        if job is not self.job:
+            return
+        self.services.jobs.job_ended.disconnect(self._job_ended)
+        self.job = None
+        self._update_buttons()
+
+    def _finished(self, session, request, generation: Generation) -> None:
+        if session not in self.services.sessions:
+            return  # the document was closed meanwhile
+        self.pending[session] = Pending(session, request.placement, generation)
+        self._show_candidate(session)
+        if session is self.session:
+            self._show_results()
+            make_room = getattr(self.services, "make_room_for_generate", None)
+            if make_room is not None:
+                make_room()
+            QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(self.discard_button, 0, 8))
+        empty = sum(c.empty for c in generation.candidates)
+        count = len(generation.candidates)
+        self.services.status(f"{count} candidate{'s' if count > 1 else ''} ready"
+                             + (f" ({empty} empty)" if empty else "")
+                             + " — Apply adds the one shown as a layer.")
+
+    # -- candidates -----------------------------------------------------------------------------------
+    def _show_results(self) -> None:
+        pending = self.pending.get(self.session) if self.session is not None else None
+        self.results.setVisible(pending is not None)
+        if pending is None:
+            return
+        self.strip.blockSignals(True)
+        self.strip.clear()
+        for i, candidate in enumerate(pending.generation.candidates):
+            item = QListWidgetItem(_thumbnail_icon(candidate.thumbnail), "")
+            item.setToolTip(f"Seed {candidate.seed}" + (" (empty)" if candidate.empty else ""))
+            item.setSizeHint(QSize(70, 70))
+            self.strip.addItem(item)
+        self.strip.setCurrentRow(pending.index)
+        self.strip.blockSignals(False)
+        has_composite = pending.candidate.composite is not None
+        self.show_composite.setVisible(has_composite)
+        self.show_composite.blockSignals(True)
+        self.show_composite.setChecked(pending.show_composite)
+        self.show_composite.blockSignals(False)
+        self._update_candidate_controls(pending)
+
+    def _update_candidate_controls(self, pending: Pending) -> None:
+        count = len(pending.generation.candidates)
+        candidate = pending.candidate
+        text = f"{pending.index + 1} of {count} · seed {candidate.seed}"
+        if candidate.empty:
+            text += " · empty"
+        self.candidate_label.setText(text)
+        self.previous.setEnabled(pending.index > 0)
+        self.next.setEnabled(pending.index < count - 1)
+        self.apply_button.setEnabled(not candidate.empty)
+
+    def _show_candidate(self, session) -> None:
+        """Draws the session's current candidate (or BFS composite picture) on its canvas."""
+        pending = self.pending.get(session)
+        canvas = session.canvas
+        if pending is None or canvas is None:
+            return
+        candidate = pending.candidate
+        if pending.show_composite and candidate.composite is not None:
+            canvas.set_overlay(CANDIDATE_OVERLAY, candidate.composite, pending.generation.window)
+        elif candidate.empty:
+            canvas.clear_overlay(CANDIDATE_OVERLAY)
+        else:
+            canvas.set_overlay(CANDIDATE_OVERLAY, candidate.pixels, candidate.box)
+
+    def select_candidate(self, index: int) -> None:
+        pending = self.pending.get(self.session)
+        if pending is None:
+            return
+        index = max(0, min(index, len(pending.generation.candidates) - 1))
+        pending.index = index
+        self._show_candidate(pending.session)
+        self.strip.blockSignals(True)
+        self.strip.setCurrentRow(index)
+        self.strip.blockSignals(False)
+        self._update_candidate_controls(pending)
+
+    def step_candidate(self, delta: int) -> None:
+        pending = self.pending.get(self.session)
+        if pending is not None:
+            self.select_candidate(pending.index + delta)
+
+    def _strip_row(self, row: int) -> None:
+        if row >= 0:
+            self.select_candidate(row)
+
+    def _composite_toggled(self, on: bool) -> None:
+        pending = self.pending.get(self.session)
+        if pending is not None:
+            pending.show_composite = on
+            self._show_candidate(pending.session)
+
+    def apply(self):
+        """Adds the candidate shown as a new layer (one undo step); returns the layer."""
+        pending = self.pending.get(self.session)
+        if pending is None:
+            return None
+        try:
+            layer = apply_candidate(pending.session.doc, pending.placement, pending.candidate)
+        except Exception as exc:
+            self.services.report(exc, "Could not add the layer")
+            return None
+        self._drop(pending.session)
+        self.services.status(f"Added the layer “{layer.name}”.")
+        return layer
+
+    def discard(self) -> None:
+        if self.session in self.pending:
+            self._drop(self.session)
+
+    def _drop(self, session) -> None:
+        self.pending.pop(session, None)
+        if session.canvas is not None:
+            session.canvas.clear_overlay(CANDIDATE_OVERLAY)
+        if session is self.session:
+            self._show_results()
+
+    def _update_buttons(self) -> None:
+        has_doc = self.session is not None
+        if self.running:
+            self.generate_button.setText("Cancel")
+            self.generate_button.setIcon(icon("cancel"))
+            self.generate_button.setEnabled(True)
+        else:
+            self.generate_button.setText("Generate")
+            self.generate_button.setIcon(icon("sparkles"))
+            self.generate_button.setEnabled(has_doc)
+
+    # -- warm-up ------------------------------------------------------------------------------------------
+    def warm_up(self) -> Optional[Job]:
+        """Loads the remembered model in the background if it is on this computer (quiet)."""
+        from editor.jobs import warm_up_job
+
+        method = self.settings.value("generate/method", "add_foreground")
+        model = self.settings.value(f"generate/model/{method}", "") or None
+        if method == "bfs" and model is None:
+            return None  # no catalogue default for BFS
+        job = warm_up_job(model, device=self.settings.engine_device,
+                          dtype=self.settings.engine_dtype, cpu_offload=self.settings.cpu_offload,
+                          if_present=True)
+        return self.services.jobs.submit(job)
+
+
+def _thumbnail_icon(rgb) -> QIcon:
+    import numpy as np
+
+    rgb = np.ascontiguousarray(rgb)
+    h, w = rgb.shape[:2]
+    image = QImage(rgb.data, w, h, rgb.strides[0], QImage.Format.Format_RGB888).copy()
+    return QIcon(QPixmap.fromImage(image))

@@ -36,6 +36,9 @@ from .tools import ToolManager, all_tools
 
 APP_NAME = "Layered"
 STATE_VERSION = 1
+# The engine warms up (imports torch, loads the chosen model) this long after the window
+# first shows, so that start-up itself stays free of torch.
+WARM_UP_DELAY_MS = 2000
 
 
 class ColorSwatch(QWidget):
@@ -163,6 +166,8 @@ class MainWindow(QMainWindow):
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(0)
         self._refresh_timer.timeout.connect(self._refresh_state)
+        self.models_dialog = None
+        self._warm_up_scheduled = False
         self.refresh_recent()
         self._show_session(None)
         self._tool_changed(self.tools.current)
@@ -219,6 +224,8 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(props, gen)
         props.raise_()
         self.resizeDocks([props, hist, layers], [230, 170, 420], Qt.Orientation.Vertical)
+        gen.visibilityChanged.connect(
+            lambda visible: visible and QTimer.singleShot(0, self.make_room_for_generate))
         self.resizeDocks([layers], [300], Qt.Orientation.Horizontal)
 
     def _build_palette(self) -> None:
@@ -291,6 +298,32 @@ class MainWindow(QMainWindow):
         self.settings.set_value("colors/foreground", self.foreground.name())
         self.settings.set_value("colors/background", self.background.name())
         self.settings.sync()
+
+    def make_room_for_generate(self) -> None:
+        """When the Generate tab comes to the front in a short dock, lends it height from the
+        History and Layers panels below (they keep at least a few rows)."""
+        gen, hist, layers = (self.docks[k] for k in ("generate", "history", "layers"))
+        if not gen.isVisible() or gen.isFloating() or hist.isFloating() or layers.isFloating():
+            return
+        area = self.dockWidgetArea(gen)
+        if self.dockWidgetArea(hist) != area or self.dockWidgetArea(layers) != area:
+            return
+        need = self.generate_panel.comfortable_height() + 36  # + the dock's title bar
+        if gen.height() >= need:
+            return
+        total = gen.height() + (hist.height() if hist.isVisible() else 0) + \
+            (layers.height() if layers.isVisible() else 0)
+        keep = 130  # each of the others keeps this much
+        height = min(need, total - keep * sum(d.isVisible() for d in (hist, layers)))
+        if height <= gen.height():
+            return
+        rest = total - height
+        if hist.isVisible() and layers.isVisible():
+            history = max(keep, min(hist.height(), rest // 3))
+            self.resizeDocks([gen, hist, layers], [height, history, rest - history],
+                             Qt.Orientation.Vertical)
+        else:
+            self.resizeDocks([gen], [height], Qt.Orientation.Vertical)
 
     def reset_panels(self) -> None:
         for dock in self.docks.values():
@@ -429,6 +462,7 @@ class MainWindow(QMainWindow):
         doc.history.changed.disconnect(self._refresh_state)
         self.sessions.pop(i)
         self.tabs.removeTab(i)
+        self.generate_panel.forget(session)
         self.jobs.forget_canvas(canvas)
         canvas.close_session()
         self.stack.removeWidget(canvas)
@@ -669,6 +703,19 @@ class MainWindow(QMainWindow):
             dialog.apply()
             self.autosaver.restart()
 
+    def show_models(self) -> None:
+        """The Models dialog (one per window, not modal: a download can run while you work)."""
+        from .models_dialog import ModelsDialog
+
+        if self.models_dialog is None:
+            self.models_dialog = ModelsDialog(self, self.settings)
+            self.models_dialog.models_changed.connect(self.generate_panel.refresh_models)
+        else:
+            self.models_dialog.refresh()
+        self.models_dialog.show()
+        self.models_dialog.raise_()
+        self.models_dialog.activateWindow()
+
     def show_shortcuts(self) -> None:
         dialogs.show_shortcuts(self)
 
@@ -712,6 +759,16 @@ class MainWindow(QMainWindow):
             orphan.discard()
 
     # -- window events ------------------------------------------------------------------------------
+    def showEvent(self, e) -> None:
+        super().showEvent(e)
+        if not self._warm_up_scheduled and self.settings.warm_up:
+            self._warm_up_scheduled = True
+            QTimer.singleShot(WARM_UP_DELAY_MS, self._warm_up)
+
+    def _warm_up(self) -> None:
+        if self.isVisible() and self.settings.warm_up:
+            self.generate_panel.warm_up()
+
     def dragEnterEvent(self, e) -> None:
         if e.mimeData().hasUrls() and any(u.isLocalFile() for u in e.mimeData().urls()):
             e.acceptProposedAction()
@@ -730,5 +787,7 @@ class MainWindow(QMainWindow):
                 return
         self.save_layout()
         self.autosaver.shutdown()
+        if self.models_dialog is not None:
+            self.models_dialog.close()
         self.jobs.shutdown()
         e.accept()

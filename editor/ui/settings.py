@@ -96,3 +96,55 @@ class Settings:
     @recovery_dir.setter
     def recovery_dir(self, path: str) -> None:
         self.set_value("autosave/recovery_dir", path)
+
+    # -- generation engine -------------------------------------------------------
+    @property
+    def engine_device(self) -> str:
+        """"auto", "cuda", "mps" or "cpu" (passed to the engine)."""
+        return self.value("engine/device", "auto")
+
+    @engine_device.setter
+    def engine_device(self, device: str) -> None:
+        self.set_value("engine/device", device)
+
+    @property
+    def engine_dtype(self) -> str:
+        """"auto", "float32", "float16" or "bfloat16"."""
+        return self.value("engine/dtype", "auto")
+
+    @engine_dtype.setter
+    def engine_dtype(self, dtype: str) -> None:
+        self.set_value("engine/dtype", dtype)
+
+    @property
+    def cpu_offload(self) -> Optional[bool]:
+        """None: when the GPU has less memory than the model needs; True/False: always/never."""
+        value = self.value("engine/cpu_offload", "auto")
+        return None if value == "auto" else value in ("on", "true", True)
+
+    @cpu_offload.setter
+    def cpu_offload(self, on: Optional[bool]) -> None:
+        self.set_value("engine/cpu_offload", "auto" if on is None else ("on" if on else "off"))
+
+    @property
+    def warm_up(self) -> bool:
+        """Load the chosen model in the background after start-up."""
+        return self.value("engine/warm_up", True, bool)
+
+    @warm_up.setter
+    def warm_up(self, on: bool) -> None:
+        self.set_value("engine/warm_up", bool(on))
+
+    def local_models(self) -> list[str]:
+        """Model folders and files the user added (diffusers, .safetensors, BFS)."""
+        raw = self.q.value("models/local", [])
+        if isinstance(raw, str):
+            raw = [raw] if raw else []
+        return [str(p) for p in (raw or []) if p]
+
+    def add_local_model(self, path: str) -> None:
+        path = os.path.abspath(os.path.expanduser(path))
+        self.q.setValue("models/local", [path] + [p for p in self.local_models() if p != path])
+
+    def remove_local_model(self, path: str) -> None:
+        self.q.setValue("models/local", [p for p in self.local_models() if p != path])

@@ -27,7 +27,14 @@ background against the generated picture (the exactness of the layer);
 `background_mae` the same over the original background (adds the VAE's
 reproduction error where the layer is clear); `vae_mae` the VAE's
 reproduction error itself; `coverage` the share of the region the layer
-covers.
+covers. The three errors cost about as much as the un-blending itself, so a
+request can leave them out (`figures=False`: only `coverage`).
+
+Costs outside the model calls are kept small for big documents: only the
+window is converted and scaled (exact 2x reductions first while the window
+is at least twice the working size, then one area resize), un-blending runs
+only where the layer may be, and only the layer's own part of the working
+image is scaled back up (bench/bench_generate.py has the figures).
 """
 from __future__ import annotations
 
@@ -38,9 +45,9 @@ from typing import Optional
 import numpy as np
 
 from engine.box import Box
-from engine.compose import (clean_alpha, ensure_rgba, mean_abs_error_255, over, to_float,
-                            to_uint8, unblend_alpha, unblend_colour)
-from engine.errors import InvalidInput
+from engine.compose import (clean_alpha, ensure_rgba, mean_abs_error_255, over, per_channel,
+                            to_float, to_uint8, unblend_alpha, unblend_colour)
+from engine.errors import InvalidInput, ModelError
 from engine.progress import ProgressFn, Stages, no_progress
 
 from . import inpainting
@@ -66,6 +73,7 @@ class AddForegroundRequest:
     margin: float = 0.5             # context around the region, x the region's larger side
     resolution: Optional[int] = None  # working size ~ resolution^2 pixels; None: the model's
     previews: bool = True           # pass a small preview image with each step
+    figures: bool = True            # measure the recomposition errors (see the module docstring)
     device: str = "auto"
     dtype: str = "auto"
     cpu_offload: Optional[bool] = None  # None: when the GPU has too little memory
@@ -178,6 +186,9 @@ def add_foreground(request: AddForegroundRequest, progress: ProgressFn = no_prog
         ref = request.model or load_catalogue().default_for(METHOD).id
         model = get_pipeline(ref, device=request.device, dtype=request.dtype,
                              cpu_offload=request.cpu_offload)
+    if model.family not in inpainting.FAMILIES:
+        raise ModelError(f"{model.source.ref} is a {model.family} model, not an inpainting model.",
+                         "Choose the BFS method for it, or an inpainting model here.")
     pipe, family, info, device = model.pipeline, model.family, model.info, model.plan.device
     steps = request.steps or info.default_steps
     guidance = info.default_guidance if request.guidance is None else request.guidance
@@ -191,19 +202,17 @@ def add_foreground(request: AddForegroundRequest, progress: ProgressFn = no_prog
         multiple = inpainting.size_multiple(pipe, family)
         work_w, work_h = inpainting.working_size(window.w, window.h,
                                                  request.resolution or info.resolution, multiple)
-        crop = background[window.slices()]
-        shrink = work_w * work_h < window.w * window.h
-        bg_work = cv2.resize(crop, (work_w, work_h),
-                             interpolation=cv2.INTER_AREA if shrink else cv2.INTER_CUBIC)
+        bg_work = _rgb(_scale_to(background[window.slices()], work_w, work_h))
         inpaint_box, keep_box = _working_boxes(region, window, work_w, work_h,
                                                pipe.vae_scale_factor)
         mask = np.zeros((work_h, work_w), np.uint8)
         mask[inpaint_box.slices()] = 255
 
         # 5. The background as the model's VAE reproduces it.
+        bg_float = to_float(bg_work)
         with out_of_memory_guard(model.plan, "Preparing the generation"):
-            bg_vae, latents = inpainting.vae_round_trip(pipe, to_float(bg_work), device)
-        preview = inpainting.LatentPreview(pipe, family, latents, to_float(bg_work)) \
+            bg_vae, latents = inpainting.vae_round_trip(pipe, bg_float, device)
+        preview = inpainting.LatentPreview(pipe, family, latents, bg_float) \
             if request.previews else None
         stages.done("prepare")
         timings["prepare_s"] = time.perf_counter() - started
@@ -222,14 +231,16 @@ def add_foreground(request: AddForegroundRequest, progress: ProgressFn = no_prog
 
             # 7. Un-blend against the reproduced background and clean the alpha.
             t0 = time.perf_counter()
-            work_layer, figures = lift_layer(generated, bg_vae, bg_work, keep_box, inpaint_box)
+            work_layer, figures = lift_layer(generated, bg_vae, bg_work, keep_box, inpaint_box,
+                                             request.figures)
 
             # 8. Back to full resolution, placed on the canvas.
             layer, x, y = _to_canvas(work_layer, window)
             timings[f"extract_{i}_s"] = time.perf_counter() - t0
             recipe = _recipe(request, model, seed, steps, guidance, box, region, window,
                              (work_w, work_h))
-            candidates.append(Candidate(seed, layer, x, y, to_uint8(generated), figures, recipe))
+            candidates.append(Candidate(seed, layer, x, y, _unit_to_uint8(generated), figures,
+                                        recipe))
             report(steps + 1, steps + 1)
     except BaseException:
         inpainting.release(pipe, device)
@@ -239,17 +250,46 @@ def add_foreground(request: AddForegroundRequest, progress: ProgressFn = no_prog
 
 
 def _opaque_rgb(image: np.ndarray) -> np.ndarray:
-    """RGB of the background; transparent parts are taken as white (the model needs colour).
+    """The background's colour: RGB, or opaque RGBA as it is (its alpha is ignored: see `_rgb`);
+    transparent parts are taken as white (the model needs colour).
 
-    Opaque RGB(A) input is returned without a copy (a 12 MP copy costs tens of ms).
+    Opaque input is returned without a copy (a 12 MP copy costs tens of ms).
     """
     if image.ndim == 3 and image.shape[2] == 3:
         return image
     if image.ndim == 3 and image.shape[2] == 4 and image[..., 3].min() == 255:
-        return image[..., :3]
+        return image
     rgba = ensure_rgba(image)
     white = np.ones(rgba.shape[:2] + (3,), np.float32)
     return to_uint8(over(to_float(rgba), white))
+
+
+def _rgb(image: np.ndarray) -> np.ndarray:
+    """RGB of an RGB or opaque RGBA image. RGBA is scaled first and converted after: a
+    channel view of RGBA pixels makes cv2.resize several times slower."""
+    import cv2
+
+    return cv2.cvtColor(image, cv2.COLOR_RGBA2RGB) if image.shape[2] == 4 else image
+
+
+def _scale_to(image: np.ndarray, width: int, height: int) -> np.ndarray:
+    """`image` resized to width x height: area averaging to shrink, bicubic to enlarge.
+
+    Exact 2x reductions (fast in OpenCV) come first while the image is at least twice the
+    target and its sides are even, so the one general area resize works on a quarter of
+    the pixels or less; the mapping of pixels is the same as one direct resize.
+    """
+    import cv2
+
+    h, w = image.shape[:2]
+    if width * height >= w * h:
+        return cv2.resize(image, (width, height), interpolation=cv2.INTER_CUBIC)
+    while w >= 2 * width and h >= 2 * height and w % 2 == 0 and h % 2 == 0:
+        w, h = w // 2, h // 2
+        image = cv2.resize(image, (w, h), interpolation=cv2.INTER_AREA)
+    if (w, h) == (width, height):
+        return image
+    return cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA)
 
 
 def _working_boxes(region: Box, window: Box, work_w: int, work_h: int,
@@ -282,8 +322,26 @@ def _inpaint(pipe, family, request, bg_work, mask, steps, guidance, seed, report
         family, prompt=request.prompt.strip(), negative_prompt=request.negative_prompt.strip(),
         image=Image.fromarray(bg_work), mask=Image.fromarray(mask), width=width, height=height,
         steps=steps, guidance=guidance, generator=generator, on_step_end=on_step_end)
-    images = pipe(**kwargs).images
-    return np.clip(np.asarray(images[0], np.float32), 0.0, 1.0)
+    image = _contiguous_rgb(np.asarray(pipe(**kwargs).images[0], np.float32))
+    return np.clip(image, 0.0, 1.0, out=image)
+
+
+def _contiguous_rgb(image: np.ndarray) -> np.ndarray:
+    """A C-contiguous copy of an (H, W, C) float image. Pipelines return a channel-last view of
+    channel-first memory; arithmetic on that view is several times slower than on a copy."""
+    if image.flags.c_contiguous:
+        return image.copy()
+    planes = image.transpose(2, 0, 1)
+    if planes.flags.c_contiguous:
+        return inpainting.from_planes(planes)
+    return np.ascontiguousarray(image)
+
+
+def _unit_to_uint8(image: np.ndarray) -> np.ndarray:
+    """Float 0..1 (no negative values) -> uint8, rounded like `to_uint8` (OpenCV: 20x faster)."""
+    import cv2
+
+    return cv2.convertScaleAbs(np.ascontiguousarray(image, np.float32), alpha=255.0)
 
 
 def extract_layer(generated: np.ndarray, background: np.ndarray,
@@ -303,16 +361,27 @@ def extract_layer(generated: np.ndarray, background: np.ndarray,
 
 
 def lift_layer(generated: np.ndarray, bg_vae: np.ndarray, bg_work: np.ndarray, keep: Box,
-               inpaint: Box) -> tuple[np.ndarray, dict[str, float]]:
-    """The layer at the working size (uint8 RGBA, empty outside `keep`) and its figures."""
+               inpaint: Box, figures: bool = True) -> tuple[np.ndarray, dict[str, float]]:
+    """The layer at the working size (uint8 RGBA, empty outside `keep`) and its figures
+    (with `figures=False` only the coverage)."""
     colour, alpha = extract_layer(generated, bg_vae, keep)
-    kept = to_uint8(np.dstack([_spread_colour(colour, alpha), alpha]))
+    kept = np.empty(alpha.shape + (4,), np.uint8)
+    kept[..., :3] = _unit_to_uint8(_spread_colour(colour, alpha))
+    kept[..., 3] = _unit_to_uint8(alpha)
     inside = keep.slices()
-    figures = _figures(kept, generated[inside], bg_vae[inside], bg_work[inside],
-                       inpaint.translate(-keep.x, -keep.y))
+    local = inpaint.translate(-keep.x, -keep.y)
+    if figures:
+        measured = _figures(kept, generated[inside], bg_vae[inside], bg_work[inside], local)
+    else:
+        measured = {"coverage": _coverage(kept, local)}
     layer = np.zeros(generated.shape[:2] + (4,), np.uint8)
     layer[inside] = kept
-    return layer, figures
+    return layer, measured
+
+
+def _coverage(layer: np.ndarray, inpaint_box: Box) -> float:
+    region_alpha = layer[inpaint_box.slices()][..., 3]
+    return float((region_alpha > 0).mean()) if region_alpha.size else 0.0
 
 
 def _figures(layer: np.ndarray, generated, bg_vae, bg_work, inpaint_box: Box) -> dict[str, float]:
@@ -328,12 +397,11 @@ def _figures(layer: np.ndarray, generated, bg_vae, bg_work, inpaint_box: Box) ->
         return float(np.abs(composite, out=composite).mean(dtype=np.float64)) * 255.0
 
     original = to_float(bg_work)
-    region_alpha = layer[inpaint_box.slices()][..., 3]
     return {
         "recompose_mae": recomposition_error(bg_vae),
         "background_mae": recomposition_error(original),
         "vae_mae": mean_abs_error_255(bg_vae, original),
-        "coverage": float((region_alpha > 0).mean()) if region_alpha.size else 0.0,
+        "coverage": _coverage(layer, inpaint_box),
     }
 
 
@@ -349,16 +417,18 @@ def _spread_colour(colour: np.ndarray, alpha: np.ndarray, reach: int = 2) -> np.
 
     size = (2 * reach + 1, 2 * reach + 1)
     inverse = cv2.blur(alpha, size)
-    np.divide(1.0, inverse, out=inverse, where=inverse > 0)
-    spread = cv2.blur(colour * alpha[..., None], size)
-    spread *= (inverse * (alpha <= 0))[..., None]
-    return spread + colour
+    np.divide(np.float32(1.0), inverse, out=inverse, where=inverse > 0)
+    inverse *= alpha <= 0
+    spread = cv2.blur(colour * per_channel(alpha, 3), size)
+    spread *= per_channel(inverse, 3)
+    spread += colour
+    return spread
 
 
 def _to_canvas(layer: np.ndarray, window: Box) -> tuple[np.ndarray, int, int]:
     """Scales the working-size layer (uint8 RGBA) to the window at full resolution, cut to
-    its content. The whole window is resized at once, so every canvas pixel maps
-    exactly to its place in the working image."""
+    its content. Every canvas pixel maps to its place in the working image as in one resize
+    of the whole window; only the layer's own part is enlarged (see `_enlarge_part`)."""
     import cv2
 
     alpha = layer[..., 3]
@@ -366,22 +436,42 @@ def _to_canvas(layer: np.ndarray, window: Box) -> tuple[np.ndarray, int, int]:
     if rows.size == 0:
         return np.zeros((0, 0, 4), np.uint8), window.x, window.y
     work_h, work_w = alpha.shape
-    shrink = work_w * work_h > window.w * window.h
-    full = cv2.resize(layer, (window.w, window.h),
-                      interpolation=cv2.INTER_AREA if shrink else cv2.INTER_CUBIC)
-    # The content's box at full resolution, widened by the filter's reach, then trimmed.
-    sx, sy = work_w / window.w, work_h / window.h
-    x0 = max(0, math.floor(cols[0] / sx) - 3)
-    y0 = max(0, math.floor(rows[0] / sy) - 3)
-    x1 = min(window.w, math.ceil((cols[-1] + 1) / sx) + 3)
-    y1 = min(window.h, math.ceil((rows[-1] + 1) / sy) + 3)
-    full = full[y0:y1, x0:x1]
+    if work_w * work_h > window.w * window.h:  # shrinking: the result is small anyway
+        full = cv2.resize(layer, (window.w, window.h), interpolation=cv2.INTER_AREA)
+        x0 = y0 = 0
+    else:
+        full, x0, y0 = _enlarge_part(layer, (cols[0], cols[-1] + 1), (rows[0], rows[-1] + 1),
+                                     window.w / work_w, window.h / work_h, window)
     opaque = full[..., 3]
     rows, cols = np.flatnonzero(opaque.any(axis=1)), np.flatnonzero(opaque.any(axis=0))
     if rows.size == 0:
         return np.zeros((0, 0, 4), np.uint8), window.x, window.y
     full = np.ascontiguousarray(full[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1])
     return full, window.x + x0 + int(cols[0]), window.y + y0 + int(rows[0])
+
+
+def _enlarge_part(layer: np.ndarray, cols: tuple[int, int], rows: tuple[int, int], fx: float,
+                  fy: float, window: Box) -> tuple[np.ndarray, int, int]:
+    """The part of `layer` holding working columns/rows [start, end) (plus the bicubic
+    filter's reach), enlarged by fx, fy; returns it with its offset in the window.
+
+    OpenCV resizes a part with the same pixel mapping as the whole image when the part
+    starts on a working pixel that lands on a whole window pixel (start * scale is a whole
+    number); the start is chosen among the few before the content for the one closest to
+    that, so the part sits within a small fraction of a pixel of where the full resize puts
+    it (exactly, for whole-number scales and for parts that start at 0).
+    """
+    import cv2
+
+    def start(first: int, scale: float) -> int:
+        candidates = range(max(0, first - 3 - 12), max(0, first - 3) + 1)
+        return min(reversed(candidates), key=lambda s: abs(s * scale - round(s * scale)))
+
+    x0, y0 = start(cols[0], fx), start(rows[0], fy)
+    x1, y1 = min(layer.shape[1], cols[1] + 3), min(layer.shape[0], rows[1] + 3)
+    part = cv2.resize(layer[y0:y1, x0:x1], None, fx=fx, fy=fy, interpolation=cv2.INTER_CUBIC)
+    ox, oy = round(x0 * fx), round(y0 * fy)
+    return part[:window.h - oy, :window.w - ox], ox, oy
 
 
 def _recipe(request, model, seed, steps, guidance, box, region, window, size) -> dict:

@@ -30,7 +30,7 @@ from PIL import Image
 
 from engine.box import Box
 from engine.compose import ensure_rgba, over, to_float, to_uint8, unpremultiply
-from engine.errors import InvalidInput, ModelError, OutOfMemory, UnsafeWeights
+from engine.errors import InvalidInput, ModelError, OutOfMemory
 from engine.progress import ProgressFn, Stages, no_progress
 
 METHOD = "bfs"
@@ -166,25 +166,18 @@ def model_size(window: Box, resolution: int, multiple: int) -> tuple[int, int]:
 
 # ---- helpers
 
-PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl")
-
-
 def _load(model):
+    """A loaded BFSModel as it is; a folder is loaded on the CPU (the editor and the command
+    line load through engine.models.loading, which also places the model on a device)."""
     from engine.nets.bfs_model import BFSModel
 
     if isinstance(model, BFSModel):
         return model
     if not isinstance(model, (str, Path)):
         raise ModelError(f"Not a BFS model: {type(model).__name__}.")
-    try:
-        return BFSModel.load(model).eval()
-    except Exception as error:  # any failure to read the folder is explained, never a traceback
-        pickled = sorted(p.name for p in Path(model).rglob("*") if p.suffix in PICKLE_SUFFIXES)
-        if pickled:
-            raise UnsafeWeights(f"{model} holds pickled weights ({', '.join(pickled[:3])}), which are never "
-                                "loaded.", "Convert them to safetensors.") from None
-        raise ModelError(f"Could not load the BFS model from {model}: {error}",
-                         "Check that the folder holds bfs.json, bridge.safetensors and rgba_vae/.") from None
+    from engine.models.loading import load_bfs_model
+
+    return load_bfs_model(model)
 
 
 def _check_inputs(request: BFSRequest, model) -> tuple[int, int]:

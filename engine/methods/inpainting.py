@@ -16,6 +16,8 @@ import numpy as np
 
 from engine.compose import to_uint8
 
+FAMILIES = ("sd-inpaint", "sdxl-inpaint", "flux-fill")  # the pipeline families handled here
+
 
 def size_multiple(pipe, family: str) -> int:
     """Image sides must be multiples of this (Flux packs 2x2 latent cells into one token)."""
@@ -48,8 +50,8 @@ def pipeline_kwargs(family: str, *, prompt: str, negative_prompt: str, image, ma
 def vae_round_trip(pipe, image: np.ndarray, device: str):
     """Encodes and decodes `image` (float RGB, 0..1) with the pipeline's VAE.
 
-    Returns the reproduction (float RGB, same size) and the latents (torch,
-    1 x C x h x w, as the VAE makes them). The latent is the distribution's
+    Returns the reproduction (float RGB, same size, C-contiguous) and the latents
+    (torch, 1 x C x h x w, as the VAE makes them). The latent is the distribution's
     mode, so the reproduction is deterministic. VAEs that overflow in float16
     (config `force_upcast`) run in float32, as their pipelines do.
     """
@@ -57,8 +59,8 @@ def vae_round_trip(pipe, image: np.ndarray, device: str):
 
     vae = pipe.vae
     upcast = vae.dtype == torch.float16 and bool(getattr(vae.config, "force_upcast", False))
-    x = torch.from_numpy(np.ascontiguousarray(image.transpose(2, 0, 1)))[None]
-    x = (x * 2 - 1).to(device=device, dtype=torch.float32 if upcast else vae.dtype)
+    x = torch.from_numpy(to_planes(image, 2.0, -1.0))[None]  # -1..1, as the VAE expects
+    x = x.to(device=device, dtype=torch.float32 if upcast else vae.dtype)
     if upcast:
         vae.to(dtype=torch.float32)
     try:
@@ -68,8 +70,33 @@ def vae_round_trip(pipe, image: np.ndarray, device: str):
     finally:
         if upcast:
             vae.to(dtype=torch.float16)
-    out = (decoded[0].float() / 2 + 0.5).clamp(0, 1).permute(1, 2, 0).cpu().numpy()
-    return out, latents.float().cpu()
+    out = from_planes(decoded[0].float().cpu().numpy(), 0.5, 0.5)
+    return np.clip(out, 0.0, 1.0, out=out), latents.float().cpu()
+
+
+def to_planes(image: np.ndarray, scale: float = 1.0, offset: float = 0.0) -> np.ndarray:
+    """(H, W, C) -> contiguous (C, H, W) float32 planes, times `scale` plus `offset`.
+
+    OpenCV splits the channels; a numpy or torch transpose copy of a megapixel image
+    costs ten times more."""
+    import cv2
+
+    planes = np.empty((image.shape[2],) + image.shape[:2], np.float32)
+    for plane, channel in zip(planes, cv2.split(np.ascontiguousarray(image, np.float32))):
+        np.multiply(channel, np.float32(scale), out=plane)
+        plane += np.float32(offset)
+    return planes
+
+
+def from_planes(planes: np.ndarray, scale: float = 1.0, offset: float = 0.0) -> np.ndarray:
+    """(C, H, W) planes -> contiguous (H, W, C) float32, times `scale` plus `offset`."""
+    import cv2
+
+    image = cv2.merge([np.ascontiguousarray(p, np.float32) for p in planes])
+    image = image.reshape(planes.shape[1], planes.shape[2], planes.shape[0])
+    image *= np.float32(scale)
+    image += np.float32(offset)
+    return image
 
 
 class LatentPreview:

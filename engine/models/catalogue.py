@@ -2,7 +2,8 @@
 
 The catalogue is `resources/models.json`. Each entry names a model by its
 Hugging Face repo id and says which engine methods it serves, its pipeline
-family (which diffusers class loads it), its working resolution and default
+family (which diffusers class loads it, or "bfs" for a BFS model folder as
+`engine.nets.bfs_model` writes it, served by the "bfs" method), its working resolution and default
 sampling settings, its approximate download size and GPU memory need, its
 licence, and which repo files a download fetches. Reading it needs no torch.
 """
@@ -18,6 +19,9 @@ from ..errors import ModelError
 
 # The pipeline families the engine can load; see engine.models.loading.
 FAMILIES = ("sd-inpaint", "sdxl-inpaint", "flux-fill")
+# A BFS model folder (bfs.json + bridges + RGBA VAE over an inpainting backbone).
+BFS_FAMILY = "bfs"
+METHOD_OF_FAMILY = {**{f: "add_foreground" for f in FAMILIES}, BFS_FAMILY: "bfs"}
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "resources" / "models.json"
 
@@ -46,14 +50,17 @@ FAMILY_DEFAULTS = {
     "sd-inpaint": dict(resolution=512, default_steps=30, default_guidance=7.5, min_vram_gb=4),
     "sdxl-inpaint": dict(resolution=1024, default_steps=30, default_guidance=8.0, min_vram_gb=10),
     "flux-fill": dict(resolution=1024, default_steps=50, default_guidance=30.0, min_vram_gb=32),
+    # A BFS model's own bfs.json overrides these (see engine.models.locate).
+    BFS_FAMILY: dict(resolution=512, default_steps=50, default_guidance=30.0, min_vram_gb=32),
 }
 
 
-def info_for_unlisted(model_id: str, family: str) -> ModelInfo:
+def info_for_unlisted(model_id: str, family: str, **overrides) -> ModelInfo:
     """A catalogue-like entry for a model the catalogue does not list, from its family."""
+    facts = {**FAMILY_DEFAULTS[family], **overrides}
     return ModelInfo(id=model_id, name=os.path.basename(model_id.rstrip("/\\")) or model_id,
-                     family=family, methods=("add_foreground",), download_gb=0.0,
-                     licence="unknown: see the model's own licence", **FAMILY_DEFAULTS[family])
+                     family=family, methods=(METHOD_OF_FAMILY[family],), download_gb=0.0,
+                     licence="unknown: see the model's own licence", **facts)
 
 
 @dataclass
@@ -102,8 +109,8 @@ def load_catalogue(path: str | os.PathLike | None = None) -> Catalogue:
                 files=tuple(entry.get("files", ())))
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"Entry {i} of the model catalogue {path} is incomplete ({exc}).") from None
-        if info.family not in FAMILIES:
+        if info.family not in METHOD_OF_FAMILY:
             raise ModelError(f"Model '{info.id}' in {path} has unknown family '{info.family}'.",
-                             f"Known families: {', '.join(FAMILIES)}.")
+                             f"Known families: {', '.join(METHOD_OF_FAMILY)}.")
         models.append(info)
     return Catalogue(models, path)

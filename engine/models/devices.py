@@ -141,11 +141,12 @@ def out_of_memory_hint(plan: DevicePlan) -> str:
     if plan.device == "cpu":
         steps.append("close other programs or choose a smaller model")
     elif not plan.cpu_offload:
-        steps.append("switch on CPU offload (Settings, or --offload on the command line)")
+        steps.append("switch on CPU offload (Edit > Preferences in the editor, --offload on "
+                     "the command line)")
     else:
         steps.append("choose a smaller model from the catalogue")
     if plan.dtype == "float32" and plan.device != "cpu":
-        steps.append("use half precision (--dtype float16)")
+        steps.append("use half precision (Preferences, or --dtype float16)")
     return "Try to " + "; ".join(steps) + "."
 
 

@@ -4,7 +4,8 @@
 diffusers pipeline class (Stable Diffusion 1.x/2.x inpainting, SDXL
 inpainting or FLUX.1-Fill) with `use_safetensors=True` and
 `local_files_only=True`, then puts it on the planned device with CPU offload
-and VAE tiling when memory is short. Every failure becomes a `ModelError`
+and VAE tiling when memory is short. A BFS model folder loads as an
+`engine.nets.bfs_model.BFSModel` on the planned device and dtype (no offload). Every failure becomes a `ModelError`
 (or `UnsafeWeights` / `OutOfMemory`) that says what to do. `get_pipeline`
 keeps the last loaded model, so a warm-up in the background makes the first
 job start at once.
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..errors import EngineError, ModelError
-from .catalogue import ModelInfo
+from .catalogue import BFS_FAMILY, ModelInfo
 from .devices import DevicePlan, free_memory, is_out_of_memory, out_of_memory_guard, plan_device
 from .locate import ModelSource, find_model
 
@@ -68,6 +69,8 @@ def load_pipeline(model: ModelSource | str, plan: Optional[DevicePlan] = None, *
     # noise on the terminal.
     diffusers.utils.logging.disable_progress_bar()
     transformers.utils.logging.disable_progress_bar()
+    if source.family == BFS_FAMILY:
+        return LoadedModel(load_bfs_model(source.path, plan), source, plan)
     cls = getattr(diffusers, PIPELINE_CLASS[source.family])
     kwargs = dict(dtype=plan.torch_dtype, use_safetensors=True, local_files_only=True,
                   **UNUSED_COMPONENTS.get(source.family, {}))
@@ -94,6 +97,33 @@ def load_pipeline(model: ModelSource | str, plan: Optional[DevicePlan] = None, *
         if plan.vae_tiling:
             pipe.vae.enable_tiling()
     return LoadedModel(pipe, source, plan)
+
+
+def load_bfs_model(folder: str | os.PathLike, plan: Optional[DevicePlan] = None):
+    """A BFS model folder as a `BFSModel` in eval mode on `plan` (default: the CPU, float32).
+
+    Every failure to read the folder is explained (pickled weights are refused
+    before anything is opened)."""
+    from engine.nets.bfs_folder import RGBA_VAE_DIR
+    from engine.nets.bfs_model import BFSModel
+
+    from .locate import PICKLE_SUFFIXES, pickle_refusal
+
+    folder = Path(folder)
+    plan = plan or DevicePlan()
+    pickled = sorted(p for p in [*folder.glob("*"), *(folder / RGBA_VAE_DIR).glob("*")]
+                     if p.suffix.lower() in PICKLE_SUFFIXES)
+    if pickled:
+        raise pickle_refusal(pickled[0])
+    with out_of_memory_guard(plan, f"Loading {folder}"):
+        try:
+            return BFSModel.load(folder, plan.device, plan.torch_dtype).eval()
+        except Exception as exc:
+            if is_out_of_memory(exc):
+                raise  # the guard reports it
+            raise ModelError(f"Could not load the BFS model from {folder}: {_first_line(exc)}",
+                             "Check that the folder holds bfs.json, bridge.safetensors and "
+                             "rgba_vae/, and that its backbone is complete.") from None
 
 
 def _single_file_config(source: ModelSource, cache_dir) -> str:

@@ -1,5 +1,6 @@
 """Finding a model on this computer: a diffusers folder, a single .safetensors file,
-or a repo id already in the Hugging Face cache. Nothing is downloaded here.
+a BFS model folder (bfs.json, see engine.nets.bfs_folder), or a repo id already in
+the Hugging Face cache. Nothing is downloaded here.
 
 `find_model(ref)` returns a `ModelSource` saying where the weights are and
 which pipeline family loads them, or raises `ModelError` / `UnsafeWeights`
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..errors import ModelError, UnsafeWeights
-from .catalogue import Catalogue, ModelInfo, info_for_unlisted, load_catalogue
+from .catalogue import BFS_FAMILY, Catalogue, ModelInfo, info_for_unlisted, load_catalogue
 
 PICKLE_SUFFIXES = (".ckpt", ".pt", ".pth", ".bin", ".pkl", ".pickle")
 _REPO_ID = re.compile(r"^[A-Za-z0-9][\w.\-]*/[\w.\-]+$")
@@ -110,6 +111,10 @@ def _from_hub_cache(repo_id: str, cache_dir, catalogue: Catalogue) -> ModelSourc
 
 
 def _from_folder(ref: str, folder: Path, kind: str, info: Optional[ModelInfo]) -> ModelSource:
+    from engine.nets.bfs_folder import is_bfs_folder
+
+    if is_bfs_folder(folder):
+        return _from_bfs_folder(ref, folder, kind, info)
     index = folder / "model_index.json"
     if not index.is_file():
         weights = sorted(p.name for p in folder.iterdir() if p.suffix == ".safetensors")
@@ -129,6 +134,40 @@ def _from_folder(ref: str, folder: Path, kind: str, info: Optional[ModelInfo]) -
     if info is not None and info.family != family:
         info = None  # the folder is not what the catalogue says: trust the folder
     return ModelSource(ref, kind, folder, family, info or info_for_unlisted(ref, family), variant)
+
+
+def _from_bfs_folder(ref: str, folder: Path, kind: str, info: Optional[ModelInfo]) -> ModelSource:
+    """A BFS model folder: settings readable, safetensors parts present, backbone found."""
+    from engine.nets.bfs_folder import BRIDGE_FILE, RGBA_VAE_DIR, backbone_folder, read_model_file
+
+    hint = "A BFS model folder holds bfs.json, bridge.safetensors and rgba_vae/ (see the README)."
+    pickles = sorted(p for p in [*folder.iterdir(), *(folder / RGBA_VAE_DIR).glob("*")]
+                     if p.suffix.lower() in PICKLE_SUFFIXES)
+    if pickles:
+        raise pickle_refusal(pickles[0])
+    try:
+        settings = read_model_file(folder)
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"{folder} is not a usable BFS model folder: {exc}.", hint) from None
+    if not (folder / BRIDGE_FILE).is_file():
+        raise ModelError(f"The BFS model {folder} has no {BRIDGE_FILE}.", hint)
+    vae = folder / RGBA_VAE_DIR
+    if not (vae / "config.json").is_file() or not any(_SAFE_WEIGHTS.match(p.name) for p in vae.iterdir()):
+        raise ModelError(f"The BFS model {folder} has no RGBA VAE weights in {vae}.", hint)
+    backbone_kind = settings["backbone"]["kind"]
+    backbone = backbone_folder(folder, settings)
+    if not backbone.is_dir():
+        raise ModelError(f"The backbone of the BFS model {folder} is not at {backbone}.",
+                         "Edit backbone.path in its bfs.json to point at the backbone's folder.")
+    flux = backbone_kind == "flux-fill"
+    if info is None or info.family != BFS_FAMILY:
+        info = info_for_unlisted(
+            ref, BFS_FAMILY, resolution=int(settings.get("resolution", 512)),
+            default_steps=int(settings.get("steps", 50)),
+            default_guidance=float(settings.get("guidance_scale", 30.0 if flux else 4.0)),
+            # The backbone's need (Flux-Fill's figure from the catalogue); the bridges add little.
+            min_vram_gb=32 if flux else 0)
+    return ModelSource(ref, kind, folder, BFS_FAMILY, info)
 
 
 def _check_weights(folder: Path, spec: dict) -> Optional[str]:

@@ -8,4 +8,5 @@ Modules (each imports torch/diffusers itself; importing this package does not):
   rgba_vae               4-channel AutoencoderKL initialised from an RGB VAE
   compositor             latent compositor C(z_f, z_b) -> z_c of the composition loss
   bfs_model              a trained BFS model folder: load and save
+  bfs_folder             the BFS folder format (settings file, part names), no torch
 """

@@ -26,10 +26,8 @@ from pathlib import Path
 
 import torch
 
-MODEL_FORMAT = "layered-bfs/1"
-MODEL_FILE = "bfs.json"
-BRIDGE_FILE = "bridge.safetensors"
-RGBA_VAE_DIR = "rgba_vae"
+from .bfs_folder import (BRIDGE_FILE, MODEL_FILE, MODEL_FORMAT, RGBA_VAE_DIR,  # noqa: F401
+                         backbone_folder, read_model_file)
 
 
 @dataclass
@@ -61,10 +59,7 @@ class BFSModel:
         folder = Path(folder)
         settings = read_model_file(folder)
         spec = settings["backbone"]
-        backbone_path = Path(spec["path"])
-        if not backbone_path.is_absolute():
-            backbone_path = folder / backbone_path
-        backbone = load_backbone(spec["kind"], backbone_path, dtype=dtype,
+        backbone = load_backbone(spec["kind"], backbone_folder(folder, settings), dtype=dtype,
                                  max_sequence_length=int(settings.get("max_sequence_length", 512)))
         transformer = DualBranchTransformer.from_bridge_file(backbone.transformer, folder / BRIDGE_FILE)
         rgba_vae = AutoencoderKL.from_pretrained(folder / RGBA_VAE_DIR, use_safetensors=True, dtype=dtype)
@@ -94,14 +89,3 @@ class BFSModel:
                     "backbone": {"kind": self.backbone.kind, "path": str(backbone_path)}}
         (folder / MODEL_FILE).write_text(json.dumps(settings, indent=2) + "\n")
 
-
-def read_model_file(folder: Path) -> dict:
-    path = Path(folder) / MODEL_FILE
-    if not path.is_file():
-        raise FileNotFoundError(f"{folder} is not a BFS model folder (no {MODEL_FILE})")
-    settings = json.loads(path.read_text())
-    if settings.get("format") != MODEL_FORMAT:
-        raise ValueError(f"{path}: unknown format {settings.get('format')!r}, expected {MODEL_FORMAT!r}")
-    if set(settings.get("backbone", {})) < {"kind", "path"}:
-        raise ValueError(f"{path}: 'backbone' needs 'kind' and 'path'")
-    return settings

@@ -1,0 +1,95 @@
+"""The models the Generate panel and the Models dialog offer: the catalogue plus the user's own.
+
+A choice is a catalogue model (found on this computer in the Hugging Face
+cache, or not downloaded) or a folder / .safetensors file / BFS model folder
+the user added, remembered in the settings. Looking models up reads only
+small files (model_index.json, bfs.json, safetensors headers) and never the
+network; torch is not imported. The engine modules load on first use, not
+when the window starts.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Optional
+
+from .settings import Settings
+
+
+@dataclass
+class ModelChoice:
+    ref: str                  # what the engine is given: a catalogue id or a path
+    name: str
+    family: str               # sd-inpaint, sdxl-inpaint, flux-fill or bfs
+    method: str               # the method it serves: add_foreground or bfs
+    local: bool               # added by the user (not from the catalogue)
+    installed: bool           # on this computer, usable
+    where: str = ""           # its folder or file on this computer
+    info: Optional[object] = None  # engine.models.catalogue.ModelInfo
+    problem: str = ""         # why an added model cannot be used now
+
+    @property
+    def label(self) -> str:
+        if self.local:
+            return f"{self.name} (local)" if self.installed else f"{self.name} (missing)"
+        return self.name if self.installed else f"{self.name} (not downloaded)"
+
+    def tooltip(self) -> str:
+        lines = [self.ref]
+        info = self.info
+        if info is not None and not self.local:
+            lines.append(f"{info.download_gb:g} GB download · GPU {info.min_vram_gb:g} GB+ "
+                         f"without offload")
+            lines.append(f"Licence: {info.licence}")
+        if self.installed and self.where and self.where != self.ref:
+            lines.append(f"On this computer: {self.where}")
+        if self.problem:
+            lines.append(self.problem)
+        return "\n".join(lines)
+
+
+def catalogue_choices() -> list[ModelChoice]:
+    """Every catalogue model, with whether it is on this computer."""
+    from engine.errors import EngineError
+    from engine.models.catalogue import METHOD_OF_FAMILY, load_catalogue
+    from engine.models.locate import find_model
+
+    choices = []
+    catalogue = load_catalogue()
+    for info in catalogue:
+        try:
+            where, problem = str(find_model(info.id, catalogue=catalogue).path), ""
+        except EngineError as exc:
+            where, problem = "", str(exc)
+        choices.append(ModelChoice(info.id, info.name, info.family, METHOD_OF_FAMILY[info.family],
+                                   False, bool(where), where, info, "" if where else problem))
+    return choices
+
+
+def local_choice(path: str) -> ModelChoice:
+    """A model folder or file the user added; `problem` says why it is unusable, if it is."""
+    from engine.errors import EngineError
+    from engine.models.catalogue import METHOD_OF_FAMILY
+    from engine.models.locate import find_model
+
+    name = os.path.basename(os.path.normpath(path)) or path
+    try:
+        source = find_model(path)
+    except EngineError as exc:
+        return ModelChoice(path, name, "", "", True, False, "", None, str(exc))
+    return ModelChoice(path, name, source.family, METHOD_OF_FAMILY[source.family], True, True,
+                       str(source.path), source.info)
+
+
+def all_choices(settings: Settings) -> list[ModelChoice]:
+    return catalogue_choices() + [local_choice(p) for p in settings.local_models()]
+
+
+def add_local_model(settings: Settings, path: str) -> ModelChoice:
+    """Checks `path` is a model Layered can use, then remembers it; raises EngineError if not."""
+    from engine.models.locate import find_model
+
+    path = os.path.abspath(os.path.expanduser(path))
+    find_model(path)  # raises with what is wrong (not a model, pickle weights, ...)
+    settings.add_local_model(path)
+    return local_choice(path)
