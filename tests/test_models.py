@@ -29,7 +29,8 @@ def test_shipped_catalogue_lists_the_three_families_with_their_facts():
     assert len(catalogue) >= 4
     assert {m.family for m in catalogue} == set(cat.FAMILIES)
     for m in catalogue:
-        assert m.serves("add_foreground") and m.download_gb > 0 and m.min_vram_gb > 0
+        generative = m.family in cat.DIFFUSION_FAMILIES
+        assert m.serves("add_foreground") == generative and m.download_gb > 0 and m.min_vram_gb > 0
         assert m.licence and m.files and m.resolution in (512, 1024)
     assert catalogue.default_for("add_foreground").family == "sd-inpaint"
     assert catalogue.get("black-forest-labs/FLUX.1-Fill-dev").gated

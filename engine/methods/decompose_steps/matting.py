@@ -98,7 +98,7 @@ class ClosedFormMatter:
         if scale > 0.9:
             alpha = _closed_form(colours, crop_tri)
         else:
-            alpha = _solve_reduced(colours, crop_tri, scale)
+            alpha = solve_reduced(colours, crop_tri, scale, _closed_form)
         out = tri.copy()
         out[y0:y1, x0:x1] = np.where(crop_tri == UNKNOWN / 255.0, alpha, crop_tri)
         progress(1, 1)
@@ -111,7 +111,10 @@ def _closed_form(colours: np.ndarray, trimap: np.ndarray) -> np.ndarray:
     return estimate_alpha_cf(colours.astype(np.float64), trimap.astype(np.float64)).astype(np.float32)
 
 
-def _solve_reduced(colours: np.ndarray, trimap: np.ndarray, scale: float) -> np.ndarray:
+def solve_reduced(colours: np.ndarray, trimap: np.ndarray, scale: float, solve) -> np.ndarray:
+    """Alpha from `solve(colours, trimap)` run on a copy reduced by `scale`, brought back to
+    full resolution by guided-filter upsampling (see ClosedFormMatter). `trimap` is float
+    0 / 0.5 / 1; so is the reduced one handed to `solve`."""
     h, w = trimap.shape
     size = (max(4, round(w * scale)), max(4, round(h * scale)))
     small = np.clip(cv2.resize(colours, size, interpolation=cv2.INTER_AREA), 0.0, 1.0)
@@ -121,7 +124,7 @@ def _solve_reduced(colours: np.ndarray, trimap: np.ndarray, scale: float) -> np.
     small_tri = np.full(small.shape[:2], 0.5, np.float32)
     small_tri[fg] = 1.0
     small_tri[bg] = 0.0
-    alpha = _closed_form(small, small_tri)
+    alpha = solve(small, small_tri)
     a, b = guided_coefficients(small, alpha, radius=1, eps=1e-4)
     a = cv2.resize(a, (w, h), interpolation=cv2.INTER_LINEAR)
     b = cv2.resize(b, (w, h), interpolation=cv2.INTER_LINEAR)
