@@ -4,7 +4,8 @@ The window submits `Job`s to a `JobRunner`; they run one after another on
 a single worker `QThread` (models are large: one at a time is the right
 amount of parallelism). While a job runs, the runner emits `progress(step,
 total)` and `preview(image)`; at the end exactly one of `finished(result)`,
-`failed(message)` or `cancelled()`. All signals are emitted on the GUI
+`failed(message)` or `cancelled()`, followed by `ended(job)` (the job's
+`state`, `result` and `error` tell which). All signals are emitted on the GUI
 thread, and a job's own `on_finished` / `on_failed` / `on_cancelled`
 callbacks run there too, so applying a result to the document happens on
 the GUI thread, in one undoable step, and only when the job finished: a job
@@ -78,6 +79,7 @@ class JobRunner(QObject):
     finished = Signal(object)      # the result
     failed = Signal(str)           # a one-line message for the user
     cancelled = Signal()
+    ended = Signal(object)         # the Job, after its outcome signal (any outcome)
     idle = Signal()                # nothing running or queued any more
 
     # Emitted on the worker thread, delivered on the GUI thread (queued connections).
@@ -93,11 +95,12 @@ class JobRunner(QObject):
         self._job_started.connect(self._on_started)
         self._job_report.connect(self._on_report)
         self._job_done.connect(self._on_done)
-        self._worker = _Worker(self)
-        self._worker.start()
+        self._worker = _Worker(self)  # started by the first submit
 
     # -- GUI thread API ----------------------------------------------------------------
     def submit(self, job: Job) -> Job:
+        if not self._worker.isRunning():
+            self._worker.start()
         self._pending.append(job)
         self._queue.put(job)
         return job
@@ -124,6 +127,8 @@ class JobRunner(QObject):
     def shutdown(self, timeout_ms: int = 10000) -> bool:
         """Cancels everything and stops the worker thread; True if it stopped in time."""
         self.cancel_all()
+        if not self._worker.isRunning():
+            return True
         self._queue.put(None)
         return self._worker.wait(timeout_ms)
 
@@ -167,7 +172,6 @@ class JobRunner(QObject):
 
     @Slot(object, str, object)
     def _on_done(self, job: Job, outcome: str, payload) -> None:
-        job.state = outcome
         if job in self._pending:
             self._pending.remove(job)
         if job is self.current:
@@ -175,7 +179,15 @@ class JobRunner(QObject):
         if outcome == FINISHED:
             job.result = payload
             if job.on_finished is not None:
-                job.on_finished(payload)
+                try:
+                    job.on_finished(payload)
+                except Exception as exc:  # e.g. the document refused the result: a failure
+                    from editor.model.errors import describe
+
+                    log.debug("applying the result of %r failed", job.name, exc_info=True)
+                    outcome, payload = FAILED, describe(exc)
+        job.state = outcome
+        if outcome == FINISHED:
             self.finished.emit(payload)
         elif outcome == FAILED:
             job.error = payload
@@ -186,6 +198,7 @@ class JobRunner(QObject):
             if job.on_cancelled is not None:
                 job.on_cancelled()
             self.cancelled.emit()
+        self.ended.emit(job)
         if not self._pending:
             self.idle.emit()
 

@@ -8,13 +8,17 @@ only the exposed rectangle from the level that suits the zoom.
 
 Zoom is in device pixels per image pixel, so 100 % is one image pixel per
 screen pixel on high-DPI screens too.
+
+Overlays (`set_overlay`) are images drawn over the document inside an image
+box: a generation's step previews, candidates waiting to be applied. They are
+not layers and not in the history; the document never sees them.
 """
 from __future__ import annotations
 
 import math
 from typing import TYPE_CHECKING, Optional
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (QBrush, QColor, QCursor, QImage, QKeyEvent, QMouseEvent, QPainter,
                            QPen, QPixmap, QRegion, QTransform, QWheelEvent)
 from PySide6.QtWidgets import QApplication, QWidget
@@ -34,6 +38,7 @@ PASTEBOARD = QColor("#18191b")
 CHECKER_LIGHT, CHECKER_DARK = QColor("#ffffff"), QColor("#cfcfcf")
 CHECKER = 8  # logical pixels per checker square
 FIT_MARGIN = 28
+OVERLAY_FRAME = QColor("#5a93e6")
 
 
 class CanvasEvent:
@@ -52,6 +57,42 @@ class CanvasEvent:
     @property
     def alt(self) -> bool:
         return bool(self.modifiers & Qt.KeyboardModifier.AltModifier)
+
+
+class Overlay:
+    """An image shown over the document, scaled into image box `box` (see `set_overlay`)."""
+
+    __slots__ = ("pyramid", "box", "opacity", "frame")
+
+    def __init__(self, pyramid: Pyramid, box: Box, opacity: float, frame: bool):
+        self.pyramid, self.box, self.opacity, self.frame = pyramid, box, opacity, frame
+
+    def placement(self) -> QTransform:
+        """Overlay image pixels -> image coordinates."""
+        sx, sy = self.box.w / self.pyramid.width, self.box.h / self.pyramid.height
+        return QTransform(sx, 0, 0, sy, self.box.x, self.box.y)
+
+
+def overlay_image(image) -> QImage:
+    """A QImage for an overlay: a QImage as it is, or an (H, W, 3|4) uint8 array (straight
+    alpha; an (H, W) array is gray)."""
+    if isinstance(image, QImage):
+        return image
+    import numpy as np
+
+    from .qimage import premultiplied
+
+    array = np.asarray(image)
+    if array.dtype != np.uint8 or array.ndim not in (2, 3) or \
+            (array.ndim == 3 and array.shape[2] not in (3, 4)):
+        raise ValueError("an overlay needs an (H, W), (H, W, 3) or (H, W, 4) uint8 image")
+    if array.ndim == 2:
+        array = np.repeat(array[..., None], 3, axis=2)
+    if array.shape[2] == 4:
+        return premultiplied(array)
+    array = np.ascontiguousarray(array)
+    h, w = array.shape[:2]
+    return QImage(array.data, w, h, array.strides[0], QImage.Format.Format_RGB888).copy()
 
 
 class CanvasView(QWidget):
@@ -83,6 +124,7 @@ class CanvasView(QWidget):
         self._settle.setInterval(250)
         self._settle.timeout.connect(self._settle_now)
         self.paint_count = 0
+        self._overlays: dict[str, Overlay] = {}
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -231,6 +273,51 @@ class CanvasView(QWidget):
         outer = QRegion(r.adjusted(-2, -2, 2, 2))
         self.update(outer.subtracted(QRegion(r.adjusted(2, 2, -2, -2))))
 
+    # -- overlays: previews that are not layers ----------------------------------------
+    def set_overlay(self, key: str, image, box: Box, *, opacity: float = 1.0,
+                    frame: bool = False) -> None:
+        """Shows `image` scaled into image box `box` over the document, until
+        `clear_overlay(key)` or another `set_overlay` with the same key.
+
+        `image` is a QImage or a uint8 (H, W, 3|4) array (straight alpha). `frame`
+        outlines the box (a job in progress). The document is not changed.
+        """
+        qimage = overlay_image(image)
+        if qimage.isNull() or box.is_empty():
+            self.clear_overlay(key)
+            return
+        old = self._overlays.get(key)
+        self._overlays[key] = Overlay(Pyramid.from_qimage(qimage), box, float(opacity), frame)
+        self.update_image_box(box if old is None else box.union(old.box))
+
+    def clear_overlay(self, key: Optional[str] = None) -> None:
+        """Removes the overlay `key` (None: every overlay)."""
+        keys = list(self._overlays) if key is None else [key]
+        for k in keys:
+            old = self._overlays.pop(k, None)
+            if old is not None:
+                self.update_image_box(old.box)
+
+    def overlay(self, key: str) -> Optional[Overlay]:
+        return self._overlays.get(key)
+
+    def overlays(self) -> dict[str, Overlay]:
+        return dict(self._overlays)
+
+    def _paint_overlays(self, painter: QPainter, area: QRectF) -> None:
+        for overlay in self._overlays.values():
+            self.draw_pyramid(painter, overlay.pyramid, area, overlay.placement(),
+                              opacity=overlay.opacity)
+        for overlay in self._overlays.values():
+            if overlay.frame:
+                painter.save()
+                painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+                pen = QPen(OVERLAY_FRAME, 1, Qt.PenStyle.DashLine)
+                painter.setPen(pen)
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRect(self.widget_rect(overlay.box).adjusted(-0.5, -0.5, 0.5, 0.5))
+                painter.restore()
+
     # -- painting ----------------------------------------------------------------------
     def paintEvent(self, event) -> None:
         tool = self.tools.current
@@ -252,6 +339,8 @@ class CanvasView(QWidget):
                 tool.paint_content(self, painter, area)
             else:
                 self.draw_pyramid(painter, self._pyramid, area)
+        if self._overlays:
+            self._paint_overlays(painter, rect)
         self._paint_selection(painter)
         tool.paint_overlay(self, painter)
         painter.end()
@@ -380,6 +469,14 @@ class CanvasView(QWidget):
         if delta:
             self.set_zoom(self.zoom * 1.25 ** (delta / 120.0), e.position())
         e.accept()
+
+    def event(self, e) -> bool:
+        # A mode (Free Transform) keeps Esc even while the window's Esc cancels a job.
+        if e.type() == QEvent.Type.ShortcutOverride and e.key() == Qt.Key.Key_Escape \
+                and self.tools.mode is not None:
+            e.accept()
+            return True
+        return super().event(e)
 
     def keyPressEvent(self, e: QKeyEvent) -> None:
         if e.key() == Qt.Key.Key_Space:

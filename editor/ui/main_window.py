@@ -27,6 +27,7 @@ from .canvas import CanvasView
 from .file_commands import FileCommands
 from .generate_panel import GeneratePanel
 from .history_panel import HistoryPanel
+from .job_ui import JobUI
 from .layers_panel import LayersPanel
 from .properties_panel import PropertiesPanel
 from .session import DocumentSession
@@ -137,6 +138,7 @@ class MainWindow(QMainWindow):
         self.foreground = QColor(self.settings.value("colors/foreground", "#000000"))
         self.background = QColor(self.settings.value("colors/background", "#ffffff"))
         self.files = FileCommands(self)
+        self.jobs = JobUI(self)  # engine work: one worker, progress + Cancel in the status bar
         self.tools = ToolManager(self, all_tools(self))
         self.tools.changed.connect(self._tool_changed)
         self.setAcceptDrops(True)
@@ -269,6 +271,7 @@ class MainWindow(QMainWindow):
         for label, width in ((self.size_label, 150), (self.cursor_label, 130), (self.zoom_label, 80)):
             label.setObjectName("StatusField")
             label.setMinimumWidth(width)
+        bar.addPermanentWidget(self.jobs.status)
         bar.addPermanentWidget(self.busy_bar)
         bar.addPermanentWidget(self.size_label)
         bar.addPermanentWidget(self.cursor_label)
@@ -426,6 +429,7 @@ class MainWindow(QMainWindow):
         doc.history.changed.disconnect(self._refresh_state)
         self.sessions.pop(i)
         self.tabs.removeTab(i)
+        self.jobs.forget_canvas(canvas)
         canvas.close_session()
         self.stack.removeWidget(canvas)
         canvas.deleteLater()
@@ -726,4 +730,5 @@ class MainWindow(QMainWindow):
                 return
         self.save_layout()
         self.autosaver.shutdown()
+        self.jobs.shutdown()
         e.accept()
