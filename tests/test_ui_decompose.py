@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QPushButton
 
 from _decompose_scenes import scene
 from editor.jobs import CANCELLED, FINISHED
-from editor.model import Layer
 from editor.model.render import composite_document
 from editor.ui.qimage import rgba_to_qimage
 from editor.ui.quick_mask import QuickMaskMode
