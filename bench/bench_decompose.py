@@ -285,7 +285,9 @@ def tiny_diffusion_filler():
     from engine.methods.decompose_steps.diffusion_fill import DiffusionInpainter
     from engine.testing import tiny
 
-    torch.set_num_threads(2)
+    # One thread: the tiny model's operations are too small to share, and on a machine whose
+    # cores are busy with other work, torch's spinning OpenMP threads made 4 steps take 10 s.
+    torch.set_num_threads(1)
     folder = tempfile.mkdtemp(prefix="bench-tiny-")
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     model = tiny.save_tiny("sd-inpaint", os.path.join(folder, "sd-inpaint"))

@@ -178,6 +178,8 @@ class DecomposeCommands:
         def apply(result) -> None:
             from editor.model.decompose_apply import apply_decomposition
 
+            if session not in w.sessions:
+                return  # the document was closed meanwhile
             if not doc.contains(layer) or layer.pixels is not pixels or (layer.x, layer.y) != place:
                 raise DocumentError(f"Layer '{layer.name}' changed while it was being decomposed, "
                                     "so the result was not applied. Run Decompose again.")
