@@ -208,6 +208,23 @@ def test_diffusion_fill_stops_within_one_step_when_cancelled(models):
     assert seen == [1, 2]
 
 
+def test_closed_form_matting_leaves_torchs_thread_count_alone(ball):
+    # pymatting's numba code must not take over torch's OpenMP threads (see matting.py).
+    import subprocess
+    import sys
+
+    # torch runs first (as when a model ran before), then closed-form matting.
+    code = ("import numpy as np, torch; torch.set_num_threads(1); torch.get_num_threads()\n"
+            "from engine.methods.decompose_steps.matting import ClosedFormMatter\n"
+            "t = np.full((40, 40), 128, np.uint8); t[:10] = 0; t[-10:] = 255\n"
+            "ClosedFormMatter()(np.random.default_rng(0).integers(0, 255, (40, 40, 3), np.uint8), t)\n"
+            "print(torch.get_num_threads())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=str(__import__("pathlib").Path(__file__).parents[1]), timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "1"
+
+
 # -- through the method -----------------------------------------------------------------------------
 def test_learned_components_go_through_the_method(models, ball):
     image, box, truth = ball

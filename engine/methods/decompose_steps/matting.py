@@ -106,9 +106,31 @@ class ClosedFormMatter:
 
 
 def _closed_form(colours: np.ndarray, trimap: np.ndarray) -> np.ndarray:
+    _numba_without_openmp()
     from pymatting import estimate_alpha_cf
 
     return estimate_alpha_cf(colours.astype(np.float64), trimap.astype(np.float64)).astype(np.float32)
+
+
+def _numba_without_openmp() -> None:
+    """Runs pymatting's parallel (numba) code on numba's own thread pool, not OpenMP.
+
+    numba's default threading layer here is OpenMP, and it is the same libgomp
+    that torch loaded: once torch has run, numba's first parallel run resets the
+    OpenMP thread count, so torch's `set_num_threads` is silently undone and the learned components,
+    the diffusion fill and the editor's generation jobs share one spinning
+    pool with pymatting (measured: torch.get_num_threads() went from 1 to 2
+    after one closed-form solve; a tiny model's 4 denoising steps on the busy
+    2-core machine then took up to 10 s instead of 0.1-0.4 s). numba's
+    "workqueue" layer has its own threads. It must be chosen before numba's
+    first parallel run; a choice made in NUMBA_THREADING_LAYER is left alone.
+    """
+    import os
+
+    if "NUMBA_THREADING_LAYER" not in os.environ:
+        import numba
+
+        numba.config.THREADING_LAYER = "workqueue"
 
 
 def solve_reduced(colours: np.ndarray, trimap: np.ndarray, scale: float, solve) -> np.ndarray:
