@@ -28,7 +28,15 @@ for each step the pipeline adds (mask only; + matting; + background solve;
   split changed; the method's own figure);
 - seconds per image.
 
-    python bench/bench_decompose.py [--sizes 1,2,4] [--cases N] [--save DIR]
+    python bench/bench_decompose.py [--sizes 1,2,4] [--cases N] [--save DIR] [--diffusion-fill]
+
+--diffusion-fill adds a row for the full pipeline with the diffusers
+inpainting filler (decompose_steps.diffusion_fill) running a tiny
+random-weight SD-inpainting model (engine.testing.tiny) at 64 pixels and
+4 steps. Its fill is random, so its quality columns mean nothing; its time,
+compared with the pyramid fill's row, is the filler's own overhead (window
+planning, resizing, pipeline call, rim matching) without a real model's
+compute, which needs a GPU and a downloaded model.
 
 Timings depend on the machine's load; other work running at the same time
 slows them down.
@@ -224,6 +232,8 @@ def main() -> int:
     parser.add_argument("--cases", type=int, default=6, help="pictures per size (default 6)")
     parser.add_argument("--stages", default="all", help="'all' or 'full' (the full pipeline only)")
     parser.add_argument("--save", help="folder for views of the full pipeline's results")
+    parser.add_argument("--diffusion-fill", action="store_true",
+                        help="add the diffusers filler with a tiny random model (time only)")
     args = parser.parse_args()
     bgs = backgrounds()
     pairs = [("pebble", "coffee"), ("horse", "rocket"), ("furball", "motorcycle"),
@@ -231,6 +241,9 @@ def main() -> int:
     plan = [(*pairs[i % len(pairs)], i) for i in range(args.cases)]
     stages = STAGES if args.stages == "all" else [s for s in STAGES if s[0] == "+ HFA (full)"]
     pipelines = {None: DecomposePipeline(), "telea": DecomposePipeline(inpainter=TeleaInpainter())}
+    if args.diffusion_fill:
+        pipelines["diffusion"] = DecomposePipeline(inpainter=tiny_diffusion_filler())
+        stages = stages + [("full, tiny diffusion*", STAGES[-1][1], "diffusion")]
     if args.save:
         os.makedirs(args.save, exist_ok=True)
     print(f"cpu threads: {cv2.getNumThreads()}, load average: {os.getloadavg()[0]:.2f}")
@@ -256,7 +269,29 @@ def main() -> int:
                   f"{m['psnr']:>8.2f} {m['kept_psnr']:>6.1f} "
                   f"{m['f_err']:>7.2f} {m['rec_mean']:>8.3f} {m['rec_p99']:>8.3f} {m['time']:>6.2f}")
         print(flush=True)
+    if args.diffusion_fill:
+        print("* a tiny random-weight model: its quality figures mean nothing, its time is the "
+              "filler's overhead without a real model's compute.")
     return 0
+
+
+def tiny_diffusion_filler():
+    import atexit
+    import shutil
+    import tempfile
+
+    import torch
+
+    from engine.methods.decompose_steps.diffusion_fill import DiffusionInpainter
+    from engine.testing import tiny
+
+    # One thread: the tiny model's operations are too small to share, and on a machine whose
+    # cores are busy with other work, torch's spinning OpenMP threads made 4 steps take 10 s.
+    torch.set_num_threads(1)
+    folder = tempfile.mkdtemp(prefix="bench-tiny-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    model = tiny.save_tiny("sd-inpaint", os.path.join(folder, "sd-inpaint"))
+    return DiffusionInpainter(str(model), steps=4, resolution=tiny.IMAGE_SIZE, device="cpu")
 
 
 if __name__ == "__main__":

@@ -61,6 +61,15 @@ def test_result_carries_what_the_editor_needs(ball):
     assert {"mask", "matting", "shadow", "background", "foreground", "hfa", "total"} <= steps
 
 
+def test_background_is_opaque_under_the_object(ball):
+    # Moving the object must show the filled background, not a hole.
+    image, box, truth, result = ball
+    assert np.all(result.background[..., 3] == 255)
+    rgba = decompose(DecomposeRequest(np.dstack([image, np.full(image.shape[:2], 255, np.uint8)]),
+                                      box=box))
+    assert np.all(rgba.background[..., 3] == 255)
+
+
 def test_outside_the_object_nothing_changes(ball):
     image, box, truth, result = ball
     far = np.ones((160, 160), bool)

@@ -16,6 +16,7 @@ VERB_MODULES = [
     "editor.cli.files",
     "editor.cli.generate",
     "editor.cli.decompose",
+    "editor.cli.layered",
     "editor.cli.models",
 ]
 

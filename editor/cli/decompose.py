@@ -1,11 +1,16 @@
 """The `decompose` verb: split a picture into an object layer and a background layer, saved as PSD.
 
     python main.py decompose IN --box X,Y,W,H [--mask MASK.png] -o OUT.psd [--json]
+        [--mask-model auto|grabcut|ID] [--matting-model auto|closed_form|ID]
+        [--background-model auto|pyramid|telea|ID]
 
 IN is any picture or PSD the editor opens. The object is marked by a box
 and/or a mask image of the canvas's size (white or opaque where the object
 is). A document with several layers needs `--layer NAME`, which also serves
-to peel a further object off a background made by an earlier run.
+to peel a further object off a background made by an earlier run. The
+command line uses the classical CPU steps unless told otherwise, so that a
+script gives the same layers on every computer; `auto` takes the installed
+models (see engine.methods.decompose_steps.choose).
 """
 from __future__ import annotations
 
@@ -25,6 +30,17 @@ def register(sub) -> None:
     p.add_argument("--layer", metavar="NAME", help="the layer to split (needed when IN has several)")
     p.add_argument("--no-shadow", action="store_true",
                    help="leave the object's shadow in the background")
+    p.add_argument("--mask-model", default="grabcut", metavar="NAME",
+                   help="object mask: grabcut (default), auto (an installed SAM, else grabcut), "
+                        "or a SAM model")
+    p.add_argument("--matting-model", default="closed_form", metavar="NAME",
+                   help="alpha matte: closed_form (default), auto (an installed ViTMatte), "
+                        "or a ViTMatte model")
+    p.add_argument("--background-model", default="pyramid", metavar="NAME",
+                   help="background fill: pyramid (default), telea, auto (an installed "
+                        "inpainting model on a GPU), or an inpainting model")
+    p.add_argument("--seed", type=int, default=0, help="seed of an inpainting model's fill")
+    p.add_argument("--device", default="auto", help="for models: auto, cuda, cuda:N, mps or cpu")
     p.add_argument("-o", "--output", required=True, metavar="OUT.psd", help="PSD to write")
     p.add_argument("--json", action="store_true",
                    help="print the figures (recomposition error, timings) as JSON")
@@ -43,7 +59,17 @@ def run(args) -> int:
     layer = _pick_layer(doc, args.layer, args.input)
     box = Box.parse(args.box) if args.box else None
     mask = _read_mask(args.mask, doc) if args.mask else None
-    background, foreground, result = decompose_layer(doc, layer, box, mask,
+    pipeline = None
+    if (args.mask_model, args.matting_model, args.background_model) != \
+            ("grabcut", "closed_form", "pyramid"):
+        from editor.cli.generate import quiet_libraries
+        from engine.methods.decompose import DecomposePipeline
+
+        quiet_libraries()
+        pipeline = DecomposePipeline.choose(args.mask_model, args.matting_model,
+                                            args.background_model, device=args.device,
+                                            seed=args.seed)
+    background, foreground, result = decompose_layer(doc, layer, box, mask, pipeline=pipeline,
                                                      shadow=not args.no_shadow)
     save_document(doc, args.output)
     figures = result.figures

@@ -203,6 +203,82 @@ class PixelEdit(Command):
         return not self._tiles
 
 
+class MaskEdit(Command):
+    """A stroke on the document's painted selection mask (Quick Mask), kept as touched tiles.
+
+    Like `PixelEdit`: `edit.apply(doc, box, fn)` for every dab, where `fn(view)`
+    changes the (h, w) uint8 view of the mask inside canvas `box`; then
+    `doc.history.push(edit, applied=True)`. The first stroke creates the mask;
+    undoing it takes the mask away again.
+    """
+
+    def __init__(self, doc: "Document", name: str = "Quick Mask"):
+        self.name = name
+        self.created = doc.selection_mask is None
+        if self.created:
+            doc._set_selection_mask(np.zeros((doc.height, doc.width), np.uint8))
+        self._tiles: dict[tuple[int, int], np.ndarray] = {}
+        self._box = Box(0, 0, 0, 0)
+
+    def apply(self, doc: "Document", box: Box, fn: Callable[[np.ndarray], None]) -> Box:
+        mask = doc.selection_mask
+        box = box.clip(mask.shape[1], mask.shape[0])
+        if box.is_empty():
+            return box
+        for ty in range(box.y // TILE, (box.y1 - 1) // TILE + 1):
+            for tx in range(box.x // TILE, (box.x1 - 1) // TILE + 1):
+                if (tx, ty) not in self._tiles:
+                    self._tiles[(tx, ty)] = mask[ty * TILE:(ty + 1) * TILE,
+                                                 tx * TILE:(tx + 1) * TILE].copy()
+        fn(mask[box.slices()])
+        self._box = self._box.union(box)
+        doc._mask_edited(box)
+        return box
+
+    def _swap(self, doc: "Document") -> None:
+        mask = doc.selection_mask
+        for (tx, ty), saved in self._tiles.items():
+            region = mask[ty * TILE:(ty + 1) * TILE, tx * TILE:(tx + 1) * TILE]
+            current = region.copy()
+            region[...] = saved
+            self._tiles[(tx, ty)] = current
+        doc._mask_edited(self._box)
+
+    def redo(self, doc: "Document") -> None:
+        if self.created:
+            doc._set_selection_mask(np.zeros((doc.height, doc.width), np.uint8))
+        self._swap(doc)
+
+    def undo(self, doc: "Document") -> None:
+        self._swap(doc)
+        if self.created:
+            doc._set_selection_mask(None)
+
+    def nbytes(self) -> int:
+        return sum(t.nbytes for t in self._tiles.values())
+
+    def is_noop(self) -> bool:
+        return not self._tiles
+
+
+class SetSelectionMask(Command):
+    """Replaces the painted selection mask (None clears it)."""
+
+    def __init__(self, mask: Optional[np.ndarray], name: str = "Clear Quick Mask"):
+        self.mask, self.name = mask, name
+
+    def _swap(self, doc: "Document") -> None:
+        old = doc.selection_mask
+        doc._set_selection_mask(self.mask)
+        self.mask = old
+
+    redo = _swap
+    undo = _swap
+
+    def nbytes(self) -> int:
+        return int(self.mask.nbytes) if self.mask is not None else 0
+
+
 class SetSelection(Command):
     def __init__(self, box: Optional[Box], name: Optional[str] = None):
         self.box = box

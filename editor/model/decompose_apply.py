@@ -30,6 +30,7 @@ from .layers import Group, Layer
 
 if TYPE_CHECKING:
     from engine.methods.decompose import DecomposeRequest, DecomposeResult
+    from engine.methods.layered import LayeredResult
 
 
 def request_for_layer(layer: Layer, box: Optional[Box] = None, mask: Optional[np.ndarray] = None,
@@ -92,13 +93,34 @@ def apply_decomposition(doc: Document, layer: Layer, result: "DecomposeResult") 
 
 def decompose_layer(doc: Document, layer: Layer, box: Optional[Box] = None,
                     mask: Optional[np.ndarray] = None, progress: ProgressFn = no_progress,
-                    **options) -> tuple[Layer, Layer, "DecomposeResult"]:
-    """Runs the decomposition on `layer` and applies it (headless use: command line, scripts)."""
-    from engine.methods.decompose import decompose
+                    pipeline=None, **options) -> tuple[Layer, Layer, "DecomposeResult"]:
+    """Runs the decomposition on `layer` and applies it (headless use: command line, scripts).
 
-    result = decompose(request_for_layer(layer, box, mask, **options), progress)
+    `pipeline` is a `DecomposePipeline` (default: the classical components)."""
+    from engine.methods.decompose import DecomposePipeline
+
+    pipeline = pipeline or DecomposePipeline()
+    result = pipeline(request_for_layer(layer, box, mask, **options), progress)
     background, foreground = apply_decomposition(doc, layer, result)
     return background, foreground, result
+
+
+def layered_document(result: "LayeredResult") -> Document:
+    """A new document from a generated layered image: the picture as a layer, then split.
+
+    Two undo steps: undoing the split gives back the generated picture as one
+    layer, ready to be decomposed around another object. A picture that could
+    not be split (`result.note`) is the document's only layer.
+    """
+    picture = result.picture
+    height, width = picture.shape[:2]
+    doc = Document(width, height)
+    rgba = np.dstack([picture, np.full((height, width), 255, np.uint8)])
+    layer = doc.add_image(rgba, "Background", 0, 0, recipe=dict(result.recipe),
+                          history_name="Generate Picture")
+    if result.decomposition is not None:
+        apply_decomposition(doc, layer, result.decomposition)
+    return doc
 
 
 def _canvas_recipe(recipe: dict, layer: Layer) -> dict:

@@ -34,6 +34,9 @@ class Document:
         self.root = Group("root")
         self.active: Optional[Node] = None
         self.selection: Optional[Box] = None
+        # The selection painted over an object (Quick Mask): (height, width) uint8,
+        # 255 where painted, soft at a brush's edge; None when nothing is painted.
+        self.selection_mask: Optional[np.ndarray] = None
         self.path: Optional[str] = None
         # The flat image (PNG, JPEG...) this document was opened from; Save asks for a
         # PSD name (suggested from it) rather than flattening the layers into it.
@@ -46,6 +49,7 @@ class Document:
         self.node_changed = Signal()       # (node, attr)
         self.active_changed = Signal()     # (node | None)
         self.selection_changed = Signal()  # (box | None)
+        self.selection_mask_changed = Signal()  # (canvas box changed | None: all of it)
         self.history = History(self, max_history_steps, max_history_bytes)
 
     # -- reading -----------------------------------------------------------------
@@ -289,13 +293,36 @@ class Document:
                 self.set_active(children[-1])
 
     def set_selection(self, box: Optional[Box], name: Optional[str] = None) -> None:
+        """Sets the selection box; None deselects (the box and the painted mask)."""
         if box is not None:
             box = box.clip(self.width, self.height)
             if box.is_empty():
                 box = None
+        if box is None and self.selection_mask is not None:
+            with self.history.macro(name or "Deselect"):
+                if self.selection is not None:
+                    self.history.push(cmds.SetSelection(None, name))
+                self.history.push(cmds.SetSelectionMask(None, name or "Deselect"))
+            return
         if box == self.selection:
             return
         self.history.push(cmds.SetSelection(box, name))
+
+    def begin_mask_edit(self, name: str = "Quick Mask") -> "cmds.MaskEdit":
+        """Starts a stroke on the painted selection mask (created if there is none);
+        finish with `end_mask_edit`."""
+        return cmds.MaskEdit(self, name)
+
+    def end_mask_edit(self, edit: "cmds.MaskEdit") -> None:
+        if edit.is_noop():
+            if edit.created:  # nothing painted: no mask after all
+                self._set_selection_mask(None)
+            return
+        self.history.push(edit, applied=True)
+
+    def clear_selection_mask(self) -> None:
+        if self.selection_mask is not None:
+            self.history.push(cmds.SetSelectionMask(None))
 
     def crop_layer_to_content(self, layer: Layer) -> None:
         """Shrinks a layer to the box of its non-transparent pixels (pixels unchanged)."""
@@ -351,6 +378,13 @@ class Document:
     def _set_selection(self, box: Optional[Box]) -> None:
         self.selection = box
         self.selection_changed.emit(box)
+
+    def _set_selection_mask(self, mask: Optional[np.ndarray]) -> None:
+        self.selection_mask = mask
+        self.selection_mask_changed.emit(None)
+
+    def _mask_edited(self, box: Box) -> None:
+        self.selection_mask_changed.emit(box)
 
     # -- helpers ------------------------------------------------------------------
     def _insertion_point(self, parent: Optional[Group]) -> tuple[Group, int]:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from engine.box import Box
 
 from .pyramid import Pyramid
+from .quick_mask import MaskView
 
 if TYPE_CHECKING:
     from .session import DocumentSession
@@ -133,11 +134,14 @@ class CanvasView(QWidget):
         doc.region_changed.connect(self._on_region)
         doc.selection_changed.connect(self._on_selection)
         self._on_selection(doc.selection)
+        self._mask_view = MaskView(doc)  # the Quick Mask paint, tinted
+        doc.selection_mask_changed.connect(self._on_mask)
 
     def close_session(self) -> None:
         doc = self.session.doc
         doc.region_changed.disconnect(self._on_region)
         doc.selection_changed.disconnect(self._on_selection)
+        doc.selection_mask_changed.disconnect(self._on_mask)
         self._ants.stop()
         self._settle.stop()
 
@@ -263,6 +267,10 @@ class CanvasView(QWidget):
             self._ants.stop()
         self.update()
 
+    def _on_mask(self, box: Optional[Box]) -> None:
+        self._mask_view.refresh(box)
+        self.update_image_box(box)
+
     def _march(self) -> None:
         box = self.doc.selection
         if box is None:
@@ -341,6 +349,8 @@ class CanvasView(QWidget):
                 self.draw_pyramid(painter, self._pyramid, area)
         if self._overlays:
             self._paint_overlays(painter, rect)
+        if not area.isEmpty():
+            self._mask_view.paint(self, painter, area)
         self._paint_selection(painter)
         tool.paint_overlay(self, painter)
         painter.end()

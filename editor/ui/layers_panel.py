@@ -608,7 +608,7 @@ class LayersPanel(QWidget):
     def context_menu(self, global_pos: QPoint) -> None:
         menu = QMenu(self)
         for name in ("rename_layer", "duplicate", "delete_layer", None, "merge_down", "flatten",
-                     None, "group", "ungroup", None, "free_transform"):
+                     None, "group", "ungroup", None, "free_transform", "decompose"):
             if name is None:
                 menu.addSeparator()
             else:

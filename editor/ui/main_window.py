@@ -24,6 +24,7 @@ from . import dialogs
 from .actions import build_actions, build_menus, build_tool_actions
 from .autosave import Autosaver, find_orphans
 from .canvas import CanvasView
+from .decompose_commands import DecomposeCommands
 from .file_commands import FileCommands
 from .generate_panel import GeneratePanel
 from .history_panel import HistoryPanel
@@ -156,6 +157,8 @@ class MainWindow(QMainWindow):
         self._build_options_bar()
         self.menus = build_menus(self, self.menuBar())
         self.menus["recent"].aboutToShow.connect(self._fill_recent_menu)
+        self.decompose_commands = DecomposeCommands(self)  # Decompose, Quick Mask, layered images
+        self.decompose_commands.install()
         self._build_status()
 
         self._default_state = self.saveState(STATE_VERSION)
@@ -406,6 +409,7 @@ class MainWindow(QMainWindow):
         doc.history.clean_changed.connect(lambda clean, s=session: self._clean_changed(s, clean))
         doc.active_changed.connect(lambda _node: self._schedule_refresh())
         doc.selection_changed.connect(lambda _box: self._schedule_refresh())
+        doc.selection_mask_changed.connect(lambda _box: self._schedule_refresh())
         self.tabs.addTab(session.title)
         self.tabs.setTabToolTip(self.tabs.count() - 1, session.file or session.title)
         self.tabs.setCurrentIndex(len(self.sessions) - 1)
@@ -529,7 +533,9 @@ class MainWindow(QMainWindow):
         a["merge_down"].setEnabled(is_layer and node.index() > 0 and
                                    isinstance(node.parent.children[node.index() - 1], Layer))
         a["ungroup"].setEnabled(isinstance(node, Group))
-        a["deselect"].setEnabled(bool(doc and doc.selection is not None))
+        a["deselect"].setEnabled(bool(doc and (doc.selection is not None
+                                               or doc.selection_mask is not None)))
+        self.decompose_commands.refresh(doc, node)
         self.size_label.setText(f"{doc.width} × {doc.height} px" if doc else "")
 
     def _view_changed(self) -> None:
@@ -587,7 +593,11 @@ class MainWindow(QMainWindow):
             self.doc.history.undo()
 
     def redo(self) -> None:
-        if self.tools.mode is None and self.doc is not None and not self._pointer_busy():
+        mode = self.tools.mode
+        if mode is not None and hasattr(mode, "step_forward"):
+            mode.step_forward()
+            return
+        if mode is None and self.doc is not None and not self._pointer_busy():
             self.doc.history.redo()
 
     def new_layer(self) -> None:
@@ -650,6 +660,9 @@ class MainWindow(QMainWindow):
         self._doc_op("Could not select", lambda d: d.set_selection(d.canvas, "Select All"))
 
     def deselect(self) -> None:
+        if getattr(self.tools.mode, "paints_selection", False) and self.doc is not None:
+            self.doc.set_selection(None)  # Quick Mask stays on: the user starts the paint over
+            return
         self._doc_op("Could not deselect", lambda d: d.set_selection(None))
 
     def free_transform(self) -> None:

@@ -48,10 +48,18 @@ class ModelChoice:
         return "\n".join(lines)
 
 
+def method_of_family(family: str) -> str:
+    """The Generate panel's method for a layer-making model, else what the model serves
+    (SAM and ViTMatte serve Decompose's steps)."""
+    from engine.models.catalogue import FAMILY_METHODS, GENERATE_METHOD
+
+    return GENERATE_METHOD.get(family) or FAMILY_METHODS[family][0]
+
+
 def catalogue_choices() -> list[ModelChoice]:
     """Every catalogue model, with whether it is on this computer."""
     from engine.errors import EngineError
-    from engine.models.catalogue import METHOD_OF_FAMILY, load_catalogue
+    from engine.models.catalogue import load_catalogue
     from engine.models.locate import find_model
 
     choices = []
@@ -61,7 +69,7 @@ def catalogue_choices() -> list[ModelChoice]:
             where, problem = str(find_model(info.id, catalogue=catalogue).path), ""
         except EngineError as exc:
             where, problem = "", str(exc)
-        choices.append(ModelChoice(info.id, info.name, info.family, METHOD_OF_FAMILY[info.family],
+        choices.append(ModelChoice(info.id, info.name, info.family, method_of_family(info.family),
                                    False, bool(where), where, info, "" if where else problem))
     return choices
 
@@ -69,7 +77,6 @@ def catalogue_choices() -> list[ModelChoice]:
 def local_choice(path: str) -> ModelChoice:
     """A model folder or file the user added; `problem` says why it is unusable, if it is."""
     from engine.errors import EngineError
-    from engine.models.catalogue import METHOD_OF_FAMILY
     from engine.models.locate import find_model
 
     name = os.path.basename(os.path.normpath(path)) or path
@@ -77,7 +84,7 @@ def local_choice(path: str) -> ModelChoice:
         source = find_model(path)
     except EngineError as exc:
         return ModelChoice(path, name, "", "", True, False, "", None, str(exc))
-    return ModelChoice(path, name, source.family, METHOD_OF_FAMILY[source.family], True, True,
+    return ModelChoice(path, name, source.family, method_of_family(source.family), True, True,
                        str(source.path), source.info)
 
 

@@ -40,9 +40,18 @@ and the foreground is transparent. A translucent source layer (RGBA) keeps
 its alpha in the composite: the foreground's alpha is scaled by it and the
 background carries it, thinned under the object (see `to_uint8_layers`).
 
-Use: `decompose(DecomposeRequest(image, box=Box(...)), progress)`, or
-build `DecomposePipeline(segmenter=..., matter=..., inpainter=...)` to plug
-in learned components; any callable with the protocol's signature fits.
+Learned components (`decompose_steps.choose`): steps 1-3 can each be done
+by a model from the catalogue instead - SAM for the mask, ViTMatte for the
+alpha, a diffusers inpainting model (SD, SDXL, FLUX.1-Fill) for the
+background. `DecomposePipeline.choose(mask="auto", ...)` takes the installed
+ones ("auto"; the inpainting model only with a GPU) and the classical ones
+otherwise; the recipe names the component of every step and the model of
+every learned one, so a layer says how it was made.
+
+Use: `decompose(DecomposeRequest(image, box=Box(...)), progress)` (classical
+components), `DecomposePipeline.choose(...)(request, progress)`, or
+`DecomposePipeline(segmenter=..., matter=..., inpainter=...)` with any
+callables of the protocols' signatures.
 """
 from __future__ import annotations
 
@@ -56,11 +65,12 @@ import numpy as np
 from ..box import Box
 from ..errors import InvalidInput
 from ..progress import ProgressFn, Stages, no_progress
+from .decompose_steps.choose import describe
 from .decompose_steps.fill import PyramidInpainter
 from .decompose_steps.layers import (align, layer_alpha, recomposition_error, solve_foreground,
                                      to_uint8_layers)
 from .decompose_steps.matting import UNKNOWN, ClosedFormMatter, band_radius, make_trimap
-from .decompose_steps.segment import GrabCutSegmenter
+from .decompose_steps.segment import GrabCutSegmenter, mask_bounds
 from .decompose_steps.shadow import Shadow, contact_shadow, detect_shadow
 
 METHOD = "decompose"
@@ -143,6 +153,16 @@ class DecomposePipeline:
         self.matter = matter or ClosedFormMatter()
         self.inpainter = inpainter or PyramidInpainter()
 
+    @classmethod
+    def choose(cls, mask: str = "auto", matting: str = "auto", background: str = "auto",
+               **kwargs) -> "DecomposePipeline":
+        """A pipeline whose steps 1-3 are chosen by name: "auto", a classical component or a
+        model (see `decompose_steps.choose.choose_components` for the rules and kwargs)."""
+        from .decompose_steps.choose import choose_components
+
+        chosen = choose_components(mask, matting, background, **kwargs)
+        return cls(chosen["mask"], chosen["matting"], chosen["background"])
+
     def check_inputs(self, request: DecomposeRequest) -> tuple[np.ndarray, np.ndarray, Optional[Box],
                                                                Optional[np.ndarray]]:
         """Returns (rgb uint8, source alpha uint8, clipped box, brush mask bool) or raises InvalidInput."""
@@ -223,7 +243,7 @@ class DecomposePipeline:
         stages.done("mask")
 
         # Everything from here on happens in a window around the object.
-        obj = _bounds(mask)
+        obj = mask_bounds(mask)
         room = max(16, int(0.75 * max(obj.w, obj.h)))
         work = obj.expand(room).clip(w, h)
         ws = work.slices()
@@ -271,7 +291,7 @@ class DecomposePipeline:
         # those that were filled; elsewhere the background stays the picture and
         # the foreground is empty.
         total = layer_alpha(alpha, shadow.opacity)
-        core = _bounds((total > 0) | hole).expand(2).clip(work.w, work.h)
+        core = mask_bounds((total > 0) | hole).expand(2).clip(work.w, work.h)
         cs = core.slices()
         c_image, c_alpha, c_total = image[cs], alpha[cs], total[cs]
         c_background = background[cs]
@@ -322,7 +342,7 @@ class DecomposePipeline:
         filled = np.zeros((h, w), bool)
         filled[ws] = hole
         visible = fg8[..., 3] > 0
-        fg_box = _bounds(visible).translate(work.x, work.y) if visible.any() else Box(work.x, work.y, 0, 0)
+        fg_box = mask_bounds(visible).translate(work.x, work.y) if visible.any() else Box(work.x, work.y, 0, 0)
         foreground = fg8[fg_box.translate(-work.x, -work.y).slices()].copy()
 
         # Recomposition error over the pixels the split changed (foreground or background).
@@ -344,9 +364,14 @@ class DecomposePipeline:
                  "background": self.inpainter.name,
                  "foreground": "closed_form" if request.solve_foreground else "none",
                  "hfa": "residual_split" if request.hfa else "none"}
+        models = {step: describe(component) for step, component in
+                  (("mask", self.segmenter), ("matting", self.matter if request.matting else None),
+                   ("background", self.inpainter)) if describe(component) is not None}
         recipe = {"method": METHOD, "box": list(box.as_tuple()) if box is not None else None,
                   "brush_mask": request.mask is not None, "steps": steps,
                   "timings": figures["timings"]}
+        if models:
+            recipe["models"] = models
         return DecomposeResult(foreground=foreground, offset=(fg_box.x, fg_box.y),
                                background=background, mask=mask, trimap=trimap_full,
                                alpha=alpha_full, shadow=shadow_full, filled=filled,
@@ -361,11 +386,6 @@ def decompose(request: DecomposeRequest, progress: ProgressFn = no_progress) -> 
 def _to8(x: np.ndarray) -> np.ndarray:
     return np.clip(np.rint(x * 255.0), 0, 255).astype(np.uint8)
 
-
-def _bounds(mask: np.ndarray) -> Box:
-    rows = np.flatnonzero(mask.any(axis=1))
-    cols = np.flatnonzero(mask.any(axis=0))
-    return Box.from_corners(int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)
 
 
 def _dilate(mask: np.ndarray, r: int) -> np.ndarray:

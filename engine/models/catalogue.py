@@ -6,6 +6,12 @@ family (which diffusers class loads it, or "bfs" for a BFS model folder as
 `engine.nets.bfs_model` writes it, served by the "bfs" method), its working resolution and default
 sampling settings, its approximate download size and GPU memory need, its
 licence, and which repo files a download fetches. Reading it needs no torch.
+
+Two kinds of model are listed: diffusers pipelines (the inpainting families,
+which also serve as text-to-image models with a full mask and as the
+decomposition's background filler) and transformers vision models that the
+decomposition uses for its object mask (SAM) and its alpha matte (ViTMatte).
+The latter have no sampling settings: their steps and guidance are left out.
 """
 from __future__ import annotations
 
@@ -17,11 +23,14 @@ from typing import Iterator, Optional
 
 from ..errors import ModelError
 
-# The pipeline families the engine can load; see engine.models.loading.
-FAMILIES = ("sd-inpaint", "sdxl-inpaint", "flux-fill")
+# The model families the engine can load; see engine.models.loading.
+DIFFUSION_FAMILIES = ("sd-inpaint", "sdxl-inpaint", "flux-fill")
+VISION_FAMILIES = ("sam", "vitmatte")  # transformers models: object masks, alpha mattes
 # A BFS model folder (bfs.json + bridges + RGBA VAE over an inpainting backbone).
 BFS_FAMILY = "bfs"
-METHOD_OF_FAMILY = {**{f: "add_foreground" for f in FAMILIES}, BFS_FAMILY: "bfs"}
+FAMILIES = DIFFUSION_FAMILIES + VISION_FAMILIES + (BFS_FAMILY,)
+# The Generate panel's method for the families that make layers (vision models make none).
+GENERATE_METHOD = {**{f: "add_foreground" for f in DIFFUSION_FAMILIES}, BFS_FAMILY: "bfs"}
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "resources" / "models.json"
 
@@ -52,6 +61,17 @@ FAMILY_DEFAULTS = {
     "flux-fill": dict(resolution=1024, default_steps=50, default_guidance=30.0, min_vram_gb=32),
     # A BFS model's own bfs.json overrides these (see engine.models.locate).
     BFS_FAMILY: dict(resolution=512, default_steps=50, default_guidance=30.0, min_vram_gb=32),
+    "sam": dict(resolution=1024, default_steps=1, default_guidance=0.0, min_vram_gb=1),
+    "vitmatte": dict(resolution=1024, default_steps=1, default_guidance=0.0, min_vram_gb=1),
+}
+
+# What a model of each family serves when the catalogue does not say.
+FAMILY_METHODS = {
+    **{family: ("add_foreground", "layered", "decompose_background")
+       for family in DIFFUSION_FAMILIES},
+    BFS_FAMILY: ("bfs",),
+    "sam": ("decompose_mask",),
+    "vitmatte": ("decompose_matting",),
 }
 
 
@@ -59,7 +79,7 @@ def info_for_unlisted(model_id: str, family: str, **overrides) -> ModelInfo:
     """A catalogue-like entry for a model the catalogue does not list, from its family."""
     facts = {**FAMILY_DEFAULTS[family], **overrides}
     return ModelInfo(id=model_id, name=os.path.basename(model_id.rstrip("/\\")) or model_id,
-                     family=family, methods=(METHOD_OF_FAMILY[family],), download_gb=0.0,
+                     family=family, methods=FAMILY_METHODS[family], download_gb=0.0,
                      licence="unknown: see the model's own licence", **facts)
 
 
@@ -79,6 +99,20 @@ class Catalogue:
 
     def for_method(self, method: str) -> list[ModelInfo]:
         return [m for m in self.models if m.serves(method)]
+
+    def installed_for(self, method: str, *, cache_dir: str | os.PathLike | None = None
+                      ) -> list[ModelInfo]:
+        """The models serving `method` that are on this computer (in the hub cache), in order."""
+        from .locate import find_model
+
+        found = []
+        for info in self.for_method(method):
+            try:
+                find_model(info.id, cache_dir=cache_dir, catalogue=self)
+            except ModelError:
+                continue
+            found.append(info)
+        return found
 
     def default_for(self, method: str) -> ModelInfo:
         """The first listed model that serves `method` (the catalogue is ordered smallest first)."""
@@ -102,15 +136,15 @@ def load_catalogue(path: str | os.PathLike | None = None) -> Catalogue:
             info = ModelInfo(
                 id=entry["id"], name=entry.get("name", entry["id"]), family=entry["family"],
                 methods=tuple(entry["methods"]), resolution=int(entry["resolution"]),
-                default_steps=int(entry["default_steps"]),
-                default_guidance=float(entry["default_guidance"]),
+                default_steps=int(entry.get("default_steps", 1)),
+                default_guidance=float(entry.get("default_guidance", 0.0)),
                 download_gb=float(entry["download_gb"]), min_vram_gb=float(entry["min_vram_gb"]),
                 licence=entry["licence"], gated=bool(entry.get("gated", False)),
                 files=tuple(entry.get("files", ())))
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"Entry {i} of the model catalogue {path} is incomplete ({exc}).") from None
-        if info.family not in METHOD_OF_FAMILY:
+        if info.family not in FAMILIES:
             raise ModelError(f"Model '{info.id}' in {path} has unknown family '{info.family}'.",
-                             f"Known families: {', '.join(METHOD_OF_FAMILY)}.")
+                             f"Known families: {', '.join(FAMILIES)}.")
         models.append(info)
     return Catalogue(models, path)

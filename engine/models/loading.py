@@ -1,11 +1,13 @@
-"""Loading diffusers pipelines from safetensors and placing them on a device.
+"""Loading diffusers pipelines (and the decomposition's vision models) from safetensors.
 
 `load_pipeline(ref)` finds the model (engine.models.locate), builds its
 diffusers pipeline class (Stable Diffusion 1.x/2.x inpainting, SDXL
 inpainting or FLUX.1-Fill) with `use_safetensors=True` and
 `local_files_only=True`, then puts it on the planned device with CPU offload
 and VAE tiling when memory is short. A BFS model folder loads as an
-`engine.nets.bfs_model.BFSModel` on the planned device and dtype (no offload). Every failure becomes a `ModelError`
+`engine.nets.bfs_model.BFSModel` on the planned device and dtype (no offload).
+SAM and ViTMatte folders load into their transformers model class with their
+image processor (a `VisionModel`). Every failure becomes a `ModelError`
 (or `UnsafeWeights` / `OutOfMemory`) that says what to do. `get_pipeline`
 keeps the last loaded model, so a warm-up in the background makes the first
 job start at once.
@@ -19,7 +21,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..errors import EngineError, ModelError
-from .catalogue import BFS_FAMILY, ModelInfo
+from .catalogue import BFS_FAMILY, VISION_FAMILIES, ModelInfo
 from .devices import DevicePlan, free_memory, is_out_of_memory, out_of_memory_guard, plan_device
 from .locate import ModelSource, find_model
 
@@ -33,6 +35,20 @@ PIPELINE_CLASS = {
 # (The SD 1.x NSFW filter would black out whole images; Layered does not run it.)
 UNUSED_COMPONENTS = {"sd-inpaint": dict(safety_checker=None, feature_extractor=None,
                                         requires_safety_checker=False)}
+
+
+# transformers classes of the vision families: the model and its image processor. The PIL
+# processors need no torchvision.
+VISION_CLASSES = {"sam": ("SamModel", "SamImageProcessorPil"),
+                  "vitmatte": ("VitMatteForImageMatting", "VitMatteImageProcessorPil")}
+
+
+@dataclass
+class VisionModel:
+    """A transformers vision model (SAM, ViTMatte) with its image processor."""
+
+    model: Any
+    processor: Any
 
 
 @dataclass
@@ -71,6 +87,8 @@ def load_pipeline(model: ModelSource | str, plan: Optional[DevicePlan] = None, *
     transformers.utils.logging.disable_progress_bar()
     if source.family == BFS_FAMILY:
         return LoadedModel(load_bfs_model(source.path, plan), source, plan)
+    if source.family in VISION_FAMILIES:
+        return LoadedModel(_load_vision_model(source, plan), source, plan)
     cls = getattr(diffusers, PIPELINE_CLASS[source.family])
     kwargs = dict(dtype=plan.torch_dtype, use_safetensors=True, local_files_only=True,
                   **UNUSED_COMPONENTS.get(source.family, {}))
@@ -126,6 +144,29 @@ def load_bfs_model(folder: str | os.PathLike, plan: Optional[DevicePlan] = None)
                              "rgba_vae/, and that its backbone is complete.") from None
 
 
+def _load_vision_model(source: ModelSource, plan: DevicePlan) -> VisionModel:
+    import transformers
+
+    model_class, processor_class = (getattr(transformers, name)
+                                    for name in VISION_CLASSES[source.family])
+    with out_of_memory_guard(plan, f"Loading {source.ref}"):
+        try:
+            model = model_class.from_pretrained(os.fspath(source.path), dtype=plan.torch_dtype,
+                                                use_safetensors=True, local_files_only=True)
+            processor = processor_class.from_pretrained(os.fspath(source.path),
+                                                        local_files_only=True)
+        except EngineError:
+            raise
+        except Exception as exc:
+            if is_out_of_memory(exc):
+                raise
+            raise ModelError(f"{source.ref} could not be loaded: {_first_line(exc)}",
+                             "The files may be incomplete or from another model type; "
+                             "download the model again or choose another one.") from None
+        model.eval().to(plan.device)
+    return VisionModel(model, processor)
+
+
 def _single_file_config(source: ModelSource, cache_dir) -> str:
     """The diffusers config folder a single-file checkpoint is read with (never downloaded)."""
     assert source.config is not None
@@ -148,7 +189,11 @@ def _first_line(exc: BaseException) -> str:
 
 
 class ModelCache:
-    """Keeps the most recently used pipeline loaded; loading another one replaces it."""
+    """Keeps the most recently used model loaded; loading another one replaces it.
+
+    `MODELS` holds the generative pipeline; the decomposition's mask and matting
+    models (a few hundred MB) have a cache each, so they stay loaded beside it.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -182,6 +227,8 @@ class ModelCache:
 
 
 MODELS = ModelCache()
+MASK_MODELS = ModelCache()
+MATTING_MODELS = ModelCache()
 
 
 def get_pipeline(ref: str, **kwargs) -> LoadedModel:

@@ -1,6 +1,7 @@
-"""Finding a model on this computer: a diffusers folder, a single .safetensors file,
-a BFS model folder (bfs.json, see engine.nets.bfs_folder), or a repo id already in
-the Hugging Face cache. Nothing is downloaded here.
+"""Finding a model on this computer: a diffusers folder, a transformers folder (SAM,
+ViTMatte), a single .safetensors file, a BFS model folder (bfs.json, see
+engine.nets.bfs_folder), or a repo id already in the Hugging Face cache.
+Nothing is downloaded here.
 
 `find_model(ref)` returns a `ModelSource` saying where the weights are and
 which pipeline family loads them, or raises `ModelError` / `UnsafeWeights`
@@ -37,6 +38,9 @@ FAMILY_OF_PIPELINE = {
     "StableDiffusionXLPipeline": "sdxl-inpaint",
     "FluxFillPipeline": "flux-fill",
 }
+
+# Which family loads a transformers folder, by the model_type of its config.json.
+FAMILY_OF_MODEL_TYPE = {"sam": "sam", "vitmatte": "vitmatte"}
 
 # The diffusers config a single-file checkpoint of each kind is read with.
 SINGLE_FILE_CONFIG = {
@@ -116,6 +120,8 @@ def _from_folder(ref: str, folder: Path, kind: str, info: Optional[ModelInfo]) -
     if is_bfs_folder(folder):
         return _from_bfs_folder(ref, folder, kind, info)
     index = folder / "model_index.json"
+    if not index.is_file() and (folder / "config.json").is_file():
+        return _from_transformers_folder(ref, folder, kind, info)
     if not index.is_file():
         weights = sorted(p.name for p in folder.iterdir() if p.suffix == ".safetensors")
         hint = (f"It holds {', '.join(weights[:3])}: choose the file itself."
@@ -168,6 +174,29 @@ def _from_bfs_folder(ref: str, folder: Path, kind: str, info: Optional[ModelInfo
             # The backbone's need (Flux-Fill's figure from the catalogue); the bridges add little.
             min_vram_gb=32 if flux else 0)
     return ModelSource(ref, kind, folder, BFS_FAMILY, info)
+
+
+def _from_transformers_folder(ref: str, folder: Path, kind: str,
+                              info: Optional[ModelInfo]) -> ModelSource:
+    """A folder saved by transformers' save_pretrained: config.json + model*.safetensors."""
+    try:
+        model_type = json.loads((folder / "config.json").read_text(encoding="utf-8"))["model_type"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise ModelError(f"{folder / 'config.json'} cannot be read as a model configuration.") from None
+    family = FAMILY_OF_MODEL_TYPE.get(model_type)
+    if family is None:
+        raise ModelError(f"{folder} holds a '{model_type}' model, which Layered does not use.",
+                         "Use a diffusers inpainting model, SAM or ViTMatte.")
+    files = [p for p in folder.iterdir() if p.is_file()]
+    if not any(_SAFE_WEIGHTS.match(p.name) for p in files):
+        pickles = [p for p in files if p.suffix.lower() in PICKLE_SUFFIXES]
+        if pickles:
+            raise pickle_refusal(pickles[0])
+        raise ModelError(f"The model folder {folder} has no weights file.",
+                         "The download may be incomplete; download the model again.")
+    if info is not None and info.family != family:
+        info = None
+    return ModelSource(ref, kind, folder, family, info or info_for_unlisted(ref, family))
 
 
 def _check_weights(folder: Path, spec: dict) -> Optional[str]:

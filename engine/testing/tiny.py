@@ -12,6 +12,11 @@ lays it out as the Hugging Face hub cache does (blobs, snapshots, refs/main),
 so tests can load it through `engine.models` exactly as a user's model is
 loaded. Images are 64x64 (latents 8x8): a full generation takes well under a
 second on a CPU.
+
+The decomposition's vision models are built the same way: a SAM (`SamModel`,
+a two-layer ViT at 128 pixels) and a ViTMatte (`VitMatteForImageMatting` on
+a two-layer VitDet backbone), each saved with its image processor
+(`save_tiny_vision`), safetensors only.
 """
 from __future__ import annotations
 
@@ -24,7 +29,9 @@ from pathlib import Path
 import torch
 
 FAMILIES = ("sd-inpaint", "sdxl-inpaint", "flux-fill")
+VISION_FAMILIES = ("sam", "vitmatte")
 IMAGE_SIZE = 64  # the resolution the tiny models are meant to run at
+SAM_SIZE = 128   # the tiny SAM's input side (real SAM: 1024)
 
 
 def clip_tokenizer():
@@ -139,14 +146,68 @@ def tiny_flux_fill(seed: int = 0):
                             tokenizer_2=t5_tokenizer(), transformer=transformer)
 
 
+def tiny_sam(seed: int = 0):
+    """A SamModel (ViT image encoder, prompt encoder, mask decoder) and its PIL image processor."""
+    from transformers import (SamConfig, SamImageProcessorPil, SamMaskDecoderConfig, SamModel,
+                              SamPromptEncoderConfig, SamVisionConfig)
+
+    torch.manual_seed(seed)
+    patch = 16
+    vision = SamVisionConfig(hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                             mlp_dim=64, image_size=SAM_SIZE, patch_size=patch, output_channels=16,
+                             window_size=4, global_attn_indexes=[1], num_pos_feats=8)
+    prompt = SamPromptEncoderConfig(hidden_size=16, image_size=SAM_SIZE, patch_size=patch,
+                                    mask_input_channels=4)
+    decoder = SamMaskDecoderConfig(hidden_size=16, mlp_dim=32, num_hidden_layers=2,
+                                   num_attention_heads=2, iou_head_hidden_dim=16)
+    model = SamModel(SamConfig(vision_config=vision, prompt_encoder_config=prompt,
+                               mask_decoder_config=decoder)).eval()
+    # The low-resolution masks are 4x the embedding grid, as in the real model (256 for 1024).
+    low = 4 * SAM_SIZE // patch
+    processor = SamImageProcessorPil(size={"longest_edge": SAM_SIZE},
+                                     pad_size={"height": SAM_SIZE, "width": SAM_SIZE},
+                                     mask_size={"longest_edge": low},
+                                     mask_pad_size={"height": low, "width": low})
+    return model, processor
+
+
+def tiny_vitmatte(seed: int = 0):
+    """A VitMatteForImageMatting on a two-layer VitDet backbone, and its PIL image processor."""
+    from transformers import (VitDetConfig, VitMatteConfig, VitMatteForImageMatting,
+                              VitMatteImageProcessorPil)
+
+    torch.manual_seed(seed)
+    backbone = VitDetConfig(hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                            mlp_ratio=2, image_size=IMAGE_SIZE, pretrain_image_size=IMAGE_SIZE,
+                            patch_size=16, num_channels=4, out_features=["stage2"],
+                            window_block_indices=[], residual_block_indices=[],
+                            use_relative_position_embeddings=False)
+    config = VitMatteConfig(backbone_config=backbone, hidden_size=32,
+                            convstream_hidden_sizes=[8, 16, 16], fusion_hidden_sizes=[16, 16, 8, 8])
+    return VitMatteForImageMatting(config).eval(), VitMatteImageProcessorPil()
+
+
 BUILDERS = {"sd-inpaint": tiny_sd_inpaint, "sdxl-inpaint": tiny_sdxl_inpaint,
             "flux-fill": tiny_flux_fill}
+VISION_BUILDERS = {"sam": tiny_sam, "vitmatte": tiny_vitmatte}
 
 
 def save_tiny(family: str, folder: str | os.PathLike, seed: int = 0) -> Path:
-    """Builds the tiny pipeline of `family` and saves it in diffusers layout (safetensors)."""
+    """Builds the tiny model of `family` and saves it as its library does (safetensors)."""
     folder = Path(folder)
+    if family in VISION_BUILDERS:
+        return save_tiny_vision(family, folder, seed)
     BUILDERS[family](seed).save_pretrained(folder, safe_serialization=True)
+    return folder
+
+
+def save_tiny_vision(family: str, folder: str | os.PathLike, seed: int = 0) -> Path:
+    """A tiny SAM or ViTMatte folder as transformers writes it (config, model.safetensors,
+    preprocessor config); transformers 5 saves safetensors only."""
+    folder = Path(folder)
+    model, processor = VISION_BUILDERS[family](seed)
+    model.save_pretrained(folder)
+    processor.save_pretrained(folder)
     return folder
 
 

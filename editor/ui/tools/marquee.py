@@ -173,7 +173,8 @@ class MarqueeTool(Tool):
         self._readout = QLabel("No selection")
         self._readout.setObjectName("Dim")
         row.addWidget(self._readout)
-        for text, action in (("Select All", "select_all"), ("Deselect", "deselect")):
+        for text, action in (("Select All", "select_all"), ("Deselect", "deselect"),
+                             ("Decompose", "decompose")):
             button = QPushButton(text)
             button.clicked.connect(lambda _=False, a=action: self.services.trigger(a))
             row.addWidget(button)

@@ -1,4 +1,6 @@
-"""The classical (CPU) building blocks of the decomposition in `engine.methods.decompose`.
+"""The building blocks of the decomposition in `engine.methods.decompose`.
+
+Classical (CPU) components:
 
 segment   object mask from a box or a brush mask (OpenCV GrabCut)
 matting   trimap from a mask, alpha by closed-form matting (pymatting)
@@ -9,4 +11,10 @@ shadow    the object's cast shadow: darker-than-surroundings pixels attached
 layers    foreground colours from composite, alpha and background; the
           high-frequency alignment that makes foreground over background give
           back the composite in 8 bits; the recomposition error
+
+Learned components, used when their models are on this computer (see choose):
+sam_segment     object mask by SAM from the box (and brush points)
+vitmatte        alpha by ViTMatte in the trimap's unknown band
+diffusion_fill  the background by a diffusers inpainting model, seams matched
+choose          which component does each step: auto / classical / a model
 """

@@ -101,7 +101,9 @@ def to_uint8_layers(image8: np.ndarray, alpha_total: np.ndarray, object_share: n
     fa8 = np.clip(np.rint(alpha_total * source_alpha8), 0, 255).astype(np.uint8)
     fa = fa8.astype(np.float32) / 255.0
     with np.errstate(divide="ignore", invalid="ignore"):
-        below = np.where(fa < 1.0, (src - fa) / np.maximum(1.0 - fa, 1e-6), 0.0)
+        # Where the foreground is opaque the source is too (fa <= S): the background
+        # there is whole, the fill the user sees when the object moves.
+        below = np.where(fa < 1.0, (src - fa) / np.maximum(1.0 - fa, 1e-6), src)
     ba8 = np.clip(np.rint(below * 255.0), 0, 255).astype(np.uint8)
     ba = ba8.astype(np.float32) / 255.0
     # The share of the foreground in the composite's colour (alpha A on opaque pictures).

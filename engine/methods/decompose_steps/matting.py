@@ -98,7 +98,7 @@ class ClosedFormMatter:
         if scale > 0.9:
             alpha = _closed_form(colours, crop_tri)
         else:
-            alpha = _solve_reduced(colours, crop_tri, scale)
+            alpha = solve_reduced(colours, crop_tri, scale, _closed_form)
         out = tri.copy()
         out[y0:y1, x0:x1] = np.where(crop_tri == UNKNOWN / 255.0, alpha, crop_tri)
         progress(1, 1)
@@ -106,12 +106,37 @@ class ClosedFormMatter:
 
 
 def _closed_form(colours: np.ndarray, trimap: np.ndarray) -> np.ndarray:
+    _numba_without_openmp()
     from pymatting import estimate_alpha_cf
 
     return estimate_alpha_cf(colours.astype(np.float64), trimap.astype(np.float64)).astype(np.float32)
 
 
-def _solve_reduced(colours: np.ndarray, trimap: np.ndarray, scale: float) -> np.ndarray:
+def _numba_without_openmp() -> None:
+    """Runs pymatting's parallel (numba) code on numba's own thread pool, not OpenMP.
+
+    numba's default threading layer here is OpenMP, and it is the same libgomp
+    that torch loaded: once torch has run, numba's first parallel run resets the
+    OpenMP thread count, so torch's `set_num_threads` is silently undone and the learned components,
+    the diffusion fill and the editor's generation jobs share one spinning
+    pool with pymatting (measured: torch.get_num_threads() went from 1 to 2
+    after one closed-form solve; a tiny model's 4 denoising steps on the busy
+    2-core machine then took up to 10 s instead of 0.1-0.4 s). numba's
+    "workqueue" layer has its own threads. It must be chosen before numba's
+    first parallel run; a choice made in NUMBA_THREADING_LAYER is left alone.
+    """
+    import os
+
+    if "NUMBA_THREADING_LAYER" not in os.environ:
+        import numba
+
+        numba.config.THREADING_LAYER = "workqueue"
+
+
+def solve_reduced(colours: np.ndarray, trimap: np.ndarray, scale: float, solve) -> np.ndarray:
+    """Alpha from `solve(colours, trimap)` run on a copy reduced by `scale`, brought back to
+    full resolution by guided-filter upsampling (see ClosedFormMatter). `trimap` is float
+    0 / 0.5 / 1; so is the reduced one handed to `solve`."""
     h, w = trimap.shape
     size = (max(4, round(w * scale)), max(4, round(h * scale)))
     small = np.clip(cv2.resize(colours, size, interpolation=cv2.INTER_AREA), 0.0, 1.0)
@@ -121,7 +146,7 @@ def _solve_reduced(colours: np.ndarray, trimap: np.ndarray, scale: float) -> np.
     small_tri = np.full(small.shape[:2], 0.5, np.float32)
     small_tri[fg] = 1.0
     small_tri[bg] = 0.0
-    alpha = _closed_form(small, small_tri)
+    alpha = solve(small, small_tri)
     a, b = guided_coefficients(small, alpha, radius=1, eps=1e-4)
     a = cv2.resize(a, (w, h), interpolation=cv2.INTER_LINEAR)
     b = cv2.resize(b, (w, h), interpolation=cv2.INTER_LINEAR)

@@ -43,7 +43,7 @@ class GrabCutSegmenter:
         the source layer is transparent (never the object).
         """
         h, w = image.shape[:2]
-        region = box if box is not None else _bounds(hint)
+        region = box if box is not None else mask_bounds(hint)
         margin = max(8, int(0.4 * max(region.w, region.h)))
         crop = region.expand(margin).clip(w, h)
         scale = min(1.0, self.max_side / max(crop.w, crop.h))
@@ -122,7 +122,8 @@ def clean_mask(mask: np.ndarray, keep: float = 0.05, hole: float = 0.002) -> np.
     return mask | np.isin(labels, pinholes)
 
 
-def _bounds(mask: np.ndarray) -> Box:
+def mask_bounds(mask: np.ndarray) -> Box:
+    """The bounding box of the True pixels of a non-empty mask."""
     rows = np.flatnonzero(mask.any(axis=1))
     cols = np.flatnonzero(mask.any(axis=0))
     return Box.from_corners(int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)

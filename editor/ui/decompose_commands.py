@@ -1,0 +1,434 @@
+"""The window's Decompose commands: Layer > Decompose, its options, Quick Mask, layered images.
+
+- **Layer > Decompose** (Alt+Ctrl+D; also in the Layers panel's context menu
+  and the Marquee and Quick Mask option bars) splits the active layer around
+  the object marked by the marquee box and/or the Quick Mask paint. Like
+  Photoshop's Select Subject it runs at once, with the options last chosen;
+  like Content-Aware Fill it has its options one step away, in
+  **Layer > Decompose Options…** (shadow, and for the object mask, the
+  edges and the background fill: automatic, classical, or an installed
+  model). It runs as a job (status bar progress, Cancel, Esc); the result
+  replaces the layer in one undo step (`editor.model.decompose_apply`) and
+  the object becomes the active layer, ready for the Move tool or Free
+  Transform. Running it again on the background layer peels off another
+  object.
+- **Select > Edit in Quick Mask Mode** (Q) paints the mask (`quick_mask`).
+- **File > New Layered Image from Prompt…** paints a picture from a prompt
+  and opens it split into layers (`engine.methods.layered`), as a job.
+
+The job copies the layer's pixels when it starts; if the layer has changed
+by the time the result comes, the result is not applied and the user is told.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Optional
+
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
+                               QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+                               QSpinBox, QVBoxLayout, QWidget)
+
+from editor.jobs import Job
+from editor.model import DocumentError, Layer
+
+from .quick_mask import QuickMaskMode
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+MASK_THRESHOLD = 128  # painted coverage from which a pixel counts as "painted over"
+
+# The classical choice of each step and how the options dialog names them.
+STEP_CHOICES = {
+    "mask": [("auto", "Automatic (SAM when installed, else GrabCut)"), ("grabcut", "GrabCut")],
+    "matting": [("auto", "Automatic (ViTMatte when installed, else closed-form)"),
+                ("closed_form", "Closed-form matting")],
+    "background": [("auto", "Automatic (an inpainting model on a GPU, else pyramid fill)"),
+                   ("pyramid", "Pyramid fill (fast, CPU)"), ("telea", "Telea (thin holes)")],
+}
+STEP_LABELS = {"mask": "Object mask", "matting": "Edges", "background": "Background fill"}
+
+
+@dataclass
+class DecomposeOptions:
+    shadow: bool = True
+    mask: str = "auto"
+    matting: str = "auto"
+    background: str = "auto"
+
+    @classmethod
+    def load(cls, settings) -> "DecomposeOptions":
+        return cls(settings.value("decompose/shadow", True, bool),
+                   settings.value("decompose/mask", "auto"),
+                   settings.value("decompose/matting", "auto"),
+                   settings.value("decompose/background", "auto"))
+
+    def save(self, settings) -> None:
+        for key, value in (("shadow", self.shadow), ("mask", self.mask),
+                           ("matting", self.matting), ("background", self.background)):
+            settings.set_value(f"decompose/{key}", value)
+
+
+class DecomposeCommands:
+    def __init__(self, window: "MainWindow"):
+        self.window = window
+
+    # -- actions and menus ------------------------------------------------------------------
+    def install(self) -> None:
+        """Adds this module's actions to the window's actions and menus."""
+        from .actions import _action
+
+        w, actions, menus = self.window, self.window.actions, self.window.menus
+        specs = [
+            ("decompose", "&Decompose", "Alt+Ctrl+D", self.decompose),
+            ("decompose_options", "Decompose &Options…", None, self.show_options),
+            ("quick_mask", "Edit in &Quick Mask Mode", "Q", self.toggle_quick_mask),
+            ("clear_mask", "&Clear Painted Mask", None, self.clear_mask),
+            ("new_layered", "New &Layered Image from Prompt…", "Alt+Ctrl+N", self.new_layered),
+        ]
+        for name, text, keys, slot in specs:
+            actions[name] = _action(w, name, text, keys, slot)
+        actions["decompose"].setToolTip("Split the layer into the marked object (with its "
+                                        "shadow) and the background behind it")
+        actions["quick_mask"].setCheckable(True)
+        _insert_after(menus["layer"], actions["trim"], [None, actions["decompose"],
+                                                        actions["decompose_options"]])
+        _append(menus["select"], [None, actions["quick_mask"], actions["clear_mask"]])
+        _insert_after(menus["file"], actions["open"], [actions["new_layered"]])
+        w.tools.changed.connect(self._mode_changed)
+
+    def refresh(self, doc, node) -> None:
+        """Enables the actions for the document and node in front (from the window's refresh)."""
+        a = self.window.actions
+        a["decompose"].setEnabled(isinstance(node, Layer) and not node.is_empty())
+        a["quick_mask"].setEnabled(doc is not None)
+        a["clear_mask"].setEnabled(doc is not None and doc.selection_mask is not None)
+
+    def _mode_changed(self, tool) -> None:
+        self.window.actions["quick_mask"].setChecked(isinstance(tool, QuickMaskMode))
+
+    # -- Quick Mask ------------------------------------------------------------------------------
+    def toggle_quick_mask(self) -> None:
+        tools = self.window.tools
+        if isinstance(tools.mode, QuickMaskMode):
+            tools.end_mode(commit=True)
+            return
+        if self.window.canvas is None:
+            self.window.actions["quick_mask"].setChecked(False)
+            return
+        tools.start_mode(QuickMaskMode(self.window, tools))
+        self.window.canvas.setFocus()
+
+    def clear_mask(self) -> None:
+        doc = self.window.doc
+        if doc is not None:
+            doc.clear_selection_mask()
+
+    # -- Decompose -----------------------------------------------------------------------------------
+    def options(self) -> DecomposeOptions:
+        return DecomposeOptions.load(self.window.settings)
+
+    def show_options(self) -> None:
+        dialog = DecomposeOptionsDialog(self.window, self.options())
+        result = dialog.exec()
+        if result == QDialog.DialogCode.Rejected:
+            return
+        dialog.chosen().save(self.window.settings)
+        if dialog.run_now:
+            self.decompose()
+
+    def decompose(self) -> Optional[Job]:
+        """Starts decomposing the active layer around the marked object; returns the job."""
+        from editor.model.decompose_apply import request_for_layer
+
+        w = self.window
+        session, doc = w.session, w.doc
+        if doc is None:
+            return None
+        layer = doc.active
+        try:
+            if not isinstance(layer, Layer):
+                raise DocumentError("Select the pixel layer that shows the object.")
+            if layer.is_locked():
+                raise DocumentError(f"Layer '{layer.name}' is locked.")
+            box = doc.selection
+            mask = None
+            if doc.selection_mask is not None:
+                mask = doc.selection_mask >= MASK_THRESHOLD
+                mask = mask if mask.any() else None
+            if box is None and mask is None:
+                raise DocumentError("Mark the object first: draw a box around it with the "
+                                    "Rectangular Marquee (M), or paint over it in Quick Mask (Q).")
+            options = self.options()
+            request = request_for_layer(layer, box, mask, shadow=options.shadow)
+        except Exception as exc:
+            w.report(exc, "Could not decompose")
+            return None
+        w.tools.end_mode(commit=True)
+        # The worker reads its own copy: a brush stroke meanwhile paints the layer in place.
+        request.image = request.image.copy()
+        pixels, place = layer.pixels, (layer.x, layer.y)
+
+        def run(progress):
+            from engine.methods.decompose import DecomposePipeline
+
+            pipeline = DecomposePipeline.choose(options.mask, options.matting, options.background)
+            return pipeline(request, progress)
+
+        def apply(result) -> None:
+            from editor.model.decompose_apply import apply_decomposition
+
+            if session not in w.sessions:
+                return  # the document was closed meanwhile
+            if not doc.contains(layer) or layer.pixels is not pixels or (layer.x, layer.y) != place:
+                raise DocumentError(f"Layer '{layer.name}' changed while it was being decomposed, "
+                                    "so the result was not applied. Run Decompose again.")
+            background, foreground = apply_decomposition(doc, layer, result)
+            error = result.figures["recomposition_error_mean"]
+            w.status(f"'{layer.name}' is now '{foreground.name}' over '{background.name}' "
+                      f"(recomposition error {error:.2f}/255). Move, transform or delete the "
+                      "object; Ctrl+Z undoes.")
+
+        job = Job("Decompose", run, on_finished=apply)
+        return w.jobs.submit(job, canvas=session.canvas, failure_title="Could not decompose")
+
+    # -- New Layered Image from Prompt ------------------------------------------------------------
+    def new_layered(self) -> Optional[Job]:
+        dialog = NewLayeredDialog(self.window)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return self.start_layered(dialog.request())
+
+    def start_layered(self, request) -> Job:
+        """Runs engine.methods.layered for `request` as a job; the result opens in a new tab."""
+        w = self.window
+
+        def run(progress):
+            from engine.methods.layered import generate_layered
+
+            return generate_layered(request, progress)
+
+        def opened(result) -> None:
+            from editor.model.decompose_apply import layered_document
+
+            doc = layered_document(result)
+            w.add_session(doc, w.next_untitled())
+            if result.decomposition is None:
+                w.report(DocumentError(f"The picture is made but was not split: {result.note}"),
+                         "New Layered Image")
+            else:
+                w.status(f"'{request.prompt.strip()}': the object and the background are layers; "
+                         "Ctrl+Z gives back the picture in one layer.")
+
+        return w.jobs.submit(Job("New Layered Image", run, on_finished=opened),
+                             failure_title="Could not make the layered image")
+
+
+def _insert_after(menu, anchor, items) -> None:
+    actions = menu.actions()
+    index = actions.index(anchor) + 1
+    before = actions[index] if index < len(actions) else None
+    for item in items:
+        if item is None:
+            menu.insertSeparator(before) if before is not None else menu.addSeparator()
+        elif before is not None:
+            menu.insertAction(before, item)
+        else:
+            menu.addAction(item)
+
+
+def _append(menu, items) -> None:
+    for item in items:
+        if item is None:
+            menu.addSeparator()
+        else:
+            menu.addAction(item)
+
+
+def _installed(step: str) -> list:
+    """(id, label) of the catalogue models for a step that are on this computer."""
+    from engine.methods.decompose_steps.choose import installed_models
+
+    try:
+        return [(m.id, m.name) for m in installed_models(step)]
+    except Exception:  # an unreadable catalogue or cache: offer the classical choices
+        return []
+
+
+class DecomposeOptionsDialog(QDialog):
+    """Shadow on/off and the component of each step (automatic, classical or a model)."""
+
+    def __init__(self, parent: QWidget, options: DecomposeOptions):
+        super().__init__(parent)
+        self.setWindowTitle("Decompose Options")
+        self.setObjectName("DecomposeOptionsDialog")
+        self.run_now = False
+        layout = QVBoxLayout(self)
+        intro = QLabel("Decompose splits the active layer into the object you marked (box or "
+                       "Quick Mask paint), with soft edges and its shadow, over the background "
+                       "with the object removed.")
+        intro.setWordWrap(True)
+        intro.setObjectName("Dim")
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.shadow = QCheckBox("Take the object's shadow onto its layer")
+        self.shadow.setChecked(options.shadow)
+        form.addRow("Shadow", self.shadow)
+        self.combos: dict[str, QComboBox] = {}
+        for step in ("mask", "matting", "background"):
+            combo = QComboBox()
+            combo.setObjectName(f"decompose_{step}")
+            for value, label in STEP_CHOICES[step] + _installed(step):
+                combo.addItem(label if value in dict(STEP_CHOICES[step]) else f"Model: {label}",
+                              value)
+            index = combo.findData(getattr(options, step))
+            combo.setCurrentIndex(max(0, index))
+            self.combos[step] = combo
+            form.addRow(STEP_LABELS[step], combo)
+        layout.addLayout(form)
+        note = QLabel("Models are listed once they are on this computer (Models dialog). An "
+                      "inpainting model fills the background well but takes minutes on a CPU.")
+        note.setWordWrap(True)
+        note.setObjectName("Dim")
+        layout.addWidget(note)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        run = buttons.addButton("Decompose", QDialogButtonBox.ButtonRole.AcceptRole)
+        run.clicked.connect(self._run)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _run(self) -> None:
+        self.run_now = True
+
+    def chosen(self) -> DecomposeOptions:
+        return DecomposeOptions(self.shadow.isChecked(),
+                                *(self.combos[s].currentData() for s in ("mask", "matting",
+                                                                          "background")))
+
+
+class NewLayeredDialog(QDialog):
+    """Prompt, model, size and seed for a layered image made from a prompt."""
+
+    def __init__(self, window: "MainWindow"):
+        super().__init__(window)
+        self.window_ = window
+        settings = window.settings
+        self.setWindowTitle("New Layered Image from Prompt")
+        self.setObjectName("NewLayeredDialog")
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.prompt = QLineEdit(settings.value("layered/prompt", ""))
+        self.prompt.setPlaceholderText("e.g. a red teapot on a wooden table, soft daylight")
+        self.prompt.setMinimumWidth(380)
+        form.addRow("Prompt", self.prompt)
+        self.negative = QLineEdit()
+        self.negative.setPlaceholderText("what to avoid (optional)")
+        form.addRow("Avoid", self.negative)
+        row = QHBoxLayout()
+        self.model = QComboBox()
+        self.model.setEditable(True)
+        self.model.setObjectName("layered_model")
+        for model_id, name in self._installed_models():
+            self.model.addItem(name, model_id)
+        last = settings.value("layered/model", "")
+        if last and self.model.findData(last) < 0:
+            self.model.addItem(last, last)
+        if last:
+            self.model.setCurrentIndex(self.model.findData(last))
+        browse = QPushButton("Folder…")
+        browse.clicked.connect(self._browse)
+        row.addWidget(self.model, 1)
+        row.addWidget(browse)
+        form.addRow("Model", row)
+        sizes = QHBoxLayout()
+        self.width_box, self.height_box = QSpinBox(), QSpinBox()
+        for box, key in ((self.width_box, "width"), (self.height_box, "height")):
+            box.setRange(32, 4096)
+            box.setSingleStep(64)
+            box.setSuffix(" px")
+            box.setValue(settings.value(f"layered/{key}", 512, int))
+            sizes.addWidget(box)
+        sizes.insertWidget(1, QLabel("×"))
+        sizes.addStretch(1)
+        form.addRow("Size", sizes)
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2 ** 31 - 1)
+        self.seed.setValue(settings.value("layered/seed", 0, int))
+        self.steps = QSpinBox()
+        self.steps.setRange(0, 500)
+        self.steps.setSpecialValueText("model default")
+        self.steps.setValue(settings.value("layered/steps", 0, int))
+        form.addRow("Seed", self.seed)
+        form.addRow("Steps", self.steps)
+        layout.addLayout(form)
+        note = QLabel("The picture is painted by an installed inpainting model used as "
+                      "text-to-image; its main object is then split off with its shadow. To "
+                      "split off another object: Ctrl+Z, mark it, Layer > Decompose.")
+        note.setWordWrap(True)
+        note.setObjectName("Dim")
+        layout.addWidget(note)
+        if self.model.count() == 0:
+            missing = QLabel("No model is on this computer yet: download one in the Models "
+                             "dialog, or choose a diffusers folder.")
+            missing.setWordWrap(True)
+            layout.addWidget(missing)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Generate")
+        self.buttons.accepted.connect(self._accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.error = QLabel()
+        self.error.setObjectName("Error")
+        self.error.hide()
+        layout.addWidget(self.error)
+
+    @staticmethod
+    def _installed_models() -> list:
+        try:
+            from engine.models.catalogue import load_catalogue
+
+            return [(m.id, m.name) for m in load_catalogue().installed_for("layered")]
+        except Exception:
+            return []
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Choose a diffusers model folder")
+        if folder:
+            self.model.addItem(folder, folder)
+            self.model.setCurrentIndex(self.model.count() - 1)
+
+    def model_ref(self) -> str:
+        text = self.model.currentText().strip()
+        data = self.model.currentData()
+        # A typed path or id is taken as it is; a listed model by its id.
+        return data if data and self.model.itemText(self.model.currentIndex()) == text else text
+
+    def _accept(self) -> None:
+        if not self.prompt.text().strip():
+            self.error.setText("Type what the picture should show.")
+            self.error.show()
+            return
+        if not self.model_ref():
+            self.error.setText("Choose a model.")
+            self.error.show()
+            return
+        s = self.window_.settings
+        for key, value in (("prompt", self.prompt.text().strip()), ("model", self.model_ref()),
+                           ("width", self.width_box.value()), ("height", self.height_box.value()),
+                           ("seed", self.seed.value()), ("steps", self.steps.value())):
+            s.set_value(f"layered/{key}", value)
+        self.accept()
+
+    def request(self):
+        from engine.methods.layered import LayeredRequest
+
+        options = DecomposeOptions.load(self.window_.settings)
+        return LayeredRequest(self.prompt.text().strip(), self.negative.text().strip(),
+                              size=(self.width_box.value(), self.height_box.value()),
+                              seed=self.seed.value(), steps=self.steps.value() or None,
+                              model=self.model_ref(), shadow=options.shadow,
+                              mask_model=options.mask, matting_model=options.matting,
+                              background_model=options.background)

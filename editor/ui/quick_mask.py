@@ -1,0 +1,282 @@
+"""Quick Mask (Q): paint over an object to select it; the painted area shows as a red tint.
+
+Photoshop's Quick Mask turns the selection into paint. Here it is the way to
+mark an object that a box marks badly (a person with arms out, a branch): the
+paint is stored on the document (`Document.selection_mask`, each stroke one
+undo step), Ctrl+D clears it with the box, and Layer > Decompose uses it
+(with the box when there is one too). The tint shows the painted area -
+Photoshop's "colour indicates: selected areas" - whatever tool is in use, so
+the user always sees what Decompose will take.
+
+`QuickMaskMode` is a canvas mode like Free Transform: while it is on, a left
+drag paints the mask with a round brush, Alt+drag (or the Erase switch)
+takes paint away, [ and ] change the size; Q, Enter or Esc leave it (the
+paint stays). `MaskView` is what the canvas draws: the tint at full
+resolution with power-of-two reductions, kept current stroke box by stroke
+box, so painting on a large picture stays quick.
+"""
+from __future__ import annotations
+
+import math
+from typing import Optional
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QCursor, QKeyEvent, QPainter, QPen
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidget
+
+from engine.box import Box
+
+from .pyramid import Pyramid
+from .tools import Tool
+from .tools.brush import MAX_SIZE, dab_mask, next_size
+
+TINT = (230, 40, 40)
+TINT_OPACITY = 0.5
+
+
+class MaskView:
+    """The red tint of a document's painted mask, as an ARGB32-premultiplied pyramid."""
+
+    def __init__(self, doc):
+        self.doc = doc
+        self._array: Optional[np.ndarray] = None
+        self.pyramid: Optional[Pyramid] = None
+        self.refresh(None)
+
+    def refresh(self, box: Optional[Box]) -> None:
+        """The mask changed inside canvas `box` (None: everywhere, or it appeared or went)."""
+        mask = self.doc.selection_mask
+        if mask is None:
+            self._array = self.pyramid = None
+            return
+        if self._array is None or self._array.shape[:2] != mask.shape:
+            self._array = np.zeros(mask.shape + (4,), np.uint8)
+            self.pyramid = None
+            box = None
+        region = Box(0, 0, mask.shape[1], mask.shape[0]) if box is None else box
+        a = mask[region.slices()].astype(np.float32) * TINT_OPACITY
+        out = self._array[region.slices()]
+        for channel, value in zip((2, 1, 0), TINT):  # memory order B, G, R, A
+            out[..., channel] = np.rint(a * (value / 255.0)).astype(np.uint8)
+        out[..., 3] = np.rint(a).astype(np.uint8)
+        if self.pyramid is None:
+            self.pyramid = Pyramid(self._array)
+        else:
+            self.pyramid.update(region)
+
+    def paint(self, canvas, painter: QPainter, area: QRectF) -> None:
+        if self.pyramid is not None:
+            canvas.draw_pyramid(painter, self.pyramid, area)
+
+
+class QuickMaskMode(Tool):
+    id = "quick_mask"
+    label = "Quick Mask"
+    letter = "Q"
+    icon = "tool-brush"
+    tip = "Paint over the object (Alt: erase); Q, Enter or Esc to leave"
+    paints_selection = True  # Ctrl+D clears the paint without leaving the mode
+
+    def __init__(self, services, manager):
+        super().__init__(services)
+        self.manager = manager
+        settings = services.settings
+        self.size = settings.value("tools/quick_mask/size", 40, int)
+        self.hardness = settings.value("tools/quick_mask/hardness", 0.7, float)
+        self.erasing = False
+        self._edit = None
+        self._canvas = None
+        self._last: Optional[QPointF] = None
+        self._carry = 0.0
+        self._erase_stroke = False
+        self._hover: Optional[QPointF] = None
+        self._size_spin: Optional[QSpinBox] = None
+        self._erase_button: Optional[QPushButton] = None
+
+    # -- mode life cycle (see ToolManager.start_mode / end_mode) ---------------------------
+    def commit(self, canvas) -> None:
+        self._end_stroke()
+
+    def cancel(self, canvas) -> None:
+        self._end_stroke()  # each stroke is already its own undo step: nothing to throw away
+
+    def step_back(self) -> bool:
+        """Ctrl+Z while painting: undo the last step of the document, stay in the mode."""
+        if self._edit is None and self._canvas is not None:
+            self._canvas.doc.history.undo()
+        return True
+
+    def step_forward(self) -> None:
+        """Redo while painting."""
+        if self._edit is None and self._canvas is not None:
+            self._canvas.doc.history.redo()
+
+    def activate(self, canvas) -> None:
+        self._canvas = canvas
+        self.services.status("Quick Mask: paint over the object (Alt+drag erases); "
+                             "Q, Enter or Esc to leave.")
+
+    def deactivate(self, canvas) -> None:
+        self._end_stroke()
+        self._set_hover(canvas, None)
+
+    # -- settings -----------------------------------------------------------------------------
+    def set_size(self, size: int) -> None:
+        self.size = int(max(1, min(MAX_SIZE, size)))
+        self.services.settings.set_value("tools/quick_mask/size", self.size)
+        if self._size_spin is not None and self._size_spin.value() != self.size:
+            self._size_spin.setValue(self.size)
+
+    def change_size(self, direction: int) -> None:
+        self.set_size(next_size(self.size, direction))
+
+    def set_erasing(self, erasing: bool) -> None:
+        self.erasing = bool(erasing)
+        if self._erase_button is not None and self._erase_button.isChecked() != self.erasing:
+            self._erase_button.setChecked(self.erasing)
+
+    # -- strokes ---------------------------------------------------------------------------------
+    def press(self, canvas, ev) -> None:
+        self._canvas = canvas
+        try:
+            self._edit = canvas.doc.begin_mask_edit("Quick Mask Erase" if self._erases(ev)
+                                                    else "Quick Mask")
+        except Exception as exc:
+            self.services.report(exc, "Could not paint the mask")
+            return
+        self._erase_stroke = self._erases(ev)
+        self._last, self._carry = ev.image, 0.0
+        self._apply(canvas, [ev.image])
+
+    def move(self, canvas, ev) -> None:
+        self._set_hover(canvas, ev.image)
+        if self._edit is None:
+            return
+        last = self._last
+        dx, dy = ev.image.x() - last.x(), ev.image.y() - last.y()
+        dist = math.hypot(dx, dy)
+        if dist == 0:
+            return
+        spacing = max(1.0, self.size * 0.25)
+        centres = []
+        along = spacing - self._carry
+        while along <= dist:
+            t = along / dist
+            centres.append(QPointF(last.x() + dx * t, last.y() + dy * t))
+            along += spacing
+        self._carry = dist - (along - spacing)
+        self._last = ev.image
+        if centres:
+            self._apply(canvas, centres)
+
+    def release(self, canvas, ev) -> None:
+        self._end_stroke()
+
+    def hover(self, canvas, ev) -> None:
+        self._set_hover(canvas, ev.image)
+
+    def leave(self, canvas) -> None:
+        self._set_hover(canvas, None)
+
+    def _erases(self, ev) -> bool:
+        return self.erasing != bool(ev.alt)
+
+    def _end_stroke(self) -> None:
+        edit, self._edit = self._edit, None
+        if edit is not None:
+            try:
+                self._canvas.doc.end_mask_edit(edit)
+            except Exception as exc:
+                self.services.report(exc, "Could not paint the mask")
+
+    def _apply(self, canvas, centres: list[QPointF]) -> None:
+        erase = self._erase_stroke
+        for c in centres:
+            coverage, box = dab_mask(c.x(), c.y(), self.size, self.hardness)
+            clipped = box.clip(canvas.doc.width, canvas.doc.height)
+            if clipped.is_empty():
+                continue
+            cover = coverage[clipped.translate(-box.x, -box.y).slices()]
+
+            def dab(view: np.ndarray, cover=cover) -> None:
+                value = view.astype(np.float32)
+                if erase:
+                    value *= 1.0 - cover
+                else:
+                    value += (255.0 - value) * cover
+                view[...] = np.clip(np.rint(value), 0, 255).astype(np.uint8)
+
+            self._edit.apply(canvas.doc, clipped, dab)
+
+    # -- keys, cursor, drawing -----------------------------------------------------------------------
+    def key_press(self, canvas, e: QKeyEvent) -> bool:
+        if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape):
+            self.manager.end_mode(commit=True)
+            return True
+        return False
+
+    def cursor_at(self, canvas, ev) -> QCursor:
+        return QCursor(Qt.CursorShape.CrossCursor)
+
+    def _set_hover(self, canvas, point: Optional[QPointF]) -> None:
+        if canvas is None:
+            return
+        old = self._hover_rect(canvas)
+        self._hover = point
+        for r in (old, self._hover_rect(canvas)):
+            if r is not None:
+                canvas.update(r.toAlignedRect().adjusted(-2, -2, 2, 2))
+
+    def _hover_rect(self, canvas) -> Optional[QRectF]:
+        if self._hover is None:
+            return None
+        c = canvas.image_to_widget(self._hover)
+        r = max(self.size * canvas.scale / 2, 4)
+        return QRectF(c.x() - r, c.y() - r, 2 * r, 2 * r)
+
+    def paint_overlay(self, canvas, painter: QPainter) -> None:
+        rect = self._hover_rect(canvas)
+        if rect is None:
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(QColor(0, 0, 0, 160), 2.5))
+        painter.drawEllipse(rect)
+        painter.setPen(QPen(QColor(*TINT), 1))
+        painter.drawEllipse(rect)
+        painter.restore()
+
+    # -- options bar -------------------------------------------------------------------------------------
+    def build_options(self) -> QWidget:
+        w = QWidget()
+        row = QHBoxLayout(w)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(6)
+        title = QLabel("Quick Mask")
+        title.setObjectName("Dim")
+        row.addWidget(title)
+        row.addWidget(QLabel("Size"))
+        self._size_spin = QSpinBox()
+        self._size_spin.setRange(1, MAX_SIZE)
+        self._size_spin.setSuffix(" px")
+        self._size_spin.setValue(self.size)
+        self._size_spin.valueChanged.connect(self.set_size)
+        row.addWidget(self._size_spin)
+        self._erase_button = QPushButton("Erase")
+        self._erase_button.setCheckable(True)
+        self._erase_button.setToolTip("Take paint away (Alt+drag does too)")
+        self._erase_button.toggled.connect(self.set_erasing)
+        row.addWidget(self._erase_button)
+        for text, action in (("Clear", "clear_mask"), ("Decompose", "decompose")):
+            button = QPushButton(text)
+            button.setObjectName(f"quick_mask_{action}")
+            button.clicked.connect(lambda _=False, a=action: self.services.trigger(a))
+            row.addWidget(button)
+        done = QPushButton("Done")
+        done.setToolTip("Leave Quick Mask (Q); the paint stays")
+        done.clicked.connect(lambda: self.manager.end_mode(commit=True))
+        row.addWidget(done)
+        row.addStretch(1)
+        return w

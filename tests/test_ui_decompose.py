@@ -1,0 +1,333 @@
+"""Decompose in the editor, driven as a user would: paste, mark the object (box or Quick Mask
+paint), Layer > Decompose as a job, move the object, undo; cancel; options; layered images."""
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtWidgets import QPushButton
+
+from _decompose_scenes import scene
+from editor.jobs import CANCELLED, FINISHED
+from editor.model.render import composite_document
+from editor.ui.qimage import rgba_to_qimage
+from editor.ui.quick_mask import QuickMaskMode
+from engine.box import Box
+from ui_helpers import image_drag, make_window
+
+SIZE = 128
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch):
+    return make_window(qtbot, tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def pasted(window, qtbot):
+    """A ball photo pasted from the clipboard (it opens as a new document)."""
+    image, box, truth = scene(SIZE, shadow=0.5)
+    rgba = np.dstack([image, np.full((SIZE, SIZE), 255, np.uint8)])
+    QGuiApplication.clipboard().setImage(rgba_to_qimage(rgba))
+    window.actions["paste"].trigger()
+    qtbot.waitUntil(lambda: window.doc is not None and len(list(window.doc.layers())) == 1)
+    window.canvas.actual_pixels()
+    window.test_scene = (rgba, box, truth)
+    return window
+
+
+def draw_box(qtbot, window, box) -> None:
+    window.tool_actions["marquee"].trigger()
+    image_drag(qtbot, window.canvas, [(box.x, box.y), (box.x + box.w / 2, box.y + box.h / 2),
+                                      (box.x1, box.y1)])
+    assert window.doc.selection == box
+
+
+def finish(qtbot, window, timeout=30000) -> None:
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=timeout)
+
+
+def tint_at(window, x, y) -> QColor:
+    canvas = window.canvas
+    canvas.repaint()
+    image = canvas.grab().toImage()
+    p = canvas.image_to_widget(QPointF(x, y))
+    dpr = image.devicePixelRatio()
+    return QColor(image.pixel(int(p.x() * dpr), int(p.y() * dpr)))
+
+
+def test_box_decompose_move_the_object_and_undo_to_the_original(pasted, qtbot):
+    w = pasted
+    rgba, box, truth = w.test_scene
+    doc = w.doc
+    (source,) = doc.layers()
+    draw_box(qtbot, w, box)
+    started, steps = [], []
+    w.jobs.job_started.connect(started.append)
+    w.jobs.runner.progress.connect(lambda s, t: steps.append((s, t)))
+    assert w.actions["decompose"].isEnabled()
+    qtbot.keyClick(w.canvas, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier
+                   | Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(started), timeout=5000)
+    assert w.jobs.status.isVisible() and started[0].name == "Decompose"
+    finish(qtbot, w)
+    assert started[0].state == FINISHED and w.test_errors == []
+    assert steps and steps[-1][0] == steps[-1][1] == 5
+    assert not w.jobs.status.isVisible()
+    # The layer became object over background, in one undo step, with recipes.
+    background, foreground = doc.layers()
+    assert foreground.name == "Object" and doc.active is foreground
+    assert background.recipe["role"] == "background" and foreground.recipe["box"] == list(box.as_tuple())
+    assert doc.history.undo_name() == "Decompose"
+    err = np.abs(composite_document(doc).astype(int) - rgba)
+    assert err.mean() < 1 and np.percentile(err, 99) < 3
+    # The Move tool takes the object (with its shadow) aside; the background shows no ball.
+    w.tool_actions["move"].trigger()
+    x0 = foreground.x
+    cx, cy = box.x + box.w / 2, box.y + box.h / 2
+    image_drag(qtbot, w.canvas, [(cx, cy), (cx - 20, cy), (cx - 40, cy)])
+    assert foreground.x == x0 - 40
+    ball = truth["alpha"] > 0.5
+    shown = composite_document(doc)[..., :3].astype(float) / 255
+    moved = np.zeros(ball.shape, bool)  # where the object layer (ball and shadow) is now
+    fx, fy = max(0, foreground.x), max(0, foreground.y)
+    part = foreground.pixels[fy - foreground.y:, fx - foreground.x:, 3] > 0
+    moved[fy:fy + part.shape[0], fx:fx + part.shape[1]] = part[:SIZE - fy, :SIZE - fx]
+    uncovered = ball & ~moved
+    assert uncovered.sum() > 0.5 * ball.sum()
+    bg_truth = truth["background"]
+    assert np.abs(shown[uncovered] - bg_truth[uncovered]).mean() * 255 < 12
+    # Undo twice: the original layer, pixel for pixel.
+    w.actions["undo"].trigger()
+    w.actions["undo"].trigger()
+    (back,) = doc.layers()
+    assert back is source and np.array_equal(back.pixels, rgba)
+    assert np.array_equal(composite_document(doc), rgba)
+
+
+def test_peel_again_on_the_background_gives_a_third_layer(pasted, qtbot):
+    w = pasted
+    rgba, box, truth = w.test_scene
+    doc = w.doc
+    # A second object: a green square in the lower left corner of the picture.
+    (layer,) = doc.layers()
+    pixels = layer.pixels.copy()
+    pixels[92:118, 8:34, :3] = (40, 170, 60)
+    doc.set_pixels(layer, pixels)
+    draw_box(qtbot, w, box)
+    w.actions["decompose"].trigger()
+    finish(qtbot, w)
+    doc.set_active(list(doc.layers())[0])  # the background, as a click in the Layers panel does
+    draw_box(qtbot, w, Box(2, 86, 38, 38))
+    w.actions["decompose"].trigger()
+    finish(qtbot, w)
+    names = [layer.name for layer in doc.layers()]
+    assert names == ["Pasted Layer", "Object 2", "Object"] and w.test_errors == []
+    err = np.abs(composite_document(doc).astype(int) - pixels)
+    assert err.mean() < 1
+
+
+def test_cancel_between_steps_leaves_the_document_untouched(pasted, qtbot, monkeypatch):
+    from engine.methods.decompose import DecomposePipeline
+    from engine.methods.decompose_steps.segment import GrabCutSegmenter
+
+    entered, release = threading.Event(), threading.Event()
+
+    class SlowSegmenter(GrabCutSegmenter):
+        def __call__(self, *args, **kwargs):
+            entered.set()
+            release.wait(10)
+            return super().__call__(*args, **kwargs)
+
+    monkeypatch.setattr(DecomposePipeline, "choose",
+                        classmethod(lambda cls, *a, **k: cls(segmenter=SlowSegmenter())))
+    w = pasted
+    rgba, box, _ = w.test_scene
+    doc = w.doc
+    draw_box(qtbot, w, box)
+    steps_before = doc.history.undo_name()
+    ended = []
+    w.jobs.job_ended.connect(ended.append)
+    job = w.decompose_commands.decompose()
+    qtbot.waitUntil(lambda: entered.is_set() and w.jobs.current is job, timeout=5000)
+    w.jobs.status.cancel_button.click()  # while step 1 runs
+    assert "cancelling" in w.jobs.status.label.text()
+    release.set()
+    qtbot.waitUntil(lambda: bool(ended), timeout=10000)
+    assert job.state == CANCELLED and w.test_errors == []
+    (layer,) = doc.layers()
+    assert np.array_equal(layer.pixels, rgba) and doc.history.undo_name() == steps_before
+
+
+def test_layer_changed_during_the_job_is_not_overwritten(pasted, qtbot, monkeypatch):
+    from engine.methods.decompose import DecomposePipeline
+    from engine.methods.decompose_steps.segment import GrabCutSegmenter
+
+    entered, release = threading.Event(), threading.Event()
+
+    class SlowSegmenter(GrabCutSegmenter):
+        def __call__(self, *args, **kwargs):
+            entered.set()
+            release.wait(10)
+            return super().__call__(*args, **kwargs)
+
+    monkeypatch.setattr(DecomposePipeline, "choose",
+                        classmethod(lambda cls, *a, **k: cls(segmenter=SlowSegmenter())))
+    w = pasted
+    rgba, box, _ = w.test_scene
+    draw_box(qtbot, w, box)
+    w.decompose_commands.decompose()
+    qtbot.waitUntil(entered.is_set, timeout=5000)
+    (layer,) = w.doc.layers()
+    w.doc.set_pixels(layer, np.zeros_like(layer.pixels))  # e.g. the user filled it
+    release.set()
+    finish(qtbot, w)
+    assert len(list(w.doc.layers())) == 1
+    assert w.test_errors and "changed while it was being decomposed" in w.test_errors[0][1]
+
+
+def test_quick_mask_paint_undo_clear_and_decompose_with_it(pasted, qtbot):
+    w = pasted
+    rgba, box, truth = w.test_scene
+    doc = w.doc
+    cx, cy = box.x + box.w / 2, box.y + box.h / 2
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Q)
+    assert isinstance(w.tools.mode, QuickMaskMode) and w.actions["quick_mask"].isChecked()
+    w.tools.mode.set_size(22)
+    before = tint_at(w, cx, cy)
+    image_drag(qtbot, w.canvas, [(cx - 20, cy - 12), (cx + 20, cy - 12)])
+    assert doc.selection_mask is not None and doc.selection_mask[int(cy - 12), int(cx)] == 255
+    assert doc.selection is None and doc.history.undo_name() == "Quick Mask"
+    tinted = tint_at(w, cx, cy - 12)
+    assert tinted.red() > tinted.green() + 40  # the paint shows red
+    # Ctrl+Z in the mode undoes the stroke (and the mask it created); redo brings it back.
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert doc.selection_mask is None and isinstance(w.tools.mode, QuickMaskMode)
+    w.actions["redo"].trigger()
+    assert doc.selection_mask[int(cy - 12), int(cx)] == 255
+    # Ctrl+D clears the paint (one undo step).
+    w.actions["deselect"].trigger()
+    assert doc.selection_mask is None
+    assert tint_at(w, cx, cy - 12).rgb() == tint_at(w, cx, cy).rgb() == before.rgb()
+    # Paint over the whole ball, Alt+drag takes a stripe away, leave with Q, decompose.
+    for dy in range(-24, 25, 8):
+        image_drag(qtbot, w.canvas, [(cx - 24, cy + dy), (cx, cy + dy), (cx + 24, cy + dy)])
+    image_drag(qtbot, w.canvas, [(cx - 30, 4), (cx + 30, 4)])  # a slip of the brush at the top...
+    painted = int((doc.selection_mask >= 128).sum())
+    image_drag(qtbot, w.canvas, [(cx - 36, 4), (cx + 36, 4)],
+               modifier=Qt.KeyboardModifier.AltModifier)  # ...taken away with Alt
+    assert int((doc.selection_mask >= 128).sum()) < painted and not doc.selection_mask[4].any()
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Q)
+    assert w.tools.mode is None and doc.selection_mask is not None
+    w.actions["decompose"].trigger()
+    finish(qtbot, w)
+    assert w.test_errors == []
+    background, foreground = doc.layers()
+    assert foreground.recipe["brush_mask"] is True and foreground.recipe["box"] is None
+    ball = truth["alpha"] > 0.5
+    obj = np.zeros(ball.shape, bool)
+    obj[foreground.y:foreground.y + foreground.height,
+        foreground.x:foreground.x + foreground.width] = foreground.pixels[..., 3] > 127
+    assert (obj & ball).sum() > 0.9 * ball.sum()
+    err = np.abs(composite_document(doc).astype(int) - rgba)
+    assert err.mean() < 1
+
+
+def test_decompose_without_a_mark_explains_what_to_do(pasted):
+    w = pasted
+    assert w.decompose_commands.decompose() is None
+    assert "Mark the object first" in w.test_errors[0][1]
+    assert len(list(w.doc.layers())) == 1
+
+
+def test_options_dialog_chooses_the_steps_and_runs(pasted, qtbot):
+    from editor.ui.decompose_commands import DecomposeOptionsDialog
+
+    w = pasted
+    rgba, box, _ = w.test_scene
+    draw_box(qtbot, w, box)
+
+    def choose():
+        dialog = next(d for d in w.findChildren(DecomposeOptionsDialog) if d.isVisible())
+        dialog.shadow.setChecked(False)
+        combo = dialog.combos["background"]
+        combo.setCurrentIndex(combo.findData("telea"))
+        next(b for b in dialog.findChildren(QPushButton) if b.text() == "Decompose").click()
+
+    QTimer.singleShot(0, choose)
+    w.actions["decompose_options"].trigger()
+    finish(qtbot, w)
+    assert w.settings.value("decompose/background") == "telea"
+    assert w.settings.value("decompose/shadow", True, bool) is False
+    foreground = list(w.doc.layers())[-1]
+    steps = foreground.recipe["steps"]
+    assert steps["background"] == "telea" and steps["shadow"] == "none"
+
+
+def test_decompose_is_in_the_layer_menu_and_the_layers_context_menu(pasted):
+    w = pasted
+    layer_menu = [a.objectName() for a in w.menus["layer"].actions()]
+    assert "decompose" in layer_menu and "decompose_options" in layer_menu
+    assert "quick_mask" in [a.objectName() for a in w.menus["select"].actions()]
+    assert "new_layered" in [a.objectName() for a in w.menus["file"].actions()]
+    import inspect
+
+    from editor.ui.layers_panel import LayersPanel
+
+    assert '"decompose"' in inspect.getsource(LayersPanel.context_menu)
+
+
+def test_new_layered_image_from_prompt_opens_a_tab_with_the_layers(window, qtbot, monkeypatch):
+    from test_layered import scripted
+
+    from editor.ui.decompose_commands import NewLayeredDialog
+    from engine.models import loading
+
+    monkeypatch.setattr(loading, "get_pipeline", lambda ref, **kw: scripted())
+    w = window
+    w.settings.set_value("decompose/mask", "grabcut")
+    w.settings.set_value("decompose/matting", "closed_form")
+    w.settings.set_value("decompose/background", "pyramid")
+
+    def fill():
+        dialog = next(d for d in w.findChildren(NewLayeredDialog) if d.isVisible())
+        dialog.prompt.setText("a blue ball on a floor")
+        dialog.model.setEditText("scripted")
+        dialog.width_box.setValue(128)
+        dialog.height_box.setValue(128)
+        dialog.steps.setValue(3)
+        dialog.buttons.accepted.emit()
+
+    QTimer.singleShot(0, fill)
+    w.actions["new_layered"].trigger()
+    finish(qtbot, w)
+    assert w.test_errors == [] and len(w.sessions) == 1
+    doc = w.doc
+    background, foreground = doc.layers()
+    assert (doc.width, doc.height) == (128, 128) and foreground.name == "Object"
+    assert background.recipe["source_recipe"]["prompt"] == "a blue ball on a floor"
+    picture, _, _ = scene(128, shadow=0.5)
+    assert np.abs(composite_document(doc)[..., :3].astype(int) - picture).mean() < 1
+    w.actions["undo"].trigger()
+    (only,) = doc.layers()
+    assert np.array_equal(only.pixels[..., :3], picture)
+
+
+def test_new_layered_image_without_an_object_opens_the_picture_and_says_why(window, qtbot,
+                                                                            monkeypatch):
+    from test_layered import scripted
+
+    from engine.methods.layered import LayeredRequest
+    from engine.models import loading
+
+    monkeypatch.setattr(loading, "get_pipeline", lambda ref, **kw: scripted(flat=True))
+    w = window
+    w.decompose_commands.start_layered(LayeredRequest("fog", model="scripted", size=(64, 64),
+                                                      mask_model="grabcut"))
+    finish(qtbot, w)
+    (layer,) = w.doc.layers()
+    assert layer.recipe["method"] == "layered"
+    assert "not split" in w.test_errors[0][1] and "No single main object" in w.test_errors[0][1]
