@@ -88,7 +88,7 @@ def test_models_list_and_offline_download(hf_home):
     run = layered("models", "list", "--json", env={"HF_HOME": str(hf_home)})
     assert run.returncode == 0, run.stderr
     rows = json.loads(run.stdout)
-    assert {r["family"] for r in rows} == {"sd-inpaint", "sdxl-inpaint", "flux-fill"}
+    assert {r["family"] for r in rows} == {"sd-inpaint", "sdxl-inpaint", "flux-fill", "sam", "vitmatte"}
     assert all(r["path"] is None for r in rows)  # none of the real models is here
     run = layered("models", "download", rows[0]["id"],
                   env={"HF_HOME": str(hf_home), "HF_HUB_OFFLINE": "1"})
