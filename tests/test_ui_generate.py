@@ -298,3 +298,17 @@ def test_warm_up_loads_the_chosen_model_after_the_window_shows(qtbot, tmp_path, 
     assert loading.MODELS._model is not None and str(loading.MODELS._model.source.path) == model
     assert w.test_errors == []
     w.jobs.shutdown()
+
+
+def test_the_panel_offers_only_layer_makers_while_models_lists_decompose_models(qtbot, window):
+    """SAM and ViTMatte (catalogue models for Decompose) are never offered for generating."""
+    panel = window.generate_panel
+    qtbot.waitUntil(lambda: panel.choices is not None, timeout=10000)
+    roles = {c.family: c.method for c in panel.choices if not c.local}
+    assert roles["sam"] == "decompose_mask" and roles["vitmatte"] == "decompose_matting"
+    assert roles["sd-inpaint"] == "add_foreground"
+    for method_index in range(panel.method.count()):
+        panel.method.setCurrentIndex(method_index)
+        offered = [panel.model.itemData(i) for i in range(panel.model.count())]
+        families = {c.family for c in panel.choices if c.ref in offered}
+        assert not families & {"sam", "vitmatte"}
