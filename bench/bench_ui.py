@@ -180,6 +180,7 @@ def bench_drag(moves: int) -> dict[str, list[float]]:
         app.processEvents()
         results[label] = (times, press_ms, release_ms)
     window.autosaver.shutdown()
+    window.jobs.shutdown()  # the engine warm-up thread started after the first paint
     return results
 
 
