@@ -165,3 +165,33 @@ def test_window_and_model_size_rules():
     assert context_window(200, 50, Box(10, 5, 120, 20), 2.0) == Box(0, 0, 200, 50)
     assert model_size(Box(0, 0, 300, 200), 512, 16) == (768, 512)
     assert model_size(Box(0, 0, 10, 10), 512, 16) == (512, 512)
+
+
+def test_a_catalogue_bfs_model_is_found_in_the_hub_cache_and_offered_as_bfs(models, tmp_path):
+    """A BFS model published as a Hugging Face repo and listed in the catalogue: found in the
+    hub cache like any other model, loaded through the shared loader, served by the "bfs"
+    method, and it makes the same layer as the folder it came from."""
+    from editor.ui.model_list import method_of_family
+    from engine.models.catalogue import load_catalogue
+    from engine.models.loading import load_pipeline
+    from engine.models.locate import find_model
+    from engine.testing import tiny
+
+    hub = tmp_path / "hub"
+    snapshot = tiny.install_in_hub_cache(models["own_path"], "tiny-org/tiny-bfs", hub)
+    entry = dict(id="tiny-org/tiny-bfs", name="Tiny BFS", family="bfs", methods=["bfs"],
+                 resolution=64, default_steps=3, default_guidance=2.0, download_gb=0.01,
+                 min_vram_gb=0, licence="test only")
+    path = tmp_path / "models.json"
+    path.write_text(json.dumps({"models": [entry]}))
+    catalogue = load_catalogue(path)
+    assert catalogue.default_for("bfs").id == "tiny-org/tiny-bfs"
+    source = find_model("tiny-org/tiny-bfs", cache_dir=hub, catalogue=catalogue)
+    assert (source.kind, source.path, source.family) == ("hub_cache", snapshot, "bfs")
+    assert source.info.name == "Tiny BFS" and method_of_family(source.family) == "bfs"
+
+    loaded = load_pipeline(source, device="cpu")
+    request = dict(background=photo(), box=Box(12, 10, 24, 24), prompt="a lamp", seed=2)
+    from_cache = add_foreground(BFSRequest(**request), loaded.pipeline)
+    from_folder = add_foreground(BFSRequest(**request), models["own"])
+    assert np.array_equal(from_cache.foreground, from_folder.foreground)

@@ -29,46 +29,54 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DRIVER = textwrap.dedent("""
     import os, threading, time
 
-    def _drive():
-        from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPointF, Qt, QTimer
+    def _act():
+        from PySide6.QtCore import QPointF, Qt, QTimer
+        from PySide6.QtTest import QTest
+        from PySide6.QtWidgets import QApplication
+        windows = [w for w in QApplication.topLevelWidgets() if w.objectName() == "MainWindow"]
+        if not windows or not windows[0].sessions:
+            QTimer.singleShot(50, _act)
+            return
+        window = windows[0]
+        canvas = window.canvas
+        QTest.keyClick(canvas, Qt.Key.Key_B)
+        points = [canvas.image_to_widget(QPointF(x, 30)).toPoint() for x in (10, 30, 50, 70)]
+        QTest.mousePress(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, points[0])
+        for p in points[1:]:
+            QTest.mouseEvent(QTest.MouseAction.MouseMove, canvas, Qt.MouseButton.LeftButton,
+                             Qt.KeyboardModifier.NoModifier, p)
+        QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, points[-1])
+        import numpy as np
+        from editor.model.render import composite_document
+        # Written whole, then renamed: the test kills this process once the file exists.
+        expect = os.environ["LAYERED_TEST_EXPECT"]
+        with open(expect + ".part", "wb") as f:
+            np.save(f, composite_document(window.doc))
+        os.replace(expect + ".part", expect)
 
-        while QCoreApplication.instance() is None:
-            time.sleep(0.02)
+    if os.environ.get("LAYERED_TEST_EXPECT"):
+        # Everything Qt is touched here, on the main thread: PySide6 initialises its types
+        # lazily and not thread-safely, so a second thread importing them while the editor
+        # starts can break the editor's own first use of them. The helper thread only
+        # waits for the application and posts an event; _act runs on the main thread.
+        from PySide6.QtCore import QCoreApplication, QEvent, QObject
+        _USER = QEvent.Type.User
 
-        def act():
-            from PySide6.QtTest import QTest
-            from PySide6.QtWidgets import QApplication
-            windows = [w for w in QApplication.topLevelWidgets() if w.objectName() == "MainWindow"]
-            if not windows or not windows[0].sessions:
-                QTimer.singleShot(50, act)
-                return
-            window = windows[0]
-            canvas = window.canvas
-            QTest.keyClick(canvas, Qt.Key.Key_B)
-            points = [canvas.image_to_widget(QPointF(x, 30)).toPoint() for x in (10, 30, 50, 70)]
-            QTest.mousePress(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, points[0])
-            for p in points[1:]:
-                QTest.mouseEvent(QTest.MouseAction.MouseMove, canvas, Qt.MouseButton.LeftButton,
-                                 Qt.KeyboardModifier.NoModifier, p)
-            QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, points[-1])
-            import numpy as np
-            from editor.model.render import composite_document
-            np.save(os.environ["LAYERED_TEST_EXPECT"], composite_document(window.doc))
-
-        class Poke(QObject):
+        class _Poke(QObject):
             def event(self, e):
-                if e.type() == QEvent.Type.User:
-                    act()
+                if e.type() == _USER:
+                    _act()
                     return True
                 return super().event(e)
 
-        poke = Poke()
-        poke.moveToThread(QCoreApplication.instance().thread())
-        globals()["_poke"] = poke
-        QCoreApplication.postEvent(poke, QEvent(QEvent.Type.User))
+        _poke = _Poke()
 
-    if os.environ.get("LAYERED_TEST_EXPECT"):
-        threading.Thread(target=_drive, daemon=True).start()
+        def _wait_for_the_application():
+            while QCoreApplication.instance() is None:
+                time.sleep(0.02)
+            QCoreApplication.postEvent(_poke, QEvent(_USER))
+
+        threading.Thread(target=_wait_for_the_application, daemon=True).start()
 """)
 
 
