@@ -17,19 +17,18 @@ box, so painting on a large picture stays quick.
 """
 from __future__ import annotations
 
-import math
 from typing import Optional
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QCursor, QKeyEvent, QPainter, QPen
+from PySide6.QtGui import QColor, QCursor, QKeyEvent, QPainter
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidget
 
 from engine.box import Box
 
 from .pyramid import Pyramid
 from .tools import Tool
-from .tools.brush import MAX_SIZE, dab_mask, next_size
+from .tools.brush import MAX_SIZE, BrushOutline, StrokePath, dab_mask, next_size
 
 TINT = (230, 40, 40)
 TINT_OPACITY = 0.5
@@ -87,10 +86,9 @@ class QuickMaskMode(Tool):
         self.erasing = False
         self._edit = None
         self._canvas = None
-        self._last: Optional[QPointF] = None
-        self._carry = 0.0
+        self._path = StrokePath()
         self._erase_stroke = False
-        self._hover: Optional[QPointF] = None
+        self._outline = BrushOutline(QColor(*TINT))
         self._size_spin: Optional[QSpinBox] = None
         self._erase_button: Optional[QPushButton] = None
 
@@ -146,27 +144,14 @@ class QuickMaskMode(Tool):
             self.services.report(exc, "Could not paint the mask")
             return
         self._erase_stroke = self._erases(ev)
-        self._last, self._carry = ev.image, 0.0
+        self._path.start(ev.image)
         self._apply(canvas, [ev.image])
 
     def move(self, canvas, ev) -> None:
         self._set_hover(canvas, ev.image)
         if self._edit is None:
             return
-        last = self._last
-        dx, dy = ev.image.x() - last.x(), ev.image.y() - last.y()
-        dist = math.hypot(dx, dy)
-        if dist == 0:
-            return
-        spacing = max(1.0, self.size * 0.25)
-        centres = []
-        along = spacing - self._carry
-        while along <= dist:
-            t = along / dist
-            centres.append(QPointF(last.x() + dx * t, last.y() + dy * t))
-            along += spacing
-        self._carry = dist - (along - spacing)
-        self._last = ev.image
+        centres = self._path.to(ev.image, self.size)
         if centres:
             self._apply(canvas, centres)
 
@@ -220,35 +205,11 @@ class QuickMaskMode(Tool):
         return QCursor(Qt.CursorShape.CrossCursor)
 
     def _set_hover(self, canvas, point: Optional[QPointF]) -> None:
-        if canvas is None:
-            return
-        old = self._hover_rect(canvas)
-        self._hover = point
-        for r in (old, self._hover_rect(canvas)):
-            if r is not None:
-                canvas.update(r.toAlignedRect().adjusted(-2, -2, 2, 2))
-
-    def _hover_rect(self, canvas) -> Optional[QRectF]:
-        if self._hover is None:
-            return None
-        c = canvas.image_to_widget(self._hover)
-        r = max(self.size * canvas.scale / 2, 4)
-        return QRectF(c.x() - r, c.y() - r, 2 * r, 2 * r)
+        self._outline.move_to(canvas, point, self.size)
 
     def paint_overlay(self, canvas, painter: QPainter) -> None:
-        rect = self._hover_rect(canvas)
-        if rect is None:
-            return
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setPen(QPen(QColor(0, 0, 0, 160), 2.5))
-        painter.drawEllipse(rect)
-        painter.setPen(QPen(QColor(*TINT), 1))
-        painter.drawEllipse(rect)
-        painter.restore()
+        self._outline.paint(canvas, painter, self.size)
 
-    # -- options bar -------------------------------------------------------------------------------------
     def build_options(self) -> QWidget:
         w = QWidget()
         row = QHBoxLayout(w)

@@ -66,6 +66,73 @@ def paint_dab(view: np.ndarray, mask: np.ndarray, color: tuple[int, int, int], o
     view[..., 3] = np.clip(np.rint(out_a * 255.0), 0, 255).astype(np.uint8)
 
 
+class StrokePath:
+    """Where the dabs of a stroke fall: every quarter diameter along the pointer's path (as
+    in Photoshop), carrying the distance walked since the last dab from one move to the next."""
+
+    def __init__(self) -> None:
+        self.last: Optional[QPointF] = None   # the position the stroke has reached
+        self.carry = 0.0
+
+    def start(self, point: QPointF) -> None:
+        self.last, self.carry = point, 0.0
+
+    def to(self, point: QPointF, diameter: float) -> list[QPointF]:
+        """The dab centres on the segment from the last position to `point`."""
+        spacing = max(1.0, diameter * 0.25)
+        last = self.last
+        dx, dy = point.x() - last.x(), point.y() - last.y()
+        dist = math.hypot(dx, dy)
+        if dist == 0:
+            return []
+        centres = []
+        along = spacing - self.carry  # where the next dab falls on this segment
+        while along <= dist:
+            t = along / dist
+            centres.append(QPointF(last.x() + dx * t, last.y() + dy * t))
+            along += spacing
+        self.carry = dist - (along - spacing)  # walked since the last dab
+        self.last = point
+        return centres
+
+
+class BrushOutline:
+    """The circle under the pointer that shows the brush's size (brush, eraser, Quick Mask)."""
+
+    def __init__(self, colour: QColor):
+        self.colour = colour
+        self.point: Optional[QPointF] = None
+
+    def move_to(self, canvas, point: Optional[QPointF], size: float) -> None:
+        if canvas is None:
+            return
+        old = self.rect(canvas, size)
+        self.point = point
+        for r in (old, self.rect(canvas, size)):
+            if r is not None:
+                canvas.update(r.toAlignedRect().adjusted(-2, -2, 2, 2))
+
+    def rect(self, canvas, size: float) -> Optional[QRectF]:
+        if self.point is None or canvas is None:
+            return None
+        c = canvas.image_to_widget(self.point)
+        r = max(size * canvas.scale / 2, 4)
+        return QRectF(c.x() - r, c.y() - r, 2 * r, 2 * r)
+
+    def paint(self, canvas, painter: QPainter, size: float) -> None:
+        rect = self.rect(canvas, size)
+        if rect is None:
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(QColor(0, 0, 0, 160), 2.5))
+        painter.drawEllipse(rect)
+        painter.setPen(QPen(self.colour, 1))
+        painter.drawEllipse(rect)
+        painter.restore()
+
+
 class BrushTool(Tool):
     id = "brush"
     label = "Brush Tool"
@@ -84,10 +151,9 @@ class BrushTool(Tool):
         self._edit = None
         self._layer = None
         self._canvas = None
-        self._last: Optional[QPointF] = None      # pointer position the stroke has reached
-        self._carry = 0.0                         # distance walked since the last dab
+        self._path = StrokePath()
         self._stroke_end: Optional[QPointF] = None
-        self._hover: Optional[QPointF] = None
+        self._outline = BrushOutline(QColor(255, 255, 255, 230))
         self._controls: dict[str, QWidget] = {}
 
     # -- settings --------------------------------------------------------------------
@@ -137,11 +203,11 @@ class BrushTool(Tool):
         self._layer, self._canvas = layer, canvas
         start = ev.image
         if ev.shift and self._stroke_end is not None:  # a straight line from the last stroke
-            self._last, self._carry = self._stroke_end, 0.0
+            self._path.start(self._stroke_end)
             self._apply(canvas, [self._stroke_end])
             self._segment_to(canvas, start)
         else:
-            self._last, self._carry = start, 0.0
+            self._path.start(start)
             self._apply(canvas, [start])
 
     def move(self, canvas, ev) -> None:
@@ -166,28 +232,15 @@ class BrushTool(Tool):
         edit, self._edit = self._edit, None
         if edit is None:
             return
-        self._stroke_end = self._last
+        self._stroke_end = self._path.last
         try:
             self._canvas.doc.end_pixel_edit(edit)
         except Exception as exc:
             self.services.report(exc, "Could not paint")
 
     def _segment_to(self, canvas, point: QPointF) -> None:
-        """Dabs every `spacing` pixels along the path from the last position to `point`."""
-        last = self._last
-        dx, dy = point.x() - last.x(), point.y() - last.y()
-        dist = math.hypot(dx, dy)
-        if dist == 0:
-            return
-        spacing = max(1.0, self.size * 0.25)
-        centres = []
-        along = spacing - self._carry  # where the next dab falls on this segment
-        while along <= dist:
-            t = along / dist
-            centres.append(QPointF(last.x() + dx * t, last.y() + dy * t))
-            along += spacing
-        self._carry = dist - (along - spacing)  # walked since the last dab
-        self._last = point
+        """Dabs every quarter diameter along the path from the last position to `point`."""
+        centres = self._path.to(point, self.size)
         if centres:
             self._apply(canvas, centres)
 
@@ -218,32 +271,10 @@ class BrushTool(Tool):
 
     # -- cursor ------------------------------------------------------------------------
     def _set_hover(self, canvas, point: Optional[QPointF]) -> None:
-        old = self._hover_rect(canvas)
-        self._hover = point
-        new = self._hover_rect(canvas)
-        for r in (old, new):
-            if r is not None:
-                canvas.update(r.toAlignedRect().adjusted(-2, -2, 2, 2))
-
-    def _hover_rect(self, canvas) -> Optional[QRectF]:
-        if self._hover is None or canvas is None:
-            return None
-        c = canvas.image_to_widget(self._hover)
-        r = max(self.size * canvas.scale / 2, 4)
-        return QRectF(c.x() - r, c.y() - r, 2 * r, 2 * r)
+        self._outline.move_to(canvas, point, self.size)
 
     def paint_overlay(self, canvas, painter: QPainter) -> None:
-        rect = self._hover_rect(canvas)
-        if rect is None:
-            return
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setPen(QPen(QColor(0, 0, 0, 160), 2.5))
-        painter.drawEllipse(rect)
-        painter.setPen(QPen(QColor(255, 255, 255, 230), 1))
-        painter.drawEllipse(rect)
-        painter.restore()
+        self._outline.paint(canvas, painter, self.size)
 
     def cursor_at(self, canvas, ev) -> QCursor:
         return QCursor(Qt.CursorShape.CrossCursor)
