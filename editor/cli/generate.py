@@ -24,12 +24,7 @@ def register(sub) -> None:
     p.add_argument("--prompt", required=True, help="what to add")
     p.add_argument("--negative", default="", metavar="TEXT", help="what to avoid")
     p.add_argument("-o", "--output", required=True, metavar="OUT.psd")
-    p.add_argument("--model", default=None, metavar="ID_OR_PATH",
-                   help="catalogue id, Hugging Face repo id already downloaded, diffusers "
-                        "folder or .safetensors file (default: the catalogue's first)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--steps", type=int, default=None, help="denoising steps (model default)")
-    p.add_argument("--guidance", type=float, default=None, help="guidance scale (model default)")
+    add_model_options(p)
     p.add_argument("--candidates", type=int, default=1, help="versions to make (seeds N, N+1...)")
     p.add_argument("--grow", type=float, default=0.25,
                    help="room for shadows around the box, x its larger side (default 0.25)")
@@ -37,11 +32,26 @@ def register(sub) -> None:
                    help="context the model sees around that, x its size (default 0.5)")
     p.add_argument("--resolution", type=int, default=None,
                    help="working size in pixels (side of a square of the same area)")
+    add_device_options(p)
+    p.set_defaults(run=run_generate)
+
+
+def add_model_options(p) -> None:
+    """--model, --seed, --steps and --guidance, shared by the verbs that run a diffusion model."""
+    p.add_argument("--model", default=None, metavar="ID_OR_PATH",
+                   help="catalogue id, Hugging Face repo id already downloaded, diffusers "
+                        "folder or .safetensors file (default: the catalogue's first)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--steps", type=int, default=None, help="denoising steps (model default)")
+    p.add_argument("--guidance", type=float, default=None, help="guidance scale (model default)")
+
+
+def add_device_options(p) -> None:
+    """--device, --dtype, --offload and --json, shared by the verbs that run a diffusion model."""
     p.add_argument("--device", default="auto", help="auto, cuda, cuda:N, mps or cpu")
     p.add_argument("--dtype", default="auto", help="auto, float32, float16 or bfloat16")
     p.add_argument("--offload", action="store_true", help="CPU offload (for small GPUs)")
     p.add_argument("--json", action="store_true", help="print figures and timings as JSON")
-    p.set_defaults(run=run_generate)
 
 
 def run_generate(args) -> int:

@@ -17,6 +17,8 @@ import json
 
 
 def register(sub) -> None:
+    from editor.cli.generate import add_device_options, add_model_options
+
     p = sub.add_parser(
         "layered", help="generate a picture from a prompt, split into object and background layers",
         description="Paints PROMPT with a text-to-image model, then splits the picture into a "
@@ -27,12 +29,7 @@ def register(sub) -> None:
     p.add_argument("--box", metavar="X,Y,W,H",
                    help="the foreground object in the picture (default: the main object is found)")
     p.add_argument("-o", "--output", required=True, metavar="OUT.psd")
-    p.add_argument("--model", default=None, metavar="ID_OR_PATH",
-                   help="catalogue id, Hugging Face repo id already downloaded, diffusers folder "
-                        "or .safetensors file (default: the catalogue's first)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--steps", type=int, default=None, help="denoising steps (model default)")
-    p.add_argument("--guidance", type=float, default=None, help="guidance scale (model default)")
+    add_model_options(p)
     p.add_argument("--size", metavar="WxH", type=_size, default=None,
                    help="picture size (default: the model's resolution, square); sides are "
                         "rounded to the model's multiple")
@@ -47,10 +44,7 @@ def register(sub) -> None:
                    help="background fill: auto (an installed inpainting model on a GPU, else "
                         "pyramid), pyramid, telea, or a model")
     p.add_argument("--save-picture", metavar="PNG", help="also save the generated picture")
-    p.add_argument("--device", default="auto", help="auto, cuda, cuda:N, mps or cpu")
-    p.add_argument("--dtype", default="auto", help="auto, float32, float16 or bfloat16")
-    p.add_argument("--offload", action="store_true", help="CPU offload (for small GPUs)")
-    p.add_argument("--json", action="store_true", help="print figures and timings as JSON")
+    add_device_options(p)
     p.set_defaults(run=run_layered)
 
 
