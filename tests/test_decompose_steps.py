@@ -9,7 +9,7 @@ from engine.methods.decompose_steps.fill import PyramidInpainter, pyramid_fill, 
 from engine.methods.decompose_steps.layers import (align, layer_alpha, recomposition_error,
                                                    solve_foreground, to_uint8_layers)
 from engine.methods.decompose_steps.matting import UNKNOWN, ClosedFormMatter, make_trimap
-from engine.methods.decompose_steps.segment import GrabCutSegmenter, clean_mask
+from engine.methods.decompose_steps.segment import GrabCutSegmenter, clean_mask, shading_damped
 from engine.methods.decompose_steps.shadow import contact_shadow, detect_shadow
 
 
@@ -30,6 +30,33 @@ def test_grabcut_finds_a_clear_object_from_its_box():
     valid = np.ones(alpha.shape, bool)
     mask = GrabCutSegmenter()(img, Box(20, 24, 74, 80), None, valid)
     assert iou(mask, alpha > 0.5) > 0.9  # the edge itself is the matting's job
+
+
+@pytest.mark.parametrize("brightness", [0.3, 0.85])
+def test_grabcut_finds_an_object_that_differs_from_the_ground_only_in_brightness(brightness):
+    size = 128
+    bg = ground(size, size, 0, grain=0.05)
+    alpha = disc_alpha(size, size, size * 0.5, size * 0.45, size * 0.25, soft=1.0)
+    grey = bg[64, 64] * (brightness / bg[64, 64].mean())  # the ground's hue, lighter or darker
+    img = alpha[..., None] * grey + (1 - alpha[..., None]) * bg
+    img = np.clip(np.rint(img * 255), 0, 255).astype(np.uint8)
+    mask = GrabCutSegmenter()(img, Box(20, 24, 74, 80), None, np.ones(alpha.shape, bool))
+    assert iou(mask, alpha > 0.5) > 0.9
+
+
+def test_damped_lightness_puts_a_shadow_nearer_its_ground_than_the_object():
+    ground_rgb, object_rgb = (150, 140, 120), (40, 80, 200)
+    shadowed = tuple(round(c * 0.5) for c in ground_rgb)
+    pixels = np.array([[ground_rgb, shadowed, object_rgb]], np.uint8)
+
+    def shadow_vs_object(colours):
+        g, s, o = colours[0].astype(np.float32)
+        return np.linalg.norm(g - s) / np.linalg.norm(g - o)
+
+    full = shadow_vs_object(shading_damped(pixels, 1.0))
+    damped = shadow_vs_object(shading_damped(pixels, 0.4))
+    assert damped < 0.6 * full
+    assert shading_damped(pixels, 0.4).dtype == np.uint8
 
 
 def test_grabcut_refines_a_rough_brush_mask():
