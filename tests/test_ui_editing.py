@@ -177,6 +177,59 @@ def test_free_transform_rotate_flip_and_cancel(opened, qtbot):
     assert np.array_equal(layer.pixels, pixels)
 
 
+def test_free_transform_of_a_group_moves_its_layers_as_one_picture(opened, qtbot):
+    doc, canvas = opened.doc, opened.canvas
+    left = doc.add_image(photo(20, 10, "astronaut"), "Left", 30, 20)
+    right = doc.add_image(photo(10, 10, "coffee"), "Right", 60, 30)
+    group = doc.group([left, right], "Pair")
+    doc.set_active(group)
+    originals = [(layer, layer.x, layer.y, layer.pixels.copy()) for layer in (left, right)]
+    canvas.set_zoom(4.0)
+    steps = doc.history.count
+
+    # Flip from the menu, commit with Enter: the pair mirrors inside its frame (30..70).
+    opened.actions["free_transform"].trigger()
+    tool = opened.tools.current
+    assert tool.id == "transform" and (tool.frame.x, tool.frame.y, tool.w, tool.h) == (30, 20, 40, 20)
+    opened.actions["flip_h"].trigger()
+    qtbot.keyClick(canvas, Qt.Key.Key_Return)
+    assert opened.tools.mode is None
+    assert (left.x, left.y, left.width, left.height) == (50, 20, 20, 10)
+    assert (right.x, right.y, right.width, right.height) == (30, 30, 10, 10)
+    for layer, _, _, pixels in originals:
+        assert np.abs(layer.pixels.astype(int) - pixels[:, ::-1]).max() <= 1
+    assert doc.history.count == steps + 1 and doc.history.undo_name() == "Free Transform"
+    opened.actions["undo"].trigger()
+    for layer, x, y, pixels in originals:
+        assert (layer.x, layer.y) == (x, y) and np.array_equal(layer.pixels, pixels)
+
+    # The right-middle handle from x=70 to x=110: the frame twice as wide, its left edge fixed;
+    # each layer scales and keeps its place in the frame.
+    opened.actions["free_transform"].trigger()
+    image_drag(qtbot, canvas, [(70, 30), (90, 30), (110, 30)])
+    qtbot.keyClick(canvas, Qt.Key.Key_Return)
+    assert (left.x, left.y, left.width, left.height) == (30, 20, 40, 10)
+    assert (right.x, right.y, right.width, right.height) == (90, 30, 20, 10)
+    opened.actions["undo"].trigger()
+    assert all(np.array_equal(layer.pixels, pixels) for layer, _, _, pixels in originals)
+
+    # Rotate 90° clockwise from the menu: the pair turns about its frame's centre (50, 30),
+    # each layer exactly (no resampling), in one step.
+    opened.actions["rotate_cw"].trigger()
+    assert (left.x, left.y, left.width, left.height) == (50, 10, 10, 20)
+    assert (right.x, right.y, right.width, right.height) == (40, 40, 10, 10)
+    assert np.array_equal(left.pixels, np.rot90(originals[0][3], -1))
+    assert doc.history.undo_name() == "Rotate 90° Clockwise"
+    opened.actions["undo"].trigger()
+    assert (left.x, left.y, right.x, right.y) == (30, 20, 60, 30)
+
+    # A locked layer inside stops it with a message naming the layer.
+    doc.set_locked(right, True)
+    opened.actions["free_transform"].trigger()
+    assert opened.tools.mode is None
+    assert opened.test_errors and "Right" in opened.test_errors[-1][1]
+
+
 def test_brush_stroke_is_one_step(opened, qtbot):
     doc, canvas = opened.doc, opened.canvas
     layer = next(doc.layers())

@@ -7,6 +7,7 @@ tool options are remembered in QSettings.
 """
 from __future__ import annotations
 
+import math
 import os
 from typing import Callable, Optional
 
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (QColorDialog, QDockWidget, QFrame, QHBoxLayout, Q
                                QTabBar, QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
 from editor.model import Document, DocumentError, Group, Layer
+from engine.box import Box
 from editor.model.errors import describe
 
 from . import dialogs
@@ -528,8 +530,9 @@ class MainWindow(QMainWindow):
                      "bring_forward", "send_backward", "group", "copy"):
             a[name].setEnabled(node is not None)
         is_layer = isinstance(node, Layer)
-        for name in ("free_transform", "flip_h", "flip_v", "rotate_cw", "rotate_ccw", "trim"):
-            a[name].setEnabled(is_layer)
+        for name in ("free_transform", "flip_h", "flip_v", "rotate_cw", "rotate_ccw"):
+            a[name].setEnabled(is_layer or isinstance(node, Group))
+        a["trim"].setEnabled(is_layer)
         a["merge_down"].setEnabled(is_layer and node.index() > 0 and
                                    isinstance(node.parent.children[node.index() - 1], Layer))
         a["ungroup"].setEnabled(isinstance(node, Group))
@@ -685,23 +688,41 @@ class MainWindow(QMainWindow):
             mode.flip(horizontal)
             return
         name = "Flip Horizontal" if horizontal else "Flip Vertical"
-        self._layer_pixels_op(name, lambda p: p[:, ::-1] if horizontal else p[::-1])
+        if horizontal:
+            self._pixels_op(name, lambda p: p[:, ::-1], lambda f, b: (f.x + f.x1 - b.x1, b.y))
+        else:
+            self._pixels_op(name, lambda p: p[::-1], lambda f, b: (b.x, f.y + f.y1 - b.y1))
 
     def rotate_quarter(self, direction: int) -> None:
         name = "Rotate 90° Clockwise" if direction > 0 else "Rotate 90° Counter Clockwise"
-        self._layer_pixels_op(name, lambda p: np.rot90(p, -direction), rotate=True)
 
-    def _layer_pixels_op(self, name: str, fn, rotate: bool = False) -> None:
+        def place(frame: Box, box: Box) -> tuple[int, int]:
+            """Top-left of `box` after a quarter turn about the frame's centre. Half pixels
+            round up, the same way for every layer, so a group's layers keep together."""
+            cx, cy = frame.x + frame.w / 2, frame.y + frame.h / 2
+            if direction > 0:
+                x, y = cx - (box.y1 - cy), cy + (box.x - cx)
+            else:
+                x, y = cx + (box.y - cy), cy - (box.x1 - cx)
+            return math.floor(x + 0.5), math.floor(y + 0.5)
+
+        self._pixels_op(name, lambda p: np.rot90(p, -direction), place)
+
+    def _pixels_op(self, name: str, fn, place) -> None:
+        """Applies `fn` to the pixels of the active layer, or of every layer of the active
+        group, and puts each layer's new box at `place(frame, old box)`, the frame being the
+        node's bounds: a group flips or turns as one picture. One undo step."""
         def op(d: Document) -> None:
-            layer = d.active
-            if not isinstance(layer, Layer) or layer.is_empty():
+            node = d.active
+            if not isinstance(node, (Layer, Group)):
                 return
-            pixels = np.ascontiguousarray(fn(layer.pixels))
-            x, y = layer.x, layer.y
-            if rotate:  # about the layer's centre
-                cx, cy = layer.x + layer.width / 2, layer.y + layer.height / 2
-                x, y = round(cx - pixels.shape[1] / 2), round(cy - pixels.shape[0] / 2)
-            d.set_pixels(layer, pixels, x, y, name)
+            frame = node.bounds()
+            layers = [node] if isinstance(node, Layer) else list(node.layers())
+            with d.history.macro(name):
+                for layer in layers:
+                    if not layer.is_empty():
+                        x, y = place(frame, layer.bounds())
+                        d.set_pixels(layer, np.ascontiguousarray(fn(layer.pixels)), x, y, name)
 
         self._doc_op(f"Could not {name.lower()}", op)
 

@@ -1,11 +1,12 @@
-"""Drawing one layer live over cached composites of the rest of the stack.
+"""Drawing one layer (or group) live over cached composites of the rest of the stack.
 
-While a big layer is dragged, or any layer is freely transformed, the canvas
-does not ask the renderer for a full-resolution composite per mouse move:
-it draws, at the view's resolution, the composite of everything below the
-layer, the layer itself placed by a transform, and the composite of
-everything above it. The real composite is brought up to date once, when
-the gesture ends.
+While a big layer is dragged, or any layer or group is freely transformed,
+the canvas does not ask the renderer for a full-resolution composite per
+mouse move: it draws, at the view's resolution, the composite of everything
+below the layer, the layer itself placed by a transform, and the composite
+of everything above it. A group is drawn as its children composited
+together (a pass-through group as if it were normal: a preview only). The
+real composite is brought up to date once, when the gesture ends.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import Optional
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter, QTransform
 
-from editor.model import Layer
+from editor.model import Group, Layer, Node
 
 from .pyramid import Pyramid
 from .qimage import premultiplied
@@ -31,20 +32,27 @@ _INEXACT_MODES = ("color_dodge", "color_burn")
 
 
 class LayerPreview:
-    def __init__(self, session, layer: Layer):
+    def __init__(self, session, node: Node):
+        from editor.model.render import composite_document, composite_nodes
+
         renderer, doc = session.renderer, session.doc
-        self.layer = layer
-        split = renderer.split_images(layer)
+        self.layer = node
+        split = renderer.split_images(node) if isinstance(node, Layer) else None
         if split is not None:
             below, above, exact = split
-        else:  # inside an isolated group: everything below, nothing above
-            from editor.model.render import composite_document
-
-            below, above, exact = premultiplied(composite_document(doc, below=layer, precise=False)), None, False
-        self.exact = exact and layer.blend_mode not in _INEXACT_MODES
+        else:  # a group, or a layer inside an isolated group: approximate
+            below = premultiplied(composite_document(doc, below=node, precise=False))
+            over = _nodes_above(node)
+            above = premultiplied(composite_nodes(over, doc.canvas, precise=False)) if over else None
+            exact = False
+        self.exact = exact and node.blend_mode not in _INEXACT_MODES
         self.below = Pyramid.from_qimage(below)
         self.above = Pyramid.from_qimage(above) if above is not None else None
-        self.pixels = Pyramid.from_qimage(premultiplied(layer.pixels))
+        if isinstance(node, Group):
+            content = composite_nodes(node.children, node.bounds(), precise=False)
+        else:
+            content = node.pixels
+        self.pixels = Pyramid.from_qimage(premultiplied(content))
 
     def paint(self, canvas, painter: QPainter, area: QRectF, placement: QTransform,
               smooth: Optional[bool] = None) -> None:
@@ -52,8 +60,20 @@ class LayerPreview:
         canvas.draw_pyramid(painter, self.below, area)
         layer = self.layer
         if layer.is_shown():
-            mode = getattr(QPainter.CompositionMode, "CompositionMode_" + QT_MODES[layer.blend_mode])
+            mode = getattr(QPainter.CompositionMode,
+                           "CompositionMode_" + QT_MODES.get(layer.blend_mode, "SourceOver"))
             canvas.draw_pyramid(painter, self.pixels, area, placement, smooth=smooth, mode=mode,
                                 opacity=layer.opacity / 255.0)
         if self.above is not None:
             canvas.draw_pyramid(painter, self.above, area)
+
+
+def _nodes_above(node: Node) -> list[Node]:
+    """What is drawn over `node`, bottom to top: its later siblings, then its group's, and so
+    on up. Composited on their own over transparency, as a preview's approximation: a
+    group's opacity or blend mode does not reach the siblings inside it."""
+    out: list[Node] = []
+    while node.parent is not None:
+        out.extend(node.parent.children[node.index() + 1:])
+        node = node.parent
+    return out

@@ -1,10 +1,13 @@
-"""Free Transform (Ctrl+T) of the active layer.
+"""Free Transform (Ctrl+T) of the active layer, or of every layer of the active group.
 
 Handles scale (Shift keeps the ratio, the opposite handle stays put), a drag
 outside the box rotates (Shift: 15 degree steps), a drag inside moves; Edit >
 Transform flips. Nothing touches the document until Enter (or the check
 button, or a double-click inside) commits: then the layer's pixels are
 resampled once (see `resample.py`) and set in one undo step. Esc cancels.
+A group transforms as one picture, as in Photoshop: the handles frame all
+its layers, and on commit each layer is resampled through the same
+transform (its place in the group's frame included), in one undo step.
 
 While it runs the canvas shows a `LayerPreview`: the composites below and
 above the layer with the layer drawn in between through the current transform.
@@ -19,7 +22,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QCursor, QPainter, QPen, QPolygonF, QTransform
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
-from editor.model import Layer
+from editor.model import Group, Layer, Node
 from editor.model.document import LockedError
 
 from ..icons import icon, pixmap
@@ -80,12 +83,13 @@ class TransformTool(Tool):
     label = "Free Transform"
     icon = "transform"
 
-    def __init__(self, services, manager, layer: Layer):
+    def __init__(self, services, manager, node: Node):
         super().__init__(services)
         self.manager = manager
-        self.layer = layer
-        self.w, self.h = layer.width, layer.height
-        self.start = Placement(layer.x + self.w / 2, layer.y + self.h / 2)
+        self.node = node
+        self.frame = node.bounds()  # a layer's box, or the union of a group's layers
+        self.w, self.h = self.frame.w, self.frame.h
+        self.start = Placement(self.frame.x + self.w / 2, self.frame.y + self.h / 2)
         self.placement = self.start
         self._steps: list[Placement] = []   # for Ctrl+Z inside the transform
         self._drag: Optional[tuple] = None
@@ -94,25 +98,30 @@ class TransformTool(Tool):
         self._readout: Optional[QLabel] = None
 
     @staticmethod
-    def check(layer) -> None:
+    def check(node) -> None:
         """Raises a clear error when the active node cannot be transformed."""
         from editor.model import DocumentError
 
-        if not isinstance(layer, Layer):
-            raise DocumentError("Free Transform works on a pixel layer: select one first.")
-        if layer.is_locked():
-            raise LockedError(f"Layer '{layer.name}' is locked.")
-        if layer.is_empty():
-            raise DocumentError(f"Layer '{layer.name}' is empty: there is nothing to transform.")
-        if not layer.is_shown():
-            raise DocumentError(f"Layer '{layer.name}' is hidden: show it to transform it.")
+        if not isinstance(node, (Layer, Group)):
+            raise DocumentError("Free Transform works on a layer or a group: select one first.")
+        what = "Layer" if isinstance(node, Layer) else "Group"
+        if node.is_locked():
+            raise LockedError(f"{what} '{node.name}' is locked.")
+        if isinstance(node, Group):
+            locked = next((layer for layer in node.layers() if layer.locked), None)
+            if locked is not None:
+                raise LockedError(f"Layer '{locked.name}' in group '{node.name}' is locked.")
+        if node.bounds().is_empty():
+            raise DocumentError(f"{what} '{node.name}' is empty: there is nothing to transform.")
+        if not node.is_shown():
+            raise DocumentError(f"{what} '{node.name}' is hidden: show it to transform it.")
 
     # -- life cycle -----------------------------------------------------------------
     def activate(self, canvas) -> None:
         if canvas is None or self._canvas is canvas:
             return
         self._canvas = canvas
-        self._preview = LayerPreview(canvas.session, self.layer)
+        self._preview = LayerPreview(canvas.session, self.node)
         canvas.doc.history.changed.connect(self._document_changed)
         self._show()
         canvas.setFocus()
@@ -134,23 +143,32 @@ class TransformTool(Tool):
             return
         doc = canvas.doc
         p = self.placement
-        if p == self.start or not doc.contains(self.layer):
+        if p == self.start or not doc.contains(self.node):
             return
         doc.history.changed.disconnect(self._document_changed)
         try:
             dx, dy = p.cx - self.start.cx, p.cy - self.start.cy
             if (p.sx, p.sy, p.angle) == (1.0, 1.0, 0.0) and dx.is_integer() and dy.is_integer():
-                doc.translate(self.layer, int(dx), int(dy))
+                doc.translate(self.node, int(dx), int(dy))
                 return
             from .resample import transform_pixels
 
             # Keep what lies within a canvas' width/height around the canvas: enough
             # for any later move, bounded in memory however far the layer is enlarged.
             limit = doc.canvas.expand(doc.width, doc.height)
-            pixels, x, y = transform_pixels(self.layer.pixels, p.affine(self.w, self.h), limit)
-            doc.set_pixels(self.layer, pixels, x, y, "Free Transform")
+            a, b, c, d, e, f = p.affine(self.w, self.h)
+            layers = [self.node] if isinstance(self.node, Layer) else list(self.node.layers())
+            with doc.history.macro("Free Transform"):
+                for layer in layers:
+                    if layer.is_empty():
+                        continue
+                    # The layer's own pixel (u, v) is (u + ox, v + oy) in the frame.
+                    ox, oy = layer.x - self.frame.x, layer.y - self.frame.y
+                    affine = (a, b, a * ox + b * oy + c, d, e, d * ox + e * oy + f)
+                    pixels, x, y = transform_pixels(layer.pixels, affine, limit)
+                    doc.set_pixels(layer, pixels, x, y, "Free Transform")
         except Exception as exc:
-            self.services.report(exc, "Could not transform the layer")
+            self.services.report(exc, "Could not transform")
         finally:
             doc.history.changed.connect(self._document_changed)
 
