@@ -395,7 +395,7 @@ def test_latent_preview_reads_the_pipelines_latents(family):
     preview = inpainting.LatentPreview(pipe, family, latents, image)
     c, h, w = latents.shape[1:]
     features = np.concatenate([latents[0].numpy().reshape(c, -1).T, np.ones((h * w, 1))], axis=1)
-    expected = to_uint8((features @ preview.weights).reshape(h, w, 3))
+    expected = to_uint8((features @ preview.linear.weights).reshape(h, w, 3))
     config = pipe.vae.config
     step_latents = (latents - (getattr(config, "shift_factor", None) or 0.0)) * config.scaling_factor
     if family == "flux-fill":

@@ -195,3 +195,23 @@ def test_a_catalogue_bfs_model_is_found_in_the_hub_cache_and_offered_as_bfs(mode
     from_cache = add_foreground(BFSRequest(**request), loaded.pipeline)
     from_folder = add_foreground(BFSRequest(**request), models["own"])
     assert np.array_equal(from_cache.foreground, from_folder.foreground)
+
+
+def test_each_denoising_step_shows_the_composite_branchs_estimate(models):
+    background = photo()
+    box = Box(30, 20, 20, 16)
+    reports = []
+    add_foreground(BFSRequest(background, box, "a red ball", seed=1), models["own"],
+                   progress=lambda step, total, preview=None: reports.append((step, preview)))
+    shown = [preview for _, preview in reports if preview is not None]
+    model = models["own"]
+    window = context_window(90, 60, box, 2.0)
+    width, height = model_size(window, model.resolution, model.backbone.size_multiple)
+    factor = model.backbone.vae_scale_factor
+    assert len(shown) == 3  # one per step
+    assert all(p.dtype == np.uint8 and p.shape == (height // factor, width // factor, 3) for p in shown)
+    assert not np.array_equal(shown[0], shown[-1])  # the estimate changes as it denoises
+    quiet = []
+    add_foreground(BFSRequest(background, box, "a red ball", seed=1, previews=False), models["own"],
+                   progress=lambda step, total, preview=None: quiet.append(preview))
+    assert quiet and all(p is None for p in quiet)

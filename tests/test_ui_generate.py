@@ -196,7 +196,10 @@ def test_bfs_method_with_a_bfs_model_folder(qtbot, window, monkeypatch, bfs_fold
     w.jobs.runner.preview.connect(previews.append)
     job = panel.generate()
     qtbot.waitUntil(lambda: job.state == FINISHED, timeout=60000)
-    assert len(previews) == 2  # each finished candidate is shown in the box while the next runs
+    # Each denoising step shows the composite branch's estimate (latent size), and each
+    # finished candidate is shown whole while the next runs: 2 x (3 steps + 1).
+    assert len(previews) == 8
+    assert previews[0].shape[:2] != previews[3].shape[:2] == (40 * 2, 40 * 2)
     pending = panel.pending[w.session]
     candidate = pending.candidate
     assert candidate.composite is not None and panel.show_composite.isVisible()

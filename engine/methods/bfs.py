@@ -13,6 +13,9 @@ Steps (shaped like diffusers' FluxFillPipeline):
   3. encode the conditions: background latents blanked inside the box + box mask
      (Flux-Fill layout), the prompt;
   4. denoise both branches together from seeded noise (flow-matching Euler);
+     each step reports a preview: the composite branch's estimate of the
+     finished picture, mapped from latents to colours by a linear fit on the
+     background's own latents (no decoder call);
   5. decode the composite branch (RGB VAE) and the foreground branch (RGBA VAE);
   6. scale back to the window, and return the layer with its offset, the
      composite branch's image, and the layer recomposited over the background.
@@ -46,6 +49,7 @@ class BFSRequest:
     steps: int | None = None        # None: the model's default
     guidance_scale: float | None = None  # None: the model's default
     context: float = 2.0            # window side = context x the box's longer side (within the image)
+    previews: bool = True           # a small preview of the window with each denoising step
 
 
 @dataclass
@@ -60,6 +64,8 @@ class BFSResult:
 
 def add_foreground(request: BFSRequest, model, progress: ProgressFn = no_progress) -> BFSResult:
     import torch
+
+    from engine.nets.fill_layout import unpack_latents
 
     # 1. Inputs.
     model = _load(model)
@@ -99,6 +105,7 @@ def add_foreground(request: BFSRequest, model, progress: ProgressFn = no_progres
             img_ids = _image_ids(h, w, device)
             scheduler = _scheduler(bb, steps, (h // 2) * (w // 2), device)
             denoise = stages.stage("denoise")
+            preview = _step_preview(bb, bg, background) if request.previews else None
             for i, t in enumerate(scheduler.timesteps):
                 sigma = (t / 1000).expand(latents.shape[0]).to(dtype)
                 velocity = bb.predict(model.transformer, torch.cat([latents, hidden_condition], dim=2), sigma,
@@ -107,12 +114,16 @@ def add_foreground(request: BFSRequest, model, progress: ProgressFn = no_progres
                     cond, uncond = velocity[0::2], velocity[1::2]
                     guided = uncond + guidance * (cond - uncond)
                     velocity = guided.repeat_interleave(2, dim=0)
+                shown = None
+                if preview is not None:
+                    # Flow matching: x_t = (1 - sigma) x_0 + sigma noise and v = noise - x_0.
+                    estimate = latents[:1] - scheduler.sigmas[i].to(device) * velocity[:1]
+                    shown = preview(unpack_latents(estimate, h, w)[0].float().cpu().numpy())
                 latents = scheduler.step(velocity, t, latents, return_dict=False)[0]
-                denoise(i + 1, steps)
+                denoise(i + 1, steps, shown)
 
             # 5. Decode both branches.
             from engine.nets.dual_branch import COMPOSITE, FOREGROUND
-            from engine.nets.fill_layout import unpack_latents
             from engine.nets.rgba_vae import from_model_range
 
             z = unpack_latents(latents, h, w)
@@ -199,6 +210,14 @@ def _check_inputs(request: BFSRequest, model) -> tuple[int, int]:
     if not 1.0 <= float(request.context) <= 8.0:
         raise InvalidInput(f"Context must be between 1 and 8 box sizes, not {request.context}.")
     return height, width
+
+
+def _step_preview(backbone, background_tensor, background: np.ndarray):
+    """Latents (C, h, w) of the composite branch -> a small RGB picture of the window."""
+    from engine.methods.inpainting import LinearPreview
+
+    z = backbone.encode(backbone.vae, background_tensor)[0].float().cpu().numpy()
+    return LinearPreview(z, to_float(background))
 
 
 def _flatten(background: np.ndarray) -> np.ndarray:

@@ -99,26 +99,41 @@ def from_planes(planes: np.ndarray, scale: float = 1.0, offset: float = 0.0) -> 
     return image
 
 
-class LatentPreview:
-    """Turns the latents of a denoising step into a small RGB image, without the decoder.
+class LinearPreview:
+    """Turns latents into a small RGB image without the decoder: a linear map from latent
+    channels to RGB, fitted (least squares) on the latents of a known picture against that
+    picture seen at latent size, so it suits whatever VAE the model has, at no model cost."""
 
-    A linear map from latent channels to RGB is fitted (least squares) on the
-    background's own latents against the background seen at latent size, so
-    it suits whatever VAE the model has, at no model cost.
-    """
-
-    def __init__(self, pipe, family: str, latents, image: np.ndarray):
+    def __init__(self, latents: np.ndarray, image: np.ndarray):
+        """`latents`: (C, h, w) of `image` (float RGB 0..1, any size)."""
         import cv2
 
+        c, h, w = latents.shape
+        target = cv2.resize(image, (w, h), interpolation=cv2.INTER_AREA).reshape(-1, 3)
+        self.weights = np.linalg.lstsq(_features(latents), target, rcond=None)[0]
+
+    def __call__(self, latents: np.ndarray) -> np.ndarray:
+        """(C, h, w) latents in the space of the fit -> (h, w, 3) uint8 RGB."""
+        c, h, w = latents.shape
+        return to_uint8((_features(latents) @ self.weights).reshape(h, w, 3))
+
+
+def _features(latents: np.ndarray) -> np.ndarray:
+    c, h, w = latents.shape
+    return np.concatenate([latents.reshape(c, -1).T, np.ones((h * w, 1), np.float32)], axis=1)
+
+
+class LatentPreview:
+    """A pipeline's step latents as a small RGB image (see `LinearPreview`), fitted on the
+    background's own latents."""
+
+    def __init__(self, pipe, family: str, latents, image: np.ndarray):
         self.family = family
         self.scaling = float(pipe.vae.config.scaling_factor or 1.0)
         self.shift = float(getattr(pipe.vae.config, "shift_factor", None) or 0.0)
         z = latents[0].numpy()  # C x h x w
-        c, h, w = z.shape
-        self.size = (h, w)
-        target = cv2.resize(image, (w, h), interpolation=cv2.INTER_AREA).reshape(-1, 3)
-        features = np.concatenate([z.reshape(c, -1).T, np.ones((h * w, 1), np.float32)], axis=1)
-        self.weights = np.linalg.lstsq(features, target, rcond=None)[0]
+        self.size = z.shape[1:]
+        self.linear = LinearPreview(z, image)
 
     def __call__(self, step_latents) -> np.ndarray:
         z = step_latents[:1].float()
@@ -126,9 +141,7 @@ class LatentPreview:
             h, w = self.size
             z = z.view(1, h // 2, w // 2, -1, 2, 2).permute(0, 3, 1, 4, 2, 5).reshape(1, -1, h, w)
         z = z[0].cpu().numpy() / self.scaling + self.shift  # back to the VAE's own latent space
-        c, h, w = z.shape
-        features = np.concatenate([z.reshape(c, -1).T, np.ones((h * w, 1), np.float32)], axis=1)
-        return to_uint8((features @ self.weights).reshape(h, w, 3))
+        return self.linear(z)
 
 
 def release(pipe: Optional[Any], device: str) -> None:
