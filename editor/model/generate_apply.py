@@ -148,10 +148,10 @@ def composite_below(doc: Document, placement: Placement, box: Box) -> np.ndarray
 
     When that is one plain layer (a photo under the new layer, the common case), its own
     pixels are the answer, without compositing (a 12 MP composite costs 0.1-0.3 s)."""
-    from .render import composite_nodes
+    from .render import composite_nodes, nodes_below
 
     parent, index = placement.resolve(doc)
-    nodes = _nodes_below(doc.root, parent, index)
+    nodes = nodes_below(doc.root, parent, index)
     shown = [n for n in nodes if n.visible]
     if len(shown) == 1 and isinstance(shown[0], Layer) and shown[0].opacity == 255 \
             and shown[0].blend_mode == "normal":
@@ -283,22 +283,6 @@ def _generate_bfs(request: GenerationInput, progress: ProgressFn) -> Generation:
 
 
 # -- helpers ------------------------------------------------------------------------------------------
-def _nodes_below(group: Group, parent: Group, index: int) -> list[Node]:
-    """The stack below position `index` of `parent`, as a pruned copy of `group`'s top level."""
-    if group is parent:
-        return list(parent.children[:index])
-    out: list[Node] = []
-    for node in group.children:
-        if isinstance(node, Group) and (node is parent or any(n is parent for n in node.walk())):
-            pruned = Group(node.name, visible=node.visible, opacity=node.opacity,
-                           blend_mode=node.blend_mode)
-            pruned.children = _nodes_below(node, parent, index)  # the originals keep their parent
-            out.append(pruned)
-            return out
-        out.append(node)
-    return out
-
-
 def _to_canvas(recipe: dict, window: Box, keys: tuple[str, ...]) -> dict:
     """The engine's recipe (window coordinates) with its boxes in canvas coordinates."""
     out = dict(recipe)

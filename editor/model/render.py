@@ -246,20 +246,22 @@ def composite_document(doc: "Document", box: Optional[Box] = None, *, precise: b
     box = box or doc.canvas
     nodes: Sequence[Node] = list(doc.root.children)
     if below is not None:
-        nodes = _nodes_below(doc.root, below)
+        nodes = nodes_below(doc.root, below.parent, below.index())
     return composite_nodes(nodes, box, precise=precise)
 
 
-def _nodes_below(root: Group, target: Node) -> list[Node]:
-    """A copy of the tree's top level with everything at or above `target` pruned."""
+def nodes_below(root: Group, parent: Group, index: int) -> list[Node]:
+    """What lies under position `index` of group `parent` (inside `root`), as a copy of
+    `root`'s top level with everything from that position up pruned; the original nodes
+    keep their parents."""
+    if root is parent:
+        return list(parent.children[:index])
     out: list[Node] = []
     for node in root.children:
-        if node is target:
-            return out
-        if isinstance(node, Group) and any(n is target for n in node.walk()):
+        if isinstance(node, Group) and (node is parent or any(n is parent for n in node.walk())):
             pruned = Group(node.name, visible=node.visible, opacity=node.opacity,
                            blend_mode=node.blend_mode)
-            pruned.children = _nodes_below(node, target)  # no re-parenting of the originals
+            pruned.children = nodes_below(node, parent, index)
             out.append(pruned)
             return out
         out.append(node)
