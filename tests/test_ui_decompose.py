@@ -81,7 +81,7 @@ def test_box_decompose_move_the_object_and_undo_to_the_original(pasted, qtbot):
     background, foreground = doc.layers()
     assert foreground.name == "Object" and doc.active is foreground
     assert background.recipe["role"] == "background" and foreground.recipe["box"] == list(box.as_tuple())
-    assert doc.history.undo_name() == "Decompose"
+    assert doc.history.undo_name() == "Decompose" and doc.selection is None  # the box is used up
     err = np.abs(composite_document(doc).astype(int) - rgba)
     assert err.mean() < 1 and np.percentile(err, 99) < 3
     # The Move tool takes the object (with its shadow) aside; the background shows no ball.
@@ -100,11 +100,11 @@ def test_box_decompose_move_the_object_and_undo_to_the_original(pasted, qtbot):
     assert uncovered.sum() > 0.5 * ball.sum()
     bg_truth = truth["background"]
     assert np.abs(shown[uncovered] - bg_truth[uncovered]).mean() * 255 < 12
-    # Undo twice: the original layer, pixel for pixel.
+    # Undo twice: the original layer, pixel for pixel, and the box around the object.
     w.actions["undo"].trigger()
     w.actions["undo"].trigger()
     (back,) = doc.layers()
-    assert back is source and np.array_equal(back.pixels, rgba)
+    assert back is source and np.array_equal(back.pixels, rgba) and doc.selection == box
     assert np.array_equal(composite_document(doc), rgba)
 
 
@@ -234,6 +234,10 @@ def test_quick_mask_paint_undo_clear_and_decompose_with_it(pasted, qtbot):
     assert (obj & ball).sum() > 0.9 * ball.sum()
     err = np.abs(composite_document(doc).astype(int) - rgba)
     assert err.mean() < 1
+    # The paint is used up with the Decompose step, and comes back with its undo.
+    assert doc.selection_mask is None
+    w.actions["undo"].trigger()
+    assert doc.selection_mask is not None and len(list(doc.layers())) == 1
 
 
 def test_decompose_without_a_mark_explains_what_to_do(pasted):

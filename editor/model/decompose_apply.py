@@ -56,7 +56,8 @@ def request_for_layer(layer: Layer, box: Optional[Box] = None, mask: Optional[np
 
 
 def apply_decomposition(doc: Document, layer: Layer, result: "DecomposeResult") -> tuple[Layer, Layer]:
-    """Replaces `layer` with (background, foreground) layers in one undo step; returns them."""
+    """Replaces `layer` with (background, foreground) layers and deselects, in one undo step;
+    returns the two layers."""
     if not doc.contains(layer) or not isinstance(layer, Layer):
         raise DocumentError(f"'{layer.name}' is not a pixel layer of this document.")
     if layer.is_locked():
@@ -88,6 +89,9 @@ def apply_decomposition(doc: Document, layer: Layer, result: "DecomposeResult") 
             doc.history.push(cmds.InsertNode(foreground, group, 1))
         doc.history.push(cmds.RemoveNode(layer))
         doc.set_active(foreground)
+        # The mark has done its job: as after Photoshop's Layer via Cut, nothing stays
+        # selected (undo brings the mark back with the layer).
+        doc.set_selection(None)
     return background, foreground
 
 

@@ -228,7 +228,7 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(hist, layers, Qt.Orientation.Vertical)
         self.tabifyDockWidget(props, gen)
         props.raise_()
-        self.resizeDocks([props, hist, layers], [230, 170, 420], Qt.Orientation.Vertical)
+        self.resizeDocks([props, hist, layers], [320, 140, 360], Qt.Orientation.Vertical)
         gen.visibilityChanged.connect(
             lambda visible: visible and QTimer.singleShot(0, self.make_room_for_generate))
         self.resizeDocks([layers], [300], Qt.Orientation.Horizontal)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import (QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QSpinBox,
-                               QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (QFormLayout, QFrame, QLabel, QLineEdit, QPlainTextEdit,
+                               QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
 from editor.model import Group, Layer
 
@@ -20,11 +20,21 @@ LIMIT = 1_000_000
 class PropertiesPanel(QWidget):
     def __init__(self, services):
         super().__init__()
-        self.setObjectName("DockBody")
         self.services = services
         self.session = None
         self._updating = False
-        layout = QVBoxLayout(self)
+        # Scrolls rather than squeezing its neighbours when a recipe makes it tall.
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body = QWidget()
+        body.setObjectName("DockBody")
+        scroll.setWidget(body)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(body)
         layout.setContentsMargins(10, 10, 10, 10)
         layout.setSpacing(8)
         self.heading = QLabel("No layer")
