@@ -311,3 +311,15 @@ def test_layer_pixels_from_file_are_independent_of_later_saves(tmp_path, pixels)
     save_document(doc, tmp_path / "p.psd")
     assert doc.path == str(tmp_path / "p.psd") and not doc.modified
     np.testing.assert_array_equal(next(open_document(tmp_path / "p.psd").layers()).pixels, pixels)
+
+
+def test_flatten_on_white_rounds_every_colour_and_alpha_exactly():
+    from editor.model.images import flatten_on_white
+
+    c, a = np.meshgrid(np.arange(256), np.arange(256))
+    pixels = np.dstack([c, 255 - c, c // 2, a]).astype(np.uint8)  # every (colour, alpha) pair
+    expected = np.rint((pixels[..., :3] * a[..., None] + 255.0 * (255 - a[..., None])) / 255.0)
+    assert np.array_equal(flatten_on_white(pixels), expected.astype(np.uint8))
+    opaque = pixels.copy()
+    opaque[..., 3] = 255
+    assert np.array_equal(flatten_on_white(opaque), opaque[..., :3])
