@@ -296,6 +296,9 @@ def test_new_layered_image_from_prompt_opens_a_tab_with_the_layers(window, qtbot
     w.settings.set_value("decompose/matting", "closed_form")
     w.settings.set_value("decompose/background", "pyramid")
 
+    _, ball_box, _ = scene(128, shadow=0.5)
+    errors = []
+
     def fill():
         dialog = next(d for d in w.findChildren(NewLayeredDialog) if d.isVisible())
         dialog.prompt.setText("a blue ball on a floor")
@@ -303,16 +306,23 @@ def test_new_layered_image_from_prompt_opens_a_tab_with_the_layers(window, qtbot
         dialog.width_box.setValue(128)
         dialog.height_box.setValue(128)
         dialog.steps.setValue(3)
+        # The object box: a box outside the picture is explained, then a good one is taken.
+        dialog.box.setText("100, 100, 60, 60")
+        dialog.buttons.accepted.emit()
+        errors.append(dialog.error.text())
+        dialog.box.setText(", ".join(str(v) for v in ball_box.as_tuple()))
         dialog.buttons.accepted.emit()
 
     QTimer.singleShot(0, fill)
     w.actions["new_layered"].trigger()
     finish(qtbot, w)
+    assert errors == ["The object box must lie inside the 128 × 128 picture."]
     assert w.test_errors == [] and len(w.sessions) == 1
     doc = w.doc
     background, foreground = doc.layers()
     assert (doc.width, doc.height) == (128, 128) and foreground.name == "Object"
     assert background.recipe["source_recipe"]["prompt"] == "a blue ball on a floor"
+    assert foreground.recipe["box"] == list(ball_box.as_tuple())  # the box typed in
     picture, _, _ = scene(128, shadow=0.5)
     assert np.abs(composite_document(doc)[..., :3].astype(int) - picture).mean() < 1
     w.actions["undo"].trigger()

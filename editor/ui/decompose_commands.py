@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 
 from editor.jobs import Job
 from editor.model import DocumentError, Layer
+from engine.box import Box
+from engine.errors import InvalidInput
 
 from .quick_mask import QuickMaskMode
 
@@ -353,6 +355,13 @@ class NewLayeredDialog(QDialog):
         sizes.insertWidget(1, QLabel("×"))
         sizes.addStretch(1)
         form.addRow("Size", sizes)
+        self.box = QLineEdit()
+        self.box.setObjectName("layered_box")
+        self.box.setPlaceholderText("X, Y, W, H in the picture (optional: found otherwise)")
+        self.box.setToolTip("Where the object you want on its own layer will be in the "
+                            "picture. The box does not steer the painting: keep the seed to "
+                            "get the same picture again and mark another object.")
+        form.addRow("Object box", self.box)
         self.seed = QSpinBox()
         self.seed.setRange(0, 2 ** 31 - 1)
         self.seed.setValue(settings.value("layered/seed", 0, int))
@@ -415,6 +424,12 @@ class NewLayeredDialog(QDialog):
             self.error.setText("Choose a model.")
             self.error.show()
             return
+        try:
+            self.object_box()
+        except ValueError as exc:
+            self.error.setText(str(exc))
+            self.error.show()
+            return
         s = self.window_.settings
         for key, value in (("prompt", self.prompt.text().strip()), ("model", self.model_ref()),
                            ("width", self.width_box.value()), ("height", self.height_box.value()),
@@ -422,11 +437,26 @@ class NewLayeredDialog(QDialog):
             s.set_value(f"layered/{key}", value)
         self.accept()
 
+    def object_box(self) -> Optional[Box]:
+        """The box typed in, checked against the picture's size; None when left empty."""
+        text = self.box.text().strip()
+        if not text:
+            return None
+        try:
+            box = Box.parse(text)
+        except InvalidInput:
+            raise ValueError(f"'{text}' is not a box: type X, Y, W, H, e.g. 100, 80, 200, 240.") from None
+        width, height = self.width_box.value(), self.height_box.value()
+        if box.is_empty() or box.clip(width, height) != box:
+            raise ValueError(f"The object box must lie inside the {width} × {height} picture.")
+        return box
+
     def request(self):
         from engine.methods.layered import LayeredRequest
 
         options = DecomposeOptions.load(self.window_.settings)
         return LayeredRequest(self.prompt.text().strip(), self.negative.text().strip(),
+                              box=self.object_box(),
                               size=(self.width_box.value(), self.height_box.value()),
                               seed=self.seed.value(), steps=self.steps.value() or None,
                               model=self.model_ref(), shadow=options.shadow,
