@@ -39,6 +39,27 @@ def pasted(window, qtbot):
     return window
 
 
+@pytest.fixture
+def held_segmenter(monkeypatch):
+    """Decompose's first step waits, once entered, until the test sets `release`:
+    returns (entered, release) events."""
+    from engine.methods.decompose import DecomposePipeline
+    from engine.methods.decompose_steps.segment import GrabCutSegmenter
+
+    entered, release = threading.Event(), threading.Event()
+
+    class SlowSegmenter(GrabCutSegmenter):
+        def __call__(self, *args, **kwargs):
+            entered.set()
+            release.wait(10)
+            return super().__call__(*args, **kwargs)
+
+    monkeypatch.setattr(DecomposePipeline, "choose",
+                        classmethod(lambda cls, *a, **k: cls(segmenter=SlowSegmenter())))
+    yield entered, release
+    release.set()  # never leave a worker waiting
+
+
 def draw_box(qtbot, window, box) -> None:
     window.tool_actions["marquee"].trigger()
     image_drag(qtbot, window.canvas, [(box.x, box.y), (box.x + box.w / 2, box.y + box.h / 2),
@@ -130,20 +151,8 @@ def test_peel_again_on_the_background_gives_a_third_layer(pasted, qtbot):
     assert err.mean() < 1
 
 
-def test_cancel_between_steps_leaves_the_document_untouched(pasted, qtbot, monkeypatch):
-    from engine.methods.decompose import DecomposePipeline
-    from engine.methods.decompose_steps.segment import GrabCutSegmenter
-
-    entered, release = threading.Event(), threading.Event()
-
-    class SlowSegmenter(GrabCutSegmenter):
-        def __call__(self, *args, **kwargs):
-            entered.set()
-            release.wait(10)
-            return super().__call__(*args, **kwargs)
-
-    monkeypatch.setattr(DecomposePipeline, "choose",
-                        classmethod(lambda cls, *a, **k: cls(segmenter=SlowSegmenter())))
+def test_cancel_between_steps_leaves_the_document_untouched(pasted, qtbot, held_segmenter):
+    entered, release = held_segmenter
     w = pasted
     rgba, box, _ = w.test_scene
     doc = w.doc
@@ -162,20 +171,8 @@ def test_cancel_between_steps_leaves_the_document_untouched(pasted, qtbot, monke
     assert np.array_equal(layer.pixels, rgba) and doc.history.undo_name() == steps_before
 
 
-def test_layer_changed_during_the_job_is_not_overwritten(pasted, qtbot, monkeypatch):
-    from engine.methods.decompose import DecomposePipeline
-    from engine.methods.decompose_steps.segment import GrabCutSegmenter
-
-    entered, release = threading.Event(), threading.Event()
-
-    class SlowSegmenter(GrabCutSegmenter):
-        def __call__(self, *args, **kwargs):
-            entered.set()
-            release.wait(10)
-            return super().__call__(*args, **kwargs)
-
-    monkeypatch.setattr(DecomposePipeline, "choose",
-                        classmethod(lambda cls, *a, **k: cls(segmenter=SlowSegmenter())))
+def test_layer_changed_during_the_job_is_not_overwritten(pasted, qtbot, held_segmenter):
+    entered, release = held_segmenter
     w = pasted
     rgba, box, _ = w.test_scene
     draw_box(qtbot, w, box)

@@ -28,23 +28,30 @@ def register(sub) -> None:
     p.add_argument("--mask", metavar="MASK", help="image of the canvas's size painted over the "
                    "object (white or opaque = object)")
     p.add_argument("--layer", metavar="NAME", help="the layer to split (needed when IN has several)")
-    p.add_argument("--no-shadow", action="store_true",
-                   help="leave the object's shadow in the background")
-    p.add_argument("--mask-model", default="grabcut", metavar="NAME",
-                   help="object mask: grabcut (default), auto (an installed SAM, else grabcut), "
-                        "or a SAM model")
-    p.add_argument("--matting-model", default="closed_form", metavar="NAME",
-                   help="alpha matte: closed_form (default), auto (an installed ViTMatte), "
-                        "or a ViTMatte model")
-    p.add_argument("--background-model", default="pyramid", metavar="NAME",
-                   help="background fill: pyramid (default), telea, auto (an installed "
-                        "inpainting model on a GPU), or an inpainting model")
+    add_step_options(p, learned_by_default=False)
     p.add_argument("--seed", type=int, default=0, help="seed of an inpainting model's fill")
     p.add_argument("--device", default="auto", help="for models: auto, cuda, cuda:N, mps or cpu")
     p.add_argument("-o", "--output", required=True, metavar="OUT.psd", help="PSD to write")
     p.add_argument("--json", action="store_true",
                    help="print the figures (recomposition error, timings) as JSON")
     p.set_defaults(run=run)
+
+
+def add_step_options(p, learned_by_default: bool) -> None:
+    """--no-shadow and the component of each decomposition step. `decompose` defaults to
+    the classical CPU steps (quick, repeatable); `layered`, which needs a model anyway,
+    to the installed models ("auto")."""
+    p.add_argument("--no-shadow", action="store_true",
+                   help="leave the object's shadow in the background")
+    steps = (("mask", "grabcut", "object mask", "SAM", "grabcut"),
+             ("matting", "closed_form", "alpha matte", "ViTMatte", "closed_form"),
+             ("background", "pyramid", "background fill", "inpainting model on a GPU",
+              "pyramid, telea"))
+    for step, classical, what, model, choices in steps:
+        default = "auto" if learned_by_default else classical
+        p.add_argument(f"--{step}-model", default=default, metavar="NAME",
+                       help=f"{what}: {choices}, auto (an installed {model}, else {classical}) "
+                            f"or a model (default: {default})")
 
 
 def run(args) -> int:

@@ -17,6 +17,7 @@ import json
 
 
 def register(sub) -> None:
+    from editor.cli.decompose import add_step_options
     from editor.cli.generate import add_device_options, add_model_options
 
     p = sub.add_parser(
@@ -33,16 +34,7 @@ def register(sub) -> None:
     p.add_argument("--size", metavar="WxH", type=_size, default=None,
                    help="picture size (default: the model's resolution, square); sides are "
                         "rounded to the model's multiple")
-    p.add_argument("--no-shadow", action="store_true",
-                   help="leave the object's shadow in the background")
-    p.add_argument("--mask-model", default="auto", metavar="NAME",
-                   help="object mask: auto (an installed SAM, else grabcut), grabcut, or a model")
-    p.add_argument("--matting-model", default="auto", metavar="NAME",
-                   help="alpha matte: auto (an installed ViTMatte, else closed_form), "
-                        "closed_form, or a model")
-    p.add_argument("--background-model", default="auto", metavar="NAME",
-                   help="background fill: auto (an installed inpainting model on a GPU, else "
-                        "pyramid), pyramid, telea, or a model")
+    add_step_options(p, learned_by_default=True)
     p.add_argument("--save-picture", metavar="PNG", help="also save the generated picture")
     add_device_options(p)
     p.set_defaults(run=run_layered)
