@@ -287,3 +287,28 @@ def test_importing_the_nets_package_does_not_import_torch():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[1])
     assert out.stdout.strip() == "False"
+
+
+def test_the_condition_encodes_the_whole_background_and_sees_inside_the_box():
+    """BFS knows the background: its condition carries the pixels under the box too (not blanked)."""
+    from diffusers import FlowMatchEulerDiscreteScheduler
+
+    from engine.nets.fill_backbone import FillBackbone, TinyFillBackbone
+
+    torch.manual_seed(0)
+    backbone = TinyFillBackbone(tiny_own_transformer(), tiny_vae(), FlowMatchEulerDiscreteScheduler())
+    g = torch.Generator().manual_seed(1)
+    background = torch.rand(1, 3, 32, 32, generator=g) * 2 - 1
+    mask = torch.zeros(1, 1, 32, 32)
+    mask[..., 8:24, 8:24] = 1
+    with torch.no_grad():
+        condition = backbone.condition(background, mask)
+        assert torch.equal(condition, fill_condition(FillBackbone.encode(backbone.vae, background), mask, 2))
+        changed = background.clone()
+        changed[..., 12:20, 12:20] = -changed[..., 12:20, 12:20]  # only pixels inside the box
+        other = backbone.condition(changed, mask)
+    inside = pack_mask(mask, 2)[0].amax(dim=1) > 0  # tokens over the box
+    latent_channels = 16  # 4 latent channels x 2x2 packing
+    delta = (other - condition)[0, :, :latent_channels].abs().amax(dim=1)
+    assert delta[inside].max() > 0.05  # the condition sees what is under the box
+    assert torch.equal(other[..., latent_channels:], condition[..., latent_channels:])  # same mask
