@@ -131,7 +131,8 @@ def add_foreground(request: BFSRequest, model, progress: ProgressFn = no_progres
             first = {branch: branch * per_branch for branch in (COMPOSITE, FOREGROUND)}
             composite = bb.decode(bb.vae, z[first[COMPOSITE]:first[COMPOSITE] + 1]).float()
             composite = (composite.clamp(-1, 1) + 1) / 2
-            layer = from_model_range(bb.decode(model.rgba_vae, z[first[FOREGROUND]:first[FOREGROUND] + 1]).float())
+            layer = from_model_range(bb.decode(model.rgba_vae, z[first[FOREGROUND]:first[FOREGROUND] + 1]).float(),
+                                     model.rgba_convention)
     except torch.cuda.OutOfMemoryError:
         raise OutOfMemory("The GPU ran out of memory while generating the layer.",
                           "Use a smaller box or context, or close other GPU programs.") from None
