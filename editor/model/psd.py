@@ -51,6 +51,8 @@ XMP_PROPERTY = "layers"
 PSD_MAX_SIDE = 30_000     # PSD version 1
 PSB_MAX_SIDE = 300_000    # PSD version 2 (PSB)
 LOCK_ALL = 0x80000000     # Photoshop's "lock all" protection flag
+MAX_GROUP_DEPTH = 100     # groups inside groups, refused beyond this on open and on save
+INT32_MIN, INT32_MAX = -2**31, 2**31 - 1
 _COLOR_MODES = {0: "bitmap", 1: "greyscale", 2: "indexed", 3: "RGB", 4: "CMYK",
                 7: "multichannel", 8: "duotone", 9: "Lab"}
 
@@ -446,76 +448,160 @@ def _parse_xmp(data) -> dict:
 # -- writing --------------------------------------------------------------------------
 
 def write_psd(doc: Document, f: IO[bytes], big: bool = False) -> None:
-    """Writes `doc` as PSD (or PSB) to the open binary file `f`."""
-    from psd_tools import PSDImage
-    from psd_tools.constants import Compression, Resource
+    """Writes `doc` as PSD (or PSB) to the open, seekable binary file `f`.
+
+    The layer records are built in one pass over the tree (psd-tools' `append`
+    re-walks the whole document per added layer, which made 5000 layers take
+    minutes) and the channels are compressed and written one layer at a time,
+    so only one layer's compressed data is held beside the document. Channel
+    lengths are known only once a layer is compressed: the records are written
+    first with placeholders and rewritten in place (fixed-size fields) at the end.
+    """
+    from psd_tools.constants import ColorMode, Compression, Resource
+    from psd_tools.psd.color_mode_data import ColorModeData
+    from psd_tools.psd.header import FileHeader
     from psd_tools.psd.image_data import ImageData
-    from psd_tools.psd.image_resources import ImageResource
+    from psd_tools.psd.image_resources import ImageResource, ImageResources
+    from psd_tools.psd.layer_and_mask import ChannelData, GlobalLayerMaskInfo, LayerRecords
 
     from .images import flatten_on_white
     from .render import composite_document
 
-    psd = PSDImage.new("RGBA", (doc.width, doc.height), color=0)
-    header = psd._record.header
-    if big:
-        header.version = 2
-    writer = _Writer()
-    writer.add_children(psd, doc.root.children)
-    if writer.metadata:
-        psd.image_resources[Resource.XMP_METADATA] = ImageResource(
-            key=Resource.XMP_METADATA, data=_xmp_packet(writer.metadata))
-    # The merged image, with transparency: a negative layer count says the
-    # first extra channel is the composite's alpha (PSD specification), and
-    # its colours are matted on white, as Photoshop stores them.
+    version = 2 if big else 1
+    length_format = ">" + "IQ"[version - 1]
+    header = FileHeader(version=version, channels=4, height=doc.height, width=doc.width,
+                        depth=8, color_mode=ColorMode.RGB)
+    plan = _Writer().plan(doc)  # checks offsets and depth before a byte is written
+    resources = ImageResources.new()
+    # Always present, so that a document without layers reads back without layers
+    # (a flat PSD from another program has no such packet and opens as one layer).
+    resources[Resource.XMP_METADATA] = ImageResource(
+        key=Resource.XMP_METADATA, data=_xmp_packet(plan.metadata))
+    header.write(f)
+    ColorModeData().write(f)
+    resources.write(f)
+
+    section = f.tell()
+    f.write(struct.pack(length_format, 0))  # layer and mask information length
+    info = f.tell()
+    f.write(struct.pack(length_format, 0))  # layer information length
+    if plan.records:
+        # A negative layer count says the first extra channel of the merged
+        # image is the composite's alpha (PSD specification).
+        f.write(struct.pack(">h", -len(plan.records)))
+        records = LayerRecords(plan.records)
+        records_at = f.tell()
+        records.write(f, "macroman", version)
+        for record, pixels in zip(plan.records, plan.pixels):
+            for channel_info, slot in zip(record.channel_info, (3, 0, 1, 2)):
+                channel = ChannelData(compression=Compression.RAW if pixels is None
+                                      else Compression.RLE)
+                if pixels is not None and pixels.size:
+                    channel.set_data(np.ascontiguousarray(pixels[..., slot]).tobytes(),
+                                     pixels.shape[1], pixels.shape[0], 8, version)
+                channel_info.length = channel.write(f)
+        written = f.tell() - info - struct.calcsize(length_format)
+        f.write(b"\0" * (-written % 4))
+        end = f.tell()
+        f.seek(records_at)
+        records.write(f, "macroman", version)  # now with the channel lengths
+        f.seek(info)
+        f.write(struct.pack(length_format, end - info - struct.calcsize(length_format)))
+        f.seek(end)
+    GlobalLayerMaskInfo().write(f)
+    end = f.tell()
+    f.seek(section)
+    f.write(struct.pack(length_format, end - section - struct.calcsize(length_format)))
+    f.seek(end)
+
+    # The merged image, with transparency; its colours are matted on white, as
+    # Photoshop stores them.
     merged = composite_document(doc)
     matted = flatten_on_white(merged)
     planes = [np.ascontiguousarray(matted[..., c]).tobytes() for c in range(3)]
     planes.append(np.ascontiguousarray(merged[..., 3]).tobytes())
-    del matted
+    del matted, merged
     image_data = ImageData(compression=Compression.RLE)
     image_data.set_data(planes, header)
-    psd._record.image_data = image_data
-    layer_info = psd._record.layer_and_mask_information.layer_info
-    if layer_info is not None and layer_info.layer_count:
-        layer_info.layer_count = -abs(layer_info.layer_count)
-    # psd.save() would first recomposite everything itself; the record is complete.
-    psd._record.write(f)
+    del planes
+    image_data.write(f)
+
+
+class _Plan:
+    """The layer records of a document, bottom first, with the pixels of each (None for
+    group records), and the XMP entries by layer id."""
+
+    def __init__(self) -> None:
+        self.records: list = []
+        self.pixels: list[Optional[np.ndarray]] = []
+        self.metadata: dict[str, dict] = {}
 
 
 class _Writer:
+    """Builds the layer records in one walk of the tree (a stack, not recursion)."""
+
     def __init__(self) -> None:
         self.ids = itertools.count(1)
-        self.metadata: dict[str, dict] = {}
 
-    def add_children(self, parent, nodes) -> None:
-        for node in nodes:  # bottom to top: psd-tools adds each on top
-            self.add(parent, node)
+    def plan(self, doc: Document) -> _Plan:
+        plan = _Plan()
+        # (node, depth, closing): a group is entered with its closing record
+        # (the bounding section divider, which lies below its children), and
+        # left with its own record above them.
+        stack: list[tuple[Node, int, bool]] = [(n, 1, False) for n in reversed(doc.root.children)]
+        while stack:
+            node, depth, closing = stack.pop()
+            if isinstance(node, Group) and not closing:
+                if depth > MAX_GROUP_DEPTH:
+                    raise SaveError(_too_deep(doc.path or "the document", depth))
+                plan.records.append(self.divider())
+                plan.pixels.append(None)
+                stack.append((node, depth, True))
+                stack.extend((child, depth + 1, False) for child in reversed(node.children))
+                continue
+            plan.records.append(self.record(node, plan))
+            plan.pixels.append(node.pixels if isinstance(node, Layer) else None)
+        return plan
 
-    def add(self, parent, node: Node) -> None:
-        from PIL import Image
-        from psd_tools.constants import BlendMode, Compression, Tag
+    @staticmethod
+    def divider():
+        from psd_tools.constants import SectionDivider, Tag
+        from psd_tools.psd.layer_and_mask import LayerRecord
+
+        record = LayerRecord(name="</Layer group>", channel_info=_channel_infos())
+        record.tagged_blocks.set_data(Tag.SECTION_DIVIDER_SETTING,
+                                      SectionDivider.BOUNDING_SECTION_DIVIDER)
+        record.tagged_blocks.set_data(Tag.UNICODE_LAYER_NAME, "</Layer group>")
+        return record
+
+    def record(self, node: Node, plan: _Plan):
+        from psd_tools.constants import BlendMode, SectionDivider, Tag
+        from psd_tools.psd.layer_and_mask import LayerRecord
 
         mode = BlendMode[node.blend_mode.upper()]
+        name = node.name[:255]
+        record = LayerRecord(channel_info=_channel_infos(), opacity=node.opacity,
+                             blend_mode=BlendMode.NORMAL if mode == BlendMode.PASS_THROUGH else mode)
         if isinstance(node, Group):
-            item = parent.create_group(name="Group", opacity=node.opacity, blend_mode=mode,
-                                       open_folder=node.expanded)
-            self.add_children(item, node.children)
+            kind = SectionDivider.OPEN_FOLDER if node.expanded else SectionDivider.CLOSED_FOLDER
+            record.tagged_blocks.set_data(Tag.SECTION_DIVIDER_SETTING, kind)
+            record.tagged_blocks.get_data(Tag.SECTION_DIVIDER_SETTING).blend_mode = mode
         else:
             assert isinstance(node, Layer)
-            if node.is_empty():
-                image = Image.new("RGBA", (0, 0))
-            else:
-                image = Image.frombuffer("RGBA", (node.width, node.height), node.pixels,
-                                         "raw", "RGBA", 0, 1)
-            item = parent.create_pixel_layer(image, name="Layer", top=node.y, left=node.x,
-                                             compression=Compression.RLE,
-                                             opacity=node.opacity, blend_mode=mode)
-        item.name = node.name[:255]
-        item.visible = node.visible
+            _check_offsets(node)
+            record.top, record.left = node.y, node.x
+            record.bottom, record.right = node.y + node.height, node.x + node.width
+        try:
+            name.encode("macroman")
+            record.name = name
+        except UnicodeEncodeError:
+            record.name = "?"  # the legacy Pascal name is MacRoman; the Unicode name follows
+        record.tagged_blocks.set_data(Tag.UNICODE_LAYER_NAME, name)
+        record.flags.visible = node.visible
         if node.locked:
-            item.tagged_blocks.set_data(Tag.PROTECTED_SETTING, LOCK_ALL)
+            record.tagged_blocks.set_data(Tag.PROTECTED_SETTING, LOCK_ALL)
         layer_id = next(self.ids)
-        item.tagged_blocks.set_data(Tag.LAYER_ID, layer_id)
+        record.tagged_blocks.set_data(Tag.LAYER_ID, layer_id)
         entry: dict = {}
         if len(node.name) > 255:
             entry["name"] = node.name
@@ -525,8 +611,30 @@ class _Writer:
             if node.source_kind:
                 entry["source_kind"] = node.source_kind
         if entry:
-            entry["short_name"] = node.name[:255]
-            self.metadata[str(layer_id)] = entry
+            entry["short_name"] = name
+            plan.metadata[str(layer_id)] = entry
+        return record
+
+
+def _channel_infos() -> list:
+    from psd_tools.psd.layer_and_mask import ChannelInfo
+
+    # Transparency first, then red, green, blue (as Photoshop and psd-tools write them).
+    return [ChannelInfo(id=i, length=2) for i in (-1, 0, 1, 2)]
+
+
+def _check_offsets(layer: Layer) -> None:
+    """Layer records store their edges as signed 32-bit numbers."""
+    edges = (layer.x, layer.y, layer.x + layer.width, layer.y + layer.height)
+    if not all(INT32_MIN <= v <= INT32_MAX for v in edges):
+        raise SaveError(f"layer '{layer.name}' lies at {layer.x},{layer.y}, outside what a "
+                        f"PSD can store (offsets from {INT32_MIN} to {INT32_MAX}); move it "
+                        f"nearer the canvas.")
+
+
+def _too_deep(what: str, depth: int) -> str:
+    return (f"{what}: groups are nested {depth} deep; Layered keeps at most "
+            f"{MAX_GROUP_DEPTH} levels of groups (Photoshop itself makes at most 10).")
 
 
 def _xmp_packet(layers: dict) -> bytes:
