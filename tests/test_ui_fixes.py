@@ -79,3 +79,58 @@ def test_marquee_readout_follows_deselect_and_documents(opened, qtbot):
     assert readout.text() == "No selection"
     opened.show_session(opened.sessions[0])
     assert readout.text() == "X 10  Y 10   W 30  H 20 px"
+
+
+def _wheel(widget, delta=-120):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    pos = QPointF(widget.width() / 2, widget.height() / 2)
+    event = QWheelEvent(pos, widget.mapToGlobal(pos), QPoint(0, 0), QPoint(0, delta),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(widget, event)
+
+
+def test_panels_keep_their_rows_when_generate_comes_to_the_front(qtbot, tmp_path, monkeypatch):
+    window = make_window(qtbot, tmp_path, monkeypatch, size=(1600, 1000))
+    doc = Document(200, 150)
+    doc.add_layer(Layer("Background", photo(200, 150)))
+    doc.new_layer()
+    window.add_session(doc, "two layers")
+    docks, panel = window.docks, window.generate_panel
+    qtbot.wait(600)  # the user opens the tab a while after the window appeared
+    assert panel.choices is None and panel.model.currentText() == "Looking for models…"
+    layers_h, history_h = docks["layers"].height(), docks["history"].height()
+    assert layers_h >= 300 and history_h >= 150
+    docks["generate"].raise_()
+    qtbot.waitUntil(lambda: panel.choices is not None, timeout=3000)
+    assert panel.model.count() > 1 and panel.model.isEnabled()  # filled without pressing Generate
+    qtbot.wait(50)
+    assert abs(docks["layers"].height() - layers_h) <= 2 and abs(docks["history"].height() - history_h) <= 2
+    # Both layers' rows show, and the Generate button is on screen inside its dock.
+    rows = window.layers_panel.list
+    scroll = window.layers_panel.scroll.viewport()
+    assert scroll.height() >= 2 * 44 and rows.row_of(doc.root.children[0]) == 1
+    button = panel.generate_button
+    top_left = button.mapTo(docks["generate"], QPoint(0, 0))
+    assert button.isVisible() and 0 <= top_left.y() and \
+        top_left.y() + button.height() <= docks["generate"].height()
+    # The wheel over the Seed box scrolls the panel, not the seed.
+    seed = panel.seed.value()
+    bar = panel.scroll.verticalScrollBar()
+    before = bar.value()
+    _wheel(panel.seed)
+    assert panel.seed.value() == seed
+    assert bar.maximum() == 0 or bar.value() > before
+    docks["properties"].raise_()
+    qtbot.wait(50)
+    assert docks["layers"].height() >= 300
+    # A slightly wrong splitter drag, then Reset Panels gives the default heights back.
+    window.resizeDocks([docks["history"], docks["layers"]], [500, 60], Qt.Orientation.Vertical)
+    qtbot.wait(50)
+    assert docks["layers"].height() < 250
+    window.actions["reset_panels"].trigger()
+    qtbot.wait(50)
+    assert docks["layers"].height() >= 300 and docks["history"].height() >= 150

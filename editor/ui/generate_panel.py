@@ -21,7 +21,7 @@ import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QIcon, QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QFrame,
                                QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPlainTextEdit,
@@ -34,6 +34,7 @@ from editor.model.generate_apply import (MAX_CANDIDATES, METHODS, GeneratedCandi
 
 from . import dialogs
 from .icons import icon
+from .wheel_guard import guard_wheel
 
 if TYPE_CHECKING:
     from .model_list import ModelChoice
@@ -231,7 +232,13 @@ class GeneratePanel(QWidget):
         self.generate_button.setIcon(icon("sparkles"))
         self.generate_button.setToolTip("Generate into the selection box (Ctrl+Enter)")
         self.generate_button.clicked.connect(self._generate_clicked)
-        layout.addWidget(self.generate_button)
+        # The button stays in sight below the scrolling fields, however short the dock.
+        footer = self.footer = QWidget()
+        footer.setObjectName("DockBody")
+        footer_layout = QVBoxLayout(footer)
+        footer_layout.setContentsMargins(10, 6, 10, 8)
+        footer_layout.addWidget(self.generate_button)
+        outer.addWidget(footer)
         for widget in (self.prompt, self.negative):
             for keys in ("Ctrl+Return", "Ctrl+Enter"):
                 shortcut = QShortcut(QKeySequence(keys), widget)
@@ -243,8 +250,11 @@ class GeneratePanel(QWidget):
         layout.addStretch(1)
 
         self._restore_method()
+        self._fill_models()  # "Looking for models…" until the panel is first seen
         self._update_field_states()
         self.set_session(None)
+        self._wheel_guard = guard_wheel(body)
+        body.installEventFilter(self)  # its first paint looks the models up
 
     def _build_results(self) -> QWidget:
         box = QFrame()
@@ -306,7 +316,7 @@ class GeneratePanel(QWidget):
 
     def comfortable_height(self) -> int:
         """The height that shows every field (and the candidates, if any) without scrolling."""
-        return self.body.sizeHint().height()
+        return self.body.sizeHint().height() + self.footer.sizeHint().height()
 
     # -- sessions ---------------------------------------------------------------------------------
     def set_session(self, session) -> None:
@@ -334,15 +344,15 @@ class GeneratePanel(QWidget):
                               "The new layer goes above the active layer.")
 
     # -- models -----------------------------------------------------------------------------------
-    def showEvent(self, e) -> None:
-        super().showEvent(e)
-        if self.choices is None:
-            QTimer.singleShot(0, self._first_look)  # after the panel has painted
+    def eventFilter(self, obj, event) -> bool:
+        # Tabbed docks are shown for a moment while the window lays itself out, but only a
+        # panel on screen paints: its first paint looks the models up (once, just after).
+        if obj is self.body and event.type() == QEvent.Type.Paint and self.choices is None:
+            QTimer.singleShot(0, self._first_look)
+        return False
 
     def _first_look(self) -> None:
-        # Tabbed docks are shown for a moment while the window lays itself out; only a panel
-        # the user can see looks the models up.
-        if self.choices is None and self.isVisible() and not self.visibleRegion().isEmpty():
+        if self.choices is None and self.isVisible():
             self.refresh_models()
 
     @property
