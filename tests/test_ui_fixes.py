@@ -134,3 +134,117 @@ def test_panels_keep_their_rows_when_generate_comes_to_the_front(qtbot, tmp_path
     window.actions["reset_panels"].trigger()
     qtbot.wait(50)
     assert docks["layers"].height() >= 300 and docks["history"].height() >= 150
+
+
+def test_recipe_reads_as_fields_not_json(opened, qtbot):
+    from PySide6.QtWidgets import QLabel
+
+    from editor.ui.properties_panel import recipe_rows
+
+    recipe = {"method": "add_foreground", "model": "runwayml/sd-inpaint", "prompt": "a red ball",
+              "negative_prompt": "", "seed": 7, "steps": 20, "guidance": 7.5,
+              "box": [10, 12, 30, 20], "timings": {"paint_s": 3.2},
+              "models": {"mask": "sam", "matting": "vitmatte"}}
+    rows = recipe_rows(recipe)
+    assert rows[:3] == [("Method", "add_foreground"), ("Model", "runwayml/sd-inpaint"),
+                        ("Prompt", "a red ball")]
+    assert ("Box", "30 × 20 px at 10, 12") in rows and ("Guidance", "7.5") in rows
+    assert ("Models", "mask: sam, matting: vitmatte") in rows
+    assert not any(label in ("Negative", "Timings") for label, _ in rows)
+    doc = opened.doc
+    doc.add_image(photo(8, 8), "Made", 0, 0, recipe=recipe)
+    panel = opened.properties_panel
+    qtbot.waitUntil(lambda: panel.recipe.isVisibleTo(panel))
+    texts = [w.text() for w in panel.recipe.findChildren(QLabel)]
+    assert "30 × 20 px at 10, 12" in texts and "a red ball" in texts
+    assert not any("{" in t for t in texts)
+
+
+def test_moving_a_locked_layer_says_so_in_the_status_bar(opened, qtbot):
+    doc, canvas = opened.doc, opened.canvas
+    layer = next(doc.layers())
+    doc.set_locked(layer, True)
+    canvas.set_zoom(2.0)
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_V)
+    image_drag(qtbot, canvas, [(20, 20), (30, 25), (40, 30)])
+    assert (layer.x, layer.y) == (0, 0) and opened.test_errors == []
+    assert "locked" in opened.statusBar().currentMessage()
+    qtbot.keyClick(canvas, Qt.Key.Key_Right)
+    assert (layer.x, layer.y) == (0, 0) and opened.test_errors == []
+
+
+def test_a_missing_model_offers_the_models_dialog(opened, qtbot, monkeypatch, tmp_path):
+    from editor.jobs import Job
+
+    from engine.errors import MissingModel
+
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "empty-cache"))
+    asked = []
+    monkeypatch.setattr("editor.ui.dialogs.ask_open_models",
+                        lambda parent, title, message: asked.append((title, message)) or True)
+
+    def run(progress):
+        from engine.models.locate import find_model
+
+        find_model("runwayml/stable-diffusion-inpainting")
+
+    job = Job("Generate layer", run)
+    opened.jobs.submit(job, failure_title="Could not generate the layer")
+    qtbot.waitUntil(lambda: bool(asked), timeout=10000)
+    assert isinstance(job.exception, MissingModel)
+    title, message = asked[0]
+    assert title == "Could not generate the layer"
+    assert "Models dialog" in message and "main.py" not in message  # said for the GUI
+    qtbot.waitUntil(lambda: opened.models_dialog is not None and opened.models_dialog.isVisible())
+    opened.models_dialog.close()
+
+
+def test_new_layered_image_lists_the_models_as_the_generate_panel_does(opened, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QComboBox
+
+    from editor.ui.decompose_commands import NewLayeredDialog
+    from editor.ui.model_list import ADD_MODEL
+
+    dialog = NewLayeredDialog(opened)
+    panel = opened.generate_panel
+    panel.refresh_models()
+    assert isinstance(dialog.model, QComboBox) and not dialog.model.isEditable()
+    listed = [dialog.model.itemText(i) for i in range(dialog.model.count())]
+    assert listed == [panel.model.itemText(i) for i in range(panel.model.count())]
+    assert dialog.model.itemData(dialog.model.count() - 1) == ADD_MODEL
+    assert "Stable Diffusion 1.5 Inpainting (not downloaded)" in listed
+    dialog.close()
+
+
+def test_decompose_on_a_group_says_why(opened, qtbot):
+    doc = opened.doc
+    opened.actions["new_group"].trigger()
+    assert isinstance(doc.active, Group)
+    qtbot.wait(10)
+    assert opened.actions["decompose"].isEnabled()
+    opened.actions["decompose"].trigger()
+    assert opened.test_errors and "is a group" in opened.test_errors[-1][1]
+    assert opened.jobs.runner.current is None
+
+
+def test_combo_boxes_show_their_arrow_and_radio_buttons_show_on_the_dark_theme(window, qtbot):
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QComboBox, QRadioButton
+
+    combo = QComboBox()
+    combo.addItems(["Normal", "Multiply"])
+    combo.resize(160, 26)
+    qtbot.addWidget(combo)
+    combo.show()
+    image = combo.grab().toImage()
+    arrow = [QColor(image.pixel(x, y)).lightness() for x in range(image.width() - 18, image.width())
+             for y in range(image.height())]
+    assert max(arrow) > 150  # a light chevron on the dark box
+    radio = QRadioButton("Transparent")
+    radio.setChecked(False)
+    qtbot.addWidget(radio)
+    radio.show()
+    image = radio.grab().toImage()
+    ring = [QColor(image.pixel(x, y)).lightness() for x in range(0, 16) for y in range(image.height())]
+    assert max(ring) > 110  # the empty circle shows against the window colour (lightness ~32)

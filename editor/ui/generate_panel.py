@@ -16,13 +16,12 @@ shown or a job runs.
 """
 from __future__ import annotations
 
-import os
 import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer
-from PySide6.QtGui import QColor, QIcon, QImage, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QIcon, QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QFrame,
                                QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPlainTextEdit,
                                QPushButton, QScrollArea, QSpinBox, QToolButton, QVBoxLayout,
@@ -34,6 +33,7 @@ from editor.model.generate_apply import (MAX_CANDIDATES, METHODS, GeneratedCandi
 
 from . import dialogs
 from .icons import icon
+from .model_list import ADD_MODEL, ask_to_add_model, fill_model_combo
 from .wheel_guard import guard_wheel
 
 if TYPE_CHECKING:
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
     from .session import DocumentSession
 
 CANDIDATE_OVERLAY = "generate-candidate"
-ADD_MODEL = "__add__"
 MAX_SEED = 2 ** 31 - 1
 
 
@@ -389,24 +388,14 @@ class GeneratePanel(QWidget):
             return
         self.model.setEnabled(True)
         method = self.method_key
-        dim = QColor("#8d929b")
         shown = [c for c in self.choices if c.method == method or (c.local and not c.installed)]
-        for choice in shown:
-            self.model.addItem(choice.label, choice.ref)
-            i = self.model.count() - 1
-            self.model.setItemData(i, choice.tooltip(), Qt.ItemDataRole.ToolTipRole)
-            if not choice.installed:
-                self.model.setItemData(i, dim, Qt.ItemDataRole.ForegroundRole)
-        if shown:
-            self.model.insertSeparator(self.model.count())
-        self.model.addItem("Add model from folder or file…", ADD_MODEL)
         remembered = self.settings.value(f"generate/model/{method}", "")
-        index = self.model.findData(remembered) if remembered else -1
-        if index < 0:
-            index = next((i for i, c in enumerate(shown) if c.installed), 0 if shown else -1)
-        self.model.setCurrentIndex(index)
+        fill_model_combo(self.model, shown, remembered if self.model_known(remembered) else "")
         self._filling = False
         self._model_changed()
+
+    def model_known(self, ref: str) -> bool:
+        return any(c.ref == ref for c in self.choices or [])
 
     def current_choice(self) -> Optional["ModelChoice"]:
         ref = self.model.currentData()
@@ -428,19 +417,9 @@ class GeneratePanel(QWidget):
 
     def add_model(self) -> None:
         """Asks for a folder or a .safetensors file and adds it to the list (and the settings)."""
-        from .model_list import add_local_model
-
-        start = self.settings.value("models/last_dir", os.path.expanduser("~"))
-        path = dialogs.ask_model_path(self, start)
-        if not path:
+        choice = ask_to_add_model(self, self.settings, self.services.report)
+        if choice is None:
             self._fill_models()  # back to the model chosen before
-            return
-        self.settings.set_value("models/last_dir", os.path.dirname(os.path.abspath(path)))
-        try:
-            choice = add_local_model(self.settings, path)
-        except Exception as exc:
-            self.services.report(exc, "Could not add the model")
-            self._fill_models()
             return
         self.settings.set_value(f"generate/model/{choice.method}", choice.ref)
         self.refresh_models()
