@@ -76,6 +76,7 @@ BRIGHTER = 0.18           # mean log ratio, brighter than the drift
 # The shadow step.
 SHADOW_MIN = 0.06         # darkening below this (after the drift) is not a shadow
 SHADOW_MAX = 0.9
+SHADOW_LEVELS = 5 / 255   # ... and darker by at least this much
 
 
 @dataclass
@@ -438,8 +439,15 @@ def _shadow(o, e, alpha, structure, region: Box) -> tuple[np.ndarray, np.ndarray
     lo = cv2.medianBlur(_to8(o), k).astype(np.float32) / 255 + 1 / 255
     le = cv2.medianBlur(_to8(e), k).astype(np.float32) / 255 + 1 / 255
     ratio = np.clip(le / lo, 0.0, 1.0)
-    lowest = ratio.min(axis=2)
-    darkening = 1.0 - lowest
+    # The darkening that no small shift explains (a moved edge is not a shadow), relative
+    # and absolute (on dark ground a drift of a few levels is a large ratio).
+    ye, yo = _luma(le), _luma(lo)
+    yo = cv2.copyMakeBorder(yo, REACH, REACH, REACH, REACH, cv2.BORDER_REFLECT)
+    relative = _least_change(ye, yo, REACH, lambda d: -d) / np.maximum(ye, 1 / 255)
+    relative = 1.0 - 1.0 / (1.0 + relative)    # = 1 - ye / yo at the best shift
+    absolute = _least_change(ye, yo, REACH, lambda d: -d)
+    lowest = np.maximum(ratio.min(axis=2), 1.0 - np.clip(relative, 0.0, 1.0))
+    darkening = np.where(absolute > SHADOW_LEVELS, 1.0 - lowest, 0.0)
     obj = alpha > 0.5
     near = alpha > 0.02
     ys, xs = np.nonzero(obj)
@@ -457,8 +465,8 @@ def _shadow(o, e, alpha, structure, region: Box) -> tuple[np.ndarray, np.ndarray
     # The shadow goes on under the object's soft edge: carry its ratio in from beside it.
     under = near & _dilate(support, 3)
     ratio = np.where(under[..., None], pyramid_fill(ratio, support.astype(np.float32)), ratio)
+    lowest = np.where(under, ratio.min(axis=2), lowest)
     support = support | under
-    lowest = ratio.min(axis=2)
     feather = cv2.GaussianBlur(support.astype(np.float32), (0, 0), 1.0)
     ramp = np.clip((1.0 - lowest - 0.5 * SHADOW_MIN) / (0.5 * SHADOW_MIN), 0.0, 1.0)
     opacity = np.clip(1.0 - lowest, 0.0, SHADOW_MAX) * np.maximum(feather, support) * ramp
