@@ -13,6 +13,8 @@ import os
 from dataclasses import dataclass
 from typing import Optional
 
+from engine.methods import registry
+
 from .settings import Settings
 
 
@@ -50,10 +52,8 @@ class ModelChoice:
 
 def method_of_family(family: str) -> str:
     """The Generate panel's method for a layer-making model, else what the model serves
-    (SAM and ViTMatte serve Decompose's steps)."""
-    from engine.models.catalogue import FAMILY_METHODS, GENERATE_METHOD
-
-    return GENERATE_METHOD.get(family) or FAMILY_METHODS[family][0]
+    (SAM and ViTMatte serve Decompose's steps); from the table of methods."""
+    return registry.method_for_family(family)
 
 
 def catalogue_choices() -> list[ModelChoice]:
