@@ -96,7 +96,7 @@ def test_box_decompose_move_the_object_and_undo_to_the_original(pasted, qtbot):
     assert w.jobs.status.isVisible() and started[0].name == "Decompose"
     finish(qtbot, w)
     assert started[0].state == FINISHED and w.test_errors == []
-    assert steps and steps[-1][0] == steps[-1][1] == 5
+    assert steps and steps[-1][0] == steps[-1][1] == 12  # PatchMatch fill: 8 of the 12
     assert not w.jobs.status.isVisible()
     # The layer became object over background, in one undo step, with recipes.
     background, foreground = doc.layers()
@@ -293,13 +293,14 @@ def test_new_layered_image_from_prompt_opens_a_tab_with_the_layers(window, qtbot
     w.settings.set_value("decompose/matting", "closed_form")
     w.settings.set_value("decompose/background", "pyramid")
 
+    w.settings.set_value("layered/model", "scripted")  # a model used before stays listed
     _, ball_box, _ = scene(128, shadow=0.5)
     errors = []
 
     def fill():
         dialog = next(d for d in w.findChildren(NewLayeredDialog) if d.isVisible())
         dialog.prompt.setText("a blue ball on a floor")
-        dialog.model.setEditText("scripted")
+        assert dialog.model_ref() == "scripted"
         dialog.width_box.setValue(128)
         dialog.height_box.setValue(128)
         dialog.steps.setValue(3)

@@ -53,8 +53,8 @@ def add_step_options(p, learned_by_default: bool) -> None:
                    help="leave the object's shadow in the background")
     steps = (("mask", "grabcut", "object mask", "SAM", "grabcut"),
              ("matting", "closed_form", "alpha matte", "ViTMatte", "closed_form"),
-             ("background", "pyramid", "background fill", "inpainting model on a GPU",
-              "pyramid, telea"))
+             ("background", "patchmatch", "background fill", "inpainting model on a GPU",
+              "patchmatch, pyramid, telea"))
     for step, classical, what, model, choices in steps:
         default = "auto" if learned_by_default else classical
         p.add_argument(f"--{step}-model", default=default, metavar="NAME",
@@ -71,7 +71,7 @@ def run(args) -> int:
     mask = _read_mask(args.mask, doc) if args.mask else None
     choices = StepChoices(not args.no_shadow, args.mask_model, args.matting_model,
                           args.background_model, args.device, args.seed)
-    if (choices.mask, choices.matting, choices.background) != StepChoices.CLASSICAL:
+    if not choices.is_classical():
         quiet_libraries()  # a model may load
     background, foreground, result = decompose_layer(doc, layer, box, mask, choices=choices)
     save_document(doc, args.output)

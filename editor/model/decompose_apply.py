@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Optional
 import numpy as np
 
 from engine.box import Box
+from engine.methods.decompose_steps.choose import CLASSICAL
 from engine.progress import ProgressFn, no_progress
 
 from . import commands as cmds
@@ -53,12 +54,19 @@ class StepChoices:
     device: str = "auto"
     seed: int = 0               # an inpainting model's fill
 
-    CLASSICAL = ("grabcut", "closed_form", "pyramid")
+    @classmethod
+    def classical(cls, shadow: bool = True) -> "StepChoices":
+        """The default classical component of every step: quick, the same on every computer."""
+        return cls(shadow, *(CLASSICAL[step][0] for step in ("mask", "matting", "background")))
+
+    def is_classical(self) -> bool:
+        return (self.mask, self.matting, self.background) == \
+            tuple(CLASSICAL[step][0] for step in ("mask", "matting", "background"))
 
     def pipeline(self) -> "DecomposePipeline":
         from engine.methods.decompose import DecomposePipeline
 
-        if (self.mask, self.matting, self.background) == self.CLASSICAL:
+        if self.is_classical():
             return DecomposePipeline()  # no model lookup
         return DecomposePipeline.choose(self.mask, self.matting, self.background,
                                         device=self.device, seed=self.seed)
@@ -91,8 +99,15 @@ def prepare(doc: Document, layer=None, box: Optional[Box] = None,
             pipeline: Optional["DecomposePipeline"] = None) -> DecomposeInput:
     """Checks `layer` (default: the active one) and the mark, and takes the request."""
     layer = doc.active if layer is None else layer
+    if isinstance(layer, Group):
+        raise DocumentError(f"'{layer.name}' is a group: Decompose splits one pixel "
+                            "layer. Select the layer in the group that shows the "
+                            "object, or merge the group's layers first.")
     if not isinstance(layer, Layer) or not doc.contains(layer):
         raise DocumentError("Select the pixel layer that shows the object.")
+    if layer.is_empty():
+        raise DocumentError(f"Layer '{layer.name}' is empty: select the layer that "
+                            "shows the object.")
     if layer.is_locked():
         raise LockedError(f"Layer '{layer.name}' is locked.")
     if box is None and mask is None:
@@ -191,7 +206,7 @@ def decompose_layer(doc: Document, layer: Layer, box: Optional[Box] = None,
                     ) -> tuple[Layer, Layer, "DecomposeResult"]:
     """Prepares, runs and applies the decomposition of `layer` (default components: the
     classical ones, unless `choices` or a ready `pipeline` say otherwise)."""
-    choices = choices or StepChoices(mask="grabcut", matting="closed_form", background="pyramid")
+    choices = choices or StepChoices.classical()
     prepared = prepare(doc, layer, box, mask, choices, pipeline)
     result = run(prepared, progress)
     background, foreground = apply(doc, prepared, result)
