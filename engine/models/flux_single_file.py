@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..errors import ModelError
+from ..errors import MissingModel, ModelError
 
 DEFAULT_COMPONENTS = "black-forest-labs/FLUX.1-Fill-dev"
 
@@ -45,11 +45,12 @@ def components_folder(components: str | os.PathLike, cache_dir=None) -> Path:
     try:
         return Path(snapshot_download(os.fspath(components), cache_dir=cache_dir, local_files_only=True))
     except (LocalEntryNotFoundError, ValueError, OSError):
-        raise ModelError(
+        raise MissingModel(
             f"The FLUX.1-Fill single file needs the VAE, text encoders, tokenizers and scheduler of a "
             f"FLUX.1-Fill diffusers folder; '{components}' is not on this computer.",
             f"Download '{DEFAULT_COMPONENTS}' once (the transformer weights may be left out), "
-            "or give the folder that holds those parts.") from None
+            "or give the folder that holds those parts.",
+            editor_hint=f"Download '{DEFAULT_COMPONENTS}' in the Models dialog (Edit > Models…).") from None
 
 
 def missing_parts(folder: Path) -> list[str]:
