@@ -44,6 +44,8 @@ from xml.sax.saxutils import escape
 
 import numpy as np
 
+from engine.box import Box
+
 from .document import Document
 from .errors import DocumentError, FileFormatError, ImageTooLarge, SaveError
 from .layers import BLEND_MODES, Group, Layer, Node
@@ -55,6 +57,7 @@ PSB_MAX_SIDE = 300_000    # PSD version 2 (PSB)
 LOCK_ALL = 0x80000000     # Photoshop's "lock all" protection flag
 MAX_GROUP_DEPTH = 100     # groups inside groups, refused beyond this on open and on save
 INT32_MIN, INT32_MAX = -2**31, 2**31 - 1
+MERGED_BAND_ROWS = 256    # rows composited at a time for the merged image
 _COLOR_MODES = {0: "bitmap", 1: "greyscale", 2: "indexed", 3: "RGB", 4: "CMYK",
                 7: "multichannel", 8: "duotone", 9: "Lab"}
 
@@ -695,7 +698,6 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False) -> None:
     from psd_tools.constants import ColorMode, Compression, Resource
     from psd_tools.psd.color_mode_data import ColorModeData
     from psd_tools.psd.header import FileHeader
-    from psd_tools.psd.image_data import ImageData
     from psd_tools.psd.image_resources import ImageResource, ImageResources
     from psd_tools.psd.layer_and_mask import ChannelData, GlobalLayerMaskInfo, LayerRecords
 
@@ -732,7 +734,7 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False) -> None:
                 channel = ChannelData(compression=Compression.RAW if pixels is None
                                       else Compression.RLE)
                 if pixels is not None and pixels.size:
-                    channel.set_data(np.ascontiguousarray(pixels[..., slot]).tobytes(),
+                    channel.set_data(pixels[..., slot].tobytes(),
                                      pixels.shape[1], pixels.shape[0], 8, version)
                 channel_info.length = channel.write(f)
         written = f.tell() - info - struct.calcsize(length_format)
@@ -750,16 +752,35 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False) -> None:
     f.seek(end)
 
     # The merged image, with transparency; its colours are matted on white, as
-    # Photoshop stores them.
-    merged = composite_document(doc)
-    matted = flatten_on_white(merged)
-    planes = [np.ascontiguousarray(matted[..., c]).tobytes() for c in range(3)]
-    planes.append(np.ascontiguousarray(merged[..., 3]).tobytes())
-    del matted, merged
-    image_data = ImageData(compression=Compression.RLE)
-    image_data.set_data(planes, header)
-    del planes
-    image_data.write(f)
+    # Photoshop stores them. Composited in bands of rows (compositing is per pixel,
+    # so the bands add up to the whole exactly) into one uint8 array, so the
+    # compositor's wider working copies stay band-sized.
+    stored = np.empty((doc.height, doc.width, 4), np.uint8)
+    for y in range(0, doc.height, MERGED_BAND_ROWS):
+        rows = min(MERGED_BAND_ROWS, doc.height - y)
+        band = composite_document(doc, Box(0, y, doc.width, rows))
+        stored[y:y + rows, :, :3] = flatten_on_white(band)
+        stored[y:y + rows, :, 3] = band[..., 3]
+        del band
+    # RLE: every row's byte count (all channels), then the rows. Each channel is
+    # compressed and written in turn; the counts are filled in at the end.
+    f.write(struct.pack(">H", Compression.RLE.value))
+    count_size = 2 if version == 1 else 4
+    table_at = f.tell()
+    table_size = 4 * doc.height * count_size
+    f.write(b"\0" * table_size)
+    counts = []
+    for c in range(4):
+        channel = ChannelData(compression=Compression.RLE)
+        channel.set_data(stored[..., c].tobytes(), doc.width, doc.height, 8, version)
+        view = memoryview(channel.data)
+        counts.append(bytes(view[:doc.height * count_size]))
+        f.write(view[doc.height * count_size:])
+        del view, channel
+    end = f.tell()
+    f.seek(table_at)
+    f.write(b"".join(counts))
+    f.seek(end)
 
 
 class _Plan:
