@@ -57,7 +57,7 @@ PSB_MAX_SIDE = 300_000    # PSD version 2 (PSB)
 LOCK_ALL = 0x80000000     # Photoshop's "lock all" protection flag
 MAX_GROUP_DEPTH = 100     # groups inside groups, refused beyond this on open and on save
 INT32_MIN, INT32_MAX = -2**31, 2**31 - 1
-MERGED_BAND_ROWS = 256    # rows composited at a time for the merged image
+MERGED_BAND_PIXELS = 4_000_000  # composited at a time for the merged image
 _COLOR_MODES = {0: "bitmap", 1: "greyscale", 2: "indexed", 3: "RGB", 4: "CMYK",
                 7: "multichannel", 8: "duotone", 9: "Lab"}
 
@@ -699,7 +699,7 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False) -> None:
     from psd_tools.psd.color_mode_data import ColorModeData
     from psd_tools.psd.header import FileHeader
     from psd_tools.psd.image_resources import ImageResource, ImageResources
-    from psd_tools.psd.layer_and_mask import ChannelData, GlobalLayerMaskInfo, LayerRecords
+    from psd_tools.psd.layer_and_mask import ChannelData, GlobalLayerMaskInfo
 
     from .images import flatten_on_white
     from .render import composite_document
@@ -726,9 +726,10 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False) -> None:
         # A negative layer count says the first extra channel of the merged
         # image is the composite's alpha (PSD specification).
         f.write(struct.pack(">h", -len(plan.records)))
-        records = LayerRecords(plan.records)
-        records_at = f.tell()
-        records.write(f, "macroman", version)
+        records_at = []
+        for record in plan.records:
+            records_at.append(f.tell())
+            record.write(f, "macroman", version)
         for record, pixels in zip(plan.records, plan.pixels):
             for channel_info, slot in zip(record.channel_info, (3, 0, 1, 2)):
                 channel = ChannelData(compression=Compression.RAW if pixels is None
@@ -740,8 +741,12 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False) -> None:
         written = f.tell() - info - struct.calcsize(length_format)
         f.write(b"\0" * (-written % 4))
         end = f.tell()
-        f.seek(records_at)
-        records.write(f, "macroman", version)  # now with the channel lengths
+        # The channel lengths, in place: each record starts with its edges and channel
+        # count (4 x int32 + uint16), then (id int16, length uint32/uint64) per channel.
+        entry = ">h" + "IQ"[version - 1]
+        for at, record in zip(records_at, plan.records):
+            f.seek(at + 18)
+            f.write(b"".join(struct.pack(entry, c.id.value, c.length) for c in record.channel_info))
         f.seek(info)
         f.write(struct.pack(length_format, end - info - struct.calcsize(length_format)))
         f.seek(end)
@@ -756,8 +761,9 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False) -> None:
     # so the bands add up to the whole exactly) into one uint8 array, so the
     # compositor's wider working copies stay band-sized.
     stored = np.empty((doc.height, doc.width, 4), np.uint8)
-    for y in range(0, doc.height, MERGED_BAND_ROWS):
-        rows = min(MERGED_BAND_ROWS, doc.height - y)
+    band_rows = max(64, MERGED_BAND_PIXELS // max(1, doc.width))
+    for y in range(0, doc.height, band_rows):
+        rows = min(band_rows, doc.height - y)
         band = composite_document(doc, Box(0, y, doc.width, rows))
         stored[y:y + rows, :, :3] = flatten_on_white(band)
         stored[y:y + rows, :, 3] = band[..., 3]
