@@ -273,7 +273,7 @@ class _Source:
         from the records alone (before any pixel is decoded)."""
         from psd_tools.constants import SectionDivider, Tag
 
-        from .files import MAX_PIXELS_ENV, check_pixel_limit, pixel_count
+        from .files import LAYERS_LIMIT_FACTOR, MAX_PIXELS_ENV, check_pixel_limit, pixel_count
 
         total = depth = deepest = 0
         for record in self.records:
@@ -288,11 +288,12 @@ class _Source:
                 name = record.tagged_blocks.get_data(Tag.UNICODE_LAYER_NAME, record.name)
                 check_pixel_limit(self.path, record.width, record.height, limit, f"layer '{name}'")
                 total += record.width * record.height
-        if total > limit:
+        if total > LAYERS_LIMIT_FACTOR * limit:
             raise ImageTooLarge(
-                f"{self.path}: the layers hold {pixel_count(total)} pixels, over the "
-                f"limit of {pixel_count(limit)}; set {MAX_PIXELS_ENV} to allow more "
-                f"(refused before decoding, as a possible decompression bomb).")
+                f"{self.path}: the layers hold {pixel_count(total)} pixels, over the limit of "
+                f"{pixel_count(LAYERS_LIMIT_FACTOR * limit)} for all layers together "
+                f"({LAYERS_LIMIT_FACTOR} x {pixel_count(limit)}); set {MAX_PIXELS_ENV} to allow "
+                f"more (refused before decoding, as a possible decompression bomb).")
         if deepest > MAX_GROUP_DEPTH:
             raise FileFormatError(_too_deep(self.path, deepest))
 
