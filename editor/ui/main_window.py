@@ -277,6 +277,7 @@ class MainWindow(QMainWindow):
         self.options_stack.addWidget(QWidget())
         bar.addWidget(self.options_stack)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        bar.setFixedHeight(38)  # again: adding the bar to the window resets its minimum
         self.options_bar = bar
 
     def _build_status(self) -> None:
