@@ -262,6 +262,7 @@ def test_free_transform_takes_numbers_and_the_canvas_stays_put(opened, qtbot):
     qtbot.wait(20)
     assert (canvas.mapTo(opened, QPoint(0, 0)), canvas.size(), opened.options_bar.height()) == place
     fields = tool._fields
+    assert all(f.lineEdit().width() >= 40 for f in fields.values())  # the numbers show
     assert (fields["x"].value(), fields["y"].value(), fields["w"].value(), fields["h"].value()) == \
         (30, 20, 100, 100)
     # W 50 %: H follows (linked), the centre stays.

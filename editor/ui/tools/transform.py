@@ -361,15 +361,14 @@ class TransformTool(Tool):
             spin.setDecimals(decimals)
             spin.setSuffix(suffix)
             spin.setKeyboardTracking(False)  # applied on Enter or when the field is left
-            spin.setButtonSymbols(QDoubleSpinBox.ButtonSymbols.NoButtons)
-            spin.setFixedWidth(84 if key in ("x", "y") else 72)
+            spin.setFixedWidth(92 if key in ("x", "y") else 84)
             spin.valueChanged.connect(lambda _v, k=key: self._typed(k))
             self._fields[key] = spin
             row.addWidget(spin)
             if key == "w":
                 link = QToolButton()
                 link.setObjectName("TransformLink")
-                link.setText("⛓")
+                link.setIcon(icon("link"))
                 link.setCheckable(True)
                 link.setChecked(True)
                 link.setToolTip("Keep the width and height in proportion")
