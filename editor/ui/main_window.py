@@ -28,6 +28,7 @@ from .autosave import Autosaver, find_orphans
 from .canvas import CanvasView
 from .decompose_commands import DecomposeCommands
 from .edit_commands import EditCommands
+from .image_commands import ImageCommands
 from .file_commands import FileCommands
 from .generate_panel import GeneratePanel
 from .history_panel import HistoryPanel
@@ -166,6 +167,8 @@ class MainWindow(QMainWindow):
         self.decompose_commands.install()
         self.edit_commands = EditCommands(self)  # Cut, Copy Merged, Paste in Place, Clear, Fill…
         self.edit_commands.install()
+        self.image_commands = ImageCommands(self)  # the Image menu: sizes, crop, rotate canvas
+        self.image_commands.install()
         self._build_status()
 
         self._default_state = self.saveState(STATE_VERSION)
@@ -561,6 +564,7 @@ class MainWindow(QMainWindow):
                                                or doc.selection_mask is not None)))
         self.decompose_commands.refresh(doc, node)
         self.edit_commands.refresh(doc, node)
+        self.image_commands.refresh(doc, node)
         self.size_label.setText(f"{doc.width} × {doc.height} px" if doc else "")
 
     def _view_changed(self) -> None:

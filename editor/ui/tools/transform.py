@@ -155,7 +155,7 @@ class TransformTool(Tool):
             if (p.sx, p.sy, p.angle) == (1.0, 1.0, 0.0) and dx.is_integer() and dy.is_integer():
                 doc.translate(self.node, int(dx), int(dy))
                 return
-            from .resample import transform_pixels
+            from editor.model.resample import transform_pixels
 
             # Keep what lies within a canvas' width/height around the canvas: enough
             # for any later move, bounded in memory however far the layer is enlarged.
