@@ -46,8 +46,9 @@ STEP_CHOICES = {
     "mask": [("auto", "Automatic (SAM when installed, else GrabCut)"), ("grabcut", "GrabCut")],
     "matting": [("auto", "Automatic (ViTMatte when installed, else closed-form)"),
                 ("closed_form", "Closed-form matting")],
-    "background": [("auto", "Automatic (an inpainting model on a GPU, else pyramid fill)"),
-                   ("pyramid", "Pyramid fill (fast, CPU)"), ("telea", "Telea (thin holes)")],
+    "background": [("auto", "Automatic (an inpainting model on a GPU, else content-aware fill)"),
+                   ("patchmatch", "Content-aware fill (PatchMatch, CPU)"),
+                   ("pyramid", "Pyramid fill (smooth, fast)"), ("telea", "Telea (thin holes)")],
 }
 STEP_LABELS = {"mask": "Object mask", "matting": "Edges", "background": "Background fill"}
 
