@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, QTimer
+from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtGui import QColor
 
 from editor.model import Document, Layer, image_ops
@@ -127,3 +127,31 @@ def test_image_menu_in_the_window(qtbot, tmp_path, monkeypatch):
     window.actions["crop_image"].trigger()
     assert doc.size == (30, 20) and np.array_equal(composite_document(doc), photo(96, 64)[10:30, 10:40])
     assert doc.history.undo_name() == "Crop"
+
+
+def test_crop_tool(qtbot, tmp_path, monkeypatch):
+    window = make_window(qtbot, tmp_path, monkeypatch)
+    png = write_png(tmp_path / "cat.png", photo(96, 64))
+    monkeypatch.setattr("editor.ui.dialogs.ask_open_paths", lambda *a, **k: [png])
+    window.actions["open"].trigger()
+    qtbot.waitUntil(lambda: len(window.sessions) == 1, timeout=10000)
+    doc, canvas = window.doc, window.canvas
+    canvas.set_zoom(4.0)
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_C)
+    tool = window.tools.current
+    assert tool.id == "crop" and tool.current_box(canvas) == doc.canvas
+    # Drag the top-left handle in, then the bottom-right one.
+    image_drag(qtbot, canvas, [(0, 0), (5, 5), (10, 8)])
+    image_drag(qtbot, canvas, [(96, 64), (90, 60), (70, 50)])
+    assert tool.current_box(canvas) == Box(10, 8, 60, 42)
+    assert doc.size == (96, 64) and doc.history.count == 0  # nothing cropped yet
+    qtbot.keyClick(canvas, Qt.Key.Key_Escape)
+    assert tool.current_box(canvas) == doc.canvas
+    image_drag(qtbot, canvas, [(0, 0), (5, 5), (10, 8)])
+    qtbot.keyClick(canvas, Qt.Key.Key_Return)
+    assert doc.size == (86, 56) and doc.history.undo_name() == "Crop"
+    assert np.array_equal(composite_document(doc), photo(96, 64)[8:, 10:])
+    assert tool.current_box(canvas) == doc.canvas
+    window.actions["undo"].trigger()
+    assert doc.size == (96, 64)

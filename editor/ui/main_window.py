@@ -252,7 +252,8 @@ class MainWindow(QMainWindow):
         bar.setOrientation(Qt.Orientation.Vertical)
         bar.setMovable(False)
         bar.setIconSize(QSize(20, 20))
-        for tool_id in ("move", "marquee", None, "brush", "eraser", "eyedropper", None, "hand", "zoom"):
+        for tool_id in ("move", "marquee", "crop", None, "brush", "eraser", "eyedropper", None,
+                        "hand", "zoom"):
             if tool_id is None:
                 bar.addSeparator()
             else:
