@@ -26,6 +26,7 @@ from . import dialogs
 from .actions import build_actions, build_menus, build_tool_actions
 from .autosave import Autosaver, find_orphans
 from .canvas import CanvasView
+from .color_panel import ColorPanel
 from .decompose_commands import DecomposeCommands
 from .edit_commands import EditCommands
 from .image_commands import ImageCommands
@@ -231,6 +232,8 @@ class MainWindow(QMainWindow):
         gen = self._dock("generate", "Generate", self.generate_panel)
         hist = self._dock("history", "History", self.history_panel)
         layers = self._dock("layers", "Layers", self.layers_panel)
+        self.color_panel = ColorPanel(self)
+        color = self._dock("color", "Color", self.color_panel)
         self.setDockNestingEnabled(True)
         self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
         # Right column: Properties | Generate (tabs), History, then Layers (the largest).
@@ -238,6 +241,7 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(props, hist, Qt.Orientation.Vertical)
         self.splitDockWidget(hist, layers, Qt.Orientation.Vertical)
         self.tabifyDockWidget(props, gen)
+        self.tabifyDockWidget(gen, color)  # Properties | Generate | Color
         props.raise_()
         self._default_panel_sizes()
         # Heights lent to Generate's candidates go back when another tab comes to the front.
@@ -256,7 +260,7 @@ class MainWindow(QMainWindow):
         bar.setMovable(False)
         bar.setIconSize(QSize(20, 20))
         for tool_id in ("move", "marquee", "lasso", "wand", "crop", None, "brush", "eraser",
-                        "eyedropper", None, "hand", "zoom"):
+                        "fill", "eyedropper", None, "hand", "zoom"):
             if tool_id is None:
                 bar.addSeparator()
             else:
@@ -366,15 +370,19 @@ class MainWindow(QMainWindow):
     # -- services for tools and panels ------------------------------------------------------------
     def set_foreground(self, color: QColor) -> None:
         self.foreground = QColor(color)
-        self.swatch.update()
+        self._colors_changed()
 
     def set_background(self, color: QColor) -> None:
         self.background = QColor(color)
-        self.swatch.update()
+        self._colors_changed()
 
     def swap_colors(self) -> None:
         self.foreground, self.background = self.background, self.foreground
+        self._colors_changed()
+
+    def _colors_changed(self) -> None:
         self.swatch.update()
+        self.color_panel.refresh()
 
     def default_colors(self) -> None:
         self.set_foreground(QColor("#000000"))

@@ -35,6 +35,8 @@ class SelectCommands:
             ("feather", "&Feather…", "Shift+F6", self.feather),
             ("cycle_marquee", "Switch Marquee Shape", "Shift+M", lambda: self._cycle("marquee")),
             ("cycle_lasso", "Switch Lasso Shape", "Shift+L", lambda: self._cycle("lasso")),
+            ("cycle_fill", "Switch Paint Bucket / Gradient", "Shift+G",
+             lambda: self._cycle("fill")),
         ]
         for name, text, keys, slot in specs:
             actions[name] = _action(w, name, text, keys, slot)

@@ -174,6 +174,7 @@ class ToolManager(QObject):
 def all_tools(services: Services) -> list[Tool]:
     from .brush import BrushTool, EraserTool
     from .crop import CropTool
+    from .fill import FillTool
     from .lasso import LassoTool
     from .wand import MagicWandTool
     from .eyedropper import EyedropperTool
@@ -183,4 +184,4 @@ def all_tools(services: Services) -> list[Tool]:
 
     return [MoveTool(services), MarqueeTool(services), BrushTool(services), EraserTool(services),
             EyedropperTool(services), HandTool(services), ZoomTool(services), CropTool(services),
-            LassoTool(services), MagicWandTool(services)]
+            LassoTool(services), MagicWandTool(services), FillTool(services)]
