@@ -129,6 +129,7 @@ class CanvasView(QWidget):
         self.paint_count = 0
         self._overlays: dict[str, Overlay] = {}
         self._outline: Optional[QPainterPath] = None  # the selection mask's edge, cached
+        self.chrome = None  # rulers, scroll bars, guides (canvas_chrome.CanvasChrome), if any
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -377,6 +378,8 @@ class CanvasView(QWidget):
             self._mask_view.paint(self, painter, area)  # the red tint: in Quick Mask only
         self._paint_selection(painter)
         tool.paint_overlay(self, painter)
+        if self.chrome is not None:
+            self.chrome.paint(painter)
         painter.end()
         self.paint_count += 1
 
@@ -579,6 +582,8 @@ class CanvasView(QWidget):
         super().hideEvent(e)
 
     def resizeEvent(self, e) -> None:
+        if self.chrome is not None:
+            self.chrome.layout()
         if self._fitted:
             self._fit_now()
         else:

@@ -31,6 +31,7 @@ from .decompose_commands import DecomposeCommands
 from .edit_commands import EditCommands
 from .image_commands import ImageCommands
 from .select_commands import SelectCommands
+from .view_commands import ViewCommands
 from .file_commands import FileCommands
 from .generate_panel import GeneratePanel
 from .history_panel import HistoryPanel
@@ -174,6 +175,8 @@ class MainWindow(QMainWindow):
         self.select_commands = SelectCommands(self)  # Reselect, Inverse, Feather, shape keys
         self.select_commands.install()
         self._build_status()
+        self.view_commands = ViewCommands(self)  # zoom field, rulers, guides, snapping
+        self.view_commands.install()
 
         self._default_state = self.saveState(STATE_VERSION)
         self._restore_layout()
@@ -439,6 +442,7 @@ class MainWindow(QMainWindow):
         session = DocumentSession(doc, title, restored=restored)
         canvas = CanvasView(session, self.tools)
         session.canvas = canvas
+        self.view_commands.attach(canvas)
         canvas.viewChanged.connect(self._view_changed)
         canvas.cursorMoved.connect(self._cursor_moved)
         self.stack.addWidget(canvas)
@@ -578,11 +582,13 @@ class MainWindow(QMainWindow):
         self.edit_commands.refresh(doc, node)
         self.image_commands.refresh(doc, node)
         self.select_commands.refresh(doc, node)
+        self.view_commands.refresh(doc, node)
         self.size_label.setText(f"{doc.width} × {doc.height} px" if doc else "")
 
     def _view_changed(self) -> None:
         canvas = self.canvas
         self.zoom_label.setText(f"{canvas.zoom * 100:.4g} %" if canvas is not None else "")
+        self.view_commands.view_changed()
 
     def _cursor_moved(self, point: Optional[QPointF]) -> None:
         if point is None:

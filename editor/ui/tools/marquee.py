@@ -138,7 +138,8 @@ class MarqueeTool(Tool):
             return
         kind, data, box0 = self._drag
         doc = canvas.doc
-        x, y = round(ev.image.x()), round(ev.image.y())
+        point = canvas.chrome.snap_point(ev.image) if canvas.chrome is not None else ev.image
+        x, y = round(point.x()), round(point.y())
         if kind == "new":
             ax, ay = round(data.x()), round(data.y())
             if ev.shift and self._op == "replace":  # a square (a circle)
@@ -149,6 +150,8 @@ class MarqueeTool(Tool):
         elif kind == "move":
             dx = round(ev.image.x() - data.x())
             dy = round(ev.image.y() - data.y())
+            if canvas.chrome is not None:
+                dx, dy = canvas.chrome.snap_offset(box0, dx, dy)
             dx = max(-box0.x, min(dx, doc.width - box0.x1))
             dy = max(-box0.y, min(dy, doc.height - box0.y1))
             box = box0.translate(dx, dy)
