@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 
 COLUMNS = ("Model", "Method", "Download", "GPU memory", "Licence", "On this computer")
 METHOD_NAMES = {"add_foreground": "Inpaint + un-blend", "bfs": "BFS",
-                "decompose_mask": "Decompose: object mask", "decompose_matting": "Decompose: edges"}
+                "decompose_mask": "Decompose: object mask", "decompose_matting": "Decompose: edges",
+                "edit": "Edit with text"}
 MiB = 2 ** 20
 
 
