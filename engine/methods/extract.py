@@ -1,0 +1,554 @@
+"""Extract: lift an object and its shadow off an edited picture, given the original.
+
+An inpainting model (or another editor's generative fill) repaints a whole
+region, not only the object it adds: the texture around the object comes back
+shifted by a pixel or two, blurred, with new grain and a slight colour drift,
+or replaced by another piece of similar texture. A per-pixel un-blend takes
+all of that for foreground (a translucent rectangle of background). This
+method keeps apart three kinds of change:
+
+- the **object**: a coherent, structured change anchored in the box, whose
+  local texture or colour no small shift of the original explains;
+- its **cast shadow** (or reflection): a change of the *low* frequencies only
+  (the ground's texture is kept, its lighting darkened), attached to the object;
+- **re-rendered background**: everything else, which the layer leaves out
+  (exactly transparent), so the original shows there.
+
+Steps, in order (read `lift` top to bottom):
+1. work in the region where the edit may be (the box grown for shadows) and,
+   for detection, on a copy reduced to at most `DETECT_PIXELS`;
+2. structural change: the best normalised cross-correlation of each patch of
+   the edit with the original's patches shifted by up to `REACH` pixels
+   (gain- and offset-invariant, so drift and shading do not count; shifts and
+   slight blur match), and the change in local texture strength;
+3. colour change: the low-frequency log ratio edit / original, less the
+   region's overall drift; a change of hue or a brightening is object, a
+   uniform darkening is left for the shadow step;
+4. object mask: the changes above their thresholds (with hysteresis), the
+   parts that reach into the box, holes filled;
+5. alpha by matting (the decomposition's trimap and closed-form matting,
+   `decompose_steps.matting`): opaque inside, soft only in a band along the
+   mask's edge, so an object whose colour is close to its ground stays opaque;
+6. shadow: the shading ratio of median-filtered edit and original (texture
+   cancels), darker than the drift, with the original's texture still there,
+   touching the object; kept as translucent colour (black for a grey shadow)
+   like the decomposition's shadows (`decompose_steps.shadow`);
+7. colours: the object's straight colour solved against the original under
+   the object's soft edge and the shadow (`decompose_steps.layers`); outside
+   object and shadow the layer is exactly transparent.
+
+The figures of `bench/bench_extract.py` are the measure of this file.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Optional
+
+import cv2
+import numpy as np
+
+from ..box import Box
+from ..errors import InvalidInput
+from ..progress import ProgressFn, Stages, no_progress
+from .decompose_steps.fill import pyramid_fill
+from .decompose_steps.layers import layer_alpha, solve_foreground
+from .decompose_steps.matting import ClosedFormMatter, band_radius, make_trimap
+from .decompose_steps.segment import clean_mask, mask_bounds
+
+METHOD = "extract"
+REACH = 3                 # re-rendered texture may move this many pixels (full resolution)
+WINDOW = 7                # patch side of the structure test (detection pixels)
+DETECT_PIXELS = 250_000   # detection runs on a copy reduced to about this many pixels
+GROW = 0.25               # a shadow may fall this x the box's larger side outside the box
+MIN_CHANGE = 6 / 255      # smaller differences are noise (no difference at all below it)
+MIN_OBJECT_PIXELS = 16
+SEARCH = 112              # texture copied from this far away (full resolution) is still ground
+CELL = 6                  # ... tested in cells of this side (half detection pixels)
+FOUND_NCC = 0.85
+FOUND_COLOUR = 0.08
+
+# Thresholds of the object score (each change divided by its own; > 1 is object).
+STRUCTURE = 0.5           # 1 - best correlation, where both patches have texture
+TEXTURE = 0.7             # |log| of the ratio of texture strengths (coefficient of variation)
+HUE = 0.15                # spread of the per-channel log ratios of the low frequencies
+BRIGHTER = 0.18           # mean log ratio, brighter than the drift
+# The shadow step.
+SHADOW_MIN = 0.06         # darkening below this (after the drift) is not a shadow
+SHADOW_MAX = 0.9
+SHADOW_LEVELS = 5 / 255   # ... and darker by at least this much
+
+
+@dataclass
+class ExtractRequest:
+    original: np.ndarray              # (H, W, 3|4) uint8: the picture before the edit
+    edited: np.ndarray                # (H, W, 3|4) uint8: the same picture after it
+    box: Optional[Box] = None         # where the object is; None: from `mask` or the change
+    mask: Optional[np.ndarray] = None  # (H, W): nonzero over the object (bounds it like a box)
+    shadow: bool = True               # keep the object's cast shadow on the layer
+    grow: float = GROW
+
+
+@dataclass
+class ExtractResult:
+    layer: np.ndarray                 # (h, w, 4) uint8 straight RGBA; (0, 0, 4) if nothing
+    x: int                            # canvas offset of the layer
+    y: int
+    box: Box                          # the object's box
+    region: Box                       # where changes were looked at
+    figures: dict = field(default_factory=dict)
+    recipe: dict = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return self.layer.size == 0
+
+
+@dataclass
+class Lifted:
+    """What `lift` finds inside the region (arrays of the region's size)."""
+
+    colour: np.ndarray                # (h, w, 3) float straight colour (0 where alpha is 0)
+    alpha: np.ndarray                 # (h, w) float: the layer's alpha (object over shadow)
+    object_alpha: np.ndarray          # (h, w) float
+    shadow: np.ndarray                # (h, w) float: the shadow's opacity
+
+
+# -- checking and the whole-picture entry point ----------------------------------------------
+def check_inputs(request: ExtractRequest) -> tuple[np.ndarray, np.ndarray, Box, Box,
+                                                    Optional[np.ndarray]]:
+    """(original RGB, edited RGB, box, region, mask) or InvalidInput with one readable line."""
+    original, edited = _rgb8(request.original, "original"), _rgb8(request.edited, "edited")
+    if original.shape != edited.shape:
+        raise InvalidInput(f"The original is {original.shape[1]}x{original.shape[0]} but the "
+                           f"edited picture is {edited.shape[1]}x{edited.shape[0]}.",
+                           "Both pictures must have the same size.")
+    h, w = original.shape[:2]
+    mask = None
+    if request.mask is not None:
+        mask = np.asarray(request.mask)
+        if mask.ndim == 3:
+            mask = mask.max(axis=2)
+        if mask.shape != (h, w):
+            raise InvalidInput(f"The mask is {mask.shape[1]}x{mask.shape[0]} but the pictures "
+                               f"are {w}x{h}.")
+        mask = mask > 0
+        if mask.sum() < MIN_OBJECT_PIXELS:
+            raise InvalidInput("The mask is empty.", "Paint over the object.")
+    changed = _changed(original, edited)
+    if not changed.any():
+        raise InvalidInput("The two pictures are the same: there is no change to extract.")
+    if request.box is not None:
+        box = request.box.validate_in(w, h)
+    elif mask is not None:
+        box = mask_bounds(mask)
+    else:
+        box = mask_bounds(changed)
+    if mask is not None:
+        box = box.intersect(mask_bounds(mask))
+    if box.w < 4 or box.h < 4:
+        raise InvalidInput(f"The box is too small ({box.w}x{box.h} pixels) to hold an object.")
+    if not changed[box.slices()].any():
+        raise InvalidInput("Nothing changed inside the box.", "Draw the box around the new object.")
+    g = int(round(max(box.w, box.h) * request.grow))
+    region = box.expand(g).clip(w, h)
+    return original, edited, box, region, mask
+
+
+def extract(request: ExtractRequest, progress: ProgressFn = no_progress) -> ExtractResult:
+    """Lifts the object and its shadow off `request.edited`; see the module docstring."""
+    started = time.perf_counter()
+    original, edited, box, region, mask = check_inputs(request)
+    stages = Stages(progress, {"lift": 1})
+    lifted = lift(original.astype(np.float32) / 255, edited.astype(np.float32) / 255, box,
+                  region, hint=mask, shadow=request.shadow)
+    stages.done("lift")
+    layer8 = np.dstack([_to8(lifted.colour), _to8(lifted.alpha)])
+    layer8[layer8[..., 3] == 0] = 0
+    visible = layer8[..., 3] > 0
+    if visible.any():
+        part = mask_bounds(visible)
+        layer, x, y = np.ascontiguousarray(layer8[part.slices()]), region.x + part.x, region.y + part.y
+    else:
+        layer, x, y = np.zeros((0, 0, 4), np.uint8), region.x, region.y
+    figures = {"object_pixels": int((lifted.object_alpha > 0.5).sum()),
+               "shadow_pixels": int((lifted.shadow > 1 / 255).sum()),
+               "seconds": round(time.perf_counter() - started, 3)}
+    recipe = {"method": METHOD, "box": list(box.as_tuple()), "region": list(region.as_tuple()),
+              "brush_mask": mask is not None, "shadow": request.shadow}
+    return ExtractResult(layer, x, y, box, region, figures, recipe)
+
+
+# -- the steps ---------------------------------------------------------------------------------------
+def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
+         hint: Optional[np.ndarray] = None, shadow: bool = True) -> Lifted:
+    """The object and its shadow inside `region` (float RGB 0..1 pictures of one size; `box`
+    and `region` in their pixels; `hint` an optional (H, W) bool mask bounding the object)."""
+    # 1. The region (with room for the filters) and the detection scale.
+    h, w = original.shape[:2]
+    pad = 2 * REACH + WINDOW
+    work = region.expand(pad).clip(w, h)
+    o, e = original[work.slices()], edited[work.slices()]
+    inner = region.translate(-work.x, -work.y)
+    obj_box = box.translate(-work.x, -work.y)
+    scale = min(1.0, float(np.sqrt(DETECT_PIXELS / (work.w * work.h))))
+    small = (max(8, round(work.w * scale)), max(8, round(work.h * scale)))
+    so, se = (cv2.resize(x, small, interpolation=cv2.INTER_AREA) if scale < 1 else x
+              for x in (o, e))
+    reach = max(1, int(np.ceil(REACH * scale)))
+
+    # 2. Structural change, invariant to gain, offset and small shifts.
+    structure, texture = _structure_change(_luma(se), _luma(so), reach)
+
+    # 3. Colour change of the low frequencies, less the region's drift (also allowing
+    # the small shifts: a moved edge changes the low frequencies beside it).
+    drift = _fit_drift(se, so, _ring(small, scale, inner, obj_box))
+    so = _drifted(so, drift)
+    hue, brighter = _colour_change(se, so, reach)
+
+    # 4. The object mask: strong changes, grown through weaker ones, anchored in the box;
+    # texture that was copied from elsewhere in the picture does not count.
+    score = np.maximum.reduce([structure / STRUCTURE, texture / TEXTURE, hue / HUE,
+                               brighter / BRIGHTER])
+    small_box = _scaled(obj_box, scale)
+    candidates = np.zeros_like(score, bool)
+    candidates[small_box.slices()] = score[small_box.slices()] > 0.6
+    score[_found_elsewhere(se, so, candidates, max(8, round(SEARCH * scale)))] = 0.0
+    score = cv2.resize(score, (work.w, work.h), interpolation=cv2.INTER_LINEAR) if scale < 1 \
+        else score
+    allowed = np.zeros((work.h, work.w), bool)
+    allowed[obj_box.slices()] = True
+    if hint is not None:
+        allowed &= _dilate(hint[work.slices()], max(2, int(0.03 * max(box.w, box.h))))
+    strong = (score > 1.0) & allowed
+    weak = (score > 0.6) & allowed
+    mask = _grow_from(weak, strong)
+    mask = _close(mask, max(1, int(round(1 / scale))))
+    mask = _fill_holes(mask)
+    if mask.sum() < MIN_OBJECT_PIXELS:
+        mask[:] = False
+    else:
+        mask = clean_mask(mask)
+
+    # 5. Alpha: matting in a band along the mask's edge (the windows blur the edge by
+    # about half a window, so the band is at least that wide).
+    alpha = np.zeros((work.h, work.w), np.float32)
+    if mask.any():
+        obj = mask_bounds(mask)
+        radius = max(band_radius(obj.w, obj.h), int(np.ceil((WINDOW // 2 + 1) / scale)))
+        trimap = make_trimap(_erode(mask, max(1, radius // 2)) if _erode(mask, radius).any()
+                             else mask, radius)
+        alpha = ClosedFormMatter()(_to8(e), trimap)
+        alpha = np.clip(alpha, 0.0, 1.0).astype(np.float32)
+        alpha[alpha < 4 / 255] = 0.0
+        alpha[alpha > 250 / 255] = 1.0
+        alpha = _keep_attached(alpha, mask)
+
+    # 6. The cast shadow: darker low frequencies, texture kept, touching the object.
+    shade = np.zeros_like(alpha)
+    shade_colour = np.zeros_like(e)
+    if shadow and mask.any():
+        struct_full = cv2.resize(np.maximum(structure / STRUCTURE, texture / TEXTURE),
+                                 (work.w, work.h), interpolation=cv2.INTER_LINEAR) \
+            if scale < 1 else np.maximum(structure / STRUCTURE, texture / TEXTURE)
+        shade, shade_colour = _shadow(_drifted(o, drift), e, alpha, struct_full, inner)
+
+    # 7. Colours, solved against the original behind the object's soft edge and its shadow.
+    behind = _drifted(o, drift)
+    colour = solve_foreground(e, alpha, shade, shade_colour, behind)
+    total = layer_alpha(alpha, shade)
+    outside = np.ones_like(total, bool)
+    outside[inner.slices()] = False
+    total[outside | (total < 1 / 255)] = 0.0
+    colour[total <= 0] = 0.0
+    rs = inner.slices()
+    return Lifted(np.clip(colour[rs], 0, 1), total[rs], alpha[rs], shade[rs])
+
+
+def _structure_change(e: np.ndarray, o: np.ndarray, reach: int) -> tuple[np.ndarray, np.ndarray]:
+    """(1 - best correlation, texture log ratio) per pixel of two luma images.
+
+    The correlation of each WINDOW x WINDOW patch of `e` with the patches of `o`
+    shifted by up to `reach` pixels, zero-mean and normalised (so gain and offset
+    do not count), weighted by how much texture both patches have: between two
+    flat patches there is no structure to compare. The texture log ratio
+    compares the patches' coefficients of variation (also gain-invariant): a
+    smooth object on grass, or a textured one on a wall.
+    """
+    e = cv2.GaussianBlur(e, (0, 0), 0.8)   # grain is not structure
+    o = cv2.GaussianBlur(o, (0, 0), 0.8)
+    k = (WINDOW, WINDOW)
+
+    def mean(x):
+        return cv2.boxFilter(x, -1, k, borderType=cv2.BORDER_REFLECT)
+
+    me = mean(e)
+    ve = np.maximum(mean(e * e) - me * me, 0.0)
+    op = cv2.copyMakeBorder(o, reach, reach, reach, reach, cv2.BORDER_REFLECT)
+    mo = mean(op)
+    vo = np.maximum(mean(op * op) - mo * mo, 0.0)
+    noise = (3.0 / 255) ** 2
+    h, w = e.shape
+    best = np.full((h, w), -1.0, np.float32)
+    for dy in range(-reach, reach + 1):
+        for dx in range(-reach, reach + 1):
+            ys, xs = slice(reach + dy, reach + dy + h), slice(reach + dx, reach + dx + w)
+            cov = mean(e * op[ys, xs]) - me * mo[ys, xs]
+            ncc = cov / np.sqrt((ve + noise) * (vo[ys, xs] + noise))
+            np.maximum(best, ncc, out=best)
+    # Confidence that both patches hold texture worth correlating.
+    both = np.minimum(ve, vo[reach:reach + h, reach:reach + w])
+    confidence = both / (both + (4.0 / 255) ** 2)
+    structure = np.clip(1.0 - best, 0.0, 2.0) * confidence
+    eps = 4.0 / 255
+    te = np.log((np.sqrt(ve) + eps) / (me + 0.05))
+    to = np.log((np.sqrt(vo) + eps) / (mo + 0.05))
+    return structure.astype(np.float32), _least_change(te, to, reach, np.abs)
+
+
+def _least_change(e: np.ndarray, o_padded: np.ndarray, reach: int, measure) -> np.ndarray:
+    """Per pixel, the smallest `measure(e - o)` over the shifts of `o` up to `reach` pixels;
+    `o_padded` has `reach` extra pixels on every side."""
+    h, w = e.shape[:2]
+    best = None
+    for dy in range(-reach, reach + 1):
+        for dx in range(-reach, reach + 1):
+            change = measure(e - o_padded[reach + dy:reach + dy + h, reach + dx:reach + dx + w])
+            best = change if best is None else np.minimum(best, change, out=best)
+    return best
+
+
+def _found_elsewhere(e: np.ndarray, o: np.ndarray, candidates: np.ndarray,
+                     search: int) -> np.ndarray:
+    """Pixels of `candidates` whose neighbourhood appears in the original within `search`
+    pixels: texture an inpainter copied or re-synthesised from nearby ground.
+
+    The candidates are visited in CELL x CELL cells; each cell's surrounding patch
+    (twice the cell) is matched (normalised correlation, OpenCV's matchTemplate)
+    against the original around it; a match above FOUND_NCC whose mean colour is
+    within FOUND_COLOUR of the patch's explains the cell. Flat patches never match:
+    there is nothing to recognise in them.
+    """
+    # At half the detection scale (copied texture is recognisable there too, and the
+    # search costs a quarter): `found` is brought back up at the end.
+    full = candidates
+    size = (max(1, candidates.shape[1] // 2), max(1, candidates.shape[0] // 2))
+    e, o = (cv2.resize(x, size, interpolation=cv2.INTER_AREA) for x in (e, o))
+    candidates = cv2.resize(candidates.astype(np.uint8), size, interpolation=cv2.INTER_AREA) > 0
+    search //= 2
+    h, w = candidates.shape
+    found = np.zeros_like(candidates)
+    el, ol = (cv2.GaussianBlur(_luma(x), (0, 0), 0.7) for x in (e, o))  # grain, blur
+    half = CELL // 2
+    for cy in range(0, h, CELL):
+        for cx in range(0, w, CELL):
+            if not candidates[cy:cy + CELL, cx:cx + CELL].any():
+                continue
+            y0, y1 = max(0, cy - half), min(h, cy + CELL + half)
+            x0, x1 = max(0, cx - half), min(w, cx + CELL + half)
+            patch = el[y0:y1, x0:x1]
+            if patch.std() < 8 / 255 or min(patch.shape) < CELL:
+                continue
+            sy0, sy1 = max(0, y0 - search), min(h, y1 + search)
+            sx0, sx1 = max(0, x0 - search), min(w, x1 + search)
+            scores = cv2.matchTemplate(ol[sy0:sy1, sx0:sx1], patch, cv2.TM_CCOEFF_NORMED)
+            _, best, _, (bx, by) = cv2.minMaxLoc(scores)
+            if best < FOUND_NCC:
+                continue
+            there = o[sy0 + by:sy0 + by + patch.shape[0], sx0 + bx:sx0 + bx + patch.shape[1]]
+            if np.abs(there.mean(axis=(0, 1)) - e[y0:y1, x0:x1].mean(axis=(0, 1))).max() \
+                    <= FOUND_COLOUR:
+                found[cy:cy + CELL, cx:cx + CELL] = True
+    found = cv2.resize(found.astype(np.uint8), full.shape[::-1], interpolation=cv2.INTER_NEAREST) > 0
+    return found & full
+
+
+def _fit_drift(e: np.ndarray, o: np.ndarray, ring: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(gain, offset) per channel with e ~ gain * o + offset on `ring` (the re-rendered
+    ground around the box), fitted on the low frequencies and refitted without the
+    pixels that fit worst (a shadow, a piece of the object)."""
+    be, bo = (cv2.GaussianBlur(x, (0, 0), 3.0)[ring] for x in (e, o))
+    gain, offset = np.ones(3, np.float32), np.zeros(3, np.float32)
+    if len(be) < 32:
+        return gain, offset
+    keep = np.ones(len(be), bool)
+    for _ in range(3):
+        for c in range(3):
+            x, y = bo[keep, c], be[keep, c]
+            if x.std() > 0.02:
+                gain[c], offset[c] = np.polyfit(x, y, 1)
+            else:
+                gain[c], offset[c] = 1.0, float(np.median(y - x))
+        residual = np.abs(be - (bo * gain + offset)).max(axis=1)
+        keep = residual <= max(2.5 * float(np.median(residual)), 2 / 255)
+    return np.clip(gain, 0.7, 1.4).astype(np.float32), np.clip(offset, -0.2, 0.2).astype(np.float32)
+
+
+def _drifted(o: np.ndarray, drift: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    gain, offset = drift
+    return np.clip(o * gain + offset, 0.0, 1.0).astype(np.float32)
+
+
+def _colour_change(e: np.ndarray, o: np.ndarray, reach: int) -> tuple[np.ndarray, np.ndarray]:
+    """(hue change, brightening) of the low frequencies of RGB `e` against `o` (the
+    original with the drift applied).
+
+    Log colours blurred a little; each pixel is compared with the original at the
+    nearby shift that differs least. Hue change is the spread of the channels' log
+    ratios, brightening their mean (a darkening is left to the shadow step).
+    """
+    eps = 0.04   # keeps the log of dark colours from amplifying noise
+    le = np.log(cv2.GaussianBlur(e, (0, 0), 2.0) + eps).astype(np.float32)
+    lo = np.log(cv2.GaussianBlur(o, (0, 0), 2.0) + eps).astype(np.float32)
+    # Channel planes side by side: elementwise work on planes is several times faster in
+    # numpy than reducing over a short last axis.
+    h, w = le.shape[:2]
+    e_planes = np.hstack(cv2.split(le))
+    o_planes = np.hstack([cv2.copyMakeBorder(p, reach, reach, reach, reach, cv2.BORDER_REFLECT)
+                          for p in cv2.split(lo)])
+
+    def shifted(dy: int, dx: int) -> list[np.ndarray]:
+        pw = w + 2 * reach
+        return [o_planes[reach + dy:reach + dy + h, c * pw + reach + dx:c * pw + reach + dx + w]
+                for c in range(3)]
+
+    hue = brighter = None
+    for dy in range(-reach, reach + 1):
+        for dx in range(-reach, reach + 1):
+            r, g, b = (e_planes[:, c * w:(c + 1) * w] - p for c, p in enumerate(shifted(dy, dx)))
+            spread = np.maximum(np.maximum(r, g), b) - np.minimum(np.minimum(r, g), b)
+            mean = (r + g + b) * np.float32(1 / 3)
+            hue = spread if hue is None else np.minimum(hue, spread, out=hue)
+            brighter = mean if brighter is None else np.minimum(brighter, mean, out=brighter)
+    return hue, brighter
+
+
+def _ring(size: tuple[int, int], scale: float, region: Box, box: Box) -> np.ndarray:
+    """Pixels (detection scale) inside the region but outside the box: re-rendered ground."""
+    out = np.zeros((size[1], size[0]), bool)
+    out[_scaled(region, scale).slices()] = True
+    out[_scaled(box, scale).slices()] = False
+    if not out.any():
+        out[_scaled(region, scale).slices()] = True
+    return out
+
+
+def _shadow(o, e, alpha, structure, region: Box) -> tuple[np.ndarray, np.ndarray]:
+    """Opacity (H, W) and colour K (H, W, 3) of the cast shadow, from the shading ratio."""
+    k = 2 * REACH + 3
+    lo = cv2.medianBlur(_to8(o), k).astype(np.float32) / 255 + 1 / 255
+    le = cv2.medianBlur(_to8(e), k).astype(np.float32) / 255 + 1 / 255
+    ratio = np.clip(le / lo, 0.0, 1.0)
+    # The darkening that no small shift explains (a moved edge is not a shadow), relative
+    # and absolute (on dark ground a drift of a few levels is a large ratio).
+    ye, yo = _luma(le), _luma(lo)
+    yo = cv2.copyMakeBorder(yo, REACH, REACH, REACH, REACH, cv2.BORDER_REFLECT)
+    relative = _least_change(ye, yo, REACH, lambda d: -d) / np.maximum(ye, 1 / 255)
+    relative = 1.0 - 1.0 / (1.0 + relative)    # = 1 - ye / yo at the best shift
+    absolute = _least_change(ye, yo, REACH, lambda d: -d)
+    lowest = np.maximum(ratio.min(axis=2), 1.0 - np.clip(relative, 0.0, 1.0))
+    darkening = np.where(absolute > SHADOW_LEVELS, 1.0 - lowest, 0.0)
+    obj = alpha > 0.5
+    near = alpha > 0.02
+    ys, xs = np.nonzero(obj)
+    extent = max(np.ptp(ys), np.ptp(xs)) + 1
+    inside = np.zeros_like(obj)
+    inside[region.slices()] = True
+    candidates = (darkening > SHADOW_MIN) & (structure < 1.0) & ~near & inside
+    candidates = _open(candidates, 1)
+    attached = _touching(candidates, _dilate(obj, max(2, int(0.04 * extent))))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(attached.astype(np.uint8), connectivity=8)
+    small = np.flatnonzero(stats[1:, cv2.CC_STAT_AREA] < 0.01 * obj.sum()) + 1
+    support = attached & ~np.isin(labels, small)
+    if not support.any():
+        return np.zeros_like(alpha), np.zeros_like(o)
+    # The shadow goes on under the object's soft edge: carry its ratio in from beside it.
+    under = near & _dilate(support, 3)
+    ratio = np.where(under[..., None], pyramid_fill(ratio, support.astype(np.float32)), ratio)
+    lowest = np.where(under, ratio.min(axis=2), lowest)
+    support = support | under
+    feather = cv2.GaussianBlur(support.astype(np.float32), (0, 0), 1.0)
+    ramp = np.clip((1.0 - lowest - 0.5 * SHADOW_MIN) / (0.5 * SHADOW_MIN), 0.0, 1.0)
+    opacity = np.clip(1.0 - lowest, 0.0, SHADOW_MAX) * np.maximum(feather, support) * ramp
+    opacity *= inside
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tint = np.where(lowest[..., None] < 1.0,
+                        (ratio - lowest[..., None]) / np.maximum(1.0 - lowest[..., None], 1e-3), 0.0)
+    colour = np.clip(lo * tint, 0.0, 1.0)
+    return opacity.astype(np.float32), colour.astype(np.float32)
+
+
+# -- small helpers ----------------------------------------------------------------------------------
+def _changed(original: np.ndarray, edited: np.ndarray) -> np.ndarray:
+    """Pixels (H, W) whose colour changed by more than noise (a 3x3 average, so single
+    rounding differences do not count)."""
+    diff = cv2.absdiff(original, edited).max(axis=2).astype(np.float32)
+    return cv2.blur(diff, (3, 3)) > MIN_CHANGE * 255
+
+
+def _rgb8(image, what: str) -> np.ndarray:
+    image = np.asarray(image)
+    if image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] not in (3, 4):
+        raise InvalidInput(f"The {what} picture must be 8-bit RGB or RGBA.")
+    if min(image.shape[:2]) < 8:
+        raise InvalidInput(f"The {what} picture is too small ({image.shape[1]}x{image.shape[0]}).")
+    return np.ascontiguousarray(image[..., :3])
+
+
+def _luma(rgb: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(rgb @ np.array([0.299, 0.587, 0.114], np.float32))
+
+
+def _to8(x: np.ndarray) -> np.ndarray:
+    return np.clip(np.rint(x * 255.0), 0, 255).astype(np.uint8)
+
+
+def _scaled(box: Box, scale: float) -> Box:
+    x0, y0 = int(np.floor(box.x * scale)), int(np.floor(box.y * scale))
+    return Box.from_corners(x0, y0, max(x0 + 1, int(np.ceil(box.x1 * scale))),
+                            max(y0 + 1, int(np.ceil(box.y1 * scale))))
+
+
+def _disk(r: int) -> np.ndarray:
+    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+
+
+def _dilate(mask: np.ndarray, r: int) -> np.ndarray:
+    return cv2.dilate(mask.astype(np.uint8), _disk(r)) > 0
+
+
+def _erode(mask: np.ndarray, r: int) -> np.ndarray:
+    return cv2.erode(mask.astype(np.uint8), _disk(r), borderType=cv2.BORDER_CONSTANT,
+                     borderValue=0) > 0
+
+
+def _open(mask: np.ndarray, r: int) -> np.ndarray:
+    return cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, _disk(r)) > 0
+
+
+def _close(mask: np.ndarray, r: int) -> np.ndarray:
+    return cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_CLOSE, _disk(r)) > 0
+
+
+def _touching(candidates: np.ndarray, seed: np.ndarray) -> np.ndarray:
+    """The connected parts of `candidates` that overlap `seed`."""
+    n, labels = cv2.connectedComponents(candidates.astype(np.uint8), connectivity=8)
+    hit = np.unique(labels[seed & candidates])
+    return np.isin(labels, hit[hit > 0])
+
+
+def _grow_from(weak: np.ndarray, strong: np.ndarray) -> np.ndarray:
+    """Hysteresis: the parts of `weak` that hold a `strong` pixel."""
+    return _touching(weak | strong, strong)
+
+
+def _fill_holes(mask: np.ndarray) -> np.ndarray:
+    """The mask with every hole it encloses filled (a flat patch inside an object)."""
+    n, labels = cv2.connectedComponents((~mask).astype(np.uint8), connectivity=4)
+    border = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    return mask | ~np.isin(labels, border)
+
+
+def _keep_attached(alpha: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Alpha only in the parts that touch the mask: matting noise elsewhere goes."""
+    return np.where(_touching(alpha > 0, mask), alpha, np.float32(0.0)).astype(np.float32)
