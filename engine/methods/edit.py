@@ -467,7 +467,9 @@ def finetune_model(unet, noise_scheduler, x0, mask, e_opt, steps: int, lr: float
     import torch
 
     if full:
-        unet.to(torch.float32).requires_grad_(True)
+        if unet.dtype != torch.float32:
+            unet.to(torch.float32)
+        unet.requires_grad_(True)
     params = [p for p in unet.parameters() if p.requires_grad]
     optimiser = torch.optim.AdamW(params, lr=lr, weight_decay=0.0)
     e_opt = e_opt.detach()
