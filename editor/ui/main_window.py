@@ -36,6 +36,7 @@ from .layers_panel import LayersPanel
 from .properties_panel import PropertiesPanel
 from .session import DocumentSession
 from .settings import Settings
+from .text_edit_commands import TextEditCommands
 from .tools import ToolManager, all_tools
 
 APP_NAME = "Layered"
@@ -166,6 +167,8 @@ class MainWindow(QMainWindow):
         self.decompose_commands.install()
         self.edit_commands = EditCommands(self)  # Cut, Copy Merged, Paste in Place, Clear, Fill…
         self.edit_commands.install()
+        self.text_edit_commands = TextEditCommands(self)  # Layer > Edit with Text…
+        self.text_edit_commands.install()
         self._build_status()
 
         self._default_state = self.saveState(STATE_VERSION)
