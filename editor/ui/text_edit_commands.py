@@ -51,6 +51,7 @@ class TextEditCommands:
     def edit_with_text(self) -> Optional[Job]:
         """Opens the dialog; on Edit, starts the job (returned)."""
         if self.window.doc is None:
+            self.window.status("Open a picture first: Edit with Text changes a picture.")
             return None
         dialog = TextEditDialog(self.window)
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -146,6 +147,7 @@ class TextEditDialog(QDialog):
         self.model.setToolTip("A Stable Diffusion model: catalogue id or diffusers folder")
         for ref, name in _installed_models():
             self.model.addItem(name, ref)
+        self.model.lineEdit().setPlaceholderText("the catalogue's default (SD 1.4) or a folder")
         remembered = s.value("edit/model", "")
         if remembered:
             index = self.model.findData(remembered)
