@@ -15,8 +15,8 @@ from PIL import Image
 from editor.model import Document
 from editor.model.errors import DocumentError
 from editor.model.files import open_document
-from editor.model.text_edit_apply import TextEditSpec, apply_edit, edit_document, prepare_edit, \
-    run_edit
+from editor.model import text_edit_apply as text_edit
+from editor.model.text_edit_apply import TextEditSpec, edit_document
 from engine.box import Box
 from engine.testing import tiny
 
@@ -78,12 +78,12 @@ def test_a_layer_is_edited_in_its_own_coordinates_and_keeps_its_shape(model, pho
     doc = photo_doc(photo)
     layer = doc.active
     layer.pixels[:, :10, 3] = 0  # a transparent strip on the layer's left
-    prepared = prepare_edit(doc, TextEditSpec("a cat", "on the moon", **SMALL),
+    prepared = text_edit.prepare(doc, TextEditSpec("a cat", "on the moon", **SMALL),
                             box=Box(30, 14, 40, 44), layer=layer)
     assert prepared.box == Box(8, 4, 80, 64)
     assert prepared.request.box == Box(22, 10, 40, 44)  # canvas -> layer coordinates
-    result = run_edit(prepared, model=model)
-    added = apply_edit(doc, prepared, result)
+    result = text_edit.run(prepared, model=model)
+    added = text_edit.apply(doc, prepared, result)
     assert (added.x, added.y, added.width, added.height) == (8, 4, 80, 64)
     assert np.array_equal(added.pixels[..., 3], layer.pixels[..., 3])
     assert added.recipe["box"] == [30, 14, 40, 44] and added.recipe["source"] == "Photo"
@@ -104,11 +104,11 @@ def test_bad_input_changes_nothing(photo):
     doc = photo_doc(photo)
     steps = doc.history.count
     with pytest.raises(DocumentError, match="Mark the subject"):
-        prepare_edit(doc, TextEditSpec("a cat", "in the snow"))
+        text_edit.prepare(doc, TextEditSpec("a cat", "in the snow"))
     from engine.errors import InvalidInput
 
     with pytest.raises(InvalidInput, match="cannot be split"):
-        prepare_edit(doc, TextEditSpec("a cat"), box=Box(20, 10, 30, 30))
+        text_edit.prepare(doc, TextEditSpec("a cat"), box=Box(20, 10, 30, 30))
     assert doc.history.count == steps
 
 

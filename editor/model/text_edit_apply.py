@@ -10,8 +10,8 @@ back as a new layer just above the active one, in one undo step named
 background texts, alpha, the step counts, seed...). The source is never
 changed: hiding the new layer shows the picture as it was.
 
-No Qt here: the editor calls `prepare_edit` and `apply_edit` on the GUI
-thread and `run_edit` on its worker thread; the `edit` verb and scripts call
+No Qt here: the editor calls `prepare` and `apply` on the GUI
+thread and `run` on its worker thread; the `edit` verb and scripts call
 `edit_document`, which does the three in a row.
 """
 from __future__ import annotations
@@ -56,7 +56,7 @@ class TextEditSpec:
 
 
 @dataclass
-class PreparedEdit:
+class TextEditInput:
     """Everything the worker needs, taken from the document on the GUI thread."""
 
     request: "EditRequest"
@@ -73,8 +73,8 @@ class PreparedEdit:
         return Box(self.x, self.y, w, h)
 
 
-def prepare_edit(doc: Document, spec: TextEditSpec, *, box: Optional[Box] = None,
-                 mask: Optional[np.ndarray] = None, layer: Optional[Layer] = None) -> PreparedEdit:
+def prepare(doc: Document, spec: TextEditSpec, *, box: Optional[Box] = None,
+                 mask: Optional[np.ndarray] = None, layer: Optional[Layer] = None) -> TextEditInput:
     """The engine request: the flattened canvas (or `layer`), the subject marked by the canvas
     `box` and/or the canvas-sized `mask` (nonzero on the subject), and the spec's settings."""
     from engine.methods.edit import EditRequest
@@ -115,10 +115,10 @@ def prepare_edit(doc: Document, spec: TextEditSpec, *, box: Optional[Box] = None
     from engine.methods.edit import check_inputs
 
     check_inputs(request)  # a bad request fails here, before minutes of work
-    return PreparedEdit(request, x, y, source, placement_for(doc), alpha)
+    return TextEditInput(request, x, y, source, placement_for(doc), alpha)
 
 
-def run_edit(prepared: PreparedEdit, progress: ProgressFn = no_progress,
+def run(prepared: TextEditInput, progress: ProgressFn = no_progress,
              model=None) -> "EditResult":
     """The engine run (worker thread); `model` is a loaded pipeline (default: from the cache)."""
     from engine.methods.edit import edit_image
@@ -126,7 +126,7 @@ def run_edit(prepared: PreparedEdit, progress: ProgressFn = no_progress,
     return edit_image(prepared.request, progress, model=model)
 
 
-def apply_edit(doc: Document, prepared: PreparedEdit, result: "EditResult",
+def apply(doc: Document, prepared: TextEditInput, result: "EditResult",
                index: int = 0, visible: bool = True) -> Layer:
     """Result `index` as a new layer above the active one (where it was when prepared), in one
     undo step; the new layer becomes active."""
@@ -156,10 +156,10 @@ def edit_document(doc: Document, spec: TextEditSpec, *, box: Optional[Box] = Non
     """Prepare, run and apply in a row (headless use). With `all_results` every result becomes
     a layer (one undo step each; the first on top and shown, the others hidden under it), else
     the first alone."""
-    prepared = prepare_edit(doc, spec, box=box, mask=mask, layer=layer)
-    result = run_edit(prepared, progress, model)
+    prepared = prepare(doc, spec, box=box, mask=mask, layer=layer)
+    result = run(prepared, progress, model)
     count = len(result.images) if all_results else 1
     # Each goes just above the anchor, so result 0 ends on top.
-    layers = [apply_edit(doc, prepared, result, i, visible=i == 0) for i in range(count)]
+    layers = [apply(doc, prepared, result, i, visible=i == 0) for i in range(count)]
     doc.set_active(layers[0])
     return layers, result

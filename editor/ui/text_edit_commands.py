@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpin
 from editor.jobs import Job
 from editor.model import DocumentError, Layer
 
-from .decompose_commands import MASK_THRESHOLD, _insert_after
+from .decompose_commands import _insert_after
 
 if TYPE_CHECKING:
     from editor.model.text_edit_apply import TextEditSpec
@@ -62,7 +62,9 @@ class TextEditCommands:
     def start(self, spec: "TextEditSpec", *, use_layer: bool = False) -> Optional[Job]:
         """Prepares the edit of the document (or its active layer) around the marked subject and
         runs it as a job whose result becomes a new layer."""
-        from editor.model.text_edit_apply import apply_edit, prepare_edit, run_edit
+        from editor.jobs import operation_job
+        from editor.model import text_edit_apply
+        from editor.model.decompose_apply import document_mark
         from engine.methods.edit import PHASES, phase_at, phase_weights
 
         w = self.window
@@ -76,29 +78,23 @@ class TextEditCommands:
                 if not isinstance(layer, Layer):
                     raise DocumentError("Select the pixel layer to edit, or edit what the "
                                         "picture shows.")
-            mask = None
-            if doc.selection_mask is not None:
-                mask = doc.selection_mask >= MASK_THRESHOLD
-                mask = mask if mask.any() else None
-            prepared = prepare_edit(doc, spec, box=doc.selection, mask=mask, layer=layer)
+            box, mask = document_mark(doc)
+            prepared = text_edit_apply.prepare(doc, spec, box=box, mask=mask, layer=layer)
         except Exception as exc:
             w.report(exc, "Could not edit with text")
             return None
         w.tools.end_mode(commit=True)
         weights = phase_weights(prepared.request)
 
-        def run(progress):
-            return run_edit(prepared, progress)
-
         def apply(result) -> None:
             if session not in w.sessions:
                 return  # the document was closed meanwhile
-            added = apply_edit(doc, prepared, result)
+            added = text_edit_apply.apply(doc, prepared, result)
             times = ", ".join(f"{k[:-2]} {v:.0f} s" for k, v in result.timings.items())
             w.status(f"'{added.name}': '{result.recipe['subject']}' / "
                      f"'{result.recipe['background']}' ({times}). Ctrl+Z undoes.")
 
-        job = Job(JOB_NAME, run, on_finished=apply)
+        job = operation_job(JOB_NAME, text_edit_apply.run, prepared, on_finished=apply)
         job.step_label = lambda step, total: \
             f"{JOB_NAME}: {PHASES[phase_at(weights, min(step, total - 1))]}"
         return w.jobs.submit(job, canvas=session.canvas, preview_box=prepared.box,
@@ -166,11 +162,11 @@ class TextEditDialog(QDialog):
         self.source.setCurrentIndex(max(0, self.source.findData(s.value("edit/source",
                                                                         "document"))))
         form.addRow("Edit:", self.source)
-        doc = window.doc
-        painted = doc is not None and doc.selection_mask is not None and \
-            (doc.selection_mask >= MASK_THRESHOLD).any()
-        mark = ("the Quick Mask paint" if painted else
-                "what is found in the marquee box" if doc is not None and doc.selection
+        from editor.model.decompose_apply import document_mark
+
+        box, painted = document_mark(window.doc) if window.doc is not None else (None, None)
+        mark = ("the Quick Mask paint" if painted is not None else
+                "what is found in the marquee box" if box is not None
                 else "nothing yet: paint over it in Quick Mask (Q) or draw a box (M) first")
         self.mark = QLabel(f"Subject: {mark}.")
         self.mark.setWordWrap(True)
