@@ -183,6 +183,32 @@ def test_lora_finetuning_changes_only_adapter_weights_and_is_discarded(model, sc
     assert_unchanged(model, before)
 
 
+def test_lora_finetuning_lowers_the_layered_loss(model, scene):
+    """Eq. 6 on fixed noise samples, before and after 40 LoRA steps: the model fits the picture."""
+    x0, m, e_a, e_b, noise_scheduler = setup_tensors(model, scene)
+    unet = model.pipeline.unet
+    e_opt = edit.interpolate(e_a, e_b, 0.7)
+    gen = torch.Generator().manual_seed(4)
+    fixed = [edit._noisy(noise_scheduler, x0, gen) for _ in range(8)]
+
+    def eq6():
+        with torch.no_grad():
+            return float(sum(2 * edit.masked_loss(eps, target, m)
+                             + edit.masked_loss(eps, target, 1 - m)
+                             for x_t, t, target in fixed
+                             for eps in [edit.unet_eps(unet, x_t, t, e_opt)]))
+
+    restore = edit.keep_original(unet, "lora")
+    try:
+        before = eq6()
+        edit.add_lora(unet, 4)
+        edit.finetune_model(unet, noise_scheduler, x0, m, e_opt, 40, 1e-2, 2.0, 1.0,
+                            torch.Generator().manual_seed(0))
+        assert eq6() < 0.9 * before
+    finally:
+        restore()
+
+
 def test_full_finetuning_changes_the_model_and_is_put_back(model, scene):
     x0, m, e_a, e_b, noise_scheduler = setup_tensors(model, scene)
     unet = model.pipeline.unet
