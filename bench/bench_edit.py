@@ -80,7 +80,8 @@ def main() -> None:
         for k, n in steps.items():
             s = statistics.median(times[k])
             parts.append(f"{k[:-2]} {s:.2f} s ({1000 * s / max(1, n):.1f} ms/step)")
-        print(f"{finetune:5s}: " + ", ".join(parts) + f"; whole edit {statistics.median(total):.2f} s")
+        whole = statistics.median(total)
+        print(f"{finetune:5s}: " + ", ".join(parts) + f"; whole edit {whole:.2f} s")
 
 
 def fit(steps: int = 150, lr: float = 1e-2) -> None:

@@ -112,7 +112,7 @@ def test_bad_input_changes_nothing(photo):
     assert doc.history.count == steps
 
 
-# -- the verb ---------------------------------------------------------------------------------------
+# -- the verb -------------------------------------------------------------------------------------
 def run(*args):
     return subprocess.run([sys.executable, "main.py", *map(str, args)], cwd=ROOT,
                           capture_output=True, text=True, timeout=600)

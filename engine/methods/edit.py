@@ -264,57 +264,61 @@ def edit_image(request: EditRequest, progress: ProgressFn = no_progress, *, mode
     extra = inpainting_channels(pipe, x0.shape, device)
     from diffusers import DDIMScheduler, DDPMScheduler
 
+    from engine.models.devices import out_of_memory_guard
+
     noise_scheduler = DDPMScheduler.from_config(pipe.scheduler.config)
     generator = torch.Generator("cpu").manual_seed(request.seed)
     restore = keep_original(unet, request.finetune)
-    try:
-        if checkpointing:
-            unet.enable_gradient_checkpointing()
-        # 3. Layered controlled optimisation (eq. 2).
-        t0 = time.perf_counter()
-        e_a_hat, e_b_hat, embedding_losses = optimise_embeddings(
-            unet, noise_scheduler, x0, latent_mask, e_a, e_b, request.embedding_steps,
-            request.embedding_lr, generator, stages.stage("embeddings"), extra)
-        stages.done("embeddings")
-        timings["embeddings_s"] = round(time.perf_counter() - t0, 3)
+    with out_of_memory_guard(plan, "The text edit"):  # frees memory, says what to change
+        try:
+            if checkpointing:
+                unet.enable_gradient_checkpointing()
+            # 3. Layered controlled optimisation (eq. 2).
+            t0 = time.perf_counter()
+            e_a_hat, e_b_hat, embedding_losses = optimise_embeddings(
+                unet, noise_scheduler, x0, latent_mask, e_a, e_b, request.embedding_steps,
+                request.embedding_lr, generator, stages.stage("embeddings"), extra)
+            stages.done("embeddings")
+            timings["embeddings_s"] = round(time.perf_counter() - t0, 3)
 
-        # 4. Interpolation (eq. 3).
-        e_opt = interpolate(e_a_hat, e_b_hat, request.alpha)
+            # 4. Interpolation (eq. 3).
+            e_opt = interpolate(e_a_hat, e_b_hat, request.alpha)
 
-        # 5. Layered diffusion fine-tuning (eqs. 4-6).
-        t0 = time.perf_counter()
-        if request.finetune == "lora":
-            with torch.random.fork_rng(devices=[]):  # the adapter's random start is the seed's
-                torch.manual_seed(request.seed)
-                add_lora(unet, request.lora_rank)
-        finetune_losses = finetune_model(
-            unet, noise_scheduler, x0, latent_mask, e_opt, request.finetune_steps, finetune_lr,
-            request.lambda_object, request.lambda_background, generator,
-            stages.stage("finetune"), extra, full=request.finetune == "full")
-        stages.done("finetune")
-        timings["finetune_s"] = round(time.perf_counter() - t0, 3)
-        if checkpointing:
+            # 5. Layered diffusion fine-tuning (eqs. 4-6).
+            t0 = time.perf_counter()
+            if request.finetune == "lora":
+                with torch.random.fork_rng(devices=[]):  # the adapter's random start is the seed's
+                    torch.manual_seed(request.seed)
+                    add_lora(unet, request.lora_rank)
+            finetune_losses = finetune_model(
+                unet, noise_scheduler, x0, latent_mask, e_opt, request.finetune_steps, finetune_lr,
+                request.lambda_object, request.lambda_background, generator,
+                stages.stage("finetune"), extra, full=request.finetune == "full")
+            stages.done("finetune")
+            timings["finetune_s"] = round(time.perf_counter() - t0, 3)
+            if checkpointing:
+                unet.disable_gradient_checkpointing()
+
+            # 6. Iterative guidance sampling (eq. 8).
+            t0 = time.perf_counter()
+            scheduler = DDIMScheduler.from_config(pipe.scheduler.config)
+            preview = _preview(x0, picture)
+            seeds = [request.seed + i for i in range(request.results)]
+            sample_progress = stages.stage("sample")
+            images = []
+            for i, seed in enumerate(seeds):
+                def report(step, total, z0, i=i):
+                    sample_progress(i * total + step, len(seeds) * total, preview(z0))
+                z = iterative_guidance(unet, scheduler, e_a_hat, e_opt, e_null, x0.shape, seed,
+                                       request.guidance_steps, request.guidance_scale, report,
+                                       extra)
+                # 7. Decode, back to the image's size.
+                images.append(decode_latents(pipe, z, (w, h)))
+            timings["sample_s"] = round(time.perf_counter() - t0, 3)
+            weights = fine_tuned_weights(unet, request.finetune) if request.keep_weights else None
+        finally:
             unet.disable_gradient_checkpointing()
-
-        # 6. Iterative guidance sampling (eq. 8).
-        t0 = time.perf_counter()
-        scheduler = DDIMScheduler.from_config(pipe.scheduler.config)
-        preview = _preview(x0, picture)
-        seeds = [request.seed + i for i in range(request.results)]
-        sample_progress = stages.stage("sample")
-        images = []
-        for i, seed in enumerate(seeds):
-            def report(step, total, z0, i=i):
-                sample_progress(i * total + step, len(seeds) * total, preview(z0))
-            z = iterative_guidance(unet, scheduler, e_a_hat, e_opt, e_null, x0.shape, seed,
-                                   request.guidance_steps, request.guidance_scale, report, extra)
-            # 7. Decode, back to the image's size.
-            images.append(decode_latents(pipe, z, (w, h)))
-        timings["sample_s"] = round(time.perf_counter() - t0, 3)
-        weights = fine_tuned_weights(unet, request.finetune) if request.keep_weights else None
-    finally:
-        unet.disable_gradient_checkpointing()
-        restore()
+            restore()
     recipe = {"method": METHOD, "model": model.source.ref, "subject": subject,
               "background": background, "alpha": request.alpha,
               "embedding_steps": request.embedding_steps, "embedding_lr": request.embedding_lr,
