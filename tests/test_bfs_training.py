@@ -371,3 +371,36 @@ def test_the_release_conventions_train_and_are_written_into_the_model_folder(wor
     assert settings["rgba"] == "straight" and settings["single_stream_text"] is True
     model = BFSModel.load(tmp_path / "run" / "model")
     assert model.rgba_convention == "straight" and model.transformer.single_stream_text
+
+
+def test_the_encode_cache_gives_the_losses_the_encoders_give(world, tmp_path):
+    """With "cache": true every (sample, framing) is encoded once before training; a cached batch
+    gives exactly the loss terms of the same batch encoded on the fly, and a second fill encodes
+    nothing."""
+    from engine.training.data import StepBatches
+    from engine.training.encode_cache import EncodedSamples
+    from engine.training.launch import train
+    from engine.training.loop import make_accelerator, step_generator
+    from engine.training.train_bfs import build_task
+
+    config = bfs_config(world, tmp_path / "run", "tiny", 1, max_steps=2, cache=True, cache_contexts=2)
+    task = build_task(config, make_accelerator(config))
+    cached = task.batches.sources["layered"]
+    assert isinstance(cached, EncodedSamples) and task.batches.context_grid == [1.5, 3.0]
+    files = sorted(p.name for p in cached.folder.iterdir())
+    assert len(files) == len(cached) * 3  # two framings + one text file per sample
+    assert cached.fill(task.loss.encode, "cpu") == 0
+
+    raw = SampleFolders(world["stage1"], STAGE1_FILES, RESOLUTION)
+    for index, context in ((0, 1.5), (3, 3.0)):
+        plain = {**collate([raw.load(index, context)]), "kind": "layered"}
+        from_cache = {**collate([cached.load(index, context)]), "kind": "layered"}
+        with torch.no_grad():
+            a = task.loss.terms(task.module, plain, step_generator("cpu", 0, 7, 0))
+            b = task.loss.terms(task.module, from_cache, step_generator("cpu", 0, 7, 0))
+        assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a), (a, b)
+    # Batches draw their framings from the grid, and training runs on cached tensors.
+    batch = StepBatches({"layered": cached}, lambda step: "layered", 2, 0, context_grid=[1.5, 3.0])[5]
+    assert "z_c" in batch and "composite" not in batch
+    records = train(config, build_task)
+    assert len(records) == 2 and all(np.isfinite(r["loss"]) for r in records)
