@@ -77,6 +77,8 @@ BRIGHTER = 0.18           # mean log ratio, brighter than the drift
 SHADOW_MIN = 0.06         # darkening below this (after the drift) is not a shadow
 SHADOW_MAX = 0.9
 SHADOW_LEVELS = 5 / 255   # ... and darker by at least this much
+SHADOW_SIDE = 256         # shadows are found on a copy this large
+SHADOW_BLUR = 4.0         # ... blurred this much (full-resolution pixels)
 
 
 @dataclass
@@ -434,28 +436,39 @@ def _ring(size: tuple[int, int], scale: float, region: Box, box: Box) -> np.ndar
 
 
 def _shadow(o, e, alpha, structure, region: Box) -> tuple[np.ndarray, np.ndarray]:
-    """Opacity (H, W) and colour K (H, W, 3) of the cast shadow, from the shading ratio."""
-    k = 2 * REACH + 3
-    lo = cv2.medianBlur(_to8(o), k).astype(np.float32) / 255 + 1 / 255
-    le = cv2.medianBlur(_to8(e), k).astype(np.float32) / 255 + 1 / 255
+    """Opacity (H, W) and colour K (H, W, 3) of the cast shadow, from the shading ratio.
+
+    A shadow is a low-frequency thing: it is found on a copy reduced to SHADOW_SIDE,
+    where median filtering leaves the lighting and drops the texture.
+    """
+    h, w = alpha.shape
+    scale = min(1.0, SHADOW_SIDE / max(h, w))
+    size = (max(8, round(w * scale)), max(8, round(h * scale)))
+    reach = max(1, int(np.ceil(REACH * scale)))
+    # Texture averaged away (a blur as wide as the shifts); a moved edge is left to the shifts.
+    sigma = max(1.0, SHADOW_BLUR * scale)
+    lo, le = (cv2.GaussianBlur(cv2.resize(x, size, interpolation=cv2.INTER_AREA), (0, 0), sigma)
+              + 1 / 255 for x in (o, e))
+    small_alpha = cv2.resize(alpha, size, interpolation=cv2.INTER_AREA)
+    structure = cv2.resize(structure, size, interpolation=cv2.INTER_AREA)
     ratio = np.clip(le / lo, 0.0, 1.0)
     # The darkening that no small shift explains (a moved edge is not a shadow), relative
     # and absolute (on dark ground a drift of a few levels is a large ratio).
     ye, yo = _luma(le), _luma(lo)
-    yo = cv2.copyMakeBorder(yo, REACH, REACH, REACH, REACH, cv2.BORDER_REFLECT)
-    relative = _least_change(ye, yo, REACH, lambda d: -d) / np.maximum(ye, 1 / 255)
-    relative = 1.0 - 1.0 / (1.0 + relative)    # = 1 - ye / yo at the best shift
-    absolute = _least_change(ye, yo, REACH, lambda d: -d)
-    lowest = np.maximum(ratio.min(axis=2), 1.0 - np.clip(relative, 0.0, 1.0))
+    yo = cv2.copyMakeBorder(yo, reach, reach, reach, reach, cv2.BORDER_REFLECT)
+    absolute = _least_change(ye, yo, reach, lambda d: -d)
+    relative = np.clip(absolute / np.maximum(ye + absolute, 1 / 255), 0.0, 1.0)
+    lowest = np.maximum(ratio.min(axis=2), 1.0 - relative)
     darkening = np.where(absolute > SHADOW_LEVELS, 1.0 - lowest, 0.0)
-    obj = alpha > 0.5
-    near = alpha > 0.02
+    obj = small_alpha > 0.5
+    near = small_alpha > 0.02
+    if not obj.any():
+        return np.zeros_like(alpha), np.zeros_like(o)
     ys, xs = np.nonzero(obj)
     extent = max(np.ptp(ys), np.ptp(xs)) + 1
     inside = np.zeros_like(obj)
-    inside[region.slices()] = True
+    inside[_scaled(region, scale).slices()] = True
     candidates = (darkening > SHADOW_MIN) & (structure < 1.0) & ~near & inside
-    candidates = _open(candidates, 1)
     attached = _touching(candidates, _dilate(obj, max(2, int(0.04 * extent))))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(attached.astype(np.uint8), connectivity=8)
     small = np.flatnonzero(stats[1:, cv2.CC_STAT_AREA] < 0.01 * obj.sum()) + 1
@@ -463,19 +476,23 @@ def _shadow(o, e, alpha, structure, region: Box) -> tuple[np.ndarray, np.ndarray
     if not support.any():
         return np.zeros_like(alpha), np.zeros_like(o)
     # The shadow goes on under the object's soft edge: carry its ratio in from beside it.
-    under = near & _dilate(support, 3)
+    under = near & _dilate(support, 2)
     ratio = np.where(under[..., None], pyramid_fill(ratio, support.astype(np.float32)), ratio)
     lowest = np.where(under, ratio.min(axis=2), lowest)
     support = support | under
     feather = cv2.GaussianBlur(support.astype(np.float32), (0, 0), 1.0)
     ramp = np.clip((1.0 - lowest - 0.5 * SHADOW_MIN) / (0.5 * SHADOW_MIN), 0.0, 1.0)
     opacity = np.clip(1.0 - lowest, 0.0, SHADOW_MAX) * np.maximum(feather, support) * ramp
-    opacity *= inside
     with np.errstate(divide="ignore", invalid="ignore"):
         tint = np.where(lowest[..., None] < 1.0,
                         (ratio - lowest[..., None]) / np.maximum(1.0 - lowest[..., None], 1e-3), 0.0)
     colour = np.clip(lo * tint, 0.0, 1.0)
-    return opacity.astype(np.float32), colour.astype(np.float32)
+    if scale < 1.0:
+        opacity = cv2.resize(opacity, (w, h), interpolation=cv2.INTER_LINEAR)
+        colour = cv2.resize(colour, (w, h), interpolation=cv2.INTER_LINEAR)
+    full_inside = np.zeros((h, w), bool)
+    full_inside[region.slices()] = True
+    return (opacity * full_inside).astype(np.float32), colour.astype(np.float32)
 
 
 # -- small helpers ----------------------------------------------------------------------------------
