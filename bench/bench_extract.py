@@ -9,10 +9,10 @@ inpainting models do: the whole region shifted by 1-3 px, slightly blurred,
 with new grain and a colour/brightness drift; in "patch" cases a texture patch
 of the region is also replaced by another part of the photo. "near" cases
 recolour the object to the mean colour of the ground it stands on. Then the
-old extraction (`extract_layer` of engine/methods/add_foreground.py, the
-per-pixel un-blend against the original) and the new one
-(`engine.methods.extract`) lift a layer from (original, edited, box), and are
-scored against the truth:
+old extraction (`old_extract_layer` below: the per-pixel un-blend that
+"Generate layer" used before, `extract_layer` of engine/methods/add_foreground.py
+up to commit 01594b4) and the new one (`engine.methods.extract`) lift a
+layer from (original, edited, box), and are scored against the truth:
 
 - alpha MAE over the re-rendered region (0..1);
 - stray: the share of background-only pixels of the region (true alpha 0,
@@ -40,8 +40,7 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from engine.box import Box  # noqa: E402
-from engine.compose import over  # noqa: E402
-from engine.methods.add_foreground import extract_layer  # noqa: E402
+from engine.compose import clean_alpha, over, unblend_alpha, unblend_colour  # noqa: E402
 
 
 # -- backgrounds and objects ----------------------------------------------------------------
@@ -244,11 +243,22 @@ class Case:
 
 
 # -- the two extractions ------------------------------------------------------------------------
+def old_extract_layer(generated: np.ndarray, background: np.ndarray,
+                      keep: Box) -> tuple[np.ndarray, np.ndarray]:
+    """The previous "Generate layer" extraction, as it was: un-blend inside `keep`, specks
+    cleaned, colour recomputed for the cleaned alpha."""
+    g, b = generated[keep.slices()], background[keep.slices()]
+    min_area = max(4, round(generated.shape[0] * generated.shape[1] * 16 / 512 ** 2))
+    alpha = clean_alpha(unblend_alpha(g, b), min_area=min_area)
+    return unblend_colour(g, b, alpha), alpha
+
+
 def run_old(case: Case) -> np.ndarray:
-    """Per-pixel un-blend against the original (the current "Generate layer" step)."""
+    """Per-pixel un-blend against the original."""
     h, w = case.original.shape[:2]
     e, o = case.to_uint8(case.edited), case.to_uint8(case.original)
-    colour, alpha = extract_layer(e.astype(np.float32) / 255, o.astype(np.float32) / 255, case.region)
+    colour, alpha = old_extract_layer(e.astype(np.float32) / 255, o.astype(np.float32) / 255,
+                                      case.region)
     layer = np.zeros((h, w, 4), np.float32)
     layer[case.region.slices()] = np.dstack([colour, alpha])
     return layer

@@ -53,7 +53,7 @@ from ..errors import InvalidInput
 from ..progress import ProgressFn, Stages, no_progress
 from .decompose_steps.fill import pyramid_fill
 from .decompose_steps.layers import layer_alpha, solve_foreground
-from .decompose_steps.matting import ClosedFormMatter, band_radius, make_trimap
+from .decompose_steps.matting import UNKNOWN, ClosedFormMatter, band_radius, make_trimap
 from .decompose_steps.segment import clean_mask, mask_bounds
 
 METHOD = "extract"
@@ -78,6 +78,7 @@ SHADOW_MIN = 0.06         # darkening below this (after the drift) is not a shad
 SHADOW_MAX = 0.9
 SHADOW_LEVELS = 5 / 255   # ... and darker by at least this much
 SHADOW_SIDE = 256         # shadows are found on a copy this large
+SHADOW_REACH = 0.15       # a shadow starts within this x the object's size from it
 SHADOW_BLUR = 4.0         # ... blurred this much (full-resolution pixels)
 
 
@@ -240,6 +241,9 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
         radius = max(band_radius(obj.w, obj.h), int(np.ceil((WINDOW // 2 + 1) / scale)))
         trimap = make_trimap(_erode(mask, max(1, radius // 2)) if _erode(mask, radius).any()
                              else mask, radius)
+        # Where the edit left the picture as it was, the object surely is not.
+        same = np.abs(e - _drifted(o, drift)).max(axis=2) <= MIN_CHANGE
+        trimap[same & (trimap == UNKNOWN)] = 0
         alpha = ClosedFormMatter()(_to8(e), trimap)
         alpha = np.clip(alpha, 0.0, 1.0).astype(np.float32)
         alpha[alpha < 4 / 255] = 0.0
@@ -469,27 +473,38 @@ def _shadow(o, e, alpha, structure, region: Box) -> tuple[np.ndarray, np.ndarray
     inside = np.zeros_like(obj)
     inside[_scaled(region, scale).slices()] = True
     candidates = (darkening > SHADOW_MIN) & (structure < 1.0) & ~near & inside
-    attached = _touching(candidates, _dilate(obj, max(2, int(0.04 * extent))))
+    attached = _touching(candidates, _dilate(obj, max(2, int(SHADOW_REACH * extent))))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(attached.astype(np.uint8), connectivity=8)
     small = np.flatnonzero(stats[1:, cv2.CC_STAT_AREA] < 0.01 * obj.sum()) + 1
     support = attached & ~np.isin(labels, small)
     if not support.any():
         return np.zeros_like(alpha), np.zeros_like(o)
+    # How dark: the shading ratio of median-filtered pictures at full resolution (a median
+    # keeps a shadow's edge and drops most texture), only where the shadow was found.
+    support = cv2.resize(support.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
+    support = _dilate(support, max(1, int(round(1 / scale)))) & ~(alpha > 0.5)
+    part = mask_bounds(_dilate(support, 3)).expand(2 * REACH + 3).clip(w, h)
+    ps = part.slices()
+    k = 2 * REACH + 3
+    lo, le = (cv2.medianBlur(_to8(x[ps]), k).astype(np.float32) / 255 + 1 / 255 for x in (o, e))
+    ratio = np.clip(le / lo, 0.0, 1.0)
+    sup, near = support[ps], alpha[ps] > 0.02
     # The shadow goes on under the object's soft edge: carry its ratio in from beside it.
-    under = near & _dilate(support, 2)
-    ratio = np.where(under[..., None], pyramid_fill(ratio, support.astype(np.float32)), ratio)
-    lowest = np.where(under, ratio.min(axis=2), lowest)
-    support = support | under
-    feather = cv2.GaussianBlur(support.astype(np.float32), (0, 0), 1.0)
+    under = near & _dilate(sup, 3)
+    known = sup & ~near
+    if known.any():
+        ratio = np.where(under[..., None], pyramid_fill(ratio, known.astype(np.float32)), ratio)
+    sup = sup | under
+    lowest = ratio.min(axis=2)
     ramp = np.clip((1.0 - lowest - 0.5 * SHADOW_MIN) / (0.5 * SHADOW_MIN), 0.0, 1.0)
-    opacity = np.clip(1.0 - lowest, 0.0, SHADOW_MAX) * np.maximum(feather, support) * ramp
+    feather = cv2.GaussianBlur(sup.astype(np.float32), (0, 0), 1.0)
+    opacity = np.zeros((h, w), np.float32)
+    opacity[ps] = np.clip(1.0 - lowest, 0.0, SHADOW_MAX) * np.maximum(feather, sup) * ramp
     with np.errstate(divide="ignore", invalid="ignore"):
         tint = np.where(lowest[..., None] < 1.0,
                         (ratio - lowest[..., None]) / np.maximum(1.0 - lowest[..., None], 1e-3), 0.0)
-    colour = np.clip(lo * tint, 0.0, 1.0)
-    if scale < 1.0:
-        opacity = cv2.resize(opacity, (w, h), interpolation=cv2.INTER_LINEAR)
-        colour = cv2.resize(colour, (w, h), interpolation=cv2.INTER_LINEAR)
+    colour = np.zeros_like(o)
+    colour[ps] = np.clip(lo * tint, 0.0, 1.0)
     full_inside = np.zeros((h, w), bool)
     full_inside[region.slices()] = True
     return (opacity * full_inside).astype(np.float32), colour.astype(np.float32)
