@@ -18,6 +18,7 @@ VERB_MODULES = [
     "editor.cli.decompose",
     "editor.cli.layered",
     "editor.cli.models",
+    "editor.cli.extract",
 ]
 
 

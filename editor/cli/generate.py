@@ -89,8 +89,8 @@ def run_generate(args) -> int:
                          indent=2))
     else:
         print(f"{args.output}: added '{layer_name(best.recipe)}' at {best.x},{best.y} "
-              f"({best.layer.shape[1]}x{best.layer.shape[0]}, recomposition error "
-              f"{best.figures['recompose_mae']:.2f}/255) with {result.model} on {result.device}")
+              f"({best.layer.shape[1]}x{best.layer.shape[0]}) with {result.model} on "
+              f"{result.device}")
     return 0
 
 

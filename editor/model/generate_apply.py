@@ -7,7 +7,7 @@ window is composited (never the whole document): the engine works on that
 window as if it were the whole image, and the results are placed back in
 canvas coordinates. Two methods:
 
-- "add_foreground" — inpaint + un-blend with a diffusers inpainting model
+- "add_foreground" — inpaint + extract with a diffusers inpainting model
   (`engine.methods.add_foreground`); each step sends a small preview of the
   window;
 - "bfs" — a BFS model folder (`engine.methods.bfs`), which paints the layer
@@ -36,7 +36,7 @@ from .document import Document
 from .errors import DocumentError
 from .layers import Group, Layer, Node
 
-METHODS = {"add_foreground": "Inpaint + un-blend", "bfs": "BFS (two-branch)"}
+METHODS = {"add_foreground": "Inpaint + extract", "bfs": "BFS (two-branch)"}
 MAX_CANDIDATES = 8
 THUMBNAIL_SIDE = 128
 BFS_CONTEXT = 2.0  # the BFS window side, x the box's longer side (engine.methods.bfs default)
@@ -259,7 +259,7 @@ def _generate_bfs(request: GenerationInput, progress: ProgressFn) -> Generation:
                           cpu_offload=spec.cpu_offload)  # BFS ignores offload; same cache key
     if loaded.family != "bfs":
         raise ModelError(f"{spec.model} is not a BFS model folder.",
-                         "Choose the Inpaint + un-blend method for it, or a BFS model here.")
+                         "Choose the Inpaint + extract method for it, or a BFS model here.")
     model = loaded.pipeline
     steps = spec.steps or model.steps
     stages = Stages(progress, {f"candidate {i}": steps + 2 for i in range(spec.candidates)})

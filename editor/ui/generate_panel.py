@@ -1,6 +1,6 @@
 """The Generate panel: a prompt and a box in, candidate layers out, one applied as a layer.
 
-The user picks a method (inpaint + un-blend with a diffusers inpainting
+The user picks a method (inpaint + extract with a diffusers inpainting
 model, or BFS with a BFS model), a model (the catalogue's, marked when not
 downloaded, or their own folder or file), types a prompt and presses
 Generate: the marquee selection is the box the object goes in, and the new
@@ -105,8 +105,8 @@ class GeneratePanel(QWidget):
         for key, label in METHODS.items():
             self.method.addItem(label, key)
         self.method.setItemData(0, "A diffusers inpainting model paints the object into the "
-                                   "picture; the layer is lifted off by un-blending against "
-                                   "the background (shadows become translucent pixels).",
+                                   "picture; the object and its shadow are lifted off it, "
+                                   "the repainted background around them is left out.",
                                 Qt.ItemDataRole.ToolTipRole)
         self.method.setItemData(1, "A BFS model paints the layer and the picture together in "
                                    "two branches (back-to-front synthesis).",

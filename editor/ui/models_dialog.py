@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .model_list import ModelChoice
 
 COLUMNS = ("Model", "Method", "Download", "GPU memory", "Licence", "On this computer")
-METHOD_NAMES = {"add_foreground": "Inpaint + un-blend", "bfs": "BFS",
+METHOD_NAMES = {"add_foreground": "Inpaint + extract", "bfs": "BFS",
                 "decompose_mask": "Decompose: object mask", "decompose_matting": "Decompose: edges"}
 MiB = 2 ** 20
 
