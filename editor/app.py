@@ -101,6 +101,12 @@ def start_window(files: list[str], settings=None):
 def run(files: list[str]) -> int:
     from editor.ui import worker
 
+    from editor.platform_check import xcb_problem
+
+    problem = xcb_problem()
+    if problem is not None:  # Qt would abort with a less helpful message
+        print(problem, file=sys.stderr)
+        return 2
     app = create_application()
     window = start_window(files)
     code = app.exec()

@@ -49,6 +49,7 @@ class Job:
         self.state = QUEUED
         self.result: Any = None
         self.error: Optional[str] = None
+        self.exception: Optional[BaseException] = None  # what failed, for the failure dialog
 
     def cancel(self) -> None:
         self.token.cancel()
@@ -150,7 +151,8 @@ class JobRunner(QObject):
             from editor.model.errors import describe
 
             log.debug("job %r failed", job.name, exc_info=True)
-            self._job_done.emit(job, FAILED, describe(exc))
+            job.exception = exc
+            self._job_done.emit(job, FAILED, describe(exc, editor=True))
         else:
             # A cancel that arrives after the last step still discards the result.
             self._job_done.emit(job, CANCELLED if job.token.cancelled else FINISHED, result)
@@ -185,7 +187,8 @@ class JobRunner(QObject):
                     from editor.model.errors import describe
 
                     log.debug("applying the result of %r failed", job.name, exc_info=True)
-                    outcome, payload = FAILED, describe(exc)
+                    job.exception = exc
+                    outcome, payload = FAILED, describe(exc, editor=True)
         job.state = outcome
         if outcome == FINISHED:
             self.finished.emit(payload)

@@ -6,6 +6,7 @@ split off. The same type serves the engine, the command line
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from .errors import InvalidInput
@@ -22,9 +23,15 @@ class Box:
     def parse(cls, text: str) -> "Box":
         """Parses "X,Y,W,H" (as typed on the command line)."""
         try:
-            x, y, w, h = (int(round(float(v))) for v in text.split(","))
+            values = [float(v) for v in text.split(",")]
+            if len(values) != 4:
+                raise ValueError
         except ValueError:
             raise InvalidInput(f"Box '{text}' is not four numbers X,Y,W,H.") from None
+        if not all(math.isfinite(v) and abs(v) < 2**31 for v in values):
+            raise InvalidInput(f"Box '{text}' has a number that is not a pixel position "
+                               f"(infinite, not a number, or beyond ±2147483647).")
+        x, y, w, h = (int(round(v)) for v in values)
         return cls(x, y, w, h)
 
     @classmethod

@@ -27,6 +27,15 @@ class ModelError(EngineError):
     """A model could not be found, loaded or run."""
 
 
+class MissingModel(ModelError):
+    """A model that is not on this computer. `editor_hint` says what to do in the editor
+    (where the user has the Models dialog rather than a command line)."""
+
+    def __init__(self, message: str, hint: str | None = None, editor_hint: str | None = None):
+        super().__init__(message, hint)
+        self.editor_hint = editor_hint
+
+
 class UnsafeWeights(ModelError):
     """A weights file is in a pickle-based format, which is never loaded."""
 

@@ -215,3 +215,34 @@ def test_each_denoising_step_shows_the_composite_branchs_estimate(models):
     add_foreground(BFSRequest(background, box, "a red ball", seed=1, previews=False), models["own"],
                    progress=lambda step, total, preview=None: quiet.append(preview))
     assert quiet and all(p is None for p in quiet)
+
+
+def test_model_folder_options_run_the_weights_as_they_were_trained(models, tmp_path):
+    """bfs.json's single_stream_text and rgba change how the same weights run; bad values are explained."""
+    import shutil
+
+    from engine.nets.bfs_model import BFSModel
+
+    request = BFSRequest(photo(), Box(30, 20, 20, 16), "a red ball", seed=1)
+    default = add_foreground(request, models["own"])
+    results = {}
+    for key, value in (("single_stream_text", True), ("rgba", "straight")):
+        folder = tmp_path / key
+        shutil.copytree(models["own_path"], folder)
+        settings = json.loads((folder / "bfs.json").read_text())
+        (folder / "bfs.json").write_text(json.dumps({**settings, key: value}))
+        model = BFSModel.load(folder).eval()
+        results[key] = add_foreground(request, model)
+        assert not np.array_equal(results[key].foreground, default.foreground), key
+    # Straight decoding multiplies colour by alpha: the same alpha as premultiplied decoding of
+    # the same latents would give, colour differs.
+    a, b = default.foreground, results["rgba"].foreground
+    assert np.abs(a[..., 3].astype(int) - b[..., 3].astype(int)).max() <= 1
+    # The text option only changes the bridge arithmetic: the parameters are the same file.
+    assert results["single_stream_text"].recipe == default.recipe
+    folder = tmp_path / "bad"
+    shutil.copytree(models["own_path"], folder)
+    settings = json.loads((folder / "bfs.json").read_text())
+    (folder / "bfs.json").write_text(json.dumps({**settings, "rgba": "linear"}))
+    with pytest.raises(ValueError, match="'rgba' must be"):
+        BFSModel.load(folder)

@@ -287,3 +287,85 @@ def test_importing_the_nets_package_does_not_import_torch():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[1])
     assert out.stdout.strip() == "False"
+
+
+def test_the_condition_encodes_the_whole_background_and_sees_inside_the_box():
+    """BFS knows the background: its condition carries the pixels under the box too (not blanked)."""
+    from diffusers import FlowMatchEulerDiscreteScheduler
+
+    from engine.nets.fill_backbone import FillBackbone, TinyFillBackbone
+
+    torch.manual_seed(0)
+    backbone = TinyFillBackbone(tiny_own_transformer(), tiny_vae(), FlowMatchEulerDiscreteScheduler())
+    g = torch.Generator().manual_seed(1)
+    background = torch.rand(1, 3, 32, 32, generator=g) * 2 - 1
+    mask = torch.zeros(1, 1, 32, 32)
+    mask[..., 8:24, 8:24] = 1
+    with torch.no_grad():
+        condition = backbone.condition(background, mask)
+        assert torch.equal(condition, fill_condition(FillBackbone.encode(backbone.vae, background), mask, 2))
+        changed = background.clone()
+        changed[..., 12:20, 12:20] = -changed[..., 12:20, 12:20]  # only pixels inside the box
+        other = backbone.condition(changed, mask)
+    inside = pack_mask(mask, 2)[0].amax(dim=1) > 0  # tokens over the box
+    latent_channels = 16  # 4 latent channels x 2x2 packing
+    delta = (other - condition)[0, :, :latent_channels].abs().amax(dim=1)
+    assert delta[inside].max() > 0.05  # the condition sees what is under the box
+    assert torch.equal(other[..., latent_channels:], condition[..., latent_channels:])  # same mask
+
+
+def test_single_stream_text_option_sends_the_message_to_text_tokens_too():
+    """Image-only (default): the single-stream blocks leave text tokens alone; text option (the
+    release): the exchange runs over [text; image] with the full RoPE and reaches the text tokens."""
+    from engine.nets.dual_branch import DualBranchAttnProcessor
+
+    torch.manual_seed(0)
+    backbone = tiny_flux_transformer()
+    inputs = flux_inputs(2)
+    with torch.no_grad():
+        reference = backbone(**inputs)[0]
+    outputs = {}
+    for text in (False, True):
+        model = DualBranchTransformer(copy.deepcopy(backbone), single_stream_text=text)
+        with torch.no_grad():
+            assert torch.equal(model(**inputs)[0], reference)  # zero-initialised: the backbone exactly
+        randomise(model.trainable_parameters())
+        attn = model.backbone.single_transformer_blocks[0].attn
+        processor = attn.processor
+        assert isinstance(processor, DualBranchAttnProcessor) and processor.single_stream_text is text
+        n_text, n_image = 7, 64
+        tokens = torch.randn(2, n_text + n_image, 32)
+        rope = backbone.pos_embed(torch.cat([torch.zeros(n_text, 3), image_ids(H, W)]))
+        with torch.no_grad():
+            own = processor.inner(attn, tokens, None, None, rope)
+            out = processor(attn, tokens, image_rotary_emb=rope, bfs_image_tokens=n_image)
+            outputs[text] = model(**inputs)[0]
+        bridge = model.bridges["single_transformer_blocks_0"]
+        if text:
+            with torch.no_grad():
+                assert torch.allclose(out, own + bridge(attn, tokens, rope), atol=1e-6)
+            assert not torch.allclose(out[:, :n_text], own[:, :n_text], atol=1e-4)
+        else:
+            assert torch.equal(out[:, :n_text], own[:, :n_text])
+            assert not torch.allclose(out[:, n_text:], own[:, n_text:], atol=1e-4)
+    assert not torch.allclose(outputs[False], outputs[True], atol=1e-4)
+
+
+def test_rgba_conventions_convert_at_the_vaes_door():
+    from engine.nets.rgba_vae import from_model_range, to_model_range
+
+    g = torch.Generator().manual_seed(0)
+    straight = torch.rand(2, 4, 8, 8, generator=g)
+    straight[:, 3:, :2] = 0  # some fully transparent pixels
+    premultiplied = torch.cat([straight[:, :3] * straight[:, 3:], straight[:, 3:]], dim=1)
+    assert torch.equal(to_model_range(premultiplied), premultiplied * 2 - 1)
+    as_straight = to_model_range(premultiplied, "straight")
+    visible = straight[:, 3:].expand(-1, 3, -1, -1) > 0
+    assert torch.allclose(((as_straight[:, :3] + 1) / 2)[visible], straight[:, :3][visible], atol=1e-5)
+    assert (as_straight[:, :3][~visible] == -1).all()  # colour under full transparency: 0
+    # Decoding either way gives the same premultiplied layer back.
+    for convention in ("premultiplied", "straight"):
+        back = from_model_range(to_model_range(premultiplied, convention), convention)
+        assert torch.allclose(back, premultiplied, atol=1e-5), convention
+    with pytest.raises(ValueError, match="unknown RGBA convention"):
+        to_model_range(premultiplied, "linear")

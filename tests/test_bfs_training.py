@@ -292,3 +292,21 @@ def test_accelerate_launch_trains_and_resumes_as_a_subprocess(world, tmp_path):
     assert [r["step"] for r in log] == [1, 2, 3]
     assert np.isfinite([r["loss"] for r in log]).all()
     assert (tmp_path / "run" / "model" / "bridge.safetensors").is_file()
+
+
+def test_the_release_conventions_train_and_are_written_into_the_model_folder(world, tmp_path):
+    """rgba = "straight" and single_stream_text = true train, and the model folder says so."""
+    from engine.nets.bfs_model import BFSModel
+    from engine.training.launch import train
+    from engine.training.train_bfs import build_task
+
+    with pytest.raises(InvalidInput, match="rgba must be"):
+        bfs_config(world, tmp_path / "bad", "tiny", 1, rgba="linear")
+    config = bfs_config(world, tmp_path / "run", "tiny", 1, max_steps=2, rgba="straight",
+                        single_stream_text=True)
+    records = train(config, build_task)
+    assert len(records) == 2 and all(np.isfinite(r["loss"]) for r in records)
+    settings = json.loads((tmp_path / "run" / "model" / "bfs.json").read_text())
+    assert settings["rgba"] == "straight" and settings["single_stream_text"] is True
+    model = BFSModel.load(tmp_path / "run" / "model")
+    assert model.rgba_convention == "straight" and model.transformer.single_stream_text

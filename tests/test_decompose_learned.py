@@ -17,7 +17,7 @@ from engine.errors import Cancelled, InvalidInput, UnsafeWeights
 from engine.methods.decompose import DecomposePipeline, DecomposeRequest
 from engine.methods.decompose_steps import choose
 from engine.methods.decompose_steps.diffusion_fill import DiffusionInpainter, match_rim
-from engine.methods.decompose_steps.fill import PyramidInpainter
+from engine.methods.decompose_steps.patchmatch_fill import PatchMatchInpainter
 from engine.methods.decompose_steps.matting import ClosedFormMatter, make_trimap
 from engine.methods.decompose_steps.sam_segment import SamSegmenter, interior_points
 from engine.methods.decompose_steps.segment import GrabCutSegmenter
@@ -86,7 +86,7 @@ def test_auto_falls_back_to_the_classical_steps_when_nothing_is_installed(tmp_pa
     pipeline = DecomposePipeline.choose(device="cpu", cache_dir=tmp_path)
     assert isinstance(pipeline.segmenter, GrabCutSegmenter)
     assert isinstance(pipeline.matter, ClosedFormMatter)
-    assert isinstance(pipeline.inpainter, PyramidInpainter)
+    assert isinstance(pipeline.inpainter, PatchMatchInpainter)
     result = pipeline(DecomposeRequest(image, box=box))
     assert result.recipe["steps"]["mask"] == "grabcut" and "models" not in result.recipe
 
@@ -96,8 +96,8 @@ def test_auto_takes_installed_models_and_the_filler_only_with_a_gpu(hub):
     assert isinstance(chosen["mask"], SamSegmenter)
     assert chosen["mask"].model == "facebook/sam-vit-base"
     assert isinstance(chosen["matting"], VitMatteMatter)
-    # On a CPU a diffusion fill costs minutes: auto keeps the pyramid fill...
-    assert isinstance(chosen["background"], PyramidInpainter)
+    # On a CPU a diffusion fill costs minutes: auto keeps the content-aware fill...
+    assert isinstance(chosen["background"], PatchMatchInpainter)
     # ...and a named model is used anyway.
     named = choose.choose_components("grabcut", "closed_form",
                                      "stabilityai/stable-diffusion-2-inpainting", device="cpu",

@@ -55,7 +55,7 @@ def test_result_carries_what_the_editor_needs(ball):
     assert result.mask.dtype == bool and result.trimap.dtype == np.uint8
     assert result.recipe["method"] == "decompose" and result.recipe["box"] == list(box.as_tuple())
     assert result.recipe["steps"] == {"mask": "grabcut", "matting": "closed_form", "shadow": "relight",
-                                      "background": "pyramid", "foreground": "closed_form",
+                                      "background": "patchmatch", "foreground": "closed_form",
                                       "hfa": "residual_split"}
     steps = set(result.figures["timings"])
     assert {"mask", "matting", "shadow", "background", "foreground", "hfa", "total"} <= steps

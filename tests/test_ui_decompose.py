@@ -293,13 +293,14 @@ def test_new_layered_image_from_prompt_opens_a_tab_with_the_layers(window, qtbot
     w.settings.set_value("decompose/matting", "closed_form")
     w.settings.set_value("decompose/background", "pyramid")
 
+    w.settings.set_value("layered/model", "scripted")  # a model used before stays listed
     _, ball_box, _ = scene(128, shadow=0.5)
     errors = []
 
     def fill():
         dialog = next(d for d in w.findChildren(NewLayeredDialog) if d.isVisible())
         dialog.prompt.setText("a blue ball on a floor")
-        dialog.model.setEditText("scripted")
+        assert dialog.model_ref() == "scripted"
         dialog.width_box.setValue(128)
         dialog.height_box.setValue(128)
         dialog.steps.setValue(3)

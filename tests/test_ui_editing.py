@@ -311,7 +311,7 @@ def test_reorder_by_drag_in_layers_panel(opened, qtbot):
     qtbot.waitUntil(lambda: rows.row_of(a) >= 0)
     drag(qtbot, rows, [rows.row_rect(a).center(), rows.row_rect(a).center() + QPoint(0, 8),
                        rows.row_rect(group).topLeft() + QPoint(120, 3)])
-    assert a.parent is doc.root and doc.root.children[-1] is a
+    assert a.parent is doc.root and doc.root.children[group.index() + 1] is a  # just above it
 
 
 def test_save_psd_and_reopen(opened, qtbot, tmp_path, monkeypatch):

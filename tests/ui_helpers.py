@@ -27,6 +27,8 @@ def make_window(qtbot, tmp_path, monkeypatch=None, size=(1200, 800), settings=No
         monkeypatch.setattr("editor.ui.dialogs.show_error",
                             lambda parent, title, message: errors.append((title, message)))
         window.test_errors = errors
+        monkeypatch.setattr("editor.ui.dialogs.ask_open_models",
+                            lambda parent, title, message: errors.append((title, message)) and False)
         # Closing at the end of a test must not wait for an answer.
         monkeypatch.setattr("editor.ui.dialogs.ask_save_changes", lambda parent, name: "discard")
     window.resize(*size)

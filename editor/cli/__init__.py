@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 
 # Modules that add verbs; each has register(subparsers).
@@ -49,7 +50,7 @@ def main(argv: list[str]) -> int:
     parser = build_parser()
     if not argv or (argv[0] not in _verbs(parser) and not argv[0].startswith("-")):
         return open_editor(argv)
-    args = parser.parse_args(argv)
+    args = parser.parse_args(attach_negative_values(argv))
     if args.verb is None:
         return open_editor([])
     try:
@@ -63,6 +64,23 @@ def main(argv: list[str]) -> int:
         text = str(exc) if isinstance(exc, UserError) else describe(exc)
         print(f"layered {args.verb}: {text}", file=sys.stderr)
         return 2
+
+
+def attach_negative_values(argv: list[str]) -> list[str]:
+    """`--box -100,-100,50,50` -> `--box=-100,-100,50,50`: argparse takes a value that
+    starts with '-' (other than a plain number) for an option and prints its usage;
+    attached, the value reaches the verb, which says what is wrong with it."""
+    out: list[str] = []
+    for token in argv:
+        if (out and out[-1].startswith("--") and "=" not in out[-1]
+                and _NEGATIVE_VALUE.match(token)):
+            out[-1] = f"{out[-1]}={token}"
+        else:
+            out.append(token)
+    return out
+
+
+_NEGATIVE_VALUE = re.compile(r"-(\d|\.\d|inf|nan)", re.IGNORECASE)
 
 
 def open_editor(files: list[str]) -> int:

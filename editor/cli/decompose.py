@@ -45,8 +45,8 @@ def add_step_options(p, learned_by_default: bool) -> None:
                    help="leave the object's shadow in the background")
     steps = (("mask", "grabcut", "object mask", "SAM", "grabcut"),
              ("matting", "closed_form", "alpha matte", "ViTMatte", "closed_form"),
-             ("background", "pyramid", "background fill", "inpainting model on a GPU",
-              "pyramid, telea"))
+             ("background", "patchmatch", "background fill", "inpainting model on a GPU",
+              "patchmatch, pyramid, telea"))
     for step, classical, what, model, choices in steps:
         default = "auto" if learned_by_default else classical
         p.add_argument(f"--{step}-model", default=default, metavar="NAME",
@@ -68,7 +68,7 @@ def run(args) -> int:
     mask = _read_mask(args.mask, doc) if args.mask else None
     pipeline = None
     if (args.mask_model, args.matting_model, args.background_model) != \
-            ("grabcut", "closed_form", "pyramid"):
+            ("grabcut", "closed_form", "patchmatch"):
         from editor.cli.generate import quiet_libraries
         from engine.methods.decompose import DecomposePipeline
 

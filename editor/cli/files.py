@@ -57,7 +57,7 @@ def register(sub) -> None:
 def run_info(args) -> int:
     from editor.model.files import open_document
 
-    doc = open_document(args.file)
+    doc = open_document(args.file, pixels=False)  # a description needs no pixels
     report = describe_document(doc, args.file)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
@@ -135,11 +135,13 @@ def run_convert(args) -> int:
 def run_new(args) -> int:
     from editor.cli import UserError
     from editor.model.document import Document
-    from editor.model.files import PSD_SUFFIXES, read_image, save_document
+    from editor.model.files import (PSD_SUFFIXES, check_pixel_limit, pixel_limit, read_image,
+                                    save_document)
 
     if os.path.splitext(args.output)[1].lower() not in PSD_SUFFIXES:
         raise UserError(f"{args.output}: 'new' writes a .psd or .psb file.")
     width, height = parse_size(args.size)
+    check_pixel_limit(args.output, width, height, pixel_limit(), "the new canvas")
     doc = Document(width, height)
     for spec in args.layer:
         path, x, y = parse_layer(spec)

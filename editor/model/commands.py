@@ -73,13 +73,17 @@ class MoveNode(Command):
         self._old: Optional[tuple[Group, int]] = None
 
     def redo(self, doc: "Document") -> None:
+        active = doc.active
         self._old = doc._remove(self.node)
         doc._insert(self.node, self.parent, self.index)
+        doc.set_active(active)  # a moved layer stays the active one (the removal cleared it)
 
     def undo(self, doc: "Document") -> None:
         assert self._old is not None
+        active = doc.active
         doc._remove(self.node)
         doc._insert(self.node, *self._old)
+        doc.set_active(active)
 
     def is_noop(self) -> bool:
         return self._old == (self.parent, self.index)

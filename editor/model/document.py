@@ -101,11 +101,11 @@ class Document:
             self.active_changed.emit(node)
 
     def next_layer_name(self, stem: str = "Layer") -> str:
-        names = {n.name for n in self.nodes()}
-        i = sum(1 for _ in self.nodes()) + 1
-        while f"{stem} {i}" in names:
-            i += 1
-        return f"{stem} {i}"
+        """"Layer 1", then one more than the highest "Layer N" in the document (as Photoshop
+        counts: a "Background" and a "Layer 1" make the next one "Layer 2")."""
+        numbers = [int(n.name[len(stem) + 1:]) for n in self.nodes()
+                   if n.name.startswith(stem + " ") and n.name[len(stem) + 1:].isdigit()]
+        return f"{stem} {max(numbers, default=0) + 1}"
 
     # -- operations (each is one undoable step) -------------------------------------
     def add_layer(self, layer: Node, parent: Optional[Group] = None, index: Optional[int] = None,

@@ -26,10 +26,13 @@ class SaveError(DocumentError):
     """The document could not be written; the old file (if any) is untouched."""
 
 
-def describe(exc: BaseException) -> str:
-    """One line for the user, whatever the exception."""
+def describe(exc: BaseException, *, editor: bool = False) -> str:
+    """One line for the user, whatever the exception; `editor`: for someone in the editor
+    (an error's `editor_hint` names the dialog to use rather than a command)."""
     from engine.errors import EngineError
 
+    if editor and isinstance(exc, EngineError) and getattr(exc, "editor_hint", None):
+        return f"{exc.message} {exc.editor_hint}"
     if isinstance(exc, (DocumentError, EngineError)):
         return str(exc)
     if isinstance(exc, FileNotFoundError):

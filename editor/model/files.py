@@ -27,7 +27,13 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import secrets
+import signal
+import stat
+import threading
+import time
+from contextlib import contextmanager
 from typing import Callable, IO, Optional
 
 import numpy as np
@@ -45,6 +51,8 @@ EXPORT_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP
 OPEN_SUFFIXES = PSD_SUFFIXES + tuple(EXPORT_FORMATS)
 
 _max_pixels: Optional[int] = None
+# Temporary files of saves older than this process are left over from a killed save.
+_PROCESS_START = time.time()
 
 
 def set_max_pixels(limit: Optional[int]) -> None:
@@ -74,21 +82,34 @@ def check_pixel_limit(path: str, width: int, height: int, limit: int, what: str 
     """Refuses sizes over the limit (called with header sizes, before decoding)."""
     if width * height > limit:
         raise ImageTooLarge(
-            f"{path}: {what} is {width}x{height} = {width * height / 1e6:.0f} million pixels, "
-            f"more than the limit of {limit / 1e6:.0f} million (refused as a possible "
+            f"{path}: {what} is {width}x{height} = {pixel_count(width * height)} pixels, "
+            f"more than the limit of {pixel_count(limit)} (refused as a possible "
             f"decompression bomb; raise the limit with {MAX_PIXELS_ENV} if you trust the file).")
+
+
+def pixel_count(n: int) -> str:
+    """A number of pixels in words: '180 million', '12.5 million', '1,204'."""
+    if n >= 10_000_000:
+        return f"{n / 1e6:.0f} million"
+    if n >= 1_000_000:
+        return f"{n / 1e6:.1f} million"
+    return f"{n:,}"
 
 
 # -- reading ----------------------------------------------------------------------------
 
-def open_document(path: str | os.PathLike, *, max_pixels: Optional[int] = None) -> Document:
-    """Reads a file as a new document (history clean). Raises DocumentError subclasses."""
+def open_document(path: str | os.PathLike, *, max_pixels: Optional[int] = None,
+                  pixels: bool = True) -> Document:
+    """Reads a file as a new document (history clean). Raises DocumentError subclasses.
+
+    `pixels=False` reads a PSD's structure only: its layers get read-only placeholder
+    pixels of their declared size, which is all a description of the file needs."""
     path = os.fspath(path)
     limit = _limit(max_pixels)
     if _is_psd(path):
         from .psd import read_psd
 
-        doc = read_psd(path, limit)
+        doc = read_psd(path, limit, pixels)
         doc.path = os.path.abspath(path)
         return doc
     from .images import read_flat
@@ -134,6 +155,10 @@ def _is_psd(path: str) -> bool:
 def read_head(path: str, n: int) -> bytes:
     """The first `n` bytes of a file, with one clear error for missing or unreadable files."""
     try:
+        # Checked before opening: opening a FIFO blocks until someone writes to it.
+        if not stat.S_ISREG(os.stat(path).st_mode) and not os.path.isdir(path):
+            raise FileFormatError(f"{path}: is not a regular file (a pipe, socket or "
+                                  f"device); open an image file.")
         with open(path, "rb") as f:
             head = f.read(n)
     except FileNotFoundError:
@@ -199,6 +224,7 @@ def atomic_write(path: str, write: Callable[[IO[bytes]], None]) -> None:
         raise SaveError(f"{path}: is a folder.")
     if not os.path.isdir(folder):
         raise SaveError(f"{path}: cannot save: the folder {folder} does not exist.")
+    remove_stale_temporaries(target)
     temp = os.path.join(folder, f".{os.path.basename(target)}.{secrets.token_hex(4)}.part")
     try:
         # Created like any new file (0666 less the umask), then given the old file's mode.
@@ -206,13 +232,14 @@ def atomic_write(path: str, write: Callable[[IO[bytes]], None]) -> None:
     except OSError as exc:
         raise SaveError(f"{path}: cannot save: {_reason(exc)}.") from None
     try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        if os.path.exists(target):
-            _copy_mode(target, temp)
-        os.replace(temp, target)
+        with _terminate_as_interrupt():
+            with os.fdopen(fd, "wb") as f:
+                write(f)
+                f.flush()
+                os.fsync(f.fileno())
+            if os.path.exists(target):
+                _copy_mode(target, temp)
+            os.replace(temp, target)
     except BaseException as exc:
         _remove_quietly(temp)
         if isinstance(exc, DocumentError):
@@ -227,6 +254,49 @@ def atomic_write(path: str, write: Callable[[IO[bytes]], None]) -> None:
                             f"any existing file is unchanged.") from None
         raise
     _sync_folder(folder)
+
+
+def remove_stale_temporaries(target: str) -> list[str]:
+    """Removes `.<name>.<hex>.part` files of `target` left by a save that was killed
+    (SIGKILL, power loss): those last written before this process started."""
+    folder = os.path.dirname(target) or "."
+    pattern = re.compile(r"\." + re.escape(os.path.basename(target)) + r"\.[0-9a-f]{8}\.part")
+    removed = []
+    try:
+        names = [e.name for e in os.scandir(folder) if pattern.fullmatch(e.name)]
+    except OSError:
+        return removed
+    for name in names:
+        path = os.path.join(folder, name)
+        try:
+            if os.lstat(path).st_mtime < _PROCESS_START:
+                os.remove(path)
+                removed.append(path)
+        except OSError:
+            pass
+    return removed
+
+
+@contextmanager
+def _terminate_as_interrupt():
+    """SIGTERM during a save is handled like Ctrl+C: the exception unwinds the save,
+    which removes its temporary file (where the default action would leave it)."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt(f"terminated (signal {signum})")
+
+    installed = False
+    if threading.current_thread() is threading.main_thread():
+        try:
+            installed = signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+            if installed:
+                signal.signal(signal.SIGTERM, interrupt)
+        except (ValueError, OSError, AttributeError):
+            installed = False
+    try:
+        yield
+    finally:
+        if installed:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _reason(exc: OSError) -> str:

@@ -31,9 +31,11 @@ RGBA. Any psd-tools failure becomes a FileFormatError naming the file.
 """
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import logging
+import os
 import struct
 import warnings
 import xml.etree.ElementTree as ET
@@ -43,7 +45,7 @@ from xml.sax.saxutils import escape
 import numpy as np
 
 from .document import Document
-from .errors import DocumentError, FileFormatError, SaveError
+from .errors import DocumentError, FileFormatError, ImageTooLarge, SaveError
 from .layers import BLEND_MODES, Group, Layer, Node
 
 XMP_NAMESPACE = "urn:layered-editor:xmp:1.0/"
@@ -51,6 +53,8 @@ XMP_PROPERTY = "layers"
 PSD_MAX_SIDE = 30_000     # PSD version 1
 PSB_MAX_SIDE = 300_000    # PSD version 2 (PSB)
 LOCK_ALL = 0x80000000     # Photoshop's "lock all" protection flag
+MAX_GROUP_DEPTH = 100     # groups inside groups, refused beyond this on open and on save
+INT32_MIN, INT32_MAX = -2**31, 2**31 - 1
 _COLOR_MODES = {0: "bitmap", 1: "greyscale", 2: "indexed", 3: "RGB", 4: "CMYK",
                 7: "multichannel", 8: "duotone", 9: "Lab"}
 
@@ -89,25 +93,38 @@ def read_header(path: str, limit: int) -> tuple[int, int, int, int]:
 
 # -- reading --------------------------------------------------------------------------
 
-def read_psd(path: str, limit: int) -> Document:
-    """Reads a PSD/PSB file into a new Document (history clean)."""
+def read_psd(path: str, limit: int, pixels: bool = True) -> Document:
+    """Reads a PSD/PSB file into a new Document (history clean).
+
+    The file's structure (header, resources, layer records) is read first and
+    checked (pixel limit on the sum of the layers' declared sizes, depth of the
+    groups) before any pixel is decoded; each layer's channels are then read
+    from the file, decoded and dropped one layer at a time. With `pixels=False`
+    nothing is decoded: layers get read-only placeholder pixels of their
+    declared size (enough to describe the document, as `info` does)."""
     width, height, depth, mode = read_header(path, limit)
-    with _PsdToolsLog() as log:
+    with _PsdToolsLog() as log, _Source(path) as source:
         try:
             from psd_tools import PSDImage
 
-            psd = PSDImage.open(path)
+            psd = PSDImage(source.read_structure())
+        except DocumentError:
+            raise
         except Exception as exc:
             raise FileFormatError(f"{path}: the PSD file is damaged or truncated "
                                   f"({_why(exc)}).") from None
-        reader = _Reader(path, psd, limit, log)
+        source.check_records(limit)
+        reader = _Reader(path, psd, limit, log, source, pixels)
         if depth != 8:
             reader.warn(f"converted from {depth}-bit to 8-bit colour")
         if mode != 3:
             reader.warn(f"converted from {_COLOR_MODES.get(mode, f'mode {mode}')} to RGB")
+        if not source.merged_complete:
+            reader.warn("the file is cut short inside its merged image (the flattened "
+                        "preview); the layers are complete, re-save to repair it")
         try:
             children = reader.read_children(psd)
-            if not children and len(psd) == 0:
+            if not children and len(psd) == 0 and not _written_by_us(psd):
                 children = reader.read_merged_image()
         except (DocumentError, MemoryError):
             raise
@@ -125,6 +142,182 @@ def read_psd(path: str, limit: int) -> Document:
     doc.warnings = reader.warnings
     doc.active = next(reversed(list(doc.layers())), None)
     return doc
+
+
+def _low_level(item) -> tuple:
+    """The layer record and the channel data psd-tools keeps behind one of its layers.
+
+    psd-tools documents `Layer._record` but offers no public accessor; this is
+    the one place that reaches into it (and `_channels`), for the record's
+    channel list, and to read each layer's channels from the file only when
+    that layer is decoded."""
+    return item._record, item._channels
+
+
+class _Source:
+    """A PSD file read in two steps: its structure now (psd-tools' own low-level
+    readers for the header, resources and layer records), and each layer's
+    channels only when that layer is decoded, so no more than one layer's
+    compressed data is in memory, and none for `info`."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.file: Optional[IO[bytes]] = None
+        self.spans: dict[int, tuple[int, int]] = {}  # id(ChannelData) -> (offset, length)
+        self.merged_at = 0
+        self.merged_complete = True
+        self.records: list = []
+        self.image_data = None
+
+    def __enter__(self) -> "_Source":
+        self.file = open(self.path, "rb")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.file is not None:
+            self.file.close()
+
+    def read_structure(self):
+        from psd_tools.psd import PSD
+        from psd_tools.psd.color_mode_data import ColorModeData
+        from psd_tools.psd.header import FileHeader
+        from psd_tools.psd.image_data import ImageData
+        from psd_tools.psd.image_resources import ImageResources
+        from psd_tools.psd.layer_and_mask import (ChannelData, ChannelDataList, ChannelImageData,
+                                                  LayerAndMaskInformation, LayerInfo, LayerRecords)
+        from psd_tools.constants import Compression, Tag
+
+        f = self.file
+        size = os.fstat(f.fileno()).st_size
+        header = FileHeader.read(f)
+        color_mode_data = ColorModeData.read(f)
+        resources = ImageResources.read(f, "macroman")
+        length = ">" + "IQ"[header.version - 1]
+        n = struct.calcsize(length)
+        section = self.unpack(length)
+        section_end = f.tell() + section
+        layer_info = None
+        info_end = f.tell()
+        if section:
+            info = self.unpack(length)
+            info_end = f.tell() + info
+            if info:
+                count = self.unpack(">h")
+                records = LayerRecords.read(f, count, "macroman", header.version)
+                channels = ChannelImageData()
+                offset = f.tell()
+                for record in records:
+                    stubs = ChannelDataList()
+                    for channel in record.channel_info:
+                        stub = ChannelData()
+                        if channel.length >= 2:
+                            self.spans[id(stub)] = (offset, channel.length)
+                        offset += channel.length
+                        stubs.append(stub)
+                    channels.append(stubs)
+                if offset > size:
+                    raise FileFormatError(f"{self.path}: the PSD file is damaged or truncated (it ends "
+                                          f"inside the pixels of its layers).")
+                layer_info = LayerInfo(layer_count=count, layer_records=records,
+                                       channel_image_data=channels)
+        if section_end > size:
+            raise FileFormatError(f"{self.path}: the PSD file is truncated (it ends inside "
+                                  f"its layer section).")
+        # What follows the layers (global mask, document-wide tagged blocks) is small,
+        # except in 16/32-bit files, which keep their layers in a tagged block there.
+        f.seek(info_end)
+        rest = f.read(section_end - info_end)
+        tail = LayerAndMaskInformation.read(
+            io.BytesIO(struct.pack(length, len(rest) + n) + struct.pack(length, 0) + rest),
+            "macroman", header.version) if section else LayerAndMaskInformation()
+        tail.layer_info = layer_info
+        for key in (Tag.LAYER_16, Tag.LAYER_32):
+            block = tail.tagged_blocks.get_data(key) if tail.tagged_blocks else None
+            if block is not None:
+                layer_info = block
+        self.records = list(layer_info.layer_records) if layer_info is not None else []
+        f.seek(section_end)
+        image_data = ImageData(compression=Compression(self.unpack(">H")))
+        self.image_data = image_data
+        self.merged_at = f.tell()
+        self.merged_complete = self.merged_image_complete(header, image_data.compression, size)
+        return PSD(header, color_mode_data, resources, tail, image_data)
+
+    def unpack(self, fmt: str) -> int:
+        data = self.file.read(struct.calcsize(fmt))
+        if len(data) < struct.calcsize(fmt):
+            raise FileFormatError(f"{self.path}: the PSD file is damaged or truncated (it ends early).")
+        return struct.unpack(fmt, data)[0]
+
+    def merged_image_complete(self, header, compression, size: int) -> bool:
+        from psd_tools.constants import Compression
+
+        rows = header.height * header.channels
+        if compression == Compression.RAW:
+            expected = rows * ((header.width * header.depth + 7) // 8)
+        elif compression == Compression.RLE:
+            fmt = ">" + ("H" if header.version == 1 else "I") * rows
+            table = self.file.read(struct.calcsize(fmt))
+            if len(table) < struct.calcsize(fmt):
+                return False
+            expected = struct.calcsize(fmt) + sum(struct.unpack(fmt, table))
+        else:
+            return True  # ZIP: its length is not known in advance
+        return size - self.merged_at >= expected
+
+    def check_records(self, limit: int) -> None:
+        """The pixel limit on the layers' declared sizes and the depth of the groups,
+        from the records alone (before any pixel is decoded)."""
+        from psd_tools.constants import SectionDivider, Tag
+
+        from .files import MAX_PIXELS_ENV, check_pixel_limit, pixel_count
+
+        total = depth = deepest = 0
+        for record in self.records:
+            divider = record.tagged_blocks.get_data(Tag.SECTION_DIVIDER_SETTING)
+            kind = getattr(divider, "kind", None)
+            if kind == SectionDivider.BOUNDING_SECTION_DIVIDER:
+                depth += 1
+                deepest = max(deepest, depth)
+            elif kind in (SectionDivider.OPEN_FOLDER, SectionDivider.CLOSED_FOLDER):
+                depth = max(0, depth - 1)
+            else:
+                name = record.tagged_blocks.get_data(Tag.UNICODE_LAYER_NAME, record.name)
+                check_pixel_limit(self.path, record.width, record.height, limit, f"layer '{name}'")
+                total += record.width * record.height
+        if total > limit:
+            raise ImageTooLarge(
+                f"{self.path}: the layers hold {pixel_count(total)} pixels, over the "
+                f"limit of {pixel_count(limit)}; set {MAX_PIXELS_ENV} to allow more "
+                f"(refused before decoding, as a possible decompression bomb).")
+        if deepest > MAX_GROUP_DEPTH:
+            raise FileFormatError(_too_deep(self.path, deepest))
+
+    def load(self, channels) -> None:
+        """Reads the channels of one layer from the file (they were left there)."""
+        from psd_tools.constants import Compression
+
+        for channel in channels:
+            span = self.spans.get(id(channel))
+            if span is None or channel.data:
+                continue
+            offset, length = span
+            self.file.seek(offset)
+            data = self.file.read(length)
+            if len(data) < length:
+                raise FileFormatError(f"{self.path}: the PSD file is damaged or truncated (it ends "
+                                      f"inside the pixels of its layers).")
+            channel.compression = Compression(struct.unpack(">H", data[:2])[0])
+            channel.data = data[2:]
+
+    def unload(self, channels) -> None:
+        for channel in channels:
+            if id(channel) in self.spans:
+                channel.data = b""
+
+    def load_merged(self) -> None:
+        self.file.seek(self.merged_at)
+        self.image_data.data = self.file.read()
 
 
 class _PsdToolsLog(logging.Handler):
@@ -157,13 +350,15 @@ class _PsdToolsLog(logging.Handler):
 class _Reader:
     """Turns psd-tools layers into our nodes, noting what had to change."""
 
-    def __init__(self, path: str, psd, limit: int, log: _PsdToolsLog):
+    def __init__(self, path: str, psd, limit: int, log: _PsdToolsLog, source: _Source,
+                 decode: bool = True):
         self.path = path
         self.psd = psd
         self.limit = limit
         self.log = log
+        self.source = source
+        self.decode = decode  # False: placeholder pixels of each layer's declared size
         self.warnings: list[str] = []
-        self.total_pixels = 0
         self.apply_icc = _needs_icc(psd)
         self.ids: dict[int, Node] = {}
 
@@ -178,7 +373,8 @@ class _Reader:
             if node is None:
                 continue
             if isinstance(node, Layer) and getattr(item, "clipping", False) and base is not None:
-                _clip_to(node, base)
+                if self.decode:
+                    _clip_to(node, base)
                 self.warn(f"layer '{node.name}' was clipped to '{base.name}' and is now "
                           f"baked into its transparency (exact where '{base.name}' is opaque)")
             elif isinstance(node, Layer):
@@ -217,9 +413,11 @@ class _Reader:
             if fill != 255:  # without effects, fill opacity fades the pixels like opacity
                 opacity = (opacity * fill + 127) // 255
                 self.warn(f"the fill opacity of '{name}' was folded into its opacity")
-            node = Layer(name, pixels, x, y, visible=item.visible, opacity=opacity,
-                         blend_mode=self.mode(item, False), locked=_locked(item),
-                         source_kind=source_kind)
+            node = Layer(name, pixels if self.decode else None, x, y, visible=item.visible,
+                         opacity=opacity, blend_mode=self.mode(item, False),
+                         locked=_locked(item), source_kind=source_kind)
+            if not self.decode:
+                node.pixels = pixels  # the placeholder as it is (Layer() would copy it)
         layer_id = item.layer_id
         if isinstance(layer_id, int) and layer_id >= 0:
             self.ids[layer_id] = node
@@ -237,20 +435,28 @@ class _Reader:
     def check_size(self, item, width: int, height: int) -> None:
         from .files import check_pixel_limit
 
+        # The records were checked before decoding; a drawn shape's box can differ.
         check_pixel_limit(self.path, width, height, self.limit, f"layer '{item.name}'")
-        self.total_pixels += width * height
-        # Many layers can exhaust memory though each is under the limit.
-        if self.total_pixels > 8 * self.limit:
-            check_pixel_limit(self.path, 1, self.total_pixels, 8 * self.limit,
-                              "the sum of the layers")
 
     def pixels(self, item) -> tuple[np.ndarray, int, int]:
         """The layer's stored pixels (masked by its layer mask) as RGBA uint8."""
         left, top, right, bottom = item.bbox
         width, height = right - left, bottom - top
-        if width <= 0 or height <= 0 or not item.has_pixels():
-            return np.zeros((0, 0, 4), np.uint8), 0, 0
+        record, channels = _low_level(item)
+        if width <= 0 or height <= 0 or not _has_pixels(record):
+            return np.zeros((0, 0, 4), np.uint8), item.left, item.top  # keeps its offset
         self.check_size(item, width, height)
+        if not self.decode:
+            if item.mask is not None and not item.mask.disabled:
+                self.warn(f"the layer mask of '{item.name}' was applied to its pixels")
+            return _placeholder(width, height), left, top
+        self.source.load(channels)
+        try:
+            return self.decoded(item, width, height, left, top)
+        finally:
+            self.source.unload(channels)
+
+    def decoded(self, item, width: int, height: int, left: int, top: int):
         start = len(self.log.messages)
         pixels = self.decode_rgb8(item, width, height)
         if pixels is None:
@@ -268,16 +474,14 @@ class _Reader:
     def decode_rgb8(self, item, width: int, height: int) -> Optional[np.ndarray]:
         """8-bit RGB documents without a colour conversion (ours, and most others): each
         channel is decompressed by psd-tools straight into the RGBA array. This reads the
-        layer's channel records (psd-tools keeps them in `_channels`, beside the
-        `_record` it documents); it opened a 10-layer 4000x3000 PSD in 0.5-0.7x the time
+        layer's channel records (see `_low_level`); it opened a 10-layer 4000x3000 PSD in 0.5-0.7x the time
         of `layer.topil()`, without Pillow's intermediate images. None: use Pillow."""
         from psd_tools.constants import ColorMode
 
-        channels = getattr(item, "_channels", None)
-        if (self.psd.depth != 8 or self.psd.color_mode != ColorMode.RGB or self.apply_icc
-                or channels is None):
+        record, channels = _low_level(item)
+        if self.psd.depth != 8 or self.psd.color_mode != ColorMode.RGB or self.apply_icc:
             return None
-        index = {int(info.id): i for i, info in enumerate(item._record.channel_info)}
+        index = {int(info.id): i for i, info in enumerate(record.channel_info)}
         if not all(c in index for c in (0, 1, 2)):
             return None
         pixels = np.empty((height, width, 4), np.uint8)
@@ -325,34 +529,66 @@ class _Reader:
         """Shape and fill layers: psd-tools draws them (vector shapes, fills, masks).
 
         The result can lie anywhere inside the layer's box; its offset is that box's."""
-        left, top, right, bottom = item.bbox
+        record, channels = _low_level(item)
+        if _has_pixels(record):  # psd-tools' box of a shape with stored pixels is theirs
+            left, top, right, bottom = record.left, record.top, record.right, record.bottom
+        else:
+            left, top, right, bottom = item.bbox
         if right <= left or bottom <= top:
-            return np.zeros((0, 0, 4), np.uint8), 0, 0
+            return np.zeros((0, 0, 4), np.uint8), item.left, item.top
         self.check_size(item, right - left, bottom - top)
+        if not self.decode:
+            return _placeholder(right - left, bottom - top), left, top
         opacity = item.opacity
+        self.source.load(channels)
         try:
             # Our layer keeps its opacity itself: render it at full strength. The
             # record is changed, not `item.opacity`, which would mark the whole
             # document edited in psd-tools. force=True draws the vector shape or
             # fill: the pixels stored with such layers are flagged as irrelevant.
-            item._record.opacity = 255
+            record.opacity = 255
             image = item.composite(force=True, layer_filter=lambda layer: layer is item)
         except Exception as exc:
             self.warn(f"layer '{item.name}' ({item.kind}) could not be drawn and is left "
                       f"empty ({_why(exc)})")
             image = None
         finally:
-            item._record.opacity = opacity
+            record.opacity = opacity
+            self.source.unload(channels)
         if image is None:
             return np.zeros((0, 0, 4), np.uint8), 0, 0
         return np.array(image.convert("RGBA"), np.uint8), left, top
 
     def read_merged_image(self) -> list[Node]:
-        """A PSD without layers: its merged image becomes one layer."""
+        """A PSD without layers (from another program): its merged image becomes one layer."""
+        if not self.decode:
+            layer = Layer("Background")
+            layer.pixels = _placeholder(self.psd.width, self.psd.height)
+            return [layer]
+        self.source.load_merged()
         image = self.psd.topil(apply_icc=self.apply_icc)
         if image is None:
             raise FileFormatError(f"{self.path}: the PSD file has neither layers nor an image.")
         return [Layer("Background", np.array(image.convert("RGBA"), np.uint8))]
+
+
+def _has_pixels(record) -> bool:
+    """psd-tools' `has_pixels()` from the record alone (it looks at the channel data,
+    which stays in the file until the layer is decoded)."""
+    return any(c.id >= 0 and c.length > 2 for c in record.channel_info)
+
+
+def _placeholder(width: int, height: int) -> np.ndarray:
+    """Read-only transparent pixels of a size, taking no memory (documents read to be
+    described, not edited)."""
+    return np.broadcast_to(np.zeros(4, np.uint8), (height, width, 4))
+
+
+def _written_by_us(psd) -> bool:
+    """Our files always carry our XMP packet (a document may have no layers at all)."""
+    from psd_tools.constants import Resource
+
+    return _parse_xmp(psd.image_resources.get_data(Resource.XMP_METADATA)) is not None
 
 
 def _needs_icc(psd) -> bool:
@@ -425,20 +661,21 @@ def _apply_metadata(psd, doc: Document, by_id: dict[int, Node]) -> None:
                 node.source_kind = entry["source_kind"]
 
 
-def _parse_xmp(data) -> dict:
+def _parse_xmp(data) -> Optional[dict]:
+    """Our entries by layer id; None when the file has no packet of ours."""
     if not data:
-        return {}
+        return None
     try:
         root = ET.fromstring(bytes(data).strip(b"\x00 \n\r\t"))
     except ET.ParseError:
-        return {}
+        return None
     element = root.find(f".//{{{XMP_NAMESPACE}}}{XMP_PROPERTY}")
     if element is None or not element.text:
-        return {}
+        return None
     try:
         value = json.loads(element.text)
     except ValueError:
-        return {}
+        return None
     layers = value.get("layers") if isinstance(value, dict) else None
     return layers if isinstance(layers, dict) else {}
 
@@ -446,76 +683,160 @@ def _parse_xmp(data) -> dict:
 # -- writing --------------------------------------------------------------------------
 
 def write_psd(doc: Document, f: IO[bytes], big: bool = False) -> None:
-    """Writes `doc` as PSD (or PSB) to the open binary file `f`."""
-    from psd_tools import PSDImage
-    from psd_tools.constants import Compression, Resource
+    """Writes `doc` as PSD (or PSB) to the open, seekable binary file `f`.
+
+    The layer records are built in one pass over the tree (psd-tools' `append`
+    re-walks the whole document per added layer, which made 5000 layers take
+    minutes) and the channels are compressed and written one layer at a time,
+    so only one layer's compressed data is held beside the document. Channel
+    lengths are known only once a layer is compressed: the records are written
+    first with placeholders and rewritten in place (fixed-size fields) at the end.
+    """
+    from psd_tools.constants import ColorMode, Compression, Resource
+    from psd_tools.psd.color_mode_data import ColorModeData
+    from psd_tools.psd.header import FileHeader
     from psd_tools.psd.image_data import ImageData
-    from psd_tools.psd.image_resources import ImageResource
+    from psd_tools.psd.image_resources import ImageResource, ImageResources
+    from psd_tools.psd.layer_and_mask import ChannelData, GlobalLayerMaskInfo, LayerRecords
 
     from .images import flatten_on_white
     from .render import composite_document
 
-    psd = PSDImage.new("RGBA", (doc.width, doc.height), color=0)
-    header = psd._record.header
-    if big:
-        header.version = 2
-    writer = _Writer()
-    writer.add_children(psd, doc.root.children)
-    if writer.metadata:
-        psd.image_resources[Resource.XMP_METADATA] = ImageResource(
-            key=Resource.XMP_METADATA, data=_xmp_packet(writer.metadata))
-    # The merged image, with transparency: a negative layer count says the
-    # first extra channel is the composite's alpha (PSD specification), and
-    # its colours are matted on white, as Photoshop stores them.
+    version = 2 if big else 1
+    length_format = ">" + "IQ"[version - 1]
+    header = FileHeader(version=version, channels=4, height=doc.height, width=doc.width,
+                        depth=8, color_mode=ColorMode.RGB)
+    plan = _Writer().plan(doc)  # checks offsets and depth before a byte is written
+    resources = ImageResources.new()
+    # Always present, so that a document without layers reads back without layers
+    # (a flat PSD from another program has no such packet and opens as one layer).
+    resources[Resource.XMP_METADATA] = ImageResource(
+        key=Resource.XMP_METADATA, data=_xmp_packet(plan.metadata))
+    header.write(f)
+    ColorModeData().write(f)
+    resources.write(f)
+
+    section = f.tell()
+    f.write(struct.pack(length_format, 0))  # layer and mask information length
+    info = f.tell()
+    f.write(struct.pack(length_format, 0))  # layer information length
+    if plan.records:
+        # A negative layer count says the first extra channel of the merged
+        # image is the composite's alpha (PSD specification).
+        f.write(struct.pack(">h", -len(plan.records)))
+        records = LayerRecords(plan.records)
+        records_at = f.tell()
+        records.write(f, "macroman", version)
+        for record, pixels in zip(plan.records, plan.pixels):
+            for channel_info, slot in zip(record.channel_info, (3, 0, 1, 2)):
+                channel = ChannelData(compression=Compression.RAW if pixels is None
+                                      else Compression.RLE)
+                if pixels is not None and pixels.size:
+                    channel.set_data(np.ascontiguousarray(pixels[..., slot]).tobytes(),
+                                     pixels.shape[1], pixels.shape[0], 8, version)
+                channel_info.length = channel.write(f)
+        written = f.tell() - info - struct.calcsize(length_format)
+        f.write(b"\0" * (-written % 4))
+        end = f.tell()
+        f.seek(records_at)
+        records.write(f, "macroman", version)  # now with the channel lengths
+        f.seek(info)
+        f.write(struct.pack(length_format, end - info - struct.calcsize(length_format)))
+        f.seek(end)
+    GlobalLayerMaskInfo().write(f)
+    end = f.tell()
+    f.seek(section)
+    f.write(struct.pack(length_format, end - section - struct.calcsize(length_format)))
+    f.seek(end)
+
+    # The merged image, with transparency; its colours are matted on white, as
+    # Photoshop stores them.
     merged = composite_document(doc)
     matted = flatten_on_white(merged)
     planes = [np.ascontiguousarray(matted[..., c]).tobytes() for c in range(3)]
     planes.append(np.ascontiguousarray(merged[..., 3]).tobytes())
-    del matted
+    del matted, merged
     image_data = ImageData(compression=Compression.RLE)
     image_data.set_data(planes, header)
-    psd._record.image_data = image_data
-    layer_info = psd._record.layer_and_mask_information.layer_info
-    if layer_info is not None and layer_info.layer_count:
-        layer_info.layer_count = -abs(layer_info.layer_count)
-    # psd.save() would first recomposite everything itself; the record is complete.
-    psd._record.write(f)
+    del planes
+    image_data.write(f)
+
+
+class _Plan:
+    """The layer records of a document, bottom first, with the pixels of each (None for
+    group records), and the XMP entries by layer id."""
+
+    def __init__(self) -> None:
+        self.records: list = []
+        self.pixels: list[Optional[np.ndarray]] = []
+        self.metadata: dict[str, dict] = {}
 
 
 class _Writer:
+    """Builds the layer records in one walk of the tree (a stack, not recursion)."""
+
     def __init__(self) -> None:
         self.ids = itertools.count(1)
-        self.metadata: dict[str, dict] = {}
 
-    def add_children(self, parent, nodes) -> None:
-        for node in nodes:  # bottom to top: psd-tools adds each on top
-            self.add(parent, node)
+    def plan(self, doc: Document) -> _Plan:
+        plan = _Plan()
+        # (node, depth, closing): a group is entered with its closing record
+        # (the bounding section divider, which lies below its children), and
+        # left with its own record above them.
+        stack: list[tuple[Node, int, bool]] = [(n, 1, False) for n in reversed(doc.root.children)]
+        while stack:
+            node, depth, closing = stack.pop()
+            if isinstance(node, Group) and not closing:
+                if depth > MAX_GROUP_DEPTH:
+                    raise SaveError(_too_deep(doc.path or "the document", depth))
+                plan.records.append(self.divider())
+                plan.pixels.append(None)
+                stack.append((node, depth, True))
+                stack.extend((child, depth + 1, False) for child in reversed(node.children))
+                continue
+            plan.records.append(self.record(node, plan))
+            plan.pixels.append(node.pixels if isinstance(node, Layer) else None)
+        return plan
 
-    def add(self, parent, node: Node) -> None:
-        from PIL import Image
-        from psd_tools.constants import BlendMode, Compression, Tag
+    @staticmethod
+    def divider():
+        from psd_tools.constants import SectionDivider, Tag
+        from psd_tools.psd.layer_and_mask import LayerRecord
+
+        record = LayerRecord(name="</Layer group>", channel_info=_channel_infos())
+        record.tagged_blocks.set_data(Tag.SECTION_DIVIDER_SETTING,
+                                      SectionDivider.BOUNDING_SECTION_DIVIDER)
+        record.tagged_blocks.set_data(Tag.UNICODE_LAYER_NAME, "</Layer group>")
+        return record
+
+    def record(self, node: Node, plan: _Plan):
+        from psd_tools.constants import BlendMode, SectionDivider, Tag
+        from psd_tools.psd.layer_and_mask import LayerRecord
 
         mode = BlendMode[node.blend_mode.upper()]
+        name = node.name[:255]
+        record = LayerRecord(channel_info=_channel_infos(), opacity=node.opacity,
+                             blend_mode=BlendMode.NORMAL if mode == BlendMode.PASS_THROUGH else mode)
         if isinstance(node, Group):
-            item = parent.create_group(name="Group", opacity=node.opacity, blend_mode=mode,
-                                       open_folder=node.expanded)
-            self.add_children(item, node.children)
+            kind = SectionDivider.OPEN_FOLDER if node.expanded else SectionDivider.CLOSED_FOLDER
+            record.tagged_blocks.set_data(Tag.SECTION_DIVIDER_SETTING, kind)
+            record.tagged_blocks.get_data(Tag.SECTION_DIVIDER_SETTING).blend_mode = mode
         else:
             assert isinstance(node, Layer)
-            if node.is_empty():
-                image = Image.new("RGBA", (0, 0))
-            else:
-                image = Image.frombuffer("RGBA", (node.width, node.height), node.pixels,
-                                         "raw", "RGBA", 0, 1)
-            item = parent.create_pixel_layer(image, name="Layer", top=node.y, left=node.x,
-                                             compression=Compression.RLE,
-                                             opacity=node.opacity, blend_mode=mode)
-        item.name = node.name[:255]
-        item.visible = node.visible
+            _check_offsets(node)
+            record.top, record.left = node.y, node.x
+            record.bottom, record.right = node.y + node.height, node.x + node.width
+        try:
+            name.encode("macroman")
+            record.name = name
+        except UnicodeEncodeError:
+            record.name = "?"  # the legacy Pascal name is MacRoman; the Unicode name follows
+        record.tagged_blocks.set_data(Tag.UNICODE_LAYER_NAME, name)
+        record.flags.visible = node.visible
         if node.locked:
-            item.tagged_blocks.set_data(Tag.PROTECTED_SETTING, LOCK_ALL)
+            record.tagged_blocks.set_data(Tag.PROTECTED_SETTING, LOCK_ALL)
         layer_id = next(self.ids)
-        item.tagged_blocks.set_data(Tag.LAYER_ID, layer_id)
+        record.tagged_blocks.set_data(Tag.LAYER_ID, layer_id)
         entry: dict = {}
         if len(node.name) > 255:
             entry["name"] = node.name
@@ -525,8 +846,30 @@ class _Writer:
             if node.source_kind:
                 entry["source_kind"] = node.source_kind
         if entry:
-            entry["short_name"] = node.name[:255]
-            self.metadata[str(layer_id)] = entry
+            entry["short_name"] = name
+            plan.metadata[str(layer_id)] = entry
+        return record
+
+
+def _channel_infos() -> list:
+    from psd_tools.psd.layer_and_mask import ChannelInfo
+
+    # Transparency first, then red, green, blue (as Photoshop and psd-tools write them).
+    return [ChannelInfo(id=i, length=2) for i in (-1, 0, 1, 2)]
+
+
+def _check_offsets(layer: Layer) -> None:
+    """Layer records store their edges as signed 32-bit numbers."""
+    edges = (layer.x, layer.y, layer.x + layer.width, layer.y + layer.height)
+    if not all(INT32_MIN <= v <= INT32_MAX for v in edges):
+        raise SaveError(f"layer '{layer.name}' lies at {layer.x},{layer.y}, outside what a "
+                        f"PSD can store (offsets from {INT32_MIN} to {INT32_MAX}); move it "
+                        f"nearer the canvas.")
+
+
+def _too_deep(what: str, depth: int) -> str:
+    return (f"{what}: groups are nested {depth} deep; Layered keeps at most "
+            f"{MAX_GROUP_DEPTH} levels of groups (Photoshop itself makes at most 10).")
 
 
 def _xmp_packet(layers: dict) -> bytes:

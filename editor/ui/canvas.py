@@ -266,6 +266,10 @@ class CanvasView(QWidget):
         elif box is None:
             self._ants.stop()
         self.update()
+        if self.tools.canvas is self:  # the tool's readout (marquee X/Y/W/H) follows the box
+            for tool in {self.tools.selected, self.tools.current}:
+                if hasattr(tool, "selection_changed"):
+                    tool.selection_changed(box)
 
     def _on_mask(self, box: Optional[Box]) -> None:
         self._mask_view.refresh(box)

@@ -24,15 +24,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
-                               QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-                               QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
+                               QHBoxLayout, QLabel, QLineEdit, QSpinBox, QToolButton,
+                               QVBoxLayout, QWidget)
 
 from editor.jobs import Job
 from editor.model import DocumentError, Layer
 from engine.box import Box
 from engine.errors import InvalidInput
 
+from .icons import icon
 from .quick_mask import QuickMaskMode
 
 if TYPE_CHECKING:
@@ -45,8 +46,9 @@ STEP_CHOICES = {
     "mask": [("auto", "Automatic (SAM when installed, else GrabCut)"), ("grabcut", "GrabCut")],
     "matting": [("auto", "Automatic (ViTMatte when installed, else closed-form)"),
                 ("closed_form", "Closed-form matting")],
-    "background": [("auto", "Automatic (an inpainting model on a GPU, else pyramid fill)"),
-                   ("pyramid", "Pyramid fill (fast, CPU)"), ("telea", "Telea (thin holes)")],
+    "background": [("auto", "Automatic (an inpainting model on a GPU, else content-aware fill)"),
+                   ("patchmatch", "Content-aware fill (PatchMatch, CPU)"),
+                   ("pyramid", "Pyramid fill (smooth, fast)"), ("telea", "Telea (thin holes)")],
 }
 STEP_LABELS = {"mask": "Object mask", "matting": "Edges", "background": "Background fill"}
 
@@ -102,7 +104,8 @@ class DecomposeCommands:
     def refresh(self, doc, node) -> None:
         """Enables the actions for the document and node in front (from the window's refresh)."""
         a = self.window.actions
-        a["decompose"].setEnabled(isinstance(node, Layer) and not node.is_empty())
+        # Enabled on a group or an empty layer too: Decompose then says why it cannot run.
+        a["decompose"].setEnabled(node is not None)
         a["quick_mask"].setEnabled(doc is not None)
         a["clear_mask"].setEnabled(doc is not None and doc.selection_mask is not None)
 
@@ -149,8 +152,15 @@ class DecomposeCommands:
             return None
         layer = doc.active
         try:
+            if layer is not None and not isinstance(layer, Layer):
+                raise DocumentError(f"'{layer.name}' is a group: Decompose splits one pixel "
+                                    "layer. Select the layer in the group that shows the "
+                                    "object, or merge the group's layers first.")
             if not isinstance(layer, Layer):
                 raise DocumentError("Select the pixel layer that shows the object.")
+            if layer.is_empty():
+                raise DocumentError(f"Layer '{layer.name}' is empty: select the layer that "
+                                    "shows the object.")
             if layer.is_locked():
                 raise DocumentError(f"Layer '{layer.name}' is locked.")
             box = doc.selection
@@ -329,20 +339,16 @@ class NewLayeredDialog(QDialog):
         self.negative.setPlaceholderText("what to avoid (optional)")
         form.addRow("Avoid", self.negative)
         row = QHBoxLayout()
-        self.model = QComboBox()
-        self.model.setEditable(True)
+        self.model = QComboBox()  # the same list as the Generate panel's
         self.model.setObjectName("layered_model")
-        for model_id, name in self._installed_models():
-            self.model.addItem(name, model_id)
-        last = settings.value("layered/model", "")
-        if last and self.model.findData(last) < 0:
-            self.model.addItem(last, last)
-        if last:
-            self.model.setCurrentIndex(self.model.findData(last))
-        browse = QPushButton("Folder…")
-        browse.clicked.connect(self._browse)
+        self.model.activated.connect(self._model_activated)
+        self._fill_models(settings.value("layered/model", ""))
+        models = QToolButton()
+        models.setIcon(icon("sliders"))
+        models.setToolTip("Models… (sizes, downloads, your own models)")
+        models.clicked.connect(window.show_models)
         row.addWidget(self.model, 1)
-        row.addWidget(browse)
+        row.addWidget(models)
         form.addRow("Model", row)
         sizes = QHBoxLayout()
         self.width_box, self.height_box = QSpinBox(), QSpinBox()
@@ -378,7 +384,7 @@ class NewLayeredDialog(QDialog):
         note.setWordWrap(True)
         note.setObjectName("Dim")
         layout.addWidget(note)
-        if self.model.count() == 0:
+        if not any(c.installed for c in self.choices):
             missing = QLabel("No model is on this computer yet: download one in the Models "
                              "dialog, or choose a diffusers folder.")
             missing.setWordWrap(True)
@@ -394,26 +400,33 @@ class NewLayeredDialog(QDialog):
         self.error.hide()
         layout.addWidget(self.error)
 
-    @staticmethod
-    def _installed_models() -> list:
+    def _fill_models(self, remembered: str) -> None:
+        """The models that paint a picture from a prompt (inpainting models, your own
+        folders), as the Generate panel lists them."""
+        from .model_list import all_choices, fill_model_combo
+
         try:
-            from engine.models.catalogue import load_catalogue
+            self.choices = [c for c in all_choices(self.window_.settings)
+                            if c.method == "add_foreground" or (c.local and not c.installed)]
+        except Exception:  # an unreadable catalogue: the user's own folders still work
+            self.choices = []
+        fill_model_combo(self.model, self.choices, remembered)
 
-            return [(m.id, m.name) for m in load_catalogue().installed_for("layered")]
-        except Exception:
-            return []
+    def _model_activated(self, index: int) -> None:
+        from .model_list import ADD_MODEL, ask_to_add_model
 
-    def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Choose a diffusers model folder")
-        if folder:
-            self.model.addItem(folder, folder)
-            self.model.setCurrentIndex(self.model.count() - 1)
+        if self.model.itemData(index) != ADD_MODEL:
+            return
+        choice = ask_to_add_model(self, self.window_.settings, self.window_.report)
+        self._fill_models(choice.ref if choice is not None else
+                          self.window_.settings.value("layered/model", ""))
+        self.window_.generate_panel.refresh_models()
 
     def model_ref(self) -> str:
-        text = self.model.currentText().strip()
+        from .model_list import ADD_MODEL
+
         data = self.model.currentData()
-        # A typed path or id is taken as it is; a listed model by its id.
-        return data if data and self.model.itemText(self.model.currentIndex()) == text else text
+        return "" if data in (None, ADD_MODEL) else data
 
     def _accept(self) -> None:
         if not self.prompt.text().strip():

@@ -58,6 +58,18 @@ def show_error(parent: QWidget, title: str, message: str) -> None:
     box.exec()
 
 
+def ask_open_models(parent: QWidget, title: str, message: str) -> bool:
+    """A failure a model caused, with "Open Models…" beside OK; True if that was chosen."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title or "Layered", message,
+                      QMessageBox.StandardButton.NoButton, parent)
+    box.setObjectName("ModelErrorDialog")
+    models = box.addButton("Open Models…", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Ok)
+    box.setDefaultButton(models)
+    box.exec()
+    return box.clickedButton() is models
+
+
 def ask_model_path(parent: QWidget, start: str) -> Optional[str]:
     """A model to add: a folder (diffusers or BFS) or a single .safetensors file; None if cancelled."""
     box = QMessageBox(QMessageBox.Icon.NoIcon, "Add Model",

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication
 from editor.model import Document, Layer
 
 from . import dialogs, worker
-from .qimage import qimage_to_rgba, rgba_to_qimage
+from .qimage import qimage_to_rgba
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -213,24 +213,7 @@ class FileCommands:
 
     def copy(self) -> None:
         """Copies the active layer (inside the selection, if any) to the clipboard."""
-        session = self.window.session
-        node = session.doc.active if session is not None else None
-        if node is None:
-            self.window.status("Select a layer to copy.")
-            return
-        doc = session.doc
-        box = doc.selection
-        if isinstance(node, Layer):
-            pixels = node.canvas_crop(box) if box is not None else node.pixels
-        else:
-            from editor.model.render import composite_nodes
-
-            pixels = composite_nodes([node], box if box is not None else node.bounds())
-        if pixels.size == 0:
-            self.window.status("There is nothing to copy there.")
-            return
-        QGuiApplication.clipboard().setImage(rgba_to_qimage(pixels))
-        self.window.status(f"Copied {pixels.shape[1]} × {pixels.shape[0]} px of '{node.name}'.")
+        self.window.edit_commands.copy()
 
     # -- saving -------------------------------------------------------------------------------
     def save(self, session: Optional["DocumentSession"] = None) -> bool:

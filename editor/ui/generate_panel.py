@@ -16,13 +16,12 @@ shown or a job runs.
 """
 from __future__ import annotations
 
-import os
 import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
-from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QColor, QIcon, QImage, QKeySequence, QPixmap, QShortcut
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
+from PySide6.QtGui import QIcon, QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QFrame,
                                QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPlainTextEdit,
                                QPushButton, QScrollArea, QSpinBox, QToolButton, QVBoxLayout,
@@ -34,13 +33,14 @@ from editor.model.generate_apply import (MAX_CANDIDATES, METHODS, GeneratedCandi
 
 from . import dialogs
 from .icons import icon
+from .model_list import ADD_MODEL, ask_to_add_model, fill_model_combo
+from .wheel_guard import guard_wheel
 
 if TYPE_CHECKING:
     from .model_list import ModelChoice
     from .session import DocumentSession
 
 CANDIDATE_OVERLAY = "generate-candidate"
-ADD_MODEL = "__add__"
 MAX_SEED = 2 ** 31 - 1
 
 
@@ -231,7 +231,13 @@ class GeneratePanel(QWidget):
         self.generate_button.setIcon(icon("sparkles"))
         self.generate_button.setToolTip("Generate into the selection box (Ctrl+Enter)")
         self.generate_button.clicked.connect(self._generate_clicked)
-        layout.addWidget(self.generate_button)
+        # The button stays in sight below the scrolling fields, however short the dock.
+        footer = self.footer = QWidget()
+        footer.setObjectName("DockBody")
+        footer_layout = QVBoxLayout(footer)
+        footer_layout.setContentsMargins(10, 6, 10, 8)
+        footer_layout.addWidget(self.generate_button)
+        outer.addWidget(footer)
         for widget in (self.prompt, self.negative):
             for keys in ("Ctrl+Return", "Ctrl+Enter"):
                 shortcut = QShortcut(QKeySequence(keys), widget)
@@ -243,8 +249,11 @@ class GeneratePanel(QWidget):
         layout.addStretch(1)
 
         self._restore_method()
+        self._fill_models()  # "Looking for models…" until the panel is first seen
         self._update_field_states()
         self.set_session(None)
+        self._wheel_guard = guard_wheel(body)
+        body.installEventFilter(self)  # its first paint looks the models up
 
     def _build_results(self) -> QWidget:
         box = QFrame()
@@ -306,7 +315,7 @@ class GeneratePanel(QWidget):
 
     def comfortable_height(self) -> int:
         """The height that shows every field (and the candidates, if any) without scrolling."""
-        return self.body.sizeHint().height()
+        return self.body.sizeHint().height() + self.footer.sizeHint().height()
 
     # -- sessions ---------------------------------------------------------------------------------
     def set_session(self, session) -> None:
@@ -334,15 +343,15 @@ class GeneratePanel(QWidget):
                               "The new layer goes above the active layer.")
 
     # -- models -----------------------------------------------------------------------------------
-    def showEvent(self, e) -> None:
-        super().showEvent(e)
-        if self.choices is None:
-            QTimer.singleShot(0, self._first_look)  # after the panel has painted
+    def eventFilter(self, obj, event) -> bool:
+        # Tabbed docks are shown for a moment while the window lays itself out, but only a
+        # panel on screen paints: its first paint looks the models up (once, just after).
+        if obj is self.body and event.type() == QEvent.Type.Paint and self.choices is None:
+            QTimer.singleShot(0, self._first_look)
+        return False
 
     def _first_look(self) -> None:
-        # Tabbed docks are shown for a moment while the window lays itself out; only a panel
-        # the user can see looks the models up.
-        if self.choices is None and self.isVisible() and not self.visibleRegion().isEmpty():
+        if self.choices is None and self.isVisible():
             self.refresh_models()
 
     @property
@@ -379,24 +388,14 @@ class GeneratePanel(QWidget):
             return
         self.model.setEnabled(True)
         method = self.method_key
-        dim = QColor("#8d929b")
         shown = [c for c in self.choices if c.method == method or (c.local and not c.installed)]
-        for choice in shown:
-            self.model.addItem(choice.label, choice.ref)
-            i = self.model.count() - 1
-            self.model.setItemData(i, choice.tooltip(), Qt.ItemDataRole.ToolTipRole)
-            if not choice.installed:
-                self.model.setItemData(i, dim, Qt.ItemDataRole.ForegroundRole)
-        if shown:
-            self.model.insertSeparator(self.model.count())
-        self.model.addItem("Add model from folder or file…", ADD_MODEL)
         remembered = self.settings.value(f"generate/model/{method}", "")
-        index = self.model.findData(remembered) if remembered else -1
-        if index < 0:
-            index = next((i for i, c in enumerate(shown) if c.installed), 0 if shown else -1)
-        self.model.setCurrentIndex(index)
+        fill_model_combo(self.model, shown, remembered if self.model_known(remembered) else "")
         self._filling = False
         self._model_changed()
+
+    def model_known(self, ref: str) -> bool:
+        return any(c.ref == ref for c in self.choices or [])
 
     def current_choice(self) -> Optional["ModelChoice"]:
         ref = self.model.currentData()
@@ -418,19 +417,9 @@ class GeneratePanel(QWidget):
 
     def add_model(self) -> None:
         """Asks for a folder or a .safetensors file and adds it to the list (and the settings)."""
-        from .model_list import add_local_model
-
-        start = self.settings.value("models/last_dir", os.path.expanduser("~"))
-        path = dialogs.ask_model_path(self, start)
-        if not path:
+        choice = ask_to_add_model(self, self.settings, self.services.report)
+        if choice is None:
             self._fill_models()  # back to the model chosen before
-            return
-        self.settings.set_value("models/last_dir", os.path.dirname(os.path.abspath(path)))
-        try:
-            choice = add_local_model(self.settings, path)
-        except Exception as exc:
-            self.services.report(exc, "Could not add the model")
-            self._fill_models()
             return
         self.settings.set_value(f"generate/model/{choice.method}", choice.ref)
         self.refresh_models()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QW
 
 from editor.jobs import CANCELLED, FAILED, Job, JobRunner
 from engine.box import Box
+from engine.errors import ModelError
 
 from . import dialogs
 from .icons import icon
@@ -179,8 +180,12 @@ class JobUI(QObject):
             if job.quiet:
                 self.window.status(f"{job.name}: {job.error}")
             else:
-                dialogs.show_error(self.window, target.failure_title if target else job.name,
-                                   job.error or "The job failed.")
+                title = target.failure_title if target else job.name
+                if isinstance(job.exception, ModelError):  # the Models dialog is where to fix it
+                    if dialogs.ask_open_models(self.window, title, job.error or "The job failed."):
+                        self.window.show_models()
+                else:
+                    dialogs.show_error(self.window, title, job.error or "The job failed.")
         elif job.state == CANCELLED and not job.quiet:
             self.window.status(f"{job.name} cancelled.")
         self.job_ended.emit(job)

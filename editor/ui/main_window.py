@@ -27,6 +27,7 @@ from .actions import build_actions, build_menus, build_tool_actions
 from .autosave import Autosaver, find_orphans
 from .canvas import CanvasView
 from .decompose_commands import DecomposeCommands
+from .edit_commands import EditCommands
 from .file_commands import FileCommands
 from .generate_panel import GeneratePanel
 from .history_panel import HistoryPanel
@@ -42,6 +43,8 @@ STATE_VERSION = 1
 # The engine warms up (imports torch, loads the chosen model) this long after the window
 # first shows, so that start-up itself stays free of torch.
 WARM_UP_DELAY_MS = 2000
+# Heights (px) the History and Layers docks keep when Generate's candidates borrow room.
+HISTORY_KEEP, LAYERS_KEEP = 150, 300
 
 
 class ColorSwatch(QWidget):
@@ -161,6 +164,8 @@ class MainWindow(QMainWindow):
         self.menus["recent"].aboutToShow.connect(self._fill_recent_menu)
         self.decompose_commands = DecomposeCommands(self)  # Decompose, Quick Mask, layered images
         self.decompose_commands.install()
+        self.edit_commands = EditCommands(self)  # Cut, Copy Merged, Paste in Place, Clear, Fill…
+        self.edit_commands.install()
         self._build_status()
 
         self._default_state = self.saveState(STATE_VERSION)
@@ -228,9 +233,14 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(hist, layers, Qt.Orientation.Vertical)
         self.tabifyDockWidget(props, gen)
         props.raise_()
-        self.resizeDocks([props, hist, layers], [320, 140, 360], Qt.Orientation.Vertical)
-        gen.visibilityChanged.connect(
-            lambda visible: visible and QTimer.singleShot(0, self.make_room_for_generate))
+        self._default_panel_sizes()
+        # Heights lent to Generate's candidates go back when another tab comes to the front.
+        self._lent_heights: Optional[list[int]] = None
+        gen.visibilityChanged.connect(lambda visible: visible or self._give_back_heights())
+
+    def _default_panel_sizes(self) -> None:
+        props, hist, layers = (self.docks[k] for k in ("properties", "history", "layers"))
+        self.resizeDocks([props, hist, layers], [330, 170, 370], Qt.Orientation.Vertical)
         self.resizeDocks([layers], [300], Qt.Orientation.Horizontal)
 
     def _build_palette(self) -> None:
@@ -305,8 +315,10 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def make_room_for_generate(self) -> None:
-        """When the Generate tab comes to the front in a short dock, lends it height from the
-        History and Layers panels below (they keep at least a few rows)."""
+        """When candidates arrive in a short Generate dock, lends it height from the History
+        and Layers panels below, which keep several rows each (HISTORY_KEEP, LAYERS_KEEP);
+        the heights go back when another tab comes to the front. The Generate button itself
+        never needs this: it stays below the panel's scrolling fields."""
         gen, hist, layers = (self.docks[k] for k in ("generate", "history", "layers"))
         if not gen.isVisible() or gen.isFloating() or hist.isFloating() or layers.isFloating():
             return
@@ -316,24 +328,32 @@ class MainWindow(QMainWindow):
         need = self.generate_panel.comfortable_height() + 36  # + the dock's title bar
         if gen.height() >= need:
             return
-        total = gen.height() + (hist.height() if hist.isVisible() else 0) + \
-            (layers.height() if layers.isVisible() else 0)
-        keep = 130  # each of the others keeps this much
-        height = min(need, total - keep * sum(d.isVisible() for d in (hist, layers)))
-        if height <= gen.height():
+        spare = max(0, hist.height() - HISTORY_KEEP) if hist.isVisible() else 0
+        spare_layers = max(0, layers.height() - LAYERS_KEEP) if layers.isVisible() else 0
+        more = min(need - gen.height(), spare + spare_layers)
+        if more <= 0:
             return
-        rest = total - height
-        if hist.isVisible() and layers.isVisible():
-            history = max(keep, min(hist.height(), rest // 3))
-            self.resizeDocks([gen, hist, layers], [height, history, rest - history],
-                             Qt.Orientation.Vertical)
-        else:
-            self.resizeDocks([gen], [height], Qt.Orientation.Vertical)
+        if self._lent_heights is None:
+            self._lent_heights = [gen.height(), hist.height(), layers.height()]
+        from_history = min(spare, more // 2 + max(0, more // 2 - spare_layers))
+        from_layers = more - from_history
+        self.resizeDocks([gen, hist, layers], [gen.height() + more, hist.height() - from_history,
+                                               layers.height() - from_layers],
+                         Qt.Orientation.Vertical)
+
+    def _give_back_heights(self) -> None:
+        lent, self._lent_heights = self._lent_heights, None
+        if lent is not None:
+            docks = [self.docks[k] for k in ("properties", "history", "layers")]
+            if not any(d.isFloating() for d in docks):
+                self.resizeDocks(docks, lent, Qt.Orientation.Vertical)
 
     def reset_panels(self) -> None:
         for dock in self.docks.values():
             dock.show()
         self.restoreState(self._default_state, STATE_VERSION)
+        self._lent_heights = None
+        self._default_panel_sizes()  # the saved state may predate the window's first layout
 
     # -- services for tools and panels ------------------------------------------------------------
     def set_foreground(self, color: QColor) -> None:
@@ -539,6 +559,7 @@ class MainWindow(QMainWindow):
         a["deselect"].setEnabled(bool(doc and (doc.selection is not None
                                                or doc.selection_mask is not None)))
         self.decompose_commands.refresh(doc, node)
+        self.edit_commands.refresh(doc, node)
         self.size_label.setText(f"{doc.width} × {doc.height} px" if doc else "")
 
     def _view_changed(self) -> None:

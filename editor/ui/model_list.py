@@ -11,9 +11,15 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Optional
+from typing import Callable, Optional
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QComboBox, QWidget
 
 from .settings import Settings
+
+ADD_MODEL = "__add__"  # the list's last item: "Add model from folder or file…"
 
 
 @dataclass
@@ -100,3 +106,45 @@ def add_local_model(settings: Settings, path: str) -> ModelChoice:
     find_model(path)  # raises with what is wrong (not a model, pickle weights, ...)
     settings.add_local_model(path)
     return local_choice(path)
+
+
+def fill_model_combo(combo: QComboBox, shown: list[ModelChoice], remembered: str = "") -> None:
+    """Fills a model list the one way the editor shows models (the Generate panel, New Layered
+    Image): each model's label and tooltip, dimmed when not on this computer, then "Add model
+    from folder or file…"; selects `remembered`, else the first model on this computer.
+    A remembered path or id that is not among `shown` is kept as an item of its own."""
+    combo.clear()
+    dim = QColor("#8d929b")
+    for choice in shown:
+        combo.addItem(choice.label, choice.ref)
+        i = combo.count() - 1
+        combo.setItemData(i, choice.tooltip(), Qt.ItemDataRole.ToolTipRole)
+        if not choice.installed:
+            combo.setItemData(i, dim, Qt.ItemDataRole.ForegroundRole)
+    if remembered and combo.findData(remembered) < 0 and remembered != ADD_MODEL:
+        combo.addItem(remembered, remembered)
+    if combo.count():
+        combo.insertSeparator(combo.count())
+    combo.addItem("Add model from folder or file…", ADD_MODEL)
+    index = combo.findData(remembered) if remembered else -1
+    if index < 0:
+        index = next((i for i, c in enumerate(shown) if c.installed), 0 if shown else -1)
+    combo.setCurrentIndex(index)
+
+
+def ask_to_add_model(parent: QWidget, settings: Settings,
+                     report: Callable[[BaseException, str], None]) -> Optional[ModelChoice]:
+    """Asks for a model folder or .safetensors file and adds it (remembered in the settings);
+    None if the user cancelled or the model cannot be used (then `report` says why)."""
+    from . import dialogs
+
+    start = settings.value("models/last_dir", os.path.expanduser("~"))
+    path = dialogs.ask_model_path(parent, start)
+    if not path:
+        return None
+    settings.set_value("models/last_dir", os.path.dirname(os.path.abspath(path)))
+    try:
+        return add_local_model(settings, path)
+    except Exception as exc:
+        report(exc, "Could not add the model")
+        return None

@@ -2,19 +2,57 @@
 
 Edits go through the document operations (rename, translate), one undo step
 each; a generated layer's recipe (method, prompt, seed, box...) is shown as
-read-only text.
+read-only fields, one per line.
 """
 from __future__ import annotations
 
-import json
-
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QFormLayout, QFrame, QLabel, QLineEdit, QPlainTextEdit,
-                               QScrollArea, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFormLayout, QFrame, QLabel, QLineEdit, QScrollArea, QSpinBox,
+                               QVBoxLayout, QWidget)
 
 from editor.model import Group, Layer
 
+from .wheel_guard import guard_wheel
+
 LIMIT = 1_000_000
+# How the recipe's keys read in the panel, in this order; other keys follow, title-cased.
+RECIPE_LABELS = {
+    "method": "Method", "role": "Part", "model": "Model", "family": "Family", "prompt": "Prompt",
+    "negative_prompt": "Negative", "seed": "Seed", "steps": "Steps", "guidance": "Guidance",
+    "guidance_scale": "Guidance", "box": "Box", "size": "Size", "working_size": "Worked at",
+    "models": "Models", "region": "Region", "window": "Window", "context": "Context",
+    "brush_mask": "Painted mask", "grow": "Grow", "margin": "Margin",
+}
+RECIPE_HIDDEN = {"timings", "figures"}  # measurements, not how the layer was made
+
+
+def recipe_rows(recipe: dict) -> list[tuple[str, str]]:
+    """The recipe as (label, text) rows a person reads: boxes as "W × H at X, Y", step
+    choices as "step: name", nothing empty."""
+    def text(key: str, value) -> str:
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, (list, tuple)) and len(value) == 4 and key in ("box", "region", "window"):
+            x, y, w, h = value
+            return f"{w} × {h} px at {x}, {y}"
+        if isinstance(value, (list, tuple)) and len(value) == 2 and all(isinstance(v, int) for v in value):
+            return f"{value[0]} × {value[1]} px"
+        if isinstance(value, dict):
+            return ", ".join(f"{k}: {text(k, v)}" for k, v in value.items())
+        if isinstance(value, float):
+            return f"{value:g}"
+        return str(value)
+
+    keys = [k for k in RECIPE_LABELS if k in recipe] + \
+        [k for k in recipe if k not in RECIPE_LABELS and k not in RECIPE_HIDDEN]
+    rows = []
+    for key in keys:
+        value = recipe[key]
+        if value is None or value == "" or value == [] or value == {}:
+            continue
+        label = RECIPE_LABELS.get(key, key.replace("_", " ").capitalize())
+        rows.append((label, text(key, value)))
+    return rows
 
 
 class PropertiesPanel(QWidget):
@@ -67,11 +105,16 @@ class PropertiesPanel(QWidget):
         self.recipe_title = QLabel("GENERATED WITH")
         self.recipe_title.setObjectName("SectionTitle")
         layout.addWidget(self.recipe_title)
-        self.recipe = QPlainTextEdit()
-        self.recipe.setReadOnly(True)
-        self.recipe.setMaximumHeight(140)
+        self.recipe = QWidget()
+        self.recipe.setObjectName("Recipe")
+        self.recipe_form = QFormLayout(self.recipe)
+        self.recipe_form.setContentsMargins(0, 0, 0, 0)
+        self.recipe_form.setHorizontalSpacing(10)
+        self.recipe_form.setVerticalSpacing(4)
         layout.addWidget(self.recipe)
         layout.addStretch(1)
+        self._shown_recipe = None
+        self._wheel_guard = guard_wheel(body)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -140,10 +183,22 @@ class PropertiesPanel(QWidget):
             recipe = node.recipe if isinstance(node, Layer) else None
             self.recipe_title.setVisible(bool(recipe))
             self.recipe.setVisible(bool(recipe))
-            if recipe:
-                self.recipe.setPlainText(json.dumps(recipe, indent=1, ensure_ascii=False, default=str))
+            if recipe and recipe != self._shown_recipe:
+                self._show_recipe(recipe)
+            self._shown_recipe = recipe
         finally:
             self._updating = False
+
+    def _show_recipe(self, recipe: dict) -> None:
+        while self.recipe_form.rowCount():
+            self.recipe_form.removeRow(0)
+        for label, text in recipe_rows(recipe):
+            name = QLabel(label)
+            name.setObjectName("Dim")
+            value = QLabel(text)
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.recipe_form.addRow(name, value)
 
     def _rename(self) -> None:
         node = self._active()

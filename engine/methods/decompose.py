@@ -21,8 +21,8 @@ Steps, in order (each reports progress and is a point where a cancel stops the j
    as black at a smooth opacity; under it the ground is *relit*
    (divided by 1 - opacity), which keeps the ground's real texture in the
    background layer. Where the object covers anything, the background is
-   unknown and is filled by the `Inpainter` (a pyramid fill plus grain
-   synthesised from the surroundings).
+   unknown and is filled by the `Inpainter` (content-aware fill: multi-scale
+   PatchMatch, which continues the surroundings' structure and texture).
 4. **Foreground colours** - with the background known, the composite
    I = A*F + (1-A)*B is solved for F in closed form where the object is
    solid, and those colours are carried into the thin edge, so no fringe
@@ -66,10 +66,10 @@ from ..box import Box
 from ..errors import InvalidInput
 from ..progress import ProgressFn, Stages, no_progress
 from .decompose_steps.choose import describe
-from .decompose_steps.fill import PyramidInpainter
 from .decompose_steps.layers import (align, layer_alpha, recomposition_error, solve_foreground,
                                      to_uint8_layers)
 from .decompose_steps.matting import UNKNOWN, ClosedFormMatter, band_radius, make_trimap
+from .decompose_steps.patchmatch_fill import PatchMatchInpainter
 from .decompose_steps.segment import GrabCutSegmenter, mask_bounds
 from .decompose_steps.shadow import Shadow, contact_shadow, detect_shadow
 
@@ -151,7 +151,7 @@ class DecomposePipeline:
                  inpainter: Optional[Inpainter] = None):
         self.segmenter = segmenter or GrabCutSegmenter()
         self.matter = matter or ClosedFormMatter()
-        self.inpainter = inpainter or PyramidInpainter()
+        self.inpainter = inpainter or PatchMatchInpainter()
 
     @classmethod
     def choose(cls, mask: str = "auto", matting: str = "auto", background: str = "auto",

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from ..errors import ModelError, UnsafeWeights
+from ..errors import MissingModel, ModelError, UnsafeWeights
 from .catalogue import BFS_FAMILY, Catalogue, ModelInfo, info_for_unlisted, load_catalogue
 
 PICKLE_SUFFIXES = (".ckpt", ".pt", ".pth", ".bin", ".pkl", ".pickle")
@@ -106,11 +106,13 @@ def _from_hub_cache(repo_id: str, cache_dir, catalogue: Catalogue) -> ModelSourc
     try:
         folder = snapshot_download(repo_id, cache_dir=cache, local_files_only=True)
     except LocalEntryNotFoundError:
-        raise ModelError(
+        raise MissingModel(
             f"The model '{repo_id}' is not on this computer (looked in the Hugging Face "
             f"cache {cache}).",
             f"Download it from the Models dialog (or `python main.py models download {repo_id}`), "
-            "or put its diffusers folder anywhere and choose that folder instead.") from None
+            "or put its diffusers folder anywhere and choose that folder instead.",
+            editor_hint="Download it in the Models dialog (Edit > Models…), or add a model "
+                        "folder or file of your own there.") from None
     return _from_folder(repo_id, Path(folder), "hub_cache", catalogue.get(repo_id))
 
 

@@ -31,6 +31,10 @@ def read_model_file(folder: Path) -> dict:
         raise ValueError(f"{path}: unknown format {settings.get('format')!r}, expected {MODEL_FORMAT!r}")
     if set(settings.get("backbone", {})) < {"kind", "path"}:
         raise ValueError(f"{path}: 'backbone' needs 'kind' and 'path'")
+    if settings.get("rgba", "premultiplied") not in ("premultiplied", "straight"):
+        raise ValueError(f"{path}: 'rgba' must be \"premultiplied\" or \"straight\", not {settings['rgba']!r}")
+    if not isinstance(settings.get("single_stream_text", False), bool):
+        raise ValueError(f"{path}: 'single_stream_text' must be true or false")
     return settings
 
 

@@ -6,7 +6,8 @@ Folder layout (everything safetensors or JSON):
       bfs.json              {"format": "layered-bfs/1",
                              "backbone": {"kind": "flux-fill" | "tiny", "path": "<folder>"},
                              "resolution": 512, "steps": 50, "guidance_scale": 30.0,
-                             "max_sequence_length": 512}
+                             "max_sequence_length": 512,
+                             "single_stream_text": false, "rgba": "premultiplied"}
       bridge.safetensors    the new parameters (see `engine.nets.dual_branch`)
       rgba_vae/             config.json + diffusion_pytorch_model.safetensors (4-channel AutoencoderKL)
 
@@ -17,6 +18,13 @@ absolute: a Flux-Fill model points at a local FLUX.1-Fill-dev diffusers folder
 `steps` and `guidance_scale` the defaults of the inference method
 (guidance is Flux's distilled guidance for flux-fill, classifier-free guidance
 for tiny). `max_sequence_length` is the T5 prompt length (flux-fill only).
+
+How the weights were trained, so they run the same way (both optional, the
+defaults are this project's choices; the authors' release uses the others):
+`single_stream_text` - whether the single-stream blocks' cross-branch
+attention runs over [text; image] tokens and adds its message to the text
+tokens too (see `engine.nets.dual_branch`); `rgba` - "premultiplied" or
+"straight", the RGBA VAE's convention (see `engine.nets.rgba_vae`).
 """
 from __future__ import annotations
 
@@ -49,6 +57,16 @@ class BFSModel:
     def guidance_scale(self) -> float:
         return float(self.settings.get("guidance_scale", 30.0 if self.backbone.guidance_embeds else 4.0))
 
+    @property
+    def single_stream_text(self) -> bool:
+        return bool(self.settings.get("single_stream_text", False))
+
+    @property
+    def rgba_convention(self) -> str:
+        from .rgba_vae import check_convention
+
+        return check_convention(self.settings.get("rgba", "premultiplied"))
+
     @classmethod
     def load(cls, folder: str | Path, device="cpu", dtype=torch.float32) -> "BFSModel":
         from diffusers import AutoencoderKL
@@ -61,7 +79,9 @@ class BFSModel:
         spec = settings["backbone"]
         backbone = load_backbone(spec["kind"], backbone_folder(folder, settings), dtype=dtype,
                                  max_sequence_length=int(settings.get("max_sequence_length", 512)))
-        transformer = DualBranchTransformer.from_bridge_file(backbone.transformer, folder / BRIDGE_FILE)
+        transformer = DualBranchTransformer.from_bridge_file(
+            backbone.transformer, folder / BRIDGE_FILE,
+            single_stream_text=bool(settings.get("single_stream_text", False)))
         rgba_vae = AutoencoderKL.from_pretrained(folder / RGBA_VAE_DIR, use_safetensors=True, dtype=dtype)
         model = cls(backbone, transformer, rgba_vae, settings)
         return model.to(device, dtype)

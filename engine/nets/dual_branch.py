@@ -12,7 +12,8 @@ attend to the other in every transformer block (eqs. 2-5):
 where h are the block's normalised image tokens (the input of its
 self-attention), every W^{x->y} is the block's own frozen projection plus a
 rank-r LoRA owned by that direction, and the attention uses the block's q/k
-RMS norms and the image-token RoPE only (no text tokens take part).
+RMS norms and the image-token RoPE only (no text tokens take part; see the
+single-stream option below).
 
 How it hooks into diffusers (no monkey-patching): every Flux attention module
 of the backbone gets a `DualBranchAttnProcessor` through the model's own
@@ -25,9 +26,16 @@ message lands "in the self-attention output, before the residual":
   output, before `hidden_states + gate_msa * attn_output`;
 * single-stream blocks (`FluxSingleTransformerBlock`): their attention has no
   output projection of its own (the block's `proj_out` mixes attention and MLP),
-  so the copies are q/k/v only and the message is added to the image tokens of
-  the attention output, before `proj_out` and the gate. Text tokens are left
-  alone. `single_blocks=False` limits the exchange to double-stream blocks.
+  so the copies are q/k/v only and the message is added to the attention
+  output, before `proj_out` and the gate. Which tokens take part is an option
+  (`single_stream_text`, stored in the model folder's bfs.json):
+    - False (this project's default, as the paper's equations read): the
+      image tokens only, with the image part of the RoPE; text tokens are
+      left alone;
+    - True (the authors' release): the whole [text; image] sequence, with the
+      full RoPE, and the message is added to the text tokens too.
+  Weights run as they were trained; the parameters are the same either way.
+  `single_blocks=False` limits the exchange to double-stream blocks.
 
 Batch layout: `(2B, N, C)`, the B composite samples first, then the B
 foreground samples (`COMPOSITE = 0`, `FOREGROUND = 1` for B = 1); sample i of
@@ -158,9 +166,10 @@ class DualBranchAttnProcessor:
     so the backbone's state dict keeps exactly its original keys.
     """
 
-    def __init__(self, inner, bridge: BranchBridge):
+    def __init__(self, inner, bridge: BranchBridge, single_stream_text: bool = False):
         self.inner = inner
         self.bridge = bridge
+        self.single_stream_text = single_stream_text
 
     def __call__(self, attn, hidden_states, encoder_hidden_states=None, attention_mask=None,
                  image_rotary_emb=None, bfs_image_tokens: int | None = None):
@@ -174,6 +183,8 @@ class DualBranchAttnProcessor:
             message = self.bridge(attn, hidden_states, _image_rope(image_rotary_emb, n))
             return (image_out + message, *rest)
         # Single-stream block: [text; image] tokens, image tokens last.
+        if self.single_stream_text:
+            return out + self.bridge(attn, hidden_states, image_rotary_emb)
         if bfs_image_tokens is None:
             raise ValueError("DualBranchTransformer must be called with the image token count")
         n = bfs_image_tokens
@@ -204,11 +215,13 @@ class DualBranchTransformer(nn.Module):
     exactly what the backbone computes.
     """
 
-    def __init__(self, backbone: nn.Module, rank: int = 4, single_blocks: bool = True):
+    def __init__(self, backbone: nn.Module, rank: int = 4, single_blocks: bool = True,
+                 single_stream_text: bool = False):
         super().__init__()
         if rank < 1:
             raise ValueError(f"LoRA rank must be at least 1, got {rank}")
         self.config = BridgeConfig(rank=rank, single_blocks=single_blocks)
+        self.single_stream_text = bool(single_stream_text)
         self.backbone = backbone
         backbone.requires_grad_(False)
         self.bridges = nn.ModuleDict()
@@ -221,13 +234,14 @@ class DualBranchTransformer(nn.Module):
                 continue
             bridge = BranchBridge(attn, rank)
             self.bridges[_bridge_key(name)] = bridge
-            processors[name] = DualBranchAttnProcessor(processor, bridge)
+            processors[name] = DualBranchAttnProcessor(processor, bridge, self.single_stream_text)
         if not self.bridges:
             raise ValueError(f"{type(backbone).__name__} has no Flux attention blocks to connect")
         backbone.set_attn_processor(processors)
         # Only single-stream processors need the image token count; diffusers warns
         # about attention kwargs that a processor does not take.
-        self._pass_token_count = any(k.startswith("single_") for k in self.bridges)
+        self._pass_token_count = not self.single_stream_text and any(k.startswith("single_")
+                                                                     for k in self.bridges)
 
     def forward(self, hidden_states: torch.Tensor, joint_attention_kwargs: dict | None = None, **kwargs):
         if self._pass_token_count:
@@ -253,9 +267,11 @@ class DualBranchTransformer(nn.Module):
         self.bridges.load_state_dict(state, strict=True)
 
     @classmethod
-    def from_bridge_file(cls, backbone: nn.Module, path: str | Path) -> "DualBranchTransformer":
+    def from_bridge_file(cls, backbone: nn.Module, path: str | Path,
+                         single_stream_text: bool = False) -> "DualBranchTransformer":
         _, config = read_bridge_file(path)
-        model = cls(backbone, rank=config.rank, single_blocks=config.single_blocks)
+        model = cls(backbone, rank=config.rank, single_blocks=config.single_blocks,
+                    single_stream_text=single_stream_text)
         model.load_bridges(path)
         return model
 

@@ -87,11 +87,14 @@ class FillBackbone:
     def condition(self, background: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """Flux-Fill condition tokens from a background in [-1, 1] and a {0, 1} mask, both (B, ., H, W).
 
-        As in FluxFillPipeline, the background is blanked (0) inside the mask
-        before it is encoded.
+        The WHOLE background is encoded, not blanked inside the mask as
+        FluxFillPipeline does for inpainting: in BFS the background is known
+        (the object is added over it, the pixels under the box stay in the
+        picture), and the paper conditions on "the background latent and a
+        bounding box mask" (its inference paragraph); the authors' release encodes the
+        unmasked background too. Training and inference both come here.
         """
-        masked = background * (1 - mask)
-        return fill_condition(self.encode(self.vae, masked), mask, self.vae_scale_factor)
+        return fill_condition(self.encode(self.vae, background), mask, self.vae_scale_factor)
 
 
 class FluxFillBackbone(FillBackbone):

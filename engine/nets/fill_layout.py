@@ -3,7 +3,8 @@
 A Flux-style transformer sees an image as a sequence of 2x2 latent patches
 ("packed" latents, `4 * C` channels per token). Flux-Fill appends two
 conditions to every token along the channel axis: the packed latents of the
-masked background and the packed box mask at image resolution
+background (masked for inpainting; BFS passes it whole) and the packed box
+mask at image resolution
 (`4 * vae_scale_factor**2` channels). These functions reproduce the layout of
 diffusers' `FluxFillPipeline` (`_pack_latents`, `_unpack_latents`,
 `prepare_mask_latents`, `_prepare_latent_image_ids`; the tests check the
@@ -46,11 +47,11 @@ def pack_mask(mask: torch.Tensor, vae_scale_factor: int) -> torch.Tensor:
     return pack_latents(x)
 
 
-def fill_condition(masked_background_latents: torch.Tensor, mask: torch.Tensor,
+def fill_condition(background_latents: torch.Tensor, mask: torch.Tensor,
                    vae_scale_factor: int) -> torch.Tensor:
-    """The Flux-Fill condition tokens: packed masked-background latents + packed mask."""
-    return torch.cat([pack_latents(masked_background_latents),
-                      pack_mask(mask.to(masked_background_latents.dtype), vae_scale_factor)], dim=2)
+    """The Flux-Fill condition tokens: packed background latents + packed mask."""
+    return torch.cat([pack_latents(background_latents),
+                      pack_mask(mask.to(background_latents.dtype), vae_scale_factor)], dim=2)
 
 
 def image_ids(latent_height: int, latent_width: int, device=None, dtype=torch.float32) -> torch.Tensor:

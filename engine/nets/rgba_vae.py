@@ -1,10 +1,20 @@
 """The RGBA VAE of the foreground branch: an `AutoencoderKL` with 4 input and output channels.
 
-Foreground layers enter it premultiplied (colour times alpha, alpha as the
-fourth channel), each channel mapped from [0, 1] to [-1, 1]. Premultiplied
-colour is what compositing uses (composite = fg_premul + (1 - alpha) * bg), and
-it has no undefined colour under fully transparent pixels: they are all
-(-1, -1, -1, -1).
+Two conventions for what its four channels mean, each channel mapped from
+[0, 1] to [-1, 1]; a model folder names its own in bfs.json (`"rgba"`), so
+weights run as they were trained:
+
+* "premultiplied" (this project's default): colour times alpha, alpha as
+  the fourth channel. It is what compositing uses
+  (composite = fg_premul + (1 - alpha) * bg) and it has no undefined colour
+  under fully transparent pixels: they are all (-1, -1, -1, -1).
+* "straight" (the authors' release's transparency VAE): colour and alpha
+  apart. Fully transparent pixels carry colour 0 (-1 in model range) here;
+  their colour has no meaning and is multiplied away on decoding.
+
+Everything outside the VAE (data loader, inference output) stays
+premultiplied; `to_model_range` and `from_model_range` convert at the VAE's
+door.
 
 `rgba_vae_from_rgb` starts it from a trained RGB VAE with the same latent
 space, so the frozen diffusion backbone understands its latents from the
@@ -43,13 +53,28 @@ def rgba_vae_from_rgb(rgb_vae):
     return vae if rgb_vae.dtype == vae.dtype else vae.to(rgb_vae.dtype)
 
 
-def to_model_range(premultiplied_rgba: torch.Tensor) -> torch.Tensor:
-    """(B, 4, H, W) premultiplied RGBA in [0, 1] -> VAE input in [-1, 1]."""
+RGBA_CONVENTIONS = ("premultiplied", "straight")
+
+
+def check_convention(convention: str) -> str:
+    if convention not in RGBA_CONVENTIONS:
+        raise ValueError(f"unknown RGBA convention {convention!r}; expected one of {RGBA_CONVENTIONS}")
+    return convention
+
+
+def to_model_range(premultiplied_rgba: torch.Tensor, convention: str = "premultiplied") -> torch.Tensor:
+    """(B, 4, H, W) premultiplied RGBA in [0, 1] -> VAE input in [-1, 1], in `convention`."""
+    if check_convention(convention) == "straight":
+        alpha = premultiplied_rgba[:, 3:4]
+        colour = torch.where(alpha > 0, premultiplied_rgba[:, :3] / alpha.clamp(min=1e-6), 0.0).clamp(0, 1)
+        premultiplied_rgba = torch.cat([colour, alpha], dim=1)
     return premultiplied_rgba * 2 - 1
 
 
-def from_model_range(decoded: torch.Tensor) -> torch.Tensor:
-    """VAE output in [-1, 1] -> valid premultiplied RGBA in [0, 1] (colour <= alpha)."""
+def from_model_range(decoded: torch.Tensor, convention: str = "premultiplied") -> torch.Tensor:
+    """VAE output in [-1, 1], in `convention` -> valid premultiplied RGBA in [0, 1] (colour <= alpha)."""
     rgba = ((decoded + 1) / 2).clamp(0, 1)
     alpha = rgba[:, 3:4]
+    if check_convention(convention) == "straight":
+        return torch.cat([rgba[:, :3] * alpha, alpha], dim=1)
     return torch.cat([torch.minimum(rgba[:, :3], alpha), alpha], dim=1)

@@ -13,7 +13,7 @@ Flux-Fill. It differs from `FluxTransformer2DModel` only in its text input:
 * No guidance embedding (not distilled): use classifier-free guidance.
 
 Inputs follow Flux-Fill: `hidden_states` = packed noisy latents + packed
-masked-background latents + packed mask (see `fill_layout`), `timestep` is the
+background latents + packed mask (see `fill_layout`), `timestep` is the
 flow-matching sigma in [0, 1], `img_ids` the packed-token positions.
 """
 from __future__ import annotations

@@ -27,6 +27,7 @@ import torch.nn.functional as F
 
 from engine.nets.fill_backbone import FillBackbone, repeat_text
 from engine.nets.fill_layout import image_ids, pack_latents, unpack_latents
+from engine.nets.rgba_vae import to_model_range
 
 from .loop import sample_sigmas
 
@@ -39,7 +40,11 @@ LOSS_TERMS = {
 
 class BFSObjective:
     def __init__(self, backbone: FillBackbone, rgba_vae, compositor, composition_weight: float = 1.0,
-                 guidance_scale: float | None = None, logit_mean: float = 0.0, logit_std: float = 1.0):
+                 guidance_scale: float | None = None, logit_mean: float = 0.0, logit_std: float = 1.0,
+                 rgba: str = "premultiplied"):
+        from engine.nets.rgba_vae import check_convention
+
+        self.rgba = check_convention(rgba)  # the RGBA VAE's input convention
         self.backbone = backbone
         self.rgba_vae = rgba_vae
         self.compositor = compositor
@@ -61,7 +66,7 @@ class BFSObjective:
             z_c = bb.encode(bb.vae, batch["composite"])
             z_b = bb.encode(bb.vae, batch["background"])
             foreground = batch["foreground"] if "foreground" in batch else batch["surrogate"]
-            z_f = bb.encode(self.rgba_vae, foreground)
+            z_f = bb.encode(self.rgba_vae, to_model_range((foreground + 1) / 2, self.rgba))
             condition = bb.condition(batch["background"], batch["mask"])
             text = bb.encode_prompts(batch["caption"], device)
         b, _, h, w = z_c.shape

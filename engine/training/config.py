@@ -52,6 +52,12 @@ class TrainConfig:
                 raise InvalidInput(f"{name} must be at least 1, got {getattr(self, name)}")
 
 
+def check_rgba(value: str) -> None:
+    """The RGBA VAE convention setting ("premultiplied" | "straight", see engine.nets.rgba_vae)."""
+    if value not in ("premultiplied", "straight"):
+        raise InvalidInput(f'rgba must be "premultiplied" or "straight", not {value!r}')
+
+
 def load_config(cls: type[C], path: str | Path) -> C:
     path = Path(path)
     try:

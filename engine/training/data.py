@@ -16,16 +16,18 @@ sample the same size:
                                     without it: the composite, opaque inside the box,
                                     transparent outside
 
-Each sample is cropped to a square around its mask (side = the image's short
-side) and resized to `resolution`; the foreground is resized premultiplied so
-no colour bleeds from transparent pixels.
+Each sample is cropped to the square window `engine.framing` puts around its
+box (the mask's bounding box), with the box-to-window ratio drawn per sample
+from `TRAIN_CONTEXT_RANGE` (inference frames with a fixed value from that
+range), and resized to `resolution`; the foreground is resized premultiplied
+so no colour bleeds from transparent pixels.
 
 Tensors: background/composite (3, R, R) in [-1, 1]; foreground/surrogate
 (4, R, R) premultiplied RGBA in [-1, 1]; mask (1, R, R) in {0, 1}.
 
-Batches are drawn per training step from (seed, step, process) by
-`StepBatches`, which makes a run resumable to the exact batch and gives every
-process its own samples.
+Batches (samples and their framing) are drawn per training step from
+(seed, step, process) by `StepBatches`, which makes a run resumable to the
+exact batch and gives every process its own samples.
 """
 from __future__ import annotations
 
@@ -38,6 +40,7 @@ from PIL import Image
 
 from engine.box import Box
 from engine.errors import InvalidInput
+from engine.framing import INFERENCE_CONTEXT, TRAIN_CONTEXT_RANGE, box_mask, square_around
 
 STAGE1_FILES = ("background.png", "foreground.png", "composite.png", "mask.png", "caption.txt")
 STAGE2_FILES = ("background.png", "composite.png", "mask.png", "caption.txt")
@@ -65,16 +68,18 @@ class SampleFolders:
     def __len__(self) -> int:
         return len(self.samples)
 
-    def load(self, index: int) -> dict:
+    def load(self, index: int, context: float = INFERENCE_CONTEXT) -> dict:
+        """Sample `index`, framed with window side = `context` x the box's longer side."""
         folder = self.samples[index]
         mask = np.asarray(Image.open(folder / "mask.png").convert("L")) > 127
         ys, xs = np.nonzero(mask)
         if len(xs) == 0:
             raise InvalidInput(f"{folder / 'mask.png'} is empty: it must mark the box with white.")
         height, width = mask.shape
-        window = square_window(width, height, Box.from_corners(xs.min(), ys.min(), xs.max() + 1, ys.max() + 1))
+        box = Box.from_corners(int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
+        window = square_around(width, height, box, context)
         sample = {"caption": (folder / "caption.txt").read_text(encoding="utf-8").strip(),
-                  "mask": self._mask_tensor(mask, window)}
+                  "mask": self._mask_tensor(box, window)}
         for name in ("background", "composite"):
             sample[name] = self._rgb_tensor(folder / f"{name}.png", window, (height, width))
         if "foreground.png" in self.required:
@@ -111,19 +116,9 @@ class SampleFolders:
         premultiplied[:3] = torch.minimum(premultiplied[:3], premultiplied[3:])
         return premultiplied * 2 - 1
 
-    def _mask_tensor(self, mask: np.ndarray, window: Box) -> torch.Tensor:
-        crop = Image.fromarray(mask[window.slices()].astype(np.uint8) * 255)
-        resized = np.asarray(crop.resize((self.resolution, self.resolution), Image.Resampling.NEAREST))
-        return torch.from_numpy(resized > 127).float()[None]
-
-
-def square_window(width: int, height: int, box: Box) -> Box:
-    """The largest square of the image centred on the box as far as the borders allow."""
-    side = min(width, height)
-    cx, cy = box.x + box.w // 2, box.y + box.h // 2
-    x = min(max(cx - side // 2, 0), width - side)
-    y = min(max(cy - side // 2, 0), height - side)
-    return Box(x, y, side, side)
+    def _mask_tensor(self, box: Box, window: Box) -> torch.Tensor:
+        # The mask's bounding box, drawn exactly as inference draws the user's box.
+        return torch.from_numpy(box_mask(box, window, self.resolution, self.resolution))[None]
 
 
 def collate(samples: list[dict]) -> dict:
@@ -146,8 +141,9 @@ class StepBatches(torch.utils.data.Dataset):
     """
 
     def __init__(self, sources: dict[str, SampleFolders], choose: Callable[[int], str], batch_size: int,
-                 seed: int, process_index: int = 0):
+                 seed: int, process_index: int = 0, context_range: tuple[float, float] = TRAIN_CONTEXT_RANGE):
         self.sources = sources
+        self.context_range = context_range
         self.choose = choose
         self.batch_size = batch_size
         self.seed = seed
@@ -160,7 +156,8 @@ class StepBatches(torch.utils.data.Dataset):
         kind = self.choose(step)
         source = self.sources[kind]
         indices = step_rng(self.seed, step, self.process_index, 1).integers(0, len(source), self.batch_size)
-        batch = collate([source.load(int(i)) for i in indices])
+        contexts = step_rng(self.seed, step, self.process_index, 3).uniform(*self.context_range, self.batch_size)
+        batch = collate([source.load(int(i), float(c)) for i, c in zip(indices, contexts)])
         batch["kind"] = kind
         return batch
 

@@ -19,7 +19,7 @@ import torch
 
 from engine.errors import InvalidInput
 
-from .config import TrainConfig
+from .config import TrainConfig, check_rgba
 from .data import STAGE1_FILES, STAGE2_FILES, Always, RealismOrRegularise, SampleFolders, StepBatches
 from .loop import Task, weight_dtype
 
@@ -44,6 +44,8 @@ class BFSTrainConfig(TrainConfig):
     logit_std: float = 1.0
     inference_steps: int = 50         # defaults written into the model folder
     inference_guidance: float = 30.0
+    single_stream_text: bool = False  # single-stream blocks exchange [text; image] (the release) or image only
+    rgba: str = "premultiplied"       # the RGBA VAE's convention: "premultiplied" | "straight" (the release)
 
     def validate(self) -> None:
         super().validate()
@@ -53,6 +55,7 @@ class BFSTrainConfig(TrainConfig):
             raise InvalidInput("stage 2 needs stage2_data (unlayered background/composite pairs).")
         if not 0.0 <= self.realism_probability <= 1.0:
             raise InvalidInput("realism_probability must lie in [0, 1]")
+        check_rgba(self.rgba)
 
 
 def build_task(config: BFSTrainConfig, accelerator) -> Task:
@@ -86,21 +89,23 @@ def build_task(config: BFSTrainConfig, accelerator) -> Task:
 
     if config.gradient_checkpointing:
         backbone.transformer.enable_gradient_checkpointing()
-    model = DualBranchTransformer(backbone.transformer, rank=config.rank, single_blocks=config.single_blocks)
+    model = DualBranchTransformer(backbone.transformer, rank=config.rank, single_blocks=config.single_blocks,
+                                  single_stream_text=config.single_stream_text)
     if config.init_bridge:
         model.load_bridges(config.init_bridge)
     model.to(device)
     cast_training_params(model, torch.float32)
 
     objective = BFSObjective(backbone, rgba_vae, compositor, config.composition_weight, config.guidance_scale,
-                             config.logit_mean, config.logit_std)
+                             config.logit_mean, config.logit_std, rgba=config.rgba)
 
     def finish(trained: DualBranchTransformer, output: Path) -> None:
         from engine.nets.bfs_model import BFSModel
 
         settings = {"resolution": config.resolution, "steps": config.inference_steps,
                     "guidance_scale": config.inference_guidance,
-                    "max_sequence_length": config.max_sequence_length}
+                    "max_sequence_length": config.max_sequence_length,
+                    "single_stream_text": config.single_stream_text, "rgba": config.rgba}
         BFSModel(backbone, trained, rgba_vae, settings).save(
             output / "model", backbone_path=str(Path(config.backbone_path).resolve()))
 

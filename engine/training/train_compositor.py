@@ -2,8 +2,9 @@
 
     accelerate launch -m engine.training.train_compositor --config compositor.json
 
-Latents: the foreground through the RGBA VAE, background and composite
-through the backbone's RGB VAE, all normalised as the transformer sees them.
+Latents: the foreground through the RGBA VAE (in its `rgba` convention),
+background and composite through the backbone's RGB VAE, all normalised as
+the transformer sees them.
 Loss: |C(z_f, z_b) - z_c|^2. Writes `<output_dir>/compositor/`.
 """
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import torch.nn.functional as F
 
-from .config import TrainConfig
+from .config import TrainConfig, check_rgba
 from .data import STAGE1_FILES, Always, SampleFolders, StepBatches
 from .loop import Task, weight_dtype
 
@@ -27,6 +28,11 @@ class CompositorTrainConfig(TrainConfig):
     hidden_channels: int = 128
     num_layers: int = 4
     init_compositor: str = ""  # continue from a compositor folder
+    rgba: str = "premultiplied"  # the RGBA VAE's convention: "premultiplied" | "straight"
+
+    def validate(self) -> None:
+        super().validate()
+        check_rgba(self.rgba)
 
 
 def build_task(config: CompositorTrainConfig, accelerator) -> Task:
@@ -34,6 +40,7 @@ def build_task(config: CompositorTrainConfig, accelerator) -> Task:
 
     from engine.nets.compositor import LatentCompositor
     from engine.nets.fill_backbone import FillBackbone
+    from engine.nets.rgba_vae import to_model_range
 
     dtype = weight_dtype(config.mixed_precision)
     device = accelerator.device
@@ -52,7 +59,7 @@ def build_task(config: CompositorTrainConfig, accelerator) -> Task:
         import torch
 
         with torch.no_grad():
-            z_f = FillBackbone.encode(rgba_vae, batch["foreground"])
+            z_f = FillBackbone.encode(rgba_vae, to_model_range((batch["foreground"] + 1) / 2, config.rgba))
             z_b = FillBackbone.encode(rgb_vae, batch["background"])
             z_c = FillBackbone.encode(rgb_vae, batch["composite"])
         value = F.mse_loss(module(z_f.float(), z_b.float()).float(), z_c.float())

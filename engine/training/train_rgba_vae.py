@@ -4,12 +4,13 @@
 
 Starts from the backbone's RGB VAE (`engine.nets.rgba_vae.rgba_vae_from_rgb`)
 or from an earlier RGBA VAE, and trains the whole autoencoder on the
-stage-1 foregrounds (premultiplied RGBA in [-1, 1]) with
+stage-1 foregrounds (RGBA in [-1, 1], premultiplied or straight as `rgba`
+says: the convention the BFS model folder will name) with
 
     |decode(z) - x|_1  +  kl_weight * KL  +  latent_weight * |mean_rgba(x) - mean_rgb(x_rgb)|^2
 
 The last term keeps the RGBA latents where the frozen backbone expects
-them: next to the RGB VAE's latent of the premultiplied colour.
+them: next to the RGB VAE's latent of the colour channels.
 Writes `<output_dir>/rgba_vae/`.
 """
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from .config import TrainConfig
+from .config import TrainConfig, check_rgba
 from .data import STAGE1_FILES, Always, SampleFolders, StepBatches
 from .loop import Task, weight_dtype
 
@@ -33,12 +34,17 @@ class RGBAVAETrainConfig(TrainConfig):
     init_rgba_vae: str = ""    # continue from an RGBA VAE folder instead of converting the RGB VAE
     kl_weight: float = 1e-6
     latent_weight: float = 1.0
+    rgba: str = "premultiplied"  # "premultiplied" | "straight": the convention the VAE learns
+
+    def validate(self) -> None:
+        super().validate()
+        check_rgba(self.rgba)
 
 
 def build_task(config: RGBAVAETrainConfig, accelerator) -> Task:
     from diffusers import AutoencoderKL
 
-    from engine.nets.rgba_vae import rgba_vae_from_rgb
+    from engine.nets.rgba_vae import rgba_vae_from_rgb, to_model_range
 
     dtype = weight_dtype(config.mixed_precision)
     device = accelerator.device
@@ -54,7 +60,7 @@ def build_task(config: RGBAVAETrainConfig, accelerator) -> Task:
         vae.enable_gradient_checkpointing()
 
     def loss(module, batch, generator):
-        x = batch["foreground"]
+        x = to_model_range((batch["foreground"] + 1) / 2, config.rgba)
         posterior = module.encode(x).latent_dist
         reconstruction = module.decode(posterior.sample(generator)).sample
         l1 = (reconstruction.float() - x.float()).abs().mean()

@@ -142,6 +142,9 @@ class MarqueeTool(Tool):
         self._show(doc.selection)
         canvas.update()
 
+    def activate(self, canvas) -> None:
+        self._show(canvas.doc.selection if canvas is not None else None)  # this document's box
+
     def deactivate(self, canvas) -> None:
         self._drag, self._preview = None, None
 

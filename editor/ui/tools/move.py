@@ -15,7 +15,6 @@ from PySide6.QtGui import QCursor, QKeyEvent, QTransform
 from PySide6.QtWidgets import QLabel, QWidget
 
 from editor.model import Layer
-from editor.model.document import LockedError
 
 from . import Tool
 
@@ -50,9 +49,10 @@ class MoveTool(Tool):
                 self.services.status("Select a layer to move.")
             return None
         if node.is_locked():
-            if report:
-                self.services.report(LockedError(f"Layer '{node.name}' is locked."),
-                                     "Could not move the layer")
+            if report:  # a note in the status bar, not a dialog to dismiss
+                locked = node if node.locked else next(g for g in node.ancestors() if g.locked)
+                self.services.status(f"Layer '{locked.name}' is locked: unlock it (Ctrl+/) "
+                                     "to move it.")
             return None
         return node
 

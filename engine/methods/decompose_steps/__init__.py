@@ -4,8 +4,10 @@ Classical (CPU) components:
 
 segment   object mask from a box or a brush mask (OpenCV GrabCut)
 matting   trimap from a mask, alpha by closed-form matting (pymatting)
-fill      hole filling for the background: a pyramid (push-pull) fill plus
-          detail synthesised from the surroundings
+patchmatch_fill  content-aware fill of the background (multi-scale PatchMatch,
+          the default)
+fill      a pyramid (push-pull) fill plus synthesised grain: the smooth fill
+          PatchMatch starts from, and the former default
 shadow    the object's cast shadow: darker-than-surroundings pixels attached
           to its base, as a smooth translucent-black alpha
 layers    foreground colours from composite, alpha and background; the

@@ -6,7 +6,7 @@ component and a learned one from the model catalogue:
     step        classical       learned (catalogue method)
     mask        grabcut         SAM       (decompose_mask)
     matting     closed_form     ViTMatte  (decompose_matting)
-    background  pyramid         diffusers inpainting (decompose_background)
+    background  patchmatch      diffusers inpainting (decompose_background)
 
 Each step is chosen by a string: "auto", a classical name, or a model (a
 catalogue id, a repo id in the Hugging Face cache, or a folder). "auto"
@@ -14,7 +14,7 @@ takes the first catalogue model for the step that is on this computer and
 falls back to the classical component when none is. For the background,
 "auto" takes a model only when a GPU is there: SAM and ViTMatte cost a few
 seconds on a CPU, a diffusion model's 30-50 steps at 512-1024 pixels cost
-minutes, so on a CPU the pyramid fill stays the default and a model is used
+minutes, so on a CPU the content-aware fill (PatchMatch) stays the default and a model is used
 when the user names it. Nothing is downloaded here.
 """
 from __future__ import annotations
@@ -30,7 +30,8 @@ METHOD_OF_STEP = {"mask": "decompose_mask", "matting": "decompose_matting",
                   "background": "decompose_background"}
 FAMILIES_OF_STEP = {"mask": ("sam",), "matting": ("vitmatte",),
                     "background": ("sd-inpaint", "sdxl-inpaint", "flux-fill")}
-CLASSICAL = {"mask": ("grabcut",), "matting": ("closed_form",), "background": ("pyramid", "telea")}
+CLASSICAL = {"mask": ("grabcut",), "matting": ("closed_form",),
+             "background": ("patchmatch", "pyramid", "telea")}
 WHAT = {"mask": "object mask", "matting": "alpha matte", "background": "background fill"}
 
 
@@ -104,10 +105,12 @@ def _component(step: str, value: str, *, device, dtype, seed, cache_dir, catalog
 def _classical(name: str):
     from .fill import PyramidInpainter, TeleaInpainter
     from .matting import ClosedFormMatter
+    from .patchmatch_fill import PatchMatchInpainter
     from .segment import GrabCutSegmenter
 
     return {"grabcut": GrabCutSegmenter, "closed_form": ClosedFormMatter,
-            "pyramid": PyramidInpainter, "telea": TeleaInpainter}[name]()
+            "patchmatch": PatchMatchInpainter, "pyramid": PyramidInpainter,
+            "telea": TeleaInpainter}[name]()
 
 
 def describe(component) -> Optional[dict]:

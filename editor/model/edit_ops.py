@@ -1,0 +1,179 @@
+"""Edit-menu operations on the selection: copy, copy merged, clear, fill, stroke.
+
+The selection is the painted mask (Quick Mask) when there is one, else the
+marquee box; `selection_region` gives it as a canvas box and a coverage in
+0..1 inside that box, so every operation treats soft edges the same way.
+Each change is one undo step; pixels change only inside the selection (a
+layer grows first when a fill or stroke reaches past its edges).
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+
+from engine.box import Box
+
+from .document import Document
+from .errors import DocumentError
+from .layers import Layer, Node
+
+STROKE_LOCATIONS = ("inside", "center", "outside")
+
+
+def selection_region(doc: Document) -> Optional[tuple[Box, np.ndarray]]:
+    """(canvas box, float32 coverage of that box in 0..1), or None when nothing is selected."""
+    mask = doc.selection_mask
+    if mask is not None:
+        rows = np.flatnonzero(mask.any(axis=1))
+        if rows.size:
+            cols = np.flatnonzero(mask.any(axis=0))
+            box = Box.from_corners(int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)
+            return box, mask[box.slices()].astype(np.float32) / 255.0
+    box = doc.selection
+    if box is not None and not box.is_empty():
+        return box, np.ones((box.h, box.w), np.float32)
+    return None
+
+
+def pixel_layer(node: Optional[Node], what: str) -> Layer:
+    """The active node as a pixel layer, or a message that says why it cannot be used."""
+    if node is None:
+        raise DocumentError(f"Select a layer to {what}.")
+    if not isinstance(node, Layer):
+        raise DocumentError(f"'{node.name}' is a group: select one of its layers to {what}.")
+    return node
+
+
+def copy_pixels(doc: Document, node: Node) -> tuple[np.ndarray, int, int]:
+    """The active layer's (or group's composite) pixels inside the selection, with the
+    selection's soft edge in their alpha, and their canvas position (for Paste in Place)."""
+    from .render import composite_nodes
+
+    region = selection_region(doc)
+    if region is None:
+        box = node.bounds()
+        if box.is_empty():
+            raise DocumentError(f"'{node.name}' is empty: there is nothing to copy.")
+        coverage = None
+    else:
+        box, coverage = region
+    if isinstance(node, Layer):
+        pixels = node.canvas_crop(box)
+    else:
+        pixels = composite_nodes(list(node.children), box) if box.area else \
+            np.zeros((0, 0, 4), np.uint8)
+    return _masked(pixels, coverage), box.x, box.y
+
+
+def copy_merged(doc: Document) -> tuple[np.ndarray, int, int]:
+    """What the canvas shows inside the selection (everywhere without one), and where."""
+    from .render import composite_document
+
+    region = selection_region(doc)
+    box, coverage = region if region is not None else (doc.canvas, None)
+    pixels = composite_document(doc)[box.slices()].copy()
+    return _masked(pixels, coverage), box.x, box.y
+
+
+def clear(doc: Document, layer: Layer, name: str = "Clear") -> None:
+    """Makes the selected pixels of `layer` transparent (soft edges fade them). One step."""
+    region = _require_selection(doc, "clear")
+    box, coverage = region
+    inter = box.intersect(layer.bounds())
+    if inter.is_empty():
+        return
+    keep = 1.0 - coverage[inter.translate(-box.x, -box.y).slices()]
+    edit = doc.begin_pixel_edit(layer, name, cover=layer.bounds())
+
+    def fn(view: np.ndarray) -> None:
+        view[..., 3] = np.round(view[..., 3] * keep).astype(np.uint8)
+        view[view[..., 3] == 0] = 0  # no colour left under full transparency
+
+    edit.apply(doc, inter.translate(-layer.x, -layer.y), fn)
+    doc.end_pixel_edit(edit)
+
+
+def fill(doc: Document, layer: Layer, rgba: tuple[int, int, int, int], name: str = "Fill") -> None:
+    """Paints `rgba` (straight, alpha = the fill's opacity) over the selection of `layer`,
+    or over the whole canvas without one. One step."""
+    region = selection_region(doc)
+    box, coverage = region if region is not None else (doc.canvas, np.ones((doc.height, doc.width),
+                                                                             np.float32))
+    _paint(doc, layer, box, coverage, rgba, name)
+
+
+def stroke(doc: Document, layer: Layer, rgba: tuple[int, int, int, int], width: int,
+           location: str = "center", name: str = "Stroke") -> None:
+    """Draws a `width`-pixel line along the selection's edge, inside it, centred on it or
+    outside it (as Photoshop's Edit > Stroke). One step."""
+    import cv2
+
+    if location not in STROKE_LOCATIONS:
+        raise DocumentError(f"A stroke goes inside, center or outside, not '{location}'.")
+    width = int(width)
+    if width < 1:
+        raise DocumentError("A stroke must be at least 1 px wide.")
+    box, coverage = _require_selection(doc, "stroke")
+    grow = width + 1
+    outer = box.expand(grow).clip(doc.width, doc.height)
+    inside = np.zeros((outer.h, outer.w), np.uint8)
+    inside[box.translate(-outer.x, -outer.y).slices()] = (coverage >= 0.5).astype(np.uint8)
+
+    def morph(op, radius: int) -> np.ndarray:
+        if radius <= 0:
+            return inside
+        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+        # Outside the canvas counts as unselected, so a selection at the edge gets its line there.
+        return op(inside, kernel, borderType=cv2.BORDER_CONSTANT, borderValue=0)
+
+    if location == "inside":
+        line = inside & (1 - morph(cv2.erode, width))
+    elif location == "outside":
+        line = morph(cv2.dilate, width) & (1 - inside)
+    else:
+        line = morph(cv2.dilate, width // 2) & (1 - morph(cv2.erode, width - width // 2))
+    if not line.any():
+        return
+    _paint(doc, layer, outer, line.astype(np.float32), rgba, name)
+
+
+def _require_selection(doc: Document, what: str) -> tuple[Box, np.ndarray]:
+    region = selection_region(doc)
+    if region is None:
+        raise DocumentError(f"Select an area to {what} first (Rectangular Marquee, M).")
+    return region
+
+
+def _masked(pixels: np.ndarray, coverage: Optional[np.ndarray]) -> np.ndarray:
+    if coverage is None:
+        return pixels
+    out = pixels.copy()
+    out[..., 3] = np.round(out[..., 3] * coverage).astype(np.uint8)
+    return out
+
+
+def _paint(doc: Document, layer: Layer, box: Box, coverage: np.ndarray,
+           rgba: tuple[int, int, int, int], name: str) -> None:
+    """Composites colour `rgba` with per-pixel strength `coverage` over `layer` inside
+    canvas `box` (straight alpha, source over), the layer growing to hold `box`."""
+    box_in_canvas = box.clip(doc.width, doc.height)
+    if box_in_canvas.is_empty():
+        return
+    coverage = coverage[box_in_canvas.translate(-box.x, -box.y).slices()]
+    box = box_in_canvas
+    edit = doc.begin_pixel_edit(layer, name, cover=box)
+    colour = np.asarray(rgba[:3], np.float32)
+    strength = coverage * (rgba[3] / 255.0)
+
+    def fn(view: np.ndarray) -> None:
+        dst_a = view[..., 3].astype(np.float32) / 255.0
+        out_a = strength + dst_a * (1.0 - strength)
+        safe = np.where(out_a > 0, out_a, 1.0)
+        rgb = (colour * strength[..., None]
+               + view[..., :3].astype(np.float32) * (dst_a * (1.0 - strength))[..., None]) / safe[..., None]
+        view[..., :3] = np.clip(np.round(rgb), 0, 255).astype(np.uint8)
+        view[..., 3] = np.clip(np.round(out_a * 255.0), 0, 255).astype(np.uint8)
+
+    edit.apply(doc, box.translate(-layer.x, -layer.y), fn)
+    doc.end_pixel_edit(edit)

@@ -1,0 +1,294 @@
+"""Edit menu: Cut, Copy Merged, Paste in Place, Clear, Fill and Stroke, and Delete/Backspace.
+
+As in Photoshop: Delete (or Backspace) clears the selected pixels of the
+active layer, or deletes the layer when nothing is selected; Cut is copy +
+clear in one undo step; Copy and Copy Merged put on the clipboard where the
+pixels came from, so Paste in Place (Shift+Ctrl+V) puts them back at the same
+canvas position. Fill (Shift+F5) and Stroke ask for colour and width in small
+dialogs. The pixel work is in `editor.model.edit_ops` (no Qt).
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Optional
+
+import numpy as np
+from PySide6.QtCore import QByteArray, QMimeData
+from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtWidgets import (QButtonGroup, QColorDialog, QComboBox, QDialog, QDialogButtonBox,
+                               QFormLayout, QHBoxLayout, QPushButton, QRadioButton, QSpinBox,
+                               QVBoxLayout)
+
+from editor.model import DocumentError, edit_ops
+
+from .qimage import qimage_to_rgba, rgba_to_qimage
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+ORIGIN_MIME = "application/x-layered-origin"  # "x,y": the canvas position of copied pixels
+FILL_CONTENTS = [("foreground", "Foreground Colour"), ("background", "Background Colour"),
+                 ("color", "Colour…"), ("black", "Black"), ("gray", "50 % Grey"), ("white", "White")]
+
+
+def put_on_clipboard(pixels: np.ndarray, x: int, y: int) -> None:
+    """The image, with the canvas position it was copied from (for Paste in Place)."""
+    mime = QMimeData()
+    mime.setImageData(rgba_to_qimage(pixels))
+    mime.setData(ORIGIN_MIME, QByteArray(f"{int(x)},{int(y)}".encode()))
+    QGuiApplication.clipboard().setMimeData(mime)
+
+
+def clipboard_origin() -> Optional[tuple[int, int]]:
+    mime = QGuiApplication.clipboard().mimeData()
+    if mime is None or not mime.hasFormat(ORIGIN_MIME):
+        return None
+    try:
+        x, y = bytes(mime.data(ORIGIN_MIME)).decode().split(",")
+        return int(x), int(y)
+    except ValueError:
+        return None
+
+
+class FillDialog(QDialog):
+    """Edit > Fill: what to fill with and how opaque."""
+
+    def __init__(self, window: "MainWindow"):
+        super().__init__(window)
+        self.window_ = window
+        self.setWindowTitle("Fill")
+        self.setObjectName("FillDialog")
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.contents = QComboBox()
+        for key, label in FILL_CONTENTS:
+            self.contents.addItem(label, key)
+        self.contents.activated.connect(self._contents_chosen)
+        form.addRow("Contents", self.contents)
+        self.color = QColor(window.foreground)
+        self.opacity = QSpinBox()
+        self.opacity.setRange(1, 100)
+        self.opacity.setSuffix(" %")
+        self.opacity.setValue(100)
+        form.addRow("Opacity", self.opacity)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.buttons = buttons
+
+    def _contents_chosen(self) -> None:
+        if self.contents.currentData() == "color":
+            color = QColorDialog.getColor(self.color, self, "Fill Colour")
+            if color.isValid():
+                self.color = color
+
+    def rgba(self) -> tuple[int, int, int, int]:
+        key = self.contents.currentData()
+        color = {"foreground": self.window_.foreground, "background": self.window_.background,
+                 "color": self.color, "black": QColor(0, 0, 0), "gray": QColor(128, 128, 128),
+                 "white": QColor(255, 255, 255)}[key]
+        return color.red(), color.green(), color.blue(), round(self.opacity.value() * 255 / 100)
+
+
+class StrokeDialog(QDialog):
+    """Edit > Stroke: width, colour and where the line goes."""
+
+    def __init__(self, window: "MainWindow"):
+        super().__init__(window)
+        self.setWindowTitle("Stroke")
+        self.setObjectName("StrokeDialog")
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.width_box = QSpinBox()
+        self.width_box.setRange(1, 250)
+        self.width_box.setSuffix(" px")
+        self.width_box.setValue(int(window.settings.value("stroke/width", 3, int)))
+        form.addRow("Width", self.width_box)
+        self.color = QColor(window.foreground)
+        self.color_button = QPushButton()
+        self.color_button.setObjectName("StrokeColour")
+        self.color_button.clicked.connect(self._choose_color)
+        self._show_color()
+        form.addRow("Colour", self.color_button)
+        row = QHBoxLayout()
+        self.location = QButtonGroup(self)
+        for i, key in enumerate(edit_ops.STROKE_LOCATIONS):
+            button = QRadioButton(key.capitalize())
+            button.setObjectName(f"Stroke_{key}")
+            self.location.addButton(button, i)
+            row.addWidget(button)
+        remembered = window.settings.value("stroke/location", "center")
+        index = edit_ops.STROKE_LOCATIONS.index(remembered) \
+            if remembered in edit_ops.STROKE_LOCATIONS else 1
+        self.location.button(index).setChecked(True)
+        form.addRow("Location", row)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.buttons = buttons
+
+    def _choose_color(self) -> None:
+        color = QColorDialog.getColor(self.color, self, "Stroke Colour")
+        if color.isValid():
+            self.color = color
+            self._show_color()
+
+    def _show_color(self) -> None:
+        self.color_button.setText(self.color.name())
+        self.color_button.setStyleSheet(f"border-left: 18px solid {self.color.name()};")
+
+    def chosen(self) -> tuple[tuple[int, int, int, int], int, str]:
+        location = edit_ops.STROKE_LOCATIONS[self.location.checkedId()]
+        return (self.color.red(), self.color.green(), self.color.blue(), 255), \
+            self.width_box.value(), location
+
+
+class EditCommands:
+    def __init__(self, window: "MainWindow"):
+        self.window = window
+
+    def install(self) -> None:
+        """Adds this module's actions to the window's actions and the Edit menu."""
+        from .actions import _action
+        from .decompose_commands import _insert_after
+
+        w, actions = self.window, self.window.actions
+        specs = [
+            ("cut", "Cu&t", "Ctrl+X", self.cut),
+            ("copy_merged", "Copy &Merged", "Shift+Ctrl+C", self.copy_merged),
+            ("paste_in_place", "Paste in &Place", "Shift+Ctrl+V", self.paste_in_place),
+            ("clear", "Cl&ear", ["Delete", "Backspace"], self.delete_key),
+            ("fill", "&Fill…", "Shift+F5", self.fill),
+            ("stroke", "&Stroke…", None, self.stroke),
+        ]
+        for name, text, keys, slot in specs:
+            actions[name] = _action(w, name, text, keys, slot)
+        actions["clear"].setToolTip("Clear the selected pixels (Delete); with nothing selected, "
+                                    "delete the layer")
+        menu = w.menus["edit"]
+        _insert_after(menu, actions["redo"], [None, actions["cut"]])
+        _insert_after(menu, actions["copy"], [actions["copy_merged"]])
+        _insert_after(menu, actions["paste"], [actions["paste_in_place"], actions["clear"], None,
+                                               actions["fill"], actions["stroke"]])
+
+    def refresh(self, doc, node) -> None:
+        """Enables the actions for the document and node in front."""
+        a = self.window.actions
+        selected = doc is not None and (doc.selection is not None or doc.selection_mask is not None)
+        a["cut"].setEnabled(node is not None)
+        a["copy_merged"].setEnabled(doc is not None)
+        a["paste_in_place"].setEnabled(True)
+        a["clear"].setEnabled(node is not None)
+        a["fill"].setEnabled(node is not None)
+        a["stroke"].setEnabled(node is not None and selected)
+
+    # -- commands ------------------------------------------------------------------------------
+    def _op(self, title: str, fn) -> None:
+        w = self.window
+        doc = w.doc
+        if doc is None:
+            return
+        w.tools.end_mode(commit=True)
+        try:
+            fn(doc)
+        except Exception as exc:
+            w.report(exc, title)
+
+    def copy(self) -> None:
+        """Copies the active layer (a group: its composite) inside the selection."""
+        def op(doc) -> None:
+            node = doc.active
+            if node is None:
+                self.window.status("Select a layer to copy.")
+                return
+            pixels, x, y = edit_ops.copy_pixels(doc, node)
+            if pixels.size == 0 or not pixels[..., 3].any():
+                self.window.status("There is nothing to copy there.")
+                return
+            put_on_clipboard(pixels, x, y)
+            self.window.status(f"Copied {pixels.shape[1]} × {pixels.shape[0]} px of '{node.name}'.")
+
+        self._op("Could not copy", op)
+
+    def copy_merged(self) -> None:
+        def op(doc) -> None:
+            pixels, x, y = edit_ops.copy_merged(doc)
+            put_on_clipboard(pixels, x, y)
+            self.window.status(f"Copied {pixels.shape[1]} × {pixels.shape[0]} px of the image.")
+
+        self._op("Could not copy", op)
+
+    def cut(self) -> None:
+        def op(doc) -> None:
+            layer = edit_ops.pixel_layer(doc.active, "cut")
+            if edit_ops.selection_region(doc) is None:
+                raise DocumentError("Select an area to cut first (Rectangular Marquee, M).")
+            pixels, x, y = edit_ops.copy_pixels(doc, layer)
+            edit_ops.clear(doc, layer, "Cut Pixels")
+            put_on_clipboard(pixels, x, y)
+
+        self._op("Could not cut", op)
+
+    def paste_in_place(self) -> None:
+        """Pastes where the pixels were copied from (centred like Paste when that is unknown)."""
+        origin = clipboard_origin()
+        image = QGuiApplication.clipboard().image()
+        w = self.window
+        if origin is None or image.isNull() or w.session is None:
+            w.files.paste()
+            return
+        pixels = qimage_to_rgba(image)
+        self._op("Could not paste", lambda doc: doc.add_image(pixels, "Pasted Layer", origin[0],
+                                                              origin[1], history_name="Paste"))
+
+    def delete_key(self) -> None:
+        """Delete / Backspace: clears the selection in the active layer, or deletes the layer."""
+        doc = self.window.doc
+        if doc is None:
+            return
+        if edit_ops.selection_region(doc) is None or self.window.layers_panel.list.hasFocus():
+            self.window.delete_layer()  # in the Layers panel, Delete means the layer
+            return
+        self._op("Could not clear", lambda d: edit_ops.clear(d, edit_ops.pixel_layer(d.active, "clear")))
+
+    def fill(self) -> None:
+        doc = self.window.doc
+        if doc is None:
+            return
+        try:
+            edit_ops.pixel_layer(doc.active, "fill")
+        except Exception as exc:
+            self.window.report(exc, "Could not fill")
+            return
+        dialog = FillDialog(self.window)
+        if not dialog.exec():
+            return
+        rgba = dialog.rgba()
+        self._op("Could not fill", lambda d: edit_ops.fill(d, edit_ops.pixel_layer(d.active, "fill"), rgba))
+
+    def stroke(self) -> None:
+        doc = self.window.doc
+        if doc is None:
+            return
+        try:
+            edit_ops.pixel_layer(doc.active, "stroke")
+            if edit_ops.selection_region(doc) is None:
+                raise DocumentError("Select an area to stroke first (Rectangular "
+                                             "Marquee, M).")
+        except Exception as exc:
+            self.window.report(exc, "Could not stroke")
+            return
+        dialog = StrokeDialog(self.window)
+        if not dialog.exec():
+            return
+        rgba, width, location = dialog.chosen()
+        settings = self.window.settings
+        settings.set_value("stroke/width", width)
+        settings.set_value("stroke/location", location)
+        self._op("Could not stroke", lambda d: edit_ops.stroke(
+            d, edit_ops.pixel_layer(d.active, "stroke"), rgba, width, location))

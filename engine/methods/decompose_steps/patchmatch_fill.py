@@ -1,0 +1,339 @@
+"""Content-aware fill: multi-scale PatchMatch image completion (Barnes et al. 2009; Wexler et al. 2007).
+
+Every patch (7x7) that touches the hole should look like some patch of the
+known picture, and every hole pixel should agree with all the patches over
+it. Wexler et al. reach that by alternating two steps, coarse to fine:
+
+- **search**: for every patch touching the hole, the most similar patch
+  lying wholly in the known region (the nearest-neighbour field, NNF),
+  found by PatchMatch (Barnes et al.): random guesses, good matches handed
+  on to the next pixel (propagation: neighbours' matches are shifted by one)
+  and random tries at halving distances around the best match so far;
+- **vote**: each hole pixel becomes the weighted mean of what the matched
+  patches over it say it is; a good match (small distance) weighs more,
+  and so does a patch near the hole's rim, where the picture is known
+  (Wexler's confidence 1.3^-distance).
+
+On the coarsest level the hole is a few pixels wide and starts from a
+push-pull fill (`fill.pyramid_fill`); each finer level starts from the
+coarser level's NNF, doubled, voted with the finer picture's own pixels,
+so the structure found coarse (an edge, the rows of a roof) comes through
+at full resolution with full-resolution texture, copied rather than blurred.
+
+The work happens on a crop around the hole (the hole's box grown by about
+its size): patches come from the surroundings, the way Photoshop's fill
+samples around the selection. The loops are compiled by numba (cache=True:
+the first use on a computer compiles them once, about 10-20 s; later
+processes load them from numba's cache). The random numbers are a hash of
+(seed, pixel, pass), so a seed gives the same fill every time. `progress`
+is called after every search-and-vote pass and may raise to cancel.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import cv2
+import numpy as np
+from numba import njit
+
+from ...progress import ProgressFn, no_progress
+from .fill import pyramid_fill
+
+PATCH = 7                 # patch side (odd)
+CONFIDENCE_BASE = 1.3     # Wexler's gamma: trust decays by this per pixel into the hole
+COARSE_HOLE = 3.0         # coarsest level: the hole is at most this many pixels thick
+
+
+def content_aware_fill(image: np.ndarray, hole: np.ndarray, known: Optional[np.ndarray] = None, *,
+                       seed: int = 0, progress: ProgressFn = no_progress,
+                       patch: int = PATCH) -> np.ndarray:
+    """Fills `hole` (H, W bool) of float RGB `image` (H, W, C; 0..1) from the `known` pixels.
+
+    `known` (bool) marks pixels patches may be copied from (default: all outside
+    the hole); pixels neither known nor in the hole are kept but never copied.
+    Returns a float32 image equal to `image` outside the hole.
+    """
+    image = np.ascontiguousarray(image, np.float32)
+    hole = np.asarray(hole, bool)
+    known = ~hole if known is None else (np.asarray(known, bool) & ~hole)
+    out = image.copy()
+    if not hole.any():
+        progress(1, 1)
+        return out
+    if not known.any():
+        raise ValueError("content_aware_fill needs at least one known pixel")
+    r = patch // 2
+    h, w = hole.shape
+    # The crop: the hole's box grown by its size (at least a few patches).
+    ys, xs = np.nonzero(hole)
+    y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
+    margin = max(8 * patch, int(max(y1 - y0, x1 - x0)))
+    cy0, cy1 = max(0, y0 - margin), min(h, y1 + margin)
+    cx0, cx1 = max(0, x0 - margin), min(w, x1 + margin)
+    crop = (slice(cy0, cy1), slice(cx0, cx1))
+    filled = _complete(image[crop], hole[crop], known[crop], seed, progress, r)
+    out[crop] = np.where(hole[crop][..., None], filled, image[crop])
+    return out
+
+
+def _complete(image, hole, known, seed, progress, r):
+    # The pyramid: halve until the hole is a few pixels thick (or the crop too small).
+    thickness = float(cv2.distanceTransform(hole.astype(np.uint8), cv2.DIST_L2, 3).max())
+    levels = [(image, hole, known)]
+    while thickness / 2 ** (len(levels) - 1) > COARSE_HOLE and min(levels[-1][1].shape) >= 8 * (2 * r + 1):
+        levels.append(_half(*levels[-1]))
+    passes = [_passes(i, len(levels)) for i in range(len(levels))]
+    total, done = sum(e for e, _ in passes), 0
+
+    img = nny = nnx = None
+    for i in reversed(range(len(levels))):
+        lv_img, lv_hole, lv_known = levels[i]
+        source_ok = _source_centres(lv_known, r)
+        if not source_ok.any():
+            # Too little known picture for whole patches at this level: keep the smooth fill.
+            img = pyramid_fill(lv_img, lv_known.astype(np.float32))
+            nny = None
+            done += passes[i][0]
+            continue
+        targets = _targets(lv_hole, r)
+        ty, tx = np.nonzero(targets)
+        ty, tx = ty.astype(np.int32), tx.astype(np.int32)
+        conf = _confidence(lv_hole)
+        cand_y, cand_x = np.nonzero(source_ok)
+        cand_y, cand_x = cand_y.astype(np.int32), cand_x.astype(np.int32)
+        if img is None or nny is None:
+            img = np.where(lv_hole[..., None], pyramid_fill(lv_img, lv_known.astype(np.float32)),
+                           lv_img).astype(np.float32)
+            nny = np.zeros(lv_hole.shape, np.int32)
+            nnx = np.zeros(lv_hole.shape, np.int32)
+            _random_init(ty, tx, cand_y, cand_x, nny, nnx, np.uint64(seed * 7919 + i))
+        else:
+            nny, nnx = _upsample_nnf(nny, nnx, lv_hole.shape)
+            _repair(ty, tx, source_ok, cand_y, cand_x, nny, nnx, r, np.uint64(seed * 7919 + i))
+            up = cv2.resize(img, (lv_hole.shape[1], lv_hole.shape[0]), interpolation=cv2.INTER_LINEAR)
+            img = np.ascontiguousarray(np.where(lv_hole[..., None], up, lv_img), np.float32)
+            nnd = np.zeros(lv_hole.shape, np.float32)
+            _distances(img, ty, tx, nny, nnx, nnd, r)
+            _vote(img, lv_hole, ty, tx, nny, nnx, nnd, conf, r, _sigma2(nnd, ty, tx))
+        em, iters = passes[i]
+        for e in range(em):
+            nnd = np.zeros(lv_hole.shape, np.float32)
+            _distances(img, ty, tx, nny, nnx, nnd, r)
+            _patchmatch(img, ty, tx, targets, source_ok, nny, nnx, nnd, r, iters,
+                        np.uint64((seed + 1) * 1_000_003 + i * 101 + e))
+            _vote(img, lv_hole, ty, tx, nny, nnx, nnd, conf, r, _sigma2(nnd, ty, tx))
+            done += 1
+            progress(done, total)
+    return img
+
+
+def _passes(level: int, count: int) -> tuple[int, int]:
+    """(search-and-vote passes, PatchMatch iterations per pass) for a level (0 = finest).
+
+    Coarse levels are cheap and decide the structure: more passes there. At full
+    resolution the doubled NNF is already good; one pass of two iterations
+    sharpens it (each costs as much as all coarser levels together).
+    """
+    if level == 0:
+        return (1, 2) if count > 1 else (4, 4)
+    if level == 1:
+        return 2, 3
+    return 4, 4
+
+
+def _half(image, hole, known):
+    h, w = hole.shape
+    size = ((w + 1) // 2, (h + 1) // 2)
+    k = known.astype(np.float32)
+    # Known colours averaged over known pixels only, so the hole's content never leaks in.
+    num = cv2.resize(image * k[..., None], size, interpolation=cv2.INTER_AREA)
+    den = cv2.resize(k, size, interpolation=cv2.INTER_AREA)
+    small = (num / np.maximum(den, 1e-6)[..., None]).astype(np.float32)
+    small_hole = cv2.resize(hole.astype(np.float32), size, interpolation=cv2.INTER_AREA) > 0
+    small_known = (den >= 0.999) & ~small_hole
+    return np.ascontiguousarray(small), small_hole, small_known
+
+
+def _source_centres(known: np.ndarray, r: int) -> np.ndarray:
+    """Centres of patches lying wholly in the known region."""
+    ok = cv2.erode(known.astype(np.uint8), np.ones((2 * r + 1, 2 * r + 1), np.uint8),
+                   borderType=cv2.BORDER_CONSTANT, borderValue=0) > 0
+    return np.ascontiguousarray(ok)
+
+
+def _targets(hole: np.ndarray, r: int) -> np.ndarray:
+    """Centres of patches that touch the hole."""
+    return np.ascontiguousarray(cv2.dilate(hole.astype(np.uint8),
+                                           np.ones((2 * r + 1, 2 * r + 1), np.uint8)) > 0)
+
+
+def _confidence(hole: np.ndarray) -> np.ndarray:
+    dist = cv2.distanceTransform(hole.astype(np.uint8), cv2.DIST_L2, 3)
+    return np.ascontiguousarray(CONFIDENCE_BASE ** (-dist), np.float32)
+
+
+def _sigma2(nnd: np.ndarray, ty: np.ndarray, tx: np.ndarray) -> float:
+    # Wexler: sigma is the 75th percentile of the patch distances.
+    return float(max(np.percentile(nnd[ty, tx], 75), 1e-6))
+
+
+def _upsample_nnf(nny, nnx, shape):
+    h, w = shape
+    yy = np.minimum(np.arange(h) // 2, nny.shape[0] - 1)
+    xx = np.minimum(np.arange(w) // 2, nny.shape[1] - 1)
+    up_y = nny[yy][:, xx] * 2 + (np.arange(h) % 2)[:, None]
+    up_x = nnx[yy][:, xx] * 2 + (np.arange(w) % 2)[None, :]
+    return np.ascontiguousarray(up_y, np.int32), np.ascontiguousarray(up_x, np.int32)
+
+
+# -- compiled loops ---------------------------------------------------------------------------
+@njit(cache=True, inline="always")
+def _rand(state):
+    """splitmix64: the next state and a random 64-bit number from it."""
+    state = state + np.uint64(0x9E3779B97F4A7C15)
+    z = state
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return state, z ^ (z >> np.uint64(31))
+
+
+@njit(cache=True)
+def _random_init(ty, tx, cand_y, cand_x, nny, nnx, seed):
+    state = seed
+    n = np.uint64(cand_y.shape[0])
+    for k in range(ty.shape[0]):
+        state, z = _rand(state)
+        j = z % n
+        nny[ty[k], tx[k]] = cand_y[j]
+        nnx[ty[k], tx[k]] = cand_x[j]
+
+
+@njit(cache=True)
+def _repair(ty, tx, source_ok, cand_y, cand_x, nny, nnx, r, seed):
+    """Upsampled matches that fall off the known region get a random known patch."""
+    h, w = source_ok.shape
+    state = seed
+    n = np.uint64(cand_y.shape[0])
+    for k in range(ty.shape[0]):
+        y, x = ty[k], tx[k]
+        sy, sx = nny[y, x], nnx[y, x]
+        if sy < 0 or sy >= h or sx < 0 or sx >= w or not source_ok[sy, sx]:
+            state, z = _rand(state)
+            j = z % n
+            nny[y, x] = cand_y[j]
+            nnx[y, x] = cand_x[j]
+
+
+@njit(cache=True, inline="always")
+def _dist(img, y, x, sy, sx, r, best):
+    """Sum of squared differences of the patches at (y, x) and (sy, sx), stopping past `best`."""
+    h, w, c = img.shape
+    d = 0.0
+    for dy in range(-r, r + 1):
+        yy = y + dy
+        if yy < 0 or yy >= h:
+            continue
+        for dx in range(-r, r + 1):
+            xx = x + dx
+            if xx < 0 or xx >= w:
+                continue
+            for ch in range(c):
+                diff = img[yy, xx, ch] - img[sy + dy, sx + dx, ch]
+                d += diff * diff
+        if d >= best:
+            return d
+    return d
+
+
+@njit(cache=True)
+def _distances(img, ty, tx, nny, nnx, nnd, r):
+    for k in range(ty.shape[0]):
+        y, x = ty[k], tx[k]
+        nnd[y, x] = _dist(img, y, x, nny[y, x], nnx[y, x], r, np.inf)
+
+
+@njit(cache=True)
+def _patchmatch(img, ty, tx, targets, source_ok, nny, nnx, nnd, r, iterations, seed):
+    h, w = targets.shape
+    state = seed
+    reach0 = max(h, w)
+    n = ty.shape[0]
+    for it in range(iterations):
+        step = 1 if it % 2 == 0 else -1
+        for i in range(n):
+            k = i if step == 1 else n - 1 - i
+            y, x = ty[k], tx[k]
+            by, bx, best = nny[y, x], nnx[y, x], nnd[y, x]
+            # Propagation: the neighbour's match, shifted by one, continues the same place.
+            for a in range(2):
+                ny = y - step if a == 0 else y
+                nx = x if a == 0 else x - step
+                if ny < 0 or ny >= h or nx < 0 or nx >= w or not targets[ny, nx]:
+                    continue
+                sy = nny[ny, nx] + (step if a == 0 else 0)
+                sx = nnx[ny, nx] + (0 if a == 0 else step)
+                if sy < 0 or sy >= h or sx < 0 or sx >= w or not source_ok[sy, sx]:
+                    continue
+                if sy == by and sx == bx:
+                    continue
+                d = _dist(img, y, x, sy, sx, r, best)
+                if d < best:
+                    by, bx, best = sy, sx, d
+            # Random search at halving distances around the best match.
+            reach = reach0
+            while reach >= 1:
+                state, z = _rand(state)
+                sy = by + np.int64(z % np.uint64(2 * reach + 1)) - reach
+                state, z = _rand(state)
+                sx = bx + np.int64(z % np.uint64(2 * reach + 1)) - reach
+                if 0 <= sy < h and 0 <= sx < w and source_ok[sy, sx]:
+                    d = _dist(img, y, x, sy, sx, r, best)
+                    if d < best:
+                        by, bx, best = sy, sx, d
+                reach //= 2
+            nny[y, x], nnx[y, x], nnd[y, x] = by, bx, best
+
+
+@njit(cache=True)
+def _vote(img, hole, ty, tx, nny, nnx, nnd, conf, r, sigma2):
+    """Each hole pixel becomes the weighted mean of the matched patches over it (in place)."""
+    h, w, c = img.shape
+    acc = np.zeros((h, w, c), np.float32)
+    wsum = np.zeros((h, w), np.float32)
+    for k in range(ty.shape[0]):
+        y, x = ty[k], tx[k]
+        sy, sx = nny[y, x], nnx[y, x]
+        weight = conf[y, x] * np.exp(-nnd[y, x] / (2.0 * sigma2))
+        if weight < 1e-12:
+            weight = 1e-12
+        for dy in range(-r, r + 1):
+            yy = y + dy
+            if yy < 0 or yy >= h:
+                continue
+            for dx in range(-r, r + 1):
+                xx = x + dx
+                if xx < 0 or xx >= w or not hole[yy, xx]:
+                    continue
+                for ch in range(c):
+                    acc[yy, xx, ch] += weight * img[sy + dy, sx + dx, ch]
+                wsum[yy, xx] += weight
+    for y in range(h):
+        for x in range(w):
+            if hole[y, x] and wsum[y, x] > 0:
+                for ch in range(c):
+                    img[y, x, ch] = acc[y, x, ch] / wsum[y, x]
+
+
+class PatchMatchInpainter:
+    """Default background inpainter of the decomposition: content-aware fill (CPU, no model)."""
+
+    name = "patchmatch"
+    weight = 8
+
+    def __init__(self, seed: int = 0):
+        self.seed = seed
+
+    def __call__(self, image: np.ndarray, hole: np.ndarray, known: Optional[np.ndarray] = None,
+                 progress: ProgressFn = no_progress) -> np.ndarray:
+        out = content_aware_fill(image, hole, known, seed=self.seed, progress=progress)
+        return np.clip(out, 0.0, 1.0)

@@ -1,0 +1,250 @@
+"""Bugs a new user met in a real window (issue 16), driven as that user would."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from editor.model import Document, Group, Layer
+from engine.box import Box
+
+from ui_helpers import drag, image_drag, make_window, photo, write_png
+
+W, H = 96, 64
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch):
+    return make_window(qtbot, tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def opened(window, qtbot, tmp_path, monkeypatch):
+    png = write_png(tmp_path / "cat.png", photo(W, H))
+    monkeypatch.setattr("editor.ui.dialogs.ask_open_paths", lambda *a, **k: [png])
+    window.actions["open"].trigger()
+    qtbot.waitUntil(lambda: len(window.sessions) == 1, timeout=10000)
+    return window
+
+
+def test_reordering_keeps_the_layer_active(opened, qtbot):
+    doc = opened.doc
+    a = doc.add_image(photo(8, 8), "A", 0, 0)
+    b = doc.add_image(photo(8, 8, "astronaut"), "B", 4, 4)
+    bottom = doc.root.children[0]
+    panel = opened.layers_panel
+    rows = panel.list
+    qtbot.waitUntil(lambda: rows.row_of(b) == 0)
+    doc.set_blend_mode(b, "multiply")
+    opened.canvas.setFocus()
+    qtbot.keyClick(opened.canvas, Qt.Key.Key_BracketLeft, Qt.KeyboardModifier.ControlModifier)
+    assert doc.root.children == [bottom, b, a] and doc.active is b
+    qtbot.keyClick(opened.canvas, Qt.Key.Key_BracketLeft, Qt.KeyboardModifier.ControlModifier)
+    assert doc.root.children == [b, bottom, a] and doc.active is b  # a second Ctrl+[ works
+    qtbot.waitUntil(lambda: rows.row_of(b) == 2)
+    assert panel.blend.isEnabled() and panel.blend.currentData() == "multiply"
+    opened.actions["undo"].trigger()
+    assert doc.root.children == [bottom, b, a] and doc.active is b
+    # A drag in the panel too.
+    start = rows.row_rect(a).center()
+    drag(qtbot, rows, [start, start + QPoint(0, 8), rows.row_rect(bottom).bottomLeft() + QPoint(120, -3)])
+    assert doc.root.children == [a, bottom, b] and doc.active is a
+    assert panel.blend.isEnabled() and panel.blend.currentData() == "normal"
+
+
+def test_new_names_count_from_the_highest_number():
+    doc = Document(10, 10)
+    doc.add_layer(Layer("Background"))
+    assert doc.new_layer().name == "Layer 1"
+    assert doc.new_layer().name == "Layer 2"
+    assert doc.next_layer_name("Group") == "Group 1"
+    doc.add_layer(Group("Group 4"))
+    assert doc.next_layer_name("Group") == "Group 5"
+    assert doc.next_layer_name() == "Layer 3"
+
+
+def test_marquee_readout_follows_deselect_and_documents(opened, qtbot):
+    doc, canvas = opened.doc, opened.canvas
+    canvas.set_zoom(4.0)
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_M)
+    readout = opened.tools.current._readout
+    image_drag(qtbot, canvas, [(10, 10), (25, 20), (40, 30)])
+    assert readout.text() == "X 10  Y 10   W 30  H 20 px"
+    qtbot.keyClick(canvas, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert doc.selection is None and readout.text() == "No selection"
+    opened.actions["undo"].trigger()
+    assert readout.text() == "X 10  Y 10   W 30  H 20 px"
+    opened.add_session(Document(50, 40), "Other")
+    assert readout.text() == "No selection"
+    opened.show_session(opened.sessions[0])
+    assert readout.text() == "X 10  Y 10   W 30  H 20 px"
+
+
+def _wheel(widget, delta=-120):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    pos = QPointF(widget.width() / 2, widget.height() / 2)
+    event = QWheelEvent(pos, widget.mapToGlobal(pos), QPoint(0, 0), QPoint(0, delta),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(widget, event)
+
+
+def test_panels_keep_their_rows_when_generate_comes_to_the_front(qtbot, tmp_path, monkeypatch):
+    window = make_window(qtbot, tmp_path, monkeypatch, size=(1600, 1000))
+    doc = Document(200, 150)
+    doc.add_layer(Layer("Background", photo(200, 150)))
+    doc.new_layer()
+    window.add_session(doc, "two layers")
+    docks, panel = window.docks, window.generate_panel
+    qtbot.wait(600)  # the user opens the tab a while after the window appeared
+    assert panel.choices is None and panel.model.currentText() == "Looking for models…"
+    layers_h, history_h = docks["layers"].height(), docks["history"].height()
+    assert layers_h >= 300 and history_h >= 150
+    docks["generate"].raise_()
+    qtbot.waitUntil(lambda: panel.choices is not None, timeout=3000)
+    assert panel.model.count() > 1 and panel.model.isEnabled()  # filled without pressing Generate
+    qtbot.wait(50)
+    assert abs(docks["layers"].height() - layers_h) <= 2 and abs(docks["history"].height() - history_h) <= 2
+    # Both layers' rows show, and the Generate button is on screen inside its dock.
+    rows = window.layers_panel.list
+    scroll = window.layers_panel.scroll.viewport()
+    assert scroll.height() >= 2 * 44 and rows.row_of(doc.root.children[0]) == 1
+    button = panel.generate_button
+    top_left = button.mapTo(docks["generate"], QPoint(0, 0))
+    assert button.isVisible() and 0 <= top_left.y() and \
+        top_left.y() + button.height() <= docks["generate"].height()
+    # The wheel over the Seed box scrolls the panel, not the seed.
+    seed = panel.seed.value()
+    bar = panel.scroll.verticalScrollBar()
+    before = bar.value()
+    _wheel(panel.seed)
+    assert panel.seed.value() == seed
+    assert bar.maximum() == 0 or bar.value() > before
+    docks["properties"].raise_()
+    qtbot.wait(50)
+    assert docks["layers"].height() >= 300
+    # A slightly wrong splitter drag, then Reset Panels gives the default heights back.
+    window.resizeDocks([docks["history"], docks["layers"]], [500, 60], Qt.Orientation.Vertical)
+    qtbot.wait(50)
+    assert docks["layers"].height() < 250
+    window.actions["reset_panels"].trigger()
+    qtbot.wait(50)
+    assert docks["layers"].height() >= 300 and docks["history"].height() >= 150
+
+
+def test_recipe_reads_as_fields_not_json(opened, qtbot):
+    from PySide6.QtWidgets import QLabel
+
+    from editor.ui.properties_panel import recipe_rows
+
+    recipe = {"method": "add_foreground", "model": "runwayml/sd-inpaint", "prompt": "a red ball",
+              "negative_prompt": "", "seed": 7, "steps": 20, "guidance": 7.5,
+              "box": [10, 12, 30, 20], "timings": {"paint_s": 3.2},
+              "models": {"mask": "sam", "matting": "vitmatte"}}
+    rows = recipe_rows(recipe)
+    assert rows[:3] == [("Method", "add_foreground"), ("Model", "runwayml/sd-inpaint"),
+                        ("Prompt", "a red ball")]
+    assert ("Box", "30 × 20 px at 10, 12") in rows and ("Guidance", "7.5") in rows
+    assert ("Models", "mask: sam, matting: vitmatte") in rows
+    assert not any(label in ("Negative", "Timings") for label, _ in rows)
+    doc = opened.doc
+    doc.add_image(photo(8, 8), "Made", 0, 0, recipe=recipe)
+    panel = opened.properties_panel
+    qtbot.waitUntil(lambda: panel.recipe.isVisibleTo(panel))
+    texts = [w.text() for w in panel.recipe.findChildren(QLabel)]
+    assert "30 × 20 px at 10, 12" in texts and "a red ball" in texts
+    assert not any("{" in t for t in texts)
+
+
+def test_moving_a_locked_layer_says_so_in_the_status_bar(opened, qtbot):
+    doc, canvas = opened.doc, opened.canvas
+    layer = next(doc.layers())
+    doc.set_locked(layer, True)
+    canvas.set_zoom(2.0)
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_V)
+    image_drag(qtbot, canvas, [(20, 20), (30, 25), (40, 30)])
+    assert (layer.x, layer.y) == (0, 0) and opened.test_errors == []
+    assert "locked" in opened.statusBar().currentMessage()
+    qtbot.keyClick(canvas, Qt.Key.Key_Right)
+    assert (layer.x, layer.y) == (0, 0) and opened.test_errors == []
+
+
+def test_a_missing_model_offers_the_models_dialog(opened, qtbot, monkeypatch, tmp_path):
+    from editor.jobs import Job
+
+    from engine.errors import MissingModel
+
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "empty-cache"))
+    asked = []
+    monkeypatch.setattr("editor.ui.dialogs.ask_open_models",
+                        lambda parent, title, message: asked.append((title, message)) or True)
+
+    def run(progress):
+        from engine.models.locate import find_model
+
+        find_model("runwayml/stable-diffusion-inpainting")
+
+    job = Job("Generate layer", run)
+    opened.jobs.submit(job, failure_title="Could not generate the layer")
+    qtbot.waitUntil(lambda: bool(asked), timeout=10000)
+    assert isinstance(job.exception, MissingModel)
+    title, message = asked[0]
+    assert title == "Could not generate the layer"
+    assert "Models dialog" in message and "main.py" not in message  # said for the GUI
+    qtbot.waitUntil(lambda: opened.models_dialog is not None and opened.models_dialog.isVisible())
+    opened.models_dialog.close()
+
+
+def test_new_layered_image_lists_the_models_as_the_generate_panel_does(opened, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QComboBox
+
+    from editor.ui.decompose_commands import NewLayeredDialog
+    from editor.ui.model_list import ADD_MODEL
+
+    dialog = NewLayeredDialog(opened)
+    panel = opened.generate_panel
+    panel.refresh_models()
+    assert isinstance(dialog.model, QComboBox) and not dialog.model.isEditable()
+    listed = [dialog.model.itemText(i) for i in range(dialog.model.count())]
+    assert listed == [panel.model.itemText(i) for i in range(panel.model.count())]
+    assert dialog.model.itemData(dialog.model.count() - 1) == ADD_MODEL
+    assert "Stable Diffusion 1.5 Inpainting (not downloaded)" in listed
+    dialog.close()
+
+
+def test_decompose_on_a_group_says_why(opened, qtbot):
+    doc = opened.doc
+    opened.actions["new_group"].trigger()
+    assert isinstance(doc.active, Group)
+    qtbot.wait(10)
+    assert opened.actions["decompose"].isEnabled()
+    opened.actions["decompose"].trigger()
+    assert opened.test_errors and "is a group" in opened.test_errors[-1][1]
+    assert opened.jobs.runner.current is None
+
+
+def test_combo_boxes_show_their_arrow_and_radio_buttons_show_on_the_dark_theme(window, qtbot):
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QComboBox, QRadioButton
+
+    combo = QComboBox()
+    combo.addItems(["Normal", "Multiply"])
+    combo.resize(160, 26)
+    qtbot.addWidget(combo)
+    combo.show()
+    image = combo.grab().toImage()
+    arrow = [QColor(image.pixel(x, y)).lightness() for x in range(image.width() - 18, image.width())
+             for y in range(image.height())]
+    assert max(arrow) > 150  # a light chevron on the dark box
+    radio = QRadioButton("Transparent")
+    radio.setChecked(False)
+    qtbot.addWidget(radio)
+    radio.show()
+    image = radio.grab().toImage()
+    ring = [QColor(image.pixel(x, y)).lightness() for x in range(0, 16) for y in range(image.height())]
+    assert max(ring) > 110  # the empty circle shows against the window colour (lightness ~32)
