@@ -123,7 +123,7 @@ def layer_from_difference(doc: Document, edited: Optional[Layer] = None,
     data = prepare(doc, edited, original, box, mask, shadow)
     result = run_extraction(data, progress)
     layer = apply_extraction(doc, result, above=data.edited_layer, hide=data.edited_layer,
-                             sources=_sources(data))
+                             sources=sources_of(data))
     return layer, result
 
 
@@ -151,7 +151,7 @@ def document_from_difference(original: np.ndarray, edited: np.ndarray,
     return doc, layer, result
 
 
-def _sources(data: DifferenceInput) -> dict:
+def sources_of(data: DifferenceInput) -> dict:
     return {"original": data.original_layer.name if data.original_layer else None,
             "edited": data.edited_layer.name if data.edited_layer else None}
 

@@ -27,6 +27,7 @@ from .actions import build_actions, build_menus, build_tool_actions
 from .autosave import Autosaver, find_orphans
 from .canvas import CanvasView
 from .decompose_commands import DecomposeCommands
+from .difference_commands import DifferenceCommands
 from .edit_commands import EditCommands
 from .file_commands import FileCommands
 from .generate_panel import GeneratePanel
@@ -164,6 +165,8 @@ class MainWindow(QMainWindow):
         self.menus["recent"].aboutToShow.connect(self._fill_recent_menu)
         self.decompose_commands = DecomposeCommands(self)  # Decompose, Quick Mask, layered images
         self.decompose_commands.install()
+        self.difference_commands = DifferenceCommands(self)  # New Layer from Difference
+        self.difference_commands.install()
         self.edit_commands = EditCommands(self)  # Cut, Copy Merged, Paste in Place, Clear, Fill…
         self.edit_commands.install()
         self._build_status()
@@ -559,6 +562,7 @@ class MainWindow(QMainWindow):
         a["deselect"].setEnabled(bool(doc and (doc.selection is not None
                                                or doc.selection_mask is not None)))
         self.decompose_commands.refresh(doc, node)
+        self.difference_commands.refresh(doc, node)
         self.edit_commands.refresh(doc, node)
         self.size_label.setText(f"{doc.width} × {doc.height} px" if doc else "")
 

@@ -71,7 +71,7 @@ FOUND_COLOUR = 0.08
 # Thresholds of the object score (each change divided by its own; > 1 is object).
 STRUCTURE = 0.5           # 1 - best correlation, where both patches have texture
 TEXTURE = 0.7             # |log| of the ratio of texture strengths (coefficient of variation)
-HUE = 0.15                # spread of the per-channel log ratios of the low frequencies
+HUE = 0.06                # distance of the chromaticities of the low frequencies
 BRIGHTER = 0.18           # mean log ratio, brighter than the drift
 # The shadow step.
 SHADOW_MIN = 0.06         # darkening below this (after the drift) is not a shadow
@@ -223,7 +223,7 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
     allowed[obj_box.slices()] = True
     if hint is not None:
         allowed &= _dilate(hint[work.slices()], max(2, int(0.03 * max(box.w, box.h))))
-    strong = (score > 1.0) & allowed
+    strong = _open((score > 1.0) & allowed, 2)   # specks of change are noise, not an object
     weak = (score > 0.6) & allowed
     mask = _grow_from(weak, strong)
     mask = _close(mask, max(1, int(round(1 / scale))))
@@ -253,11 +253,13 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
     # 6. The cast shadow: darker low frequencies, texture kept, touching the object.
     shade = np.zeros_like(alpha)
     shade_colour = np.zeros_like(e)
-    if shadow and mask.any():
+    if shadow:
         struct_full = cv2.resize(np.maximum(structure / STRUCTURE, texture / TEXTURE),
                                  (work.w, work.h), interpolation=cv2.INTER_LINEAR) \
             if scale < 1 else np.maximum(structure / STRUCTURE, texture / TEXTURE)
-        shade, shade_colour = _shadow(_drifted(o, drift), e, alpha, struct_full, inner)
+        anchor = np.zeros_like(mask)
+        anchor[obj_box.slices()] = True
+        shade, shade_colour = _shadow(_drifted(o, drift), e, alpha, struct_full, inner, anchor)
 
     # 7. Colours, solved against the original behind the object's soft edge and its shadow.
     behind = _drifted(o, drift)
@@ -307,8 +309,8 @@ def _structure_change(e: np.ndarray, o: np.ndarray, reach: int) -> tuple[np.ndar
     confidence = both / (both + (4.0 / 255) ** 2)
     structure = np.clip(1.0 - best, 0.0, 2.0) * confidence
     eps = 4.0 / 255
-    te = np.log((np.sqrt(ve) + eps) / (me + 0.05))
-    to = np.log((np.sqrt(vo) + eps) / (mo + 0.05))
+    te = np.log((np.sqrt(ve) + eps) / (me + 0.02))
+    to = np.log((np.sqrt(vo) + eps) / (mo + 0.02))
     return structure.astype(np.float32), _least_change(te, to, reach, np.abs)
 
 
@@ -399,33 +401,33 @@ def _colour_change(e: np.ndarray, o: np.ndarray, reach: int) -> tuple[np.ndarray
     """(hue change, brightening) of the low frequencies of RGB `e` against `o` (the
     original with the drift applied).
 
-    Log colours blurred a little; each pixel is compared with the original at the
-    nearby shift that differs least. Hue change is the spread of the channels' log
-    ratios, brightening their mean (a darkening is left to the shadow step).
+    Colours blurred a little; each pixel is compared with the original at the
+    nearby shift that differs least. Hue change is the distance of chromaticities
+    (r, g, b over their sum: a shadow or shading leaves it alone), brightening the
+    log ratio of lightness (a darkening is left to the shadow step).
     """
-    eps = 0.04   # keeps the log of dark colours from amplifying noise
-    le = np.log(cv2.GaussianBlur(e, (0, 0), 2.0) + eps).astype(np.float32)
-    lo = np.log(cv2.GaussianBlur(o, (0, 0), 2.0) + eps).astype(np.float32)
-    # Channel planes side by side: elementwise work on planes is several times faster in
-    # numpy than reducing over a short last axis.
-    h, w = le.shape[:2]
-    e_planes = np.hstack(cv2.split(le))
-    o_planes = np.hstack([cv2.copyMakeBorder(p, reach, reach, reach, reach, cv2.BORDER_REFLECT)
-                          for p in cv2.split(lo)])
-
-    def shifted(dy: int, dx: int) -> list[np.ndarray]:
-        pw = w + 2 * reach
-        return [o_planes[reach + dy:reach + dy + h, c * pw + reach + dx:c * pw + reach + dx + w]
-                for c in range(3)]
-
+    eps = 0.02   # keeps the chromaticity of dark colours from amplifying noise
+    planes = []
+    for x in (e, o):
+        x = cv2.GaussianBlur(x, (0, 0), 2.0) + eps
+        total = x[..., 0] + x[..., 1] + x[..., 2]
+        planes.append([x[..., c] / total for c in range(3)] + [np.log(total)])
+    h, w = e.shape[:2]
+    # Planes side by side: elementwise work on planes is several times faster in numpy
+    # than reducing over a short last axis.
+    e_planes = np.hstack(planes[0]).astype(np.float32)
+    o_planes = np.hstack([cv2.copyMakeBorder(p.astype(np.float32), reach, reach, reach, reach,
+                                             cv2.BORDER_REFLECT) for p in planes[1]])
+    pw = w + 2 * reach
     hue = brighter = None
     for dy in range(-reach, reach + 1):
         for dx in range(-reach, reach + 1):
-            r, g, b = (e_planes[:, c * w:(c + 1) * w] - p for c, p in enumerate(shifted(dy, dx)))
-            spread = np.maximum(np.maximum(r, g), b) - np.minimum(np.minimum(r, g), b)
-            mean = (r + g + b) * np.float32(1 / 3)
-            hue = spread if hue is None else np.minimum(hue, spread, out=hue)
-            brighter = mean if brighter is None else np.minimum(brighter, mean, out=brighter)
+            d = [e_planes[:, c * w:(c + 1) * w]
+                 - o_planes[reach + dy:reach + dy + h, c * pw + reach + dx:c * pw + reach + dx + w]
+                 for c in range(4)]
+            distance = np.abs(d[0]) + np.abs(d[1]) + np.abs(d[2])
+            hue = distance if hue is None else np.minimum(hue, distance, out=hue)
+            brighter = d[3] if brighter is None else np.minimum(brighter, d[3], out=brighter)
     return hue, brighter
 
 
@@ -439,8 +441,10 @@ def _ring(size: tuple[int, int], scale: float, region: Box, box: Box) -> np.ndar
     return out
 
 
-def _shadow(o, e, alpha, structure, region: Box) -> tuple[np.ndarray, np.ndarray]:
-    """Opacity (H, W) and colour K (H, W, 3) of the cast shadow, from the shading ratio.
+def _shadow(o, e, alpha, structure, region: Box,
+            anchor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Opacity (H, W) and colour K (H, W, 3) of the cast shadow, from the shading ratio;
+    without an object (`alpha` empty), a shadow reaching into `anchor` (the box).
 
     A shadow is a low-frequency thing: it is found on a copy reduced to SHADOW_SIDE,
     where median filtering leaves the lighting and drops the texture.
@@ -466,8 +470,8 @@ def _shadow(o, e, alpha, structure, region: Box) -> tuple[np.ndarray, np.ndarray
     darkening = np.where(absolute > SHADOW_LEVELS, 1.0 - lowest, 0.0)
     obj = small_alpha > 0.5
     near = small_alpha > 0.02
-    if not obj.any():
-        return np.zeros_like(alpha), np.zeros_like(o)
+    if not obj.any():   # a change of light alone (a shadow painted in): it must reach the box
+        obj = cv2.resize(anchor.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
     ys, xs = np.nonzero(obj)
     extent = max(np.ptp(ys), np.ptp(xs)) + 1
     inside = np.zeros_like(obj)
@@ -512,10 +516,11 @@ def _shadow(o, e, alpha, structure, region: Box) -> tuple[np.ndarray, np.ndarray
 
 # -- small helpers ----------------------------------------------------------------------------------
 def _changed(original: np.ndarray, edited: np.ndarray) -> np.ndarray:
-    """Pixels (H, W) whose colour changed by more than noise (a 3x3 average, so single
+    """Pixels (H, W) whose colour changed by more than noise (a 3x3 median, so single
     rounding differences do not count)."""
-    diff = cv2.absdiff(original, edited).max(axis=2).astype(np.float32)
-    return cv2.blur(diff, (3, 3)) > MIN_CHANGE * 255
+    diff = cv2.absdiff(original, edited)
+    diff = np.maximum(np.maximum(diff[..., 0], diff[..., 1]), diff[..., 2])
+    return cv2.medianBlur(diff, 3) > MIN_CHANGE * 255
 
 
 def _rgb8(image, what: str) -> np.ndarray:
