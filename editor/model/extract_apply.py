@@ -69,7 +69,7 @@ def prepare(doc: Document, edited: Optional[Layer] = None, original: Optional[La
             shadow: bool = True) -> DifferenceInput:
     """The two pictures on the canvas, from the active layer and the layer below it unless
     given (GUI thread). Raises DocumentError with a line the user can act on."""
-    edited = edited if edited is not None else doc.active_layer()
+    edited = edited if edited is not None else doc.active
     if not isinstance(edited, Layer) or edited.is_empty():
         raise DocumentError("Choose the edited picture's layer first (it has no pixels).")
     original = original if original is not None else layer_below(doc, edited)
