@@ -261,10 +261,14 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
         anchor[obj_box.slices()] = True
         shade, shade_colour = _shadow(_drifted(o, drift), e, alpha, struct_full, inner, anchor)
 
-    # 7. Colours, solved against the original behind the object's soft edge and its shadow.
-    behind = _drifted(o, drift)
-    colour = solve_foreground(e, alpha, shade, shade_colour, behind)
+    # 7. Colours, solved against the original behind the object's soft edge and its shadow
+    # (only where the layer has pixels).
     total = layer_alpha(alpha, shade)
+    colour = np.zeros_like(e)
+    if (total > 0).any():
+        cs = mask_bounds(total > 0).expand(2).clip(work.w, work.h).slices()
+        colour[cs] = solve_foreground(e[cs], alpha[cs], shade[cs], shade_colour[cs],
+                                      _drifted(o[cs], drift))
     outside = np.ones_like(total, bool)
     outside[inner.slices()] = False
     total[outside | (total < 1 / 255)] = 0.0
@@ -376,6 +380,8 @@ def _fit_drift(e: np.ndarray, o: np.ndarray, ring: np.ndarray) -> tuple[np.ndarr
     ground around the box), fitted on the low frequencies and refitted without the
     pixels that fit worst (a shadow, a piece of the object)."""
     be, bo = (cv2.GaussianBlur(x, (0, 0), 3.0)[ring] for x in (e, o))
+    step = max(1, len(be) // 20_000)     # a sample is plenty for six numbers
+    be, bo = be[::step].astype(np.float64), bo[::step].astype(np.float64)
     gain, offset = np.ones(3, np.float32), np.zeros(3, np.float32)
     if len(be) < 32:
         return gain, offset
@@ -383,8 +389,9 @@ def _fit_drift(e: np.ndarray, o: np.ndarray, ring: np.ndarray) -> tuple[np.ndarr
     for _ in range(3):
         for c in range(3):
             x, y = bo[keep, c], be[keep, c]
-            if x.std() > 0.02:
-                gain[c], offset[c] = np.polyfit(x, y, 1)
+            if x.std() > 0.02:   # least squares, y = gain * x + offset
+                gain[c] = np.mean((x - x.mean()) * (y - y.mean())) / x.var()
+                offset[c] = y.mean() - gain[c] * x.mean()
             else:
                 gain[c], offset[c] = 1.0, float(np.median(y - x))
         residual = np.abs(be - (bo * gain + offset)).max(axis=1)
@@ -397,7 +404,8 @@ def _drifted(o: np.ndarray, drift: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
     return np.clip(o * gain + offset, 0.0, 1.0).astype(np.float32)
 
 
-def _colour_change(e: np.ndarray, o: np.ndarray, reach: int) -> tuple[np.ndarray, np.ndarray]:
+def _colour_change(e: np.ndarray, o: np.ndarray, reach: int,
+                   sigma: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
     """(hue change, brightening) of the low frequencies of RGB `e` against `o` (the
     original with the drift applied).
 
@@ -406,10 +414,17 @@ def _colour_change(e: np.ndarray, o: np.ndarray, reach: int) -> tuple[np.ndarray
     (r, g, b over their sum: a shadow or shading leaves it alone), brightening the
     log ratio of lightness (a darkening is left to the shadow step).
     """
+    full = e.shape[:2]
+    if e.shape[0] * e.shape[1] > 60_000:   # low frequencies: half the size is enough
+        half = (max(8, e.shape[1] // 2), max(8, e.shape[0] // 2))
+        e, o = (cv2.resize(x, half, interpolation=cv2.INTER_AREA) for x in (e, o))
+        hue, brighter = _colour_change(e, o, max(1, (reach + 1) // 2), sigma=1.0)
+        return tuple(cv2.resize(x, full[::-1], interpolation=cv2.INTER_LINEAR)
+                     for x in (hue, brighter))
     eps = 0.02   # keeps the chromaticity of dark colours from amplifying noise
     planes = []
     for x in (e, o):
-        x = cv2.GaussianBlur(x, (0, 0), 2.0) + eps
+        x = cv2.GaussianBlur(x, (0, 0), sigma) + eps
         total = x[..., 0] + x[..., 1] + x[..., 2]
         planes.append([x[..., c] / total for c in range(3)] + [np.log(total)])
     h, w = e.shape[:2]
