@@ -36,7 +36,7 @@ covers. A request can leave the three errors out (`figures=False`: only
 
 Costs outside the model calls are kept small for big documents: only the
 window is converted and scaled (exact 2x reductions first while the window
-is at least twice the working size, then one area resize), un-blending runs
+is at least twice the working size, then one area resize), extraction runs
 only where the layer may be, and only the layer's own part of the working
 image is scaled back up (bench/bench_generate.py has the figures).
 """
