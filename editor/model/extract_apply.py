@@ -14,9 +14,11 @@ for both callers:
 - the `extract` verb: `document_from_difference` builds a document with
   ORIGINAL as its background and the object layer above it.
 
-The marquee box or the Quick Mask (canvas coordinates) says where the object
-is; without them the changed area is found. No Qt here: the editor runs
-`run_extraction` on its worker thread and `apply_extraction` on the GUI thread.
+The shape of every operation (docs/adding_a_method.md): `prepare` on the GUI
+thread, `run` on the worker, `apply` on the GUI thread (refused if a layer
+changed meanwhile), and `layer_from_difference` for the three in a row. The
+marquee box or the Quick Mask (canvas coordinates) says where the object is;
+without them the changed area is found. No Qt here.
 """
 from __future__ import annotations
 
@@ -48,9 +50,10 @@ class DifferenceInput:
     edited: np.ndarray            # (H, W, 3) uint8: the same for the edited layer
     box: Optional[Box]
     mask: Optional[np.ndarray]    # (H, W) bool or None
-    edited_layer: Optional[Layer]
-    original_layer: Optional[Layer]
+    edited_layer: Layer
+    original_layer: Layer
     shadow: bool = True           # keep the object's shadow on the layer
+    pixels: tuple = ()            # the two layers' pixel buffers when prepared (to see a change)
 
 
 def layer_below(doc: Document, layer: Layer) -> Optional[Layer]:
@@ -84,10 +87,11 @@ def prepare(doc: Document, edited: Optional[Layer] = None, original: Optional[La
     both = (a[..., 3] > 0) & (b[..., 3] > 0)
     edited_rgb = np.where(both[..., None], b[..., :3], a[..., :3])
     return DifferenceInput(np.ascontiguousarray(a[..., :3]), np.ascontiguousarray(edited_rgb),
-                           box, mask, edited, original, shadow)
+                           box, mask, edited, original, shadow,
+                           (edited.pixels, original.pixels))
 
 
-def run_extraction(data: DifferenceInput, progress: ProgressFn = no_progress) -> "ExtractResult":
+def run(data: DifferenceInput, progress: ProgressFn = no_progress) -> "ExtractResult":
     """The engine's extraction (worker thread)."""
     from engine.methods.extract import ExtractRequest, extract
 
@@ -95,8 +99,19 @@ def run_extraction(data: DifferenceInput, progress: ProgressFn = no_progress) ->
                                   shadow=data.shadow), progress)
 
 
-def apply_extraction(doc: Document, result: "ExtractResult", *, above: Optional[Layer] = None,
-                     hide: Optional[Layer] = None, sources: Optional[dict] = None) -> Layer:
+def apply(doc: Document, prepared: DifferenceInput, result: "ExtractResult") -> Layer:
+    """The result as a layer above the edited one, which is hidden (one undo step), if the
+    two layers are as they were when prepared (else DocumentError)."""
+    edited, original = prepared.edited_layer, prepared.original_layer
+    if not doc.contains(edited) or not doc.contains(original) \
+            or edited.pixels is not prepared.pixels[0] or original.pixels is not prepared.pixels[1]:
+        raise DocumentError("The layers changed while the difference was being extracted, so "
+                            "the result was not applied. Run it again.")
+    return add_extracted(doc, result, above=edited, hide=edited, sources=sources_of(prepared))
+
+
+def add_extracted(doc: Document, result: "ExtractResult", *, above: Optional[Layer] = None,
+                  hide: Optional[Layer] = None, sources: Optional[dict] = None) -> Layer:
     """Adds the extracted layer (just above `above`, else above the active node) with its
     recipe, hiding `hide`, in one undo step; returns the new layer."""
     if result.empty:
@@ -120,11 +135,9 @@ def layer_from_difference(doc: Document, edited: Optional[Layer] = None,
                           mask: Optional[np.ndarray] = None, progress: ProgressFn = no_progress,
                           shadow: bool = True) -> tuple[Layer, "ExtractResult"]:
     """prepare + run + apply in a row (headless use and tests)."""
-    data = prepare(doc, edited, original, box, mask, shadow)
-    result = run_extraction(data, progress)
-    layer = apply_extraction(doc, result, above=data.edited_layer, hide=data.edited_layer,
-                             sources=sources_of(data))
-    return layer, result
+    prepared = prepare(doc, edited, original, box, mask, shadow)
+    result = run(prepared, progress)
+    return apply(doc, prepared, result), result
 
 
 def document_from_difference(original: np.ndarray, edited: np.ndarray,
@@ -144,16 +157,15 @@ def document_from_difference(original: np.ndarray, edited: np.ndarray,
     doc.history.push(cmds.InsertNode(background, doc.root, 0, "Open"))
     data = prepare(doc, Layer(names[1], np.ascontiguousarray(edited), 0, 0), background, box,
                    mask, shadow)
-    result = run_extraction(data, progress)
-    layer = apply_extraction(doc, result, above=background,
-                             sources={"original": names[0], "edited": names[1]})
+    result = run(data, progress)
+    layer = add_extracted(doc, result, above=background,
+                          sources={"original": names[0], "edited": names[1]})
     doc.history.mark_clean()
     return doc, layer, result
 
 
 def sources_of(data: DifferenceInput) -> dict:
-    return {"original": data.original_layer.name if data.original_layer else None,
-            "edited": data.edited_layer.name if data.edited_layer else None}
+    return {"original": data.original_layer.name, "edited": data.edited_layer.name}
 
 
 def _name(doc: Document) -> str:

@@ -5,22 +5,25 @@ and stacked over its original: the active layer is the edited picture, the
 layer below it the original (**New Layer from Difference**), or a layer the
 user picks (**New Layer from Difference With…**). The marquee box or the
 Quick Mask paint says where the object is; without them the changed area is
-used. The extraction runs as a job (status bar progress, Cancel); its result
-is one undo step (`editor.model.extract_apply`): the object and its shadow
-as a new layer above the edited one, which is hidden, so the original shows
-around the object. The layer keeps its recipe.
+used. The operation is `editor.model.extract_apply` (prepare here, run as a
+job with progress and Cancel, apply in one undo step): the object and its
+shadow become a new layer above the edited one, which is hidden, so the
+original shows around the object. The layer keeps its recipe.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
-from editor.jobs import Job
-from editor.model import DocumentError, Layer
+from editor.jobs import Job, operation_job
+from editor.model import Layer, decompose_apply, extract_apply
+from editor.model.errors import DocumentError
 
-from .decompose_commands import MASK_THRESHOLD, _insert_after
+from .decompose_commands import _insert_after
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
+
+TITLE = "New Layer from Difference"
 
 
 class DifferenceCommands:
@@ -56,59 +59,42 @@ class DifferenceCommands:
         doc = self.window.doc
         if doc is None or not isinstance(doc.active, Layer):
             return None
-        others = [layer for layer in doc.layers() if layer is not doc.active and not layer.is_empty()]
+        others = [layer for layer in doc.layers()
+                  if layer is not doc.active and not layer.is_empty()][::-1]   # top first
         if not others:
-            self.window.report(DocumentError("There is no other layer to compare with."),
-                               "New Layer from Difference")
+            self.window.report(DocumentError("There is no other layer to compare with."), TITLE)
             return None
-        names = [layer.name for layer in reversed(others)]
-        name, ok = QInputDialog.getItem(self.window, "New Layer from Difference",
+        names = [layer.name for layer in others]
+        name, ok = QInputDialog.getItem(self.window, TITLE,
                                         f"Original picture for '{doc.active.name}':", names, 0,
                                         False)
         if not ok:
             return None
-        return self.new_layer_from_difference(others[::-1][names.index(name)])
+        return self.new_layer_from_difference(others[names.index(name)])
 
     def new_layer_from_difference(self, original: Optional[Layer] = None) -> Optional[Job]:
         """Starts the extraction for the active layer against `original` (default: the layer
         below it); returns the job."""
-        from editor.model.extract_apply import prepare
-
         w = self.window
         session, doc = w.session, w.doc
         if doc is None:
             return None
+        box, mask = decompose_apply.document_mark(doc)
         try:
-            mask = None
-            if doc.selection_mask is not None:
-                mask = doc.selection_mask >= MASK_THRESHOLD
-                mask = mask if mask.any() else None
-            data = prepare(doc, None, original, doc.selection, mask)
+            prepared = extract_apply.prepare(doc, None, original, box, mask)
         except Exception as exc:
-            w.report(exc, "New Layer from Difference")
+            w.report(exc, TITLE)
             return None
         w.tools.end_mode(commit=True)
-        edited, before = data.edited_layer, (data.edited_layer.pixels, data.original_layer.pixels)
-
-        def run(progress):
-            from editor.model.extract_apply import run_extraction
-
-            return run_extraction(data, progress)
 
         def apply(result) -> None:
-            from editor.model.extract_apply import apply_extraction, sources_of
-
             if session not in w.sessions:
                 return  # the document was closed meanwhile
-            if data.edited_layer.pixels is not before[0] or \
-                    data.original_layer.pixels is not before[1] or not doc.contains(edited):
-                raise DocumentError("The layers changed while the difference was being "
-                                    "extracted, so the result was not applied. Run it again.")
-            layer = apply_extraction(doc, result, above=edited, hide=edited,
-                                     sources=sources_of(data))
-            w.status(f"'{layer.name}': the object from '{edited.name}' over "
-                     f"'{data.original_layer.name}' ('{edited.name}' is hidden); Ctrl+Z undoes.")
+            layer = extract_apply.apply(doc, prepared, result)
+            w.status(f"'{layer.name}': the object from '{prepared.edited_layer.name}' over "
+                     f"'{prepared.original_layer.name}' ('{prepared.edited_layer.name}' is "
+                     "hidden); Ctrl+Z undoes.")
 
-        job = Job("New Layer from Difference", run, on_finished=apply)
+        job = operation_job(TITLE, extract_apply.run, prepared, on_finished=apply)
         return w.jobs.submit(job, canvas=session.canvas,
                              failure_title="Could not make a layer from the difference")
