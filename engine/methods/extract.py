@@ -216,7 +216,12 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
     small_box = _scaled(obj_box, scale)
     candidates = np.zeros_like(score, bool)
     candidates[small_box.slices()] = score[small_box.slices()] > 0.6
-    score[_found_elsewhere(se, so, candidates, max(8, round(SEARCH * scale)))] = 0.0
+    context = work.expand(SEARCH).clip(w, h)
+    size = (max(8, round(context.w * scale)), max(8, round(context.h * scale)))
+    sc = _drifted(cv2.resize(original[context.slices()], size, interpolation=cv2.INTER_AREA)
+                  if scale < 1 else original[context.slices()], drift)
+    at = (round((work.x - context.x) * scale), round((work.y - context.y) * scale))
+    score[_found_elsewhere(se, sc, at, candidates, round(SEARCH * scale))] = 0.0
     score = cv2.resize(score, (work.w, work.h), interpolation=cv2.INTER_LINEAR) if scale < 1 \
         else score
     allowed = np.zeros((work.h, work.w), bool)
@@ -330,25 +335,33 @@ def _least_change(e: np.ndarray, o_padded: np.ndarray, reach: int, measure) -> n
     return best
 
 
-def _found_elsewhere(e: np.ndarray, o: np.ndarray, candidates: np.ndarray,
-                     search: int) -> np.ndarray:
-    """Pixels of `candidates` whose neighbourhood appears in the original within `search`
-    pixels: texture an inpainter copied or re-synthesised from nearby ground.
+def _found_elsewhere(e: np.ndarray, context: np.ndarray, at: tuple[int, int],
+                     candidates: np.ndarray, search: int) -> np.ndarray:
+    """Pixels of `candidates` whose neighbourhood appears in the original nearby: texture
+    an inpainter copied or re-synthesised from the ground around.
 
-    The candidates are visited in CELL x CELL cells; each cell's surrounding patch
-    (twice the cell) is matched (normalised correlation, OpenCV's matchTemplate)
-    against the original around it; a match above FOUND_NCC whose mean colour is
-    within FOUND_COLOUR of the patch's explains the cell. Flat patches never match:
-    there is nothing to recognise in them.
+    `e` is the edit (detection scale), `context` the original (drift applied, same
+    scale) over a larger area in which `e` sits at `at` (x, y); `search` is how far
+    from a cell to look (detection pixels). The candidates are
+    visited in CELL x CELL cells; each cell's surrounding patch (twice the cell) is
+    matched (normalised correlation, OpenCV's matchTemplate) against the context
+    around it; a match above FOUND_NCC whose mean colour is within FOUND_COLOUR of
+    the patch's explains the cell. Flat patches never match: there is nothing to
+    recognise in them.
     """
     # At half the detection scale (copied texture is recognisable there too, and the
     # search costs a quarter): `found` is brought back up at the end.
     full = candidates
-    size = (max(1, candidates.shape[1] // 2), max(1, candidates.shape[0] // 2))
-    e, o = (cv2.resize(x, size, interpolation=cv2.INTER_AREA) for x in (e, o))
-    candidates = cv2.resize(candidates.astype(np.uint8), size, interpolation=cv2.INTER_AREA) > 0
-    search //= 2
+    e = cv2.resize(e, (max(1, e.shape[1] // 2), max(1, e.shape[0] // 2)),
+                   interpolation=cv2.INTER_AREA)
+    o = cv2.resize(context, (max(1, context.shape[1] // 2), max(1, context.shape[0] // 2)),
+                   interpolation=cv2.INTER_AREA)
+    candidates = cv2.resize(candidates.astype(np.uint8), e.shape[1::-1],
+                            interpolation=cv2.INTER_AREA) > 0
+    ax, ay = at[0] // 2, at[1] // 2
+    search = max(4, search // 2)
     h, w = candidates.shape
+    oh, ow = o.shape[:2]
     found = np.zeros_like(candidates)
     el, ol = (cv2.GaussianBlur(_luma(x), (0, 0), 0.7) for x in (e, o))  # grain, blur
     half = CELL // 2
@@ -361,8 +374,8 @@ def _found_elsewhere(e: np.ndarray, o: np.ndarray, candidates: np.ndarray,
             patch = el[y0:y1, x0:x1]
             if patch.std() < 8 / 255 or min(patch.shape) < CELL:
                 continue
-            sy0, sy1 = max(0, y0 - search), min(h, y1 + search)
-            sx0, sx1 = max(0, x0 - search), min(w, x1 + search)
+            sy0, sy1 = max(0, ay + y0 - search), min(oh, ay + y1 + search)
+            sx0, sx1 = max(0, ax + x0 - search), min(ow, ax + x1 + search)
             scores = cv2.matchTemplate(ol[sy0:sy1, sx0:sx1], patch, cv2.TM_CCOEFF_NORMED)
             _, best, _, (bx, by) = cv2.minMaxLoc(scores)
             if best < FOUND_NCC:
