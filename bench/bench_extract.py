@@ -210,9 +210,7 @@ class Case:
         f = np.zeros((h, w, 3), np.float32)
         a_o[place.slices()] = obj[..., 3]
         f[place.slices()] = obj[..., :3]
-        room = Box(x0 - ow // 2, y0, 2 * ow, oh + oh // 2).clip(w, h)
-        canvas = np.zeros((h, w), np.float32)
-        canvas[room.slices()] = 0  # the shadow is drawn in `room`
+        room = Box(x0 - ow // 2, y0, 2 * ow, oh + oh // 2).clip(w, h)   # the shadow's canvas
         big = np.zeros((room.h, room.w), np.float32)
         big[y0 - room.y:y0 - room.y + oh, x0 - room.x:x0 - room.x + ow] = obj[..., 3]
         shadow = cast_shadow(big, float(rng.uniform(0.4, 0.6)), float(rng.uniform(-0.8, 0.8)), rng)
@@ -346,15 +344,15 @@ def main() -> int:
               f"{sn['opaque']:6.2f} {sn['psnr']:5.1f} {t_new / mp:5.2f}", flush=True)
         if args.grid:
             grid.append(grid_row(case, old, new, 150))
-    def summary(label, pick):
+    def summary(pick):
         o = [pick(r[0]) for r in rows]
         n = [pick(r[1]) for r in rows]
         return o, n
     mean = lambda xs: float(np.mean(xs))  # noqa: E731
-    o_mae, n_mae = summary("mae", lambda s: s["mae"])
-    o_st, n_st = summary("stray", lambda s: s["stray"])
-    o_op, n_op = summary("opaque", lambda s: s["opaque"])
-    o_ps, n_ps = summary("psnr", lambda s: s["psnr"])
+    o_mae, n_mae = summary(lambda s: s["mae"])
+    o_st, n_st = summary(lambda s: s["stray"])
+    o_op, n_op = summary(lambda s: s["opaque"])
+    o_ps, n_ps = summary(lambda s: s["psnr"])
     print(f"{'mean':26s} | {mean(o_mae):9.3f} {mean(o_st):6.1%} {mean(o_op):6.2f} {mean(o_ps):5.1f} "
           f"{mean([r[2] for r in rows]):5.2f} | {mean(n_mae):9.3f} {mean(n_st):6.1%} "
           f"{mean(n_op):6.2f} {mean(n_ps):5.1f} {mean([r[3] for r in rows]):5.2f}")

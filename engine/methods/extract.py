@@ -21,18 +21,23 @@ Steps, in order (read `lift` top to bottom):
    the edit with the original's patches shifted by up to `REACH` pixels
    (gain- and offset-invariant, so drift and shading do not count; shifts and
    slight blur match), and the change in local texture strength;
-3. colour change: the low-frequency log ratio edit / original, less the
-   region's overall drift; a change of hue or a brightening is object, a
-   uniform darkening is left for the shadow step;
-4. object mask: the changes above their thresholds (with hysteresis), the
-   parts that reach into the box, holes filled;
+3. colour change of the low frequencies, after the region's drift (a gain and
+   offset per channel fitted on the ring between box and region) is applied
+   to the original: a change of chromaticity or a brightening is object, a
+   darkening is left for the shadow step;
+4. object mask: the changes above their thresholds (with hysteresis, specks
+   dropped), inside the box, holes filled; a change whose patch appears in
+   the original nearby (texture the inpainter copied or re-synthesised) does
+   not count;
 5. alpha by matting (the decomposition's trimap and closed-form matting,
    `decompose_steps.matting`): opaque inside, soft only in a band along the
    mask's edge, so an object whose colour is close to its ground stays opaque;
-6. shadow: the shading ratio of median-filtered edit and original (texture
-   cancels), darker than the drift, with the original's texture still there,
-   touching the object; kept as translucent colour (black for a grey shadow)
-   like the decomposition's shadows (`decompose_steps.shadow`);
+6. shadow: where it is, from a reduced, blurred copy (darker than the
+   drifted original by more than any small shift explains, its texture
+   still there, starting near the object or, with no object, in the box);
+   how dark, from the ratio of median-filtered edit and original (texture
+   cancels, a shadow's edge stays); kept as translucent colour (black for a
+   grey shadow) as in the decomposition's shadows (`decompose_steps.shadow`);
 7. colours: the object's straight colour solved against the original under
    the object's soft edge and the shadow (`decompose_steps.layers`); outside
    object and shadow the layer is exactly transparent.
