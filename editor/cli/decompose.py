@@ -16,6 +16,14 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
+from editor.cli.generate import quiet_libraries
+from editor.model.decompose_apply import StepChoices, decompose_layer
+from editor.model.errors import DocumentError
+from editor.model.files import open_document, read_image, save_document
+from engine.box import Box
+
 
 def register(sub) -> None:
     p = sub.add_parser(
@@ -55,29 +63,17 @@ def add_step_options(p, learned_by_default: bool) -> None:
 
 
 def run(args) -> int:
-    from engine.box import Box
-    from editor.model.decompose_apply import decompose_layer
-    from editor.model.errors import DocumentError
-    from editor.model.files import open_document, save_document
-
     if args.box is None and args.mask is None:
         raise DocumentError("Mark the object with --box X,Y,W,H or --mask MASK.png.")
     doc = open_document(args.input)
     layer = _pick_layer(doc, args.layer, args.input)
     box = Box.parse(args.box) if args.box else None
     mask = _read_mask(args.mask, doc) if args.mask else None
-    pipeline = None
-    if (args.mask_model, args.matting_model, args.background_model) != \
-            ("grabcut", "closed_form", "patchmatch"):
-        from editor.cli.generate import quiet_libraries
-        from engine.methods.decompose import DecomposePipeline
-
-        quiet_libraries()
-        pipeline = DecomposePipeline.choose(args.mask_model, args.matting_model,
-                                            args.background_model, device=args.device,
-                                            seed=args.seed)
-    background, foreground, result = decompose_layer(doc, layer, box, mask, pipeline=pipeline,
-                                                     shadow=not args.no_shadow)
+    choices = StepChoices(not args.no_shadow, args.mask_model, args.matting_model,
+                          args.background_model, args.device, args.seed)
+    if not choices.is_classical():
+        quiet_libraries()  # a model may load
+    background, foreground, result = decompose_layer(doc, layer, box, mask, choices=choices)
     save_document(doc, args.output)
     figures = result.figures
     if args.json:
@@ -97,8 +93,6 @@ def run(args) -> int:
 
 
 def _pick_layer(doc, name, path):
-    from editor.model.errors import DocumentError
-
     layers = [layer for layer in doc.layers() if not layer.is_empty()]
     if name is not None:
         chosen = [layer for layer in layers if layer.name == name]
@@ -115,11 +109,6 @@ def _pick_layer(doc, name, path):
 
 
 def _read_mask(path, doc):
-    import numpy as np
-
-    from editor.model.errors import DocumentError
-    from editor.model.files import read_image
-
     pixels = np.asarray(read_image(path))
     if pixels.ndim == 3 and pixels.shape[2] == 4 and (pixels[..., 3] < 255).any():
         mask = pixels[..., 3]
