@@ -87,3 +87,30 @@ def test_corrected_masks_are_used_as_given():
     assert len(proposed) == 1 and (proposed[0] & (a1 > 0.5)).sum() > 0.9 * (a1 > 0.5).sum()
     result = pipeline(DecomposeRequest(img, object_masks=[a2 > 0.5]))
     assert np.array_equal(result.mask, a2 > 0.5)
+
+
+def test_status_says_in_plain_words_what_happened():
+    from types import SimpleNamespace
+
+    from editor.model.decompose_apply import split_status
+
+    exact = SimpleNamespace(figures={"recomposition_error_max": 0.5})
+    assert split_status("Photo", ["Object"], exact) == \
+        "Split 'Object' from 'Photo'; the two layers give back the picture exactly."
+    off = SimpleNamespace(figures={"recomposition_error_max": 3.2})
+    text = split_status("Photo", ["Object", "Object 2"], off)
+    assert text.startswith("Split 'Object', 'Object 2' from 'Photo'; the three layers")
+    assert "within 3 levels" in text and "recomposition" not in text
+
+
+def test_with_no_marks_the_objects_are_found():
+    from engine.methods.layered import find_objects
+
+    img, a1, a2 = two_balls(200)
+    boxes = find_objects(img, 3)
+    assert len(boxes) == 2
+    for a in (a1, a2):
+        ys, xs = np.nonzero(a > 0.5)
+        assert any(b.x <= xs.min() and b.y <= ys.min() and b.x1 >= xs.max() and b.y1 >= ys.max()
+                   for b in boxes)
+    assert len(find_objects(img, 1)) == 1

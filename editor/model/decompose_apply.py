@@ -34,10 +34,11 @@ if TYPE_CHECKING:
 
 
 def request_for_layer(layer: Layer, box: Optional[Box] = None, mask: Optional[np.ndarray] = None,
-                      **options) -> "DecomposeRequest":
+                      boxes: Optional[list[Box]] = None, **options) -> "DecomposeRequest":
     """The engine request for `layer`, from a canvas `box` and/or a canvas-sized brush `mask`.
 
-    `mask` is (H, W) in canvas pixels (doc.height, doc.width), nonzero where painted.
+    `mask` is (H, W) in canvas pixels (doc.height, doc.width), nonzero where painted;
+    `boxes` mark further objects (canvas pixels), each split into its own layer.
     """
     from engine.methods.decompose import DecomposeRequest
 
@@ -52,12 +53,22 @@ def request_for_layer(layer: Layer, box: Optional[Box] = None, mask: Optional[np
         inter = canvas.intersect(layer.bounds())
         if not inter.is_empty():
             local_mask[inter.translate(-layer.x, -layer.y).slices()] = mask[inter.slices()] > 0
-    return DecomposeRequest(layer.pixels, box=local_box, mask=local_mask, **options)
+    local_boxes = [b.translate(-layer.x, -layer.y) for b in boxes or []]
+    return DecomposeRequest(layer.pixels, box=local_box, mask=local_mask, boxes=local_boxes,
+                            **options)
 
 
 def apply_decomposition(doc: Document, layer: Layer, result: "DecomposeResult") -> tuple[Layer, Layer]:
     """Replaces `layer` with (background, foreground) layers and deselects, in one undo step;
-    returns the two layers."""
+    returns the two layers (with several objects: the background and the front object)."""
+    background, objects = apply_decomposition_layers(doc, layer, result)
+    return background, objects[0]
+
+
+def apply_decomposition_layers(doc: Document, layer: Layer,
+                               result: "DecomposeResult") -> tuple[Layer, list[Layer]]:
+    """Replaces `layer` with a background and one layer per object (front object on top),
+    in one undo step; returns (background, object layers front to back)."""
     if not doc.contains(layer) or not isinstance(layer, Layer):
         raise DocumentError(f"'{layer.name}' is not a pixel layer of this document.")
     if layer.is_locked():
@@ -69,9 +80,12 @@ def apply_decomposition(doc: Document, layer: Layer, result: "DecomposeResult") 
     figures = {k: v for k, v in result.figures.items() if k.startswith("recomposition")}
     background = Layer(layer.name, result.background, layer.x, layer.y,
                        recipe=dict(recipe, role="background", **_previous(layer)))
-    fx, fy = result.offset
-    foreground = Layer(_object_name(doc), result.foreground, layer.x + fx, layer.y + fy,
-                       recipe=dict(recipe, role="foreground", figures=figures))
+    parts = result.parts or [(result.foreground, result.offset)]
+    objects: list[Layer] = []
+    for rgba, (fx, fy) in parts:
+        objects.append(Layer(_object_name(doc, [o.name for o in objects]), rgba,
+                             layer.x + fx, layer.y + fy,
+                             recipe=dict(recipe, role="foreground", figures=figures)))
     parent = layer.parent
     assert parent is not None
     index = layer.index()
@@ -79,34 +93,53 @@ def apply_decomposition(doc: Document, layer: Layer, result: "DecomposeResult") 
     with doc.history.macro("Decompose"):
         if plain:
             doc.history.push(cmds.InsertNode(background, parent, index))
-            doc.history.push(cmds.InsertNode(foreground, parent, index + 1))
+            for k, obj in enumerate(reversed(objects)):   # the back object first
+                doc.history.push(cmds.InsertNode(obj, parent, index + 1 + k))
         else:
             # Keep what the layer's opacity, blend mode and visibility did to the picture.
             group = Group(layer.name, visible=layer.visible, opacity=layer.opacity,
                           blend_mode=layer.blend_mode)
             doc.history.push(cmds.InsertNode(group, parent, index))
             doc.history.push(cmds.InsertNode(background, group, 0))
-            doc.history.push(cmds.InsertNode(foreground, group, 1))
+            for k, obj in enumerate(reversed(objects)):
+                doc.history.push(cmds.InsertNode(obj, group, 1 + k))
         doc.history.push(cmds.RemoveNode(layer))
-        doc.set_active(foreground)
+        doc.set_active(objects[0])
         # The mark has done its job: as after Photoshop's Layer via Cut, nothing stays
         # selected (undo brings the mark back with the layer).
         doc.set_selection(None)
-    return background, foreground
+    return background, objects
+
+
+def split_status(source: str, objects: list[str], result: "DecomposeResult") -> str:
+    """What a split did, in plain words, for the status line and the command line."""
+    names = ", ".join(f"'{n}'" for n in objects)
+    count = {2: "two", 3: "three", 4: "four", 5: "five"}.get(len(objects) + 1, str(len(objects) + 1))
+    # 8-bit layers round each value; within one level in 255 the eye sees the same picture.
+    worst = float(result.figures.get("recomposition_error_max", 0.0))
+    if worst <= 1.0:
+        faithful = f"the {count} layers give back the picture exactly"
+    else:
+        faithful = (f"the {count} layers give back the picture to within {worst:.0f} levels "
+                    "in 255 at worst")
+    return f"Split {names} from '{source}'; {faithful}."
 
 
 def decompose_layer(doc: Document, layer: Layer, box: Optional[Box] = None,
                     mask: Optional[np.ndarray] = None, progress: ProgressFn = no_progress,
-                    pipeline=None, **options) -> tuple[Layer, Layer, "DecomposeResult"]:
+                    pipeline=None, boxes: Optional[list[Box]] = None, all_objects: bool = False,
+                    **options) -> tuple[Layer, Layer, "DecomposeResult"]:
     """Runs the decomposition on `layer` and applies it (headless use: command line, scripts).
 
-    `pipeline` is a `DecomposePipeline` (default: the classical components)."""
+    `pipeline` is a `DecomposePipeline` (default: the classical components); `boxes`
+    mark further objects. Returns (background, front object, result), or with
+    `all_objects` (background, object layers front to back, result)."""
     from engine.methods.decompose import DecomposePipeline
 
     pipeline = pipeline or DecomposePipeline()
-    result = pipeline(request_for_layer(layer, box, mask, **options), progress)
-    background, foreground = apply_decomposition(doc, layer, result)
-    return background, foreground, result
+    result = pipeline(request_for_layer(layer, box, mask, boxes=boxes, **options), progress)
+    background, objects = apply_decomposition_layers(doc, layer, result)
+    return background, (objects if all_objects else objects[0]), result
 
 
 def layered_document(result: "LayeredResult") -> Document:
@@ -142,8 +175,8 @@ def _previous(layer: Layer) -> dict:
     return {"source_recipe": dict(layer.recipe)} if layer.recipe else {}
 
 
-def _object_name(doc: Document) -> str:
-    names = {n.name for n in doc.nodes()}
+def _object_name(doc: Document, taken: list[str] = ()) -> str:
+    names = {n.name for n in doc.nodes()} | set(taken)
     if "Object" not in names:
         return "Object"
     i = 2

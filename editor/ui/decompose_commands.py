@@ -188,18 +188,16 @@ class DecomposeCommands:
             return pipeline(request, progress)
 
         def apply(result) -> None:
-            from editor.model.decompose_apply import apply_decomposition
+            from editor.model.decompose_apply import apply_decomposition_layers, split_status
 
             if session not in w.sessions:
                 return  # the document was closed meanwhile
             if not doc.contains(layer) or layer.pixels is not pixels or (layer.x, layer.y) != place:
                 raise DocumentError(f"Layer '{layer.name}' changed while it was being decomposed, "
                                     "so the result was not applied. Run Decompose again.")
-            background, foreground = apply_decomposition(doc, layer, result)
-            error = result.figures["recomposition_error_mean"]
-            w.status(f"'{layer.name}' is now '{foreground.name}' over '{background.name}' "
-                      f"(recomposition error {error:.2f}/255). Move, transform or delete the "
-                      "object; Ctrl+Z undoes.")
+            background, objects = apply_decomposition_layers(doc, layer, result)
+            w.status(split_status(layer.name, [o.name for o in objects], result)
+                     + " Move, transform or delete the object; Ctrl+Z undoes.")
 
         job = Job("Decompose", run, on_finished=apply)
         return w.jobs.submit(job, canvas=session.canvas, failure_title="Could not decompose")
