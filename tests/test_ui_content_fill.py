@@ -1,0 +1,91 @@
+"""Edit > Fill > Content-Aware: the model operation headless, and the editor's job as a user runs it."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from editor.jobs import FINISHED
+from editor.model import Document
+from editor.model.content_fill import content_aware_fill_layer
+from editor.model.errors import DocumentError
+from editor.ui.qimage import rgba_to_qimage
+from engine.box import Box
+from engine.methods.decompose_steps.fill import pyramid_fill
+from ui_helpers import make_window
+
+
+def tiles_rgba(h=96, w=112):
+    yy, xx = np.mgrid[:h, :w].astype(np.float32)
+    t = 0.5 + 0.4 * np.sin(xx * 2 * np.pi / 11) * np.sin(yy * 2 * np.pi / 13)
+    rgb = np.dstack([t, 0.8 * t, 1.0 - t])
+    rgba = np.dstack([np.clip(np.rint(rgb * 255), 0, 255), np.full((h, w), 255)]).astype(np.uint8)
+    return rgba
+
+
+def test_fills_the_selection_in_one_undo_step_and_nothing_else():
+    rgba = tiles_rgba()
+    damaged = rgba.copy()
+    damaged[30:70, 35:80, :3] = (255, 0, 255)       # a magenta object to remove
+    doc = Document(112, 96)
+    layer = doc.add_image(damaged, "Photo", 0, 0)
+    doc.set_selection(Box(33, 28, 50, 44))
+    before = doc.history.count
+    content_aware_fill_layer(doc)
+    assert doc.history.count == before + 1 and doc.history.undo_name() == "Content-Aware Fill"
+    sel = np.zeros((96, 112), bool)
+    sel[28:72, 33:83] = True
+    assert np.array_equal(layer.pixels[~sel], damaged[~sel])
+    err = np.abs(layer.pixels[sel][:, :3].astype(int) - rgba[sel][:, :3]).mean()
+    smooth = pyramid_fill(damaged[..., :3].astype(np.float32), (~sel).astype(np.float32))
+    smooth_err = np.abs(smooth[sel] - rgba[sel][:, :3]).mean()
+    assert err < 0.4 * smooth_err   # the pattern goes on across the hole; magenta is gone
+    doc.history.undo()
+    assert np.array_equal(layer.pixels, damaged)
+
+
+def test_without_a_selection_it_says_what_to_do():
+    doc = Document(112, 96)
+    doc.add_image(tiles_rgba(), "Photo", 0, 0)
+    with pytest.raises(DocumentError, match="Select the area to fill"):
+        content_aware_fill_layer(doc)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch):
+    return make_window(qtbot, tmp_path, monkeypatch)
+
+
+def test_edit_fill_content_aware_runs_as_a_job_and_is_one_undo_step(window, qtbot):
+    w = window
+    rgba = tiles_rgba()
+    damaged = rgba.copy()
+    damaged[30:70, 35:80, :3] = (255, 0, 255)
+    QGuiApplication.clipboard().setImage(rgba_to_qimage(damaged))
+    w.actions["paste"].trigger()
+    qtbot.waitUntil(lambda: w.doc is not None and len(list(w.doc.layers())) == 1)
+    doc = w.doc
+    (layer,) = doc.layers()
+    doc.set_selection(Box(33, 28, 50, 44))
+    count = doc.history.count
+    started = []
+    w.jobs.job_started.connect(started.append)
+
+    def accept_dialog():
+        dialog = QApplication.activeModalWidget()
+        assert dialog is not None and dialog.objectName() == "FillDialog"
+        dialog.contents.setCurrentIndex(dialog.contents.findData("content_aware"))
+        dialog.accept()
+
+    QTimer.singleShot(0, accept_dialog)
+    assert w.actions["fill"].shortcut().toString() == "Shift+F5"
+    w.actions["fill"].trigger()
+    qtbot.waitUntil(lambda: bool(started) and not w.jobs.busy, timeout=60000)
+    assert started[0].name == "Content-Aware Fill" and started[0].state == FINISHED
+    assert w.test_errors == []
+    assert doc.history.count == count + 1 and doc.history.undo_name() == "Content-Aware Fill"
+    assert not (layer.pixels[..., :3] == (255, 0, 255)).all(axis=2).any()
+    w.actions["undo"].trigger()
+    assert np.array_equal(layer.pixels, damaged)
