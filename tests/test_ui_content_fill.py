@@ -89,3 +89,35 @@ def test_edit_fill_content_aware_runs_as_a_job_and_is_one_undo_step(window, qtbo
     assert not (layer.pixels[..., :3] == (255, 0, 255)).all(axis=2).any()
     w.actions["undo"].trigger()
     assert np.array_equal(layer.pixels, damaged)
+
+
+def test_decompose_into_layers_gives_one_layer_per_painted_region(window, qtbot):
+    from _decompose_scenes import disc_alpha, ground
+    from editor.model import commands as cmds
+    from editor.model.render import composite_document
+
+    w = window
+    size = 128
+    img = ground(size, size, 3, grain=0.04)
+    alphas = [disc_alpha(size, size, 40, 36, 20), disc_alpha(size, size, 84, 90, 22)]
+    for a, c in zip(alphas, ((0.85, 0.15, 0.1), (0.1, 0.25, 0.85))):
+        img = a[..., None] * np.array(c, np.float32) + (1 - a[..., None]) * img
+    rgba = np.dstack([np.clip(np.rint(img * 255), 0, 255), np.full((size, size), 255)]).astype(np.uint8)
+    QGuiApplication.clipboard().setImage(rgba_to_qimage(rgba))
+    w.actions["paste"].trigger()
+    qtbot.waitUntil(lambda: w.doc is not None and len(list(w.doc.layers())) == 1)
+    doc = w.doc
+    painted = np.zeros((size, size), np.uint8)
+    for a in alphas:
+        painted[a > 0.3] = 255                 # paint roughly over each ball
+    doc.history.push(cmds.SetSelectionMask(painted))
+    assert "Decompose into &Layers" in [a.text() for a in w.menus["layer"].actions()]
+    w.actions["decompose_layers"].trigger()
+    qtbot.waitUntil(lambda: not w.jobs.busy and len(list(doc.layers())) > 1, timeout=60000)
+    assert w.test_errors == []
+    layers = list(doc.layers())
+    assert [layer.name for layer in layers[1:]] == ["Object 2", "Object"]
+    assert doc.history.undo_name() == "Decompose"
+    assert np.abs(composite_document(doc).astype(int) - rgba).max() <= 1
+    text = w.statusBar().currentMessage()
+    assert "Split 'Object', 'Object 2' from" in text and "give back the picture exactly" in text

@@ -58,6 +58,18 @@ def request_for_layer(layer: Layer, box: Optional[Box] = None, mask: Optional[np
                             **options)
 
 
+def regions_of_mask(mask: np.ndarray, min_share: float = 0.02) -> list[Box]:
+    """Boxes (canvas pixels) of the separate parts of a painted mask, largest first; parts
+    smaller than `min_share` of the largest are specks, not objects."""
+    import cv2
+
+    n, _, stats, _ = cv2.connectedComponentsWithStats(np.asarray(mask, np.uint8), connectivity=8)
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    order = [i + 1 for i in np.argsort(areas)[::-1] if areas[i] >= min_share * areas.max()]
+    return [Box(int(stats[i, 0]), int(stats[i, 1]), int(stats[i, 2]), int(stats[i, 3]))
+            for i in order]
+
+
 def apply_decomposition(doc: Document, layer: Layer, result: "DecomposeResult") -> tuple[Layer, Layer]:
     """Replaces `layer` with (background, foreground) layers and deselects, in one undo step;
     returns the two layers (with several objects: the background and the front object)."""

@@ -40,6 +40,18 @@ if TYPE_CHECKING:
     from .main_window import MainWindow
 
 MASK_THRESHOLD = 128  # painted coverage from which a pixel counts as "painted over"
+OBJECTS_FOUND = 3     # Decompose into Layers with nothing marked: at most this many objects
+
+
+def found_objects(layer: Layer) -> list[Box]:
+    """Canvas boxes of the objects found in `layer` (Decompose into Layers with no mark)."""
+    from engine.methods.layered import find_objects
+
+    try:
+        found = find_objects(layer.pixels[..., :3], OBJECTS_FOUND)
+    except InvalidInput as exc:
+        raise DocumentError(f"{exc.message} {exc.hint}") from None
+    return [b.translate(layer.x, layer.y) for b in found]
 
 # The classical choice of each step and how the options dialog names them.
 STEP_CHOICES = {
@@ -85,6 +97,7 @@ class DecomposeCommands:
         w, actions, menus = self.window, self.window.actions, self.window.menus
         specs = [
             ("decompose", "&Decompose", "Alt+Ctrl+D", self.decompose),
+            ("decompose_layers", "Decompose into &Layers", None, self.decompose_into_layers),
             ("decompose_options", "Decompose &Options…", None, self.show_options),
             ("quick_mask", "Edit in &Quick Mask Mode", "Q", self.toggle_quick_mask),
             ("clear_mask", "&Clear Painted Mask", None, self.clear_mask),
@@ -95,7 +108,10 @@ class DecomposeCommands:
         actions["decompose"].setToolTip("Split the layer into the marked object (with its "
                                         "shadow) and the background behind it")
         actions["quick_mask"].setCheckable(True)
+        actions["decompose_layers"].setToolTip("Split every marked region (or, with none, the "
+                                               "objects found) into a layer of its own")
         _insert_after(menus["layer"], actions["trim"], [None, actions["decompose"],
+                                                        actions["decompose_layers"],
                                                         actions["decompose_options"]])
         _append(menus["select"], [None, actions["quick_mask"], actions["clear_mask"]])
         _insert_after(menus["file"], actions["open"], [actions["new_layered"]])
@@ -106,6 +122,7 @@ class DecomposeCommands:
         a = self.window.actions
         # Enabled on a group or an empty layer too: Decompose then says why it cannot run.
         a["decompose"].setEnabled(node is not None)
+        a["decompose_layers"].setEnabled(node is not None)
         a["quick_mask"].setEnabled(doc is not None)
         a["clear_mask"].setEnabled(doc is not None and doc.selection_mask is not None)
 
@@ -142,9 +159,14 @@ class DecomposeCommands:
         if dialog.run_now:
             self.decompose()
 
-    def decompose(self) -> Optional[Job]:
+    def decompose_into_layers(self) -> Optional[Job]:
+        """Layer > Decompose into Layers: one object layer per marked region (separate parts of
+        the painted mask), or with nothing marked up to OBJECTS_FOUND objects found."""
+        return self.decompose(several=True)
+
+    def decompose(self, several: bool = False) -> Optional[Job]:
         """Starts decomposing the active layer around the marked object; returns the job."""
-        from editor.model.decompose_apply import request_for_layer
+        from editor.model.decompose_apply import regions_of_mask, request_for_layer
 
         w = self.window
         session, doc = w.session, w.doc
@@ -168,11 +190,19 @@ class DecomposeCommands:
             if doc.selection_mask is not None:
                 mask = doc.selection_mask >= MASK_THRESHOLD
                 mask = mask if mask.any() else None
-            if box is None and mask is None:
+            boxes: list[Box] = []
+            if several and mask is not None:
+                # Each painted part bounds its object loosely: paint rarely reaches every edge.
+                box, boxes = None, [b.expand(max(4, int(0.15 * max(b.w, b.h)))).clip(doc.width,
+                                                                                    doc.height)
+                                    for b in regions_of_mask(mask)]
+            elif several and box is None:
+                boxes = found_objects(layer)
+            if box is None and mask is None and not boxes:
                 raise DocumentError("Mark the object first: draw a box around it with the "
                                     "Rectangular Marquee (M), or paint over it in Quick Mask (Q).")
             options = self.options()
-            request = request_for_layer(layer, box, mask, shadow=options.shadow)
+            request = request_for_layer(layer, box, mask, boxes=boxes, shadow=options.shadow)
         except Exception as exc:
             w.report(exc, "Could not decompose")
             return None
