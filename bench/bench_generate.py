@@ -32,7 +32,6 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from editor.cli.generate import add_generated_layer  # noqa: E402
 from editor.model import Document  # noqa: E402
 from editor.model import generate_apply  # noqa: E402
 from engine.box import Box  # noqa: E402
@@ -87,7 +86,8 @@ def engine_run(background, box, resolution, loaded) -> tuple[float, float, tuple
     doc = Document(WIDTH, HEIGHT)
     t0 = time.perf_counter()
     result = add_foreground(request, model=model)
-    add_generated_layer(doc, result.best)
+    best = result.best
+    doc.add_image(best.layer, "a red ball", best.x, best.y, recipe=best.recipe)
     total = time.perf_counter() - t0
     return total - sum(clock), sum(clock), result.best.layer.shape
 

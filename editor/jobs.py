@@ -24,6 +24,8 @@ from typing import Any, Callable, Optional
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from editor.model.errors import describe
+from editor.model.generate_apply import generate
 from engine.errors import Cancelled
 from engine.progress import CancelToken, ProgressFn, cancellable
 
@@ -148,8 +150,6 @@ class JobRunner(QObject):
         except Cancelled:
             self._job_done.emit(job, CANCELLED, None)
         except Exception as exc:  # explained to the user, never a traceback
-            from editor.model.errors import describe
-
             log.debug("job %r failed", job.name, exc_info=True)
             job.exception = exc
             self._job_done.emit(job, FAILED, describe(exc, editor=True))
@@ -184,8 +184,6 @@ class JobRunner(QObject):
                 try:
                     job.on_finished(payload)
                 except Exception as exc:  # e.g. the document refused the result: a failure
-                    from editor.model.errors import describe
-
                     log.debug("applying the result of %r failed", job.name, exc_info=True)
                     job.exception = exc
                     outcome, payload = FAILED, describe(exc, editor=True)
@@ -238,24 +236,14 @@ def warm_up_job(model: Optional[str] = None, *, device: str = "auto", dtype: str
     return Job("Loading model", run, quiet=True)
 
 
-def add_foreground_job(request, **callbacks) -> Job:
-    """A job running engine.methods.add_foreground on `request` (an AddForegroundRequest)."""
-
-    def run(progress: ProgressFn):
-        from engine.methods.add_foreground import add_foreground
-
-        return add_foreground(request, progress)
-
-    return Job("Generate layer", run, **callbacks)
+def operation_job(name: str, run: Callable[[Any, ProgressFn], Any], prepared: Any,
+                  **callbacks) -> Job:
+    """A job running an operation's worker part, `run(prepared, progress)` (see editor/model:
+    generate_apply.generate, decompose_apply.run, layered_apply.run, ...)."""
+    return Job(name, lambda progress: run(prepared, progress), **callbacks)
 
 
 def generate_job(request, **callbacks) -> Job:
     """A job running editor.model.generate_apply.generate on `request` (a GenerationInput):
-    either method, candidates in canvas coordinates."""
-
-    def run(progress: ProgressFn):
-        from editor.model.generate_apply import generate
-
-        return generate(request, progress)
-
-    return Job("Generate layer", run, **callbacks)
+    any layer method, candidates in canvas coordinates."""
+    return operation_job("Generate layer", generate, request, **callbacks)

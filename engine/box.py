@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Optional
+
+import numpy as np
 
 from .errors import InvalidInput
 
@@ -97,3 +100,13 @@ class Box:
                 f"The {what} {self.as_tuple()} lies outside the {width}x{height} image.",
                 "Draw the box over the picture.")
         return clipped
+
+
+def opaque_bounds(pixels: np.ndarray) -> Optional[Box]:
+    """The box of pixels with alpha > 0 (None when fully transparent)."""
+    alpha = pixels[..., 3]
+    rows = np.flatnonzero(alpha.any(axis=1))
+    if rows.size == 0:
+        return None
+    cols = np.flatnonzero(alpha.any(axis=0))
+    return Box.from_corners(int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)

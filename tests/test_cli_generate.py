@@ -109,15 +109,14 @@ def test_models_convert(tmp_path):
 
 
 def test_a_generated_layer_is_one_undo_step_with_its_recipe():
-    from types import SimpleNamespace
-
-    from editor.cli.generate import add_generated_layer
     from editor.model import Document
+    from editor.model.generate_apply import GeneratedCandidate, apply_candidate, placement_for
 
     doc = Document(64, 64)
-    candidate = SimpleNamespace(layer=np.full((10, 12, 4), 200, np.uint8), x=5, y=-3, seed=4,
-                                recipe={"prompt": "a  very long prompt " * 4, "seed": 4})
-    layer = add_generated_layer(doc, candidate, visible=False)
+    candidate = GeneratedCandidate(4, np.full((10, 12, 4), 200, np.uint8), 5, -3,
+                                   {"prompt": "a  very long prompt " * 4, "seed": 4},
+                                   np.zeros((8, 8, 3), np.uint8))
+    layer = apply_candidate(doc, placement_for(doc), candidate, visible=False)
     assert (layer.x, layer.y, layer.visible) == (5, -3, False)
     assert layer.recipe == candidate.recipe and len(layer.name) <= 40
     assert layer.name.startswith("a very long prompt")

@@ -27,7 +27,7 @@ def test_an_add_stroke_brings_back_the_missed_part_and_changes_nothing_else():
     far = np.zeros_like(truth)
     far[:, :40] = True
     add = np.zeros_like(truth)
-    add[54:58, 56:62] = True                 # one dab in the missed part
+    add[42:70, 57:60] = True                 # one stroke down the missed part
     out = correct_mask(img, mask, add=add)
     missed = truth & ~mask
     assert (out & missed).sum() > 0.85 * missed.sum()

@@ -5,7 +5,7 @@ import time
 import numpy as np
 import pytest
 
-from editor.jobs import (CANCELLED, FAILED, FINISHED, Job, JobRunner, add_foreground_job,
+from editor.jobs import (CANCELLED, FAILED, FINISHED, Job, JobRunner, generate_job,
                          warm_up_job)
 from editor.model import Document
 from engine.box import Box
@@ -147,26 +147,26 @@ def test_warm_up_of_a_missing_model_fails_quietly_with_advice(qtbot, runner, tmp
 
 
 def test_generate_job_with_a_tiny_model(qtbot, runner, monkeypatch):
-    from engine.methods.add_foreground import AddForegroundRequest
+    from editor.model.generate_apply import GenerateSpec, apply_candidate, prepare
     from engine.models import loading
 
     monkeypatch.setattr(loading, "MODELS", loading.ModelCache())
     doc = Document(128, 96)
-    bg = np.full((96, 128, 3), 120, np.uint8)
-    request = AddForegroundRequest(bg, Box(40, 30, 30, 30), "a red ball", steps=3, resolution=64,
-                                   model=str(tiny.cached_tiny("sd-inpaint")))
+    doc.add_image(np.full((96, 128, 4), 120, np.uint8), "Background", 0, 0)
+    request = prepare(doc, GenerateSpec(prompt="a red ball", steps=3, resolution=64,
+                                        model=str(tiny.cached_tiny("sd-inpaint"))),
+                      Box(40, 30, 30, 30))
 
     def apply(result):
-        c = result.best
-        doc.add_image(c.layer, "a red ball", c.x, c.y, recipe=c.recipe)
+        apply_candidate(doc, request.placement, result.candidates[0])
 
     progress, previews = [], []
     runner.progress.connect(lambda s, t: progress.append((s, t)))
     runner.preview.connect(previews.append)
     with qtbot.waitSignal(runner.finished, timeout=60000):
-        runner.submit(add_foreground_job(request, on_finished=apply))
+        runner.submit(generate_job(request, on_finished=apply))
     assert progress[-1][0] == progress[-1][1] and len(previews) == 3
-    [layer] = list(doc.layers())
+    background, layer = list(doc.layers())
     assert layer.recipe["prompt"] == "a red ball"
     doc.history.undo()
-    assert list(doc.layers()) == []
+    assert list(doc.layers()) == [background]

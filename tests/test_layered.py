@@ -173,7 +173,7 @@ def test_tiny_pipelines_paint_repeatable_pictures(family):
 
 # -- the new document -------------------------------------------------------------------------------
 def test_the_document_holds_the_layers_and_undo_gives_back_the_picture():
-    from editor.model.decompose_apply import layered_document
+    from editor.model.layered_apply import apply as layered_document
     from editor.model.render import composite_document
 
     result = generate_layered(classical(prompt="ball", size=(96, 96)), model=scripted())

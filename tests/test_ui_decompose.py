@@ -96,7 +96,7 @@ def test_box_decompose_move_the_object_and_undo_to_the_original(pasted, qtbot):
     assert w.jobs.status.isVisible() and started[0].name == "Decompose"
     finish(qtbot, w)
     assert started[0].state == FINISHED and w.test_errors == []
-    assert steps and steps[-1][0] == steps[-1][1] == 12  # 1 + 1 + 8 (content-aware fill) + 1 + 1
+    assert steps and steps[-1][0] == steps[-1][1] == 12  # PatchMatch fill: 8 of the 12
     assert not w.jobs.status.isVisible()
     # The layer became object over background, in one undo step, with recipes.
     background, foreground = doc.layers()

@@ -315,3 +315,50 @@ def test_the_panel_offers_only_layer_makers_while_models_lists_decompose_models(
         offered = [panel.model.itemData(i) for i in range(panel.model.count())]
         families = {c.family for c in panel.choices if c.ref in offered}
         assert not families & {"sam", "vitmatte"}
+
+
+def test_the_editor_and_the_generate_verb_make_the_same_layer(qtbot, tmp_path, monkeypatch):
+    """One route: the Generate panel and `python main.py generate` run the same operation,
+    so the same request (tiny model, fixed seed) gives the same layer."""
+    import os
+    import subprocess
+    import sys
+
+    from skimage import data
+
+    from editor.model.files import open_document
+    from PIL import Image
+
+    picture = tmp_path / "in.png"
+    Image.fromarray(np.ascontiguousarray(data.astronaut()[::4, ::4])).save(picture)  # 128 x 128
+    model = tiny.cached_tiny("sd-inpaint")
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    try:
+        w.docks["generate"].raise_()
+        w.add_session(open_document(picture), "in")
+        panel = w.generate_panel
+        add_model(qtbot, w, monkeypatch, model)
+        w.doc.set_selection(Box(40, 50, 30, 40))
+        panel.prompt.setPlainText("a red ball")
+        panel.seed.setValue(5)
+        panel.steps.setValue(2)
+        panel.resolution.setValue(64)
+        job = panel.generate()
+        qtbot.waitUntil(lambda: job.state == FINISHED, timeout=60000)
+        edited = panel.apply()
+    finally:
+        w.jobs.shutdown()
+    assert edited is not None and w.test_errors == []
+
+    out = tmp_path / "out.psd"
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    run = subprocess.run([sys.executable, "main.py", "generate", str(picture), "--box", "40,50,30,40",
+                          "--prompt", "a red ball", "--model", str(model), "--seed", "5",
+                          "--steps", "2", "--resolution", "64", "-o", str(out)],
+                         cwd=root, capture_output=True, text=True, timeout=300,
+                         env=dict(os.environ, OMP_NUM_THREADS="1"))  # as torch here: same sums
+    assert run.returncode == 0, run.stderr
+    background, made = list(open_document(out).layers())
+    assert (made.name, made.x, made.y) == (edited.name, edited.x, edited.y)
+    np.testing.assert_array_equal(made.pixels, edited.pixels)
+    assert made.recipe == edited.recipe and made.recipe["window"] != [0, 0, 128, 128]

@@ -18,6 +18,14 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
+from editor.cli.generate import quiet_libraries
+from editor.model.decompose_apply import StepChoices, decompose_layer, found_objects, split_status
+from editor.model.errors import DocumentError
+from editor.model.files import open_document, read_image, save_document
+from engine.box import Box
+
 
 def register(sub) -> None:
     p = sub.add_parser(
@@ -60,11 +68,6 @@ def add_step_options(p, learned_by_default: bool) -> None:
 
 
 def run(args) -> int:
-    from engine.box import Box
-    from editor.model.decompose_apply import decompose_layer
-    from editor.model.errors import DocumentError
-    from editor.model.files import open_document, save_document
-
     if args.box is None and args.mask is None and not args.objects:
         raise DocumentError("Mark the object with --box X,Y,W,H or --mask MASK.png "
                             "(or ask for --objects N to be found).")
@@ -75,29 +78,15 @@ def run(args) -> int:
     boxes = [Box.parse(b) for b in args.box or []]
     mask = _read_mask(args.mask, doc) if args.mask else None
     if not boxes and mask is None:
-        from engine.errors import InvalidInput
-        from engine.methods.layered import find_objects
-
-        try:
-            found = find_objects(layer.pixels[..., :3], args.objects)
-        except InvalidInput as exc:
-            raise DocumentError(f"{exc.message} {exc.hint}") from None
-        boxes = [b.translate(layer.x, layer.y) for b in found]
+        boxes = found_objects(layer, args.objects)
     box, more = (boxes[0], boxes[1:]) if boxes else (None, [])
-    pipeline = None
-    if (args.mask_model, args.matting_model, args.background_model) != \
-            ("grabcut", "closed_form", "patchmatch"):
-        from editor.cli.generate import quiet_libraries
-        from engine.methods.decompose import DecomposePipeline
-
-        quiet_libraries()
-        pipeline = DecomposePipeline.choose(args.mask_model, args.matting_model,
-                                            args.background_model, device=args.device,
-                                            seed=args.seed)
+    choices = StepChoices(not args.no_shadow, args.mask_model, args.matting_model,
+                          args.background_model, args.device, args.seed)
+    if not choices.is_classical():
+        quiet_libraries()  # a model may load
     source = layer.name
-    background, objects, result = decompose_layer(doc, layer, box, mask, pipeline=pipeline,
-                                                  shadow=not args.no_shadow, boxes=more,
-                                                  all_objects=True)
+    background, objects, result = decompose_layer(doc, layer, box, mask, choices=choices,
+                                                  boxes=more, all_objects=True)
     foreground = objects[0]
     save_document(doc, args.output)
     figures = result.figures
@@ -110,16 +99,12 @@ def run(args) -> int:
             "timings": figures["timings"],
         }, indent=2))
     else:
-        from editor.model.decompose_apply import split_status
-
         print(f"{args.output}: {split_status(source, [o.name for o in objects], result)} "
               f"({figures['timings']['total']:.1f} s; --json gives the figures)")
     return 0
 
 
 def _pick_layer(doc, name, path):
-    from editor.model.errors import DocumentError
-
     layers = [layer for layer in doc.layers() if not layer.is_empty()]
     if name is not None:
         chosen = [layer for layer in layers if layer.name == name]
@@ -136,11 +121,6 @@ def _pick_layer(doc, name, path):
 
 
 def _read_mask(path, doc):
-    import numpy as np
-
-    from editor.model.errors import DocumentError
-    from editor.model.files import read_image
-
     pixels = np.asarray(read_image(path))
     if pixels.ndim == 3 and pixels.shape[2] == 4 and (pixels[..., 3] < 255).any():
         mask = pixels[..., 3]

@@ -1,18 +1,28 @@
 """The `generate` verb: add a generated foreground layer to an image or PSD.
 
-    layered generate IN --box X,Y,W,H --prompt "..." [--model ID_OR_PATH] [--seed N]
-                     [--steps N] [--candidates N] -o OUT.psd
+    layered generate IN --box X,Y,W,H --prompt "..." [--method add_foreground|bfs]
+                     [--model ID_OR_PATH] [--seed N] [--steps N] [--candidates N] -o OUT.psd
 
-IN is an image or a PSD; what it shows is the background. The new layer
-(the object with its shadow, from engine.methods.add_foreground) goes on
-top, with its recipe; with several candidates each becomes a layer and only
-the first is visible. OUT is a PSD/PSB (an image suffix writes the flattened
-result instead). Progress goes to stderr; --json prints the figures.
+IN is an image or a PSD; what lies below the new layer's place (above the
+active layer) is the background. The verb runs the editor's own generate
+operation (`editor.model.generate_apply`: the method's context window, the
+same engine call, the same apply), so the same request gives the same layer
+here and in the Generate panel. With several candidates each becomes a layer
+and only the first is visible. OUT is a PSD/PSB (an image suffix writes the
+flattened result instead). Progress goes to stderr; --json prints the figures.
 """
 from __future__ import annotations
 
 import json
 import sys
+
+from editor.model.errors import DocumentError
+from editor.model.files import export_image, open_document, save_document
+from editor.model.generate_apply import GenerateSpec, generate_layers, layer_name
+from engine.box import Box
+from engine.methods import registry
+from engine.methods.add_foreground import AddForegroundRequest
+from engine.progress import no_progress
 
 
 def register(sub) -> None:
@@ -24,12 +34,18 @@ def register(sub) -> None:
     p.add_argument("--prompt", required=True, help="what to add")
     p.add_argument("--negative", default="", metavar="TEXT", help="what to avoid")
     p.add_argument("-o", "--output", required=True, metavar="OUT.psd")
+    methods = registry.layer_methods()
+    p.add_argument("--method", default=methods[0].id, choices=[m.id for m in methods],
+                   help="; ".join(f"{m.id}: {m.label}" for m in methods)
+                        + f" (default: {methods[0].id}; bfs needs --model)")
     add_model_options(p)
     p.add_argument("--candidates", type=int, default=1, help="versions to make (seeds N, N+1...)")
-    p.add_argument("--grow", type=float, default=0.25,
-                   help="room for shadows around the box, x its larger side (default 0.25)")
-    p.add_argument("--margin", type=float, default=0.5,
-                   help="context the model sees around that, x its size (default 0.5)")
+    p.add_argument("--grow", type=float, default=None,
+                   help="add_foreground: room for shadows around the box, x its larger side "
+                        f"(default {AddForegroundRequest.grow})")
+    p.add_argument("--margin", type=float, default=None,
+                   help="add_foreground: context the model sees around that, x its size "
+                        f"(default {AddForegroundRequest.margin})")
     p.add_argument("--resolution", type=int, default=None,
                    help="working size in pixels (side of a square of the same area)")
     add_device_options(p)
@@ -56,41 +72,38 @@ def add_device_options(p) -> None:
 
 def run_generate(args) -> int:
     quiet_libraries()
-    from editor.model.files import export_image, open_document, save_document
-    from editor.model.generate_apply import layer_name
-    from editor.model.render import composite_document
-    from engine.box import Box
-    from engine.methods.add_foreground import AddForegroundRequest, add_foreground
-
     doc = open_document(args.input)
-    request = AddForegroundRequest(
-        composite_document(doc), Box.parse(args.box), args.prompt, args.negative, args.seed,
-        args.steps, args.guidance, args.candidates, args.model, args.grow, args.margin,
-        args.resolution, previews=False, device=args.device, dtype=args.dtype,
-        cpu_offload=True if args.offload else None)
-    result = add_foreground(request, _terminal_progress())
-
-    several = len(result.candidates) > 1
-    for i, candidate in enumerate(result.candidates):
-        name = layer_name(candidate.recipe) + (f" (seed {candidate.seed})" if several else "")
-        add_generated_layer(doc, candidate, visible=i == 0, name=name)
+    spec = GenerateSpec(
+        method=args.method, model=args.model, prompt=args.prompt, negative_prompt=args.negative,
+        seed=args.seed, steps=args.steps, guidance=args.guidance, candidates=args.candidates,
+        resolution=args.resolution, device=args.device, dtype=args.dtype,
+        cpu_offload=True if args.offload else None, grow=args.grow, margin=args.margin,
+        figures=True, previews=False)
+    generation, layers = generate_layers(doc, spec, Box.parse(args.box), _terminal_progress())
+    if not layers:
+        raise DocumentError("The model added nothing in the box; try another seed or prompt.")
     if args.output.lower().endswith((".psd", ".psb")):
         save_document(doc, args.output)
     else:
         export_image(doc, args.output)
-    best = result.best
     if args.json:
-        print(json.dumps({"output": args.output, "model": result.model, "device": result.device,
-                          "window": list(result.window.as_tuple()),
-                          "working_size": list(result.working_size), "timings": result.timings,
+        print(json.dumps({"output": args.output, "method": args.method,
+                          "model": generation.model, "device": generation.device,
+                          "window": list(generation.window.as_tuple()),
+                          "working_size": list(generation.working_size or ()),
+                          "timings": generation.timings,
                           "candidates": [{"seed": c.seed, "x": c.x, "y": c.y,
-                                          "width": c.layer.shape[1], "height": c.layer.shape[0],
-                                          "figures": c.figures} for c in result.candidates]},
+                                          "width": c.pixels.shape[1], "height": c.pixels.shape[0],
+                                          "figures": c.figures}
+                                         for c in generation.candidates]},
                          indent=2))
     else:
-        print(f"{args.output}: added '{layer_name(best.recipe)}' at {best.x},{best.y} "
-              f"({best.layer.shape[1]}x{best.layer.shape[0]}, recomposition error "
-              f"{best.figures['recompose_mae']:.2f}/255) with {result.model} on {result.device}")
+        best, layer = generation.candidates[0], layers[0]
+        error = best.figures.get("recompose_mae")
+        print(f"{args.output}: added '{layer_name(best.recipe)}' at {layer.x},{layer.y} "
+              f"({layer.width}x{layer.height}"
+              + (f", recomposition error {error:.2f}/255" if error is not None else "")
+              + f") with {generation.model} on {generation.device}")
     return 0
 
 
@@ -103,24 +116,9 @@ def quiet_libraries() -> None:
         os.environ.setdefault(name, "error")
 
 
-def add_generated_layer(doc, candidate, *, visible: bool = True, name: str | None = None):
-    """Adds a candidate as a new layer (one undo step) carrying its recipe."""
-    from editor.model.generate_apply import layer_name
-
-    with doc.history.macro("Generate Layer"):
-        layer = doc.add_image(candidate.layer, name or layer_name(candidate.recipe),
-                              candidate.x, candidate.y, history_name="Generate Layer",
-                              recipe=candidate.recipe)
-        if not visible:
-            doc.set_visible(layer, False)
-    return layer
-
-
 def _terminal_progress():
     """Reports steps on stderr when it is a terminal (one line, rewritten)."""
     if not sys.stderr.isatty():
-        from engine.progress import no_progress
-
         return no_progress
 
     def report(step, total, preview=None):

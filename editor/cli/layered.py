@@ -15,11 +15,15 @@ from __future__ import annotations
 
 import json
 
+from editor.cli.decompose import add_step_options
+from editor.cli.generate import (_terminal_progress, add_device_options, add_model_options,
+                                 quiet_libraries)
+from editor.model.files import save_document
+from editor.model.layered_apply import layered_image
+from engine.box import Box
+
 
 def register(sub) -> None:
-    from editor.cli.decompose import add_step_options
-    from editor.cli.generate import add_device_options, add_model_options
-
     p = sub.add_parser(
         "layered", help="generate a picture from a prompt, split into object and background layers",
         description="Paints PROMPT with a text-to-image model, then splits the picture into a "
@@ -54,13 +58,8 @@ def _size(text: str) -> tuple[int, int]:
 
 
 def run_layered(args) -> int:
-    from editor.cli.generate import _terminal_progress, quiet_libraries
-
     quiet_libraries()
-    from editor.model.decompose_apply import layered_document
-    from editor.model.files import save_document
-    from engine.box import Box
-    from engine.methods.layered import LayeredRequest, generate_layered
+    from engine.methods.layered import LayeredRequest  # loads OpenCV: after quiet_libraries
 
     request = LayeredRequest(
         args.prompt, args.negative, Box.parse(args.box) if args.box else None, args.size,
@@ -68,8 +67,7 @@ def run_layered(args) -> int:
         args.matting_model, args.background_model, args.device, args.dtype,
         True if args.offload else None)
     request.objects = args.objects
-    result = generate_layered(request, _terminal_progress())
-    doc = layered_document(result)
+    doc, result = layered_image(request, _terminal_progress())
     save_document(doc, args.output)
     if args.save_picture:
         from PIL import Image

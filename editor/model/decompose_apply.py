@@ -1,26 +1,34 @@
-"""Decompose a layer of a document: the layer becomes a background and a foreground layer.
+"""The decompose operation: a layer becomes a background and a foreground layer.
 
-The engine (`engine.methods.decompose`) works on plain arrays in the layer's
-own pixel coordinates; this module translates the user's box and brush mask
-from canvas to layer coordinates, and puts the result back as one undoable
-step named "Decompose": the background layer where the source layer was, the
-foreground (the object with its shadow) just above it, both carrying a
-recipe. Undo restores the source layer exactly. Running it again on the
-background layer ("peel again") splits off a further object.
+One route, in three parts (the shape every engine operation in editor/model
+has; see docs/adding_a_method.md), for the editor's Layer > Decompose and the
+`decompose` verb alike:
 
-A source layer with reduced opacity, another blend mode or hidden becomes a
-group with those properties holding the two layers, so that the document
-looks the same as before. No Qt here: the editor runs `decompose_layer`'s
-engine part on a worker thread and calls `apply_decomposition` on the GUI
-thread; the command line calls `decompose_layer`.
+1. `prepare(doc, layer, box, mask, choices)` on the GUI thread: checks the
+   layer and the mark, translates the user's box and brush mask from canvas
+   to layer coordinates, and takes the worker's own copy of the pixels;
+2. `run(prepared, progress)` on a worker thread: the engine
+   (`engine.methods.decompose`) with the components chosen for each step;
+3. `apply(doc, prepared, result)` on the GUI thread: the background layer
+   where the source layer was, the foreground (the object with its shadow)
+   just above it, both carrying a recipe, as one undoable step named
+   "Decompose" — refused when the layer changed meanwhile.
+
+`decompose_layer` runs the three in a row. Undo restores the source layer
+exactly; running it again on the background layer ("peel again") splits off
+a further object. A source layer with reduced opacity, another blend mode or
+hidden becomes a group with those properties holding the two layers, so the
+document looks the same as before. No Qt here.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
 import numpy as np
 
 from engine.box import Box
+from engine.methods.decompose_steps.choose import CLASSICAL
 from engine.progress import ProgressFn, no_progress
 
 from . import commands as cmds
@@ -28,9 +36,89 @@ from .document import Document, LockedError
 from .errors import DocumentError
 from .layers import Group, Layer
 
-if TYPE_CHECKING:
-    from engine.methods.decompose import DecomposeRequest, DecomposeResult
-    from engine.methods.layered import LayeredResult
+if TYPE_CHECKING:  # the engine's decomposition loads OpenCV (~1 s): only when it runs
+    from engine.methods.decompose import DecomposePipeline, DecomposeRequest, DecomposeResult
+
+MASK_THRESHOLD = 128  # Quick Mask coverage from which a pixel counts as "painted over"
+
+
+@dataclass
+class StepChoices:
+    """The component of each decomposition step, by name: "auto", a classical one or a model
+    (see engine.methods.decompose_steps.choose), and the shadow switch."""
+
+    shadow: bool = True
+    mask: str = "auto"
+    matting: str = "auto"
+    background: str = "auto"
+    device: str = "auto"
+    seed: int = 0               # an inpainting model's fill
+
+    @classmethod
+    def classical(cls, shadow: bool = True) -> "StepChoices":
+        """The default classical component of every step: quick, the same on every computer."""
+        return cls(shadow, *(CLASSICAL[step][0] for step in ("mask", "matting", "background")))
+
+    def is_classical(self) -> bool:
+        return (self.mask, self.matting, self.background) == \
+            tuple(CLASSICAL[step][0] for step in ("mask", "matting", "background"))
+
+    def pipeline(self) -> "DecomposePipeline":
+        from engine.methods.decompose import DecomposePipeline
+
+        if self.is_classical():
+            return DecomposePipeline()  # no model lookup
+        return DecomposePipeline.choose(self.mask, self.matting, self.background,
+                                        device=self.device, seed=self.seed)
+
+
+@dataclass
+class DecomposeInput:
+    """What the worker needs, taken from the document on the GUI thread."""
+
+    layer: Layer
+    request: "DecomposeRequest"  # in the layer's own pixels (a copy: painting goes on meanwhile)
+    choices: StepChoices
+    pixels: np.ndarray          # the layer's pixel buffer when prepared (to see it changed)
+    place: tuple[int, int]
+    pipeline: Optional["DecomposePipeline"] = None  # a ready pipeline (tests, benchmarks)
+
+
+def document_mark(doc: Document) -> tuple[Optional[Box], Optional[np.ndarray]]:
+    """The object the user marked: the selection box and the Quick Mask paint (canvas)."""
+    mask = None
+    if doc.selection_mask is not None:
+        mask = doc.selection_mask >= MASK_THRESHOLD
+        mask = mask if mask.any() else None
+    return doc.selection, mask
+
+
+# -- 1. prepare, on the GUI thread ---------------------------------------------------------------------
+def prepare(doc: Document, layer=None, box: Optional[Box] = None,
+            mask: Optional[np.ndarray] = None, choices: Optional[StepChoices] = None,
+            pipeline: Optional["DecomposePipeline"] = None,
+            boxes: Optional[list[Box]] = None) -> DecomposeInput:
+    """Checks `layer` (default: the active one) and the mark, and takes the request;
+    `boxes` mark further objects, each split into a layer of its own."""
+    layer = doc.active if layer is None else layer
+    if isinstance(layer, Group):
+        raise DocumentError(f"'{layer.name}' is a group: Decompose splits one pixel "
+                            "layer. Select the layer in the group that shows the "
+                            "object, or merge the group's layers first.")
+    if not isinstance(layer, Layer) or not doc.contains(layer):
+        raise DocumentError("Select the pixel layer that shows the object.")
+    if layer.is_empty():
+        raise DocumentError(f"Layer '{layer.name}' is empty: select the layer that "
+                            "shows the object.")
+    if layer.is_locked():
+        raise LockedError(f"Layer '{layer.name}' is locked.")
+    if box is None and mask is None and not boxes:
+        raise DocumentError("Mark the object first: draw a box around it with the "
+                            "Rectangular Marquee (M), or paint over it in Quick Mask (Q).")
+    choices = choices or StepChoices()
+    request = request_for_layer(layer, box, mask, boxes=boxes, shadow=choices.shadow)
+    request.image = request.image.copy()  # a brush stroke meanwhile paints the layer in place
+    return DecomposeInput(layer, request, choices, layer.pixels, (layer.x, layer.y), pipeline)
 
 
 def request_for_layer(layer: Layer, box: Optional[Box] = None, mask: Optional[np.ndarray] = None,
@@ -60,14 +148,54 @@ def request_for_layer(layer: Layer, box: Optional[Box] = None, mask: Optional[np
 
 def regions_of_mask(mask: np.ndarray, min_share: float = 0.02) -> list[Box]:
     """Boxes (canvas pixels) of the separate parts of a painted mask, largest first; parts
-    smaller than `min_share` of the largest are specks, not objects."""
+    smaller than `min_share` of the largest are specks, not objects. Each box is grown a
+    little: paint rarely reaches every edge of its object."""
     import cv2
 
+    h, w = mask.shape
     n, _, stats, _ = cv2.connectedComponentsWithStats(np.asarray(mask, np.uint8), connectivity=8)
     areas = stats[1:, cv2.CC_STAT_AREA]
     order = [i + 1 for i in np.argsort(areas)[::-1] if areas[i] >= min_share * areas.max()]
-    return [Box(int(stats[i, 0]), int(stats[i, 1]), int(stats[i, 2]), int(stats[i, 3]))
-            for i in order]
+    boxes = [Box(int(stats[i, 0]), int(stats[i, 1]), int(stats[i, 2]), int(stats[i, 3]))
+             for i in order]
+    return [b.expand(max(4, int(0.15 * max(b.w, b.h)))).clip(w, h) for b in boxes]
+
+
+def found_objects(layer: Layer, count: int) -> list[Box]:
+    """Canvas boxes of up to `count` objects found in `layer` (nothing marked)."""
+    from engine.errors import InvalidInput
+    from engine.methods.layered import find_objects
+
+    try:
+        found = find_objects(layer.pixels[..., :3], count)
+    except InvalidInput as exc:
+        raise DocumentError(f"{exc.message} {exc.hint}") from None
+    return [b.translate(layer.x, layer.y) for b in found]
+
+
+# -- 2. run, on the worker thread ---------------------------------------------------------------------
+def run(prepared: DecomposeInput, progress: ProgressFn = no_progress) -> "DecomposeResult":
+    pipeline = prepared.pipeline or prepared.choices.pipeline()
+    return pipeline(prepared.request, progress)
+
+
+# -- 3. apply, on the GUI thread -----------------------------------------------------------------------
+def apply(doc: Document, prepared: DecomposeInput, result: "DecomposeResult") -> tuple[Layer, Layer]:
+    """Applies the result if the layer is as it was when prepared (else DocumentError);
+    returns (background, front object)."""
+    background, objects = apply_layers(doc, prepared, result)
+    return background, objects[0]
+
+
+def apply_layers(doc: Document, prepared: DecomposeInput,
+                 result: "DecomposeResult") -> tuple[Layer, list[Layer]]:
+    """As `apply`; returns (background, object layers front to back)."""
+    layer = prepared.layer
+    if not doc.contains(layer) or layer.pixels is not prepared.pixels \
+            or (layer.x, layer.y) != prepared.place:
+        raise DocumentError(f"Layer '{layer.name}' changed while it was being decomposed, "
+                            "so the result was not applied. Run Decompose again.")
+    return apply_decomposition_layers(doc, layer, result)
 
 
 def apply_decomposition(doc: Document, layer: Layer, result: "DecomposeResult") -> tuple[Layer, Layer]:
@@ -137,39 +265,21 @@ def split_status(source: str, objects: list[str], result: "DecomposeResult") -> 
     return f"Split {names} from '{source}'; {faithful}."
 
 
+# -- all three in a row (command line, scripts) ------------------------------------------------------
 def decompose_layer(doc: Document, layer: Layer, box: Optional[Box] = None,
                     mask: Optional[np.ndarray] = None, progress: ProgressFn = no_progress,
-                    pipeline=None, boxes: Optional[list[Box]] = None, all_objects: bool = False,
-                    **options) -> tuple[Layer, Layer, "DecomposeResult"]:
-    """Runs the decomposition on `layer` and applies it (headless use: command line, scripts).
-
-    `pipeline` is a `DecomposePipeline` (default: the classical components); `boxes`
-    mark further objects. Returns (background, front object, result), or with
-    `all_objects` (background, object layers front to back, result)."""
-    from engine.methods.decompose import DecomposePipeline
-
-    pipeline = pipeline or DecomposePipeline()
-    result = pipeline(request_for_layer(layer, box, mask, boxes=boxes, **options), progress)
-    background, objects = apply_decomposition_layers(doc, layer, result)
+                    pipeline: Optional["DecomposePipeline"] = None,
+                    choices: Optional[StepChoices] = None, boxes: Optional[list[Box]] = None,
+                    all_objects: bool = False) -> tuple[Layer, Layer, "DecomposeResult"]:
+    """Prepares, runs and applies the decomposition of `layer` (default components: the
+    classical ones, unless `choices` or a ready `pipeline` say otherwise); `boxes` mark
+    further objects. Returns (background, front object, result), or with `all_objects`
+    (background, object layers front to back, result)."""
+    choices = choices or StepChoices.classical()
+    prepared = prepare(doc, layer, box, mask, choices, pipeline, boxes)
+    result = run(prepared, progress)
+    background, objects = apply_layers(doc, prepared, result)
     return background, (objects if all_objects else objects[0]), result
-
-
-def layered_document(result: "LayeredResult") -> Document:
-    """A new document from a generated layered image: the picture as a layer, then split.
-
-    Two undo steps: undoing the split gives back the generated picture as one
-    layer, ready to be decomposed around another object. A picture that could
-    not be split (`result.note`) is the document's only layer.
-    """
-    picture = result.picture
-    height, width = picture.shape[:2]
-    doc = Document(width, height)
-    rgba = np.dstack([picture, np.full((height, width), 255, np.uint8)])
-    layer = doc.add_image(rgba, "Background", 0, 0, recipe=dict(result.recipe),
-                          history_name="Generate Picture")
-    if result.decomposition is not None:
-        apply_decomposition(doc, layer, result.decomposition)
-    return doc
 
 
 def _canvas_recipe(recipe: dict, layer: Layer) -> dict:

@@ -50,6 +50,7 @@ class Document:
         self.active_changed = Signal()     # (node | None)
         self.selection_changed = Signal()  # (box | None)
         self.selection_mask_changed = Signal()  # (canvas box changed | None: all of it)
+        self.size_changed = Signal()       # () the canvas size changed (Image menu)
         self.history = History(self, max_history_steps, max_history_bytes)
 
     # -- reading -----------------------------------------------------------------
@@ -382,6 +383,12 @@ class Document:
     def _set_selection_mask(self, mask: Optional[np.ndarray]) -> None:
         self.selection_mask = mask
         self.selection_mask_changed.emit(None)
+
+    def _set_size(self, width: int, height: int) -> None:
+        self.width, self.height = int(width), int(height)
+        self.size_changed.emit()
+        self.structure_changed.emit()  # panels redraw (thumbnails show the new canvas)
+        self.region_changed.emit(None, None)
 
     def _mask_edited(self, box: Box) -> None:
         self.selection_mask_changed.emit(box)

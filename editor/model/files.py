@@ -21,7 +21,9 @@ layers into the PNG they came from.
 Decompression bombs are refused before any pixel is decoded: image sizes come
 from the file header. The limit (pixels per image, default 200 million) is
 `set_max_pixels(n)`, else the environment variable `LAYERED_MAX_PIXELS`, else
-`DEFAULT_MAX_PIXELS`; each call can also pass `max_pixels`.
+`DEFAULT_MAX_PIXELS`; each call can also pass `max_pixels`. The layers of a PSD
+together may hold `LAYERS_LIMIT_FACTOR` times that, checked from the layer
+records before any layer is decoded.
 """
 from __future__ import annotations
 
@@ -43,6 +45,10 @@ from .errors import DocumentError, FileFormatError, ImageTooLarge, SaveError
 from .layers import Layer
 
 DEFAULT_MAX_PIXELS = 200_000_000
+# All the layers of a PSD together may hold this many times the limit per image (a
+# 20-layer 4000x3000 document holds 240 million pixels); checked from the layer
+# records, before any pixel is decoded.
+LAYERS_LIMIT_FACTOR = 4
 MAX_PIXELS_ENV = "LAYERED_MAX_PIXELS"
 
 PSD_SUFFIXES = (".psd", ".psb")

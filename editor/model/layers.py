@@ -13,7 +13,7 @@ from typing import Iterator, Optional
 
 import numpy as np
 
-from engine.box import Box
+from engine.box import Box, opaque_bounds  # noqa: F401  (re-exported: the layer module's callers use it)
 from engine.compose import BLEND_MODES
 
 GROUP_BLEND_MODES = ("pass_through",) + BLEND_MODES
@@ -179,13 +179,3 @@ def check_pixels(pixels: np.ndarray) -> np.ndarray:
     if pixels.dtype != np.uint8 or pixels.ndim != 3 or pixels.shape[2] != 4:
         raise ValueError(f"layer pixels must be (H, W, 4) uint8, got {pixels.shape} {pixels.dtype}")
     return np.ascontiguousarray(pixels)
-
-
-def opaque_bounds(pixels: np.ndarray) -> Optional[Box]:
-    """The box of pixels with alpha > 0 (None when fully transparent)."""
-    alpha = pixels[..., 3]
-    rows = np.flatnonzero(alpha.any(axis=1))
-    if rows.size == 0:
-        return None
-    cols = np.flatnonzero(alpha.any(axis=0))
-    return Box.from_corners(int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)

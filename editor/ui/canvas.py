@@ -136,9 +136,11 @@ class CanvasView(QWidget):
         self._on_selection(doc.selection)
         self._mask_view = MaskView(doc)  # the Quick Mask paint, tinted
         doc.selection_mask_changed.connect(self._on_mask)
+        doc.size_changed.connect(self._on_size)
 
     def close_session(self) -> None:
         doc = self.session.doc
+        doc.size_changed.disconnect(self._on_size)
         doc.region_changed.disconnect(self._on_region)
         doc.selection_changed.disconnect(self._on_selection)
         doc.selection_mask_changed.disconnect(self._on_mask)
@@ -270,6 +272,14 @@ class CanvasView(QWidget):
             for tool in {self.tools.selected, self.tools.current}:
                 if hasattr(tool, "selection_changed"):
                     tool.selection_changed(box)
+
+    def _on_size(self) -> None:
+        """The canvas size changed (Image menu): a new composite to show, fitted anew."""
+        renderer = self.session.renderer
+        renderer.match_size()
+        self._pyramid = Pyramid(renderer.canvas.array, renderer.image)
+        self._mask_view.refresh(None)
+        self.fit()
 
     def _on_mask(self, box: Optional[Box]) -> None:
         self._mask_view.refresh(box)

@@ -14,44 +14,37 @@
   object.
 - **Select > Edit in Quick Mask Mode** (Q) paints the mask (`quick_mask`).
 - **File > New Layered Image from Prompt…** paints a picture from a prompt
-  and opens it split into layers (`engine.methods.layered`), as a job.
+  and opens it split into layers (`editor.model.layered_apply`), as a job.
 
-The job copies the layer's pixels when it starts; if the layer has changed
-by the time the result comes, the result is not applied and the user is told.
+The work itself is the editor/model operations (`decompose_apply`,
+`layered_apply`: prepare, run on the worker, apply as one undo step), the
+same ones the `decompose` and `layered` verbs run; this module only asks,
+submits and reports. If the layer has changed by the time the result comes,
+the result is not applied and the user is told.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
                                QHBoxLayout, QLabel, QLineEdit, QSpinBox, QToolButton,
                                QVBoxLayout, QWidget)
 
-from editor.jobs import Job
-from editor.model import DocumentError, Layer
+from editor.jobs import Job, operation_job
+from editor.model import Layer, decompose_apply, layered_apply
+from editor.model.decompose_apply import StepChoices
+from editor.model.errors import DocumentError
 from engine.box import Box
+from engine.methods import registry
 from engine.errors import InvalidInput
 
 from .icons import icon
 from .quick_mask import QuickMaskMode
 
+OBJECTS_FOUND = 3  # Decompose into Layers with nothing marked: at most this many objects
+
 if TYPE_CHECKING:
     from .main_window import MainWindow
-
-MASK_THRESHOLD = 128  # painted coverage from which a pixel counts as "painted over"
-OBJECTS_FOUND = 3     # Decompose into Layers with nothing marked: at most this many objects
-
-
-def found_objects(layer: Layer) -> list[Box]:
-    """Canvas boxes of the objects found in `layer` (Decompose into Layers with no mark)."""
-    from engine.methods.layered import find_objects
-
-    try:
-        found = find_objects(layer.pixels[..., :3], OBJECTS_FOUND)
-    except InvalidInput as exc:
-        raise DocumentError(f"{exc.message} {exc.hint}") from None
-    return [b.translate(layer.x, layer.y) for b in found]
 
 # The classical choice of each step and how the options dialog names them.
 STEP_CHOICES = {
@@ -65,12 +58,8 @@ STEP_CHOICES = {
 STEP_LABELS = {"mask": "Object mask", "matting": "Edges", "background": "Background fill"}
 
 
-@dataclass
-class DecomposeOptions:
-    shadow: bool = True
-    mask: str = "auto"
-    matting: str = "auto"
-    background: str = "auto"
+class DecomposeOptions(StepChoices):
+    """The step choices last made in Decompose Options, kept in the settings."""
 
     @classmethod
     def load(cls, settings) -> "DecomposeOptions":
@@ -166,70 +155,34 @@ class DecomposeCommands:
 
     def decompose(self, several: bool = False) -> Optional[Job]:
         """Starts decomposing the active layer around the marked object; returns the job."""
-        from editor.model.decompose_apply import regions_of_mask, request_for_layer
-
         w = self.window
         session, doc = w.session, w.doc
         if doc is None:
             return None
-        layer = doc.active
+        box, mask = decompose_apply.document_mark(doc)
         try:
-            if layer is not None and not isinstance(layer, Layer):
-                raise DocumentError(f"'{layer.name}' is a group: Decompose splits one pixel "
-                                    "layer. Select the layer in the group that shows the "
-                                    "object, or merge the group's layers first.")
-            if not isinstance(layer, Layer):
-                raise DocumentError("Select the pixel layer that shows the object.")
-            if layer.is_empty():
-                raise DocumentError(f"Layer '{layer.name}' is empty: select the layer that "
-                                    "shows the object.")
-            if layer.is_locked():
-                raise DocumentError(f"Layer '{layer.name}' is locked.")
-            box = doc.selection
-            mask = None
-            if doc.selection_mask is not None:
-                mask = doc.selection_mask >= MASK_THRESHOLD
-                mask = mask if mask.any() else None
             boxes: list[Box] = []
             if several and mask is not None:
-                # Each painted part bounds its object loosely: paint rarely reaches every edge.
-                box, boxes = None, [b.expand(max(4, int(0.15 * max(b.w, b.h)))).clip(doc.width,
-                                                                                    doc.height)
-                                    for b in regions_of_mask(mask)]
-            elif several and box is None:
-                boxes = found_objects(layer)
-            if box is None and mask is None and not boxes:
-                raise DocumentError("Mark the object first: draw a box around it with the "
-                                    "Rectangular Marquee (M), or paint over it in Quick Mask (Q).")
-            options = self.options()
-            request = request_for_layer(layer, box, mask, boxes=boxes, shadow=options.shadow)
+                box, boxes = None, decompose_apply.regions_of_mask(mask)
+            elif several and box is None and isinstance(doc.active, Layer) \
+                    and not doc.active.is_empty():
+                boxes = decompose_apply.found_objects(doc.active, OBJECTS_FOUND)
+            prepared = decompose_apply.prepare(doc, doc.active, box, mask, self.options(),
+                                               boxes=boxes)
         except Exception as exc:
             w.report(exc, "Could not decompose")
             return None
         w.tools.end_mode(commit=True)
-        # The worker reads its own copy: a brush stroke meanwhile paints the layer in place.
-        request.image = request.image.copy()
-        pixels, place = layer.pixels, (layer.x, layer.y)
-
-        def run(progress):
-            from engine.methods.decompose import DecomposePipeline
-
-            pipeline = DecomposePipeline.choose(options.mask, options.matting, options.background)
-            return pipeline(request, progress)
 
         def apply(result) -> None:
-            from editor.model.decompose_apply import apply_decomposition_layers, split_status
-
             if session not in w.sessions:
                 return  # the document was closed meanwhile
-            if not doc.contains(layer) or layer.pixels is not pixels or (layer.x, layer.y) != place:
-                raise DocumentError(f"Layer '{layer.name}' changed while it was being decomposed, "
-                                    "so the result was not applied. Run Decompose again.")
-            background, objects = apply_decomposition_layers(doc, layer, result)
-            w.status(split_status(layer.name, [o.name for o in objects], result)
+            background, objects = decompose_apply.apply_layers(doc, prepared, result)
+            w.status(decompose_apply.split_status(prepared.layer.name, [o.name for o in objects],
+                                                  result)
                      + " Move, transform or delete the object; Ctrl+Z undoes.")
 
-        job = Job("Decompose", run, on_finished=apply)
+        job = operation_job("Decompose", decompose_apply.run, prepared, on_finished=apply)
         return w.jobs.submit(job, canvas=session.canvas, failure_title="Could not decompose")
 
     # -- New Layered Image from Prompt ------------------------------------------------------------
@@ -240,19 +193,12 @@ class DecomposeCommands:
         return self.start_layered(dialog.request())
 
     def start_layered(self, request) -> Job:
-        """Runs engine.methods.layered for `request` as a job; the result opens in a new tab."""
+        """Runs the New Layered Image operation for `request` as a job; the result opens in a
+        new tab."""
         w = self.window
 
-        def run(progress):
-            from engine.methods.layered import generate_layered
-
-            return generate_layered(request, progress)
-
         def opened(result) -> None:
-            from editor.model.decompose_apply import layered_document
-
-            doc = layered_document(result)
-            w.add_session(doc, w.next_untitled())
+            w.add_session(layered_apply.apply(result), w.next_untitled())
             if result.decomposition is None:
                 w.report(DocumentError(f"The picture is made but was not split: {result.note}"),
                          "New Layered Image")
@@ -260,8 +206,8 @@ class DecomposeCommands:
                 w.status(f"'{request.prompt.strip()}': the object and the background are layers; "
                          "Ctrl+Z gives back the picture in one layer.")
 
-        return w.jobs.submit(Job("New Layered Image", run, on_finished=opened),
-                             failure_title="Could not make the layered image")
+        job = operation_job("New Layered Image", layered_apply.run, request, on_finished=opened)
+        return w.jobs.submit(job, failure_title="Could not make the layered image")
 
 
 def _insert_after(menu, anchor, items) -> None:
@@ -433,9 +379,11 @@ class NewLayeredDialog(QDialog):
         folders), as the Generate panel lists them."""
         from .model_list import all_choices, fill_model_combo
 
+        PAINTERS = registry.get("layered").families  # noqa: N806  (the table of methods says)
+
         try:
             self.choices = [c for c in all_choices(self.window_.settings)
-                            if c.method == "add_foreground" or (c.local and not c.installed)]
+                            if c.family in PAINTERS or (c.local and not c.installed)]
         except Exception:  # an unreadable catalogue: the user's own folders still work
             self.choices = []
         fill_model_combo(self.model, self.choices, remembered)

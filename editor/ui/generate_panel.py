@@ -28,8 +28,11 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
                                QWidget)
 
 from editor.jobs import Job, generate_job
-from editor.model.generate_apply import (MAX_CANDIDATES, METHODS, GeneratedCandidate,
-                                         GenerateSpec, Generation, Placement, apply_candidate)
+from editor.model.generate_apply import (GeneratedCandidate, GenerateSpec, Generation, Placement,
+                                         apply_candidate, prepare)
+from engine.errors import InvalidInput
+from engine.methods import registry
+from engine.methods.registry import MAX_CANDIDATES
 
 from . import dialogs
 from .icons import icon
@@ -102,15 +105,10 @@ class GeneratePanel(QWidget):
         layout.addWidget(_section("METHOD"))
         self.method = QComboBox()
         self.method.setObjectName("GenerateMethod")
-        for key, label in METHODS.items():
-            self.method.addItem(label, key)
-        self.method.setItemData(0, "A diffusers inpainting model paints the object into the "
-                                   "picture; the layer is lifted off by un-blending against "
-                                   "the background (shadows become translucent pixels).",
-                                Qt.ItemDataRole.ToolTipRole)
-        self.method.setItemData(1, "A BFS model paints the layer and the picture together in "
-                                   "two branches (back-to-front synthesis).",
-                                Qt.ItemDataRole.ToolTipRole)
+        for method in registry.layer_methods():
+            self.method.addItem(method.label, method.id)
+            self.method.setItemData(self.method.count() - 1, method.description,
+                                    Qt.ItemDataRole.ToolTipRole)
         self.method.currentIndexChanged.connect(self._method_changed)
         layout.addWidget(self.method)
 
@@ -436,7 +434,7 @@ class GeneratePanel(QWidget):
 
     def _update_field_states(self) -> None:
         choice = self.current_choice()
-        bfs = self.method_key == "bfs"
+        method = registry.get(self.method_key)
         info = choice.info if choice is not None else None
         steps = getattr(info, "default_steps", None)
         guidance = getattr(info, "default_guidance", None)
@@ -445,23 +443,21 @@ class GeneratePanel(QWidget):
                                           else "Model default")
         size = getattr(info, "resolution", None)
         self.resolution.setSpecialValueText(f"Default ({size} px)" if size else "Model default")
-        # FLUX.1-Fill and BFS models take no negative prompt: the field goes away for them.
-        no_negative = bfs or (choice is not None and choice.family == "flux-fill")
-        self.negative.setEnabled(not no_negative)
-        self.negative.setVisible(not no_negative)
-        self.negative_title.setVisible(not no_negative)
-        self.resolution.setEnabled(not bfs)
-        self.resolution_label.setEnabled(not bfs)
+        # Fields the method (and model family) does not use go away or grey out.
+        negative = method.applies("negative_prompt", choice.family if choice is not None else None)
+        self.negative.setEnabled(negative)
+        self.negative.setVisible(negative)
+        self.negative_title.setVisible(negative)
+        self.resolution.setEnabled(method.applies("resolution"))
+        self.resolution_label.setEnabled(method.applies("resolution"))
         if choice is not None and not choice.installed:
             note = choice.problem if choice.local else (
                 f"Not on this computer ({getattr(info, 'download_gb', 0):g} GB). Download it in "
                 "Models…, or add a model of your own.")
             self.model_note.setText(note)
             self.model_note.show()
-        elif choice is None and self.choices is not None and bfs:
-            self.model_note.setText("No BFS model yet: add a BFS model folder (bfs.json, "
-                                    "bridge.safetensors, rgba_vae/) with “Add model from folder "
-                                    "or file…”. The README says how to train one.")
+        elif choice is None and self.choices is not None and not method.catalogue_default:
+            self.model_note.setText(f"{method.missing_model} The README says how to train one.")
             self.model_note.show()
         else:
             self.model_note.hide()
@@ -483,7 +479,7 @@ class GeneratePanel(QWidget):
             seed=self.seed.value(), steps=self.steps.value() or None,
             guidance=self.guidance.value() if self.guidance.value() >= 0 else None,
             candidates=self.count.value(),
-            resolution=(self.resolution.value() or None) if self.method_key != "bfs" else None,
+            resolution=(self.resolution.value() or None) if self.resolution.isEnabled() else None,
             device=self.settings.engine_device, dtype=self.settings.engine_dtype,
             cpu_offload=self.settings.cpu_offload)
 
@@ -503,9 +499,6 @@ class GeneratePanel(QWidget):
 
     def generate(self) -> Optional[Job]:
         """Starts a generation into the selection box of the document in front."""
-        from editor.model.generate_apply import prepare
-        from engine.errors import InvalidInput
-
         session = self.session
         if session is None or self.running:
             return None
@@ -516,9 +509,9 @@ class GeneratePanel(QWidget):
             if not dialogs.ask_replace_candidates(self, len(pending.generation.candidates)):
                 return None
             self.discard()
-        if self.current_choice() is None and self.method_key == "bfs":
-            self._say("Choose a BFS model first: add a BFS model folder with “Add model from "
-                      "folder or file…”.")
+        method = registry.get(self.method_key)
+        if self.current_choice() is None and not method.catalogue_default:
+            self._say(method.missing_model)
             return None
         self.services.tools.end_mode(commit=True)
         try:
@@ -686,8 +679,9 @@ class GeneratePanel(QWidget):
 
         method = self.settings.value("generate/method", "add_foreground")
         model = self.settings.value(f"generate/model/{method}", "") or None
-        if method == "bfs" and model is None:
-            return None  # no catalogue default for BFS
+        known = {m.id: m for m in registry.layer_methods()}
+        if method not in known or (model is None and not known[method].catalogue_default):
+            return None  # nothing to warm up (BFS has no catalogue default)
         job = warm_up_job(model, device=self.settings.engine_device,
                           dtype=self.settings.engine_dtype, cpu_offload=self.settings.cpu_offload,
                           if_present=True)

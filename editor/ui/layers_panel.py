@@ -116,7 +116,8 @@ class LayerList(QWidget):
         self.update()
 
     def _thumbnail(self, layer: Layer) -> QPixmap:
-        key = (id(layer.pixels), layer.x, layer.y, layer.width, layer.height)
+        key = (id(layer.pixels), layer.x, layer.y, layer.width, layer.height,
+               self.doc.width, self.doc.height)
         cached = self._thumbs.get(layer.id)
         if cached is not None and cached[0] == key:
             return cached[1]

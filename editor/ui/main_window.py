@@ -28,6 +28,7 @@ from .autosave import Autosaver, find_orphans
 from .canvas import CanvasView
 from .decompose_commands import DecomposeCommands
 from .edit_commands import EditCommands
+from .image_commands import ImageCommands
 from .file_commands import FileCommands
 from .generate_panel import GeneratePanel
 from .history_panel import HistoryPanel
@@ -166,6 +167,8 @@ class MainWindow(QMainWindow):
         self.decompose_commands.install()
         self.edit_commands = EditCommands(self)  # Cut, Copy Merged, Paste in Place, Clear, Fill…
         self.edit_commands.install()
+        self.image_commands = ImageCommands(self)  # the Image menu: sizes, crop, rotate canvas
+        self.image_commands.install()
         self._build_status()
 
         self._default_state = self.saveState(STATE_VERSION)
@@ -249,7 +252,8 @@ class MainWindow(QMainWindow):
         bar.setOrientation(Qt.Orientation.Vertical)
         bar.setMovable(False)
         bar.setIconSize(QSize(20, 20))
-        for tool_id in ("move", "marquee", None, "brush", "eraser", "eyedropper", None, "hand", "zoom"):
+        for tool_id in ("move", "marquee", "crop", None, "brush", "eraser", "eyedropper", None,
+                        "hand", "zoom"):
             if tool_id is None:
                 bar.addSeparator()
             else:
@@ -277,6 +281,7 @@ class MainWindow(QMainWindow):
         self.options_stack.addWidget(QWidget())
         bar.addWidget(self.options_stack)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        bar.setFixedHeight(38)  # again: adding the bar to the window resets its minimum
         self.options_bar = bar
 
     def _build_status(self) -> None:
@@ -560,6 +565,7 @@ class MainWindow(QMainWindow):
                                                or doc.selection_mask is not None)))
         self.decompose_commands.refresh(doc, node)
         self.edit_commands.refresh(doc, node)
+        self.image_commands.refresh(doc, node)
         self.size_label.setText(f"{doc.width} × {doc.height} px" if doc else "")
 
     def _view_changed(self) -> None:

@@ -17,6 +17,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QWidget
 
+from engine.methods import registry
+
 from .settings import Settings
 
 ADD_MODEL = "__add__"  # the list's last item: "Add model from folder or file…"
@@ -56,10 +58,8 @@ class ModelChoice:
 
 def method_of_family(family: str) -> str:
     """The Generate panel's method for a layer-making model, else what the model serves
-    (SAM and ViTMatte serve Decompose's steps)."""
-    from engine.models.catalogue import FAMILY_METHODS, GENERATE_METHOD
-
-    return GENERATE_METHOD.get(family) or FAMILY_METHODS[family][0]
+    (SAM and ViTMatte serve Decompose's steps); from the table of methods."""
+    return registry.method_for_family(family)
 
 
 def catalogue_choices() -> list[ModelChoice]:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderV
                                QVBoxLayout, QWidget)
 
 from editor.jobs import CANCELLED, FAILED, FINISHED, Job, JobRunner
+from engine.methods import registry
 
 from . import dialogs
 from .icons import icon
@@ -28,8 +29,7 @@ if TYPE_CHECKING:
     from .model_list import ModelChoice
 
 COLUMNS = ("Model", "Method", "Download", "GPU memory", "Licence", "On this computer")
-METHOD_NAMES = {"add_foreground": "Inpaint + un-blend", "bfs": "BFS",
-                "decompose_mask": "Decompose: object mask", "decompose_matting": "Decompose: edges"}
+METHOD_NAMES = {m.id: m.label for m in registry.METHODS}  # from the table of methods
 MiB = 2 ** 20
 
 

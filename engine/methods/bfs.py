@@ -36,6 +36,7 @@ from engine.box import Box
 from engine.compose import ensure_rgba, over, to_float, to_uint8, unpremultiply
 from engine.errors import InvalidInput, ModelError, OutOfMemory
 from engine.framing import INFERENCE_CONTEXT, box_mask, frame_window
+from engine.models.builtin import check_prompt
 from engine.progress import ProgressFn, Stages, no_progress
 
 METHOD = "bfs"
@@ -198,6 +199,8 @@ def _check_inputs(request: BFSRequest, model) -> tuple[int, int]:
                            f"It needs at least {model.backbone.size_multiple} pixels on each side.")
     if not isinstance(request.prompt, str) or not request.prompt.strip():
         raise InvalidInput("Describe the object to add: the prompt is empty.")
+    # A model with a closed vocabulary (the built-in one) says which words it knows.
+    check_prompt(request.prompt, model.settings.get("vocabulary"))
     if request.steps is not None and not 1 <= int(request.steps) <= MAX_STEPS:
         raise InvalidInput(f"Steps must be between 1 and {MAX_STEPS}, not {request.steps}.")
     if request.guidance_scale is not None and not 0.0 <= float(request.guidance_scale) <= 100.0:

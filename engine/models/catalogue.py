@@ -22,15 +22,14 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 from ..errors import ModelError
+from ..methods import registry
 
 # The model families the engine can load; see engine.models.loading.
-DIFFUSION_FAMILIES = ("sd-inpaint", "sdxl-inpaint", "flux-fill")
+DIFFUSION_FAMILIES = registry.INPAINTING_FAMILIES
 VISION_FAMILIES = ("sam", "vitmatte")  # transformers models: object masks, alpha mattes
 # A BFS model folder (bfs.json + bridges + RGBA VAE over an inpainting backbone).
 BFS_FAMILY = "bfs"
 FAMILIES = DIFFUSION_FAMILIES + VISION_FAMILIES + (BFS_FAMILY,)
-# The Generate panel's method for the families that make layers (vision models make none).
-GENERATE_METHOD = {**{f: "add_foreground" for f in DIFFUSION_FAMILIES}, BFS_FAMILY: "bfs"}
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "resources" / "models.json"
 
@@ -65,14 +64,8 @@ FAMILY_DEFAULTS = {
     "vitmatte": dict(resolution=1024, default_steps=1, default_guidance=0.0, min_vram_gb=1),
 }
 
-# What a model of each family serves when the catalogue does not say.
-FAMILY_METHODS = {
-    **{family: ("add_foreground", "layered", "decompose_background")
-       for family in DIFFUSION_FAMILIES},
-    BFS_FAMILY: ("bfs",),
-    "sam": ("decompose_mask",),
-    "vitmatte": ("decompose_matting",),
-}
+# What a model of each family serves when the catalogue does not say (the table of methods).
+FAMILY_METHODS = {family: registry.methods_of_family(family) for family in FAMILIES}
 
 
 def info_for_unlisted(model_id: str, family: str, **overrides) -> ModelInfo:

@@ -94,7 +94,12 @@ def load_pipeline(model: ModelSource | str, plan: Optional[DevicePlan] = None, *
                   **UNUSED_COMPONENTS.get(source.family, {}))
     with out_of_memory_guard(plan, f"Loading {source.ref}"):
         try:
-            if source.kind == "single_file":
+            if source.kind == "single_file" and source.family == "flux-fill":
+                # The official file holds only the transformer (engine.models.flux_single_file).
+                from .flux_single_file import load_flux_fill_single_file
+
+                pipe = load_flux_fill_single_file(source.path, source.config, plan.torch_dtype, cache_dir)
+            elif source.kind == "single_file":
                 pipe = cls.from_single_file(os.fspath(source.path),
                                             config=_single_file_config(source, cache_dir), **kwargs)
             else:

@@ -164,7 +164,7 @@ def _from_bfs_folder(ref: str, folder: Path, kind: str, info: Optional[ModelInfo
         raise ModelError(f"The BFS model {folder} has no RGBA VAE weights in {vae}.", hint)
     backbone_kind = settings["backbone"]["kind"]
     backbone = backbone_folder(folder, settings)
-    if not backbone.is_dir():
+    if not (backbone.is_dir() or (backbone.suffix == ".safetensors" and backbone.is_file())):
         raise ModelError(f"The backbone of the BFS model {folder} is not at {backbone}.",
                          "Edit backbone.path in its bfs.json to point at the backbone's folder.")
     flux = backbone_kind == "flux-fill"

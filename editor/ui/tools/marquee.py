@@ -55,9 +55,21 @@ class MarqueeTool(Tool):
         self._preview: Optional[Box] = None
         self._readout: Optional[QLabel] = None
 
+    # -- the box it edits (the crop tool edits its own) ----------------------------------
+    def current_box(self, canvas) -> Optional[Box]:
+        return canvas.doc.selection
+
+    def set_box(self, canvas, box: Optional[Box]) -> None:
+        doc = canvas.doc
+        if box is None:
+            if doc.selection is not None:
+                doc.set_selection(None)  # a click deselects
+        else:
+            doc.set_selection(box)
+
     # -- hit testing ----------------------------------------------------------------
     def _handle_at(self, canvas, pos: QPointF) -> Optional[tuple[int, int]]:
-        box = canvas.doc.selection
+        box = self.current_box(canvas)
         if box is None:
             return None
         for h, p in handle_points(canvas.widget_rect(box)).items():
@@ -66,12 +78,12 @@ class MarqueeTool(Tool):
         return None
 
     def _inside(self, canvas, pos: QPointF) -> bool:
-        box = canvas.doc.selection
+        box = self.current_box(canvas)
         return box is not None and canvas.widget_rect(box).contains(pos)
 
     # -- input ------------------------------------------------------------------------
     def press(self, canvas, ev) -> None:
-        sel = canvas.doc.selection
+        sel = self.current_box(canvas)
         handle = self._handle_at(canvas, ev.pos)
         if handle is not None:
             self._drag = ("handle", handle, sel)
@@ -130,16 +142,15 @@ class MarqueeTool(Tool):
         self._drag, self._preview = None, None
         if drag is None:
             return
-        doc = canvas.doc
         try:
             if preview is None or preview.is_empty():
-                if drag[0] == "new" and doc.selection is not None:
-                    doc.set_selection(None)  # a click deselects
+                if drag[0] == "new":
+                    self.set_box(canvas, None)
             else:
-                doc.set_selection(preview)
+                self.set_box(canvas, preview)
         except Exception as exc:
             self.services.report(exc, "Could not change the selection")
-        self._show(doc.selection)
+        self._show(self.current_box(canvas))
         canvas.update()
 
     def activate(self, canvas) -> None:
