@@ -121,3 +121,42 @@ def test_decompose_into_layers_gives_one_layer_per_painted_region(window, qtbot)
     assert np.abs(composite_document(doc).astype(int) - rgba).max() <= 1
     text = w.statusBar().currentMessage()
     assert "Split 'Object', 'Object 2' from" in text and "give back the picture exactly" in text
+
+
+def test_select_object_shows_the_proposal_and_strokes_correct_it_before_the_split(window, qtbot):
+    from _decompose_scenes import disc_alpha, ground
+    from editor.model import commands as cmds
+    from editor.model.render import composite_document
+    from editor.ui.quick_mask import QuickMaskMode
+
+    w = window
+    size = 128
+    img = ground(size, size, 3, grain=0.04)
+    ball = disc_alpha(size, size, 60, 60, 24)
+    img = ball[..., None] * np.array((0.85, 0.15, 0.1), np.float32) + (1 - ball[..., None]) * img
+    rgba = np.dstack([np.clip(np.rint(img * 255), 0, 255), np.full((size, size), 255)]).astype(np.uint8)
+    QGuiApplication.clipboard().setImage(rgba_to_qimage(rgba))
+    w.actions["paste"].trigger()
+    qtbot.waitUntil(lambda: w.doc is not None and len(list(w.doc.layers())) == 1)
+    doc = w.doc
+    doc.set_selection(Box(28, 28, 64, 64))
+    assert w.actions["select_object"] in w.menus["select"].actions()
+    w.actions["select_object"].trigger()
+    qtbot.waitUntil(lambda: not w.jobs.busy and doc.selection_mask is not None, timeout=60000)
+    assert w.test_errors == [] and len(list(doc.layers())) == 1       # nothing split yet
+    proposed = doc.selection_mask >= 128
+    truth = ball > 0.5
+    assert (proposed & truth).sum() / (proposed | truth).sum() > 0.85
+    assert isinstance(w.tools.mode, QuickMaskMode)                  # shown as a tinted mask
+    # The user erases the ball's top third from the mask (Alt+paint), then decomposes.
+    corrected = doc.selection_mask.copy()
+    corrected[:44] = 0
+    doc.history.push(cmds.SetSelectionMask(corrected, "Quick Mask"))
+    w.actions["decompose"].trigger()
+    qtbot.waitUntil(lambda: not w.jobs.busy and len(list(doc.layers())) == 2, timeout=60000)
+    background, obj = doc.layers()
+    canvas = np.zeros((size, size), np.uint8)
+    canvas[obj.y:obj.y + obj.height, obj.x:obj.x + obj.width] = obj.pixels[..., 3]
+    # Gone where erased; kept as proposed away from the stroke (a stroke reaches only nearby).
+    assert canvas[:40].max() == 0 and (canvas[68:84] > 250).sum() > 0.85 * truth[68:84].sum()
+    assert np.abs(composite_document(doc).astype(int) - rgba).max() <= 1

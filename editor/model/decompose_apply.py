@@ -81,7 +81,11 @@ class DecomposeInput:
     choices: StepChoices
     pixels: np.ndarray          # the layer's pixel buffer when prepared (to see it changed)
     place: tuple[int, int]
+    canvas_size: tuple[int, int] = (0, 0)   # (height, width) of the document
     pipeline: Optional["DecomposePipeline"] = None  # a ready pipeline (tests, benchmarks)
+    # The object mask proposed earlier (`propose`), layer pixels: the Quick Mask paint is then
+    # read as the user's corrections of it (strokes), not as a fresh mark.
+    proposal: Optional[np.ndarray] = None
 
 
 def document_mark(doc: Document) -> tuple[Optional[Box], Optional[np.ndarray]]:
@@ -118,7 +122,20 @@ def prepare(doc: Document, layer=None, box: Optional[Box] = None,
     choices = choices or StepChoices()
     request = request_for_layer(layer, box, mask, boxes=boxes, shadow=choices.shadow)
     request.image = request.image.copy()  # a brush stroke meanwhile paints the layer in place
-    return DecomposeInput(layer, request, choices, layer.pixels, (layer.x, layer.y), pipeline)
+    return DecomposeInput(layer, request, choices, layer.pixels, (layer.x, layer.y),
+                          canvas_size=(doc.height, doc.width), pipeline=pipeline)
+
+
+def with_proposal(prepared: DecomposeInput, proposal: np.ndarray) -> DecomposeInput:
+    """`prepared`, reading the Quick Mask as corrections of `proposal` (canvas uint8 mask)."""
+    layer, (x, y) = prepared.layer, prepared.place
+    local = np.zeros((layer.height, layer.width), bool)
+    inter = Box(x, y, layer.width, layer.height).intersect(Box(0, 0, proposal.shape[1],
+                                                               proposal.shape[0]))
+    if not inter.is_empty():
+        local[inter.translate(-x, -y).slices()] = proposal[inter.slices()] >= MASK_THRESHOLD
+    prepared.proposal = local
+    return prepared
 
 
 def request_for_layer(layer: Layer, box: Optional[Box] = None, mask: Optional[np.ndarray] = None,
@@ -176,7 +193,41 @@ def found_objects(layer: Layer, count: int) -> list[Box]:
 # -- 2. run, on the worker thread ---------------------------------------------------------------------
 def run(prepared: DecomposeInput, progress: ProgressFn = no_progress) -> "DecomposeResult":
     pipeline = prepared.pipeline or prepared.choices.pipeline()
-    return pipeline(prepared.request, progress)
+    request = prepared.request
+    if prepared.proposal is not None:
+        request.object_masks = [corrected_mask(prepared)]
+        request.box, request.mask, request.boxes = None, None, []
+    return pipeline(request, progress)
+
+
+def propose(prepared: DecomposeInput, progress: ProgressFn = no_progress) -> np.ndarray:
+    """Step 1 alone (worker thread): the object mask the split would use, as a canvas-sized
+    uint8 Quick Mask (255 = object), to show the user before anything is split."""
+    pipeline = prepared.pipeline or prepared.choices.pipeline()
+    masks = pipeline.propose_masks(prepared.request, progress)
+    layer, (x, y) = prepared.layer, prepared.place
+    local = np.logical_or.reduce(masks)
+    doc_h, doc_w = prepared.canvas_size
+    out = np.zeros((doc_h, doc_w), np.uint8)
+    inter = Box(x, y, layer.width, layer.height).intersect(Box(0, 0, doc_w, doc_h))
+    if not inter.is_empty():
+        out[inter.slices()] = local[inter.translate(-x, -y).slices()] * np.uint8(255)
+    return out
+
+
+def corrected_mask(prepared: DecomposeInput) -> np.ndarray:
+    """The proposal corrected by the user's paint: what was painted beyond it is an "add"
+    stroke, what was erased from it a "remove" stroke; GrabCut with the strokes
+    (`engine.methods.decompose_steps.strokes`) brings the parts along to their edges."""
+    from engine.methods.decompose_steps.strokes import correct_mask
+
+    proposal = prepared.proposal
+    painted = prepared.request.mask if prepared.request.mask is not None \
+        else np.zeros_like(proposal)
+    image = prepared.request.image
+    valid = image[..., 3] > 0 if image.shape[2] == 4 else None
+    return correct_mask(image[..., :3], proposal, add=painted & ~proposal,
+                        remove=proposal & ~painted, valid=valid)
 
 
 # -- 3. apply, on the GUI thread -----------------------------------------------------------------------
