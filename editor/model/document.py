@@ -37,6 +37,8 @@ class Document:
         # The selection painted over an object (Quick Mask): (height, width) uint8,
         # 255 where painted, soft at a brush's edge; None when nothing is painted.
         self.selection_mask: Optional[np.ndarray] = None
+        # What was selected before the last Deselect, for Select > Reselect: (box, mask).
+        self.last_selection: Optional[tuple] = None
         self.path: Optional[str] = None
         # The flat image (PNG, JPEG...) this document was opened from; Save asks for a
         # PSD name (suggested from it) rather than flattening the layers into it.
@@ -299,6 +301,8 @@ class Document:
             box = box.clip(self.width, self.height)
             if box.is_empty():
                 box = None
+        if box is None and (self.selection is not None or self.selection_mask is not None):
+            self.last_selection = (self.selection, self.selection_mask)  # for Reselect
         if box is None and self.selection_mask is not None:
             with self.history.macro(name or "Deselect"):
                 if self.selection is not None:

@@ -271,6 +271,11 @@ class LayerList(QWidget):
         if x >= self.width() - LOCK_W:
             self.panel.guard(lambda: doc.set_locked(node, not node.locked))
             return
+        thumb_x = EYE_W + depth * INDENT + ARROW_W
+        if e.modifiers() & Qt.KeyboardModifier.ControlModifier and isinstance(node, Layer) \
+                and thumb_x <= x < thumb_x + THUMB:  # Ctrl+click on the thumbnail
+            self.panel.services.select_commands.layer_pixels(node)
+            return
         self._select(node, e.modifiers())
         self._press = (e.position(), node)
 

@@ -24,6 +24,8 @@ class CropTool(MarqueeTool):
     icon = "tool-crop"
     tip = "Drag the box's handles round what to keep; Enter crops, Esc starts over"
 
+    combines = False  # one box, no shapes, no Shift/Alt combining
+
     def __init__(self, services):
         super().__init__(services)
         self._boxes: dict[int, Box] = {}  # per document
