@@ -28,6 +28,7 @@ from .autosave import Autosaver, find_orphans
 from .canvas import CanvasView
 from .color_panel import ColorPanel
 from .decompose_commands import DecomposeCommands
+from .difference_commands import DifferenceCommands
 from .edit_commands import EditCommands
 from .image_commands import ImageCommands
 from .select_commands import SelectCommands
@@ -40,6 +41,7 @@ from .layers_panel import LayersPanel
 from .properties_panel import PropertiesPanel
 from .session import DocumentSession
 from .settings import Settings
+from .text_edit_commands import TextEditCommands
 from .tools import ToolManager, all_tools
 
 APP_NAME = "Layered"
@@ -168,12 +170,16 @@ class MainWindow(QMainWindow):
         self.menus["recent"].aboutToShow.connect(self._fill_recent_menu)
         self.decompose_commands = DecomposeCommands(self)  # Decompose, Quick Mask, layered images
         self.decompose_commands.install()
+        self.difference_commands = DifferenceCommands(self)  # New Layer from Difference
+        self.difference_commands.install()
         self.edit_commands = EditCommands(self)  # Cut, Copy Merged, Paste in Place, Clear, Fill…
         self.edit_commands.install()
         self.image_commands = ImageCommands(self)  # the Image menu: sizes, crop, rotate canvas
         self.image_commands.install()
         self.select_commands = SelectCommands(self)  # Reselect, Inverse, Feather, shape keys
         self.select_commands.install()
+        self.text_edit_commands = TextEditCommands(self)  # Layer > Edit with Text…
+        self.text_edit_commands.install()
         self._build_status()
         self.view_commands = ViewCommands(self)  # zoom field, rulers, guides, snapping
         self.view_commands.install()
@@ -579,6 +585,7 @@ class MainWindow(QMainWindow):
         a["deselect"].setEnabled(bool(doc and (doc.selection is not None
                                                or doc.selection_mask is not None)))
         self.decompose_commands.refresh(doc, node)
+        self.difference_commands.refresh(doc, node)
         self.edit_commands.refresh(doc, node)
         self.image_commands.refresh(doc, node)
         self.select_commands.refresh(doc, node)

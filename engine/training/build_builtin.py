@@ -36,16 +36,16 @@ WORLD = dict(count=1500, heldout=250, size=128, seed=0)
 
 # Steps are for the 2-core CPU this was built on; --steps-scale multiplies them.
 PHASES = {
-    "vae": dict(max_steps=600, batch_size=8, learning_rate=2e-3, lr_warmup_steps=20,
-                block_out_channels=[8, 16, 32], norm_num_groups=8, latent_channels=8),
-    "backbone": dict(max_steps=900, batch_size=12, learning_rate=1e-3, lr_warmup_steps=50,
+    "vae": dict(max_steps=800, batch_size=8, learning_rate=2e-3, lr_warmup_steps=20,
+                block_out_channels=[8, 16, 32], norm_num_groups=2, latent_channels=8),  # 4+ channels a group
+    "backbone": dict(max_steps=700, batch_size=12, learning_rate=1e-3, lr_warmup_steps=50,
                      num_layers=2, num_single_layers=4, attention_head_dim=32, num_attention_heads=4,
                      vocab_size=1024, text_dim=64, max_prompt_words=8, axes_dims_rope=[8, 12, 12]),
     "rgba_vae": dict(max_steps=300, batch_size=8, learning_rate=1e-3, lr_warmup_steps=10, latent_weight=0.1),
     "compositor": dict(max_steps=300, batch_size=12, learning_rate=2e-3, hidden_channels=48, num_layers=3),
-    "bfs_stage1": dict(max_steps=500, batch_size=8, learning_rate=2e-3, lr_warmup_steps=20, rank=8,
+    "bfs_stage1": dict(max_steps=400, batch_size=8, learning_rate=2e-3, lr_warmup_steps=20, rank=8,
                        composition_weight=1.0),
-    "bfs_stage2": dict(max_steps=250, batch_size=8, learning_rate=1e-3, rank=8, composition_weight=1.0,
+    "bfs_stage2": dict(max_steps=200, batch_size=8, learning_rate=1e-3, rank=8, composition_weight=1.0,
                        realism_probability=0.8),
 }
 INFERENCE = dict(steps=16, guidance_scale=3.0)
@@ -71,8 +71,10 @@ def phase_configs(out: Path, steps_scale: float = 1.0, overrides: dict | None = 
     return {
         "vae": settings("vae", data=str(world / "stage1")),
         "backbone": settings("backbone", vae_path=str(out / "vae" / "vae"), data=str(world / "stage2")),
-        "rgba_vae": settings("rgba_vae", rgb_vae_path=str(backbone / "vae"), data=str(world / "stage1")),
-        "compositor": settings("compositor", rgb_vae_path=str(backbone / "vae"),
+        # The backbone keeps a copy of this same VAE; reading it from the vae phase lets
+        # rgba_vae and compositor run while the backbone trains.
+        "rgba_vae": settings("rgba_vae", rgb_vae_path=str(out / "vae" / "vae"), data=str(world / "stage1")),
+        "compositor": settings("compositor", rgb_vae_path=str(out / "vae" / "vae"),
                                rgba_vae_path=str(out / "rgba_vae" / "rgba_vae"), data=str(world / "stage1")),
         "bfs_stage1": settings("bfs_stage1", stage=1, **bfs),
         "bfs_stage2": settings("bfs_stage2", stage=2, init_bridge=str(out / "bfs_stage1" / "model" / "bridge.safetensors"),

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import torch
 
+from engine.errors import InvalidInput
+
 from .config import TrainConfig
 from .data import STAGE2_FILES, Always, SampleFolders, StepBatches
 from .loop import Task
@@ -35,7 +37,9 @@ class VAETrainConfig(TrainConfig):
     block_out_channels: list[int] = field(default_factory=lambda: [32, 64, 64])  # 3 levels: 4x downsampling
     layers_per_block: int = 1
     latent_channels: int = 8
-    norm_num_groups: int = 16
+    # GroupNorm needs several channels per group: with one channel per group the decoder's
+    # last norm erases each channel's level and the colours collapse (a first run did that).
+    norm_num_groups: int = 8
     kl_weight: float = 1e-6
     statistics_batches: int = 8    # batches used to set shift_factor / scaling_factor
 
@@ -54,6 +58,10 @@ def new_vae(config: VAETrainConfig):
 
 def build_task(config: VAETrainConfig, accelerator) -> Task:
     vae = new_vae(config).to(accelerator.device).train()
+
+    if min(config.block_out_channels) // config.norm_num_groups < 2:
+        raise InvalidInput(f"norm_num_groups {config.norm_num_groups} leaves fewer than 2 channels per group "
+                           f"in a {min(config.block_out_channels)}-channel level: colours would be lost.")
 
     def loss(module, batch, generator):
         x = torch.cat([batch["composite"], batch["background"]])
