@@ -104,6 +104,8 @@ class LayerMask:
             values = cv2.GaussianBlur(self.raw_crop(grown), (0, 0), self.feather,
                                       borderType=cv2.BORDER_REPLICATE)
             values = np.ascontiguousarray(values[pad:pad + box.h, pad:pad + box.w])
+        elif self.bounds().intersect(box) == box:
+            values = self.pixels[box.translate(-self.x, -self.y).slices()]  # a view, no copy
         else:
             values = self.raw_crop(box)
         if self.density < 255:
@@ -128,6 +130,9 @@ class Node:
         self.locked = locked
         self.parent: Optional[Group] = None
         self.mask: Optional[LayerMask] = None
+        # Counts changes of the pixels or the mask made through the document (compositing
+        # caches what it derives from them by it).
+        self.revision = 0
         self.clipping = False  # clipped to the nearest unclipped layer below (Photoshop)
 
     def active_mask(self) -> Optional["LayerMask"]:
