@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 
 from editor.model import Layer
@@ -100,3 +100,44 @@ def test_alt_ctrl_g_clips_a_layer_to_the_one_below(opened, qtbot):
     assert w.actions["clipping"].text().startswith("Release")
     w.actions["undo"].trigger()
     assert not top.clipping and tuple(shown(w)[20, 20]) == (255, 0, 0, 255)
+
+
+def test_layers_panel_mask_button_thumbnail_and_properties(opened, qtbot):
+    from PySide6.QtWidgets import QDoubleSpinBox, QSpinBox, QToolButton
+
+    from editor.ui.layers_panel import ARROW_W, EYE_W, MASK_GAP, ROW_H, THUMB
+
+    w, doc = opened, opened.doc
+    layer = next(doc.layers())
+    panel = w.layers_panel
+    # Alt+click on the mask button: Hide All.
+    button = panel.findChild(QToolButton, "LayerButton_mask")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.AltModifier)
+    assert layer.mask is not None and layer.mask.default == 0 and shown(w)[..., 3].max() == 0
+    w.actions["undo"].trigger()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # Reveal All
+    assert layer.mask is not None and (layer.mask.pixels == 255).all()
+    # The mask thumbnail: Shift+click disables, click targets it, Ctrl+click selects it.
+    panel.list.rebuild()
+    row = panel.list.row_of(layer)
+    at = QPoint(EYE_W + ARROW_W + THUMB + MASK_GAP + THUMB // 2, row * ROW_H + ROW_H // 2)
+    qtbot.mouseClick(panel.list, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, at)
+    assert not layer.mask.enabled
+    w.actions["undo"].trigger()
+    assert layer.mask.enabled
+    doc.set_mask_targeted(False)
+    qtbot.mouseClick(panel.list, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
+    assert doc.mask_targeted
+    layer.mask.pixels[:10] = 0  # (as a stroke would; the selection reads the mask)
+    qtbot.mouseClick(panel.list, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, at)
+    assert doc.selection == Box(0, 10, W, H - 10)  # a plain rectangle is kept as a box
+    # Properties: density and feather, one undo step each.
+    density = w.findChild(QSpinBox, "PropMaskDensity")
+    feather = w.findChild(QDoubleSpinBox, "PropMaskFeather")
+    qtbot.waitUntil(lambda: density.isVisibleTo(density.window()), timeout=3000)
+    density.setValue(50)
+    assert layer.mask.density == 128
+    feather.setValue(3.0)
+    assert layer.mask.feather == 3.0
+    w.actions["undo"].trigger()
+    assert layer.mask.feather == 0.0 and layer.mask.density == 128
