@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING, Optional
 
+import numpy as np
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QImage, QMouseEvent, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QLabel, QLineEdit, QMenu,
@@ -253,7 +254,7 @@ class LayerList(QWidget):
         s = THUMB * dpr / max(doc.width, doc.height)
         w, h = max(1, round(doc.width * s)), max(1, round(doc.height * s))
         step = max(1, int(1 / (2 * s)))
-        values = mask.raw_crop(doc.canvas)[::step, ::step]
+        values = np.ascontiguousarray(mask.raw_crop(doc.canvas)[::step, ::step])
         grey = QImage(values.data, values.shape[1], values.shape[0], values.strides[0],
                       QImage.Format.Format_Grayscale8).scaled(
             w, h, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation)
