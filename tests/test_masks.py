@@ -314,3 +314,21 @@ def test_autosave_snapshot_and_recovery_keep_masks(tmp_path):
     _save(snap, str(tmp_path / "recovered.psd"))
     back = open_document(tmp_path / "recovered.psd")
     assert describe(back) == describe(d)
+
+
+def test_export_and_convert_honour_masks_and_clipping(tmp_path):
+    import subprocess
+    import sys
+
+    from editor.model.files import export_image, read_image
+
+    d = build_masked()
+    d.find_by_name("top").mask.enabled = True
+    expected = composite_document(d)
+    export_image(d, str(tmp_path / "flat.png"))
+    np.testing.assert_array_equal(read_image(str(tmp_path / "flat.png"))[..., 3], expected[..., 3])
+    save_document(d, tmp_path / "m.psd")
+    result = subprocess.run([sys.executable, "main.py", "convert", str(tmp_path / "m.psd"),
+                             str(tmp_path / "c.png")], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    np.testing.assert_array_equal(read_image(str(tmp_path / "c.png")), expected)

@@ -403,6 +403,7 @@ def nodes_below(root: Group, parent: Group, index: int) -> list[Node]:
         if isinstance(node, Group) and (node is parent or any(n is parent for n in node.walk())):
             pruned = Group(node.name, visible=node.visible, opacity=node.opacity,
                            blend_mode=node.blend_mode)
+            pruned.mask, pruned.clipping = node.mask, node.clipping
             pruned.children = nodes_below(node, parent, index)
             out.append(pruned)
             return out
