@@ -20,6 +20,7 @@ VERB_MODULES = [
     "editor.cli.layered",
     "editor.cli.models",
     "editor.cli.extract",
+    "editor.cli.edit",
 ]
 
 

@@ -1,9 +1,10 @@
 """PSD and PSB files through psd-tools: documents in, documents out.
 
-Writing builds an RGBA psd-tools document (so layer transparency is kept)
-from the layer tree: pixel layers, nested groups, names in any script (a
-layer is created with an ASCII name and then renamed, because the legacy
-Pascal name field is MacRoman), offsets anywhere (outside the canvas too),
+Writing makes an 8-bit RGB document with a transparency channel per layer
+(so layer transparency is kept) from the layer tree: pixel layers, nested
+groups, names in any script (the legacy Pascal name is MacRoman, "?" where the
+name does not fit it, beside the Unicode name), offsets anywhere (outside the
+canvas, within the records' 32-bit range),
 opacity 0..255 exactly, the 12 blend modes and pass-through, visibility,
 lock (Photoshop's "lock all"), the group's open/closed state, the clipping
 flag, and user (pixel) layer masks on layers and groups: the mask data of
@@ -24,6 +25,14 @@ a file, and it keeps layer ids stable, so the map still finds its layers.
 Layers the id does not find (another program renumbered them) are matched by
 a unique name. Whether a mask is linked to its layer is kept there too (the
 PSD specification documents no flag for it).
+
+Both directions use psd-tools' low-level structures (psd_tools.psd) for the
+layer records: writing builds them in one pass over the tree and writes each
+layer's channels as soon as they are compressed (psd-tools' layer API re-walks
+the document per added layer: 5000 layers took minutes); reading takes the
+header, resources and records first, checks the pixel limit and the group depth
+on them, and reads each layer's channels from the file only to decode it.
+psd-tools' private attributes are reached in one function, `_low_level`.
 
 Reading turns every layer into a pixel layer or a group. Type and smart
 object layers keep the pixels Photoshop stored for them; shape and fill layers

@@ -42,6 +42,7 @@ from .layers_panel import LayersPanel
 from .properties_panel import PropertiesPanel
 from .session import DocumentSession
 from .settings import Settings
+from .text_edit_commands import TextEditCommands
 from .tools import ToolManager, all_tools
 
 APP_NAME = "Layered"
@@ -180,6 +181,8 @@ class MainWindow(QMainWindow):
         self.select_commands.install()
         self.mask_commands = MaskCommands(self)  # Layer > Layer Mask, clipping masks
         self.mask_commands.install()
+        self.text_edit_commands = TextEditCommands(self)  # Layer > Edit with Text…
+        self.text_edit_commands.install()
         self._build_status()
         self.view_commands = ViewCommands(self)  # zoom field, rulers, guides, snapping
         self.view_commands.install()
