@@ -134,6 +134,10 @@ class Node:
         # caches what it derives from them by it).
         self.revision = 0
         self.clipping = False  # clipped to the nearest unclipped layer below (Photoshop)
+        # What another program stored for a layer kind Layered does not draw (an
+        # adjustment layer's settings): the PSD reader's tagged blocks, written back as
+        # they were read. Opaque to everything but psd.py.
+        self.carried: Optional[list] = None
 
     def active_mask(self) -> Optional["LayerMask"]:
         """The mask when it takes part in compositing."""
@@ -145,6 +149,7 @@ class Node:
         if self.mask is not None:
             other.mask = self.mask.shared_copy() if share else self.mask.copy()
         other.clipping = self.clipping
+        other.carried = self.carried
         return other
 
     # -- tree queries -------------------------------------------------------
