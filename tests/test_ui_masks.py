@@ -141,3 +141,24 @@ def test_layers_panel_mask_button_thumbnail_and_properties(opened, qtbot):
     assert layer.mask.feather == 3.0
     w.actions["undo"].trigger()
     assert layer.mask.feather == 0.0 and layer.mask.density == 128
+
+
+def test_moving_a_masked_layer_moves_its_linked_mask(opened, qtbot):
+    from editor.ui.preview import LayerPreview
+
+    w, doc, canvas = opened, opened.doc, opened.canvas
+    layer = next(doc.layers())
+    doc.set_selection(Box(20, 10, 40, 30))
+    w.actions["mask_reveal_selection"].trigger()
+    doc.set_selection(None)
+    preview = LayerPreview(w.session, layer)  # what a drag shows: the layer through its mask
+    assert preview.exact
+    before = shown(w)
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_V)
+    image_drag(qtbot, canvas, [(30, 20), (35, 22), (40, 24)])
+    assert (layer.x, layer.y) == (10, 4) and (layer.mask.x, layer.mask.y) == (10, 4)
+    after = shown(w)
+    np.testing.assert_array_equal(after[14:44, 30:70], before[10:40, 20:60])
+    w.actions["undo"].trigger()
+    assert (layer.mask.x, layer.mask.y) == (0, 0)

@@ -196,7 +196,7 @@ def _draw_masked(painter: _Painter, layer: Layer, mask, region: Box, mode: str,
     inter = layer.bounds().intersect(region).intersect(painter.canvas.box)
     if inter.is_empty() or opacity <= 0:
         return
-    masked = _masked_pixels(layer, mask)
+    masked = masked_pixels(layer)
     if mode in _QT_MODE_NAMES:
         _, QtGui = _qt()
         image = QtGui.QImage(masked.data, masked.shape[1], masked.shape[0], masked.strides[0],
@@ -210,8 +210,12 @@ def _draw_masked(painter: _Painter, layer: Layer, mask, region: Box, mode: str,
 _masked_cache: "weakref.WeakKeyDictionary[Layer, tuple]" = weakref.WeakKeyDictionary()
 
 
-def _masked_pixels(layer: Layer, mask) -> np.ndarray:
-    """`layer`'s straight RGBA with its alpha multiplied by the mask's coverage (cached)."""
+def masked_pixels(layer: Layer) -> np.ndarray:
+    """`layer`'s straight RGBA with its alpha multiplied by its enabled mask's coverage
+    (cached until the layer or its mask changes; do not modify it)."""
+    mask = layer.active_mask()
+    if mask is None:
+        return layer.pixels
     key = (layer.revision, id(layer.pixels), id(mask.pixels), mask.x - layer.x,
            mask.y - layer.y, mask.default, mask.density, mask.feather, layer.pixels.shape)
     hit = _masked_cache.get(layer)
