@@ -216,33 +216,49 @@ def masked_pixels(layer: Layer) -> np.ndarray:
     mask = layer.active_mask()
     if mask is None:
         return layer.pixels
-    key = (layer.revision, id(layer.pixels), id(mask.pixels), mask.x - layer.x,
-           mask.y - layer.y, mask.default, mask.density, mask.feather, layer.pixels.shape)
+    key = (id(layer.pixels), id(mask.pixels), mask.x - layer.x, mask.y - layer.y,
+           mask.default, mask.density, mask.feather, layer.pixels.shape)
     hit = _masked_cache.get(layer)
     if hit is not None and hit[0] == key:
-        return hit[1]
+        changed = layer.changed_since(hit[1])
+        if changed is not None:  # only some boxes changed (strokes): redo those
+            pad = int(np.ceil(3 * mask.feather))  # a feathered change reaches further
+            changed = Box(changed.x - pad, changed.y - pad, changed.w + 2 * pad,
+                          changed.h + 2 * pad).intersect(Box(0, 0, layer.width, layer.height))
+            if not changed.is_empty():
+                sl = changed.slices()
+                _mask_kernel(changed.area)(layer.pixels[sl],
+                                           mask.coverage(changed.translate(layer.x, layer.y)),
+                                           hit[2][sl])
+            _masked_cache[layer] = (key, layer.revision, hit[2])
+            return hit[2]
     coverage = mask.coverage(layer.bounds())
     out = np.empty_like(layer.pixels)
     _mask_kernel()(layer.pixels, coverage, out)
-    _masked_cache[layer] = (key, out)
+    _masked_cache[layer] = (key, layer.revision, out)
     return out
 
 
-_KERNEL = None
+_KERNELS: dict = {}
+_SERIAL_BELOW = 1 << 18  # pixels: under this, starting numba's threads costs more than it saves
 
 
-def _mask_kernel():
+def _mask_kernel(pixels: int = 1 << 30):
     """A numba kernel (compiled once, cached on disk) that copies RGBA and multiplies the
-    alpha by the coverage with exact rounding, in one pass over both cores: numpy's
-    uint16 version took several passes over the 12-megapixel layers."""
-    global _KERNEL
-    if _KERNEL is None:
+    alpha by the coverage with exact rounding, in one pass: numpy's uint16 version took
+    several passes over the 12-megapixel layers. Big regions use both cores; a brush
+    dab's box runs on one (waking the thread pool took ~8 ms on the loaded machine)."""
+    parallel = pixels >= _SERIAL_BELOW
+    kernel = _KERNELS.get(parallel)
+    if kernel is None:
         from numba import njit, prange
 
-        @njit(parallel=True, cache=True, nogil=True)
+        loop = prange if parallel else range
+
+        @njit(parallel=parallel, cache=True, nogil=True)
         def kernel(pixels, coverage, out):  # pragma: no cover (compiled)
             h, w = coverage.shape
-            for y in prange(h):
+            for y in loop(h):
                 for x in range(w):
                     out[y, x, 0] = pixels[y, x, 0]
                     out[y, x, 1] = pixels[y, x, 1]
@@ -250,8 +266,8 @@ def _mask_kernel():
                     v = np.uint32(pixels[y, x, 3]) * np.uint32(coverage[y, x]) + np.uint32(128)
                     out[y, x, 3] = (v + (v >> np.uint32(8))) >> np.uint32(8)
 
-        _KERNEL = kernel
-    return _KERNEL
+        _KERNELS[parallel] = kernel
+    return kernel
 
 
 def _draw_nodes(painter: _Painter, nodes: Sequence[Node], region: Box) -> None:
