@@ -367,3 +367,20 @@ def test_masked_pixels_cache_follows_strokes_undo_and_moves(doc):
     for _ in range(4):
         doc.history.undo()
         np.testing.assert_array_equal(masked_pixels(top), reference())
+
+
+def test_rotating_and_flipping_the_canvas_turn_masks_too(doc):
+    from editor.model import image_ops
+
+    top = list(doc.layers())[1]
+    mask_ops.add_mask(doc, top, "reveal_all")
+    top.mask.pixels[:, :15] = 0
+    top.changed()
+    shown = composite_document(doc)
+    image_ops.rotate_canvas(doc, 1)
+    np.testing.assert_array_equal(composite_document(doc), np.rot90(shown, -1))
+    image_ops.flip_canvas(doc, True)
+    np.testing.assert_array_equal(composite_document(doc), np.rot90(shown, -1)[:, ::-1])
+    doc.history.undo()
+    doc.history.undo()
+    np.testing.assert_array_equal(composite_document(doc), shown)
