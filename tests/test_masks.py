@@ -384,3 +384,22 @@ def test_rotating_and_flipping_the_canvas_turn_masks_too(doc):
     doc.history.undo()
     doc.history.undo()
     np.testing.assert_array_equal(composite_document(doc), shown)
+
+
+def test_moving_a_group_moves_its_linked_mask(doc):
+    bg, top = doc.layers()
+    group = doc.group([top])
+    mask_ops.add_mask(doc, group, "reveal_all")
+    group.mask.pixels[:, :20] = 0
+    group.changed()
+    shown = composite_document(doc)
+    doc.translate(group, 4, 0)
+    moved = composite_document(doc)
+    top.visible = False
+    under = composite_document(doc)
+    top.visible = True
+    np.testing.assert_array_equal(moved[:, :24], under[:, :24])  # still hidden left of 24
+    assert group.mask.x == 4
+    doc.history.undo()
+    assert group.mask.x == 0
+    np.testing.assert_array_equal(composite_document(doc), shown)

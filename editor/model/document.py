@@ -210,6 +210,11 @@ class Document:
         with self.history.macro("Move"):
             for child in layer.layers():
                 self.history.push(cmds.Translate(child, dx, dy))
+            for group in [layer, *(n for n in layer.walk() if isinstance(n, Group))]:
+                if group.mask is not None and group.mask.linked:  # a group's mask moves along
+                    moved = group.mask.shared_copy()
+                    moved.x, moved.y = moved.x + dx, moved.y + dy
+                    self.history.push(cmds.SetMask(group, moved, "Move"))
 
     def set_pixels(self, layer: Layer, pixels: np.ndarray, x: Optional[int] = None,
                    y: Optional[int] = None, name: str = "Edit Pixels") -> None:
