@@ -584,7 +584,9 @@ class _Reader:
         self.check_size(item, right - left, bottom - top)
         if not self.decode:
             return _placeholder(right - left, bottom - top), left, top
-        opacity = item.opacity
+        from psd_tools.constants import Clipping
+
+        opacity, clipping = item.opacity, record.clipping
         self.source.load(channels)
         try:
             # Our layer keeps its opacity itself: render it at full strength. The
@@ -592,6 +594,9 @@ class _Reader:
             # document edited in psd-tools. force=True draws the vector shape or
             # fill: the pixels stored with such layers are flagged as irrelevant.
             record.opacity = 255
+            # Drawn unclipped: the clipping flag is kept on our layer and composited there
+            # (psd-tools draws nothing for a clipped layer without its base).
+            record.clipping = Clipping.BASE
             image = item.composite(force=True, layer_filter=lambda layer: layer is item)
         except Exception as exc:
             self.warn(f"layer '{item.name}' ({item.kind}) could not be drawn and is left "
@@ -599,6 +604,7 @@ class _Reader:
             image = None
         finally:
             record.opacity = opacity
+            record.clipping = clipping
             self.source.unload(channels)
         if image is None:
             return np.zeros((0, 0, 4), np.uint8), 0, 0
