@@ -160,7 +160,8 @@ def test_other_programs_layer_kinds_become_pixel_layers_with_warnings(tmp_path):
     psd_samples.foreign_kinds_psd(path)
     doc = open_document(path)
     by_name = {layer.name: layer for layer in doc.layers()}
-    assert "Invert" not in by_name  # adjustment layers have no pixels: dropped
+    # Adjustment layers are kept (not drawn): empty, with their settings carried along.
+    assert by_name["Invert"].source_kind == "adjustment" and by_name["Invert"].is_empty()
     assert by_name["Title"].source_kind == "type"
     assert by_name["Placed"].source_kind == "smartobject"
     assert by_name["Red Fill"].source_kind == "fill"
@@ -173,27 +174,43 @@ def test_other_programs_layer_kinds_become_pixel_layers_with_warnings(tmp_path):
     assert shape.source_kind == "shape"
     assert (shape.pixels[8:24, 8:40] == (0, 0, 255, 255)).all()
     assert (shape.pixels[:6, :, 3] == 0).all() and (shape.pixels[:, 42:, 3] == 0).all()
-    # Clipped layer: its alpha now follows the base layer's (left half opaque only).
+    # Clipping and masks are kept, not baked: the pixels are the file's, the composite
+    # shows the clipped layer over the opaque half of its base only, the masked layer's
+    # top half only.
     clipped = by_name["Clipped"]
-    assert (clipped.pixels[:, :5, 3] == 255).all() and (clipped.pixels[:, 5:, 3] == 0).all()
-    # Mask applied to transparency: bottom half hidden.
+    assert clipped.clipping and (clipped.pixels[..., 3] == 255).all()
     masked = by_name["Masked"]
-    assert (masked.pixels[:4, :, 3] == 255).all() and (masked.pixels[4:, :, 3] == 0).all()
+    assert masked.mask is not None and (masked.pixels[..., 3] == 255).all()
+    assert (masked.mask.pixels[:4] == 255).all() and (masked.mask.pixels[4:] == 0).all()
+    shown = composite_document(doc)
+    clipped.visible = masked.visible = False
+    without = composite_document(doc)
+    assert (shown[30:40, 2:7, :3] == (255, 255, 0)).all()
+    np.testing.assert_array_equal(shown[30:40, 7:12], without[30:40, 7:12])
+    assert (shown[2:6, 50:58, :3] == 9).all()
+    np.testing.assert_array_equal(shown[6:10, 50:58], without[6:10, 50:58])
+    clipped.visible = masked.visible = True
     assert by_name["Burn"].blend_mode == "normal"
     assert by_name["Faded fill"].opacity == 100  # 200 x 128/255
     text = "\n".join(doc.warnings)
     for expected in ("text layer 'Title'", "smart object layer 'Placed'", "fill layer 'Red Fill'",
                      "shape layer 'Rect'",
-                     "adjustment layer 'Invert'", "'Clipped' was clipped", "mask of 'Masked'",
-                     "'linear burn'", "fill opacity of 'Faded fill'"):
+                     "adjustment layer 'Invert'",
+                     "'darker color'", "fill opacity of 'Faded fill'"):
         assert expected in text, expected
     assert all(w.startswith(str(path)) for w in doc.warnings)
     assert not doc.modified
     # And it saves as a plain layered PSD that reopens without warnings.
     save_document(doc, tmp_path / "ours.psd")
     again = open_document(tmp_path / "ours.psd")
-    assert again.warnings == []
+    # Only the adjustment (still not drawn) is noted again.
+    assert [w for w in again.warnings if "adjustment layer 'Invert'" not in w] == []
     assert [l.source_kind for l in again.layers()] == [l.source_kind for l in doc.layers()]
+    # The adjustment saved back as one: psd-tools reads an invert adjustment layer.
+    from psd_tools import PSDImage
+
+    kinds = {l.name: l.kind for l in PSDImage.open(tmp_path / "ours.psd").descendants()}
+    assert kinds["Invert"] == "invert"
 
 
 @pytest.mark.parametrize("mode,depth", [("RGBA", 16), ("RGBA", 32), ("RGB", 16), ("CMYK", 8),
@@ -207,7 +224,11 @@ def test_deep_and_non_rgb_documents_become_8bit_rgba(tmp_path, mode, depth):
     tolerance = 0 if (depth == 8 and mode in ("RGBA", "L", "LA")) or mode == "1" else 1
     if mode == "CMYK":
         tolerance = 2  # CMYK -> RGB conversions round differently
-    np.testing.assert_allclose(layer.pixels.astype(int), expected.astype(int), atol=tolerance)
+    pixels = layer.pixels.copy()
+    if layer.mask is not None:  # psd-tools keeps alpha as a user mask in modes without alpha
+        coverage = layer.mask.coverage(layer.bounds()).astype(int)
+        pixels[..., 3] = (pixels[..., 3].astype(int) * coverage + 127) // 255
+    np.testing.assert_allclose(pixels.astype(int), expected.astype(int), atol=tolerance)
     if depth != 8 and mode != "1":
         assert any(f"{depth}-bit" in w for w in doc.warnings)
     if mode not in ("RGB", "RGBA"):

@@ -19,6 +19,8 @@ VERB_MODULES = [
     "editor.cli.decompose",
     "editor.cli.layered",
     "editor.cli.models",
+    "editor.cli.extract",
+    "editor.cli.edit",
 ]
 
 

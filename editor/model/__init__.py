@@ -5,9 +5,9 @@ the UI only observes it (signals) and changes it through its operations.
 """
 from .document import Document, LockedError
 from .errors import DocumentError, FileFormatError, ImageTooLarge, SaveError
-from .layers import BLEND_MODES, GROUP_BLEND_MODES, Group, Layer, Node
+from .layers import BLEND_MODES, GROUP_BLEND_MODES, Group, Layer, LayerMask, Node
 
 __all__ = [
     "Document", "LockedError", "DocumentError", "FileFormatError", "ImageTooLarge", "SaveError",
-    "BLEND_MODES", "GROUP_BLEND_MODES", "Group", "Layer", "Node",
+    "BLEND_MODES", "GROUP_BLEND_MODES", "Group", "Layer", "LayerMask", "Node",
 ]

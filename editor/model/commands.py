@@ -14,7 +14,7 @@ import numpy as np
 from engine.box import Box
 
 from .history import Command
-from .layers import Group, Layer, Node
+from .layers import Group, Layer, LayerMask, Node
 
 if TYPE_CHECKING:
     from .document import Document
@@ -172,12 +172,19 @@ class PixelEdit(Command):
         self._tiles: dict[tuple[int, int], np.ndarray] = {}
         self._box = Box(0, 0, 0, 0)
 
+    def _array(self) -> np.ndarray:
+        """The array the stroke edits in place."""
+        return self.layer.pixels
+
+    def _edited(self, doc: "Document", box: Box) -> None:
+        doc._pixels_edited(self.layer, box)
+
     def apply(self, doc: "Document", box: Box, fn: Callable[[np.ndarray], None]) -> Box:
-        """Saves the tiles under layer-local `box`, runs `fn` on that region, notifies the document."""
-        box = box.clip(self.layer.width, self.layer.height)
+        """Saves the tiles under local `box`, runs `fn` on that region, notifies the document."""
+        pixels = self._array()
+        box = box.clip(pixels.shape[1], pixels.shape[0])
         if box.is_empty():
             return box
-        pixels = self.layer.pixels
         for ty in range(box.y // TILE, (box.y1 - 1) // TILE + 1):
             for tx in range(box.x // TILE, (box.x1 - 1) // TILE + 1):
                 if (tx, ty) not in self._tiles:
@@ -185,17 +192,17 @@ class PixelEdit(Command):
                                                    tx * TILE:(tx + 1) * TILE].copy()
         fn(pixels[box.slices()])
         self._box = self._box.union(box)
-        doc._pixels_edited(self.layer, box)
+        self._edited(doc, box)
         return box
 
     def _swap(self, doc: "Document") -> None:
-        pixels = self.layer.pixels
+        pixels = self._array()
         for (tx, ty), saved in self._tiles.items():
             region = pixels[ty * TILE:(ty + 1) * TILE, tx * TILE:(tx + 1) * TILE]
             current = region.copy()
             region[...] = saved
             self._tiles[(tx, ty)] = current
-        doc._pixels_edited(self.layer, self._box)
+        self._edited(doc, self._box)
 
     redo = _swap
     undo = _swap
@@ -205,6 +212,68 @@ class PixelEdit(Command):
 
     def is_noop(self) -> bool:
         return not self._tiles
+
+
+class LayerMaskEdit(PixelEdit):
+    """A stroke on a node's layer mask (its (H, W) uint8 array), kept as touched tiles;
+    used like `PixelEdit` with mask-local boxes."""
+
+    def __init__(self, node: Node, name: str = "Brush"):
+        super().__init__(node, name)  # type: ignore[arg-type]
+
+    def _array(self) -> np.ndarray:
+        assert self.layer.mask is not None
+        return self.layer.mask.pixels
+
+    def _edited(self, doc: "Document", box: Box) -> None:
+        doc._mask_pixels_edited(self.layer, box)
+
+
+class SetMask(Command):
+    """Adds, replaces or removes (None) a node's layer mask."""
+
+    def __init__(self, node: Node, mask: Optional[LayerMask], name: str = "Add Layer Mask"):
+        self.node, self.name = node, name
+        self._other = mask
+
+    def _swap(self, doc: "Document") -> None:
+        current = self.node.mask
+        doc._set_mask(self.node, self._other)
+        self._other = current
+
+    redo = _swap
+    undo = _swap
+
+    def nbytes(self) -> int:
+        return int(self._other.pixels.nbytes) if self._other is not None else 0
+
+
+class SetMaskAttr(Command):
+    """Sets one property of a node's mask (enabled, linked, density, feather)."""
+
+    def __init__(self, node: Node, attr: str, value: Any, name: Optional[str] = None,
+                 merge_key: Optional[Hashable] = None):
+        assert node.mask is not None
+        self.node, self.attr, self.value = node, attr, value
+        self.old = getattr(node.mask, attr)
+        self.name = name or f"Change Mask {attr.title()}"
+        self.merge_key = merge_key
+
+    def redo(self, doc: "Document") -> None:
+        doc._set_mask_attr(self.node, self.attr, self.value)
+
+    def undo(self, doc: "Document") -> None:
+        doc._set_mask_attr(self.node, self.attr, self.old)
+
+    def merge(self, newer: Command) -> bool:
+        if not (isinstance(newer, SetMaskAttr) and newer.node is self.node
+                and newer.attr == self.attr):
+            return False
+        self.value = newer.value
+        return True
+
+    def is_noop(self) -> bool:
+        return self.old == self.value
 
 
 class MaskEdit(Command):
@@ -325,8 +394,9 @@ class SetCanvasSize(Command):
 
 
 def _node_bytes(node: Node) -> int:
+    own = int(node.mask.pixels.nbytes) if node.mask is not None else 0
     if isinstance(node, Layer):
-        return int(node.pixels.nbytes)
+        return own + int(node.pixels.nbytes)
     if isinstance(node, Group):
-        return sum(int(l.pixels.nbytes) for l in node.layers())
-    return 0
+        return own + sum(_node_bytes(n) for n in node.children)
+    return own

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.box import Box
+from engine.box import Box, opaque_bounds
 
 from . import commands as cmds
 from .document import Document
 from .errors import DocumentError
-from .layers import Layer, opaque_bounds
+from .layers import Layer
 
 MAX_SIDE = 30000  # as Photoshop's PSD limit
 # Anchors of Canvas Size: (0, 0) keeps the top-left corner, (0.5, 0.5) the centre...
@@ -151,6 +151,11 @@ def _remap(doc: Document, name: str, fn, place, size: tuple[int, int]) -> None:
                 x, y = place(layer.bounds())
                 doc.history.push(cmds.SetPixels(layer, np.ascontiguousarray(fn(layer.pixels)),
                                                 x, y, name))
+            if layer.mask is not None:  # the mask turns with the canvas too
+                mask = layer.mask.copy()
+                mask.pixels = np.ascontiguousarray(fn(layer.mask.pixels))
+                mask.x, mask.y = place(layer.mask.bounds())
+                doc.history.push(cmds.SetMask(layer, mask, name))
         if size != doc.size or doc.selection is not None or doc.selection_mask is not None:
             doc.history.push(cmds.SetCanvasSize(size[0], size[1], name))
 

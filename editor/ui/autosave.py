@@ -26,7 +26,7 @@ from typing import Callable, Optional
 
 from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
 
-from editor.model import Document, Group, Layer, Node
+from editor.model import Document, Group, Layer
 
 from . import worker
 from .session import DocumentSession
@@ -37,19 +37,8 @@ RETRY_MS = 5000
 def snapshot(doc: Document) -> Document:
     """A copy of `doc`'s layer tree that shares the pixel arrays (no pixel copy)."""
     snap = Document(doc.width, doc.height)
-    snap.root = Group("root", [_copy(child) for child in doc.root.children])
+    snap.root = Group("root", [child.copy(share=True) for child in doc.root.children])
     return snap
-
-
-def _copy(node: Node) -> Node:
-    if isinstance(node, Layer):
-        return Layer(node.name, node.pixels, node.x, node.y, visible=node.visible,
-                     opacity=node.opacity, blend_mode=node.blend_mode, locked=node.locked,
-                     recipe=node.recipe, source_kind=node.source_kind)
-    assert isinstance(node, Group)
-    return Group(node.name, [_copy(c) for c in node.children], visible=node.visible,
-                 opacity=node.opacity, blend_mode=node.blend_mode, locked=node.locked,
-                 expanded=node.expanded)
 
 
 def _save(doc: Document, path: str) -> None:
@@ -197,6 +186,8 @@ class Autosaver(QObject):
         def watch(node, attr) -> None:
             # An in-place edit of an array the writer may be reading right now.
             if attr == "pixels" and isinstance(node, Layer) and shared.get(id(node.pixels)) is node.pixels:
+                state["torn"] = True
+            elif attr == "mask_pixels":  # mask strokes edit the (shared) mask array in place
                 state["torn"] = True
 
         doc.node_changed.connect(watch)

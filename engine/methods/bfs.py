@@ -11,8 +11,9 @@ Steps (shaped like diffusers' FluxFillPipeline):
   1. check the inputs;
   2. frame a window around the box (`engine.framing`, as the training data are
      framed) and scale it to the model's resolution;
-  3. encode the conditions: the whole background's latents + the box mask
-     (Flux-Fill layout; BFS knows the background, so nothing is blanked), the prompt;
+  3. encode the conditions: the prompt (text encoders on the GPU only meanwhile),
+     the whole background's latents + the box mask (Flux-Fill layout; BFS knows
+     the background, so nothing is blanked);
   4. denoise both branches together from seeded noise (flow-matching Euler);
      each step reports a preview: the composite branch's estimate of the
      finished picture, mapped from latents to colours by a linear fit on the
@@ -83,18 +84,21 @@ def add_foreground(request: BFSRequest, model, progress: ProgressFn = no_progres
     model_w, model_h = model_size(window, model.resolution, model.backbone.size_multiple)
     background = _flatten(request.background)[window.slices()]
 
+    ran_out = False
     try:
         with torch.no_grad():
-            device, dtype = model.backbone.device, model.backbone.dtype
-            bg = _to_tensor(background, model_w, model_h, device, dtype)
-            mask = torch.from_numpy(box_mask(box, window, model_w, model_h))[None, None].to(device, dtype)
-
-            # 3. Conditions.
+            device, dtype = model.execution_device, model.backbone.dtype
             bb = model.backbone
-            condition = bb.condition(bg, mask)
+
+            # 3. Conditions: the prompt first (the text encoders visit the GPU only for it), then
+            #    the background and the box.
             use_cfg = not bb.guidance_embeds and guidance > 1.0
             prompts = [request.prompt.strip(), ""] if use_cfg else [request.prompt.strip()]
-            text = bb.encode_prompts(prompts, device)
+            with _encoding(model):
+                text = bb.encode_prompts(prompts, device)
+            bg = _to_tensor(background, model_w, model_h, device, dtype)
+            mask = torch.from_numpy(box_mask(box, window, model_w, model_h))[None, None].to(device, dtype)
+            condition = bb.condition(bg, mask)
             stages.done("encode")
 
             # 4. Denoise: batch = composite branch samples, then foreground branch samples.
@@ -134,9 +138,19 @@ def add_foreground(request: BFSRequest, model, progress: ProgressFn = no_progres
             composite = (composite.clamp(-1, 1) + 1) / 2
             layer = from_model_range(bb.decode(model.rgba_vae, z[first[FOREGROUND]:first[FOREGROUND] + 1]).float(),
                                      model.rgba_convention)
-    except torch.cuda.OutOfMemoryError:
+    except Exception as exc:  # CUDA's OutOfMemoryError, MPS's RuntimeError, the CPU's MemoryError
+        from engine.models.devices import is_out_of_memory
+
+        if not is_out_of_memory(exc):
+            raise
+        ran_out = True
+    finally:
+        _release(model)  # finished, failed or cancelled: offloaded parts back, cache freed
+    if ran_out:
+        _release(model)  # again, now that the traceback's tensors are gone
         raise OutOfMemory("The GPU ran out of memory while generating the layer.",
-                          "Use a smaller box or context, or close other GPU programs.") from None
+                          "Use a smaller box or context, switch on CPU offload, or close other GPU "
+                          "programs.")
     stages.done("decode")
 
     # 6. Back to the window's pixels.
@@ -185,6 +199,22 @@ def _load(model):
     from engine.models.loading import load_bfs_model
 
     return load_bfs_model(model)
+
+
+def _encoding(model):
+    """The text encoders on the execution device while the prompt is encoded (engine.nets.bfs_devices)."""
+    from contextlib import nullcontext
+
+    return model.placement.encoding() if model.placement is not None else nullcontext()
+
+
+def _release(model) -> None:
+    if model.placement is not None:
+        model.placement.release()
+    else:
+        from engine.models.devices import free_memory
+
+        free_memory(str(model.execution_device))
 
 
 def _check_inputs(request: BFSRequest, model) -> tuple[int, int]:

@@ -39,6 +39,7 @@ INPAINTING_FAMILIES = ("sd-inpaint", "sdxl-inpaint", "flux-fill")
 LAYER = "layer"            # box + prompt -> a new layer (Generate panel, `generate` verb)
 PICTURE = "picture"        # prompt -> a whole picture (New Layered Image, `layered` verb)
 DECOMPOSE_STEP = "decompose_step"  # serves one step of Decompose (Decompose Options)
+EDIT = "edit"              # picture + subject mask + texts -> edited picture (Edit with Text, `edit`)
 
 
 @dataclass
@@ -113,7 +114,7 @@ class Method:
         return not (name == "negative_prompt" and family in self.no_negative_families)
 
 
-# -- inpaint + un-blend (engine.methods.add_foreground) ----------------------------------------------
+# -- inpaint + extract (engine.methods.add_foreground) ----------------------------------------------
 def _inpaint_request(spec: GenerateSpec, background: np.ndarray, box: Box):
     options = {k: v for k, v in (("grow", spec.grow), ("margin", spec.margin)) if v is not None}
     return inpaint_method.AddForegroundRequest(
@@ -157,7 +158,7 @@ def _bfs_run(spec: GenerateSpec, background: np.ndarray, box: Box,
                           cpu_offload=spec.cpu_offload)  # BFS ignores offload; same cache key
     if loaded.family not in BFS.families:
         raise ModelError(f"{ref} is not a BFS model folder.",
-                         "Choose the Inpaint + un-blend method for it, or a BFS model here.")
+                         "Choose the Inpaint + extract method for it, or a BFS model here.")
     model = loaded.pipeline
     steps = spec.steps or model.steps
     stages = Stages(progress, {f"candidate {i}": steps + 2 for i in range(spec.candidates)})
@@ -189,9 +190,9 @@ def _trim(pixels: np.ndarray) -> tuple[np.ndarray, int, int]:
 
 # -- the table ------------------------------------------------------------------------------------------
 ADD_FOREGROUND = Method(
-    "add_foreground", "Inpaint + un-blend",
-    "A diffusers inpainting model paints the object into the picture; the layer is lifted off "
-    "by un-blending against the background (shadows become translucent pixels).",
+    "add_foreground", "Inpaint + extract",
+    "A diffusers inpainting model paints the object into the picture; the object and its "
+    "shadow are lifted off it (engine.methods.extract), the repainted background is left out.",
     LAYER, INPAINTING_FAMILIES,
     fields=frozenset({"negative_prompt", "resolution", "grow", "margin"}),
     no_negative_families=("flux-fill",),
@@ -223,6 +224,13 @@ METHODS: tuple[Method, ...] = (
     Method("decompose_matting", "Decompose: edges",
            "Soft edges of the object's mask (alpha matting, ViTMatte).",
            DECOMPOSE_STEP, ("vitmatte",)),
+    # engine.methods.edit runs on a Stable Diffusion 1.x/2.x pipeline's components (text-to-image
+    # folders load into the sd-inpaint family; its inpainting models serve too).
+    Method("edit", "Edit with text",
+           "Changes the marked subject and the background by text, keeping the subject's "
+           "identity and the scene's look (LayerDiffusion: text embeddings optimised under "
+           "masks, masked fine-tuning, alternating guidance).",
+           EDIT, ("sd-inpaint",)),
 )
 
 

@@ -185,8 +185,9 @@ def _from_bfs_folder(ref: str, folder: Path, kind: str, info: Optional[ModelInfo
             ref, BFS_FAMILY, resolution=int(settings.get("resolution", 512)),
             default_steps=int(settings.get("steps", 50)),
             default_guidance=float(settings.get("guidance_scale", 30.0 if flux else 4.0)),
-            # The backbone's need (Flux-Fill's figure from the catalogue); the bridges add little.
-            min_vram_gb=32 if flux else 0)
+            # Everything resident, estimated (bench/estimate_bfs_vram.py: 33.1 GB in bf16); below
+            # it the plan switches CPU offload on.
+            min_vram_gb=34 if flux else 0)
     return ModelSource(ref, kind, folder, BFS_FAMILY, info)
 
 

@@ -47,6 +47,19 @@ class BFSModel:
     transformer: "DualBranchTransformer"  # noqa: F821 - engine.nets.dual_branch
     rgba_vae: torch.nn.Module
     settings: dict = field(default_factory=dict)
+    placement: "BFSPlacement | None" = None  # noqa: F821 - engine.nets.bfs_devices; None: all on one device
+
+    @property
+    def execution_device(self) -> torch.device:
+        """Where the computation runs (under offload the weights wait on the CPU)."""
+        return self.placement.device if self.placement is not None else self.backbone.device
+
+    def place(self, plan) -> "BFSModel":
+        """Puts the parts where `plan` (engine.models.devices.DevicePlan) says; see engine.nets.bfs_devices."""
+        from .bfs_devices import BFSPlacement
+
+        self.placement = BFSPlacement(self, plan).apply()
+        return self
 
     @property
     def resolution(self) -> int:

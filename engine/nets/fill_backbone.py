@@ -49,6 +49,10 @@ class FillBackbone:
     def frozen_modules(self) -> list[torch.nn.Module]:
         return [self.transformer, self.vae]
 
+    def text_modules(self) -> list[torch.nn.Module]:
+        """The separate text encoders (none when the transformer embeds the prompt itself)."""
+        return []
+
     # ---- shared
     @property
     def vae_scale_factor(self) -> int:
@@ -127,6 +131,9 @@ class FluxFillBackbone(FillBackbone):
     def frozen_modules(self):
         return [self.pipeline.transformer, self.pipeline.vae, self.pipeline.text_encoder,
                 self.pipeline.text_encoder_2]
+
+    def text_modules(self):
+        return [self.pipeline.text_encoder, self.pipeline.text_encoder_2]
 
     def encode_prompts(self, prompts, device):
         embeds, pooled, _ = self.pipeline.encode_prompt(

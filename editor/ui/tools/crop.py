@@ -24,6 +24,8 @@ class CropTool(MarqueeTool):
     icon = "tool-crop"
     tip = "Drag the box's handles round what to keep; Enter crops, Esc starts over"
 
+    combines = False  # one box, no shapes, no Shift/Alt combining
+
     def __init__(self, services):
         super().__init__(services)
         self._boxes: dict[int, Box] = {}  # per document
@@ -42,6 +44,9 @@ class CropTool(MarqueeTool):
 
     def activate(self, canvas) -> None:
         self._show(self.current_box(canvas) if canvas is not None else None)
+
+    def readout_box(self, canvas) -> Optional[Box]:
+        return self.current_box(canvas)
 
     def selection_changed(self, box) -> None:
         pass  # the readout shows the crop box, not the selection
@@ -108,6 +113,8 @@ class CropTool(MarqueeTool):
         self._readout.setObjectName("Dim")
         row.addWidget(self._readout)
         row.addStretch(1)
+        canvas = self.services.tools.canvas
+        self._show(self.readout_box(canvas) if canvas is not None else None)
         for name, tip, slot in (("cancel", "Put the box back round the canvas (Esc)", self.reset),
                                 ("check", "Crop to the box (Enter)", self.crop)):
             button = QToolButton()
