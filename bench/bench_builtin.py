@@ -28,8 +28,8 @@ stage 1 only); no_composition (stage 1+2 without the composition loss,
 BUILD/ablation_no_composition); no_sharing (the two branches without the
 cross-branch exchange, BUILD/ablation_no_sharing); inpaint (the composite
 branch alone - bridges zeroed, i.e. the backbone - then the project's
-extraction by un-blending against the background's VAE reproduction, as
-`engine.methods.add_foreground` does). Rows whose model is missing are
+extraction, `engine.methods.extract.lift`, against the background's VAE
+reproduction, as `engine.methods.add_foreground` does). Rows whose model is missing are
 reported as missing.
 """
 from __future__ import annotations
@@ -188,7 +188,8 @@ def run_row(row: str, model_folder: Path, samples: list[dict], classifiers: Clas
         h, w = result.foreground.shape[:2]
         window = Box(result.x, result.y, w, h)
         if row == "inpaint":
-            layer = extract(model, sample["background"][window.slices()], result.composite_branch)
+            layer = extract(model, sample["background"][window.slices()], result.composite_branch,
+                            box.translate(-window.x, -window.y))
         else:
             layer = result.foreground
         seconds.append(time.perf_counter() - start)
@@ -207,12 +208,15 @@ def run_row(row: str, model_folder: Path, samples: list[dict], classifiers: Clas
     return summary, shown
 
 
-def extract(model, background: np.ndarray, generated: np.ndarray) -> np.ndarray:
-    """The inpaint row's layer: un-blend the composite branch against the background's VAE reproduction."""
+def extract(model, background: np.ndarray, generated: np.ndarray, box: Box) -> np.ndarray:
+    """The inpaint row's layer: the project's extraction (`engine.methods.extract.lift`) of the
+    object in `box` and its shadow off the composite branch, against the background's VAE
+    reproduction, as `engine.methods.add_foreground` does; at the model's resolution."""
     import torch
 
-    from engine.methods.add_foreground import extract_layer
+    from engine.methods import extract as extraction
 
+    h, w = background.shape[:2]
     res_w, res_h = _model_size(model, background)
     bg = np.asarray(Image.fromarray(background).resize((res_w, res_h), Image.Resampling.BICUBIC))
     gen = np.asarray(Image.fromarray(generated).resize((res_w, res_h), Image.Resampling.BICUBIC))
@@ -220,9 +224,12 @@ def extract(model, background: np.ndarray, generated: np.ndarray) -> np.ndarray:
     with torch.no_grad():
         x = torch.from_numpy(bg.astype(np.float32) / 127.5 - 1).permute(2, 0, 1)[None]
         reproduced = ((bb.decode(bb.vae, bb.encode(bb.vae, x)).clamp(-1, 1) + 1) / 2)[0].permute(1, 2, 0).numpy()
-    colour, alpha = extract_layer(to_float(gen), reproduced, Box(0, 0, res_w, res_h))
-    layer = to_uint8(np.dstack([colour, alpha]))
-    h, w = background.shape[:2]
+    sx, sy = res_w / w, res_h / h
+    small = Box.from_corners(int(box.x * sx), int(box.y * sy), max(int(box.x * sx) + 1, round(box.x1 * sx)),
+                             max(int(box.y * sy) + 1, round(box.y1 * sy)))
+    lifted = extraction.lift(np.ascontiguousarray(reproduced, np.float32), to_float(gen), small,
+                             Box(0, 0, res_w, res_h))
+    layer = to_uint8(np.dstack([lifted.colour, lifted.alpha]))
     return np.asarray(Image.fromarray(layer, "RGBA").resize((w, h), Image.Resampling.BICUBIC))
 
 
