@@ -95,3 +95,17 @@ def test_command_refuses_bad_options_in_one_line(tmp_path):
                           "--steps-scale", "0"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 2 and run.stderr.strip().count("\n") == 0 and "error:" in run.stderr
     assert not (tmp_path / "x").exists()
+
+
+def test_an_ablation_trains_its_bfs_stages_on_the_shared_parts(smoke_build, tmp_path):
+    import shutil
+
+    out = tmp_path / "c"
+    shutil.copytree(smoke_build, out, symlinks=True)
+    model = build_builtin.build_ablation(out, "no_composition", overrides=smoke_overrides())
+    assert (model / "bfs.json").is_file()
+    folder = out / "ablation_no_composition"
+    assert (folder / "backbone").is_symlink() and (folder / "world").resolve() == (out / "world").resolve()
+    for stage in ("bfs_stage1", "bfs_stage2"):
+        config = json.loads((folder / stage / "run_config.json").read_text())
+        assert config["composition_weight"] == 0.0 and config["max_steps"] == 6

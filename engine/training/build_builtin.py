@@ -172,7 +172,7 @@ ABLATIONS = {
 }
 
 
-def build_ablation(out: Path, name: str, steps_scale: float = 1.0) -> Path:
+def build_ablation(out: Path, name: str, steps_scale: float = 1.0, overrides: dict | None = None) -> Path:
     """Trains BFS stages 1-2 of ablation `name` in OUT/ablation_<name>/, sharing the main build's
     world, backbone, RGBA VAE and compositor (linked); returns its stage-2 model folder."""
     folder = out / f"ablation_{name}"
@@ -183,7 +183,8 @@ def build_ablation(out: Path, name: str, steps_scale: float = 1.0) -> Path:
         link = folder / shared
         if not link.exists():
             link.symlink_to((out / shared).resolve(), target_is_directory=True)
-    build(folder, steps_scale, phases=("bfs_stage1", "bfs_stage2"), overrides=ABLATIONS[name])
+    changed = {phase: {**(overrides or {}).get(phase, {}), **change} for phase, change in ABLATIONS[name].items()}
+    build(folder, steps_scale, phases=("bfs_stage1", "bfs_stage2"), overrides=changed)
     return folder / RESULTS["bfs_stage2"]
 
 
