@@ -183,7 +183,8 @@ def test_bfs_method_with_a_bfs_model_folder(qtbot, window, monkeypatch, bfs_fold
     doc = w.doc
     panel.method.setCurrentIndex(panel.method.findData("bfs"))
     qtbot.waitUntil(lambda: panel.choices is not None, timeout=10000)
-    assert panel.model_note.isVisible() and "No BFS model yet" in panel.model_note.text()
+    # The built-in model ships with Layered: it is chosen, nothing to download.
+    assert panel.model.currentText().endswith("(built in)") and not panel.model_note.isVisible()
     add_model(qtbot, w, monkeypatch, bfs_folder)
     assert panel.model.currentText() == "my-bfs (local)" and not panel.model_note.isVisible()
     assert panel.negative.isHidden() and not panel.resolution.isEnabled()
@@ -362,3 +363,22 @@ def test_the_editor_and_the_generate_verb_make_the_same_layer(qtbot, tmp_path, m
     assert (made.name, made.x, made.y) == (edited.name, edited.x, edited.y)
     np.testing.assert_array_equal(made.pixels, edited.pixels)
     assert made.recipe == edited.recipe and made.recipe["window"] != [0, 0, 128, 128]
+
+
+def test_first_start_generates_offline_with_the_built_in_model(qtbot, window):
+    """A fresh computer (no inpainting model downloaded): the panel picks BFS with the built-in
+    model, and Generate makes a layer without any download."""
+    from engine.models.builtin import BUILTIN_ID
+
+    w, panel = window, window.generate_panel
+    qtbot.waitUntil(lambda: panel.choices is not None, timeout=10000)
+    assert panel.method_key == "bfs" and panel.model.currentData() == BUILTIN_ID
+    assert w.settings.value("generate/method", "") == "bfs"
+    draw_box(qtbot, w, 50, 40, 100, 90)
+    panel.prompt.setPlainText("a red ball")
+    job = panel.generate()
+    qtbot.waitUntil(lambda: job.state == FINISHED, timeout=120000)
+    layer = panel.apply()
+    assert layer.name == "a red ball" and layer.recipe["model"] == BUILTIN_ID
+    assert layer.pixels[..., 3].max() > 0
+    assert w.test_errors == []
