@@ -7,7 +7,6 @@ tool options are remembered in QSettings.
 """
 from __future__ import annotations
 
-import math
 import os
 from typing import Callable, Optional
 
@@ -709,43 +708,13 @@ class MainWindow(QMainWindow):
             mode.flip(horizontal)
             return
         name = "Flip Horizontal" if horizontal else "Flip Vertical"
-        if horizontal:
-            self._pixels_op(name, lambda p: p[:, ::-1], lambda f, b: (f.x + f.x1 - b.x1, b.y))
-        else:
-            self._pixels_op(name, lambda p: p[::-1], lambda f, b: (b.x, f.y + f.y1 - b.y1))
+        self._doc_op(f"Could not {name.lower()}",
+                     lambda d: d.active is not None and d.flip(d.active, horizontal))
 
     def rotate_quarter(self, direction: int) -> None:
         name = "Rotate 90° Clockwise" if direction > 0 else "Rotate 90° Counter Clockwise"
-
-        def place(frame: Box, box: Box) -> tuple[int, int]:
-            """Top-left of `box` after a quarter turn about the frame's centre. Half pixels
-            round up, the same way for every layer, so a group's layers keep together."""
-            cx, cy = frame.x + frame.w / 2, frame.y + frame.h / 2
-            if direction > 0:
-                x, y = cx - (box.y1 - cy), cy + (box.x - cx)
-            else:
-                x, y = cx + (box.y - cy), cy - (box.x1 - cx)
-            return math.floor(x + 0.5), math.floor(y + 0.5)
-
-        self._pixels_op(name, lambda p: np.rot90(p, -direction), place)
-
-    def _pixels_op(self, name: str, fn, place) -> None:
-        """Applies `fn` to the pixels of the active layer, or of every layer of the active
-        group, and puts each layer's new box at `place(frame, old box)`, the frame being the
-        node's bounds: a group flips or turns as one picture. One undo step."""
-        def op(d: Document) -> None:
-            node = d.active
-            if not isinstance(node, (Layer, Group)):
-                return
-            frame = node.bounds()
-            layers = [node] if isinstance(node, Layer) else list(node.layers())
-            with d.history.macro(name):
-                for layer in layers:
-                    if not layer.is_empty():
-                        x, y = place(frame, layer.bounds())
-                        d.set_pixels(layer, np.ascontiguousarray(fn(layer.pixels)), x, y, name)
-
-        self._doc_op(f"Could not {name.lower()}", op)
+        self._doc_op(f"Could not {name.lower()}",
+                     lambda d: d.active is not None and d.rotate_quarter(d.active, direction))
 
     def brush_size(self, direction: int) -> None:
         tool = self.tools.current
@@ -772,7 +741,7 @@ class MainWindow(QMainWindow):
         self.models_dialog.activateWindow()
 
     def show_shortcuts(self) -> None:
-        dialogs.show_shortcuts(self)
+        dialogs.show_shortcuts(self, [*self.tool_actions.values(), *self.actions.values()])
 
     def show_about(self) -> None:
         dialogs.show_about(self)
