@@ -3,7 +3,7 @@
 Each command changes the document only through its low-level mutators, which
 emit the signals the canvas and panels observe. Pixel commands keep only what
 they need to go back: a swapped array (`SetPixels`) or the touched 64x64
-tiles (`PixelEdit`), never a whole document.
+tiles (`TileEdit`: `PixelEdit`, `MaskEdit`), never a whole document.
 """
 from __future__ import annotations
 
@@ -158,44 +158,46 @@ class SetPixels(Command):
         return int(self._other[0].nbytes)
 
 
-class PixelEdit(Command):
-    """An in-place edit of a layer's pixels (a brush or eraser stroke), kept as touched tiles.
+class TileEdit(Command):
+    """An in-place edit of an array, kept as the 64x64 tiles it touched (one copy of the tile
+    bookkeeping for pixel and mask edits). Subclasses say which array and whom to tell."""
 
-    Use: `edit = PixelEdit(layer, "Brush")`, then for every dab
-    `edit.apply(doc, box, fn)` where `fn(view)` changes the (H, W, 4) view of
-    the layer's pixels inside the layer-local `box`; finally
-    `doc.history.push(edit, applied=True)`. Undo swaps the saved tiles back.
-    """
-
-    def __init__(self, layer: Layer, name: str = "Brush"):
-        self.layer, self.name = layer, name
+    def __init__(self, name: str):
+        self.name = name
         self._tiles: dict[tuple[int, int], np.ndarray] = {}
         self._box = Box(0, 0, 0, 0)
 
+    def _array(self, doc: "Document") -> np.ndarray:
+        raise NotImplementedError
+
+    def _edited(self, doc: "Document", box: Box) -> None:
+        raise NotImplementedError
+
     def apply(self, doc: "Document", box: Box, fn: Callable[[np.ndarray], None]) -> Box:
-        """Saves the tiles under layer-local `box`, runs `fn` on that region, notifies the document."""
-        box = box.clip(self.layer.width, self.layer.height)
+        """Saves the tiles under `box` (the array's own coordinates), runs `fn` on that
+        region's view, and tells the document; returns the box clipped to the array."""
+        array = self._array(doc)
+        box = box.clip(array.shape[1], array.shape[0])
         if box.is_empty():
             return box
-        pixels = self.layer.pixels
         for ty in range(box.y // TILE, (box.y1 - 1) // TILE + 1):
             for tx in range(box.x // TILE, (box.x1 - 1) // TILE + 1):
                 if (tx, ty) not in self._tiles:
-                    self._tiles[(tx, ty)] = pixels[ty * TILE:(ty + 1) * TILE,
-                                                   tx * TILE:(tx + 1) * TILE].copy()
-        fn(pixels[box.slices()])
+                    self._tiles[(tx, ty)] = array[ty * TILE:(ty + 1) * TILE,
+                                                  tx * TILE:(tx + 1) * TILE].copy()
+        fn(array[box.slices()])
         self._box = self._box.union(box)
-        doc._pixels_edited(self.layer, box)
+        self._edited(doc, box)
         return box
 
     def _swap(self, doc: "Document") -> None:
-        pixels = self.layer.pixels
+        array = self._array(doc)
         for (tx, ty), saved in self._tiles.items():
-            region = pixels[ty * TILE:(ty + 1) * TILE, tx * TILE:(tx + 1) * TILE]
+            region = array[ty * TILE:(ty + 1) * TILE, tx * TILE:(tx + 1) * TILE]
             current = region.copy()
             region[...] = saved
             self._tiles[(tx, ty)] = current
-        doc._pixels_edited(self.layer, self._box)
+        self._edited(doc, self._box)
 
     redo = _swap
     undo = _swap
@@ -207,7 +209,27 @@ class PixelEdit(Command):
         return not self._tiles
 
 
-class MaskEdit(Command):
+class PixelEdit(TileEdit):
+    """An in-place edit of a layer's pixels (a brush or eraser stroke), kept as touched tiles.
+
+    Use: `edit = PixelEdit(layer, "Brush")`, then for every dab
+    `edit.apply(doc, box, fn)` where `fn(view)` changes the (H, W, 4) view of
+    the layer's pixels inside the layer-local `box`; finally
+    `doc.history.push(edit, applied=True)`. Undo swaps the saved tiles back.
+    """
+
+    def __init__(self, layer: Layer, name: str = "Brush"):
+        super().__init__(name)
+        self.layer = layer
+
+    def _array(self, doc: "Document") -> np.ndarray:
+        return self.layer.pixels
+
+    def _edited(self, doc: "Document", box: Box) -> None:
+        doc._pixels_edited(self.layer, box)
+
+
+class MaskEdit(TileEdit):
     """A stroke on the document's painted selection mask (Quick Mask), kept as touched tiles.
 
     Like `PixelEdit`: `edit.apply(doc, box, fn)` for every dab, where `fn(view)`
@@ -217,36 +239,16 @@ class MaskEdit(Command):
     """
 
     def __init__(self, doc: "Document", name: str = "Quick Mask"):
-        self.name = name
+        super().__init__(name)
         self.created = doc.selection_mask is None
         if self.created:
             doc._set_selection_mask(np.zeros((doc.height, doc.width), np.uint8))
-        self._tiles: dict[tuple[int, int], np.ndarray] = {}
-        self._box = Box(0, 0, 0, 0)
 
-    def apply(self, doc: "Document", box: Box, fn: Callable[[np.ndarray], None]) -> Box:
-        mask = doc.selection_mask
-        box = box.clip(mask.shape[1], mask.shape[0])
-        if box.is_empty():
-            return box
-        for ty in range(box.y // TILE, (box.y1 - 1) // TILE + 1):
-            for tx in range(box.x // TILE, (box.x1 - 1) // TILE + 1):
-                if (tx, ty) not in self._tiles:
-                    self._tiles[(tx, ty)] = mask[ty * TILE:(ty + 1) * TILE,
-                                                 tx * TILE:(tx + 1) * TILE].copy()
-        fn(mask[box.slices()])
-        self._box = self._box.union(box)
+    def _array(self, doc: "Document") -> np.ndarray:
+        return doc.selection_mask
+
+    def _edited(self, doc: "Document", box: Box) -> None:
         doc._mask_edited(box)
-        return box
-
-    def _swap(self, doc: "Document") -> None:
-        mask = doc.selection_mask
-        for (tx, ty), saved in self._tiles.items():
-            region = mask[ty * TILE:(ty + 1) * TILE, tx * TILE:(tx + 1) * TILE]
-            current = region.copy()
-            region[...] = saved
-            self._tiles[(tx, ty)] = current
-        doc._mask_edited(self._box)
 
     def redo(self, doc: "Document") -> None:
         if self.created:
@@ -257,12 +259,6 @@ class MaskEdit(Command):
         self._swap(doc)
         if self.created:
             doc._set_selection_mask(None)
-
-    def nbytes(self) -> int:
-        return sum(t.nbytes for t in self._tiles.values())
-
-    def is_noop(self) -> bool:
-        return not self._tiles
 
 
 class SetSelectionMask(Command):

@@ -115,8 +115,12 @@ class Layer(Node):
     def is_empty(self) -> bool:
         return self.pixels.size == 0
 
-    def copy(self, name: Optional[str] = None) -> "Layer":
-        return Layer(name or self.name, self.pixels.copy(), self.x, self.y, visible=self.visible,
+    def copy(self, name: Optional[str] = None, *, share_pixels: bool = False) -> "Layer":
+        """A new layer with every attribute of this one (the one place that lists them: a
+        duplicate, an autosave snapshot). `share_pixels` shares the pixel array instead of
+        copying it (a snapshot that is only read)."""
+        pixels = self.pixels if share_pixels else self.pixels.copy()
+        return Layer(name or self.name, pixels, self.x, self.y, visible=self.visible,
                      opacity=self.opacity, blend_mode=self.blend_mode, locked=self.locked,
                      recipe=self.recipe, source_kind=self.source_kind)
 
@@ -167,8 +171,10 @@ class Group(Node):
                 box = box.union(layer.bounds())
         return box
 
-    def copy(self, name: Optional[str] = None) -> "Group":
-        return Group(name or self.name, [c.copy() for c in self.children], visible=self.visible,
+    def copy(self, name: Optional[str] = None, *, share_pixels: bool = False) -> "Group":
+        """A new group with every attribute of this one and copies of its children."""
+        return Group(name or self.name, [c.copy(share_pixels=share_pixels) for c in self.children],
+                     visible=self.visible,
                      opacity=self.opacity, blend_mode=self.blend_mode, locked=self.locked,
                      expanded=self.expanded)
 

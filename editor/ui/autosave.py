@@ -26,7 +26,7 @@ from typing import Callable, Optional
 
 from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
 
-from editor.model import Document, Group, Layer, Node
+from editor.model import Document, Group, Layer
 
 from . import worker
 from .session import DocumentSession
@@ -35,21 +35,11 @@ RETRY_MS = 5000
 
 
 def snapshot(doc: Document) -> Document:
-    """A copy of `doc`'s layer tree that shares the pixel arrays (no pixel copy)."""
+    """A copy of `doc`'s layer tree that shares the pixel arrays (no pixel copy), made by the
+    layers' own `copy`, so that every attribute a layer has reaches the recovery file."""
     snap = Document(doc.width, doc.height)
-    snap.root = Group("root", [_copy(child) for child in doc.root.children])
+    snap.root = Group("root", [child.copy(share_pixels=True) for child in doc.root.children])
     return snap
-
-
-def _copy(node: Node) -> Node:
-    if isinstance(node, Layer):
-        return Layer(node.name, node.pixels, node.x, node.y, visible=node.visible,
-                     opacity=node.opacity, blend_mode=node.blend_mode, locked=node.locked,
-                     recipe=node.recipe, source_kind=node.source_kind)
-    assert isinstance(node, Group)
-    return Group(node.name, [_copy(c) for c in node.children], visible=node.visible,
-                 opacity=node.opacity, blend_mode=node.blend_mode, locked=node.locked,
-                 expanded=node.expanded)
 
 
 def _save(doc: Document, path: str) -> None:
@@ -133,7 +123,7 @@ class Autosaver(QObject):
         self.directory = os.path.join(settings.recovery_dir,
                                       f"session-{os.getpid()}-{os.urandom(3).hex()}")
         self._lock: Optional[QLockFile] = None
-        self._job: Optional[worker.Job] = None
+        self._job: Optional[worker.Call] = None
         self._queue: list[DocumentSession] = []
         self._forgotten: set[str] = set()
         self._timer = QTimer(self)

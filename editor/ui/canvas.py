@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Optional
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (QBrush, QColor, QCursor, QImage, QKeyEvent, QMouseEvent, QPainter,
                            QPen, QPixmap, QRegion, QTransform, QWheelEvent)
 from PySide6.QtWidgets import QApplication, QWidget
@@ -573,8 +573,3 @@ def paint_ants(painter: QPainter, rect: QRectF, phase: int = 0) -> None:
     painter.setPen(pen)
     painter.drawRect(r)
     painter.restore()
-
-
-def widget_point(canvas: CanvasView, x: float, y: float) -> QPoint:
-    """The widget pixel showing image point (x, y) (for tests and tools)."""
-    return canvas.image_to_widget(QPointF(x, y)).toPoint()
