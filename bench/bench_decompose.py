@@ -29,6 +29,19 @@ for each step the pipeline adds (mask only; + matting; + background solve;
 - seconds per image.
 
     python bench/bench_decompose.py [--sizes 1,2,4] [--cases N] [--save DIR] [--diffusion-fill]
+    python bench/bench_decompose.py --fills [--sizes 1,2,4] [--cases N] [--grid docs/content_aware_fill.png]
+
+--fills compares the background fills side by side in one run, each in the
+full pipeline on the same pictures: the old default (pyramid fill plus
+synthesised grain) and the content-aware fill (multi-scale PatchMatch).
+Under the object (where the truth's alpha > 0.5, so the fill alone decides
+the pixels): BG PSNR and SSIM against the true background, and the
+high-frequency energy of the fill against its surroundings (the energy of
+picture - blur(picture, 2 px) inside the hole, 3 px in from its rim, over
+the same in a 24-px ring around it; a smooth blob scores near 0, a fill
+with the surroundings' texture near 1); seconds of the fill step and of
+the whole decomposition per image. --grid writes crops (old fill, new
+fill, truth) of the first size's pictures as one PNG.
 
 --diffusion-fill adds a row for the full pipeline with the diffusers
 inpainting filler (decompose_steps.diffusion_fill) running a tiny
@@ -55,7 +68,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from engine.box import Box  # noqa: E402
 from engine.methods.decompose import DecomposePipeline, DecomposeRequest  # noqa: E402
-from engine.methods.decompose_steps.fill import TeleaInpainter  # noqa: E402
+from engine.methods.decompose_steps.fill import PyramidInpainter, TeleaInpainter  # noqa: E402
+from engine.methods.decompose_steps.patchmatch_fill import PatchMatchInpainter  # noqa: E402
 
 STAGES = [
     ("mask only", dict(matting=False, shadow=False, solve_foreground=False, hfa=False), None),
@@ -70,8 +84,14 @@ STAGES = [
 def backgrounds() -> dict[str, np.ndarray]:
     from skimage import data
 
+    grey = {name: np.dstack([getattr(data, name)()] * 3) for name in ("brick", "grass", "gravel")}
     return {"coffee": data.coffee(), "rocket": data.rocket(), "chelsea": data.chelsea(),
-            "motorcycle": data.stereo_motorcycle()[0], "astronaut": data.astronaut()}
+            "motorcycle": data.stereo_motorcycle()[0], "astronaut": data.astronaut(), **grey}
+
+
+# --fills adds objects on three textured grounds (a brick wall, grass, gravel), where
+# continuing the surroundings is the right answer, to the photographs above.
+TEXTURE_PAIRS = [("pebble", "brick"), ("horse", "grass"), ("furball", "gravel")]
 
 
 def resize_to(img: np.ndarray, megapixels: float) -> np.ndarray:
@@ -210,6 +230,113 @@ def score(result, truth, box: Box) -> dict:
     }
 
 
+def fill_scores(result, truth) -> dict:
+    """Quality of the background fill under the object (see --fills)."""
+    from skimage.metrics import structural_similarity
+
+    under = (truth["alpha"] > 0.5) & result.filled
+    bg = result.background[..., :3].astype(np.float32) / 255
+    true_bg = truth["background"].astype(np.float32)
+    mse = float(((bg - true_bg)[under] ** 2).mean())
+    ys, xs = np.nonzero(under)
+    crop = (slice(ys.min(), ys.max() + 1), slice(xs.min(), xs.max() + 1))
+    _, ssim_map = structural_similarity(true_bg[crop], bg[crop], channel_axis=2, data_range=1.0,
+                                        full=True)
+    grey = bg @ np.float32([0.299, 0.587, 0.114])
+    hf = (grey - cv2.GaussianBlur(grey, (0, 0), 2.0)) ** 2
+    hole = result.filled.astype(np.uint8)
+    inner = cv2.erode(hole, np.ones((7, 7), np.uint8)) > 0
+    ring = (cv2.dilate(hole, np.ones((49, 49), np.uint8)) > 0) & ~result.filled
+    return {"psnr": 10 * np.log10(1.0 / max(mse, 1e-10)),
+            "ssim": float(ssim_map.mean(axis=2)[under[crop]].mean()),
+            "energy": float(hf[inner].mean() / max(hf[ring].mean(), 1e-12)),
+            "fill_s": result.figures["timings"]["background"],
+            "total_s": result.figures["timings"]["total"]}
+
+
+def compare_fills(args, bgs, plan) -> int:
+    """Old fill vs content-aware fill, side by side on the same pictures (--fills)."""
+    fills = {"pyramid (old)": DecomposePipeline(inpainter=PyramidInpainter()),
+             "patchmatch (new)": DecomposePipeline(inpainter=PatchMatchInpainter())}
+    # numba compiles the PatchMatch loops on first use (cached on disk after that): time it apart.
+    t0 = time.perf_counter()
+    image, box, _ = make_case("pebble", resize_to(bgs["coffee"], 0.05), 0)
+    fills["patchmatch (new)"](DecomposeRequest(image, box=box))
+    print(f"first PatchMatch call (compile or load from numba's cache): "
+          f"{time.perf_counter() - t0:.1f} s")
+    print(f"cpu threads: {cv2.getNumThreads()}, load average: {os.getloadavg()[0]:.2f}")
+    time_fill_alone(bgs)
+    tiles = []
+    plan = plan + [(kind, bg, len(plan) + i) for i, (kind, bg) in enumerate(TEXTURE_PAIRS)]
+    for n, mp in enumerate(float(s) for s in args.sizes.split(",")):
+        rows: dict[str, list[dict]] = {f"{subset} {name}": [] for subset in ("photos", "textures")
+                                       for name in fills}
+        for kind, bg_name, seed in plan:
+            subset = "textures" if (kind, bg_name) in TEXTURE_PAIRS else "photos"
+            image, box, truth = make_case(kind, resize_to(bgs[bg_name], mp), seed)
+            crops = []
+            for name, pipeline in fills.items():
+                result = pipeline(DecomposeRequest(image, box=box))
+                rows[f"{subset} {name}"].append(fill_scores(result, truth))
+                crops.append(result.background[..., :3])
+            hole_share = 100 * float(result.filled.mean())
+            print(f"  {mp:g} MP {kind:8s} on {bg_name:10s} {image.shape[1]}x{image.shape[0]} "
+                  f"(hole {hole_share:.1f} %): " + ", ".join(
+                      f"{k.split()[1]} {r[-1]['psnr']:.1f} dB {r[-1]['energy']:.2f} "
+                      f"{r[-1]['fill_s']:.2f}s" for k, r in rows.items() if k.startswith(subset)),
+                  flush=True)
+            if args.grid and n == 0:
+                truth8 = np.clip(np.rint(truth["background"] * 255), 0, 255).astype(np.uint8)
+                tiles.append(_grid_row(image, crops + [truth8], box))
+        print(f"{'MP':>4} {'fill':<27} {'BG PSNR':>8} {'SSIM':>6} {'HF energy':>9} "
+              f"{'fill s':>7} {'total s':>7}")
+        for name, scores in rows.items():
+            if not scores:
+                continue
+            m = {k: float(np.mean([s[k] for s in scores])) for k in scores[0]}
+            print(f"{mp:>4g} {name:<27} {m['psnr']:>8.2f} {m['ssim']:>6.3f} {m['energy']:>9.2f} "
+                  f"{m['fill_s']:>7.2f} {m['total_s']:>7.2f}")
+        print(flush=True)
+    if args.grid and tiles:
+        width = max(t.shape[1] for t in tiles)
+        grid = np.vstack([np.pad(t, ((0, 8), (0, width - t.shape[1]), (0, 0)), constant_values=255)
+                          for t in tiles])
+        cv2.imwrite(args.grid, grid[..., ::-1])
+        print(f"grid (picture, old fill, new fill, truth) written to {args.grid}")
+    return 0
+
+
+def time_fill_alone(bgs) -> None:
+    """Seconds of each fill alone on a 2 MP photo with an elliptic hole of 5 % of it (median of 3)."""
+    from engine.methods.decompose_steps.patchmatch_fill import content_aware_fill
+
+    image = resize_to(bgs["astronaut"], 2.0).astype(np.float32) / 255
+    h, w = image.shape[:2]
+    yy, xx = np.mgrid[:h, :w]
+    ry = np.sqrt(0.05 * h * w / np.pi / 0.8)
+    hole = ((yy - 0.55 * h) / ry) ** 2 + ((xx - 0.6 * w) / (0.8 * ry)) ** 2 < 1
+    for name, fill in (("pyramid (old)", lambda: PyramidInpainter()(image, hole, ~hole)),
+                       ("patchmatch (new)", lambda: content_aware_fill(image, hole))):
+        times = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            fill()
+            times.append(time.perf_counter() - t0)
+        print(f"fill alone, 2 MP photo ({w}x{h}), hole {100 * hole.mean():.1f} %: {name} "
+              f"{np.median(times):.2f} s (median of 3)")
+
+
+def _grid_row(image: np.ndarray, views: list[np.ndarray], box: Box, height: int = 240) -> np.ndarray:
+    """The picture and each view cropped around the box (with a margin), side by side."""
+    h, w = image.shape[:2]
+    crop = box.expand(int(0.25 * max(box.w, box.h))).clip(w, h)
+    scale = height / crop.h
+    size = (round(crop.w * scale), height)
+    tiles = [cv2.resize(v[crop.slices()], size, interpolation=cv2.INTER_AREA) for v in [image] + views]
+    gap = np.full((height, 6, 3), 255, np.uint8)
+    return np.hstack([x for t in tiles for x in (t, gap)][:-1])
+
+
 def checkerboard(h: int, w: int, step: int = 16) -> np.ndarray:
     yy, xx = np.mgrid[:h, :w]
     c = (((yy // step + xx // step) % 2) * 60 + 160).astype(np.float32)
@@ -234,11 +361,16 @@ def main() -> int:
     parser.add_argument("--save", help="folder for views of the full pipeline's results")
     parser.add_argument("--diffusion-fill", action="store_true",
                         help="add the diffusers filler with a tiny random model (time only)")
+    parser.add_argument("--fills", action="store_true",
+                        help="compare the old fill and the content-aware fill side by side")
+    parser.add_argument("--grid", help="with --fills: PNG of crops (picture, old, new, truth)")
     args = parser.parse_args()
     bgs = backgrounds()
     pairs = [("pebble", "coffee"), ("horse", "rocket"), ("furball", "motorcycle"),
              ("pebble", "astronaut"), ("horse", "chelsea"), ("furball", "coffee")]
     plan = [(*pairs[i % len(pairs)], i) for i in range(args.cases)]
+    if args.fills:
+        return compare_fills(args, bgs, plan)
     stages = STAGES if args.stages == "all" else [s for s in STAGES if s[0] == "+ HFA (full)"]
     pipelines = {None: DecomposePipeline(), "telea": DecomposePipeline(inpainter=TeleaInpainter())}
     if args.diffusion_fill:

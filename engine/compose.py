@@ -12,7 +12,12 @@ import numpy as np
 BLEND_MODES = (
     "normal", "multiply", "screen", "overlay", "darken", "lighten",
     "color_dodge", "color_burn", "hard_light", "soft_light", "difference", "exclusion",
+    # Photoshop's further modes, blended with psd-tools' functions (pinned there against
+    # Photoshop's own renders); their names are psd-tools' BlendMode names, so PSDs keep them.
+    "linear_dodge", "linear_burn", "vivid_light", "linear_light", "pin_light", "hard_mix",
+    "subtract", "divide", "hue", "saturation", "color", "luminosity",
 )
+_PSD_TOOLS_MODES = frozenset(BLEND_MODES[12:])
 
 # Colour dodge and burn jump at black and white. Colours within half an 8-bit
 # step of those edges count as on them, so that a backdrop recovered from a
@@ -97,6 +102,14 @@ def blend(mode: str, cb: np.ndarray, cs: np.ndarray) -> np.ndarray:
         return np.abs(cb - cs)
     if mode == "exclusion":
         return cb + cs - 2 * cb * cs
+    if mode in _PSD_TOOLS_MODES:
+        from psd_tools.composite import blend as psd_blend
+
+        # (H, W, 3) arrays, as psd-tools' functions take them (hue to luminosity mix channels).
+        shape = np.broadcast_shapes(np.shape(cb), np.shape(cs))
+        b = np.broadcast_to(cb, shape).astype(np.float32).reshape(-1, 1, shape[-1])
+        s = np.broadcast_to(cs, shape).astype(np.float32).reshape(-1, 1, shape[-1])
+        return np.asarray(getattr(psd_blend, mode)(b, s), np.float32).reshape(shape)
     raise ValueError(f"unknown blend mode {mode!r}")
 
 

@@ -142,7 +142,10 @@ def test_regions_grow_around_the_box_and_stay_in_the_image():
 
 
 # -- geometry and extraction, with the scripted pipeline -------------------------------------
-def test_layer_at_working_scale_one_recomposes_exactly():
+def test_layer_at_working_scale_one_holds_the_disc_and_its_shadow():
+    """The painting is the background with an opaque red disc and a 50 % shadow below it:
+    the layer is the disc (opaque) and the shadow (translucent black, its opacity from the
+    low-frequency change, so soft at its hard edges); everywhere else the original shows."""
     bg = background()
     request = AddForegroundRequest(bg, Box(150, 100, 80, 80), "a red ball", steps=3,
                                    resolution=240)
@@ -150,23 +153,29 @@ def test_layer_at_working_scale_one_recomposes_exactly():
     assert result.window == Box(70, 20, 240, 240) and result.working_size == (240, 240)
     cand = result.best
     assert cand.layer.dtype == np.uint8 and cand.layer.shape[2] == 4
+    assert cand.recipe["extraction"] == "extract"
     # The painted picture, placed in the window of the original background:
     expected = to_float(bg).copy()
     expected[20:260, 70:310] = to_float(cand.generated)
-    np.testing.assert_allclose(composite_on(bg, result), expected, atol=1.01 / 255)
-    assert cand.figures["recompose_mae"] < 0.5
-    # The disc is opaque red and centred on the region; the shadow is black at 50%.
+    error = np.abs(composite_on(bg, result) - expected).max(axis=2) * 255
+    r = 119 / 5
     cy, cx = 80 + 60, 130 + 60
+    yy, xx = np.mgrid[:300, :400]
+    disc_edge = np.abs(np.hypot(yy - cy, xx - cx) - r) <= 2.5
+    sy = cy + 1.5 * r
+    shadow_and_rim = (np.abs(yy - sy) < r / 3 + 4) & (np.abs(xx - cx) < 1.5 * r + 4)
+    assert np.percentile(error[~disc_edge & ~shadow_and_rim], 99.5) <= 1.01
+    assert error[~disc_edge & ~shadow_and_rim].max() <= 3.0  # the shadow carried under the rim
+    # The disc is opaque red and centred on the region; the shadow is black at about 50%.
     ly, lx = cy - cand.y, cx - cand.x
     assert tuple(cand.layer[ly, lx]) == (255, 0, 0, 255)
-    sy = ly + int(1.5 * 120 / 5)
-    assert cand.layer[sy, lx, 3] in (127, 128) and cand.layer[sy, lx, :3].max() <= 1
+    row = cand.layer[int(sy) - cand.y, lx - int(r) + 4:lx + int(r) - 4]
+    assert abs(np.median(row[:, 3]) / 255 - 0.5) < 0.1 and row[:, :3].max() <= 8
     # Nothing outside the painted shapes: from the disc's top (cy - r) to the shadow's
-    # bottom (cy + 1.5r + r/3), and as wide as the shadow (3r); r = 119 / 5.
-    r = 119 / 5
+    # bottom (cy + 1.5r + r/3), and as wide as the shadow (3r), give or take its soft rim.
     opaque = np.argwhere(cand.layer[..., 3] > 0)
     height, width = (opaque.max(0) - opaque.min(0) + 1)
-    assert height <= (1 + 1.5 + 1 / 3) * r + 2 and width <= 3 * r + 2
+    assert height <= (1 + 1.5 + 1 / 3) * r + 8 and width <= 3 * r + 8
 
 
 @pytest.mark.parametrize("resolution", [120, 480])  # the window is enlarged / shrunk back
@@ -218,6 +227,56 @@ def test_vae_noise_does_not_become_alpha():
 
     naive = unblend(cand.generated, result_background(result))[..., 3]
     assert (naive > 0).mean() > 0.5  # against the original, noise would have been alpha
+
+
+class RepaintingPipeline(ScriptedPipeline):
+    """Like an inpainting model: the whole masked region comes back re-rendered (texture
+    moved by 2 pixels, new grain, a slight colour drift), with the red disc and its shadow."""
+
+    def __call__(self, *, image, mask_image, **kwargs):
+        result = super().__call__(image=image, mask_image=mask_image, **kwargs)
+        painted = result.images[0]
+        original = np.asarray(image, np.float32) / 255
+        inside = np.asarray(mask_image) > 127
+        rng = np.random.default_rng(1)
+        redrawn = np.clip(np.roll(original, (2, -2), axis=(0, 1)) * 1.03 + 0.01
+                          + rng.normal(0, 2 / 255, original.shape), 0, 1)
+        changed = np.abs(painted - original).max(axis=2) > 1e-6   # the disc and the shadow
+        keep = inside & ~changed
+        painted[keep] = redrawn[keep]
+        shadow = inside & changed & (painted[..., 1] > 0.01)      # not the red disc
+        painted[shadow] = redrawn[shadow] * 0.5
+        return SimpleNamespace(images=[painted.astype(np.float32)])
+
+
+def test_candidates_leave_repainted_background_out():
+    """The inpaint method's candidates come from the new extraction: the re-rendered
+    background around the object stays transparent (a per-pixel un-blend would cover it)."""
+    bg = background()
+    result = add_foreground(AddForegroundRequest(bg, Box(150, 100, 80, 80), "a red ball",
+                                                 steps=1, resolution=240),
+                            model=scripted(RepaintingPipeline()))
+    cand = result.best
+    full = np.zeros(bg.shape[:2], np.float32)
+    h, w = cand.layer.shape[:2]
+    full[cand.y:cand.y + h, cand.x:cand.x + w] = cand.layer[..., 3] / 255
+    r, cy, cx = 119 / 5, 140, 190
+    yy, xx = np.mgrid[:300, :400]
+    disc = np.hypot(yy - cy, xx - cx) <= r - 2
+    shadow = (np.abs(yy - (cy + 1.5 * r)) < r / 3 - 3) & (np.abs(xx - cx) < 1.5 * r - 3)
+    objects = (np.hypot(yy - cy, xx - cx) <= r + 6) | (
+        (np.abs(yy - (cy + 1.5 * r)) < r / 3 + 6) & (np.abs(xx - cx) < 1.5 * r + 6))
+    region = np.zeros_like(disc)
+    region[result.region.slices()] = True
+    assert (full[disc] == 1.0).mean() > 0.99
+    assert 0.35 < np.median(full[shadow]) < 0.65
+    assert (full[region & ~objects] > 0.1).mean() < 0.01
+    from engine.compose import unblend_alpha
+
+    naive = np.zeros(bg.shape[:2], np.float32)
+    window = result.window
+    naive[window.slices()] = unblend_alpha(cand.generated, result_background(result))
+    assert (naive[region & ~objects] > 0.1).mean() > 0.5   # what a per-pixel un-blend keeps
 
 
 def result_background(result):
@@ -307,8 +366,11 @@ def test_tiny_models_generate_placed_layers(tiny_model):
         assert cand.layer.dtype == np.uint8 and cand.layer.shape[2] == 4
         assert w.x <= cand.x and cand.x + wd <= w.x1 and w.y <= cand.y and cand.y + h <= w.y1
         assert cand.generated.shape == (64, 64, 3)
-        assert cand.figures["recompose_mae"] < 1.0
+        # A random model repaints the whole region; the layer keeps only what it takes
+        # for an object (engine.methods.extract), so it does not give back the painting.
+        assert np.isfinite(cand.figures["recompose_mae"])
         assert cand.recipe["family"] == tiny_model.family
+        assert cand.recipe["extraction"] == "extract"
     assert not np.array_equal(result.candidates[0].generated, result.candidates[1].generated)
 
 

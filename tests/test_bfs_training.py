@@ -163,6 +163,58 @@ def test_checkpoints_round_trip_parameters_and_optimizer_state(tmp_path):
         load_checkpoint(tmp_path / "step-00000003", [("x", other.weight)], other_optimizer)
 
 
+def test_checkpoints_keep_the_fp16_grad_scaler_state(tmp_path):
+    from engine.training.checkpoint import load_checkpoint, save_checkpoint
+
+    module = torch.nn.Linear(3, 2)
+    optimizer = torch.optim.AdamW(module.parameters(), lr=0.1)
+    scaler = torch.amp.GradScaler("cpu", init_scale=1024.0, growth_interval=3)
+    for _ in range(4):  # grows the scale once and leaves the growth tracker at 1
+        scaler.scale(module(torch.ones(1, 3)).sum()).backward()
+        scaler.step(optimizer)
+        scaler.update()
+        optimizer.zero_grad()
+    saved = scaler.state_dict()
+    assert saved["scale"] == 2048.0 and saved["_growth_tracker"] == 1
+    save_checkpoint(tmp_path / "ckpt", 4, list(module.named_parameters()), optimizer, scaler)
+    fresh = torch.amp.GradScaler("cpu", init_scale=1024.0, growth_interval=3)
+    load_checkpoint(tmp_path / "ckpt", list(module.named_parameters()), optimizer, fresh)
+    assert fresh.state_dict() == saved
+
+
+def test_trained_tensors_are_saved_whole_when_the_module_holds_only_shards(tmp_path):
+    """As under DeepSpeed ZeRO-3 / FSDP (simulated: no GPUs here): the module's own parameters
+    are empty shards, accelerator.get_state_dict gathers the whole tensors, and the checkpoint
+    and the finished product are written from those."""
+    from safetensors.torch import load_file
+
+    from engine.training.loop import _whole, trainable_state
+
+    torch.manual_seed(0)
+    module = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Linear(4, 2))
+    module[0].requires_grad_(False)
+    whole = {k: v.clone() for k, v in module.state_dict().items()}
+
+    class GatheringAccelerator:  # what accelerate does under ZeRO-3: gather shards on every process
+        is_main_process = True
+
+        def get_state_dict(self, model):
+            return whole
+
+    for p in module[1].parameters():
+        p.data = torch.empty(0)  # this process's shard of a 2-process run
+    names = ["1.weight", "1.bias"]
+    trainable = trainable_state(GatheringAccelerator(), module, names)
+    assert trainable.keys() == set(names) and torch.equal(trainable["1.weight"], whole["1.weight"])
+    from engine.training.checkpoint import save_checkpoint
+
+    optimizer = torch.optim.AdamW(module[1].parameters(), lr=0.1)
+    save_checkpoint(tmp_path / "ckpt", 1, list(trainable.items()), optimizer)
+    assert torch.equal(load_file(tmp_path / "ckpt" / "trainable.safetensors")["1.weight"], whole["1.weight"])
+    finished = _whole(module, trainable)
+    assert torch.equal(finished[1].weight, whole["1.weight"]) and torch.equal(finished[1].bias, whole["1.bias"])
+
+
 # ---- the trainers reduce their losses
 
 def test_stage_one_on_flux_fill_reduces_both_flow_matching_terms_and_the_composition_loss(world, tmp_path):
@@ -268,11 +320,16 @@ def test_the_command_line_explains_errors_in_one_line(world, tmp_path, capsys):
     assert "--resume" in capsys.readouterr().err
 
 
-def test_accelerate_launch_trains_and_resumes_as_a_subprocess(world, tmp_path):
-    config = bfs_config(world, tmp_path / "run", "tiny", 1, max_steps=2, checkpoint_every=1)
+@pytest.mark.slow
+def test_accelerate_launch_trains_ddp_on_two_processes_and_resumes(world, tmp_path):
+    """DDP on the CPU (two processes, gloo), as `accelerate launch` starts it on GPUs; FSDP and
+    DeepSpeed need GPUs and are not run here."""
+    from safetensors.torch import load_file
+
+    config = bfs_config(world, tmp_path / "run", "tiny", 1, max_steps=2, checkpoint_every=1, batch_size=1)
     path = tmp_path / "run.json"
     path.write_text(json.dumps(config.__dict__))
-    launch = [sys.executable, "-m", "accelerate.commands.launch", "--cpu", "--num_processes", "1",
+    launch = [sys.executable, "-m", "accelerate.commands.launch", "--cpu", "--num_processes", "2",
               "--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no",
               "-m", "engine.training.train_bfs", "--config", str(path)]
     env = {**os.environ, "OMP_NUM_THREADS": "1"}  # a busy shared CPU: one thread is faster
@@ -291,7 +348,11 @@ def test_accelerate_launch_trains_and_resumes_as_a_subprocess(world, tmp_path):
     log = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
     assert [r["step"] for r in log] == [1, 2, 3]
     assert np.isfinite([r["loss"] for r in log]).all()
-    assert (tmp_path / "run" / "model" / "bridge.safetensors").is_file()
+    # The model folder's bridges are the last checkpoint's trainable tensors (one writer).
+    bridges = load_file(tmp_path / "run" / "model" / "bridge.safetensors")
+    trained = load_file(tmp_path / "run" / "checkpoints" / "step-00000003" / "trainable.safetensors")
+    assert {f"bridges.{k}" for k in bridges} == set(trained)
+    assert all(torch.equal(v, trained[f"bridges.{k}"]) for k, v in bridges.items())
 
 
 def test_the_release_conventions_train_and_are_written_into_the_model_folder(world, tmp_path):
@@ -310,3 +371,36 @@ def test_the_release_conventions_train_and_are_written_into_the_model_folder(wor
     assert settings["rgba"] == "straight" and settings["single_stream_text"] is True
     model = BFSModel.load(tmp_path / "run" / "model")
     assert model.rgba_convention == "straight" and model.transformer.single_stream_text
+
+
+def test_the_encode_cache_gives_the_losses_the_encoders_give(world, tmp_path):
+    """With "cache": true every (sample, framing) is encoded once before training; a cached batch
+    gives exactly the loss terms of the same batch encoded on the fly, and a second fill encodes
+    nothing."""
+    from engine.training.data import StepBatches
+    from engine.training.encode_cache import EncodedSamples
+    from engine.training.launch import train
+    from engine.training.loop import make_accelerator, step_generator
+    from engine.training.train_bfs import build_task
+
+    config = bfs_config(world, tmp_path / "run", "tiny", 1, max_steps=2, cache=True, cache_contexts=2)
+    task = build_task(config, make_accelerator(config))
+    cached = task.batches.sources["layered"]
+    assert isinstance(cached, EncodedSamples) and task.batches.context_grid == [1.5, 3.0]
+    files = sorted(p.name for p in cached.folder.iterdir())
+    assert len(files) == len(cached) * 3  # two framings + one text file per sample
+    assert cached.fill(task.loss.encode, "cpu") == 0
+
+    raw = SampleFolders(world["stage1"], STAGE1_FILES, RESOLUTION)
+    for index, context in ((0, 1.5), (3, 3.0)):
+        plain = {**collate([raw.load(index, context)]), "kind": "layered"}
+        from_cache = {**collate([cached.load(index, context)]), "kind": "layered"}
+        with torch.no_grad():
+            a = task.loss.terms(task.module, plain, step_generator("cpu", 0, 7, 0))
+            b = task.loss.terms(task.module, from_cache, step_generator("cpu", 0, 7, 0))
+        assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a), (a, b)
+    # Batches draw their framings from the grid, and training runs on cached tensors.
+    batch = StepBatches({"layered": cached}, lambda step: "layered", 2, 0, context_grid=[1.5, 3.0])[5]
+    assert "z_c" in batch and "composite" not in batch
+    records = train(config, build_task)
+    assert len(records) == 2 and all(np.isfinite(r["loss"]) for r in records)

@@ -185,7 +185,7 @@ def test_other_programs_layer_kinds_become_pixel_layers_with_warnings(tmp_path):
     for expected in ("text layer 'Title'", "smart object layer 'Placed'", "fill layer 'Red Fill'",
                      "shape layer 'Rect'",
                      "adjustment layer 'Invert'", "'Clipped' was clipped", "mask of 'Masked'",
-                     "'linear burn'", "fill opacity of 'Faded fill'"):
+                     "'darker color'", "fill opacity of 'Faded fill'"):
         assert expected in text, expected
     assert all(w.startswith(str(path)) for w in doc.warnings)
     assert not doc.modified

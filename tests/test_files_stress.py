@@ -82,11 +82,12 @@ def test_a_layer_bomb_is_refused_from_the_records_before_any_pixel_is_decoded(tm
         raise AssertionError("a layer's channels were read")
 
     monkeypatch.setattr(psd_module._Source, "load", no_reading)
-    error = pytest.raises(ImageTooLarge, open_document, path, max_pixels=10_000).value
-    assert "the layers hold 12,800 pixels, over the limit of 10,000" in str(error)
+    # Each layer (1,600) is under the limit; together they are over 4 x the limit.
+    error = pytest.raises(ImageTooLarge, open_document, path, max_pixels=3_000).value
+    assert "the layers hold 12,800 pixels, over the limit of 12,000" in str(error)
     assert "LAYERED_MAX_PIXELS" in str(error)
     monkeypatch.undo()
-    assert len(list(open_document(path, max_pixels=12_800).layers())) == 8
+    assert len(list(open_document(path, max_pixels=3_200).layers())) == 8
 
 
 def test_new_refuses_a_canvas_over_the_pixel_limit(tmp_path):

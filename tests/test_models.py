@@ -27,9 +27,14 @@ def sd_dir():
 def test_shipped_catalogue_lists_the_three_families_with_their_facts():
     catalogue = cat.load_catalogue()
     assert len(catalogue) >= 4
-    # No BFS model ships: none has been published in our folder format.
-    assert {m.family for m in catalogue} == set(cat.DIFFUSION_FAMILIES + cat.VISION_FAMILIES)
+    # The one BFS model listed is the built-in one, shipped in resources/builtin.
+    assert {m.family for m in catalogue} == set(cat.DIFFUSION_FAMILIES + cat.VISION_FAMILIES + (cat.BFS_FAMILY,))
+    built_in = [m for m in catalogue if m.built_in]
+    assert [m.family for m in built_in] == [cat.BFS_FAMILY] and built_in[0].serves("bfs")
+    assert not built_in[0].files and 0 < built_in[0].download_gb <= 0.02 and built_in[0].licence
     for m in catalogue:
+        if m.built_in:
+            continue
         generative = m.family in cat.DIFFUSION_FAMILIES
         assert m.serves("add_foreground") == generative and m.download_gb > 0 and m.min_vram_gb > 0
         assert m.licence and m.files and m.resolution in (512, 1024)

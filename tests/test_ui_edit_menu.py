@@ -12,7 +12,7 @@ from editor.model.edit_ops import stroke
 from editor.model.render import composite_document
 from engine.box import Box
 
-from ui_helpers import image_drag, make_window, photo, write_png
+from ui_helpers import image_drag, image_pos, make_window, photo, write_png
 
 W, H = 96, 64
 
@@ -158,3 +158,56 @@ def test_stroke_outside_and_centred_widths():
     stroke(doc, layer, (255, 0, 0, 255), 4, "center")
     alpha = layer.canvas_crop(doc.canvas)[..., 3] > 0
     assert alpha[20, 18:22].all() and not alpha[20, 17] and not alpha[20, 22]
+
+
+def test_paint_bucket_fills_the_clicked_colour(opened, qtbot):
+    doc, canvas = opened.doc, opened.canvas
+    (layer,) = doc.layers()
+    pixels = layer.pixels.copy()
+    pixels[10:30, 10:30] = (200, 20, 20, 255)
+    doc.set_pixels(layer, pixels)
+    pixels = pixels.copy()  # the layer now holds the array itself, painted in place
+    opened.set_foreground(QColor(0, 128, 255))
+    qtbot.keyClick(canvas, Qt.Key.Key_G)
+    tool = opened.tools.current
+    assert tool.id == "fill"
+    tool.set_shape("bucket")
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=image_pos(canvas, 20, 20))
+    assert doc.history.undo_name() == "Paint Bucket"
+    assert (layer.pixels[10:30, 10:30] == (0, 128, 255, 255)).all()
+    changed = (layer.pixels != pixels).any(axis=-1)
+    assert changed.sum() == 400  # nothing else
+    opened.actions["undo"].trigger()
+    assert np.array_equal(layer.pixels, pixels)
+
+
+def test_gradient_runs_from_foreground_to_background(opened, qtbot):
+    doc, canvas = opened.doc, opened.canvas
+    layer = doc.new_layer()
+    opened.set_foreground(QColor(0, 0, 0))
+    opened.set_background(QColor(255, 255, 255))
+    qtbot.keyClick(canvas, Qt.Key.Key_G, Qt.KeyboardModifier.ShiftModifier)
+    tool = opened.tools.current
+    if tool.shape != "gradient":
+        tool.set_shape("gradient")
+    select(qtbot, opened, Box(0, 0, 96, 32))
+    qtbot.keyClick(canvas, Qt.Key.Key_G)
+    image_drag(qtbot, canvas, [(16, 10), (40, 10), (80, 10)])
+    assert doc.history.undo_name() == "Gradient"
+    row = layer.canvas_crop(doc.canvas)[5]
+    assert (row[:16, :3] == 0).all() and (row[81:, :3] == 255).all()  # clamped ends
+    assert abs(int(row[48, 0]) - 128) <= 3 and (np.diff(row[16:81, 0].astype(int)) >= 0).all()
+    assert not layer.canvas_crop(doc.canvas)[40:, :, 3].any()  # only inside the selection
+
+
+def test_color_panel(opened, qtbot):
+    panel = opened.color_panel
+    opened.docks["color"].raise_()
+    panel.hex["foreground"].setText("#ff8000")
+    panel.hex["foreground"].editingFinished.emit()
+    assert opened.foreground.name() == "#ff8000"
+    opened.canvas.setFocus()
+    qtbot.keyClick(opened.canvas, Qt.Key.Key_X)
+    assert opened.background.name() == "#ff8000" and panel.hex["background"].text() == "#ff8000"
+    qtbot.keyClick(opened.canvas, Qt.Key.Key_D)
+    assert (panel.hex["foreground"].text(), panel.hex["background"].text()) == ("#000000", "#ffffff")

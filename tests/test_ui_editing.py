@@ -137,11 +137,16 @@ def test_free_transform_with_handles(opened, qtbot):
     assert opened.tools.mode is not None and opened.tools.current.id == "transform"
     # Right-middle handle from x=50 to x=70: twice as wide, left edge fixed.
     image_drag(qtbot, canvas, [(50, 25), (60, 25), (70, 25)])
-    # Shift + bottom-right corner: keeps the ratio.
-    image_drag(qtbot, canvas, [(70, 30), (75, 40), (80, 40)], modifier=Qt.KeyboardModifier.ShiftModifier)
+    # The bottom-right corner keeps the ratio (as current Photoshop does) ...
+    image_drag(qtbot, canvas, [(70, 30), (75, 40), (80, 40)])
     placement = opened.tools.current.placement
     assert abs(placement.sx / placement.sy - 2.0) < 1e-6
     qtbot.keyClick(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # one handle drag back
+    # ... and Shift frees it.
+    image_drag(qtbot, canvas, [(70, 30), (75, 40), (80, 40)], modifier=Qt.KeyboardModifier.ShiftModifier)
+    placement = opened.tools.current.placement
+    assert (round(placement.sx, 6), round(placement.sy, 6)) == (2.5, 2.0)
+    qtbot.keyClick(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     placement = opened.tools.current.placement
     assert (round(placement.sx, 6), placement.sy) == (2.0, 1.0)
     qtbot.keyClick(canvas, Qt.Key.Key_Return)

@@ -248,3 +248,42 @@ def test_combo_boxes_show_their_arrow_and_radio_buttons_show_on_the_dark_theme(w
     image = radio.grab().toImage()
     ring = [QColor(image.pixel(x, y)).lightness() for x in range(0, 16) for y in range(image.height())]
     assert max(ring) > 110  # the empty circle shows against the window colour (lightness ~32)
+
+
+def test_free_transform_takes_numbers_and_the_canvas_stays_put(opened, qtbot):
+    doc, canvas = opened.doc, opened.canvas
+    layer = doc.add_image(photo(20, 10, "astronaut"), "Astronaut", 30, 20)
+    qtbot.wait(20)
+    place = (canvas.mapTo(opened, QPoint(0, 0)), canvas.size(), opened.options_bar.height())
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    tool = opened.tools.current
+    assert tool.id == "transform"
+    qtbot.wait(20)
+    assert (canvas.mapTo(opened, QPoint(0, 0)), canvas.size(), opened.options_bar.height()) == place
+    fields = tool._fields
+    assert all(f.lineEdit().width() >= 40 for f in fields.values())  # the numbers show
+    assert (fields["x"].value(), fields["y"].value(), fields["w"].value(), fields["h"].value()) == \
+        (30, 20, 100, 100)
+    # W 50 %: H follows (linked), the centre stays.
+    fields["w"].setFocus()
+    fields["w"].lineEdit().selectAll()
+    qtbot.keyClicks(fields["w"].lineEdit(), "50")
+    qtbot.keyClick(fields["w"].lineEdit(), Qt.Key.Key_Return)
+    p = tool.placement
+    assert (p.sx, p.sy, p.cx, p.cy) == (0.5, 0.5, 40, 25) and fields["h"].value() == 50
+    # Unlinked, H alone; then X places the left edge; the angle rotates.
+    tool._link.setChecked(False)
+    fields["h"].setValue(200)
+    assert (tool.placement.sx, tool.placement.sy) == (0.5, 2.0)
+    fields["x"].setValue(0)
+    assert tool.placement.cx == 5
+    fields["angle"].setValue(90)
+    assert abs(tool.placement.angle - np.pi / 2) < 1e-9
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the angle back
+    assert tool.placement.angle == 0 and fields["angle"].value() == 0
+    qtbot.keyClick(canvas, Qt.Key.Key_Return)
+    assert opened.tools.mode is None
+    assert (layer.x, layer.y, layer.width, layer.height) == (0, 15, 10, 20)
+    assert doc.history.undo_name() == "Free Transform"

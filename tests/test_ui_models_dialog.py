@@ -38,7 +38,7 @@ def test_catalogue_with_sizes_memory_licence_and_state(dialog):
     assert [dialog.table.horizontalHeaderItem(c).text() for c in range(6)] == list(COLUMNS)
     row = row_of(dialog, "FLUX.1 Fill [dev]")
     name, method, size, vram, licence, state = cells(dialog, row)
-    assert (method, size, vram, state) == ("Inpaint + un-blend", "34 GB", "32 GB+", "Not downloaded")
+    assert (method, size, vram, state) == ("Inpaint + extract", "34 GB", "32 GB+", "Not downloaded")
     assert "Non-Commercial" in licence
     dialog.table.selectRow(row)
     assert dialog.download_button.isEnabled() and not dialog.remove_button.isEnabled()
@@ -104,7 +104,7 @@ def test_adding_and_removing_a_model_of_your_own(qtbot, dialog, monkeypatch, tmp
     monkeypatch.setattr("editor.ui.dialogs.ask_model_path", lambda parent, start: path)
     qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
     row = row_of(dialog, "sd-inpaint (your own)")
-    assert cells(dialog, row)[1] == "Inpaint + un-blend" and cells(dialog, row)[5] == "Yes"
+    assert cells(dialog, row)[1] == "Inpaint + extract" and cells(dialog, row)[5] == "Yes"
     assert window.settings.local_models() == [path]
     assert path in [c.ref for c in window.generate_panel.choices]  # the panel's list follows
     # Something that is not a model is explained and not added.

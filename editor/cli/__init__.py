@@ -21,6 +21,7 @@ VERB_MODULES = [
     "editor.cli.layered",
     "editor.cli.models",
     "editor.cli.transform",
+    "editor.cli.extract",
 ]
 
 

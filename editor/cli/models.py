@@ -5,6 +5,9 @@
     layered models download ID               fetch a catalogue model into the HF cache
     layered models convert PATH [-o OUT]     pickle weights (.ckpt/.pt/.bin...) -> .safetensors,
                                              a file or every pickle in a model folder
+    layered models import-bfs CHECKPOINT [--rgba-vae FILE] [--backbone FLUX_FILL] -o FOLDER
+                                             the authors' BFS release (.pt, read with
+                                             weights_only=True) -> a BFS model folder
 
 Nothing is downloaded except by `models download`.
 """
@@ -28,6 +31,13 @@ def register(sub) -> None:
     convert.add_argument("path", metavar="PATH", help="a .ckpt/.pt/.pth/.bin/.pkl file or a folder")
     convert.add_argument("-o", "--output", default=None, metavar="OUT.safetensors")
     convert.add_argument("--overwrite", action="store_true")
+    bfs = actions.add_parser("import-bfs", help="turn the BFS release checkpoint into a BFS model folder")
+    bfs.add_argument("checkpoint", metavar="CHECKPOINT", help="the release's .pt (tensors only)")
+    bfs.add_argument("--rgba-vae", default=None, metavar="FILE",
+                     help="the release's transparency VAE weights (.pt or .safetensors)")
+    bfs.add_argument("--backbone", default="black-forest-labs/FLUX.1-Fill-dev", metavar="FLUX_FILL",
+                     help="FLUX.1-Fill diffusers folder or downloaded repo id (default: %(default)s)")
+    bfs.add_argument("-o", "--output", required=True, metavar="FOLDER")
     p.set_defaults(run=run_models, action="list", json=False)
 
 
@@ -37,6 +47,8 @@ def run_models(args) -> int:
     quiet_libraries()
     if args.action == "download":
         return _download(args.model)
+    if args.action == "import-bfs":
+        return _import_bfs(args)
     if args.action == "convert":
         from engine.models.convert import convert_to_safetensors
 
@@ -82,4 +94,17 @@ def _download(model_id: str) -> int:
 
     folder = download_model(model_id, report)
     print(folder)
+    return 0
+
+
+def _import_bfs(args) -> int:
+    from engine.errors import ModelError
+    from engine.models.locate import find_model
+    from engine.nets.bfs_release import import_release
+
+    backbone = find_model(args.backbone)
+    if backbone.family != "flux-fill" or backbone.kind == "single_file":
+        raise ModelError(f"{args.backbone} is not a FLUX.1-Fill diffusers folder.",
+                         "BFS runs on FLUX.1-Fill-dev: give its folder with --backbone.")
+    print(import_release(args.checkpoint, args.output, backbone.path, args.rgba_vae))
     return 0

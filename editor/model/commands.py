@@ -296,6 +296,30 @@ class SetSelection(Command):
         return False
 
 
+class SetCanvasSize(Command):
+    """Changes the canvas size; the selection (box and mask) is dropped with it, and comes
+    back on undo. Layers move and change in commands of their own, in the same macro."""
+
+    def __init__(self, width: int, height: int, name: str = "Canvas Size"):
+        self.name = name
+        self._other = (int(width), int(height), None, None)
+
+    def _swap(self, doc: "Document") -> None:
+        current = (doc.width, doc.height, doc.selection, doc.selection_mask)
+        width, height, selection, mask = self._other
+        doc._set_size(width, height)
+        doc._set_selection(selection)
+        doc._set_selection_mask(mask)
+        self._other = current
+
+    redo = _swap
+    undo = _swap
+
+    def nbytes(self) -> int:
+        mask = self._other[3]
+        return int(mask.nbytes) if mask is not None else 0
+
+
 def _node_bytes(node: Node) -> int:
     if isinstance(node, Layer):
         return int(node.pixels.nbytes)

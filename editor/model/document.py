@@ -38,6 +38,8 @@ class Document:
         # The selection painted over an object (Quick Mask): (height, width) uint8,
         # 255 where painted, soft at a brush's edge; None when nothing is painted.
         self.selection_mask: Optional[np.ndarray] = None
+        # What was selected before the last Deselect, for Select > Reselect: (box, mask).
+        self.last_selection: Optional[tuple] = None
         self.path: Optional[str] = None
         # The flat image (PNG, JPEG...) this document was opened from; Save asks for a
         # PSD name (suggested from it) rather than flattening the layers into it.
@@ -51,6 +53,7 @@ class Document:
         self.active_changed = Signal()     # (node | None)
         self.selection_changed = Signal()  # (box | None)
         self.selection_mask_changed = Signal()  # (canvas box changed | None: all of it)
+        self.size_changed = Signal()       # () the canvas size changed (Image menu)
         self.history = History(self, max_history_steps, max_history_bytes)
 
     # -- reading -----------------------------------------------------------------
@@ -299,6 +302,8 @@ class Document:
             box = box.clip(self.width, self.height)
             if box.is_empty():
                 box = None
+        if box is None and (self.selection is not None or self.selection_mask is not None):
+            self.last_selection = (self.selection, self.selection_mask)  # for Reselect
         if box is None and self.selection_mask is not None:
             with self.history.macro(name or "Deselect"):
                 if self.selection is not None:
@@ -423,6 +428,12 @@ class Document:
     def _set_selection_mask(self, mask: Optional[np.ndarray]) -> None:
         self.selection_mask = mask
         self.selection_mask_changed.emit(None)
+
+    def _set_size(self, width: int, height: int) -> None:
+        self.width, self.height = int(width), int(height)
+        self.size_changed.emit()
+        self.structure_changed.emit()  # panels redraw (thumbnails show the new canvas)
+        self.region_changed.emit(None, None)
 
     def _mask_edited(self, box: Box) -> None:
         self.selection_mask_changed.emit(box)

@@ -1,4 +1,5 @@
-"""Edit-menu operations on the selection: copy, copy merged, clear, fill, stroke.
+"""Edit-menu operations on the selection: copy, copy merged, clear, fill, stroke; and the
+Paint Bucket and Gradient tools' fills.
 
 The selection is the painted mask (Quick Mask) when there is one, else the
 marquee box; `selection_region` gives it as a canvas box and a coverage in
@@ -138,6 +139,50 @@ def stroke(doc: Document, layer: Layer, rgba: tuple[int, int, int, int], width: 
     _paint(doc, layer, outer, line.astype(np.float32), rgba, name)
 
 
+def bucket_fill(doc: Document, layer: Layer, x: int, y: int, rgba: tuple[int, int, int, int],
+                tolerance: int = 32, contiguous: bool = True) -> None:
+    """Paint Bucket: fills the pixels of `layer` like the clicked one (Magic Wand's rule),
+    inside the selection if there is one. One step."""
+    from .selection_ops import mask_bounds, wand_mask
+
+    coverage = wand_mask(doc, x, y, tolerance, contiguous, layer).astype(np.float32) / 255.0
+    region = selection_region(doc)
+    if region is not None:
+        box, inside = region
+        limit = np.zeros_like(coverage)
+        limit[box.slices()] = inside
+        coverage *= limit
+    box = mask_bounds(coverage > 0)
+    if box is None:
+        return
+    _paint(doc, layer, box, coverage[box.slices()], rgba, "Paint Bucket")
+
+
+def gradient_fill(doc: Document, layer: Layer, start: tuple[float, float],
+                  end: tuple[float, float], first: tuple[int, int, int, int],
+                  last: tuple[int, int, int, int]) -> None:
+    """Gradient: a linear blend from `first` at `start` to `last` at `end` (canvas points),
+    over the selection or the whole canvas, painted over the layer. One step."""
+    region = selection_region(doc)
+    box, coverage = region if region is not None else (doc.canvas, np.ones((doc.height, doc.width),
+                                                                             np.float32))
+    (x0, y0), (x1, y1) = start, end
+    dx, dy = x1 - x0, y1 - y0
+    length2 = dx * dx + dy * dy
+    if length2 < 1e-9:
+        raise DocumentError("Drag to draw a gradient: from where the first colour starts to "
+                            "where the last one ends.")
+    y, x = np.mgrid[box.y:box.y1, box.x:box.x1].astype(np.float32) + 0.5
+    t = np.clip(((x - x0) * dx + (y - y0) * dy) / length2, 0.0, 1.0)[..., None]
+    a = np.asarray(first, np.float32)
+    b = np.asarray(last, np.float32)
+    # Blended as premultiplied colour, so a fade to transparency does not darken.
+    alpha = a[3] + (b[3] - a[3]) * t[..., 0]
+    rgb = (a[:3] * a[3] * (1 - t) + b[:3] * b[3] * t) / np.maximum(alpha, 1e-6)[..., None]
+    colours = np.concatenate([rgb, alpha[..., None]], axis=-1)
+    _paint_image(doc, layer, box, coverage, colours, "Gradient")
+
+
 def _require_selection(doc: Document, what: str) -> tuple[Box, np.ndarray]:
     region = selection_region(doc)
     if region is None:
@@ -162,16 +207,25 @@ def _paint(doc: Document, layer: Layer, box: Box, coverage: np.ndarray,
         return
     coverage = coverage[box_in_canvas.translate(-box.x, -box.y).slices()]
     box = box_in_canvas
+    colours = np.broadcast_to(np.asarray(rgba, np.float32), coverage.shape + (4,))
+    _paint_image(doc, layer, box, coverage, colours, name)
+
+
+def _paint_image(doc: Document, layer: Layer, box: Box, coverage: np.ndarray,
+                 colours: np.ndarray, name: str) -> None:
+    """Composites straight colours (h, w, 4 floats in 0..255) with strength `coverage` over
+    `layer` inside canvas `box` (already inside the canvas), the layer growing to hold it."""
     edit = doc.begin_pixel_edit(layer, name, cover=box)
-    colour = np.asarray(rgba[:3], np.float32)
-    strength = coverage * (rgba[3] / 255.0)
+    colour = colours[..., :3]
+    strength = coverage * (colours[..., 3] / 255.0)
 
     def fn(view: np.ndarray) -> None:
         dst_a = view[..., 3].astype(np.float32) / 255.0
         out_a = strength + dst_a * (1.0 - strength)
         safe = np.where(out_a > 0, out_a, 1.0)
         rgb = (colour * strength[..., None]
-               + view[..., :3].astype(np.float32) * (dst_a * (1.0 - strength))[..., None]) / safe[..., None]
+               + view[..., :3].astype(np.float32) * (dst_a * (1.0 - strength))[..., None]) \
+            / safe[..., None]
         view[..., :3] = np.clip(np.round(rgb), 0, 255).astype(np.uint8)
         view[..., 3] = np.clip(np.round(out_a * 255.0), 0, 255).astype(np.uint8)
 

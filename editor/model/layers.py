@@ -23,6 +23,10 @@ BLEND_MODE_LABELS = {
     "screen": "Screen", "overlay": "Overlay", "darken": "Darken", "lighten": "Lighten",
     "color_dodge": "Color Dodge", "color_burn": "Color Burn", "hard_light": "Hard Light",
     "soft_light": "Soft Light", "difference": "Difference", "exclusion": "Exclusion",
+    "linear_dodge": "Linear Dodge (Add)", "linear_burn": "Linear Burn",
+    "vivid_light": "Vivid Light", "linear_light": "Linear Light", "pin_light": "Pin Light",
+    "hard_mix": "Hard Mix", "subtract": "Subtract", "divide": "Divide", "hue": "Hue",
+    "saturation": "Saturation", "color": "Color", "luminosity": "Luminosity",
 }
 
 _ids = itertools.count(1)

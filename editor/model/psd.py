@@ -44,6 +44,8 @@ from xml.sax.saxutils import escape
 
 import numpy as np
 
+from engine.box import Box
+
 from .document import Document
 from .errors import DocumentError, FileFormatError, ImageTooLarge, SaveError
 from .layers import BLEND_MODES, Group, Layer, Node
@@ -55,6 +57,7 @@ PSB_MAX_SIDE = 300_000    # PSD version 2 (PSB)
 LOCK_ALL = 0x80000000     # Photoshop's "lock all" protection flag
 MAX_GROUP_DEPTH = 100     # groups inside groups, refused beyond this on open and on save
 INT32_MIN, INT32_MAX = -2**31, 2**31 - 1
+MERGED_BAND_PIXELS = 4_000_000  # composited at a time for the merged image
 _COLOR_MODES = {0: "bitmap", 1: "greyscale", 2: "indexed", 3: "RGB", 4: "CMYK",
                 7: "multichannel", 8: "duotone", 9: "Lab"}
 
@@ -216,8 +219,11 @@ class _Source:
                         stubs.append(stub)
                     channels.append(stubs)
                 if offset > size:
-                    raise FileFormatError(f"{self.path}: the PSD file is damaged or truncated (it ends "
-                                          f"inside the pixels of its layers).")
+                    raise FileFormatError(f"{self.path}: the PSD file is damaged or truncated "
+                                          f"(it ends inside the pixels of its layers).")
+                if offset > info_end:
+                    raise FileFormatError(f"{self.path}: the PSD file is damaged (its layers' "
+                                          f"channels overrun their section).")
                 layer_info = LayerInfo(layer_count=count, layer_records=records,
                                        channel_image_data=channels)
         if section_end > size:
@@ -246,7 +252,8 @@ class _Source:
     def unpack(self, fmt: str) -> int:
         data = self.file.read(struct.calcsize(fmt))
         if len(data) < struct.calcsize(fmt):
-            raise FileFormatError(f"{self.path}: the PSD file is damaged or truncated (it ends early).")
+            raise FileFormatError(f"{self.path}: the PSD file is damaged or truncated "
+                                  f"(it ends early).")
         return struct.unpack(fmt, data)[0]
 
     def merged_image_complete(self, header, compression, size: int) -> bool:
@@ -270,7 +277,7 @@ class _Source:
         from the records alone (before any pixel is decoded)."""
         from psd_tools.constants import SectionDivider, Tag
 
-        from .files import MAX_PIXELS_ENV, check_pixel_limit, pixel_count
+        from .files import LAYERS_LIMIT_FACTOR, MAX_PIXELS_ENV, check_pixel_limit, pixel_count
 
         total = depth = deepest = 0
         for record in self.records:
@@ -285,11 +292,12 @@ class _Source:
                 name = record.tagged_blocks.get_data(Tag.UNICODE_LAYER_NAME, record.name)
                 check_pixel_limit(self.path, record.width, record.height, limit, f"layer '{name}'")
                 total += record.width * record.height
-        if total > limit:
+        if total > LAYERS_LIMIT_FACTOR * limit:
             raise ImageTooLarge(
-                f"{self.path}: the layers hold {pixel_count(total)} pixels, over the "
-                f"limit of {pixel_count(limit)}; set {MAX_PIXELS_ENV} to allow more "
-                f"(refused before decoding, as a possible decompression bomb).")
+                f"{self.path}: the layers hold {pixel_count(total)} pixels, over the limit of "
+                f"{pixel_count(LAYERS_LIMIT_FACTOR * limit)} for all layers together "
+                f"({LAYERS_LIMIT_FACTOR} x {pixel_count(limit)}); set {MAX_PIXELS_ENV} to allow "
+                f"more (refused before decoding, as a possible decompression bomb).")
         if deepest > MAX_GROUP_DEPTH:
             raise FileFormatError(_too_deep(self.path, deepest))
 
@@ -474,8 +482,9 @@ class _Reader:
     def decode_rgb8(self, item, width: int, height: int) -> Optional[np.ndarray]:
         """8-bit RGB documents without a colour conversion (ours, and most others): each
         channel is decompressed by psd-tools straight into the RGBA array. This reads the
-        layer's channel records (see `_low_level`); it opened a 10-layer 4000x3000 PSD in 0.5-0.7x the time
-        of `layer.topil()`, without Pillow's intermediate images. None: use Pillow."""
+        layer's channel records (see `_low_level`); it opened a 10-layer 4000x3000 PSD in
+        0.5-0.7x the time of `layer.topil()`, without Pillow's intermediate images.
+        None: use Pillow."""
         from psd_tools.constants import ColorMode
 
         record, channels = _low_level(item)
@@ -695,9 +704,8 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False) -> None:
     from psd_tools.constants import ColorMode, Compression, Resource
     from psd_tools.psd.color_mode_data import ColorModeData
     from psd_tools.psd.header import FileHeader
-    from psd_tools.psd.image_data import ImageData
     from psd_tools.psd.image_resources import ImageResource, ImageResources
-    from psd_tools.psd.layer_and_mask import ChannelData, GlobalLayerMaskInfo, LayerRecords
+    from psd_tools.psd.layer_and_mask import ChannelData, GlobalLayerMaskInfo
 
     from .images import flatten_on_white
     from .render import composite_document
@@ -724,22 +732,27 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False) -> None:
         # A negative layer count says the first extra channel of the merged
         # image is the composite's alpha (PSD specification).
         f.write(struct.pack(">h", -len(plan.records)))
-        records = LayerRecords(plan.records)
-        records_at = f.tell()
-        records.write(f, "macroman", version)
+        records_at = []
+        for record in plan.records:
+            records_at.append(f.tell())
+            record.write(f, "macroman", version)
         for record, pixels in zip(plan.records, plan.pixels):
             for channel_info, slot in zip(record.channel_info, (3, 0, 1, 2)):
                 channel = ChannelData(compression=Compression.RAW if pixels is None
                                       else Compression.RLE)
                 if pixels is not None and pixels.size:
-                    channel.set_data(np.ascontiguousarray(pixels[..., slot]).tobytes(),
+                    channel.set_data(pixels[..., slot].tobytes(),
                                      pixels.shape[1], pixels.shape[0], 8, version)
                 channel_info.length = channel.write(f)
         written = f.tell() - info - struct.calcsize(length_format)
         f.write(b"\0" * (-written % 4))
         end = f.tell()
-        f.seek(records_at)
-        records.write(f, "macroman", version)  # now with the channel lengths
+        # The channel lengths, in place: each record starts with its edges and channel
+        # count (4 x int32 + uint16), then (id int16, length uint32/uint64) per channel.
+        entry = ">h" + "IQ"[version - 1]
+        for at, record in zip(records_at, plan.records):
+            f.seek(at + 18)
+            f.write(b"".join(struct.pack(entry, c.id.value, c.length) for c in record.channel_info))
         f.seek(info)
         f.write(struct.pack(length_format, end - info - struct.calcsize(length_format)))
         f.seek(end)
@@ -750,16 +763,36 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False) -> None:
     f.seek(end)
 
     # The merged image, with transparency; its colours are matted on white, as
-    # Photoshop stores them.
-    merged = composite_document(doc)
-    matted = flatten_on_white(merged)
-    planes = [np.ascontiguousarray(matted[..., c]).tobytes() for c in range(3)]
-    planes.append(np.ascontiguousarray(merged[..., 3]).tobytes())
-    del matted, merged
-    image_data = ImageData(compression=Compression.RLE)
-    image_data.set_data(planes, header)
-    del planes
-    image_data.write(f)
+    # Photoshop stores them. Composited in bands of rows (compositing is per pixel,
+    # so the bands add up to the whole exactly) into one uint8 array, so the
+    # compositor's wider working copies stay band-sized.
+    stored = np.empty((doc.height, doc.width, 4), np.uint8)
+    band_rows = max(64, MERGED_BAND_PIXELS // max(1, doc.width))
+    for y in range(0, doc.height, band_rows):
+        rows = min(band_rows, doc.height - y)
+        band = composite_document(doc, Box(0, y, doc.width, rows))
+        stored[y:y + rows, :, :3] = flatten_on_white(band)
+        stored[y:y + rows, :, 3] = band[..., 3]
+        del band
+    # RLE: every row's byte count (all channels), then the rows. Each channel is
+    # compressed and written in turn; the counts are filled in at the end.
+    f.write(struct.pack(">H", Compression.RLE.value))
+    count_size = 2 if version == 1 else 4
+    table_at = f.tell()
+    table_size = 4 * doc.height * count_size
+    f.write(b"\0" * table_size)
+    counts = []
+    for c in range(4):
+        channel = ChannelData(compression=Compression.RLE)
+        channel.set_data(stored[..., c].tobytes(), doc.width, doc.height, 8, version)
+        view = memoryview(channel.data)
+        counts.append(bytes(view[:doc.height * count_size]))
+        f.write(view[doc.height * count_size:])
+        del view, channel
+    end = f.tell()
+    f.seek(table_at)
+    f.write(b"".join(counts))
+    f.seek(end)
 
 
 class _Plan:
@@ -815,8 +848,10 @@ class _Writer:
 
         mode = BlendMode[node.blend_mode.upper()]
         name = node.name[:255]
+        # A group's pass-through lives in its section divider setting only.
+        record_mode = BlendMode.NORMAL if mode == BlendMode.PASS_THROUGH else mode
         record = LayerRecord(channel_info=_channel_infos(), opacity=node.opacity,
-                             blend_mode=BlendMode.NORMAL if mode == BlendMode.PASS_THROUGH else mode)
+                             blend_mode=record_mode)
         if isinstance(node, Group):
             kind = SectionDivider.OPEN_FOLDER if node.expanded else SectionDivider.CLOSED_FOLDER
             record.tagged_blocks.set_data(Tag.SECTION_DIVIDER_SETTING, kind)

@@ -294,10 +294,22 @@ class Renderer:
         self._approximate: list[Box] = []
         doc.region_changed.connect(self._on_region)
         doc.structure_changed.connect(self._drop_focus)
+        doc.size_changed.connect(self.match_size)
 
     def close(self) -> None:
         self.doc.region_changed.disconnect(self._on_region)
         self.doc.structure_changed.disconnect(self._drop_focus)
+        self.doc.size_changed.disconnect(self.match_size)
+
+    def match_size(self) -> bool:
+        """A new composite buffer when the canvas size changed (Image menu); True if so."""
+        doc = self.doc
+        if self.canvas.array.shape[:2] == (max(1, doc.height), max(1, doc.width)):
+            return False
+        self.canvas = Canvas(doc.width, doc.height, precise=False)
+        self._drop_focus()
+        self._dirty, self._exact, self._approximate = [doc.canvas], [], []
+        return True
 
     @property
     def image(self) -> "QImage":

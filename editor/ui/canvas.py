@@ -18,9 +18,11 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Optional
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
+import numpy as np
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (QBrush, QColor, QCursor, QImage, QKeyEvent, QMouseEvent, QPainter,
-                           QPen, QPixmap, QRegion, QTransform, QWheelEvent)
+                           QPainterPath, QPen, QPixmap, QPolygonF, QRegion, QTransform,
+                           QWheelEvent)
 from PySide6.QtWidgets import QApplication, QWidget
 
 from engine.box import Box
@@ -126,6 +128,8 @@ class CanvasView(QWidget):
         self._settle.timeout.connect(self._settle_now)
         self.paint_count = 0
         self._overlays: dict[str, Overlay] = {}
+        self._outline: Optional[QPainterPath] = None  # the selection mask's edge, cached
+        self.chrome = None  # rulers, scroll bars, guides (canvas_chrome.CanvasChrome), if any
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -136,9 +140,11 @@ class CanvasView(QWidget):
         self._on_selection(doc.selection)
         self._mask_view = MaskView(doc)  # the Quick Mask paint, tinted
         doc.selection_mask_changed.connect(self._on_mask)
+        doc.size_changed.connect(self._on_size)
 
     def close_session(self) -> None:
         doc = self.session.doc
+        doc.size_changed.disconnect(self._on_size)
         doc.region_changed.disconnect(self._on_region)
         doc.selection_changed.disconnect(self._on_selection)
         doc.selection_mask_changed.disconnect(self._on_mask)
@@ -271,12 +277,27 @@ class CanvasView(QWidget):
                 if hasattr(tool, "selection_changed"):
                     tool.selection_changed(box)
 
+    def _on_size(self) -> None:
+        """The canvas size changed (Image menu): a new composite to show, fitted anew."""
+        renderer = self.session.renderer
+        renderer.match_size()
+        self._pyramid = Pyramid(renderer.canvas.array, renderer.image)
+        self._mask_view.refresh(None)
+        self.fit()
+
     def _on_mask(self, box: Optional[Box]) -> None:
         self._mask_view.refresh(box)
+        self._outline = None
+        if self.doc.selection_mask is not None and self.isVisible():
+            self._ants.start()
         self.update_image_box(box)
 
     def _march(self) -> None:
         box = self.doc.selection
+        if box is None and self.doc.selection_mask is not None:
+            from editor.model.selection_ops import mask_bounds
+
+            box = mask_bounds(self.doc.selection_mask)
         if box is None:
             self._ants.stop()
             return
@@ -353,10 +374,12 @@ class CanvasView(QWidget):
                 self.draw_pyramid(painter, self._pyramid, area)
         if self._overlays:
             self._paint_overlays(painter, rect)
-        if not area.isEmpty():
-            self._mask_view.paint(self, painter, area)
+        if not area.isEmpty() and getattr(tool, "paints_selection", False):
+            self._mask_view.paint(self, painter, area)  # the red tint: in Quick Mask only
         self._paint_selection(painter)
         tool.paint_overlay(self, painter)
+        if self.chrome is not None:
+            self.chrome.paint(painter)
         painter.end()
         self.paint_count += 1
 
@@ -419,10 +442,33 @@ class CanvasView(QWidget):
         painter.restore()
 
     def _paint_selection(self, painter: QPainter) -> None:
-        box = self.tools.current.shown_selection(self)
-        if box is None:
+        tool = self.tools.current
+        doc = self.doc
+        outlined = doc.selection_mask is not None and not getattr(tool, "paints_selection", False)
+        if outlined:  # a selection of any shape: ants along its edge
+            paint_ants_path(painter, self.image_transform().map(self._mask_outline()),
+                            self._ant_phase)
+        box = tool.shown_selection(self)
+        if box is None or (outlined and box == doc.selection):
             return
         paint_ants(painter, self.widget_rect(box), self._ant_phase)
+
+    def _mask_outline(self) -> QPainterPath:
+        """The selection mask's edge (where it crosses half), in image coordinates; cached."""
+        if self._outline is None:
+            import cv2
+
+            path = QPainterPath()
+            mask = self.doc.selection_mask
+            if mask is not None:
+                contours, _ = cv2.findContours((mask >= 128).astype(np.uint8), cv2.RETR_LIST,
+                                               cv2.CHAIN_APPROX_SIMPLE)
+                for contour in contours:
+                    points = contour.reshape(-1, 2).astype(np.float64) + 0.5
+                    path.addPolygon(QPolygonF([QPointF(x, y) for x, y in points]))
+                    path.closeSubpath()
+            self._outline = path
+        return self._outline
 
     # -- input ---------------------------------------------------------------------------
     def _event(self, e: QMouseEvent) -> CanvasEvent:
@@ -536,6 +582,8 @@ class CanvasView(QWidget):
         super().hideEvent(e)
 
     def resizeEvent(self, e) -> None:
+        if self.chrome is not None:
+            self.chrome.layout()
         if self._fitted:
             self._fit_now()
         else:
@@ -572,4 +620,19 @@ def paint_ants(painter: QPainter, rect: QRectF, phase: int = 0) -> None:
     pen.setDashOffset(phase)
     painter.setPen(pen)
     painter.drawRect(r)
+    painter.restore()
+
+
+def paint_ants_path(painter: QPainter, path: QPainterPath, phase: int = 0) -> None:
+    """Marching ants along any outline (a selection mask's edge)."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.setPen(QPen(QColor("#ffffff"), 1))
+    painter.drawPath(path)
+    pen = QPen(QColor("#000000"), 1, Qt.PenStyle.CustomDashLine)
+    pen.setDashPattern([4, 4])
+    pen.setDashOffset(phase)
+    painter.setPen(pen)
+    painter.drawPath(path)
     painter.restore()

@@ -1,6 +1,6 @@
 """The Generate panel: a prompt and a box in, candidate layers out, one applied as a layer.
 
-The user picks a method (inpaint + un-blend with a diffusers inpainting
+The user picks a method (inpaint + extract with a diffusers inpainting
 model, or BFS with a BFS model), a model (the catalogue's, marked when not
 downloaded, or their own folder or file), types a prompt and presses
 Generate: the marquee selection is the box the object goes in, and the new

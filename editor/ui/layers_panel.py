@@ -116,7 +116,8 @@ class LayerList(QWidget):
         self.update()
 
     def _thumbnail(self, layer: Layer) -> QPixmap:
-        key = (id(layer.pixels), layer.x, layer.y, layer.width, layer.height)
+        key = (id(layer.pixels), layer.x, layer.y, layer.width, layer.height,
+               self.doc.width, self.doc.height)
         cached = self._thumbs.get(layer.id)
         if cached is not None and cached[0] == key:
             return cached[1]
@@ -269,6 +270,11 @@ class LayerList(QWidget):
             return
         if x >= self.width() - LOCK_W:
             self.panel.guard(lambda: doc.set_locked(node, not node.locked))
+            return
+        thumb_x = EYE_W + depth * INDENT + ARROW_W
+        if e.modifiers() & Qt.KeyboardModifier.ControlModifier and isinstance(node, Layer) \
+                and thumb_x <= x < thumb_x + THUMB:  # Ctrl+click on the thumbnail
+            self.panel.services.select_commands.layer_pixels(node)
             return
         self._select(node, e.modifiers())
         self._press = (e.position(), node)

@@ -25,8 +25,13 @@ from . import dialogs
 from .actions import build_actions, build_menus, build_tool_actions
 from .autosave import Autosaver, find_orphans
 from .canvas import CanvasView
+from .color_panel import ColorPanel
 from .decompose_commands import DecomposeCommands
+from .difference_commands import DifferenceCommands
 from .edit_commands import EditCommands
+from .image_commands import ImageCommands
+from .select_commands import SelectCommands
+from .view_commands import ViewCommands
 from .file_commands import FileCommands
 from .generate_panel import GeneratePanel
 from .history_panel import HistoryPanel
@@ -163,9 +168,17 @@ class MainWindow(QMainWindow):
         self.menus["recent"].aboutToShow.connect(self._fill_recent_menu)
         self.decompose_commands = DecomposeCommands(self)  # Decompose, Quick Mask, layered images
         self.decompose_commands.install()
+        self.difference_commands = DifferenceCommands(self)  # New Layer from Difference
+        self.difference_commands.install()
         self.edit_commands = EditCommands(self)  # Cut, Copy Merged, Paste in Place, Clear, Fill…
         self.edit_commands.install()
+        self.image_commands = ImageCommands(self)  # the Image menu: sizes, crop, rotate canvas
+        self.image_commands.install()
+        self.select_commands = SelectCommands(self)  # Reselect, Inverse, Feather, shape keys
+        self.select_commands.install()
         self._build_status()
+        self.view_commands = ViewCommands(self)  # zoom field, rulers, guides, snapping
+        self.view_commands.install()
 
         self._default_state = self.saveState(STATE_VERSION)
         self._restore_layout()
@@ -224,6 +237,8 @@ class MainWindow(QMainWindow):
         gen = self._dock("generate", "Generate", self.generate_panel)
         hist = self._dock("history", "History", self.history_panel)
         layers = self._dock("layers", "Layers", self.layers_panel)
+        self.color_panel = ColorPanel(self)
+        color = self._dock("color", "Color", self.color_panel)
         self.setDockNestingEnabled(True)
         self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
         # Right column: Properties | Generate (tabs), History, then Layers (the largest).
@@ -231,6 +246,7 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(props, hist, Qt.Orientation.Vertical)
         self.splitDockWidget(hist, layers, Qt.Orientation.Vertical)
         self.tabifyDockWidget(props, gen)
+        self.tabifyDockWidget(gen, color)  # Properties | Generate | Color
         props.raise_()
         self._default_panel_sizes()
         # Heights lent to Generate's candidates go back when another tab comes to the front.
@@ -248,7 +264,8 @@ class MainWindow(QMainWindow):
         bar.setOrientation(Qt.Orientation.Vertical)
         bar.setMovable(False)
         bar.setIconSize(QSize(20, 20))
-        for tool_id in ("move", "marquee", None, "brush", "eraser", "eyedropper", None, "hand", "zoom"):
+        for tool_id in ("move", "marquee", "lasso", "wand", "crop", None, "brush", "eraser",
+                        "fill", "eyedropper", None, "hand", "zoom"):
             if tool_id is None:
                 bar.addSeparator()
             else:
@@ -276,6 +293,7 @@ class MainWindow(QMainWindow):
         self.options_stack.addWidget(QWidget())
         bar.addWidget(self.options_stack)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        bar.setFixedHeight(38)  # again: adding the bar to the window resets its minimum
         self.options_bar = bar
 
     def _build_status(self) -> None:
@@ -357,15 +375,19 @@ class MainWindow(QMainWindow):
     # -- services for tools and panels ------------------------------------------------------------
     def set_foreground(self, color: QColor) -> None:
         self.foreground = QColor(color)
-        self.swatch.update()
+        self._colors_changed()
 
     def set_background(self, color: QColor) -> None:
         self.background = QColor(color)
-        self.swatch.update()
+        self._colors_changed()
 
     def swap_colors(self) -> None:
         self.foreground, self.background = self.background, self.foreground
+        self._colors_changed()
+
+    def _colors_changed(self) -> None:
         self.swatch.update()
+        self.color_panel.refresh()
 
     def default_colors(self) -> None:
         self.set_foreground(QColor("#000000"))
@@ -422,6 +444,7 @@ class MainWindow(QMainWindow):
         session = DocumentSession(doc, title, restored=restored)
         canvas = CanvasView(session, self.tools)
         session.canvas = canvas
+        self.view_commands.attach(canvas)
         canvas.viewChanged.connect(self._view_changed)
         canvas.cursorMoved.connect(self._cursor_moved)
         self.stack.addWidget(canvas)
@@ -558,12 +581,17 @@ class MainWindow(QMainWindow):
         a["deselect"].setEnabled(bool(doc and (doc.selection is not None
                                                or doc.selection_mask is not None)))
         self.decompose_commands.refresh(doc, node)
+        self.difference_commands.refresh(doc, node)
         self.edit_commands.refresh(doc, node)
+        self.image_commands.refresh(doc, node)
+        self.select_commands.refresh(doc, node)
+        self.view_commands.refresh(doc, node)
         self.size_label.setText(f"{doc.width} × {doc.height} px" if doc else "")
 
     def _view_changed(self) -> None:
         canvas = self.canvas
         self.zoom_label.setText(f"{canvas.zoom * 100:.4g} %" if canvas is not None else "")
+        self.view_commands.view_changed()
 
     def _cursor_moved(self, point: Optional[QPointF]) -> None:
         if point is None:

@@ -2,10 +2,13 @@
 
 This is the BFS task (see shared/papers/bfs.txt) done with an off-the-shelf
 diffusers inpainting model (Stable Diffusion 1.x/2.x or SDXL inpainting,
-FLUX.1-Fill). The model paints the object into the picture; the layer is
-then lifted off by un-blending: for every pixel the most transparent colour
-that explains the painted picture over the background. Shadows and
-reflections come out as translucent pixels, the object as opaque ones.
+FLUX.1-Fill). The model paints the object into the picture, and repaints
+the rest of the region too (its texture shifted, blurred, with new grain and
+a colour drift); the layer is then lifted off by `engine.methods.extract`:
+the object (the structured change anchored in the box) with alpha from
+matting, its shadow and reflections as translucent pixels from the change of
+shading, and nothing of the repainted background, so the original shows
+there.
 
 Steps, in order (read `add_foreground` top to bottom):
 1. check the request;
@@ -14,25 +17,26 @@ Steps, in order (read `add_foreground` top to bottom):
    around it is what the model sees;
 3. get the model (loaded once and kept; see engine.models.loading);
 4. crop the window and scale it to the model's working size;
-5. reproduce the window through the model's VAE: un-blending against this
-   reproduction, not the original, keeps VAE round-trip noise out of alpha;
+5. reproduce the window through the model's VAE: comparing the painting with
+   this reproduction, not the original, keeps VAE round-trip noise out of it;
 6. for each candidate seed: inpaint, reporting every denoising step;
-7. un-blend, keep alpha inside the region, clean specks (soft edges stay);
+7. extract the object and its shadow (engine.methods.extract) inside the region;
 8. scale the layer back to full resolution and place it on the canvas.
 
 Figures per candidate (mean absolute errors in 0..255 units, at the working
 size, over the part of the window where the layer may have pixels: the
 region plus two latent cells): `recompose_mae` is the layer over the VAE's
-background against the generated picture (the exactness of the layer);
+background against the generated picture (what of the painting the layer
+leaves out: mostly the repainted background, which it should leave out);
 `background_mae` the same over the original background (adds the VAE's
 reproduction error where the layer is clear); `vae_mae` the VAE's
 reproduction error itself; `coverage` the share of the region the layer
-covers. The three errors cost about as much as the un-blending itself, so a
-request can leave them out (`figures=False`: only `coverage`).
+covers. A request can leave the three errors out (`figures=False`: only
+`coverage`).
 
 Costs outside the model calls are kept small for big documents: only the
 window is converted and scaled (exact 2x reductions first while the window
-is at least twice the working size, then one area resize), un-blending runs
+is at least twice the working size, then one area resize), extraction runs
 only where the layer may be, and only the layer's own part of the working
 image is scaled back up (bench/bench_generate.py has the figures).
 """
@@ -45,12 +49,11 @@ from typing import Optional
 import numpy as np
 
 from engine.box import Box
-from engine.compose import (clean_alpha, ensure_rgba, mean_abs_error_255, over, per_channel,
-                            to_float, to_uint8, unblend_alpha, unblend_colour)
+from engine.compose import ensure_rgba, mean_abs_error_255, over, per_channel, to_float, to_uint8
 from engine.errors import InvalidInput, ModelError
 from engine.progress import ProgressFn, Stages, no_progress
 
-from . import inpainting
+from . import extract, inpainting
 from .registry import INPAINT_GROW, INPAINT_MARGIN, MAX_CANDIDATES  # one place for each
 
 METHOD = "add_foreground"
@@ -205,6 +208,7 @@ def add_foreground(request: AddForegroundRequest, progress: ProgressFn = no_prog
         bg_work = _rgb(_scale_to(background[window.slices()], work_w, work_h))
         inpaint_box, keep_box = _working_boxes(region, window, work_w, work_h,
                                                pipe.vae_scale_factor)
+        object_box = _to_working(box, window, work_w, work_h)
         mask = np.zeros((work_h, work_w), np.uint8)
         mask[inpaint_box.slices()] = 255
 
@@ -229,10 +233,10 @@ def add_foreground(request: AddForegroundRequest, progress: ProgressFn = no_prog
                                      report, preview)
             timings[f"generate_{i}_s"] = time.perf_counter() - t0
 
-            # 7. Un-blend against the reproduced background and clean the alpha.
+            # 7. Lift the object and its shadow off the painting.
             t0 = time.perf_counter()
             work_layer, figures = lift_layer(generated, bg_vae, bg_work, keep_box, inpaint_box,
-                                             request.figures)
+                                             object_box, request.figures)
 
             # 8. Back to full resolution, placed on the canvas.
             layer, x, y = _to_canvas(work_layer, window)
@@ -296,13 +300,18 @@ def _working_boxes(region: Box, window: Box, work_w: int, work_h: int,
                    latent_cell: int) -> tuple[Box, Box]:
     """The region in working pixels, and where alpha may appear (the region plus two latent
     cells: the model's change spreads that far past the mask edge through the latents)."""
-    sx, sy = work_w / window.w, work_h / window.h
-    x0 = math.floor((region.x - window.x) * sx)
-    y0 = math.floor((region.y - window.y) * sy)
-    x1 = math.ceil((region.x1 - window.x) * sx)
-    y1 = math.ceil((region.y1 - window.y) * sy)
-    inpaint = Box.from_corners(x0, y0, x1, y1).clip(work_w, work_h)
+    inpaint = _to_working(region, window, work_w, work_h)
     return inpaint, inpaint.expand(2 * latent_cell).clip(work_w, work_h)
+
+
+def _to_working(box: Box, window: Box, work_w: int, work_h: int) -> Box:
+    """A canvas box in working pixels (rounded outward)."""
+    sx, sy = work_w / window.w, work_h / window.h
+    x0 = math.floor((box.x - window.x) * sx)
+    y0 = math.floor((box.y - window.y) * sy)
+    x1 = math.ceil((box.x1 - window.x) * sx)
+    y1 = math.ceil((box.y1 - window.y) * sy)
+    return Box.from_corners(x0, y0, x1, y1).clip(work_w, work_h)
 
 
 def _inpaint(pipe, family, request, bg_work, mask, steps, guidance, seed, report,
@@ -344,27 +353,14 @@ def _unit_to_uint8(image: np.ndarray) -> np.ndarray:
     return cv2.convertScaleAbs(np.ascontiguousarray(image, np.float32), alpha=255.0)
 
 
-def extract_layer(generated: np.ndarray, background: np.ndarray,
-                  keep: Box) -> tuple[np.ndarray, np.ndarray]:
-    """Un-blends `generated` over `background` (float RGB) inside `keep`.
-
-    Returns colour and alpha for the `keep` box only (outside it there is no
-    layer). Alpha is cleaned of specks (soft edges stay), then the colour is
-    recomputed for the cleaned alpha, so recomposition stays exact wherever
-    alpha was kept.
-    """
-    g, b = generated[keep.slices()], background[keep.slices()]
-    # Specks are judged relative to the working size (16 pixels at 512x512).
-    min_area = max(4, round(generated.shape[0] * generated.shape[1] * 16 / 512 ** 2))
-    alpha = clean_alpha(unblend_alpha(g, b), min_area=min_area)
-    return unblend_colour(g, b, alpha), alpha
-
-
 def lift_layer(generated: np.ndarray, bg_vae: np.ndarray, bg_work: np.ndarray, keep: Box,
-               inpaint: Box, figures: bool = True) -> tuple[np.ndarray, dict[str, float]]:
+               inpaint: Box, box: Box, figures: bool = True) -> tuple[np.ndarray, dict[str, float]]:
     """The layer at the working size (uint8 RGBA, empty outside `keep`) and its figures
-    (with `figures=False` only the coverage)."""
-    colour, alpha = extract_layer(generated, bg_vae, keep)
+    (with `figures=False` only the coverage): the object in `box` and its shadow, lifted
+    off the painting `generated` by `engine.methods.extract` against the background as
+    the VAE reproduces it."""
+    lifted = extract.lift(bg_vae, generated, box, keep)
+    colour, alpha = lifted.colour, lifted.alpha
     kept = np.empty(alpha.shape + (4,), np.uint8)
     kept[..., :3] = _unit_to_uint8(_spread_colour(colour, alpha))
     kept[..., 3] = _unit_to_uint8(alpha)
@@ -481,4 +477,5 @@ def _recipe(request, model, seed, steps, guidance, box, region, window, size) ->
         "seed": seed, "steps": steps, "guidance": guidance, "box": list(box.as_tuple()),
         "grow": request.grow, "margin": request.margin, "region": list(region.as_tuple()),
         "window": list(window.as_tuple()), "working_size": list(size),
+        "extraction": extract.METHOD,
     }

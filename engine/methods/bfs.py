@@ -11,8 +11,9 @@ Steps (shaped like diffusers' FluxFillPipeline):
   1. check the inputs;
   2. frame a window around the box (`engine.framing`, as the training data are
      framed) and scale it to the model's resolution;
-  3. encode the conditions: the whole background's latents + the box mask
-     (Flux-Fill layout; BFS knows the background, so nothing is blanked), the prompt;
+  3. encode the conditions: the prompt (text encoders on the GPU only meanwhile),
+     the whole background's latents + the box mask (Flux-Fill layout; BFS knows
+     the background, so nothing is blanked);
   4. denoise both branches together from seeded noise (flow-matching Euler);
      each step reports a preview: the composite branch's estimate of the
      finished picture, mapped from latents to colours by a linear fit on the
@@ -36,6 +37,7 @@ from engine.box import Box
 from engine.compose import ensure_rgba, over, to_float, to_uint8, unpremultiply
 from engine.errors import InvalidInput, ModelError, OutOfMemory
 from engine.framing import INFERENCE_CONTEXT, box_mask, frame_window
+from engine.models.builtin import check_prompt
 from engine.progress import ProgressFn, Stages, no_progress
 
 METHOD = "bfs"
@@ -64,7 +66,7 @@ class BFSResult:
     recipe: dict = field(default_factory=dict)
 
 
-def synthesize(request: BFSRequest, model, progress: ProgressFn = no_progress) -> BFSResult:
+def add_foreground(request: BFSRequest, model, progress: ProgressFn = no_progress) -> BFSResult:
     import torch
 
     from engine.nets.fill_layout import unpack_latents
@@ -82,18 +84,21 @@ def synthesize(request: BFSRequest, model, progress: ProgressFn = no_progress) -
     model_w, model_h = model_size(window, model.resolution, model.backbone.size_multiple)
     background = _flatten(request.background)[window.slices()]
 
+    ran_out = False
     try:
         with torch.no_grad():
-            device, dtype = model.backbone.device, model.backbone.dtype
-            bg = _to_tensor(background, model_w, model_h, device, dtype)
-            mask = torch.from_numpy(box_mask(box, window, model_w, model_h))[None, None].to(device, dtype)
-
-            # 3. Conditions.
+            device, dtype = model.execution_device, model.backbone.dtype
             bb = model.backbone
-            condition = bb.condition(bg, mask)
+
+            # 3. Conditions: the prompt first (the text encoders visit the GPU only for it), then
+            #    the background and the box.
             use_cfg = not bb.guidance_embeds and guidance > 1.0
             prompts = [request.prompt.strip(), ""] if use_cfg else [request.prompt.strip()]
-            text = bb.encode_prompts(prompts, device)
+            with _encoding(model):
+                text = bb.encode_prompts(prompts, device)
+            bg = _to_tensor(background, model_w, model_h, device, dtype)
+            mask = torch.from_numpy(box_mask(box, window, model_w, model_h))[None, None].to(device, dtype)
+            condition = bb.condition(bg, mask)
             stages.done("encode")
 
             # 4. Denoise: batch = composite branch samples, then foreground branch samples.
@@ -133,9 +138,19 @@ def synthesize(request: BFSRequest, model, progress: ProgressFn = no_progress) -
             composite = (composite.clamp(-1, 1) + 1) / 2
             layer = from_model_range(bb.decode(model.rgba_vae, z[first[FOREGROUND]:first[FOREGROUND] + 1]).float(),
                                      model.rgba_convention)
-    except torch.cuda.OutOfMemoryError:
+    except Exception as exc:  # CUDA's OutOfMemoryError, MPS's RuntimeError, the CPU's MemoryError
+        from engine.models.devices import is_out_of_memory
+
+        if not is_out_of_memory(exc):
+            raise
+        ran_out = True
+    finally:
+        _release(model)  # finished, failed or cancelled: offloaded parts back, cache freed
+    if ran_out:
+        _release(model)  # again, now that the traceback's tensors are gone
         raise OutOfMemory("The GPU ran out of memory while generating the layer.",
-                          "Use a smaller box or context, or close other GPU programs.") from None
+                          "Use a smaller box or context, switch on CPU offload, or close other GPU "
+                          "programs.")
     stages.done("decode")
 
     # 6. Back to the window's pixels.
@@ -186,6 +201,22 @@ def _load(model):
     return load_bfs_model(model)
 
 
+def _encoding(model):
+    """The text encoders on the execution device while the prompt is encoded (engine.nets.bfs_devices)."""
+    from contextlib import nullcontext
+
+    return model.placement.encoding() if model.placement is not None else nullcontext()
+
+
+def _release(model) -> None:
+    if model.placement is not None:
+        model.placement.release()
+    else:
+        from engine.models.devices import free_memory
+
+        free_memory(str(model.execution_device))
+
+
 def _check_inputs(request: BFSRequest, model) -> tuple[int, int]:
     bg = request.background
     if not isinstance(bg, np.ndarray) or bg.dtype != np.uint8 or bg.ndim != 3 or bg.shape[2] not in (3, 4):
@@ -198,6 +229,8 @@ def _check_inputs(request: BFSRequest, model) -> tuple[int, int]:
                            f"It needs at least {model.backbone.size_multiple} pixels on each side.")
     if not isinstance(request.prompt, str) or not request.prompt.strip():
         raise InvalidInput("Describe the object to add: the prompt is empty.")
+    # A model with a closed vocabulary (the built-in one) says which words it knows.
+    check_prompt(request.prompt, model.settings.get("vocabulary"))
     if request.steps is not None and not 1 <= int(request.steps) <= MAX_STEPS:
         raise InvalidInput(f"Steps must be between 1 and {MAX_STEPS}, not {request.steps}.")
     if request.guidance_scale is not None and not 0.0 <= float(request.guidance_scale) <= 100.0:

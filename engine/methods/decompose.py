@@ -115,6 +115,10 @@ class DecomposeRequest:
     image: np.ndarray                    # (H, W, 3 or 4) uint8, straight RGB(A)
     box: Optional[Box] = None            # around the object, image pixels
     mask: Optional[np.ndarray] = None    # brush mask (H, W): nonzero where painted over the object
+    boxes: list = field(default_factory=list)  # more objects: one Box each (with `box`, if given)
+    # Final object masks (H, W) bool, one per object (a mask the user has seen and corrected):
+    # step 1 is skipped and these are the objects.
+    object_masks: Optional[list] = None
     shadow: bool = True                  # find the object's shadow and move it to the foreground
     # The steps below can be switched off to see what each one brings (bench/).
     matting: bool = True                 # False: alpha is the hard mask
@@ -134,6 +138,9 @@ class DecomposeResult:
     filled: np.ndarray                   # (H, W) bool: background pixels that were inpainted
     figures: dict = field(default_factory=dict)
     recipe: dict = field(default_factory=dict)
+    # One (RGBA, (x, y)) per object, front to back; their pixels never overlap, so stacked in
+    # any order they are `foreground`. One object: [(foreground, offset)].
+    parts: list = field(default_factory=list)
 
     def foreground_full(self) -> np.ndarray:
         """The foreground on a transparent canvas of the image's size."""
@@ -178,21 +185,14 @@ class DecomposePipeline:
         if not src_alpha.any():
             raise InvalidInput("The layer is fully transparent: there is nothing to split.",
                                "Choose a layer with visible pixels.")
-        if request.box is None and request.mask is None:
+        if request.box is None and request.mask is None and not request.boxes \
+                and not request.object_masks:
             raise InvalidInput("Mark the object first: draw a box around it or paint over it.")
         box = None
+        for extra in request.boxes:
+            self._check_box(extra, w, h, src_alpha)
         if request.box is not None:
-            box = request.box.validate_in(w, h)
-            if box.w < MIN_SIDE or box.h < MIN_SIDE:
-                raise InvalidInput(f"The box is too small ({box.w}x{box.h} pixels) to hold an object.",
-                                   f"Draw a box of at least {MIN_SIDE}x{MIN_SIDE} pixels around it.")
-            if box.area >= MAX_COVER * w * h:
-                raise InvalidInput("The box covers the whole picture, so nothing is left to tell "
-                                   "the object from its background.",
-                                   "Draw the box around the object only.")
-            if not src_alpha[box.slices()].any():
-                raise InvalidInput("The box lies over transparent pixels only.",
-                                   "Draw the box over the object.")
+            box = self._check_box(request.box, w, h, src_alpha)
         hint = None
         if request.mask is not None:
             hint = np.asarray(request.mask)
@@ -215,11 +215,63 @@ class DecomposePipeline:
                                    "Paint over the object only.")
         return rgb, src_alpha, box, hint
 
+    @staticmethod
+    def _check_box(box: Box, w: int, h: int, src_alpha: np.ndarray) -> Box:
+        box = box.validate_in(w, h)
+        if box.w < MIN_SIDE or box.h < MIN_SIDE:
+            raise InvalidInput(f"The box is too small ({box.w}x{box.h} pixels) to hold an object.",
+                               f"Draw a box of at least {MIN_SIDE}x{MIN_SIDE} pixels around it.")
+        if box.area >= MAX_COVER * w * h:
+            raise InvalidInput("The box covers the whole picture, so nothing is left to tell "
+                               "the object from its background.",
+                               "Draw the box around the object only.")
+        if not src_alpha[box.slices()].any():
+            raise InvalidInput("The box lies over transparent pixels only.",
+                               "Draw the box over the object.")
+        return box
+
+    def propose_masks(self, request: DecomposeRequest,
+                      progress: ProgressFn = no_progress) -> list[np.ndarray]:
+        """Step 1 alone: the object masks (H, W bool, front to back) the split would use, to
+        show the user before anything is split (see `decompose_steps.strokes` to correct
+        them; hand the result back as `object_masks`)."""
+        rgb, src_alpha, box, hint = self.check_inputs(request)
+        return self._object_masks(request, rgb, src_alpha > 0, box, hint, progress)
+
+    def _object_masks(self, request, rgb, valid, box, hint, progress) -> list[np.ndarray]:
+        h, w = rgb.shape[:2]
+        if request.object_masks:
+            masks = []
+            for m in request.object_masks:
+                m = np.asarray(m)
+                if m.shape != (h, w):
+                    raise InvalidInput(f"An object mask is {m.shape[1]}x{m.shape[0]} but the "
+                                       f"picture is {w}x{h}.")
+                masks.append((m > 0) & valid)
+            progress(1, 1)
+        else:
+            boxes = ([box] if box is not None else []) + [b.clip(w, h) for b in request.boxes]
+            regions = [(b, _inside(hint, b)) for b in boxes] or [(None, hint)]
+            masks = []
+            for i, (b, hnt) in enumerate(regions):
+                masks.append(self.segmenter(rgb, b, hnt, valid, _part(progress, i, len(regions))))
+        for m in masks:
+            found = int(m.sum())
+            if found < MIN_OBJECT_PIXELS:
+                raise InvalidInput("No object was found in the marked area.",
+                                   "Draw the box closer around the object, or paint over it.")
+            if found >= MAX_COVER * int(valid.sum()):
+                raise InvalidInput("The object found covers the whole picture.",
+                                   "Draw the box around the object only.")
+        return front_to_back(masks)
+
     def __call__(self, request: DecomposeRequest, progress: ProgressFn = no_progress) -> DecomposeResult:
         rgb, src_alpha, box, hint = self.check_inputs(request)
         h, w = rgb.shape[:2]
         valid = src_alpha > 0
-        stages = Stages(progress, {"mask": self.segmenter.weight, "matting": self.matter.weight,
+        count = len(request.object_masks or []) or max(1, (request.box is not None) + len(request.boxes))
+        stages = Stages(progress, {"mask": self.segmenter.weight * count,
+                                   "matting": self.matter.weight * count,
                                    "background": self.inpainter.weight, "foreground": 1, "hfa": 1})
         timings: dict[str, float] = {}
         clock = time.perf_counter()
@@ -230,19 +282,13 @@ class DecomposePipeline:
             timings[name] = round(now - clock, 4)
             clock = now
 
-        # 1. Object mask.
-        mask = self.segmenter(rgb, box, hint, valid, stages.stage("mask"))
-        found = int(mask.sum())
-        if found < MIN_OBJECT_PIXELS:
-            raise InvalidInput("No object was found in the marked area.",
-                               "Draw the box closer around the object, or paint over it.")
-        if found >= MAX_COVER * int(valid.sum()):
-            raise InvalidInput("The object found covers the whole picture.",
-                               "Draw the box around the object only.")
+        # 1. Object masks, front to back (one per marked object).
+        masks = self._object_masks(request, rgb, valid, box, hint, stages.stage("mask"))
+        mask = np.logical_or.reduce(masks)
         lap("mask")
         stages.done("mask")
 
-        # Everything from here on happens in a window around the object.
+        # Everything from here on happens in a window around the objects.
         obj = mask_bounds(mask)
         room = max(16, int(0.75 * max(obj.w, obj.h)))
         work = obj.expand(room).clip(w, h)
@@ -250,26 +296,34 @@ class DecomposePipeline:
         image8, wvalid = rgb[ws], valid[ws]
         image = image8.astype(np.float32) / 255.0
 
-        # 2. Alpha: matting in a band around the mask's edge.
-        radius = band_radius(obj.w, obj.h)
-        trimap = make_trimap(mask[ws], radius)
-        if request.matting:
-            alpha = self.matter(image8, trimap, stages.stage("matting"))
-            alpha = np.clip(alpha, 0.0, 1.0).astype(np.float32)
-            # Faint alpha far from the object is matting noise, not object.
-            alpha[alpha < 1.0 / 255.0] = 0.0
-            alpha[alpha > 254.0 / 255.0] = 1.0
-        else:
-            alpha = mask[ws].astype(np.float32)
-        alpha *= wvalid
+        # 2. Alpha: matting in a band around each mask's edge; the objects' alphas combine
+        # as layers over each other do.
+        alphas, trimaps = [], []
+        for i, m in enumerate(masks):
+            bounds = mask_bounds(m)
+            radius = band_radius(bounds.w, bounds.h)
+            trimaps.append(make_trimap(m[ws], radius))
+            if request.matting:
+                a = self.matter(image8, trimaps[-1], _part(stages.stage("matting"), i, len(masks)))
+                a = np.clip(a, 0.0, 1.0).astype(np.float32)
+                # Faint alpha far from the object is matting noise, not object.
+                a[a < 1.0 / 255.0] = 0.0
+                a[a > 254.0 / 255.0] = 1.0
+            else:
+                a = m[ws].astype(np.float32)
+            alphas.append(a * wvalid)
+        alpha = layer_alphas(alphas)
+        trimap = np.max(np.stack(trimaps), axis=0)
+        radius = band_radius(obj.w, obj.h) if len(masks) == 1 else \
+            max(band_radius(mask_bounds(m).w, mask_bounds(m).h) for m in masks)
         lap("matting")
         stages.done("matting")
 
-        # 3. Background: the shadow's ground relit, the object's place inpainted.
+        # 3. Background: the shadows' ground relit, the objects' places inpainted once.
+        shadows = [Shadow.none(*alpha.shape)] * len(masks)
         if request.shadow and request.solve_foreground:
-            shadow = detect_shadow(image, alpha, wvalid)
-        else:
-            shadow = Shadow.none(*alpha.shape)
+            shadows = [detect_shadow(image, a, wvalid) for a in alphas]
+        shadow = strongest(shadows)
         lap("shadow")
         s = shadow.opacity[..., None]
         relit = np.clip((image - s * shadow.colour) / np.maximum(1.0 - s, 1e-3), 0.0, 1.0)
@@ -323,11 +377,12 @@ class DecomposePipeline:
         lap("hfa")
         stages.done("hfa")
 
+        owner = owners(alphas, [sh.opacity for sh in shadows], fg8[..., 3] > 0)
         return self._assemble(request, rgb, src_alpha, work, box, mask, trimap, alpha,
-                              shadow.opacity, hole, fg8, bg8, timings)
+                              shadow.opacity, hole, fg8, bg8, timings, owner, len(masks))
 
     def _assemble(self, request, rgb, src_alpha, work, box, mask, trimap, alpha, shadow, hole,
-                  fg8, bg8, timings) -> DecomposeResult:
+                  fg8, bg8, timings, owner, count) -> DecomposeResult:
         h, w = rgb.shape[:2]
         ws = work.slices()
         source = np.dstack([rgb, src_alpha])
@@ -344,6 +399,14 @@ class DecomposePipeline:
         visible = fg8[..., 3] > 0
         fg_box = mask_bounds(visible).translate(work.x, work.y) if visible.any() else Box(work.x, work.y, 0, 0)
         foreground = fg8[fg_box.translate(-work.x, -work.y).slices()].copy()
+        parts = []
+        for i in range(count):
+            piece = np.where((owner == i)[..., None], fg8, 0).astype(np.uint8)
+            seen = piece[..., 3] > 0
+            if not seen.any():
+                continue
+            b = mask_bounds(seen)
+            parts.append((piece[b.slices()].copy(), (work.x + b.x, work.y + b.y)))
 
         # Recomposition error over the pixels the split changed (foreground or background).
         changed = visible | (bg8[..., :3] != rgb[ws]).any(axis=2)
@@ -368,6 +431,8 @@ class DecomposePipeline:
                   (("mask", self.segmenter), ("matting", self.matter if request.matting else None),
                    ("background", self.inpainter)) if describe(component) is not None}
         recipe = {"method": METHOD, "box": list(box.as_tuple()) if box is not None else None,
+                  **({"boxes": [list(b.as_tuple()) for b in request.boxes]} if request.boxes else {}),
+                  **({"objects": count} if count > 1 else {}),
                   "brush_mask": request.mask is not None, "steps": steps,
                   "timings": figures["timings"]}
         if models:
@@ -375,12 +440,92 @@ class DecomposePipeline:
         return DecomposeResult(foreground=foreground, offset=(fg_box.x, fg_box.y),
                                background=background, mask=mask, trimap=trimap_full,
                                alpha=alpha_full, shadow=shadow_full, filled=filled,
-                               figures=figures, recipe=recipe)
+                               figures=figures, recipe=recipe, parts=parts)
 
 
 def decompose(request: DecomposeRequest, progress: ProgressFn = no_progress) -> DecomposeResult:
     """Runs the decomposition with the classical CPU components."""
     return DecomposePipeline()(request, progress)
+
+
+def front_to_back(masks: list[np.ndarray]) -> list[np.ndarray]:
+    """The masks ordered front to back, each pixel in one mask only (the front one's).
+
+    Without depth, an object whose base is lower in the picture stands nearer
+    (objects on one ground plane); where marks overlap, the front object keeps the pixels.
+    """
+    def base(m: np.ndarray) -> tuple[int, int]:
+        rows = np.flatnonzero(m.any(axis=1))
+        return (int(rows[-1]) if rows.size else -1, int(m.sum()))
+
+    ordered = sorted(masks, key=base, reverse=True)
+    taken = np.zeros_like(ordered[0], dtype=bool)
+    out = []
+    for m in ordered:
+        out.append(m & ~taken)
+        taken |= m
+    return out
+
+
+def layer_alphas(alphas: list[np.ndarray]) -> np.ndarray:
+    """The alpha of layers stacked over each other: 1 - prod(1 - a_i)."""
+    clear = np.ones_like(alphas[0])
+    for a in alphas:
+        clear *= 1.0 - a
+    return (1.0 - clear).astype(np.float32)
+
+
+def strongest(shadows: list[Shadow]) -> Shadow:
+    """One shadow from the objects' shadows: at each pixel the most opaque one."""
+    out = shadows[0]
+    for s in shadows[1:]:
+        darker = s.opacity > out.opacity
+        out = Shadow(np.where(darker, s.opacity, out.opacity).astype(np.float32),
+                     np.where(darker[..., None], s.colour, out.colour).astype(np.float32))
+    return out
+
+
+def owners(alphas: list[np.ndarray], shadows: list[np.ndarray], seen: np.ndarray) -> np.ndarray:
+    """Which object (index, front to back) each foreground pixel belongs to.
+
+    The front-most object that covers the pixel at least half; else the object
+    whose alpha or shadow is strongest there; pixels of neither (a contact line
+    found after the fill) go to the nearest object.
+    """
+    h, w = seen.shape
+    if len(alphas) == 1:
+        return np.zeros((h, w), np.int32)
+    totals = np.stack([layer_alpha(a, s) for a, s in zip(alphas, shadows)])
+    owner = np.argmax(totals, axis=0).astype(np.int32)
+    for i in reversed(range(len(alphas))):   # the front one last, so it wins
+        owner[alphas[i] >= 0.5] = i
+    unclaimed = seen & (totals.max(axis=0) <= 0)
+    if unclaimed.any():
+        ids = np.full((h, w), -1, np.int32)
+        for i, a in enumerate(alphas):
+            ids[(a > 0) & (ids < 0)] = i
+        _, labels = cv2.distanceTransformWithLabels((ids < 0).astype(np.uint8), cv2.DIST_L2, 3,
+                                                    labelType=cv2.DIST_LABEL_PIXEL)
+        # labels numbers the zero pixels (object pixels) in scan order.
+        lut = np.concatenate([[0], ids[ids >= 0]])
+        owner[unclaimed] = lut[labels[unclaimed]]
+    return owner
+
+
+def _inside(mask: Optional[np.ndarray], box: Box) -> Optional[np.ndarray]:
+    """The part of a brush mask inside `box` (None when nothing of it is)."""
+    if mask is None or not mask[box.slices()].any():
+        return None
+    out = np.zeros_like(mask)
+    out[box.slices()] = mask[box.slices()]
+    return out
+
+
+def _part(progress: ProgressFn, i: int, n: int) -> ProgressFn:
+    """Progress of the i-th of n equal parts of a stage."""
+    def report(step: int, total: int, preview=None) -> None:
+        progress(i * max(1, total) + step, n * max(1, total), preview)
+    return report
 
 
 def _to8(x: np.ndarray) -> np.ndarray:

@@ -21,18 +21,23 @@ Steps, in order (read `lift` top to bottom):
    the edit with the original's patches shifted by up to `REACH` pixels
    (gain- and offset-invariant, so drift and shading do not count; shifts and
    slight blur match), and the change in local texture strength;
-3. colour change: the low-frequency log ratio edit / original, less the
-   region's overall drift; a change of hue or a brightening is object, a
-   uniform darkening is left for the shadow step;
-4. object mask: the changes above their thresholds (with hysteresis), the
-   parts that reach into the box, holes filled;
+3. colour change of the low frequencies, after the region's drift (a gain and
+   offset per channel fitted on the ring between box and region) is applied
+   to the original: a change of chromaticity or a brightening is object, a
+   darkening is left for the shadow step;
+4. object mask: the changes above their thresholds (with hysteresis, specks
+   dropped), inside the box, holes filled; a change whose patch appears in
+   the original nearby (texture the inpainter copied or re-synthesised) does
+   not count;
 5. alpha by matting (the decomposition's trimap and closed-form matting,
    `decompose_steps.matting`): opaque inside, soft only in a band along the
    mask's edge, so an object whose colour is close to its ground stays opaque;
-6. shadow: the shading ratio of median-filtered edit and original (texture
-   cancels), darker than the drift, with the original's texture still there,
-   touching the object; kept as translucent colour (black for a grey shadow)
-   like the decomposition's shadows (`decompose_steps.shadow`);
+6. shadow: where it is, from a reduced, blurred copy (darker than the
+   drifted original by more than any small shift explains, its texture
+   still there, starting near the object or, with no object, in the box);
+   how dark, from the ratio of median-filtered edit and original (texture
+   cancels, a shadow's edge stays); kept as translucent colour (black for a
+   grey shadow) as in the decomposition's shadows (`decompose_steps.shadow`);
 7. colours: the object's straight colour solved against the original under
    the object's soft edge and the shadow (`decompose_steps.layers`); outside
    object and shadow the layer is exactly transparent.
@@ -53,7 +58,7 @@ from ..errors import InvalidInput
 from ..progress import ProgressFn, Stages, no_progress
 from .decompose_steps.fill import pyramid_fill
 from .decompose_steps.layers import layer_alpha, solve_foreground
-from .decompose_steps.matting import ClosedFormMatter, band_radius, make_trimap
+from .decompose_steps.matting import UNKNOWN, ClosedFormMatter, band_radius, make_trimap
 from .decompose_steps.segment import clean_mask, mask_bounds
 
 METHOD = "extract"
@@ -71,12 +76,15 @@ FOUND_COLOUR = 0.08
 # Thresholds of the object score (each change divided by its own; > 1 is object).
 STRUCTURE = 0.5           # 1 - best correlation, where both patches have texture
 TEXTURE = 0.7             # |log| of the ratio of texture strengths (coefficient of variation)
-HUE = 0.15                # spread of the per-channel log ratios of the low frequencies
+HUE = 0.06                # distance of the chromaticities of the low frequencies
 BRIGHTER = 0.18           # mean log ratio, brighter than the drift
 # The shadow step.
 SHADOW_MIN = 0.06         # darkening below this (after the drift) is not a shadow
 SHADOW_MAX = 0.9
 SHADOW_LEVELS = 5 / 255   # ... and darker by at least this much
+SHADOW_SIDE = 256         # shadows are found on a copy this large
+SHADOW_REACH = 0.15       # a shadow starts within this x the object's size from it
+SHADOW_BLUR = 4.0         # ... blurred this much (full-resolution pixels)
 
 
 @dataclass
@@ -213,14 +221,19 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
     small_box = _scaled(obj_box, scale)
     candidates = np.zeros_like(score, bool)
     candidates[small_box.slices()] = score[small_box.slices()] > 0.6
-    score[_found_elsewhere(se, so, candidates, max(8, round(SEARCH * scale)))] = 0.0
+    context = work.expand(SEARCH).clip(w, h)
+    size = (max(8, round(context.w * scale)), max(8, round(context.h * scale)))
+    sc = _drifted(cv2.resize(original[context.slices()], size, interpolation=cv2.INTER_AREA)
+                  if scale < 1 else original[context.slices()], drift)
+    at = (round((work.x - context.x) * scale), round((work.y - context.y) * scale))
+    score[_found_elsewhere(se, sc, at, candidates, round(SEARCH * scale))] = 0.0
     score = cv2.resize(score, (work.w, work.h), interpolation=cv2.INTER_LINEAR) if scale < 1 \
         else score
     allowed = np.zeros((work.h, work.w), bool)
     allowed[obj_box.slices()] = True
     if hint is not None:
         allowed &= _dilate(hint[work.slices()], max(2, int(0.03 * max(box.w, box.h))))
-    strong = (score > 1.0) & allowed
+    strong = _open((score > 1.0) & allowed, 2)   # specks of change are noise, not an object
     weak = (score > 0.6) & allowed
     mask = _grow_from(weak, strong)
     mask = _close(mask, max(1, int(round(1 / scale))))
@@ -238,6 +251,9 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
         radius = max(band_radius(obj.w, obj.h), int(np.ceil((WINDOW // 2 + 1) / scale)))
         trimap = make_trimap(_erode(mask, max(1, radius // 2)) if _erode(mask, radius).any()
                              else mask, radius)
+        # Where the edit left the picture as it was, the object surely is not.
+        same = np.abs(e - _drifted(o, drift)).max(axis=2) <= MIN_CHANGE
+        trimap[same & (trimap == UNKNOWN)] = 0
         alpha = ClosedFormMatter()(_to8(e), trimap)
         alpha = np.clip(alpha, 0.0, 1.0).astype(np.float32)
         alpha[alpha < 4 / 255] = 0.0
@@ -247,16 +263,22 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
     # 6. The cast shadow: darker low frequencies, texture kept, touching the object.
     shade = np.zeros_like(alpha)
     shade_colour = np.zeros_like(e)
-    if shadow and mask.any():
+    if shadow:
         struct_full = cv2.resize(np.maximum(structure / STRUCTURE, texture / TEXTURE),
                                  (work.w, work.h), interpolation=cv2.INTER_LINEAR) \
             if scale < 1 else np.maximum(structure / STRUCTURE, texture / TEXTURE)
-        shade, shade_colour = _shadow(_drifted(o, drift), e, alpha, struct_full, inner)
+        anchor = np.zeros_like(mask)
+        anchor[obj_box.slices()] = True
+        shade, shade_colour = _shadow(_drifted(o, drift), e, alpha, struct_full, inner, anchor)
 
-    # 7. Colours, solved against the original behind the object's soft edge and its shadow.
-    behind = _drifted(o, drift)
-    colour = solve_foreground(e, alpha, shade, shade_colour, behind)
+    # 7. Colours, solved against the original behind the object's soft edge and its shadow
+    # (only where the layer has pixels).
     total = layer_alpha(alpha, shade)
+    colour = np.zeros_like(e)
+    if (total > 0).any():
+        cs = mask_bounds(total > 0).expand(2).clip(work.w, work.h).slices()
+        colour[cs] = solve_foreground(e[cs], alpha[cs], shade[cs], shade_colour[cs],
+                                      _drifted(o[cs], drift))
     outside = np.ones_like(total, bool)
     outside[inner.slices()] = False
     total[outside | (total < 1 / 255)] = 0.0
@@ -301,8 +323,8 @@ def _structure_change(e: np.ndarray, o: np.ndarray, reach: int) -> tuple[np.ndar
     confidence = both / (both + (4.0 / 255) ** 2)
     structure = np.clip(1.0 - best, 0.0, 2.0) * confidence
     eps = 4.0 / 255
-    te = np.log((np.sqrt(ve) + eps) / (me + 0.05))
-    to = np.log((np.sqrt(vo) + eps) / (mo + 0.05))
+    te = np.log((np.sqrt(ve) + eps) / (me + 0.02))
+    to = np.log((np.sqrt(vo) + eps) / (mo + 0.02))
     return structure.astype(np.float32), _least_change(te, to, reach, np.abs)
 
 
@@ -318,25 +340,33 @@ def _least_change(e: np.ndarray, o_padded: np.ndarray, reach: int, measure) -> n
     return best
 
 
-def _found_elsewhere(e: np.ndarray, o: np.ndarray, candidates: np.ndarray,
-                     search: int) -> np.ndarray:
-    """Pixels of `candidates` whose neighbourhood appears in the original within `search`
-    pixels: texture an inpainter copied or re-synthesised from nearby ground.
+def _found_elsewhere(e: np.ndarray, context: np.ndarray, at: tuple[int, int],
+                     candidates: np.ndarray, search: int) -> np.ndarray:
+    """Pixels of `candidates` whose neighbourhood appears in the original nearby: texture
+    an inpainter copied or re-synthesised from the ground around.
 
-    The candidates are visited in CELL x CELL cells; each cell's surrounding patch
-    (twice the cell) is matched (normalised correlation, OpenCV's matchTemplate)
-    against the original around it; a match above FOUND_NCC whose mean colour is
-    within FOUND_COLOUR of the patch's explains the cell. Flat patches never match:
-    there is nothing to recognise in them.
+    `e` is the edit (detection scale), `context` the original (drift applied, same
+    scale) over a larger area in which `e` sits at `at` (x, y); `search` is how far
+    from a cell to look (detection pixels). The candidates are
+    visited in CELL x CELL cells; each cell's surrounding patch (twice the cell) is
+    matched (normalised correlation, OpenCV's matchTemplate) against the context
+    around it; a match above FOUND_NCC whose mean colour is within FOUND_COLOUR of
+    the patch's explains the cell. Flat patches never match: there is nothing to
+    recognise in them.
     """
     # At half the detection scale (copied texture is recognisable there too, and the
     # search costs a quarter): `found` is brought back up at the end.
     full = candidates
-    size = (max(1, candidates.shape[1] // 2), max(1, candidates.shape[0] // 2))
-    e, o = (cv2.resize(x, size, interpolation=cv2.INTER_AREA) for x in (e, o))
-    candidates = cv2.resize(candidates.astype(np.uint8), size, interpolation=cv2.INTER_AREA) > 0
-    search //= 2
+    e = cv2.resize(e, (max(1, e.shape[1] // 2), max(1, e.shape[0] // 2)),
+                   interpolation=cv2.INTER_AREA)
+    o = cv2.resize(context, (max(1, context.shape[1] // 2), max(1, context.shape[0] // 2)),
+                   interpolation=cv2.INTER_AREA)
+    candidates = cv2.resize(candidates.astype(np.uint8), e.shape[1::-1],
+                            interpolation=cv2.INTER_AREA) > 0
+    ax, ay = at[0] // 2, at[1] // 2
+    search = max(4, search // 2)
     h, w = candidates.shape
+    oh, ow = o.shape[:2]
     found = np.zeros_like(candidates)
     el, ol = (cv2.GaussianBlur(_luma(x), (0, 0), 0.7) for x in (e, o))  # grain, blur
     half = CELL // 2
@@ -349,8 +379,8 @@ def _found_elsewhere(e: np.ndarray, o: np.ndarray, candidates: np.ndarray,
             patch = el[y0:y1, x0:x1]
             if patch.std() < 8 / 255 or min(patch.shape) < CELL:
                 continue
-            sy0, sy1 = max(0, y0 - search), min(h, y1 + search)
-            sx0, sx1 = max(0, x0 - search), min(w, x1 + search)
+            sy0, sy1 = max(0, ay + y0 - search), min(oh, ay + y1 + search)
+            sx0, sx1 = max(0, ax + x0 - search), min(ow, ax + x1 + search)
             scores = cv2.matchTemplate(ol[sy0:sy1, sx0:sx1], patch, cv2.TM_CCOEFF_NORMED)
             _, best, _, (bx, by) = cv2.minMaxLoc(scores)
             if best < FOUND_NCC:
@@ -368,6 +398,8 @@ def _fit_drift(e: np.ndarray, o: np.ndarray, ring: np.ndarray) -> tuple[np.ndarr
     ground around the box), fitted on the low frequencies and refitted without the
     pixels that fit worst (a shadow, a piece of the object)."""
     be, bo = (cv2.GaussianBlur(x, (0, 0), 3.0)[ring] for x in (e, o))
+    step = max(1, len(be) // 20_000)     # a sample is plenty for six numbers
+    be, bo = be[::step].astype(np.float64), bo[::step].astype(np.float64)
     gain, offset = np.ones(3, np.float32), np.zeros(3, np.float32)
     if len(be) < 32:
         return gain, offset
@@ -375,8 +407,9 @@ def _fit_drift(e: np.ndarray, o: np.ndarray, ring: np.ndarray) -> tuple[np.ndarr
     for _ in range(3):
         for c in range(3):
             x, y = bo[keep, c], be[keep, c]
-            if x.std() > 0.02:
-                gain[c], offset[c] = np.polyfit(x, y, 1)
+            if x.std() > 0.02:   # least squares, y = gain * x + offset
+                gain[c] = np.mean((x - x.mean()) * (y - y.mean())) / x.var()
+                offset[c] = y.mean() - gain[c] * x.mean()
             else:
                 gain[c], offset[c] = 1.0, float(np.median(y - x))
         residual = np.abs(be - (bo * gain + offset)).max(axis=1)
@@ -389,37 +422,45 @@ def _drifted(o: np.ndarray, drift: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
     return np.clip(o * gain + offset, 0.0, 1.0).astype(np.float32)
 
 
-def _colour_change(e: np.ndarray, o: np.ndarray, reach: int) -> tuple[np.ndarray, np.ndarray]:
+def _colour_change(e: np.ndarray, o: np.ndarray, reach: int,
+                   sigma: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
     """(hue change, brightening) of the low frequencies of RGB `e` against `o` (the
     original with the drift applied).
 
-    Log colours blurred a little; each pixel is compared with the original at the
-    nearby shift that differs least. Hue change is the spread of the channels' log
-    ratios, brightening their mean (a darkening is left to the shadow step).
+    Colours blurred a little; each pixel is compared with the original at the
+    nearby shift that differs least. Hue change is the distance of chromaticities
+    (r, g, b over their sum: a shadow or shading leaves it alone), brightening the
+    log ratio of lightness (a darkening is left to the shadow step).
     """
-    eps = 0.04   # keeps the log of dark colours from amplifying noise
-    le = np.log(cv2.GaussianBlur(e, (0, 0), 2.0) + eps).astype(np.float32)
-    lo = np.log(cv2.GaussianBlur(o, (0, 0), 2.0) + eps).astype(np.float32)
-    # Channel planes side by side: elementwise work on planes is several times faster in
-    # numpy than reducing over a short last axis.
-    h, w = le.shape[:2]
-    e_planes = np.hstack(cv2.split(le))
-    o_planes = np.hstack([cv2.copyMakeBorder(p, reach, reach, reach, reach, cv2.BORDER_REFLECT)
-                          for p in cv2.split(lo)])
-
-    def shifted(dy: int, dx: int) -> list[np.ndarray]:
-        pw = w + 2 * reach
-        return [o_planes[reach + dy:reach + dy + h, c * pw + reach + dx:c * pw + reach + dx + w]
-                for c in range(3)]
-
+    full = e.shape[:2]
+    if e.shape[0] * e.shape[1] > 60_000:   # low frequencies: half the size is enough
+        half = (max(8, e.shape[1] // 2), max(8, e.shape[0] // 2))
+        e, o = (cv2.resize(x, half, interpolation=cv2.INTER_AREA) for x in (e, o))
+        hue, brighter = _colour_change(e, o, max(1, (reach + 1) // 2), sigma=1.0)
+        return tuple(cv2.resize(x, full[::-1], interpolation=cv2.INTER_LINEAR)
+                     for x in (hue, brighter))
+    eps = 0.02   # keeps the chromaticity of dark colours from amplifying noise
+    planes = []
+    for x in (e, o):
+        x = cv2.GaussianBlur(x, (0, 0), sigma) + eps
+        total = x[..., 0] + x[..., 1] + x[..., 2]
+        planes.append([x[..., c] / total for c in range(3)] + [np.log(total)])
+    h, w = e.shape[:2]
+    # Planes side by side: elementwise work on planes is several times faster in numpy
+    # than reducing over a short last axis.
+    e_planes = np.hstack(planes[0]).astype(np.float32)
+    o_planes = np.hstack([cv2.copyMakeBorder(p.astype(np.float32), reach, reach, reach, reach,
+                                             cv2.BORDER_REFLECT) for p in planes[1]])
+    pw = w + 2 * reach
     hue = brighter = None
     for dy in range(-reach, reach + 1):
         for dx in range(-reach, reach + 1):
-            r, g, b = (e_planes[:, c * w:(c + 1) * w] - p for c, p in enumerate(shifted(dy, dx)))
-            spread = np.maximum(np.maximum(r, g), b) - np.minimum(np.minimum(r, g), b)
-            mean = (r + g + b) * np.float32(1 / 3)
-            hue = spread if hue is None else np.minimum(hue, spread, out=hue)
-            brighter = mean if brighter is None else np.minimum(brighter, mean, out=brighter)
+            d = [e_planes[:, c * w:(c + 1) * w]
+                 - o_planes[reach + dy:reach + dy + h, c * pw + reach + dx:c * pw + reach + dx + w]
+                 for c in range(4)]
+            distance = np.abs(d[0]) + np.abs(d[1]) + np.abs(d[2])
+            hue = distance if hue is None else np.minimum(hue, distance, out=hue)
+            brighter = d[3] if brighter is None else np.minimum(brighter, d[3], out=brighter)
     return hue, brighter
 
 
@@ -433,57 +474,86 @@ def _ring(size: tuple[int, int], scale: float, region: Box, box: Box) -> np.ndar
     return out
 
 
-def _shadow(o, e, alpha, structure, region: Box) -> tuple[np.ndarray, np.ndarray]:
-    """Opacity (H, W) and colour K (H, W, 3) of the cast shadow, from the shading ratio."""
-    k = 2 * REACH + 3
-    lo = cv2.medianBlur(_to8(o), k).astype(np.float32) / 255 + 1 / 255
-    le = cv2.medianBlur(_to8(e), k).astype(np.float32) / 255 + 1 / 255
+def _shadow(o, e, alpha, structure, region: Box,
+            anchor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Opacity (H, W) and colour K (H, W, 3) of the cast shadow, from the shading ratio;
+    without an object (`alpha` empty), a shadow reaching into `anchor` (the box).
+
+    A shadow is a low-frequency thing: it is found on a copy reduced to SHADOW_SIDE,
+    where median filtering leaves the lighting and drops the texture.
+    """
+    h, w = alpha.shape
+    scale = min(1.0, SHADOW_SIDE / max(h, w))
+    size = (max(8, round(w * scale)), max(8, round(h * scale)))
+    reach = max(1, int(np.ceil(REACH * scale)))
+    # Texture averaged away (a blur as wide as the shifts); a moved edge is left to the shifts.
+    sigma = max(1.0, SHADOW_BLUR * scale)
+    lo, le = (cv2.GaussianBlur(cv2.resize(x, size, interpolation=cv2.INTER_AREA), (0, 0), sigma)
+              + 1 / 255 for x in (o, e))
+    small_alpha = cv2.resize(alpha, size, interpolation=cv2.INTER_AREA)
+    structure = cv2.resize(structure, size, interpolation=cv2.INTER_AREA)
     ratio = np.clip(le / lo, 0.0, 1.0)
     # The darkening that no small shift explains (a moved edge is not a shadow), relative
     # and absolute (on dark ground a drift of a few levels is a large ratio).
     ye, yo = _luma(le), _luma(lo)
-    yo = cv2.copyMakeBorder(yo, REACH, REACH, REACH, REACH, cv2.BORDER_REFLECT)
-    relative = _least_change(ye, yo, REACH, lambda d: -d) / np.maximum(ye, 1 / 255)
-    relative = 1.0 - 1.0 / (1.0 + relative)    # = 1 - ye / yo at the best shift
-    absolute = _least_change(ye, yo, REACH, lambda d: -d)
-    lowest = np.maximum(ratio.min(axis=2), 1.0 - np.clip(relative, 0.0, 1.0))
+    yo = cv2.copyMakeBorder(yo, reach, reach, reach, reach, cv2.BORDER_REFLECT)
+    absolute = _least_change(ye, yo, reach, lambda d: -d)
+    relative = np.clip(absolute / np.maximum(ye + absolute, 1 / 255), 0.0, 1.0)
+    lowest = np.maximum(ratio.min(axis=2), 1.0 - relative)
     darkening = np.where(absolute > SHADOW_LEVELS, 1.0 - lowest, 0.0)
-    obj = alpha > 0.5
-    near = alpha > 0.02
+    obj = small_alpha > 0.5
+    near = small_alpha > 0.02
+    if not obj.any():   # a change of light alone (a shadow painted in): it must reach the box
+        obj = cv2.resize(anchor.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
     ys, xs = np.nonzero(obj)
     extent = max(np.ptp(ys), np.ptp(xs)) + 1
     inside = np.zeros_like(obj)
-    inside[region.slices()] = True
+    inside[_scaled(region, scale).slices()] = True
     candidates = (darkening > SHADOW_MIN) & (structure < 1.0) & ~near & inside
-    candidates = _open(candidates, 1)
-    attached = _touching(candidates, _dilate(obj, max(2, int(0.04 * extent))))
+    attached = _touching(candidates, _dilate(obj, max(2, int(SHADOW_REACH * extent))))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(attached.astype(np.uint8), connectivity=8)
     small = np.flatnonzero(stats[1:, cv2.CC_STAT_AREA] < 0.01 * obj.sum()) + 1
     support = attached & ~np.isin(labels, small)
     if not support.any():
         return np.zeros_like(alpha), np.zeros_like(o)
+    # How dark: the shading ratio of median-filtered pictures at full resolution (a median
+    # keeps a shadow's edge and drops most texture), only where the shadow was found.
+    support = cv2.resize(support.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
+    support = _dilate(support, max(1, int(round(1 / scale)))) & ~(alpha > 0.5)
+    part = mask_bounds(_dilate(support, 3)).expand(2 * REACH + 3).clip(w, h)
+    ps = part.slices()
+    k = 2 * REACH + 3
+    lo, le = (cv2.medianBlur(_to8(x[ps]), k).astype(np.float32) / 255 + 1 / 255 for x in (o, e))
+    ratio = np.clip(le / lo, 0.0, 1.0)
+    sup, near = support[ps], alpha[ps] > 0.02
     # The shadow goes on under the object's soft edge: carry its ratio in from beside it.
-    under = near & _dilate(support, 3)
-    ratio = np.where(under[..., None], pyramid_fill(ratio, support.astype(np.float32)), ratio)
-    lowest = np.where(under, ratio.min(axis=2), lowest)
-    support = support | under
-    feather = cv2.GaussianBlur(support.astype(np.float32), (0, 0), 1.0)
+    under = near & _dilate(sup, 3)
+    known = sup & ~near
+    if known.any():
+        ratio = np.where(under[..., None], pyramid_fill(ratio, known.astype(np.float32)), ratio)
+    sup = sup | under
+    lowest = ratio.min(axis=2)
     ramp = np.clip((1.0 - lowest - 0.5 * SHADOW_MIN) / (0.5 * SHADOW_MIN), 0.0, 1.0)
-    opacity = np.clip(1.0 - lowest, 0.0, SHADOW_MAX) * np.maximum(feather, support) * ramp
-    opacity *= inside
+    feather = cv2.GaussianBlur(sup.astype(np.float32), (0, 0), 1.0)
+    opacity = np.zeros((h, w), np.float32)
+    opacity[ps] = np.clip(1.0 - lowest, 0.0, SHADOW_MAX) * np.maximum(feather, sup) * ramp
     with np.errstate(divide="ignore", invalid="ignore"):
         tint = np.where(lowest[..., None] < 1.0,
                         (ratio - lowest[..., None]) / np.maximum(1.0 - lowest[..., None], 1e-3), 0.0)
-    colour = np.clip(lo * tint, 0.0, 1.0)
-    return opacity.astype(np.float32), colour.astype(np.float32)
+    colour = np.zeros_like(o)
+    colour[ps] = np.clip(lo * tint, 0.0, 1.0)
+    full_inside = np.zeros((h, w), bool)
+    full_inside[region.slices()] = True
+    return (opacity * full_inside).astype(np.float32), colour.astype(np.float32)
 
 
 # -- small helpers ----------------------------------------------------------------------------------
 def _changed(original: np.ndarray, edited: np.ndarray) -> np.ndarray:
-    """Pixels (H, W) whose colour changed by more than noise (a 3x3 average, so single
+    """Pixels (H, W) whose colour changed by more than noise (a 3x3 median, so single
     rounding differences do not count)."""
-    diff = cv2.absdiff(original, edited).max(axis=2).astype(np.float32)
-    return cv2.blur(diff, (3, 3)) > MIN_CHANGE * 255
+    diff = cv2.absdiff(original, edited)
+    diff = np.maximum(np.maximum(diff[..., 0], diff[..., 1]), diff[..., 2])
+    return cv2.medianBlur(diff, 3) > MIN_CHANGE * 255
 
 
 def _rgb8(image, what: str) -> np.ndarray:

@@ -116,7 +116,7 @@ class Method:
         return not (name == "negative_prompt" and family in self.no_negative_families)
 
 
-# -- inpaint + un-blend (engine.methods.add_foreground) ----------------------------------------------
+# -- inpaint + extract (engine.methods.add_foreground) ----------------------------------------------
 def _inpaint_request(spec: GenerateSpec, background: np.ndarray, box: Box):
     from . import add_foreground as inpaint_method
 
@@ -166,7 +166,7 @@ def _bfs_run(spec: GenerateSpec, background: np.ndarray, box: Box,
                           cpu_offload=spec.cpu_offload)  # BFS ignores offload; same cache key
     if loaded.family not in BFS.families:
         raise ModelError(f"{spec.model} is not a BFS model folder.",
-                         "Choose the Inpaint + un-blend method for it, or a BFS model here.")
+                         "Choose the Inpaint + extract method for it, or a BFS model here.")
     model = loaded.pipeline
     steps = spec.steps or model.steps
     stages = Stages(progress, {f"candidate {i}": steps + 2 for i in range(spec.candidates)})
@@ -174,7 +174,7 @@ def _bfs_run(spec: GenerateSpec, background: np.ndarray, box: Box,
     for i in range(spec.candidates):
         seed = spec.seed + i
         report = stages.stage(f"candidate {i}")
-        result = bfs_method.synthesize(bfs_method.BFSRequest(
+        result = bfs_method.add_foreground(bfs_method.BFSRequest(
             background, box, spec.prompt, seed, spec.steps, spec.guidance,
             previews=spec.previews),
             model, report)
@@ -198,9 +198,9 @@ def _trim(pixels: np.ndarray) -> tuple[np.ndarray, int, int]:
 
 # -- the table ------------------------------------------------------------------------------------------
 ADD_FOREGROUND = Method(
-    "add_foreground", "Inpaint + un-blend",
-    "A diffusers inpainting model paints the object into the picture; the layer is lifted off "
-    "by un-blending against the background (shadows become translucent pixels).",
+    "add_foreground", "Inpaint + extract",
+    "A diffusers inpainting model paints the object into the picture; the object and its "
+    "shadow are lifted off it (engine.methods.extract), the repainted background is left out.",
     LAYER, INPAINTING_FAMILIES,
     fields=frozenset({"negative_prompt", "resolution", "grow", "margin"}),
     no_negative_families=("flux-fill",),

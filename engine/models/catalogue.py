@@ -48,6 +48,7 @@ class ModelInfo:
     licence: str
     gated: bool = False
     files: tuple[str, ...] = ()  # repo file patterns a download fetches
+    built_in: bool = False       # shipped with Layered (resources/builtin), never downloaded
 
     def serves(self, method: str) -> bool:
         return method in self.methods
@@ -133,7 +134,7 @@ def load_catalogue(path: str | os.PathLike | None = None) -> Catalogue:
                 default_guidance=float(entry.get("default_guidance", 0.0)),
                 download_gb=float(entry["download_gb"]), min_vram_gb=float(entry["min_vram_gb"]),
                 licence=entry["licence"], gated=bool(entry.get("gated", False)),
-                files=tuple(entry.get("files", ())))
+                files=tuple(entry.get("files", ())), built_in=bool(entry.get("built_in", False)))
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"Entry {i} of the model catalogue {path} is incomplete ({exc}).") from None
         if info.family not in FAMILIES:

@@ -46,14 +46,12 @@ def convert_to_safetensors(src: str | os.PathLike, dst: str | os.PathLike | None
     return [_convert_file(src, out, overwrite)]
 
 
-def _convert_file(src: Path, dst: Path, overwrite: bool) -> Path:
+def load_pickle_tensors(src: Path) -> dict:
+    """The name -> tensor mapping of a pickle weights file, read with `weights_only=True` only."""
     import pickle
 
     import torch
-    from safetensors.torch import save_file
 
-    if dst.exists() and not overwrite:
-        raise InvalidInput(f"{dst} already exists.", "Remove it first or pass --overwrite.")
     try:
         data = torch.load(src, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
@@ -65,6 +63,15 @@ def _convert_file(src: Path, dst: Path, overwrite: bool) -> Path:
     tensors = _state_dict(data)
     if not tensors:
         raise ModelError(f"{src} contains no tensors.")
+    return tensors
+
+
+def _convert_file(src: Path, dst: Path, overwrite: bool) -> Path:
+    from safetensors.torch import save_file
+
+    if dst.exists() and not overwrite:
+        raise InvalidInput(f"{dst} already exists.", "Remove it first or pass --overwrite.")
+    tensors = load_pickle_tensors(src)
     # safetensors refuses tensors that share memory; give each its own contiguous copy.
     tensors = {k: v.detach().clone().contiguous() for k, v in tensors.items()}
     tmp = dst.with_name(dst.name + ".part")

@@ -31,6 +31,7 @@ class DevicePlan:
     dtype: str = "float32"       # one of DTYPES other than "auto"
     cpu_offload: bool = False    # move each sub-model to the GPU only while it runs
     vae_tiling: bool = False     # decode/encode large images tile by tile
+    sequential_offload: bool = False  # move each layer to the GPU only while it runs (least memory, slow)
     vram_gb: Optional[float] = None  # total memory of the GPU, when known
 
     @property
@@ -45,6 +46,7 @@ class DevicePlan:
 
     def describe(self) -> str:
         extras = [name for name, on in (("CPU offload", self.cpu_offload),
+                                        ("sequential offload", self.sequential_offload),
                                         ("VAE tiling", self.vae_tiling)) if on]
         return f"{self.device} {self.dtype}" + (f" ({', '.join(extras)})" if extras else "")
 
@@ -90,7 +92,8 @@ def choose_device(device: str = "auto", dtype: str = "auto") -> tuple[str, str]:
 
 
 def plan_device(device: str = "auto", dtype: str = "auto", *, min_vram_gb: Optional[float] = None,
-                cpu_offload: Optional[bool] = None, vae_tiling: Optional[bool] = None) -> DevicePlan:
+                cpu_offload: Optional[bool] = None, vae_tiling: Optional[bool] = None,
+                sequential_offload: Optional[bool] = None) -> DevicePlan:
     """A placement for a model needing about `min_vram_gb` of GPU memory.
 
     `cpu_offload` / `vae_tiling` of None mean "decide from the GPU's memory":
@@ -109,6 +112,8 @@ def plan_device(device: str = "auto", dtype: str = "auto", *, min_vram_gb: Optio
         plan = replace(plan, cpu_offload=bool(cpu_offload) and plan.device != "cpu")
     if vae_tiling is not None:
         plan = replace(plan, vae_tiling=bool(vae_tiling))
+    if sequential_offload is not None:
+        plan = replace(plan, sequential_offload=bool(sequential_offload) and plan.device != "cpu")
     return plan
 
 
@@ -125,7 +130,8 @@ def free_memory(device: str = "cpu") -> None:
 
 
 def is_out_of_memory(exc: BaseException) -> bool:
-    """True for CUDA/MPS/CPU allocation failures, however torch words them."""
+    """True for CUDA/MPS/CPU allocation failures, however torch words them (MPS raises a
+    RuntimeError "MPS backend out of memory")."""
     import torch
 
     if isinstance(exc, (torch.cuda.OutOfMemoryError, MemoryError)):
@@ -140,7 +146,7 @@ def out_of_memory_hint(plan: DevicePlan) -> str:
     steps = ["use a smaller box or fewer candidates", "close other programs using the GPU"]
     if plan.device == "cpu":
         steps.append("close other programs or choose a smaller model")
-    elif not plan.cpu_offload:
+    elif not plan.cpu_offload and not plan.sequential_offload:
         steps.append("switch on CPU offload (Edit > Preferences in the editor, --offload on "
                      "the command line)")
     else:

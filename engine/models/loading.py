@@ -5,7 +5,8 @@ diffusers pipeline class (Stable Diffusion 1.x/2.x inpainting, SDXL
 inpainting or FLUX.1-Fill) with `use_safetensors=True` and
 `local_files_only=True`, then puts it on the planned device with CPU offload
 and VAE tiling when memory is short. A BFS model folder loads as an
-`engine.nets.bfs_model.BFSModel` on the planned device and dtype (no offload).
+`engine.nets.bfs_model.BFSModel` placed as the plan says (`engine.nets.bfs_devices`:
+resident, model or sequential CPU offload, VAE tiling).
 SAM and ViTMatte folders load into their transformers model class with their
 image processor (a `VisionModel`). Every failure becomes a `ModelError`
 (or `UnsafeWeights` / `OutOfMemory`) that says what to do. `get_pipeline`
@@ -94,7 +95,12 @@ def load_pipeline(model: ModelSource | str, plan: Optional[DevicePlan] = None, *
                   **UNUSED_COMPONENTS.get(source.family, {}))
     with out_of_memory_guard(plan, f"Loading {source.ref}"):
         try:
-            if source.kind == "single_file":
+            if source.kind == "single_file" and source.family == "flux-fill":
+                # The official file holds only the transformer (engine.models.flux_single_file).
+                from .flux_single_file import load_flux_fill_single_file
+
+                pipe = load_flux_fill_single_file(source.path, source.config, plan.torch_dtype, cache_dir)
+            elif source.kind == "single_file":
                 pipe = cls.from_single_file(os.fspath(source.path),
                                             config=_single_file_config(source, cache_dir), **kwargs)
             else:
@@ -108,7 +114,9 @@ def load_pipeline(model: ModelSource | str, plan: Optional[DevicePlan] = None, *
                              "The files may be incomplete or from another model type; "
                              "download the model again or choose another one.") from None
         pipe.set_progress_bar_config(disable=True)
-        if plan.cpu_offload:
+        if plan.sequential_offload:
+            pipe.enable_sequential_cpu_offload(device=plan.device)
+        elif plan.cpu_offload:
             pipe.enable_model_cpu_offload(device=plan.device)
         else:
             pipe.to(plan.device)
@@ -135,7 +143,7 @@ def load_bfs_model(folder: str | os.PathLike, plan: Optional[DevicePlan] = None)
         raise pickle_refusal(pickled[0])
     with out_of_memory_guard(plan, f"Loading {folder}"):
         try:
-            return BFSModel.load(folder, plan.device, plan.torch_dtype).eval()
+            return BFSModel.load(folder, "cpu", plan.torch_dtype).place(plan).eval()
         except Exception as exc:
             if is_out_of_memory(exc):
                 raise  # the guard reports it

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..errors import MissingModel, ModelError, UnsafeWeights
+from .builtin import BUILTIN_DIR, BUILTIN_ID
 from .catalogue import BFS_FAMILY, Catalogue, ModelInfo, info_for_unlisted, load_catalogue
 
 PICKLE_SUFFIXES = (".ckpt", ".pt", ".pth", ".bin", ".pkl", ".pickle")
@@ -56,7 +57,7 @@ class ModelSource:
     """Where a model's weights are and how to load them."""
 
     ref: str                    # what the user asked for (id or path)
-    kind: str                   # "folder", "single_file" or "hub_cache"
+    kind: str                   # "folder", "single_file", "hub_cache" or "built_in"
     path: Path                  # a diffusers folder or a .safetensors file
     family: str                 # one of catalogue.FAMILIES
     info: ModelInfo             # catalogue entry (or family defaults for unlisted models)
@@ -86,6 +87,8 @@ def find_model(ref: str, *, cache_dir: str | os.PathLike | None = None,
     if not ref:
         raise ModelError("No model was given.", "Choose a model in the Models dialog or pass --model.")
     catalogue = catalogue if catalogue is not None else load_catalogue()
+    if ref == BUILTIN_ID:
+        return _built_in(ref, catalogue)
     path = Path(os.path.expanduser(ref))
     if path.is_dir():
         return _from_folder(ref, path, "folder", catalogue.get(ref))
@@ -96,6 +99,15 @@ def find_model(ref: str, *, cache_dir: str | os.PathLike | None = None,
                          "Give a diffusers folder, a .safetensors file or a Hugging Face "
                          "repo id (org/name) that is already downloaded.")
     return _from_hub_cache(ref, cache_dir, catalogue)
+
+
+def _built_in(ref: str, catalogue: Catalogue) -> ModelSource:
+    """The model shipped in resources/builtin (see engine.models.builtin)."""
+    if not BUILTIN_DIR.is_dir():
+        raise ModelError(f"The built-in model is missing from this installation ({BUILTIN_DIR}).",
+                         "Reinstall Layered, or rebuild it with `python -m engine.training.build_builtin "
+                         "OUT --install resources/builtin`.")
+    return _from_folder(ref, BUILTIN_DIR, "built_in", catalogue.get(ref))
 
 
 def _from_hub_cache(repo_id: str, cache_dir, catalogue: Catalogue) -> ModelSource:
@@ -164,7 +176,7 @@ def _from_bfs_folder(ref: str, folder: Path, kind: str, info: Optional[ModelInfo
         raise ModelError(f"The BFS model {folder} has no RGBA VAE weights in {vae}.", hint)
     backbone_kind = settings["backbone"]["kind"]
     backbone = backbone_folder(folder, settings)
-    if not backbone.is_dir():
+    if not (backbone.is_dir() or (backbone.suffix == ".safetensors" and backbone.is_file())):
         raise ModelError(f"The backbone of the BFS model {folder} is not at {backbone}.",
                          "Edit backbone.path in its bfs.json to point at the backbone's folder.")
     flux = backbone_kind == "flux-fill"
@@ -173,8 +185,9 @@ def _from_bfs_folder(ref: str, folder: Path, kind: str, info: Optional[ModelInfo
             ref, BFS_FAMILY, resolution=int(settings.get("resolution", 512)),
             default_steps=int(settings.get("steps", 50)),
             default_guidance=float(settings.get("guidance_scale", 30.0 if flux else 4.0)),
-            # The backbone's need (Flux-Fill's figure from the catalogue); the bridges add little.
-            min_vram_gb=32 if flux else 0)
+            # Everything resident, estimated (bench/estimate_bfs_vram.py: 33.1 GB in bf16); below
+            # it the plan switches CPU offload on.
+            min_vram_gb=34 if flux else 0)
     return ModelSource(ref, kind, folder, BFS_FAMILY, info)
 
 

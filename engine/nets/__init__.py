@@ -9,4 +9,6 @@ Modules (each imports torch/diffusers itself; importing this package does not):
   compositor             latent compositor C(z_f, z_b) -> z_c of the composition loss
   bfs_model              a trained BFS model folder: load and save
   bfs_folder             the BFS folder format (settings file, part names), no torch
+  bfs_devices            where a BFS model's parts live: resident, model or sequential CPU offload
+  bfs_release            import of the authors' released checkpoint (models import-bfs)
 """

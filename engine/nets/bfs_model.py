@@ -13,8 +13,11 @@ Folder layout (everything safetensors or JSON):
 
 `backbone.path` is resolved relative to the model folder when it is not
 absolute: a Flux-Fill model points at a local FLUX.1-Fill-dev diffusers folder
-(it is not copied), a small built-in model keeps its backbone inside
-(`"path": "backbone"`). `resolution` is the short side the model works at,
+(it is not copied) or at the official single transformer `.safetensors`, with
+`backbone.components` naming the diffusers folder or cached repo id that
+brings the VAE, text encoders and scheduler (default
+black-forest-labs/FLUX.1-Fill-dev); a small built-in model keeps its backbone
+inside (`"path": "backbone"`). `resolution` is the short side the model works at,
 `steps` and `guidance_scale` the defaults of the inference method
 (guidance is Flux's distilled guidance for flux-fill, classifier-free guidance
 for tiny). `max_sequence_length` is the T5 prompt length (flux-fill only).
@@ -44,6 +47,19 @@ class BFSModel:
     transformer: "DualBranchTransformer"  # noqa: F821 - engine.nets.dual_branch
     rgba_vae: torch.nn.Module
     settings: dict = field(default_factory=dict)
+    placement: "BFSPlacement | None" = None  # noqa: F821 - engine.nets.bfs_devices; None: all on one device
+
+    @property
+    def execution_device(self) -> torch.device:
+        """Where the computation runs (under offload the weights wait on the CPU)."""
+        return self.placement.device if self.placement is not None else self.backbone.device
+
+    def place(self, plan) -> "BFSModel":
+        """Puts the parts where `plan` (engine.models.devices.DevicePlan) says; see engine.nets.bfs_devices."""
+        from .bfs_devices import BFSPlacement
+
+        self.placement = BFSPlacement(self, plan).apply()
+        return self
 
     @property
     def resolution(self) -> int:
@@ -78,7 +94,8 @@ class BFSModel:
         settings = read_model_file(folder)
         spec = settings["backbone"]
         backbone = load_backbone(spec["kind"], backbone_folder(folder, settings), dtype=dtype,
-                                 max_sequence_length=int(settings.get("max_sequence_length", 512)))
+                                 max_sequence_length=int(settings.get("max_sequence_length", 512)),
+                                 components=spec.get("components"))
         transformer = DualBranchTransformer.from_bridge_file(
             backbone.transformer, folder / BRIDGE_FILE,
             single_stream_text=bool(settings.get("single_stream_text", False)))

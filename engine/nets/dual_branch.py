@@ -107,6 +107,11 @@ class SharedProjection(nn.Linear):
     def bias(self) -> torch.Tensor | None:
         return self._source.bias
 
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        # Through the original module, not its tensors: under sequential CPU offload the
+        # original's hook brings its weights to the GPU only for its own calls.
+        return self._source(x)
+
 
 class BranchBridge(nn.Module):
     """The information-sharing module of one transformer block (eqs. 2-4)."""

@@ -7,7 +7,10 @@ on packed tokens at a flow-matching sigma. Two backbones provide them:
 
 * `FluxFillBackbone`: a local diffusers `FluxFillPipeline` folder
   (FLUX.1-Fill-dev: T5 + CLIP text encoders, 16-channel VAE, guidance-distilled
-  transformer); prompts go through the pipeline's own `encode_prompt`.
+  transformer), or the official single transformer `.safetensors` with the
+  other parts from such a folder (`components`, see
+  `engine.models.flux_single_file`); prompts go through the pipeline's own
+  `encode_prompt`.
 * `TinyFillBackbone`: our small `TinyFillTransformer` with its hashed-word
   embedding table and a small `AutoencoderKL` (folder with `transformer/`,
   `vae/`, `scheduler/` sub-folders); uses classifier-free guidance.
@@ -45,6 +48,10 @@ class FillBackbone:
 
     def frozen_modules(self) -> list[torch.nn.Module]:
         return [self.transformer, self.vae]
+
+    def text_modules(self) -> list[torch.nn.Module]:
+        """The separate text encoders (none when the transformer embeds the prompt itself)."""
+        return []
 
     # ---- shared
     @property
@@ -107,17 +114,26 @@ class FluxFillBackbone(FillBackbone):
         self.guidance_embeds = bool(pipeline.transformer.config.guidance_embeds)
 
     @classmethod
-    def from_pretrained(cls, path: str | Path, dtype=torch.float32,
-                        max_sequence_length: int = 512) -> "FluxFillBackbone":
+    def from_pretrained(cls, path: str | Path, dtype=torch.float32, max_sequence_length: int = 512,
+                        components: str | None = None) -> "FluxFillBackbone":
+        """A FluxFillPipeline folder, or a single transformer file + the `components` folder/repo id."""
         from diffusers import FluxFillPipeline
 
-        pipeline = FluxFillPipeline.from_pretrained(str(path), dtype=dtype, use_safetensors=True,
-                                                    local_files_only=True)
+        if Path(path).is_file():
+            from engine.models.flux_single_file import DEFAULT_COMPONENTS, load_flux_fill_single_file
+
+            pipeline = load_flux_fill_single_file(path, components or DEFAULT_COMPONENTS, dtype)
+        else:
+            pipeline = FluxFillPipeline.from_pretrained(str(path), dtype=dtype, use_safetensors=True,
+                                                        local_files_only=True)
         return cls(pipeline, max_sequence_length)
 
     def frozen_modules(self):
         return [self.pipeline.transformer, self.pipeline.vae, self.pipeline.text_encoder,
                 self.pipeline.text_encoder_2]
+
+    def text_modules(self):
+        return [self.pipeline.text_encoder, self.pipeline.text_encoder_2]
 
     def encode_prompts(self, prompts, device):
         embeds, pooled, _ = self.pipeline.encode_prompt(
@@ -170,10 +186,14 @@ class TinyFillBackbone(FillBackbone):
 BACKBONES = {FluxFillBackbone.kind: FluxFillBackbone, TinyFillBackbone.kind: TinyFillBackbone}
 
 
-def load_backbone(kind: str, path: str | Path, dtype=torch.float32, max_sequence_length: int = 512) -> FillBackbone:
-    """Loads a backbone folder; `max_sequence_length` is the T5 prompt length of flux-fill."""
+def load_backbone(kind: str, path: str | Path, dtype=torch.float32, max_sequence_length: int = 512,
+                  components: str | None = None) -> FillBackbone:
+    """Loads a backbone folder (flux-fill: or a single transformer file, the rest from `components`);
+    `max_sequence_length` is the T5 prompt length of flux-fill."""
     if kind not in BACKBONES:
         raise ValueError(f"unknown backbone kind {kind!r}; expected one of {sorted(BACKBONES)}")
+    if kind == FluxFillBackbone.kind and Path(path).is_file():
+        return FluxFillBackbone.from_pretrained(path, dtype, max_sequence_length, components)
     if not Path(path).is_dir():
         raise FileNotFoundError(f"backbone folder {path} does not exist")
     return BACKBONES[kind].from_pretrained(path, dtype=dtype, max_sequence_length=max_sequence_length)

@@ -59,16 +59,25 @@ class BFSObjective:
         loss = loss + self.composition_weight * terms["composition"]
         return loss, {name: value.item() for name, value in terms.items()}
 
+    @torch.no_grad()
+    def encode(self, batch: dict) -> dict[str, torch.Tensor]:
+        """What the frozen encoders make of a batch of images: the latents of composite, background
+        and foreground (or surrogate), the condition tokens and the text inputs ("text.<name>").
+        `engine.training.encode_cache` stores exactly this, once per sample and framing."""
+        bb = self.backbone
+        foreground = batch["foreground"] if "foreground" in batch else batch["surrogate"]
+        text = bb.encode_prompts(batch["caption"], batch["composite"].device)
+        return {"z_c": bb.encode(bb.vae, batch["composite"]), "z_b": bb.encode(bb.vae, batch["background"]),
+                "z_f": bb.encode(self.rgba_vae, to_model_range((foreground + 1) / 2, self.rgba)),
+                "condition": bb.condition(batch["background"], batch["mask"]),
+                **{f"text.{k}": v for k, v in text.items()}}
+
     def terms(self, model, batch: dict, generator: torch.Generator) -> dict[str, torch.Tensor]:
         bb = self.backbone
-        device = batch["composite"].device
-        with torch.no_grad():
-            z_c = bb.encode(bb.vae, batch["composite"])
-            z_b = bb.encode(bb.vae, batch["background"])
-            foreground = batch["foreground"] if "foreground" in batch else batch["surrogate"]
-            z_f = bb.encode(self.rgba_vae, to_model_range((foreground + 1) / 2, self.rgba))
-            condition = bb.condition(batch["background"], batch["mask"])
-            text = bb.encode_prompts(batch["caption"], device)
+        encoded = batch if "z_c" in batch else self.encode(batch)  # cached batches come encoded
+        z_c, z_b, z_f, condition = (encoded[k] for k in ("z_c", "z_b", "z_f", "condition"))
+        text = {k[len("text."):]: v for k, v in encoded.items() if k.startswith("text.")}
+        device = z_c.device
         b, _, h, w = z_c.shape
         sigma = sample_sigmas(b, generator, device, self.logit_mean, self.logit_std)
         t = sigma.view(b, 1, 1, 1).to(z_c.dtype)

@@ -8,7 +8,15 @@
       trainable.safetensors   trainable parameters by name
       optimizer.safetensors   optimizer tensors, "state.<param index>.<key>"
       state.json              step, parameter names in optimizer order, param_groups
-                              (hyper-parameters) and the non-tensor optimizer state
+                              (hyper-parameters), the non-tensor optimizer state, and
+                              under fp16 the GradScaler's state (scale, growth tracker)
+
+The trainable tensors come from `accelerator.get_state_dict` (see
+`loop.trainable_state`), so FSDP and DeepSpeed ZeRO-3 runs save whole
+weights. The optimizer state written is the main process's: exact for one
+process and DDP (every process holds the same state); under FSDP / ZeRO the
+optimizer state is sharded and a resumed run restarts it from these weights
+(not tested here: those need GPUs).
 
 Random state needs no saving: the trainers derive every random draw (batch
 indices, noise, timesteps, stage-2 choice) from (seed, step), so a resumed
@@ -39,8 +47,8 @@ def list_checkpoints(output_dir: str | Path) -> list[Path]:
     return sorted(found, key=lambda p: p.name)
 
 
-def save_checkpoint(folder: Path, step: int, named_params: list[tuple[str, torch.nn.Parameter]],
-                    optimizer: torch.optim.Optimizer) -> None:
+def save_checkpoint(folder: Path, step: int, named_params: list[tuple[str, torch.Tensor]],
+                    optimizer: torch.optim.Optimizer, scaler=None) -> None:
     from safetensors.torch import save_file
 
     tmp = folder.with_name(folder.name + ".tmp")
@@ -60,6 +68,8 @@ def save_checkpoint(folder: Path, step: int, named_params: list[tuple[str, torch
     save_file(tensors, str(tmp / "optimizer.safetensors"))
     state = {"step": step, "param_names": [name for name, _ in named_params],
              "param_groups": opt_state["param_groups"], "optimizer_scalars": scalars}
+    if scaler is not None and scaler.is_enabled():
+        state["grad_scaler"] = {k: (v.item() if torch.is_tensor(v) else v) for k, v in scaler.state_dict().items()}
     (tmp / "state.json").write_text(json.dumps(state, indent=1) + "\n")
     if folder.exists():
         shutil.rmtree(folder)
@@ -67,8 +77,8 @@ def save_checkpoint(folder: Path, step: int, named_params: list[tuple[str, torch
 
 
 def load_checkpoint(folder: Path, named_params: list[tuple[str, torch.nn.Parameter]],
-                    optimizer: torch.optim.Optimizer) -> int:
-    """Restores parameters and optimizer state in place; returns the step to continue from."""
+                    optimizer: torch.optim.Optimizer, scaler=None) -> int:
+    """Restores parameters, optimizer and (fp16) GradScaler state in place; returns the step to continue from."""
     from safetensors.torch import load_file
 
     state = json.loads((folder / "state.json").read_text())
@@ -92,6 +102,8 @@ def load_checkpoint(folder: Path, named_params: list[tuple[str, torch.nn.Paramet
         index, name = key.split(".", 1)
         per_param.setdefault(int(index), {})[name] = value
     optimizer.load_state_dict({"state": per_param, "param_groups": state["param_groups"]})
+    if scaler is not None and scaler.is_enabled() and "grad_scaler" in state:
+        scaler.load_state_dict(state["grad_scaler"])
     return int(state["step"])
 
 

@@ -141,9 +141,11 @@ class StepBatches(torch.utils.data.Dataset):
     """
 
     def __init__(self, sources: dict[str, SampleFolders], choose: Callable[[int], str], batch_size: int,
-                 seed: int, process_index: int = 0, context_range: tuple[float, float] = TRAIN_CONTEXT_RANGE):
+                 seed: int, process_index: int = 0, context_range: tuple[float, float] = TRAIN_CONTEXT_RANGE,
+                 context_grid: list[float] | None = None):
         self.sources = sources
         self.context_range = context_range
+        self.context_grid = context_grid  # draw contexts from these values only (the encode cache's grid)
         self.choose = choose
         self.batch_size = batch_size
         self.seed = seed
@@ -156,7 +158,11 @@ class StepBatches(torch.utils.data.Dataset):
         kind = self.choose(step)
         source = self.sources[kind]
         indices = step_rng(self.seed, step, self.process_index, 1).integers(0, len(source), self.batch_size)
-        contexts = step_rng(self.seed, step, self.process_index, 3).uniform(*self.context_range, self.batch_size)
+        rng = step_rng(self.seed, step, self.process_index, 3)
+        if self.context_grid:
+            contexts = [self.context_grid[i] for i in rng.integers(0, len(self.context_grid), self.batch_size)]
+        else:
+            contexts = rng.uniform(*self.context_range, self.batch_size)
         batch = collate([source.load(int(i), float(c)) for i, c in zip(indices, contexts)])
         batch["kind"] = kind
         return batch

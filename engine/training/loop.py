@@ -5,7 +5,10 @@ parameters, a batch source, a loss, what to write at the end); `run` does the
 rest the same way for all of them: an `Accelerator` (CPU, one GPU, or many
 GPUs/nodes — whatever `accelerate launch` set up), mixed precision, gradient
 accumulation and clipping, learning-rate warm-up, a tqdm bar showing the loss,
-a JSON-lines log, safetensors checkpoints and exact resumption.
+a JSON-lines log, safetensors checkpoints and exact resumption. Trained
+tensors are read through `accelerator.get_state_dict`, so they are saved whole
+under FSDP and DeepSpeed ZeRO-3 as under DDP; under fp16 the GradScaler's state
+is checkpointed too.
 
 Randomness: batches, noise and timesteps are drawn from generators seeded by
 (seed, micro-step, process), so resuming from a checkpoint replays exactly the
@@ -36,7 +39,8 @@ class Task:
     batches: StepBatches
     # loss(module, batch, generator) -> (loss, {name: float}); runs under autocast
     loss: Callable[[torch.nn.Module, dict, torch.Generator], tuple[torch.Tensor, dict]]
-    # finish(unwrapped module, output_dir): writes the trained result
+    # finish(unwrapped module, output_dir): writes the trained result (main process only; its trainable
+    # tensors are the ones accelerate gathered, so FSDP / DeepSpeed ZeRO-3 shards are whole)
     finish: Callable[[torch.nn.Module, Path], None]
 
 
@@ -73,8 +77,9 @@ def run(config: TrainConfig, accelerator, task: Task, checkpoint: Path | None = 
     params = [p for _, p in named]
     optimizer = torch.optim.AdamW(params, lr=config.learning_rate, weight_decay=config.weight_decay,
                                   betas=(config.adam_beta1, config.adam_beta2), eps=config.adam_epsilon)
+    names = [name for name, _ in named]
     if checkpoint is not None:
-        start_step = load_checkpoint(checkpoint, named, optimizer)
+        start_step = load_checkpoint(checkpoint, named, optimizer, accelerator.scaler)
         accelerator.print(f"resuming from {checkpoint} at step {start_step}")
     if accelerator.is_main_process:
         output.mkdir(parents=True, exist_ok=True)
@@ -121,16 +126,42 @@ def run(config: TrainConfig, accelerator, task: Task, checkpoint: Path | None = 
                 log.write(json.dumps(record) + "\n")
         if (step + 1) % config.checkpoint_every == 0 or step + 1 == config.max_steps:
             accelerator.wait_for_everyone()
+            trainable = trainable_state(accelerator, module, names)  # every process takes part
             if accelerator.is_main_process:
-                save_checkpoint(checkpoint_dir(output, step + 1), step + 1,
-                                named_trainable(accelerator.unwrap_model(module)), optimizer.optimizer)
+                save_checkpoint(checkpoint_dir(output, step + 1), step + 1, list(trainable.items()),
+                                optimizer.optimizer, accelerator.scaler)
                 prune_checkpoints(output, config.keep_checkpoints)
     bar.close()
     accelerator.wait_for_everyone()
+    trainable = trainable_state(accelerator, module, names)
     if accelerator.is_main_process:
-        task.finish(accelerator.unwrap_model(module), output)
+        task.finish(_whole(accelerator.unwrap_model(module), trainable), output)
     accelerator.wait_for_everyone()
     return records
+
+
+def _whole(module: torch.nn.Module, trainable: dict[str, torch.Tensor]) -> torch.nn.Module:
+    """The unwrapped module with its trainable tensors whole: under ZeRO-3 / FSDP its own
+    parameters are shards (other shapes), so the gathered tensors take their place; under DDP
+    and on one process they are the same tensors and nothing changes."""
+    for name, param in module.named_parameters():
+        gathered = trainable.get(name)
+        if gathered is not None and gathered.shape != param.shape:
+            param.data = gathered.to(param.device)
+    return module
+
+
+def trainable_state(accelerator, module: torch.nn.Module, names: list[str]) -> dict[str, torch.Tensor]:
+    """The trainable tensors by name, through `accelerator.get_state_dict`: under DDP the module's own
+    tensors, under FSDP / DeepSpeed ZeRO-3 the shards gathered whole (on the main process). Every
+    process must call it."""
+    state = accelerator.get_state_dict(module)
+    if not accelerator.is_main_process:
+        return {}
+    missing = [name for name in names if name not in state]
+    if missing:
+        raise RuntimeError(f"the gathered state dict lacks {missing[:3]} ({len(missing)} trainable tensors)")
+    return {name: state[name] for name in names}
 
 
 def checkpoint_to_resume(output_dir: str | Path, resume: str | None) -> Path | None:

@@ -44,6 +44,8 @@ class BFSTrainConfig(TrainConfig):
     logit_std: float = 1.0
     inference_steps: int = 50         # defaults written into the model folder
     inference_guidance: float = 30.0
+    cache: bool = False               # encode the training set once (text, latents; engine.training.encode_cache)
+    cache_contexts: int = 4           # with the cache: framings per sample, spread over the training range
     single_stream_text: bool = False  # single-stream blocks exchange [text; image] (the release) or image only
     rgba: str = "premultiplied"       # the RGBA VAE's convention: "premultiplied" | "straight" (the release)
 
@@ -56,6 +58,8 @@ class BFSTrainConfig(TrainConfig):
         if not 0.0 <= self.realism_probability <= 1.0:
             raise InvalidInput("realism_probability must lie in [0, 1]")
         check_rgba(self.rgba)
+        if self.cache_contexts < 1:
+            raise InvalidInput(f"cache_contexts must be at least 1, got {self.cache_contexts}")
 
 
 def build_task(config: BFSTrainConfig, accelerator) -> Task:
@@ -109,8 +113,34 @@ def build_task(config: BFSTrainConfig, accelerator) -> Task:
         BFSModel(backbone, trained, rgba_vae, settings).save(
             output / "model", backbone_path=str(Path(config.backbone_path).resolve()))
 
-    batches = StepBatches(sources, choose, config.batch_size, config.seed, accelerator.process_index)
+    grid = None
+    if config.cache:
+        sources, grid = _cached_sources(config, sources, objective, accelerator)
+        for frozen in backbone.text_modules() + [backbone.vae, rgba_vae]:
+            frozen.to("cpu")  # training reads tensors only now
+    batches = StepBatches(sources, choose, config.batch_size, config.seed, accelerator.process_index,
+                          context_grid=grid)
     return Task(module=model, batches=batches, loss=objective, finish=finish)
+
+
+def _cached_sources(config: BFSTrainConfig, sources: dict, objective, accelerator) -> tuple[dict, list[float]]:
+    """Every source wrapped by the encode cache, filled by all processes before training starts."""
+    from engine.framing import TRAIN_CONTEXT_RANGE
+
+    from .encode_cache import EncodedSamples, cache_key, context_grid
+
+    grid = context_grid(config.cache_contexts, *TRAIN_CONTEXT_RANGE)
+    cached = {}
+    for name, source in sources.items():
+        key = cache_key(backbone=str(Path(config.backbone_path).resolve()), kind=config.backbone_kind,
+                        rgba_vae=str(Path(config.rgba_vae_path).resolve()), data=str(source.root.resolve()),
+                        resolution=config.resolution, rgba=config.rgba, text=config.max_sequence_length,
+                        grid=grid, dtype=config.mixed_precision)
+        cached[name] = EncodedSamples(source, Path(config.output_dir) / "cache" / key / name, grid)
+        cached[name].fill(objective.encode, accelerator.device, accelerator.process_index,
+                          accelerator.num_processes)
+    accelerator.wait_for_everyone()
+    return cached, grid
 
 
 if __name__ == "__main__":

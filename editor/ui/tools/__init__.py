@@ -173,10 +173,15 @@ class ToolManager(QObject):
 
 def all_tools(services: Services) -> list[Tool]:
     from .brush import BrushTool, EraserTool
+    from .crop import CropTool
+    from .fill import FillTool
+    from .lasso import LassoTool
+    from .wand import MagicWandTool
     from .eyedropper import EyedropperTool
     from .marquee import MarqueeTool
     from .move import MoveTool
     from .navigate import HandTool, ZoomTool
 
     return [MoveTool(services), MarqueeTool(services), BrushTool(services), EraserTool(services),
-            EyedropperTool(services), HandTool(services), ZoomTool(services)]
+            EyedropperTool(services), HandTool(services), ZoomTool(services), CropTool(services),
+            LassoTool(services), MagicWandTool(services), FillTool(services)]

@@ -1,14 +1,17 @@
-"""Rectangular Marquee (M): draw the selection box; drag its handles to adjust it, or
-inside it to move it. A click without a drag deselects. The box is what generation
-and decomposition use as their target area."""
+"""Rectangular and Elliptical Marquee (M; Shift+M or the options bar switches): draw the
+selection; drag a box's handles to adjust it, or inside it to move it. A click without a
+drag deselects. Shift at the press adds to the selection, Alt subtracts, Shift+Alt
+intersects; Shift pressed later keeps a square or a circle. The box (or the box round the
+shape) is what generation and decomposition use as their target area."""
 from __future__ import annotations
 
 from typing import Optional
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QCursor, QPainter, QPen
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtGui import QColor, QCursor, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
+from editor.model import selection_ops
 from engine.box import Box
 
 from . import Tool
@@ -31,6 +34,13 @@ def handle_points(rect: QRectF) -> dict[tuple[int, int], QPointF]:
     return {h: QPointF(xs[h[0]], ys[h[1]]) for h in HANDLES}
 
 
+def selection_op(modifiers) -> str:
+    """How a new shape combines with the selection, from the keys held at the press."""
+    shift = bool(modifiers & Qt.KeyboardModifier.ShiftModifier)
+    alt = bool(modifiers & Qt.KeyboardModifier.AltModifier)
+    return "intersect" if shift and alt else "add" if shift else "subtract" if alt else "replace"
+
+
 def paint_handles(painter: QPainter, points, size: float = HANDLE) -> None:
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
@@ -49,15 +59,56 @@ class MarqueeTool(Tool):
     icon = "tool-marquee"
     tip = "Draw the selection box (Shift: square); drag its handles to adjust it"
 
+    SHAPES = ("rect", "ellipse")
+    combines = True  # Shift/Alt at the press add, subtract, intersect (not for Crop)
+
     def __init__(self, services):
         super().__init__(services)
         self._drag: Optional[tuple] = None
         self._preview: Optional[Box] = None
         self._readout: Optional[QLabel] = None
+        self._op = "replace"
+        self.shape = services.settings.value("tools/marquee/shape", "rect") \
+            if self.combines else "rect"
+        if self.shape not in self.SHAPES:
+            self.shape = "rect"
+        self._shape_buttons: Optional[QButtonGroup] = None
+
+    def set_shape(self, shape: str) -> None:
+        self.shape = shape
+        self.services.settings.set_value("tools/marquee/shape", shape)
+        if self._shape_buttons is not None:
+            self._shape_buttons.button(self.SHAPES.index(shape)).setChecked(True)
+
+    def cycle(self) -> None:
+        """Shift+M: Rectangular <-> Elliptical."""
+        self.set_shape(self.SHAPES[(self.SHAPES.index(self.shape) + 1) % len(self.SHAPES)])
+
+    @property
+    def edits_box(self) -> bool:
+        """Whether a press may grab the box's handles or move it (a plain rectangle)."""
+        return self.shape == "rect" and self._op == "replace"
+
+    # -- the box it edits (the crop tool edits its own) ----------------------------------
+    def current_box(self, canvas) -> Optional[Box]:
+        doc = canvas.doc
+        return doc.selection if doc.selection_mask is None or not self.combines else None
+
+    def set_box(self, canvas, box: Optional[Box]) -> None:
+        doc = canvas.doc
+        if box is None:
+            if doc.selection is not None or doc.selection_mask is not None:
+                doc.set_selection(None)  # a click deselects
+        elif self.shape == "rect" and self._op == "replace" and doc.selection_mask is None:
+            doc.set_selection(box)
+        else:
+            make = selection_ops.ellipse_mask if self.shape == "ellipse" else selection_ops.rect_mask
+            name = "Elliptical Marquee" if self.shape == "ellipse" else "Rectangular Marquee"
+            selection_ops.select_mask(doc, make(doc, box), self._op, name)
 
     # -- hit testing ----------------------------------------------------------------
     def _handle_at(self, canvas, pos: QPointF) -> Optional[tuple[int, int]]:
-        box = canvas.doc.selection
+        box = self.current_box(canvas)
         if box is None:
             return None
         for h, p in handle_points(canvas.widget_rect(box)).items():
@@ -66,16 +117,17 @@ class MarqueeTool(Tool):
         return None
 
     def _inside(self, canvas, pos: QPointF) -> bool:
-        box = canvas.doc.selection
+        box = self.current_box(canvas)
         return box is not None and canvas.widget_rect(box).contains(pos)
 
     # -- input ------------------------------------------------------------------------
     def press(self, canvas, ev) -> None:
-        sel = canvas.doc.selection
-        handle = self._handle_at(canvas, ev.pos)
+        self._op = selection_op(ev.modifiers) if self.combines else "replace"
+        sel = self.current_box(canvas)
+        handle = self._handle_at(canvas, ev.pos) if self.edits_box else None
         if handle is not None:
             self._drag = ("handle", handle, sel)
-        elif self._inside(canvas, ev.pos):
+        elif self.edits_box and self._inside(canvas, ev.pos):
             self._drag = ("move", ev.image, sel)
         else:
             self._drag = ("new", ev.image, None)
@@ -86,10 +138,11 @@ class MarqueeTool(Tool):
             return
         kind, data, box0 = self._drag
         doc = canvas.doc
-        x, y = round(ev.image.x()), round(ev.image.y())
+        point = canvas.chrome.snap_point(ev.image) if canvas.chrome is not None else ev.image
+        x, y = round(point.x()), round(point.y())
         if kind == "new":
             ax, ay = round(data.x()), round(data.y())
-            if ev.shift:  # a square
+            if ev.shift and self._op == "replace":  # a square (a circle)
                 side = max(abs(x - ax), abs(y - ay))
                 x = ax + side * (1 if x >= ax else -1)
                 y = ay + side * (1 if y >= ay else -1)
@@ -97,6 +150,8 @@ class MarqueeTool(Tool):
         elif kind == "move":
             dx = round(ev.image.x() - data.x())
             dy = round(ev.image.y() - data.y())
+            if canvas.chrome is not None:
+                dx, dy = canvas.chrome.snap_offset(box0, dx, dy)
             dx = max(-box0.x, min(dx, doc.width - box0.x1))
             dy = max(-box0.y, min(dy, doc.height - box0.y1))
             box = box0.translate(dx, dy)
@@ -130,16 +185,15 @@ class MarqueeTool(Tool):
         self._drag, self._preview = None, None
         if drag is None:
             return
-        doc = canvas.doc
         try:
             if preview is None or preview.is_empty():
-                if drag[0] == "new" and doc.selection is not None:
-                    doc.set_selection(None)  # a click deselects
+                if drag[0] == "new" and self._op == "replace":
+                    self.set_box(canvas, None)
             else:
-                doc.set_selection(preview)
+                self.set_box(canvas, preview)
         except Exception as exc:
             self.services.report(exc, "Could not change the selection")
-        self._show(doc.selection)
+        self._show(self.current_box(canvas))
         canvas.update()
 
     def activate(self, canvas) -> None:
@@ -158,13 +212,21 @@ class MarqueeTool(Tool):
 
     # -- drawing ----------------------------------------------------------------------
     def shown_selection(self, canvas) -> Optional[Box]:
-        if self._drag is not None and self._preview is not None:
+        if self._drag is not None and self._preview is not None and self.edits_box:
             return self._preview
         return canvas.doc.selection
 
     def paint_overlay(self, canvas, painter: QPainter) -> None:
-        box = self.shown_selection(canvas)
-        if box is None:
+        if self._drag is not None and self._preview is not None and not self.edits_box:
+            from ..canvas import paint_ants_path  # the shape being drawn
+
+            path = QPainterPath()
+            rect = canvas.widget_rect(self._preview)
+            path.addEllipse(rect) if self.shape == "ellipse" else path.addRect(rect)
+            paint_ants_path(painter, path)
+            return
+        box = self.current_box(canvas)
+        if box is None or self.shape != "rect":
             return
         paint_handles(painter, handle_points(canvas.widget_rect(box)).values())
 
@@ -173,6 +235,19 @@ class MarqueeTool(Tool):
         w = QWidget()
         row = QHBoxLayout(w)
         row.setContentsMargins(0, 0, 0, 0)
+        self._shape_buttons = QButtonGroup(w)
+        for i, (shape, text, tip) in enumerate((
+                ("rect", "▭", "Rectangular Marquee (Shift+M switches)"),
+                ("ellipse", "◯", "Elliptical Marquee (Shift+M switches)"))):
+            button = QToolButton()
+            button.setObjectName(f"MarqueeShape_{shape}")
+            button.setText(text)
+            button.setCheckable(True)
+            button.setToolTip(tip)
+            button.setChecked(shape == self.shape)
+            button.clicked.connect(lambda _=False, s=shape: self.set_shape(s))
+            self._shape_buttons.addButton(button, i)
+            row.addWidget(button)
         self._readout = QLabel("No selection")
         self._readout.setObjectName("Dim")
         row.addWidget(self._readout)

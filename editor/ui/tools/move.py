@@ -87,6 +87,9 @@ class MoveTool(Tool):
                 dy = 0
             else:
                 dx = 0
+        if canvas.chrome is not None:  # an edge lands on a guide, the canvas or a layer
+            box = self._node.bounds().translate(-self._applied[0], -self._applied[1])
+            dx, dy = canvas.chrome.snap_offset(box, dx, dy, skip=self._node)
         step = (dx - self._applied[0], dy - self._applied[1])
         if step == (0, 0):
             return

@@ -1,8 +1,10 @@
 """Free Transform (Ctrl+T) of the active layer, or of every layer of the active group.
 
-Handles scale (Shift keeps the ratio, the opposite handle stays put), a drag
+Corner handles scale keeping the ratio, as current Photoshop does (Shift
+frees it; side handles scale one axis; the opposite handle stays put), a drag
 outside the box rotates (Shift: 15 degree steps), a drag inside moves; Edit >
-Transform flips. Nothing touches the document until Enter (or the check
+Transform flips. The options bar takes X, Y, W, H and the angle as numbers
+(W and H linked by default). Nothing touches the document until Enter (or the check
 button, or a double-click inside) commits: then the layer's pixels are
 resampled once (see `resample.py`) and set in one undo step. Esc cancels.
 A group transforms as one picture, as in Photoshop: the handles frame all
@@ -20,7 +22,7 @@ from typing import Optional
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QCursor, QPainter, QPen, QPolygonF, QTransform
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QToolButton, QWidget
 
 from editor.model import Group, Layer, Node
 from editor.model.document import LockedError
@@ -95,7 +97,9 @@ class TransformTool(Tool):
         self._drag: Optional[tuple] = None
         self._preview: Optional[LayerPreview] = None
         self._canvas = None
-        self._readout: Optional[QLabel] = None
+        self._fields: dict[str, QDoubleSpinBox] = {}
+        self._link: Optional[QToolButton] = None
+        self._updating = False
 
     @staticmethod
     def check(node) -> None:
@@ -151,7 +155,7 @@ class TransformTool(Tool):
             if (p.sx, p.sy, p.angle) == (1.0, 1.0, 0.0) and dx.is_integer() and dy.is_integer():
                 doc.translate(self.node, int(dx), int(dy))
                 return
-            from .resample import transform_pixels
+            from editor.model.resample import transform_pixels
 
             # Keep what lies within a canvas' width/height around the canvas: enough
             # for any later move, bounded in memory however far the layer is enlarged.
@@ -248,7 +252,7 @@ class TransformTool(Tool):
                 angle = 0.0
             self.placement = replace(p0, angle=angle)
         else:
-            self.placement = self._scaled(p0, handle, point, ev.shift)
+            self.placement = self._scaled(p0, handle, point, keep_ratio=not ev.shift)
         self._changed()
 
     def _scaled(self, p0: Pose, handle: tuple[int, int], point: QPointF,
@@ -340,11 +344,36 @@ class TransformTool(Tool):
         w = QWidget()
         row = QHBoxLayout(w)
         row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
         title = QLabel("Free Transform")
         row.addWidget(title)
-        self._readout = QLabel()
-        self._readout.setObjectName("Dim")
-        row.addWidget(self._readout)
+        row.addSpacing(8)
+        for key, label, suffix, low, high, decimals in (
+                ("x", "X", " px", -1e6, 1e6, 0), ("y", "Y", " px", -1e6, 1e6, 0),
+                ("w", "W", " %", -1e5, 1e5, 1), ("h", "H", " %", -1e5, 1e5, 1),
+                ("angle", "∠", "°", -180.0, 180.0, 1)):
+            name = QLabel(label)
+            name.setObjectName("Dim")
+            row.addWidget(name)
+            spin = QDoubleSpinBox()
+            spin.setObjectName(f"Transform_{key}")
+            spin.setRange(low, high)
+            spin.setDecimals(decimals)
+            spin.setSuffix(suffix)
+            spin.setKeyboardTracking(False)  # applied on Enter or when the field is left
+            spin.setFixedWidth(92 if key in ("x", "y") else 84)
+            spin.valueChanged.connect(lambda _v, k=key: self._typed(k))
+            self._fields[key] = spin
+            row.addWidget(spin)
+            if key == "w":
+                link = QToolButton()
+                link.setObjectName("TransformLink")
+                link.setIcon(icon("link"))
+                link.setCheckable(True)
+                link.setChecked(True)
+                link.setToolTip("Keep the width and height in proportion")
+                self._link = link
+                row.addWidget(link)
         row.addStretch(1)
         for name, tip, commit in (("cancel", "Cancel the transform (Esc)", False),
                                   ("check", "Commit the transform (Enter)", True)):
@@ -358,11 +387,40 @@ class TransformTool(Tool):
         return w
 
     def _show(self) -> None:
-        if self._readout is None:
+        if not self._fields:
             return
         p = self.placement
         x, y = p.cx - abs(p.sx) * self.w / 2, p.cy - abs(p.sy) * self.h / 2
-        self._readout.setText(
-            f"X {x:.0f}  Y {y:.0f}    W {p.sx * 100:.1f} %  H {p.sy * 100:.1f} %    "
-            f"Angle {math.degrees(p.angle):.1f}°")
+        self._updating = True
+        try:
+            for key, value in (("x", x), ("y", y), ("w", p.sx * 100), ("h", p.sy * 100),
+                               ("angle", math.degrees(p.angle))):
+                field = self._fields[key]
+                if not field.hasFocus() or abs(field.value() - value) > 10 ** -field.decimals():
+                    field.setValue(value)
+        finally:
+            self._updating = False
 
+    def _typed(self, key: str) -> None:
+        """A number typed in the options bar: the placement follows (one Ctrl+Z step)."""
+        if self._updating:
+            return
+        p = self.placement
+        value = self._fields[key].value()
+        if key == "x":
+            new = replace(p, cx=value + abs(p.sx) * self.w / 2)
+        elif key == "y":
+            new = replace(p, cy=value + abs(p.sy) * self.h / 2)
+        elif key in ("w", "h"):
+            scale = value / 100 if abs(value) >= 0.1 else math.copysign(0.001, value or 1)
+            sx, sy = (scale, p.sy) if key == "w" else (p.sx, scale)
+            if self._link is not None and self._link.isChecked():
+                ratio = abs(scale / (p.sx if key == "w" else p.sy))
+                sx, sy = (scale, p.sy * ratio) if key == "w" else (p.sx * ratio, scale)
+            new = replace(p, sx=sx, sy=sy)
+        else:
+            new = replace(p, angle=math.radians(value))
+        if new != p:
+            self._remember()
+            self.placement = new
+            self._changed()

@@ -1,4 +1,4 @@
-"""Resampling a layer through an affine transform (Free Transform's commit).
+"""Resampling layer pixels through an affine transform (Free Transform, Image Size).
 
 The work is done by Pillow on premultiplied RGBA ("RGBa"), so transparent
 edges do not turn dark. Shrinking first goes through a Lanczos resize, which

@@ -1,0 +1,156 @@
+"""Image-menu operations on the whole document: Image Size, Canvas Size (with an anchor),
+Crop (to a box, to the selection, Trim), Rotate Canvas by 90°/180° and Flip Canvas.
+
+Each is one undo step: the layers' commands and the canvas size change go in
+one macro. As in Photoshop, a crop deletes the pixels it cuts off, Canvas
+Size keeps them (a layer may reach past the canvas), and the selection is
+dropped (it comes back on undo).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from engine.box import Box
+
+from . import commands as cmds
+from .document import Document
+from .errors import DocumentError
+from .layers import Layer, opaque_bounds
+
+MAX_SIDE = 30000  # as Photoshop's PSD limit
+# Anchors of Canvas Size: (0, 0) keeps the top-left corner, (0.5, 0.5) the centre...
+ANCHORS = [(ax, ay) for ay in (0.0, 0.5, 1.0) for ax in (0.0, 0.5, 1.0)]
+
+
+def _check_size(width: int, height: int) -> None:
+    if not (1 <= width <= MAX_SIDE and 1 <= height <= MAX_SIDE):
+        raise DocumentError(f"The canvas must be 1 to {MAX_SIDE} px a side, not {width} × {height}.")
+
+
+def _unlocked(doc: Document) -> list[Layer]:
+    layers = list(doc.layers())
+    locked = next((layer for layer in layers if layer.is_locked()), None)
+    if locked is not None:
+        raise DocumentError(f"Layer '{locked.name}' is locked: unlock it to change the image.")
+    return layers
+
+
+def canvas_size(doc: Document, width: int, height: int, anchor: tuple[float, float] = (0.5, 0.5),
+                name: str = "Canvas Size") -> None:
+    """A canvas of `width` × `height` px; `anchor` says where the old canvas sits in it."""
+    _check_size(width, height)
+    if (width, height) == doc.size:
+        return
+    dx = round((width - doc.width) * anchor[0])
+    dy = round((height - doc.height) * anchor[1])
+    layers = _unlocked(doc)
+    with doc.history.macro(name):
+        for layer in layers:
+            if not layer.is_empty() and (dx or dy):
+                doc.history.push(cmds.Translate(layer, dx, dy))
+        doc.history.push(cmds.SetCanvasSize(width, height, name))
+
+
+def crop(doc: Document, box: Box, name: str = "Crop") -> None:
+    """Crops the canvas to `box` (canvas coordinates; it may reach past the canvas, which then
+    grows there); pixels outside it are deleted."""
+    box = Box(int(box.x), int(box.y), int(box.w), int(box.h))
+    _check_size(box.w, box.h)
+    if box == doc.canvas:
+        return
+    layers = _unlocked(doc)
+    with doc.history.macro(name):
+        for layer in layers:
+            if layer.is_empty():
+                continue
+            inside = layer.bounds().intersect(box)
+            if inside.is_empty():
+                pixels, x, y = np.zeros((0, 0, 4), np.uint8), 0, 0
+            else:
+                pixels = layer.pixels[inside.translate(-layer.x, -layer.y).slices()].copy()
+                x, y = inside.x - box.x, inside.y - box.y
+            if (x, y) != (layer.x, layer.y) or pixels.shape != layer.pixels.shape:
+                doc.history.push(cmds.SetPixels(layer, pixels, x, y, name))
+        doc.history.push(cmds.SetCanvasSize(box.w, box.h, name))
+
+
+def crop_to_selection(doc: Document) -> None:
+    from .edit_ops import selection_region
+
+    region = selection_region(doc)
+    if region is None:
+        raise DocumentError("Select the area to keep first (Rectangular Marquee, M).")
+    crop(doc, region[0].clip(doc.width, doc.height), "Crop")
+
+
+def trim(doc: Document) -> None:
+    """Crops away the transparent border of the image (what every visible layer leaves
+    empty), as Image > Trim based on transparent pixels."""
+    from .render import composite_document
+
+    box = opaque_bounds(composite_document(doc))
+    if box is None:
+        raise DocumentError("The image is fully transparent: there is nothing to trim to.")
+    crop(doc, box, "Trim")
+
+
+def rotate_canvas(doc: Document, quarter_turns: int) -> None:
+    """Turns the whole image by 90° clockwise per quarter turn (negative: counter-clockwise)."""
+    turns = quarter_turns % 4
+    if turns == 0:
+        return
+    names = {1: "Rotate 90° Clockwise", 2: "Rotate 180°", 3: "Rotate 90° Counter Clockwise"}
+    W, H = doc.width, doc.height
+
+    def place(box: Box) -> tuple[int, int]:
+        if turns == 1:
+            return H - box.y1, box.x
+        if turns == 2:
+            return W - box.x1, H - box.y1
+        return box.y, W - box.x1
+
+    size = (H, W) if turns % 2 else (W, H)
+    _remap(doc, names[turns], lambda p: np.rot90(p, -turns), place, size)
+
+
+def flip_canvas(doc: Document, horizontal: bool) -> None:
+    W, H = doc.width, doc.height
+    if horizontal:
+        _remap(doc, "Flip Canvas Horizontal", lambda p: p[:, ::-1],
+               lambda b: (W - b.x1, b.y), (W, H))
+    else:
+        _remap(doc, "Flip Canvas Vertical", lambda p: p[::-1], lambda b: (b.x, H - b.y1), (W, H))
+
+
+def image_size(doc: Document, width: int, height: int) -> None:
+    """Resamples every layer so the image becomes `width` × `height` px (Lanczos when
+    shrinking, bicubic when enlarging, on premultiplied alpha)."""
+    from .resample import transform_pixels
+
+    _check_size(width, height)
+    if (width, height) == doc.size:
+        return
+    sx, sy = width / doc.width, height / doc.height
+    layers = _unlocked(doc)
+    limit = Box(0, 0, width, height).expand(width, height)
+    with doc.history.macro("Image Size"):
+        for layer in layers:
+            if layer.is_empty():
+                continue
+            pixels, x, y = transform_pixels(layer.pixels, (sx, 0.0, layer.x * sx, 0.0, sy,
+                                                           layer.y * sy), limit)
+            doc.history.push(cmds.SetPixels(layer, pixels, x, y, "Image Size"))
+        doc.history.push(cmds.SetCanvasSize(width, height, "Image Size"))
+
+
+def _remap(doc: Document, name: str, fn, place, size: tuple[int, int]) -> None:
+    layers = _unlocked(doc)
+    with doc.history.macro(name):
+        for layer in layers:
+            if not layer.is_empty():
+                x, y = place(layer.bounds())
+                doc.history.push(cmds.SetPixels(layer, np.ascontiguousarray(fn(layer.pixels)),
+                                                x, y, name))
+        if size != doc.size or doc.selection is not None or doc.selection_mask is not None:
+            doc.history.push(cmds.SetCanvasSize(size[0], size[1], name))
+

@@ -1,0 +1,200 @@
+"""Selections of any shape: a coverage mask over the canvas, combined as Photoshop does.
+
+A document's selection is its marquee box (`doc.selection`) or, for any other
+shape, the mask `doc.selection_mask` (uint8, 255 = selected, soft at the edges)
+together with the box around it. Every tool that selects (rectangle, ellipse,
+lasso, magic wand, a layer's pixels) makes a mask and hands it to
+`select_mask` with how to combine it with what is selected: replace, add
+(Shift), subtract (Alt) or intersect (Shift+Alt). One undo step each.
+"""
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+import numpy as np
+
+from engine.box import Box
+
+from . import commands as cmds
+from .document import Document
+from .errors import DocumentError
+from .layers import Layer
+
+OPS = ("replace", "add", "subtract", "intersect")
+
+
+def current_mask(doc: Document) -> Optional[np.ndarray]:
+    """The selection as a canvas-sized uint8 mask (a copy), or None when nothing is selected."""
+    if doc.selection_mask is not None:
+        mask = doc.selection_mask.copy()
+        if doc.selection is not None and not _box_matches(doc):
+            # A marquee box drawn over a painted mask: the two together, as before.
+            box_mask = np.zeros_like(mask)
+            box_mask[doc.selection.slices()] = 255
+            mask = np.maximum(mask, box_mask)
+        return mask
+    if doc.selection is not None:
+        mask = np.zeros((doc.height, doc.width), np.uint8)
+        mask[doc.selection.slices()] = 255
+        return mask
+    return None
+
+
+def combine(old: Optional[np.ndarray], new: np.ndarray, op: str) -> np.ndarray:
+    if op not in OPS:
+        raise ValueError(f"unknown selection operation {op!r}")
+    if old is None:
+        return new if op in ("replace", "add") else np.zeros_like(new)
+    if op == "replace":
+        return new
+    if op == "add":
+        return np.maximum(old, new)
+    if op == "subtract":
+        return np.minimum(old, 255 - new)
+    return np.minimum(old, new)
+
+
+def select_mask(doc: Document, mask: np.ndarray, op: str = "replace", name: str = "Selection") -> None:
+    """Sets the selection to `mask` combined with the current one by `op`. A rectangle
+    that stays a plain rectangle is kept as a box only (no mask)."""
+    mask = combine(current_mask(doc), mask, op)
+    box = mask_bounds(mask)
+    if box is None:
+        doc.set_selection(None, name)
+        return
+    plain = bool((mask[box.slices()] == 255).all())
+    with doc.history.macro(name):
+        if doc.selection_mask is not None or not plain:
+            doc.history.push(cmds.SetSelectionMask(None if plain else mask, name))
+        if box != doc.selection:
+            doc.history.push(cmds.SetSelection(box, name))
+
+
+def mask_bounds(mask: np.ndarray) -> Optional[Box]:
+    rows = np.flatnonzero(mask.any(axis=1))
+    if rows.size == 0:
+        return None
+    cols = np.flatnonzero(mask.any(axis=0))
+    return Box.from_corners(int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)
+
+
+def _box_matches(doc: Document) -> bool:
+    return mask_bounds(doc.selection_mask) == doc.selection
+
+
+# -- shapes -----------------------------------------------------------------------------------------
+def rect_mask(doc: Document, box: Box) -> np.ndarray:
+    mask = np.zeros((doc.height, doc.width), np.uint8)
+    mask[box.clip(doc.width, doc.height).slices()] = 255
+    return mask
+
+
+def ellipse_mask(doc: Document, box: Box) -> np.ndarray:
+    """The ellipse inscribed in `box`, its edge anti-aliased by the distance of each pixel
+    centre to the curve (so it stays inside the box)."""
+    mask = np.zeros((doc.height, doc.width), np.uint8)
+    inside = box.clip(doc.width, doc.height)
+    if box.w <= 0 or box.h <= 0 or inside.is_empty():
+        return mask
+    a, b = box.w / 2, box.h / 2
+    cx, cy = box.x + a, box.y + b
+    y, x = np.mgrid[inside.y:inside.y1, inside.x:inside.x1].astype(np.float32) + 0.5
+    u, v = (x - cx) / a, (y - cy) / b
+    rho = np.sqrt(u * u + v * v)
+    # Distance to the curve ~ (rho - 1) / |grad rho|, |grad rho| = |(u/a, v/b)| / rho.
+    grad = np.sqrt((u / a) ** 2 + (v / b) ** 2) / np.maximum(rho, 1e-6)
+    distance = (rho - 1) / np.maximum(grad, 1e-6)
+    mask[inside.slices()] = np.clip(np.round((0.5 - distance) * 255), 0, 255).astype(np.uint8)
+    return mask
+
+
+def polygon_mask(doc: Document, points: Sequence[tuple[float, float]]) -> np.ndarray:
+    """The closed polygon through `points` (canvas coordinates), its edge anti-aliased by
+    drawing it larger within its box and averaging back (OpenCV's own anti-aliased fill
+    takes the boundary pixels in whole)."""
+    import cv2
+
+    mask = np.zeros((doc.height, doc.width), np.uint8)
+    if len(points) < 3:
+        return mask
+    pts = np.asarray(points, np.float64)
+    box = Box.from_corners(int(np.floor(pts[:, 0].min())), int(np.floor(pts[:, 1].min())),
+                           int(np.ceil(pts[:, 0].max())), int(np.ceil(pts[:, 1].max())))
+    box = box.clip(doc.width, doc.height)
+    if box.is_empty():
+        return mask
+    scale = 4 if box.area <= 4_000_000 else 2 if box.area <= 16_000_000 else 1
+    big = np.zeros((box.h * scale, box.w * scale), np.uint8)
+    local = (pts - (box.x, box.y)) * scale - 0.5  # pixel centres at integer coordinates
+    cv2.fillPoly(big, [np.round(local * 16).astype(np.int32)], 255, cv2.LINE_8, 4)
+    small = big.reshape(box.h, scale, box.w, scale).mean(axis=(1, 3))
+    mask[box.slices()] = np.round(small).astype(np.uint8)
+    return mask
+
+
+def wand_mask(doc: Document, x: int, y: int, tolerance: int = 32, contiguous: bool = True,
+              layer: Optional[Layer] = None) -> np.ndarray:
+    """Magic Wand: the pixels whose colour (and alpha) lies within `tolerance` (0..255) of
+    the clicked one, in `layer` or in what the canvas shows; only those connected to it
+    when `contiguous`."""
+    import cv2
+
+    from .render import composite_document
+
+    if not (0 <= x < doc.width and 0 <= y < doc.height):
+        return np.zeros((doc.height, doc.width), np.uint8)
+    image = layer.canvas_crop(doc.canvas) if layer is not None else composite_document(doc)
+    seed = image[y, x].astype(np.int16)
+    if not contiguous:
+        near = (np.abs(image.astype(np.int16) - seed) <= tolerance).all(axis=-1)
+        return near.astype(np.uint8) * 255
+    # OpenCV floods 3-channel images: colour premultiplied by alpha, so transparent pixels
+    # are alike whatever colour they keep, then alpha checked apart.
+    alpha = image[..., 3:4].astype(np.uint16)
+    rgb = ((image[..., :3].astype(np.uint16) * alpha + 127) // 255).astype(np.uint8)
+    flood = np.zeros((doc.height + 2, doc.width + 2), np.uint8)
+    near_alpha = (np.abs(image[..., 3].astype(np.int16) - seed[3]) <= tolerance)
+    flood[1:-1, 1:-1][~near_alpha] = 1  # a wall: OpenCV does not fill where the mask is set
+    t = (tolerance,) * 3
+    cv2.floodFill(np.ascontiguousarray(rgb), flood, (int(x), int(y)), 0, t, t,
+                  8 | cv2.FLOODFILL_FIXED_RANGE | cv2.FLOODFILL_MASK_ONLY | (2 << 8))
+    return np.where(flood[1:-1, 1:-1] == 2, 255, 0).astype(np.uint8)
+
+
+def layer_pixels_mask(doc: Document, layer: Layer) -> np.ndarray:
+    """A layer's alpha as a selection (Ctrl+click on its thumbnail)."""
+    return layer.canvas_crop(doc.canvas)[..., 3].copy()
+
+
+# -- Select menu --------------------------------------------------------------------------------------
+def inverse(doc: Document) -> None:
+    mask = current_mask(doc)
+    if mask is None:
+        doc.set_selection(doc.canvas, "Inverse")
+        return
+    select_mask(doc, 255 - mask, "replace", "Inverse")
+
+
+def feather(doc: Document, radius: float) -> None:
+    """Softens the selection's edge over about `radius` px (a Gaussian of that sigma/2)."""
+    import cv2
+
+    mask = current_mask(doc)
+    if mask is None:
+        raise DocumentError("Select an area first: Feather softens the selection's edge.")
+    if radius <= 0:
+        return
+    # The canvas edge is not an edge of the selection: it is not softened.
+    soft = cv2.GaussianBlur(mask, (0, 0), sigmaX=radius / 2, borderType=cv2.BORDER_REPLICATE)
+    select_mask(doc, soft, "replace", "Feather")
+
+
+def reselect(doc: Document) -> None:
+    last = getattr(doc, "last_selection", None)
+    if last is None:
+        raise DocumentError("There is no earlier selection to bring back.")
+    box, mask = last
+    if mask is not None and mask.shape == (doc.height, doc.width):
+        select_mask(doc, mask, "replace", "Reselect")
+    elif box is not None:
+        doc.set_selection(box, "Reselect")

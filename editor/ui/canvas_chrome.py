@@ -1,0 +1,288 @@
+"""Around the canvas: rulers, scroll bars, guides and snapping (View menu).
+
+Rulers (Ctrl+R) run along the top and left in image pixels; dragging from a
+ruler into the canvas makes a guide, dragging a guide back onto its ruler
+removes it. Guides belong to the document's session (not its history, as in
+Photoshop they are not pixels). Snapping (Shift+Ctrl+; toggles) pulls a point
+within SNAP_PX screen pixels to a guide, a canvas edge or another layer's edge;
+the marquee, crop and move tools ask `snap_point` / `snap_box`.
+"""
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Optional
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import QScrollBar, QWidget
+
+from engine.box import Box
+
+if TYPE_CHECKING:
+    from .canvas import CanvasView
+
+RULER = 18          # px
+SNAP_PX = 6         # screen px
+GUIDE_COLOR = QColor("#27d3e6")
+SCROLL_MARGIN = 200  # px of pasteboard the scroll bars reach past the canvas
+
+
+class ViewOptions:
+    """What the View menu switches, shared by every canvas of the window."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self.rulers = settings.value("view/rulers", False, bool)
+        self.guides = settings.value("view/guides", True, bool)
+        self.snap = settings.value("view/snap", True, bool)
+
+    def set(self, key: str, on: bool) -> None:
+        setattr(self, key, bool(on))
+        self.settings.set_value(f"view/{key}", bool(on))
+
+
+class Ruler(QWidget):
+    def __init__(self, chrome: "CanvasChrome", horizontal: bool):
+        super().__init__(chrome.canvas)
+        self.chrome, self.horizontal = chrome, horizontal
+        self.setObjectName("RulerH" if horizontal else "RulerV")
+        self.setCursor(Qt.CursorShape.SizeVerCursor if horizontal else Qt.CursorShape.SizeHorCursor)
+        self.setToolTip("Drag into the canvas to make a guide")
+
+    def paintEvent(self, event) -> None:
+        canvas = self.chrome.canvas
+        p = QPainter(self)
+        p.fillRect(self.rect(), QColor("#26282c"))
+        p.setPen(QColor("#111214"))
+        if self.horizontal:
+            p.drawLine(0, self.height() - 1, self.width(), self.height() - 1)
+        else:
+            p.drawLine(self.width() - 1, 0, self.width() - 1, self.height())
+        scale = canvas.scale
+        step = tick_step(scale)
+        origin = canvas.origin.x() if self.horizontal else canvas.origin.y()
+        length = self.width() if self.horizontal else self.height()
+        first = math.floor((0 - origin) / scale / step) * step
+        font = QFont(self.font())
+        font.setPointSizeF(7)
+        p.setFont(font)
+        value = first
+        while True:
+            pos = origin + value * scale
+            if pos > length:
+                break
+            for i in range(1, 10):  # minor ticks
+                minor = pos + i * step * scale / 10
+                if 0 <= minor <= length:
+                    p.setPen(QColor("#4a4e55"))
+                    self._tick(p, minor, 4 if i != 5 else 7)
+            if pos >= RULER:
+                p.setPen(QColor("#8d929b"))
+                self._tick(p, pos, RULER)
+                label = f"{value:g}"
+                if self.horizontal:
+                    p.drawText(QPointF(pos + 2, 9), label)
+                else:
+                    p.save()
+                    p.translate(9, pos + 2)
+                    p.rotate(90)
+                    p.drawText(QPointF(0, 0), label)
+                    p.restore()
+            value += step
+
+    def _tick(self, p: QPainter, pos: float, size: int) -> None:
+        if self.horizontal:
+            p.drawLine(QPointF(pos, RULER - size), QPointF(pos, RULER))
+        else:
+            p.drawLine(QPointF(RULER - size, pos), QPointF(RULER, pos))
+
+    # Dragging a new guide out of the ruler.
+    def mousePressEvent(self, e) -> None:
+        if e.button() == Qt.MouseButton.LeftButton:
+            self.chrome.drag_guide(None, self.horizontal, self._canvas_pos(e))
+
+    def mouseMoveEvent(self, e) -> None:
+        self.chrome.drag_guide_to(self._canvas_pos(e))
+
+    def mouseReleaseEvent(self, e) -> None:
+        self.chrome.end_guide_drag(self._canvas_pos(e))
+
+    def _canvas_pos(self, e) -> QPointF:
+        return QPointF(self.mapTo(self.chrome.canvas, e.position().toPoint()))
+
+
+def tick_step(scale: float) -> float:
+    """Image pixels between labelled ticks: 1, 2 or 5 times a power of ten, >= 60 screen px."""
+    for power in range(-2, 7):
+        for base in (1, 2, 5):
+            step = base * 10 ** power
+            if step * scale >= 60:
+                return step
+    return 10 ** 7
+
+
+class CanvasChrome:
+    """Rulers, scroll bars and guides of one canvas."""
+
+    def __init__(self, canvas: "CanvasView", options: ViewOptions):
+        self.canvas, self.options = canvas, options
+        self.top, self.left = Ruler(self, True), Ruler(self, False)
+        self.hbar = QScrollBar(Qt.Orientation.Horizontal, canvas)
+        self.vbar = QScrollBar(Qt.Orientation.Vertical, canvas)
+        for bar in (self.hbar, self.vbar):
+            bar.setObjectName("CanvasScrollH" if bar is self.hbar else "CanvasScrollV")
+            bar.valueChanged.connect(self._scrolled)
+            bar.setCursor(Qt.CursorShape.ArrowCursor)
+        self._updating = False
+        self._guide_drag: Optional[tuple[Optional[int], bool]] = None  # (index, horizontal)
+        self._guide_pos: Optional[float] = None
+        canvas.viewChanged.connect(self.update_view)
+        self.layout()
+
+    @property
+    def guides(self) -> list[tuple[bool, float]]:
+        """(horizontal, image position) of each guide of this document."""
+        session = self.canvas.session
+        if not hasattr(session, "guides"):
+            session.guides = []
+        return session.guides
+
+    # -- layout and scroll bars -----------------------------------------------------------
+    def layout(self) -> None:
+        c = self.canvas
+        rulers = self.options.rulers
+        self.top.setVisible(rulers)
+        self.left.setVisible(rulers)
+        bar = self.vbar.sizeHint().width()
+        self.top.setGeometry(RULER, 0, max(0, c.width() - RULER - bar), RULER)
+        self.left.setGeometry(0, RULER, RULER, max(0, c.height() - RULER - bar))
+        self.hbar.setGeometry(0, c.height() - bar, max(0, c.width() - bar), bar)
+        self.vbar.setGeometry(c.width() - bar, 0, bar, max(0, c.height() - bar))
+        self.update_view()
+
+    def update_view(self) -> None:
+        """Scroll bar ranges and positions follow the zoom and pan."""
+        c = self.canvas
+        rect = c.doc_rect()
+        self._updating = True
+        try:
+            for bar, start, size, view in ((self.hbar, rect.left(), rect.width(), c.width()),
+                                           (self.vbar, rect.top(), rect.height(), c.height())):
+                # Content runs from the canvas' start less a margin to its end plus one.
+                total = size + 2 * SCROLL_MARGIN
+                bar.setRange(0, max(0, round(total - view)))
+                bar.setPageStep(max(1, view))
+                bar.setSingleStep(20)
+                bar.setValue(round(SCROLL_MARGIN - start))
+                bar.setVisible(size > view)  # only when the canvas does not fit
+        finally:
+            self._updating = False
+        if self.options.rulers:
+            self.top.update()
+            self.left.update()
+
+    def _scrolled(self) -> None:
+        if self._updating:
+            return
+        c = self.canvas
+        rect = c.doc_rect()
+        dx = (SCROLL_MARGIN - self.hbar.value()) - rect.left()
+        dy = (SCROLL_MARGIN - self.vbar.value()) - rect.top()
+        if dx or dy:
+            c.pan_by(dx, dy)
+
+    # -- guides -------------------------------------------------------------------------------
+    def drag_guide(self, index: Optional[int], horizontal: bool, pos: QPointF) -> None:
+        self._guide_drag = (index, horizontal)
+        self.drag_guide_to(pos)
+
+    def drag_guide_to(self, pos: QPointF) -> None:
+        if self._guide_drag is None:
+            return
+        horizontal = self._guide_drag[1]
+        image = self.canvas.widget_to_image(pos)
+        value = round(image.y() if horizontal else image.x())
+        self._guide_pos = value
+        self.canvas.update()
+
+    def end_guide_drag(self, pos: QPointF) -> None:
+        if self._guide_drag is None:
+            return
+        index, horizontal = self._guide_drag
+        self._guide_drag = None
+        self.drag_guide_to(pos)
+        on_ruler = (pos.y() < RULER) if horizontal else (pos.x() < RULER)
+        value, self._guide_pos = self._guide_pos, None
+        if index is not None:
+            del self.guides[index]
+        if not on_ruler and value is not None:
+            self.guides.append((horizontal, float(value)))
+            self.options.set("guides", True)
+        self.canvas.update()
+
+    def clear_guides(self) -> None:
+        self.guides.clear()
+        self.canvas.update()
+
+    def paint(self, painter: QPainter) -> None:
+        lines = list(self.guides) if self.options.guides else []
+        if self._guide_drag is not None and self._guide_pos is not None:
+            lines.append((self._guide_drag[1], self._guide_pos))
+        if not lines:
+            return
+        c = self.canvas
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.setPen(QPen(GUIDE_COLOR, 1))
+        for horizontal, value in lines:
+            if horizontal:
+                y = round(c.image_to_widget(QPointF(0, value)).y()) + 0.5
+                painter.drawLine(QPointF(0, y), QPointF(c.width(), y))
+            else:
+                x = round(c.image_to_widget(QPointF(value, 0)).x()) + 0.5
+                painter.drawLine(QPointF(x, 0), QPointF(x, c.height()))
+        painter.restore()
+
+    # -- snapping ---------------------------------------------------------------------------------
+    def _targets(self, horizontal: bool, skip=None) -> list[float]:
+        from editor.model import Group
+
+        doc = self.canvas.doc
+        values = [0.0, float(doc.height if horizontal else doc.width)]
+        if self.options.guides:
+            values += [v for h, v in self.guides if h == horizontal]
+        moving = {id(layer) for layer in skip.layers()} if isinstance(skip, Group) else {id(skip)}
+        for layer in doc.layers():
+            if id(layer) in moving or layer.is_empty() or not layer.is_shown():
+                continue
+            b = layer.bounds()
+            values += [b.y, b.y1] if horizontal else [b.x, b.x1]
+        return values
+
+    def snap_value(self, value: float, horizontal: bool, skip=None) -> float:
+        """`value` (image px along one axis) pulled to the nearest target within reach."""
+        if not self.options.snap:
+            return value
+        reach = SNAP_PX / max(self.canvas.scale, 1e-6)
+        best = min(self._targets(horizontal, skip), key=lambda t: abs(t - value), default=None)
+        return best if best is not None and abs(best - value) <= reach else value
+
+    def snap_point(self, point: QPointF) -> QPointF:
+        return QPointF(self.snap_value(point.x(), False), self.snap_value(point.y(), True))
+
+    def snap_offset(self, box: Box, dx: int, dy: int, skip=None) -> tuple[int, int]:
+        """A move of `box` by (dx, dy), adjusted so an edge lands on a target within reach."""
+        if not self.options.snap:
+            return dx, dy
+        out = []
+        for horizontal, d, edges in ((False, dx, (box.x, box.x1)), (True, dy, (box.y, box.y1))):
+            reach = SNAP_PX / max(self.canvas.scale, 1e-6)
+            targets = self._targets(horizontal, skip)
+            best = None
+            for edge in edges:
+                for t in targets:
+                    shift = t - (edge + d)
+                    if abs(shift) <= reach and (best is None or abs(shift) < abs(best)):
+                        best = shift
+            out.append(d + round(best) if best is not None else d)
+        return out[0], out[1]

@@ -1,0 +1,189 @@
+"""Image menu: Image Size, Canvas Size (with an anchor), Crop, Trim, Rotate and Flip Canvas.
+
+The work is in `editor.model.image_ops` (no Qt); each command is one undo
+step. Image Size keeps the proportions unless unlinked; Canvas Size places
+the old picture by a 3 × 3 anchor, as in Photoshop.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QDialogButtonBox, QFormLayout,
+                               QGridLayout, QMenu, QSpinBox, QToolButton, QVBoxLayout, QWidget)
+
+from editor.model import image_ops
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+
+def _size_box(value: int) -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(1, image_ops.MAX_SIDE)
+    box.setSuffix(" px")
+    box.setValue(value)
+    return box
+
+
+class ImageSizeDialog(QDialog):
+    def __init__(self, window: "MainWindow", size: tuple[int, int]):
+        super().__init__(window)
+        self.setWindowTitle("Image Size")
+        self.setObjectName("ImageSizeDialog")
+        self.size0 = size
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.width_box, self.height_box = _size_box(size[0]), _size_box(size[1])
+        form.addRow("Width", self.width_box)
+        form.addRow("Height", self.height_box)
+        self.keep = QCheckBox("Keep proportions")
+        self.keep.setChecked(True)
+        form.addRow("", self.keep)
+        layout.addLayout(form)
+        self.width_box.valueChanged.connect(lambda v: self._follow(self.height_box, v, 0))
+        self.height_box.valueChanged.connect(lambda v: self._follow(self.width_box, v, 1))
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+    def _follow(self, other: QSpinBox, value: int, axis: int) -> None:
+        if not self.keep.isChecked() or other.hasFocus():
+            return
+        ratio = self.size0[1 - axis] / self.size0[axis]
+        other.blockSignals(True)
+        other.setValue(max(1, round(value * ratio)))
+        other.blockSignals(False)
+
+    def chosen(self) -> tuple[int, int]:
+        return self.width_box.value(), self.height_box.value()
+
+
+class CanvasSizeDialog(QDialog):
+    def __init__(self, window: "MainWindow", size: tuple[int, int]):
+        super().__init__(window)
+        self.setWindowTitle("Canvas Size")
+        self.setObjectName("CanvasSizeDialog")
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.width_box, self.height_box = _size_box(size[0]), _size_box(size[1])
+        form.addRow("Width", self.width_box)
+        form.addRow("Height", self.height_box)
+        grid_box = QWidget()
+        grid = QGridLayout(grid_box)
+        grid.setSpacing(2)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.anchor = QButtonGroup(self)
+        for i, (ax, ay) in enumerate(image_ops.ANCHORS):
+            button = QToolButton()
+            button.setObjectName(f"Anchor_{i}")
+            button.setCheckable(True)
+            button.setFixedSize(24, 24)
+            button.setToolTip("Where the picture stays in the new canvas")
+            self.anchor.addButton(button, i)
+            grid.addWidget(button, int(ay * 2), int(ax * 2))
+        self.anchor.button(4).setChecked(True)
+        self.anchor.idToggled.connect(self._show_anchor)
+        self._show_anchor()
+        form.addRow("Anchor", grid_box)
+        layout.addLayout(form)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+    def _show_anchor(self, *args) -> None:
+        for button in self.anchor.buttons():
+            button.setText("●" if button.isChecked() else "")
+
+    def chosen(self) -> tuple[int, int, tuple[float, float]]:
+        return self.width_box.value(), self.height_box.value(), \
+            image_ops.ANCHORS[self.anchor.checkedId()]
+
+
+class ImageCommands:
+    def __init__(self, window: "MainWindow"):
+        self.window = window
+
+    def install(self) -> None:
+        """Adds the Image menu (between Edit and Layer) and its actions."""
+        from .actions import _action
+
+        w, actions = self.window, self.window.actions
+        specs = [
+            ("image_size", "Image &Size…", "Alt+Ctrl+I", self.image_size),
+            ("canvas_size", "&Canvas Size…", "Alt+Ctrl+C", self.canvas_size),
+            ("crop_image", "C&rop to Selection", None, self.crop_to_selection),
+            ("trim_image", "&Trim Transparent Pixels", None, self.trim),
+            ("rotate_canvas_cw", "90° &Clockwise", None, lambda: self._op(
+                "rotate the canvas", lambda d: image_ops.rotate_canvas(d, 1))),
+            ("rotate_canvas_ccw", "90° C&ounter Clockwise", None, lambda: self._op(
+                "rotate the canvas", lambda d: image_ops.rotate_canvas(d, -1))),
+            ("rotate_canvas_180", "&180°", None, lambda: self._op(
+                "rotate the canvas", lambda d: image_ops.rotate_canvas(d, 2))),
+            ("flip_canvas_h", "Flip Canvas &Horizontal", None, lambda: self._op(
+                "flip the canvas", lambda d: image_ops.flip_canvas(d, True))),
+            ("flip_canvas_v", "Flip Canvas &Vertical", None, lambda: self._op(
+                "flip the canvas", lambda d: image_ops.flip_canvas(d, False))),
+        ]
+        for name, text, keys, slot in specs:
+            actions[name] = _action(w, name, text, keys, slot)
+        menu = QMenu("&Image", w)
+        menu.setObjectName("menu_image")
+        for name in ("image_size", "canvas_size", None):
+            menu.addSeparator() if name is None else menu.addAction(actions[name])
+        rotate = menu.addMenu("&Image Rotation")
+        for name in ("rotate_canvas_180", "rotate_canvas_cw", "rotate_canvas_ccw", None,
+                     "flip_canvas_h", "flip_canvas_v"):
+            rotate.addSeparator() if name is None else rotate.addAction(actions[name])
+        menu.addSeparator()
+        menu.addAction(actions["crop_image"])
+        menu.addAction(actions["trim_image"])
+        w.menuBar().insertMenu(w.menus["layer"].menuAction(), menu)
+        w.menus["image"] = menu
+
+    def refresh(self, doc, node) -> None:
+        a = self.window.actions
+        for name in ("image_size", "canvas_size", "trim_image", "rotate_canvas_cw",
+                     "rotate_canvas_ccw", "rotate_canvas_180", "flip_canvas_h", "flip_canvas_v"):
+            a[name].setEnabled(doc is not None)
+        a["crop_image"].setEnabled(doc is not None and (doc.selection is not None
+                                                        or doc.selection_mask is not None))
+
+    def _op(self, what: str, fn) -> None:
+        w = self.window
+        doc = w.doc
+        if doc is None:
+            return
+        w.tools.end_mode(commit=True)
+        try:
+            fn(doc)
+        except Exception as exc:
+            w.report(exc, f"Could not {what}")
+
+    def image_size(self) -> None:
+        doc = self.window.doc
+        if doc is None:
+            return
+        dialog = ImageSizeDialog(self.window, doc.size)
+        if dialog.exec():
+            width, height = dialog.chosen()
+            self._op("change the image size", lambda d: image_ops.image_size(d, width, height))
+
+    def canvas_size(self) -> None:
+        doc = self.window.doc
+        if doc is None:
+            return
+        dialog = CanvasSizeDialog(self.window, doc.size)
+        if dialog.exec():
+            width, height, anchor = dialog.chosen()
+            self._op("change the canvas size",
+                     lambda d: image_ops.canvas_size(d, width, height, anchor))
+
+    def crop_to_selection(self) -> None:
+        self._op("crop", image_ops.crop_to_selection)
+
+    def trim(self) -> None:
+        self._op("trim", image_ops.trim)

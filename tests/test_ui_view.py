@@ -1,0 +1,82 @@
+"""View: the zoom field, canvas scroll bars, rulers, guides dragged from a ruler, and
+snapping of the marquee and the move tool to guides, the canvas and other layers."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+
+from engine.box import Box
+
+from ui_helpers import drag, image_drag, image_pos, make_window, photo, write_png
+
+W, H = 96, 64
+
+
+@pytest.fixture
+def opened(qtbot, tmp_path, monkeypatch):
+    window = make_window(qtbot, tmp_path, monkeypatch)
+    png = write_png(tmp_path / "cat.png", photo(W, H))
+    monkeypatch.setattr("editor.ui.dialogs.ask_open_paths", lambda *a, **k: [png])
+    window.actions["open"].trigger()
+    qtbot.waitUntil(lambda: len(window.sessions) == 1, timeout=10000)
+    return window
+
+
+def test_zoom_field_and_scroll_bars(opened, qtbot):
+    canvas, field = opened.canvas, opened.view_commands.zoom_field
+    assert field.text() == f"{canvas.zoom * 100:.4g} %"
+    field.setText("1600")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert canvas.zoom == 16.0 and field.text() == "1600 %"
+    bars = canvas.chrome
+    assert bars.hbar.isVisible() and bars.vbar.isVisible()  # 1536 x 1024 px: larger than the view
+    centre = canvas.view_center_image()
+    bars.hbar.setValue(bars.hbar.value() + 80)  # the view moves right by 80 px = 5 image px
+    assert abs(canvas.view_center_image().x() - (centre.x() + 5)) < 0.1
+    value = bars.hbar.value()
+    canvas.pan_by(-40, 0)  # a pan (Hand, Space+drag) moves the bar with it
+    assert bars.hbar.value() == value + 40
+    opened.actions["fit"].trigger()
+    assert not bars.hbar.isVisible()
+
+
+def test_guides_from_the_ruler_and_snapping(opened, qtbot):
+    doc, canvas = opened.doc, opened.canvas
+    canvas.set_zoom(4.0)
+    opened.actions["rulers"].trigger()
+    chrome = canvas.chrome
+    assert chrome.top.isVisible() and opened.actions["rulers"].isChecked()
+    # Drag a vertical guide out of the left ruler to x = 30.
+    start = chrome.left.rect().center()
+    end = image_pos(canvas, 30, 20)
+    drag(qtbot, chrome.left, [start, chrome.left.mapFrom(canvas, end)])
+    assert chrome.guides == [(False, 30.0)]
+    # The marquee's corner snaps to it from a pixel away.
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_M)
+    opened.tools.current.set_shape("rect")
+    image_drag(qtbot, canvas, [(10, 10), (20, 20), (31, 30)])
+    assert doc.selection == Box(10, 10, 20, 20)
+    # The move tool puts a layer's edge on the guide too, and on the canvas edge.
+    top = doc.add_image(photo(20, 10, "astronaut"), "Top", 5, 40)
+    qtbot.keyClick(canvas, Qt.Key.Key_V)
+    image_drag(qtbot, canvas, [(10, 45), (20, 45), (34, 45)])  # left edge 5 -> 29: snaps to 30
+    assert top.x == 30
+    image_drag(qtbot, canvas, [(40, 45), (40, 50), (40, 58)])  # bottom 50 -> 63: snaps to 64
+    assert top.bounds().y1 == H
+    # Snapping off: the moves are exact.
+    opened.actions["snap"].trigger()
+    image_drag(qtbot, canvas, [(40, 55), (40, 52), (40, 50)])
+    assert top.bounds().y1 == H - 5
+    # Dragging the guide back onto the ruler is not possible from the canvas; Clear Guides.
+    opened.actions["clear_guides"].trigger()
+    assert chrome.guides == []
+
+
+def test_dragging_a_guide_back_onto_its_ruler_drops_it(opened, qtbot):
+    canvas = opened.canvas
+    opened.actions["rulers"].trigger() if not canvas.chrome.top.isVisible() else None
+    chrome = canvas.chrome
+    start = chrome.top.rect().center()
+    drag(qtbot, chrome.top, [start, start + QPoint(0, 3)])  # released on the ruler itself
+    assert chrome.guides == []
