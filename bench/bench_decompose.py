@@ -31,6 +31,16 @@ for each step the pipeline adds (mask only; + matting; + background solve;
     python bench/bench_decompose.py [--sizes 1,2,4] [--cases N] [--save DIR] [--diffusion-fill]
     python bench/bench_decompose.py --fills [--sizes 1,2,4] [--cases N] [--grid docs/content_aware_fill.png]
 
+    python bench/bench_decompose.py --strokes [--sizes 1,2] [--cases N]
+
+--strokes scores the object mask before and after the user's correction: the
+mask proposed from the box, then strokes simulated from the truth (one dab of
+the brush in the middle of each of the 3 largest missed parts and of the 3
+largest wrongly taken parts, `decompose_steps.strokes.simulate_strokes`),
+corrected by GrabCut with the strokes (`correct_mask`); for each, the alpha
+MAE in the box and on the soft edge (0-255) of the full decomposition, and
+its seconds (the correction's own seconds apart).
+
 --fills compares the background fills side by side in one run, each in the
 full pipeline on the same pictures: the old default (pyramid fill plus
 synthesised grain) and the content-aware fill (multi-scale PatchMatch).
@@ -306,6 +316,40 @@ def compare_fills(args, bgs, plan) -> int:
     return 0
 
 
+def compare_strokes(args, bgs, plan) -> int:
+    """Alpha error of the decomposition from the box alone and after correction strokes."""
+    from engine.methods.decompose_steps.strokes import correct_mask, simulate_strokes
+
+    pipeline = DecomposePipeline()
+    print(f"cpu threads: {cv2.getNumThreads()}, load average: {os.getloadavg()[0]:.2f}")
+    print(f"{'MP':>4} {'case':<22} {'MAE box':>8} {'edge':>6} {'-> strokes':>10} {'MAE box':>8} "
+          f"{'edge':>6} {'split s':>8} {'correct s':>9}")
+    for mp in (float(s) for s in args.sizes.split(",")):
+        rows = []
+        for kind, bg_name, seed in plan:
+            image, box, truth = make_case(kind, resize_to(bgs[bg_name], mp), seed)
+            t0 = time.perf_counter()
+            result = pipeline(DecomposeRequest(image, box=box))
+            split_s = time.perf_counter() - t0
+            before = score(result, truth, box)
+            add, remove = simulate_strokes(result.mask, truth["alpha"] > 0.5)
+            t0 = time.perf_counter()
+            corrected = correct_mask(image, result.mask, add, remove)
+            correct_s = time.perf_counter() - t0
+            after = score(pipeline(DecomposeRequest(image, object_masks=[corrected])), truth, box)
+            strokes = int(cv2.connectedComponents(add.astype(np.uint8))[0] - 1
+                          + cv2.connectedComponents(remove.astype(np.uint8))[0] - 1)
+            rows.append((before["mae"], before["edge_mae"], after["mae"], after["edge_mae"],
+                         split_s, correct_s))
+            print(f"{mp:>4g} {kind + ' on ' + bg_name:<22} {before['mae']:>8.2f} "
+                  f"{before['edge_mae']:>6.1f} {strokes:>7} dabs {after['mae']:>8.2f} "
+                  f"{after['edge_mae']:>6.1f} {split_s:>8.2f} {correct_s:>9.2f}", flush=True)
+        m = np.mean(rows, axis=0)
+        print(f"{mp:>4g} {'mean':<22} {m[0]:>8.2f} {m[1]:>6.1f} {'':>10} {m[2]:>8.2f} {m[3]:>6.1f} "
+              f"{m[4]:>8.2f} {m[5]:>9.2f}\n", flush=True)
+    return 0
+
+
 def time_fill_alone(bgs) -> None:
     """Seconds of each fill alone on a 2 MP photo with an elliptic hole of 5 % of it (median of 3)."""
     from engine.methods.decompose_steps.patchmatch_fill import content_aware_fill
@@ -317,13 +361,17 @@ def time_fill_alone(bgs) -> None:
     hole = ((yy - 0.55 * h) / ry) ** 2 + ((xx - 0.6 * w) / (0.8 * ry)) ** 2 < 1
     for name, fill in (("pyramid (old)", lambda: PyramidInpainter()(image, hole, ~hole)),
                        ("patchmatch (new)", lambda: content_aware_fill(image, hole))):
-        times = []
+        times, cpu = [], []
         for _ in range(3):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             fill()
             times.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
+        # CPU seconds of this process: on a machine shared with other work they say what
+        # the fill costs better than the wall clock (run with NUMBA_NUM_THREADS=1 to read
+        # them as one core's seconds).
         print(f"fill alone, 2 MP photo ({w}x{h}), hole {100 * hole.mean():.1f} %: {name} "
-              f"{np.median(times):.2f} s (median of 3)")
+              f"{np.median(times):.2f} s wall, {np.median(cpu):.2f} s CPU (median of 3)")
 
 
 def _grid_row(image: np.ndarray, views: list[np.ndarray], box: Box, height: int = 240) -> np.ndarray:
@@ -364,6 +412,8 @@ def main() -> int:
     parser.add_argument("--fills", action="store_true",
                         help="compare the old fill and the content-aware fill side by side")
     parser.add_argument("--grid", help="with --fills: PNG of crops (picture, old, new, truth)")
+    parser.add_argument("--strokes", action="store_true",
+                        help="alpha error before and after simulated correction strokes")
     args = parser.parse_args()
     bgs = backgrounds()
     pairs = [("pebble", "coffee"), ("horse", "rocket"), ("furball", "motorcycle"),
@@ -371,6 +421,8 @@ def main() -> int:
     plan = [(*pairs[i % len(pairs)], i) for i in range(args.cases)]
     if args.fills:
         return compare_fills(args, bgs, plan)
+    if args.strokes:
+        return compare_strokes(args, bgs, plan)
     stages = STAGES if args.stages == "all" else [s for s in STAGES if s[0] == "+ HFA (full)"]
     pipelines = {None: DecomposePipeline(), "telea": DecomposePipeline(inpainter=TeleaInpainter())}
     if args.diffusion_fill:

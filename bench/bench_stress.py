@@ -2,7 +2,7 @@
 `convert` against document size, and a kill-during-save loop. Prints figures.
 
     python bench/bench_stress.py [--counts 250,1000,5000] [--sizes 1000x750,2000x1500,4000x3000]
-                                 [--kills 30] [--skip-memory] [--skip-kills]
+                                 [--kills 30] [--skip-counts] [--skip-memory] [--skip-kills]
 
 (a) save time of N small layers (16x16 RGBA, scattered): should grow linearly
     (issue target: 5000 layers in <= 10 s), with the `convert` verb on the same
@@ -235,6 +235,7 @@ def main() -> None:
     parser.add_argument("--counts", default="250,1000,5000")
     parser.add_argument("--sizes", default="1000x750,2000x1500,4000x3000")
     parser.add_argument("--kills", type=int, default=30)
+    parser.add_argument("--skip-counts", action="store_true")
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--skip-kills", action="store_true")
     parser.add_argument("--verb-child", help=argparse.SUPPRESS)
@@ -243,7 +244,8 @@ def main() -> None:
         verb_child(json.loads(args.verb_child))
         return
     with tempfile.TemporaryDirectory() as folder:
-        bench_layer_counts([int(n) for n in args.counts.split(",")], folder)
+        if not args.skip_counts:
+            bench_layer_counts([int(n) for n in args.counts.split(",")], folder)
         if not args.skip_memory:
             sizes = [tuple(int(v) for v in s.split("x")) for s in args.sizes.split(",")]
             bench_memory(sizes, folder)

@@ -47,6 +47,9 @@ class Job:
         self.on_failed = on_failed
         self.on_cancelled = on_cancelled
         self.quiet = quiet  # a background job (warm-up): show failures in the status bar only
+        # What the status bar calls the job at a step (a job of several phases names its phase);
+        # None: its name.
+        self.step_label: Optional[Callable[[int, int], str]] = None
         self.token = CancelToken()
         self.state = QUEUED
         self.result: Any = None

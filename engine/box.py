@@ -104,9 +104,13 @@ class Box:
 
 def opaque_bounds(pixels: np.ndarray) -> Optional[Box]:
     """The box of pixels with alpha > 0 (None when fully transparent)."""
-    alpha = pixels[..., 3]
-    rows = np.flatnonzero(alpha.any(axis=1))
+    return mask_bounds(pixels[..., 3])
+
+
+def mask_bounds(mask: np.ndarray) -> Optional[Box]:
+    """The box of a 2-D mask's non-zero entries (None when there are none)."""
+    rows = np.flatnonzero(mask.any(axis=1))
     if rows.size == 0:
         return None
-    cols = np.flatnonzero(alpha.any(axis=0))
+    cols = np.flatnonzero(mask.any(axis=0))
     return Box.from_corners(int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)

@@ -57,7 +57,7 @@ def test_mask_file_and_peel_again(photo, tmp_path):
     out = tmp_path / "ball.psd"
     proc = run("decompose", path, "--mask", mask, "-o", out)
     assert proc.returncode == 0, proc.stderr
-    assert "recomposition error" in proc.stdout
+    assert "layers give back the picture exactly" in proc.stdout
     background = list(files.open_document(out).layers())[0].name
     again = tmp_path / "again.psd"
     proc = run("decompose", out, "--layer", background, "--box", "4,94,42,42", "-o", again,
@@ -87,3 +87,21 @@ def test_several_layers_need_a_name(photo, tmp_path):
     assert run("decompose", path, "--box", ",".join(map(str, box.as_tuple())), "-o", out).returncode == 0
     proc = run("decompose", out, "--box", "10,10,30,30", "-o", tmp_path / "x.psd")
     assert proc.returncode == 2 and "--layer" in proc.stderr
+
+
+def test_two_boxes_give_two_object_layers_over_one_background(photo, tmp_path):
+    path, image, box, truth = photo
+    image = image.copy()
+    image[100:130, 100:130] = (200, 40, 40)    # a second object: a red block, lower right
+    path = tmp_path / "two.png"
+    Image.fromarray(image).save(path)
+    out = tmp_path / "two.psd"
+    proc = run("decompose", path, "--box", ",".join(map(str, box.as_tuple())),
+               "--box", "92,92,46,46", "-o", out, "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert len(json.loads(proc.stdout)["objects"]) == 2
+    layers = list(files.open_document(out).layers())
+    assert [layer.name for layer in layers] == ["two", "Object 2", "Object"]
+    # The block's base is lower in the picture: it is the front (top) layer.
+    top = layers[-1]
+    assert top.x >= 90 and top.pixels[..., 0][top.pixels[..., 3] > 250].mean() > 150

@@ -27,7 +27,7 @@ def test_an_add_stroke_brings_back_the_missed_part_and_changes_nothing_else():
     far = np.zeros_like(truth)
     far[:, :40] = True
     add = np.zeros_like(truth)
-    add[54:58, 56:62] = True                 # one dab in the missed part
+    add[42:70, 57:60] = True                 # one stroke down the missed part
     out = correct_mask(img, mask, add=add)
     missed = truth & ~mask
     assert (out & missed).sum() > 0.85 * missed.sum()
@@ -87,3 +87,30 @@ def test_corrected_masks_are_used_as_given():
     assert len(proposed) == 1 and (proposed[0] & (a1 > 0.5)).sum() > 0.9 * (a1 > 0.5).sum()
     result = pipeline(DecomposeRequest(img, object_masks=[a2 > 0.5]))
     assert np.array_equal(result.mask, a2 > 0.5)
+
+
+def test_status_says_in_plain_words_what_happened():
+    from types import SimpleNamespace
+
+    from editor.model.decompose_apply import split_status
+
+    exact = SimpleNamespace(figures={"recomposition_error_max": 0.5})
+    assert split_status("Photo", ["Object"], exact) == \
+        "Split 'Object' from 'Photo'; the two layers give back the picture exactly."
+    off = SimpleNamespace(figures={"recomposition_error_max": 3.2})
+    text = split_status("Photo", ["Object", "Object 2"], off)
+    assert text.startswith("Split 'Object', 'Object 2' from 'Photo'; the three layers")
+    assert "within 3 levels" in text and "recomposition" not in text
+
+
+def test_with_no_marks_the_objects_are_found():
+    from engine.methods.layered import find_objects
+
+    img, a1, a2 = two_balls(200)
+    boxes = find_objects(img, 3)
+    assert len(boxes) == 2
+    for a in (a1, a2):
+        ys, xs = np.nonzero(a > 0.5)
+        assert any(b.x <= xs.min() and b.y <= ys.min() and b.x1 >= xs.max() and b.y1 >= ys.max()
+                   for b in boxes)
+    assert len(find_objects(img, 1)) == 1

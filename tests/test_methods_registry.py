@@ -13,7 +13,8 @@ def test_every_method_is_served_by_known_families_and_every_family_serves_a_meth
     assert len(ids) == len(set(ids)) and len({m.label for m in registry.METHODS}) == len(ids)
     for method in registry.METHODS:
         assert method.families and set(method.families) <= set(cat.FAMILIES), method.id
-        assert method.kind in (registry.LAYER, registry.PICTURE, registry.DECOMPOSE_STEP)
+        assert method.kind in (registry.LAYER, registry.PICTURE, registry.DECOMPOSE_STEP,
+                               registry.EDIT)
     for family in cat.FAMILIES:
         assert cat.FAMILY_METHODS[family] == registry.methods_of_family(family) != ()
 

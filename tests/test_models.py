@@ -36,11 +36,27 @@ def test_shipped_catalogue_lists_the_three_families_with_their_facts():
         if m.built_in:
             continue
         generative = m.family in cat.DIFFUSION_FAMILIES
-        assert m.serves("add_foreground") == generative and m.download_gb > 0 and m.min_vram_gb > 0
+        # Generative models add foregrounds (inpainting) or edit by text (text-to-image).
+        assert (m.serves("add_foreground") or m.serves("edit")) == generative
+        assert m.download_gb > 0 and m.min_vram_gb > 0
         assert m.licence and m.files and m.resolution in (512, 1024)
     assert catalogue.default_for("add_foreground").family == "sd-inpaint"
     assert catalogue.get("black-forest-labs/FLUX.1-Fill-dev").gated
     assert catalogue.get("nope/nope") is None
+
+
+def test_the_text_to_image_models_of_the_text_edit_are_listed():
+    catalogue = cat.load_catalogue()
+    ids = [m.id for m in catalogue.for_method("edit")]
+    assert ids == ["CompVis/stable-diffusion-v1-4", "stable-diffusion-v1-5/stable-diffusion-v1-5",
+                   "stabilityai/stable-diffusion-2-1-base"]
+    for model_id in ids:
+        m = catalogue.get(model_id)
+        assert m.family == "sd-inpaint" and not m.serves("add_foreground") and m.resolution == 512
+        assert "RAIL" in m.licence and 2 <= m.download_gb <= 3
+    assert catalogue.default_for("edit").id == "CompVis/stable-diffusion-v1-4"  # the paper's
+    # The inpainting models stay the defaults of the other methods.
+    assert catalogue.default_for("layered").id == "stable-diffusion-v1-5/stable-diffusion-inpainting"
 
 
 def test_bad_catalogue_is_reported(tmp_path):

@@ -13,19 +13,20 @@ def texts(menu):
     return [a.text() if not a.isSeparator() else "|" for a in menu.actions()]
 
 
-def test_contributed_actions_sit_where_their_specs_say(qtbot, tmp_path):
-    w = make_window(qtbot, tmp_path)
+def test_contributed_actions_sit_where_their_specs_say(qtbot, tmp_path, monkeypatch):
+    w = make_window(qtbot, tmp_path, monkeypatch)  # closing never waits for an answer
     layer_menu = texts(w.menus["layer"])
     trim = layer_menu.index(w.actions["trim"].text())
-    assert layer_menu[trim + 1:trim + 4] == ["|", "&Decompose", "Decompose &Options…"]
+    assert layer_menu[trim + 1:trim + 5] == ["|", "&Decompose", "Decompose into &Layers",
+                                           "Decompose &Options…"]
     assert texts(w.menus["file"])[1:3] == ["&Open…", "New &Layered Image from Prompt…"]
     assert "Edit in &Quick Mask Mode" in texts(w.menus["select"])
     assert w.actions["quick_mask"].isCheckable()
 
 
-def test_a_new_module_needs_only_its_specs(qtbot, tmp_path):
+def test_a_new_module_needs_only_its_specs(qtbot, tmp_path, monkeypatch):
     """What docs/adding_a_command.md promises: specs added before build_menus are placed."""
-    w = make_window(qtbot, tmp_path)
+    w = make_window(qtbot, tmp_path, monkeypatch)  # closing never waits for an answer
     calls = []
     w.contributed = []
     act.add_actions(w, [act.ActionSpec("probe", "&Probe", lambda: calls.append(1), "Alt+Shift+P",
@@ -43,8 +44,8 @@ def test_a_new_module_needs_only_its_specs(qtbot, tmp_path):
     assert w.actions["probe"].isEnabled()
 
 
-def test_enabling_follows_the_context(qtbot, tmp_path):
-    w = make_window(qtbot, tmp_path)
+def test_enabling_follows_the_context(qtbot, tmp_path, monkeypatch):
+    w = make_window(qtbot, tmp_path, monkeypatch)  # closing never waits for an answer
     qtbot.waitUntil(lambda: not w.actions["decompose"].isEnabled())  # no document
     assert not w.actions["save"].isEnabled() and not w.actions["quick_mask"].isEnabled()
     doc = Document(40, 30)

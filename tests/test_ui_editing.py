@@ -427,12 +427,12 @@ def test_rotate_quarter_and_trim(opened, qtbot):
     assert np.array_equal(layer.pixels, pixels)
 
 
-def test_the_keyboard_shortcuts_table_is_made_from_the_actions(qtbot, tmp_path):
+def test_the_keyboard_shortcuts_table_is_made_from_the_actions(qtbot, tmp_path, monkeypatch):
     from PySide6.QtGui import QKeySequence
 
     from editor.ui.dialogs import shortcuts_html
 
-    w = make_window(qtbot, tmp_path)
+    w = make_window(qtbot, tmp_path, monkeypatch)
     actions = [*w.tool_actions.values(), *w.actions.values()]
     table = shortcuts_html(actions)
     native = QKeySequence.SequenceFormat.NativeText

@@ -51,6 +51,8 @@ def test_guides_from_the_ruler_and_snapping(opened, qtbot):
     end = image_pos(canvas, 30, 20)
     drag(qtbot, chrome.left, [start, chrome.left.mapFrom(canvas, end)])
     assert chrome.guides == [(False, 30.0)]
+    opened.actions["snap"].trigger()  # on, as it is by default (the tests' windows start off)
+    assert opened.view_commands.options.snap
     # The marquee's corner snaps to it from a pixel away.
     canvas.setFocus()
     qtbot.keyClick(canvas, Qt.Key.Key_M)
@@ -58,11 +60,20 @@ def test_guides_from_the_ruler_and_snapping(opened, qtbot):
     image_drag(qtbot, canvas, [(10, 10), (20, 20), (31, 30)])
     assert doc.selection == Box(10, 10, 20, 20)
     # The move tool puts a layer's edge on the guide too, and on the canvas edge.
+    assert not opened.view_commands.options.snap_layers  # other layers' edges: when asked
     top = doc.add_image(photo(20, 10, "astronaut"), "Top", 5, 40)
     qtbot.keyClick(canvas, Qt.Key.Key_V)
     image_drag(qtbot, canvas, [(10, 45), (20, 45), (34, 45)])  # left edge 5 -> 29: snaps to 30
     assert top.x == 30
     image_drag(qtbot, canvas, [(40, 45), (40, 50), (40, 58)])  # bottom 50 -> 63: snaps to 64
+    assert top.bounds().y1 == H
+    # Snap to Layers: the top edge lands on another layer's bottom edge.
+    opened.actions["snap_layers"].trigger()
+    doc.add_image(photo(10, 10), "Mark", 70, 0)  # its bottom edge at y = 10
+    doc.set_active(top)
+    image_drag(qtbot, canvas, [(40, 58), (40, 40), (40, 13)])  # top 54 -> 9: snaps to 10
+    assert top.y == 10
+    image_drag(qtbot, canvas, [(40, 15), (40, 40), (40, 58)])  # bottom 20 -> 63: to 64
     assert top.bounds().y1 == H
     # Snapping off: the moves are exact.
     opened.actions["snap"].trigger()

@@ -20,6 +20,7 @@ def make_window(qtbot, tmp_path, monkeypatch=None, size=(1200, 800), settings=No
                                       QSettings.Format.IniFormat))
         settings.recovery_dir = os.path.join(str(tmp_path), "recovery")
         settings.warm_up = False  # tests never load the user's models in the background
+        settings.set_value("view/snap", False)  # drags land where the test puts them
     window = MainWindow(settings)
     qtbot.addWidget(window)
     if monkeypatch is not None:

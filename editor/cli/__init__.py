@@ -22,6 +22,7 @@ VERB_MODULES = [
     "editor.cli.models",
     "editor.cli.transform",
     "editor.cli.extract",
+    "editor.cli.edit",
 ]
 
 

@@ -1,12 +1,14 @@
 """The `decompose` verb: split a picture into an object layer and a background layer, saved as PSD.
 
-    python main.py decompose IN --box X,Y,W,H [--mask MASK.png] -o OUT.psd [--json]
-        [--mask-model auto|grabcut|ID] [--matting-model auto|closed_form|ID]
-        [--background-model auto|pyramid|telea|ID]
+    python main.py decompose IN --box X,Y,W,H [--box ...] [--mask MASK.png] -o OUT.psd [--json]
+        [--objects N] [--mask-model auto|grabcut|ID] [--matting-model auto|closed_form|ID]
+        [--background-model auto|patchmatch|pyramid|telea|ID]
 
 IN is any picture or PSD the editor opens. The object is marked by a box
 and/or a mask image of the canvas's size (white or opaque where the object
-is). A document with several layers needs `--layer NAME`, which also serves
+is). Each `--box` marks one object; several give one layer per object,
+front to back, over one background. With `--objects N` and no mark, up to
+N objects are found in the picture. A document with several layers needs `--layer NAME`, which also serves
 to peel a further object off a background made by an earlier run. The
 command line uses the classical CPU steps unless told otherwise, so that a
 script gives the same layers on every computer; `auto` takes the installed
@@ -19,7 +21,7 @@ import json
 import numpy as np
 
 from editor.cli.generate import quiet_libraries
-from editor.model.decompose_apply import StepChoices, decompose_layer
+from editor.model.decompose_apply import StepChoices, decompose_layer, found_objects, split_status
 from editor.model.errors import DocumentError
 from editor.model.files import open_document, read_image, save_document
 from engine.box import Box
@@ -32,7 +34,10 @@ def register(sub) -> None:
                     "and its shadow) over a background layer with the object removed, and save "
                     "the layers as a PSD.")
     p.add_argument("input", metavar="IN", help="picture or PSD to split")
-    p.add_argument("--box", help="X,Y,W,H around the object, in canvas pixels")
+    p.add_argument("--box", action="append", metavar="X,Y,W,H",
+                   help="around an object, in canvas pixels; repeat for several objects")
+    p.add_argument("--objects", type=int, default=None, metavar="N",
+                   help="with no --box or --mask: split up to N objects found in the picture")
     p.add_argument("--mask", metavar="MASK", help="image of the canvas's size painted over the "
                    "object (white or opaque = object)")
     p.add_argument("--layer", metavar="NAME", help="the layer to split (needed when IN has several)")
@@ -63,32 +68,39 @@ def add_step_options(p, learned_by_default: bool) -> None:
 
 
 def run(args) -> int:
-    if args.box is None and args.mask is None:
-        raise DocumentError("Mark the object with --box X,Y,W,H or --mask MASK.png.")
+    if args.box is None and args.mask is None and not args.objects:
+        raise DocumentError("Mark the object with --box X,Y,W,H or --mask MASK.png "
+                            "(or ask for --objects N to be found).")
+    if args.objects is not None and not 1 <= args.objects <= 20:
+        raise DocumentError(f"--objects must be between 1 and 20, not {args.objects}.")
     doc = open_document(args.input)
     layer = _pick_layer(doc, args.layer, args.input)
-    box = Box.parse(args.box) if args.box else None
+    boxes = [Box.parse(b) for b in args.box or []]
     mask = _read_mask(args.mask, doc) if args.mask else None
+    if not boxes and mask is None:
+        boxes = found_objects(layer, args.objects)
+    box, more = (boxes[0], boxes[1:]) if boxes else (None, [])
     choices = StepChoices(not args.no_shadow, args.mask_model, args.matting_model,
                           args.background_model, args.device, args.seed)
     if not choices.is_classical():
         quiet_libraries()  # a model may load
-    background, foreground, result = decompose_layer(doc, layer, box, mask, choices=choices)
+    source = layer.name
+    background, objects, result = decompose_layer(doc, layer, box, mask, choices=choices,
+                                                  boxes=more, all_objects=True)
+    foreground = objects[0]
     save_document(doc, args.output)
     figures = result.figures
     if args.json:
         print(json.dumps({
             "input": args.input, "output": args.output, "layer": background.name,
             "foreground": _describe(foreground), "background": _describe(background),
+            "objects": [_describe(o) for o in objects],
             **{k: v for k, v in figures.items() if k != "timings"},
             "timings": figures["timings"],
         }, indent=2))
     else:
-        print(f"{args.output}: '{foreground.name}' {foreground.width}x{foreground.height} at "
-              f"{foreground.x},{foreground.y} over '{background.name}'; recomposition error "
-              f"mean {figures['recomposition_error_mean']:.3f}, 99th percentile "
-              f"{figures['recomposition_error_p99']:.3f} (0-255); "
-              f"{figures['timings']['total']:.1f} s")
+        print(f"{args.output}: {split_status(source, [o.name for o in objects], result)} "
+              f"({figures['timings']['total']:.1f} s; --json gives the figures)")
     return 0
 
 

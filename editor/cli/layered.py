@@ -33,6 +33,9 @@ def register(sub) -> None:
     p.add_argument("--negative", default="", metavar="TEXT", help="what to avoid")
     p.add_argument("--box", metavar="X,Y,W,H",
                    help="the foreground object in the picture (default: the main object is found)")
+    p.add_argument("--objects", type=int, default=1, metavar="N",
+                   help="with no --box: split up to N objects found in the picture, one layer "
+                        "each (default 1)")
     p.add_argument("-o", "--output", required=True, metavar="OUT.psd")
     add_model_options(p)
     p.add_argument("--size", metavar="WxH", type=_size, default=None,
@@ -63,6 +66,7 @@ def run_layered(args) -> int:
         args.seed, args.steps, args.guidance, args.model, not args.no_shadow, args.mask_model,
         args.matting_model, args.background_model, args.device, args.dtype,
         True if args.offload else None)
+    request.objects = args.objects
     doc, result = layered_image(request, _terminal_progress())
     save_document(doc, args.output)
     if args.save_picture:
@@ -76,13 +80,14 @@ def run_layered(args) -> int:
               file=sys.stderr)
         return 2
     figures = result.decomposition.figures
-    background, foreground = list(doc.layers())
+    background, *objects = list(doc.layers())
+    foreground = objects[-1]   # the front object (the top layer)
     if args.json:
         print(json.dumps({
             "output": args.output, "recipe": result.recipe,
             "object_box": list(result.box.as_tuple()), "object_box_found": result.found,
             "layers": [{"name": layer.name, "x": layer.x, "y": layer.y, "width": layer.width,
-                        "height": layer.height} for layer in (background, foreground)],
+                        "height": layer.height} for layer in (background, *objects)],
             "decomposition": result.decomposition.recipe["steps"],
             "models": result.decomposition.recipe.get("models", {}),
             **{k: v for k, v in figures.items() if k != "timings"},

@@ -3,7 +3,7 @@
 Each command changes the document only through its low-level mutators, which
 emit the signals the canvas and panels observe. Pixel commands keep only what
 they need to go back: a swapped array (`SetPixels`) or the touched 64x64
-tiles (`TileEdit`: `PixelEdit`, `MaskEdit`), never a whole document.
+tiles (`PixelEdit`), never a whole document.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import numpy as np
 from engine.box import Box
 
 from .history import Command
-from .layers import Group, Layer, Node
+from .layers import Group, Layer, LayerMask, Node
 
 if TYPE_CHECKING:
     from .document import Document
@@ -158,42 +158,47 @@ class SetPixels(Command):
         return int(self._other[0].nbytes)
 
 
-class TileEdit(Command):
-    """An in-place edit of an array, kept as the 64x64 tiles it touched (one copy of the tile
-    bookkeeping for pixel and mask edits). Subclasses say which array and whom to tell."""
+class PixelEdit(Command):
+    """An in-place edit of a layer's pixels (a brush or eraser stroke), kept as touched tiles.
 
-    def __init__(self, name: str):
-        self.name = name
+    Use: `edit = PixelEdit(layer, "Brush")`, then for every dab
+    `edit.apply(doc, box, fn)` where `fn(view)` changes the (H, W, 4) view of
+    the layer's pixels inside the layer-local `box`; finally
+    `doc.history.push(edit, applied=True)`. Undo swaps the saved tiles back.
+    """
+
+    def __init__(self, layer: Layer, name: str = "Brush"):
+        self.layer, self.name = layer, name
         self._tiles: dict[tuple[int, int], np.ndarray] = {}
         self._box = Box(0, 0, 0, 0)
 
-    def _array(self, doc: "Document") -> np.ndarray:
-        raise NotImplementedError
+    def _array(self) -> np.ndarray:
+        """The array the stroke edits in place."""
+        return self.layer.pixels
 
     def _edited(self, doc: "Document", box: Box) -> None:
-        raise NotImplementedError
+        doc._pixels_edited(self.layer, box)
 
     def apply(self, doc: "Document", box: Box, fn: Callable[[np.ndarray], None]) -> Box:
-        """Saves the tiles under `box` (the array's own coordinates), runs `fn` on that
-        region's view, and tells the document; returns the box clipped to the array."""
-        array = self._array(doc)
-        box = box.clip(array.shape[1], array.shape[0])
+        """Saves the tiles under local `box`, runs `fn` on that region, notifies the document."""
+        pixels = self._array()
+        box = box.clip(pixels.shape[1], pixels.shape[0])
         if box.is_empty():
             return box
         for ty in range(box.y // TILE, (box.y1 - 1) // TILE + 1):
             for tx in range(box.x // TILE, (box.x1 - 1) // TILE + 1):
                 if (tx, ty) not in self._tiles:
-                    self._tiles[(tx, ty)] = array[ty * TILE:(ty + 1) * TILE,
-                                                  tx * TILE:(tx + 1) * TILE].copy()
-        fn(array[box.slices()])
+                    self._tiles[(tx, ty)] = pixels[ty * TILE:(ty + 1) * TILE,
+                                                   tx * TILE:(tx + 1) * TILE].copy()
+        fn(pixels[box.slices()])
         self._box = self._box.union(box)
         self._edited(doc, box)
         return box
 
     def _swap(self, doc: "Document") -> None:
-        array = self._array(doc)
+        pixels = self._array()
         for (tx, ty), saved in self._tiles.items():
-            region = array[ty * TILE:(ty + 1) * TILE, tx * TILE:(tx + 1) * TILE]
+            region = pixels[ty * TILE:(ty + 1) * TILE, tx * TILE:(tx + 1) * TILE]
             current = region.copy()
             region[...] = saved
             self._tiles[(tx, ty)] = current
@@ -209,28 +214,71 @@ class TileEdit(Command):
         return not self._tiles
 
 
-class PixelEdit(TileEdit):
-    """An in-place edit of a layer's pixels (a brush or eraser stroke), kept as touched tiles.
+class LayerMaskEdit(PixelEdit):
+    """A stroke on a node's layer mask (its (H, W) uint8 array), kept as touched tiles;
+    used like `PixelEdit` with mask-local boxes."""
 
-    Use: `edit = PixelEdit(layer, "Brush")`, then for every dab
-    `edit.apply(doc, box, fn)` where `fn(view)` changes the (H, W, 4) view of
-    the layer's pixels inside the layer-local `box`; finally
-    `doc.history.push(edit, applied=True)`. Undo swaps the saved tiles back.
-    """
+    def __init__(self, node: Node, name: str = "Brush"):
+        super().__init__(node, name)  # type: ignore[arg-type]
 
-    def __init__(self, layer: Layer, name: str = "Brush"):
-        super().__init__(name)
-        self.layer = layer
-
-    def _array(self, doc: "Document") -> np.ndarray:
-        return self.layer.pixels
+    def _array(self) -> np.ndarray:
+        assert self.layer.mask is not None
+        return self.layer.mask.pixels
 
     def _edited(self, doc: "Document", box: Box) -> None:
-        doc._pixels_edited(self.layer, box)
+        doc._mask_pixels_edited(self.layer, box)
 
 
-class MaskEdit(TileEdit):
-    """A stroke on the document's painted selection mask (Quick Mask), kept as touched tiles.
+class SetMask(Command):
+    """Adds, replaces or removes (None) a node's layer mask."""
+
+    def __init__(self, node: Node, mask: Optional[LayerMask], name: str = "Add Layer Mask"):
+        self.node, self.name = node, name
+        self._other = mask
+
+    def _swap(self, doc: "Document") -> None:
+        current = self.node.mask
+        doc._set_mask(self.node, self._other)
+        self._other = current
+
+    redo = _swap
+    undo = _swap
+
+    def nbytes(self) -> int:
+        return int(self._other.pixels.nbytes) if self._other is not None else 0
+
+
+class SetMaskAttr(Command):
+    """Sets one property of a node's mask (enabled, linked, density, feather)."""
+
+    def __init__(self, node: Node, attr: str, value: Any, name: Optional[str] = None,
+                 merge_key: Optional[Hashable] = None):
+        assert node.mask is not None
+        self.node, self.attr, self.value = node, attr, value
+        self.old = getattr(node.mask, attr)
+        self.name = name or f"Change Mask {attr.title()}"
+        self.merge_key = merge_key
+
+    def redo(self, doc: "Document") -> None:
+        doc._set_mask_attr(self.node, self.attr, self.value)
+
+    def undo(self, doc: "Document") -> None:
+        doc._set_mask_attr(self.node, self.attr, self.old)
+
+    def merge(self, newer: Command) -> bool:
+        if not (isinstance(newer, SetMaskAttr) and newer.node is self.node
+                and newer.attr == self.attr):
+            return False
+        self.value = newer.value
+        return True
+
+    def is_noop(self) -> bool:
+        return self.old == self.value
+
+
+class MaskEdit(PixelEdit):
+    """A stroke on the document's painted selection mask (Quick Mask), kept as touched tiles
+    by `PixelEdit`'s own bookkeeping (one tile-undo for pixels, layer masks and this).
 
     Like `PixelEdit`: `edit.apply(doc, box, fn)` for every dab, where `fn(view)`
     changes the (h, w) uint8 view of the mask inside canvas `box`; then
@@ -239,13 +287,14 @@ class MaskEdit(TileEdit):
     """
 
     def __init__(self, doc: "Document", name: str = "Quick Mask"):
-        super().__init__(name)
+        super().__init__(None, name)  # type: ignore[arg-type]  (no layer: the document's mask)
+        self.doc = doc
         self.created = doc.selection_mask is None
         if self.created:
             doc._set_selection_mask(np.zeros((doc.height, doc.width), np.uint8))
 
-    def _array(self, doc: "Document") -> np.ndarray:
-        return doc.selection_mask
+    def _array(self) -> np.ndarray:
+        return self.doc.selection_mask
 
     def _edited(self, doc: "Document", box: Box) -> None:
         doc._mask_edited(box)
@@ -321,8 +370,9 @@ class SetCanvasSize(Command):
 
 
 def _node_bytes(node: Node) -> int:
+    own = int(node.mask.pixels.nbytes) if node.mask is not None else 0
     if isinstance(node, Layer):
-        return int(node.pixels.nbytes)
+        return own + int(node.pixels.nbytes)
     if isinstance(node, Group):
-        return sum(int(l.pixels.nbytes) for l in node.layers())
-    return 0
+        return own + sum(_node_bytes(n) for n in node.children)
+    return own

@@ -87,7 +87,11 @@ class DecomposeInput:
     choices: StepChoices
     pixels: np.ndarray          # the layer's pixel buffer when prepared (to see it changed)
     place: tuple[int, int]
+    canvas_size: tuple[int, int] = (0, 0)   # (height, width) of the document
     pipeline: Optional["DecomposePipeline"] = None  # a ready pipeline (tests, benchmarks)
+    # The object mask proposed earlier (`propose`), layer pixels: the Quick Mask paint is then
+    # read as the user's corrections of it (strokes), not as a fresh mark.
+    proposal: Optional[np.ndarray] = None
 
 
 def document_mark(doc: Document) -> tuple[Optional[Box], Optional[np.ndarray]]:
@@ -102,8 +106,10 @@ def document_mark(doc: Document) -> tuple[Optional[Box], Optional[np.ndarray]]:
 # -- 1. prepare, on the GUI thread ---------------------------------------------------------------------
 def prepare(doc: Document, layer=None, box: Optional[Box] = None,
             mask: Optional[np.ndarray] = None, choices: Optional[StepChoices] = None,
-            pipeline: Optional["DecomposePipeline"] = None) -> DecomposeInput:
-    """Checks `layer` (default: the active one) and the mark, and takes the request."""
+            pipeline: Optional["DecomposePipeline"] = None,
+            boxes: Optional[list[Box]] = None) -> DecomposeInput:
+    """Checks `layer` (default: the active one) and the mark, and takes the request;
+    `boxes` mark further objects, each split into a layer of its own."""
     layer = doc.active if layer is None else layer
     if isinstance(layer, Group):
         raise DocumentError(f"'{layer.name}' is a group: Decompose splits one pixel "
@@ -116,20 +122,34 @@ def prepare(doc: Document, layer=None, box: Optional[Box] = None,
                             "shows the object.")
     if layer.is_locked():
         raise LockedError(f"Layer '{layer.name}' is locked.")
-    if box is None and mask is None:
+    if box is None and mask is None and not boxes:
         raise DocumentError("Mark the object first: draw a box around it with the "
                             "Rectangular Marquee (M), or paint over it in Quick Mask (Q).")
     choices = choices or StepChoices()
-    request = request_for_layer(layer, box, mask, shadow=choices.shadow)
+    request = request_for_layer(layer, box, mask, boxes=boxes, shadow=choices.shadow)
     request.image = request.image.copy()  # a brush stroke meanwhile paints the layer in place
-    return DecomposeInput(layer, request, choices, layer.pixels, (layer.x, layer.y), pipeline)
+    return DecomposeInput(layer, request, choices, layer.pixels, (layer.x, layer.y),
+                          canvas_size=(doc.height, doc.width), pipeline=pipeline)
+
+
+def with_proposal(prepared: DecomposeInput, proposal: np.ndarray) -> DecomposeInput:
+    """`prepared`, reading the Quick Mask as corrections of `proposal` (canvas uint8 mask)."""
+    layer, (x, y) = prepared.layer, prepared.place
+    local = np.zeros((layer.height, layer.width), bool)
+    inter = Box(x, y, layer.width, layer.height).intersect(Box(0, 0, proposal.shape[1],
+                                                               proposal.shape[0]))
+    if not inter.is_empty():
+        local[inter.translate(-x, -y).slices()] = proposal[inter.slices()] >= MASK_THRESHOLD
+    prepared.proposal = local
+    return prepared
 
 
 def request_for_layer(layer: Layer, box: Optional[Box] = None, mask: Optional[np.ndarray] = None,
-                      **options) -> "DecomposeRequest":
+                      boxes: Optional[list[Box]] = None, **options) -> "DecomposeRequest":
     """The engine request for `layer`, from a canvas `box` and/or a canvas-sized brush `mask`.
 
-    `mask` is (H, W) in canvas pixels (doc.height, doc.width), nonzero where painted.
+    `mask` is (H, W) in canvas pixels (doc.height, doc.width), nonzero where painted;
+    `boxes` mark further objects (canvas pixels), each split into its own layer.
     """
     from engine.methods.decompose import DecomposeRequest
 
@@ -144,29 +164,108 @@ def request_for_layer(layer: Layer, box: Optional[Box] = None, mask: Optional[np
         inter = canvas.intersect(layer.bounds())
         if not inter.is_empty():
             local_mask[inter.translate(-layer.x, -layer.y).slices()] = mask[inter.slices()] > 0
-    return DecomposeRequest(layer.pixels, box=local_box, mask=local_mask, **options)
+    local_boxes = [b.translate(-layer.x, -layer.y) for b in boxes or []]
+    return DecomposeRequest(layer.pixels, box=local_box, mask=local_mask, boxes=local_boxes,
+                            **options)
+
+
+def regions_of_mask(mask: np.ndarray, min_share: float = 0.02) -> list[Box]:
+    """Boxes (canvas pixels) of the separate parts of a painted mask, largest first; parts
+    smaller than `min_share` of the largest are specks, not objects. Each box is grown a
+    little: paint rarely reaches every edge of its object."""
+    import cv2
+
+    h, w = mask.shape
+    n, _, stats, _ = cv2.connectedComponentsWithStats(np.asarray(mask, np.uint8), connectivity=8)
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    order = [i + 1 for i in np.argsort(areas)[::-1] if areas[i] >= min_share * areas.max()]
+    boxes = [Box(int(stats[i, 0]), int(stats[i, 1]), int(stats[i, 2]), int(stats[i, 3]))
+             for i in order]
+    return [b.expand(max(4, int(0.15 * max(b.w, b.h)))).clip(w, h) for b in boxes]
+
+
+def found_objects(layer: Layer, count: int) -> list[Box]:
+    """Canvas boxes of up to `count` objects found in `layer` (nothing marked)."""
+    from engine.errors import InvalidInput
+    from engine.methods.layered import find_objects
+
+    try:
+        found = find_objects(layer.pixels[..., :3], count)
+    except InvalidInput as exc:
+        raise DocumentError(f"{exc.message} {exc.hint}") from None
+    return [b.translate(layer.x, layer.y) for b in found]
 
 
 # -- 2. run, on the worker thread ---------------------------------------------------------------------
 def run(prepared: DecomposeInput, progress: ProgressFn = no_progress) -> "DecomposeResult":
     pipeline = prepared.pipeline or prepared.choices.pipeline()
-    return pipeline(prepared.request, progress)
+    request = prepared.request
+    if prepared.proposal is not None:
+        request.object_masks = [corrected_mask(prepared)]
+        request.box, request.mask, request.boxes = None, None, []
+    return pipeline(request, progress)
+
+
+def propose(prepared: DecomposeInput, progress: ProgressFn = no_progress) -> np.ndarray:
+    """Step 1 alone (worker thread): the object mask the split would use, as a canvas-sized
+    uint8 Quick Mask (255 = object), to show the user before anything is split."""
+    pipeline = prepared.pipeline or prepared.choices.pipeline()
+    masks = pipeline.propose_masks(prepared.request, progress)
+    layer, (x, y) = prepared.layer, prepared.place
+    local = np.logical_or.reduce(masks)
+    doc_h, doc_w = prepared.canvas_size
+    out = np.zeros((doc_h, doc_w), np.uint8)
+    inter = Box(x, y, layer.width, layer.height).intersect(Box(0, 0, doc_w, doc_h))
+    if not inter.is_empty():
+        out[inter.slices()] = local[inter.translate(-x, -y).slices()] * np.uint8(255)
+    return out
+
+
+def corrected_mask(prepared: DecomposeInput) -> np.ndarray:
+    """The proposal corrected by the user's paint: what was painted beyond it is an "add"
+    stroke, what was erased from it a "remove" stroke; GrabCut with the strokes
+    (`engine.methods.decompose_steps.strokes`) brings the parts along to their edges."""
+    from engine.methods.decompose_steps.strokes import correct_mask
+
+    proposal = prepared.proposal
+    painted = prepared.request.mask if prepared.request.mask is not None \
+        else np.zeros_like(proposal)
+    image = prepared.request.image
+    valid = image[..., 3] > 0 if image.shape[2] == 4 else None
+    return correct_mask(image[..., :3], proposal, add=painted & ~proposal,
+                        remove=proposal & ~painted, valid=valid)
 
 
 # -- 3. apply, on the GUI thread -----------------------------------------------------------------------
 def apply(doc: Document, prepared: DecomposeInput, result: "DecomposeResult") -> tuple[Layer, Layer]:
-    """Applies the result if the layer is as it was when prepared (else DocumentError)."""
+    """Applies the result if the layer is as it was when prepared (else DocumentError);
+    returns (background, front object)."""
+    background, objects = apply_layers(doc, prepared, result)
+    return background, objects[0]
+
+
+def apply_layers(doc: Document, prepared: DecomposeInput,
+                 result: "DecomposeResult") -> tuple[Layer, list[Layer]]:
+    """As `apply`; returns (background, object layers front to back)."""
     layer = prepared.layer
     if not doc.contains(layer) or layer.pixels is not prepared.pixels \
             or (layer.x, layer.y) != prepared.place:
         raise DocumentError(f"Layer '{layer.name}' changed while it was being decomposed, "
                             "so the result was not applied. Run Decompose again.")
-    return apply_decomposition(doc, layer, result)
+    return apply_decomposition_layers(doc, layer, result)
 
 
 def apply_decomposition(doc: Document, layer: Layer, result: "DecomposeResult") -> tuple[Layer, Layer]:
     """Replaces `layer` with (background, foreground) layers and deselects, in one undo step;
-    returns the two layers."""
+    returns the two layers (with several objects: the background and the front object)."""
+    background, objects = apply_decomposition_layers(doc, layer, result)
+    return background, objects[0]
+
+
+def apply_decomposition_layers(doc: Document, layer: Layer,
+                               result: "DecomposeResult") -> tuple[Layer, list[Layer]]:
+    """Replaces `layer` with a background and one layer per object (front object on top),
+    in one undo step; returns (background, object layers front to back)."""
     if not doc.contains(layer) or not isinstance(layer, Layer):
         raise DocumentError(f"'{layer.name}' is not a pixel layer of this document.")
     if layer.is_locked():
@@ -178,9 +277,12 @@ def apply_decomposition(doc: Document, layer: Layer, result: "DecomposeResult") 
     figures = {k: v for k, v in result.figures.items() if k.startswith("recomposition")}
     background = Layer(layer.name, result.background, layer.x, layer.y,
                        recipe=dict(recipe, role="background", **_previous(layer)))
-    fx, fy = result.offset
-    foreground = Layer(_object_name(doc), result.foreground, layer.x + fx, layer.y + fy,
-                       recipe=dict(recipe, role="foreground", figures=figures))
+    parts = result.parts or [(result.foreground, result.offset)]
+    objects: list[Layer] = []
+    for rgba, (fx, fy) in parts:
+        objects.append(Layer(_object_name(doc, [o.name for o in objects]), rgba,
+                             layer.x + fx, layer.y + fy,
+                             recipe=dict(recipe, role="foreground", figures=figures)))
     parent = layer.parent
     assert parent is not None
     index = layer.index()
@@ -188,35 +290,53 @@ def apply_decomposition(doc: Document, layer: Layer, result: "DecomposeResult") 
     with doc.history.macro("Decompose"):
         if plain:
             doc.history.push(cmds.InsertNode(background, parent, index))
-            doc.history.push(cmds.InsertNode(foreground, parent, index + 1))
+            for k, obj in enumerate(reversed(objects)):   # the back object first
+                doc.history.push(cmds.InsertNode(obj, parent, index + 1 + k))
         else:
             # Keep what the layer's opacity, blend mode and visibility did to the picture.
             group = Group(layer.name, visible=layer.visible, opacity=layer.opacity,
                           blend_mode=layer.blend_mode)
             doc.history.push(cmds.InsertNode(group, parent, index))
             doc.history.push(cmds.InsertNode(background, group, 0))
-            doc.history.push(cmds.InsertNode(foreground, group, 1))
+            for k, obj in enumerate(reversed(objects)):
+                doc.history.push(cmds.InsertNode(obj, group, 1 + k))
         doc.history.push(cmds.RemoveNode(layer))
-        doc.set_active(foreground)
+        doc.set_active(objects[0])
         # The mark has done its job: as after Photoshop's Layer via Cut, nothing stays
         # selected (undo brings the mark back with the layer).
         doc.set_selection(None)
-    return background, foreground
+    return background, objects
+
+
+def split_status(source: str, objects: list[str], result: "DecomposeResult") -> str:
+    """What a split did, in plain words, for the status line and the command line."""
+    names = ", ".join(f"'{n}'" for n in objects)
+    count = {2: "two", 3: "three", 4: "four", 5: "five"}.get(len(objects) + 1, str(len(objects) + 1))
+    # 8-bit layers round each value; within one level in 255 the eye sees the same picture.
+    worst = float(result.figures.get("recomposition_error_max", 0.0))
+    if worst <= 1.0:
+        faithful = f"the {count} layers give back the picture exactly"
+    else:
+        faithful = (f"the {count} layers give back the picture to within {worst:.0f} levels "
+                    "in 255 at worst")
+    return f"Split {names} from '{source}'; {faithful}."
 
 
 # -- all three in a row (command line, scripts) ------------------------------------------------------
 def decompose_layer(doc: Document, layer: Layer, box: Optional[Box] = None,
                     mask: Optional[np.ndarray] = None, progress: ProgressFn = no_progress,
                     pipeline: Optional["DecomposePipeline"] = None,
-                    choices: Optional[StepChoices] = None
-                    ) -> tuple[Layer, Layer, "DecomposeResult"]:
+                    choices: Optional[StepChoices] = None, boxes: Optional[list[Box]] = None,
+                    all_objects: bool = False) -> tuple[Layer, Layer, "DecomposeResult"]:
     """Prepares, runs and applies the decomposition of `layer` (default components: the
-    classical ones, unless `choices` or a ready `pipeline` say otherwise)."""
+    classical ones, unless `choices` or a ready `pipeline` say otherwise); `boxes` mark
+    further objects. Returns (background, front object, result), or with `all_objects`
+    (background, object layers front to back, result)."""
     choices = choices or StepChoices.classical()
-    prepared = prepare(doc, layer, box, mask, choices, pipeline)
+    prepared = prepare(doc, layer, box, mask, choices, pipeline, boxes)
     result = run(prepared, progress)
-    background, foreground = apply(doc, prepared, result)
-    return background, foreground, result
+    background, objects = apply_layers(doc, prepared, result)
+    return background, (objects if all_objects else objects[0]), result
 
 
 def _canvas_recipe(recipe: dict, layer: Layer) -> dict:
@@ -229,8 +349,8 @@ def _previous(layer: Layer) -> dict:
     return {"source_recipe": dict(layer.recipe)} if layer.recipe else {}
 
 
-def _object_name(doc: Document) -> str:
-    names = {n.name for n in doc.nodes()}
+def _object_name(doc: Document, taken: list[str] = ()) -> str:
+    names = {n.name for n in doc.nodes()} | set(taken)
     if "Object" not in names:
         return "Object"
     i = 2

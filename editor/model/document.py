@@ -54,6 +54,9 @@ class Document:
         self.selection_changed = Signal()  # (box | None)
         self.selection_mask_changed = Signal()  # (canvas box changed | None: all of it)
         self.size_changed = Signal()       # () the canvas size changed (Image menu)
+        # Brush and Eraser paint the active node's layer mask instead of its pixels
+        # (the mask thumbnail was clicked); a view state, not part of the document.
+        self.mask_targeted = False
         self.history = History(self, max_history_steps, max_history_bytes)
 
     # -- reading -----------------------------------------------------------------
@@ -102,7 +105,15 @@ class Document:
             raise ValueError(f"{node!r} is not in this document")
         if node is not self.active:
             self.active = node
+            self.mask_targeted = False
             self.active_changed.emit(node)
+
+    def set_mask_targeted(self, targeted: bool) -> None:
+        """Brush and Eraser paint the active node's mask (True) or its pixels (False)."""
+        targeted = bool(targeted and self.active is not None and self.active.mask is not None)
+        if targeted != self.mask_targeted:
+            self.mask_targeted = targeted
+            self.active_changed.emit(self.active)
 
     def next_layer_name(self, stem: str = "Layer") -> str:
         """"Layer 1", then one more than the highest "Layer N" in the document (as Photoshop
@@ -245,10 +256,13 @@ class Document:
         self._check_unlocked(below)
         box = below.bounds().union(layer.bounds()) if not layer.is_empty() else below.bounds()
         base = Layer(below.name, below.pixels, below.x, below.y)
-        top = Layer(layer.name, layer.pixels, layer.x, layer.y, visible=layer.visible,
-                    opacity=layer.opacity, blend_mode=layer.blend_mode)
+        base.mask = below.active_mask()  # masks are baked into the merged pixels
+        top = layer.copy(share=True)
+        top.clipping = layer.clipping  # clipped to `below`: drawn through its alpha
         merged = composite_nodes([base, top], box)
         with self.history.macro("Merge Down"):
+            if below.mask is not None:
+                self.history.push(cmds.SetMask(below, None, "Merge Down"))
             self.history.push(cmds.SetPixels(below, merged, box.x, box.y))
             self.history.push(cmds.RemoveNode(layer))
             self.set_active(below)
@@ -402,11 +416,14 @@ class Document:
     def _set_attr(self, node: Node, attr: str, value) -> None:
         setattr(node, attr, value)
         self.node_changed.emit(node, attr)
-        if attr in ("visible", "opacity", "blend_mode"):
+        if attr in ("visible", "opacity", "blend_mode", "clipping"):
             self.region_changed.emit(node.bounds(), node if isinstance(node, Layer) else None)
 
     def _set_offset(self, layer: Layer, x: int, y: int) -> None:
         old = layer.bounds()
+        if layer.mask is not None and layer.mask.linked:  # a linked mask moves with its layer
+            layer.mask.x += int(x) - layer.x
+            layer.mask.y += int(y) - layer.y
         layer.x, layer.y = int(x), int(y)
         self.node_changed.emit(layer, "offset")
         self.region_changed.emit(old.union(layer.bounds()), layer)
@@ -420,6 +437,26 @@ class Document:
     def _pixels_edited(self, layer: Layer, local_box: Box) -> None:
         self.node_changed.emit(layer, "pixels")
         self.region_changed.emit(local_box.translate(layer.x, layer.y), layer)
+
+    def _set_mask(self, node: Node, mask) -> None:
+        node.mask = mask
+        if mask is None and self.active is node:
+            self.mask_targeted = False
+        self.node_changed.emit(node, "mask")
+        self.structure_changed.emit()  # the Layers panel shows or hides the thumbnail
+        self.region_changed.emit(node.bounds(), node if isinstance(node, Layer) else None)
+
+    def _set_mask_attr(self, node: Node, attr: str, value) -> None:
+        assert node.mask is not None
+        setattr(node.mask, attr, value)
+        self.node_changed.emit(node, "mask")
+        self.region_changed.emit(node.bounds(), node if isinstance(node, Layer) else None)
+
+    def _mask_pixels_edited(self, node: Node, local_box: Box) -> None:
+        assert node.mask is not None
+        self.node_changed.emit(node, "mask_pixels")
+        box = local_box.translate(node.mask.x, node.mask.y).intersect(node.bounds())
+        self.region_changed.emit(box, node if isinstance(node, Layer) else None)
 
     def _set_selection(self, box: Optional[Box]) -> None:
         self.selection = box

@@ -13,7 +13,7 @@ from typing import Optional
 
 import numpy as np
 
-from engine.box import Box
+from engine.box import Box, mask_bounds
 
 from .document import Document
 from .errors import DocumentError
@@ -25,12 +25,9 @@ STROKE_LOCATIONS = ("inside", "center", "outside")
 def selection_region(doc: Document) -> Optional[tuple[Box, np.ndarray]]:
     """(canvas box, float32 coverage of that box in 0..1), or None when nothing is selected."""
     mask = doc.selection_mask
-    if mask is not None:
-        rows = np.flatnonzero(mask.any(axis=1))
-        if rows.size:
-            cols = np.flatnonzero(mask.any(axis=0))
-            box = Box.from_corners(int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)
-            return box, mask[box.slices()].astype(np.float32) / 255.0
+    box = mask_bounds(mask) if mask is not None else None
+    if box is not None:
+        return box, mask[box.slices()].astype(np.float32) / 255.0
     box = doc.selection
     if box is not None and not box.is_empty():
         return box, np.ones((box.h, box.w), np.float32)
@@ -143,7 +140,7 @@ def bucket_fill(doc: Document, layer: Layer, x: int, y: int, rgba: tuple[int, in
                 tolerance: int = 32, contiguous: bool = True) -> None:
     """Paint Bucket: fills the pixels of `layer` like the clicked one (Magic Wand's rule),
     inside the selection if there is one. One step."""
-    from .selection_ops import mask_bounds, wand_mask
+    from .selection_ops import wand_mask
 
     coverage = wand_mask(doc, x, y, tolerance, contiguous, layer).astype(np.float32) / 255.0
     region = selection_region(doc)

@@ -39,6 +39,8 @@ from typing import Callable, IO, Optional
 
 import numpy as np
 
+from engine.box import Box
+
 from .document import Document
 from .errors import DocumentError, FileFormatError, SaveError
 from .layers import Layer
@@ -130,8 +132,13 @@ def save_document(doc: Document, path: str | os.PathLike) -> None:
         raise SaveError(f"{path}: documents are saved as .psd or .psb; "
                         f"use Export for {suffix or 'flat'} images.")
     from .psd import check_psd_size, write_psd
+    from .render import composite_document
 
     check_psd_size(path, doc, big=suffix == ".psb")
+    # The compositor loads Qt on first use. Loaded here, before the temporary file
+    # exists: an interrupt (Ctrl+C, SIGTERM) landing inside PySide6's start-up aborts
+    # the process instead of raising, which would leave the temporary behind.
+    composite_document(doc, Box(0, 0, 1, 1))
     atomic_write(path, lambda f: write_psd(doc, f, big=suffix == ".psb"))
     doc.path = os.path.abspath(path)
     doc.history.mark_clean()

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.box import Box
+from engine.box import Box, opaque_bounds
 
 from . import commands as cmds
 from .document import Document
 from .errors import DocumentError
-from .layers import Layer, opaque_bounds
+from .layers import Layer
 
 MAX_SIDE = 30000  # as Photoshop's PSD limit
 # Anchors of Canvas Size: (0, 0) keeps the top-left corner, (0.5, 0.5) the centre...

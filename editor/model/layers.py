@@ -40,8 +40,81 @@ def empty_pixels() -> np.ndarray:
     return np.zeros((0, 0, 4), np.uint8)
 
 
+class LayerMask:
+    """A layer's user mask: 8-bit coverage of its own size at its own canvas offset.
+
+    Outside its box the mask is `default` (0: hides, 255: reveals). `density`
+    (0..255) scales how much the mask hides; `feather` (pixels, a Gaussian
+    sigma) softens it when composited, non-destructively. A disabled mask is
+    kept but not drawn; a linked mask moves with its layer.
+    """
+
+    def __init__(self, pixels: Optional[np.ndarray] = None, x: int = 0, y: int = 0, *,
+                 default: int = 255, enabled: bool = True, linked: bool = True,
+                 density: int = 255, feather: float = 0.0):
+        pixels = np.zeros((0, 0), np.uint8) if pixels is None else np.asarray(pixels)
+        if pixels.dtype != np.uint8 or pixels.ndim != 2:
+            raise ValueError(f"mask pixels must be (H, W) uint8, got {pixels.shape} {pixels.dtype}")
+        self.pixels = np.ascontiguousarray(pixels)
+        self.x, self.y = int(x), int(y)
+        self.default = 255 if default else 0
+        self.enabled = bool(enabled)
+        self.linked = bool(linked)
+        self.density = int(density)
+        self.feather = float(feather)
+
+    @property
+    def width(self) -> int:
+        return self.pixels.shape[1]
+
+    @property
+    def height(self) -> int:
+        return self.pixels.shape[0]
+
+    def bounds(self) -> Box:
+        return Box(self.x, self.y, self.width, self.height)
+
+    def copy(self) -> "LayerMask":
+        return LayerMask(self.pixels.copy(), self.x, self.y, default=self.default,
+                         enabled=self.enabled, linked=self.linked, density=self.density,
+                         feather=self.feather)
+
+    def shared_copy(self) -> "LayerMask":
+        """A copy sharing the pixel array (autosave snapshots)."""
+        return LayerMask(self.pixels, self.x, self.y, default=self.default, enabled=self.enabled,
+                         linked=self.linked, density=self.density, feather=self.feather)
+
+    def raw_crop(self, box: Box) -> np.ndarray:
+        """The stored values inside canvas box `box` (the default colour outside the mask)."""
+        out = np.full((max(0, box.h), max(0, box.w)), self.default, np.uint8)
+        inter = self.bounds().intersect(box)
+        if not inter.is_empty():
+            out[inter.translate(-box.x, -box.y).slices()] = \
+                self.pixels[inter.translate(-self.x, -self.y).slices()]
+        return out
+
+    def coverage(self, box: Box) -> np.ndarray:
+        """How much of the layer shows inside canvas box `box` (uint8 0..255), with
+        density and feather applied."""
+        if self.feather > 0:
+            import cv2
+
+            pad = int(np.ceil(3 * self.feather))
+            grown = Box(box.x - pad, box.y - pad, box.w + 2 * pad, box.h + 2 * pad)
+            values = cv2.GaussianBlur(self.raw_crop(grown), (0, 0), self.feather,
+                                      borderType=cv2.BORDER_REPLICATE)
+            values = np.ascontiguousarray(values[pad:pad + box.h, pad:pad + box.w])
+        else:
+            values = self.raw_crop(box)
+        if self.density < 255:
+            hidden = (255 - values.astype(np.uint16)) * self.density
+            values = (255 - (hidden + 127) // 255).astype(np.uint8)
+        return values
+
+
 class Node:
-    """What layers and groups share: name, visibility, opacity, blend mode, lock."""
+    """What layers and groups share: name, visibility, opacity, blend mode, lock,
+    an optional layer mask and the clipping flag (clipped to the layer below)."""
 
     kind = "node"
 
@@ -54,6 +127,20 @@ class Node:
         self.blend_mode = blend_mode
         self.locked = locked
         self.parent: Optional[Group] = None
+        self.mask: Optional[LayerMask] = None
+        self.clipping = False  # clipped to the nearest unclipped layer below (Photoshop)
+
+    def active_mask(self) -> Optional["LayerMask"]:
+        """The mask when it takes part in compositing."""
+        mask = self.mask
+        return mask if mask is not None and mask.enabled else None
+
+    def _copy_extras(self, other: "Node", share: bool = False) -> "Node":
+        """Copies the mask and clipping flag onto `other` (a copy of this node)."""
+        if self.mask is not None:
+            other.mask = self.mask.shared_copy() if share else self.mask.copy()
+        other.clipping = self.clipping
+        return other
 
     # -- tree queries -------------------------------------------------------
     def ancestors(self) -> Iterator["Group"]:
@@ -119,14 +206,13 @@ class Layer(Node):
     def is_empty(self) -> bool:
         return self.pixels.size == 0
 
-    def copy(self, name: Optional[str] = None, *, share_pixels: bool = False) -> "Layer":
-        """A new layer with every attribute of this one (the one place that lists them: a
-        duplicate, an autosave snapshot). `share_pixels` shares the pixel array instead of
-        copying it (a snapshot that is only read)."""
-        pixels = self.pixels if share_pixels else self.pixels.copy()
-        return Layer(name or self.name, pixels, self.x, self.y, visible=self.visible,
-                     opacity=self.opacity, blend_mode=self.blend_mode, locked=self.locked,
-                     recipe=self.recipe, source_kind=self.source_kind)
+    def copy(self, name: Optional[str] = None, share: bool = False) -> "Layer":
+        """A copy with its own pixels (mask included); `share=True` shares the pixel arrays
+        instead (autosave snapshots)."""
+        return self._copy_extras(Layer(
+            name or self.name, self.pixels if share else self.pixels.copy(), self.x, self.y,
+            visible=self.visible, opacity=self.opacity, blend_mode=self.blend_mode,
+            locked=self.locked, recipe=self.recipe, source_kind=self.source_kind), share)
 
     def canvas_crop(self, box: Box) -> np.ndarray:
         """This layer's pixels inside canvas box `box`, transparent where it has none."""
@@ -175,12 +261,11 @@ class Group(Node):
                 box = box.union(layer.bounds())
         return box
 
-    def copy(self, name: Optional[str] = None, *, share_pixels: bool = False) -> "Group":
-        """A new group with every attribute of this one and copies of its children."""
-        return Group(name or self.name, [c.copy(share_pixels=share_pixels) for c in self.children],
-                     visible=self.visible,
-                     opacity=self.opacity, blend_mode=self.blend_mode, locked=self.locked,
-                     expanded=self.expanded)
+    def copy(self, name: Optional[str] = None, share: bool = False) -> "Group":
+        return self._copy_extras(Group(
+            name or self.name, [c.copy(share=share) for c in self.children], visible=self.visible,
+            opacity=self.opacity, blend_mode=self.blend_mode, locked=self.locked,
+            expanded=self.expanded), share)
 
 
 def check_pixels(pixels: np.ndarray) -> np.ndarray:

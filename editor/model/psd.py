@@ -1,11 +1,15 @@
 """PSD and PSB files through psd-tools: documents in, documents out.
 
-Writing builds an RGBA psd-tools document (so layer transparency is kept)
-from the layer tree: pixel layers, nested groups, names in any script (a
-layer is created with an ASCII name and then renamed, because the legacy
-Pascal name field is MacRoman), offsets anywhere (outside the canvas too),
+Writing makes an 8-bit RGB document with a transparency channel per layer
+(so layer transparency is kept) from the layer tree: pixel layers, nested
+groups, names in any script (the legacy Pascal name is MacRoman, "?" where the
+name does not fit it, beside the Unicode name), offsets anywhere (outside the
+canvas, within the records' 32-bit range),
 opacity 0..255 exactly, the 12 blend modes and pass-through, visibility,
-lock (Photoshop's "lock all") and the group's open/closed state. Channels are
+lock (Photoshop's "lock all"), the group's open/closed state, the clipping
+flag, and user (pixel) layer masks on layers and groups: the mask data of
+the layer record (box, default colour, disabled flag, density and feather as
+mask parameters) and the mask channel (-2). Channels are
 RLE-compressed like Photoshop's own files: on ten 4000x3000 photographic
 layers RLE took 3.1 s against 2.0 s for raw data but wrote 60% of the bytes
 and opened faster (2.1 s against 2.8 s); ZIP took 16 s for half RLE's size.
@@ -19,13 +23,22 @@ Photoshop layer id ('lyid'). XMP is the place Photoshop reserves for metadata
 of other applications: it keeps namespaces it does not know when it re-saves
 a file, and it keeps layer ids stable, so the map still finds its layers.
 Layers the id does not find (another program renumbered them) are matched by
-a unique name.
+a unique name. Whether a mask is linked to its layer is kept there too (the
+PSD specification documents no flag for it).
+
+Both directions use psd-tools' low-level structures (psd_tools.psd) for the
+layer records: writing builds them in one pass over the tree and writes each
+layer's channels as soon as they are compressed (psd-tools' layer API re-walks
+the document per added layer: 5000 layers took minutes); reading takes the
+header, resources and records first, checks the pixel limit and the group depth
+on them, and reads each layer's channels from the file only to decode it.
+psd-tools' private attributes are reached in one function, `_low_level`.
 
 Reading turns every layer into a pixel layer or a group. Type and smart
 object layers keep the pixels Photoshop stored for them; shape and fill layers
-are drawn by psd-tools; adjustment layers have no pixels and are dropped;
-masks are applied to the layer's transparency, clipped layers are clipped by
-the alpha of their base layer. Each such change is listed in
+are drawn by psd-tools; adjustment layers have no pixels and are dropped.
+User masks and clipping flags are kept as they are (not baked into pixels);
+a vector mask on a pixel layer is dropped. Each such change is listed in
 `doc.warnings`. 16- and 32-bit, CMYK and greyscale documents become 8-bit
 RGBA. Any psd-tools failure becomes a FileFormatError naming the file.
 """
@@ -48,7 +61,7 @@ from engine.box import Box
 
 from .document import Document
 from .errors import DocumentError, FileFormatError, ImageTooLarge, SaveError
-from .layers import BLEND_MODES, Group, Layer, Node
+from .layers import BLEND_MODES, Group, Layer, LayerMask, Node
 
 XMP_NAMESPACE = "urn:layered-editor:xmp:1.0/"
 XMP_PROPERTY = "layers"
@@ -375,20 +388,12 @@ class _Reader:
 
     def read_children(self, parent) -> list[Node]:
         nodes: list[Node] = []
-        base: Optional[Layer] = None  # the layer clipped layers clip to
         for item in parent:
             node = self.read_node(item)
             if node is None:
                 continue
-            if isinstance(node, Layer) and getattr(item, "clipping", False) and base is not None:
-                if self.decode:
-                    _clip_to(node, base)
-                self.warn(f"layer '{node.name}' was clipped to '{base.name}' and is now "
-                          f"baked into its transparency (exact where '{base.name}' is opaque)")
-            elif isinstance(node, Layer):
-                base = node
-            else:
-                base = None
+            # Clipped to the nearest unclipped node below; the bottom one has nothing to clip to.
+            node.clipping = bool(getattr(item, "clipping", False)) and bool(nodes)
             nodes.append(node)
         return nodes
 
@@ -426,10 +431,54 @@ class _Reader:
                          locked=_locked(item), source_kind=source_kind)
             if not self.decode:
                 node.pixels = pixels  # the placeholder as it is (Layer() would copy it)
+        if not isinstance(item, (ShapeLayer, FillLayer)):  # psd-tools drew those with their masks
+            node.mask = self.read_mask(item)
         layer_id = item.layer_id
         if isinstance(layer_id, int) and layer_id >= 0:
             self.ids[layer_id] = node
         return node
+
+    def read_mask(self, item) -> Optional[LayerMask]:
+        """The layer's user mask (channel -2 and the record's mask data), kept as it is."""
+        from psd_tools.psd.layer_and_mask import MaskData
+
+        record, channels = _low_level(item)
+        data = record.mask_data
+        index = {int(info.id): i for i, info in enumerate(record.channel_info)}
+        if data is None or -2 not in index:
+            if data is not None and item.has_vector_mask() and item.kind == "pixel":
+                self.warn(f"the vector mask of '{item.name}' was dropped")
+            return None
+        assert isinstance(data, MaskData)
+        width, height = max(0, data.right - data.left), max(0, data.bottom - data.top)
+        params = data.parameters
+        density = getattr(params, "user_mask_density", None)
+        feather = getattr(params, "user_mask_feather", None)
+        mask = LayerMask(None, data.left, data.top, default=data.background_color,
+                         enabled=not data.flags.mask_disabled,
+                         density=255 if density is None else density,
+                         feather=0.0 if feather is None else feather)
+        if width and height:
+            self.check_size(item, width, height)
+            if not self.decode:
+                mask.pixels = np.broadcast_to(np.zeros(1, np.uint8), (height, width))
+                return mask
+            self.source.load(channels)
+            try:
+                if self.psd.depth == 8:
+                    raw = channels[index[-2]].get_data(width, height, 8, self.psd.version)
+                    values = np.frombuffer(raw, np.uint8, width * height).reshape(height, width)
+                else:
+                    image = item.mask.topil()
+                    values = np.asarray(image.convert("L"), np.uint8)
+            finally:
+                self.source.unload(channels)
+            if values.shape != (height, width):
+                raise FileFormatError(f"{self.path}: the layer mask of '{item.name}' has "
+                                      f"{values.shape[1]}x{values.shape[0]} pixels for a "
+                                      f"{width}x{height} box.")
+            mask.pixels = np.ascontiguousarray(values)
+        return mask
 
     def mode(self, item, group: bool) -> str:
         name = getattr(item.blend_mode, "name", str(item.blend_mode)).lower()
@@ -455,8 +504,6 @@ class _Reader:
             return np.zeros((0, 0, 4), np.uint8), item.left, item.top  # keeps its offset
         self.check_size(item, width, height)
         if not self.decode:
-            if item.mask is not None and not item.mask.disabled:
-                self.warn(f"the layer mask of '{item.name}' was applied to its pixels")
             return _placeholder(width, height), left, top
         self.source.load(channels)
         try:
@@ -476,7 +523,6 @@ class _Reader:
         if pixels.shape[:2] != (height, width):
             raise FileFormatError(f"{self.path}: layer '{item.name}' has {pixels.shape[1]}x"
                                   f"{pixels.shape[0]} pixels for a {width}x{height} box.")
-        self.apply_mask(item, pixels, left, top)
         return pixels, left, top
 
     def decode_rgb8(self, item, width: int, height: int) -> Optional[np.ndarray]:
@@ -515,24 +561,6 @@ class _Reader:
         if alpha is not None:
             pixels[..., 3] = np.asarray(alpha.convert("L"), np.uint8)
         return pixels
-
-    def apply_mask(self, item, pixels: np.ndarray, left: int, top: int) -> None:
-        mask = item.mask
-        if mask is None or mask.disabled:
-            return
-        height, width = pixels.shape[:2]
-        coverage = np.full((height, width), mask.background_color, np.uint8)
-        image = mask.topil()
-        if image is not None and mask.width > 0 and mask.height > 0:
-            values = np.asarray(image.convert("L"), np.uint8)
-            x0, y0 = max(mask.left, left), max(mask.top, top)
-            x1, y1 = min(mask.right, left + width), min(mask.bottom, top + height)
-            if x1 > x0 and y1 > y0:
-                coverage[y0 - top:y1 - top, x0 - left:x1 - left] = \
-                    values[y0 - mask.top:y1 - mask.top, x0 - mask.left:x1 - mask.left]
-        alpha = pixels[..., 3].astype(np.uint16) * coverage
-        pixels[..., 3] = ((alpha + 127) // 255).astype(np.uint8)
-        self.warn(f"the layer mask of '{item.name}' was applied to its pixels")
 
     def render(self, item) -> tuple[np.ndarray, int, int]:
         """Shape and fill layers: psd-tools draws them (vector shapes, fills, masks).
@@ -633,15 +661,6 @@ def _is_open(item) -> bool:
     return kind != SectionDivider.CLOSED_FOLDER
 
 
-def _clip_to(layer: Layer, base: Layer) -> None:
-    """Multiplies `layer`'s alpha by `base`'s alpha where they overlap (zero elsewhere)."""
-    if layer.is_empty():
-        return
-    coverage = base.canvas_crop(layer.bounds())[..., 3].astype(np.uint16)
-    alpha = layer.pixels[..., 3].astype(np.uint16) * coverage
-    layer.pixels[..., 3] = ((alpha + 127) // 255).astype(np.uint8)
-
-
 def _apply_metadata(psd, doc: Document, by_id: dict[int, Node]) -> None:
     """Restores recipes (and names too long for PSD) onto the layers they belong to."""
     from psd_tools.constants import Resource
@@ -663,6 +682,8 @@ def _apply_metadata(psd, doc: Document, by_id: dict[int, Node]) -> None:
             continue
         if isinstance(entry.get("name"), str) and entry["name"].startswith(node.name):
             node.name = entry["name"]
+        if node.mask is not None and isinstance(entry.get("mask_linked"), bool):
+            node.mask.linked = entry["mask_linked"]
         if isinstance(node, Layer):
             if isinstance(entry.get("recipe"), dict):
                 node.recipe = entry["recipe"]
@@ -736,7 +757,7 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False) -> None:
         for record in plan.records:
             records_at.append(f.tell())
             record.write(f, "macroman", version)
-        for record, pixels in zip(plan.records, plan.pixels):
+        for record, pixels, mask in zip(plan.records, plan.pixels, plan.masks):
             for channel_info, slot in zip(record.channel_info, (3, 0, 1, 2)):
                 channel = ChannelData(compression=Compression.RAW if pixels is None
                                       else Compression.RLE)
@@ -744,6 +765,12 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False) -> None:
                     channel.set_data(pixels[..., slot].tobytes(),
                                      pixels.shape[1], pixels.shape[0], 8, version)
                 channel_info.length = channel.write(f)
+            if mask is not None:  # the user mask channel (-2) follows the colour channels
+                channel = ChannelData(compression=Compression.RLE)
+                if mask.size:
+                    channel.set_data(np.ascontiguousarray(mask).tobytes(), mask.shape[1],
+                                     mask.shape[0], 8, version)
+                record.channel_info[4].length = channel.write(f)
         written = f.tell() - info - struct.calcsize(length_format)
         f.write(b"\0" * (-written % 4))
         end = f.tell()
@@ -802,6 +829,7 @@ class _Plan:
     def __init__(self) -> None:
         self.records: list = []
         self.pixels: list[Optional[np.ndarray]] = []
+        self.masks: list[Optional[np.ndarray]] = []  # channel -2 of each record
         self.metadata: dict[str, dict] = {}
 
 
@@ -824,11 +852,13 @@ class _Writer:
                     raise SaveError(_too_deep(doc.path or "the document", depth))
                 plan.records.append(self.divider())
                 plan.pixels.append(None)
+                plan.masks.append(None)
                 stack.append((node, depth, True))
                 stack.extend((child, depth + 1, False) for child in reversed(node.children))
                 continue
             plan.records.append(self.record(node, plan))
             plan.pixels.append(node.pixels if isinstance(node, Layer) else None)
+            plan.masks.append(node.mask.pixels if node.mask is not None else None)
         return plan
 
     @staticmethod
@@ -868,6 +898,12 @@ class _Writer:
             record.name = "?"  # the legacy Pascal name is MacRoman; the Unicode name follows
         record.tagged_blocks.set_data(Tag.UNICODE_LAYER_NAME, name)
         record.flags.visible = node.visible
+        if node.clipping:
+            from psd_tools.constants import Clipping
+
+            record.clipping = Clipping.NON_BASE
+        if node.mask is not None:
+            _write_mask_data(record, node.mask)
         if node.locked:
             record.tagged_blocks.set_data(Tag.PROTECTED_SETTING, LOCK_ALL)
         layer_id = next(self.ids)
@@ -875,6 +911,8 @@ class _Writer:
         entry: dict = {}
         if len(node.name) > 255:
             entry["name"] = node.name
+        if node.mask is not None and not node.mask.linked:
+            entry["mask_linked"] = False
         if isinstance(node, Layer):
             if node.recipe:
                 entry["recipe"] = node.recipe
@@ -886,6 +924,23 @@ class _Writer:
         return record
 
 
+def _write_mask_data(record, mask: LayerMask) -> None:
+    """The record's mask data and its -2 channel entry (length filled in when written)."""
+    from psd_tools.psd.layer_and_mask import ChannelInfo, MaskData, MaskFlags, MaskParameters
+
+    _check_offsets(mask)
+    with_parameters = mask.density < 255 or mask.feather > 0
+    parameters = MaskParameters(
+        user_mask_density=mask.density if mask.density < 255 else None,
+        user_mask_feather=mask.feather if mask.feather > 0 else None) if with_parameters else None
+    record.mask_data = MaskData(
+        top=mask.y, left=mask.x, bottom=mask.y + mask.height, right=mask.x + mask.width,
+        background_color=mask.default,
+        flags=MaskFlags(mask_disabled=not mask.enabled, parameters_applied=with_parameters),
+        parameters=parameters)
+    record.channel_info.append(ChannelInfo(id=-2, length=2))
+
+
 def _channel_infos() -> list:
     from psd_tools.psd.layer_and_mask import ChannelInfo
 
@@ -893,11 +948,11 @@ def _channel_infos() -> list:
     return [ChannelInfo(id=i, length=2) for i in (-1, 0, 1, 2)]
 
 
-def _check_offsets(layer: Layer) -> None:
-    """Layer records store their edges as signed 32-bit numbers."""
+def _check_offsets(layer) -> None:
+    """Layer records (and masks) store their edges as signed 32-bit numbers."""
     edges = (layer.x, layer.y, layer.x + layer.width, layer.y + layer.height)
     if not all(INT32_MIN <= v <= INT32_MAX for v in edges):
-        raise SaveError(f"layer '{layer.name}' lies at {layer.x},{layer.y}, outside what a "
+        raise SaveError(f"layer '{getattr(layer, 'name', 'mask')}' lies at {layer.x},{layer.y}, outside what a "
                         f"PSD can store (offsets from {INT32_MIN} to {INT32_MAX}); move it "
                         f"nearer the canvas.")
 

@@ -177,7 +177,10 @@ class _Painter:
 def _draw_layer(painter: _Painter, layer: Layer, region: Box, mode: str, opacity: int) -> None:
     if layer.is_empty():
         return
-    if mode in _QT_MODE_NAMES:
+    mask = layer.active_mask()
+    if mask is not None:
+        _draw_masked(painter, layer, mask, region, mode, opacity)
+    elif mode in _QT_MODE_NAMES:
         painter.draw(_layer_image(layer), layer.bounds(), region, mode, opacity)
     else:
         inter = layer.bounds().intersect(region)
@@ -187,9 +190,97 @@ def _draw_layer(painter: _Painter, layer: Layer, region: Box, mode: str, opacity
         painter.blend_numpy(src, inter, region, mode, opacity)
 
 
+def _draw_masked(painter: _Painter, layer: Layer, mask, region: Box, mode: str,
+                 opacity: int) -> None:
+    """A layer through its mask: only the part inside `region` is masked and drawn, so a
+    drag or a stroke pays for its dirty box only."""
+    inter = layer.bounds().intersect(region).intersect(painter.canvas.box)
+    if inter.is_empty() or opacity <= 0:
+        return
+    coverage = mask.coverage(inter)
+    if mode not in _QT_MODE_NAMES:
+        src = to_float(layer.pixels[inter.translate(-layer.x, -layer.y).slices()])
+        src[..., 3] *= coverage * np.float32(1 / 255)
+        painter.blend_numpy(src, inter, region, mode, opacity)
+        return
+    # Qt does the work (both cores): the layer is copied into a premultiplied buffer,
+    # its alpha multiplied by the mask (DestinationIn with an Alpha8 image), then blended.
+    QtCore, QtGui = _qt()
+    temp = Canvas(inter.w, inter.h, painter.canvas.precise, (inter.x, inter.y))
+    inner = _Painter(temp)
+    inner.draw(_layer_image(layer), layer.bounds(), inter, "normal", 255)
+    qp = inner.qpainter()
+    qp.setCompositionMode(QtGui.QPainter.CompositionMode.CompositionMode_DestinationIn)
+    qp.setOpacity(1.0)
+    alpha = QtGui.QImage(coverage.data, coverage.shape[1], coverage.shape[0], coverage.strides[0],
+                         QtGui.QImage.Format.Format_Alpha8)
+    qp.drawImage(QtCore.QPoint(0, 0), alpha)
+    inner.close()
+    painter.draw(temp.image, inter, region, mode, opacity)
+
+
 def _draw_nodes(painter: _Painter, nodes: Sequence[Node], region: Box) -> None:
-    for node in nodes:
-        _draw_node(painter, node, region)
+    i = 0
+    while i < len(nodes):
+        node = nodes[i]
+        j = i + 1
+        while j < len(nodes) and nodes[j].clipping:  # the clipping group based on `node`
+            j += 1
+        if j > i + 1 and not node.clipping:
+            _draw_clipping_group(painter, node, nodes[i + 1:j], region)
+        else:
+            for each in nodes[i:j]:  # no base below: drawn as they are
+                _draw_node(painter, each, region)
+        i = j
+
+
+def _draw_clipping_group(painter: _Painter, base: Node, clipped: Sequence[Node],
+                         region: Box) -> None:
+    """Photoshop's clipping mask, with "Blend Clipped Layers as Group" (its default): the
+    base and the layers clipped to it composite on transparency, each clipped layer
+    blending onto the base's colours, the result keeps the base's alpha (its shape); it
+    then blends onto the backdrop with the base's mode and opacity. Hidden base: the
+    clipped layers are hidden too."""
+    if not base.visible:
+        return
+    inside = base.bounds().intersect(region).intersect(painter.canvas.box)
+    if inside.is_empty():
+        return
+    canvas = painter.canvas
+    temp = Canvas(inside.w, inside.h, canvas.precise, (inside.x, inside.y))
+    inner = _Painter(temp)
+    if isinstance(base, Layer):
+        _draw_layer(inner, base, inside, "normal", 255)
+    else:
+        assert isinstance(base, Group)
+        _draw_nodes(inner, base.children, inside)  # the group's own mode applies below
+    inner.close()
+    shape = temp.read_float(inside)[..., 3:4].copy()
+    for node in clipped:
+        _draw_node(inner, node, inside)
+    inner.close()
+    out = temp.read_float(inside)
+    alpha = out[..., 3:4]
+    scale = np.divide(shape, alpha, out=np.zeros_like(alpha), where=alpha > 0)
+    out[..., :3] *= scale  # same colours, the base's alpha
+    out[..., 3:4] = shape
+    temp.write_float(inside, out)
+    mode = "normal" if base.blend_mode == "pass_through" else base.blend_mode
+    if isinstance(base, Group) and base.active_mask() is not None:
+        _mask_canvas(temp, base.active_mask(), inside)
+    if mode in _QT_MODE_NAMES:
+        painter.draw(temp.image, inside, region, mode, base.opacity)
+    else:
+        from engine.compose import unpremultiply
+
+        painter.blend_numpy(unpremultiply(temp.read_float(inside)), inside, region, mode,
+                            base.opacity)
+
+
+def _mask_canvas(canvas: Canvas, mask, box: Box) -> None:
+    """Multiplies a premultiplied buffer by a mask's coverage inside canvas box `box`."""
+    values = canvas.read_float(box) * (mask.coverage(box)[..., None] * np.float32(1 / 255))
+    canvas.write_float(box, values)
 
 
 def _draw_node(painter: _Painter, node: Node, region: Box) -> None:
@@ -203,7 +294,8 @@ def _draw_node(painter: _Painter, node: Node, region: Box) -> None:
     if inside.is_empty():
         return
     canvas = painter.canvas
-    if node.blend_mode == "pass_through":
+    mask = node.active_mask()
+    if node.blend_mode == "pass_through" and mask is None:
         if node.opacity == 255:
             _draw_nodes(painter, node.children, region)
             return
@@ -216,11 +308,27 @@ def _draw_node(painter: _Painter, node: Node, region: Box) -> None:
         after = canvas.read_float(inside)
         canvas.write_float(inside, before + (after - before) * (node.opacity / 255.0))
         return
+    if node.blend_mode == "pass_through":
+        # A masked pass-through group: the mask (times opacity) fades the children's
+        # effect back towards the backdrop.
+        inside = inside.intersect(canvas.box)
+        if inside.is_empty():
+            return
+        painter.close()
+        before = canvas.read_float(inside)
+        _draw_nodes(painter, node.children, inside)
+        painter.close()
+        after = canvas.read_float(inside)
+        weight = mask.coverage(inside)[..., None] * np.float32(node.opacity / 255.0 / 255.0)
+        canvas.write_float(inside, before + (after - before) * weight)
+        return
     # An isolated group: its children composite on transparency first.
     temp = Canvas(inside.w, inside.h, canvas.precise, (inside.x, inside.y))
     inner = _Painter(temp)
     _draw_nodes(inner, node.children, inside)
     inner.close()
+    if mask is not None:
+        _mask_canvas(temp, mask, inside)
     if node.blend_mode in _QT_MODE_NAMES:
         painter.draw(temp.image, inside, region, node.blend_mode, node.opacity)
     else:
@@ -466,9 +574,13 @@ def _split_top_level(nodes: Sequence[Node], layer: Layer) -> Optional[tuple[list
     below: list[Node] = []
     for i, node in enumerate(nodes):
         if node is layer:
+            if layer.clipping or (i + 1 < len(nodes) and nodes[i + 1].clipping):
+                return None  # part of a clipping group: drawn with it, not alone
             return below, list(nodes[i + 1:])
         if isinstance(node, Group) and any(n is layer for n in node.walk()):
-            if node.blend_mode != "pass_through" or node.opacity != 255 or not node.visible:
+            if (node.blend_mode != "pass_through" or node.opacity != 255 or not node.visible
+                    or node.active_mask() is not None or node.clipping
+                    or (i + 1 < len(nodes) and nodes[i + 1].clipping)):
                 return None
             inner = _split_top_level(node.children, layer)
             if inner is None:
@@ -487,4 +599,4 @@ def _blends_normally(node: Node) -> bool:
     if node.blend_mode == "normal":
         return True
     return (node.blend_mode == "pass_through" and node.opacity == 255
-            and all(_blends_normally(c) for c in node.children))
+            and node.active_mask() is None and all(_blends_normally(c) for c in node.children))

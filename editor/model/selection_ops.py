@@ -13,7 +13,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from engine.box import Box
+from engine.box import Box, mask_bounds
 
 from . import commands as cmds
 from .document import Document
@@ -68,14 +68,6 @@ def select_mask(doc: Document, mask: np.ndarray, op: str = "replace", name: str 
             doc.history.push(cmds.SetSelectionMask(None if plain else mask, name))
         if box != doc.selection:
             doc.history.push(cmds.SetSelection(box, name))
-
-
-def mask_bounds(mask: np.ndarray) -> Optional[Box]:
-    rows = np.flatnonzero(mask.any(axis=1))
-    if rows.size == 0:
-        return None
-    cols = np.flatnonzero(mask.any(axis=0))
-    return Box.from_corners(int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)
 
 
 def _box_matches(doc: Document) -> bool:

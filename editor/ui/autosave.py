@@ -38,7 +38,7 @@ def snapshot(doc: Document) -> Document:
     """A copy of `doc`'s layer tree that shares the pixel arrays (no pixel copy), made by the
     layers' own `copy`, so that every attribute a layer has reaches the recovery file."""
     snap = Document(doc.width, doc.height)
-    snap.root = Group("root", [child.copy(share_pixels=True) for child in doc.root.children])
+    snap.root = Group("root", [child.copy(share=True) for child in doc.root.children])
     return snap
 
 
@@ -187,6 +187,8 @@ class Autosaver(QObject):
         def watch(node, attr) -> None:
             # An in-place edit of an array the writer may be reading right now.
             if attr == "pixels" and isinstance(node, Layer) and shared.get(id(node.pixels)) is node.pixels:
+                state["torn"] = True
+            elif attr == "mask_pixels":  # mask strokes edit the (shared) mask array in place
                 state["torn"] = True
 
         doc.node_changed.connect(watch)

@@ -295,7 +295,7 @@ class CanvasView(QWidget):
     def _march(self) -> None:
         box = self.doc.selection
         if box is None and self.doc.selection_mask is not None:
-            from editor.model.selection_ops import mask_bounds
+            from engine.box import mask_bounds
 
             box = mask_bounds(self.doc.selection_mask)
         if box is None:

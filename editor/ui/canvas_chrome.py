@@ -4,7 +4,7 @@ Rulers (Ctrl+R) run along the top and left in image pixels; dragging from a
 ruler into the canvas makes a guide, dragging a guide back onto its ruler
 removes it. Guides belong to the document's session (not its history, as in
 Photoshop they are not pixels). Snapping (Shift+Ctrl+; toggles) pulls a point
-within SNAP_PX screen pixels to a guide, a canvas edge or another layer's edge;
+within SNAP_PX screen pixels to a guide, a canvas edge or (Snap to Layers) another layer's edge;
 the marquee, crop and move tools ask `snap_point` / `snap_box`.
 """
 from __future__ import annotations
@@ -35,6 +35,8 @@ class ViewOptions:
         self.rulers = settings.value("view/rulers", False, bool)
         self.guides = settings.value("view/guides", True, bool)
         self.snap = settings.value("view/snap", True, bool)
+        # Other layers' edges pull only when asked (View > Snap to Layers), as they are many.
+        self.snap_layers = settings.value("view/snap_layers", False, bool)
 
     def set(self, key: str, on: bool) -> None:
         setattr(self, key, bool(on))
@@ -251,6 +253,8 @@ class CanvasChrome:
         values = [0.0, float(doc.height if horizontal else doc.width)]
         if self.options.guides:
             values += [v for h, v in self.guides if h == horizontal]
+        if not self.options.snap_layers:
+            return values
         moving = {id(layer) for layer in skip.layers()} if isinstance(skip, Group) else {id(skip)}
         for layer in doc.layers():
             if id(layer) in moving or layer.is_empty() or not layer.is_shown():

@@ -13,6 +13,12 @@
   Transform. Running it again on the background layer peels off another
   object.
 - **Select > Edit in Quick Mask Mode** (Q) paints the mask (`quick_mask`).
+- **Select > Object** shows, before anything is split, the object Decompose
+  finds in the marquee box: it becomes the Quick Mask (tinted), ready to be
+  corrected with the brush (paint adds, Alt+paint removes). Layer > Decompose
+  then reads the paint as strokes correcting that object (GrabCut with the
+  strokes, `decompose_steps.strokes`) and splits the corrected object;
+  Select > Clear Painted Mask cancels.
 - **File > New Layered Image from Prompt…** paints a picture from a prompt
   and opens it split into layers (`editor.model.layered_apply`), as a job.
 
@@ -42,6 +48,8 @@ from .actions import ActionSpec, has_doc, has_mask, has_node
 from .actions import insert_after as _insert_after  # noqa: F401  (command modules import it here)
 from .icons import icon
 from .quick_mask import QuickMaskMode
+
+OBJECTS_FOUND = 3  # Decompose into Layers with nothing marked: at most this many objects
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -77,6 +85,7 @@ class DecomposeOptions(StepChoices):
 class DecomposeCommands:
     def __init__(self, window: "EditorWindow"):
         self.window = window
+        self._proposal = None   # (document, layer, canvas uint8 mask) from Select > Object
 
     # -- actions and menus ------------------------------------------------------------------
     def action_specs(self) -> list[ActionSpec]:
@@ -87,10 +96,18 @@ class DecomposeCommands:
                            "background behind it",
                        # Enabled on a group or an empty layer too: Decompose then says why.
                        enabled=has_node, menu="layer", after="trim", separator=True),
+            ActionSpec("decompose_layers", "Decompose into &Layers", self.decompose_into_layers,
+                       tip="Split every marked region (or, with none, the objects found) into "
+                           "a layer of its own",
+                       enabled=has_node, menu="layer", after="decompose"),
             ActionSpec("decompose_options", "Decompose &Options…", self.show_options,
-                       menu="layer", after="decompose"),
+                       menu="layer", after="decompose_layers"),
+            ActionSpec("select_object", "&Object", self.select_object,
+                       tip="Show the object Decompose finds in the box, as a Quick Mask to "
+                           "correct with the brush",
+                       enabled=has_node, menu="select", separator=True),
             ActionSpec("quick_mask", "Edit in &Quick Mask Mode", self.toggle_quick_mask, "Q",
-                       enabled=has_doc, menu="select", separator=True, checkable=True),
+                       enabled=has_doc, menu="select", after="select_object", checkable=True),
             ActionSpec("clear_mask", "&Clear Painted Mask", self.clear_mask, enabled=has_mask,
                        menu="select", after="quick_mask"),
             ActionSpec("new_layered", "New &Layered Image from Prompt…", self.new_layered,
@@ -134,8 +151,8 @@ class DecomposeCommands:
         if dialog.run_now:
             self.decompose()
 
-    def decompose(self) -> Optional[Job]:
-        """Starts decomposing the active layer around the marked object; returns the job."""
+    def select_object(self) -> Optional[Job]:
+        """Select > Object: the object Decompose would split, shown as the Quick Mask."""
         w = self.window
         session, doc = w.session, w.doc
         if doc is None:
@@ -144,6 +161,52 @@ class DecomposeCommands:
         try:
             prepared = decompose_apply.prepare(doc, doc.active, box, mask, self.options())
         except Exception as exc:
+            w.report(exc, "Could not select the object")
+            return None
+        w.tools.end_mode(commit=True)
+
+        def show(found) -> None:
+            from editor.model import commands as cmds
+
+            if session not in w.sessions or not doc.contains(prepared.layer):
+                return
+            doc.history.push(cmds.SetSelectionMask(found, "Select Object"))
+            self._proposal = (doc, prepared.layer, found)
+            if w.doc is doc and not isinstance(w.tools.mode, QuickMaskMode):
+                self.toggle_quick_mask()
+            w.status("The tint shows the object Decompose found. Paint to add to it, Alt+paint "
+                     "to take away, then Layer > Decompose (Alt+Ctrl+D); Select > Clear "
+                     "Painted Mask cancels.")
+
+        job = operation_job("Select Object", decompose_apply.propose, prepared, on_finished=show)
+        return w.jobs.submit(job, canvas=session.canvas, failure_title="Could not select the object")
+
+    def decompose_into_layers(self) -> Optional[Job]:
+        """Layer > Decompose into Layers: one object layer per marked region (separate parts of
+        the painted mask), or with nothing marked up to OBJECTS_FOUND objects found."""
+        return self.decompose(several=True)
+
+    def decompose(self, several: bool = False) -> Optional[Job]:
+        """Starts decomposing the active layer around the marked object; returns the job."""
+        w = self.window
+        session, doc = w.session, w.doc
+        if doc is None:
+            return None
+        box, mask = decompose_apply.document_mark(doc)
+        try:
+            boxes: list[Box] = []
+            if several and mask is not None:
+                box, boxes = None, decompose_apply.regions_of_mask(mask)
+            elif several and box is None and isinstance(doc.active, Layer) \
+                    and not doc.active.is_empty():
+                boxes = decompose_apply.found_objects(doc.active, OBJECTS_FOUND)
+            prepared = decompose_apply.prepare(doc, doc.active, box, mask, self.options(),
+                                               boxes=boxes)
+            proposal = self._proposal
+            if not several and proposal is not None and proposal[0] is doc \
+                    and proposal[1] is prepared.layer and doc.selection_mask is not None:
+                prepared = decompose_apply.with_proposal(prepared, proposal[2])
+        except Exception as exc:
             w.report(exc, "Could not decompose")
             return None
         w.tools.end_mode(commit=True)
@@ -151,12 +214,12 @@ class DecomposeCommands:
         def apply(result) -> None:
             if session not in w.sessions:
                 return  # the document was closed meanwhile
-            background, foreground = decompose_apply.apply(doc, prepared, result)
-            error = result.figures["recomposition_error_mean"]
-            w.status(f"'{prepared.layer.name}' is now '{foreground.name}' over "
-                     f"'{background.name}' (recomposition error {error:.2f}/255). Move, "
-                     "transform or delete the object; Ctrl+Z undoes.")
+            background, objects = decompose_apply.apply_layers(doc, prepared, result)
+            w.status(decompose_apply.split_status(prepared.layer.name, [o.name for o in objects],
+                                                  result)
+                     + " Move, transform or delete the object; Ctrl+Z undoes.")
 
+        self._proposal = None
         job = operation_job("Decompose", decompose_apply.run, prepared, on_finished=apply)
         return w.jobs.submit(job, canvas=session.canvas, failure_title="Could not decompose")
 

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 ORIGIN_MIME = "application/x-layered-origin"  # "x,y": the canvas position of copied pixels
 FILL_CONTENTS = [("foreground", "Foreground Colour"), ("background", "Background Colour"),
-                 ("color", "Colour…"), ("black", "Black"), ("gray", "50 % Grey"), ("white", "White")]
+                 ("color", "Colour…"), ("content_aware", "Content-Aware"), ("black", "Black"),
+                 ("gray", "50 % Grey"), ("white", "White")]
 
 
 def put_on_clipboard(pixels: np.ndarray, x: int, y: int) -> None:
@@ -83,6 +84,9 @@ class FillDialog(QDialog):
             color = QColorDialog.getColor(self.color, self, "Fill Colour")
             if color.isValid():
                 self.color = color
+
+    def content_aware(self) -> bool:
+        return self.contents.currentData() == "content_aware"
 
     def rgba(self) -> tuple[int, int, int, int]:
         key = self.contents.currentData()
@@ -268,8 +272,40 @@ class EditCommands:
         dialog = FillDialog(self.window)
         if not dialog.exec():
             return
+        if dialog.content_aware():
+            self.content_aware_fill(dialog.opacity.value() / 100.0)
+            return
         rgba = dialog.rgba()
         self._op("Could not fill", lambda d: edit_ops.fill(d, edit_ops.pixel_layer(d.active, "fill"), rgba))
+
+    def content_aware_fill(self, opacity: float = 1.0):
+        """Fills the selection of the active layer from its surroundings, as a job (progress
+        and Cancel in the status bar); the result is one undo step. Returns the job."""
+        from editor.jobs import Job
+        from editor.model.content_fill import (apply_content_fill, prepare_content_fill,
+                                               run_content_fill)
+
+        w = self.window
+        session, doc = w.session, w.doc
+        if doc is None:
+            return None
+        w.tools.end_mode(commit=True)
+        try:
+            prepared = prepare_content_fill(doc, edit_ops.pixel_layer(doc.active, "fill"))
+        except Exception as exc:
+            w.report(exc, "Could not fill")
+            return None
+
+        def apply(filled) -> None:
+            if session not in w.sessions:
+                return  # the document was closed meanwhile
+            apply_content_fill(doc, prepared, filled, opacity)
+            w.status(f"Filled the selection of '{prepared.layer.name}' from its surroundings; "
+                     "Ctrl+Z undoes.")
+
+        job = Job("Content-Aware Fill", lambda progress: run_content_fill(prepared, progress),
+                  on_finished=apply)
+        return w.jobs.submit(job, canvas=session.canvas, failure_title="Could not fill")
 
     def stroke(self) -> None:
         doc = self.window.doc

@@ -157,7 +157,8 @@ class JobUI(QObject):
     def _progress(self, step: int, total: int) -> None:
         job = self.runner.current
         if job is not None and not job.token.cancelled:
-            self.status.show_job(job.name, step, total)
+            name = job.step_label(step, total) if job.step_label is not None else job.name
+            self.status.show_job(name, step, total)
 
     def _preview(self, image) -> None:
         job = self.runner.current

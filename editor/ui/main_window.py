@@ -41,6 +41,7 @@ from .layers_panel import LayersPanel
 from .properties_panel import PropertiesPanel
 from .session import DocumentSession
 from .settings import Settings
+from .text_edit_commands import TextEditCommands
 from .tools import ToolManager, all_tools
 
 APP_NAME = "Layered"
@@ -184,6 +185,8 @@ class MainWindow(QMainWindow):
         self.image_commands.install()
         self.select_commands = SelectCommands(self)  # Reselect, Inverse, Feather, shape keys
         self.select_commands.install()
+        self.text_edit_commands = TextEditCommands(self)  # Layer > Edit with Text…
+        self.text_edit_commands.install()
         self._build_status()
         self.view_commands = ViewCommands(self)  # zoom field, rulers, guides, snapping
         self.view_commands.install()

@@ -75,7 +75,10 @@ def catalogue_choices() -> list[ModelChoice]:
             where, problem = str(find_model(info.id, catalogue=catalogue).path), ""
         except EngineError as exc:
             where, problem = "", str(exc)
-        choices.append(ModelChoice(info.id, info.name, info.family, method_of_family(info.family),
+        method = method_of_family(info.family)
+        if not info.serves(method):  # a text-to-image model of an inpainting family: text edits
+            method = info.methods[0]
+        choices.append(ModelChoice(info.id, info.name, info.family, method,
                                    False, bool(where), where, info, "" if where else problem))
     return choices
 

@@ -1,5 +1,5 @@
 """View menu additions: a zoom field in the status bar, rulers (Ctrl+R), guides (Ctrl+;),
-snapping (Shift+Ctrl+;) and Clear Guides; each canvas gets its rulers, scroll bars and
+snapping (Shift+Ctrl+;; to other layers' edges when Snap to Layers is on) and Clear Guides; each canvas gets its rulers, scroll bars and
 guides from `canvas_chrome`."""
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ class ViewCommands:
             ("rulers", "&Rulers", "Ctrl+R", lambda: self._toggle("rulers")),
             ("show_guides", "Show &Guides", "Ctrl+;", lambda: self._toggle("guides")),
             ("snap", "S&nap", "Shift+Ctrl+;", lambda: self._toggle("snap")),
+            ("snap_layers", "Snap to &Layers", None, lambda: self._toggle("snap_layers")),
             ("clear_guides", "&Clear Guides", None, self.clear_guides),
         ]
         menu = w.menus["view"]

@@ -78,6 +78,7 @@ class LayeredRequest:
     device: str = "auto"
     dtype: str = "auto"
     cpu_offload: Optional[bool] = None
+    objects: int = 1                 # with no box: split up to this many objects found
 
 
 @dataclass
@@ -103,6 +104,8 @@ def check_inputs(request: LayeredRequest) -> None:
         raise InvalidInput(f"Steps must be between 1 and 500, not {request.steps}.")
     if request.guidance is not None and not 0 <= request.guidance <= 100:
         raise InvalidInput(f"Guidance must be between 0 and 100, not {request.guidance}.")
+    if not 1 <= request.objects <= 20:
+        raise InvalidInput(f"The number of objects must be between 1 and 20, not {request.objects}.")
     if not 0 <= request.seed < 2 ** 63:
         raise InvalidInput(f"The seed must be a whole number from 0, not {request.seed}.")
 
@@ -159,14 +162,17 @@ def generate_layered(request: LayeredRequest, progress: ProgressFn = no_progress
               "seed": request.seed, "steps": steps, "guidance": guidance, "size": [width, height]}
     box, found = request.box, request.box is None
     try:
-        # 4. The object's box.
-        if box is None:
+        # 4. The object's box (or the boxes of several objects).
+        more: list[Box] = []
+        if box is None and request.objects > 1:
+            box, *more = find_objects(picture, request.objects)
+        elif box is None:
             box = find_main_object(picture)
         stages.done("find")
 
         # 5. Take the picture apart.
         t0 = time.perf_counter()
-        result = decomposer(DecomposeRequest(picture, box=box, shadow=request.shadow),
+        result = decomposer(DecomposeRequest(picture, box=box, boxes=more, shadow=request.shadow),
                             stages.stage("decompose"))
         timings["decompose_s"] = round(time.perf_counter() - t0, 3)
     except InvalidInput as exc:
@@ -227,6 +233,48 @@ def find_main_object(picture: np.ndarray) -> Box:
     """
     from .decompose_steps.segment import clean_mask, mask_bounds
 
+    found, scale = _foreground(picture)
+    found = clean_mask(found, keep=0.15)  # the main part and others of a similar size
+    share = float(found.mean())
+    if not MIN_OBJECT <= share <= MAX_OBJECT:
+        raise InvalidInput("No single main object could be told apart in the picture.",
+                           "Mark the object with a box (--box X,Y,W,H on the command line; "
+                           "the marquee and Layer > Decompose in the editor).")
+    return _grown_box(mask_bounds(found), found.shape, scale, picture.shape)
+
+
+def find_objects(picture: np.ndarray, count: int) -> list[Box]:
+    """Boxes of up to `count` salient objects, largest first (InvalidInput when there is none).
+
+    The same cut as `find_main_object`; each separate part of at least
+    `MIN_OBJECT` of the picture (small specks are not objects) is one object.
+    """
+    from .decompose_steps.segment import clean_mask, mask_bounds
+
+    found, scale = _foreground(picture)
+    found = clean_mask(found, keep=0.05)
+    n, parts, stats, _ = cv2.connectedComponentsWithStats(found.astype(np.uint8), connectivity=8)
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    order = [i + 1 for i in np.argsort(areas)[::-1] if areas[i] >= MIN_OBJECT * found.size]
+    if not order or float(found.mean()) > MAX_OBJECT:
+        raise InvalidInput("No object could be told apart in the picture.",
+                           "Mark the objects with boxes.")
+    return [_grown_box(mask_bounds(parts == i), found.shape, scale, picture.shape)
+            for i in order[:max(1, count)]]
+
+
+def _grown_box(box: Box, small_shape, scale: float, shape) -> Box:
+    sh, sw = small_shape
+    h, w = shape[:2]
+    grow = max(2, round(0.04 * max(sw, sh)))
+    box = box.expand(grow).clip(sw, sh)
+    return Box.from_corners(int(box.x / scale), int(box.y / scale),
+                            min(w, int(np.ceil(box.x1 / scale))),
+                            min(h, int(np.ceil(box.y1 / scale))))
+
+
+def _foreground(picture: np.ndarray) -> tuple[np.ndarray, float]:
+    """GrabCut's foreground of the picture reduced to FIND_SIDE (shadows dropped), and the scale."""
     h, w = picture.shape[:2]
     scale = min(1.0, FIND_SIDE / max(h, w))
     size = (max(8, round(w * scale)), max(8, round(h * scale)))
@@ -248,18 +296,7 @@ def find_main_object(picture: np.ndarray) -> Box:
         # Threads a pixel or two wide (what is left of a shadow's outline) do not join parts.
         found = cv2.morphologyEx(found.astype(np.uint8), cv2.MORPH_OPEN,
                                  np.ones((3, 3), np.uint8)) > 0
-    found = clean_mask(found, keep=0.15)  # the main part and others of a similar size
-    share = float(found.mean())
-    if not MIN_OBJECT <= share <= MAX_OBJECT:
-        raise InvalidInput("No single main object could be told apart in the picture.",
-                           "Mark the object with a box (--box X,Y,W,H on the command line; "
-                           "the marquee and Layer > Decompose in the editor).")
-    box = mask_bounds(found)
-    grow = max(2, round(0.04 * max(sw, sh)))
-    box = box.expand(grow).clip(sw, sh)
-    return Box.from_corners(int(box.x / scale), int(box.y / scale),
-                            min(w, int(np.ceil(box.x1 / scale))),
-                            min(h, int(np.ceil(box.y1 / scale))))
+    return found, scale
 
 
 def cast_shadow(picture: np.ndarray, found: np.ndarray) -> np.ndarray:

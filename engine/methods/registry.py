@@ -42,6 +42,7 @@ INPAINTING_FAMILIES = ("sd-inpaint", "sdxl-inpaint", "flux-fill")
 LAYER = "layer"            # box + prompt -> a new layer (Generate panel, `generate` verb)
 PICTURE = "picture"        # prompt -> a whole picture (New Layered Image, `layered` verb)
 DECOMPOSE_STEP = "decompose_step"  # serves one step of Decompose (Decompose Options)
+EDIT = "edit"              # picture + subject mask + texts -> edited picture (Edit with Text, `edit`)
 
 
 @dataclass
@@ -232,6 +233,13 @@ METHODS: tuple[Method, ...] = (
     Method("decompose_matting", "Decompose: edges",
            "Soft edges of the object's mask (alpha matting, ViTMatte).",
            DECOMPOSE_STEP, ("vitmatte",)),
+    # engine.methods.edit runs on a Stable Diffusion 1.x/2.x pipeline's components (text-to-image
+    # folders load into the sd-inpaint family; its inpainting models serve too).
+    Method("edit", "Edit with text",
+           "Changes the marked subject and the background by text, keeping the subject's "
+           "identity and the scene's look (LayerDiffusion: text embeddings optimised under "
+           "masks, masked fine-tuning, alternating guidance).",
+           EDIT, ("sd-inpaint",)),
 )
 
 

@@ -2,8 +2,9 @@
 
 No weights can be downloaded on the machines that run the tests, so tests and
 benchmarks build the three supported inpainting families from small configs:
-Stable Diffusion inpainting (9-channel UNet), SDXL inpainting and FLUX.1-Fill.
-Their tokenizers get a vocabulary written here (byte-level characters for
+Stable Diffusion inpainting (9-channel UNet), SDXL inpainting and FLUX.1-Fill,
+and a Stable Diffusion text-to-image pipeline ("sd", 4-channel UNet; the text
+edit, engine.methods.edit, runs on it). Their tokenizers get a vocabulary written here (byte-level characters for
 CLIP, single characters for T5), so nothing is fetched from the hub.
 
 `save_tiny(family, folder)` writes a pipeline with `save_pretrained(
@@ -107,6 +108,19 @@ def tiny_sd_inpaint(seed: int = 0):
         safety_checker=None, feature_extractor=None, requires_safety_checker=False)
 
 
+def tiny_sd(seed: int = 0):
+    """A StableDiffusionPipeline (text-to-image, 4-channel UNet), as SD 1.x/2.x base models are."""
+    from diffusers import DDIMScheduler, StableDiffusionPipeline
+
+    torch.manual_seed(seed)
+    return StableDiffusionPipeline(
+        vae=_vae(0.18215), text_encoder=_clip_text_encoder(), tokenizer=clip_tokenizer(),
+        unet=_unet(in_channels=4), scheduler=DDIMScheduler(
+            beta_schedule="scaled_linear", beta_start=0.00085, beta_end=0.012, clip_sample=False,
+            set_alpha_to_one=False, steps_offset=1),
+        safety_checker=None, feature_extractor=None, requires_safety_checker=False)
+
+
 def tiny_sdxl_inpaint(seed: int = 0):
     """A StableDiffusionXLInpaintPipeline: two CLIP text encoders, size-conditioned 9-channel UNet."""
     from diffusers import EulerDiscreteScheduler, StableDiffusionXLInpaintPipeline
@@ -188,7 +202,8 @@ def tiny_vitmatte(seed: int = 0):
 
 
 BUILDERS = {"sd-inpaint": tiny_sd_inpaint, "sdxl-inpaint": tiny_sdxl_inpaint,
-            "flux-fill": tiny_flux_fill}
+            "flux-fill": tiny_flux_fill,
+            "sd": tiny_sd}  # text-to-image (loads into the sd-inpaint family; text edits)
 VISION_BUILDERS = {"sam": tiny_sam, "vitmatte": tiny_vitmatte}
 
 

@@ -24,6 +24,8 @@ import numpy as np
 from ...box import Box
 from .segment import mask_bounds, shading_damped
 
+REACH = 0.2   # how far a stroke's correction reaches, as a share of the corrected region's side
+
 
 def correct_mask(image: np.ndarray, mask: np.ndarray, add: Optional[np.ndarray] = None,
                  remove: Optional[np.ndarray] = None, valid: Optional[np.ndarray] = None, *,
@@ -59,11 +61,17 @@ def correct_mask(image: np.ndarray, mask: np.ndarray, add: Optional[np.ndarray] 
     old = cv2.resize(mask[cs].astype(np.float32), size, interpolation=cv2.INTER_AREA) > 0.5
     add_s, remove_s = small(add), small(remove)
     labels = np.where(old, cv2.GC_PR_FGD, cv2.GC_PR_BGD).astype(np.uint8)
+    # A stroke corrects the part it is drawn on: nothing farther than `reach` changes
+    # (a dab on a fringe must not take away a whole object of a similar colour).
+    reach = max(3, int(REACH * max(size)))
+    disk = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1))
+    near = cv2.dilate((add_s | remove_s).astype(np.uint8), disk) > 0
     # GrabCut's colour models are learned from its first labels: a part of the mask
     # coloured like a "remove" stroke would otherwise teach the object model that
-    # colour, and stay. Such pixels start as probably background (and the like for "add").
-    labels[old & like(colours, remove_s)] = cv2.GC_PR_BGD
-    labels[~old & like(colours, add_s)] = cv2.GC_PR_FGD
+    # colour, and stay. Such pixels nearby start as probably background (and the like
+    # for "add").
+    labels[old & near & like(colours, remove_s)] = cv2.GC_PR_BGD
+    labels[~old & near & like(colours, add_s)] = cv2.GC_PR_FGD
     labels[add_s] = cv2.GC_FGD
     labels[remove_s] = cv2.GC_BGD
     labels[~small(valid)] = cv2.GC_BGD
@@ -84,7 +92,7 @@ def correct_mask(image: np.ndarray, mask: np.ndarray, add: Optional[np.ndarray] 
     n, parts = cv2.connectedComponents(changed.astype(np.uint8), connectivity=8)
     touched = np.unique(parts[cv2.dilate((add_s | remove_s).astype(np.uint8),
                                          np.ones((3, 3), np.uint8)) > 0])
-    region_s = np.isin(parts, touched[touched > 0])
+    region_s = np.isin(parts, touched[touched > 0]) & near
     up = lambda a: cv2.resize(a.astype(np.float32), (crop.w, crop.h),  # noqa: E731
                               interpolation=cv2.INTER_LINEAR) > 0.5
     out = mask.copy()

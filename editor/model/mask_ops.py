@@ -1,0 +1,195 @@
+"""Layer masks and clipping masks: the operations of Layer > Layer Mask and Layer >
+Create Clipping Mask, each one undoable command (see `commands.SetMask`,
+`SetMaskAttr`, `LayerMaskEdit`).
+
+A new mask covers the canvas and the layer's box, so painting anywhere the
+layer can show has stored values; outside its box a mask is its default colour
+(255 reveals, 0 hides) and grows when a stroke reaches beyond it.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+
+from engine.box import Box
+
+from . import commands as cmds
+from .document import Document
+from .errors import DocumentError
+from .history import Macro
+from .layers import Layer, LayerMask, Node
+
+MODES = ("reveal_all", "hide_all", "reveal_selection", "hide_selection")
+_NAMES = {"reveal_all": "Reveal All", "hide_all": "Hide All",
+          "reveal_selection": "Reveal Selection", "hide_selection": "Hide Selection"}
+
+
+def _target(doc: Document, node: Optional[Node]) -> Node:
+    if node is None or node is doc.root or not doc.contains(node):
+        raise DocumentError("Select a layer or group first.")
+    return node
+
+
+def mask_box(doc: Document, node: Node) -> Box:
+    bounds = node.bounds()
+    return doc.canvas if bounds.is_empty() else doc.canvas.union(bounds)
+
+
+def add_mask(doc: Document, node: Optional[Node], mode: str = "reveal_all") -> LayerMask:
+    """Adds a layer mask: Reveal All, Hide All, or from the selection (Reveal/Hide Selection)."""
+    from .selection_ops import current_mask
+
+    node = _target(doc, node)
+    if node.mask is not None:
+        raise DocumentError(f"'{node.name}' already has a layer mask.")
+    if mode not in MODES:
+        raise ValueError(f"unknown mask mode {mode!r}")
+    box = mask_box(doc, node)
+    if mode in ("reveal_all", "hide_all"):
+        value = 255 if mode == "reveal_all" else 0
+        mask = LayerMask(np.full((box.h, box.w), value, np.uint8), box.x, box.y, default=value)
+    else:
+        selected = current_mask(doc)
+        if selected is None:
+            raise DocumentError("Make a selection first.")
+        if mode == "hide_selection":
+            selected = 255 - selected
+        values = np.zeros((box.h, box.w), np.uint8)
+        canvas = doc.canvas.translate(-box.x, -box.y)
+        values[canvas.slices()] = selected
+        mask = LayerMask(values, box.x, box.y, default=0)
+    _check_unlocked(doc, node)
+    doc.history.push(cmds.SetMask(node, mask, f"Add Layer Mask ({_NAMES[mode]})"))
+    doc.set_mask_targeted(True)
+    return mask
+
+
+def delete_mask(doc: Document, node: Optional[Node]) -> None:
+    node = _require_mask(doc, node)
+    doc.history.push(cmds.SetMask(node, None, "Delete Layer Mask"))
+
+
+def apply_mask(doc: Document, node: Optional[Node]) -> None:
+    """Bakes the mask (as it is composited: density, feather; even when disabled, its
+    values as they would show) into a pixel layer's alpha and removes it."""
+    node = _require_mask(doc, node)
+    if not isinstance(node, Layer):
+        raise DocumentError("Apply Layer Mask works on pixel layers; delete the group's mask "
+                            "or merge the group first.")
+    _check_unlocked(doc, node)
+    pixels = node.pixels.copy()
+    if pixels.size:
+        coverage = node.mask.coverage(node.bounds()).astype(np.uint16)
+        pixels[..., 3] = ((pixels[..., 3].astype(np.uint16) * coverage + 127) // 255).astype(np.uint8)
+    with doc.history.macro("Apply Layer Mask"):
+        doc.history.push(cmds.SetPixels(node, pixels, node.x, node.y, "Apply Layer Mask"))
+        doc.history.push(cmds.SetMask(node, None, "Apply Layer Mask"))
+
+
+def set_mask_enabled(doc: Document, node: Optional[Node], enabled: bool) -> None:
+    node = _require_mask(doc, node)
+    doc.history.push(cmds.SetMaskAttr(node, "enabled", bool(enabled),
+                                      "Enable Layer Mask" if enabled else "Disable Layer Mask"))
+
+
+def set_mask_attr(doc: Document, node: Optional[Node], attr: str, value, merge_key=None) -> None:
+    """Density (0..255), feather (pixels), linked (bool)."""
+    node = _require_mask(doc, node)
+    if attr == "density":
+        value = max(0, min(255, int(value)))
+    elif attr == "feather":
+        value = max(0.0, min(1000.0, float(value)))
+    elif attr == "linked":
+        value = bool(value)
+    else:
+        raise ValueError(f"unknown mask attribute {attr!r}")
+    doc.history.push(cmds.SetMaskAttr(node, attr, value, merge_key=merge_key))
+
+
+def mask_to_selection(doc: Document, node: Optional[Node], op: str = "replace") -> None:
+    """Ctrl+click on the mask thumbnail: the mask's values become the selection."""
+    from .selection_ops import select_mask
+
+    node = _require_mask(doc, node)
+    select_mask(doc, node.mask.raw_crop(doc.canvas), op, "Load Selection")
+
+
+def begin_mask_stroke(doc: Document, node: Node, name: str, cover: Box) -> cmds.LayerMaskEdit:
+    """Starts a stroke on `node`'s mask; if canvas box `cover` reaches beyond the mask, the
+    mask grows first (filled with its default), in the same undo step. Finish with
+    `end_mask_stroke`."""
+    node = _require_mask(doc, node)
+    _check_unlocked(doc, node)
+    mask = node.mask
+    grown = None
+    bounds = mask.bounds()
+    if bounds.intersect(cover) != cover:
+        box = bounds.union(cover)
+        values = np.full((box.h, box.w), mask.default, np.uint8)
+        values[bounds.translate(-box.x, -box.y).slices()] = mask.pixels
+        bigger = mask.shared_copy()
+        bigger.pixels, bigger.x, bigger.y = values, box.x, box.y
+        grown = cmds.SetMask(node, bigger, "Grow Layer Mask")
+        grown.redo(doc)
+    edit = cmds.LayerMaskEdit(node, name)
+    edit.grown = grown  # type: ignore[attr-defined]
+    return edit
+
+
+def end_mask_stroke(doc: Document, edit: cmds.LayerMaskEdit) -> None:
+    grown = getattr(edit, "grown", None)
+    if grown is None:
+        doc.history.push(edit, applied=True)
+    elif edit.is_noop():
+        grown.undo(doc)  # nothing painted: take the growth back silently
+    else:
+        doc.history.push(Macro(edit.name, [grown, edit]), applied=True)
+
+
+def paint_mask_dab(view: np.ndarray, coverage: np.ndarray, value: int, opacity: float) -> None:
+    """Blends grey `value` into mask `view` (uint8, in place) with float `coverage`."""
+    a = coverage * np.float32(opacity)
+    out = view.astype(np.float32) * (1.0 - a) + np.float32(value) * a
+    view[...] = np.clip(np.rint(out), 0, 255).astype(np.uint8)
+
+
+def set_clipping(doc: Document, node: Optional[Node], clipping: bool) -> None:
+    """Create / Release Clipping Mask (Alt+Ctrl+G)."""
+    node = _target(doc, node)
+    name = "Create Clipping Mask" if clipping else "Release Clipping Mask"
+    if clipping and node.index() == 0:
+        raise DocumentError("A clipping mask needs a layer below to clip to.")
+    doc.history.push(cmds.SetAttr(node, "clipping", bool(clipping), name))
+
+
+def toggle_clipping(doc: Document, node: Optional[Node]) -> None:
+    node = _target(doc, node)
+    set_clipping(doc, node, not node.clipping)
+
+
+def clipping_base(node: Node) -> Optional[Node]:
+    """The node a clipped node is clipped to (the nearest unclipped sibling below)."""
+    if not node.clipping or node.parent is None:
+        return None
+    siblings = node.parent.children
+    for other in reversed(siblings[:node.index()]):
+        if not other.clipping:
+            return other
+    return None
+
+
+def _require_mask(doc: Document, node: Optional[Node]) -> Node:
+    node = _target(doc, node)
+    if node.mask is None:
+        raise DocumentError(f"'{node.name}' has no layer mask.")
+    return node
+
+
+def _check_unlocked(doc: Document, node: Node) -> None:
+    doc._check_unlocked(node)
+
+
+__all__ = ["add_mask", "delete_mask", "apply_mask", "set_mask_enabled", "set_mask_attr",
+           "mask_to_selection", "begin_mask_stroke", "end_mask_stroke", "paint_mask_dab",
+           "set_clipping", "toggle_clipping", "clipping_base"]
