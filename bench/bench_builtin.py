@@ -15,8 +15,8 @@ box and caption, and is scored against the ground truth:
   shadow_ok  share of scenes whose shadow (translucent dark pixels of the layer, apart from
              its opaque part) lies on the side opposite the light; `shadows` = share of
              scenes where the layer has such pixels at all
-  colour, shape  caption accuracy: nearest-centroid classifiers of the opaque part's mean
-             colour and silhouette (extent, aspect, solidity, hole, top/bottom width),
+  colour, shape  caption accuracy: nearest-centroid classifiers of the opaque part's colour
+             (chromaticity + brightness of its lit half) and silhouette (extent, aspect, solidity, hole, top/bottom width),
              fitted on the true objects of 300 stage-1 scenes; `ceiling` rows apply
              them to the true layers (what the measures themselves get right)
   recomp     mean |layer over background - composite branch| x 255 over the window
@@ -81,7 +81,13 @@ def shape_features(mask: np.ndarray) -> np.ndarray | None:
 
 
 def mean_colour(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray | None:
-    return rgb[mask].mean(axis=0) if mask.sum() >= 6 else None
+    """Chromaticity and brightness of the lit half of the pixels (shading changes the rest)."""
+    pixels = rgb[mask]
+    if len(pixels) < 6:
+        return None
+    luminance = pixels @ np.array([0.299, 0.587, 0.114])
+    lit = pixels[luminance >= np.median(luminance)].mean(axis=0)
+    return np.concatenate([lit / max(lit.sum(), 1e-3), [lit.max()]])
 
 
 class Classifiers:

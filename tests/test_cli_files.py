@@ -55,7 +55,7 @@ def test_info_json_lists_every_layer_top_first(psd):
     assert fg == {"name": "猫の層", "kind": "pixel", "group_path": [], "x": -3, "y": 30,
                   "width": 12, "height": 10, "opacity": 128, "blend_mode": "screen",
                   "visible": True, "locked": False, "recipe": {"method": "bfs", "seed": 9},
-                  "source_kind": None}
+                  "source_kind": None, "clipping": False, "mask": None}
     hat = report["layers"][1]
     assert hat["group_path"] == ["Props"] and hat["visible"] is False and hat["locked"] is True
     assert report["layers"][2]["kind"] == "group" and report["layers"][2]["blend_mode"] == "pass_through"
@@ -67,6 +67,28 @@ def test_info_text(psd):
     assert out.splitlines()[0] == f"{path}: 50x40, 3 layers, 1 group"
     assert "'猫の層'  at -3,30  12x10  opacity 128  screen" in out
     assert "(hidden, locked)  in Props" in out and '"seed": 9' in out
+
+
+def test_info_lists_masks_and_clipping(tmp_path):
+    from editor.model import LayerMask
+
+    doc = Document(30, 20)
+    base = Layer("base", np.full((20, 30, 4), 255, np.uint8))
+    base.mask = LayerMask(np.zeros((8, 9), np.uint8), 2, 3, default=255, enabled=False,
+                          density=128, feather=2.5)
+    clipped = Layer("clipped", np.full((5, 5, 4), 200, np.uint8))
+    clipped.clipping = True
+    doc.add_layer(base)
+    doc.add_layer(clipped)
+    save_document(doc, tmp_path / "m.psd")
+    report = json.loads(run("info", tmp_path / "m.psd", "--json", check_rc=0).stdout)
+    top, bottom = report["layers"]
+    assert top["clipping"] is True and top["mask"] is None
+    assert bottom["mask"] == {"x": 2, "y": 3, "width": 9, "height": 8, "default": 255,
+                              "enabled": False, "linked": True, "density": 128, "feather": 2.5}
+    out = run("info", tmp_path / "m.psd", check_rc=0).stdout
+    assert "clipped to the layer below" in out
+    assert "mask 9x8 at 2,3 disabled density 50% feather 2.5px" in out
 
 
 def test_info_imports_no_torch_and_no_qt(psd):

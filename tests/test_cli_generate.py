@@ -86,8 +86,10 @@ def test_models_list_and_offline_download(hf_home):
     run = layered("models", "list", "--json", env={"HF_HOME": str(hf_home)})
     assert run.returncode == 0, run.stderr
     rows = json.loads(run.stdout)
-    assert {r["family"] for r in rows} == {"sd-inpaint", "sdxl-inpaint", "flux-fill", "sam", "vitmatte"}
-    assert all(r["path"] is None for r in rows)  # none of the real models is here
+    downloadable = [r for r in rows if not r["built_in"]]
+    assert {r["family"] for r in downloadable} == {"sd-inpaint", "sdxl-inpaint", "flux-fill", "sam", "vitmatte"}
+    assert all(r["path"] is None for r in downloadable)  # none of the real models is here
+    assert [r["family"] for r in rows if r["built_in"]] == ["bfs"]  # shipped in resources/builtin
     run = layered("models", "download", rows[0]["id"],
                   env={"HF_HOME": str(hf_home), "HF_HUB_OFFLINE": "1"})
     assert run.returncode == 2

@@ -160,7 +160,8 @@ def test_other_programs_layer_kinds_become_pixel_layers_with_warnings(tmp_path):
     psd_samples.foreign_kinds_psd(path)
     doc = open_document(path)
     by_name = {layer.name: layer for layer in doc.layers()}
-    assert "Invert" not in by_name  # adjustment layers have no pixels: dropped
+    # Adjustment layers are kept (not drawn): empty, with their settings carried along.
+    assert by_name["Invert"].source_kind == "adjustment" and by_name["Invert"].is_empty()
     assert by_name["Title"].source_kind == "type"
     assert by_name["Placed"].source_kind == "smartobject"
     assert by_name["Red Fill"].source_kind == "fill"
@@ -202,8 +203,14 @@ def test_other_programs_layer_kinds_become_pixel_layers_with_warnings(tmp_path):
     # And it saves as a plain layered PSD that reopens without warnings.
     save_document(doc, tmp_path / "ours.psd")
     again = open_document(tmp_path / "ours.psd")
-    assert again.warnings == []
+    # Only the adjustment (still not drawn) is noted again.
+    assert [w for w in again.warnings if "adjustment layer 'Invert'" not in w] == []
     assert [l.source_kind for l in again.layers()] == [l.source_kind for l in doc.layers()]
+    # The adjustment saved back as one: psd-tools reads an invert adjustment layer.
+    from psd_tools import PSDImage
+
+    kinds = {l.name: l.kind for l in PSDImage.open(tmp_path / "ours.psd").descendants()}
+    assert kinds["Invert"] == "invert"
 
 
 @pytest.mark.parametrize("mode,depth", [("RGBA", 16), ("RGBA", 32), ("RGB", 16), ("CMYK", 8),

@@ -38,7 +38,9 @@ def test_layer_methods_have_a_window_and_a_run_and_say_which_fields_apply():
     assert inpaint.applies("negative_prompt", "sd-inpaint")
     assert not inpaint.applies("negative_prompt", "flux-fill")
     assert not bfs.applies("negative_prompt", "bfs") and not bfs.applies("resolution")
-    assert inpaint.catalogue_default and not bfs.catalogue_default and bfs.missing_model
+    # Both have a catalogue default; BFS's is the built-in model (resources/builtin).
+    assert inpaint.catalogue_default and bfs.catalogue_default and bfs.missing_model
+    assert registry.default_model("bfs") == "layered/builtin-bfs-tiny"
     assert registry.method_for_family("bfs") == "bfs"
     assert registry.method_for_family("sdxl-inpaint") == "add_foreground"
     assert registry.method_for_family("sam") == "decompose_mask"

@@ -211,7 +211,10 @@ def test_new_layered_image_lists_the_models_as_the_generate_panel_does(opened, q
     panel.refresh_models()
     assert isinstance(dialog.model, QComboBox) and not dialog.model.isEditable()
     listed = [dialog.model.itemText(i) for i in range(dialog.model.count())]
-    assert listed == [panel.model.itemText(i) for i in range(panel.model.count())]
+    # The Generate panel's inpainting models, labelled the same way (text-to-image models
+    # that only paint whole pictures come in addition).
+    generate = [panel.model.itemText(i) for i in range(panel.model.count())]
+    assert set(generate) <= set(listed)
     assert dialog.model.itemData(dialog.model.count() - 1) == ADD_MODEL
     assert "Stable Diffusion 1.5 Inpainting (not downloaded)" in listed
     dialog.close()
@@ -287,3 +290,32 @@ def test_free_transform_takes_numbers_and_the_canvas_stays_put(opened, qtbot):
     assert opened.tools.mode is None
     assert (layer.x, layer.y, layer.width, layer.height) == (0, 15, 10, 20)
     assert doc.history.undo_name() == "Free Transform"
+
+
+def test_free_transform_distort_with_ctrl_drag_on_a_corner(opened, qtbot):
+    doc, canvas = opened.doc, opened.canvas
+    layer = doc.add_image(photo(20, 10, "astronaut"), "Astronaut", 30, 20)
+    before = layer.pixels.copy()
+    canvas.set_zoom(4.0)
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    tool = opened.tools.current
+    # Ctrl+drag the top-right corner (50, 20) up and out to (60, 12): only it moves.
+    image_drag(qtbot, canvas, [(50, 20), (55, 16), (60, 12)],
+               modifier=Qt.KeyboardModifier.ControlModifier)
+    assert tool.quad == ((30, 20), (60, 12), (50, 30), (30, 30))
+    assert not tool._fields["w"].isEnabled()  # numbers describe affine placements only
+    # A plain drag on another corner now distorts too; Ctrl+Z takes it back.
+    image_drag(qtbot, canvas, [(50, 30), (52, 31), (54, 32)])
+    assert tool.quad[2] == (54, 32)
+    qtbot.keyClick(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert tool.quad[2] == (50, 30)
+    qtbot.keyClick(canvas, Qt.Key.Key_Return)
+    assert opened.tools.mode is None and doc.history.undo_name() == "Free Transform"
+    assert layer.bounds() == Box(30, 12, 30, 18)
+    # The untouched bottom-left corner keeps its pixel; the moved corner's pixel went along.
+    out = layer.canvas_crop(doc.canvas)
+    assert np.abs(out[29, 30, :3].astype(int) - before[9, 0, :3]).max() <= 40
+    assert out[12, 59, 3] > 0 and out[19, 59, 3] == 0  # the new corner, and outside the edge
+    opened.actions["undo"].trigger()
+    assert np.array_equal(layer.pixels, before) and layer.bounds() == Box(30, 20, 20, 10)

@@ -183,7 +183,8 @@ def test_bfs_method_with_a_bfs_model_folder(qtbot, window, monkeypatch, bfs_fold
     doc = w.doc
     panel.method.setCurrentIndex(panel.method.findData("bfs"))
     qtbot.waitUntil(lambda: panel.choices is not None, timeout=10000)
-    assert panel.model_note.isVisible() and "No BFS model yet" in panel.model_note.text()
+    # The built-in model ships with Layered: it is chosen, nothing to download.
+    assert panel.model.currentText().endswith("(built in)") and not panel.model_note.isVisible()
     add_model(qtbot, w, monkeypatch, bfs_folder)
     assert panel.model.currentText() == "my-bfs (local)" and not panel.model_note.isVisible()
     assert panel.negative.isHidden() and not panel.resolution.isEnabled()
@@ -310,7 +311,9 @@ def test_the_panel_offers_only_layer_makers_while_models_lists_decompose_models(
     qtbot.waitUntil(lambda: panel.choices is not None, timeout=10000)
     roles = {c.family: c.method for c in panel.choices if not c.local}
     assert roles["sam"] == "decompose_mask" and roles["vitmatte"] == "decompose_matting"
-    assert roles["sd-inpaint"] == "add_foreground"
+    inpainters = [c for c in panel.choices if not c.local and c.family == "sd-inpaint"
+                  and c.info.serves("add_foreground")]  # (text-to-image models serve edits)
+    assert inpainters and all(c.method == "add_foreground" for c in inpainters)
     for method_index in range(panel.method.count()):
         panel.method.setCurrentIndex(method_index)
         offered = [panel.model.itemData(i) for i in range(panel.model.count())]
@@ -394,3 +397,22 @@ def test_each_document_keeps_its_own_prompt_and_candidates(qtbot, window):
     assert layer is not None and layer in first.doc.layers() and second.generation.pending is None
     w.show_session(second)
     assert panel.prompt.toPlainText() == "a boat" and panel.seed.value() == 12
+
+
+def test_first_start_generates_offline_with_the_built_in_model(qtbot, window):
+    """A fresh computer (no inpainting model downloaded): the panel picks BFS with the built-in
+    model, and Generate makes a layer without any download."""
+    from engine.models.builtin import BUILTIN_ID
+
+    w, panel = window, window.generate_panel
+    qtbot.waitUntil(lambda: panel.choices is not None, timeout=10000)
+    assert panel.method_key == "bfs" and panel.model.currentData() == BUILTIN_ID
+    assert w.settings.value("generate/method", "") == "bfs"
+    draw_box(qtbot, w, 50, 40, 100, 90)
+    panel.prompt.setPlainText("a red ball")
+    job = panel.generate()
+    qtbot.waitUntil(lambda: job.state == FINISHED, timeout=120000)
+    layer = panel.apply()
+    assert layer.name == "a red ball" and layer.recipe["model"] == BUILTIN_ID
+    assert layer.pixels[..., 3].max() > 0
+    assert w.test_errors == []

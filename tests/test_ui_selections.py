@@ -44,6 +44,7 @@ def test_elliptical_marquee_and_combining(opened, qtbot):
     box = Box(10, 8, 40, 30)
     image_drag(qtbot, canvas, [(box.x, box.y), (30, 20), (box.x1, box.y1)])
     assert doc.history.undo_name() == "Elliptical Marquee" and doc.selection == box
+    assert tool._readout.text() == "X 10  Y 8   W 40  H 30 px"  # the box round the shape
     selected = doc.selection_mask >= 128
     truth = ellipse_truth(box)
     assert (selected != truth).mean() < 0.01 and not selected[box.y, box.x]  # no corner

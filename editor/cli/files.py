@@ -76,7 +76,13 @@ def describe_document(doc, file: str) -> dict:
             "x": None, "y": None, "width": None, "height": None,
             "opacity": node.opacity, "blend_mode": node.blend_mode,
             "visible": node.visible, "locked": node.locked,
+            "clipping": node.clipping, "mask": None,
         }
+        if node.mask is not None:
+            m = node.mask
+            entry["mask"] = {"x": m.x, "y": m.y, "width": m.width, "height": m.height,
+                             "default": m.default, "enabled": m.enabled, "linked": m.linked,
+                             "density": m.density, "feather": m.feather}
         if isinstance(node, Layer):
             entry.update(x=node.x, y=node.y, width=node.width, height=node.height,
                          recipe=node.recipe, source_kind=node.source_kind)
@@ -102,6 +108,16 @@ def format_report(report: dict) -> str:
             flags.append("locked")
         if n.get("source_kind"):
             flags.append(f"was {n['source_kind']}")
+        if n.get("clipping"):
+            flags.append("clipped to the layer below")
+        mask = n.get("mask")
+        if mask:
+            flags.append(f"mask {mask['width']}x{mask['height']} at {mask['x']},{mask['y']}"
+                         + ("" if mask["enabled"] else " disabled")
+                         + ("" if mask["linked"] else " unlinked")
+                         + (f" density {round(mask['density'] * 100 / 255)}%"
+                            if mask["density"] < 255 else "")
+                         + (f" feather {mask['feather']:g}px" if mask["feather"] else ""))
         text = (f"{indent}{n['kind']:5}  {n['name']!r}  at {n['x']},{n['y']}  "
                 f"{n['width']}x{n['height']}  opacity {n['opacity']}  {n['blend_mode']}")
         if flags:

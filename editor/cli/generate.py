@@ -34,9 +34,11 @@ def register(sub) -> None:
     p.add_argument("--negative", default="", metavar="TEXT", help="what to avoid")
     p.add_argument("-o", "--output", required=True, metavar="OUT.psd")
     methods = registry.layer_methods()
-    p.add_argument("--method", default=methods[0].id, choices=[m.id for m in methods],
+    p.add_argument("--method", default=None, choices=[m.id for m in methods],
                    help="; ".join(f"{m.id}: {m.label}" for m in methods)
-                        + f" (default: {methods[0].id}; bfs needs --model)")
+                        + " (default: the one --model serves; without --model, "
+                          f"{methods[0].id} if an inpainting model is on this computer, else bfs "
+                          "with the built-in model)")
     add_model_options(p)
     p.add_argument("--candidates", type=int, default=1, help="versions to make (seeds N, N+1...)")
     p.add_argument("--grow", type=float, default=None,
@@ -72,8 +74,9 @@ def add_device_options(p) -> None:
 def run_generate(args) -> int:
     quiet_libraries()
     doc = open_document(args.input)
+    method, model = (args.method, args.model) if args.method else registry.default_layer_choice(args.model)
     spec = GenerateSpec(
-        method=args.method, model=args.model, prompt=args.prompt, negative_prompt=args.negative,
+        method=method, model=model, prompt=args.prompt, negative_prompt=args.negative,
         seed=args.seed, steps=args.steps, guidance=args.guidance, candidates=args.candidates,
         resolution=args.resolution, device=args.device, dtype=args.dtype,
         cpu_offload=True if args.offload else None, grow=args.grow, margin=args.margin,
@@ -86,7 +89,7 @@ def run_generate(args) -> int:
     else:
         export_image(doc, args.output)
     if args.json:
-        print(json.dumps({"output": args.output, "method": args.method,
+        print(json.dumps({"output": args.output, "method": method,
                           "model": generation.model, "device": generation.device,
                           "window": list(generation.window.as_tuple()),
                           "working_size": list(generation.working_size or ()),

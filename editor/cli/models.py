@@ -72,14 +72,17 @@ def _list(as_json: bool) -> int:
         rows.append({"id": info.id, "name": info.name, "family": info.family,
                      "methods": list(info.methods), "download_gb": info.download_gb,
                      "min_vram_gb": info.min_vram_gb, "licence": info.licence,
-                     "gated": info.gated, "path": where})
+                     "gated": info.gated, "built_in": info.built_in, "path": where})
     if as_json:
         print(json.dumps(rows, indent=2))
         return 0
     for row in rows:
         state = f"on this computer: {row['path']}" if row["path"] else "not downloaded"
-        print(f"{row['id']}\n    {row['name']} ({row['family']}), {row['download_gb']:g} GB, "
-              f"GPU {row['min_vram_gb']:g} GB+ without offload\n    licence: {row['licence']}\n"
+        size = f"{row['download_gb']:g} GB, GPU {row['min_vram_gb']:g} GB+ without offload"
+        if row["built_in"]:
+            state = f"installed, built in: {row['path']}" if row["path"] else "missing (built in)"
+            size = f"built in, {row['download_gb'] * 1024:.0f} MB, runs on the CPU"
+        print(f"{row['id']}\n    {row['name']} ({row['family']}), {size}\n    licence: {row['licence']}\n"
               f"    {state}")
     return 0
 

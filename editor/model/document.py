@@ -211,6 +211,11 @@ class Document:
         with self.history.macro("Move"):
             for child in layer.layers():
                 self.history.push(cmds.Translate(child, dx, dy))
+            for group in [layer, *(n for n in layer.walk() if isinstance(n, Group))]:
+                if group.mask is not None and group.mask.linked:  # a group's mask moves along
+                    moved = group.mask.shared_copy()
+                    moved.x, moved.y = moved.x + dx, moved.y + dy
+                    self.history.push(cmds.SetMask(group, moved, "Move"))
 
     def set_pixels(self, layer: Layer, pixels: np.ndarray, x: Optional[int] = None,
                    y: Optional[int] = None, name: str = "Edit Pixels") -> None:
@@ -429,16 +434,19 @@ class Document:
         self.region_changed.emit(old.union(layer.bounds()), layer)
 
     def _set_pixels(self, layer: Layer, pixels: np.ndarray, x: int, y: int) -> None:
+        layer.changed()
         old = layer.bounds()
         layer.pixels, layer.x, layer.y = pixels, int(x), int(y)
         self.node_changed.emit(layer, "pixels")
         self.region_changed.emit(old.union(layer.bounds()), layer)
 
     def _pixels_edited(self, layer: Layer, local_box: Box) -> None:
+        layer.changed(local_box)
         self.node_changed.emit(layer, "pixels")
         self.region_changed.emit(local_box.translate(layer.x, layer.y), layer)
 
     def _set_mask(self, node: Node, mask) -> None:
+        node.changed()
         node.mask = mask
         if mask is None and self.active is node:
             self.mask_targeted = False
@@ -447,12 +455,17 @@ class Document:
         self.region_changed.emit(node.bounds(), node if isinstance(node, Layer) else None)
 
     def _set_mask_attr(self, node: Node, attr: str, value) -> None:
+        node.changed()
         assert node.mask is not None
         setattr(node.mask, attr, value)
         self.node_changed.emit(node, "mask")
         self.region_changed.emit(node.bounds(), node if isinstance(node, Layer) else None)
 
     def _mask_pixels_edited(self, node: Node, local_box: Box) -> None:
+        if isinstance(node, Layer):  # in the layer's own coordinates
+            node.changed(local_box.translate(node.mask.x - node.x, node.mask.y - node.y))
+        else:
+            node.changed()
         assert node.mask is not None
         self.node_changed.emit(node, "mask_pixels")
         box = local_box.translate(node.mask.x, node.mask.y).intersect(node.bounds())

@@ -30,6 +30,7 @@ BLEND_MODE_LABELS = {
 }
 
 _ids = itertools.count(1)
+CHANGES_KEPT = 64
 
 
 def new_id() -> int:
@@ -104,6 +105,8 @@ class LayerMask:
             values = cv2.GaussianBlur(self.raw_crop(grown), (0, 0), self.feather,
                                       borderType=cv2.BORDER_REPLICATE)
             values = np.ascontiguousarray(values[pad:pad + box.h, pad:pad + box.w])
+        elif self.bounds().intersect(box) == box:
+            values = self.pixels[box.translate(-self.x, -self.y).slices()]  # a view, no copy
         else:
             values = self.raw_crop(box)
         if self.density < 255:
@@ -128,7 +131,37 @@ class Node:
         self.locked = locked
         self.parent: Optional[Group] = None
         self.mask: Optional[LayerMask] = None
+        # Counts changes of the pixels or the mask made through the document (compositing
+        # caches what it derives from them by it).
+        self.revision = 0
+        # The last changes as (revision, layer-local box, None: everywhere), so a cache
+        # that is a few revisions behind redoes only what changed (a brush stroke's dabs).
+        self.changes: list[tuple[int, Optional[Box]]] = []
         self.clipping = False  # clipped to the nearest unclipped layer below (Photoshop)
+        # What another program stored for a layer kind Layered does not draw (an
+        # adjustment layer's settings): the PSD reader's tagged blocks, written back as
+        # they were read. Opaque to everything but psd.py.
+        self.carried: Optional[list] = None
+
+    def changed(self, box: Optional[Box] = None) -> None:
+        """Notes a change of the pixels or the mask inside layer-local `box` (None: all)."""
+        self.revision += 1
+        self.changes.append((self.revision, box))
+        del self.changes[:-CHANGES_KEPT]
+
+    def changed_since(self, revision: int) -> Optional[Box]:
+        """The layer-local box changed after `revision`, or None when unknown or everywhere."""
+        if revision == self.revision:
+            return Box(0, 0, 0, 0)
+        if not self.changes or self.changes[0][0] > revision + 1:
+            return None  # older changes were forgotten
+        union = Box(0, 0, 0, 0)
+        for rev, box in self.changes:
+            if rev > revision:
+                if box is None:
+                    return None
+                union = union.union(box)
+        return union
 
     def active_mask(self) -> Optional["LayerMask"]:
         """The mask when it takes part in compositing."""
@@ -140,6 +173,7 @@ class Node:
         if self.mask is not None:
             other.mask = self.mask.shared_copy() if share else self.mask.copy()
         other.clipping = self.clipping
+        other.carried = self.carried
         return other
 
     # -- tree queries -------------------------------------------------------

@@ -36,7 +36,9 @@ psd-tools' private attributes are reached in one function, `_low_level`.
 
 Reading turns every layer into a pixel layer or a group. Type and smart
 object layers keep the pixels Photoshop stored for them; shape and fill layers
-are drawn by psd-tools; adjustment layers have no pixels and are dropped.
+are drawn by psd-tools. Adjustment layers are not drawn but kept: an empty
+layer that carries the record's tagged blocks (the adjustment's settings) and
+writes them back unchanged, so the adjustment survives a round trip.
 User masks and clipping flags are kept as they are (not baked into pixels);
 a vector mask on a pixel layer is dropped. Each such change is listed in
 `doc.warnings`. 16- and 32-bit, CMYK and greyscale documents become 8-bit
@@ -406,9 +408,15 @@ class _Reader:
                                opacity=item.opacity, blend_mode=self.mode(item, True),
                                locked=_locked(item), expanded=_is_open(item))
         elif isinstance(item, AdjustmentLayer):
-            self.warn(f"adjustment layer '{name}' ({item.kind}) was dropped: Layered has no "
-                      f"adjustment layers")
-            return None
+            self.warn(f"adjustment layer '{name}' ({item.kind}) is kept and saved back, but "
+                      f"Layered does not draw it")
+            node = Layer(name, None, item.left, item.top, visible=item.visible,
+                         opacity=item.opacity, blend_mode=self.mode(item, False),
+                         locked=_locked(item), source_kind="adjustment")
+            record, _ = _low_level(item)
+            own = _own_blocks()
+            node.carried = [block for key, block in record.tagged_blocks.items()
+                            if key not in own]
         else:
             kind = item.kind
             if isinstance(item, (ShapeLayer, FillLayer)):
@@ -576,7 +584,9 @@ class _Reader:
         self.check_size(item, right - left, bottom - top)
         if not self.decode:
             return _placeholder(right - left, bottom - top), left, top
-        opacity = item.opacity
+        from psd_tools.constants import Clipping
+
+        opacity, clipping = item.opacity, record.clipping
         self.source.load(channels)
         try:
             # Our layer keeps its opacity itself: render it at full strength. The
@@ -584,6 +594,9 @@ class _Reader:
             # document edited in psd-tools. force=True draws the vector shape or
             # fill: the pixels stored with such layers are flagged as irrelevant.
             record.opacity = 255
+            # Drawn unclipped: the clipping flag is kept on our layer and composited there
+            # (psd-tools draws nothing for a clipped layer without its base).
+            record.clipping = Clipping.BASE
             image = item.composite(force=True, layer_filter=lambda layer: layer is item)
         except Exception as exc:
             self.warn(f"layer '{item.name}' ({item.kind}) could not be drawn and is left "
@@ -591,6 +604,7 @@ class _Reader:
             image = None
         finally:
             record.opacity = opacity
+            record.clipping = clipping
             self.source.unload(channels)
         if image is None:
             return np.zeros((0, 0, 4), np.uint8), 0, 0
@@ -607,6 +621,13 @@ class _Reader:
         if image is None:
             raise FileFormatError(f"{self.path}: the PSD file has neither layers nor an image.")
         return [Layer("Background", np.array(image.convert("RGBA"), np.uint8))]
+
+
+def _own_blocks() -> set:
+    from psd_tools.constants import Tag
+
+    return {Tag.UNICODE_LAYER_NAME, Tag.LAYER_ID, Tag.PROTECTED_SETTING,
+            Tag.SECTION_DIVIDER_SETTING, Tag.NESTED_SECTION_DIVIDER_SETTING}
 
 
 def _has_pixels(record) -> bool:
@@ -904,6 +925,8 @@ class _Writer:
             record.clipping = Clipping.NON_BASE
         if node.mask is not None:
             _write_mask_data(record, node.mask)
+        for block in node.carried or ():  # an adjustment layer's settings, as they were read
+            record.tagged_blocks[block.key] = block
         if node.locked:
             record.tagged_blocks.set_data(Tag.PROTECTED_SETTING, LOCK_ALL)
         layer_id = next(self.ids)

@@ -69,3 +69,36 @@ def transform_pixels(pixels: np.ndarray, affine: Affine,
     out = source.transform((bounds.w, bounds.h), Image.Transform.AFFINE, data,
                            resample=Image.Resampling.BICUBIC)
     return np.asarray(out.convert("RGBA")).copy(), bounds.x, bounds.y
+
+
+def perspective_pixels(pixels: np.ndarray, matrix, clip: Optional[Box] = None
+                       ) -> tuple[np.ndarray, int, int]:
+    """Straight RGBA `pixels` through the 3x3 projective `matrix` (layer-local continuous
+    coordinates -> canvas, column vectors); returns (pixels, x, y) on the canvas. Bilinear,
+    on premultiplied alpha (Perspective and Distort of Free Transform)."""
+    import cv2
+
+    h, w = pixels.shape[:2]
+    m = np.asarray(matrix, np.float64)
+    corners = np.array([[0, 0, 1], [w, 0, 1], [w, h, 1], [0, h, 1]], np.float64) @ m.T
+    if (corners[:, 2] <= 1e-9).any():
+        raise ValueError("the corners cross the horizon: the layer cannot be drawn so")
+    xy = corners[:, :2] / corners[:, 2:3]
+    bounds = Box.from_corners(math.floor(xy[:, 0].min() + 1e-6), math.floor(xy[:, 1].min() + 1e-6),
+                              math.ceil(xy[:, 0].max() - 1e-6), math.ceil(xy[:, 1].max() - 1e-6))
+    if clip is not None:
+        bounds = bounds.intersect(clip)
+    if bounds.is_empty() or w == 0 or h == 0:
+        return np.zeros((0, 0, 4), np.uint8), 0, 0
+    # Pixel centres: OpenCV puts them at integers, our coordinates at half-integers.
+    to_centres = np.array([[1, 0, 0.5], [0, 1, 0.5], [0, 0, 1]], np.float64)
+    from_canvas = np.array([[1, 0, -bounds.x - 0.5], [0, 1, -bounds.y - 0.5], [0, 0, 1]], np.float64)
+    full = from_canvas @ m @ to_centres
+    premultiplied = pixels.astype(np.float32)
+    premultiplied[..., :3] *= premultiplied[..., 3:4] / 255.0
+    out = cv2.warpPerspective(premultiplied, full, (bounds.w, bounds.h), flags=cv2.INTER_LINEAR,
+                              borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    alpha = out[..., 3:4]
+    rgb = np.where(alpha > 0, out[..., :3] * 255.0 / np.maximum(alpha, 1e-6), 0)
+    result = np.concatenate([rgb, alpha], axis=-1)
+    return np.clip(np.round(result), 0, 255).astype(np.uint8), bounds.x, bounds.y

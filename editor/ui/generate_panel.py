@@ -394,7 +394,17 @@ class GeneratePanel(QWidget):
         except Exception as exc:  # an unreadable catalogue: say so, keep the panel usable
             self.choices = []
             self.services.report(exc, "Could not read the model catalogue")
+        if not self.settings.value("generate/method", ""):
+            self._choose_first_method()
         self._fill_models()
+
+    def _choose_first_method(self) -> None:
+        """At first start: the first method with a model on this computer (on a fresh computer,
+        BFS with the built-in model), so Generate works without a download."""
+        for method in registry.layer_methods():
+            if any(c.installed and c.method == method.id for c in self.choices):
+                self.method.setCurrentIndex(self.method.findData(method.id))
+                return
 
     def _restore_method(self) -> None:
         index = self.method.findData(self.settings.value("generate/method", "add_foreground"))
@@ -529,7 +539,7 @@ class GeneratePanel(QWidget):
         self.resolution.setEnabled(method.applies("resolution"))
         self.resolution_label.setEnabled(method.applies("resolution"))
         if choice is not None and not choice.installed:
-            note = choice.problem if choice.local else (
+            note = choice.problem if choice.local or choice.built_in else (
                 f"Not on this computer ({getattr(info, 'download_gb', 0):g} GB). Download it in "
                 "Models…, or add a model of your own.")
             self.model_note.setText(note)

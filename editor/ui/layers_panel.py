@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING, Optional
 
+import numpy as np
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QImage, QMouseEvent, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QLabel, QLineEdit, QMenu,
@@ -32,6 +33,7 @@ INDENT = 16
 ARROW_W = 14
 THUMB = 34
 LOCK_W = 28
+MASK_GAP = 4  # between the layer thumbnail and the mask thumbnail
 _merge_keys = itertools.count(1)
 
 
@@ -102,6 +104,8 @@ class LayerList(QWidget):
 
     def name_rect(self, node: Node, depth: int, row: int) -> QRect:
         left = EYE_W + depth * INDENT + ARROW_W + THUMB + 10
+        if node.mask is not None:
+            left += MASK_GAP + THUMB
         return QRect(left, row * ROW_H + 6, max(20, self.width() - left - LOCK_W - 4), ROW_H - 12)
 
     def thumbnail_changed(self, node: Node) -> None:
@@ -177,6 +181,16 @@ class LayerList(QWidget):
                          pixmap("folder", 22, "#c9ccd2" if shown else "#6a6f78", dpr))
         else:
             self._paint_thumb(p, QRect(x + ARROW_W, top + (ROW_H - THUMB) // 2, THUMB, THUMB), node)
+        if node.clipping:  # clipped to the layer below: Photoshop's bent arrow
+            p.setPen(QPen(QColor("#c9ccd2"), 1.4))
+            mid = top + ROW_H // 2
+            p.drawLine(x + 4, mid - 6, x + 4, mid + 3)
+            p.drawLine(x + 4, mid + 3, x + 11, mid + 3)
+            p.drawLine(x + 8, mid, x + 11, mid + 3)
+            p.drawLine(x + 8, mid + 6, x + 11, mid + 3)
+        if node.mask is not None:
+            self._paint_mask_thumb(p, QRect(x + ARROW_W + THUMB + MASK_GAP,
+                                            top + (ROW_H - THUMB) // 2, THUMB, THUMB), node, doc)
         name_rect = self.name_rect(node, depth, i)
         detail = _detail(node)
         font = QFont(self.font())
@@ -228,6 +242,42 @@ class LayerList(QWidget):
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRect(target.adjusted(-0.5, -0.5, 0.5, 0.5))
 
+    def _mask_thumbnail(self, node: Node) -> QPixmap:
+        mask = node.mask
+        key = ("mask", node.revision, id(mask.pixels), mask.x, mask.y, mask.default,
+               self.doc.width, self.doc.height)
+        cached = self._thumbs.get(-node.id)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        doc = self.doc
+        dpr = self.devicePixelRatioF()
+        s = THUMB * dpr / max(doc.width, doc.height)
+        w, h = max(1, round(doc.width * s)), max(1, round(doc.height * s))
+        step = max(1, int(1 / (2 * s)))
+        values = np.ascontiguousarray(mask.raw_crop(doc.canvas)[::step, ::step])
+        grey = QImage(values.data, values.shape[1], values.shape[0], values.strides[0],
+                      QImage.Format.Format_Grayscale8).scaled(
+            w, h, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation)
+        result = QPixmap.fromImage(grey)
+        result.setDevicePixelRatio(dpr)
+        self._thumbs[-node.id] = (key, result)
+        return result
+
+    def _paint_mask_thumb(self, p: QPainter, rect: QRect, node: Node, doc) -> None:
+        thumb = self._mask_thumbnail(node)
+        size = thumb.deviceIndependentSize()
+        w, h = size.width(), size.height()
+        target = QRectF(rect.x() + (rect.width() - w) / 2, rect.y() + (rect.height() - h) / 2, w, h)
+        p.drawPixmap(target.topLeft(), thumb)
+        targeted = node is doc.active and doc.mask_targeted
+        p.setPen(QPen(QColor("#ffffff" if targeted else "#111214"), 2 if targeted else 1))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRect(target.adjusted(-0.5, -0.5, 0.5, 0.5))
+        if not node.mask.enabled:  # Photoshop's red cross over a disabled mask
+            p.setPen(QPen(QColor("#e0413a"), 2))
+            p.drawLine(target.topLeft(), target.bottomRight())
+            p.drawLine(target.topRight(), target.bottomLeft())
+
     def _paint_drop(self, p: QPainter) -> None:
         if self._drop is None:
             return
@@ -272,12 +322,40 @@ class LayerList(QWidget):
             self.panel.guard(lambda: doc.set_locked(node, not node.locked))
             return
         thumb_x = EYE_W + depth * INDENT + ARROW_W
+        mask_x = thumb_x + THUMB + MASK_GAP
+        if node.mask is not None and mask_x <= x < mask_x + THUMB:
+            self._mask_thumb_clicked(node, e.modifiers())
+            return
+        if thumb_x <= x < thumb_x + THUMB and node is doc.active:
+            doc.set_mask_targeted(False)  # the layer thumbnail targets the pixels again
         if e.modifiers() & Qt.KeyboardModifier.ControlModifier and isinstance(node, Layer) \
                 and thumb_x <= x < thumb_x + THUMB:  # Ctrl+click on the thumbnail
             self.panel.services.select_commands.layer_pixels(node)
             return
         self._select(node, e.modifiers())
         self._press = (e.position(), node)
+
+    def _mask_thumb_clicked(self, node: Node, modifiers) -> None:
+        """Click: paint on the mask; Shift+click: disable/enable it; Ctrl+click: load it
+        as the selection; Alt+click: show the mask alone on the canvas (again: the image)."""
+        from editor.model import mask_ops
+
+        doc = self.doc
+        if modifiers & Qt.KeyboardModifier.AltModifier:
+            renderer = self.panel.session.renderer
+            renderer.set_mask_view(None if renderer.mask_view is node else node)
+            doc.set_active(node)
+            doc.set_mask_targeted(True)
+            doc.region_changed.emit(None, None)  # the canvas repaints
+        elif modifiers & Qt.KeyboardModifier.ShiftModifier:
+            self.panel.guard(lambda: mask_ops.set_mask_enabled(doc, node, not node.mask.enabled))
+        elif modifiers & Qt.KeyboardModifier.ControlModifier:
+            self.panel.guard(lambda: mask_ops.mask_to_selection(doc, node))
+        else:
+            self.selected = set()
+            doc.set_active(node)
+            doc.set_mask_targeted(True)
+        self.update()
 
     def _select(self, node: Node, modifiers) -> None:
         doc = self.doc
@@ -490,6 +568,14 @@ class LayersPanel(QWidget):
             button.setObjectName(f"LayerButton_{action}")
             button.clicked.connect(lambda _=False, a=action: self.services.trigger(a))
             buttons.addWidget(button)
+        mask_button = QToolButton()  # Add layer mask (Alt+click: Hide All)
+        mask_button.setIcon(icon("layer-mask"))
+        mask_button.setIconSize(QSize(18, 18))
+        mask_button.setToolTip("Add layer mask (from the selection if there is one; "
+                               "Alt+click: Hide All)")
+        mask_button.setObjectName("LayerButton_mask")
+        mask_button.clicked.connect(self._add_mask_clicked)
+        buttons.insertWidget(buttons.count() - 2, mask_button)
         layout.addLayout(buttons)
 
         self._rebuild_timer = QTimer(self)
@@ -521,12 +607,25 @@ class LayersPanel(QWidget):
         if not self._rebuild_timer.isActive():
             self._rebuild_timer.start()
 
+    def _add_mask_clicked(self) -> None:
+        doc = self.session.doc if self.session is not None else None
+        if doc is None:
+            return
+        alt = bool(QApplication.keyboardModifiers() & Qt.KeyboardModifier.AltModifier)
+        selected = doc.selection is not None or doc.selection_mask is not None
+        mode = ("hide_selection" if selected else "hide_all") if alt else \
+            ("reveal_selection" if selected else "reveal_all")
+        self.services.trigger(f"mask_{mode}")
+
     def _rebuild(self) -> None:
         self.list.rebuild()
         self._update_controls()
 
     def _node_changed(self, node: Node, attr: str) -> None:
         if attr in ("pixels", "offset"):
+            self.list.thumbnail_changed(node)
+            return
+        if attr == "mask_pixels":  # a mask stroke: its thumbnail, later
             self.list.thumbnail_changed(node)
             return
         self.list.update()

@@ -32,6 +32,7 @@ from .difference_commands import DifferenceCommands
 from .edit_commands import EditCommands
 from .image_commands import ImageCommands
 from .select_commands import SelectCommands
+from .mask_commands import MaskCommands
 from .view_commands import ViewCommands
 from .file_commands import FileCommands
 from .generate_panel import GeneratePanel
@@ -185,6 +186,8 @@ class MainWindow(QMainWindow):
         self.image_commands.install()
         self.select_commands = SelectCommands(self)  # Reselect, Inverse, Feather, shape keys
         self.select_commands.install()
+        self.mask_commands = MaskCommands(self)  # Layer > Layer Mask, clipping masks
+        self.mask_commands.install()
         self.text_edit_commands = TextEditCommands(self)  # Layer > Edit with Text…
         self.text_edit_commands.install()
         self._build_status()
@@ -580,6 +583,7 @@ class MainWindow(QMainWindow):
         self.edit_commands.refresh(doc, node)
         self.image_commands.refresh(doc, node)
         self.select_commands.refresh(doc, node)
+        self.mask_commands.refresh(doc, node)
         self.view_commands.refresh(doc, node)
         self.size_label.setText(f"{doc.width} × {doc.height} px" if doc else "")
 

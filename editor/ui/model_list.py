@@ -40,12 +40,21 @@ class ModelChoice:
     def label(self) -> str:
         if self.local:
             return f"{self.name} (local)" if self.installed else f"{self.name} (missing)"
+        if self.built_in:
+            return f"{self.name} (built in)" if self.installed else f"{self.name} (missing)"
         return self.name if self.installed else f"{self.name} (not downloaded)"
+
+    @property
+    def built_in(self) -> bool:
+        return bool(getattr(self.info, "built_in", False))
 
     def tooltip(self) -> str:
         lines = [self.ref]
         info = self.info
-        if info is not None and not self.local:
+        if self.built_in:
+            lines.append(f"Built in ({info.download_gb * 1024:.0f} MB), no download · runs on the CPU")
+            lines.append(f"Licence: {info.licence}")
+        elif info is not None and not self.local:
             lines.append(f"{info.download_gb:g} GB download · GPU {info.min_vram_gb:g} GB+ "
                          f"without offload")
             lines.append(f"Licence: {info.licence}")

@@ -145,6 +145,10 @@ class ModelsDialog(QDialog):
                          f"{info.min_vram_gb:g} GB+" if info is not None and info.min_vram_gb
                          else "—",
                          "see the model's own licence", "Yes" if choice.installed else "Missing")
+            elif choice.built_in:
+                cells = (choice.name, METHOD_NAMES.get(choice.method, choice.method),
+                         f"built in, {info.download_gb * 1024:.0f} MB", "none (CPU)", info.licence,
+                         "Yes, built in" if choice.installed else "Missing")
             else:
                 cells = (choice.name, METHOD_NAMES.get(choice.method, choice.method),
                          f"{info.download_gb:g} GB", f"{info.min_vram_gb:g} GB+", info.licence,

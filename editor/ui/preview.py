@@ -52,6 +52,11 @@ class LayerPreview:
             content = composite_nodes(node.children, node.bounds(), precise=False)
         else:
             content = node.pixels
+            if node.active_mask() is not None:  # as it is composited: through its mask
+                from editor.model.render import masked_pixels
+
+                content = masked_pixels(node)
+                self.exact = self.exact and node.mask.linked  # an unlinked mask stays put
         self.pixels = Pyramid.from_qimage(premultiplied(content))
 
     def paint(self, canvas, painter: QPainter, area: QRectF, placement: QTransform,

@@ -7,8 +7,8 @@ read-only fields, one per line.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QFormLayout, QFrame, QLabel, QLineEdit, QScrollArea, QSpinBox,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDoubleSpinBox, QFormLayout, QFrame, QLabel, QLineEdit,
+                               QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
 from editor.model import Group, Layer
 
@@ -112,6 +112,7 @@ class PropertiesPanel(QWidget):
         self.recipe_form.setHorizontalSpacing(10)
         self.recipe_form.setVerticalSpacing(4)
         layout.addWidget(self.recipe)
+        self._build_mask_section(layout)
         layout.addStretch(1)
         self._shown_recipe = None
         self._wheel_guard = guard_wheel(body)
@@ -186,8 +187,57 @@ class PropertiesPanel(QWidget):
             if recipe and recipe != self._shown_recipe:
                 self._show_recipe(recipe)
             self._shown_recipe = recipe
+            self._refresh_mask(node)
         finally:
             self._updating = False
+
+    # -- the layer mask: density and feather ----------------------------------------------
+    def _build_mask_section(self, layout) -> None:
+        self.mask_box = QWidget()
+        box = QVBoxLayout(self.mask_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        title = QLabel("LAYER MASK")
+        title.setObjectName("SectionTitle")
+        box.addWidget(title)
+        form = QFormLayout()
+        form.setHorizontalSpacing(10)
+        self.mask_density = QSpinBox()
+        self.mask_density.setObjectName("PropMaskDensity")
+        self.mask_density.setRange(0, 100)
+        self.mask_density.setSuffix(" %")
+        self.mask_density.setKeyboardTracking(False)
+        self.mask_density.valueChanged.connect(
+            lambda v: self._mask_attr("density", round(v * 255 / 100)))
+        form.addRow("Density", self.mask_density)
+        self.mask_feather = QDoubleSpinBox()
+        self.mask_feather.setObjectName("PropMaskFeather")
+        self.mask_feather.setRange(0.0, 250.0)
+        self.mask_feather.setDecimals(1)
+        self.mask_feather.setSuffix(" px")
+        self.mask_feather.setKeyboardTracking(False)
+        self.mask_feather.valueChanged.connect(lambda v: self._mask_attr("feather", v))
+        form.addRow("Feather", self.mask_feather)
+        box.addLayout(form)
+        layout.addWidget(self.mask_box)
+
+    def _refresh_mask(self, node) -> None:
+        mask = node.mask if node is not None else None
+        self.mask_box.setVisible(mask is not None)
+        if mask is not None:
+            self.mask_density.setValue(round(mask.density * 100 / 255))
+            self.mask_feather.setValue(mask.feather)
+
+    def _mask_attr(self, attr: str, value) -> None:
+        node = self._active()
+        if self._updating or node is None or node.mask is None:
+            return
+        from editor.model import mask_ops
+
+        try:
+            mask_ops.set_mask_attr(self.session.doc, node, attr, value,
+                                   merge_key=("mask", node.id, attr))
+        except Exception as exc:
+            self.services.report(exc, "Could not change the mask")
 
     def _show_recipe(self, recipe: dict) -> None:
         while self.recipe_form.rowCount():

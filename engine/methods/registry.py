@@ -161,12 +161,13 @@ def _bfs_run(spec: GenerateSpec, background: np.ndarray, box: Box,
 
     from . import bfs as bfs_method
 
-    if not spec.model:
+    ref = spec.model or default_model(BFS.id)
+    if not ref:
         raise ModelError(BFS.missing_model)
-    loaded = get_pipeline(spec.model, device=spec.device, dtype=spec.dtype,
+    loaded = get_pipeline(ref, device=spec.device, dtype=spec.dtype,
                           cpu_offload=spec.cpu_offload)  # BFS ignores offload; same cache key
     if loaded.family not in BFS.families:
-        raise ModelError(f"{spec.model} is not a BFS model folder.",
+        raise ModelError(f"{ref} is not a BFS model folder.",
                          "Choose the Inpaint + extract method for it, or a BFS model here.")
     model = loaded.pipeline
     steps = spec.steps or model.steps
@@ -211,10 +212,10 @@ BFS = Method(
     "bfs", "BFS (two-branch)",
     "A BFS model paints the layer and the picture together in two branches "
     "(back-to-front synthesis).",
-    LAYER, ("bfs",), catalogue_default=False,
-    missing_model="No BFS model yet: add a BFS model folder (bfs.json, bridge.safetensors, "
-                  "rgba_vae/) with “Add model from folder or file…” in the Generate panel's "
-                  "model list.",
+    LAYER, ("bfs",),  # the catalogue's default is the built-in model (resources/builtin)
+    missing_model="No BFS model: the built-in one is missing from this installation. Add a BFS "
+                  "model folder (bfs.json, bridge.safetensors, rgba_vae/) with “Add model from "
+                  "folder or file…” in the Generate panel's model list.",
     context_window=_bfs_window, run=_bfs_run)
 
 METHODS: tuple[Method, ...] = (
@@ -267,4 +268,33 @@ def method_for_family(family: str) -> str:
     served = methods_of_family(family)
     if not served:
         raise ModelError(f"No method uses models of the family '{family}'.")
-    return served[0]
+    layer = [m.id for m in layer_methods() if m.id in served]
+    return (layer or list(served))[0]
+
+
+def default_model(method_id: str) -> Optional[str]:
+    """The catalogue's model for a method when the user names none: the first listed one that is
+    on this computer, else the first listed; None if the catalogue lists none."""
+    from engine.models.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    listed = catalogue.for_method(method_id)
+    installed = catalogue.installed_for(method_id)
+    return (installed or listed)[0].id if listed else None
+
+
+def default_layer_choice(model: Optional[str] = None) -> tuple[str, Optional[str]]:
+    """(method, model) for a generate request that names no method.
+
+    With a model: the layer method its family serves. Without one: inpaint + un-blend when an
+    inpainting model of the catalogue is on this computer, else BFS with the built-in model,
+    which ships with Layered and runs offline on a CPU (so Generate works on a fresh computer).
+    """
+    from engine.models.catalogue import load_catalogue
+    from engine.models.locate import find_model
+
+    if model:
+        return method_for_family(find_model(model).family), model
+    if load_catalogue().installed_for(ADD_FOREGROUND.id):
+        return ADD_FOREGROUND.id, None
+    return BFS.id, default_model(BFS.id)

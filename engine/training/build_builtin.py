@@ -1,6 +1,7 @@
 """Build the built-in model from nothing: world data, VAE, backbone, RGBA VAE, compositor, BFS stages 1-2.
 
     python -m engine.training.build_builtin OUT [--steps-scale 1.0] [--install resources/builtin]
+    python -m engine.training.build_builtin OUT --ablation no_composition   # after the main build
 
 Every part is trained here, on this computer's CPU, by the project's own
 trainers (the same code `accelerate launch -m engine.training.<trainer>`
@@ -36,16 +37,16 @@ WORLD = dict(count=1500, heldout=250, size=128, seed=0)
 
 # Steps are for the 2-core CPU this was built on; --steps-scale multiplies them.
 PHASES = {
-    "vae": dict(max_steps=800, batch_size=8, learning_rate=2e-3, lr_warmup_steps=20,
-                block_out_channels=[8, 16, 32], norm_num_groups=2, latent_channels=8),  # 4+ channels a group
-    "backbone": dict(max_steps=700, batch_size=12, learning_rate=1e-3, lr_warmup_steps=50,
+    "vae": dict(max_steps=500, batch_size=8, learning_rate=2e-3, lr_warmup_steps=20,
+                block_out_channels=[16, 16, 32], norm_num_groups=4, latent_channels=8),  # 4+ channels a group
+    "backbone": dict(max_steps=500, batch_size=12, learning_rate=1e-3, lr_warmup_steps=50,
                      num_layers=2, num_single_layers=4, attention_head_dim=32, num_attention_heads=4,
                      vocab_size=1024, text_dim=64, max_prompt_words=8, axes_dims_rope=[8, 12, 12]),
-    "rgba_vae": dict(max_steps=300, batch_size=8, learning_rate=1e-3, lr_warmup_steps=10, latent_weight=0.1),
-    "compositor": dict(max_steps=300, batch_size=12, learning_rate=2e-3, hidden_channels=48, num_layers=3),
-    "bfs_stage1": dict(max_steps=400, batch_size=8, learning_rate=2e-3, lr_warmup_steps=20, rank=8,
+    "rgba_vae": dict(max_steps=250, batch_size=8, learning_rate=1e-3, lr_warmup_steps=10, latent_weight=0.1),
+    "compositor": dict(max_steps=250, batch_size=12, learning_rate=2e-3, hidden_channels=48, num_layers=3),
+    "bfs_stage1": dict(max_steps=240, batch_size=8, learning_rate=2e-3, lr_warmup_steps=20, rank=8,
                        composition_weight=1.0),
-    "bfs_stage2": dict(max_steps=200, batch_size=8, learning_rate=1e-3, rank=8, composition_weight=1.0,
+    "bfs_stage2": dict(max_steps=120, batch_size=8, learning_rate=1e-3, rank=8, composition_weight=1.0,
                        realism_probability=0.8),
 }
 INFERENCE = dict(steps=16, guidance_scale=3.0)
@@ -151,7 +152,6 @@ def build(out: Path, steps_scale: float = 1.0, world: dict | None = None, phases
           overrides: dict | None = None) -> Path:
     world = {**WORLD, **(world or {})}
     configs = phase_configs(out, steps_scale, overrides)
-    timings = _read_timings(out)
     for number, phase in enumerate(phases, 1):
         if (out / RESULTS[phase]).exists():
             print(f"[{number}/{len(phases)}] {phase}: done already", flush=True)
@@ -159,9 +159,32 @@ def build(out: Path, steps_scale: float = 1.0, world: dict | None = None, phases
         print(f"[{number}/{len(phases)}] {phase}", flush=True)
         start = time.time()
         run_phase(phase, out, configs, world)
+        timings = _read_timings(out)  # phases may run in parallel processes: merge, do not overwrite
         timings[phase] = timings.get(phase, 0.0) + time.time() - start
         _write_timings(out, timings)
     return out / "model"
+
+
+# The paper's ablations (sec. 5.3) that need training runs of their own: the BFS stages again
+# with one thing changed, everything before them shared with the main build.
+ABLATIONS = {
+    "no_composition": {"bfs_stage1": {"composition_weight": 0.0}, "bfs_stage2": {"composition_weight": 0.0}},
+}
+
+
+def build_ablation(out: Path, name: str, steps_scale: float = 1.0) -> Path:
+    """Trains BFS stages 1-2 of ablation `name` in OUT/ablation_<name>/, sharing the main build's
+    world, backbone, RGBA VAE and compositor (linked); returns its stage-2 model folder."""
+    folder = out / f"ablation_{name}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for shared in ("world", "backbone", "rgba_vae", "compositor"):
+        if not (out / RESULTS[shared]).exists():
+            raise FileNotFoundError(f"the ablation needs the main build's {shared} phase first ({out / RESULTS[shared]})")
+        link = folder / shared
+        if not link.exists():
+            link.symlink_to((out / shared).resolve(), target_is_directory=True)
+    build(folder, steps_scale, phases=("bfs_stage1", "bfs_stage2"), overrides=ABLATIONS[name])
+    return folder / RESULTS["bfs_stage2"]
 
 
 def _read_timings(out: Path) -> dict:
@@ -182,6 +205,8 @@ def main(argv=None) -> int:
     parser.add_argument("--heldout", type=int, default=WORLD["heldout"])
     parser.add_argument("--until", choices=PHASE_ORDER, default="package", help="stop after this phase")
     parser.add_argument("--install", default="", help="copy the finished model folder here")
+    parser.add_argument("--ablation", choices=sorted(ABLATIONS), default=None,
+                        help="instead: train this ablation's BFS stages on a finished build's parts")
     args = parser.parse_args(argv)
     if args.steps_scale <= 0 or args.count < 1:
         print("error: --steps-scale must be positive and --count at least 1", file=sys.stderr)
@@ -190,6 +215,9 @@ def main(argv=None) -> int:
 
     phases = PHASE_ORDER[:PHASE_ORDER.index(args.until) + 1]
     try:
+        if args.ablation:
+            print(f"done: {build_ablation(Path(args.out), args.ablation, args.steps_scale)}")
+            return 0
         model = build(Path(args.out), args.steps_scale, dict(count=args.count, heldout=args.heldout), phases)
     except (EngineError, FileNotFoundError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -11,8 +11,8 @@ BFS pieces exactly as they are for Flux (an RGBA VAE converted from the RGB
 one, a compositor in latent space). The price is the VAE's blur; with 8
 latent channels (6x compression) small objects and their shadows survive.
 
-Trained on the composites and backgrounds of both stages with
-|decode(z) - x|_1 + kl_weight * KL. At the end the latent statistics of a
+Trained on composites and backgrounds with |decode(mean(z)) - x|_1 + kl_weight * KL
+(the posterior mean, see `build_task`). At the end the latent statistics of a
 few batches set `shift_factor` and `scaling_factor` (unit variance, as Flux
 normalises its latents). Writes `<output_dir>/vae/`.
 """
@@ -66,7 +66,10 @@ def build_task(config: VAETrainConfig, accelerator) -> Task:
     def loss(module, batch, generator):
         x = torch.cat([batch["composite"], batch["background"]])
         posterior = module.encode(x).latent_dist
-        reconstruction = module.decode(posterior.sample(generator)).sample
+        # The mean, not a sample: at the start the posterior's unit noise drowns the small
+        # latents, and with a KL weight this low the sampled VAE learns colours far more slowly
+        # (a first run was still grey after 250 steps). It is an autoencoder with a tiny KL.
+        reconstruction = module.decode(posterior.mode()).sample
         l1 = (reconstruction.float() - x.float()).abs().mean()
         kl = posterior.kl().mean()
         return l1 + config.kl_weight * kl, {"l1": l1.item(), "kl": kl.item()}

@@ -16,6 +16,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QCursor, QPainter, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QSpinBox, QWidget
 
+from editor.model import Layer
+from editor.model.commands import LayerMaskEdit
 from engine.box import Box
 
 from . import Tool
@@ -187,6 +189,9 @@ class BrushTool(Tool):
                 self.services.set_foreground(color)
             return
         doc = canvas.doc
+        if doc.mask_targeted and doc.active is not None and doc.active.mask is not None:
+            self._press_mask(canvas, ev)
+            return
         layer = doc.active_layer
         if layer is None:
             self.services.status("Select a pixel layer to paint on.")
@@ -209,6 +214,24 @@ class BrushTool(Tool):
         else:
             self._path.start(start)
             self._apply(canvas, [start])
+
+    def _press_mask(self, canvas, ev) -> None:
+        """A stroke on the active node's layer mask: grey of the foreground colour (the
+        Eraser paints the background colour's), as Photoshop paints masks."""
+        from editor.model import mask_ops
+
+        doc = canvas.doc
+        node = doc.active
+        if isinstance(node, Layer):
+            canvas.session.renderer.set_focus(node)
+        try:
+            self._edit = mask_ops.begin_mask_stroke(doc, node, self.history_name, doc.canvas)
+        except Exception as exc:
+            self.services.report(exc, "Could not paint on the mask")
+            return
+        self._layer, self._canvas = node, canvas
+        self._path.start(ev.image)
+        self._apply(canvas, [ev.image])
 
     def move(self, canvas, ev) -> None:
         self._set_hover(canvas, ev.image)
@@ -234,7 +257,12 @@ class BrushTool(Tool):
             return
         self._stroke_end = self._path.last
         try:
-            self._canvas.doc.end_pixel_edit(edit)
+            if isinstance(edit, LayerMaskEdit):
+                from editor.model import mask_ops
+
+                mask_ops.end_mask_stroke(self._canvas.doc, edit)
+            else:
+                self._canvas.doc.end_pixel_edit(edit)
         except Exception as exc:
             self.services.report(exc, "Could not paint")
 
@@ -245,6 +273,9 @@ class BrushTool(Tool):
             self._apply(canvas, centres)
 
     def _apply(self, canvas, centres: list[QPointF]) -> None:
+        if isinstance(self._edit, LayerMaskEdit):
+            self._apply_mask(canvas, centres)
+            return
         layer = self._layer
         dabs = []
         union = Box(0, 0, 0, 0)
@@ -268,6 +299,21 @@ class BrushTool(Tool):
         if clipped.is_empty():
             return
         self._edit.apply(canvas.doc, clipped, lambda view: paint(view, clipped))
+
+    def _apply_mask(self, canvas, centres: list[QPointF]) -> None:
+        from editor.model import mask_ops
+
+        mask = self._layer.mask
+        color = self.services.background if self.erase else self.services.foreground
+        grey = int(round(0.299 * color.red() + 0.587 * color.green() + 0.114 * color.blue()))
+        for c in centres:
+            coverage, box = dab_mask(c.x() - mask.x, c.y() - mask.y, self.size, self.hardness)
+            clipped = box.clip(mask.width, mask.height)
+            if clipped.is_empty():
+                continue
+            sub = coverage[clipped.translate(-box.x, -box.y).slices()]
+            self._edit.apply(canvas.doc, clipped,
+                             lambda view, sub=sub: mask_ops.paint_mask_dab(view, sub, grey, self.opacity))
 
     # -- cursor ------------------------------------------------------------------------
     def _set_hover(self, canvas, point: Optional[QPointF]) -> None:

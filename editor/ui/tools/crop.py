@@ -45,6 +45,9 @@ class CropTool(MarqueeTool):
     def activate(self, canvas) -> None:
         self._show(self.current_box(canvas) if canvas is not None else None)
 
+    def readout_box(self, canvas) -> Optional[Box]:
+        return self.current_box(canvas)
+
     def selection_changed(self, box) -> None:
         pass  # the readout shows the crop box, not the selection
 
@@ -110,6 +113,8 @@ class CropTool(MarqueeTool):
         self._readout.setObjectName("Dim")
         row.addWidget(self._readout)
         row.addStretch(1)
+        canvas = self.services.tools.canvas
+        self._show(self.readout_box(canvas) if canvas is not None else None)
         for name, tip, slot in (("cancel", "Put the box back round the canvas (Esc)", self.reset),
                                 ("check", "Crop to the box (Enter)", self.crop)):
             button = QToolButton()

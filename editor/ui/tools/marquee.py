@@ -193,8 +193,12 @@ class MarqueeTool(Tool):
                 self.set_box(canvas, preview)
         except Exception as exc:
             self.services.report(exc, "Could not change the selection")
-        self._show(self.current_box(canvas))
+        self._show(self.readout_box(canvas))
         canvas.update()
+
+    def readout_box(self, canvas) -> Optional[Box]:
+        """What the options bar's X/Y/W/H shows: the selection's box (round any shape)."""
+        return canvas.doc.selection
 
     def activate(self, canvas) -> None:
         self._show(canvas.doc.selection if canvas is not None else None)  # this document's box
@@ -257,6 +261,8 @@ class MarqueeTool(Tool):
             button.clicked.connect(lambda _=False, a=action: self.services.trigger(a))
             row.addWidget(button)
         row.addStretch(1)
+        canvas = self.services.tools.canvas
+        self._show(self.readout_box(canvas) if canvas is not None else None)
         return w
 
     def _show(self, box: Optional[Box]) -> None:

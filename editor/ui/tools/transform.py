@@ -4,7 +4,9 @@ Corner handles scale keeping the ratio, as current Photoshop does (Shift
 frees it; side handles scale one axis; the opposite handle stays put), a drag
 outside the box rotates (Shift: 15 degree steps), a drag inside moves; Edit >
 Transform flips. The options bar takes X, Y, W, H and the angle as numbers
-(W and H linked by default). Nothing touches the document until Enter (or the check
+(W and H linked by default). Ctrl+drag on a corner distorts: that corner alone
+moves (Perspective and Distort in one), the layer drawn through the projective
+map of its rectangle onto the four corners. Nothing touches the document until Enter (or the check
 button, or a double-click inside) commits: then the layer's pixels are
 resampled once (see `resample.py`) and set in one undo step. Esc cancels.
 A group transforms as one picture, as in Photoshop: the handles frame all
@@ -33,6 +35,7 @@ from . import Tool
 from .marquee import HANDLE, paint_handles
 
 GRAB = 7
+_QUAD_HANDLES = [(-1, -1), (1, -1), (1, 1), (-1, 1)]  # the corners, in the quad's order
 _SCALE_CURSORS = {
     (-1, -1): Qt.CursorShape.SizeFDiagCursor, (1, 1): Qt.CursorShape.SizeFDiagCursor,
     (1, -1): Qt.CursorShape.SizeBDiagCursor, (-1, 1): Qt.CursorShape.SizeBDiagCursor,
@@ -93,7 +96,10 @@ class TransformTool(Tool):
         self.w, self.h = self.frame.w, self.frame.h
         self.start = Pose(self.frame.x + self.w / 2, self.frame.y + self.h / 2)
         self.placement = self.start
-        self._steps: list[Pose] = []   # for Ctrl+Z inside the transform
+        self._steps: list[tuple] = []   # (placement, quad) before each step, for Ctrl+Z
+        # Distorted (Ctrl+drag on a corner): the canvas points of the frame's four corners,
+        # top-left, top-right, bottom-right, bottom-left; None while it is an affine placement.
+        self.quad: Optional[tuple[tuple[float, float], ...]] = None
         self._drag: Optional[tuple] = None
         self._preview: Optional[LayerPreview] = None
         self._canvas = None
@@ -147,10 +153,13 @@ class TransformTool(Tool):
             return
         doc = canvas.doc
         p = self.placement
-        if p == self.start or not doc.contains(self.node):
+        if (p == self.start and self.quad is None) or not doc.contains(self.node):
             return
         doc.history.changed.disconnect(self._document_changed)
         try:
+            if self.quad is not None:
+                self._commit_quad(doc)
+                return
             dx, dy = p.cx - self.start.cx, p.cy - self.start.cy
             if (p.sx, p.sy, p.angle) == (1.0, 1.0, 0.0) and dx.is_integer() and dy.is_integer():
                 doc.translate(self.node, int(dx), int(dy))
@@ -176,26 +185,57 @@ class TransformTool(Tool):
         finally:
             doc.history.changed.connect(self._document_changed)
 
+    def _commit_quad(self, doc) -> None:
+        from editor.model.resample import perspective_pixels
+
+        limit = doc.canvas.expand(doc.width, doc.height)
+        frame = self._quad_transform()
+        layers = [self.node] if isinstance(self.node, Layer) else list(self.node.layers())
+        with doc.history.macro("Free Transform"):
+            for layer in layers:
+                if layer.is_empty():
+                    continue
+                t = QTransform.fromTranslate(layer.x - self.frame.x, layer.y - self.frame.y) * frame
+                matrix = [[t.m11(), t.m21(), t.m31()], [t.m12(), t.m22(), t.m32()],
+                          [t.m13(), t.m23(), t.m33()]]
+                pixels, x, y = perspective_pixels(layer.pixels, matrix, limit)
+                doc.set_pixels(layer, pixels, x, y, "Free Transform")
+
+    def _quad_transform(self) -> QTransform:
+        """The frame's rectangle (local coordinates) -> the four corners on the canvas."""
+        source = QPolygonF([QPointF(0, 0), QPointF(self.w, 0), QPointF(self.w, self.h),
+                            QPointF(0, self.h)])
+        target = QPolygonF([QPointF(x, y) for x, y in self.quad])
+        transform = QTransform()
+        if not QTransform.quadToQuad(source, target, transform):
+            raise ValueError("these corners make no picture")
+        return transform
+
     def cancel(self, canvas) -> None:
         self.placement = self.start
+        self.quad = None
 
     # -- editing the placement ------------------------------------------------------------
     def flip(self, horizontal: bool) -> None:
         self._remember()
         p = self.placement
-        self.placement = replace(p, sx=-p.sx) if horizontal else replace(p, sy=-p.sy)
+        if self.quad is not None:  # the picture mirrored inside the same four corners
+            a, b, c, d = self.quad
+            self.quad = (b, a, d, c) if horizontal else (d, c, b, a)
+        else:
+            self.placement = replace(p, sx=-p.sx) if horizontal else replace(p, sy=-p.sy)
         self._changed()
 
     def step_back(self) -> bool:
         """Undoes the last handle drag; False when there is none."""
         if not self._steps:
             return False
-        self.placement = self._steps.pop()
+        self.placement, self.quad = self._steps.pop()
         self._changed()
         return True
 
     def _remember(self) -> None:
-        self._steps.append(self.placement)
+        self._steps.append((self.placement, self.quad))
 
     def _changed(self) -> None:
         self._show()
@@ -204,11 +244,22 @@ class TransformTool(Tool):
 
     # -- hit testing ------------------------------------------------------------------
     def _corners(self, canvas) -> list[QPointF]:
+        if self.quad is not None:
+            return [canvas.image_to_widget(QPointF(x, y)) for x, y in self.quad]
         p, w, h = self.placement, self.w, self.h
         return [canvas.image_to_widget(p.local_to_canvas(u, v, w, h))
                 for u, v in ((0, 0), (w, 0), (w, h), (0, h))]
 
+    def _image_corners(self) -> tuple[tuple[float, float], ...]:
+        if self.quad is not None:
+            return self.quad
+        p, w, h = self.placement, self.w, self.h
+        points = [p.local_to_canvas(u, v, w, h) for u, v in ((0, 0), (w, 0), (w, h), (0, h))]
+        return tuple((q.x(), q.y()) for q in points)
+
     def _handles(self, canvas) -> dict[tuple[int, int], QPointF]:
+        if self.quad is not None:  # corners only: each moves alone
+            return dict(zip(_QUAD_HANDLES, self._corners(canvas)))
         p, w, h = self.placement, self.w, self.h
         out = {}
         for hx in (-1, 0, 1):
@@ -229,15 +280,31 @@ class TransformTool(Tool):
     # -- input -----------------------------------------------------------------------------
     def press(self, canvas, ev) -> None:
         kind, handle = self._hit(canvas, ev.pos)
+        ctrl = bool(ev.modifiers & Qt.KeyboardModifier.ControlModifier)
+        if kind == "scale" and handle in _QUAD_HANDLES and (ctrl or self.quad is not None):
+            kind = "distort"
+        elif kind == "rotate" and self.quad is not None:
+            kind = "none"  # a distorted frame does not turn
         self._remember()
-        self._drag = (kind, handle, self.placement, ev.image)
+        if kind == "distort" and self.quad is None:
+            self.quad = self._image_corners()
+        self._drag = (kind, handle, self.placement, ev.image, self.quad)
 
     def move(self, canvas, ev) -> None:
         if self._drag is None:
             return
-        kind, handle, p0, start = self._drag
+        kind, handle, p0, start, quad0 = self._drag
         point = ev.image
-        if kind == "move":
+        if kind == "distort":
+            corners = list(quad0)
+            corners[_QUAD_HANDLES.index(handle)] = (point.x(), point.y())
+            self.quad = tuple(corners)
+        elif kind == "none":
+            return
+        elif kind == "move" and quad0 is not None:
+            dx, dy = point.x() - start.x(), point.y() - start.y()
+            self.quad = tuple((x + dx, y + dy) for x, y in quad0)
+        elif kind == "move":
             self.placement = replace(p0, cx=p0.cx + point.x() - start.x(),
                                      cy=p0.cy + point.y() - start.y())
         elif kind == "rotate":
@@ -278,7 +345,8 @@ class TransformTool(Tool):
         return replace(p0, cx=anchor.x() + offset.x(), cy=anchor.y() + offset.y(), sx=sx, sy=sy)
 
     def release(self, canvas, ev) -> None:
-        if self._drag is not None and self._drag[2] == self.placement:
+        if self._drag is not None and self._drag[2] == self.placement \
+                and self._drag[4] == self.quad and self._steps:
             self._steps.pop()  # nothing changed: no step to undo
         self._drag = None
 
@@ -321,8 +389,9 @@ class TransformTool(Tool):
         return self._preview is not None and canvas is self._canvas
 
     def paint_content(self, canvas, painter: QPainter, area: QRectF) -> None:
-        self._preview.paint(canvas, painter, area, self.placement.qtransform(self.w, self.h),
-                            smooth=True)
+        transform = self._quad_transform() if self.quad is not None else \
+            self.placement.qtransform(self.w, self.h)
+        self._preview.paint(canvas, painter, area, transform, smooth=True)
 
     def paint_overlay(self, canvas, painter: QPainter) -> None:
         corners = self._corners(canvas)
@@ -393,6 +462,8 @@ class TransformTool(Tool):
         x, y = p.cx - abs(p.sx) * self.w / 2, p.cy - abs(p.sy) * self.h / 2
         self._updating = True
         try:
+            for field in self._fields.values():
+                field.setEnabled(self.quad is None)  # numbers describe an affine placement
             for key, value in (("x", x), ("y", y), ("w", p.sx * 100), ("h", p.sy * 100),
                                ("angle", math.degrees(p.angle))):
                 field = self._fields[key]

@@ -1,0 +1,187 @@
+"""Layer masks and clipping masks driven through the window: Layer > Layer Mask, the
+Brush on the targeted mask, Disable, Apply, Alt+Ctrl+G, undo of each step."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor
+
+from editor.model import Layer
+from editor.model.render import composite_document
+from engine.box import Box
+
+from ui_helpers import image_drag, make_window, photo, write_png
+
+W, H = 96, 64
+
+
+@pytest.fixture
+def opened(qtbot, tmp_path, monkeypatch):
+    window = make_window(qtbot, tmp_path, monkeypatch)
+    png = write_png(tmp_path / "cat.png", photo(W, H))
+    monkeypatch.setattr("editor.ui.dialogs.ask_open_paths", lambda *a, **k: [png])
+    window.actions["open"].trigger()
+    qtbot.waitUntil(lambda: len(window.sessions) == 1, timeout=10000)
+    return window
+
+
+def shown(window) -> np.ndarray:
+    return composite_document(window.doc)
+
+
+def test_mask_from_selection_paint_disable_apply_and_undo(opened, qtbot):
+    w, doc, canvas = opened, opened.doc, opened.canvas
+    layer = next(doc.layers())
+    original = shown(w)
+    # Add mask from the selection: only the selected box stays visible.
+    doc.set_selection(Box(20, 10, 40, 30))
+    w._refresh_state()
+    assert w.actions["mask_reveal_selection"].isEnabled()
+    w.actions["mask_reveal_selection"].trigger()
+    assert layer.mask is not None and doc.mask_targeted
+    assert shown(w)[5, 5, 3] == 0 and shown(w)[20, 30, 3] == 255
+    # Paint black on the mask with the Brush: it hides inside the selected box.
+    canvas.set_zoom(4.0)
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_B)
+    brush = w.tools.current
+    brush.set_size(6)
+    brush.set_hardness(1.0)
+    w.set_foreground(QColor(0, 0, 0))
+    pixels = layer.pixels.copy()
+    steps = doc.history.count
+    image_drag(qtbot, canvas, [(25, 20), (35, 20), (45, 20)])
+    assert doc.history.count == steps + 1
+    np.testing.assert_array_equal(layer.pixels, pixels)  # the pixels are not painted
+    assert shown(w)[20, 35, 3] == 0 and shown(w)[30, 35, 3] == 255
+    w.actions["undo"].trigger()
+    assert shown(w)[20, 35, 3] == 255
+    w.actions["redo"].trigger()
+    assert shown(w)[20, 35, 3] == 0
+    # The canvas shows it too (the renderer's composite, BGRA).
+    w.session.renderer.update()
+    assert w.session.renderer.canvas.array[20, 35, 3] == 0
+    # Disable: everything shows again; undo re-enables.
+    w.actions["mask_disable"].trigger()
+    np.testing.assert_array_equal(shown(w), original)
+    w.actions["undo"].trigger()
+    assert shown(w)[20, 35, 3] == 0
+    # Apply: the mask goes into the pixels' alpha; undo brings the mask back.
+    masked = shown(w)
+    w.actions["mask_apply"].trigger()
+    assert layer.mask is None and layer.pixels[20, 35, 3] == 0
+    np.testing.assert_array_equal(shown(w), masked)
+    w.actions["undo"].trigger()
+    assert layer.mask is not None and layer.pixels[20, 35, 3] == 255
+    # Delete, undo.
+    w.actions["mask_delete"].trigger()
+    np.testing.assert_array_equal(shown(w), original)
+    w.actions["undo"].trigger()
+    np.testing.assert_array_equal(shown(w), masked)
+
+
+def test_alt_ctrl_g_clips_a_layer_to_the_one_below(opened, qtbot):
+    w, doc, canvas = opened, opened.doc, opened.canvas
+    base = next(doc.layers())
+    # A base with a transparent hole, and a red layer above it.
+    hole = base.pixels.copy()
+    hole[10:30, 10:30, 3] = 0
+    doc.set_pixels(base, hole)
+    red = np.zeros((H, W, 4), np.uint8)
+    red[..., 0] = red[..., 3] = 255
+    doc.add_layer(Layer("red", red))
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ControlModifier)
+    top = doc.active
+    assert top.clipping and doc.history.undo_name() == "Create Clipping Mask"
+    out = shown(w)
+    assert out[20, 20, 3] == 0 and tuple(out[50, 50]) == (255, 0, 0, 255)
+    assert w.actions["clipping"].text().startswith("Release")
+    w.actions["undo"].trigger()
+    assert not top.clipping and tuple(shown(w)[20, 20]) == (255, 0, 0, 255)
+
+
+def test_layers_panel_mask_button_thumbnail_and_properties(opened, qtbot):
+    from PySide6.QtWidgets import QDoubleSpinBox, QSpinBox, QToolButton
+
+    from editor.ui.layers_panel import ARROW_W, EYE_W, MASK_GAP, ROW_H, THUMB
+
+    w, doc = opened, opened.doc
+    layer = next(doc.layers())
+    panel = w.layers_panel
+    # Alt+click on the mask button: Hide All.
+    button = panel.findChild(QToolButton, "LayerButton_mask")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.AltModifier)
+    assert layer.mask is not None and layer.mask.default == 0 and shown(w)[..., 3].max() == 0
+    w.actions["undo"].trigger()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # Reveal All
+    assert layer.mask is not None and (layer.mask.pixels == 255).all()
+    # The mask thumbnail: Shift+click disables, click targets it, Ctrl+click selects it.
+    panel.list.rebuild()
+    row = panel.list.row_of(layer)
+    at = QPoint(EYE_W + ARROW_W + THUMB + MASK_GAP + THUMB // 2, row * ROW_H + ROW_H // 2)
+    qtbot.mouseClick(panel.list, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, at)
+    assert not layer.mask.enabled
+    w.actions["undo"].trigger()
+    assert layer.mask.enabled
+    doc.set_mask_targeted(False)
+    qtbot.mouseClick(panel.list, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
+    assert doc.mask_targeted
+    layer.mask.pixels[:10] = 0  # (as a stroke would; the selection reads the mask)
+    qtbot.mouseClick(panel.list, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, at)
+    assert doc.selection == Box(0, 10, W, H - 10)  # a plain rectangle is kept as a box
+    # Properties: density and feather, one undo step each.
+    density = w.findChild(QSpinBox, "PropMaskDensity")
+    feather = w.findChild(QDoubleSpinBox, "PropMaskFeather")
+    qtbot.waitUntil(lambda: density.isVisibleTo(density.window()), timeout=3000)
+    density.setValue(50)
+    assert layer.mask.density == 128
+    feather.setValue(3.0)
+    assert layer.mask.feather == 3.0
+    w.actions["undo"].trigger()
+    assert layer.mask.feather == 0.0 and layer.mask.density == 128
+
+
+def test_moving_a_masked_layer_moves_its_linked_mask(opened, qtbot):
+    from editor.ui.preview import LayerPreview
+
+    w, doc, canvas = opened, opened.doc, opened.canvas
+    layer = next(doc.layers())
+    doc.set_selection(Box(20, 10, 40, 30))
+    w.actions["mask_reveal_selection"].trigger()
+    doc.set_selection(None)
+    preview = LayerPreview(w.session, layer)  # what a drag shows: the layer through its mask
+    assert preview.exact
+    before = shown(w)
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_V)
+    image_drag(qtbot, canvas, [(30, 20), (35, 22), (40, 24)])
+    assert (layer.x, layer.y) == (10, 4) and (layer.mask.x, layer.mask.y) == (10, 4)
+    after = shown(w)
+    np.testing.assert_array_equal(after[14:44, 30:70], before[10:40, 20:60])
+    w.actions["undo"].trigger()
+    assert (layer.mask.x, layer.mask.y) == (0, 0)
+
+
+def test_alt_click_on_the_mask_thumbnail_shows_the_mask_alone(opened, qtbot):
+    from editor.ui.layers_panel import ARROW_W, EYE_W, MASK_GAP, ROW_H, THUMB
+
+    w, doc = opened, opened.doc
+    layer = next(doc.layers())
+    doc.set_selection(Box(20, 10, 40, 30))
+    w.actions["mask_reveal_selection"].trigger()
+    panel = w.layers_panel
+    panel.list.rebuild()
+    row = panel.list.row_of(layer)
+    at = QPoint(EYE_W + ARROW_W + THUMB + MASK_GAP + THUMB // 2, row * ROW_H + ROW_H // 2)
+    qtbot.mouseClick(panel.list, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.AltModifier, at)
+    renderer = w.session.renderer
+    renderer.update()
+    view = renderer.canvas.array
+    assert tuple(view[20, 30]) == (255, 255, 255, 255) and tuple(view[5, 5]) == (0, 0, 0, 255)
+    qtbot.mouseClick(panel.list, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.AltModifier, at)
+    renderer.update()
+    fresh = type(renderer)(doc)
+    fresh.update()
+    np.testing.assert_array_equal(renderer.canvas.array, fresh.canvas.array)
