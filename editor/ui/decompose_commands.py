@@ -7,7 +7,8 @@
   like Content-Aware Fill it has its options one step away, in
   **Layer > Decompose Options…** (shadow, and for the object mask, the
   edges and the background fill: automatic, classical, or an installed
-  model). It runs as a job (status bar progress, Cancel, Esc); the result
+  model; when SAM and ViTMatte are missing, a button downloads SlimSAM and
+  ViTMatte in one step through the Models dialog). It runs as a job (status bar progress, Cancel, Esc); the result
   replaces the layer in one undo step (`editor.model.decompose_apply`) and
   the object becomes the active layer, ready for the Move tool or Free
   Transform. Running it again on the background layer peels off another
@@ -33,8 +34,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Optional
 
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
-                               QHBoxLayout, QLabel, QLineEdit, QSpinBox, QToolButton,
-                               QVBoxLayout, QWidget)
+                               QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
+                               QToolButton, QVBoxLayout, QWidget)
 
 from editor.jobs import Job, operation_job
 from editor.model import Layer, decompose_apply, layered_apply
@@ -258,6 +259,31 @@ def _installed(step: str) -> list:
         return []
 
 
+# The models Decompose Options offers to download when their step has none: small, CPU-fast.
+RECOMMENDED = {"mask": "Zigeng/SlimSAM-uniform-50",
+               "matting": "hustvl/vitmatte-small-composition-1k"}
+
+
+def _recommended_missing() -> list:
+    """The recommended catalogue models (ModelInfo) of the steps that have no model installed."""
+    from engine.models.catalogue import load_catalogue
+
+    try:
+        catalogue = load_catalogue()
+        return [catalogue.get(model_id) for step, model_id in RECOMMENDED.items()
+                if not _installed(step) and catalogue.get(model_id) is not None]
+    except Exception:  # an unreadable catalogue: no offer
+        return []
+
+
+def _download_text(models: list) -> str:
+    names = {"sam": "SlimSAM", "vitmatte": "ViTMatte"}
+    size = sum(m.download_gb for m in models)
+    return (f"Download the decomposition models "
+            f"({' + '.join(names.get(m.family, m.name) for m in models)}, "
+            f"about {max(0.1, round(size, 1)):g} GB, run on the CPU)")
+
+
 class DecomposeOptionsDialog(QDialog):
     """Shadow on/off and the component of each step (automatic, classical or a model)."""
 
@@ -281,12 +307,8 @@ class DecomposeOptionsDialog(QDialog):
         for step in ("mask", "matting", "background"):
             combo = QComboBox()
             combo.setObjectName(f"decompose_{step}")
-            for value, label in STEP_CHOICES[step] + _installed(step):
-                combo.addItem(label if value in dict(STEP_CHOICES[step]) else f"Model: {label}",
-                              value)
-            index = combo.findData(getattr(options, step))
-            combo.setCurrentIndex(max(0, index))
             self.combos[step] = combo
+            self._fill(step, getattr(options, step))
             form.addRow(STEP_LABELS[step], combo)
         layout.addLayout(form)
         note = QLabel("Models are listed once they are on this computer (Models dialog). An "
@@ -294,6 +316,17 @@ class DecomposeOptionsDialog(QDialog):
         note.setWordWrap(True)
         note.setObjectName("Dim")
         layout.addWidget(note)
+        # The recommended mask and edge models in one step, through the Models dialog's download.
+        self.recommended = _recommended_missing()
+        self.models_dialog = None
+        self.download_button = QPushButton(_download_text(self.recommended))
+        self.download_button.setObjectName("DownloadDecomposeModels")
+        self.download_button.setToolTip("Downloaded only when you press this; the Models dialog "
+                                        "shows the progress and can cancel")
+        self.download_button.setAutoDefault(False)  # Enter keeps meaning OK
+        self.download_button.clicked.connect(self.download_recommended)
+        self.download_button.setVisible(bool(self.recommended))
+        layout.addWidget(self.download_button)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         run = buttons.addButton("Decompose", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -301,6 +334,36 @@ class DecomposeOptionsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def _fill(self, step: str, value: str) -> None:
+        combo = self.combos[step]
+        combo.clear()
+        for choice, label in STEP_CHOICES[step] + _installed(step):
+            combo.addItem(label if choice in dict(STEP_CHOICES[step]) else f"Model: {label}",
+                          choice)
+        combo.setCurrentIndex(max(0, combo.findData(value)))
+
+    def download_recommended(self) -> Optional[Job]:
+        """Downloads the missing recommended models (SlimSAM, ViTMatte) as one Models job."""
+        from .models_dialog import ModelsDialog
+
+        if self.models_dialog is None:
+            self.models_dialog = ModelsDialog(self, self.parent().settings)
+            self.models_dialog.models_changed.connect(self._models_changed)
+        self.models_dialog.show()
+        return self.models_dialog.download_models([m.id for m in self.recommended],
+                                                  " + ".join(m.name for m in self.recommended))
+
+    def _models_changed(self) -> None:
+        for step in self.combos:
+            self._fill(step, self.combos[step].currentData())
+        self.recommended = _recommended_missing()
+        self.download_button.setVisible(bool(self.recommended))
+
+    def done(self, result: int) -> None:
+        if self.models_dialog is not None:
+            self.models_dialog.close()  # cancels a download still running
+        super().done(result)
 
     def _run(self) -> None:
         self.run_now = True
