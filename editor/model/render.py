@@ -62,6 +62,9 @@ _MAX_DIRTY_BOXES = 8
 
 
 def _qt():
+    """QtCore and QtGui, this module's declared dependency (see the package docstring),
+    imported on the first composite: PySide6 costs 0.5-2 s to import, which the verbs that
+    never composite (info, --help) should not pay."""
     from PySide6 import QtCore, QtGui
 
     return QtCore, QtGui

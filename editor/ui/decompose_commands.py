@@ -45,13 +45,15 @@ from engine.box import Box
 from engine.methods import registry
 from engine.errors import InvalidInput
 
+from .actions import ActionSpec, has_doc, has_mask, has_node
+from .actions import insert_after as _insert_after  # noqa: F401  (command modules import it here)
 from .icons import icon
 from .quick_mask import QuickMaskMode
 
 OBJECTS_FOUND = 3  # Decompose into Layers with nothing marked: at most this many objects
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from .window_api import EditorWindow
 
 # The classical choice of each step and how the options dialog names them.
 STEP_CHOICES = {
@@ -82,51 +84,40 @@ class DecomposeOptions(StepChoices):
 
 
 class DecomposeCommands:
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "EditorWindow"):
         self.window = window
         self._proposal = None   # (document, layer, canvas uint8 mask) from Select > Object
 
     # -- actions and menus ------------------------------------------------------------------
-    def install(self) -> None:
-        """Adds this module's actions to the window's actions and menus."""
-        from .actions import _action
-
-        w, actions, menus = self.window, self.window.actions, self.window.menus
-        specs = [
-            ("decompose", "&Decompose", "Alt+Ctrl+D", self.decompose),
-            ("decompose_layers", "Decompose into &Layers", None, self.decompose_into_layers),
-            ("decompose_options", "Decompose &Options…", None, self.show_options),
-            ("quick_mask", "Edit in &Quick Mask Mode", "Q", self.toggle_quick_mask),
-            ("select_object", "&Object", None, self.select_object),
-            ("clear_mask", "&Clear Painted Mask", None, self.clear_mask),
-            ("new_layered", "New &Layered Image from Prompt…", "Alt+Ctrl+N", self.new_layered),
+    def action_specs(self) -> list[ActionSpec]:
+        """This module's actions, their keys, menus and enabling rules."""
+        return [
+            ActionSpec("decompose", "&Decompose", self.decompose, "Alt+Ctrl+D",
+                       tip="Split the layer into the marked object (with its shadow) and the "
+                           "background behind it",
+                       # Enabled on a group or an empty layer too: Decompose then says why.
+                       enabled=has_node, menu="layer", after="trim", separator=True),
+            ActionSpec("decompose_layers", "Decompose into &Layers", self.decompose_into_layers,
+                       tip="Split every marked region (or, with none, the objects found) into "
+                           "a layer of its own",
+                       enabled=has_node, menu="layer", after="decompose"),
+            ActionSpec("decompose_options", "Decompose &Options…", self.show_options,
+                       menu="layer", after="decompose_layers"),
+            ActionSpec("select_object", "&Object", self.select_object,
+                       tip="Show the object Decompose finds in the box, as a Quick Mask to "
+                           "correct with the brush",
+                       enabled=has_node, menu="select", separator=True),
+            ActionSpec("quick_mask", "Edit in &Quick Mask Mode", self.toggle_quick_mask, "Q",
+                       enabled=has_doc, menu="select", after="select_object", checkable=True),
+            ActionSpec("clear_mask", "&Clear Painted Mask", self.clear_mask, enabled=has_mask,
+                       menu="select", after="quick_mask"),
+            ActionSpec("new_layered", "New &Layered Image from Prompt…", self.new_layered,
+                       "Alt+Ctrl+N", menu="file", after="open"),
         ]
-        for name, text, keys, slot in specs:
-            actions[name] = _action(w, name, text, keys, slot)
-        actions["decompose"].setToolTip("Split the layer into the marked object (with its "
-                                        "shadow) and the background behind it")
-        actions["quick_mask"].setCheckable(True)
-        actions["decompose_layers"].setToolTip("Split every marked region (or, with none, the "
-                                               "objects found) into a layer of its own")
-        _insert_after(menus["layer"], actions["trim"], [None, actions["decompose"],
-                                                        actions["decompose_layers"],
-                                                        actions["decompose_options"]])
-        actions["select_object"].setToolTip("Show the object Decompose finds in the box, as a "
-                                            "Quick Mask to correct with the brush")
-        _append(menus["select"], [None, actions["select_object"], actions["quick_mask"],
-                                  actions["clear_mask"]])
-        _insert_after(menus["file"], actions["open"], [actions["new_layered"]])
-        w.tools.changed.connect(self._mode_changed)
 
-    def refresh(self, doc, node) -> None:
-        """Enables the actions for the document and node in front (from the window's refresh)."""
-        a = self.window.actions
-        # Enabled on a group or an empty layer too: Decompose then says why it cannot run.
-        a["decompose"].setEnabled(node is not None)
-        a["decompose_layers"].setEnabled(node is not None)
-        a["select_object"].setEnabled(node is not None)
-        a["quick_mask"].setEnabled(doc is not None)
-        a["clear_mask"].setEnabled(doc is not None and doc.selection_mask is not None)
+    def connect(self) -> None:
+        """Follows the window's signals (after the actions exist)."""
+        self.window.tools.changed.connect(self._mode_changed)
 
     def _mode_changed(self, tool) -> None:
         self.window.actions["quick_mask"].setChecked(isinstance(tool, QuickMaskMode))
@@ -258,27 +249,6 @@ class DecomposeCommands:
         return w.jobs.submit(job, failure_title="Could not make the layered image")
 
 
-def _insert_after(menu, anchor, items) -> None:
-    actions = menu.actions()
-    index = actions.index(anchor) + 1
-    before = actions[index] if index < len(actions) else None
-    for item in items:
-        if item is None:
-            menu.insertSeparator(before) if before is not None else menu.addSeparator()
-        elif before is not None:
-            menu.insertAction(before, item)
-        else:
-            menu.addAction(item)
-
-
-def _append(menu, items) -> None:
-    for item in items:
-        if item is None:
-            menu.addSeparator()
-        else:
-            menu.addAction(item)
-
-
 def _installed(step: str) -> list:
     """(id, label) of the catalogue models for a step that are on this computer."""
     from engine.methods.decompose_steps.choose import installed_models
@@ -407,7 +377,7 @@ class DecomposeOptionsDialog(QDialog):
 class NewLayeredDialog(QDialog):
     """Prompt, model, size and seed for a layered image made from a prompt."""
 
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "EditorWindow"):
         super().__init__(window)
         self.window_ = window
         settings = window.settings
