@@ -62,13 +62,6 @@ def ensure_rgba(img: np.ndarray) -> np.ndarray:
     return out
 
 
-def premultiply(rgba: np.ndarray) -> np.ndarray:
-    """Straight float RGBA -> premultiplied float RGBA."""
-    out = rgba.copy()
-    out[..., :3] *= rgba[..., 3:4]
-    return out
-
-
 def unpremultiply(rgba: np.ndarray) -> np.ndarray:
     """Premultiplied float RGBA -> straight float RGBA (colour 0 where alpha is 0)."""
     out = rgba.copy()

@@ -9,8 +9,7 @@ import pytest
 from PIL import Image
 
 from _decompose_scenes import scene
-
-files = pytest.importorskip("editor.model.files", reason="the PSD reader/writer is not merged yet")
+from editor.model import files
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

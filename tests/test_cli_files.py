@@ -176,3 +176,23 @@ def test_help_lists_the_verbs():
     out = run("--help", check_rc=0).stdout
     for verb in ("info", "convert", "new"):
         assert verb in out
+
+
+def test_an_unknown_command_is_one_line_and_exit_2_without_opening_the_editor():
+    for word in ("edit", "frobnicate"):
+        result = run(word, "--help")
+        if word in result.stdout:  # a real verb of that name exists now: its help is fine
+            continue
+        assert result.returncode == 2 and result.stdout == ""
+        assert result.stderr.count("\n") == 1 and f"'{word}' is neither a command nor a file" \
+            in result.stderr
+
+
+def test_a_broken_editor_import_is_reported_as_it_is(monkeypatch, capsys):
+    from editor import cli
+
+    monkeypatch.setitem(sys.modules, "editor.app", None)  # import editor.app -> ImportError
+    assert cli.open_editor([]) == 2
+    err = capsys.readouterr().err
+    assert "the editor cannot start (ModuleNotFoundError: import of editor.app" in err
+    assert "not built yet" not in err

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from editor.model import files
 from engine.testing import tiny
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -37,7 +38,6 @@ def picture(tmp_path):
 
 
 def test_generate_writes_a_psd_with_background_and_new_layers(hf_home, picture, tmp_path):
-    files = pytest.importorskip("editor.model.files")
     out = tmp_path / "out.psd"
     run = layered("generate", str(picture), "--box", "40,50,30,40", "--prompt", "a red ball",
                   "--model", "tiny-org/tiny-sd", "--steps", "2", "--seed", "5",
@@ -61,7 +61,6 @@ def test_generate_writes_a_psd_with_background_and_new_layers(hf_home, picture, 
 
 
 def test_bad_box_is_one_line_and_writes_nothing(picture, tmp_path):
-    pytest.importorskip("editor.model.files")
     out = tmp_path / "out.psd"
     run = layered("generate", str(picture), "--box", "500,500,10,10", "--prompt", "x",
                   "-o", str(out))
@@ -71,7 +70,6 @@ def test_bad_box_is_one_line_and_writes_nothing(picture, tmp_path):
 
 
 def test_missing_and_unsafe_models_are_explained(picture, tmp_path):
-    pytest.importorskip("editor.model.files")
     run = layered("generate", str(picture), "--box", "10,10,40,40", "--prompt", "x",
                   "--model", "tiny-org/not-here", "-o", str(tmp_path / "o.psd"),
                   env={"HF_HOME": str(tmp_path / "empty")})

@@ -448,3 +448,17 @@ def test_photoshop_adjustment_layer_with_mask_is_carried_through(tmp_path):
     assert layer.kind == original.kind == "brightnesscontrast"
     assert layer.mask is not None and np.array_equal(np.asarray(layer.mask.topil()),
                                                      np.asarray(original.mask.topil()))
+
+
+def test_image_size_scales_masks_with_their_layers(doc):
+    from editor.model import image_ops
+
+    top = list(doc.layers())[1]
+    mask_ops.add_mask(doc, top, "reveal_all")
+    top.mask.pixels[:, :20] = 0
+    top.changed()
+    image_ops.image_size(doc, W * 2, H * 2)
+    assert top.mask.bounds() == Box(0, 0, W * 2, H * 2)
+    assert (top.mask.pixels[:, :38] == 0).all() and (top.mask.pixels[:, 42:] == 255).all()
+    doc.history.undo()
+    assert top.mask.bounds() == Box(0, 0, W, H)

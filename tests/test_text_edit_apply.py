@@ -156,3 +156,72 @@ def test_edit_verb_refuses_bad_input_in_one_line_and_writes_nothing(photo, tmp_p
     assert len(proc.stderr.strip().splitlines()) == 1 and not out.exists()
     proc = run("edit", src, "--box", "10,10,30,30", "--prompt", "a cat", "-o", out)
     assert proc.returncode == 2 and "cannot be split" in proc.stderr and not out.exists()
+
+
+# -- the split into subject and background layers ------------------------------------------------
+def test_the_split_edit_is_one_undo_step_whose_two_layers_give_back_the_edit(model, photo):
+    from editor.model.render import composite_document
+
+    doc = photo_doc(photo)
+    source = doc.active
+    mask = np.zeros((72, 96), bool)
+    mask[12:60, 24:64] = True
+    steps = doc.history.count
+    spec = TextEditSpec("a cat jumping", "in a snowy forest", seed=4, alpha=0.6, split=True,
+                        **SMALL)
+    (subject,), result = edit_document(doc, spec, mask=mask, model=model)
+    assert doc.history.count == steps + 1 and doc.history.undo_name() == "Edit with Text"
+    layers = list(doc.layers())
+    assert len(layers) == 3 and layers[0] is source and layers[2] is subject
+    background = layers[1]
+    assert background.name.startswith("Text Edit") and background.name.endswith(" background")
+    assert subject.name == background.name[:-len("background")] + "subject"
+    assert doc.active is subject
+    for layer, role in ((subject, "foreground"), (background, "background")):
+        r = layer.recipe
+        assert (r["method"], r["subject"], r["background"], r["alpha"], r["seed"],
+                r["embedding_steps"], r["guidance_steps"], r["role"]) == (
+            "edit", "a cat jumping", "in a snowy forest", 0.6, 4, 2, 2, role)
+        assert r["decomposition"]["method"] == "decompose"
+    # The subject layer holds the edit's subject; the stack gives back the edited picture.
+    assert subject.pixels[..., 3].any() and not (subject.pixels[..., 3] == 255).all()
+    edited = result.images[0].astype(int)
+    source.visible = False
+    stack = composite_document(doc)
+    assert (stack[..., 3] == 255).all()
+    assert np.abs(stack[..., :3].astype(int) - edited).max() <= 2
+    source.visible = True
+    doc.history.undo()
+    assert list(doc.layers()) == [source]
+    doc.history.redo()
+    assert list(doc.layers()) == layers
+
+
+def test_edit_verb_split_writes_the_subject_and_background_layers(model, photo, tmp_path):
+    from editor.model.render import composite_document
+
+    src = tmp_path / "cat.png"
+    Image.fromarray(photo).save(src)
+    mask = np.zeros(photo.shape[:2], np.uint8)
+    mask[8:60, 16:56] = 255
+    Image.fromarray(mask).save(tmp_path / "mask.png")
+    out = tmp_path / "cat.psd"
+    proc = run("edit", src, "--mask", tmp_path / "mask.png", "--subject", "a cat jumping",
+               "--background", "in a snowy forest", "--seed", "3", "--embedding-steps", "2",
+               "--finetune-steps", "2", "--steps", "2", "--resolution", "64",
+               "--model", tiny.cached_tiny("sd"), "--device", "cpu", "--split", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    doc = open_document(out)
+    photo_layer, background, subject = doc.layers()
+    assert background.name.startswith("Text Edit") and background.name.endswith(" background")
+    assert subject.name == background.name[:-len("background")] + "subject"
+    for layer in (background, subject):
+        assert (layer.recipe["subject"], layer.recipe["seed"]) == ("a cat jumping", 3)
+    # The same edit in this process (same seed): the two layers stack up to it.
+    expected = Document(80, 64)
+    expected.add_image(np.dstack([photo, np.full(photo.shape[:2], 255, np.uint8)]), "Photo", 0, 0)
+    spec = TextEditSpec("a cat jumping", "in a snowy forest", seed=3, **SMALL)
+    _, result = edit_document(expected, spec, mask=mask > 0, model=model)
+    photo_layer.visible = False
+    stack = composite_document(doc)
+    assert np.abs(stack[..., :3].astype(int) - result.images[0].astype(int)).max() <= 3

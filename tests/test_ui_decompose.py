@@ -343,3 +343,83 @@ def test_new_layered_image_without_an_object_opens_the_picture_and_says_why(wind
     (layer,) = w.doc.layers()
     assert layer.recipe["method"] == "layered"
     assert "not split" in w.test_errors[0][1] and "No single main object" in w.test_errors[0][1]
+
+
+# -- the recommended models in one step ---------------------------------------------------------
+@pytest.fixture
+def empty_hub(tmp_path, monkeypatch):
+    """An empty Hugging Face cache of the test's own: nothing of the user's is read or written."""
+    import huggingface_hub.constants
+
+    hub = tmp_path / "hub"
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(hub))
+    return hub
+
+
+def model_items(combo):
+    return [combo.itemData(i) for i in range(combo.count()) if combo.itemText(i).startswith("Model")]
+
+
+def test_options_offer_the_missing_models_and_download_both_in_one_step(window, qtbot, empty_hub,
+                                                                       monkeypatch):
+    from editor.ui.decompose_commands import DecomposeOptions, DecomposeOptionsDialog
+    from engine.models import download
+    from engine.models.catalogue import load_catalogue
+    from engine.testing import tiny
+
+    fetched = []
+
+    def fake_download(model_id, progress, *, token=None):
+        """Places a tiny model of the catalogue entry's family in the cache, as the hub would."""
+        progress(1, 2)
+        fetched.append(model_id)
+        family = load_catalogue().get(model_id).family
+        return tiny.install_in_hub_cache(tiny.cached_tiny(family), model_id, empty_hub)
+
+    monkeypatch.setattr(download, "download_model", fake_download)
+    dialog = DecomposeOptionsDialog(window, DecomposeOptions.load(window.settings))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    button = dialog.download_button
+    assert button.isVisible() and button.text() == (
+        "Download the decomposition models (SlimSAM + ViTMatte, about 0.2 GB, run on the CPU)")
+    assert model_items(dialog.combos["mask"]) == model_items(dialog.combos["matting"]) == []
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    models = dialog.models_dialog
+    assert models.isVisible() and models.cancel_button.isVisible()  # the Models dialog's job
+    qtbot.waitUntil(lambda: models.job is None, timeout=60000)
+    assert fetched == ["Zigeng/SlimSAM-uniform-50", "hustvl/vitmatte-small-composition-1k"]
+    assert "is downloaded" in models.message.text()
+    assert model_items(dialog.combos["mask"]) == ["Zigeng/SlimSAM-uniform-50"]
+    assert model_items(dialog.combos["matting"]) == ["hustvl/vitmatte-small-composition-1k"]
+    assert not button.isVisible()
+    # Installed, a new dialog does not offer them again.
+    again = DecomposeOptionsDialog(window, DecomposeOptions.load(window.settings))
+    qtbot.addWidget(again)
+    assert not again.recommended and again.download_button.isHidden()
+    dialog.reject()
+
+
+def test_offline_the_download_says_so_in_one_line_and_leaves_nothing(window, qtbot, empty_hub,
+                                                                     monkeypatch):
+    import functools
+
+    from editor.ui.decompose_commands import DecomposeOptions, DecomposeOptionsDialog
+    from engine.models import download
+
+    # No network: the hub's address refuses connections, as an offline computer does.
+    monkeypatch.setattr(download, "download_model", functools.partial(
+        download.download_model, endpoint="http://127.0.0.1:9", cache_dir=empty_hub))
+    dialog = DecomposeOptionsDialog(window, DecomposeOptions.load(window.settings))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.mouseClick(dialog.download_button, Qt.MouseButton.LeftButton)
+    models = dialog.models_dialog
+    qtbot.waitUntil(lambda: models.job is None, timeout=60000)
+    text = models.message.text()
+    assert "'Zigeng/SlimSAM-uniform-50' could not be downloaded" in text
+    assert "cannot be reached" in text and "To place the files by hand" in text
+    assert not list(empty_hub.glob("models--*"))  # nothing half-downloaded left behind
+    assert dialog.download_button.isVisible()
+    assert model_items(dialog.combos["mask"]) == []
+    dialog.reject()

@@ -425,3 +425,18 @@ def test_rotate_quarter_and_trim(opened, qtbot):
     assert (layer.x, layer.y) == (15, 0)  # about the layer's centre (20, 10)
     opened.actions["undo"].trigger()
     assert np.array_equal(layer.pixels, pixels)
+
+
+def test_the_keyboard_shortcuts_table_is_made_from_the_actions(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtGui import QKeySequence
+
+    from editor.ui.dialogs import shortcuts_html
+
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    actions = [*w.tool_actions.values(), *w.actions.values()]
+    table = shortcuts_html(actions)
+    native = QKeySequence.SequenceFormat.NativeText
+    for name in ("quick_mask", "decompose", "free_transform", "undo"):
+        keys = w.actions[name].shortcut().toString(native)
+        assert keys and f"<b>{keys}" in table, name  # Q and Alt+Ctrl+D were missing once
+    assert "Quick Mask" in table and "Decompose" in table and "&amp;" not in table

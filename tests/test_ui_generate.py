@@ -101,7 +101,7 @@ def test_generate_cancel_candidates_apply_undo_redo(qtbot, window, monkeypatch):
     overlay = w.canvas.overlay(PREVIEW_OVERLAY)
     assert previews and overlay is not None
     # Shown where the model paints: the box grown for shadows, inside the context window.
-    assert overlay.box == panel.request.preview_box
+    assert overlay.box == w.session.generation.request.preview_box
     assert overlay.box.intersect(box) == box and overlay.box != box
     qtbot.mouseClick(w.jobs.status.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: job.state == CANCELLED, timeout=30000)
@@ -117,7 +117,7 @@ def test_generate_cancel_candidates_apply_undo_redo(qtbot, window, monkeypatch):
     qtbot.waitUntil(lambda: job.state == FINISHED, timeout=60000)
     assert panel.results.isVisible() and panel.strip.count() == 2
     assert panel.candidate_label.text() == "1 of 2 · seed 7"
-    pending = panel.pending[w.session]
+    pending = w.session.generation.pending
     first, second = pending.generation.candidates
     assert w.canvas.overlay(CANDIDATE_OVERLAY).box == first.box
     assert layer_names(doc) == ["Background", "Top"] and doc.history.names() == history_before
@@ -139,7 +139,7 @@ def test_generate_cancel_candidates_apply_undo_redo(qtbot, window, monkeypatch):
     assert (recipe["prompt"], recipe["negative_prompt"], recipe["seed"]) == ("a red ball", "blurry", 8)
     assert recipe["box"] == [50, 40, 40, 30] and recipe["steps"] == 3 and recipe["guidance"] == 7.5
     assert doc.history.names() == history_before + ["Generate Layer"]
-    assert w.canvas.overlays() == {} and not panel.results.isVisible() and w.session not in panel.pending
+    assert w.canvas.overlays() == {} and not panel.results.isVisible() and w.session.generation.pending is None
 
     w.undo()
     assert layer_names(doc) == ["Background", "Top"]
@@ -159,21 +159,21 @@ def test_generating_again_asks_before_replacing_candidates(qtbot, window, monkey
     panel.random_seed.setChecked(True)
     job = panel.generate()
     qtbot.waitUntil(lambda: job.state == FINISHED, timeout=60000)
-    first_seed = panel.pending[w.session].candidate.seed
+    first_seed = w.session.generation.pending.candidate.seed
     assert first_seed == panel.seed.value()
     asked = []
     monkeypatch.setattr("editor.ui.dialogs.ask_replace_candidates",
                         lambda parent, count: asked.append(count) or False)
     assert panel.generate() is None  # the user kept the candidates
-    assert asked == [1] and panel.pending[w.session].candidate.seed == first_seed
+    assert asked == [1] and w.session.generation.pending.candidate.seed == first_seed
     monkeypatch.setattr("editor.ui.dialogs.ask_replace_candidates", lambda parent, count: True)
     panel.prompt.setFocus()
     qtbot.keyClick(panel.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     job = panel.job
     assert job is not None and panel.prompt.toPlainText() == "a green cube"  # Ctrl+Enter generates
-    assert w.session not in panel.pending  # replaced: the old ones are gone at once
+    assert w.session.generation.pending is None  # replaced: the old ones are gone at once
     qtbot.waitUntil(lambda: job.state == FINISHED, timeout=60000)
-    assert panel.pending[w.session].candidate.seed == panel.seed.value()
+    assert w.session.generation.pending.candidate.seed == panel.seed.value()
     panel.discard()
     assert w.canvas.overlays() == {} and layer_names(w.doc) == ["Background", "Top"]
 
@@ -196,12 +196,13 @@ def test_bfs_method_with_a_bfs_model_folder(qtbot, window, monkeypatch, bfs_fold
     previews = []
     w.jobs.runner.preview.connect(previews.append)
     job = panel.generate()
+    assert job is not None, (panel.message.text(), w.test_errors)
     qtbot.waitUntil(lambda: job.state == FINISHED, timeout=60000)
     # Each denoising step shows the composite branch's estimate (latent size), and each
     # finished candidate is shown whole while the next runs: 2 x (3 steps + 1).
     assert len(previews) == 8
     assert previews[0].shape[:2] != previews[3].shape[:2] == (40 * 2, 40 * 2)
-    pending = panel.pending[w.session]
+    pending = w.session.generation.pending
     candidate = pending.candidate
     assert candidate.composite is not None and panel.show_composite.isVisible()
     assert w.canvas.overlay(CANDIDATE_OVERLAY).box == candidate.box
@@ -310,7 +311,9 @@ def test_the_panel_offers_only_layer_makers_while_models_lists_decompose_models(
     qtbot.waitUntil(lambda: panel.choices is not None, timeout=10000)
     roles = {c.family: c.method for c in panel.choices if not c.local}
     assert roles["sam"] == "decompose_mask" and roles["vitmatte"] == "decompose_matting"
-    assert roles["sd-inpaint"] == "add_foreground"
+    inpainters = [c for c in panel.choices if not c.local and c.family == "sd-inpaint"
+                  and c.info.serves("add_foreground")]  # (text-to-image models serve edits)
+    assert inpainters and all(c.method == "add_foreground" for c in inpainters)
     for method_index in range(panel.method.count()):
         panel.method.setCurrentIndex(method_index)
         offered = [panel.model.itemData(i) for i in range(panel.model.count())]
@@ -363,6 +366,37 @@ def test_the_editor_and_the_generate_verb_make_the_same_layer(qtbot, tmp_path, m
     assert (made.name, made.x, made.y) == (edited.name, edited.x, edited.y)
     np.testing.assert_array_equal(made.pixels, edited.pixels)
     assert made.recipe == edited.recipe and made.recipe["window"] != [0, 0, 128, 128]
+
+
+def test_each_document_keeps_its_own_prompt_and_candidates(qtbot, window):
+    from editor.model.generate_apply import GeneratedCandidate, Generation
+
+    w, panel = window, window.generate_panel
+    first = w.session
+    panel.prompt.setPlainText("a cat")
+    panel.seed.setValue(11)
+    second = w.add_session(Document(80, 60), "other")
+    assert panel.state is second.generation and panel.prompt.toPlainText() == "a cat"  # a copy
+    panel.prompt.setPlainText("a boat")
+    panel.seed.setValue(12)
+    assert first.generation.spec.prompt == "a cat" and first.generation.spec.seed == 11
+
+    # Candidates that arrive for the first document wait there, not in the second.
+    w.doc.set_selection(None)
+    first.doc.set_selection(Box(10, 10, 40, 40))
+    request = first.generation.prepare()
+    thumb = np.zeros((4, 4, 3), np.uint8)
+    candidate = GeneratedCandidate(11, np.full((6, 6, 4), 255, np.uint8), 20, 20,
+                                   {"prompt": "a cat", "seed": 11}, thumb)
+    panel._finished(first, request, Generation([candidate], request.window, "m", "cpu"))
+    assert not panel.results.isVisible()
+    w.show_session(first)
+    assert panel.prompt.toPlainText() == "a cat" and panel.seed.value() == 11
+    assert panel.results.isVisible() and panel.candidate_label.text() == "1 of 1 · seed 11"
+    layer = panel.apply()
+    assert layer is not None and layer in first.doc.layers() and second.generation.pending is None
+    w.show_session(second)
+    assert panel.prompt.toPlainText() == "a boat" and panel.seed.value() == 12
 
 
 def test_first_start_generates_offline_with_the_built_in_model(qtbot, window):

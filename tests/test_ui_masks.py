@@ -162,3 +162,26 @@ def test_moving_a_masked_layer_moves_its_linked_mask(opened, qtbot):
     np.testing.assert_array_equal(after[14:44, 30:70], before[10:40, 20:60])
     w.actions["undo"].trigger()
     assert (layer.mask.x, layer.mask.y) == (0, 0)
+
+
+def test_alt_click_on_the_mask_thumbnail_shows_the_mask_alone(opened, qtbot):
+    from editor.ui.layers_panel import ARROW_W, EYE_W, MASK_GAP, ROW_H, THUMB
+
+    w, doc = opened, opened.doc
+    layer = next(doc.layers())
+    doc.set_selection(Box(20, 10, 40, 30))
+    w.actions["mask_reveal_selection"].trigger()
+    panel = w.layers_panel
+    panel.list.rebuild()
+    row = panel.list.row_of(layer)
+    at = QPoint(EYE_W + ARROW_W + THUMB + MASK_GAP + THUMB // 2, row * ROW_H + ROW_H // 2)
+    qtbot.mouseClick(panel.list, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.AltModifier, at)
+    renderer = w.session.renderer
+    renderer.update()
+    view = renderer.canvas.array
+    assert tuple(view[20, 30]) == (255, 255, 255, 255) and tuple(view[5, 5]) == (0, 0, 0, 255)
+    qtbot.mouseClick(panel.list, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.AltModifier, at)
+    renderer.update()
+    fresh = type(renderer)(doc)
+    fresh.update()
+    np.testing.assert_array_equal(renderer.canvas.array, fresh.canvas.array)

@@ -222,3 +222,40 @@ def test_discarding_recovered_work_deletes_it(qtbot, tmp_path, monkeypatch):
     window.offer_recovery()
     assert "Lost.psd" in seen[0]
     assert not recovery.exists() and window.sessions == []
+
+
+def _attributes(node) -> dict:
+    """Every attribute of a node but its identity and its place in the tree."""
+    return {k: v for k, v in vars(node).items() if k not in ("id", "parent", "children", "pixels")}
+
+
+def test_every_layer_attribute_survives_the_snapshot_and_the_recovery_file(tmp_path):
+    from editor.model import Group, Layer
+    from editor.model.files import open_document
+    from editor.ui.autosave import _save, snapshot
+
+    doc = Document(40, 30)
+    pixels = np.random.default_rng(1).integers(0, 256, (12, 10, 4), dtype=np.uint8)
+    layer = Layer("Ünïcode layer", pixels, -3, 5, visible=False, opacity=100, blend_mode="multiply",
+                  locked=True, recipe={"method": "bfs", "seed": 4, "box": [1, 2, 3, 4]},
+                  source_kind="type")
+    group = Group("Group", [layer], visible=True, opacity=200, blend_mode="screen", locked=False,
+                  expanded=False)
+    doc.add_layer(group)
+    snap = snapshot(doc)
+    (snap_group,) = snap.root.children
+    (snap_layer,) = snap_group.children
+    # Every attribute a node has, including ones added later, is carried by the layers' copy.
+    assert _attributes(snap_group) == _attributes(group)
+    assert _attributes(snap_layer) == _attributes(layer)
+    assert snap_layer.pixels is layer.pixels  # shared, not copied
+
+    path = str(tmp_path / "recovered.psd")
+    _save(snap, path)
+    (back,) = open_document(path).layers()
+    for key in ("name", "x", "y", "visible", "opacity", "blend_mode", "locked", "recipe"):
+        assert getattr(back, key) == getattr(layer, key), key
+    np.testing.assert_array_equal(back.pixels, pixels)
+    (back_group,) = [n for n in open_document(path).nodes() if isinstance(n, Group)]
+    for key in ("name", "visible", "opacity", "blend_mode"):
+        assert getattr(back_group, key) == getattr(group, key), key

@@ -46,10 +46,13 @@ def paint_subject(qtbot, w) -> None:
     assert w.doc.selection_mask is not None
 
 
-def fill_dialog(qtbot, steps=(3, 3, 3), subject="a cat jumping", background="in a snowy forest"):
+def fill_dialog(qtbot, steps=(3, 3, 3), subject="a cat jumping", background="in a snowy forest",
+                split=False):
     """Fills the open Edit with Text dialog and presses Edit (run from a timer)."""
     dialog = QApplication.activeModalWidget()
     assert isinstance(dialog, TextEditDialog)
+    if dialog.split.isChecked() != split:
+        qtbot.mouseClick(dialog.split, Qt.MouseButton.LeftButton)
     dialog.subject.clear()
     qtbot.keyClicks(dialog.subject, subject)
     dialog.background.clear()
@@ -116,3 +119,23 @@ def test_without_a_mark_the_user_is_told_and_nothing_runs(pasted, qtbot):
     assert w.text_edit_commands.edit_with_text() is None
     assert w.test_errors and "Mark the subject" in w.test_errors[-1][1]
     assert len(list(w.doc.layers())) == 1
+
+
+def test_the_split_checkbox_makes_subject_and_background_layers_in_one_undo_step(pasted, qtbot):
+    w = pasted
+    doc = w.doc
+    photo = next(iter(doc.layers()))
+    paint_subject(qtbot, w)
+    QTimer.singleShot(0, lambda: fill_dialog(qtbot, steps=(2, 2, 2), split=True))
+    job = w.text_edit_commands.edit_with_text()
+    assert job is not None
+    qtbot.waitUntil(lambda: not w.jobs.busy, timeout=120000)
+    assert job.state == FINISHED, (job.error, w.test_errors)
+    layers = list(doc.layers())
+    assert len(layers) == 3 and layers[0] is photo and doc.active is layers[2]
+    assert layers[1].name.endswith(" background") and layers[2].name.endswith(" subject")
+    assert [n.recipe["subject"] for n in layers[1:]] == ["a cat jumping"] * 2
+    assert doc.history.undo_name() == "Edit with Text"
+    w.actions["undo"].trigger()
+    assert list(doc.layers()) == [photo]
+    assert w.settings.value("edit/split", False, bool) is True

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import re
 import sys
 
@@ -19,6 +20,7 @@ VERB_MODULES = [
     "editor.cli.decompose",
     "editor.cli.layered",
     "editor.cli.models",
+    "editor.cli.transform",
     "editor.cli.extract",
     "editor.cli.edit",
 ]
@@ -49,7 +51,14 @@ def _verbs(parser: argparse.ArgumentParser) -> set[str]:
 
 def main(argv: list[str]) -> int:
     parser = build_parser()
-    if not argv or (argv[0] not in _verbs(parser) and not argv[0].startswith("-")):
+    verbs = _verbs(parser)
+    if argv and argv[0] not in verbs and not argv[0].startswith("-"):
+        if _unknown_word(argv[0]):
+            print(f"layered: '{argv[0]}' is neither a command nor a file. Commands: "
+                  f"{', '.join(sorted(verbs))} (see --help).", file=sys.stderr)
+            return 2
+        return open_editor(argv)
+    if not argv:
         return open_editor(argv)
     args = parser.parse_args(attach_negative_values(argv))
     if args.verb is None:
@@ -84,10 +93,18 @@ def attach_negative_values(argv: list[str]) -> list[str]:
 _NEGATIVE_VALUE = re.compile(r"-(\d|\.\d|inf|nan)", re.IGNORECASE)
 
 
+def _unknown_word(word: str) -> bool:
+    """A first argument that names no file and does not look like one (no folder, no
+    suffix): a mistyped or missing command, never a file for the editor to open."""
+    return not os.path.exists(word) and os.sep not in word and "/" not in word \
+        and not os.path.splitext(word)[1]
+
+
 def open_editor(files: list[str]) -> int:
     try:
         from editor.app import run
-    except ImportError:
-        print("The editor window is not built yet; use a command (see --help).", file=sys.stderr)
-        return 1
+    except ImportError as exc:  # a missing or broken part of the UI: say which
+        print(f"layered: the editor cannot start ({type(exc).__name__}: {exc}). The commands "
+              "still work (see --help).", file=sys.stderr)
+        return 2
     return run(files)

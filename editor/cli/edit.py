@@ -4,7 +4,8 @@
                  --background "in a snowy forest" -o OUT.psd
                  [--alpha 0.7] [--seed N] [--embedding-steps 500] [--finetune-steps 250]
                  [--steps 50] [--lora | --full] [--results N] [--model ID_OR_PATH]
-                 [--resolution N] [--layer NAME] [--keep-weights FILE.safetensors] [--json]
+                 [--resolution N] [--layer NAME] [--keep-weights FILE.safetensors] [--split]
+                 [--json]
 
 IN is an image or a PSD; what it shows is edited (or one layer, with
 --layer). The subject is the white (or opaque) part of the mask image, of
@@ -12,7 +13,9 @@ the canvas's size, or what the segmenter finds in the box. One combined
 prompt (--prompt, or only one of --subject/--background) is split into its
 subject and background parts. The method is LayerDiffusion
 (engine.methods.edit, through editor.model.text_edit_apply); the result is a
-new layer on top with its recipe, and IN's layers are kept under it. An
+new layer on top with its recipe, and IN's layers are kept under it; with
+--split that layer is split into a subject and a background layer (the
+decomposition, around the same subject mask), both with the edit's recipe. An
 image suffix for OUT writes the flattened result instead. Progress (with
 the phase) goes to stderr on a terminal; --json prints the figures.
 """
@@ -58,6 +61,8 @@ def register(sub) -> None:
     p.add_argument("--layer", metavar="NAME", help="edit this layer instead of the whole picture")
     p.add_argument("--keep-weights", metavar="FILE.safetensors",
                    help="save the fine-tuned weights (LoRA adapter, or the whole UNet with --full)")
+    p.add_argument("--split", action="store_true",
+                   help="split the edited picture into subject and background layers")
     p.add_argument("--device", default="auto", help="auto, cuda, cuda:N, mps or cpu")
     p.add_argument("--dtype", default="auto", help="auto, float32, float16 or bfloat16")
     p.add_argument("-o", "--output", required=True, metavar="OUT.psd")
@@ -92,7 +97,7 @@ def run(args) -> int:
     spec = TextEditSpec(args.subject or args.prompt, args.background, args.alpha,
                         args.embedding_steps, args.finetune_steps, args.steps, args.finetune,
                         args.seed, args.results, args.model, args.resolution, args.device,
-                        args.dtype, keep_weights=bool(args.keep_weights))
+                        args.dtype, keep_weights=bool(args.keep_weights), split=args.split)
     layers, result = edit_document(doc, spec, box=box, mask=mask, layer=layer,
                                    progress=_terminal_progress(spec), all_results=True)
     if args.keep_weights:

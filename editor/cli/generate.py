@@ -21,7 +21,6 @@ from editor.model.files import export_image, open_document, save_document
 from editor.model.generate_apply import GenerateSpec, generate_layers, layer_name
 from engine.box import Box
 from engine.methods import registry
-from engine.methods.add_foreground import AddForegroundRequest
 from engine.progress import no_progress
 
 
@@ -44,10 +43,10 @@ def register(sub) -> None:
     p.add_argument("--candidates", type=int, default=1, help="versions to make (seeds N, N+1...)")
     p.add_argument("--grow", type=float, default=None,
                    help="add_foreground: room for shadows around the box, x its larger side "
-                        f"(default {AddForegroundRequest.grow})")
+                        f"(default {registry.INPAINT_GROW})")
     p.add_argument("--margin", type=float, default=None,
                    help="add_foreground: context the model sees around that, x its size "
-                        f"(default {AddForegroundRequest.margin})")
+                        f"(default {registry.INPAINT_MARGIN})")
     p.add_argument("--resolution", type=int, default=None,
                    help="working size in pixels (side of a square of the same area)")
     add_device_options(p)

@@ -276,8 +276,9 @@ class SetMaskAttr(Command):
         return self.old == self.value
 
 
-class MaskEdit(Command):
-    """A stroke on the document's painted selection mask (Quick Mask), kept as touched tiles.
+class MaskEdit(PixelEdit):
+    """A stroke on the document's painted selection mask (Quick Mask), kept as touched tiles
+    by `PixelEdit`'s own bookkeeping (one tile-undo for pixels, layer masks and this).
 
     Like `PixelEdit`: `edit.apply(doc, box, fn)` for every dab, where `fn(view)`
     changes the (h, w) uint8 view of the mask inside canvas `box`; then
@@ -286,36 +287,17 @@ class MaskEdit(Command):
     """
 
     def __init__(self, doc: "Document", name: str = "Quick Mask"):
-        self.name = name
+        super().__init__(None, name)  # type: ignore[arg-type]  (no layer: the document's mask)
+        self.doc = doc
         self.created = doc.selection_mask is None
         if self.created:
             doc._set_selection_mask(np.zeros((doc.height, doc.width), np.uint8))
-        self._tiles: dict[tuple[int, int], np.ndarray] = {}
-        self._box = Box(0, 0, 0, 0)
 
-    def apply(self, doc: "Document", box: Box, fn: Callable[[np.ndarray], None]) -> Box:
-        mask = doc.selection_mask
-        box = box.clip(mask.shape[1], mask.shape[0])
-        if box.is_empty():
-            return box
-        for ty in range(box.y // TILE, (box.y1 - 1) // TILE + 1):
-            for tx in range(box.x // TILE, (box.x1 - 1) // TILE + 1):
-                if (tx, ty) not in self._tiles:
-                    self._tiles[(tx, ty)] = mask[ty * TILE:(ty + 1) * TILE,
-                                                 tx * TILE:(tx + 1) * TILE].copy()
-        fn(mask[box.slices()])
-        self._box = self._box.union(box)
+    def _array(self) -> np.ndarray:
+        return self.doc.selection_mask
+
+    def _edited(self, doc: "Document", box: Box) -> None:
         doc._mask_edited(box)
-        return box
-
-    def _swap(self, doc: "Document") -> None:
-        mask = doc.selection_mask
-        for (tx, ty), saved in self._tiles.items():
-            region = mask[ty * TILE:(ty + 1) * TILE, tx * TILE:(tx + 1) * TILE]
-            current = region.copy()
-            region[...] = saved
-            self._tiles[(tx, ty)] = current
-        doc._mask_edited(self._box)
 
     def redo(self, doc: "Document") -> None:
         if self.created:
@@ -326,12 +308,6 @@ class MaskEdit(Command):
         self._swap(doc)
         if self.created:
             doc._set_selection_mask(None)
-
-    def nbytes(self) -> int:
-        return sum(t.nbytes for t in self._tiles.values())
-
-    def is_noop(self) -> bool:
-        return not self._tiles
 
 
 class SetSelectionMask(Command):

@@ -28,13 +28,13 @@ from typing import TYPE_CHECKING, Optional
 import numpy as np
 
 from engine.box import Box
-from engine.methods.decompose_steps.choose import CLASSICAL
 from engine.progress import ProgressFn, no_progress
 
 from . import commands as cmds
 from .document import Document, LockedError
 from .errors import DocumentError
 from .layers import Group, Layer
+from .recipes import offset_recipe
 
 if TYPE_CHECKING:  # the engine's decomposition loads OpenCV (~1 s): only when it runs
     from engine.methods.decompose import DecomposePipeline, DecomposeRequest, DecomposeResult
@@ -57,11 +57,10 @@ class StepChoices:
     @classmethod
     def classical(cls, shadow: bool = True) -> "StepChoices":
         """The default classical component of every step: quick, the same on every computer."""
-        return cls(shadow, *(CLASSICAL[step][0] for step in ("mask", "matting", "background")))
+        return cls(shadow, *_classical())
 
     def is_classical(self) -> bool:
-        return (self.mask, self.matting, self.background) == \
-            tuple(CLASSICAL[step][0] for step in ("mask", "matting", "background"))
+        return (self.mask, self.matting, self.background) == _classical()
 
     def pipeline(self) -> "DecomposePipeline":
         from engine.methods.decompose import DecomposePipeline
@@ -70,6 +69,13 @@ class StepChoices:
             return DecomposePipeline()  # no model lookup
         return DecomposePipeline.choose(self.mask, self.matting, self.background,
                                         device=self.device, seed=self.seed)
+
+
+def _classical() -> tuple[str, str, str]:
+    # engine.methods stays out of the window's start-up (tests/test_ui_startup.py).
+    from engine.methods.decompose_steps.choose import CLASSICAL
+
+    return tuple(CLASSICAL[step][0] for step in ("mask", "matting", "background"))
 
 
 @dataclass
@@ -334,13 +340,8 @@ def decompose_layer(doc: Document, layer: Layer, box: Optional[Box] = None,
 
 
 def _canvas_recipe(recipe: dict, layer: Layer) -> dict:
-    """The engine's recipe with its box in canvas coordinates."""
-    out = dict(recipe)
-    if out.get("box") is not None:
-        x, y, w, h = out["box"]
-        out["box"] = [x + layer.x, y + layer.y, w, h]
-    out["source"] = layer.name
-    return out
+    """The engine's recipe (layer coordinates) in canvas coordinates, naming its source."""
+    return dict(offset_recipe(recipe, layer.x, layer.y), source=layer.name)
 
 
 def _previous(layer: Layer) -> dict:

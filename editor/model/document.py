@@ -7,6 +7,7 @@ connect to the signals; the model itself knows nothing about widgets.
 """
 from __future__ import annotations
 
+import math
 from typing import Hashable, Iterable, Iterator, Optional
 
 import numpy as np
@@ -356,6 +357,46 @@ class Document:
         elif box != Box(0, 0, layer.width, layer.height):
             self.set_pixels(layer, layer.pixels[box.slices()].copy(), layer.x + box.x,
                             layer.y + box.y, "Trim Layer")
+
+    def flip(self, node: Node, horizontal: bool) -> None:
+        """Mirrors a layer, or a group's layers as one picture, within its bounds. One step."""
+        if horizontal:
+            self._transform_layers(node, "Flip Horizontal", lambda p: p[:, ::-1],
+                                   lambda f, b: (f.x + f.x1 - b.x1, b.y))
+        else:
+            self._transform_layers(node, "Flip Vertical", lambda p: p[::-1],
+                                   lambda f, b: (b.x, f.y + f.y1 - b.y1))
+
+    def rotate_quarter(self, node: Node, direction: int) -> None:
+        """Turns a layer, or a group's layers as one picture, by 90° about its bounds' centre:
+        clockwise for `direction` > 0. One step."""
+        def place(frame: Box, box: Box) -> tuple[int, int]:
+            # Top-left of `box` after the turn. Half pixels round up, the same way for every
+            # layer, so a group's layers keep together.
+            cx, cy = frame.x + frame.w / 2, frame.y + frame.h / 2
+            if direction > 0:
+                x, y = cx - (box.y1 - cy), cy + (box.x - cx)
+            else:
+                x, y = cx + (box.y - cy), cy - (box.x1 - cx)
+            return math.floor(x + 0.5), math.floor(y + 0.5)
+
+        name = "Rotate 90° Clockwise" if direction > 0 else "Rotate 90° Counter Clockwise"
+        self._transform_layers(node, name, lambda p: np.rot90(p, -direction), place)
+
+    def _transform_layers(self, node: Node, name: str, fn, place) -> None:
+        """Applies `fn` to the pixels of `node`, or of every layer of the group `node`, and
+        puts each layer's new box at `place(frame, old box)`, the frame being the node's
+        bounds: a group flips or turns as one picture."""
+        if not isinstance(node, (Layer, Group)):
+            raise DocumentError("Select a layer or a group to transform.")
+        self._check_in_doc(node)
+        frame = node.bounds()
+        layers = [node] if isinstance(node, Layer) else list(node.layers())
+        with self.history.macro(name):
+            for layer in layers:
+                if not layer.is_empty():
+                    x, y = place(frame, layer.bounds())
+                    self.set_pixels(layer, np.ascontiguousarray(fn(layer.pixels)), x, y, name)
 
     # -- low-level mutators: called only by commands ----------------------------------
     def _insert(self, node: Node, parent: Group, index: int) -> None:

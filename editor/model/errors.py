@@ -7,7 +7,6 @@ traceback reaches the user.
 from __future__ import annotations
 
 import errno
-import os
 
 
 class DocumentError(Exception):
@@ -50,7 +49,3 @@ def describe(exc: BaseException, *, editor: bool = False) -> str:
         return "Not enough memory for this operation."
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
-def file_label(path: str | os.PathLike) -> str:
-    return os.fspath(path)

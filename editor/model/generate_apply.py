@@ -39,6 +39,7 @@ from . import commands as cmds
 from .document import Document
 from .errors import DocumentError
 from .layers import Group, Layer, Node
+from .recipes import offset_recipe
 from .render import composite_nodes, nodes_below
 
 THUMBNAIL_SIDE = 128
@@ -187,7 +188,7 @@ def generate(request: GenerationInput, progress: ProgressFn = no_progress) -> Ge
     result = run(spec, request.background, request.box.translate(-window.x, -window.y), report)
     candidates = []
     for c in result.candidates:
-        recipe = _to_canvas(c.recipe, window, ("box", "region", "window"))
+        recipe = offset_recipe(c.recipe, window.x, window.y)
         recipe.setdefault("window", list(window.as_tuple()))
         candidates.append(GeneratedCandidate(
             c.seed, c.pixels, c.x + window.x, c.y + window.y, recipe, thumbnail(c.picture),
@@ -237,16 +238,6 @@ def generate_layers(doc: Document, spec: GenerateSpec, box: Optional[Box] = None
 
 
 # -- helpers ------------------------------------------------------------------------------------------
-def _to_canvas(recipe: dict, window: Box, keys: tuple[str, ...]) -> dict:
-    """The engine's recipe (window coordinates) with its boxes in canvas coordinates."""
-    out = dict(recipe)
-    for key in keys:
-        if out.get(key) is not None:
-            x, y, w, h = out[key]
-            out[key] = [x + window.x, y + window.y, w, h]
-    return out
-
-
 def thumbnail(picture: np.ndarray, side: int = THUMBNAIL_SIDE) -> np.ndarray:
     """`picture` (uint8 or 0..1 float RGB) shrunk to fit `side` x `side`, uint8 RGB."""
     import cv2  # heavy: loaded when the first candidate comes

@@ -66,12 +66,14 @@ class GenerationState:
 
     def prepare(self, box: Optional[Box] = None, **engine) -> GenerationInput:
         """The request for the document's selection box (or `box`): a new seed first when
-        `random_seed`; `engine` overrides device, dtype or cpu_offload. Raises InvalidInput
+        `random_seed`; `engine` overrides fields for this request only (device, dtype,
+        cpu_offload, or a field the method does not use). Raises InvalidInput
         (or DocumentError) with what is wrong; the candidates waiting stay."""
         if self.random_seed:
             self.roll_seed()
-        spec = replace(self.spec, prompt=self.spec.prompt.strip(),
-                       negative_prompt=self.spec.negative_prompt.strip(), **engine)
+        spec = replace(self.spec, **{"prompt": self.spec.prompt.strip(),
+                                     "negative_prompt": self.spec.negative_prompt.strip(),
+                                     **engine})
         self.request = prepare(self.doc, spec, box)
         return self.request
 

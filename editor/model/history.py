@@ -206,10 +206,6 @@ class History:
         self._clean = 0
         self._emit(was_clean)
 
-    def break_merge(self) -> None:
-        """The next push starts a new step even if its merge key matches."""
-        self._merge_open = False
-
     # -- internals -------------------------------------------------------------
     def _trim(self) -> None:
         drop = max(0, len(self._commands) - self.max_steps)

@@ -135,12 +135,31 @@ def image_size(doc: Document, width: int, height: int) -> None:
     limit = Box(0, 0, width, height).expand(width, height)
     with doc.history.macro("Image Size"):
         for layer in layers:
+            if layer.mask is not None and layer.mask.width and layer.mask.height:
+                doc.history.push(cmds.SetMask(layer, _resampled_mask(layer.mask, sx, sy, limit),
+                                              "Image Size"))
             if layer.is_empty():
                 continue
             pixels, x, y = transform_pixels(layer.pixels, (sx, 0.0, layer.x * sx, 0.0, sy,
                                                            layer.y * sy), limit)
             doc.history.push(cmds.SetPixels(layer, pixels, x, y, "Image Size"))
         doc.history.push(cmds.SetCanvasSize(width, height, "Image Size"))
+
+
+def _resampled_mask(mask, sx: float, sy: float, limit: Box):
+    """A layer mask scaled like its layer, through the same resampling (as the alpha of
+    RGBA pixels; stored so that the mask's default colour is transparent, so its edges
+    do not fade towards the wrong colour)."""
+    from .resample import transform_pixels
+
+    rgba = np.zeros((mask.height, mask.width, 4), np.uint8)
+    rgba[..., 3] = mask.pixels if mask.default == 0 else 255 - mask.pixels
+    pixels, x, y = transform_pixels(rgba, (sx, 0.0, mask.x * sx, 0.0, sy, mask.y * sy), limit)
+    scaled = mask.copy()
+    values = np.ascontiguousarray(pixels[..., 3])
+    scaled.pixels = values if mask.default == 0 else 255 - values
+    scaled.x, scaled.y = x, y
+    return scaled
 
 
 def _remap(doc: Document, name: str, fn, place, size: tuple[int, int]) -> None:

@@ -17,6 +17,7 @@ from typing import IO
 import numpy as np
 
 from .errors import FileFormatError, ImageTooLarge
+from .limits import check_pixel_limit, read_head
 
 # Pillow format names we open ("MPO" is how Pillow names many camera JPEGs).
 READ_FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "MPO": "JPEG", "WEBP": "WebP", "TIFF": "TIFF",
@@ -26,8 +27,6 @@ READ_FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "MPO": "JPEG", "WEBP": "WebP", "TI
 def read_flat(path: str, limit: int) -> tuple[np.ndarray, list[str]]:
     """Decodes an image file to (pixels RGBA uint8, warnings). Raises FileFormatError/ImageTooLarge."""
     from PIL import Image, UnidentifiedImageError
-
-    from .files import check_pixel_limit, read_head
 
     read_head(path, 1)  # one clear message for missing/unreadable files
     notes: list[str] = []

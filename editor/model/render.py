@@ -62,6 +62,9 @@ _MAX_DIRTY_BOXES = 8
 
 
 def _qt():
+    """QtCore and QtGui, this module's declared dependency (see the package docstring),
+    imported on the first composite: PySide6 costs 0.5-2 s to import, which the verbs that
+    never composite (info, --help) should not pay."""
     from PySide6 import QtCore, QtGui
 
     return QtCore, QtGui
@@ -452,6 +455,8 @@ class Renderer:
         self._last_changed: Optional[Layer] = None
         # Boxes drawn through the flattened above-cache (rounding differs slightly).
         self._approximate: list[Box] = []
+        # Alt+click on a mask thumbnail: the canvas shows that node's mask alone, in grey.
+        self.mask_view: Optional[Node] = None
         doc.region_changed.connect(self._on_region)
         doc.structure_changed.connect(self._drop_focus)
         doc.size_changed.connect(self.match_size)
@@ -513,6 +518,14 @@ class Renderer:
             painter.close()
         return focus.below.image.copy(), above.image.copy(), exact
 
+    def set_mask_view(self, node: Optional[Node]) -> None:
+        """Shows `node`'s layer mask alone (None: the composite again); all is redrawn."""
+        if node is self.mask_view:
+            return
+        self.mask_view = node
+        self._drop_focus()
+        self._add_dirty(self.doc.canvas, exact=True)
+
     def is_dirty(self) -> bool:
         return bool(self._dirty)
 
@@ -522,6 +535,17 @@ class Renderer:
         exact, self._exact = self._exact, []
         if not boxes:
             return []
+        view = self.mask_view
+        if view is not None and (view.mask is None or not self.doc.contains(view)):
+            self.mask_view = view = None
+            boxes = [self.doc.canvas]
+        if view is not None:
+            for box in boxes:
+                values = view.mask.raw_crop(box)
+                region = self.canvas.region(box)
+                region[..., :3] = values[..., None]
+                region[..., 3] = 255
+            return boxes
         focus = self._ensure_focus()
         for box in boxes:
             if focus is not None:

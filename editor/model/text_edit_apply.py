@@ -8,7 +8,10 @@ box, translated to the picture's own coordinates. The edited picture comes
 back as a new layer just above the active one, in one undo step named
 "Edit with Text", carrying its recipe (method, model, subject and
 background texts, alpha, the step counts, seed...). The source is never
-changed: hiding the new layer shows the picture as it was.
+changed: hiding the new layer shows the picture as it was. With `split`
+the edited picture is also split into a subject and a background layer by
+the decomposition (`decompose_apply`, the edit's own subject mask as the
+object mask), in the same undo step; both keep the edit's recipe.
 
 No Qt here: the editor calls `prepare` and `apply` on the GUI
 thread and `run` on its worker thread; the `edit` verb and scripts call
@@ -53,6 +56,7 @@ class TextEditSpec:
     device: str = "auto"
     dtype: str = "auto"
     keep_weights: bool = False   # the result carries the fine-tuned weights
+    split: bool = False          # split the edited picture into subject and background layers
 
 
 @dataclass
@@ -65,6 +69,7 @@ class TextEditInput:
     source: str                  # "document", or the name of the layer edited
     placement: Placement
     keep_alpha: Optional[np.ndarray] = None  # a layer's alpha: the result keeps its shape
+    split: bool = False          # see TextEditSpec.split
 
     @property
     def box(self) -> Box:
@@ -115,15 +120,27 @@ def prepare(doc: Document, spec: TextEditSpec, *, box: Optional[Box] = None,
     from engine.methods.edit import check_inputs
 
     check_inputs(request)  # a bad request fails here, before minutes of work
-    return TextEditInput(request, x, y, source, placement_for(doc), alpha)
+    return TextEditInput(request, x, y, source, placement_for(doc), alpha, split=spec.split)
 
 
 def run(prepared: TextEditInput, progress: ProgressFn = no_progress,
              model=None) -> "EditResult":
-    """The engine run (worker thread); `model` is a loaded pipeline (default: from the cache)."""
+    """The engine run (worker thread); `model` is a loaded pipeline (default: from the cache).
+    With `split`, each edited picture is decomposed here too (classical components), around the
+    subject mask the edit used, so `apply` only places layers."""
     from engine.methods.edit import edit_image
 
-    return edit_image(prepared.request, progress, model=model)
+    result = edit_image(prepared.request, progress, model=model)
+    if prepared.split:
+        from engine.methods.decompose import DecomposeRequest
+
+        from .decompose_apply import StepChoices
+
+        pipeline = StepChoices.classical().pipeline()
+        result.splits = [pipeline(DecomposeRequest(_pixels(prepared, rgb),
+                                                   object_masks=[result.mask]))
+                         for rgb in result.images]
+    return result
 
 
 def apply(doc: Document, prepared: TextEditInput, result: "EditResult",
@@ -132,11 +149,9 @@ def apply(doc: Document, prepared: TextEditInput, result: "EditResult",
     undo step; the new layer becomes active."""
     if not 0 <= index < len(result.images):
         raise DocumentError(f"There is no result {index + 1}.")
-    rgb = result.images[index]
-    alpha = prepared.keep_alpha
-    if alpha is None:
-        alpha = np.full(rgb.shape[:2], 255, np.uint8)
-    pixels = np.dstack([rgb, alpha])
+    if prepared.split and len(result.splits) != len(result.images):
+        raise DocumentError("The edit was not split; run it again with the split.")
+    pixels = _pixels(prepared, result.images[index])
     recipe = dict(result.recipe, seed=result.seeds[index], source=prepared.source,
                   position=[prepared.x, prepared.y])
     if prepared.request.box is not None:
@@ -144,9 +159,36 @@ def apply(doc: Document, prepared: TextEditInput, result: "EditResult",
     layer = Layer(doc.next_layer_name("Text Edit"), pixels, prepared.x, prepared.y,
                   visible=visible, recipe=recipe)
     parent, position = prepared.placement.resolve(doc)
-    doc.add_layer(layer, parent, position, name=HISTORY_NAME)
-    doc.set_active(layer)
+    with doc.history.macro(HISTORY_NAME):  # the edit and its split: one undo step
+        doc.add_layer(layer, parent, position, name=HISTORY_NAME)
+        doc.set_active(layer)
+        if prepared.split:
+            layer = _split(doc, layer, result.splits[index])
     return layer
+
+
+def _pixels(prepared: TextEditInput, rgb: np.ndarray) -> np.ndarray:
+    """An edited picture as the new layer's RGBA (a layer's own alpha kept)."""
+    alpha = prepared.keep_alpha
+    if alpha is None:
+        alpha = np.full(rgb.shape[:2], 255, np.uint8)
+    return np.dstack([rgb, alpha])
+
+
+def _split(doc: Document, layer: Layer, split) -> Layer:
+    """`layer` replaced by its subject and background layers (inside the edit's macro); both
+    carry the edit's recipe, the decomposition's own under "decomposition". Returns the
+    subject layer (active)."""
+    from .decompose_apply import apply_decomposition_layers
+
+    edit_recipe, name = layer.recipe, layer.name
+    background, (subject,) = apply_decomposition_layers(doc, layer, split)
+    # The two layers are new in this very step, so naming them here needs no command of its own.
+    for part, label in ((subject, "subject"), (background, "background")):
+        own = {k: v for k, v in part.recipe.items() if k not in ("role", "source_recipe")}
+        part.recipe = dict(edit_recipe, role=part.recipe["role"], decomposition=own)
+        part.name = f"{name} {label}"
+    return subject
 
 
 def edit_document(doc: Document, spec: TextEditSpec, *, box: Optional[Box] = None,

@@ -1,10 +1,23 @@
-"""The window's commands as QActions (with Photoshop's shortcuts) and the menus that hold them."""
+"""The window's commands as QActions (with Photoshop's shortcuts) and the menus that hold them.
+
+The window's own actions are the table in `build_actions`. A command module
+(`decompose_commands`, ...) contributes its actions as `ActionSpec`s —
+text, keys, slot, the menu and the action they follow there, and an
+`enabled` rule — which the window adds with `add_actions` *before* the menus
+are built; `build_menus` then puts each one in its place. Every action's
+enabled state comes from one rule over a `Context` (the document in front,
+its active node, whether a job runs), applied in one loop by
+`refresh_actions`. docs/adding_a_command.md shows a whole command module.
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Optional, Union
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu, QMenuBar
+
+from editor.model import Document, Group, Layer, Node
 
 from .icons import icon
 
@@ -12,6 +25,135 @@ if TYPE_CHECKING:
     from .main_window import MainWindow
 
 Keys = Union[str, list[str], None]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What decides whether an action can run now."""
+
+    doc: Optional[Document] = None
+    node: Optional[Node] = None       # the active layer or group
+    job_running: bool = False         # an engine job is running or queued
+
+    @property
+    def has_selection(self) -> bool:
+        """A marquee box or Quick Mask paint."""
+        return self.doc is not None and (self.doc.selection is not None
+                                         or self.doc.selection_mask is not None)
+
+
+Rule = Callable[[Context], bool]
+
+
+def always(c: Context) -> bool:
+    return True
+
+
+def has_doc(c: Context) -> bool:
+    return c.doc is not None
+
+
+def has_node(c: Context) -> bool:
+    return c.node is not None
+
+
+def is_layer(c: Context) -> bool:
+    return isinstance(c.node, Layer)
+
+
+def is_group(c: Context) -> bool:
+    return isinstance(c.node, Group)
+
+
+def is_layer_or_group(c: Context) -> bool:
+    return isinstance(c.node, (Layer, Group))
+
+
+def has_selection(c: Context) -> bool:
+    return c.has_selection
+
+
+def has_mask(c: Context) -> bool:
+    return c.doc is not None and c.doc.selection_mask is not None
+
+
+def can_merge_down(c: Context) -> bool:
+    node = c.node
+    return (isinstance(node, Layer) and node.index() > 0
+            and isinstance(node.parent.children[node.index() - 1], Layer))
+
+
+# When the window's own actions are enabled (undo and redo also change their text).
+CORE_RULES: dict[str, Rule] = {
+    **{name: has_doc for name in ("close", "save", "save_as", "export", "new_layer", "new_group",
+                                  "flatten", "select_all", "zoom_in", "zoom_out", "fit",
+                                  "actual", "import_layer")},
+    **{name: has_node for name in ("duplicate", "delete_layer", "rename_layer", "toggle_visible",
+                                   "toggle_lock", "bring_forward", "send_backward", "group",
+                                   "copy")},
+    **{name: is_layer_or_group for name in ("free_transform", "flip_h", "flip_v", "rotate_cw",
+                                            "rotate_ccw")},
+    "trim": is_layer,
+    "merge_down": can_merge_down,
+    "ungroup": is_group,
+    "deselect": has_selection,
+}
+
+
+@dataclass
+class ActionSpec:
+    """An action a command module contributes, and where it goes."""
+
+    name: str                         # the key in window.actions (and the QAction's objectName)
+    text: str                         # menu text, with its & mnemonic
+    slot: Callable[[], object]
+    keys: Keys = None
+    icon: Optional[str] = None
+    tip: Optional[str] = None
+    enabled: Rule = always
+    menu: Optional[str] = None        # file, edit, layer, select, view, help; None: keys only
+    after: Optional[str] = None       # the action it follows in that menu; None: at the end
+    separator: bool = False           # a separator before it
+    checkable: bool = False
+
+
+def add_actions(window: "MainWindow", specs: list[ActionSpec]) -> None:
+    """Creates contributed actions with their rules; `build_menus` places them (call first)."""
+    for spec in specs:
+        action = _action(window, spec.name, spec.text, spec.keys, spec.slot, spec.icon, spec.tip)
+        action.setCheckable(spec.checkable)
+        window.actions[spec.name] = action
+        window.action_rules[spec.name] = spec.enabled
+        window.contributed.append(spec)
+
+
+def refresh_actions(window: "MainWindow", context: Context) -> None:
+    """Enables every action by its rule."""
+    for name, rule in window.action_rules.items():
+        window.actions[name].setEnabled(bool(rule(context)))
+
+
+def insert_after(menu: QMenu, anchor: Optional[QAction], items: list) -> None:
+    """Puts `items` (actions; None for a separator) just after `anchor` (None: at the end)."""
+    actions = menu.actions()
+    index = actions.index(anchor) + 1 if anchor is not None else len(actions)
+    before = actions[index] if index < len(actions) else None
+    for item in items:
+        if item is None:
+            menu.insertSeparator(before) if before is not None else menu.addSeparator()
+        elif before is not None:
+            menu.insertAction(before, item)
+        else:
+            menu.addAction(item)
+
+
+def _place_contributed(window: "MainWindow", menus: dict[str, QMenu]) -> None:
+    for spec in window.contributed:
+        if spec.menu is None:
+            continue
+        anchor = window.actions[spec.after] if spec.after else None
+        action = window.actions[spec.name]
+        insert_after(menus[spec.menu], anchor, [None, action] if spec.separator else [action])
 
 
 def _action(window: "MainWindow", name: str, text: str, keys: Keys, slot: Callable,
@@ -155,4 +297,5 @@ def build_menus(window: "MainWindow", bar: QMenuBar) -> dict[str, QMenu]:
     panels.addSeparator()
     panels.addAction(a["reset_panels"])
     menu("&Help", "help", ["shortcuts", None, "about"])
+    _place_contributed(window, menus)
     return menus

@@ -35,7 +35,8 @@ RETRY_MS = 5000
 
 
 def snapshot(doc: Document) -> Document:
-    """A copy of `doc`'s layer tree that shares the pixel arrays (no pixel copy)."""
+    """A copy of `doc`'s layer tree that shares the pixel arrays (no pixel copy), made by the
+    layers' own `copy`, so that every attribute a layer has reaches the recovery file."""
     snap = Document(doc.width, doc.height)
     snap.root = Group("root", [child.copy(share=True) for child in doc.root.children])
     return snap
@@ -122,7 +123,7 @@ class Autosaver(QObject):
         self.directory = os.path.join(settings.recovery_dir,
                                       f"session-{os.getpid()}-{os.urandom(3).hex()}")
         self._lock: Optional[QLockFile] = None
-        self._job: Optional[worker.Job] = None
+        self._job: Optional[worker.Call] = None
         self._queue: list[DocumentSession] = []
         self._forgotten: set[str] = set()
         self._timer = QTimer(self)

@@ -636,8 +636,3 @@ def paint_ants_path(painter: QPainter, path: QPainterPath, phase: int = 0) -> No
     painter.setPen(pen)
     painter.drawPath(path)
     painter.restore()
-
-
-def widget_point(canvas: CanvasView, x: float, y: float) -> QPoint:
-    """The widget pixel showing image point (x, y) (for tests and tools)."""
-    return canvas.image_to_widget(QPointF(x, y)).toPoint()

@@ -7,7 +7,8 @@
   like Content-Aware Fill it has its options one step away, in
   **Layer > Decompose Options…** (shadow, and for the object mask, the
   edges and the background fill: automatic, classical, or an installed
-  model). It runs as a job (status bar progress, Cancel, Esc); the result
+  model; when SAM and ViTMatte are missing, a button downloads SlimSAM and
+  ViTMatte in one step through the Models dialog). It runs as a job (status bar progress, Cancel, Esc); the result
   replaces the layer in one undo step (`editor.model.decompose_apply`) and
   the object becomes the active layer, ready for the Move tool or Free
   Transform. Running it again on the background layer peels off another
@@ -33,8 +34,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Optional
 
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
-                               QHBoxLayout, QLabel, QLineEdit, QSpinBox, QToolButton,
-                               QVBoxLayout, QWidget)
+                               QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
+                               QToolButton, QVBoxLayout, QWidget)
 
 from editor.jobs import Job, operation_job
 from editor.model import Layer, decompose_apply, layered_apply
@@ -44,13 +45,15 @@ from engine.box import Box
 from engine.methods import registry
 from engine.errors import InvalidInput
 
+from .actions import ActionSpec, has_doc, has_mask, has_node
+from .actions import insert_after as _insert_after  # noqa: F401  (command modules import it here)
 from .icons import icon
 from .quick_mask import QuickMaskMode
 
 OBJECTS_FOUND = 3  # Decompose into Layers with nothing marked: at most this many objects
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from .window_api import EditorWindow
 
 # The classical choice of each step and how the options dialog names them.
 STEP_CHOICES = {
@@ -81,51 +84,40 @@ class DecomposeOptions(StepChoices):
 
 
 class DecomposeCommands:
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "EditorWindow"):
         self.window = window
         self._proposal = None   # (document, layer, canvas uint8 mask) from Select > Object
 
     # -- actions and menus ------------------------------------------------------------------
-    def install(self) -> None:
-        """Adds this module's actions to the window's actions and menus."""
-        from .actions import _action
-
-        w, actions, menus = self.window, self.window.actions, self.window.menus
-        specs = [
-            ("decompose", "&Decompose", "Alt+Ctrl+D", self.decompose),
-            ("decompose_layers", "Decompose into &Layers", None, self.decompose_into_layers),
-            ("decompose_options", "Decompose &Options…", None, self.show_options),
-            ("quick_mask", "Edit in &Quick Mask Mode", "Q", self.toggle_quick_mask),
-            ("select_object", "&Object", None, self.select_object),
-            ("clear_mask", "&Clear Painted Mask", None, self.clear_mask),
-            ("new_layered", "New &Layered Image from Prompt…", "Alt+Ctrl+N", self.new_layered),
+    def action_specs(self) -> list[ActionSpec]:
+        """This module's actions, their keys, menus and enabling rules."""
+        return [
+            ActionSpec("decompose", "&Decompose", self.decompose, "Alt+Ctrl+D",
+                       tip="Split the layer into the marked object (with its shadow) and the "
+                           "background behind it",
+                       # Enabled on a group or an empty layer too: Decompose then says why.
+                       enabled=has_node, menu="layer", after="trim", separator=True),
+            ActionSpec("decompose_layers", "Decompose into &Layers", self.decompose_into_layers,
+                       tip="Split every marked region (or, with none, the objects found) into "
+                           "a layer of its own",
+                       enabled=has_node, menu="layer", after="decompose"),
+            ActionSpec("decompose_options", "Decompose &Options…", self.show_options,
+                       menu="layer", after="decompose_layers"),
+            ActionSpec("select_object", "&Object", self.select_object,
+                       tip="Show the object Decompose finds in the box, as a Quick Mask to "
+                           "correct with the brush",
+                       enabled=has_node, menu="select", separator=True),
+            ActionSpec("quick_mask", "Edit in &Quick Mask Mode", self.toggle_quick_mask, "Q",
+                       enabled=has_doc, menu="select", after="select_object", checkable=True),
+            ActionSpec("clear_mask", "&Clear Painted Mask", self.clear_mask, enabled=has_mask,
+                       menu="select", after="quick_mask"),
+            ActionSpec("new_layered", "New &Layered Image from Prompt…", self.new_layered,
+                       "Alt+Ctrl+N", menu="file", after="open"),
         ]
-        for name, text, keys, slot in specs:
-            actions[name] = _action(w, name, text, keys, slot)
-        actions["decompose"].setToolTip("Split the layer into the marked object (with its "
-                                        "shadow) and the background behind it")
-        actions["quick_mask"].setCheckable(True)
-        actions["decompose_layers"].setToolTip("Split every marked region (or, with none, the "
-                                               "objects found) into a layer of its own")
-        _insert_after(menus["layer"], actions["trim"], [None, actions["decompose"],
-                                                        actions["decompose_layers"],
-                                                        actions["decompose_options"]])
-        actions["select_object"].setToolTip("Show the object Decompose finds in the box, as a "
-                                            "Quick Mask to correct with the brush")
-        _append(menus["select"], [None, actions["select_object"], actions["quick_mask"],
-                                  actions["clear_mask"]])
-        _insert_after(menus["file"], actions["open"], [actions["new_layered"]])
-        w.tools.changed.connect(self._mode_changed)
 
-    def refresh(self, doc, node) -> None:
-        """Enables the actions for the document and node in front (from the window's refresh)."""
-        a = self.window.actions
-        # Enabled on a group or an empty layer too: Decompose then says why it cannot run.
-        a["decompose"].setEnabled(node is not None)
-        a["decompose_layers"].setEnabled(node is not None)
-        a["select_object"].setEnabled(node is not None)
-        a["quick_mask"].setEnabled(doc is not None)
-        a["clear_mask"].setEnabled(doc is not None and doc.selection_mask is not None)
+    def connect(self) -> None:
+        """Follows the window's signals (after the actions exist)."""
+        self.window.tools.changed.connect(self._mode_changed)
 
     def _mode_changed(self, tool) -> None:
         self.window.actions["quick_mask"].setChecked(isinstance(tool, QuickMaskMode))
@@ -257,27 +249,6 @@ class DecomposeCommands:
         return w.jobs.submit(job, failure_title="Could not make the layered image")
 
 
-def _insert_after(menu, anchor, items) -> None:
-    actions = menu.actions()
-    index = actions.index(anchor) + 1
-    before = actions[index] if index < len(actions) else None
-    for item in items:
-        if item is None:
-            menu.insertSeparator(before) if before is not None else menu.addSeparator()
-        elif before is not None:
-            menu.insertAction(before, item)
-        else:
-            menu.addAction(item)
-
-
-def _append(menu, items) -> None:
-    for item in items:
-        if item is None:
-            menu.addSeparator()
-        else:
-            menu.addAction(item)
-
-
 def _installed(step: str) -> list:
     """(id, label) of the catalogue models for a step that are on this computer."""
     from engine.methods.decompose_steps.choose import installed_models
@@ -286,6 +257,31 @@ def _installed(step: str) -> list:
         return [(m.id, m.name) for m in installed_models(step)]
     except Exception:  # an unreadable catalogue or cache: offer the classical choices
         return []
+
+
+# The models Decompose Options offers to download when their step has none: small, CPU-fast.
+RECOMMENDED = {"mask": "Zigeng/SlimSAM-uniform-50",
+               "matting": "hustvl/vitmatte-small-composition-1k"}
+
+
+def _recommended_missing() -> list:
+    """The recommended catalogue models (ModelInfo) of the steps that have no model installed."""
+    from engine.models.catalogue import load_catalogue
+
+    try:
+        catalogue = load_catalogue()
+        return [catalogue.get(model_id) for step, model_id in RECOMMENDED.items()
+                if not _installed(step) and catalogue.get(model_id) is not None]
+    except Exception:  # an unreadable catalogue: no offer
+        return []
+
+
+def _download_text(models: list) -> str:
+    names = {"sam": "SlimSAM", "vitmatte": "ViTMatte"}
+    size = sum(m.download_gb for m in models)
+    return (f"Download the decomposition models "
+            f"({' + '.join(names.get(m.family, m.name) for m in models)}, "
+            f"about {max(0.1, round(size, 1)):g} GB, run on the CPU)")
 
 
 class DecomposeOptionsDialog(QDialog):
@@ -311,12 +307,8 @@ class DecomposeOptionsDialog(QDialog):
         for step in ("mask", "matting", "background"):
             combo = QComboBox()
             combo.setObjectName(f"decompose_{step}")
-            for value, label in STEP_CHOICES[step] + _installed(step):
-                combo.addItem(label if value in dict(STEP_CHOICES[step]) else f"Model: {label}",
-                              value)
-            index = combo.findData(getattr(options, step))
-            combo.setCurrentIndex(max(0, index))
             self.combos[step] = combo
+            self._fill(step, getattr(options, step))
             form.addRow(STEP_LABELS[step], combo)
         layout.addLayout(form)
         note = QLabel("Models are listed once they are on this computer (Models dialog). An "
@@ -324,6 +316,17 @@ class DecomposeOptionsDialog(QDialog):
         note.setWordWrap(True)
         note.setObjectName("Dim")
         layout.addWidget(note)
+        # The recommended mask and edge models in one step, through the Models dialog's download.
+        self.recommended = _recommended_missing()
+        self.models_dialog = None
+        self.download_button = QPushButton(_download_text(self.recommended))
+        self.download_button.setObjectName("DownloadDecomposeModels")
+        self.download_button.setToolTip("Downloaded only when you press this; the Models dialog "
+                                        "shows the progress and can cancel")
+        self.download_button.setAutoDefault(False)  # Enter keeps meaning OK
+        self.download_button.clicked.connect(self.download_recommended)
+        self.download_button.setVisible(bool(self.recommended))
+        layout.addWidget(self.download_button)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         run = buttons.addButton("Decompose", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -331,6 +334,36 @@ class DecomposeOptionsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def _fill(self, step: str, value: str) -> None:
+        combo = self.combos[step]
+        combo.clear()
+        for choice, label in STEP_CHOICES[step] + _installed(step):
+            combo.addItem(label if choice in dict(STEP_CHOICES[step]) else f"Model: {label}",
+                          choice)
+        combo.setCurrentIndex(max(0, combo.findData(value)))
+
+    def download_recommended(self) -> Optional[Job]:
+        """Downloads the missing recommended models (SlimSAM, ViTMatte) as one Models job."""
+        from .models_dialog import ModelsDialog
+
+        if self.models_dialog is None:
+            self.models_dialog = ModelsDialog(self, self.parent().settings)
+            self.models_dialog.models_changed.connect(self._models_changed)
+        self.models_dialog.show()
+        return self.models_dialog.download_models([m.id for m in self.recommended],
+                                                  " + ".join(m.name for m in self.recommended))
+
+    def _models_changed(self) -> None:
+        for step in self.combos:
+            self._fill(step, self.combos[step].currentData())
+        self.recommended = _recommended_missing()
+        self.download_button.setVisible(bool(self.recommended))
+
+    def done(self, result: int) -> None:
+        if self.models_dialog is not None:
+            self.models_dialog.close()  # cancels a download still running
+        super().done(result)
 
     def _run(self) -> None:
         self.run_now = True
@@ -344,7 +377,7 @@ class DecomposeOptionsDialog(QDialog):
 class NewLayeredDialog(QDialog):
     """Prompt, model, size and seed for a layered image made from a prompt."""
 
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "EditorWindow"):
         super().__init__(window)
         self.window_ = window
         settings = window.settings

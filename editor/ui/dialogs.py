@@ -5,12 +5,14 @@ answer it the way a user would (or replace the file chooser).
 """
 from __future__ import annotations
 
+import html
+
 import os
 from dataclasses import dataclass
 from typing import Optional
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
                                QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QMessageBox, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
@@ -298,29 +300,36 @@ def _choice_box(choices, current: str) -> QComboBox:
     return box
 
 
-SHORTCUTS = """
-<table cellspacing="6">
-<tr><td><b>V</b></td><td>Move (arrows nudge 1 px, Shift 10 px)</td></tr>
-<tr><td><b>M</b></td><td>Rectangular Marquee (Ctrl+D deselects)</td></tr>
-<tr><td><b>B</b> / <b>E</b></td><td>Brush / Eraser ([ and ] change the size)</td></tr>
-<tr><td><b>I</b></td><td>Eyedropper</td></tr>
-<tr><td><b>H</b> / <b>Space</b></td><td>Hand (pan); middle button pans too</td></tr>
-<tr><td><b>Z</b></td><td>Zoom (Alt+click zooms out); the wheel zooms at the cursor</td></tr>
-<tr><td><b>Ctrl+T</b></td><td>Free Transform (Enter commits, Esc cancels)</td></tr>
-<tr><td><b>Ctrl+0</b> / <b>Ctrl+1</b></td><td>Fit on screen / 100 %</td></tr>
-<tr><td><b>Ctrl+=</b> / <b>Ctrl+-</b></td><td>Zoom in / out</td></tr>
-<tr><td><b>Ctrl+J</b> / <b>Ctrl+E</b> / <b>Ctrl+G</b></td><td>Duplicate / Merge Down / Group</td></tr>
-<tr><td><b>Ctrl+Z</b> / <b>Shift+Ctrl+Z</b></td><td>Undo / Redo</td></tr>
-<tr><td><b>X</b> / <b>D</b></td><td>Swap colours / default colours</td></tr>
-<tr><td><b>Ctrl+Enter</b></td><td>Generate (in the Generate panel's prompt)</td></tr>
-<tr><td><b>Esc</b></td><td>Cancel the running generation</td></tr>
-</table>
-"""
+# Keys that are not actions: they act inside a tool, a field or a drag.
+CONTEXT_KEYS = [
+    ("Arrows / Shift+Arrows", "Nudge the layer 1 px / 10 px (Move tool)"),
+    ("Space", "Hand (pan) while held; the middle button pans too"),
+    ("Alt+click", "Zoom out (Zoom tool); Alt+drag erases in Quick Mask"),
+    ("Enter / Esc", "Commit / cancel Free Transform"),
+    ("Ctrl+Enter", "Generate (in the Generate panel's prompt)"),
+    ("Esc", "Cancel the running job"),
+]
 
 
-def show_shortcuts(parent: QWidget) -> None:
-    box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard Shortcuts", SHORTCUTS,
+def shortcuts_html(actions) -> str:
+    """A table of every action that has keys (its menu text and its shortcuts), then the keys
+    that act inside a tool or a field: made from the actions, so it never misses one."""
+    rows = []
+    for action in actions:
+        keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]
+        if keys:
+            text = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
+            rows.append((" / ".join(keys), text.rstrip("…").strip()))
+    rows += CONTEXT_KEYS
+    cells = "".join(f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(t)}</td></tr>"
+                    for k, t in rows)
+    return f'<table cellspacing="6">{cells}</table>'
+
+
+def show_shortcuts(parent: QWidget, actions) -> None:
+    box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard Shortcuts", shortcuts_html(actions),
                       QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("ShortcutsDialog")
     box.setTextFormat(Qt.TextFormat.RichText)
     box.exec()
 

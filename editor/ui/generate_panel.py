@@ -16,8 +16,7 @@ shown or a job runs.
 """
 from __future__ import annotations
 
-import random
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import TYPE_CHECKING, Optional
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer
@@ -28,8 +27,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
                                QWidget)
 
 from editor.jobs import Job, generate_job
-from editor.model.generate_apply import (GeneratedCandidate, GenerateSpec, Generation, Placement,
-                                         apply_candidate, prepare)
+from editor.model.generate_apply import GenerateSpec, Generation
+from editor.model.generate_state import MAX_SEED, GenerationState
 from engine.errors import InvalidInput
 from engine.methods import registry
 from engine.methods.registry import MAX_CANDIDATES
@@ -44,22 +43,6 @@ if TYPE_CHECKING:
     from .session import DocumentSession
 
 CANDIDATE_OVERLAY = "generate-candidate"
-MAX_SEED = 2 ** 31 - 1
-
-
-@dataclass
-class Pending:
-    """Candidates of one document waiting to be applied or discarded."""
-
-    session: "DocumentSession"
-    placement: Placement
-    generation: Generation
-    index: int = 0
-    show_composite: bool = False
-
-    @property
-    def candidate(self) -> GeneratedCandidate:
-        return self.generation.candidates[self.index]
 
 
 def _section(text: str) -> QLabel:
@@ -82,10 +65,9 @@ class GeneratePanel(QWidget):
         self.settings = services.settings
         self.session: Optional["DocumentSession"] = None
         self.choices: Optional[list["ModelChoice"]] = None  # looked up when first shown
-        self.pending: dict["DocumentSession", Pending] = {}
         self.job: Optional[Job] = None
-        self.request = None  # the GenerationInput of the latest generation
         self._filling = False
+        self._binding = False  # the fields are being set from a document's state
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -246,6 +228,15 @@ class GeneratePanel(QWidget):
         layout.addWidget(self.results)
         layout.addStretch(1)
 
+        # Without a document the fields edit a scratch state; a document's own state starts
+        # as a copy of what the fields say when it is first shown.
+        self._scratch = GenerationState(None, self._fields_spec(), self.random_seed.isChecked())
+        self.prompt.textChanged.connect(self._prompt_edited)
+        self.negative.textChanged.connect(self._negative_edited)
+        for box, key in ((self.seed, "seed"), (self.steps, "steps"), (self.guidance, "guidance"),
+                         (self.resolution, "resolution"), (self.count, "candidates")):
+            box.valueChanged.connect(lambda value, key=key: self._number_edited(key, value))
+
         self._restore_method()
         self._fill_models()  # "Looking for models…" until the panel is first seen
         self._update_field_states()
@@ -316,19 +307,57 @@ class GeneratePanel(QWidget):
         return self.body.sizeHint().height() + self.footer.sizeHint().height()
 
     # -- sessions ---------------------------------------------------------------------------------
+    @property
+    def state(self) -> GenerationState:
+        """The generation state the fields show: the document in front's, else a scratch one."""
+        return self.session.generation if self.session is not None else self._scratch
+
     def set_session(self, session) -> None:
         if self.session is not None:
             self.session.doc.selection_changed.disconnect(self._show_area)
+        shown = self.state
         self.session = session
         if session is not None:
+            if session.generation is None:
+                session.generation = GenerationState(session.doc, replace(shown.spec),
+                                                     shown.random_seed)
             session.doc.selection_changed.connect(self._show_area)
+        self._bind_fields()
         self._show_area(session.doc.selection if session is not None else None)
         self._show_results()
         self._update_buttons()
 
     def forget(self, session) -> None:
         """The document is closing: its candidates go too."""
-        self.pending.pop(session, None)
+        if session.generation is not None:
+            session.generation.discard()
+
+    def _bind_fields(self) -> None:
+        """Shows the state's inputs in the fields."""
+        state = self.state
+        spec = state.spec
+        self._binding = True
+        try:
+            if self.prompt.toPlainText() != spec.prompt:
+                self.prompt.setPlainText(spec.prompt)
+            if self.negative.toPlainText() != spec.negative_prompt:
+                self.negative.setPlainText(spec.negative_prompt)
+            self.seed.setValue(spec.seed)
+            self.steps.setValue(spec.steps or 0)
+            self.guidance.setValue(-0.5 if spec.guidance is None else spec.guidance)
+            self.resolution.setValue(spec.resolution or 0)
+            self.count.setValue(spec.candidates)
+            self.random_seed.setChecked(state.random_seed)
+            model = spec.model
+            index = self.method.findData(spec.method)
+            if index >= 0 and index != self.method.currentIndex():
+                self.method.setCurrentIndex(index)  # refills the models
+            index = self.model.findData(model) if model else -1
+            if index >= 0:
+                self.model.setCurrentIndex(index)
+        finally:
+            self._binding = False
+        self._sync_choice()
 
     def _show_area(self, box) -> None:
         self.message.hide()
@@ -382,7 +411,8 @@ class GeneratePanel(QWidget):
         self.method.setCurrentIndex(max(0, index))
 
     def _method_changed(self) -> None:
-        self.settings.set_value("generate/method", self.method_key)
+        if not self._binding:
+            self.settings.set_value("generate/method", self.method_key)
         self._fill_models()
         self._update_field_states()
 
@@ -419,9 +449,19 @@ class GeneratePanel(QWidget):
         if self._filling:
             return
         choice = self.current_choice()
-        if choice is not None:
+        if choice is not None and not self._binding:
             self.settings.set_value(f"generate/model/{self.method_key}", choice.ref)
+        self._sync_choice()
         self._update_field_states()
+
+    def _sync_choice(self) -> None:
+        """The method and model shown become the state's (the combo boxes are the truth)."""
+        if self._binding or not hasattr(self, "_scratch"):
+            return
+        choice = self.current_choice()
+        self.state.spec.method = self.method_key
+        if choice is not None or self.choices is not None:
+            self.state.spec.model = choice.ref if choice is not None else None
 
     def add_model(self) -> None:
         """Asks for a folder or a .safetensors file and adds it to the list (and the settings)."""
@@ -437,10 +477,48 @@ class GeneratePanel(QWidget):
 
     # -- fields -------------------------------------------------------------------------------------
     def roll_seed(self) -> None:
-        self.seed.setValue(random.randint(0, MAX_SEED))
+        self.seed.setValue(self.state.roll_seed())
 
     def _random_toggled(self, on: bool) -> None:
+        if self._binding or not hasattr(self, "_scratch"):
+            return
+        self.state.random_seed = on
         self.settings.set_value("generate/random_seed", on)
+
+    def _prompt_edited(self) -> None:
+        if not self._binding:
+            self.state.spec.prompt = self.prompt.toPlainText()
+
+    def _negative_edited(self) -> None:
+        if not self._binding:
+            self.state.spec.negative_prompt = self.negative.toPlainText()
+
+    def _number_edited(self, key: str, value) -> None:
+        """A number field changed: into the state, and remembered for the next session."""
+        if self._binding:
+            return
+        spec = self.state.spec
+        if key == "seed":
+            spec.seed = int(value)
+        elif key == "steps":
+            spec.steps = int(value) or None
+        elif key == "guidance":
+            spec.guidance = float(value) if value >= 0 else None
+        elif key == "resolution":
+            spec.resolution = int(value) or None
+        else:
+            spec.candidates = int(value)
+        self.settings.set_value(f"generate/{key}", value)
+
+    def _fields_spec(self) -> GenerateSpec:
+        """What the fields say now (the starting state)."""
+        choice = self.current_choice()
+        return GenerateSpec(
+            method=self.method_key, model=choice.ref if choice is not None else None,
+            prompt=self.prompt.toPlainText(), negative_prompt=self.negative.toPlainText(),
+            seed=self.seed.value(), steps=self.steps.value() or None,
+            guidance=self.guidance.value() if self.guidance.value() >= 0 else None,
+            candidates=self.count.value(), resolution=self.resolution.value() or None)
 
     def _update_field_states(self) -> None:
         choice = self.current_choice()
@@ -472,26 +550,24 @@ class GeneratePanel(QWidget):
         else:
             self.model_note.hide()
 
+    def _overrides(self) -> dict:
+        """What the request takes from outside the state: the engine preferences, and no
+        value for the fields the method and model do not use."""
+        out = dict(device=self.settings.engine_device, dtype=self.settings.engine_dtype,
+                   cpu_offload=self.settings.cpu_offload)
+        if not self.negative.isEnabled():
+            out["negative_prompt"] = ""
+        if not self.resolution.isEnabled():
+            out["resolution"] = None
+        return out
+
     def spec(self) -> GenerateSpec:
-        """What the fields ask for (a new seed first, with "random each time")."""
-        if self.random_seed.isChecked():
-            self.roll_seed()
-        choice = self.current_choice()
-        for key, value in (("seed", self.seed.value()), ("steps", self.steps.value()),
-                           ("guidance", self.guidance.value()),
-                           ("resolution", self.resolution.value()),
-                           ("candidates", self.count.value())):
-            self.settings.set_value(f"generate/{key}", value)
-        return GenerateSpec(
-            method=self.method_key, model=choice.ref if choice is not None else None,
-            prompt=self.prompt.toPlainText().strip(),
-            negative_prompt=self.negative.toPlainText().strip() if self.negative.isEnabled() else "",
-            seed=self.seed.value(), steps=self.steps.value() or None,
-            guidance=self.guidance.value() if self.guidance.value() >= 0 else None,
-            candidates=self.count.value(),
-            resolution=(self.resolution.value() or None) if self.resolution.isEnabled() else None,
-            device=self.settings.engine_device, dtype=self.settings.engine_dtype,
-            cpu_offload=self.settings.cpu_offload)
+        """The request the state and the preferences make now (the seed as shown)."""
+        self._sync_choice()
+        spec = self.state.spec
+        return replace(spec, **{"prompt": spec.prompt.strip(),
+                                "negative_prompt": spec.negative_prompt.strip(),
+                                **self._overrides()})
 
     # -- generating ---------------------------------------------------------------------------------
     @property
@@ -514,9 +590,9 @@ class GeneratePanel(QWidget):
             return None
         if self.choices is None:
             self.refresh_models()
-        pending = self.pending.get(session)
-        if pending is not None:
-            if not dialogs.ask_replace_candidates(self, len(pending.generation.candidates)):
+        state = session.generation
+        if state.pending is not None:
+            if not dialogs.ask_replace_candidates(self, state.pending.count):
                 return None
             self.discard()
         method = registry.get(self.method_key)
@@ -524,20 +600,23 @@ class GeneratePanel(QWidget):
             self._say(method.missing_model)
             return None
         self.services.tools.end_mode(commit=True)
+        self._sync_choice()
         try:
-            request = prepare(session.doc, self.spec())
+            request = state.prepare(**self._overrides())
         except InvalidInput as exc:
+            self.seed.setValue(state.spec.seed)  # rolled, if random
             self._say(str(exc))
             return None
         except Exception as exc:
+            self.seed.setValue(state.spec.seed)
             self.services.report(exc, "Could not generate the layer")
             return None
+        self.seed.setValue(state.spec.seed)
         self.message.hide()
         job = generate_job(request, on_finished=lambda result: self._finished(session, request,
                                                                               result))
         self.job = job
         self.services.jobs.job_ended.connect(self._job_ended)
-        self.request = request
         self.services.jobs.submit(job, canvas=session.canvas, preview_box=request.preview_box,
                                   failure_title="Could not generate the layer")
         self._update_buttons()
@@ -558,7 +637,7 @@ class GeneratePanel(QWidget):
     def _finished(self, session, request, generation: Generation) -> None:
         if session not in self.services.sessions:
             return  # the document was closed meanwhile
-        self.pending[session] = Pending(session, request.placement, generation)
+        session.generation.receive(request, generation)
         self._show_candidate(session)
         if session is self.session:
             self._show_results()
@@ -572,15 +651,15 @@ class GeneratePanel(QWidget):
                              + (f" ({empty} empty)" if empty else "")
                              + " — Apply adds the one shown as a layer.")
 
-    # -- candidates -----------------------------------------------------------------------------------
+    # -- candidates (the state's; the panel only shows them) -------------------------------------------
     def _show_results(self) -> None:
-        pending = self.pending.get(self.session) if self.session is not None else None
+        pending = self.state.pending
         self.results.setVisible(pending is not None)
         if pending is None:
             return
         self.strip.blockSignals(True)
         self.strip.clear()
-        for i, candidate in enumerate(pending.generation.candidates):
+        for candidate in pending.generation.candidates:
             item = QListWidgetItem(_thumbnail_icon(candidate.thumbnail), "")
             item.setToolTip(f"Seed {candidate.seed}" + (" (empty)" if candidate.empty else ""))
             item.setSizeHint(QSize(70, 70))
@@ -592,22 +671,22 @@ class GeneratePanel(QWidget):
         self.show_composite.blockSignals(True)
         self.show_composite.setChecked(pending.show_composite)
         self.show_composite.blockSignals(False)
-        self._update_candidate_controls(pending)
+        self._update_candidate_controls()
 
-    def _update_candidate_controls(self, pending: Pending) -> None:
-        count = len(pending.generation.candidates)
+    def _update_candidate_controls(self) -> None:
+        pending = self.state.pending
         candidate = pending.candidate
-        text = f"{pending.index + 1} of {count} · seed {candidate.seed}"
+        text = f"{pending.index + 1} of {pending.count} · seed {candidate.seed}"
         if candidate.empty:
             text += " · empty"
         self.candidate_label.setText(text)
         self.previous.setEnabled(pending.index > 0)
-        self.next.setEnabled(pending.index < count - 1)
+        self.next.setEnabled(pending.index < pending.count - 1)
         self.apply_button.setEnabled(not candidate.empty)
 
     def _show_candidate(self, session) -> None:
         """Draws the session's current candidate (or BFS composite picture) on its canvas."""
-        pending = self.pending.get(session)
+        pending = session.generation.pending if session.generation is not None else None
         canvas = session.canvas
         if pending is None or canvas is None:
             return
@@ -620,52 +699,49 @@ class GeneratePanel(QWidget):
             canvas.set_overlay(CANDIDATE_OVERLAY, candidate.pixels, candidate.box)
 
     def select_candidate(self, index: int) -> None:
-        pending = self.pending.get(self.session)
-        if pending is None:
+        if self.session is None or self.state.pending is None:
             return
-        index = max(0, min(index, len(pending.generation.candidates) - 1))
-        pending.index = index
-        self._show_candidate(pending.session)
+        self.state.select(index)
+        self._show_candidate(self.session)
         self.strip.blockSignals(True)
-        self.strip.setCurrentRow(index)
+        self.strip.setCurrentRow(self.state.pending.index)
         self.strip.blockSignals(False)
-        self._update_candidate_controls(pending)
+        self._update_candidate_controls()
 
     def step_candidate(self, delta: int) -> None:
-        pending = self.pending.get(self.session)
-        if pending is not None:
-            self.select_candidate(pending.index + delta)
+        if self.state.pending is not None:
+            self.select_candidate(self.state.pending.index + delta)
 
     def _strip_row(self, row: int) -> None:
         if row >= 0:
             self.select_candidate(row)
 
     def _composite_toggled(self, on: bool) -> None:
-        pending = self.pending.get(self.session)
-        if pending is not None:
-            pending.show_composite = on
-            self._show_candidate(pending.session)
+        if self.session is not None and self.state.pending is not None:
+            self.state.pending.show_composite = on
+            self._show_candidate(self.session)
 
     def apply(self):
         """Adds the candidate shown as a new layer (one undo step); returns the layer."""
-        pending = self.pending.get(self.session)
-        if pending is None:
+        session = self.session
+        if session is None or self.state.pending is None:
             return None
         try:
-            layer = apply_candidate(pending.session.doc, pending.placement, pending.candidate)
+            layer = self.state.apply()
         except Exception as exc:
             self.services.report(exc, "Could not add the layer")
             return None
-        self._drop(pending.session)
+        self._dropped(session)
         self.services.status(f"Added the layer “{layer.name}”.")
         return layer
 
     def discard(self) -> None:
-        if self.session in self.pending:
-            self._drop(self.session)
+        if self.session is not None and self.state.pending is not None:
+            self.state.discard()
+            self._dropped(self.session)
 
-    def _drop(self, session) -> None:
-        self.pending.pop(session, None)
+    def _dropped(self, session) -> None:
+        """The session's candidates are gone: off the canvas and the panel."""
         if session.canvas is not None:
             session.canvas.clear_overlay(CANDIDATE_OVERLAY)
         if session is self.session:

@@ -337,11 +337,17 @@ class LayerList(QWidget):
 
     def _mask_thumb_clicked(self, node: Node, modifiers) -> None:
         """Click: paint on the mask; Shift+click: disable/enable it; Ctrl+click: load it
-        as the selection."""
+        as the selection; Alt+click: show the mask alone on the canvas (again: the image)."""
         from editor.model import mask_ops
 
         doc = self.doc
-        if modifiers & Qt.KeyboardModifier.ShiftModifier:
+        if modifiers & Qt.KeyboardModifier.AltModifier:
+            renderer = self.panel.session.renderer
+            renderer.set_mask_view(None if renderer.mask_view is node else node)
+            doc.set_active(node)
+            doc.set_mask_targeted(True)
+            doc.region_changed.emit(None, None)  # the canvas repaints
+        elif modifiers & Qt.KeyboardModifier.ShiftModifier:
             self.panel.guard(lambda: mask_ops.set_mask_enabled(doc, node, not node.mask.enabled))
         elif modifiers & Qt.KeyboardModifier.ControlModifier:
             self.panel.guard(lambda: mask_ops.mask_to_selection(doc, node))

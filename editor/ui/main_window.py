@@ -7,7 +7,6 @@ tool options are remembered in QSettings.
 """
 from __future__ import annotations
 
-import math
 import os
 from typing import Callable, Optional
 
@@ -23,7 +22,8 @@ from engine.box import Box
 from editor.model.errors import describe
 
 from . import dialogs
-from .actions import build_actions, build_menus, build_tool_actions
+from .actions import (CORE_RULES, ActionSpec, Context, add_actions, build_actions, build_menus,
+                      build_tool_actions, refresh_actions)
 from .autosave import Autosaver, find_orphans
 from .canvas import CanvasView
 from .color_panel import ColorPanel
@@ -164,13 +164,20 @@ class MainWindow(QMainWindow):
         self._build_central()
         self._build_panels()
         self.actions = build_actions(self)
+        self.action_rules = dict(CORE_RULES)  # action name -> when it is enabled (actions.Context)
+        self.contributed: list[ActionSpec] = []
+        # Command modules contribute their actions before the menus are built
+        # (docs/adding_a_command.md); build_menus puts each in its place.
+        self.decompose_commands = DecomposeCommands(self)  # Decompose, Quick Mask, layered images
+        for module in (self.decompose_commands,):
+            add_actions(self, module.action_specs())
         self.tool_actions = build_tool_actions(self)
         self._build_palette()
         self._build_options_bar()
         self.menus = build_menus(self, self.menuBar())
         self.menus["recent"].aboutToShow.connect(self._fill_recent_menu)
-        self.decompose_commands = DecomposeCommands(self)  # Decompose, Quick Mask, layered images
-        self.decompose_commands.install()
+        self.decompose_commands.connect()
+        # Modules not yet moved to action_specs add their actions to the built menus.
         self.difference_commands = DifferenceCommands(self)  # New Layer from Difference
         self.difference_commands.install()
         self.edit_commands = EditCommands(self)  # Cut, Copy Merged, Paste in Place, Clear, Fill…
@@ -565,29 +572,13 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"{session.title}{'*' if session.modified else ''} — {APP_NAME}")
         doc = session.doc if session else None
         node = doc.active if doc else None
-        has_doc = doc is not None
         history = doc.history if doc else None
         a = self.actions
         a["undo"].setEnabled(bool(history and history.can_undo()))
         a["undo"].setText(f"&Undo {history.undo_name()}" if history and history.can_undo() else "&Undo")
         a["redo"].setEnabled(bool(history and history.can_redo()))
         a["redo"].setText(f"&Redo {history.redo_name()}" if history and history.can_redo() else "&Redo")
-        for name in ("close", "save", "save_as", "export", "new_layer", "new_group", "flatten",
-                     "select_all", "zoom_in", "zoom_out", "fit", "actual", "import_layer"):
-            a[name].setEnabled(has_doc)
-        for name in ("duplicate", "delete_layer", "rename_layer", "toggle_visible", "toggle_lock",
-                     "bring_forward", "send_backward", "group", "copy"):
-            a[name].setEnabled(node is not None)
-        is_layer = isinstance(node, Layer)
-        for name in ("free_transform", "flip_h", "flip_v", "rotate_cw", "rotate_ccw"):
-            a[name].setEnabled(is_layer or isinstance(node, Group))
-        a["trim"].setEnabled(is_layer)
-        a["merge_down"].setEnabled(is_layer and node.index() > 0 and
-                                   isinstance(node.parent.children[node.index() - 1], Layer))
-        a["ungroup"].setEnabled(isinstance(node, Group))
-        a["deselect"].setEnabled(bool(doc and (doc.selection is not None
-                                               or doc.selection_mask is not None)))
-        self.decompose_commands.refresh(doc, node)
+        refresh_actions(self, Context(doc, node, self.jobs.busy))
         self.difference_commands.refresh(doc, node)
         self.edit_commands.refresh(doc, node)
         self.image_commands.refresh(doc, node)
@@ -744,43 +735,13 @@ class MainWindow(QMainWindow):
             mode.flip(horizontal)
             return
         name = "Flip Horizontal" if horizontal else "Flip Vertical"
-        if horizontal:
-            self._pixels_op(name, lambda p: p[:, ::-1], lambda f, b: (f.x + f.x1 - b.x1, b.y))
-        else:
-            self._pixels_op(name, lambda p: p[::-1], lambda f, b: (b.x, f.y + f.y1 - b.y1))
+        self._doc_op(f"Could not {name.lower()}",
+                     lambda d: d.active is not None and d.flip(d.active, horizontal))
 
     def rotate_quarter(self, direction: int) -> None:
         name = "Rotate 90° Clockwise" if direction > 0 else "Rotate 90° Counter Clockwise"
-
-        def place(frame: Box, box: Box) -> tuple[int, int]:
-            """Top-left of `box` after a quarter turn about the frame's centre. Half pixels
-            round up, the same way for every layer, so a group's layers keep together."""
-            cx, cy = frame.x + frame.w / 2, frame.y + frame.h / 2
-            if direction > 0:
-                x, y = cx - (box.y1 - cy), cy + (box.x - cx)
-            else:
-                x, y = cx + (box.y - cy), cy - (box.x1 - cx)
-            return math.floor(x + 0.5), math.floor(y + 0.5)
-
-        self._pixels_op(name, lambda p: np.rot90(p, -direction), place)
-
-    def _pixels_op(self, name: str, fn, place) -> None:
-        """Applies `fn` to the pixels of the active layer, or of every layer of the active
-        group, and puts each layer's new box at `place(frame, old box)`, the frame being the
-        node's bounds: a group flips or turns as one picture. One undo step."""
-        def op(d: Document) -> None:
-            node = d.active
-            if not isinstance(node, (Layer, Group)):
-                return
-            frame = node.bounds()
-            layers = [node] if isinstance(node, Layer) else list(node.layers())
-            with d.history.macro(name):
-                for layer in layers:
-                    if not layer.is_empty():
-                        x, y = place(frame, layer.bounds())
-                        d.set_pixels(layer, np.ascontiguousarray(fn(layer.pixels)), x, y, name)
-
-        self._doc_op(f"Could not {name.lower()}", op)
+        self._doc_op(f"Could not {name.lower()}",
+                     lambda d: d.active is not None and d.rotate_quarter(d.active, direction))
 
     def brush_size(self, direction: int) -> None:
         tool = self.tools.current
@@ -807,7 +768,7 @@ class MainWindow(QMainWindow):
         self.models_dialog.activateWindow()
 
     def show_shortcuts(self) -> None:
-        dialogs.show_shortcuts(self)
+        dialogs.show_shortcuts(self, [*self.tool_actions.values(), *self.actions.values()])
 
     def show_about(self) -> None:
         dialogs.show_about(self)

@@ -205,18 +205,25 @@ class ModelsDialog(QDialog):
     # -- downloads ---------------------------------------------------------------------------------
     def download_selected(self) -> Optional[Job]:
         choice = self.selected()
-        if choice is None or choice.local or choice.installed or self.job is not None:
+        if choice is None or choice.local or choice.installed:
             return None
-        model_id = choice.ref
+        return self.download_models([choice.ref], choice.name)
+
+    def download_models(self, model_ids: list[str], name: str) -> Optional[Job]:
+        """Downloads catalogue models one after the other as one job (progress, Cancel); `name`
+        says what in the messages. Other dialogs (Decompose Options) offer downloads this way."""
+        if self.job is not None or not model_ids:
+            return None
 
         def run(progress):
-            return download(model_id, progress, job.token)
+            return ", ".join(str(download(model_id, progress, job.token))
+                             for model_id in model_ids)
 
-        job = self.job = Job(f"Downloading {choice.name}", run)
+        job = self.job = Job(f"Downloading {name}", run)
         self.message.hide()
         self.bar.setRange(0, 0)
         self.bar.show()
-        self.bar_label.setText(f"Downloading {choice.name}…")
+        self.bar_label.setText(f"Downloading {name}…")
         self.cancel_button.show()
         self.cancel_button.setEnabled(True)
         self._selection_changed()

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QImage
 
 
 def rgba_to_qimage(pixels: np.ndarray) -> QImage:
@@ -27,7 +27,3 @@ def qimage_to_rgba(image: QImage) -> np.ndarray:
 def premultiplied(pixels: np.ndarray) -> QImage:
     """`pixels` (straight RGBA) as an ARGB32-premultiplied QImage that owns its data."""
     return rgba_to_qimage(pixels).convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
-
-
-def color_rgba(color: QColor) -> tuple[int, int, int, int]:
-    return color.red(), color.green(), color.blue(), color.alpha()

@@ -23,6 +23,9 @@ class DocumentSession:
         self.version = 0
         self.autosaved_version = 0
         self.canvas = None  # the CanvasView showing this document, set by the window
+        # The Generate panel's inputs and candidates for this document
+        # (editor.model.generate_state.GenerationState), made when the panel first shows it.
+        self.generation = None
         doc.history.changed.connect(self._on_history)
 
     def _on_history(self) -> None:

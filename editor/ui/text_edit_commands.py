@@ -10,14 +10,15 @@ status bar names its phase (optimising the text embeddings, fine-tuning the
 model, sampling) with one progress bar and Cancel (Esc); the sampling
 phase previews the picture over the part being edited. The result is applied
 as a new layer above the active one, in one undo step
-(`editor.model.text_edit_apply`); nothing changes if the job fails or is
+(`editor.model.text_edit_apply`) - split into subject and background layers
+when the dialog's checkbox asks; nothing changes if the job fails or is
 cancelled.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout,
                                QLabel, QLineEdit, QSpinBox, QVBoxLayout)
 
 from editor.jobs import Job
@@ -162,6 +163,12 @@ class TextEditDialog(QDialog):
         self.source.setCurrentIndex(max(0, self.source.findData(s.value("edit/source",
                                                                         "document"))))
         form.addRow("Edit:", self.source)
+        self.split = QCheckBox("Split into subject and background layers")
+        self.split.setObjectName("EditSplit")
+        self.split.setToolTip("After the edit, decompose the new picture around the subject "
+                              "(the same undo step)")
+        self.split.setChecked(s.value("edit/split", False, bool))
+        form.addRow("", self.split)
         from editor.model.decompose_apply import document_mark
 
         box, painted = document_mark(window.doc) if window.doc is not None else (None, None)
@@ -196,7 +203,8 @@ class TextEditDialog(QDialog):
             self.embedding_steps.value(), self.finetune_steps.value(),
             self.guidance_steps.value(), self.finetune.currentData(), self.seed.value(),
             model=self.model_ref(), resolution=self.resolution.value() or None,
-            device=self.settings.engine_device, dtype=self.settings.engine_dtype)
+            device=self.settings.engine_device, dtype=self.settings.engine_dtype,
+            split=self.split.isChecked())
 
     def remember(self) -> None:
         spec = self.spec()
@@ -206,7 +214,7 @@ class TextEditDialog(QDialog):
                            ("finetune_steps", spec.finetune_steps),
                            ("guidance_steps", spec.guidance_steps), ("finetune", spec.finetune),
                            ("model", spec.model or ""), ("resolution", spec.resolution or 0),
-                           ("source", self.source.currentData())):
+                           ("source", self.source.currentData()), ("split", spec.split)):
             self.settings.set_value(f"edit/{key}", value)
 
 

@@ -10,13 +10,13 @@ from typing import Any, Callable, Optional
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-_running: set["Job"] = set()
+_running: set["Call"] = set()
 
 
 class _Relay(QObject):
     """Lives on the GUI thread; the worker's signals reach the callbacks through it."""
 
-    def __init__(self, job: "Job"):
+    def __init__(self, job: "Call"):
         super().__init__()
         self._job = job
 
@@ -25,7 +25,9 @@ class _Relay(QObject):
         self._job._report(result, error)
 
 
-class Job(QThread):
+class Call(QThread):
+    """One function call on its own thread (not an engine `editor.jobs.Job`)."""
+
     finished_with = Signal(object, object)  # (result, error)
 
     def __init__(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
@@ -55,8 +57,8 @@ class Job(QThread):
 
 
 def start(fn: Callable[[], Any], on_done: Callable[[Any], None],
-          on_error: Callable[[BaseException], None]) -> Job:
-    job = Job(fn, on_done, on_error)
+          on_error: Callable[[BaseException], None]) -> Call:
+    job = Call(fn, on_done, on_error)
     _running.add(job)
     job.start()
     return job

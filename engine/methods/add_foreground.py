@@ -54,11 +54,11 @@ from engine.errors import InvalidInput, ModelError
 from engine.progress import ProgressFn, Stages, no_progress
 
 from . import extract, inpainting
+from .registry import INPAINT_GROW, INPAINT_MARGIN, MAX_CANDIDATES  # one place for each
 
 METHOD = "add_foreground"
 MIN_IMAGE_SIDE = 16
 MIN_BOX_SIDE = 4
-MAX_CANDIDATES = 8
 
 
 @dataclass
@@ -72,8 +72,8 @@ class AddForegroundRequest:
     guidance: Optional[float] = None  # guidance scale; None: the model's default
     candidates: int = 1             # how many versions to generate
     model: Optional[str] = None     # model id, folder or .safetensors; None: catalogue default
-    grow: float = 0.25              # inpainted region = box grown by this x its larger side
-    margin: float = 0.5             # context around the region, x the region's larger side
+    grow: float = INPAINT_GROW      # inpainted region = box grown by this x its larger side
+    margin: float = INPAINT_MARGIN  # context around the region, x the region's larger side
     resolution: Optional[int] = None  # working size ~ resolution^2 pixels; None: the model's
     previews: bool = True           # pass a small preview image with each step
     figures: bool = True            # measure the recomposition errors (see the module docstring)

@@ -115,6 +115,9 @@ class EditResult:
     losses: dict = field(default_factory=dict)   # "embeddings", "finetune": per-step losses
     timings: dict = field(default_factory=dict)  # seconds per phase
     weights: Optional[dict] = None  # fine-tuned weights (LoRA or the whole UNet) when kept
+    # One subject/background decomposition (engine.methods.decompose's DecomposeResult) per
+    # image, when the caller asked for the split (editor.model.text_edit_apply); else empty.
+    splits: list = field(default_factory=list)
 
 
 # -- 1. inputs ----------------------------------------------------------------------------------

@@ -10,6 +10,10 @@ and the editor's generate operation (`editor.model.generate_apply`) read
 this table; none of them switches on method names. docs/adding_a_method.md
 says how to add a method.
 
+The editor reads the table while its window opens, so this module imports no
+method module at the top: each entry's functions import their method file
+when they run (tests/test_ui_startup.py keeps the engine out of start-up).
+
 A layer method's `run(spec, background, box, progress)` takes the request
 (`GenerateSpec`), the background *inside its context window* and the box in
 that window's coordinates, and returns a `LayerRun` in the same window
@@ -27,10 +31,9 @@ from engine.box import Box, opaque_bounds
 from engine.errors import InvalidInput, ModelError
 from engine.progress import ProgressFn, Stages
 
-from . import add_foreground as inpaint_method
-from . import bfs as bfs_method
-
-MAX_CANDIDATES = inpaint_method.MAX_CANDIDATES  # the most candidates one generation makes
+MAX_CANDIDATES = 8  # the most candidates one generation makes (add_foreground checks it too)
+INPAINT_GROW = 0.25  # inpainting: the painted region is the box grown by this x its longer side
+INPAINT_MARGIN = 0.5  # inpainting: context around that region, x its longer side
 
 # The inpainting model families (diffusers pipelines; see engine.models.loading).
 INPAINTING_FAMILIES = ("sd-inpaint", "sdxl-inpaint", "flux-fill")
@@ -116,6 +119,8 @@ class Method:
 
 # -- inpaint + extract (engine.methods.add_foreground) ----------------------------------------------
 def _inpaint_request(spec: GenerateSpec, background: np.ndarray, box: Box):
+    from . import add_foreground as inpaint_method
+
     options = {k: v for k, v in (("grow", spec.grow), ("margin", spec.margin)) if v is not None}
     return inpaint_method.AddForegroundRequest(
         background, box, spec.prompt, spec.negative_prompt, spec.seed, spec.steps, spec.guidance,
@@ -125,6 +130,8 @@ def _inpaint_request(spec: GenerateSpec, background: np.ndarray, box: Box):
 
 
 def _inpaint_window(box: Box, width: int, height: int, spec: GenerateSpec) -> tuple[Box, Box]:
+    from . import add_foreground as inpaint_method
+
     request = _inpaint_request(spec, np.zeros((0, 0, 4), np.uint8), box)
     region, window = inpaint_method.plan_regions(box, width, height, request.grow, request.margin)
     return window, region
@@ -132,6 +139,8 @@ def _inpaint_window(box: Box, width: int, height: int, spec: GenerateSpec) -> tu
 
 def _inpaint_run(spec: GenerateSpec, background: np.ndarray, box: Box,
                  progress: ProgressFn) -> LayerRun:
+    from . import add_foreground as inpaint_method
+
     result = inpaint_method.add_foreground(_inpaint_request(spec, background, box), progress)
     return LayerRun([LayerCandidate(c.seed, c.layer, c.x, c.y, c.recipe, c.generated,
                                     figures=dict(c.figures)) for c in result.candidates],
@@ -139,17 +148,18 @@ def _inpaint_run(spec: GenerateSpec, background: np.ndarray, box: Box,
 
 
 # -- BFS (engine.methods.bfs) -------------------------------------------------------------------------
-BFS_CONTEXT = bfs_method.BFSRequest.context  # window side, x the box's longer side
-
-
 def _bfs_window(box: Box, width: int, height: int, spec: GenerateSpec) -> tuple[Box, Box]:
-    window = bfs_method.context_window(width, height, box, BFS_CONTEXT)
+    from . import bfs as bfs_method
+
+    window = bfs_method.context_window(width, height, box, bfs_method.BFSRequest.context)
     return window, window
 
 
 def _bfs_run(spec: GenerateSpec, background: np.ndarray, box: Box,
              progress: ProgressFn) -> LayerRun:
     from engine.models.loading import get_pipeline
+
+    from . import bfs as bfs_method
 
     ref = spec.model or default_model(BFS.id)
     if not ref:
@@ -167,8 +177,8 @@ def _bfs_run(spec: GenerateSpec, background: np.ndarray, box: Box,
         seed = spec.seed + i
         report = stages.stage(f"candidate {i}")
         result = bfs_method.add_foreground(bfs_method.BFSRequest(
-            background, box, spec.prompt, seed, spec.steps, spec.guidance, BFS_CONTEXT,
-            spec.previews),
+            background, box, spec.prompt, seed, spec.steps, spec.guidance,
+            previews=spec.previews),
             model, report)
         pixels, x, y = _trim(result.foreground)
         recipe = dict(result.recipe, model=loaded.source.ref,
@@ -258,7 +268,8 @@ def method_for_family(family: str) -> str:
     served = methods_of_family(family)
     if not served:
         raise ModelError(f"No method uses models of the family '{family}'.")
-    return served[0]
+    layer = [m.id for m in layer_methods() if m.id in served]
+    return (layer or list(served))[0]
 
 
 def default_model(method_id: str) -> Optional[str]:

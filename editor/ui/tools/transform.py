@@ -45,7 +45,7 @@ _SCALE_CURSORS = {
 
 
 @dataclass(frozen=True)
-class Placement:
+class Pose:
     """Where the layer goes: centre on the canvas, scale per layer axis (negative: flipped),
     rotation in radians (clockwise on screen)."""
 
@@ -94,7 +94,7 @@ class TransformTool(Tool):
         self.node = node
         self.frame = node.bounds()  # a layer's box, or the union of a group's layers
         self.w, self.h = self.frame.w, self.frame.h
-        self.start = Placement(self.frame.x + self.w / 2, self.frame.y + self.h / 2)
+        self.start = Pose(self.frame.x + self.w / 2, self.frame.y + self.h / 2)
         self.placement = self.start
         self._steps: list[tuple] = []   # (placement, quad) before each step, for Ctrl+Z
         # Distorted (Ctrl+drag on a corner): the canvas points of the frame's four corners,
@@ -322,8 +322,8 @@ class TransformTool(Tool):
             self.placement = self._scaled(p0, handle, point, keep_ratio=not ev.shift)
         self._changed()
 
-    def _scaled(self, p0: Placement, handle: tuple[int, int], point: QPointF,
-                keep_ratio: bool) -> Placement:
+    def _scaled(self, p0: Pose, handle: tuple[int, int], point: QPointF,
+                keep_ratio: bool) -> Pose:
         hx, hy = handle
         w, h = self.w, self.h
         anchor = p0.local_to_canvas((1 - hx) * w / 2, (1 - hy) * h / 2, w, h)

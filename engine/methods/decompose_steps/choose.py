@@ -12,8 +12,8 @@ Each step is chosen by a string: "auto", a classical name, or a model (a
 catalogue id, a repo id in the Hugging Face cache, or a folder). "auto"
 takes the first catalogue model for the step that is on this computer and
 falls back to the classical component when none is. For the background,
-"auto" takes a model only when a GPU is there: SAM and ViTMatte cost a few
-seconds on a CPU, a diffusion model's 30-50 steps at 512-1024 pixels cost
+"auto" takes a model only when a GPU is there: SAM and ViTMatte cost tens of
+seconds per 1 MP photo on a busy 2-core CPU (bench/bench_decompose_models.py), a diffusion model's 30-50 steps at 512-1024 pixels cost
 minutes, so on a CPU the content-aware fill (PatchMatch) stays the default and a model is used
 when the user names it. Nothing is downloaded here.
 """

@@ -1,0 +1,62 @@
+"""What a command module may use of the main window (a Protocol, for type checking only).
+
+Command modules (`file_commands`, `decompose_commands`, `edit_commands`, ...)
+are given the window and call back into it. They name this protocol instead
+of `MainWindow`, so the window imports them and they do not import the
+window: the list below is the whole of what they may rely on, and a new
+command module should need nothing else (see docs/adding_a_command.md).
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Optional, Protocol
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QAction, QColor
+    from PySide6.QtWidgets import QMenu
+
+    from editor.model import Document
+
+    from .canvas import CanvasView
+    from .job_ui import JobUI
+    from .session import DocumentSession
+    from .settings import Settings
+    from .tools import ToolManager
+
+
+class EditorWindow(Protocol):
+    settings: "Settings"
+    sessions: list["DocumentSession"]
+    tools: "ToolManager"
+    jobs: "JobUI"
+    actions: dict[str, "QAction"]
+    menus: dict[str, "QMenu"]
+    foreground: "QColor"
+    background: "QColor"
+
+    @property
+    def session(self) -> Optional["DocumentSession"]: ...
+
+    @property
+    def doc(self) -> Optional["Document"]: ...
+
+    @property
+    def canvas(self) -> Optional["CanvasView"]: ...
+
+    def status(self, message: str) -> None: ...
+
+    def report(self, exc: BaseException, title: str = "") -> None: ...
+
+    def busy(self, label: str, on: bool) -> None: ...
+
+    def add_session(self, doc: "Document", title: Optional[str] = None, *,
+                    restored: bool = False) -> "DocumentSession": ...
+
+    def show_session(self, session: "DocumentSession") -> None: ...
+
+    def next_untitled(self, peek: bool = False) -> str: ...
+
+    def refresh_recent(self) -> None: ...
+
+    def document_saved(self, session: "DocumentSession") -> None: ...
+
+    def show_models(self) -> None: ...

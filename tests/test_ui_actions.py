@@ -1,0 +1,62 @@
+"""Command modules contribute actions before the menus are built; enabling comes from rules."""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtWidgets import QMenuBar
+
+from editor.model import Document, Group
+from editor.ui import actions as act
+from ui_helpers import make_window
+
+
+def texts(menu):
+    return [a.text() if not a.isSeparator() else "|" for a in menu.actions()]
+
+
+def test_contributed_actions_sit_where_their_specs_say(qtbot, tmp_path, monkeypatch):
+    w = make_window(qtbot, tmp_path, monkeypatch)  # closing never waits for an answer
+    layer_menu = texts(w.menus["layer"])
+    trim = layer_menu.index(w.actions["trim"].text())
+    assert layer_menu[trim + 1:trim + 5] == ["|", "&Decompose", "Decompose into &Layers",
+                                           "Decompose &Options…"]
+    assert texts(w.menus["file"])[1:3] == ["&Open…", "New &Layered Image from Prompt…"]
+    assert "Edit in &Quick Mask Mode" in texts(w.menus["select"])
+    assert w.actions["quick_mask"].isCheckable()
+
+
+def test_a_new_module_needs_only_its_specs(qtbot, tmp_path, monkeypatch):
+    """What docs/adding_a_command.md promises: specs added before build_menus are placed."""
+    w = make_window(qtbot, tmp_path, monkeypatch)  # closing never waits for an answer
+    calls = []
+    w.contributed = []
+    act.add_actions(w, [act.ActionSpec("probe", "&Probe", lambda: calls.append(1), "Alt+Shift+P",
+                                       enabled=act.is_group, menu="layer", after="new_layer",
+                                       separator=True)])
+    bar = QMenuBar()  # kept: the menus belong to it
+    menus = act.build_menus(w, bar)
+    items = texts(menus["layer"])
+    assert items[items.index("&New Layer") + 1:items.index("&New Layer") + 3] == ["|", "&Probe"]
+    w.actions["probe"].trigger()
+    assert calls == [1]
+    act.refresh_actions(w, act.Context())
+    assert not w.actions["probe"].isEnabled()
+    act.refresh_actions(w, act.Context(Document(4, 4), Group("g")))
+    assert w.actions["probe"].isEnabled()
+
+
+def test_enabling_follows_the_context(qtbot, tmp_path, monkeypatch):
+    w = make_window(qtbot, tmp_path, monkeypatch)  # closing never waits for an answer
+    qtbot.waitUntil(lambda: not w.actions["decompose"].isEnabled())  # no document
+    assert not w.actions["save"].isEnabled() and not w.actions["quick_mask"].isEnabled()
+    doc = Document(40, 30)
+    doc.add_image(np.full((30, 40, 4), 255, np.uint8), "A", 0, 0)
+    w.add_session(doc, "t")
+    qtbot.waitUntil(lambda: w.actions["decompose"].isEnabled())
+    assert w.actions["save"].isEnabled() and w.actions["trim"].isEnabled()
+    assert not w.actions["merge_down"].isEnabled() and not w.actions["clear_mask"].isEnabled()
+    doc.add_image(np.full((5, 5, 4), 9, np.uint8), "B", 1, 1)
+    qtbot.waitUntil(lambda: w.actions["merge_down"].isEnabled())
+    edit = doc.begin_mask_edit()
+    edit.apply(doc, doc.canvas, lambda view: view.fill(255))
+    doc.end_mask_edit(edit)
+    qtbot.waitUntil(lambda: w.actions["clear_mask"].isEnabled() and w.actions["deselect"].isEnabled())
