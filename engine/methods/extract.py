@@ -59,7 +59,7 @@ from ..progress import ProgressFn, Stages, no_progress
 from .decompose_steps.fill import pyramid_fill
 from .decompose_steps.layers import layer_alpha, solve_foreground
 from .decompose_steps.matting import UNKNOWN, ClosedFormMatter, band_radius, make_trimap
-from .decompose_steps.segment import clean_mask, mask_bounds
+from .decompose_steps.segment import clean_mask, dilate, disk, erode, mask_bounds, scaled_box
 
 METHOD = "extract"
 REACH = 3                 # re-rendered texture may move this many pixels (full resolution)
@@ -218,7 +218,7 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
     # texture that was copied from elsewhere in the picture does not count.
     score = np.maximum.reduce([structure / STRUCTURE, texture / TEXTURE, hue / HUE,
                                brighter / BRIGHTER])
-    small_box = _scaled(obj_box, scale)
+    small_box = scaled_box(obj_box, scale)
     candidates = np.zeros_like(score, bool)
     candidates[small_box.slices()] = score[small_box.slices()] > 0.6
     context = work.expand(SEARCH).clip(w, h)
@@ -232,7 +232,7 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
     allowed = np.zeros((work.h, work.w), bool)
     allowed[obj_box.slices()] = True
     if hint is not None:
-        allowed &= _dilate(hint[work.slices()], max(2, int(0.03 * max(box.w, box.h))))
+        allowed &= dilate(hint[work.slices()], max(2, int(0.03 * max(box.w, box.h))))
     strong = _open((score > 1.0) & allowed, 2)   # specks of change are noise, not an object
     weak = (score > 0.6) & allowed
     mask = _grow_from(weak, strong)
@@ -249,7 +249,7 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
     if mask.any():
         obj = mask_bounds(mask)
         radius = max(band_radius(obj.w, obj.h), int(np.ceil((WINDOW // 2 + 1) / scale)))
-        trimap = make_trimap(_erode(mask, max(1, radius // 2)) if _erode(mask, radius).any()
+        trimap = make_trimap(erode(mask, max(1, radius // 2)) if erode(mask, radius).any()
                              else mask, radius)
         # Where the edit left the picture as it was, the object surely is not.
         same = np.abs(e - _drifted(o, drift)).max(axis=2) <= MIN_CHANGE
@@ -467,10 +467,10 @@ def _colour_change(e: np.ndarray, o: np.ndarray, reach: int,
 def _ring(size: tuple[int, int], scale: float, region: Box, box: Box) -> np.ndarray:
     """Pixels (detection scale) inside the region but outside the box: re-rendered ground."""
     out = np.zeros((size[1], size[0]), bool)
-    out[_scaled(region, scale).slices()] = True
-    out[_scaled(box, scale).slices()] = False
+    out[scaled_box(region, scale).slices()] = True
+    out[scaled_box(box, scale).slices()] = False
     if not out.any():
-        out[_scaled(region, scale).slices()] = True
+        out[scaled_box(region, scale).slices()] = True
     return out
 
 
@@ -508,9 +508,9 @@ def _shadow(o, e, alpha, structure, region: Box,
     ys, xs = np.nonzero(obj)
     extent = max(np.ptp(ys), np.ptp(xs)) + 1
     inside = np.zeros_like(obj)
-    inside[_scaled(region, scale).slices()] = True
+    inside[scaled_box(region, scale).slices()] = True
     candidates = (darkening > SHADOW_MIN) & (structure < 1.0) & ~near & inside
-    attached = _touching(candidates, _dilate(obj, max(2, int(SHADOW_REACH * extent))))
+    attached = _touching(candidates, dilate(obj, max(2, int(SHADOW_REACH * extent))))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(attached.astype(np.uint8), connectivity=8)
     small = np.flatnonzero(stats[1:, cv2.CC_STAT_AREA] < 0.01 * obj.sum()) + 1
     support = attached & ~np.isin(labels, small)
@@ -519,15 +519,15 @@ def _shadow(o, e, alpha, structure, region: Box,
     # How dark: the shading ratio of median-filtered pictures at full resolution (a median
     # keeps a shadow's edge and drops most texture), only where the shadow was found.
     support = cv2.resize(support.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
-    support = _dilate(support, max(1, int(round(1 / scale)))) & ~(alpha > 0.5)
-    part = mask_bounds(_dilate(support, 3)).expand(2 * REACH + 3).clip(w, h)
+    support = dilate(support, max(1, int(round(1 / scale)))) & ~(alpha > 0.5)
+    part = mask_bounds(dilate(support, 3)).expand(2 * REACH + 3).clip(w, h)
     ps = part.slices()
     k = 2 * REACH + 3
     lo, le = (cv2.medianBlur(_to8(x[ps]), k).astype(np.float32) / 255 + 1 / 255 for x in (o, e))
     ratio = np.clip(le / lo, 0.0, 1.0)
     sup, near = support[ps], alpha[ps] > 0.02
     # The shadow goes on under the object's soft edge: carry its ratio in from beside it.
-    under = near & _dilate(sup, 3)
+    under = near & dilate(sup, 3)
     known = sup & ~near
     if known.any():
         ratio = np.where(under[..., None], pyramid_fill(ratio, known.astype(np.float32)), ratio)
@@ -573,31 +573,12 @@ def _to8(x: np.ndarray) -> np.ndarray:
     return np.clip(np.rint(x * 255.0), 0, 255).astype(np.uint8)
 
 
-def _scaled(box: Box, scale: float) -> Box:
-    x0, y0 = int(np.floor(box.x * scale)), int(np.floor(box.y * scale))
-    return Box.from_corners(x0, y0, max(x0 + 1, int(np.ceil(box.x1 * scale))),
-                            max(y0 + 1, int(np.ceil(box.y1 * scale))))
-
-
-def _disk(r: int) -> np.ndarray:
-    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
-
-
-def _dilate(mask: np.ndarray, r: int) -> np.ndarray:
-    return cv2.dilate(mask.astype(np.uint8), _disk(r)) > 0
-
-
-def _erode(mask: np.ndarray, r: int) -> np.ndarray:
-    return cv2.erode(mask.astype(np.uint8), _disk(r), borderType=cv2.BORDER_CONSTANT,
-                     borderValue=0) > 0
-
-
 def _open(mask: np.ndarray, r: int) -> np.ndarray:
-    return cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, _disk(r)) > 0
+    return cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, disk(r)) > 0
 
 
 def _close(mask: np.ndarray, r: int) -> np.ndarray:
-    return cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_CLOSE, _disk(r)) > 0
+    return cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_CLOSE, disk(r)) > 0
 
 
 def _touching(candidates: np.ndarray, seed: np.ndarray) -> np.ndarray:

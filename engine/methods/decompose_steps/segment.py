@@ -75,16 +75,16 @@ class GrabCutSegmenter:
             paint = cv2.resize(hint[crop.slices()].astype(np.uint8), size,
                                interpolation=cv2.INTER_NEAREST) > 0
             r = max(2, int(0.06 * np.sqrt(paint.sum() + 1)))
-            ring = _dilate(paint, r) & ~paint
+            ring = dilate(paint, r) & ~paint
             labels[ring] = cv2.GC_PR_BGD
             labels[paint] = cv2.GC_PR_FGD
-            labels[_erode(paint, r)] = cv2.GC_FGD
+            labels[erode(paint, r)] = cv2.GC_FGD
             if box is not None:  # the box, when also given, bounds the object
                 inside = np.zeros_like(paint)
-                inside[_scaled(box.translate(-crop.x, -crop.y), scale).slices()] = True
+                inside[scaled_box(box.translate(-crop.x, -crop.y), scale).slices()] = True
                 labels[~inside] = cv2.GC_BGD
         else:
-            rect = _scaled(box.translate(-crop.x, -crop.y), scale)
+            rect = scaled_box(box.translate(-crop.x, -crop.y), scale)
             labels[rect.slices()] = cv2.GC_PR_FGD
         labels[~small_valid] = cv2.GC_BGD
         maybe_object = (labels == cv2.GC_FGD) | (labels == cv2.GC_PR_FGD)
@@ -120,7 +120,7 @@ def _fill_transparent(small: np.ndarray, valid: np.ndarray, box: Optional[Box], 
     known = valid.copy()
     if box is not None:
         outside = known.copy()
-        outside[_scaled(box.translate(-crop.x, -crop.y), scale).slices()] = False
+        outside[scaled_box(box.translate(-crop.x, -crop.y), scale).slices()] = False
         known = outside if outside.any() else known
     if not known.any():
         return small
@@ -151,20 +151,22 @@ def mask_bounds(mask: np.ndarray) -> Box:
     return Box.from_corners(int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)
 
 
-def _scaled(box: Box, scale: float) -> Box:
+def scaled_box(box: Box, scale: float) -> Box:
+    """`box` in a picture scaled by `scale`, grown to whole pixels (at least one)."""
     return Box.from_corners(int(np.floor(box.x * scale)), int(np.floor(box.y * scale)),
                             max(int(np.floor(box.x * scale)) + 1, int(np.ceil(box.x1 * scale))),
                             max(int(np.floor(box.y * scale)) + 1, int(np.ceil(box.y1 * scale))))
 
 
-def _disk(r: int) -> np.ndarray:
+def disk(r: int) -> np.ndarray:
+    """A round structuring element of radius `r` (shared by the mask steps and extract)."""
     return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
 
 
-def _dilate(mask: np.ndarray, r: int) -> np.ndarray:
-    return cv2.dilate(mask.astype(np.uint8), _disk(r)) > 0
+def dilate(mask: np.ndarray, r: int) -> np.ndarray:
+    return cv2.dilate(mask.astype(np.uint8), disk(r)) > 0
 
 
-def _erode(mask: np.ndarray, r: int) -> np.ndarray:
-    return cv2.erode(mask.astype(np.uint8), _disk(r), borderType=cv2.BORDER_CONSTANT,
+def erode(mask: np.ndarray, r: int) -> np.ndarray:
+    return cv2.erode(mask.astype(np.uint8), disk(r), borderType=cv2.BORDER_CONSTANT,
                      borderValue=0) > 0
