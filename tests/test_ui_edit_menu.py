@@ -12,7 +12,7 @@ from editor.model.edit_ops import stroke
 from editor.model.render import composite_document
 from engine.box import Box
 
-from ui_helpers import image_drag, image_pos, make_window, photo, write_png
+from ui_helpers import image_drag, image_pos, make_window, open_photo, photo
 
 W, H = 96, 64
 
@@ -20,10 +20,7 @@ W, H = 96, 64
 @pytest.fixture
 def opened(qtbot, tmp_path, monkeypatch):
     window = make_window(qtbot, tmp_path, monkeypatch)
-    png = write_png(tmp_path / "cat.png", photo(W, H))
-    monkeypatch.setattr("editor.ui.dialogs.ask_open_paths", lambda *a, **k: [png])
-    window.actions["open"].trigger()
-    qtbot.waitUntil(lambda: len(window.sessions) == 1, timeout=10000)
+    open_photo(window, qtbot, tmp_path, monkeypatch, W, H)
     window.canvas.set_zoom(4.0)
     window.canvas.setFocus()
     return window

@@ -12,7 +12,7 @@ from editor.model.render import composite_document
 from editor.ui.qimage import rgba_to_qimage
 from engine.box import Box
 
-from ui_helpers import drag, image_drag, image_pos, make_window, photo, write_png
+from ui_helpers import drag, image_drag, image_pos, make_window, open_photo, photo
 
 W, H = 96, 64
 
@@ -25,10 +25,7 @@ def window(qtbot, tmp_path, monkeypatch):
 @pytest.fixture
 def opened(window, qtbot, tmp_path, monkeypatch):
     """The window with a PNG opened through File > Open."""
-    png = write_png(tmp_path / "cat.png", photo(W, H))
-    monkeypatch.setattr("editor.ui.dialogs.ask_open_paths", lambda *a, **k: [png])
-    window.actions["open"].trigger()
-    qtbot.waitUntil(lambda: len(window.sessions) == 1, timeout=10000)
+    png = open_photo(window, qtbot, tmp_path, monkeypatch, W, H)
     window.test_png = png
     return window
 

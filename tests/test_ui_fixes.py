@@ -8,7 +8,7 @@ from PySide6.QtCore import QPoint, Qt
 from editor.model import Document, Group, Layer
 from engine.box import Box
 
-from ui_helpers import drag, image_drag, make_window, photo, write_png
+from ui_helpers import drag, image_drag, make_window, open_photo, photo
 
 W, H = 96, 64
 
@@ -20,10 +20,7 @@ def window(qtbot, tmp_path, monkeypatch):
 
 @pytest.fixture
 def opened(window, qtbot, tmp_path, monkeypatch):
-    png = write_png(tmp_path / "cat.png", photo(W, H))
-    monkeypatch.setattr("editor.ui.dialogs.ask_open_paths", lambda *a, **k: [png])
-    window.actions["open"].trigger()
-    qtbot.waitUntil(lambda: len(window.sessions) == 1, timeout=10000)
+    open_photo(window, qtbot, tmp_path, monkeypatch, W, H)
     return window
 
 

@@ -11,7 +11,7 @@ from editor.model import Layer
 from editor.model.render import composite_document
 from engine.box import Box
 
-from ui_helpers import image_drag, make_window, photo, write_png
+from ui_helpers import image_drag, make_window, open_photo
 
 W, H = 96, 64
 
@@ -19,10 +19,7 @@ W, H = 96, 64
 @pytest.fixture
 def opened(qtbot, tmp_path, monkeypatch):
     window = make_window(qtbot, tmp_path, monkeypatch)
-    png = write_png(tmp_path / "cat.png", photo(W, H))
-    monkeypatch.setattr("editor.ui.dialogs.ask_open_paths", lambda *a, **k: [png])
-    window.actions["open"].trigger()
-    qtbot.waitUntil(lambda: len(window.sessions) == 1, timeout=10000)
+    open_photo(window, qtbot, tmp_path, monkeypatch, W, H)
     return window
 
 

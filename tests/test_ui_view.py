@@ -7,7 +7,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 
 from engine.box import Box
 
-from ui_helpers import drag, image_drag, image_pos, make_window, photo, write_png
+from ui_helpers import drag, image_drag, image_pos, make_window, open_photo, photo
 
 W, H = 96, 64
 
@@ -15,10 +15,7 @@ W, H = 96, 64
 @pytest.fixture
 def opened(qtbot, tmp_path, monkeypatch):
     window = make_window(qtbot, tmp_path, monkeypatch)
-    png = write_png(tmp_path / "cat.png", photo(W, H))
-    monkeypatch.setattr("editor.ui.dialogs.ask_open_paths", lambda *a, **k: [png])
-    window.actions["open"].trigger()
-    qtbot.waitUntil(lambda: len(window.sessions) == 1, timeout=10000)
+    open_photo(window, qtbot, tmp_path, monkeypatch, W, H)
     return window
 
 

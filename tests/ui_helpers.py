@@ -79,3 +79,12 @@ def photo(width: int, height: int, which: str = "chelsea") -> np.ndarray:
     out[..., :3] = rgb
     out[..., 3] = 255
     return out
+
+
+def open_photo(window, qtbot, tmp_path, monkeypatch, width: int, height: int) -> str:
+    """Opens a photo of `width` x `height` through File > Open, as a user would; its path."""
+    png = write_png(tmp_path / "cat.png", photo(width, height))
+    monkeypatch.setattr("editor.ui.dialogs.ask_open_paths", lambda *a, **k: [png])
+    window.actions["open"].trigger()
+    qtbot.waitUntil(lambda: len(window.sessions) == 1, timeout=10000)
+    return png
