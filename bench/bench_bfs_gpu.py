@@ -149,7 +149,7 @@ def time_loop(transformer, batch: int, side: int, steps: int, device, dtype, con
 def job_peaks(folder: Path, mode: str, sides: list[int], steps: int, device: str, dtype_name: str) -> dict:
     """{side: peak GiB of one BFS job} for one offload mode (the model is loaded once per mode)."""
     from engine.box import Box
-    from engine.methods.bfs import BFSRequest, add_foreground
+    from engine.methods.bfs import BFSRequest, synthesize
     from engine.models.devices import DevicePlan
     from engine.models.loading import load_bfs_model
 
@@ -169,7 +169,7 @@ def job_peaks(folder: Path, mode: str, sides: list[int], steps: int, device: str
             torch.cuda.empty_cache()
             torch.cuda.reset_peak_memory_stats()
         try:
-            add_foreground(request, model)
+            synthesize(request, model)
             peaks[side] = torch.cuda.max_memory_allocated() / 1024 ** 3 if device == "cuda" else "n/a (CPU)"
         except Exception as exc:
             peaks[side] = f"failed: {type(exc).__name__}"

@@ -4,7 +4,7 @@
 
 BUILD is the folder `python -m engine.training.build_builtin BUILD` wrote
 (its world/heldout/ scenes have ground-truth layers). Every row runs the
-project's BFS method (`engine.methods.bfs.add_foreground`, the model's
+project's BFS method (`engine.methods.bfs.synthesize`, the model's
 default steps and guidance, seed = scene index) on the scene's background,
 box and caption, and is scored against the ground truth:
 
@@ -170,7 +170,7 @@ def run_row(row: str, model_folder: Path, samples: list[dict], classifiers: Clas
             keep: int) -> tuple[dict, list]:
     import torch
 
-    from engine.methods.bfs import BFSRequest, add_foreground
+    from engine.methods.bfs import BFSRequest, synthesize
     from engine.nets.bfs_model import BFSModel
 
     model = BFSModel.load(model_folder).eval()
@@ -184,7 +184,7 @@ def run_row(row: str, model_folder: Path, samples: list[dict], classifiers: Clas
         request = BFSRequest(background=sample["background"], box=box, prompt=sample["meta"]["caption"],
                              seed=index, steps=steps, previews=False)
         start = time.perf_counter()
-        result = add_foreground(request, model)
+        result = synthesize(request, model)
         h, w = result.foreground.shape[:2]
         window = Box(result.x, result.y, w, h)
         if row == "inpaint":

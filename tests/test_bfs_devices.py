@@ -10,7 +10,7 @@ torch = pytest.importorskip("torch")
 from bfs_fixtures import tiny_bfs_model_folder  # noqa: E402
 from engine.box import Box  # noqa: E402
 from engine.errors import Cancelled, OutOfMemory  # noqa: E402
-from engine.methods.bfs import BFSRequest, add_foreground  # noqa: E402
+from engine.methods.bfs import BFSRequest, synthesize  # noqa: E402
 from engine.models.devices import DevicePlan  # noqa: E402
 
 torch.set_num_threads(1)
@@ -30,7 +30,7 @@ def request() -> BFSRequest:
 def resident(folder):
     from engine.models.loading import load_bfs_model
 
-    return add_foreground(request(), load_bfs_model(folder, DevicePlan()))
+    return synthesize(request(), load_bfs_model(folder, DevicePlan()))
 
 
 @pytest.mark.parametrize("switch", ["cpu_offload", "sequential_offload"])
@@ -43,12 +43,12 @@ def test_offloaded_models_make_the_same_layer(folder, resident, switch):
     assert model.placement.mode == ("sequential" if switch == "sequential_offload" else "model")
     for part in model.placement.parts() + model.placement.text_encoders():
         assert hasattr(part, "_hf_hook"), type(part).__name__
-    result = add_foreground(request(), model)
+    result = synthesize(request(), model)
     assert np.abs(result.foreground.astype(int) - resident.foreground.astype(int)).max() <= 1
     if switch == "sequential_offload":
         weight = model.backbone.transformer.transformer_blocks[0].attn.to_q.weight
         assert weight.device.type == "meta"  # waiting off the device between calls
-    result2 = add_foreground(request(), model)  # a second job after release() runs the same
+    result2 = synthesize(request(), model)  # a second job after release() runs the same
     assert np.array_equal(result.foreground, result2.foreground)
 
 
@@ -103,7 +103,7 @@ def test_memory_is_freed_after_failure_and_cancel_and_mps_oom_is_reported(folder
     real_predict = model.backbone.predict
     monkeypatch.setattr(model.backbone, "predict", mps_oom)
     with pytest.raises(OutOfMemory, match="ran out of memory"):
-        add_foreground(request(), model)
+        synthesize(request(), model)
     assert len(freed) == 2
     monkeypatch.setattr(model.backbone, "predict", real_predict)
 
@@ -114,5 +114,5 @@ def test_memory_is_freed_after_failure_and_cancel_and_mps_oom_is_reported(folder
             raise Cancelled("stopped")
 
     with pytest.raises(Cancelled):
-        add_foreground(request(), model, progress=cancel)
+        synthesize(request(), model, progress=cancel)
     assert freed == ["cpu"]

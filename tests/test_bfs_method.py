@@ -12,7 +12,7 @@ from bfs_fixtures import tiny_bfs_model_folder  # noqa: E402
 from engine.box import Box  # noqa: E402
 from engine.compose import over, to_float, to_uint8  # noqa: E402
 from engine.errors import Cancelled, InvalidInput, ModelError  # noqa: E402
-from engine.methods.bfs import BFSRequest, add_foreground, context_window, model_size  # noqa: E402
+from engine.methods.bfs import BFSRequest, synthesize, context_window, model_size  # noqa: E402
 from engine.progress import CancelToken, cancellable  # noqa: E402
 
 torch.set_num_threads(1)
@@ -39,7 +39,7 @@ def test_layer_is_placed_around_the_box_and_recomposites_over_the_background(mod
     background = photo()
     box = Box(30, 20, 20, 16)
     calls = []
-    result = add_foreground(BFSRequest(background, box, "a red ball", seed=1), models["own"],
+    result = synthesize(BFSRequest(background, box, "a red ball", seed=1), models["own"],
                             progress=lambda step, total, preview=None: calls.append((step, total)))
     window = context_window(90, 60, box, 2.0)
     h, w = result.foreground.shape[:2]
@@ -62,23 +62,23 @@ def test_layer_is_placed_around_the_box_and_recomposites_over_the_background(mod
 
 def test_same_seed_same_layer_other_seed_other_layer(models):
     request = dict(background=photo(), box=Box(10, 10, 24, 24), prompt="a green box")
-    a = add_foreground(BFSRequest(**request, seed=5), models["own"])
-    b = add_foreground(BFSRequest(**request, seed=5), models["own"])
-    c = add_foreground(BFSRequest(**request, seed=6), models["own"])
+    a = synthesize(BFSRequest(**request, seed=5), models["own"])
+    b = synthesize(BFSRequest(**request, seed=5), models["own"])
+    c = synthesize(BFSRequest(**request, seed=6), models["own"])
     assert np.array_equal(a.foreground, b.foreground) and np.array_equal(a.composite_branch, b.composite_branch)
     assert not np.array_equal(a.foreground, c.foreground)
 
 
 def test_flux_fill_model_loads_from_its_folder_and_runs(models):
     background = photo(48, 40)
-    result = add_foreground(BFSRequest(background, Box(5, 8, 30, 30), "a cat", steps=2), models["flux_path"])
+    result = synthesize(BFSRequest(background, Box(5, 8, 30, 30), "a cat", steps=2), models["flux_path"])
     assert result.foreground.shape[2] == 4 and result.recomposed.shape == background.shape
     assert result.recipe["guidance_scale"] == 30.0 and result.recipe["steps"] == 2
 
 
 def test_rgba_background_keeps_its_alpha_in_the_recomposition(models):
     background = np.dstack([photo(), np.full((60, 90), 200, np.uint8)])
-    result = add_foreground(BFSRequest(background, Box(0, 0, 20, 20), "a ball"), models["own"])
+    result = synthesize(BFSRequest(background, Box(0, 0, 20, 20), "a ball"), models["own"])
     assert result.recomposed.shape == (60, 90, 4)
     assert (result.recomposed[..., 3] >= 200).all()
 
@@ -93,7 +93,7 @@ def test_cancel_stops_within_one_step(models):
             token.cancel()
 
     with pytest.raises(Cancelled):
-        add_foreground(BFSRequest(photo(), Box(30, 20, 20, 16), "a ball", steps=10), models["own"],
+        synthesize(BFSRequest(photo(), Box(30, 20, 20, 16), "a ball", steps=10), models["own"],
                        progress=cancellable(token, report))
     assert seen == [1, 2]
 
@@ -111,7 +111,7 @@ def test_cancel_stops_within_one_step(models):
 def test_bad_requests_are_explained(models, change, message):
     request = {"background": photo(), "box": Box(30, 20, 20, 16), "prompt": "a ball", **change}
     with pytest.raises(InvalidInput, match=message):
-        add_foreground(BFSRequest(**request), models["own"])
+        synthesize(BFSRequest(**request), models["own"])
 
 
 def test_unloadable_model_folders_are_explained(tmp_path, models):
@@ -121,7 +121,7 @@ def test_unloadable_model_folders_are_explained(tmp_path, models):
 
     request = BFSRequest(photo(), Box(30, 20, 20, 16), "a ball")
     with pytest.raises(ModelError, match="bfs.json"):
-        add_foreground(request, tmp_path)
+        synthesize(request, tmp_path)
     broken = tmp_path / "broken"
     shutil.copytree(models["own_path"], broken, ignore=shutil.ignore_patterns("backbone", "aux"))
     settings = json.loads((broken / "bfs.json").read_text())
@@ -132,10 +132,10 @@ def test_unloadable_model_folders_are_explained(tmp_path, models):
     BFSModel.load(broken)  # the copy is loadable before it is broken
     (broken / "bridge.safetensors").write_bytes(b"not a safetensors file")
     with pytest.raises(ModelError, match="Could not load"):
-        add_foreground(request, broken)
+        synthesize(request, broken)
     (broken / "bridge.bin").write_bytes(b"pickle")
     with pytest.raises(UnsafeWeights, match="bridge.bin is a pickle-based weights file"):
-        add_foreground(request, broken)
+        synthesize(request, broken)
 
 
 def test_resolution_shift_matches_flux():
@@ -192,8 +192,8 @@ def test_a_catalogue_bfs_model_is_found_in_the_hub_cache_and_offered_as_bfs(mode
 
     loaded = load_pipeline(source, device="cpu")
     request = dict(background=photo(), box=Box(12, 10, 24, 24), prompt="a lamp", seed=2)
-    from_cache = add_foreground(BFSRequest(**request), loaded.pipeline)
-    from_folder = add_foreground(BFSRequest(**request), models["own"])
+    from_cache = synthesize(BFSRequest(**request), loaded.pipeline)
+    from_folder = synthesize(BFSRequest(**request), models["own"])
     assert np.array_equal(from_cache.foreground, from_folder.foreground)
 
 
@@ -201,7 +201,7 @@ def test_each_denoising_step_shows_the_composite_branchs_estimate(models):
     background = photo()
     box = Box(30, 20, 20, 16)
     reports = []
-    add_foreground(BFSRequest(background, box, "a red ball", seed=1), models["own"],
+    synthesize(BFSRequest(background, box, "a red ball", seed=1), models["own"],
                    progress=lambda step, total, preview=None: reports.append((step, preview)))
     shown = [preview for _, preview in reports if preview is not None]
     model = models["own"]
@@ -212,7 +212,7 @@ def test_each_denoising_step_shows_the_composite_branchs_estimate(models):
     assert all(p.dtype == np.uint8 and p.shape == (height // factor, width // factor, 3) for p in shown)
     assert not np.array_equal(shown[0], shown[-1])  # the estimate changes as it denoises
     quiet = []
-    add_foreground(BFSRequest(background, box, "a red ball", seed=1, previews=False), models["own"],
+    synthesize(BFSRequest(background, box, "a red ball", seed=1, previews=False), models["own"],
                    progress=lambda step, total, preview=None: quiet.append(preview))
     assert quiet and all(p is None for p in quiet)
 
@@ -224,7 +224,7 @@ def test_model_folder_options_run_the_weights_as_they_were_trained(models, tmp_p
     from engine.nets.bfs_model import BFSModel
 
     request = BFSRequest(photo(), Box(30, 20, 20, 16), "a red ball", seed=1)
-    default = add_foreground(request, models["own"])
+    default = synthesize(request, models["own"])
     results = {}
     for key, value in (("single_stream_text", True), ("rgba", "straight")):
         folder = tmp_path / key
@@ -232,7 +232,7 @@ def test_model_folder_options_run_the_weights_as_they_were_trained(models, tmp_p
         settings = json.loads((folder / "bfs.json").read_text())
         (folder / "bfs.json").write_text(json.dumps({**settings, key: value}))
         model = BFSModel.load(folder).eval()
-        results[key] = add_foreground(request, model)
+        results[key] = synthesize(request, model)
         assert not np.array_equal(results[key].foreground, default.foreground), key
     # Straight decoding multiplies colour by alpha: the same alpha as premultiplied decoding of
     # the same latents would give, colour differs.

@@ -49,11 +49,11 @@ def test_builtin_model_adds_a_foreground_to_a_real_photo(model):
     import skimage.data
     from PIL import Image
 
-    from engine.methods.bfs import BFSRequest, add_foreground
+    from engine.methods.bfs import BFSRequest, synthesize
 
     photo = np.asarray(Image.fromarray(skimage.data.coffee()).resize((300, 200)))
     box = Box(120, 90, 50, 50)
-    result = add_foreground(BFSRequest(photo, box, "a red ball", seed=0), model)
+    result = synthesize(BFSRequest(photo, box, "a red ball", seed=0), model)
     alpha = result.foreground[..., 3].astype(np.float32) / 255
     inner = box.translate(-result.x, -result.y)
     inside = alpha[inner.slices()]
@@ -66,14 +66,14 @@ def test_builtin_model_adds_a_foreground_to_a_real_photo(model):
 
 
 def test_prompts_outside_the_vocabulary_are_refused_with_what_the_model_knows(model):
-    from engine.methods.bfs import BFSRequest, add_foreground
+    from engine.methods.bfs import BFSRequest, synthesize
 
     assert unknown_words("A Red ball, please", vocabulary()) == ["please"]
     check_prompt("a small blue cube", vocabulary())
     check_prompt("anything at all", None)
     photo = np.zeros((64, 64, 3), np.uint8)
     with pytest.raises(InvalidInput) as error:
-        add_foreground(BFSRequest(photo, Box(20, 20, 20, 20), "a green dragon"), model)
+        synthesize(BFSRequest(photo, Box(20, 20, 20, 20), "a green dragon"), model)
     message = str(error.value)
     assert "'dragon'" in message and "sphere" in message and "red" in message and "green" not in message.split(".")[0]
 

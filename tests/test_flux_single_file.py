@@ -77,7 +77,7 @@ def test_components_that_are_not_on_this_computer_are_explained(flux, tmp_path):
 
 def test_a_bfs_model_runs_on_the_single_file_backbone_as_on_the_folder(flux, tmp_path):
     from engine.box import Box
-    from engine.methods.bfs import BFSRequest, add_foreground
+    from engine.methods.bfs import BFSRequest, synthesize
     from engine.models.locate import find_model
     from engine.nets.bfs_model import BFSModel
 
@@ -91,8 +91,8 @@ def test_a_bfs_model_runs_on_the_single_file_backbone_as_on_the_folder(flux, tmp
     rng = np.random.default_rng(0)
     background = rng.integers(0, 255, (40, 48, 3), np.uint8)
     request = BFSRequest(background, Box(14, 10, 16, 16), "a lamp", seed=4)
-    a = add_foreground(request, BFSModel.load(folder).eval())
-    b = add_foreground(request, BFSModel.load(flux["model"]).eval())
+    a = synthesize(request, BFSModel.load(folder).eval())
+    b = synthesize(request, BFSModel.load(flux["model"]).eval())
     assert np.array_equal(a.foreground, b.foreground)
 
 

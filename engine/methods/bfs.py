@@ -66,7 +66,7 @@ class BFSResult:
     recipe: dict = field(default_factory=dict)
 
 
-def add_foreground(request: BFSRequest, model, progress: ProgressFn = no_progress) -> BFSResult:
+def synthesize(request: BFSRequest, model, progress: ProgressFn = no_progress) -> BFSResult:
     import torch
 
     from engine.nets.fill_layout import unpack_latents

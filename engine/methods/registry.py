@@ -176,7 +176,7 @@ def _bfs_run(spec: GenerateSpec, background: np.ndarray, box: Box,
     for i in range(spec.candidates):
         seed = spec.seed + i
         report = stages.stage(f"candidate {i}")
-        result = bfs_method.add_foreground(bfs_method.BFSRequest(
+        result = bfs_method.synthesize(bfs_method.BFSRequest(
             background, box, spec.prompt, seed, spec.steps, spec.guidance,
             previews=spec.previews),
             model, report)
