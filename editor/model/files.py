@@ -46,12 +46,8 @@ from .errors import DocumentError, FileFormatError, SaveError
 from .layers import Layer
 # The pixel limit and the header read live in `limits` (images and psd need them too);
 # they stay importable from here, the entry point for files.
-from .limits import (DEFAULT_MAX_PIXELS, MAX_PIXELS_ENV, check_pixel_limit,  # noqa: F401
-                     pixel_count, pixel_limit, read_head, set_max_pixels)
-# All the layers of a PSD together may hold this many times the limit per image (a
-# 20-layer 4000x3000 document holds 240 million pixels); checked from the layer
-# records, before any pixel is decoded.
-LAYERS_LIMIT_FACTOR = 4
+from .limits import (DEFAULT_MAX_PIXELS, LAYERS_LIMIT_FACTOR, MAX_PIXELS_ENV,  # noqa: F401
+                     check_pixel_limit, pixel_count, pixel_limit, read_head, set_max_pixels)
 
 PSD_SUFFIXES = (".psd", ".psb")
 EXPORT_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP",

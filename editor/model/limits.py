@@ -17,6 +17,10 @@ from .errors import FileFormatError, ImageTooLarge
 
 DEFAULT_MAX_PIXELS = 200_000_000
 MAX_PIXELS_ENV = "LAYERED_MAX_PIXELS"
+# All the layers of a PSD together may hold this many times the limit per image (a
+# 20-layer 4000x3000 document holds 240 million pixels); checked from the layer
+# records, before any pixel is decoded.
+LAYERS_LIMIT_FACTOR = 4
 
 _max_pixels: Optional[int] = None
 

@@ -64,6 +64,7 @@ from engine.box import Box
 from .document import Document
 from .errors import DocumentError, FileFormatError, ImageTooLarge, SaveError
 from .layers import BLEND_MODES, Group, Layer, LayerMask, Node
+from .limits import LAYERS_LIMIT_FACTOR, MAX_PIXELS_ENV, check_pixel_limit, pixel_count, read_head
 
 XMP_NAMESPACE = "urn:layered-editor:xmp:1.0/"
 XMP_PROPERTY = "layers"
@@ -91,8 +92,6 @@ def check_psd_size(path: str, doc: Document, big: bool) -> None:
 
 def read_header(path: str, limit: int) -> tuple[int, int, int, int]:
     """Checks the 26-byte PSD header; returns (width, height, depth, colour mode)."""
-    from .files import check_pixel_limit, read_head
-
     head = read_head(path, 26)
     if len(head) < 26:
         raise FileFormatError(f"{path}: the PSD file is truncated (no complete header).")
@@ -291,8 +290,6 @@ class _Source:
         """The pixel limit on the layers' declared sizes and the depth of the groups,
         from the records alone (before any pixel is decoded)."""
         from psd_tools.constants import SectionDivider, Tag
-
-        from .files import LAYERS_LIMIT_FACTOR, MAX_PIXELS_ENV, check_pixel_limit, pixel_count
 
         total = depth = deepest = 0
         for record in self.records:
@@ -498,8 +495,6 @@ class _Reader:
         return fallback
 
     def check_size(self, item, width: int, height: int) -> None:
-        from .files import check_pixel_limit
-
         # The records were checked before decoding; a drawn shape's box can differ.
         check_pixel_limit(self.path, width, height, self.limit, f"layer '{item.name}'")
 
