@@ -462,3 +462,77 @@ def test_image_size_scales_masks_with_their_layers(doc):
     assert (top.mask.pixels[:, :38] == 0).all() and (top.mask.pixels[:, 42:] == 255).all()
     doc.history.undo()
     assert top.mask.bounds() == Box(0, 0, W, H)
+
+
+def _masked_top(doc, linked: bool = True) -> Layer:
+    """The top layer (24×18 at 6, 4) with a photo-valued mask on a box inside it, offset
+    from the layer (so that the mask's own offset is exercised)."""
+    from editor.model import commands as cmds
+
+    top = list(doc.layers())[1]
+    coverage = photo_rgba(14, 10, 3)[..., 1].copy()
+    doc.history.push(cmds.SetMask(top, LayerMask(coverage, 9, 7, default=0, linked=linked)))
+    return top
+
+
+def _as_image_transformed(top: Layer, op) -> tuple[np.ndarray, int, int]:
+    """The same op applied to the mask as an image: in a document of its own, the layer
+    and the mask as a layer's alpha (at the mask's offset) grouped and transformed as one
+    picture, so both use the layer's bounds as frame."""
+    other = Document(W, H)
+    a = other.add_layer(Layer("a", top.pixels.copy(), top.x, top.y))
+    image = np.zeros((top.mask.height, top.mask.width, 4), np.uint8)
+    image[..., 3] = top.mask.pixels
+    b = other.add_layer(Layer("b", image, top.mask.x, top.mask.y))
+    group = other.group([a, b])
+    op(other, group)
+    return b.pixels[..., 3], b.x, b.y
+
+
+@pytest.mark.parametrize("op", [
+    lambda d, n: d.flip(n, True), lambda d, n: d.flip(n, False),
+    lambda d, n: d.rotate_quarter(n, 1), lambda d, n: d.rotate_quarter(n, -1)],
+    ids=["flip_h", "flip_v", "cw", "ccw"])
+def test_flip_and_quarter_turn_of_a_layer_carry_its_linked_mask(doc, op):
+    top = _masked_top(doc)
+    before = (top.pixels.copy(), top.bounds(), top.mask.copy())
+    expected, x, y = _as_image_transformed(top, op)
+    steps = doc.history.count
+    op(doc, top)
+    assert doc.history.count == steps + 1  # one undo step for pixels and mask
+    np.testing.assert_array_equal(top.mask.pixels, expected)
+    assert (top.mask.x, top.mask.y) == (x, y) and top.mask.default == 0
+    doc.history.undo()
+    np.testing.assert_array_equal(top.pixels, before[0])
+    assert top.bounds() == before[1]
+    np.testing.assert_array_equal(top.mask.pixels, before[2].pixels)
+    assert top.mask.bounds() == before[2].bounds()
+
+
+def test_unlinked_mask_stays_put_when_its_layer_flips_or_turns(doc):
+    top = _masked_top(doc, linked=False)
+    mask = top.mask.copy()
+    pixels = top.pixels.copy()
+    doc.flip(top, True)
+    doc.rotate_quarter(top, 1)
+    assert not np.array_equal(top.pixels, pixels)
+    np.testing.assert_array_equal(top.mask.pixels, mask.pixels)
+    assert top.mask.bounds() == mask.bounds()
+
+
+def test_flipping_a_group_flips_its_linked_mask_and_its_layers_masks(doc):
+    bg, top = doc.layers()
+    _masked_top(doc)
+    group = doc.group([top])
+    mask_ops.add_mask(doc, group, "reveal_all")
+    group.mask.pixels[:, :20] = 0
+    group.changed()
+    layer_mask = top.mask.copy()
+    doc.flip(group, True)
+    f = Box(6, 4, 24, 18)  # the group's frame: its layer's bounds
+    assert (top.mask.x, top.mask.y) == (f.x + f.x1 - layer_mask.bounds().x1, layer_mask.y)
+    np.testing.assert_array_equal(top.mask.pixels, layer_mask.pixels[:, ::-1])
+    assert group.mask.x == f.x + f.x1 - W
+    assert (group.mask.pixels[:, -20:] == 0).all() and (group.mask.pixels[:, :-20] == 255).all()
+    doc.history.undo()
+    assert group.mask.x == 0 and top.mask.bounds() == layer_mask.bounds()

@@ -182,3 +182,65 @@ def test_alt_click_on_the_mask_thumbnail_shows_the_mask_alone(opened, qtbot):
     fresh = type(renderer)(doc)
     fresh.update()
     np.testing.assert_array_equal(renderer.canvas.array, fresh.canvas.array)
+
+
+def test_free_transform_scales_a_linked_mask_with_its_layer_in_one_step(opened, qtbot):
+    from editor.model import LayerMask
+    from editor.model.commands import SetMask
+    from editor.model.resample import transform_pixels
+    from ui_helpers import photo
+
+    doc, canvas = opened.doc, opened.canvas
+    layer = doc.add_image(photo(20, 10, "astronaut"), "Astronaut", 30, 20)
+    coverage = photo(12, 8, "chelsea")[..., 0].copy()
+    doc.history.push(SetMask(layer, LayerMask(coverage, 33, 21, default=0)))
+    pixels, mask = layer.pixels.copy(), layer.mask.copy()
+    # The mask as an image, scaled twice as wide about the layer's left edge (x = 30).
+    image = np.zeros((8, 12, 4), np.uint8)
+    image[..., 3] = coverage
+    expected, ex, ey = transform_pixels(image, (2.0, 0.0, 30 + 2 * (33 - 30), 0.0, 1.0, 21.0))
+    canvas.set_zoom(4.0)
+    canvas.setFocus()
+    steps = doc.history.count
+    qtbot.keyClick(canvas, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    image_drag(qtbot, canvas, [(50, 25), (60, 25), (70, 25)])  # right-middle handle
+    qtbot.keyClick(canvas, Qt.Key.Key_Return)
+    assert (layer.x, layer.y, layer.width, layer.height) == (30, 20, 40, 10)
+    assert doc.history.count == steps + 1 and doc.history.undo_name() == "Free Transform"
+    assert (layer.mask.x, layer.mask.y) == (ex, ey) == (36, 21)
+    np.testing.assert_array_equal(layer.mask.pixels, expected[..., 3])
+    opened.actions["undo"].trigger()
+    np.testing.assert_array_equal(layer.pixels, pixels)
+    np.testing.assert_array_equal(layer.mask.pixels, mask.pixels)
+    assert layer.mask.bounds() == mask.bounds()
+    # Unlinked, the mask stays where it is.
+    doc.history.push(SetMask(layer, LayerMask(coverage, 33, 21, default=0, linked=False)))
+    qtbot.keyClick(canvas, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    image_drag(qtbot, canvas, [(50, 25), (60, 25), (70, 25)])
+    qtbot.keyClick(canvas, Qt.Key.Key_Return)
+    assert layer.width == 40
+    assert layer.mask.bounds() == mask.bounds()
+    np.testing.assert_array_equal(layer.mask.pixels, coverage)
+
+
+def test_free_transform_distort_warps_a_linked_mask_like_its_layer(opened, qtbot):
+    from editor.model import LayerMask
+    from editor.model.commands import SetMask
+    from ui_helpers import photo
+
+    doc, canvas = opened.doc, opened.canvas
+    layer = doc.add_image(photo(20, 10, "astronaut"), "Astronaut", 30, 20)
+    # An all-revealing mask over exactly the opaque layer, hiding outside: warped the same
+    # way, it must equal the layer's warped alpha.
+    doc.history.push(SetMask(layer, LayerMask(np.full((10, 20), 255, np.uint8), 30, 20,
+                                              default=0)))
+    canvas.set_zoom(4.0)
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    image_drag(qtbot, canvas, [(50, 20), (55, 16), (60, 12)],
+               modifier=Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(canvas, Qt.Key.Key_Return)
+    assert layer.bounds() == Box(30, 12, 30, 18) == layer.mask.bounds()
+    np.testing.assert_array_equal(layer.mask.pixels, layer.pixels[..., 3])
+    opened.actions["undo"].trigger()
+    assert layer.mask.bounds() == Box(30, 20, 20, 10) and (layer.mask.pixels == 255).all()

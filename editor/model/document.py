@@ -25,6 +25,14 @@ class LockedError(DocumentError):
     """The change would alter a locked layer."""
 
 
+def linked_masks(node: Node) -> list[Node]:
+    """`node` and the nodes below it whose mask is linked and not empty: the masks that
+    follow a transform of `node` (flip, quarter turn, Free Transform)."""
+    nodes = [node, *node.walk()] if isinstance(node, Group) else [node]
+    return [n for n in nodes if n.mask is not None and n.mask.linked
+            and n.mask.width and n.mask.height]
+
+
 class Document:
     def __init__(self, width: int, height: int, *, max_history_steps: int = 100,
                  max_history_bytes: int = 1 << 30):
@@ -386,7 +394,8 @@ class Document:
     def _transform_layers(self, node: Node, name: str, fn, place) -> None:
         """Applies `fn` to the pixels of `node`, or of every layer of the group `node`, and
         puts each layer's new box at `place(frame, old box)`, the frame being the node's
-        bounds: a group flips or turns as one picture."""
+        bounds: a group flips or turns as one picture. Linked masks (the layers' and the
+        group's own) flip or turn with them; unlinked ones stay put."""
         if not isinstance(node, (Layer, Group)):
             raise DocumentError("Select a layer or a group to transform.")
         self._check_in_doc(node)
@@ -397,6 +406,12 @@ class Document:
                 if not layer.is_empty():
                     x, y = place(frame, layer.bounds())
                     self.set_pixels(layer, np.ascontiguousarray(fn(layer.pixels)), x, y, name)
+            if frame.is_empty():
+                return
+            for masked in linked_masks(node):
+                mask = masked.mask
+                moved = mask.remapped(fn, *place(frame, mask.bounds()))
+                self.history.push(cmds.SetMask(masked, moved, name))
 
     # -- low-level mutators: called only by commands ----------------------------------
     def _insert(self, node: Node, parent: Group, index: int) -> None:

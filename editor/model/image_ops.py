@@ -125,7 +125,7 @@ def flip_canvas(doc: Document, horizontal: bool) -> None:
 def image_size(doc: Document, width: int, height: int) -> None:
     """Resamples every layer so the image becomes `width` × `height` px (Lanczos when
     shrinking, bicubic when enlarging, on premultiplied alpha)."""
-    from .resample import transform_pixels
+    from .resample import transform_pixels, warp_mask
 
     _check_size(width, height)
     if (width, height) == doc.size:
@@ -136,30 +136,16 @@ def image_size(doc: Document, width: int, height: int) -> None:
     with doc.history.macro("Image Size"):
         for layer in layers:
             if layer.mask is not None and layer.mask.width and layer.mask.height:
-                doc.history.push(cmds.SetMask(layer, _resampled_mask(layer.mask, sx, sy, limit),
-                                              "Image Size"))
+                m = layer.mask
+                scaled = warp_mask(m, lambda p: transform_pixels(
+                    p, (sx, 0.0, m.x * sx, 0.0, sy, m.y * sy), limit))
+                doc.history.push(cmds.SetMask(layer, scaled, "Image Size"))
             if layer.is_empty():
                 continue
             pixels, x, y = transform_pixels(layer.pixels, (sx, 0.0, layer.x * sx, 0.0, sy,
                                                            layer.y * sy), limit)
             doc.history.push(cmds.SetPixels(layer, pixels, x, y, "Image Size"))
         doc.history.push(cmds.SetCanvasSize(width, height, "Image Size"))
-
-
-def _resampled_mask(mask, sx: float, sy: float, limit: Box):
-    """A layer mask scaled like its layer, through the same resampling (as the alpha of
-    RGBA pixels; stored so that the mask's default colour is transparent, so its edges
-    do not fade towards the wrong colour)."""
-    from .resample import transform_pixels
-
-    rgba = np.zeros((mask.height, mask.width, 4), np.uint8)
-    rgba[..., 3] = mask.pixels if mask.default == 0 else 255 - mask.pixels
-    pixels, x, y = transform_pixels(rgba, (sx, 0.0, mask.x * sx, 0.0, sy, mask.y * sy), limit)
-    scaled = mask.copy()
-    values = np.ascontiguousarray(pixels[..., 3])
-    scaled.pixels = values if mask.default == 0 else 255 - values
-    scaled.x, scaled.y = x, y
-    return scaled
 
 
 def _remap(doc: Document, name: str, fn, place, size: tuple[int, int]) -> None:
@@ -171,9 +157,7 @@ def _remap(doc: Document, name: str, fn, place, size: tuple[int, int]) -> None:
                 doc.history.push(cmds.SetPixels(layer, np.ascontiguousarray(fn(layer.pixels)),
                                                 x, y, name))
             if layer.mask is not None:  # the mask turns with the canvas too
-                mask = layer.mask.copy()
-                mask.pixels = np.ascontiguousarray(fn(layer.mask.pixels))
-                mask.x, mask.y = place(layer.mask.bounds())
+                mask = layer.mask.remapped(fn, *place(layer.mask.bounds()))
                 doc.history.push(cmds.SetMask(layer, mask, name))
         if size != doc.size or doc.selection is not None or doc.selection_mask is not None:
             doc.history.push(cmds.SetCanvasSize(size[0], size[1], name))

@@ -80,6 +80,13 @@ class LayerMask:
                          enabled=self.enabled, linked=self.linked, density=self.density,
                          feather=self.feather)
 
+    def remapped(self, fn, x: int, y: int) -> "LayerMask":
+        """A copy whose pixels are `fn(pixels)` (a flip or quarter turn) at (x, y)."""
+        out = self.copy()
+        out.pixels = np.ascontiguousarray(fn(self.pixels))
+        out.x, out.y = int(x), int(y)
+        return out
+
     def shared_copy(self) -> "LayerMask":
         """A copy sharing the pixel array (autosave snapshots)."""
         return LayerMask(self.pixels, self.x, self.y, default=self.default, enabled=self.enabled,

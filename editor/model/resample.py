@@ -102,3 +102,18 @@ def perspective_pixels(pixels: np.ndarray, matrix, clip: Optional[Box] = None
     rgb = np.where(alpha > 0, out[..., :3] * 255.0 / np.maximum(alpha, 1e-6), 0)
     result = np.concatenate([rgb, alpha], axis=-1)
     return np.clip(np.round(result), 0, 255).astype(np.uint8), bounds.x, bounds.y
+
+
+def warp_mask(mask, warp):
+    """A layer mask sent through `warp` (straight RGBA pixels -> (pixels, x, y), e.g.
+    transform_pixels with the mask's own affine), so that it resamples exactly as its
+    layer does. The mask travels as the alpha of RGBA pixels, stored so that its default
+    colour is transparent: its edges then do not fade towards the wrong colour."""
+    rgba = np.zeros((mask.height, mask.width, 4), np.uint8)
+    rgba[..., 3] = mask.pixels if mask.default == 0 else 255 - mask.pixels
+    pixels, x, y = warp(rgba)
+    out = mask.copy()
+    values = np.ascontiguousarray(pixels[..., 3])
+    out.pixels = values if mask.default == 0 else 255 - values
+    out.x, out.y = int(x), int(y)
+    return out

@@ -27,7 +27,8 @@ from PySide6.QtGui import QColor, QCursor, QPainter, QPen, QPolygonF, QTransform
 from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QToolButton, QWidget
 
 from editor.model import Group, Layer, Node
-from editor.model.document import LockedError
+from editor.model.commands import SetMask
+from editor.model.document import LockedError, linked_masks
 
 from ..icons import icon, pixmap
 from ..preview import LayerPreview
@@ -164,42 +165,57 @@ class TransformTool(Tool):
             if (p.sx, p.sy, p.angle) == (1.0, 1.0, 0.0) and dx.is_integer() and dy.is_integer():
                 doc.translate(self.node, int(dx), int(dy))
                 return
-            from editor.model.resample import transform_pixels
+            from editor.model.resample import transform_pixels, warp_mask
 
             # Keep what lies within a canvas' width/height around the canvas: enough
             # for any later move, bounded in memory however far the layer is enlarged.
             limit = doc.canvas.expand(doc.width, doc.height)
             a, b, c, d, e, f = p.affine(self.w, self.h)
             layers = [self.node] if isinstance(self.node, Layer) else list(self.node.layers())
+
+            def at(x: int, y: int):
+                # A layer's (or mask's) own pixel (u, v) at canvas (x + u, y + v) is
+                # (u + ox, v + oy) in the frame.
+                ox, oy = x - self.frame.x, y - self.frame.y
+                return (a, b, a * ox + b * oy + c, d, e, d * ox + e * oy + f)
+
             with doc.history.macro("Free Transform"):
                 for layer in layers:
                     if layer.is_empty():
                         continue
-                    # The layer's own pixel (u, v) is (u + ox, v + oy) in the frame.
-                    ox, oy = layer.x - self.frame.x, layer.y - self.frame.y
-                    affine = (a, b, a * ox + b * oy + c, d, e, d * ox + e * oy + f)
-                    pixels, x, y = transform_pixels(layer.pixels, affine, limit)
+                    pixels, x, y = transform_pixels(layer.pixels, at(layer.x, layer.y), limit)
                     doc.set_pixels(layer, pixels, x, y, "Free Transform")
+                for node in linked_masks(self.node):  # linked masks transform along
+                    m = node.mask
+                    moved = warp_mask(m, lambda p: transform_pixels(p, at(m.x, m.y), limit))
+                    doc.history.push(SetMask(node, moved, "Free Transform"))
         except Exception as exc:
             self.services.report(exc, "Could not transform")
         finally:
             doc.history.changed.connect(self._document_changed)
 
     def _commit_quad(self, doc) -> None:
-        from editor.model.resample import perspective_pixels
+        from editor.model.resample import perspective_pixels, warp_mask
 
         limit = doc.canvas.expand(doc.width, doc.height)
         frame = self._quad_transform()
         layers = [self.node] if isinstance(self.node, Layer) else list(self.node.layers())
+
+        def at(x: int, y: int):
+            t = QTransform.fromTranslate(x - self.frame.x, y - self.frame.y) * frame
+            return [[t.m11(), t.m21(), t.m31()], [t.m12(), t.m22(), t.m32()],
+                    [t.m13(), t.m23(), t.m33()]]
+
         with doc.history.macro("Free Transform"):
             for layer in layers:
                 if layer.is_empty():
                     continue
-                t = QTransform.fromTranslate(layer.x - self.frame.x, layer.y - self.frame.y) * frame
-                matrix = [[t.m11(), t.m21(), t.m31()], [t.m12(), t.m22(), t.m32()],
-                          [t.m13(), t.m23(), t.m33()]]
-                pixels, x, y = perspective_pixels(layer.pixels, matrix, limit)
+                pixels, x, y = perspective_pixels(layer.pixels, at(layer.x, layer.y), limit)
                 doc.set_pixels(layer, pixels, x, y, "Free Transform")
+            for node in linked_masks(self.node):  # linked masks transform along
+                m = node.mask
+                moved = warp_mask(m, lambda p: perspective_pixels(p, at(m.x, m.y), limit))
+                doc.history.push(SetMask(node, moved, "Free Transform"))
 
     def _quad_transform(self) -> QTransform:
         """The frame's rectangle (local coordinates) -> the four corners on the canvas."""
