@@ -119,3 +119,13 @@ def test_guides_are_undoable_document_state(opened, qtbot):
     assert doc.history.undo_name() == "Clear Guides"
     opened.actions["undo"].trigger()
     assert len(doc.guides) == 2
+    # The Move tool drags a guide (not the layer): one step; onto the ruler removes it.
+    layer = doc.add_image(photo(20, 20), "Photo", 20, 20)
+    qtbot.keyClick(canvas, Qt.Key.Key_V)
+    image_drag(qtbot, canvas, [(30, 25), (35, 25), (40, 25)])
+    assert doc.guides == ((True, 12.0), (False, 40.0)) and (layer.x, layer.y) == (20, 20)
+    assert doc.history.undo_name() == "Move Guide"
+    opened.actions["undo"].trigger()
+    assert doc.guides == ((False, 30.0), (True, 12.0))
+    drag(qtbot, canvas, [image_pos(canvas, 30, 25), image_pos(canvas, 20, 25), QPoint(5, 100)])
+    assert doc.guides == ((True, 12.0),) and doc.history.undo_name() == "Delete Guide"
