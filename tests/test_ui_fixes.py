@@ -321,3 +321,50 @@ def test_free_transform_distort_with_ctrl_drag_on_a_corner(opened, qtbot):
     assert out[12, 59, 3] > 0 and out[19, 59, 3] == 0  # the new corner, and outside the edge
     opened.actions["undo"].trigger()
     assert np.array_equal(layer.pixels, before) and layer.bounds() == Box(30, 20, 20, 10)
+
+
+def test_free_transform_perspective_mirrors_the_neighbouring_corner(opened, qtbot):
+    doc, canvas = opened.doc, opened.canvas
+    layer = doc.add_image(photo(20, 10, "astronaut"), "Astronaut", 30, 20)
+    before = layer.pixels.copy()
+    canvas.set_zoom(4.0)
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    tool = opened.tools.current
+    undo_before = doc.history.undo_name()
+    # Ctrl+Alt+Shift drag the top-right corner (50, 20) right by 4 (and 1 down, ignored):
+    # the top-left corner moves left by 4; the bottom edge stays.
+    mods = (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+            | Qt.KeyboardModifier.ShiftModifier)
+    image_drag(qtbot, canvas, [(50, 20), (52, 20), (54, 21)], modifier=mods)
+    assert tool.quad == ((26, 20), (54, 20), (50, 30), (30, 30))
+    # Down the right edge: the bottom-right corner moves up as much.
+    image_drag(qtbot, canvas, [(54, 20), (54, 21), (54, 22)], modifier=mods)
+    assert tool.quad == ((26, 20), (54, 22), (50, 28), (30, 30))
+    qtbot.keyClick(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # one drag back
+    assert tool.quad == ((26, 20), (54, 20), (50, 30), (30, 30))
+    qtbot.keyClick(canvas, Qt.Key.Key_Return)
+    assert opened.tools.mode is None and doc.history.undo_name() == "Free Transform"
+    assert layer.bounds() == Box(26, 20, 28, 10)  # a trapezoid, wider on top
+    out = layer.canvas_crop(doc.canvas)
+    assert out[20, 27, 3] > 0 and out[20, 52, 3] > 0  # the widened top edge is painted
+    assert out[29, 28, 3] == 0 and out[29, 51, 3] == 0  # the bottom corners did not move
+    opened.actions["undo"].trigger()  # the whole transform is one step
+    assert np.array_equal(layer.pixels, before) and layer.bounds() == Box(30, 20, 20, 10)
+    assert doc.history.undo_name() == undo_before
+
+
+def test_edit_transform_perspective_menu_makes_plain_corner_drags_mirror(opened, qtbot):
+    doc, canvas = opened.doc, opened.canvas
+    doc.add_image(photo(20, 10, "astronaut"), "Astronaut", 30, 20)
+    canvas.set_zoom(4.0)
+    opened.actions["perspective"].trigger()
+    tool = opened.tools.current
+    assert tool.corners == "perspective"
+    image_drag(qtbot, canvas, [(30, 30), (28, 30), (26, 30)])  # bottom-left, plain drag
+    assert tool.quad == ((30, 20), (50, 20), (54, 30), (26, 30))
+    qtbot.keyClick(canvas, Qt.Key.Key_Escape)
+    opened.actions["distort"].trigger()
+    tool = opened.tools.current
+    image_drag(qtbot, canvas, [(30, 30), (28, 30), (26, 31)])
+    assert tool.quad == ((30, 20), (50, 20), (50, 30), (26, 31))

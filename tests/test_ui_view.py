@@ -88,3 +88,44 @@ def test_dragging_a_guide_back_onto_its_ruler_drops_it(opened, qtbot):
     start = chrome.top.rect().center()
     drag(qtbot, chrome.top, [start, start + QPoint(0, 3)])  # released on the ruler itself
     assert chrome.guides == []
+
+
+def test_guides_are_undoable_document_state(opened, qtbot):
+    doc, canvas = opened.doc, opened.canvas
+    canvas.set_zoom(4.0)
+    opened.actions["rulers"].trigger() if not canvas.chrome.top.isVisible() else None
+    chrome = canvas.chrome
+
+    def new_guide(ruler, x, y):
+        drag(qtbot, ruler, [ruler.rect().center(), ruler.mapFrom(canvas, image_pos(canvas, x, y))])
+
+    new_guide(chrome.left, 30, 20)
+    assert doc.guides == ((False, 30.0),) and doc.history.undo_name() == "New Guide"
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert doc.guides == () and chrome.guides == []
+    opened.actions["redo"].trigger()
+    assert doc.guides == ((False, 30.0),)
+    new_guide(chrome.top, 10, 12)
+    assert doc.guides == ((False, 30.0), (True, 12.0))
+    # Clear Guides is one step, and Ctrl+Z brings both back.
+    opened.actions["clear_guides"].trigger()
+    assert doc.guides == () and doc.history.undo_name() == "Clear Guides"
+    opened.actions["undo"].trigger()
+    assert doc.guides == ((False, 30.0), (True, 12.0))
+    # Clearing no guides records nothing.
+    opened.actions["clear_guides"].trigger()
+    opened.actions["clear_guides"].trigger()
+    assert doc.history.undo_name() == "Clear Guides"
+    opened.actions["undo"].trigger()
+    assert len(doc.guides) == 2
+    # The Move tool drags a guide (not the layer): one step; onto the ruler removes it.
+    layer = doc.add_image(photo(20, 20), "Photo", 20, 20)
+    qtbot.keyClick(canvas, Qt.Key.Key_V)
+    image_drag(qtbot, canvas, [(30, 25), (35, 25), (40, 25)])
+    assert doc.guides == ((True, 12.0), (False, 40.0)) and (layer.x, layer.y) == (20, 20)
+    assert doc.history.undo_name() == "Move Guide"
+    opened.actions["undo"].trigger()
+    assert doc.guides == ((False, 30.0), (True, 12.0))
+    drag(qtbot, canvas, [image_pos(canvas, 30, 25), image_pos(canvas, 20, 25), QPoint(5, 100)])
+    assert doc.guides == ((True, 12.0),) and doc.history.undo_name() == "Delete Guide"

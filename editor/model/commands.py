@@ -345,6 +345,21 @@ class SetSelection(Command):
         return False
 
 
+class SetGuides(Command):
+    """New Guide, moving or removing one, Clear Guides: the whole list before and after."""
+
+    def __init__(self, guides: tuple, name: str):
+        self.guides, self.name = guides, name
+        self._old: tuple = ()
+
+    def redo(self, doc: "Document") -> None:
+        self._old = doc.guides
+        doc._set_guides(self.guides)
+
+    def undo(self, doc: "Document") -> None:
+        doc._set_guides(self._old)
+
+
 class SetCanvasSize(Command):
     """Changes the canvas size; the selection (box and mask) is dropped with it, and comes
     back on undo. Layers move and change in commands of their own, in the same macro."""

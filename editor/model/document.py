@@ -48,6 +48,9 @@ class Document:
         self.selection_mask: Optional[np.ndarray] = None
         # What was selected before the last Deselect, for Select > Reselect: (box, mask).
         self.last_selection: Optional[tuple] = None
+        # Guides (View menu): (horizontal, image position) each; changed by undoable
+        # commands like any document state, but not saved in the PSD.
+        self.guides: tuple[tuple[bool, float], ...] = ()
         self.path: Optional[str] = None
         # The flat image (PNG, JPEG...) this document was opened from; Save asks for a
         # PSD name (suggested from it) rather than flattening the layers into it.
@@ -62,6 +65,7 @@ class Document:
         self.selection_changed = Signal()  # (box | None)
         self.selection_mask_changed = Signal()  # (canvas box changed | None: all of it)
         self.size_changed = Signal()       # () the canvas size changed (Image menu)
+        self.guides_changed = Signal()     # ()
         # Brush and Eraser paint the active node's layer mask instead of its pixels
         # (the mask thumbnail was clicked); a view state, not part of the document.
         self.mask_targeted = False
@@ -341,6 +345,12 @@ class Document:
             return
         self.history.push(cmds.SetSelection(box, name))
 
+    def set_guides(self, guides, name: str) -> None:
+        """Replaces the guides ((horizontal, position) pairs) in one undo step."""
+        guides = tuple((bool(h), float(v)) for h, v in guides)
+        if guides != self.guides:
+            self.history.push(cmds.SetGuides(guides, name))
+
     def begin_mask_edit(self, name: str = "Quick Mask") -> "cmds.MaskEdit":
         """Starts a stroke on the painted selection mask (created if there is none);
         finish with `end_mask_edit`."""
@@ -489,6 +499,10 @@ class Document:
     def _set_selection(self, box: Optional[Box]) -> None:
         self.selection = box
         self.selection_changed.emit(box)
+
+    def _set_guides(self, guides: tuple) -> None:
+        self.guides = guides
+        self.guides_changed.emit()
 
     def _set_selection_mask(self, mask: Optional[np.ndarray]) -> None:
         self.selection_mask = mask

@@ -92,7 +92,7 @@ CORE_RULES: dict[str, Rule] = {
                                    "toggle_lock", "bring_forward", "send_backward", "group",
                                    "copy")},
     **{name: is_layer_or_group for name in ("free_transform", "flip_h", "flip_v", "rotate_cw",
-                                            "rotate_ccw")},
+                                            "rotate_ccw", "distort", "perspective")},
     "trim": is_layer,
     "merge_down": can_merge_down,
     "ungroup": is_group,
@@ -190,6 +190,8 @@ def build_actions(window: "MainWindow") -> dict[str, QAction]:
         ("copy", "&Copy", "Ctrl+C", f.copy, None),
         ("paste", "&Paste", "Ctrl+V", f.paste, None),
         ("free_transform", "Free &Transform", "Ctrl+T", w.free_transform, "transform"),
+        ("distort", "&Distort", None, lambda: w.free_transform("distort"), None),
+        ("perspective", "&Perspective", None, lambda: w.free_transform("perspective"), None),
         ("flip_h", "Flip &Horizontal", None, lambda: w.flip(True), None),
         ("flip_v", "Flip &Vertical", None, lambda: w.flip(False), None),
         ("rotate_cw", "Rotate 90° &Clockwise", None, lambda: w.rotate_quarter(1), None),
@@ -274,7 +276,8 @@ def build_menus(window: "MainWindow", bar: QMenuBar) -> dict[str, QMenu]:
     recent.setObjectName("menu_recent")
     menus["recent"] = recent
     transform = QMenu("Trans&form", window)
-    for name in ("flip_h", "flip_v", None, "rotate_cw", "rotate_ccw"):
+    for name in ("distort", "perspective", None, "flip_h", "flip_v", None, "rotate_cw",
+                 "rotate_ccw"):
         if name is None:
             transform.addSeparator()
         else:

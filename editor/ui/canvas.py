@@ -141,10 +141,12 @@ class CanvasView(QWidget):
         self._mask_view = MaskView(doc)  # the Quick Mask paint, tinted
         doc.selection_mask_changed.connect(self._on_mask)
         doc.size_changed.connect(self._on_size)
+        doc.guides_changed.connect(self.update)  # New Guide, Clear Guides, their undo
 
     def close_session(self) -> None:
         doc = self.session.doc
         doc.size_changed.disconnect(self._on_size)
+        doc.guides_changed.disconnect(self.update)
         doc.region_changed.disconnect(self._on_region)
         doc.selection_changed.disconnect(self._on_selection)
         doc.selection_mask_changed.disconnect(self._on_mask)

@@ -2,8 +2,10 @@
 
 Rulers (Ctrl+R) run along the top and left in image pixels; dragging from a
 ruler into the canvas makes a guide, dragging a guide back onto its ruler
-removes it. Guides belong to the document's session (not its history, as in
-Photoshop they are not pixels). Snapping (Shift+Ctrl+; toggles) pulls a point
+removes it; the Move tool drags a guide to move it, or onto a ruler to remove
+it. Guides are document state (`Document.guides`): each new, moved or
+removed guide and Clear Guides is one undo step, as in Photoshop; they are not
+saved in the PSD. Snapping (Shift+Ctrl+; toggles) pulls a point
 within SNAP_PX screen pixels to a guide, a canvas edge or (Snap to Layers) another layer's edge;
 the marquee, crop and move tools ask `snap_point` / `snap_box`.
 """
@@ -144,10 +146,7 @@ class CanvasChrome:
     @property
     def guides(self) -> list[tuple[bool, float]]:
         """(horizontal, image position) of each guide of this document."""
-        session = self.canvas.session
-        if not hasattr(session, "guides"):
-            session.guides = []
-        return session.guides
+        return list(self.canvas.doc.guides)
 
     # -- layout and scroll bars -----------------------------------------------------------
     def layout(self) -> None:
@@ -194,6 +193,20 @@ class CanvasChrome:
             c.pan_by(dx, dy)
 
     # -- guides -------------------------------------------------------------------------------
+    def guide_at(self, pos: QPointF) -> Optional[int]:
+        """The index of the shown guide within SNAP_PX of widget point `pos`, or None."""
+        if not self.options.guides:
+            return None
+        c = self.canvas
+        for i, (horizontal, value) in enumerate(c.doc.guides):
+            at = c.image_to_widget(QPointF(value, value))
+            if abs(at.y() - pos.y() if horizontal else at.x() - pos.x()) <= SNAP_PX:
+                return i
+        return None
+
+    def dragging_guide(self) -> bool:
+        return self._guide_drag is not None
+
     def drag_guide(self, index: Optional[int], horizontal: bool, pos: QPointF) -> None:
         self._guide_drag = (index, horizontal)
         self.drag_guide_to(pos)
@@ -215,20 +228,26 @@ class CanvasChrome:
         self.drag_guide_to(pos)
         on_ruler = (pos.y() < RULER) if horizontal else (pos.x() < RULER)
         value, self._guide_pos = self._guide_pos, None
+        guides = self.guides
+        name = "New Guide"
         if index is not None:
-            del self.guides[index]
+            del guides[index]
+            name = "Delete Guide" if on_ruler else "Move Guide"
         if not on_ruler and value is not None:
-            self.guides.append((horizontal, float(value)))
+            guides.append((horizontal, float(value)))
             self.options.set("guides", True)
+        self.canvas.doc.set_guides(guides, name)  # one undo step; repaints through the doc
         self.canvas.update()
 
     def clear_guides(self) -> None:
-        self.guides.clear()
-        self.canvas.update()
+        self.canvas.doc.set_guides((), "Clear Guides")
 
     def paint(self, painter: QPainter) -> None:
         lines = list(self.guides) if self.options.guides else []
         if self._guide_drag is not None and self._guide_pos is not None:
+            index = self._guide_drag[0]
+            if index is not None and index < len(lines):
+                del lines[index]  # drawn where it is being dragged to instead
             lines.append((self._guide_drag[1], self._guide_pos))
         if not lines:
             return

@@ -715,7 +715,8 @@ class MainWindow(QMainWindow):
             return
         self._doc_op("Could not deselect", lambda d: d.set_selection(None))
 
-    def free_transform(self) -> None:
+    def free_transform(self, corners: Optional[str] = None) -> None:
+        """Starts Free Transform; `corners` "distort"/"perspective": what a corner drag does."""
         from .tools.transform import TransformTool
 
         doc, canvas = self.doc, self.canvas
@@ -726,7 +727,7 @@ class MainWindow(QMainWindow):
         except DocumentError as exc:
             self.report(exc, "Could not transform")
             return
-        self.tools.start_mode(TransformTool(self, self.tools, doc.active))
+        self.tools.start_mode(TransformTool(self, self.tools, doc.active, corners))
         canvas.setFocus()
 
     def flip(self, horizontal: bool) -> None:

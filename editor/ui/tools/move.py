@@ -1,4 +1,5 @@
 """Move (V): drag the active layer or group; arrow keys nudge it by 1 px (Shift: 10 px).
+A drag starting on a guide moves the guide instead (onto a ruler: removes it).
 
 Each mouse move is a `Document.translate` with the drag's merge key, so a
 drag is one undo step. A big layer is shown during the drag by a
@@ -57,6 +58,11 @@ class MoveTool(Tool):
         return node
 
     def press(self, canvas, ev) -> None:
+        chrome = canvas.chrome
+        guide = chrome.guide_at(ev.pos) if chrome is not None else None
+        if guide is not None:
+            chrome.drag_guide(guide, canvas.doc.guides[guide][0], ev.pos)
+            return
         node = self._target(canvas)
         if node is None:
             return
@@ -78,6 +84,9 @@ class MoveTool(Tool):
             self._macro.__enter__()
 
     def move(self, canvas, ev) -> None:
+        if canvas.chrome is not None and canvas.chrome.dragging_guide():
+            canvas.chrome.drag_guide_to(ev.pos)
+            return
         if self._node is None:
             return
         dx = round(ev.image.x() - self._start.x())
@@ -102,6 +111,9 @@ class MoveTool(Tool):
         self._applied = (dx, dy)
 
     def release(self, canvas, ev) -> None:
+        if canvas.chrome is not None and canvas.chrome.dragging_guide():
+            canvas.chrome.end_guide_drag(ev.pos)
+            return
         self._finish()
 
     def _finish(self) -> None:
@@ -141,6 +153,10 @@ class MoveTool(Tool):
         return True
 
     def cursor_at(self, canvas, ev) -> QCursor:
+        guide = canvas.chrome.guide_at(ev.pos) if canvas.chrome is not None else None
+        if guide is not None:
+            horizontal = canvas.doc.guides[guide][0]
+            return QCursor(Qt.CursorShape.SplitVCursor if horizontal else Qt.CursorShape.SplitHCursor)
         return QCursor(Qt.CursorShape.SizeAllCursor)
 
     def build_options(self) -> QWidget:

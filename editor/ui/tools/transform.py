@@ -5,8 +5,11 @@ frees it; side handles scale one axis; the opposite handle stays put), a drag
 outside the box rotates (Shift: 15 degree steps), a drag inside moves; Edit >
 Transform flips. The options bar takes X, Y, W, H and the angle as numbers
 (W and H linked by default). Ctrl+drag on a corner distorts: that corner alone
-moves (Perspective and Distort in one), the layer drawn through the projective
-map of its rectangle onto the four corners. Nothing touches the document until Enter (or the check
+moves, the layer drawn through the projective map of its rectangle onto the four
+corners; Ctrl+Alt+Shift+drag on a corner is Perspective: the neighbouring corner
+across the drag's main axis moves the mirrored way, so the edge stays symmetric
+(a trapezoid). Edit > Transform > Distort / Perspective start Free Transform
+with plain corner drags doing that. Nothing touches the document until Enter (or the check
 button, or a double-click inside) commits: then the layer's pixels are
 resampled once (see `resample.py`) and set in one undo step. Esc cancels.
 A group transforms as one picture, as in Photoshop: the handles frame all
@@ -43,6 +46,22 @@ _SCALE_CURSORS = {
     (0, -1): Qt.CursorShape.SizeVerCursor, (0, 1): Qt.CursorShape.SizeVerCursor,
     (-1, 0): Qt.CursorShape.SizeHorCursor, (1, 0): Qt.CursorShape.SizeHorCursor,
 }
+
+
+def _mirrored(quad, handle: tuple[int, int], dx: float, dy: float) -> tuple:
+    """Perspective: `quad` with corner `handle` moved along the drag's main axis (canvas
+    x or y) and its neighbour on the other side of that axis moved the mirrored way."""
+    hx, hy = handle
+    corners = list(quad)
+    if abs(dx) >= abs(dy):  # along the top or bottom edge: the edge widens or narrows
+        moves = {handle: (dx, 0.0), (-hx, hy): (-dx, 0.0)}
+    else:  # along the left or right edge
+        moves = {handle: (0.0, dy), (hx, -hy): (0.0, -dy)}
+    for h, (mx, my) in moves.items():
+        i = _QUAD_HANDLES.index(h)
+        x, y = corners[i]
+        corners[i] = (x + mx, y + my)
+    return tuple(corners)
 
 
 @dataclass(frozen=True)
@@ -89,8 +108,10 @@ class TransformTool(Tool):
     label = "Free Transform"
     icon = "transform"
 
-    def __init__(self, services, manager, node: Node):
+    def __init__(self, services, manager, node: Node, corners: Optional[str] = None):
         super().__init__(services)
+        # What a plain corner drag does: None (scale), "distort" or "perspective".
+        self.corners = corners
         self.manager = manager
         self.node = node
         self.frame = node.bounds()  # a layer's box, or the union of a group's layers
@@ -296,13 +317,23 @@ class TransformTool(Tool):
     # -- input -----------------------------------------------------------------------------
     def press(self, canvas, ev) -> None:
         kind, handle = self._hit(canvas, ev.pos)
-        ctrl = bool(ev.modifiers & Qt.KeyboardModifier.ControlModifier)
-        if kind == "scale" and handle in _QUAD_HANDLES and (ctrl or self.quad is not None):
-            kind = "distort"
+        mods = ev.modifiers
+        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+        perspective = ctrl and bool(mods & Qt.KeyboardModifier.AltModifier) \
+            and bool(mods & Qt.KeyboardModifier.ShiftModifier)
+        if kind == "scale" and handle in _QUAD_HANDLES:
+            if perspective:
+                kind = "perspective"
+            elif ctrl:
+                kind = "distort"
+            elif self.corners is not None:
+                kind = self.corners
+            elif self.quad is not None:
+                kind = "distort"
         elif kind == "rotate" and self.quad is not None:
             kind = "none"  # a distorted frame does not turn
         self._remember()
-        if kind == "distort" and self.quad is None:
+        if kind in ("distort", "perspective") and self.quad is None:
             self.quad = self._image_corners()
         self._drag = (kind, handle, self.placement, ev.image, self.quad)
 
@@ -315,6 +346,8 @@ class TransformTool(Tool):
             corners = list(quad0)
             corners[_QUAD_HANDLES.index(handle)] = (point.x(), point.y())
             self.quad = tuple(corners)
+        elif kind == "perspective":
+            self.quad = _mirrored(quad0, handle, point.x() - start.x(), point.y() - start.y())
         elif kind == "none":
             return
         elif kind == "move" and quad0 is not None:
