@@ -41,7 +41,26 @@ def empty_pixels() -> np.ndarray:
     return np.zeros((0, 0, 4), np.uint8)
 
 
-class LayerMask:
+class PlacedPixels:
+    """Pixels placed on the canvas at (x, y): a layer's colours or its mask's values."""
+
+    pixels: np.ndarray
+    x: int
+    y: int
+
+    @property
+    def width(self) -> int:
+        return self.pixels.shape[1]
+
+    @property
+    def height(self) -> int:
+        return self.pixels.shape[0]
+
+    def bounds(self) -> Box:
+        return Box(self.x, self.y, self.width, self.height)
+
+
+class LayerMask(PlacedPixels):
     """A layer's user mask: 8-bit coverage of its own size at its own canvas offset.
 
     Outside its box the mask is `default` (0: hides, 255: reveals). `density`
@@ -64,16 +83,6 @@ class LayerMask:
         self.density = int(density)
         self.feather = float(feather)
 
-    @property
-    def width(self) -> int:
-        return self.pixels.shape[1]
-
-    @property
-    def height(self) -> int:
-        return self.pixels.shape[0]
-
-    def bounds(self) -> Box:
-        return Box(self.x, self.y, self.width, self.height)
 
     def copy(self) -> "LayerMask":
         return LayerMask(self.pixels.copy(), self.x, self.y, default=self.default,
@@ -213,7 +222,7 @@ class Node:
         return f"<{type(self).__name__} {self.id} {self.name!r}>"
 
 
-class Layer(Node):
+class Layer(PlacedPixels, Node):
     """A raster layer: straight RGBA uint8 pixels at offset (x, y)."""
 
     kind = "pixel"
@@ -233,16 +242,6 @@ class Layer(Node):
         # on open (e.g. "type", "shape", "smartobject", "adjustment").
         self.source_kind = source_kind
 
-    @property
-    def width(self) -> int:
-        return self.pixels.shape[1]
-
-    @property
-    def height(self) -> int:
-        return self.pixels.shape[0]
-
-    def bounds(self) -> Box:
-        return Box(self.x, self.y, self.width, self.height)
 
     def is_empty(self) -> bool:
         return self.pixels.size == 0
