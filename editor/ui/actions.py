@@ -133,6 +133,13 @@ def refresh_actions(window: "MainWindow", context: Context) -> None:
         window.actions[name].setEnabled(bool(rule(context)))
 
 
+def add_plain_actions(window: "MainWindow", specs) -> None:
+    """Makes each (name, text, keys, slot) of a command module's `specs` into the window's
+    action of that name (for modules that add their actions in install())."""
+    for name, text, keys, slot in specs:
+        window.actions[name] = _action(window, name, text, keys, slot)
+
+
 def insert_after(menu: QMenu, anchor: Optional[QAction], items: list) -> None:
     """Puts `items` (actions; None for a separator) just after `anchor` (None: at the end)."""
     actions = menu.actions()

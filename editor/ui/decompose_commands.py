@@ -46,7 +46,6 @@ from engine.methods import registry
 from engine.errors import InvalidInput
 
 from .actions import ActionSpec, has_doc, has_mask, has_node
-from .actions import insert_after as _insert_after  # noqa: F401  (command modules import it here)
 from .icons import icon
 from .quick_mask import QuickMaskMode
 

@@ -18,7 +18,7 @@ from editor.jobs import Job, operation_job
 from editor.model import Layer, decompose_apply, extract_apply
 from editor.model.errors import DocumentError
 
-from .decompose_commands import _insert_after
+from .actions import insert_after as _insert_after
 
 if TYPE_CHECKING:
     from .main_window import MainWindow

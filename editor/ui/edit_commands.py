@@ -158,8 +158,8 @@ class EditCommands:
 
     def install(self) -> None:
         """Adds this module's actions to the window's actions and the Edit menu."""
-        from .actions import _action
-        from .decompose_commands import _insert_after
+        from .actions import add_plain_actions
+        from .actions import insert_after as _insert_after
 
         w, actions = self.window, self.window.actions
         specs = [
@@ -170,8 +170,7 @@ class EditCommands:
             ("fill", "&Fill…", "Shift+F5", self.fill),
             ("stroke", "&Stroke…", None, self.stroke),
         ]
-        for name, text, keys, slot in specs:
-            actions[name] = _action(w, name, text, keys, slot)
+        add_plain_actions(w, specs)
         actions["clear"].setToolTip("Clear the selected pixels (Delete); with nothing selected, "
                                     "delete the layer")
         menu = w.menus["edit"]

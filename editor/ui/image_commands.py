@@ -109,7 +109,7 @@ class ImageCommands:
 
     def install(self) -> None:
         """Adds the Image menu (between Edit and Layer) and its actions."""
-        from .actions import _action
+        from .actions import add_plain_actions
 
         w, actions = self.window, self.window.actions
         specs = [
@@ -128,8 +128,7 @@ class ImageCommands:
             ("flip_canvas_v", "Flip Canvas &Vertical", None, lambda: self._op(
                 "flip the canvas", lambda d: image_ops.flip_canvas(d, False))),
         ]
-        for name, text, keys, slot in specs:
-            actions[name] = _action(w, name, text, keys, slot)
+        add_plain_actions(w, specs)
         menu = QMenu("&Image", w)
         menu.setObjectName("menu_image")
         for name in ("image_size", "canvas_size", None):

@@ -22,7 +22,7 @@ class MaskCommands:
         self.window = window
 
     def install(self) -> None:
-        from .actions import _action
+        from .actions import add_plain_actions
 
         w, actions = self.window, self.window.actions
         specs = [
@@ -39,8 +39,7 @@ class MaskCommands:
             ("clipping", "Create &Clipping Mask", "Alt+Ctrl+G",
              lambda: self._op("change the clipping mask", mask_ops.toggle_clipping)),
         ]
-        for name, text, keys, slot in specs:
-            actions[name] = _action(w, name, text, keys, slot)
+        add_plain_actions(w, specs)
         for name in ("mask_disable", "mask_unlink", "mask_target"):
             actions[name].setCheckable(True)
         menu = QMenu("Layer Mas&k", w)

@@ -21,8 +21,8 @@ class SelectCommands:
         self.window = window
 
     def install(self) -> None:
-        from .actions import _action
-        from .decompose_commands import _insert_after
+        from .actions import add_plain_actions
+        from .actions import insert_after as _insert_after
 
         w, actions = self.window, self.window.actions
         # Shift+Ctrl+I is Photoshop's Inverse; Import as Layer keeps its menu entry.
@@ -38,8 +38,7 @@ class SelectCommands:
             ("cycle_fill", "Switch Paint Bucket / Gradient", "Shift+G",
              lambda: self._cycle("fill")),
         ]
-        for name, text, keys, slot in specs:
-            actions[name] = _action(w, name, text, keys, slot)
+        add_plain_actions(w, specs)
         _insert_after(w.menus["select"], actions["deselect"],
                       [actions["reselect"], actions["inverse"], None, actions["feather"]])
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 from editor.jobs import Job
 from editor.model import DocumentError, Layer
 
-from .decompose_commands import _insert_after
+from .actions import insert_after as _insert_after
 
 if TYPE_CHECKING:
     from editor.model.text_edit_apply import TextEditSpec
