@@ -26,6 +26,13 @@ VERB_MODULES = [
 ]
 
 
+def add_alpha_as_mask_option(p) -> None:
+    """--alpha-as-mask, for the verbs that make layers (generate, decompose, layered, extract)."""
+    p.add_argument("--alpha-as-mask", action="store_true",
+                   help="keep each new layer's edge in a layer mask over opaque colours (the "
+                        "picture is the same; the mask can be painted later)")
+
+
 class UserError(Exception):
     """A failure explained in one line to the person at the terminal (exit 2)."""
 

@@ -20,6 +20,7 @@ import json
 
 import numpy as np
 
+from editor.cli import add_alpha_as_mask_option
 from editor.cli.generate import quiet_libraries
 from editor.model.decompose_apply import StepChoices, decompose_layer, found_objects, split_status
 from editor.model.errors import DocumentError
@@ -42,6 +43,7 @@ def register(sub) -> None:
                    "object (white or opaque = object)")
     p.add_argument("--layer", metavar="NAME", help="the layer to split (needed when IN has several)")
     add_step_options(p, learned_by_default=False)
+    add_alpha_as_mask_option(p)
     p.add_argument("--seed", type=int, default=0, help="seed of an inpainting model's fill")
     p.add_argument("--device", default="auto", help="for models: auto, cuda, cuda:N, mps or cpu")
     p.add_argument("-o", "--output", required=True, metavar="OUT.psd", help="PSD to write")
@@ -81,7 +83,8 @@ def run(args) -> int:
         boxes = found_objects(layer, args.objects)
     box, more = (boxes[0], boxes[1:]) if boxes else (None, [])
     choices = StepChoices(not args.no_shadow, args.mask_model, args.matting_model,
-                          args.background_model, args.device, args.seed)
+                          args.background_model, args.device, args.seed,
+                          alpha_as_mask=args.alpha_as_mask)
     if not choices.is_classical():
         quiet_libraries()  # a model may load
     source = layer.name

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 
+from editor.cli import add_alpha_as_mask_option
+
 
 def register(sub) -> None:
     p = sub.add_parser(
@@ -28,6 +30,7 @@ def register(sub) -> None:
     p.add_argument("--mask", metavar="MASK", help="image of the pictures' size painted over the "
                    "object (white or opaque = object)")
     p.add_argument("--no-shadow", action="store_true", help="leave the object's shadow out")
+    add_alpha_as_mask_option(p)
     p.add_argument("-o", "--output", required=True, metavar="OUT.psd", help="PSD to write")
     p.add_argument("--json", action="store_true", help="print the layer and figures as JSON")
     p.set_defaults(run=run)
@@ -52,7 +55,8 @@ def run(args) -> int:
     mask = _read_mask(args.mask, original.shape[:2]) if args.mask else None
     doc, layer, result = document_from_difference(
         original, edited, box, mask,
-        names=(_stem(args.original), _stem(args.edited)), shadow=not args.no_shadow)
+        names=(_stem(args.original), _stem(args.edited)), shadow=not args.no_shadow,
+        alpha_as_mask=args.alpha_as_mask)
     save_document(doc, args.output)
     if args.json:
         print(json.dumps({"output": args.output, "layer": layer.name, "x": layer.x, "y": layer.y,

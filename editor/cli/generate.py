@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import sys
 
+from editor.cli import add_alpha_as_mask_option
 from editor.model.errors import DocumentError
 from editor.model.files import export_image, open_document, save_document
 from editor.model.generate_apply import GenerateSpec, generate_layers, layer_name
@@ -50,6 +51,7 @@ def register(sub) -> None:
     p.add_argument("--resolution", type=int, default=None,
                    help="working size in pixels (side of a square of the same area)")
     add_device_options(p)
+    add_alpha_as_mask_option(p)
     p.set_defaults(run=run_generate)
 
 
@@ -81,7 +83,8 @@ def run_generate(args) -> int:
         resolution=args.resolution, device=args.device, dtype=args.dtype,
         cpu_offload=True if args.offload else None, grow=args.grow, margin=args.margin,
         figures=True, previews=False)
-    generation, layers = generate_layers(doc, spec, Box.parse(args.box), _terminal_progress())
+    generation, layers = generate_layers(doc, spec, Box.parse(args.box), _terminal_progress(),
+                                         alpha_as_mask=args.alpha_as_mask)
     if not layers:
         raise DocumentError("The model added nothing in the box; try another seed or prompt.")
     if args.output.lower().endswith((".psd", ".psb")):

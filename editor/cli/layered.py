@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 
+from editor.cli import add_alpha_as_mask_option
 from editor.cli.decompose import add_step_options
 from editor.cli.generate import (_terminal_progress, add_device_options, add_model_options,
                                  quiet_libraries)
@@ -42,6 +43,7 @@ def register(sub) -> None:
                    help="picture size (default: the model's resolution, square); sides are "
                         "rounded to the model's multiple")
     add_step_options(p, learned_by_default=True)
+    add_alpha_as_mask_option(p)
     p.add_argument("--save-picture", metavar="PNG", help="also save the generated picture")
     add_device_options(p)
     p.set_defaults(run=run_layered)
@@ -67,7 +69,7 @@ def run_layered(args) -> int:
         args.matting_model, args.background_model, args.device, args.dtype,
         True if args.offload else None)
     request.objects = args.objects
-    doc, result = layered_image(request, _terminal_progress())
+    doc, result = layered_image(request, _terminal_progress(), args.alpha_as_mask)
     save_document(doc, args.output)
     if args.save_picture:
         from PIL import Image

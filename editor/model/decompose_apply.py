@@ -12,7 +12,9 @@ has; see docs/adding_a_method.md), for the editor's Layer > Decompose and the
 3. `apply(doc, prepared, result)` on the GUI thread: the background layer
    where the source layer was, the foreground (the object with its shadow)
    just above it, both carrying a recipe, as one undoable step named
-   "Decompose" — refused when the layer changed meanwhile.
+   "Decompose" — refused when the layer changed meanwhile. With
+   `alpha_as_mask` the objects' colours are opaque and their mattes layer
+   masks (`mask_ops.put_alpha_in_mask`), the picture unchanged.
 
 `decompose_layer` runs the three in a row. Undo restores the source layer
 exactly; running it again on the background layer ("peel again") splits off
@@ -34,6 +36,7 @@ from . import commands as cmds
 from .document import Document, LockedError
 from .errors import DocumentError
 from .layers import Group, Layer
+from .mask_ops import put_alpha_in_mask
 from .recipes import offset_recipe
 
 if TYPE_CHECKING:  # the engine's decomposition loads OpenCV (~1 s): only when it runs
@@ -53,6 +56,7 @@ class StepChoices:
     background: str = "auto"
     device: str = "auto"
     seed: int = 0               # an inpainting model's fill
+    alpha_as_mask: bool = False  # the objects' mattes as layer masks over opaque colours
 
     @classmethod
     def classical(cls, shadow: bool = True) -> "StepChoices":
@@ -252,20 +256,24 @@ def apply_layers(doc: Document, prepared: DecomposeInput,
             or (layer.x, layer.y) != prepared.place:
         raise DocumentError(f"Layer '{layer.name}' changed while it was being decomposed, "
                             "so the result was not applied. Run Decompose again.")
-    return apply_decomposition_layers(doc, layer, result)
+    return apply_decomposition_layers(doc, layer, result,
+                                      alpha_as_mask=prepared.choices.alpha_as_mask)
 
 
-def apply_decomposition(doc: Document, layer: Layer, result: "DecomposeResult") -> tuple[Layer, Layer]:
+def apply_decomposition(doc: Document, layer: Layer, result: "DecomposeResult", *,
+                        alpha_as_mask: bool = False) -> tuple[Layer, Layer]:
     """Replaces `layer` with (background, foreground) layers and deselects, in one undo step;
     returns the two layers (with several objects: the background and the front object)."""
-    background, objects = apply_decomposition_layers(doc, layer, result)
+    background, objects = apply_decomposition_layers(doc, layer, result,
+                                                     alpha_as_mask=alpha_as_mask)
     return background, objects[0]
 
 
-def apply_decomposition_layers(doc: Document, layer: Layer,
-                               result: "DecomposeResult") -> tuple[Layer, list[Layer]]:
+def apply_decomposition_layers(doc: Document, layer: Layer, result: "DecomposeResult", *,
+                               alpha_as_mask: bool = False) -> tuple[Layer, list[Layer]]:
     """Replaces `layer` with a background and one layer per object (front object on top),
-    in one undo step; returns (background, object layers front to back)."""
+    in one undo step; returns (background, object layers front to back). With
+    `alpha_as_mask` each object's matte is its layer mask over opaque colours."""
     if not doc.contains(layer) or not isinstance(layer, Layer):
         raise DocumentError(f"'{layer.name}' is not a pixel layer of this document.")
     if layer.is_locked():
@@ -283,6 +291,9 @@ def apply_decomposition_layers(doc: Document, layer: Layer,
         objects.append(Layer(_object_name(doc, [o.name for o in objects]), rgba,
                              layer.x + fx, layer.y + fy,
                              recipe=dict(recipe, role="foreground", figures=figures)))
+    if alpha_as_mask:
+        for obj in objects:
+            put_alpha_in_mask(obj, doc.canvas)
     parent = layer.parent
     assert parent is not None
     index = layer.index()

@@ -18,7 +18,9 @@ The shape of every operation (docs/adding_a_method.md): `prepare` on the GUI
 thread, `run` on the worker, `apply` on the GUI thread (refused if a layer
 changed meanwhile), and `layer_from_difference` for the three in a row. The
 marquee box or the Quick Mask (canvas coordinates) says where the object is;
-without them the changed area is found. No Qt here.
+without them the changed area is found. With `alpha_as_mask` the layer's
+alpha is a layer mask over opaque colours (`mask_ops.put_alpha_in_mask`).
+No Qt here.
 """
 from __future__ import annotations
 
@@ -34,6 +36,7 @@ from . import commands as cmds
 from .document import Document
 from .errors import DocumentError
 from .layers import Layer
+from .mask_ops import put_alpha_in_mask
 
 if TYPE_CHECKING:
     from engine.methods.extract import ExtractResult
@@ -99,7 +102,8 @@ def run(data: DifferenceInput, progress: ProgressFn = no_progress) -> "ExtractRe
                                   shadow=data.shadow), progress)
 
 
-def apply(doc: Document, prepared: DifferenceInput, result: "ExtractResult") -> Layer:
+def apply(doc: Document, prepared: DifferenceInput, result: "ExtractResult",
+          alpha_as_mask: bool = False) -> Layer:
     """The result as a layer above the edited one, which is hidden (one undo step), if the
     two layers are as they were when prepared (else DocumentError)."""
     edited, original = prepared.edited_layer, prepared.original_layer
@@ -107,11 +111,13 @@ def apply(doc: Document, prepared: DifferenceInput, result: "ExtractResult") -> 
             or edited.pixels is not prepared.pixels[0] or original.pixels is not prepared.pixels[1]:
         raise DocumentError("The layers changed while the difference was being extracted, so "
                             "the result was not applied. Run it again.")
-    return add_extracted(doc, result, above=edited, hide=edited, sources=sources_of(prepared))
+    return add_extracted(doc, result, above=edited, hide=edited, sources=sources_of(prepared),
+                         alpha_as_mask=alpha_as_mask)
 
 
 def add_extracted(doc: Document, result: "ExtractResult", *, above: Optional[Layer] = None,
-                  hide: Optional[Layer] = None, sources: Optional[dict] = None) -> Layer:
+                  hide: Optional[Layer] = None, sources: Optional[dict] = None,
+                  alpha_as_mask: bool = False) -> Layer:
     """Adds the extracted layer (just above `above`, else above the active node) with its
     recipe, hiding `hide`, in one undo step; returns the new layer."""
     if result.empty:
@@ -119,6 +125,8 @@ def add_extracted(doc: Document, result: "ExtractResult", *, above: Optional[Lay
                             "around the new object.")
     recipe = dict(result.recipe, **(sources or {}))
     layer = Layer(_name(doc), result.layer, result.x, result.y, recipe=recipe)
+    if alpha_as_mask:
+        put_alpha_in_mask(layer, doc.canvas)
     with doc.history.macro(HISTORY_NAME):
         if above is not None and doc.contains(above) and above.parent is not None:
             doc.add_layer(layer, above.parent, above.index() + 1, name=HISTORY_NAME)
@@ -133,18 +141,20 @@ def add_extracted(doc: Document, result: "ExtractResult", *, above: Optional[Lay
 def layer_from_difference(doc: Document, edited: Optional[Layer] = None,
                           original: Optional[Layer] = None, box: Optional[Box] = None,
                           mask: Optional[np.ndarray] = None, progress: ProgressFn = no_progress,
-                          shadow: bool = True) -> tuple[Layer, "ExtractResult"]:
+                          shadow: bool = True, alpha_as_mask: bool = False
+                          ) -> tuple[Layer, "ExtractResult"]:
     """prepare + run + apply in a row (headless use and tests)."""
     prepared = prepare(doc, edited, original, box, mask, shadow)
     result = run(prepared, progress)
-    return apply(doc, prepared, result), result
+    return apply(doc, prepared, result, alpha_as_mask), result
 
 
 def document_from_difference(original: np.ndarray, edited: np.ndarray,
                              box: Optional[Box] = None, mask: Optional[np.ndarray] = None,
                              progress: ProgressFn = no_progress,
                              names: tuple[str, str] = ("Background", "Edited"),
-                             shadow: bool = True) -> tuple[Document, Layer, "ExtractResult"]:
+                             shadow: bool = True, alpha_as_mask: bool = False
+                             ) -> tuple[Document, Layer, "ExtractResult"]:
     """A new document: `original` (RGBA uint8) as its background and the object lifted off
     `edited` above it (what the `extract` verb saves)."""
     if original.shape[:2] != edited.shape[:2]:
@@ -159,7 +169,8 @@ def document_from_difference(original: np.ndarray, edited: np.ndarray,
                    mask, shadow)
     result = run(data, progress)
     layer = add_extracted(doc, result, above=background,
-                          sources={"original": names[0], "edited": names[1]})
+                          sources={"original": names[0], "edited": names[1]},
+                          alpha_as_mask=alpha_as_mask)
     doc.history.mark_clean()
     return doc, layer, result
 

@@ -15,7 +15,8 @@ has; see docs/adding_a_method.md):
 3. `apply_candidate(doc, placement, candidate)` on the GUI thread: one
    candidate as a new layer in one undo step named "Generate Layer",
    carrying its recipe (method, model, prompt, negative prompt, seed, box,
-   steps, guidance and the method's own settings).
+   steps, guidance and the method's own settings); with `alpha_as_mask`
+   its alpha is a layer mask over opaque colours (`mask_ops.put_alpha_in_mask`).
 
 The Generate panel runs the three through its per-document state
 (`generate_state`), and the `generate` verb through `generate_layers`. No Qt
@@ -39,6 +40,7 @@ from . import commands as cmds
 from .document import Document
 from .errors import DocumentError
 from .layers import Group, Layer, Node
+from .mask_ops import put_alpha_in_mask
 from .recipes import offset_recipe
 from .render import composite_nodes, nodes_below
 
@@ -199,14 +201,18 @@ def generate(request: GenerationInput, progress: ProgressFn = no_progress) -> Ge
 
 # -- 3. apply, on the GUI thread ------------------------------------------------------------------------
 def apply_candidate(doc: Document, placement: Placement, candidate: GeneratedCandidate,
-                    name: Optional[str] = None, visible: bool = True) -> Layer:
-    """Adds the candidate as a new layer with its recipe, in one undo step; returns the layer."""
+                    name: Optional[str] = None, visible: bool = True,
+                    alpha_as_mask: bool = False) -> Layer:
+    """Adds the candidate as a new layer with its recipe, in one undo step; returns the layer.
+    With `alpha_as_mask` the layer's alpha is its layer mask over opaque colours."""
     if candidate.empty:
         raise DocumentError("This candidate is empty: the model added nothing there. "
                             "Try another candidate or seed.")
     parent, index = placement.resolve(doc)
     layer = Layer(name or layer_name(candidate.recipe), candidate.pixels, candidate.x, candidate.y,
                   visible=visible, recipe=dict(candidate.recipe))
+    if alpha_as_mask:
+        put_alpha_in_mask(layer, doc.canvas)
     doc.history.push(cmds.InsertNode(layer, parent, index, "Generate Layer"))
     return layer
 
@@ -219,7 +225,8 @@ def layer_name(recipe: dict) -> str:
 
 # -- all three in a row (command line, scripts) ------------------------------------------------------
 def generate_layers(doc: Document, spec: GenerateSpec, box: Optional[Box] = None,
-                    progress: ProgressFn = no_progress) -> tuple[Generation, list[Layer]]:
+                    progress: ProgressFn = no_progress,
+                    alpha_as_mask: bool = False) -> tuple[Generation, list[Layer]]:
     """Prepares, generates and applies every candidate, one above the other (each its own undo
     step); only the first is visible, and with several each name says its seed. Empty
     candidates add no layer."""
@@ -231,7 +238,8 @@ def generate_layers(doc: Document, spec: GenerateSpec, box: Optional[Box] = None
         if candidate.empty:
             continue
         name = layer_name(candidate.recipe) + (f" (seed {candidate.seed})" if several else "")
-        layer = apply_candidate(doc, placement, candidate, name, visible=not layers)
+        layer = apply_candidate(doc, placement, candidate, name, visible=not layers,
+                                alpha_as_mask=alpha_as_mask)
         layers.append(layer)
         placement = Placement(layer.parent, layer)
     return generation, layers

@@ -96,12 +96,14 @@ class GenerationState:
             self.select(self.pending.index + delta)
 
     # -- applying -------------------------------------------------------------------------------------
-    def apply(self) -> Optional[Layer]:
-        """The chosen candidate as a new layer (one undo step); the candidates go. None when
-        there are none; DocumentError (candidates kept) when the chosen one is empty."""
+    def apply(self, alpha_as_mask: bool = False) -> Optional[Layer]:
+        """The chosen candidate as a new layer (one undo step; with `alpha_as_mask` its alpha
+        is a layer mask); the candidates go. None when there are none; DocumentError
+        (candidates kept) when the chosen one is empty."""
         if self.pending is None:
             return None
-        layer = apply_candidate(self.doc, self.pending.placement, self.pending.candidate)
+        layer = apply_candidate(self.doc, self.pending.placement, self.pending.candidate,
+                                alpha_as_mask=alpha_as_mask)
         self.pending = None
         return layer
 

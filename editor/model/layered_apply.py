@@ -35,12 +35,13 @@ def run(request: "LayeredRequest", progress: ProgressFn = no_progress) -> "Layer
     return generate_layered(request, progress)
 
 
-def apply(result: "LayeredResult") -> Document:
+def apply(result: "LayeredResult", alpha_as_mask: bool = False) -> Document:
     """A new document from a generated layered image: the picture as a layer, then split.
 
     Two undo steps: undoing the split gives back the generated picture as one
     layer, ready to be decomposed around another object. A picture that could
-    not be split (`result.note`) is the document's only layer.
+    not be split (`result.note`) is the document's only layer. With `alpha_as_mask`
+    the objects' mattes are layer masks (see `decompose_apply`).
     """
     picture = result.picture
     height, width = picture.shape[:2]
@@ -49,12 +50,12 @@ def apply(result: "LayeredResult") -> Document:
     layer = doc.add_image(rgba, "Background", 0, 0, recipe=dict(result.recipe),
                           history_name="Generate Picture")
     if result.decomposition is not None:
-        apply_decomposition(doc, layer, result.decomposition)
+        apply_decomposition(doc, layer, result.decomposition, alpha_as_mask=alpha_as_mask)
     return doc
 
 
-def layered_image(request: "LayeredRequest", progress: ProgressFn = no_progress
-                  ) -> tuple[Document, "LayeredResult"]:
+def layered_image(request: "LayeredRequest", progress: ProgressFn = no_progress,
+                  alpha_as_mask: bool = False) -> tuple[Document, "LayeredResult"]:
     """Runs and applies: the new document and the engine's result (figures, note)."""
     result = run(request, progress)
-    return apply(result), result
+    return apply(result, alpha_as_mask), result

@@ -5,6 +5,13 @@ Create Clipping Mask, each one undoable command (see `commands.SetMask`,
 A new mask covers the canvas and the layer's box, so painting anywhere the
 layer can show has stored values; outside its box a mask is its default colour
 (255 reveals, 0 hides) and grows when a stroke reaches beyond it.
+
+A layer's transparency can move into a mask (`alpha_as_mask`): the colours
+become opaque, carried outward into the transparent part, and the alpha
+becomes the mask, so the picture is the same but the edge can be painted back
+and forth. Layer > Layer Mask > From Transparency does it to a layer, and the
+operations that make layers (Generate, Decompose, New Layered Image, New Layer
+from Difference) do it to theirs when asked (`put_alpha_in_mask`).
 """
 from __future__ import annotations
 
@@ -19,6 +26,10 @@ from .document import Document
 from .errors import DocumentError
 from .history import Macro
 from .layers import Layer, LayerMask, Node
+
+# How far (pixels) a layer whose alpha became a mask is grown beyond its box (within the
+# canvas), so that painting the mask white just outside the old edge shows colour there.
+EDGE_ROOM = 32
 
 MODES = ("reveal_all", "hide_all", "reveal_selection", "hide_selection")
 _NAMES = {"reveal_all": "Reveal All", "hide_all": "Hide All",
@@ -154,6 +165,61 @@ def paint_mask_dab(view: np.ndarray, coverage: np.ndarray, value: int, opacity: 
     view[...] = np.clip(np.rint(out), 0, 255).astype(np.uint8)
 
 
+def alpha_as_mask(pixels: np.ndarray, x: int, y: int, canvas: Box
+                  ) -> tuple[np.ndarray, int, int, LayerMask]:
+    """Straight RGBA `pixels` at (x, y) as opaque colours and a mask holding their alpha:
+    (pixels, x, y, mask). Composited, the two give the same picture (the colours of every
+    pixel with alpha are kept exactly). The box grows by EDGE_ROOM within `canvas`; the
+    colours are carried into the transparent part by a push-pull fill weighted by alpha
+    (`decompose_steps.fill.pyramid_fill`), so revealing the edge shows the object's own
+    colours, not black."""
+    from engine.methods.decompose_steps.fill import pyramid_fill  # OpenCV: when it runs
+
+    h, w = pixels.shape[:2]
+    bounds = Box(x, y, w, h)
+    box = bounds.union(bounds.expand(EDGE_ROOM).intersect(canvas)) if h and w else bounds
+    inner = bounds.translate(-box.x, -box.y).slices()
+    rgba = np.zeros((box.h, box.w, 4), np.uint8)
+    rgba[inner] = pixels
+    alpha = rgba[..., 3]
+    if alpha.any() and not alpha.all():
+        filled = pyramid_fill(rgba[..., :3], alpha.astype(np.float32) / 255.0)
+        filled = np.clip(np.rint(filled), 0, 255).astype(np.uint8)
+        shown = alpha > 0
+        rgba[..., :3] = np.where(shown[..., None], rgba[..., :3], filled)
+    mask = LayerMask(alpha.copy(), box.x, box.y, default=0)
+    rgba[..., 3] = 255
+    return rgba, box.x, box.y, mask
+
+
+def put_alpha_in_mask(layer: Layer, canvas: Box) -> Layer:
+    """Moves a new layer's alpha into a layer mask (`alpha_as_mask`) before the layer is added
+    to a document (its adding is then the one undo step); returns the layer."""
+    if layer.is_empty() or layer.mask is not None:
+        return layer
+    layer.pixels, layer.x, layer.y, layer.mask = alpha_as_mask(layer.pixels, layer.x, layer.y,
+                                                               canvas)
+    return layer
+
+
+def mask_from_transparency(doc: Document, node: Optional[Node]) -> LayerMask:
+    """Layer > Layer Mask > From Transparency (Photoshop's): the layer's alpha becomes its mask
+    and its colours opaque, the picture unchanged; one undo step."""
+    node = _target(doc, node)
+    if not isinstance(node, Layer) or node.is_empty():
+        raise DocumentError("From Transparency works on a pixel layer with pixels.")
+    if node.mask is not None:
+        raise DocumentError(f"'{node.name}' already has a layer mask.")
+    _check_unlocked(doc, node)
+    pixels, x, y, mask = alpha_as_mask(node.pixels, node.x, node.y, doc.canvas)
+    name = "Layer Mask from Transparency"
+    with doc.history.macro(name):
+        doc.history.push(cmds.SetPixels(node, pixels, x, y, name))
+        doc.history.push(cmds.SetMask(node, mask, name))
+    doc.set_mask_targeted(True)
+    return mask
+
+
 def set_clipping(doc: Document, node: Optional[Node], clipping: bool) -> None:
     """Create / Release Clipping Mask (Alt+Ctrl+G)."""
     node = _target(doc, node)
@@ -192,4 +258,5 @@ def _check_unlocked(doc: Document, node: Node) -> None:
 
 __all__ = ["add_mask", "delete_mask", "apply_mask", "set_mask_enabled", "set_mask_attr",
            "mask_to_selection", "begin_mask_stroke", "end_mask_stroke", "paint_mask_dab",
-           "set_clipping", "toggle_clipping", "clipping_base"]
+           "set_clipping", "toggle_clipping", "clipping_base", "alpha_as_mask",
+           "put_alpha_in_mask", "mask_from_transparency"]

@@ -46,6 +46,7 @@ from engine.methods import registry
 from engine.errors import InvalidInput
 
 from .actions import ActionSpec, has_doc, has_mask, has_node
+from .dialogs import ALPHA_AS_MASK_TEXT, ALPHA_AS_MASK_TIP
 from .icons import icon
 from .quick_mask import QuickMaskMode
 
@@ -74,12 +75,14 @@ class DecomposeOptions(StepChoices):
         return cls(settings.value("decompose/shadow", True, bool),
                    settings.value("decompose/mask", "auto"),
                    settings.value("decompose/matting", "auto"),
-                   settings.value("decompose/background", "auto"))
+                   settings.value("decompose/background", "auto"),
+                   alpha_as_mask=settings.alpha_as_mask)
 
     def save(self, settings) -> None:
         for key, value in (("shadow", self.shadow), ("mask", self.mask),
                            ("matting", self.matting), ("background", self.background)):
             settings.set_value(f"decompose/{key}", value)
+        settings.alpha_as_mask = self.alpha_as_mask  # one choice, shared with Preferences
 
 
 class DecomposeCommands:
@@ -236,7 +239,7 @@ class DecomposeCommands:
         w = self.window
 
         def opened(result) -> None:
-            w.add_session(layered_apply.apply(result), w.next_untitled())
+            w.add_session(layered_apply.apply(result, w.settings.alpha_as_mask), w.next_untitled())
             if result.decomposition is None:
                 w.report(DocumentError(f"The picture is made but was not split: {result.note}"),
                          "New Layered Image")
@@ -309,6 +312,11 @@ class DecomposeOptionsDialog(QDialog):
             self.combos[step] = combo
             self._fill(step, getattr(options, step))
             form.addRow(STEP_LABELS[step], combo)
+        self.alpha_as_mask = QCheckBox(ALPHA_AS_MASK_TEXT)
+        self.alpha_as_mask.setObjectName("DecomposeAlphaAsMask")
+        self.alpha_as_mask.setToolTip(ALPHA_AS_MASK_TIP)
+        self.alpha_as_mask.setChecked(options.alpha_as_mask)
+        form.addRow("Layer mask", self.alpha_as_mask)
         layout.addLayout(form)
         note = QLabel("Models are listed once they are on this computer (Models dialog). An "
                       "inpainting model fills the background well but takes minutes on a CPU.")
@@ -370,7 +378,8 @@ class DecomposeOptionsDialog(QDialog):
     def chosen(self) -> DecomposeOptions:
         return DecomposeOptions(self.shadow.isChecked(),
                                 *(self.combos[s].currentData() for s in ("mask", "matting",
-                                                                          "background")))
+                                                                          "background")),
+                                alpha_as_mask=self.alpha_as_mask.isChecked())
 
 
 class NewLayeredDialog(QDialog):

@@ -235,6 +235,13 @@ DTYPES = (("auto", "Auto (bfloat16/float16 on GPUs, float32 on the CPU)"), ("flo
           ("float16", "float16"), ("bfloat16", "bfloat16"))
 
 
+# The choice Preferences and Decompose Options share (Settings.alpha_as_mask).
+ALPHA_AS_MASK_TEXT = "Keep the edges of generated and decomposed layers in a layer mask"
+ALPHA_AS_MASK_TIP = ("The object's colours are complete and its transparency is a layer mask, "
+                     "so the edge can be refined with the brush (black hides, white reveals) "
+                     "and undone at any time")
+
+
 class PreferencesDialog(QDialog):
     def __init__(self, parent: QWidget, settings):
         super().__init__(parent)
@@ -254,6 +261,14 @@ class PreferencesDialog(QDialog):
         folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow("Recovery folder", folder)
         layout.addLayout(form)
+        layers = QGroupBox("New layers")
+        layers_form = QVBoxLayout(layers)
+        self.alpha_as_mask = QCheckBox(ALPHA_AS_MASK_TEXT)
+        self.alpha_as_mask.setObjectName("AlphaAsMask")
+        self.alpha_as_mask.setToolTip(ALPHA_AS_MASK_TIP)
+        self.alpha_as_mask.setChecked(settings.alpha_as_mask)
+        layers_form.addWidget(self.alpha_as_mask)
+        layout.addWidget(layers)
         engine = QGroupBox("Generation engine")
         engine_form = QFormLayout(engine)
         self.device = _choice_box(DEVICES, settings.engine_device)
@@ -289,6 +304,7 @@ class PreferencesDialog(QDialog):
         choice = self.offload.currentData()
         self.settings.cpu_offload = None if choice == "auto" else choice == "on"
         self.settings.warm_up = self.warm_up.isChecked()
+        self.settings.alpha_as_mask = self.alpha_as_mask.isChecked()
 
 
 def _choice_box(choices, current: str) -> QComboBox:

@@ -90,7 +90,7 @@ class DifferenceCommands:
         def apply(result) -> None:
             if session not in w.sessions:
                 return  # the document was closed meanwhile
-            layer = extract_apply.apply(doc, prepared, result)
+            layer = extract_apply.apply(doc, prepared, result, w.settings.alpha_as_mask)
             w.status(f"'{layer.name}': the object from '{prepared.edited_layer.name}' over "
                      f"'{prepared.original_layer.name}' ('{prepared.edited_layer.name}' is "
                      "hidden); Ctrl+Z undoes.")

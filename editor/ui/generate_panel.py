@@ -727,7 +727,7 @@ class GeneratePanel(QWidget):
         if session is None or self.state.pending is None:
             return None
         try:
-            layer = self.state.apply()
+            layer = self.state.apply(alpha_as_mask=self.settings.alpha_as_mask)
         except Exception as exc:
             self.services.report(exc, "Could not add the layer")
             return None

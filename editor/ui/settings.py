@@ -97,6 +97,17 @@ class Settings:
     def recovery_dir(self, path: str) -> None:
         self.set_value("autosave/recovery_dir", path)
 
+    # -- layers ---------------------------------------------------------------------
+    @property
+    def alpha_as_mask(self) -> bool:
+        """Generated, decomposed and extracted layers keep their edges in a layer mask over
+        opaque colours (Preferences, Decompose Options)."""
+        return self.value("layers/alpha_as_mask", False, bool)
+
+    @alpha_as_mask.setter
+    def alpha_as_mask(self, on: bool) -> None:
+        self.set_value("layers/alpha_as_mask", bool(on))
+
     # -- generation engine -------------------------------------------------------
     @property
     def engine_device(self) -> str:
