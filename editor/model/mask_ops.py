@@ -170,9 +170,9 @@ def alpha_as_mask(pixels: np.ndarray, x: int, y: int, canvas: Box
     """Straight RGBA `pixels` at (x, y) as opaque colours and a mask holding their alpha:
     (pixels, x, y, mask). Composited, the two give the same picture (the colours of every
     pixel with alpha are kept exactly). The box grows by EDGE_ROOM within `canvas`; the
-    colours are carried into the transparent part by a push-pull fill weighted by alpha
-    (`decompose_steps.fill.pyramid_fill`), so revealing the edge shows the object's own
-    colours, not black."""
+    colours are carried into the transparent part by a push-pull fill from the pixels
+    that show (`decompose_steps.fill.pyramid_fill`), so revealing the edge shows the
+    object's own colours, not black."""
     from engine.methods.decompose_steps.fill import pyramid_fill  # OpenCV: when it runs
 
     h, w = pixels.shape[:2]
@@ -183,9 +183,11 @@ def alpha_as_mask(pixels: np.ndarray, x: int, y: int, canvas: Box
     rgba[inner] = pixels
     alpha = rgba[..., 3]
     if alpha.any() and not alpha.all():
-        filled = pyramid_fill(rgba[..., :3], alpha.astype(np.float32) / 255.0)
-        filled = np.clip(np.rint(filled), 0, 255).astype(np.uint8)
+        # Every pixel that shows counts fully (a faint shadow's colour as much as the solid
+        # object's), so the colour beyond each part of the edge is that part's own.
         shown = alpha > 0
+        filled = pyramid_fill(rgba[..., :3], shown.astype(np.float32))
+        filled = np.clip(np.rint(filled), 0, 255).astype(np.uint8)
         rgba[..., :3] = np.where(shown[..., None], rgba[..., :3], filled)
     mask = LayerMask(alpha.copy(), box.x, box.y, default=0)
     rgba[..., 3] = 255
