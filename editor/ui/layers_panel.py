@@ -2,7 +2,9 @@
 
 Rows are painted by hand (one widget, no item model) so that the stack can
 be reordered by dragging a row with the mouse — onto a line between rows, or
-onto a group to put it inside — without Qt's drag-and-drop machinery. The
+onto a group to put it inside — without Qt's drag-and-drop machinery.
+Alt+click on the line between two layers clips the upper one to the lower one
+(again: releases it), as in Photoshop; with Alt held the cursor says so. The
 blend-mode box and the opacity slider act on the active layer; a slider drag
 is one undo step (one merge key per drag).
 """
@@ -13,7 +15,8 @@ from typing import TYPE_CHECKING, Optional
 
 import numpy as np
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QImage, QMouseEvent, QPainter, QPen, QPixmap
+from PySide6.QtGui import (QColor, QCursor, QFont, QImage, QMouseEvent, QPainter, QPainterPath,
+                           QPen, QPixmap)
 from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QLabel, QLineEdit, QMenu,
                                QScrollArea, QSizePolicy, QSlider, QSpinBox, QToolButton,
                                QVBoxLayout, QWidget)
@@ -34,6 +37,7 @@ ARROW_W = 14
 THUMB = 34
 LOCK_W = 28
 MASK_GAP = 4  # between the layer thumbnail and the mask thumbnail
+CLIP_ZONE = 4  # pixels either side of the line between two rows where Alt+click clips
 _merge_keys = itertools.count(1)
 
 
@@ -297,8 +301,44 @@ class LayerList(QWidget):
         i = int(y // ROW_H)
         return i if 0 <= i < len(self.rows) else -1
 
+    def clip_line_at(self, pos: QPointF) -> Optional[Node]:
+        """The upper of two layers whose shared line is under `pos` (within CLIP_ZONE), when
+        they are neighbours in one group, so Alt+click can clip it to the lower one."""
+        i = round(pos.y() / ROW_H)  # the line between rows i - 1 and i
+        if pos.x() < EYE_W or not 0 < i < len(self.rows) or abs(pos.y() - i * ROW_H) > CLIP_ZONE:
+            return None
+        upper, lower = self.rows[i - 1][0], self.rows[i][0]
+        return upper if upper.parent is not None and upper.parent is lower.parent else None
+
+    def _update_clip_cursor(self, pos: QPointF, modifiers) -> None:
+        on_line = bool(modifiers & Qt.KeyboardModifier.AltModifier) and self._dragging is None \
+            and self.clip_line_at(pos) is not None
+        if on_line:
+            self.setCursor(clip_cursor())
+        elif self._dragging is None:
+            self.unsetCursor()
+
+    def keyPressEvent(self, e) -> None:
+        if e.key() == Qt.Key.Key_Alt:
+            self._update_clip_cursor(QPointF(self.mapFromGlobal(QCursor.pos())), e.modifiers())
+        super().keyPressEvent(e)
+
+    def keyReleaseEvent(self, e) -> None:
+        if e.key() == Qt.Key.Key_Alt:
+            self._update_clip_cursor(QPointF(self.mapFromGlobal(QCursor.pos())), e.modifiers())
+        super().keyReleaseEvent(e)
+
     def mousePressEvent(self, e: QMouseEvent) -> None:
         doc = self.doc
+        if doc is not None and e.button() == Qt.MouseButton.LeftButton \
+                and e.modifiers() & Qt.KeyboardModifier.AltModifier:
+            upper = self.clip_line_at(e.position())
+            if upper is not None:  # Alt+click between two layers: clip (or release)
+                from editor.model import mask_ops
+
+                self.panel.guard(lambda: mask_ops.toggle_clipping(doc, upper))
+                self.update()
+                return
         i = self._row_at(e.position().y())
         if doc is None or i < 0:
             return
@@ -387,6 +427,7 @@ class LayerList(QWidget):
             self._drop = self._drop_target(pos.y())
             self.update()
             return
+        self._update_clip_cursor(pos, e.modifiers())
         row = self._row_at(pos.y())
         if row != self._hover_row:
             self._hover_row = row
@@ -409,6 +450,7 @@ class LayerList(QWidget):
 
     def leaveEvent(self, e) -> None:
         self._hover_row = -1
+        self.unsetCursor()
         self.update()
 
     def _drop_target(self, y: float) -> Optional[tuple[Group, int, tuple]]:
@@ -481,6 +523,36 @@ class LayerList(QWidget):
             self.finish_rename(commit=False)
             return True
         return super().eventFilter(obj, event)
+
+
+_clip_cursor: Optional[QCursor] = None
+
+
+def clip_cursor() -> QCursor:
+    """The cursor over the line between two layers with Alt held: the clipping mask's bent
+    arrow beside two stacked layers (Photoshop's)."""
+    global _clip_cursor
+    if _clip_cursor is None:
+        pm = QPixmap(24, 24)
+        pm.fill(Qt.GlobalColor.transparent)
+        p = QPainter(pm)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        arrow = QPainterPath()
+        arrow.moveTo(5, 3)
+        arrow.lineTo(5, 14)
+        arrow.lineTo(14, 14)
+        arrow.moveTo(10, 10)
+        arrow.lineTo(14, 14)
+        arrow.lineTo(10, 18)
+        for width, colour in ((4.0, "#000000"), (1.8, "#ffffff")):
+            p.setPen(QPen(QColor(colour), width))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawPath(arrow)
+            p.drawRect(QRectF(16, 6, 6, 5))
+            p.drawRect(QRectF(16, 14, 6, 5))
+        p.end()
+        _clip_cursor = QCursor(pm, 12, 12)
+    return _clip_cursor
 
 
 def _detail(node: Node) -> str:

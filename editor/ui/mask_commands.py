@@ -1,5 +1,5 @@
-"""Layer > Layer Mask (Reveal All, Hide All, Reveal/Hide Selection, Delete, Apply,
-Disable, Link) and Create/Release Clipping Mask (Alt+Ctrl+G).
+"""Layer > Layer Mask (Reveal All, Hide All, Reveal/Hide Selection, From Transparency,
+Delete, Apply, Disable, Link) and Create/Release Clipping Mask (Alt+Ctrl+G).
 
 The operations are in `editor.model.mask_ops` (no Qt); each is one undo step.
 Which of a layer's pixels or its mask Brush and Eraser paint is
@@ -31,6 +31,8 @@ class MaskCommands:
             ("mask_reveal_selection", "Reveal &Selection", None,
              lambda: self.add("reveal_selection")),
             ("mask_hide_selection", "Hide S&election", None, lambda: self.add("hide_selection")),
+            ("mask_from_transparency", "From &Transparency", None,
+             lambda: self._op("make a mask from transparency", mask_ops.mask_from_transparency)),
             ("mask_delete", "&Delete", None, lambda: self._op("delete the mask", mask_ops.delete_mask)),
             ("mask_apply", "&Apply", None, lambda: self._op("apply the mask", mask_ops.apply_mask)),
             ("mask_disable", "Disa&ble", None, self.toggle_enabled),
@@ -45,8 +47,8 @@ class MaskCommands:
         menu = QMenu("Layer Mas&k", w)
         menu.setObjectName("menu_layer_mask")
         for name in ("mask_reveal_all", "mask_hide_all", "mask_reveal_selection",
-                     "mask_hide_selection", None, "mask_delete", "mask_apply", None,
-                     "mask_disable", "mask_unlink", "mask_target"):
+                     "mask_hide_selection", "mask_from_transparency", None, "mask_delete",
+                     "mask_apply", None, "mask_disable", "mask_unlink", "mask_target"):
             if name is None:
                 menu.addSeparator()
             else:
@@ -66,6 +68,7 @@ class MaskCommands:
             a[name].setEnabled(usable and not has_mask)
         for name in ("mask_reveal_selection", "mask_hide_selection"):
             a[name].setEnabled(usable and not has_mask and selected)
+        a["mask_from_transparency"].setEnabled(usable and not has_mask and node.kind == "pixel")
         for name in ("mask_delete", "mask_disable", "mask_unlink", "mask_target"):
             a[name].setEnabled(has_mask)
         a["mask_apply"].setEnabled(has_mask and node.kind == "pixel")
