@@ -40,7 +40,8 @@ are drawn by psd-tools. Adjustment layers are not drawn but kept: an empty
 layer that carries the record's tagged blocks (the adjustment's settings) and
 writes them back unchanged, so the adjustment survives a round trip.
 User masks and clipping flags are kept as they are (not baked into pixels);
-a vector mask on a pixel layer is dropped. Each such change is listed in
+a vector mask on a pixel layer or group is not drawn but kept (its tagged
+blocks written back unchanged). Each such change is listed in
 `doc.warnings`. 16- and 32-bit, CMYK and greyscale documents become 8-bit
 RGBA. Any psd-tools failure becomes a FileFormatError naming the file.
 """
@@ -438,6 +439,8 @@ class _Reader:
                 node.pixels = pixels  # the placeholder as it is (Layer() would copy it)
         if not isinstance(item, (ShapeLayer, FillLayer)):  # psd-tools drew those with their masks
             node.mask = self.read_mask(item)
+            if not isinstance(item, AdjustmentLayer):  # (which carries all its blocks)
+                self.carry_vector_mask(item, node)
         layer_id = item.layer_id
         if isinstance(layer_id, int) and layer_id >= 0:
             self.ids[layer_id] = node
@@ -451,8 +454,6 @@ class _Reader:
         data = record.mask_data
         index = {int(info.id): i for i, info in enumerate(record.channel_info)}
         if data is None or -2 not in index:
-            if data is not None and item.has_vector_mask() and item.kind == "pixel":
-                self.warn(f"the vector mask of '{item.name}' was dropped")
             return None
         assert isinstance(data, MaskData)
         width, height = max(0, data.right - data.left), max(0, data.bottom - data.top)
@@ -484,6 +485,22 @@ class _Reader:
                                       f"{width}x{height} box.")
             mask.pixels = np.ascontiguousarray(values)
         return mask
+
+    def carry_vector_mask(self, item, node: Node) -> None:
+        """A vector mask (a path) is not drawn, but its blocks are kept and written back as
+        they were read, so the file still has it when saved (see `write_psd`)."""
+        from psd_tools.constants import Tag
+
+        # The path, and the live shape it was drawn as.
+        vector = {Tag.VECTOR_MASK_SETTING1, Tag.VECTOR_MASK_SETTING2, Tag.VECTOR_ORIGINATION_DATA,
+                  Tag.VECTOR_ORIGINATION_UNKNOWN, Tag.VECTOR_MASK_AS_GLOBAL_MASK}
+        record, _ = _low_level(item)
+        blocks = [block for key, block in record.tagged_blocks.items() if key in vector]
+        if any(block.key in (Tag.VECTOR_MASK_SETTING1, Tag.VECTOR_MASK_SETTING2)
+               for block in blocks):
+            node.carried = (node.carried or []) + blocks
+            self.warn(f"the vector mask of '{item.name}' is kept and saved back, but Layered "
+                      "does not draw it")
 
     def mode(self, item, group: bool) -> str:
         name = getattr(item.blend_mode, "name", str(item.blend_mode)).lower()
