@@ -1,0 +1,109 @@
+"""Brush dabs on the 4000x3000 document: the cost of one dab (paint, then the redraw) on a
+layer's pixels and on its layer mask; prints medians per dab, wall and CPU.
+
+    python bench/bench_brush.py [--dabs N] [--sizes 60,300]
+
+The document is bench_document's "typical" one (a photo and 19 cut-outs) with half its
+layers masked (`bench_document.mask_half`). One layer in the middle of the stack is painted
+as the Brush tool paints (editor/ui/tools/brush.py): the renderer is told the layer is the
+focus, a stroke runs back and forth across the layer in dabs a quarter diameter apart, and
+after each dab the renderer updates, as the canvas does on every mouse move. Three cases on
+the same layer: (1) its pixels, no mask; (2) its pixels, with a mask; (3) its mask.
+Issue 15: painting on a mask keeps the brush's per-dab cost. The machine is shared: the load
+is printed, and CPU seconds beside wall seconds.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def stroke(doc, layer, size: int, dabs: int, on_mask: bool) -> tuple[float, float]:
+    """Median (wall ms, CPU ms) per dab of one stroke, as the Brush tool paints it."""
+    from editor.model import mask_ops
+    from editor.model.render import Renderer
+    from editor.ui.tools.brush import dab_mask, paint_dab
+
+    renderer = Renderer(doc)
+    renderer.update()
+    renderer.set_focus(layer)
+    if on_mask:
+        edit = mask_ops.begin_mask_stroke(doc, layer, "Brush", doc.canvas)
+    else:
+        edit = doc.begin_pixel_edit(layer, "Brush", cover=doc.canvas)
+    target = layer.mask if on_mask else layer
+    bounds = layer.bounds().intersect(doc.canvas)
+    step = max(1.0, size / 4)
+    walls, cpus = [], []
+    for k in range(dabs + 1):  # the first dab builds the focus caches: left out
+        along = (k * step) % (2 * max(1, bounds.w - 1))
+        x = bounds.x + (along if along < bounds.w else 2 * bounds.w - along)
+        y = bounds.y + bounds.h / 2
+        wall, cpu = time.perf_counter(), time.process_time()
+        coverage, box = dab_mask(x - target.x, y - target.y, size, 0.8)
+        clipped = box.clip(target.width, target.height)
+        sub = coverage[clipped.translate(-box.x, -box.y).slices()]
+        if on_mask:
+            edit.apply(doc, clipped, lambda view: mask_ops.paint_mask_dab(view, sub, 0, 1.0))
+        else:
+            edit.apply(doc, clipped, lambda view: paint_dab(view, sub, (200, 40, 30), 1.0, False))
+        renderer.update()
+        if k:
+            walls.append((time.perf_counter() - wall) * 1000)
+            cpus.append((time.process_time() - cpu) * 1000)
+    if on_mask:
+        mask_ops.end_mask_stroke(doc, edit)
+    else:
+        doc.end_pixel_edit(edit)
+    renderer.close()
+    doc.history.undo()
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def main() -> None:
+    from bench_document import W, H, mask_half, typical_document
+    from editor.model import LayerMask
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dabs", type=int, default=40, help="dabs per stroke (median)")
+    parser.add_argument("--sizes", default="60,300", help="brush diameters in pixels")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    doc = typical_document()
+    mask_half(doc)
+    layers = list(doc.layers())
+    layer = layers[10]  # unmasked by mask_half (odd layers are masked)
+    assert layer.mask is None
+    print(f"Brush dabs, {W}x{H} typical document ({len(layers)} layers, "
+          f"{sum(n.mask is not None for n in layers)} masked); painted: '{layer.name}' "
+          f"{layer.width}x{layer.height}; median of {args.dabs} dabs; {os.cpu_count()} CPU "
+          f"cores; load {os.getloadavg()[0]:.1f}")
+    h, w = layer.height, layer.width
+    yy, xx = np.ogrid[0:h, 0:w]
+    r = np.hypot((xx - w / 2) / (w / 2), (yy - h / 2) / (h / 2))
+    mask = LayerMask(np.clip((1.2 - r) * 255, 0, 255).astype(np.uint8), layer.x, layer.y,
+                     default=0)
+    for size in sizes:
+        for label, masked, on_mask in (("pixels, layer without a mask", False, False),
+                                       ("pixels, layer with a mask", True, False),
+                                       ("its layer mask", True, True)):
+            layer.mask = mask.copy() if masked else None
+            layer.changed()
+            wall, cpu = stroke(doc, layer, size, args.dabs, on_mask)
+            print(f"  {size:4d} px dab on {label:<30} {wall:7.1f} ms wall {cpu:7.1f} ms CPU "
+                  f"per dab (paint + redraw)")
+    print(f"load after: {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
