@@ -180,3 +180,36 @@ def test_alt_click_between_two_layers_toggles_clipping(window, qtbot, tmp_path, 
     qtbot.mouseClick(panel.list, Qt.MouseButton.LeftButton, alt,
                      QPoint(EYE_W + 60, ROW_H + ROW_H // 2))
     assert not any(n.clipping for n in doc.layers())
+
+
+def test_generate_panel_applies_a_candidate_with_its_alpha_as_mask(window, qtbot):
+    from editor.model import Document
+    from editor.model.generate_apply import (GeneratedCandidate, Generation, GenerationInput,
+                                             GenerateSpec, placement_for)
+    from engine.box import Box
+
+    w, panel = window, window.generate_panel
+    w.docks["generate"].raise_()
+    doc = Document(80, 60)
+    doc.add_layer(Layer("bg", np.full((60, 80, 4), 255, np.uint8)))
+    session = w.add_session(doc, "gen")
+    w.settings.alpha_as_mask = True
+    box = Box(10, 10, 40, 40)
+    request = GenerationInput(GenerateSpec(prompt="a leaf"), box, box,
+                              np.zeros((40, 40, 4), np.uint8), placement_for(doc), box)
+    pixels = np.zeros((20, 20, 4), np.uint8)
+    pixels[..., 1] = 200
+    pixels[5:15, 5:15, 3] = 255
+    pixels[4, 5:15, 3] = 100
+    candidate = GeneratedCandidate(3, pixels, 20, 20, {"prompt": "a leaf", "seed": 3},
+                                   np.zeros((4, 4, 3), np.uint8))
+    panel._finished(session, request, Generation([candidate], request.window, "m", "cpu"))
+    plain = Document(80, 60)
+    plain.add_layer(Layer("bg", np.full((60, 80, 4), 255, np.uint8)))
+    plain.add_layer(Layer("leaf", pixels, 20, 20))
+    layer = panel.apply()
+    assert layer is not None and layer.mask is not None and (layer.pixels[..., 3] == 255).all()
+    assert doc.history.undo_name() == "Generate Layer"
+    assert np.abs(composite_document(doc).astype(int) - composite_document(plain)).max() <= 1
+    w.actions["undo"].trigger()
+    assert layer not in list(doc.layers())
