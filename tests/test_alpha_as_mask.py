@@ -247,3 +247,24 @@ def test_every_layer_making_verb_offers_the_option():
     for verb in ("generate", "decompose", "layered", "extract"):
         proc = run(verb, "--help")
         assert proc.returncode == 0 and "--alpha-as-mask" in proc.stdout, verb
+
+
+def test_generate_verb_saves_the_mask(tmp_path):
+    from psd_tools import PSDImage
+
+    from engine.testing import tiny
+    from test_cli_generate import layered
+
+    home = tmp_path / "hf"
+    tiny.install_in_hub_cache(tiny.cached_tiny("sd-inpaint"), "tiny-org/tiny-sd", home / "hub")
+    picture, out = tmp_path / "in.png", tmp_path / "out.psd"
+    Image.fromarray(np.ascontiguousarray(photo_rgba(96, 80, 1)[..., :3])).save(picture)
+    run = layered("generate", str(picture), "--box", "30,20,30,40", "--prompt", "a ball",
+                  "--model", "tiny-org/tiny-sd", "--steps", "2", "--seed", "5",
+                  "--resolution", "64", "--alpha-as-mask", "-o", str(out),
+                  env={"HF_HOME": str(home), "HF_HUB_OFFLINE": "1"})
+    assert run.returncode == 0, run.stderr
+    layer = list(open_document(str(out)).layers())[-1]
+    assert layer.mask is not None and layer.mask.default == 0
+    assert (layer.pixels[..., 3] == 255).all() and (layer.mask.pixels < 255).any()
+    assert list(PSDImage.open(out))[-1].has_mask()

@@ -5,7 +5,8 @@
   the object marked by the marquee box and/or the Quick Mask paint. Like
   Photoshop's Select Subject it runs at once, with the options last chosen;
   like Content-Aware Fill it has its options one step away, in
-  **Layer > Decompose Options…** (shadow, and for the object mask, the
+  **Layer > Decompose Options…** (shadow, the objects' edges in a layer mask
+  — the same choice as in Preferences —, and for the object mask, the
   edges and the background fill: automatic, classical, or an installed
   model; when SAM and ViTMatte are missing, a button downloads SlimSAM and
   ViTMatte in one step through the Models dialog). It runs as a job (status bar progress, Cancel, Esc); the result
