@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QLabel, QLi
                                QScrollArea, QSizePolicy, QSlider, QSpinBox, QToolButton,
                                QVBoxLayout, QWidget)
 
-from editor.model import Group, Layer, Node
+from editor.model import Group, Layer, Node, mask_ops
 from editor.model.layers import BLEND_MODE_LABELS, BLEND_MODES, GROUP_BLEND_MODES
 
 from .icons import icon, pixmap
@@ -334,8 +334,6 @@ class LayerList(QWidget):
                 and e.modifiers() & Qt.KeyboardModifier.AltModifier:
             upper = self.clip_line_at(e.position())
             if upper is not None:  # Alt+click between two layers: clip (or release)
-                from editor.model import mask_ops
-
                 self.panel.guard(lambda: mask_ops.toggle_clipping(doc, upper))
                 self.update()
                 return
