@@ -111,7 +111,7 @@ class AdjustmentEditor(QWidget):
         self.session = None
         self.node: Optional[AdjustmentLayer] = None
         self.channel = 0
-        self.tone = 0
+        self.tone = 1  # Midtones first, as Photoshop
         self._layout_key = None
         self._rows: list[tuple[Field, dict]] = []
         self._drag_key = None
@@ -137,7 +137,7 @@ class AdjustmentEditor(QWidget):
             self.setVisible(False)
             return
         if node is not self.node:
-            self.channel = self.tone = 0
+            self.channel, self.tone = 0, 1
         self.node = node
         self.setVisible(True)
         self.title.setText(node.settings.label.upper())
