@@ -292,10 +292,13 @@ def _draw_adjustment(painter: _Painter, layer: AdjustmentLayer, region: Box, mod
     mask = layer.active_mask()
     canvas = painter.canvas
     painter.close()
-    if settings.separable and mode == "normal" and not canvas.precise:
+    if mode == "normal" and not canvas.precise:  # the screen: one pass, in place
+        from .adjust_kernels import adjust_screen
+
         coverage = mask.coverage(box) if mask is not None else np.zeros((1, 1), np.uint8)
-        _adjust_kernel(box.area)(canvas.region(box), lut8(settings), coverage,
-                                 mask is not None, opacity)
+        table = lut8(settings) if settings.separable else np.zeros((3, 1), np.uint8)
+        adjust_screen(canvas.region(box), settings.code, table, settings.params(), coverage,
+                      mask is not None, opacity)
         return
     levels = 65536 if canvas.precise else 256
     rows = max(1, ADJUST_BAND_PIXELS // max(1, box.w))
@@ -312,43 +315,6 @@ def _draw_adjustment(painter: _Painter, layer: AdjustmentLayer, region: Box, mod
             weight = mask.coverage(band)[..., None] * (weight / np.float32(255))
         rgb = straight + (adjusted - straight) * weight
         canvas.write_float(band, np.concatenate([rgb * alpha, alpha], axis=-1))
-
-
-def _adjust_kernel(pixels: int = 1 << 30):
-    """A numba kernel for the separable adjustments on the 8-bit screen buffer
-    (premultiplied BGRA): un-premultiplies, looks each channel up in the (3, 256) RGB
-    table, premultiplies, and mixes with the backdrop by opacity x mask, in one pass
-    (numpy's float version took ~10 passes over 12 megapixels)."""
-    parallel = pixels >= _SERIAL_BELOW
-    kernel = _KERNELS.get(("adjust", parallel))
-    if kernel is None:
-        from numba import njit, prange
-
-        loop = prange if parallel else range
-
-        @njit(parallel=parallel, cache=True, nogil=True)
-        def kernel(buf, table, coverage, masked, opacity):  # pragma: no cover (compiled)
-            h, w = buf.shape[0], buf.shape[1]
-            for y in loop(h):
-                for x in range(w):
-                    a = np.int64(buf[y, x, 3])
-                    if a == 0:
-                        continue
-                    k = np.int64(opacity) * (np.int64(coverage[y, x]) if masked else 255)
-                    if k == 0:
-                        continue
-                    for c in range(3):
-                        p = np.int64(buf[y, x, 2 - c])
-                        s = p if a == 255 else min(255, (p * 255 + a // 2) // a)
-                        n = np.int64(table[c, s])
-                        if a != 255:
-                            n = (n * a + 127) // 255
-                        d = (n - p) * k
-                        d = (d + 32512) // 65025 if d >= 0 else -((-d + 32512) // 65025)
-                        buf[y, x, 2 - c] = p + d
-
-        _KERNELS[("adjust", parallel)] = kernel
-    return kernel
 
 
 def _draw_nodes(painter: _Painter, nodes: Sequence[Node], region: Box) -> None:
