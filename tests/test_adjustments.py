@@ -420,3 +420,31 @@ def test_cli_info_lists_and_convert_draws_adjustments(tmp_path):
 
     png = np.asarray(Image.open(tmp_path / "a.png").convert("RGBA"))
     np.testing.assert_array_equal(png, composite_document(doc))
+
+
+def test_dragging_a_layer_below_and_above_adjustments_redraws_exactly():
+    """The Renderer's focus caches around a dragged layer: adjustments above it are redrawn
+    over it at each move, adjustments below it are part of the cached composite."""
+    doc = document()
+    spot = photo(5)[:6, :8].copy()
+    low = Layer("low", spot, 2, 2)
+    high = Layer("high", photo(6)[:5, :7].copy(), 10, 6)
+    levels = AdjustmentLayer("levels", adj.Levels(rgb=(30, 220, 1.3, 0, 255)))
+    hue = AdjustmentLayer("hue", adj.HueSaturation(90, 40, 0))
+    for node in (low, levels, high, hue):
+        node.parent = doc.root
+        doc.root.children.append(node)
+    renderer = Renderer(doc)
+    renderer.update()
+    for layer in (low, high):
+        renderer.set_focus(layer)
+        for step in range(4):
+            doc.translate(layer, 1 if step % 2 else 2, 1, merge_key=("drag", layer.id))
+            renderer.update()
+        renderer.settle()
+        renderer.update()
+        fresh = Renderer(doc)
+        fresh.update()
+        np.testing.assert_array_equal(renderer.canvas.array, fresh.canvas.array)
+        shown = renderer.canvas.array[..., [2, 1, 0]].astype(int)
+        assert np.abs(shown - composite_document(doc)[..., :3].astype(int)).max() <= 2

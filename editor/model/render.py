@@ -484,6 +484,9 @@ class _Focus:
     below: Canvas
     above: Optional[Canvas]          # pre-flattened layers above, when they all blend normally
     above_nodes: list[Node]          # drawn one by one when `above` is None
+    # With adjustment layers above: runs of normally blending layers pre-flattened
+    # (Canvas) between the nodes drawn live over them (lists of nodes), bottom to top.
+    steps: Optional[list] = None
 
 
 class Renderer:
@@ -649,21 +652,59 @@ class Renderer:
         painter = _Painter(below)
         _draw_nodes(painter, below_nodes, canvas_box)
         painter.close()
-        above = None
+        above, steps = None, None
         if all(_blends_normally(n) for n in above_nodes):
-            above = Canvas(self.doc.width, self.doc.height, precise=False)
-            painter = _Painter(above)
-            _draw_nodes(painter, above_nodes, canvas_box)
-            painter.close()
-        self._focus = _Focus(layer, below, above, above_nodes)
+            above = self._flattened(above_nodes)
+        elif any(isinstance(n, AdjustmentLayer) for n in above_nodes):
+            steps = self._steps(above_nodes)
+        self._focus = _Focus(layer, below, above, above_nodes, steps)
         return self._focus
+
+    def _flattened(self, nodes: Sequence[Node]) -> Canvas:
+        """`nodes` composited on transparency over the whole canvas (a cache)."""
+        canvas = Canvas(self.doc.width, self.doc.height, precise=False)
+        painter = _Painter(canvas)
+        _draw_nodes(painter, nodes, self.doc.canvas)
+        painter.close()
+        return canvas
+
+    def _steps(self, nodes: Sequence[Node]) -> list:
+        """The nodes above a dragged layer as steps: runs of clipping units that all blend
+        normally, pre-flattened, and the units that do not (adjustments), drawn live."""
+        units: list[list[Node]] = []
+        for node in nodes:
+            if node.clipping and units:
+                units[-1].append(node)  # a clipped node stays with its base
+            else:
+                units.append([node])
+        steps: list = []
+        run: list[Node] = []
+        for unit in units:
+            if all(_blends_normally(n) for n in unit):
+                run.extend(unit)
+                continue
+            if run:
+                steps.append(self._flattened(run))
+                run = []
+            steps.append(unit)
+        if run:
+            steps.append(self._flattened(run))
+        return steps
 
     def _redraw_with_focus(self, focus: _Focus, box: Box, exact: bool = False) -> None:
         self.canvas.region(box)[...] = focus.below.region(box)
         painter = _Painter(self.canvas)
         if focus.layer.is_shown():
             _draw_layer(painter, focus.layer, box, focus.layer.blend_mode, focus.layer.opacity)
-        if focus.above is not None and not exact:
+        if focus.steps is not None and not exact:
+            # Adjustments above: each run of normal layers in one blit, the rest live.
+            for step in focus.steps:
+                if isinstance(step, Canvas):
+                    painter.draw(step.image, self.doc.canvas, box, "normal", 255)
+                else:
+                    _draw_nodes(painter, step, box)
+            self._approximate = _merge_box(self._approximate, box)
+        elif focus.above is not None and not exact:
             painter.draw(focus.above.image, self.doc.canvas, box, "normal", 255)
             self._approximate = _merge_box(self._approximate, box)
         else:
