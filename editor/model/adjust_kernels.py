@@ -3,10 +3,10 @@
 Hue/Saturation and Color Balance mix the channels through HSL, which numpy did
 in ~30 passes over the image (5-7 s of CPU for 4000x3000 on the 2-core
 machine); their formulas (see `adjustments.py` for where they come from) are
-written here once, per pixel, and serve both the float path (`apply_mixed`:
-files, merges) and the 8-bit screen kernel (`adjust_screen`), which also
-applies the lookup tables of the separable kinds in one pass over the
-premultiplied buffer. Imported lazily: numba costs ~0.5 s to import.
+written here once, per pixel, and serve the float path (`apply_mixed`), the
+8-bit screen kernel (`adjust_screen`) and the 16-bit one of files and merges
+(`adjust_precise`); the kernels also apply the lookup tables of the separable
+kinds, each in one pass over the premultiplied buffer. Imported lazily: numba costs ~0.5 s to import.
 """
 from __future__ import annotations
 
@@ -151,3 +151,43 @@ def adjust_screen(buf, code, table, params, coverage, masked, opacity):  # pragm
                 d = (n - p) * k
                 d = (d + 32512) // 65025 if d >= 0 else -((-d + 32512) // 65025)
                 buf[y, x, 2 - c] = p + d
+
+
+@njit(cache=True, nogil=True, parallel=True, fastmath=True)
+def adjust_precise(buf, code, table, params, coverage, masked, opacity):  # pragma: no cover
+    """`adjust_screen` for the 16-bit premultiplied RGBA buffer of files and merges
+    (`table`: (3, 65536) uint16)."""
+    h, w = buf.shape[0], buf.shape[1]
+    for y in prange(h):
+        for x in range(w):
+            a = np.int64(buf[y, x, 3])
+            if a == 0:
+                continue
+            k = np.int64(opacity) * (np.int64(coverage[y, x]) if masked else 255)
+            if k == 0:
+                continue
+            s0, s1, s2 = np.int64(buf[y, x, 0]), np.int64(buf[y, x, 1]), np.int64(buf[y, x, 2])
+            if a != 65535:
+                s0 = min(65535, (s0 * 65535 + a // 2) // a)
+                s1 = min(65535, (s1 * 65535 + a // 2) // a)
+                s2 = min(65535, (s2 * 65535 + a // 2) // a)
+            if code == LOOKUP:
+                n0, n1, n2 = np.int64(table[0, s0]), np.int64(table[1, s1]), np.int64(table[2, s2])
+            else:
+                r, g, b = mixed_pixel(code, params, s0 / 65535.0, s1 / 65535.0, s2 / 65535.0)
+                n0 = np.int64(r * 65535 + 0.5)
+                n1 = np.int64(g * 65535 + 0.5)
+                n2 = np.int64(b * 65535 + 0.5)
+            if a != 65535:
+                n0 = (n0 * a + 32767) // 65535
+                n1 = (n1 * a + 32767) // 65535
+                n2 = (n2 * a + 32767) // 65535
+            if k == 65025:
+                buf[y, x, 0], buf[y, x, 1], buf[y, x, 2] = n0, n1, n2
+                continue
+            for c in range(3):
+                p = np.int64(buf[y, x, c])
+                n = n0 if c == 0 else (n1 if c == 1 else n2)
+                d = (n - p) * k
+                d = (d + 32512) // 65025 if d >= 0 else -((-d + 32512) // 65025)
+                buf[y, x, c] = p + d

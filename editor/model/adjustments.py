@@ -102,6 +102,12 @@ def lut8(adjustment: Adjustment) -> np.ndarray:
     return np.rint(lut(adjustment, 256) * 255).astype(np.uint8)
 
 
+@functools.lru_cache(maxsize=8)
+def lut16(adjustment: Adjustment) -> np.ndarray:
+    """(3, 65536) uint16 table for the 16-bit composite of files and merges."""
+    return np.rint(lut(adjustment, 65536) * 65535).astype(np.uint16)
+
+
 def _natural_spline(xs, ys, t: np.ndarray) -> np.ndarray:
     """Natural cubic spline through (xs, ys), flat outside [xs[0], xs[-1]]."""
     from scipy.interpolate import CubicSpline

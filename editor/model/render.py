@@ -43,7 +43,7 @@ import numpy as np
 from engine.box import Box
 from engine.compose import blend, composite_premultiplied, to_float, unpremultiply
 
-from .adjustments import lut8
+from .adjustments import lut8, lut16
 from .layers import AdjustmentLayer, Group, Layer, Node
 
 if TYPE_CHECKING:
@@ -292,13 +292,18 @@ def _draw_adjustment(painter: _Painter, layer: AdjustmentLayer, region: Box, mod
     mask = layer.active_mask()
     canvas = painter.canvas
     painter.close()
-    if mode == "normal" and not canvas.precise:  # the screen: one pass, in place
-        from .adjust_kernels import adjust_screen
+    if mode == "normal":  # one pass over the premultiplied buffer, in place
+        from .adjust_kernels import adjust_precise, adjust_screen
 
         coverage = mask.coverage(box) if mask is not None else np.zeros((1, 1), np.uint8)
-        table = lut8(settings) if settings.separable else np.zeros((3, 1), np.uint8)
-        adjust_screen(canvas.region(box), settings.code, table, settings.params(), coverage,
-                      mask is not None, opacity)
+        if canvas.precise:
+            table = lut16(settings) if settings.separable else np.zeros((3, 1), np.uint16)
+            kernel = adjust_precise
+        else:
+            table = lut8(settings) if settings.separable else np.zeros((3, 1), np.uint8)
+            kernel = adjust_screen
+        kernel(canvas.region(box), settings.code, table, settings.params(), coverage,
+               mask is not None, opacity)
         return
     levels = 65536 if canvas.precise else 256
     rows = max(1, ADJUST_BAND_PIXELS // max(1, box.w))

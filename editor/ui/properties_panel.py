@@ -161,8 +161,9 @@ class PropertiesPanel(QWidget):
         try:
             for w in (self.name, self.x, self.y):
                 w.setEnabled(node is not None)
-            self.x.setEnabled(isinstance(node, Layer))
-            self.y.setEnabled(isinstance(node, Layer))
+            movable = isinstance(node, Layer) and not isinstance(node, AdjustmentLayer)
+            self.x.setEnabled(movable)
+            self.y.setEnabled(movable)
             self.form_box.setVisible(node is not None)
             self.empty.setVisible(node is None)
             if node is None:
