@@ -21,6 +21,11 @@ transformed) it caches the composite of everything below that layer and, if
 the layers above all blend normally, of everything above it, so each update
 costs three blits of the dirty box whatever the number of layers.
 
+Adjustment layers change the buffer in place where they are drawn (what lies below
+them in their group, or their clipping base), through their mask and opacity, in one
+numba pass (`adjust_kernels`); with an adjustment above a dragged layer, the layers
+between adjustments are pre-flattened the same way and the adjustments redrawn live.
+
 Exactness: the screen composite after any sequence of updates is bit-for-bit
 what a new Renderer draws from scratch, with one bounded exception. Dirty
 boxes are widened to whole canvas rows because Qt's raster engine rounds a
@@ -312,9 +317,7 @@ def _draw_adjustment(painter: _Painter, layer: AdjustmentLayer, region: Box, mod
         pre = canvas.read_float(band)
         alpha = pre[..., 3:4]
         straight = unpremultiply(pre)[..., :3]
-        adjusted = settings.apply(straight, levels)
-        if mode != "normal":
-            adjusted = blend(mode, straight, adjusted)
+        adjusted = blend(mode, straight, settings.apply(straight, levels))
         weight = np.float32(opacity / 255.0)
         if mask is not None:
             weight = mask.coverage(band)[..., None] * (weight / np.float32(255))
