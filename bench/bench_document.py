@@ -21,7 +21,10 @@ with soft-edged alpha) scattered over it.
 Targets (issue 2): (a) <= 150 ms, (b) <= 30 ms, (c) <= 1.3x psd-tools,
 (d) <= 1.3x raw bytes. With --masked (issue 15), every other layer gets a
 layer mask (a soft radial gradient over the layer's box) and only (a) and (b)
-run, with the same targets. The machine is shared; figures vary with its load.
+run, with the same targets. --adjusted (with --masked) adds three adjustment layers
+(Levels above layer 6, Hue/Saturation above layer 13, Curves on top), so the moved
+middle layer lies below two of them, and (e) times each kind alone. The machine is
+shared; figures vary with its load.
 """
 from __future__ import annotations
 
@@ -130,6 +133,48 @@ def mask_half(doc) -> None:
             layer.mask = LayerMask(values, layer.x, layer.y, default=0)
 
 
+def add_adjustments(doc) -> None:
+    """Three adjustment layers, in the stack as a retoucher would put them."""
+    from editor.model import AdjustmentLayer
+    from editor.model import adjustments as adj
+
+    for index, settings in ((6, adj.Levels(rgb=(12, 240, 1.15, 0, 255))),
+                            (14, adj.HueSaturation(12, 20, 0)),
+                            (len(doc.root.children) + 2, adj.Curves(rgb=((0, 0), (90, 70),
+                                                                          (170, 190), (255, 255))))):
+        node = AdjustmentLayer(settings.label, settings)
+        node.parent = doc.root
+        doc.root.children.insert(min(index, len(doc.root.children)), node)
+
+
+def bench_adjustment_kinds(runs: int) -> None:
+    """Each kind's own cost: one adjustment over a full 4000x3000 photo layer on the screen."""
+    from editor.model import adjustments as adj
+    from editor.model.adjust_kernels import adjust_screen
+
+    buf = photo_layer(3, photos())[..., [2, 1, 0, 3]].copy()
+    buf[..., 3] = 255
+    none = np.zeros((1, 1), np.uint8)
+    print(f"\n(e) one adjustment layer over a full {W}x{H} opaque photo (screen kernel)")
+    for settings in (adj.BrightnessContrast(20, 10), adj.Levels(rgb=(12, 240, 1.15, 0, 255)),
+                     adj.Curves(rgb=((0, 0), (90, 70), (170, 190), (255, 255))),
+                     adj.Exposure(0.5), adj.HueSaturation(12, 20, 0),
+                     adj.ColorBalance(midtones=(10, 0, 0))):
+        table = adj.lut8(settings) if settings.separable else np.zeros((3, 1), np.uint8)
+        work = buf.copy()
+        adjust_screen(work, settings.code, table, settings.params(), none, False, 255)  # compiled
+        cpu, fresh = [], []
+
+        def once():
+            start = time.process_time()
+            adjust_screen(fresh[-1], settings.code, table, settings.params(), none, False, 255)
+            cpu.append((time.process_time() - start) * 1000)
+
+        ms = median_ms(once, runs, setup=lambda: fresh.append(buf.copy()))
+        row(settings.label, ms, f"{statistics.median(cpu):.0f} ms CPU")
+        fresh.clear()
+
+
 # -- timing helpers ----------------------------------------------------------------------
 
 def median_ms(fn, runs: int, setup=None) -> float:
@@ -169,8 +214,12 @@ def naive_composite(layers, box) -> np.ndarray:
 def bench_composite(name: str, doc, runs: int, naive_runs: int) -> None:
     from editor.model.render import Renderer, composite_document
 
-    layers = list(doc.layers())
-    print(f"\n(a) full composite, {name} document: {len(layers)} layers, {W}x{H}")
+    from editor.model import AdjustmentLayer
+
+    layers = [layer for layer in doc.layers() if not isinstance(layer, AdjustmentLayer)]
+    adjusting = sum(1 for node in doc.layers() if isinstance(node, AdjustmentLayer))
+    print(f"\n(a) full composite, {name} document: {len(layers)} layers"
+          + (f" and {adjusting} adjustment layers" if adjusting else "") + f", {W}x{H}")
     renderers = []
 
     def fresh():
@@ -335,6 +384,8 @@ def main() -> None:
                         help="skip the naive numpy baselines (they take minutes)")
     parser.add_argument("--masked", action="store_true",
                         help="only (a) and (b), with a layer mask on every other layer")
+    parser.add_argument("--adjusted", action="store_true",
+                        help="with --masked: three adjustment layers in the stack as well")
     parser.add_argument("--memory-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_child:
@@ -347,8 +398,14 @@ def main() -> None:
                             ("typical, half masked", typical_document)):
             doc = build()
             mask_half(doc)
-            bench_composite(name, doc, args.runs, naive_runs=0 if args.no_naive else 1)
+            if args.adjusted:
+                add_adjustments(doc)
+                name += ", 3 adjustments"
+            bench_composite(name, doc, args.runs,
+                            naive_runs=0 if args.no_naive or args.adjusted else 1)
             del doc
+        if args.adjusted:
+            bench_adjustment_kinds(args.runs)
         return
     with tempfile.TemporaryDirectory() as folder:
         doc = photo_document(20)

@@ -434,12 +434,17 @@ def test_photoshop_files_keep_masks_and_clipping_and_composite_like_psd_tools(tm
     np.testing.assert_array_equal(composite_document(again), composite_document(doc))
 
 
-def test_photoshop_adjustment_layer_with_mask_is_carried_through(tmp_path):
+def test_photoshop_adjustment_layer_with_mask_is_kept(tmp_path):
     from psd_tools import PSDImage
+
+    from editor.model import AdjustmentLayer
+    from editor.model.adjustments import BrightnessContrast
 
     doc = open_document(os.path.join(CORPUS, "adjustment-mask.psd"))
     adjustment = doc.find_by_name("Brightness/Contrast 1")
-    assert adjustment.source_kind == "adjustment" and adjustment.mask is not None
+    # One of the kinds we draw: a live adjustment layer (settings 0, 0), its mask kept.
+    assert isinstance(adjustment, AdjustmentLayer) and adjustment.mask is not None
+    assert adjustment.settings == BrightnessContrast(0, 0)
     save_document(doc, tmp_path / "again.psd")
     layer = next(l for l in PSDImage.open(tmp_path / "again.psd").descendants()
                  if l.name == "Brightness/Contrast 1")

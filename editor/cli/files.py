@@ -24,7 +24,8 @@ def register(sub) -> None:
     info = sub.add_parser("info", help="print the canvas size and the layers of an image or PSD",
                           description="Prints the canvas size and each layer, top first: name, "
                                       "kind, offset, size, opacity (0-255), blend mode, "
-                                      "visibility, lock, group path and recipe.")
+                                      "visibility, lock, group path, masks, clipping, "
+                                      "adjustments (with their settings) and recipe.")
     info.add_argument("file", metavar="FILE")
     info.add_argument("--json", action="store_true", help="print JSON instead of text")
     info.set_defaults(run=run_info)
@@ -67,7 +68,9 @@ def run_info(args) -> int:
 
 
 def describe_document(doc, file: str) -> dict:
-    from editor.model.layers import Layer
+    from dataclasses import asdict
+
+    from editor.model.layers import AdjustmentLayer, Layer
 
     nodes = []
     for node in reversed(list(doc.nodes())):  # top first, as the Layers panel shows them
@@ -83,6 +86,9 @@ def describe_document(doc, file: str) -> dict:
             entry["mask"] = {"x": m.x, "y": m.y, "width": m.width, "height": m.height,
                              "default": m.default, "enabled": m.enabled, "linked": m.linked,
                              "density": m.density, "feather": m.feather}
+        if isinstance(node, AdjustmentLayer):
+            entry["adjustment"] = {"kind": node.settings.kind, "label": node.settings.label,
+                                   "settings": asdict(node.settings)}
         if isinstance(node, Layer):
             entry.update(x=node.x, y=node.y, width=node.width, height=node.height,
                          recipe=node.recipe, source_kind=node.source_kind)
@@ -97,16 +103,21 @@ def describe_document(doc, file: str) -> dict:
 def format_report(report: dict) -> str:
     layers = report["layers"]
     pixel = sum(1 for n in layers if n["kind"] == "pixel")
-    groups = len(layers) - pixel
+    groups = sum(1 for n in layers if n["kind"] == "group")
+    adjusting = len(layers) - pixel - groups
     lines = [f"{report['file']}: {report['width']}x{report['height']}, "
              f"{pixel} layer{'s' if pixel != 1 else ''}"
-             + (f", {groups} group{'s' if groups != 1 else ''}" if groups else "")]
+             + (f", {groups} group{'s' if groups != 1 else ''}" if groups else "")
+             + (f", {adjusting} adjustment layer{'s' if adjusting != 1 else ''}"
+                if adjusting else "")]
     for n in layers:
         indent = "  " * (len(n["group_path"]) + 1)
         flags = [] if n["visible"] else ["hidden"]
         if n["locked"]:
             flags.append("locked")
-        if n.get("source_kind"):
+        if n.get("source_kind") == "adjustment":
+            flags.append("adjustment from another program, kept but not drawn")
+        elif n.get("source_kind"):
             flags.append(f"was {n['source_kind']}")
         if n.get("clipping"):
             flags.append("clipped to the layer below")
@@ -124,12 +135,20 @@ def format_report(report: dict) -> str:
             text += "  (" + ", ".join(flags) + ")"
         if n["group_path"]:
             text += "  in " + "/".join(n["group_path"])
+        if n.get("adjustment"):
+            text += f"  {n['adjustment']['label']}: " + _describe_settings(n["adjustment"])
         if n.get("recipe"):
             text += "  recipe " + json.dumps(n["recipe"], ensure_ascii=False, sort_keys=True)
         lines.append(text)
     for warning in report["warnings"]:
         lines.append(f"warning: {warning}")
     return "\n".join(lines)
+
+
+def _describe_settings(adjustment: dict) -> str:
+    from editor.model.adjustments import make
+
+    return make(adjustment["kind"], adjustment["settings"]).describe()
 
 
 # -- convert -----------------------------------------------------------------------------

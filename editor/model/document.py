@@ -17,7 +17,8 @@ from engine.box import Box
 from . import commands as cmds
 from .errors import DocumentError
 from .history import History, Macro
-from .layers import BLEND_MODES, GROUP_BLEND_MODES, Group, Layer, Node, check_pixels, opaque_bounds
+from .layers import (BLEND_MODES, GROUP_BLEND_MODES, AdjustmentLayer, Group, Layer, Node, check_pixels,
+                     opaque_bounds)
 from .signals import Signal
 
 
@@ -117,12 +118,14 @@ class Document:
             raise ValueError(f"{node!r} is not in this document")
         if node is not self.active:
             self.active = node
-            self.mask_targeted = False
+            # An adjustment layer has no pixels: the brush paints its mask (Photoshop).
+            self.mask_targeted = isinstance(node, AdjustmentLayer) and node.mask is not None
             self.active_changed.emit(node)
 
     def set_mask_targeted(self, targeted: bool) -> None:
         """Brush and Eraser paint the active node's mask (True) or its pixels (False)."""
-        targeted = bool(targeted and self.active is not None and self.active.mask is not None)
+        targeted = bool((targeted or isinstance(self.active, AdjustmentLayer))
+                        and self.active is not None and self.active.mask is not None)
         if targeted != self.mask_targeted:
             self.mask_targeted = targeted
             self.active_changed.emit(self.active)
@@ -232,6 +235,7 @@ class Document:
     def set_pixels(self, layer: Layer, pixels: np.ndarray, x: Optional[int] = None,
                    y: Optional[int] = None, name: str = "Edit Pixels") -> None:
         self._check_unlocked(layer)
+        _check_has_pixels(layer)
         pixels = check_pixels(pixels)
         self.history.push(cmds.SetPixels(layer, pixels, layer.x if x is None else x,
                                          layer.y if y is None else y, name))
@@ -242,6 +246,7 @@ class Document:
         the layer, the layer first grows to hold it; both happen in one undo step.
         Finish with `end_pixel_edit`."""
         self._check_unlocked(layer)
+        _check_has_pixels(layer)
         cover = cover if cover is not None else self.canvas
         grown = self._grow_command(layer, cover)
         edit = cmds.PixelEdit(layer, name)
@@ -266,7 +271,8 @@ class Document:
         parent = layer.parent
         assert parent is not None
         i = layer.index()
-        if i == 0 or not isinstance(parent.children[i - 1], Layer):
+        if i == 0 or not isinstance(parent.children[i - 1], Layer) \
+                or isinstance(parent.children[i - 1], AdjustmentLayer):
             raise DocumentError("Merge Down needs a pixel layer directly below.")
         below = parent.children[i - 1]
         assert isinstance(below, Layer)
@@ -428,7 +434,7 @@ class Document:
         node.parent = parent
         parent.children.insert(index, node)
         self.structure_changed.emit()
-        self.region_changed.emit(node.bounds(), None)
+        self.region_changed.emit(node.drawn_bounds(), None)
 
     def _remove(self, node: Node) -> tuple[Group, int]:
         parent = node.parent
@@ -440,14 +446,14 @@ class Document:
             self.active = None
             self.active_changed.emit(None)
         self.structure_changed.emit()
-        self.region_changed.emit(node.bounds(), None)
+        self.region_changed.emit(node.drawn_bounds(), None)
         return parent, index
 
     def _set_attr(self, node: Node, attr: str, value) -> None:
         setattr(node, attr, value)
         self.node_changed.emit(node, attr)
-        if attr in ("visible", "opacity", "blend_mode", "clipping"):
-            self.region_changed.emit(node.bounds(), node if isinstance(node, Layer) else None)
+        if attr in ("visible", "opacity", "blend_mode", "clipping", "settings"):
+            self.region_changed.emit(node.drawn_bounds(), node if isinstance(node, Layer) else None)
 
     def _set_offset(self, layer: Layer, x: int, y: int) -> None:
         old = layer.bounds()
@@ -456,7 +462,7 @@ class Document:
             layer.mask.y += int(y) - layer.y
         layer.x, layer.y = int(x), int(y)
         self.node_changed.emit(layer, "offset")
-        self.region_changed.emit(old.union(layer.bounds()), layer)
+        self.region_changed.emit(old.union(layer.drawn_bounds()), layer)
 
     def _set_pixels(self, layer: Layer, pixels: np.ndarray, x: int, y: int) -> None:
         layer.changed()
@@ -473,18 +479,19 @@ class Document:
     def _set_mask(self, node: Node, mask) -> None:
         node.changed()
         node.mask = mask
-        if mask is None and self.active is node:
-            self.mask_targeted = False
+        if self.active is node:
+            self.mask_targeted = mask is not None and (self.mask_targeted
+                                                       or isinstance(node, AdjustmentLayer))
         self.node_changed.emit(node, "mask")
         self.structure_changed.emit()  # the Layers panel shows or hides the thumbnail
-        self.region_changed.emit(node.bounds(), node if isinstance(node, Layer) else None)
+        self.region_changed.emit(node.drawn_bounds(), node if isinstance(node, Layer) else None)
 
     def _set_mask_attr(self, node: Node, attr: str, value) -> None:
         node.changed()
         assert node.mask is not None
         setattr(node.mask, attr, value)
         self.node_changed.emit(node, "mask")
-        self.region_changed.emit(node.bounds(), node if isinstance(node, Layer) else None)
+        self.region_changed.emit(node.drawn_bounds(), node if isinstance(node, Layer) else None)
 
     def _mask_pixels_edited(self, node: Node, local_box: Box) -> None:
         if isinstance(node, Layer):  # in the layer's own coordinates
@@ -493,7 +500,7 @@ class Document:
             node.changed()
         assert node.mask is not None
         self.node_changed.emit(node, "mask_pixels")
-        box = local_box.translate(node.mask.x, node.mask.y).intersect(node.bounds())
+        box = local_box.translate(node.mask.x, node.mask.y).intersect(node.drawn_bounds())
         self.region_changed.emit(box, node if isinstance(node, Layer) else None)
 
     def _set_selection(self, box: Optional[Box]) -> None:
@@ -547,3 +554,9 @@ class Document:
         cmd = cmds.SetPixels(layer, grown, box.x, box.y, "Grow Layer")
         cmd.redo(self)
         return cmd
+
+
+def _check_has_pixels(layer: Layer) -> None:
+    if isinstance(layer, AdjustmentLayer):
+        raise DocumentError(f"'{layer.name}' is an adjustment layer: it has no pixels to paint "
+                            f"on (add a layer mask and paint on the mask).")

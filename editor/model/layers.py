@@ -30,6 +30,8 @@ BLEND_MODE_LABELS = {
 }
 
 _ids = itertools.count(1)
+# The reach of an adjustment layer: every canvas position (clipped to the canvas where used).
+EVERYWHERE = Box(-(1 << 40), -(1 << 40), 1 << 41, 1 << 41)
 CHANGES_KEPT = 64
 
 
@@ -218,6 +220,11 @@ class Node:
     def bounds(self) -> Box:
         raise NotImplementedError
 
+    def drawn_bounds(self) -> Box:
+        """The canvas box this node's drawing can change: its bounds, except for adjustment
+        layers (everywhere below them) and the pass-through groups holding them."""
+        return self.bounds()
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.id} {self.name!r}>"
 
@@ -265,6 +272,29 @@ class Layer(PlacedPixels, Node):
         return out
 
 
+class AdjustmentLayer(Layer):
+    """An adjustment layer: no pixels of its own; its `settings` (see `adjustments.py`)
+    change the composite of everything below it in its group (or only its clipping
+    base), through its mask and at its opacity. It is a Layer without pixels, so the
+    operations that walk layers pass over it as over an empty layer."""
+
+    kind = "adjustment"
+
+    def __init__(self, name: str, settings, *, visible: bool = True, opacity: int = 255,
+                 blend_mode: str = "normal", locked: bool = False):
+        super().__init__(name, None, 0, 0, visible=visible, opacity=opacity,
+                         blend_mode=blend_mode, locked=locked)
+        self.settings = settings
+
+    def drawn_bounds(self) -> Box:
+        return EVERYWHERE  # it changes whatever lies below it, wherever that is
+
+    def copy(self, name: Optional[str] = None, share: bool = False) -> "AdjustmentLayer":
+        return self._copy_extras(AdjustmentLayer(
+            name or self.name, self.settings, visible=self.visible, opacity=self.opacity,
+            blend_mode=self.blend_mode, locked=self.locked), share)
+
+
 class Group(Node):
     """A folder of layers and groups (children bottom to top)."""
 
@@ -299,6 +329,14 @@ class Group(Node):
         for layer in self.layers():
             if not layer.is_empty():
                 box = box.union(layer.bounds())
+        return box
+
+    def drawn_bounds(self) -> Box:
+        if self.blend_mode != "pass_through":
+            return self.bounds()  # an isolated group: its adjustments act on its layers only
+        box = Box(0, 0, 0, 0)
+        for child in self.children:
+            box = box.union(child.drawn_bounds())
         return box
 
     def copy(self, name: Optional[str] = None, share: bool = False) -> "Group":

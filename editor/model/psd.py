@@ -36,9 +36,13 @@ psd-tools' private attributes are reached in one function, `_low_level`.
 
 Reading turns every layer into a pixel layer or a group. Type and smart
 object layers keep the pixels Photoshop stored for them; shape and fill layers
-are drawn by psd-tools. Adjustment layers are not drawn but kept: an empty
-layer that carries the record's tagged blocks (the adjustment's settings) and
-writes them back unchanged, so the adjustment survives a round trip.
+are drawn by psd-tools. Brightness/Contrast, Levels, Curves, Hue/Saturation,
+Color Balance and Exposure adjustment layers become our own (`AdjustmentLayer`,
+drawn; written back with the blocks Photoshop writes for them: 'brit' and
+'CgEd', 'levl', 'curv', 'hue2', 'blnc', 'expA'). Other adjustments, and the
+variants we do not draw (legacy Brightness/Contrast, per-range Hue/Saturation,
+free-drawn Curves) are kept but not drawn: an empty layer that carries the
+record's tagged blocks and writes them back unchanged.
 User masks and clipping flags are kept as they are (not baked into pixels);
 a vector mask on a pixel layer or group is not drawn but kept (its tagged
 blocks written back unchanged). Each such change is listed in
@@ -64,7 +68,8 @@ from engine.box import Box
 
 from .document import Document
 from .errors import DocumentError, FileFormatError, ImageTooLarge, SaveError
-from .layers import BLEND_MODES, Group, Layer, LayerMask, Node
+from . import adjustments
+from .layers import BLEND_MODES, AdjustmentLayer, Group, Layer, LayerMask, Node
 from .limits import LAYERS_LIMIT_FACTOR, MAX_PIXELS_ENV, check_pixel_limit, pixel_count, read_head
 
 XMP_NAMESPACE = "urn:layered-editor:xmp:1.0/"
@@ -398,23 +403,30 @@ class _Reader:
         return nodes
 
     def read_node(self, item) -> Optional[Node]:
-        from psd_tools.api.layers import AdjustmentLayer, FillLayer, Group as PsdGroup, ShapeLayer
+        from psd_tools.api.layers import AdjustmentLayer as PsdAdjustment, FillLayer, Group as PsdGroup, ShapeLayer
 
         name = item.name
         if isinstance(item, PsdGroup):
             node: Node = Group(name, self.read_children(item), visible=item.visible,
                                opacity=item.opacity, blend_mode=self.mode(item, True),
                                locked=_locked(item), expanded=_is_open(item))
-        elif isinstance(item, AdjustmentLayer):
-            self.warn(f"adjustment layer '{name}' ({item.kind}) is kept and saved back, but "
-                      f"Layered does not draw it")
-            node = Layer(name, None, item.left, item.top, visible=item.visible,
-                         opacity=item.opacity, blend_mode=self.mode(item, False),
-                         locked=_locked(item), source_kind="adjustment")
+        elif isinstance(item, PsdAdjustment):
+            settings = read_adjustment(item)
             record, _ = _low_level(item)
             own = _own_blocks()
+            if settings is not None:  # one we draw: its settings are ours now
+                node = AdjustmentLayer(name, settings, visible=item.visible,
+                                       opacity=item.opacity, blend_mode=self.mode(item, False),
+                                       locked=_locked(item))
+                own = own | _adjustment_tags()
+            else:
+                self.warn(f"adjustment layer '{name}' ({item.kind}) is kept and saved back, "
+                          f"but Layered does not draw it")
+                node = Layer(name, None, item.left, item.top, visible=item.visible,
+                             opacity=item.opacity, blend_mode=self.mode(item, False),
+                             locked=_locked(item), source_kind="adjustment")
             node.carried = [block for key, block in record.tagged_blocks.items()
-                            if key not in own]
+                            if key not in own] or None
         else:
             kind = item.kind
             if isinstance(item, (ShapeLayer, FillLayer)):
@@ -633,6 +645,135 @@ class _Reader:
         if image is None:
             raise FileFormatError(f"{self.path}: the PSD file has neither layers nor an image.")
         return [Layer("Background", np.array(image.convert("RGBA"), np.uint8))]
+
+
+# -- adjustment layers: our settings <-> Photoshop's tagged blocks ----------------------
+
+def _adjustment_tags() -> set:
+    from psd_tools.constants import Tag
+
+    return {Tag.BRIGHTNESS_AND_CONTRAST, Tag.CONTENT_GENERATOR_EXTRA_DATA, Tag.LEVELS,
+            Tag.CURVES, Tag.HUE_SATURATION, Tag.COLOR_BALANCE, Tag.EXPOSURE}
+
+
+def read_adjustment(item) -> Optional[adjustments.Adjustment]:
+    """Our settings for one of psd-tools' adjustment layers (its public API), or None for
+    a kind or a variant we do not draw (legacy Brightness/Contrast, Hue/Saturation with
+    per-range edits, Curves drawn as a free map...): those stay carried."""
+    kind = item.kind
+    try:
+        if kind == "brightnesscontrast":
+            from psd_tools.constants import Tag
+
+            if item.tagged_blocks.get_data(Tag.CONTENT_GENERATOR_EXTRA_DATA) is None \
+                    or item.use_legacy or item.lab:
+                return None
+            return adjustments.BrightnessContrast(int(item.brightness), int(item.contrast))
+        if kind == "levels":
+            records = list(item.data or [])[:4]
+            if not records:
+                return None
+            values = [(r.input_floor, r.input_ceiling, round(r.gamma / 100.0, 2), r.output_floor,
+                       r.output_ceiling) for r in records]
+            values = [adjustments.LEVELS_IDENTITY if v == (0, 0, 0.0, 0, 0) else v for v in values]
+            values += [adjustments.LEVELS_IDENTITY] * (4 - len(values))
+            return adjustments.Levels(*values)
+        if kind == "curves":
+            return _read_curves(item)
+        if kind == "huesaturation":
+            if item.data is None or any(tuple(settings) != (0, 0, 0) for _, settings in item.data):
+                return None
+            (ch, cs, cl), (h, s, light) = item.colorization, item.master
+            return adjustments.HueSaturation(int(h), int(s), int(light), bool(item.enable_colorization),
+                                             int(ch) % 360, int(cs), int(cl))
+        if kind == "colorbalance":
+            if item.shadows is None:
+                return None
+            return adjustments.ColorBalance(tuple(map(int, item.shadows)),
+                                            tuple(map(int, item.midtones)),
+                                            tuple(map(int, item.highlights)),
+                                            bool(item.luminosity))
+        if kind == "exposure":
+            if item.exposure is None:
+                return None
+            return adjustments.Exposure(round(item.exposure, 2), round(item.exposure_offset, 4),
+                                        round(item.gamma, 2))
+    except (TypeError, ValueError, AttributeError):
+        return None  # settings we cannot make sense of: carried, as unknown kinds
+    return None
+
+
+def _read_curves(item) -> Optional[adjustments.Curves]:
+    data = item.data
+    if data is None or data.is_map:
+        return None
+    by_channel: dict[int, list] = {}
+    if item.extra is not None:
+        for entry in item.extra:
+            by_channel[int(entry.channel_id)] = list(entry.points)
+    else:
+        channels = [i for i in range(32) if data.count_map >> i & 1] if data.version == 1 \
+            else list(range(len(data.data)))
+        by_channel = dict(zip(channels, data.data))
+    curves = []
+    for channel in range(4):
+        points = by_channel.get(channel)
+        if not points:
+            curves.append(adjustments.CURVE_IDENTITY)
+            continue
+        if isinstance(points[0], int):
+            return None  # a free-drawn map
+        # Stored as (output, input) pairs; ours are (input, output).
+        curves.append(adjustments.parse_points(" ".join(f"{x},{y}" for y, x in points)))
+    return adjustments.Curves(*curves)
+
+
+def adjustment_blocks(settings: adjustments.Adjustment) -> list:
+    """The tagged blocks Photoshop writes for an adjustment layer, as (key, data)."""
+    from psd_tools.constants import Tag
+    from psd_tools.psd import adjustments as blocks
+    from psd_tools.psd.descriptor import Bool, DescriptorBlock, Integer
+
+    if isinstance(settings, adjustments.BrightnessContrast):
+        legacy = blocks.BrightnessContrast(settings.brightness & 0xFFFF,
+                                           settings.contrast & 0xFFFF, 127, 0)
+        modern = DescriptorBlock(classID=b"null")
+        for key, value in ((b"Vrsn", Integer(1)), (b"Brgh", Integer(settings.brightness)),
+                           (b"Cntr", Integer(settings.contrast)), (b"means", Integer(127)),
+                           (b"Lab ", Bool(False)), (b"useLegacy", Bool(False)),
+                           (b"Auto", Bool(False))):
+            modern[key] = value
+        return [(Tag.BRIGHTNESS_AND_CONTRAST, legacy), (Tag.CONTENT_GENERATOR_EXTRA_DATA, modern)]
+    if isinstance(settings, adjustments.Levels):
+        records = [blocks.LevelRecord(in_b, in_w, out_b, out_w, int(round(gamma * 100)))
+                   for in_b, in_w, gamma, out_b, out_w in
+                   (settings.rgb, settings.red, settings.green, settings.blue)]
+        records += [blocks.LevelRecord(0, 255, 0, 255, 100) for _ in range(25)]
+        return [(Tag.LEVELS, blocks.Levels(version=2, items=records))]
+    if isinstance(settings, adjustments.Curves):
+        curves = [(i, [(y, x) for x, y in points]) for i, points in
+                  enumerate((settings.rgb, settings.red, settings.green, settings.blue))
+                  if i == 0 or points != adjustments.CURVE_IDENTITY]
+        extra = blocks.CurvesExtraMarker(version=4, items=[
+            blocks.CurvesExtraItem(channel_id=i, points=points) for i, points in curves])
+        return [(Tag.CURVES, blocks.Curves(is_map=False, version=1,
+                                           count_map=sum(1 << i for i, _ in curves),
+                                           data=[points for _, points in curves], extra=extra))]
+    if isinstance(settings, adjustments.HueSaturation):
+        hue = (settings.colorize_hue + 180) % 360 - 180  # stored -180..180
+        return [(Tag.HUE_SATURATION, blocks.HueSaturation(
+            version=2, enable=int(settings.colorize),
+            colorization=(hue, settings.colorize_saturation, settings.colorize_lightness),
+            master=(settings.hue, settings.saturation, settings.lightness),
+            items=[[r, (0, 0, 0)] for r in adjustments.HUE_RANGES]))]
+    if isinstance(settings, adjustments.ColorBalance):
+        return [(Tag.COLOR_BALANCE, blocks.ColorBalance(
+            settings.shadows, settings.midtones, settings.highlights,
+            int(settings.preserve_luminosity)))]
+    if isinstance(settings, adjustments.Exposure):
+        return [(Tag.EXPOSURE, blocks.Exposure(1, settings.exposure, settings.offset,
+                                               settings.gamma))]
+    raise ValueError(f"no PSD form for {settings!r}")
 
 
 def _own_blocks() -> set:
@@ -939,6 +1080,11 @@ class _Writer:
             _write_mask_data(record, node.mask)
         for block in node.carried or ():  # an adjustment layer's settings, as they were read
             record.tagged_blocks[block.key] = block
+        if isinstance(node, AdjustmentLayer):
+            from psd_tools.psd.tagged_blocks import TaggedBlock
+
+            for key, data in adjustment_blocks(node.settings):
+                record.tagged_blocks[key] = TaggedBlock(key=key, data=data)
         if node.locked:
             record.tagged_blocks.set_data(Tag.PROTECTED_SETTING, LOCK_ALL)
         layer_id = next(self.ids)

@@ -21,6 +21,11 @@ transformed) it caches the composite of everything below that layer and, if
 the layers above all blend normally, of everything above it, so each update
 costs three blits of the dirty box whatever the number of layers.
 
+Adjustment layers change the buffer in place where they are drawn (what lies below
+them in their group, or their clipping base), through their mask and opacity, in one
+numba pass (`adjust_kernels`); with an adjustment above a dragged layer, the layers
+between adjustments are pre-flattened the same way and the adjustments redrawn live.
+
 Exactness: the screen composite after any sequence of updates is bit-for-bit
 what a new Renderer draws from scratch, with one bounded exception. Dirty
 boxes are widened to whole canvas rows because Qt's raster engine rounds a
@@ -41,9 +46,10 @@ from typing import TYPE_CHECKING, Optional, Sequence
 import numpy as np
 
 from engine.box import Box
-from engine.compose import composite_premultiplied, to_float
+from engine.compose import blend, composite_premultiplied, to_float, unpremultiply
 
-from .layers import Group, Layer, Node
+from .adjustments import lut8, lut16
+from .layers import AdjustmentLayer, Group, Layer, Node
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QImage
@@ -176,6 +182,9 @@ class _Painter:
 
 
 def _draw_layer(painter: _Painter, layer: Layer, region: Box, mode: str, opacity: int) -> None:
+    if isinstance(layer, AdjustmentLayer):
+        _draw_adjustment(painter, layer, region, mode, opacity)
+        return
     if layer.is_empty():
         return
     mask = layer.active_mask()
@@ -273,6 +282,49 @@ def _mask_kernel(pixels: int = 1 << 30):
     return kernel
 
 
+ADJUST_BAND_PIXELS = 1 << 20  # the float path works on bands of rows: bounded memory
+
+
+def _draw_adjustment(painter: _Painter, layer: AdjustmentLayer, region: Box, mode: str,
+                     opacity: int) -> None:
+    """Changes what the canvas holds (everything below the adjustment layer) inside
+    `region`: the adjusted colours replace the backdrop's, blended with the layer's mode,
+    through its mask and at its opacity; alpha is kept (an adjustment adds no pixels)."""
+    box = region.intersect(painter.canvas.box)
+    settings = layer.settings
+    if box.is_empty() or opacity <= 0 or settings.is_identity():
+        return
+    mask = layer.active_mask()
+    canvas = painter.canvas
+    painter.close()
+    if mode == "normal":  # one pass over the premultiplied buffer, in place
+        from .adjust_kernels import adjust_precise, adjust_screen
+
+        coverage = mask.coverage(box) if mask is not None else np.zeros((1, 1), np.uint8)
+        if canvas.precise:
+            table = lut16(settings) if settings.separable else np.zeros((3, 1), np.uint16)
+            kernel = adjust_precise
+        else:
+            table = lut8(settings) if settings.separable else np.zeros((3, 1), np.uint8)
+            kernel = adjust_screen
+        kernel(canvas.region(box), settings.code, table, settings.params(), coverage,
+               mask is not None, opacity)
+        return
+    levels = 65536 if canvas.precise else 256
+    rows = max(1, ADJUST_BAND_PIXELS // max(1, box.w))
+    for y in range(box.y, box.y1, rows):
+        band = Box(box.x, y, box.w, min(rows, box.y1 - y))
+        pre = canvas.read_float(band)
+        alpha = pre[..., 3:4]
+        straight = unpremultiply(pre)[..., :3]
+        adjusted = blend(mode, straight, settings.apply(straight, levels))
+        weight = np.float32(opacity / 255.0)
+        if mask is not None:
+            weight = mask.coverage(band)[..., None] * (weight / np.float32(255))
+        rgb = straight + (adjusted - straight) * weight
+        canvas.write_float(band, np.concatenate([rgb * alpha, alpha], axis=-1))
+
+
 def _draw_nodes(painter: _Painter, nodes: Sequence[Node], region: Box) -> None:
     i = 0
     while i < len(nodes):
@@ -344,10 +396,10 @@ def _draw_node(painter: _Painter, node: Node, region: Box) -> None:
         _draw_layer(painter, node, region, node.blend_mode, node.opacity)
         return
     assert isinstance(node, Group)
-    inside = node.bounds().intersect(region)
+    canvas = painter.canvas
+    inside = node.drawn_bounds().intersect(region).intersect(canvas.box)
     if inside.is_empty():
         return
-    canvas = painter.canvas
     mask = node.active_mask()
     if node.blend_mode == "pass_through" and mask is None:
         if node.opacity == 255:
@@ -440,6 +492,9 @@ class _Focus:
     below: Canvas
     above: Optional[Canvas]          # pre-flattened layers above, when they all blend normally
     above_nodes: list[Node]          # drawn one by one when `above` is None
+    # With adjustment layers above: runs of normally blending layers pre-flattened
+    # (Canvas) between the nodes drawn live over them (lists of nodes), bottom to top.
+    steps: Optional[list] = None
 
 
 class Renderer:
@@ -605,21 +660,59 @@ class Renderer:
         painter = _Painter(below)
         _draw_nodes(painter, below_nodes, canvas_box)
         painter.close()
-        above = None
+        above, steps = None, None
         if all(_blends_normally(n) for n in above_nodes):
-            above = Canvas(self.doc.width, self.doc.height, precise=False)
-            painter = _Painter(above)
-            _draw_nodes(painter, above_nodes, canvas_box)
-            painter.close()
-        self._focus = _Focus(layer, below, above, above_nodes)
+            above = self._flattened(above_nodes)
+        elif any(isinstance(n, AdjustmentLayer) for n in above_nodes):
+            steps = self._steps(above_nodes)
+        self._focus = _Focus(layer, below, above, above_nodes, steps)
         return self._focus
+
+    def _flattened(self, nodes: Sequence[Node]) -> Canvas:
+        """`nodes` composited on transparency over the whole canvas (a cache)."""
+        canvas = Canvas(self.doc.width, self.doc.height, precise=False)
+        painter = _Painter(canvas)
+        _draw_nodes(painter, nodes, self.doc.canvas)
+        painter.close()
+        return canvas
+
+    def _steps(self, nodes: Sequence[Node]) -> list:
+        """The nodes above a dragged layer as steps: runs of clipping units that all blend
+        normally, pre-flattened, and the units that do not (adjustments), drawn live."""
+        units: list[list[Node]] = []
+        for node in nodes:
+            if node.clipping and units:
+                units[-1].append(node)  # a clipped node stays with its base
+            else:
+                units.append([node])
+        steps: list = []
+        run: list[Node] = []
+        for unit in units:
+            if all(_blends_normally(n) for n in unit):
+                run.extend(unit)
+                continue
+            if run:
+                steps.append(self._flattened(run))
+                run = []
+            steps.append(unit)
+        if run:
+            steps.append(self._flattened(run))
+        return steps
 
     def _redraw_with_focus(self, focus: _Focus, box: Box, exact: bool = False) -> None:
         self.canvas.region(box)[...] = focus.below.region(box)
         painter = _Painter(self.canvas)
         if focus.layer.is_shown():
             _draw_layer(painter, focus.layer, box, focus.layer.blend_mode, focus.layer.opacity)
-        if focus.above is not None and not exact:
+        if focus.steps is not None and not exact:
+            # Adjustments above: each run of normal layers in one blit, the rest live.
+            for step in focus.steps:
+                if isinstance(step, Canvas):
+                    painter.draw(step.image, self.doc.canvas, box, "normal", 255)
+                else:
+                    _draw_nodes(painter, step, box)
+            self._approximate = _merge_box(self._approximate, box)
+        elif focus.above is not None and not exact:
             painter.draw(focus.above.image, self.doc.canvas, box, "normal", 255)
             self._approximate = _merge_box(self._approximate, box)
         else:
@@ -669,6 +762,8 @@ def _split_top_level(nodes: Sequence[Node], layer: Layer) -> Optional[tuple[list
 def _blends_normally(node: Node) -> bool:
     if not node.visible:
         return True
+    if isinstance(node, AdjustmentLayer):
+        return False  # it changes what lies below it: not a layer to pre-flatten
     if isinstance(node, Layer):
         return node.blend_mode == "normal"
     assert isinstance(node, Group)

@@ -80,7 +80,7 @@ def has_mask(c: Context) -> bool:
 def can_merge_down(c: Context) -> bool:
     node = c.node
     return (isinstance(node, Layer) and node.index() > 0
-            and isinstance(node.parent.children[node.index() - 1], Layer))
+            and node.parent.children[node.index() - 1].kind == "pixel")  # not an adjustment
 
 
 # When the window's own actions are enabled (undo and redo also change their text).

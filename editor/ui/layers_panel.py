@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QLabel, QLi
                                QScrollArea, QSizePolicy, QSlider, QSpinBox, QToolButton,
                                QVBoxLayout, QWidget)
 
-from editor.model import Group, Layer, Node, mask_ops
+from editor.model import AdjustmentLayer, Group, Layer, Node, mask_ops
 from editor.model.layers import BLEND_MODE_LABELS, BLEND_MODES, GROUP_BLEND_MODES
 
 from .icons import icon, pixmap
@@ -183,6 +183,9 @@ class LayerList(QWidget):
             p.drawPixmap(QPoint(x + 1, top + ROW_H // 2 - 7), pixmap(arrow, 14, "#9ca1aa", dpr))
             p.drawPixmap(QPoint(x + ARROW_W + (THUMB - 22) // 2, top + ROW_H // 2 - 11),
                          pixmap("folder", 22, "#c9ccd2" if shown else "#6a6f78", dpr))
+        elif isinstance(node, AdjustmentLayer):  # no pixels: Photoshop's half-filled circle
+            p.drawPixmap(QPoint(x + ARROW_W + (THUMB - 22) // 2, top + ROW_H // 2 - 11),
+                         pixmap("adjustment", 22, "#c9ccd2" if shown else "#6a6f78", dpr))
         else:
             self._paint_thumb(p, QRect(x + ARROW_W, top + (ROW_H - THUMB) // 2, THUMB, THUMB), node)
         if node.clipping:  # clipped to the layer below: Photoshop's bent arrow
@@ -646,6 +649,14 @@ class LayersPanel(QWidget):
         mask_button.setObjectName("LayerButton_mask")
         mask_button.clicked.connect(self._add_mask_clicked)
         buttons.insertWidget(buttons.count() - 2, mask_button)
+        adjust_button = QToolButton()  # New Adjustment Layer: the Layer menu's submenu
+        adjust_button.setIcon(icon("adjustment"))
+        adjust_button.setIconSize(QSize(18, 18))
+        adjust_button.setToolTip("New adjustment layer")
+        adjust_button.setObjectName("LayerButton_adjustment")
+        adjust_button.clicked.connect(lambda: self.services.menus["new_adjustment"].exec(
+            adjust_button.mapToGlobal(adjust_button.rect().bottomLeft())))
+        buttons.insertWidget(buttons.count() - 2, adjust_button)
         layout.addLayout(buttons)
 
         self._rebuild_timer = QTimer(self)

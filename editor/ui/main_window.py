@@ -22,6 +22,7 @@ from engine.box import Box
 from editor.model.errors import describe
 
 from . import dialogs
+from .adjustment_commands import AdjustmentCommands
 from .actions import (CORE_RULES, ActionSpec, Context, add_actions, build_actions, build_menus,
                       build_tool_actions, refresh_actions)
 from .autosave import Autosaver, find_orphans
@@ -188,6 +189,7 @@ class MainWindow(QMainWindow):
         self.select_commands.install()
         self.mask_commands = MaskCommands(self)  # Layer > Layer Mask, clipping masks
         self.mask_commands.install()
+        self.adjustment_commands = AdjustmentCommands.install(self)  # Layer > New Adjustment Layer
         self.text_edit_commands = TextEditCommands(self)  # Layer > Edit with Text…
         self.text_edit_commands.install()
         self._build_status()

@@ -10,8 +10,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QDoubleSpinBox, QFormLayout, QFrame, QLabel, QLineEdit,
                                QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
-from editor.model import Group, Layer
+from editor.model import AdjustmentLayer, Group, Layer
 
+from .adjustment_editor import AdjustmentEditor
 from .wheel_guard import guard_wheel
 
 LIMIT = 1_000_000
@@ -112,6 +113,8 @@ class PropertiesPanel(QWidget):
         self.recipe_form.setHorizontalSpacing(10)
         self.recipe_form.setVerticalSpacing(4)
         layout.addWidget(self.recipe)
+        self.adjustment = AdjustmentEditor(services)  # an adjustment layer's settings
+        layout.addWidget(self.adjustment)
         self._build_mask_section(layout)
         layout.addStretch(1)
         self._shown_recipe = None
@@ -158,8 +161,9 @@ class PropertiesPanel(QWidget):
         try:
             for w in (self.name, self.x, self.y):
                 w.setEnabled(node is not None)
-            self.x.setEnabled(isinstance(node, Layer))
-            self.y.setEnabled(isinstance(node, Layer))
+            movable = isinstance(node, Layer) and not isinstance(node, AdjustmentLayer)
+            self.x.setEnabled(movable)
+            self.y.setEnabled(movable)
             self.form_box.setVisible(node is not None)
             self.empty.setVisible(node is None)
             if node is None:
@@ -168,14 +172,17 @@ class PropertiesPanel(QWidget):
                 self.size.setText("")
                 self.kind.setText("")
             else:
-                self.heading.setText("GROUP" if isinstance(node, Group) else "PIXEL LAYER")
+                self.heading.setText("GROUP" if isinstance(node, Group) else
+                                     "ADJUSTMENT LAYER" if isinstance(node, AdjustmentLayer)
+                                     else "PIXEL LAYER")
                 if not self.name.hasFocus():
                     self.name.setText(node.name)
                 box = node.bounds()
                 self.x.setValue(box.x)
                 self.y.setValue(box.y)
                 self.size.setText(f"{box.w} × {box.h} px" if not box.is_empty() else "empty")
-                kind = "Group" if isinstance(node, Group) else "Pixels"
+                kind = ("Group" if isinstance(node, Group) else node.settings.label
+                        if isinstance(node, AdjustmentLayer) else "Pixels")
                 if isinstance(node, Layer) and node.source_kind:
                     kind += f" (was a {node.source_kind} layer)"
                 if node.is_locked():
@@ -188,6 +195,7 @@ class PropertiesPanel(QWidget):
                 self._show_recipe(recipe)
             self._shown_recipe = recipe
             self._refresh_mask(node)
+            self.adjustment.show_node(self.session, node)
         finally:
             self._updating = False
 

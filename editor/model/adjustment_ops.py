@@ -1,0 +1,50 @@
+"""Layer > New Adjustment Layer and editing an adjustment's settings, each one undo step.
+
+A new adjustment layer goes above the active node with a layer mask, as in
+Photoshop: from the selection when there is one, else revealing everything
+(the brush then paints the mask). Settings are immutable values
+(`adjustments.py`); an edit replaces them (`SetAttr` on "settings"), and the
+edits of one slider drag share a merge key, so the drag is one step.
+"""
+from __future__ import annotations
+
+from typing import Hashable, Optional
+
+from . import commands as cmds
+from . import mask_ops
+from .adjustments import KINDS, Adjustment
+from .document import Document
+from .errors import DocumentError
+from .layers import AdjustmentLayer, Node
+
+
+def add_adjustment(doc: Document, kind: str, settings: Optional[Adjustment] = None,
+                   *, with_mask: bool = True) -> AdjustmentLayer:
+    """Adds an adjustment layer of `kind` (a key of `adjustments.KINDS`) above the active
+    node, with a mask from the selection (or revealing all) when `with_mask`."""
+    cls = KINDS.get(kind)
+    if cls is None:
+        raise DocumentError(f"Unknown adjustment '{kind}'; choose one of {', '.join(KINDS)}.")
+    settings = settings if settings is not None else cls()
+    if type(settings) is not cls:
+        raise ValueError(f"{settings!r} is not {kind}")
+    layer = AdjustmentLayer(doc.next_layer_name(cls.label), settings)
+    selected = doc.selection is not None or doc.selection_mask is not None
+    with doc.history.macro(f"New {cls.label} Layer"):
+        doc.add_layer(layer, name=f"New {cls.label} Layer")
+        if with_mask:
+            mask_ops.add_mask(doc, layer, "reveal_selection" if selected else "reveal_all")
+    return layer
+
+
+def set_settings(doc: Document, node: Optional[Node], settings: Adjustment,
+                 merge_key: Optional[Hashable] = None) -> None:
+    """Replaces an adjustment layer's settings (one step; a drag passes one merge_key)."""
+    if not isinstance(node, AdjustmentLayer) or not doc.contains(node):
+        raise DocumentError("Select an adjustment layer first.")
+    if type(settings) is not type(node.settings):
+        raise ValueError(f"{node.name} is a {node.settings.label} layer, not {settings.label}")
+    doc._check_unlocked(node)
+    if settings == node.settings:
+        return
+    doc.history.push(cmds.SetAttr(node, "settings", settings, node.settings.label, merge_key))

@@ -1,0 +1,308 @@
+"""The formulas of Layered's adjustment layers, on straight float RGB in 0..1 (numpy).
+
+Each kind is a frozen dataclass of its settings, with the numbers and ranges
+of Photoshop's dialog; `apply(rgb, levels)` adjusts an (..., 3) float array.
+Photoshop documents none of its formulas; these follow what is known:
+
+- Brightness/Contrast ("Use Legacy" off, as Photoshop makes them since CS3):
+  the contrast is a natural cubic spline through (0, 0), (63, 63 - 25c),
+  (191, 191 + 25c), (255, 255) and the brightness a polynomial bump rotated
+  onto it, with the constants psd-tools reverse-engineered from Photoshop's
+  renders (psd_tools.composite.adjustments; brightness -150..150, contrast
+  -50..100).
+- Levels: per channel, v = clip((x - in_black) / (in_white - in_black)) **
+  (1 / gamma), then out_black + v (out_white - out_black); the red, green and
+  blue records first, the composite (RGB) record after them (psd-tools' order).
+- Curves: per channel, a natural cubic spline through the points (input,
+  output, 0..255), flat beyond the first and last point, clipped to 0..1;
+  channel curves first, then the composite curve.
+- Exposure: in linear light (sRGB taken as gamma 2.2): x**2.2 * 2**exposure
+  + offset, clipped, raised to 1 / gamma, back to gamma 2.2 (psd-tools).
+- Hue/Saturation (the master range, and Colorize), in HSL as Photoshop:
+  lightness first on RGB (towards white or black), then the hue rotates and
+  the saturation scales (s / (1 - k + 0.01) for k > 0, s (1 + k) below);
+  Colorize sets the hue and saturation and keeps the lightness (psd-tools).
+- Color Balance: GIMP's model of Photoshop's tool (gimp:color-balance): each
+  channel moves by the shadows/midtones/highlights amounts weighted by ramps
+  of the pixel's HSL lightness; Preserve Luminosity restores that lightness.
+
+Brightness/Contrast, Levels, Curves and Exposure act on each channel alone,
+so they are applied through a lookup table (`lut`, 256 entries for the screen,
+65536 for files). Hue/Saturation and Color Balance mix the channels: their
+formulas are written per pixel in `adjust_kernels.py` (numba; numpy took
+seconds on a 4000x3000 canvas).
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, replace
+from typing import ClassVar, Optional
+
+import numpy as np
+
+# Photoshop's six default Hue/Saturation ranges (degrees: the ramp's four corners),
+# written back with each of our Hue/Saturation layers.
+HUE_RANGES = ((315, 345, 15, 45), (15, 45, 75, 105), (75, 105, 135, 165),
+              (135, 165, 195, 225), (195, 225, 255, 285), (255, 285, 315, 345))
+
+
+class Adjustment:
+    """What every kind shares."""
+
+    kind: ClassVar[str] = ""
+    label: ClassVar[str] = ""
+    separable: ClassVar[bool] = False  # each channel alone: a lookup table per channel
+    code: ClassVar[int] = -1  # which formula of adjust_kernels (-1: the lookup table)
+
+    def params(self) -> np.ndarray:
+        """The settings as numbers for adjust_kernels (kinds that mix channels)."""
+        return np.zeros(1)
+
+    def transfer(self, t: np.ndarray, channel: int) -> np.ndarray:
+        """Separable kinds: the output of channel 0..2 for input values `t`."""
+        raise NotImplementedError
+
+    def apply(self, rgb: np.ndarray, levels: int = 65536) -> np.ndarray:
+        """Adjusted copy of straight float RGB (..., 3) in 0..1. Separable kinds go through
+        a `levels`-entry table (the input rounded to 1/(levels-1))."""
+        if self.separable:
+            table = lut(self, levels)
+            index = np.rint(np.clip(rgb, 0.0, 1.0) * np.float32(levels - 1)).astype(np.int32)
+            return np.stack([table[c][index[..., c]] for c in range(3)], axis=-1)
+        raise NotImplementedError
+
+    def is_identity(self) -> bool:
+        return self == type(self)()
+
+    def describe(self) -> str:
+        """One line of the settings that differ from the defaults (for `info`)."""
+        default = type(self)()
+        parts = [f"{k}={_short(v)}" for k, v in vars(self).items() if getattr(default, k) != v]
+        return ", ".join(parts) if parts else "no change"
+
+
+def _short(value) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value).replace(" ", "")
+
+
+@functools.lru_cache(maxsize=32)
+def lut(adjustment: Adjustment, levels: int) -> np.ndarray:
+    """(3, levels) float32 table of a separable adjustment: output of each channel for
+    the inputs i / (levels - 1)."""
+    t = np.linspace(0.0, 1.0, levels, dtype=np.float64)
+    return np.stack([np.clip(adjustment.transfer(t, c), 0.0, 1.0)
+                     for c in range(3)]).astype(np.float32)
+
+
+@functools.lru_cache(maxsize=32)
+def lut8(adjustment: Adjustment) -> np.ndarray:
+    """(3, 256) uint8 table for the 8-bit screen composite."""
+    return np.rint(lut(adjustment, 256) * 255).astype(np.uint8)
+
+
+@functools.lru_cache(maxsize=8)
+def lut16(adjustment: Adjustment) -> np.ndarray:
+    """(3, 65536) uint16 table for the 16-bit composite of files and merges."""
+    return np.rint(lut(adjustment, 65536) * 65535).astype(np.uint16)
+
+
+def _natural_spline(xs, ys, t: np.ndarray) -> np.ndarray:
+    """Natural cubic spline through (xs, ys), flat outside [xs[0], xs[-1]]."""
+    from scipy.interpolate import CubicSpline
+
+    xs, ys = np.asarray(xs, np.float64), np.asarray(ys, np.float64)
+    t = np.clip(t, xs[0], xs[-1])
+    if len(xs) == 2:
+        return np.interp(t, xs, ys)
+    return CubicSpline(xs, ys, bc_type="natural")(t)
+
+
+@dataclass(frozen=True)
+class BrightnessContrast(Adjustment):
+    kind: ClassVar[str] = "brightness_contrast"
+    label: ClassVar[str] = "Brightness/Contrast"
+    separable: ClassVar[bool] = True
+    brightness: int = 0     # -150..150
+    contrast: int = 0       # -50..100
+
+    def transfer(self, t: np.ndarray, channel: int) -> np.ndarray:
+        c = self.contrast / 100.0
+        delta = 25.0 / 255.0
+        xs = np.array([0.0, 63.0, 191.0, 255.0]) / 255.0
+        contrast = _natural_spline(xs, [0.0, xs[1] - c * delta, xs[2] + c * delta, 1.0], t)
+        b = self.brightness / 150.0
+        bump = 0.5 * (abs(b) * (1.65 * t ** 0.35 - t ** 10.0)
+                      + (1 - abs(b)) * (1.96 * t ** 0.4 + t ** 4.0) + t ** 1.25)
+        bright = b * t * (1 - t) * bump
+        # The brightness curve rotated by 45 degrees onto the contrast curve.
+        return np.interp(t, t - bright, contrast + bright)
+
+
+def _levels(t: np.ndarray, record: tuple) -> np.ndarray:
+    in_black, in_white, gamma, out_black, out_white = record
+    span = (in_white - in_black) / 255.0 or 1.0
+    v = np.clip((t - in_black / 255.0) / span, 0.0, 1.0)
+    v = v ** (1.0 / min(max(gamma, 0.01), 9.99))
+    return out_black / 255.0 + v * (out_white - out_black) / 255.0
+
+
+LEVELS_IDENTITY = (0, 255, 1.0, 0, 255)
+
+
+@dataclass(frozen=True)
+class Levels(Adjustment):
+    """Records (input black, input white, gamma, output black, output white) for the
+    composite and for red, green and blue."""
+
+    kind: ClassVar[str] = "levels"
+    label: ClassVar[str] = "Levels"
+    separable: ClassVar[bool] = True
+    rgb: tuple = LEVELS_IDENTITY
+    red: tuple = LEVELS_IDENTITY
+    green: tuple = LEVELS_IDENTITY
+    blue: tuple = LEVELS_IDENTITY
+
+    def transfer(self, t: np.ndarray, channel: int) -> np.ndarray:
+        own = (self.red, self.green, self.blue)[channel]
+        return _levels(np.clip(_levels(t, own), 0.0, 1.0), self.rgb)
+
+
+CURVE_IDENTITY = ((0, 0), (255, 255))
+
+
+@dataclass(frozen=True)
+class Curves(Adjustment):
+    """Points (input, output) 0..255, sorted by input, for the composite and each channel."""
+
+    kind: ClassVar[str] = "curves"
+    label: ClassVar[str] = "Curves"
+    separable: ClassVar[bool] = True
+    rgb: tuple = CURVE_IDENTITY
+    red: tuple = CURVE_IDENTITY
+    green: tuple = CURVE_IDENTITY
+    blue: tuple = CURVE_IDENTITY
+
+    def transfer(self, t: np.ndarray, channel: int) -> np.ndarray:
+        own = (self.red, self.green, self.blue)[channel]
+        return _curve(np.clip(_curve(t, own), 0.0, 1.0), self.rgb)
+
+
+def _curve(t: np.ndarray, points: tuple) -> np.ndarray:
+    xs = [p[0] / 255.0 for p in points]
+    ys = [p[1] / 255.0 for p in points]
+    return _natural_spline(xs, ys, t)
+
+
+def parse_points(text: str) -> tuple:
+    """"0,0 128,150 255,255" -> ((0, 0), (128, 150), (255, 255)): 2..19 points, inputs
+    rising, all in 0..255 (what Photoshop's curves allow). ValueError otherwise."""
+    points = []
+    for pair in text.replace(";", " ").split():
+        x, _, y = pair.partition(",")
+        points.append((int(x), int(y)))
+    if not 2 <= len(points) <= 19:
+        raise ValueError("a curve has 2 to 19 points")
+    if any(not (0 <= x <= 255 and 0 <= y <= 255) for x, y in points):
+        raise ValueError("curve points lie in 0..255")
+    if any(b[0] <= a[0] for a, b in zip(points, points[1:])):
+        raise ValueError("curve points must have rising inputs")
+    return tuple(points)
+
+
+def format_points(points: tuple) -> str:
+    return " ".join(f"{x},{y}" for x, y in points)
+
+
+@dataclass(frozen=True)
+class Exposure(Adjustment):
+    kind: ClassVar[str] = "exposure"
+    label: ClassVar[str] = "Exposure"
+    separable: ClassVar[bool] = True
+    exposure: float = 0.0   # stops, -20..20
+    offset: float = 0.0     # -0.5..0.5
+    gamma: float = 1.0      # 0.01..9.99
+
+    def transfer(self, t: np.ndarray, channel: int) -> np.ndarray:
+        linear = t ** 2.2 * 2.0 ** self.exposure + self.offset
+        v = np.clip(linear, 0.0, 1.0) ** (1.0 / min(max(self.gamma, 0.01), 9.99))
+        return v ** (1 / 2.2)
+
+
+# -- the kinds that mix channels: their per-pixel formulas are in adjust_kernels.py ----------
+
+@dataclass(frozen=True)
+class HueSaturation(Adjustment):
+    kind: ClassVar[str] = "hue_saturation"
+    label: ClassVar[str] = "Hue/Saturation"
+    hue: int = 0            # -180..180
+    saturation: int = 0     # -100..100
+    lightness: int = 0      # -100..100
+    colorize: bool = False
+    colorize_hue: int = 0           # 0..360
+    colorize_saturation: int = 25   # 0..100
+    colorize_lightness: int = 0     # -100..100
+
+    code: ClassVar[int] = 0  # adjust_kernels.HUE_SATURATION
+
+    def params(self) -> np.ndarray:
+        return np.array([self.hue / 360.0, self.saturation / 100.0, self.lightness / 100.0,
+                         float(self.colorize), (self.colorize_hue / 360.0) % 1.0,
+                         self.colorize_saturation / 100.0, self.colorize_lightness / 100.0])
+
+    def apply(self, rgb: np.ndarray, levels: int = 65536) -> np.ndarray:
+        from .adjust_kernels import apply_mixed
+
+        return apply_mixed(self.code, self.params(), rgb)
+
+
+@dataclass(frozen=True)
+class ColorBalance(Adjustment):
+    """(cyan-red, magenta-green, yellow-blue), each -100..100, per tonal range."""
+
+    kind: ClassVar[str] = "color_balance"
+    label: ClassVar[str] = "Color Balance"
+    shadows: tuple = (0, 0, 0)
+    midtones: tuple = (0, 0, 0)
+    highlights: tuple = (0, 0, 0)
+    preserve_luminosity: bool = True
+
+    code: ClassVar[int] = 1  # adjust_kernels.COLOR_BALANCE
+
+    def params(self) -> np.ndarray:
+        return np.array([v / 100.0 for v in (*self.shadows, *self.midtones, *self.highlights)]
+                        + [float(self.preserve_luminosity)])
+
+    def apply(self, rgb: np.ndarray, levels: int = 65536) -> np.ndarray:
+        from .adjust_kernels import apply_mixed
+
+        return apply_mixed(self.code, self.params(), rgb)
+
+
+KINDS: dict[str, type] = {k.kind: k for k in (BrightnessContrast, Levels, Curves, HueSaturation,
+                                               ColorBalance, Exposure)}
+
+
+def changed(settings: Adjustment, **values) -> Adjustment:
+    """A copy with some settings changed (they are immutable: undo keeps the old one)."""
+    return replace(settings, **values)
+
+
+def make(kind: str, values: Optional[dict] = None) -> Adjustment:
+    """A kind's settings from its name and a dict of its fields (JSON: lists become tuples)."""
+    cls = KINDS.get(kind)
+    if cls is None:
+        raise ValueError(f"unknown adjustment {kind!r}")
+    fields = {}
+    for key, value in (values or {}).items():
+        if key in cls.__dataclass_fields__:
+            fields[key] = _tuples(value)
+    return cls(**fields)
+
+
+def _tuples(value):
+    if isinstance(value, list):
+        return tuple(_tuples(v) for v in value)
+    return value
+

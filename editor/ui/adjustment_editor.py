@@ -1,0 +1,281 @@
+"""The Properties panel's section for an adjustment layer's settings.
+
+Each number is a slider with a spin box beside it (Photoshop's Properties
+panel); the canvas follows every change (the document changes at once, the
+Renderer redraws). A slider drag is one undo step (its changes share a merge
+key); each typed value is one step. Levels and Curves edit one channel at a
+time (RGB, Red, Green, Blue), Color Balance one tonal range. Curves are
+edited as numbers: the points "input,output" separated by spaces, 2 to 19
+of them, as Photoshop stores them.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, replace
+from typing import Callable, Optional
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout,
+                               QLabel, QLineEdit, QSlider, QVBoxLayout, QWidget)
+
+from editor.model import adjustment_ops, adjustments as adj
+from editor.model.layers import AdjustmentLayer
+
+_keys = itertools.count(1)
+CHANNELS = ("RGB", "Red", "Green", "Blue")
+CHANNEL_FIELDS = ("rgb", "red", "green", "blue")
+TONES = ("Shadows", "Midtones", "Highlights")
+TONE_FIELDS = ("shadows", "midtones", "highlights")
+
+
+@dataclass
+class Field:
+    """One row: a number (slider + spin box), a check box, a choice of what the rows edit
+    (channel, tonal range: view state, not a setting) or a curve's points."""
+
+    label: str
+    kind: str                       # "number", "check", "choice", "points"
+    value: object
+    apply: Optional[Callable] = None  # value -> new settings (None for "choice")
+    low: float = 0
+    high: float = 0
+    decimals: int = 0
+    choices: tuple = ()
+
+
+def fields(settings: adj.Adjustment, channel: int, tone: int) -> list[Field]:
+    """The rows of one kind's settings (`channel`: Levels/Curves, `tone`: Color Balance)."""
+    s = settings
+
+    def number(label, key, low, high, decimals=0):
+        return Field(label, "number", getattr(s, key), lambda v: replace(s, **{key: v}),
+                     low, high, decimals)
+
+    if isinstance(s, adj.BrightnessContrast):
+        return [number("Brightness", "brightness", -150, 150), number("Contrast", "contrast", -50, 100)]
+    if isinstance(s, adj.Exposure):
+        return [number("Exposure", "exposure", -20, 20, 2), number("Offset", "offset", -0.5, 0.5, 4),
+                number("Gamma", "gamma", 0.01, 9.99, 2)]
+    if isinstance(s, adj.Levels):
+        name = CHANNEL_FIELDS[channel]
+        record = getattr(s, name)
+
+        def part(label, i, low, high, decimals=0):
+            def apply(v):
+                values = list(record)
+                values[i] = v
+                return replace(s, **{name: tuple(values)})
+            return Field(label, "number", record[i], apply, low, high, decimals)
+
+        return [Field("Channel", "choice", channel, choices=CHANNELS),
+                part("Input black", 0, 0, 253), part("Gamma", 2, 0.1, 9.99, 2),
+                part("Input white", 1, 2, 255), part("Output black", 3, 0, 255),
+                part("Output white", 4, 0, 255)]
+    if isinstance(s, adj.Curves):
+        name = CHANNEL_FIELDS[channel]
+        return [Field("Channel", "choice", channel, choices=CHANNELS),
+                Field("Points", "points", adj.format_points(getattr(s, name)),
+                      lambda text: replace(s, **{name: adj.parse_points(text)}))]
+    if isinstance(s, adj.HueSaturation):
+        rows = [Field("Colorize", "check", s.colorize, lambda v: replace(s, colorize=v))]
+        if s.colorize:
+            return rows + [number("Hue", "colorize_hue", 0, 360),
+                           number("Saturation", "colorize_saturation", 0, 100),
+                           number("Lightness", "colorize_lightness", -100, 100)]
+        return rows + [number("Hue", "hue", -180, 180), number("Saturation", "saturation", -100, 100),
+                       number("Lightness", "lightness", -100, 100)]
+    if isinstance(s, adj.ColorBalance):
+        name = TONE_FIELDS[tone]
+        values = getattr(s, name)
+
+        def axis(label, i):
+            def apply(v):
+                changed = list(values)
+                changed[i] = v
+                return replace(s, **{name: tuple(changed)})
+            return Field(label, "number", values[i], apply, -100, 100)
+
+        return [Field("Tone", "choice", tone, choices=TONES), axis("Cyan – Red", 0),
+                axis("Magenta – Green", 1), axis("Yellow – Blue", 2),
+                Field("Preserve luminosity", "check", s.preserve_luminosity,
+                      lambda v: replace(s, preserve_luminosity=v))]
+    return []
+
+
+class AdjustmentEditor(QWidget):
+    """Shows and edits the settings of the active adjustment layer."""
+
+    def __init__(self, services):
+        super().__init__()
+        self.services = services
+        self.session = None
+        self.node: Optional[AdjustmentLayer] = None
+        self.channel = 0
+        self.tone = 1  # Midtones first, as Photoshop
+        self._layout_key = None
+        self._rows: list[tuple[Field, dict]] = []
+        self._drag_key = None
+        self._updating = False
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        self.title = QLabel("ADJUSTMENT")
+        self.title.setObjectName("SectionTitle")
+        box.addWidget(self.title)
+        self.form_widget = QWidget()
+        self.form = QFormLayout(self.form_widget)
+        self.form.setContentsMargins(0, 0, 0, 0)
+        self.form.setHorizontalSpacing(10)
+        box.addWidget(self.form_widget)
+        self.setVisible(False)
+
+    # -- showing ---------------------------------------------------------------------------
+    def show_node(self, session, node) -> None:
+        """Called by the Properties panel whenever the active node or a node changed."""
+        self.session = session
+        if not isinstance(node, AdjustmentLayer):
+            self.node = None
+            self.setVisible(False)
+            return
+        if node is not self.node:
+            self.channel, self.tone = 0, 1
+        self.node = node
+        self.setVisible(True)
+        self.title.setText(node.settings.label.upper())
+        rows = fields(node.settings, self.channel, self.tone)
+        key = (id(node), type(node.settings), tuple((f.label, f.kind) for f in rows))
+        if key != self._layout_key:
+            self._build(rows)
+            self._layout_key = key
+        self._show_values(rows)
+
+    def _build(self, rows: list[Field]) -> None:
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self._rows = []
+        for i, field in enumerate(rows):
+            widgets: dict = {}
+            name = f"Adjust_{field.label.split()[0]}_{i}"
+            if field.kind == "number":
+                scale = 10 ** field.decimals
+                slider = QSlider(Qt.Orientation.Horizontal)
+                slider.setObjectName(name + "_slider")
+                slider.setRange(round(field.low * scale), round(field.high * scale))
+                spin = QDoubleSpinBox()
+                spin.setObjectName(name)
+                spin.setRange(field.low, field.high)
+                spin.setDecimals(field.decimals)
+                spin.setSingleStep(1 / scale if field.decimals else 1)
+                spin.setKeyboardTracking(False)
+                spin.setMinimumWidth(70)
+                slider.sliderPressed.connect(self._drag_started)
+                slider.sliderReleased.connect(self._drag_ended)
+                slider.valueChanged.connect(lambda v, i=i, s=scale: self._number(i, v / s, True))
+                spin.valueChanged.connect(lambda v, i=i: self._number(i, v, False))
+                line = QHBoxLayout()
+                line.addWidget(slider, 1)
+                line.addWidget(spin)
+                holder = QWidget()
+                holder.setLayout(line)
+                line.setContentsMargins(0, 0, 0, 0)
+                self.form.addRow(field.label, holder)
+                widgets = {"slider": slider, "spin": spin, "scale": scale}
+            elif field.kind == "check":
+                check = QCheckBox(field.label)
+                check.setObjectName(name)
+                check.toggled.connect(lambda v, i=i: self._commit(i, bool(v)))
+                self.form.addRow("", check)
+                widgets = {"check": check}
+            elif field.kind == "choice":
+                combo = QComboBox()
+                combo.setObjectName(name)
+                combo.addItems(list(field.choices))
+                combo.currentIndexChanged.connect(self._choice)
+                self.form.addRow(field.label, combo)
+                widgets = {"combo": combo}
+            elif field.kind == "points":
+                edit = QLineEdit()
+                edit.setObjectName(name)
+                edit.setToolTip("Curve points as input,output (0-255), separated by spaces; "
+                                "2 to 19 points, inputs rising")
+                edit.editingFinished.connect(lambda i=i: self._points(i))
+                self.form.addRow(field.label, edit)
+                widgets = {"edit": edit}
+            self._rows.append((field, widgets))
+
+    def _show_values(self, rows: list[Field]) -> None:
+        self._updating = True
+        try:
+            for (_, widgets), field in zip(self._rows, rows):
+                if "spin" in widgets:
+                    widgets["slider"].setValue(round(float(field.value) * widgets["scale"]))
+                    widgets["spin"].setValue(float(field.value))
+                elif "check" in widgets:
+                    widgets["check"].setChecked(bool(field.value))
+                elif "combo" in widgets:
+                    widgets["combo"].setCurrentIndex(int(field.value))
+                elif "edit" in widgets and not widgets["edit"].hasFocus():
+                    widgets["edit"].setText(str(field.value))
+            self._rows = [(field, widgets) for (_, widgets), field in zip(self._rows, rows)]
+        finally:
+            self._updating = False
+
+    # -- editing ---------------------------------------------------------------------------
+    def _drag_started(self) -> None:
+        self._drag_key = ("adjustment", next(_keys))
+
+    def _drag_ended(self) -> None:
+        self._drag_key = None
+
+    def _number(self, i: int, value: float, from_slider: bool) -> None:
+        if self._updating:
+            return
+        field, widgets = self._rows[i]
+        value = round(value, field.decimals) if field.decimals else int(round(value))
+        self._updating = True  # keep the pair in step without a second commit
+        try:
+            if from_slider:
+                widgets["spin"].setValue(float(value))
+            else:
+                widgets["slider"].setValue(round(value * widgets["scale"]))
+        finally:
+            self._updating = False
+        self._commit(i, value, self._drag_key if from_slider else None)
+
+    def _points(self, i: int) -> None:
+        if self._updating:
+            return
+        field, widgets = self._rows[i]
+        text = widgets["edit"].text()
+        if text.split() == str(field.value).split():
+            return
+        try:
+            self._commit(i, text, raise_errors=True)
+        except ValueError as exc:
+            widgets["edit"].setText(str(field.value))
+            self.services.report(exc, "Could not change the curve")
+
+    def _choice(self, index: int) -> None:
+        if self._updating or self.node is None:
+            return
+        if isinstance(self.node.settings, adj.ColorBalance):
+            self.tone = index
+        else:
+            self.channel = index
+        self.show_node(self.session, self.node)
+
+    def _commit(self, i: int, value, merge_key=None, raise_errors: bool = False) -> None:
+        if self._updating or self.node is None or self.session is None:
+            return
+        # From the settings as they are now (a drag's changes arrive before the panel refreshes).
+        field = fields(self.node.settings, self.channel, self.tone)[i]
+        try:
+            settings = field.apply(value)
+        except ValueError:
+            if raise_errors:
+                raise
+            return
+        try:
+            adjustment_ops.set_settings(self.session.doc, self.node, settings,
+                                        merge_key or ("adjustment", next(_keys)))
+        except Exception as exc:
+            self.services.report(exc, "Could not change the adjustment")

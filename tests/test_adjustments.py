@@ -1,0 +1,450 @@
+"""Adjustment layers in the model: each kind's composite against a reference written here
+pixel by pixel (stdlib colorsys for HSL, a hand-solved natural spline for Curves), and
+against psd-tools' own renderer; opacity, masks, clipping and groups; undo; PSD round
+trips through our reader and psd-tools'; the command line's info and convert."""
+from __future__ import annotations
+
+import colorsys
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from editor.model import AdjustmentLayer, Document, DocumentError, Group, Layer, LayerMask
+from editor.model import adjustment_ops, adjustments as adj
+from editor.model.files import open_document, save_document
+from editor.model.render import Renderer, composite_document
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+W, H = 24, 16
+
+
+def photo(seed: int = 1, alpha: bool = False) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    pixels = rng.integers(0, 256, (H, W, 4), dtype=np.uint8)
+    pixels[..., 3] = rng.integers(1, 256, (H, W)) if alpha else 255
+    return pixels
+
+
+def document(*nodes, background: np.ndarray | None = None) -> Document:
+    doc = Document(W, H)
+    for node in (Layer("Background", photo() if background is None else background), *nodes):
+        node.parent = doc.root
+        doc.root.children.append(node)
+    return doc
+
+
+# -- references, one pixel at a time --------------------------------------------------------
+
+def ref_levels(v: float, record) -> float:
+    in_black, in_white, gamma, out_black, out_white = record
+    x = min(1.0, max(0.0, (v * 255 - in_black) / (in_white - in_black)))
+    return (out_black + x ** (1 / gamma) * (out_white - out_black)) / 255
+
+
+def ref_spline(points, v: float) -> float:
+    """A natural cubic spline through points (0..255), solved by hand (Thomas algorithm)."""
+    xs = [p[0] / 255 for p in points]
+    ys = [p[1] / 255 for p in points]
+    n = len(xs)
+    v = min(max(v, xs[0]), xs[-1])
+    if n == 2:
+        return ys[0] + (ys[1] - ys[0]) * (v - xs[0]) / (xs[1] - xs[0])
+    h = [xs[i + 1] - xs[i] for i in range(n - 1)]
+    # Second derivatives m: m0 = m(n-1) = 0; h(i-1) m(i-1) + 2(h(i-1)+h(i)) m(i) + h(i) m(i+1) = r(i)
+    a, b, c, r = [0.0] * n, [1.0] * n, [0.0] * n, [0.0] * n
+    for i in range(1, n - 1):
+        a[i], b[i], c[i] = h[i - 1], 2 * (h[i - 1] + h[i]), h[i]
+        r[i] = 6 * ((ys[i + 1] - ys[i]) / h[i] - (ys[i] - ys[i - 1]) / h[i - 1])
+    for i in range(1, n):
+        w = a[i] / b[i - 1]
+        b[i] -= w * c[i - 1]
+        r[i] -= w * r[i - 1]
+    m = [0.0] * n
+    for i in range(n - 2, 0, -1):
+        m[i] = (r[i] - c[i] * m[i + 1]) / b[i]
+    k = max(i for i in range(n - 1) if xs[i] <= v) if v < xs[-1] else n - 2
+    t0, t1 = xs[k + 1] - v, v - xs[k]
+    return (m[k] * t0 ** 3 / (6 * h[k]) + m[k + 1] * t1 ** 3 / (6 * h[k])
+            + (ys[k] / h[k] - m[k] * h[k] / 6) * t0 + (ys[k + 1] / h[k] - m[k + 1] * h[k] / 6) * t1)
+
+
+def ref_brightness_contrast(v: float, brightness: int, contrast: int) -> float:
+    """Photoshop's modern Brightness/Contrast as psd-tools reverse-engineered it: the point
+    (t - B(t), C(t) + B(t)) of the curve whose first coordinate is v (found by bisection)."""
+    c = contrast / 100
+    points = [(0, 0), (63, 63 - 25 * c), (191, 191 + 25 * c), (255, 255)]
+    b = brightness / 150
+
+    def bright(t):
+        bump = 0.5 * (abs(b) * (1.65 * t ** 0.35 - t ** 10) + (1 - abs(b)) * (1.96 * t ** 0.4 + t ** 4)
+                      + t ** 1.25)
+        return b * t * (1 - t) * bump
+
+    lo, hi = 0.0, 1.0
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        if mid - bright(mid) < v:
+            lo = mid
+        else:
+            hi = mid
+    t = (lo + hi) / 2
+    return min(1.0, max(0.0, ref_spline(points, t) + bright(t)))
+
+
+def ref_exposure(v: float, exposure: float, offset: float, gamma: float) -> float:
+    x = min(1.0, max(0.0, v ** 2.2 * 2 ** exposure + offset))
+    return (x ** (1 / gamma)) ** (1 / 2.2)
+
+
+def ref_hue_saturation(rgb, s: adj.HueSaturation):
+    if s.colorize:
+        _, light, _ = colorsys.rgb_to_hls(*rgb)
+        k = s.colorize_lightness / 100
+        light = light * (1 - k) + k if k > 0 else light * (1 + k)
+        return colorsys.hls_to_rgb((s.colorize_hue / 360) % 1, light, s.colorize_saturation / 100)
+    k = s.lightness / 100
+    rgb = [x * (1 - k) + k if k > 0 else x * (1 + k) for x in rgb]
+    hue, light, sat = colorsys.rgb_to_hls(*rgb)
+    q = s.saturation / 100
+    sat = min(1.0, sat / (1 - q + 0.01) if q > 0 else sat * (1 + q))
+    return colorsys.hls_to_rgb((hue + s.hue / 360) % 1, light, sat)
+
+
+def ref_color_balance(rgb, s: adj.ColorBalance):
+    _, light, _ = colorsys.rgb_to_hls(*rgb)
+    clamp = lambda x: min(1.0, max(0.0, x))  # noqa: E731
+    shadows = clamp((light - 0.333) / -0.25 + 0.5) * 0.7
+    mid = clamp((light - 0.333) / 0.25 + 0.5) * clamp((light + 0.333 - 1) / -0.25 + 0.5) * 0.7
+    high = clamp((light + 0.333 - 1) / 0.25 + 0.5) * 0.7
+    out = [clamp(rgb[i] + shadows * s.shadows[i] / 100 + mid * s.midtones[i] / 100
+                 + high * s.highlights[i] / 100) for i in range(3)]
+    if s.preserve_luminosity:
+        hue, _, sat = colorsys.rgb_to_hls(*out)
+        out = list(colorsys.hls_to_rgb(hue, light, sat))
+    return out
+
+
+def reference(settings, pixels: np.ndarray) -> np.ndarray:
+    """The adjusted RGB (0..255 floats) of opaque `pixels`, pixel by pixel."""
+    out = np.zeros(pixels.shape[:2] + (3,))
+    names = ("red", "green", "blue")
+    for y in range(pixels.shape[0]):
+        for x in range(pixels.shape[1]):
+            rgb = [pixels[y, x, c] / 255 for c in range(3)]
+            if isinstance(settings, adj.Levels):
+                rgb = [ref_levels(ref_levels(v, getattr(settings, names[c])), settings.rgb)
+                       for c, v in enumerate(rgb)]
+            elif isinstance(settings, adj.Curves):
+                rgb = [ref_spline(settings.rgb, min(1, max(0, ref_spline(getattr(settings, names[c]), v))))
+                       for c, v in enumerate(rgb)]
+            elif isinstance(settings, adj.BrightnessContrast):
+                rgb = [ref_brightness_contrast(v, settings.brightness, settings.contrast) for v in rgb]
+            elif isinstance(settings, adj.Exposure):
+                rgb = [ref_exposure(v, settings.exposure, settings.offset, settings.gamma) for v in rgb]
+            elif isinstance(settings, adj.HueSaturation):
+                rgb = ref_hue_saturation(rgb, settings)
+            elif isinstance(settings, adj.ColorBalance):
+                rgb = ref_color_balance(rgb, settings)
+            out[y, x] = [min(1.0, max(0.0, v)) * 255 for v in rgb]
+    return out
+
+
+CASES = [
+    adj.BrightnessContrast(45, 0), adj.BrightnessContrast(-80, 60), adj.BrightnessContrast(20, -40),
+    adj.Levels(rgb=(20, 230, 1.4, 10, 240)),
+    adj.Levels(red=(0, 200, 0.7, 0, 255), blue=(40, 255, 1.0, 30, 220), rgb=(5, 250, 1.1, 0, 255)),
+    adj.Curves(rgb=((0, 0), (64, 90), (190, 200), (255, 255))),
+    adj.Curves(green=((0, 30), (128, 100), (255, 240)), rgb=((10, 0), (245, 255))),
+    adj.Exposure(1.0, 0.0, 1.0), adj.Exposure(-0.7, 0.02, 1.3),
+    adj.HueSaturation(40, 30, 0), adj.HueSaturation(-120, -50, 25), adj.HueSaturation(0, 70, -30),
+    adj.HueSaturation(colorize=True, colorize_hue=210, colorize_saturation=60, colorize_lightness=-20),
+    adj.ColorBalance(midtones=(40, -20, 10)),
+    adj.ColorBalance(shadows=(-30, 0, 50), highlights=(0, 40, -60), preserve_luminosity=False),
+]
+
+
+@pytest.mark.parametrize("settings", CASES, ids=lambda s: type(s).__name__)
+def test_composite_matches_the_formula_pixel_by_pixel(settings):
+    background = photo()
+    doc = document(AdjustmentLayer("adjust", settings), background=background)
+    expected = reference(settings, background)
+    precise = composite_document(doc)
+    assert (precise[..., 3] == 255).all()
+    # Within one level of rounding (the 16-bit path) and 1.5 levels on the screen (8-bit tables).
+    assert np.abs(precise[..., :3] - expected).max() <= 1.0
+    screen = composite_document(doc, precise=False)
+    assert np.abs(screen[..., :3] - expected).max() <= 1.5
+    # It did change the picture.
+    assert np.abs(precise[..., :3].astype(int) - background[..., :3]).mean() > 3
+
+
+@pytest.mark.parametrize("settings", [s for s in CASES if not isinstance(s, adj.ColorBalance)],
+                         ids=lambda s: type(s).__name__)
+def test_psd_tools_renders_our_saved_adjustments_alike(tmp_path, settings):
+    """psd-tools draws five of the kinds itself (not Color Balance): our file, its render."""
+    from psd_tools import PSDImage
+
+    doc = document(AdjustmentLayer("adjust", settings))
+    save_document(doc, tmp_path / "a.psd")
+    theirs = np.asarray(PSDImage.open(tmp_path / "a.psd").composite(force=True).convert("RGB"), int)
+    ours = composite_document(doc)[..., :3].astype(int)
+    # psd-tools floors its table lookups where we round: a few levels at most.
+    assert np.abs(theirs - ours).max() <= 6 and np.abs(theirs - ours).mean() < 1.0
+
+
+def test_opacity_mask_and_blend_mode():
+    settings = adj.Levels(rgb=(0, 255, 1.0, 255, 0))  # an inversion: easy to predict
+    background = photo()
+    inverted = 255 - background[..., :3].astype(float)
+    layer = AdjustmentLayer("invert", settings, opacity=128)
+    doc = document(layer, background=background)
+    half = background[..., :3] + (inverted - background[..., :3]) * 128 / 255
+    assert np.abs(composite_document(doc)[..., :3] - half).max() <= 1
+    # A mask hiding the left half: unchanged there.
+    layer.opacity = 255
+    values = np.full((H, W), 255, np.uint8)
+    values[:, : W // 2] = 0
+    layer.mask = LayerMask(values)
+    shown = composite_document(doc)
+    np.testing.assert_array_equal(shown[:, : W // 2], background[:, : W // 2])
+    assert np.abs(shown[:, W // 2:, :3] - inverted[:, W // 2:]).max() <= 1
+    # A disabled mask: everywhere again.
+    layer.mask.enabled = False
+    assert np.abs(composite_document(doc)[..., :3] - inverted).max() <= 1
+    layer.mask = None
+    # Multiply: the inverted colours multiply the backdrop.
+    layer.blend_mode = "multiply"
+    product = background[..., :3] * inverted / 255
+    assert np.abs(composite_document(doc)[..., :3] - product).max() <= 1
+
+
+def test_alpha_is_kept_and_translucent_pixels_are_adjusted_in_straight_colour():
+    settings = adj.Levels(rgb=(0, 255, 1.0, 255, 0))
+    background = photo(alpha=True)
+    doc = document(AdjustmentLayer("invert", settings), background=background)
+    shown = composite_document(doc)
+    np.testing.assert_array_equal(shown[..., 3], background[..., 3])
+    solid = background[..., 3] > 64  # at low alpha 16-bit premultiplied colour loses precision
+    assert np.abs(shown[..., :3][solid] - (255 - background[..., :3][solid].astype(int))).max() <= 2
+
+
+def test_clipped_adjustment_changes_only_its_base_and_groups_bound_it():
+    invert = adj.Levels(rgb=(0, 255, 1.0, 255, 0))
+    background = photo()
+    spot = np.zeros((4, 6, 4), np.uint8)
+    spot[..., 0], spot[..., 3] = 200, 255
+    base = Layer("spot", spot, 3, 2)
+    clipped = AdjustmentLayer("clipped", invert)
+    clipped.clipping = True
+    doc = document(base, clipped, background=background)
+    shown = composite_document(doc)
+    np.testing.assert_array_equal(shown[2:6, 3:9, :3], np.broadcast_to((55, 255, 255), (4, 6, 3)))
+    outside = np.ones((H, W), bool)
+    outside[2:6, 3:9] = False
+    np.testing.assert_array_equal(shown[outside], background[outside])
+    # In an isolated (normal) group it adjusts the group's layers only; in a pass-through
+    # group everything below it.
+    clipped.clipping = False
+    doc.root.children.remove(base)
+    doc.root.children.remove(clipped)
+    group = Group("g", [base, clipped], blend_mode="normal")
+    group.parent = doc.root
+    doc.root.children.append(group)
+    shown = composite_document(doc)
+    np.testing.assert_array_equal(shown[outside], background[outside])
+    np.testing.assert_array_equal(shown[2:6, 3:9, :3], np.broadcast_to((55, 255, 255), (4, 6, 3)))
+    group.blend_mode = "pass_through"
+    shown = composite_document(doc)
+    assert np.abs(shown[outside][..., :3] - (255 - background[outside][..., :3].astype(int))).max() <= 1
+
+
+def test_renderer_follows_settings_and_mask_edits_exactly():
+    from editor.model import mask_ops
+
+    doc = document()
+    renderer = Renderer(doc)
+    renderer.update()
+    layer = adjustment_ops.add_adjustment(doc, "curves")
+    assert layer.mask is not None and layer.mask.default == 255  # reveal all
+    for points in ((0, 0), (100, 170), (255, 255)), ((0, 40), (255, 200)):
+        adjustment_ops.set_settings(doc, layer, adj.Curves(rgb=points), merge_key=("drag", 1))
+        renderer.update()
+        fresh = Renderer(doc)
+        fresh.update()
+        np.testing.assert_array_equal(renderer.canvas.array, fresh.canvas.array)
+    # Mask edits (density, deleting it, undo) redraw everywhere the adjustment reaches.
+    for change in (lambda: mask_ops.set_mask_attr(doc, layer, "density", 128),
+                   lambda: mask_ops.delete_mask(doc, layer), doc.history.undo):
+        change()
+        renderer.update()
+        fresh = Renderer(doc)
+        fresh.update()
+        np.testing.assert_array_equal(renderer.canvas.array, fresh.canvas.array)
+
+
+def test_settings_edits_are_undoable_steps_and_a_drag_is_one():
+    doc = document()
+    layer = adjustment_ops.add_adjustment(doc, "exposure")
+    steps = doc.history.count
+    for value in (0.5, 1.0, 1.5):
+        adjustment_ops.set_settings(doc, layer, adj.Exposure(value), merge_key=("drag", 7))
+    assert doc.history.count == steps + 1
+    adjustment_ops.set_settings(doc, layer, adj.Exposure(1.5, 0.1), merge_key=("typed", 8))
+    assert doc.history.count == steps + 2
+    doc.history.undo()
+    assert layer.settings == adj.Exposure(1.5)
+    doc.history.undo()
+    assert layer.settings == adj.Exposure()
+    with pytest.raises(ValueError):
+        adjustment_ops.set_settings(doc, layer, adj.Levels())
+    with pytest.raises(DocumentError):
+        adjustment_ops.add_adjustment(doc, "posterize")
+
+
+def test_copies_paint_and_merge_rules():
+    doc = document()
+    layer = adjustment_ops.add_adjustment(doc, "hue_saturation", adj.HueSaturation(30))
+    copy = layer.copy()
+    assert isinstance(copy, AdjustmentLayer) and copy.settings == layer.settings
+    assert copy.mask is not None and copy.mask.pixels is not layer.mask.pixels
+    shared = layer.copy(share=True)  # autosave snapshots
+    assert shared.settings == layer.settings and shared.mask.pixels is layer.mask.pixels
+    with pytest.raises(DocumentError, match="adjustment layer"):
+        doc.begin_pixel_edit(layer)
+    with pytest.raises(DocumentError, match="adjustment layer"):
+        doc.set_pixels(layer, photo())
+    # The brush paints its mask (as in Photoshop); a pixel layer above cannot merge into it.
+    doc.set_active(layer)
+    assert doc.mask_targeted
+    top = doc.new_layer()
+    with pytest.raises(DocumentError):
+        doc.merge_down(top)
+    doc.delete(top)
+    # Merging the adjustment down bakes it into the layer below; flatten keeps what shows.
+    shown = composite_document(doc)
+    merged = doc.merge_down(layer)
+    assert isinstance(merged, Layer) and not isinstance(merged, AdjustmentLayer)
+    np.testing.assert_array_equal(composite_document(doc), shown)
+    doc.history.undo()
+    flat = doc.flatten()
+    np.testing.assert_array_equal(flat.pixels, shown)
+
+
+def test_psd_round_trip_keeps_every_kind_and_attribute(tmp_path):
+    from psd_tools import PSDImage
+
+    nodes = []
+    for i, settings in enumerate(CASES):
+        node = AdjustmentLayer(f"adjust {i}", settings, opacity=255 - 7 * i, visible=i % 3 != 0,
+                               blend_mode="multiply" if i == 4 else "normal")
+        if i == 2:
+            values = np.zeros((H, W), np.uint8)
+            values[4:10, 5:15] = 255
+            node.mask = LayerMask(values, 0, 0, default=0, density=200)
+        if i == 5:
+            node.clipping = True
+        nodes.append(node)
+    doc = document(*nodes)
+    save_document(doc, tmp_path / "all.psd")
+    again = open_document(tmp_path / "all.psd")
+    assert again.warnings == []
+    read = [n for n in again.nodes() if isinstance(n, AdjustmentLayer)]
+    assert [(n.name, n.settings, n.opacity, n.visible, n.blend_mode, n.clipping) for n in read] == \
+        [(n.name, n.settings, n.opacity, n.visible, n.blend_mode, n.clipping) for n in nodes]
+    assert read[2].mask.density == 200 and (read[2].mask.pixels == nodes[2].mask.pixels).all()
+    np.testing.assert_array_equal(composite_document(again), composite_document(doc))
+    # psd-tools reads each as the right adjustment, with our numbers.
+    theirs = {layer.name: layer for layer in PSDImage.open(tmp_path / "all.psd").descendants()}
+    kinds = {adj.BrightnessContrast: "brightnesscontrast", adj.Levels: "levels",
+             adj.Curves: "curves", adj.HueSaturation: "huesaturation",
+             adj.ColorBalance: "colorbalance", adj.Exposure: "exposure"}
+    for node in nodes:
+        assert theirs[node.name].kind == kinds[type(node.settings)]
+    assert (theirs["adjust 1"].brightness, theirs["adjust 1"].contrast) == (-80, 60)
+    assert not theirs["adjust 1"].use_legacy
+    master = theirs["adjust 3"].master
+    assert (master.input_floor, master.input_ceiling, master.gamma,
+            master.output_floor, master.output_ceiling) == (20, 230, 140, 10, 240)
+    extra = {e.channel_id: [tuple(p) for p in e.points] for e in theirs["adjust 6"].extra}
+    assert extra[2] == [(30, 0), (100, 128), (240, 255)]  # (output, input), channel 2 = green
+    assert theirs["adjust 8"].exposure == pytest.approx(-0.7)
+    assert theirs["adjust 8"].gamma == pytest.approx(1.3)
+    assert tuple(theirs["adjust 10"].master) == (-120, -50, 25)
+    assert theirs["adjust 12"].enable_colorization == 1
+    assert tuple(theirs["adjust 14"].highlights) == (0, 40, -60) and not theirs["adjust 14"].luminosity
+
+
+def test_variants_we_do_not_draw_stay_carried(tmp_path):
+    """A Hue/Saturation with per-range edits (Photoshop's Reds, Yellows...) is kept and saved
+    back as it was, not drawn, with a warning."""
+    from psd_tools import PSDImage
+    from psd_tools.constants import Tag
+
+    save_document(document(AdjustmentLayer("ranged", adj.HueSaturation(10))), tmp_path / "a.psd")
+    psd = PSDImage.open(tmp_path / "a.psd")
+    layer = next(l for l in psd.descendants() if l.name == "ranged")
+    block = layer.tagged_blocks.get_data(Tag.HUE_SATURATION)
+    block.items[0] = [block.items[0][0], (20, 30, 0)]
+    psd.save(tmp_path / "ranged.psd")
+    doc = open_document(tmp_path / "ranged.psd")
+    node = doc.find_by_name("ranged")
+    assert not isinstance(node, AdjustmentLayer) and node.source_kind == "adjustment"
+    assert any("ranged" in w and "does not draw" in w for w in doc.warnings)
+    save_document(doc, tmp_path / "again.psd")
+    again = next(l for l in PSDImage.open(tmp_path / "again.psd").descendants() if l.name == "ranged")
+    assert again.kind == "huesaturation" and tuple(again.data[0][1]) == (20, 30, 0)
+    assert tuple(again.master) == (10, 0, 0)
+
+
+def test_cli_info_lists_and_convert_draws_adjustments(tmp_path):
+    doc = document(AdjustmentLayer("Warmer", adj.ColorBalance(midtones=(30, 0, -20))))
+    save_document(doc, tmp_path / "a.psd")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    run = lambda *args: subprocess.run([sys.executable, "main.py", *args], cwd=ROOT, env=env,  # noqa: E731
+                                       capture_output=True, text=True, timeout=300)
+    info = run("info", str(tmp_path / "a.psd"))
+    assert info.returncode == 0, info.stderr
+    assert "1 layer, 1 adjustment layer" in info.stdout
+    assert "'Warmer'" in info.stdout and "Color Balance: midtones=(30,0,-20)" in info.stdout
+    described = json.loads(run("info", "--json", str(tmp_path / "a.psd")).stdout)
+    entry = next(n for n in described["layers"] if n["name"] == "Warmer")
+    assert entry["kind"] == "adjustment" and entry["adjustment"]["kind"] == "color_balance"
+    assert entry["adjustment"]["settings"]["midtones"] == [30, 0, -20]
+    done = run("convert", str(tmp_path / "a.psd"), str(tmp_path / "a.png"))
+    assert done.returncode == 0, done.stderr
+    from PIL import Image
+
+    png = np.asarray(Image.open(tmp_path / "a.png").convert("RGBA"))
+    np.testing.assert_array_equal(png, composite_document(doc))
+
+
+def test_dragging_a_layer_below_and_above_adjustments_redraws_exactly():
+    """The Renderer's focus caches around a dragged layer: adjustments above it are redrawn
+    over it at each move, adjustments below it are part of the cached composite."""
+    doc = document()
+    spot = photo(5)[:6, :8].copy()
+    low = Layer("low", spot, 2, 2)
+    high = Layer("high", photo(6)[:5, :7].copy(), 10, 6)
+    levels = AdjustmentLayer("levels", adj.Levels(rgb=(30, 220, 1.3, 0, 255)))
+    hue = AdjustmentLayer("hue", adj.HueSaturation(90, 40, 0))
+    for node in (low, levels, high, hue):
+        node.parent = doc.root
+        doc.root.children.append(node)
+    renderer = Renderer(doc)
+    renderer.update()
+    for layer in (low, high):
+        renderer.set_focus(layer)
+        for step in range(4):
+            doc.translate(layer, 1 if step % 2 else 2, 1, merge_key=("drag", layer.id))
+            renderer.update()
+        renderer.settle()
+        renderer.update()
+        fresh = Renderer(doc)
+        fresh.update()
+        np.testing.assert_array_equal(renderer.canvas.array, fresh.canvas.array)
+        shown = renderer.canvas.array[..., [2, 1, 0]].astype(int)
+        assert np.abs(shown - composite_document(doc)[..., :3].astype(int)).max() <= 2

@@ -1,0 +1,173 @@
+"""Adjustment layers driven through the window: Layer > New Adjustment Layer, the settings
+edited in Properties (slider drags and typed values, each one undo step), the canvas
+following, the brush painting the adjustment's mask, save and reopen."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication, QCheckBox, QDoubleSpinBox, QLineEdit, QSlider
+
+from editor.model import AdjustmentLayer
+from editor.model import adjustments as adj
+from editor.model.render import composite_document
+from engine.box import Box
+
+from ui_helpers import image_drag, make_window, open_photo
+
+W, H = 96, 64
+
+
+@pytest.fixture
+def opened(qtbot, tmp_path, monkeypatch):
+    window = make_window(qtbot, tmp_path, monkeypatch)
+    open_photo(window, qtbot, tmp_path, monkeypatch, W, H)
+    return window
+
+
+def screen(window) -> np.ndarray:
+    """What the canvas shows (the Renderer's 8-bit composite) as RGB."""
+    renderer = window.session.renderer
+    renderer.update()
+    return renderer.canvas.array[..., [2, 1, 0]].astype(int)
+
+
+def editor_widget(window, cls, prefix: str):
+    panel = window.properties_panel
+    panel._refresh()
+    QApplication.processEvents()  # rows added to a shown panel show from the event loop
+    found = [w for w in panel.findChildren(cls) if w.objectName().startswith(prefix)
+             and w.isVisibleTo(panel)]
+    assert found, prefix
+    return found[0]
+
+
+def test_menu_and_panel_button_hold_the_six_kinds(opened):
+    w = opened
+    menu = w.menus["new_adjustment"]
+    assert menu.menuAction() in w.menus["layer"].actions()
+    texts = [a.text().replace("&", "") for a in menu.actions()]
+    assert texts == ["Brightness/Contrast…", "Levels…", "Curves…", "Hue/Saturation…",
+                     "Color Balance…", "Exposure…"]
+    assert w.layers_panel.findChild(object, "LayerButton_adjustment") is not None
+
+
+def test_add_levels_edit_in_properties_and_undo_each_step(opened, qtbot):
+    w, doc = opened, opened.doc
+    before = screen(w)
+    w.actions["adjustment_levels"].trigger()
+    layer = doc.active
+    assert isinstance(layer, AdjustmentLayer) and layer.settings == adj.Levels()
+    assert layer.mask is not None and doc.mask_targeted  # the brush paints its mask
+    np.testing.assert_array_equal(screen(w), before)  # a new adjustment changes nothing
+    qtbot.waitUntil(lambda: w.properties_panel.heading.text() == "ADJUSTMENT LAYER")
+    steps = doc.history.count
+    # A slider drag (press, several moves, release) is one step; the canvas follows each move.
+    slider = editor_widget(w, QSlider, "Adjust_Input_1")  # input black
+    slider.sliderPressed.emit()
+    for value in (10, 30, 60):
+        slider.setValue(value)
+        assert layer.settings.rgb[0] == value
+    slider.sliderReleased.emit()
+    assert doc.history.count == steps + 1
+    dragged = screen(w)
+    assert (dragged < before).sum() > 0.5 * before.size  # darker nearly everywhere
+    # A typed value (gamma) is another step.
+    spin = editor_widget(w, QDoubleSpinBox, "Adjust_Gamma")
+    spin.setValue(1.8)
+    assert layer.settings.rgb == (60, 255, 1.8, 0, 255)
+    assert doc.history.count == steps + 2
+    typed = screen(w)
+    assert not np.array_equal(typed, dragged)
+    # The canvas matches a fresh composite of the document.
+    reference = composite_document(doc, precise=False)[..., :3].astype(int)
+    assert np.abs(typed - reference).max() <= 1
+    w.actions["undo"].trigger()
+    assert layer.settings.rgb == (60, 255, 1.0, 0, 255)
+    np.testing.assert_array_equal(screen(w), dragged)
+    w.actions["undo"].trigger()
+    assert layer.settings == adj.Levels()
+    np.testing.assert_array_equal(screen(w), before)
+    w.actions["undo"].trigger()  # the new layer itself
+    assert not any(isinstance(n, AdjustmentLayer) for n in doc.nodes())
+
+
+def test_curves_points_hue_colorize_and_color_balance_in_properties(opened, qtbot):
+    w, doc = opened, opened.doc
+    before = screen(w)
+    w.actions["adjustment_curves"].trigger()
+    curves = doc.active
+    edit = editor_widget(w, QLineEdit, "Adjust_Points")
+    edit.setText("0,0 128,180 255,255")
+    edit.editingFinished.emit()
+    assert curves.settings.rgb == ((0, 0), (128, 180), (255, 255))
+    assert (screen(w) >= before).all() and (screen(w) > before).mean() > 0.5  # brighter
+    edit.setText("0,0 300,10")  # out of range: refused, nothing changes
+    w.report = lambda *a, **k: None
+    edit.editingFinished.emit()
+    assert curves.settings.rgb == ((0, 0), (128, 180), (255, 255))
+    w.actions["adjustment_hue_saturation"].trigger()
+    hue = doc.active
+    check = editor_widget(w, QCheckBox, "Adjust_Colorize")
+    check.setChecked(True)
+    assert hue.settings.colorize
+    sat = editor_widget(w, QDoubleSpinBox, "Adjust_Saturation")
+    sat.setValue(80)
+    assert hue.settings.colorize_saturation == 80
+    colored = screen(w)
+    w.actions["adjustment_color_balance"].trigger()
+    balance = doc.active
+    red = editor_widget(w, QDoubleSpinBox, "Adjust_Cyan")
+    red.setValue(60)
+    assert balance.settings.midtones == (60, 0, 0)
+    assert screen(w)[..., 0].mean() > colored[..., 0].mean()
+
+
+def test_mask_on_the_adjustment_limits_it(opened, qtbot):
+    w, doc, canvas = opened, opened.doc, opened.canvas
+    before = screen(w)
+    # With a selection, the new adjustment's mask is the selection (Photoshop).
+    doc.set_selection(Box(0, 0, W // 2, H))
+    w.actions["adjustment_exposure"].trigger()
+    layer = doc.active
+    spin = editor_widget(w, QDoubleSpinBox, "Adjust_Exposure")
+    spin.setValue(2.0)
+    after = screen(w)
+    assert (after[:, : W // 2] > before[:, : W // 2]).mean() > 0.5
+    np.testing.assert_array_equal(after[:, W // 2:], before[:, W // 2:])
+    # The brush (black) paints the adjustment's mask: the adjustment goes away there.
+    doc.set_selection(None)
+    canvas.set_zoom(4.0)
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_B)
+    brush = w.tools.current
+    brush.set_size(8)
+    brush.set_hardness(1.0)
+    w.set_foreground(QColor(0, 0, 0))
+    image_drag(qtbot, canvas, [(10, 30), (20, 30), (30, 30)])
+    assert layer.mask.pixels[30, 20] == 0
+    np.testing.assert_array_equal(screen(w)[30, 20], before[30, 20])
+    assert (screen(w)[5, 20] > before[5, 20]).any()
+    w.actions["undo"].trigger()
+    assert layer.mask.pixels[30, 20] == 255
+
+
+def test_saved_and_reopened_and_merged(opened, qtbot, tmp_path):
+    from editor.model.files import open_document, save_document
+
+    w, doc = opened, opened.doc
+    w.actions["adjustment_brightness_contrast"].trigger()
+    layer = doc.active
+    editor_widget(w, QDoubleSpinBox, "Adjust_Brightness").setValue(50)
+    editor_widget(w, QDoubleSpinBox, "Adjust_Contrast").setValue(20)
+    shown = composite_document(doc)
+    save_document(doc, tmp_path / "adjusted.psd")
+    again = open_document(tmp_path / "adjusted.psd")
+    (reread,) = [n for n in again.nodes() if isinstance(n, AdjustmentLayer)]
+    assert reread.settings == layer.settings == adj.BrightnessContrast(50, 20)
+    np.testing.assert_array_equal(composite_document(again), shown)
+    # Merge Down bakes the adjustment into the layer below (Photoshop).
+    w.actions["merge_down"].trigger()
+    assert not any(isinstance(n, AdjustmentLayer) for n in doc.nodes())
+    np.testing.assert_array_equal(composite_document(doc), shown)
