@@ -54,6 +54,7 @@ import cv2
 import numpy as np
 
 from ..box import Box
+from ..compose import unblend_alpha
 from ..errors import InvalidInput
 from ..progress import ProgressFn, Stages, no_progress
 from .decompose_steps.fill import pyramid_fill
@@ -68,10 +69,14 @@ DETECT_PIXELS = 250_000   # detection runs on a copy reduced to about this many 
 GROW = 0.25               # a shadow may fall this x the box's larger side outside the box
 MIN_CHANGE = 6 / 255      # smaller differences are noise (no difference at all below it)
 MIN_OBJECT_PIXELS = 16
-SEARCH = 112              # texture copied from this far away (full resolution) is still ground
+SEARCH = 144              # texture copied from this far away (full resolution) is still ground
 CELL = 6                  # ... tested in cells of this side (half detection pixels)
 FOUND_NCC = 0.85
+PINNED = 0.9               # the edit needs at least this alpha: surely object
 FOUND_COLOUR = 0.08
+FOUND_PIXEL = 0.1         # ... and a pixel of a copy has its source's colour within this
+FOUND_VOTES = 3           # a copy is an offset this many cells agree on
+FOUND_OFFSETS = 8         # ... and at most this many copies are followed
 
 # Thresholds of the object score (each change divided by its own; > 1 is object).
 STRUCTURE = 0.5           # 1 - best correlation, where both patches have texture
@@ -226,9 +231,15 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
     sc = _drifted(cv2.resize(original[context.slices()], size, interpolation=cv2.INTER_AREA)
                   if scale < 1 else original[context.slices()], drift)
     at = (round((work.x - context.x) * scale), round((work.y - context.y) * scale))
-    score[_found_elsewhere(se, sc, at, candidates, round(SEARCH * scale))] = 0.0
+    # Just outside the box, the ground only: where copies are seen to cross the box's edge.
+    edge = dilate(_box_mask(score.shape, small_box), 4 * CELL) \
+        & ~_box_mask(score.shape, small_box) & _box_mask(score.shape, scaled_box(inner, scale))
+    copied = _found_elsewhere(se, sc, at, candidates, edge, round(SEARCH * scale), reach)
+    score[copied] = 0.0
     score = cv2.resize(score, (work.w, work.h), interpolation=cv2.INTER_LINEAR) if scale < 1 \
         else score
+    copied = cv2.resize(copied.astype(np.uint8), (work.w, work.h),
+                        interpolation=cv2.INTER_NEAREST) > 0 if scale < 1 else copied
     allowed = np.zeros((work.h, work.w), bool)
     allowed[obj_box.slices()] = True
     if hint is not None:
@@ -251,9 +262,15 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
         radius = max(band_radius(obj.w, obj.h), int(np.ceil((WINDOW // 2 + 1) / scale)))
         trimap = make_trimap(erode(mask, max(1, radius // 2)) if erode(mask, radius).any()
                              else mask, radius)
-        # Where the edit left the picture as it was, the object surely is not.
-        same = np.abs(e - _drifted(o, drift)).max(axis=2) <= MIN_CHANGE
-        trimap[same & (trimap == UNKNOWN)] = 0
+        # Where the edit left the picture as it was, or copied it from elsewhere, the
+        # object surely is not; where no background near explains the change with less
+        # than PINNED alpha (white paint over a dark saucer), it surely is: the colour
+        # model of matting alone would let a flat piece of the object fade out.
+        od = _drifted(o, drift)
+        band = trimap == UNKNOWN
+        same = np.abs(e - od).max(axis=2) <= MIN_CHANGE
+        trimap[band & (_least_alpha(e, od, REACH) > PINNED)] = 255
+        trimap[band & (same | copied)] = 0
         alpha = ClosedFormMatter()(_to8(e), trimap)
         alpha = np.clip(alpha, 0.0, 1.0).astype(np.float32)
         alpha[alpha < 4 / 255] = 0.0
@@ -269,7 +286,8 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
             if scale < 1 else np.maximum(structure / STRUCTURE, texture / TEXTURE)
         anchor = np.zeros_like(mask)
         anchor[obj_box.slices()] = True
-        shade, shade_colour = _shadow(_drifted(o, drift), e, alpha, struct_full, inner, anchor)
+        shade, shade_colour = _shadow(_drifted(o, drift), e, alpha, struct_full, copied, inner,
+                                      anchor)
 
     # 7. Colours, solved against the original behind the object's soft edge and its shadow
     # (only where the layer has pixels).
@@ -341,56 +359,146 @@ def _least_change(e: np.ndarray, o_padded: np.ndarray, reach: int, measure) -> n
 
 
 def _found_elsewhere(e: np.ndarray, context: np.ndarray, at: tuple[int, int],
-                     candidates: np.ndarray, search: int) -> np.ndarray:
-    """Pixels of `candidates` whose neighbourhood appears in the original nearby: texture
-    an inpainter copied or re-synthesised from the ground around.
+                     candidates: np.ndarray, edge: np.ndarray, search: int,
+                     reach: int) -> np.ndarray:
+    """Pixels (the whole of `e`) whose neighbourhood appears in the original nearby:
+    texture an inpainter copied from the ground around (content-aware fill copies
+    coherent pieces, each from one place).
 
     `e` is the edit (detection scale), `context` the original (drift applied, same
-    scale) over a larger area in which `e` sits at `at` (x, y); `search` is how far
-    from a cell to look (detection pixels). The candidates are
-    visited in CELL x CELL cells; each cell's surrounding patch (twice the cell) is
-    matched (normalised correlation, OpenCV's matchTemplate) against the context
-    around it; a match above FOUND_NCC whose mean colour is within FOUND_COLOUR of
-    the patch's explains the cell. Flat patches never match: there is nothing to
-    recognise in them.
+    scale) over a larger area in which `e` sits at `at` (x, y); `candidates` the
+    changes in the box, `edge` the ground just outside it; `search` is how far
+    to look, `reach` how far the ground re-rendered in place may have moved
+    (detection pixels: that is the structure test's business, not a copy). Work is at half the detection scale (copied texture
+    is recognisable there too, and the search costs a quarter). Two passes:
+
+    1. where the copies come from: the candidates are visited in CELL x CELL cells;
+       each cell's surrounding patch (twice the cell) is matched (normalised
+       correlation, OpenCV's matchTemplate) against the context around it; a match
+       above FOUND_NCC whose mean colour is within FOUND_COLOUR of the patch's
+       votes for its offset (every such match: a regular texture matches itself
+       one period along). Offsets with at least FOUND_VOTES votes, one of them
+       from `edge`, are copies: an inpainter's copy is a piece of ground that goes
+       on across the box's edge, while a lone match is chance (a flat piece of the
+       object may look like some ground, its straight edge like a rim elsewhere);
+    2. what each copy covers: at every position, the window (twice the cell) is
+       compared with the original at each copy's offset; a window that matches
+       explains *every* pixel in it, so ground right beside an object is explained
+       by the windows that lie beside it, not only by those centred on it.
+    Flat windows never match: there is nothing to recognise in them.
     """
-    # At half the detection scale (copied texture is recognisable there too, and the
-    # search costs a quarter): `found` is brought back up at the end.
-    full = candidates
+    full = e.shape[:2]
     e = cv2.resize(e, (max(1, e.shape[1] // 2), max(1, e.shape[0] // 2)),
                    interpolation=cv2.INTER_AREA)
     o = cv2.resize(context, (max(1, context.shape[1] // 2), max(1, context.shape[0] // 2)),
                    interpolation=cv2.INTER_AREA)
-    candidates = cv2.resize(candidates.astype(np.uint8), e.shape[1::-1],
-                            interpolation=cv2.INTER_AREA) > 0
+    candidates, edge = (cv2.resize(x.astype(np.uint8), e.shape[1::-1],
+                                   interpolation=cv2.INTER_AREA) > 0 for x in (candidates, edge))
     ax, ay = at[0] // 2, at[1] // 2
     search = max(4, search // 2)
     h, w = candidates.shape
     oh, ow = o.shape[:2]
-    found = np.zeros_like(candidates)
     el, ol = (cv2.GaussianBlur(_luma(x), (0, 0), 0.7) for x in (e, o))  # grain, blur
+    flat = 8 / 255
+    near = max(1, reach // 2) + 1   # copies from nearer than this (half scale) are not copies
+    # 1. Where copies come from: offsets (context minus edit position) voted by cells.
     half = CELL // 2
+    votes = []
     for cy in range(0, h, CELL):
         for cx in range(0, w, CELL):
-            if not candidates[cy:cy + CELL, cx:cx + CELL].any():
+            ground = edge[cy:cy + CELL, cx:cx + CELL].all()
+            if not (ground or candidates[cy:cy + CELL, cx:cx + CELL].any()):
                 continue
             y0, y1 = max(0, cy - half), min(h, cy + CELL + half)
             x0, x1 = max(0, cx - half), min(w, cx + CELL + half)
             patch = el[y0:y1, x0:x1]
-            if patch.std() < 8 / 255 or min(patch.shape) < CELL:
+            if patch.std() < flat or min(patch.shape) < CELL:
                 continue
             sy0, sy1 = max(0, ay + y0 - search), min(oh, ay + y1 + search)
             sx0, sx1 = max(0, ax + x0 - search), min(ow, ax + x1 + search)
             scores = cv2.matchTemplate(ol[sy0:sy1, sx0:sx1], patch, cv2.TM_CCOEFF_NORMED)
-            _, best, _, (bx, by) = cv2.minMaxLoc(scores)
-            if best < FOUND_NCC:
-                continue
-            there = o[sy0 + by:sy0 + by + patch.shape[0], sx0 + bx:sx0 + bx + patch.shape[1]]
-            if np.abs(there.mean(axis=(0, 1)) - e[y0:y1, x0:x1].mean(axis=(0, 1))).max() \
-                    <= FOUND_COLOUR:
-                found[cy:cy + CELL, cx:cx + CELL] = True
-    found = cv2.resize(found.astype(np.uint8), full.shape[::-1], interpolation=cv2.INTER_NEAREST) > 0
-    return found & full
+            # Every good match votes (the best alone is chance on a regular texture,
+            # bricks say, that matches itself one period along).
+            peaks = (scores >= FOUND_NCC) & (scores >= cv2.dilate(scores, np.ones((3, 3))))
+            mean_here = e[y0:y1, x0:x1].mean(axis=(0, 1))
+            for by, bx in zip(*np.nonzero(peaks)):
+                if max(abs(sy0 + by - ay - y0), abs(sx0 + bx - ax - x0)) <= near:
+                    continue   # the ground re-rendered in place: the structure test's
+                there = o[sy0 + by:sy0 + by + patch.shape[0], sx0 + bx:sx0 + bx + patch.shape[1]]
+                if np.abs(there.mean(axis=(0, 1)) - mean_here).max() <= FOUND_COLOUR:
+                    votes.append((sy0 + by - ay - y0, sx0 + bx - ax - x0, ground))
+    found = np.zeros((h, w), bool)
+    offsets = _voted(votes, FOUND_VOTES, FOUND_OFFSETS)
+    if offsets:
+        # 2. What each copy covers (window statistics by box filters; 1 px of play
+        # around each offset for the resampling).
+        k = (2 * CELL, 2 * CELL)
+        def mean(x):
+            return cv2.boxFilter(x, -1, k, borderType=cv2.BORDER_REFLECT)
+        pad = search + 2 * CELL + 2
+        op = cv2.copyMakeBorder(ol, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0.0)
+        oc = cv2.copyMakeBorder(o, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0.0)
+        me = mean(el)
+        ve = np.maximum(mean(el * el) - me * me, 0.0)
+        ce = mean(e)
+        eb = cv2.GaussianBlur(e, (0, 0), 0.7)
+        cover = np.ones(k, np.uint8)
+        for oy, ox in offsets:
+            for dy in (-1, 0, 1):
+                for dx in (-1, 0, 1):
+                    y0, x0 = pad + ay + oy + dy, pad + ax + ox + dx
+                    q = op[y0:y0 + h, x0:x0 + w]
+                    qc = oc[y0:y0 + h, x0:x0 + w]
+                    mq = mean(q)
+                    vq = np.maximum(mean(q * q) - mq * mq, 0.0)
+                    ncc = (mean(el * q) - me * mq) / np.sqrt(ve * vq + 1e-12)
+                    colour = np.abs(ce - mean(qc)).max(axis=2)
+                    windows = (ncc >= FOUND_NCC) & (colour <= FOUND_COLOUR) \
+                        & (np.minimum(ve, vq) >= flat ** 2)
+                    if not windows.any():
+                        continue
+                    # A window is centred on its pixel (it covers CELL pixels either
+                    # side); of those, the pixels the copy gives their own colour, as
+                    # closely as it gives it to the windows' centres (a piece of an
+                    # object close in colour to the ground is not quite that close).
+                    residual = cv2.blur(np.abs(eb - cv2.GaussianBlur(qc, (0, 0), 0.7))
+                                        .max(axis=2), (3, 3))
+                    tolerance = np.clip(3 * np.median(residual[windows]), 0.02, FOUND_PIXEL)
+                    found |= (cv2.dilate(windows.astype(np.uint8), cover) > 0) \
+                        & (residual <= tolerance)
+        # A copy goes on across the box's edge: pieces of it that do not are chance.
+        found = _touching(found, edge)
+    return cv2.resize(found.astype(np.uint8), full[::-1], interpolation=cv2.INTER_NEAREST) > 0
+
+
+def _voted(votes: list, least: int, most: int) -> list:
+    """The offsets (dy, dx) that at least `least` of `votes` (dy, dx, seen on the ground)
+    agree on (within a pixel), one of them seen on the ground; most voted first, at
+    most `most` of them."""
+    if not votes:
+        return []
+    v = np.array([(dy, dx) for dy, dx, _ in votes])
+    ground = np.array([g for _, _, g in votes], bool)
+    agree = np.abs(v[:, None, :] - v[None, :, :]).max(axis=2) <= 1
+    support = agree.sum(axis=1)
+    picked = []
+    for i in np.argsort(-support, kind="stable"):
+        if support[i] < least or len(picked) == most:
+            break
+        if (agree[i] & ground).any() and all(np.abs(v[i] - np.array(p)).max() > 1 for p in picked):
+            picked.append(tuple(int(x) for x in v[i]))
+    return picked
+
+
+def _least_alpha(e: np.ndarray, o: np.ndarray, reach: int) -> np.ndarray:
+    """A lower bound of the alpha with which some colour over the original, shifted by up
+    to `reach` pixels, makes the edit: the un-blend (`compose.unblend_alpha`) against
+    the lightest and the darkest original nearby, per channel, less noise."""
+    k = np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)
+    lightest, darkest = cv2.dilate(o, k), cv2.erode(o, k)
+    up = unblend_alpha(np.maximum(e - MIN_CHANGE, lightest), lightest)
+    down = unblend_alpha(np.minimum(e + MIN_CHANGE, darkest), darkest)
+    return np.maximum(up, down)
 
 
 def _fit_drift(e: np.ndarray, o: np.ndarray, ring: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -474,32 +582,36 @@ def _ring(size: tuple[int, int], scale: float, region: Box, box: Box) -> np.ndar
     return out
 
 
-def _shadow(o, e, alpha, structure, region: Box,
+def _shadow(o, e, alpha, structure, copied, region: Box,
             anchor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Opacity (H, W) and colour K (H, W, 3) of the cast shadow, from the shading ratio;
     without an object (`alpha` empty), a shadow reaching into `anchor` (the box).
 
-    A shadow is a low-frequency thing: it is found on a copy reduced to SHADOW_SIDE,
-    where median filtering leaves the lighting and drops the texture.
+    A shadow is a low-frequency thing: it is found on a copy reduced to SHADOW_SIDE.
+    Shading multiplies the ground: edit = ratio x original, whatever the ground's
+    colour, so the ratio of local means, taken against the original at the shift
+    that correlates best (gain-invariant, so the shadow does not sway the choice),
+    stays true across the edges of a high-contrast ground (a saucer's rim) and over
+    texture, where a plain difference or an unaligned ratio does not.
     """
     h, w = alpha.shape
     scale = min(1.0, SHADOW_SIDE / max(h, w))
     size = (max(8, round(w * scale)), max(8, round(h * scale)))
     reach = max(1, int(np.ceil(REACH * scale)))
-    # Texture averaged away (a blur as wide as the shifts); a moved edge is left to the shifts.
-    sigma = max(1.0, SHADOW_BLUR * scale)
-    lo, le = (cv2.GaussianBlur(cv2.resize(x, size, interpolation=cv2.INTER_AREA), (0, 0), sigma)
-              + 1 / 255 for x in (o, e))
+    lo, le = (cv2.GaussianBlur(cv2.resize(x, size, interpolation=cv2.INTER_AREA), (0, 0), 1.0)
+              for x in (o, e))
+    ratio = _aligned_ratio(le, lo, reach)
     small_alpha = cv2.resize(alpha, size, interpolation=cv2.INTER_AREA)
     structure = cv2.resize(structure, size, interpolation=cv2.INTER_AREA)
-    ratio = np.clip(le / lo, 0.0, 1.0)
-    # The darkening that no small shift explains (a moved edge is not a shadow), relative
-    # and absolute (on dark ground a drift of a few levels is a large ratio).
-    ye, yo = _luma(le), _luma(lo)
-    yo = cv2.copyMakeBorder(yo, reach, reach, reach, reach, cv2.BORDER_REFLECT)
+    copied = cv2.resize(copied.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
+    # Where: darker than any small shift of the original explains (a moved edge is not a
+    # shadow), relative and absolute (on dark ground a drift of a few levels is a
+    # large ratio).
+    ye = _luma(le)
+    yo = cv2.copyMakeBorder(_luma(lo), reach, reach, reach, reach, cv2.BORDER_REFLECT)
     absolute = _least_change(ye, yo, reach, lambda d: -d)
     relative = np.clip(absolute / np.maximum(ye + absolute, 1 / 255), 0.0, 1.0)
-    lowest = np.maximum(ratio.min(axis=2), 1.0 - relative)
+    lowest = np.maximum(np.clip(ratio.min(axis=2), 0.0, 1.0), 1.0 - relative)
     darkening = np.where(absolute > SHADOW_LEVELS, 1.0 - lowest, 0.0)
     obj = small_alpha > 0.5
     near = small_alpha > 0.02
@@ -509,42 +621,63 @@ def _shadow(o, e, alpha, structure, region: Box,
     extent = max(np.ptp(ys), np.ptp(xs)) + 1
     inside = np.zeros_like(obj)
     inside[scaled_box(region, scale).slices()] = True
-    candidates = (darkening > SHADOW_MIN) & (structure < 1.0) & ~near & inside
+    # Texture kept (a shadow darkens the ground, it does not replace it), not a copy.
+    candidates = (darkening > SHADOW_MIN) & (structure < 1.0) & ~copied & ~near & inside
     attached = _touching(candidates, dilate(obj, max(2, int(SHADOW_REACH * extent))))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(attached.astype(np.uint8), connectivity=8)
     small = np.flatnonzero(stats[1:, cv2.CC_STAT_AREA] < 0.01 * obj.sum()) + 1
     support = attached & ~np.isin(labels, small)
     if not support.any():
         return np.zeros_like(alpha), np.zeros_like(o)
-    # How dark: the shading ratio of median-filtered pictures at full resolution (a median
-    # keeps a shadow's edge and drops most texture), only where the shadow was found.
-    support = cv2.resize(support.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
-    support = dilate(support, max(1, int(round(1 / scale)))) & ~(alpha > 0.5)
-    part = mask_bounds(dilate(support, 3)).expand(2 * REACH + 3).clip(w, h)
-    ps = part.slices()
-    k = 2 * REACH + 3
-    lo, le = (cv2.medianBlur(_to8(x[ps]), k).astype(np.float32) / 255 + 1 / 255 for x in (o, e))
-    ratio = np.clip(le / lo, 0.0, 1.0)
-    sup, near = support[ps], alpha[ps] > 0.02
     # The shadow goes on under the object's soft edge: carry its ratio in from beside it.
-    under = near & dilate(sup, 3)
-    known = sup & ~near
-    if known.any():
-        ratio = np.where(under[..., None], pyramid_fill(ratio, known.astype(np.float32)), ratio)
-    sup = sup | under
+    under = near & dilate(support, 2)
+    ratio = np.where(under[..., None], pyramid_fill(ratio, support.astype(np.float32)), ratio)
+    support = support | under
+    # Back to full resolution: the ratio is smooth, the support's edge feathered a little.
+    ratio = np.clip(cv2.resize(ratio, (w, h), interpolation=cv2.INTER_LINEAR), 0.0, 1.0)
+    feather = np.clip(cv2.resize(cv2.GaussianBlur(support.astype(np.float32), (0, 0), 0.7),
+                                 (w, h), interpolation=cv2.INTER_LINEAR), 0.0, 1.0)
+    feather[alpha > 0.5] = 0.0
     lowest = ratio.min(axis=2)
     ramp = np.clip((1.0 - lowest - 0.5 * SHADOW_MIN) / (0.5 * SHADOW_MIN), 0.0, 1.0)
-    feather = cv2.GaussianBlur(sup.astype(np.float32), (0, 0), 1.0)
-    opacity = np.zeros((h, w), np.float32)
-    opacity[ps] = np.clip(1.0 - lowest, 0.0, SHADOW_MAX) * np.maximum(feather, sup) * ramp
+    opacity = np.clip(1.0 - lowest, 0.0, SHADOW_MAX) * feather * ramp
     with np.errstate(divide="ignore", invalid="ignore"):
         tint = np.where(lowest[..., None] < 1.0,
                         (ratio - lowest[..., None]) / np.maximum(1.0 - lowest[..., None], 1e-3), 0.0)
-    colour = np.zeros_like(o)
-    colour[ps] = np.clip(lo * tint, 0.0, 1.0)
+    colour = np.clip(o * tint, 0.0, 1.0)
     full_inside = np.zeros((h, w), bool)
     full_inside[region.slices()] = True
     return (opacity * full_inside).astype(np.float32), colour.astype(np.float32)
+
+
+def _aligned_ratio(e: np.ndarray, o: np.ndarray, reach: int) -> np.ndarray:
+    """(H, W, 3): the edit's local mean over the original's, the original shifted (up to
+    `reach` pixels) to where it correlates best with the edit (luma, WINDOW-sided
+    windows)."""
+    k = (WINDOW, WINDOW)
+    def mean(x):
+        return cv2.boxFilter(x, -1, k, borderType=cv2.BORDER_REFLECT)
+    ye = _luma(e)
+    me = mean(ye)
+    ve = mean(ye * ye) - me * me
+    ce = mean(e)
+    pad = lambda x: cv2.copyMakeBorder(x, reach, reach, reach, reach, cv2.BORDER_REFLECT)  # noqa: E731
+    op, yp = pad(o), pad(_luma(o))
+    h, w = ye.shape
+    best = np.full((h, w), -2.0, np.float32)
+    below = np.zeros_like(ce)
+    noise = (2.0 / 255) ** 2
+    for dy in range(-reach, reach + 1):
+        for dx in range(-reach, reach + 1):
+            ys, xs = slice(reach + dy, reach + dy + h), slice(reach + dx, reach + dx + w)
+            yo = yp[ys, xs]
+            mo = mean(yo)
+            vo = mean(yo * yo) - mo * mo
+            ncc = (mean(ye * yo) - me * mo) / np.sqrt(np.maximum(ve, 0) * np.maximum(vo, 0) + noise)
+            better = ncc > best
+            best[better] = ncc[better]
+            below[better] = mean(op[ys, xs])[better]
+    return (ce + 1 / 255) / (below + 1 / 255)
 
 
 # -- small helpers ----------------------------------------------------------------------------------
@@ -579,6 +712,12 @@ def _open(mask: np.ndarray, r: int) -> np.ndarray:
 
 def _close(mask: np.ndarray, r: int) -> np.ndarray:
     return cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_CLOSE, disk(r)) > 0
+
+
+def _box_mask(shape: tuple, box: Box) -> np.ndarray:
+    out = np.zeros(shape[:2], bool)
+    out[box.slices()] = True
+    return out
 
 
 def _touching(candidates: np.ndarray, seed: np.ndarray) -> np.ndarray:
