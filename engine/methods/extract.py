@@ -72,10 +72,13 @@ MIN_OBJECT_PIXELS = 16
 SEARCH = 144              # texture copied from this far away (full resolution) is still ground
 CELL = 6                  # ... tested in cells of this side (half detection pixels)
 FOUND_NCC = 0.85
+COVER = 8                 # ... and copies are traced in windows of this side (half detection pixels)
 PINNED = 0.9               # the edit needs at least this alpha: surely object
 FOUND_COLOUR = 0.08
+FOUND_TINT = 0.12         # ... in a grey shading: channels' gains this close
 FOUND_PIXEL = 0.1         # ... and a pixel of a copy has its source's colour within this
 FOUND_VOTES = 3           # a copy is an offset this many cells agree on
+FOUND_PEAKS = 4           # ... of at most this many good matches of each cell
 FOUND_OFFSETS = 8         # ... and at most this many copies are followed
 
 # Thresholds of the object score (each change divided by its own; > 1 is object).
@@ -234,12 +237,20 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
     # Just outside the box, the ground only: where copies are seen to cross the box's edge.
     edge = dilate(_box_mask(score.shape, small_box), 4 * CELL) \
         & ~_box_mask(score.shape, small_box) & _box_mask(score.shape, scaled_box(inner, scale))
-    copied = _found_elsewhere(se, sc, at, candidates, edge, round(SEARCH * scale), reach)
+    copied, source = _found_elsewhere(se, sc, at, candidates, edge, round(SEARCH * scale), reach)
     score[copied] = 0.0
     score = cv2.resize(score, (work.w, work.h), interpolation=cv2.INTER_LINEAR) if scale < 1 \
         else score
-    copied = cv2.resize(copied.astype(np.uint8), (work.w, work.h),
-                        interpolation=cv2.INTER_NEAREST) > 0 if scale < 1 else copied
+    if scale < 1:
+        copied = cv2.resize(copied.astype(np.uint8), (work.w, work.h),
+                            interpolation=cv2.INTER_NEAREST) > 0
+        source = np.rint(cv2.resize(source.astype(np.float32), (work.w, work.h),
+                                    interpolation=cv2.INTER_NEAREST) / scale).astype(np.int32)
+    # The ground the inpainter meant: the original, with its copies where it made them.
+    ground = o.copy()
+    ys, xs = np.nonzero(copied)
+    ground[ys, xs] = original[np.clip(ys + work.y + source[ys, xs, 0], 0, h - 1),
+                              np.clip(xs + work.x + source[ys, xs, 1], 0, w - 1)]
     allowed = np.zeros((work.h, work.w), bool)
     allowed[obj_box.slices()] = True
     if hint is not None:
@@ -266,7 +277,7 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
         # object surely is not; where no background near explains the change with less
         # than PINNED alpha (white paint over a dark saucer), it surely is: the colour
         # model of matting alone would let a flat piece of the object fade out.
-        od = _drifted(o, drift)
+        od = _drifted(ground, drift)
         band = trimap == UNKNOWN
         same = np.abs(e - od).max(axis=2) <= MIN_CHANGE
         trimap[band & (_least_alpha(e, od, REACH) > PINNED)] = 255
@@ -284,9 +295,10 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
         struct_full = cv2.resize(np.maximum(structure / STRUCTURE, texture / TEXTURE),
                                  (work.w, work.h), interpolation=cv2.INTER_LINEAR) \
             if scale < 1 else np.maximum(structure / STRUCTURE, texture / TEXTURE)
+        struct_full[copied] = 0.0   # a copy keeps its source's texture
         anchor = np.zeros_like(mask)
         anchor[obj_box.slices()] = True
-        shade, shade_colour = _shadow(_drifted(o, drift), e, alpha, struct_full, copied, inner,
+        shade, shade_colour = _shadow(_drifted(ground, drift), e, alpha, struct_full, inner,
                                       anchor)
 
     # 7. Colours, solved against the original behind the object's soft edge and its shadow
@@ -296,7 +308,7 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
     if (total > 0).any():
         cs = mask_bounds(total > 0).expand(2).clip(work.w, work.h).slices()
         colour[cs] = solve_foreground(e[cs], alpha[cs], shade[cs], shade_colour[cs],
-                                      _drifted(o[cs], drift))
+                                      _drifted(ground[cs], drift))
     outside = np.ones_like(total, bool)
     outside[inner.slices()] = False
     total[outside | (total < 1 / 255)] = 0.0
@@ -360,8 +372,9 @@ def _least_change(e: np.ndarray, o_padded: np.ndarray, reach: int, measure) -> n
 
 def _found_elsewhere(e: np.ndarray, context: np.ndarray, at: tuple[int, int],
                      candidates: np.ndarray, edge: np.ndarray, search: int,
-                     reach: int) -> np.ndarray:
-    """Pixels (the whole of `e`) whose neighbourhood appears in the original nearby:
+                     reach: int) -> tuple[np.ndarray, np.ndarray]:
+    """(found (H, W) bool, source (H, W, 2) int: dy, dx) for the pixels of `e` whose
+    neighbourhood appears in the original nearby, with where it was copied from:
     texture an inpainter copied from the ground around (content-aware fill copies
     coherent pieces, each from one place).
 
@@ -421,18 +434,21 @@ def _found_elsewhere(e: np.ndarray, context: np.ndarray, at: tuple[int, int],
             # bricks say, that matches itself one period along).
             peaks = (scores >= FOUND_NCC) & (scores >= cv2.dilate(scores, np.ones((3, 3))))
             mean_here = e[y0:y1, x0:x1].mean(axis=(0, 1))
-            for by, bx in zip(*np.nonzero(peaks)):
+            py, px = np.nonzero(peaks)
+            for j in np.argsort(-scores[py, px])[:FOUND_PEAKS]:
+                by, bx = py[j], px[j]
                 if max(abs(sy0 + by - ay - y0), abs(sx0 + bx - ax - x0)) <= near:
                     continue   # the ground re-rendered in place: the structure test's
                 there = o[sy0 + by:sy0 + by + patch.shape[0], sx0 + bx:sx0 + bx + patch.shape[1]]
                 if np.abs(there.mean(axis=(0, 1)) - mean_here).max() <= FOUND_COLOUR:
                     votes.append((sy0 + by - ay - y0, sx0 + bx - ax - x0, ground))
     found = np.zeros((h, w), bool)
+    source = np.zeros((h, w, 2), np.int32)   # where each found pixel was copied from
     offsets = _voted(votes, FOUND_VOTES, FOUND_OFFSETS)
     if offsets:
         # 2. What each copy covers (window statistics by box filters; 1 px of play
         # around each offset for the resampling).
-        k = (2 * CELL, 2 * CELL)
+        k = (COVER, COVER)
         def mean(x):
             return cv2.boxFilter(x, -1, k, borderType=cv2.BORDER_REFLECT)
         pad = search + 2 * CELL + 2
@@ -441,34 +457,54 @@ def _found_elsewhere(e: np.ndarray, context: np.ndarray, at: tuple[int, int],
         me = mean(el)
         ve = np.maximum(mean(el * el) - me * me, 0.0)
         ce = mean(e)
+        mop = mean(op)                   # a window's mean moves with the window
+        vop = np.maximum(mean(op * op) - mop * mop, 0.0)
+        moc = mean(oc)
+        ocb = cv2.GaussianBlur(oc, (0, 0), 0.7)
         eb = cv2.GaussianBlur(e, (0, 0), 0.7)
         cover = np.ones(k, np.uint8)
+        # A copy is recognised by its texture: a flat pixel (a flat piece of an object close
+        # in colour to the ground, say) is not explained by one.
+        m5 = cv2.blur(el, (5, 5))
+        textured = cv2.blur(el * el, (5, 5)) - m5 * m5 >= (flat / 2) ** 2
         for oy, ox in offsets:
             for dy in (-1, 0, 1):
                 for dx in (-1, 0, 1):
                     y0, x0 = pad + ay + oy + dy, pad + ax + ox + dx
                     q = op[y0:y0 + h, x0:x0 + w]
-                    qc = oc[y0:y0 + h, x0:x0 + w]
-                    mq = mean(q)
-                    vq = np.maximum(mean(q * q) - mq * mq, 0.0)
+                    mq, vq = mop[y0:y0 + h, x0:x0 + w], vop[y0:y0 + h, x0:x0 + w]
                     ncc = (mean(el * q) - me * mq) / np.sqrt(ve * vq + 1e-12)
-                    colour = np.abs(ce - mean(qc)).max(axis=2)
-                    windows = (ncc >= FOUND_NCC) & (colour <= FOUND_COLOUR) \
-                        & (np.minimum(ve, vq) >= flat ** 2)
+                    windows = (ncc >= FOUND_NCC) & (vq >= flat ** 2) & (ve >= (flat / 2) ** 2)
+                    if not windows.any():
+                        continue
+                    # The copy may lie in the object's shadow: its colour is the source's
+                    # times a grey gain (each channel alike, 1 or darker).
+                    gain = (ce + 0.03) / (moc[y0:y0 + h, x0:x0 + w] + 0.03)
+                    grey = gain.mean(axis=2)
+                    windows &= (_channel_max(np.abs(gain - grey[..., None])) <= FOUND_TINT) \
+                        & (grey >= 1 - SHADOW_MAX) & (grey <= 1 + FOUND_TINT)
                     if not windows.any():
                         continue
                     # A window is centred on its pixel (it covers CELL pixels either
-                    # side); of those, the pixels the copy gives their own colour, as
-                    # closely as it gives it to the windows' centres (a piece of an
-                    # object close in colour to the ground is not quite that close).
-                    residual = cv2.blur(np.abs(eb - cv2.GaussianBlur(qc, (0, 0), 0.7))
-                                        .max(axis=2), (3, 3))
+                    # side); of those, the pixels the copy gives their own colour (in its
+                    # windows' shading), as closely as it gives it to the windows'
+                    # centres (a piece of an object close in colour to the ground is
+                    # not quite that close).
+                    weight = windows.astype(np.float32)
+                    covering = cv2.boxFilter(weight, -1, k, normalize=False)
+                    shading = cv2.boxFilter(gain * weight[..., None], -1, k, normalize=False) \
+                        / np.maximum(covering, 1.0)[..., None]
+                    residual = cv2.blur(_channel_max(np.abs(eb - shading * ocb[y0:y0 + h, x0:x0 + w])),
+                                        (3, 3))
                     tolerance = np.clip(3 * np.median(residual[windows]), 0.02, FOUND_PIXEL)
-                    found |= (cv2.dilate(windows.astype(np.uint8), cover) > 0) \
-                        & (residual <= tolerance)
+                    new = (covering > 0) & (residual <= tolerance) & textured & ~found
+                    source[new] = (oy + dy, ox + dx)
+                    found |= new
         # A copy goes on across the box's edge: pieces of it that do not are chance.
         found = _touching(found, edge)
-    return cv2.resize(found.astype(np.uint8), full[::-1], interpolation=cv2.INTER_NEAREST) > 0
+    source[~found] = 0
+    return (cv2.resize(found.astype(np.uint8), full[::-1], interpolation=cv2.INTER_NEAREST) > 0,
+            cv2.resize(source * 2, full[::-1], interpolation=cv2.INTER_NEAREST))
 
 
 def _voted(votes: list, least: int, most: int) -> list:
@@ -479,14 +515,22 @@ def _voted(votes: list, least: int, most: int) -> list:
         return []
     v = np.array([(dy, dx) for dy, dx, _ in votes])
     ground = np.array([g for _, _, g in votes], bool)
-    agree = np.abs(v[:, None, :] - v[None, :, :]).max(axis=2) <= 1
-    support = agree.sum(axis=1)
+    low = v.min(axis=0) - 1
+    shape = tuple(v.max(axis=0) - low + 2)
+    counts, seen = np.zeros(shape, np.float32), np.zeros(shape, np.float32)
+    np.add.at(counts, tuple((v - low).T), 1)
+    np.add.at(seen, tuple((v[ground] - low).T), 1)
+    # Votes within a pixel agree: sums over 3 x 3 neighbourhoods of offsets.
+    support = cv2.boxFilter(counts, -1, (3, 3), normalize=False, borderType=cv2.BORDER_CONSTANT)
+    seen = cv2.boxFilter(seen, -1, (3, 3), normalize=False, borderType=cv2.BORDER_CONSTANT)
+    support[seen == 0] = 0
     picked = []
-    for i in np.argsort(-support, kind="stable"):
-        if support[i] < least or len(picked) == most:
+    while len(picked) < most:
+        i = np.unravel_index(int(np.argmax(support)), support.shape)
+        if support[i] < least:
             break
-        if (agree[i] & ground).any() and all(np.abs(v[i] - np.array(p)).max() > 1 for p in picked):
-            picked.append(tuple(int(x) for x in v[i]))
+        picked.append((int(i[0] + low[0]), int(i[1] + low[1])))
+        support[max(0, i[0] - 1):i[0] + 2, max(0, i[1] - 1):i[1] + 2] = 0
     return picked
 
 
@@ -582,7 +626,7 @@ def _ring(size: tuple[int, int], scale: float, region: Box, box: Box) -> np.ndar
     return out
 
 
-def _shadow(o, e, alpha, structure, copied, region: Box,
+def _shadow(o, e, alpha, structure, region: Box,
             anchor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Opacity (H, W) and colour K (H, W, 3) of the cast shadow, from the shading ratio;
     without an object (`alpha` empty), a shadow reaching into `anchor` (the box).
@@ -603,7 +647,6 @@ def _shadow(o, e, alpha, structure, copied, region: Box,
     ratio = _aligned_ratio(le, lo, reach)
     small_alpha = cv2.resize(alpha, size, interpolation=cv2.INTER_AREA)
     structure = cv2.resize(structure, size, interpolation=cv2.INTER_AREA)
-    copied = cv2.resize(copied.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
     # Where: darker than any small shift of the original explains (a moved edge is not a
     # shadow), relative and absolute (on dark ground a drift of a few levels is a
     # large ratio).
@@ -621,8 +664,8 @@ def _shadow(o, e, alpha, structure, copied, region: Box,
     extent = max(np.ptp(ys), np.ptp(xs)) + 1
     inside = np.zeros_like(obj)
     inside[scaled_box(region, scale).slices()] = True
-    # Texture kept (a shadow darkens the ground, it does not replace it), not a copy.
-    candidates = (darkening > SHADOW_MIN) & (structure < 1.0) & ~copied & ~near & inside
+    # Texture kept: a shadow darkens the ground, it does not replace it.
+    candidates = (darkening > SHADOW_MIN) & (structure < 1.0) & ~near & inside
     attached = _touching(candidates, dilate(obj, max(2, int(SHADOW_REACH * extent))))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(attached.astype(np.uint8), connectivity=8)
     small = np.flatnonzero(stats[1:, cv2.CC_STAT_AREA] < 0.01 * obj.sum()) + 1
@@ -659,10 +702,13 @@ def _aligned_ratio(e: np.ndarray, o: np.ndarray, reach: int) -> np.ndarray:
         return cv2.boxFilter(x, -1, k, borderType=cv2.BORDER_REFLECT)
     ye = _luma(e)
     me = mean(ye)
-    ve = mean(ye * ye) - me * me
+    ve = np.maximum(mean(ye * ye) - me * me, 0.0)
     ce = mean(e)
     pad = lambda x: cv2.copyMakeBorder(x, reach, reach, reach, reach, cv2.BORDER_REFLECT)  # noqa: E731
-    op, yp = pad(o), pad(_luma(o))
+    yp = pad(_luma(o))
+    mp = mean(yp)                        # a window's mean moves with the window
+    vp = np.maximum(mean(yp * yp) - mp * mp, 0.0)
+    cp = mean(pad(o))
     h, w = ye.shape
     best = np.full((h, w), -2.0, np.float32)
     below = np.zeros_like(ce)
@@ -670,13 +716,11 @@ def _aligned_ratio(e: np.ndarray, o: np.ndarray, reach: int) -> np.ndarray:
     for dy in range(-reach, reach + 1):
         for dx in range(-reach, reach + 1):
             ys, xs = slice(reach + dy, reach + dy + h), slice(reach + dx, reach + dx + w)
-            yo = yp[ys, xs]
-            mo = mean(yo)
-            vo = mean(yo * yo) - mo * mo
-            ncc = (mean(ye * yo) - me * mo) / np.sqrt(np.maximum(ve, 0) * np.maximum(vo, 0) + noise)
+            mo = mp[ys, xs]
+            ncc = (mean(ye * yp[ys, xs]) - me * mo) / np.sqrt(ve * vp[ys, xs] + noise)
             better = ncc > best
-            best[better] = ncc[better]
-            below[better] = mean(op[ys, xs])[better]
+            np.copyto(best, ncc, where=better)
+            np.copyto(below, cp[ys, xs], where=better[..., None])
     return (ce + 1 / 255) / (below + 1 / 255)
 
 
@@ -712,6 +756,11 @@ def _open(mask: np.ndarray, r: int) -> np.ndarray:
 
 def _close(mask: np.ndarray, r: int) -> np.ndarray:
     return cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_CLOSE, disk(r)) > 0
+
+
+def _channel_max(x: np.ndarray) -> np.ndarray:
+    """The largest of the 3 channels (faster than a reduction over the short last axis)."""
+    return np.maximum(np.maximum(x[..., 0], x[..., 1]), x[..., 2])
 
 
 def _box_mask(shape: tuple, box: Box) -> np.ndarray:
