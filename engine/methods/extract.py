@@ -238,6 +238,9 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
     edge = dilate(_box_mask(score.shape, small_box), 4 * CELL) \
         & ~_box_mask(score.shape, small_box) & _box_mask(score.shape, scaled_box(inner, scale))
     copied, source = _found_elsewhere(se, sc, at, candidates, edge, round(SEARCH * scale), reach)
+    # Only where the ground in place does not explain the edit is it a copy (the copy
+    # test also matches ground that was merely re-rendered, by chance or a repeat).
+    copied &= dilate(np.maximum(structure / STRUCTURE, texture / TEXTURE) > 0.6, 2)
     score[copied] = 0.0
     score = cv2.resize(score, (work.w, work.h), interpolation=cv2.INTER_LINEAR) if scale < 1 \
         else score
@@ -281,7 +284,7 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
         band = trimap == UNKNOWN
         same = np.abs(e - od).max(axis=2) <= MIN_CHANGE
         trimap[band & (_least_alpha(e, od, REACH) > PINNED)] = 255
-        trimap[band & (same | copied)] = 0
+        trimap[band & (same | (copied & ~mask))] = 0
         alpha = ClosedFormMatter()(_to8(e), trimap)
         alpha = np.clip(alpha, 0.0, 1.0).astype(np.float32)
         alpha[alpha < 4 / 255] = 0.0
