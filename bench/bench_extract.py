@@ -215,7 +215,7 @@ HELD_OUT = [
     ("ball/brick near patch", "brick", "ball", 130, (0.5, 0.5), True, True),
     ("coin/gravel near", "gravel", "coin", 120, (0.4, 0.6), False, True),
     ("ring/grass patch", "grass", "ring", 150, (0.55, 0.45), True, False),
-    ("logo/hubble", "hubble_deep_field", "logo", 150, (0.5, 0.5), False, False),
+    ("face/hubble", "hubble_deep_field", "face", 120, (0.45, 0.45), False, False),
 ]
 HELD_OUT_SEED = 100
 

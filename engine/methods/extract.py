@@ -83,6 +83,7 @@ FOUND_OFFSETS = 8         # ... and at most this many copies are followed
 
 # Thresholds of the object score (each change divided by its own; > 1 is object).
 STRUCTURE = 0.5           # 1 - best correlation, where both patches have texture
+SAME_NCC = 0.85           # ... and above this correlation, the edit shows the original there
 TEXTURE = 0.7             # |log| of the ratio of texture strengths (coefficient of variation)
 HUE = 0.06                # distance of the chromaticities of the low frequencies
 BRIGHTER = 0.18           # mean log ratio, brighter than the drift
@@ -214,7 +215,7 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
     reach = max(1, int(np.ceil(REACH * scale)))
 
     # 2. Structural change, invariant to gain, offset and small shifts.
-    structure, texture = _structure_change(_luma(se), _luma(so), reach)
+    structure, texture, lost, same = _structure_change(_luma(se), _luma(so), reach)
 
     # 3. Colour change of the low frequencies, less the region's drift (also allowing
     # the small shifts: a moved edge changes the low frequencies beside it).
@@ -262,7 +263,11 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
     weak = (score > 0.6) & allowed
     mask = _grow_from(weak, strong)
     mask = _close(mask, max(1, int(round(1 / scale))))
-    mask = _fill_holes(mask)
+    # Holes filled (a flat piece inside an object), unless the edit shows the original's
+    # ground there (the hole of a ring).
+    ground_seen = cv2.resize(same.astype(np.uint8), (work.w, work.h),
+                             interpolation=cv2.INTER_NEAREST) > 0 if scale < 1 else same
+    mask = _fill_holes(mask, ground_seen | copied, int(np.ceil((WINDOW // 2 + 1) / scale)))
     if mask.sum() < MIN_OBJECT_PIXELS:
         mask[:] = False
     else:
@@ -295,9 +300,9 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
     shade = np.zeros_like(alpha)
     shade_colour = np.zeros_like(e)
     if shadow:
-        struct_full = cv2.resize(np.maximum(structure / STRUCTURE, texture / TEXTURE),
-                                 (work.w, work.h), interpolation=cv2.INTER_LINEAR) \
-            if scale < 1 else np.maximum(structure / STRUCTURE, texture / TEXTURE)
+        kept = np.maximum(structure / STRUCTURE, lost / TEXTURE)  # a shadow keeps texture
+        struct_full = cv2.resize(kept, (work.w, work.h), interpolation=cv2.INTER_LINEAR) \
+            if scale < 1 else kept
         struct_full[copied] = 0.0   # a copy keeps its source's texture
         anchor = np.zeros_like(mask)
         anchor[obj_box.slices()] = True
@@ -320,15 +325,20 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
     return Lifted(np.clip(colour[rs], 0, 1), total[rs], alpha[rs], shade[rs])
 
 
-def _structure_change(e: np.ndarray, o: np.ndarray, reach: int) -> tuple[np.ndarray, np.ndarray]:
-    """(1 - best correlation, texture log ratio) per pixel of two luma images.
+def _structure_change(e: np.ndarray, o: np.ndarray,
+                      reach: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(1 - best correlation, texture log ratio, texture lost, the original's texture
+    found again) per pixel of two luma images.
 
     The correlation of each WINDOW x WINDOW patch of `e` with the patches of `o`
     shifted by up to `reach` pixels, zero-mean and normalised (so gain and offset
     do not count), weighted by how much texture both patches have: between two
     flat patches there is no structure to compare. The texture log ratio
     compares the patches' coefficients of variation (also gain-invariant): a
-    smooth object on grass, or a textured one on a wall.
+    smooth object on grass, or a textured one on a wall; the texture lost is the
+    part of it where the edit has less (a shadow darkens flat ground's mean, not
+    its grain, so it seems to gain texture, never to lose it). Where both
+    patches have texture and correlate well, the edit shows the original's ground.
     """
     e = cv2.GaussianBlur(e, (0, 0), 0.8)   # grain is not structure
     o = cv2.GaussianBlur(o, (0, 0), 0.8)
@@ -358,7 +368,9 @@ def _structure_change(e: np.ndarray, o: np.ndarray, reach: int) -> tuple[np.ndar
     eps = 4.0 / 255
     te = np.log((np.sqrt(ve) + eps) / (me + 0.02))
     to = np.log((np.sqrt(vo) + eps) / (mo + 0.02))
-    return structure.astype(np.float32), _least_change(te, to, reach, np.abs)
+    same = (confidence > 0.5) & (best > SAME_NCC)
+    return (structure.astype(np.float32), _least_change(te, to, reach, np.abs),
+            np.maximum(_least_change(te, to, reach, lambda d: -d), 0.0), same)
 
 
 def _least_change(e: np.ndarray, o_padded: np.ndarray, reach: int, measure) -> np.ndarray:
@@ -784,11 +796,19 @@ def _grow_from(weak: np.ndarray, strong: np.ndarray) -> np.ndarray:
     return _touching(weak | strong, strong)
 
 
-def _fill_holes(mask: np.ndarray) -> np.ndarray:
-    """The mask with every hole it encloses filled (a flat patch inside an object)."""
+def _fill_holes(mask: np.ndarray, ground: np.ndarray, r: int) -> np.ndarray:
+    """The mask with the holes it encloses filled, but for those mostly `ground` farther
+    than `r` from their edge (the windows that found the ground must fit in the hole)."""
     n, labels = cv2.connectedComponents((~mask).astype(np.uint8), connectivity=4)
     border = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
-    return mask | ~np.isin(labels, border)
+    holes = ~np.isin(labels, border)
+    if holes.any():
+        inner = erode(holes, r)
+        area = np.bincount(labels[inner], minlength=n)
+        seen = np.bincount(labels[inner & ground], minlength=n)
+        shown = np.flatnonzero((area > 0) & (seen >= 0.5 * np.maximum(area, 1)))
+        holes &= ~np.isin(labels, shown)
+    return mask | holes
 
 
 def _keep_attached(alpha: np.ndarray, mask: np.ndarray) -> np.ndarray:
