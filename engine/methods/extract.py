@@ -93,6 +93,7 @@ SHADOW_MAX = 0.9
 SHADOW_LEVELS = 5 / 255   # ... and darker by at least this much
 SHADOW_SIDE = 256         # shadows are found on a copy this large
 SHADOW_REACH = 0.15       # a shadow starts within this x the object's size from it
+ALIGNED_NCC = 0.8         # ... or, where the original correlates this well, from the ratio
 SHADOW_BLUR = 4.0         # ... blurred this much (full-resolution pixels)
 
 
@@ -659,18 +660,26 @@ def _shadow(o, e, alpha, structure, region: Box,
     reach = max(1, int(np.ceil(REACH * scale)))
     lo, le = (cv2.GaussianBlur(cv2.resize(x, size, interpolation=cv2.INTER_AREA), (0, 0), 1.0)
               for x in (o, e))
-    ratio = _aligned_ratio(le, lo, reach)
+    ratio, below, aligned = _aligned_ratio(le, lo, reach)
     small_alpha = cv2.resize(alpha, size, interpolation=cv2.INTER_AREA)
     structure = cv2.resize(structure, size, interpolation=cv2.INTER_AREA)
     # Where: darker than any small shift of the original explains (a moved edge is not a
     # shadow), relative and absolute (on dark ground a drift of a few levels is a
     # large ratio).
-    ye = _luma(le)
-    yo = cv2.copyMakeBorder(_luma(lo), reach, reach, reach, reach, cv2.BORDER_REFLECT)
+    # Texture averaged away first (a blur as wide as the shifts).
+    sigma = max(1.0, SHADOW_BLUR * scale)
+    ye, yo = (_luma(cv2.GaussianBlur(x, (0, 0), sigma)) for x in (le, lo))
+    yo = cv2.copyMakeBorder(yo, reach, reach, reach, reach, cv2.BORDER_REFLECT)
     absolute = _least_change(ye, yo, reach, lambda d: -d)
     relative = np.clip(absolute / np.maximum(ye + absolute, 1 / 255), 0.0, 1.0)
     lowest = np.maximum(np.clip(ratio.min(axis=2), 0.0, 1.0), 1.0 - relative)
     darkening = np.where(absolute > SHADOW_LEVELS, 1.0 - lowest, 0.0)
+    # On strong texture (dark crevices in grass) some shift always finds a darker pixel;
+    # where the aligned original correlates well, its ratio says how dark it is.
+    sure = aligned >= ALIGNED_NCC
+    dimmer = _luma(below) - _luma(le)
+    lowest = np.clip(ratio.min(axis=2), 0.0, 1.0)
+    darkening[sure] = np.where(dimmer > 2 * SHADOW_LEVELS, 1.0 - lowest, 0.0)[sure]
     obj = small_alpha > 0.5
     near = small_alpha > 0.02
     if not obj.any():   # a change of light alone (a shadow painted in): it must reach the box
@@ -708,10 +717,11 @@ def _shadow(o, e, alpha, structure, region: Box,
     return (opacity * full_inside).astype(np.float32), colour.astype(np.float32)
 
 
-def _aligned_ratio(e: np.ndarray, o: np.ndarray, reach: int) -> np.ndarray:
-    """(H, W, 3): the edit's local mean over the original's, the original shifted (up to
-    `reach` pixels) to where it correlates best with the edit (luma, WINDOW-sided
-    windows)."""
+def _aligned_ratio(e: np.ndarray, o: np.ndarray,
+                   reach: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(ratio (H, W, 3), the original's local mean (H, W, 3), the correlation (H, W)): the
+    edit's local mean over the original's, the original shifted (up to `reach` pixels)
+    to where it correlates best with the edit (luma, WINDOW-sided windows)."""
     k = (WINDOW, WINDOW)
     def mean(x):
         return cv2.boxFilter(x, -1, k, borderType=cv2.BORDER_REFLECT)
@@ -736,7 +746,7 @@ def _aligned_ratio(e: np.ndarray, o: np.ndarray, reach: int) -> np.ndarray:
             better = ncc > best
             np.copyto(best, ncc, where=better)
             np.copyto(below, cp[ys, xs], where=better[..., None])
-    return (ce + 1 / 255) / (below + 1 / 255)
+    return (ce + 1 / 255) / (below + 1 / 255), below, best
 
 
 # -- small helpers ----------------------------------------------------------------------------------
