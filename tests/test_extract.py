@@ -172,7 +172,7 @@ def test_copied_patch_next_to_a_near_colour_object_gives_no_stray_alpha():
     ground = rerendered(photo, region)
     yy, xx = np.mgrid[:size, :size]
     patch = (((yy - 120) / 40.0) ** 2 + ((xx - 68) / 30.0) ** 2 < 1) & (a_o < 1)
-    ground[patch] = np.roll(photo, (-70, 75), axis=(0, 1))[patch]   # from 70 px up, 75 left
+    ground[patch] = np.roll(photo, (-70, -75), axis=(0, 1))[patch]   # from 70 px down, 75 right
     edited = f * a_o[..., None] + ground * (1 - a_o[..., None])
     result = extract(ExtractRequest(to8(photo), to8(edited), box=box))
     alpha = full_alpha(result, a_o.shape)

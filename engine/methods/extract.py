@@ -93,7 +93,7 @@ SHADOW_MAX = 0.9
 SHADOW_LEVELS = 5 / 255   # ... and darker by at least this much
 SHADOW_SIDE = 256         # shadows are found on a copy this large
 SHADOW_REACH = 0.15       # a shadow starts within this x the object's size from it
-ALIGNED_NCC = 0.8         # ... or, where the original correlates this well, from the ratio
+ALIGNED_NCC = 0.9         # ... or, where the original correlates this well, from the ratio
 SHADOW_BLUR = 4.0         # ... blurred this much (full-resolution pixels)
 
 
