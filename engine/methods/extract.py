@@ -26,19 +26,27 @@ Steps, in order (read `lift` top to bottom):
    to the original: a change of chromaticity or a brightening is object, a
    darkening is left for the shadow step;
 4. object mask: the changes above their thresholds (with hysteresis, specks
-   dropped), inside the box, holes filled; a change whose patch appears in
-   the original nearby (texture the inpainter copied or re-synthesised) does
-   not count;
+   dropped), inside the box; a change the ground in place does not explain
+   but a copy does (content-aware fill: a piece of the original from
+   elsewhere, seen going on across the box's edge, traced window by window
+   so that ground right beside the object is covered too) does not count;
+   the ground the edit meant is the original with those copies in it;
+   holes filled, unless they show that ground (the hole of a ring);
 5. alpha by matting (the decomposition's trimap and closed-form matting,
    `decompose_steps.matting`): opaque inside, soft only in a band along the
-   mask's edge, so an object whose colour is close to its ground stays opaque;
-6. shadow: where it is, from a reduced, blurred copy (darker than the
-   drifted original by more than any small shift explains, its texture
-   still there, starting near the object or, with no object, in the box);
-   how dark, from the ratio of median-filtered edit and original (texture
-   cancels, a shadow's edge stays); kept as translucent colour (black for a
-   grey shadow) as in the decomposition's shadows (`decompose_steps.shadow`);
-7. colours: the object's straight colour solved against the original under
+   mask's edge, so an object whose colour is close to its ground stays
+   opaque; in the band, pixels the ground explains are surely not object and
+   pixels no ground nearby can explain with less than `PINNED` alpha surely
+   are (white paint over a dark saucer: colour alone would let it fade);
+6. shadow: where it is, from a reduced copy: darker than the ground (drift
+   applied) by more than any small shift explains or, on strong texture, by
+   the ratio to the aligned ground, its texture still there, starting near
+   the object or, with no object, in the box; how dark, from that shading
+   ratio (edit over the ground shifted to where it correlates best, local
+   means: true across the ground's own edges, where a difference is not);
+   kept as translucent colour (black for a grey shadow) as in the
+   decomposition's shadows (`decompose_steps.shadow`);
+7. colours: the object's straight colour solved against the ground under
    the object's soft edge and the shadow (`decompose_steps.layers`); outside
    object and shadow the layer is exactly transparent.
 
@@ -478,7 +486,6 @@ def _found_elsewhere(e: np.ndarray, context: np.ndarray, at: tuple[int, int],
         moc = mean(oc)
         ocb = cv2.GaussianBlur(oc, (0, 0), 0.7)
         eb = cv2.GaussianBlur(e, (0, 0), 0.7)
-        cover = np.ones(k, np.uint8)
         # A copy is recognised by its texture: a flat pixel (a flat piece of an object close
         # in colour to the ground, say) is not explained by one.
         m5 = cv2.blur(el, (5, 5))
