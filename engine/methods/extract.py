@@ -101,8 +101,8 @@ SHADOW_MAX = 0.9
 SHADOW_LEVELS = 5 / 255   # ... and darker by at least this much
 SHADOW_SIDE = 256         # shadows are found on a copy this large
 SHADOW_REACH = 0.15       # a shadow starts within this x the object's size from it
-ALIGNED_NCC = 0.9         # ... or, where the original correlates this well, from the ratio
 SHADOW_BLUR = 4.0         # ... blurred this much (full-resolution pixels)
+ALIGNED_NCC = 0.9         # ... or, where the original correlates this well, from the ratio
 
 
 @dataclass
@@ -673,9 +673,12 @@ def _shadow(o, e, alpha, structure, region: Box,
     # Where: darker than any small shift of the original explains (a moved edge is not a
     # shadow), relative and absolute (on dark ground a drift of a few levels is a
     # large ratio).
-    # Texture averaged away first (a blur as wide as the shifts).
+    # Texture averaged away first (a blur as wide as the shifts), the object left out of
+    # the average (its colour would darken the ground beside it).
     sigma = max(1.0, SHADOW_BLUR * scale)
-    ye, yo = (_luma(cv2.GaussianBlur(x, (0, 0), sigma)) for x in (le, lo))
+    ground = np.clip(1.0 - cv2.resize(alpha, size, interpolation=cv2.INTER_AREA), 0.0, 1.0)
+    weight = cv2.GaussianBlur(ground, (0, 0), sigma) + 1e-4
+    ye, yo = (cv2.GaussianBlur(_luma(x) * ground, (0, 0), sigma) / weight for x in (le, lo))
     yo = cv2.copyMakeBorder(yo, reach, reach, reach, reach, cv2.BORDER_REFLECT)
     absolute = _least_change(ye, yo, reach, lambda d: -d)
     relative = np.clip(absolute / np.maximum(ye + absolute, 1 / 255), 0.0, 1.0)
@@ -683,6 +686,9 @@ def _shadow(o, e, alpha, structure, region: Box,
     darkening = np.where(absolute > SHADOW_LEVELS, 1.0 - lowest, 0.0)
     # On strong texture (dark crevices in grass) some shift always finds a darker pixel;
     # where the aligned original correlates well, its ratio says how dark it is.
+    # (Not within a window of the object: its colour would be in the edit's mean.)
+    obj_near = cv2.resize(alpha, size, interpolation=cv2.INTER_AREA) > 0.02
+    aligned = np.where(dilate(obj_near, WINDOW // 2 + 1), -1.0, aligned)
     sure = aligned >= ALIGNED_NCC
     dimmer = _luma(below) - _luma(le)
     lowest = np.clip(ratio.min(axis=2), 0.0, 1.0)
@@ -703,15 +709,32 @@ def _shadow(o, e, alpha, structure, region: Box,
     support = attached & ~np.isin(labels, small)
     if not support.any():
         return np.zeros_like(alpha), np.zeros_like(o)
+    # How dark, at full resolution, only where the shadow was found: on textured ground
+    # the aligned ratio (upsampled: smooth); elsewhere the ratio of median-filtered
+    # pictures (a median keeps a hard shadow edge and drops grain).
+    aligned_ratio = ratio
+    sure = cv2.resize((aligned >= ALIGNED_NCC).astype(np.uint8), (w, h),
+                      interpolation=cv2.INTER_NEAREST) > 0
+    support = cv2.resize(support.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
+    support = dilate(support, max(1, int(round(1 / scale)))) & ~(alpha > 0.5)
+    part = mask_bounds(dilate(support, 3)).expand(2 * REACH + 3).clip(w, h)
+    ps = part.slices()
+    k = 2 * REACH + 3
+    mo, me = (cv2.medianBlur(_to8(x[ps]), k).astype(np.float32) / 255 + 1 / 255 for x in (o, e))
+    ratio = np.ones_like(o)
+    ratio[ps] = np.where(sure[ps][..., None],
+                         cv2.resize(aligned_ratio, (w, h), interpolation=cv2.INTER_LINEAR)[ps],
+                         me / mo)
+    ratio = np.clip(ratio, 0.0, 1.0)
     # The shadow goes on under the object's soft edge: carry its ratio in from beside it.
-    under = near & dilate(support, 2)
-    ratio = np.where(under[..., None], pyramid_fill(ratio, support.astype(np.float32)), ratio)
+    near = alpha > 0.02
+    under = near & dilate(support, 3)
+    known = support & ~near
+    if known.any():
+        ratio[ps] = np.where(under[ps][..., None],
+                             pyramid_fill(ratio[ps], known[ps].astype(np.float32)), ratio[ps])
     support = support | under
-    # Back to full resolution: the ratio is smooth, the support's edge feathered a little.
-    ratio = np.clip(cv2.resize(ratio, (w, h), interpolation=cv2.INTER_LINEAR), 0.0, 1.0)
-    feather = np.clip(cv2.resize(cv2.GaussianBlur(support.astype(np.float32), (0, 0), 0.7),
-                                 (w, h), interpolation=cv2.INTER_LINEAR), 0.0, 1.0)
-    feather[alpha > 0.5] = 0.0
+    feather = np.maximum(cv2.GaussianBlur(support.astype(np.float32), (0, 0), 1.0), support)
     lowest = ratio.min(axis=2)
     ramp = np.clip((1.0 - lowest - 0.5 * SHADOW_MIN) / (0.5 * SHADOW_MIN), 0.0, 1.0)
     opacity = np.clip(1.0 - lowest, 0.0, SHADOW_MAX) * feather * ramp
