@@ -151,3 +151,95 @@ def test_without_a_box_the_changed_area_is_used():
     alpha = full_alpha(result, a_o.shape)
     assert np.median(alpha[a_o >= 1]) == 1.0
     assert (alpha[~dilate((a_o > 0) | (a_s > 0.02), 4)] > 0.1).mean() < 0.01
+
+
+# -- failure modes fixed in the second round (issue 12) ----------------------------------------
+def to8(x):
+    return np.clip(np.rint(x * 255), 0, 255).astype(np.uint8)
+
+
+def test_copied_patch_next_to_a_near_colour_object_gives_no_stray_alpha():
+    """Content-aware fill copies a piece of ground from elsewhere in the photo; here it
+    lies right beside a ball recoloured to the ground's colour and crosses the box's edge."""
+    from skimage import data
+
+    grey = data.gravel()[:240, :240].astype(np.float32) / 255
+    photo = np.clip(grey[..., None] * np.array([0.9, 0.8, 0.65], np.float32), 0, 1)
+    size = 240
+    box = Box(120 - 40, 120 - 40, 80, 80)
+    region = box.expand(20).clip(size, size)
+    a_o, f = ball(size, r=32, near=photo[box.slices()].reshape(-1, 3).mean(0))
+    ground = rerendered(photo, region)
+    yy, xx = np.mgrid[:size, :size]
+    patch = (((yy - 120) / 40.0) ** 2 + ((xx - 68) / 30.0) ** 2 < 1) & (a_o < 1)
+    ground[patch] = np.roll(photo, (-70, -75), axis=(0, 1))[patch]   # from 70 px down, 75 right
+    edited = f * a_o[..., None] + ground * (1 - a_o[..., None])
+    result = extract(ExtractRequest(to8(photo), to8(edited), box=box))
+    alpha = full_alpha(result, a_o.shape)
+    copied = patch & ~dilate(a_o > 0, 3)
+    assert copied[box.slices()].sum() > 300                  # the patch is well inside the box
+    assert (alpha[copied] > 0.1).mean() < 0.03
+    assert np.median(alpha[a_o >= 1]) >= 0.95
+
+
+def test_flat_object_piece_over_a_dark_ground_stays_opaque():
+    """A white card (flat corners around a green disc) on a dark saucer-like ground: the
+    matting's colour model alone let the flat corners fade out."""
+    photo = grass(160) * 0.35
+    photo[:, 100:] = np.clip(photo[:, 100:] * 2.4, 0, 1)      # a bright rim beside it
+    size = 160
+    card = Box(48, 48, 64, 64)
+    a_o = np.zeros((size, size), np.float32)
+    a_o[card.slices()] = 1
+    f = np.ones((size, size, 3), np.float32)
+    yy, xx = np.mgrid[:size, :size]
+    disc = np.hypot(yy - 80, xx - 80) < 28
+    f[disc] = (0.55, 0.75, 0.3)
+    box = card.expand(4)
+    region = box.expand(16).clip(size, size)
+    edited = f * a_o[..., None] + rerendered(photo, region) * (1 - a_o[..., None])
+    result = extract(ExtractRequest(to8(photo), to8(edited), box=box))
+    alpha = full_alpha(result, a_o.shape)
+    corners = (a_o >= 1) & ~disc
+    assert np.median(alpha[corners]) >= 0.95
+    assert (alpha[corners] > 0.9).mean() > 0.95
+
+
+def test_shadow_across_a_bright_dark_edge_is_recovered():
+    """The shadow falls across an edge between bright and dark ground: as a shading ratio
+    it is the same on both sides (a difference would be twice as strong on the bright)."""
+    photo = grass(160)
+    photo[:, 84:] *= 0.3                                      # dark ground right of x = 84
+    size = 160
+    box = Box(size // 2 - 34, size // 2 - 34, 68, 68)
+    region = box.expand(17).clip(size, size)
+    a_o, f = ball(size)
+    a_s = shadow_of(a_o, opacity=0.5)
+    ground = rerendered(photo, region)
+    edited = f * a_o[..., None] + ground * (1 - a_s[..., None]) * (1 - a_o[..., None])
+    result = extract(ExtractRequest(to8(photo), to8(edited), box=box))
+    alpha = full_alpha(result, a_o.shape)
+    strong = (a_s > 0.3) & (a_o == 0)
+    xx = np.mgrid[:size, :size][1]
+    for side in (strong & (xx < 80), strong & (xx > 88)):
+        assert side.sum() > 30
+        assert np.median(np.abs(alpha[side] - a_s[side])) < 0.1
+    assert (alpha[~dilate((a_o > 0) | (a_s > 0.02), 4)] > 0.1).mean() < 0.005
+
+
+def test_the_hole_of_a_ring_shows_the_ground():
+    photo = grass(160)
+    size = 160
+    yy, xx = np.mgrid[:size * 4, :size * 4] / 4.0
+    r = np.hypot(yy - 80, xx - 80)
+    a_o = cv2.resize(((r < 34) & (r > 16)).astype(np.float32), (size, size),
+                     interpolation=cv2.INTER_AREA)
+    f = np.ones((size, size, 3), np.float32) * np.array([0.2, 0.4, 0.9], np.float32)
+    box = Box(42, 42, 76, 76)
+    region = box.expand(19).clip(size, size)
+    edited = f * a_o[..., None] + rerendered(photo, region) * (1 - a_o[..., None])
+    result = extract(ExtractRequest(to8(photo), to8(edited), box=box))
+    alpha = full_alpha(result, a_o.shape)
+    hole = np.hypot(*np.mgrid[-80:80, -80:80]) < 12
+    assert (alpha[hole] > 0.1).mean() < 0.05
+    assert np.median(alpha[a_o >= 1]) >= 0.95

@@ -26,19 +26,27 @@ Steps, in order (read `lift` top to bottom):
    to the original: a change of chromaticity or a brightening is object, a
    darkening is left for the shadow step;
 4. object mask: the changes above their thresholds (with hysteresis, specks
-   dropped), inside the box, holes filled; a change whose patch appears in
-   the original nearby (texture the inpainter copied or re-synthesised) does
-   not count;
+   dropped), inside the box; a change the ground in place does not explain
+   but a copy does (content-aware fill: a piece of the original from
+   elsewhere, seen going on across the box's edge, traced window by window
+   so that ground right beside the object is covered too) does not count;
+   the ground the edit meant is the original with those copies in it;
+   holes filled, unless they show that ground (the hole of a ring);
 5. alpha by matting (the decomposition's trimap and closed-form matting,
    `decompose_steps.matting`): opaque inside, soft only in a band along the
-   mask's edge, so an object whose colour is close to its ground stays opaque;
-6. shadow: where it is, from a reduced, blurred copy (darker than the
-   drifted original by more than any small shift explains, its texture
-   still there, starting near the object or, with no object, in the box);
-   how dark, from the ratio of median-filtered edit and original (texture
-   cancels, a shadow's edge stays); kept as translucent colour (black for a
-   grey shadow) as in the decomposition's shadows (`decompose_steps.shadow`);
-7. colours: the object's straight colour solved against the original under
+   mask's edge, so an object whose colour is close to its ground stays
+   opaque; in the band, pixels the ground explains are surely not object and
+   pixels no ground nearby can explain with less than `PINNED` alpha surely
+   are (white paint over a dark saucer: colour alone would let it fade);
+6. shadow: where it is, from a reduced copy: darker than the ground (drift
+   applied) by more than any small shift explains or, on strong texture, by
+   the ratio to the aligned ground, its texture still there, starting near
+   the object or, with no object, in the box; how dark, from that shading
+   ratio (edit over the ground shifted to where it correlates best, local
+   means: true across the ground's own edges, where a difference is not);
+   kept as translucent colour (black for a grey shadow) as in the
+   decomposition's shadows (`decompose_steps.shadow`);
+7. colours: the object's straight colour solved against the ground under
    the object's soft edge and the shadow (`decompose_steps.layers`); outside
    object and shadow the layer is exactly transparent.
 
@@ -54,6 +62,7 @@ import cv2
 import numpy as np
 
 from ..box import Box
+from ..compose import unblend_alpha
 from ..errors import InvalidInput
 from ..progress import ProgressFn, Stages, no_progress
 from .decompose_steps.fill import pyramid_fill
@@ -68,13 +77,21 @@ DETECT_PIXELS = 250_000   # detection runs on a copy reduced to about this many 
 GROW = 0.25               # a shadow may fall this x the box's larger side outside the box
 MIN_CHANGE = 6 / 255      # smaller differences are noise (no difference at all below it)
 MIN_OBJECT_PIXELS = 16
-SEARCH = 112              # texture copied from this far away (full resolution) is still ground
+SEARCH = 144              # texture copied from this far away (full resolution) is still ground
 CELL = 6                  # ... tested in cells of this side (half detection pixels)
 FOUND_NCC = 0.85
+COVER = 8                 # ... and copies are traced in windows of this side (half detection pixels)
+PINNED = 0.9               # the edit needs at least this alpha: surely object
 FOUND_COLOUR = 0.08
+FOUND_TINT = 0.12         # ... in a grey shading: channels' gains this close
+FOUND_PIXEL = 0.1         # ... and a pixel of a copy has its source's colour within this
+FOUND_VOTES = 3           # a copy is an offset this many cells agree on
+FOUND_PEAKS = 4           # ... of at most this many good matches of each cell
+FOUND_OFFSETS = 8         # ... and at most this many copies are followed
 
 # Thresholds of the object score (each change divided by its own; > 1 is object).
 STRUCTURE = 0.5           # 1 - best correlation, where both patches have texture
+SAME_NCC = 0.85           # ... and above this correlation, the edit shows the original there
 TEXTURE = 0.7             # |log| of the ratio of texture strengths (coefficient of variation)
 HUE = 0.06                # distance of the chromaticities of the low frequencies
 BRIGHTER = 0.18           # mean log ratio, brighter than the drift
@@ -85,6 +102,7 @@ SHADOW_LEVELS = 5 / 255   # ... and darker by at least this much
 SHADOW_SIDE = 256         # shadows are found on a copy this large
 SHADOW_REACH = 0.15       # a shadow starts within this x the object's size from it
 SHADOW_BLUR = 4.0         # ... blurred this much (full-resolution pixels)
+ALIGNED_NCC = 0.9         # ... or, where the original correlates this well, from the ratio
 
 
 @dataclass
@@ -206,7 +224,7 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
     reach = max(1, int(np.ceil(REACH * scale)))
 
     # 2. Structural change, invariant to gain, offset and small shifts.
-    structure, texture = _structure_change(_luma(se), _luma(so), reach)
+    structure, texture, lost, same = _structure_change(_luma(se), _luma(so), reach)
 
     # 3. Colour change of the low frequencies, less the region's drift (also allowing
     # the small shifts: a moved edge changes the low frequencies beside it).
@@ -226,9 +244,26 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
     sc = _drifted(cv2.resize(original[context.slices()], size, interpolation=cv2.INTER_AREA)
                   if scale < 1 else original[context.slices()], drift)
     at = (round((work.x - context.x) * scale), round((work.y - context.y) * scale))
-    score[_found_elsewhere(se, sc, at, candidates, round(SEARCH * scale))] = 0.0
+    # Just outside the box, the ground only: where copies are seen to cross the box's edge.
+    edge = dilate(_box_mask(score.shape, small_box), 4 * CELL) \
+        & ~_box_mask(score.shape, small_box) & _box_mask(score.shape, scaled_box(inner, scale))
+    copied, source = _found_elsewhere(se, sc, at, candidates, edge, round(SEARCH * scale), reach)
+    # Only where the ground in place does not explain the edit is it a copy (the copy
+    # test also matches ground that was merely re-rendered, by chance or a repeat).
+    copied &= dilate(np.maximum(structure / STRUCTURE, texture / TEXTURE) > 0.6, 2)
+    score[copied] = 0.0
     score = cv2.resize(score, (work.w, work.h), interpolation=cv2.INTER_LINEAR) if scale < 1 \
         else score
+    if scale < 1:
+        copied = cv2.resize(copied.astype(np.uint8), (work.w, work.h),
+                            interpolation=cv2.INTER_NEAREST) > 0
+        source = np.rint(cv2.resize(source.astype(np.float32), (work.w, work.h),
+                                    interpolation=cv2.INTER_NEAREST) / scale).astype(np.int32)
+    # The ground the inpainter meant: the original, with its copies where it made them.
+    ground = o.copy()
+    ys, xs = np.nonzero(copied)
+    ground[ys, xs] = original[np.clip(ys + work.y + source[ys, xs, 0], 0, h - 1),
+                              np.clip(xs + work.x + source[ys, xs, 1], 0, w - 1)]
     allowed = np.zeros((work.h, work.w), bool)
     allowed[obj_box.slices()] = True
     if hint is not None:
@@ -237,7 +272,11 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
     weak = (score > 0.6) & allowed
     mask = _grow_from(weak, strong)
     mask = _close(mask, max(1, int(round(1 / scale))))
-    mask = _fill_holes(mask)
+    # Holes filled (a flat piece inside an object), unless the edit shows the original's
+    # ground there (the hole of a ring).
+    ground_seen = cv2.resize(same.astype(np.uint8), (work.w, work.h),
+                             interpolation=cv2.INTER_NEAREST) > 0 if scale < 1 else same
+    mask = _fill_holes(mask, ground_seen | copied, int(np.ceil((WINDOW // 2 + 1) / scale)))
     if mask.sum() < MIN_OBJECT_PIXELS:
         mask[:] = False
     else:
@@ -251,9 +290,15 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
         radius = max(band_radius(obj.w, obj.h), int(np.ceil((WINDOW // 2 + 1) / scale)))
         trimap = make_trimap(erode(mask, max(1, radius // 2)) if erode(mask, radius).any()
                              else mask, radius)
-        # Where the edit left the picture as it was, the object surely is not.
-        same = np.abs(e - _drifted(o, drift)).max(axis=2) <= MIN_CHANGE
-        trimap[same & (trimap == UNKNOWN)] = 0
+        # Where the edit left the picture as it was, or copied it from elsewhere, the
+        # object surely is not; where no background near explains the change with less
+        # than PINNED alpha (white paint over a dark saucer), it surely is: the colour
+        # model of matting alone would let a flat piece of the object fade out.
+        od = _drifted(ground, drift)
+        band = trimap == UNKNOWN
+        same = np.abs(e - od).max(axis=2) <= MIN_CHANGE
+        trimap[band & (_least_alpha(e, od, REACH) > PINNED)] = 255
+        trimap[band & (same | (copied & ~mask))] = 0
         alpha = ClosedFormMatter()(_to8(e), trimap)
         alpha = np.clip(alpha, 0.0, 1.0).astype(np.float32)
         alpha[alpha < 4 / 255] = 0.0
@@ -264,12 +309,14 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
     shade = np.zeros_like(alpha)
     shade_colour = np.zeros_like(e)
     if shadow:
-        struct_full = cv2.resize(np.maximum(structure / STRUCTURE, texture / TEXTURE),
-                                 (work.w, work.h), interpolation=cv2.INTER_LINEAR) \
-            if scale < 1 else np.maximum(structure / STRUCTURE, texture / TEXTURE)
+        kept = np.maximum(structure / STRUCTURE, lost / TEXTURE)  # a shadow keeps texture
+        struct_full = cv2.resize(kept, (work.w, work.h), interpolation=cv2.INTER_LINEAR) \
+            if scale < 1 else kept
+        struct_full[copied] = 0.0   # a copy keeps its source's texture
         anchor = np.zeros_like(mask)
         anchor[obj_box.slices()] = True
-        shade, shade_colour = _shadow(_drifted(o, drift), e, alpha, struct_full, inner, anchor)
+        shade, shade_colour = _shadow(_drifted(ground, drift), e, alpha, struct_full, inner,
+                                      anchor)
 
     # 7. Colours, solved against the original behind the object's soft edge and its shadow
     # (only where the layer has pixels).
@@ -278,7 +325,7 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
     if (total > 0).any():
         cs = mask_bounds(total > 0).expand(2).clip(work.w, work.h).slices()
         colour[cs] = solve_foreground(e[cs], alpha[cs], shade[cs], shade_colour[cs],
-                                      _drifted(o[cs], drift))
+                                      _drifted(ground[cs], drift))
     outside = np.ones_like(total, bool)
     outside[inner.slices()] = False
     total[outside | (total < 1 / 255)] = 0.0
@@ -287,15 +334,20 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
     return Lifted(np.clip(colour[rs], 0, 1), total[rs], alpha[rs], shade[rs])
 
 
-def _structure_change(e: np.ndarray, o: np.ndarray, reach: int) -> tuple[np.ndarray, np.ndarray]:
-    """(1 - best correlation, texture log ratio) per pixel of two luma images.
+def _structure_change(e: np.ndarray, o: np.ndarray,
+                      reach: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(1 - best correlation, texture log ratio, texture lost, the original's texture
+    found again) per pixel of two luma images.
 
     The correlation of each WINDOW x WINDOW patch of `e` with the patches of `o`
     shifted by up to `reach` pixels, zero-mean and normalised (so gain and offset
     do not count), weighted by how much texture both patches have: between two
     flat patches there is no structure to compare. The texture log ratio
     compares the patches' coefficients of variation (also gain-invariant): a
-    smooth object on grass, or a textured one on a wall.
+    smooth object on grass, or a textured one on a wall; the texture lost is the
+    part of it where the edit has less (a shadow darkens flat ground's mean, not
+    its grain, so it seems to gain texture, never to lose it). Where both
+    patches have texture and correlate well, the edit shows the original's ground.
     """
     e = cv2.GaussianBlur(e, (0, 0), 0.8)   # grain is not structure
     o = cv2.GaussianBlur(o, (0, 0), 0.8)
@@ -325,7 +377,9 @@ def _structure_change(e: np.ndarray, o: np.ndarray, reach: int) -> tuple[np.ndar
     eps = 4.0 / 255
     te = np.log((np.sqrt(ve) + eps) / (me + 0.02))
     to = np.log((np.sqrt(vo) + eps) / (mo + 0.02))
-    return structure.astype(np.float32), _least_change(te, to, reach, np.abs)
+    same = (confidence > 0.5) & (best > SAME_NCC)
+    return (structure.astype(np.float32), _least_change(te, to, reach, np.abs),
+            np.maximum(_least_change(te, to, reach, lambda d: -d), 0.0), same)
 
 
 def _least_change(e: np.ndarray, o_padded: np.ndarray, reach: int, measure) -> np.ndarray:
@@ -341,56 +395,177 @@ def _least_change(e: np.ndarray, o_padded: np.ndarray, reach: int, measure) -> n
 
 
 def _found_elsewhere(e: np.ndarray, context: np.ndarray, at: tuple[int, int],
-                     candidates: np.ndarray, search: int) -> np.ndarray:
-    """Pixels of `candidates` whose neighbourhood appears in the original nearby: texture
-    an inpainter copied or re-synthesised from the ground around.
+                     candidates: np.ndarray, edge: np.ndarray, search: int,
+                     reach: int) -> tuple[np.ndarray, np.ndarray]:
+    """(found (H, W) bool, source (H, W, 2) int: dy, dx) for the pixels of `e` whose
+    neighbourhood appears in the original nearby, with where it was copied from:
+    texture an inpainter copied from the ground around (content-aware fill copies
+    coherent pieces, each from one place).
 
     `e` is the edit (detection scale), `context` the original (drift applied, same
-    scale) over a larger area in which `e` sits at `at` (x, y); `search` is how far
-    from a cell to look (detection pixels). The candidates are
-    visited in CELL x CELL cells; each cell's surrounding patch (twice the cell) is
-    matched (normalised correlation, OpenCV's matchTemplate) against the context
-    around it; a match above FOUND_NCC whose mean colour is within FOUND_COLOUR of
-    the patch's explains the cell. Flat patches never match: there is nothing to
-    recognise in them.
+    scale) over a larger area in which `e` sits at `at` (x, y); `candidates` the
+    changes in the box, `edge` the ground just outside it; `search` is how far
+    to look, `reach` how far the ground re-rendered in place may have moved
+    (detection pixels: that is the structure test's business, not a copy). Work is at half the detection scale (copied texture
+    is recognisable there too, and the search costs a quarter). Two passes:
+
+    1. where the copies come from: the candidates are visited in CELL x CELL cells;
+       each cell's surrounding patch (twice the cell) is matched (normalised
+       correlation, OpenCV's matchTemplate) against the context around it; a match
+       above FOUND_NCC whose mean colour is within FOUND_COLOUR of the patch's
+       votes for its offset (every such match: a regular texture matches itself
+       one period along). Offsets with at least FOUND_VOTES votes, one of them
+       from `edge`, are copies: an inpainter's copy is a piece of ground that goes
+       on across the box's edge, while a lone match is chance (a flat piece of the
+       object may look like some ground, its straight edge like a rim elsewhere);
+    2. what each copy covers: at every position, the window (twice the cell) is
+       compared with the original at each copy's offset; a window that matches
+       explains *every* pixel in it, so ground right beside an object is explained
+       by the windows that lie beside it, not only by those centred on it.
+    Flat windows never match: there is nothing to recognise in them.
     """
-    # At half the detection scale (copied texture is recognisable there too, and the
-    # search costs a quarter): `found` is brought back up at the end.
-    full = candidates
+    full = e.shape[:2]
     e = cv2.resize(e, (max(1, e.shape[1] // 2), max(1, e.shape[0] // 2)),
                    interpolation=cv2.INTER_AREA)
     o = cv2.resize(context, (max(1, context.shape[1] // 2), max(1, context.shape[0] // 2)),
                    interpolation=cv2.INTER_AREA)
-    candidates = cv2.resize(candidates.astype(np.uint8), e.shape[1::-1],
-                            interpolation=cv2.INTER_AREA) > 0
+    candidates, edge = (cv2.resize(x.astype(np.uint8), e.shape[1::-1],
+                                   interpolation=cv2.INTER_AREA) > 0 for x in (candidates, edge))
     ax, ay = at[0] // 2, at[1] // 2
     search = max(4, search // 2)
     h, w = candidates.shape
     oh, ow = o.shape[:2]
-    found = np.zeros_like(candidates)
     el, ol = (cv2.GaussianBlur(_luma(x), (0, 0), 0.7) for x in (e, o))  # grain, blur
+    flat = 8 / 255
+    near = max(1, reach // 2) + 1   # copies from nearer than this (half scale) are not copies
+    # 1. Where copies come from: offsets (context minus edit position) voted by cells.
     half = CELL // 2
+    votes = []
     for cy in range(0, h, CELL):
         for cx in range(0, w, CELL):
-            if not candidates[cy:cy + CELL, cx:cx + CELL].any():
+            ground = edge[cy:cy + CELL, cx:cx + CELL].all()
+            if not (ground or candidates[cy:cy + CELL, cx:cx + CELL].any()):
                 continue
             y0, y1 = max(0, cy - half), min(h, cy + CELL + half)
             x0, x1 = max(0, cx - half), min(w, cx + CELL + half)
             patch = el[y0:y1, x0:x1]
-            if patch.std() < 8 / 255 or min(patch.shape) < CELL:
+            if patch.std() < flat or min(patch.shape) < CELL:
                 continue
             sy0, sy1 = max(0, ay + y0 - search), min(oh, ay + y1 + search)
             sx0, sx1 = max(0, ax + x0 - search), min(ow, ax + x1 + search)
             scores = cv2.matchTemplate(ol[sy0:sy1, sx0:sx1], patch, cv2.TM_CCOEFF_NORMED)
-            _, best, _, (bx, by) = cv2.minMaxLoc(scores)
-            if best < FOUND_NCC:
-                continue
-            there = o[sy0 + by:sy0 + by + patch.shape[0], sx0 + bx:sx0 + bx + patch.shape[1]]
-            if np.abs(there.mean(axis=(0, 1)) - e[y0:y1, x0:x1].mean(axis=(0, 1))).max() \
-                    <= FOUND_COLOUR:
-                found[cy:cy + CELL, cx:cx + CELL] = True
-    found = cv2.resize(found.astype(np.uint8), full.shape[::-1], interpolation=cv2.INTER_NEAREST) > 0
-    return found & full
+            # Every good match votes (the best alone is chance on a regular texture,
+            # bricks say, that matches itself one period along).
+            peaks = (scores >= FOUND_NCC) & (scores >= cv2.dilate(scores, np.ones((3, 3))))
+            mean_here = e[y0:y1, x0:x1].mean(axis=(0, 1))
+            py, px = np.nonzero(peaks)
+            for j in np.argsort(-scores[py, px])[:FOUND_PEAKS]:
+                by, bx = py[j], px[j]
+                if max(abs(sy0 + by - ay - y0), abs(sx0 + bx - ax - x0)) <= near:
+                    continue   # the ground re-rendered in place: the structure test's
+                there = o[sy0 + by:sy0 + by + patch.shape[0], sx0 + bx:sx0 + bx + patch.shape[1]]
+                if np.abs(there.mean(axis=(0, 1)) - mean_here).max() <= FOUND_COLOUR:
+                    votes.append((sy0 + by - ay - y0, sx0 + bx - ax - x0, ground))
+    found = np.zeros((h, w), bool)
+    source = np.zeros((h, w, 2), np.int32)   # where each found pixel was copied from
+    offsets = _voted(votes, FOUND_VOTES, FOUND_OFFSETS)
+    if offsets:
+        # 2. What each copy covers (window statistics by box filters; 1 px of play
+        # around each offset for the resampling).
+        k = (COVER, COVER)
+        def mean(x):
+            return cv2.boxFilter(x, -1, k, borderType=cv2.BORDER_REFLECT)
+        pad = search + 2 * CELL + 2
+        op = cv2.copyMakeBorder(ol, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0.0)
+        oc = cv2.copyMakeBorder(o, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0.0)
+        me = mean(el)
+        ve = np.maximum(mean(el * el) - me * me, 0.0)
+        ce = mean(e)
+        mop = mean(op)                   # a window's mean moves with the window
+        vop = np.maximum(mean(op * op) - mop * mop, 0.0)
+        moc = mean(oc)
+        ocb = cv2.GaussianBlur(oc, (0, 0), 0.7)
+        eb = cv2.GaussianBlur(e, (0, 0), 0.7)
+        # A copy is recognised by its texture: a flat pixel (a flat piece of an object close
+        # in colour to the ground, say) is not explained by one.
+        m5 = cv2.blur(el, (5, 5))
+        textured = cv2.blur(el * el, (5, 5)) - m5 * m5 >= (flat / 2) ** 2
+        for oy, ox in offsets:
+            for dy in (-1, 0, 1):
+                for dx in (-1, 0, 1):
+                    y0, x0 = pad + ay + oy + dy, pad + ax + ox + dx
+                    q = op[y0:y0 + h, x0:x0 + w]
+                    mq, vq = mop[y0:y0 + h, x0:x0 + w], vop[y0:y0 + h, x0:x0 + w]
+                    ncc = (mean(el * q) - me * mq) / np.sqrt(ve * vq + 1e-12)
+                    windows = (ncc >= FOUND_NCC) & (vq >= flat ** 2) & (ve >= (flat / 2) ** 2)
+                    if not windows.any():
+                        continue
+                    # The copy may lie in the object's shadow: its colour is the source's
+                    # times a grey gain (each channel alike, 1 or darker).
+                    gain = (ce + 0.03) / (moc[y0:y0 + h, x0:x0 + w] + 0.03)
+                    grey = gain.mean(axis=2)
+                    windows &= (_channel_max(np.abs(gain - grey[..., None])) <= FOUND_TINT) \
+                        & (grey >= 1 - SHADOW_MAX) & (grey <= 1 + FOUND_TINT)
+                    if not windows.any():
+                        continue
+                    # A window is centred on its pixel (it covers CELL pixels either
+                    # side); of those, the pixels the copy gives their own colour (in its
+                    # windows' shading), as closely as it gives it to the windows'
+                    # centres (a piece of an object close in colour to the ground is
+                    # not quite that close).
+                    weight = windows.astype(np.float32)
+                    covering = cv2.boxFilter(weight, -1, k, normalize=False)
+                    shading = cv2.boxFilter(gain * weight[..., None], -1, k, normalize=False) \
+                        / np.maximum(covering, 1.0)[..., None]
+                    residual = cv2.blur(_channel_max(np.abs(eb - shading * ocb[y0:y0 + h, x0:x0 + w])),
+                                        (3, 3))
+                    tolerance = np.clip(3 * np.median(residual[windows]), 0.02, FOUND_PIXEL)
+                    new = (covering > 0) & (residual <= tolerance) & textured & ~found
+                    source[new] = (oy + dy, ox + dx)
+                    found |= new
+        # A copy goes on across the box's edge: pieces of it that do not are chance.
+        found = _touching(found, edge)
+    source[~found] = 0
+    return (cv2.resize(found.astype(np.uint8), full[::-1], interpolation=cv2.INTER_NEAREST) > 0,
+            cv2.resize(source * 2, full[::-1], interpolation=cv2.INTER_NEAREST))
+
+
+def _voted(votes: list, least: int, most: int) -> list:
+    """The offsets (dy, dx) that at least `least` of `votes` (dy, dx, seen on the ground)
+    agree on (within a pixel), one of them seen on the ground; most voted first, at
+    most `most` of them."""
+    if not votes:
+        return []
+    v = np.array([(dy, dx) for dy, dx, _ in votes])
+    ground = np.array([g for _, _, g in votes], bool)
+    low = v.min(axis=0) - 1
+    shape = tuple(v.max(axis=0) - low + 2)
+    counts, seen = np.zeros(shape, np.float32), np.zeros(shape, np.float32)
+    np.add.at(counts, tuple((v - low).T), 1)
+    np.add.at(seen, tuple((v[ground] - low).T), 1)
+    # Votes within a pixel agree: sums over 3 x 3 neighbourhoods of offsets.
+    support = cv2.boxFilter(counts, -1, (3, 3), normalize=False, borderType=cv2.BORDER_CONSTANT)
+    seen = cv2.boxFilter(seen, -1, (3, 3), normalize=False, borderType=cv2.BORDER_CONSTANT)
+    support[seen == 0] = 0
+    picked = []
+    while len(picked) < most:
+        i = np.unravel_index(int(np.argmax(support)), support.shape)
+        if support[i] < least:
+            break
+        picked.append((int(i[0] + low[0]), int(i[1] + low[1])))
+        support[max(0, i[0] - 1):i[0] + 2, max(0, i[1] - 1):i[1] + 2] = 0
+    return picked
+
+
+def _least_alpha(e: np.ndarray, o: np.ndarray, reach: int) -> np.ndarray:
+    """A lower bound of the alpha with which some colour over the original, shifted by up
+    to `reach` pixels, makes the edit: the un-blend (`compose.unblend_alpha`) against
+    the lightest and the darkest original nearby, per channel, less noise."""
+    k = np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)
+    lightest, darkest = cv2.dilate(o, k), cv2.erode(o, k)
+    up = unblend_alpha(np.maximum(e - MIN_CHANGE, lightest), lightest)
+    down = unblend_alpha(np.minimum(e + MIN_CHANGE, darkest), darkest)
+    return np.maximum(up, down)
 
 
 def _fit_drift(e: np.ndarray, o: np.ndarray, ring: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -479,28 +654,45 @@ def _shadow(o, e, alpha, structure, region: Box,
     """Opacity (H, W) and colour K (H, W, 3) of the cast shadow, from the shading ratio;
     without an object (`alpha` empty), a shadow reaching into `anchor` (the box).
 
-    A shadow is a low-frequency thing: it is found on a copy reduced to SHADOW_SIDE,
-    where median filtering leaves the lighting and drops the texture.
+    A shadow is a low-frequency thing: it is found on a copy reduced to SHADOW_SIDE.
+    Shading multiplies the ground: edit = ratio x original, whatever the ground's
+    colour, so the ratio of local means, taken against the original at the shift
+    that correlates best (gain-invariant, so the shadow does not sway the choice),
+    stays true across the edges of a high-contrast ground (a saucer's rim) and over
+    texture, where a plain difference or an unaligned ratio does not.
     """
     h, w = alpha.shape
     scale = min(1.0, SHADOW_SIDE / max(h, w))
     size = (max(8, round(w * scale)), max(8, round(h * scale)))
     reach = max(1, int(np.ceil(REACH * scale)))
-    # Texture averaged away (a blur as wide as the shifts); a moved edge is left to the shifts.
-    sigma = max(1.0, SHADOW_BLUR * scale)
-    lo, le = (cv2.GaussianBlur(cv2.resize(x, size, interpolation=cv2.INTER_AREA), (0, 0), sigma)
-              + 1 / 255 for x in (o, e))
+    lo, le = (cv2.GaussianBlur(cv2.resize(x, size, interpolation=cv2.INTER_AREA), (0, 0), 1.0)
+              for x in (o, e))
+    ratio, below, aligned = _aligned_ratio(le, lo, reach)
     small_alpha = cv2.resize(alpha, size, interpolation=cv2.INTER_AREA)
     structure = cv2.resize(structure, size, interpolation=cv2.INTER_AREA)
-    ratio = np.clip(le / lo, 0.0, 1.0)
-    # The darkening that no small shift explains (a moved edge is not a shadow), relative
-    # and absolute (on dark ground a drift of a few levels is a large ratio).
-    ye, yo = _luma(le), _luma(lo)
+    # Where: darker than any small shift of the original explains (a moved edge is not a
+    # shadow), relative and absolute (on dark ground a drift of a few levels is a
+    # large ratio).
+    # Texture averaged away first (a blur as wide as the shifts), the object left out of
+    # the average (its colour would darken the ground beside it).
+    sigma = max(1.0, SHADOW_BLUR * scale)
+    ground = np.clip(1.0 - cv2.resize(alpha, size, interpolation=cv2.INTER_AREA), 0.0, 1.0)
+    weight = cv2.GaussianBlur(ground, (0, 0), sigma) + 1e-4
+    ye, yo = (cv2.GaussianBlur(_luma(x) * ground, (0, 0), sigma) / weight for x in (le, lo))
     yo = cv2.copyMakeBorder(yo, reach, reach, reach, reach, cv2.BORDER_REFLECT)
     absolute = _least_change(ye, yo, reach, lambda d: -d)
     relative = np.clip(absolute / np.maximum(ye + absolute, 1 / 255), 0.0, 1.0)
-    lowest = np.maximum(ratio.min(axis=2), 1.0 - relative)
+    lowest = np.maximum(np.clip(ratio.min(axis=2), 0.0, 1.0), 1.0 - relative)
     darkening = np.where(absolute > SHADOW_LEVELS, 1.0 - lowest, 0.0)
+    # On strong texture (dark crevices in grass) some shift always finds a darker pixel;
+    # where the aligned original correlates well, its ratio says how dark it is.
+    # (Not within a window of the object: its colour would be in the edit's mean.)
+    obj_near = cv2.resize(alpha, size, interpolation=cv2.INTER_AREA) > 0.02
+    aligned = np.where(dilate(obj_near, WINDOW // 2 + 1), -1.0, aligned)
+    sure = aligned >= ALIGNED_NCC
+    dimmer = _luma(below) - _luma(le)
+    lowest = np.clip(ratio.min(axis=2), 0.0, 1.0)
+    darkening[sure] = np.where(dimmer > 2 * SHADOW_LEVELS, 1.0 - lowest, 0.0)[sure]
     obj = small_alpha > 0.5
     near = small_alpha > 0.02
     if not obj.any():   # a change of light alone (a shadow painted in): it must reach the box
@@ -509,6 +701,7 @@ def _shadow(o, e, alpha, structure, region: Box,
     extent = max(np.ptp(ys), np.ptp(xs)) + 1
     inside = np.zeros_like(obj)
     inside[scaled_box(region, scale).slices()] = True
+    # Texture kept: a shadow darkens the ground, it does not replace it.
     candidates = (darkening > SHADOW_MIN) & (structure < 1.0) & ~near & inside
     attached = _touching(candidates, dilate(obj, max(2, int(SHADOW_REACH * extent))))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(attached.astype(np.uint8), connectivity=8)
@@ -516,35 +709,74 @@ def _shadow(o, e, alpha, structure, region: Box,
     support = attached & ~np.isin(labels, small)
     if not support.any():
         return np.zeros_like(alpha), np.zeros_like(o)
-    # How dark: the shading ratio of median-filtered pictures at full resolution (a median
-    # keeps a shadow's edge and drops most texture), only where the shadow was found.
+    # How dark, at full resolution, only where the shadow was found: on textured ground
+    # the aligned ratio (upsampled: smooth); elsewhere the ratio of median-filtered
+    # pictures (a median keeps a hard shadow edge and drops grain).
+    aligned_ratio = ratio
+    sure = cv2.resize((aligned >= ALIGNED_NCC).astype(np.uint8), (w, h),
+                      interpolation=cv2.INTER_NEAREST) > 0
     support = cv2.resize(support.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
     support = dilate(support, max(1, int(round(1 / scale)))) & ~(alpha > 0.5)
     part = mask_bounds(dilate(support, 3)).expand(2 * REACH + 3).clip(w, h)
     ps = part.slices()
     k = 2 * REACH + 3
-    lo, le = (cv2.medianBlur(_to8(x[ps]), k).astype(np.float32) / 255 + 1 / 255 for x in (o, e))
-    ratio = np.clip(le / lo, 0.0, 1.0)
-    sup, near = support[ps], alpha[ps] > 0.02
+    mo, me = (cv2.medianBlur(_to8(x[ps]), k).astype(np.float32) / 255 + 1 / 255 for x in (o, e))
+    ratio = np.ones_like(o)
+    ratio[ps] = np.where(sure[ps][..., None],
+                         cv2.resize(aligned_ratio, (w, h), interpolation=cv2.INTER_LINEAR)[ps],
+                         me / mo)
+    ratio = np.clip(ratio, 0.0, 1.0)
     # The shadow goes on under the object's soft edge: carry its ratio in from beside it.
-    under = near & dilate(sup, 3)
-    known = sup & ~near
+    near = alpha > 0.02
+    under = near & dilate(support, 3)
+    known = support & ~near
     if known.any():
-        ratio = np.where(under[..., None], pyramid_fill(ratio, known.astype(np.float32)), ratio)
-    sup = sup | under
+        ratio[ps] = np.where(under[ps][..., None],
+                             pyramid_fill(ratio[ps], known[ps].astype(np.float32)), ratio[ps])
+    support = support | under
+    feather = np.maximum(cv2.GaussianBlur(support.astype(np.float32), (0, 0), 1.0), support)
     lowest = ratio.min(axis=2)
     ramp = np.clip((1.0 - lowest - 0.5 * SHADOW_MIN) / (0.5 * SHADOW_MIN), 0.0, 1.0)
-    feather = cv2.GaussianBlur(sup.astype(np.float32), (0, 0), 1.0)
-    opacity = np.zeros((h, w), np.float32)
-    opacity[ps] = np.clip(1.0 - lowest, 0.0, SHADOW_MAX) * np.maximum(feather, sup) * ramp
+    opacity = np.clip(1.0 - lowest, 0.0, SHADOW_MAX) * feather * ramp
     with np.errstate(divide="ignore", invalid="ignore"):
         tint = np.where(lowest[..., None] < 1.0,
                         (ratio - lowest[..., None]) / np.maximum(1.0 - lowest[..., None], 1e-3), 0.0)
-    colour = np.zeros_like(o)
-    colour[ps] = np.clip(lo * tint, 0.0, 1.0)
+    colour = np.clip(o * tint, 0.0, 1.0)
     full_inside = np.zeros((h, w), bool)
     full_inside[region.slices()] = True
     return (opacity * full_inside).astype(np.float32), colour.astype(np.float32)
+
+
+def _aligned_ratio(e: np.ndarray, o: np.ndarray,
+                   reach: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(ratio (H, W, 3), the original's local mean (H, W, 3), the correlation (H, W)): the
+    edit's local mean over the original's, the original shifted (up to `reach` pixels)
+    to where it correlates best with the edit (luma, WINDOW-sided windows)."""
+    k = (WINDOW, WINDOW)
+    def mean(x):
+        return cv2.boxFilter(x, -1, k, borderType=cv2.BORDER_REFLECT)
+    ye = _luma(e)
+    me = mean(ye)
+    ve = np.maximum(mean(ye * ye) - me * me, 0.0)
+    ce = mean(e)
+    pad = lambda x: cv2.copyMakeBorder(x, reach, reach, reach, reach, cv2.BORDER_REFLECT)  # noqa: E731
+    yp = pad(_luma(o))
+    mp = mean(yp)                        # a window's mean moves with the window
+    vp = np.maximum(mean(yp * yp) - mp * mp, 0.0)
+    cp = mean(pad(o))
+    h, w = ye.shape
+    best = np.full((h, w), -2.0, np.float32)
+    below = np.zeros_like(ce)
+    noise = (2.0 / 255) ** 2
+    for dy in range(-reach, reach + 1):
+        for dx in range(-reach, reach + 1):
+            ys, xs = slice(reach + dy, reach + dy + h), slice(reach + dx, reach + dx + w)
+            mo = mp[ys, xs]
+            ncc = (mean(ye * yp[ys, xs]) - me * mo) / np.sqrt(ve * vp[ys, xs] + noise)
+            better = ncc > best
+            np.copyto(best, ncc, where=better)
+            np.copyto(below, cp[ys, xs], where=better[..., None])
+    return (ce + 1 / 255) / (below + 1 / 255), below, best
 
 
 # -- small helpers ----------------------------------------------------------------------------------
@@ -581,6 +813,17 @@ def _close(mask: np.ndarray, r: int) -> np.ndarray:
     return cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_CLOSE, disk(r)) > 0
 
 
+def _channel_max(x: np.ndarray) -> np.ndarray:
+    """The largest of the 3 channels (faster than a reduction over the short last axis)."""
+    return np.maximum(np.maximum(x[..., 0], x[..., 1]), x[..., 2])
+
+
+def _box_mask(shape: tuple, box: Box) -> np.ndarray:
+    out = np.zeros(shape[:2], bool)
+    out[box.slices()] = True
+    return out
+
+
 def _touching(candidates: np.ndarray, seed: np.ndarray) -> np.ndarray:
     """The connected parts of `candidates` that overlap `seed`."""
     n, labels = cv2.connectedComponents(candidates.astype(np.uint8), connectivity=8)
@@ -593,11 +836,19 @@ def _grow_from(weak: np.ndarray, strong: np.ndarray) -> np.ndarray:
     return _touching(weak | strong, strong)
 
 
-def _fill_holes(mask: np.ndarray) -> np.ndarray:
-    """The mask with every hole it encloses filled (a flat patch inside an object)."""
+def _fill_holes(mask: np.ndarray, ground: np.ndarray, r: int) -> np.ndarray:
+    """The mask with the holes it encloses filled, but for those mostly `ground` farther
+    than `r` from their edge (the windows that found the ground must fit in the hole)."""
     n, labels = cv2.connectedComponents((~mask).astype(np.uint8), connectivity=4)
     border = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
-    return mask | ~np.isin(labels, border)
+    holes = ~np.isin(labels, border)
+    if holes.any():
+        inner = erode(holes, r)
+        area = np.bincount(labels[inner], minlength=n)
+        seen = np.bincount(labels[inner & ground], minlength=n)
+        shown = np.flatnonzero((area > 0) & (seen >= 0.5 * np.maximum(area, 1)))
+        holes &= ~np.isin(labels, shown)
+    return mask | holes
 
 
 def _keep_attached(alpha: np.ndarray, mask: np.ndarray) -> np.ndarray:
