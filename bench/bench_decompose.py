@@ -240,6 +240,60 @@ def score(result, truth, box: Box) -> dict:
     }
 
 
+def edge_scores(result, truth) -> dict:
+    """Fringe on both layers at the object's soft edge (see --edges), in 0-255 levels."""
+    alpha, colour, true_bg = truth["alpha"], truth["colour"], truth["background"]
+    fg = result.foreground_full().astype(np.float32) / 255
+    bg = result.background[..., :3].astype(np.float32) / 255
+    edge = (alpha > 0.05) & (alpha < 0.95)
+    weights = alpha[edge]
+    f_err = float((np.abs(fg[..., :3][edge] - colour[edge]).mean(axis=1) * weights).sum()
+                  / weights.sum() * 255)
+    soft = ((alpha > 0.0) & (alpha < 0.98)).astype(np.uint8)
+    ring = (cv2.dilate(soft, np.ones((5, 5), np.uint8)) > 0) & (alpha < 0.98)
+    # The object's colour left in the ground: (B - true B) projected on (F - true B), where
+    # the two differ enough to tell.
+    d = colour - true_bg
+    norm = (d * d).sum(axis=2)
+    told = ring & (norm > 0.01) & (alpha > 0.0)
+    share = ((bg - true_bg) * d).sum(axis=2) / np.maximum(norm, 1e-6)
+    return {"fg_edge": f_err,
+            "bg_ring": float(np.abs(bg[ring] - true_bg[ring]).mean() * 255),
+            # Signed: a fill's random errors cancel out, a ring of the object's colour does not.
+            "contamination": float(share[told].mean()) if told.any() else 0.0,
+            "alpha_edge": float(np.abs(result.alpha - alpha)[edge].mean() * 255),
+            "alpha_box": float(np.abs(result.alpha - alpha).mean() * 255)}
+
+
+def compare_edges(args, bgs, plan) -> int:
+    """The fringe with and without the colour-line edge refinement (--edges)."""
+    pipeline = DecomposePipeline()
+    print(f"cpu threads: {cv2.getNumThreads()}, load average: {os.getloadavg()[0]:.2f}")
+    for mp in (float(s) for s in args.sizes.split(",")):
+        rows: dict[str, list[dict]] = {"old (matting alpha)": [], "new (clean edges)": []}
+        for kind, bg_name, seed in plan:
+            image, box, truth = make_case(kind, resize_to(bgs[bg_name], mp), seed)
+            line = []
+            for name, clean in zip(rows, (False, True)):
+                result = pipeline(DecomposeRequest(image, box=box, clean_edges=clean))
+                s = edge_scores(result, truth)
+                s["alpha_box"] = score(result, truth, box)["mae"]
+                s["time"] = result.figures["timings"]["total"]
+                rows[name].append(s)
+                line.append(f"{name.split()[0]} FG edge {s['fg_edge']:.1f} ring {s['bg_ring']:.1f} "
+                            f"obj. in ring {100 * s['contamination']:.1f} %")
+            print(f"  {mp:g} MP {kind:8s} on {bg_name:10s}: " + ", ".join(line), flush=True)
+        print(f"{'MP':>4} {'edges':<21} {'FG edge err':>11} {'BG ring err':>11} {'obj. in ring':>12} "
+              f"{'alpha edge MAE':>14} {'alpha MAE box':>13} {'s/img':>6}")
+        for name, scores in rows.items():
+            m = {k: float(np.mean([s[k] for s in scores])) for k in scores[0]}
+            print(f"{mp:>4g} {name:<21} {m['fg_edge']:>11.2f} {m['bg_ring']:>11.2f} "
+                  f"{100 * m['contamination']:>11.1f}% {m['alpha_edge']:>14.2f} {m['alpha_box']:>13.2f} "
+                  f"{m['time']:>6.2f}")
+        print(flush=True)
+    return 0
+
+
 def fill_scores(result, truth) -> dict:
     """Quality of the background fill under the object (see --fills)."""
     from skimage.metrics import structural_similarity
@@ -412,6 +466,8 @@ def main() -> int:
     parser.add_argument("--fills", action="store_true",
                         help="compare the old fill and the content-aware fill side by side")
     parser.add_argument("--grid", help="with --fills: PNG of crops (picture, old, new, truth)")
+    parser.add_argument("--edges", action="store_true",
+                        help="fringe at the soft edge with and without the clean-edges step")
     parser.add_argument("--strokes", action="store_true",
                         help="alpha error before and after simulated correction strokes")
     args = parser.parse_args()
@@ -423,6 +479,8 @@ def main() -> int:
         return compare_fills(args, bgs, plan)
     if args.strokes:
         return compare_strokes(args, bgs, plan)
+    if args.edges:
+        return compare_edges(args, bgs, plan)
     stages = STAGES if args.stages == "all" else [s for s in STAGES if s[0] == "+ HFA (full)"]
     pipelines = {None: DecomposePipeline(), "telea": DecomposePipeline(inpainter=TeleaInpainter())}
     if args.diffusion_fill:
