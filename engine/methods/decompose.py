@@ -10,7 +10,8 @@ paper uses a diffusion prior for the estimates (FBDD); this pipeline does
 every step with classical CPU tools by default and takes learned components
 for steps 1-3 where they are available (see the protocols below).
 
-Steps, in order (each reports progress and is a point where a cancel stops the job):
+Steps, in order (each reports progress and is a point where a cancel stops the job; the
+object found and the filled background go out as previews, `decompose_steps.previews`):
 
 1. **Object mask** - `Segmenter`: GrabCut from the box, or from the brush
    mask (painted = probably object), on a reduced crop.
@@ -74,6 +75,7 @@ from .decompose_steps.layers import (align, layer_alpha, recomposition_error, so
                                      to_uint8_layers)
 from .decompose_steps.matting import UNKNOWN, ClosedFormMatter, band_radius, make_trimap
 from .decompose_steps.patchmatch_fill import PatchMatchInpainter
+from .decompose_steps.previews import background_preview, object_preview
 from .decompose_steps.segment import GrabCutSegmenter, mask_bounds
 from .decompose_steps.shadow import Shadow, contact_shadow, detect_shadow
 
@@ -292,7 +294,7 @@ class DecomposePipeline:
         masks = self._object_masks(request, rgb, valid, box, hint, stages.stage("mask"))
         mask = np.logical_or.reduce(masks)
         lap("mask")
-        stages.done("mask")
+        stages.done("mask", object_preview(mask))
 
         # Everything from here on happens in a window around the objects.
         obj = mask_bounds(mask)
@@ -353,7 +355,7 @@ class DecomposePipeline:
             shadow = Shadow(np.maximum(shadow.opacity, contact),
                             np.where(darker[..., None], 0.0, shadow.colour).astype(np.float32))
         lap("background")
-        stages.done("background")
+        stages.done("background", background_preview(rgb, src_alpha, work, background))
 
         # Steps 4 and 5 concern only the pixels the object or its shadow cover and
         # those that were filled; elsewhere the background stays the picture and
