@@ -246,6 +246,18 @@ class DecomposePipeline:
         rgb, src_alpha, box, hint = self.check_inputs(request)
         return self._object_masks(request, rgb, src_alpha > 0, box, hint, progress)
 
+    def correct_mask(self, image: np.ndarray, mask: np.ndarray, add: Optional[np.ndarray] = None,
+                     remove: Optional[np.ndarray] = None,
+                     valid: Optional[np.ndarray] = None) -> np.ndarray:
+        """The object mask after the user's strokes (`add` / `remove`, nonzero where painted):
+        by the segmenter's own correction where it has one (SAM: the strokes become point
+        prompts), else by GrabCut with the strokes (`decompose_steps.strokes`)."""
+        correct = getattr(self.segmenter, "correct", None)
+        if correct is None:
+            from .decompose_steps.strokes import correct_mask
+            correct = correct_mask
+        return correct(image[..., :3], mask, add, remove, valid)
+
     def _object_masks(self, request, rgb, valid, box, hint, progress) -> list[np.ndarray]:
         h, w = rgb.shape[:2]
         if request.object_masks:
