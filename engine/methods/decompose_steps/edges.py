@@ -74,6 +74,20 @@ def refine_alpha(image: np.ndarray, alpha: np.ndarray, background: np.ndarray,
     """
     if not band.any():
         return alpha
+    # Only the edge changes: the work happens in a crop around it (wide enough to hold the
+    # solid pixels the object's colour is carried from and the ground's variance window).
+    h, w = alpha.shape
+    ys, xs = np.nonzero(band & ((alpha < SOLID) | ~_erode(alpha >= SOLID, radius)))
+    if ys.size == 0:
+        return alpha
+    m = 4 * max(3, radius) + 8
+    y0, y1, x0, x1 = max(0, ys.min() - m), min(h, ys.max() + m + 1), max(0, xs.min() - m), \
+        min(w, xs.max() + m + 1)
+    if (y1 - y0) * (x1 - x0) < 0.8 * h * w:
+        c = (slice(y0, y1), slice(x0, x1))
+        out = alpha.copy()
+        out[c] = refine_alpha(image[c], alpha[c], background[c], band[c], known[c], radius)
+        return out
     # The segmenter's outline may lie outside the true soft edge, leaving some of it as
     # "surely object": the rim, `radius` pixels in, is re-measured too.
     solid = alpha >= SOLID
