@@ -81,6 +81,7 @@ class Stages:
 
         return progress
 
-    def done(self, name: str) -> None:
-        """Marks a stage finished (also checks for cancellation via the callback)."""
-        self.stage(name)(1, 1)
+    def done(self, name: str, preview: Optional[np.ndarray] = None) -> None:
+        """Marks a stage finished, with what it made to show (also checks for cancellation
+        via the callback)."""
+        self.stage(name)(1, 1, preview)

@@ -265,3 +265,48 @@ def test_learned_mask_with_classical_matting_from_the_hub_cache(hub, ball):
     assert result.recipe["steps"]["mask"] == "sam"
     assert result.recipe["models"] == {"mask": {"model": "facebook/sam-vit-base"}}
     assert result.figures["recomposition_error_mean"] < 1
+
+
+def test_sam_turns_correction_strokes_into_point_prompts(models, ball, monkeypatch):
+    image, box, truth = ball
+    h, w = image.shape[:2]
+    mask = truth["alpha"] > 0.5
+    add = np.zeros((h, w), bool)
+    add[78:84, 60:66] = True            # "this is object", below the ball
+    remove = np.zeros((h, w), bool)
+    remove[40:44, 44:48] = True         # "this is not", inside it
+    sam = SamSegmenter(models["sam"], device="cpu")
+    seen = []
+    predict = SamSegmenter._predict
+
+    def spy(self, image, crop, prompt_box, points, labels):
+        seen.append((crop, points, labels))
+        return predict(self, image, crop, prompt_box, points, labels)
+
+    monkeypatch.setattr(SamSegmenter, "_predict", spy)
+    out = DecomposePipeline(segmenter=sam).correct_mask(image, mask, add, remove)
+    ((crop, points, labels),) = seen
+    placed = [(int(y) + crop.y, int(x) + crop.x, label) for (x, y), label in zip(points, labels)]
+    assert any(add[y, x] and label == 1 for y, x, label in placed)
+    assert any(remove[y, x] and label == 0 for y, x, label in placed)
+    assert all(mask[y, x] for y, x, label in placed if label == 1 and not add[y, x])
+    # The strokes are obeyed; nothing far from them changes (the random model's answer
+    # elsewhere is not taken).
+    assert out[add].all() and not out[remove].any()
+    far = np.ones((h, w), bool)
+    far[max(0, 40 - 30):84 + 30, max(0, 44 - 30):66 + 30] = False
+    assert np.array_equal(out[far], mask[far])
+
+
+def test_without_sam_the_strokes_correct_the_mask_by_grabcut(ball, monkeypatch):
+    from engine.methods.decompose_steps import strokes
+
+    image, box, truth = ball
+    mask = truth["alpha"] > 0.5
+    add = np.zeros(mask.shape, bool)
+    add[78:84, 60:66] = True
+    calls = []
+    monkeypatch.setattr(strokes, "correct_mask",
+                        lambda *a, **k: calls.append(a) or np.asarray(a[1], bool) | a[2])
+    out = DecomposePipeline(segmenter=GrabCutSegmenter()).correct_mask(image, mask, add)
+    assert len(calls) == 1 and out[add].all()

@@ -56,7 +56,7 @@ def test_result_carries_what_the_editor_needs(ball):
     assert result.recipe["method"] == "decompose" and result.recipe["box"] == list(box.as_tuple())
     assert result.recipe["steps"] == {"mask": "grabcut", "matting": "closed_form", "shadow": "relight",
                                       "background": "patchmatch", "foreground": "closed_form",
-                                      "hfa": "residual_split"}
+                                      "hfa": "residual_split", "edges": "colour_line"}
     steps = set(result.figures["timings"])
     assert {"mask", "matting", "shadow", "background", "foreground", "hfa", "total"} <= steps
 

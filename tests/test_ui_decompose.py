@@ -423,3 +423,81 @@ def test_offline_the_download_says_so_in_one_line_and_leaves_nothing(window, qtb
     assert dialog.download_button.isVisible()
     assert model_items(dialog.combos["mask"]) == []
     dialog.reject()
+
+
+@pytest.fixture
+def held_fill(monkeypatch):
+    """Decompose's background fill waits, once entered, until the test sets `release`:
+    returns (entered, release) events."""
+    from engine.methods.decompose import DecomposePipeline
+    from engine.methods.decompose_steps.patchmatch_fill import PatchMatchInpainter
+
+    entered, release = threading.Event(), threading.Event()
+
+    class SlowFill(PatchMatchInpainter):
+        def __call__(self, *args, **kwargs):
+            entered.set()
+            release.wait(10)
+            return super().__call__(*args, **kwargs)
+
+    monkeypatch.setattr(DecomposePipeline, "choose",
+                        classmethod(lambda cls, *a, **k: cls(inpainter=SlowFill())))
+    yield entered, release
+    release.set()  # never leave a worker waiting
+
+
+@pytest.mark.parametrize("cancel", [False, True])
+def test_decompose_shows_the_object_found_while_it_runs_and_removes_the_preview(
+        pasted, qtbot, held_fill, cancel):
+    from editor.ui.job_ui import PREVIEW_OVERLAY
+
+    entered, release = held_fill
+    w = pasted
+    rgba, box, truth = w.test_scene
+    doc = w.doc
+    draw_box(qtbot, w, box)
+    steps_before = doc.history.undo_name()
+    ended = []
+    w.jobs.job_ended.connect(ended.append)
+    job = w.decompose_commands.decompose()
+    # While the background is being filled, the object found is shown over the layer.
+    qtbot.waitUntil(lambda: entered.is_set() and w.canvas.overlay(PREVIEW_OVERLAY) is not None,
+                    timeout=10000)
+    overlay = w.canvas.overlay(PREVIEW_OVERLAY)
+    assert overlay.box == Box(0, 0, SIZE, SIZE) and overlay.frame
+    cy, cx = (int(v) for v in np.argwhere(truth["alpha"] > 0.99).mean(axis=0))
+    shown, plain = tint_at(w, cx + 0.5, cy + 0.5), QColor(*(int(v) for v in rgba[cy, cx, :3]))
+    assert shown.red() > plain.red() + 30          # the red tint over the object
+    far = tint_at(w, 3.5, SIZE - 3.5)
+    assert abs(far.red() - int(rgba[SIZE - 4, 3, 0])) <= 3   # nothing over the ground
+    # A preview, not a change: the document is as it was.
+    assert len(list(doc.layers())) == 1 and doc.history.undo_name() == steps_before
+    if cancel:
+        w.jobs.status.cancel_button.click()
+    release.set()
+    qtbot.waitUntil(lambda: bool(ended), timeout=30000)
+    assert job.state == (CANCELLED if cancel else FINISHED) and w.test_errors == []
+    assert w.canvas.overlay(PREVIEW_OVERLAY) is None
+    assert len(list(doc.layers())) == (1 if cancel else 2)
+
+
+def test_decompose_sends_the_object_then_the_filled_background_as_previews():
+    from engine.methods.decompose import DecomposeRequest, decompose
+
+    image, box, truth = scene(SIZE, shadow=0.5)
+    previews = []
+    result = decompose(DecomposeRequest(image, box=box),
+                       lambda step, total, preview=None: previews.append(preview)
+                       if preview is not None else None)
+    assert len(previews) == 2
+    found, filled = previews
+    assert found.shape == (SIZE, SIZE, 4) and filled.shape == (SIZE, SIZE, 4)
+    assert np.array_equal(found[..., 3] > 0, result.mask)
+    solid = truth["alpha"] > 0.99
+    assert (found[..., 3][solid] > 0).all() and not found[..., 3][truth["alpha"] == 0].any()
+    # The filled background: the object is gone from it, the rest is the picture.
+    under = filled[..., :3][solid].astype(int)
+    assert np.abs(under - image[solid]).mean() > 40
+    far = ~result.filled & (result.shadow == 0)     # under the shadow the ground is relit
+    assert np.abs(filled[..., :3][far].astype(int) - image[far]).max() <= 1
+    assert (filled[..., 3] == 255).all()

@@ -205,7 +205,7 @@ def run(prepared: DecomposeInput, progress: ProgressFn = no_progress) -> "Decomp
     pipeline = prepared.pipeline or prepared.choices.pipeline()
     request = prepared.request
     if prepared.proposal is not None:
-        request.object_masks = [corrected_mask(prepared)]
+        request.object_masks = [corrected_mask(prepared, pipeline)]
         request.box, request.mask, request.boxes = None, None, []
     return pipeline(request, progress)
 
@@ -225,19 +225,19 @@ def propose(prepared: DecomposeInput, progress: ProgressFn = no_progress) -> np.
     return out
 
 
-def corrected_mask(prepared: DecomposeInput) -> np.ndarray:
+def corrected_mask(prepared: DecomposeInput, pipeline: Optional["DecomposePipeline"] = None
+                   ) -> np.ndarray:
     """The proposal corrected by the user's paint: what was painted beyond it is an "add"
-    stroke, what was erased from it a "remove" stroke; GrabCut with the strokes
-    (`engine.methods.decompose_steps.strokes`) brings the parts along to their edges."""
-    from engine.methods.decompose_steps.strokes import correct_mask
-
+    stroke, what was erased from it a "remove" stroke; the pipeline's segmenter corrects it
+    with the strokes (GrabCut, or SAM's point prompts: `DecomposePipeline.correct_mask`)."""
+    pipeline = pipeline or prepared.pipeline or prepared.choices.pipeline()
     proposal = prepared.proposal
     painted = prepared.request.mask if prepared.request.mask is not None \
         else np.zeros_like(proposal)
     image = prepared.request.image
     valid = image[..., 3] > 0 if image.shape[2] == 4 else None
-    return correct_mask(image[..., :3], proposal, add=painted & ~proposal,
-                        remove=proposal & ~painted, valid=valid)
+    return pipeline.correct_mask(image, proposal, add=painted & ~proposal,
+                                 remove=proposal & ~painted, valid=valid)
 
 
 # -- 3. apply, on the GUI thread -----------------------------------------------------------------------

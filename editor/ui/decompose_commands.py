@@ -225,7 +225,10 @@ class DecomposeCommands:
 
         self._proposal = None
         job = operation_job("Decompose", decompose_apply.run, prepared, on_finished=apply)
-        return w.jobs.submit(job, canvas=session.canvas, failure_title="Could not decompose")
+        # The engine's previews (the object found, then the filled background) are of the
+        # layer's own pixels: drawn over the layer until the job ends.
+        return w.jobs.submit(job, canvas=session.canvas, preview_box=prepared.layer.bounds(),
+                             failure_title="Could not decompose")
 
     # -- New Layered Image from Prompt ------------------------------------------------------------
     def new_layered(self) -> Optional[Job]:

@@ -10,7 +10,8 @@ paper uses a diffusion prior for the estimates (FBDD); this pipeline does
 every step with classical CPU tools by default and takes learned components
 for steps 1-3 where they are available (see the protocols below).
 
-Steps, in order (each reports progress and is a point where a cancel stops the job):
+Steps, in order (each reports progress and is a point where a cancel stops the job; the
+object found and the filled background go out as previews, `decompose_steps.previews`):
 
 1. **Object mask** - `Segmenter`: GrabCut from the box, or from the brush
    mask (painted = probably object), on a reduced crop.
@@ -23,6 +24,9 @@ Steps, in order (each reports progress and is a point where a cancel stops the j
    background layer. Where the object covers anything, the background is
    unknown and is filled by the `Inpainter` (content-aware fill: multi-scale
    PatchMatch, which continues the surroundings' structure and texture).
+   With the ground under the edge known, the soft edge's alpha is
+   re-measured along the line from the object's colour to the ground's
+   (`decompose_steps.edges`), which takes the fringe out of both layers.
 4. **Foreground colours** - with the background known, the composite
    I = A*F + (1-A)*B is solved for F in closed form where the object is
    solid, and those colours are carried into the thin edge, so no fringe
@@ -66,16 +70,19 @@ from ..box import Box
 from ..errors import InvalidInput
 from ..progress import ProgressFn, Stages, no_progress
 from .decompose_steps.choose import describe
+from .decompose_steps.edges import refine_alpha
 from .decompose_steps.layers import (align, layer_alpha, recomposition_error, solve_foreground,
                                      to_uint8_layers)
 from .decompose_steps.matting import UNKNOWN, ClosedFormMatter, band_radius, make_trimap
 from .decompose_steps.patchmatch_fill import PatchMatchInpainter
+from .decompose_steps.previews import background_preview, object_preview
 from .decompose_steps.segment import GrabCutSegmenter, mask_bounds
 from .decompose_steps.shadow import Shadow, contact_shadow, detect_shadow
 
 METHOD = "decompose"
 MIN_SIDE = 4            # a box narrower than this holds no object worth a layer
 MIN_OBJECT_PIXELS = 16
+HOLE_MARGIN = 2         # pixels the background's hole reaches beyond the object's faintest alpha
 MAX_COVER = 0.98        # the object needs background around it to be told apart
 
 
@@ -124,6 +131,7 @@ class DecomposeRequest:
     matting: bool = True                 # False: alpha is the hard mask
     solve_foreground: bool = True        # False: foreground colours are the picture's own
     hfa: bool = True                     # False: no high-frequency alignment
+    clean_edges: bool = True             # False: the matting's alpha as it came (see edges.py)
 
 
 @dataclass
@@ -238,6 +246,18 @@ class DecomposePipeline:
         rgb, src_alpha, box, hint = self.check_inputs(request)
         return self._object_masks(request, rgb, src_alpha > 0, box, hint, progress)
 
+    def correct_mask(self, image: np.ndarray, mask: np.ndarray, add: Optional[np.ndarray] = None,
+                     remove: Optional[np.ndarray] = None,
+                     valid: Optional[np.ndarray] = None) -> np.ndarray:
+        """The object mask after the user's strokes (`add` / `remove`, nonzero where painted):
+        by the segmenter's own correction where it has one (SAM: the strokes become point
+        prompts), else by GrabCut with the strokes (`decompose_steps.strokes`)."""
+        correct = getattr(self.segmenter, "correct", None)
+        if correct is None:
+            from .decompose_steps.strokes import correct_mask
+            correct = correct_mask
+        return correct(image[..., :3], mask, add, remove, valid)
+
     def _object_masks(self, request, rgb, valid, box, hint, progress) -> list[np.ndarray]:
         h, w = rgb.shape[:2]
         if request.object_masks:
@@ -286,7 +306,7 @@ class DecomposePipeline:
         masks = self._object_masks(request, rgb, valid, box, hint, stages.stage("mask"))
         mask = np.logical_or.reduce(masks)
         lap("mask")
-        stages.done("mask")
+        stages.done("mask", object_preview(mask))
 
         # Everything from here on happens in a window around the objects.
         obj = mask_bounds(mask)
@@ -327,19 +347,27 @@ class DecomposePipeline:
         lap("shadow")
         s = shadow.opacity[..., None]
         relit = np.clip((image - s * shadow.colour) / np.maximum(1.0 - s, 1e-3), 0.0, 1.0)
-        # The hole is wherever the object covers anything, and the band around it:
-        # pixels there that the object does not explain are given back below.
+        # The hole is every pixel the object touches at all, the band around it and a
+        # margin, so no ring of the object's colours stays in the ground; pixels there that
+        # the object does not explain are given back below.
         band = trimap == UNKNOWN
-        hole = (_dilate(alpha > 0, 2) | band) & wvalid
+        hole = (_dilate((alpha > 0) | band, HOLE_MARGIN)) & wvalid
         background = self.inpainter(relit, hole, wvalid & ~hole, stages.stage("background"))
         background = np.where(hole[..., None], background, relit).astype(np.float32)
+        if request.clean_edges and request.matting:
+            # With the ground under the edge known, each object's soft edge is re-measured
+            # along the line from its colour to the ground's (no fringe either way).
+            behind = s * shadow.colour + (1.0 - s) * background
+            alphas = [refine_alpha(image, a, behind, _dilate(t > 0, HOLE_MARGIN) & hole,
+                                   wvalid & ~hole, radius) for a, t in zip(alphas, trimaps)]
+            alpha = layer_alphas(alphas)
         if request.shadow and request.solve_foreground:
             contact = contact_shadow(image, background, alpha, band & wvalid, radius)
             darker = contact > shadow.opacity
             shadow = Shadow(np.maximum(shadow.opacity, contact),
                             np.where(darker[..., None], 0.0, shadow.colour).astype(np.float32))
         lap("background")
-        stages.done("background")
+        stages.done("background", background_preview(rgb, src_alpha, work, background))
 
         # Steps 4 and 5 concern only the pixels the object or its shadow cover and
         # those that were filled; elsewhere the background stays the picture and
@@ -424,6 +452,7 @@ class DecomposePipeline:
         steps = {"mask": self.segmenter.name,
                  "matting": self.matter.name if request.matting else "none",
                  "shadow": "relight" if request.shadow and request.solve_foreground else "none",
+                 "edges": "colour_line" if request.clean_edges and request.matting else "none",
                  "background": self.inpainter.name,
                  "foreground": "closed_form" if request.solve_foreground else "none",
                  "hfa": "residual_split" if request.hfa else "none"}

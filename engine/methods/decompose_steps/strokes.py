@@ -85,14 +85,7 @@ def correct_mask(image: np.ndarray, mask: np.ndarray, add: Optional[np.ndarray] 
         except cv2.error:
             pass   # too few colours to model: the strokes alone change the mask
     new = (labels == cv2.GC_FGD) | (labels == cv2.GC_PR_FGD)
-    # Keep the new cut only in the parts of the change that a stroke touches; a
-    # one-pixel wobble along the old edge is not a part (opened away).
-    changed = cv2.morphologyEx((new != old).astype(np.uint8), cv2.MORPH_OPEN,
-                               np.ones((3, 3), np.uint8)) | (add_s & ~old) | (remove_s & old)
-    n, parts = cv2.connectedComponents(changed.astype(np.uint8), connectivity=8)
-    touched = np.unique(parts[cv2.dilate((add_s | remove_s).astype(np.uint8),
-                                         np.ones((3, 3), np.uint8)) > 0])
-    region_s = np.isin(parts, touched[touched > 0]) & near
+    region_s = touched_changes(old, new, add_s, remove_s) & near
     up = lambda a: cv2.resize(a.astype(np.float32), (crop.w, crop.h),  # noqa: E731
                               interpolation=cv2.INTER_LINEAR) > 0.5
     out = mask.copy()
@@ -101,6 +94,18 @@ def correct_mask(image: np.ndarray, mask: np.ndarray, add: Optional[np.ndarray] 
     out |= add & valid
     out &= ~remove
     return out
+
+
+def touched_changes(old: np.ndarray, new: np.ndarray, add: np.ndarray,
+                    remove: np.ndarray) -> np.ndarray:
+    """Where a new cut may replace the old mask: the parts of the change that a stroke
+    touches. A one-pixel wobble along the old edge is not a part (opened away)."""
+    changed = cv2.morphologyEx((new != old).astype(np.uint8), cv2.MORPH_OPEN,
+                               np.ones((3, 3), np.uint8)) | (add & ~old) | (remove & old)
+    n, parts = cv2.connectedComponents(changed.astype(np.uint8), connectivity=8)
+    touched = np.unique(parts[cv2.dilate((add | remove).astype(np.uint8),
+                                         np.ones((3, 3), np.uint8)) > 0])
+    return np.isin(parts, touched[touched > 0])
 
 
 def like(colours: np.ndarray, stroke: np.ndarray, tolerance: float = 14.0) -> np.ndarray:
