@@ -25,7 +25,7 @@ def smoke_overrides() -> dict:
     overrides = {name: {**SMALL, "checkpoint_every": 4, "keep_checkpoints": 2} for name in build_builtin.PHASES}
     overrides["vae"].update(max_steps=40, learning_rate=3e-3)
     overrides["backbone"].update(max_steps=30, num_layers=1, num_single_layers=1)
-    for name in ("rgba_vae", "rgba_decoder", "compositor", "bfs_stage1", "bfs_stage2"):
+    for name in ("rgba_vae", "compositor", "bfs_stage1", "bfs_stage2"):
         overrides[name]["max_steps"] = 6
     return overrides
 
@@ -48,24 +48,6 @@ def test_smoke_build_trains_every_phase_and_the_losses_fall(smoke_build):
     assert np.mean(backbone[-8:]) < np.mean(backbone[:8])
     timings = json.loads((out / "timings.json").read_text())
     assert set(timings) == set(build_builtin.PHASE_ORDER)
-
-
-def test_the_decoder_phase_keeps_the_latent_space_and_the_model_ships_its_decoder(smoke_build):
-    from safetensors.torch import load_file
-
-    def weights(folder):
-        return load_file(str(smoke_build / folder / "diffusion_pytorch_model.safetensors"))
-
-    before, after = weights("rgba_vae/rgba_vae"), weights("rgba_decoder/rgba_vae")
-    assert before.keys() == after.keys()
-    encoder = [k for k in before if k.startswith(("encoder.", "quant_conv."))]
-    decoder = [k for k in before if k.startswith(("decoder.", "post_quant_conv."))]
-    assert encoder and all(torch.equal(before[k], after[k]) for k in encoder)
-    assert any(not torch.equal(before[k], after[k]) for k in decoder)
-    shipped = weights("model/rgba_vae")
-    assert all(torch.equal(shipped[k], after[k]) for k in after)
-    config = json.loads((smoke_build / "rgba_decoder" / "run_config.json").read_text())
-    assert config["decoder_only"] is True
 
 
 def test_packaged_model_is_self_contained_and_knows_its_vocabulary(smoke_build, tmp_path):
@@ -94,7 +76,7 @@ def test_build_resumes_a_phase_from_its_checkpoint_and_skips_finished_ones(smoke
     # result and later phases gone.
     shutil.rmtree(list_checkpoints(out / "backbone")[-1])
     shutil.rmtree(out / "backbone" / "backbone")
-    for later in ("rgba_vae", "rgba_decoder", "compositor", "bfs_stage1", "bfs_stage2", "model"):
+    for later in ("rgba_vae", "compositor", "bfs_stage1", "bfs_stage2", "model"):
         shutil.rmtree(out / later)
     before = _losses(out / "backbone")[:28]
     capsys.readouterr()

@@ -12,7 +12,6 @@ runs), in order:
     vae          engine.training.train_vae       the backbone's RGB VAE (from scratch)
     backbone     engine.training.train_backbone  TinyFillTransformer, Flux-Fill-style inpainting
     rgba_vae     engine.training.train_rgba_vae  the foreground branch's RGBA VAE
-    rgba_decoder engine.training.train_rgba_vae  its decoder again, alone, on the latents inference decodes
     compositor   engine.training.train_compositor the latent compositor of the composition loss
     bfs_stage1   engine.training.train_bfs       bridges on layered data (flow matching + composition)
     bfs_stage2   engine.training.train_bfs       realism on unlayered composites, 80/20 regularisation
@@ -45,8 +44,6 @@ PHASES = {
                      num_layers=2, num_single_layers=4, attention_head_dim=32, num_attention_heads=4,
                      vocab_size=1024, text_dim=64, max_prompt_words=8, axes_dims_rope=[8, 12, 12]),
     "rgba_vae": dict(max_steps=250, batch_size=8, learning_rate=1e-3, lr_warmup_steps=10, latent_weight=0.1),
-    # Encoder frozen: the latent space (and the compositor trained on it) is unchanged.
-    "rgba_decoder": dict(max_steps=250, batch_size=8, learning_rate=1e-3, lr_warmup_steps=10, decoder_only=True),
     "compositor": dict(max_steps=250, batch_size=12, learning_rate=2e-3, hidden_channels=48, num_layers=3),
     "bfs_stage1": dict(max_steps=240, batch_size=8, learning_rate=2e-3, lr_warmup_steps=20, rank=8,
                        composition_weight=1.0),
@@ -54,8 +51,7 @@ PHASES = {
                        realism_probability=0.8),
 }
 INFERENCE = dict(steps=16, guidance_scale=3.0)
-PHASE_ORDER = ("world", "vae", "backbone", "rgba_vae", "rgba_decoder", "compositor", "bfs_stage1", "bfs_stage2",
-               "package")
+PHASE_ORDER = ("world", "vae", "backbone", "rgba_vae", "compositor", "bfs_stage1", "bfs_stage2", "package")
 
 
 def phase_configs(out: Path, steps_scale: float = 1.0, overrides: dict | None = None) -> dict[str, dict]:
@@ -70,8 +66,7 @@ def phase_configs(out: Path, steps_scale: float = 1.0, overrides: dict | None = 
         return values
 
     backbone = out / "backbone" / "backbone"
-    bfs = dict(backbone_kind="tiny", backbone_path=str(backbone),
-               rgba_vae_path=str(out / "rgba_decoder" / "rgba_vae"),
+    bfs = dict(backbone_kind="tiny", backbone_path=str(backbone), rgba_vae_path=str(out / "rgba_vae" / "rgba_vae"),
                compositor_path=str(out / "compositor" / "compositor"), stage1_data=str(world / "stage1"),
                stage2_data=str(world / "stage2"), guidance_scale=0.0, max_sequence_length=8,
                inference_steps=INFERENCE["steps"], inference_guidance=INFERENCE["guidance_scale"])
@@ -81,8 +76,6 @@ def phase_configs(out: Path, steps_scale: float = 1.0, overrides: dict | None = 
         # The backbone keeps a copy of this same VAE; reading it from the vae phase lets
         # rgba_vae and compositor run while the backbone trains.
         "rgba_vae": settings("rgba_vae", rgb_vae_path=str(out / "vae" / "vae"), data=str(world / "stage1")),
-        "rgba_decoder": settings("rgba_decoder", rgb_vae_path=str(out / "vae" / "vae"),
-                                 init_rgba_vae=str(out / "rgba_vae" / "rgba_vae"), data=str(world / "stage1")),
         "compositor": settings("compositor", rgb_vae_path=str(out / "vae" / "vae"),
                                rgba_vae_path=str(out / "rgba_vae" / "rgba_vae"), data=str(world / "stage1")),
         "bfs_stage1": settings("bfs_stage1", stage=1, **bfs),
@@ -98,7 +91,6 @@ def trainer(phase: str):
     return {"vae": (train_vae.VAETrainConfig, train_vae.build_task),
             "backbone": (train_backbone.BackboneTrainConfig, train_backbone.build_task),
             "rgba_vae": (train_rgba_vae.RGBAVAETrainConfig, train_rgba_vae.build_task),
-            "rgba_decoder": (train_rgba_vae.RGBAVAETrainConfig, train_rgba_vae.build_task),
             "compositor": (train_compositor.CompositorTrainConfig, train_compositor.build_task),
             "bfs_stage1": (train_bfs.BFSTrainConfig, train_bfs.build_task),
             "bfs_stage2": (train_bfs.BFSTrainConfig, train_bfs.build_task)}[phase]
@@ -106,7 +98,7 @@ def trainer(phase: str):
 
 # The file or folder each phase leaves when it is complete.
 RESULTS = {"world": "world/heldout", "vae": "vae/vae", "backbone": "backbone/backbone",
-           "rgba_vae": "rgba_vae/rgba_vae", "rgba_decoder": "rgba_decoder/rgba_vae", "compositor": "compositor/compositor",
+           "rgba_vae": "rgba_vae/rgba_vae", "compositor": "compositor/compositor",
            "bfs_stage1": "bfs_stage1/model", "bfs_stage2": "bfs_stage2/model", "package": "model"}
 
 
@@ -188,7 +180,7 @@ def build_ablation(out: Path, name: str, steps_scale: float = 1.0, overrides: di
     world, backbone, RGBA VAE and compositor (linked); returns its stage-2 model folder."""
     folder = out / f"ablation_{name}"
     folder.mkdir(parents=True, exist_ok=True)
-    for shared in ("world", "backbone", "rgba_vae", "rgba_decoder", "compositor"):
+    for shared in ("world", "backbone", "rgba_vae", "compositor"):
         if not (out / RESULTS[shared]).exists():
             raise FileNotFoundError(f"the ablation needs the main build's {shared} phase first ({out / RESULTS[shared]})")
         link = folder / shared

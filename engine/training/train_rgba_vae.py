@@ -11,13 +11,6 @@ says: the convention the BFS model folder will name) with
 
 The last term keeps the RGBA latents where the frozen backbone expects
 them: next to the RGB VAE's latent of the colour channels.
-
-`decoder_only` (with `init_rgba_vae`): the encoder is frozen and only the
-decoder trains, on the posterior mean, which is what `BFSModel` decodes.
-The latent space stays exactly as it was, so the compositor and the BFS
-bridges trained on it stay valid; only the pictures get sharper. (The whole-VAE
-run decodes a posterior sample: at the built-in model's size its spread is
-about 0.3 of the latents' own, so that decoder learns to blur.)
 Writes `<output_dir>/rgba_vae/`.
 """
 from __future__ import annotations
@@ -28,8 +21,6 @@ from pathlib import Path
 
 import torch
 import torch.nn.functional as F
-
-from engine.errors import InvalidInput
 
 from .config import TrainConfig, check_rgba
 from .data import STAGE1_FILES, Always, SampleFolders, StepBatches
@@ -44,13 +35,10 @@ class RGBAVAETrainConfig(TrainConfig):
     kl_weight: float = 1e-6
     latent_weight: float = 1.0
     rgba: str = "premultiplied"  # "premultiplied" | "straight": the convention the VAE learns
-    decoder_only: bool = False   # freeze the encoder (the latent space) and train the decoder on the mean
 
     def validate(self) -> None:
         super().validate()
         check_rgba(self.rgba)
-        if self.decoder_only and not self.init_rgba_vae:
-            raise InvalidInput("decoder_only needs init_rgba_vae: the RGBA VAE whose decoder to fine-tune.")
 
 
 def build_task(config: RGBAVAETrainConfig, accelerator) -> Task:
@@ -68,19 +56,11 @@ def build_task(config: RGBAVAETrainConfig, accelerator) -> Task:
     rgb_vae = AutoencoderKL.from_pretrained(config.rgb_vae_path, use_safetensors=True, dtype=dtype)
     rgb_vae.to(device).requires_grad_(False).eval()
     vae.to(device).requires_grad_(True).train()
-    if config.decoder_only:
-        for part in (vae.encoder, vae.quant_conv):
-            part.requires_grad_(False).eval()
     if config.gradient_checkpointing:
         vae.enable_gradient_checkpointing()
 
     def loss(module, batch, generator):
         x = to_model_range((batch["foreground"] + 1) / 2, config.rgba)
-        if config.decoder_only:
-            with torch.no_grad():
-                mean = module.encode(x).latent_dist.mode()
-            l1 = (module.decode(mean).sample.float() - x.float()).abs().mean()
-            return l1, {"l1": l1.item()}
         posterior = module.encode(x).latent_dist
         reconstruction = module.decode(posterior.sample(generator)).sample
         l1 = (reconstruction.float() - x.float()).abs().mean()
