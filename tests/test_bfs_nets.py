@@ -10,7 +10,7 @@ import torch.nn.functional as F  # noqa: E402
 
 from bfs_fixtures import randomise, tiny_flux_transformer, tiny_own_transformer, tiny_vae  # noqa: E402
 from engine.nets.dual_branch import (  # noqa: E402
-    ADAPTERS, COMP_TO_FG, FG_TO_COMP, DualBranchTransformer, read_bridge_file,
+    ADAPTERS, COMP_TO_FG, COMPOSITE, FG_TO_COMP, FOREGROUND, DualBranchTransformer, read_bridge_file,
 )
 from engine.nets.fill_layout import (  # noqa: E402
     fill_condition, image_ids, pack_latents, pack_mask, unpack_latents,
@@ -144,6 +144,43 @@ def test_each_direction_uses_its_own_adapter():
             assert not torch.allclose(out[changed_row], residuals[changed_row], atol=1e-4)
             assert torch.equal(out[1 - changed_row], residuals[1 - changed_row])
     assert set(ADAPTERS) == {FG_TO_COMP, COMP_TO_FG}
+
+
+def test_information_sharing_off_cuts_every_path_between_the_branches(tmp_path):
+    """share=False (the ablation "the two branches alone"): a branch's output does not depend on
+    the other branch's input at all; with sharing on (same parameters) it does."""
+    torch.manual_seed(0)
+    backbone = tiny_own_transformer()
+    inputs = own_inputs(backbone, 2)
+    changed = dict(inputs, hidden_states=inputs["hidden_states"].clone())
+    changed["hidden_states"][0] += torch.randn(64, 48)  # only the composite branch's input
+    with torch.no_grad():
+        plain = backbone(**inputs)[0]
+    shared = DualBranchTransformer(backbone)
+    randomise(shared.trainable_parameters())
+    alone = DualBranchTransformer(tiny_own_transformer(), share=False)
+    alone.backbone.load_state_dict(backbone.state_dict())
+    alone.bridges.load_state_dict(shared.bridges.state_dict())
+    with torch.no_grad():
+        out, out_changed = shared(**inputs)[0], shared(**changed)[0]
+        assert not torch.allclose(out[FOREGROUND], out_changed[FOREGROUND], atol=1e-4)
+        out, out_changed = alone(**inputs)[0], alone(**changed)[0]
+        assert torch.allclose(out[FOREGROUND], out_changed[FOREGROUND], atol=1e-6)
+        assert not torch.allclose(out[COMPOSITE], out_changed[COMPOSITE], atol=1e-4)
+        # The bridges still act (each branch on itself): the output is not the plain backbone's.
+        assert not torch.allclose(out, plain, atol=1e-4)
+        # ... and the reverse direction is cut too.
+        back = dict(inputs, hidden_states=inputs["hidden_states"].clone())
+        back["hidden_states"][1] += torch.randn(64, 48)
+        assert torch.allclose(alone(**back)[0][COMPOSITE], out[COMPOSITE], atol=1e-6)
+    # The switch travels with the weights and a model built the other way refuses them.
+    path = tmp_path / "alone.safetensors"
+    alone.save_bridges(path)
+    assert read_bridge_file(path)[1].share is False
+    reloaded = DualBranchTransformer.from_bridge_file(tiny_own_transformer(), path)
+    assert reloaded.config.share is False and all(not b.share for b in reloaded.bridges.values())
+    with pytest.raises(ValueError, match="share"):
+        DualBranchTransformer(tiny_own_transformer()).load_bridges(path)
 
 
 def test_gradient_checkpointing_gives_the_same_gradients():

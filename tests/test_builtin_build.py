@@ -97,15 +97,22 @@ def test_command_refuses_bad_options_in_one_line(tmp_path):
     assert not (tmp_path / "x").exists()
 
 
-def test_an_ablation_trains_its_bfs_stages_on_the_shared_parts(smoke_build, tmp_path):
+@pytest.mark.parametrize("name, setting, value", [("no_composition", "composition_weight", 0.0),
+                                                   ("no_sharing", "information_sharing", False)])
+def test_an_ablation_trains_its_bfs_stages_on_the_shared_parts(smoke_build, tmp_path, name, setting, value):
     import shutil
+
+    from engine.nets.bfs_folder import BRIDGE_FILE
+    from engine.nets.dual_branch import read_bridge_file
 
     out = tmp_path / "c"
     shutil.copytree(smoke_build, out, symlinks=True)
-    model = build_builtin.build_ablation(out, "no_composition", overrides=smoke_overrides())
+    model = build_builtin.build_ablation(out, name, overrides=smoke_overrides())
     assert (model / "bfs.json").is_file()
-    folder = out / "ablation_no_composition"
+    folder = out / f"ablation_{name}"
     assert (folder / "backbone").is_symlink() and (folder / "world").resolve() == (out / "world").resolve()
     for stage in ("bfs_stage1", "bfs_stage2"):
         config = json.loads((folder / stage / "run_config.json").read_text())
-        assert config["composition_weight"] == 0.0 and config["max_steps"] == 6
+        assert config[setting] == value and config["max_steps"] == 6
+    # The trained bridges say whether the branches share (so the model runs as it was trained).
+    assert read_bridge_file(model / BRIDGE_FILE)[1].share == (name != "no_sharing")

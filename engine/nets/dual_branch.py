@@ -59,6 +59,13 @@ saved by `save_bridges` to safetensors with the config in the metadata):
 with <adapter> one of `fg_to_comp` (queries from the composite branch,
 keys/values from the foreground branch; its message goes to the composite)
 and `comp_to_fg` (the reverse). LoRA scaling is lora_alpha / rank = 1.
+
+Information sharing off (`share=False`, the ablation "the two branches
+alone"): every bridge keeps its parameters, but each branch's keys and values
+come from its own tokens instead of the other branch's, so the same trainable
+capacity adapts each branch on its own and nothing passes between them. The
+flag is part of the bridge file's config, so such weights always run as they
+were trained.
 """
 from __future__ import annotations
 
@@ -82,6 +89,7 @@ BRIDGE_FORMAT = "layered-bfs-bridge/1"
 class BridgeConfig:
     rank: int = 4
     single_blocks: bool = True
+    share: bool = True  # False: each branch attends to itself (the no-information-sharing ablation)
 
 
 class SharedProjection(nn.Linear):
@@ -116,8 +124,9 @@ class SharedProjection(nn.Linear):
 class BranchBridge(nn.Module):
     """The information-sharing module of one transformer block (eqs. 2-4)."""
 
-    def __init__(self, attn: nn.Module, rank: int):
+    def __init__(self, attn: nn.Module, rank: int, share: bool = True):
         super().__init__()
+        self.share = share
         from peft import LoraConfig, inject_adapter_in_model
 
         self.to_q = SharedProjection(attn.to_q)
@@ -150,7 +159,8 @@ class BranchBridge(nn.Module):
         # Row i of the batch is served by the adapter of the direction whose
         # queries it holds: composite rows by fg_to_comp, foreground rows by comp_to_fg.
         names = [FG_TO_COMP] * b + [COMP_TO_FG] * b
-        other = torch.cat([tokens[b:], tokens[:b]])
+        # Keys and values from the other branch; with sharing off, from the branch itself.
+        other = torch.cat([tokens[b:], tokens[:b]]) if self.share else tokens
         query = self.to_q(tokens, adapter_names=names).unflatten(-1, (-1, attn.head_dim))
         key = self.to_k(other, adapter_names=names).unflatten(-1, (-1, attn.head_dim))
         value = self.to_v(other, adapter_names=names).unflatten(-1, (-1, attn.head_dim))
@@ -221,11 +231,11 @@ class DualBranchTransformer(nn.Module):
     """
 
     def __init__(self, backbone: nn.Module, rank: int = 4, single_blocks: bool = True,
-                 single_stream_text: bool = False):
+                 single_stream_text: bool = False, share: bool = True):
         super().__init__()
         if rank < 1:
             raise ValueError(f"LoRA rank must be at least 1, got {rank}")
-        self.config = BridgeConfig(rank=rank, single_blocks=single_blocks)
+        self.config = BridgeConfig(rank=rank, single_blocks=single_blocks, share=bool(share))
         self.single_stream_text = bool(single_stream_text)
         self.backbone = backbone
         backbone.requires_grad_(False)
@@ -237,7 +247,7 @@ class DualBranchTransformer(nn.Module):
             if kind == "single" and not single_blocks:
                 processors[name] = processor
                 continue
-            bridge = BranchBridge(attn, rank)
+            bridge = BranchBridge(attn, rank, self.config.share)
             self.bridges[_bridge_key(name)] = bridge
             processors[name] = DualBranchAttnProcessor(processor, bridge, self.single_stream_text)
         if not self.bridges:
@@ -276,7 +286,7 @@ class DualBranchTransformer(nn.Module):
                          single_stream_text: bool = False) -> "DualBranchTransformer":
         _, config = read_bridge_file(path)
         model = cls(backbone, rank=config.rank, single_blocks=config.single_blocks,
-                    single_stream_text=single_stream_text)
+                    single_stream_text=single_stream_text, share=config.share)
         model.load_bridges(path)
         return model
 

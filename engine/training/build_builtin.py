@@ -2,6 +2,7 @@
 
     python -m engine.training.build_builtin OUT [--steps-scale 1.0] [--install resources/builtin]
     python -m engine.training.build_builtin OUT --ablation no_composition   # after the main build
+    python -m engine.training.build_builtin OUT --ablation no_sharing
 
 Every part is trained here, on this computer's CPU, by the project's own
 trainers (the same code `accelerate launch -m engine.training.<trainer>`
@@ -169,6 +170,8 @@ def build(out: Path, steps_scale: float = 1.0, world: dict | None = None, phases
 # with one thing changed, everything before them shared with the main build.
 ABLATIONS = {
     "no_composition": {"bfs_stage1": {"composition_weight": 0.0}, "bfs_stage2": {"composition_weight": 0.0}},
+    # The two branches alone: the same bridge parameters, each attending to its own branch.
+    "no_sharing": {"bfs_stage1": {"information_sharing": False}, "bfs_stage2": {"information_sharing": False}},
 }
 
 

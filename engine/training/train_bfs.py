@@ -36,6 +36,7 @@ class BFSTrainConfig(TrainConfig):
     init_bridge: str = ""             # bridge.safetensors to start from (stage 2: stage 1's result)
     rank: int = 4
     single_blocks: bool = True
+    information_sharing: bool = True  # False: the branches do not exchange (the ablation "two branches alone")
     composition_weight: float = 1.0
     realism_probability: float = 0.8
     guidance_scale: float = 30.0      # Flux-Fill's distilled guidance input (ignored by tiny backbones)
@@ -94,7 +95,7 @@ def build_task(config: BFSTrainConfig, accelerator) -> Task:
     if config.gradient_checkpointing:
         backbone.transformer.enable_gradient_checkpointing()
     model = DualBranchTransformer(backbone.transformer, rank=config.rank, single_blocks=config.single_blocks,
-                                  single_stream_text=config.single_stream_text)
+                                  single_stream_text=config.single_stream_text, share=config.information_sharing)
     if config.init_bridge:
         model.load_bridges(config.init_bridge)
     model.to(device)
