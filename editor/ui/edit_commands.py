@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QButtonGroup, QColorDialog, QComboBox, QDialog, Q
 
 from editor.model import DocumentError, edit_ops
 
+from .actions import ActionSpec, Context, has_doc, has_node
 from .qimage import qimage_to_rgba, rgba_to_qimage
 
 if TYPE_CHECKING:
@@ -48,6 +49,10 @@ def clipboard_origin() -> Optional[tuple[int, int]]:
         return int(x), int(y)
     except ValueError:
         return None
+
+
+def node_and_selection(c: Context) -> bool:
+    return c.node is not None and c.has_selection
 
 
 class FillDialog(QDialog):
@@ -156,39 +161,23 @@ class EditCommands:
     def __init__(self, window: "MainWindow"):
         self.window = window
 
-    def install(self) -> None:
-        """Adds this module's actions to the window's actions and the Edit menu."""
-        from .actions import add_plain_actions
-        from .actions import insert_after as _insert_after
-
-        w, actions = self.window, self.window.actions
-        specs = [
-            ("cut", "Cu&t", "Ctrl+X", self.cut),
-            ("copy_merged", "Copy &Merged", "Shift+Ctrl+C", self.copy_merged),
-            ("paste_in_place", "Paste in &Place", "Shift+Ctrl+V", self.paste_in_place),
-            ("clear", "Cl&ear", ["Delete", "Backspace"], self.delete_key),
-            ("fill", "&Fill…", "Shift+F5", self.fill),
-            ("stroke", "&Stroke…", None, self.stroke),
+    def action_specs(self) -> list[ActionSpec]:
+        return [
+            ActionSpec("cut", "Cu&t", self.cut, "Ctrl+X", enabled=has_node, menu="edit",
+                       after="redo", separator=True),
+            ActionSpec("copy_merged", "Copy &Merged", self.copy_merged, "Shift+Ctrl+C",
+                       enabled=has_doc, menu="edit", after="copy"),
+            ActionSpec("paste_in_place", "Paste in &Place", self.paste_in_place, "Shift+Ctrl+V",
+                       menu="edit", after="paste"),
+            ActionSpec("clear", "Cl&ear", self.delete_key, ["Delete", "Backspace"],
+                       tip="Clear the selected pixels (Delete); with nothing selected, delete "
+                           "the layer",
+                       enabled=has_node, menu="edit", after="paste_in_place"),
+            ActionSpec("fill", "&Fill…", self.fill, "Shift+F5", enabled=has_node, menu="edit",
+                       after="clear", separator=True),
+            ActionSpec("stroke", "&Stroke…", self.stroke, enabled=node_and_selection,
+                       menu="edit", after="fill"),
         ]
-        add_plain_actions(w, specs)
-        actions["clear"].setToolTip("Clear the selected pixels (Delete); with nothing selected, "
-                                    "delete the layer")
-        menu = w.menus["edit"]
-        _insert_after(menu, actions["redo"], [None, actions["cut"]])
-        _insert_after(menu, actions["copy"], [actions["copy_merged"]])
-        _insert_after(menu, actions["paste"], [actions["paste_in_place"], actions["clear"], None,
-                                               actions["fill"], actions["stroke"]])
-
-    def refresh(self, doc, node) -> None:
-        """Enables the actions for the document and node in front."""
-        a = self.window.actions
-        selected = doc is not None and (doc.selection is not None or doc.selection_mask is not None)
-        a["cut"].setEnabled(node is not None)
-        a["copy_merged"].setEnabled(doc is not None)
-        a["paste_in_place"].setEnabled(True)
-        a["clear"].setEnabled(node is not None)
-        a["fill"].setEnabled(node is not None)
-        a["stroke"].setEnabled(node is not None and selected)
 
     # -- commands ------------------------------------------------------------------------------
     def _op(self, title: str, fn) -> None:

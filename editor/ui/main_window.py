@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (QColorDialog, QDockWidget, QFrame, QHBoxLayout, Q
                                QTabBar, QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
 from editor.model import Document, DocumentError, Group, Layer
-from engine.box import Box
 from editor.model.errors import describe
 
 from . import dialogs
@@ -169,30 +168,25 @@ class MainWindow(QMainWindow):
         # Command modules contribute their actions before the menus are built
         # (docs/adding_a_command.md); build_menus puts each in its place.
         self.decompose_commands = DecomposeCommands(self)  # Decompose, Quick Mask, layered images
-        for module in (self.decompose_commands,):
+        self.difference_commands = DifferenceCommands(self)  # New Layer from Difference
+        self.edit_commands = EditCommands(self)  # Cut, Copy Merged, Paste in Place, Clear, Fill…
+        self.image_commands = ImageCommands(self)  # the Image menu: sizes, crop, rotate canvas
+        self.select_commands = SelectCommands(self)  # Reselect, Inverse, Feather, shape keys
+        self.mask_commands = MaskCommands(self)  # Layer > Layer Mask, clipping masks
+        self.text_edit_commands = TextEditCommands(self)  # Layer > Edit with Text…
+        self.view_commands = ViewCommands(self)  # zoom field, rulers, guides, snapping
+        for module in (self.decompose_commands, self.difference_commands, self.edit_commands,
+                       self.image_commands, self.select_commands, self.mask_commands,
+                       self.text_edit_commands, self.view_commands):
             add_actions(self, module.action_specs())
         self.tool_actions = build_tool_actions(self)
         self._build_palette()
         self._build_options_bar()
         self.menus = build_menus(self, self.menuBar())
         self.menus["recent"].aboutToShow.connect(self._fill_recent_menu)
-        self.decompose_commands.connect()
-        # Modules not yet moved to action_specs add their actions to the built menus.
-        self.difference_commands = DifferenceCommands(self)  # New Layer from Difference
-        self.difference_commands.install()
-        self.edit_commands = EditCommands(self)  # Cut, Copy Merged, Paste in Place, Clear, Fill…
-        self.edit_commands.install()
-        self.image_commands = ImageCommands(self)  # the Image menu: sizes, crop, rotate canvas
-        self.image_commands.install()
-        self.select_commands = SelectCommands(self)  # Reselect, Inverse, Feather, shape keys
-        self.select_commands.install()
-        self.mask_commands = MaskCommands(self)  # Layer > Layer Mask, clipping masks
-        self.mask_commands.install()
-        self.text_edit_commands = TextEditCommands(self)  # Layer > Edit with Text…
-        self.text_edit_commands.install()
         self._build_status()
-        self.view_commands = ViewCommands(self)  # zoom field, rulers, guides, snapping
-        self.view_commands.install()
+        self.decompose_commands.connect()
+        self.view_commands.connect()
 
         self._default_state = self.saveState(STATE_VERSION)
         self._restore_layout()
@@ -579,12 +573,6 @@ class MainWindow(QMainWindow):
         a["redo"].setEnabled(bool(history and history.can_redo()))
         a["redo"].setText(f"&Redo {history.redo_name()}" if history and history.can_redo() else "&Redo")
         refresh_actions(self, Context(doc, node, self.jobs.busy))
-        self.difference_commands.refresh(doc, node)
-        self.edit_commands.refresh(doc, node)
-        self.image_commands.refresh(doc, node)
-        self.select_commands.refresh(doc, node)
-        self.mask_commands.refresh(doc, node)
-        self.view_commands.refresh(doc, node)
         self.size_label.setText(f"{doc.width} × {doc.height} px" if doc else "")
 
     def _view_changed(self) -> None:

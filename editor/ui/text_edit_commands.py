@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 from editor.jobs import Job
 from editor.model import DocumentError, Layer
 
-from .actions import insert_after as _insert_after
+from .actions import ActionSpec
 
 if TYPE_CHECKING:
     from editor.model.text_edit_apply import TextEditSpec
@@ -38,16 +38,13 @@ class TextEditCommands:
     def __init__(self, window: "MainWindow"):
         self.window = window
 
-    def install(self) -> None:
-        """Adds Layer > Edit with Text… after Decompose Options…."""
-        from .actions import _action
-
-        w = self.window
-        action = _action(w, "edit_with_text", "Edit with &Text…", None, self.edit_with_text)
-        action.setToolTip("Change the marked subject and the background by text, keeping the "
-                          "subject's identity and the scene's look (a new layer)")
-        w.actions["edit_with_text"] = action
-        _insert_after(w.menus["layer"], w.actions["decompose_options"], [action])
+    def action_specs(self) -> list[ActionSpec]:
+        return [
+            ActionSpec("edit_with_text", "Edit with &Text…", self.edit_with_text,
+                       tip="Change the marked subject and the background by text, keeping the "
+                           "subject's identity and the scene's look (a new layer)",
+                       menu="layer", after="decompose_options"),
+        ]
 
     def edit_with_text(self) -> Optional[Job]:
         """Opens the dialog; on Edit, starts the job (returned)."""
