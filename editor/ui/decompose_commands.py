@@ -378,7 +378,7 @@ class NewLayeredDialog(QDialog):
 
     def __init__(self, window: "EditorWindow"):
         super().__init__(window)
-        self.window_ = window
+        self.main_window = window
         settings = window.settings
         self.setWindowTitle("New Layered Image from Prompt")
         self.setObjectName("NewLayeredDialog")
@@ -461,7 +461,7 @@ class NewLayeredDialog(QDialog):
         PAINTERS = registry.get("layered").families  # noqa: N806  (the table of methods says)
 
         try:
-            self.choices = [c for c in all_choices(self.window_.settings)
+            self.choices = [c for c in all_choices(self.main_window.settings)
                             if c.family in PAINTERS or (c.local and not c.installed)]
         except Exception:  # an unreadable catalogue: the user's own folders still work
             self.choices = []
@@ -472,10 +472,10 @@ class NewLayeredDialog(QDialog):
 
         if self.model.itemData(index) != ADD_MODEL:
             return
-        choice = ask_to_add_model(self, self.window_.settings, self.window_.report)
+        choice = ask_to_add_model(self, self.main_window.settings, self.main_window.report)
         self._fill_models(choice.ref if choice is not None else
-                          self.window_.settings.value("layered/model", ""))
-        self.window_.generate_panel.refresh_models()
+                          self.main_window.settings.value("layered/model", ""))
+        self.main_window.generate_panel.refresh_models()
 
     def model_ref(self) -> str:
         from .model_list import ADD_MODEL
@@ -498,7 +498,7 @@ class NewLayeredDialog(QDialog):
             self.error.setText(str(exc))
             self.error.show()
             return
-        s = self.window_.settings
+        s = self.main_window.settings
         for key, value in (("prompt", self.prompt.text().strip()), ("model", self.model_ref()),
                            ("width", self.width_box.value()), ("height", self.height_box.value()),
                            ("seed", self.seed.value()), ("steps", self.steps.value())):
@@ -522,7 +522,7 @@ class NewLayeredDialog(QDialog):
     def request(self):
         from engine.methods.layered import LayeredRequest
 
-        options = DecomposeOptions.load(self.window_.settings)
+        options = DecomposeOptions.load(self.main_window.settings)
         return LayeredRequest(self.prompt.text().strip(), self.negative.text().strip(),
                               box=self.object_box(),
                               size=(self.width_box.value(), self.height_box.value()),

@@ -21,13 +21,13 @@ from editor.model.errors import DocumentError
 from .actions import ActionSpec, is_layer
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from .window_api import EditorWindow
 
 TITLE = "New Layer from Difference"
 
 
 class DifferenceCommands:
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "EditorWindow"):
         self.window = window
 
     def action_specs(self) -> list[ActionSpec]:

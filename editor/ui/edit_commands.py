@@ -24,7 +24,7 @@ from .actions import ActionSpec, Context, has_doc, has_node
 from .qimage import qimage_to_rgba, rgba_to_qimage
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from .window_api import EditorWindow
 
 ORIGIN_MIME = "application/x-layered-origin"  # "x,y": the canvas position of copied pixels
 FILL_CONTENTS = [("foreground", "Foreground Colour"), ("background", "Background Colour"),
@@ -58,9 +58,9 @@ def node_and_selection(c: Context) -> bool:
 class FillDialog(QDialog):
     """Edit > Fill: what to fill with and how opaque."""
 
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "EditorWindow"):
         super().__init__(window)
-        self.window_ = window
+        self.main_window = window
         self.setWindowTitle("Fill")
         self.setObjectName("FillDialog")
         layout = QVBoxLayout(self)
@@ -95,7 +95,7 @@ class FillDialog(QDialog):
 
     def rgba(self) -> tuple[int, int, int, int]:
         key = self.contents.currentData()
-        color = {"foreground": self.window_.foreground, "background": self.window_.background,
+        color = {"foreground": self.main_window.foreground, "background": self.main_window.background,
                  "color": self.color, "black": QColor(0, 0, 0), "gray": QColor(128, 128, 128),
                  "white": QColor(255, 255, 255)}[key]
         return color.red(), color.green(), color.blue(), round(self.opacity.value() * 255 / 100)
@@ -104,7 +104,7 @@ class FillDialog(QDialog):
 class StrokeDialog(QDialog):
     """Edit > Stroke: width, colour and where the line goes."""
 
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "EditorWindow"):
         super().__init__(window)
         self.setWindowTitle("Stroke")
         self.setObjectName("StrokeDialog")
@@ -158,7 +158,7 @@ class StrokeDialog(QDialog):
 
 
 class EditCommands:
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "EditorWindow"):
         self.window = window
 
     def action_specs(self) -> list[ActionSpec]:

@@ -22,7 +22,7 @@ from . import dialogs, worker
 from .qimage import qimage_to_rgba
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from .window_api import EditorWindow
     from .session import DocumentSession
 
 PSD_EXTENSIONS = (".psd", ".psb")
@@ -43,7 +43,7 @@ class WaitCursor:
 
 
 class FileCommands:
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "EditorWindow"):
         self.window = window
         self.pending = 0  # reads running on worker threads
 

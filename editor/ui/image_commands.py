@@ -16,7 +16,7 @@ from editor.model import image_ops
 from .actions import ActionSpec, Spec, SubmenuSpec, has_doc, has_selection
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from .window_api import EditorWindow
 
 
 def _size_box(value: int) -> QSpinBox:
@@ -28,7 +28,7 @@ def _size_box(value: int) -> QSpinBox:
 
 
 class ImageSizeDialog(QDialog):
-    def __init__(self, window: "MainWindow", size: tuple[int, int]):
+    def __init__(self, window: "EditorWindow", size: tuple[int, int]):
         super().__init__(window)
         self.setWindowTitle("Image Size")
         self.setObjectName("ImageSizeDialog")
@@ -63,7 +63,7 @@ class ImageSizeDialog(QDialog):
 
 
 class CanvasSizeDialog(QDialog):
-    def __init__(self, window: "MainWindow", size: tuple[int, int]):
+    def __init__(self, window: "EditorWindow", size: tuple[int, int]):
         super().__init__(window)
         self.setWindowTitle("Canvas Size")
         self.setObjectName("CanvasSizeDialog")
@@ -106,7 +106,7 @@ class CanvasSizeDialog(QDialog):
 
 
 class ImageCommands:
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "EditorWindow"):
         self.window = window
 
     def action_specs(self) -> list[Spec]:

@@ -25,6 +25,7 @@ from .icons import icon, pixmap
 from .qimage import rgba_to_qimage
 
 if TYPE_CHECKING:
+    from .window_api import EditorWindow
     from .session import DocumentSession
 
 ROW_H = 44
@@ -330,7 +331,7 @@ class LayerList(QWidget):
             doc.set_mask_targeted(False)  # the layer thumbnail targets the pixels again
         if e.modifiers() & Qt.KeyboardModifier.ControlModifier and isinstance(node, Layer) \
                 and thumb_x <= x < thumb_x + THUMB:  # Ctrl+click on the thumbnail
-            self.panel.services.select_commands.layer_pixels(node)
+            self.panel.main_window.select_commands.layer_pixels(node)
             return
         self._select(node, e.modifiers())
         self._press = (e.position(), node)
@@ -500,10 +501,10 @@ def _detail(node: Node) -> str:
 
 
 class LayersPanel(QWidget):
-    def __init__(self, services):
+    def __init__(self, window: "EditorWindow"):
         super().__init__()
         self.setObjectName("DockBody")
-        self.services = services
+        self.main_window = window
         self.session: Optional["DocumentSession"] = None
         self._slider_key = None
         self._updating = False
@@ -566,7 +567,7 @@ class LayersPanel(QWidget):
             button.setIconSize(QSize(18, 18))
             button.setToolTip(tip)
             button.setObjectName(f"LayerButton_{action}")
-            button.clicked.connect(lambda _=False, a=action: self.services.trigger(a))
+            button.clicked.connect(lambda _=False, a=action: self.main_window.trigger(a))
             buttons.addWidget(button)
         mask_button = QToolButton()  # Add layer mask (Alt+click: Hide All)
         mask_button.setIcon(icon("layer-mask"))
@@ -615,7 +616,7 @@ class LayersPanel(QWidget):
         selected = doc.selection is not None or doc.selection_mask is not None
         mode = ("hide_selection" if selected else "hide_all") if alt else \
             ("reveal_selection" if selected else "reveal_all")
-        self.services.trigger(f"mask_{mode}")
+        self.main_window.trigger(f"mask_{mode}")
 
     def _rebuild(self) -> None:
         self.list.rebuild()
@@ -708,7 +709,7 @@ class LayersPanel(QWidget):
         try:
             fn()
         except Exception as exc:
-            self.services.report(exc, "Could not change the layer")
+            self.main_window.report(exc, "Could not change the layer")
 
     def context_menu(self, global_pos: QPoint) -> None:
         menu = QMenu(self)
@@ -717,5 +718,5 @@ class LayersPanel(QWidget):
             if name is None:
                 menu.addSeparator()
             else:
-                menu.addAction(self.services.action(name))
+                menu.addAction(self.main_window.action(name))
         menu.exec(global_pos)

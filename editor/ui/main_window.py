@@ -58,7 +58,7 @@ class ColorSwatch(QWidget):
 
     def __init__(self, window: "MainWindow"):
         super().__init__()
-        self.window_ = window
+        self.main_window = window
         self.setFixedSize(40, 40)
         self.setToolTip("Foreground / background colour (click to choose; X swaps, D resets)")
         self.setObjectName("ColorSwatch")
@@ -66,21 +66,21 @@ class ColorSwatch(QWidget):
     def paintEvent(self, event) -> None:
         p = QPainter(self)
         p.setPen(QPen(QColor("#0f1012"), 1))
-        p.setBrush(self.window_.background)
+        p.setBrush(self.main_window.background)
         p.drawRect(15, 15, 22, 22)
         p.setPen(QPen(QColor("#e6e8ec"), 1))
-        p.setBrush(self.window_.foreground)
+        p.setBrush(self.main_window.foreground)
         p.drawRect(3, 3, 22, 22)
 
     def mousePressEvent(self, e) -> None:
         foreground = e.position().x() < 26 and e.position().y() < 26
-        current = self.window_.foreground if foreground else self.window_.background
+        current = self.main_window.foreground if foreground else self.main_window.background
         color = QColorDialog.getColor(current, self, "Foreground colour" if foreground else "Background colour")
         if color.isValid():
             if foreground:
-                self.window_.set_foreground(color)
+                self.main_window.set_foreground(color)
             else:
-                self.window_.set_background(color)
+                self.main_window.set_background(color)
 
 
 class WelcomePage(QWidget):
@@ -89,7 +89,7 @@ class WelcomePage(QWidget):
     def __init__(self, window: "MainWindow"):
         super().__init__()
         self.setObjectName("Welcome")
-        self.window_ = window
+        self.main_window = window
         outer = QVBoxLayout(self)
         outer.addStretch(2)
         card = QFrame()
@@ -138,7 +138,7 @@ class WelcomePage(QWidget):
             link.setObjectName("Link")
             link.setToolTip(path)
             link.setCursor(Qt.CursorShape.PointingHandCursor)
-            link.clicked.connect(lambda _=False, p=path: self.window_.open_recent(p))
+            link.clicked.connect(lambda _=False, p=path: self.main_window.open_recent(p))
             self.recent_box.addWidget(link)
         self.recent_title.setVisible(bool(paths))
 
@@ -380,7 +380,7 @@ class MainWindow(QMainWindow):
         self._lent_heights = None
         self._default_panel_sizes()  # the saved state may predate the window's first layout
 
-    # -- services for tools and panels ------------------------------------------------------------
+    # -- what tools, panels and command modules call (window_api.EditorWindow) ---------------------
     def set_foreground(self, color: QColor) -> None:
         self.foreground = QColor(color)
         self._colors_changed()

@@ -14,7 +14,7 @@ from editor.model import mask_ops
 from .actions import ActionSpec, Context, Spec, SubmenuSpec
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from .window_api import EditorWindow
 
 
 def usable(c: Context) -> bool:
@@ -44,7 +44,7 @@ def can_clip(c: Context) -> bool:
 
 
 class MaskCommands:
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "EditorWindow"):
         self.window = window
 
     def action_specs(self) -> list[Spec]:

@@ -6,6 +6,8 @@ read-only fields, one per line.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QDoubleSpinBox, QFormLayout, QFrame, QLabel, QLineEdit,
                                QScrollArea, QSpinBox, QVBoxLayout, QWidget)
@@ -13,6 +15,9 @@ from PySide6.QtWidgets import (QDoubleSpinBox, QFormLayout, QFrame, QLabel, QLin
 from editor.model import Group, Layer
 
 from .wheel_guard import guard_wheel
+
+if TYPE_CHECKING:
+    from .window_api import EditorWindow
 
 LIMIT = 1_000_000
 # How the recipe's keys read in the panel, in this order; other keys follow, title-cased.
@@ -56,9 +61,9 @@ def recipe_rows(recipe: dict) -> list[tuple[str, str]]:
 
 
 class PropertiesPanel(QWidget):
-    def __init__(self, services):
+    def __init__(self, window: "EditorWindow"):
         super().__init__()
-        self.services = services
+        self.main_window = window
         self.session = None
         self._updating = False
         # Scrolls rather than squeezing its neighbours when a recipe makes it tall.
@@ -237,7 +242,7 @@ class PropertiesPanel(QWidget):
             mask_ops.set_mask_attr(self.session.doc, node, attr, value,
                                    merge_key=("mask", node.id, attr))
         except Exception as exc:
-            self.services.report(exc, "Could not change the mask")
+            self.main_window.report(exc, "Could not change the mask")
 
     def _show_recipe(self, recipe: dict) -> None:
         while self.recipe_form.rowCount():
@@ -258,7 +263,7 @@ class PropertiesPanel(QWidget):
             self.session.doc.rename(node, self.name.text())
         except Exception as exc:
             self.name.setText(node.name)
-            self.services.report(exc, "Could not rename the layer")
+            self.main_window.report(exc, "Could not rename the layer")
 
     def _moved(self, _value: int) -> None:
         node = self._active()
@@ -268,5 +273,5 @@ class PropertiesPanel(QWidget):
         try:
             self.session.doc.translate(node, dx, dy)
         except Exception as exc:
-            self.services.report(exc, "Could not move the layer")
+            self.main_window.report(exc, "Could not move the layer")
             self._refresh()

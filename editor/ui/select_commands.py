@@ -15,7 +15,7 @@ from editor.model import Layer, selection_ops
 from .actions import ActionSpec, Context, has_doc, has_selection
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from .window_api import EditorWindow
 
 
 def can_reselect(c: Context) -> bool:
@@ -23,7 +23,7 @@ def can_reselect(c: Context) -> bool:
 
 
 class SelectCommands:
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "EditorWindow"):
         self.window = window
 
     def action_specs(self) -> list[ActionSpec]:

@@ -29,13 +29,13 @@ from .actions import ActionSpec
 if TYPE_CHECKING:
     from editor.model.text_edit_apply import TextEditSpec
 
-    from .main_window import MainWindow
+    from .window_api import EditorWindow
 
 JOB_NAME = "Edit with Text"
 
 
 class TextEditCommands:
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "EditorWindow"):
         self.window = window
 
     def action_specs(self) -> list[ActionSpec]:
@@ -102,7 +102,7 @@ class TextEditCommands:
 class TextEditDialog(QDialog):
     """The edit's fields; remembered in the settings under edit/."""
 
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "EditorWindow"):
         super().__init__(window)
         self.setWindowTitle("Edit with Text")
         self.settings = window.settings

@@ -13,11 +13,11 @@ from .canvas_chrome import CanvasChrome, ViewOptions
 
 if TYPE_CHECKING:
     from .canvas import CanvasView
-    from .main_window import MainWindow
+    from .window_api import EditorWindow
 
 
 class ViewCommands:
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "EditorWindow"):
         self.window = window
         self.options = ViewOptions(window.settings)
 

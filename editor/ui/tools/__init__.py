@@ -7,30 +7,15 @@ Transform) temporarily takes over from the selected tool until it ends.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional, Protocol
+from typing import TYPE_CHECKING, Optional
 
 from PySide6.QtCore import QObject, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QCursor, QKeyEvent, QPainter
+from PySide6.QtGui import QCursor, QKeyEvent, QPainter
 from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
     from ..canvas import CanvasEvent, CanvasView
-    from ..settings import Settings
-
-
-class Services(Protocol):
-    """What tools need from the window."""
-
-    settings: "Settings"
-
-    @property
-    def foreground(self) -> QColor: ...
-
-    def set_foreground(self, color: QColor) -> None: ...
-
-    def report(self, exc: BaseException, title: str = "") -> None: ...
-
-    def status(self, message: str) -> None: ...
+    from ..window_api import EditorWindow
 
 
 class Tool:
@@ -41,8 +26,8 @@ class Tool:
     tip = ""
     pans = False  # a left drag pans the view (Hand)
 
-    def __init__(self, services: Services):
-        self.services = services
+    def __init__(self, window: "EditorWindow"):
+        self.window = window
         self._options: Optional[QWidget] = None
 
     # -- life cycle ---------------------------------------------------------------
@@ -108,9 +93,9 @@ class ToolManager(QObject):
 
     changed = Signal(object)  # the tool now in charge
 
-    def __init__(self, services: Services, tools: list[Tool]):
+    def __init__(self, window: "EditorWindow", tools: list[Tool]):
         super().__init__()
-        self.services = services
+        self.window = window
         self.tools = {tool.id: tool for tool in tools}
         self.selected: Tool = tools[0]
         self.mode: Optional[Tool] = None
@@ -171,7 +156,7 @@ class ToolManager(QObject):
             self.canvas.refresh_cursor()
 
 
-def all_tools(services: Services) -> list[Tool]:
+def all_tools(window: "EditorWindow") -> list[Tool]:
     from .brush import BrushTool, EraserTool
     from .crop import CropTool
     from .fill import FillTool
@@ -182,6 +167,6 @@ def all_tools(services: Services) -> list[Tool]:
     from .move import MoveTool
     from .navigate import HandTool, ZoomTool
 
-    return [MoveTool(services), MarqueeTool(services), BrushTool(services), EraserTool(services),
-            EyedropperTool(services), HandTool(services), ZoomTool(services), CropTool(services),
-            LassoTool(services), MagicWandTool(services), FillTool(services)]
+    return [MoveTool(window), MarqueeTool(window), BrushTool(window), EraserTool(window),
+            EyedropperTool(window), HandTool(window), ZoomTool(window), CropTool(window),
+            LassoTool(window), MagicWandTool(window), FillTool(window)]

@@ -39,7 +39,7 @@ class EyedropperTool(Tool):
     def _pick(self, canvas, point: QPointF) -> None:
         color = sample_color(canvas, point)
         if color is not None:
-            self.services.set_foreground(color)
+            self.window.set_foreground(color)
 
     def cursor_at(self, canvas, ev) -> QCursor:
         return QCursor(Qt.CursorShape.CrossCursor)

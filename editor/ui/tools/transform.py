@@ -108,8 +108,8 @@ class TransformTool(Tool):
     label = "Free Transform"
     icon = "transform"
 
-    def __init__(self, services, manager, node: Node, corners: Optional[str] = None):
-        super().__init__(services)
+    def __init__(self, window, manager, node: Node, corners: Optional[str] = None):
+        super().__init__(window)
         # What a plain corner drag does: None (scale), "distort" or "perspective".
         self.corners = corners
         self.manager = manager
@@ -211,7 +211,7 @@ class TransformTool(Tool):
                     moved = warp_mask(m, lambda p: transform_pixels(p, at(m.x, m.y), limit))
                     doc.history.push(SetMask(node, moved, "Free Transform"))
         except Exception as exc:
-            self.services.report(exc, "Could not transform")
+            self.window.report(exc, "Could not transform")
         finally:
             doc.history.changed.connect(self._document_changed)
 
