@@ -2,7 +2,7 @@
 
 The engine (`engine.methods.edit`, LayerDiffusion) takes one picture, the
 subject's mask, a subject text and a background text. Here the picture is
-what the document shows (the flattened canvas) or one layer's pixels; the
+what the document shows (flattened) or one layer's pixels; the
 subject is marked on the canvas by the Quick Mask paint and/or the marquee
 box, translated to the picture's own coordinates. The edited picture comes
 back as a new layer just above the active one, in one undo step named

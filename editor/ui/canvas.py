@@ -110,7 +110,7 @@ class CanvasView(QWidget):
         self.origin = QPointF(0, 0)     # widget position of image pixel (0, 0)
         self._fitted = True             # follow the window size until the user zooms
         self._fit_cap = 1.0             # the first fit does not enlarge small images
-        self._pyramid = Pyramid(session.renderer.canvas.array, session.renderer.image)
+        self._pyramid = Pyramid(session.renderer.composite.array, session.renderer.image)
         self._pan_from: Optional[QPointF] = None
         self._space = False
         self._pressed = False
@@ -283,7 +283,7 @@ class CanvasView(QWidget):
         """The canvas size changed (Image menu): a new composite to show, fitted anew."""
         renderer = self.session.renderer
         renderer.match_size()
-        self._pyramid = Pyramid(renderer.canvas.array, renderer.image)
+        self._pyramid = Pyramid(renderer.composite.array, renderer.image)
         self._mask_view.refresh(None)
         self.fit()
 

@@ -16,7 +16,7 @@ def sample_color(canvas, point: QPointF) -> Optional[QColor]:
     if not (0 <= x < doc.width and 0 <= y < doc.height):
         return None
     canvas.sync()
-    b, g, r, a = (int(v) for v in canvas.session.renderer.canvas.array[y, x])  # premultiplied BGRA
+    b, g, r, a = (int(v) for v in canvas.session.renderer.composite.array[y, x])  # premultiplied BGRA
     if a == 0:
         return None
     return QColor(min(255, round(r * 255 / a)), min(255, round(g * 255 / a)),
