@@ -15,6 +15,11 @@ from __future__ import annotations
 
 import json
 
+from editor.model.errors import DocumentError
+from editor.model.extract_apply import document_from_difference
+from editor.model.files import read_image, save_document
+from engine.box import Box
+
 
 def register(sub) -> None:
     p = sub.add_parser(
@@ -35,11 +40,6 @@ def register(sub) -> None:
 
 def run(args) -> int:
     import os
-
-    from editor.model.errors import DocumentError
-    from editor.model.extract_apply import document_from_difference
-    from editor.model.files import read_image, save_document
-    from engine.box import Box
 
     if os.path.splitext(args.output)[1].lower() not in (".psd", ".psb"):
         raise DocumentError(f"{args.output}: the layers are saved as .psd or .psb.")
@@ -67,9 +67,6 @@ def run(args) -> int:
 
 def _read_mask(path, shape):
     import numpy as np
-
-    from editor.model.errors import DocumentError
-    from editor.model.files import read_image
 
     pixels = np.asarray(read_image(path))
     if (pixels[..., 3] < 255).any():

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Optional, Sequence
 import numpy as np
 
 from engine.box import Box
-from engine.compose import composite_premultiplied, to_float
+from engine.compose import composite_premultiplied, to_float, unpremultiply
 
 from .layers import Group, Layer, Node
 
@@ -325,8 +325,6 @@ def _draw_clipping_group(painter: _Painter, base: Node, clipped: Sequence[Node],
     if mode in _QT_MODE_NAMES:
         painter.draw(temp.image, inside, region, mode, base.opacity)
     else:
-        from engine.compose import unpremultiply
-
         painter.blend_numpy(unpremultiply(temp.read_float(inside)), inside, region, mode,
                             base.opacity)
 
@@ -386,8 +384,6 @@ def _draw_node(painter: _Painter, node: Node, region: Box) -> None:
     if node.blend_mode in _QT_MODE_NAMES:
         painter.draw(temp.image, inside, region, node.blend_mode, node.opacity)
     else:
-        from engine.compose import unpremultiply
-
         painter.blend_numpy(unpremultiply(temp.read_float(inside)), inside, region,
                             node.blend_mode, node.opacity)
 

@@ -25,9 +25,10 @@ from PySide6.QtGui import (QBrush, QColor, QCursor, QImage, QKeyEvent, QMouseEve
                            QWheelEvent)
 from PySide6.QtWidgets import QApplication, QWidget
 
-from engine.box import Box
+from engine.box import Box, mask_bounds
 
 from .pyramid import Pyramid
+from .qimage import premultiplied
 from .quick_mask import MaskView
 
 if TYPE_CHECKING:
@@ -82,8 +83,6 @@ def overlay_image(image) -> QImage:
     if isinstance(image, QImage):
         return image
     import numpy as np
-
-    from .qimage import premultiplied
 
     array = np.asarray(image)
     if array.dtype != np.uint8 or array.ndim not in (2, 3) or \
@@ -297,8 +296,6 @@ class CanvasView(QWidget):
     def _march(self) -> None:
         box = self.doc.selection
         if box is None and self.doc.selection_mask is not None:
-            from engine.box import mask_bounds
-
             box = mask_bounds(self.doc.selection_mask)
         if box is None:
             self._ants.stop()

@@ -38,15 +38,17 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QToolButton, QVBoxLayout, QWidget)
 
 from editor.jobs import Job, operation_job
-from editor.model import Layer, decompose_apply, layered_apply
+from editor.model import Layer, commands as cmds, decompose_apply, layered_apply
 from editor.model.decompose_apply import StepChoices
 from editor.model.errors import DocumentError
 from engine.box import Box
-from engine.methods import registry
 from engine.errors import InvalidInput
+from engine.methods import registry
 
 from .actions import ActionSpec, has_doc, has_mask, has_node
 from .icons import icon
+from .model_list import ADD_MODEL, all_choices, ask_to_add_model, fill_model_combo
+from .models_dialog import ModelsDialog
 from .quick_mask import QuickMaskMode
 
 OBJECTS_FOUND = 3  # Decompose into Layers with nothing marked: at most this many objects
@@ -166,8 +168,6 @@ class DecomposeCommands:
         w.tools.end_mode(commit=True)
 
         def show(found) -> None:
-            from editor.model import commands as cmds
-
             if session not in w.sessions or not doc.contains(prepared.layer):
                 return
             doc.history.push(cmds.SetSelectionMask(found, "Select Object"))
@@ -344,8 +344,6 @@ class DecomposeOptionsDialog(QDialog):
 
     def download_recommended(self) -> Optional[Job]:
         """Downloads the missing recommended models (SlimSAM, ViTMatte) as one Models job."""
-        from .models_dialog import ModelsDialog
-
         if self.models_dialog is None:
             self.models_dialog = ModelsDialog(self, self.parent().settings)
             self.models_dialog.models_changed.connect(self._models_changed)
@@ -456,8 +454,6 @@ class NewLayeredDialog(QDialog):
     def _fill_models(self, remembered: str) -> None:
         """The models that paint a picture from a prompt (inpainting models, your own
         folders), as the Generate panel lists them."""
-        from .model_list import all_choices, fill_model_combo
-
         PAINTERS = registry.get("layered").families  # noqa: N806  (the table of methods says)
 
         try:
@@ -468,8 +464,6 @@ class NewLayeredDialog(QDialog):
         fill_model_combo(self.model, self.choices, remembered)
 
     def _model_activated(self, index: int) -> None:
-        from .model_list import ADD_MODEL, ask_to_add_model
-
         if self.model.itemData(index) != ADD_MODEL:
             return
         choice = ask_to_add_model(self, self.main_window.settings, self.main_window.report)
@@ -478,8 +472,6 @@ class NewLayeredDialog(QDialog):
         self.main_window.generate_panel.refresh_models()
 
     def model_ref(self) -> str:
-        from .model_list import ADD_MODEL
-
         data = self.model.currentData()
         return "" if data in (None, ADD_MODEL) else data
 

@@ -18,7 +18,9 @@ from PySide6.QtWidgets import (QButtonGroup, QColorDialog, QComboBox, QDialog, Q
                                QFormLayout, QHBoxLayout, QPushButton, QRadioButton, QSpinBox,
                                QVBoxLayout)
 
+from editor.jobs import Job
 from editor.model import DocumentError, edit_ops
+from editor.model.content_fill import apply_content_fill, prepare_content_fill, run_content_fill
 
 from .actions import ActionSpec, Context, has_doc, has_node
 from .qimage import qimage_to_rgba, rgba_to_qimage
@@ -269,10 +271,6 @@ class EditCommands:
     def content_aware_fill(self, opacity: float = 1.0):
         """Fills the selection of the active layer from its surroundings, as a job (progress
         and Cancel in the status bar); the result is one undo step. Returns the job."""
-        from editor.jobs import Job
-        from editor.model.content_fill import (apply_content_fill, prepare_content_fill,
-                                               run_content_fill)
-
         w = self.window
         session, doc = w.session, w.doc
         if doc is None:

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from editor.model import Document, Layer
+from editor.model import Document, Layer, files
 
 from . import dialogs, worker
 from .qimage import qimage_to_rgba
@@ -29,8 +29,6 @@ PSD_EXTENSIONS = (".psd", ".psb")
 
 
 def _files():
-    from editor.model import files  # imports psd-tools and Pillow: only when a file is touched
-
     return files
 
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
                                QPushButton, QScrollArea, QSpinBox, QToolButton, QVBoxLayout,
                                QWidget)
 
-from editor.jobs import Job, generate_job
+from editor.jobs import Job, generate_job, warm_up_job
 from editor.model.generate_apply import GenerateSpec, Generation
 from editor.model.generate_state import MAX_SEED, GenerationState
 from engine.errors import InvalidInput
@@ -35,7 +35,7 @@ from engine.methods.registry import MAX_CANDIDATES
 
 from . import dialogs
 from .icons import icon
-from .model_list import ADD_MODEL, ask_to_add_model, fill_model_combo
+from .model_list import ADD_MODEL, all_choices, ask_to_add_model, fill_model_combo
 from .wheel_guard import guard_wheel
 
 if TYPE_CHECKING:
@@ -388,8 +388,6 @@ class GeneratePanel(QWidget):
 
     def refresh_models(self) -> None:
         """Looks the models up again (catalogue + the user's own) and refills the list."""
-        from .model_list import all_choices
-
         try:
             self.choices = all_choices(self.settings)
         except Exception as exc:  # an unreadable catalogue: say so, keep the panel usable
@@ -762,8 +760,6 @@ class GeneratePanel(QWidget):
     # -- warm-up ------------------------------------------------------------------------------------------
     def warm_up(self) -> Optional[Job]:
         """Loads the remembered model in the background if it is on this computer (quiet)."""
-        from editor.jobs import warm_up_job
-
         method = self.settings.value("generate/method", "add_foreground")
         model = self.settings.value(f"generate/model/{method}", "") or None
         known = {m.id: m for m in registry.layer_methods()}

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QLabel, QLi
                                QScrollArea, QSizePolicy, QSlider, QSpinBox, QToolButton,
                                QVBoxLayout, QWidget)
 
-from editor.model import Group, Layer, Node
-from editor.model.layers import BLEND_MODE_LABELS, BLEND_MODES, GROUP_BLEND_MODES
+from editor.model import Group, Layer, Node, mask_ops
+from editor.model.layers import BLEND_MODES, BLEND_MODE_LABELS, GROUP_BLEND_MODES
 
 from .icons import icon, pixmap
 from .qimage import rgba_to_qimage
@@ -339,8 +339,6 @@ class LayerList(QWidget):
     def _mask_thumb_clicked(self, node: Node, modifiers) -> None:
         """Click: paint on the mask; Shift+click: disable/enable it; Ctrl+click: load it
         as the selection; Alt+click: show the mask alone on the canvas (again: the image)."""
-        from editor.model import mask_ops
-
         doc = self.doc
         if modifiers & Qt.KeyboardModifier.AltModifier:
             renderer = self.panel.session.renderer

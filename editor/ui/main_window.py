@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QColorDialog, QDockWidget, QFrame, QHBoxLayout, Q
 
 from editor.model import Document, DocumentError, Group, Layer
 from editor.model.errors import describe
+from editor.model.files import open_document
 
 from . import dialogs
 from .actions import (CORE_RULES, ActionSpec, Context, add_actions, build_actions, build_menus,
@@ -29,20 +30,23 @@ from .color_panel import ColorPanel
 from .decompose_commands import DecomposeCommands
 from .difference_commands import DifferenceCommands
 from .edit_commands import EditCommands
-from .image_commands import ImageCommands
-from .select_commands import SelectCommands
-from .mask_commands import MaskCommands
-from .view_commands import ViewCommands
 from .file_commands import FileCommands
 from .generate_panel import GeneratePanel
 from .history_panel import HistoryPanel
+from .icons import pixmap
+from .image_commands import ImageCommands
 from .job_ui import JobUI
 from .layers_panel import LayersPanel
+from .mask_commands import MaskCommands
+from .models_dialog import ModelsDialog
 from .properties_panel import PropertiesPanel
+from .select_commands import SelectCommands
 from .session import DocumentSession
 from .settings import Settings
 from .text_edit_commands import TextEditCommands
 from .tools import ToolManager, all_tools
+from .tools.transform import TransformTool
+from .view_commands import ViewCommands
 
 APP_NAME = "Layered"
 STATE_VERSION = 1
@@ -590,7 +594,6 @@ class MainWindow(QMainWindow):
         for tool_id, action in self.tool_actions.items():
             if tool_id == tool.id:
                 action.setChecked(True)
-        from .icons import pixmap
 
         self.tool_label.setPixmap(pixmap(tool.icon, 18, "#d6d9de", self.devicePixelRatioF()))
         self.tool_label.setToolTip(tool.label)
@@ -705,8 +708,6 @@ class MainWindow(QMainWindow):
 
     def free_transform(self, corners: Optional[str] = None) -> None:
         """Starts Free Transform; `corners` "distort"/"perspective": what a corner drag does."""
-        from .tools.transform import TransformTool
-
         doc, canvas = self.doc, self.canvas
         if doc is None or self.tools.mode is not None:
             return
@@ -745,8 +746,6 @@ class MainWindow(QMainWindow):
 
     def show_models(self) -> None:
         """The Models dialog (one per window, not modal: a download can run while you work)."""
-        from .models_dialog import ModelsDialog
-
         if self.models_dialog is None:
             self.models_dialog = ModelsDialog(self, self.settings)
             self.models_dialog.models_changed.connect(self.generate_panel.refresh_models)
@@ -779,8 +778,6 @@ class MainWindow(QMainWindow):
                 orphan.release()
 
     def _restore(self, orphan) -> None:
-        from editor.model.files import open_document
-
         failed = False
         for entry in orphan.entries:
             try:

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QDoubleSpinBox, QFormLayout, QFrame, QLabel, QLineEdit,
                                QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
-from editor.model import Group, Layer
+from editor.model import Group, Layer, mask_ops
 
 from .wheel_guard import guard_wheel
 
@@ -236,7 +236,6 @@ class PropertiesPanel(QWidget):
         node = self._active()
         if self._updating or node is None or node.mask is None:
             return
-        from editor.model import mask_ops
 
         try:
             mask_ops.set_mask_attr(self.session.doc, node, attr, value,

@@ -21,14 +21,14 @@ from typing import TYPE_CHECKING, Optional
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout,
                                QLabel, QLineEdit, QSpinBox, QVBoxLayout)
 
-from editor.jobs import Job
-from editor.model import DocumentError, Layer
+from editor.jobs import Job, operation_job
+from editor.model import DocumentError, Layer, text_edit_apply
+from editor.model.decompose_apply import document_mark
+from editor.model.text_edit_apply import TextEditSpec
 
 from .actions import ActionSpec
 
 if TYPE_CHECKING:
-    from editor.model.text_edit_apply import TextEditSpec
-
     from .window_api import EditorWindow
 
 JOB_NAME = "Edit with Text"
@@ -60,9 +60,6 @@ class TextEditCommands:
     def start(self, spec: "TextEditSpec", *, use_layer: bool = False) -> Optional[Job]:
         """Prepares the edit of the document (or its active layer) around the marked subject and
         runs it as a job whose result becomes a new layer."""
-        from editor.jobs import operation_job
-        from editor.model import text_edit_apply
-        from editor.model.decompose_apply import document_mark
         from engine.methods.edit import PHASES, phase_at, phase_weights
 
         w = self.window
@@ -166,7 +163,6 @@ class TextEditDialog(QDialog):
                               "(the same undo step)")
         self.split.setChecked(s.value("edit/split", False, bool))
         form.addRow("", self.split)
-        from editor.model.decompose_apply import document_mark
 
         box, painted = document_mark(window.doc) if window.doc is not None else (None, None)
         mark = ("the Quick Mask paint" if painted is not None else
@@ -193,8 +189,6 @@ class TextEditDialog(QDialog):
         return self.source.currentData() == "layer"
 
     def spec(self) -> "TextEditSpec":
-        from editor.model.text_edit_apply import TextEditSpec
-
         return TextEditSpec(
             self.subject.text(), self.background.text(), self.alpha.value(),
             self.embedding_steps.value(), self.finetune_steps.value(),

@@ -65,7 +65,7 @@ import numpy as np
 from ..box import Box
 from ..errors import InvalidInput
 from ..progress import ProgressFn, Stages, no_progress
-from .decompose_steps.choose import describe
+from .decompose_steps.choose import choose_components, describe
 from .decompose_steps.layers import (align, layer_alpha, recomposition_error, solve_foreground,
                                      to_uint8_layers)
 from .decompose_steps.matting import UNKNOWN, ClosedFormMatter, band_radius, make_trimap
@@ -165,8 +165,6 @@ class DecomposePipeline:
                **kwargs) -> "DecomposePipeline":
         """A pipeline whose steps 1-3 are chosen by name: "auto", a classical component or a
         model (see `decompose_steps.choose.choose_components` for the rules and kwargs)."""
-        from .decompose_steps.choose import choose_components
-
         chosen = choose_components(mask, matting, background, **kwargs)
         return cls(chosen["mask"], chosen["matting"], chosen["background"])
 

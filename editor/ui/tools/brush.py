@@ -16,11 +16,12 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QCursor, QPainter, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QSpinBox, QWidget
 
-from editor.model import Layer
+from editor.model import Layer, mask_ops
 from editor.model.commands import LayerMaskEdit
 from engine.box import Box
 
 from . import Tool
+from .eyedropper import sample_color
 
 MAX_SIZE = 1000
 _SIZE_STEPS = ((10, 1), (100, 10), (200, 25), (400, 50), (MAX_SIZE, 100))
@@ -182,8 +183,6 @@ class BrushTool(Tool):
     # -- stroke ------------------------------------------------------------------------
     def press(self, canvas, ev) -> None:
         if ev.alt:
-            from .eyedropper import sample_color
-
             color = sample_color(canvas, ev.image)
             if color is not None:
                 self.window.set_foreground(color)
@@ -218,8 +217,6 @@ class BrushTool(Tool):
     def _press_mask(self, canvas, ev) -> None:
         """A stroke on the active node's layer mask: grey of the foreground colour (the
         Eraser paints the background colour's), as Photoshop paints masks."""
-        from editor.model import mask_ops
-
         doc = canvas.doc
         node = doc.active
         if isinstance(node, Layer):
@@ -258,8 +255,6 @@ class BrushTool(Tool):
         self._stroke_end = self._path.last
         try:
             if isinstance(edit, LayerMaskEdit):
-                from editor.model import mask_ops
-
                 mask_ops.end_mask_stroke(self._canvas.doc, edit)
             else:
                 self._canvas.doc.end_pixel_edit(edit)
@@ -301,8 +296,6 @@ class BrushTool(Tool):
         self._edit.apply(canvas.doc, clipped, lambda view: paint(view, clipped))
 
     def _apply_mask(self, canvas, centres: list[QPointF]) -> None:
-        from editor.model import mask_ops
-
         mask = self._layer.mask
         color = self.window.background if self.erase else self.window.foreground
         grey = int(round(0.299 * color.red() + 0.587 * color.green() + 0.114 * color.blue()))

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QW
 
 from editor.model import selection_ops
 
+from ..canvas import paint_ants_path
 from . import Tool
 from .marquee import selection_op
 
@@ -124,7 +125,6 @@ class LassoTool(Tool):
     def paint_overlay(self, canvas, painter: QPainter) -> None:
         if not self.points:
             return
-        from ..canvas import paint_ants_path
 
         points = [canvas.image_to_widget(p) for p in self.points]
         if self.shape == "polygon" and self._hover is not None:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QT
 from editor.model import selection_ops
 from engine.box import Box
 
+from ..canvas import paint_ants_path
 from . import Tool
 
 HANDLE = 7          # handle size, logical pixels
@@ -222,8 +223,6 @@ class MarqueeTool(Tool):
 
     def paint_overlay(self, canvas, painter: QPainter) -> None:
         if self._drag is not None and self._preview is not None and not self.edits_box:
-            from ..canvas import paint_ants_path  # the shape being drawn
-
             path = QPainterPath()
             rect = canvas.widget_rect(self._preview)
             path.addEllipse(rect) if self.shape == "ellipse" else path.addRect(rect)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from editor.model import Layer
 
+from ..preview import LayerPreview
 from . import Tool
 
 _drags = itertools.count(1)
@@ -73,8 +74,6 @@ class MoveTool(Tool):
         if isinstance(node, Layer):
             canvas.session.renderer.set_focus(node)
             if node.width * node.height >= PREVIEW_PIXELS:
-                from ..preview import LayerPreview
-
                 preview = LayerPreview(canvas.session, node)
                 if preview.exact:
                     self._preview, self._canvas = preview, canvas

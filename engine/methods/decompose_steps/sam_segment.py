@@ -23,6 +23,7 @@ import cv2
 import numpy as np
 
 from ...box import Box
+from ...models.loading import MASK_MODELS
 from ...progress import ProgressFn, no_progress
 from .segment import clean_mask, mask_bounds
 
@@ -46,8 +47,6 @@ class SamSegmenter:
         """Returns the object mask (H, W) bool; arguments as `decompose.Segmenter`."""
         import torch
         from transformers import SamProcessor
-
-        from ...models.loading import MASK_MODELS
 
         sam = MASK_MODELS.get(self.model, device=self.device, dtype=self.dtype,
                               cache_dir=self.cache_dir).pipeline
