@@ -44,7 +44,8 @@ from .select_commands import SelectCommands
 from .session import DocumentSession
 from .settings import Settings
 from .text_edit_commands import TextEditCommands
-from .tools import ToolManager, all_tools
+from .tools import ToolManager
+from .tools.toolbox import all_tools
 from .tools.transform import TransformTool
 from .view_commands import ViewCommands
 

@@ -20,7 +20,7 @@ from editor.model import Layer, mask_ops
 from editor.model.commands import LayerMaskEdit
 from engine.box import Box
 
-from . import Tool
+from .base import Tool
 from .eyedropper import sample_color
 
 MAX_SIZE = 1000

@@ -6,7 +6,7 @@ from typing import Optional
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QCursor
 
-from . import Tool
+from .base import Tool
 
 
 def sample_color(canvas, point: QPointF) -> Optional[QColor]:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QHBoxLayout, QLabel, QSp
 
 from editor.model import edit_ops
 
-from . import Tool
+from .base import Tool
 
 
 def _rgba(color: QColor) -> tuple[int, int, int, int]:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QW
 from editor.model import selection_ops
 
 from ..canvas import paint_ants_path
-from . import Tool
+from .base import Tool
 from .marquee import selection_op
 
 CLOSE_DISTANCE = 8  # px on screen: a click this near the first point closes the polygon

@@ -15,7 +15,7 @@ from editor.model import selection_ops
 from engine.box import Box
 
 from ..canvas import paint_ants_path
-from . import Tool
+from .base import Tool
 
 HANDLE = 7          # handle size, logical pixels
 GRAB = 6            # how far from a handle a press still grabs it

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from editor.model import Layer
 
 from ..preview import LayerPreview
-from . import Tool
+from .base import Tool
 
 _drags = itertools.count(1)
 PREVIEW_PIXELS = 2_000_000  # layers at least this big are previewed while dragged

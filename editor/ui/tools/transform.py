@@ -36,7 +36,7 @@ from editor.model.resample import perspective_pixels, transform_pixels, warp_mas
 
 from ..icons import icon, pixmap
 from ..preview import LayerPreview
-from . import Tool
+from .base import Tool
 from .marquee import HANDLE, paint_handles
 
 GRAB = 7

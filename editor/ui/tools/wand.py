@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSpinBox, QWidget
 
 from editor.model import Layer, selection_ops
 
-from . import Tool
+from .base import Tool
 from .marquee import selection_op
 
 
