@@ -193,10 +193,10 @@ def row(label: str, ms: float, note: str = "") -> None:
 
 
 def naive_composite(layers, box) -> np.ndarray:
-    """The obvious numpy version: float32 straight layers onto a premultiplied float canvas."""
+    """The obvious numpy version: float32 straight layers onto a premultiplied float buffer."""
     from engine.compose import composite_premultiplied, to_float
 
-    canvas = np.zeros((box.h, box.w, 4), np.float32)
+    composite = np.zeros((box.h, box.w, 4), np.float32)
     for layer in layers:
         if not layer.visible:
             continue
@@ -205,8 +205,8 @@ def naive_composite(layers, box) -> np.ndarray:
             continue
         src = to_float(layer.pixels[inter.translate(-layer.x, -layer.y).slices()])
         dst = inter.translate(-box.x, -box.y).slices()
-        canvas[dst] = composite_premultiplied(canvas[dst], src, layer.blend_mode, layer.opacity / 255)
-    return canvas
+        composite[dst] = composite_premultiplied(composite[dst], src, layer.blend_mode, layer.opacity / 255)
+    return composite
 
 
 # -- (a) and (b) -----------------------------------------------------------------------

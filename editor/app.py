@@ -20,6 +20,11 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 import resources
 
+from editor.platform_check import xcb_problem
+from editor.ui import worker
+from editor.ui.icons import ICON_DIR, icon
+from editor.ui.main_window import MainWindow
+
 THEME = os.path.join(os.path.dirname(os.path.abspath(resources.__file__)), "theme", "dark.qss")
 
 
@@ -46,7 +51,6 @@ def dark_palette() -> QPalette:
 def apply_theme(app: QApplication) -> None:
     app.setStyle("Fusion")
     app.setPalette(dark_palette())
-    from editor.ui.icons import ICON_DIR
 
     with open(THEME, encoding="utf-8") as f:
         # Style sheets need absolute paths for images.
@@ -61,7 +65,6 @@ def create_application(argv: Optional[list[str]] = None) -> QApplication:
         app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("Layered")
     app.setOrganizationName("Layered")
-    from editor.ui.icons import icon
 
     app.setWindowIcon(icon("layers"))
     apply_theme(app)
@@ -85,8 +88,6 @@ class _FirstPaint(QObject):
 
 def start_window(files: list[str], settings=None):
     """Shows a main window, opens `files`, and offers to restore work after a crash."""
-    from editor.ui.main_window import MainWindow
-
     window = MainWindow(settings)
     marker = os.environ.get("LAYERED_FIRST_PAINT_FILE")
     if marker:
@@ -99,10 +100,6 @@ def start_window(files: list[str], settings=None):
 
 
 def run(files: list[str]) -> int:
-    from editor.ui import worker
-
-    from editor.platform_check import xcb_problem
-
     problem = xcb_problem()
     if problem is not None:  # Qt would abort with a less helpful message
         print(problem, file=sys.stderr)

@@ -26,7 +26,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from editor.model.errors import describe
 from editor.model.generate_apply import generate
-from engine.errors import Cancelled
+from engine.errors import Cancelled, ModelError
 from engine.progress import CancelToken, ProgressFn, cancellable
 
 log = logging.getLogger(__name__)
@@ -215,7 +215,6 @@ def warm_up_job(model: Optional[str] = None, *, device: str = "auto", dtype: str
     ends with None before importing torch (nothing to warm up)."""
 
     def run(progress: ProgressFn):
-        from engine.errors import ModelError
         from engine.models.catalogue import load_catalogue
         from engine.models.locate import find_model
 

@@ -154,23 +154,23 @@ def layer_on_canvas(layer: Layer, x0: int, y0: int, w: int, h: int) -> np.ndarra
 def composite_reference(nodes, x0: int, y0: int, w: int, h: int,
                         backdrop: np.ndarray | None = None) -> np.ndarray:
     """Premultiplied float64 RGBA of `nodes` (bottom to top) over `backdrop` (default transparent)."""
-    canvas = np.zeros((h, w, 4)) if backdrop is None else backdrop.copy()
+    composite = np.zeros((h, w, 4)) if backdrop is None else backdrop.copy()
     for node in nodes:
         if not node.visible:
             continue
         opacity = node.opacity / 255.0
         if isinstance(node, Layer):
-            canvas = blend_onto(canvas, layer_on_canvas(node, x0, y0, w, h), node.blend_mode, opacity)
+            composite = blend_onto(composite, layer_on_canvas(node, x0, y0, w, h), node.blend_mode, opacity)
         elif isinstance(node, Group) and node.blend_mode == "pass_through":
-            after = composite_reference(node.children, x0, y0, w, h, canvas)
-            canvas = canvas + (after - canvas) * opacity
+            after = composite_reference(node.children, x0, y0, w, h, composite)
+            composite = composite + (after - composite) * opacity
         else:
             inner = composite_reference(node.children, x0, y0, w, h)
             a = inner[..., 3:4]
             with np.errstate(divide="ignore", invalid="ignore"):
                 straight = np.concatenate([np.where(a > 0, inner[..., :3] / a, 0.0), a], axis=-1)
-            canvas = blend_onto(canvas, straight, node.blend_mode, opacity)
-    return canvas
+            composite = blend_onto(composite, straight, node.blend_mode, opacity)
+    return composite
 
 
 def premultiplied(rgba8: np.ndarray) -> np.ndarray:

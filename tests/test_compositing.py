@@ -239,13 +239,13 @@ def test_groups_match_psd_tools(tmp_path):
 def fresh_render(doc: Document) -> np.ndarray:
     renderer = Renderer(doc)
     renderer.update()
-    out = renderer.canvas.array.copy()
+    out = renderer.composite.array.copy()
     renderer.close()
     return out
 
 
 def screen_as_straight(renderer: Renderer) -> np.ndarray:
-    return renderer.canvas.to_straight_rgba8()
+    return renderer.composite.to_straight_rgba8()
 
 
 def random_document(rng, w=100, h=60) -> Document:
@@ -317,19 +317,19 @@ def test_incremental_updates_equal_a_fresh_render(seed):
         expected = fresh_render(doc)
         if renderer.approximate:
             approximate_states += 1
-            diff = np.abs(renderer.canvas.array.astype(int) - expected).max()
+            diff = np.abs(renderer.composite.array.astype(int) - expected).max()
             assert diff <= 2
             if rng.random() < 0.5:
                 renderer.settle()
                 renderer.update()
                 assert not renderer.approximate
-                np.testing.assert_array_equal(renderer.canvas.array, expected)
+                np.testing.assert_array_equal(renderer.composite.array, expected)
         else:
-            np.testing.assert_array_equal(renderer.canvas.array, expected)
+            np.testing.assert_array_equal(renderer.composite.array, expected)
     renderer.set_focus(None)
     renderer.update()
     assert not renderer.approximate
-    np.testing.assert_array_equal(renderer.canvas.array, fresh_render(doc))
+    np.testing.assert_array_equal(renderer.composite.array, fresh_render(doc))
     assert renderer.update() == []  # nothing left to draw
 
 
@@ -349,10 +349,10 @@ def test_dragging_a_layer_uses_the_caches_and_settles_exactly():
         assert boxes == [Box(0, layer.y - 1, 120, 61)]  # old and new rows only
         assert renderer.approximate  # translucent layers above: drawn from the flattened cache
     assert doc.history.count == 7  # six layers + one merged move
-    assert np.abs(renderer.canvas.array.astype(int) - fresh_render(doc)).max() <= 2
+    assert np.abs(renderer.composite.array.astype(int) - fresh_render(doc)).max() <= 2
     renderer.settle()
     renderer.update()
-    np.testing.assert_array_equal(renderer.canvas.array, fresh_render(doc))
+    np.testing.assert_array_equal(renderer.composite.array, fresh_render(doc))
     # Matches the precise composite within the screen bound.
     reference = composite_reference(list(doc.root.children), 0, 0, 120, 80)
     assert error(screen_as_straight(renderer), reference) <= SCREEN
@@ -372,4 +372,4 @@ def test_focus_under_non_normal_layers_is_exact_without_settling():
         doc.translate(layer, -1, 2, merge_key="drag")
         renderer.update()
         assert not renderer.approximate
-        np.testing.assert_array_equal(renderer.canvas.array, fresh_render(doc))
+        np.testing.assert_array_equal(renderer.composite.array, fresh_render(doc))

@@ -69,10 +69,10 @@ def test_several_boxes_give_one_layer_each_front_to_back_recompositing_exactly()
     h, w = img.shape[:2]
     layers = np.zeros((h, w, 4), np.uint8)
     for rgba, (x, y) in reversed(result.parts):      # back first
-        canvas = np.zeros((h, w, 4), np.uint8)
-        canvas[y:y + rgba.shape[0], x:x + rgba.shape[1]] = rgba
-        assert not ((canvas[..., 3] > 0) & (layers[..., 3] > 0)).any()  # never overlap
-        layers = np.where(canvas[..., 3:] > 0, canvas, layers)
+        placed = np.zeros((h, w, 4), np.uint8)
+        placed[y:y + rgba.shape[0], x:x + rgba.shape[1]] = rgba
+        assert not ((placed[..., 3] > 0) & (layers[..., 3] > 0)).any()  # never overlap
+        layers = np.where(placed[..., 3:] > 0, placed, layers)
     source = np.dstack([img, np.full((h, w), 255, np.uint8)])
     assert recomposition_error(source, layers, result.background).max() <= 1.0
     # Both balls are gone from the one background.

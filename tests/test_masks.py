@@ -86,7 +86,7 @@ def test_mask_composites_like_the_reference_with_density_and_disable(doc):
     # The screen renderer agrees with the precise path within its 8-bit rounding.
     renderer = Renderer(doc)
     renderer.update()
-    screen = renderer.canvas.array[..., [2, 1, 0, 3]].astype(np.float32) / 255
+    screen = renderer.composite.array[..., [2, 1, 0, 3]].astype(np.float32) / 255
     precise = straight(composite_document(doc))
     premul = np.concatenate([precise[..., :3] * precise[..., 3:4], precise[..., 3:4]], -1)
     assert np.abs(screen - premul).max() <= 4 / 255
@@ -158,7 +158,7 @@ def test_mask_stroke_grows_paints_and_undoes_in_one_step(doc):
     renderer.update()
     fresh = Renderer(doc)
     fresh.update()
-    np.testing.assert_array_equal(renderer.canvas.array, fresh.canvas.array)
+    np.testing.assert_array_equal(renderer.composite.array, fresh.composite.array)
 
 
 def test_apply_and_delete_mask(doc):

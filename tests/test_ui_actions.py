@@ -60,3 +60,65 @@ def test_enabling_follows_the_context(qtbot, tmp_path, monkeypatch):
     edit.apply(doc, doc.canvas, lambda view: view.fill(255))
     doc.end_mask_edit(edit)
     qtbot.waitUntil(lambda: w.actions["clear_mask"].isEnabled() and w.actions["deselect"].isEnabled())
+
+
+def _tree(menu):
+    """A menu's items, recursively: (objectName, text, shortcut) or a submenu's (title, items)."""
+    items = []
+    for a in menu.actions():
+        if a.isSeparator():
+            items.append("|")
+        elif a.menu() is not None:
+            items.append((a.menu().title(), _tree(a.menu())))
+        else:
+            items.append((a.objectName(), a.text(), a.shortcut().toString()))
+    return items
+
+
+def test_the_menus_are_built_from_the_specs_alone(qtbot, tmp_path, monkeypatch):
+    """Nothing adds to the menus after build_menus: building them again from the window's table
+    and the command modules' specs gives the very menus the window shows, and every
+    contributed action is placed or has keys."""
+    w = make_window(qtbot, tmp_path, monkeypatch)  # closing never waits for an answer
+    bar = QMenuBar()  # kept: the menus belong to it
+    again = act.build_menus(w, bar)
+    shown = [(a.menu().title(), _tree(a.menu())) for a in w.menuBar().actions()]
+    rebuilt = [(a.menu().title(), _tree(a.menu())) for a in bar.actions()]
+    assert shown == rebuilt
+    assert set(again) == set(w.menus)
+    assert [t for t, _ in shown] == ["&File", "&Edit", "&Image", "&Layer", "&Select", "&View",
+                                    "&Help"]
+    for spec in w.contributed:
+        if isinstance(spec, act.ActionSpec):
+            assert spec.menu is not None or spec.keys, spec.name
+    modules = [w.decompose_commands, w.difference_commands, w.edit_commands, w.image_commands,
+               w.select_commands, w.mask_commands, w.text_edit_commands, w.view_commands]
+    assert not any(hasattr(m, "install") or hasattr(m, "refresh") for m in modules)
+
+
+def test_checks_and_texts_follow_the_context(qtbot, tmp_path, monkeypatch):
+    """Layer Mask's checks and Create/Release Clipping Mask come from their specs' rules."""
+    from editor.model import mask_ops
+
+    w = make_window(qtbot, tmp_path, monkeypatch)  # closing never waits for an answer
+    doc = Document(20, 20)
+    doc.add_image(np.full((20, 20, 4), 255, np.uint8), "A", 0, 0)
+    doc.add_image(np.full((5, 5, 4), 9, np.uint8), "B", 1, 1)
+    w.add_session(doc, "t")
+    qtbot.waitUntil(lambda: w.actions["mask_reveal_all"].isEnabled())
+    assert w.actions["clipping"].text() == "Create &Clipping Mask"
+    assert not w.actions["mask_disable"].isEnabled()
+    w.actions["mask_reveal_all"].trigger()
+    qtbot.waitUntil(lambda: w.actions["mask_disable"].isEnabled())
+    assert not w.actions["mask_disable"].isChecked()
+    w.actions["mask_disable"].trigger()
+    qtbot.waitUntil(lambda: w.actions["mask_disable"].isChecked())
+    assert not doc.active.mask.enabled
+    w.actions["clipping"].trigger()
+    qtbot.waitUntil(lambda: w.actions["clipping"].text() == "Release &Clipping Mask")
+    assert doc.active.clipping
+    doc.history.undo()
+    qtbot.waitUntil(lambda: w.actions["clipping"].text() == "Create &Clipping Mask")
+    mask_ops.delete_mask(doc, doc.active)
+    qtbot.waitUntil(lambda: not w.actions["mask_disable"].isEnabled())
+    assert not w.actions["mask_disable"].isChecked()

@@ -75,7 +75,7 @@ def test_paints_exact_pixels_at_100_and_the_reduction_when_zoomed_out(window):
     canvas = window.canvas
     renderer = window.session.renderer
     canvas.actual_pixels()
-    b, g, r, _ = renderer.canvas.array[40, 60]
+    b, g, r, _ = renderer.composite.array[40, 60]
     assert grab_at(canvas, 60, 40) == (r, g, b)
     canvas.set_zoom(0.25)
     level = canvas._pyramid.array(2)
@@ -217,7 +217,7 @@ def test_dragging_a_big_layer_previews_then_shows_the_exact_composite(qtbot, tmp
     assert not window_renderer_dirty(w)
     exact = composite_document(doc, precise=False)
     assert np.abs(np.array(previewed) - exact[cy, cx, :3].astype(int)).max() <= 2
-    screen = w.session.renderer.canvas.array  # premultiplied BGRA; opaque here
+    screen = w.session.renderer.composite.array  # premultiplied BGRA; opaque here
     for x, y in ((cx, cy), (cx - 200, cy - 100), (cx + 150, cy + 120)):
         b, g, r, _ = screen[y, x]
         assert grab_at(canvas, x, y) == (r, g, b)
@@ -226,7 +226,7 @@ def test_dragging_a_big_layer_previews_then_shows_the_exact_composite(qtbot, tmp
     # Once the gesture has ended, what was drawn approximately is redrawn exactly.
     renderer = w.session.renderer
     qtbot.waitUntil(lambda: not renderer.approximate and not renderer.is_dirty(), timeout=5000)
-    assert np.array_equal(renderer.canvas.to_straight_rgba8(), exact)
+    assert np.array_equal(renderer.composite.to_straight_rgba8(), exact)
 
 
 def window_renderer_dirty(w) -> bool:

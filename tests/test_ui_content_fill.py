@@ -155,8 +155,8 @@ def test_select_object_shows_the_proposal_and_strokes_correct_it_before_the_spli
     w.actions["decompose"].trigger()
     qtbot.waitUntil(lambda: not w.jobs.busy and len(list(doc.layers())) == 2, timeout=60000)
     background, obj = doc.layers()
-    canvas = np.zeros((size, size), np.uint8)
-    canvas[obj.y:obj.y + obj.height, obj.x:obj.x + obj.width] = obj.pixels[..., 3]
+    alpha = np.zeros((size, size), np.uint8)
+    alpha[obj.y:obj.y + obj.height, obj.x:obj.x + obj.width] = obj.pixels[..., 3]
     # Gone where erased; kept as proposed away from the stroke (a stroke reaches only nearby).
-    assert canvas[:40].max() == 0 and (canvas[68:84] > 250).sum() > 0.85 * truth[68:84].sum()
+    assert alpha[:40].max() == 0 and (alpha[68:84] > 250).sum() > 0.85 * truth[68:84].sum()
     assert np.abs(composite_document(doc).astype(int) - rgba).max() <= 1

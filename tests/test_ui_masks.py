@@ -58,7 +58,7 @@ def test_mask_from_selection_paint_disable_apply_and_undo(opened, qtbot):
     assert shown(w)[20, 35, 3] == 0
     # The canvas shows it too (the renderer's composite, BGRA).
     w.session.renderer.update()
-    assert w.session.renderer.canvas.array[20, 35, 3] == 0
+    assert w.session.renderer.composite.array[20, 35, 3] == 0
     # Disable: everything shows again; undo re-enables.
     w.actions["mask_disable"].trigger()
     np.testing.assert_array_equal(shown(w), original)
@@ -175,13 +175,13 @@ def test_alt_click_on_the_mask_thumbnail_shows_the_mask_alone(opened, qtbot):
     qtbot.mouseClick(panel.list, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.AltModifier, at)
     renderer = w.session.renderer
     renderer.update()
-    view = renderer.canvas.array
+    view = renderer.composite.array
     assert tuple(view[20, 30]) == (255, 255, 255, 255) and tuple(view[5, 5]) == (0, 0, 0, 255)
     qtbot.mouseClick(panel.list, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.AltModifier, at)
     renderer.update()
     fresh = type(renderer)(doc)
     fresh.update()
-    np.testing.assert_array_equal(renderer.canvas.array, fresh.canvas.array)
+    np.testing.assert_array_equal(renderer.composite.array, fresh.composite.array)
 
 
 def test_free_transform_scales_a_linked_mask_with_its_layer_in_one_step(opened, qtbot):

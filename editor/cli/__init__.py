@@ -13,6 +13,8 @@ import os
 import re
 import sys
 
+from editor.model.errors import describe
+
 # Modules that add verbs; each has register(subparsers).
 VERB_MODULES = [
     "editor.cli.files",
@@ -76,8 +78,6 @@ def main(argv: list[str]) -> int:
         print("layered: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # one line for the user, never a traceback
-        from editor.model.errors import describe
-
         text = str(exc) if isinstance(exc, UserError) else describe(exc)
         print(f"layered {args.verb}: {text}", file=sys.stderr)
         return 2

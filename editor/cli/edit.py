@@ -24,6 +24,14 @@ from __future__ import annotations
 import json
 import sys
 
+from editor.cli.decompose import _read_mask
+from editor.cli.generate import quiet_libraries
+from editor.model.errors import DocumentError
+from editor.model.files import export_image, open_document, save_document
+from editor.model.text_edit_apply import TextEditSpec, edit_document
+from engine.box import Box
+from engine.progress import no_progress
+
 
 def register(sub) -> None:
     p = sub.add_parser("edit", help="edit the subject and the background by text (new layer)",
@@ -71,14 +79,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from editor.cli.generate import quiet_libraries
-
     quiet_libraries()
-    from editor.cli.decompose import _read_mask
-    from editor.model.errors import DocumentError
-    from editor.model.files import export_image, open_document, save_document
-    from editor.model.text_edit_apply import TextEditSpec, edit_document
-    from engine.box import Box
 
     if args.mask is None and args.box is None:
         raise DocumentError("Mark the subject with --mask M.png or --box X,Y,W,H.")
@@ -134,8 +135,6 @@ def _save_weights(weights: dict, path: str, recipe: dict) -> None:
 
 def _terminal_progress(spec):
     """Reports the phase and step on stderr when it is a terminal (one line, rewritten)."""
-    from engine.progress import no_progress
-
     if not sys.stderr.isatty():
         return no_progress
     from engine.methods.edit import PHASES, phase_at, phase_weights

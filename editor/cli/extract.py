@@ -16,6 +16,10 @@ from __future__ import annotations
 import json
 
 from editor.cli import add_alpha_as_mask_option
+from editor.model.errors import DocumentError
+from editor.model.extract_apply import document_from_difference
+from editor.model.files import read_image, save_document
+from engine.box import Box
 
 
 def register(sub) -> None:
@@ -38,11 +42,6 @@ def register(sub) -> None:
 
 def run(args) -> int:
     import os
-
-    from editor.model.errors import DocumentError
-    from editor.model.extract_apply import document_from_difference
-    from editor.model.files import read_image, save_document
-    from engine.box import Box
 
     if os.path.splitext(args.output)[1].lower() not in (".psd", ".psb"):
         raise DocumentError(f"{args.output}: the layers are saved as .psd or .psb.")
@@ -71,9 +70,6 @@ def run(args) -> int:
 
 def _read_mask(path, shape):
     import numpy as np
-
-    from editor.model.errors import DocumentError
-    from editor.model.files import read_image
 
     pixels = np.asarray(read_image(path))
     if (pixels[..., 3] < 255).any():

@@ -16,6 +16,13 @@ import json
 import os
 import re
 import sys
+from dataclasses import asdict
+
+from editor.cli import UserError
+from editor.model.document import Document
+from editor.model.files import (PSD_SUFFIXES, check_pixel_limit, export_image, open_document,
+                                pixel_limit, read_image, save_document)
+from editor.model.layers import AdjustmentLayer, Layer
 
 _POSITION = re.compile(r"^(?P<file>.+)@(?P<x>[+-]?\d+),(?P<y>[+-]?\d+)$")
 
@@ -56,8 +63,6 @@ def register(sub) -> None:
 # -- info --------------------------------------------------------------------------------
 
 def run_info(args) -> int:
-    from editor.model.files import open_document
-
     doc = open_document(args.file, pixels=False)  # a description needs no pixels
     report = describe_document(doc, args.file)
     if args.json:
@@ -68,10 +73,6 @@ def run_info(args) -> int:
 
 
 def describe_document(doc, file: str) -> dict:
-    from dataclasses import asdict
-
-    from editor.model.layers import AdjustmentLayer, Layer
-
     nodes = []
     for node in reversed(list(doc.nodes())):  # top first, as the Layers panel shows them
         entry = {
@@ -154,8 +155,6 @@ def _describe_settings(adjustment: dict) -> str:
 # -- convert -----------------------------------------------------------------------------
 
 def run_convert(args) -> int:
-    from editor.model.files import PSD_SUFFIXES, export_image, open_document, save_document
-
     doc = open_document(args.input)
     _print_warnings("convert", doc.warnings)
     if os.path.splitext(args.output)[1].lower() in PSD_SUFFIXES:
@@ -168,11 +167,6 @@ def run_convert(args) -> int:
 # -- new ---------------------------------------------------------------------------------
 
 def run_new(args) -> int:
-    from editor.cli import UserError
-    from editor.model.document import Document
-    from editor.model.files import (PSD_SUFFIXES, check_pixel_limit, pixel_limit, read_image,
-                                    save_document)
-
     if os.path.splitext(args.output)[1].lower() not in PSD_SUFFIXES:
         raise UserError(f"{args.output}: 'new' writes a .psd or .psb file.")
     width, height = parse_size(args.size)
@@ -188,8 +182,6 @@ def run_new(args) -> int:
 
 
 def parse_size(text: str) -> tuple[int, int]:
-    from editor.cli import UserError
-
     match = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*", text)
     if not match or int(match[1]) <= 0 or int(match[2]) <= 0:
         raise UserError(f"--size '{text}' is not WIDTHxHEIGHT with positive numbers, e.g. 1920x1080.")

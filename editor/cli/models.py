@@ -16,6 +16,9 @@ from __future__ import annotations
 import json
 import sys
 
+from editor.cli.generate import quiet_libraries
+from engine.errors import ModelError
+
 
 def register(sub) -> None:
     p = sub.add_parser("models", help="list, download or convert models",
@@ -42,8 +45,6 @@ def register(sub) -> None:
 
 
 def run_models(args) -> int:
-    from editor.cli.generate import quiet_libraries
-
     quiet_libraries()
     if args.action == "download":
         return _download(args.model)
@@ -59,7 +60,6 @@ def run_models(args) -> int:
 
 
 def _list(as_json: bool) -> int:
-    from engine.errors import ModelError
     from engine.models.catalogue import load_catalogue
     from engine.models.locate import find_model
 
@@ -101,7 +101,6 @@ def _download(model_id: str) -> int:
 
 
 def _import_bfs(args) -> int:
-    from engine.errors import ModelError
     from engine.models.locate import find_model
     from engine.nets.bfs_release import import_release
 

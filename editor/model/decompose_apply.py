@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Optional
 import numpy as np
 
 from engine.box import Box
+from engine.errors import InvalidInput
 from engine.progress import ProgressFn, no_progress
 
 from . import commands as cmds
@@ -190,7 +191,6 @@ def regions_of_mask(mask: np.ndarray, min_share: float = 0.02) -> list[Box]:
 
 def found_objects(layer: Layer, count: int) -> list[Box]:
     """Canvas boxes of up to `count` objects found in `layer` (nothing marked)."""
-    from engine.errors import InvalidInput
     from engine.methods.layered import find_objects
 
     try:

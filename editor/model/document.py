@@ -17,8 +17,9 @@ from engine.box import Box
 from . import commands as cmds
 from .errors import DocumentError
 from .history import History, Macro
-from .layers import (BLEND_MODES, GROUP_BLEND_MODES, AdjustmentLayer, Group, Layer, Node, check_pixels,
-                     opaque_bounds)
+from .layers import (BLEND_MODES, GROUP_BLEND_MODES, AdjustmentLayer, Group, Layer, Node,
+                     check_pixels, opaque_bounds)
+from .render import composite_document, composite_nodes
 from .signals import Signal
 
 
@@ -266,8 +267,6 @@ class Document:
 
     def merge_down(self, layer: Layer) -> Layer:
         """Bakes `layer` (its blend mode and opacity) into the layer below it."""
-        from .render import composite_nodes
-
         parent = layer.parent
         assert parent is not None
         i = layer.index()
@@ -293,8 +292,6 @@ class Document:
 
     def flatten(self) -> Layer:
         """Replaces every layer with one layer holding what the canvas shows."""
-        from .render import composite_document
-
         flat = Layer("Background", composite_document(self), 0, 0)
         with self.history.macro("Flatten Image"):
             for node in list(self.root.children):

@@ -18,6 +18,8 @@ from engine.box import Box, mask_bounds
 from .document import Document
 from .errors import DocumentError
 from .layers import Layer, Node
+from .render import composite_document, composite_nodes
+from .selection_ops import wand_mask
 
 STROKE_LOCATIONS = ("inside", "center", "outside")
 
@@ -46,8 +48,6 @@ def pixel_layer(node: Optional[Node], what: str) -> Layer:
 def copy_pixels(doc: Document, node: Node) -> tuple[np.ndarray, int, int]:
     """The active layer's (or group's composite) pixels inside the selection, with the
     selection's soft edge in their alpha, and their canvas position (for Paste in Place)."""
-    from .render import composite_nodes
-
     region = selection_region(doc)
     if region is None:
         box = node.bounds()
@@ -66,8 +66,6 @@ def copy_pixels(doc: Document, node: Node) -> tuple[np.ndarray, int, int]:
 
 def copy_merged(doc: Document) -> tuple[np.ndarray, int, int]:
     """What the canvas shows inside the selection (everywhere without one), and where."""
-    from .render import composite_document
-
     region = selection_region(doc)
     box, coverage = region if region is not None else (doc.canvas, None)
     pixels = composite_document(doc)[box.slices()].copy()
@@ -140,8 +138,6 @@ def bucket_fill(doc: Document, layer: Layer, x: int, y: int, rgba: tuple[int, in
                 tolerance: int = 32, contiguous: bool = True) -> None:
     """Paint Bucket: fills the pixels of `layer` like the clicked one (Magic Wand's rule),
     inside the selection if there is one. One step."""
-    from .selection_ops import wand_mask
-
     coverage = wand_mask(doc, x, y, tolerance, contiguous, layer).astype(np.float32) / 255.0
     region = selection_region(doc)
     if region is not None:

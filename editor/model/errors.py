@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import errno
 
+from engine.errors import EngineError
+
 
 class DocumentError(Exception):
     """A failure the user can understand: bad file, refused image, failed save."""
@@ -28,8 +30,6 @@ class SaveError(DocumentError):
 def describe(exc: BaseException, *, editor: bool = False) -> str:
     """One line for the user, whatever the exception; `editor`: for someone in the editor
     (an error's `editor_hint` names the dialog to use rather than a command)."""
-    from engine.errors import EngineError
-
     if editor and isinstance(exc, EngineError) and getattr(exc, "editor_hint", None):
         return f"{exc.message} {exc.editor_hint}"
     if isinstance(exc, (DocumentError, EngineError)):

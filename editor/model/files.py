@@ -42,12 +42,15 @@ import numpy as np
 from engine.box import Box
 
 from .document import Document
-from .errors import DocumentError, FileFormatError, SaveError
+from .errors import DocumentError, FileFormatError, SaveError, describe
+from .images import read_flat, write_flat
 from .layers import Layer
 # The pixel limit and the header read live in `limits` (images and psd need them too);
 # they stay importable from here, the entry point for files.
 from .limits import (DEFAULT_MAX_PIXELS, LAYERS_LIMIT_FACTOR, MAX_PIXELS_ENV,  # noqa: F401
                      check_pixel_limit, pixel_count, pixel_limit, read_head, set_max_pixels)
+from . import psd
+from .render import composite_document
 
 PSD_SUFFIXES = (".psd", ".psb")
 EXPORT_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP",
@@ -69,12 +72,9 @@ def open_document(path: str | os.PathLike, *, max_pixels: Optional[int] = None,
     path = os.fspath(path)
     limit = _limit(max_pixels)
     if _is_psd(path):
-        from .psd import read_psd
-
-        doc = read_psd(path, limit, pixels)
+        doc = psd.read_psd(path, limit, pixels)
         doc.path = os.path.abspath(path)
         return doc
-    from .images import read_flat
 
     pixels, warnings = read_flat(path, limit)
     doc = Document(pixels.shape[1], pixels.shape[0])
@@ -92,11 +92,7 @@ def read_image(path: str | os.PathLike, *, max_pixels: Optional[int] = None) -> 
     path = os.fspath(path)
     limit = _limit(max_pixels)
     if _is_psd(path):
-        from .psd import read_psd
-        from .render import composite_document
-
-        return composite_document(read_psd(path, limit))
-    from .images import read_flat
+        return composite_document(psd.read_psd(path, limit))
 
     return read_flat(path, limit)[0]
 
@@ -127,15 +123,12 @@ def save_document(doc: Document, path: str | os.PathLike) -> None:
     if suffix not in PSD_SUFFIXES:
         raise SaveError(f"{path}: documents are saved as .psd or .psb; "
                         f"use Export for {suffix or 'flat'} images.")
-    from .psd import check_psd_size, write_psd
-    from .render import composite_document
-
-    check_psd_size(path, doc, big=suffix == ".psb")
+    psd.check_psd_size(path, doc, big=suffix == ".psb")
     # The compositor loads Qt on first use. Loaded here, before the temporary file
     # exists: an interrupt (Ctrl+C, SIGTERM) landing inside PySide6's start-up aborts
     # the process instead of raising, which would leave the temporary behind.
     composite_document(doc, Box(0, 0, 1, 1))
-    atomic_write(path, lambda f: write_psd(doc, f, big=suffix == ".psb"))
+    atomic_write(path, lambda f: psd.write_psd(doc, f, big=suffix == ".psb"))
     doc.path = os.path.abspath(path)
     doc.history.mark_clean()
 
@@ -150,8 +143,6 @@ def export_image(doc: Document, path: str | os.PathLike, *, quality: int = 95) -
                         f"use .png, .jpg, .webp, .tif or .bmp.")
     if not 1 <= int(quality) <= 100:
         raise SaveError(f"{path}: quality must be 1..100, not {quality}.")
-    from .images import write_flat
-    from .render import composite_document
 
     pixels = composite_document(doc)
     atomic_write(path, lambda f: write_flat(pixels, f, fmt, int(quality)))
@@ -193,8 +184,6 @@ def atomic_write(path: str, write: Callable[[IO[bytes]], None]) -> None:
             raise SaveError(f"{path}: cannot save: {_reason(exc)}; "
                             f"any existing file is unchanged.") from None
         if isinstance(exc, Exception):
-            from .errors import describe
-
             raise SaveError(f"{path}: cannot save: {describe(exc)}; "
                             f"any existing file is unchanged.") from None
         raise

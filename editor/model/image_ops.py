@@ -14,8 +14,11 @@ from engine.box import Box, opaque_bounds
 
 from . import commands as cmds
 from .document import Document
+from .edit_ops import selection_region
 from .errors import DocumentError
 from .layers import Layer
+from .render import composite_document
+from .resample import transform_pixels, warp_mask
 
 MAX_SIDE = 30000  # as Photoshop's PSD limit
 # Anchors of Canvas Size: (0, 0) keeps the top-left corner, (0.5, 0.5) the centre...
@@ -75,8 +78,6 @@ def crop(doc: Document, box: Box, name: str = "Crop") -> None:
 
 
 def crop_to_selection(doc: Document) -> None:
-    from .edit_ops import selection_region
-
     region = selection_region(doc)
     if region is None:
         raise DocumentError("Select the area to keep first (Rectangular Marquee, M).")
@@ -86,8 +87,6 @@ def crop_to_selection(doc: Document) -> None:
 def trim(doc: Document) -> None:
     """Crops away the transparent border of the image (what every visible layer leaves
     empty), as Image > Trim based on transparent pixels."""
-    from .render import composite_document
-
     box = opaque_bounds(composite_document(doc))
     if box is None:
         raise DocumentError("The image is fully transparent: there is nothing to trim to.")
@@ -125,8 +124,6 @@ def flip_canvas(doc: Document, horizontal: bool) -> None:
 def image_size(doc: Document, width: int, height: int) -> None:
     """Resamples every layer so the image becomes `width` × `height` px (Lanczos when
     shrinking, bicubic when enlarging, on premultiplied alpha)."""
-    from .resample import transform_pixels, warp_mask
-
     _check_size(width, height)
     if (width, height) == doc.size:
         return

@@ -26,6 +26,7 @@ from .document import Document
 from .errors import DocumentError
 from .history import Macro
 from .layers import Layer, LayerMask, Node
+from .selection_ops import current_mask, select_mask
 
 # How far (pixels) a layer whose alpha became a mask is grown beyond its box (within the
 # canvas), so that painting the mask white just outside the old edge shows colour there.
@@ -49,8 +50,6 @@ def mask_box(doc: Document, node: Node) -> Box:
 
 def add_mask(doc: Document, node: Optional[Node], mode: str = "reveal_all") -> LayerMask:
     """Adds a layer mask: Reveal All, Hide All, or from the selection (Reveal/Hide Selection)."""
-    from .selection_ops import current_mask
-
     node = _target(doc, node)
     if node.mask is not None:
         raise DocumentError(f"'{node.name}' already has a layer mask.")
@@ -120,8 +119,6 @@ def set_mask_attr(doc: Document, node: Optional[Node], attr: str, value, merge_k
 
 def mask_to_selection(doc: Document, node: Optional[Node], op: str = "replace") -> None:
     """Ctrl+click on the mask thumbnail: the mask's values become the selection."""
-    from .selection_ops import select_mask
-
     node = _require_mask(doc, node)
     select_mask(doc, node.mask.raw_crop(doc.canvas), op, "Load Selection")
 

@@ -69,8 +69,10 @@ from engine.box import Box
 from .document import Document
 from .errors import DocumentError, FileFormatError, ImageTooLarge, SaveError
 from . import adjustments
+from .images import flatten_on_white
 from .layers import BLEND_MODES, AdjustmentLayer, Group, Layer, LayerMask, Node
 from .limits import LAYERS_LIMIT_FACTOR, MAX_PIXELS_ENV, check_pixel_limit, pixel_count, read_head
+from .render import composite_document
 
 XMP_NAMESPACE = "urn:layered-editor:xmp:1.0/"
 XMP_PROPERTY = "layers"
@@ -901,9 +903,6 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False) -> None:
     from psd_tools.psd.header import FileHeader
     from psd_tools.psd.image_resources import ImageResource, ImageResources
     from psd_tools.psd.layer_and_mask import ChannelData, GlobalLayerMaskInfo
-
-    from .images import flatten_on_white
-    from .render import composite_document
 
     version = 2 if big else 1
     length_format = ">" + "IQ"[version - 1]

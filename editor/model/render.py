@@ -76,7 +76,7 @@ def _qt():
     return QtCore, QtGui
 
 
-class Canvas:
+class PixelBuffer:
     """A premultiplied pixel buffer (numpy) with a QImage over the same memory.
 
     `origin` is the canvas position of pixel (0, 0), so a buffer can cover
@@ -138,16 +138,16 @@ def _layer_image(layer: Layer) -> "QImage":
 
 
 class _Painter:
-    """A QPainter on a Canvas that is closed around numpy access to the same memory."""
+    """A QPainter on a PixelBuffer that is closed around numpy access to the same memory."""
 
-    def __init__(self, canvas: Canvas):
-        self.canvas = canvas
+    def __init__(self, buffer: PixelBuffer):
+        self.buffer = buffer
         self._painter = None
 
     def qpainter(self):
         if self._painter is None:
             _, QtGui = _qt()
-            self._painter = QtGui.QPainter(self.canvas.image)
+            self._painter = QtGui.QPainter(self.buffer.image)
         return self._painter
 
     def close(self) -> None:
@@ -157,14 +157,14 @@ class _Painter:
 
     def draw(self, image: "QImage", image_box: Box, region: Box, mode: str, opacity: int) -> None:
         """Blends `image` (placed at canvas box `image_box`) onto the canvas inside `region`."""
-        inter = image_box.intersect(region).intersect(self.canvas.box)
+        inter = image_box.intersect(region).intersect(self.buffer.box)
         if inter.is_empty() or opacity <= 0:
             return
         QtCore, QtGui = _qt()
         painter = self.qpainter()
         painter.setCompositionMode(getattr(QtGui.QPainter.CompositionMode, _QT_MODE_NAMES[mode]))
         painter.setOpacity(opacity / 255.0)
-        target = self.canvas.local(inter)
+        target = self.buffer.local(inter)
         source = inter.translate(-image_box.x, -image_box.y)
         painter.drawImage(QtCore.QPoint(target.x, target.y), image,
                           QtCore.QRect(source.x, source.y, source.w, source.h))
@@ -172,13 +172,13 @@ class _Painter:
     def blend_numpy(self, straight: np.ndarray, straight_box: Box, region: Box, mode: str,
                     opacity: int) -> None:
         """Blends straight float RGBA (at canvas box `straight_box`) with numpy maths."""
-        inter = straight_box.intersect(region).intersect(self.canvas.box)
+        inter = straight_box.intersect(region).intersect(self.buffer.box)
         if inter.is_empty() or opacity <= 0:
             return
         self.close()
         src = straight[inter.translate(-straight_box.x, -straight_box.y).slices()]
-        out = composite_premultiplied(self.canvas.read_float(inter), src, mode, opacity / 255.0)
-        self.canvas.write_float(inter, out)
+        out = composite_premultiplied(self.buffer.read_float(inter), src, mode, opacity / 255.0)
+        self.buffer.write_float(inter, out)
 
 
 def _draw_layer(painter: _Painter, layer: Layer, region: Box, mode: str, opacity: int) -> None:
@@ -205,7 +205,7 @@ def _draw_masked(painter: _Painter, layer: Layer, mask, region: Box, mode: str,
     """A layer through its mask. The masked pixels of the whole layer are made once per
     change of the layer or its mask (its `revision`) and kept beside it, so redraws, drags
     and the Renderer's caches cost what an unmasked layer costs."""
-    inter = layer.bounds().intersect(region).intersect(painter.canvas.box)
+    inter = layer.bounds().intersect(region).intersect(painter.buffer.box)
     if inter.is_empty() or opacity <= 0:
         return
     masked = masked_pixels(layer)
@@ -290,31 +290,31 @@ def _draw_adjustment(painter: _Painter, layer: AdjustmentLayer, region: Box, mod
     """Changes what the canvas holds (everything below the adjustment layer) inside
     `region`: the adjusted colours replace the backdrop's, blended with the layer's mode,
     through its mask and at its opacity; alpha is kept (an adjustment adds no pixels)."""
-    box = region.intersect(painter.canvas.box)
+    box = region.intersect(painter.buffer.box)
     settings = layer.settings
     if box.is_empty() or opacity <= 0 or settings.is_identity():
         return
     mask = layer.active_mask()
-    canvas = painter.canvas
+    buffer = painter.buffer
     painter.close()
     if mode == "normal":  # one pass over the premultiplied buffer, in place
         from .adjust_kernels import adjust_precise, adjust_screen
 
         coverage = mask.coverage(box) if mask is not None else np.zeros((1, 1), np.uint8)
-        if canvas.precise:
+        if buffer.precise:
             table = lut16(settings) if settings.separable else np.zeros((3, 1), np.uint16)
             kernel = adjust_precise
         else:
             table = lut8(settings) if settings.separable else np.zeros((3, 1), np.uint8)
             kernel = adjust_screen
-        kernel(canvas.region(box), settings.code, table, settings.params(), coverage,
+        kernel(buffer.region(box), settings.code, table, settings.params(), coverage,
                mask is not None, opacity)
         return
-    levels = 65536 if canvas.precise else 256
+    levels = 65536 if buffer.precise else 256
     rows = max(1, ADJUST_BAND_PIXELS // max(1, box.w))
     for y in range(box.y, box.y1, rows):
         band = Box(box.x, y, box.w, min(rows, box.y1 - y))
-        pre = canvas.read_float(band)
+        pre = buffer.read_float(band)
         alpha = pre[..., 3:4]
         straight = unpremultiply(pre)[..., :3]
         adjusted = blend(mode, straight, settings.apply(straight, levels))
@@ -322,7 +322,7 @@ def _draw_adjustment(painter: _Painter, layer: AdjustmentLayer, region: Box, mod
         if mask is not None:
             weight = mask.coverage(band)[..., None] * (weight / np.float32(255))
         rgb = straight + (adjusted - straight) * weight
-        canvas.write_float(band, np.concatenate([rgb * alpha, alpha], axis=-1))
+        buffer.write_float(band, np.concatenate([rgb * alpha, alpha], axis=-1))
 
 
 def _draw_nodes(painter: _Painter, nodes: Sequence[Node], region: Box) -> None:
@@ -349,11 +349,11 @@ def _draw_clipping_group(painter: _Painter, base: Node, clipped: Sequence[Node],
     clipped layers are hidden too."""
     if not base.visible:
         return
-    inside = base.bounds().intersect(region).intersect(painter.canvas.box)
+    inside = base.bounds().intersect(region).intersect(painter.buffer.box)
     if inside.is_empty():
         return
-    canvas = painter.canvas
-    temp = Canvas(inside.w, inside.h, canvas.precise, (inside.x, inside.y))
+    buffer = painter.buffer
+    temp = PixelBuffer(inside.w, inside.h, buffer.precise, (inside.x, inside.y))
     inner = _Painter(temp)
     if isinstance(base, Layer):
         _draw_layer(inner, base, inside, "normal", 255)
@@ -373,20 +373,18 @@ def _draw_clipping_group(painter: _Painter, base: Node, clipped: Sequence[Node],
     temp.write_float(inside, out)
     mode = "normal" if base.blend_mode == "pass_through" else base.blend_mode
     if isinstance(base, Group) and base.active_mask() is not None:
-        _mask_canvas(temp, base.active_mask(), inside)
+        _mask_buffer(temp, base.active_mask(), inside)
     if mode in _QT_MODE_NAMES:
         painter.draw(temp.image, inside, region, mode, base.opacity)
     else:
-        from engine.compose import unpremultiply
-
         painter.blend_numpy(unpremultiply(temp.read_float(inside)), inside, region, mode,
                             base.opacity)
 
 
-def _mask_canvas(canvas: Canvas, mask, box: Box) -> None:
+def _mask_buffer(buffer: PixelBuffer, mask, box: Box) -> None:
     """Multiplies a premultiplied buffer by a mask's coverage inside canvas box `box`."""
-    values = canvas.read_float(box) * (mask.coverage(box)[..., None] * np.float32(1 / 255))
-    canvas.write_float(box, values)
+    values = buffer.read_float(box) * (mask.coverage(box)[..., None] * np.float32(1 / 255))
+    buffer.write_float(box, values)
 
 
 def _draw_node(painter: _Painter, node: Node, region: Box) -> None:
@@ -396,8 +394,8 @@ def _draw_node(painter: _Painter, node: Node, region: Box) -> None:
         _draw_layer(painter, node, region, node.blend_mode, node.opacity)
         return
     assert isinstance(node, Group)
-    canvas = painter.canvas
-    inside = node.drawn_bounds().intersect(region).intersect(canvas.box)
+    buffer = painter.buffer
+    inside = node.drawn_bounds().intersect(region).intersect(buffer.box)
     if inside.is_empty():
         return
     mask = node.active_mask()
@@ -408,49 +406,47 @@ def _draw_node(painter: _Painter, node: Node, region: Box) -> None:
         # Children blend with the backdrop; the group's opacity then fades the
         # result back towards the backdrop.
         painter.close()
-        before = canvas.read_float(inside)
+        before = buffer.read_float(inside)
         _draw_nodes(painter, node.children, inside)
         painter.close()
-        after = canvas.read_float(inside)
-        canvas.write_float(inside, before + (after - before) * (node.opacity / 255.0))
+        after = buffer.read_float(inside)
+        buffer.write_float(inside, before + (after - before) * (node.opacity / 255.0))
         return
     if node.blend_mode == "pass_through":
         # A masked pass-through group: the mask (times opacity) fades the children's
         # effect back towards the backdrop.
-        inside = inside.intersect(canvas.box)
+        inside = inside.intersect(buffer.box)
         if inside.is_empty():
             return
         painter.close()
-        before = canvas.read_float(inside)
+        before = buffer.read_float(inside)
         _draw_nodes(painter, node.children, inside)
         painter.close()
-        after = canvas.read_float(inside)
+        after = buffer.read_float(inside)
         weight = mask.coverage(inside)[..., None] * np.float32(node.opacity / 255.0 / 255.0)
-        canvas.write_float(inside, before + (after - before) * weight)
+        buffer.write_float(inside, before + (after - before) * weight)
         return
     # An isolated group: its children composite on transparency first.
-    temp = Canvas(inside.w, inside.h, canvas.precise, (inside.x, inside.y))
+    temp = PixelBuffer(inside.w, inside.h, buffer.precise, (inside.x, inside.y))
     inner = _Painter(temp)
     _draw_nodes(inner, node.children, inside)
     inner.close()
     if mask is not None:
-        _mask_canvas(temp, mask, inside)
+        _mask_buffer(temp, mask, inside)
     if node.blend_mode in _QT_MODE_NAMES:
         painter.draw(temp.image, inside, region, node.blend_mode, node.opacity)
     else:
-        from engine.compose import unpremultiply
-
         painter.blend_numpy(unpremultiply(temp.read_float(inside)), inside, region,
                             node.blend_mode, node.opacity)
 
 
 def composite_nodes(nodes: Sequence[Node], box: Box, *, precise: bool = True) -> np.ndarray:
     """Straight RGBA uint8 of `nodes` composited on transparency inside canvas box `box`."""
-    canvas = Canvas(box.w, box.h, precise, (box.x, box.y))
-    painter = _Painter(canvas)
+    buffer = PixelBuffer(box.w, box.h, precise, (box.x, box.y))
+    painter = _Painter(buffer)
     _draw_nodes(painter, nodes, box)
     painter.close()
-    return canvas.to_straight_rgba8()[: box.h, : box.w]
+    return buffer.to_straight_rgba8()[: box.h, : box.w]
 
 
 def composite_document(doc: "Document", box: Optional[Box] = None, *, precise: bool = True,
@@ -489,11 +485,11 @@ def nodes_below(root: Group, parent: Group, index: int) -> list[Node]:
 @dataclass
 class _Focus:
     layer: Layer
-    below: Canvas
-    above: Optional[Canvas]          # pre-flattened layers above, when they all blend normally
+    below: PixelBuffer
+    above: Optional[PixelBuffer]     # pre-flattened layers above, when they all blend normally
     above_nodes: list[Node]          # drawn one by one when `above` is None
     # With adjustment layers above: runs of normally blending layers pre-flattened
-    # (Canvas) between the nodes drawn live over them (lists of nodes), bottom to top.
+    # (PixelBuffer) between the nodes drawn live over them (lists of nodes), bottom to top.
     steps: Optional[list] = None
 
 
@@ -502,7 +498,7 @@ class Renderer:
 
     def __init__(self, doc: "Document"):
         self.doc = doc
-        self.canvas = Canvas(doc.width, doc.height, precise=False)
+        self.composite = PixelBuffer(doc.width, doc.height, precise=False)
         self._dirty: list[Box] = [doc.canvas]
         self._exact: list[Box] = []  # dirty boxes that must not use the above-cache
         self._focus: Optional[_Focus] = None
@@ -524,9 +520,9 @@ class Renderer:
     def match_size(self) -> bool:
         """A new composite buffer when the canvas size changed (Image menu); True if so."""
         doc = self.doc
-        if self.canvas.array.shape[:2] == (max(1, doc.height), max(1, doc.width)):
+        if self.composite.array.shape[:2] == (max(1, doc.height), max(1, doc.width)):
             return False
-        self.canvas = Canvas(doc.width, doc.height, precise=False)
+        self.composite = PixelBuffer(doc.width, doc.height, precise=False)
         self._drop_focus()
         self._dirty, self._exact, self._approximate = [doc.canvas], [], []
         return True
@@ -534,7 +530,7 @@ class Renderer:
     @property
     def image(self) -> "QImage":
         """The composite (ARGB32 premultiplied). Call `update()` first."""
-        return self.canvas.image
+        return self.composite.image
 
     def set_focus(self, layer: Optional[Layer]) -> None:
         """Hints that `layer` is about to change repeatedly (a drag or a stroke begins);
@@ -567,7 +563,7 @@ class Renderer:
             return None
         above, exact = focus.above, focus.above is not None
         if above is None:
-            above = Canvas(self.doc.width, self.doc.height, precise=False)
+            above = PixelBuffer(self.doc.width, self.doc.height, precise=False)
             painter = _Painter(above)
             _draw_nodes(painter, focus.above_nodes, self.doc.canvas)
             painter.close()
@@ -597,7 +593,7 @@ class Renderer:
         if view is not None:
             for box in boxes:
                 values = view.mask.raw_crop(box)
-                region = self.canvas.region(box)
+                region = self.composite.region(box)
                 region[..., :3] = values[..., None]
                 region[..., 3] = 255
             return boxes
@@ -640,8 +636,8 @@ class Renderer:
 
     # -- drawing ----------------------------------------------------------------
     def _redraw(self, box: Box) -> None:
-        self.canvas.region(box)[...] = 0
-        painter = _Painter(self.canvas)
+        self.composite.region(box)[...] = 0
+        painter = _Painter(self.composite)
         _draw_nodes(painter, self.doc.root.children, box)
         painter.close()
 
@@ -656,7 +652,7 @@ class Renderer:
             return None
         below_nodes, above_nodes = split
         canvas_box = self.doc.canvas
-        below = Canvas(self.doc.width, self.doc.height, precise=False)
+        below = PixelBuffer(self.doc.width, self.doc.height, precise=False)
         painter = _Painter(below)
         _draw_nodes(painter, below_nodes, canvas_box)
         painter.close()
@@ -668,13 +664,13 @@ class Renderer:
         self._focus = _Focus(layer, below, above, above_nodes, steps)
         return self._focus
 
-    def _flattened(self, nodes: Sequence[Node]) -> Canvas:
+    def _flattened(self, nodes: Sequence[Node]) -> PixelBuffer:
         """`nodes` composited on transparency over the whole canvas (a cache)."""
-        canvas = Canvas(self.doc.width, self.doc.height, precise=False)
-        painter = _Painter(canvas)
+        buffer = PixelBuffer(self.doc.width, self.doc.height, precise=False)
+        painter = _Painter(buffer)
         _draw_nodes(painter, nodes, self.doc.canvas)
         painter.close()
-        return canvas
+        return buffer
 
     def _steps(self, nodes: Sequence[Node]) -> list:
         """The nodes above a dragged layer as steps: runs of clipping units that all blend
@@ -700,14 +696,14 @@ class Renderer:
         return steps
 
     def _redraw_with_focus(self, focus: _Focus, box: Box, exact: bool = False) -> None:
-        self.canvas.region(box)[...] = focus.below.region(box)
-        painter = _Painter(self.canvas)
+        self.composite.region(box)[...] = focus.below.region(box)
+        painter = _Painter(self.composite)
         if focus.layer.is_shown():
             _draw_layer(painter, focus.layer, box, focus.layer.blend_mode, focus.layer.opacity)
         if focus.steps is not None and not exact:
             # Adjustments above: each run of normal layers in one blit, the rest live.
             for step in focus.steps:
-                if isinstance(step, Canvas):
+                if isinstance(step, PixelBuffer):
                     painter.draw(step.image, self.doc.canvas, box, "normal", 255)
                 else:
                     _draw_nodes(painter, step, box)

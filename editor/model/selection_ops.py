@@ -19,6 +19,7 @@ from . import commands as cmds
 from .document import Document
 from .errors import DocumentError
 from .layers import Layer
+from .render import composite_document
 
 OPS = ("replace", "add", "subtract", "intersect")
 
@@ -130,8 +131,6 @@ def wand_mask(doc: Document, x: int, y: int, tolerance: int = 32, contiguous: bo
     the clicked one, in `layer` or in what the canvas shows; only those connected to it
     when `contiguous`."""
     import cv2
-
-    from .render import composite_document
 
     if not (0 <= x < doc.width and 0 <= y < doc.height):
         return np.zeros((doc.height, doc.width), np.uint8)

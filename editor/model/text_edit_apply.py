@@ -2,7 +2,7 @@
 
 The engine (`engine.methods.edit`, LayerDiffusion) takes one picture, the
 subject's mask, a subject text and a background text. Here the picture is
-what the document shows (the flattened canvas) or one layer's pixels; the
+what the document shows (flattened) or one layer's pixels; the
 subject is marked on the canvas by the Quick Mask paint and/or the marquee
 box, translated to the picture's own coordinates. The edited picture comes
 back as a new layer just above the active one, in one undo step named
@@ -27,10 +27,12 @@ import numpy as np
 from engine.box import Box
 from engine.progress import ProgressFn, no_progress
 
+from .decompose_apply import StepChoices, apply_decomposition_layers
 from .document import Document
 from .errors import DocumentError
 from .generate_apply import Placement, placement_for
 from .layers import Layer
+from .render import composite_document
 
 if TYPE_CHECKING:
     from engine.methods.edit import EditRequest, EditResult
@@ -85,8 +87,6 @@ def prepare(doc: Document, spec: TextEditSpec, *, box: Optional[Box] = None,
     from engine.methods.edit import EditRequest
 
     if layer is None:
-        from .render import composite_document
-
         image, x, y, source, alpha = composite_document(doc), 0, 0, "document", None
     else:
         if not doc.contains(layer) or not isinstance(layer, Layer) or layer.is_empty():
@@ -134,8 +134,6 @@ def run(prepared: TextEditInput, progress: ProgressFn = no_progress,
     if prepared.split:
         from engine.methods.decompose import DecomposeRequest
 
-        from .decompose_apply import StepChoices
-
         pipeline = StepChoices.classical().pipeline()
         result.splits = [pipeline(DecomposeRequest(_pixels(prepared, rgb),
                                                    object_masks=[result.mask]))
@@ -179,8 +177,6 @@ def _split(doc: Document, layer: Layer, split) -> Layer:
     """`layer` replaced by its subject and background layers (inside the edit's macro); both
     carry the edit's recipe, the decomposition's own under "decomposition". Returns the
     subject layer (active)."""
-    from .decompose_apply import apply_decomposition_layers
-
     edit_recipe, name = layer.recipe, layer.name
     background, (subject,) = apply_decomposition_layers(doc, layer, split)
     # The two layers are new in this very step, so naming them here needs no command of its own.

@@ -115,29 +115,49 @@ class ActionSpec:
     after: Optional[str] = None       # the action it follows in that menu; None: at the end
     separator: bool = False           # a separator before it
     checkable: bool = False
+    checked: Optional[Rule] = None    # for a checkable action: when it shows checked
+    label: Optional[Callable[[Context], str]] = None  # text that follows the context
 
 
-def add_actions(window: "MainWindow", specs: list[ActionSpec]) -> None:
-    """Creates contributed actions with their rules; `build_menus` places them (call first)."""
+@dataclass
+class SubmenuSpec:
+    """A submenu a command module contributes (Image > Image Rotation, Layer > Layer Mask);
+    its own actions name it as their `menu`."""
+
+    name: str                         # the key in window.menus (objectName menu_<name>)
+    text: str
+    menu: str                         # the menu that holds it
+    after: Optional[str] = None       # the action it follows there; None: at the end
+    separator: bool = False
+
+
+Spec = Union[ActionSpec, SubmenuSpec]
+
+
+def add_actions(window: "MainWindow", specs: list[Spec]) -> None:
+    """Creates contributed actions with their rules; `build_menus` places them and the
+    submenus, in the order given (call first)."""
     for spec in specs:
+        window.contributed.append(spec)
+        if isinstance(spec, SubmenuSpec):
+            continue
         action = _action(window, spec.name, spec.text, spec.keys, spec.slot, spec.icon, spec.tip)
         action.setCheckable(spec.checkable)
         window.actions[spec.name] = action
         window.action_rules[spec.name] = spec.enabled
-        window.contributed.append(spec)
 
 
 def refresh_actions(window: "MainWindow", context: Context) -> None:
-    """Enables every action by its rule."""
+    """Enables every action by its rule (and sets the checks and texts that follow the context)."""
     for name, rule in window.action_rules.items():
         window.actions[name].setEnabled(bool(rule(context)))
-
-
-def add_plain_actions(window: "MainWindow", specs) -> None:
-    """Makes each (name, text, keys, slot) of a command module's `specs` into the window's
-    action of that name (for modules that add their actions in install())."""
-    for name, text, keys, slot in specs:
-        window.actions[name] = _action(window, name, text, keys, slot)
+    for spec in window.contributed:
+        if isinstance(spec, SubmenuSpec):
+            continue
+        if spec.checked is not None:
+            window.actions[spec.name].setChecked(bool(spec.checked(context)))
+        if spec.label is not None:
+            window.actions[spec.name].setText(spec.label(context))
 
 
 def insert_after(menu: QMenu, anchor: Optional[QAction], items: list) -> None:
@@ -159,8 +179,14 @@ def _place_contributed(window: "MainWindow", menus: dict[str, QMenu]) -> None:
         if spec.menu is None:
             continue
         anchor = window.actions[spec.after] if spec.after else None
-        action = window.actions[spec.name]
-        insert_after(menus[spec.menu], anchor, [None, action] if spec.separator else [action])
+        if isinstance(spec, SubmenuSpec):
+            submenu = QMenu(spec.text, window)
+            submenu.setObjectName(f"menu_{spec.name}")
+            menus[spec.name] = submenu
+            item = submenu.menuAction()
+        else:
+            item = window.actions[spec.name]
+        insert_after(menus[spec.menu], anchor, [None, item] if spec.separator else [item])
 
 
 def _action(window: "MainWindow", name: str, text: str, keys: Keys, slot: Callable,
@@ -185,7 +211,8 @@ def build_actions(window: "MainWindow") -> dict[str, QAction]:
         # File
         ("new", "&New…", "Ctrl+N", f.new_document, "file-new"),
         ("open", "&Open…", "Ctrl+O", f.open_dialog, "file-open"),
-        ("import_layer", "&Import as Layer…", "Shift+Ctrl+I", f.import_dialog, None),
+        # Shift+Ctrl+I is Photoshop's Select > Inverse (select_commands); Import has no key.
+        ("import_layer", "&Import as Layer…", None, f.import_dialog, None),
         ("close", "&Close", "Ctrl+W", w.close_current, None),
         ("save", "&Save", "Ctrl+S", lambda: f.save(), None),
         ("save_as", "Save &As…", "Shift+Ctrl+S", lambda: f.save_as(), None),
@@ -293,6 +320,7 @@ def build_menus(window: "MainWindow", bar: QMenuBar) -> dict[str, QMenu]:
                            "save_as", "export", None, "quit"])
     menu("&Edit", "edit", ["undo", "redo", None, "copy", "paste", None, "free_transform",
                            transform, None, "models", "preferences"])
+    menu("&Image", "image", [])  # filled by image_commands' specs
     arrange = QMenu("&Arrange", window)
     arrange.addAction(a["bring_forward"])
     arrange.addAction(a["send_backward"])
@@ -301,7 +329,7 @@ def build_menus(window: "MainWindow", bar: QMenuBar) -> dict[str, QMenu]:
                              None, "merge_down", "flatten", "trim"])
     menu("&Select", "select", ["select_all", "deselect"])
     view = menu("&View", "view", ["zoom_in", "zoom_out", "fit", "actual", None])
-    panels = view.addMenu("&Panels")
+    panels = view.addMenu("&Panels")  # view_commands' specs go before it, after "actual"
     for dock in window.docks.values():
         panels.addAction(dock.toggleViewAction())
     panels.addSeparator()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, replace
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout,
@@ -20,6 +20,9 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
 
 from editor.model import adjustment_ops, adjustments as adj
 from editor.model.layers import AdjustmentLayer
+
+if TYPE_CHECKING:
+    from .window_api import EditorWindow
 
 _keys = itertools.count(1)
 CHANNELS = ("RGB", "Red", "Green", "Blue")
@@ -105,9 +108,9 @@ def fields(settings: adj.Adjustment, channel: int, tone: int) -> list[Field]:
 class AdjustmentEditor(QWidget):
     """Shows and edits the settings of the active adjustment layer."""
 
-    def __init__(self, services):
+    def __init__(self, window: "EditorWindow"):
         super().__init__()
-        self.services = services
+        self.main_window = window
         self.session = None
         self.node: Optional[AdjustmentLayer] = None
         self.channel = 0
@@ -252,7 +255,7 @@ class AdjustmentEditor(QWidget):
             self._commit(i, text, raise_errors=True)
         except ValueError as exc:
             widgets["edit"].setText(str(field.value))
-            self.services.report(exc, "Could not change the curve")
+            self.main_window.report(exc, "Could not change the curve")
 
     def _choice(self, index: int) -> None:
         if self._updating or self.node is None:
@@ -278,4 +281,4 @@ class AdjustmentEditor(QWidget):
             adjustment_ops.set_settings(self.session.doc, self.node, settings,
                                         merge_key or ("adjustment", next(_keys)))
         except Exception as exc:
-            self.services.report(exc, "Could not change the adjustment")
+            self.main_window.report(exc, "Could not change the adjustment")

@@ -27,6 +27,8 @@ from typing import Callable, Optional
 from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
 
 from editor.model import Document, Group, Layer
+from editor.model.errors import describe
+from editor.model.files import save_document
 
 from . import worker
 from .session import DocumentSession
@@ -43,8 +45,6 @@ def snapshot(doc: Document) -> Document:
 
 
 def _save(doc: Document, path: str) -> None:
-    from editor.model.files import save_document
-
     save_document(doc, path)
 
 
@@ -220,7 +220,6 @@ class Autosaver(QObject):
         def failed(exc: BaseException) -> None:
             finish()
             _remove(partial)
-            from editor.model.errors import describe
 
             self.failed.emit(f"Autosave failed: {describe(exc)}")
             self._next()

@@ -25,9 +25,10 @@ from PySide6.QtGui import (QBrush, QColor, QCursor, QImage, QKeyEvent, QMouseEve
                            QWheelEvent)
 from PySide6.QtWidgets import QApplication, QWidget
 
-from engine.box import Box
+from engine.box import Box, mask_bounds
 
 from .pyramid import Pyramid
+from .qimage import premultiplied
 from .quick_mask import MaskView
 
 if TYPE_CHECKING:
@@ -83,8 +84,6 @@ def overlay_image(image) -> QImage:
         return image
     import numpy as np
 
-    from .qimage import premultiplied
-
     array = np.asarray(image)
     if array.dtype != np.uint8 or array.ndim not in (2, 3) or \
             (array.ndim == 3 and array.shape[2] not in (3, 4)):
@@ -110,7 +109,7 @@ class CanvasView(QWidget):
         self.origin = QPointF(0, 0)     # widget position of image pixel (0, 0)
         self._fitted = True             # follow the window size until the user zooms
         self._fit_cap = 1.0             # the first fit does not enlarge small images
-        self._pyramid = Pyramid(session.renderer.canvas.array, session.renderer.image)
+        self._pyramid = Pyramid(session.renderer.composite.array, session.renderer.image)
         self._pan_from: Optional[QPointF] = None
         self._space = False
         self._pressed = False
@@ -283,7 +282,7 @@ class CanvasView(QWidget):
         """The canvas size changed (Image menu): a new composite to show, fitted anew."""
         renderer = self.session.renderer
         renderer.match_size()
-        self._pyramid = Pyramid(renderer.canvas.array, renderer.image)
+        self._pyramid = Pyramid(renderer.composite.array, renderer.image)
         self._mask_view.refresh(None)
         self.fit()
 
@@ -297,8 +296,6 @@ class CanvasView(QWidget):
     def _march(self) -> None:
         box = self.doc.selection
         if box is None and self.doc.selection_mask is not None:
-            from engine.box import mask_bounds
-
             box = mask_bounds(self.doc.selection_mask)
         if box is None:
             self._ants.stop()

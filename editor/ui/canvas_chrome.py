@@ -18,6 +18,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QScrollBar, QWidget
 
+from editor.model import Group
 from engine.box import Box
 
 if TYPE_CHECKING:
@@ -266,8 +267,6 @@ class CanvasChrome:
 
     # -- snapping ---------------------------------------------------------------------------------
     def _targets(self, horizontal: bool, skip=None) -> list[float]:
-        from editor.model import Group
-
         doc = self.canvas.doc
         values = [0.0, float(doc.height if horizontal else doc.width)]
         if self.options.guides:

@@ -2,10 +2,15 @@
 choose it), their hex values to type, swap (X) and default black/white (D)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (QColorDialog, QFormLayout, QHBoxLayout, QLineEdit, QPushButton,
                                QVBoxLayout, QWidget)
+
+if TYPE_CHECKING:
+    from .window_api import EditorWindow
 
 FG_RECT, BG_RECT = QRect(4, 4, 44, 44), QRect(28, 28, 44, 44)
 
@@ -19,7 +24,7 @@ class Swatches(QWidget):
         self.setToolTip("Foreground over background: click one to choose it")
 
     def paintEvent(self, event) -> None:
-        w = self.panel.window_
+        w = self.panel.main_window
         p = QPainter(self)
         p.setPen(QPen(QColor("#0f1012"), 1))
         p.setBrush(w.background)
@@ -33,10 +38,10 @@ class Swatches(QWidget):
 
 
 class ColorPanel(QWidget):
-    def __init__(self, window):
+    def __init__(self, window: "EditorWindow"):
         super().__init__()
         self.setObjectName("DockBody")
-        self.window_ = window
+        self.main_window = window
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         row = QHBoxLayout()
@@ -66,14 +71,14 @@ class ColorPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        w = self.window_
+        w = self.main_window
         for key, color in (("foreground", w.foreground), ("background", w.background)):
             if not self.hex[key].hasFocus():
                 self.hex[key].setText(color.name())
         self.swatches.update()
 
     def choose(self, foreground: bool) -> None:
-        w = self.window_
+        w = self.main_window
         current = w.foreground if foreground else w.background
         color = QColorDialog.getColor(current, self, "Foreground colour" if foreground
                                       else "Background colour")
@@ -83,7 +88,7 @@ class ColorPanel(QWidget):
     def _typed(self, key: str) -> None:
         text = self.hex[key].text().strip()
         color = QColor(text if text.startswith("#") else f"#{text}")
-        w = self.window_
+        w = self.main_window
         if color.isValid():
             (w.set_foreground if key == "foreground" else w.set_background)(color)
         else:

@@ -39,16 +39,18 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QToolButton, QVBoxLayout, QWidget)
 
 from editor.jobs import Job, operation_job
-from editor.model import Layer, decompose_apply, layered_apply
+from editor.model import Layer, commands as cmds, decompose_apply, layered_apply
 from editor.model.decompose_apply import StepChoices
 from editor.model.errors import DocumentError
 from engine.box import Box
-from engine.methods import registry
 from engine.errors import InvalidInput
+from engine.methods import registry
 
 from .actions import ActionSpec, has_doc, has_mask, has_node
 from .dialogs import ALPHA_AS_MASK_TEXT, ALPHA_AS_MASK_TIP
 from .icons import icon
+from .model_list import ADD_MODEL, all_choices, ask_to_add_model, fill_model_combo
+from .models_dialog import ModelsDialog
 from .quick_mask import QuickMaskMode
 
 OBJECTS_FOUND = 3  # Decompose into Layers with nothing marked: at most this many objects
@@ -170,8 +172,6 @@ class DecomposeCommands:
         w.tools.end_mode(commit=True)
 
         def show(found) -> None:
-            from editor.model import commands as cmds
-
             if session not in w.sessions or not doc.contains(prepared.layer):
                 return
             doc.history.push(cmds.SetSelectionMask(found, "Select Object"))
@@ -356,8 +356,6 @@ class DecomposeOptionsDialog(QDialog):
 
     def download_recommended(self) -> Optional[Job]:
         """Downloads the missing recommended models (SlimSAM, ViTMatte) as one Models job."""
-        from .models_dialog import ModelsDialog
-
         if self.models_dialog is None:
             self.models_dialog = ModelsDialog(self, self.parent().settings)
             self.models_dialog.models_changed.connect(self._models_changed)
@@ -391,7 +389,7 @@ class NewLayeredDialog(QDialog):
 
     def __init__(self, window: "EditorWindow"):
         super().__init__(window)
-        self.window_ = window
+        self.main_window = window
         settings = window.settings
         self.setWindowTitle("New Layered Image from Prompt")
         self.setObjectName("NewLayeredDialog")
@@ -469,30 +467,24 @@ class NewLayeredDialog(QDialog):
     def _fill_models(self, remembered: str) -> None:
         """The models that paint a picture from a prompt (inpainting models, your own
         folders), as the Generate panel lists them."""
-        from .model_list import all_choices, fill_model_combo
-
         PAINTERS = registry.get("layered").families  # noqa: N806  (the table of methods says)
 
         try:
-            self.choices = [c for c in all_choices(self.window_.settings)
+            self.choices = [c for c in all_choices(self.main_window.settings)
                             if c.family in PAINTERS or (c.local and not c.installed)]
         except Exception:  # an unreadable catalogue: the user's own folders still work
             self.choices = []
         fill_model_combo(self.model, self.choices, remembered)
 
     def _model_activated(self, index: int) -> None:
-        from .model_list import ADD_MODEL, ask_to_add_model
-
         if self.model.itemData(index) != ADD_MODEL:
             return
-        choice = ask_to_add_model(self, self.window_.settings, self.window_.report)
+        choice = ask_to_add_model(self, self.main_window.settings, self.main_window.report)
         self._fill_models(choice.ref if choice is not None else
-                          self.window_.settings.value("layered/model", ""))
-        self.window_.generate_panel.refresh_models()
+                          self.main_window.settings.value("layered/model", ""))
+        self.main_window.generate_panel.refresh_models()
 
     def model_ref(self) -> str:
-        from .model_list import ADD_MODEL
-
         data = self.model.currentData()
         return "" if data in (None, ADD_MODEL) else data
 
@@ -511,7 +503,7 @@ class NewLayeredDialog(QDialog):
             self.error.setText(str(exc))
             self.error.show()
             return
-        s = self.window_.settings
+        s = self.main_window.settings
         for key, value in (("prompt", self.prompt.text().strip()), ("model", self.model_ref()),
                            ("width", self.width_box.value()), ("height", self.height_box.value()),
                            ("seed", self.seed.value()), ("steps", self.steps.value())):
@@ -535,7 +527,7 @@ class NewLayeredDialog(QDialog):
     def request(self):
         from engine.methods.layered import LayeredRequest
 
-        options = DecomposeOptions.load(self.window_.settings)
+        options = DecomposeOptions.load(self.main_window.settings)
         return LayeredRequest(self.prompt.text().strip(), self.negative.text().strip(),
                               box=self.object_box(),
                               size=(self.width_box.value(), self.height_box.value()),

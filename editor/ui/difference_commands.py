@@ -18,39 +18,29 @@ from editor.jobs import Job, operation_job
 from editor.model import Layer, decompose_apply, extract_apply
 from editor.model.errors import DocumentError
 
-from .actions import insert_after as _insert_after
+from .actions import ActionSpec, is_layer
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from .window_api import EditorWindow
 
 TITLE = "New Layer from Difference"
 
 
 class DifferenceCommands:
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "EditorWindow"):
         self.window = window
 
-    def install(self) -> None:
-        """Adds the two actions to the window's actions and the Layer menu."""
-        from .actions import _action
-
-        w, actions, menus = self.window, self.window.actions, self.window.menus
-        actions["layer_from_difference"] = _action(
-            w, "layer_from_difference", "New Layer from &Difference", None,
-            lambda: self.new_layer_from_difference())
-        actions["layer_from_difference_with"] = _action(
-            w, "layer_from_difference_with", "New Layer from Difference &With…", None,
-            self.choose_original)
-        actions["layer_from_difference"].setToolTip(
-            "Lift the object this layer adds to the layer below it (with its shadow) as a new layer")
-        anchor = actions.get("decompose_options") or actions["trim"]
-        _insert_after(menus["layer"], anchor, [actions["layer_from_difference"],
-                                               actions["layer_from_difference_with"]])
-
-    def refresh(self, doc, node) -> None:
-        is_layer = isinstance(node, Layer)
-        self.window.actions["layer_from_difference"].setEnabled(is_layer)
-        self.window.actions["layer_from_difference_with"].setEnabled(is_layer)
+    def action_specs(self) -> list[ActionSpec]:
+        return [
+            ActionSpec("layer_from_difference", "New Layer from &Difference",
+                       lambda: self.new_layer_from_difference(),
+                       tip="Lift the object this layer adds to the layer below it (with its "
+                           "shadow) as a new layer",
+                       enabled=is_layer, menu="layer", after="decompose_options"),
+            ActionSpec("layer_from_difference_with", "New Layer from Difference &With…",
+                       self.choose_original, enabled=is_layer, menu="layer",
+                       after="layer_from_difference"),
+        ]
 
     def choose_original(self) -> Optional[Job]:
         """Asks which layer holds the original picture, then runs."""

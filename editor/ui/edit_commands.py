@@ -18,12 +18,15 @@ from PySide6.QtWidgets import (QButtonGroup, QColorDialog, QComboBox, QDialog, Q
                                QFormLayout, QHBoxLayout, QPushButton, QRadioButton, QSpinBox,
                                QVBoxLayout)
 
+from editor.jobs import Job
 from editor.model import DocumentError, edit_ops
+from editor.model.content_fill import apply_content_fill, prepare_content_fill, run_content_fill
 
+from .actions import ActionSpec, Context, has_doc, has_node
 from .qimage import qimage_to_rgba, rgba_to_qimage
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from .window_api import EditorWindow
 
 ORIGIN_MIME = "application/x-layered-origin"  # "x,y": the canvas position of copied pixels
 FILL_CONTENTS = [("foreground", "Foreground Colour"), ("background", "Background Colour"),
@@ -50,12 +53,16 @@ def clipboard_origin() -> Optional[tuple[int, int]]:
         return None
 
 
+def node_and_selection(c: Context) -> bool:
+    return c.node is not None and c.has_selection
+
+
 class FillDialog(QDialog):
     """Edit > Fill: what to fill with and how opaque."""
 
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "EditorWindow"):
         super().__init__(window)
-        self.window_ = window
+        self.main_window = window
         self.setWindowTitle("Fill")
         self.setObjectName("FillDialog")
         layout = QVBoxLayout(self)
@@ -90,7 +97,7 @@ class FillDialog(QDialog):
 
     def rgba(self) -> tuple[int, int, int, int]:
         key = self.contents.currentData()
-        color = {"foreground": self.window_.foreground, "background": self.window_.background,
+        color = {"foreground": self.main_window.foreground, "background": self.main_window.background,
                  "color": self.color, "black": QColor(0, 0, 0), "gray": QColor(128, 128, 128),
                  "white": QColor(255, 255, 255)}[key]
         return color.red(), color.green(), color.blue(), round(self.opacity.value() * 255 / 100)
@@ -99,7 +106,7 @@ class FillDialog(QDialog):
 class StrokeDialog(QDialog):
     """Edit > Stroke: width, colour and where the line goes."""
 
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "EditorWindow"):
         super().__init__(window)
         self.setWindowTitle("Stroke")
         self.setObjectName("StrokeDialog")
@@ -153,42 +160,26 @@ class StrokeDialog(QDialog):
 
 
 class EditCommands:
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "EditorWindow"):
         self.window = window
 
-    def install(self) -> None:
-        """Adds this module's actions to the window's actions and the Edit menu."""
-        from .actions import add_plain_actions
-        from .actions import insert_after as _insert_after
-
-        w, actions = self.window, self.window.actions
-        specs = [
-            ("cut", "Cu&t", "Ctrl+X", self.cut),
-            ("copy_merged", "Copy &Merged", "Shift+Ctrl+C", self.copy_merged),
-            ("paste_in_place", "Paste in &Place", "Shift+Ctrl+V", self.paste_in_place),
-            ("clear", "Cl&ear", ["Delete", "Backspace"], self.delete_key),
-            ("fill", "&Fill…", "Shift+F5", self.fill),
-            ("stroke", "&Stroke…", None, self.stroke),
+    def action_specs(self) -> list[ActionSpec]:
+        return [
+            ActionSpec("cut", "Cu&t", self.cut, "Ctrl+X", enabled=has_node, menu="edit",
+                       after="redo", separator=True),
+            ActionSpec("copy_merged", "Copy &Merged", self.copy_merged, "Shift+Ctrl+C",
+                       enabled=has_doc, menu="edit", after="copy"),
+            ActionSpec("paste_in_place", "Paste in &Place", self.paste_in_place, "Shift+Ctrl+V",
+                       menu="edit", after="paste"),
+            ActionSpec("clear", "Cl&ear", self.delete_key, ["Delete", "Backspace"],
+                       tip="Clear the selected pixels (Delete); with nothing selected, delete "
+                           "the layer",
+                       enabled=has_node, menu="edit", after="paste_in_place"),
+            ActionSpec("fill", "&Fill…", self.fill, "Shift+F5", enabled=has_node, menu="edit",
+                       after="clear", separator=True),
+            ActionSpec("stroke", "&Stroke…", self.stroke, enabled=node_and_selection,
+                       menu="edit", after="fill"),
         ]
-        add_plain_actions(w, specs)
-        actions["clear"].setToolTip("Clear the selected pixels (Delete); with nothing selected, "
-                                    "delete the layer")
-        menu = w.menus["edit"]
-        _insert_after(menu, actions["redo"], [None, actions["cut"]])
-        _insert_after(menu, actions["copy"], [actions["copy_merged"]])
-        _insert_after(menu, actions["paste"], [actions["paste_in_place"], actions["clear"], None,
-                                               actions["fill"], actions["stroke"]])
-
-    def refresh(self, doc, node) -> None:
-        """Enables the actions for the document and node in front."""
-        a = self.window.actions
-        selected = doc is not None and (doc.selection is not None or doc.selection_mask is not None)
-        a["cut"].setEnabled(node is not None)
-        a["copy_merged"].setEnabled(doc is not None)
-        a["paste_in_place"].setEnabled(True)
-        a["clear"].setEnabled(node is not None)
-        a["fill"].setEnabled(node is not None)
-        a["stroke"].setEnabled(node is not None and selected)
 
     # -- commands ------------------------------------------------------------------------------
     def _op(self, title: str, fn) -> None:
@@ -280,10 +271,6 @@ class EditCommands:
     def content_aware_fill(self, opacity: float = 1.0):
         """Fills the selection of the active layer from its surroundings, as a job (progress
         and Cancel in the status bar); the result is one undo step. Returns the job."""
-        from editor.jobs import Job
-        from editor.model.content_fill import (apply_content_fill, prepare_content_fill,
-                                               run_content_fill)
-
         w = self.window
         session, doc = w.session, w.doc
         if doc is None:

@@ -16,21 +16,19 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from editor.model import Document, Layer
+from editor.model import Document, Layer, files
 
 from . import dialogs, worker
 from .qimage import qimage_to_rgba
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from .window_api import EditorWindow
     from .session import DocumentSession
 
 PSD_EXTENSIONS = (".psd", ".psb")
 
 
 def _files():
-    from editor.model import files  # imports psd-tools and Pillow: only when a file is touched
-
     return files
 
 
@@ -43,7 +41,7 @@ class WaitCursor:
 
 
 class FileCommands:
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "EditorWindow"):
         self.window = window
         self.pending = 0  # reads running on worker threads
 

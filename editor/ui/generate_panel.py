@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
                                QPushButton, QScrollArea, QSpinBox, QToolButton, QVBoxLayout,
                                QWidget)
 
-from editor.jobs import Job, generate_job
+from editor.jobs import Job, generate_job, warm_up_job
 from editor.model.generate_apply import GenerateSpec, Generation
 from editor.model.generate_state import MAX_SEED, GenerationState
 from engine.errors import InvalidInput
@@ -35,10 +35,11 @@ from engine.methods.registry import MAX_CANDIDATES
 
 from . import dialogs
 from .icons import icon
-from .model_list import ADD_MODEL, ask_to_add_model, fill_model_combo
+from .model_list import ADD_MODEL, all_choices, ask_to_add_model, fill_model_combo
 from .wheel_guard import guard_wheel
 
 if TYPE_CHECKING:
+    from .window_api import EditorWindow
     from .model_list import ModelChoice
     from .session import DocumentSession
 
@@ -58,11 +59,11 @@ def _field_label(text: str) -> QLabel:
 
 
 class GeneratePanel(QWidget):
-    def __init__(self, services):
+    def __init__(self, window: "EditorWindow"):
         super().__init__()
         self.setObjectName("DockBody")
-        self.services = services
-        self.settings = services.settings
+        self.main_window = window
+        self.settings = window.settings
         self.session: Optional["DocumentSession"] = None
         self.choices: Optional[list["ModelChoice"]] = None  # looked up when first shown
         self.job: Optional[Job] = None
@@ -108,7 +109,7 @@ class GeneratePanel(QWidget):
         self.models_button = QToolButton()
         self.models_button.setIcon(icon("sliders"))
         self.models_button.setToolTip("Models… (sizes, downloads, your own models)")
-        self.models_button.clicked.connect(lambda: self.services.show_models())
+        self.models_button.clicked.connect(lambda: self.main_window.show_models())
         row.addWidget(self.models_button)
         layout.addLayout(row)
         self.model_note = QLabel()
@@ -387,13 +388,11 @@ class GeneratePanel(QWidget):
 
     def refresh_models(self) -> None:
         """Looks the models up again (catalogue + the user's own) and refills the list."""
-        from .model_list import all_choices
-
         try:
             self.choices = all_choices(self.settings)
         except Exception as exc:  # an unreadable catalogue: say so, keep the panel usable
             self.choices = []
-            self.services.report(exc, "Could not read the model catalogue")
+            self.main_window.report(exc, "Could not read the model catalogue")
         if not self.settings.value("generate/method", ""):
             self._choose_first_method()
         self._fill_models()
@@ -465,7 +464,7 @@ class GeneratePanel(QWidget):
 
     def add_model(self) -> None:
         """Asks for a folder or a .safetensors file and adds it to the list (and the settings)."""
-        choice = ask_to_add_model(self, self.settings, self.services.report)
+        choice = ask_to_add_model(self, self.settings, self.main_window.report)
         if choice is None:
             self._fill_models()  # back to the model chosen before
             return
@@ -473,7 +472,7 @@ class GeneratePanel(QWidget):
         self.refresh_models()
         if choice.method != self.method_key:
             self.method.setCurrentIndex(self.method.findData(choice.method))
-        self.services.status(f"Added the model {choice.name}.")
+        self.main_window.status(f"Added the model {choice.name}.")
 
     # -- fields -------------------------------------------------------------------------------------
     def roll_seed(self) -> None:
@@ -576,8 +575,8 @@ class GeneratePanel(QWidget):
 
     def _generate_clicked(self) -> None:
         if self.running:
-            if self.services.jobs.current is self.job:
-                self.services.jobs.cancel()  # also says "cancelling" in the status bar
+            if self.main_window.jobs.current is self.job:
+                self.main_window.jobs.cancel()  # also says "cancelling" in the status bar
             else:
                 self.job.cancel()  # still queued: skipped when its turn comes
             return
@@ -599,7 +598,7 @@ class GeneratePanel(QWidget):
         if self.current_choice() is None and not method.catalogue_default:
             self._say(method.missing_model)
             return None
-        self.services.tools.end_mode(commit=True)
+        self.main_window.tools.end_mode(commit=True)
         self._sync_choice()
         try:
             request = state.prepare(**self._overrides())
@@ -609,15 +608,15 @@ class GeneratePanel(QWidget):
             return None
         except Exception as exc:
             self.seed.setValue(state.spec.seed)
-            self.services.report(exc, "Could not generate the layer")
+            self.main_window.report(exc, "Could not generate the layer")
             return None
         self.seed.setValue(state.spec.seed)
         self.message.hide()
         job = generate_job(request, on_finished=lambda result: self._finished(session, request,
                                                                               result))
         self.job = job
-        self.services.jobs.job_ended.connect(self._job_ended)
-        self.services.jobs.submit(job, canvas=session.canvas, preview_box=request.preview_box,
+        self.main_window.jobs.job_ended.connect(self._job_ended)
+        self.main_window.jobs.submit(job, canvas=session.canvas, preview_box=request.preview_box,
                                   failure_title="Could not generate the layer")
         self._update_buttons()
         return job
@@ -625,29 +624,29 @@ class GeneratePanel(QWidget):
     def _say(self, text: str) -> None:
         self.message.setText(text)
         self.message.show()
-        self.services.status(text)
+        self.main_window.status(text)
 
     def _job_ended(self, job: Job) -> None:
         if job is not self.job:
             return
-        self.services.jobs.job_ended.disconnect(self._job_ended)
+        self.main_window.jobs.job_ended.disconnect(self._job_ended)
         self.job = None
         self._update_buttons()
 
     def _finished(self, session, request, generation: Generation) -> None:
-        if session not in self.services.sessions:
+        if session not in self.main_window.sessions:
             return  # the document was closed meanwhile
         session.generation.receive(request, generation)
         self._show_candidate(session)
         if session is self.session:
             self._show_results()
-            make_room = getattr(self.services, "make_room_for_generate", None)
+            make_room = getattr(self.main_window, "make_room_for_generate", None)
             if make_room is not None:
                 make_room()
             QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(self.discard_button, 0, 8))
         empty = sum(c.empty for c in generation.candidates)
         count = len(generation.candidates)
-        self.services.status(f"{count} candidate{'s' if count > 1 else ''} ready"
+        self.main_window.status(f"{count} candidate{'s' if count > 1 else ''} ready"
                              + (f" ({empty} empty)" if empty else "")
                              + " — Apply adds the one shown as a layer.")
 
@@ -729,10 +728,10 @@ class GeneratePanel(QWidget):
         try:
             layer = self.state.apply(alpha_as_mask=self.settings.alpha_as_mask)
         except Exception as exc:
-            self.services.report(exc, "Could not add the layer")
+            self.main_window.report(exc, "Could not add the layer")
             return None
         self._dropped(session)
-        self.services.status(f"Added the layer “{layer.name}”.")
+        self.main_window.status(f"Added the layer “{layer.name}”.")
         return layer
 
     def discard(self) -> None:
@@ -761,8 +760,6 @@ class GeneratePanel(QWidget):
     # -- warm-up ------------------------------------------------------------------------------------------
     def warm_up(self) -> Optional[Job]:
         """Loads the remembered model in the background if it is on this computer (quiet)."""
-        from editor.jobs import warm_up_job
-
         method = self.settings.value("generate/method", "add_foreground")
         model = self.settings.value(f"generate/model/{method}", "") or None
         known = {m.id: m for m in registry.layer_methods()}
@@ -771,7 +768,7 @@ class GeneratePanel(QWidget):
         job = warm_up_job(model, device=self.settings.engine_device,
                           dtype=self.settings.engine_dtype, cpu_offload=self.settings.cpu_offload,
                           if_present=True)
-        return self.services.jobs.submit(job)
+        return self.main_window.jobs.submit(job)
 
 
 def _thumbnail_icon(rgb) -> QIcon:

@@ -1,7 +1,7 @@
 """The History panel: every undo step by name; click a step to go back (or forward) to it."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor, QFont
@@ -9,12 +9,15 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from .icons import icon
 
+if TYPE_CHECKING:
+    from .window_api import EditorWindow
+
 
 class HistoryPanel(QWidget):
-    def __init__(self, services):
+    def __init__(self, window: "EditorWindow"):
         super().__init__()
         self.setObjectName("DockBody")
-        self.services = services
+        self.main_window = window
         self.session = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -72,7 +75,7 @@ class HistoryPanel(QWidget):
         try:
             self.session.doc.history.goto(row)
         except Exception as exc:
-            self.services.report(exc, "Could not go to that step")
+            self.main_window.report(exc, "Could not go to that step")
 
     def row_rect(self, row: int):
         """Where step `row` is drawn (for tests)."""

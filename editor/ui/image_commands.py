@@ -9,12 +9,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QDialogButtonBox, QFormLayout,
-                               QGridLayout, QMenu, QSpinBox, QToolButton, QVBoxLayout, QWidget)
+                               QGridLayout, QSpinBox, QToolButton, QVBoxLayout, QWidget)
 
 from editor.model import image_ops
 
+from .actions import ActionSpec, Spec, SubmenuSpec, has_doc, has_selection
+
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from .window_api import EditorWindow
 
 
 def _size_box(value: int) -> QSpinBox:
@@ -26,7 +28,7 @@ def _size_box(value: int) -> QSpinBox:
 
 
 class ImageSizeDialog(QDialog):
-    def __init__(self, window: "MainWindow", size: tuple[int, int]):
+    def __init__(self, window: "EditorWindow", size: tuple[int, int]):
         super().__init__(window)
         self.setWindowTitle("Image Size")
         self.setObjectName("ImageSizeDialog")
@@ -61,7 +63,7 @@ class ImageSizeDialog(QDialog):
 
 
 class CanvasSizeDialog(QDialog):
-    def __init__(self, window: "MainWindow", size: tuple[int, int]):
+    def __init__(self, window: "EditorWindow", size: tuple[int, int]):
         super().__init__(window)
         self.setWindowTitle("Canvas Size")
         self.setObjectName("CanvasSizeDialog")
@@ -104,52 +106,40 @@ class CanvasSizeDialog(QDialog):
 
 
 class ImageCommands:
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "EditorWindow"):
         self.window = window
 
-    def install(self) -> None:
-        """Adds the Image menu (between Edit and Layer) and its actions."""
-        from .actions import add_plain_actions
+    def action_specs(self) -> list[Spec]:
+        """The Image menu (between Edit and Layer) and its Image Rotation submenu."""
+        def rotate(turns: int):
+            return lambda: self._op("rotate the canvas",
+                                    lambda d: image_ops.rotate_canvas(d, turns))
 
-        w, actions = self.window, self.window.actions
-        specs = [
-            ("image_size", "Image &Size…", "Alt+Ctrl+I", self.image_size),
-            ("canvas_size", "&Canvas Size…", "Alt+Ctrl+C", self.canvas_size),
-            ("crop_image", "C&rop to Selection", None, self.crop_to_selection),
-            ("trim_image", "&Trim Transparent Pixels", None, self.trim),
-            ("rotate_canvas_cw", "90° &Clockwise", None, lambda: self._op(
-                "rotate the canvas", lambda d: image_ops.rotate_canvas(d, 1))),
-            ("rotate_canvas_ccw", "90° C&ounter Clockwise", None, lambda: self._op(
-                "rotate the canvas", lambda d: image_ops.rotate_canvas(d, -1))),
-            ("rotate_canvas_180", "&180°", None, lambda: self._op(
-                "rotate the canvas", lambda d: image_ops.rotate_canvas(d, 2))),
-            ("flip_canvas_h", "Flip Canvas &Horizontal", None, lambda: self._op(
-                "flip the canvas", lambda d: image_ops.flip_canvas(d, True))),
-            ("flip_canvas_v", "Flip Canvas &Vertical", None, lambda: self._op(
-                "flip the canvas", lambda d: image_ops.flip_canvas(d, False))),
+        def flip(horizontal: bool):
+            return lambda: self._op("flip the canvas",
+                                    lambda d: image_ops.flip_canvas(d, horizontal))
+
+        return [
+            ActionSpec("image_size", "Image &Size…", self.image_size, "Alt+Ctrl+I",
+                       enabled=has_doc, menu="image"),
+            ActionSpec("canvas_size", "&Canvas Size…", self.canvas_size, "Alt+Ctrl+C",
+                       enabled=has_doc, menu="image"),
+            SubmenuSpec("image_rotation", "&Image Rotation", menu="image", separator=True),
+            ActionSpec("rotate_canvas_180", "&180°", rotate(2), enabled=has_doc,
+                       menu="image_rotation"),
+            ActionSpec("rotate_canvas_cw", "90° &Clockwise", rotate(1), enabled=has_doc,
+                       menu="image_rotation"),
+            ActionSpec("rotate_canvas_ccw", "90° C&ounter Clockwise", rotate(-1),
+                       enabled=has_doc, menu="image_rotation"),
+            ActionSpec("flip_canvas_h", "Flip Canvas &Horizontal", flip(True), enabled=has_doc,
+                       menu="image_rotation", separator=True),
+            ActionSpec("flip_canvas_v", "Flip Canvas &Vertical", flip(False), enabled=has_doc,
+                       menu="image_rotation"),
+            ActionSpec("crop_image", "C&rop to Selection", self.crop_to_selection,
+                       enabled=has_selection, menu="image", separator=True),
+            ActionSpec("trim_image", "&Trim Transparent Pixels", self.trim, enabled=has_doc,
+                       menu="image"),
         ]
-        add_plain_actions(w, specs)
-        menu = QMenu("&Image", w)
-        menu.setObjectName("menu_image")
-        for name in ("image_size", "canvas_size", None):
-            menu.addSeparator() if name is None else menu.addAction(actions[name])
-        rotate = menu.addMenu("&Image Rotation")
-        for name in ("rotate_canvas_180", "rotate_canvas_cw", "rotate_canvas_ccw", None,
-                     "flip_canvas_h", "flip_canvas_v"):
-            rotate.addSeparator() if name is None else rotate.addAction(actions[name])
-        menu.addSeparator()
-        menu.addAction(actions["crop_image"])
-        menu.addAction(actions["trim_image"])
-        w.menuBar().insertMenu(w.menus["layer"].menuAction(), menu)
-        w.menus["image"] = menu
-
-    def refresh(self, doc, node) -> None:
-        a = self.window.actions
-        for name in ("image_size", "canvas_size", "trim_image", "rotate_canvas_cw",
-                     "rotate_canvas_ccw", "rotate_canvas_180", "flip_canvas_h", "flip_canvas_v"):
-            a[name].setEnabled(doc is not None)
-        a["crop_image"].setEnabled(doc is not None and (doc.selection is not None
-                                                        or doc.selection_mask is not None))
 
     def _op(self, what: str, fn) -> None:
         w = self.window

@@ -34,6 +34,7 @@ from .icons import icon
 
 if TYPE_CHECKING:
     from .canvas import CanvasView
+    from .window_api import EditorWindow
 
 PREVIEW_OVERLAY = "job-preview"
 
@@ -98,7 +99,7 @@ class JobUI(QObject):
     job_started = Signal(object)  # the Job
     job_ended = Signal(object)    # the Job; its state is FINISHED, FAILED or CANCELLED
 
-    def __init__(self, window, runner: Optional[JobRunner] = None):
+    def __init__(self, window: "EditorWindow", runner: Optional[JobRunner] = None):
         super().__init__(window)
         self.window = window
         self.runner = runner or JobRunner(self)

@@ -22,12 +22,13 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QLabel, QLi
                                QVBoxLayout, QWidget)
 
 from editor.model import AdjustmentLayer, Group, Layer, Node, mask_ops
-from editor.model.layers import BLEND_MODE_LABELS, BLEND_MODES, GROUP_BLEND_MODES
+from editor.model.layers import BLEND_MODES, BLEND_MODE_LABELS, GROUP_BLEND_MODES
 
 from .icons import icon, pixmap
 from .qimage import rgba_to_qimage
 
 if TYPE_CHECKING:
+    from .window_api import EditorWindow
     from .session import DocumentSession
 
 ROW_H = 44
@@ -371,7 +372,7 @@ class LayerList(QWidget):
             doc.set_mask_targeted(False)  # the layer thumbnail targets the pixels again
         if e.modifiers() & Qt.KeyboardModifier.ControlModifier and isinstance(node, Layer) \
                 and thumb_x <= x < thumb_x + THUMB:  # Ctrl+click on the thumbnail
-            self.panel.services.select_commands.layer_pixels(node)
+            self.panel.main_window.select_commands.layer_pixels(node)
             return
         self._select(node, e.modifiers())
         self._press = (e.position(), node)
@@ -379,8 +380,6 @@ class LayerList(QWidget):
     def _mask_thumb_clicked(self, node: Node, modifiers) -> None:
         """Click: paint on the mask; Shift+click: disable/enable it; Ctrl+click: load it
         as the selection; Alt+click: show the mask alone on the canvas (again: the image)."""
-        from editor.model import mask_ops
-
         doc = self.doc
         if modifiers & Qt.KeyboardModifier.AltModifier:
             renderer = self.panel.session.renderer
@@ -573,10 +572,10 @@ def _detail(node: Node) -> str:
 
 
 class LayersPanel(QWidget):
-    def __init__(self, services):
+    def __init__(self, window: "EditorWindow"):
         super().__init__()
         self.setObjectName("DockBody")
-        self.services = services
+        self.main_window = window
         self.session: Optional["DocumentSession"] = None
         self._slider_key = None
         self._updating = False
@@ -639,7 +638,7 @@ class LayersPanel(QWidget):
             button.setIconSize(QSize(18, 18))
             button.setToolTip(tip)
             button.setObjectName(f"LayerButton_{action}")
-            button.clicked.connect(lambda _=False, a=action: self.services.trigger(a))
+            button.clicked.connect(lambda _=False, a=action: self.main_window.trigger(a))
             buttons.addWidget(button)
         mask_button = QToolButton()  # Add layer mask (Alt+click: Hide All)
         mask_button.setIcon(icon("layer-mask"))
@@ -654,7 +653,7 @@ class LayersPanel(QWidget):
         adjust_button.setIconSize(QSize(18, 18))
         adjust_button.setToolTip("New adjustment layer")
         adjust_button.setObjectName("LayerButton_adjustment")
-        adjust_button.clicked.connect(lambda: self.services.menus["new_adjustment"].exec(
+        adjust_button.clicked.connect(lambda: self.main_window.menus["new_adjustment"].exec(
             adjust_button.mapToGlobal(adjust_button.rect().bottomLeft())))
         buttons.insertWidget(buttons.count() - 2, adjust_button)
         layout.addLayout(buttons)
@@ -696,7 +695,7 @@ class LayersPanel(QWidget):
         selected = doc.selection is not None or doc.selection_mask is not None
         mode = ("hide_selection" if selected else "hide_all") if alt else \
             ("reveal_selection" if selected else "reveal_all")
-        self.services.trigger(f"mask_{mode}")
+        self.main_window.trigger(f"mask_{mode}")
 
     def _rebuild(self) -> None:
         self.list.rebuild()
@@ -789,7 +788,7 @@ class LayersPanel(QWidget):
         try:
             fn()
         except Exception as exc:
-            self.services.report(exc, "Could not change the layer")
+            self.main_window.report(exc, "Could not change the layer")
 
     def context_menu(self, global_pos: QPoint) -> None:
         menu = QMenu(self)
@@ -798,5 +797,5 @@ class LayersPanel(QWidget):
             if name is None:
                 menu.addSeparator()
             else:
-                menu.addAction(self.services.action(name))
+                menu.addAction(self.main_window.action(name))
         menu.exec(global_pos)

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (QColorDialog, QDockWidget, QFrame, QHBoxLayout, Q
                                QTabBar, QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
 from editor.model import Document, DocumentError, Group, Layer
-from engine.box import Box
 from editor.model.errors import describe
+from editor.model.files import open_document
 
 from . import dialogs
 from .adjustment_commands import AdjustmentCommands
@@ -31,20 +31,24 @@ from .color_panel import ColorPanel
 from .decompose_commands import DecomposeCommands
 from .difference_commands import DifferenceCommands
 from .edit_commands import EditCommands
-from .image_commands import ImageCommands
-from .select_commands import SelectCommands
-from .mask_commands import MaskCommands
-from .view_commands import ViewCommands
 from .file_commands import FileCommands
 from .generate_panel import GeneratePanel
 from .history_panel import HistoryPanel
+from .icons import pixmap
+from .image_commands import ImageCommands
 from .job_ui import JobUI
 from .layers_panel import LayersPanel
+from .mask_commands import MaskCommands
+from .models_dialog import ModelsDialog
 from .properties_panel import PropertiesPanel
+from .select_commands import SelectCommands
 from .session import DocumentSession
 from .settings import Settings
 from .text_edit_commands import TextEditCommands
-from .tools import ToolManager, all_tools
+from .tools import ToolManager
+from .tools.toolbox import all_tools
+from .tools.transform import TransformTool
+from .view_commands import ViewCommands
 
 APP_NAME = "Layered"
 STATE_VERSION = 1
@@ -60,7 +64,7 @@ class ColorSwatch(QWidget):
 
     def __init__(self, window: "MainWindow"):
         super().__init__()
-        self.window_ = window
+        self.main_window = window
         self.setFixedSize(40, 40)
         self.setToolTip("Foreground / background colour (click to choose; X swaps, D resets)")
         self.setObjectName("ColorSwatch")
@@ -68,21 +72,21 @@ class ColorSwatch(QWidget):
     def paintEvent(self, event) -> None:
         p = QPainter(self)
         p.setPen(QPen(QColor("#0f1012"), 1))
-        p.setBrush(self.window_.background)
+        p.setBrush(self.main_window.background)
         p.drawRect(15, 15, 22, 22)
         p.setPen(QPen(QColor("#e6e8ec"), 1))
-        p.setBrush(self.window_.foreground)
+        p.setBrush(self.main_window.foreground)
         p.drawRect(3, 3, 22, 22)
 
     def mousePressEvent(self, e) -> None:
         foreground = e.position().x() < 26 and e.position().y() < 26
-        current = self.window_.foreground if foreground else self.window_.background
+        current = self.main_window.foreground if foreground else self.main_window.background
         color = QColorDialog.getColor(current, self, "Foreground colour" if foreground else "Background colour")
         if color.isValid():
             if foreground:
-                self.window_.set_foreground(color)
+                self.main_window.set_foreground(color)
             else:
-                self.window_.set_background(color)
+                self.main_window.set_background(color)
 
 
 class WelcomePage(QWidget):
@@ -91,7 +95,7 @@ class WelcomePage(QWidget):
     def __init__(self, window: "MainWindow"):
         super().__init__()
         self.setObjectName("Welcome")
-        self.window_ = window
+        self.main_window = window
         outer = QVBoxLayout(self)
         outer.addStretch(2)
         card = QFrame()
@@ -140,7 +144,7 @@ class WelcomePage(QWidget):
             link.setObjectName("Link")
             link.setToolTip(path)
             link.setCursor(Qt.CursorShape.PointingHandCursor)
-            link.clicked.connect(lambda _=False, p=path: self.window_.open_recent(p))
+            link.clicked.connect(lambda _=False, p=path: self.main_window.open_recent(p))
             self.recent_box.addWidget(link)
         self.recent_title.setVisible(bool(paths))
 
@@ -170,31 +174,26 @@ class MainWindow(QMainWindow):
         # Command modules contribute their actions before the menus are built
         # (docs/adding_a_command.md); build_menus puts each in its place.
         self.decompose_commands = DecomposeCommands(self)  # Decompose, Quick Mask, layered images
-        for module in (self.decompose_commands,):
+        self.difference_commands = DifferenceCommands(self)  # New Layer from Difference
+        self.edit_commands = EditCommands(self)  # Cut, Copy Merged, Paste in Place, Clear, Fill…
+        self.image_commands = ImageCommands(self)  # the Image menu: sizes, crop, rotate canvas
+        self.select_commands = SelectCommands(self)  # Reselect, Inverse, Feather, shape keys
+        self.mask_commands = MaskCommands(self)  # Layer > Layer Mask, clipping masks
+        self.adjustment_commands = AdjustmentCommands(self)  # Layer > New Adjustment Layer
+        self.text_edit_commands = TextEditCommands(self)  # Layer > Edit with Text…
+        self.view_commands = ViewCommands(self)  # zoom field, rulers, guides, snapping
+        for module in (self.decompose_commands, self.difference_commands, self.edit_commands,
+                       self.image_commands, self.select_commands, self.mask_commands,
+                       self.adjustment_commands, self.text_edit_commands, self.view_commands):
             add_actions(self, module.action_specs())
         self.tool_actions = build_tool_actions(self)
         self._build_palette()
         self._build_options_bar()
         self.menus = build_menus(self, self.menuBar())
         self.menus["recent"].aboutToShow.connect(self._fill_recent_menu)
-        self.decompose_commands.connect()
-        # Modules not yet moved to action_specs add their actions to the built menus.
-        self.difference_commands = DifferenceCommands(self)  # New Layer from Difference
-        self.difference_commands.install()
-        self.edit_commands = EditCommands(self)  # Cut, Copy Merged, Paste in Place, Clear, Fill…
-        self.edit_commands.install()
-        self.image_commands = ImageCommands(self)  # the Image menu: sizes, crop, rotate canvas
-        self.image_commands.install()
-        self.select_commands = SelectCommands(self)  # Reselect, Inverse, Feather, shape keys
-        self.select_commands.install()
-        self.mask_commands = MaskCommands(self)  # Layer > Layer Mask, clipping masks
-        self.mask_commands.install()
-        self.adjustment_commands = AdjustmentCommands.install(self)  # Layer > New Adjustment Layer
-        self.text_edit_commands = TextEditCommands(self)  # Layer > Edit with Text…
-        self.text_edit_commands.install()
         self._build_status()
-        self.view_commands = ViewCommands(self)  # zoom field, rulers, guides, snapping
-        self.view_commands.install()
+        self.decompose_commands.connect()
+        self.view_commands.connect()
 
         self._default_state = self.saveState(STATE_VERSION)
         self._restore_layout()
@@ -388,7 +387,7 @@ class MainWindow(QMainWindow):
         self._lent_heights = None
         self._default_panel_sizes()  # the saved state may predate the window's first layout
 
-    # -- services for tools and panels ------------------------------------------------------------
+    # -- what tools, panels and command modules call (window_api.EditorWindow) ---------------------
     def set_foreground(self, color: QColor) -> None:
         self.foreground = QColor(color)
         self._colors_changed()
@@ -581,12 +580,6 @@ class MainWindow(QMainWindow):
         a["redo"].setEnabled(bool(history and history.can_redo()))
         a["redo"].setText(f"&Redo {history.redo_name()}" if history and history.can_redo() else "&Redo")
         refresh_actions(self, Context(doc, node, self.jobs.busy))
-        self.difference_commands.refresh(doc, node)
-        self.edit_commands.refresh(doc, node)
-        self.image_commands.refresh(doc, node)
-        self.select_commands.refresh(doc, node)
-        self.mask_commands.refresh(doc, node)
-        self.view_commands.refresh(doc, node)
         self.size_label.setText(f"{doc.width} × {doc.height} px" if doc else "")
 
     def _view_changed(self) -> None:
@@ -604,7 +597,6 @@ class MainWindow(QMainWindow):
         for tool_id, action in self.tool_actions.items():
             if tool_id == tool.id:
                 action.setChecked(True)
-        from .icons import pixmap
 
         self.tool_label.setPixmap(pixmap(tool.icon, 18, "#d6d9de", self.devicePixelRatioF()))
         self.tool_label.setToolTip(tool.label)
@@ -719,8 +711,6 @@ class MainWindow(QMainWindow):
 
     def free_transform(self, corners: Optional[str] = None) -> None:
         """Starts Free Transform; `corners` "distort"/"perspective": what a corner drag does."""
-        from .tools.transform import TransformTool
-
         doc, canvas = self.doc, self.canvas
         if doc is None or self.tools.mode is not None:
             return
@@ -759,8 +749,6 @@ class MainWindow(QMainWindow):
 
     def show_models(self) -> None:
         """The Models dialog (one per window, not modal: a download can run while you work)."""
-        from .models_dialog import ModelsDialog
-
         if self.models_dialog is None:
             self.models_dialog = ModelsDialog(self, self.settings)
             self.models_dialog.models_changed.connect(self.generate_panel.refresh_models)
@@ -793,8 +781,6 @@ class MainWindow(QMainWindow):
                 orphan.release()
 
     def _restore(self, orphan) -> None:
-        from editor.model.files import open_document
-
         failed = False
         for entry in orphan.entries:
             try:

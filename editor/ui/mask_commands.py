@@ -9,75 +9,87 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QMenu
-
 from editor.model import mask_ops
 
+from .actions import ActionSpec, Context, Spec, SubmenuSpec
+
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from .window_api import EditorWindow
+
+
+def usable(c: Context) -> bool:
+    """A layer or group of the document (not its root) is active."""
+    return (c.doc is not None and c.node is not None and c.node is not c.doc.root
+            and c.node.parent is not None)
+
+
+def layer_has_mask(c: Context) -> bool:
+    return usable(c) and c.node.mask is not None
+
+
+def maskable(c: Context) -> bool:
+    return usable(c) and c.node.mask is None
+
+
+def maskable_by_selection(c: Context) -> bool:
+    return maskable(c) and c.has_selection
+
+
+def can_mask_transparency(c: Context) -> bool:
+    return maskable(c) and c.node.kind == "pixel"
+
+
+def can_apply(c: Context) -> bool:
+    return layer_has_mask(c) and c.node.kind == "pixel"
+
+
+def can_clip(c: Context) -> bool:
+    return usable(c) and (c.node.clipping or c.node.index() > 0)
 
 
 class MaskCommands:
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "EditorWindow"):
         self.window = window
 
-    def install(self) -> None:
-        from .actions import add_plain_actions
+    def action_specs(self) -> list[Spec]:
+        """Layer > Layer Mask (a submenu) and Create/Release Clipping Mask, last in Layer."""
+        def in_mask_menu(name, text, slot, enabled, keys=None, checked=None, separator=False):
+            return ActionSpec(name, text, slot, keys, enabled=enabled, menu="layer_mask",
+                              separator=separator, checkable=checked is not None,
+                              checked=checked)
 
-        w, actions = self.window, self.window.actions
-        specs = [
-            ("mask_reveal_all", "&Reveal All", None, lambda: self.add("reveal_all")),
-            ("mask_hide_all", "&Hide All", None, lambda: self.add("hide_all")),
-            ("mask_reveal_selection", "Reveal &Selection", None,
-             lambda: self.add("reveal_selection")),
-            ("mask_hide_selection", "Hide S&election", None, lambda: self.add("hide_selection")),
-            ("mask_from_transparency", "From &Transparency", None,
-             lambda: self._op("make a mask from transparency", mask_ops.mask_from_transparency)),
-            ("mask_delete", "&Delete", None, lambda: self._op("delete the mask", mask_ops.delete_mask)),
-            ("mask_apply", "&Apply", None, lambda: self._op("apply the mask", mask_ops.apply_mask)),
-            ("mask_disable", "Disa&ble", None, self.toggle_enabled),
-            ("mask_unlink", "&Unlink", None, self.toggle_linked),
-            ("mask_target", "Edit Layer &Mask", "Ctrl+\\", self.toggle_target),
-            ("clipping", "Create &Clipping Mask", "Alt+Ctrl+G",
-             lambda: self._op("change the clipping mask", mask_ops.toggle_clipping)),
+        return [
+            SubmenuSpec("layer_mask", "Layer Mas&k", menu="layer", separator=True),
+            in_mask_menu("mask_reveal_all", "&Reveal All", lambda: self.add("reveal_all"),
+                         maskable),
+            in_mask_menu("mask_hide_all", "&Hide All", lambda: self.add("hide_all"), maskable),
+            in_mask_menu("mask_reveal_selection", "Reveal &Selection",
+                         lambda: self.add("reveal_selection"), maskable_by_selection),
+            in_mask_menu("mask_hide_selection", "Hide S&election",
+                         lambda: self.add("hide_selection"), maskable_by_selection),
+            in_mask_menu("mask_from_transparency", "From &Transparency",
+                         lambda: self._op("make a mask from transparency",
+                                          mask_ops.mask_from_transparency),
+                         can_mask_transparency),
+            in_mask_menu("mask_delete", "&Delete",
+                         lambda: self._op("delete the mask", mask_ops.delete_mask),
+                         layer_has_mask, separator=True),
+            in_mask_menu("mask_apply", "&Apply",
+                         lambda: self._op("apply the mask", mask_ops.apply_mask), can_apply),
+            in_mask_menu("mask_disable", "Disa&ble", self.toggle_enabled, layer_has_mask,
+                         checked=lambda c: layer_has_mask(c) and not c.node.mask.enabled,
+                         separator=True),
+            in_mask_menu("mask_unlink", "&Unlink", self.toggle_linked, layer_has_mask,
+                         checked=lambda c: layer_has_mask(c) and not c.node.mask.linked),
+            in_mask_menu("mask_target", "Edit Layer &Mask", self.toggle_target, layer_has_mask,
+                         "Ctrl+\\",
+                         checked=lambda c: layer_has_mask(c) and c.doc.mask_targeted),
+            ActionSpec("clipping", "Create &Clipping Mask",
+                       lambda: self._op("change the clipping mask", mask_ops.toggle_clipping),
+                       "Alt+Ctrl+G", enabled=can_clip, menu="layer",
+                       label=lambda c: "Release &Clipping Mask" if usable(c) and c.node.clipping
+                       else "Create &Clipping Mask"),
         ]
-        add_plain_actions(w, specs)
-        for name in ("mask_disable", "mask_unlink", "mask_target"):
-            actions[name].setCheckable(True)
-        menu = QMenu("Layer Mas&k", w)
-        menu.setObjectName("menu_layer_mask")
-        for name in ("mask_reveal_all", "mask_hide_all", "mask_reveal_selection",
-                     "mask_hide_selection", "mask_from_transparency", None, "mask_delete",
-                     "mask_apply", None, "mask_disable", "mask_unlink", "mask_target"):
-            if name is None:
-                menu.addSeparator()
-            else:
-                menu.addAction(actions[name])
-        w.menus["layer_mask"] = menu
-        layer_menu = w.menus["layer"]
-        layer_menu.addSeparator()
-        layer_menu.addMenu(menu)
-        layer_menu.addAction(actions["clipping"])
-
-    def refresh(self, doc, node) -> None:
-        a = self.window.actions
-        usable = doc is not None and node is not None and node is not doc.root
-        has_mask = usable and node.mask is not None
-        selected = doc is not None and (doc.selection is not None or doc.selection_mask is not None)
-        for name in ("mask_reveal_all", "mask_hide_all"):
-            a[name].setEnabled(usable and not has_mask)
-        for name in ("mask_reveal_selection", "mask_hide_selection"):
-            a[name].setEnabled(usable and not has_mask and selected)
-        a["mask_from_transparency"].setEnabled(usable and not has_mask and node.kind == "pixel")
-        for name in ("mask_delete", "mask_disable", "mask_unlink", "mask_target"):
-            a[name].setEnabled(has_mask)
-        a["mask_apply"].setEnabled(has_mask and node.kind == "pixel")
-        a["mask_disable"].setChecked(has_mask and not node.mask.enabled)
-        a["mask_unlink"].setChecked(has_mask and not node.mask.linked)
-        a["mask_target"].setChecked(bool(has_mask and doc.mask_targeted))
-        a["clipping"].setEnabled(usable and (node.clipping or node.index() > 0))
-        a["clipping"].setText("Release &Clipping Mask" if usable and node.clipping
-                              else "Create &Clipping Mask")
 
     def _op(self, what: str, fn) -> None:
         w = self.window

@@ -17,8 +17,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QWidget
 
+from engine.errors import EngineError
 from engine.methods import registry
 
+from . import dialogs
 from .settings import Settings
 
 ADD_MODEL = "__add__"  # the list's last item: "Add model from folder or file…"
@@ -73,7 +75,6 @@ def method_of_family(family: str) -> str:
 
 def catalogue_choices() -> list[ModelChoice]:
     """Every catalogue model, with whether it is on this computer."""
-    from engine.errors import EngineError
     from engine.models.catalogue import load_catalogue
     from engine.models.locate import find_model
 
@@ -94,7 +95,6 @@ def catalogue_choices() -> list[ModelChoice]:
 
 def local_choice(path: str) -> ModelChoice:
     """A model folder or file the user added; `problem` says why it is unusable, if it is."""
-    from engine.errors import EngineError
     from engine.models.locate import find_model
 
     name = os.path.basename(os.path.normpath(path)) or path
@@ -148,8 +148,6 @@ def ask_to_add_model(parent: QWidget, settings: Settings,
                      report: Callable[[BaseException, str], None]) -> Optional[ModelChoice]:
     """Asks for a model folder or .safetensors file and adds it (remembered in the settings);
     None if the user cancelled or the model cannot be used (then `report` says why)."""
-    from . import dialogs
-
     start = settings.value("models/last_dir", os.path.expanduser("~"))
     path = dialogs.ask_model_path(parent, start)
     if not path:

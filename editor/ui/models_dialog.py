@@ -20,10 +20,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderV
                                QVBoxLayout, QWidget)
 
 from editor.jobs import CANCELLED, FAILED, FINISHED, Job, JobRunner
+from editor.model.errors import describe
 from engine.methods import registry
 
 from . import dialogs
 from .icons import icon
+from .model_list import add_local_model, all_choices
 
 if TYPE_CHECKING:
     from .model_list import ModelChoice
@@ -128,8 +130,6 @@ class ModelsDialog(QDialog):
 
     # -- the list -----------------------------------------------------------------------------------
     def refresh(self) -> None:
-        from .model_list import all_choices
-
         selected = self.selected()
         try:
             self.choices = all_choices(self.settings)
@@ -266,8 +266,6 @@ class ModelsDialog(QDialog):
 
     # -- the user's own models ---------------------------------------------------------------------
     def add_model(self) -> None:
-        from .model_list import add_local_model
-
         start = self.settings.value("models/last_dir", os.path.expanduser("~"))
         path = dialogs.ask_model_path(self, start)
         if not path:
@@ -276,8 +274,6 @@ class ModelsDialog(QDialog):
         try:
             choice = add_local_model(self.settings, path)
         except Exception as exc:
-            from editor.model.errors import describe
-
             self._say(f"Could not add {path}: {describe(exc)}")
             return
         self.refresh()

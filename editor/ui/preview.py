@@ -16,6 +16,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter, QTransform
 
 from editor.model import Group, Layer, Node
+from editor.model.render import composite_document, composite_nodes, masked_pixels
 
 from .pyramid import Pyramid
 from .qimage import premultiplied
@@ -33,8 +34,6 @@ _INEXACT_MODES = ("color_dodge", "color_burn")
 
 class LayerPreview:
     def __init__(self, session, node: Node):
-        from editor.model.render import composite_document, composite_nodes
-
         renderer, doc = session.renderer, session.doc
         self.layer = node
         split = renderer.split_images(node) if isinstance(node, Layer) else None
@@ -53,8 +52,6 @@ class LayerPreview:
         else:
             content = node.pixels
             if node.active_mask() is not None:  # as it is composited: through its mask
-                from editor.model.render import masked_pixels
-
                 content = masked_pixels(node)
                 self.exact = self.exact and node.mask.linked  # an unlinked mask stays put
         self.pixels = Pyramid.from_qimage(premultiplied(content))

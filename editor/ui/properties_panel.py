@@ -6,14 +6,19 @@ read-only fields, one per line.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QDoubleSpinBox, QFormLayout, QFrame, QLabel, QLineEdit,
                                QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
-from editor.model import AdjustmentLayer, Group, Layer
+from editor.model import AdjustmentLayer, Group, Layer, mask_ops
 
 from .adjustment_editor import AdjustmentEditor
 from .wheel_guard import guard_wheel
+
+if TYPE_CHECKING:
+    from .window_api import EditorWindow
 
 LIMIT = 1_000_000
 # How the recipe's keys read in the panel, in this order; other keys follow, title-cased.
@@ -57,9 +62,9 @@ def recipe_rows(recipe: dict) -> list[tuple[str, str]]:
 
 
 class PropertiesPanel(QWidget):
-    def __init__(self, services):
+    def __init__(self, window: "EditorWindow"):
         super().__init__()
-        self.services = services
+        self.main_window = window
         self.session = None
         self._updating = False
         # Scrolls rather than squeezing its neighbours when a recipe makes it tall.
@@ -113,7 +118,7 @@ class PropertiesPanel(QWidget):
         self.recipe_form.setHorizontalSpacing(10)
         self.recipe_form.setVerticalSpacing(4)
         layout.addWidget(self.recipe)
-        self.adjustment = AdjustmentEditor(services)  # an adjustment layer's settings
+        self.adjustment = AdjustmentEditor(window)  # an adjustment layer's settings
         layout.addWidget(self.adjustment)
         self._build_mask_section(layout)
         layout.addStretch(1)
@@ -239,13 +244,12 @@ class PropertiesPanel(QWidget):
         node = self._active()
         if self._updating or node is None or node.mask is None:
             return
-        from editor.model import mask_ops
 
         try:
             mask_ops.set_mask_attr(self.session.doc, node, attr, value,
                                    merge_key=("mask", node.id, attr))
         except Exception as exc:
-            self.services.report(exc, "Could not change the mask")
+            self.main_window.report(exc, "Could not change the mask")
 
     def _show_recipe(self, recipe: dict) -> None:
         while self.recipe_form.rowCount():
@@ -266,7 +270,7 @@ class PropertiesPanel(QWidget):
             self.session.doc.rename(node, self.name.text())
         except Exception as exc:
             self.name.setText(node.name)
-            self.services.report(exc, "Could not rename the layer")
+            self.main_window.report(exc, "Could not rename the layer")
 
     def _moved(self, _value: int) -> None:
         node = self._active()
@@ -276,5 +280,5 @@ class PropertiesPanel(QWidget):
         try:
             self.session.doc.translate(node, dx, dy)
         except Exception as exc:
-            self.services.report(exc, "Could not move the layer")
+            self.main_window.report(exc, "Could not move the layer")
             self._refresh()

@@ -77,10 +77,10 @@ class QuickMaskMode(Tool):
     tip = "Paint over the object (Alt: erase); Q, Enter or Esc to leave"
     paints_selection = True  # Ctrl+D clears the paint without leaving the mode
 
-    def __init__(self, services, manager):
-        super().__init__(services)
+    def __init__(self, window, manager):
+        super().__init__(window)
         self.manager = manager
-        settings = services.settings
+        settings = window.settings
         self.size = settings.value("tools/quick_mask/size", 40, int)
         self.hardness = settings.value("tools/quick_mask/hardness", 0.7, float)
         self.erasing = False
@@ -112,7 +112,7 @@ class QuickMaskMode(Tool):
 
     def activate(self, canvas) -> None:
         self._canvas = canvas
-        self.services.status("Quick Mask: paint over the object (Alt+drag erases); "
+        self.window.status("Quick Mask: paint over the object (Alt+drag erases); "
                              "Q, Enter or Esc to leave.")
 
     def deactivate(self, canvas) -> None:
@@ -122,7 +122,7 @@ class QuickMaskMode(Tool):
     # -- settings -----------------------------------------------------------------------------
     def set_size(self, size: int) -> None:
         self.size = int(max(1, min(MAX_SIZE, size)))
-        self.services.settings.set_value("tools/quick_mask/size", self.size)
+        self.window.settings.set_value("tools/quick_mask/size", self.size)
         if self._size_spin is not None and self._size_spin.value() != self.size:
             self._size_spin.setValue(self.size)
 
@@ -141,7 +141,7 @@ class QuickMaskMode(Tool):
             self._edit = canvas.doc.begin_mask_edit("Quick Mask Erase" if self._erases(ev)
                                                     else "Quick Mask")
         except Exception as exc:
-            self.services.report(exc, "Could not paint the mask")
+            self.window.report(exc, "Could not paint the mask")
             return
         self._erase_stroke = self._erases(ev)
         self._path.start(ev.image)
@@ -173,7 +173,7 @@ class QuickMaskMode(Tool):
             try:
                 self._canvas.doc.end_mask_edit(edit)
             except Exception as exc:
-                self.services.report(exc, "Could not paint the mask")
+                self.window.report(exc, "Could not paint the mask")
 
     def _apply(self, canvas, centres: list[QPointF]) -> None:
         erase = self._erase_stroke
@@ -233,7 +233,7 @@ class QuickMaskMode(Tool):
         for text, action in (("Clear", "clear_mask"), ("Decompose", "decompose")):
             button = QPushButton(text)
             button.setObjectName(f"quick_mask_{action}")
-            button.clicked.connect(lambda _=False, a=action: self.services.trigger(a))
+            button.clicked.connect(lambda _=False, a=action: self.window.trigger(a))
             row.addWidget(button)
         done = QPushButton("Done")
         done.setToolTip("Leave Quick Mask (Q); the paint stays")

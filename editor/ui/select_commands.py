@@ -12,42 +12,38 @@ from PySide6.QtWidgets import QInputDialog
 
 from editor.model import Layer, selection_ops
 
+from .actions import ActionSpec, Context, has_doc, has_selection
+
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from .window_api import EditorWindow
+
+
+def can_reselect(c: Context) -> bool:
+    return c.doc is not None and c.doc.last_selection is not None
 
 
 class SelectCommands:
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "EditorWindow"):
         self.window = window
 
-    def install(self) -> None:
-        from .actions import add_plain_actions
-        from .actions import insert_after as _insert_after
-
-        w, actions = self.window, self.window.actions
-        # Shift+Ctrl+I is Photoshop's Inverse; Import as Layer keeps its menu entry.
-        actions["import_layer"].setShortcuts([])
-        specs = [
-            ("reselect", "&Reselect", "Shift+Ctrl+D", lambda: self._op("reselect",
-                                                                       selection_ops.reselect)),
-            ("inverse", "&Inverse", "Shift+Ctrl+I", lambda: self._op("invert the selection",
-                                                                     selection_ops.inverse)),
-            ("feather", "&Feather…", "Shift+F6", self.feather),
-            ("cycle_marquee", "Switch Marquee Shape", "Shift+M", lambda: self._cycle("marquee")),
-            ("cycle_lasso", "Switch Lasso Shape", "Shift+L", lambda: self._cycle("lasso")),
-            ("cycle_fill", "Switch Paint Bucket / Gradient", "Shift+G",
-             lambda: self._cycle("fill")),
+    def action_specs(self) -> list[ActionSpec]:
+        # Shift+Ctrl+I is Photoshop's Inverse (Import as Layer has no key).
+        return [
+            ActionSpec("reselect", "&Reselect",
+                       lambda: self._op("reselect", selection_ops.reselect), "Shift+Ctrl+D",
+                       enabled=can_reselect, menu="select", after="deselect"),
+            ActionSpec("inverse", "&Inverse",
+                       lambda: self._op("invert the selection", selection_ops.inverse),
+                       "Shift+Ctrl+I", enabled=has_doc, menu="select", after="reselect"),
+            ActionSpec("feather", "&Feather…", self.feather, "Shift+F6", enabled=has_selection,
+                       menu="select", after="inverse", separator=True),
+            ActionSpec("cycle_marquee", "Switch Marquee Shape", lambda: self._cycle("marquee"),
+                       "Shift+M"),
+            ActionSpec("cycle_lasso", "Switch Lasso Shape", lambda: self._cycle("lasso"),
+                       "Shift+L"),
+            ActionSpec("cycle_fill", "Switch Paint Bucket / Gradient",
+                       lambda: self._cycle("fill"), "Shift+G"),
         ]
-        add_plain_actions(w, specs)
-        _insert_after(w.menus["select"], actions["deselect"],
-                      [actions["reselect"], actions["inverse"], None, actions["feather"]])
-
-    def refresh(self, doc, node) -> None:
-        a = self.window.actions
-        selected = doc is not None and (doc.selection is not None or doc.selection_mask is not None)
-        a["inverse"].setEnabled(doc is not None)
-        a["feather"].setEnabled(selected)
-        a["reselect"].setEnabled(doc is not None and doc.last_selection is not None)
 
     def _op(self, what: str, fn) -> None:
         w = self.window

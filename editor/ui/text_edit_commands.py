@@ -21,33 +21,30 @@ from typing import TYPE_CHECKING, Optional
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout,
                                QLabel, QLineEdit, QSpinBox, QVBoxLayout)
 
-from editor.jobs import Job
-from editor.model import DocumentError, Layer
+from editor.jobs import Job, operation_job
+from editor.model import DocumentError, Layer, text_edit_apply
+from editor.model.decompose_apply import document_mark
+from editor.model.text_edit_apply import TextEditSpec
 
-from .actions import insert_after as _insert_after
+from .actions import ActionSpec
 
 if TYPE_CHECKING:
-    from editor.model.text_edit_apply import TextEditSpec
-
-    from .main_window import MainWindow
+    from .window_api import EditorWindow
 
 JOB_NAME = "Edit with Text"
 
 
 class TextEditCommands:
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "EditorWindow"):
         self.window = window
 
-    def install(self) -> None:
-        """Adds Layer > Edit with Text… after Decompose Options…."""
-        from .actions import _action
-
-        w = self.window
-        action = _action(w, "edit_with_text", "Edit with &Text…", None, self.edit_with_text)
-        action.setToolTip("Change the marked subject and the background by text, keeping the "
-                          "subject's identity and the scene's look (a new layer)")
-        w.actions["edit_with_text"] = action
-        _insert_after(w.menus["layer"], w.actions["decompose_options"], [action])
+    def action_specs(self) -> list[ActionSpec]:
+        return [
+            ActionSpec("edit_with_text", "Edit with &Text…", self.edit_with_text,
+                       tip="Change the marked subject and the background by text, keeping the "
+                           "subject's identity and the scene's look (a new layer)",
+                       menu="layer", after="decompose_options"),
+        ]
 
     def edit_with_text(self) -> Optional[Job]:
         """Opens the dialog; on Edit, starts the job (returned)."""
@@ -63,9 +60,6 @@ class TextEditCommands:
     def start(self, spec: "TextEditSpec", *, use_layer: bool = False) -> Optional[Job]:
         """Prepares the edit of the document (or its active layer) around the marked subject and
         runs it as a job whose result becomes a new layer."""
-        from editor.jobs import operation_job
-        from editor.model import text_edit_apply
-        from editor.model.decompose_apply import document_mark
         from engine.methods.edit import PHASES, phase_at, phase_weights
 
         w = self.window
@@ -105,7 +99,7 @@ class TextEditCommands:
 class TextEditDialog(QDialog):
     """The edit's fields; remembered in the settings under edit/."""
 
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "EditorWindow"):
         super().__init__(window)
         self.setWindowTitle("Edit with Text")
         self.settings = window.settings
@@ -169,7 +163,6 @@ class TextEditDialog(QDialog):
                               "(the same undo step)")
         self.split.setChecked(s.value("edit/split", False, bool))
         form.addRow("", self.split)
-        from editor.model.decompose_apply import document_mark
 
         box, painted = document_mark(window.doc) if window.doc is not None else (None, None)
         mark = ("the Quick Mask paint" if painted is not None else
@@ -196,8 +189,6 @@ class TextEditDialog(QDialog):
         return self.source.currentData() == "layer"
 
     def spec(self) -> "TextEditSpec":
-        from editor.model.text_edit_apply import TextEditSpec
-
         return TextEditSpec(
             self.subject.text(), self.background.text(), self.alpha.value(),
             self.embedding_steps.value(), self.finetune_steps.value(),

@@ -8,40 +8,40 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLineEdit
 
+from .actions import ActionSpec, has_doc
 from .canvas_chrome import CanvasChrome, ViewOptions
 
 if TYPE_CHECKING:
     from .canvas import CanvasView
-    from .main_window import MainWindow
+    from .window_api import EditorWindow
 
 
 class ViewCommands:
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "EditorWindow"):
         self.window = window
         self.options = ViewOptions(window.settings)
 
-    def install(self) -> None:
-        from .actions import _action
+    def action_specs(self) -> list[ActionSpec]:
+        """View > Rulers, Show Guides, Snap, Snap to Layers (checked as the options say) and
+        Clear Guides, after 100 %."""
+        def toggle(name: str, text: str, key: str, keys=None, after: str = "actual",
+                   separator: bool = False) -> ActionSpec:
+            return ActionSpec(name, text, lambda: self._toggle(key), keys, menu="view",
+                              after=after, separator=separator, checkable=True,
+                              checked=lambda c: getattr(self.options, key))
 
-        w, actions = self.window, self.window.actions
-        specs = [
-            ("rulers", "&Rulers", "Ctrl+R", lambda: self._toggle("rulers")),
-            ("show_guides", "Show &Guides", "Ctrl+;", lambda: self._toggle("guides")),
-            ("snap", "S&nap", "Shift+Ctrl+;", lambda: self._toggle("snap")),
-            ("snap_layers", "Snap to &Layers", None, lambda: self._toggle("snap_layers")),
-            ("clear_guides", "&Clear Guides", None, self.clear_guides),
+        return [
+            toggle("rulers", "&Rulers", "rulers", "Ctrl+R", separator=True),
+            toggle("show_guides", "Show &Guides", "guides", "Ctrl+;", after="rulers"),
+            toggle("snap", "S&nap", "snap", "Shift+Ctrl+;", after="show_guides"),
+            toggle("snap_layers", "Snap to &Layers", "snap_layers", after="snap"),
+            ActionSpec("clear_guides", "&Clear Guides", self.clear_guides, enabled=has_doc,
+                       menu="view", after="snap_layers"),
         ]
-        menu = w.menus["view"]
-        before = next((a for a in menu.actions() if a.menu() is not None), None)  # Panels
-        for name, text, keys, slot in specs:
-            action = _action(w, name, text, keys, slot)
-            if name != "clear_guides":
-                action.setCheckable(True)
-                action.setChecked(getattr(self.options, {"show_guides": "guides"}.get(name, name)))
-            actions[name] = action
-            menu.insertAction(before, action) if before is not None else menu.addAction(action)
-        menu.insertSeparator(before) if before is not None else menu.addSeparator()
-        # The zoom in the status bar is a field: type 50 (%) and Enter.
+
+    def connect(self) -> None:
+        """The zoom in the status bar becomes a field: type 50 (%) and Enter."""
+        w = self.window
         self.zoom_field = QLineEdit()
         self.zoom_field.setObjectName("ZoomField")
         self.zoom_field.setFixedWidth(72)
@@ -53,12 +53,9 @@ class ViewCommands:
     def attach(self, canvas: "CanvasView") -> None:
         canvas.chrome = CanvasChrome(canvas, self.options)
 
-    def refresh(self, doc, node) -> None:
-        self.window.actions["clear_guides"].setEnabled(doc is not None)
-        self.zoom_field.setEnabled(doc is not None)
-
     def view_changed(self) -> None:
         canvas = self.window.canvas
+        self.zoom_field.setEnabled(canvas is not None)
         if not self.zoom_field.hasFocus():
             self.zoom_field.setText(f"{canvas.zoom * 100:.4g} %" if canvas is not None else "")
 

@@ -1,10 +1,15 @@
-"""What a command module may use of the main window (a Protocol, for type checking only).
+"""What command modules, panels and tools may use of the main window (a Protocol, for type
+checking only).
 
-Command modules (`file_commands`, `decompose_commands`, `edit_commands`, ...)
-are given the window and call back into it. They name this protocol instead
-of `MainWindow`, so the window imports them and they do not import the
-window: the list below is the whole of what they may rely on, and a new
-command module should need nothing else (see docs/adding_a_command.md).
+Command modules (`file_commands`, `decompose_commands`, `edit_commands`, ...),
+the panels and the canvas tools are given the window — always as a parameter
+named `window` — and call back into it. They name this protocol instead of
+`MainWindow`, so the window imports them and they do not import the window:
+the list below is the whole of what they may rely on, and a new command
+module should need nothing else (see docs/adding_a_command.md). A command
+module or tool keeps it as `self.window`; a panel or dialog, being a QWidget
+whose `window()` is Qt's (its top-level widget), keeps it as
+`self.main_window`.
 """
 from __future__ import annotations
 
@@ -12,12 +17,17 @@ from typing import TYPE_CHECKING, Optional, Protocol
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction, QColor
-    from PySide6.QtWidgets import QMenu
+    from PySide6.QtWidgets import QLabel, QMenu, QStatusBar
 
     from editor.model import Document
 
     from .canvas import CanvasView
+    from .edit_commands import EditCommands
+    from .file_commands import FileCommands
+    from .generate_panel import GeneratePanel
     from .job_ui import JobUI
+    from .layers_panel import LayersPanel
+    from .select_commands import SelectCommands
     from .session import DocumentSession
     from .settings import Settings
     from .tools import ToolManager
@@ -29,9 +39,17 @@ class EditorWindow(Protocol):
     tools: "ToolManager"
     jobs: "JobUI"
     actions: dict[str, "QAction"]
+    tool_actions: dict[str, "QAction"]
     menus: dict[str, "QMenu"]
     foreground: "QColor"
     background: "QColor"
+    zoom_label: "QLabel"
+    # Other pieces a module calls on (named here on purpose, see the docstring).
+    files: "FileCommands"
+    edit_commands: "EditCommands"
+    select_commands: "SelectCommands"
+    layers_panel: "LayersPanel"
+    generate_panel: "GeneratePanel"
 
     @property
     def session(self) -> Optional["DocumentSession"]: ...
@@ -60,3 +78,15 @@ class EditorWindow(Protocol):
     def document_saved(self, session: "DocumentSession") -> None: ...
 
     def show_models(self) -> None: ...
+
+    def statusBar(self) -> "QStatusBar": ...
+
+    def set_foreground(self, color: "QColor") -> None: ...
+
+    def set_background(self, color: "QColor") -> None: ...
+
+    def trigger(self, name: str) -> None: ...
+
+    def action(self, name: str) -> "QAction": ...
+
+    def delete_layer(self) -> None: ...

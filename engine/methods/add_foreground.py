@@ -51,10 +51,13 @@ import numpy as np
 from engine.box import Box
 from engine.compose import ensure_rgba, mean_abs_error_255, over, per_channel, to_float, to_uint8
 from engine.errors import InvalidInput, ModelError
+from engine.models import loading
+from engine.models.catalogue import load_catalogue
+from engine.models.devices import out_of_memory_guard
 from engine.progress import ProgressFn, Stages, no_progress
 
 from . import extract, inpainting
-from .registry import INPAINT_GROW, INPAINT_MARGIN, MAX_CANDIDATES  # one place for each
+from .registry import INPAINT_GROW, INPAINT_MARGIN, MAX_CANDIDATES
 
 METHOD = "add_foreground"
 MIN_IMAGE_SIDE = 16
@@ -172,8 +175,6 @@ def add_foreground(request: AddForegroundRequest, progress: ProgressFn = no_prog
 
     import cv2
 
-    from engine.models.devices import out_of_memory_guard
-
     # 1. Check the request.
     background, box = check_inputs(request)
     height, width = background.shape[:2]
@@ -183,11 +184,8 @@ def add_foreground(request: AddForegroundRequest, progress: ProgressFn = no_prog
 
     # 3. The model.
     if model is None:
-        from engine.models.catalogue import load_catalogue
-        from engine.models.loading import get_pipeline
-
         ref = request.model or load_catalogue().default_for(METHOD).id
-        model = get_pipeline(ref, device=request.device, dtype=request.dtype,
+        model = loading.get_pipeline(ref, device=request.device, dtype=request.dtype,
                              cpu_offload=request.cpu_offload)
     if model.family not in inpainting.FAMILIES:
         raise ModelError(f"{model.source.ref} is a {model.family} model, not an inpainting model.",

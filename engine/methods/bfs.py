@@ -37,7 +37,11 @@ from engine.box import Box
 from engine.compose import ensure_rgba, over, to_float, to_uint8, unpremultiply
 from engine.errors import InvalidInput, ModelError, OutOfMemory
 from engine.framing import INFERENCE_CONTEXT, box_mask, frame_window
+from engine.methods.inpainting import LinearPreview
+from engine.models import devices
 from engine.models.builtin import check_prompt
+from engine.models.devices import is_out_of_memory
+from engine.models.loading import load_bfs_model
 from engine.progress import ProgressFn, Stages, no_progress
 
 METHOD = "bfs"
@@ -139,8 +143,6 @@ def synthesize(request: BFSRequest, model, progress: ProgressFn = no_progress) -
             layer = from_model_range(bb.decode(model.rgba_vae, z[first[FOREGROUND]:first[FOREGROUND] + 1]).float(),
                                      model.rgba_convention)
     except Exception as exc:  # CUDA's OutOfMemoryError, MPS's RuntimeError, the CPU's MemoryError
-        from engine.models.devices import is_out_of_memory
-
         if not is_out_of_memory(exc):
             raise
         ran_out = True
@@ -196,7 +198,6 @@ def _load(model):
         return model
     if not isinstance(model, (str, Path)):
         raise ModelError(f"Not a BFS model: {type(model).__name__}.")
-    from engine.models.loading import load_bfs_model
 
     return load_bfs_model(model)
 
@@ -212,9 +213,7 @@ def _release(model) -> None:
     if model.placement is not None:
         model.placement.release()
     else:
-        from engine.models.devices import free_memory
-
-        free_memory(str(model.execution_device))
+        devices.free_memory(str(model.execution_device))
 
 
 def _check_inputs(request: BFSRequest, model) -> tuple[int, int]:
@@ -242,8 +241,6 @@ def _check_inputs(request: BFSRequest, model) -> tuple[int, int]:
 
 def _step_preview(backbone, background_tensor, background: np.ndarray):
     """Latents (C, h, w) of the composite branch -> a small RGB picture of the window."""
-    from engine.methods.inpainting import LinearPreview
-
     z = backbone.encode(backbone.vae, background_tensor)[0].float().cpu().numpy()
     return LinearPreview(z, to_float(background))
 

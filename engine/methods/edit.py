@@ -58,8 +58,14 @@ from typing import Optional
 import numpy as np
 
 from engine.box import Box
+from engine.compose import to_float, to_uint8
 from engine.errors import InvalidInput
+from engine.models import loading
+from engine.models.catalogue import load_catalogue
+from engine.models.devices import out_of_memory_guard
 from engine.progress import ProgressFn, Stages, no_progress
+
+from .inpainting import LinearPreview, from_planes, size_multiple, vae_round_trip, working_size
 
 METHOD = "edit"
 # The phases of the one progress bar, with the names the user sees.
@@ -239,11 +245,8 @@ def edit_image(request: EditRequest, progress: ProgressFn = no_progress, *, mode
     subject, background = check_inputs(request)
     mask = subject_mask(request)
     if model is None:
-        from engine.models.catalogue import load_catalogue
-        from engine.models.loading import get_pipeline
-
         ref = request.model or load_catalogue().default_for(METHOD).id
-        model = get_pipeline(ref, device=request.device, dtype=request.dtype, cache_dir=cache_dir)
+        model = loading.get_pipeline(ref, device=request.device, dtype=request.dtype, cache_dir=cache_dir)
     pipe, plan = model.pipeline, model.plan
     unet, device = pipe.unet, torch.device(plan.device)
     stages = Stages(progress, phase_weights(request))
@@ -253,8 +256,6 @@ def edit_image(request: EditRequest, progress: ProgressFn = no_progress, *, mode
     timings: dict[str, float] = {}
 
     # 2. Latents, mask at latent size, text embeddings.
-    from .inpainting import size_multiple, working_size
-
     h, w = request.image.shape[:2]
     resolution = request.resolution or model.info.resolution
     size = working_size(w, h, resolution, size_multiple(pipe, "sd-inpaint"))
@@ -266,8 +267,6 @@ def edit_image(request: EditRequest, progress: ProgressFn = no_progress, *, mode
     e_a, e_b, e_null = (encode_text(pipe, text, device) for text in (subject, background, ""))
     extra = inpainting_channels(pipe, x0.shape, device)
     from diffusers import DDIMScheduler, DDPMScheduler
-
-    from engine.models.devices import out_of_memory_guard
 
     noise_scheduler = DDPMScheduler.from_config(pipe.scheduler.config)
     generator = torch.Generator("cpu").manual_seed(request.seed)
@@ -340,10 +339,6 @@ def encode_image(pipe, image: np.ndarray, size: tuple[int, int], device):
     """The image at the working size -> (scaled latents x_0 on `device`, float RGB picture)."""
     import cv2
 
-    from engine.compose import to_float
-
-    from .inpainting import vae_round_trip
-
     rgb = to_float(image[..., :3])
     if image.shape[2] == 4:  # transparent parts are seen on white, as the canvas shows them
         a = to_float(image[..., 3:])
@@ -378,8 +373,6 @@ def inpainting_channels(pipe, shape, device):
     """For a 9-channel (inpainting) UNet: the extra input that says "paint everywhere" - a
     full mask and the latents of the blank picture; None for a text-to-image UNet."""
     import torch
-
-    from .inpainting import vae_round_trip
 
     if pipe.unet.config.in_channels == shape[1]:
         return None
@@ -572,10 +565,6 @@ def decode_latents(pipe, z, size: tuple[int, int]) -> np.ndarray:
     import cv2
     import torch
 
-    from engine.compose import to_uint8
-
-    from .inpainting import from_planes
-
     vae = pipe.vae
     upcast = vae.dtype == torch.float16 and bool(getattr(vae.config, "force_upcast", False))
     dtype = torch.float32 if upcast else vae.dtype
@@ -595,8 +584,6 @@ def decode_latents(pipe, z, size: tuple[int, int]) -> np.ndarray:
 
 def _preview(x0, picture: np.ndarray):
     """Predicted latents -> a small RGB preview (a linear fit on the picture's own latents)."""
-    from .inpainting import LinearPreview
-
     linear = LinearPreview(x0[0].float().cpu().numpy(), picture)
     return lambda z0: linear(z0[0].float().cpu().numpy())
 

@@ -15,6 +15,7 @@ from typing import Any, Callable, Optional
 import numpy as np
 
 from engine.compose import to_uint8
+from engine.models import devices
 
 FAMILIES = ("sd-inpaint", "sdxl-inpaint", "flux-fill")  # the pipeline families handled here
 
@@ -146,8 +147,6 @@ class LatentPreview:
 
 def release(pipe: Optional[Any], device: str) -> None:
     """After a cancelled or failed run: put offloaded models back and free device memory."""
-    from engine.models.devices import free_memory
-
     if pipe is not None and hasattr(pipe, "maybe_free_model_hooks"):
         pipe.maybe_free_model_hooks()
-    free_memory(device)
+    devices.free_memory(device)

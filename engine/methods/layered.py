@@ -48,8 +48,16 @@ import cv2
 import numpy as np
 
 from engine.box import Box
+from engine.compose import to_uint8
 from engine.errors import InvalidInput
+from engine.models import loading
+from engine.models.catalogue import load_catalogue
+from engine.models.devices import out_of_memory_guard
 from engine.progress import ProgressFn, Stages, no_progress
+
+from . import inpainting
+from .decompose_steps.fill import pyramid_fill
+from .decompose_steps.segment import clean_mask, mask_bounds
 
 METHOD = "layered"
 MIN_SIDE, MAX_SIDE = 32, 4096
@@ -129,13 +137,9 @@ def generate_layered(request: LayeredRequest, progress: ProgressFn = no_progress
 
     # 2. The model and the size.
     if model is None:
-        from engine.models.catalogue import load_catalogue
-        from engine.models.loading import get_pipeline
-
         ref = request.model or load_catalogue().default_for(METHOD).id
-        model = get_pipeline(ref, device=request.device, dtype=request.dtype,
+        model = loading.get_pipeline(ref, device=request.device, dtype=request.dtype,
                              cpu_offload=request.cpu_offload, cache_dir=cache_dir)
-    from . import inpainting
 
     info = model.info
     steps = request.steps or info.default_steps
@@ -192,11 +196,6 @@ def paint_picture(model, prompt: str, negative_prompt: str, width: int, height: 
     import torch
     from PIL import Image
 
-    from engine.compose import to_uint8
-    from engine.models.devices import out_of_memory_guard
-
-    from . import inpainting
-
     pipe = model.pipeline
 
     def on_step_end(pipeline, step, timestep, tensors):
@@ -231,8 +230,6 @@ def find_main_object(picture: np.ndarray) -> Box:
     cuts out the darker ground of a cast shadow; those pixels are dropped
     first (`cast_shadow`), so the box holds the object, not its shadow.
     """
-    from .decompose_steps.segment import clean_mask, mask_bounds
-
     found, scale = _foreground(picture)
     found = clean_mask(found, keep=0.15)  # the main part and others of a similar size
     share = float(found.mean())
@@ -249,8 +246,6 @@ def find_objects(picture: np.ndarray, count: int) -> list[Box]:
     The same cut as `find_main_object`; each separate part of at least
     `MIN_OBJECT` of the picture (small specks are not objects) is one object.
     """
-    from .decompose_steps.segment import clean_mask, mask_bounds
-
     found, scale = _foreground(picture)
     found = clean_mask(found, keep=0.05)
     n, parts, stats, _ = cv2.connectedComponentsWithStats(found.astype(np.uint8), connectivity=8)
@@ -309,8 +304,6 @@ def cast_shadow(picture: np.ndarray, found: np.ndarray) -> np.ndarray:
     a uniformly lower level, and nearly black objects are darker than any
     shadow, which the sky and nearby surfaces always light a little).
     """
-    from .decompose_steps.fill import pyramid_fill
-
     colours = picture.astype(np.float32) + 1.0
     ground = pyramid_fill(colours, (~found).astype(np.float32))
     ratio = colours / np.maximum(ground, 1.0)

@@ -21,10 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
+from engine.nets.bfs_folder import RGBA_VAE_DIR
+
 from ..errors import EngineError, ModelError
 from .catalogue import BFS_FAMILY, VISION_FAMILIES, ModelInfo
 from .devices import DevicePlan, free_memory, is_out_of_memory, out_of_memory_guard, plan_device
-from .locate import ModelSource, find_model
+from .flux_single_file import load_flux_fill_single_file
+from .locate import PICKLE_SUFFIXES, ModelSource, find_model, pickle_refusal
 
 PIPELINE_CLASS = {
     "sd-inpaint": "StableDiffusionInpaintPipeline",
@@ -97,8 +100,6 @@ def load_pipeline(model: ModelSource | str, plan: Optional[DevicePlan] = None, *
         try:
             if source.kind == "single_file" and source.family == "flux-fill":
                 # The official file holds only the transformer (engine.models.flux_single_file).
-                from .flux_single_file import load_flux_fill_single_file
-
                 pipe = load_flux_fill_single_file(source.path, source.config, plan.torch_dtype, cache_dir)
             elif source.kind == "single_file":
                 pipe = cls.from_single_file(os.fspath(source.path),
@@ -130,10 +131,7 @@ def load_bfs_model(folder: str | os.PathLike, plan: Optional[DevicePlan] = None)
 
     Every failure to read the folder is explained (pickled weights are refused
     before anything is opened)."""
-    from engine.nets.bfs_folder import RGBA_VAE_DIR
     from engine.nets.bfs_model import BFSModel
-
-    from .locate import PICKLE_SUFFIXES, pickle_refusal
 
     folder = Path(folder)
     plan = plan or DevicePlan()

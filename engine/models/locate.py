@@ -19,6 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from engine.nets.bfs_folder import (BRIDGE_FILE, RGBA_VAE_DIR, backbone_folder, is_bfs_folder,
+                                    read_model_file)
+
 from ..errors import MissingModel, ModelError, UnsafeWeights
 from .builtin import BUILTIN_DIR, BUILTIN_ID
 from .catalogue import BFS_FAMILY, Catalogue, ModelInfo, info_for_unlisted, load_catalogue
@@ -129,8 +132,6 @@ def _from_hub_cache(repo_id: str, cache_dir, catalogue: Catalogue) -> ModelSourc
 
 
 def _from_folder(ref: str, folder: Path, kind: str, info: Optional[ModelInfo]) -> ModelSource:
-    from engine.nets.bfs_folder import is_bfs_folder
-
     if is_bfs_folder(folder):
         return _from_bfs_folder(ref, folder, kind, info)
     index = folder / "model_index.json"
@@ -158,8 +159,6 @@ def _from_folder(ref: str, folder: Path, kind: str, info: Optional[ModelInfo]) -
 
 def _from_bfs_folder(ref: str, folder: Path, kind: str, info: Optional[ModelInfo]) -> ModelSource:
     """A BFS model folder: settings readable, safetensors parts present, backbone found."""
-    from engine.nets.bfs_folder import BRIDGE_FILE, RGBA_VAE_DIR, backbone_folder, read_model_file
-
     hint = "A BFS model folder holds bfs.json, bridge.safetensors and rgba_vae/ (see the README)."
     pickles = sorted(p for p in [*folder.iterdir(), *(folder / RGBA_VAE_DIR).glob("*")]
                      if p.suffix.lower() in PICKLE_SUFFIXES)

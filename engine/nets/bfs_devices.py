@@ -25,6 +25,8 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterator
 
+from engine.models import devices
+
 
 class BFSPlacement:
     def __init__(self, model, plan):
@@ -93,6 +95,4 @@ class BFSPlacement:
         self._free()
 
     def _free(self) -> None:
-        from engine.models.devices import free_memory
-
-        free_memory(self.plan.device)
+        devices.free_memory(self.plan.device)

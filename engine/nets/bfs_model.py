@@ -37,8 +37,12 @@ from pathlib import Path
 
 import torch
 
-from .bfs_folder import (BRIDGE_FILE, MODEL_FILE, MODEL_FORMAT, RGBA_VAE_DIR,  # noqa: F401
-                         backbone_folder, read_model_file)
+from .bfs_devices import BFSPlacement
+from .bfs_folder import (BRIDGE_FILE, MODEL_FILE, MODEL_FORMAT, RGBA_VAE_DIR, backbone_folder,
+                         read_model_file)
+from .dual_branch import DualBranchTransformer
+from .fill_backbone import load_backbone, move
+from .rgba_vae import check_convention
 
 
 @dataclass
@@ -56,8 +60,6 @@ class BFSModel:
 
     def place(self, plan) -> "BFSModel":
         """Puts the parts where `plan` (engine.models.devices.DevicePlan) says; see engine.nets.bfs_devices."""
-        from .bfs_devices import BFSPlacement
-
         self.placement = BFSPlacement(self, plan).apply()
         return self
 
@@ -79,16 +81,11 @@ class BFSModel:
 
     @property
     def rgba_convention(self) -> str:
-        from .rgba_vae import check_convention
-
         return check_convention(self.settings.get("rgba", "premultiplied"))
 
     @classmethod
     def load(cls, folder: str | Path, device="cpu", dtype=torch.float32) -> "BFSModel":
         from diffusers import AutoencoderKL
-
-        from .dual_branch import DualBranchTransformer
-        from .fill_backbone import load_backbone
 
         folder = Path(folder)
         settings = read_model_file(folder)
@@ -104,8 +101,6 @@ class BFSModel:
         return model.to(device, dtype)
 
     def to(self, device=None, dtype=None) -> "BFSModel":
-        from .fill_backbone import move
-
         self.backbone.to(device, dtype)
         move(self.transformer.bridges, device, dtype)
         move(self.rgba_vae, device, dtype)

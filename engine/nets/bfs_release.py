@@ -57,9 +57,11 @@ from pathlib import Path
 import torch
 
 from engine.errors import InvalidInput, ModelError
+from engine.models.convert import load_pickle_tensors
+from engine.models.locate import PICKLE_SUFFIXES
 
 from .bfs_folder import BRIDGE_FILE, MODEL_FILE, MODEL_FORMAT, RGBA_VAE_DIR
-from .dual_branch import BRIDGE_FORMAT, COMP_TO_FG, FG_TO_COMP, BridgeConfig
+from .dual_branch import BRIDGE_FORMAT, COMP_TO_FG, FG_TO_COMP, BridgeConfig, DualBranchTransformer
 
 # <blocks>.<i>.<rest>, after any prefix such as "transformer." or "module.".
 _BLOCK = re.compile(r"(?:^|\.)((?:single_)?transformer_blocks)\.(\d+)\.(.+)$")
@@ -133,9 +135,6 @@ def release_to_bridges(state: dict[str, torch.Tensor], lora_scale: float = 1.0
 
 def read_tensors(path: Path) -> dict[str, torch.Tensor]:
     """A .safetensors file, or a pickle file read with weights_only=True (nothing else)."""
-    from engine.models.convert import load_pickle_tensors
-    from engine.models.locate import PICKLE_SUFFIXES
-
     if not path.is_file():
         raise InvalidInput(f"{path}: no such file.")
     if path.suffix.lower() == ".safetensors":
@@ -192,8 +191,6 @@ def import_release(checkpoint: str | os.PathLike, output: str | os.PathLike, bac
 def _check_against_backbone(bridges: dict, config: BridgeConfig, transformer_config: Path) -> None:
     """Builds the bridges on a weightless (meta) copy of the backbone and loads them strictly."""
     from diffusers import FluxTransformer2DModel
-
-    from .dual_branch import DualBranchTransformer
 
     with torch.device("meta"):
         skeleton = FluxTransformer2DModel.from_config(json.loads(transformer_config.read_text()))

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import torch
 
+from engine.models.flux_single_file import DEFAULT_COMPONENTS, load_flux_fill_single_file
+
 from .fill_layout import fill_condition
 
 
@@ -120,8 +122,6 @@ class FluxFillBackbone(FillBackbone):
         from diffusers import FluxFillPipeline
 
         if Path(path).is_file():
-            from engine.models.flux_single_file import DEFAULT_COMPONENTS, load_flux_fill_single_file
-
             pipeline = load_flux_fill_single_file(path, components or DEFAULT_COMPONENTS, dtype)
         else:
             pipeline = FluxFillPipeline.from_pretrained(str(path), dtype=dtype, use_safetensors=True,

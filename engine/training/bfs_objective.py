@@ -27,7 +27,7 @@ import torch.nn.functional as F
 
 from engine.nets.fill_backbone import FillBackbone, repeat_text
 from engine.nets.fill_layout import image_ids, pack_latents, unpack_latents
-from engine.nets.rgba_vae import to_model_range
+from engine.nets.rgba_vae import check_convention, to_model_range
 
 from .loop import sample_sigmas
 
@@ -42,8 +42,6 @@ class BFSObjective:
     def __init__(self, backbone: FillBackbone, rgba_vae, compositor, composition_weight: float = 1.0,
                  guidance_scale: float | None = None, logit_mean: float = 0.0, logit_std: float = 1.0,
                  rgba: str = "premultiplied"):
-        from engine.nets.rgba_vae import check_convention
-
         self.rgba = check_convention(rgba)  # the RGBA VAE's input convention
         self.backbone = backbone
         self.rgba_vae = rgba_vae

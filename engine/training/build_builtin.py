@@ -33,6 +33,13 @@ import sys
 import time
 from pathlib import Path
 
+from engine.errors import EngineError
+from engine.nets.bfs_folder import MODEL_FILE
+
+from .config import config_from_dict
+from .launch import train
+from .world import vocabulary, write_world
+
 RESOLUTION = 48        # the model's working side (a multiple of 8: VAE 4x, then 2x2 packing)
 WORLD = dict(count=1500, heldout=250, size=128, seed=0)
 
@@ -104,13 +111,9 @@ RESULTS = {"world": "world/heldout", "vae": "vae/vae", "backbone": "backbone/bac
 
 def run_phase(phase: str, out: Path, configs: dict, world: dict) -> None:
     from .checkpoint import list_checkpoints
-    from .config import config_from_dict
-    from .launch import train
 
     if phase == "world":
         from tqdm.auto import tqdm
-
-        from .world import write_world
 
         bar = tqdm(total=2 * world["count"] + world["heldout"], desc="world")
 
@@ -131,10 +134,6 @@ def run_phase(phase: str, out: Path, configs: dict, world: dict) -> None:
 
 def package(trained: Path, dest: Path, out: Path) -> None:
     """A self-contained model folder: bfs.json (backbone inside), bridges, RGBA VAE, backbone, vocabulary."""
-    from engine.nets.bfs_folder import MODEL_FILE
-
-    from .world import vocabulary
-
     tmp = dest.with_name(dest.name + ".tmp")
     if tmp.exists():
         shutil.rmtree(tmp)
@@ -215,7 +214,6 @@ def main(argv=None) -> int:
     if args.steps_scale <= 0 or args.count < 1:
         print("error: --steps-scale must be positive and --count at least 1", file=sys.stderr)
         return 2
-    from engine.errors import EngineError
 
     phases = PHASE_ORDER[:PHASE_ORDER.index(args.until) + 1]
     try:

@@ -31,6 +31,9 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
+from engine.nets.fill_backbone import TinyFillBackbone
+from engine.nets.fill_layout import fill_condition, image_ids, pack_latents, unpack_latents
+
 from .config import TrainConfig
 from .data import STAGE2_FILES, Always, SampleFolders, StepBatches
 from .loop import Task, sample_sigmas
@@ -57,7 +60,6 @@ class BackboneTrainConfig(TrainConfig):
 def new_backbone(config: BackboneTrainConfig):
     from diffusers import AutoencoderKL, FlowMatchEulerDiscreteScheduler
 
-    from engine.nets.fill_backbone import TinyFillBackbone
     from engine.nets.tiny_fill_transformer import TinyFillTransformer
 
     vae = AutoencoderKL.from_pretrained(config.vae_path, use_safetensors=True)
@@ -74,8 +76,6 @@ def new_backbone(config: BackboneTrainConfig):
 
 
 def build_task(config: BackboneTrainConfig, accelerator) -> Task:
-    from engine.nets.fill_layout import fill_condition, image_ids, pack_latents, unpack_latents
-
     device = accelerator.device
     backbone = new_backbone(config).to(device)
     transformer = backbone.transformer

@@ -18,9 +18,16 @@ from pathlib import Path
 import torch
 
 from engine.errors import InvalidInput
+from engine.framing import TRAIN_CONTEXT_RANGE
+from engine.nets.bfs_model import BFSModel
+from engine.nets.dual_branch import DualBranchTransformer
+from engine.nets.fill_backbone import load_backbone
 
+from .bfs_objective import BFSObjective
 from .config import TrainConfig, check_rgba
-from .data import STAGE1_FILES, STAGE2_FILES, Always, RealismOrRegularise, SampleFolders, StepBatches
+from .data import (STAGE1_FILES, STAGE2_FILES, Always, RealismOrRegularise, SampleFolders,
+                   StepBatches)
+from .encode_cache import EncodedSamples, cache_key, context_grid
 from .loop import Task, weight_dtype
 
 
@@ -68,10 +75,6 @@ def build_task(config: BFSTrainConfig, accelerator) -> Task:
     from diffusers.training_utils import cast_training_params
 
     from engine.nets.compositor import LatentCompositor
-    from engine.nets.dual_branch import DualBranchTransformer
-    from engine.nets.fill_backbone import load_backbone
-
-    from .bfs_objective import BFSObjective
 
     dtype = weight_dtype(config.mixed_precision)
     device = accelerator.device
@@ -105,8 +108,6 @@ def build_task(config: BFSTrainConfig, accelerator) -> Task:
                              config.logit_mean, config.logit_std, rgba=config.rgba)
 
     def finish(trained: DualBranchTransformer, output: Path) -> None:
-        from engine.nets.bfs_model import BFSModel
-
         settings = {"resolution": config.resolution, "steps": config.inference_steps,
                     "guidance_scale": config.inference_guidance,
                     "max_sequence_length": config.max_sequence_length,
@@ -126,10 +127,6 @@ def build_task(config: BFSTrainConfig, accelerator) -> Task:
 
 def _cached_sources(config: BFSTrainConfig, sources: dict, objective, accelerator) -> tuple[dict, list[float]]:
     """Every source wrapped by the encode cache, filled by all processes before training starts."""
-    from engine.framing import TRAIN_CONTEXT_RANGE
-
-    from .encode_cache import EncodedSamples, cache_key, context_grid
-
     grid = context_grid(config.cache_contexts, *TRAIN_CONTEXT_RANGE)
     cached = {}
     for name, source in sources.items():

@@ -15,6 +15,9 @@ from pathlib import Path
 
 import torch.nn.functional as F
 
+from engine.nets.fill_backbone import FillBackbone
+from engine.nets.rgba_vae import to_model_range
+
 from .config import TrainConfig, check_rgba
 from .data import STAGE1_FILES, Always, SampleFolders, StepBatches
 from .loop import Task, weight_dtype
@@ -39,8 +42,6 @@ def build_task(config: CompositorTrainConfig, accelerator) -> Task:
     from diffusers import AutoencoderKL
 
     from engine.nets.compositor import LatentCompositor
-    from engine.nets.fill_backbone import FillBackbone
-    from engine.nets.rgba_vae import to_model_range
 
     dtype = weight_dtype(config.mixed_precision)
     device = accelerator.device

@@ -22,6 +22,8 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
+from engine.nets.rgba_vae import rgba_vae_from_rgb, to_model_range
+
 from .config import TrainConfig, check_rgba
 from .data import STAGE1_FILES, Always, SampleFolders, StepBatches
 from .loop import Task, weight_dtype
@@ -43,8 +45,6 @@ class RGBAVAETrainConfig(TrainConfig):
 
 def build_task(config: RGBAVAETrainConfig, accelerator) -> Task:
     from diffusers import AutoencoderKL
-
-    from engine.nets.rgba_vae import rgba_vae_from_rgb, to_model_range
 
     dtype = weight_dtype(config.mixed_precision)
     device = accelerator.device

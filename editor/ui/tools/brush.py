@@ -16,11 +16,12 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QCursor, QPainter, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QSpinBox, QWidget
 
-from editor.model import Layer
+from editor.model import Layer, mask_ops
 from editor.model.commands import LayerMaskEdit
 from engine.box import Box
 
-from . import Tool
+from .base import Tool
+from .eyedropper import sample_color
 
 MAX_SIZE = 1000
 _SIZE_STEPS = ((10, 1), (100, 10), (200, 25), (400, 50), (MAX_SIZE, 100))
@@ -144,9 +145,9 @@ class BrushTool(Tool):
     erase = False
     history_name = "Brush Tool"
 
-    def __init__(self, services):
-        super().__init__(services)
-        settings = services.settings
+    def __init__(self, window):
+        super().__init__(window)
+        settings = window.settings
         self.size = settings.value(f"tools/{self.id}/size", 30, int)
         self.hardness = settings.value(f"tools/{self.id}/hardness", 0.8, float)
         self.opacity = settings.value(f"tools/{self.id}/opacity", 1.0, float)
@@ -161,19 +162,19 @@ class BrushTool(Tool):
     # -- settings --------------------------------------------------------------------
     def set_size(self, size: int) -> None:
         self.size = int(max(1, min(MAX_SIZE, size)))
-        self.services.settings.set_value(f"tools/{self.id}/size", self.size)
+        self.window.settings.set_value(f"tools/{self.id}/size", self.size)
         self._sync_controls()
         if self._canvas is not None:
             self._canvas.update()
 
     def set_hardness(self, hardness: float) -> None:
         self.hardness = float(max(0.0, min(1.0, hardness)))
-        self.services.settings.set_value(f"tools/{self.id}/hardness", self.hardness)
+        self.window.settings.set_value(f"tools/{self.id}/hardness", self.hardness)
         self._sync_controls()
 
     def set_opacity(self, opacity: float) -> None:
         self.opacity = float(max(0.01, min(1.0, opacity)))
-        self.services.settings.set_value(f"tools/{self.id}/opacity", self.opacity)
+        self.window.settings.set_value(f"tools/{self.id}/opacity", self.opacity)
         self._sync_controls()
 
     def change_size(self, direction: int) -> None:
@@ -182,11 +183,9 @@ class BrushTool(Tool):
     # -- stroke ------------------------------------------------------------------------
     def press(self, canvas, ev) -> None:
         if ev.alt:
-            from .eyedropper import sample_color
-
             color = sample_color(canvas, ev.image)
             if color is not None:
-                self.services.set_foreground(color)
+                self.window.set_foreground(color)
             return
         doc = canvas.doc
         if doc.mask_targeted and doc.active is not None and doc.active.mask is not None:
@@ -194,16 +193,16 @@ class BrushTool(Tool):
             return
         layer = doc.active_layer
         if layer is None:
-            self.services.status("Select a pixel layer to paint on.")
+            self.window.status("Select a pixel layer to paint on.")
             return
         if not layer.is_shown():
-            self.services.status(f"Layer '{layer.name}' is hidden: show it to paint on it.")
+            self.window.status(f"Layer '{layer.name}' is hidden: show it to paint on it.")
             return
         canvas.session.renderer.set_focus(layer)
         try:
             self._edit = doc.begin_pixel_edit(layer, self.history_name, cover=doc.canvas)
         except Exception as exc:
-            self.services.report(exc, "Could not paint")
+            self.window.report(exc, "Could not paint")
             return
         self._layer, self._canvas = layer, canvas
         start = ev.image
@@ -218,8 +217,6 @@ class BrushTool(Tool):
     def _press_mask(self, canvas, ev) -> None:
         """A stroke on the active node's layer mask: grey of the foreground colour (the
         Eraser paints the background colour's), as Photoshop paints masks."""
-        from editor.model import mask_ops
-
         doc = canvas.doc
         node = doc.active
         if isinstance(node, Layer):
@@ -227,7 +224,7 @@ class BrushTool(Tool):
         try:
             self._edit = mask_ops.begin_mask_stroke(doc, node, self.history_name, doc.canvas)
         except Exception as exc:
-            self.services.report(exc, "Could not paint on the mask")
+            self.window.report(exc, "Could not paint on the mask")
             return
         self._layer, self._canvas = node, canvas
         self._path.start(ev.image)
@@ -258,13 +255,11 @@ class BrushTool(Tool):
         self._stroke_end = self._path.last
         try:
             if isinstance(edit, LayerMaskEdit):
-                from editor.model import mask_ops
-
                 mask_ops.end_mask_stroke(self._canvas.doc, edit)
             else:
                 self._canvas.doc.end_pixel_edit(edit)
         except Exception as exc:
-            self.services.report(exc, "Could not paint")
+            self.window.report(exc, "Could not paint")
 
     def _segment_to(self, canvas, point: QPointF) -> None:
         """Dabs every quarter diameter along the path from the last position to `point`."""
@@ -283,7 +278,7 @@ class BrushTool(Tool):
             mask, box = dab_mask(c.x() - layer.x, c.y() - layer.y, self.size, self.hardness)
             dabs.append((mask, box))
             union = union.union(box)
-        color = self.services.foreground
+        color = self.window.foreground
         rgb = (color.red(), color.green(), color.blue())
 
         def paint(view: np.ndarray, origin: Box) -> None:
@@ -301,10 +296,8 @@ class BrushTool(Tool):
         self._edit.apply(canvas.doc, clipped, lambda view: paint(view, clipped))
 
     def _apply_mask(self, canvas, centres: list[QPointF]) -> None:
-        from editor.model import mask_ops
-
         mask = self._layer.mask
-        color = self.services.background if self.erase else self.services.foreground
+        color = self.window.background if self.erase else self.window.foreground
         grey = int(round(0.299 * color.red() + 0.587 * color.green() + 0.114 * color.blue()))
         for c in centres:
             coverage, box = dab_mask(c.x() - mask.x, c.y() - mask.y, self.size, self.hardness)

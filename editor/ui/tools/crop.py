@@ -26,8 +26,8 @@ class CropTool(MarqueeTool):
 
     combines = False  # one box, no shapes, no Shift/Alt combining
 
-    def __init__(self, services):
-        super().__init__(services)
+    def __init__(self, window):
+        super().__init__(window)
         self._boxes: dict[int, Box] = {}  # per document
 
     def current_box(self, canvas) -> Optional[Box]:
@@ -61,7 +61,7 @@ class CropTool(MarqueeTool):
         try:
             image_ops.crop(doc, box)
         except Exception as exc:
-            self.services.report(exc, "Could not crop")
+            self.window.report(exc, "Could not crop")
         self._show(self.current_box(canvas))
 
     def reset(self, canvas) -> None:
@@ -113,7 +113,7 @@ class CropTool(MarqueeTool):
         self._readout.setObjectName("Dim")
         row.addWidget(self._readout)
         row.addStretch(1)
-        canvas = self.services.tools.canvas
+        canvas = self.window.tools.canvas
         self._show(self.readout_box(canvas) if canvas is not None else None)
         for name, tip, slot in (("cancel", "Put the box back round the canvas (Esc)", self.reset),
                                 ("check", "Crop to the box (Enter)", self.crop)):
@@ -121,6 +121,6 @@ class CropTool(MarqueeTool):
             button.setIcon(icon(name))
             button.setToolTip(tip)
             button.setObjectName(f"Crop{name.title()}")
-            button.clicked.connect(lambda _=False, s=slot: s(self.services.tools.canvas))
+            button.clicked.connect(lambda _=False, s=slot: s(self.window.tools.canvas))
             row.addWidget(button)
         return w

@@ -6,7 +6,7 @@ from typing import Optional
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QCursor
 
-from . import Tool
+from .base import Tool
 
 
 def sample_color(canvas, point: QPointF) -> Optional[QColor]:
@@ -16,7 +16,7 @@ def sample_color(canvas, point: QPointF) -> Optional[QColor]:
     if not (0 <= x < doc.width and 0 <= y < doc.height):
         return None
     canvas.sync()
-    b, g, r, a = (int(v) for v in canvas.session.renderer.canvas.array[y, x])  # premultiplied BGRA
+    b, g, r, a = (int(v) for v in canvas.session.renderer.composite.array[y, x])  # premultiplied BGRA
     if a == 0:
         return None
     return QColor(min(255, round(r * 255 / a)), min(255, round(g * 255 / a)),
@@ -39,7 +39,7 @@ class EyedropperTool(Tool):
     def _pick(self, canvas, point: QPointF) -> None:
         color = sample_color(canvas, point)
         if color is not None:
-            self.services.set_foreground(color)
+            self.window.set_foreground(color)
 
     def cursor_at(self, canvas, ev) -> QCursor:
         return QCursor(Qt.CursorShape.CrossCursor)

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QHBoxLayout, QLabel, QSp
 
 from editor.model import edit_ops
 
-from . import Tool
+from .base import Tool
 
 
 def _rgba(color: QColor) -> tuple[int, int, int, int]:
@@ -29,9 +29,9 @@ class FillTool(Tool):
     tip = "Paint Bucket: click to fill a colour; Gradient: drag from start to end"
     SHAPES = ("bucket", "gradient")
 
-    def __init__(self, services):
-        super().__init__(services)
-        settings = services.settings
+    def __init__(self, window):
+        super().__init__(window)
+        settings = window.settings
         self.shape = settings.value("tools/fill/shape", "bucket")
         if self.shape not in self.SHAPES:
             self.shape = "bucket"
@@ -44,7 +44,7 @@ class FillTool(Tool):
 
     def set_shape(self, shape: str) -> None:
         self.shape = shape
-        self.services.settings.set_value("tools/fill/shape", shape)
+        self.window.settings.set_value("tools/fill/shape", shape)
         if self._buttons is not None:
             self._buttons.button(self.SHAPES.index(shape)).setChecked(True)
         for widget in self._bucket_options:
@@ -57,7 +57,7 @@ class FillTool(Tool):
         try:
             return edit_ops.pixel_layer(canvas.doc.active, "fill")
         except Exception as exc:
-            self.services.status(str(exc))
+            self.window.status(str(exc))
             return None
 
     # -- input ------------------------------------------------------------------------
@@ -68,10 +68,10 @@ class FillTool(Tool):
         if self.shape == "bucket":
             try:
                 edit_ops.bucket_fill(canvas.doc, layer, math.floor(ev.image.x()),
-                                     math.floor(ev.image.y()), _rgba(self.services.foreground),
+                                     math.floor(ev.image.y()), _rgba(self.window.foreground),
                                      self.tolerance, self.contiguous)
             except Exception as exc:
-                self.services.report(exc, "Could not fill")
+                self.window.report(exc, "Could not fill")
             return
         self._start = self._end = ev.image
 
@@ -98,10 +98,10 @@ class FillTool(Tool):
             return
         try:
             edit_ops.gradient_fill(canvas.doc, layer, (start.x(), start.y()), (end.x(), end.y()),
-                                   _rgba(self.services.foreground),
-                                   _rgba(self.services.background))
+                                   _rgba(self.window.foreground),
+                                   _rgba(self.window.background))
         except Exception as exc:
-            self.services.report(exc, "Could not draw the gradient")
+            self.window.report(exc, "Could not draw the gradient")
 
     def deactivate(self, canvas) -> None:
         self._start = self._end = None
@@ -154,4 +154,4 @@ class FillTool(Tool):
 
     def _set(self, key: str, value) -> None:
         setattr(self, key, value)
-        self.services.settings.set_value(f"tools/fill/{key}", value)
+        self.window.settings.set_value(f"tools/fill/{key}", value)

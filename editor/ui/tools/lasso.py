@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QW
 
 from editor.model import selection_ops
 
-from . import Tool
+from ..canvas import paint_ants_path
+from .base import Tool
 from .marquee import selection_op
 
 CLOSE_DISTANCE = 8  # px on screen: a click this near the first point closes the polygon
@@ -26,9 +27,9 @@ class LassoTool(Tool):
     tip = "Draw round what to select (Polygonal: click the corners); Shift adds, Alt subtracts"
     SHAPES = ("freehand", "polygon")
 
-    def __init__(self, services):
-        super().__init__(services)
-        self.shape = services.settings.value("tools/lasso/shape", "freehand")
+    def __init__(self, window):
+        super().__init__(window)
+        self.shape = window.settings.value("tools/lasso/shape", "freehand")
         if self.shape not in self.SHAPES:
             self.shape = "freehand"
         self.points: list[QPointF] = []  # image coordinates
@@ -39,7 +40,7 @@ class LassoTool(Tool):
     def set_shape(self, shape: str) -> None:
         self.points = []
         self.shape = shape
-        self.services.settings.set_value("tools/lasso/shape", shape)
+        self.window.settings.set_value("tools/lasso/shape", shape)
         if self._buttons is not None:
             self._buttons.button(self.SHAPES.index(shape)).setChecked(True)
 
@@ -114,7 +115,7 @@ class LassoTool(Tool):
                 name = "Polygonal Lasso" if self.shape == "polygon" else "Lasso"
                 selection_ops.select_mask(doc, mask, self._op, name)
         except Exception as exc:
-            self.services.report(exc, "Could not change the selection")
+            self.window.report(exc, "Could not change the selection")
         canvas.update()
 
     def cursor_at(self, canvas, ev) -> QCursor:
@@ -124,7 +125,6 @@ class LassoTool(Tool):
     def paint_overlay(self, canvas, painter: QPainter) -> None:
         if not self.points:
             return
-        from ..canvas import paint_ants_path
 
         points = [canvas.image_to_widget(p) for p in self.points]
         if self.shape == "polygon" and self._hover is not None:

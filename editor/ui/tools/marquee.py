@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QT
 from editor.model import selection_ops
 from engine.box import Box
 
-from . import Tool
+from ..canvas import paint_ants_path
+from .base import Tool
 
 HANDLE = 7          # handle size, logical pixels
 GRAB = 6            # how far from a handle a press still grabs it
@@ -62,13 +63,13 @@ class MarqueeTool(Tool):
     SHAPES = ("rect", "ellipse")
     combines = True  # Shift/Alt at the press add, subtract, intersect (not for Crop)
 
-    def __init__(self, services):
-        super().__init__(services)
+    def __init__(self, window):
+        super().__init__(window)
         self._drag: Optional[tuple] = None
         self._preview: Optional[Box] = None
         self._readout: Optional[QLabel] = None
         self._op = "replace"
-        self.shape = services.settings.value("tools/marquee/shape", "rect") \
+        self.shape = window.settings.value("tools/marquee/shape", "rect") \
             if self.combines else "rect"
         if self.shape not in self.SHAPES:
             self.shape = "rect"
@@ -76,7 +77,7 @@ class MarqueeTool(Tool):
 
     def set_shape(self, shape: str) -> None:
         self.shape = shape
-        self.services.settings.set_value("tools/marquee/shape", shape)
+        self.window.settings.set_value("tools/marquee/shape", shape)
         if self._shape_buttons is not None:
             self._shape_buttons.button(self.SHAPES.index(shape)).setChecked(True)
 
@@ -192,7 +193,7 @@ class MarqueeTool(Tool):
             else:
                 self.set_box(canvas, preview)
         except Exception as exc:
-            self.services.report(exc, "Could not change the selection")
+            self.window.report(exc, "Could not change the selection")
         self._show(self.readout_box(canvas))
         canvas.update()
 
@@ -222,8 +223,6 @@ class MarqueeTool(Tool):
 
     def paint_overlay(self, canvas, painter: QPainter) -> None:
         if self._drag is not None and self._preview is not None and not self.edits_box:
-            from ..canvas import paint_ants_path  # the shape being drawn
-
             path = QPainterPath()
             rect = canvas.widget_rect(self._preview)
             path.addEllipse(rect) if self.shape == "ellipse" else path.addRect(rect)
@@ -258,10 +257,10 @@ class MarqueeTool(Tool):
         for text, action in (("Select All", "select_all"), ("Deselect", "deselect"),
                              ("Decompose", "decompose")):
             button = QPushButton(text)
-            button.clicked.connect(lambda _=False, a=action: self.services.trigger(a))
+            button.clicked.connect(lambda _=False, a=action: self.window.trigger(a))
             row.addWidget(button)
         row.addStretch(1)
-        canvas = self.services.tools.canvas
+        canvas = self.window.tools.canvas
         self._show(self.readout_box(canvas) if canvas is not None else None)
         return w
 

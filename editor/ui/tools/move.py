@@ -17,7 +17,8 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from editor.model import Layer
 
-from . import Tool
+from ..preview import LayerPreview
+from .base import Tool
 
 _drags = itertools.count(1)
 PREVIEW_PIXELS = 2_000_000  # layers at least this big are previewed while dragged
@@ -32,8 +33,8 @@ class MoveTool(Tool):
     icon = "tool-move"
     tip = "Drag the active layer; arrow keys nudge it (Shift: 10 px)"
 
-    def __init__(self, services):
-        super().__init__(services)
+    def __init__(self, window):
+        super().__init__(window)
         self._node = None
         self._start = None
         self._applied = (0, 0)
@@ -47,12 +48,12 @@ class MoveTool(Tool):
         node = doc.active
         if node is None:
             if report:
-                self.services.status("Select a layer to move.")
+                self.window.status("Select a layer to move.")
             return None
         if node.is_locked():
             if report:  # a note in the status bar, not a dialog to dismiss
                 locked = node if node.locked else next(g for g in node.ancestors() if g.locked)
-                self.services.status(f"Layer '{locked.name}' is locked: unlock it (Ctrl+/) "
+                self.window.status(f"Layer '{locked.name}' is locked: unlock it (Ctrl+/) "
                                      "to move it.")
             return None
         return node
@@ -73,8 +74,6 @@ class MoveTool(Tool):
         if isinstance(node, Layer):
             canvas.session.renderer.set_focus(node)
             if node.width * node.height >= PREVIEW_PIXELS:
-                from ..preview import LayerPreview
-
                 preview = LayerPreview(canvas.session, node)
                 if preview.exact:
                     self._preview, self._canvas = preview, canvas
@@ -106,7 +105,7 @@ class MoveTool(Tool):
             canvas.doc.translate(self._node, step[0], step[1], merge_key=self._key)
         except Exception as exc:  # the model refused: stop the drag, say why
             self._finish()
-            self.services.report(exc, "Could not move the layer")
+            self.window.report(exc, "Could not move the layer")
             return
         self._applied = (dx, dy)
 
@@ -149,7 +148,7 @@ class MoveTool(Tool):
         try:
             canvas.doc.translate(node, direction[0] * step, direction[1] * step)
         except Exception as exc:
-            self.services.report(exc, "Could not move the layer")
+            self.window.report(exc, "Could not move the layer")
         return True
 
     def cursor_at(self, canvas, ev) -> QCursor:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCursor
 
-from . import Tool
+from .base import Tool
 
 
 class HandTool(Tool):

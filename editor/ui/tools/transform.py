@@ -29,13 +29,14 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QCursor, QPainter, QPen, QPolygonF, QTransform
 from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QToolButton, QWidget
 
-from editor.model import Group, Layer, Node
+from editor.model import DocumentError, Group, Layer, Node
 from editor.model.commands import SetMask
 from editor.model.document import LockedError, linked_masks
+from editor.model.resample import perspective_pixels, transform_pixels, warp_mask
 
 from ..icons import icon, pixmap
 from ..preview import LayerPreview
-from . import Tool
+from .base import Tool
 from .marquee import HANDLE, paint_handles
 
 GRAB = 7
@@ -108,8 +109,8 @@ class TransformTool(Tool):
     label = "Free Transform"
     icon = "transform"
 
-    def __init__(self, services, manager, node: Node, corners: Optional[str] = None):
-        super().__init__(services)
+    def __init__(self, window, manager, node: Node, corners: Optional[str] = None):
+        super().__init__(window)
         # What a plain corner drag does: None (scale), "distort" or "perspective".
         self.corners = corners
         self.manager = manager
@@ -132,8 +133,6 @@ class TransformTool(Tool):
     @staticmethod
     def check(node) -> None:
         """Raises a clear error when the active node cannot be transformed."""
-        from editor.model import DocumentError
-
         if not isinstance(node, (Layer, Group)):
             raise DocumentError("Free Transform works on a layer or a group: select one first.")
         what = "Layer" if isinstance(node, Layer) else "Group"
@@ -186,7 +185,6 @@ class TransformTool(Tool):
             if (p.sx, p.sy, p.angle) == (1.0, 1.0, 0.0) and dx.is_integer() and dy.is_integer():
                 doc.translate(self.node, int(dx), int(dy))
                 return
-            from editor.model.resample import transform_pixels, warp_mask
 
             # Keep what lies within a canvas' width/height around the canvas: enough
             # for any later move, bounded in memory however far the layer is enlarged.
@@ -211,13 +209,11 @@ class TransformTool(Tool):
                     moved = warp_mask(m, lambda p: transform_pixels(p, at(m.x, m.y), limit))
                     doc.history.push(SetMask(node, moved, "Free Transform"))
         except Exception as exc:
-            self.services.report(exc, "Could not transform")
+            self.window.report(exc, "Could not transform")
         finally:
             doc.history.changed.connect(self._document_changed)
 
     def _commit_quad(self, doc) -> None:
-        from editor.model.resample import perspective_pixels, warp_mask
-
         limit = doc.canvas.expand(doc.width, doc.height)
         frame = self._quad_transform()
         layers = [self.node] if isinstance(self.node, Layer) else list(self.node.layers())

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSpinBox, QWidget
 
 from editor.model import Layer, selection_ops
 
-from . import Tool
+from .base import Tool
 from .marquee import selection_op
 
 
@@ -22,9 +22,9 @@ class MagicWandTool(Tool):
     icon = "tool-wand"
     tip = "Click a colour to select it (Tolerance, Contiguous); Shift adds, Alt subtracts"
 
-    def __init__(self, services):
-        super().__init__(services)
-        settings = services.settings
+    def __init__(self, window):
+        super().__init__(window)
+        settings = window.settings
         self.tolerance = settings.value("tools/wand/tolerance", 32, int)
         self.contiguous = settings.value("tools/wand/contiguous", True, bool)
         self.all_layers = settings.value("tools/wand/all_layers", False, bool)
@@ -40,14 +40,14 @@ class MagicWandTool(Tool):
             if mask.any() or selection_op(ev.modifiers) == "replace":
                 selection_ops.select_mask(doc, mask, selection_op(ev.modifiers), "Magic Wand")
         except Exception as exc:
-            self.services.report(exc, "Could not select")
+            self.window.report(exc, "Could not select")
 
     def cursor_at(self, canvas, ev) -> QCursor:
         return QCursor(Qt.CursorShape.CrossCursor)
 
     def _set(self, key: str, value) -> None:
         setattr(self, key, value)
-        self.services.settings.set_value(f"tools/wand/{key}", value)
+        self.window.settings.set_value(f"tools/wand/{key}", value)
 
     def build_options(self) -> QWidget:
         w = QWidget()

@@ -23,6 +23,9 @@ import os
 from typing import Optional
 
 from ...errors import InvalidInput, ModelError
+from ...models.catalogue import load_catalogue
+from ...models.devices import choose_device
+from ...models.locate import find_model
 
 AUTO = "auto"
 STEPS = ("mask", "matting", "background")
@@ -39,8 +42,6 @@ def choose_components(mask: str = AUTO, matting: str = AUTO, background: str = A
                       device: str = "auto", dtype: str = "auto", seed: int = 0,
                       cache_dir: str | os.PathLike | None = None, catalogue=None) -> dict:
     """{"mask": segmenter, "matting": matter, "background": inpainter} for the given choices."""
-    from ...models.catalogue import load_catalogue
-
     catalogue = catalogue if catalogue is not None else load_catalogue()
     choices = {"mask": mask, "matting": matting, "background": background}
     chosen = {}
@@ -56,8 +57,6 @@ def choose_components(mask: str = AUTO, matting: str = AUTO, background: str = A
 def installed_models(step: str, *, cache_dir: str | os.PathLike | None = None,
                      catalogue=None) -> list:
     """The catalogue models for `step` that are on this computer (ModelInfo, in order)."""
-    from ...models.catalogue import load_catalogue
-
     catalogue = catalogue if catalogue is not None else load_catalogue()
     return catalogue.installed_for(METHOD_OF_STEP[step], cache_dir=cache_dir)
 
@@ -70,15 +69,12 @@ def _auto(step: str, catalogue, device: str, cache_dir) -> str:
 
 
 def _has_gpu(device: str) -> bool:
-    from ...models.devices import choose_device
-
     return choose_device(device)[0] != "cpu"
 
 
 def _component(step: str, value: str, *, device, dtype, seed, cache_dir, catalogue):
     if value in CLASSICAL[step]:
         return _classical(value)
-    from ...models.locate import find_model
 
     try:
         source = find_model(value, cache_dir=cache_dir, catalogue=catalogue)

@@ -31,8 +31,13 @@ from typing import Optional
 import cv2
 import numpy as np
 
+from engine.models import loading
+
 from ...compose import to_uint8
+from ...models.locate import find_model
 from ...progress import ProgressFn, no_progress
+from .. import inpainting
+from ..add_foreground import plan_regions
 from .fill import pyramid_fill
 from .segment import mask_bounds
 
@@ -52,8 +57,6 @@ class DiffusionInpainter:
                  prompt: str = FILL_PROMPT, negative_prompt: str = FILL_NEGATIVE,
                  device: str = "auto", dtype: str = "auto",
                  cache_dir: str | os.PathLike | None = None):
-        from ...models.locate import find_model
-
         self.model = model
         # The catalogue entry (or the family's defaults) gives steps before anything loads,
         # so the progress bar knows its length from the start.
@@ -75,15 +78,11 @@ class DiffusionInpainter:
     def __call__(self, image: np.ndarray, hole: np.ndarray, known: Optional[np.ndarray] = None,
                  progress: ProgressFn = no_progress) -> np.ndarray:
         """`image` float RGB 0..1 with `hole` filled; pixels outside `hole` are returned as given."""
-        from ...models.loading import get_pipeline
-        from .. import inpainting
-        from ..add_foreground import plan_regions
-
         if not hole.any():
             progress(self.weight, self.weight)
             return image
         h, w = image.shape[:2]
-        loaded = get_pipeline(self.model, device=self.device, dtype=self.dtype,
+        loaded = loading.get_pipeline(self.model, device=self.device, dtype=self.dtype,
                               cache_dir=self.cache_dir)
         pipe, family, device = loaded.pipeline, loaded.family, loaded.plan.device
 
@@ -122,8 +121,6 @@ class DiffusionInpainter:
                progress: ProgressFn) -> np.ndarray:
         import torch
         from PIL import Image
-
-        from .. import inpainting
 
         def on_step_end(pipeline, step, timestep, tensors):
             progress(step + 1, self.weight)  # may raise Cancelled: the run stops here

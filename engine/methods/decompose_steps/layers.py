@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...compose import over, to_float
 from .fill import pyramid_fill
 
 
@@ -135,8 +136,6 @@ def recomposition_error(source: np.ndarray, foreground: np.ndarray, background: 
 
     Compared premultiplied, so colours under zero alpha do not count.
     """
-    from ...compose import over, to_float
-
     out = over(to_float(foreground), to_float(background))
     src = to_float(source)
     got = out[..., :3] * out[..., 3:4]

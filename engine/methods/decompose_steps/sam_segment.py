@@ -25,6 +25,7 @@ import cv2
 import numpy as np
 
 from ...box import Box
+from ...models.loading import MASK_MODELS
 from ...progress import ProgressFn, no_progress
 from .segment import clean_mask, mask_bounds
 from .strokes import REACH, touched_changes
@@ -101,8 +102,6 @@ class SamSegmenter:
         pixels) and (x, y) `points` in crop pixels, labelled 1 (object) or 0 (not object)."""
         import torch
         from transformers import SamProcessor
-
-        from ...models.loading import MASK_MODELS
 
         sam = MASK_MODELS.get(self.model, device=self.device, dtype=self.dtype,
                               cache_dir=self.cache_dir).pipeline

@@ -35,6 +35,7 @@ import numpy as np
 from ...box import Box
 from ...errors import InvalidInput
 from ...progress import ProgressFn, no_progress
+from .fill import pyramid_fill
 
 
 class GrabCutSegmenter:
@@ -115,8 +116,6 @@ def shading_damped(rgb: np.ndarray, lightness_weight: float) -> np.ndarray:
 
 def _fill_transparent(small: np.ndarray, valid: np.ndarray, box: Optional[Box], crop: Box,
                       scale: float) -> np.ndarray:
-    from .fill import pyramid_fill
-
     known = valid.copy()
     if box is not None:
         outside = known.copy()

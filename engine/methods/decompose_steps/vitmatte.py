@@ -19,6 +19,7 @@ import os
 
 import numpy as np
 
+from ...models.loading import MATTING_MODELS
 from ...progress import ProgressFn, no_progress
 from .matting import UNKNOWN, solve_reduced
 
@@ -40,8 +41,6 @@ class VitMatteMatter:
     def __call__(self, image: np.ndarray, trimap: np.ndarray,
                  progress: ProgressFn = no_progress) -> np.ndarray:
         """Alpha (H, W) float32 in 0..1 for RGB uint8 `image` and uint8 `trimap`."""
-        from ...models.loading import MATTING_MODELS
-
         tri = trimap.astype(np.float32) / 255.0
         unknown = trimap == UNKNOWN
         if not unknown.any():

@@ -1,0 +1,152 @@
+"""The base of the canvas tools (`Tool`) and the `ToolManager` that holds the selected tool
+and the mode (Free Transform) that may override it. The tools themselves are the other
+modules of this package; `toolbox.all_tools` makes one of each."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Optional
+
+from PySide6.QtCore import QObject, QRectF, Qt, Signal
+from PySide6.QtGui import QCursor, QKeyEvent, QPainter
+from PySide6.QtWidgets import QWidget
+
+if TYPE_CHECKING:
+    from ..canvas import CanvasEvent, CanvasView
+    from ..window_api import EditorWindow
+
+
+class Tool:
+    id = ""
+    label = ""
+    letter = ""
+    icon = ""
+    tip = ""
+    pans = False  # a left drag pans the view (Hand)
+
+    def __init__(self, window: "EditorWindow"):
+        self.window = window
+        self._options: Optional[QWidget] = None
+
+    # -- life cycle ---------------------------------------------------------------
+    def activate(self, canvas: Optional["CanvasView"]) -> None:
+        pass
+
+    def deactivate(self, canvas: Optional["CanvasView"]) -> None:
+        pass
+
+    # -- input -------------------------------------------------------------------
+    def press(self, canvas: "CanvasView", ev: "CanvasEvent") -> None:
+        pass
+
+    def move(self, canvas: "CanvasView", ev: "CanvasEvent") -> None:
+        pass
+
+    def release(self, canvas: "CanvasView", ev: "CanvasEvent") -> None:
+        pass
+
+    def hover(self, canvas: "CanvasView", ev: "CanvasEvent") -> None:
+        pass
+
+    def leave(self, canvas: "CanvasView") -> None:
+        pass
+
+    def double_click(self, canvas: "CanvasView", ev: "CanvasEvent") -> bool:
+        return False
+
+    def key_press(self, canvas: "CanvasView", e: QKeyEvent) -> bool:
+        return False
+
+    def cursor_at(self, canvas: "CanvasView", ev: "CanvasEvent") -> QCursor:
+        return QCursor(Qt.CursorShape.ArrowCursor)
+
+    # -- drawing -----------------------------------------------------------------
+    def paints_content(self, canvas: "CanvasView") -> bool:
+        """True while the tool draws the document itself (a live preview): the canvas then
+        leaves the renderer's composite alone until the gesture ends."""
+        return False
+
+    def paint_content(self, canvas: "CanvasView", painter: QPainter, area: QRectF) -> None:
+        """Draws the document inside `area` (only called when `paints_content`)."""
+
+    def shown_selection(self, canvas: "CanvasView"):
+        """The selection box to outline (a tool may show the one being drawn)."""
+        return canvas.doc.selection
+
+    def paint_overlay(self, canvas: "CanvasView", painter: QPainter) -> None:
+        pass
+
+    # -- options bar -------------------------------------------------------------
+    def options(self) -> Optional[QWidget]:
+        if self._options is None:
+            self._options = self.build_options()
+        return self._options
+
+    def build_options(self) -> Optional[QWidget]:
+        return None
+
+
+class ToolManager(QObject):
+    """The selected tool, and the mode (Free Transform) that may override it."""
+
+    changed = Signal(object)  # the tool now in charge
+
+    def __init__(self, window: "EditorWindow", tools: list[Tool]):
+        super().__init__()
+        self.window = window
+        self.tools = {tool.id: tool for tool in tools}
+        self.selected: Tool = tools[0]
+        self.mode: Optional[Tool] = None
+        self.canvas: Optional["CanvasView"] = None
+
+    @property
+    def current(self) -> Tool:
+        return self.mode or self.selected
+
+    def set_canvas(self, canvas: Optional["CanvasView"]) -> None:
+        """The canvas now in front (a mode belongs to one canvas: it ends first)."""
+        if canvas is self.canvas:
+            return
+        if self.mode is not None:
+            self.end_mode(commit=True)
+        self.current.deactivate(self.canvas)
+        self.canvas = canvas
+        self.current.activate(canvas)
+        self._refresh()
+
+    def select(self, tool_id: str) -> None:
+        tool = self.tools[tool_id]
+        if self.mode is not None:
+            self.end_mode(commit=True)
+        if tool is self.selected:
+            return
+        self.selected.deactivate(self.canvas)
+        self.selected = tool
+        tool.activate(self.canvas)
+        self.changed.emit(tool)
+        self._refresh()
+
+    def start_mode(self, mode: Tool) -> None:
+        if self.mode is not None:
+            self.end_mode(commit=True)
+        self.selected.deactivate(self.canvas)
+        self.mode = mode
+        mode.activate(self.canvas)
+        self.changed.emit(mode)
+        self._refresh()
+
+    def end_mode(self, commit: bool) -> None:
+        """Ends the mode (committing or cancelling it) and gives control back to the tool."""
+        mode = self.mode
+        if mode is None:
+            return
+        self.mode = None
+        finish = getattr(mode, "commit" if commit else "cancel")
+        finish(self.canvas)
+        mode.deactivate(self.canvas)
+        self.selected.activate(self.canvas)
+        self.changed.emit(self.selected)
+        self._refresh()
+
+    def _refresh(self) -> None:
+        if self.canvas is not None:
+            self.canvas.update()
+            self.canvas.refresh_cursor()
