@@ -275,7 +275,7 @@ def test_renderer_follows_settings_and_mask_edits_exactly():
         renderer.update()
         fresh = Renderer(doc)
         fresh.update()
-        np.testing.assert_array_equal(renderer.canvas.array, fresh.canvas.array)
+        np.testing.assert_array_equal(renderer.composite.array, fresh.composite.array)
     # Mask edits (density, deleting it, undo) redraw everywhere the adjustment reaches.
     for change in (lambda: mask_ops.set_mask_attr(doc, layer, "density", 128),
                    lambda: mask_ops.delete_mask(doc, layer), doc.history.undo):
@@ -283,7 +283,7 @@ def test_renderer_follows_settings_and_mask_edits_exactly():
         renderer.update()
         fresh = Renderer(doc)
         fresh.update()
-        np.testing.assert_array_equal(renderer.canvas.array, fresh.canvas.array)
+        np.testing.assert_array_equal(renderer.composite.array, fresh.composite.array)
 
 
 def test_settings_edits_are_undoable_steps_and_a_drag_is_one():
@@ -445,6 +445,6 @@ def test_dragging_a_layer_below_and_above_adjustments_redraws_exactly():
         renderer.update()
         fresh = Renderer(doc)
         fresh.update()
-        np.testing.assert_array_equal(renderer.canvas.array, fresh.canvas.array)
-        shown = renderer.canvas.array[..., [2, 1, 0]].astype(int)
+        np.testing.assert_array_equal(renderer.composite.array, fresh.composite.array)
+        shown = renderer.composite.array[..., [2, 1, 0]].astype(int)
         assert np.abs(shown - composite_document(doc)[..., :3].astype(int)).max() <= 2

@@ -30,7 +30,7 @@ def screen(window) -> np.ndarray:
     """What the canvas shows (the Renderer's 8-bit composite) as RGB."""
     renderer = window.session.renderer
     renderer.update()
-    return renderer.canvas.array[..., [2, 1, 0]].astype(int)
+    return renderer.composite.array[..., [2, 1, 0]].astype(int)
 
 
 def editor_widget(window, cls, prefix: str):
