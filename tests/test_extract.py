@@ -243,3 +243,25 @@ def test_the_hole_of_a_ring_shows_the_ground():
     hole = np.hypot(*np.mgrid[-80:80, -80:80]) < 12
     assert (alpha[hole] > 0.1).mean() < 0.05
     assert np.median(alpha[a_o >= 1]) >= 0.95
+
+
+def test_smooth_ball_whose_mid_tone_is_the_ground_colour_stays_whole():
+    """A shaded ball recoloured to its ground's mean: along the band where its shading
+    passes through the ground's colour nothing changed pixel by pixel, which used to
+    bite a notch out of the layer (here from the top, into the lit side)."""
+    from skimage import data
+
+    r, size = 40, 160
+    grey = data.gravel()[300:300 + size, 50:50 + size].astype(np.float32) / 255
+    photo = np.clip(grey[..., None] * np.array([0.99, 0.88, 0.72], np.float32), 0, 1)
+    m = r + r // 5
+    box = Box(size // 2 - m, size // 2 - m, 2 * m, 2 * m)
+    region = box.expand(m // 2).clip(size, size)
+    a_o, f = ball(size, r=r, near=photo[box.slices()].reshape(-1, 3).mean(0))
+    a_s = shadow_of(ball(size, r=r)[0])
+    ground = rerendered(photo, region)
+    edited = f * a_o[..., None] + (ground * (1 - a_s[..., None])) * (1 - a_o[..., None])
+    result = extract(ExtractRequest(to8(photo), to8(edited), box=box))
+    alpha = full_alpha(result, a_o.shape)
+    assert (alpha[a_o >= 1] < 0.5).mean() < 0.04          # whole (with the notch: 6.8 %)
+    assert (alpha[(a_o + a_s) < 1 / 255] > 0.1).mean() < 0.005

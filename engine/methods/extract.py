@@ -31,7 +31,11 @@ Steps, in order (read `lift` top to bottom):
    elsewhere, seen going on across the box's edge, traced window by window
    so that ground right beside the object is covered too) does not count;
    the ground the edit meant is the original with those copies in it;
-   holes filled, unless they show that ground (the hole of a ring);
+   holes filled, unless they show that ground (the hole of a ring); and
+   notches filled: deep, narrow inlets between wide parts of the mask where
+   the object's own colours, carried in from around, explain the edit (a
+   smooth object recoloured like its ground, its shading passing through
+   the ground's colour) or where the change is just below the threshold;
 5. alpha by matting (the decomposition's trimap and closed-form matting,
    `decompose_steps.matting`): opaque inside, soft only in a band along the
    mask's edge, so an object whose colour is close to its ground stays
@@ -81,6 +85,12 @@ SEARCH = 144              # texture copied from this far away (full resolution) 
 CELL = 6                  # ... tested in cells of this side (half detection pixels)
 FOUND_NCC = 0.85
 COVER = 8                 # ... and copies are traced in windows of this side (half detection pixels)
+NOTCH = 0.05              # inlets narrower than twice this x the box's side may be notches,
+SPUR = 0.5                # ... between parts of the mask wider than this x that width,
+DEPTH = 1.0               # ... deeper than this x half that width,
+NOTCH_COLOUR = 0.05       # ... where the object's colours carried in explain the edit this well
+NOTCH_SPREAD = 0.08       # ... and agree with one another this well (not a star's stripes),
+NOTCH_SCORE = 0.3         # ... or where the change is above this share of the object threshold
 PINNED = 0.9               # the edit needs at least this alpha: surely object
 FOUND_COLOUR = 0.08
 FOUND_TINT = 0.12         # ... in a grey shading: channels' gains this close
@@ -277,6 +287,14 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
     ground_seen = cv2.resize(same.astype(np.uint8), (work.w, work.h),
                              interpolation=cv2.INTER_NEAREST) > 0 if scale < 1 else same
     mask = _fill_holes(mask, ground_seen | copied, int(np.ceil((WINDOW // 2 + 1) / scale)))
+    # Notches: a smooth object recoloured like its ground, whose shading passes through
+    # the ground's colour, loses that band (nothing changed there, pixel by pixel). A
+    # narrow inlet whose edit the object's own colours, carried in from both sides,
+    # explain is object; one that only the ground explains (between a star's arms) is not.
+    notch = np.zeros_like(mask)
+    if mask.sum() >= MIN_OBJECT_PIXELS:
+        notch = _notches(mask, e, score, allowed, max(2, int(round(NOTCH * max(box.w, box.h)))))
+        mask |= notch
     if mask.sum() < MIN_OBJECT_PIXELS:
         mask[:] = False
     else:
@@ -298,7 +316,7 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
         band = trimap == UNKNOWN
         same = np.abs(e - od).max(axis=2) <= MIN_CHANGE
         trimap[band & (_least_alpha(e, od, REACH) > PINNED)] = 255
-        trimap[band & (same | (copied & ~mask))] = 0
+        trimap[band & (same | (copied & ~mask)) & ~notch] = 0
         alpha = ClosedFormMatter()(_to8(e), trimap)
         alpha = np.clip(alpha, 0.0, 1.0).astype(np.float32)
         alpha[alpha < 4 / 255] = 0.0
@@ -849,6 +867,32 @@ def _fill_holes(mask: np.ndarray, ground: np.ndarray, r: int) -> np.ndarray:
         shown = np.flatnonzero((area > 0) & (seen >= 0.5 * np.maximum(area, 1)))
         holes &= ~np.isin(labels, shown)
     return mask | holes
+
+
+def _notches(mask: np.ndarray, e: np.ndarray, score: np.ndarray, allowed: np.ndarray,
+             r: int) -> np.ndarray:
+    """The pixels of the deep inlets narrower than 2 `r` into `mask` (between parts of it
+    wider than `SPUR` x that) which are object: where the object's colours around, carried
+    in (`pyramid_fill`), agree with one another and with the edit, or where the object
+    `score` is merely below its threshold. Ground that only the ground explains (flat
+    ground between a star's arms, or next to a star's mixed stripes) stays out."""
+    # (A thin spur of the mask, often a false change, does not enclose anything.)
+    closed = _close(_open(mask, max(1, int(SPUR * r))), r)
+    # Only deep in the closed shape: a scallop along the edge is the matting band's to judge.
+    inlet = erode(closed, int(DEPTH * r)) & ~mask & allowed
+    if not inlet.any():
+        return inlet
+    part = mask_bounds(inlet).expand(2 * r).clip(*mask.shape[::-1])
+    ps = part.slices()
+    ep = e[ps]
+    carried = pyramid_fill(np.concatenate([ep, ep * ep], axis=2), mask[ps].astype(np.float32))
+    mean = carried[..., :3]
+    spread = np.sqrt(np.maximum(carried[..., 3:] - mean ** 2, 0.0))
+    out = np.zeros_like(mask)
+    carried_in = (np.abs(ep - mean).max(axis=2) < NOTCH_COLOUR) \
+        & (spread.max(axis=2) < NOTCH_SPREAD)
+    out[ps] = inlet[ps] & (carried_in | (score[ps] > NOTCH_SCORE))
+    return out
 
 
 def _keep_attached(alpha: np.ndarray, mask: np.ndarray) -> np.ndarray:
