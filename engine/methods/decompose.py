@@ -69,6 +69,7 @@ import numpy as np
 from ..box import Box
 from ..errors import InvalidInput
 from ..progress import ProgressFn, Stages, no_progress
+from .decompose_steps import strokes
 from .decompose_steps.choose import choose_components, describe
 from .decompose_steps.edges import refine_alpha
 from .decompose_steps.layers import (align, layer_alpha, recomposition_error, solve_foreground,
@@ -78,7 +79,6 @@ from .decompose_steps.patchmatch_fill import PatchMatchInpainter
 from .decompose_steps.previews import background_preview, object_preview
 from .decompose_steps.segment import GrabCutSegmenter, mask_bounds
 from .decompose_steps.shadow import Shadow, contact_shadow, detect_shadow
-from .decompose_steps.strokes import correct_mask
 
 METHOD = "decompose"
 MIN_SIDE = 4            # a box narrower than this holds no object worth a layer
@@ -251,7 +251,7 @@ class DecomposePipeline:
         """The object mask after the user's strokes (`add` / `remove`, nonzero where painted):
         by the segmenter's own correction where it has one (SAM: the strokes become point
         prompts), else by GrabCut with the strokes (`decompose_steps.strokes`)."""
-        correct = getattr(self.segmenter, "correct", None) or correct_mask
+        correct = getattr(self.segmenter, "correct", None) or strokes.correct_mask
         return correct(image[..., :3], mask, add, remove, valid)
 
     def _object_masks(self, request, rgb, valid, box, hint, progress) -> list[np.ndarray]:
