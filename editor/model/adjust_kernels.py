@@ -4,8 +4,8 @@ Hue/Saturation and Color Balance mix the channels through HSL, which numpy did
 in ~30 passes over the image (5-7 s of CPU for 4000x3000 on the 2-core
 machine); their formulas (see `adjustments.py` for where they come from) are
 written here once, per pixel, and serve the float path (`apply_mixed`), the
-8-bit screen kernel (`adjust_screen`) and the 16-bit one of files and merges
-(`adjust_precise`); the kernels also apply the lookup tables of the separable
+8-bit screen kernel (`adjust_screen`, through an exact 3D lookup it fills as it
+goes) and the 16-bit one of files and merges (`adjust_precise`, per pixel); the kernels also apply the lookup tables of the separable
 kinds, each in one pass over the premultiplied buffer. Imported lazily: numba costs ~0.5 s to import.
 """
 from __future__ import annotations
@@ -115,10 +115,17 @@ def apply_mixed(code: int, params: np.ndarray, rgb: np.ndarray) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True, parallel=True, fastmath=True)
-def adjust_screen(buf, code, table, params, coverage, masked, opacity):  # pragma: no cover
+def adjust_screen(buf, code, table, cube, params, coverage, masked, opacity):  # pragma: no cover
     """The 8-bit screen buffer (premultiplied BGRA) adjusted in place: each pixel is
-    un-premultiplied, adjusted (the (3, 256) RGB `table` for LOOKUP, else `mixed_pixel`),
-    premultiplied, and mixed with what it was by opacity x mask coverage."""
+    un-premultiplied, adjusted (the (3, 256) RGB `table` for LOOKUP, else `mixed_pixel`
+    through `cube`), premultiplied, and mixed with what it was by opacity x mask coverage.
+
+    `cube` (2**24 uint32, zeros at first: `adjustments.cube8`) is the exact 8-bit 3D lookup
+    of a mixing kind, filled as colours are met: entry r<<16|g<<8|b holds the adjusted
+    colour with bit 24 set once computed, so each distinct colour costs `mixed_pixel` once
+    per settings and then costs what a lookup table costs. One 32-bit store per entry:
+    threads that meet the same colour write the same word, and a reader sees either 0
+    or the whole entry."""
     h, w = buf.shape[0], buf.shape[1]
     for y in prange(h):
         for x in range(w):
@@ -136,10 +143,16 @@ def adjust_screen(buf, code, table, params, coverage, masked, opacity):  # pragm
             if code == LOOKUP:
                 n0, n1, n2 = np.int64(table[0, s0]), np.int64(table[1, s1]), np.int64(table[2, s2])
             else:
-                r, g, b = mixed_pixel(code, params, s0 / 255.0, s1 / 255.0, s2 / 255.0)
-                n0 = np.int64(r * 255 + 0.5)
-                n1 = np.int64(g * 255 + 0.5)
-                n2 = np.int64(b * 255 + 0.5)
+                key = (s0 << 16) | (s1 << 8) | s2
+                entry = np.int64(cube[key])
+                if entry == 0:
+                    r, g, b = mixed_pixel(code, params, s0 / 255.0, s1 / 255.0, s2 / 255.0)
+                    n0 = min(255, max(0, np.int64(r * 255 + 0.5)))
+                    n1 = min(255, max(0, np.int64(g * 255 + 0.5)))
+                    n2 = min(255, max(0, np.int64(b * 255 + 0.5)))
+                    cube[key] = np.uint32(n0 | (n1 << 8) | (n2 << 16) | (1 << 24))
+                else:
+                    n0, n1, n2 = entry & 255, (entry >> 8) & 255, (entry >> 16) & 255
             if a != 255:
                 n0, n1, n2 = (n0 * a + 127) // 255, (n1 * a + 127) // 255, (n2 * a + 127) // 255
             if k == 65025:

@@ -108,6 +108,15 @@ def lut16(adjustment: Adjustment) -> np.ndarray:
     return np.rint(lut(adjustment, 65536) * 65535).astype(np.uint16)
 
 
+@functools.lru_cache(maxsize=3)
+def cube8(adjustment: Adjustment) -> np.ndarray:
+    """The exact 8-bit 3D lookup of a kind that mixes channels, for the screen: 2**24
+    uint32 entries, all 0 until `adjust_kernels.adjust_screen` computes each colour it
+    meets with the kind's formula (64 MB of address space, memory only for the pages
+    touched). Kept per settings: a redraw or a drag then costs a lookup per pixel."""
+    return np.zeros(1 << 24, np.uint32)
+
+
 def _natural_spline(xs, ys, t: np.ndarray) -> np.ndarray:
     """Natural cubic spline through (xs, ys), flat outside [xs[0], xs[-1]]."""
     from scipy.interpolate import CubicSpline

@@ -48,7 +48,7 @@ import numpy as np
 from engine.box import Box
 from engine.compose import blend, composite_premultiplied, to_float, unpremultiply
 
-from .adjustments import lut8, lut16
+from .adjustments import cube8, lut8, lut16
 from .layers import AdjustmentLayer, Group, Layer, Node
 
 if TYPE_CHECKING:
@@ -285,6 +285,28 @@ def _mask_kernel(pixels: int = 1 << 30):
 ADJUST_BAND_PIXELS = 1 << 20  # the float path works on bands of rows: bounded memory
 
 
+def adjust_buffer(array: np.ndarray, settings, precise: bool,
+                  coverage: Optional[np.ndarray] = None, opacity: int = 255) -> None:
+    """Adjusts a premultiplied buffer (8-bit BGRA screen or 16-bit RGBA) in place with
+    `settings`, through `coverage` (uint8, the buffer's shape) and `opacity`: one numba
+    pass. The screen uses lookups for every kind (the mixing kinds' filled as met), files
+    and merges compute the mixing kinds per pixel."""
+    from .adjust_kernels import adjust_precise, adjust_screen
+
+    masked = coverage is not None
+    if not masked:
+        coverage = np.zeros((1, 1), np.uint8)
+    if precise:
+        table = lut16(settings) if settings.separable else np.zeros((3, 1), np.uint16)
+        adjust_precise(array, settings.code, table, settings.params(), coverage, masked,
+                       opacity)
+        return
+    table = lut8(settings) if settings.separable else np.zeros((3, 1), np.uint8)
+    cube = np.zeros(1, np.uint32) if settings.separable else cube8(settings)
+    adjust_screen(array, settings.code, table, cube, settings.params(), coverage, masked,
+                  opacity)
+
+
 def _draw_adjustment(painter: _Painter, layer: AdjustmentLayer, region: Box, mode: str,
                      opacity: int) -> None:
     """Changes what the canvas holds (everything below the adjustment layer) inside
@@ -298,17 +320,8 @@ def _draw_adjustment(painter: _Painter, layer: AdjustmentLayer, region: Box, mod
     canvas = painter.canvas
     painter.close()
     if mode == "normal":  # one pass over the premultiplied buffer, in place
-        from .adjust_kernels import adjust_precise, adjust_screen
-
-        coverage = mask.coverage(box) if mask is not None else np.zeros((1, 1), np.uint8)
-        if canvas.precise:
-            table = lut16(settings) if settings.separable else np.zeros((3, 1), np.uint16)
-            kernel = adjust_precise
-        else:
-            table = lut8(settings) if settings.separable else np.zeros((3, 1), np.uint8)
-            kernel = adjust_screen
-        kernel(canvas.region(box), settings.code, table, settings.params(), coverage,
-               mask is not None, opacity)
+        adjust_buffer(canvas.region(box), settings, canvas.precise,
+                      mask.coverage(box) if mask is not None else None, opacity)
         return
     levels = 65536 if canvas.precise else 256
     rows = max(1, ADJUST_BAND_PIXELS // max(1, box.w))
