@@ -518,6 +518,7 @@ class Renderer:
         self.canvas = Canvas(doc.width, doc.height, precise=False)
         self._dirty: list[Box] = [doc.canvas]
         self._exact: list[Box] = []  # dirty boxes that must not use the above-cache
+        self._touched: list[Box] = [doc.canvas]  # the dirty boxes before widening to rows
         self._focus: Optional[_Focus] = None
         self._focus_candidate: Optional[Layer] = None
         self._last_changed: Optional[Layer] = None
@@ -542,6 +543,7 @@ class Renderer:
         self.canvas = Canvas(doc.width, doc.height, precise=False)
         self._drop_focus()
         self._dirty, self._exact, self._approximate = [doc.canvas], [], []
+        self._touched = [doc.canvas]
         return True
 
     @property
@@ -601,6 +603,7 @@ class Renderer:
         """Recomposites what changed; returns the canvas boxes that were redrawn."""
         boxes, self._dirty = self._dirty, []
         exact, self._exact = self._exact, []
+        touched, self._touched = self._touched, []
         if not boxes:
             return []
         view = self.mask_view
@@ -617,8 +620,13 @@ class Renderer:
         focus = self._ensure_focus()
         for box in boxes:
             if focus is not None:
+                within = None
+                for other in touched:
+                    part = other.intersect(box)
+                    if not part.is_empty():
+                        within = part if within is None else within.union(part)
                 self._redraw_with_focus(focus, box, exact=any(
-                    not box.intersect(e).is_empty() for e in exact))
+                    not box.intersect(e).is_empty() for e in exact), within=within)
             else:
                 self._redraw(box)
         return boxes
@@ -643,6 +651,7 @@ class Renderer:
         self.settle()
 
     def _add_dirty(self, box: Box, exact: bool = False) -> None:
+        self._touched = _merge_box(self._touched, box.clip(self.doc.width, self.doc.height))
         # Whole rows: Qt rounds a pixel the same way only when it is drawn in the same span.
         box = Box(0, box.y, self.doc.width, box.h)
         if box.is_empty():
@@ -712,20 +721,33 @@ class Renderer:
             steps.append(self._flattened(run))
         return steps
 
-    def _redraw_with_focus(self, focus: _Focus, box: Box, exact: bool = False) -> None:
+    def _redraw_with_focus(self, focus: _Focus, box: Box, exact: bool = False,
+                           within: Optional[Box] = None) -> None:
+        """Redraws rows `box` from the caches; `within` (inside `box`): what changed."""
+        if focus.steps is not None and not exact:
+            # Adjustments above: each run of normal layers in one blit, the rest live, and
+            # only where something changed (the adjustments cost ~10x a blit per pixel).
+            # Drawn in shorter spans than whole rows, Qt may round a pixel one level apart:
+            # the rows are remembered and redrawn exactly when the drag settles.
+            part = box if within is None else within
+            self.canvas.region(part)[...] = focus.below.region(part)
+            painter = _Painter(self.canvas)
+            if focus.layer.is_shown():
+                _draw_layer(painter, focus.layer, part, focus.layer.blend_mode,
+                            focus.layer.opacity)
+            for step in focus.steps:
+                if isinstance(step, Canvas):
+                    painter.draw(step.image, self.doc.canvas, part, "normal", 255)
+                else:
+                    _draw_nodes(painter, step, part)
+            painter.close()
+            self._approximate = _merge_box(self._approximate, box)
+            return
         self.canvas.region(box)[...] = focus.below.region(box)
         painter = _Painter(self.canvas)
         if focus.layer.is_shown():
             _draw_layer(painter, focus.layer, box, focus.layer.blend_mode, focus.layer.opacity)
-        if focus.steps is not None and not exact:
-            # Adjustments above: each run of normal layers in one blit, the rest live.
-            for step in focus.steps:
-                if isinstance(step, Canvas):
-                    painter.draw(step.image, self.doc.canvas, box, "normal", 255)
-                else:
-                    _draw_nodes(painter, step, box)
-            self._approximate = _merge_box(self._approximate, box)
-        elif focus.above is not None and not exact:
+        if focus.above is not None and not exact:
             painter.draw(focus.above.image, self.doc.canvas, box, "normal", 255)
             self._approximate = _merge_box(self._approximate, box)
         else:
