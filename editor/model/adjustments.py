@@ -111,7 +111,7 @@ def lut16(adjustment: Adjustment) -> np.ndarray:
 @functools.lru_cache(maxsize=3)
 def cube8(adjustment: Adjustment) -> np.ndarray:
     """The exact 8-bit 3D lookup of a kind that mixes channels, for the screen: 2**24
-    uint32 entries, all 0 until `adjust_kernels.adjust_screen` computes each colour it
+    uint32 entries, all 0 until `adjust_kernels.mix_screen` computes each colour it
     meets with the kind's formula (64 MB of address space, memory only for the pages
     touched). Kept per settings: a redraw or a drag then costs a lookup per pixel."""
     return np.zeros(1 << 24, np.uint32)

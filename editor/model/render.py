@@ -291,7 +291,7 @@ def adjust_buffer(array: np.ndarray, settings, precise: bool,
     `settings`, through `coverage` (uint8, the buffer's shape) and `opacity`: one numba
     pass. The screen uses lookups for every kind (the mixing kinds' filled as met), files
     and merges compute the mixing kinds per pixel."""
-    from .adjust_kernels import adjust_precise, adjust_screen
+    from .adjust_kernels import adjust_precise, adjust_screen, mix_screen
 
     masked = coverage is not None
     if not masked:
@@ -301,10 +301,11 @@ def adjust_buffer(array: np.ndarray, settings, precise: bool,
         adjust_precise(array, settings.code, table, settings.params(), coverage, masked,
                        opacity)
         return
-    table = lut8(settings) if settings.separable else np.zeros((3, 1), np.uint8)
-    cube = np.zeros(1, np.uint32) if settings.separable else cube8(settings)
-    adjust_screen(array, settings.code, table, cube, settings.params(), coverage, masked,
-                  opacity)
+    if settings.separable:
+        adjust_screen(array, lut8(settings), coverage, masked, opacity)
+    else:
+        mix_screen(array, settings.code, cube8(settings), settings.params(), coverage, masked,
+                   opacity)
 
 
 def _draw_adjustment(painter: _Painter, layer: AdjustmentLayer, region: Box, mode: str,
