@@ -30,7 +30,8 @@ Brightness/Contrast, Levels, Curves and Exposure act on each channel alone,
 so they are applied through a lookup table (`lut`, 256 entries for the screen,
 65536 for files). Hue/Saturation and Color Balance mix the channels: their
 formulas are written per pixel in `adjust_kernels.py` (numba; numpy took
-seconds on a 4000x3000 canvas).
+seconds on a 4000x3000 canvas), and the screen reads them through an exact 8-bit
+3D lookup that kernel fills as colours are met (`cube8`).
 """
 from __future__ import annotations
 

@@ -24,7 +24,8 @@ costs three blits of the dirty box whatever the number of layers.
 Adjustment layers change the buffer in place where they are drawn (what lies below
 them in their group, or their clipping base), through their mask and opacity, in one
 numba pass (`adjust_kernels`); with an adjustment above a dragged layer, the layers
-between adjustments are pre-flattened the same way and the adjustments redrawn live.
+between adjustments are pre-flattened the same way and the adjustments redrawn live,
+only inside the box that changed (not whole rows: see below).
 
 Exactness: the screen composite after any sequence of updates is bit-for-bit
 what a new Renderer draws from scratch, with one bounded exception. Dirty
@@ -32,7 +33,8 @@ boxes are widened to whole canvas rows because Qt's raster engine rounds a
 pixel differently depending on the span it is drawn in (a 1-pixel span and a
 full row can differ by 1/255). The flattened "above" cache re-associates
 8-bit rounding, so pixels drawn through it may differ by a rounding step or
-two (2/255 at most in the tests) under translucent upper layers; they are
+two (2/255 at most in the tests) under translucent upper layers, and so may the
+changed boxes redrawn under adjustment layers during a drag (shorter spans); they are
 remembered and redrawn exactly as soon as
 the focus ends (another layer changes, the structure changes,
 `set_focus(None)`) or `settle()` is called at the end of a drag.
