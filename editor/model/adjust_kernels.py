@@ -17,7 +17,8 @@ LOOKUP, HUE_SATURATION, COLOR_BALANCE = -1, 0, 1
 
 # The 8 bits of a channel spread 3 apart: the 3D lookup's index interleaves the bits of
 # R, G and B (Morton order), so that colours close to each other (neighbouring pixels)
-# share its cache lines and pages: filling it took half the time of r<<16|g<<8|b.
+# share its cache lines and pages (filling it: ~70 ms against ~125 ms for r<<16|g<<8|b
+# on a 12 MP photo, noisy figures of the shared machine; reading it: alike).
 _SPREAD = np.array([sum(1 << (3 * bit) for bit in range(8) if v >> bit & 1)
                     for v in range(256)], np.int64)
 
