@@ -441,6 +441,12 @@ def test_dragging_a_layer_below_and_above_adjustments_redraws_exactly():
         for step in range(4):
             doc.translate(layer, 1 if step % 2 else 2, 1, merge_key=("drag", layer.id))
             renderer.update()
+            # While dragging, the adjustments are redrawn only where the layer was and is:
+            # nothing stale is left elsewhere in those rows, within Qt's rounding.
+            during = Renderer(doc)
+            during.update()
+            assert np.abs(renderer.composite.array.astype(int) - during.composite.array).max() <= 2
+            during.close()
         renderer.settle()
         renderer.update()
         fresh = Renderer(doc)
@@ -448,3 +454,30 @@ def test_dragging_a_layer_below_and_above_adjustments_redraws_exactly():
         np.testing.assert_array_equal(renderer.composite.array, fresh.composite.array)
         shown = renderer.composite.array[..., [2, 1, 0]].astype(int)
         assert np.abs(shown - composite_document(doc)[..., :3].astype(int)).max() <= 2
+
+
+@pytest.mark.parametrize("settings", [s for s in CASES if not s.separable],
+                         ids=lambda s: type(s).__name__)
+def test_screen_lookup_of_mixing_kinds_gives_the_kernels_colours(settings):
+    """Hue/Saturation and Color Balance go through an 8-bit 3D lookup on the screen, filled
+    by the per-pixel kernel as colours are met: colours read back from it (a second pass,
+    repeats, other positions) are the ones the kernel computed, and all of them are the
+    formula's within the screen's tolerance."""
+    from editor.model.render import adjust_buffer
+
+    rng = np.random.default_rng(11)
+    codes = rng.choice(1 << 24, 4096, replace=False)  # distinct colours: each computed once
+    rgb = np.stack([(codes >> 16) & 255, (codes >> 8) & 255, codes & 255], -1).astype(np.uint8)
+    adj.cube8.cache_clear()
+    first = np.concatenate([rgb[:, ::-1], np.full((4096, 1), 255, np.uint8)], -1)[None].copy()
+    adjust_buffer(first, settings, precise=False)  # screen buffers are BGRA
+    order = rng.permutation(np.repeat(np.arange(4096), 2))
+    again = np.concatenate([rgb[order, ::-1], np.full((order.size, 1), 255, np.uint8)], -1)
+    again = again.reshape(64, 128, 4).copy()
+    adjust_buffer(again, settings, precise=False)
+    np.testing.assert_array_equal(again.reshape(-1, 4), first[0, order])
+    expected = reference(settings, np.concatenate([rgb, first[0, :, 3:]], -1)[None])
+    assert np.abs(first[0, :, 2::-1].astype(float) - expected[0]).max() <= 1.5
+    other = adj.changed(settings, **({"hue": 77} if isinstance(settings, adj.HueSaturation)
+                                     else {"midtones": (-50, 30, 0)}))
+    assert adj.cube8(other) is not adj.cube8(settings)  # one lookup per settings

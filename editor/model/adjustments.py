@@ -30,7 +30,8 @@ Brightness/Contrast, Levels, Curves and Exposure act on each channel alone,
 so they are applied through a lookup table (`lut`, 256 entries for the screen,
 65536 for files). Hue/Saturation and Color Balance mix the channels: their
 formulas are written per pixel in `adjust_kernels.py` (numba; numpy took
-seconds on a 4000x3000 canvas).
+seconds on a 4000x3000 canvas), and the screen reads them through an exact 8-bit
+3D lookup that kernel fills as colours are met (`cube8`).
 """
 from __future__ import annotations
 
@@ -106,6 +107,15 @@ def lut8(adjustment: Adjustment) -> np.ndarray:
 def lut16(adjustment: Adjustment) -> np.ndarray:
     """(3, 65536) uint16 table for the 16-bit composite of files and merges."""
     return np.rint(lut(adjustment, 65536) * 65535).astype(np.uint16)
+
+
+@functools.lru_cache(maxsize=3)
+def cube8(adjustment: Adjustment) -> np.ndarray:
+    """The exact 8-bit 3D lookup of a kind that mixes channels, for the screen: 2**24
+    uint32 entries, all 0 until `adjust_kernels.mix_screen` computes each colour it
+    meets with the kind's formula (64 MB of address space, memory only for the pages
+    touched). Kept per settings: a redraw or a drag then costs a lookup per pixel."""
+    return np.zeros(1 << 24, np.uint32)
 
 
 def _natural_spline(xs, ys, t: np.ndarray) -> np.ndarray:

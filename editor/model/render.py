@@ -24,7 +24,8 @@ costs three blits of the dirty box whatever the number of layers.
 Adjustment layers change the buffer in place where they are drawn (what lies below
 them in their group, or their clipping base), through their mask and opacity, in one
 numba pass (`adjust_kernels`); with an adjustment above a dragged layer, the layers
-between adjustments are pre-flattened the same way and the adjustments redrawn live.
+between adjustments are pre-flattened the same way and the adjustments redrawn live,
+only inside the box that changed (not whole rows: see below).
 
 Exactness: the screen composite after any sequence of updates is bit-for-bit
 what a new Renderer draws from scratch, with one bounded exception. Dirty
@@ -32,7 +33,8 @@ boxes are widened to whole canvas rows because Qt's raster engine rounds a
 pixel differently depending on the span it is drawn in (a 1-pixel span and a
 full row can differ by 1/255). The flattened "above" cache re-associates
 8-bit rounding, so pixels drawn through it may differ by a rounding step or
-two (2/255 at most in the tests) under translucent upper layers; they are
+two (2/255 at most in the tests) under translucent upper layers, and so may the
+changed boxes redrawn under adjustment layers during a drag (shorter spans); they are
 remembered and redrawn exactly as soon as
 the focus ends (another layer changes, the structure changes,
 `set_focus(None)`) or `settle()` is called at the end of a drag.
@@ -48,7 +50,7 @@ import numpy as np
 from engine.box import Box
 from engine.compose import blend, composite_premultiplied, to_float, unpremultiply
 
-from .adjustments import lut8, lut16
+from .adjustments import cube8, lut8, lut16
 from .layers import AdjustmentLayer, Group, Layer, Node
 
 if TYPE_CHECKING:
@@ -285,6 +287,29 @@ def _mask_kernel(pixels: int = 1 << 30):
 ADJUST_BAND_PIXELS = 1 << 20  # the float path works on bands of rows: bounded memory
 
 
+def adjust_buffer(array: np.ndarray, settings, precise: bool,
+                  coverage: Optional[np.ndarray] = None, opacity: int = 255) -> None:
+    """Adjusts a premultiplied buffer (8-bit BGRA screen or 16-bit RGBA) in place with
+    `settings`, through `coverage` (uint8, the buffer's shape) and `opacity`: one numba
+    pass. The screen uses lookups for every kind (the mixing kinds' filled as met), files
+    and merges compute the mixing kinds per pixel."""
+    from .adjust_kernels import adjust_precise, adjust_screen, mix_screen
+
+    masked = coverage is not None
+    if not masked:
+        coverage = np.zeros((1, 1), np.uint8)
+    if precise:
+        table = lut16(settings) if settings.separable else np.zeros((3, 1), np.uint16)
+        adjust_precise(array, settings.code, table, settings.params(), coverage, masked,
+                       opacity)
+        return
+    if settings.separable:
+        adjust_screen(array, lut8(settings), coverage, masked, opacity)
+    else:
+        mix_screen(array, settings.code, cube8(settings), settings.params(), coverage, masked,
+                   opacity)
+
+
 def _draw_adjustment(painter: _Painter, layer: AdjustmentLayer, region: Box, mode: str,
                      opacity: int) -> None:
     """Changes what the canvas holds (everything below the adjustment layer) inside
@@ -298,17 +323,8 @@ def _draw_adjustment(painter: _Painter, layer: AdjustmentLayer, region: Box, mod
     buffer = painter.buffer
     painter.close()
     if mode == "normal":  # one pass over the premultiplied buffer, in place
-        from .adjust_kernels import adjust_precise, adjust_screen
-
-        coverage = mask.coverage(box) if mask is not None else np.zeros((1, 1), np.uint8)
-        if buffer.precise:
-            table = lut16(settings) if settings.separable else np.zeros((3, 1), np.uint16)
-            kernel = adjust_precise
-        else:
-            table = lut8(settings) if settings.separable else np.zeros((3, 1), np.uint8)
-            kernel = adjust_screen
-        kernel(buffer.region(box), settings.code, table, settings.params(), coverage,
-               mask is not None, opacity)
+        adjust_buffer(buffer.region(box), settings, buffer.precise,
+                      mask.coverage(box) if mask is not None else None, opacity)
         return
     levels = 65536 if buffer.precise else 256
     rows = max(1, ADJUST_BAND_PIXELS // max(1, box.w))
@@ -501,6 +517,7 @@ class Renderer:
         self.composite = PixelBuffer(doc.width, doc.height, precise=False)
         self._dirty: list[Box] = [doc.canvas]
         self._exact: list[Box] = []  # dirty boxes that must not use the above-cache
+        self._touched: list[Box] = [doc.canvas]  # the dirty boxes before widening to rows
         self._focus: Optional[_Focus] = None
         self._focus_candidate: Optional[Layer] = None
         self._last_changed: Optional[Layer] = None
@@ -525,6 +542,7 @@ class Renderer:
         self.composite = PixelBuffer(doc.width, doc.height, precise=False)
         self._drop_focus()
         self._dirty, self._exact, self._approximate = [doc.canvas], [], []
+        self._touched = [doc.canvas]
         return True
 
     @property
@@ -584,6 +602,7 @@ class Renderer:
         """Recomposites what changed; returns the canvas boxes that were redrawn."""
         boxes, self._dirty = self._dirty, []
         exact, self._exact = self._exact, []
+        touched, self._touched = self._touched, []
         if not boxes:
             return []
         view = self.mask_view
@@ -600,8 +619,13 @@ class Renderer:
         focus = self._ensure_focus()
         for box in boxes:
             if focus is not None:
+                within = None
+                for other in touched:
+                    part = other.intersect(box)
+                    if not part.is_empty():
+                        within = part if within is None else within.union(part)
                 self._redraw_with_focus(focus, box, exact=any(
-                    not box.intersect(e).is_empty() for e in exact))
+                    not box.intersect(e).is_empty() for e in exact), within=within)
             else:
                 self._redraw(box)
         return boxes
@@ -626,6 +650,7 @@ class Renderer:
         self.settle()
 
     def _add_dirty(self, box: Box, exact: bool = False) -> None:
+        self._touched = _merge_box(self._touched, box.clip(self.doc.width, self.doc.height))
         # Whole rows: Qt rounds a pixel the same way only when it is drawn in the same span.
         box = Box(0, box.y, self.doc.width, box.h)
         if box.is_empty():
@@ -695,20 +720,33 @@ class Renderer:
             steps.append(self._flattened(run))
         return steps
 
-    def _redraw_with_focus(self, focus: _Focus, box: Box, exact: bool = False) -> None:
-        self.composite.region(box)[...] = focus.below.region(box)
+    def _redraw_with_focus(self, focus: _Focus, box: Box, exact: bool = False,
+                           within: Optional[Box] = None) -> None:
+        """Redraws rows `box` from the caches; `within` (inside `box`): what changed."""
+        if focus.steps is not None and not exact:
+            # Adjustments above: each run of normal layers in one blit, the rest live, and
+            # only where something changed (the adjustments cost ~10x a blit per pixel).
+            # Drawn in shorter spans than whole rows, Qt may round a pixel one level apart:
+            # the rows are remembered and redrawn exactly when the drag settles.
+            part = box if within is None else within
+            self.composite.region(part)[...] = focus.below.region(part)
+            painter = _Painter(self.composite)
+            if focus.layer.is_shown():
+                _draw_layer(painter, focus.layer, part, focus.layer.blend_mode,
+                            focus.layer.opacity)
+            for step in focus.steps:
+                if isinstance(step, PixelBuffer):
+                    painter.draw(step.image, self.doc.canvas, part, "normal", 255)
+                else:
+                    _draw_nodes(painter, step, part)
+            painter.close()
+            self._approximate = _merge_box(self._approximate, box)
+            return
+        self.buffer.region(box)[...] = focus.below.region(box)
         painter = _Painter(self.composite)
         if focus.layer.is_shown():
             _draw_layer(painter, focus.layer, box, focus.layer.blend_mode, focus.layer.opacity)
-        if focus.steps is not None and not exact:
-            # Adjustments above: each run of normal layers in one blit, the rest live.
-            for step in focus.steps:
-                if isinstance(step, PixelBuffer):
-                    painter.draw(step.image, self.doc.canvas, box, "normal", 255)
-                else:
-                    _draw_nodes(painter, step, box)
-            self._approximate = _merge_box(self._approximate, box)
-        elif focus.above is not None and not exact:
+        if focus.above is not None and not exact:
             painter.draw(focus.above.image, self.doc.canvas, box, "normal", 255)
             self._approximate = _merge_box(self._approximate, box)
         else:
