@@ -742,7 +742,7 @@ class Renderer:
             painter.close()
             self._approximate = _merge_box(self._approximate, box)
             return
-        self.buffer.region(box)[...] = focus.below.region(box)
+        self.composite.region(box)[...] = focus.below.region(box)
         painter = _Painter(self.composite)
         if focus.layer.is_shown():
             _draw_layer(painter, focus.layer, box, focus.layer.blend_mode, focus.layer.opacity)
