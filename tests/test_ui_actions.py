@@ -28,7 +28,6 @@ def test_a_new_module_needs_only_its_specs(qtbot, tmp_path, monkeypatch):
     """What docs/adding_a_command.md promises: specs added before build_menus are placed."""
     w = make_window(qtbot, tmp_path, monkeypatch)  # closing never waits for an answer
     calls = []
-    w.contributed = []
     act.add_actions(w, [act.ActionSpec("probe", "&Probe", lambda: calls.append(1), "Alt+Shift+P",
                                        enabled=act.is_group, menu="layer", after="new_layer",
                                        separator=True)])
@@ -91,9 +90,18 @@ def test_the_menus_are_built_from_the_specs_alone(qtbot, tmp_path, monkeypatch):
     for spec in w.contributed:
         if isinstance(spec, act.ActionSpec):
             assert spec.menu is not None or spec.keys, spec.name
-    modules = [w.decompose_commands, w.difference_commands, w.edit_commands, w.image_commands,
-               w.select_commands, w.mask_commands, w.text_edit_commands, w.view_commands]
+    modules = [w.layer_commands, w.transform_commands, w.palette_commands, w.decompose_commands,
+               w.difference_commands, w.edit_commands, w.image_commands, w.select_commands,
+               w.mask_commands, w.adjustment_commands, w.text_edit_commands, w.view_commands]
     assert not any(hasattr(m, "install") or hasattr(m, "refresh") for m in modules)
+    # The window's own table holds only File, Undo/Redo, Copy/Paste, its dialogs and panels;
+    # every other action (the Layer, Select, View menus' too) is a module's spec.
+    contributed = {s.name for s in w.contributed if isinstance(s, act.ActionSpec)}
+    assert set(w.actions) - contributed == {
+        "new", "open", "import_layer", "close", "save", "save_as", "export", "quit", "undo",
+        "redo", "copy", "paste", "models", "preferences", "reset_panels", "shortcuts", "about"}
+    assert {"new_layer", "merge_down", "trim", "select_all", "deselect", "zoom_in", "flip_h",
+            "swap_colors", "brush_larger"} <= contributed
 
 
 def test_checks_and_texts_follow_the_context(qtbot, tmp_path, monkeypatch):
@@ -122,3 +130,45 @@ def test_checks_and_texts_follow_the_context(qtbot, tmp_path, monkeypatch):
     mask_ops.delete_mask(doc, doc.active)
     qtbot.waitUntil(lambda: not w.actions["mask_disable"].isEnabled())
     assert not w.actions["mask_disable"].isChecked()
+
+
+def test_undo_and_redo_are_enabled_and_named_by_their_rules(qtbot, tmp_path, monkeypatch):
+    """Undo/Redo follow the context like every other action: disabled with nothing to undo,
+    named after the step ("Undo New Layer") otherwise."""
+    doc = Document(8, 8)
+    assert not act.can_undo(act.Context()) and act.undo_label(act.Context()) == "&Undo"
+    doc.new_layer()
+    context = act.Context(doc, doc.active)
+    assert act.can_undo(context) and act.undo_label(context) == "&Undo New Layer"
+    doc.history.undo()
+    assert act.redo_label(context) == "&Redo New Layer" and not act.can_undo(context)
+
+    w = make_window(qtbot, tmp_path, monkeypatch)  # closing never waits for an answer
+    assert not w.actions["undo"].isEnabled() and w.actions["undo"].text() == "&Undo"
+    doc = Document(20, 20)
+    doc.add_image(np.full((20, 20, 4), 255, np.uint8), "A", 0, 0)
+    w.add_session(doc, "t")
+    w.actions["new_layer"].trigger()
+    qtbot.waitUntil(lambda: w.actions["undo"].text() == "&Undo New Layer")
+    assert w.actions["undo"].isEnabled() and not w.actions["redo"].isEnabled()
+    w.actions["undo"].trigger()
+    qtbot.waitUntil(lambda: w.actions["redo"].text() == "&Redo New Layer")
+    assert w.actions["redo"].isEnabled() and len(doc.root.children) == 1
+
+
+def test_the_shortcuts_dialog_lists_the_keys_in_menu_order(qtbot, tmp_path, monkeypatch):
+    """Whichever module made an action, F1 lists it where its menu shows it (tools first, then
+    File ... Help, then the keys without a menu item), and misses none."""
+    w = make_window(qtbot, tmp_path, monkeypatch)  # closing never waits for an answer
+    shown = []
+    monkeypatch.setattr("editor.ui.dialogs.show_shortcuts",
+                        lambda parent, actions: shown.append(list(actions)))
+    w.actions["shortcuts"].trigger()
+    listed = shown[0]
+    assert listed[:len(w.tool_actions)] == list(w.tool_actions.values())
+    assert set(listed) == set(w.tool_actions.values()) | set(w.actions.values())
+    names = [a.objectName() for a in listed]
+    for earlier, later in (("new", "undo"), ("paste", "free_transform"), ("trim", "decompose"),
+                           ("merge_down", "select_all"), ("deselect", "reselect"),
+                           ("actual", "rulers"), ("about", "swap_colors")):
+        assert names.index(earlier) < names.index(later), (earlier, later)

@@ -141,9 +141,9 @@ def test_generate_cancel_candidates_apply_undo_redo(qtbot, window, monkeypatch):
     assert doc.history.names() == history_before + ["Generate Layer"]
     assert w.canvas.overlays() == {} and not panel.results.isVisible() and w.session.generation.pending is None
 
-    w.undo()
+    w.history_commands.undo()
     assert layer_names(doc) == ["Background", "Top"]
-    w.redo()
+    w.history_commands.redo()
     assert layer_names(doc) == ["Background", "a red ball", "Top"]
     assert doc.find_by_name("a red ball").recipe == recipe
     assert w.test_errors == []
@@ -216,7 +216,7 @@ def test_bfs_method_with_a_bfs_model_folder(qtbot, window, monkeypatch, bfs_fold
     assert (recipe["seed"], recipe["steps"], recipe["guidance"]) == (3, 3, 2.0)
     assert recipe["box"] == [60, 40, 40, 40] and recipe["prompt"] == "a small boat"
     assert doc.history.names()[-1] == "Generate Layer"
-    w.undo()
+    w.history_commands.undo()
     assert layer_names(doc) == ["Background", "Top"]
     assert w.test_errors == []
 

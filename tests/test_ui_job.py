@@ -103,7 +103,7 @@ def test_esc_still_cancels_free_transform_while_a_job_runs(qtbot, tmp_path, monk
     gate = threading.Event()
     job = w.jobs.submit(gated_job(gate), canvas=w.canvas, preview_box=Box(0, 0, 10, 10))
     qtbot.waitUntil(lambda: w.jobs.current is job, timeout=5000)
-    w.free_transform()
+    w.transform_commands.free_transform()
     assert w.tools.mode is not None
     w.canvas.setFocus()
     qtbot.keyClick(w.canvas, Qt.Key.Key_Escape)

@@ -1,7 +1,8 @@
 """The window's commands as QActions (with Photoshop's shortcuts) and the menus that hold them.
 
-The window's own actions are the table in `build_actions`. A command module
-(`decompose_commands`, ...) contributes its actions as `ActionSpec`s —
+The window's own actions (File, Undo/Redo, Copy/Paste, its dialogs) are the
+table in `build_actions`. A command module (`layer_commands`,
+`decompose_commands`, ...) contributes its actions as `ActionSpec`s —
 text, keys, slot, the menu and the action they follow there, and an
 `enabled` rule — which the window adds with `add_actions` *before* the menus
 are built; `build_menus` then puts each one in its place. Every action's
@@ -23,6 +24,7 @@ from .icons import icon
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
+    from .window_api import EditorWindow
 
 Keys = Union[str, list[str], None]
 
@@ -83,21 +85,34 @@ def can_merge_down(c: Context) -> bool:
             and node.parent.children[node.index() - 1].kind == "pixel")  # not an adjustment
 
 
-# When the window's own actions are enabled (undo and redo also change their text).
-CORE_RULES: dict[str, Rule] = {
-    **{name: has_doc for name in ("close", "save", "save_as", "export", "new_layer", "new_group",
-                                  "flatten", "select_all", "zoom_in", "zoom_out", "fit",
-                                  "actual", "import_layer")},
-    **{name: has_node for name in ("duplicate", "delete_layer", "rename_layer", "toggle_visible",
-                                   "toggle_lock", "bring_forward", "send_backward", "group",
-                                   "copy")},
-    **{name: is_layer_or_group for name in ("free_transform", "flip_h", "flip_v", "rotate_cw",
-                                            "rotate_ccw", "distort", "perspective")},
-    "trim": is_layer,
-    "merge_down": can_merge_down,
-    "ungroup": is_group,
-    "deselect": has_selection,
-}
+def can_undo(c: Context) -> bool:
+    return c.doc is not None and c.doc.history.can_undo()
+
+
+def can_redo(c: Context) -> bool:
+    return c.doc is not None and c.doc.history.can_redo()
+
+
+def undo_label(c: Context) -> str:
+    """Undo named after the step it undoes ("Undo Move")."""
+    return f"&Undo {c.doc.history.undo_name()}" if can_undo(c) else "&Undo"
+
+
+def redo_label(c: Context) -> str:
+    return f"&Redo {c.doc.history.redo_name()}" if can_redo(c) else "&Redo"
+
+
+def run_on_doc(window: "EditorWindow", title: str, fn: Callable[[Document], object]) -> None:
+    """The common path of a command that changes the document in front: a running tool
+    mode (Free Transform) is committed first, and a failure is one dialog titled `title`."""
+    doc = window.doc
+    if doc is None:
+        return
+    window.tools.end_mode(commit=True)
+    try:
+        fn(doc)
+    except Exception as exc:
+        window.report(exc, title)
 
 
 @dataclass
@@ -141,23 +156,25 @@ def add_actions(window: "MainWindow", specs: list[Spec]) -> None:
         window.contributed.append(spec)
         if isinstance(spec, SubmenuSpec):
             continue
-        action = _action(window, spec.name, spec.text, spec.keys, spec.slot, spec.icon, spec.tip)
-        action.setCheckable(spec.checkable)
-        window.actions[spec.name] = action
-        window.action_rules[spec.name] = spec.enabled
+        _add(window, spec)
+
+
+def _add(window: "MainWindow", spec: ActionSpec) -> None:
+    action = _action(window, spec.name, spec.text, spec.keys, spec.slot, spec.icon, spec.tip)
+    action.setCheckable(spec.checkable)
+    window.actions[spec.name] = action
+    window.specs[spec.name] = spec
 
 
 def refresh_actions(window: "MainWindow", context: Context) -> None:
     """Enables every action by its rule (and sets the checks and texts that follow the context)."""
-    for name, rule in window.action_rules.items():
-        window.actions[name].setEnabled(bool(rule(context)))
-    for spec in window.contributed:
-        if isinstance(spec, SubmenuSpec):
-            continue
+    for name, spec in window.specs.items():
+        action = window.actions[name]
+        action.setEnabled(bool(spec.enabled(context)))
         if spec.checked is not None:
-            window.actions[spec.name].setChecked(bool(spec.checked(context)))
+            action.setChecked(bool(spec.checked(context)))
         if spec.label is not None:
-            window.actions[spec.name].setText(spec.label(context))
+            action.setText(spec.label(context))
 
 
 def insert_after(menu: QMenu, anchor: Optional[QAction], items: list) -> None:
@@ -205,70 +222,41 @@ def _action(window: "MainWindow", name: str, text: str, keys: Keys, slot: Callab
 
 
 def build_actions(window: "MainWindow") -> dict[str, QAction]:
+    """The window's own actions (File, Undo/Redo, Copy/Paste, Models, Preferences, Reset
+    Panels, Help); `build_menus` lays them out. The Layer, Select, View, transform and
+    palette commands are command modules' specs."""
     w = window
     f = window.files
-    specs = [
+    h = window.history_commands
+    window.actions = {}
+    window.specs = {}
+    for spec in [
         # File
-        ("new", "&New…", "Ctrl+N", f.new_document, "file-new"),
-        ("open", "&Open…", "Ctrl+O", f.open_dialog, "file-open"),
+        ActionSpec("new", "&New…", f.new_document, "Ctrl+N", icon="file-new"),
+        ActionSpec("open", "&Open…", f.open_dialog, "Ctrl+O", icon="file-open"),
         # Shift+Ctrl+I is Photoshop's Select > Inverse (select_commands); Import has no key.
-        ("import_layer", "&Import as Layer…", None, f.import_dialog, None),
-        ("close", "&Close", "Ctrl+W", w.close_current, None),
-        ("save", "&Save", "Ctrl+S", lambda: f.save(), None),
-        ("save_as", "Save &As…", "Shift+Ctrl+S", lambda: f.save_as(), None),
-        ("export", "&Export PNG/JPEG…", "Alt+Shift+Ctrl+W", f.export, None),
-        ("quit", "&Quit", "Ctrl+Q", w.close, None),
+        ActionSpec("import_layer", "&Import as Layer…", f.import_dialog, enabled=has_doc),
+        ActionSpec("close", "&Close", w.close_current, "Ctrl+W", enabled=has_doc),
+        ActionSpec("save", "&Save", lambda: f.save(), "Ctrl+S", enabled=has_doc),
+        ActionSpec("save_as", "Save &As…", lambda: f.save_as(), "Shift+Ctrl+S", enabled=has_doc),
+        ActionSpec("export", "&Export PNG/JPEG…", f.export, "Alt+Shift+Ctrl+W", enabled=has_doc),
+        ActionSpec("quit", "&Quit", w.close, "Ctrl+Q"),
         # Edit
-        ("undo", "&Undo", "Ctrl+Z", w.undo, None),
-        ("redo", "&Redo", ["Shift+Ctrl+Z", "Ctrl+Y"], w.redo, None),
-        ("copy", "&Copy", "Ctrl+C", f.copy, None),
-        ("paste", "&Paste", "Ctrl+V", f.paste, None),
-        ("free_transform", "Free &Transform", "Ctrl+T", w.free_transform, "transform"),
-        ("distort", "&Distort", None, lambda: w.free_transform("distort"), None),
-        ("perspective", "&Perspective", None, lambda: w.free_transform("perspective"), None),
-        ("flip_h", "Flip &Horizontal", None, lambda: w.flip(True), None),
-        ("flip_v", "Flip &Vertical", None, lambda: w.flip(False), None),
-        ("rotate_cw", "Rotate 90° &Clockwise", None, lambda: w.rotate_quarter(1), None),
-        ("rotate_ccw", "Rotate 90° C&ounter Clockwise", None, lambda: w.rotate_quarter(-1), None),
-        ("models", "&Models…", None, w.show_models, None),
-        ("preferences", "Pre&ferences…", "Ctrl+K", w.preferences, None),
-        # Layer
-        ("new_layer", "&New Layer", "Shift+Ctrl+N", w.new_layer, "layer-new"),
-        ("new_group", "New &Group", None, w.new_group, "folder"),
-        ("duplicate", "&Duplicate Layer", "Ctrl+J", w.duplicate_layer, "layer-duplicate"),
-        ("delete_layer", "De&lete Layer", None, w.delete_layer, "layer-delete"),
-        ("rename_layer", "&Rename Layer…", None, w.rename_layer, None),
-        ("toggle_visible", "Show/&Hide Layer", "Ctrl+,", w.toggle_visible, "eye"),
-        ("toggle_lock", "&Lock/Unlock Layer", "Ctrl+/", w.toggle_lock, "lock"),
-        ("bring_forward", "Bring &Forward", "Ctrl+]", lambda: w.raise_layer(1), None),
-        ("send_backward", "Send &Backward", "Ctrl+[", lambda: w.raise_layer(-1), None),
-        ("merge_down", "&Merge Down", "Ctrl+E", w.merge_down, "merge-down"),
-        ("flatten", "&Flatten Image", None, w.flatten, None),
-        ("group", "&Group Layers", "Ctrl+G", w.group_layers, "layer-group"),
-        ("ungroup", "&Ungroup Layers", "Shift+Ctrl+G", w.ungroup_layers, None),
-        ("trim", "&Trim Layer to Content", None, w.trim_layer, None),
-        # Select
-        ("select_all", "&All", "Ctrl+A", w.select_all, None),
-        ("deselect", "&Deselect", "Ctrl+D", w.deselect, None),
-        # View
-        ("zoom_in", "Zoom &In", ["Ctrl+=", "Ctrl++"], lambda: w.with_canvas(lambda c: c.zoom_in()), None),
-        ("zoom_out", "Zoom &Out", "Ctrl+-", lambda: w.with_canvas(lambda c: c.zoom_out()), None),
-        ("fit", "&Fit on Screen", "Ctrl+0", lambda: w.with_canvas(lambda c: c.fit()), None),
-        ("actual", "&100 %", "Ctrl+1", lambda: w.with_canvas(lambda c: c.actual_pixels()), None),
-        ("reset_panels", "&Reset Panels", None, w.reset_panels, None),
-        # Colours and brush size (no menu: keys only)
-        ("swap_colors", "Swap Colours", "X", w.swap_colors, None),
-        ("default_colors", "Default Colours", "D", w.default_colors, None),
-        ("brush_smaller", "Smaller Brush", "[", lambda: w.brush_size(-1), None),
-        ("brush_larger", "Larger Brush", "]", lambda: w.brush_size(1), None),
+        ActionSpec("undo", "&Undo", h.undo, "Ctrl+Z", enabled=can_undo, label=undo_label),
+        ActionSpec("redo", "&Redo", h.redo, ["Shift+Ctrl+Z", "Ctrl+Y"], enabled=can_redo,
+                   label=redo_label),
+        ActionSpec("copy", "&Copy", f.copy, "Ctrl+C", enabled=has_node),
+        ActionSpec("paste", "&Paste", f.paste, "Ctrl+V"),
+        ActionSpec("models", "&Models…", w.show_models),
+        ActionSpec("preferences", "Pre&ferences…", w.preferences, "Ctrl+K"),
+        # View > Panels
+        ActionSpec("reset_panels", "&Reset Panels", w.reset_panels),
         # Help
-        ("shortcuts", "&Keyboard Shortcuts", "F1", w.show_shortcuts, None),
-        ("about", "&About Layered", None, w.show_about, None),
-    ]
-    actions = {}
-    for name, text, keys, slot, icon_name in specs:
-        actions[name] = _action(window, name, text, keys, slot, icon_name)
-    return actions
+        ActionSpec("shortcuts", "&Keyboard Shortcuts", w.show_shortcuts, "F1"),
+        ActionSpec("about", "&About Layered", w.show_about),
+    ]:
+        _add(window, spec)
+    return window.actions
 
 
 def build_tool_actions(window: "MainWindow") -> dict[str, QAction]:
@@ -287,6 +275,24 @@ def build_tool_actions(window: "MainWindow") -> dict[str, QAction]:
         actions[tool.id] = action
     actions[window.tools.selected.id].setChecked(True)
     return actions
+
+
+def in_menu_order(window: "MainWindow") -> list[QAction]:
+    """The tools, then every action as the menus show it (submenus in place), then the actions
+    that have keys only: the Keyboard Shortcuts dialog's order, whichever module made them."""
+    ordered = list(window.tool_actions.values())
+    own = set(window.actions.values())  # not the docks' toggles nor the recent files
+
+    def walk(menu: QMenu) -> None:
+        for item in menu.actions():
+            if item.menu() is not None:
+                walk(item.menu())
+            elif item in own and item not in ordered:
+                ordered.append(item)
+
+    for top in window.menuBar().actions():
+        walk(top.menu())
+    return ordered + [a for a in window.actions.values() if a not in ordered]
 
 
 def build_menus(window: "MainWindow", bar: QMenuBar) -> dict[str, QMenu]:
@@ -309,31 +315,19 @@ def build_menus(window: "MainWindow", bar: QMenuBar) -> dict[str, QMenu]:
     recent = QMenu("Open &Recent", window)
     recent.setObjectName("menu_recent")
     menus["recent"] = recent
-    transform = QMenu("Trans&form", window)
-    for name in ("distort", "perspective", None, "flip_h", "flip_v", None, "rotate_cw",
-                 "rotate_ccw"):
-        if name is None:
-            transform.addSeparator()
-        else:
-            transform.addAction(a[name])
     menu("&File", "file", ["new", "open", recent, None, "import_layer", None, "close", "save",
                            "save_as", "export", None, "quit"])
-    menu("&Edit", "edit", ["undo", "redo", None, "copy", "paste", None, "free_transform",
-                           transform, None, "models", "preferences"])
+    menu("&Edit", "edit", ["undo", "redo", None, "copy", "paste", None, "models", "preferences"])
     menu("&Image", "image", [])  # filled by image_commands' specs
-    arrange = QMenu("&Arrange", window)
-    arrange.addAction(a["bring_forward"])
-    arrange.addAction(a["send_backward"])
-    menu("&Layer", "layer", ["new_layer", "new_group", "duplicate", "delete_layer", "rename_layer",
-                             None, "toggle_visible", "toggle_lock", arrange, None, "group", "ungroup",
-                             None, "merge_down", "flatten", "trim"])
-    menu("&Select", "select", ["select_all", "deselect"])
-    view = menu("&View", "view", ["zoom_in", "zoom_out", "fit", "actual", None])
-    panels = view.addMenu("&Panels")  # view_commands' specs go before it, after "actual"
+    menu("&Layer", "layer", [])  # layer_commands' specs, then the other modules'
+    menu("&Select", "select", [])
+    view = menu("&View", "view", [])
+    menu("&Help", "help", ["shortcuts", None, "about"])
+    _place_contributed(window, menus)
+    view.addSeparator()
+    panels = view.addMenu("&Panels")  # the window's docks: always the View menu's last item
     for dock in window.docks.values():
         panels.addAction(dock.toggleViewAction())
     panels.addSeparator()
     panels.addAction(a["reset_panels"])
-    menu("&Help", "help", ["shortcuts", None, "about"])
-    _place_contributed(window, menus)
     return menus

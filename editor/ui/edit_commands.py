@@ -246,7 +246,7 @@ class EditCommands:
         if doc is None:
             return
         if edit_ops.selection_region(doc) is None or self.window.layers_panel.list.hasFocus():
-            self.window.delete_layer()  # in the Layers panel, Delete means the layer
+            self.window.layer_commands.delete_layer()  # in the Layers panel, Delete means the layer
             return
         self._op("Could not clear", lambda d: edit_ops.clear(d, edit_ops.pixel_layer(d.active, "clear")))
 

@@ -8,7 +8,7 @@ tool options are remembered in QSettings.
 from __future__ import annotations
 
 import os
-from typing import Callable, Optional
+from typing import Optional
 
 import numpy as np
 from PySide6.QtCore import QByteArray, QPointF, QSize, Qt, QTimer
@@ -17,14 +17,14 @@ from PySide6.QtWidgets import (QColorDialog, QDockWidget, QFrame, QHBoxLayout, Q
                                QMainWindow, QProgressBar, QPushButton, QStackedWidget, QStatusBar,
                                QTabBar, QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
-from editor.model import Document, DocumentError, Group, Layer
+from editor.model import Document, DocumentError
 from editor.model.errors import describe
 from editor.model.files import open_document
 
 from . import dialogs
 from .adjustment_commands import AdjustmentCommands
-from .actions import (CORE_RULES, ActionSpec, Context, add_actions, build_actions, build_menus,
-                      build_tool_actions, refresh_actions)
+from .actions import (Context, Spec, add_actions, build_actions, build_menus, build_tool_actions,
+                      in_menu_order, refresh_actions)
 from .autosave import Autosaver, find_orphans
 from .canvas import CanvasView
 from .color_panel import ColorPanel
@@ -33,13 +33,16 @@ from .difference_commands import DifferenceCommands
 from .edit_commands import EditCommands
 from .file_commands import FileCommands
 from .generate_panel import GeneratePanel
+from .history_commands import HistoryCommands
 from .history_panel import HistoryPanel
 from .icons import pixmap
 from .image_commands import ImageCommands
 from .job_ui import JobUI
+from .layer_commands import LayerCommands
 from .layers_panel import LayersPanel
 from .mask_commands import MaskCommands
 from .models_dialog import ModelsDialog
+from .palette_commands import PaletteCommands
 from .properties_panel import PropertiesPanel
 from .select_commands import SelectCommands
 from .session import DocumentSession
@@ -47,7 +50,7 @@ from .settings import Settings
 from .text_edit_commands import TextEditCommands
 from .tools import ToolManager
 from .tools.toolbox import all_tools
-from .tools.transform import TransformTool
+from .transform_commands import TransformCommands
 from .view_commands import ViewCommands
 
 APP_NAME = "Layered"
@@ -168,11 +171,14 @@ class MainWindow(QMainWindow):
 
         self._build_central()
         self._build_panels()
-        self.actions = build_actions(self)
-        self.action_rules = dict(CORE_RULES)  # action name -> when it is enabled (actions.Context)
-        self.contributed: list[ActionSpec] = []
+        self.history_commands = HistoryCommands(self)  # Undo/Redo, through a tool mode first
+        self.actions = build_actions(self)  # the window's own; self.specs: their rules
+        self.contributed: list[Spec] = []
         # Command modules contribute their actions before the menus are built
-        # (docs/adding_a_command.md); build_menus puts each in its place.
+        # (docs/adding_a_command.md); build_menus puts each in its place, in this order.
+        self.layer_commands = LayerCommands(self)  # the Layer menu's own commands
+        self.transform_commands = TransformCommands(self)  # Free Transform, flips, quarter turns
+        self.palette_commands = PaletteCommands(self)  # X, D, [ and ]
         self.decompose_commands = DecomposeCommands(self)  # Decompose, Quick Mask, layered images
         self.difference_commands = DifferenceCommands(self)  # New Layer from Difference
         self.edit_commands = EditCommands(self)  # Cut, Copy Merged, Paste in Place, Clear, Fill…
@@ -182,9 +188,11 @@ class MainWindow(QMainWindow):
         self.adjustment_commands = AdjustmentCommands(self)  # Layer > New Adjustment Layer
         self.text_edit_commands = TextEditCommands(self)  # Layer > Edit with Text…
         self.view_commands = ViewCommands(self)  # zoom field, rulers, guides, snapping
-        for module in (self.decompose_commands, self.difference_commands, self.edit_commands,
-                       self.image_commands, self.select_commands, self.mask_commands,
-                       self.adjustment_commands, self.text_edit_commands, self.view_commands):
+        for module in (self.layer_commands, self.transform_commands, self.select_commands,
+                       self.view_commands, self.palette_commands,
+                       self.decompose_commands, self.difference_commands, self.edit_commands,
+                       self.image_commands, self.mask_commands, self.adjustment_commands,
+                       self.text_edit_commands):
             add_actions(self, module.action_specs())
         self.tool_actions = build_tool_actions(self)
         self._build_palette()
@@ -396,17 +404,9 @@ class MainWindow(QMainWindow):
         self.background = QColor(color)
         self._colors_changed()
 
-    def swap_colors(self) -> None:
-        self.foreground, self.background = self.background, self.foreground
-        self._colors_changed()
-
     def _colors_changed(self) -> None:
         self.swatch.update()
         self.color_panel.refresh()
-
-    def default_colors(self) -> None:
-        self.set_foreground(QColor("#000000"))
-        self.set_background(QColor("#ffffff"))
 
     def report(self, exc: BaseException, title: str = "") -> None:
         """One clear dialog for a failure; never a traceback."""
@@ -573,12 +573,6 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"{session.title}{'*' if session.modified else ''} — {APP_NAME}")
         doc = session.doc if session else None
         node = doc.active if doc else None
-        history = doc.history if doc else None
-        a = self.actions
-        a["undo"].setEnabled(bool(history and history.can_undo()))
-        a["undo"].setText(f"&Undo {history.undo_name()}" if history and history.can_undo() else "&Undo")
-        a["redo"].setEnabled(bool(history and history.can_redo()))
-        a["redo"].setText(f"&Redo {history.redo_name()}" if history and history.can_redo() else "&Redo")
         refresh_actions(self, Context(doc, node, self.jobs.busy))
         self.size_label.setText(f"{doc.width} × {doc.height} px" if doc else "")
 
@@ -608,139 +602,7 @@ class MainWindow(QMainWindow):
                 self.options_stack.addWidget(options)
             self.options_stack.setCurrentWidget(options)
 
-    # -- commands -----------------------------------------------------------------------------------
-    def with_canvas(self, fn: Callable[[CanvasView], None]) -> None:
-        if self.canvas is not None:
-            fn(self.canvas)
-
-    def _doc_op(self, title: str, fn: Callable[[Document], None]) -> None:
-        doc = self.doc
-        if doc is None:
-            return
-        self.tools.end_mode(commit=True)
-        try:
-            fn(doc)
-        except Exception as exc:
-            self.report(exc, title)
-
-    def _pointer_busy(self) -> bool:
-        canvas = self.canvas
-        return canvas is not None and canvas._pressed
-
-    def undo(self) -> None:
-        mode = self.tools.mode
-        if mode is not None:
-            if not mode.step_back():
-                self.tools.end_mode(commit=False)
-            return
-        if self.doc is not None and not self._pointer_busy():
-            self.doc.history.undo()
-
-    def redo(self) -> None:
-        mode = self.tools.mode
-        if mode is not None and hasattr(mode, "step_forward"):
-            mode.step_forward()
-            return
-        if mode is None and self.doc is not None and not self._pointer_busy():
-            self.doc.history.redo()
-
-    def new_layer(self) -> None:
-        self._doc_op("Could not add a layer", lambda d: d.new_layer())
-
-    def new_group(self) -> None:
-        self._doc_op("Could not add a group",
-                     lambda d: d.add_layer(Group(d.next_layer_name("Group")), name="New Group"))
-
-    def duplicate_layer(self) -> None:
-        self._doc_op("Could not duplicate the layer", lambda d: d.active and d.duplicate(d.active))
-
-    def delete_layer(self) -> None:
-        self._doc_op("Could not delete the layer", lambda d: d.active and d.delete(d.active))
-
-    def rename_layer(self) -> None:
-        if self.doc is not None and self.doc.active is not None:
-            self.docks["layers"].show()
-            self.layers_panel.list.start_rename(self.doc.active)
-
-    def toggle_visible(self) -> None:
-        self._doc_op("Could not change the layer",
-                     lambda d: d.active and d.set_visible(d.active, not d.active.visible))
-
-    def toggle_lock(self) -> None:
-        self._doc_op("Could not change the layer",
-                     lambda d: d.active and d.set_locked(d.active, not d.active.locked))
-
-    def raise_layer(self, steps: int) -> None:
-        def op(d: Document) -> None:
-            node = d.active
-            if node is None:
-                return
-            target = node.index() + steps
-            if 0 <= target < len(node.parent.children):
-                d.raise_node(node, steps)
-
-        self._doc_op("Could not move the layer", op)
-
-    def merge_down(self) -> None:
-        self._doc_op("Could not merge the layers",
-                     lambda d: d.merge_down(d.active) if isinstance(d.active, Layer) else None)
-
-    def flatten(self) -> None:
-        self._doc_op("Could not flatten the image", lambda d: d.flatten())
-
-    def group_layers(self) -> None:
-        nodes = self.layers_panel.selected_nodes()
-        self._doc_op("Could not group the layers", lambda d: d.group(nodes))
-
-    def ungroup_layers(self) -> None:
-        self._doc_op("Could not ungroup",
-                     lambda d: d.ungroup(d.active) if isinstance(d.active, Group) else None)
-
-    def trim_layer(self) -> None:
-        self._doc_op("Could not trim the layer",
-                     lambda d: d.crop_layer_to_content(d.active) if isinstance(d.active, Layer) else None)
-
-    def select_all(self) -> None:
-        self._doc_op("Could not select", lambda d: d.set_selection(d.canvas, "Select All"))
-
-    def deselect(self) -> None:
-        if getattr(self.tools.mode, "paints_selection", False) and self.doc is not None:
-            self.doc.set_selection(None)  # Quick Mask stays on: the user starts the paint over
-            return
-        self._doc_op("Could not deselect", lambda d: d.set_selection(None))
-
-    def free_transform(self, corners: Optional[str] = None) -> None:
-        """Starts Free Transform; `corners` "distort"/"perspective": what a corner drag does."""
-        doc, canvas = self.doc, self.canvas
-        if doc is None or self.tools.mode is not None:
-            return
-        try:
-            TransformTool.check(doc.active)
-        except DocumentError as exc:
-            self.report(exc, "Could not transform")
-            return
-        self.tools.start_mode(TransformTool(self, self.tools, doc.active, corners))
-        canvas.setFocus()
-
-    def flip(self, horizontal: bool) -> None:
-        mode = self.tools.mode
-        if mode is not None and hasattr(mode, "flip"):
-            mode.flip(horizontal)
-            return
-        name = "Flip Horizontal" if horizontal else "Flip Vertical"
-        self._doc_op(f"Could not {name.lower()}",
-                     lambda d: d.active is not None and d.flip(d.active, horizontal))
-
-    def rotate_quarter(self, direction: int) -> None:
-        name = "Rotate 90° Clockwise" if direction > 0 else "Rotate 90° Counter Clockwise"
-        self._doc_op(f"Could not {name.lower()}",
-                     lambda d: d.active is not None and d.rotate_quarter(d.active, direction))
-
-    def brush_size(self, direction: int) -> None:
-        tool = self.tools.current
-        if hasattr(tool, "change_size"):
-            tool.change_size(direction)
-
+    # -- the window's own dialogs ---------------------------------------------------------------
     def preferences(self) -> None:
         dialog = dialogs.PreferencesDialog(self, self.settings)
         if dialog.exec():
@@ -759,7 +621,7 @@ class MainWindow(QMainWindow):
         self.models_dialog.activateWindow()
 
     def show_shortcuts(self) -> None:
-        dialogs.show_shortcuts(self, [*self.tool_actions.values(), *self.actions.values()])
+        dialogs.show_shortcuts(self, in_menu_order(self))
 
     def show_about(self) -> None:
         dialogs.show_about(self)

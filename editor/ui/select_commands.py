@@ -1,4 +1,4 @@
-"""Select menu additions: Reselect, Inverse, Feather; Shift+M / Shift+L switch the marquee
+"""The Select menu: All, Deselect, Reselect, Inverse, Feather; Shift+M / Shift+L switch the marquee
 and lasso shapes; Ctrl+click on a layer's thumbnail selects its pixels.
 
 The selection maths are in `editor.model.selection_ops` (no Qt); each command
@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QInputDialog
 
 from editor.model import Layer, selection_ops
 
-from .actions import ActionSpec, Context, has_doc, has_selection
+from .actions import ActionSpec, Context, has_doc, has_selection, run_on_doc
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -29,6 +29,10 @@ class SelectCommands:
     def action_specs(self) -> list[ActionSpec]:
         # Shift+Ctrl+I is Photoshop's Inverse (Import as Layer has no key).
         return [
+            ActionSpec("select_all", "&All", self.select_all, "Ctrl+A", enabled=has_doc,
+                       menu="select"),
+            ActionSpec("deselect", "&Deselect", self.deselect, "Ctrl+D", enabled=has_selection,
+                       menu="select"),
             ActionSpec("reselect", "&Reselect",
                        lambda: self._op("reselect", selection_ops.reselect), "Shift+Ctrl+D",
                        enabled=can_reselect, menu="select", after="deselect"),
@@ -46,14 +50,17 @@ class SelectCommands:
         ]
 
     def _op(self, what: str, fn) -> None:
+        run_on_doc(self.window, f"Could not {what}", fn)
+
+    def select_all(self) -> None:
+        self._op("select", lambda d: d.set_selection(d.canvas, "Select All"))
+
+    def deselect(self) -> None:
         w = self.window
-        if w.doc is None:
+        if getattr(w.tools.mode, "paints_selection", False) and w.doc is not None:
+            w.doc.set_selection(None)  # Quick Mask stays on: the user starts the paint over
             return
-        w.tools.end_mode(commit=True)
-        try:
-            fn(w.doc)
-        except Exception as exc:
-            w.report(exc, f"Could not {what}")
+        self._op("deselect", lambda d: d.set_selection(None))
 
     def _cycle(self, tool_id: str) -> None:
         tools = self.window.tools

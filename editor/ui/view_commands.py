@@ -1,4 +1,4 @@
-"""View menu additions: a zoom field in the status bar, rulers (Ctrl+R), guides (Ctrl+;),
+"""The View menu: zoom in and out, Fit on Screen, 100 %, a zoom field in the status bar, rulers (Ctrl+R), guides (Ctrl+;),
 snapping (Shift+Ctrl+;; to other layers' edges when Snap to Layers is on) and Clear Guides; each canvas gets its rulers, scroll bars and
 guides from `canvas_chrome`."""
 from __future__ import annotations
@@ -22,15 +22,23 @@ class ViewCommands:
         self.options = ViewOptions(window.settings)
 
     def action_specs(self) -> list[ActionSpec]:
-        """View > Rulers, Show Guides, Snap, Snap to Layers (checked as the options say) and
-        Clear Guides, after 100 %."""
+        """View > the zooms, then Rulers, Show Guides, Snap, Snap to Layers (checked as the
+        options say) and Clear Guides; the window adds Panels last."""
         def toggle(name: str, text: str, key: str, keys=None, after: str = "actual",
                    separator: bool = False) -> ActionSpec:
             return ActionSpec(name, text, lambda: self._toggle(key), keys, menu="view",
                               after=after, separator=separator, checkable=True,
                               checked=lambda c: getattr(self.options, key))
 
+        def zoom(name: str, text: str, keys, fn) -> ActionSpec:
+            return ActionSpec(name, text, lambda: self._with_canvas(fn), keys, enabled=has_doc,
+                              menu="view")
+
         return [
+            zoom("zoom_in", "Zoom &In", ["Ctrl+=", "Ctrl++"], lambda c: c.zoom_in()),
+            zoom("zoom_out", "Zoom &Out", "Ctrl+-", lambda c: c.zoom_out()),
+            zoom("fit", "&Fit on Screen", "Ctrl+0", lambda c: c.fit()),
+            zoom("actual", "&100 %", "Ctrl+1", lambda c: c.actual_pixels()),
             toggle("rulers", "&Rulers", "rulers", "Ctrl+R", separator=True),
             toggle("show_guides", "Show &Guides", "guides", "Ctrl+;", after="rulers"),
             toggle("snap", "S&nap", "snap", "Shift+Ctrl+;", after="show_guides"),
@@ -49,6 +57,10 @@ class ViewCommands:
         self.zoom_field.returnPressed.connect(self._zoom_typed)
         w.zoom_label.hide()
         w.statusBar().addPermanentWidget(self.zoom_field)
+
+    def _with_canvas(self, fn) -> None:
+        if self.window.canvas is not None:
+            fn(self.window.canvas)
 
     def attach(self, canvas: "CanvasView") -> None:
         canvas.chrome = CanvasChrome(canvas, self.options)

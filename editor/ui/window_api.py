@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Optional, Protocol
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction, QColor
-    from PySide6.QtWidgets import QLabel, QMenu, QStatusBar
+    from PySide6.QtWidgets import QDockWidget, QLabel, QMenu, QStatusBar
 
     from editor.model import Document
 
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .file_commands import FileCommands
     from .generate_panel import GeneratePanel
     from .job_ui import JobUI
+    from .layer_commands import LayerCommands
     from .layers_panel import LayersPanel
     from .select_commands import SelectCommands
     from .session import DocumentSession
@@ -44,10 +45,12 @@ class EditorWindow(Protocol):
     foreground: "QColor"
     background: "QColor"
     zoom_label: "QLabel"
+    docks: dict[str, "QDockWidget"]
     # Other pieces a module calls on (named here on purpose, see the docstring).
     files: "FileCommands"
     edit_commands: "EditCommands"
     select_commands: "SelectCommands"
+    layer_commands: "LayerCommands"
     layers_panel: "LayersPanel"
     generate_panel: "GeneratePanel"
 
@@ -88,5 +91,3 @@ class EditorWindow(Protocol):
     def trigger(self, name: str) -> None: ...
 
     def action(self, name: str) -> "QAction": ...
-
-    def delete_layer(self) -> None: ...

@@ -1,0 +1,114 @@
+"""The Layer menu's own commands: new layer or group, duplicate, delete, rename, show/hide,
+lock, Arrange, group/ungroup, Merge Down, Flatten Image and Trim Layer to Content.
+
+Each is one `Document` operation (one undo step); other modules place their items
+after these (Decompose after Trim, Layer Mask at the end, ...).
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from editor.model import Document, Group, Layer
+
+from .actions import (ActionSpec, SubmenuSpec, can_merge_down, has_doc, has_node, is_group,
+                      is_layer, run_on_doc)
+
+if TYPE_CHECKING:
+    from .actions import Spec
+    from .window_api import EditorWindow
+
+
+class LayerCommands:
+    def __init__(self, window: "EditorWindow"):
+        self.window = window
+
+    def action_specs(self) -> list["Spec"]:
+        def item(name, text, slot, keys=None, icon=None, enabled=has_node, menu="layer",
+                 separator=False) -> ActionSpec:
+            return ActionSpec(name, text, slot, keys, icon=icon, enabled=enabled, menu=menu,
+                              separator=separator)
+
+        return [
+            item("new_layer", "&New Layer", self.new_layer, "Shift+Ctrl+N", "layer-new", has_doc),
+            item("new_group", "New &Group", self.new_group, icon="folder", enabled=has_doc),
+            item("duplicate", "&Duplicate Layer", self.duplicate_layer, "Ctrl+J",
+                 "layer-duplicate"),
+            item("delete_layer", "De&lete Layer", self.delete_layer, icon="layer-delete"),
+            item("rename_layer", "&Rename Layer…", self.rename_layer),
+            item("toggle_visible", "Show/&Hide Layer", self.toggle_visible, "Ctrl+,", "eye",
+                 separator=True),
+            item("toggle_lock", "&Lock/Unlock Layer", self.toggle_lock, "Ctrl+/", "lock"),
+            SubmenuSpec("arrange", "&Arrange", menu="layer"),
+            item("bring_forward", "Bring &Forward", lambda: self.raise_layer(1), "Ctrl+]",
+                 menu="arrange"),
+            item("send_backward", "Send &Backward", lambda: self.raise_layer(-1), "Ctrl+[",
+                 menu="arrange"),
+            item("group", "&Group Layers", self.group_layers, "Ctrl+G", "layer-group",
+                 separator=True),
+            item("ungroup", "&Ungroup Layers", self.ungroup_layers, "Shift+Ctrl+G",
+                 enabled=is_group),
+            item("merge_down", "&Merge Down", self.merge_down, "Ctrl+E", "merge-down",
+                 can_merge_down, separator=True),
+            item("flatten", "&Flatten Image", self.flatten, enabled=has_doc),
+            item("trim", "&Trim Layer to Content", self.trim_layer, enabled=is_layer),
+        ]
+
+    def _op(self, title: str, fn) -> None:
+        run_on_doc(self.window, title, fn)
+
+    def new_layer(self) -> None:
+        self._op("Could not add a layer", lambda d: d.new_layer())
+
+    def new_group(self) -> None:
+        self._op("Could not add a group",
+                 lambda d: d.add_layer(Group(d.next_layer_name("Group")), name="New Group"))
+
+    def duplicate_layer(self) -> None:
+        self._op("Could not duplicate the layer", lambda d: d.active and d.duplicate(d.active))
+
+    def delete_layer(self) -> None:
+        self._op("Could not delete the layer", lambda d: d.active and d.delete(d.active))
+
+    def rename_layer(self) -> None:
+        w = self.window
+        if w.doc is not None and w.doc.active is not None:
+            w.docks["layers"].show()
+            w.layers_panel.list.start_rename(w.doc.active)
+
+    def toggle_visible(self) -> None:
+        self._op("Could not change the layer",
+                 lambda d: d.active and d.set_visible(d.active, not d.active.visible))
+
+    def toggle_lock(self) -> None:
+        self._op("Could not change the layer",
+                 lambda d: d.active and d.set_locked(d.active, not d.active.locked))
+
+    def raise_layer(self, steps: int) -> None:
+        def op(d: Document) -> None:
+            node = d.active
+            if node is None:
+                return
+            target = node.index() + steps
+            if 0 <= target < len(node.parent.children):
+                d.raise_node(node, steps)
+
+        self._op("Could not move the layer", op)
+
+    def merge_down(self) -> None:
+        self._op("Could not merge the layers",
+                 lambda d: d.merge_down(d.active) if isinstance(d.active, Layer) else None)
+
+    def flatten(self) -> None:
+        self._op("Could not flatten the image", lambda d: d.flatten())
+
+    def group_layers(self) -> None:
+        nodes = self.window.layers_panel.selected_nodes()
+        self._op("Could not group the layers", lambda d: d.group(nodes))
+
+    def ungroup_layers(self) -> None:
+        self._op("Could not ungroup",
+                 lambda d: d.ungroup(d.active) if isinstance(d.active, Group) else None)
+
+    def trim_layer(self) -> None:
+        self._op("Could not trim the layer",
+                 lambda d: d.crop_layer_to_content(d.active) if isinstance(d.active, Layer) else None)
