@@ -299,15 +299,14 @@ def test_sam_turns_correction_strokes_into_point_prompts(models, ball, monkeypat
 
 
 def test_without_sam_the_strokes_correct_the_mask_by_grabcut(ball, monkeypatch):
-    from engine.methods import decompose
+    from engine.methods.decompose_steps import strokes
 
     image, box, truth = ball
     mask = truth["alpha"] > 0.5
     add = np.zeros(mask.shape, bool)
     add[78:84, 60:66] = True
     calls = []
-    # decompose imports strokes.correct_mask by name: the spy goes where it is looked up.
-    monkeypatch.setattr(decompose, "correct_mask",
+    monkeypatch.setattr(strokes, "correct_mask",
                         lambda *a, **k: calls.append(a) or np.asarray(a[1], bool) | a[2])
     out = DecomposePipeline(segmenter=GrabCutSegmenter()).correct_mask(image, mask, add)
     assert len(calls) == 1 and out[add].all()
