@@ -171,3 +171,20 @@ def test_saved_and_reopened_and_merged(opened, qtbot, tmp_path):
     w.actions["merge_down"].trigger()
     assert not any(isinstance(n, AdjustmentLayer) for n in doc.nodes())
     np.testing.assert_array_equal(composite_document(doc), shown)
+
+
+def test_properties_shows_an_adjustment_layers_settings_without_place_or_size(opened, qtbot):
+    """An adjustment layer has no pixels: X, Y and Size give way to its settings; a pixel
+    layer shows them again."""
+    w = opened
+    panel = w.properties_panel
+    pixel_layer = w.doc.active
+    w.actions["adjustment_levels"].trigger()
+    qtbot.waitUntil(lambda: panel.heading.text() == "ADJUSTMENT LAYER")
+    panel._refresh()
+    assert not any(panel.form.isRowVisible(row) for row in (panel.x, panel.y, panel.size))
+    assert panel.form.isRowVisible(panel.kind)
+    w.doc.set_active(pixel_layer)
+    qtbot.waitUntil(lambda: panel.heading.text() == "PIXEL LAYER")
+    panel._refresh()
+    assert all(panel.form.isRowVisible(row) for row in (panel.x, panel.y, panel.size))

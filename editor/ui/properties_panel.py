@@ -85,7 +85,7 @@ class PropertiesPanel(QWidget):
         self.heading.setObjectName("SectionTitle")
         layout.addWidget(self.heading)
         self.form_box = QWidget()
-        form = QFormLayout(self.form_box)
+        form = self.form = QFormLayout(self.form_box)
         form.setContentsMargins(0, 0, 0, 0)
         form.setHorizontalSpacing(10)
         form.setVerticalSpacing(6)
@@ -169,6 +169,10 @@ class PropertiesPanel(QWidget):
             movable = isinstance(node, Layer) and not isinstance(node, AdjustmentLayer)
             self.x.setEnabled(movable)
             self.y.setEnabled(movable)
+            # An adjustment layer has no pixels: no place or size to show, which leaves
+            # its settings room in the panel (as Photoshop's Properties shows only them).
+            for row in (self.x, self.y, self.size):
+                self.form.setRowVisible(row, not isinstance(node, AdjustmentLayer))
             self.form_box.setVisible(node is not None)
             self.empty.setVisible(node is None)
             if node is None:
