@@ -8,14 +8,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
-from PySide6.QtGui import QColor, QGuiApplication, QMouseEvent
+from PySide6.QtGui import QColor, QMouseEvent
 from PySide6.QtWidgets import QApplication, QCheckBox, QDialogButtonBox
 
-from _decompose_scenes import scene
 from editor.model import Layer
 from editor.model.render import composite_document
-from editor.ui.qimage import rgba_to_qimage
-from ui_helpers import image_drag, make_window, open_photo
+from ui_helpers import image_drag, make_window, paste_ball_scene, open_photo
 
 SIZE = 128
 
@@ -27,12 +25,8 @@ def window(qtbot, tmp_path, monkeypatch):
 
 @pytest.fixture
 def pasted(window, qtbot):
-    image, box, truth = scene(SIZE, shadow=0.5)
-    rgba = np.dstack([image, np.full((SIZE, SIZE), 255, np.uint8)])
-    QGuiApplication.clipboard().setImage(rgba_to_qimage(rgba))
-    window.actions["paste"].trigger()
-    qtbot.waitUntil(lambda: window.doc is not None and len(list(window.doc.layers())) == 1)
-    window.canvas.actual_pixels()
+    """A ball photo pasted from the clipboard (it opens as a new document)."""
+    rgba, box, truth = paste_ball_scene(window, qtbot, SIZE)
     window.test_scene = (rgba, box)
     return window
 

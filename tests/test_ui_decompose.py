@@ -7,16 +7,15 @@ import threading
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt, QTimer
-from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QPushButton
 
 from _decompose_scenes import scene
 from editor.jobs import CANCELLED, FINISHED
 from editor.model.render import composite_document
-from editor.ui.qimage import rgba_to_qimage
 from editor.ui.quick_mask import QuickMaskMode
 from engine.box import Box
-from ui_helpers import image_drag, make_window
+from ui_helpers import image_drag, make_window, paste_ball_scene
 
 SIZE = 128
 
@@ -29,12 +28,7 @@ def window(qtbot, tmp_path, monkeypatch):
 @pytest.fixture
 def pasted(window, qtbot):
     """A ball photo pasted from the clipboard (it opens as a new document)."""
-    image, box, truth = scene(SIZE, shadow=0.5)
-    rgba = np.dstack([image, np.full((SIZE, SIZE), 255, np.uint8)])
-    QGuiApplication.clipboard().setImage(rgba_to_qimage(rgba))
-    window.actions["paste"].trigger()
-    qtbot.waitUntil(lambda: window.doc is not None and len(list(window.doc.layers())) == 1)
-    window.canvas.actual_pixels()
+    rgba, box, truth = paste_ball_scene(window, qtbot, SIZE)
     window.test_scene = (rgba, box, truth)
     return window
 

@@ -5,7 +5,11 @@ import os
 
 import numpy as np
 from PySide6.QtCore import QPoint, QPointF, QSettings, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
+
+from _decompose_scenes import scene
+from editor.ui.qimage import rgba_to_qimage
 
 
 def make_window(qtbot, tmp_path, monkeypatch=None, size=(1200, 800), settings=None):
@@ -88,3 +92,15 @@ def open_photo(window, qtbot, tmp_path, monkeypatch, width: int, height: int) ->
     window.actions["open"].trigger()
     qtbot.waitUntil(lambda: len(window.sessions) == 1, timeout=10000)
     return png
+
+
+def paste_ball_scene(window, qtbot, size: int):
+    """A ball photo (`_decompose_scenes.scene`, with its shadow) pasted from the clipboard,
+    as a user would: it opens as a new document. Returns (rgba, box, truth)."""
+    image, box, truth = scene(size, shadow=0.5)
+    rgba = np.dstack([image, np.full((size, size), 255, np.uint8)])
+    QGuiApplication.clipboard().setImage(rgba_to_qimage(rgba))
+    window.actions["paste"].trigger()
+    qtbot.waitUntil(lambda: window.doc is not None and len(list(window.doc.layers())) == 1)
+    window.canvas.actual_pixels()
+    return rgba, box, truth

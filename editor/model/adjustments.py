@@ -150,6 +150,12 @@ class BrightnessContrast(Adjustment):
         return np.interp(t, t - bright, contrast + bright)
 
 
+def _channel_then_composite(apply, settings, t: np.ndarray, channel: int) -> np.ndarray:
+    """As Photoshop's Levels and Curves: the channel's own record, then the composite's."""
+    own = (settings.red, settings.green, settings.blue)[channel]
+    return apply(np.clip(apply(t, own), 0.0, 1.0), settings.rgb)
+
+
 def _levels(t: np.ndarray, record: tuple) -> np.ndarray:
     in_black, in_white, gamma, out_black, out_white = record
     span = (in_white - in_black) / 255.0 or 1.0
@@ -175,8 +181,7 @@ class Levels(Adjustment):
     blue: tuple = LEVELS_IDENTITY
 
     def transfer(self, t: np.ndarray, channel: int) -> np.ndarray:
-        own = (self.red, self.green, self.blue)[channel]
-        return _levels(np.clip(_levels(t, own), 0.0, 1.0), self.rgb)
+        return _channel_then_composite(_levels, self, t, channel)
 
 
 CURVE_IDENTITY = ((0, 0), (255, 255))
@@ -195,8 +200,7 @@ class Curves(Adjustment):
     blue: tuple = CURVE_IDENTITY
 
     def transfer(self, t: np.ndarray, channel: int) -> np.ndarray:
-        own = (self.red, self.green, self.blue)[channel]
-        return _curve(np.clip(_curve(t, own), 0.0, 1.0), self.rgb)
+        return _channel_then_composite(_curve, self, t, channel)
 
 
 def _curve(t: np.ndarray, points: tuple) -> np.ndarray:
