@@ -481,3 +481,25 @@ def test_screen_lookup_of_mixing_kinds_gives_the_kernels_colours(settings):
     other = adj.changed(settings, **({"hue": 77} if isinstance(settings, adj.HueSaturation)
                                      else {"midtones": (-50, 30, 0)}))
     assert adj.cube8(other) is not adj.cube8(settings)  # one lookup per settings
+
+
+def test_curve_point_edits_keep_photoshops_rules():
+    """What the Curves graph does to the points: a point stays between its neighbours and
+    in 0..255, a new point at an existing input replaces it, 19 points at most, 2 at least."""
+    pts = adj.CURVE_IDENTITY
+    pts, i = adj.point_added(pts, 128, 200)
+    assert pts == ((0, 0), (128, 200), (255, 255)) and i == 1
+    assert adj.point_placed(pts, 1, 300, -5) == ((0, 0), (254, 0), (255, 255))
+    assert adj.point_placed(pts, 0, 200, 10) == ((127, 10), (128, 200), (255, 255))
+    assert adj.point_added(pts, 128, 50) == (((0, 0), (128, 50), (255, 255)), 1)
+    assert adj.point_removed(pts, 1) == adj.CURVE_IDENTITY
+    with pytest.raises(ValueError):
+        adj.point_removed(adj.CURVE_IDENTITY, 0)
+    many = tuple((x * 14, x * 14) for x in range(19))
+    with pytest.raises(ValueError):
+        adj.point_added(many, 7, 7)
+    # The graph's curve is the renderer's: the lookup table holds the same spline.
+    curves = adj.Curves(rgb=pts)
+    t = np.linspace(0, 1, 256)
+    np.testing.assert_allclose(adj.lut(curves, 256)[1], np.clip(adj.curve(t, pts), 0, 1),
+                               atol=1e-6)

@@ -10,12 +10,19 @@ from __future__ import annotations
 
 from typing import Hashable, Optional
 
+import numpy as np
+
+from engine.box import Box
+
 from . import commands as cmds
 from . import mask_ops
 from .adjustments import KINDS, Adjustment
 from .document import Document
 from .errors import DocumentError
 from .layers import AdjustmentLayer, Node
+from .render import composite_document
+
+HISTOGRAM_STRIPS, HISTOGRAM_STRIP_ROWS = 12, 8  # rows sampled: a histogram's shape, cheaply
 
 
 def add_adjustment(doc: Document, kind: str, settings: Optional[Adjustment] = None,
@@ -48,3 +55,23 @@ def set_settings(doc: Document, node: Optional[Node], settings: Adjustment,
     if settings == node.settings:
         return
     doc.history.push(cmds.SetAttr(node, "settings", settings, node.settings.label, merge_key))
+
+
+def histogram_below(doc: Document, node: Node) -> np.ndarray:
+    """(4, 256) counts of what lies under `node` (the input an adjustment there sees):
+    red, green and blue summed (Photoshop's RGB histogram), then each channel; opaque
+    and translucent pixels alike, transparent ones left out. Composited on rows spread
+    over the canvas (HISTOGRAM_STRIPS strips), so a large document costs a few strips."""
+    strips = [Box(0, 0, doc.width, doc.height)]
+    if doc.height > HISTOGRAM_STRIPS * HISTOGRAM_STRIP_ROWS:
+        gap = doc.height // HISTOGRAM_STRIPS
+        strips = [Box(0, i * gap + (gap - HISTOGRAM_STRIP_ROWS) // 2, doc.width,
+                      HISTOGRAM_STRIP_ROWS) for i in range(HISTOGRAM_STRIPS)]
+    counts = np.zeros((4, 256), np.int64)
+    for strip in strips:
+        pixels = composite_document(doc, strip, precise=False, below=node).reshape(-1, 4)
+        seen = pixels[pixels[:, 3] > 0]
+        for c in range(3):
+            counts[c + 1] += np.bincount(seen[:, c], minlength=256)
+    counts[0] = counts[1:].sum(axis=0)
+    return counts

@@ -200,13 +200,18 @@ class Curves(Adjustment):
     blue: tuple = CURVE_IDENTITY
 
     def transfer(self, t: np.ndarray, channel: int) -> np.ndarray:
-        return _channel_then_composite(_curve, self, t, channel)
+        return _channel_then_composite(curve, self, t, channel)
 
 
-def _curve(t: np.ndarray, points: tuple) -> np.ndarray:
+def curve(t: np.ndarray, points: tuple) -> np.ndarray:
+    """One curve's output (0..1, not clipped) for inputs `t` (0..1): the spline the
+    renderer applies and the Curves graph draws."""
     xs = [p[0] / 255.0 for p in points]
     ys = [p[1] / 255.0 for p in points]
     return _natural_spline(xs, ys, t)
+
+
+MAX_CURVE_POINTS = 19  # Photoshop's limit
 
 
 def parse_points(text: str) -> tuple:
@@ -216,7 +221,7 @@ def parse_points(text: str) -> tuple:
     for pair in text.replace(";", " ").split():
         x, _, y = pair.partition(",")
         points.append((int(x), int(y)))
-    if not 2 <= len(points) <= 19:
+    if not 2 <= len(points) <= MAX_CURVE_POINTS:
         raise ValueError("a curve has 2 to 19 points")
     if any(not (0 <= x <= 255 and 0 <= y <= 255) for x, y in points):
         raise ValueError("curve points lie in 0..255")
@@ -227,6 +232,36 @@ def parse_points(text: str) -> tuple:
 
 def format_points(points: tuple) -> str:
     return " ".join(f"{x},{y}" for x, y in points)
+
+
+def point_placed(points: tuple, index: int, x: int, y: int) -> tuple:
+    """`points` with point `index` at (x, y), kept between its neighbours' inputs (a point
+    cannot pass another, as in Photoshop's graph) and inside 0..255."""
+    low = points[index - 1][0] + 1 if index > 0 else 0
+    high = points[index + 1][0] - 1 if index + 1 < len(points) else 255
+    x = min(max(int(x), low), high)
+    y = min(max(int(y), 0), 255)
+    return points[:index] + ((x, y),) + points[index + 1:]
+
+
+def point_added(points: tuple, x: int, y: int) -> tuple[tuple, int]:
+    """`points` with a new point at (x, y) and its index; a point already at input x
+    moves there instead. ValueError at 19 points."""
+    x, y = min(max(int(x), 0), 255), min(max(int(y), 0), 255)
+    for i, (px, _) in enumerate(points):
+        if px == x:
+            return points[:i] + ((x, y),) + points[i + 1:], i
+    if len(points) >= MAX_CURVE_POINTS:
+        raise ValueError(f"a curve has at most {MAX_CURVE_POINTS} points")
+    index = sum(1 for px, _ in points if px < x)
+    return points[:index] + ((x, y),) + points[index:], index
+
+
+def point_removed(points: tuple, index: int) -> tuple:
+    """`points` without point `index`; a curve keeps at least two (ValueError)."""
+    if len(points) <= 2:
+        raise ValueError("a curve has at least two points")
+    return points[:index] + points[index + 1:]
 
 
 @dataclass(frozen=True)

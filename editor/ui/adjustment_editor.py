@@ -5,8 +5,10 @@ panel); the canvas follows every change (the document changes at once, the
 Renderer redraws). A slider drag is one undo step (its changes share a merge
 key); each typed value is one step. Levels and Curves edit one channel at a
 time (RGB, Red, Green, Blue), Color Balance one tonal range. Curves are
-edited as numbers: the points "input,output" separated by spaces, 2 to 19
-of them, as Photoshop stores them.
+edited on Photoshop's graph (`curve_graph.py`: click to add a point, drag,
+drag off to remove; one drag is one undo step, as a slider's) over the
+histogram of what lies below, and as numbers: the points "input,output"
+separated by spaces, 2 to 19 of them, as Photoshop stores them.
 """
 from __future__ import annotations
 
@@ -20,6 +22,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
 
 from editor.model import adjustment_ops, adjustments as adj
 from editor.model.layers import AdjustmentLayer
+
+from .curve_graph import CurveGraph
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -37,7 +41,7 @@ class Field:
     (channel, tonal range: view state, not a setting) or a curve's points."""
 
     label: str
-    kind: str                       # "number", "check", "choice", "points"
+    kind: str                       # "number", "check", "choice", "curve", "points"
     value: object
     apply: Optional[Callable] = None  # value -> new settings (None for "choice")
     low: float = 0
@@ -77,6 +81,8 @@ def fields(settings: adj.Adjustment, channel: int, tone: int) -> list[Field]:
     if isinstance(s, adj.Curves):
         name = CHANNEL_FIELDS[channel]
         return [Field("Channel", "choice", channel, choices=CHANNELS),
+                Field("Curve", "curve", getattr(s, name),
+                      lambda points: replace(s, **{name: tuple(points)})),
                 Field("Points", "points", adj.format_points(getattr(s, name)),
                       lambda text: replace(s, **{name: adj.parse_points(text)}))]
     if isinstance(s, adj.HueSaturation):
@@ -119,6 +125,7 @@ class AdjustmentEditor(QWidget):
         self._rows: list[tuple[Field, dict]] = []
         self._drag_key = None
         self._updating = False
+        self._histogram = (None, None)  # (node, counts): what lies below a Curves layer
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         self.title = QLabel("ADJUSTMENT")
@@ -195,6 +202,15 @@ class AdjustmentEditor(QWidget):
                 combo.currentIndexChanged.connect(self._choice)
                 self.form.addRow(field.label, combo)
                 widgets = {"combo": combo}
+            elif field.kind == "curve":
+                graph = CurveGraph()
+                graph.setObjectName(name + "_graph")
+                graph.drag_started.connect(self._drag_started)
+                graph.drag_ended.connect(self._drag_ended)
+                graph.points_changed.connect(lambda points, i=i: self._commit(i, points,
+                                                                              self._drag_key))
+                self.form.addRow(graph)
+                widgets = {"graph": graph}
             elif field.kind == "points":
                 edit = QLineEdit()
                 edit.setObjectName(name)
@@ -216,11 +232,23 @@ class AdjustmentEditor(QWidget):
                     widgets["check"].setChecked(bool(field.value))
                 elif "combo" in widgets:
                     widgets["combo"].setCurrentIndex(int(field.value))
+                elif "graph" in widgets:
+                    widgets["graph"].set_curve(field.value, self.channel,
+                                               self._histogram_counts()[self.channel])
                 elif "edit" in widgets and not widgets["edit"].hasFocus():
                     widgets["edit"].setText(str(field.value))
             self._rows = [(field, widgets) for (_, widgets), field in zip(self._rows, rows)]
         finally:
             self._updating = False
+
+    def _histogram_counts(self):
+        """The histogram behind the Curves graph, made when the layer is first shown
+        (a few composited strips of what lies below it)."""
+        node, counts = self._histogram
+        if node is not self.node or counts is None:
+            counts = adjustment_ops.histogram_below(self.session.doc, self.node)
+            self._histogram = (self.node, counts)
+        return counts
 
     # -- editing ---------------------------------------------------------------------------
     def _drag_started(self) -> None:

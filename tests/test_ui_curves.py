@@ -1,0 +1,135 @@
+"""The Curves graph in Properties, driven with the mouse as a user would: a click adds a
+point, a drag moves it, a drag off the graph (or Delete) removes it, each drag one undo
+step with the canvas following; the channel choice edits that channel's curve; the graph
+draws the spline the renderer applies, over the histogram of what lies below."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QComboBox
+
+from editor.model import adjustment_ops, adjustments as adj
+from editor.model.render import composite_document
+from editor.ui.curve_graph import CURVE_COLOURS, CurveGraph
+
+from test_ui_adjustments import W, H, editor_widget, opened, screen  # noqa: F401 (fixture)
+from ui_helpers import drag
+
+
+def at(graph: CurveGraph, x: int, y: int) -> QPoint:
+    return graph.to_widget(x, y).toPoint()
+
+
+def near(points, expected, tol: int = 1) -> bool:
+    return len(points) == len(expected) and all(
+        abs(a - c) <= tol and abs(b - d) <= tol for (a, b), (c, d) in zip(points, expected))
+
+
+@pytest.fixture
+def curves(opened, qtbot):
+    w = opened
+    w.actions["adjustment_curves"].trigger()
+    graph = editor_widget(w, CurveGraph, "Adjust_Curve")
+    qtbot.waitUntil(lambda: graph.width() >= 160)
+    return w, w.doc.active, graph
+
+
+def test_click_adds_drag_moves_drag_off_removes_each_one_undo_step(curves, qtbot):
+    w, layer, graph = curves
+    doc = w.doc
+    before = screen(w)
+    steps = doc.history.count
+    # A click (press, moves, release) adds a point where it lands and drags it: one step.
+    drag(qtbot, graph, [at(graph, 64, 64), at(graph, 64, 100), at(graph, 64, 128)])
+    assert near(layer.settings.rgb, ((0, 0), (64, 128), (255, 255)))
+    assert doc.history.count == steps + 1
+    added = screen(w)
+    assert (added >= before).all() and (added > before).mean() > 0.5  # lifted: brighter
+    reference = composite_document(doc, precise=False)[..., :3].astype(int)
+    assert np.abs(added - reference).max() <= 1  # the canvas follows the settings
+    # The point is dragged elsewhere; it cannot pass its neighbours (input kept < 255).
+    just_right = QPoint(int(graph.square().right()) + 6, at(graph, 0, 60).y())  # still on it
+    drag(qtbot, graph, [at(graph, 64, 128), at(graph, 120, 90), just_right])
+    moved = layer.settings.rgb
+    assert len(moved) == 3 and moved[1][0] == 254 and abs(moved[1][1] - 60) <= 1
+    assert doc.history.count == steps + 2
+    # Dragged off the graph, it goes (the curve back to its two end points): one step.
+    below_graph = QPoint(graph.width() // 2, graph.height() + 40)
+    drag(qtbot, graph, [at(graph, *moved[1]), at(graph, 200, 40), below_graph])
+    assert layer.settings.rgb == adj.CURVE_IDENTITY
+    assert doc.history.count == steps + 3
+    np.testing.assert_array_equal(screen(w), before)
+    # Undo walks back step by step, the graph following.
+    w.actions["undo"].trigger()
+    assert layer.settings.rgb == moved
+    qtbot.waitUntil(lambda: graph.points == moved)
+    w.actions["undo"].trigger()
+    assert near(layer.settings.rgb, ((0, 0), (64, 128), (255, 255)))
+    np.testing.assert_array_equal(screen(w), added)
+    w.actions["undo"].trigger()
+    assert layer.settings.rgb == adj.CURVE_IDENTITY
+    np.testing.assert_array_equal(screen(w), before)
+
+
+def test_off_and_back_on_keeps_the_point_and_two_points_stay(curves, qtbot):
+    w, layer, graph = curves
+    steps = w.doc.history.count
+    outside = QPoint(graph.width() + 40, graph.height() // 2)
+    drag(qtbot, graph, [at(graph, 128, 128), at(graph, 128, 180), outside, at(graph, 100, 160)])
+    assert near(layer.settings.rgb, ((0, 0), (100, 160), (255, 255)))
+    assert w.doc.history.count == steps + 1
+    # An end point dragged off a two-point curve stays (a curve has two points at least).
+    w.actions["undo"].trigger()
+    qtbot.waitUntil(lambda: graph.points == adj.CURVE_IDENTITY)
+    drag(qtbot, graph, [at(graph, 255, 255), outside])
+    assert len(layer.settings.rgb) == 2 and layer.settings.rgb[0] == (0, 0)
+
+
+def test_delete_removes_the_selected_point(curves, qtbot):
+    w, layer, graph = curves
+    drag(qtbot, graph, [at(graph, 100, 60), at(graph, 100, 60)])
+    drag(qtbot, graph, [at(graph, 180, 220), at(graph, 180, 220)])
+    assert near(layer.settings.rgb, ((0, 0), (100, 60), (180, 220), (255, 255)))
+    steps = w.doc.history.count
+    drag(qtbot, graph, [at(graph, 100, 60), at(graph, 100, 60)])  # selects it, moves nothing
+    assert w.doc.history.count == steps
+    qtbot.keyClick(graph, Qt.Key.Key_Delete)
+    assert near(layer.settings.rgb, ((0, 0), (180, 220), (255, 255)))
+    assert w.doc.history.count == steps + 1
+    w.actions["undo"].trigger()
+    assert len(layer.settings.rgb) == 4
+
+
+def test_channel_choice_edits_that_channel_and_graph_draws_the_renderers_spline(curves, qtbot):
+    w, layer, graph = curves
+    before = screen(w)
+    combo = editor_widget(w, QComboBox, "Adjust_Channel")
+    combo.setCurrentIndex(1)  # Red
+    graph = editor_widget(w, CurveGraph, "Adjust_Curve")
+    assert graph.channel == 1
+    drag(qtbot, graph, [at(graph, 128, 128), at(graph, 128, 200)])
+    assert layer.settings.rgb == adj.CURVE_IDENTITY
+    assert near(layer.settings.red, ((0, 0), (128, 200), (255, 255)))
+    after = screen(w)
+    assert (after[..., 0] >= before[..., 0]).all() and (after[..., 0] > before[..., 0]).mean() > 0.5
+    np.testing.assert_array_equal(after[..., 1:], before[..., 1:])
+    # The drawn curve is the renderer's spline: its colour at (x, curve(x)), not on the diagonal.
+    image = graph.grab().toImage()
+    ratio = image.width() / graph.width()
+    x = 64
+    y = float(adj.curve(np.array([x / 255]), layer.settings.red)[0] * 255)
+    on = graph.to_widget(x, y)
+    colour = image.pixelColor(round(on.x() * ratio), round(on.y() * ratio))
+    red = QColor(CURVE_COLOURS[1])
+    assert abs(colour.red() - red.red()) < 60 and colour.red() > colour.green() + 60
+    diagonal = graph.to_widget(x, x)
+    assert image.pixelColor(round(diagonal.x() * ratio),
+                            round(diagonal.y() * ratio)).red() < 150
+    # The histogram behind it is the one of the layers below, per channel.
+    counts = adjustment_ops.histogram_below(w.doc, layer)
+    np.testing.assert_array_equal(graph.histogram, counts[1])
+    below = composite_document(w.doc, below=layer, precise=False)
+    assert counts[1].sum() == W * H  # a small canvas: every pixel counted
+    np.testing.assert_array_equal(counts[1], np.bincount(below[..., 0].ravel(), minlength=256))
