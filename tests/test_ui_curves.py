@@ -14,8 +14,8 @@ from editor.model import adjustment_ops, adjustments as adj
 from editor.model.render import composite_document
 from editor.ui.curve_graph import CURVE_COLOURS, CurveGraph
 
-from test_ui_adjustments import W, H, editor_widget, opened, screen  # noqa: F401 (fixture)
-from ui_helpers import drag
+from test_ui_adjustments import W, H, editor_widget, screen
+from ui_helpers import drag, make_window, open_photo
 
 
 def at(graph: CurveGraph, x: int, y: int) -> QPoint:
@@ -28,8 +28,9 @@ def near(points, expected, tol: int = 1) -> bool:
 
 
 @pytest.fixture
-def curves(opened, qtbot):
-    w = opened
+def curves(qtbot, tmp_path, monkeypatch):
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    open_photo(w, qtbot, tmp_path, monkeypatch, W, H)
     w.actions["adjustment_curves"].trigger()
     graph = editor_widget(w, CurveGraph, "Adjust_Curve")
     qtbot.waitUntil(lambda: graph.width() >= 160)
