@@ -503,3 +503,57 @@ def test_curve_point_edits_keep_photoshops_rules():
     t = np.linspace(0, 1, 256)
     np.testing.assert_allclose(adj.lut(curves, 256)[1], np.clip(adj.curve(t, pts), 0, 1),
                                atol=1e-6)
+
+
+def test_adjustment_as_clipping_base_shows_its_clipped_layers_inside_its_mask(tmp_path):
+    """Photoshop (and psd-tools) draw an adjustment clipping base as a layer whose content is
+    the adjusted backdrop, opaque wherever the backdrop is: clipped layers paint onto that
+    content, and the result shows through the base's mask and opacity. A clipped adjustment
+    then changes only what the base adjustment did."""
+    from psd_tools import PSDImage
+
+    background = photo()
+    invert = adj.Levels(rgb=(0, 255, 1.0, 255, 0))
+    base = AdjustmentLayer("base", invert)
+    hidden_left = np.full((H, W), 255, np.uint8)
+    hidden_left[:, : W // 2] = 0  # the base's mask hides the left half
+    base.mask = LayerMask(hidden_left)
+    square = np.zeros((8, 8, 4), np.uint8)
+    square[..., 1], square[..., 3] = 200, 255
+    clipped = Layer("square", square, W // 2 - 4, 4)  # straddles the mask's edge
+    clipped.clipping = True
+    doc = document(base, clipped, background=background)
+    shown = composite_document(doc).astype(int)
+    # The reference, pixel by pixel: the inverted backdrop with the green square over it,
+    # shown only where the base's mask is white.
+    expected = background.astype(int).copy()
+    for y in range(H):
+        for x in range(W):
+            if x < W // 2:
+                continue
+            inside = W // 2 - 4 <= x < W // 2 + 4 and 4 <= y < 12
+            expected[y, x, :3] = (0, 200, 0) if inside else 255 - background[y, x, :3]
+    assert np.abs(shown - expected).max() <= 1
+    assert (shown[4:12, W // 2:W // 2 + 4, 1] == 200).all()  # the square is drawn (was not)
+    # The screen path draws the same.
+    assert np.abs(composite_document(doc, precise=False).astype(int) - expected).max() <= 1
+    # psd-tools draws our saved file alike.
+    save_document(doc, tmp_path / "clip.psd")
+    theirs = np.asarray(PSDImage.open(tmp_path / "clip.psd").composite(force=True).convert("RGB"), int)
+    assert np.abs(theirs - shown[..., :3]).max() <= 2
+    # A clipped adjustment changes only what the base did: halve the inversion's result.
+    darker = AdjustmentLayer("darker", adj.Levels(rgb=(0, 255, 1.0, 0, 128)))
+    darker.clipping = True
+    doc.root.children.remove(clipped)
+    darker.parent = doc.root
+    doc.root.children.append(darker)
+    shown = composite_document(doc).astype(int)
+    left = background[:, : W // 2, :3].astype(int)
+    np.testing.assert_array_equal(shown[:, : W // 2, :3], left)  # masked off: untouched
+    right = (255 - background[:, W // 2:, :3].astype(int)) * 128 / 255
+    assert np.abs(shown[:, W // 2:, :3] - right).max() <= 1
+    # Opacity fades the whole clipping group; hiding the base hides its clipped layers.
+    base.opacity = 0
+    np.testing.assert_array_equal(composite_document(doc), background)
+    base.opacity, base.visible = 255, False
+    np.testing.assert_array_equal(composite_document(doc), background)

@@ -365,6 +365,9 @@ def _draw_clipping_group(painter: _Painter, base: Node, clipped: Sequence[Node],
     clipped layers are hidden too."""
     if not base.visible:
         return
+    if isinstance(base, AdjustmentLayer):
+        _draw_adjustment_clipping_group(painter, base, clipped, region)
+        return
     inside = base.bounds().intersect(region).intersect(painter.buffer.box)
     if inside.is_empty():
         return
@@ -395,6 +398,40 @@ def _draw_clipping_group(painter: _Painter, base: Node, clipped: Sequence[Node],
     else:
         painter.blend_numpy(unpremultiply(temp.read_float(inside)), inside, region, mode,
                             base.opacity)
+
+
+def _draw_adjustment_clipping_group(painter: _Painter, base: AdjustmentLayer,
+                                    clipped: Sequence[Node], region: Box) -> None:
+    """An adjustment layer as a clipping base, as Photoshop (and psd-tools) draw it: its
+    content is the adjusted backdrop, as opaque as the backdrop wherever that has pixels;
+    the clipped layers composite onto that content (the backdrop's alpha kept), and the
+    result blends onto the backdrop with the base's mode, through its mask and at its
+    opacity. So the clipped layers show inside the base's mask, and an adjustment clipped
+    to it changes only what the base adjustment did."""
+    box = region.intersect(painter.buffer.box)
+    if box.is_empty() or base.opacity <= 0:
+        return
+    buffer = painter.buffer
+    painter.close()
+    temp = PixelBuffer(box.w, box.h, buffer.precise, (box.x, box.y))
+    temp.region(box)[...] = buffer.region(box)
+    if not base.settings.is_identity():
+        adjust_buffer(temp.region(box), base.settings, temp.precise)
+    inner = _Painter(temp)
+    for node in clipped:
+        _draw_node(inner, node, box)
+    inner.close()
+    before = buffer.read_float(box)
+    alpha = before[..., 3:4]
+    backdrop = unpremultiply(before)[..., :3]
+    content = unpremultiply(temp.read_float(box))[..., :3]
+    mode = "normal" if base.blend_mode == "pass_through" else base.blend_mode
+    weight = np.float32(base.opacity / 255.0)
+    mask = base.active_mask()
+    if mask is not None:
+        weight = mask.coverage(box)[..., None] * (weight / np.float32(255))
+    rgb = backdrop + (blend(mode, backdrop, content) - backdrop) * weight
+    buffer.write_float(box, np.concatenate([rgb * alpha, alpha], axis=-1))
 
 
 def _mask_buffer(buffer: PixelBuffer, mask, box: Box) -> None:
