@@ -109,9 +109,40 @@ def ref_hue_saturation(rgb, s: adj.HueSaturation):
     k = s.lightness / 100
     rgb = [x * (1 - k) + k if k > 0 else x * (1 + k) for x in rgb]
     hue, light, sat = colorsys.rgb_to_hls(*rgb)
-    q = s.saturation / 100
-    sat = min(1.0, sat / (1 - q + 0.01) if q > 0 else sat * (1 + q))
-    return colorsys.hls_to_rgb((hue + s.hue / 360) % 1, light, sat)
+    # The six ranges (Reds...): each edit weighed by its trapezoid at the pixel's hue.
+    shift, ranged, range_light = 0.0, 0.0, 0.0
+    for corners, (h, q, lit) in s.ranges:
+        w = ref_trapezoid(hue * 360, corners)
+        shift += h / 360 * w
+        range_light = min(1.0, max(-1.0, range_light + lit / 100 * w))
+        q /= 100
+        ranged += q * (1 - (1 - w) ** (1.5 / (1 - q ** 4 + 0.05))) if q > 0 else q * w
+    if range_light:  # in HSV, as psd-tools reads Photoshop
+        hh, sv, v = colorsys.rgb_to_hsv(*rgb)
+        if range_light < 0:
+            v = min(1.0, max(0.0, v * (1 + range_light * sv)))
+            div = 1 / (sv + 1e-3)
+            sv = 1 + (div - 1) / (-range_light - div + 1e-3)
+        else:
+            sv *= 1 - range_light
+        rgb = colorsys.hsv_to_rgb(hh, min(1.0, max(0.0, sv)), v)
+        hue, light, sat = colorsys.rgb_to_hls(*rgb)
+    for q in (s.saturation / 100, max(-1.0, min(1.0, ranged))):
+        sat = min(1.0, sat / (1 - q + 0.01) if q > 0 else sat * (1 + q))
+    return colorsys.hls_to_rgb((hue + s.hue / 360 + shift) % 1, light, sat)
+
+
+def ref_trapezoid(hue: float, corners) -> float:
+    """A range's weight at `hue` (degrees): 0 outside the falloff, 1 inside the range."""
+    start, top_start, top_end, end = ((c - corners[0]) % 360 for c in corners)
+    at = (hue - corners[0]) % 360
+    if top_start <= at <= top_end:
+        return 1.0
+    if at < top_start:
+        return at / top_start
+    if at <= end:
+        return (end - at) / (end - top_end)
+    return 0.0
 
 
 def ref_color_balance(rgb, s: adj.ColorBalance):
@@ -162,6 +193,10 @@ CASES = [
     adj.Exposure(1.0, 0.0, 1.0), adj.Exposure(-0.7, 0.02, 1.3),
     adj.HueSaturation(40, 30, 0), adj.HueSaturation(-120, -50, 25), adj.HueSaturation(0, 70, -30),
     adj.HueSaturation(colorize=True, colorize_hue=210, colorize_saturation=60, colorize_lightness=-20),
+    adj.HueSaturation().with_range(0, edit=(40, -60, 0)),  # Reds
+    adj.HueSaturation().with_range(2, edit=(-50, 70, -40)),  # Greens
+    adj.HueSaturation(10, 20, 0).with_range(4, corners=(180, 210, 250, 300), edit=(0, -30, 50))
+                                .with_range(1, edit=(25, 0, 0)),
     adj.ColorBalance(midtones=(40, -20, 10)),
     adj.ColorBalance(shadows=(-30, 0, 50), highlights=(0, 40, -60), preserve_luminosity=False),
 ]
@@ -379,25 +414,57 @@ def test_psd_round_trip_keeps_every_kind_and_attribute(tmp_path):
 
 
 def test_variants_we_do_not_draw_stay_carried(tmp_path):
-    """A Hue/Saturation with per-range edits (Photoshop's Reds, Yellows...) is kept and saved
-    back as it was, not drawn, with a warning."""
+    """A legacy Brightness/Contrast ("Use Legacy" on) is kept and saved back as it was, not
+    drawn, with a warning."""
+    from psd_tools import PSDImage
+    from psd_tools.constants import Tag
+    from psd_tools.psd.descriptor import Bool
+
+    save_document(document(AdjustmentLayer("legacy", adj.BrightnessContrast(30, 10))),
+                  tmp_path / "a.psd")
+    psd = PSDImage.open(tmp_path / "a.psd")
+    layer = next(l for l in psd.descendants() if l.name == "legacy")
+    layer.tagged_blocks.get_data(Tag.CONTENT_GENERATOR_EXTRA_DATA)[b"useLegacy"] = Bool(True)
+    psd.save(tmp_path / "legacy.psd")
+    doc = open_document(tmp_path / "legacy.psd")
+    node = doc.find_by_name("legacy")
+    assert not isinstance(node, AdjustmentLayer) and node.source_kind == "adjustment"
+    assert any("legacy" in w and "does not draw" in w for w in doc.warnings)
+    save_document(doc, tmp_path / "again.psd")
+    again = next(l for l in PSDImage.open(tmp_path / "again.psd").descendants() if l.name == "legacy")
+    assert again.kind == "brightnesscontrast" and again.use_legacy and again.brightness == 30
+
+
+def test_hue_saturation_ranges_round_trip_through_psd_tools(tmp_path):
+    """The six ranges (corners and edits) go into the 'hue2' block as Photoshop writes it,
+    psd-tools reads them back, and a file whose ranges another program edited opens with
+    them drawn (no longer carried)."""
     from psd_tools import PSDImage
     from psd_tools.constants import Tag
 
-    save_document(document(AdjustmentLayer("ranged", adj.HueSaturation(10))), tmp_path / "a.psd")
+    settings = adj.HueSaturation(-10, 5, 0).with_range(0, edit=(20, -30, 10)).with_range(
+        3, corners=(140, 170, 200, 230), edit=(-45, 60, -20))
+    save_document(document(AdjustmentLayer("ranged", settings)), tmp_path / "a.psd")
     psd = PSDImage.open(tmp_path / "a.psd")
     layer = next(l for l in psd.descendants() if l.name == "ranged")
+    assert [(tuple(c), tuple(e)) for c, e in layer.data] == list(settings.ranges)
+    assert tuple(layer.master) == (-10, 5, 0)
+    again = open_document(tmp_path / "a.psd").find_by_name("ranged")
+    assert isinstance(again, AdjustmentLayer) and again.settings == settings
+    # Edited by another program (psd-tools here): opened as ours, the new edit drawn.
     block = layer.tagged_blocks.get_data(Tag.HUE_SATURATION)
-    block.items[0] = [block.items[0][0], (20, 30, 0)]
-    psd.save(tmp_path / "ranged.psd")
-    doc = open_document(tmp_path / "ranged.psd")
+    block.items[5] = [block.items[5][0], (0, -100, 0)]  # Magentas fully desaturated
+    psd.save(tmp_path / "edited.psd")
+    doc = open_document(tmp_path / "edited.psd")
     node = doc.find_by_name("ranged")
-    assert not isinstance(node, AdjustmentLayer) and node.source_kind == "adjustment"
-    assert any("ranged" in w and "does not draw" in w for w in doc.warnings)
-    save_document(doc, tmp_path / "again.psd")
-    again = next(l for l in PSDImage.open(tmp_path / "again.psd").descendants() if l.name == "ranged")
-    assert again.kind == "huesaturation" and tuple(again.data[0][1]) == (20, 30, 0)
-    assert tuple(again.master) == (10, 0, 0)
+    assert isinstance(node, AdjustmentLayer) and node.settings.ranges[5][1] == (0, -100, 0)
+    assert not any("ranged" in w for w in doc.warnings)
+    magenta = np.zeros((H, W, 4), np.uint8)
+    magenta[...] = (200, 40, 220, 255)  # hue ~292: inside the Magentas range
+    node.settings = adj.HueSaturation().with_range(5, edit=(0, -100, 0))
+    doc.root.children[0].pixels = magenta
+    grey = composite_document(doc)
+    assert np.ptp(grey[0, 0, :3].astype(int)) <= 1  # no colour left
 
 
 def test_cli_info_lists_and_convert_draws_adjustments(tmp_path):

@@ -188,3 +188,43 @@ def test_properties_shows_an_adjustment_layers_settings_without_place_or_size(op
     qtbot.waitUntil(lambda: panel.heading.text() == "PIXEL LAYER")
     panel._refresh()
     assert all(panel.form.isRowVisible(row) for row in (panel.x, panel.y, panel.size))
+
+
+def test_hue_saturation_ranges_in_properties(opened, qtbot):
+    """Photoshop's range menu (Master, Reds ... Magentas): the sliders then edit that range,
+    the falloff corners too; the canvas follows; each change is one undo step."""
+    from PySide6.QtWidgets import QComboBox
+
+    w, doc = opened, opened.doc
+    before = screen(w)
+    w.actions["adjustment_hue_saturation"].trigger()
+    layer = doc.active
+    combo = editor_widget(w, QComboBox, "Adjust_Range")
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        "Master", "Reds", "Yellows", "Greens", "Cyans", "Blues", "Magentas"]
+    combo.setCurrentIndex(2)  # Yellows: the cat's fur
+    steps = doc.history.count
+    editor_widget(w, QDoubleSpinBox, "Adjust_Saturation").setValue(-100)
+    assert layer.settings.ranges[1] == (adj.HUE_RANGES[1], (0, -100, 0))
+    assert layer.settings.saturation == 0  # the master is untouched
+    shown = screen(w)
+    reference = composite_document(doc, precise=False)[..., :3].astype(int)
+    assert np.abs(shown - reference).max() <= 1
+    assert np.abs(shown - before).mean() > 1  # the fur lost colour
+    # The falloff corner: a wider falloff reaches more hues.
+    editor_widget(w, QDoubleSpinBox, "Adjust_Falloff_5").setValue(0)
+    assert layer.settings.ranges[1][0] == (0, 45, 75, 105)
+    assert doc.history.count == steps + 2
+    wider = screen(w)
+    assert not np.array_equal(wider, shown)
+    # Back to Master: its own sliders.
+    combo = editor_widget(w, QComboBox, "Adjust_Range")
+    combo.setCurrentIndex(0)
+    editor_widget(w, QDoubleSpinBox, "Adjust_Hue").setValue(30)
+    assert layer.settings.hue == 30 and layer.settings.ranges[1][1] == (0, -100, 0)
+    w.actions["undo"].trigger()
+    w.actions["undo"].trigger()
+    assert layer.settings.ranges[1] == (adj.HUE_RANGES[1], (0, -100, 0))
+    w.actions["undo"].trigger()
+    assert layer.settings == adj.HueSaturation()
+    np.testing.assert_array_equal(screen(w), before)

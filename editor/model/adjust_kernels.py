@@ -78,6 +78,74 @@ def _lighten(v, amount):
 
 
 @njit(cache=True, nogil=True, fastmath=True)
+def _saturate(sat, k):
+    return _clip(sat / (1 - k + 0.01) if k > 0 else sat * (1 + k))
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def range_weight(hue, bl, tl, tr, br):
+    """A Hue/Saturation range's trapezoid at `hue` (all in turns, wrapping): 0 outside
+    [bl, br], 1 on [tl, tr], linear between (as psd-tools reads Photoshop's ranges)."""
+    h = (hue - bl) % 1.0
+    left, top, right = (tl - bl) % 1.0, (tr - bl) % 1.0, (br - bl) % 1.0
+    if left <= h <= top:
+        return 1.0
+    if h < left:
+        return h / left if left > 1e-6 else 0.0
+    if h <= right:
+        return (right - h) / (right - top) if right - top > 1e-6 else 0.0
+    return 0.0
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def _ranged(params, r, g, b):
+    """Hue/Saturation with edits in its six ranges: (hue shift, saturation k) for the HSL
+    step, after the ranges' lightness moved the pixel in HSV."""
+    hue, _, _ = to_hsl(r, g, b)
+    shift, k, light = 0.0, 0.0, 0.0
+    for i in range(6):
+        p = 8 + 7 * i
+        w = range_weight(hue, params[p], params[p + 1], params[p + 2], params[p + 3])
+        if w <= 0:
+            continue
+        shift += params[p + 4] * w
+        light = min(1.0, max(-1.0, light + params[p + 6] * w))
+        s = params[p + 5]
+        k += s * (1 - (1 - w) ** (1.5 / (1 - s ** 4 + 0.05))) if s > 0 else s * w
+    if light != 0:  # in HSV: darker scales the value by the saturation, lighter desaturates
+        mx, mn = max(r, g, b), min(r, g, b)
+        sv = (mx - mn) / mx if mx > 0 else 0.0
+        v = mx if light >= 0 else _clip(mx * (1 + light * sv))
+        if light >= 0:
+            sv2 = sv * (1 - light)
+        else:
+            div = 1 / (sv + 1e-3)
+            sv2 = 1 + (div - 1) / (-light - div + 1e-3)
+        sv2 = _clip(sv2)
+        r, g, b = _from_hsv(hue, sv2, v)
+    return r, g, b, shift, min(1.0, max(-1.0, k))
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def _from_hsv(hue, sat, value):
+    h6 = (hue % 1.0) * 6.0
+    i = min(5, int(h6))
+    f = h6 - i
+    p, q, t = value * (1 - sat), value * (1 - sat * f), value * (1 - sat * (1 - f))
+    if i == 0:
+        return value, t, p
+    if i == 1:
+        return q, value, p
+    if i == 2:
+        return p, value, t
+    if i == 3:
+        return p, q, value
+    if i == 4:
+        return t, p, value
+    return value, p, q
+
+
+@njit(cache=True, nogil=True, fastmath=True)
 def mixed_pixel(code, params, r, g, b):
     """One pixel (straight RGB 0..1) through Hue/Saturation or Color Balance; `params` as
     `adjustments.HueSaturation.params()` / `ColorBalance.params()` make them."""
@@ -86,11 +154,18 @@ def mixed_pixel(code, params, r, g, b):
             _, _, light = to_hsl(r, g, b)
             return from_hsl(params[4] % 1.0, params[5], _clip(_lighten(light, params[6])))
         k = params[2]  # master lightness first, on RGB
-        hue, sat, light = to_hsl(_clip(_lighten(r, k)), _clip(_lighten(g, k)), _clip(_lighten(b, k)))
-        q = params[1]
-        sat = _clip(sat / (1 - q + 0.01) if q > 0 else sat * (1 + q))
-        hue += params[0]  # params[0] in -0.5..0.5
-        return from_hsl(hue + 1.0 if hue < 0 else (hue - 1.0 if hue >= 1 else hue), sat, light)
+        r, g, b = _clip(_lighten(r, k)), _clip(_lighten(g, k)), _clip(_lighten(b, k))
+        shift, ranged = 0.0, 0.0
+        if params[7] > 0.5:  # some range edited
+            r, g, b, shift, ranged = _ranged(params, r, g, b)
+        hue, sat, light = to_hsl(r, g, b)
+        sat = _saturate(sat, params[1])  # the master's saturation, then the ranges'
+        if ranged != 0:
+            sat = _saturate(sat, ranged)
+        hue += params[0] + shift
+        if hue < 0 or hue >= 1:  # a float modulo only when needed (it is slow)
+            hue %= 1.0
+        return from_hsl(hue, sat, light)
     # Color Balance (GIMP's model): ramps of the HSL lightness weight the three ranges.
     _, _, light = to_hsl(r, g, b)
     w_shadows = _clip((light - 0.333) / -0.25 + 0.5) * 0.7

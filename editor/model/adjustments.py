@@ -18,10 +18,18 @@ Photoshop documents none of its formulas; these follow what is known:
   channel curves first, then the composite curve.
 - Exposure: in linear light (sRGB taken as gamma 2.2): x**2.2 * 2**exposure
   + offset, clipped, raised to 1 / gamma, back to gamma 2.2 (psd-tools).
-- Hue/Saturation (the master range, and Colorize), in HSL as Photoshop:
-  lightness first on RGB (towards white or black), then the hue rotates and
-  the saturation scales (s / (1 - k + 0.01) for k > 0, s (1 + k) below);
-  Colorize sets the hue and saturation and keeps the lightness (psd-tools).
+- Hue/Saturation, in HSL as Photoshop: master lightness first on RGB
+  (towards white or black), then the hue rotates and the saturation scales
+  (s / (1 - k + 0.01) for k > 0, s (1 + k) below); Colorize sets the hue and
+  saturation and keeps the lightness (psd-tools). The six ranges (Reds,
+  Yellows, ...) weigh their edits by a trapezoid of the pixel's hue (0 outside
+  the falloff corners, 1 between the range's corners, linear between), as
+  psd-tools reads them: their lightness acts in HSV (darker: v (1 + l s);
+  lighter: the HSV saturation times 1 - l), their hues add to the master's,
+  their saturation follows the master's; a positive saturation's weight
+  eases out as 1 - (1 - w) ** (1.5 / (1.05 - s**4)). Where ranges overlap,
+  their weighted edits add up (psd-tools blends overlapping saturations
+  through a table measured on Photoshop; with one range edited the two agree).
 - Color Balance: GIMP's model of Photoshop's tool (gimp:color-balance): each
   channel moves by the shadows/midtones/highlights amounts weighted by ramps
   of the pixel's HSL lightness; Preserve Luminosity restores that lightness.
@@ -41,10 +49,13 @@ from typing import ClassVar, Optional
 
 import numpy as np
 
-# Photoshop's six default Hue/Saturation ranges (degrees: the ramp's four corners),
-# written back with each of our Hue/Saturation layers.
+# Photoshop's six default Hue/Saturation ranges (degrees: the ramp's four corners, the
+# falloff's start, the range's start and end, the falloff's end), Reds to Magentas.
 HUE_RANGES = ((315, 345, 15, 45), (15, 45, 75, 105), (75, 105, 135, 165),
               (135, 165, 195, 225), (195, 225, 255, 285), (255, 285, 315, 345))
+HUE_RANGE_NAMES = ("Reds", "Yellows", "Greens", "Cyans", "Blues", "Magentas")
+# Per range: (corners, (hue -180..180, saturation -100..100, lightness -100..100)).
+DEFAULT_HUE_RANGES = tuple((corners, (0, 0, 0)) for corners in HUE_RANGES)
 
 
 class Adjustment:
@@ -292,13 +303,28 @@ class HueSaturation(Adjustment):
     colorize_hue: int = 0           # 0..360
     colorize_saturation: int = 25   # 0..100
     colorize_lightness: int = 0     # -100..100
+    ranges: tuple = DEFAULT_HUE_RANGES  # six (corners, (hue, saturation, lightness))
 
     code: ClassVar[int] = 0  # adjust_kernels.HUE_SATURATION
 
     def params(self) -> np.ndarray:
+        """The master's and Colorize's numbers, then per range its corners (fractions of a
+        turn) and its hue, saturation and lightness (as the master's)."""
+        ranged = []
+        for corners, (h, sat, light) in self.ranges:
+            ranged += [c / 360.0 for c in corners] + [h / 360.0, sat / 100.0, light / 100.0]
         return np.array([self.hue / 360.0, self.saturation / 100.0, self.lightness / 100.0,
                          float(self.colorize), (self.colorize_hue / 360.0) % 1.0,
-                         self.colorize_saturation / 100.0, self.colorize_lightness / 100.0])
+                         self.colorize_saturation / 100.0, self.colorize_lightness / 100.0,
+                         float(any(any(edit) for _, edit in self.ranges))] + ranged)
+
+    def with_range(self, index: int, corners: Optional[tuple] = None,
+                   edit: Optional[tuple] = None) -> "HueSaturation":
+        """A copy with range `index` (0 Reds .. 5 Magentas) given new corners or edit."""
+        old_corners, old_edit = self.ranges[index]
+        ranges = list(self.ranges)
+        ranges[index] = (tuple(corners or old_corners), tuple(edit or old_edit))
+        return replace(self, ranges=tuple(ranges))
 
     def apply(self, rgb: np.ndarray, levels: int = 65536) -> np.ndarray:
         from .adjust_kernels import apply_mixed

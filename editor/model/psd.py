@@ -39,8 +39,8 @@ object layers keep the pixels Photoshop stored for them; shape and fill layers
 are drawn by psd-tools. Brightness/Contrast, Levels, Curves, Hue/Saturation,
 Color Balance and Exposure adjustment layers become our own (`AdjustmentLayer`,
 drawn; written back with the blocks Photoshop writes for them: 'brit' and
-'CgEd', 'levl', 'curv', 'hue2', 'blnc', 'expA'). Other adjustments, and the
-variants we do not draw (legacy Brightness/Contrast, per-range Hue/Saturation,
+'CgEd', 'levl', 'curv', 'hue2' with its six ranges, 'blnc', 'expA'). Other
+adjustments, and the variants we do not draw (legacy Brightness/Contrast,
 free-drawn Curves) are kept but not drawn: an empty layer that carries the
 record's tagged blocks and writes them back unchanged.
 User masks and clipping flags are kept as they are (not baked into pixels);
@@ -660,8 +660,8 @@ def _adjustment_tags() -> set:
 
 def read_adjustment(item) -> Optional[adjustments.Adjustment]:
     """Our settings for one of psd-tools' adjustment layers (its public API), or None for
-    a kind or a variant we do not draw (legacy Brightness/Contrast, Hue/Saturation with
-    per-range edits, Curves drawn as a free map...): those stay carried."""
+    a kind or a variant we do not draw (legacy Brightness/Contrast, Curves drawn as a
+    free map...): those stay carried."""
     kind = item.kind
     try:
         if kind == "brightnesscontrast":
@@ -683,11 +683,15 @@ def read_adjustment(item) -> Optional[adjustments.Adjustment]:
         if kind == "curves":
             return _read_curves(item)
         if kind == "huesaturation":
-            if item.data is None or any(tuple(settings) != (0, 0, 0) for _, settings in item.data):
+            if item.data is None or len(item.data) != 6:
+                return None
+            ranges = tuple((tuple(int(c) for c in corners), tuple(int(v) for v in edit))
+                           for corners, edit in item.data)
+            if any(len(c) != 4 or len(e) != 3 for c, e in ranges):
                 return None
             (ch, cs, cl), (h, s, light) = item.colorization, item.master
             return adjustments.HueSaturation(int(h), int(s), int(light), bool(item.enable_colorization),
-                                             int(ch) % 360, int(cs), int(cl))
+                                             int(ch) % 360, int(cs), int(cl), ranges)
         if kind == "colorbalance":
             if item.shadows is None:
                 return None
@@ -767,7 +771,7 @@ def adjustment_blocks(settings: adjustments.Adjustment) -> list:
             version=2, enable=int(settings.colorize),
             colorization=(hue, settings.colorize_saturation, settings.colorize_lightness),
             master=(settings.hue, settings.saturation, settings.lightness),
-            items=[[r, (0, 0, 0)] for r in adjustments.HUE_RANGES]))]
+            items=[[corners, edit] for corners, edit in settings.ranges]))]
     if isinstance(settings, adjustments.ColorBalance):
         return [(Tag.COLOR_BALANCE, blocks.ColorBalance(
             settings.shadows, settings.midtones, settings.highlights,

@@ -4,7 +4,9 @@ Each number is a slider with a spin box beside it (Photoshop's Properties
 panel); the canvas follows every change (the document changes at once, the
 Renderer redraws). A slider drag is one undo step (its changes share a merge
 key); each typed value is one step. Levels and Curves edit one channel at a
-time (RGB, Red, Green, Blue), Color Balance one tonal range. Curves are
+time (RGB, Red, Green, Blue), Color Balance one tonal range, Hue/Saturation
+its Master or one of its six ranges (Reds ... Magentas, with the range's and
+its falloff's corners in degrees, where Photoshop shows a colour bar). Curves are
 edited on Photoshop's graph (`curve_graph.py`: click to add a point, drag,
 drag off to remove; one drag is one undo step, as a slider's) over the
 histogram of what lies below, and as numbers: the points "input,output"
@@ -33,6 +35,7 @@ CHANNELS = ("RGB", "Red", "Green", "Blue")
 CHANNEL_FIELDS = ("rgb", "red", "green", "blue")
 TONES = ("Shadows", "Midtones", "Highlights")
 TONE_FIELDS = ("shadows", "midtones", "highlights")
+HUE_RANGES = ("Master",) + adj.HUE_RANGE_NAMES
 
 
 @dataclass
@@ -50,8 +53,9 @@ class Field:
     choices: tuple = ()
 
 
-def fields(settings: adj.Adjustment, channel: int, tone: int) -> list[Field]:
-    """The rows of one kind's settings (`channel`: Levels/Curves, `tone`: Color Balance)."""
+def fields(settings: adj.Adjustment, channel: int, tone: int, hue_range: int = 0) -> list[Field]:
+    """The rows of one kind's settings (`channel`: Levels/Curves, `tone`: Color Balance,
+    `hue_range`: Hue/Saturation's Master (0) or one of its six ranges)."""
     s = settings
 
     def number(label, key, low, high, decimals=0):
@@ -91,8 +95,27 @@ def fields(settings: adj.Adjustment, channel: int, tone: int) -> list[Field]:
             return rows + [number("Hue", "colorize_hue", 0, 360),
                            number("Saturation", "colorize_saturation", 0, 100),
                            number("Lightness", "colorize_lightness", -100, 100)]
-        return rows + [number("Hue", "hue", -180, 180), number("Saturation", "saturation", -100, 100),
-                       number("Lightness", "lightness", -100, 100)]
+        rows.append(Field("Range", "choice", hue_range, choices=HUE_RANGES))
+        if hue_range == 0:
+            return rows + [number("Hue", "hue", -180, 180),
+                           number("Saturation", "saturation", -100, 100),
+                           number("Lightness", "lightness", -100, 100)]
+        index = hue_range - 1
+        corners, edit = s.ranges[index]
+
+        def part(label, i, low, high, of_edit):
+            def apply(v):
+                values = list(edit if of_edit else corners)
+                values[i] = v
+                return (s.with_range(index, edit=tuple(values)) if of_edit
+                        else s.with_range(index, corners=tuple(values)))
+            return Field(label, "number", (edit if of_edit else corners)[i], apply, low, high)
+
+        # Photoshop's colour bar below the sliders: the range and its falloff, in degrees.
+        return rows + [part("Hue", 0, -180, 180, True), part("Saturation", 1, -100, 100, True),
+                       part("Lightness", 2, -100, 100, True),
+                       part("Falloff from", 0, 0, 360, False), part("Range from", 1, 0, 360, False),
+                       part("Range to", 2, 0, 360, False), part("Falloff to", 3, 0, 360, False)]
     if isinstance(s, adj.ColorBalance):
         name = TONE_FIELDS[tone]
         values = getattr(s, name)
@@ -121,6 +144,7 @@ class AdjustmentEditor(QWidget):
         self.node: Optional[AdjustmentLayer] = None
         self.channel = 0
         self.tone = 1  # Midtones first, as Photoshop
+        self.hue_range = 0  # Master
         self._layout_key = None
         self._rows: list[tuple[Field, dict]] = []
         self._drag_key = None
@@ -147,11 +171,11 @@ class AdjustmentEditor(QWidget):
             self.setVisible(False)
             return
         if node is not self.node:
-            self.channel, self.tone = 0, 1
+            self.channel, self.tone, self.hue_range = 0, 1, 0
         self.node = node
         self.setVisible(True)
         self.title.setText(node.settings.label.upper())
-        rows = fields(node.settings, self.channel, self.tone)
+        rows = fields(node.settings, self.channel, self.tone, self.hue_range)
         key = (id(node), type(node.settings), tuple((f.label, f.kind) for f in rows))
         if key != self._layout_key:
             self._build(rows)
@@ -290,6 +314,8 @@ class AdjustmentEditor(QWidget):
             return
         if isinstance(self.node.settings, adj.ColorBalance):
             self.tone = index
+        elif isinstance(self.node.settings, adj.HueSaturation):
+            self.hue_range = index
         else:
             self.channel = index
         self.show_node(self.session, self.node)
@@ -298,7 +324,7 @@ class AdjustmentEditor(QWidget):
         if self._updating or self.node is None or self.session is None:
             return
         # From the settings as they are now (a drag's changes arrive before the panel refreshes).
-        field = fields(self.node.settings, self.channel, self.tone)[i]
+        field = fields(self.node.settings, self.channel, self.tone, self.hue_range)[i]
         try:
             settings = field.apply(value)
         except ValueError:
