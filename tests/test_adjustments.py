@@ -451,6 +451,7 @@ def test_hue_saturation_ranges_round_trip_through_psd_tools(tmp_path):
     assert tuple(layer.master) == (-10, 5, 0)
     again = open_document(tmp_path / "a.psd").find_by_name("ranged")
     assert isinstance(again, AdjustmentLayer) and again.settings == settings
+    assert settings.describe() == "hue=-10, saturation=5, Reds=20,-30,10, Cyans=-45,60,-20@140-170-200-230"
     # Edited by another program (psd-tools here): opened as ours, the new edit drawn.
     block = layer.tagged_blocks.get_data(Tag.HUE_SATURATION)
     block.items[5] = [block.items[5][0], (0, -100, 0)]  # Magentas fully desaturated

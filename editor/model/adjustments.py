@@ -318,6 +318,15 @@ class HueSaturation(Adjustment):
                          self.colorize_saturation / 100.0, self.colorize_lightness / 100.0,
                          float(any(any(edit) for _, edit in self.ranges))] + ranged)
 
+    def describe(self) -> str:
+        parts = [] if self.ranges == DEFAULT_HUE_RANGES else [
+            f"{name}={','.join(map(str, edit))}"
+            + ("" if corners == default else f"@{'-'.join(map(str, corners))}")
+            for name, (corners, edit), default in zip(HUE_RANGE_NAMES, self.ranges, HUE_RANGES)
+            if any(edit) or corners != default]
+        master = Adjustment.describe(replace(self, ranges=DEFAULT_HUE_RANGES))
+        return ", ".join(([master] if master != "no change" or not parts else []) + parts)
+
     def with_range(self, index: int, corners: Optional[tuple] = None,
                    edit: Optional[tuple] = None) -> "HueSaturation":
         """A copy with range `index` (0 Reds .. 5 Magentas) given new corners or edit."""
