@@ -193,12 +193,12 @@ CASES = [
     adj.Exposure(1.0, 0.0, 1.0), adj.Exposure(-0.7, 0.02, 1.3),
     adj.HueSaturation(40, 30, 0), adj.HueSaturation(-120, -50, 25), adj.HueSaturation(0, 70, -30),
     adj.HueSaturation(colorize=True, colorize_hue=210, colorize_saturation=60, colorize_lightness=-20),
+    adj.ColorBalance(midtones=(40, -20, 10)),
+    adj.ColorBalance(shadows=(-30, 0, 50), highlights=(0, 40, -60), preserve_luminosity=False),
     adj.HueSaturation().with_range(0, edit=(40, -60, 0)),  # Reds
     adj.HueSaturation().with_range(2, edit=(-50, 70, -40)),  # Greens
     adj.HueSaturation(10, 20, 0).with_range(4, corners=(180, 210, 250, 300), edit=(0, -30, 50))
                                 .with_range(1, edit=(25, 0, 0)),
-    adj.ColorBalance(midtones=(40, -20, 10)),
-    adj.ColorBalance(shadows=(-30, 0, 50), highlights=(0, 40, -60), preserve_luminosity=False),
 ]
 
 
