@@ -159,14 +159,17 @@ def bench_adjustment_kinds(runs: int) -> None:
     for settings in (adj.BrightnessContrast(20, 10), adj.Levels(rgb=(12, 240, 1.15, 0, 255)),
                      adj.Curves(rgb=((0, 0), (90, 70), (170, 190), (255, 255))),
                      adj.Exposure(0.5), adj.HueSaturation(12, 20, 0),
+                     adj.HueSaturation(12, 20, 0).with_range(1, edit=(-10, 30, 20)),
                      adj.ColorBalance(midtones=(10, 0, 0))):
+        label = settings.label + (" (a range edited)" if getattr(settings, "ranges", None)
+                                  not in (None, adj.DEFAULT_HUE_RANGES) else "")
         fresh = []
         first = median_ms(lambda: adjust_buffer(fresh[-1], settings, False), 1,
                           setup=lambda: fresh.append(buf.copy()))
-        row(f"{settings.label}: first", first)
+        row(f"{label}: first", first)
         ms = median_ms(lambda: adjust_buffer(fresh[-1], settings, False), runs,
                        setup=lambda: fresh.append(buf.copy()))
-        row(f"{settings.label}: again", ms)
+        row(f"{label}: again", ms)
         fresh.clear()
 
 
