@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QCheckBox, QDoubleSpinBox, QLineEdit, QSlider
 
 from editor.model import AdjustmentLayer
-from editor.model import adjustments as adj
+from editor.model import adjustments as adj, edit_ops
 from editor.model.render import composite_document
 from engine.box import Box
 
@@ -228,3 +228,39 @@ def test_hue_saturation_ranges_in_properties(opened, qtbot):
     w.actions["undo"].trigger()
     assert layer.settings == adj.HueSaturation()
     np.testing.assert_array_equal(screen(w), before)
+
+
+def test_layer_clipped_to_an_adjustment_shows_inside_its_mask(opened, qtbot):
+    """Layer > Create Clipping Mask on a layer above an adjustment layer: the layer shows
+    only where the adjustment's mask is white (it drew nothing before); undo releases it."""
+    w, doc = opened, opened.doc
+    doc.set_selection(Box(0, 0, W // 2, H))
+    w.actions["adjustment_exposure"].trigger()  # its mask: the left half
+    doc.set_selection(None)
+    exposure = doc.active
+    editor_widget(w, QDoubleSpinBox, "Adjust_Exposure").setValue(1.0)
+    w.actions["new_layer"].trigger()
+    top = doc.active
+    doc.set_selection(Box(W // 2 - 10, 10, 20, 20))  # straddles the mask's edge
+    edit_ops.fill(doc, top, (0, 0, 255, 255))  # Edit > Fill's operation (its dialog aside)
+    doc.set_selection(None)
+    unclipped = screen(w)
+    assert (unclipped[10:30, W // 2 - 10:W // 2 + 10] == (0, 0, 255)).all()
+    w.actions["clipping"].trigger()
+    assert top.clipping
+    clipped = screen(w)
+    assert (clipped[10:30, W // 2 - 10:W // 2] == (0, 0, 255)).all()  # inside the mask
+    np.testing.assert_array_equal(clipped[:, W // 2:], screen_without(w, top)[:, W // 2:])
+    reference = composite_document(doc, precise=False)[..., :3].astype(int)
+    assert np.abs(clipped - reference).max() <= 1
+    w.actions["undo"].trigger()
+    assert not top.clipping and exposure.settings.exposure == 1.0
+    np.testing.assert_array_equal(screen(w), unclipped)
+
+
+def screen_without(window, node) -> np.ndarray:
+    node.visible = False
+    try:
+        return composite_document(window.doc, precise=False)[..., :3].astype(int)
+    finally:
+        node.visible = True

@@ -450,7 +450,10 @@ class Document:
         setattr(node, attr, value)
         self.node_changed.emit(node, attr)
         if attr in ("visible", "opacity", "blend_mode", "clipping", "settings"):
-            self.region_changed.emit(node.drawn_bounds(), node if isinstance(node, Layer) else None)
+            # Clipping changes how the node is drawn (with its base, not alone): no layer, so
+            # the Renderer's caches around that layer go.
+            layer = node if isinstance(node, Layer) and attr != "clipping" else None
+            self.region_changed.emit(node.drawn_bounds(), layer)
 
     def _set_offset(self, layer: Layer, x: int, y: int) -> None:
         old = layer.bounds()
