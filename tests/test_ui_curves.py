@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QComboBox, QLineEdit
 
 from editor.model import adjustment_ops, adjustments as adj
 from editor.model.render import composite_document
@@ -134,3 +134,25 @@ def test_channel_choice_edits_that_channel_and_graph_draws_the_renderers_spline(
     below = composite_document(w.doc, below=layer, precise=False)
     assert counts[1].sum() == W * H  # a small canvas: every pixel counted
     np.testing.assert_array_equal(counts[1], np.bincount(below[..., 0].ravel(), minlength=256))
+
+
+def test_a_drag_stays_one_step_while_the_panel_refreshes_between_moves(curves, qtbot):
+    """As in the running application: the Properties panel and the canvas refresh between
+    mouse moves (the event loop runs); the drag still holds its point and is one step."""
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    w, layer, graph = curves
+    steps = w.doc.history.count
+    left = Qt.MouseButton.LeftButton
+    none = Qt.KeyboardModifier.NoModifier
+    qtbot.mousePress(graph, left, none, at(graph, 128, 128))
+    for y in (140, 160, 180, 200):
+        QTest.mouseEvent(QTest.MouseAction.MouseMove, graph, left, none, at(graph, 128, y))
+        QApplication.processEvents()
+        w.session.renderer.update()
+        assert near(layer.settings.rgb, ((0, 0), (128, y), (255, 255)))
+    qtbot.mouseRelease(graph, left, none, at(graph, 128, 200))
+    assert w.doc.history.count == steps + 1
+    edit = editor_widget(w, QLineEdit, "Adjust_Points")
+    assert adj.parse_points(edit.text()) == layer.settings.rgb  # the numbers follow
