@@ -93,6 +93,20 @@ def test_every_operation_undoes_and_redoes_exactly(doc):
     assert (layer.x, layer.y, layer.width, layer.height) == (6, 5, 3, 3)
 
 
+
+def test_duplicates_are_named_as_photoshop_names_them():
+    doc = Document(20, 20)
+    cat = doc.new_layer("cat")
+    names = []
+    for source in (cat, cat, None, None):
+        # a copy of the original, another, then copies of the newest copy
+        node = doc.duplicate(source if source is not None else doc.find_by_name(names[-1]))
+        names.append(node.name)
+    assert names == ["cat copy", "cat copy 2", "cat copy 3", "cat copy 4"]
+    doc.history.undo()
+    assert doc.duplicate(doc.find_by_name("cat copy 2")).name == "cat copy 4"
+
+
 def test_brush_strokes_are_tile_based_and_undo_exactly(doc):
     a = doc.find_by_name("A")
     original = a.pixels.copy()

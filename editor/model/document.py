@@ -8,6 +8,7 @@ connect to the signals; the model itself knows nothing about widgets.
 from __future__ import annotations
 
 import math
+import re
 from typing import Hashable, Iterable, Iterator, Optional
 
 import numpy as np
@@ -33,6 +34,19 @@ def linked_masks(node: Node) -> list[Node]:
     nodes = [node, *node.walk()] if isinstance(node, Group) else [node]
     return [n for n in nodes if n.mask is not None and n.mask.linked
             and n.mask.width and n.mask.height]
+
+
+def copy_name(name: str, taken: set[str]) -> str:
+    """The name Photoshop gives a duplicate: "cat copy", then "cat copy 2", "cat copy 3"...
+
+    A copy of a copy counts on from the same base instead of growing "copy copy".
+    """
+    base = re.sub(r" copy( \d+)?$", "", name)
+    candidate, n = f"{base} copy", 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base} copy {n}"
+    return candidate
 
 
 class Document:
@@ -166,7 +180,7 @@ class Document:
         return layer
 
     def duplicate(self, node: Node) -> Node:
-        copy = node.copy(f"{node.name} copy")
+        copy = node.copy(copy_name(node.name, {n.name for n in self.root.walk()}))
         assert node.parent is not None
         self.history.push(cmds.InsertNode(copy, node.parent, node.index() + 1, "Duplicate Layer"))
         return copy
