@@ -320,8 +320,9 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
     if mask.any():
         obj = mask_bounds(mask)
         radius = max(band_radius(obj.w, obj.h), int(np.ceil((WINDOW // 2 + 1) / scale)))
-        trimap = make_trimap(erode(mask, max(1, radius // 2)) if erode(mask, radius).any()
-                             else mask, radius)
+        # (The windows blur the mask's edge outward by about half the band.)
+        inside = erode(mask, max(1, radius // 2)) if erode(mask, radius).any() else mask
+        trimap = make_trimap(inside, radius)
         # Where the edit left the picture as it was, or copied it from elsewhere, the
         # object surely is not; where no background near explains the change with less
         # than PINNED alpha (white paint over a dark saucer), it surely is: the colour
@@ -330,7 +331,7 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
         band = trimap == UNKNOWN
         same = np.abs(e - od).max(axis=2) <= MIN_CHANGE
         trimap[band & (_least_alpha(e, od, REACH) > PINNED)] = 255
-        trimap[band & mask & _unobservable(e, od, trimap == 255, band & mask)] = 255
+        trimap[band & inside & _unobservable(e, od, trimap == 255, band & inside)] = 255
         trimap[band & (same | (copied & ~mask)) & ~notch] = 0
         alpha = ClosedFormMatter()(_to8(e), trimap)
         alpha = np.clip(alpha, 0.0, 1.0).astype(np.float32)
