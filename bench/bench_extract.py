@@ -216,6 +216,10 @@ HELD_OUT = [
     ("coin/gravel near", "gravel", "coin", 120, (0.4, 0.6), False, True),
     ("ring/grass patch", "grass", "ring", 150, (0.55, 0.45), True, False),
     ("face/hubble", "hubble_deep_field", "face", 120, (0.45, 0.45), False, False),
+    # Added in the third round (a ball recoloured like its bricks, whose shaded side is
+    # darker than the ground, as a shadow is), after the changes it measures, never tuned
+    # on. ("ball/brick near patch" above was looked into in that round, case by case.)
+    ("ball/brick near", "brick", "ball", 110, (0.35, 0.4), False, True),
 ]
 HELD_OUT_SEED = 100
 

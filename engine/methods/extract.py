@@ -20,7 +20,8 @@ Steps, in order (read `lift` top to bottom):
 2. structural change: the best normalised cross-correlation of each patch of
    the edit with the original's patches shifted by up to `REACH` pixels
    (gain- and offset-invariant, so drift and shading do not count; shifts and
-   slight blur match), and the change in local texture strength;
+   slight blur match), and the change in local texture strength (against the
+   original's brought to the edit's brightness: shading is not texture);
 3. colour change of the low frequencies, after the region's drift (a gain and
    offset per channel fitted on the ring between box and region) is applied
    to the original: a change of chromaticity or a brightening is object, a
@@ -29,19 +30,26 @@ Steps, in order (read `lift` top to bottom):
    dropped), inside the box; a change the ground in place does not explain
    but a copy does (content-aware fill: a piece of the original from
    elsewhere, seen going on across the box's edge, traced window by window
-   so that ground right beside the object is covered too) does not count;
+   so that ground right beside the object is covered too, a pixel only where
+   the copy gives it its own fine texture in a grey shading) does not count;
    the ground the edit meant is the original with those copies in it;
    holes filled, unless they show that ground (the hole of a ring); and
    notches filled: deep, narrow inlets between wide parts of the mask where
    the object's own colours, carried in from around, explain the edit (a
    smooth object recoloured like its ground, its shading passing through
    the ground's colour) or where the change is just below the threshold;
+   and bites out of the mask's convex hull (the mask opened first, so a
+   stray piece hanging on does not count) filled where those colours
+   carried in explain the edit (the rim of such an object, where it has
+   the ground's colour);
 5. alpha by matting (the decomposition's trimap and closed-form matting,
    `decompose_steps.matting`): opaque inside, soft only in a band along the
    mask's edge, so an object whose colour is close to its ground stays
    opaque; in the band, pixels the ground explains are surely not object and
    pixels no ground nearby can explain with less than `PINNED` alpha surely
    are (white paint over a dark saucer: colour alone would let it fade);
+   and in the mask, where the object's colour (carried out from the core)
+   is the ground's, alpha is unobservable and the mask decides;
 6. shadow: where it is, from a reduced copy: darker than the ground (drift
    applied) by more than any small shift explains or, on strong texture, by
    the ratio to the aligned ground, its texture still there, starting near
@@ -95,6 +103,8 @@ PINNED = 0.9               # the edit needs at least this alpha: surely object
 FOUND_COLOUR = 0.08
 FOUND_TINT = 0.12         # ... in a grey shading: channels' gains this close
 FOUND_PIXEL = 0.1         # ... and a pixel of a copy has its source's colour within this
+FOUND_DETAIL = 0.5        # ... and its fine texture (correlation at least this
+DETAIL_SIDE = 5           # ... in windows of this side, half detection pixels)
 FOUND_VOTES = 3           # a copy is an offset this many cells agree on
 FOUND_PEAKS = 4           # ... of at most this many good matches of each cell
 FOUND_OFFSETS = 8         # ... and at most this many copies are followed
@@ -293,8 +303,12 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
     # explain is object; one that only the ground explains (between a star's arms) is not.
     notch = np.zeros_like(mask)
     if mask.sum() >= MIN_OBJECT_PIXELS:
-        notch = _notches(mask, e, score, allowed, max(2, int(round(NOTCH * max(box.w, box.h)))))
+        r = max(2, int(round(NOTCH * max(box.w, box.h))))
+        notch = _notches(mask, e, score, allowed, r)
         mask |= notch
+        bite = _bites(clean_mask(mask), e, allowed & ~ground_seen, r)
+        notch |= bite
+        mask |= bite
     if mask.sum() < MIN_OBJECT_PIXELS:
         mask[:] = False
     else:
@@ -306,8 +320,9 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
     if mask.any():
         obj = mask_bounds(mask)
         radius = max(band_radius(obj.w, obj.h), int(np.ceil((WINDOW // 2 + 1) / scale)))
-        trimap = make_trimap(erode(mask, max(1, radius // 2)) if erode(mask, radius).any()
-                             else mask, radius)
+        # (The windows blur the mask's edge outward by about half the band.)
+        inside = erode(mask, max(1, radius // 2)) if erode(mask, radius).any() else mask
+        trimap = make_trimap(inside, radius)
         # Where the edit left the picture as it was, or copied it from elsewhere, the
         # object surely is not; where no background near explains the change with less
         # than PINNED alpha (white paint over a dark saucer), it surely is: the colour
@@ -316,6 +331,7 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
         band = trimap == UNKNOWN
         same = np.abs(e - od).max(axis=2) <= MIN_CHANGE
         trimap[band & (_least_alpha(e, od, REACH) > PINNED)] = 255
+        trimap[band & inside & _unobservable(e, od, trimap == 255, band & inside)] = 255
         trimap[band & (same | (copied & ~mask)) & ~notch] = 0
         alpha = ClosedFormMatter()(_to8(e), trimap)
         alpha = np.clip(alpha, 0.0, 1.0).astype(np.float32)
@@ -361,11 +377,15 @@ def _structure_change(e: np.ndarray, o: np.ndarray,
     shifted by up to `reach` pixels, zero-mean and normalised (so gain and offset
     do not count), weighted by how much texture both patches have: between two
     flat patches there is no structure to compare. The texture log ratio
-    compares the patches' coefficients of variation (also gain-invariant): a
-    smooth object on grass, or a textured one on a wall; the texture lost is the
-    part of it where the edit has less (a shadow darkens flat ground's mean, not
-    its grain, so it seems to gain texture, never to lose it). Where both
-    patches have texture and correlate well, the edit shows the original's ground.
+    compares the patches' texture strengths (standard deviations, above a noise
+    floor), the original's scaled by the ratio of the patches' means: a smooth
+    object on grass, or a textured one on a wall, but not a shadow or the
+    shaded side of an object recoloured like its ground, which scale the ground's
+    texture with its mean (a plain ratio of coefficients of variation with
+    a floor took a shadow on flat bricks for a texture change, and the object
+    mask grew into it); the texture lost is the part where the edit has less.
+    Where both patches have texture and correlate well, the edit shows the
+    original's ground.
     """
     e = cv2.GaussianBlur(e, (0, 0), 0.8)   # grain is not structure
     o = cv2.GaussianBlur(o, (0, 0), 0.8)
@@ -379,25 +399,32 @@ def _structure_change(e: np.ndarray, o: np.ndarray,
     op = cv2.copyMakeBorder(o, reach, reach, reach, reach, cv2.BORDER_REFLECT)
     mo = mean(op)
     vo = np.maximum(mean(op * op) - mo * mo, 0.0)
+    so = np.sqrt(vo)
     noise = (3.0 / 255) ** 2
+    eps = 4.0 / 255
+    te = np.log(np.sqrt(ve) + eps)
     h, w = e.shape
     best = np.full((h, w), -1.0, np.float32)
+    texture = np.full((h, w), np.inf, np.float32)
+    lost = np.full((h, w), np.inf, np.float32)
     for dy in range(-reach, reach + 1):
         for dx in range(-reach, reach + 1):
             ys, xs = slice(reach + dy, reach + dy + h), slice(reach + dx, reach + dx + w)
             cov = mean(e * op[ys, xs]) - me * mo[ys, xs]
             ncc = cov / np.sqrt((ve + noise) * (vo[ys, xs] + noise))
             np.maximum(best, ncc, out=best)
+            # Texture strength against the original's brought to the edit's brightness:
+            # shading (a shadow, the dark side of an object's colour) scales both alike.
+            gain = (me + 0.02) / (mo[ys, xs] + 0.02)
+            d = te - np.log(gain * so[ys, xs] + eps)
+            np.minimum(texture, np.abs(d), out=texture)
+            np.minimum(lost, -d, out=lost)
     # Confidence that both patches hold texture worth correlating.
     both = np.minimum(ve, vo[reach:reach + h, reach:reach + w])
     confidence = both / (both + (4.0 / 255) ** 2)
     structure = np.clip(1.0 - best, 0.0, 2.0) * confidence
-    eps = 4.0 / 255
-    te = np.log((np.sqrt(ve) + eps) / (me + 0.02))
-    to = np.log((np.sqrt(vo) + eps) / (mo + 0.02))
     same = (confidence > 0.5) & (best > SAME_NCC)
-    return (structure.astype(np.float32), _least_change(te, to, reach, np.abs),
-            np.maximum(_least_change(te, to, reach, lambda d: -d), 0.0), same)
+    return structure.astype(np.float32), texture, np.maximum(lost, 0.0), same
 
 
 def _least_change(e: np.ndarray, o_padded: np.ndarray, reach: int, measure) -> np.ndarray:
@@ -538,7 +565,18 @@ def _found_elsewhere(e: np.ndarray, context: np.ndarray, at: tuple[int, int],
                     residual = cv2.blur(_channel_max(np.abs(eb - shading * ocb[y0:y0 + h, x0:x0 + w])),
                                         (3, 3))
                     tolerance = np.clip(3 * np.median(residual[windows]), 0.02, FOUND_PIXEL)
-                    new = (covering > 0) & (residual <= tolerance) & textured & ~found
+                    # ... and whose own fine texture the copy gives too, from a source with
+                    # texture there (a smooth piece of an object that has the colour of the
+                    # flat ground beside a matched seam is not explained by that seam's
+                    # copy), and in a grey shading of its own (not the dark side of an
+                    # object recoloured like its ground).
+                    detail = _detail_ncc(el, q, DETAIL_SIDE)
+                    new = (covering > 0) & (residual <= tolerance) & textured \
+                        & (detail >= FOUND_DETAIL) & ~found
+                    new &= cv2.blur(q * q, (5, 5)) - cv2.blur(q, (5, 5)) ** 2 >= (flat / 2) ** 2
+                    gain = (eb + 0.03) / (ocb[y0:y0 + h, x0:x0 + w] + 0.03)
+                    new &= _channel_max(np.abs(gain - gain.mean(axis=2, keepdims=True))) \
+                        <= FOUND_TINT
                     source[new] = (oy + dy, ox + dx)
                     found |= new
         # A copy goes on across the box's edge: pieces of it that do not are chance.
@@ -546,6 +584,15 @@ def _found_elsewhere(e: np.ndarray, context: np.ndarray, at: tuple[int, int],
     source[~found] = 0
     return (cv2.resize(found.astype(np.uint8), full[::-1], interpolation=cv2.INTER_NEAREST) > 0,
             cv2.resize(source * 2, full[::-1], interpolation=cv2.INTER_NEAREST))
+
+
+def _detail_ncc(e: np.ndarray, q: np.ndarray, side: int) -> np.ndarray:
+    """Normalised correlation of the side x side neighbourhoods of `e` and `q`."""
+    k = (side, side)
+    me, mq = cv2.blur(e, k), cv2.blur(q, k)
+    ve = np.maximum(cv2.blur(e * e, k) - me * me, 0.0)
+    vq = np.maximum(cv2.blur(q * q, k) - mq * mq, 0.0)
+    return (cv2.blur(e * q, k) - me * mq) / np.sqrt(ve * vq + 1e-10)
 
 
 def _voted(votes: list, least: int, most: int) -> list:
@@ -882,17 +929,56 @@ def _notches(mask: np.ndarray, e: np.ndarray, score: np.ndarray, allowed: np.nda
     inlet = erode(closed, int(DEPTH * r)) & ~mask & allowed
     if not inlet.any():
         return inlet
-    part = mask_bounds(inlet).expand(2 * r).clip(*mask.shape[::-1])
-    ps = part.slices()
-    ep = e[ps]
-    carried = pyramid_fill(np.concatenate([ep, ep * ep], axis=2), mask[ps].astype(np.float32))
+    ps = mask_bounds(inlet).expand(2 * r).clip(*mask.shape[::-1]).slices()
+    out = np.zeros_like(mask)
+    out[ps] = inlet[ps] & (_carried_in(e[ps], mask[ps]) | (score[ps] > NOTCH_SCORE))
+    return out
+
+
+def _carried_in(e: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Where the colours of `e` under `mask`, carried out from it (`pyramid_fill`), agree
+    with one another and with `e` (a smooth object's shading going on)."""
+    carried = pyramid_fill(np.concatenate([e, e * e], axis=2), mask.astype(np.float32))
     mean = carried[..., :3]
     spread = np.sqrt(np.maximum(carried[..., 3:] - mean ** 2, 0.0))
-    out = np.zeros_like(mask)
-    carried_in = (np.abs(ep - mean).max(axis=2) < NOTCH_COLOUR) \
-        & (spread.max(axis=2) < NOTCH_SPREAD)
-    out[ps] = inlet[ps] & (carried_in | (score[ps] > NOTCH_SCORE))
+    return (np.abs(e - mean).max(axis=2) < NOTCH_COLOUR) & (spread.max(axis=2) < NOTCH_SPREAD)
+
+
+def _unobservable(e: np.ndarray, ground: np.ndarray, core: np.ndarray,
+                  where: np.ndarray) -> np.ndarray:
+    """Pixels of `where` whose alpha colour cannot tell: the object's colour there (carried
+    out from `core`) is the ground's (blurred over the small shifts)."""
+    out = np.zeros_like(where)
+    if not (where.any() and core.any()):
+        return out
+    part = mask_bounds(where).expand(4 * REACH).clip(*where.shape[::-1])
+    ps = part.slices()
+    carried = pyramid_fill(e[ps], core[ps].astype(np.float32))
+    near = cv2.blur(ground[ps], (2 * REACH + 1, 2 * REACH + 1))
+    out[ps] = where[ps] & (np.abs(carried - near).max(axis=2) < NOTCH_COLOUR)
     return out
+
+
+def _hull(mask: np.ndarray) -> np.ndarray:
+    """The convex hull of each part of `mask` (filled)."""
+    out = np.zeros(mask.shape, np.uint8)
+    n, labels = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
+    for i in range(1, n):
+        pts = cv2.findNonZero((labels == i).astype(np.uint8))
+        cv2.fillConvexPoly(out, cv2.convexHull(pts), 1)
+    return out > 0
+
+
+def _bites(mask: np.ndarray, e: np.ndarray, allowed: np.ndarray, r: int) -> np.ndarray:
+    """Pixels of the bites out of the convex hull of `mask` that are object: where the
+    object's own colours, carried in, explain the edit."""
+    bite = _hull(clean_mask(_open(mask, r))) & ~mask & allowed
+    if not bite.any():
+        return bite
+    ps = mask_bounds(bite).expand(2 * r).clip(*mask.shape[::-1]).slices()
+    out = np.zeros_like(mask)
+    out[ps] = bite[ps] & _carried_in(e[ps], mask[ps])
+    return _touching(out, dilate(mask, 1))
 
 
 def _keep_attached(alpha: np.ndarray, mask: np.ndarray) -> np.ndarray:
