@@ -1,0 +1,146 @@
+"""A layer tree at a power-of-two reduction, for compositing at the level a view shows.
+
+While a layer is dragged on a zoomed-out canvas, the Renderer composites the
+document at the view's pyramid level (2**level times smaller) instead of at
+full resolution, as Photoshop and Krita do; the exact full-resolution
+composite follows when the drag settles. The reduced composite is drawn by
+the very same node-drawing code (render.py's `_draw_nodes`) on stand-ins of
+the document's nodes whose inputs are reduced:
+
+- a pixel layer's stand-in holds the 2x2^level box average of its
+  premultiplied pixels, with its layer mask already multiplied in (the
+  masked pixels render.py keeps anyway), placed at its position / 2**level;
+- an adjustment layer keeps its settings, its mask reduced;
+- a group keeps its mode and opacity, its children and mask reduced.
+
+Reductions are cached beside each layer (weakly) against its pixel array, its
+`revision` (pixel and mask edits) and its mask's placement and settings, so a
+drag pays for them once; a move does not change them (only the position).
+"""
+from __future__ import annotations
+
+import weakref
+from typing import Callable, Optional, Sequence
+
+import numpy as np
+
+from engine.box import Box
+
+from .layers import AdjustmentLayer, Group, Layer, LayerMask, Node
+
+_layer_cache: "weakref.WeakKeyDictionary[Node, tuple]" = weakref.WeakKeyDictionary()
+_mask_cache: "weakref.WeakKeyDictionary[Node, tuple]" = weakref.WeakKeyDictionary()
+
+
+def reduced_box(box: Box, level: int) -> Box:
+    """The smallest box at `level` covering canvas box `box`."""
+    s = 1 << level
+    return Box.from_corners(box.x // s, box.y // s, -(-box.x1 // s), -(-box.y1 // s))
+
+
+def _area(array: np.ndarray, level: int) -> np.ndarray:
+    """The 2**level box average of an (H, W[, C]) uint8 array (the last partial cells
+    average what they hold)."""
+    import cv2  # opencv: its INTER_AREA at an integer factor is the exact box average
+
+    s = 1 << level
+    h, w = array.shape[:2]
+    out_w, out_h = max(1, -(-w // s)), max(1, -(-h // s))
+    if h % s or w % s:  # pad by repeating the last row/column, as the canvas pyramid does
+        array = cv2.copyMakeBorder(array, 0, out_h * s - h, 0, out_w * s - w,
+                                   cv2.BORDER_REPLICATE)
+    out = cv2.resize(array, (out_w, out_h), interpolation=cv2.INTER_AREA)
+    return out.reshape((out_h, out_w) + array.shape[2:])
+
+
+def _reduce_straight(pixels: np.ndarray, level: int) -> np.ndarray:
+    """Straight RGBA reduced as premultiplied colour (so transparent pixels' colours do not
+    bleed in), then straight again; Qt does both conversions."""
+    from PySide6.QtGui import QImage
+
+    h, w = pixels.shape[:2]
+    straight = QImage(pixels.data, w, h, pixels.strides[0], QImage.Format.Format_RGBA8888)
+    pre = straight.convertToFormat(QImage.Format.Format_RGBA8888_Premultiplied)
+    pre_array = np.frombuffer(pre.constBits(), np.uint8, count=h * pre.bytesPerLine())
+    pre_array = pre_array.reshape(h, pre.bytesPerLine())[:, :w * 4].reshape(h, w, 4)
+    small = np.ascontiguousarray(_area(pre_array, level))
+    sh, sw = small.shape[:2]
+    back = QImage(small.data, sw, sh, small.strides[0],
+                  QImage.Format.Format_RGBA8888_Premultiplied)
+    back = back.convertToFormat(QImage.Format.Format_RGBA8888)
+    out = np.frombuffer(back.constBits(), np.uint8, count=sh * back.bytesPerLine())
+    return out.reshape(sh, back.bytesPerLine())[:, :sw * 4].reshape(sh, sw, 4).copy()
+
+
+def _mask_key(mask: Optional[LayerMask], node: Node) -> tuple:
+    if mask is None:
+        return ()
+    return (id(mask.pixels), mask.pixels.shape, mask.x - getattr(node, "x", 0),
+            mask.y - getattr(node, "y", 0), mask.default, mask.density, mask.feather)
+
+
+def reduced_pixels(layer: Layer, level: int, masked: Callable[[Layer], np.ndarray]) -> np.ndarray:
+    """`layer`'s pixels through its mask (`masked(layer)`), reduced to `level` (cached)."""
+    key = (level, id(layer.pixels), layer.pixels.shape, layer.revision,
+           _mask_key(layer.active_mask(), layer))
+    hit = _layer_cache.get(layer)
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    out = _reduce_straight(masked(layer), level)
+    _layer_cache[layer] = (key, out)
+    return out
+
+
+def reduced_mask(node: Node, level: int) -> Optional[LayerMask]:
+    """`node`'s enabled mask at `level`: values reduced, placement and feather scaled."""
+    mask = node.active_mask()
+    if mask is None:
+        return None
+    s = 1 << level
+    key = (level, node.revision, mask.x % s, mask.y % s, _mask_key(mask, node))
+    hit = _mask_cache.get(node)
+    if hit is not None and hit[0] == key:
+        values = hit[1]
+    else:
+        values = _area(mask.pixels, level) if mask.pixels.size else mask.pixels
+        _mask_cache[node] = (key, values)
+    return LayerMask(values, mask.x // s, mask.y // s, default=mask.default,
+                     density=mask.density, feather=mask.feather / s)
+
+
+def place(proxy: Layer, layer: Layer, level: int) -> None:
+    """Copies what a drag or a Properties edit changes without touching pixels (position,
+    visibility, opacity, mode, settings) from `layer` onto its stand-in."""
+    s = 1 << level
+    proxy.x, proxy.y = round(layer.x / s), round(layer.y / s)
+    proxy.visible, proxy.opacity, proxy.blend_mode = layer.visible, layer.opacity, layer.blend_mode
+    if isinstance(layer, AdjustmentLayer):
+        proxy.settings = layer.settings
+        proxy.mask = reduced_mask(layer, level)
+
+
+def reduced_nodes(nodes: Sequence[Node], level: int, masked: Callable[[Layer], np.ndarray],
+                  proxies: dict) -> list[Node]:
+    """Stand-ins of `nodes` at `level`; `proxies` receives original id -> stand-in."""
+    out: list[Node] = []
+    for node in nodes:
+        if isinstance(node, AdjustmentLayer):
+            proxy: Node = AdjustmentLayer(node.name, node.settings, visible=node.visible,
+                                          opacity=node.opacity, blend_mode=node.blend_mode)
+            proxy.mask = reduced_mask(node, level)
+        elif isinstance(node, Layer):
+            pixels = (reduced_pixels(node, level, masked) if not node.is_empty()
+                      else node.pixels)
+            proxy = Layer(node.name, pixels, visible=node.visible, opacity=node.opacity,
+                          blend_mode=node.blend_mode)
+            place(proxy, node, level)
+        else:
+            assert isinstance(node, Group)
+            proxy = Group(node.name, reduced_nodes(node.children, level, masked, proxies),
+                          visible=node.visible, opacity=node.opacity,
+                          blend_mode=node.blend_mode)
+            proxy.mask = reduced_mask(node, level)
+        proxy.clipping = node.clipping
+        proxies[id(node)] = proxy
+        out.append(proxy)
+    return out
