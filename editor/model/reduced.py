@@ -53,23 +53,49 @@ def _area(array: np.ndarray, level: int) -> np.ndarray:
     return out.reshape((out_h, out_w) + array.shape[2:])
 
 
-def _reduce_straight(pixels: np.ndarray, level: int) -> np.ndarray:
-    """Straight RGBA reduced as premultiplied colour (so transparent pixels' colours do not
-    bleed in), then straight again; Qt does both conversions."""
-    from PySide6.QtGui import QImage
+_KERNEL: list = []
 
+
+def _reduce_straight(pixels: np.ndarray, level: int) -> np.ndarray:
+    """Straight RGBA reduced by 2**level as premultiplied colour (transparent pixels'
+    colours do not bleed in), straight again: the box average of alpha and the
+    alpha-weighted average of colour, rounded once. One numba pass over both cores (Qt's
+    conversions around an opencv resize took ~5x longer on a 12-megapixel layer)."""
+    if not _KERNEL:
+        from numba import njit, prange
+
+        @njit(parallel=True, cache=True, nogil=True)
+        def kernel(src, s, out):  # pragma: no cover (compiled)
+            h, w = src.shape[0], src.shape[1]
+            oh, ow = out.shape[0], out.shape[1]
+            for oy in prange(oh):
+                y0, y1 = oy * s, min(h, oy * s + s)
+                for ox in range(ow):
+                    x0, x1 = ox * s, min(w, ox * s + s)
+                    r = g = b = a = np.uint32(0)
+                    for y in range(y0, y1):
+                        for x in range(x0, x1):
+                            alpha = np.uint32(src[y, x, 3])
+                            r += np.uint32(src[y, x, 0]) * alpha
+                            g += np.uint32(src[y, x, 1]) * alpha
+                            b += np.uint32(src[y, x, 2]) * alpha
+                            a += alpha
+                    n = (y1 - y0) * (x1 - x0)
+                    out[oy, ox, 3] = np.uint8(a / n + 0.5)
+                    if a:
+                        inv = 1.0 / a
+                        out[oy, ox, 0] = np.uint8(r * inv + 0.5)
+                        out[oy, ox, 1] = np.uint8(g * inv + 0.5)
+                        out[oy, ox, 2] = np.uint8(b * inv + 0.5)
+                    else:
+                        out[oy, ox, 0] = out[oy, ox, 1] = out[oy, ox, 2] = 0
+
+        _KERNEL.append(kernel)
+    s = 1 << level
     h, w = pixels.shape[:2]
-    straight = QImage(pixels.data, w, h, pixels.strides[0], QImage.Format.Format_RGBA8888)
-    pre = straight.convertToFormat(QImage.Format.Format_RGBA8888_Premultiplied)
-    pre_array = np.frombuffer(pre.constBits(), np.uint8, count=h * pre.bytesPerLine())
-    pre_array = pre_array.reshape(h, pre.bytesPerLine())[:, :w * 4].reshape(h, w, 4)
-    small = np.ascontiguousarray(_area(pre_array, level))
-    sh, sw = small.shape[:2]
-    back = QImage(small.data, sw, sh, small.strides[0],
-                  QImage.Format.Format_RGBA8888_Premultiplied)
-    back = back.convertToFormat(QImage.Format.Format_RGBA8888)
-    out = np.frombuffer(back.constBits(), np.uint8, count=sh * back.bytesPerLine())
-    return out.reshape(sh, back.bytesPerLine())[:, :sw * 4].reshape(sh, sw, 4).copy()
+    out = np.empty((max(1, -(-h // s)), max(1, -(-w // s)), 4), np.uint8)
+    _KERNEL[0](pixels, s, out)
+    return out
 
 
 def _mask_key(mask: Optional[LayerMask], node: Node) -> tuple:

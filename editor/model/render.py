@@ -679,39 +679,33 @@ class Renderer:
             exact, touched = exact + self._exact, touched + self._touched
             self._dirty, self._exact, self._touched = [], [], []
         focus = self._ensure_focus()
-        if focus is not None and self._view_box is not None:
-            boxes = self._defer_unseen(boxes, exact)
+        view = self._view_box if focus is not None else None
+        drawn = []
         for box in boxes:
-            if focus is not None:
-                within = None
-                for other in touched:
-                    part = other.intersect(box)
-                    if not part.is_empty():
-                        within = part if within is None else within.union(part)
-                self._redraw_with_focus(focus, box, exact=any(
-                    not box.intersect(e).is_empty() for e in exact), within=within)
-            else:
+            if focus is None:
                 self._redraw(box)
-        return boxes
-
-    def _defer_unseen(self, boxes: list[Box], exact: list[Box]) -> list[Box]:
-        """During an interaction at full resolution: the rows in view are drawn now, the
-        others wait in `_pending` for `settle()` (boxes to redraw exactly: all now)."""
-        view = self._view_box
-        rows = Box(0, view.y, self.doc.width, view.h)
-        shown = []
-        for box in boxes:
-            if any(not box.intersect(e).is_empty() for e in exact):
-                shown.append(box)
+                drawn.append(box)
                 continue
-            part = box.intersect(rows)
-            if not part.is_empty():
-                shown.append(part)
-            for rest in (Box.from_corners(0, box.y, box.x1, min(box.y1, rows.y)),
-                         Box.from_corners(0, max(box.y, rows.y1), box.x1, box.y1)):
-                if rest.h > 0:
-                    self._pending = _merge_box(self._pending, rest)
-        return shown
+            within = None
+            for other in touched:
+                part = other.intersect(box)
+                if not part.is_empty():
+                    within = part if within is None else within.union(part)
+            is_exact = any(not box.intersect(e).is_empty() for e in exact)
+            if view is not None and not is_exact:
+                # An interaction with a view: only what is in view is drawn now; the
+                # rows wait for `settle()` to be drawn exactly, all of them.
+                self._pending = _merge_box(self._pending, box)
+                within = (within or box).intersect(view)
+                if within.is_empty():
+                    continue
+                _redraw_with_focus(self.composite, self.doc.canvas, focus, box, within=within,
+                                   partial=True)
+                drawn.append(within)
+                continue
+            self._redraw_with_focus(focus, box, exact=is_exact, within=within)
+            drawn.append(box)
+        return drawn
 
     def _draw_preview(self, layer: Layer, touched: list[Box]) -> bool:
         """Draws the changed boxes at the view's level from the layers' reductions; False
@@ -781,11 +775,11 @@ class Renderer:
         self.settle()
 
     def _end_preview(self) -> None:
-        """Back to full resolution: what was left undrawn (by a preview, or out of view)
-        becomes dirty."""
+        """Back to full resolution, or the view moved: what was left undrawn (by a preview,
+        or out of view) becomes dirty (drawn exactly when the interaction settles)."""
         self._preview = None
         for box in self._pending:
-            self._add_dirty(box, exact=True)
+            self._add_dirty(box)
         self._pending = []
 
     def _add_dirty(self, box: Box, exact: bool = False) -> None:
@@ -870,9 +864,14 @@ def _steps(nodes: Sequence[Node], canvas: Box) -> list:
 
 
 def _redraw_with_focus(target: PixelBuffer, canvas: Box, focus: _Focus, box: Box,
-                       exact: bool = False, within: Optional[Box] = None) -> bool:
+                       exact: bool = False, within: Optional[Box] = None,
+                       partial: bool = False) -> bool:
     """Redraws rows `box` of `target` from the caches; `within` (inside `box`): what
-    changed. Returns True when the rows were drawn approximately (see the module text)."""
+    changed, or with `partial`, all that is to be drawn now (an approximation that the
+    caller redraws exactly later). Returns True when the rows were drawn approximately
+    (see the module text)."""
+    if partial and within is not None:
+        box = within
     if focus.steps is not None and not exact:
         # Adjustments above: each run of normal layers in one blit, the rest live, and
         # only where something changed (the adjustments cost ~10x a blit per pixel).
