@@ -27,6 +27,12 @@ numba pass (`adjust_kernels`); with an adjustment above a dragged layer, the lay
 between adjustments are pre-flattened the same way and the adjustments redrawn live,
 only inside the box that changed (not whole rows: see below).
 
+During a drag the canvas says what it shows (`set_view`): zoomed out, the drag is
+composited at the view's pyramid level from the layers' reductions (reduced.py: stand-in
+nodes drawn by this module's own code, focus caches and all), as Photoshop and Krita do;
+at 100 % only the rows in view are redrawn. The full-resolution composite waits
+(`_pending`) and is drawn exactly by `settle()`.
+
 Exactness: the screen composite after any sequence of updates is bit-for-bit
 what a new Renderer draws from scratch, with one bounded exception. Dirty
 boxes are widened to whole canvas rows because Qt's raster engine rounds a
