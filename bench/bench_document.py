@@ -35,6 +35,7 @@ stays the full-resolution figure (no view: every changed pixel at full resolutio
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import statistics
@@ -338,6 +339,40 @@ def bench_views(name: str, doc, runs: int) -> None:
             print(f"  {'settled composite == fresh full render':<58} {str(same):>9}")
             renderer.close()
             doc.history.undo()
+        bench_slider(doc, level, box, runs)
+
+
+def bench_slider(doc, level: int, box, runs: int) -> None:
+    """An adjustment's live preview: a Hue/Saturation setting changed repeatedly (as a
+    Properties slider does: each value new), drawn as at the view."""
+    from editor.model import AdjustmentLayer, adjustment_ops
+    from editor.model import adjustments as adj
+    from editor.model.render import Renderer
+
+    node = next((n for n in doc.layers() if isinstance(n, AdjustmentLayer)
+                 and isinstance(n.settings, adj.HueSaturation)), None)
+    if node is None:
+        return
+    renderer = Renderer(doc)
+    renderer.update()
+    renderer.set_view(level, box)
+    hue = [node.settings.hue]
+
+    def change():
+        hue[0] += 1
+        adjustment_ops.set_settings(doc, node, dataclasses.replace(node.settings, hue=hue[0]),
+                                    merge_key="bench-slider")
+        renderer.update()
+
+    row("Hue/Saturation slider: first change (full resolution)", median_ms(change, 1))
+    row("Hue/Saturation slider: second change (builds caches)", median_ms(change, 1))
+    shown = renderer.preview
+    row("Hue/Saturation slider: each later change", median_ms(change, max(5, runs)),
+        f"drawn at level {shown[0] if shown else 0}")
+    row("end of the slider drag: settle()",
+        median_ms(lambda: (renderer.settle(), renderer.update()), 1))
+    renderer.close()
+    doc.history.undo()
 
 
 # -- (c) -------------------------------------------------------------------------------

@@ -159,6 +159,24 @@ def test_zoom_to_100_during_the_drag_draws_full_resolution_in_view():
     assert np.array_equal(renderer.composite.array, exact)
 
 
+def test_adjustment_slider_previews_at_the_level_then_settles_exactly():
+    doc, _ = stacked_document()
+    hue = next(n for n in doc.root.children if n.name == "hue")
+    renderer = Renderer(doc)
+    renderer.update()
+    renderer.set_view(1)
+    for value in (20, 25, 30):  # a Properties slider: the same layer changed again and again
+        adjustment_ops.set_settings(doc, hue, adj.HueSaturation(value, 20, 0), merge_key="s")
+        renderer.update()
+    assert renderer.preview is not None and renderer.preview[0] == 1
+    exact = fresh_composite(doc)
+    reduced = exact.reshape(H // 2, 2, W // 2, 2, 4).mean(axis=(1, 3))
+    assert np.abs(renderer.preview[1].array - reduced).mean() < 3
+    renderer.settle()
+    renderer.update()
+    assert renderer.preview is None and np.array_equal(renderer.composite.array, exact)
+
+
 def test_painting_the_dragged_layer_ends_the_preview():
     doc, layer = stacked_document()
     renderer = Renderer(doc)
