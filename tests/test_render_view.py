@@ -197,6 +197,19 @@ def test_painting_the_dragged_layer_ends_the_preview():
     renderer.set_focus(None)
     renderer.update()
     assert np.array_equal(renderer.composite.array, fresh_composite(doc))
+    # A stroke on a zoomed-out view: its dabs are drawn at full resolution from the first.
+    renderer.set_focus(layer)
+    edit = doc.begin_pixel_edit(layer)
+
+    def dab(region):
+        region[...] = 0
+
+    edit.apply(doc, Box(100, 100, 10, 10), dab)
+    assert renderer.update() != [] and renderer.preview is None
+    doc.end_pixel_edit(edit)
+    renderer.set_focus(None)
+    renderer.update()
+    assert np.array_equal(renderer.composite.array, fresh_composite(doc))
 
 
 @pytest.fixture

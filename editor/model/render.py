@@ -553,6 +553,7 @@ class Renderer:
         self._preview: Optional[_Preview] = None
         self._pending: list[Box] = []
         self._no_preview: Optional[Layer] = None  # painted, not moved: full resolution
+        self._focus_revision: Optional[int] = None  # the focus layer's when it was hinted
         doc.region_changed.connect(self._on_region)
         doc.structure_changed.connect(self._drop_focus)
         doc.size_changed.connect(self.match_size)
@@ -585,6 +586,7 @@ class Renderer:
             return
         self._end_focus()
         self._focus_candidate = layer
+        self._focus_revision = None if layer is None else layer.revision
 
     def settle(self) -> None:
         """Marks what was drawn through the above-cache, or not yet drawn at full
@@ -726,6 +728,9 @@ class Renderer:
             return False
         level = self._view_level
         fresh = preview is None
+        if fresh and layer.revision != self._focus_revision:
+            self._no_preview = layer  # its pixels changed since the hint: a stroke
+            return False
         if fresh:
             proxies: dict = {}
             nodes = reduced.reduced_nodes(self.doc.root.children, level, masked_pixels,
@@ -765,8 +770,10 @@ class Renderer:
         if layer is None or (self._focus is not None and layer is not self._focus.layer) or \
                 (self._preview is not None and layer is not self._preview.source):
             self._end_focus()  # something else changed: the caches are stale
-        if layer is not None and layer is self._last_changed and self._focus is None:
+        if layer is not None and layer is self._last_changed and self._focus is None \
+                and self._focus_candidate is not layer:
             self._focus_candidate = layer  # the same layer again: worth caching around it
+            self._focus_revision = layer.revision
         self._last_changed = layer
         if not box.is_empty():
             self._add_dirty(box)
