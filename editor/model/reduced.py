@@ -1,13 +1,16 @@
-"""A layer tree at a power-of-two reduction, for compositing at the level a view shows.
+"""Layers at a power-of-two reduction, for compositing at the level a view shows.
 
 While a layer is dragged on a zoomed-out canvas, the Renderer composites the
 document at the view's pyramid level (2**level times smaller) instead of at
 full resolution, as Photoshop and Krita do; the exact full-resolution
-composite follows when the drag settles. The reduced composite is drawn by
-the very same node-drawing code (render.py's `_draw_nodes`) on stand-ins of
-the document's nodes whose inputs are reduced:
+composite follows when the drag settles. Its flattened caches (everything
+below the layer, runs of layers above it) are reduced as they are, by box
+averages of their premultiplied pixels (`box_average`); the dragged layer and
+the nodes drawn live over the caches (adjustment layers, clipping groups,
+layers with other blend modes) become stand-ins with reduced inputs, drawn by
+the very same node-drawing code (render.py's `_draw_nodes`):
 
-- a pixel layer's stand-in holds the 2x2^level box average of its
+- a pixel layer's stand-in holds the 2**level box average of its
   premultiplied pixels, with its layer mask already multiplied in (the
   masked pixels render.py keeps anyway), placed at its position / 2**level;
 - an adjustment layer keeps its settings, its mask reduced;
@@ -38,7 +41,7 @@ def reduced_box(box: Box, level: int) -> Box:
     return Box.from_corners(box.x // s, box.y // s, -(-box.x1 // s), -(-box.y1 // s))
 
 
-def _area(array: np.ndarray, level: int) -> np.ndarray:
+def box_average(array: np.ndarray, level: int) -> np.ndarray:
     """The 2**level box average of an (H, W[, C]) uint8 array (the last partial cells
     average what they hold)."""
     import cv2  # opencv: its INTER_AREA at an integer factor is the exact box average
@@ -128,7 +131,7 @@ def reduced_mask(node: Node, level: int) -> Optional[LayerMask]:
     if hit is not None and hit[0] == key:
         values = hit[1]
     else:
-        values = _area(mask.pixels, level) if mask.pixels.size else mask.pixels
+        values = box_average(mask.pixels, level) if mask.pixels.size else mask.pixels
         _mask_cache[node] = (key, values)
     return LayerMask(values, mask.x // s, mask.y // s, default=mask.default,
                      density=mask.density, feather=mask.feather / s)
@@ -145,9 +148,9 @@ def place(proxy: Layer, layer: Layer, level: int) -> None:
         proxy.mask = reduced_mask(layer, level)
 
 
-def reduced_nodes(nodes: Sequence[Node], level: int, masked: Callable[[Layer], np.ndarray],
-                  proxies: dict) -> list[Node]:
-    """Stand-ins of `nodes` at `level`; `proxies` receives original id -> stand-in."""
+def reduced_nodes(nodes: Sequence[Node], level: int,
+                  masked: Callable[[Layer], np.ndarray]) -> list[Node]:
+    """Stand-ins of `nodes` at `level`."""
     out: list[Node] = []
     for node in nodes:
         if isinstance(node, AdjustmentLayer):
@@ -162,11 +165,10 @@ def reduced_nodes(nodes: Sequence[Node], level: int, masked: Callable[[Layer], n
             place(proxy, node, level)
         else:
             assert isinstance(node, Group)
-            proxy = Group(node.name, reduced_nodes(node.children, level, masked, proxies),
+            proxy = Group(node.name, reduced_nodes(node.children, level, masked),
                           visible=node.visible, opacity=node.opacity,
                           blend_mode=node.blend_mode)
             proxy.mask = reduced_mask(node, level)
         proxy.clipping = node.clipping
-        proxies[id(node)] = proxy
         out.append(proxy)
     return out

@@ -28,9 +28,10 @@ between adjustments are pre-flattened the same way and the adjustments redrawn l
 only inside the box that changed (not whole rows: see below).
 
 During a drag the canvas says what it shows (`set_view`): zoomed out, the drag is
-composited at the view's pyramid level from the layers' reductions (reduced.py: stand-in
-nodes drawn by this module's own code, focus caches and all), as Photoshop and Krita do;
-at 100 % only the rows in view are redrawn. The full-resolution composite waits
+composited at the view's pyramid level, as Photoshop and Krita do: the focus caches
+reduced (box averages), the dragged layer and the nodes drawn live over them as reduced
+stand-ins (reduced.py), drawn by this module's own code; at 100 % only what is in view
+is redrawn. The full-resolution composite waits
 (`_pending`) and is drawn exactly by `settle()`.
 
 Exactness: the screen composite after any sequence of updates is bit-for-bit
@@ -518,15 +519,15 @@ class _Focus:
 
 @dataclass
 class _Preview:
-    """A drag composited at pyramid level `level` from the layers' reductions
-    (reduced.py): the same focus caches and drawing code over stand-in nodes."""
+    """A drag composited at pyramid level `level`: the focus caches reduced, the dragged
+    layer and the nodes drawn live over them as reduced stand-ins (reduced.py), drawn by
+    the same code as at full resolution."""
     level: int
     source: Layer                  # the dragged layer in the document
-    proxy: Layer                   # its stand-in among `nodes`
-    nodes: list[Node]
+    proxy: Layer                   # its stand-in, the layer of `focus`
     canvas: Box                    # the reduced canvas, at (0, 0)
     buffer: PixelBuffer
-    focus: Optional[_Focus]        # None: the layer cannot be split out; all drawn live
+    focus: _Focus
     revision: int                  # the source's revision: a pixel edit ends the preview
 
 
@@ -593,10 +594,6 @@ class Renderer:
         resolution (a reduced preview, rows out of view), for an exact redraw (call it when
         a drag or stroke ends; the next `update()` draws it). Keeps the full-resolution
         caches."""
-        if self._preview is not None and self._focus is None:
-            # The drag was drawn from reductions: a plain redraw of what it changed costs
-            # less than building the full-resolution caches for one exact pass.
-            self._focus_candidate = None
         self._preview = None
         for box in self._approximate + self._pending:
             self._add_dirty(box, exact=True)
@@ -676,7 +673,8 @@ class Renderer:
                 region[..., 3] = 255
             return boxes
         layer = self._focus.layer if self._focus is not None else self._focus_candidate
-        if layer is not None and self._view_level > 0 and self._draw_preview(layer, touched):
+        if layer is not None and self._view_level > 0 and not exact \
+                and self._draw_preview(layer, touched):  # (exact: settling, full resolution)
             for box in boxes:  # drawn at full resolution when the drag settles
                 self._pending = _merge_box(self._pending, box)
             return []
@@ -716,8 +714,8 @@ class Renderer:
         return drawn
 
     def _draw_preview(self, layer: Layer, touched: list[Box]) -> bool:
-        """Draws the changed boxes at the view's level from the layers' reductions; False
-        when the preview does not apply (the layer's pixels are being edited)."""
+        """Draws the changed boxes at the view's level; False when the preview does not
+        apply (the layer's pixels are being edited, or it cannot be split out)."""
         preview = self._preview
         if preview is not None and (preview.source is not layer
                                     or preview.revision != layer.revision):
@@ -732,14 +730,14 @@ class Renderer:
             self._no_preview = layer  # its pixels changed since the hint: a stroke
             return False
         if fresh:
-            proxies: dict = {}
-            nodes = reduced.reduced_nodes(self.doc.root.children, level, masked_pixels,
-                                          proxies)
-            proxy = proxies[id(layer)]
+            full = self._ensure_focus()
+            if full is None or full.layer is not layer:
+                return False  # not split out of the stack: full resolution, as before
             canvas = reduced.reduced_box(self.doc.canvas, level)
-            preview = _Preview(level, layer, proxy, nodes, canvas,
+            proxy = reduced.reduced_nodes([layer], level, masked_pixels)[0]
+            preview = _Preview(level, layer, proxy, canvas,
                                PixelBuffer(canvas.w, canvas.h, precise=False),
-                               _build_focus(nodes, proxy, canvas), layer.revision)
+                               _reduced_focus(full, proxy, level), layer.revision)
             self._preview = preview
         reduced.place(preview.proxy, layer, level)
         canvas = preview.canvas
@@ -754,14 +752,7 @@ class Renderer:
                     regions = _merge_box(regions, small)
         for region in regions:
             rows = Box(0, region.y, canvas.w, region.h)
-            if preview.focus is None:
-                preview.buffer.region(rows)[...] = 0
-                painter = _Painter(preview.buffer)
-                _draw_nodes(painter, preview.nodes, rows)
-                painter.close()
-            else:
-                _redraw_with_focus(preview.buffer, canvas, preview.focus, rows,
-                                   within=region)
+            _redraw_with_focus(preview.buffer, canvas, preview.focus, rows, within=region)
         return True
 
     # -- signal handlers --------------------------------------------------------------
@@ -841,6 +832,26 @@ def _build_focus(nodes: Sequence[Node], layer: Layer, canvas: Box) -> Optional[_
     elif any(isinstance(n, AdjustmentLayer) for n in above_nodes):
         steps = _steps(above_nodes, canvas)
     return _Focus(layer, below, above, above_nodes, steps)
+
+
+def _reduced_focus(full: _Focus, proxy: Layer, level: int) -> _Focus:
+    """`full`'s caches at pyramid `level` (box averages of the premultiplied buffers), with
+    `proxy` (the focus layer's reduced stand-in) and the nodes drawn live reduced."""
+    def shrink(buffer: PixelBuffer) -> PixelBuffer:
+        small = reduced.box_average(buffer.array, level)
+        out = PixelBuffer(small.shape[1], small.shape[0], precise=False)
+        out.array[...] = small
+        return out
+
+    def live(nodes: Sequence[Node]) -> list[Node]:
+        return reduced.reduced_nodes(nodes, level, masked_pixels)
+
+    above = shrink(full.above) if full.above is not None else None
+    steps = None
+    if full.steps is not None:
+        steps = [shrink(s) if isinstance(s, PixelBuffer) else live(s) for s in full.steps]
+    above_nodes = live(full.above_nodes) if above is None and steps is None else []
+    return _Focus(proxy, shrink(full.below), above, above_nodes, steps)
 
 
 def _flattened(nodes: Sequence[Node], canvas: Box) -> PixelBuffer:
