@@ -698,11 +698,12 @@ class Renderer:
                 if not part.is_empty():
                     within = part if within is None else within.union(part)
             is_exact = any(not box.intersect(e).is_empty() for e in exact)
-            if view is not None and not is_exact:
-                # An interaction with a view: only what is in view is drawn now; the
-                # rows wait for `settle()` to be drawn exactly, all of them.
+            changed = within or box
+            if view is not None and not is_exact and changed.intersect(view) != changed:
+                # An interaction reaching out of view: only what is in view is drawn now;
+                # the rows wait for `settle()` to be drawn exactly, all of them.
                 self._pending = _merge_box(self._pending, box)
-                within = (within or box).intersect(view)
+                within = changed.intersect(view)
                 if within.is_empty():
                     continue
                 _redraw_with_focus(self.composite, self.doc.canvas, focus, box, within=within,
