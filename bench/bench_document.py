@@ -25,10 +25,17 @@ run, with the same targets. --adjusted (with --masked) adds three adjustment lay
 (Levels above layer 6, Hue/Saturation above layer 13, Curves on top), so the moved
 middle layer lies below two of them, and (e) times each kind alone. The machine is
 shared; figures vary with its load.
+With --masked, (f) times the same drags as the canvas draws them at two stated views
+(Renderer.set_view): the document fitted in a 1600x1000 view (drawn at the pyramid level
+that view shows, from the layers' reductions) and 100 % zoom showing a 1600x1000
+viewport at the canvas centre (full resolution, only the rows in view); each ends with
+settle() and checks that the settled composite equals a fresh full render exactly. (b)
+stays the full-resolution figure (no view: every changed pixel at full resolution).
 """
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import statistics
@@ -279,6 +286,98 @@ def bench_composite(name: str, doc, runs: int, naive_runs: int) -> None:
         doc.history.undo()
 
 
+VIEW_W, VIEW_H, FIT_MARGIN = 1600, 1000, 28  # the canvas's fit margin (editor/ui/canvas.py)
+
+
+def stated_views(doc):
+    """(label, level, visible box) for the two views of (f), with the canvas's own rules."""
+    from editor.ui.pyramid import Pyramid
+
+    from engine.box import Box
+
+    zoom = min((VIEW_W - 2 * FIT_MARGIN) / doc.width, (VIEW_H - 2 * FIT_MARGIN) / doc.height)
+    level = Pyramid(np.zeros((doc.height, doc.width, 4), np.uint8)).level_for(zoom)
+    centre = Box((doc.width - VIEW_W) // 2, (doc.height - VIEW_H) // 2, VIEW_W, VIEW_H)
+    return ((f"fitted in {VIEW_W}x{VIEW_H} (zoom {zoom:.3f})", level, doc.canvas),
+            (f"100 % zoom, {VIEW_W}x{VIEW_H} viewport", 0, centre))
+
+
+def bench_views(name: str, doc, runs: int) -> None:
+    from editor.model import AdjustmentLayer
+    from editor.model.render import Renderer
+
+    layers = [layer for layer in doc.layers() if not isinstance(layer, AdjustmentLayer)]
+    print(f"(f) redraw while moving one layer as the canvas draws it, {name} document")
+    for view, level, box in stated_views(doc):
+        print(f"  view: {view}: drawn at pyramid level {level} "
+              f"({doc.width >> level}x{doc.height >> level})"
+              + ("" if level else f", rows {box.y}..{box.y1} of {doc.height} in view"))
+        for label, layer in (("a middle layer", layers[len(layers) // 2]),
+                             ("the top layer", layers[-1])):
+            renderer = Renderer(doc)
+            renderer.update()
+            renderer.set_view(level, box)
+            renderer.set_focus(layer)
+            row(f"move {label}: first move (builds caches, reductions)",
+                median_ms(lambda: (doc.translate(layer, 5, 3, merge_key="bench"),
+                                   renderer.update()), 1))
+
+            def move(step=[0]):
+                step[0] += 1
+                doc.translate(layer, 5 if step[0] % 2 else -5, 3 if step[0] % 2 else -3,
+                              merge_key="bench")
+                renderer.update()
+
+            later = median_ms(move, max(5, runs))
+            shown = renderer.preview
+            drawn = f"level {shown[0]}" if shown else "level 0"
+            row(f"move {label}: each later move of the drag", later,
+                f"target <= 30 ms; drawn at {drawn}")
+            row("end of drag: settle() draws full resolution exactly",
+                median_ms(lambda: (renderer.settle(), renderer.update()), 1))
+            fresh = Renderer(doc)
+            fresh.update()
+            same = np.array_equal(fresh.composite.array, renderer.composite.array)
+            fresh.close()
+            print(f"  {'settled composite == fresh full render':<58} {str(same):>9}")
+            renderer.close()
+            doc.history.undo()
+        bench_slider(doc, level, box, runs)
+
+
+def bench_slider(doc, level: int, box, runs: int) -> None:
+    """An adjustment's live preview: a Hue/Saturation setting changed repeatedly (as a
+    Properties slider does: each value new), drawn as at the view."""
+    from editor.model import AdjustmentLayer, adjustment_ops
+    from editor.model import adjustments as adj
+    from editor.model.render import Renderer
+
+    node = next((n for n in doc.layers() if isinstance(n, AdjustmentLayer)
+                 and isinstance(n.settings, adj.HueSaturation)), None)
+    if node is None:
+        return
+    renderer = Renderer(doc)
+    renderer.update()
+    renderer.set_view(level, box)
+    hue = [node.settings.hue]
+
+    def change():
+        hue[0] += 1
+        adjustment_ops.set_settings(doc, node, dataclasses.replace(node.settings, hue=hue[0]),
+                                    merge_key="bench-slider")
+        renderer.update()
+
+    row("Hue/Saturation slider: first change (full resolution)", median_ms(change, 1))
+    row("Hue/Saturation slider: second change (builds caches)", median_ms(change, 1))
+    shown = renderer.preview
+    row("Hue/Saturation slider: each later change", median_ms(change, max(5, runs)),
+        f"drawn at level {shown[0] if shown else 0}")
+    row("end of the slider drag: settle()",
+        median_ms(lambda: (renderer.settle(), renderer.update()), 1))
+    renderer.close()
+    doc.history.undo()
+
+
 # -- (c) -------------------------------------------------------------------------------
 
 def bench_psd(runs: int, folder: str) -> None:
@@ -411,6 +510,7 @@ def main() -> None:
                 name += ", 3 adjustments"
             bench_composite(name, doc, args.runs,
                             naive_runs=0 if args.no_naive or args.adjusted else 1)
+            bench_views(name, doc, args.runs)
             del doc
         if args.adjusted:
             bench_adjustment_kinds(args.runs)

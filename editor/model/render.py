@@ -27,6 +27,13 @@ numba pass (`adjust_kernels`); with an adjustment above a dragged layer, the lay
 between adjustments are pre-flattened the same way and the adjustments redrawn live,
 only inside the box that changed (not whole rows: see below).
 
+During a drag the canvas says what it shows (`set_view`): zoomed out, the drag is
+composited at the view's pyramid level, as Photoshop and Krita do: the focus caches
+reduced (box averages), the dragged layer and the nodes drawn live over them as reduced
+stand-ins (reduced.py), drawn by this module's own code; at 100 % only what is in view
+is redrawn. The full-resolution composite waits
+(`_pending`) and is drawn exactly by `settle()`.
+
 Exactness: the screen composite after any sequence of updates is bit-for-bit
 what a new Renderer draws from scratch, with one bounded exception. Dirty
 boxes are widened to whole canvas rows because Qt's raster engine rounds a
@@ -50,6 +57,7 @@ import numpy as np
 from engine.box import Box
 from engine.compose import blend, composite_premultiplied, to_float, unpremultiply
 
+from . import reduced
 from .adjustments import cube8, lut8, lut16
 from .layers import AdjustmentLayer, Group, Layer, Node
 
@@ -546,6 +554,20 @@ class _Focus:
     steps: Optional[list] = None
 
 
+@dataclass
+class _Preview:
+    """A drag composited at pyramid level `level`: the focus caches reduced, the dragged
+    layer and the nodes drawn live over them as reduced stand-ins (reduced.py), drawn by
+    the same code as at full resolution."""
+    level: int
+    source: Layer                  # the dragged layer in the document
+    proxy: Layer                   # its stand-in, the layer of `focus`
+    canvas: Box                    # the reduced canvas, at (0, 0)
+    buffer: PixelBuffer
+    focus: _Focus
+    revision: int                  # the source's revision: a pixel edit ends the preview
+
+
 class Renderer:
     """Keeps an 8-bit premultiplied composite of a document current, box by box."""
 
@@ -562,6 +584,14 @@ class Renderer:
         self._approximate: list[Box] = []
         # Alt+click on a mask thumbnail: the canvas shows that node's mask alone, in grey.
         self.mask_view: Optional[Node] = None
+        # What the view shows (`set_view`): during an interaction only that is drawn, at
+        # that level; the rest waits in `_pending` (whole rows) for `settle()`.
+        self._view_level = 0
+        self._view_box: Optional[Box] = None
+        self._preview: Optional[_Preview] = None
+        self._pending: list[Box] = []
+        self._no_preview: Optional[Layer] = None  # painted, not moved: full resolution
+        self._focus_revision: Optional[int] = None  # the focus layer's when it was hinted
         doc.region_changed.connect(self._on_region)
         doc.structure_changed.connect(self._drop_focus)
         doc.size_changed.connect(self.match_size)
@@ -579,7 +609,7 @@ class Renderer:
         self.composite = PixelBuffer(doc.width, doc.height, precise=False)
         self._drop_focus()
         self._dirty, self._exact, self._approximate = [doc.canvas], [], []
-        self._touched = [doc.canvas]
+        self._touched, self._pending, self._preview = [doc.canvas], [], None
         return True
 
     @property
@@ -594,18 +624,44 @@ class Renderer:
             return
         self._end_focus()
         self._focus_candidate = layer
+        self._focus_revision = None if layer is None else layer.revision
 
     def settle(self) -> None:
-        """Marks what was drawn through the above-cache for an exact redraw (call it when
-        a drag or stroke ends; the next `update()` draws it). Keeps the caches."""
-        for box in self._approximate:
+        """Marks what was drawn through the above-cache, or not yet drawn at full
+        resolution (a reduced preview, rows out of view), for an exact redraw (call it when
+        a drag or stroke ends; the next `update()` draws it). Keeps the full-resolution
+        caches."""
+        self._preview = None
+        for box in self._approximate + self._pending:
             self._add_dirty(box, exact=True)
-        self._approximate = []
+        self._approximate, self._pending = [], []
 
     @property
     def approximate(self) -> bool:
-        """True while some pixels may differ from the exact composite by rounding."""
-        return bool(self._approximate)
+        """True while some pixels may differ from the exact composite (rounding, a reduced
+        preview, rows out of view not yet redrawn): `settle()` then redraws them."""
+        return bool(self._approximate or self._pending or self._preview is not None)
+
+    def set_view(self, level: int, box: Optional[Box] = None) -> None:
+        """What the canvas shows: pyramid `level` (2**level image pixels per shown pixel)
+        of canvas box `box` (None: all of it). While a layer is dragged, `update()` then
+        composites only that: at level 0 the rows of `box` at full resolution, at a
+        higher level the whole canvas at that level from the layers' reductions
+        (`preview`); what it leaves waits for `settle()`. Other changes draw everything."""
+        level = max(0, int(level))
+        box = None if box is None else box.clip(self.doc.width, self.doc.height)
+        changed = level != self._view_level or box != self._view_box
+        self._view_level, self._view_box = level, box
+        if changed and (self._preview is None or self._preview.level != level):
+            self._end_preview()  # what waited for full resolution may now be in view
+
+    @property
+    def preview(self) -> Optional[tuple[int, PixelBuffer]]:
+        """(level, buffer) while a drag is drawn at a reduced level: the canvas shows
+        `buffer` (2**level smaller than the canvas) instead of the composite."""
+        if self._preview is None:
+            return None
+        return self._preview.level, self._preview.buffer
 
     def split_images(self, layer: Layer) -> Optional[tuple["QImage", "QImage", bool]]:
         """Copies of the composites below and above `layer`, for previews that draw the layer
@@ -653,27 +709,100 @@ class Renderer:
                 region[..., :3] = values[..., None]
                 region[..., 3] = 255
             return boxes
+        layer = self._focus.layer if self._focus is not None else self._focus_candidate
+        if layer is not None and self._view_level > 0 and not exact \
+                and self._draw_preview(layer, touched):  # (exact: settling, full resolution)
+            for box in boxes:  # drawn at full resolution when the drag settles
+                self._pending = _merge_box(self._pending, box)
+            return []
+        if self._preview is not None:
+            self._end_preview()
+            for box in self._dirty:  # what the preview left: drawn now with the rest
+                boxes = _merge_box(boxes, box)
+            exact, touched = exact + self._exact, touched + self._touched
+            self._dirty, self._exact, self._touched = [], [], []
         focus = self._ensure_focus()
+        view = self._view_box if focus is not None else None
+        drawn = []
         for box in boxes:
-            if focus is not None:
-                within = None
-                for other in touched:
-                    part = other.intersect(box)
-                    if not part.is_empty():
-                        within = part if within is None else within.union(part)
-                self._redraw_with_focus(focus, box, exact=any(
-                    not box.intersect(e).is_empty() for e in exact), within=within)
-            else:
+            if focus is None:
                 self._redraw(box)
-        return boxes
+                drawn.append(box)
+                continue
+            within = None
+            for other in touched:
+                part = other.intersect(box)
+                if not part.is_empty():
+                    within = part if within is None else within.union(part)
+            is_exact = any(not box.intersect(e).is_empty() for e in exact)
+            changed = within or box
+            if view is not None and not is_exact and changed.intersect(view) != changed:
+                # An interaction reaching out of view: only what is in view is drawn now;
+                # the rows wait for `settle()` to be drawn exactly, all of them.
+                self._pending = _merge_box(self._pending, box)
+                within = changed.intersect(view)
+                if within.is_empty():
+                    continue
+                _redraw_with_focus(self.composite, self.doc.canvas, focus, box, within=within,
+                                   partial=True)
+                drawn.append(within)
+                continue
+            self._redraw_with_focus(focus, box, exact=is_exact, within=within)
+            drawn.append(box)
+        return drawn
+
+    def _draw_preview(self, layer: Layer, touched: list[Box]) -> bool:
+        """Draws the changed boxes at the view's level; False when the preview does not
+        apply (the layer's pixels are being edited, or it cannot be split out)."""
+        preview = self._preview
+        if preview is not None and (preview.source is not layer
+                                    or preview.revision != layer.revision):
+            self._no_preview = layer  # a stroke: its dabs are small, full resolution
+            self._end_preview()
+            return False
+        if layer is self._no_preview or not self.doc.contains(layer):
+            return False
+        level = self._view_level
+        fresh = preview is None
+        if fresh and layer.revision != self._focus_revision:
+            self._no_preview = layer  # its pixels changed since the hint: a stroke
+            return False
+        if fresh:
+            full = self._ensure_focus()
+            if full is None or full.layer is not layer:
+                return False  # not split out of the stack: full resolution, as before
+            canvas = reduced.reduced_box(self.doc.canvas, level)
+            proxy = reduced.reduced_nodes([layer], level, masked_pixels)[0]
+            preview = _Preview(level, layer, proxy, canvas,
+                               PixelBuffer(canvas.w, canvas.h, precise=False),
+                               _reduced_focus(full, proxy, level), layer.revision)
+            self._preview = preview
+        reduced.place(preview.proxy, layer, level)
+        canvas = preview.canvas
+        if fresh:
+            regions = [canvas]
+        else:
+            regions = []
+            for box in touched:
+                small = reduced.reduced_box(box, level)
+                small = Box(small.x - 1, small.y - 1, small.w + 2, small.h + 2).intersect(canvas)
+                if not small.is_empty():
+                    regions = _merge_box(regions, small)
+        for region in regions:
+            rows = Box(0, region.y, canvas.w, region.h)
+            _redraw_with_focus(preview.buffer, canvas, preview.focus, rows, within=region)
+        return True
 
     # -- signal handlers --------------------------------------------------------------
     def _on_region(self, box: Optional[Box], layer: Optional[Layer]) -> None:
         box = (box or self.doc.canvas).clip(self.doc.width, self.doc.height)
-        if layer is None or (self._focus is not None and layer is not self._focus.layer):
+        if layer is None or (self._focus is not None and layer is not self._focus.layer) or \
+                (self._preview is not None and layer is not self._preview.source):
             self._end_focus()  # something else changed: the caches are stale
-        if layer is not None and layer is self._last_changed and self._focus is None:
+        if layer is not None and layer is self._last_changed and self._focus is None \
+                and self._focus_candidate is not layer:
             self._focus_candidate = layer  # the same layer again: worth caching around it
+            self._focus_revision = layer.revision
         self._last_changed = layer
         if not box.is_empty():
             self._add_dirty(box)
@@ -684,7 +813,16 @@ class Renderer:
 
     def _end_focus(self) -> None:
         self._focus = None
+        self._no_preview = None
         self.settle()
+
+    def _end_preview(self) -> None:
+        """Back to full resolution, or the view moved: what was left undrawn (by a preview,
+        or out of view) becomes dirty (drawn exactly when the interaction settles)."""
+        self._preview = None
+        for box in self._pending:
+            self._add_dirty(box)
+        self._pending = []
 
     def _add_dirty(self, box: Box, exact: bool = False) -> None:
         self._touched = _merge_box(self._touched, box.clip(self.doc.width, self.doc.height))
@@ -709,86 +847,122 @@ class Renderer:
         layer, self._focus_candidate = self._focus_candidate, None
         if layer is None or not self.doc.contains(layer):
             return None
-        split = _split_top_level(self.doc.root.children, layer)
-        if split is None:
-            return None
-        below_nodes, above_nodes = split
-        canvas_box = self.doc.canvas
-        below = PixelBuffer(self.doc.width, self.doc.height, precise=False)
-        painter = _Painter(below)
-        _draw_nodes(painter, below_nodes, canvas_box)
-        painter.close()
-        above, steps = None, None
-        if all(_blends_normally(n) for n in above_nodes):
-            above = self._flattened(above_nodes)
-        elif any(isinstance(n, AdjustmentLayer) for n in above_nodes):
-            steps = self._steps(above_nodes)
-        self._focus = _Focus(layer, below, above, above_nodes, steps)
+        self._focus = _build_focus(self.doc.root.children, layer, self.doc.canvas)
         return self._focus
-
-    def _flattened(self, nodes: Sequence[Node]) -> PixelBuffer:
-        """`nodes` composited on transparency over the whole canvas (a cache)."""
-        buffer = PixelBuffer(self.doc.width, self.doc.height, precise=False)
-        painter = _Painter(buffer)
-        _draw_nodes(painter, nodes, self.doc.canvas)
-        painter.close()
-        return buffer
-
-    def _steps(self, nodes: Sequence[Node]) -> list:
-        """The nodes above a dragged layer as steps: runs of clipping units that all blend
-        normally, pre-flattened, and the units that do not (adjustments), drawn live."""
-        units: list[list[Node]] = []
-        for node in nodes:
-            if node.clipping and units:
-                units[-1].append(node)  # a clipped node stays with its base
-            else:
-                units.append([node])
-        steps: list = []
-        run: list[Node] = []
-        for unit in units:
-            if all(_blends_normally(n) for n in unit):
-                run.extend(unit)
-                continue
-            if run:
-                steps.append(self._flattened(run))
-                run = []
-            steps.append(unit)
-        if run:
-            steps.append(self._flattened(run))
-        return steps
 
     def _redraw_with_focus(self, focus: _Focus, box: Box, exact: bool = False,
                            within: Optional[Box] = None) -> None:
-        """Redraws rows `box` from the caches; `within` (inside `box`): what changed."""
-        if focus.steps is not None and not exact:
-            # Adjustments above: each run of normal layers in one blit, the rest live, and
-            # only where something changed (the adjustments cost ~10x a blit per pixel).
-            # Drawn in shorter spans than whole rows, Qt may round a pixel one level apart:
-            # the rows are remembered and redrawn exactly when the drag settles.
-            part = box if within is None else within
-            self.composite.region(part)[...] = focus.below.region(part)
-            painter = _Painter(self.composite)
-            if focus.layer.is_shown():
-                _draw_layer(painter, focus.layer, part, focus.layer.blend_mode,
-                            focus.layer.opacity)
-            for step in focus.steps:
-                if isinstance(step, PixelBuffer):
-                    painter.draw(step.image, self.doc.canvas, part, "normal", 255)
-                else:
-                    _draw_nodes(painter, step, part)
-            painter.close()
+        if _redraw_with_focus(self.composite, self.doc.canvas, focus, box, exact, within):
             self._approximate = _merge_box(self._approximate, box)
-            return
-        self.composite.region(box)[...] = focus.below.region(box)
-        painter = _Painter(self.composite)
-        if focus.layer.is_shown():
-            _draw_layer(painter, focus.layer, box, focus.layer.blend_mode, focus.layer.opacity)
-        if focus.above is not None and not exact:
-            painter.draw(focus.above.image, self.doc.canvas, box, "normal", 255)
-            self._approximate = _merge_box(self._approximate, box)
+
+
+def _build_focus(nodes: Sequence[Node], layer: Layer, canvas: Box) -> Optional[_Focus]:
+    """The caches around `layer` in the stack `nodes` (the document's, or their reduced
+    stand-ins) over `canvas`; None when it cannot be split out (see `_split_top_level`)."""
+    split = _split_top_level(nodes, layer)
+    if split is None:
+        return None
+    below_nodes, above_nodes = split
+    below = _flattened(below_nodes, canvas)
+    above, steps = None, None
+    if all(_blends_normally(n) for n in above_nodes):
+        above = _flattened(above_nodes, canvas)
+    elif any(isinstance(n, AdjustmentLayer) for n in above_nodes):
+        steps = _steps(above_nodes, canvas)
+    return _Focus(layer, below, above, above_nodes, steps)
+
+
+def _reduced_focus(full: _Focus, proxy: Layer, level: int) -> _Focus:
+    """`full`'s caches at pyramid `level` (box averages of the premultiplied buffers), with
+    `proxy` (the focus layer's reduced stand-in) and the nodes drawn live reduced."""
+    def shrink(buffer: PixelBuffer) -> PixelBuffer:
+        small = reduced.box_average(buffer.array, level)
+        out = PixelBuffer(small.shape[1], small.shape[0], precise=False)
+        out.array[...] = small
+        return out
+
+    def live(nodes: Sequence[Node]) -> list[Node]:
+        return reduced.reduced_nodes(nodes, level, masked_pixels)
+
+    above = shrink(full.above) if full.above is not None else None
+    steps = None
+    if full.steps is not None:
+        steps = [shrink(s) if isinstance(s, PixelBuffer) else live(s) for s in full.steps]
+    above_nodes = live(full.above_nodes) if above is None and steps is None else []
+    return _Focus(proxy, shrink(full.below), above, above_nodes, steps)
+
+
+def _flattened(nodes: Sequence[Node], canvas: Box) -> PixelBuffer:
+    """`nodes` composited on transparency over the whole `canvas` (a cache)."""
+    buffer = PixelBuffer(canvas.w, canvas.h, precise=False)
+    painter = _Painter(buffer)
+    _draw_nodes(painter, nodes, canvas)
+    painter.close()
+    return buffer
+
+
+def _steps(nodes: Sequence[Node], canvas: Box) -> list:
+    """The nodes above a dragged layer as steps: runs of clipping units that all blend
+    normally, pre-flattened, and the units that do not (adjustments), drawn live."""
+    units: list[list[Node]] = []
+    for node in nodes:
+        if node.clipping and units:
+            units[-1].append(node)  # a clipped node stays with its base
         else:
-            _draw_nodes(painter, focus.above_nodes, box)
+            units.append([node])
+    steps: list = []
+    run: list[Node] = []
+    for unit in units:
+        if all(_blends_normally(n) for n in unit):
+            run.extend(unit)
+            continue
+        if run:
+            steps.append(_flattened(run, canvas))
+            run = []
+        steps.append(unit)
+    if run:
+        steps.append(_flattened(run, canvas))
+    return steps
+
+
+def _redraw_with_focus(target: PixelBuffer, canvas: Box, focus: _Focus, box: Box,
+                       exact: bool = False, within: Optional[Box] = None,
+                       partial: bool = False) -> bool:
+    """Redraws rows `box` of `target` from the caches; `within` (inside `box`): what
+    changed, or with `partial`, all that is to be drawn now (an approximation that the
+    caller redraws exactly later). Returns True when the rows were drawn approximately
+    (see the module text)."""
+    if partial and within is not None:
+        box = within
+    if focus.steps is not None and not exact:
+        # Adjustments above: each run of normal layers in one blit, the rest live, and
+        # only where something changed (the adjustments cost ~10x a blit per pixel).
+        # Drawn in shorter spans than whole rows, Qt may round a pixel one level apart:
+        # the rows are remembered and redrawn exactly when the drag settles.
+        part = box if within is None else within
+        target.region(part)[...] = focus.below.region(part)
+        painter = _Painter(target)
+        if focus.layer.is_shown():
+            _draw_layer(painter, focus.layer, part, focus.layer.blend_mode,
+                        focus.layer.opacity)
+        for step in focus.steps:
+            if isinstance(step, PixelBuffer):
+                painter.draw(step.image, canvas, part, "normal", 255)
+            else:
+                _draw_nodes(painter, step, part)
         painter.close()
+        return True
+    target.region(box)[...] = focus.below.region(box)
+    painter = _Painter(target)
+    if focus.layer.is_shown():
+        _draw_layer(painter, focus.layer, box, focus.layer.blend_mode, focus.layer.opacity)
+    approximate = focus.above is not None and not exact
+    if approximate:
+        painter.draw(focus.above.image, canvas, box, "normal", 255)
+    else:
+        _draw_nodes(painter, focus.above_nodes, box)
+    painter.close()
+    return approximate
 
 
 def _merge_box(boxes: list[Box], box: Box) -> list[Box]:

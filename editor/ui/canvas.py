@@ -110,6 +110,7 @@ class CanvasView(QWidget):
         self._fitted = True             # follow the window size until the user zooms
         self._fit_cap = 1.0             # the first fit does not enlarge small images
         self._pyramid = Pyramid(session.renderer.composite.array, session.renderer.image)
+        self._preview_pyramid = None  # (buffer, Pyramid) over the renderer's preview
         self._pan_from: Optional[QPointF] = None
         self._space = False
         self._pressed = False
@@ -240,9 +241,20 @@ class CanvasView(QWidget):
         self.viewChanged.emit()
 
     # -- model updates -----------------------------------------------------------------
+    def visible_box(self) -> Box:
+        """The image box in view (whole pixels, clipped to the canvas)."""
+        top_left = self.widget_to_image(QPointF(0, 0))
+        bottom_right = self.widget_to_image(QPointF(self.width(), self.height()))
+        box = Box.from_corners(math.floor(top_left.x()) - 1, math.floor(top_left.y()) - 1,
+                               math.ceil(bottom_right.x()) + 1, math.ceil(bottom_right.y()) + 1)
+        return box.clip(self.doc.width, self.doc.height)
+
     def sync(self) -> list[Box]:
-        """Brings the composite and its reductions up to date; returns the boxes redrawn."""
+        """Brings the composite and its reductions up to date; returns the boxes redrawn.
+        The renderer is told what is in view: during a drag it composites only that, at
+        the pyramid level shown (`Renderer.set_view`), and the rest when it settles."""
         renderer = self.session.renderer
+        renderer.set_view(self._pyramid.level_for(self.zoom), self.visible_box())
         boxes = renderer.update()
         for box in boxes:
             self._pyramid.update(box)
@@ -370,7 +382,7 @@ class CanvasView(QWidget):
             if preview:
                 tool.paint_content(self, painter, area)
             else:
-                self.draw_pyramid(painter, self._pyramid, area)
+                self._paint_document(painter, area)
         if self._overlays:
             self._paint_overlays(painter, rect)
         if not area.isEmpty() and getattr(tool, "paints_selection", False):
@@ -381,6 +393,19 @@ class CanvasView(QWidget):
             self.chrome.paint(painter)
         painter.end()
         self.paint_count += 1
+
+    def _paint_document(self, painter: QPainter, area: QRectF) -> None:
+        """The composite's pyramid, or during a drag the renderer's reduced preview."""
+        reduced = self.session.renderer.preview
+        if reduced is None:
+            self.draw_pyramid(painter, self._pyramid, area)
+            return
+        level, buffer = reduced
+        if self._preview_pyramid is None or self._preview_pyramid[0] is not buffer:
+            self._preview_pyramid = (buffer, Pyramid(buffer.array, buffer.image))
+        step = float(2 ** level)
+        self.draw_pyramid(painter, self._preview_pyramid[1], area,
+                          QTransform.fromScale(step, step))
 
     def draw_pyramid(self, painter: QPainter, pyramid: Pyramid, area: QRectF,
                      local_to_image: Optional[QTransform] = None, *, smooth: Optional[bool] = None,

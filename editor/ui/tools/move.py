@@ -121,7 +121,10 @@ class MoveTool(Tool):
             macro.__exit__(None, None, None)
         if self._preview is not None:
             self._preview = None
-            self._canvas.update()  # now the exact composite, redone once
+            # Now the exact composite, redone once at full resolution (not a reduced
+            # preview of one frame: the drag is over).
+            self._canvas.session.renderer.set_focus(None)
+            self._canvas.update()
         self._node = None
 
     def paints_content(self, canvas) -> bool:
