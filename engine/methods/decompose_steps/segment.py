@@ -28,8 +28,10 @@ shadow) flips in or out with small changes of these settings. With a
 margin of 0.2 (background learnt close to the object, where those parts
 are) and a lightness weight of 0.25, the alpha error in the box without
 correction strokes (bench_decompose.py --strokes, 6 photos) fell from 14.3
-to 6.9 at 1 MP and to 7.6 at 2 MP; margins of 0.4 and 0.8, a weight of
-0.4, 10 iterations, and majority votes of several such runs all did worse.
+to 6.9 at 1 MP and from 12.7 to 7.6 at 2 MP (with the old margin of 0.4 and
+weight of 0.4). At 1 MP, margin 0.2 or weight 0.25 alone (10.5, 11.0),
+margin 0.8 (14.4), 10 iterations (13.2) and majority votes of 3 or 5 such
+runs (9.4, 7.6) all did worse.
 
 GrabCut's time grows faster than the pixel count, so it runs on a crop
 around the box scaled to at most `max_side` pixels; the mask it returns is
