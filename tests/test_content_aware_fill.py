@@ -45,6 +45,40 @@ def test_continues_a_periodic_texture_far_better_than_a_smooth_fill():
     assert fill_err < 0.2 * smooth_err
 
 
+def grain_energy(image, hole):
+    """Fine grain inside the hole (3 px in from its rim) over the same in a ring around it."""
+    import cv2
+
+    grey = image.mean(axis=2)
+    hf = (grey - cv2.GaussianBlur(grey, (0, 0), 2.0)) ** 2
+    inner = cv2.erode(hole.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    ring = (cv2.dilate(hole.astype(np.uint8), np.ones((25, 25), np.uint8)) > 0) & ~hole
+    return hf[inner].mean() / hf[ring].mean()
+
+
+def test_keeps_the_grain_of_an_irregular_ground_where_a_smooth_fill_leaves_a_blob():
+    # Random grain (no period to lock onto) over a slow change of brightness, like
+    # gravel or grass; the hole is a large disc.
+    import cv2
+
+    rng = np.random.default_rng(3)
+    grain = cv2.GaussianBlur(rng.standard_normal((160, 160)).astype(np.float32), (0, 0), 1.2)
+    ramp = np.linspace(0.35, 0.65, 160, dtype=np.float32)[None, :]
+    grey = np.clip(ramp + 0.25 * grain / grain.std(), 0, 1)
+    image = np.dstack([grey, 0.9 * grey, 0.8 * grey]).astype(np.float32)
+    yy, xx = np.mgrid[:160, :160]
+    hole = (yy - 80) ** 2 + (xx - 80) ** 2 < 38 ** 2
+    damaged = image.copy()
+    damaged[hole] = SENTINEL
+    smooth = pyramid_fill(damaged, (~hole).astype(np.float32))
+    out = content_aware_fill(damaged, hole)
+    assert grain_energy(smooth, hole) < 0.3
+    assert 0.7 < grain_energy(out, hole) < 1.3
+    # ... and its brightness follows the ramp rather than settling on one part of the ground.
+    left, right = hole & (xx < 70), hole & (xx > 90)
+    assert out[right].mean() - out[left].mean() > 0.01
+
+
 def test_copies_only_from_the_pixels_it_is_allowed_to():
     image = tiles()
     damaged, hole = with_hole(image, 30, 60, 30, 60)

@@ -12,7 +12,12 @@ it. Wexler et al. reach that by alternating two steps, coarse to fine:
 - **vote**: each hole pixel becomes the weighted mean of what the matched
   patches over it say it is; a good match (small distance) weighs more,
   and so does a patch near the hole's rim, where the picture is known
-  (Wexler's confidence 1.3^-distance).
+  (Wexler's confidence 1.3^-distance). On all levels but the finest the
+  vote is the mode of what the patches say rather than their mean (a
+  mean-shift step from the heaviest vote): the mean of disagreeing
+  patches is a smear, and a smear found coarse is matched by smooth
+  patches all the way up; the finest level takes each pixel from its own
+  best match.
 
 On the coarsest level the hole is a few pixels wide and starts from a
 push-pull fill (`fill.pyramid_fill`); each finer level starts from the
@@ -43,6 +48,8 @@ from .matting import _numba_without_openmp
 PATCH = 7                 # patch side (odd)
 CONFIDENCE_BASE = 1.3     # Wexler's gamma: trust decays by this per pixel into the hole
 FINAL = "best"
+MODE_FROM_LEVEL = 1       # levels this coarse and coarser vote by the mode, finer ones by the mean
+MODE_RADIUS = 0.2         # votes this close (RGB, 0..1) to the best one make the mode
 TEXTURE_WEIGHT = 3.0     # the texture feature against the colours in the patch distance
 COARSE_HOLE = 3.0         # coarsest level: the hole is at most this many pixels thick
 
@@ -140,7 +147,7 @@ def _complete(image, hole, known, seed, progress, r):
             img = np.ascontiguousarray(np.where(lv_hole[..., None], up, lv_img), np.float32)
             nnd = np.zeros(lv_hole.shape, np.float32)
             _distances(img, ty, tx, nny, nnx, nnd, r)
-            _vote(img, lv_hole, ty, tx, nny, nnx, nnd, conf, r, _sigma2(nnd, ty, tx))
+            _vote(img, lv_hole, ty, tx, nny, nnx, nnd, conf, r, _sigma2(nnd, ty, tx), i >= MODE_FROM_LEVEL)
         em, iters = passes[i]
         # The two finest levels refine the doubled matches nearby; coarser ones search the crop.
         reach = max(lv_hole.shape) if i >= 2 else (2 * r + 1) * (i + 1)
@@ -149,7 +156,7 @@ def _complete(image, hole, known, seed, progress, r):
             _distances(img, ty, tx, nny, nnx, nnd, r)
             _patchmatch(img, ty, tx, targets, source_ok, nny, nnx, nnd, r, iters,
                         np.uint64((seed + 1) * 1_000_003 + i * 101 + e), reach)
-            _vote(img, lv_hole, ty, tx, nny, nnx, nnd, conf, r, _sigma2(nnd, ty, tx))
+            _vote(img, lv_hole, ty, tx, nny, nnx, nnd, conf, r, _sigma2(nnd, ty, tx), i >= MODE_FROM_LEVEL)
             done += 1
             progress(done, total)
     if FINAL == "best" and nny is not None:
@@ -335,24 +342,33 @@ def _patchmatch(img, ty, tx, targets, source_ok, nny, nnx, nnd, r, iterations, s
             nny[y, x], nnx[y, x], nnd[y, x] = by, bx, best
 
 
-def _vote(img, hole, ty, tx, nny, nnx, nnd, conf, r, sigma2):
+def _vote(img, hole, ty, tx, nny, nnx, nnd, conf, r, sigma2, mode):
     """Each hole pixel becomes the weighted mean of the matched patches over it (in place);
-    a patch weighs its confidence times exp(-distance / 2 sigma^2) (Wexler et al.)."""
+    a patch weighs its confidence times exp(-distance / 2 sigma^2) (Wexler et al.).
+
+    With `mode`, only the votes within MODE_RADIUS of the heaviest vote's colour are
+    averaged (one mean-shift step from it, as Wexler et al. suggest): where the matches
+    disagree (a dark edge here, a light ground there) the mean is a grey smear, the
+    mode is one of them, so the coarse levels hand a sharp structure on to the finer ones.
+    """
     weights = np.maximum(conf * np.exp(-nnd / np.float32(2.0 * sigma2)), np.float32(1e-12))
-    _gather_vote(img, hole, nny, nnx, weights.astype(np.float32), r)
+    _gather_vote(img, hole, nny, nnx, weights.astype(np.float32), r, bool(mode),
+                 MODE_RADIUS * MODE_RADIUS)
 
 
 @njit(cache=True, parallel=True)
-def _gather_vote(img, hole, nny, nnx, weights, r):
+def _gather_vote(img, hole, nny, nnx, weights, r, mode, radius2):
     h, w, c = img.shape
     out = np.zeros((h, w, c), np.float32)
     for y in prange(h):
         acc = np.zeros(c, np.float64)
+        best = np.zeros(c, np.float64)
         for x in range(w):
             if not hole[y, x]:
                 continue
             acc[:] = 0.0
             wsum = 0.0
+            wbest = -1.0
             for dy in range(-r, r + 1):
                 cy = y - dy
                 if cy < 0 or cy >= h:
@@ -363,9 +379,35 @@ def _gather_vote(img, hole, nny, nnx, weights, r):
                         continue
                     weight = weights[cy, cx]   # every centre within r of a hole pixel is a target
                     sy, sx = nny[cy, cx] + dy, nnx[cy, cx] + dx
+                    if weight > wbest:
+                        wbest = weight
+                        for ch in range(c):
+                            best[ch] = img[sy, sx, ch]
                     for ch in range(c):
                         acc[ch] += weight * img[sy, sx, ch]
                     wsum += weight
+            if mode:
+                # The mode: the weighted mean of the votes near the heaviest one.
+                acc[:] = 0.0
+                wsum = 0.0
+                for dy in range(-r, r + 1):
+                    cy = y - dy
+                    if cy < 0 or cy >= h:
+                        continue
+                    for dx in range(-r, r + 1):
+                        cx = x - dx
+                        if cx < 0 or cx >= w:
+                            continue
+                        sy, sx = nny[cy, cx] + dy, nnx[cy, cx] + dx
+                        d = 0.0
+                        for ch in range(3):
+                            diff = img[sy, sx, ch] - best[ch]
+                            d += diff * diff
+                        if d < radius2:
+                            weight = weights[cy, cx]
+                            for ch in range(c):
+                                acc[ch] += weight * img[sy, sx, ch]
+                            wsum += weight
             for ch in range(c):
                 out[y, x, ch] = acc[ch] / wsum
     for y in range(h):
