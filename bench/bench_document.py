@@ -296,7 +296,7 @@ def stated_views(doc):
     from engine.box import Box
 
     zoom = min((VIEW_W - 2 * FIT_MARGIN) / doc.width, (VIEW_H - 2 * FIT_MARGIN) / doc.height)
-    level = Pyramid(np.zeros((doc.height, doc.width, 4), np.uint8)).level_for(zoom)
+    level = Pyramid(np.zeros((doc.height, doc.width, 4), np.uint8)).draft_level_for(zoom)
     centre = Box((doc.width - VIEW_W) // 2, (doc.height - VIEW_H) // 2, VIEW_W, VIEW_H)
     return ((f"fitted in {VIEW_W}x{VIEW_H} (zoom {zoom:.3f})", level, doc.canvas),
             (f"100 % zoom, {VIEW_W}x{VIEW_H} viewport", 0, centre))

@@ -625,3 +625,32 @@ def test_adjustment_as_clipping_base_shows_its_clipped_layers_inside_its_mask(tm
     np.testing.assert_array_equal(composite_document(doc), background)
     base.opacity, base.visible = 255, False
     np.testing.assert_array_equal(composite_document(doc), background)
+
+
+def test_screen_kernel_unpremultiplies_and_premultiplies_exactly_at_every_alpha():
+    """The 8-bit screen kernel's straight colour of every (alpha, premultiplied value) pair,
+    its lookup and the premultiplied result, through opacity and a mask, are the integer
+    formulas' (round(v * 255 / a), round(n * a / 255), round mixing by k / 65025)."""
+    from editor.model.render import adjust_buffer
+
+    settings = adj.Levels(rgb=(12, 240, 1.15, 0, 255))
+    table = adj.lut8(settings).astype(np.int64)
+    alpha, value = np.meshgrid(np.arange(256), np.arange(256), indexing="ij")
+    value = np.minimum(value, alpha)  # premultiplied: colour <= alpha
+    buf = np.stack([value, (value * 7) % (alpha + 1), alpha - value, alpha], -1).astype(np.uint8)
+    coverage = ((alpha * 3 + value * 5) % 256).astype(np.uint8)
+    for mask, opacity in ((None, 255), (coverage, 255), (None, 140), (coverage, 200)):
+        out = buf.copy()
+        adjust_buffer(out, settings, precise=False, coverage=mask, opacity=opacity)
+        a = alpha.astype(np.int64)
+        k = opacity * (mask.astype(np.int64) if mask is not None else 255)
+        expected = buf.astype(np.int64).copy()
+        for c, channel in ((0, 2), (1, 1), (2, 0)):  # BGRA buffer, RGB table rows
+            p = buf[..., channel].astype(np.int64)
+            straight = np.where(a == 255, p, np.minimum(255, (p * 255 + a // 2) // np.maximum(a, 1)))
+            n = table[c][straight]
+            n = np.where(a == 255, n, (n * a + 127) // 255)
+            d = (n - p) * k
+            d = np.where(d >= 0, (d + 32512) // 65025, -((-d + 32512) // 65025))
+            expected[..., channel] = np.where((a == 0) | (k == 0), p, p + d)
+        np.testing.assert_array_equal(out, expected.astype(np.uint8))

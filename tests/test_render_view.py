@@ -241,8 +241,8 @@ def test_canvas_drag_zoomed_out_then_exact_and_sharp_at_100(big_window, qtbot):
     w, doc, cat = big_window
     canvas, renderer = w.canvas, w.session.renderer
     canvas.fit()
-    level = canvas._pyramid.level_for(canvas.zoom)
-    assert level >= 1
+    level = canvas._pyramid.draft_level_for(canvas.zoom)  # the drag's draft level
+    assert level >= 1 and level >= canvas._pyramid.level_for(canvas.zoom)
     canvas.setFocus()
     qtbot.keyClick(canvas, Qt.Key.Key_V)
     start = image_pos(canvas, 600, 400)

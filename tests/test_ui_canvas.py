@@ -65,6 +65,26 @@ def test_level_choice():
     assert pyramid.level_for(0.25) == 2
 
 
+def test_draft_level_choice():
+    """While something moves: composited pixels shown up to 1.5 device pixels wide."""
+    pyramid = Pyramid(np.zeros((3000, 4000, 4), np.uint8))
+    assert pyramid.draft_level_for(1.0) == 0   # 100 %: full resolution (2.0 > 1.5)
+    assert pyramid.draft_level_for(2.0) == 0
+    assert pyramid.draft_level_for(0.75) == 1  # exactly 1.5
+    assert pyramid.draft_level_for(0.7) == 1
+    assert pyramid.draft_level_for(0.5) == 1   # level 2 would be 2.0
+    assert pyramid.draft_level_for(0.315) == 2  # the fitted 1600x1000 view: 1.26
+    assert pyramid.draft_level_for(0.25) == 2  # never coarser than 1.5 (level 3: 2.0)
+    assert pyramid.draft_level_for(0.2) == 2   # level 3 would be 1.6
+    assert pyramid.draft_level_for(0.18) == 3  # 1.44
+    tiny = Pyramid(np.zeros((2, 3, 4), np.uint8))
+    assert tiny.draft_level_for(0.01) == tiny.max_level()
+    for zoom in (0.01, 0.1, 0.2, 0.315, 0.5, 0.75, 1.0, 3.0):
+        k = pyramid.draft_level_for(zoom)
+        assert k >= pyramid.level_for(zoom)
+        assert k == pyramid.level_for(zoom) or zoom * 2 ** k <= 1.5
+
+
 def grab_at(canvas, x, y):
     canvas.repaint()
     image = canvas.grab().toImage()

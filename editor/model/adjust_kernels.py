@@ -23,6 +23,17 @@ _SPREAD = np.array([sum(1 << (3 * bit) for bit in range(8) if v >> bit & 1)
                     for v in range(256)], np.int64)
 
 
+# Exact 8-bit (un)premultiplication as lookups indexed [alpha, value]: the integer
+# divisions by a pixel's alpha cost more than the adjustment itself on a translucent
+# composite (Levels over a 12 MP buffer: ~78 ms with them, ~37 ms with the tables).
+_ALPHA = np.arange(256, dtype=np.int64)[:, None]
+_VALUE = np.arange(256, dtype=np.int64)[None, :]
+_UNPREMULTIPLY = np.zeros((256, 256), np.uint8)  # min(255, round(v * 255 / a)); a = 0: 0
+_UNPREMULTIPLY[1:] = np.minimum(255, (_VALUE * 255 + _ALPHA[1:] // 2) // _ALPHA[1:])
+_PREMULTIPLY = ((_VALUE * _ALPHA + 127) // 255).astype(np.uint8)  # round(v * a / 255)
+del _ALPHA, _VALUE
+
+
 @njit(cache=True, nogil=True, fastmath=True)
 def to_hsl(r, g, b):
     mx, mn = max(r, g, b), min(r, g, b)
@@ -199,12 +210,10 @@ def apply_mixed(code: int, params: np.ndarray, rgb: np.ndarray) -> np.ndarray:
 @njit(cache=True, nogil=True, fastmath=True, inline="always")
 def _straight8(buf, y, x, a):
     """The straight RGB (0..255) of premultiplied BGRA pixel (y, x) of alpha `a`."""
-    s0, s1, s2 = np.int64(buf[y, x, 2]), np.int64(buf[y, x, 1]), np.int64(buf[y, x, 0])
-    if a != 255:
-        s0 = min(255, (s0 * 255 + a // 2) // a)
-        s1 = min(255, (s1 * 255 + a // 2) // a)
-        s2 = min(255, (s2 * 255 + a // 2) // a)
-    return s0, s1, s2
+    if a == 255:
+        return np.int64(buf[y, x, 2]), np.int64(buf[y, x, 1]), np.int64(buf[y, x, 0])
+    return (np.int64(_UNPREMULTIPLY[a, buf[y, x, 2]]), np.int64(_UNPREMULTIPLY[a, buf[y, x, 1]]),
+            np.int64(_UNPREMULTIPLY[a, buf[y, x, 0]]))
 
 
 @njit(cache=True, nogil=True, fastmath=True, inline="always")
@@ -212,7 +221,8 @@ def _store8(buf, y, x, a, k, n0, n1, n2):
     """Straight adjusted RGB (n0, n1, n2) premultiplied by `a` back into pixel (y, x), mixed
     with what it was by k / 65025 (opacity x mask coverage)."""
     if a != 255:
-        n0, n1, n2 = (n0 * a + 127) // 255, (n1 * a + 127) // 255, (n2 * a + 127) // 255
+        n0, n1, n2 = (np.int64(_PREMULTIPLY[a, n0]), np.int64(_PREMULTIPLY[a, n1]),
+                      np.int64(_PREMULTIPLY[a, n2]))
     if k == 65025:
         buf[y, x, 2], buf[y, x, 1], buf[y, x, 0] = n0, n1, n2
         return

@@ -252,9 +252,12 @@ class CanvasView(QWidget):
     def sync(self) -> list[Box]:
         """Brings the composite and its reductions up to date; returns the boxes redrawn.
         The renderer is told what is in view: during a drag it composites only that, at
-        the pyramid level shown (`Renderer.set_view`), and the rest when it settles."""
+        the draft level (`Pyramid.draft_level_for`: up to 1.5 device pixels per composited
+        pixel; `Renderer.set_view`), and the rest exactly when it settles."""
         renderer = self.session.renderer
-        renderer.set_view(self._pyramid.level_for(self.zoom), self.visible_box())
+        # The draft level: only a drag or a slider's live preview is composited at it;
+        # settled pictures are exact at full resolution (shown through `level_for`).
+        renderer.set_view(self._pyramid.draft_level_for(self.zoom), self.visible_box())
         boxes = renderer.update()
         for box in boxes:
             self._pyramid.update(box)

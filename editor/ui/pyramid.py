@@ -16,6 +16,11 @@ from PySide6.QtGui import QImage
 from engine.box import Box
 
 
+# While something moves, a composited pixel may be shown up to this many device pixels
+# wide (magnified smoothly); the exact picture at `level_for` follows when it settles.
+DRAFT_MAGNIFICATION = 1.5
+
+
 def _cv2():
     import cv2  # imported on first use: not needed to show the window
 
@@ -87,6 +92,18 @@ class Pyramid:
         k = 0
         limit = self.max_level()
         while k < limit and scale * (2 ** (k + 1)) <= 1.0 + 1e-9:
+            k += 1
+        return k
+
+    def draft_level_for(self, scale: float) -> int:
+        """The level to composite at while something moves (a drag, a slider's live
+        preview): the smallest level whose pixels are shown at most DRAFT_MAGNIFICATION
+        device pixels wide (scale * 2**k <= 1.5), as Photoshop and Krita draw a coarser
+        picture during interaction; never finer than `level_for(scale)`. At zoom 0.315
+        that is level 2 (shown at 1.26x) where the settled picture uses level 1."""
+        k = self.level_for(scale)
+        limit = self.max_level()
+        while k < limit and scale * (2 ** (k + 1)) <= DRAFT_MAGNIFICATION + 1e-9:
             k += 1
         return k
 
