@@ -61,6 +61,7 @@ Steps, in order (read `lift` top to bottom):
    the object or, with no object, in the box; how dark, from that shading
    ratio (edit over the ground shifted to where it correlates best, local
    means: true across the ground's own edges, where a difference is not);
+   threads of darkening (a thin edge of the ground moved) left out;
    kept as translucent colour (black for a grey shadow) as in the
    decomposition's shadows (`decompose_steps.shadow`);
 7. colours: the object's straight colour solved against the ground under
@@ -797,6 +798,9 @@ def _shadow(o, e, alpha, structure, region: Box,
     inside[scaled_box(region, scale).slices()] = True
     # Texture kept: a shadow darkens the ground, it does not replace it.
     candidates = (darkening > SHADOW_MIN) & (structure < 1.0) & ~near & inside
+    # A shadow is broad: a thread of darkening (an edge of the ground moved by the
+    # re-rendering a little more than the shifts allow) is not one.
+    candidates = _open(candidates, 1)
     attached = _touching(candidates, dilate(obj, max(2, int(SHADOW_REACH * extent))))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(attached.astype(np.uint8), connectivity=8)
     small = np.flatnonzero(stats[1:, cv2.CC_STAT_AREA] < 0.01 * obj.sum()) + 1
