@@ -49,13 +49,19 @@ Steps, in order (read `lift` top to bottom):
    pixels no ground nearby can explain with less than `PINNED` alpha surely
    are (white paint over a dark saucer: colour alone would let it fade);
    and in the mask, where the object's colour (carried out from the core)
-   is the ground's, alpha is unobservable and the mask decides;
+   is the ground's, alpha is unobservable and the mask decides; where the
+   object's seen edge (sharp new edges of the edit, a soft shadow edge not
+   counted) follows an ellipse (a ball, a coin, an egg), the rim inside it
+   is object where the object's shading carried out explains the edit at
+   least as well as the ground does (a rim coloured like the ground), and
+   beyond it what only a weak change held is ground (no spur into the shadow);
 6. shadow: where it is, from a reduced copy: darker than the ground (drift
    applied) by more than any small shift explains or, on strong texture, by
    the ratio to the aligned ground, its texture still there, starting near
    the object or, with no object, in the box; how dark, from that shading
    ratio (edit over the ground shifted to where it correlates best, local
    means: true across the ground's own edges, where a difference is not);
+   threads of darkening (a thin edge of the ground moved) left out;
    kept as translucent colour (black for a grey shadow) as in the
    decomposition's shadows (`decompose_steps.shadow`);
 7. colours: the object's straight colour solved against the ground under
@@ -99,6 +105,12 @@ DEPTH = 1.0               # ... deeper than this x half that width,
 NOTCH_COLOUR = 0.05       # ... where the object's colours carried in explain the edit this well
 NOTCH_SPREAD = 0.08       # ... and agree with one another this well (not a star's stripes),
 NOTCH_SCORE = 0.3         # ... or where the change is above this share of the object threshold
+OUTLINE_SHARE = 0.8       # an object whose seen edge lies on an ellipse for this share
+OUTLINE_COVER = 0.4       # ... seen in this share of the directions at least, is smooth
+OUTLINE_TOLERANCE = 0.03  # ... within this x its size
+OUTLINE_RIM = 0.1         # its rim may be lost this deep (x its size)
+OUTLINE_EDGE = 0.1        # ... and its edge is seen where the edit has a new edge this strong
+OUTLINE_SHARP = 1.6       # ... and sharp: this much stronger than after more blur
 PINNED = 0.9               # the edit needs at least this alpha: surely object
 FOUND_COLOUR = 0.08
 FOUND_TINT = 0.12         # ... in a grey shading: channels' gains this close
@@ -333,6 +345,24 @@ def lift(original: np.ndarray, edited: np.ndarray, box: Box, region: Box, *,
         trimap[band & (_least_alpha(e, od, REACH) > PINNED)] = 255
         trimap[band & inside & _unobservable(e, od, trimap == 255, band & inside)] = 255
         trimap[band & (same | (copied & ~mask)) & ~notch] = 0
+        # A smooth object (its outer contour an ellipse but for a few pieces) whose rim
+        # has the ground's colour loses a crescent of that rim to the matting's colour
+        # model, and the mask may run on into the shadow along a mortar line: inside the
+        # ellipse, near its edge, the band is object where the object's colours carried
+        # out explain the edit at least as well as the ground does; beyond it, what only
+        # a weak change held is ground.
+        outline = _smooth_outline(mask, e, od, 2 * radius)
+        if outline is not None:
+            size = max(mask_bounds(outline).w, mask_bounds(outline).h)
+            margin = max(2, int(round(OUTLINE_TOLERANCE * size)))
+            beyond = ~dilate(outline, margin) & ~erode(strong, WINDOW // 2 + 1)
+            trimap[beyond] = 0
+            trimap[(trimap == 255) & ~erode(outline, 1)] = UNKNOWN
+            rim = erode(outline, 1) & ~erode(outline, max(radius, int(OUTLINE_RIM * size))) \
+                & (trimap != 255) & allowed & ~ground_seen
+            trimap[rim & _object_explains(e, od, trimap == 255, rim)] = 255
+            trimap[dilate(outline, margin) & ~outline & (trimap == 0) & dilate(mask, margin)] \
+                = UNKNOWN
         alpha = ClosedFormMatter()(_to8(e), trimap)
         alpha = np.clip(alpha, 0.0, 1.0).astype(np.float32)
         alpha[alpha < 4 / 255] = 0.0
@@ -768,6 +798,9 @@ def _shadow(o, e, alpha, structure, region: Box,
     inside[scaled_box(region, scale).slices()] = True
     # Texture kept: a shadow darkens the ground, it does not replace it.
     candidates = (darkening > SHADOW_MIN) & (structure < 1.0) & ~near & inside
+    # A shadow is broad: a thread of darkening (an edge of the ground moved by the
+    # re-rendering a little more than the shifts allow) is not one.
+    candidates = _open(candidates, 1)
     attached = _touching(candidates, dilate(obj, max(2, int(SHADOW_REACH * extent))))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(attached.astype(np.uint8), connectivity=8)
     small = np.flatnonzero(stats[1:, cv2.CC_STAT_AREA] < 0.01 * obj.sum()) + 1
@@ -956,6 +989,123 @@ def _unobservable(e: np.ndarray, ground: np.ndarray, core: np.ndarray,
     carried = pyramid_fill(e[ps], core[ps].astype(np.float32))
     near = cv2.blur(ground[ps], (2 * REACH + 1, 2 * REACH + 1))
     out[ps] = where[ps] & (np.abs(carried - near).max(axis=2) < NOTCH_COLOUR)
+    return out
+
+
+def _smooth_outline(mask: np.ndarray, e: np.ndarray, o: np.ndarray,
+                    reach: int) -> Optional[np.ndarray]:
+    """The filled ellipse that the object's seen edge follows (a ball, a coin, an egg, an
+    oval cut-out), or None where it does not (a star, a horse, a rounded tile).
+
+    The mask's own contour is biased where the object's colour is the ground's (its
+    edge falls inside) and where the change windows blur it outward (into a shadow):
+    each point of it is moved, along the ray from the mask's centre, to the strongest
+    *new* edge of the edit (one no small shift of the original `o` has) within `reach`,
+    and only points that find one count. The ellipse is fitted to those, then refitted
+    to the points nearest it; the edge follows it where at least OUTLINE_SHARE of the
+    contour's points, spread all around, lie within OUTLINE_TOLERANCE of its size.
+    """
+    contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL,
+                                   cv2.CHAIN_APPROX_NONE)
+    if not contours:
+        return None
+    contour = max(contours, key=cv2.contourArea)[:, 0, :].astype(np.float32)
+    if len(contour) < 20:
+        return None
+    def strength(x, sigma=1.0):
+        x = cv2.GaussianBlur(x, (0, 0), sigma)
+        return _channel_max(np.abs(cv2.Sobel(x, cv2.CV_32F, 1, 0, ksize=3))
+                            + np.abs(cv2.Sobel(x, cv2.CV_32F, 0, 1, ksize=3)))
+    k = np.ones((2 * REACH + 1, 2 * REACH + 1), np.uint8)
+    fine = strength(e)
+    new_edge = np.maximum(fine - cv2.dilate(strength(o), k), 0.0)
+    # An object's edge is sharp; a cast shadow's is soft (its gradient hardly drops when
+    # the picture is blurred more).
+    new_edge[fine < OUTLINE_SHARP * strength(e, 2.5)] = 0.0
+    centre = contour.mean(axis=0)
+    ray = contour - centre
+    ray /= np.maximum(np.linalg.norm(ray, axis=1, keepdims=True), 1e-6)
+    steps = np.arange(-reach, reach + 1, dtype=np.float32)
+    at = contour[:, None, :] + steps[None, :, None] * ray[:, None, :]
+    ix = np.clip(np.rint(at[..., 0]).astype(int), 0, mask.shape[1] - 1)
+    iy = np.clip(np.rint(at[..., 1]).astype(int), 0, mask.shape[0] - 1)
+    along = new_edge[iy, ix]
+    best = along.argmax(axis=1)
+    seen = along[np.arange(len(contour)), best] >= OUTLINE_EDGE
+    points = at[np.arange(len(contour)), best][seen]
+    if len(points) < 20:
+        return None
+    tolerance = max(1.5, OUTLINE_TOLERANCE * float(np.ptp(contour, axis=0).max()))
+    keep = np.ones(len(points), bool)
+    for step in range(6):
+        if keep.sum() < 5:
+            return None
+        (cx, cy), (a, b), angle = ellipse = cv2.fitEllipse(points[keep])
+        if min(a, b) < 4:
+            return None
+        t = np.deg2rad(angle)
+        u = (points[:, 0] - cx) * np.cos(t) + (points[:, 1] - cy) * np.sin(t)
+        v = -(points[:, 0] - cx) * np.sin(t) + (points[:, 1] - cy) * np.cos(t)
+        off = np.abs(np.hypot(u / (a / 2), v / (b / 2)) - 1.0) * np.sqrt(a * b) / 2
+        # First the nearest points (shrinking), then those within the tolerance.
+        keep = off <= (np.quantile(off, 0.7 - 0.1 * step) + tolerance if step < 2 else tolerance)
+    around = np.arctan2(points[keep, 1] - cy, points[keep, 0] - cx)
+    directions = np.unique(((around + np.pi) / (2 * np.pi) * 36).astype(int) % 36)
+    if keep.mean() < OUTLINE_SHARE or len(directions) < OUTLINE_COVER * 36:
+        return None
+    out = np.zeros(mask.shape, np.uint8)
+    cv2.ellipse(out, ellipse, 1, -1)
+    return out > 0
+
+
+def _object_explains(e: np.ndarray, ground: np.ndarray, core: np.ndarray,
+                     where: np.ndarray) -> np.ndarray:
+    """Pixels of `where` that the object's colours (its shading carried out from `core`,
+    gradient and all: a ball darkens towards its rim) explain at least as well as the
+    ground nearby (shifted by up to REACH pixels) does, over small windows (grain
+    averaged)."""
+    out = np.zeros_like(where)
+    if not (where.any() and core.any()):
+        return out
+    part = mask_bounds(where).expand(4 * REACH).clip(*where.shape[::-1])
+    ps = part.slices()
+    by_object = cv2.blur(_channel_max(np.abs(e[ps] - _shading_carried(e[ps], core[ps], where[ps]))),
+                         (5, 5))
+    padded = cv2.copyMakeBorder(ground[ps], REACH, REACH, REACH, REACH, cv2.BORDER_REFLECT)
+    by_ground = cv2.blur(_least_change(e[ps], padded, REACH, lambda d: _channel_max(np.abs(d))),
+                         (5, 5))
+    out[ps] = where[ps] & (by_object <= by_ground)
+    return out
+
+
+def _shading_carried(e: np.ndarray, core: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """The colours of `e` under `core` carried out to `where` as a local plane (a
+    weighted least-squares fit of colour against position over the core nearby, a
+    Gaussian window half as wide as the farthest distance to carry, so that it stays on
+    the near side of a highlight); elsewhere, and where the fit
+    is ill-posed, the colours carried flat (`pyramid_fill`)."""
+    out = pyramid_fill(e, core.astype(np.float32))
+    far = cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 3)
+    sigma = max(2.0, 0.5 * float(far[where].max()) if where.any() else 2.0)
+    h, w = core.shape
+    y, x = np.mgrid[:h, :w].astype(np.float32)
+    x, y = x / max(h, w), y / max(h, w)
+    m = core.astype(np.float32)
+    def g(v):
+        return cv2.GaussianBlur(v, (0, 0), sigma, borderType=cv2.BORDER_CONSTANT)
+    s = [g(m), g(m * x), g(m * y), g(m * x * x), g(m * x * y), g(m * y * y)]
+    ys, xs = np.nonzero(where)
+    a = np.stack([np.stack([s[0], s[1], s[2]], -1), np.stack([s[1], s[3], s[4]], -1),
+                  np.stack([s[2], s[4], s[5]], -1)], -2)[ys, xs].astype(np.float64)
+    ok = np.abs(np.linalg.det(a)) > 1e-12 * np.maximum(a[:, 0, 0], 1e-6) ** 3
+    for c in range(3):
+        v = e[..., c] * m
+        b = np.stack([g(v), g(v * x), g(v * y)], -1)[ys, xs].astype(np.float64)
+        coef = np.zeros_like(b)
+        if ok.any():
+            coef[ok] = np.linalg.solve(a[ok], b[ok][..., None])[..., 0]
+        plane = coef[:, 0] + coef[:, 1] * x[ys, xs] + coef[:, 2] * y[ys, xs]
+        out[ys, xs, c] = np.where(ok, np.clip(plane, 0.0, 1.0), out[ys, xs, c])
     return out
 
 
