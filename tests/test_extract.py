@@ -267,18 +267,14 @@ def test_smooth_ball_whose_mid_tone_is_the_ground_colour_stays_whole():
     assert (alpha[(a_o + a_s) < 1 / 255] > 0.1).mean() < 0.005
 
 
-# -- failure modes fixed in the third round (issue 12) -----------------------------------------
-def test_shaded_side_of_a_ball_recoloured_like_brick_is_object_not_shadow():
-    """A shaded ball recoloured to the mean of the bricks it stands on, with its cast
-    shadow below. Its rim (where its shading passes through the bricks' colour) and part
-    of its dark lower side (darker than the ground, as a shadow is) used to be lost:
-    13.6 % of the opaque ball, the lost lower part taken as cast shadow. A cast shadow
-    is the ground in a grey shading, its texture kept; the ball's dark side is neither
-    (it is not any brick in a grey shading, and not a copy of one)."""
+def brick_ball(r: int, size: int, crop: tuple[int, int]):
+    """A shaded ball recoloured to the mean of a brick crop (brick-red), with its cast
+    shadow, painted over the crop re-rendered as an inpainter would; extracted from the
+    box around it. Returns (true object alpha, true shadow alpha, extracted alpha)."""
     from skimage import data
 
-    r, size = 40, 160
-    grey = data.brick()[200:200 + size, 50:50 + size].astype(np.float32) / 255
+    y0, x0 = crop
+    grey = data.brick()[y0:y0 + size, x0:x0 + size].astype(np.float32) / 255
     photo = np.clip(grey[..., None] * np.array([0.95, 0.6, 0.45], np.float32) * 1.1, 0, 1)
     m = r + r // 5
     box = Box(size // 2 - m, size // 2 - m, 2 * m, 2 * m)
@@ -288,7 +284,19 @@ def test_shaded_side_of_a_ball_recoloured_like_brick_is_object_not_shadow():
     ground = rerendered(photo, region)
     edited = f * a_o[..., None] + (ground * (1 - a_s[..., None])) * (1 - a_o[..., None])
     result = extract(ExtractRequest(to8(photo), to8(edited), box=box))
-    alpha = full_alpha(result, a_o.shape)
+    return a_o, a_s, full_alpha(result, a_o.shape)
+
+
+# -- failure modes fixed in the third round (issue 12) -----------------------------------------
+def test_shaded_side_of_a_ball_recoloured_like_brick_is_object_not_shadow():
+    """A shaded ball recoloured to the mean of the bricks it stands on, with its cast
+    shadow below. Its rim (where its shading passes through the bricks' colour) and part
+    of its dark lower side (darker than the ground, as a shadow is) used to be lost:
+    13.6 % of the opaque ball, the lost lower part taken as cast shadow. A cast shadow
+    is the ground in a grey shading, its texture kept; the ball's dark side is neither
+    (it is not any brick in a grey shading, and not a copy of one)."""
+    r, size = 40, 160
+    a_o, a_s, alpha = brick_ball(r, size, (200, 50))
     opaque = a_o >= 1
     lower = opaque & (np.mgrid[:size, :size][0] > size // 2)
     assert (alpha[opaque] < 0.5).mean() < 0.06              # whole (before: 13.6 % lost)
@@ -307,21 +315,8 @@ def test_rim_of_a_smooth_ball_coloured_like_its_bricks_is_kept_and_ends_at_its_e
     into the cast shadow. The ball's seen edge is an ellipse: inside it, near its edge,
     the ball's own shading carried out explains the edit as well as the bricks; beyond
     it the layer is only the translucent shadow."""
-    from skimage import data
-
     r, size = 40, 160
-    y0, x0 = crop
-    grey = data.brick()[y0:y0 + size, x0:x0 + size].astype(np.float32) / 255
-    photo = np.clip(grey[..., None] * np.array([0.95, 0.6, 0.45], np.float32) * 1.1, 0, 1)
-    m = r + r // 5
-    box = Box(size // 2 - m, size // 2 - m, 2 * m, 2 * m)
-    region = box.expand(m // 2).clip(size, size)
-    a_o, f = ball(size, r=r, near=photo[box.slices()].reshape(-1, 3).mean(0))
-    a_s = shadow_of(ball(size, r=r)[0])
-    ground = rerendered(photo, region)
-    edited = f * a_o[..., None] + (ground * (1 - a_s[..., None])) * (1 - a_o[..., None])
-    result = extract(ExtractRequest(to8(photo), to8(edited), box=box))
-    alpha = full_alpha(result, a_o.shape)
+    a_o, a_s, alpha = brick_ball(r, size, crop)
     yy, xx = np.mgrid[:size, :size] + 0.5
     d = np.hypot(yy - size / 2, xx - size / 2)
     rim = (d > r - 6) & (d < r - 1)

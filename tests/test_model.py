@@ -6,7 +6,7 @@ import copy
 import numpy as np
 import pytest
 
-from editor.model import Document, DocumentError, Group, Layer, LockedError
+from editor.model import Document, DocumentError, Layer, LockedError
 from editor.model.render import composite_document
 from engine.box import Box
 

@@ -19,7 +19,7 @@ import math
 from typing import TYPE_CHECKING, Optional
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (QBrush, QColor, QCursor, QImage, QKeyEvent, QMouseEvent, QPainter,
                            QPainterPath, QPen, QPixmap, QPolygonF, QRegion, QTransform,
                            QWheelEvent)
