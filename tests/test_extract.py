@@ -249,33 +249,22 @@ def test_smooth_ball_whose_mid_tone_is_the_ground_colour_stays_whole():
     """A shaded ball recoloured to its ground's mean: along the band where its shading
     passes through the ground's colour nothing changed pixel by pixel, which used to
     bite a notch out of the layer (here from the top, into the lit side)."""
-    from skimage import data
-
-    r, size = 40, 160
-    grey = data.gravel()[300:300 + size, 50:50 + size].astype(np.float32) / 255
-    photo = np.clip(grey[..., None] * np.array([0.99, 0.88, 0.72], np.float32), 0, 1)
-    m = r + r // 5
-    box = Box(size // 2 - m, size // 2 - m, 2 * m, 2 * m)
-    region = box.expand(m // 2).clip(size, size)
-    a_o, f = ball(size, r=r, near=photo[box.slices()].reshape(-1, 3).mean(0))
-    a_s = shadow_of(ball(size, r=r)[0])
-    ground = rerendered(photo, region)
-    edited = f * a_o[..., None] + (ground * (1 - a_s[..., None])) * (1 - a_o[..., None])
-    result = extract(ExtractRequest(to8(photo), to8(edited), box=box))
-    alpha = full_alpha(result, a_o.shape)
+    a_o, a_s, alpha = near_colour_ball(40, 160, "gravel", (300, 50), (0.99, 0.88, 0.72))
     assert (alpha[a_o >= 1] < 0.5).mean() < 0.04          # whole (with the notch: 6.8 %)
     assert (alpha[(a_o + a_s) < 1 / 255] > 0.1).mean() < 0.005
 
 
-def brick_ball(r: int, size: int, crop: tuple[int, int]):
-    """A shaded ball recoloured to the mean of a brick crop (brick-red), with its cast
-    shadow, painted over the crop re-rendered as an inpainter would; extracted from the
-    box around it. Returns (true object alpha, true shadow alpha, extracted alpha)."""
+def near_colour_ball(r: int, size: int, photo_name: str, crop: tuple[int, int],
+                     tint: tuple[float, float, float]):
+    """A shaded ball recoloured to the mean of its ground (a crop of a grey scikit-image
+    photo, tinted), with its cast shadow, painted over the crop re-rendered as an
+    inpainter would, and extracted from the box around it.
+    Returns (true object alpha, true shadow alpha, extracted alpha)."""
     from skimage import data
 
     y0, x0 = crop
-    grey = data.brick()[y0:y0 + size, x0:x0 + size].astype(np.float32) / 255
-    photo = np.clip(grey[..., None] * np.array([0.95, 0.6, 0.45], np.float32) * 1.1, 0, 1)
+    grey = getattr(data, photo_name)()[y0:y0 + size, x0:x0 + size].astype(np.float32) / 255
+    photo = np.clip(grey[..., None] * np.array(tint, np.float32), 0, 1)
     m = r + r // 5
     box = Box(size // 2 - m, size // 2 - m, 2 * m, 2 * m)
     region = box.expand(m // 2).clip(size, size)
@@ -287,6 +276,9 @@ def brick_ball(r: int, size: int, crop: tuple[int, int]):
     return a_o, a_s, full_alpha(result, a_o.shape)
 
 
+BRICK_RED = (0.95 * 1.1, 0.6 * 1.1, 0.45 * 1.1)
+
+
 # -- failure modes fixed in the third round (issue 12) -----------------------------------------
 def test_shaded_side_of_a_ball_recoloured_like_brick_is_object_not_shadow():
     """A shaded ball recoloured to the mean of the bricks it stands on, with its cast
@@ -296,7 +288,7 @@ def test_shaded_side_of_a_ball_recoloured_like_brick_is_object_not_shadow():
     is the ground in a grey shading, its texture kept; the ball's dark side is neither
     (it is not any brick in a grey shading, and not a copy of one)."""
     r, size = 40, 160
-    a_o, a_s, alpha = brick_ball(r, size, (200, 50))
+    a_o, a_s, alpha = near_colour_ball(r, size, "brick", (200, 50), BRICK_RED)
     opaque = a_o >= 1
     lower = opaque & (np.mgrid[:size, :size][0] > size // 2)
     assert (alpha[opaque] < 0.5).mean() < 0.06              # whole (before: 13.6 % lost)
@@ -316,7 +308,7 @@ def test_rim_of_a_smooth_ball_coloured_like_its_bricks_is_kept_and_ends_at_its_e
     the ball's own shading carried out explains the edit as well as the bricks; beyond
     it the layer is only the translucent shadow."""
     r, size = 40, 160
-    a_o, a_s, alpha = brick_ball(r, size, crop)
+    a_o, a_s, alpha = near_colour_ball(r, size, "brick", crop, BRICK_RED)
     yy, xx = np.mgrid[:size, :size] + 0.5
     d = np.hypot(yy - size / 2, xx - size / 2)
     rim = (d > r - 6) & (d < r - 1)
