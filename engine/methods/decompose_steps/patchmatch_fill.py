@@ -360,15 +360,18 @@ def _vote(img, hole, ty, tx, nny, nnx, nnd, conf, r, sigma2, mode):
 def _gather_vote(img, hole, nny, nnx, weights, r, mode, radius2):
     h, w, c = img.shape
     out = np.zeros((h, w, c), np.float32)
+    n_max = (2 * r + 1) * (2 * r + 1)
     for y in prange(h):
         acc = np.zeros(c, np.float64)
-        best = np.zeros(c, np.float64)
+        # The votes for one pixel: where each patch covering it takes that pixel from.
+        vy = np.empty(n_max, np.int64)
+        vx = np.empty(n_max, np.int64)
+        vw = np.empty(n_max, np.float32)
         for x in range(w):
             if not hole[y, x]:
                 continue
-            acc[:] = 0.0
-            wsum = 0.0
-            wbest = -1.0
+            n = 0
+            heaviest = 0
             for dy in range(-r, r + 1):
                 cy = y - dy
                 if cy < 0 or cy >= h:
@@ -377,37 +380,26 @@ def _gather_vote(img, hole, nny, nnx, weights, r, mode, radius2):
                     cx = x - dx
                     if cx < 0 or cx >= w:
                         continue
-                    weight = weights[cy, cx]   # every centre within r of a hole pixel is a target
-                    sy, sx = nny[cy, cx] + dy, nnx[cy, cx] + dx
-                    if weight > wbest:
-                        wbest = weight
-                        for ch in range(c):
-                            best[ch] = img[sy, sx, ch]
-                    for ch in range(c):
-                        acc[ch] += weight * img[sy, sx, ch]
-                    wsum += weight
-            if mode:
-                # The mode: the weighted mean of the votes near the heaviest one.
-                acc[:] = 0.0
-                wsum = 0.0
-                for dy in range(-r, r + 1):
-                    cy = y - dy
-                    if cy < 0 or cy >= h:
+                    vy[n], vx[n] = nny[cy, cx] + dy, nnx[cy, cx] + dx
+                    vw[n] = weights[cy, cx]   # every centre within r of a hole pixel is a target
+                    if vw[n] > vw[heaviest]:
+                        heaviest = n
+                    n += 1
+            by, bx = vy[heaviest], vx[heaviest]
+            acc[:] = 0.0
+            wsum = 0.0
+            for i in range(n):
+                if mode:
+                    # The mode: the weighted mean of the votes near the heaviest one.
+                    d = 0.0
+                    for ch in range(3):
+                        diff = np.float64(img[vy[i], vx[i], ch]) - np.float64(img[by, bx, ch])
+                        d += diff * diff
+                    if d >= radius2:
                         continue
-                    for dx in range(-r, r + 1):
-                        cx = x - dx
-                        if cx < 0 or cx >= w:
-                            continue
-                        sy, sx = nny[cy, cx] + dy, nnx[cy, cx] + dx
-                        d = 0.0
-                        for ch in range(3):
-                            diff = img[sy, sx, ch] - best[ch]
-                            d += diff * diff
-                        if d < radius2:
-                            weight = weights[cy, cx]
-                            for ch in range(c):
-                                acc[ch] += weight * img[sy, sx, ch]
-                            wsum += weight
+                for ch in range(c):
+                    acc[ch] += vw[i] * img[vy[i], vx[i], ch]
+                wsum += vw[i]
             for ch in range(c):
                 out[y, x, ch] = acc[ch] / wsum
     for y in range(h):
