@@ -114,6 +114,15 @@ def lut8(adjustment: Adjustment) -> np.ndarray:
     return np.rint(lut(adjustment, 256) * 255).astype(np.uint8)
 
 
+@functools.lru_cache(maxsize=32)
+def lut8_premultiplied(adjustment: Adjustment) -> np.ndarray:
+    """`lut8` for premultiplied screen pixels: (3, 256, 256) indexed [channel, alpha,
+    value] (`adjust_kernels.premultiplied_table`)."""
+    from .adjust_kernels import premultiplied_table  # numba: imported when first drawn
+
+    return premultiplied_table(lut8(adjustment))
+
+
 @functools.lru_cache(maxsize=8)
 def lut16(adjustment: Adjustment) -> np.ndarray:
     """(3, 65536) uint16 table for the 16-bit composite of files and merges."""

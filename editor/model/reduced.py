@@ -29,6 +29,7 @@ import numpy as np
 
 from engine.box import Box
 
+from . import prefaulted
 from .layers import AdjustmentLayer, Group, Layer, LayerMask, Node
 
 _layer_cache: "weakref.WeakKeyDictionary[Node, tuple]" = weakref.WeakKeyDictionary()
@@ -96,7 +97,7 @@ def _reduce_straight(pixels: np.ndarray, level: int) -> np.ndarray:
         _KERNEL.append(kernel)
     s = 1 << level
     h, w = pixels.shape[:2]
-    out = np.empty((max(1, -(-h // s)), max(1, -(-w // s)), 4), np.uint8)
+    out = prefaulted.zeros((max(1, -(-h // s)), max(1, -(-w // s)), 4), np.uint8)
     _KERNEL[0](pixels, s, out)
     return out
 

@@ -57,8 +57,8 @@ import numpy as np
 from engine.box import Box
 from engine.compose import blend, composite_premultiplied, to_float, unpremultiply
 
-from . import reduced
-from .adjustments import cube8, lut8, lut16
+from . import prefaulted, reduced
+from .adjustments import cube8, lut8_premultiplied, lut16
 from .layers import AdjustmentLayer, Group, Layer, Node
 
 if TYPE_CHECKING:
@@ -98,7 +98,7 @@ class PixelBuffer:
         self.precise = precise
         self.origin = origin
         dtype = np.uint16 if precise else np.uint8
-        self.array = np.zeros((max(1, height), max(1, width), 4), dtype)
+        self.array = prefaulted.zeros((max(1, height), max(1, width), 4), dtype)
         fmt = (QtGui.QImage.Format.Format_RGBA64_Premultiplied if precise
                else QtGui.QImage.Format.Format_ARGB32_Premultiplied)
         self.image = QtGui.QImage(self.array.data, self.array.shape[1], self.array.shape[0],
@@ -255,7 +255,7 @@ def masked_pixels(layer: Layer) -> np.ndarray:
             _masked_cache[layer] = (key, layer.revision, hit[2])
             return hit[2]
     coverage = mask.coverage(layer.bounds())
-    out = np.empty_like(layer.pixels)
+    out = prefaulted.empty_like(layer.pixels)
     _mask_kernel()(layer.pixels, coverage, out)
     _masked_cache[layer] = (key, layer.revision, out)
     return out
@@ -312,7 +312,7 @@ def adjust_buffer(array: np.ndarray, settings, precise: bool,
                        opacity)
         return
     if settings.separable:
-        adjust_screen(array, lut8(settings), coverage, masked, opacity)
+        adjust_screen(array, lut8_premultiplied(settings), coverage, masked, opacity)
     else:
         mix_screen(array, settings.code, cube8(settings), settings.params(), coverage, masked,
                    opacity)

@@ -13,6 +13,7 @@ from typing import Optional
 import numpy as np
 from PySide6.QtGui import QImage
 
+from editor.model import prefaulted
 from engine.box import Box
 
 
@@ -111,7 +112,7 @@ class Pyramid:
         level = max(0, min(level, self.max_level()))
         while len(self._arrays) <= level:
             src = self._arrays[-1]
-            dst = np.empty(((src.shape[0] + 1) // 2, (src.shape[1] + 1) // 2, 4), np.uint8)
+            dst = prefaulted.zeros(((src.shape[0] + 1) // 2, (src.shape[1] + 1) // 2, 4), np.uint8)
             _reduce(src, dst, Box(0, 0, src.shape[1], src.shape[0]))
             self._arrays.append(dst)
             self._images.append(_wrap(dst))

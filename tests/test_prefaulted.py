@@ -1,0 +1,23 @@
+"""Big buffers come mapped in (editor/model/prefaulted.py) and behave as numpy's own."""
+import gc
+
+import numpy as np
+
+from editor.model import prefaulted
+
+
+def test_big_and_small_buffers_are_zeroed_writable_and_independent():
+    for shape, dtype in (((3000, 1000, 4), np.uint8), ((700, 900, 4), np.uint16), ((8, 8, 4), np.uint8)):
+        a, b = prefaulted.zeros(shape, dtype), prefaulted.zeros(shape, dtype)
+        assert a.shape == shape and a.dtype == dtype and a.flags.writeable
+        assert a.flags.c_contiguous and not a.any()
+        a[...] = 7
+        assert not b.any() and (a == 7).all()
+
+
+def test_empty_like_matches_the_array_and_the_memory_outlives_the_call():
+    source = np.ones((1500, 1500, 4), np.uint8)
+    out = prefaulted.empty_like(source)
+    gc.collect()
+    out[...] = source
+    assert out.shape == source.shape and out.dtype == source.dtype and (out == 1).all()
