@@ -1,73 +1,201 @@
-"""A PSD layer with a vector mask (a path, as Photoshop's pen or shape tools make it) opened
-and saved again: Layered does not draw the path, but it says so when the file opens and
-writes the mask back unchanged, with or without a user mask beside it."""
+"""A PSD layer with a vector mask (a path, as Photoshop's pen or shape tools make it):
+drawn with its layer (times the layer mask) as psd-tools draws it, on the screen, in the
+16-bit composite and in reduced previews; moved with its layer and written back moved;
+honoured by Merge Down and Flatten; disabled paths are kept but not drawn."""
 from __future__ import annotations
 
 import numpy as np
 from PIL import Image
 
 from editor.model.files import open_document, save_document
+from editor.model.reduced import reduced_nodes
+from editor.model.render import Renderer, composite_document, composite_nodes, masked_pixels
+from engine.box import Box
 from psd_samples import swatch
+
+W, H = 64, 48
+K = 0.5522847498  # a quarter circle's Bezier handle, in radii
 
 
 def knots(path) -> list:
-    """The anchor points of every closed subpath of a psd-tools vector path."""
-    from psd_tools.psd.vector import ClosedPath
+    """The anchor points of every subpath of a psd-tools vector path."""
+    from psd_tools.psd.vector import Subpath
 
-    return [[tuple(k.anchor) for k in sub] for sub in path if isinstance(sub, ClosedPath)]
+    return [[tuple(k.anchor) for k in sub] for sub in path if isinstance(sub, Subpath)]
 
 
 def vector_mask_psd(path) -> None:
-    """A paper layer, a blue layer limited by a rectangular path, and a smaller one with both
-    a user mask and a path."""
+    """Paper; a blue layer shown through a disc with a rectangular hole (a subtracted
+    component), at fractional places; a small layer with both a user mask and a
+    rectangular path; a red layer whose (small) path is disabled."""
     from psd_tools import PSDImage
     from psd_tools.constants import Tag
     from psd_tools.psd.tagged_blocks import TaggedBlock
     from psd_tools.psd.vector import (ClosedKnotLinked, ClosedPath, InitialFillRule, Path,
                                       PathFillRule, VectorMaskSetting)
 
-    def knot(x, y):
-        return ClosedKnotLinked(preceding=(y / 48, x / 64), anchor=(y / 48, x / 64),
-                                leaving=(y / 48, x / 64))
+    def knot(x, y, tx=0.0, ty=0.0):  # (y, x) in fractions of the document
+        return ClosedKnotLinked(preceding=((y - ty) / H, (x - tx) / W), anchor=(y / H, x / W),
+                                leaving=((y + ty) / H, (x + tx) / W))
 
-    psd = PSDImage.new("RGBA", (64, 48), color=0)
-    psd.create_pixel_layer(Image.fromarray(swatch(48, 64, (200, 200, 200))), name="Paper")
-    outline = Path(items=[PathFillRule(), InitialFillRule(0),
-                          ClosedPath(items=[knot(8, 8), knot(40, 8), knot(40, 24), knot(8, 24)])])
-    for name, size in (("Vector", 48), ("Both", 20)):
-        layer = psd.create_pixel_layer(Image.fromarray(swatch(size, size, (0, 90, 250))),
-                                       name=name)
-        if name == "Both":
-            mask = np.full((20, 20), 255, np.uint8)
-            mask[10:] = 0
-            layer.create_mask(Image.fromarray(mask, "L"))
-        layer._record.tagged_blocks[Tag.VECTOR_MASK_SETTING1] = TaggedBlock(
-            key=Tag.VECTOR_MASK_SETTING1,
-            data=VectorMaskSetting(version=3, flags=0, path=outline))
+    def rect(x0, y0, x1, y1, operation=1):
+        return ClosedPath(items=[knot(x0, y0), knot(x1, y0), knot(x1, y1), knot(x0, y1)],
+                          operation=operation)
+
+    def setting(*subpaths, flags=0):
+        path = Path(items=[PathFillRule(), InitialFillRule(0), *subpaths])
+        return TaggedBlock(key=Tag.VECTOR_MASK_SETTING1,
+                           data=VectorMaskSetting(version=3, flags=flags, path=path))
+
+    cx, cy, r = 30.3, 22.6, 14.2
+    disc = ClosedPath(items=[knot(cx + r, cy, 0, K * r), knot(cx, cy + r, -K * r, 0),
+                             knot(cx - r, cy, 0, -K * r), knot(cx, cy - r, K * r, 0)],
+                      operation=1)
+    psd = PSDImage.new("RGBA", (W, H), color=0)
+    psd.create_pixel_layer(Image.fromarray(swatch(H, W, (200, 200, 200))), name="Paper")
+    blue = psd.create_pixel_layer(Image.fromarray(swatch(H, W, (0, 90, 250))), name="Disc")
+    blue._record.tagged_blocks[Tag.VECTOR_MASK_SETTING1] = setting(
+        disc, rect(26.5, 19.25, 34.5, 26.75, operation=2))
+    both = psd.create_pixel_layer(Image.fromarray(swatch(20, 20, (0, 160, 60))), name="Both")
+    mask = np.full((20, 20), 255, np.uint8)
+    mask[10:] = 0
+    both.create_mask(Image.fromarray(mask, "L"))
+    both._record.tagged_blocks[Tag.VECTOR_MASK_SETTING1] = setting(rect(8, 8, 40, 24))
+    off = psd.create_pixel_layer(Image.fromarray(swatch(10, 10, (250, 0, 0))), name="Off",
+                                 top=36, left=50)
+    off._record.tagged_blocks[Tag.VECTOR_MASK_SETTING1] = setting(rect(50, 36, 52, 38),
+                                                                  flags=4)
     psd.save(path)
 
 
-def test_a_vector_mask_is_announced_and_saved_back_unchanged(tmp_path):
+def psd_tools_composite(path) -> np.ndarray:
+    from psd_tools import PSDImage
+
+    return np.array(PSDImage.open(path).composite(force=True).convert("RGBA"), np.int32)
+
+
+def screen(doc) -> np.ndarray:
+    """The 8-bit screen composite (RGBA) of an opaque document."""
+    renderer = Renderer(doc)
+    renderer.update()
+    renderer.close()
+    return renderer.composite.array[..., [2, 1, 0, 3]].astype(np.int32)
+
+
+def test_vector_masks_are_drawn_as_psd_tools_draws_them(tmp_path):
+    source = tmp_path / "vector.psd"
+    vector_mask_psd(source)
+    doc = open_document(str(source))
+    assert not [w for w in doc.warnings if "vector mask" in w]
+    layers = {layer.name: layer for layer in doc.layers()}
+    assert all(layers[n].vector_mask is not None for n in ("Disc", "Both", "Off"))
+    assert not layers["Off"].vector_mask.enabled and layers["Disc"].vector_mask.enabled
+    ours = composite_document(doc).astype(np.int32)
+    reference = psd_tools_composite(source)
+    diff = np.abs(ours - reference)
+    assert diff.max() <= 3 and diff.mean() < 0.1, (diff.max(), diff.mean())
+    # The drawing is not trivially equal: the path cuts the blue layer (outside the disc,
+    # in its hole) and the user mask cuts the path's rectangle; the disabled path hides
+    # nothing.
+    paper, blue, green, red = (200, 200, 200), (0, 90, 250), (0, 160, 60), (250, 0, 0)
+    assert tuple(ours[22, 20, :3]) == blue and tuple(ours[22, 30, :3]) == paper
+    assert tuple(ours[2, 2, :3]) == paper and tuple(ours[45, 10, :3]) == paper
+    assert tuple(ours[9, 9, :3]) == green and tuple(ours[12, 9, :3]) != green
+    assert tuple(ours[9, 4, :3]) == paper  # the user mask shows it, the path does not
+    assert tuple(ours[40, 55, :3]) == red
+    edge = ours[22, 44:46, 2]  # the disc's right edge at x = 44.5: anti-aliased
+    assert 90 < edge.mean() < 250 and len(set(map(int, ours[22, 40:48, 2]))) >= 3
+    assert np.abs(screen(doc) - ours).max() <= 2  # the 8-bit screen composite too
+
+
+def test_reduced_previews_draw_the_path():
+    from editor.model import Document, Layer
+    from editor.model.vector_mask import Subpath, VectorMask
+
+    doc = Document(W, H)
+    layer = Layer("blue", swatch(H, W, (0, 90, 250)))
+    square = np.array([[(x, y)] * 3 for x, y in ((8, 8), (40, 8), (40, 24), (8, 24))], float)
+    layer.vector_mask = VectorMask([Subpath(square, True, 1)], doc.canvas)
+    proxy = reduced_nodes([layer], 1, masked_pixels)
+    half = composite_nodes(proxy, Box(0, 0, W // 2, H // 2))
+    assert half[8, 10, 3] == 255 and half[2, 2, 3] == 0 and half[14, 10, 3] == 0
+    assert half[4:12, 4:20, 3].min() == 255 and half[:, :4, 3].max() == 0
+
+
+def test_a_moved_layer_moves_its_path_and_saves_it_moved(tmp_path):
     from psd_tools import PSDImage
 
     source, saved = tmp_path / "vector.psd", tmp_path / "saved.psd"
     vector_mask_psd(source)
-    # The path as stored (fixed point), which the saved file must hold exactly.
-    anchors = knots(next(layer for layer in PSDImage.open(source)
-                        if layer.name == "Vector").vector_mask.paths)
-    assert anchors and len(anchors[0]) == 4
     doc = open_document(str(source))
-    warned = [w for w in doc.warnings if "vector mask" in w]
-    assert len(warned) == 2 and "'Vector'" in warned[0] and "does not draw it" in warned[0]
-    paper, vector, both = doc.layers()
-    assert both.mask is not None and both.mask.pixels[15, 5] == 0   # the user mask is kept too
+    before = composite_document(doc).astype(np.int32)
+    disc = next(layer for layer in doc.layers() if layer.name == "Disc")
+    renderer = Renderer(doc)
+    renderer.update()
+    doc.translate(disc, -5, 3)
+    renderer.update()
+    after = composite_document(doc).astype(np.int32)
+    # The blue layer covers the canvas: what moved is the disc alone, by (-5, 3).
+    assert np.array_equal(after[13:44, 4:45], before[10:41, 9:50])
+    assert not np.array_equal(after, before)
+    assert np.array_equal(renderer.composite.array, Renderer_fresh(doc))
     save_document(doc, str(saved))
-    layers = {layer.name: layer for layer in PSDImage.open(saved)}
-    assert not layers["Paper"].has_vector_mask()
-    for name in ("Vector", "Both"):
-        assert layers[name].has_vector_mask(), name
-        assert knots(layers[name].vector_mask.paths) == anchors
-    assert layers["Both"].has_mask() and not layers["Vector"].has_mask()
-    # Opened and saved once more, it is still there (and still announced).
+    # psd-tools reads the path at its new place, and draws what we draw.
+    moved = {layer.name: layer for layer in PSDImage.open(saved)}["Disc"]
+    original = {layer.name: layer for layer in PSDImage.open(source)}["Disc"]
+    for new, old in zip(knots(moved.vector_mask.paths), knots(original.vector_mask.paths)):
+        for (y, x), (y0, x0) in zip(new, old):
+            assert abs(x - (x0 - 5 / W)) < 1e-6 and abs(y - (y0 + 3 / H)) < 1e-6
+    assert np.abs(psd_tools_composite(saved) - after).max() <= 3
+    # Our reader too; undo puts the path back.
     again = open_document(str(saved))
-    assert sum("vector mask" in w for w in again.warnings) == 2
+    assert np.array_equal(composite_document(again).astype(np.int32), after)
+    doc.history.undo()
+    assert np.array_equal(composite_document(doc).astype(np.int32), before)
+    save_document(doc, str(tmp_path / "back.psd"))
+    back = {layer.name: layer for layer in PSDImage.open(tmp_path / "back.psd")}["Disc"]
+    assert knots(back.vector_mask.paths) == knots(original.vector_mask.paths)
+
+
+def Renderer_fresh(doc) -> np.ndarray:
+    renderer = Renderer(doc)
+    renderer.update()
+    renderer.close()
+    return renderer.composite.array
+
+
+def test_an_unmoved_path_is_saved_back_exactly_with_its_flags(tmp_path):
+    from psd_tools import PSDImage
+
+    source, saved = tmp_path / "vector.psd", tmp_path / "saved.psd"
+    vector_mask_psd(source)
+    doc = open_document(str(source))
+    save_document(doc, str(saved))
+    old = {layer.name: layer for layer in PSDImage.open(source)}
+    new = {layer.name: layer for layer in PSDImage.open(saved)}
+    assert not new["Paper"].has_vector_mask()
+    for name in ("Disc", "Both", "Off"):
+        assert knots(new[name].vector_mask.paths) == knots(old[name].vector_mask.paths)
+        assert [s.operation for s in new[name].vector_mask.paths] == \
+            [s.operation for s in old[name].vector_mask.paths]
+    assert new["Off"].vector_mask.disabled and not new["Disc"].vector_mask.disabled
+    assert new["Both"].has_mask() and not new["Disc"].has_mask()
+    again = open_document(str(saved))
+    assert np.array_equal(composite_document(again), composite_document(doc))
+
+
+def test_merge_down_and_flatten_honour_the_path(tmp_path):
+    source = tmp_path / "vector.psd"
+    vector_mask_psd(source)
+    doc = open_document(str(source))
+    before = composite_document(doc)
+    layers = {layer.name: layer for layer in doc.layers()}
+    merged = doc.merge_down(layers["Disc"])  # onto the paper
+    assert merged.vector_mask is None and merged.mask is None
+    assert np.abs(composite_document(doc).astype(int) - before).max() <= 1
+    doc.history.undo()
+    doc.merge_down(layers["Both"])  # the masked layer is the one below: its path is baked
+    assert layers["Disc"].vector_mask is None
+    assert np.abs(composite_document(doc).astype(int) - before).max() <= 1
+    flat = doc.flatten()
+    assert np.abs(flat.pixels.astype(int) - before).max() <= 1

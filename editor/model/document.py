@@ -246,6 +246,10 @@ class Document:
                     moved = group.mask.shared_copy()
                     moved.x, moved.y = moved.x + dx, moved.y + dy
                     self.history.push(cmds.SetMask(group, moved, "Move"))
+                vector = group.vector_mask
+                if vector is not None and vector.linked:  # and so does its path
+                    self.history.push(cmds.SetAttr(group, "vector_mask",
+                                                   vector.translated(dx, dy), "Move"))
 
     def set_pixels(self, layer: Layer, pixels: np.ndarray, x: Optional[int] = None,
                    y: Optional[int] = None, name: str = "Edit Pixels") -> None:
@@ -299,6 +303,8 @@ class Document:
         with self.history.macro("Merge Down"):
             if below.mask is not None:
                 self.history.push(cmds.SetMask(below, None, "Merge Down"))
+            if below.vector_mask is not None:
+                self.history.push(cmds.SetAttr(below, "vector_mask", None, "Merge Down"))
             self.history.push(cmds.SetPixels(below, merged, box.x, box.y))
             self.history.push(cmds.RemoveNode(layer))
             self.set_active(below)
@@ -463,7 +469,7 @@ class Document:
     def _set_attr(self, node: Node, attr: str, value) -> None:
         setattr(node, attr, value)
         self.node_changed.emit(node, attr)
-        if attr in ("visible", "opacity", "blend_mode", "clipping", "settings"):
+        if attr in ("visible", "opacity", "blend_mode", "clipping", "settings", "vector_mask"):
             # Clipping changes how the node is drawn (with its base, not alone): no layer, so
             # the Renderer's caches around that layer go.
             layer = node if isinstance(node, Layer) and attr != "clipping" else None
@@ -474,6 +480,8 @@ class Document:
         if layer.mask is not None and layer.mask.linked:  # a linked mask moves with its layer
             layer.mask.x += int(x) - layer.x
             layer.mask.y += int(y) - layer.y
+        if layer.vector_mask is not None and layer.vector_mask.linked:  # so does its path
+            layer.vector_mask = layer.vector_mask.translated(int(x) - layer.x, int(y) - layer.y)
         layer.x, layer.y = int(x), int(y)
         self.node_changed.emit(layer, "offset")
         self.region_changed.emit(old.union(layer.drawn_bounds()), layer)

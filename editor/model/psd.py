@@ -73,6 +73,7 @@ from .images import flatten_on_white
 from .layers import BLEND_MODES, AdjustmentLayer, Group, Layer, LayerMask, Node
 from .limits import LAYERS_LIMIT_FACTOR, MAX_PIXELS_ENV, check_pixel_limit, pixel_count, read_head
 from .render import composite_document
+from .vector_mask import Subpath, VectorMask
 
 XMP_NAMESPACE = "urn:layered-editor:xmp:1.0/"
 XMP_PROPERTY = "layers"
@@ -428,7 +429,7 @@ class _Reader:
                              opacity=item.opacity, blend_mode=self.mode(item, False),
                              locked=_locked(item), source_kind="adjustment")
             node.carried = [block for key, block in record.tagged_blocks.items()
-                            if key not in own] or None
+                            if key not in own and key not in _vector_tags()] or None
         else:
             kind = item.kind
             if isinstance(item, (ShapeLayer, FillLayer)):
@@ -453,8 +454,7 @@ class _Reader:
                 node.pixels = pixels  # the placeholder as it is (Layer() would copy it)
         if not isinstance(item, (ShapeLayer, FillLayer)):  # psd-tools drew those with their masks
             node.mask = self.read_mask(item)
-            if not isinstance(item, AdjustmentLayer):  # (which carries all its blocks)
-                self.carry_vector_mask(item, node)
+            self.read_vector_mask(item, node)
         layer_id = item.layer_id
         if isinstance(layer_id, int) and layer_id >= 0:
             self.ids[layer_id] = node
@@ -500,21 +500,25 @@ class _Reader:
             mask.pixels = np.ascontiguousarray(values)
         return mask
 
-    def carry_vector_mask(self, item, node: Node) -> None:
-        """A vector mask (a path) is not drawn, but its blocks are kept and written back as
-        they were read, so the file still has it when saved (see `write_psd`)."""
+    def read_vector_mask(self, item, node: Node) -> None:
+        """The layer's vector mask (a path), drawn with the layer; the record's other path
+        blocks (the live shape's description...) go with it, written back as read."""
         from psd_tools.constants import Tag
 
-        # The path, and the live shape it was drawn as.
-        vector = {Tag.VECTOR_MASK_SETTING1, Tag.VECTOR_MASK_SETTING2, Tag.VECTOR_ORIGINATION_DATA,
-                  Tag.VECTOR_ORIGINATION_UNKNOWN, Tag.VECTOR_MASK_AS_GLOBAL_MASK}
         record, _ = _low_level(item)
-        blocks = [block for key, block in record.tagged_blocks.items() if key in vector]
-        if any(block.key in (Tag.VECTOR_MASK_SETTING1, Tag.VECTOR_MASK_SETTING2)
-               for block in blocks):
-            node.carried = (node.carried or []) + blocks
-            self.warn(f"the vector mask of '{item.name}' is kept and saved back, but Layered "
-                      "does not draw it")
+        blocks = [block for key, block in record.tagged_blocks.items() if key in _vector_tags()]
+        setting = next((b.data for b in blocks
+                        if b.key in (Tag.VECTOR_MASK_SETTING1, Tag.VECTOR_MASK_SETTING2)), None)
+        if setting is None:
+            if blocks:
+                node.carried = (node.carried or []) + blocks
+            return
+        node.vector_mask = read_vector_path(setting, self.psd.width, self.psd.height, blocks)
+        params = getattr(record.mask_data, "parameters", None)
+        if getattr(params, "vector_mask_density", None) not in (None, 255) \
+                or getattr(params, "vector_mask_feather", None) not in (None, 0, 0.0):
+            self.warn(f"the density and feather of the vector mask of '{item.name}' are not "
+                      "drawn nor kept")
 
     def mode(self, item, group: bool) -> str:
         name = getattr(item.blend_mode, "name", str(item.blend_mode)).lower()
@@ -782,6 +786,70 @@ def adjustment_blocks(settings: adjustments.Adjustment) -> list:
     raise ValueError(f"no PSD form for {settings!r}")
 
 
+def _vector_tags() -> set:
+    """The blocks of a layer's path: the path itself, and the live shape it was drawn as."""
+    from psd_tools.constants import Tag
+
+    return {Tag.VECTOR_MASK_SETTING1, Tag.VECTOR_MASK_SETTING2, Tag.VECTOR_ORIGINATION_DATA,
+            Tag.VECTOR_ORIGINATION_UNKNOWN, Tag.VECTOR_MASK_AS_GLOBAL_MASK}
+
+
+def read_vector_path(setting, width: int, height: int, blocks: list) -> VectorMask:
+    """Our vector mask from psd-tools' VectorMaskSetting (its parsed path): knots in
+    fractions of the document (y first) become canvas pixels (x, y)."""
+    from psd_tools.psd.vector import InitialFillRule, Knot, Subpath as PsdSubpath
+
+    subpaths, initial = [], 0
+    scale = np.array([width, height], np.float64)
+    for entry in setting.path or ():
+        if isinstance(entry, InitialFillRule):
+            initial = int(entry.value)
+        elif isinstance(entry, PsdSubpath):
+            knots = [k for k in entry if isinstance(k, Knot)]
+            values = np.array([[p[::-1] for p in (k.preceding, k.anchor, k.leaving)]
+                               for k in knots], np.float64).reshape(-1, 3, 2) * scale
+            subpaths.append(Subpath(values, entry.is_closed(), int(entry.operation)))
+    return VectorMask(subpaths, Box(0, 0, width, height), initial_fill=initial,
+                      inverted=setting.invert, enabled=not setting.disable,
+                      linked=not setting.not_link, source=setting, blocks=blocks)
+
+
+def vector_path_blocks(vector: VectorMask, width: int, height: int) -> list:
+    """The tagged blocks of `vector` for a layer record: psd-tools' path as read, its knots
+    at the path's place now in fractions of the document, its flags; the other path
+    blocks as read, except the live shape's description once the path has moved (it
+    would place the shape where it was)."""
+    import copy
+
+    from psd_tools.constants import Tag
+    from psd_tools.psd.tagged_blocks import TaggedBlock
+    from psd_tools.psd.vector import Knot, Subpath as PsdSubpath
+
+    setting = copy.deepcopy(vector.source)
+    moved = vector.offset != (0, 0) or (width, height) != (vector.canvas.w, vector.canvas.h)
+    scale = np.array([width, height], np.float64)
+    fixed = float(1 << 24)
+    subpaths = iter(vector.moved_knots())
+    for entry in setting.path or ():
+        if isinstance(entry, PsdSubpath):
+            values = next(subpaths) / scale
+            # On psd-tools' 8.24 fixed-point grid (it truncates): the nearest point to ours.
+            values = np.round(values * fixed) / fixed
+            for knot, (pre, anchor, leave) in zip((k for k in entry if isinstance(k, Knot)),
+                                                  values):
+                knot.preceding, knot.anchor, knot.leaving = (
+                    (float(p[1]), float(p[0])) for p in (pre, anchor, leave))
+    setting.flags = (setting.flags & ~7) | (1 if vector.inverted else 0) \
+        | (0 if vector.linked else 2) | (0 if vector.enabled else 4)
+    out = []
+    for block in vector.blocks:
+        if block.key in (Tag.VECTOR_MASK_SETTING1, Tag.VECTOR_MASK_SETTING2):
+            out.append(TaggedBlock(key=block.key, data=setting))
+        elif not (moved and block.key == Tag.VECTOR_ORIGINATION_DATA):
+            out.append(block)
+    return out
+
+
 def _own_blocks() -> set:
     from psd_tools.constants import Tag
 
@@ -1008,6 +1076,7 @@ class _Plan:
         self.pixels: list[Optional[np.ndarray]] = []
         self.masks: list[Optional[np.ndarray]] = []  # channel -2 of each record
         self.metadata: dict[str, dict] = {}
+        self.width = self.height = 0  # the document's, for the paths' fractions
 
 
 class _Writer:
@@ -1018,6 +1087,7 @@ class _Writer:
 
     def plan(self, doc: Document) -> _Plan:
         plan = _Plan()
+        plan.width, plan.height = doc.width, doc.height
         # (node, depth, closing): a group is entered with its closing record
         # (the bounding section divider, which lies below its children), and
         # left with its own record above them.
@@ -1083,6 +1153,9 @@ class _Writer:
             _write_mask_data(record, node.mask)
         for block in node.carried or ():  # an adjustment layer's settings, as they were read
             record.tagged_blocks[block.key] = block
+        if node.vector_mask is not None:
+            for block in vector_path_blocks(node.vector_mask, plan.width, plan.height):
+                record.tagged_blocks[block.key] = block
         if isinstance(node, AdjustmentLayer):
             from psd_tools.psd.tagged_blocks import TaggedBlock
 
