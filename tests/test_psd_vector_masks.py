@@ -199,3 +199,73 @@ def test_merge_down_and_flatten_honour_the_path(tmp_path):
     assert np.abs(composite_document(doc).astype(int) - before).max() <= 1
     flat = doc.flatten()
     assert np.abs(flat.pixels.astype(int) - before).max() <= 1
+
+
+def rect_path(x0, y0, x1, y1, canvas):
+    from editor.model.vector_mask import Subpath, VectorMask
+
+    square = np.array([[(x, y)] * 3 for x, y in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))],
+                      float)
+    return VectorMask([Subpath(square, True, 1)], canvas)
+
+
+def anchors(layer) -> list:
+    return [tuple(a) for k in layer.vector_mask.moved_knots() for a in np.round(k[:, 1], 6).tolist()]
+
+
+def test_flip_and_quarter_turn_carry_the_path():
+    from editor.model import Document, Layer
+
+    doc = Document(W, H)
+    layer = Layer("blue", swatch(21, 30, (0, 90, 250)), 10, 5)
+    doc.root.children.append(layer)
+    layer.parent = doc.root
+    layer.vector_mask = rect_path(12, 7, 20.5, 15, doc.canvas)
+    before = masked_pixels(layer).copy()
+    doc.flip(layer, horizontal=True)
+    assert np.abs(masked_pixels(layer).astype(int) - before[:, ::-1]).max() <= 1
+    doc.history.undo()
+    doc.rotate_quarter(layer, 1)
+    assert np.abs(masked_pixels(layer).astype(int) - np.rot90(before, -1)).max() <= 1
+    doc.history.undo()
+    assert np.array_equal(masked_pixels(layer), before)
+
+
+def test_move_tool_and_free_transform_carry_the_path(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtCore import Qt
+
+    from editor.model.commands import SetAttr
+    from ui_helpers import image_drag, make_window, open_photo, photo
+
+    window = make_window(qtbot, tmp_path, monkeypatch)
+    open_photo(window, qtbot, tmp_path, monkeypatch, 96, 64)
+    doc, canvas = window.doc, window.canvas
+    layer = doc.add_image(photo(20, 10, "astronaut"), "Astronaut", 30, 20)
+    doc.history.push(SetAttr(layer, "vector_mask", rect_path(30, 20, 40, 30, doc.canvas)))
+    assert masked_pixels(layer)[:, 10:, 3].max() == 0  # the right half is hidden
+    canvas.set_zoom(4.0)
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_V)
+    image_drag(qtbot, canvas, [(35, 25), (37, 26), (39, 27)])
+    assert (layer.x, layer.y) == (34, 22)
+    assert anchors(layer) == [(34, 22), (44, 22), (44, 32), (34, 32)]
+    window.actions["undo"].trigger()
+    assert anchors(layer) == [(30, 20), (40, 20), (40, 30), (30, 30)]
+    # Free Transform twice as wide about the left edge, then a corner distorted.
+    qtbot.keyClick(canvas, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    image_drag(qtbot, canvas, [(50, 25), (60, 25), (70, 25)])  # right-middle handle
+    qtbot.keyClick(canvas, Qt.Key.Key_Return)
+    assert layer.width == 40 and doc.history.undo_name() == "Free Transform"
+    assert anchors(layer) == [(30, 20), (50, 20), (50, 30), (30, 30)]
+    window.actions["undo"].trigger()
+    qtbot.keyClick(canvas, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    image_drag(qtbot, canvas, [(50, 20), (55, 16), (60, 12)],
+               modifier=Qt.KeyboardModifier.ControlModifier)  # top-right corner
+    qtbot.keyClick(canvas, Qt.Key.Key_Return)
+    got = np.array(anchors(layer))
+    assert np.abs(got[[0, 3]] - [(30, 20), (30, 30)]).max() < 1e-6
+    # As the pixels are mapped (perspective): the bottom edge stays, the top edge runs to
+    # the dragged corner; the path's other corners lie on them.
+    assert abs(got[2][1] - 30) < 1e-6 and 30 < got[2][0] < 50
+    (x, y) = got[1]
+    assert 30 < x < 60 and abs((y - 20) - (x - 30) * (12 - 20) / (60 - 30)) < 1e-6

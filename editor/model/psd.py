@@ -826,7 +826,8 @@ def vector_path_blocks(vector: VectorMask, width: int, height: int) -> list:
     from psd_tools.psd.vector import Knot, Subpath as PsdSubpath
 
     setting = copy.deepcopy(vector.source)
-    moved = vector.offset != (0, 0) or (width, height) != (vector.canvas.w, vector.canvas.h)
+    moved = vector.offset != (0, 0) or vector.edited \
+        or (width, height) != (vector.canvas.w, vector.canvas.h)
     scale = np.array([width, height], np.float64)
     fixed = float(1 << 24)
     subpaths = iter(vector.moved_knots())

@@ -62,17 +62,33 @@ class VectorMask:
         self.blocks = blocks or []    # the other path blocks of the record (live shape...)
         self._raster = _raster if _raster is not None else []  # shared by moved copies
         self._product: Optional[tuple] = None
+        self.edited = False  # reshaped (not only moved) since it was read
 
     def _replace(self, **changes) -> "VectorMask":
         fields = dict(initial_fill=self.initial_fill, inverted=self.inverted,
                       enabled=self.enabled, linked=self.linked, offset=self.offset,
                       source=self.source, blocks=self.blocks, _raster=self._raster)
         fields.update(changes)
-        return VectorMask(self.subpaths, self.canvas, **fields)
+        out = VectorMask(self.subpaths, self.canvas, **fields)
+        out.edited = self.edited
+        return out
 
     def translated(self, dx: int, dy: int) -> "VectorMask":
         """The same path moved by (dx, dy) canvas pixels."""
         return self._replace(offset=(self.offset[0] + int(dx), self.offset[1] + int(dy)))
+
+    def mapped(self, points) -> "VectorMask":
+        """The path sent through `points` ((N, 2) canvas points -> (N, 2)): a flip, a quarter
+        turn, Free Transform. Control points are mapped, which is exact for affine maps (a
+        perspective map bends the curves between them a little differently)."""
+        subpaths = [Subpath(np.asarray(points(k.reshape(-1, 2)), np.float64).reshape(-1, 3, 2),
+                            s.closed, s.operation)
+                    for s, k in zip(self.subpaths, self.moved_knots())]
+        out = VectorMask(subpaths, self.canvas, initial_fill=self.initial_fill,
+                         inverted=self.inverted, enabled=self.enabled, linked=self.linked,
+                         source=self.source, blocks=self.blocks)
+        out.edited = True
+        return out
 
     def with_flags(self, **flags) -> "VectorMask":
         """A copy with `enabled`, `linked` or `inverted` changed."""
