@@ -139,6 +139,17 @@ def test_a_moved_layer_moves_its_path_and_saves_it_moved(tmp_path):
     assert np.array_equal(after[13:44, 4:45], before[10:41, 9:50])
     assert not np.array_equal(after, before)
     assert np.array_equal(renderer.composite.array, Renderer_fresh(doc))
+    # A layer with both masks: they move together (their product is kept, moved).
+    both = next(layer for layer in doc.layers() if layer.name == "Both")
+    green = np.all(before[..., :3] == (0, 160, 60), axis=-1)
+    for step in range(2):
+        doc.translate(both, 1, 1, merge_key="drag")
+        renderer.update()
+    moved_green = np.all(renderer.composite.array[..., [2, 1, 0]] == (0, 160, 60), axis=-1)
+    assert green.sum() == 24 and np.array_equal(moved_green[2:, 2:], green[:-2, :-2])
+    assert np.array_equal(renderer.composite.array, Renderer_fresh(doc))
+    doc.history.undo()
+    after = composite_document(doc).astype(np.int32)
     save_document(doc, str(saved))
     # psd-tools reads the path at its new place, and draws what we draw.
     moved = {layer.name: layer for layer in PSDImage.open(saved)}["Disc"]
@@ -269,3 +280,58 @@ def test_move_tool_and_free_transform_carry_the_path(qtbot, tmp_path, monkeypatc
     assert abs(got[2][1] - 30) < 1e-6 and 30 < got[2][0] < 50
     (x, y) = got[1]
     assert 30 < x < 60 and abs((y - 20) - (x - 30) * (12 - 20) / (60 - 30)) < 1e-6
+
+
+def test_cli_info_lists_the_paths_and_convert_draws_them(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    source = tmp_path / "vector.psd"
+    vector_mask_psd(source)
+
+    def run(*args):
+        result = subprocess.run([sys.executable, "main.py", *map(str, args)], cwd=root,
+                                env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    layers = {n["name"]: n for n in json.loads(run("info", source, "--json"))["layers"]}
+    assert layers["Paper"].get("vector_mask") is None
+    assert layers["Disc"]["vector_mask"] == {"x": 16, "y": 8, "width": 29, "height": 29,
+                                             "subpaths": 2, "enabled": True, "linked": True,
+                                             "inverted": False}
+    assert layers["Off"]["vector_mask"]["enabled"] is False
+    assert "vector mask 2x2 at 50,36 disabled" in run("info", source)
+    run("convert", source, tmp_path / "flat.png")
+    flat = np.asarray(Image.open(tmp_path / "flat.png").convert("RGBA"), np.int32)
+    assert np.abs(flat - psd_tools_composite(source)).max() <= 3
+
+
+def test_a_groups_path_masks_the_group_and_moves_with_it(tmp_path):
+    from psd_tools import PSDImage
+
+    from editor.model import Document, Group, Layer
+
+    doc = Document(W, H)
+    paper = Layer("paper", swatch(H, W, (200, 200, 200)))
+    group = Group("group", [Layer("blue", swatch(30, 40, (0, 90, 250)), 4, 4)])
+    for node in (paper, group):
+        node.parent = doc.root
+        doc.root.children.append(node)
+    group.vector_mask = rect_path(10, 10, 20.5, 30, doc.canvas)
+    shown = composite_document(doc)
+    blue = np.all(shown[..., :3] == (0, 90, 250), axis=-1)
+    assert blue[10:30, 10:20].all() and blue.sum() == 200  # 10.5 wide: the last column half
+    doc.translate(group, 3, 2)
+    assert anchors(group) == [(13, 12), (23.5, 12), (23.5, 32), (13, 32)]
+    assert np.array_equal(composite_document(doc)[12:32, 13:24], shown[10:30, 10:21])
+    save_document(doc, str(tmp_path / "group.psd"))
+    saved = next(n for n in PSDImage.open(tmp_path / "group.psd") if n.name == "group")
+    assert saved.vector_mask is not None
+    again = open_document(str(tmp_path / "group.psd"))
+    assert np.array_equal(composite_document(again), composite_document(doc))

@@ -825,7 +825,7 @@ def vector_path_blocks(vector: VectorMask, width: int, height: int) -> list:
     from psd_tools.psd.tagged_blocks import TaggedBlock
     from psd_tools.psd.vector import Knot, Subpath as PsdSubpath
 
-    setting = copy.deepcopy(vector.source)
+    setting = copy.deepcopy(vector.source) if vector.source is not None else _new_path(vector)
     moved = vector.offset != (0, 0) or vector.edited \
         or (width, height) != (vector.canvas.w, vector.canvas.h)
     scale = np.array([width, height], np.float64)
@@ -843,12 +843,29 @@ def vector_path_blocks(vector: VectorMask, width: int, height: int) -> list:
     setting.flags = (setting.flags & ~7) | (1 if vector.inverted else 0) \
         | (0 if vector.linked else 2) | (0 if vector.enabled else 4)
     out = []
-    for block in vector.blocks:
+    for block in vector.blocks or [TaggedBlock(key=Tag.VECTOR_MASK_SETTING1, data=setting)]:
         if block.key in (Tag.VECTOR_MASK_SETTING1, Tag.VECTOR_MASK_SETTING2):
             out.append(TaggedBlock(key=block.key, data=setting))
         elif not (moved and block.key == Tag.VECTOR_ORIGINATION_DATA):
             out.append(block)
     return out
+
+
+def _new_path(vector: VectorMask):
+    """psd-tools' VectorMaskSetting for a path made in Layered (no file behind it): the
+    knots' places are filled in by `vector_path_blocks`."""
+    from psd_tools.psd.vector import (ClosedKnotLinked, ClosedPath, InitialFillRule,
+                                      OpenKnotLinked, OpenPath, Path, PathFillRule,
+                                      VectorMaskSetting)
+
+    items = [PathFillRule(), InitialFillRule(vector.initial_fill)]
+    for sub in vector.subpaths:
+        path_class, knot_class = ((ClosedPath, ClosedKnotLinked) if sub.closed
+                                  else (OpenPath, OpenKnotLinked))
+        zero = (0.0, 0.0)
+        items.append(path_class(items=[knot_class(preceding=zero, anchor=zero, leaving=zero)
+                                       for _ in sub.knots], operation=sub.operation))
+    return VectorMaskSetting(version=3, flags=0, path=Path(items=items))
 
 
 def _own_blocks() -> set:

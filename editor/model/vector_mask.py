@@ -50,7 +50,7 @@ class VectorMask:
     def __init__(self, subpaths: list[Subpath], canvas: Box, *, initial_fill: int = 0,
                  inverted: bool = False, enabled: bool = True, linked: bool = True,
                  offset: tuple[int, int] = (0, 0), source=None, blocks=None,
-                 _raster: Optional[list] = None):
+                 _cache: Optional[dict] = None):
         self.subpaths = list(subpaths)
         self.canvas = canvas  # the document's box when the path was read
         self.initial_fill = int(initial_fill)
@@ -60,14 +60,15 @@ class VectorMask:
         self.offset = (int(offset[0]), int(offset[1]))
         self.source = source          # psd-tools' VectorMaskSetting as read
         self.blocks = blocks or []    # the other path blocks of the record (live shape...)
-        self._raster = _raster if _raster is not None else []  # shared by moved copies
-        self._product: Optional[tuple] = None
+        # The filled path and its last product with a layer mask, at offset (0, 0): shared
+        # by the moved copies, so a drag fills nothing again.
+        self._cache = _cache if _cache is not None else {}
         self.edited = False  # reshaped (not only moved) since it was read
 
     def _replace(self, **changes) -> "VectorMask":
         fields = dict(initial_fill=self.initial_fill, inverted=self.inverted,
                       enabled=self.enabled, linked=self.linked, offset=self.offset,
-                      source=self.source, blocks=self.blocks, _raster=self._raster)
+                      source=self.source, blocks=self.blocks, _cache=self._cache)
         fields.update(changes)
         out = VectorMask(self.subpaths, self.canvas, **fields)
         out.edited = self.edited
@@ -99,14 +100,24 @@ class VectorMask:
         shift = np.array(self.offset, np.float64)
         return [s.knots + shift for s in self.subpaths]
 
+    def bounds(self) -> Box:
+        """The canvas box around the path's knots and handles (the curves lie inside it)."""
+        points = [k.reshape(-1, 2) for k in self.moved_knots() if len(k)]
+        if not points:
+            return Box(0, 0, 0, 0)
+        allp = np.concatenate(points)
+        x0, y0 = np.floor(allp.min(axis=0)).astype(int)
+        x1, y1 = np.ceil(allp.max(axis=0)).astype(int)
+        return Box(int(x0), int(y0), int(x1 - x0), int(y1 - y0))
+
     # -- drawing ------------------------------------------------------------------------
     def raster(self) -> LayerMask:
         """The path's coverage as a layer mask at its current place (0 outside the path,
         255 inside; the reverse when inverted); made once for all moved copies."""
-        if not self._raster:
+        if "raster" not in self._cache:
             pixels, x, y, default = _rasterise(self)
-            self._raster += [(pixels, x, y, default), (255 - pixels, x, y, 255 - default)]
-        pixels, x, y, default = self._raster[int(self.inverted)]
+            self._cache["raster"] = [(pixels, x, y, default), (255 - pixels, x, y, 255 - default)]
+        pixels, x, y, default = self._cache["raster"][int(self.inverted)]
         return LayerMask(pixels, x + self.offset[0], y + self.offset[1], default=default)
 
     def through(self, mask: Optional[LayerMask], revision: int) -> LayerMask:
@@ -116,11 +127,14 @@ class VectorMask:
         path = self.raster()
         if mask is None:
             return path
-        key = (mask.pixels.shape, mask.x, mask.y, mask.default, mask.density, mask.feather,
-               revision)
-        if self._product is not None and self._product[0] is mask.pixels \
-                and self._product[1] == key:
-            return self._product[2]
+        dx, dy = self.offset
+        # Relative to the path's offset: a layer moved with both masks keeps its product.
+        key = (mask.pixels.shape, mask.x - dx, mask.y - dy, mask.default, mask.density,
+               mask.feather, revision, self.inverted)
+        hit = self._cache.get("product")
+        if hit is not None and hit[0] is mask.pixels and hit[1] == key:
+            _, _, values, x, y, default = hit
+            return LayerMask(values, x + dx, y + dy, default=default)
         far = Box(-(1 << 40), -(1 << 40), 1, 1)  # where each mask is its default
         mask_default = int(mask.coverage(far)[0, 0])
         pad = int(np.ceil(3 * mask.feather))
@@ -134,10 +148,10 @@ class VectorMask:
         else:
             box = path.bounds().union(user_box)
         values = mask.coverage(box).astype(np.uint32) * path.coverage(box) + 127
-        product = LayerMask(((values + (values >> 8)) >> 8).astype(np.uint8), box.x, box.y,
-                            default=255 if mask_default and path.default else 0)
-        self._product = (mask.pixels, key, product)
-        return product
+        values = ((values + (values >> 8)) >> 8).astype(np.uint8)
+        default = 255 if mask_default and path.default else 0
+        self._cache["product"] = (mask.pixels, key, values, box.x - dx, box.y - dy, default)
+        return LayerMask(values, box.x, box.y, default=default)
 
 
 def _combine(planes: list[tuple[int, np.ndarray]], start):
