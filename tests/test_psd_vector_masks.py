@@ -335,3 +335,21 @@ def test_a_groups_path_masks_the_group_and_moves_with_it(tmp_path):
     assert saved.vector_mask is not None
     again = open_document(str(tmp_path / "group.psd"))
     assert np.array_equal(composite_document(again), composite_document(doc))
+
+
+def test_a_stroke_on_the_layer_mask_redoes_only_its_box_of_the_product():
+    from editor.model import Document, Layer, LayerMask
+
+    doc = Document(W, H)
+    layer = Layer("blue", swatch(40, 50, (0, 90, 250)), 3, 2)
+    layer.mask = LayerMask(np.full((40, 50), 255, np.uint8), 3, 2, default=0, feather=1.5)
+    layer.vector_mask = rect_path(10, 8, 40.5, 30, doc.canvas)
+    first = layer.active_mask()
+    before = masked_pixels(layer).copy()
+    layer.mask.pixels[10:20, 12:30] = 0  # a stroke, as the brush makes it (in place)
+    layer.changed(Box(12, 10, 18, 10))
+    second = layer.active_mask()
+    assert second.pixels is first.pixels  # the product was updated in place
+    fresh = layer.copy()  # new arrays: everything made again
+    assert np.array_equal(masked_pixels(layer), masked_pixels(fresh))
+    assert not np.array_equal(masked_pixels(layer), before)

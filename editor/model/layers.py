@@ -84,7 +84,14 @@ class LayerMask(PlacedPixels):
         self.linked = bool(linked)
         self.density = int(density)
         self.feather = float(feather)
+        # How far (pixels) a change of the values reaches besides the feather: a vector
+        # mask's product with a feathered mask is stored unfeathered (vector_mask.py).
+        self.spread = 0
 
+    @property
+    def reach(self) -> int:
+        """How far (pixels) a change of the stored values spreads in the coverage."""
+        return max(int(np.ceil(3 * self.feather)), self.spread)
 
     def copy(self) -> "LayerMask":
         return LayerMask(self.pixels.copy(), self.x, self.y, default=self.default,
@@ -190,7 +197,7 @@ class Node:
         mask = mask if mask is not None and mask.enabled else None
         vector = self.vector_mask
         if vector is not None and vector.enabled:
-            return vector.through(mask, self.revision)
+            return vector.through(mask, self)
         return mask
 
     def _copy_extras(self, other: "Node", share: bool = False) -> "Node":

@@ -120,24 +120,37 @@ class VectorMask:
         pixels, x, y, default = self._cache["raster"][int(self.inverted)]
         return LayerMask(pixels, x + self.offset[0], y + self.offset[1], default=default)
 
-    def through(self, mask: Optional[LayerMask], revision: int) -> LayerMask:
-        """The coverage of this path times that of the layer's enabled mask `mask` (None:
-        the path alone), as one mask: what compositing draws the layer through. Cached
-        until the mask, its settings or the layer's `revision` change."""
+    def through(self, mask: Optional[LayerMask], node) -> LayerMask:
+        """The coverage of this path times that of `node`'s enabled mask `mask` (None: the
+        path alone), as one mask: what compositing draws the node through. Kept until the
+        mask or its settings change; after a stroke on the node (its `revision`), only
+        the box the stroke changed is redone, in place, as `masked_pixels` does."""
         path = self.raster()
         if mask is None:
             return path
         dx, dy = self.offset
         # Relative to the path's offset: a layer moved with both masks keeps its product.
         key = (mask.pixels.shape, mask.x - dx, mask.y - dy, mask.default, mask.density,
-               mask.feather, revision, self.inverted)
+               mask.feather, self.inverted)
         hit = self._cache.get("product")
         if hit is not None and hit[0] is mask.pixels and hit[1] == key:
-            _, _, values, x, y, default = hit
-            return LayerMask(values, x + dx, y + dy, default=default)
+            _, _, revision, values, x, y, default = hit
+            product = LayerMask(values, x + dx, y + dy, default=default)
+            product.spread = mask.reach
+            changed = node.changed_since(revision)  # a group's: all or nothing
+            if changed is not None:
+                pad = mask.reach
+                x0, y0 = getattr(node, "x", 0), getattr(node, "y", 0)
+                box = Box(changed.x + x0 - pad, changed.y + y0 - pad,
+                          changed.w + 2 * pad, changed.h + 2 * pad).intersect(product.bounds())
+                if not box.is_empty():
+                    values[box.translate(-product.x, -product.y).slices()] = \
+                        _multiply(mask.coverage(box), path.coverage(box))
+                self._cache["product"] = hit[:2] + (node.revision,) + hit[3:]
+                return product
         far = Box(-(1 << 40), -(1 << 40), 1, 1)  # where each mask is its default
         mask_default = int(mask.coverage(far)[0, 0])
-        pad = int(np.ceil(3 * mask.feather))
+        pad = mask.reach
         user_box = mask.bounds()
         user_box = Box(user_box.x - pad, user_box.y - pad, user_box.w + 2 * pad,
                        user_box.h + 2 * pad)
@@ -147,11 +160,19 @@ class VectorMask:
             box = user_box
         else:
             box = path.bounds().union(user_box)
-        values = mask.coverage(box).astype(np.uint32) * path.coverage(box) + 127
-        values = ((values + (values >> 8)) >> 8).astype(np.uint8)
+        values = _multiply(mask.coverage(box), path.coverage(box))
         default = 255 if mask_default and path.default else 0
-        self._cache["product"] = (mask.pixels, key, values, box.x - dx, box.y - dy, default)
-        return LayerMask(values, box.x, box.y, default=default)
+        self._cache["product"] = (mask.pixels, key, node.revision, values, box.x - dx,
+                                  box.y - dy, default)
+        product = LayerMask(values, box.x, box.y, default=default)
+        product.spread = mask.reach
+        return product
+
+
+def _multiply(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a * b / 255 for uint8 coverages, exactly rounded."""
+    values = a.astype(np.uint32) * b + 128
+    return ((values + (values >> 8)) >> 8).astype(np.uint8)
 
 
 def _combine(planes: list[tuple[int, np.ndarray]], start):
