@@ -461,7 +461,11 @@ class _Reader:
         return node
 
     def read_mask(self, item) -> Optional[LayerMask]:
-        """The layer's user mask (channel -2 and the record's mask data), kept as it is."""
+        """The layer's user mask (its channel and the record's mask data), kept as it is.
+
+        Beside a vector mask, Photoshop flags channel -2 as rendered from other data: it is
+        the path's rendering (for readers without paths; we draw the path itself), and the
+        user mask, if any, is channel -3 with the record's "real" box, colour and flags."""
         from psd_tools.psd.layer_and_mask import MaskData
 
         record, channels = _low_level(item)
@@ -470,12 +474,20 @@ class _Reader:
         if data is None or -2 not in index:
             return None
         assert isinstance(data, MaskData)
-        width, height = max(0, data.right - data.left), max(0, data.bottom - data.top)
+        box, default, flags, channel = ((data.left, data.top, data.right, data.bottom),
+                                        data.background_color, data.flags, -2)
+        if data.flags.user_mask_from_render and _vector_setting(record) is not None:
+            if -3 not in index or data.real_flags is None:
+                return None
+            box = (data.real_left, data.real_top, data.real_right, data.real_bottom)
+            default, flags, channel = data.real_background_color, data.real_flags, -3
+        left, top, right, bottom = (int(v or 0) for v in box)
+        width, height = max(0, right - left), max(0, bottom - top)
         params = data.parameters
         density = getattr(params, "user_mask_density", None)
         feather = getattr(params, "user_mask_feather", None)
-        mask = LayerMask(None, data.left, data.top, default=data.background_color,
-                         enabled=not data.flags.mask_disabled,
+        mask = LayerMask(None, left, top, default=default or 0,
+                         enabled=not flags.mask_disabled,
                          density=255 if density is None else density,
                          feather=0.0 if feather is None else feather)
         if width and height:
@@ -485,40 +497,42 @@ class _Reader:
                 return mask
             self.source.load(channels)
             try:
-                if self.psd.depth == 8:
-                    raw = channels[index[-2]].get_data(width, height, 8, self.psd.version)
-                    values = np.frombuffer(raw, np.uint8, width * height).reshape(height, width)
-                else:
-                    image = item.mask.topil()
-                    values = np.asarray(image.convert("L"), np.uint8)
+                depth = self.psd.depth
+                raw = channels[index[channel]].get_data(width, height, depth, self.psd.version)
+                if depth == 8:
+                    values = np.frombuffer(raw, np.uint8, width * height)
+                elif depth == 16:
+                    values = np.frombuffer(raw, ">u2", width * height) / 257.0
+                elif depth == 32:
+                    values = np.frombuffer(raw, ">f4", width * height) * 255.0
+                else:  # 1-bit documents have no masks Photoshop can write
+                    values = np.full(width * height, default or 0, np.uint8)
+                values = np.clip(np.rint(values), 0, 255).astype(np.uint8).reshape(height, width)
+            except ValueError:
+                raise FileFormatError(f"{self.path}: the layer mask of '{item.name}' does not "
+                                      f"fill its {width}x{height} box.") from None
             finally:
                 self.source.unload(channels)
-            if values.shape != (height, width):
-                raise FileFormatError(f"{self.path}: the layer mask of '{item.name}' has "
-                                      f"{values.shape[1]}x{values.shape[0]} pixels for a "
-                                      f"{width}x{height} box.")
             mask.pixels = np.ascontiguousarray(values)
         return mask
 
     def read_vector_mask(self, item, node: Node) -> None:
         """The layer's vector mask (a path), drawn with the layer; the record's other path
         blocks (the live shape's description...) go with it, written back as read."""
-        from psd_tools.constants import Tag
-
         record, _ = _low_level(item)
         blocks = [block for key, block in record.tagged_blocks.items() if key in _vector_tags()]
-        setting = next((b.data for b in blocks
-                        if b.key in (Tag.VECTOR_MASK_SETTING1, Tag.VECTOR_MASK_SETTING2)), None)
+        setting = _vector_setting(record)
         if setting is None:
             if blocks:
                 node.carried = (node.carried or []) + blocks
             return
-        node.vector_mask = read_vector_path(setting, self.psd.width, self.psd.height, blocks)
+        vector = read_vector_path(setting, self.psd.width, self.psd.height, blocks)
         params = getattr(record.mask_data, "parameters", None)
-        if getattr(params, "vector_mask_density", None) not in (None, 255) \
-                or getattr(params, "vector_mask_feather", None) not in (None, 0, 0.0):
-            self.warn(f"the density and feather of the vector mask of '{item.name}' are not "
-                      "drawn nor kept")
+        density = getattr(params, "vector_mask_density", None)
+        feather = getattr(params, "vector_mask_feather", None)
+        vector.density = 255 if density is None else int(density)
+        vector.feather = 0.0 if feather is None else float(feather)
+        node.vector_mask = vector
 
     def mode(self, item, group: bool) -> str:
         name = getattr(item.blend_mode, "name", str(item.blend_mode)).lower()
@@ -792,6 +806,17 @@ def _vector_tags() -> set:
 
     return {Tag.VECTOR_MASK_SETTING1, Tag.VECTOR_MASK_SETTING2, Tag.VECTOR_ORIGINATION_DATA,
             Tag.VECTOR_ORIGINATION_UNKNOWN, Tag.VECTOR_MASK_AS_GLOBAL_MASK}
+
+
+def _vector_setting(record):
+    """psd-tools' parsed path of a layer record (VectorMaskSetting), or None."""
+    from psd_tools.constants import Tag
+
+    for key in (Tag.VECTOR_MASK_SETTING1, Tag.VECTOR_MASK_SETTING2):
+        setting = record.tagged_blocks.get_data(key)
+        if setting is not None:
+            return setting
+    return None
 
 
 def read_vector_path(setting, width: int, height: int, blocks: list) -> VectorMask:
@@ -1167,8 +1192,8 @@ class _Writer:
             from psd_tools.constants import Clipping
 
             record.clipping = Clipping.NON_BASE
-        if node.mask is not None:
-            _write_mask_data(record, node.mask)
+        if node.mask is not None or node.vector_mask is not None:
+            _write_mask_data(record, node.mask, node.vector_mask)
         for block in node.carried or ():  # an adjustment layer's settings, as they were read
             record.tagged_blocks[block.key] = block
         if node.vector_mask is not None:
@@ -1199,20 +1224,32 @@ class _Writer:
         return record
 
 
-def _write_mask_data(record, mask: LayerMask) -> None:
-    """The record's mask data and its -2 channel entry (length filled in when written)."""
+def _write_mask_data(record, mask: Optional[LayerMask], vector: Optional[VectorMask]) -> None:
+    """The record's mask data (the user mask's box, default colour, flags; the density and
+    feather of it and of the vector mask) and the user mask's -2 channel entry (length
+    filled in when written)."""
     from psd_tools.psd.layer_and_mask import ChannelInfo, MaskData, MaskFlags, MaskParameters
 
-    _check_offsets(mask)
-    with_parameters = mask.density < 255 or mask.feather > 0
-    parameters = MaskParameters(
-        user_mask_density=mask.density if mask.density < 255 else None,
-        user_mask_feather=mask.feather if mask.feather > 0 else None) if with_parameters else None
+    values = {}
+    if mask is not None:
+        _check_offsets(mask)
+        values.update(user_mask_density=mask.density if mask.density < 255 else None,
+                      user_mask_feather=mask.feather if mask.feather > 0 else None)
+    if vector is not None:
+        values.update(vector_mask_density=vector.density if vector.density < 255 else None,
+                      vector_mask_feather=vector.feather if vector.feather > 0 else None)
+    with_parameters = any(v is not None for v in values.values())
+    if mask is None and not with_parameters:
+        return
+    parameters = MaskParameters(**values) if with_parameters else None
+    flags = MaskFlags(mask_disabled=mask is not None and not mask.enabled,
+                      parameters_applied=with_parameters)
+    if mask is None:  # the path's density or feather alone
+        record.mask_data = MaskData(background_color=0, flags=flags, parameters=parameters)
+        return
     record.mask_data = MaskData(
         top=mask.y, left=mask.x, bottom=mask.y + mask.height, right=mask.x + mask.width,
-        background_color=mask.default,
-        flags=MaskFlags(mask_disabled=not mask.enabled, parameters_applied=with_parameters),
-        parameters=parameters)
+        background_color=mask.default, flags=flags, parameters=parameters)
     record.channel_info.append(ChannelInfo(id=-2, length=2))
 
 

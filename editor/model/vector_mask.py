@@ -58,6 +58,8 @@ class VectorMask:
         self.enabled = bool(enabled)
         self.linked = bool(linked)
         self.offset = (int(offset[0]), int(offset[1]))
+        self.density = 255   # how much the path hides (0..255), as a layer mask's density
+        self.feather = 0.0   # pixels (a Gaussian sigma), as a layer mask's feather
         self.source = source          # psd-tools' VectorMaskSetting as read
         self.blocks = blocks or []    # the other path blocks of the record (live shape...)
         # The filled path and its last product with a layer mask, at offset (0, 0): shared
@@ -71,7 +73,7 @@ class VectorMask:
                       source=self.source, blocks=self.blocks, _cache=self._cache)
         fields.update(changes)
         out = VectorMask(self.subpaths, self.canvas, **fields)
-        out.edited = self.edited
+        out.edited, out.density, out.feather = self.edited, self.density, self.feather
         return out
 
     def translated(self, dx: int, dy: int) -> "VectorMask":
@@ -88,7 +90,7 @@ class VectorMask:
         out = VectorMask(subpaths, self.canvas, initial_fill=self.initial_fill,
                          inverted=self.inverted, enabled=self.enabled, linked=self.linked,
                          source=self.source, blocks=self.blocks)
-        out.edited = True
+        out.edited, out.density, out.feather = True, self.density, self.feather
         return out
 
     def with_flags(self, **flags) -> "VectorMask":
@@ -118,7 +120,8 @@ class VectorMask:
             pixels, x, y, default = _rasterise(self)
             self._cache["raster"] = [(pixels, x, y, default), (255 - pixels, x, y, 255 - default)]
         pixels, x, y, default = self._cache["raster"][int(self.inverted)]
-        return LayerMask(pixels, x + self.offset[0], y + self.offset[1], default=default)
+        return LayerMask(pixels, x + self.offset[0], y + self.offset[1], default=default,
+                         density=self.density, feather=self.feather)
 
     def through(self, mask: Optional[LayerMask], node) -> LayerMask:
         """The coverage of this path times that of `node`'s enabled mask `mask` (None: the
@@ -129,9 +132,17 @@ class VectorMask:
         if mask is None:
             return path
         dx, dy = self.offset
+        mask_far, path_far = _far_value(mask), _far_value(path)
+        far = int(_multiply(np.array(mask_far, np.uint8), np.array(path_far, np.uint8)))
+        drawn = None
+        if far not in (0, 255):
+            # Nothing constant holds the product far away (a layer mask that reveals beside
+            # a path of less than full density): it is kept over what the node draws, its
+            # box (nothing is drawn beyond), or an adjustment's reach, as a path's is.
+            drawn = node.drawn_bounds().intersect(_limit(self.canvas))
         # Relative to the path's offset: a layer moved with both masks keeps its product.
         key = (mask.pixels.shape, mask.x - dx, mask.y - dy, mask.default, mask.density,
-               mask.feather, self.inverted)
+               mask.feather, self.inverted, drawn and drawn.translate(-dx, -dy))
         hit = self._cache.get("product")
         if hit is not None and hit[0] is mask.pixels and hit[1] == key:
             _, _, revision, values, x, y, default = hit
@@ -148,25 +159,40 @@ class VectorMask:
                         _multiply(mask.coverage(box), path.coverage(box))
                 self._cache["product"] = hit[:2] + (node.revision,) + hit[3:]
                 return product
-        far = Box(-(1 << 40), -(1 << 40), 1, 1)  # where each mask is its default
-        mask_default = int(mask.coverage(far)[0, 0])
-        pad = mask.reach
-        user_box = mask.bounds()
-        user_box = Box(user_box.x - pad, user_box.y - pad, user_box.w + 2 * pad,
-                       user_box.h + 2 * pad)
-        if path.default == 0:
-            box = path.bounds()
-        elif mask_default == 0:
-            box = user_box
+        # Far from both boxes each mask is a constant; the product is kept where either
+        # can differ from it (the box of one that is 0 far away is enough).
+        if drawn is not None:
+            box = drawn
+        elif path_far == 0:
+            box = _reach_box(path)
+        elif mask_far == 0:
+            box = _reach_box(mask)
         else:
-            box = path.bounds().union(user_box)
+            box = _reach_box(path).union(_reach_box(mask))
         values = _multiply(mask.coverage(box), path.coverage(box))
-        default = 255 if mask_default and path.default else 0
+        default = 255 if far == 255 else 0
         self._cache["product"] = (mask.pixels, key, node.revision, values, box.x - dx,
                                   box.y - dy, default)
         product = LayerMask(values, box.x, box.y, default=default)
         product.spread = mask.reach
         return product
+
+
+def _limit(canvas: Box) -> Box:
+    """The widest box a path is drawn in, around the document's box."""
+    return Box(canvas.x - REACH * canvas.w, canvas.y - REACH * canvas.h,
+               (2 * REACH + 1) * canvas.w, (2 * REACH + 1) * canvas.h)
+
+
+def _far_value(mask: LayerMask) -> int:
+    """The coverage of `mask` far from its box (its default, through its density)."""
+    return int(mask.coverage(Box(-(1 << 40), -(1 << 40), 1, 1))[0, 0])
+
+
+def _reach_box(mask: LayerMask) -> Box:
+    """The mask's box grown by how far its feather reaches."""
+    box, pad = mask.bounds(), mask.reach
+    return Box(box.x - pad, box.y - pad, box.w + 2 * pad, box.h + 2 * pad)
 
 
 def _multiply(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -218,10 +244,7 @@ def _rasterise(vector: VectorMask) -> tuple[np.ndarray, int, int, int]:
     allp = np.concatenate(points)
     x0, y0 = np.floor(allp.min(axis=0)).astype(np.int64) - 1
     x1, y1 = np.ceil(allp.max(axis=0)).astype(np.int64) + 1
-    c = vector.canvas
-    limit = Box(c.x - REACH * c.w, c.y - REACH * c.h, (2 * REACH + 1) * c.w,
-                (2 * REACH + 1) * c.h)
-    box = Box(int(x0), int(y0), int(x1 - x0), int(y1 - y0)).intersect(limit)
+    box = Box(int(x0), int(y0), int(x1 - x0), int(y1 - y0)).intersect(_limit(vector.canvas))
     if box.is_empty():
         return np.zeros((0, 0), np.uint8), 0, 0, default
     planes = [(g[0].operation, _fill(g, box)) for g in groups]
