@@ -388,3 +388,40 @@ def test_photoshop_files_with_paths_draw_as_photoshop_merged_them(tmp_path):
                 density = getattr(params, "vector_mask_density", None)
                 if density is not None:
                     assert again._record.mask_data.parameters.vector_mask_density == density
+
+
+def test_the_image_operations_carry_every_path(tmp_path):
+    from psd_tools import PSDImage
+
+    from editor.model import image_ops
+
+    source = tmp_path / "vector.psd"
+    vector_mask_psd(source)
+    doc = open_document(str(source))
+    before = composite_document(doc).astype(np.int32)
+    disc = next(layer for layer in doc.layers() if layer.name == "Disc")
+    start = anchors(disc)
+
+    def close(got, want) -> bool:
+        return np.abs(got.astype(np.int32) - want).max() <= 2
+
+    image_ops.canvas_size(doc, W + 16, H + 12, anchor=(1.0, 1.0))
+    assert np.array_equal(composite_document(doc)[12:, 16:], before)
+    doc.history.undo()
+    image_ops.crop(doc, Box(4, 2, 50, 40))
+    assert np.array_equal(composite_document(doc), before[2:42, 4:54])
+    doc.history.undo()
+    image_ops.rotate_canvas(doc, 1)
+    assert close(composite_document(doc), np.rot90(before, -1))
+    doc.history.undo()
+    image_ops.flip_canvas(doc, horizontal=True)
+    assert close(composite_document(doc), before[:, ::-1])
+    doc.history.undo()
+    assert anchors(disc) == start
+    image_ops.image_size(doc, 2 * W, 2 * H)
+    assert np.allclose(anchors(disc), np.array(start) * 2)
+    # Saved, the path is where it is drawn: in fractions of the new canvas, the same ones.
+    save_document(doc, str(tmp_path / "big.psd"))
+    big = {layer.name: layer for layer in PSDImage.open(tmp_path / "big.psd")}["Disc"]
+    old = {layer.name: layer for layer in PSDImage.open(source)}["Disc"]
+    assert np.allclose(knots(big.vector_mask.paths), knots(old.vector_mask.paths), atol=1e-6)
