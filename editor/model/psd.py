@@ -43,10 +43,14 @@ drawn; written back with the blocks Photoshop writes for them: 'brit' and
 adjustments, and the variants we do not draw (legacy Brightness/Contrast,
 free-drawn Curves) are kept but not drawn: an empty layer that carries the
 record's tagged blocks and writes them back unchanged.
-User masks and clipping flags are kept as they are (not baked into pixels);
-a vector mask on a pixel layer or group is not drawn but kept (its tagged
-blocks written back unchanged). Each such change is listed in
-`doc.warnings`. 16- and 32-bit, CMYK and greyscale documents become 8-bit
+User masks and clipping flags are kept as they are (not baked into pixels).
+A vector mask (a path) on a layer or group becomes ours (`vector_mask.py`):
+read with psd-tools' parsing, drawn with its density and feather, moved and
+transformed with its layer, and written back in fractions of the document
+(its other blocks, e.g. the live shape, as read; the live shape's description
+is dropped once the path has moved). Beside a path, Photoshop's channel -2 is
+its rendering and the user mask is channel -3 (the record's "real" mask data).
+Each such change is listed in `doc.warnings`. 16- and 32-bit, CMYK and greyscale documents become 8-bit
 RGBA. Any psd-tools failure becomes a FileFormatError naming the file.
 """
 from __future__ import annotations
@@ -533,6 +537,8 @@ class _Reader:
         vector.density = 255 if density is None else int(density)
         vector.feather = 0.0 if feather is None else float(feather)
         node.vector_mask = vector
+        self.warn(f"the vector mask of '{item.name}' is drawn, moves with the layer and is "
+                  "saved back, but Layered cannot show or edit it")
 
     def mode(self, item, group: bool) -> str:
         name = getattr(item.blend_mode, "name", str(item.blend_mode)).lower()
