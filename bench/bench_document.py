@@ -31,6 +31,8 @@ that view shows, from the layers' reductions) and 100 % zoom showing a 1600x1000
 viewport at the canvas centre (full resolution, only the rows in view); each ends with
 settle() and checks that the settled composite equals a fresh full render exactly. (b)
 stays the full-resolution figure (no view: every changed pixel at full resolution).
+--paths (with --masked) gives every third layer a vector mask (the disc in its box), so
+some layers are drawn through both, and (g) times filling one canvas-sized path.
 """
 from __future__ import annotations
 
@@ -138,6 +140,41 @@ def mask_half(doc) -> None:
             r = np.hypot((xx - w / 2) / (w / 2), (yy - h / 2) / (h / 2))
             values = np.clip((1.2 - r) * 255, 0, 255).astype(np.uint8)
             layer.mask = LayerMask(values, layer.x, layer.y, default=0)
+
+
+def disc_path(box, canvas):
+    """A vector mask: the disc inscribed in `box` (four Bezier quarters)."""
+    from editor.model.vector_mask import Subpath, VectorMask
+
+    k = 0.5522847498
+    cx, cy, rx, ry = box.x + box.w / 2, box.y + box.h / 2, box.w / 2, box.h / 2
+    knots = []
+    for ax, ay, tx, ty in ((1, 0, 0, 1), (0, 1, -1, 0), (-1, 0, 0, -1), (0, -1, 1, 0)):
+        x, y = cx + ax * rx, cy + ay * ry
+        knots.append([(x - k * tx * rx, y - k * ty * ry), (x, y), (x + k * tx * rx, y + k * ty * ry)])
+    return VectorMask([Subpath(np.array(knots, np.float64), True, 1)], canvas)
+
+
+def path_some(doc) -> None:
+    """A vector mask on every third layer (some of them masked too): the disc in its box."""
+    for i, layer in enumerate(doc.layers()):
+        if i % 3 == 1:
+            layer.vector_mask = disc_path(layer.bounds(), doc.canvas)
+
+
+def bench_path_raster(runs: int) -> None:
+    from editor.model import Layer
+    from editor.model.render import masked_pixels
+
+    print(f"(g) a vector mask on a {W}x{H} layer")
+    canvas = Layer("c", np.zeros((H, W, 4), np.uint8)).bounds()
+    row("fill the path (a disc over the canvas) anti-aliased",
+        median_ms(lambda: disc_path(canvas, canvas).raster(), runs))
+    layer = Layer("l", np.full((H, W, 4), 255, np.uint8))
+    layer.vector_mask = disc_path(canvas, canvas)
+    layer.vector_mask.raster()
+    row("layer through it (masked_pixels, path already filled)",
+        median_ms(lambda: (layer.changed(), masked_pixels(layer)), runs))
 
 
 def add_adjustments(doc) -> None:
@@ -493,6 +530,8 @@ def main() -> None:
                         help="only (a) and (b), with a layer mask on every other layer")
     parser.add_argument("--adjusted", action="store_true",
                         help="with --masked: three adjustment layers in the stack as well")
+    parser.add_argument("--paths", action="store_true",
+                        help="with --masked: a vector mask on every third layer as well")
     parser.add_argument("--memory-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_child:
@@ -505,6 +544,9 @@ def main() -> None:
                             ("typical, half masked", typical_document)):
             doc = build()
             mask_half(doc)
+            if args.paths:
+                path_some(doc)
+                name += ", paths on a third"
             if args.adjusted:
                 add_adjustments(doc)
                 name += ", 3 adjustments"
@@ -514,6 +556,8 @@ def main() -> None:
             del doc
         if args.adjusted:
             bench_adjustment_kinds(args.runs)
+        if args.paths:
+            bench_path_raster(args.runs)
         return
     with tempfile.TemporaryDirectory() as folder:
         doc = photo_document(20)

@@ -87,6 +87,11 @@ def describe_document(doc, file: str) -> dict:
             entry["mask"] = {"x": m.x, "y": m.y, "width": m.width, "height": m.height,
                              "default": m.default, "enabled": m.enabled, "linked": m.linked,
                              "density": m.density, "feather": m.feather}
+        if node.vector_mask is not None:
+            v, box = node.vector_mask, node.vector_mask.bounds()
+            entry["vector_mask"] = {"x": box.x, "y": box.y, "width": box.w, "height": box.h,
+                                    "subpaths": len(v.subpaths), "enabled": v.enabled,
+                                    "linked": v.linked, "inverted": v.inverted}
         if isinstance(node, AdjustmentLayer):
             entry["adjustment"] = {"kind": node.settings.kind, "label": node.settings.label,
                                    "settings": asdict(node.settings)}
@@ -130,6 +135,12 @@ def format_report(report: dict) -> str:
                          + (f" density {round(mask['density'] * 100 / 255)}%"
                             if mask["density"] < 255 else "")
                          + (f" feather {mask['feather']:g}px" if mask["feather"] else ""))
+        path = n.get("vector_mask")
+        if path:
+            flags.append(f"vector mask {path['width']}x{path['height']} at {path['x']},"
+                         f"{path['y']}" + ("" if path["enabled"] else " disabled")
+                         + ("" if path["linked"] else " unlinked")
+                         + (" inverted" if path["inverted"] else ""))
         text = (f"{indent}{n['kind']:5}  {n['name']!r}  at {n['x']},{n['y']}  "
                 f"{n['width']}x{n['height']}  opacity {n['opacity']}  {n['blend_mode']}")
         if flags:

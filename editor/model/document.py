@@ -36,6 +36,13 @@ def linked_masks(node: Node) -> list[Node]:
             and n.mask.width and n.mask.height]
 
 
+def linked_paths(node: Node) -> list[Node]:
+    """`node` and the nodes below it whose vector mask is linked: the paths that follow a
+    transform of `node`."""
+    nodes = [node, *node.walk()] if isinstance(node, Group) else [node]
+    return [n for n in nodes if n.vector_mask is not None and n.vector_mask.linked]
+
+
 def copy_name(name: str, taken: set[str]) -> str:
     """The name Photoshop gives a duplicate: "cat copy", then "cat copy 2", "cat copy 3"...
 
@@ -246,6 +253,10 @@ class Document:
                     moved = group.mask.shared_copy()
                     moved.x, moved.y = moved.x + dx, moved.y + dy
                     self.history.push(cmds.SetMask(group, moved, "Move"))
+                vector = group.vector_mask
+                if vector is not None and vector.linked:  # and so does its path
+                    self.history.push(cmds.SetAttr(group, "vector_mask",
+                                                   vector.translated(dx, dy), "Move"))
 
     def set_pixels(self, layer: Layer, pixels: np.ndarray, x: Optional[int] = None,
                    y: Optional[int] = None, name: str = "Edit Pixels") -> None:
@@ -299,6 +310,8 @@ class Document:
         with self.history.macro("Merge Down"):
             if below.mask is not None:
                 self.history.push(cmds.SetMask(below, None, "Merge Down"))
+            if below.vector_mask is not None:
+                self.history.push(cmds.SetAttr(below, "vector_mask", None, "Merge Down"))
             self.history.push(cmds.SetPixels(below, merged, box.x, box.y))
             self.history.push(cmds.RemoveNode(layer))
             self.set_active(below)
@@ -397,10 +410,12 @@ class Document:
         """Mirrors a layer, or a group's layers as one picture, within its bounds. One step."""
         if horizontal:
             self._transform_layers(node, "Flip Horizontal", lambda p: p[:, ::-1],
-                                   lambda f, b: (f.x + f.x1 - b.x1, b.y))
+                                   lambda f, b: (f.x + f.x1 - b.x1, b.y),
+                                   lambda f, p: np.column_stack([f.x + f.x1 - p[:, 0], p[:, 1]]))
         else:
             self._transform_layers(node, "Flip Vertical", lambda p: p[::-1],
-                                   lambda f, b: (b.x, f.y + f.y1 - b.y1))
+                                   lambda f, b: (b.x, f.y + f.y1 - b.y1),
+                                   lambda f, p: np.column_stack([p[:, 0], f.y + f.y1 - p[:, 1]]))
 
     def rotate_quarter(self, node: Node, direction: int) -> None:
         """Turns a layer, or a group's layers as one picture, by 90° about its bounds' centre:
@@ -415,10 +430,22 @@ class Document:
                 x, y = cx + (box.y - cy), cy - (box.x1 - cx)
             return math.floor(x + 0.5), math.floor(y + 0.5)
 
-        name = "Rotate 90° Clockwise" if direction > 0 else "Rotate 90° Counter Clockwise"
-        self._transform_layers(node, name, lambda p: np.rot90(p, -direction), place)
+        def turn(frame: Box, p: np.ndarray) -> np.ndarray:
+            # Canvas points turned as the pixels are: about the centre, then by the shift
+            # that puts the turned frame on whole pixels as `place` puts it.
+            cx, cy = frame.x + frame.w / 2, frame.y + frame.h / 2
+            sign = 1 if direction > 0 else -1
+            x, y = cx - sign * (p[:, 1] - cy), cy + sign * (p[:, 0] - cx)
+            corner = np.array([[frame.x, frame.y], [frame.x1, frame.y1]], np.float64)
+            ex = (cx - sign * (corner[:, 1] - cy)).min()
+            ey = (cy + sign * (corner[:, 0] - cx)).min()
+            rx, ry = place(frame, frame)
+            return np.column_stack([x + rx - ex, y + ry - ey])
 
-    def _transform_layers(self, node: Node, name: str, fn, place) -> None:
+        name = "Rotate 90° Clockwise" if direction > 0 else "Rotate 90° Counter Clockwise"
+        self._transform_layers(node, name, lambda p: np.rot90(p, -direction), place, turn)
+
+    def _transform_layers(self, node: Node, name: str, fn, place, points) -> None:
         """Applies `fn` to the pixels of `node`, or of every layer of the group `node`, and
         puts each layer's new box at `place(frame, old box)`, the frame being the node's
         bounds: a group flips or turns as one picture. Linked masks (the layers' and the
@@ -439,6 +466,14 @@ class Document:
                 mask = masked.mask
                 moved = mask.remapped(fn, *place(frame, mask.bounds()))
                 self.history.push(cmds.SetMask(masked, moved, name))
+            self.transform_paths(node, lambda p: points(frame, p), name)
+
+    def transform_paths(self, node: Node, points, name: str) -> None:
+        """Sends the linked vector masks of `node` (and of its group's nodes) through
+        `points` ((N, 2) canvas points -> (N, 2)), with a transform of their layers."""
+        for masked in linked_paths(node):
+            self.history.push(cmds.SetAttr(masked, "vector_mask",
+                                           masked.vector_mask.mapped(points), name))
 
     # -- low-level mutators: called only by commands ----------------------------------
     def _insert(self, node: Node, parent: Group, index: int) -> None:
@@ -463,7 +498,7 @@ class Document:
     def _set_attr(self, node: Node, attr: str, value) -> None:
         setattr(node, attr, value)
         self.node_changed.emit(node, attr)
-        if attr in ("visible", "opacity", "blend_mode", "clipping", "settings"):
+        if attr in ("visible", "opacity", "blend_mode", "clipping", "settings", "vector_mask"):
             # Clipping changes how the node is drawn (with its base, not alone): no layer, so
             # the Renderer's caches around that layer go.
             layer = node if isinstance(node, Layer) and attr != "clipping" else None
@@ -474,6 +509,8 @@ class Document:
         if layer.mask is not None and layer.mask.linked:  # a linked mask moves with its layer
             layer.mask.x += int(x) - layer.x
             layer.mask.y += int(y) - layer.y
+        if layer.vector_mask is not None and layer.vector_mask.linked:  # so does its path
+            layer.vector_mask = layer.vector_mask.translated(int(x) - layer.x, int(y) - layer.y)
         layer.x, layer.y = int(x), int(y)
         self.node_changed.emit(layer, "offset")
         self.region_changed.emit(old.union(layer.drawn_bounds()), layer)

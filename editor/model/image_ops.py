@@ -38,6 +38,24 @@ def _unlocked(doc: Document) -> list[Layer]:
     return layers
 
 
+def _move_paths(doc: Document, name: str, change, skip=()) -> None:
+    """Every vector mask of the document through `change` (VectorMask -> VectorMask): the
+    image's operations move them all, linked or not (except those in `skip`)."""
+    for node in doc.nodes():
+        if node.vector_mask is not None and not any(node is n for n in skip):
+            doc.history.push(cmds.SetAttr(node, "vector_mask", change(node.vector_mask), name))
+
+
+def _shift_masks(doc: Document, name: str, dx: int, dy: int, skip=()) -> None:
+    """Every layer mask of the document moved by (dx, dy), linked or not (except the masks
+    of the nodes in `skip`, which moved with their layer)."""
+    for node in doc.nodes():
+        if node.mask is not None and not any(node is n for n in skip):
+            moved = node.mask.shared_copy()
+            moved.x, moved.y = moved.x + dx, moved.y + dy
+            doc.history.push(cmds.SetMask(node, moved, name))
+
+
 def canvas_size(doc: Document, width: int, height: int, anchor: tuple[float, float] = (0.5, 0.5),
                 name: str = "Canvas Size") -> None:
     """A canvas of `width` × `height` px; `anchor` says where the old canvas sits in it."""
@@ -51,6 +69,12 @@ def canvas_size(doc: Document, width: int, height: int, anchor: tuple[float, flo
         for layer in layers:
             if not layer.is_empty() and (dx or dy):
                 doc.history.push(cmds.Translate(layer, dx, dy))
+        if dx or dy:  # (a moved layer's linked masks moved with it)
+            moved = [n for n in layers if not n.is_empty()]
+            _move_paths(doc, name, lambda v: v.translated(dx, dy),
+                        [n for n in moved if n.vector_mask is not None and n.vector_mask.linked])
+            _shift_masks(doc, name, dx, dy,
+                         [n for n in moved if n.mask is not None and n.mask.linked])
         doc.history.push(cmds.SetCanvasSize(width, height, name))
 
 
@@ -74,6 +98,8 @@ def crop(doc: Document, box: Box, name: str = "Crop") -> None:
                 x, y = inside.x - box.x, inside.y - box.y
             if (x, y) != (layer.x, layer.y) or pixels.shape != layer.pixels.shape:
                 doc.history.push(cmds.SetPixels(layer, pixels, x, y, name))
+        _move_paths(doc, name, lambda v: v.translated(-box.x, -box.y))
+        _shift_masks(doc, name, -box.x, -box.y)
         doc.history.push(cmds.SetCanvasSize(box.w, box.h, name))
 
 
@@ -108,17 +134,27 @@ def rotate_canvas(doc: Document, quarter_turns: int) -> None:
             return W - box.x1, H - box.y1
         return box.y, W - box.x1
 
+    def points(p: np.ndarray) -> np.ndarray:
+        x, y = p[:, 0], p[:, 1]
+        if turns == 1:
+            return np.column_stack([H - y, x])
+        if turns == 2:
+            return np.column_stack([W - x, H - y])
+        return np.column_stack([y, W - x])
+
     size = (H, W) if turns % 2 else (W, H)
-    _remap(doc, names[turns], lambda p: np.rot90(p, -turns), place, size)
+    _remap(doc, names[turns], lambda p: np.rot90(p, -turns), place, size, points)
 
 
 def flip_canvas(doc: Document, horizontal: bool) -> None:
     W, H = doc.width, doc.height
     if horizontal:
         _remap(doc, "Flip Canvas Horizontal", lambda p: p[:, ::-1],
-               lambda b: (W - b.x1, b.y), (W, H))
+               lambda b: (W - b.x1, b.y), (W, H),
+               lambda p: np.column_stack([W - p[:, 0], p[:, 1]]))
     else:
-        _remap(doc, "Flip Canvas Vertical", lambda p: p[::-1], lambda b: (b.x, H - b.y1), (W, H))
+        _remap(doc, "Flip Canvas Vertical", lambda p: p[::-1], lambda b: (b.x, H - b.y1), (W, H),
+               lambda p: np.column_stack([p[:, 0], H - p[:, 1]]))
 
 
 def image_size(doc: Document, width: int, height: int) -> None:
@@ -142,10 +178,11 @@ def image_size(doc: Document, width: int, height: int) -> None:
             pixels, x, y = transform_pixels(layer.pixels, (sx, 0.0, layer.x * sx, 0.0, sy,
                                                            layer.y * sy), limit)
             doc.history.push(cmds.SetPixels(layer, pixels, x, y, "Image Size"))
+        _move_paths(doc, "Image Size", lambda v: v.mapped(lambda p: p * (sx, sy)))
         doc.history.push(cmds.SetCanvasSize(width, height, "Image Size"))
 
 
-def _remap(doc: Document, name: str, fn, place, size: tuple[int, int]) -> None:
+def _remap(doc: Document, name: str, fn, place, size: tuple[int, int], points) -> None:
     layers = _unlocked(doc)
     with doc.history.macro(name):
         for layer in layers:
@@ -156,6 +193,7 @@ def _remap(doc: Document, name: str, fn, place, size: tuple[int, int]) -> None:
             if layer.mask is not None:  # the mask turns with the canvas too
                 mask = layer.mask.remapped(fn, *place(layer.mask.bounds()))
                 doc.history.push(cmds.SetMask(layer, mask, name))
+        _move_paths(doc, name, lambda v: v.mapped(points))
         if size != doc.size or doc.selection is not None or doc.selection_mask is not None:
             doc.history.push(cmds.SetCanvasSize(size[0], size[1], name))
 

@@ -84,7 +84,14 @@ class LayerMask(PlacedPixels):
         self.linked = bool(linked)
         self.density = int(density)
         self.feather = float(feather)
+        # How far (pixels) a change of the values reaches besides the feather: a vector
+        # mask's product with a feathered mask is stored unfeathered (vector_mask.py).
+        self.spread = 0
 
+    @property
+    def reach(self) -> int:
+        """How far (pixels) a change of the stored values spreads in the coverage."""
+        return max(int(np.ceil(3 * self.feather)), self.spread)
 
     def copy(self) -> "LayerMask":
         return LayerMask(self.pixels.copy(), self.x, self.y, default=self.default,
@@ -160,6 +167,8 @@ class Node:
         # adjustment layer's settings): the PSD reader's tagged blocks, written back as
         # they were read. Opaque to everything but psd.py.
         self.carried: Optional[list] = None
+        # A path that masks the node too (vector_mask.VectorMask, read from a PSD).
+        self.vector_mask = None
 
     def changed(self, box: Optional[Box] = None) -> None:
         """Notes a change of the pixels or the mask inside layer-local `box` (None: all)."""
@@ -182,9 +191,14 @@ class Node:
         return union
 
     def active_mask(self) -> Optional["LayerMask"]:
-        """The mask when it takes part in compositing."""
+        """What the node is composited through: its enabled layer mask, times its enabled
+        vector mask's coverage when it has one (one mask, cached by the vector mask)."""
         mask = self.mask
-        return mask if mask is not None and mask.enabled else None
+        mask = mask if mask is not None and mask.enabled else None
+        vector = self.vector_mask
+        if vector is not None and vector.enabled:
+            return vector.through(mask, self)
+        return mask
 
     def _copy_extras(self, other: "Node", share: bool = False) -> "Node":
         """Copies the mask and clipping flag onto `other` (a copy of this node)."""
@@ -192,6 +206,7 @@ class Node:
             other.mask = self.mask.shared_copy() if share else self.mask.copy()
         other.clipping = self.clipping
         other.carried = self.carried
+        other.vector_mask = self.vector_mask  # never changed in place: shared
         return other
 
     # -- tree queries -------------------------------------------------------

@@ -43,10 +43,14 @@ drawn; written back with the blocks Photoshop writes for them: 'brit' and
 adjustments, and the variants we do not draw (legacy Brightness/Contrast,
 free-drawn Curves) are kept but not drawn: an empty layer that carries the
 record's tagged blocks and writes them back unchanged.
-User masks and clipping flags are kept as they are (not baked into pixels);
-a vector mask on a pixel layer or group is not drawn but kept (its tagged
-blocks written back unchanged). Each such change is listed in
-`doc.warnings`. 16- and 32-bit, CMYK and greyscale documents become 8-bit
+User masks and clipping flags are kept as they are (not baked into pixels).
+A vector mask (a path) on a layer or group becomes ours (`vector_mask.py`):
+read with psd-tools' parsing, drawn with its density and feather, moved and
+transformed with its layer, and written back in fractions of the document
+(its other blocks, e.g. the live shape, as read; the live shape's description
+is dropped once the path has moved). Beside a path, Photoshop's channel -2 is
+its rendering and the user mask is channel -3 (the record's "real" mask data).
+Each such change is listed in `doc.warnings`. 16- and 32-bit, CMYK and greyscale documents become 8-bit
 RGBA. Any psd-tools failure becomes a FileFormatError naming the file.
 """
 from __future__ import annotations
@@ -73,6 +77,7 @@ from .images import flatten_on_white
 from .layers import BLEND_MODES, AdjustmentLayer, Group, Layer, LayerMask, Node
 from .limits import LAYERS_LIMIT_FACTOR, MAX_PIXELS_ENV, check_pixel_limit, pixel_count, read_head
 from .render import composite_document
+from .vector_mask import Subpath, VectorMask
 
 XMP_NAMESPACE = "urn:layered-editor:xmp:1.0/"
 XMP_PROPERTY = "layers"
@@ -428,7 +433,7 @@ class _Reader:
                              opacity=item.opacity, blend_mode=self.mode(item, False),
                              locked=_locked(item), source_kind="adjustment")
             node.carried = [block for key, block in record.tagged_blocks.items()
-                            if key not in own] or None
+                            if key not in own and key not in _vector_tags()] or None
         else:
             kind = item.kind
             if isinstance(item, (ShapeLayer, FillLayer)):
@@ -453,15 +458,18 @@ class _Reader:
                 node.pixels = pixels  # the placeholder as it is (Layer() would copy it)
         if not isinstance(item, (ShapeLayer, FillLayer)):  # psd-tools drew those with their masks
             node.mask = self.read_mask(item)
-            if not isinstance(item, AdjustmentLayer):  # (which carries all its blocks)
-                self.carry_vector_mask(item, node)
+            self.read_vector_mask(item, node)
         layer_id = item.layer_id
         if isinstance(layer_id, int) and layer_id >= 0:
             self.ids[layer_id] = node
         return node
 
     def read_mask(self, item) -> Optional[LayerMask]:
-        """The layer's user mask (channel -2 and the record's mask data), kept as it is."""
+        """The layer's user mask (its channel and the record's mask data), kept as it is.
+
+        Beside a vector mask, Photoshop flags channel -2 as rendered from other data: it is
+        the path's rendering (for readers without paths; we draw the path itself), and the
+        user mask, if any, is channel -3 with the record's "real" box, colour and flags."""
         from psd_tools.psd.layer_and_mask import MaskData
 
         record, channels = _low_level(item)
@@ -470,12 +478,20 @@ class _Reader:
         if data is None or -2 not in index:
             return None
         assert isinstance(data, MaskData)
-        width, height = max(0, data.right - data.left), max(0, data.bottom - data.top)
+        box, default, flags, channel = ((data.left, data.top, data.right, data.bottom),
+                                        data.background_color, data.flags, -2)
+        if data.flags.user_mask_from_render and _vector_setting(record) is not None:
+            if -3 not in index or data.real_flags is None:
+                return None
+            box = (data.real_left, data.real_top, data.real_right, data.real_bottom)
+            default, flags, channel = data.real_background_color, data.real_flags, -3
+        left, top, right, bottom = (int(v or 0) for v in box)
+        width, height = max(0, right - left), max(0, bottom - top)
         params = data.parameters
         density = getattr(params, "user_mask_density", None)
         feather = getattr(params, "user_mask_feather", None)
-        mask = LayerMask(None, data.left, data.top, default=data.background_color,
-                         enabled=not data.flags.mask_disabled,
+        mask = LayerMask(None, left, top, default=default or 0,
+                         enabled=not flags.mask_disabled,
                          density=255 if density is None else density,
                          feather=0.0 if feather is None else feather)
         if width and height:
@@ -485,36 +501,44 @@ class _Reader:
                 return mask
             self.source.load(channels)
             try:
-                if self.psd.depth == 8:
-                    raw = channels[index[-2]].get_data(width, height, 8, self.psd.version)
-                    values = np.frombuffer(raw, np.uint8, width * height).reshape(height, width)
-                else:
-                    image = item.mask.topil()
-                    values = np.asarray(image.convert("L"), np.uint8)
+                depth = self.psd.depth
+                raw = channels[index[channel]].get_data(width, height, depth, self.psd.version)
+                if depth == 8:
+                    values = np.frombuffer(raw, np.uint8, width * height)
+                elif depth == 16:
+                    values = np.frombuffer(raw, ">u2", width * height) / 257.0
+                elif depth == 32:
+                    values = np.frombuffer(raw, ">f4", width * height) * 255.0
+                else:  # 1-bit documents have no masks Photoshop can write
+                    values = np.full(width * height, default or 0, np.uint8)
+                values = np.clip(np.rint(values), 0, 255).astype(np.uint8).reshape(height, width)
+            except ValueError:
+                raise FileFormatError(f"{self.path}: the layer mask of '{item.name}' does not "
+                                      f"fill its {width}x{height} box.") from None
             finally:
                 self.source.unload(channels)
-            if values.shape != (height, width):
-                raise FileFormatError(f"{self.path}: the layer mask of '{item.name}' has "
-                                      f"{values.shape[1]}x{values.shape[0]} pixels for a "
-                                      f"{width}x{height} box.")
             mask.pixels = np.ascontiguousarray(values)
         return mask
 
-    def carry_vector_mask(self, item, node: Node) -> None:
-        """A vector mask (a path) is not drawn, but its blocks are kept and written back as
-        they were read, so the file still has it when saved (see `write_psd`)."""
-        from psd_tools.constants import Tag
-
-        # The path, and the live shape it was drawn as.
-        vector = {Tag.VECTOR_MASK_SETTING1, Tag.VECTOR_MASK_SETTING2, Tag.VECTOR_ORIGINATION_DATA,
-                  Tag.VECTOR_ORIGINATION_UNKNOWN, Tag.VECTOR_MASK_AS_GLOBAL_MASK}
+    def read_vector_mask(self, item, node: Node) -> None:
+        """The layer's vector mask (a path), drawn with the layer; the record's other path
+        blocks (the live shape's description...) go with it, written back as read."""
         record, _ = _low_level(item)
-        blocks = [block for key, block in record.tagged_blocks.items() if key in vector]
-        if any(block.key in (Tag.VECTOR_MASK_SETTING1, Tag.VECTOR_MASK_SETTING2)
-               for block in blocks):
-            node.carried = (node.carried or []) + blocks
-            self.warn(f"the vector mask of '{item.name}' is kept and saved back, but Layered "
-                      "does not draw it")
+        blocks = [block for key, block in record.tagged_blocks.items() if key in _vector_tags()]
+        setting = _vector_setting(record)
+        if setting is None:
+            if blocks:
+                node.carried = (node.carried or []) + blocks
+            return
+        vector = read_vector_path(setting, self.psd.width, self.psd.height, blocks)
+        params = getattr(record.mask_data, "parameters", None)
+        density = getattr(params, "vector_mask_density", None)
+        feather = getattr(params, "vector_mask_feather", None)
+        vector.density = 255 if density is None else int(density)
+        vector.feather = 0.0 if feather is None else float(feather)
+        node.vector_mask = vector
+        self.warn(f"the vector mask of '{item.name}' is drawn, moves with the layer and is "
+                  "saved back, but Layered cannot show or edit it")
 
     def mode(self, item, group: bool) -> str:
         name = getattr(item.blend_mode, "name", str(item.blend_mode)).lower()
@@ -782,6 +806,99 @@ def adjustment_blocks(settings: adjustments.Adjustment) -> list:
     raise ValueError(f"no PSD form for {settings!r}")
 
 
+def _vector_tags() -> set:
+    """The blocks of a layer's path: the path itself, and the live shape it was drawn as."""
+    from psd_tools.constants import Tag
+
+    return {Tag.VECTOR_MASK_SETTING1, Tag.VECTOR_MASK_SETTING2, Tag.VECTOR_ORIGINATION_DATA,
+            Tag.VECTOR_ORIGINATION_UNKNOWN, Tag.VECTOR_MASK_AS_GLOBAL_MASK}
+
+
+def _vector_setting(record):
+    """psd-tools' parsed path of a layer record (VectorMaskSetting), or None."""
+    from psd_tools.constants import Tag
+
+    for key in (Tag.VECTOR_MASK_SETTING1, Tag.VECTOR_MASK_SETTING2):
+        setting = record.tagged_blocks.get_data(key)
+        if setting is not None:
+            return setting
+    return None
+
+
+def read_vector_path(setting, width: int, height: int, blocks: list) -> VectorMask:
+    """Our vector mask from psd-tools' VectorMaskSetting (its parsed path): knots in
+    fractions of the document (y first) become canvas pixels (x, y)."""
+    from psd_tools.psd.vector import InitialFillRule, Knot, Subpath as PsdSubpath
+
+    subpaths, initial = [], 0
+    scale = np.array([width, height], np.float64)
+    for entry in setting.path or ():
+        if isinstance(entry, InitialFillRule):
+            initial = int(entry.value)
+        elif isinstance(entry, PsdSubpath):
+            knots = [k for k in entry if isinstance(k, Knot)]
+            values = np.array([[p[::-1] for p in (k.preceding, k.anchor, k.leaving)]
+                               for k in knots], np.float64).reshape(-1, 3, 2) * scale
+            subpaths.append(Subpath(values, entry.is_closed(), int(entry.operation)))
+    return VectorMask(subpaths, Box(0, 0, width, height), initial_fill=initial,
+                      inverted=setting.invert, enabled=not setting.disable,
+                      linked=not setting.not_link, source=setting, blocks=blocks)
+
+
+def vector_path_blocks(vector: VectorMask, width: int, height: int) -> list:
+    """The tagged blocks of `vector` for a layer record: psd-tools' path as read, its knots
+    at the path's place now in fractions of the document, its flags; the other path
+    blocks as read, except the live shape's description once the path has moved (it
+    would place the shape where it was)."""
+    import copy
+
+    from psd_tools.constants import Tag
+    from psd_tools.psd.tagged_blocks import TaggedBlock
+    from psd_tools.psd.vector import Knot, Subpath as PsdSubpath
+
+    setting = copy.deepcopy(vector.source) if vector.source is not None else _new_path(vector)
+    moved = vector.offset != (0, 0) or vector.edited \
+        or (width, height) != (vector.canvas.w, vector.canvas.h)
+    scale = np.array([width, height], np.float64)
+    fixed = float(1 << 24)
+    subpaths = iter(vector.moved_knots())
+    for entry in setting.path or ():
+        if isinstance(entry, PsdSubpath):
+            values = next(subpaths) / scale
+            # On psd-tools' 8.24 fixed-point grid (it truncates): the nearest point to ours.
+            values = np.round(values * fixed) / fixed
+            for knot, (pre, anchor, leave) in zip((k for k in entry if isinstance(k, Knot)),
+                                                  values):
+                knot.preceding, knot.anchor, knot.leaving = (
+                    (float(p[1]), float(p[0])) for p in (pre, anchor, leave))
+    setting.flags = (setting.flags & ~7) | (1 if vector.inverted else 0) \
+        | (0 if vector.linked else 2) | (0 if vector.enabled else 4)
+    out = []
+    for block in vector.blocks or [TaggedBlock(key=Tag.VECTOR_MASK_SETTING1, data=setting)]:
+        if block.key in (Tag.VECTOR_MASK_SETTING1, Tag.VECTOR_MASK_SETTING2):
+            out.append(TaggedBlock(key=block.key, data=setting))
+        elif not (moved and block.key == Tag.VECTOR_ORIGINATION_DATA):
+            out.append(block)
+    return out
+
+
+def _new_path(vector: VectorMask):
+    """psd-tools' VectorMaskSetting for a path made in Layered (no file behind it): the
+    knots' places are filled in by `vector_path_blocks`."""
+    from psd_tools.psd.vector import (ClosedKnotLinked, ClosedPath, InitialFillRule,
+                                      OpenKnotLinked, OpenPath, Path, PathFillRule,
+                                      VectorMaskSetting)
+
+    items = [PathFillRule(), InitialFillRule(vector.initial_fill)]
+    for sub in vector.subpaths:
+        path_class, knot_class = ((ClosedPath, ClosedKnotLinked) if sub.closed
+                                  else (OpenPath, OpenKnotLinked))
+        zero = (0.0, 0.0)
+        items.append(path_class(items=[knot_class(preceding=zero, anchor=zero, leaving=zero)
+                                       for _ in sub.knots], operation=sub.operation))
+    return VectorMaskSetting(version=3, flags=0, path=Path(items=items))
+
+
 def _own_blocks() -> set:
     from psd_tools.constants import Tag
 
@@ -1008,6 +1125,7 @@ class _Plan:
         self.pixels: list[Optional[np.ndarray]] = []
         self.masks: list[Optional[np.ndarray]] = []  # channel -2 of each record
         self.metadata: dict[str, dict] = {}
+        self.width = self.height = 0  # the document's, for the paths' fractions
 
 
 class _Writer:
@@ -1018,6 +1136,7 @@ class _Writer:
 
     def plan(self, doc: Document) -> _Plan:
         plan = _Plan()
+        plan.width, plan.height = doc.width, doc.height
         # (node, depth, closing): a group is entered with its closing record
         # (the bounding section divider, which lies below its children), and
         # left with its own record above them.
@@ -1079,10 +1198,13 @@ class _Writer:
             from psd_tools.constants import Clipping
 
             record.clipping = Clipping.NON_BASE
-        if node.mask is not None:
-            _write_mask_data(record, node.mask)
+        if node.mask is not None or node.vector_mask is not None:
+            _write_mask_data(record, node.mask, node.vector_mask)
         for block in node.carried or ():  # an adjustment layer's settings, as they were read
             record.tagged_blocks[block.key] = block
+        if node.vector_mask is not None:
+            for block in vector_path_blocks(node.vector_mask, plan.width, plan.height):
+                record.tagged_blocks[block.key] = block
         if isinstance(node, AdjustmentLayer):
             from psd_tools.psd.tagged_blocks import TaggedBlock
 
@@ -1108,20 +1230,32 @@ class _Writer:
         return record
 
 
-def _write_mask_data(record, mask: LayerMask) -> None:
-    """The record's mask data and its -2 channel entry (length filled in when written)."""
+def _write_mask_data(record, mask: Optional[LayerMask], vector: Optional[VectorMask]) -> None:
+    """The record's mask data (the user mask's box, default colour, flags; the density and
+    feather of it and of the vector mask) and the user mask's -2 channel entry (length
+    filled in when written)."""
     from psd_tools.psd.layer_and_mask import ChannelInfo, MaskData, MaskFlags, MaskParameters
 
-    _check_offsets(mask)
-    with_parameters = mask.density < 255 or mask.feather > 0
-    parameters = MaskParameters(
-        user_mask_density=mask.density if mask.density < 255 else None,
-        user_mask_feather=mask.feather if mask.feather > 0 else None) if with_parameters else None
+    values = {}
+    if mask is not None:
+        _check_offsets(mask)
+        values.update(user_mask_density=mask.density if mask.density < 255 else None,
+                      user_mask_feather=mask.feather if mask.feather > 0 else None)
+    if vector is not None:
+        values.update(vector_mask_density=vector.density if vector.density < 255 else None,
+                      vector_mask_feather=vector.feather if vector.feather > 0 else None)
+    with_parameters = any(v is not None for v in values.values())
+    if mask is None and not with_parameters:
+        return
+    parameters = MaskParameters(**values) if with_parameters else None
+    flags = MaskFlags(mask_disabled=mask is not None and not mask.enabled,
+                      parameters_applied=with_parameters)
+    if mask is None:  # the path's density or feather alone
+        record.mask_data = MaskData(background_color=0, flags=flags, parameters=parameters)
+        return
     record.mask_data = MaskData(
         top=mask.y, left=mask.x, bottom=mask.y + mask.height, right=mask.x + mask.width,
-        background_color=mask.default,
-        flags=MaskFlags(mask_disabled=not mask.enabled, parameters_applied=with_parameters),
-        parameters=parameters)
+        background_color=mask.default, flags=flags, parameters=parameters)
     record.channel_info.append(ChannelInfo(id=-2, length=2))
 
 

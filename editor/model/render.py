@@ -244,7 +244,7 @@ def masked_pixels(layer: Layer) -> np.ndarray:
     if hit is not None and hit[0] == key:
         changed = layer.changed_since(hit[1])
         if changed is not None:  # only some boxes changed (strokes): redo those
-            pad = int(np.ceil(3 * mask.feather))  # a feathered change reaches further
+            pad = mask.reach  # a feathered change reaches further
             changed = Box(changed.x - pad, changed.y - pad, changed.w + 2 * pad,
                           changed.h + 2 * pad).intersect(Box(0, 0, layer.width, layer.height))
             if not changed.is_empty():

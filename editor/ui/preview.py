@@ -53,7 +53,9 @@ class LayerPreview:
             content = node.pixels
             if node.active_mask() is not None:  # as it is composited: through its mask
                 content = masked_pixels(node)
-                self.exact = self.exact and node.mask.linked  # an unlinked mask stays put
+                # An unlinked mask or path stays put.
+                self.exact = self.exact and all(m is None or m.linked
+                                                for m in (node.mask, node.vector_mask))
         self.pixels = Pyramid.from_qimage(premultiplied(content))
 
     def paint(self, canvas, painter: QPainter, area: QRectF, placement: QTransform,

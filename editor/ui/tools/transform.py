@@ -25,6 +25,7 @@ import math
 from dataclasses import dataclass, replace
 from typing import Optional
 
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QCursor, QPainter, QPen, QPolygonF, QTransform
 from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QToolButton, QWidget
@@ -208,6 +209,10 @@ class TransformTool(Tool):
                     m = node.mask
                     moved = warp_mask(m, lambda p: transform_pixels(p, at(m.x, m.y), limit))
                     doc.history.push(SetMask(node, moved, "Free Transform"))
+                ta, tb, tc, td, te, tf = at(0, 0)  # canvas -> canvas
+                doc.transform_paths(self.node, lambda p: np.column_stack(
+                    [ta * p[:, 0] + tb * p[:, 1] + tc, td * p[:, 0] + te * p[:, 1] + tf]),
+                    "Free Transform")
         except Exception as exc:
             self.window.report(exc, "Could not transform")
         finally:
@@ -233,6 +238,13 @@ class TransformTool(Tool):
                 m = node.mask
                 moved = warp_mask(m, lambda p: perspective_pixels(p, at(m.x, m.y), limit))
                 doc.history.push(SetMask(node, moved, "Free Transform"))
+            m = np.asarray(at(0, 0), np.float64)  # canvas -> canvas
+
+            def project(p: np.ndarray) -> np.ndarray:
+                q = np.column_stack([p, np.ones(len(p))]) @ m.T
+                return q[:, :2] / q[:, 2:3]
+
+            doc.transform_paths(self.node, project, "Free Transform")
 
     def _quad_transform(self) -> QTransform:
         """The frame's rectangle (local coordinates) -> the four corners on the canvas."""
