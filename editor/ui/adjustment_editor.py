@@ -9,7 +9,8 @@ its Master or one of its six ranges (Reds ... Magentas, with the range's and
 its falloff's corners in degrees, where Photoshop shows a colour bar). Curves are
 edited on Photoshop's graph (`curve_graph.py`: click to add a point, drag,
 drag off to remove; one drag is one undo step, as a slider's) over the
-histogram of what lies below, and as numbers: the points "input,output"
+histogram of what lies below (`below_histogram.py`: made again once the layers
+below are still after a change), and as numbers: the points "input,output"
 separated by spaces, 2 to 19 of them, as Photoshop stores them.
 """
 from __future__ import annotations
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
 from editor.model import adjustment_ops, adjustments as adj
 from editor.model.layers import AdjustmentLayer
 
+from .below_histogram import BelowHistogram
 from .curve_graph import CurveGraph
 
 if TYPE_CHECKING:
@@ -149,7 +151,9 @@ class AdjustmentEditor(QWidget):
         self._rows: list[tuple[Field, dict]] = []
         self._drag_key = None
         self._updating = False
-        self._histogram = (None, None)  # (node, counts): what lies below a Curves layer
+        # What lies below a Curves layer, made again as the layers below change.
+        self.histogram = BelowHistogram(self, self.isVisible)
+        self.histogram.changed.connect(self._histogram_changed)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         self.title = QLabel("ADJUSTMENT")
@@ -166,6 +170,9 @@ class AdjustmentEditor(QWidget):
     def show_node(self, session, node) -> None:
         """Called by the Properties panel whenever the active node or a node changed."""
         self.session = session
+        curves = isinstance(node, AdjustmentLayer) and isinstance(node.settings, adj.Curves)
+        self.histogram.follow(session.doc if session is not None else None,
+                              node if curves else None)
         if not isinstance(node, AdjustmentLayer):
             self.node = None
             self.setVisible(False)
@@ -258,21 +265,21 @@ class AdjustmentEditor(QWidget):
                     widgets["combo"].setCurrentIndex(int(field.value))
                 elif "graph" in widgets:
                     widgets["graph"].set_curve(field.value, self.channel,
-                                               self._histogram_counts()[self.channel])
+                                               self.histogram.counts()[self.channel])
                 elif "edit" in widgets and not widgets["edit"].hasFocus():
                     widgets["edit"].setText(str(field.value))
             self._rows = [(field, widgets) for (_, widgets), field in zip(self._rows, rows)]
         finally:
             self._updating = False
 
-    def _histogram_counts(self):
-        """The histogram behind the Curves graph, made when the layer is first shown
-        (a few composited strips of what lies below it)."""
-        node, counts = self._histogram
-        if node is not self.node or counts is None:
-            counts = adjustment_ops.histogram_below(self.session.doc, self.node)
-            self._histogram = (self.node, counts)
-        return counts
+    def _histogram_changed(self) -> None:
+        for _, widgets in self._rows:
+            if "graph" in widgets:
+                widgets["graph"].set_histogram(self.histogram.counts()[self.channel])
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.histogram.refresh_if_stale()
 
     # -- editing ---------------------------------------------------------------------------
     def _drag_started(self) -> None:
