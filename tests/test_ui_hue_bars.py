@@ -90,6 +90,17 @@ def test_corners_cannot_cross_their_neighbours(hue, qtbot):
     # dragged far left stops there too.
     drag(qtbot, bars, [bars.handle_pos(1), moved(bars, 1, 50), moved(bars, 1, 100)])
     assert layer.settings.ranges[1][0] == (15, 75, 75, 105)
+    # Two corners on top of each other: the one on the side pressed moves away.
+    on = bars.handle_pos(1)
+    assert bars.handle_pos(2) == on
+    drag(qtbot, bars, [on + QPoint(2, 0), on + QPoint(2 + round(degrees_to_px(bars, 10)), 0)])
+    assert near(layer.settings.ranges[1][0], (15, 75, 85, 105))
+    w.actions["undo"].trigger()
+    qtbot.waitUntil(lambda: bars.corners == (15, 75, 75, 105))
+    drag(qtbot, bars, [on - QPoint(2, 0), on - QPoint(2 + round(degrees_to_px(bars, 10)), 0)])
+    assert near(layer.settings.ranges[1][0], (15, 65, 75, 105))
+    w.actions["undo"].trigger()
+    qtbot.waitUntil(lambda: bars.corners == (15, 75, 75, 105))
     drag(qtbot, bars, [bars.handle_pos(3), moved(bars, 3, -90)])
     assert layer.settings.ranges[1][0] == (15, 75, 75, 75)
     # The falloff's start dragged left round the bar stops 1 degree short of a turn.

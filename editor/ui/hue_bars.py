@@ -120,18 +120,15 @@ class HueBars(QWidget):
         if self.corners is None:
             return None
         positions = self._positions(self.corners)
-        best, hits = HIT + 0.5, []
-        for shift in (0.0, -360.0):
-            for i, p in enumerate(positions):
-                d = abs(self._px(p + shift) - x)
-                if d < best - 0.5:
-                    best, hits = d, [(i, self._px(p + shift))]
-                elif d <= best + 0.5:
-                    hits.append((i, self._px(p + shift)))
-        if hits:
+        near = [(abs(self._px(p + shift) - x), i, self._px(p + shift))
+                for shift in (0.0, -360.0) for i, p in enumerate(positions)]
+        near = [hit for hit in near if hit[0] <= HIT]
+        if near:
+            best = min(d for d, _, _ in near)
+            ties = [(i, at) for d, i, at in near if d <= best + 0.5]
             # Corners on top of each other: the one on the side pressed (the range's start
             # left of its end), so that it can move away from the other.
-            i, at = min(hits) if x < hits[0][1] else max(hits)
+            i = (min(ties) if x < ties[0][1] else max(ties))[0]
             return i, i
         for shift in (0.0, -360.0):
             p0, p1, p2, p3 = (self._px(p + shift) for p in positions)
