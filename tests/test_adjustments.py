@@ -654,3 +654,29 @@ def test_screen_kernel_unpremultiplies_and_premultiplies_exactly_at_every_alpha(
             d = np.where(d >= 0, (d + 32512) // 65025, -((-d + 32512) // 65025))
             expected[..., channel] = np.where((a == 0) | (k == 0), p, p + d)
         np.testing.assert_array_equal(out, expected.astype(np.uint8))
+
+
+def test_hue_range_corners_keep_photoshops_order():
+    """What the Hue/Saturation colour bar does to a range's corners: they stay in order round
+    the circle (a corner stops at its neighbour), the falloff spans less than a turn, the
+    whole range turns freely and wraps; a typed corner takes the shorter turn."""
+    yellows, reds = adj.HUE_RANGES[1], adj.HUE_RANGES[0]
+    assert adj.corners_turned(yellows, 0, 0, -10) == (5, 45, 75, 105)
+    assert adj.corners_turned(yellows, 0, 0, 50) == (45, 45, 75, 105)   # stops at range from
+    assert adj.corners_turned(yellows, 2, 2, 50) == (15, 45, 105, 105)  # stops at falloff to
+    assert adj.corners_turned(yellows, 1, 1, 40) == (15, 75, 75, 105)   # stops at range to
+    assert adj.corners_turned(yellows, 3, 3, 400) == (15, 45, 75, 14)   # 359 degrees at most
+    assert adj.corners_turned(yellows, 0, 0, -400) == (106, 45, 75, 105)
+    assert adj.corners_turned(yellows, 0, 1, -20) == (355, 25, 75, 105)  # a falloff band
+    assert adj.corners_turned(yellows, 2, 3, 100) == (15, 45, 175, 205)
+    assert adj.corners_turned(yellows, 2, 3, 300) == (15, 45, 344, 14)    # 1 degree outside
+    assert adj.corners_turned(yellows, 2, 3, -50) == (15, 45, 45, 75)     # stops at range from
+    assert adj.corners_turned(yellows, 0, 3, 300) == (315, 345, 15, 45)  # whole: wraps freely
+    assert adj.corners_turned(reds, 2, 2, -40) == (315, 345, 345, 45)     # across 0 degrees
+    assert adj.corners_turned(reds, 0, 0, 20) == (335, 345, 15, 45)
+    assert adj.corner_set(yellows, 0, 0) == (0, 45, 75, 105)
+    assert adj.corner_set(yellows, 1, 90) == (15, 75, 75, 105)
+    assert adj.corner_set(reds, 3, 30) == (315, 345, 15, 30)
+    assert adj.corner_set(reds, 3, 0) == (315, 345, 15, 15)  # the shorter turn: left, stops
+    jumbled = (100, 20, 60, 140)  # out of order (typed so): moved as asked
+    assert adj.corners_turned(jumbled, 1, 1, 10) == (100, 30, 60, 140)

@@ -10,7 +10,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
-from editor.model import adjustment_ops, adjustments as adj
+from editor.model import adjustment_ops, adjustments as adj, edit_ops
 from editor.model.render import composite_document
 from editor.ui.curve_graph import CURVE_COLOURS, CurveGraph
 
@@ -156,3 +156,105 @@ def test_a_drag_stays_one_step_while_the_panel_refreshes_between_moves(curves, q
     assert w.doc.history.count == steps + 1
     edit = editor_widget(w, QLineEdit, "Adjust_Points")
     assert adj.parse_points(edit.text()) == layer.settings.rgb  # the numbers follow
+
+
+def eye_click(w, qtbot, node) -> None:
+    """Clicks `node`'s eye in the Layers panel (shows or hides it)."""
+    from editor.ui.layers_panel import EYE_W
+
+    rows = w.layers_panel.list
+    rows.rebuild()
+    qtbot.mouseClick(rows, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     QPoint(EYE_W // 2, rows.row_rect(node).center().y()))
+
+
+@pytest.fixture
+def counted(curves, monkeypatch):
+    """The curves fixture, counting the histograms the editor makes."""
+    made = []
+    real = adjustment_ops.histogram_below
+
+    def counting(doc, node):
+        made.append(node)
+        return real(doc, node)
+
+    monkeypatch.setattr(adjustment_ops, "histogram_below", counting)
+    return curves + (made,)
+
+
+def test_histogram_follows_the_layers_below_once_they_are_still(counted, qtbot):
+    """Photoshop's graph follows the document: hiding, painting or undoing below the Curves
+    layer makes its histogram again, once the changes stop (not once per change)."""
+    w, layer, graph, made = counted
+    doc = w.doc
+    photo = doc.root.children[0]
+    first = graph.histogram.copy()
+    assert first.sum() == W * H * 3
+    # Hidden (the eye in the Layers panel): nothing below, an empty histogram, after a pause.
+    eye_click(w, qtbot, photo)
+    assert not photo.visible and doc.active is layer
+    np.testing.assert_array_equal(graph.histogram, first)  # not yet: it waits for stillness
+    qtbot.waitUntil(lambda: graph.histogram.sum() == 0, timeout=3000)
+    assert len(made) == 1
+    # Shown again, then five quick changes below (undo, redo...): one histogram at the end.
+    del made[:]
+    w.actions["undo"].trigger()
+    qtbot.waitUntil(lambda: graph.histogram.sum() == W * H * 3, timeout=3000)
+    np.testing.assert_array_equal(graph.histogram, first)
+    del made[:]
+    edit_ops.fill(doc, photo, (255, 0, 0, 255))  # no selection: the whole layer, one step
+    for _ in range(2):
+        w.actions["undo"].trigger()
+        w.actions["redo"].trigger()
+    qtbot.waitUntil(lambda: len(made) == 1, timeout=3000)
+    qtbot.wait(400)
+    assert len(made) == 1
+    red = np.zeros(256, np.int64)
+    red[255] = W * H
+    np.testing.assert_array_equal(graph.histogram, red + W * H * np.eye(256, dtype=np.int64)[0] * 2)
+    np.testing.assert_array_equal(graph.histogram, adjustment_ops.histogram_below(doc, layer)[0])
+    # The channel shown follows too: the Red channel's histogram is all 255.
+    editor_widget(w, QComboBox, "Adjust_Channel").setCurrentIndex(1)
+    graph = editor_widget(w, CurveGraph, "Adjust_Curve")
+    np.testing.assert_array_equal(graph.histogram, red)
+
+
+def test_histogram_ignores_the_adjustment_itself_and_what_lies_above(counted, qtbot):
+    """Nodes above the Curves layer and the layer's own mask and settings do not change
+    what it sees: no histogram is made for them."""
+    w, layer, graph, made = counted
+    doc = w.doc
+    first = graph.histogram.copy()
+    above = doc.add_image(np.full((H, W, 4), 255, np.uint8), "white above")
+    doc.set_active(layer)
+    graph = editor_widget(w, CurveGraph, "Adjust_Curve")
+    qtbot.wait(400)
+    del made[:]  # adding a layer changes the stack: made again once (the same counts)
+    eye_click(w, qtbot, above)
+    assert not above.visible
+    edit_ops.fill(doc, above, (0, 0, 0, 255))
+    drag(qtbot, graph, [at(graph, 64, 64), at(graph, 64, 120)])  # its own curve
+    doc.set_visible(layer, False)  # its own eye
+    qtbot.wait(400)
+    assert made == []
+    np.testing.assert_array_equal(graph.histogram, first)
+
+
+def test_histogram_made_fresh_when_the_curves_layer_is_shown_again(counted, qtbot):
+    """Painted with the pixel layer active (Properties then shows that layer, and nothing is
+    followed), the histogram is fresh when the Curves layer is selected again."""
+    w, layer, graph, made = counted
+    doc = w.doc
+    photo = doc.root.children[0]
+    doc.set_active(photo)
+    editor_widget(w, QLineEdit, "PropName")
+    del made[:]
+    edit_ops.fill(doc, photo, (0, 0, 255, 255))
+    qtbot.wait(400)
+    assert made == []  # no Curves layer in Properties: nothing made
+    doc.set_active(layer)
+    graph = editor_widget(w, CurveGraph, "Adjust_Curve")
+    blue = np.zeros(256, np.int64)
+    blue[255] = W * H
+    np.testing.assert_array_equal(graph.histogram, adjustment_ops.histogram_below(doc, layer)[0])
+    assert graph.histogram[0] == 2 * W * H and graph.histogram[255] == W * H

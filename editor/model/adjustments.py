@@ -350,6 +350,33 @@ class HueSaturation(Adjustment):
         return apply_mixed(self.code, self.params(), rgb)
 
 
+def corners_turned(corners: tuple, first: int, last: int, delta: float) -> tuple:
+    """A Hue/Saturation range's corners (falloff from, range from, range to, falloff to;
+    degrees) with corners `first`..`last` turned by `delta` degrees, as Photoshop's
+    slider moves them: round the circle they stay in that order (a corner stops at its
+    neighbour) and the falloff spans less than a whole turn (1 degree short at most);
+    all four together turn freely. Corners that are not in order (typed so before)
+    are turned as asked. Degrees 0..359."""
+    c = [int(v) % 360 for v in corners]
+    u = [c[0] + (v - c[0]) % 360 for v in c]  # unwrapped, from the falloff's start
+    delta = int(round(delta))
+    if (first, last) != (0, 3) and u == sorted(u):
+        # The gaps after each corner (the last one outside the falloff, 1 degree at least);
+        # the run's move widens the gap before it and narrows the gap after it.
+        gaps = (u[1] - u[0], u[2] - u[1], u[3] - u[2], 360 - (u[3] - u[0]))
+        least = (0, 0, 0, 1)
+        before, after = (first - 1) % 4, last
+        delta = max(least[before] - gaps[before], min(gaps[after] - least[after], delta))
+    return tuple((u[i] + (delta if first <= i <= last else 0)) % 360 for i in range(4))
+
+
+def corner_set(corners: tuple, index: int, degrees: float) -> tuple:
+    """The corners with corner `index` at `degrees` (a typed value), reached by the shorter
+    turn and held in order as `corners_turned`."""
+    delta = (int(round(degrees)) - int(corners[index]) + 180) % 360 - 180
+    return corners_turned(corners, index, index, delta)
+
+
 @dataclass(frozen=True)
 class ColorBalance(Adjustment):
     """(cyan-red, magenta-green, yellow-blue), each -100..100, per tonal range."""

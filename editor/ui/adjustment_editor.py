@@ -5,11 +5,14 @@ panel); the canvas follows every change (the document changes at once, the
 Renderer redraws). A slider drag is one undo step (its changes share a merge
 key); each typed value is one step. Levels and Curves edit one channel at a
 time (RGB, Red, Green, Blue), Color Balance one tonal range, Hue/Saturation
-its Master or one of its six ranges (Reds ... Magentas, with the range's and
-its falloff's corners in degrees, where Photoshop shows a colour bar). Curves are
+its Master or one of its six ranges (Reds ... Magentas), over Photoshop's two
+colour bars (`hue_bars.py`: the hues in and out; a range's corners dragged on
+its slider between them, one drag one step) and its corners also in degrees,
+held in order as the slider holds them. Curves are
 edited on Photoshop's graph (`curve_graph.py`: click to add a point, drag,
 drag off to remove; one drag is one undo step, as a slider's) over the
-histogram of what lies below, and as numbers: the points "input,output"
+histogram of what lies below (`below_histogram.py`: made again once the layers
+below are still after a change), and as numbers: the points "input,output"
 separated by spaces, 2 to 19 of them, as Photoshop stores them.
 """
 from __future__ import annotations
@@ -25,7 +28,9 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
 from editor.model import adjustment_ops, adjustments as adj
 from editor.model.layers import AdjustmentLayer
 
+from .below_histogram import BelowHistogram
 from .curve_graph import CurveGraph
+from .hue_bars import HueBars
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -44,7 +49,7 @@ class Field:
     (channel, tonal range: view state, not a setting) or a curve's points."""
 
     label: str
-    kind: str                       # "number", "check", "choice", "curve", "points"
+    kind: str  # "number", "check", "choice", "curve", "points", "hue_bars"
     value: object
     apply: Optional[Callable] = None  # value -> new settings (None for "choice")
     low: float = 0
@@ -91,31 +96,40 @@ def fields(settings: adj.Adjustment, channel: int, tone: int, hue_range: int = 0
                       lambda text: replace(s, **{name: adj.parse_points(text)}))]
     if isinstance(s, adj.HueSaturation):
         rows = [Field("Colorize", "check", s.colorize, lambda v: replace(s, colorize=v))]
-        if s.colorize:
+        if s.colorize:  # the bars show the colour it gives; no range to drag
             return rows + [number("Hue", "colorize_hue", 0, 360),
                            number("Saturation", "colorize_saturation", 0, 100),
-                           number("Lightness", "colorize_lightness", -100, 100)]
+                           number("Lightness", "colorize_lightness", -100, 100),
+                           Field("Colour bars", "hue_bars", (s, None))]
         rows.append(Field("Range", "choice", hue_range, choices=HUE_RANGES))
         if hue_range == 0:
             return rows + [number("Hue", "hue", -180, 180),
                            number("Saturation", "saturation", -100, 100),
-                           number("Lightness", "lightness", -100, 100)]
+                           number("Lightness", "lightness", -100, 100),
+                           Field("Colour bars", "hue_bars", (s, None))]
         index = hue_range - 1
         corners, edit = s.ranges[index]
 
-        def part(label, i, low, high, of_edit):
+        def part(label, i, low, high):
             def apply(v):
-                values = list(edit if of_edit else corners)
+                values = list(edit)
                 values[i] = v
-                return (s.with_range(index, edit=tuple(values)) if of_edit
-                        else s.with_range(index, corners=tuple(values)))
-            return Field(label, "number", (edit if of_edit else corners)[i], apply, low, high)
+                return s.with_range(index, edit=tuple(values))
+            return Field(label, "number", edit[i], apply, low, high)
 
-        # Photoshop's colour bar below the sliders: the range and its falloff, in degrees.
-        return rows + [part("Hue", 0, -180, 180, True), part("Saturation", 1, -100, 100, True),
-                       part("Lightness", 2, -100, 100, True),
-                       part("Falloff from", 0, 0, 360, False), part("Range from", 1, 0, 360, False),
-                       part("Range to", 2, 0, 360, False), part("Falloff to", 3, 0, 360, False)]
+        def corner(label, i):  # typed, held in order as the bars' handles are
+            return Field(label, "number", corners[i],
+                         lambda v: s.with_range(index, corners=adj.corner_set(corners, i, v)),
+                         0, 360)
+
+        # Photoshop's colour bars below the sliders, with the range's slider between
+        # them (`hue_bars.py`); its four corners also as numbers, in degrees.
+        return rows + [part("Hue", 0, -180, 180), part("Saturation", 1, -100, 100),
+                       part("Lightness", 2, -100, 100),
+                       Field("Colour bars", "hue_bars", (s, index),
+                             lambda values: s.with_range(index, corners=tuple(values))),
+                       corner("Falloff from", 0), corner("Range from", 1),
+                       corner("Range to", 2), corner("Falloff to", 3)]
     if isinstance(s, adj.ColorBalance):
         name = TONE_FIELDS[tone]
         values = getattr(s, name)
@@ -149,7 +163,9 @@ class AdjustmentEditor(QWidget):
         self._rows: list[tuple[Field, dict]] = []
         self._drag_key = None
         self._updating = False
-        self._histogram = (None, None)  # (node, counts): what lies below a Curves layer
+        # What lies below a Curves layer, made again as the layers below change.
+        self.histogram = BelowHistogram(self, self.isVisible)
+        self.histogram.changed.connect(self._histogram_changed)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         self.title = QLabel("ADJUSTMENT")
@@ -166,6 +182,9 @@ class AdjustmentEditor(QWidget):
     def show_node(self, session, node) -> None:
         """Called by the Properties panel whenever the active node or a node changed."""
         self.session = session
+        curves = isinstance(node, AdjustmentLayer) and isinstance(node.settings, adj.Curves)
+        self.histogram.follow(session.doc if session is not None else None,
+                              node if curves else None)
         if not isinstance(node, AdjustmentLayer):
             self.node = None
             self.setVisible(False)
@@ -235,6 +254,15 @@ class AdjustmentEditor(QWidget):
                                                                               self._drag_key))
                 self.form.addRow(graph)
                 widgets = {"graph": graph}
+            elif field.kind == "hue_bars":
+                bars = HueBars()
+                bars.setObjectName(name + "_bars")
+                bars.drag_started.connect(self._drag_started)
+                bars.drag_ended.connect(self._drag_ended)
+                bars.corners_changed.connect(lambda corners, i=i: self._commit(i, corners,
+                                                                               self._drag_key))
+                self.form.addRow(bars)
+                widgets = {"bars": bars}
             elif field.kind == "points":
                 edit = QLineEdit()
                 edit.setObjectName(name)
@@ -258,21 +286,23 @@ class AdjustmentEditor(QWidget):
                     widgets["combo"].setCurrentIndex(int(field.value))
                 elif "graph" in widgets:
                     widgets["graph"].set_curve(field.value, self.channel,
-                                               self._histogram_counts()[self.channel])
+                                               self.histogram.counts()[self.channel])
+                elif "bars" in widgets:
+                    widgets["bars"].set_value(*field.value)
                 elif "edit" in widgets and not widgets["edit"].hasFocus():
                     widgets["edit"].setText(str(field.value))
             self._rows = [(field, widgets) for (_, widgets), field in zip(self._rows, rows)]
         finally:
             self._updating = False
 
-    def _histogram_counts(self):
-        """The histogram behind the Curves graph, made when the layer is first shown
-        (a few composited strips of what lies below it)."""
-        node, counts = self._histogram
-        if node is not self.node or counts is None:
-            counts = adjustment_ops.histogram_below(self.session.doc, self.node)
-            self._histogram = (self.node, counts)
-        return counts
+    def _histogram_changed(self) -> None:
+        for _, widgets in self._rows:
+            if "graph" in widgets:
+                widgets["graph"].set_histogram(self.histogram.counts()[self.channel])
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.histogram.refresh_if_stale()
 
     # -- editing ---------------------------------------------------------------------------
     def _drag_started(self) -> None:
@@ -336,3 +366,7 @@ class AdjustmentEditor(QWidget):
                                         merge_key or ("adjustment", next(_keys)))
         except Exception as exc:
             self.main_window.report(exc, "Could not change the adjustment")
+        if self.node.settings is not settings:  # refused or held back (a corner at its
+            # neighbour): nothing changed, so no refresh comes; show what holds
+            self._show_values(fields(self.node.settings, self.channel, self.tone,
+                                     self.hue_range))

@@ -59,6 +59,11 @@ class CurveGraph(QWidget):
         self.points, self.channel, self.histogram = tuple(points), channel, histogram
         self.update()
 
+    def set_histogram(self, histogram: Optional[np.ndarray]) -> None:
+        """The counts of what lies below, made again as it changed (during a drag too)."""
+        self.histogram = histogram
+        self.update()
+
     def dragging(self) -> bool:
         return self._drag is not None
 

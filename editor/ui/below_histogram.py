@@ -1,0 +1,105 @@
+"""The histogram behind the Curves graph, following the document as Photoshop's does.
+
+It counts what lies below the Curves layer shown in Properties
+(`adjustment_ops.histogram_below`: a few composited strips, about 35 ms on a
+20-layer 4000x3000 document). It is made when the layer is first shown and made
+again once the document has been still for DELAY_MS after a change that can
+alter it: pixels, masks or attributes of a node drawn below the adjustment
+(its own settings, mask and flags change its output, not its input; nodes
+above it change nothing below), or any change of the stack or canvas. A brush
+stroke or a drag restarts the wait at each move, so it costs one histogram
+when it stops, not one per move. While no Curves layer is shown nothing is
+followed and nothing is kept: showing one makes a fresh histogram.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from editor.model import adjustment_ops
+from editor.model.document import Document
+from editor.model.layers import Node
+
+DELAY_MS = 200
+
+
+class BelowHistogram(QObject):
+    changed = Signal()  # the counts were made again and differ
+
+    def __init__(self, parent: QObject, is_shown=lambda: True):
+        super().__init__(parent)
+        self.doc: Optional[Document] = None
+        self.node: Optional[Node] = None
+        self._counts: Optional[np.ndarray] = None
+        self._is_shown = is_shown  # the graph can be seen (else wait until it is)
+        self.stale = False
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(DELAY_MS)
+        self.timer.timeout.connect(self._remake)
+
+    def follow(self, doc: Optional[Document], node: Optional[Node]) -> None:
+        """Counts what lies below `node` of `doc` from now on (None: follows nothing)."""
+        if doc is not self.doc:
+            if self.doc is not None:
+                self.doc.node_changed.disconnect(self._node_changed)
+                self.doc.structure_changed.disconnect(self._stack_changed)
+            if doc is not None:
+                doc.node_changed.connect(self._node_changed)
+                doc.structure_changed.connect(self._stack_changed)
+            self.doc = doc
+            self._counts = None
+        if node is not self.node or node is None:
+            self._counts = None
+            self.stale = False
+            self.timer.stop()
+        self.node = node
+
+    def counts(self) -> np.ndarray:
+        """(4, 256): RGB, red, green, blue (made now if there is none yet)."""
+        if self._counts is None:
+            self._counts = adjustment_ops.histogram_below(self.doc, self.node)
+            self.stale = False
+        return self._counts
+
+    def refresh_if_stale(self) -> None:
+        """The graph was shown again after changes made while it was hidden."""
+        if self.stale and not self.timer.isActive():
+            self.timer.start()
+
+    # -- following the document ----------------------------------------------------------
+    def _node_changed(self, node: Node, attr: str) -> None:
+        if self.node is None or node is self.node or not self._drawn_below(node):
+            return
+        self._schedule()
+
+    def _stack_changed(self) -> None:
+        if self.node is not None:
+            self._schedule()
+
+    def _drawn_below(self, node: Node) -> bool:
+        # The stack bottom to top, groups before their children: everything before the
+        # adjustment (its enclosing groups included) is composited below it.
+        for each in self.doc.nodes():
+            if each is self.node:
+                return False
+            if each is node:
+                return True
+        return False
+
+    def _schedule(self) -> None:
+        self.stale = True
+        self.timer.start()  # restarted at each change: made once the changes stop
+
+    def _remake(self) -> None:
+        if self.node is None or self.doc is None or not self.doc.contains(self.node):
+            return
+        if not self._is_shown():
+            return  # stays stale: made when the graph shows again
+        counts = adjustment_ops.histogram_below(self.doc, self.node)
+        self.stale = False
+        if self._counts is None or not np.array_equal(counts, self._counts):
+            self._counts = counts
+            self.changed.emit()
