@@ -54,9 +54,9 @@ FINAL = "best"
 MODE_FROM_LEVEL = 1       # levels this coarse and coarser vote by the mode, finer ones by the mean
 MODE_RADIUS = 0.2         # votes this close (RGB, 0..1) to the best one make the mode
 TEXTURE_WEIGHT = 3.0     # the texture feature against the colours in the patch distance
-LOCALITY = 0.5           # a source as far from its target as the hole is wide costs this x patch area
-LOCALITY_FROM = 2         # ... on this level and coarser ones (finer ones keep a texture's phase)
+LOCALITY = 0.5            # a source as far from its target as the hole is wide costs this x patch area
 REUSE = 0.001             # each other patch copying the same source costs this x patch area
+PRIORS_FROM = 2           # both on this level and coarser ones only (see _priors)
 COARSE_HOLE = 3.0         # coarsest level: the hole is at most this many pixels thick
 
 
@@ -241,15 +241,17 @@ def _priors(hole: np.ndarray, r: int, level: int) -> tuple[float, np.float32]:
     The locality prior prefers the hole's own surroundings (as Photoshop samples around
     the selection; they are what the fill must look like); the reuse cost spreads the
     matches over the available sources (uniform patch usage, Kaspar et al. 2015), so
-    a textured ground is continued with texture. Locality holds on the coarse levels
-    only, where the region to copy from is chosen: on the two finest, a periodic pattern
-    must be free to take its source a period or more away, in phase.
+    a textured ground is continued with texture. Both hold on the coarse levels only,
+    where the region to copy from is chosen; on the two finest, a periodic pattern must
+    be free to take its source a period or more away, in phase, and the ground under an
+    object's soft edge (which the edge's alpha is re-measured against) its best match.
     """
     ys, xs = np.nonzero(hole)
     size = float(max(ys.max() - ys.min(), xs.max() - xs.min()) + 1)
     area = (2 * r + 1) ** 2
-    near = LOCALITY * area / (size * size) if level >= LOCALITY_FROM else 0.0
-    return near, np.float32(REUSE * area)
+    if level < PRIORS_FROM:
+        return 0.0, np.float32(0.0)
+    return LOCALITY * area / (size * size), np.float32(REUSE * area)
 
 
 def _used(nny, nnx, ty, tx, reuse) -> np.ndarray:
