@@ -30,6 +30,7 @@ for each step the pipeline adds (mask only; + matting; + background solve;
 
     python bench/bench_decompose.py [--sizes 1,2,4] [--cases N] [--save DIR] [--diffusion-fill]
     python bench/bench_decompose.py --fills [--sizes 1,2,4] [--cases N] [--grid docs/content_aware_fill.png]
+        [--first-seed N] [--other-photos]   (other objects and places; other photos: a second set)
 
     python bench/bench_decompose.py --strokes [--sizes 1,2] [--cases N]
 
@@ -53,7 +54,9 @@ with the surroundings' texture near 1); "shifted truth", the BG PSNR of
 the true background shifted sideways by a tenth of the hidden width (a
 perfect copy of the right content, slightly out of place: what any fill
 that invents plausible content rather than knowing the hidden one can
-hope for); seconds of the fill step and of
+hope for); "truth's HF", the same energy ratio for the true background (where the
+object hid an edge or a plain area the ratio of even a perfect fill is far from 1);
+seconds of the fill step and of
 the whole decomposition per image. It runs the pictures twice: with the
 objects above (6-19 % of the picture hidden) and with "small" ones (a
 quarter of the short side; 2-8 % hidden, as objects lifted out of photos
@@ -101,9 +104,12 @@ STAGES = [
 def backgrounds() -> dict[str, np.ndarray]:
     from skimage import data
 
-    grey = {name: np.dstack([getattr(data, name)()] * 3) for name in ("brick", "grass", "gravel")}
+    grey = {name: np.dstack([getattr(data, name)()] * 3)
+            for name in ("brick", "grass", "gravel", "camera", "moon")}
     return {"coffee": data.coffee(), "rocket": data.rocket(), "chelsea": data.chelsea(),
-            "motorcycle": data.stereo_motorcycle()[0], "astronaut": data.astronaut(), **grey}
+            "motorcycle": data.stereo_motorcycle()[0], "astronaut": data.astronaut(),
+            "cat": data.cat(), "immunohistochemistry": data.immunohistochemistry(),
+            "hubble": data.hubble_deep_field(), **grey}
 
 
 # --fills adds objects on three textured grounds (a brick wall, grass, gravel), where
@@ -329,11 +335,16 @@ def fill_scores(result, truth) -> dict:
     # A yardstick for BG PSNR: the true background itself, shifted sideways by a tenth of
     # the hidden width - a perfect copy of the right content, slightly out of place.
     shifted = np.roll(true_bg, max(1, (xs.max() - xs.min()) // 10), axis=1)
+    # A yardstick for the energy: the hidden true background's own against the same ring
+    # (far from 1 where the object hid an edge or a plain area unlike its surroundings).
+    true_grey = true_bg @ np.float32([0.299, 0.587, 0.114])
+    true_hf = (true_grey - cv2.GaussianBlur(true_grey, (0, 0), 2.0)) ** 2
     ref = float(((shifted - true_bg)[under] ** 2).mean())
     return {"psnr": 10 * np.log10(1.0 / max(mse, 1e-10)),
             "shifted_truth": 10 * np.log10(1.0 / max(ref, 1e-10)),
             "ssim": float(ssim_map.mean(axis=2)[under[crop]].mean()),
             "energy": float(hf[inner].mean() / max(hf[ring].mean(), 1e-12)),
+            "true_energy": float(true_hf[inner].mean() / max(hf[ring].mean(), 1e-12)),
             "fill_s": result.figures["timings"]["background"],
             "total_s": result.figures["timings"]["total"]}
 
@@ -351,7 +362,7 @@ def compare_fills(args, bgs, plan) -> int:
     print(f"cpu threads: {cv2.getNumThreads()}, load average: {os.getloadavg()[0]:.2f}")
     time_fill_alone(bgs)
     tiles = []
-    plan = plan + [(kind, bg, len(plan) + i) for i, (kind, bg) in enumerate(TEXTURE_PAIRS)]
+    plan = plan + [(kind, bg, args.first_seed + len(plan) + i) for i, (kind, bg) in enumerate(TEXTURE_PAIRS)]
     sets = {"": OBJECT_SIZE, "small ": SMALL_OBJECT_SIZE}
     for n, mp in enumerate(float(s) for s in args.sizes.split(",")):
         rows: dict[str, list[dict]] = {f"{size}{subset} {name}": [] for size in sets
@@ -367,8 +378,9 @@ def compare_fills(args, bgs, plan) -> int:
                     crops.append(result.background[..., :3])
                 hole_share = 100 * float(result.filled.mean())
                 print(f"  {mp:g} MP {size}{kind:8s} on {bg_name:10s} {image.shape[1]}x{image.shape[0]} "
-                      f"(hole {hole_share:.1f} %): " + ", ".join(
-                          f"{k.split()[-2]} {r[-1]['psnr']:.1f} dB {r[-1]['energy']:.2f} "
+                      f"(hole {hole_share:.1f} %, truth's HF {rows[f'{size}{subset} {name}'][-1]['true_energy']:.2f}): " + ", ".join(
+                          f"{k.split()[-2]} {r[-1]['psnr']:.1f} dB SSIM {r[-1]['ssim']:.3f} "
+                          f"HF {r[-1]['energy']:.2f} "
                           f"{r[-1]['fill_s']:.2f}s" for k, r in rows.items()
                           if k.startswith(f"{size}{subset}")), flush=True)
                 if args.grid and n == 0 and not size:
@@ -482,6 +494,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1,4", help="megapixels, comma separated (default 1,4)")
     parser.add_argument("--cases", type=int, default=6, help="pictures per size (default 6)")
+    parser.add_argument("--first-seed", type=int, default=0,
+                        help="seed of the first picture (others follow); another value gives other "
+                             "objects and places, to check a change on pictures it was not tuned on")
+    parser.add_argument("--other-photos", action="store_true",
+                        help="other scikit-image photos as backgrounds (second test set)")
     parser.add_argument("--stages", default="all", help="'all' or 'full' (the full pipeline only)")
     parser.add_argument("--save", help="folder for views of the full pipeline's results")
     parser.add_argument("--diffusion-fill", action="store_true",
@@ -497,7 +514,10 @@ def main() -> int:
     bgs = backgrounds()
     pairs = [("pebble", "coffee"), ("horse", "rocket"), ("furball", "motorcycle"),
              ("pebble", "astronaut"), ("horse", "chelsea"), ("furball", "coffee")]
-    plan = [(*pairs[i % len(pairs)], i) for i in range(args.cases)]
+    if args.other_photos:
+        pairs = [("pebble", "cat"), ("horse", "immunohistochemistry"), ("furball", "camera"),
+                 ("pebble", "moon"), ("horse", "hubble"), ("furball", "cat")]
+    plan = [(*pairs[i % len(pairs)], args.first_seed + i) for i in range(args.cases)]
     if args.fills:
         return compare_fills(args, bgs, plan)
     if args.strokes:

@@ -125,3 +125,29 @@ def test_inpainter_protocol_clips_and_leaves_the_rest():
     out = PatchMatchInpainter(seed=0)(damaged, hole, ~hole)
     assert out.min() >= 0 and out.max() <= 1
     assert np.array_equal(out[~hole], damaged[~hole])
+
+
+def test_a_hole_in_a_smooth_gradient_next_to_grain_stays_smooth():
+    # A smooth ramp (sky, a wall in shadow) with a grainy ground beside it, inside the
+    # crop the fill samples: the grain must not be copied into the smooth part.
+    import cv2
+
+    rng = np.random.default_rng(5)
+    n = 240
+    grain = cv2.GaussianBlur(rng.standard_normal((n, n)).astype(np.float32), (0, 0), 1.0)
+    ramp = np.linspace(0.3, 0.7, n, dtype=np.float32)[:, None] * np.ones((1, n), np.float32)
+    grey = ramp + np.where(np.arange(n)[None, :] >= 150, 0.15 * grain / grain.std(), 0.0)
+    image = np.dstack([grey, 0.9 * grey, 0.8 * grey]).clip(0, 1).astype(np.float32)
+    yy, xx = np.mgrid[:n, :n]
+    hole = (yy - 120) ** 2 + (xx - 90) ** 2 < 40 ** 2
+    damaged = image.copy()
+    damaged[hole] = SENTINEL
+    out = content_aware_fill(damaged, hole)
+
+    def fine(a):
+        g = a.mean(axis=2)
+        return (g - cv2.GaussianBlur(g, (0, 0), 2.0)) ** 2
+
+    assert fine(out)[hole].mean() < 0.02 * fine(image)[:, 155:].mean()
+    # ... and it follows the ramp.
+    assert out[hole & (yy > 140)].mean() - out[hole & (yy < 100)].mean() > 0.05

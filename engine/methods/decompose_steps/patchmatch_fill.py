@@ -9,6 +9,9 @@ it. Wexler et al. reach that by alternating two steps, coarse to fine:
   found by PatchMatch (Barnes et al.): random guesses, good matches handed
   on to the next pixel (propagation: neighbours' matches are shifted by one)
   and random tries at halving distances around the best match so far;
+- **priors** on the search (`_priors`): a source far from its target, and one
+  that many targets already copy, cost extra, so the fill takes the texture of
+  its own surroundings rather than the smoothest patches of the crop;
 - **vote**: each hole pixel becomes the weighted mean of what the matched
   patches over it say it is; a good match (small distance) weighs more,
   and so does a patch near the hole's rim, where the picture is known
@@ -51,6 +54,9 @@ FINAL = "best"
 MODE_FROM_LEVEL = 1       # levels this coarse and coarser vote by the mode, finer ones by the mean
 MODE_RADIUS = 0.2         # votes this close (RGB, 0..1) to the best one make the mode
 TEXTURE_WEIGHT = 3.0     # the texture feature against the colours in the patch distance
+LOCALITY = 0.5            # a source as far from its target as the hole is wide costs this x patch area
+REUSE = 0.001             # each other patch copying the same source costs this x patch area
+PRIORS_FROM = 2           # both on this level and coarser ones only (see _priors)
 COARSE_HOLE = 3.0         # coarsest level: the hole is at most this many pixels thick
 
 
@@ -132,6 +138,7 @@ def _complete(image, hole, known, seed, progress, r):
         ty, tx = np.nonzero(targets)
         ty, tx = ty.astype(np.int32), tx.astype(np.int32)
         conf = _confidence(lv_hole)
+        near, reuse = _priors(lv_hole, r, i)
         cand_y, cand_x = np.nonzero(source_ok)
         cand_y, cand_x = cand_y.astype(np.int32), cand_x.astype(np.int32)
         if img is None or nny is None:
@@ -146,16 +153,17 @@ def _complete(image, hole, known, seed, progress, r):
             up = cv2.resize(img, (lv_hole.shape[1], lv_hole.shape[0]), interpolation=cv2.INTER_LINEAR)
             img = np.ascontiguousarray(np.where(lv_hole[..., None], up, lv_img), np.float32)
             nnd = np.zeros(lv_hole.shape, np.float32)
-            _distances(img, ty, tx, nny, nnx, nnd, r)
+            _distances(img, ty, tx, nny, nnx, nnd, r, _used(nny, nnx, ty, tx, reuse), near)
             _vote(img, lv_hole, ty, tx, nny, nnx, nnd, conf, r, _sigma2(nnd, ty, tx), i >= MODE_FROM_LEVEL)
         em, iters = passes[i]
         # The two finest levels refine the doubled matches nearby; coarser ones search the crop.
         reach = max(lv_hole.shape) if i >= 2 else (2 * r + 1) * (i + 1)
         for e in range(em):
+            used = _used(nny, nnx, ty, tx, reuse)
             nnd = np.zeros(lv_hole.shape, np.float32)
-            _distances(img, ty, tx, nny, nnx, nnd, r)
+            _distances(img, ty, tx, nny, nnx, nnd, r, used, near)
             _patchmatch(img, ty, tx, targets, source_ok, nny, nnx, nnd, r, iters,
-                        np.uint64((seed + 1) * 1_000_003 + i * 101 + e), reach)
+                        np.uint64((seed + 1) * 1_000_003 + i * 101 + e), reach, used, reuse, near)
             _vote(img, lv_hole, ty, tx, nny, nnx, nnd, conf, r, _sigma2(nnd, ty, tx), i >= MODE_FROM_LEVEL)
             done += 1
             progress(done, total)
@@ -221,6 +229,39 @@ def _confidence(hole: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(CONFIDENCE_BASE ** (-dist), np.float32)
 
 
+def _priors(hole: np.ndarray, r: int, level: int) -> tuple[float, np.float32]:
+    """(cost per squared pixel of distance between a target and its source, cost per other
+    target copying the same source) on a level, both in units of a patch's squared difference.
+
+    Without them the matches settle on the smoothest parts of the surroundings: a first
+    guess of the hole is smooth, a flat patch is nearer a smooth guess than any textured
+    one, and copying it keeps the guess smooth. So the coarse levels copy an out-of-focus
+    wall into a motorcycle's engine, a saucer's plain side over the cup's rim, and
+    many targets share a few flat sources, which the finest level tiles into a blob.
+    The locality prior prefers the hole's own surroundings (as Photoshop samples around
+    the selection; they are what the fill must look like); the reuse cost spreads the
+    matches over the available sources (uniform patch usage, Kaspar et al. 2015), so
+    a textured ground is continued with texture. Both hold on the coarse levels only,
+    where the region to copy from is chosen; on the two finest, a periodic pattern must
+    be free to take its source a period or more away, in phase, and the ground under an
+    object's soft edge (which the edge's alpha is re-measured against) its best match.
+    """
+    ys, xs = np.nonzero(hole)
+    size = float(max(ys.max() - ys.min(), xs.max() - xs.min()) + 1)
+    area = (2 * r + 1) ** 2
+    if level < PRIORS_FROM:
+        return 0.0, np.float32(0.0)
+    return LOCALITY * area / (size * size), np.float32(REUSE * area)
+
+
+def _used(nny, nnx, ty, tx, reuse) -> np.ndarray:
+    """Each source's reuse cost: `reuse` times the number of targets copying it."""
+    used = np.zeros(nny.shape, np.float32)
+    if reuse > 0:
+        np.add.at(used, (nny[ty, tx], nnx[ty, tx]), reuse)
+    return used
+
+
 def _sigma2(nnd: np.ndarray, ty: np.ndarray, tx: np.ndarray) -> float:
     # Wexler: sigma is the 75th percentile of the patch distances.
     return float(max(np.percentile(nnd[ty, tx], 75), 1e-6))
@@ -274,10 +315,11 @@ def _repair(ty, tx, source_ok, cand_y, cand_x, nny, nnx, r, seed):
 
 
 @njit(cache=True, inline="always")
-def _dist(img, y, x, sy, sx, r, best):
-    """Sum of squared differences of the patches at (y, x) and (sy, sx), stopping past `best`."""
+def _dist(img, y, x, sy, sx, r, best, used, near):
+    """Sum of squared differences of the patches at (y, x) and (sy, sx), stopping past `best`,
+    plus the source's reuse cost `used[sy, sx]` and `near` x its squared distance."""
     h, w, c = img.shape
-    d = 0.0
+    d = used[sy, sx] + near * ((sy - y) * (sy - y) + (sx - x) * (sx - x))
     for dy in range(-r, r + 1):
         yy = y + dy
         if yy < 0 or yy >= h:
@@ -295,14 +337,17 @@ def _dist(img, y, x, sy, sx, r, best):
 
 
 @njit(cache=True, parallel=True)
-def _distances(img, ty, tx, nny, nnx, nnd, r):
+def _distances(img, ty, tx, nny, nnx, nnd, r, used, near):
     for k in prange(ty.shape[0]):
         y, x = ty[k], tx[k]
-        nnd[y, x] = _dist(img, y, x, nny[y, x], nnx[y, x], r, np.inf)
+        nnd[y, x] = _dist(img, y, x, nny[y, x], nnx[y, x], r, np.inf, used, near)
 
 
 @njit(cache=True)
-def _patchmatch(img, ty, tx, targets, source_ok, nny, nnx, nnd, r, iterations, seed, reach0):
+def _patchmatch(img, ty, tx, targets, source_ok, nny, nnx, nnd, r, iterations, seed, reach0,
+                used, reuse, near):
+    """PatchMatch (Barnes et al. 2009) on the targets' matches. `used` is each source's
+    reuse cost (`reuse` per target copying it), kept up to date as matches move."""
     h, w = targets.shape
     state = seed
     n = ty.shape[0]
@@ -312,6 +357,9 @@ def _patchmatch(img, ty, tx, targets, source_ok, nny, nnx, nnd, r, iterations, s
             k = i if step == 1 else n - 1 - i
             y, x = ty[k], tx[k]
             by, bx, best = nny[y, x], nnx[y, x], nnd[y, x]
+            # Weighed as if this target did not use its source yet: it competes fairly.
+            used[by, bx] -= reuse
+            best -= reuse
             # Propagation: the neighbour's match, shifted by one, continues the same place.
             for a in range(2):
                 ny = y - step if a == 0 else y
@@ -324,7 +372,7 @@ def _patchmatch(img, ty, tx, targets, source_ok, nny, nnx, nnd, r, iterations, s
                     continue
                 if sy == by and sx == bx:
                     continue
-                d = _dist(img, y, x, sy, sx, r, best)
+                d = _dist(img, y, x, sy, sx, r, best, used, near)
                 if d < best:
                     by, bx, best = sy, sx, d
             # Random search at halving distances around the best match.
@@ -335,11 +383,12 @@ def _patchmatch(img, ty, tx, targets, source_ok, nny, nnx, nnd, r, iterations, s
                 state, z = _rand(state)
                 sx = bx + np.int64(z % np.uint64(2 * reach + 1)) - reach
                 if 0 <= sy < h and 0 <= sx < w and source_ok[sy, sx]:
-                    d = _dist(img, y, x, sy, sx, r, best)
+                    d = _dist(img, y, x, sy, sx, r, best, used, near)
                     if d < best:
                         by, bx, best = sy, sx, d
                 reach //= 2
-            nny[y, x], nnx[y, x], nnd[y, x] = by, bx, best
+            used[by, bx] += reuse
+            nny[y, x], nnx[y, x], nnd[y, x] = by, bx, best + reuse
 
 
 def _vote(img, hole, ty, tx, nny, nnx, nnd, conf, r, sigma2, mode):
