@@ -255,10 +255,12 @@ def _priors(hole: np.ndarray, r: int, level: int) -> tuple[float, np.float32]:
 
 
 def _used(nny, nnx, ty, tx, reuse) -> np.ndarray:
-    """Each source's reuse cost: `reuse` times the number of targets copying it."""
+    """Each source's reuse cost: `reuse` times the number of targets copying it (an empty
+    stand-in on the levels without it: no level-sized array read at every try)."""
+    if reuse <= 0:
+        return np.zeros((0, 0), np.float32)
     used = np.zeros(nny.shape, np.float32)
-    if reuse > 0:
-        np.add.at(used, (nny[ty, tx], nnx[ty, tx]), reuse)
+    np.add.at(used, (nny[ty, tx], nnx[ty, tx]), reuse)
     return used
 
 
@@ -317,9 +319,11 @@ def _repair(ty, tx, source_ok, cand_y, cand_x, nny, nnx, r, seed):
 @njit(cache=True, inline="always")
 def _dist(img, y, x, sy, sx, r, best, used, near):
     """Sum of squared differences of the patches at (y, x) and (sy, sx), stopping past `best`,
-    plus the source's reuse cost `used[sy, sx]` and `near` x its squared distance."""
+    plus the source's reuse cost `used[sy, sx]` (none when `used` is empty) and `near` x its squared distance."""
     h, w, c = img.shape
-    d = used[sy, sx] + near * ((sy - y) * (sy - y) + (sx - x) * (sx - x))
+    d = near * ((sy - y) * (sy - y) + (sx - x) * (sx - x))
+    if used.shape[0] > 0:
+        d += used[sy, sx]
     for dy in range(-r, r + 1):
         yy = y + dy
         if yy < 0 or yy >= h:
@@ -358,7 +362,8 @@ def _patchmatch(img, ty, tx, targets, source_ok, nny, nnx, nnd, r, iterations, s
             y, x = ty[k], tx[k]
             by, bx, best = nny[y, x], nnx[y, x], nnd[y, x]
             # Weighed as if this target did not use its source yet: it competes fairly.
-            used[by, bx] -= reuse
+            if reuse > 0:  # (`used` is empty without it)
+                used[by, bx] -= reuse
             best -= reuse
             # Propagation: the neighbour's match, shifted by one, continues the same place.
             for a in range(2):
@@ -387,7 +392,8 @@ def _patchmatch(img, ty, tx, targets, source_ok, nny, nnx, nnd, r, iterations, s
                     if d < best:
                         by, bx, best = sy, sx, d
                 reach //= 2
-            used[by, bx] += reuse
+            if reuse > 0:
+                used[by, bx] += reuse
             nny[y, x], nnx[y, x], nnd[y, x] = by, bx, best + reuse
 
 
