@@ -247,21 +247,11 @@ class AdjustmentEditor(QWidget):
                 widgets = {"combo": combo}
             elif field.kind == "curve":
                 graph = CurveGraph()
-                graph.setObjectName(name + "_graph")
-                graph.drag_started.connect(self._drag_started)
-                graph.drag_ended.connect(self._drag_ended)
-                graph.points_changed.connect(lambda points, i=i: self._commit(i, points,
-                                                                              self._drag_key))
-                self.form.addRow(graph)
+                self._add_dragged(graph, name + "_graph", graph.points_changed, i)
                 widgets = {"graph": graph}
             elif field.kind == "hue_bars":
                 bars = HueBars()
-                bars.setObjectName(name + "_bars")
-                bars.drag_started.connect(self._drag_started)
-                bars.drag_ended.connect(self._drag_ended)
-                bars.corners_changed.connect(lambda corners, i=i: self._commit(i, corners,
-                                                                               self._drag_key))
-                self.form.addRow(bars)
+                self._add_dragged(bars, name + "_bars", bars.corners_changed, i)
                 widgets = {"bars": bars}
             elif field.kind == "points":
                 edit = QLineEdit()
@@ -305,6 +295,15 @@ class AdjustmentEditor(QWidget):
         self.histogram.refresh_if_stale()
 
     # -- editing ---------------------------------------------------------------------------
+    def _add_dragged(self, widget, name: str, changed, index: int) -> None:
+        """A graph-like control (Curves graph, Hue/Saturation bars) in the form: its drags
+        are one undo step each, its `changed` values edit field `index` live."""
+        widget.setObjectName(name)
+        widget.drag_started.connect(self._drag_started)
+        widget.drag_ended.connect(self._drag_ended)
+        changed.connect(lambda value: self._commit(index, value, self._drag_key))
+        self.form.addRow(widget)
+
     def _drag_started(self) -> None:
         self._drag_key = ("adjustment", next(_keys))
 
