@@ -48,9 +48,10 @@ the focus ends (another layer changes, the structure changes,
 """
 from __future__ import annotations
 
+import time
 import weakref
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Optional, Sequence
+from typing import TYPE_CHECKING, Iterator, Optional, Sequence
 
 import numpy as np
 
@@ -75,6 +76,7 @@ _QT_MODE_NAMES = {
     "difference": "CompositionMode_Difference", "exclusion": "CompositionMode_Exclusion",
 }
 _MAX_DIRTY_BOXES = 8
+_NONE = object()  # `Renderer._take_prepared`: nothing prepared (None is a prepared answer)
 
 
 def _qt():
@@ -568,6 +570,20 @@ class _Preview:
     revision: int                  # the source's revision: a pixel edit ends the preview
 
 
+@dataclass
+class _Prepared:
+    """The caches around a layer being made ahead of a drag or stroke (`Renderer.prepare`)."""
+    layer: Layer
+    work: Iterator[None]           # `_focus_in_steps`, not yet run to its end
+    split: tuple                   # the nodes below and above it when it began
+    done: bool = False
+    focus: Optional[_Focus] = None
+    # (level, the layer's revision, its reduced stand-in, the focus reduced) for a drag
+    # drawn at the view's level (`_draw_preview`), made once the focus is done.
+    reduced: Optional[tuple] = None
+    proxy: Optional[tuple] = None  # ((level, revision), the stand-in) on the way to `reduced`
+
+
 class Renderer:
     """Keeps an 8-bit premultiplied composite of a document current, box by box."""
 
@@ -592,6 +608,8 @@ class Renderer:
         self._pending: list[Box] = []
         self._no_preview: Optional[Layer] = None  # painted, not moved: full resolution
         self._focus_revision: Optional[int] = None  # the focus layer's when it was hinted
+        self._prepared: Optional[_Prepared] = None  # made while the editor is idle
+        self._ready_preview: Optional[tuple] = None  # `_Prepared.reduced`, once taken
         doc.region_changed.connect(self._on_region)
         doc.structure_changed.connect(self._drop_focus)
         doc.size_changed.connect(self.match_size)
@@ -625,6 +643,73 @@ class Renderer:
         self._end_focus()
         self._focus_candidate = layer
         self._focus_revision = None if layer is None else layer.revision
+
+    def prepare(self, layer: Optional[Layer]) -> bool:
+        """Starts making the caches around `layer` (as `set_focus` and the first change
+        would), in steps run by `prepare_step`, so that a drag or stroke that begins
+        later finds them made: the editor calls it when it is idle. Anything else that
+        changes throws them away. True when there is work to run."""
+        prepared = self._prepared
+        if layer is None or not isinstance(layer, Layer) or not self.doc.contains(layer) \
+                or (self._focus is not None and self._focus.layer is layer):
+            return False
+        if prepared is not None and prepared.layer is layer:
+            return not prepared.done or (self._view_level > 0 and not self._reduced_ready())
+        split = _split_top_level(self.doc.root.children, layer)
+        if split is None:
+            return False  # drawn with its group or clipping group: no caches around it
+        work = _focus_in_steps(self.doc.root.children, layer, self.doc.canvas)
+        self._prepared = _Prepared(layer, work, _identities(split))
+        return True
+
+    def prepare_step(self, seconds: float = 0.015) -> bool:
+        """Runs `prepare`'s work for about `seconds` (at least one unit of the stack);
+        True while some is left."""
+        prepared = self._prepared
+        if prepared is None:
+            return False
+        end = time.perf_counter() + seconds
+        ran = False
+        while not prepared.done:
+            try:
+                next(prepared.work)
+                ran = True
+            except StopIteration as stop:
+                prepared.done, prepared.focus = True, stop.value
+                break
+            if time.perf_counter() >= end:
+                return True
+        if self._view_level > 0 and prepared.focus is not None and not self._reduced_ready():
+            if ran and time.perf_counter() >= end:
+                return True
+            layer, level = prepared.layer, self._view_level
+            key = (level, layer.revision)
+            if prepared.proxy is None or prepared.proxy[0] != key:
+                # The stand-in, then the reduced caches: two turns (tens of ms each).
+                prepared.proxy = (key, reduced.reduced_nodes([layer], level, masked_pixels)[0])
+                return True
+            proxy = prepared.proxy[1]
+            prepared.reduced = key + (proxy, _reduced_focus(prepared.focus, proxy, level))
+        return False
+
+    def _reduced_ready(self) -> bool:
+        prepared = self._prepared
+        return (prepared is not None and prepared.reduced is not None
+                and prepared.reduced[:2] == (self._view_level, prepared.layer.revision))
+
+    def _take_prepared(self, layer: Layer):
+        """The prepared focus for `layer` (made to its end now if need be), or `_NONE`
+        when there is none to take."""
+        prepared, self._prepared = self._prepared, None
+        if prepared is None or prepared.layer is not layer:
+            return _NONE
+        split = _split_top_level(self.doc.root.children, layer)
+        if split is None or _identities(split) != prepared.split:
+            return _NONE  # (changes of the stack throw it away before this: a safeguard)
+        if not prepared.done:
+            prepared.focus = _finish(prepared.work)
+        self._ready_preview = prepared.reduced
+        return prepared.focus
 
     def settle(self) -> None:
         """Marks what was drawn through the above-cache, or not yet drawn at full
@@ -679,6 +764,12 @@ class Renderer:
             _draw_nodes(painter, focus.above_nodes, self.doc.canvas)
             painter.close()
         return focus.below.image.copy(), above.image.copy(), exact
+
+    def splits_exactly(self, layer: Layer) -> bool:
+        """Whether `split_images(layer)` would give exact composites, found without drawing
+        anything (a drag can then skip a preview it would throw away)."""
+        split = _split_top_level(self.doc.root.children, layer)
+        return split is not None and all(_blends_normally(n) for n in split[1])
 
     def set_mask_view(self, node: Optional[Node]) -> None:
         """Shows `node`'s layer mask alone (None: the composite again); all is redrawn."""
@@ -772,10 +863,16 @@ class Renderer:
             if full is None or full.layer is not layer:
                 return False  # not split out of the stack: full resolution, as before
             canvas = reduced.reduced_box(self.doc.canvas, level)
-            proxy = reduced.reduced_nodes([layer], level, masked_pixels)[0]
+            ready, self._ready_preview = self._ready_preview, None
+            if ready is not None and ready[:2] == (level, layer.revision) \
+                    and ready[3].below.array.shape[:2] == (canvas.h, canvas.w):
+                proxy, focus = ready[2], ready[3]
+            else:
+                proxy = reduced.reduced_nodes([layer], level, masked_pixels)[0]
+                focus = _reduced_focus(full, proxy, level)
             preview = _Preview(level, layer, proxy, canvas,
                                PixelBuffer(canvas.w, canvas.h, precise=False),
-                               _reduced_focus(full, proxy, level), layer.revision)
+                               focus, layer.revision)
             self._preview = preview
         reduced.place(preview.proxy, layer, level)
         canvas = preview.canvas
@@ -804,15 +901,19 @@ class Renderer:
             self._focus_candidate = layer  # the same layer again: worth caching around it
             self._focus_revision = layer.revision
         self._last_changed = layer
+        if self._prepared is not None and layer is not self._prepared.layer:
+            self._prepared = None  # made from what just changed
         if not box.is_empty():
             self._add_dirty(box)
 
     def _drop_focus(self) -> None:
         self._end_focus()
         self._last_changed = None
+        self._prepared = None
 
     def _end_focus(self) -> None:
         self._focus = None
+        self._ready_preview = None
         self._no_preview = None
         self.settle()
 
@@ -847,7 +948,10 @@ class Renderer:
         layer, self._focus_candidate = self._focus_candidate, None
         if layer is None or not self.doc.contains(layer):
             return None
-        self._focus = _build_focus(self.doc.root.children, layer, self.doc.canvas)
+        focus = self._take_prepared(layer)
+        if focus is _NONE:
+            focus = _build_focus(self.doc.root.children, layer, self.doc.canvas)
+        self._focus = focus
         return self._focus
 
     def _redraw_with_focus(self, focus: _Focus, box: Box, exact: bool = False,
@@ -859,17 +963,33 @@ class Renderer:
 def _build_focus(nodes: Sequence[Node], layer: Layer, canvas: Box) -> Optional[_Focus]:
     """The caches around `layer` in the stack `nodes` (the document's, or their reduced
     stand-ins) over `canvas`; None when it cannot be split out (see `_split_top_level`)."""
+    return _finish(_focus_in_steps(nodes, layer, canvas))
+
+
+def _focus_in_steps(nodes: Sequence[Node], layer: Layer, canvas: Box) -> Iterator[None]:
+    """`_build_focus` as a generator that stops after each unit of the stack is drawn (a
+    node with what is clipped to it: a few ms to tens of ms each), so the caches can be
+    made between the events of an idle editor (`Renderer.prepare`). Returns the focus."""
     split = _split_top_level(nodes, layer)
     if split is None:
         return None
     below_nodes, above_nodes = split
-    below = _flattened(below_nodes, canvas)
+    below = yield from _flattened_in_steps(below_nodes, canvas)
     above, steps = None, None
     if all(_blends_normally(n) for n in above_nodes):
-        above = _flattened(above_nodes, canvas)
+        above = yield from _flattened_in_steps(above_nodes, canvas)
     elif any(isinstance(n, AdjustmentLayer) for n in above_nodes):
-        steps = _steps(above_nodes, canvas)
+        steps = yield from _steps_in_steps(above_nodes, canvas)
     return _Focus(layer, below, above, above_nodes, steps)
+
+
+def _finish(work: Iterator[None]):
+    """Runs a generator of this module's `..._in_steps` to its end; returns its value."""
+    while True:
+        try:
+            next(work)
+        except StopIteration as stop:
+            return stop.value
 
 
 def _reduced_focus(full: _Focus, proxy: Layer, level: int) -> _Focus:
@@ -892,36 +1012,52 @@ def _reduced_focus(full: _Focus, proxy: Layer, level: int) -> _Focus:
     return _Focus(proxy, shrink(full.below), above, above_nodes, steps)
 
 
-def _flattened(nodes: Sequence[Node], canvas: Box) -> PixelBuffer:
-    """`nodes` composited on transparency over the whole `canvas` (a cache)."""
+def _flattened_in_steps(nodes: Sequence[Node], canvas: Box) -> Iterator[None]:
+    """`nodes` composited on transparency over the whole `canvas` (a cache), stopping
+    after each clipping unit (see `_focus_in_steps`). Each unit
+    gets its own painter: the pixels are the same as drawn by one (each draw sets its own
+    mode and opacity; the numpy paths close the painter anyway)."""
     buffer = PixelBuffer(canvas.w, canvas.h, precise=False)
-    painter = _Painter(buffer)
-    _draw_nodes(painter, nodes, canvas)
-    painter.close()
+    for unit in _clipping_units(nodes):
+        painter = _Painter(buffer)
+        _draw_nodes(painter, unit, canvas)
+        painter.close()
+        yield
     return buffer
 
 
-def _steps(nodes: Sequence[Node], canvas: Box) -> list:
-    """The nodes above a dragged layer as steps: runs of clipping units that all blend
-    normally, pre-flattened, and the units that do not (adjustments), drawn live."""
+def _identities(split: tuple[list[Node], list[Node]]) -> tuple:
+    return tuple(id(n) for n in split[0]), tuple(id(n) for n in split[1])
+
+
+def _clipping_units(nodes: Sequence[Node]) -> list[list[Node]]:
+    """`nodes` cut into units that `_draw_nodes` draws the same apart as together: each
+    node with the nodes clipped to it."""
     units: list[list[Node]] = []
     for node in nodes:
         if node.clipping and units:
             units[-1].append(node)  # a clipped node stays with its base
         else:
             units.append([node])
+    return units
+
+
+def _steps_in_steps(nodes: Sequence[Node], canvas: Box) -> Iterator[None]:
+    """The nodes above a dragged layer as steps: runs of clipping units that all blend
+    normally, pre-flattened, and the units that do not (adjustments), drawn live. A
+    generator (see `_focus_in_steps`); returns the steps."""
     steps: list = []
     run: list[Node] = []
-    for unit in units:
+    for unit in _clipping_units(nodes):
         if all(_blends_normally(n) for n in unit):
             run.extend(unit)
             continue
         if run:
-            steps.append(_flattened(run, canvas))
+            steps.append((yield from _flattened_in_steps(run, canvas)))
             run = []
         steps.append(unit)
     if run:
-        steps.append(_flattened(run, canvas))
+        steps.append((yield from _flattened_in_steps(run, canvas)))
     return steps
 
 

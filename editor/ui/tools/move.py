@@ -72,8 +72,11 @@ class MoveTool(Tool):
         self._applied = (0, 0)
         self._key = ("move", next(_drags))
         if isinstance(node, Layer):
-            canvas.session.renderer.set_focus(node)
-            if node.width * node.height >= PREVIEW_PIXELS:
+            renderer = canvas.session.renderer
+            renderer.set_focus(node)
+            # (Under adjustment layers the preview would be inexact and go unused: the
+            # renderer then draws the drag itself, at the view's level.)
+            if node.width * node.height >= PREVIEW_PIXELS and renderer.splits_exactly(node):
                 preview = LayerPreview(canvas.session, node)
                 if preview.exact:
                     self._preview, self._canvas = preview, canvas

@@ -1,0 +1,172 @@
+"""Caches made while the editor is idle (Renderer.prepare / prepare_step, and the canvas
+that runs them): the first move of a drag then finds them made, the result is the same
+pixels as without them, and any other change throws them away."""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPoint, Qt
+
+from editor.model import render
+from editor.model.render import Renderer
+from test_render_view import H, W, fresh_composite, stacked_document
+
+
+def drag(doc, renderer, layer, moves=((5, 3), (7, -2))) -> None:
+    renderer.set_focus(layer)
+    for dx, dy in moves:
+        doc.translate(layer, dx, dy, merge_key="drag")
+        renderer.update()
+
+
+def run_all(renderer: Renderer) -> int:
+    """Runs the prepared work in the smallest slices; returns how many calls it took."""
+    calls = 1
+    while renderer.prepare_step(0.0):
+        calls += 1
+    return calls
+
+
+def test_prepared_caches_are_used_and_give_the_same_pixels():
+    doc, layer = stacked_document()
+    plain = Renderer(doc)
+    plain.update()
+    drag(doc, plain, layer)
+    expected_drag = plain.composite.array.copy()
+    doc.history.undo()
+    plain.close()
+
+    renderer = Renderer(doc)
+    renderer.update()
+    assert renderer.prepare(layer)
+    assert run_all(renderer) > 3  # made a unit of the stack at a time
+    prepared = renderer._prepared.focus
+    assert prepared is not None and prepared.layer is layer
+    assert not renderer.prepare(layer)  # made already: nothing more to run
+    drag(doc, renderer, layer)
+    assert renderer._focus is prepared  # the first move took it instead of making its own
+    assert np.array_equal(renderer.composite.array, expected_drag)
+    renderer.settle()
+    renderer.update()
+    assert np.array_equal(renderer.composite.array, fresh_composite(doc))
+
+
+def test_a_drag_that_starts_halfway_finishes_the_work():
+    doc, layer = stacked_document()
+    renderer = Renderer(doc)
+    renderer.update()
+    renderer.prepare(layer)
+    assert renderer.prepare_step(0.0)  # one unit done, more to do
+    work = renderer._prepared
+    drag(doc, renderer, layer)
+    assert work.layer is layer and renderer._prepared is None
+    assert renderer._focus is not None and renderer._focus.layer is layer
+    renderer.settle()
+    renderer.update()
+    assert np.array_equal(renderer.composite.array, fresh_composite(doc))
+
+
+def test_a_change_elsewhere_throws_the_prepared_caches_away():
+    doc, layer = stacked_document()
+    renderer = Renderer(doc)
+    renderer.update()
+    renderer.prepare(layer)
+    run_all(renderer)
+    other = doc.root.children[0]
+    other.pixels[:40, :40] = [255, 0, 0, 255]
+    doc.region_changed.emit(other.bounds(), other)
+    assert renderer._prepared is None
+    renderer.update()
+    drag(doc, renderer, layer)  # made anew, with the red corner
+    renderer.settle()
+    renderer.update()
+    assert np.array_equal(renderer.composite.array, fresh_composite(doc))
+    # A change of the stack too.
+    renderer.set_focus(None)
+    renderer.prepare(layer)
+    doc.set_visible(doc.root.children[-1], False)
+    assert renderer._prepared is None
+
+
+def test_the_layer_own_changes_keep_them():
+    doc, layer = stacked_document()
+    renderer = Renderer(doc)
+    renderer.update()
+    renderer.prepare(layer)
+    run_all(renderer)
+    layer.pixels[10:20, 10:20] = [0, 0, 255, 255]  # the caches hold what is around it
+    doc.region_changed.emit(layer.bounds(), layer)
+    assert renderer._prepared is not None
+    renderer.update()
+    drag(doc, renderer, layer)
+    renderer.settle()
+    renderer.update()
+    assert np.array_equal(renderer.composite.array, fresh_composite(doc))
+
+
+def test_zoomed_out_the_reduced_caches_are_prepared_too():
+    doc, layer = stacked_document()
+    plain = Renderer(doc)
+    plain.update()
+    plain.set_view(1)
+    drag(doc, plain, layer)
+    expected = plain.preview[1].array.copy()
+    doc.history.undo()
+    plain.close()
+
+    renderer = Renderer(doc)
+    renderer.update()
+    renderer.set_view(1)
+    renderer.prepare(layer)
+    run_all(renderer)
+    ready = renderer._prepared.reduced
+    assert ready is not None and ready[0] == 1
+    drag(doc, renderer, layer)
+    assert renderer._preview.focus is ready[3]
+    assert renderer.preview[1].array.shape == (H // 2, W // 2, 4)
+    assert np.array_equal(renderer.preview[1].array, expected)
+
+
+def test_the_idle_canvas_prepares_the_active_layer(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtTest import QTest
+
+    from ui_helpers import image_pos, make_window
+
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    doc, layer = stacked_document()
+    doc.set_active(layer)
+    w.add_session(doc, "stack")
+    qtbot.waitUntil(lambda: w.canvas.paint_count > 0)
+    renderer = w.session.renderer
+    qtbot.waitUntil(lambda: renderer._prepared is not None and renderer._prepared.done,
+                    timeout=5000)
+    first = renderer._prepared
+    built = []  # caches made on the spot, which the prepared ones should spare
+    real_build = render._build_focus
+    monkeypatch.setattr(render, "_build_focus", lambda *a: built.append(a) or real_build(*a))
+    canvas = w.canvas
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_V)
+    start = image_pos(canvas, 300, 240)
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=start)
+    for step in (QPoint(12, 8), QPoint(20, 10)):
+        QTest.mouseEvent(QTest.MouseAction.MouseMove, canvas, Qt.MouseButton.LeftButton,
+                         Qt.KeyboardModifier.NoModifier, start + step)
+        canvas.repaint()  # each move drawn, as the event loop would
+    assert (layer.x, layer.y) != (0, 0)
+    assert built == [] and renderer._focus is first.focus  # the prepared caches, taken
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=start + QPoint(20, 10))
+    qtbot.waitUntil(lambda: not renderer.approximate and not renderer.is_dirty(), timeout=8000)
+    assert np.array_equal(renderer.composite.array, fresh_composite(doc))
+
+
+def test_splits_exactly_tells_what_split_images_would_say_without_drawing():
+    doc, _ = stacked_document()
+    doc.add_image(np.full((50, 60, 4), 200, np.uint8), "over all", 10, 10)
+    renderer = Renderer(doc)
+    answers = []
+    for node in doc.root.children:
+        if isinstance(node, render.Layer) and not isinstance(node, render.AdjustmentLayer):
+            split = renderer.split_images(node)
+            answers.append(renderer.splits_exactly(node))
+            assert answers[-1] == (split is not None and split[2])
+    assert True in answers and False in answers  # above the top adjustment, and below it
