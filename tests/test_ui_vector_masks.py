@@ -79,6 +79,15 @@ def test_the_vector_mask_thumbnail_is_shown_iff_there_is_a_path(opened, qtbot):
     assert grey(2, 2) == 128 and grey(60, 45) == 128       # outside the disc
     assert grey(30.3, 12) == 255 and grey(20, 22.6) == 255  # in the disc
     assert grey(30.5, 23) == 128                            # its rectangular hole
+    # Moved with its layer, the path's thumbnail follows (filled again at its new place).
+    w.doc.translate(disc, 16, 0)
+    moved = panel.vector_thumbnail(disc).toImage()
+    assert grey(24, 23) == 255 and grey(55, 23) == 128   # before: in the disc; outside
+    moved_grey = lambda x, y: QColorValue(moved.pixel(int(x * s), int(y * s)))  # noqa: E731
+    assert moved_grey(24, 23) == 128 and moved_grey(55, 23) == 255
+    assert moved_grey(46.5, 23) == 128  # the hole, moved
+    w.actions["undo"].trigger()
+    assert panel.vector_thumbnail(disc).toImage() == image
     # Painted: the disabled path (Off) has the red cross, the enabled (Disc) none.
     picture = panel.grab().toImage()
     dpr = picture.devicePixelRatio()
@@ -106,8 +115,10 @@ def test_shift_click_on_the_thumbnail_disables_and_enables_the_path(opened, qtbo
     disc, off = layer(w, "Disc"), layer(w, "Off")
     before = shown(w)
     steps = w.doc.history.count
+    thumb = w.layers_panel.list.vector_thumbnail(disc)
     click_vector_thumb(qtbot, w, disc, Qt.KeyboardModifier.ShiftModifier)
     assert not disc.vector_mask.enabled and w.doc.history.count == steps + 1
+    assert w.layers_panel.list.vector_thumbnail(disc) is thumb  # the same picture, kept
     after = shown(w)
     # Outside the disc the blue layer now shows; inside it nothing changed.
     assert (after[2, 2] != before[2, 2]).any() and after[2, 2, 2] > 200

@@ -100,6 +100,12 @@ class VectorMask:
         filled path is shared: none of them changes it)."""
         return self._replace(**flags)
 
+    @property
+    def shape(self) -> dict:
+        """An object the copies of one path share (moved, or with other flags, density or
+        feather) and a reshaped path does not: what a cache of its picture is kept by."""
+        return self._cache
+
     def moved_knots(self) -> list[np.ndarray]:
         """Each subpath's knots at the current offset (canvas pixels)."""
         shift = np.array(self.offset, np.float64)

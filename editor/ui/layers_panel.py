@@ -306,9 +306,11 @@ class LayerList(QWidget):
         vector = node.vector_mask
         doc = self.doc
         dpr = self.devicePixelRatioF()
-        key = (doc.width, doc.height, dpr)
+        # Kept by the path's shape and place: a Shift+click (a copy with other flags)
+        # fills nothing again.
+        key = (vector.offset, vector.inverted, vector.initial_fill, doc.width, doc.height, dpr)
         cached = self._vector_thumbs.get(node.id)
-        if cached is not None and cached[0][0] is vector and cached[0][1] == key:
+        if cached is not None and cached[0][0] is vector.shape and cached[0][1] == key:
             return cached[1]
         s = THUMB * dpr / max(doc.width, doc.height)
         coverage = vector.thumbnail(round(doc.width * s), round(doc.height * s), s)
@@ -318,7 +320,7 @@ class LayerList(QWidget):
                        QImage.Format.Format_Grayscale8).copy()
         result = QPixmap.fromImage(image)
         result.setDevicePixelRatio(dpr)
-        self._vector_thumbs[node.id] = ((vector, key), result)
+        self._vector_thumbs[node.id] = ((vector.shape, key), result)
         return result
 
     def _paint_mask_thumb(self, p: QPainter, rect: QRect, thumb: QPixmap, enabled: bool,
