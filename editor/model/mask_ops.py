@@ -1,6 +1,7 @@
-"""Layer masks and clipping masks: the operations of Layer > Layer Mask and Layer >
-Create Clipping Mask, each one undoable command (see `commands.SetMask`,
-`SetMaskAttr`, `LayerMaskEdit`).
+"""Layer masks, vector masks and clipping masks: the operations of Layer > Layer Mask,
+Layer > Vector Mask and Layer > Create Clipping Mask, each one undoable command (see
+`commands.SetMask`, `SetMaskAttr`, `LayerMaskEdit`; a vector mask is never changed in
+place, so its operations set a changed copy with `SetAttr`).
 
 A new mask covers the canvas and the layer's box, so painting anywhere the
 layer can show has stored values; outside its box a mask is its default colour
@@ -117,10 +118,74 @@ def set_mask_attr(doc: Document, node: Optional[Node], attr: str, value, merge_k
     doc.history.push(cmds.SetMaskAttr(node, attr, value, merge_key=merge_key))
 
 
+def delete_vector_mask(doc: Document, node: Optional[Node]) -> None:
+    """Layer > Vector Mask > Delete: the path goes (undo brings it back as it was)."""
+    node = _require_vector_mask(doc, node)
+    doc.history.push(cmds.SetAttr(node, "vector_mask", None, "Delete Vector Mask"))
+
+
+def set_vector_mask_enabled(doc: Document, node: Optional[Node], enabled: bool) -> None:
+    """Disable / Enable Vector Mask (Shift+click on its thumbnail): kept, drawn or not."""
+    node = _require_vector_mask(doc, node)
+    doc.history.push(cmds.SetAttr(node, "vector_mask",
+                                  node.vector_mask.with_flags(enabled=bool(enabled)),
+                                  "Enable Vector Mask" if enabled else "Disable Vector Mask"))
+
+
+def set_vector_mask_attr(doc: Document, node: Optional[Node], attr: str, value,
+                         merge_key=None) -> None:
+    """The vector mask's density (0..255) or feather (pixels), as a layer mask's."""
+    node = _require_vector_mask(doc, node)
+    if attr == "density":
+        value = max(0, min(255, int(value)))
+    elif attr == "feather":
+        value = max(0.0, min(1000.0, float(value)))
+    else:
+        raise ValueError(f"unknown vector mask attribute {attr!r}")
+    if getattr(node.vector_mask, attr) == value:
+        return
+    doc.history.push(cmds.SetAttr(node, "vector_mask", node.vector_mask.with_flags(**{attr: value}),
+                                  f"Change Vector Mask {attr.title()}", merge_key=merge_key))
+
+
+def rasterize_vector_mask(doc: Document, node: Optional[Node]) -> LayerMask:
+    """Layer > Vector Mask > Rasterize (Photoshop's Layer > Rasterize > Vector Mask): the
+    path becomes the layer mask, multiplied with the layer mask there is, as the node is
+    drawn through both (their density and feather included): the picture is unchanged.
+    One undo step."""
+    node = _require_vector_mask(doc, node)
+    vector, mask = node.vector_mask, node.mask
+    if not vector.enabled:
+        raise DocumentError(f"The vector mask of '{node.name}' is disabled: enable it to "
+                            "rasterize it, or delete it.")
+    if mask is not None and not mask.enabled:
+        raise DocumentError(f"The layer mask of '{node.name}' is disabled: enable or delete it "
+                            "before rasterizing the vector mask into it.")
+    _check_unlocked(doc, node)
+    drawn = vector.through(mask, node)  # what compositing draws the node through
+    if mask is None:  # the path's fill as it is, with its own density and feather
+        result = LayerMask(drawn.pixels.copy(), drawn.x, drawn.y, default=drawn.default,
+                           linked=vector.linked, density=drawn.density, feather=drawn.feather)
+    else:  # the product of the two coverages, density and feather already in it
+        result = LayerMask(drawn.pixels.copy(), drawn.x, drawn.y, default=drawn.default,
+                           linked=mask.linked)
+    name = "Rasterize Vector Mask"
+    with doc.history.macro(name):
+        doc.history.push(cmds.SetMask(node, result, name))
+        doc.history.push(cmds.SetAttr(node, "vector_mask", None, name))
+    return result
+
+
 def mask_to_selection(doc: Document, node: Optional[Node], op: str = "replace") -> None:
     """Ctrl+click on the mask thumbnail: the mask's values become the selection."""
     node = _require_mask(doc, node)
     select_mask(doc, node.mask.raw_crop(doc.canvas), op, "Load Selection")
+
+
+def vector_mask_to_selection(doc: Document, node: Optional[Node], op: str = "replace") -> None:
+    """Ctrl+click on the vector mask's thumbnail: the path's area becomes the selection."""
+    node = _require_vector_mask(doc, node)
+    select_mask(doc, node.vector_mask.raster().raw_crop(doc.canvas), op, "Load Selection")
 
 
 def begin_mask_stroke(doc: Document, node: Node, name: str, cover: Box) -> cmds.LayerMaskEdit:
@@ -251,11 +316,19 @@ def _require_mask(doc: Document, node: Optional[Node]) -> Node:
     return node
 
 
+def _require_vector_mask(doc: Document, node: Optional[Node]) -> Node:
+    node = _target(doc, node)
+    if node.vector_mask is None:
+        raise DocumentError(f"'{node.name}' has no vector mask.")
+    return node
+
+
 def _check_unlocked(doc: Document, node: Node) -> None:
     doc._check_unlocked(node)
 
 
 __all__ = ["add_mask", "delete_mask", "apply_mask", "set_mask_enabled", "set_mask_attr",
-           "mask_to_selection", "begin_mask_stroke", "end_mask_stroke", "paint_mask_dab",
+           "delete_vector_mask", "set_vector_mask_enabled", "set_vector_mask_attr",
+           "rasterize_vector_mask", "vector_mask_to_selection", "mask_to_selection", "begin_mask_stroke", "end_mask_stroke", "paint_mask_dab",
            "set_clipping", "toggle_clipping", "clipping_base", "alpha_as_mask",
            "put_alpha_in_mask", "mask_from_transparency"]

@@ -538,7 +538,8 @@ class _Reader:
         vector.feather = 0.0 if feather is None else float(feather)
         node.vector_mask = vector
         self.warn(f"the vector mask of '{item.name}' is drawn, moves with the layer and is "
-                  "saved back, but Layered cannot show or edit it")
+                  "saved back; Layered can disable, delete or rasterize it but cannot "
+                  "reshape the path")
 
     def mode(self, item, group: bool) -> str:
         name = getattr(item.blend_mode, "name", str(item.blend_mode)).lower()

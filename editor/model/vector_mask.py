@@ -68,12 +68,14 @@ class VectorMask:
         self.edited = False  # reshaped (not only moved) since it was read
 
     def _replace(self, **changes) -> "VectorMask":
+        density = changes.pop("density", self.density)
+        feather = changes.pop("feather", self.feather)
         fields = dict(initial_fill=self.initial_fill, inverted=self.inverted,
                       enabled=self.enabled, linked=self.linked, offset=self.offset,
                       source=self.source, blocks=self.blocks, _cache=self._cache)
         fields.update(changes)
         out = VectorMask(self.subpaths, self.canvas, **fields)
-        out.edited, out.density, out.feather = self.edited, self.density, self.feather
+        out.edited, out.density, out.feather = self.edited, int(density), float(feather)
         return out
 
     def translated(self, dx: int, dy: int) -> "VectorMask":
@@ -94,8 +96,15 @@ class VectorMask:
         return out
 
     def with_flags(self, **flags) -> "VectorMask":
-        """A copy with `enabled`, `linked` or `inverted` changed."""
+        """A copy with `enabled`, `linked`, `inverted`, `density` or `feather` changed (the
+        filled path is shared: none of them changes it)."""
         return self._replace(**flags)
+
+    @property
+    def shape(self) -> dict:
+        """An object the copies of one path share (moved, or with other flags, density or
+        feather) and a reshaped path does not: what a cache of its picture is kept by."""
+        return self._cache
 
     def moved_knots(self) -> list[np.ndarray]:
         """Each subpath's knots at the current offset (canvas pixels)."""
@@ -113,6 +122,16 @@ class VectorMask:
         return Box(int(x0), int(y0), int(x1 - x0), int(y1 - y0))
 
     # -- drawing ------------------------------------------------------------------------
+    def thumbnail(self, width: int, height: int, scale: float) -> np.ndarray:
+        """The path's coverage (uint8, inverted when it is) over the canvas box (0, 0) ..
+        (width, height) / `scale`, filled at `scale` from the knots: a small picture (the
+        Layers panel's thumbnail) without filling the path at full size."""
+        subpaths = [Subpath(k * scale, s.closed, s.operation)
+                    for s, k in zip(self.subpaths, self.moved_knots())]
+        start = 1.0 if self.initial_fill and not subpaths else 0.0
+        values = _coverage(subpaths, Box(0, 0, max(1, width), max(1, height)), start)
+        return 255 - values if self.inverted else values
+
     def raster(self) -> LayerMask:
         """The path's coverage as a layer mask at its current place (0 outside the path,
         255 inside; the reverse when inverted); made once for all moved copies."""
@@ -247,9 +266,14 @@ def _rasterise(vector: VectorMask) -> tuple[np.ndarray, int, int, int]:
     box = Box(int(x0), int(y0), int(x1 - x0), int(y1 - y0)).intersect(_limit(vector.canvas))
     if box.is_empty():
         return np.zeros((0, 0), np.uint8), 0, 0, default
-    planes = [(g[0].operation, _fill(g, box)) for g in groups]
+    return _coverage(vector.subpaths, box, start), box.x, box.y, default
+
+
+def _coverage(subpaths: list[Subpath], box: Box, start: float) -> np.ndarray:
+    """The combined components' coverage (uint8) inside `box`."""
+    planes = [(g[0].operation, _fill(g, box)) for g in _components(subpaths)]
     values = _combine(planes, np.full((box.h, box.w), start, np.float32))
-    return np.rint(values * 255).astype(np.uint8), box.x, box.y, default
+    return np.rint(values * 255).astype(np.uint8)
 
 
 def _flatten(knots: np.ndarray, closed: bool) -> np.ndarray:

@@ -38,6 +38,7 @@ ARROW_W = 14
 THUMB = 34
 LOCK_W = 28
 MASK_GAP = 4  # between the layer thumbnail and the mask thumbnail
+VECTOR_GREY = 128  # a vector mask's thumbnail outside the path (inside: white)
 CLIP_ZONE = 4  # pixels either side of the line between two rows where Alt+click clips
 _merge_keys = itertools.count(1)
 
@@ -66,6 +67,7 @@ class LayerList(QWidget):
         self.collapsed: set[int] = set()
         self.selected: set[int] = set()       # extra rows chosen with Ctrl/Shift (for Group)
         self._thumbs: dict[int, tuple[object, QPixmap]] = {}
+        self._vector_thumbs: dict[int, tuple[object, QPixmap]] = {}  # by node id
         self._stale_thumbs: set[int] = set()
         self._press: Optional[tuple[QPointF, Node]] = None
         self._dragging: Optional[Node] = None
@@ -93,6 +95,7 @@ class LayerList(QWidget):
         live = {node.id for node, _ in self.rows}
         self.selected &= live
         self._thumbs = {k: v for k, v in self._thumbs.items() if k in live}
+        self._vector_thumbs = {k: v for k, v in self._vector_thumbs.items() if k in live}
         self.setFixedHeight(max(ROW_H * len(self.rows), 1))
         self.update()
 
@@ -107,10 +110,31 @@ class LayerList(QWidget):
         i = self.row_of(node)
         return QRect(0, i * ROW_H, self.width(), ROW_H) if i >= 0 else QRect()
 
+    def mask_slots(self, node: Node, depth: int) -> list[tuple[str, int]]:
+        """The mask thumbnails right of the layer's, as (kind, left x): the layer mask
+        ("mask") first, then the vector mask ("vector"), as Photoshop shows them."""
+        x = EYE_W + depth * INDENT + ARROW_W + THUMB + MASK_GAP
+        slots = []
+        for kind, present in (("mask", node.mask is not None),
+                              ("vector", node.vector_mask is not None)):
+            if present:
+                slots.append((kind, x))
+                x += THUMB + MASK_GAP
+        return slots
+
+    def mask_thumb_rect(self, node: Node, kind: str) -> QRect:
+        """Where `node`'s mask thumbnail of `kind` ("mask", "vector") is (empty: none)."""
+        i = self.row_of(node)
+        if i < 0:
+            return QRect()
+        for slot, x in self.mask_slots(node, self.rows[i][1]):
+            if slot == kind:
+                return QRect(x, i * ROW_H + (ROW_H - THUMB) // 2, THUMB, THUMB)
+        return QRect()
+
     def name_rect(self, node: Node, depth: int, row: int) -> QRect:
         left = EYE_W + depth * INDENT + ARROW_W + THUMB + 10
-        if node.mask is not None:
-            left += MASK_GAP + THUMB
+        left += len(self.mask_slots(node, depth)) * (MASK_GAP + THUMB)
         return QRect(left, row * ROW_H + 6, max(20, self.width() - left - LOCK_W - 4), ROW_H - 12)
 
     def thumbnail_changed(self, node: Node) -> None:
@@ -196,9 +220,14 @@ class LayerList(QWidget):
             p.drawLine(x + 4, mid + 3, x + 11, mid + 3)
             p.drawLine(x + 8, mid, x + 11, mid + 3)
             p.drawLine(x + 8, mid + 6, x + 11, mid + 3)
-        if node.mask is not None:
-            self._paint_mask_thumb(p, QRect(x + ARROW_W + THUMB + MASK_GAP,
-                                            top + (ROW_H - THUMB) // 2, THUMB, THUMB), node, doc)
+        for kind, left in self.mask_slots(node, depth):
+            rect = QRect(left, top + (ROW_H - THUMB) // 2, THUMB, THUMB)
+            if kind == "mask":
+                self._paint_mask_thumb(p, rect, self._mask_thumbnail(node), node.mask.enabled,
+                                       node is doc.active and doc.mask_targeted)
+            else:
+                self._paint_mask_thumb(p, rect, self.vector_thumbnail(node),
+                                       node.vector_mask.enabled, False)
         name_rect = self.name_rect(node, depth, i)
         detail = _detail(node)
         font = QFont(self.font())
@@ -271,17 +300,41 @@ class LayerList(QWidget):
         self._thumbs[-node.id] = (key, result)
         return result
 
-    def _paint_mask_thumb(self, p: QPainter, rect: QRect, node: Node, doc) -> None:
-        thumb = self._mask_thumbnail(node)
+    def vector_thumbnail(self, node: Node) -> QPixmap:
+        """The vector mask's thumbnail, Photoshop's way: grey, the path's area white;
+        filled at thumbnail size from the knots, kept until the path or canvas changes."""
+        vector = node.vector_mask
+        doc = self.doc
+        dpr = self.devicePixelRatioF()
+        # Kept by the path's shape and place: a Shift+click (a copy with other flags)
+        # fills nothing again.
+        key = (vector.offset, vector.inverted, vector.initial_fill, doc.width, doc.height, dpr)
+        cached = self._vector_thumbs.get(node.id)
+        if cached is not None and cached[0][0] is vector.shape and cached[0][1] == key:
+            return cached[1]
+        s = THUMB * dpr / max(doc.width, doc.height)
+        coverage = vector.thumbnail(round(doc.width * s), round(doc.height * s), s)
+        grey = VECTOR_GREY + ((255 - VECTOR_GREY) * coverage.astype(np.uint16) + 127) // 255
+        values = np.ascontiguousarray(grey.astype(np.uint8))
+        image = QImage(values.data, values.shape[1], values.shape[0], values.strides[0],
+                       QImage.Format.Format_Grayscale8).copy()
+        result = QPixmap.fromImage(image)
+        result.setDevicePixelRatio(dpr)
+        self._vector_thumbs[node.id] = ((vector.shape, key), result)
+        return result
+
+    def _paint_mask_thumb(self, p: QPainter, rect: QRect, thumb: QPixmap, enabled: bool,
+                          targeted: bool) -> None:
+        """A mask's thumbnail (layer or vector mask) centred in `rect`: a white frame when
+        it is the one painted on, a red cross when it is disabled."""
         size = thumb.deviceIndependentSize()
         w, h = size.width(), size.height()
         target = QRectF(rect.x() + (rect.width() - w) / 2, rect.y() + (rect.height() - h) / 2, w, h)
         p.drawPixmap(target.topLeft(), thumb)
-        targeted = node is doc.active and doc.mask_targeted
         p.setPen(QPen(QColor("#ffffff" if targeted else "#111214"), 2 if targeted else 1))
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRect(target.adjusted(-0.5, -0.5, 0.5, 0.5))
-        if not node.mask.enabled:  # Photoshop's red cross over a disabled mask
+        if not enabled:  # Photoshop's red cross over a disabled mask
             p.setPen(QPen(QColor("#e0413a"), 2))
             p.drawLine(target.topLeft(), target.bottomRight())
             p.drawLine(target.topRight(), target.bottomLeft())
@@ -364,10 +417,13 @@ class LayerList(QWidget):
             self.panel.guard(lambda: doc.set_locked(node, not node.locked))
             return
         thumb_x = EYE_W + depth * INDENT + ARROW_W
-        mask_x = thumb_x + THUMB + MASK_GAP
-        if node.mask is not None and mask_x <= x < mask_x + THUMB:
-            self._mask_thumb_clicked(node, e.modifiers())
-            return
+        for kind, left in self.mask_slots(node, depth):
+            if left <= x < left + THUMB:
+                if kind == "mask":
+                    self._mask_thumb_clicked(node, e.modifiers())
+                else:
+                    self._vector_thumb_clicked(node, e.modifiers())
+                return
         if thumb_x <= x < thumb_x + THUMB and node is doc.active:
             doc.set_mask_targeted(False)  # the layer thumbnail targets the pixels again
         if e.modifiers() & Qt.KeyboardModifier.ControlModifier and isinstance(node, Layer) \
@@ -395,6 +451,22 @@ class LayerList(QWidget):
             self.selected = set()
             doc.set_active(node)
             doc.set_mask_targeted(True)
+        self.update()
+
+    def _vector_thumb_clicked(self, node: Node, modifiers) -> None:
+        """Shift+click: disable/enable the vector mask; Ctrl+click: load the path's area as
+        the selection; a click makes its layer active (on its pixels: Layered has no path
+        tools to edit the path with)."""
+        doc = self.doc
+        if modifiers & Qt.KeyboardModifier.ShiftModifier:
+            self.panel.guard(lambda: mask_ops.set_vector_mask_enabled(
+                doc, node, not node.vector_mask.enabled))
+        elif modifiers & Qt.KeyboardModifier.ControlModifier:
+            self.panel.guard(lambda: mask_ops.vector_mask_to_selection(doc, node))
+        else:
+            self.selected = set()
+            doc.set_active(node)
+            doc.set_mask_targeted(False)
         self.update()
 
     def _select(self, node: Node, modifiers) -> None:

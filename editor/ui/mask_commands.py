@@ -1,5 +1,6 @@
 """Layer > Layer Mask (Reveal All, Hide All, Reveal/Hide Selection, From Transparency,
-Delete, Apply, Disable, Link) and Create/Release Clipping Mask (Alt+Ctrl+G).
+Delete, Apply, Disable, Link), Layer > Vector Mask (Delete, Disable/Enable, Rasterize) and
+Create/Release Clipping Mask (Alt+Ctrl+G).
 
 The operations are in `editor.model.mask_ops` (no Qt); each is one undo step.
 Which of a layer's pixels or its mask Brush and Eraser paint is
@@ -25,6 +26,16 @@ def usable(c: Context) -> bool:
 
 def layer_has_mask(c: Context) -> bool:
     return usable(c) and c.node.mask is not None
+
+
+def has_vector_mask(c: Context) -> bool:
+    return usable(c) and c.node.vector_mask is not None
+
+
+def can_rasterize_vector(c: Context) -> bool:
+    """The path is drawn, and so is the layer mask it would be multiplied into."""
+    return (has_vector_mask(c) and c.node.vector_mask.enabled
+            and (c.node.mask is None or c.node.mask.enabled))
 
 
 def maskable(c: Context) -> bool:
@@ -53,10 +64,11 @@ class MaskCommands:
 
     def action_specs(self) -> list[Spec]:
         """Layer > Layer Mask (a submenu) and Create/Release Clipping Mask, last in Layer."""
-        def in_mask_menu(name, text, slot, enabled, keys=None, checked=None, separator=False):
-            return ActionSpec(name, text, slot, keys, enabled=enabled, menu="layer_mask",
+        def in_mask_menu(name, text, slot, enabled, keys=None, checked=None, separator=False,
+                         menu="layer_mask", label=None):
+            return ActionSpec(name, text, slot, keys, enabled=enabled, menu=menu,
                               separator=separator, checkable=checked is not None,
-                              checked=checked)
+                              checked=checked, label=label)
 
         return [
             SubmenuSpec("layer_mask", "Layer Mas&k", menu="layer", separator=True),
@@ -84,6 +96,18 @@ class MaskCommands:
             in_mask_menu("mask_target", "Edit Layer &Mask", self.toggle_target, layer_has_mask,
                          "Ctrl+\\",
                          checked=lambda c: layer_has_mask(c) and c.doc.mask_targeted),
+            SubmenuSpec("vector_mask", "&Vector Mask", menu="layer"),
+            in_mask_menu("vector_mask_delete", "&Delete Vector Mask",
+                         lambda: self._op("delete the vector mask", mask_ops.delete_vector_mask),
+                         has_vector_mask, menu="vector_mask"),
+            in_mask_menu("vector_mask_disable", "Disa&ble Vector Mask",
+                         self.toggle_vector_enabled, has_vector_mask, menu="vector_mask",
+                         label=lambda c: "&Enable Vector Mask" if has_vector_mask(c)
+                         and not c.node.vector_mask.enabled else "Disa&ble Vector Mask"),
+            in_mask_menu("vector_mask_rasterize", "&Rasterize Vector Mask",
+                         lambda: self._op("rasterize the vector mask",
+                                          mask_ops.rasterize_vector_mask),
+                         can_rasterize_vector, menu="vector_mask", separator=True),
             ActionSpec("clipping", "Create &Clipping Mask",
                        lambda: self._op("change the clipping mask", mask_ops.toggle_clipping),
                        "Alt+Ctrl+G", enabled=can_clip, menu="layer",
@@ -107,6 +131,11 @@ class MaskCommands:
     def toggle_enabled(self) -> None:
         self._op("change the mask",
                  lambda d, n: mask_ops.set_mask_enabled(d, n, not n.mask.enabled) if n and n.mask else None)
+
+    def toggle_vector_enabled(self) -> None:
+        self._op("change the vector mask",
+                 lambda d, n: mask_ops.set_vector_mask_enabled(d, n, not n.vector_mask.enabled)
+                 if n and n.vector_mask else None)
 
     def toggle_linked(self) -> None:
         self._op("change the mask",

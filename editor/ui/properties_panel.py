@@ -208,50 +208,60 @@ class PropertiesPanel(QWidget):
         finally:
             self._updating = False
 
-    # -- the layer mask: density and feather ----------------------------------------------
+    # -- the layer mask and the vector mask: density and feather ----------------------------
     def _build_mask_section(self, layout) -> None:
-        self.mask_box = QWidget()
-        box = QVBoxLayout(self.mask_box)
+        """Two like sections: LAYER MASK (node.mask) and VECTOR MASK (node.vector_mask)."""
+        self.mask_box, self.mask_density, self.mask_feather = self._mask_section(
+            layout, "LAYER MASK", "PropMask", "mask")
+        self.vector_box, self.vector_density, self.vector_feather = self._mask_section(
+            layout, "VECTOR MASK", "PropVector", "vector_mask")
+
+    def _mask_section(self, layout, title_text: str, prefix: str, which: str):
+        box_widget = QWidget()
+        box = QVBoxLayout(box_widget)
         box.setContentsMargins(0, 0, 0, 0)
-        title = QLabel("LAYER MASK")
+        title = QLabel(title_text)
         title.setObjectName("SectionTitle")
         box.addWidget(title)
         form = QFormLayout()
         form.setHorizontalSpacing(10)
-        self.mask_density = QSpinBox()
-        self.mask_density.setObjectName("PropMaskDensity")
-        self.mask_density.setRange(0, 100)
-        self.mask_density.setSuffix(" %")
-        self.mask_density.setKeyboardTracking(False)
-        self.mask_density.valueChanged.connect(
-            lambda v: self._mask_attr("density", round(v * 255 / 100)))
-        form.addRow("Density", self.mask_density)
-        self.mask_feather = QDoubleSpinBox()
-        self.mask_feather.setObjectName("PropMaskFeather")
-        self.mask_feather.setRange(0.0, 250.0)
-        self.mask_feather.setDecimals(1)
-        self.mask_feather.setSuffix(" px")
-        self.mask_feather.setKeyboardTracking(False)
-        self.mask_feather.valueChanged.connect(lambda v: self._mask_attr("feather", v))
-        form.addRow("Feather", self.mask_feather)
+        density = QSpinBox()
+        density.setObjectName(f"{prefix}Density")
+        density.setRange(0, 100)
+        density.setSuffix(" %")
+        density.setKeyboardTracking(False)
+        density.valueChanged.connect(
+            lambda v: self._mask_attr(which, "density", round(v * 255 / 100)))
+        form.addRow("Density", density)
+        feather = QDoubleSpinBox()
+        feather.setObjectName(f"{prefix}Feather")
+        feather.setRange(0.0, 250.0)
+        feather.setDecimals(1)
+        feather.setSuffix(" px")
+        feather.setKeyboardTracking(False)
+        feather.valueChanged.connect(lambda v: self._mask_attr(which, "feather", v))
+        form.addRow("Feather", feather)
         box.addLayout(form)
-        layout.addWidget(self.mask_box)
+        layout.addWidget(box_widget)
+        return box_widget, density, feather
 
     def _refresh_mask(self, node) -> None:
-        mask = node.mask if node is not None else None
-        self.mask_box.setVisible(mask is not None)
-        if mask is not None:
-            self.mask_density.setValue(round(mask.density * 100 / 255))
-            self.mask_feather.setValue(mask.feather)
+        for which, box, density, feather in (
+                ("mask", self.mask_box, self.mask_density, self.mask_feather),
+                ("vector_mask", self.vector_box, self.vector_density, self.vector_feather)):
+            mask = getattr(node, which) if node is not None else None
+            box.setVisible(mask is not None)
+            if mask is not None:
+                density.setValue(round(mask.density * 100 / 255))
+                feather.setValue(mask.feather)
 
-    def _mask_attr(self, attr: str, value) -> None:
+    def _mask_attr(self, which: str, attr: str, value) -> None:
         node = self._active()
-        if self._updating or node is None or node.mask is None:
+        if self._updating or node is None or getattr(node, which) is None:
             return
-
+        change = mask_ops.set_mask_attr if which == "mask" else mask_ops.set_vector_mask_attr
         try:
-            mask_ops.set_mask_attr(self.session.doc, node, attr, value,
-                                   merge_key=("mask", node.id, attr))
+            change(self.session.doc, node, attr, value, merge_key=(which, node.id, attr))
         except Exception as exc:
             self.main_window.report(exc, "Could not change the mask")
 
