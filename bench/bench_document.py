@@ -28,7 +28,9 @@ shared; figures vary with its load.
 With --masked, (f) times the same drags as the canvas draws them at two stated views
 (Renderer.set_view): the document fitted in a 1600x1000 view (drawn at the pyramid level
 that view shows, from the layers' reductions) and 100 % zoom showing a 1600x1000
-viewport at the canvas centre (full resolution, only the rows in view); each ends with
+viewport at the canvas centre (full resolution, only the rows in view); each drag is
+timed once after the idle preparation the canvas runs (`Renderer.prepare`: its slices and
+the first move), then cold; each ends with
 settle() and checks that the settled composite equals a fresh full render exactly. (b)
 stays the full-resolution figure (no view: every changed pixel at full resolution).
 --paths (with --masked) gives every third layer a vector mask (the disc in its box), so
@@ -351,6 +353,7 @@ def bench_views(name: str, doc, runs: int) -> None:
               + ("" if level else f", rows {box.y}..{box.y1} of {doc.height} in view"))
         for label, layer in (("a middle layer", layers[len(layers) // 2]),
                              ("the top layer", layers[-1])):
+            bench_prepared_first_move(doc, layer, label, level, box)
             renderer = Renderer(doc)
             renderer.update()
             renderer.set_view(level, box)
@@ -380,6 +383,36 @@ def bench_views(name: str, doc, runs: int) -> None:
             renderer.close()
             doc.history.undo()
         bench_slider(doc, level, box, runs)
+
+
+def bench_prepared_first_move(doc, layer, label: str, level: int, box) -> None:
+    """The first move when the editor was idle before it: the canvas then has the renderer
+    make the caches around the active layer in slices (`Renderer.prepare`, one slice per
+    turn of the event loop, PREPARE_SLICE_S each); the longest slice is how long the
+    editor could be slow to answer an event meanwhile."""
+    from editor.model.render import Renderer
+    from editor.ui.canvas import PREPARE_SLICE_S
+
+    renderer = Renderer(doc)
+    renderer.update()
+    renderer.set_view(level, box)
+    renderer.prepare(layer)
+    slices, cpu = [], time.process_time()
+    while True:
+        start = time.perf_counter()
+        more = renderer.prepare_step(PREPARE_SLICE_S)
+        slices.append((time.perf_counter() - start) * 1000)
+        if not more:
+            break
+    _last_cpu[:] = [(time.process_time() - cpu) * 1000]
+    row(f"idle preparation for {label}: all slices", sum(slices),
+        f"{len(slices)} slices, longest {max(slices):.0f} ms")
+    renderer.set_focus(layer)
+    row(f"move {label}: first move after the idle preparation",
+        median_ms(lambda: (doc.translate(layer, 5, 3, merge_key="bench"), renderer.update()), 1),
+        "target <= 30 ms")
+    renderer.close()
+    doc.history.undo()
 
 
 def bench_slider(doc, level: int, box, runs: int) -> None:
