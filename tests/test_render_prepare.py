@@ -158,15 +158,3 @@ def test_the_idle_canvas_prepares_the_active_layer(qtbot, tmp_path, monkeypatch)
     qtbot.waitUntil(lambda: not renderer.approximate and not renderer.is_dirty(), timeout=8000)
     assert np.array_equal(renderer.composite.array, fresh_composite(doc))
 
-
-def test_splits_exactly_tells_what_split_images_would_say_without_drawing():
-    doc, _ = stacked_document()
-    doc.add_image(np.full((50, 60, 4), 200, np.uint8), "over all", 10, 10)
-    renderer = Renderer(doc)
-    answers = []
-    for node in doc.root.children:
-        if isinstance(node, render.Layer) and not isinstance(node, render.AdjustmentLayer):
-            split = renderer.split_images(node)
-            answers.append(renderer.splits_exactly(node))
-            assert answers[-1] == (split is not None and split[2])
-    assert True in answers and False in answers  # above the top adjustment, and below it

@@ -765,12 +765,6 @@ class Renderer:
             painter.close()
         return focus.below.image.copy(), above.image.copy(), exact
 
-    def splits_exactly(self, layer: Layer) -> bool:
-        """Whether `split_images(layer)` would give exact composites, found without drawing
-        anything (a drag can then skip a preview it would throw away)."""
-        split = _split_top_level(self.doc.root.children, layer)
-        return split is not None and all(_blends_normally(n) for n in split[1])
-
     def set_mask_view(self, node: Optional[Node]) -> None:
         """Shows `node`'s layer mask alone (None: the composite again); all is redrawn."""
         if node is self.mask_view:
