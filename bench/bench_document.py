@@ -446,6 +446,16 @@ def bench_slider(doc, level: int, box, runs: int) -> None:
         median_ms(lambda: (renderer.settle(), renderer.update()), 1))
     renderer.close()
     doc.history.undo()
+    # The same with the editor idle first, the adjustment layer active (`Renderer.prepare`).
+    renderer = Renderer(doc)
+    renderer.update()
+    renderer.set_view(level, box)
+    renderer.prepare(node)
+    while renderer.prepare_step(1.0):
+        pass
+    row("Hue/Saturation slider: first change after the idle preparation", median_ms(change, 1))
+    renderer.close()
+    doc.history.undo()
 
 
 # -- (c) -------------------------------------------------------------------------------

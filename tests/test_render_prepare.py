@@ -158,3 +158,32 @@ def test_the_idle_canvas_prepares_the_active_layer(qtbot, tmp_path, monkeypatch)
     qtbot.waitUntil(lambda: not renderer.approximate and not renderer.is_dirty(), timeout=8000)
     assert np.array_equal(renderer.composite.array, fresh_composite(doc))
 
+
+
+def test_a_setting_changed_on_the_prepared_adjustment_layer_uses_the_caches_at_once(
+        monkeypatch):
+    import dataclasses
+
+    from editor.model import AdjustmentLayer, adjustment_ops
+
+    doc, _ = stacked_document()
+    node = next(n for n in doc.root.children if isinstance(n, AdjustmentLayer)
+                and n.name == "levels")
+    renderer = Renderer(doc)
+    renderer.update()
+    renderer.set_view(1)
+    renderer.prepare(node)
+    run_all(renderer)
+    built = []
+    real_build = render._build_focus
+    monkeypatch.setattr(render, "_build_focus", lambda *a: built.append(a) or real_build(*a))
+    for gamma in (1.3, 1.5):
+        levels = dataclasses.replace(node.settings, rgb=(12, 240, gamma, 0, 255))
+        adjustment_ops.set_settings(doc, node, levels, merge_key="slider")
+        renderer.update()
+        assert renderer.preview is not None  # the first change already drawn at the level
+    assert built == []
+    renderer.settle()
+    renderer.update()
+    assert not renderer.approximate
+    assert np.array_equal(renderer.composite.array, fresh_composite(doc))

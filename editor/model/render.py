@@ -897,6 +897,11 @@ class Renderer:
         self._last_changed = layer
         if self._prepared is not None and layer is not self._prepared.layer:
             self._prepared = None  # made from what just changed
+        elif self._prepared is not None and self._focus is None:
+            # The layer made ready while idle changes (a slider, a filter): its caches
+            # draw the change at once; what they round differently is settled after.
+            self._focus_candidate = layer
+            self._focus_revision = layer.revision
         if not box.is_empty():
             self._add_dirty(box)
 
