@@ -208,3 +208,27 @@ def test_color_panel(opened, qtbot):
     assert opened.background.name() == "#ff8000" and panel.hex["background"].text() == "#ff8000"
     qtbot.keyClick(opened.canvas, Qt.Key.Key_D)
     assert (panel.hex["foreground"].text(), panel.hex["background"].text()) == ("#000000", "#ffffff")
+
+
+def test_quitting_after_a_copy_does_not_crash(tmp_path):
+    """The clipboard owns what Copy put there; Qt deletes it after Python has gone, which
+    used to kill the process on quit (exit status 139) with the user's copy on it."""
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "copy_and_quit.py"
+    script.write_text(
+        "import numpy as np\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from editor.ui.edit_commands import clipboard_origin, put_on_clipboard\n"
+        "app = QApplication([])\n"
+        "put_on_clipboard(np.full((8, 8, 4), 200, np.uint8), 3, 4)\n"
+        "assert clipboard_origin() == (3, 4)\n"
+        "print('copied')\n")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
+    run = subprocess.run([sys.executable, str(script)], env=env, capture_output=True,
+                         text=True, timeout=120)
+    assert run.returncode == 0 and "copied" in run.stdout, (run.returncode, run.stderr[-500:])

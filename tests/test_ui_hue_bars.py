@@ -199,3 +199,23 @@ def test_the_lower_bar_shows_the_hues_as_adjusted(hue, qtbot):
     for degrees in (45, 135, 225, 315):
         assert abs(bar_colour(bars, degrees, lower=True)[0] - 200) <= 4
         assert abs(bar_colour(bars, degrees, lower=False)[0] - degrees) <= 4
+
+
+def test_choosing_a_range_swaps_the_rows_without_deleting_the_combo_mid_signal(
+        qtbot, tmp_path, monkeypatch):
+    """Master -> Yellows shows other rows; the combo that asked for them is still emitting,
+    so it must outlive its signal (deleted from the event loop), or Qt crashes."""
+    import shiboken6
+    from PySide6.QtCore import QEvent
+
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    open_photo(w, qtbot, tmp_path, monkeypatch, W, H)
+    w.actions["adjustment_hue_saturation"].trigger()
+    combo = editor_widget(w, QComboBox, "Adjust_Range")
+    combo.setCurrentIndex(2)
+    assert shiboken6.isValid(combo) and not combo.isVisibleTo(w.properties_panel)
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not shiboken6.isValid(combo)
+    shown = editor_widget(w, QComboBox, "Adjust_Range")
+    assert shown is not combo and shown.currentIndex() == 2
+    assert editor_widget(w, HueBars, "Adjust_Colour").corners == YELLOWS

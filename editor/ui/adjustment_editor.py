@@ -202,8 +202,16 @@ class AdjustmentEditor(QWidget):
         self._show_values(rows)
 
     def _build(self, rows: list[Field]) -> None:
+        # The old rows go with deleteLater, not removeRow: a rebuild can come from inside
+        # a row's own signal (a Channel or Range combo's change shows other rows), and a
+        # widget deleted while it is still emitting crashes Qt.
         while self.form.rowCount():
-            self.form.removeRow(0)
+            row = self.form.takeRow(0)
+            for item in (row.labelItem, row.fieldItem):
+                widget = item.widget() if item is not None else None
+                if widget is not None:
+                    widget.hide()
+                    widget.deleteLater()
         self._rows = []
         for i, field in enumerate(rows):
             widgets: dict = {}

@@ -9,6 +9,7 @@ dialogs. The pixel work is in `editor.model.edit_ops` (no Qt).
 """
 from __future__ import annotations
 
+import atexit
 from typing import TYPE_CHECKING, Optional
 
 import numpy as np
@@ -40,6 +41,25 @@ def put_on_clipboard(pixels: np.ndarray, x: int, y: int) -> None:
     mime.setImageData(rgba_to_qimage(pixels))
     mime.setData(ORIGIN_MIME, QByteArray(f"{int(x)},{int(y)}".encode()))
     QGuiApplication.clipboard().setMimeData(mime)
+    global _hand_over_registered
+    if not _hand_over_registered:
+        atexit.register(_hand_over_clipboard)
+        _hand_over_registered = True
+
+
+_hand_over_registered = False
+
+
+def _hand_over_clipboard() -> None:
+    """Before Python shuts down, swap our QMimeData on the clipboard for Qt's own copy of
+    the image. The clipboard owns the QMimeData made here; left there, Qt deletes it
+    after the interpreter is gone and its Python wrapper crashes the process on quit."""
+    if QGuiApplication.instance() is None:
+        return
+    clipboard = QGuiApplication.clipboard()
+    mime = clipboard.mimeData()
+    if mime is not None and mime.hasFormat(ORIGIN_MIME):
+        clipboard.setImage(clipboard.image())
 
 
 def clipboard_origin() -> Optional[tuple[int, int]]:
