@@ -21,3 +21,24 @@ def test_empty_like_matches_the_array_and_the_memory_outlives_the_call():
     gc.collect()
     out[...] = source
     assert out.shape == source.shape and out.dtype == source.dtype and (out == 1).all()
+
+
+def test_zeros_in_steps_maps_a_big_buffer_a_piece_per_step():
+    def run(work):
+        steps = 0
+        while True:
+            try:
+                next(work)
+                steps += 1
+            except StopIteration as stop:
+                return steps, stop.value
+
+    shape = (3000, 1000, 4)  # 12 MB: three or more pieces
+    steps, a = run(prefaulted.zeros_in_steps(shape, np.uint8))
+    assert steps >= 12_000_000 // prefaulted.STEP_BYTES
+    assert a.shape == shape and a.dtype == np.uint8 and a.flags.writeable and not a.any()
+    _, b = run(prefaulted.zeros_in_steps(shape, np.uint8))
+    a[...] = 9
+    assert not b.any() and (a == 9).all()
+    steps, small = run(prefaulted.zeros_in_steps((8, 8, 4), np.uint16))
+    assert steps == 0 and small.shape == (8, 8, 4) and small.dtype == np.uint16 and not small.any()

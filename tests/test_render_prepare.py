@@ -126,6 +126,32 @@ def test_zoomed_out_the_reduced_caches_are_prepared_too():
     assert np.array_equal(renderer.preview[1].array, expected)
 
 
+def test_costly_units_are_made_in_bands_of_rows_with_the_same_pixels(monkeypatch):
+    """An adjustment or a clipping group is drawn a band of rows per step (no step keeps the
+    idle editor from its events for long); the caches are the pixels made at once."""
+    doc, _ = stacked_document()
+    layer = doc.root.children[4]  # Levels below it, a clipping group above it
+    assert doc.root.children[3].name == "levels" and doc.root.children[6].clipping
+
+    def prepared(step_pixels):
+        monkeypatch.setattr(render, "STEP_PIXELS", step_pixels)
+        renderer = Renderer(doc)
+        renderer.update()
+        renderer.prepare(layer)
+        calls = run_all(renderer)
+        focus = renderer._prepared.focus
+        renderer.close()
+        return calls, focus
+
+    whole_calls, whole = prepared(1 << 40)
+    banded_calls, banded = prepared(W * 16)  # bands of 16 rows
+    assert banded_calls >= whole_calls + 2 * (H // 16 - 1)  # two costly units (at least)
+    assert np.array_equal(banded.below.array, whole.below.array)
+    for a, b in zip(banded.steps or [banded.above], whole.steps or [whole.above]):
+        if isinstance(a, render.PixelBuffer):
+            assert np.array_equal(a.array, b.array)
+
+
 def test_the_idle_canvas_prepares_the_active_layer(qtbot, tmp_path, monkeypatch):
     from PySide6.QtTest import QTest
 

@@ -95,16 +95,23 @@ class PixelBuffer:
     only a region of the document.
     """
 
-    def __init__(self, width: int, height: int, precise: bool, origin: tuple[int, int] = (0, 0)):
+    def __init__(self, width: int, height: int, precise: bool, origin: tuple[int, int] = (0, 0),
+                 array: Optional[np.ndarray] = None):
         _, QtGui = _qt()
         self.precise = precise
         self.origin = origin
         dtype = np.uint16 if precise else np.uint8
-        self.array = prefaulted.zeros((max(1, height), max(1, width), 4), dtype)
+        # `array`: zeroed memory of that shape made beforehand (`prefaulted.zeros_in_steps`)
+        self.array = (prefaulted.zeros(self.shape(width, height), dtype) if array is None
+                      else array)
         fmt = (QtGui.QImage.Format.Format_RGBA64_Premultiplied if precise
                else QtGui.QImage.Format.Format_ARGB32_Premultiplied)
         self.image = QtGui.QImage(self.array.data, self.array.shape[1], self.array.shape[0],
                                   self.array.strides[0], fmt)
+
+    @staticmethod
+    def shape(width: int, height: int) -> tuple[int, int, int]:
+        return max(1, height), max(1, width), 4
 
     @property
     def box(self) -> Box:
@@ -581,7 +588,8 @@ class _Prepared:
     # (level, the layer's revision, its reduced stand-in, the focus reduced) for a drag
     # drawn at the view's level (`_draw_preview`), made once the focus is done.
     reduced: Optional[tuple] = None
-    proxy: Optional[tuple] = None  # ((level, revision), the stand-in) on the way to `reduced`
+    # ((level, revision), `_reduced_in_steps` for it) on the way to `reduced`
+    reducing: Optional[tuple] = None
 
 
 class Renderer:
@@ -684,12 +692,16 @@ class Renderer:
                 return True
             layer, level = prepared.layer, self._view_level
             key = (level, layer.revision)
-            if prepared.proxy is None or prepared.proxy[0] != key:
-                # The stand-in, then the reduced caches: two turns (tens of ms each).
-                prepared.proxy = (key, reduced.reduced_nodes([layer], level, masked_pixels)[0])
-                return True
-            proxy = prepared.proxy[1]
-            prepared.reduced = key + (proxy, _reduced_focus(prepared.focus, proxy, level))
+            if prepared.reducing is None or prepared.reducing[0] != key:
+                prepared.reducing = (key, _reduced_in_steps(prepared.focus, layer, level))
+            while True:
+                try:
+                    next(prepared.reducing[1])
+                except StopIteration as stop:
+                    prepared.reduced, prepared.reducing = key + stop.value, None
+                    return False
+                if time.perf_counter() >= end:
+                    return True
         return False
 
     def _reduced_ready(self) -> bool:
@@ -994,6 +1006,21 @@ def _finish(work: Iterator[None]):
 def _reduced_focus(full: _Focus, proxy: Layer, level: int) -> _Focus:
     """`full`'s caches at pyramid `level` (box averages of the premultiplied buffers), with
     `proxy` (the focus layer's reduced stand-in) and the nodes drawn live reduced."""
+    return _finish(_reduced_focus_in_steps(full, proxy, level))
+
+
+def _reduced_in_steps(full: _Focus, layer: Layer, level: int) -> Iterator[None]:
+    """`layer`'s reduced stand-in, then `_reduced_focus` of `full`, stopping after each
+    buffer (10-20 ms each on 12 MP); returns (stand-in, reduced focus)."""
+    proxy = reduced.reduced_nodes([layer], level, masked_pixels)[0]
+    yield
+    focus = yield from _reduced_focus_in_steps(full, proxy, level)
+    return proxy, focus
+
+
+def _reduced_focus_in_steps(full: _Focus, proxy: Layer, level: int) -> Iterator[None]:
+    """`_reduced_focus` as a generator that stops after each buffer or run of live nodes
+    it makes (see `_focus_in_steps`); returns the reduced focus."""
     def shrink(buffer: PixelBuffer) -> PixelBuffer:
         small = reduced.box_average(buffer.array, level)
         out = PixelBuffer(small.shape[1], small.shape[0], precise=False)
@@ -1003,12 +1030,17 @@ def _reduced_focus(full: _Focus, proxy: Layer, level: int) -> _Focus:
     def live(nodes: Sequence[Node]) -> list[Node]:
         return reduced.reduced_nodes(nodes, level, masked_pixels)
 
+    below = shrink(full.below)
+    yield
     above = shrink(full.above) if full.above is not None else None
     steps = None
     if full.steps is not None:
-        steps = [shrink(s) if isinstance(s, PixelBuffer) else live(s) for s in full.steps]
+        steps = []
+        for step in full.steps:
+            yield
+            steps.append(shrink(step) if isinstance(step, PixelBuffer) else live(step))
     above_nodes = live(full.above_nodes) if above is None and steps is None else []
-    return _Focus(proxy, shrink(full.below), above, above_nodes, steps)
+    return _Focus(proxy, below, above, above_nodes, steps)
 
 
 def _flattened_in_steps(nodes: Sequence[Node], canvas: Box) -> Iterator[None]:
@@ -1016,13 +1048,33 @@ def _flattened_in_steps(nodes: Sequence[Node], canvas: Box) -> Iterator[None]:
     after each clipping unit (see `_focus_in_steps`). Each unit
     gets its own painter: the pixels are the same as drawn by one (each draw sets its own
     mode and opacity; the numpy paths close the painter anyway)."""
-    buffer = PixelBuffer(canvas.w, canvas.h, precise=False)
+    # Its 48 MB mapped in a piece per step too (~25 ms at once).
+    array = yield from prefaulted.zeros_in_steps(PixelBuffer.shape(canvas.w, canvas.h), np.uint8)
+    buffer = PixelBuffer(canvas.w, canvas.h, precise=False, array=array)
     for unit in _clipping_units(nodes):
-        painter = _Painter(buffer)
-        _draw_nodes(painter, unit, canvas)
-        painter.close()
-        yield
+        for band in _step_bands(unit, canvas):
+            painter = _Painter(buffer)
+            _draw_nodes(painter, unit, band)
+            painter.close()
+            yield
     return buffer
+
+
+STEP_PIXELS = 1 << 20  # a costly unit is drawn in bands of about this many pixels per step
+
+
+def _step_bands(unit: Sequence[Node], canvas: Box) -> list[Box]:
+    """Where to stop while drawing `unit` over `canvas`: a plain layer (one blit, a few ms
+    on 12 MP) at once; an adjustment, a group, a clipping group or a numpy blend mode
+    (up to ~10x a blit) in bands of whole rows, so that no step of the idle preparation
+    keeps the editor from its events for long. Whole rows are drawn as in one piece
+    (the renderer's dirty boxes rely on it)."""
+    node = unit[0]
+    if len(unit) == 1 and type(node) is Layer and node.blend_mode in _QT_MODE_NAMES:
+        return [canvas]
+    rows = max(1, STEP_PIXELS // max(1, canvas.w))
+    return [Box(canvas.x, y, canvas.w, min(rows, canvas.y1 - y))
+            for y in range(canvas.y, canvas.y1, rows)]
 
 
 def _identities(split: tuple[list[Node], list[Node]]) -> tuple:
