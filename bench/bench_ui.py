@@ -13,6 +13,12 @@
    layer and for a full-canvas layer. Target: <= 30 ms per update. The press
    (which prepares the caches around the layer) and the release (the exact
    full-resolution composite) are reported apart.
+3. First move after a pause (--first-move): on bench_document's photo document (20
+   full-canvas layers, half masked, 3 adjustment layers), fitted, with the Move tool:
+   another layer is made active, then after a pause of 0 to 0.6 s the press and first
+   move are sent, timed until the canvas has repainted. The canvas makes the caches
+   around the active layer while idle (`PREPARE_DELAY_MS` after the last change); a
+   drag that comes before that finishes what is left.
 
 Qt runs on the "offscreen" platform unless QT_QPA_PLATFORM says otherwise
 (offscreen paints into memory like a real window; it skips only the final
@@ -187,13 +193,98 @@ def bench_drag(moves: int) -> dict[str, list[float]]:
     return results
 
 
+def bench_first_move(pauses: list[float], runs: int) -> dict[float, list[float]]:
+    from PySide6.QtCore import QEvent, QPointF, QSettings, Qt
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    sys.path.insert(0, os.path.join(ROOT, "bench"))
+    import bench_document as bd
+    from editor.app import create_application
+    from editor.model import AdjustmentLayer
+    from editor.ui.main_window import MainWindow
+    from editor.ui.settings import Settings
+
+    app = create_application()
+    tmp = tempfile.mkdtemp()
+    settings = Settings(QSettings(os.path.join(tmp, "s.ini"), QSettings.Format.IniFormat))
+    settings.recovery_dir = os.path.join(tmp, "recovery")
+    settings.autosave_seconds = 0
+    settings.set_value("view/snap", False)
+    window = MainWindow(settings)
+    window.resize(1600, 1000)
+    window.show()
+    doc = bd.photo_document(20)
+    bd.mask_half(doc)
+    bd.add_adjustments(doc)
+    doc.history.clear()
+    session = window.add_session(doc, "bench")
+    canvas = session.canvas
+    canvas.fit()
+    window.tools.select("move")
+    layers = [n for n in doc.layers() if not isinstance(n, AdjustmentLayer)]
+
+    def send(kind, pos):
+        button = Qt.MouseButton.LeftButton
+        buttons = Qt.MouseButton.NoButton if kind == QEvent.Type.MouseButtonRelease else button
+        QApplication.postEvent(canvas, QMouseEvent(kind, pos, canvas.mapToGlobal(pos), button,
+                                                   buttons, Qt.KeyboardModifier.NoModifier))
+
+    def idle(seconds: float) -> None:
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            app.processEvents()
+            time.sleep(0.001)
+
+    idle(2.0)
+    results: dict[float, list[float]] = {p: [] for p in pauses}
+    turn = 0
+    for _ in range(runs):
+        for pause in pauses:
+            layer = layers[6 + turn % 8]  # a different layer each time: nothing made before
+            turn += 1
+            doc.set_active(layer)
+            idle(pause)
+            start = canvas.image_to_widget(QPointF(2000, 1500))
+            before = canvas.paint_count
+            t = time.perf_counter()
+            send(QEvent.Type.MouseButtonPress, start)
+            send(QEvent.Type.MouseMove, QPointF(start.x() + 4, start.y() + 3))
+            while canvas.paint_count == before:
+                app.processEvents()
+            results[pause].append((time.perf_counter() - t) * 1000)
+            send(QEvent.Type.MouseButtonRelease, QPointF(start.x() + 4, start.y() + 3))
+            app.processEvents()
+            while session.renderer.is_dirty():
+                app.processEvents()
+            doc.history.undo()
+            idle(1.5)
+    window.autosaver.shutdown()
+    window.jobs.shutdown()
+    return results
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--moves", type=int, default=60)
     parser.add_argument("--skip-startup", action="store_true")
     parser.add_argument("--skip-drag", action="store_true")
+    parser.add_argument("--first-move", action="store_true",
+                        help="only 3.: the first move of a drag after pauses of 0-0.6 s")
     args = parser.parse_args()
+    if args.first_move:
+        from editor.ui.canvas import PREPARE_DELAY_MS
+
+        pauses = [0.0, 0.1, 0.2, 0.3, 0.45, 0.6]
+        print(f"first move after making a layer active, photo document (20 layers, half "
+              f"masked, 3 adjustments), fitted; PREPARE_DELAY_MS {PREPARE_DELAY_MS}; "
+              f"load {os.getloadavg()[0]:.1f}; median of {args.runs}:")
+        for pause, times in bench_first_move(pauses, args.runs).items():
+            print(f"  pause {pause:4.2f} s: press + first move to paint "
+                  f"{statistics.median(times):5.0f} ms (min {min(times):.0f}, "
+                  f"max {max(times):.0f})")
+        return 0
     print(f"platform: {os.environ['QT_QPA_PLATFORM']}, {os.cpu_count()} CPUs")
     if not args.skip_startup:
         times = bench_startup(args.runs)

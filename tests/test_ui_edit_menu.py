@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
 
-from editor.model import Document, Layer
+from editor.model import Document
 from editor.model.edit_ops import stroke
 from editor.model.render import composite_document
 from engine.box import Box
