@@ -49,6 +49,8 @@ from typing import ClassVar, Optional
 
 import numpy as np
 
+from . import prefaulted
+
 # Photoshop's six default Hue/Saturation ranges (degrees: the ramp's four corners, the
 # falloff's start, the range's start and end, the falloff's end), Reds to Magentas.
 HUE_RANGES = ((315, 345, 15, 45), (15, 45, 75, 105), (75, 105, 135, 165),
@@ -134,8 +136,9 @@ def cube8(adjustment: Adjustment) -> np.ndarray:
     """The exact 8-bit 3D lookup of a kind that mixes channels, for the screen: 2**24
     uint32 entries, all 0 until `adjust_kernels.mix_screen` computes each colour it
     meets with the kind's formula (64 MB of address space, memory only for the pages
-    touched). Kept per settings: a redraw or a drag then costs a lookup per pixel."""
-    return np.zeros(1 << 24, np.uint32)
+    touched; in huge pages where the system has them: read at random, it costs about
+    half as much then). Kept per settings: a redraw or a drag then costs a lookup per pixel."""
+    return prefaulted.zeros((1 << 24,), np.uint32, mapped_in=False)
 
 
 def _natural_spline(xs, ys, t: np.ndarray) -> np.ndarray:
