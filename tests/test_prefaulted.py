@@ -42,3 +42,40 @@ def test_zeros_in_steps_maps_a_big_buffer_a_piece_per_step():
     assert not b.any() and (a == 9).all()
     steps, small = run(prefaulted.zeros_in_steps((8, 8, 4), np.uint16))
     assert steps == 0 and small.shape == (8, 8, 4) and small.dtype == np.uint16 and not small.any()
+
+
+def _thp_mode() -> str:
+    try:
+        text = open("/sys/kernel/mm/transparent_hugepage/enabled").read()
+    except OSError:
+        return "none"
+    return text.split("[")[1].split("]")[0]
+
+
+def _mapping_fields(array: np.ndarray) -> dict:
+    """The /proc/self/smaps fields of the mapping that holds `array`."""
+    address, fields, inside = array.ctypes.data, {}, False
+    for line in open("/proc/self/smaps"):
+        head = line.split()[0]
+        if "-" in head and ":" not in head:
+            start, end = (int(v, 16) for v in head.split("-"))
+            inside = start <= address < end
+        elif inside and ":" in head:
+            fields[head[:-1]] = line.split()[1]
+    return fields
+
+
+def test_big_buffers_ask_for_huge_pages_and_a_sparse_one_maps_nothing_until_touched():
+    import pytest
+
+    if _thp_mode() not in ("madvise", "always"):
+        pytest.skip("no transparent huge pages on this system")
+    mapped = prefaulted.zeros((2000, 2000, 4), np.uint8)
+    fields = _mapping_fields(mapped)
+    assert fields.get("THPeligible") == "1" and int(fields["Rss"]) >= 15_000  # kB: mapped in
+    sparse = prefaulted.zeros((1 << 24,), np.uint32, mapped_in=False)
+    assert not sparse.any() and sparse.flags.writeable
+    assert _mapping_fields(sparse).get("THPeligible") == "1"
+    before = int(_mapping_fields(sparse)["Rss"])
+    sparse[5_000_000] = 7
+    assert int(_mapping_fields(sparse)["Rss"]) - before <= 4096 and sparse[5_000_000] == 7
