@@ -65,7 +65,8 @@ def layer(window, name: str) -> Layer:
 def right_click(qtbot, window, node, kind: str, item=None) -> dict:
     """Right-clicks `node`'s `kind` ("mask", "vector") thumbnail; in the menu that opens,
     clicks the item of action `item` (None: Escape). Returns the menu as it showed:
-    {name: (text, enabled)}, in order, and its objectName under "menu"."""
+    {name: (text without its mnemonic's &, enabled)}, in order, and its objectName under
+    "menu"."""
     panel = window.layers_panel.list
     rect = panel.mask_thumb_rect(node, kind)
     assert not rect.isEmpty()
@@ -78,7 +79,7 @@ def right_click(qtbot, window, node, kind: str, item=None) -> dict:
             return
         try:
             seen["menu"] = menu.objectName()
-            seen.update({a.objectName(): (a.text(), a.isEnabled())
+            seen.update({a.objectName(): (a.text().replace("&", ""), a.isEnabled())
                          for a in menu.actions() if not a.isSeparator()})
             if item is None:
                 qtbot.keyClick(menu, Qt.Key.Key_Escape)
@@ -118,8 +119,9 @@ def test_right_click_targets_the_mask_and_lists_its_items(masked, qtbot):
     enabled = {k: items[k][1] for k in MASK_ITEMS}
     assert enabled == {k: k not in ("mask_selection_subtract", "mask_selection_intersect")
                        for k in MASK_ITEMS}
-    # Enabled exactly as the window's actions (the Layer menu's) are.
+    # Enabled exactly as the window's actions in Layer > Layer Mask are.
     assert all(enabled[k] == w.actions[k].isEnabled() for k in MASK_ITEMS)
+    assert all(w.actions[k] in w.menus["layer_mask"].actions() for k in MASK_ITEMS)
     # With a selection, all of them; Escape changed nothing.
     assert doc.history.undo_name() == "New Layer"
     doc.set_selection(Box(0, 0, 10, 10))
@@ -242,6 +244,7 @@ def test_the_vector_mask_menu(vectors, qtbot):
         "Disable Vector Mask", "Delete Vector Mask", "Rasterize Vector Mask",
         "Add Vector Mask To Selection"]
     assert all(items[k][1] == w.actions[k].isEnabled() for k in VECTOR_ITEMS)
+    assert all(w.actions[k] in w.menus["vector_mask"].actions() for k in VECTOR_ITEMS[:-1])
     assert not items["vector_mask_selection_subtract"][1]  # no selection yet
     # Disable, then Enable from the same item; one undo step each.
     at = (12, 22)  # inside the disc: blue shows there through the path

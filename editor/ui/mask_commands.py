@@ -1,8 +1,8 @@
 """Layer > Layer Mask (Reveal All, Hide All, Reveal/Hide Selection, From Transparency,
 Delete, Apply, Disable, Link), Layer > Vector Mask (Delete, Disable/Enable, Rasterize) and
-Create/Release Clipping Mask (Alt+Ctrl+G); without a menu of their own, the mask
-thumbnails' context-menu commands: Add/Subtract/Intersect (Vector) Mask To/From/With
-Selection and Mask Properties (`mask_menus`).
+Create/Release Clipping Mask (Alt+Ctrl+G). Both submenus end with Add/Subtract/Intersect
+(Vector) Mask To/From/With Selection, and Layer Mask with Mask Properties: the mask
+thumbnails' context menus (`mask_menus`) trigger these same actions.
 
 The operations are in `editor.model.mask_ops` (no Qt); each is one undo step.
 Which of a layer's pixels or its mask Brush and Eraser paint is
@@ -121,11 +121,13 @@ class MaskCommands:
                          lambda: self._op("rasterize the vector mask",
                                           mask_ops.rasterize_vector_mask),
                          can_rasterize_vector, menu="vector_mask", separator=True),
-            *self._selection_specs("mask", "Mask", mask_ops.mask_to_selection, layer_has_mask),
+            *self._selection_specs("mask", "Mask", mask_ops.mask_to_selection, layer_has_mask,
+                                   "layer_mask"),
+            ActionSpec("mask_properties", "Mask &Properties", self.show_properties,
+                       enabled=has_any_mask, menu="layer_mask", separator=True),
             *self._selection_specs("vector_mask", "Vector Mask",
-                                   mask_ops.vector_mask_to_selection, has_vector_mask),
-            ActionSpec("mask_properties", "Mask Properties", self.show_properties,
-                       enabled=has_any_mask),
+                                   mask_ops.vector_mask_to_selection, has_vector_mask,
+                                   "vector_mask"),
             ActionSpec("clipping", "Create &Clipping Mask",
                        lambda: self._op("change the clipping mask", mask_ops.toggle_clipping),
                        "Alt+Ctrl+G", enabled=can_clip, menu="layer",
@@ -133,16 +135,16 @@ class MaskCommands:
                        else "Create &Clipping Mask"),
         ]
 
-    def _selection_specs(self, prefix: str, what: str, load, rule) -> list[Spec]:
-        """The mask's area added to, subtracted from or intersected with the selection (no
-        menu: the thumbnail's context menu; the Ctrl+Shift/Alt+clicks call `load` too)."""
+    def _selection_specs(self, prefix: str, what: str, load, rule, menu: str) -> list[Spec]:
+        """The mask's area added to, subtracted from or intersected with the selection, at
+        the end of submenu `menu` (the Ctrl+Shift/Alt+clicks on a thumbnail call `load` too)."""
         def enabled(needs_selection: bool):
             return (lambda c: rule(c) and c.has_selection) if needs_selection else rule
 
         return [ActionSpec(f"{prefix}_selection_{op}", text.format(what),
                            lambda op=op: self._op("load the selection",
                                                   lambda d, n: load(d, n, op)),
-                           enabled=enabled(needs))
+                           enabled=enabled(needs), menu=menu, separator=op == "add")
                 for op, text, needs in SELECTION_OPS]
 
     def show_properties(self) -> None:
