@@ -4,7 +4,8 @@ Rows are painted by hand (one widget, no item model) so that the stack can
 be reordered by dragging a row with the mouse — onto a line between rows, or
 onto a group to put it inside — without Qt's drag-and-drop machinery.
 Alt+click on the line between two layers clips the upper one to the lower one
-(again: releases it), as in Photoshop; with Alt held the cursor says so. The
+(again: releases it), as in Photoshop; with Alt held the cursor says so. Right-click
+on a mask thumbnail opens that mask's menu (`mask_menus`). The
 blend-mode box and the opacity slider act on the active layer; a slider drag
 is one undo step (one merge key per drag).
 """
@@ -25,6 +26,7 @@ from editor.model import AdjustmentLayer, Group, Layer, Node, mask_ops
 from editor.model.layers import BLEND_MODES, BLEND_MODE_LABELS, GROUP_BLEND_MODES
 
 from .icons import icon, pixmap
+from .mask_menus import mask_menu
 from .qimage import rgba_to_qimage
 
 if TYPE_CHECKING:
@@ -399,7 +401,11 @@ class LayerList(QWidget):
             return
         node, depth = self.rows[i]
         x = e.position().x()
+        kind = self.mask_slot_at(node, depth, x)
         if e.button() == Qt.MouseButton.RightButton:
+            if kind is not None:  # the mask's own menu, the mask targeted first
+                self._mask_thumb_menu(node, kind, e.globalPosition().toPoint())
+                return
             self._select(node, e.modifiers())
             self.panel.context_menu(e.globalPosition().toPoint())
             return
@@ -417,13 +423,12 @@ class LayerList(QWidget):
             self.panel.guard(lambda: doc.set_locked(node, not node.locked))
             return
         thumb_x = EYE_W + depth * INDENT + ARROW_W
-        for kind, left in self.mask_slots(node, depth):
-            if left <= x < left + THUMB:
-                if kind == "mask":
-                    self._mask_thumb_clicked(node, e.modifiers())
-                else:
-                    self._vector_thumb_clicked(node, e.modifiers())
-                return
+        if kind == "mask":
+            self._mask_thumb_clicked(node, e.modifiers())
+            return
+        if kind == "vector":
+            self._vector_thumb_clicked(node, e.modifiers())
+            return
         if thumb_x <= x < thumb_x + THUMB and node is doc.active:
             doc.set_mask_targeted(False)  # the layer thumbnail targets the pixels again
         if e.modifiers() & Qt.KeyboardModifier.ControlModifier and isinstance(node, Layer) \
@@ -433,11 +438,29 @@ class LayerList(QWidget):
         self._select(node, e.modifiers())
         self._press = (e.position(), node)
 
+    def mask_slot_at(self, node: Node, depth: int, x: float) -> Optional[str]:
+        """The kind of `node`'s mask thumbnail ("mask", "vector") at `x`, or None."""
+        return next((kind for kind, left in self.mask_slots(node, depth)
+                     if left <= x < left + THUMB), None)
+
+    def _mask_thumb_menu(self, node: Node, kind: str, pos: QPoint) -> None:
+        """Right-click on a mask thumbnail: the node active and the mask targeted, as a click
+        does, then the mask's menu (`mask_menus`)."""
+        none = Qt.KeyboardModifier.NoModifier
+        (self._mask_thumb_clicked if kind == "mask" else self._vector_thumb_clicked)(node, none)
+        menu = mask_menu(self.panel.main_window, node, kind, self)
+        menu.exec(pos)
+        menu.deleteLater()
+
     def _mask_thumb_clicked(self, node: Node, modifiers) -> None:
         """Click: paint on the mask; Shift+click: disable/enable it; Ctrl+click: load it
-        as the selection; Alt+click: show the mask alone on the canvas (again: the image)."""
+        as the selection (Ctrl+Shift: add it, Ctrl+Alt: subtract it, Ctrl+Shift+Alt:
+        intersect); Alt+click: show the mask alone on the canvas (again: the image)."""
         doc = self.doc
-        if modifiers & Qt.KeyboardModifier.AltModifier:
+        if modifiers & Qt.KeyboardModifier.ControlModifier:
+            op = selection_op(modifiers)
+            self.panel.guard(lambda: mask_ops.mask_to_selection(doc, node, op))
+        elif modifiers & Qt.KeyboardModifier.AltModifier:
             renderer = self.panel.session.renderer
             renderer.set_mask_view(None if renderer.mask_view is node else node)
             doc.set_active(node)
@@ -445,8 +468,6 @@ class LayerList(QWidget):
             doc.region_changed.emit(None, None)  # the canvas repaints
         elif modifiers & Qt.KeyboardModifier.ShiftModifier:
             self.panel.guard(lambda: mask_ops.set_mask_enabled(doc, node, not node.mask.enabled))
-        elif modifiers & Qt.KeyboardModifier.ControlModifier:
-            self.panel.guard(lambda: mask_ops.mask_to_selection(doc, node))
         else:
             self.selected = set()
             doc.set_active(node)
@@ -455,14 +476,15 @@ class LayerList(QWidget):
 
     def _vector_thumb_clicked(self, node: Node, modifiers) -> None:
         """Shift+click: disable/enable the vector mask; Ctrl+click: load the path's area as
-        the selection; a click makes its layer active (on its pixels: Layered has no path
-        tools to edit the path with)."""
+        the selection (with Shift/Alt: combined, as a layer mask's); a click makes its layer
+        active (on its pixels: Layered has no path tools to edit the path with)."""
         doc = self.doc
-        if modifiers & Qt.KeyboardModifier.ShiftModifier:
+        if modifiers & Qt.KeyboardModifier.ControlModifier:
+            op = selection_op(modifiers)
+            self.panel.guard(lambda: mask_ops.vector_mask_to_selection(doc, node, op))
+        elif modifiers & Qt.KeyboardModifier.ShiftModifier:
             self.panel.guard(lambda: mask_ops.set_vector_mask_enabled(
                 doc, node, not node.vector_mask.enabled))
-        elif modifiers & Qt.KeyboardModifier.ControlModifier:
-            self.panel.guard(lambda: mask_ops.vector_mask_to_selection(doc, node))
         else:
             self.selected = set()
             doc.set_active(node)
@@ -595,6 +617,15 @@ class LayerList(QWidget):
             self.finish_rename(commit=False)
             return True
         return super().eventFilter(obj, event)
+
+
+def selection_op(modifiers) -> str:
+    """How Ctrl+click on a thumbnail combines with the selection, Photoshop's keys: Shift
+    adds, Alt subtracts, both intersect."""
+    shift = bool(modifiers & Qt.KeyboardModifier.ShiftModifier)
+    alt = bool(modifiers & Qt.KeyboardModifier.AltModifier)
+    return {(False, False): "replace", (True, False): "add", (False, True): "subtract",
+            (True, True): "intersect"}[shift, alt]
 
 
 _clip_cursor: Optional[QCursor] = None

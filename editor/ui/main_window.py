@@ -421,6 +421,11 @@ class MainWindow(QMainWindow):
     def action(self, name: str):
         return self.actions[name]
 
+    def update_actions(self) -> None:
+        """Enables the actions for the state now, not at the next turn of the event loop
+        (a context menu copies their enabling as it opens)."""
+        self._refresh_state()
+
     def busy(self, label: str, on: bool) -> None:
         if on:
             self._busy.append(label)

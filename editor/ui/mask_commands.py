@@ -1,6 +1,8 @@
 """Layer > Layer Mask (Reveal All, Hide All, Reveal/Hide Selection, From Transparency,
 Delete, Apply, Disable, Link), Layer > Vector Mask (Delete, Disable/Enable, Rasterize) and
-Create/Release Clipping Mask (Alt+Ctrl+G).
+Create/Release Clipping Mask (Alt+Ctrl+G). Both submenus end with Add/Subtract/Intersect
+(Vector) Mask To/From/With Selection, and Layer Mask with Mask Properties: the mask
+thumbnails' context menus (`mask_menus`) trigger these same actions.
 
 The operations are in `editor.model.mask_ops` (no Qt); each is one undo step.
 Which of a layer's pixels or its mask Brush and Eraser paint is
@@ -54,8 +56,19 @@ def can_apply(c: Context) -> bool:
     return layer_has_mask(c) and c.node.kind == "pixel"
 
 
+def has_any_mask(c: Context) -> bool:
+    return layer_has_mask(c) or has_vector_mask(c)
+
+
 def can_clip(c: Context) -> bool:
     return usable(c) and (c.node.clipping or c.node.index() > 0)
+
+
+# How a mask's area is combined with the selection: (op, text, needs a selection). Subtract
+# and intersect have nothing to act on without one (Photoshop's Load Selection greys them).
+SELECTION_OPS = (("add", "Add {} To Selection", False),
+                 ("subtract", "Subtract {} From Selection", True),
+                 ("intersect", "Intersect {} With Selection", True))
 
 
 class MaskCommands:
@@ -108,12 +121,37 @@ class MaskCommands:
                          lambda: self._op("rasterize the vector mask",
                                           mask_ops.rasterize_vector_mask),
                          can_rasterize_vector, menu="vector_mask", separator=True),
+            *self._selection_specs("mask", "Mask", mask_ops.mask_to_selection, layer_has_mask,
+                                   "layer_mask"),
+            ActionSpec("mask_properties", "Mask &Properties", self.show_properties,
+                       enabled=has_any_mask, menu="layer_mask", separator=True),
+            *self._selection_specs("vector_mask", "Vector Mask",
+                                   mask_ops.vector_mask_to_selection, has_vector_mask,
+                                   "vector_mask"),
             ActionSpec("clipping", "Create &Clipping Mask",
                        lambda: self._op("change the clipping mask", mask_ops.toggle_clipping),
                        "Alt+Ctrl+G", enabled=can_clip, menu="layer",
                        label=lambda c: "Release &Clipping Mask" if usable(c) and c.node.clipping
                        else "Create &Clipping Mask"),
         ]
+
+    def _selection_specs(self, prefix: str, what: str, load, rule, menu: str) -> list[Spec]:
+        """The mask's area added to, subtracted from or intersected with the selection, at
+        the end of submenu `menu` (the Ctrl+Shift/Alt+clicks on a thumbnail call `load` too)."""
+        def enabled(needs_selection: bool):
+            return (lambda c: rule(c) and c.has_selection) if needs_selection else rule
+
+        return [ActionSpec(f"{prefix}_selection_{op}", text.format(what),
+                           lambda op=op: self._op("load the selection",
+                                                  lambda d, n: load(d, n, op)),
+                           enabled=enabled(needs), menu=menu, separator=op == "add")
+                for op, text, needs in SELECTION_OPS]
+
+    def show_properties(self) -> None:
+        """Properties in front: the masks' density and feather are there."""
+        dock = self.window.docks["properties"]
+        dock.show()
+        dock.raise_()
 
     def _op(self, what: str, fn) -> None:
         w = self.window
