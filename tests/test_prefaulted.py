@@ -65,14 +65,13 @@ def _mapping_fields(array: np.ndarray) -> dict:
     return fields
 
 
-def test_big_buffers_ask_for_huge_pages_and_a_sparse_one_maps_nothing_until_touched():
+def test_a_sparse_lookup_asks_for_huge_pages_and_maps_nothing_until_touched():
     import pytest
 
     if _thp_mode() not in ("madvise", "always"):
         pytest.skip("no transparent huge pages on this system")
     mapped = prefaulted.zeros((2000, 2000, 4), np.uint8)
-    fields = _mapping_fields(mapped)
-    assert fields.get("THPeligible") == "1" and int(fields["Rss"]) >= 15_000  # kB: mapped in
+    assert int(_mapping_fields(mapped)["Rss"]) >= 15_000  # kB: mapped in at once
     sparse = prefaulted.zeros((1 << 24,), np.uint32, mapped_in=False)
     assert not sparse.any() and sparse.flags.writeable
     assert _mapping_fields(sparse).get("THPeligible") == "1"

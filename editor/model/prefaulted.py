@@ -1,15 +1,18 @@
-"""Big pixel buffers whose memory is mapped in before they are drawn into, in huge pages.
+"""Big pixel buffers whose memory is mapped in before they are drawn into.
 
 A fresh numpy buffer of a 4000x3000 canvas (48 MB) is mapped page by page as it is first
 written: on the 2-core VM this project runs on (costly page faults), zeroing one took
 40-200 ms, often more than drawing into it. Asking the kernel for the pages up front
-(`MAP_POPULATE`) took 18-35 ms. Asking for them in transparent huge pages (2 MB, where
-the system gives them on request: `MADV_HUGEPAGE`) as well took ~5 ms, and every later
-pass over the buffer walks 512x fewer pages: the 64 MB lookup of Hue/Saturation, read at
-random, went from ~104 to ~54 ms per 12 MP composite (load 1.7). Small buffers, and
-systems without these calls, take numpy's ordinary allocation. `zeros_in_steps` maps the
-memory in a piece at a time, for work done between the events of an idle editor;
-`zeros(..., mapped_in=False)` maps nothing until it is touched (a sparse lookup).
+(`MAP_POPULATE`) takes 18-35 ms. Small buffers, and systems without it, take numpy's
+ordinary allocation. `zeros_in_steps` maps the memory in a piece at a time, for work done
+between the events of an idle editor.
+
+`zeros(..., mapped_in=False)` maps nothing until it is touched and asks for transparent
+huge pages (2 MB, `MADV_HUGEPAGE`): for a big lookup read at random (Hue/Saturation's
+64 MB), where 512x fewer pages to walk filled a fresh one in ~70 ms instead of ~225 on
+the photo document. Buffers mapped in at once keep ordinary pages: mapping 48 MB in huge
+pages took 5 ms in a fresh process but 120 ms once the editor held its document (the
+kernel compacting memory for them), against a steady 18-20 ms.
 """
 from __future__ import annotations
 
@@ -24,19 +27,19 @@ _HUGEPAGE = getattr(mmap, "MADV_HUGEPAGE", None)
 # madvise(MADV_POPULATE_WRITE) (Linux 5.14+; Python names no constant for it): maps in a
 # range of an existing mapping, as MAP_POPULATE does for all of it at once.
 _MADV_POPULATE_WRITE = 23
-STEP_BYTES = 4 << 20  # `zeros_in_steps`: about 2-4 ms of mapping per step (less in huge pages)
+STEP_BYTES = 4 << 20  # `zeros_in_steps`: about 2-4 ms of mapping per step
 
 
-def _mapping(size: int) -> Optional[mmap.mmap]:
-    """An anonymous zeroed mapping of `size` bytes, nothing mapped in yet, asked for in huge
-    pages where the system has them; None when there is no such mapping to be had."""
+def _mapping(size: int, huge: bool = False) -> Optional[mmap.mmap]:
+    """An anonymous zeroed mapping of `size` bytes, nothing mapped in yet (in huge pages,
+    where the system has them, if `huge`); None when there is no such mapping to be had."""
     if not _POPULATE:  # not Linux: numpy's way
         return None
     try:
         memory = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
     except OSError:
         return None
-    if _HUGEPAGE is not None:
+    if huge and _HUGEPAGE is not None:
         try:
             memory.madvise(_HUGEPAGE)
         except OSError:  # no transparent huge pages: ordinary pages
@@ -54,20 +57,22 @@ def _populate(memory: mmap.mmap, start: int, length: int) -> bool:
 
 def zeros(shape: tuple[int, ...], dtype, mapped_in: bool = True) -> np.ndarray:
     """A zeroed array of `shape`, its memory mapped in already when it is big (unless
-    `mapped_in` is False: then each page is mapped in when first touched)."""
+    `mapped_in` is False: then each page, a huge one where the system has them, is mapped
+    in when first touched)."""
     dtype = np.dtype(dtype)
     size = int(np.prod(shape)) * dtype.itemsize
     if size < _MIN_BYTES:
         return np.zeros(shape, dtype)
-    memory = _mapping(size)
-    if memory is None:
-        return np.zeros(shape, dtype)
-    if mapped_in and not _populate(memory, 0, size):
-        memory.close()
-        try:  # mapped in at once as it is made, in ordinary pages
+    memory = None
+    if not mapped_in:
+        memory = _mapping(size, huge=True)
+    elif _POPULATE:
+        try:
             memory = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | _POPULATE)
         except OSError:  # no room for it mapped in at once: numpy's way, page by page
-            return np.zeros(shape, dtype)
+            pass
+    if memory is None:
+        return np.zeros(shape, dtype)
     # The array keeps the mapping alive; it is unmapped when the array is freed.
     return np.frombuffer(memory, dtype).reshape(shape)
 
