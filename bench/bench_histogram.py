@@ -5,7 +5,7 @@ adjustment layers); prints medians, wall and CPU.
     python bench/bench_histogram.py [--runs N]
 
 The editor makes it again once the layers below a shown Curves layer are still
-(editor/ui/below_histogram.py), so this is what one refresh costs on the UI thread.
+(editor/ui/below_histogram.py, on a worker thread), so this is what one refresh costs.
 """
 from __future__ import annotations
 

@@ -258,3 +258,39 @@ def test_histogram_made_fresh_when_the_curves_layer_is_shown_again(counted, qtbo
     blue[255] = W * H
     np.testing.assert_array_equal(graph.histogram, adjustment_ops.histogram_below(doc, layer)[0])
     assert graph.histogram[0] == 2 * W * H and graph.histogram[255] == W * H
+
+
+def test_histogram_made_again_off_the_gui_thread_and_overtaken_ones_dropped(curves, qtbot,
+                                                                            monkeypatch):
+    """After a change below, the histogram is made on a worker thread; a change made while
+    it is being made drops that result and makes it again from the document as it is."""
+    import threading
+    import time
+
+    w, layer, graph = curves
+    doc = w.doc
+    photo = doc.root.children[0]
+    calls, real = [], adjustment_ops.histogram_below
+
+    def slow(doc_, node):
+        calls.append(threading.current_thread() is threading.main_thread())
+        if len(calls) == 1:
+            time.sleep(0.5)  # long enough for a change to come while it is being made
+        return real(doc_, node)
+
+    monkeypatch.setattr(adjustment_ops, "histogram_below", slow)
+    below = w.properties_panel.adjustment.histogram
+    shown = []
+    below.changed.connect(lambda: shown.append(below.counts()[0].copy()))
+    edit_ops.fill(doc, photo, (255, 0, 0, 255))
+    qtbot.waitUntil(lambda: len(calls) == 1, timeout=3000)
+    edit_ops.fill(doc, photo, (0, 0, 255, 255))  # while the red one is being made
+    qtbot.waitUntil(lambda: len(calls) == 2, timeout=3000)
+    blue = np.zeros(256, np.int64)
+    blue[0] = 2 * W * H  # red and green 0, blue 255: the RGB histogram sums them
+    blue[255] = W * H
+    qtbot.waitUntil(lambda: np.array_equal(graph.histogram, blue), timeout=3000)
+    qtbot.wait(300)
+    assert calls == [False, False]  # both off the GUI thread
+    assert len(shown) == 1 and np.array_equal(shown[0], blue)  # the red one never shown
+    np.testing.assert_array_equal(graph.histogram, blue)

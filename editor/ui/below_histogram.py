@@ -10,17 +10,26 @@ above it change nothing below), or any change of the stack or canvas. A brush
 stroke or a drag restarts the wait at each move, so it costs one histogram
 when it stops, not one per move. While no Curves layer is shown nothing is
 followed and nothing is kept: showing one makes a fresh histogram.
+
+The first histogram of a shown layer is made at once (the graph needs it to draw); the
+ones made again after changes are made off the GUI thread (`worker.start`, 70-180 ms on
+the photo document), so that a stroke or a drag begun meanwhile is not held up. One is
+made at a time; a result that changes made while it ran have overtaken is dropped and
+made again.
 """
 from __future__ import annotations
 
 from typing import Optional
 
 import numpy as np
+import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from editor.model import adjustment_ops
 from editor.model.document import Document
 from editor.model.layers import Node
+
+from . import worker
 
 DELAY_MS = 200
 
@@ -35,6 +44,9 @@ class BelowHistogram(QObject):
         self._counts: Optional[np.ndarray] = None
         self._is_shown = is_shown  # the graph can be seen (else wait until it is)
         self.stale = False
+        self._generation = 0  # counts what is asked for: older results are dropped
+        self._running = False  # a histogram is being made off the GUI thread
+        self._again = False  # ... and changes came after it began
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(DELAY_MS)
@@ -54,6 +66,7 @@ class BelowHistogram(QObject):
         if node is not self.node or node is None:
             self._counts = None
             self.stale = False
+            self._generation += 1  # what is being made for the last one is not wanted
             self.timer.stop()
         self.node = node
 
@@ -91,6 +104,7 @@ class BelowHistogram(QObject):
 
     def _schedule(self) -> None:
         self.stale = True
+        self._generation += 1
         self.timer.start()  # restarted at each change: made once the changes stop
 
     def _remake(self) -> None:
@@ -98,8 +112,31 @@ class BelowHistogram(QObject):
             return
         if not self._is_shown():
             return  # stays stale: made when the graph shows again
-        counts = adjustment_ops.histogram_below(self.doc, self.node)
+        if self._running:
+            self._again = True  # made when the one running ends
+            return
+        doc, node, generation = self.doc, self.node, self._generation
+        self._running, self._again = True, False
+        worker.start(lambda: adjustment_ops.histogram_below(doc, node),
+                     lambda counts: self._made(generation, counts), self._failed)
+
+    def _made(self, generation: int, counts: np.ndarray) -> None:
+        if not shiboken6.isValid(self):
+            return  # the panel went while it was being made
+        self._running = False
+        if self._again or generation != self._generation:
+            if self.stale and not self.timer.isActive():
+                self._remake()  # overtaken: made again from the document as it is now
+            return
         self.stale = False
         if self._counts is None or not np.array_equal(counts, self._counts):
             self._counts = counts
             self.changed.emit()
+
+    def _failed(self, error: BaseException) -> None:
+        # A node removed or a canvas resized while it was read: the change that did it
+        # schedules another.
+        if shiboken6.isValid(self):
+            self._running = False
+            if self._again and self.stale and not self.timer.isActive():
+                self._remake()
