@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (QColorDialog, QFormLayout, QHBoxLayout, QLineEdit, QPushButton,
                                QVBoxLayout, QWidget)
