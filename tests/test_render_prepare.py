@@ -213,3 +213,29 @@ def test_a_setting_changed_on_the_prepared_adjustment_layer_uses_the_caches_at_o
     renderer.update()
     assert not renderer.approximate
     assert np.array_equal(renderer.composite.array, fresh_composite(doc))
+
+
+def test_warm_up_loads_every_kernel_of_the_composite():
+    """`render.warm_up` (run by the editor on a worker thread once its window shows) leaves
+    each numba kernel of the composite compiled for contiguous buffers and views."""
+    from editor.model import adjust_kernels, reduced
+
+    render.warm_up()
+    for kernel in (render._KERNELS[True], render._KERNELS[False], reduced._KERNEL[0],
+                   adjust_kernels.adjust_screen, adjust_kernels.mix_screen,
+                   adjust_kernels.adjust_precise):
+        layouts = {sig[0].layout for sig in kernel.signatures}
+        assert {"C", "A"} <= layouts or kernel is reduced._KERNEL[0], kernel
+
+
+def test_the_window_starts_the_warm_up_on_a_worker_thread(qtbot, tmp_path, monkeypatch):
+    from editor.ui import worker
+    from ui_helpers import make_window
+
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    started = []
+    monkeypatch.setattr(worker, "start", lambda fn, done, failed: started.append(fn))
+    monkeypatch.setattr(w.generate_panel, "warm_up", lambda: None)  # no models here
+    w.settings.warm_up = True
+    w._warm_up()
+    assert started == [render.warm_up]

@@ -327,6 +327,31 @@ def adjust_buffer(array: np.ndarray, settings, precise: bool,
                    opacity)
 
 
+def warm_up() -> None:
+    """Loads the compiled kernels of the composite (numba: its import, then each kernel
+    from its disk cache) by running each on a few pixels, contiguous and not (a view of
+    a box is compiled apart). Their first use otherwise costs the first drag, masked layer
+    or adjustment 0.2-1 s on the 2-core machine (the reductions of a drag's first move
+    ~0.85 s, Hue/Saturation ~1 s). The editor runs it on a worker thread once its window
+    shows."""
+    from . import adjustments, reduced
+
+    pixels = np.full((4, 6, 4), 200, np.uint8)
+    coverage = np.full((4, 6), 128, np.uint8)
+    for size in (1, _SERIAL_BELOW):  # the one-core and the two-core mask kernel
+        for sl in (np.s_[:, :], np.s_[:, 1:4]):
+            _mask_kernel(size)(pixels[sl], coverage[sl], np.empty_like(pixels)[sl])
+    reduced._reduce_straight(pixels, 1)
+    for settings in (adjustments.Levels(rgb=(10, 240, 1.1, 0, 255)),
+                     adjustments.HueSaturation(10, 10, 0)):
+        for precise in (False, True):
+            buf = np.full((4, 6, 4), 40000 if precise else 200,
+                          np.uint16 if precise else np.uint8)
+            for sl in (np.s_[:, :], np.s_[:, 1:4]):
+                adjust_buffer(buf[sl], settings, precise)
+                adjust_buffer(buf[sl], settings, precise, coverage[sl], 200)
+
+
 def _draw_adjustment(painter: _Painter, layer: AdjustmentLayer, region: Box, mode: str,
                      opacity: int) -> None:
     """Changes what the canvas holds (everything below the adjustment layer) inside

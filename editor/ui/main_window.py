@@ -21,7 +21,7 @@ from editor.model import Document, DocumentError
 from editor.model.errors import describe
 from editor.model.files import open_document
 
-from . import dialogs
+from . import dialogs, worker
 from .adjustment_commands import AdjustmentCommands
 from .actions import (Context, Spec, add_actions, build_actions, build_menus, build_tool_actions,
                       in_menu_order, refresh_actions)
@@ -675,6 +675,9 @@ class MainWindow(QMainWindow):
     def _warm_up(self) -> None:
         if self.isVisible() and self.settings.warm_up:
             self.generate_panel.warm_up()
+            from editor.model import render
+
+            worker.start(render.warm_up, lambda _: None, lambda _: None)  # best effort
 
     def dragEnterEvent(self, e) -> None:
         if e.mimeData().hasUrls() and any(u.isLocalFile() for u in e.mimeData().urls()):
