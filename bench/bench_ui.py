@@ -106,14 +106,14 @@ def build_document():
     return doc, moving, layers[1]
 
 
-def bench_drag(moves: int) -> dict[str, list[float]]:
-    from PySide6.QtCore import QEvent, QPointF, QSettings, Qt
-    from PySide6.QtGui import QMouseEvent
-    from PySide6.QtWidgets import QApplication
+def bench_window():
+    """The application and a shown 1600x1000 main window with settings of its own (no
+    autosave; no snapping, which would hold a layer on the canvas edge for the first small
+    moves, with no repaint to time: its own cost is measured apart, bench_snap)."""
+    from PySide6.QtCore import QSettings
 
     from editor.app import create_application
     from editor.ui.main_window import MainWindow
-    from editor.ui import worker
     from editor.ui.settings import Settings
 
     app = create_application()
@@ -121,12 +121,31 @@ def bench_drag(moves: int) -> dict[str, list[float]]:
     settings = Settings(QSettings(os.path.join(tmp, "s.ini"), QSettings.Format.IniFormat))
     settings.recovery_dir = os.path.join(tmp, "recovery")
     settings.autosave_seconds = 0
-    # Snapping would hold a layer on the canvas edge for the first small moves (no repaint
-    # to time); its own cost is measured apart (bench_snap below).
     settings.set_value("view/snap", False)
     window = MainWindow(settings)
     window.resize(1600, 1000)
     window.show()
+    return app, window
+
+
+def post_mouse(canvas, kind, pos) -> None:
+    """Posts a left-button mouse event of `kind` at widget position `pos` to `canvas`."""
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    button = Qt.MouseButton.LeftButton
+    buttons = Qt.MouseButton.NoButton if kind == QEvent.Type.MouseButtonRelease else button
+    QApplication.postEvent(canvas, QMouseEvent(kind, pos, canvas.mapToGlobal(pos), button,
+                                               buttons, Qt.KeyboardModifier.NoModifier))
+
+
+def bench_drag(moves: int) -> dict[str, list[float]]:
+    from PySide6.QtCore import QEvent, QPointF
+
+    from editor.ui import worker
+
+    app, window = bench_window()
     t0 = time.perf_counter()
     doc, moving, full = build_document()
     print(f"  (document built in {time.perf_counter() - t0:.1f} s)")
@@ -148,11 +167,7 @@ def bench_drag(moves: int) -> dict[str, list[float]]:
     worker.wait_all()
 
     def send(kind, pos):
-        button = Qt.MouseButton.LeftButton
-        buttons = Qt.MouseButton.NoButton if kind == QEvent.Type.MouseButtonRelease else button
-        event = QMouseEvent(kind, pos, canvas.mapToGlobal(pos), button, buttons,
-                            Qt.KeyboardModifier.NoModifier)
-        QApplication.postEvent(canvas, event)
+        post_mouse(canvas, kind, pos)
 
     def wait_paint(before: int) -> None:
         while canvas.paint_count == before:
@@ -203,26 +218,13 @@ def bench_drag(moves: int) -> dict[str, list[float]]:
 
 
 def bench_first_move(pauses: list[float], runs: int) -> dict[float, list[float]]:
-    from PySide6.QtCore import QEvent, QPointF, QSettings, Qt
-    from PySide6.QtGui import QMouseEvent
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import QEvent, QPointF
 
     sys.path.insert(0, os.path.join(ROOT, "bench"))
     import bench_document as bd
-    from editor.app import create_application
     from editor.model import AdjustmentLayer
-    from editor.ui.main_window import MainWindow
-    from editor.ui.settings import Settings
 
-    app = create_application()
-    tmp = tempfile.mkdtemp()
-    settings = Settings(QSettings(os.path.join(tmp, "s.ini"), QSettings.Format.IniFormat))
-    settings.recovery_dir = os.path.join(tmp, "recovery")
-    settings.autosave_seconds = 0
-    settings.set_value("view/snap", False)
-    window = MainWindow(settings)
-    window.resize(1600, 1000)
-    window.show()
+    app, window = bench_window()
     doc = bd.photo_document(20)
     bd.mask_half(doc)
     bd.add_adjustments(doc)
@@ -234,10 +236,7 @@ def bench_first_move(pauses: list[float], runs: int) -> dict[float, list[float]]
     layers = [n for n in doc.layers() if not isinstance(n, AdjustmentLayer)]
 
     def send(kind, pos):
-        button = Qt.MouseButton.LeftButton
-        buttons = Qt.MouseButton.NoButton if kind == QEvent.Type.MouseButtonRelease else button
-        QApplication.postEvent(canvas, QMouseEvent(kind, pos, canvas.mapToGlobal(pos), button,
-                                                   buttons, Qt.KeyboardModifier.NoModifier))
+        post_mouse(canvas, kind, pos)
 
     def idle(seconds: float) -> None:
         end = time.perf_counter() + seconds

@@ -9,12 +9,12 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from editor.model import Group, Layer, mask_ops
+from editor.model import Group, mask_ops
 from editor.model.render import composite_document
 from editor.model.selection_ops import current_mask
 from engine.box import Box
 
-from test_psd_vector_masks import vector_mask_psd
+from test_ui_vector_masks import layer, opened  # noqa: F401 (opened: a fixture)
 from ui_helpers import make_window, open_photo
 
 W, H = 96, 64
@@ -45,21 +45,10 @@ def masked(qtbot, tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def vectors(qtbot, tmp_path, monkeypatch):
-    """test_psd_vector_masks' PSD opened through File > Open: Paper, Disc (a disc path with
-    a hole), Both (a layer mask and a rectangular path), Off (a disabled path)."""
-    window = make_window(qtbot, tmp_path, monkeypatch)
-    source = str(tmp_path / "vector.psd")
-    vector_mask_psd(source)
-    monkeypatch.setattr("editor.ui.dialogs.ask_open_paths", lambda *a, **k: [source])
-    window.actions["open"].trigger()
-    qtbot.waitUntil(lambda: len(window.sessions) == 1, timeout=10000)
-    window.layers_panel.list.rebuild()
-    return window
-
-
-def layer(window, name: str) -> Layer:
-    return next(n for n in window.doc.layers() if n.name == name)
+def vectors(request):
+    """test_ui_vector_masks' window: Paper, Disc (a disc path with a hole), Both (a layer
+    mask and a rectangular path), Off (a disabled path)."""
+    return request.getfixturevalue("opened")
 
 
 def right_click(qtbot, window, node, kind: str, item=None) -> dict:
