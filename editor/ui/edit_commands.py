@@ -41,15 +41,9 @@ def put_on_clipboard(pixels: np.ndarray, x: int, y: int) -> None:
     mime.setImageData(rgba_to_qimage(pixels))
     mime.setData(ORIGIN_MIME, QByteArray(f"{int(x)},{int(y)}".encode()))
     QGuiApplication.clipboard().setMimeData(mime)
-    global _hand_over_registered
-    if not _hand_over_registered:
-        atexit.register(_hand_over_clipboard)
-        _hand_over_registered = True
 
 
-_hand_over_registered = False
-
-
+@atexit.register
 def _hand_over_clipboard() -> None:
     """Before Python shuts down, swap our QMimeData on the clipboard for Qt's own copy of
     the image. The clipboard owns the QMimeData made here; left there, Qt deletes it

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QColorDialog, QDockWidget, QFrame, QHBoxLayout, Q
                                QMainWindow, QProgressBar, QPushButton, QStackedWidget, QStatusBar,
                                QTabBar, QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
-from editor.model import Document, DocumentError
+from editor.model import Document, DocumentError, render
 from editor.model.errors import describe
 from editor.model.files import open_document
 
@@ -675,8 +675,6 @@ class MainWindow(QMainWindow):
     def _warm_up(self) -> None:
         if self.isVisible() and self.settings.warm_up:
             self.generate_panel.warm_up()
-            from editor.model import render
-
             worker.start(render.warm_up, lambda _: None, lambda _: None)  # best effort
 
     def dragEnterEvent(self, e) -> None:
