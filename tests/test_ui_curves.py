@@ -34,6 +34,7 @@ def curves(qtbot, tmp_path, monkeypatch):
     w.actions["adjustment_curves"].trigger()
     graph = editor_widget(w, CurveGraph, "Adjust_Curve")
     qtbot.waitUntil(lambda: graph.width() >= 160)
+    qtbot.waitUntil(lambda: graph.histogram is not None)  # made off the GUI thread
     return w, w.doc.active, graph
 
 
@@ -254,10 +255,35 @@ def test_histogram_made_fresh_when_the_curves_layer_is_shown_again(counted, qtbo
     assert made == []  # no Curves layer in Properties: nothing made
     doc.set_active(layer)
     graph = editor_widget(w, CurveGraph, "Adjust_Curve")
-    blue = np.zeros(256, np.int64)
-    blue[255] = W * H
+    qtbot.waitUntil(lambda: graph.histogram is not None, timeout=3000)
+    assert made == [layer]
     np.testing.assert_array_equal(graph.histogram, adjustment_ops.histogram_below(doc, layer)[0])
     assert graph.histogram[0] == 2 * W * H and graph.histogram[255] == W * H
+
+
+def test_a_shown_curves_layer_draws_at_once_and_gets_its_histogram_off_the_gui_thread(
+        curves, qtbot, monkeypatch):
+    """Selecting a Curves layer does not wait for the counts: the graph shows without a
+    histogram, and the counts, made on a worker thread, fill it in."""
+    import threading
+
+    w, layer, graph = curves
+    doc = w.doc
+    threads, real = [], adjustment_ops.histogram_below
+
+    def recording(doc_, node):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real(doc_, node)
+
+    monkeypatch.setattr(adjustment_ops, "histogram_below", recording)
+    doc.set_active(doc.root.children[0])
+    editor_widget(w, QLineEdit, "PropName")
+    doc.set_active(layer)
+    graph = editor_widget(w, CurveGraph, "Adjust_Curve")
+    assert graph.histogram is None and threads == []  # shown before anything is counted
+    qtbot.waitUntil(lambda: graph.histogram is not None, timeout=3000)
+    assert threads == [False]
+    np.testing.assert_array_equal(graph.histogram, real(doc, layer)[0])
 
 
 def test_histogram_made_again_off_the_gui_thread_and_overtaken_ones_dropped(curves, qtbot,

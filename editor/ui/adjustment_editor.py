@@ -283,8 +283,7 @@ class AdjustmentEditor(QWidget):
                 elif "combo" in widgets:
                     widgets["combo"].setCurrentIndex(int(field.value))
                 elif "graph" in widgets:
-                    widgets["graph"].set_curve(field.value, self.channel,
-                                               self.histogram.counts()[self.channel])
+                    widgets["graph"].set_curve(field.value, self.channel, self._counts())
                 elif "bars" in widgets:
                     widgets["bars"].set_value(*field.value)
                 elif "edit" in widgets and not widgets["edit"].hasFocus():
@@ -293,10 +292,15 @@ class AdjustmentEditor(QWidget):
         finally:
             self._updating = False
 
+    def _counts(self):
+        """The shown channel's counts below the layer (None until they are made)."""
+        counts = self.histogram.counts()
+        return None if counts is None else counts[self.channel]
+
     def _histogram_changed(self) -> None:
         for _, widgets in self._rows:
             if "graph" in widgets:
-                widgets["graph"].set_histogram(self.histogram.counts()[self.channel])
+                widgets["graph"].set_histogram(self._counts())
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

@@ -11,11 +11,11 @@ stroke or a drag restarts the wait at each move, so it costs one histogram
 when it stops, not one per move. While no Curves layer is shown nothing is
 followed and nothing is kept: showing one makes a fresh histogram.
 
-The first histogram of a shown layer is made at once (the graph needs it to draw); the
-ones made again after changes are made off the GUI thread (`worker.start`, 70-180 ms on
-the photo document), so that a stroke or a drag begun meanwhile is not held up. One is
-made at a time; a result that changes made while it ran have overtaken is dropped and
-made again.
+Every histogram is made off the GUI thread (`worker.start`, 70-180 ms on the photo
+document), the first of a shown layer at once, the others after the pause: selecting a
+Curves layer or a stroke or drag begun meanwhile is not held up. The graph draws without
+one until it comes. One is made at a time; a result that changes made while it ran have
+overtaken is dropped and made again.
 """
 from __future__ import annotations
 
@@ -69,18 +69,17 @@ class BelowHistogram(QObject):
             self._generation += 1  # what is being made for the last one is not wanted
             self.timer.stop()
         self.node = node
+        if node is not None and self._counts is None and not self.stale:
+            self._schedule()  # the first counts: as soon as the event loop runs
 
-    def counts(self) -> np.ndarray:
-        """(4, 256): RGB, red, green, blue (made now if there is none yet)."""
-        if self._counts is None:
-            self._counts = adjustment_ops.histogram_below(self.doc, self.node)
-            self.stale = False
+    def counts(self) -> Optional[np.ndarray]:
+        """(4, 256): RGB, red, green, blue; None until the first counts are made."""
         return self._counts
 
     def refresh_if_stale(self) -> None:
         """The graph was shown again after changes made while it was hidden."""
         if self.stale and not self.timer.isActive():
-            self.timer.start()
+            self.timer.start(0 if self._counts is None else DELAY_MS)
 
     # -- following the document ----------------------------------------------------------
     def _node_changed(self, node: Node, attr: str) -> None:
@@ -105,7 +104,9 @@ class BelowHistogram(QObject):
     def _schedule(self) -> None:
         self.stale = True
         self._generation += 1
-        self.timer.start()  # restarted at each change: made once the changes stop
+        # Restarted at each change: made once the changes stop (the first counts, which
+        # the graph waits for, without the pause).
+        self.timer.start(0 if self._counts is None else DELAY_MS)
 
     def _remake(self) -> None:
         if self.node is None or self.doc is None or not self.doc.contains(self.node):
