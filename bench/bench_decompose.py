@@ -545,7 +545,8 @@ def main() -> int:
                 if args.save and name == "+ HFA (full)":
                     save_views(args.save, f"{mp:g}mp_{kind}_{bg_name}", image, result)
             print(f"  {mp:g} MP {kind:8s} on {bg_name:10s} {image.shape[1]}x{image.shape[0]}: "
-                  + ", ".join(f"{n.split()[-1]} {r[-1]['time']:.1f}s" for n, r in rows.items()),
+                  + ", ".join(f"{n.split()[-1]} {r[-1]['time']:.1f}s, alpha MAE {r[-1]['mae']:.1f}"
+                              for n, r in rows.items()),
                   flush=True)
         print(header)
         for name, scores in rows.items():
