@@ -20,6 +20,11 @@
    move are sent, timed until the canvas has repainted. The canvas makes the caches
    around the active layer while idle (`PREPARE_DELAY_MS` after the last change); a
    drag that comes before that finishes what is left.
+   With --auto-select, on bench_document's typical document (a photo and 19 objects,
+   half masked, 3 adjustment layers), fitted, each drag takes another object two ways:
+   made active as from the Layers panel, then pressed after the pause (Auto-Select off);
+   and with Auto-Select on, the cursor resting over the object for the pause (the caches
+   are then made for the layer under it) before the press takes it.
 
 Qt runs on the "offscreen" platform unless QT_QPA_PLATFORM says otherwise
 (offscreen paints into memory like a real window; it skips only the final
@@ -128,14 +133,16 @@ def bench_window():
     return app, window
 
 
-def post_mouse(canvas, kind, pos) -> None:
-    """Posts a left-button mouse event of `kind` at widget position `pos` to `canvas`."""
+def post_mouse(canvas, kind, pos, held: bool = True) -> None:
+    """Posts a left-button mouse event of `kind` at widget position `pos` to `canvas`
+    (`held` False: a move with no button down, the cursor hovering)."""
     from PySide6.QtCore import QEvent, Qt
     from PySide6.QtGui import QMouseEvent
     from PySide6.QtWidgets import QApplication
 
     button = Qt.MouseButton.LeftButton
-    buttons = Qt.MouseButton.NoButton if kind == QEvent.Type.MouseButtonRelease else button
+    buttons = button if held and kind != QEvent.Type.MouseButtonRelease else Qt.MouseButton.NoButton
+    button = button if held or kind != QEvent.Type.MouseMove else Qt.MouseButton.NoButton
     QApplication.postEvent(canvas, QMouseEvent(kind, pos, canvas.mapToGlobal(pos), button,
                                                buttons, Qt.KeyboardModifier.NoModifier))
 
@@ -217,15 +224,18 @@ def bench_drag(moves: int) -> dict[str, list[float]]:
     return results
 
 
-def bench_first_move(pauses: list[float], runs: int) -> dict[float, list[float]]:
+def bench_first_move(pauses: list[float], runs: int,
+                     auto_select: bool = False) -> dict[float, list[float]]:
+    """Press + first move after a pause (see the module's docstring, 3.). `auto_select`:
+    the typical document, the cursor resting over an object with Auto-Select on."""
     from PySide6.QtCore import QEvent, QPointF
 
     sys.path.insert(0, os.path.join(ROOT, "bench"))
     import bench_document as bd
-    from editor.model import AdjustmentLayer
+    from editor.model import AdjustmentLayer, pick
 
     app, window = bench_window()
-    doc = bd.photo_document(20)
+    doc = bd.typical_document() if auto_select else bd.photo_document(20)
     bd.mask_half(doc)
     bd.add_adjustments(doc)
     doc.history.clear()
@@ -233,10 +243,12 @@ def bench_first_move(pauses: list[float], runs: int) -> dict[float, list[float]]
     canvas = session.canvas
     canvas.fit()
     window.tools.select("move")
+    tool = window.tools.current
+    tool.auto_select = auto_select
     layers = [n for n in doc.layers() if not isinstance(n, AdjustmentLayer)]
 
-    def send(kind, pos):
-        post_mouse(canvas, kind, pos)
+    def send(kind, pos, held=True):
+        post_mouse(canvas, kind, pos, held)
 
     def idle(seconds: float) -> None:
         end = time.perf_counter() + seconds
@@ -251,9 +263,18 @@ def bench_first_move(pauses: list[float], runs: int) -> dict[float, list[float]]
         for pause in pauses:
             layer = layers[6 + turn % 8]  # a different layer each time: nothing made before
             turn += 1
-            doc.set_active(layer)
+            if auto_select:
+                b = layer.bounds()
+                x, y = b.x + b.w // 2, b.y + b.h // 2
+                if pick.layer_at(doc, x, y) is doc.active:  # (an object above it)
+                    doc.set_active(layers[0])
+                    idle(1.5)
+                start = canvas.image_to_widget(QPointF(x, y))
+                send(QEvent.Type.MouseMove, start, held=False)  # the cursor comes to rest
+            else:
+                doc.set_active(layer)
+                start = canvas.image_to_widget(QPointF(2000, 1500))
             idle(pause)
-            start = canvas.image_to_widget(QPointF(2000, 1500))
             before = canvas.paint_count
             t = time.perf_counter()
             send(QEvent.Type.MouseButtonPress, start)
@@ -280,18 +301,28 @@ def main() -> int:
     parser.add_argument("--skip-drag", action="store_true")
     parser.add_argument("--first-move", action="store_true",
                         help="only 3.: the first move of a drag after pauses of 0-0.6 s")
+    parser.add_argument("--auto-select", action="store_true",
+                        help="only 3., on the typical document: selected from the Layers panel "
+                             "against taken by Auto-Select")
+    parser.add_argument("--pauses", default="0,0.1,0.2,0.3,0.45,0.6",
+                        help="with --first-move / --auto-select: the pauses, in seconds")
     args = parser.parse_args()
-    if args.first_move:
+    if args.first_move or args.auto_select:
         from editor.ui.canvas import PREPARE_DELAY_MS
 
-        pauses = [0.0, 0.1, 0.2, 0.3, 0.45, 0.6]
-        print(f"first move after making a layer active, photo document (20 layers, half "
-              f"masked, 3 adjustments), fitted; PREPARE_DELAY_MS {PREPARE_DELAY_MS}; "
-              f"load {os.getloadavg()[0]:.1f}; median of {args.runs}:")
-        for pause, times in bench_first_move(pauses, args.runs).items():
-            print(f"  pause {pause:4.2f} s: press + first move to paint "
-                  f"{statistics.median(times):5.0f} ms (min {min(times):.0f}, "
-                  f"max {max(times):.0f})")
+        pauses = [float(p) for p in args.pauses.split(",")]
+        ways = [("made active, then pressed", False), ("Auto-Select, cursor resting", True)] \
+            if args.auto_select else [("made active, then pressed", False)]
+        for label, auto in ways:
+            name = "typical document (a photo, 19 objects" if args.auto_select \
+                else "photo document (20 layers"
+            print(f"first move, {label}: {name}, half masked, 3 adjustments), fitted; "
+                  f"PREPARE_DELAY_MS {PREPARE_DELAY_MS}; load {os.getloadavg()[0]:.1f}; "
+                  f"median of {args.runs}:")
+            for pause, times in bench_first_move(pauses, args.runs, auto).items():
+                print(f"  pause {pause:4.2f} s: press + first move to paint "
+                      f"{statistics.median(times):5.0f} ms (min {min(times):.0f}, "
+                      f"max {max(times):.0f})", flush=True)
         return 0
     print(f"platform: {os.environ['QT_QPA_PLATFORM']}, {os.cpu_count()} CPUs")
     if not args.skip_startup:

@@ -156,11 +156,11 @@ class CanvasView(QWidget):
         doc.selection_mask_changed.connect(self._on_mask)
         doc.size_changed.connect(self._on_size)
         doc.guides_changed.connect(self.update)  # New Guide, Clear Guides, their undo
-        doc.active_changed.connect(self._wait_to_prepare)
+        doc.active_changed.connect(self.wait_to_prepare)
 
     def close_session(self) -> None:
         doc = self.session.doc
-        doc.active_changed.disconnect(self._wait_to_prepare)
+        doc.active_changed.disconnect(self.wait_to_prepare)
         self._prepare.stop()
         self._prepare_more.stop()
         doc.size_changed.disconnect(self._on_size)
@@ -281,18 +281,20 @@ class CanvasView(QWidget):
             self._pyramid.update(box)
         if renderer.approximate:
             self._settle.start()
-        self._wait_to_prepare()
+        self.wait_to_prepare()
         return boxes
 
-    def _wait_to_prepare(self, *_) -> None:
-        """(Re)starts the wait before the caches around the active layer are made."""
+    def wait_to_prepare(self, *_) -> None:
+        """(Re)starts the wait before the caches around the layer a drag would move (the
+        tool's `prepare_target`: the active layer, or the one under the Move tool's
+        Auto-Select) are made."""
         self._prepare_more.stop()
         self._prepare.start()
 
     def _prepare_now(self) -> None:
         if self._pressed or not self.isVisible():
             return
-        if self.session.renderer.prepare(self.doc.active_layer):
+        if self.session.renderer.prepare(self.tools.current.prepare_target(self)):
             self._prepare_more.start()
 
     def _prepare_step(self) -> None:
@@ -315,7 +317,7 @@ class CanvasView(QWidget):
 
     def _on_region(self, box: Optional[Box], layer) -> None:
         self.update_image_box(box)
-        self._wait_to_prepare()
+        self.wait_to_prepare()
 
     def _on_selection(self, box: Optional[Box]) -> None:
         if box is not None and self.isVisible():

@@ -58,6 +58,11 @@ class Tool:
     def cursor_at(self, canvas: "CanvasView", ev: "CanvasEvent") -> QCursor:
         return QCursor(Qt.CursorShape.ArrowCursor)
 
+    def prepare_target(self, canvas: "CanvasView"):
+        """The layer whose caches the canvas makes while idle: the one a drag or stroke of
+        this tool would change next."""
+        return canvas.doc.active_layer
+
     # -- drawing -----------------------------------------------------------------
     def paints_content(self, canvas: "CanvasView") -> bool:
         """True while the tool draws the document itself (a live preview): the canvas then

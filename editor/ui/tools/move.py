@@ -1,6 +1,12 @@
 """Move (V): drag the active layer or group; arrow keys nudge it by 1 px (Shift: 10 px).
 A drag starting on a guide moves the guide instead (onto a ruler: removes it).
 
+Auto-Select (the options bar, remembered; Ctrl held at the press turns it on or off for
+that press, as in Photoshop) first makes the layer under the cursor active, or with
+"Group" the outermost group holding it (`pick.layer_at`); where no layer has pixels the
+active layer stays and moves. While it is on, the idle caches are made for the layer
+under the resting cursor, so the first move of a drag on it is not held up.
+
 Each mouse move is a `Document.translate` with the drag's merge key, so a
 drag is one undo step. The renderer draws each move from the caches around the
 layer (made while the editor was idle, `Renderer.prepare`), at the view's draft
@@ -15,9 +21,9 @@ import itertools
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCursor, QKeyEvent
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QWidget
 
-from editor.model import Layer
+from editor.model import Layer, pick
 
 from .base import Tool
 
@@ -40,6 +46,21 @@ class MoveTool(Tool):
         self._applied = (0, 0)
         self._key = None
         self._macro = None
+        settings = window.settings
+        self.auto_select = settings.value("tools/move/auto_select", False, bool)
+        self.auto_select_groups = settings.value("tools/move/auto_select_groups", False, bool)
+        self._hovered = None  # the layer under the resting cursor (Auto-Select on)
+
+    def _auto_selecting(self, ev) -> bool:
+        ctrl = bool(ev.modifiers & Qt.KeyboardModifier.ControlModifier)
+        return self.auto_select != ctrl
+
+    def _picked(self, canvas, ev):
+        """What Auto-Select takes at the event's point (None: no layer has pixels there)."""
+        x, y = int(ev.image.x() // 1), int(ev.image.y() // 1)
+        if self.auto_select_groups:
+            return pick.group_at(canvas.doc, x, y)
+        return pick.layer_at(canvas.doc, x, y)
 
     def _target(self, canvas, report: bool = True):
         doc = canvas.doc
@@ -62,6 +83,10 @@ class MoveTool(Tool):
         if guide is not None:
             chrome.drag_guide(guide, canvas.doc.guides[guide][0], ev.pos)
             return
+        if self._auto_selecting(ev):
+            picked = self._picked(canvas, ev)
+            if picked is not None:
+                canvas.doc.set_active(picked)
         node = self._target(canvas)
         if node is None:
             return
@@ -103,6 +128,23 @@ class MoveTool(Tool):
             return
         self._applied = (dx, dy)
 
+    def hover(self, canvas, ev) -> None:
+        picked = None
+        if self._auto_selecting(ev):
+            picked = self._picked(canvas, ev)
+            picked = picked if isinstance(picked, Layer) else None
+        if picked is not self._hovered:
+            self._hovered = picked
+            canvas.wait_to_prepare()  # made for it once the cursor rests
+
+    def leave(self, canvas) -> None:
+        self._hovered = None
+
+    def prepare_target(self, canvas):
+        if self._hovered is not None and canvas.doc.contains(self._hovered):
+            return self._hovered
+        return canvas.doc.active_layer
+
     def release(self, canvas, ev) -> None:
         if canvas.chrome is not None and canvas.chrome.dragging_guide():
             canvas.chrome.end_guide_drag(ev.pos)
@@ -141,8 +183,30 @@ class MoveTool(Tool):
             return QCursor(Qt.CursorShape.SplitVCursor if horizontal else Qt.CursorShape.SplitHCursor)
         return QCursor(Qt.CursorShape.SizeAllCursor)
 
+    def _set(self, key: str, value) -> None:
+        setattr(self, key, value)
+        self.window.settings.set_value(f"tools/move/{key}", value)
+
     def build_options(self) -> QWidget:
+        w = QWidget()
+        row = QHBoxLayout(w)
+        row.setContentsMargins(0, 0, 0, 0)
+        auto = QCheckBox("Auto-Select:")
+        auto.setObjectName("MoveAutoSelect")
+        auto.setToolTip("A drag first selects what lies under the cursor "
+                        "(Ctrl at the press: the other way for that drag)")
+        auto.setChecked(self.auto_select)
+        auto.toggled.connect(lambda on: self._set("auto_select", on))
+        row.addWidget(auto)
+        kind = QComboBox()
+        kind.setObjectName("MoveAutoSelectKind")
+        kind.addItems(["Layer", "Group"])
+        kind.setCurrentIndex(1 if self.auto_select_groups else 0)
+        kind.currentIndexChanged.connect(lambda i: self._set("auto_select_groups", i == 1))
+        row.addWidget(kind)
         hint = QLabel("Drag to move the active layer · arrow keys nudge 1 px (Shift: 10 px) · "
                       "Ctrl+T transforms")
         hint.setObjectName("Dim")
-        return hint
+        row.addWidget(hint)
+        row.addStretch(1)
+        return w
