@@ -132,7 +132,9 @@ def test_reveal_all_and_hide_all_vector_masks(tmp_path):
     assert list(open_document(saved).layers())[1].vector_mask.initial_fill == 1
 
 
-def test_deleting_the_last_anchors_leaves_a_path_that_shows_the_layer():
+def test_deleting_the_last_anchors_leaves_a_path_that_shows_the_layer(tmp_path):
+    from psd_tools import PSDImage
+
     doc, blue = layered_doc()
     mask_ops.add_path(doc, blue, square(8, 8, 24, 24)[:2], closed=True)
     vector = blue.vector_mask
@@ -140,6 +142,12 @@ def test_deleting_the_last_anchors_leaves_a_path_that_shows_the_layer():
     mask_ops.reshape_vector_mask(doc, blue, emptied, "Delete Anchor Point")
     assert blue.vector_mask is not None and not blue.vector_mask.subpaths
     assert tuple(composite_document(doc)[40, 60, :3]) == (0, 90, 250)
+    # Saved so: psd-tools reads an empty path over all pixels and draws the layer.
+    saved = str(tmp_path / "empty.psd")
+    save_document(doc, saved)
+    layer = {item.name: item for item in PSDImage.open(saved)}["blue"]
+    assert layer.vector_mask.paths == [] and layer.vector_mask.initial_fill_rule == 1
+    assert tuple(psd_tools_composite(saved)[40, 60, :3]) == (0, 90, 250)
     doc.history.undo()
     assert blue.vector_mask is vector
 

@@ -865,9 +865,11 @@ def vector_path_blocks(vector: VectorMask, width: int, height: int) -> list:
         kept = [entry for entry in setting.path or () if not isinstance(entry, PsdSubpath)]
         setting.path = Path(items=kept + _subpath_records(vector))
     if vector.edited:
-        for entry in setting.path or ():
-            if isinstance(entry, InitialFillRule):
-                entry.value = vector.initial_fill
+        rules = [entry for entry in setting.path or () if isinstance(entry, InitialFillRule)]
+        for entry in rules:
+            entry.value = vector.initial_fill
+        if not rules and vector.initial_fill:
+            setting.path = Path(items=[InitialFillRule(vector.initial_fill), *(setting.path or ())])
     moved = vector.offset != (0, 0) or vector.edited \
         or (width, height) != (vector.canvas.w, vector.canvas.h)
     scale = np.array([width, height], np.float64)
