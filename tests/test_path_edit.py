@@ -66,6 +66,15 @@ def test_moving_anchors_and_handles():
     corner = np.array([[[10, 0], [20, 20], [30, 20]]], float)
     bent = path_edit.moved_handle(corner, 0, LEAVING, 25, 30)
     np.testing.assert_array_equal(bent[0], [[10, 0], [20, 20], [25, 30]])
+    # Without keep_smooth (Alt) a smooth anchor's other handle stays: it becomes a corner.
+    broken = path_edit.moved_handle(knots, 0, LEAVING, 20, 40, keep_smooth=False)
+    np.testing.assert_array_equal(broken[0], [[10, 20], [20, 20], [20, 40]])
+
+
+def test_shift_constrains_to_45_degrees():
+    assert path_edit.constrained(10, 10, 31, 12) == pytest.approx((31, 10))
+    assert path_edit.constrained(10, 10, 30, 29) == pytest.approx((29.5, 29.5))
+    assert path_edit.constrained(10, 10, 9, -20) == pytest.approx((10, -20))
 
 
 def test_removing_anchors_drops_a_subpath_left_with_one():

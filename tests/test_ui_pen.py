@@ -117,11 +117,21 @@ def test_pen_backspace_escape_and_double_click(opened, qtbot):
     assert len(sub.knots) == 3 and not sub.closed
     a = alpha(w)
     assert a[20, 30] == 255 and a[40, 15] == 0  # the triangle, closed for the fill
+    # Shift puts the next anchor at 45 degrees; taking another tool keeps the path.
+    click(qtbot, canvas, 60, 10)
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier,
+                     image_pos(canvas, 81, 29))
+    np.testing.assert_allclose(pen.knots[-1][1], (80, 30), atol=0.5)
+    w.tool_actions["move"].trigger()
+    assert doc.history.count == steps + 2 and doc.history.undo_name() == "Add Path"
+    assert len(layer.vector_mask.subpaths) == 2 and pen.knots == []
+    w.actions["undo"].trigger()
+    w.tool_actions["pen"].trigger()
     # A locked layer takes no path: a line in the status bar, nothing changed.
     layer.locked = True
     click(qtbot, canvas, 60, 20)
     assert pen.knots == [] and "locked" in w.statusBar().currentMessage()
-    assert doc.history.count == steps + 1
+    assert doc.history.count == steps + 2 and len(layer.vector_mask.subpaths) == 1
     assert not w.test_errors
 
 
@@ -171,6 +181,15 @@ def test_direct_selection_drags_anchors_and_handles_and_deletes_anchors(opened, 
     assert layer.vector_mask is moved
     w.actions["redo"].trigger()
     reshaped = layer.vector_mask
+    # With Alt the handle moves alone: the anchor becomes a corner.
+    image_drag(qtbot, canvas, [(70, 20), (75, 20), (80, 20)],
+               modifier=Qt.KeyboardModifier.AltModifier)
+    knot = layer.vector_mask.moved_knots()[0][1]
+    np.testing.assert_allclose(knot[2], (80, 20), atol=0.5)
+    np.testing.assert_allclose(knot[0], reshaped.moved_knots()[0][1][0])
+    assert not path_edit.is_smooth(knot, tolerance=1e-2)
+    w.actions["undo"].trigger()
+    assert layer.vector_mask is reshaped
     # Delete removes the selected anchor (not the layer, not the pixels).
     click(qtbot, canvas, 60, 50)
     assert tool.selected == (0, 2)

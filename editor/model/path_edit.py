@@ -87,12 +87,14 @@ def moved_anchor(knots: np.ndarray, index: int, dx: float, dy: float) -> np.ndar
     return out
 
 
-def moved_handle(knots: np.ndarray, index: int, part: int, x: float, y: float) -> np.ndarray:
+def moved_handle(knots: np.ndarray, index: int, part: int, x: float, y: float,
+                 keep_smooth: bool = True) -> np.ndarray:
     """`knots` with handle `part` of knot `index` at (x, y). On a smooth anchor the other
-    handle turns to stay opposite, keeping its length; on a corner it stays."""
+    handle turns to stay opposite, keeping its length; on a corner, or without
+    `keep_smooth` (Alt in Photoshop: the anchor becomes a corner), it stays."""
     out = knots.copy()
     knot = out[index]
-    smooth = is_smooth(knot)
+    smooth = keep_smooth and is_smooth(knot)
     knot[part] = (x, y)
     if smooth:
         other = LEAVING if part == PRECEDING else PRECEDING
@@ -102,6 +104,16 @@ def moved_handle(knots: np.ndarray, index: int, part: int, x: float, y: float) -
         if norm > TINY:
             knot[other] = knot[ANCHOR] + direction / norm * length
     return out
+
+
+def constrained(x0: float, y0: float, x: float, y: float) -> tuple[float, float]:
+    """(x, y) moved onto the nearest of the lines at multiples of 45 degrees through
+    (x0, y0) (Shift with the Pen)."""
+    dx, dy = x - x0, y - y0
+    angle = np.round(np.arctan2(dy, dx) / (np.pi / 4)) * (np.pi / 4)
+    ux, uy = np.cos(angle), np.sin(angle)
+    length = dx * ux + dy * uy
+    return float(x0 + length * ux), float(y0 + length * uy)
 
 
 def without_anchor(subpaths: list[Subpath], subpath: int, index: int) -> list[Subpath]:

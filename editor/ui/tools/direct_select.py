@@ -1,7 +1,8 @@
 """The Direct Selection tool (A): reshapes the active layer's vector mask, shown as its
 outline with the anchors as small squares. A click on an anchor selects it (its handles
 show); dragging an anchor moves it with its handles, dragging a handle bends the curves
-beside it (a smooth anchor's other handle turns with it); Delete or Backspace removes
+beside it (a smooth anchor's other handle turns with it; with Alt it stays, making the
+anchor a corner); Delete or Backspace removes
 the selected anchor (a subpath left with one goes). Each drag or deletion is one undo
 step; the outline follows the drag and the picture is redrawn when it ends."""
 from __future__ import annotations
@@ -25,8 +26,8 @@ class DirectSelectionTool(Tool):
     label = "Direct Selection Tool"
     letter = "A"
     icon = "tool-direct-select"
-    tip = ("Reshape the layer's vector mask: drag an anchor or a handle; Delete removes "
-           "the selected anchor")
+    tip = ("Reshape the layer's vector mask: drag an anchor or a handle (Alt: that handle "
+           "alone); Delete removes the selected anchor")
 
     def __init__(self, window):
         super().__init__(window)
@@ -77,7 +78,8 @@ class DirectSelectionTool(Tool):
             d = ev.image - self._start
             knots = path_edit.moved_anchor(knots, hit.index, d.x(), d.y())
         else:
-            knots = path_edit.moved_handle(knots, hit.index, hit.part, ev.image.x(), ev.image.y())
+            knots = path_edit.moved_handle(knots, hit.index, hit.part, ev.image.x(),
+                                           ev.image.y(), keep_smooth=not ev.alt)
         self._preview = path_edit.replaced(subpaths, hit.subpath, knots)
         canvas.update()
 

@@ -2,9 +2,10 @@
 corner anchor, a click-and-drag a smooth one whose handles follow the drag (mirrored);
 a click on the first anchor closes the subpath; Enter or a double-click ends an open one
 (filled as if closed, as Photoshop fills paths); Esc drops it; Backspace takes the last
-anchor back. The segment to the pointer follows it while drawing. The finished subpath
-joins the layer's vector mask (combined with what it holds), or makes one (Photoshop's
-Layer > Vector Mask > Current Path): one undo step.
+anchor back; Shift puts the next anchor at a multiple of 45 degrees from the last. The
+segment to the pointer follows it while drawing; taking another tool keeps the path. The
+finished subpath joins the layer's vector mask (combined with what it holds), or makes
+one (Photoshop's Layer > Vector Mask > Current Path): one undo step.
 
 The outline drawing (subpaths, anchors, handles) is shared with Direct Selection
 (`direct_select`)."""
@@ -123,6 +124,9 @@ class PenTool(Tool):
         self._closing = False
 
     def deactivate(self, canvas) -> None:
+        # Another tool taken mid-path: the path is kept (Photoshop keeps its Work Path).
+        if canvas is not None and len(self.knots) >= 2:
+            self.finish(canvas, closed=False)
         self.cancel()
 
     def cancel(self) -> None:
@@ -138,7 +142,10 @@ class PenTool(Tool):
         if len(self.knots) >= 2 and self._near(canvas, ev.pos, self.knots[0]):
             self._closing, self._drag = True, 0
         else:
-            self.knots.append(path_edit.corner_knot(ev.image.x(), ev.image.y()))
+            x, y = ev.image.x(), ev.image.y()
+            if ev.shift and self.knots:
+                x, y = path_edit.constrained(*self.knots[-1][1], x, y)
+            self.knots.append(path_edit.corner_knot(x, y))
             self._drag = len(self.knots) - 1
         self._press = ev.pos
         canvas.update()
