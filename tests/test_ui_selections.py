@@ -86,8 +86,13 @@ def test_lasso_and_polygonal_lasso(opened, qtbot):
     assert abs((mask >= 128).sum() - 40 * 40) < 60  # the square drawn, edges within a pixel
     qtbot.keyClick(canvas, Qt.Key.Key_L, SHIFT)
     assert tool.shape == "polygon"
-    for x, y in ((60, 10), (90, 10), (60, 40)):
+    pixels = next(doc.layers()).pixels.copy()
+    for x, y in ((60, 10), (90, 10), (60, 40), (95, 45)):
         qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=image_pos(canvas, x, y))
+    # Backspace takes the last corner back (it does not clear the selected pixels).
+    qtbot.keyClick(canvas, Qt.Key.Key_Backspace)
+    assert len(tool.points) == 3
+    np.testing.assert_array_equal(next(doc.layers()).pixels, pixels)
     qtbot.keyClick(canvas, Qt.Key.Key_Return)
     assert doc.history.undo_name() == "Polygonal Lasso"
     assert doc.selection_mask[15, 65] == 255 and doc.selection_mask[35, 85] == 0

@@ -23,11 +23,13 @@ import numpy as np
 from engine.box import Box
 
 from . import commands as cmds
+from . import path_edit
 from .document import Document
 from .errors import DocumentError
 from .history import Macro
 from .layers import Layer, LayerMask, Node
 from .selection_ops import current_mask, select_mask
+from .vector_mask import VectorMask
 
 # How far (pixels) a layer whose alpha became a mask is grown beyond its box (within the
 # canvas), so that painting the mask white just outside the old edge shows colour there.
@@ -122,6 +124,49 @@ def delete_vector_mask(doc: Document, node: Optional[Node]) -> None:
     """Layer > Vector Mask > Delete: the path goes (undo brings it back as it was)."""
     node = _require_vector_mask(doc, node)
     doc.history.push(cmds.SetAttr(node, "vector_mask", None, "Delete Vector Mask"))
+
+
+def add_vector_mask(doc: Document, node: Optional[Node], mode: str = "reveal_all") -> VectorMask:
+    """Layer > Vector Mask > Reveal All / Hide All: an empty path that shows the whole
+    layer or none of it (PSD's initial fill rule: 1 fills all pixels; a path drawn into
+    either shows what it encloses)."""
+    node = _target(doc, node)
+    if node.vector_mask is not None:
+        raise DocumentError(f"'{node.name}' already has a vector mask.")
+    if mode not in ("reveal_all", "hide_all"):
+        raise ValueError(f"unknown vector mask mode {mode!r}")
+    _check_unlocked(doc, node)
+    vector = VectorMask([], doc.canvas, initial_fill=1 if mode == "reveal_all" else 0)
+    vector.edited = True
+    doc.history.push(cmds.SetAttr(node, "vector_mask", vector,
+                                  f"Add Vector Mask ({_NAMES[mode]})"))
+    return vector
+
+
+def add_path(doc: Document, node: Optional[Node], knots: np.ndarray, closed: bool) -> VectorMask:
+    """The Pen tool's finished subpath (knots (n, 3, 2) in canvas pixels) into the node's
+    vector mask, combined with what it holds; a node without one gets one holding it."""
+    node = _target(doc, node)
+    if len(knots) < 2:
+        raise DocumentError("A path needs at least two anchor points.")
+    _check_unlocked(doc, node)
+    had = node.vector_mask is not None
+    vector = path_edit.with_new_subpath(node.vector_mask, knots, closed, doc.canvas)
+    doc.history.push(cmds.SetAttr(node, "vector_mask", vector,
+                                  "Add Path" if had else "New Vector Mask"))
+    return vector
+
+
+def reshape_vector_mask(doc: Document, node: Optional[Node], vector: VectorMask,
+                        name: str) -> None:
+    """The node's path replaced by `vector`, a reshaped copy (Direct Selection)."""
+    node = _require_vector_mask(doc, node)
+    _check_unlocked(doc, node)
+    if not vector.subpaths and node.vector_mask.subpaths:
+        # Its last anchors gone: an empty path that shows the layer, as Photoshop's does
+        # (PSD's initial fill rule 1), not one that hides it all.
+        vector = vector.with_subpaths([], initial_fill=1)
+    doc.history.push(cmds.SetAttr(node, "vector_mask", vector, name))
 
 
 def set_vector_mask_enabled(doc: Document, node: Optional[Node], enabled: bool) -> None:
@@ -328,7 +373,8 @@ def _check_unlocked(doc: Document, node: Node) -> None:
 
 
 __all__ = ["add_mask", "delete_mask", "apply_mask", "set_mask_enabled", "set_mask_attr",
-           "delete_vector_mask", "set_vector_mask_enabled", "set_vector_mask_attr",
+           "delete_vector_mask", "set_vector_mask_enabled", "add_vector_mask", "add_path",
+           "reshape_vector_mask", "set_vector_mask_attr",
            "rasterize_vector_mask", "vector_mask_to_selection", "mask_to_selection", "begin_mask_stroke", "end_mask_stroke", "paint_mask_dab",
            "set_clipping", "toggle_clipping", "clipping_base", "alpha_as_mask",
            "put_alpha_in_mask", "mask_from_transparency"]

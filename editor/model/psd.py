@@ -72,7 +72,7 @@ from engine.box import Box
 
 from .document import Document
 from .errors import DocumentError, FileFormatError, ImageTooLarge, SaveError
-from . import adjustments
+from . import adjustments, path_edit
 from .images import flatten_on_white
 from .layers import BLEND_MODES, AdjustmentLayer, Group, Layer, LayerMask, Node
 from .limits import LAYERS_LIMIT_FACTOR, MAX_PIXELS_ENV, check_pixel_limit, pixel_count, read_head
@@ -538,8 +538,7 @@ class _Reader:
         vector.feather = 0.0 if feather is None else float(feather)
         node.vector_mask = vector
         self.warn(f"the vector mask of '{item.name}' is drawn, moves with the layer and is "
-                  "saved back; Layered can disable, delete or rasterize it but cannot "
-                  "reshape the path")
+                  "saved back; a reshaped path loses the live shape it was drawn as")
 
     def mode(self, item, group: bool) -> str:
         name = getattr(item.blend_mode, "name", str(item.blend_mode)).lower()
@@ -855,9 +854,22 @@ def vector_path_blocks(vector: VectorMask, width: int, height: int) -> list:
 
     from psd_tools.constants import Tag
     from psd_tools.psd.tagged_blocks import TaggedBlock
-    from psd_tools.psd.vector import Knot, Subpath as PsdSubpath
+    from psd_tools.psd.vector import InitialFillRule, Knot, Path, Subpath as PsdSubpath
 
     setting = copy.deepcopy(vector.source) if vector.source is not None else _new_path(vector)
+    records = [entry for entry in setting.path or () if isinstance(entry, PsdSubpath)]
+    if [(len([k for k in r if isinstance(k, Knot)]), r.is_closed(), int(r.operation))
+            for r in records] != [(len(s.knots), s.closed, s.operation) for s in vector.subpaths]:
+        # Anchors or subpaths added or removed (Pen, Direct Selection): new subpath records
+        # after the path's others as read (fill rule, initial fill, clipboard).
+        kept = [entry for entry in setting.path or () if not isinstance(entry, PsdSubpath)]
+        setting.path = Path(items=kept + _subpath_records(vector))
+    if vector.edited:
+        rules = [entry for entry in setting.path or () if isinstance(entry, InitialFillRule)]
+        for entry in rules:
+            entry.value = vector.initial_fill
+        if not rules and vector.initial_fill:
+            setting.path = Path(items=[InitialFillRule(vector.initial_fill), *(setting.path or ())])
     moved = vector.offset != (0, 0) or vector.edited \
         or (width, height) != (vector.canvas.w, vector.canvas.h)
     scale = np.array([width, height], np.float64)
@@ -886,18 +898,29 @@ def vector_path_blocks(vector: VectorMask, width: int, height: int) -> list:
 def _new_path(vector: VectorMask):
     """psd-tools' VectorMaskSetting for a path made in Layered (no file behind it): the
     knots' places are filled in by `vector_path_blocks`."""
-    from psd_tools.psd.vector import (ClosedKnotLinked, ClosedPath, InitialFillRule,
-                                      OpenKnotLinked, OpenPath, Path, PathFillRule,
-                                      VectorMaskSetting)
+    from psd_tools.psd.vector import InitialFillRule, Path, PathFillRule, VectorMaskSetting
 
-    items = [PathFillRule(), InitialFillRule(vector.initial_fill)]
-    for sub in vector.subpaths:
-        path_class, knot_class = ((ClosedPath, ClosedKnotLinked) if sub.closed
-                                  else (OpenPath, OpenKnotLinked))
-        zero = (0.0, 0.0)
-        items.append(path_class(items=[knot_class(preceding=zero, anchor=zero, leaving=zero)
-                                       for _ in sub.knots], operation=sub.operation))
+    items = [PathFillRule(), InitialFillRule(vector.initial_fill), *_subpath_records(vector)]
     return VectorMaskSetting(version=3, flags=0, path=Path(items=items))
+
+
+def _subpath_records(vector: VectorMask) -> list:
+    """psd-tools' subpath records for the path's subpaths, their knots at (0, 0) (placed
+    by `vector_path_blocks`): a knot is 'linked' (Photoshop's smooth point, its handles
+    turning together) where its handles lie opposite on one line."""
+    from psd_tools.psd.vector import (ClosedKnotLinked, ClosedKnotUnlinked, ClosedPath,
+                                      OpenKnotLinked, OpenKnotUnlinked, OpenPath)
+
+    out = []
+    zero = (0.0, 0.0)
+    for sub in vector.subpaths:
+        path_class, linked, unlinked = ((ClosedPath, ClosedKnotLinked, ClosedKnotUnlinked)
+                                        if sub.closed else
+                                        (OpenPath, OpenKnotLinked, OpenKnotUnlinked))
+        out.append(path_class(items=[(linked if path_edit.is_smooth(k) else unlinked)(
+            preceding=zero, anchor=zero, leaving=zero) for k in sub.knots],
+            operation=sub.operation))
+    return out
 
 
 def _own_blocks() -> set:

@@ -86,10 +86,16 @@ class VectorMask:
         """The path sent through `points` ((N, 2) canvas points -> (N, 2)): a flip, a quarter
         turn, Free Transform. Control points are mapped, which is exact for affine maps (a
         perspective map bends the curves between them a little differently)."""
-        subpaths = [Subpath(np.asarray(points(k.reshape(-1, 2)), np.float64).reshape(-1, 3, 2),
-                            s.closed, s.operation)
-                    for s, k in zip(self.subpaths, self.moved_knots())]
-        out = VectorMask(subpaths, self.canvas, initial_fill=self.initial_fill,
+        return self.with_subpaths(
+            [Subpath(np.asarray(points(k.reshape(-1, 2)), np.float64).reshape(-1, 3, 2),
+                     s.closed, s.operation) for s, k in zip(self.subpaths, self.moved_knots())])
+
+    def with_subpaths(self, subpaths: list[Subpath],
+                      initial_fill: Optional[int] = None) -> "VectorMask":
+        """The path reshaped (Pen, Direct Selection): `subpaths` in canvas pixels where they
+        are drawn now, the flags, density and feather kept; filled anew when drawn."""
+        fill = self.initial_fill if initial_fill is None else initial_fill
+        out = VectorMask(subpaths, self.canvas, initial_fill=fill,
                          inverted=self.inverted, enabled=self.enabled, linked=self.linked,
                          source=self.source, blocks=self.blocks)
         out.edited, out.density, out.feather = True, self.density, self.feather

@@ -595,9 +595,11 @@ class CanvasView(QWidget):
         e.accept()
 
     def event(self, e) -> bool:
-        # A mode (Free Transform) keeps Esc even while the window's Esc cancels a job.
-        if e.type() == QEvent.Type.ShortcutOverride and e.key() == Qt.Key.Key_Escape \
-                and self.tools.mode is not None:
+        # A mode (Free Transform) keeps Esc even while the window's Esc cancels a job; a
+        # tool keeps the keys it claims (Backspace in a path being drawn).
+        if e.type() == QEvent.Type.ShortcutOverride and (
+                (e.key() == Qt.Key.Key_Escape and self.tools.mode is not None)
+                or self.tools.current.claims_key(self, e)):
             e.accept()
             return True
         return super().event(e)

@@ -1,5 +1,6 @@
 """Layer > Layer Mask (Reveal All, Hide All, Reveal/Hide Selection, From Transparency,
-Delete, Apply, Disable, Link), Layer > Vector Mask (Delete, Disable/Enable, Rasterize) and
+Delete, Apply, Disable, Link), Layer > Vector Mask (Reveal All, Hide All, Delete,
+Disable/Enable, Rasterize; the Pen and Direct Selection tools draw and reshape it) and
 Create/Release Clipping Mask (Alt+Ctrl+G). Both submenus end with Add/Subtract/Intersect
 (Vector) Mask To/From/With Selection, and Layer Mask with Mask Properties: the mask
 thumbnails' context menus (`mask_menus`) trigger these same actions.
@@ -32,6 +33,10 @@ def layer_has_mask(c: Context) -> bool:
 
 def has_vector_mask(c: Context) -> bool:
     return usable(c) and c.node.vector_mask is not None
+
+
+def vector_maskable(c: Context) -> bool:
+    return usable(c) and c.node.vector_mask is None
 
 
 def can_rasterize_vector(c: Context) -> bool:
@@ -110,9 +115,15 @@ class MaskCommands:
                          "Ctrl+\\",
                          checked=lambda c: layer_has_mask(c) and c.doc.mask_targeted),
             SubmenuSpec("vector_mask", "&Vector Mask", menu="layer"),
+            in_mask_menu("vector_mask_reveal_all", "Re&veal All",
+                         lambda: self.add_vector("reveal_all"), vector_maskable,
+                         menu="vector_mask"),
+            in_mask_menu("vector_mask_hide_all", "&Hide All",
+                         lambda: self.add_vector("hide_all"), vector_maskable,
+                         menu="vector_mask"),
             in_mask_menu("vector_mask_delete", "&Delete Vector Mask",
                          lambda: self._op("delete the vector mask", mask_ops.delete_vector_mask),
-                         has_vector_mask, menu="vector_mask"),
+                         has_vector_mask, menu="vector_mask", separator=True),
             in_mask_menu("vector_mask_disable", "Disa&ble Vector Mask",
                          self.toggle_vector_enabled, has_vector_mask, menu="vector_mask",
                          label=lambda c: "&Enable Vector Mask" if has_vector_mask(c)
@@ -165,6 +176,9 @@ class MaskCommands:
 
     def add(self, mode: str) -> None:
         self._op("add a layer mask", lambda d, n: mask_ops.add_mask(d, n, mode))
+
+    def add_vector(self, mode: str) -> None:
+        self._op("add a vector mask", lambda d, n: mask_ops.add_vector_mask(d, n, mode))
 
     def toggle_enabled(self) -> None:
         self._op("change the mask",

@@ -55,6 +55,11 @@ class Tool:
     def key_press(self, canvas: "CanvasView", e: QKeyEvent) -> bool:
         return False
 
+    def claims_key(self, canvas: "CanvasView", e: QKeyEvent) -> bool:
+        """True for a key the tool takes now before the window's shortcuts (Backspace or
+        Delete while drawing a path are not Edit > Clear); `key_press` then gets it."""
+        return False
+
     def cursor_at(self, canvas: "CanvasView", ev: "CanvasEvent") -> QCursor:
         return QCursor(Qt.CursorShape.ArrowCursor)
 

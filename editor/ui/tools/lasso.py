@@ -98,6 +98,10 @@ class LassoTool(Tool):
         canvas.update()
         return True
 
+    def claims_key(self, canvas, e) -> bool:
+        return bool(self.points) and e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter,
+                                                 Qt.Key.Key_Escape, Qt.Key.Key_Backspace)
+
     def _near_first(self, canvas, pos: QPointF) -> bool:
         first = canvas.image_to_widget(self.points[0])
         return len(self.points) >= 3 and (pos - first).manhattanLength() <= CLOSE_DISTANCE

@@ -1,0 +1,160 @@
+"""Path geometry for the Pen and Direct Selection tools (no Qt): knots made from clicks
+and drags, finding the anchor or handle under the pointer, moving an anchor (its handles
+go with it) or a handle (a smooth anchor's other handle turns with it, keeping its
+length, as Photoshop's Direct Selection does), and removing an anchor.
+
+A knot is a (3, 2) array of (preceding handle, anchor, leaving handle) in canvas pixels,
+as `vector_mask.Subpath` keeps them. Every function returns new arrays or a new path: the
+vector mask is never changed in place (undo keeps the old one).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import numpy as np
+
+from .vector_mask import Subpath, VectorMask
+
+PRECEDING, ANCHOR, LEAVING = 0, 1, 2
+# A handle nearer its anchor than this (pixels) is no handle: the anchor is a corner there.
+TINY = 1e-6
+
+
+def corner_knot(x: float, y: float) -> np.ndarray:
+    """A corner anchor at (x, y): both handles on it (straight segments either side)."""
+    return np.array([(x, y)] * 3, np.float64)
+
+
+def smooth_knot(x: float, y: float, hx: float, hy: float) -> np.ndarray:
+    """A smooth anchor at (x, y) whose leaving handle is at (hx, hy) and whose preceding
+    handle mirrors it (the Pen tool's click-and-drag)."""
+    return np.array([(2 * x - hx, 2 * y - hy), (x, y), (hx, hy)], np.float64)
+
+
+def is_smooth(knot: np.ndarray, tolerance: float = 1e-3) -> bool:
+    """Both handles off the anchor and on one line through it, on opposite sides."""
+    a = knot[PRECEDING] - knot[ANCHOR]
+    b = knot[LEAVING] - knot[ANCHOR]
+    la, lb = np.hypot(*a), np.hypot(*b)
+    if la < TINY or lb < TINY:
+        return False
+    return float(np.dot(a, b)) / (la * lb) < -1 + tolerance
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What is under the pointer: `part` ANCHOR, PRECEDING or LEAVING of knot `index` of
+    subpath `subpath`."""
+
+    subpath: int
+    index: int
+    part: int
+
+
+def hit_test(knots: list[np.ndarray], x: float, y: float, radius: float,
+             selected: Optional[tuple[int, int]] = None) -> Optional[Hit]:
+    """The nearest anchor within `radius` of (x, y), or one of the selected anchor's
+    handles (only its handles are shown, so only they can be grabbed; they are tried
+    first, as they may lie on other anchors). `knots`: each subpath's (n, 3, 2) array."""
+    point = np.array([x, y], np.float64)
+    if selected is not None and selected[0] < len(knots) and selected[1] < len(knots[selected[0]]):
+        knot = knots[selected[0]][selected[1]]
+        best = None
+        for part in (PRECEDING, LEAVING):
+            if np.hypot(*(knot[part] - knot[ANCHOR])) < TINY:
+                continue  # on its anchor: the anchor is grabbed there
+            d = float(np.hypot(*(knot[part] - point)))
+            if d <= radius and (best is None or d < best[0]):
+                best = (d, Hit(selected[0], selected[1], part))
+        if best is not None:
+            return best[1]
+    best = None
+    for s, sub in enumerate(knots):
+        if not len(sub):
+            continue
+        d = np.hypot(*(sub[:, ANCHOR] - point).T)
+        i = int(np.argmin(d))
+        if d[i] <= radius and (best is None or d[i] < best[0]):
+            best = (float(d[i]), Hit(s, i, ANCHOR))
+    return best[1] if best is not None else None
+
+
+def moved_anchor(knots: np.ndarray, index: int, dx: float, dy: float) -> np.ndarray:
+    """`knots` with anchor `index` and its two handles moved by (dx, dy)."""
+    out = knots.copy()
+    out[index] += np.array([dx, dy], np.float64)
+    return out
+
+
+def moved_handle(knots: np.ndarray, index: int, part: int, x: float, y: float,
+                 keep_smooth: bool = True) -> np.ndarray:
+    """`knots` with handle `part` of knot `index` at (x, y). On a smooth anchor the other
+    handle turns to stay opposite, keeping its length; on a corner, or without
+    `keep_smooth` (Alt in Photoshop: the anchor becomes a corner), it stays."""
+    out = knots.copy()
+    knot = out[index]
+    smooth = keep_smooth and is_smooth(knot)
+    knot[part] = (x, y)
+    if smooth:
+        other = LEAVING if part == PRECEDING else PRECEDING
+        length = np.hypot(*(knots[index][other] - knot[ANCHOR]))
+        direction = knot[ANCHOR] - knot[part]
+        norm = np.hypot(*direction)
+        if norm > TINY:
+            knot[other] = knot[ANCHOR] + direction / norm * length
+    return out
+
+
+def constrained(x0: float, y0: float, x: float, y: float) -> tuple[float, float]:
+    """(x, y) moved onto the nearest of the lines at multiples of 45 degrees through
+    (x0, y0) (Shift with the Pen)."""
+    dx, dy = x - x0, y - y0
+    angle = np.round(np.arctan2(dy, dx) / (np.pi / 4)) * (np.pi / 4)
+    ux, uy = np.cos(angle), np.sin(angle)
+    length = dx * ux + dy * uy
+    return float(x0 + length * ux), float(y0 + length * uy)
+
+
+def without_anchor(subpaths: list[Subpath], subpath: int, index: int) -> list[Subpath]:
+    """The subpaths with that anchor removed; a subpath left with fewer than two anchors
+    is removed (nothing of it would be filled)."""
+    out = list(subpaths)
+    sub = out[subpath]
+    knots = np.delete(sub.knots, index, axis=0)
+    if len(knots) < 2:
+        del out[subpath]
+        if subpath < len(out) and out[subpath].operation == -1:
+            # The next subpath was part of the removed one's component: it starts its own.
+            nxt = out[subpath]
+            out[subpath] = Subpath(nxt.knots, nxt.closed, sub.operation)
+    else:
+        out[subpath] = Subpath(knots, sub.closed, sub.operation)
+    return out
+
+
+def replaced(subpaths: list[Subpath], subpath: int, knots: np.ndarray) -> list[Subpath]:
+    """The subpaths with subpath `subpath`'s knots replaced by `knots`."""
+    out = list(subpaths)
+    old = out[subpath]
+    out[subpath] = Subpath(np.asarray(knots, np.float64), old.closed, old.operation)
+    return out
+
+
+def current_subpaths(vector: VectorMask) -> list[Subpath]:
+    """The path's subpaths with their knots where they are drawn now (canvas pixels)."""
+    return [Subpath(k, s.closed, s.operation)
+            for s, k in zip(vector.subpaths, vector.moved_knots())]
+
+
+def with_new_subpath(vector: Optional[VectorMask], knots: np.ndarray, closed: bool,
+                     canvas) -> VectorMask:
+    """`vector` with a subpath of `knots` added, combined with the rest (psd-tools'
+    operation 1, Photoshop's Combine Shapes); without a vector mask, a new one holding it
+    alone (Photoshop's Layer > Vector Mask > Current Path)."""
+    sub = Subpath(np.asarray(knots, np.float64).reshape(-1, 3, 2), bool(closed), 1)
+    if vector is None:
+        out = VectorMask([sub], canvas)
+        out.edited = True
+        return out
+    return vector.with_subpaths(current_subpaths(vector) + [sub])

@@ -1,0 +1,242 @@
+"""The Pen tool (P): draws a subpath into the active layer's vector mask. A click adds a
+corner anchor, a click-and-drag a smooth one whose handles follow the drag (mirrored);
+a click on the first anchor closes the subpath; Enter or a double-click ends an open one
+(filled as if closed, as Photoshop fills paths); Esc drops it; Backspace takes the last
+anchor back; Shift puts the next anchor at a multiple of 45 degrees from the last. The
+segment to the pointer follows it while drawing; taking another tool keeps the path. The
+finished subpath joins the layer's vector mask (combined with what it holds), or makes
+one (Photoshop's Layer > Vector Mask > Current Path): one undo step.
+
+The outline drawing (subpaths, anchors, handles) is shared with Direct Selection
+(`direct_select`)."""
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QCursor, QPainter, QPainterPath, QPen
+
+from editor.model import mask_ops, path_edit
+from editor.model.errors import DocumentError
+
+from .base import Tool
+
+CLOSE_DISTANCE = 6   # px on screen: a click this near the first anchor closes the subpath
+DRAG_DISTANCE = 3    # px on screen: a press moved this far drags out handles
+ANCHOR_SIZE = 7      # px: an anchor's square
+HANDLE_RADIUS = 3    # px: a handle's dot
+PATH_COLOUR = QColor("#2a7fff")
+
+
+# -- drawing (shared with Direct Selection) ---------------------------------------------
+def _point(canvas, xy) -> QPointF:
+    return canvas.image_to_widget(QPointF(float(xy[0]), float(xy[1])))
+
+
+def outline(canvas, knots: np.ndarray, closed: bool) -> QPainterPath:
+    """The subpath's curves in widget coordinates."""
+    path = QPainterPath()
+    if not len(knots):
+        return path
+    path.moveTo(_point(canvas, knots[0][1]))
+    count = len(knots) if closed else len(knots) - 1
+    for i in range(count):
+        a, b = knots[i], knots[(i + 1) % len(knots)]
+        path.cubicTo(_point(canvas, a[2]), _point(canvas, b[0]), _point(canvas, b[1]))
+    if closed and len(knots) > 1:
+        path.closeSubpath()
+    return path
+
+
+def paint_outline(painter: QPainter, path: QPainterPath) -> None:
+    """A thin line in the path colour over a pale halo (seen on dark and light pictures)."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.setPen(QPen(QColor(255, 255, 255, 150), 3))
+    painter.drawPath(path)
+    painter.setPen(QPen(PATH_COLOUR, 1))
+    painter.drawPath(path)
+    painter.restore()
+
+
+def paint_anchors(painter: QPainter, canvas, knots: np.ndarray, filled=()) -> None:
+    """Anchors as small squares: hollow, or filled for those in `filled` (indices)."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    painter.setPen(QPen(PATH_COLOUR, 1))
+    half = ANCHOR_SIZE / 2
+    for i, knot in enumerate(knots):
+        p = _point(canvas, knot[1])
+        painter.setBrush(PATH_COLOUR if i in filled else QColor("#ffffff"))
+        painter.drawRect(QRectF(round(p.x() - half) + 0.5, round(p.y() - half) + 0.5,
+                                ANCHOR_SIZE - 1, ANCHOR_SIZE - 1))
+    painter.restore()
+
+
+def paint_handles(painter: QPainter, canvas, knot: np.ndarray) -> None:
+    """An anchor's handles (those off the anchor): a line from it, and a dot."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    anchor = _point(canvas, knot[1])
+    for part in (path_edit.PRECEDING, path_edit.LEAVING):
+        if np.hypot(*(knot[part] - knot[1])) < path_edit.TINY:
+            continue
+        p = _point(canvas, knot[part])
+        painter.setPen(QPen(PATH_COLOUR, 1))
+        painter.drawLine(anchor, p)
+        painter.setBrush(PATH_COLOUR)
+        painter.drawEllipse(p, HANDLE_RADIUS, HANDLE_RADIUS)
+    painter.restore()
+
+
+def paint_vector_mask(painter: QPainter, canvas, subpaths) -> None:
+    """The outlines of a vector mask's subpaths (`path_edit.current_subpaths`)."""
+    for sub in subpaths:
+        paint_outline(painter, outline(canvas, sub.knots, sub.closed))
+
+
+def target_refusal(doc) -> Optional[str]:
+    """Why the active node cannot take a path (a status-bar line), or None."""
+    node = doc.active
+    if node is None or node is doc.root or node.parent is None:
+        return "Select a layer or group to draw its vector mask."
+    if node.is_locked():
+        return f"Layer '{node.name}' is locked."
+    return None
+
+
+class PenTool(Tool):
+    id = "pen"
+    label = "Pen Tool"
+    letter = "P"
+    icon = "tool-pen"
+    tip = ("Draw a path into the layer's vector mask: click for corners, drag for curves, "
+           "click the first point to close; Enter ends an open path, Esc drops it")
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.knots: list[np.ndarray] = []   # the subpath being drawn, image pixels
+        self._hover: Optional[QPointF] = None
+        self._drag: Optional[int] = None    # the knot whose handles follow the press
+        self._press: Optional[QPointF] = None
+        self._closing = False
+
+    def deactivate(self, canvas) -> None:
+        # Another tool taken mid-path: the path is kept (Photoshop keeps its Work Path).
+        if canvas is not None and len(self.knots) >= 2:
+            self.finish(canvas, closed=False)
+        self.cancel()
+
+    def cancel(self) -> None:
+        self.knots, self._hover, self._drag, self._closing = [], None, None, False
+
+    # -- input ------------------------------------------------------------------------
+    def press(self, canvas, ev) -> None:
+        if not self.knots:
+            refusal = target_refusal(canvas.doc)
+            if refusal is not None:
+                self.window.status(refusal)
+                return
+        if len(self.knots) >= 2 and self._near(canvas, ev.pos, self.knots[0]):
+            self._closing, self._drag = True, 0
+        else:
+            x, y = ev.image.x(), ev.image.y()
+            if ev.shift and self.knots:
+                x, y = path_edit.constrained(*self.knots[-1][1], x, y)
+            self.knots.append(path_edit.corner_knot(x, y))
+            self._drag = len(self.knots) - 1
+        self._press = ev.pos
+        canvas.update()
+
+    def move(self, canvas, ev) -> None:
+        self._hover = ev.image
+        if self._drag is not None and (ev.pos - self._press).manhattanLength() >= DRAG_DISTANCE:
+            anchor = self.knots[self._drag][1]
+            self.knots[self._drag] = path_edit.smooth_knot(anchor[0], anchor[1],
+                                                           ev.image.x(), ev.image.y())
+        canvas.update()
+
+    def release(self, canvas, ev) -> None:
+        self._drag = None
+        if self._closing:
+            self.finish(canvas, closed=True)
+
+    def hover(self, canvas, ev) -> None:
+        if self.knots:
+            self._hover = ev.image
+            canvas.update()
+
+    def double_click(self, canvas, ev) -> bool:
+        if not self.knots:
+            return False
+        self.finish(canvas, closed=False)
+        return True
+
+    def claims_key(self, canvas, e) -> bool:
+        return bool(self.knots) and e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter,
+                                                Qt.Key.Key_Escape, Qt.Key.Key_Backspace)
+
+    def key_press(self, canvas, e) -> bool:
+        if not self.knots:
+            return False
+        if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.finish(canvas, closed=False)
+        elif e.key() == Qt.Key.Key_Escape:
+            self.cancel()
+        elif e.key() == Qt.Key.Key_Backspace:
+            self.knots.pop()
+            self._drag = None
+        else:
+            return False
+        canvas.update()
+        return True
+
+    def _near(self, canvas, pos: QPointF, knot: np.ndarray) -> bool:
+        return (pos - _point(canvas, knot[1])).manhattanLength() <= CLOSE_DISTANCE
+
+    def finish(self, canvas, closed: bool) -> None:
+        knots = np.array(self.knots, np.float64).reshape(-1, 3, 2)
+        self.cancel()
+        canvas.update()
+        doc = canvas.doc
+        if len(knots) < 2:
+            self.window.status("A path needs at least two anchor points.")
+            return
+        try:
+            mask_ops.add_path(doc, doc.active, knots, closed)
+        except DocumentError as exc:
+            self.window.status(str(exc))
+            return
+        except Exception as exc:
+            self.window.report(exc, "Could not add the path")
+            return
+        self.window.status(f"Path added to the vector mask of '{doc.active.name}'.")
+
+    def cursor_at(self, canvas, ev) -> QCursor:
+        return QCursor(Qt.CursorShape.CrossCursor)
+
+    # -- drawing ----------------------------------------------------------------------
+    def paint_overlay(self, canvas, painter: QPainter) -> None:
+        node = canvas.doc.active
+        if node is not None and getattr(node, "vector_mask", None) is not None:
+            paint_vector_mask(painter, canvas, path_edit.current_subpaths(node.vector_mask))
+        if not self.knots:
+            return
+        knots = np.array(self.knots)
+        paint_outline(painter, outline(canvas, knots, self._closing))
+        if self._hover is not None and self._drag is None and not self._closing:
+            # The segment the next click would make (a corner there).
+            paint_outline(painter, _band(canvas, knots[-1], self._hover))
+        paint_anchors(painter, canvas, knots, filled=(len(knots) - 1,))
+        paint_handles(painter, canvas, knots[-1 if self._drag is None else self._drag])
+
+
+def _band(canvas, last: np.ndarray, end: QPointF) -> QPainterPath:
+    """The rubber band from the last anchor (leaving along its handle) to image point
+    `end`, in widget coordinates."""
+    band = QPainterPath(_point(canvas, last[1]))
+    target = canvas.image_to_widget(end)
+    band.cubicTo(_point(canvas, last[2]), target, target)
+    return band
