@@ -66,8 +66,21 @@ def test_mask_file_and_peel_again(photo, tmp_path):
     assert len(list(files.open_document(again).layers())) == 3
 
 
+def test_a_box_around_the_whole_picture_takes_the_main_object(photo, tmp_path):
+    """A box around everything leaves no background to tell the object from: the main
+    object found is split, as with nothing marked in the editor."""
+    path, image, box, truth = photo
+    out = tmp_path / "whole.psd"
+    proc = run("decompose", path, "--box", "0,0,144,144", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    obj = list(files.open_document(out).layers())[1]
+    ball = truth["alpha"] > 0.5
+    found = np.zeros(ball.shape, bool)
+    found[obj.y:obj.y + obj.height, obj.x:obj.x + obj.width] = obj.pixels[..., 3] > 127
+    assert (found & ball).sum() > 0.9 * ball.sum() and (found & ~ball).sum() < 0.3 * ball.sum()
+
+
 @pytest.mark.parametrize("args, words", [
-    (["--box", "0,0,144,144"], "whole picture"),
     (["--box", "1,2,3"], "four numbers"),
     ([], "Mark the object"),
 ])

@@ -231,10 +231,47 @@ def test_quick_mask_paint_undo_clear_and_decompose_with_it(pasted, qtbot):
     assert doc.selection_mask is not None and len(list(doc.layers())) == 1
 
 
-def test_decompose_without_a_mark_explains_what_to_do(pasted):
+@pytest.mark.parametrize("select_all", [False, True])
+def test_decompose_with_nothing_marked_or_all_of_it_takes_the_main_object(pasted, qtbot,
+                                                                          monkeypatch, select_all):
+    """As Photoshop's Select Subject: with no mark, or Select All (a box around everything
+    leaves no background to tell the object from), Decompose finds the main object."""
     w = pasted
+    rgba, box, truth = w.test_scene
+    doc = w.doc
+    if select_all:
+        w.actions["select_all"].trigger()
+        assert doc.selection == doc.canvas
+    messages, status = [], w.status
+    monkeypatch.setattr(w, "status", lambda text, *a, **k: (messages.append(text),
+                                                             status(text, *a, **k)))
+    assert w.decompose_commands.decompose() is not None
+    finish(qtbot, w)
+    assert w.test_errors == []
+    background, foreground = doc.layers()
+    ball = truth["alpha"] > 0.5
+    obj = np.zeros(ball.shape, bool)
+    obj[foreground.y:foreground.y + foreground.height,
+        foreground.x:foreground.x + foreground.width] = foreground.pixels[..., 3] > 127
+    assert (obj & ball).sum() > 0.9 * ball.sum() and (obj & ~ball).sum() < 0.3 * ball.sum()
+    assert np.abs(composite_document(doc).astype(int) - rgba).mean() < 1
+    assert any(m.startswith("Nothing was marked, so Decompose took the main object")
+               for m in messages)
+
+
+def test_decompose_with_nothing_marked_and_no_object_explains_what_to_do(window, qtbot,
+                                                                         tmp_path):
+    """A flat picture has no main object to find: one readable line, nothing changed."""
+    flat = np.full((96, 128, 4), 200, np.uint8)
+    flat[..., 3] = 255
+    w = window
+    from editor.model import Document
+
+    doc = Document(128, 96)
+    doc.add_image(flat, "Flat", 0, 0)
+    w.add_session(doc, "flat")
     assert w.decompose_commands.decompose() is None
-    assert "Mark the object first" in w.test_errors[0][1]
+    assert "Mark the object" in w.test_errors[0][1]
     assert len(list(w.doc.layers())) == 1
 
 

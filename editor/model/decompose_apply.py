@@ -5,7 +5,8 @@ has; see docs/adding_a_method.md), for the editor's Layer > Decompose and the
 `decompose` verb alike:
 
 1. `prepare(doc, layer, box, mask, choices)` on the GUI thread: checks the
-   layer and the mark, translates the user's box and brush mask from canvas
+   layer and the mark (none, or a box around all of it: the main object found,
+   `found_objects`, about 0.1 s), translates the user's box and brush mask from canvas
    to layer coordinates, and takes the worker's own copy of the pixels;
 2. `run(prepared, progress)` on a worker thread: the engine
    (`engine.methods.decompose`) with the components chosen for each step;
@@ -97,6 +98,7 @@ class DecomposeInput:
     # The object mask proposed earlier (`propose`), layer pixels: the Quick Mask paint is then
     # read as the user's corrections of it (strokes), not as a fresh mark.
     proposal: Optional[np.ndarray] = None
+    found: bool = False  # nothing was marked: the box is the main object found in the layer
 
 
 def document_mark(doc: Document) -> tuple[Optional[Box], Optional[np.ndarray]]:
@@ -127,14 +129,25 @@ def prepare(doc: Document, layer=None, box: Optional[Box] = None,
                             "shows the object.")
     if layer.is_locked():
         raise LockedError(f"Layer '{layer.name}' is locked.")
-    if box is None and mask is None and not boxes:
-        raise DocumentError("Mark the object first: draw a box around it with the "
-                            "Rectangular Marquee (M), or paint over it in Quick Mask (Q).")
+    found = mask is None and not boxes and (box is None or _covers(box, layer))
+    if found:
+        # Nothing marked, or all of it (Select All): the main object the layer shows, as
+        # Photoshop's Select Subject finds it (a box around all of it leaves no background
+        # to tell the object from).
+        box = found_objects(layer, 1)[0]
     choices = choices or StepChoices()
     request = request_for_layer(layer, box, mask, boxes=boxes, shadow=choices.shadow)
     request.image = request.image.copy()  # a brush stroke meanwhile paints the layer in place
     return DecomposeInput(layer, request, choices, layer.pixels, (layer.x, layer.y),
-                          canvas_size=(doc.height, doc.width), pipeline=pipeline)
+                          canvas_size=(doc.height, doc.width), pipeline=pipeline, found=found)
+
+
+def _covers(box: Box, layer: Layer) -> bool:
+    """The box holds (nearly) all of the layer's pixels: it marks no object in particular."""
+    from engine.methods.decompose import MAX_COVER
+
+    inside = box.intersect(layer.bounds())
+    return inside.area >= MAX_COVER * layer.width * layer.height
 
 
 def with_proposal(prepared: DecomposeInput, proposal: np.ndarray) -> DecomposeInput:

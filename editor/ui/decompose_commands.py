@@ -2,7 +2,8 @@
 
 - **Layer > Decompose** (Alt+Ctrl+D; also in the Layers panel's context menu
   and the Marquee and Quick Mask option bars) splits the active layer around
-  the object marked by the marquee box and/or the Quick Mask paint. Like
+  the object marked by the marquee box and/or the Quick Mask paint (nothing
+  marked, or all of it: the main object found, `decompose_apply.prepare`). Like
   Photoshop's Select Subject it runs at once, with the options last chosen;
   like Content-Aware Fill it has its options one step away, in
   **Layer > Decompose Options…** (shadow, the objects' edges in a layer mask
@@ -54,6 +55,7 @@ from .models_dialog import ModelsDialog
 from .quick_mask import QuickMaskMode
 
 OBJECTS_FOUND = 3  # Decompose into Layers with nothing marked: at most this many objects
+FOUND_NOTE = "Nothing was marked, so Decompose took the main object it found. "
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -178,7 +180,8 @@ class DecomposeCommands:
             self._proposal = (doc, prepared.layer, found)
             if w.doc is doc and not isinstance(w.tools.mode, QuickMaskMode):
                 self.toggle_quick_mask()
-            w.status("The tint shows the object Decompose found. Paint to add to it, Alt+paint "
+            w.status((FOUND_NOTE if prepared.found else "")
+                     + "The tint shows the object Decompose found. Paint to add to it, Alt+paint "
                      "to take away, then Layer > Decompose (Alt+Ctrl+D); Select > Clear "
                      "Painted Mask cancels.")
 
@@ -219,8 +222,9 @@ class DecomposeCommands:
             if session not in w.sessions:
                 return  # the document was closed meanwhile
             background, objects = decompose_apply.apply_layers(doc, prepared, result)
-            w.status(decompose_apply.split_status(prepared.layer.name, [o.name for o in objects],
-                                                  result)
+            w.status((FOUND_NOTE if prepared.found else "")
+                     + decompose_apply.split_status(prepared.layer.name,
+                                                    [o.name for o in objects], result)
                      + " Move, transform or delete the object; Ctrl+Z undoes.")
 
         self._proposal = None
