@@ -91,12 +91,10 @@ def test_edit_fill_content_aware_runs_as_a_job_and_is_one_undo_step(window, qtbo
     assert np.array_equal(layer.pixels, damaged)
 
 
-def test_decompose_into_layers_gives_one_layer_per_painted_region(window, qtbot):
+def paste_two_balls(w, qtbot):
+    """A red and a blue ball on a grainy ground, pasted: (rgba, the balls' alphas)."""
     from _decompose_scenes import disc_alpha, ground
-    from editor.model import commands as cmds
-    from editor.model.render import composite_document
 
-    w = window
     size = 128
     img = ground(size, size, 3, grain=0.04)
     alphas = [disc_alpha(size, size, 40, 36, 20), disc_alpha(size, size, 84, 90, 22)]
@@ -106,17 +104,37 @@ def test_decompose_into_layers_gives_one_layer_per_painted_region(window, qtbot)
     QGuiApplication.clipboard().setImage(rgba_to_qimage(rgba))
     w.actions["paste"].trigger()
     qtbot.waitUntil(lambda: w.doc is not None and len(list(w.doc.layers())) == 1)
+    return rgba, alphas
+
+
+@pytest.mark.parametrize("mark", ["painted", "select all"])
+def test_decompose_into_layers_gives_one_layer_per_painted_region(window, qtbot, mark):
+    """One object layer per painted region; with all selected (nothing in particular
+    marked) one per object found."""
+    from editor.model import commands as cmds
+    from editor.model.render import composite_document
+
+    w = window
+    rgba, alphas = paste_two_balls(w, qtbot)
     doc = w.doc
-    painted = np.zeros((size, size), np.uint8)
-    for a in alphas:
-        painted[a > 0.3] = 255                 # paint roughly over each ball
-    doc.history.push(cmds.SetSelectionMask(painted))
+    if mark == "painted":
+        painted = np.zeros(rgba.shape[:2], np.uint8)
+        for a in alphas:
+            painted[a > 0.3] = 255                 # paint roughly over each ball
+        doc.history.push(cmds.SetSelectionMask(painted))
+    else:
+        w.actions["select_all"].trigger()
     assert "Decompose into &Layers" in [a.text() for a in w.menus["layer"].actions()]
     w.actions["decompose_layers"].trigger()
     qtbot.waitUntil(lambda: not w.jobs.busy and len(list(doc.layers())) > 1, timeout=60000)
     assert w.test_errors == []
     layers = list(doc.layers())
     assert [layer.name for layer in layers[1:]] == ["Object 2", "Object"]
+    for a in alphas:  # each ball is in an object layer of its own
+        held = [((lay.pixels[..., 3] > 127) & (a[lay.y:lay.y + lay.height,
+                                                  lay.x:lay.x + lay.width] > 0.5)).sum()
+                for lay in layers[1:]]
+        assert max(held) > 0.8 * (a > 0.5).sum() and min(held) < 0.1 * (a > 0.5).sum()
     assert doc.history.undo_name() == "Decompose"
     assert np.abs(composite_document(doc).astype(int) - rgba).max() <= 1
     text = w.statusBar().currentMessage()

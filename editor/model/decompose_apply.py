@@ -129,7 +129,7 @@ def prepare(doc: Document, layer=None, box: Optional[Box] = None,
                             "shows the object.")
     if layer.is_locked():
         raise LockedError(f"Layer '{layer.name}' is locked.")
-    found = mask is None and not boxes and (box is None or _covers(box, layer))
+    found = mask is None and not boxes and (box is None or covers_layer(box, layer))
     if found:
         # Nothing marked, or all of it (Select All): the main object the layer shows, as
         # Photoshop's Select Subject finds it (a box around all of it leaves no background
@@ -142,7 +142,7 @@ def prepare(doc: Document, layer=None, box: Optional[Box] = None,
                           canvas_size=(doc.height, doc.width), pipeline=pipeline, found=found)
 
 
-def _covers(box: Box, layer: Layer) -> bool:
+def covers_layer(box: Box, layer: Layer) -> bool:
     """The box holds (nearly) all of the layer's pixels: it marks no object in particular."""
     from engine.methods.decompose import MAX_COVER
 

@@ -204,9 +204,9 @@ class DecomposeCommands:
             boxes: list[Box] = []
             if several and mask is not None:
                 box, boxes = None, decompose_apply.regions_of_mask(mask)
-            elif several and box is None and isinstance(doc.active, Layer) \
-                    and not doc.active.is_empty():
-                boxes = decompose_apply.found_objects(doc.active, OBJECTS_FOUND)
+            elif several and isinstance(doc.active, Layer) and not doc.active.is_empty() \
+                    and (box is None or decompose_apply.covers_layer(box, doc.active)):
+                box, boxes = None, decompose_apply.found_objects(doc.active, OBJECTS_FOUND)
             prepared = decompose_apply.prepare(doc, doc.active, box, mask, self.options(),
                                                boxes=boxes)
             proposal = self._proposal
