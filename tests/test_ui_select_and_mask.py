@@ -150,3 +150,27 @@ def test_the_layer_masks_menu_refines_the_mask(photo, qtbot):
     assert mae(refined, alpha) < 0.6 * mae(rough_mask, alpha)
     w.actions["undo"].trigger()
     assert np.array_equal(layer.mask.raw_crop(doc.canvas), rough_mask)
+
+
+def test_decontaminate_puts_the_object_on_a_new_masked_layer(photo, qtbot):
+    w, alpha = photo
+    doc = w.doc
+    original = doc.active
+    pixels = original.pixels.copy()
+
+    def drive(dialog, seen):
+        dialog.decontaminate.setChecked(True)
+        seen["output"] = dialog.output_to()  # decontaminated colours need a layer of their own
+        move_radius(dialog, qtbot, 5)
+        dialog.accept()
+
+    seen = run_dialog(w, qtbot, "select_and_mask", drive)
+    assert seen["output"] == "new_layer"
+    new = doc.active
+    assert new is not original and new.mask is not None and not original.visible
+    assert doc.history.undo_name() == "Select and Mask"
+    assert np.array_equal(original.pixels, pixels)  # the original keeps its pixels
+    edge = (alpha > 0.2) & (alpha < 0.8)
+    assert (new.pixels[edge] != pixels[edge]).any(axis=-1).mean() > 0.5  # recoloured there
+    w.actions["undo"].trigger()
+    assert doc.active is original and original.visible and len(list(doc.layers())) == 1

@@ -27,6 +27,7 @@ apply as one undo step. No Qt here.
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, replace
 from typing import Optional
 
@@ -53,6 +54,10 @@ OUTPUTS = ("selection", "layer_mask", "new_layer")
 OUTPUT_NAMES = {"selection": "Selection", "layer_mask": "Layer Mask",
                 "new_layer": "New Layer with Layer Mask"}
 UNDO_NAME = "Select and Mask"
+# One matting solve at a time: the dialog's preview (a worker thread) may still run when
+# OK starts the full-size job, and numba's "workqueue" threading layer, which matting
+# chooses, does not take parallel kernels launched from two threads at once.
+_MATTING = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,8 @@ def refine_mask(image: np.ndarray, mask: np.ndarray, settings: RefineSettings,
         if band.any():
             trimap = np.where(mask >= 128, 255, 0).astype(np.uint8)
             trimap[band] = UNKNOWN
-            alpha = ClosedFormMatter(max_unknown)(image, trimap)
+            with _MATTING:
+                alpha = ClosedFormMatter(max_unknown)(image, trimap)
     progress(1, 2)
     sigma = SMOOTH_SIGMA * settings.smooth / 100 * scale
     if sigma >= 0.3:
