@@ -44,6 +44,7 @@ def run_dialog(w, qtbot, action: str, drive) -> dict:
         try:
             qtbot.waitUntil(lambda: dialog.previews >= 1, timeout=30000)
             seen["overlay"] = w.canvas.overlay(OVERLAY) is not None
+            seen["ants"] = w.canvas.selection_outline_shown
             drive(dialog, seen)
         finally:
             if dialog.isVisible():
@@ -54,6 +55,7 @@ def run_dialog(w, qtbot, action: str, drive) -> dict:
     qtbot.waitUntil(lambda: not w.jobs.busy, timeout=60000)
     assert seen["dialog"] == "SelectAndMaskDialog"
     assert w.canvas.overlay(OVERLAY) is None  # the preview never outlives the dialog
+    assert not seen["ants"] and w.canvas.selection_outline_shown  # hidden while it shows
     return seen
 
 

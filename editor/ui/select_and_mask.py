@@ -281,6 +281,8 @@ class SelectAndMaskDialog(QDialog):
         if self._closed or getattr(self, "_alpha", None) is None or self.canvas is None:
             return
         doc = self.main_window.doc
+        # The old selection's ants would hide the refined edge (Photoshop hides them too).
+        self.canvas.selection_outline_shown = False
         self.canvas.set_overlay(OVERLAY, view_image(self._image, self._alpha,
                                                     self.view.currentData()), doc.canvas)
 
@@ -288,6 +290,7 @@ class SelectAndMaskDialog(QDialog):
         self._closed = True
         self._timer.stop()
         if self.canvas is not None:
+            self.canvas.selection_outline_shown = True
             self.canvas.clear_overlay(OVERLAY)
         super().done(result)
 
