@@ -9,6 +9,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from editor.jobs import FINISHED
 from editor.model.selection_ops import current_mask, select_mask
 from editor.ui.qimage import rgba_to_qimage
 from editor.ui.select_and_mask import OVERLAY
@@ -74,6 +75,8 @@ def test_menu_slider_ok_refines_the_selection_in_one_undo_step(photo, qtbot):
     assert w.actions["select_and_mask"].shortcut().toString() == "Ctrl+Alt+R"
     assert w.actions["select_and_mask"].isEnabled()
     before, count = current_mask(doc), doc.history.count
+    started = []
+    w.jobs.job_started.connect(started.append)
 
     def drive(dialog, seen):
         dialog.output.setCurrentIndex(dialog.output.findData("selection"))
@@ -87,6 +90,9 @@ def test_menu_slider_ok_refines_the_selection_in_one_undo_step(photo, qtbot):
     seen = run_dialog(w, qtbot, "select_and_mask", drive)
     assert seen["overlay"] and seen["box"] == doc.canvas
     assert w.test_errors == []
+    # The full-size work ran as a job (progress and Cancel in the status bar), not in the dialog.
+    assert [job.name for job in started] == ["Select and Mask"]
+    assert started[0].state == FINISHED
     assert doc.history.count == count + 1 and doc.history.undo_name() == "Select and Mask"
     assert mae(current_mask(doc), alpha) < 0.6 * mae(before, alpha)
     w.actions["undo"].trigger()

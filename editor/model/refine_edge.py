@@ -240,11 +240,13 @@ def prepare(doc: Document, settings: RefineSettings = RefineSettings(), output: 
             raise DocumentError("Select an area first (or target a layer mask): Select and "
                                 "Mask refines the selection's edge.")
     if isinstance(node, Layer) and not sample_all:
-        rgba = node.canvas_crop(doc.canvas).astype(np.uint16)
-        image = ((rgba[..., :3] * rgba[..., 3:] + 127) // 255).astype(np.uint8)
+        rgba = node.canvas_crop(doc.canvas)
     else:
-        image = composite_document(doc)[..., :3].copy()
-    job = RefineJob(node, from_mask, np.ascontiguousarray(image), mask, settings)
+        rgba = composite_document(doc)
+    # Transparent pixels keep whatever colour they had: black, as matting sees them.
+    wide = rgba.astype(np.uint16)
+    image = ((wide[..., :3] * wide[..., 3:] + 127) // 255).astype(np.uint8)
+    job = RefineJob(node, from_mask, image, mask, settings)
     check_output(doc, job, output)
     job.output = output
     return job
