@@ -35,9 +35,6 @@ import cv2
 import numpy as np
 
 from engine.box import Box, mask_bounds
-from engine.methods.decompose_steps.fill import pyramid_fill
-from engine.methods.decompose_steps.layers import solve_foreground
-from engine.methods.decompose_steps.matting import UNKNOWN, ClosedFormMatter
 from engine.progress import ProgressFn, no_progress
 
 from . import commands as cmds
@@ -86,6 +83,9 @@ def refine_mask(image: np.ndarray, mask: np.ndarray, settings: RefineSettings,
     `scale` is the size of the picture against the document's (a reduced preview:
     < 1): every length in `settings` is scaled by it. Matting solves at most
     `max_unknown` pixels (more: on a reduced copy, see `ClosedFormMatter`)."""
+    # The engine's methods load when the dialog first computes, not with the window.
+    from engine.methods.decompose_steps.matting import UNKNOWN, ClosedFormMatter
+
     alpha = mask.astype(np.float32) / 255.0
     if settings.radius * scale >= 0.5:
         band = edge_band(image, mask >= 128, settings.radius * scale, settings.smart_radius)
@@ -187,6 +187,9 @@ def decontaminate(image: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     """The object's own colours (RGB uint8) where `alpha` is soft: the ground under the edge
     is carried in from where the matte is empty, and each edge pixel's colour solved from
     I = a F + (1 - a) B. Solid pixels keep their colour."""
+    from engine.methods.decompose_steps.fill import pyramid_fill
+    from engine.methods.decompose_steps.layers import solve_foreground
+
     colours = image.astype(np.float32) / 255.0
     ground = alpha <= 0.02
     if not ground.any() or (alpha >= 0.98).all():
