@@ -19,7 +19,8 @@ from ui_helpers import make_window, open_photo
 
 W, H = 96, 64
 MASK_ITEMS = ["mask_disable", "mask_delete", "mask_apply", "mask_selection_add",
-              "mask_selection_subtract", "mask_selection_intersect", "mask_properties"]
+              "mask_selection_subtract", "mask_selection_intersect", "mask_select_and_mask",
+              "mask_properties"]
 VECTOR_ITEMS = ["vector_mask_disable", "vector_mask_delete", "vector_mask_rasterize",
                 "vector_mask_selection_add", "vector_mask_selection_subtract",
                 "vector_mask_selection_intersect", "mask_properties"]
@@ -103,7 +104,8 @@ def test_right_click_targets_the_mask_and_lists_its_items(masked, qtbot):
     assert [k for k in items if k != "menu"] == MASK_ITEMS
     assert [items[k][0] for k in MASK_ITEMS] == [
         "Disable Layer Mask", "Delete Layer Mask", "Apply Layer Mask", "Add Mask To Selection",
-        "Subtract Mask From Selection", "Intersect Mask With Selection", "Mask Properties"]
+        "Subtract Mask From Selection", "Intersect Mask With Selection", "Select and Mask…",
+        "Mask Properties"]
     # Without a selection there is nothing to subtract from or intersect with.
     enabled = {k: items[k][1] for k in MASK_ITEMS}
     assert enabled == {k: k not in ("mask_selection_subtract", "mask_selection_intersect")
@@ -170,11 +172,15 @@ def test_the_selection_items_combine_the_mask_with_the_selection(masked, qtbot):
     expected = {"mask_selection_add": shown | other,
                 "mask_selection_subtract": other & ~shown,
                 "mask_selection_intersect": other & shown}
+    # Each item's undo step says what it did (not all "Load Selection").
+    names = {"mask_selection_add": "Add Mask to Selection",
+             "mask_selection_subtract": "Subtract Mask from Selection",
+             "mask_selection_intersect": "Intersect Mask with Selection"}
     for item, result in expected.items():
         doc.set_selection(Box(50, 30, 40, 30))
         right_click(qtbot, w, photo, "mask", item)
         np.testing.assert_array_equal(current_mask(doc) == 255, result, err_msg=item)
-        assert doc.history.undo_name() == "Load Selection"
+        assert doc.history.undo_name() == names[item]
         w.actions["undo"].trigger()  # one step back: the selection as it was
         np.testing.assert_array_equal(current_mask(doc) == 255, other, err_msg=item)
     # Add with no selection: the mask becomes the selection.
@@ -192,6 +198,7 @@ def test_the_selection_items_combine_the_mask_with_the_selection(masked, qtbot):
         doc.set_selection(Box(50, 30, 40, 30))
         qtbot.mouseClick(panel, Qt.MouseButton.LeftButton, modifiers, at)
         np.testing.assert_array_equal(current_mask(doc) == 255, expected[item], err_msg=item)
+        assert doc.history.undo_name() == names[item]
         assert photo.mask.enabled and w.session.renderer.mask_view is None
 
 
@@ -266,6 +273,7 @@ def test_the_vector_mask_menu(vectors, qtbot):
     area = both.vector_mask.raster().raw_crop(doc.canvas)
     assert selected[1, 1] == 255 and selected[16, 24] == area[16, 24] == 255
     assert selected[30, 45] == area[30, 45] == 0
+    assert doc.history.undo_name() == "Add Vector Mask to Selection"
     w.actions["undo"].trigger()
     assert doc.selection == Box(0, 0, 4, 4) and doc.selection_mask is None
     # The layer mask beside it has its own menu.

@@ -221,16 +221,25 @@ def rasterize_vector_mask(doc: Document, node: Optional[Node]) -> LayerMask:
     return result
 
 
+# The undo step of a mask loaded into the selection, by how it is combined ({}: the mask's kind).
+SELECTION_STEP_NAMES = {"replace": "Load Selection", "add": "Add {} to Selection",
+                        "subtract": "Subtract {} from Selection",
+                        "intersect": "Intersect {} with Selection"}
+
+
 def mask_to_selection(doc: Document, node: Optional[Node], op: str = "replace") -> None:
-    """Ctrl+click on the mask thumbnail: the mask's values become the selection."""
+    """Ctrl+click on the mask thumbnail (with Shift, Alt: add, subtract, intersect): the
+    mask's values become the selection, or are combined with it."""
     node = _require_mask(doc, node)
-    select_mask(doc, node.mask.raw_crop(doc.canvas), op, "Load Selection")
+    select_mask(doc, node.mask.raw_crop(doc.canvas), op,
+                SELECTION_STEP_NAMES[op].format("Mask"))
 
 
 def vector_mask_to_selection(doc: Document, node: Optional[Node], op: str = "replace") -> None:
     """Ctrl+click on the vector mask's thumbnail: the path's area becomes the selection."""
     node = _require_vector_mask(doc, node)
-    select_mask(doc, node.vector_mask.raster().raw_crop(doc.canvas), op, "Load Selection")
+    select_mask(doc, node.vector_mask.raster().raw_crop(doc.canvas), op,
+                SELECTION_STEP_NAMES[op].format("Vector Mask"))
 
 
 def begin_mask_stroke(doc: Document, node: Node, name: str, cover: Box) -> cmds.LayerMaskEdit:

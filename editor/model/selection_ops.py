@@ -166,18 +166,23 @@ def inverse(doc: Document) -> None:
     select_mask(doc, 255 - mask, "replace", "Inverse")
 
 
-def feather(doc: Document, radius: float) -> None:
-    """Softens the selection's edge over about `radius` px (a Gaussian of that sigma/2)."""
+def feathered(mask: np.ndarray, radius: float) -> np.ndarray:
+    """`mask` (uint8 or float) with its edge softened over about `radius` px (a Gaussian of
+    sigma radius/2), as Select > Feather and Select and Mask's Feather do it."""
     import cv2
 
+    # The canvas edge is not an edge of the selection: it is not softened.
+    return cv2.GaussianBlur(mask, (0, 0), sigmaX=radius / 2, borderType=cv2.BORDER_REPLICATE)
+
+
+def feather(doc: Document, radius: float) -> None:
+    """Softens the selection's edge over about `radius` px (`feathered`)."""
     mask = current_mask(doc)
     if mask is None:
         raise DocumentError("Select an area first: Feather softens the selection's edge.")
     if radius <= 0:
         return
-    # The canvas edge is not an edge of the selection: it is not softened.
-    soft = cv2.GaussianBlur(mask, (0, 0), sigmaX=radius / 2, borderType=cv2.BORDER_REPLICATE)
-    select_mask(doc, soft, "replace", "Feather")
+    select_mask(doc, feathered(mask, radius), "replace", "Feather")
 
 
 def reselect(doc: Document) -> None:

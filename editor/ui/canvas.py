@@ -143,6 +143,8 @@ class CanvasView(QWidget):
         self.paint_count = 0
         self._overlays: dict[str, Overlay] = {}
         self._outline: Optional[QPainterPath] = None  # the selection mask's edge, cached
+        # A dialog that shows its own view of the selection (Select and Mask) hides the ants.
+        self.selection_outline_shown = True
         self.chrome = None  # rulers, scroll bars, guides (canvas_chrome.CanvasChrome), if any
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -427,7 +429,8 @@ class CanvasView(QWidget):
             self._paint_overlays(painter, rect)
         if not area.isEmpty() and getattr(tool, "paints_selection", False):
             self._mask_view.paint(self, painter, area)  # the red tint: in Quick Mask only
-        self._paint_selection(painter)
+        if self.selection_outline_shown:
+            self._paint_selection(painter)
         tool.paint_overlay(self, painter)
         if self.chrome is not None:
             self.chrome.paint(painter)

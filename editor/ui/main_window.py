@@ -44,6 +44,7 @@ from .mask_commands import MaskCommands
 from .models_dialog import ModelsDialog
 from .palette_commands import PaletteCommands
 from .properties_panel import PropertiesPanel
+from .select_and_mask import SelectAndMaskCommands
 from .select_commands import SelectCommands
 from .session import DocumentSession
 from .settings import Settings
@@ -185,13 +186,15 @@ class MainWindow(QMainWindow):
         self.image_commands = ImageCommands(self)  # the Image menu: sizes, crop, rotate canvas
         self.select_commands = SelectCommands(self)  # Reselect, Inverse, Feather, shape keys
         self.mask_commands = MaskCommands(self)  # Layer > Layer Mask, clipping masks
+        self.select_and_mask = SelectAndMaskCommands(self)  # Select > Select and Mask…
         self.adjustment_commands = AdjustmentCommands(self)  # Layer > New Adjustment Layer
         self.text_edit_commands = TextEditCommands(self)  # Layer > Edit with Text…
         self.view_commands = ViewCommands(self)  # zoom field, rulers, guides, snapping
         for module in (self.layer_commands, self.transform_commands, self.select_commands,
                        self.view_commands, self.palette_commands,
                        self.decompose_commands, self.difference_commands, self.edit_commands,
-                       self.image_commands, self.mask_commands, self.adjustment_commands,
+                       self.image_commands, self.mask_commands, self.select_and_mask,
+                       self.adjustment_commands,
                        self.text_edit_commands):
             add_actions(self, module.action_specs())
         self.tool_actions = build_tool_actions(self)

@@ -153,7 +153,7 @@ class MaskCommands:
             return (lambda c: rule(c) and c.has_selection) if needs_selection else rule
 
         return [ActionSpec(f"{prefix}_selection_{op}", text.format(what),
-                           lambda op=op: self._op("load the selection",
+                           lambda op=op: self._op("change the selection",
                                                   lambda d, n: load(d, n, op)),
                            enabled=enabled(needs), menu=menu, separator=op == "add")
                 for op, text, needs in SELECTION_OPS]

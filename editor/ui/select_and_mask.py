@@ -1,0 +1,363 @@
+"""Select > Select and Mask… (Alt+Ctrl+R): the selection's, or the targeted layer mask's, edge
+refined against the picture, as Photoshop's Select and Mask (the classic Refine Edge).
+
+The dialog holds the sliders (Edge Detection: Radius, Smart Radius; Global Refinements:
+Smooth, Feather, Contrast, Shift Edge; Output: Decontaminate Colors, Output To) and
+shows the result live on the canvas in the chosen view (On Black, On White, Overlay,
+Black & White), drawn over the whole canvas as an overlay - never as a change to the
+document. The preview is computed on a reduced copy of the picture on a worker thread
+(`worker.start`), a short pause after the last slider move, so dragging a slider never
+waits for matting. OK runs the full-size refinement as a job (progress and Cancel in
+the status bar) and applies it as one undo step, "Select and Mask"; Cancel leaves the
+document as it was. The work is `editor.model.refine_edge` (no Qt).
+
+Layer > Layer Mask > Select and Mask… and the mask thumbnail's menu target the layer
+mask first, so the mask is what is refined (and Output To is Layer Mask).
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Optional
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox,
+                               QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QSlider, QVBoxLayout, QWidget)
+
+from editor.jobs import Job
+from editor.model import Layer, refine_edge
+from editor.model.refine_edge import OUTPUT_NAMES, RefineJob, RefineSettings
+
+from . import worker
+from .actions import ActionSpec, Context
+from .quick_mask import TINT
+
+if TYPE_CHECKING:
+    from .window_api import EditorWindow
+
+OVERLAY = "select-and-mask"
+DEBOUNCE_MS = 120
+VIEWS = (("overlay", "Overlay"), ("black", "On Black"), ("white", "On White"),
+         ("bw", "Black & White"))
+# (field, label, low, high, decimals, suffix): the sliders, in Photoshop's order.
+SLIDERS = (("radius", "Radius", 0, 250, 0, " px"),
+           ("smooth", "Smooth", 0, 100, 0, ""),
+           ("feather", "Feather", 0, 250, 1, " px"),
+           ("contrast", "Contrast", 0, 100, 0, " %"),
+           ("shift_edge", "Shift Edge", -100, 100, 0, " %"))
+SETTINGS_KEY = "select_and_mask/"
+
+
+def can_select_and_mask(c: Context) -> bool:
+    """A selection to refine, or a targeted layer mask."""
+    return c.has_selection or (c.doc is not None and c.node is not None
+                               and c.node.mask is not None and c.doc.mask_targeted)
+
+
+def can_refine_mask(c: Context) -> bool:
+    return (c.doc is not None and c.node is not None and c.node is not c.doc.root
+            and c.node.mask is not None)
+
+
+def view_image(image: np.ndarray, alpha: np.ndarray, view: str) -> np.ndarray:
+    """The preview of mask `alpha` (float 0..1) over RGB `image` in `view`, opaque RGB."""
+    a = alpha[..., None]
+    rgb = image.astype(np.float32)
+    if view == "black":
+        out = rgb * a
+    elif view == "white":
+        out = rgb * a + 255.0 * (1 - a)
+    elif view == "bw":
+        out = np.repeat(a * 255.0, 3, axis=2)
+    else:  # Overlay: a red rubylith at half strength over what is not selected
+        tint = 0.5 * (1 - a)
+        out = rgb * (1 - tint) + np.array(TINT, np.float32) * tint
+    return np.clip(np.rint(out), 0, 255).astype(np.uint8)
+
+
+class SelectAndMaskDialog(QDialog):
+    """The sliders and the live preview; `job()` is what OK applies."""
+
+    def __init__(self, window: "EditorWindow", job: RefineJob):
+        super().__init__(window)  # type: ignore[arg-type]
+        self.setObjectName("SelectAndMaskDialog")
+        self.setWindowTitle("Select and Mask")
+        self.main_window = window
+        self.canvas = window.canvas
+        self._job = job
+        self._running = False   # a preview is being computed
+        self._stale = False     # the settings changed while it was
+        self._closed = False
+        self.previews = 0       # how many previews were shown (tests)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(self._start_preview)
+        self._build(window.settings)
+        self._output_changed()
+        self.schedule_preview()
+
+    # -- layout ------------------------------------------------------------------------------
+    def _build(self, settings) -> None:
+        layout = QVBoxLayout(self)
+        what = "the layer mask of '%s'" % self._job.node.name if self._job.from_mask \
+            else "the selection"
+        intro = QLabel(f"Refines the edge of {what} against the picture.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+
+        view_form = QFormLayout()
+        self.view = QComboBox()
+        self.view.setObjectName("SelectAndMaskView")
+        for key, label in VIEWS:
+            self.view.addItem(label, key)
+        self.view.setCurrentIndex(max(0, self.view.findData(
+            settings.value(SETTINGS_KEY + "view", "overlay"))))
+        self.view.currentIndexChanged.connect(self._show_view)
+        view_form.addRow("View", self.view)
+        self.sample_all = QCheckBox("Sample All Layers")
+        self.sample_all.setObjectName("SelectAndMaskSampleAll")
+        self.sample_all.setToolTip("Measure the edge on what the canvas shows, not on the "
+                                   "active layer alone")
+        self.sample_all.setChecked(settings.value(SETTINGS_KEY + "sample_all", False, bool))
+        self.sample_all.toggled.connect(self._resample)
+        view_form.addRow("", self.sample_all)
+        layout.addLayout(view_form)
+
+        self.sliders: dict[str, tuple[QSlider, QDoubleSpinBox]] = {}
+        edge = QGroupBox("Edge Detection")
+        edge_form = QFormLayout(edge)
+        self._add_slider(edge_form, SLIDERS[0], settings)
+        self.smart = QCheckBox("Smart Radius")
+        self.smart.setObjectName("SelectAndMaskSmartRadius")
+        self.smart.setToolTip("The band follows the edge: narrow where it is crisp, as wide "
+                              "as the radius where it is soft (hair, fur)")
+        self.smart.setChecked(settings.value(SETTINGS_KEY + "smart_radius", False, bool))
+        self.smart.toggled.connect(self.schedule_preview)
+        edge_form.addRow("", self.smart)
+        layout.addWidget(edge)
+
+        refine = QGroupBox("Global Refinements")
+        refine_form = QFormLayout(refine)
+        for spec in SLIDERS[1:]:
+            self._add_slider(refine_form, spec, settings)
+        layout.addWidget(refine)
+
+        output = QGroupBox("Output Settings")
+        out_form = QFormLayout(output)
+        self.decontaminate = QCheckBox("Decontaminate Colors")
+        self.decontaminate.setObjectName("SelectAndMaskDecontaminate")
+        self.decontaminate.setToolTip("Replace the old background's colour along the soft "
+                                      "edge by the object's own (on a new layer)")
+        self.decontaminate.setEnabled(isinstance(self._job.node, Layer))
+        self.decontaminate.toggled.connect(self._output_changed)
+        out_form.addRow("", self.decontaminate)
+        self.output = QComboBox()
+        self.output.setObjectName("SelectAndMaskOutput")
+        for key, label in OUTPUT_NAMES.items():
+            self.output.addItem(label, key)
+        default = "layer_mask" if self._job.from_mask else \
+            settings.value(SETTINGS_KEY + "output", "selection")
+        self.output.setCurrentIndex(max(0, self.output.findData(default)))
+        self.output.currentIndexChanged.connect(self._output_changed)
+        out_form.addRow("Output To", self.output)
+        layout.addWidget(output)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(380)
+
+    def _add_slider(self, form: QFormLayout, spec, settings) -> None:
+        field, label, low, high, decimals, suffix = spec
+        scale = 10 ** decimals
+        slider = QSlider(Qt.Orientation.Horizontal)
+        slider.setObjectName(f"SelectAndMask_{field}_slider")
+        slider.setRange(low * scale, high * scale)
+        spin = QDoubleSpinBox()
+        spin.setObjectName(f"SelectAndMask_{field}")
+        spin.setRange(low, high)
+        spin.setDecimals(decimals)
+        spin.setSuffix(suffix)
+        spin.setKeyboardTracking(False)
+        spin.setMinimumWidth(84)
+        value = settings.value(SETTINGS_KEY + field, 0.0, float)
+        spin.setValue(value)
+        slider.setValue(round(value * scale))
+        slider.valueChanged.connect(lambda v: spin.setValue(v / scale))
+        spin.valueChanged.connect(lambda v: (slider.blockSignals(True),
+                                             slider.setValue(round(v * scale)),
+                                             slider.blockSignals(False),
+                                             self.schedule_preview()))
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(slider, 1)
+        row.addWidget(spin)
+        holder = QWidget()
+        holder.setLayout(row)
+        form.addRow(label, holder)
+        self.sliders[field] = (slider, spin)
+
+    # -- what the dialog says ------------------------------------------------------------------
+    def settings(self) -> RefineSettings:
+        values = {field: spin.value() for field, (_, spin) in self.sliders.items()}
+        return RefineSettings(smart_radius=self.smart.isChecked(),
+                              decontaminate=self.decontaminate.isChecked()
+                              and self.output_to() == "new_layer", **values)
+
+    def output_to(self) -> str:
+        return self.output.currentData()
+
+    def job(self) -> RefineJob:
+        return self._job.with_settings(self.settings(), self.output_to())
+
+    def remember(self, settings) -> None:
+        """Photoshop's "Remember Settings": the next Select and Mask starts from these."""
+        s = self.settings()
+        for field, _ in self.sliders.items():
+            settings.set_value(SETTINGS_KEY + field, float(getattr(s, field)))
+        settings.set_value(SETTINGS_KEY + "smart_radius", s.smart_radius)
+        settings.set_value(SETTINGS_KEY + "view", self.view.currentData())
+        settings.set_value(SETTINGS_KEY + "sample_all", self.sample_all.isChecked())
+        if not self._job.from_mask:
+            settings.set_value(SETTINGS_KEY + "output", self.output_to())
+
+    def _output_changed(self) -> None:
+        # Decontaminated colours need pixels of their own: a new layer (as in Photoshop).
+        if self.decontaminate.isChecked() and self.output_to() != "new_layer":
+            self.output.setCurrentIndex(self.output.findData("new_layer"))
+        for i in range(self.output.count()):
+            item = self.output.model().item(i)
+            key = self.output.itemData(i)
+            allowed = (not self.decontaminate.isChecked() or key == "new_layer") and (
+                key == "selection" or self._job.node is not None) and (
+                key != "new_layer" or isinstance(self._job.node, Layer))
+            item.setEnabled(allowed)
+
+    def _resample(self) -> None:
+        doc = self.main_window.doc
+        if doc is None:
+            return
+        job = refine_edge.prepare(doc, self._job.settings, "selection",
+                                  self.sample_all.isChecked())
+        self._job = RefineJob(self._job.node, self._job.from_mask, job.image, self._job.mask,
+                              self._job.settings, self._job.output)
+        self.schedule_preview()
+
+    # -- the preview ----------------------------------------------------------------------------
+    def schedule_preview(self, *_args) -> None:
+        """A preview a moment after the last change (one per pause, not one per pixel)."""
+        if not self._closed:
+            self._timer.start()
+
+    def _start_preview(self) -> None:
+        if self._closed:
+            return
+        if self._running:
+            self._stale = True
+            return
+        self._running, self._stale = True, False
+        job = self.job()
+        worker.start(lambda: refine_edge.preview(job), self._preview_done, self._preview_failed)
+
+    def _preview_done(self, result) -> None:
+        self._running = False
+        if self._closed:
+            return
+        self._image, self._alpha = result
+        self._show_view()
+        self.previews += 1
+        if self._stale:
+            self._start_preview()
+
+    def _preview_failed(self, exc: BaseException) -> None:
+        self._running = False
+        if not self._closed:
+            self.main_window.status(f"Select and Mask could not show its preview: {exc}")
+
+    def _show_view(self) -> None:
+        if self._closed or getattr(self, "_alpha", None) is None or self.canvas is None:
+            return
+        doc = self.main_window.doc
+        # The old selection's ants would hide the refined edge (Photoshop hides them too).
+        self.canvas.selection_outline_shown = False
+        self.canvas.set_overlay(OVERLAY, view_image(self._image, self._alpha,
+                                                    self.view.currentData()), doc.canvas)
+
+    def done(self, result: int) -> None:  # OK, Cancel, Esc and the close box all end here
+        self._closed = True
+        self._timer.stop()
+        if self.canvas is not None:
+            self.canvas.selection_outline_shown = True
+            self.canvas.clear_overlay(OVERLAY)
+        super().done(result)
+
+
+class SelectAndMaskCommands:
+    def __init__(self, window: "EditorWindow"):
+        self.window = window
+        self.dialog: Optional[SelectAndMaskDialog] = None
+
+    def action_specs(self) -> list[ActionSpec]:
+        return [
+            ActionSpec("select_and_mask", "Select and &Mask…", self.select_and_mask,
+                       "Alt+Ctrl+R", enabled=can_select_and_mask, menu="select",
+                       after="feather",
+                       tip="Refine the edge of the selection (or of the targeted layer "
+                           "mask) against the picture"),
+            ActionSpec("mask_select_and_mask", "Select and &Mask…", self.refine_mask,
+                       enabled=can_refine_mask, menu="layer_mask", after="mask_target",
+                       tip="Refine the layer mask's edge against the picture"),
+        ]
+
+    def refine_mask(self) -> None:
+        """The layer mask is what is refined: target it first (as Photoshop's mask menu)."""
+        doc = self.window.doc
+        if doc is not None and doc.active is not None and doc.active.mask is not None:
+            doc.set_mask_targeted(True)
+        self.select_and_mask()
+
+    def select_and_mask(self) -> None:
+        w = self.window
+        session, doc = w.session, w.doc
+        if doc is None:
+            return
+        w.tools.end_mode(commit=True)
+        settings = w.settings
+        try:
+            job = refine_edge.prepare(doc, sample_all=settings.value(
+                SETTINGS_KEY + "sample_all", False, bool))
+        except Exception as exc:
+            w.report(exc, "Could not select and mask")
+            return
+        dialog = SelectAndMaskDialog(w, job)
+        self.dialog = dialog
+        try:
+            if not dialog.exec():
+                return
+        finally:
+            self.dialog = None
+        dialog.remember(settings)
+        job = dialog.job()
+        try:
+            refine_edge.check_output(doc, job, job.output)
+        except Exception as exc:
+            w.report(exc, "Could not select and mask")
+            return
+
+        def apply(result) -> None:
+            if session not in w.sessions:
+                return  # the document was closed meanwhile
+            try:
+                refine_edge.apply(doc, job, result)
+            except Exception as exc:
+                w.report(exc, "Could not select and mask")
+                return
+            w.status(f"Refined the edge of {'the layer mask' if job.from_mask else 'the selection'}"
+                     f" into {OUTPUT_NAMES[job.output].lower()}; Ctrl+Z undoes.")
+
+        w.jobs.submit(Job("Select and Mask", lambda progress: refine_edge.run(job, progress),
+                          on_finished=apply),
+                      canvas=session.canvas, failure_title="Could not select and mask")
