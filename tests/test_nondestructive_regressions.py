@@ -1,0 +1,61 @@
+"""Regressions found by driving masks, clipping and adjustment layers in orders the other
+tests do not: each test failed before its fix."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from editor.model import Document, Layer
+from editor.model import mask_ops
+from editor.model.render import Renderer
+
+W, H = 48, 36
+
+
+def _pixels(w: int, h: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    out = rng.integers(0, 256, (h, w, 4), dtype=np.uint8)
+    out[..., 3] = 255
+    return out
+
+
+@pytest.fixture
+def clipped_doc():
+    """bg (whole canvas), a small layer `a`, and `b` (larger than `a`) clipped to `a`."""
+    doc = Document(W, H)
+    doc.add_layer(Layer("bg", _pixels(W, H, 0)))
+    doc.add_layer(Layer("a", _pixels(12, 10, 1), 4, 4))
+    doc.add_layer(Layer("b", _pixels(30, 25, 2), 10, 8))
+    mask_ops.set_clipping(doc, doc.find_by_name("b"), True)
+    return doc
+
+
+def _assert_renderer_current(renderer: Renderer, doc: Document) -> None:
+    renderer.update()
+    fresh = Renderer(doc)
+    fresh.update()
+    np.testing.assert_array_equal(renderer.composite.array, fresh.composite.array)
+
+
+@pytest.mark.parametrize("change", ["clip the base", "delete the base", "insert under",
+                                    "undo the clip"])
+def test_a_new_clipping_base_redraws_the_clipped_layers_beyond_the_old_base(clipped_doc, change):
+    """`b` clipped to `a` shows only inside `a`; when its base becomes `bg` (the base itself
+    clipped, deleted, or a layer put between) `b` shows beyond `a`'s box, and the canvas
+    must redraw it there, not only inside `a`'s box."""
+    doc = clipped_doc
+    a = doc.find_by_name("a")
+    if change == "undo the clip":
+        mask_ops.set_clipping(doc, a, True)  # `b` shows over `bg`, beyond `a`
+    renderer = Renderer(doc)
+    renderer.update()
+    if change == "clip the base":
+        mask_ops.set_clipping(doc, a, True)
+    elif change == "delete the base":
+        doc.delete(a)
+    elif change == "insert under":
+        doc.set_active(a)
+        doc.add_layer(Layer("c", _pixels(6, 6, 3), 30, 2))
+    else:
+        doc.history.undo()
+    _assert_renderer_current(renderer, doc)
