@@ -59,3 +59,22 @@ def test_a_new_clipping_base_redraws_the_clipped_layers_beyond_the_old_base(clip
     else:
         doc.history.undo()
     _assert_renderer_current(renderer, doc)
+
+
+def test_a_clipped_group_stays_clipped_through_save_and_reopen(clipped_doc, tmp_path):
+    """A group clipped to the layer below (Alt+Ctrl+G on a group) keeps its clipping flag
+    in our PSD, so the reopened document draws as saved (psd-tools hides a group's flag
+    in its Photoshop mode: the reader reads the record's)."""
+    from editor.model.files import open_document, save_document
+    from editor.model.render import composite_document
+
+    doc = clipped_doc
+    group = doc.group([doc.find_by_name("b")])
+    mask_ops.set_clipping(doc, doc.find_by_name("b"), False)
+    mask_ops.set_clipping(doc, group, True)
+    before = composite_document(doc)
+    path = str(tmp_path / "clipped-group.psd")
+    save_document(doc, path)
+    again = open_document(path)
+    assert again.find_by_name(group.name).clipping
+    np.testing.assert_array_equal(composite_document(again), before)

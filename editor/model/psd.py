@@ -399,13 +399,18 @@ class _Reader:
         self.warnings.append(f"{self.path}: {text}.")
 
     def read_children(self, parent) -> list[Node]:
+        from psd_tools.constants import Clipping
+
         nodes: list[Node] = []
         for item in parent:
             node = self.read_node(item)
             if node is None:
                 continue
             # Clipped to the nearest unclipped node below; the bottom one has nothing to clip to.
-            node.clipping = bool(getattr(item, "clipping", False)) and bool(nodes)
+            # The record's flag: psd-tools' `clipping` is always False for a group in its
+            # Photoshop mode, which would unclip the groups we write clipped.
+            record, _ = _low_level(item)
+            node.clipping = record.clipping == Clipping.NON_BASE and bool(nodes)
             nodes.append(node)
         return nodes
 
