@@ -184,6 +184,37 @@ def test_alt_click_on_the_mask_thumbnail_shows_the_mask_alone(opened, qtbot):
     np.testing.assert_array_equal(renderer.composite.array, fresh.composite.array)
 
 
+@pytest.mark.parametrize("then", ["another layer", "its pixels"])
+def test_the_mask_alone_ends_when_another_layer_or_the_pixels_are_targeted(opened, qtbot, then):
+    """Alt+click on a mask thumbnail shows the mask alone; clicking another layer, or the
+    layer's own thumbnail to paint its pixels, shows the image again (Photoshop), instead
+    of leaving the canvas on a mask the brush no longer paints."""
+    from editor.ui.layers_panel import MASK_GAP, THUMB
+
+    w, doc = opened, opened.doc
+    layer = next(doc.layers())
+    w.actions["mask_hide_all"].trigger()
+    w.actions["new_layer"].trigger()
+    other = doc.active
+    rows = w.layers_panel.list
+    rows.rebuild()
+    at = rows.mask_thumb_rect(layer, "mask").center()
+    qtbot.mouseClick(rows, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.AltModifier, at)
+    renderer = w.session.renderer
+    assert renderer.mask_view is layer and doc.active is layer and doc.mask_targeted
+    if then == "another layer":
+        at = rows.row_rect(other).center()
+    else:  # the layer thumbnail, left of the mask's
+        at = rows.mask_thumb_rect(layer, "mask").center() - QPoint(THUMB + MASK_GAP, 0)
+    qtbot.mouseClick(rows, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
+    assert not doc.mask_targeted
+    assert renderer.mask_view is None
+    renderer.update()
+    fresh = type(renderer)(doc)
+    fresh.update()
+    np.testing.assert_array_equal(renderer.composite.array, fresh.composite.array)
+
+
 def test_free_transform_scales_a_linked_mask_with_its_layer_in_one_step(opened, qtbot):
     from editor.model import LayerMask
     from editor.model.commands import SetMask
