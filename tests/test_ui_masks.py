@@ -138,6 +138,14 @@ def test_layers_panel_mask_button_thumbnail_and_properties(opened, qtbot):
     assert layer.mask.feather == 3.0
     w.actions["undo"].trigger()
     assert layer.mask.feather == 0.0 and layer.mask.density == 128
+    # Two values typed one after the other are two steps, as the Layers panel's opacity.
+    density.setValue(20)
+    density.setValue(10)
+    assert layer.mask.density == 26
+    w.actions["undo"].trigger()
+    assert layer.mask.density == 51
+    w.actions["undo"].trigger()
+    assert layer.mask.density == 128
 
 
 def test_moving_a_masked_layer_moves_its_linked_mask(opened, qtbot):
