@@ -53,6 +53,17 @@ def test_menu_and_panel_button_hold_the_six_kinds(opened):
     assert w.layers_panel.findChild(object, "LayerButton_adjustment") is not None
 
 
+def test_trim_layer_is_greyed_on_an_adjustment_layer(opened):
+    """An adjustment layer has no pixels to trim: Layer > Trim Layer to Content is greyed
+    (it was enabled and answered with an error about painting on a mask)."""
+    w = opened
+    w.update_actions()
+    assert w.actions["trim"].isEnabled()
+    w.actions["adjustment_levels"].trigger()
+    w.update_actions()
+    assert not w.actions["trim"].isEnabled()
+
+
 def test_add_levels_edit_in_properties_and_undo_each_step(opened, qtbot):
     w, doc = opened, opened.doc
     before = screen(w)
