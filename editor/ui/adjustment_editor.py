@@ -25,7 +25,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QSlider, QVBoxLayout, QWidget)
 
-from editor.model import adjustment_ops, adjustments as adj
+from editor.model import DocumentError, adjustment_ops, adjustments as adj
 from editor.model.layers import AdjustmentLayer
 
 from .below_histogram import BelowHistogram
@@ -346,9 +346,9 @@ class AdjustmentEditor(QWidget):
             return
         try:
             self._commit(i, text, raise_errors=True)
-        except ValueError as exc:
+        except ValueError as exc:  # typed points: the reason, as a sentence
             widgets["edit"].setText(str(field.value))
-            self.main_window.report(exc, "Could not change the curve")
+            self.main_window.report(DocumentError(str(exc)), "Could not change the curve")
 
     def _choice(self, index: int) -> None:
         if self._updating or self.node is None:
