@@ -283,3 +283,47 @@ def test_free_transform_distort_warps_a_linked_mask_like_its_layer(opened, qtbot
     np.testing.assert_array_equal(layer.mask.pixels, layer.pixels[..., 3])
     opened.actions["undo"].trigger()
     assert layer.mask.bounds() == Box(30, 20, 20, 10) and (layer.mask.pixels == 255).all()
+
+
+def test_clear_and_fill_act_on_the_targeted_mask_not_the_pixels(opened, qtbot):
+    """With the mask targeted (its thumbnail clicked, or an adjustment layer active), Delete
+    fills the selection of the mask with the background colour and Edit > Fill with the
+    grey of its colour, as in Photoshop: the layer's pixels are not erased, and an
+    adjustment layer's mask can be filled (it answered that it had no pixels)."""
+    from PySide6.QtCore import QTimer
+
+    from editor.ui.edit_commands import FillDialog
+
+    w, doc, canvas = opened, opened.doc, opened.canvas
+    layer = next(doc.layers())
+    pixels = layer.pixels.copy()
+    w.actions["mask_hide_all"].trigger()
+    assert doc.mask_targeted
+    box = Box(20, 10, 30, 20)
+    doc.set_selection(box)
+    steps = doc.history.count
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_Delete)  # background colour: white, it reveals
+    assert doc.history.count == steps + 1 and doc.history.undo_name() == "Clear"
+    np.testing.assert_array_equal(layer.pixels, pixels)
+    assert (layer.mask.raw_crop(box) == 255).all() and layer.mask.raw_crop(Box(0, 0, 10, 10)).max() == 0
+    w.actions["undo"].trigger()
+    assert layer.mask.raw_crop(box).max() == 0
+
+    doc.set_selection(None)
+    w.actions["adjustment_levels"].trigger()  # its mask reveals all
+    adjustment = doc.active
+    doc.set_selection(box)
+    w.set_foreground(QColor(0, 0, 0))
+
+    def accept():
+        dialog = next(d for d in w.findChildren(FillDialog) if d.isVisible())
+        dialog.buttons.accepted.emit()
+
+    QTimer.singleShot(0, accept)
+    qtbot.keyClick(canvas, Qt.Key.Key_F5, Qt.KeyboardModifier.ShiftModifier)
+    assert not w.test_errors
+    assert doc.history.undo_name() == "Fill"
+    assert (adjustment.mask.raw_crop(box) == 0).all() and adjustment.mask.raw_crop(Box(0, 0, 10, 10)).min() == 255
+    w.actions["undo"].trigger()
+    assert (adjustment.mask.raw_crop(box) == 255).all()

@@ -15,6 +15,7 @@ import numpy as np
 
 from engine.box import Box, mask_bounds
 
+from . import mask_ops
 from .document import Document
 from .errors import DocumentError
 from .layers import Layer, Node
@@ -97,6 +98,26 @@ def fill(doc: Document, layer: Layer, rgba: tuple[int, int, int, int], name: str
     box, coverage = region if region is not None else (doc.canvas, np.ones((doc.height, doc.width),
                                                                              np.float32))
     _paint(doc, layer, box, coverage, rgba, name)
+
+
+def fill_mask(doc: Document, node: Node, rgba: tuple[int, int, int, int], name: str = "Fill",
+              *, selection_only: bool = False) -> None:
+    """Edit > Fill (Clear: `selection_only`, with the background colour) with `node`'s layer
+    mask targeted, as Photoshop fills it: the grey of `rgba` (its alpha: the opacity) over
+    the selection, or the whole canvas without one. One step."""
+    region = _require_selection(doc, "clear") if selection_only else selection_region(doc)
+    box, coverage = region if region is not None else (doc.canvas, np.ones((doc.height, doc.width),
+                                                                             np.float32))
+    inside = box.clip(doc.width, doc.height)
+    if inside.is_empty():
+        return
+    coverage = coverage[inside.translate(-box.x, -box.y).slices()]
+    grey = int(round(0.299 * rgba[0] + 0.587 * rgba[1] + 0.114 * rgba[2]))  # as the brush's
+    edit = mask_ops.begin_mask_stroke(doc, node, name, inside)
+    mask = node.mask
+    edit.apply(doc, inside.translate(-mask.x, -mask.y),
+               lambda view: mask_ops.paint_mask_dab(view, coverage, grey, rgba[3] / 255.0))
+    mask_ops.end_mask_stroke(doc, edit)
 
 
 def stroke(doc: Document, layer: Layer, rgba: tuple[int, int, int, int], width: int,
