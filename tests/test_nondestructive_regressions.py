@@ -78,3 +78,21 @@ def test_a_clipped_group_stays_clipped_through_save_and_reopen(clipped_doc, tmp_
     again = open_document(path)
     assert again.find_by_name(group.name).clipping
     np.testing.assert_array_equal(composite_document(again), before)
+
+
+def test_merge_down_of_two_layers_clipped_to_one_base_keeps_the_picture():
+    """`c2` and `c1` are both clipped to `base`; merging `c2` down onto `c1` must combine them
+    as they show (both through `base`), not clip `c2` to `c1` and lose what lay outside it."""
+    from editor.model.render import composite_document
+
+    doc = Document(W, H)
+    doc.add_layer(Layer("bg", _pixels(W, H, 0)))
+    doc.add_layer(Layer("base", _pixels(30, 30, 1), 2, 2))
+    c1 = doc.add_image(_pixels(8, 8, 2), "c1", 4, 4)
+    c2 = doc.add_image(_pixels(40, 30, 3), "c2", 0, 0)
+    mask_ops.set_clipping(doc, c1, True)
+    mask_ops.set_clipping(doc, c2, True)
+    before = composite_document(doc)
+    merged = doc.merge_down(c2)
+    assert merged is c1 and c1.clipping
+    np.testing.assert_array_equal(composite_document(doc), before)

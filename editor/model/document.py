@@ -317,7 +317,9 @@ class Document:
         base = Layer(below.name, below.pixels, below.x, below.y)
         base.mask = below.active_mask()  # masks are baked into the merged pixels
         top = layer.copy(share=True)
-        top.clipping = layer.clipping  # clipped to `below`: drawn through its alpha
+        # Clipped to `below` (its base): drawn through its alpha. Both clipped to one base
+        # below them: combined as they show, and the result stays clipped to that base.
+        top.clipping = layer.clipping and not below.clipping
         merged = composite_nodes([base, top], box)
         with self.history.macro("Merge Down"):
             if below.mask is not None:
