@@ -80,6 +80,12 @@ def fields(settings: adj.Adjustment, channel: int, tone: int, hue_range: int = 0
             def apply(v):
                 values = list(record)
                 values[i] = v
+                # The input sliders never cross (Photoshop keeps them 2 apart): crossed, they
+                # turned the picture into its negative.
+                if i == 0:
+                    values[0] = min(v, values[1] - 2)
+                elif i == 1:
+                    values[1] = max(v, values[0] + 2)
                 return replace(s, **{name: tuple(values)})
             return Field(label, "number", record[i], apply, low, high, decimals)
 
