@@ -327,3 +327,34 @@ def test_clear_and_fill_act_on_the_targeted_mask_not_the_pixels(opened, qtbot):
     assert (adjustment.mask.raw_crop(box) == 0).all() and adjustment.mask.raw_crop(Box(0, 0, 10, 10)).min() == 255
     w.actions["undo"].trigger()
     assert (adjustment.mask.raw_crop(box) == 255).all()
+
+
+def test_gradient_on_a_targeted_mask_fades_the_layer_not_its_pixels(opened, qtbot):
+    """With a mask targeted (here a group's), a Gradient drag draws black to white on the
+    mask, Photoshop's way of fading a layer out; it painted the layer's pixels (and on a
+    group answered that a group cannot be filled)."""
+    from editor.model import Group
+
+    w, doc, canvas = opened, opened.doc, opened.canvas
+    layer = next(doc.layers())
+    group = doc.group([layer])
+    assert isinstance(group, Group)
+    pixels = layer.pixels.copy()
+    w.actions["mask_reveal_all"].trigger()
+    assert doc.mask_targeted and doc.active is group
+    w.set_foreground(QColor(0, 0, 0))
+    w.set_background(QColor(255, 255, 255))
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_G)
+    tool = w.tools.current
+    tool.set_shape("gradient")
+    steps = doc.history.count
+    image_drag(qtbot, canvas, [(16, 10), (40, 10), (80, 10)])
+    assert not w.test_errors and doc.history.count == steps + 1
+    assert doc.history.undo_name() == "Gradient"
+    np.testing.assert_array_equal(layer.pixels, pixels)
+    row = group.mask.raw_crop(doc.canvas)[30]
+    assert (row[:16] == 0).all() and (row[81:] == 255).all()
+    assert abs(int(row[48]) - 128) <= 3 and (np.diff(row.astype(int)) >= 0).all()
+    w.actions["undo"].trigger()
+    assert (group.mask.raw_crop(doc.canvas) == 255).all()
