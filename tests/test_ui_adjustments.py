@@ -53,6 +53,17 @@ def test_menu_and_panel_button_hold_the_six_kinds(opened):
     assert w.layers_panel.findChild(object, "LayerButton_adjustment") is not None
 
 
+def test_trim_layer_is_greyed_on_an_adjustment_layer(opened):
+    """An adjustment layer has no pixels to trim: Layer > Trim Layer to Content is greyed
+    (it was enabled and answered with an error about painting on a mask)."""
+    w = opened
+    w.update_actions()
+    assert w.actions["trim"].isEnabled()
+    w.actions["adjustment_levels"].trigger()
+    w.update_actions()
+    assert not w.actions["trim"].isEnabled()
+
+
 def test_add_levels_edit_in_properties_and_undo_each_step(opened, qtbot):
     w, doc = opened, opened.doc
     before = screen(w)
@@ -264,3 +275,21 @@ def screen_without(window, node) -> np.ndarray:
         return composite_document(window.doc, precise=False)[..., :3].astype(int)
     finally:
         node.visible = True
+
+
+def test_levels_input_black_and_white_never_cross(opened, qtbot):
+    """Input black typed above input white (or white below black) stops 2 short of it, as
+    Photoshop's sliders do; crossed, Levels turned the picture into its negative."""
+    w, doc = opened, opened.doc
+    w.actions["adjustment_levels"].trigger()
+    layer = doc.active
+    qtbot.waitUntil(lambda: w.properties_panel.heading.text() == "ADJUSTMENT LAYER")
+    editor_widget(w, QDoubleSpinBox, "Adjust_Input_3").setValue(100)  # input white
+    assert layer.settings.rgb[:2] == (0, 100)
+    editor_widget(w, QDoubleSpinBox, "Adjust_Input_1").setValue(200)  # input black
+    assert layer.settings.rgb[:2] == (98, 100)
+    assert editor_widget(w, QDoubleSpinBox, "Adjust_Input_1").value() == 98
+    editor_widget(w, QDoubleSpinBox, "Adjust_Input_3").setValue(50)
+    assert layer.settings.rgb[:2] == (98, 100)
+    lut = adj.lut8(layer.settings)
+    assert (np.diff(lut.astype(int), axis=-1) >= 0).all()  # no channel turned negative

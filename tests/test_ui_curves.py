@@ -320,3 +320,20 @@ def test_histogram_made_again_off_the_gui_thread_and_overtaken_ones_dropped(curv
     assert calls == [False, False]  # both off the GUI thread
     assert len(shown) == 1 and np.array_equal(shown[0], blue)  # the red one never shown
     np.testing.assert_array_equal(graph.histogram, blue)
+
+
+@pytest.mark.parametrize("typed, reason", [("0,0 abc 255,255", "'abc' is not a point"),
+                                           ("0,0", "A curve has 2 to 19 points."),
+                                           ("0,0 300,255", "Curve points lie in 0..255.")])
+def test_points_typed_wrong_say_why_in_a_sentence(curves, qtbot, typed, reason):
+    """Bad points typed in Properties: the curve and the field stay as they were, and the
+    dialog says why in words (not "ValueError: invalid literal for int()...")."""
+    w, layer, graph = curves
+    before, steps = layer.settings, w.doc.history.count
+    edit = editor_widget(w, QLineEdit, "Adjust_Points")
+    edit.setText(typed)
+    edit.editingFinished.emit()
+    assert layer.settings == before and w.doc.history.count == steps
+    assert adj.parse_points(edit.text()) == before.rgb
+    title, message = w.test_errors[-1]
+    assert message.startswith(reason) and "Error" not in message

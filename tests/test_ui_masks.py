@@ -138,6 +138,14 @@ def test_layers_panel_mask_button_thumbnail_and_properties(opened, qtbot):
     assert layer.mask.feather == 3.0
     w.actions["undo"].trigger()
     assert layer.mask.feather == 0.0 and layer.mask.density == 128
+    # Two values typed one after the other are two steps, as the Layers panel's opacity.
+    density.setValue(20)
+    density.setValue(10)
+    assert layer.mask.density == 26
+    w.actions["undo"].trigger()
+    assert layer.mask.density == 51
+    w.actions["undo"].trigger()
+    assert layer.mask.density == 128
 
 
 def test_moving_a_masked_layer_moves_its_linked_mask(opened, qtbot):
@@ -178,6 +186,37 @@ def test_alt_click_on_the_mask_thumbnail_shows_the_mask_alone(opened, qtbot):
     view = renderer.composite.array
     assert tuple(view[20, 30]) == (255, 255, 255, 255) and tuple(view[5, 5]) == (0, 0, 0, 255)
     qtbot.mouseClick(panel.list, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.AltModifier, at)
+    renderer.update()
+    fresh = type(renderer)(doc)
+    fresh.update()
+    np.testing.assert_array_equal(renderer.composite.array, fresh.composite.array)
+
+
+@pytest.mark.parametrize("then", ["another layer", "its pixels"])
+def test_the_mask_alone_ends_when_another_layer_or_the_pixels_are_targeted(opened, qtbot, then):
+    """Alt+click on a mask thumbnail shows the mask alone; clicking another layer, or the
+    layer's own thumbnail to paint its pixels, shows the image again (Photoshop), instead
+    of leaving the canvas on a mask the brush no longer paints."""
+    from editor.ui.layers_panel import MASK_GAP, THUMB
+
+    w, doc = opened, opened.doc
+    layer = next(doc.layers())
+    w.actions["mask_hide_all"].trigger()
+    w.actions["new_layer"].trigger()
+    other = doc.active
+    rows = w.layers_panel.list
+    rows.rebuild()
+    at = rows.mask_thumb_rect(layer, "mask").center()
+    qtbot.mouseClick(rows, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.AltModifier, at)
+    renderer = w.session.renderer
+    assert renderer.mask_view is layer and doc.active is layer and doc.mask_targeted
+    if then == "another layer":
+        at = rows.row_rect(other).center()
+    else:  # the layer thumbnail, left of the mask's
+        at = rows.mask_thumb_rect(layer, "mask").center() - QPoint(THUMB + MASK_GAP, 0)
+    qtbot.mouseClick(rows, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
+    assert not doc.mask_targeted
+    assert renderer.mask_view is None
     renderer.update()
     fresh = type(renderer)(doc)
     fresh.update()
@@ -244,3 +283,78 @@ def test_free_transform_distort_warps_a_linked_mask_like_its_layer(opened, qtbot
     np.testing.assert_array_equal(layer.mask.pixels, layer.pixels[..., 3])
     opened.actions["undo"].trigger()
     assert layer.mask.bounds() == Box(30, 20, 20, 10) and (layer.mask.pixels == 255).all()
+
+
+def test_clear_and_fill_act_on_the_targeted_mask_not_the_pixels(opened, qtbot):
+    """With the mask targeted (its thumbnail clicked, or an adjustment layer active), Delete
+    fills the selection of the mask with the background colour and Edit > Fill with the
+    grey of its colour, as in Photoshop: the layer's pixels are not erased, and an
+    adjustment layer's mask can be filled (it answered that it had no pixels)."""
+    from PySide6.QtCore import QTimer
+
+    from editor.ui.edit_commands import FillDialog
+
+    w, doc, canvas = opened, opened.doc, opened.canvas
+    layer = next(doc.layers())
+    pixels = layer.pixels.copy()
+    w.actions["mask_hide_all"].trigger()
+    assert doc.mask_targeted
+    box = Box(20, 10, 30, 20)
+    doc.set_selection(box)
+    steps = doc.history.count
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_Delete)  # background colour: white, it reveals
+    assert doc.history.count == steps + 1 and doc.history.undo_name() == "Clear"
+    np.testing.assert_array_equal(layer.pixels, pixels)
+    assert (layer.mask.raw_crop(box) == 255).all() and layer.mask.raw_crop(Box(0, 0, 10, 10)).max() == 0
+    w.actions["undo"].trigger()
+    assert layer.mask.raw_crop(box).max() == 0
+
+    doc.set_selection(None)
+    w.actions["adjustment_levels"].trigger()  # its mask reveals all
+    adjustment = doc.active
+    doc.set_selection(box)
+    w.set_foreground(QColor(0, 0, 0))
+
+    def accept():
+        dialog = next(d for d in w.findChildren(FillDialog) if d.isVisible())
+        dialog.buttons.accepted.emit()
+
+    QTimer.singleShot(0, accept)
+    qtbot.keyClick(canvas, Qt.Key.Key_F5, Qt.KeyboardModifier.ShiftModifier)
+    assert not w.test_errors
+    assert doc.history.undo_name() == "Fill"
+    assert (adjustment.mask.raw_crop(box) == 0).all() and adjustment.mask.raw_crop(Box(0, 0, 10, 10)).min() == 255
+    w.actions["undo"].trigger()
+    assert (adjustment.mask.raw_crop(box) == 255).all()
+
+
+def test_gradient_on_a_targeted_mask_fades_the_layer_not_its_pixels(opened, qtbot):
+    """With a mask targeted (here a group's), a Gradient drag draws black to white on the
+    mask, Photoshop's way of fading a layer out; it painted the layer's pixels (and on a
+    group answered that a group cannot be filled)."""
+    from editor.model import Group
+
+    w, doc, canvas = opened, opened.doc, opened.canvas
+    layer = next(doc.layers())
+    group = doc.group([layer])
+    assert isinstance(group, Group)
+    pixels = layer.pixels.copy()
+    w.actions["mask_reveal_all"].trigger()
+    assert doc.mask_targeted and doc.active is group
+    w.set_foreground(QColor(0, 0, 0))
+    w.set_background(QColor(255, 255, 255))
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_G)
+    tool = w.tools.current
+    tool.set_shape("gradient")
+    steps = doc.history.count
+    image_drag(qtbot, canvas, [(16, 10), (40, 10), (80, 10)])
+    assert not w.test_errors and doc.history.count == steps + 1
+    assert doc.history.undo_name() == "Gradient"
+    np.testing.assert_array_equal(layer.pixels, pixels)
+    row = group.mask.raw_crop(doc.canvas)[30]
+    assert (row[:16] == 0).all() and (row[81:] == 255).all()
+    assert abs(int(row[48]) - 128) <= 3 and (np.diff(row.astype(int)) >= 0).all()
+    w.actions["undo"].trigger()
+    assert (group.mask.raw_crop(doc.canvas) == 255).all()

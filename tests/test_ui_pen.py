@@ -135,6 +135,23 @@ def test_pen_backspace_escape_and_double_click(opened, qtbot):
     assert not w.test_errors
 
 
+def test_undo_while_drawing_takes_the_last_anchor_back_not_an_earlier_step(opened, qtbot):
+    """Ctrl+Z with a path half drawn takes its last anchor back (Photoshop), instead of
+    undoing the step before the path behind the user's back (here: the layer mask)."""
+    w, doc, canvas = opened, opened.doc, opened.canvas
+    layer = next(doc.layers())
+    w.actions["mask_hide_all"].trigger()
+    qtbot.keyClick(canvas, Qt.Key.Key_P)
+    pen = w.tools.current
+    for x, y in ((20, 10), (70, 10), (70, 50)):
+        click(qtbot, canvas, x, y)
+    qtbot.keyClick(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert len(pen.knots) == 2 and layer.mask is not None
+    qtbot.keyClick(canvas, Qt.Key.Key_Escape)
+    qtbot.keyClick(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert layer.mask is None  # no path being drawn: the document's step
+
+
 def test_direct_selection_drags_anchors_and_handles_and_deletes_anchors(opened, qtbot,
                                                                          tmp_path,
                                                                          monkeypatch):

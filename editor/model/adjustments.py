@@ -243,13 +243,17 @@ def parse_points(text: str) -> tuple:
     points = []
     for pair in text.replace(";", " ").split():
         x, _, y = pair.partition(",")
-        points.append((int(x), int(y)))
+        try:
+            points.append((int(x), int(y)))
+        except ValueError:
+            raise ValueError(f"'{pair}' is not a point: write input,output pairs such as "
+                             "'0,0 128,150 255,255'.") from None
     if not 2 <= len(points) <= MAX_CURVE_POINTS:
-        raise ValueError("a curve has 2 to 19 points")
+        raise ValueError("A curve has 2 to 19 points.")
     if any(not (0 <= x <= 255 and 0 <= y <= 255) for x, y in points):
-        raise ValueError("curve points lie in 0..255")
+        raise ValueError("Curve points lie in 0..255.")
     if any(b[0] <= a[0] for a, b in zip(points, points[1:])):
-        raise ValueError("curve points must have rising inputs")
+        raise ValueError("Curve points must have rising inputs.")
     return tuple(points)
 
 

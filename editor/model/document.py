@@ -43,6 +43,18 @@ def linked_paths(node: Node) -> list[Node]:
     return [n for n in nodes if n.vector_mask is not None and n.vector_mask.linked]
 
 
+def clipped_above(parent: Group, index: int) -> Box:
+    """Where the clipped nodes from `parent.children[index]` up draw: they show through
+    the base below them, so a new base (one added, removed, clipped or released under
+    them) changes them beyond its own bounds."""
+    box = Box(0, 0, 0, 0)
+    for node in parent.children[index:]:
+        if not node.clipping:
+            break
+        box = box.union(node.drawn_bounds())
+    return box
+
+
 def copy_name(name: str, taken: set[str]) -> str:
     """The name Photoshop gives a duplicate: "cat copy", then "cat copy 2", "cat copy 3"...
 
@@ -305,7 +317,9 @@ class Document:
         base = Layer(below.name, below.pixels, below.x, below.y)
         base.mask = below.active_mask()  # masks are baked into the merged pixels
         top = layer.copy(share=True)
-        top.clipping = layer.clipping  # clipped to `below`: drawn through its alpha
+        # Clipped to `below` (its base): drawn through its alpha. Both clipped to one base
+        # below them: combined as they show, and the result stays clipped to that base.
+        top.clipping = layer.clipping and not below.clipping
         merged = composite_nodes([base, top], box)
         with self.history.macro("Merge Down"):
             if below.mask is not None:
@@ -480,7 +494,7 @@ class Document:
         node.parent = parent
         parent.children.insert(index, node)
         self.structure_changed.emit()
-        self.region_changed.emit(node.drawn_bounds(), None)
+        self.region_changed.emit(node.drawn_bounds().union(clipped_above(parent, index + 1)), None)
 
     def _remove(self, node: Node) -> tuple[Group, int]:
         parent = node.parent
@@ -492,7 +506,7 @@ class Document:
             self.active = None
             self.active_changed.emit(None)
         self.structure_changed.emit()
-        self.region_changed.emit(node.drawn_bounds(), None)
+        self.region_changed.emit(node.drawn_bounds().union(clipped_above(parent, index)), None)
         return parent, index
 
     def _set_attr(self, node: Node, attr: str, value) -> None:
@@ -502,7 +516,10 @@ class Document:
             # Clipping changes how the node is drawn (with its base, not alone): no layer, so
             # the Renderer's caches around that layer go.
             layer = node if isinstance(node, Layer) and attr != "clipping" else None
-            self.region_changed.emit(node.drawn_bounds(), layer)
+            box = node.drawn_bounds()
+            if attr == "clipping" and node.parent is not None:
+                box = box.union(clipped_above(node.parent, node.index() + 1))
+            self.region_changed.emit(box, layer)
 
     def _set_offset(self, layer: Layer, x: int, y: int) -> None:
         old = layer.bounds()

@@ -15,6 +15,7 @@ import numpy as np
 
 from engine.box import Box, mask_bounds
 
+from . import mask_ops
 from .document import Document
 from .errors import DocumentError
 from .layers import Layer, Node
@@ -99,6 +100,37 @@ def fill(doc: Document, layer: Layer, rgba: tuple[int, int, int, int], name: str
     _paint(doc, layer, box, coverage, rgba, name)
 
 
+def fill_mask(doc: Document, node: Node, rgba: tuple[int, int, int, int], name: str = "Fill",
+              *, selection_only: bool = False) -> None:
+    """Edit > Fill (Clear: `selection_only`, with the background colour) with `node`'s layer
+    mask targeted, as Photoshop fills it: the grey of `rgba` (its alpha: the opacity) over
+    the selection, or the whole canvas without one. One step."""
+    region = _require_selection(doc, "clear") if selection_only else selection_region(doc)
+    box, coverage = region if region is not None else (doc.canvas, np.ones((doc.height, doc.width),
+                                                                             np.float32))
+    colours = np.broadcast_to(np.asarray(rgba, np.float32), coverage.shape + (4,))
+    _paint_mask(doc, node, box, coverage, colours, name)
+
+
+def _paint_mask(doc: Document, node: Node, box: Box, coverage: np.ndarray, colours: np.ndarray,
+                name: str) -> None:
+    """The grey of straight colours (h, w, 4 floats in 0..255; alpha: strength) blended into
+    `node`'s layer mask with `coverage` inside canvas `box` (the part in the canvas), the
+    mask growing to hold it. One step."""
+    inside = box.clip(doc.width, doc.height)
+    if inside.is_empty():
+        return
+    part = inside.translate(-box.x, -box.y).slices()
+    colours = colours[part]
+    strength = coverage[part] * (colours[..., 3] / 255.0)
+    grey = 0.299 * colours[..., 0] + 0.587 * colours[..., 1] + 0.114 * colours[..., 2]  # the brush's
+    edit = mask_ops.begin_mask_stroke(doc, node, name, inside)
+    mask = node.mask
+    edit.apply(doc, inside.translate(-mask.x, -mask.y),
+               lambda view: mask_ops.paint_mask_dab(view, strength, grey, 1.0))
+    mask_ops.end_mask_stroke(doc, edit)
+
+
 def stroke(doc: Document, layer: Layer, rgba: tuple[int, int, int, int], width: int,
            location: str = "center", name: str = "Stroke") -> None:
     """Draws a `width`-pixel line along the selection's edge, inside it, centred on it or
@@ -151,11 +183,12 @@ def bucket_fill(doc: Document, layer: Layer, x: int, y: int, rgba: tuple[int, in
     _paint(doc, layer, box, coverage[box.slices()], rgba, "Paint Bucket")
 
 
-def gradient_fill(doc: Document, layer: Layer, start: tuple[float, float],
+def gradient_fill(doc: Document, layer: Node, start: tuple[float, float],
                   end: tuple[float, float], first: tuple[int, int, int, int],
-                  last: tuple[int, int, int, int]) -> None:
+                  last: tuple[int, int, int, int], *, on_mask: bool = False) -> None:
     """Gradient: a linear blend from `first` at `start` to `last` at `end` (canvas points),
-    over the selection or the whole canvas, painted over the layer. One step."""
+    over the selection or the whole canvas, painted over the layer (`on_mask`: in grey over
+    the node's layer mask, as Photoshop draws a gradient on a targeted mask). One step."""
     region = selection_region(doc)
     box, coverage = region if region is not None else (doc.canvas, np.ones((doc.height, doc.width),
                                                                              np.float32))
@@ -173,7 +206,10 @@ def gradient_fill(doc: Document, layer: Layer, start: tuple[float, float],
     alpha = a[3] + (b[3] - a[3]) * t[..., 0]
     rgb = (a[:3] * a[3] * (1 - t) + b[:3] * b[3] * t) / np.maximum(alpha, 1e-6)[..., None]
     colours = np.concatenate([rgb, alpha[..., None]], axis=-1)
-    _paint_image(doc, layer, box, coverage, colours, "Gradient")
+    if on_mask:
+        _paint_mask(doc, layer, box, coverage, colours, "Gradient")
+    else:
+        _paint_image(doc, layer, box, coverage, colours, "Gradient")
 
 
 def _require_selection(doc: Document, what: str) -> tuple[Box, np.ndarray]:

@@ -73,6 +73,7 @@ from engine.box import Box
 from .document import Document
 from .errors import DocumentError, FileFormatError, ImageTooLarge, SaveError
 from . import adjustments, path_edit
+from .mask_ops import clipping_base
 from .images import flatten_on_white
 from .layers import BLEND_MODES, AdjustmentLayer, Group, Layer, LayerMask, Node
 from .limits import LAYERS_LIMIT_FACTOR, MAX_PIXELS_ENV, check_pixel_limit, pixel_count, read_head
@@ -399,13 +400,18 @@ class _Reader:
         self.warnings.append(f"{self.path}: {text}.")
 
     def read_children(self, parent) -> list[Node]:
+        from psd_tools.constants import Clipping
+
         nodes: list[Node] = []
         for item in parent:
             node = self.read_node(item)
             if node is None:
                 continue
             # Clipped to the nearest unclipped node below; the bottom one has nothing to clip to.
-            node.clipping = bool(getattr(item, "clipping", False)) and bool(nodes)
+            # The record's flag: psd-tools' `clipping` is always False for a group in its
+            # Photoshop mode, which would unclip the groups we write clipped.
+            record, _ = _low_level(item)
+            node.clipping = record.clipping == Clipping.NON_BASE and bool(nodes)
             nodes.append(node)
         return nodes
 
@@ -1218,7 +1224,9 @@ class _Writer:
             record.name = "?"  # the legacy Pascal name is MacRoman; the Unicode name follows
         record.tagged_blocks.set_data(Tag.UNICODE_LAYER_NAME, name)
         record.flags.visible = node.visible
-        if node.clipping:
+        if node.clipping and clipping_base(node) is not None:
+            # (Clipped with no unclipped node below, it is drawn as it is: so it is written,
+            # or a reader would make the lowest of them the base of the others.)
             from psd_tools.constants import Clipping
 
             record.clipping = Clipping.NON_BASE

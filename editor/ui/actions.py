@@ -63,6 +63,11 @@ def is_layer(c: Context) -> bool:
     return isinstance(c.node, Layer)
 
 
+def is_pixel_layer(c: Context) -> bool:
+    """A layer with pixels of its own (not an adjustment layer)."""
+    return isinstance(c.node, Layer) and c.node.kind == "pixel"
+
+
 def is_group(c: Context) -> bool:
     return isinstance(c.node, Group)
 

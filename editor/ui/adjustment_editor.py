@@ -25,7 +25,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QSlider, QVBoxLayout, QWidget)
 
-from editor.model import adjustment_ops, adjustments as adj
+from editor.model import DocumentError, adjustment_ops, adjustments as adj
 from editor.model.layers import AdjustmentLayer
 
 from .below_histogram import BelowHistogram
@@ -80,6 +80,12 @@ def fields(settings: adj.Adjustment, channel: int, tone: int, hue_range: int = 0
             def apply(v):
                 values = list(record)
                 values[i] = v
+                # The input sliders never cross (Photoshop keeps them 2 apart): crossed, they
+                # turned the picture into its negative.
+                if i == 0:
+                    values[0] = min(v, values[1] - 2)
+                elif i == 1:
+                    values[1] = max(v, values[0] + 2)
                 return replace(s, **{name: tuple(values)})
             return Field(label, "number", record[i], apply, low, high, decimals)
 
@@ -346,9 +352,9 @@ class AdjustmentEditor(QWidget):
             return
         try:
             self._commit(i, text, raise_errors=True)
-        except ValueError as exc:
+        except ValueError as exc:  # typed points: the reason, as a sentence
             widgets["edit"].setText(str(field.value))
-            self.main_window.report(exc, "Could not change the curve")
+            self.main_window.report(DocumentError(str(exc)), "Could not change the curve")
 
     def _choice(self, index: int) -> None:
         if self._updating or self.node is None:

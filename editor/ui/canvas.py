@@ -158,11 +158,11 @@ class CanvasView(QWidget):
         doc.selection_mask_changed.connect(self._on_mask)
         doc.size_changed.connect(self._on_size)
         doc.guides_changed.connect(self.update)  # New Guide, Clear Guides, their undo
-        doc.active_changed.connect(self.wait_to_prepare)
+        doc.active_changed.connect(self._on_active)
 
     def close_session(self) -> None:
         doc = self.session.doc
-        doc.active_changed.disconnect(self.wait_to_prepare)
+        doc.active_changed.disconnect(self._on_active)
         self._prepare.stop()
         self._prepare_more.stop()
         doc.size_changed.disconnect(self._on_size)
@@ -285,6 +285,16 @@ class CanvasView(QWidget):
             self._settle.start()
         self.wait_to_prepare()
         return boxes
+
+    def _on_active(self, node) -> None:
+        """Another layer made active, or the layer's pixels targeted again, ends the view of
+        a mask alone (Alt+click on its thumbnail), as in Photoshop."""
+        renderer = self.session.renderer
+        if renderer.mask_view is not None and (node is not renderer.mask_view
+                                               or not self.doc.mask_targeted):
+            renderer.set_mask_view(None)
+            self.update()
+        self.wait_to_prepare()
 
     def wait_to_prepare(self, *_) -> None:
         """(Re)starts the wait before the caches around the layer a drag would move (the

@@ -71,6 +71,12 @@ def node_and_selection(c: Context) -> bool:
     return c.node is not None and c.has_selection
 
 
+def _mask_targeted(doc) -> bool:
+    """Brush, Fill and Clear act on the active node's layer mask (its thumbnail clicked, or
+    an adjustment layer's)."""
+    return doc.mask_targeted and doc.active is not None and doc.active.mask is not None
+
+
 class FillDialog(QDialog):
     """Edit > Fill: what to fill with and how opaque."""
 
@@ -262,19 +268,36 @@ class EditCommands:
         if edit_ops.selection_region(doc) is None or self.window.layers_panel.list.hasFocus():
             self.window.layer_commands.delete_layer()  # in the Layers panel, Delete means the layer
             return
+        if _mask_targeted(doc):  # the mask is filled with the background colour (Photoshop)
+            background = self.window.background
+            rgba = (background.red(), background.green(), background.blue(), 255)
+            self._op("Could not clear", lambda d: edit_ops.fill_mask(d, d.active, rgba, "Clear",
+                                                                     selection_only=True))
+            return
         self._op("Could not clear", lambda d: edit_ops.clear(d, edit_ops.pixel_layer(d.active, "clear")))
 
     def fill(self) -> None:
         doc = self.window.doc
         if doc is None:
             return
+        on_mask = _mask_targeted(doc)
         try:
-            edit_ops.pixel_layer(doc.active, "fill")
+            if not on_mask:
+                edit_ops.pixel_layer(doc.active, "fill")
         except Exception as exc:
             self.window.report(exc, "Could not fill")
             return
         dialog = FillDialog(self.window)
         if not dialog.exec():
+            return
+        if on_mask:  # the targeted mask takes the grey of the colour
+            if dialog.content_aware():
+                self.window.report(DocumentError("Content-Aware fills a layer's pixels: click the "
+                                                 "layer thumbnail to target them."),
+                                   "Could not fill")
+                return
+            rgba = dialog.rgba()
+            self._op("Could not fill", lambda d: edit_ops.fill_mask(d, d.active, rgba))
             return
         if dialog.content_aware():
             self.content_aware_fill(dialog.opacity.value() / 100.0)

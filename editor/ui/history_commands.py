@@ -1,8 +1,9 @@
 """Edit > Undo and Redo (Ctrl+Z, Shift+Ctrl+Z / Ctrl+Y), named after the step they undo.
 
-A tool mode that keeps its own steps (Free Transform, Quick Mask) takes them first;
-otherwise the document's history does, except while the pointer is pressed on the
-canvas (a stroke being painted is not a step yet). Their enabling and texts are the
+A tool mode that keeps its own steps (Free Transform, Quick Mask) takes them first, and
+the Pen its anchors while a path is being drawn; otherwise the document's history does,
+except while the pointer is pressed on the canvas (a stroke being painted is not a step
+yet). Their enabling and texts are the
 rules `actions.can_undo` and `actions.undo_label` (and redo's) over the context.
 """
 from __future__ import annotations
@@ -27,6 +28,9 @@ class HistoryCommands:
         if mode is not None:
             if not mode.step_back():
                 w.tools.end_mode(commit=False)
+            return
+        tool = w.tools.current  # the Pen mid-path takes its last anchor back
+        if hasattr(tool, "step_back") and tool.step_back():
             return
         if w.doc is not None and not self._pointer_busy():
             w.doc.history.undo()

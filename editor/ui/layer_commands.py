@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from editor.model import Document, Group, Layer
 
 from .actions import (ActionSpec, SubmenuSpec, can_merge_down, has_doc, has_node, is_group,
-                      is_layer, run_on_doc)
+                      is_pixel_layer, run_on_doc)
 
 if TYPE_CHECKING:
     from .actions import Spec
@@ -50,7 +50,7 @@ class LayerCommands:
             item("merge_down", "&Merge Down", self.merge_down, "Ctrl+E", "merge-down",
                  can_merge_down, separator=True),
             item("flatten", "&Flatten Image", self.flatten, enabled=has_doc),
-            item("trim", "&Trim Layer to Content", self.trim_layer, enabled=is_layer),
+            item("trim", "&Trim Layer to Content", self.trim_layer, enabled=is_pixel_layer),
         ]
 
     def _op(self, title: str, fn) -> None:

@@ -261,7 +261,8 @@ class PropertiesPanel(QWidget):
             return
         change = mask_ops.set_mask_attr if which == "mask" else mask_ops.set_vector_mask_attr
         try:
-            change(self.session.doc, node, attr, value, merge_key=(which, node.id, attr))
+            # No merge key: each value typed or stepped is its own undo step (as opacity's).
+            change(self.session.doc, node, attr, value)
         except Exception as exc:
             self.main_window.report(exc, "Could not change the mask")
 

@@ -1,7 +1,8 @@
 """Paint Bucket and Gradient (G; Shift+G switches): the bucket fills the clicked colour's
 pixels of the active layer with the foreground colour (Tolerance, Contiguous, within the
 selection); the gradient is dragged from where the foreground colour starts to where the
-background colour ends (Shift: 45° steps), over the selection or the whole canvas."""
+background colour ends (Shift: 45° steps), over the selection or the whole canvas; with the
+layer mask targeted, in grey on the mask (Photoshop's way of fading a layer out)."""
 from __future__ import annotations
 
 import math
@@ -19,6 +20,10 @@ from .base import Tool
 
 def _rgba(color: QColor) -> tuple[int, int, int, int]:
     return color.red(), color.green(), color.blue(), 255
+
+
+def _mask_targeted(doc) -> bool:
+    return doc.mask_targeted and doc.active is not None and doc.active.mask is not None
 
 
 class FillTool(Tool):
@@ -62,6 +67,9 @@ class FillTool(Tool):
 
     # -- input ------------------------------------------------------------------------
     def press(self, canvas, ev) -> None:
+        if self.shape == "gradient" and _mask_targeted(canvas.doc):
+            self._start = self._end = ev.image
+            return
         layer = self._layer(canvas)
         if layer is None:
             return
@@ -93,13 +101,15 @@ class FillTool(Tool):
         canvas.update()
         if start is None or end is None:
             return
-        layer = self._layer(canvas)
+        doc = canvas.doc
+        on_mask = _mask_targeted(doc)
+        layer = doc.active if on_mask else self._layer(canvas)
         if layer is None:
             return
         try:
-            edit_ops.gradient_fill(canvas.doc, layer, (start.x(), start.y()), (end.x(), end.y()),
+            edit_ops.gradient_fill(doc, layer, (start.x(), start.y()), (end.x(), end.y()),
                                    _rgba(self.window.foreground),
-                                   _rgba(self.window.background))
+                                   _rgba(self.window.background), on_mask=on_mask)
         except Exception as exc:
             self.window.report(exc, "Could not draw the gradient")
 

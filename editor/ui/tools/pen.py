@@ -1,8 +1,8 @@
 """The Pen tool (P): draws a subpath into the active layer's vector mask. A click adds a
 corner anchor, a click-and-drag a smooth one whose handles follow the drag (mirrored);
 a click on the first anchor closes the subpath; Enter or a double-click ends an open one
-(filled as if closed, as Photoshop fills paths); Esc drops it; Backspace takes the last
-anchor back; Shift puts the next anchor at a multiple of 45 degrees from the last. The
+(filled as if closed, as Photoshop fills paths); Esc drops it; Backspace (or Undo) takes
+the last anchor back; Shift puts the next anchor at a multiple of 45 degrees from the last. The
 segment to the pointer follows it while drawing; taking another tool keeps the path. The
 finished subpath joins the layer's vector mask (combined with what it holds), or makes
 one (Photoshop's Layer > Vector Mask > Current Path): one undo step.
@@ -186,11 +186,21 @@ class PenTool(Tool):
         elif e.key() == Qt.Key.Key_Escape:
             self.cancel()
         elif e.key() == Qt.Key.Key_Backspace:
-            self.knots.pop()
-            self._drag = None
+            self.step_back()
         else:
             return False
         canvas.update()
+        return True
+
+    def step_back(self) -> bool:
+        """Backspace, or Undo while drawing: the last anchor goes (in Photoshop each anchor
+        is a step of the history). False when no path is being drawn."""
+        if not self.knots:
+            return False
+        self.knots.pop()
+        self._drag = None
+        if self.window.canvas is not None:
+            self.window.canvas.update()
         return True
 
     def _near(self, canvas, pos: QPointF, knot: np.ndarray) -> bool:
