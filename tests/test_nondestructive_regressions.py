@@ -113,3 +113,28 @@ def test_clipped_layers_without_a_base_reopen_as_they_were_drawn(clipped_doc, tm
     path = str(tmp_path / "baseless.psd")
     save_document(doc, path)
     np.testing.assert_array_equal(composite_document(open_document(path)), before)
+
+
+@pytest.mark.parametrize("change", [
+    lambda doc, n: mask_ops.delete_mask(doc, n),
+    lambda doc, n: mask_ops.set_mask_enabled(doc, n, False),
+    lambda doc, n: mask_ops.set_mask_attr(doc, n, "density", 100),
+    lambda doc, n: mask_ops.delete_vector_mask(doc, n),
+    lambda doc, n: mask_ops.set_vector_mask_enabled(doc, n, False),
+    lambda doc, n: mask_ops.set_vector_mask_attr(doc, n, "feather", 3.0),
+])
+def test_a_locked_layers_masks_stay_as_they_are(change):
+    """Lock refuses every change of a layer's masks, not only Add and Apply."""
+    from editor.model import LockedError
+
+    doc = Document(40, 30)
+    layer = doc.add_image(_pixels(40, 30, 1), "a", 0, 0)
+    mask_ops.add_mask(doc, layer, "reveal_all")
+    mask_ops.add_vector_mask(doc, layer, "reveal_all")
+    mask, vector = layer.mask, layer.vector_mask
+    doc.set_locked(layer, True)
+    steps = doc.history.count
+    with pytest.raises(LockedError):
+        change(doc, layer)
+    assert layer.mask is mask and mask.enabled and mask.density == 255
+    assert layer.vector_mask is vector and doc.history.count == steps

@@ -80,6 +80,7 @@ def add_mask(doc: Document, node: Optional[Node], mode: str = "reveal_all") -> L
 
 def delete_mask(doc: Document, node: Optional[Node]) -> None:
     node = _require_mask(doc, node)
+    _check_unlocked(doc, node)
     doc.history.push(cmds.SetMask(node, None, "Delete Layer Mask"))
 
 
@@ -102,6 +103,7 @@ def apply_mask(doc: Document, node: Optional[Node]) -> None:
 
 def set_mask_enabled(doc: Document, node: Optional[Node], enabled: bool) -> None:
     node = _require_mask(doc, node)
+    _check_unlocked(doc, node)
     doc.history.push(cmds.SetMaskAttr(node, "enabled", bool(enabled),
                                       "Enable Layer Mask" if enabled else "Disable Layer Mask"))
 
@@ -109,6 +111,7 @@ def set_mask_enabled(doc: Document, node: Optional[Node], enabled: bool) -> None
 def set_mask_attr(doc: Document, node: Optional[Node], attr: str, value, merge_key=None) -> None:
     """Density (0..255), feather (pixels), linked (bool)."""
     node = _require_mask(doc, node)
+    _check_unlocked(doc, node)
     if attr == "density":
         value = max(0, min(255, int(value)))
     elif attr == "feather":
@@ -123,6 +126,7 @@ def set_mask_attr(doc: Document, node: Optional[Node], attr: str, value, merge_k
 def delete_vector_mask(doc: Document, node: Optional[Node]) -> None:
     """Layer > Vector Mask > Delete: the path goes (undo brings it back as it was)."""
     node = _require_vector_mask(doc, node)
+    _check_unlocked(doc, node)
     doc.history.push(cmds.SetAttr(node, "vector_mask", None, "Delete Vector Mask"))
 
 
@@ -172,6 +176,7 @@ def reshape_vector_mask(doc: Document, node: Optional[Node], vector: VectorMask,
 def set_vector_mask_enabled(doc: Document, node: Optional[Node], enabled: bool) -> None:
     """Disable / Enable Vector Mask (Shift+click on its thumbnail): kept, drawn or not."""
     node = _require_vector_mask(doc, node)
+    _check_unlocked(doc, node)
     doc.history.push(cmds.SetAttr(node, "vector_mask",
                                   node.vector_mask.with_flags(enabled=bool(enabled)),
                                   "Enable Vector Mask" if enabled else "Disable Vector Mask"))
@@ -181,6 +186,7 @@ def set_vector_mask_attr(doc: Document, node: Optional[Node], attr: str, value,
                          merge_key=None) -> None:
     """The vector mask's density (0..255) or feather (pixels), as a layer mask's."""
     node = _require_vector_mask(doc, node)
+    _check_unlocked(doc, node)
     if attr == "density":
         value = max(0, min(255, int(value)))
     elif attr == "feather":
