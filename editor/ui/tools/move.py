@@ -18,6 +18,7 @@ on a 4000x3000 layer, where the renderer's first move now costs about 10 ms.)
 from __future__ import annotations
 
 import itertools
+import math
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCursor, QKeyEvent
@@ -57,7 +58,7 @@ class MoveTool(Tool):
 
     def _picked(self, canvas, ev):
         """What Auto-Select takes at the event's point (None: no layer has pixels there)."""
-        x, y = int(ev.image.x() // 1), int(ev.image.y() // 1)
+        x, y = math.floor(ev.image.x()), math.floor(ev.image.y())  # the pixel under it
         if self.auto_select_groups:
             return pick.group_at(canvas.doc, x, y)
         return pick.layer_at(canvas.doc, x, y)
