@@ -99,15 +99,20 @@ def test_merge_down_of_two_layers_clipped_to_one_base_keeps_the_picture():
 
 
 def test_clipped_layers_without_a_base_reopen_as_they_were_drawn(clipped_doc, tmp_path):
-    """A clipped layer grouped alone has no base below it (drawn as it is), and neither has a
-    copy clipped above it: saved with their clipping flags, the reopened file made the lower
-    one a base and clipped the copy to it, changing the picture."""
+    """A clipped layer dragged alone into a group has no base below it (drawn as it is), and
+    neither has a copy clipped above it: saved with their clipping flags, the reopened file
+    made the lower one a base and clipped the copy to it, changing the picture. (Group
+    Layers releases such a layer and clips the group instead: tests/test_ui_masks.py.)"""
+    from editor.model import Group
     from editor.model.files import open_document, save_document
     from editor.model.render import composite_document
 
     doc = clipped_doc
     b = doc.find_by_name("b")
-    doc.group([b])
+    group = Group("g")
+    doc.add_layer(group)
+    doc.reorder(b, group, 0)
+    assert b.clipping and mask_ops.clipping_base(b) is None
     doc.translate(doc.duplicate(b), 9, 5)  # beyond `b`: shown there only while unclipped
     before = composite_document(doc)
     path = str(tmp_path / "baseless.psd")

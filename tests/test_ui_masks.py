@@ -358,3 +358,233 @@ def test_gradient_on_a_targeted_mask_fades_the_layer_not_its_pixels(opened, qtbo
     assert abs(int(row[48]) - 128) <= 3 and (np.diff(row.astype(int)) >= 0).all()
     w.actions["undo"].trigger()
     assert (group.mask.raw_crop(doc.canvas) == 255).all()
+
+
+def test_paint_bucket_on_a_targeted_mask_fills_the_mask_not_the_pixels(opened, qtbot):
+    """With the mask targeted, the Paint Bucket floods the mask's own values with the grey
+    of the foreground colour (as Brush, Fill and Gradient do on a mask); it filled the
+    layer's pixels."""
+    from ui_helpers import image_pos
+
+    w, doc, canvas = opened, opened.doc, opened.canvas
+    layer = next(doc.layers())
+    pixels = layer.pixels.copy()
+    box = Box(20, 10, 30, 20)
+    doc.set_selection(box)
+    w.actions["mask_reveal_selection"].trigger()  # white in the box, black around it
+    doc.set_selection(None)
+    assert doc.mask_targeted
+    before = layer.mask.raw_crop(doc.canvas)
+    w.set_foreground(QColor(255, 0, 0))  # grey 76 on a mask
+    canvas.set_zoom(4.0)
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_G)
+    tool = w.tools.current
+    assert tool.id == "fill"
+    tool.set_shape("bucket")
+    steps = doc.history.count
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=image_pos(canvas, 30, 20))
+    assert not w.test_errors
+    assert doc.history.count == steps + 1 and doc.history.undo_name() == "Paint Bucket"
+    np.testing.assert_array_equal(layer.pixels, pixels)
+    expected = before.copy()
+    expected[box.slices()] = 76  # the white region it was clicked in, nothing else
+    np.testing.assert_array_equal(layer.mask.raw_crop(doc.canvas), expected)
+    w.actions["undo"].trigger()
+    np.testing.assert_array_equal(layer.mask.raw_crop(doc.canvas), before)
+
+
+def test_stroke_on_a_targeted_mask_strokes_the_mask_not_the_pixels(opened, qtbot):
+    """Edit > Stroke with the mask targeted draws its line in grey on the mask (one step);
+    it drew on the layer's pixels."""
+    from PySide6.QtCore import QTimer
+
+    from editor.ui.edit_commands import StrokeDialog
+
+    w, doc = opened, opened.doc
+    layer = next(doc.layers())
+    pixels = layer.pixels.copy()
+    w.actions["mask_reveal_all"].trigger()
+    assert doc.mask_targeted
+    box = Box(20, 10, 30, 24)
+    doc.set_selection(box)
+    w.set_foreground(QColor(0, 0, 0))
+
+    def accept():
+        dialog = next(d for d in w.findChildren(StrokeDialog) if d.isVisible())
+        dialog.width_box.setValue(3)
+        dialog.location.button(0).setChecked(True)  # inside
+        dialog.buttons.accepted.emit()
+
+    steps = doc.history.count
+    QTimer.singleShot(0, accept)
+    w.actions["stroke"].trigger()
+    assert not w.test_errors
+    assert doc.history.count == steps + 1 and doc.history.undo_name() == "Stroke"
+    np.testing.assert_array_equal(layer.pixels, pixels)
+    hidden = layer.mask.raw_crop(doc.canvas) == 0
+    expected = np.zeros((H, W), bool)
+    expected[box.slices()] = True
+    expected[box.expand(-3).slices()] = False
+    np.testing.assert_array_equal(hidden, expected)  # a 3 px black line just inside the box
+    assert set(np.unique(layer.mask.raw_crop(doc.canvas))) == {0, 255}
+    w.actions["undo"].trigger()
+    assert (layer.mask.raw_crop(doc.canvas) == 255).all()
+
+
+def _levels_with_an_l_shaped_mask(w):
+    """A Levels adjustment whose mask reveals an L (two boxes selected, framed by
+    Box(30, 20, 30, 20)) and hides the rest: no symmetry a flip or turn could hide."""
+    from editor.model import selection_ops
+
+    doc = w.doc
+    doc.set_selection(Box(30, 20, 30, 6))
+    selection_ops.select_mask(doc, selection_ops.rect_mask(doc, Box(30, 26, 8, 14)), "add")
+    w.actions["adjustment_levels"].trigger()
+    levels = doc.active
+    doc.set_selection(None)
+    values = levels.mask.raw_crop(doc.canvas)
+    assert values[20:26, 30:60].min() == 255 and values[26:40, 30:38].min() == 255
+    assert values.sum() == 255 * (30 * 6 + 8 * 14)
+    return levels
+
+
+def _assert_canvas_current(w) -> None:
+    renderer = w.session.renderer
+    renderer.update()
+    fresh = type(renderer)(w.doc)
+    fresh.update()
+    np.testing.assert_array_equal(renderer.composite.array, fresh.composite.array)
+
+
+@pytest.mark.parametrize("action", ["flip_h", "flip_v", "rotate_cw", "rotate_ccw"])
+def test_flips_and_quarter_turns_of_an_adjustment_layer_transform_its_mask(opened, qtbot, action):
+    """An adjustment layer has no pixels, only its mask: Edit > Transform flips and turns the
+    mask (about the box of what it reveals, as a layer's pixels), one undo step; it did
+    nothing."""
+    w, doc = opened, opened.doc
+    levels = _levels_with_an_l_shaped_mask(w)
+    before = levels.mask.copy()
+    canvas_before = levels.mask.raw_crop(doc.canvas)
+    frame = Box(30, 20, 30, 20)
+    crop = canvas_before[frame.slices()]
+    expected = np.zeros((H, W), np.uint8)
+    if action == "flip_h":
+        expected[frame.slices()] = crop[:, ::-1]
+    elif action == "flip_v":
+        expected[frame.slices()] = crop[::-1]
+    else:  # about the frame's centre (45, 30): a 20 x 30 box at (35, 15)
+        expected[15:45, 35:55] = np.rot90(crop, -1 if action == "rotate_cw" else 1)
+    steps = doc.history.count
+    w.actions[action].trigger()
+    assert not w.test_errors
+    assert doc.history.count == steps + 1
+    assert doc.history.undo_name() == w.actions[action].text().replace("&", "")
+    np.testing.assert_array_equal(levels.mask.raw_crop(doc.canvas), expected)
+    _assert_canvas_current(w)
+    w.actions["undo"].trigger()
+    assert levels.mask.bounds() == before.bounds()
+    np.testing.assert_array_equal(levels.mask.pixels, before.pixels)
+    _assert_canvas_current(w)
+
+
+def test_free_transform_of_an_adjustment_layer_scales_its_mask(opened, qtbot):
+    """Ctrl+T on an adjustment layer frames what its mask reveals; dragging the right-middle
+    handle scales the mask, one undo step that undoes exactly; it answered that the layer
+    was empty."""
+    from editor.model.resample import transform_pixels
+
+    w, doc, canvas = opened, opened.doc, opened.canvas
+    levels = _levels_with_an_l_shaped_mask(w)
+    before = levels.mask.copy()
+    # The mask as an image, scaled twice as wide about the frame's left edge (x = 30).
+    image = np.zeros((before.height, before.width, 4), np.uint8)
+    image[..., 3] = before.pixels
+    expected, ex, ey = transform_pixels(image, (2.0, 0.0, 30 + 2 * (before.x - 30), 0.0, 1.0,
+                                                float(before.y)),
+                                        doc.canvas.expand(doc.width, doc.height))
+    canvas.set_zoom(4.0)
+    canvas.setFocus()
+    steps = doc.history.count
+    qtbot.keyClick(canvas, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    assert not w.test_errors and w.tools.mode is not None
+    image_drag(qtbot, canvas, [(60, 30), (70, 30), (90, 30)])  # right-middle handle
+    qtbot.keyClick(canvas, Qt.Key.Key_Return)
+    assert not w.test_errors
+    assert doc.history.count == steps + 1 and doc.history.undo_name() == "Free Transform"
+    assert (levels.mask.x, levels.mask.y) == (ex, ey)
+    np.testing.assert_array_equal(levels.mask.pixels, expected[..., 3])
+    assert levels.mask.raw_crop(doc.canvas)[20:26, 31:89].min() == 255  # the L's top, longer
+    _assert_canvas_current(w)
+    w.actions["undo"].trigger()
+    assert levels.mask.bounds() == before.bounds()
+    np.testing.assert_array_equal(levels.mask.pixels, before.pixels)
+
+
+@pytest.mark.parametrize("action", ["free_transform", "flip_h", "rotate_cw"])
+@pytest.mark.parametrize("state, why", [("mask_delete", "has no layer mask"),
+                                        ("mask_unlink", "is unlinked")])
+def test_transforming_an_adjustment_layer_without_its_mask_says_why(opened, qtbot, action,
+                                                                     state, why):
+    """No mask (or one unlinked from it), nothing to transform: one readable line, the
+    document unchanged; a flip or turn did nothing and said nothing."""
+    w, doc = opened, opened.doc
+    w.actions["adjustment_levels"].trigger()
+    levels = doc.active
+    w.actions[state].trigger()
+    assert levels.mask is None or not levels.mask.linked
+    steps = doc.history.count
+    w.actions[action].trigger()
+    assert w.tools.mode is None and doc.history.count == steps
+    assert len(w.test_errors) == 1
+    message = w.test_errors[0][1]
+    assert why in message and "\n" not in message.strip()
+
+
+def test_group_layers_on_a_clipped_layer_clips_the_group_instead(opened, qtbot, tmp_path):
+    """Ctrl+G on a layer clipped to the one below: inside the new group it has no base, so
+    it is released there and the group is clipped to that base instead (Photoshop's Group
+    Layers on clipped layers): the Layers panel, the canvas and the saved PSD agree and the
+    picture does not change. The layer kept its flag, drawn unclipped, so its pixels showed
+    beyond the base, and a layer clipped above it was clipped to the group."""
+    from editor.model import mask_ops
+    from editor.model.files import open_document, save_document
+    from ui_helpers import photo
+
+    w, doc = opened, opened.doc
+    base = doc.add_image(photo(30, 24, "astronaut"), "base", 10, 8)
+    clipped = doc.add_image(photo(60, 40, "coffee"), "clipped", 20, 14)
+    w.actions["clipping"].trigger()
+    top = doc.add_image(photo(40, 30, "rocket"), "top", 0, 30)
+    w.actions["clipping"].trigger()
+    assert clipped.clipping and top.clipping
+    picture = shown(w)
+    doc.set_active(clipped)
+    steps = doc.history.count
+    w.actions["group"].trigger()
+    group = doc.active
+    assert clipped.parent is group and doc.history.count == steps + 1
+    assert doc.history.undo_name() == "Group Layers"
+    assert not clipped.clipping and group.clipping
+    assert mask_ops.clipping_base(group) is base and mask_ops.clipping_base(top) is base
+    np.testing.assert_array_equal(shown(w), picture)
+    _assert_canvas_current(w)
+    path = str(tmp_path / "grouped.psd")
+    save_document(doc, path)
+    again = open_document(path)
+    assert again.find_by_name(group.name).clipping
+    assert not again.find_by_name("clipped").clipping and again.find_by_name("top").clipping
+    np.testing.assert_array_equal(composite_document(again), picture)
+    w.actions["undo"].trigger()
+    assert clipped.clipping and clipped.parent is doc.root and group.parent is None
+    np.testing.assert_array_equal(shown(w), picture)
+    # Grouped with its base, it stays clipped to it inside the group; the group is not.
+    doc.set_active(base)
+    rows = w.layers_panel.list
+    rows.rebuild()
+    qtbot.mouseClick(rows, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier,
+                     rows.row_rect(clipped).center())
+    w.actions["group"].trigger()
+    group = doc.active
+    assert clipped.parent is group and base.parent is group
+    assert clipped.clipping and not group.clipping

@@ -7,19 +7,20 @@ connect to the signals; the model itself knows nothing about widgets.
 """
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from typing import Hashable, Iterable, Iterator, Optional
 
 import numpy as np
 
-from engine.box import Box
+from engine.box import Box, mask_bounds
 
 from . import commands as cmds
 from .errors import DocumentError
 from .history import History, Macro
 from .layers import (BLEND_MODES, GROUP_BLEND_MODES, AdjustmentLayer, Group, Layer, Node,
-                     check_pixels, opaque_bounds)
+                     check_pixels, clipping_base, opaque_bounds)
 from .render import composite_document, composite_nodes
 from .signals import Signal
 
@@ -34,6 +35,31 @@ def linked_masks(node: Node) -> list[Node]:
     nodes = [node, *node.walk()] if isinstance(node, Group) else [node]
     return [n for n in nodes if n.mask is not None and n.mask.linked
             and n.mask.width and n.mask.height]
+
+
+def transform_frame(node: Node) -> Box:
+    """The canvas box a transform of `node` maps (Free Transform's handles; the flips' and
+    quarter turns' centre): its bounds; for an adjustment layer, which has no pixels, the
+    box of what its linked mask reveals, as a layer's is of its pixels (Photoshop transforms
+    the mask). Raises a one-line DocumentError when there is nothing to transform."""
+    if isinstance(node, AdjustmentLayer):
+        mask = node.mask
+        if mask is None:
+            raise DocumentError(f"Adjustment layer '{node.name}' has no layer mask: there is "
+                                "nothing to transform.")
+        if not mask.linked:
+            raise DocumentError(f"The layer mask of '{node.name}' is unlinked: link it (uncheck "
+                                "Layer > Layer Mask > Unlink) to transform it.")
+        revealed = mask_bounds(mask.pixels)
+        if revealed is None:
+            raise DocumentError(f"The layer mask of '{node.name}' hides everything: there is "
+                                "nothing to transform.")
+        return revealed.translate(mask.x, mask.y)
+    frame = node.bounds()
+    if frame.is_empty():
+        what = "Layer" if isinstance(node, Layer) else "Group"
+        raise DocumentError(f"{what} '{node.name}' is empty: there is nothing to transform.")
+    return frame
 
 
 def linked_paths(node: Node) -> list[Node]:
@@ -341,7 +367,13 @@ class Document:
         return flat
 
     def group(self, nodes: Iterable[Node], name: Optional[str] = None) -> Group:
-        """Puts `nodes` (siblings or not) into a new group where the topmost one was."""
+        """Puts `nodes` (siblings or not) into a new group where the topmost one was.
+
+        Clipped nodes that end at the bottom of the group have no base there: they are
+        released, and when they were all clipped to one base that is still the nearest
+        unclipped node under the group, the group is clipped to it instead (Photoshop's
+        Group Layers on clipped layers), so the picture, the Layers panel and the saved
+        file stay as they were."""
         nodes = [n for n in nodes if n is not self.root]
         if not nodes:
             raise DocumentError("Select one or more layers to group.")
@@ -352,10 +384,17 @@ class Document:
         top = nodes[-1]
         assert top.parent is not None
         group = Group(name or self.next_layer_name("Group"))
+        loose = list(itertools.takewhile(lambda n: n.clipping, nodes))
+        bases = {id(clipping_base(n)): clipping_base(n) for n in loose}
         with self.history.macro("Group Layers"):
             self.history.push(cmds.InsertNode(group, top.parent, top.index() + 1))
             for i, node in enumerate(nodes):
                 self.history.push(cmds.MoveNode(node, group, i))
+            for node in loose:
+                self.history.push(cmds.SetAttr(node, "clipping", False, "Group Layers"))
+            under = [n for n in group.parent.children[:group.index()] if not n.clipping]
+            if len(bases) == 1 and under and under[-1] is next(iter(bases.values())):
+                self.history.push(cmds.SetAttr(group, "clipping", True, "Group Layers"))
             self.set_active(group)
         return group
 
@@ -467,15 +506,14 @@ class Document:
         if not isinstance(node, (Layer, Group)):
             raise DocumentError("Select a layer or a group to transform.")
         self._check_in_doc(node)
-        frame = node.bounds()
+        self._check_unlocked(node)
+        frame = transform_frame(node)
         layers = [node] if isinstance(node, Layer) else list(node.layers())
         with self.history.macro(name):
             for layer in layers:
                 if not layer.is_empty():
                     x, y = place(frame, layer.bounds())
                     self.set_pixels(layer, np.ascontiguousarray(fn(layer.pixels)), x, y, name)
-            if frame.is_empty():
-                return
             for masked in linked_masks(node):
                 mask = masked.mask
                 moved = mask.remapped(fn, *place(frame, mask.bounds()))

@@ -108,8 +108,7 @@ def fill_mask(doc: Document, node: Node, rgba: tuple[int, int, int, int], name: 
     region = _require_selection(doc, "clear") if selection_only else selection_region(doc)
     box, coverage = region if region is not None else (doc.canvas, np.ones((doc.height, doc.width),
                                                                              np.float32))
-    colours = np.broadcast_to(np.asarray(rgba, np.float32), coverage.shape + (4,))
-    _paint_mask(doc, node, box, coverage, colours, name)
+    _paint(doc, node, box, coverage, rgba, name, on_mask=True)
 
 
 def _paint_mask(doc: Document, node: Node, box: Box, coverage: np.ndarray, colours: np.ndarray,
@@ -131,10 +130,11 @@ def _paint_mask(doc: Document, node: Node, box: Box, coverage: np.ndarray, colou
     mask_ops.end_mask_stroke(doc, edit)
 
 
-def stroke(doc: Document, layer: Layer, rgba: tuple[int, int, int, int], width: int,
-           location: str = "center", name: str = "Stroke") -> None:
+def stroke(doc: Document, layer: Node, rgba: tuple[int, int, int, int], width: int,
+           location: str = "center", name: str = "Stroke", *, on_mask: bool = False) -> None:
     """Draws a `width`-pixel line along the selection's edge, inside it, centred on it or
-    outside it (as Photoshop's Edit > Stroke). One step."""
+    outside it (as Photoshop's Edit > Stroke), on the layer (`on_mask`: in grey on the
+    node's layer mask, as `fill_mask`). One step."""
     import cv2
 
     if location not in STROKE_LOCATIONS:
@@ -163,14 +163,16 @@ def stroke(doc: Document, layer: Layer, rgba: tuple[int, int, int, int], width: 
         line = morph(cv2.dilate, width // 2) & (1 - morph(cv2.erode, width - width // 2))
     if not line.any():
         return
-    _paint(doc, layer, outer, line.astype(np.float32), rgba, name)
+    _paint(doc, layer, outer, line.astype(np.float32), rgba, name, on_mask=on_mask)
 
 
-def bucket_fill(doc: Document, layer: Layer, x: int, y: int, rgba: tuple[int, int, int, int],
-                tolerance: int = 32, contiguous: bool = True) -> None:
+def bucket_fill(doc: Document, layer: Node, x: int, y: int, rgba: tuple[int, int, int, int],
+                tolerance: int = 32, contiguous: bool = True, *, on_mask: bool = False) -> None:
     """Paint Bucket: fills the pixels of `layer` like the clicked one (Magic Wand's rule),
-    inside the selection if there is one. One step."""
-    coverage = wand_mask(doc, x, y, tolerance, contiguous, layer).astype(np.float32) / 255.0
+    inside the selection if there is one (`on_mask`: the values of the node's layer mask
+    like the clicked one, with the grey of `rgba`, as `fill_mask`). One step."""
+    coverage = wand_mask(doc, x, y, tolerance, contiguous, layer,
+                         on_mask=on_mask).astype(np.float32) / 255.0
     region = selection_region(doc)
     if region is not None:
         box, inside = region
@@ -180,7 +182,7 @@ def bucket_fill(doc: Document, layer: Layer, x: int, y: int, rgba: tuple[int, in
     box = mask_bounds(coverage > 0)
     if box is None:
         return
-    _paint(doc, layer, box, coverage[box.slices()], rgba, "Paint Bucket")
+    _paint(doc, layer, box, coverage[box.slices()], rgba, "Paint Bucket", on_mask=on_mask)
 
 
 def gradient_fill(doc: Document, layer: Node, start: tuple[float, float],
@@ -227,17 +229,21 @@ def _masked(pixels: np.ndarray, coverage: Optional[np.ndarray]) -> np.ndarray:
     return out
 
 
-def _paint(doc: Document, layer: Layer, box: Box, coverage: np.ndarray,
-           rgba: tuple[int, int, int, int], name: str) -> None:
+def _paint(doc: Document, layer: Node, box: Box, coverage: np.ndarray,
+           rgba: tuple[int, int, int, int], name: str, *, on_mask: bool = False) -> None:
     """Composites colour `rgba` with per-pixel strength `coverage` over `layer` inside
-    canvas `box` (straight alpha, source over), the layer growing to hold `box`."""
+    canvas `box` (straight alpha, source over), the layer growing to hold `box`; `on_mask`:
+    its grey into the node's layer mask instead (`_paint_mask`)."""
     box_in_canvas = box.clip(doc.width, doc.height)
     if box_in_canvas.is_empty():
         return
     coverage = coverage[box_in_canvas.translate(-box.x, -box.y).slices()]
     box = box_in_canvas
     colours = np.broadcast_to(np.asarray(rgba, np.float32), coverage.shape + (4,))
-    _paint_image(doc, layer, box, coverage, colours, name)
+    if on_mask:
+        _paint_mask(doc, layer, box, coverage, colours, name)
+    else:
+        _paint_image(doc, layer, box, coverage, colours, name)
 
 
 def _paint_image(doc: Document, layer: Layer, box: Box, coverage: np.ndarray,

@@ -361,6 +361,18 @@ class Group(Node):
             expanded=self.expanded), share)
 
 
+def clipping_base(node: Node) -> Optional[Node]:
+    """The node a clipped node is clipped to (the nearest unclipped sibling below); None
+    when it is not clipped or has no such sibling (it is then drawn as it is)."""
+    if not node.clipping or node.parent is None:
+        return None
+    siblings = node.parent.children
+    for other in reversed(siblings[:node.index()]):
+        if not other.clipping:
+            return other
+    return None
+
+
 def check_pixels(pixels: np.ndarray) -> np.ndarray:
     """Validates and normalises layer pixels to a C-contiguous (H, W, 4) uint8 array."""
     pixels = np.asarray(pixels)

@@ -27,7 +27,7 @@ from . import path_edit
 from .document import Document
 from .errors import DocumentError
 from .history import Macro
-from .layers import Layer, LayerMask, Node
+from .layers import Layer, LayerMask, Node, clipping_base
 from .selection_ops import current_mask, select_mask
 from .vector_mask import VectorMask
 
@@ -356,17 +356,6 @@ def set_clipping(doc: Document, node: Optional[Node], clipping: bool) -> None:
 def toggle_clipping(doc: Document, node: Optional[Node]) -> None:
     node = _target(doc, node)
     set_clipping(doc, node, not node.clipping)
-
-
-def clipping_base(node: Node) -> Optional[Node]:
-    """The node a clipped node is clipped to (the nearest unclipped sibling below)."""
-    if not node.clipping or node.parent is None:
-        return None
-    siblings = node.parent.children
-    for other in reversed(siblings[:node.index()]):
-        if not other.clipping:
-            return other
-    return None
 
 
 def _require_mask(doc: Document, node: Optional[Node]) -> Node:

@@ -18,7 +18,7 @@ from engine.box import Box, mask_bounds
 from . import commands as cmds
 from .document import Document
 from .errors import DocumentError
-from .layers import Layer
+from .layers import Layer, Node
 from .render import composite_document
 
 OPS = ("replace", "add", "subtract", "intersect")
@@ -126,15 +126,21 @@ def polygon_mask(doc: Document, points: Sequence[tuple[float, float]]) -> np.nda
 
 
 def wand_mask(doc: Document, x: int, y: int, tolerance: int = 32, contiguous: bool = True,
-              layer: Optional[Layer] = None) -> np.ndarray:
+              layer: Optional[Node] = None, *, on_mask: bool = False) -> np.ndarray:
     """Magic Wand: the pixels whose colour (and alpha) lies within `tolerance` (0..255) of
-    the clicked one, in `layer` or in what the canvas shows; only those connected to it
-    when `contiguous`."""
+    the clicked one, in `layer` (`on_mask`: in the values of its layer mask) or in what the
+    canvas shows; only those connected to it when `contiguous`."""
     import cv2
 
     if not (0 <= x < doc.width and 0 <= y < doc.height):
         return np.zeros((doc.height, doc.width), np.uint8)
-    image = layer.canvas_crop(doc.canvas) if layer is not None else composite_document(doc)
+    if on_mask:  # the mask's values as an opaque grey picture
+        grey = layer.mask.raw_crop(doc.canvas)
+        image = np.dstack([grey, grey, grey, np.full_like(grey, 255)])
+    elif layer is not None:
+        image = layer.canvas_crop(doc.canvas)
+    else:
+        image = composite_document(doc)
     seed = image[y, x].astype(np.int16)
     if not contiguous:
         near = (np.abs(image.astype(np.int16) - seed) <= tolerance).all(axis=-1)

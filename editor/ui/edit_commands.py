@@ -72,8 +72,8 @@ def node_and_selection(c: Context) -> bool:
 
 
 def _mask_targeted(doc) -> bool:
-    """Brush, Fill and Clear act on the active node's layer mask (its thumbnail clicked, or
-    an adjustment layer's)."""
+    """Brush, Fill, Stroke and Clear act on the active node's layer mask (its thumbnail
+    clicked, or an adjustment layer's)."""
     return doc.mask_targeted and doc.active is not None and doc.active.mask is not None
 
 
@@ -334,8 +334,10 @@ class EditCommands:
         doc = self.window.doc
         if doc is None:
             return
+        on_mask = _mask_targeted(doc)  # the line is drawn in grey on the mask, as Fill's
         try:
-            edit_ops.pixel_layer(doc.active, "stroke")
+            if not on_mask:
+                edit_ops.pixel_layer(doc.active, "stroke")
             if edit_ops.selection_region(doc) is None:
                 raise DocumentError("Select an area to stroke first (Rectangular "
                                              "Marquee, M).")
@@ -350,4 +352,5 @@ class EditCommands:
         settings.set_value("stroke/width", width)
         settings.set_value("stroke/location", location)
         self._op("Could not stroke", lambda d: edit_ops.stroke(
-            d, edit_ops.pixel_layer(d.active, "stroke"), rgba, width, location))
+            d, d.active if on_mask else edit_ops.pixel_layer(d.active, "stroke"), rgba, width,
+            location, on_mask=on_mask))

@@ -5,7 +5,8 @@ the canvas does not ask the renderer for a full-resolution composite per
 mouse move: it draws, at the view's resolution, the composite of everything
 below the layer, the layer itself placed by a transform, and the composite
 of everything above it. A group is drawn as its children composited
-together (a pass-through group as if it were normal: a preview only). The
+together (a pass-through group as if it were normal: a preview only); an
+adjustment layer, which has no pixels, is not drawn moving. The
 real composite is brought up to date once, when the gesture ends.
 """
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Optional
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter, QTransform
 
-from editor.model import Group, Layer, Node
+from editor.model import AdjustmentLayer, Group, Layer, Node
 from editor.model.render import composite_document, composite_nodes, masked_pixels
 
 from .pyramid import Pyramid
@@ -36,6 +37,13 @@ class LayerPreview:
     def __init__(self, session, node: Node):
         renderer, doc = session.renderer, session.doc
         self.layer = node
+        if isinstance(node, AdjustmentLayer):
+            # No pixels of its own to draw moving: the picture stays as it is while the box
+            # (what its mask reveals) is placed; the mask is transformed on commit.
+            self.exact = False
+            self.below = Pyramid.from_qimage(premultiplied(composite_document(doc, precise=False)))
+            self.above = self.pixels = None
+            return
         split = renderer.split_images(node) if isinstance(node, Layer) else None
         if split is not None:
             below, above, exact = split
@@ -63,7 +71,7 @@ class LayerPreview:
         """Draws the stack with the layer at `placement` (layer-local -> image coordinates)."""
         canvas.draw_pyramid(painter, self.below, area)
         layer = self.layer
-        if layer.is_shown():
+        if layer.is_shown() and self.pixels is not None:
             mode = getattr(QPainter.CompositionMode,
                            "CompositionMode_" + QT_MODES.get(layer.blend_mode, "SourceOver"))
             canvas.draw_pyramid(painter, self.pixels, area, placement, smooth=smooth, mode=mode,

@@ -1,8 +1,9 @@
 """Paint Bucket and Gradient (G; Shift+G switches): the bucket fills the clicked colour's
 pixels of the active layer with the foreground colour (Tolerance, Contiguous, within the
 selection); the gradient is dragged from where the foreground colour starts to where the
-background colour ends (Shift: 45° steps), over the selection or the whole canvas; with the
-layer mask targeted, in grey on the mask (Photoshop's way of fading a layer out)."""
+background colour ends (Shift: 45° steps), over the selection or the whole canvas. With the
+layer mask targeted both paint in grey on the mask (the bucket floods the mask's own
+values; a gradient is Photoshop's way of fading a layer out)."""
 from __future__ import annotations
 
 import math
@@ -67,17 +68,15 @@ class FillTool(Tool):
 
     # -- input ------------------------------------------------------------------------
     def press(self, canvas, ev) -> None:
-        if self.shape == "gradient" and _mask_targeted(canvas.doc):
-            self._start = self._end = ev.image
-            return
-        layer = self._layer(canvas)
+        on_mask = _mask_targeted(canvas.doc)
+        layer = canvas.doc.active if on_mask else self._layer(canvas)
         if layer is None:
             return
         if self.shape == "bucket":
             try:
                 edit_ops.bucket_fill(canvas.doc, layer, math.floor(ev.image.x()),
                                      math.floor(ev.image.y()), _rgba(self.window.foreground),
-                                     self.tolerance, self.contiguous)
+                                     self.tolerance, self.contiguous, on_mask=on_mask)
             except Exception as exc:
                 self.window.report(exc, "Could not fill")
             return

@@ -14,7 +14,9 @@ button, or a double-click inside) commits: then the layer's pixels are
 resampled once (see `resample.py`) and set in one undo step. Esc cancels.
 A group transforms as one picture, as in Photoshop: the handles frame all
 its layers, and on commit each layer is resampled through the same
-transform (its place in the group's frame included), in one undo step.
+transform (its place in the group's frame included), in one undo step. An
+adjustment layer has no pixels: its linked mask is transformed, the handles
+framing what the mask reveals (`document.transform_frame`).
 
 While it runs the canvas shows a `LayerPreview`: the composites below and
 above the layer with the layer drawn in between through the current transform.
@@ -32,7 +34,7 @@ from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QToolButton, 
 
 from editor.model import DocumentError, Group, Layer, Node
 from editor.model.commands import SetMask
-from editor.model.document import LockedError, linked_masks
+from editor.model.document import LockedError, linked_masks, transform_frame
 from editor.model.resample import perspective_pixels, transform_pixels, warp_mask
 
 from ..icons import icon, pixmap
@@ -116,7 +118,8 @@ class TransformTool(Tool):
         self.corners = corners
         self.manager = manager
         self.node = node
-        self.frame = node.bounds()  # a layer's box, or the union of a group's layers
+        # A layer's box, the union of a group's layers, or what an adjustment's mask reveals.
+        self.frame = transform_frame(node)
         self.w, self.h = self.frame.w, self.frame.h
         self.start = Pose(self.frame.x + self.w / 2, self.frame.y + self.h / 2)
         self.placement = self.start
@@ -143,8 +146,7 @@ class TransformTool(Tool):
             locked = next((layer for layer in node.layers() if layer.locked), None)
             if locked is not None:
                 raise LockedError(f"Layer '{locked.name}' in group '{node.name}' is locked.")
-        if node.bounds().is_empty():
-            raise DocumentError(f"{what} '{node.name}' is empty: there is nothing to transform.")
+        transform_frame(node)  # raises when there is nothing to transform
         if not node.is_shown():
             raise DocumentError(f"{what} '{node.name}' is hidden: show it to transform it.")
 
