@@ -116,6 +116,18 @@ def test_decontaminate_takes_the_old_ground_out_of_the_edge(scenes):
     assert np.array_equal(fg[solid], image[solid])
 
 
+def test_decontaminate_amount_blends_the_pictures_colours_toward_the_objects(scenes):
+    """Amount 0 keeps the picture's colours, 100 % gives the object's own, 50 % halfway."""
+    image, alpha = scenes[PAIRS[1]]
+    full = re_.decontaminate(image, alpha).astype(np.float32)
+    assert np.array_equal(re_.decontaminate(image, alpha, 0.0), image)
+    half = re_.decontaminate(image, alpha, 0.5).astype(np.float32)
+    edge = (alpha > 0.2) & (alpha < 0.8)
+    assert np.abs(full[edge] - image[edge]).mean() > 5  # there is something to blend
+    assert np.abs(half - (full + image) / 2).max() <= 1.0
+    assert np.array_equal(re_.decontaminate(image, alpha, 1.0), full.astype(np.uint8))
+
+
 # -- the operation on a document ------------------------------------------------------------
 @pytest.fixture
 def photo_doc(scenes):

@@ -20,7 +20,7 @@ from ui_helpers import make_window, open_photo
 W, H = 96, 64
 MASK_ITEMS = ["mask_disable", "mask_delete", "mask_apply", "mask_selection_add",
               "mask_selection_subtract", "mask_selection_intersect", "mask_select_and_mask",
-              "mask_properties"]
+              "mask_options", "mask_properties"]
 VECTOR_ITEMS = ["vector_mask_disable", "vector_mask_delete", "vector_mask_rasterize",
                 "vector_mask_selection_add", "vector_mask_selection_subtract",
                 "vector_mask_selection_intersect", "mask_properties"]
@@ -105,7 +105,7 @@ def test_right_click_targets_the_mask_and_lists_its_items(masked, qtbot):
     assert [items[k][0] for k in MASK_ITEMS] == [
         "Disable Layer Mask", "Delete Layer Mask", "Apply Layer Mask", "Add Mask To Selection",
         "Subtract Mask From Selection", "Intersect Mask With Selection", "Select and Mask…",
-        "Mask Properties"]
+        "Mask Options…", "Mask Properties"]
     # Without a selection there is nothing to subtract from or intersect with.
     enabled = {k: items[k][1] for k in MASK_ITEMS}
     assert enabled == {k: k not in ("mask_selection_subtract", "mask_selection_intersect")

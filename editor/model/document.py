@@ -125,6 +125,9 @@ class Document:
         self.active_changed = Signal()     # (node | None)
         self.selection_changed = Signal()  # (box | None)
         self.selection_mask_changed = Signal()  # (canvas box changed | None: all of it)
+        # (node, canvas box) a layer mask's values were painted there; unlike region_changed
+        # the box is not clipped to what the node draws (the rubylith shows all of the mask).
+        self.mask_pixels_changed = Signal()
         self.size_changed = Signal()       # () the canvas size changed (Image menu)
         self.guides_changed = Signal()     # ()
         # Brush and Eraser paint the active node's layer mask instead of its pixels
@@ -606,7 +609,9 @@ class Document:
             node.changed()
         assert node.mask is not None
         self.node_changed.emit(node, "mask_pixels")
-        box = local_box.translate(node.mask.x, node.mask.y).intersect(node.drawn_bounds())
+        painted = local_box.translate(node.mask.x, node.mask.y)
+        self.mask_pixels_changed.emit(node, painted)
+        box = painted.intersect(node.drawn_bounds())
         self.region_changed.emit(box, node if isinstance(node, Layer) else None)
 
     def _set_selection(self, box: Optional[Box]) -> None:

@@ -19,7 +19,8 @@ applies its sliders:
 Decontaminate Colors replaces the colours along the soft edge by the object's
 own (the decomposition's foreground solve, `decompose_steps.layers.solve_foreground`,
 with the ground carried in from outside the matte), so no fringe of the old
-background shows once the object is put on another one.
+background shows once the object is put on another one; its Amount (0..100 %)
+blends the picture's own colours (0) toward the object's (100, Photoshop's default).
 
 `refine_mask` is the maths (no document); `prepare`, `run` and `apply` are the
 operation as the editor runs it: snapshot on the GUI thread, compute on the worker,
@@ -67,6 +68,7 @@ class RefineSettings:
     contrast: float = 0.0        # %, 0..100
     shift_edge: float = 0.0      # %, -100..100
     decontaminate: bool = False  # only with the New Layer output
+    decontaminate_amount: float = 100.0  # %, 0..100: from the picture's colours to the object's
 
     def reach(self) -> int:
         """How far (px) from the mask's edge any step can change it."""
@@ -183,22 +185,24 @@ def shift_edge(alpha: np.ndarray, pixels: float) -> np.ndarray:
     return near if frac < 1e-3 else (1 - frac) * near + frac * moved(lo + 1)
 
 
-def decontaminate(image: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+def decontaminate(image: np.ndarray, alpha: np.ndarray, amount: float = 1.0) -> np.ndarray:
     """The object's own colours (RGB uint8) where `alpha` is soft: the ground under the edge
     is carried in from where the matte is empty, and each edge pixel's colour solved from
-    I = a F + (1 - a) B. Solid pixels keep their colour."""
+    I = a F + (1 - a) B. Solid pixels keep their colour. `amount` (0..1) goes that far from
+    the picture's colours toward the object's."""
     from engine.methods.decompose_steps.fill import pyramid_fill
     from engine.methods.decompose_steps.layers import solve_foreground
 
     colours = image.astype(np.float32) / 255.0
     ground = alpha <= 0.02
-    if not ground.any() or (alpha >= 0.98).all():
+    if amount <= 0 or not ground.any() or (alpha >= 0.98).all():
         return image.copy()
     background = pyramid_fill(colours, ground.astype(np.float32))
     zero = np.zeros(alpha.shape, np.float32)
     fg = solve_foreground(colours, alpha, zero, np.zeros(3, np.float32), background)
     soft = (alpha < 0.98)[..., None]
-    out = np.where(soft, fg, colours)
+    amount = float(np.clip(amount, 0.0, 1.0))
+    out = np.where(soft, colours + (fg - colours) * amount, colours)
     return np.clip(np.rint(out * 255), 0, 255).astype(np.uint8)
 
 
@@ -283,7 +287,8 @@ def run(job: RefineJob, progress: ProgressFn = no_progress) -> RefineResult:
         out[box.slices()] = np.clip(np.rint(region * 255), 0, 255).astype(np.uint8)
         if s.decontaminate and job.output == "new_layer":
             result.colours = job.image.copy()
-            result.colours[box.slices()] = decontaminate(job.image[box.slices()], region)
+            result.colours[box.slices()] = decontaminate(job.image[box.slices()], region,
+                                                         s.decontaminate_amount / 100)
             result.recoloured = np.zeros(out.shape, bool)
             result.recoloured[box.slices()] = (region > 0) & (region < 0.98)
     progress(1, 1)

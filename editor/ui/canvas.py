@@ -12,6 +12,11 @@ screen pixel on high-DPI screens too.
 Overlays (`set_overlay`) are images drawn over the document inside an image
 box: a generation's step previews, candidates waiting to be applied. They are
 not layers and not in the history; the document never sees them.
+
+Two views of a layer mask (`mask_display`): the mask alone in grey (Alt+click on
+its thumbnail; the renderer draws it instead of the composite) and the rubylith
+(backslash; `show_rubylith`), a tint over the composite where the mask hides.
+Showing one ends the other.
 """
 from __future__ import annotations
 
@@ -29,7 +34,7 @@ from engine.box import Box, mask_bounds
 
 from .pyramid import Pyramid
 from .qimage import premultiplied
-from .quick_mask import MaskView
+from .mask_tint import LayerMaskTint, QuickMaskTint
 
 if TYPE_CHECKING:
     from .session import DocumentSession
@@ -108,6 +113,7 @@ def overlay_image(image) -> QImage:
 class CanvasView(QWidget):
     viewChanged = Signal()        # zoom or pan changed
     cursorMoved = Signal(object)  # QPointF in image pixels, or None when the mouse left
+    maskViewChanged = Signal()    # the rubylith or the mask alone shown or hidden
 
     def __init__(self, session: "DocumentSession", tools: "ToolManager", parent=None):
         super().__init__(parent)
@@ -154,8 +160,11 @@ class CanvasView(QWidget):
         doc.region_changed.connect(self._on_region)
         doc.selection_changed.connect(self._on_selection)
         self._on_selection(doc.selection)
-        self._mask_view = MaskView(doc)  # the Quick Mask paint, tinted
+        self._quick_tint = QuickMaskTint(doc)  # the Quick Mask paint, tinted
         doc.selection_mask_changed.connect(self._on_mask)
+        self.rubylith: Optional[LayerMaskTint] = None  # a layer mask's, when shown (backslash)
+        doc.mask_pixels_changed.connect(self._on_mask_pixels)
+        doc.node_changed.connect(self._on_node)
         doc.size_changed.connect(self._on_size)
         doc.guides_changed.connect(self.update)  # New Guide, Clear Guides, their undo
         doc.active_changed.connect(self._on_active)
@@ -170,6 +179,8 @@ class CanvasView(QWidget):
         doc.region_changed.disconnect(self._on_region)
         doc.selection_changed.disconnect(self._on_selection)
         doc.selection_mask_changed.disconnect(self._on_mask)
+        doc.mask_pixels_changed.disconnect(self._on_mask_pixels)
+        doc.node_changed.disconnect(self._on_node)
         self._ants.stop()
         self._settle.stop()
 
@@ -288,13 +299,67 @@ class CanvasView(QWidget):
 
     def _on_active(self, node) -> None:
         """Another layer made active, or the layer's pixels targeted again, ends the view of
-        a mask alone (Alt+click on its thumbnail), as in Photoshop."""
+        a mask alone (Alt+click on its thumbnail), as in Photoshop; another layer made
+        active ends the rubylith (the brush would no longer paint the mask it shows)."""
         renderer = self.session.renderer
         if renderer.mask_view is not None and (node is not renderer.mask_view
                                                or not self.doc.mask_targeted):
             renderer.set_mask_view(None)
             self.update()
+        if self.rubylith is not None and node is not self.rubylith.node:
+            self.show_rubylith(None)
         self.wait_to_prepare()
+
+    # -- the views of a layer mask ---------------------------------------------------------
+    def show_mask_alone(self, node) -> None:
+        """Shows `node`'s layer mask alone, in grey, instead of the picture (None: the
+        picture again); the rubylith goes."""
+        if node is not None:
+            self.show_rubylith(None)
+        renderer = self.session.renderer
+        if node is not renderer.mask_view:
+            renderer.set_mask_view(node)
+            self.maskViewChanged.emit()
+        self.update()
+        self.wait_to_prepare()
+
+    def show_rubylith(self, node, colour=None, opacity: Optional[float] = None) -> None:
+        """Tints the picture where `node`'s layer mask hides (None: no tint); the view of
+        the mask alone goes. `colour` (RGB) and `opacity` (0..1): the Mask Options."""
+        old = self.rubylith
+        if node is None or node.mask is None:
+            self.rubylith = None
+        else:
+            if self.session.renderer.mask_view is not None:
+                self.session.renderer.set_mask_view(None)
+            if old is not None and old.node is node:
+                if colour is not None:
+                    old.set_colour(colour, old.opacity if opacity is None else opacity)
+            else:
+                kw = {} if colour is None else {"colour": colour}
+                if opacity is not None:
+                    kw["opacity"] = opacity
+                self.rubylith = LayerMaskTint(self.doc, node, **kw)
+        if old is not None or self.rubylith is not None:
+            self.update()
+        if old is not self.rubylith:
+            self.maskViewChanged.emit()
+
+    def _on_mask_pixels(self, node, box: Box) -> None:
+        """A stroke on a layer mask: the rubylith follows it, dab by dab."""
+        if self.rubylith is not None and node is self.rubylith.node:
+            self.rubylith.refresh(box)
+            self.update_image_box(box)
+
+    def _on_node(self, node, attr: str) -> None:
+        rubylith = self.rubylith
+        if rubylith is None or node is not rubylith.node or attr not in ("mask", "offset"):
+            return
+        if node.mask is None:  # deleted or applied: nothing left to show
+            self.show_rubylith(None)
+            return
+        rubylith.follow()
+        self.update()
 
     def wait_to_prepare(self, *_) -> None:
         """(Re)starts the wait before the caches around the layer a drag would move (the
@@ -347,11 +412,13 @@ class CanvasView(QWidget):
         renderer = self.session.renderer
         renderer.match_size()
         self._pyramid = Pyramid(renderer.composite.array, renderer.image)
-        self._mask_view.refresh(None)
+        self._quick_tint.refresh(None)
+        if self.rubylith is not None:
+            self.rubylith.refresh(None)
         self.fit()
 
     def _on_mask(self, box: Optional[Box]) -> None:
-        self._mask_view.refresh(box)
+        self._quick_tint.refresh(box)
         self._outline = None
         if self.doc.selection_mask is not None and self.isVisible():
             self._ants.start()
@@ -435,10 +502,12 @@ class CanvasView(QWidget):
                 tool.paint_content(self, painter, area)
             else:
                 self._paint_document(painter, area)
+            if self.rubylith is not None:
+                self.rubylith.paint(self, painter, area)
         if self._overlays:
             self._paint_overlays(painter, rect)
         if not area.isEmpty() and getattr(tool, "paints_selection", False):
-            self._mask_view.paint(self, painter, area)  # the red tint: in Quick Mask only
+            self._quick_tint.paint(self, painter, area)  # the red tint: in Quick Mask only
         if self.selection_outline_shown:
             self._paint_selection(painter)
         tool.paint_overlay(self, painter)

@@ -461,13 +461,12 @@ class LayerList(QWidget):
             op = selection_op(modifiers)
             self.panel.guard(lambda: mask_ops.mask_to_selection(doc, node, op))
         elif modifiers & Qt.KeyboardModifier.AltModifier:
-            renderer = self.panel.session.renderer
-            shown = renderer.mask_view is node
+            session = self.panel.session
+            shown = session.renderer.mask_view is node
             # Targeted first: making another layer active ends the view of a mask alone.
             doc.set_active(node)
             doc.set_mask_targeted(True)
-            renderer.set_mask_view(None if shown else node)
-            doc.region_changed.emit(None, None)  # the canvas repaints
+            session.canvas.show_mask_alone(None if shown else node)  # the rubylith goes
         elif modifiers & Qt.KeyboardModifier.ShiftModifier:
             self.panel.guard(lambda: mask_ops.set_mask_enabled(doc, node, not node.mask.enabled))
         else:

@@ -41,6 +41,7 @@ from .job_ui import JobUI
 from .layer_commands import LayerCommands
 from .layers_panel import LayersPanel
 from .mask_commands import MaskCommands
+from .mask_display import MaskDisplayCommands
 from .models_dialog import ModelsDialog
 from .palette_commands import PaletteCommands
 from .properties_panel import PropertiesPanel
@@ -186,6 +187,7 @@ class MainWindow(QMainWindow):
         self.image_commands = ImageCommands(self)  # the Image menu: sizes, crop, rotate canvas
         self.select_commands = SelectCommands(self)  # Reselect, Inverse, Feather, shape keys
         self.mask_commands = MaskCommands(self)  # Layer > Layer Mask, clipping masks
+        self.mask_display = MaskDisplayCommands(self)  # \ (the mask's overlay), Mask Options
         self.select_and_mask = SelectAndMaskCommands(self)  # Select > Select and Mask…
         self.adjustment_commands = AdjustmentCommands(self)  # Layer > New Adjustment Layer
         self.text_edit_commands = TextEditCommands(self)  # Layer > Edit with Text…
@@ -194,7 +196,7 @@ class MainWindow(QMainWindow):
                        self.view_commands, self.palette_commands,
                        self.decompose_commands, self.difference_commands, self.edit_commands,
                        self.image_commands, self.mask_commands, self.select_and_mask,
-                       self.adjustment_commands,
+                       self.mask_display, self.adjustment_commands,
                        self.text_edit_commands):
             add_actions(self, module.action_specs())
         self.tool_actions = build_tool_actions(self)
@@ -471,6 +473,7 @@ class MainWindow(QMainWindow):
         self.view_commands.attach(canvas)
         canvas.viewChanged.connect(self._view_changed)
         canvas.cursorMoved.connect(self._cursor_moved)
+        canvas.maskViewChanged.connect(self._schedule_refresh)  # the \ item's check
         self.stack.addWidget(canvas)
         self.sessions.append(session)
         doc.history.changed.connect(self._refresh_state)

@@ -32,6 +32,7 @@ ITEMS: dict[str, list[Item]] = {
         ("mask_selection_intersect", None),
         None,
         ("mask_select_and_mask", None),
+        ("mask_options", None),
         ("mask_properties", None),
     ],
     "vector": [

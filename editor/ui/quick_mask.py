@@ -11,62 +11,23 @@ the user always sees what Decompose will take.
 `QuickMaskMode` is a canvas mode like Free Transform: while it is on, a left
 drag paints the mask with a round brush, Alt+drag (or the Erase switch)
 takes paint away, [ and ] change the size; Q, Enter or Esc leave it (the
-paint stays). `MaskView` is what the canvas draws: the tint at full
-resolution with power-of-two reductions, kept current stroke box by stroke
-box, so painting on a large picture stays quick.
+paint stays). What the canvas draws is `mask_tint.QuickMaskTint`: the tint at
+full resolution with power-of-two reductions, kept current stroke box by stroke
+box, so painting on a large picture stays quick (the rubylith of a layer mask is
+drawn the same way).
 """
 from __future__ import annotations
 
 from typing import Optional
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QCursor, QKeyEvent, QPainter
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidget
 
-from engine.box import Box
-
-from .pyramid import Pyramid
+from .mask_tint import TINT
 from .tools import Tool
 from .tools.brush import MAX_SIZE, BrushOutline, StrokePath, dab_mask, next_size
-
-TINT = (230, 40, 40)
-TINT_OPACITY = 0.5
-
-
-class MaskView:
-    """The red tint of a document's painted mask, as an ARGB32-premultiplied pyramid."""
-
-    def __init__(self, doc):
-        self.doc = doc
-        self._array: Optional[np.ndarray] = None
-        self.pyramid: Optional[Pyramid] = None
-        self.refresh(None)
-
-    def refresh(self, box: Optional[Box]) -> None:
-        """The mask changed inside canvas `box` (None: everywhere, or it appeared or went)."""
-        mask = self.doc.selection_mask
-        if mask is None:
-            self._array = self.pyramid = None
-            return
-        if self._array is None or self._array.shape[:2] != mask.shape:
-            self._array = np.zeros(mask.shape + (4,), np.uint8)
-            self.pyramid = None
-            box = None
-        region = Box(0, 0, mask.shape[1], mask.shape[0]) if box is None else box
-        a = mask[region.slices()].astype(np.float32) * TINT_OPACITY
-        out = self._array[region.slices()]
-        for channel, value in zip((2, 1, 0), TINT):  # memory order B, G, R, A
-            out[..., channel] = np.rint(a * (value / 255.0)).astype(np.uint8)
-        out[..., 3] = np.rint(a).astype(np.uint8)
-        if self.pyramid is None:
-            self.pyramid = Pyramid(self._array)
-        else:
-            self.pyramid.update(region)
-
-    def paint(self, canvas, painter: QPainter, area: QRectF) -> None:
-        if self.pyramid is not None:
-            canvas.draw_pyramid(painter, self.pyramid, area)
 
 
 class QuickMaskMode(Tool):

@@ -2,14 +2,16 @@
 refined against the picture, as Photoshop's Select and Mask (the classic Refine Edge).
 
 The dialog holds the sliders (Edge Detection: Radius, Smart Radius; Global Refinements:
-Smooth, Feather, Contrast, Shift Edge; Output: Decontaminate Colors, Output To) and
-shows the result live on the canvas in the chosen view (On Black, On White, Overlay,
-Black & White), drawn over the whole canvas as an overlay - never as a change to the
-document. The preview is computed on a reduced copy of the picture on a worker thread
-(`worker.start`), a short pause after the last slider move, so dragging a slider never
-waits for matting. OK runs the full-size refinement as a job (progress and Cancel in
-the status bar) and applies it as one undo step, "Select and Mask"; Cancel leaves the
-document as it was. The work is `editor.model.refine_edge` (no Qt).
+Smooth, Feather, Contrast, Shift Edge; Output: Decontaminate Colors and its Amount, Output
+To) and shows the result live on the canvas in the chosen view (Overlay, On Black, On
+White, Black & White), drawn over the whole canvas as an overlay - never as a change to
+the document. Photoshop's view keys work in it: F cycles the views, V, A, T and K pick
+one, X shows the picture as it is (again: the view). The preview is computed on a
+reduced copy of the picture on a worker thread (`worker.start`), a short pause after the
+last slider move, so dragging a slider never waits for matting. OK runs the full-size
+refinement as a job (progress and Cancel in the status bar) and applies it as one undo
+step, "Select and Mask"; Cancel leaves the document as it was. The work is
+`editor.model.refine_edge` (no Qt).
 
 Layer > Layer Mask > Select and Mask… and the mask thumbnail's menu target the layer
 mask first, so the mask is what is refined (and Output To is Layer Mask).
@@ -20,6 +22,7 @@ from typing import TYPE_CHECKING, Optional
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox,
                                QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QSlider, QVBoxLayout, QWidget)
@@ -30,21 +33,24 @@ from editor.model.refine_edge import OUTPUT_NAMES, RefineJob, RefineSettings
 
 from . import worker
 from .actions import ActionSpec, Context
-from .quick_mask import TINT
+from .mask_tint import TINT
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
 
 OVERLAY = "select-and-mask"
 DEBOUNCE_MS = 120
-VIEWS = (("overlay", "Overlay"), ("black", "On Black"), ("white", "On White"),
-         ("bw", "Black & White"))
+# (key, label, Photoshop's key for it), in the order F cycles them (Photoshop's, less the
+# views Layered lacks: Onion Skin, Marching Ants, On Layers).
+VIEWS = (("overlay", "Overlay", "V"), ("black", "On Black", "A"), ("white", "On White", "T"),
+         ("bw", "Black & White", "K"))
 # (field, label, low, high, decimals, suffix): the sliders, in Photoshop's order.
 SLIDERS = (("radius", "Radius", 0, 250, 0, " px"),
            ("smooth", "Smooth", 0, 100, 0, ""),
            ("feather", "Feather", 0, 250, 1, " px"),
            ("contrast", "Contrast", 0, 100, 0, " %"),
            ("shift_edge", "Shift Edge", -100, 100, 0, " %"))
+AMOUNT = ("decontaminate_amount", "Amount", 0, 100, 0, " %")
 SETTINGS_KEY = "select_and_mask/"
 
 
@@ -109,12 +115,22 @@ class SelectAndMaskDialog(QDialog):
         view_form = QFormLayout()
         self.view = QComboBox()
         self.view.setObjectName("SelectAndMaskView")
-        for key, label in VIEWS:
-            self.view.addItem(label, key)
+        for key, label, letter in VIEWS:
+            self.view.addItem(f"{label} ({letter})", key)
+            self._key(letter, lambda k=key: self.set_view(k))
         self.view.setCurrentIndex(max(0, self.view.findData(
             settings.value(SETTINGS_KEY + "view", "overlay"))))
         self.view.currentIndexChanged.connect(self._show_view)
+        self.view.setToolTip("F: the next view; V, A, T, K: Overlay, On Black, On White, "
+                             "Black & White")
+        self._key("F", self.cycle_view)
         view_form.addRow("View", self.view)
+        self.original = QCheckBox("Show Original Picture (X)")
+        self.original.setObjectName("SelectAndMaskOriginal")
+        self.original.setToolTip("The picture as it is, without the view (X again: the view)")
+        self.original.toggled.connect(self._show_view)
+        self._key("X", self.original.toggle)
+        view_form.addRow("", self.original)
         self.sample_all = QCheckBox("Sample All Layers")
         self.sample_all.setObjectName("SelectAndMaskSampleAll")
         self.sample_all.setToolTip("Measure the edge on what the canvas shows, not on the "
@@ -152,6 +168,10 @@ class SelectAndMaskDialog(QDialog):
         self.decontaminate.setEnabled(isinstance(self._job.node, Layer))
         self.decontaminate.toggled.connect(self._output_changed)
         out_form.addRow("", self.decontaminate)
+        # The preview shows the mask, not the colours: the amount needs no new one.
+        self._add_slider(out_form, AMOUNT, settings, default=100.0, live=False)
+        self.sliders[AMOUNT[0]][1].setToolTip("How far the edge's colours go from the "
+                                               "picture's (0 %) to the object's own (100 %)")
         self.output = QComboBox()
         self.output.setObjectName("SelectAndMaskOutput")
         for key, label in OUTPUT_NAMES.items():
@@ -170,7 +190,16 @@ class SelectAndMaskDialog(QDialog):
         layout.addWidget(self.buttons)
         self.setMinimumWidth(380)
 
-    def _add_slider(self, form: QFormLayout, spec, settings) -> None:
+    def _key(self, key: str, slot) -> None:
+        """A key of the dialog (Photoshop's view keys); a field being typed in keeps its
+        letters (it takes the shortcut's key first)."""
+        action = QAction(self)
+        action.setShortcut(QKeySequence(key))
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+
+    def _add_slider(self, form: QFormLayout, spec, settings, default: float = 0.0,
+                    live: bool = True) -> None:
         field, label, low, high, decimals, suffix = spec
         scale = 10 ** decimals
         slider = QSlider(Qt.Orientation.Horizontal)
@@ -183,14 +212,14 @@ class SelectAndMaskDialog(QDialog):
         spin.setSuffix(suffix)
         spin.setKeyboardTracking(False)
         spin.setMinimumWidth(84)
-        value = settings.value(SETTINGS_KEY + field, 0.0, float)
+        value = settings.value(SETTINGS_KEY + field, default, float)
         spin.setValue(value)
         slider.setValue(round(value * scale))
         slider.valueChanged.connect(lambda v: spin.setValue(v / scale))
         spin.valueChanged.connect(lambda v: (slider.blockSignals(True),
                                              slider.setValue(round(v * scale)),
                                              slider.blockSignals(False),
-                                             self.schedule_preview()))
+                                             live and self.schedule_preview()))
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(slider, 1)
@@ -209,6 +238,16 @@ class SelectAndMaskDialog(QDialog):
 
     def output_to(self) -> str:
         return self.output.currentData()
+
+    def set_view(self, key: str) -> None:
+        """Shows the preview in view `key` (and ends Show Original, as a view key does in
+        Photoshop)."""
+        self.original.setChecked(False)
+        self.view.setCurrentIndex(self.view.findData(key))
+
+    def cycle_view(self) -> None:
+        """F: the next view, after the last the first."""
+        self.set_view(self.view.itemData((self.view.currentIndex() + 1) % self.view.count()))
 
     def job(self) -> RefineJob:
         return self._job.with_settings(self.settings(), self.output_to())
@@ -235,6 +274,8 @@ class SelectAndMaskDialog(QDialog):
                 key == "selection" or self._job.node is not None) and (
                 key != "new_layer" or isinstance(self._job.node, Layer))
             item.setEnabled(allowed)
+        for widget in self.sliders[AMOUNT[0]]:
+            widget.setEnabled(self.decontaminate.isChecked())
 
     def _resample(self) -> None:
         doc = self.main_window.doc
@@ -283,6 +324,9 @@ class SelectAndMaskDialog(QDialog):
         doc = self.main_window.doc
         # The old selection's ants would hide the refined edge (Photoshop hides them too).
         self.canvas.selection_outline_shown = False
+        if self.original.isChecked():  # X: the picture alone, until X again or a view key
+            self.canvas.clear_overlay(OVERLAY)
+            return
         self.canvas.set_overlay(OVERLAY, view_image(self._image, self._alpha,
                                                     self.view.currentData()), doc.canvas)
 
