@@ -2,7 +2,7 @@
 (engine.testing.real_objects; bench/bench_mask_real.py gives the full table)."""
 import numpy as np
 
-from engine.methods.decompose_steps.segment import GrabCutSegmenter, outline_contrast
+from engine.methods.decompose_steps.segment import GrabCutSegmenter, choose_cut, outline_contrast
 from engine.testing.real_objects import CASES, iou
 
 
@@ -49,3 +49,37 @@ def test_outline_contrast_is_higher_along_the_objects_edge_than_across_flat_grou
     too_big = np.zeros((80, 80), bool)
     too_big[10:70, 10:70] = True
     assert outline_contrast(img, on_edge) > 5 * outline_contrast(img, too_big)
+
+
+def test_a_loose_box_around_the_rocket_leaves_out_what_only_one_cut_takes():
+    # With the box grown by 5 %, the lightness-damped cut takes sky and tower beside the
+    # rocket (IoU 0.70); neither cut's outline is clearly stronger, so the mask is what
+    # both cuts take (0.81).
+    c = case("falcon rocket")
+    image = c.image()
+    box = c.box.expand(int(0.05 * max(c.box.w, c.box.h))).clip(image.shape[1], image.shape[0])
+    valid = np.ones(image.shape[:2], bool)
+    truth = c.truth(image.shape)
+    damped = GrabCutSegmenter(lightness_weights=(0.25,))(image, box, None, valid)
+    assert iou(damped, *truth) < 0.75
+    assert iou(GrabCutSegmenter()(image, box, None, valid), *truth) > 0.78
+
+
+def test_the_cuts_agreement_is_kept_unless_one_outline_is_clearly_stronger():
+    rng = np.random.default_rng(0)
+    img = np.full((80, 80, 3), 120, np.uint8) + rng.integers(0, 6, (80, 80, 3), dtype=np.uint8)
+    img[20:60, 20:60] = (200, 60, 40)
+    obj = np.zeros((80, 80), bool)
+    obj[20:60, 20:60] = True
+    with_ground = obj.copy()
+    with_ground[20:60, 60:70] = True      # a strip of flat ground beside the object
+    # Neither is clearly stronger than the first: the pixels both take.
+    half = obj.copy()
+    half[20:60, 20:30] = False
+    assert (choose_cut(img, [obj, half]) == half).all()
+    # The second follows the object's edge, the first runs across flat ground: the second.
+    assert (choose_cut(img, [with_ground, obj]) == obj).all()
+    # Agreement under half of the first cut: the first cut.
+    sliver = np.zeros_like(obj)
+    sliver[20:60, 20:25] = True
+    assert (choose_cut(img, [obj, sliver]) == obj).all()
