@@ -99,10 +99,11 @@ def test_merge_down_of_two_layers_clipped_to_one_base_keeps_the_picture():
 
 
 def test_clipped_layers_without_a_base_reopen_as_they_were_drawn(clipped_doc, tmp_path):
-    """A clipped layer dragged alone into a group has no base below it (drawn as it is), and
-    neither has a copy clipped above it: saved with their clipping flags, the reopened file
-    made the lower one a base and clipped the copy to it, changing the picture. (Group
-    Layers releases such a layer and clips the group instead: tests/test_ui_masks.py.)"""
+    """A clipped layer with no base below it (drawn as it is), and a copy clipped above it:
+    saved with their clipping flags, the reopened file made the lower one a base and
+    clipped the copy to it, changing the picture. (Moves and Group Layers now release a
+    layer that lands with no base, tests/test_ui_masks.py; the flags are set here directly,
+    as a document made otherwise may hold them, to keep the writer's own guard tested.)"""
     from editor.model import Group
     from editor.model.files import open_document, save_document
     from editor.model.render import composite_document
@@ -112,7 +113,9 @@ def test_clipped_layers_without_a_base_reopen_as_they_were_drawn(clipped_doc, tm
     group = Group("g")
     doc.add_layer(group)
     doc.reorder(b, group, 0)
-    assert b.clipping and mask_ops.clipping_base(b) is None
+    assert not b.clipping  # released by the move
+    b.clipping = True
+    assert mask_ops.clipping_base(b) is None
     doc.translate(doc.duplicate(b), 9, 5)  # beyond `b`: shown there only while unclipped
     before = composite_document(doc)
     path = str(tmp_path / "baseless.psd")

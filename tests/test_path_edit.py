@@ -12,7 +12,8 @@ from editor.model.errors import DocumentError
 from editor.model.files import open_document, save_document
 from editor.model.path_edit import ANCHOR, LEAVING, PRECEDING, Hit
 from editor.model.render import composite_document
-from editor.model.vector_mask import Subpath
+from editor.model.vector_mask import Subpath, VectorMask
+from engine.box import Box
 from psd_samples import swatch
 
 from test_psd_vector_masks import knots as psd_knots, psd_tools_composite, vector_mask_psd
@@ -88,6 +89,96 @@ def test_removing_anchors_drops_a_subpath_left_with_one():
     assert len(out) == 2
     # The subpath that was part of the removed one's component takes its operation.
     assert out[1].operation == 2
+
+
+def curvy() -> np.ndarray:
+    """A closed subpath of smooth and corner anchors (curves on every side)."""
+    return np.array([path_edit.smooth_knot(10, 10, 22, 4), path_edit.corner_knot(50, 12),
+                     path_edit.smooth_knot(46, 40, 36, 48), path_edit.smooth_knot(14, 36, 8, 30)])
+
+
+def sampled(knots: np.ndarray, closed: bool, per_segment: int = 50) -> list[np.ndarray]:
+    """Points along each segment of a subpath."""
+    t = np.linspace(0, 1, per_segment)
+    return [path_edit.bezier_points(path_edit.segment_controls(knots, i), t)
+            for i in range(path_edit.segment_count(knots, closed))]
+
+
+@pytest.mark.parametrize("index, t", [(0, 0.3), (2, 0.5), (3, 0.8)])
+def test_adding_an_anchor_splits_the_curve_exactly(index, t):
+    """de Casteljau: the two new cubics are the old one, before and after `t`; the other
+    segments do not move; the new anchor is smooth."""
+    knots = curvy()
+    split = path_edit.split_segment(knots, index, t)
+    assert len(split) == 5 and len(knots) == 4
+    before, after = sampled(knots, True), sampled(split, True)
+    s = np.linspace(0, 1, 50)
+    old = path_edit.segment_controls(knots, index)
+    first = path_edit.bezier_points(old, t * s)
+    second = path_edit.bezier_points(old, t + (1 - t) * s)
+    np.testing.assert_allclose(after[index], first, atol=1e-9)
+    np.testing.assert_allclose(after[index + 1], second, atol=1e-9)
+    others = [i for i in range(4) if i != index]
+    for i in others:  # segment i is segment i (before the split) or i + 1 (after it)
+        np.testing.assert_allclose(after[i if i < index else i + 1], before[i], atol=1e-12)
+    np.testing.assert_allclose(split[index + 1, ANCHOR], path_edit.bezier_points(old, t)[0])
+    assert path_edit.is_smooth(split[index + 1])
+    # Filled, the two paths cover the same pixels (a few edge pixels differ by 2 or 3 of
+    # 255: Qt anti-aliases the two polylines standing in for the curves a little apart).
+    canvas = Box(0, 0, W, H)
+    a = VectorMask([Subpath(knots, True, 1)], canvas).raster().coverage(canvas)
+    b = VectorMask([Subpath(split, True, 1)], canvas).raster().coverage(canvas)
+    assert a.max() == 255 and np.abs(a.astype(int) - b.astype(int)).max() <= 3
+
+
+def test_a_segment_is_found_under_the_pointer_with_its_parameter():
+    knots = curvy()
+    subs = [Subpath(square(52, 30, 60, 44), False, 1), Subpath(knots, True, 1)]
+    controls = path_edit.segment_controls(knots, 3)  # the closing one, last to first
+    x, y = path_edit.bezier_points(controls, 0.37)[0]
+    hit = path_edit.segment_hit(subs, x + 0.6, y, 1.0)
+    assert (hit.subpath, hit.index) == (1, 3)
+    point = path_edit.bezier_points(controls, hit.t)[0]
+    assert np.hypot(point[0] - x - 0.6, point[1] - y) <= 0.6 + 1e-9
+    assert abs(hit.t - 0.37) < 0.05
+    exact = path_edit.segment_hit(subs, x, y, 1.0)
+    assert abs(exact.t - 0.37) < 1e-6
+    tangent = path_edit.bezier_points(controls, 0.371)[0] - (x, y)
+    normal = np.array([-tangent[1], tangent[0]]) / np.hypot(*tangent)
+    assert path_edit.segment_hit(subs, *((x, y) + 0.9 * normal), 1.0) is not None
+    assert path_edit.segment_hit(subs, *((x, y) + 1.5 * normal), 1.0) is None
+    # An open subpath has no segment from its last anchor back to the first.
+    assert path_edit.segment_hit(subs, 56, 37, 1.0) is None
+    assert path_edit.segment_hit(subs, 60, 37, 1.0) == path_edit.SegmentHit(0, 1, 0.5)
+    # Splitting the closing segment adds the anchor at the end.
+    split = path_edit.split_segment(knots, 3, exact.t)
+    np.testing.assert_allclose(split[4, ANCHOR], (x, y), atol=1e-6)
+    np.testing.assert_array_equal(split[1:3], knots[1:3])
+    np.testing.assert_array_equal(split[0, 1:], knots[0, 1:])  # its preceding handle shortens
+
+
+def test_converting_anchors_to_corners_and_smooth_points():
+    knots = curvy()
+    assert path_edit.has_handles(knots[0]) and not path_edit.has_handles(knots[1])
+    corner = path_edit.retracted(knots, 0)
+    np.testing.assert_array_equal(corner[0], [[10, 10]] * 3)
+    np.testing.assert_array_equal(corner[1:], knots[1:])
+    assert not path_edit.has_handles(corner[0]) and path_edit.has_handles(knots[0])
+    smooth = path_edit.pulled(knots, 1, 58, 20)
+    np.testing.assert_array_equal(smooth[1], [[42, 4], [50, 12], [58, 20]])
+    assert path_edit.is_smooth(smooth[1])
+    np.testing.assert_array_equal(knots[1], [[50, 12]] * 3)  # not in place
+
+
+def test_deleting_an_anchor_joins_its_neighbours_over_the_gap():
+    knots = curvy()
+    subs = path_edit.without_anchor([Subpath(knots, True, 1)], 0, 2)
+    out = subs[0].knots
+    assert subs[0].closed and len(out) == 3
+    # The segment that replaces the two beside the anchor runs from its neighbour's
+    # leaving handle to the next one's preceding handle, as they were.
+    np.testing.assert_array_equal(path_edit.segment_controls(out, 1),
+                                  [knots[1, 1], knots[1, 2], knots[3, 0], knots[3, 1]])
 
 
 def layered_doc() -> tuple[Document, Layer]:

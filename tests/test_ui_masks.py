@@ -588,3 +588,157 @@ def test_group_layers_on_a_clipped_layer_clips_the_group_instead(opened, qtbot, 
     group = doc.active
     assert clipped.parent is group and base.parent is group
     assert clipped.clipping and not group.clipping
+
+
+def _clipped_pair(w):
+    """A base layer and a layer clipped to it (Alt+Ctrl+G), over the opened photo."""
+    from ui_helpers import photo
+
+    doc = w.doc
+    base = doc.add_image(photo(30, 24, "astronaut"), "base", 10, 8)
+    clipped = doc.add_image(photo(60, 40, "coffee"), "clipped", 20, 14)
+    w.actions["clipping"].trigger()
+    assert clipped.clipping
+    return base, clipped
+
+
+def _saved_and_reopened(doc, tmp_path, name):
+    from editor.model.files import open_document, save_document
+
+    path = str(tmp_path / name)
+    save_document(doc, path)
+    return open_document(path)
+
+
+def test_dragging_a_clipped_layer_into_an_empty_group_releases_it(opened, qtbot, tmp_path):
+    """A clipped layer dragged alone into a group in the Layers panel lands with nothing
+    under it to clip to: it is released in the same step (Photoshop), so the panel shows no
+    clip arrow, and the canvas and the saved PSD draw it unclipped. It kept its flag: the
+    panel showed it clipped while the canvas and the file drew it as it is."""
+    from editor.model import Group
+    from ui_helpers import drag
+
+    w, doc = opened, opened.doc
+    base, clipped = _clipped_pair(w)
+    w.actions["new_group"].trigger()
+    group = doc.active
+    assert isinstance(group, Group) and not group.children
+    clipped_before = shown(w)
+    rows = w.layers_panel.list
+    rows.rebuild()
+    start, end = rows.row_rect(clipped).center(), rows.row_rect(group).center()
+    steps = doc.history.count
+    drag(qtbot, rows, [start, QPoint(start.x(), (start.y() + end.y()) // 2), end])
+    assert clipped.parent is group and doc.history.count == steps + 1
+    assert doc.history.undo_name() == "Reorder Layers"
+    assert not clipped.clipping
+    # Drawn as it is: beyond the base too (here the base has no pixels).
+    picture = shown(w)
+    np.testing.assert_array_equal(picture[45, 70], clipped.pixels[45 - 14, 70 - 20])
+    assert (clipped_before[45, 70] != picture[45, 70]).any()
+    _assert_canvas_current(w)
+    again = _saved_and_reopened(doc, tmp_path, "dragged.psd")
+    assert not again.find_by_name("clipped").clipping
+    assert again.find_by_name("clipped").parent.name == group.name
+    np.testing.assert_array_equal(composite_document(again), picture)
+    w.actions["undo"].trigger()
+    assert clipped.parent is doc.root and clipped.clipping
+    np.testing.assert_array_equal(shown(w), clipped_before)
+    _assert_canvas_current(w)
+    w.actions["redo"].trigger()
+    assert clipped.parent is group and not clipped.clipping
+    assert not w.test_errors
+
+
+def test_moving_the_base_away_or_deleting_it_releases_what_was_clipped_to_it(opened, qtbot,
+                                                                           tmp_path):
+    """Inside a group, Layer > Arrange > Bring Forward on the base leaves the layer clipped
+    to it at the bottom with nothing to clip to, and so does deleting the base: the layer
+    is released in that step. The picture is what the canvas drew before (a clipped layer
+    with no base is drawn as it is); the panel, the canvas and the PSD now agree."""
+    from editor.model.render import composite_nodes
+
+    w, doc = opened, opened.doc
+    base, clipped = _clipped_pair(w)
+    rows = w.layers_panel.list
+    doc.set_active(base)
+    rows.rebuild()
+    qtbot.mouseClick(rows, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier,
+                     rows.row_rect(clipped).center())
+    w.actions["group"].trigger()
+    group = doc.active
+    assert base.parent is group and clipped.clipping  # still clipped to its base inside
+    clipped_picture = shown(w)
+    for action, name in (("bring_forward", "Reorder Layers"), ("delete_layer", "Delete Layer")):
+        doc.set_active(base)
+        w._refresh_state()
+        steps = doc.history.index
+        w.actions[action].trigger()
+        assert doc.history.index == steps + 1 and doc.history.undo_name() == name
+        assert group.children[0] is clipped and not clipped.clipping
+        picture = shown(w)
+        # What the layers draw with the clipped one taken as it is.
+        unclipped = [n.copy(share=True) for n in doc.root.children]
+        expected = composite_nodes(unclipped, doc.canvas)
+        np.testing.assert_array_equal(picture, expected)
+        np.testing.assert_array_equal(picture[45, 70], clipped.pixels[45 - 14, 70 - 20])
+        _assert_canvas_current(w)
+        again = _saved_and_reopened(doc, tmp_path, f"{action}.psd")
+        assert not again.find_by_name("clipped").clipping
+        np.testing.assert_array_equal(composite_document(again), picture)
+        w.actions["undo"].trigger()
+        assert base.parent is group and group.children[0] is base and clipped.clipping
+        np.testing.assert_array_equal(shown(w), clipped_picture)
+        _assert_canvas_current(w)
+    assert not w.test_errors
+
+
+def test_ungrouping_a_clipped_group_clips_its_layers_to_the_base(opened, qtbot, tmp_path):
+    """Shift+Ctrl+G on a group clipped to a base: its clip goes back to its layers, which
+    are then clipped to that base, so the picture does not change (one undo step). The
+    layers were left unclipped, drawn over everything beyond the base."""
+    from ui_helpers import photo
+
+    w, doc = opened, opened.doc
+    base, clipped = _clipped_pair(w)
+    top = doc.add_image(photo(40, 30, "rocket"), "top", 0, 30)
+    w.actions["clipping"].trigger()
+    rows = w.layers_panel.list
+    rows.rebuild()
+    qtbot.mouseClick(rows, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier,
+                     rows.row_rect(clipped).center())
+    picture = shown(w)
+    w.actions["group"].trigger()  # both released inside the group, the group clipped
+    group = doc.active
+    assert group.children == [clipped, top] and group.clipping
+    assert not clipped.clipping and not top.clipping
+    np.testing.assert_array_equal(shown(w), picture)
+    steps = doc.history.count
+    w._refresh_state()
+    assert w.actions["ungroup"].isEnabled()
+    w.actions["ungroup"].trigger()
+    assert doc.history.count == steps + 1 and doc.history.undo_name() == "Ungroup Layers"
+    assert group.parent is None and clipped.parent is doc.root and top.parent is doc.root
+    assert clipped.clipping and top.clipping
+    assert mask_ops_base(clipped) is base and mask_ops_base(top) is base
+    np.testing.assert_array_equal(shown(w), picture)
+    _assert_canvas_current(w)
+    again = _saved_and_reopened(doc, tmp_path, "ungrouped.psd")
+    assert again.find_by_name("clipped").clipping and again.find_by_name("top").clipping
+    np.testing.assert_array_equal(composite_document(again), picture)
+    w.actions["undo"].trigger()
+    assert clipped.parent is group and group.clipping and not clipped.clipping
+    np.testing.assert_array_equal(shown(w), picture)
+    _assert_canvas_current(w)
+    # An unclipped group hands nothing on: its layers stay as they were.
+    w.actions["clipping"].trigger()  # release the group (it is the active node)
+    assert not group.clipping
+    w.actions["ungroup"].trigger()
+    assert not clipped.clipping and not top.clipping
+    assert not w.test_errors
+
+
+def mask_ops_base(node):
+    from editor.model import mask_ops
+
+    return mask_ops.clipping_base(node)

@@ -235,7 +235,10 @@ class Document:
 
     def delete(self, node: Node) -> None:
         self._check_in_doc(node)
-        self.history.push(cmds.RemoveNode(node))
+        parent = node.parent
+        with self.history.macro("Delete Layer"):
+            self.history.push(cmds.RemoveNode(node))
+            self._release_baseless([parent], "Delete Layer")
 
     def rename(self, node: Node, name: str) -> None:
         name = name.strip()
@@ -271,7 +274,12 @@ class Document:
             raise DocumentError("A group cannot be moved into itself.")
         length = len(parent.children) - (1 if node.parent is parent else 0)
         index = max(0, min(index, length))
-        self.history.push(cmds.MoveNode(node, parent, index))
+        old = node.parent
+        with self.history.macro("Reorder Layers"):
+            self.history.push(cmds.MoveNode(node, parent, index))
+            # A clipped node dropped at the bottom of a group, or left there by its base
+            # moving away, has nothing to clip to: released in the same step (Photoshop).
+            self._release_baseless([parent, old], "Reorder Layers")
 
     def raise_node(self, node: Node, steps: int = 1) -> None:
         assert node.parent is not None
@@ -389,27 +397,39 @@ class Document:
         group = Group(name or self.next_layer_name("Group"))
         loose = list(itertools.takewhile(lambda n: n.clipping, nodes))
         bases = {id(clipping_base(n)): clipping_base(n) for n in loose}
+        left = [n.parent for n in nodes]
         with self.history.macro("Group Layers"):
             self.history.push(cmds.InsertNode(group, top.parent, top.index() + 1))
             for i, node in enumerate(nodes):
                 self.history.push(cmds.MoveNode(node, group, i))
-            for node in loose:
-                self.history.push(cmds.SetAttr(node, "clipping", False, "Group Layers"))
+            self._release_baseless([group], "Group Layers")
             under = [n for n in group.parent.children[:group.index()] if not n.clipping]
             if len(bases) == 1 and under and under[-1] is next(iter(bases.values())):
                 self.history.push(cmds.SetAttr(group, "clipping", True, "Group Layers"))
+            self._release_baseless(left, "Group Layers")  # their base was grouped away
             self.set_active(group)
         return group
 
     def ungroup(self, group: Group) -> None:
+        """Puts the group's children where it was and removes it. A group clipped to a base
+        hands its clip to its children (those not clipped inside it), so they stay clipped
+        to that base and the picture does not change (Photoshop clips one level deep: layers
+        clipped to a child inside the group are then clipped to that base too)."""
         parent = group.parent
         assert parent is not None
+        base = clipping_base(group)
         with self.history.macro("Ungroup Layers"):
             index = group.index()
             children = list(group.children)
             for i, child in enumerate(children):
                 self.history.push(cmds.MoveNode(child, parent, index + i))
             self.history.push(cmds.RemoveNode(group))
+            if base is not None:
+                for child in children:
+                    if not child.clipping:
+                        self.history.push(cmds.SetAttr(child, "clipping", True,
+                                                       "Ungroup Layers"))
+            self._release_baseless([parent], "Ungroup Layers")  # an empty base went
             if children:
                 self.set_active(children[-1])
 
@@ -529,6 +549,19 @@ class Document:
         for masked in linked_paths(node):
             self.history.push(cmds.SetAttr(masked, "vector_mask",
                                            masked.vector_mask.mapped(points), name))
+
+    def _release_baseless(self, groups: Iterable[Optional[Group]], name: str) -> None:
+        """Releases the clipped nodes at the bottom of each of `groups`: with no unclipped
+        node under them they have nothing to clip to, so they are drawn and saved as they
+        are (Photoshop releases a layer that lands there). Part of the caller's step, so the
+        Layers panel never shows a clip that the canvas and the PSD do not."""
+        seen: set[int] = set()
+        for group in groups:
+            if group is None or id(group) in seen:
+                continue
+            seen.add(id(group))
+            for node in list(itertools.takewhile(lambda n: n.clipping, group.children)):
+                self.history.push(cmds.SetAttr(node, "clipping", False, name))
 
     # -- low-level mutators: called only by commands ----------------------------------
     def _insert(self, node: Node, parent: Group, index: int) -> None:

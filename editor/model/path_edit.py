@@ -1,7 +1,9 @@
-"""Path geometry for the Pen and Direct Selection tools (no Qt): knots made from clicks
-and drags, finding the anchor or handle under the pointer, moving an anchor (its handles
-go with it) or a handle (a smooth anchor's other handle turns with it, keeping its
-length, as Photoshop's Direct Selection does), and removing an anchor.
+"""Path geometry for the path tools (no Qt): knots made from clicks and drags, finding
+the anchor, handle or segment under the pointer, moving an anchor (its handles go with
+it) or a handle (a smooth anchor's other handle turns with it, keeping its length, as
+Photoshop's Direct Selection does), adding an anchor on a segment without changing the
+shape (Add Anchor Point), removing one (Delete Anchor Point), and turning an anchor into
+a corner or a smooth point (Convert Point).
 
 A knot is a (3, 2) array of (preceding handle, anchor, leaving handle) in canvas pixels,
 as `vector_mask.Subpath` keeps them. Every function returns new arrays or a new path: the
@@ -78,6 +80,107 @@ def hit_test(knots: list[np.ndarray], x: float, y: float, radius: float,
         if d[i] <= radius and (best is None or d[i] < best[0]):
             best = (float(d[i]), Hit(s, i, ANCHOR))
     return best[1] if best is not None else None
+
+
+@dataclass(frozen=True)
+class SegmentHit:
+    """A point on a segment: at parameter `t` (0..1) of the cubic from knot `index` of
+    subpath `subpath` to the next knot (the first one, for a closed subpath's last)."""
+
+    subpath: int
+    index: int
+    t: float
+
+
+def segment_count(knots: np.ndarray, closed: bool) -> int:
+    """How many segments a subpath of `knots` has (a closed one also joins last to first)."""
+    if len(knots) < 2:
+        return 0
+    return len(knots) if closed else len(knots) - 1
+
+
+def segment_controls(knots: np.ndarray, index: int) -> np.ndarray:
+    """The four control points (4, 2) of segment `index`: its anchor, that anchor's
+    leaving handle, the next knot's preceding handle and the next anchor."""
+    a, b = knots[index], knots[(index + 1) % len(knots)]
+    return np.array([a[ANCHOR], a[LEAVING], b[PRECEDING], b[ANCHOR]], np.float64)
+
+
+def bezier_points(controls: np.ndarray, t) -> np.ndarray:
+    """Points (len(t), 2) of the cubic with `controls` (4, 2) at parameters `t`."""
+    t = np.asarray(t, np.float64).reshape(-1, 1)
+    u = 1 - t
+    p0, p1, p2, p3 = controls
+    return u ** 3 * p0 + 3 * u * u * t * p1 + 3 * u * t * t * p2 + t ** 3 * p3
+
+
+def nearest_on_segment(controls: np.ndarray, point: np.ndarray) -> tuple[float, float]:
+    """(distance, t) of the point of the cubic nearest `point`: the nearest of evenly
+    spaced samples, then narrowed around it (a cubic is smooth enough between samples
+    that the nearest point lies beside the nearest sample)."""
+    lo, hi, count = 0.0, 1.0, 65
+    for _ in range(6):  # each round narrows the interval 16 times: far below a pixel
+        t = np.linspace(lo, hi, count)
+        d = np.hypot(*(bezier_points(controls, t) - point).T)
+        i = int(np.argmin(d))
+        step = (hi - lo) / (count - 1)
+        lo, hi = max(0.0, t[i] - step), min(1.0, t[i] + step)
+    return float(d[i]), float(t[i])
+
+
+def segment_hit(subpaths: list[Subpath], x: float, y: float,
+                radius: float) -> Optional[SegmentHit]:
+    """The point of a segment nearest (x, y), if within `radius` (Add Anchor Point's
+    click). `subpaths` where they are drawn (`current_subpaths`)."""
+    point = np.array([x, y], np.float64)
+    best = None
+    for s, sub in enumerate(subpaths):
+        for i in range(segment_count(sub.knots, sub.closed)):
+            controls = segment_controls(sub.knots, i)
+            low, high = controls.min(axis=0) - radius, controls.max(axis=0) + radius
+            if (point < low).any() or (point > high).any():
+                continue  # the curve lies inside its control points' box
+            d, t = nearest_on_segment(controls, point)
+            if d <= radius and (best is None or d < best[0]):
+                best = (d, SegmentHit(s, i, t))
+    return best[1] if best is not None else None
+
+
+def split_segment(knots: np.ndarray, index: int, t: float) -> np.ndarray:
+    """`knots` with an anchor added at parameter `t` of segment `index`, by de Casteljau's
+    construction: the two new cubics together are exactly the old one, so the shape does
+    not change. The new knot is smooth (its handles on the curve's tangent), and the
+    neighbours' handles on that segment shorten to match. It is inserted after knot
+    `index` (at the end, for a closed subpath's last segment)."""
+    p0, p1, p2, p3 = segment_controls(knots, index)
+    p01, p12, p23 = p0 + t * (p1 - p0), p1 + t * (p2 - p1), p2 + t * (p3 - p2)
+    p012, p123 = p01 + t * (p12 - p01), p12 + t * (p23 - p12)
+    p0123 = p012 + t * (p123 - p012)
+    out = knots.copy()
+    out[index, LEAVING] = p01
+    out[(index + 1) % len(knots), PRECEDING] = p23
+    return np.insert(out, index + 1, np.array([p012, p0123, p123]), axis=0)
+
+
+def retracted(knots: np.ndarray, index: int) -> np.ndarray:
+    """`knots` with knot `index` a corner: both handles back on its anchor (Convert Point's
+    click on a smooth anchor)."""
+    out = knots.copy()
+    out[index] = corner_knot(*knots[index, ANCHOR])
+    return out
+
+
+def pulled(knots: np.ndarray, index: int, x: float, y: float) -> np.ndarray:
+    """`knots` with knot `index` smooth, its leaving handle at (x, y) and its preceding one
+    mirrored (Convert Point's drag from an anchor, as the Pen's click-and-drag)."""
+    out = knots.copy()
+    out[index] = smooth_knot(*knots[index, ANCHOR], x, y)
+    return out
+
+
+def has_handles(knot: np.ndarray) -> bool:
+    """Whether either handle lies off the anchor (the anchor is not a plain corner)."""
+    return bool(np.hypot(*(knot[[PRECEDING, LEAVING]] - knot[ANCHOR]).T).max() >= TINY)
 
 
 def moved_anchor(knots: np.ndarray, index: int, dx: float, dy: float) -> np.ndarray:

@@ -269,11 +269,14 @@ def build_tool_actions(window: "MainWindow") -> dict[str, QAction]:
     group.setExclusive(True)
     actions = {}
     for tool in window.tools.tools.values():
-        action = QAction(icon(tool.icon), f"{tool.label} ({tool.letter})", window)
+        # The anchor point tools have no letter (Photoshop's): taken from the palette.
+        key = f" ({tool.letter})" if tool.letter else ""
+        action = QAction(icon(tool.icon), f"{tool.label}{key}", window)
         action.setObjectName(f"tool_{tool.id}")
         action.setCheckable(True)
-        action.setShortcut(QKeySequence(tool.letter))
-        action.setToolTip(f"<b>{tool.label}</b> ({tool.letter})<br>{tool.tip}")
+        if tool.letter:
+            action.setShortcut(QKeySequence(tool.letter))
+        action.setToolTip(f"<b>{tool.label}</b>{key}<br>{tool.tip}")
         action.triggered.connect(lambda _=False, t=tool.id: window.tools.select(t))
         group.addAction(action)
         window.addAction(action)

@@ -14,8 +14,9 @@ import numpy as np
 from PySide6.QtCore import QByteArray, QPointF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (QColorDialog, QDockWidget, QFrame, QHBoxLayout, QLabel,
-                               QMainWindow, QProgressBar, QPushButton, QStackedWidget, QStatusBar,
-                               QTabBar, QTabWidget, QToolBar, QVBoxLayout, QWidget)
+                               QMainWindow, QMenu, QProgressBar, QPushButton, QStackedWidget,
+                               QStatusBar, QTabBar, QTabWidget, QToolBar, QToolButton,
+                               QVBoxLayout, QWidget)
 
 from editor.model import Document, DocumentError, render
 from editor.model.errors import describe
@@ -51,7 +52,7 @@ from .session import DocumentSession
 from .settings import Settings
 from .text_edit_commands import TextEditCommands
 from .tools import ToolManager
-from .tools.toolbox import all_tools
+from .tools.toolbox import GROUPS as TOOL_GROUPS, all_tools
 from .transform_commands import TransformCommands
 from .view_commands import ViewCommands
 
@@ -292,11 +293,14 @@ class MainWindow(QMainWindow):
         bar.setOrientation(Qt.Orientation.Vertical)
         bar.setMovable(False)
         bar.setIconSize(QSize(20, 20))
+        self.tool_group_buttons: dict[tuple[str, ...], QToolButton] = {}
         for tool_id in ("move", "marquee", "lasso", "wand", "crop", None, "brush", "eraser",
                         "fill", "eyedropper", None, "pen", "direct_select", None, "hand",
                         "zoom"):
             if tool_id is None:
                 bar.addSeparator()
+            elif tool_id in TOOL_GROUPS:
+                bar.addWidget(self._group_button(bar, TOOL_GROUPS[tool_id]))
             else:
                 bar.addAction(self.tool_actions[tool_id])
         bar.addSeparator()
@@ -308,6 +312,22 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.swatch)
         self.addToolBar(Qt.ToolBarArea.LeftToolBarArea, bar)
         self.palette_bar = bar
+
+    def _group_button(self, bar: QToolBar, members: tuple[str, ...]) -> QToolButton:
+        """One place in the palette for a group of tools (Photoshop's): it shows the tool
+        of the group last taken; pressed and held, a menu of them all."""
+        button = QToolButton(bar)
+        button.setObjectName(f"ToolGroup_{members[0]}")
+        button.setAutoRaise(True)
+        button.setIconSize(bar.iconSize())
+        menu = QMenu(button)
+        for tool_id in members:
+            menu.addAction(self.tool_actions[tool_id])
+        button.setMenu(menu)
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.DelayedPopup)
+        button.setDefaultAction(self.tool_actions[members[0]])
+        self.tool_group_buttons[members] = button
+        return button
 
     def _build_options_bar(self) -> None:
         bar = QToolBar("Tool Options")
@@ -603,6 +623,9 @@ class MainWindow(QMainWindow):
         for tool_id, action in self.tool_actions.items():
             if tool_id == tool.id:
                 action.setChecked(True)
+        for members, button in self.tool_group_buttons.items():
+            if tool.id in members:  # the group's place shows the tool now taken
+                button.setDefaultAction(self.tool_actions[tool.id])
 
         self.tool_label.setPixmap(pixmap(tool.icon, 18, "#d6d9de", self.devicePixelRatioF()))
         self.tool_label.setToolTip(tool.label)

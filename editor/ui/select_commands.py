@@ -1,5 +1,5 @@
 """The Select menu: All, Deselect, Reselect, Inverse, Feather; Shift+M / Shift+L switch the marquee
-and lasso shapes; Ctrl+click on a layer's thumbnail selects its pixels.
+and lasso shapes (Shift+G the fill's, Shift+P the Pen group's tools); Ctrl+click on a layer's thumbnail selects its pixels.
 
 The selection maths are in `editor.model.selection_ops` (no Qt); each command
 is one undo step.
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QInputDialog
 from editor.model import Layer, selection_ops
 
 from .actions import ActionSpec, Context, has_doc, has_selection, run_on_doc
+from .tools.toolbox import GROUPS, next_in_group
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -47,6 +48,7 @@ class SelectCommands:
                        "Shift+L"),
             ActionSpec("cycle_fill", "Switch Paint Bucket / Gradient",
                        lambda: self._cycle("fill"), "Shift+G"),
+            ActionSpec("cycle_pen", "Switch Pen Tools", lambda: self._cycle("pen"), "Shift+P"),
         ]
 
     def _op(self, what: str, fn) -> None:
@@ -63,8 +65,14 @@ class SelectCommands:
         self._op("deselect", lambda d: d.set_selection(None))
 
     def _cycle(self, tool_id: str) -> None:
+        """Shift with a tool's letter: the next shape of that tool, or the next tool of its
+        palette group (`toolbox.GROUPS`); the tool itself when another one is in use."""
         tools = self.window.tools
-        if tools.selected.id == tool_id and tools.mode is None:
+        following = next_in_group(tools.selected.id) if tools.mode is None else None
+        if following is not None and tool_id in GROUPS \
+                and tools.selected.id in GROUPS[tool_id]:
+            self.window.tool_actions[following].trigger()
+        elif tools.selected.id == tool_id and tools.mode is None:
             tools.selected.cycle()
         else:
             self.window.tool_actions[tool_id].trigger()

@@ -7,94 +7,24 @@ segment to the pointer follows it while drawing; taking another tool keeps the p
 finished subpath joins the layer's vector mask (combined with what it holds), or makes
 one (Photoshop's Layer > Vector Mask > Current Path): one undo step.
 
-The outline drawing (subpaths, anchors, handles) is shared with Direct Selection
-(`direct_select`)."""
+The outline drawing (subpaths, anchors, handles) is shared with the other path tools
+(`path_tools`)."""
 from __future__ import annotations
 
 from typing import Optional
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QCursor, QPainter, QPainterPath, QPen
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QCursor, QPainter, QPainterPath
 
 from editor.model import mask_ops, path_edit
 from editor.model.errors import DocumentError
 
 from .base import Tool
+from .path_tools import (DRAG_DISTANCE, outline, paint_anchors, paint_handles, paint_outline,
+                         paint_vector_mask, widget_point)
 
 CLOSE_DISTANCE = 6   # px on screen: a click this near the first anchor closes the subpath
-DRAG_DISTANCE = 3    # px on screen: a press moved this far drags out handles
-ANCHOR_SIZE = 7      # px: an anchor's square
-HANDLE_RADIUS = 3    # px: a handle's dot
-PATH_COLOUR = QColor("#2a7fff")
-
-
-# -- drawing (shared with Direct Selection) ---------------------------------------------
-def _point(canvas, xy) -> QPointF:
-    return canvas.image_to_widget(QPointF(float(xy[0]), float(xy[1])))
-
-
-def outline(canvas, knots: np.ndarray, closed: bool) -> QPainterPath:
-    """The subpath's curves in widget coordinates."""
-    path = QPainterPath()
-    if not len(knots):
-        return path
-    path.moveTo(_point(canvas, knots[0][1]))
-    count = len(knots) if closed else len(knots) - 1
-    for i in range(count):
-        a, b = knots[i], knots[(i + 1) % len(knots)]
-        path.cubicTo(_point(canvas, a[2]), _point(canvas, b[0]), _point(canvas, b[1]))
-    if closed and len(knots) > 1:
-        path.closeSubpath()
-    return path
-
-
-def paint_outline(painter: QPainter, path: QPainterPath) -> None:
-    """A thin line in the path colour over a pale halo (seen on dark and light pictures)."""
-    painter.save()
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.setPen(QPen(QColor(255, 255, 255, 150), 3))
-    painter.drawPath(path)
-    painter.setPen(QPen(PATH_COLOUR, 1))
-    painter.drawPath(path)
-    painter.restore()
-
-
-def paint_anchors(painter: QPainter, canvas, knots: np.ndarray, filled=()) -> None:
-    """Anchors as small squares: hollow, or filled for those in `filled` (indices)."""
-    painter.save()
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-    painter.setPen(QPen(PATH_COLOUR, 1))
-    half = ANCHOR_SIZE / 2
-    for i, knot in enumerate(knots):
-        p = _point(canvas, knot[1])
-        painter.setBrush(PATH_COLOUR if i in filled else QColor("#ffffff"))
-        painter.drawRect(QRectF(round(p.x() - half) + 0.5, round(p.y() - half) + 0.5,
-                                ANCHOR_SIZE - 1, ANCHOR_SIZE - 1))
-    painter.restore()
-
-
-def paint_handles(painter: QPainter, canvas, knot: np.ndarray) -> None:
-    """An anchor's handles (those off the anchor): a line from it, and a dot."""
-    painter.save()
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    anchor = _point(canvas, knot[1])
-    for part in (path_edit.PRECEDING, path_edit.LEAVING):
-        if np.hypot(*(knot[part] - knot[1])) < path_edit.TINY:
-            continue
-        p = _point(canvas, knot[part])
-        painter.setPen(QPen(PATH_COLOUR, 1))
-        painter.drawLine(anchor, p)
-        painter.setBrush(PATH_COLOUR)
-        painter.drawEllipse(p, HANDLE_RADIUS, HANDLE_RADIUS)
-    painter.restore()
-
-
-def paint_vector_mask(painter: QPainter, canvas, subpaths) -> None:
-    """The outlines of a vector mask's subpaths (`path_edit.current_subpaths`)."""
-    for sub in subpaths:
-        paint_outline(painter, outline(canvas, sub.knots, sub.closed))
 
 
 def target_refusal(doc) -> Optional[str]:
@@ -204,7 +134,7 @@ class PenTool(Tool):
         return True
 
     def _near(self, canvas, pos: QPointF, knot: np.ndarray) -> bool:
-        return (pos - _point(canvas, knot[1])).manhattanLength() <= CLOSE_DISTANCE
+        return (pos - widget_point(canvas, knot[1])).manhattanLength() <= CLOSE_DISTANCE
 
     def finish(self, canvas, closed: bool) -> None:
         knots = np.array(self.knots, np.float64).reshape(-1, 3, 2)
@@ -246,7 +176,7 @@ class PenTool(Tool):
 def _band(canvas, last: np.ndarray, end: QPointF) -> QPainterPath:
     """The rubber band from the last anchor (leaving along its handle) to image point
     `end`, in widget coordinates."""
-    band = QPainterPath(_point(canvas, last[1]))
+    band = QPainterPath(widget_point(canvas, last[1]))
     target = canvas.image_to_widget(end)
-    band.cubicTo(_point(canvas, last[2]), target, target)
+    band.cubicTo(widget_point(canvas, last[2]), target, target)
     return band

@@ -1,8 +1,10 @@
-"""The tool palette's tools, one of each (the order is the palette's)."""
+"""The tool palette's tools, one of each (the order is the palette's), and the groups of
+tools that share one place in the palette."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
+from .anchor_points import AddAnchorPointTool, ConvertPointTool, DeleteAnchorPointTool
 from .base import Tool
 from .brush import BrushTool, EraserTool
 from .crop import CropTool
@@ -24,4 +26,20 @@ def all_tools(window: "EditorWindow") -> list[Tool]:
     return [MoveTool(window), MarqueeTool(window), BrushTool(window), EraserTool(window),
             EyedropperTool(window), HandTool(window), ZoomTool(window), CropTool(window),
             LassoTool(window), MagicWandTool(window), FillTool(window), PenTool(window),
+            AddAnchorPointTool(window), DeleteAnchorPointTool(window), ConvertPointTool(window),
             DirectSelectionTool(window)]
+
+
+# Tools that share one place in the palette, as in Photoshop's toolbox: it shows the one
+# last taken, the others are in its menu (press and hold), and Shift with the first one's
+# letter takes the next one.
+GROUPS = {"pen": ("pen", "add_anchor", "delete_anchor", "convert_point")}
+
+
+def next_in_group(tool_id: str) -> Optional[str]:
+    """The tool after `tool_id` in its palette group (round to the first), or None when it
+    is in no group."""
+    for members in GROUPS.values():
+        if tool_id in members:
+            return members[(members.index(tool_id) + 1) % len(members)]
+    return None

@@ -1,0 +1,167 @@
+"""What the path tools share: drawing a vector mask's outline, anchors and handles on the
+canvas (Pen, Direct Selection, Add / Delete Anchor Point, Convert Point), and
+`PathEditTool`, the base of the tools that reshape the active layer's vector mask: it
+finds that mask, hit-tests its anchors and handles at a screen distance, draws the
+outline (a drag's preview while it goes on) with the anchors, and commits a change as
+one named undo step (`mask_ops.reshape_vector_mask`), after which the canvas redraws the
+mask. The geometry itself is `editor.model.path_edit`'s."""
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+
+from editor.model import mask_ops, path_edit
+from editor.model.errors import DocumentError
+
+from .base import Tool
+
+ANCHOR_SIZE = 7      # px: an anchor's square
+HANDLE_RADIUS = 3    # px: a handle's dot
+HIT_DISTANCE = 6     # px on screen: how near an anchor, handle or segment a press takes it
+DRAG_DISTANCE = 3    # px on screen: a press moved this far is a drag
+PATH_COLOUR = QColor("#2a7fff")
+
+
+# -- drawing ---------------------------------------------------------------------------
+def widget_point(canvas, xy) -> QPointF:
+    """Image point `xy` (x, y) in widget coordinates."""
+    return canvas.image_to_widget(QPointF(float(xy[0]), float(xy[1])))
+
+
+def outline(canvas, knots: np.ndarray, closed: bool) -> QPainterPath:
+    """The subpath's curves in widget coordinates."""
+    path = QPainterPath()
+    if not len(knots):
+        return path
+    path.moveTo(widget_point(canvas, knots[0][1]))
+    count = len(knots) if closed else len(knots) - 1
+    for i in range(count):
+        a, b = knots[i], knots[(i + 1) % len(knots)]
+        path.cubicTo(widget_point(canvas, a[2]), widget_point(canvas, b[0]),
+                     widget_point(canvas, b[1]))
+    if closed and len(knots) > 1:
+        path.closeSubpath()
+    return path
+
+
+def paint_outline(painter: QPainter, path: QPainterPath) -> None:
+    """A thin line in the path colour over a pale halo (seen on dark and light pictures)."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.setPen(QPen(QColor(255, 255, 255, 150), 3))
+    painter.drawPath(path)
+    painter.setPen(QPen(PATH_COLOUR, 1))
+    painter.drawPath(path)
+    painter.restore()
+
+
+def paint_anchors(painter: QPainter, canvas, knots: np.ndarray, filled=()) -> None:
+    """Anchors as small squares: hollow, or filled for those in `filled` (indices)."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    painter.setPen(QPen(PATH_COLOUR, 1))
+    half = ANCHOR_SIZE / 2
+    for i, knot in enumerate(knots):
+        p = widget_point(canvas, knot[1])
+        painter.setBrush(PATH_COLOUR if i in filled else QColor("#ffffff"))
+        painter.drawRect(QRectF(round(p.x() - half) + 0.5, round(p.y() - half) + 0.5,
+                                ANCHOR_SIZE - 1, ANCHOR_SIZE - 1))
+    painter.restore()
+
+
+def paint_handles(painter: QPainter, canvas, knot: np.ndarray) -> None:
+    """An anchor's handles (those off the anchor): a line from it, and a dot."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    anchor = widget_point(canvas, knot[1])
+    for part in (path_edit.PRECEDING, path_edit.LEAVING):
+        if np.hypot(*(knot[part] - knot[1])) < path_edit.TINY:
+            continue
+        p = widget_point(canvas, knot[part])
+        painter.setPen(QPen(PATH_COLOUR, 1))
+        painter.drawLine(anchor, p)
+        painter.setBrush(PATH_COLOUR)
+        painter.drawEllipse(p, HANDLE_RADIUS, HANDLE_RADIUS)
+    painter.restore()
+
+
+def paint_vector_mask(painter: QPainter, canvas, subpaths) -> None:
+    """The outlines of a vector mask's subpaths (`path_edit.current_subpaths`)."""
+    for sub in subpaths:
+        paint_outline(painter, outline(canvas, sub.knots, sub.closed))
+
+
+# -- the tools that reshape a vector mask ------------------------------------------------
+class PathEditTool(Tool):
+    """A tool that reshapes the active node's vector mask. `selected` is the anchor whose
+    handles show (and can be grabbed); `preview` the subpaths drawn while a drag goes
+    on. Subclasses handle press, move and release and call `reshape` to commit."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.selected: Optional[tuple[int, int]] = None  # (subpath, knot) of the vector mask
+        self._node = None       # whose vector mask `selected` is in
+        self.preview = None     # the subpaths while a drag goes on
+
+    def deactivate(self, canvas) -> None:
+        self.selected, self.preview = None, None
+
+    def vector(self, canvas):
+        """The active node and its vector mask (None when it has none); the selected
+        anchor is forgotten when the node changed or the anchor is gone (undo)."""
+        node = canvas.doc.active
+        vector = getattr(node, "vector_mask", None)
+        if node is not self._node:
+            self._node, self.selected = node, None
+        if vector is not None and self.selected is not None:
+            s, i = self.selected
+            if s >= len(vector.subpaths) or i >= len(vector.subpaths[s].knots):
+                self.selected = None
+        return node, vector
+
+    def vector_or_status(self, canvas):
+        """As `vector`, saying in the status bar what to do when there is no path."""
+        node, vector = self.vector(canvas)
+        if vector is None:
+            self.window.status("The active layer has no vector mask: draw one with the "
+                               "Pen tool (P).")
+        return node, vector
+
+    def hit(self, canvas, vector, ev, handles: bool = True) -> Optional[path_edit.Hit]:
+        """The anchor under the pointer, or the selected anchor's handle (with `handles`)."""
+        return path_edit.hit_test(vector.moved_knots(), ev.image.x(), ev.image.y(),
+                                  HIT_DISTANCE / canvas.scale,
+                                  self.selected if handles else None)
+
+    def segment_hit(self, canvas, vector, ev) -> Optional[path_edit.SegmentHit]:
+        """The point of a segment under the pointer."""
+        return path_edit.segment_hit(path_edit.current_subpaths(vector), ev.image.x(),
+                                     ev.image.y(), HIT_DISTANCE / canvas.scale)
+
+    def reshape(self, canvas, node, vector, subpaths, name: str) -> None:
+        """Commits `subpaths` (where they are drawn) as the node's path: one undo step."""
+        try:
+            mask_ops.reshape_vector_mask(canvas.doc, node, vector.with_subpaths(subpaths),
+                                         name)
+        except DocumentError as exc:
+            self.window.status(str(exc))
+        except Exception as exc:
+            self.window.report(exc, "Could not reshape the path")
+
+    def paint_overlay(self, canvas, painter: QPainter) -> None:
+        node, vector = self.vector(canvas)
+        if vector is None:
+            return
+        subpaths = self.preview or path_edit.current_subpaths(vector)
+        paint_vector_mask(painter, canvas, subpaths)
+        for s, sub in enumerate(subpaths):
+            chosen = (self.selected[1],) if self.selected and self.selected[0] == s else ()
+            paint_anchors(painter, canvas, sub.knots, filled=chosen)
+        if self.selected is not None and self.selected[0] < len(subpaths) \
+                and self.selected[1] < len(subpaths[self.selected[0]].knots):
+            s, i = self.selected
+            paint_handles(painter, canvas, subpaths[s].knots[i])
