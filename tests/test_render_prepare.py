@@ -8,6 +8,7 @@ from PySide6.QtCore import QPoint, Qt
 
 from editor.model import render
 from editor.model.render import Renderer
+from engine.box import Box
 from test_render_view import H, W, fresh_composite, stacked_document
 
 
@@ -239,3 +240,55 @@ def test_the_window_starts_the_warm_up_on_a_worker_thread(qtbot, tmp_path, monke
     w.settings.warm_up = True
     w._warm_up()
     assert started == [render.warm_up]
+
+
+def test_a_drag_right_after_another_layer_is_made_active_starts_from_the_stand_ins(
+        monkeypatch):
+    """Idle, the stand-ins of every layer are made first; a drag of a layer whose caches
+    were never made then composites them at the view's level instead of making and
+    reducing the full-resolution caches, and settles exactly."""
+    doc, layer = stacked_document()
+    other = doc.root.children[0]
+    renderer = Renderer(doc)
+    renderer.update()
+    renderer.set_view(1)
+    assert renderer.prepare(other)   # the layer made active before
+    run_all(renderer)
+    assert renderer._unreduced() == []  # every layer's stand-in made
+    full_sizes = []
+    real_build = render._build_focus
+
+    def build(nodes, focus_layer, canvas):
+        full_sizes.append(canvas.w == W)
+        return real_build(nodes, focus_layer, canvas)
+
+    monkeypatch.setattr(render, "_build_focus", build)
+    drag(doc, renderer, layer)  # no time to prepare `layer`
+    assert full_sizes == [False]  # composited at the level, not at full resolution
+    assert renderer._focus is None
+    level, buffer = renderer.preview
+    exact = fresh_composite(doc)
+    half = exact.reshape(H // 2, 2, W // 2, 2, 4).mean(axis=(1, 3))
+    diff = np.abs(buffer.array.astype(float) - half)
+    assert level == 1 and diff.mean() < 3 and np.percentile(diff, 99) < 24
+    renderer.settle()
+    renderer.update()
+    assert full_sizes[-1] is True  # the exact composite at full resolution, once settled
+    assert np.array_equal(renderer.composite.array, exact)
+
+
+def test_a_layer_painted_since_its_stand_in_was_made_is_reduced_again():
+    doc, layer = stacked_document()
+    renderer = Renderer(doc)
+    renderer.update()
+    renderer.set_view(1)
+    renderer.prepare(layer)
+    run_all(renderer)
+    other = doc.root.children[0]
+    other.pixels[:40, :40] = [255, 0, 0, 255]
+    other.changed(Box(0, 0, 40, 40))
+    doc.region_changed.emit(other.bounds(), other)
+    assert renderer._unreduced() == [other]
+    renderer.prepare(layer)
+    run_all(renderer)
+    assert renderer._unreduced() == []

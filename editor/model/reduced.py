@@ -109,15 +109,34 @@ def _mask_key(mask: Optional[LayerMask], node: Node) -> tuple:
             mask.y - getattr(node, "y", 0), mask.default, mask.density, mask.feather)
 
 
+def _layer_key(layer: Layer, level: int) -> tuple:
+    return (level, id(layer.pixels), layer.pixels.shape, layer.revision,
+            _mask_key(layer.active_mask(), layer))
+
+
 def reduced_pixels(layer: Layer, level: int, masked: Callable[[Layer], np.ndarray]) -> np.ndarray:
     """`layer`'s pixels through its mask (`masked(layer)`), reduced to `level` (cached)."""
-    key = (level, id(layer.pixels), layer.pixels.shape, layer.revision,
-           _mask_key(layer.active_mask(), layer))
+    key = _layer_key(layer, level)
     hit = _layer_cache.get(layer)
     if hit is not None and hit[0] == key:
         return hit[1]
     out = _reduce_straight(masked(layer), level)
     _layer_cache[layer] = (key, out)
+    return out
+
+
+def unreduced(nodes: Sequence[Node], level: int) -> list[Layer]:
+    """The pixel layers among `nodes` (and in their groups) whose reduction to `level` is
+    not cached: what `reduced_nodes` would have to reduce (~20-30 ms per 12 MP layer)."""
+    out: list[Layer] = []
+    for node in nodes:
+        if isinstance(node, Group):
+            out.extend(unreduced(node.children, level))
+        elif isinstance(node, Layer) and not isinstance(node, AdjustmentLayer) \
+                and not node.is_empty():
+            hit = _layer_cache.get(node)
+            if hit is None or hit[0] != _layer_key(node, level):
+                out.append(node)
     return out
 
 
@@ -149,9 +168,10 @@ def place(proxy: Layer, layer: Layer, level: int) -> None:
         proxy.mask = reduced_mask(layer, level)
 
 
-def reduced_nodes(nodes: Sequence[Node], level: int,
-                  masked: Callable[[Layer], np.ndarray]) -> list[Node]:
-    """Stand-ins of `nodes` at `level`."""
+def reduced_nodes(nodes: Sequence[Node], level: int, masked: Callable[[Layer], np.ndarray],
+                  proxies: Optional[dict] = None) -> list[Node]:
+    """Stand-ins of `nodes` at `level`; `proxies`, when given, gets each node's stand-in by
+    the node's id."""
     out: list[Node] = []
     for node in nodes:
         if isinstance(node, AdjustmentLayer):
@@ -166,10 +186,12 @@ def reduced_nodes(nodes: Sequence[Node], level: int,
             place(proxy, node, level)
         else:
             assert isinstance(node, Group)
-            proxy = Group(node.name, reduced_nodes(node.children, level, masked),
+            proxy = Group(node.name, reduced_nodes(node.children, level, masked, proxies),
                           visible=node.visible, opacity=node.opacity,
                           blend_mode=node.blend_mode)
             proxy.mask = reduced_mask(node, level)
         proxy.clipping = node.clipping
+        if proxies is not None:
+            proxies[id(node)] = proxy
         out.append(proxy)
     return out

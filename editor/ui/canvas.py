@@ -50,7 +50,8 @@ FIT_MARGIN = 28
 # After this long without a change or a redraw, the renderer makes the caches around the
 # active layer (`Renderer.prepare`), a unit of the stack per turn of the event loop, so
 # that the first move of a drag or a stroke does not wait for them (~0.25-0.45 s on a
-# 20-layer 4000x3000 document). Its steps are short (under ~25 ms there: bands of rows,
+# 20-layer 4000x3000 document). Zoomed out, it first makes every layer's stand-in at the
+# view's level, from which a drag of a layer whose caches are not made yet starts. Its steps are short (under ~25 ms there: bands of rows,
 # memory mapped in pieces), so it can begin soon after a change; a drag that begins
 # before it ends finishes what is left.
 PREPARE_DELAY_MS = 150
