@@ -687,13 +687,13 @@ class Renderer:
         prepared = self._prepared
         if layer is None or not isinstance(layer, Layer) or not self.doc.contains(layer) \
                 or (self._focus is not None and self._focus.layer is layer):
-            return False
+            return bool(self._unreduced())  # (the stand-ins serve any layer's drag)
         if prepared is not None and prepared.layer is layer:
             return (not prepared.done or bool(self._unreduced())
                     or (self._view_level > 0 and not self._reduced_ready()))
         split = _split_top_level(self.doc.root.children, layer)
-        if split is None:
-            return False  # drawn with its group or clipping group: no caches around it
+        if split is None:  # drawn with its group or clipping group: no caches around it
+            return bool(self._unreduced())
         work = _focus_in_steps(self.doc.root.children, layer, self.doc.canvas)
         self._prepared = _Prepared(layer, work, _identities(split))
         return True
@@ -701,9 +701,6 @@ class Renderer:
     def prepare_step(self, seconds: float = 0.015) -> bool:
         """Runs `prepare`'s work for about `seconds` (at least one unit of the stack);
         True while some is left."""
-        prepared = self._prepared
-        if prepared is None:
-            return False
         end = time.perf_counter() + seconds
         # First every layer's stand-in at the view's level: a drag of any layer made
         # active later starts from them at once (`_preview_caches`), and they stay valid
@@ -712,6 +709,9 @@ class Renderer:
             reduced.reduced_pixels(layer, self._view_level, masked_pixels)
             if time.perf_counter() >= end:
                 return True
+        prepared = self._prepared
+        if prepared is None:
+            return False
         ran = False
         while not prepared.done:
             try:
