@@ -291,8 +291,8 @@ class MainWindow(QMainWindow):
         bar.setMovable(False)
         bar.setIconSize(QSize(20, 20))
         for tool_id in ("move", "marquee", "lasso", "wand", "crop", None, "brush", "eraser",
-                        "fill", "eyedropper", None, "pen", "direct_select", None, "hand",
-                        "zoom"):
+                        "fill", "eyedropper", None, "pen", "direct_select", "shape", None,
+                        "hand", "zoom"):
             if tool_id is None:
                 bar.addSeparator()
             else:

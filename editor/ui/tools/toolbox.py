@@ -14,6 +14,7 @@ from .marquee import MarqueeTool
 from .move import MoveTool
 from .navigate import HandTool, ZoomTool
 from .pen import PenTool
+from .shape import ShapeTool
 from .wand import MagicWandTool
 
 if TYPE_CHECKING:
@@ -24,4 +25,4 @@ def all_tools(window: "EditorWindow") -> list[Tool]:
     return [MoveTool(window), MarqueeTool(window), BrushTool(window), EraserTool(window),
             EyedropperTool(window), HandTool(window), ZoomTool(window), CropTool(window),
             LassoTool(window), MagicWandTool(window), FillTool(window), PenTool(window),
-            DirectSelectionTool(window)]
+            DirectSelectionTool(window), ShapeTool(window)]
