@@ -233,3 +233,31 @@ def test_ellipse_tool_shift_alt_draws_a_circle_from_its_centre(opened, qtbot):
     box = doc.active.vector_mask.bounds()
     assert abs(box.w - 24) <= 1 and abs(box.h - 12) <= 1 and abs(box.x - 8) <= 1
     assert doc.active.name == "Ellipse 2"
+
+
+def test_a_shape_layer_moves_and_free_transforms_with_its_colour_shown(opened, qtbot):
+    w, doc, canvas = opened, opened.doc, opened.canvas
+    w.set_foreground(QColor(*TEAL))
+    qtbot.keyClick(canvas, Qt.Key.Key_U)
+    w.tools.current.set_shape("rectangle")
+    image_drag(qtbot, canvas, [(20, 10), (30, 15), (40, 30)])
+    layer = doc.active
+    # The Move tool drags the shape (its path) in one step.
+    qtbot.keyClick(canvas, Qt.Key.Key_V)
+    image_drag(qtbot, canvas, [(30, 20), (33, 22), (36, 24)])
+    shown = screen(w)
+    assert is_color(shown[15:33, 27:45], TEAL).all() and not is_color(shown[11:13, 21:25],
+                                                                        TEAL).any()
+    # Free Transform: the right-middle handle from x=46 to x=66 doubles the width; while
+    # it runs the preview draws the layer's colour (not the picture as it was).
+    qtbot.keyClick(canvas, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    tool = w.tools.current
+    assert tool.id == "transform" and tool._preview.pixels is not None
+    assert (tool.frame.x, tool.frame.w) == (26, 20)
+    image_drag(qtbot, canvas, [(46, 24), (56, 24), (66, 24)])
+    assert not canvas.grab().isNull()
+    qtbot.keyClick(canvas, Qt.Key.Key_Return)
+    assert doc.history.undo_name() == "Free Transform"
+    box = layer.vector_mask.bounds()
+    assert (box.x, box.w) == (26, 40)
+    assert is_color(screen(w)[15:33, 27:65], TEAL).all()

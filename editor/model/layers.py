@@ -329,6 +329,15 @@ class FillLayer(AdjustmentLayer):
 
     kind = "fill"
 
+    def content(self, box: Box, mask: Optional[LayerMask] = None) -> np.ndarray:
+        """Straight RGBA over canvas box `box`: its colour, as opaque as `mask`'s coverage
+        (opaque without one). Drawn through its active mask; stored in a PSD through its
+        path alone."""
+        pixels = np.empty((max(0, box.h), max(0, box.w), 4), np.uint8)
+        pixels[..., :3] = self.settings.color
+        pixels[..., 3] = mask.coverage(box) if mask is not None else 255
+        return pixels
+
     def content_bounds(self, canvas: Box) -> Box:
         """The part of `canvas` where it can show: what its masks can reveal there (the
         box of a mask that hides all beyond it), else the whole canvas."""

@@ -1341,10 +1341,7 @@ def fill_pixels(node: FillLayer, canvas: Box, compute: bool = True
         box = Box(0, 0, 0, 0)
     if not compute:
         return None, box
-    pixels = np.empty((box.h, box.w, 4), np.uint8)
-    pixels[..., :3] = node.settings.color
-    pixels[..., 3] = 255 if path is None else path.coverage(box)
-    return pixels, box
+    return node.content(box, path), box
 
 
 def _write_mask_data(record, mask: Optional[LayerMask], vector: Optional[VectorMask]) -> None:

@@ -231,10 +231,7 @@ def _draw_fill(painter: _Painter, layer: FillLayer, region: Box, mode: str, opac
     box = layer.content_bounds(region.intersect(painter.buffer.box))
     if box.is_empty() or opacity <= 0:
         return
-    mask = layer.active_mask()
-    pixels = np.empty((box.h, box.w, 4), np.uint8)
-    pixels[..., :3] = layer.settings.color
-    pixels[..., 3] = mask.coverage(box) if mask is not None else 255
+    pixels = layer.content(box, layer.active_mask())
     if mode in _QT_MODE_NAMES:
         _, QtGui = _qt()
         image = QtGui.QImage(pixels.data, box.w, box.h, pixels.strides[0],
