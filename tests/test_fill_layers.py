@@ -250,6 +250,11 @@ def test_a_shape_layer_moves_and_transforms_its_path():
     assert (shown[4:10, 4:14, :3] != COLOR).any(axis=-1).all()
     doc.flip(shape, horizontal=True)  # about its path's box: stays in place
     assert (composite_document(doc)[10:18, 14:24, :3] == COLOR).all()
+    # The Move tool's Auto-Select takes the shape where it shows, the picture elsewhere.
+    from editor.model import pick
+
+    assert pick.layer_at(doc, 18, 14) is shape
+    assert pick.layer_at(doc, 2, 2) is doc.root.children[0]
 
 
 # -- files ---------------------------------------------------------------------------------

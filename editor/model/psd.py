@@ -457,7 +457,8 @@ class _Reader:
                 pixels, x, y = self.render(item)
             else:
                 pixels, x, y = self.pixels(item)
-            source_kind = None if kind == "pixel" else ("fill" if isinstance(item, PsdFill) else kind)
+            source_kind = None if kind == "pixel" else (
+                "fill" if isinstance(item, PsdFill) else kind)
             if source_kind is not None:
                 label = {"type": "text", "smartobject": "smart object"}.get(source_kind, source_kind)
                 self.warn(f"{label} layer '{name}' became a pixel layer")
