@@ -101,6 +101,39 @@ def test_fill_is_colour_times_mask_times_opacity_over_the_layers_below(opacity):
     assert_near(composite_document(doc), reference, 1.5 if opacity == 255 else 2.0)
 
 
+def test_renderer_updates_with_fill_layers_equal_a_fresh_render():
+    """A layer dragged under and over a shape layer and an unmasked fill at part opacity,
+    the fill's colour and the shape's path changed: after each settled update the screen is
+    bit-for-bit what a new Renderer draws."""
+    doc = document()
+    layer = doc.add_image(photo(8, alpha=False)[:10, :12], "Small", 3, 3)
+    shape = adjustment_ops.add_shape(doc, "ellipse", (6, 4, 30, 26), COLOR)
+    fill = adjustment_ops.add_adjustment(doc, "solid_color", adj.SolidColor((0, 90, 200)),
+                                         with_mask=False)
+    doc.set_opacity(fill, 90)
+    renderer = Renderer(doc)
+    renderer.update()
+
+    def check():
+        renderer.settle()
+        renderer.update()
+        fresh = Renderer(doc)
+        fresh.update()
+        np.testing.assert_array_equal(renderer.composite.array, fresh.composite.array)
+
+    for step in range(4):
+        renderer.set_focus(layer)
+        doc.translate(layer, 3, 2, merge_key=("drag", 1))
+        renderer.update()
+        check()
+    doc.reorder(layer, doc.root, len(doc.root.children) - 1)  # over the fills
+    doc.translate(layer, -5, 1)
+    check()
+    adjustment_ops.set_settings(doc, fill, adj.SolidColor((255, 255, 0)))
+    doc.translate(shape, 4, 3)
+    check()
+
+
 @pytest.mark.parametrize("mode", ["multiply", "screen", "overlay", "color_burn", "difference",
                                   "hue", "luminosity"])
 def test_fill_blend_modes_match_the_reference(mode):

@@ -190,6 +190,18 @@ class _Painter:
         painter.drawImage(QtCore.QPoint(target.x, target.y), image,
                           QtCore.QRect(source.x, source.y, source.w, source.h))
 
+    def fill(self, rgb: tuple, box: Box, mode: str, opacity: int) -> None:
+        """Blends one opaque colour over canvas box `box` (Qt fills it: no pixels made)."""
+        inter = box.intersect(self.buffer.box)
+        if inter.is_empty() or opacity <= 0:
+            return
+        QtCore, QtGui = _qt()
+        painter = self.qpainter()
+        painter.setCompositionMode(getattr(QtGui.QPainter.CompositionMode, _QT_MODE_NAMES[mode]))
+        painter.setOpacity(opacity / 255.0)
+        target = self.buffer.local(inter)
+        painter.fillRect(QtCore.QRect(target.x, target.y, target.w, target.h), QtGui.QColor(*rgb))
+
     def blend_numpy(self, straight: np.ndarray, straight_box: Box, region: Box, mode: str,
                     opacity: int) -> None:
         """Blends straight float RGBA (at canvas box `straight_box`) with numpy maths."""
@@ -231,7 +243,13 @@ def _draw_fill(painter: _Painter, layer: FillLayer, region: Box, mode: str, opac
     box = layer.content_bounds(region.intersect(painter.buffer.box))
     if box.is_empty() or opacity <= 0:
         return
-    pixels = layer.content(box, layer.active_mask())
+    mask = layer.active_mask()
+    if mask is None and mode in _QT_MODE_NAMES:
+        # Opaque everywhere: Qt fills the box (a full redraw of a 4000x3000 canvas: ~1 ms
+        # more than without the fill, against ~65 ms for its pixels made and drawn).
+        painter.fill(layer.settings.color, box, mode, opacity)
+        return
+    pixels = layer.content(box, mask)
     if mode in _QT_MODE_NAMES:
         _, QtGui = _qt()
         image = QtGui.QImage(pixels.data, box.w, box.h, pixels.strides[0],
