@@ -156,6 +156,10 @@ def test_recipes_survive_another_program_renumbering_layers(tmp_path):
 
 
 def test_other_programs_layer_kinds_become_pixel_layers_with_warnings(tmp_path):
+    """Type, smart object and unknown adjustment layers become pixel (or carried) layers
+    with warnings; Solid Color fill and shape layers become our live fill layers."""
+    from editor.model import FillLayer
+
     path = tmp_path / "foreign.psd"
     psd_samples.foreign_kinds_psd(path)
     doc = open_document(path)
@@ -164,16 +168,15 @@ def test_other_programs_layer_kinds_become_pixel_layers_with_warnings(tmp_path):
     assert by_name["Invert"].source_kind == "adjustment" and by_name["Invert"].is_empty()
     assert by_name["Title"].source_kind == "type"
     assert by_name["Placed"].source_kind == "smartobject"
-    assert by_name["Red Fill"].source_kind == "fill"
     np.testing.assert_array_equal(by_name["Title"].pixels, psd_samples.swatch(10, 20))
     assert by_name["Title"].bounds().as_tuple() == (5, 5, 20, 10)
     np.testing.assert_array_equal(by_name["Placed"].pixels, psd_samples.swatch(10, 20, (0, 0, 250)))
     fill = by_name["Red Fill"]
-    assert fill.width > 0 and (fill.pixels[..., :3] == (255, 0, 0)).all()
-    shape = by_name["Rect"]
-    assert shape.source_kind == "shape"
-    assert (shape.pixels[8:24, 8:40] == (0, 0, 255, 255)).all()
-    assert (shape.pixels[:6, :, 3] == 0).all() and (shape.pixels[:, 42:, 3] == 0).all()
+    assert isinstance(fill, FillLayer) and fill.settings.color == (255, 0, 0)
+    shape = by_name["Rect"]  # a fill layer with its path
+    assert isinstance(shape, FillLayer) and shape.settings.color == (0, 0, 255)
+    np.testing.assert_allclose(shape.vector_mask.moved_knots()[0][:, 1],
+                               [(8, 8), (40, 8), (40, 24), (8, 24)], atol=1e-5)
     # Clipping and masks are kept, not baked: the pixels are the file's, the composite
     # shows the clipped layer over the opaque half of its base only, the masked layer's
     # top half only.
@@ -189,12 +192,13 @@ def test_other_programs_layer_kinds_become_pixel_layers_with_warnings(tmp_path):
     np.testing.assert_array_equal(shown[30:40, 7:12], without[30:40, 7:12])
     assert (shown[2:6, 50:58, :3] == 9).all()
     np.testing.assert_array_equal(shown[6:10, 50:58], without[6:10, 50:58])
+    assert (shown[8:24, 8:30, :3] == (0, 0, 255)).all()  # the shape over the red fill
+    assert (shown[44:48, 44:48, :3] == (255, 0, 0)).all()
     clipped.visible = masked.visible = True
     assert by_name["Burn"].blend_mode == "normal"
     assert by_name["Faded fill"].opacity == 100  # 200 x 128/255
     text = "\n".join(doc.warnings)
-    for expected in ("text layer 'Title'", "smart object layer 'Placed'", "fill layer 'Red Fill'",
-                     "shape layer 'Rect'",
+    for expected in ("text layer 'Title'", "smart object layer 'Placed'",
                      "adjustment layer 'Invert'",
                      "'darker color'", "fill opacity of 'Faded fill'"):
         assert expected in text, expected
@@ -203,8 +207,9 @@ def test_other_programs_layer_kinds_become_pixel_layers_with_warnings(tmp_path):
     # And it saves as a plain layered PSD that reopens without warnings.
     save_document(doc, tmp_path / "ours.psd")
     again = open_document(tmp_path / "ours.psd")
-    # Only the adjustment (still not drawn) is noted again.
-    assert [w for w in again.warnings if "adjustment layer 'Invert'" not in w] == []
+    # Only the adjustment (still not drawn) and the shape's path are noted again.
+    assert [w for w in again.warnings if "adjustment layer 'Invert'" not in w
+            and "vector mask of 'Rect'" not in w] == []
     assert [l.source_kind for l in again.layers()] == [l.source_kind for l in doc.layers()]
     # The adjustment saved back as one: psd-tools reads an invert adjustment layer.
     from psd_tools import PSDImage

@@ -424,7 +424,12 @@ def test_photoshop_files_keep_masks_and_clipping_and_composite_like_psd_tools(tm
         assert mask is not None and mask.enabled and (mask.width, mask.height) == (71, 57)
         assert nodes["Background copy"].pixels[..., 3].min() == 255  # not baked
     else:
-        assert nodes["Rectangle 2"].clipping and nodes["Rectangle 2"].pixels[..., 3].max() == 255
+        # Photoshop's shape layers: live Solid Color fill layers with their paths.
+        from editor.model import FillLayer
+
+        rect = nodes["Rectangle 2"]
+        assert rect.clipping and isinstance(rect, FillLayer) and rect.vector_mask is not None
+        assert rect.settings.color == (0, 255, 0)
     theirs = np.asarray(PSDImage.open(path).composite().convert("RGBA")).astype(np.float32) / 255
     ours = composite_document(doc).astype(np.float32) / 255
     assert_close(ours, theirs, 1.5 / 255)

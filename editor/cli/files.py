@@ -92,9 +92,10 @@ def describe_document(doc, file: str) -> dict:
             entry["vector_mask"] = {"x": box.x, "y": box.y, "width": box.w, "height": box.h,
                                     "subpaths": len(v.subpaths), "enabled": v.enabled,
                                     "linked": v.linked, "inverted": v.inverted}
-        if isinstance(node, AdjustmentLayer):
-            entry["adjustment"] = {"kind": node.settings.kind, "label": node.settings.label,
-                                   "settings": asdict(node.settings)}
+        if isinstance(node, AdjustmentLayer):  # a fill layer's settings under "fill"
+            entry["fill" if node.settings.fills else "adjustment"] = {
+                "kind": node.settings.kind, "label": node.settings.label,
+                "settings": asdict(node.settings)}
         if isinstance(node, Layer):
             entry.update(x=node.x, y=node.y, width=node.width, height=node.height,
                          recipe=node.recipe, source_kind=node.source_kind)
@@ -110,12 +111,14 @@ def format_report(report: dict) -> str:
     layers = report["layers"]
     pixel = sum(1 for n in layers if n["kind"] == "pixel")
     groups = sum(1 for n in layers if n["kind"] == "group")
-    adjusting = len(layers) - pixel - groups
+    fills = sum(1 for n in layers if n["kind"] == "fill")
+    adjusting = len(layers) - pixel - groups - fills
     lines = [f"{report['file']}: {report['width']}x{report['height']}, "
              f"{pixel} layer{'s' if pixel != 1 else ''}"
              + (f", {groups} group{'s' if groups != 1 else ''}" if groups else "")
              + (f", {adjusting} adjustment layer{'s' if adjusting != 1 else ''}"
-                if adjusting else "")]
+                if adjusting else "")
+             + (f", {fills} fill layer{'s' if fills != 1 else ''}" if fills else "")]
     for n in layers:
         indent = "  " * (len(n["group_path"]) + 1)
         flags = [] if n["visible"] else ["hidden"]
@@ -147,8 +150,9 @@ def format_report(report: dict) -> str:
             text += "  (" + ", ".join(flags) + ")"
         if n["group_path"]:
             text += "  in " + "/".join(n["group_path"])
-        if n.get("adjustment"):
-            text += f"  {n['adjustment']['label']}: " + _describe_settings(n["adjustment"])
+        settings = n.get("adjustment") or n.get("fill")
+        if settings:
+            text += f"  {settings['label']}: " + _describe_settings(settings)
         if n.get("recipe"):
             text += "  recipe " + json.dumps(n["recipe"], ensure_ascii=False, sort_keys=True)
         lines.append(text)

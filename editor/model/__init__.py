@@ -15,9 +15,11 @@ step, called by the UI and the verbs alike (docs/adding_a_method.md).
 """
 from .document import Document, LockedError
 from .errors import DocumentError, FileFormatError, ImageTooLarge, SaveError
-from .layers import BLEND_MODES, GROUP_BLEND_MODES, AdjustmentLayer, Group, Layer, LayerMask, Node
+from .layers import (BLEND_MODES, GROUP_BLEND_MODES, AdjustmentLayer, FillLayer, Group, Layer,
+                     LayerMask, Node)
 
 __all__ = [
     "Document", "LockedError", "DocumentError", "FileFormatError", "ImageTooLarge", "SaveError",
-    "BLEND_MODES", "GROUP_BLEND_MODES", "AdjustmentLayer", "Group", "Layer", "LayerMask", "Node",
+    "BLEND_MODES", "GROUP_BLEND_MODES", "AdjustmentLayer", "FillLayer", "Group", "Layer",
+    "LayerMask", "Node",
 ]

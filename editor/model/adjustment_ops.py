@@ -1,8 +1,10 @@
-"""Layer > New Adjustment Layer and editing an adjustment's settings, each one undo step.
+"""Layer > New Adjustment Layer, Layer > New Fill Layer, the Rectangle and Ellipse tools'
+shape layers, and editing an adjustment's or a fill's settings, each one undo step.
 
-A new adjustment layer goes above the active node with a layer mask, as in
+A new adjustment or fill layer goes above the active node with a layer mask, as in
 Photoshop: from the selection when there is one, else revealing everything
-(the brush then paints the mask). Settings are immutable values
+(the brush then paints the mask). A shape layer is a Solid Color fill layer whose
+vector mask is the shape (no layer mask). Settings are immutable values
 (`adjustments.py`); an edit replaces them (`SetAttr` on "settings"), and the
 edits of one slider drag share a merge key, so the drag is one step.
 """
@@ -15,35 +17,64 @@ import numpy as np
 from engine.box import Box
 
 from . import commands as cmds
-from . import mask_ops
-from .adjustments import KINDS, Adjustment
+from . import mask_ops, path_edit
+from .adjustments import FILL_KINDS, KINDS, Adjustment, SolidColor
 from .document import Document
 from .errors import DocumentError
-from .layers import AdjustmentLayer, Node
+from .layers import AdjustmentLayer, FillLayer, Node
 from .render import composite_document
 
 # Rows sampled: a histogram's shape, cheaply. Few tall strips rather than many thin ones:
 # each strip is a composite whose adjustment kernels start their threads (4 x 24 rows cost
 # half of 12 x 8 on the loaded 2-core machine, bench/bench_histogram.py).
 HISTOGRAM_STRIPS, HISTOGRAM_STRIP_ROWS = 4, 24
+# The shape tools' shapes: (layer name, the knots of the shape inscribed in a box).
+SHAPES = {"rectangle": ("Rectangle", path_edit.rectangle_knots),
+          "ellipse": ("Ellipse", path_edit.ellipse_knots)}
 
 
 def add_adjustment(doc: Document, kind: str, settings: Optional[Adjustment] = None,
-                   *, with_mask: bool = True) -> AdjustmentLayer:
-    """Adds an adjustment layer of `kind` (a key of `adjustments.KINDS`) above the active
-    node, with a mask from the selection (or revealing all) when `with_mask`."""
-    cls = KINDS.get(kind)
+                   *, with_mask: bool = True, name: Optional[str] = None) -> AdjustmentLayer:
+    """Adds an adjustment layer of `kind` (a key of `adjustments.KINDS`), or a fill layer
+    of a fill kind (`adjustments.FILL_KINDS`), above the active node, named `name` (else
+    the kind's name and a number), with a mask from the selection (or revealing all) when
+    `with_mask`."""
+    cls = KINDS.get(kind) or FILL_KINDS.get(kind)
     if cls is None:
-        raise DocumentError(f"Unknown adjustment '{kind}'; choose one of {', '.join(KINDS)}.")
+        raise DocumentError(f"Unknown adjustment '{kind}'; choose one of "
+                            f"{', '.join([*KINDS, *FILL_KINDS])}.")
     settings = settings if settings is not None else cls()
     if type(settings) is not cls:
         raise ValueError(f"{settings!r} is not {kind}")
-    layer = AdjustmentLayer(doc.next_layer_name(cls.label), settings)
+    node_class = FillLayer if cls.fills else AdjustmentLayer
+    name = name.strip() if name and name.strip() else doc.next_layer_name(
+        cls.layer_name or cls.label)
+    layer = node_class(name, settings)
     selected = doc.selection is not None or doc.selection_mask is not None
-    with doc.history.macro(f"New {cls.label} Layer"):
-        doc.add_layer(layer, name=f"New {cls.label} Layer")
+    title = "New Fill Layer" if cls.fills else f"New {cls.label} Layer"
+    with doc.history.macro(title):
+        doc.add_layer(layer, name=title)
         if with_mask:
             mask_ops.add_mask(doc, layer, "reveal_selection" if selected else "reveal_all")
+    return layer
+
+
+def add_shape(doc: Document, shape: str, box: tuple, color: tuple) -> FillLayer:
+    """The Rectangle and Ellipse tools: a new Solid Color fill layer of `color` (r, g, b)
+    above the active node whose vector mask is the `shape` ("rectangle", "ellipse")
+    inscribed in `box` (x0, y0, x1, y1, canvas pixels, fractions kept): Photoshop's shape
+    layer, made in one undo step."""
+    if shape not in SHAPES:
+        raise ValueError(f"unknown shape {shape!r}")
+    label, knots = SHAPES[shape]
+    x0, y0, x1, y1 = (float(v) for v in box)
+    if x1 - x0 < 1 or y1 - y0 < 1:
+        raise DocumentError("Drag out a shape at least one pixel wide and high.")
+    layer = FillLayer(doc.next_layer_name(label), SolidColor(tuple(color)[:3]))
+    # The path is the layer's before it is added: one step, and undo takes both away.
+    layer.vector_mask = path_edit.with_new_subpath(None, knots(x0, y0, x1, y1), True,
+                                                   doc.canvas)
+    doc.add_layer(layer, name=f"{label} Tool")
     return layer
 
 
@@ -51,13 +82,14 @@ def set_settings(doc: Document, node: Optional[Node], settings: Adjustment,
                  merge_key: Optional[Hashable] = None) -> None:
     """Replaces an adjustment layer's settings (one step; a drag passes one merge_key)."""
     if not isinstance(node, AdjustmentLayer) or not doc.contains(node):
-        raise DocumentError("Select an adjustment layer first.")
+        raise DocumentError("Select an adjustment or fill layer first.")
     if type(settings) is not type(node.settings):
         raise ValueError(f"{node.name} is a {node.settings.label} layer, not {settings.label}")
     doc._check_unlocked(node)
     if settings == node.settings:
         return
-    doc.history.push(cmds.SetAttr(node, "settings", settings, node.settings.label, merge_key))
+    name = f"Change {settings.label} Fill" if settings.fills else node.settings.label
+    doc.history.push(cmds.SetAttr(node, "settings", settings, name, merge_key))
 
 
 def histogram_below(doc: Document, node: Node, strips: int = HISTOGRAM_STRIPS,

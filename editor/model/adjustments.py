@@ -40,6 +40,12 @@ so they are applied through a lookup table (`lut`, 256 entries for the screen,
 formulas are written per pixel in `adjust_kernels.py` (numba; numpy took
 seconds on a 4000x3000 canvas), and the screen reads them through an exact 8-bit
 3D lookup that kernel fills as colours are met (`cube8`).
+
+Fill layers share the settings' form (`fills` set): Solid Color paints one colour over
+the whole canvas, through the layer's masks (`render._draw_fill`), as Photoshop's
+Layer > New Fill Layer > Solid Color (its 'SoCo' block in a PSD). They change nothing
+below them, so they have no `apply`; they live in `FILL_KINDS`, apart from `KINDS`
+(the New Adjustment Layer menu).
 """
 from __future__ import annotations
 
@@ -67,6 +73,8 @@ class Adjustment:
     label: ClassVar[str] = ""
     separable: ClassVar[bool] = False  # each channel alone: a lookup table per channel
     code: ClassVar[int] = -1  # which formula of adjust_kernels (-1: the lookup table)
+    fills: ClassVar[bool] = False  # a fill layer's content (paints), not an adjustment
+    layer_name: ClassVar[str] = ""  # a new layer's name before its number ("": the label)
 
     def params(self) -> np.ndarray:
         """The settings as numbers for adjust_kernels (kinds that mix channels)."""
@@ -407,8 +415,31 @@ class ColorBalance(Adjustment):
         return apply_mixed(self.code, self.params(), rgb)
 
 
+@dataclass(frozen=True)
+class SolidColor(Adjustment):
+    """A Solid Color fill layer's colour: (red, green, blue), 0..255."""
+
+    kind: ClassVar[str] = "solid_color"
+    label: ClassVar[str] = "Solid Color"
+    fills: ClassVar[bool] = True
+    layer_name: ClassVar[str] = "Color Fill"  # Photoshop's name for a new one
+    color: tuple = (0, 0, 0)
+
+    def __post_init__(self):
+        if len(self.color) != 3 or any(not 0 <= int(c) <= 255 for c in self.color):
+            raise ValueError(f"a colour is three values 0..255, not {self.color!r}")
+        object.__setattr__(self, "color", tuple(int(c) for c in self.color))
+
+    def is_identity(self) -> bool:
+        return False  # it always paints
+
+    def describe(self) -> str:
+        return "color=#{:02x}{:02x}{:02x}".format(*self.color)
+
+
 KINDS: dict[str, type] = {k.kind: k for k in (BrightnessContrast, Levels, Curves, HueSaturation,
                                                ColorBalance, Exposure)}
+FILL_KINDS: dict[str, type] = {SolidColor.kind: SolidColor}
 
 
 def changed(settings: Adjustment, **values) -> Adjustment:
@@ -417,8 +448,9 @@ def changed(settings: Adjustment, **values) -> Adjustment:
 
 
 def make(kind: str, values: Optional[dict] = None) -> Adjustment:
-    """A kind's settings from its name and a dict of its fields (JSON: lists become tuples)."""
-    cls = KINDS.get(kind)
+    """A kind's settings (an adjustment's or a fill's) from its name and a dict of its fields
+    (JSON: lists become tuples)."""
+    cls = KINDS.get(kind) or FILL_KINDS.get(kind)
     if cls is None:
         raise ValueError(f"unknown adjustment {kind!r}")
     fields = {}

@@ -19,8 +19,8 @@ from engine.box import Box, mask_bounds
 from . import commands as cmds
 from .errors import DocumentError
 from .history import History, Macro
-from .layers import (BLEND_MODES, GROUP_BLEND_MODES, AdjustmentLayer, Group, Layer, Node,
-                     check_pixels, clipping_base, opaque_bounds)
+from .layers import (BLEND_MODES, GROUP_BLEND_MODES, AdjustmentLayer, FillLayer, Group, Layer,
+                     Node, check_pixels, clipping_base, opaque_bounds)
 from .render import composite_document, composite_nodes
 from .signals import Signal
 
@@ -39,11 +39,15 @@ def linked_masks(node: Node) -> list[Node]:
 
 def transform_frame(node: Node) -> Box:
     """The canvas box a transform of `node` maps (Free Transform's handles; the flips' and
-    quarter turns' centre): its bounds; for an adjustment layer, which has no pixels, the
-    box of what its linked mask reveals, as a layer's is of its pixels (Photoshop transforms
-    the mask). Raises a one-line DocumentError when there is nothing to transform."""
+    quarter turns' centre): its bounds; for an adjustment or fill layer, which has no pixels,
+    the box of what its linked mask reveals, as a layer's is of its pixels (Photoshop
+    transforms the mask), or without one, its linked path's box (a shape layer). Raises a
+    one-line DocumentError when there is nothing to transform."""
     if isinstance(node, AdjustmentLayer):
         mask = node.mask
+        vector = node.vector_mask
+        if mask is None and vector is not None and vector.linked and vector.subpaths:
+            return vector.bounds()  # a shape layer: its path is what moves
         if mask is None:
             raise DocumentError(f"Adjustment layer '{node.name}' has no layer mask: there is "
                                 "nothing to transform.")
@@ -351,6 +355,8 @@ class Document:
         assert isinstance(below, Layer)
         self._check_unlocked(below)
         box = below.bounds().union(layer.bounds()) if not layer.is_empty() else below.bounds()
+        if isinstance(layer, FillLayer):  # its colour lands wherever it shows on the canvas
+            box = box.union(layer.content_bounds(self.canvas))
         base = Layer(below.name, below.pixels, below.x, below.y)
         base.mask = below.active_mask()  # masks are baked into the merged pixels
         top = layer.copy(share=True)
@@ -702,5 +708,6 @@ class Document:
 
 def _check_has_pixels(layer: Layer) -> None:
     if isinstance(layer, AdjustmentLayer):
-        raise DocumentError(f"'{layer.name}' is an adjustment layer: it has no pixels to paint "
+        what = "a fill" if isinstance(layer, FillLayer) else "an adjustment"
+        raise DocumentError(f"'{layer.name}' is {what} layer: it has no pixels to paint "
                             f"on (add a layer mask and paint on the mask).")

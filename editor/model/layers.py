@@ -119,6 +119,15 @@ class LayerMask(PlacedPixels):
                 self.pixels[inter.translate(-self.x, -self.y).slices()]
         return out
 
+    def shown_bounds(self, within: Box) -> Box:
+        """The part of `within` where the mask can show anything: the box of its values
+        grown by its feather's reach when it hides everything beyond them (default 0 at
+        full density), else all of `within`."""
+        if self.default or self.density < 255:
+            return within
+        pad, box = self.reach, self.bounds()
+        return Box(box.x - pad, box.y - pad, box.w + 2 * pad, box.h + 2 * pad).intersect(within)
+
     def coverage(self, box: Box) -> np.ndarray:
         """How much of the layer shows inside canvas box `box` (uint8 0..255), with
         density and feather applied."""
@@ -261,7 +270,7 @@ class Layer(PlacedPixels, Node):
         self.y = int(y)
         self.recipe = dict(recipe) if recipe else None
         # What the layer was in the file it came from, when it was rasterised
-        # on open (e.g. "type", "shape", "smartobject", "adjustment").
+        # on open (e.g. "type", "shape", "smartobject", "adjustment", "fill").
         self.source_kind = source_kind
 
 
@@ -305,9 +314,35 @@ class AdjustmentLayer(Layer):
         return EVERYWHERE  # it changes whatever lies below it, wherever that is
 
     def copy(self, name: Optional[str] = None, share: bool = False) -> "AdjustmentLayer":
-        return self._copy_extras(AdjustmentLayer(
+        return self._copy_extras(type(self)(
             name or self.name, self.settings, visible=self.visible, opacity=self.opacity,
             blend_mode=self.blend_mode, locked=self.locked), share)
+
+
+class FillLayer(AdjustmentLayer):
+    """A fill layer (Photoshop's Layer > New Fill Layer): its `settings` (a fill kind of
+    `adjustments.py`, e.g. Solid Color) paint the whole canvas, shown through its layer
+    mask and vector mask, at its opacity and with its blend mode. With a vector mask it is
+    what Photoshop calls a shape layer. It shares everything else with an adjustment
+    layer: no pixels of its own (the brush paints its mask), reach everywhere, its
+    settings replaced as one undo step."""
+
+    kind = "fill"
+
+    def content(self, box: Box, mask: Optional[LayerMask] = None) -> np.ndarray:
+        """Straight RGBA over canvas box `box`: its colour, as opaque as `mask`'s coverage
+        (opaque without one). Drawn through its active mask; stored in a PSD through its
+        path alone."""
+        pixels = np.empty((max(0, box.h), max(0, box.w), 4), np.uint8)
+        pixels[..., :3] = self.settings.color
+        pixels[..., 3] = mask.coverage(box) if mask is not None else 255
+        return pixels
+
+    def content_bounds(self, canvas: Box) -> Box:
+        """The part of `canvas` where it can show: what its masks can reveal there (the
+        box of a mask that hides all beyond it), else the whole canvas."""
+        mask = self.active_mask()
+        return canvas if mask is None else mask.shown_bounds(canvas)
 
 
 class Group(Node):
@@ -348,6 +383,8 @@ class Group(Node):
 
     def drawn_bounds(self) -> Box:
         if self.blend_mode != "pass_through":
+            if any(isinstance(n, FillLayer) for n in self.walk()):
+                return EVERYWHERE  # a fill layer inside paints beyond the layers' boxes
             return self.bounds()  # an isolated group: its adjustments act on its layers only
         box = Box(0, 0, 0, 0)
         for child in self.children:

@@ -5,6 +5,9 @@ Photoshop's Direct Selection does), adding an anchor on a segment without changi
 shape (Add Anchor Point), removing one (Delete Anchor Point), and turning an anchor into
 a corner or a smooth point (Convert Point).
 
+The Rectangle and Ellipse tools' shapes are made here too (`shape_box`, `rectangle_knots`,
+`ellipse_knots`).
+
 A knot is a (3, 2) array of (preceding handle, anchor, leaving handle) in canvas pixels,
 as `vector_mask.Subpath` keeps them. Every function returns new arrays or a new path: the
 vector mask is never changed in place (undo keeps the old one).
@@ -21,6 +24,10 @@ from .vector_mask import Subpath, VectorMask
 PRECEDING, ANCHOR, LEAVING = 0, 1, 2
 # A handle nearer its anchor than this (pixels) is no handle: the anchor is a corner there.
 TINY = 1e-6
+# A quarter ellipse as one cubic Bezier: its handles KAPPA times the radius along the
+# tangents (4/3 (sqrt 2 - 1) = 0.5523, the usual choice: the curve strays 0.03 % of the
+# radius from the circle; Photoshop's Ellipse tool draws the same four knots).
+KAPPA = 4 * (np.sqrt(2) - 1) / 3
 
 
 def corner_knot(x: float, y: float) -> np.ndarray:
@@ -42,6 +49,36 @@ def is_smooth(knot: np.ndarray, tolerance: float = 1e-3) -> bool:
     if la < TINY or lb < TINY:
         return False
     return float(np.dot(a, b)) / (la * lb) < -1 + tolerance
+
+
+def shape_box(ax: float, ay: float, x: float, y: float, *, square: bool = False,
+              centred: bool = False) -> tuple[float, float, float, float]:
+    """The box (x0, y0, x1, y1) a shape tool's drag from (ax, ay) to (x, y) draws, as
+    Photoshop's: `square` (Shift) makes both sides the longer one, `centred` (Alt) takes
+    the press as the centre rather than a corner."""
+    dx, dy = x - ax, y - ay
+    if square:
+        side = max(abs(dx), abs(dy))
+        dx, dy = np.copysign(side, dx), np.copysign(side, dy)
+    if centred:
+        return ax - abs(dx), ay - abs(dy), ax + abs(dx), ay + abs(dy)
+    return min(ax, ax + dx), min(ay, ay + dy), max(ax, ax + dx), max(ay, ay + dy)
+
+
+def rectangle_knots(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
+    """A rectangle's four corner knots, clockwise from the top left (a closed subpath)."""
+    return np.stack([corner_knot(x, y) for x, y in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))])
+
+
+def ellipse_knots(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
+    """The ellipse inscribed in the box: four smooth knots (top, right, bottom, left,
+    clockwise), each quarter one cubic Bezier with handles KAPPA times its radius."""
+    cx, cy, rx, ry = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) / 2, (y1 - y0) / 2
+    kx, ky = KAPPA * rx, KAPPA * ry
+    return np.array([[(cx - kx, y0), (cx, y0), (cx + kx, y0)],
+                     [(x1, cy - ky), (x1, cy), (x1, cy + ky)],
+                     [(cx + kx, y1), (cx, y1), (cx - kx, y1)],
+                     [(x0, cy + ky), (x0, cy), (x0, cy - ky)]], np.float64)
 
 
 @dataclass(frozen=True)

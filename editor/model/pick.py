@@ -5,7 +5,8 @@ A layer has pixels at a point when what it draws there is not fully transparent:
 alpha times its masks (layer and vector, `Node.active_mask`), the masks of the groups
 holding it, and, for a clipped layer, the alpha of the layer it is clipped to. Its
 opacity does not count (a faint layer is still there to be moved, as in Photoshop);
-hidden layers and adjustment layers (no pixels of their own) are never picked.
+hidden layers and adjustment layers (no pixels of their own) are never picked; a fill
+layer (a shape layer) has pixels wherever its masks show its colour.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import Optional
 from engine.box import Box
 
 from .document import Document
-from .layers import Layer, Node
+from .layers import FillLayer, Layer, Node
 from .mask_ops import clipping_base
 
 
@@ -52,6 +53,8 @@ def _drawn_alpha(layer: Layer, x: int, y: int) -> float:
 
 
 def _own_alpha(layer: Layer, x: int, y: int) -> float:
+    if isinstance(layer, FillLayer):  # opaque colour everywhere, through its masks
+        return _mask_at(layer, x, y)
     if layer.is_empty() or not _inside(layer.bounds(), x, y):
         return 0.0
     return float(layer.pixels[y - layer.y, x - layer.x, 3]) / 255 * _mask_at(layer, x, y)

@@ -36,7 +36,15 @@ psd-tools' private attributes are reached in one function, `_low_level`.
 
 Reading turns every layer into a pixel layer or a group. Type and smart
 object layers keep the pixels Photoshop stored for them; shape and fill layers
-are drawn by psd-tools. Brightness/Contrast, Levels, Curves, Hue/Saturation,
+are drawn by psd-tools, except Solid Color fill layers, which become our own
+(`FillLayer`, written back with Photoshop's 'SoCo' block: a descriptor holding
+'Clr ' as RGBC): psd-tools' SolidColorFill, and its ShapeLayer when that is one
+with a path and no stroke (Photoshop's shape layer: 'SoCo' beside the vector mask).
+We write a fill layer as Photoshop does: flagged "pixel data irrelevant", with pixels
+for readers that do not know fills (its colour over the canvas, or over its path's box
+with the path's coverage as alpha; the layer mask stored apart). So psd-tools sees our
+fill layer as a SolidColorFill and, with a path, as a ShapeLayer, as it sees Photoshop's.
+Brightness/Contrast, Levels, Curves, Hue/Saturation,
 Color Balance and Exposure adjustment layers become our own (`AdjustmentLayer`,
 drawn; written back with the blocks Photoshop writes for them: 'brit' and
 'CgEd', 'levl', 'curv', 'hue2' with its six ranges, 'blnc', 'expA'). Other
@@ -75,7 +83,7 @@ from .errors import DocumentError, FileFormatError, ImageTooLarge, SaveError
 from . import adjustments, path_edit
 from .mask_ops import clipping_base
 from .images import flatten_on_white
-from .layers import BLEND_MODES, AdjustmentLayer, Group, Layer, LayerMask, Node
+from .layers import BLEND_MODES, AdjustmentLayer, FillLayer, Group, Layer, LayerMask, Node
 from .limits import LAYERS_LIMIT_FACTOR, MAX_PIXELS_ENV, check_pixel_limit, pixel_count, read_head
 from .render import composite_document
 from .vector_mask import Subpath, VectorMask
@@ -416,21 +424,24 @@ class _Reader:
         return nodes
 
     def read_node(self, item) -> Optional[Node]:
-        from psd_tools.api.layers import AdjustmentLayer as PsdAdjustment, FillLayer, Group as PsdGroup, ShapeLayer
+        from psd_tools.api.layers import (AdjustmentLayer as PsdAdjustment, FillLayer as PsdFill,
+                                          Group as PsdGroup, ShapeLayer)
 
         name = item.name
         if isinstance(item, PsdGroup):
             node: Node = Group(name, self.read_children(item), visible=item.visible,
                                opacity=item.opacity, blend_mode=self.mode(item, True),
                                locked=_locked(item), expanded=_is_open(item))
-        elif isinstance(item, PsdAdjustment):
-            settings = read_adjustment(item)
+        elif isinstance(item, PsdAdjustment) or read_fill(item) is not None:
+            settings = read_adjustment(item) if isinstance(item, PsdAdjustment) \
+                else read_fill(item)
             record, _ = _low_level(item)
             own = _own_blocks()
             if settings is not None:  # one we draw: its settings are ours now
-                node = AdjustmentLayer(name, settings, visible=item.visible,
-                                       opacity=item.opacity, blend_mode=self.mode(item, False),
-                                       locked=_locked(item))
+                node_class = FillLayer if settings.fills else AdjustmentLayer
+                node = node_class(name, settings, visible=item.visible,
+                                  opacity=self.opacity(item) if settings.fills else item.opacity,
+                                  blend_mode=self.mode(item, False), locked=_locked(item))
                 own = own | _adjustment_tags()
             else:
                 self.warn(f"adjustment layer '{name}' ({item.kind}) is kept and saved back, "
@@ -442,33 +453,41 @@ class _Reader:
                             if key not in own and key not in _vector_tags()] or None
         else:
             kind = item.kind
-            if isinstance(item, (ShapeLayer, FillLayer)):
+            if isinstance(item, (ShapeLayer, PsdFill)):
                 pixels, x, y = self.render(item)
             else:
                 pixels, x, y = self.pixels(item)
-            source_kind = None if kind == "pixel" else ("fill" if isinstance(item, FillLayer) else kind)
+            source_kind = None if kind == "pixel" else (
+                "fill" if isinstance(item, PsdFill) else kind)
             if source_kind is not None:
                 label = {"type": "text", "smartobject": "smart object"}.get(source_kind, source_kind)
                 self.warn(f"{label} layer '{name}' became a pixel layer")
-            if item.has_effects():
-                self.warn(f"layer effects of '{name}' (shadows, strokes, ...) were not kept")
-            opacity = item.opacity
-            fill = item.fill_opacity
-            if fill != 255:  # without effects, fill opacity fades the pixels like opacity
-                opacity = (opacity * fill + 127) // 255
-                self.warn(f"the fill opacity of '{name}' was folded into its opacity")
             node = Layer(name, pixels if self.decode else None, x, y, visible=item.visible,
-                         opacity=opacity, blend_mode=self.mode(item, False),
+                         opacity=self.opacity(item), blend_mode=self.mode(item, False),
                          locked=_locked(item), source_kind=source_kind)
             if not self.decode:
                 node.pixels = pixels  # the placeholder as it is (Layer() would copy it)
-        if not isinstance(item, (ShapeLayer, FillLayer)):  # psd-tools drew those with their masks
+        if not (isinstance(item, (ShapeLayer, PsdFill)) and node.kind == "pixel"):
+            # (the shape and fill layers psd-tools drew, it drew with their masks)
             node.mask = self.read_mask(item)
             self.read_vector_mask(item, node)
         layer_id = item.layer_id
         if isinstance(layer_id, int) and layer_id >= 0:
             self.ids[layer_id] = node
         return node
+
+    def opacity(self, item) -> int:
+        """A layer's opacity with its fill opacity folded in (the layer effects, which
+        fill opacity leaves alone, are not kept: said in the warnings)."""
+        name = item.name
+        if item.has_effects():
+            self.warn(f"layer effects of '{name}' (shadows, strokes, ...) were not kept")
+        opacity = item.opacity
+        fill = item.fill_opacity
+        if fill != 255:  # without effects, fill opacity fades the pixels like opacity
+            opacity = (opacity * fill + 127) // 255
+            self.warn(f"the fill opacity of '{name}' was folded into its opacity")
+        return opacity
 
     def read_mask(self, item) -> Optional[LayerMask]:
         """The layer's user mask (its channel and the record's mask data), kept as it is.
@@ -685,7 +704,36 @@ def _adjustment_tags() -> set:
     from psd_tools.constants import Tag
 
     return {Tag.BRIGHTNESS_AND_CONTRAST, Tag.CONTENT_GENERATOR_EXTRA_DATA, Tag.LEVELS,
-            Tag.CURVES, Tag.HUE_SATURATION, Tag.COLOR_BALANCE, Tag.EXPOSURE}
+            Tag.CURVES, Tag.HUE_SATURATION, Tag.COLOR_BALANCE, Tag.EXPOSURE,
+            Tag.SOLID_COLOR_SHEET_SETTING}
+
+
+def read_fill(item) -> Optional[adjustments.SolidColor]:
+    """Our settings for a Solid Color fill layer: psd-tools' SolidColorFill, or its
+    ShapeLayer with a 'SoCo' block and no stroke drawn (Photoshop's shape layer: the fill
+    and its path); None for anything else (other fills, a colour not stored as RGB, a
+    stroked shape: psd-tools draws those)."""
+    from psd_tools.api.layers import FillLayer as PsdFill, ShapeLayer
+    from psd_tools.constants import Tag
+
+    if not isinstance(item, (PsdFill, ShapeLayer)):
+        return None
+    blocks = item.tagged_blocks
+    desc = blocks.get_data(Tag.SOLID_COLOR_SHEET_SETTING)
+    if desc is None:
+        return None
+    stroke = blocks.get_data(Tag.VECTOR_STROKE_DATA)
+    if stroke is not None and bool(stroke.get(b"strokeEnabled", False)):
+        return None
+    color = desc.get(b"Clr ")
+    if color is None or getattr(color, "classID", None) != b"RGBC":
+        return None
+    try:
+        values = tuple(int(round(min(255.0, max(0.0, float(color[key])))))
+                       for key in (b"Rd  ", b"Grn ", b"Bl  "))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return adjustments.SolidColor(values)
 
 
 def read_adjustment(item) -> Optional[adjustments.Adjustment]:
@@ -809,6 +857,15 @@ def adjustment_blocks(settings: adjustments.Adjustment) -> list:
     if isinstance(settings, adjustments.Exposure):
         return [(Tag.EXPOSURE, blocks.Exposure(1, settings.exposure, settings.offset,
                                                settings.gamma))]
+    if isinstance(settings, adjustments.SolidColor):
+        from psd_tools.psd.descriptor import Descriptor, Double
+
+        color = Descriptor(classID=b"RGBC")
+        for key, value in zip((b"Rd  ", b"Grn ", b"Bl  "), settings.color):
+            color[key] = Double(float(value))
+        fill = DescriptorBlock(classID=b"null")
+        fill[b"Clr "] = color
+        return [(Tag.SOLID_COLOR_SHEET_SETTING, fill)]
     raise ValueError(f"no PSD form for {settings!r}")
 
 
@@ -1082,6 +1139,8 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False) -> None:
             records_at.append(f.tell())
             record.write(f, "macroman", version)
         for record, pixels, mask in zip(plan.records, plan.pixels, plan.masks):
+            if callable(pixels):
+                pixels = pixels()
             for channel_info, slot in zip(record.channel_info, (3, 0, 1, 2)):
                 channel = ChannelData(compression=Compression.RAW if pixels is None
                                       else Compression.RLE)
@@ -1183,7 +1242,11 @@ class _Writer:
                 stack.extend((child, depth + 1, False) for child in reversed(node.children))
                 continue
             plan.records.append(self.record(node, plan))
-            plan.pixels.append(node.pixels if isinstance(node, Layer) else None)
+            if isinstance(node, FillLayer):  # made when written, one layer at a time
+                plan.pixels.append(lambda n=node: fill_pixels(n, Box(0, 0, doc.width,
+                                                                      doc.height))[0])
+            else:
+                plan.pixels.append(node.pixels if isinstance(node, Layer) else None)
             plan.masks.append(node.mask.pixels if node.mask is not None else None)
         return plan
 
@@ -1212,6 +1275,10 @@ class _Writer:
             kind = SectionDivider.OPEN_FOLDER if node.expanded else SectionDivider.CLOSED_FOLDER
             record.tagged_blocks.set_data(Tag.SECTION_DIVIDER_SETTING, kind)
             record.tagged_blocks.get_data(Tag.SECTION_DIVIDER_SETTING).blend_mode = mode
+        elif isinstance(node, FillLayer):
+            _, box = fill_pixels(node, Box(0, 0, plan.width, plan.height), compute=False)
+            record.top, record.left, record.bottom, record.right = box.y, box.x, box.y1, box.x1
+            record.flags.pixel_data_irrelevant = True  # its settings draw it (Photoshop's flag)
         else:
             assert isinstance(node, Layer)
             _check_offsets(node)
@@ -1260,6 +1327,22 @@ class _Writer:
             entry["short_name"] = name
             plan.metadata[str(layer_id)] = entry
         return record
+
+
+def fill_pixels(node: FillLayer, canvas: Box, compute: bool = True
+                ) -> tuple[Optional[np.ndarray], Box]:
+    """The pixels Photoshop stores for a fill layer (what readers that do not know fills
+    show) and their canvas box: its colour over the canvas, or, with an enabled path (a
+    shape layer), over the path's box with the path's coverage as alpha. Its layer mask is
+    not in them (it is stored as the mask). `compute=False`: the box alone."""
+    vector = node.vector_mask
+    path = vector.raster() if vector is not None and vector.enabled else None
+    box = canvas if path is None else path.shown_bounds(canvas)
+    if box.is_empty():
+        box = Box(0, 0, 0, 0)
+    if not compute:
+        return None, box
+    return node.content(box, path), box
 
 
 def _write_mask_data(record, mask: Optional[LayerMask], vector: Optional[VectorMask]) -> None:

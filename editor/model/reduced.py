@@ -175,8 +175,9 @@ def reduced_nodes(nodes: Sequence[Node], level: int, masked: Callable[[Layer], n
     out: list[Node] = []
     for node in nodes:
         if isinstance(node, AdjustmentLayer):
-            proxy: Node = AdjustmentLayer(node.name, node.settings, visible=node.visible,
-                                          opacity=node.opacity, blend_mode=node.blend_mode)
+            # (its own kind: a fill layer's stand-in paints as it does)
+            proxy: Node = type(node)(node.name, node.settings, visible=node.visible,
+                                     opacity=node.opacity, blend_mode=node.blend_mode)
             proxy.mask = reduced_mask(node, level)
         elif isinstance(node, Layer):
             pixels = (reduced_pixels(node, level, masked) if not node.is_empty()

@@ -26,6 +26,8 @@ them in their group, or their clipping base), through their mask and opacity, in
 numba pass (`adjust_kernels`); with an adjustment above a dragged layer, the layers
 between adjustments are pre-flattened the same way and the adjustments redrawn live,
 only inside the box that changed (not whole rows: see below).
+Fill layers (Solid Color) are drawn as a layer of their colour made for the region
+drawn, its alpha their masks' coverage.
 
 During a drag the canvas says what it shows (`set_view`): zoomed out, the drag is
 composited at the view's pyramid level, as Photoshop and Krita do: the focus caches
@@ -62,7 +64,7 @@ from engine.compose import blend, composite_premultiplied, to_float, unpremultip
 
 from . import prefaulted, reduced
 from .adjustments import cube8, lut8_premultiplied, lut16
-from .layers import AdjustmentLayer, Group, Layer, Node
+from .layers import AdjustmentLayer, FillLayer, Group, Layer, Node
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QImage
@@ -190,6 +192,18 @@ class _Painter:
         painter.drawImage(QtCore.QPoint(target.x, target.y), image,
                           QtCore.QRect(source.x, source.y, source.w, source.h))
 
+    def fill(self, rgb: tuple, box: Box, mode: str, opacity: int) -> None:
+        """Blends one opaque colour over canvas box `box` (Qt fills it: no pixels made)."""
+        inter = box.intersect(self.buffer.box)
+        if inter.is_empty() or opacity <= 0:
+            return
+        QtCore, QtGui = _qt()
+        painter = self.qpainter()
+        painter.setCompositionMode(getattr(QtGui.QPainter.CompositionMode, _QT_MODE_NAMES[mode]))
+        painter.setOpacity(opacity / 255.0)
+        target = self.buffer.local(inter)
+        painter.fillRect(QtCore.QRect(target.x, target.y, target.w, target.h), QtGui.QColor(*rgb))
+
     def blend_numpy(self, straight: np.ndarray, straight_box: Box, region: Box, mode: str,
                     opacity: int) -> None:
         """Blends straight float RGBA (at canvas box `straight_box`) with numpy maths."""
@@ -203,6 +217,9 @@ class _Painter:
 
 
 def _draw_layer(painter: _Painter, layer: Layer, region: Box, mode: str, opacity: int) -> None:
+    if isinstance(layer, FillLayer):
+        _draw_fill(painter, layer, region, mode, opacity)
+        return
     if isinstance(layer, AdjustmentLayer):
         _draw_adjustment(painter, layer, region, mode, opacity)
         return
@@ -219,6 +236,29 @@ def _draw_layer(painter: _Painter, layer: Layer, region: Box, mode: str, opacity
             return
         src = to_float(layer.pixels[inter.translate(-layer.x, -layer.y).slices()])
         painter.blend_numpy(src, inter, region, mode, opacity)
+
+
+def _draw_fill(painter: _Painter, layer: FillLayer, region: Box, mode: str, opacity: int) -> None:
+    """A fill layer inside `region`: its colour, as opaque as its masks' coverage (opaque
+    without one), blended as a layer's pixels are. Made for the region drawn, not kept:
+    one colour and the mask's coverage, which the mask caches itself."""
+    box = layer.content_bounds(region.intersect(painter.buffer.box))
+    if box.is_empty() or opacity <= 0:
+        return
+    mask = layer.active_mask()
+    if mask is None and mode in _QT_MODE_NAMES:
+        # Opaque everywhere: Qt fills the box (a full redraw of a 4000x3000 canvas: ~1 ms
+        # more than without the fill, against ~65 ms for its pixels made and drawn).
+        painter.fill(layer.settings.color, box, mode, opacity)
+        return
+    pixels = layer.content(box, mask)
+    if mode in _QT_MODE_NAMES:
+        _, QtGui = _qt()
+        image = QtGui.QImage(pixels.data, box.w, box.h, pixels.strides[0],
+                             QtGui.QImage.Format.Format_RGBA8888)
+        painter.draw(image, box, region, mode, opacity)
+    else:
+        painter.blend_numpy(to_float(pixels), box, region, mode, opacity)
 
 
 def _draw_masked(painter: _Painter, layer: Layer, mask, region: Box, mode: str,
@@ -409,10 +449,10 @@ def _draw_clipping_group(painter: _Painter, base: Node, clipped: Sequence[Node],
     clipped layers are hidden too."""
     if not base.visible:
         return
-    if isinstance(base, AdjustmentLayer):
+    if isinstance(base, AdjustmentLayer) and not isinstance(base, FillLayer):
         _draw_adjustment_clipping_group(painter, base, clipped, region)
         return
-    inside = base.bounds().intersect(region).intersect(painter.buffer.box)
+    inside = _content_box(base, painter.buffer.box).intersect(region)
     if inside.is_empty():
         return
     buffer = painter.buffer
@@ -442,6 +482,17 @@ def _draw_clipping_group(painter: _Painter, base: Node, clipped: Sequence[Node],
     else:
         painter.blend_numpy(unpremultiply(temp.read_float(inside)), inside, region, mode,
                             base.opacity)
+
+
+def _content_box(node: Node, canvas: Box) -> Box:
+    """Where `node` draws content of its own inside `canvas` (the shape a clipping group
+    based on it takes): its pixels' box; a fill layer's, where its masks show its colour
+    (it has no pixel box); a group's, its layers' and its fill layers'."""
+    if isinstance(node, FillLayer):
+        return node.content_bounds(canvas)
+    if isinstance(node, Group) and any(isinstance(n, FillLayer) for n in node.walk()):
+        return node.drawn_bounds().intersect(canvas)
+    return node.bounds().intersect(canvas)
 
 
 def _draw_adjustment_clipping_group(painter: _Painter, base: AdjustmentLayer,
@@ -1263,6 +1314,8 @@ def _split_top_level(nodes: Sequence[Node], layer: Layer) -> Optional[tuple[list
 def _blends_normally(node: Node) -> bool:
     if not node.visible:
         return True
+    if isinstance(node, FillLayer):
+        return node.blend_mode == "normal"  # drawn as a layer of one colour
     if isinstance(node, AdjustmentLayer):
         return False  # it changes what lies below it: not a layer to pre-flatten
     if isinstance(node, Layer):

@@ -1,16 +1,24 @@
 """Layer > New Adjustment Layer > Brightness/Contrast, Levels, Curves, Hue/Saturation,
-Color Balance, Exposure (also the Layers panel's adjustment button).
+Color Balance, Exposure, and Layer > New Fill Layer > Solid Color (the Layers panel's
+adjustment button shows both).
 
-The operation is `adjustment_ops.add_adjustment` (no Qt; one undo step); the
-settings are edited in the Properties panel (`adjustment_editor.py`).
+The operations are `adjustment_ops.add_adjustment` (no Qt; one undo step); an
+adjustment's settings are edited in the Properties panel (`adjustment_editor.py`). A
+new Solid Color layer asks a name, then a colour (the colour picker, starting from the
+foreground colour, as Photoshop's); double-clicking a fill layer's thumbnail (Layers
+panel) or its swatch (Properties) opens the picker again, and the colour it gives is
+one undo step.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from editor.model import adjustment_ops
-from editor.model.adjustments import KINDS
+from PySide6.QtGui import QColor
 
+from editor.model import FillLayer, adjustment_ops
+from editor.model.adjustments import KINDS, SolidColor
+
+from . import dialogs
 from .actions import ActionSpec, Spec, SubmenuSpec, has_doc
 
 if TYPE_CHECKING:
@@ -30,15 +38,21 @@ class AdjustmentCommands:
         self.window = window
 
     def action_specs(self) -> list[Spec]:
-        """Layer > New Adjustment Layer, a submenu after New Group (the Layers panel's
-        adjustment button shows the same menu)."""
+        """Layer > New Adjustment Layer and New Fill Layer, submenus after New Group (the fill
+        one first, as Photoshop's); the Layers panel's adjustment button shows both."""
         return [SubmenuSpec("new_adjustment", "New Ad&justment Layer", menu="layer",
                             after="new_group")] + [
             ActionSpec(action_name(kind), MNEMONICS[kind], lambda k=kind: self.add(k),
                        icon="adjustment",
                        tip=f"A {cls.label} adjustment layer above the active layer",
                        enabled=has_doc, menu="new_adjustment")
-            for kind, cls in KINDS.items()]
+            for kind, cls in KINDS.items()] + [
+            # Placed after New Group once the adjustment submenu is there: so above it.
+            SubmenuSpec("new_fill", "New F&ill Layer", menu="layer", after="new_group"),
+            ActionSpec("fill_solid_color", "&Solid Color…", self.add_solid_color,
+                       tip="A fill layer of one colour above the active layer (with a "
+                           "selection, shown inside it)",
+                       enabled=has_doc, menu="new_fill")]
 
     def add(self, kind: str) -> None:
         w = self.window
@@ -49,3 +63,43 @@ class AdjustmentCommands:
             adjustment_ops.add_adjustment(w.doc, kind)
         except Exception as exc:
             w.report(exc, "Could not add the adjustment layer")
+
+    def add_solid_color(self) -> None:
+        """Layer > New Fill Layer > Solid Color…: a name, then a colour; nothing when either
+        question is cancelled."""
+        w = self.window
+        doc = w.doc
+        if doc is None:
+            return
+        w.tools.end_mode(commit=True)
+        name = dialogs.ask_text(w, "New Layer", "Name:",
+                                doc.next_layer_name(SolidColor.layer_name))
+        if name is None:
+            return
+        color = dialogs.ask_color(w, w.foreground, "Color Picker (Solid Color)")
+        if color is None:
+            return
+        try:
+            adjustment_ops.add_adjustment(doc, SolidColor.kind, SolidColor(_rgb(color)),
+                                          name=name)
+        except Exception as exc:
+            w.report(exc, "Could not add the fill layer")
+
+    def edit_fill(self, node: FillLayer) -> None:
+        """The colour picker for a fill layer's colour; the colour chosen is one undo step."""
+        w = self.window
+        doc = w.doc
+        if doc is None or not doc.contains(node):
+            return
+        w.tools.end_mode(commit=True)
+        color = dialogs.ask_color(w, QColor(*node.settings.color), "Color Picker (Solid Color)")
+        if color is None:
+            return
+        try:
+            adjustment_ops.set_settings(doc, node, SolidColor(_rgb(color)))
+        except Exception as exc:
+            w.report(exc, "Could not change the fill colour")
+
+
+def _rgb(color: QColor) -> tuple[int, int, int]:
+    return color.red(), color.green(), color.blue()

@@ -13,7 +13,8 @@ edited on Photoshop's graph (`curve_graph.py`: click to add a point, drag,
 drag off to remove; one drag is one undo step, as a slider's) over the
 histogram of what lies below (`below_histogram.py`: made again once the layers
 below are still after a change), and as numbers: the points "input,output"
-separated by spaces, 2 to 19 of them, as Photoshop stores them.
+separated by spaces, 2 to 19 of them, as Photoshop stores them. A fill layer's colour
+is a swatch that opens the colour picker (`AdjustmentCommands.edit_fill`).
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, Callable, Optional
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout,
-                               QLabel, QLineEdit, QSlider, QVBoxLayout, QWidget)
+                               QLabel, QLineEdit, QPushButton, QSlider, QVBoxLayout, QWidget)
 
 from editor.model import DocumentError, adjustment_ops, adjustments as adj
 from editor.model.layers import AdjustmentLayer
@@ -49,7 +50,7 @@ class Field:
     (channel, tonal range: view state, not a setting) or a curve's points."""
 
     label: str
-    kind: str  # "number", "check", "choice", "curve", "points", "hue_bars"
+    kind: str  # "number", "check", "choice", "curve", "points", "hue_bars", "color"
     value: object
     apply: Optional[Callable] = None  # value -> new settings (None for "choice")
     low: float = 0
@@ -67,6 +68,8 @@ def fields(settings: adj.Adjustment, channel: int, tone: int, hue_range: int = 0
         return Field(label, "number", getattr(s, key), lambda v: replace(s, **{key: v}),
                      low, high, decimals)
 
+    if isinstance(s, adj.SolidColor):  # edited in the colour picker, not here
+        return [Field("Color", "color", s.color)]
     if isinstance(s, adj.BrightnessContrast):
         return [number("Brightness", "brightness", -150, 150), number("Contrast", "contrast", -50, 100)]
     if isinstance(s, adj.Exposure):
@@ -267,6 +270,14 @@ class AdjustmentEditor(QWidget):
                 bars = HueBars()
                 self._add_dragged(bars, name + "_bars", bars.corners_changed, i)
                 widgets = {"bars": bars}
+            elif field.kind == "color":
+                swatch = QPushButton()
+                swatch.setObjectName(name)
+                swatch.setToolTip("Click to pick the fill colour")
+                swatch.setMinimumHeight(24)
+                swatch.clicked.connect(self._pick_color)
+                self.form.addRow(field.label, swatch)
+                widgets = {"swatch": swatch}
             elif field.kind == "points":
                 edit = QLineEdit()
                 edit.setObjectName(name)
@@ -292,6 +303,12 @@ class AdjustmentEditor(QWidget):
                     widgets["graph"].set_curve(field.value, self.channel, self._counts())
                 elif "bars" in widgets:
                     widgets["bars"].set_value(*field.value)
+                elif "swatch" in widgets:
+                    r, g, b = field.value
+                    ink = "#000000" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#ffffff"
+                    widgets["swatch"].setStyleSheet(
+                        f"background-color: rgb({r}, {g}, {b}); color: {ink};")
+                    widgets["swatch"].setText(f"#{r:02x}{g:02x}{b:02x}".upper())
                 elif "edit" in widgets and not widgets["edit"].hasFocus():
                     widgets["edit"].setText(str(field.value))
             self._rows = [(field, widgets) for (_, widgets), field in zip(self._rows, rows)]
@@ -321,6 +338,10 @@ class AdjustmentEditor(QWidget):
         widget.drag_ended.connect(self._drag_ended)
         changed.connect(lambda value: self._commit(index, value, self._drag_key))
         self.form.addRow(widget)
+
+    def _pick_color(self) -> None:
+        if self.node is not None:
+            self.main_window.adjustment_commands.edit_fill(self.node)
 
     def _drag_started(self) -> None:
         self._drag_key = ("adjustment", next(_keys))

@@ -52,6 +52,23 @@ def ask_save_path(parent: QWidget, start: str, title: str = "Save As",
     return path
 
 
+# -- small questions -----------------------------------------------------------------------------
+def ask_text(parent: QWidget, title: str, label: str, text: str = "") -> Optional[str]:
+    """One line of text (a new layer's name); None when cancelled."""
+    from PySide6.QtWidgets import QInputDialog
+
+    value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, text)
+    return value if ok else None
+
+
+def ask_color(parent: QWidget, initial: QColor, title: str) -> Optional[QColor]:
+    """A colour from the colour picker (Photoshop's Color Picker); None when cancelled."""
+    from PySide6.QtWidgets import QColorDialog
+
+    color = QColorDialog.getColor(initial, parent, title)
+    return color if color.isValid() else None
+
+
 # -- messages -------------------------------------------------------------------------------------
 def show_error(parent: QWidget, title: str, message: str) -> None:
     box = QMessageBox(QMessageBox.Icon.Warning, title or "Layered", message,

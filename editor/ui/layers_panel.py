@@ -5,7 +5,8 @@ be reordered by dragging a row with the mouse — onto a line between rows, or
 onto a group to put it inside — without Qt's drag-and-drop machinery.
 Alt+click on the line between two layers clips the upper one to the lower one
 (again: releases it), as in Photoshop; with Alt held the cursor says so. Right-click
-on a mask thumbnail opens that mask's menu (`mask_menus`). The
+on a mask thumbnail opens that mask's menu (`mask_menus`). A fill layer's thumbnail is
+its colour; double-clicking it opens the colour picker. The
 blend-mode box and the opacity slider act on the active layer; a slider drag
 is one undo step (one merge key per drag).
 """
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QLabel, QLi
                                QScrollArea, QSizePolicy, QSlider, QSpinBox, QToolButton,
                                QVBoxLayout, QWidget)
 
-from editor.model import AdjustmentLayer, Group, Layer, Node, mask_ops
+from editor.model import AdjustmentLayer, FillLayer, Group, Layer, Node, mask_ops
 from editor.model.layers import BLEND_MODES, BLEND_MODE_LABELS, GROUP_BLEND_MODES
 
 from .icons import icon, pixmap
@@ -210,6 +211,9 @@ class LayerList(QWidget):
             p.drawPixmap(QPoint(x + 1, top + ROW_H // 2 - 7), pixmap(arrow, 14, "#9ca1aa", dpr))
             p.drawPixmap(QPoint(x + ARROW_W + (THUMB - 22) // 2, top + ROW_H // 2 - 11),
                          pixmap("folder", 22, "#c9ccd2" if shown else "#6a6f78", dpr))
+        elif isinstance(node, FillLayer):  # its colour, as Photoshop's fill thumbnail
+            self._paint_swatch(p, QRect(x + ARROW_W, top + (ROW_H - THUMB) // 2, THUMB, THUMB),
+                               QColor(*node.settings.color))
         elif isinstance(node, AdjustmentLayer):  # no pixels: Photoshop's half-filled circle
             p.drawPixmap(QPoint(x + ARROW_W + (THUMB - 22) // 2, top + ROW_H // 2 - 11),
                          pixmap("adjustment", 22, "#c9ccd2" if shown else "#6a6f78", dpr))
@@ -280,6 +284,12 @@ class LayerList(QWidget):
         p.setPen(QPen(QColor("#111214"), 1))
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRect(target.adjusted(-0.5, -0.5, 0.5, 0.5))
+
+    def _paint_swatch(self, p: QPainter, rect: QRect, color: QColor) -> None:
+        p.fillRect(rect.adjusted(3, 3, -3, -3), color)
+        p.setPen(QPen(QColor("#111214"), 1))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRect(QRectF(rect.adjusted(3, 3, -3, -3)).adjusted(-0.5, -0.5, 0.5, 0.5))
 
     def _mask_thumbnail(self, node: Node) -> QPixmap:
         mask = node.mask
@@ -582,6 +592,11 @@ class LayerList(QWidget):
         node, depth = self.rows[i]
         if self.name_rect(node, depth, i).contains(e.position().toPoint()):
             self.start_rename(node)
+            return
+        thumb_x = EYE_W + depth * INDENT + ARROW_W
+        if isinstance(node, FillLayer) and thumb_x <= e.position().x() < thumb_x + THUMB:
+            # A fill layer's thumbnail: its colour picker (Photoshop's).
+            self.panel.main_window.adjustment_commands.edit_fill(node)
 
     # -- renaming ------------------------------------------------------------------------------
     def start_rename(self, node: Node) -> None:
@@ -681,6 +696,7 @@ class LayersPanel(QWidget):
         self.setObjectName("DockBody")
         self.main_window = window
         self.session: Optional["DocumentSession"] = None
+        self._new_layer_menu: Optional[QMenu] = None
         self._slider_key = None
         self._updating = False
 
@@ -752,12 +768,13 @@ class LayersPanel(QWidget):
         mask_button.setObjectName("LayerButton_mask")
         mask_button.clicked.connect(self._add_mask_clicked)
         buttons.insertWidget(buttons.count() - 2, mask_button)
-        adjust_button = QToolButton()  # New Adjustment Layer: the Layer menu's submenu
+        # New Fill or Adjustment Layer: the Layer menu's two submenus in one menu.
+        adjust_button = QToolButton()
         adjust_button.setIcon(icon("adjustment"))
         adjust_button.setIconSize(QSize(18, 18))
-        adjust_button.setToolTip("New adjustment layer")
+        adjust_button.setToolTip("New fill or adjustment layer")
         adjust_button.setObjectName("LayerButton_adjustment")
-        adjust_button.clicked.connect(lambda: self.main_window.menus["new_adjustment"].exec(
+        adjust_button.clicked.connect(lambda: self.new_layer_menu().exec(
             adjust_button.mapToGlobal(adjust_button.rect().bottomLeft())))
         buttons.insertWidget(buttons.count() - 2, adjust_button)
         layout.addLayout(buttons)
@@ -767,6 +784,18 @@ class LayersPanel(QWidget):
         self._rebuild_timer.setInterval(0)
         self._rebuild_timer.timeout.connect(self._rebuild)
         self.set_session(None)
+
+    def new_layer_menu(self) -> QMenu:
+        """The adjustment button's menu: the fill kinds, then the adjustment kinds (the
+        Layer menu's actions, so their rules and shortcuts hold)."""
+        menus = self.main_window.menus
+        if self._new_layer_menu is None:
+            menu = self._new_layer_menu = QMenu(self)
+            menu.setObjectName("NewFillOrAdjustmentMenu")
+            menu.addActions(menus["new_fill"].actions())
+            menu.addSeparator()
+            menu.addActions(menus["new_adjustment"].actions())
+        return self._new_layer_menu
 
     # -- binding to a document ------------------------------------------------------------
     def set_session(self, session: Optional["DocumentSession"]) -> None:

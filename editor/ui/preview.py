@@ -6,7 +6,8 @@ mouse move: it draws, at the view's resolution, the composite of everything
 below the layer, the layer itself placed by a transform, and the composite
 of everything above it. A group is drawn as its children composited
 together (a pass-through group as if it were normal: a preview only); an
-adjustment layer, which has no pixels, is not drawn moving. The
+adjustment layer, which has no pixels, is not drawn moving; a fill layer is drawn as its
+colour through its masks over the box the transform maps. The
 real composite is brought up to date once, when the gesture ends.
 """
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Optional
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter, QTransform
 
-from editor.model import AdjustmentLayer, Group, Layer, Node
+from editor.model import AdjustmentLayer, FillLayer, Group, Layer, Node
+from editor.model.document import transform_frame
 from editor.model.render import composite_document, composite_nodes, masked_pixels
 
 from .pyramid import Pyramid
@@ -37,7 +39,7 @@ class LayerPreview:
     def __init__(self, session, node: Node):
         renderer, doc = session.renderer, session.doc
         self.layer = node
-        if isinstance(node, AdjustmentLayer):
+        if isinstance(node, AdjustmentLayer) and not isinstance(node, FillLayer):
             # No pixels of its own to draw moving: the picture stays as it is while the box
             # (what its mask reveals) is placed; the mask is transformed on commit.
             self.exact = False
@@ -57,6 +59,11 @@ class LayerPreview:
         self.above = Pyramid.from_qimage(above) if above is not None else None
         if isinstance(node, Group):
             content = composite_nodes(node.children, node.bounds(), precise=False)
+        elif isinstance(node, FillLayer):
+            # Its colour through its masks over the box the transform maps (its frame, in
+            # place of a layer's pixels); an unlinked mask or path would stay put.
+            content = node.content(transform_frame(node), node.active_mask())
+            self.exact = False
         else:
             content = node.pixels
             if node.active_mask() is not None:  # as it is composited: through its mask

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QDoubleSpinBox, QFormLayout, QFrame, QLabel, QLineEdit,
                                QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
-from editor.model import AdjustmentLayer, Group, Layer, mask_ops
+from editor.model import AdjustmentLayer, FillLayer, Group, Layer, mask_ops
 
 from .adjustment_editor import AdjustmentEditor
 from .wheel_guard import guard_wheel
@@ -182,6 +182,7 @@ class PropertiesPanel(QWidget):
                 self.kind.setText("")
             else:
                 self.heading.setText("GROUP" if isinstance(node, Group) else
+                                     "FILL LAYER" if isinstance(node, FillLayer) else
                                      "ADJUSTMENT LAYER" if isinstance(node, AdjustmentLayer)
                                      else "PIXEL LAYER")
                 if not self.name.hasFocus():

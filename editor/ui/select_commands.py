@@ -1,5 +1,6 @@
-"""The Select menu: All, Deselect, Reselect, Inverse, Feather; Shift+M / Shift+L switch the marquee
-and lasso shapes (Shift+G the fill's, Shift+P the Pen group's tools); Ctrl+click on a layer's thumbnail selects its pixels.
+"""The Select menu: All, Deselect, Reselect, Inverse, Feather; Shift+M / Shift+L / Shift+G /
+Shift+U switch the marquee, lasso, fill and shape tools' shapes (Shift+P the Pen group's
+tools); Ctrl+click on a layer's thumbnail selects its pixels.
 
 The selection maths are in `editor.model.selection_ops` (no Qt); each command
 is one undo step.
@@ -49,6 +50,8 @@ class SelectCommands:
             ActionSpec("cycle_fill", "Switch Paint Bucket / Gradient",
                        lambda: self._cycle("fill"), "Shift+G"),
             ActionSpec("cycle_pen", "Switch Pen Tools", lambda: self._cycle("pen"), "Shift+P"),
+            ActionSpec("cycle_shape", "Switch Rectangle / Ellipse",
+                       lambda: self._cycle("shape"), "Shift+U"),
         ]
 
     def _op(self, what: str, fn) -> None:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from editor.model import Document
 
+    from .adjustment_commands import AdjustmentCommands
     from .canvas import CanvasView
     from .edit_commands import EditCommands
     from .file_commands import FileCommands
@@ -51,6 +52,7 @@ class EditorWindow(Protocol):
     edit_commands: "EditCommands"
     select_commands: "SelectCommands"
     layer_commands: "LayerCommands"
+    adjustment_commands: "AdjustmentCommands"
     layers_panel: "LayersPanel"
     generate_panel: "GeneratePanel"
 

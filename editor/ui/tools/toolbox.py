@@ -16,6 +16,7 @@ from .marquee import MarqueeTool
 from .move import MoveTool
 from .navigate import HandTool, ZoomTool
 from .pen import PenTool
+from .shape import ShapeTool
 from .wand import MagicWandTool
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ def all_tools(window: "EditorWindow") -> list[Tool]:
             EyedropperTool(window), HandTool(window), ZoomTool(window), CropTool(window),
             LassoTool(window), MagicWandTool(window), FillTool(window), PenTool(window),
             AddAnchorPointTool(window), DeleteAnchorPointTool(window), ConvertPointTool(window),
-            DirectSelectionTool(window)]
+            DirectSelectionTool(window), ShapeTool(window)]
 
 
 # Tools that share one place in the palette, as in Photoshop's toolbox: it shows the one
