@@ -360,6 +360,23 @@ class SetGuides(Command):
         doc._set_guides(self._old)
 
 
+class SetPaths(Command):
+    """Replaces the document's paths (a tuple of immutable `paths.DocPath`s) and sets the
+    path the path tools edit (`target`); undo brings back both."""
+
+    def __init__(self, paths, target, name: str):
+        self.name = name
+        self._other = (tuple(paths), target)
+
+    def _swap(self, doc: "Document") -> None:
+        current = (doc.paths, doc.path_target)
+        doc._set_paths(*self._other)
+        self._other = current
+
+    redo = _swap
+    undo = _swap
+
+
 class SetCanvasSize(Command):
     """Changes the canvas size; the selection (box and mask) is dropped with it, and comes
     back on undo. Layers move and change in commands of their own, in the same macro."""

@@ -25,6 +25,10 @@ from .render import composite_document, composite_nodes
 from .signals import Signal
 
 
+# `Document.path_target` for the active node's vector mask (the Paths panel's row for it).
+VECTOR_MASK_TARGET = "vector_mask"
+
+
 class LockedError(DocumentError):
     """The change would alter a locked layer."""
 
@@ -116,6 +120,14 @@ class Document:
         # Guides (View menu): (horizontal, image position) each; changed by undoable
         # commands like any document state, but not saved in the PSD.
         self.guides: tuple[tuple[bool, float], ...] = ()
+        # The document's own paths (Photoshop's Paths panel: saved paths and the Work Path,
+        # `paths.DocPath`s, never changed in place), in the panel's order; changed by
+        # undoable commands and saved in the PSD.
+        self.paths: tuple = ()
+        # The path the path tools edit and the canvas outlines: a DocPath's uid,
+        # VECTOR_MASK_TARGET (the active node's vector mask) or None; a view state, as
+        # `active` is (the commands that add or remove a path set it with their step).
+        self.path_target = None
         self.path: Optional[str] = None
         # The flat image (PNG, JPEG...) this document was opened from; Save asks for a
         # PSD name (suggested from it) rather than flattening the layers into it.
@@ -134,6 +146,8 @@ class Document:
         self.mask_pixels_changed = Signal()
         self.size_changed = Signal()       # () the canvas size changed (Image menu)
         self.guides_changed = Signal()     # ()
+        self.paths_changed = Signal()      # () the document's paths changed
+        self.path_target_changed = Signal()  # (target) another path is edited and outlined
         # Brush and Eraser paint the active node's layer mask instead of its pixels
         # (the mask thumbnail was clicked); a view state, not part of the document.
         self.mask_targeted = False
@@ -188,6 +202,16 @@ class Document:
             # An adjustment layer has no pixels: the brush paints its mask (Photoshop).
             self.mask_targeted = isinstance(node, AdjustmentLayer) and node.mask is not None
             self.active_changed.emit(node)
+
+    def set_path_target(self, target) -> None:
+        """Chooses the path the path tools edit (a DocPath's uid, VECTOR_MASK_TARGET or None:
+        none); not an undoable change, as choosing a row of Photoshop's Paths panel."""
+        if target is not None and target != VECTOR_MASK_TARGET and \
+                not any(p.uid == target for p in self.paths):
+            raise ValueError(f"no path {target!r} in this document")
+        if target != self.path_target:
+            self.path_target = target
+            self.path_target_changed.emit(target)
 
     def set_mask_targeted(self, targeted: bool) -> None:
         """Brush and Eraser paint the active node's mask (True) or its pixels (False)."""
@@ -670,6 +694,14 @@ class Document:
         self.size_changed.emit()
         self.structure_changed.emit()  # panels redraw (thumbnails show the new canvas)
         self.region_changed.emit(None, None)
+
+    def _set_paths(self, paths: tuple, target) -> None:
+        self.paths = tuple(paths)
+        self.paths_changed.emit()
+        if target is not None and target != VECTOR_MASK_TARGET and \
+                not any(p.uid == target for p in self.paths):
+            target = None  # (a path the step removed)
+        self.set_path_target(target)
 
     def _mask_edited(self, box: Box) -> None:
         self.selection_mask_changed.emit(box)

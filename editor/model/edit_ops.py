@@ -97,7 +97,7 @@ def fill(doc: Document, layer: Layer, rgba: tuple[int, int, int, int], name: str
     region = selection_region(doc)
     box, coverage = region if region is not None else (doc.canvas, np.ones((doc.height, doc.width),
                                                                              np.float32))
-    _paint(doc, layer, box, coverage, rgba, name)
+    paint_coverage(doc, layer, box, coverage, rgba, name)
 
 
 def fill_mask(doc: Document, node: Node, rgba: tuple[int, int, int, int], name: str = "Fill",
@@ -108,7 +108,7 @@ def fill_mask(doc: Document, node: Node, rgba: tuple[int, int, int, int], name: 
     region = _require_selection(doc, "clear") if selection_only else selection_region(doc)
     box, coverage = region if region is not None else (doc.canvas, np.ones((doc.height, doc.width),
                                                                              np.float32))
-    _paint(doc, node, box, coverage, rgba, name, on_mask=True)
+    paint_coverage(doc, node, box, coverage, rgba, name, on_mask=True)
 
 
 def _paint_mask(doc: Document, node: Node, box: Box, coverage: np.ndarray, colours: np.ndarray,
@@ -163,7 +163,7 @@ def stroke(doc: Document, layer: Node, rgba: tuple[int, int, int, int], width: i
         line = morph(cv2.dilate, width // 2) & (1 - morph(cv2.erode, width - width // 2))
     if not line.any():
         return
-    _paint(doc, layer, outer, line.astype(np.float32), rgba, name, on_mask=on_mask)
+    paint_coverage(doc, layer, outer, line.astype(np.float32), rgba, name, on_mask=on_mask)
 
 
 def bucket_fill(doc: Document, layer: Node, x: int, y: int, rgba: tuple[int, int, int, int],
@@ -182,7 +182,7 @@ def bucket_fill(doc: Document, layer: Node, x: int, y: int, rgba: tuple[int, int
     box = mask_bounds(coverage > 0)
     if box is None:
         return
-    _paint(doc, layer, box, coverage[box.slices()], rgba, "Paint Bucket", on_mask=on_mask)
+    paint_coverage(doc, layer, box, coverage[box.slices()], rgba, "Paint Bucket", on_mask=on_mask)
 
 
 def gradient_fill(doc: Document, layer: Node, start: tuple[float, float],
@@ -229,7 +229,7 @@ def _masked(pixels: np.ndarray, coverage: Optional[np.ndarray]) -> np.ndarray:
     return out
 
 
-def _paint(doc: Document, layer: Node, box: Box, coverage: np.ndarray,
+def paint_coverage(doc: Document, layer: Node, box: Box, coverage: np.ndarray,
            rgba: tuple[int, int, int, int], name: str, *, on_mask: bool = False) -> None:
     """Composites colour `rgba` with per-pixel strength `coverage` over `layer` inside
     canvas `box` (straight alpha, source over), the layer growing to hold `box`; `on_mask`:

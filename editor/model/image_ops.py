@@ -13,6 +13,7 @@ import numpy as np
 from engine.box import Box, opaque_bounds
 
 from . import commands as cmds
+from . import paths
 from .document import Document
 from .edit_ops import selection_region
 from .errors import DocumentError
@@ -40,10 +41,12 @@ def _unlocked(doc: Document) -> list[Layer]:
 
 def _move_paths(doc: Document, name: str, change, skip=()) -> None:
     """Every vector mask of the document through `change` (VectorMask -> VectorMask): the
-    image's operations move them all, linked or not (except those in `skip`)."""
+    image's operations move them all, linked or not (except those in `skip`); and so the
+    document's own paths (the Paths panel's)."""
     for node in doc.nodes():
         if node.vector_mask is not None and not any(node is n for n in skip):
             doc.history.push(cmds.SetAttr(node, "vector_mask", change(node.vector_mask), name))
+    paths.map_paths(doc, change, name)
 
 
 def _shift_masks(doc: Document, name: str, dx: int, dy: int, skip=()) -> None:

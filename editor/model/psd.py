@@ -26,6 +26,12 @@ Layers the id does not find (another program renumbered them) are matched by
 a unique name. Whether a mask is linked to its layer is kept there too (the
 PSD specification documents no flag for it).
 
+The document's own paths (the Paths panel's) are image resources, as Photoshop keeps
+them: each saved path a resource 2000.. named after it, in the panel's order, the Work
+Path resource 0x0401, each the path records of a vector mask (fill rule, initial fill,
+subpaths) without its version and flags. The resource's name is a MacRoman Pascal
+string; a name it cannot hold is kept whole in the XMP packet too.
+
 Both directions use psd-tools' low-level structures (psd_tools.psd) for the
 layer records: writing builds them in one pass over the tree and writes each
 layer's channels as soon as they are compressed (psd-tools' layer API re-walks
@@ -178,6 +184,7 @@ def read_psd(path: str, limit: int, pixels: bool = True) -> Document:
         child.parent = doc.root
         doc.root.children.append(child)
     _apply_metadata(psd, doc, reader.ids)
+    doc.paths = tuple(read_path_resources(psd, _xmp_path_names(psd), reader.warn))
     doc.warnings = reader.warnings
     doc.active = next(reversed(list(doc.layers())), None)
     return doc
@@ -891,11 +898,20 @@ def _vector_setting(record):
 def read_vector_path(setting, width: int, height: int, blocks: list) -> VectorMask:
     """Our vector mask from psd-tools' VectorMaskSetting (its parsed path): knots in
     fractions of the document (y first) become canvas pixels (x, y)."""
+    subpaths, initial = _read_subpaths(setting.path, width, height)
+    return VectorMask(subpaths, Box(0, 0, width, height), initial_fill=initial,
+                      inverted=setting.invert, enabled=not setting.disable,
+                      linked=not setting.not_link, source=setting, blocks=blocks)
+
+
+def _read_subpaths(path, width: int, height: int) -> tuple[list[Subpath], int]:
+    """The subpaths of psd-tools' Path (knots in fractions of the document, y first) in
+    canvas pixels (x, y), and its initial fill rule."""
     from psd_tools.psd.vector import InitialFillRule, Knot, Subpath as PsdSubpath
 
     subpaths, initial = [], 0
     scale = np.array([width, height], np.float64)
-    for entry in setting.path or ():
+    for entry in path or ():
         if isinstance(entry, InitialFillRule):
             initial = int(entry.value)
         elif isinstance(entry, PsdSubpath):
@@ -903,9 +919,7 @@ def read_vector_path(setting, width: int, height: int, blocks: list) -> VectorMa
             values = np.array([[p[::-1] for p in (k.preceding, k.anchor, k.leaving)]
                                for k in knots], np.float64).reshape(-1, 3, 2) * scale
             subpaths.append(Subpath(values, entry.is_closed(), int(entry.operation)))
-    return VectorMask(subpaths, Box(0, 0, width, height), initial_fill=initial,
-                      inverted=setting.invert, enabled=not setting.disable,
-                      linked=not setting.not_link, source=setting, blocks=blocks)
+    return subpaths, initial
 
 
 def vector_path_blocks(vector: VectorMask, width: int, height: int) -> list:
@@ -935,18 +949,7 @@ def vector_path_blocks(vector: VectorMask, width: int, height: int) -> list:
             setting.path = Path(items=[InitialFillRule(vector.initial_fill), *(setting.path or ())])
     moved = vector.offset != (0, 0) or vector.edited \
         or (width, height) != (vector.canvas.w, vector.canvas.h)
-    scale = np.array([width, height], np.float64)
-    fixed = float(1 << 24)
-    subpaths = iter(vector.moved_knots())
-    for entry in setting.path or ():
-        if isinstance(entry, PsdSubpath):
-            values = next(subpaths) / scale
-            # On psd-tools' 8.24 fixed-point grid (it truncates): the nearest point to ours.
-            values = np.round(values * fixed) / fixed
-            for knot, (pre, anchor, leave) in zip((k for k in entry if isinstance(k, Knot)),
-                                                  values):
-                knot.preceding, knot.anchor, knot.leaving = (
-                    (float(p[1]), float(p[0])) for p in (pre, anchor, leave))
+    _place_knots(setting.path, vector, width, height)
     setting.flags = (setting.flags & ~7) | (1 if vector.inverted else 0) \
         | (0 if vector.linked else 2) | (0 if vector.enabled else 4)
     out = []
@@ -956,6 +959,25 @@ def vector_path_blocks(vector: VectorMask, width: int, height: int) -> list:
         elif not (moved and block.key == Tag.VECTOR_ORIGINATION_DATA):
             out.append(block)
     return out
+
+
+def _place_knots(path, vector: VectorMask, width: int, height: int) -> None:
+    """Puts the knots of psd-tools' Path (its subpath records, one per subpath of `vector`)
+    where `vector`'s are now, in fractions of the document."""
+    from psd_tools.psd.vector import Knot, Subpath as PsdSubpath
+
+    scale = np.array([width, height], np.float64)
+    fixed = float(1 << 24)
+    subpaths = iter(vector.moved_knots())
+    for entry in path or ():
+        if isinstance(entry, PsdSubpath):
+            values = next(subpaths) / scale
+            # On psd-tools' 8.24 fixed-point grid (it truncates): the nearest point to ours.
+            values = np.round(values * fixed) / fixed
+            for knot, (pre, anchor, leave) in zip((k for k in entry if isinstance(k, Knot)),
+                                                  values):
+                knot.preceding, knot.anchor, knot.leaving = (
+                    (float(p[1]), float(p[0])) for p in (pre, anchor, leave))
 
 
 def _new_path(vector: VectorMask):
@@ -984,6 +1006,63 @@ def _subpath_records(vector: VectorMask) -> list:
             preceding=zero, anchor=zero, leaving=zero) for k in sub.knots],
             operation=sub.operation))
     return out
+
+
+# -- the document's paths: image resources ----------------------------------------------
+
+WORK_PATH_RESOURCE = 0x0401                   # Photoshop's Work Path
+SAVED_PATH_RESOURCES = range(2000, 2998)      # saved paths, in the Paths panel's order
+
+
+def path_resources(doc: Document) -> tuple[list, dict[str, str]]:
+    """The document's paths as Photoshop's image resources (the path records of a vector
+    mask without its version and flags; a saved path's name is the resource's): and the
+    full names of the paths whose name the resource's MacRoman Pascal string cannot hold,
+    by resource id (for our XMP packet)."""
+    from psd_tools.psd.image_resources import ImageResource
+
+    saved = [p for p in doc.paths if not p.work]
+    if len(saved) > len(SAVED_PATH_RESOURCES):
+        raise SaveError(f"A PSD holds at most {len(SAVED_PATH_RESOURCES)} saved paths, not "
+                        f"{len(saved)}.")
+    resources, names = [], {}
+    ids = iter(SAVED_PATH_RESOURCES)
+    for path in doc.paths:
+        key = WORK_PATH_RESOURCE if path.work else next(ids)
+        name = "" if path.work else path.name
+        legacy = name.encode("macroman", "replace")[:255].decode("macroman")
+        if legacy != name:
+            names[str(key)] = name
+        setting = _new_path(path.vector)
+        _place_knots(setting.path, path.vector, doc.width, doc.height)
+        resources.append(ImageResource(key=key, name=legacy, data=setting.path))
+    return resources, names
+
+
+def read_path_resources(psd, names: dict, warn) -> list:
+    """The document paths (`paths.DocPath`) of psd-tools' image resources: the saved paths
+    by resource id, then the Work Path; a damaged one is left out (`warn` says so)."""
+    from psd_tools.psd.vector import Path
+
+    from .paths import WORK_PATH, DocPath
+
+    found = []
+    for key, resource in psd.image_resources.items():
+        key = int(getattr(key, "value", key))
+        if key != WORK_PATH_RESOURCE and key not in SAVED_PATH_RESOURCES:
+            continue
+        data = resource.data
+        try:
+            path = data if isinstance(data, Path) else Path.frombytes(bytes(data))
+            subpaths, initial = _read_subpaths(path, psd.width, psd.height)
+        except Exception as exc:
+            warn(f"path '{resource.name}' is damaged and was left out ({_why(exc)})")
+            continue
+        vector = VectorMask(subpaths, Box(0, 0, psd.width, psd.height), initial_fill=initial)
+        work = key == WORK_PATH_RESOURCE
+        name = WORK_PATH if work else names.get(str(key), resource.name) or f"Path {key - 1999}"
+        found.append((work, key, DocPath(name, vector, work=work)))
+    return [path for _, _, path in sorted(found, key=lambda item: item[:2])]
 
 
 def _own_blocks() -> set:
@@ -1077,6 +1156,25 @@ def _apply_metadata(psd, doc: Document, by_id: dict[int, Node]) -> None:
 
 def _parse_xmp(data) -> Optional[dict]:
     """Our entries by layer id; None when the file has no packet of ours."""
+    value = _xmp_value(data)
+    if value is None:
+        return None
+    layers = value.get("layers")
+    return layers if isinstance(layers, dict) else {}
+
+
+def _xmp_path_names(psd) -> dict:
+    """The full names of the paths, by resource id, that our XMP packet keeps."""
+    from psd_tools.constants import Resource
+
+    value = _xmp_value(psd.image_resources.get_data(Resource.XMP_METADATA)) or {}
+    names = value.get("paths")
+    return {str(k): v for k, v in names.items() if isinstance(v, str)} \
+        if isinstance(names, dict) else {}
+
+
+def _xmp_value(data) -> Optional[dict]:
+    """The JSON object of our XMP packet; None when the file has none."""
     if not data:
         return None
     try:
@@ -1090,8 +1188,7 @@ def _parse_xmp(data) -> Optional[dict]:
         value = json.loads(element.text)
     except ValueError:
         return None
-    layers = value.get("layers") if isinstance(value, dict) else None
-    return layers if isinstance(layers, dict) else {}
+    return value if isinstance(value, dict) else {}
 
 
 # -- writing --------------------------------------------------------------------------
@@ -1120,8 +1217,11 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False) -> None:
     resources = ImageResources.new()
     # Always present, so that a document without layers reads back without layers
     # (a flat PSD from another program has no such packet and opens as one layer).
+    paths, path_names = path_resources(doc)
     resources[Resource.XMP_METADATA] = ImageResource(
-        key=Resource.XMP_METADATA, data=_xmp_packet(plan.metadata))
+        key=Resource.XMP_METADATA, data=_xmp_packet(plan.metadata, path_names))
+    for resource in paths:
+        resources[resource.key] = resource
     header.write(f)
     ColorModeData().write(f)
     resources.write(f)
@@ -1395,9 +1495,11 @@ def _too_deep(what: str, depth: int) -> str:
             f"{MAX_GROUP_DEPTH} levels of groups (Photoshop itself makes at most 10).")
 
 
-def _xmp_packet(layers: dict) -> bytes:
-    payload = json.dumps({"version": 1, "layers": layers}, ensure_ascii=False,
-                         separators=(",", ":"), default=str)
+def _xmp_packet(layers: dict, path_names: Optional[dict] = None) -> bytes:
+    value = {"version": 1, "layers": layers}
+    if path_names:
+        value["paths"] = path_names  # names a path resource's Pascal string cannot hold
+    payload = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
     return (
         '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
         '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'

@@ -282,7 +282,7 @@ def _coverage(subpaths: list[Subpath], box: Box, start: float) -> np.ndarray:
     return np.rint(values * 255).astype(np.uint8)
 
 
-def _flatten(knots: np.ndarray, closed: bool) -> np.ndarray:
+def flatten(knots: np.ndarray, closed: bool) -> np.ndarray:
     """The polyline through a subpath's cubics, within FLATNESS pixels of them. (Qt's own
     flattening of QPainterPath curves cut inside a 14-pixel circle by up to 0.08 pixel,
     16/255 of an edge pixel against psd-tools' exact fill; straight edges agreed.)"""
@@ -310,7 +310,7 @@ def _fill(subpaths: list[Subpath], box: Box) -> np.ndarray:
     for sub in subpaths:
         if len(sub.knots) < 2:
             continue  # psd-tools skips them too (nothing to fill)
-        points = _flatten(sub.knots - np.array([box.x, box.y], np.float64), sub.closed)
+        points = flatten(sub.knots - np.array([box.x, box.y], np.float64), sub.closed)
         path.addPolygon(QtGui.QPolygonF([QtCore.QPointF(x, y) for x, y in points]))
         path.closeSubpath()
     image = QtGui.QImage(box.w, box.h, QtGui.QImage.Format.Format_Alpha8)

@@ -35,6 +35,7 @@ from engine.box import Box, mask_bounds
 from .pyramid import Pyramid
 from .qimage import premultiplied
 from .mask_tint import LayerMaskTint, QuickMaskTint
+from .tools.path_tools import paint_chosen_path
 
 if TYPE_CHECKING:
     from .session import DocumentSession
@@ -169,10 +170,14 @@ class CanvasView(QWidget):
         doc.size_changed.connect(self._on_size)
         doc.guides_changed.connect(self.update)  # New Guide, Clear Guides, their undo
         doc.active_changed.connect(self._on_active)
+        doc.paths_changed.connect(self._on_paths)  # the chosen path's outline
+        doc.path_target_changed.connect(self._on_paths)
 
     def close_session(self) -> None:
         doc = self.session.doc
         doc.active_changed.disconnect(self._on_active)
+        doc.paths_changed.disconnect(self._on_paths)
+        doc.path_target_changed.disconnect(self._on_paths)
         self._prepare.stop()
         self._prepare_more.stop()
         doc.size_changed.disconnect(self._on_size)
@@ -309,7 +314,12 @@ class CanvasView(QWidget):
             self.update()
         if self.rubylith is not None and node is not self.rubylith.node:
             self.show_rubylith(None)
+        if self.doc.path_target is not None:
+            self.update()  # the outline of the active layer's vector mask, when chosen
         self.wait_to_prepare()
+
+    def _on_paths(self, *_) -> None:
+        self.update()
 
     # -- the views of a layer mask ---------------------------------------------------------
     def show_mask_alone(self, node) -> None:
@@ -353,6 +363,8 @@ class CanvasView(QWidget):
             self.update_image_box(box)
 
     def _on_node(self, node, attr: str) -> None:
+        if attr == "vector_mask" and self.doc.path_target is not None:
+            self.update()  # its outline, when its row is chosen in the Paths panel
         rubylith = self.rubylith
         if rubylith is None or node is not rubylith.node or attr not in ("mask", "offset"):
             return
@@ -511,6 +523,8 @@ class CanvasView(QWidget):
             self._quick_tint.paint(self, painter, area)  # the red tint: in Quick Mask only
         if self.selection_outline_shown:
             self._paint_selection(painter)
+        if not getattr(tool, "shows_paths", False):
+            paint_chosen_path(self, painter)  # the path tools draw it with its anchors
         tool.paint_overlay(self, painter)
         if self.chrome is not None:
             self.chrome.paint(painter)

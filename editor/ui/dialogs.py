@@ -340,6 +340,7 @@ CONTEXT_KEYS = [
     ("Alt+click", "Zoom out (Zoom tool); Alt+drag erases in Quick Mask"),
     ("Enter / Esc", "Commit / cancel Free Transform"),
     ("Ctrl+Enter", "Generate (in the Generate panel's prompt)"),
+    ("Ctrl+Enter", "Load the path as a selection (Pen, Direct Selection, Paths panel)"),
     ("Esc", "Cancel the running job"),
 ]
 

@@ -324,14 +324,7 @@ class LayerList(QWidget):
         cached = self._vector_thumbs.get(node.id)
         if cached is not None and cached[0][0] is vector.shape and cached[0][1] == key:
             return cached[1]
-        s = THUMB * dpr / max(doc.width, doc.height)
-        coverage = vector.thumbnail(round(doc.width * s), round(doc.height * s), s)
-        grey = VECTOR_GREY + ((255 - VECTOR_GREY) * coverage.astype(np.uint16) + 127) // 255
-        values = np.ascontiguousarray(grey.astype(np.uint8))
-        image = QImage(values.data, values.shape[1], values.shape[0], values.strides[0],
-                       QImage.Format.Format_Grayscale8).copy()
-        result = QPixmap.fromImage(image)
-        result.setDevicePixelRatio(dpr)
+        result = path_thumbnail(vector, doc.width, doc.height, THUMB, dpr)
         self._vector_thumbs[node.id] = ((vector.shape, key), result)
         return result
 
@@ -633,6 +626,21 @@ class LayerList(QWidget):
             self.finish_rename(commit=False)
             return True
         return super().eventFilter(obj, event)
+
+
+def path_thumbnail(vector, width: int, height: int, side: int, dpr: float) -> QPixmap:
+    """A path's thumbnail, Photoshop's way: a picture of the canvas (`width` x `height`)
+    at most `side` logical pixels a side, grey, the path's area white; filled at that size
+    from the knots (the Layers panel's vector masks, the Paths panel's rows)."""
+    s = side * dpr / max(width, height)
+    coverage = vector.thumbnail(max(1, round(width * s)), max(1, round(height * s)), s)
+    grey = VECTOR_GREY + ((255 - VECTOR_GREY) * coverage.astype(np.uint16) + 127) // 255
+    values = np.ascontiguousarray(grey.astype(np.uint8))
+    image = QImage(values.data, values.shape[1], values.shape[0], values.strides[0],
+                   QImage.Format.Format_Grayscale8).copy()
+    result = QPixmap.fromImage(image)
+    result.setDevicePixelRatio(dpr)
+    return result
 
 
 def selection_op(modifiers) -> str:

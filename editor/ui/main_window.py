@@ -45,6 +45,8 @@ from .mask_commands import MaskCommands
 from .mask_display import MaskDisplayCommands
 from .models_dialog import ModelsDialog
 from .palette_commands import PaletteCommands
+from .path_commands import PathCommands
+from .paths_panel import PathsPanel
 from .properties_panel import PropertiesPanel
 from .select_and_mask import SelectAndMaskCommands
 from .select_commands import SelectCommands
@@ -57,7 +59,9 @@ from .transform_commands import TransformCommands
 from .view_commands import ViewCommands
 
 APP_NAME = "Layered"
-STATE_VERSION = 1
+# The saved layout's version: 2 since the Paths panel (a layout saved without it is not
+# restored, so the new dock takes its place beside Layers).
+STATE_VERSION = 2
 # The engine warms up (imports torch, loads the chosen model) this long after the window
 # first shows, so that start-up itself stays free of torch.
 WARM_UP_DELAY_MS = 2000
@@ -193,13 +197,15 @@ class MainWindow(QMainWindow):
         self.adjustment_commands = AdjustmentCommands(self)  # Layer > New Adjustment Layer
         self.text_edit_commands = TextEditCommands(self)  # Layer > Edit with Text…
         self.view_commands = ViewCommands(self)  # zoom field, rulers, guides, snapping
+        self.path_commands = PathCommands(self)  # the Paths panel's, Vector Mask > Current Path
         for module in (self.layer_commands, self.transform_commands, self.select_commands,
                        self.view_commands, self.palette_commands,
                        self.decompose_commands, self.difference_commands, self.edit_commands,
                        self.image_commands, self.mask_commands, self.select_and_mask,
                        self.mask_display, self.adjustment_commands,
-                       self.text_edit_commands):
+                       self.text_edit_commands, self.path_commands):
             add_actions(self, module.action_specs())
+        self._build_paths_panel()  # its buttons show the actions just made
         self.tool_actions = build_tool_actions(self)
         self._build_palette()
         self._build_options_bar()
@@ -281,6 +287,13 @@ class MainWindow(QMainWindow):
         # Heights lent to Generate's candidates go back when another tab comes to the front.
         self._lent_heights: Optional[list[int]] = None
         gen.visibilityChanged.connect(lambda visible: visible or self._give_back_heights())
+
+    def _build_paths_panel(self) -> None:
+        """Paths, a tab beside Layers (Photoshop's group), behind it."""
+        self.paths_panel = PathsPanel(self)
+        paths = self._dock("paths", "Paths", self.paths_panel)
+        self.tabifyDockWidget(self.docks["layers"], paths)
+        self.docks["layers"].raise_()
 
     def _default_panel_sizes(self) -> None:
         props, hist, layers = (self.docks[k] for k in ("properties", "history", "layers"))
@@ -499,6 +512,7 @@ class MainWindow(QMainWindow):
         doc.history.changed.connect(self._refresh_state)
         doc.history.clean_changed.connect(lambda clean, s=session: self._clean_changed(s, clean))
         doc.active_changed.connect(lambda _node: self._schedule_refresh())
+        doc.path_target_changed.connect(lambda _target: self._schedule_refresh())
         doc.selection_changed.connect(lambda _box: self._schedule_refresh())
         doc.selection_mask_changed.connect(lambda _box: self._schedule_refresh())
         self.tabs.addTab(session.title)
@@ -520,7 +534,7 @@ class MainWindow(QMainWindow):
             session.canvas.setFocus()
         self.tools.set_canvas(session.canvas if session is not None else None)
         for panel in (self.layers_panel, self.history_panel, self.properties_panel,
-                      self.generate_panel):
+                      self.generate_panel, self.paths_panel):
             panel.set_session(session)
         self.tabs.setVisible(bool(self.sessions))
         self._refresh_state()

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from .job_ui import JobUI
     from .layer_commands import LayerCommands
     from .layers_panel import LayersPanel
+    from .path_commands import PathCommands
     from .select_commands import SelectCommands
     from .session import DocumentSession
     from .settings import Settings
@@ -53,6 +54,7 @@ class EditorWindow(Protocol):
     select_commands: "SelectCommands"
     layer_commands: "LayerCommands"
     adjustment_commands: "AdjustmentCommands"
+    path_commands: "PathCommands"
     layers_panel: "LayersPanel"
     generate_panel: "GeneratePanel"
 

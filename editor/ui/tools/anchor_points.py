@@ -1,5 +1,6 @@
 """The anchor point tools of the Pen's group (Photoshop's): they change the anchors of the
-active layer's vector mask, each change one undo step named after the tool.
+path chosen in the Paths panel, or else of the active layer's vector mask, each change
+one undo step named after the tool.
 
 - Add Anchor Point: a click on a segment adds an anchor there, splitting the curve
   exactly (the shape does not change); dragging on moves the new anchor.
@@ -27,8 +28,8 @@ class AddAnchorPointTool(PathEditTool):
     id = "add_anchor"
     label = "Add Anchor Point Tool"
     icon = "tool-pen-add"
-    tip = ("Click a segment of the layer's vector mask to add an anchor point there "
-           "(the shape stays); drag to move it")
+    tip = ("Click a segment of the path (or the layer's vector mask) to add an anchor point "
+           "there (the shape stays); drag to move it")
 
     def __init__(self, window):
         super().__init__(window)
@@ -83,7 +84,7 @@ class DeleteAnchorPointTool(PathEditTool):
     id = "delete_anchor"
     label = "Delete Anchor Point Tool"
     icon = "tool-pen-delete"
-    tip = "Click an anchor point of the layer's vector mask to delete it"
+    tip = "Click an anchor point of the path (or the layer's vector mask) to delete it"
 
     def press(self, canvas, ev) -> None:
         node, vector = self.vector_or_status(canvas)

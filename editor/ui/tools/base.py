@@ -21,6 +21,7 @@ class Tool:
     icon = ""
     tip = ""
     pans = False  # a left drag pans the view (Hand)
+    shows_paths = False  # it outlines the chosen path itself (else the canvas does)
 
     def __init__(self, window: "EditorWindow"):
         self.window = window

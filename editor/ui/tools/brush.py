@@ -4,7 +4,8 @@ A stroke is one undo step: it starts with `Document.begin_pixel_edit`, every
 mouse move paints the dabs along the segment in place (only touched tiles are
 kept for undo), and it ends with `end_pixel_edit`. Dabs are spaced at a
 quarter of the diameter, as in Photoshop; [ and ] change the size, Shift+click
-paints a straight line from the last stroke, Alt+click picks a colour.
+paints a straight line from the last stroke, Alt+click picks a colour. The dab is
+`editor.model.dabs`' (Stroke Path draws the same dabs).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from PySide6.QtGui import QColor, QCursor, QPainter, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QSpinBox, QWidget
 
 from editor.model import Layer, mask_ops
+from editor.model.dabs import SPACING, dab_mask
 from editor.model.commands import LayerMaskEdit
 from engine.box import Box
 
@@ -34,22 +36,6 @@ def next_size(size: int, direction: int) -> int:
         return min(MAX_SIZE, (size // step + 1) * step if step else size)
     step = next((s for limit, s in _SIZE_STEPS if size <= limit), 100)
     return max(1, math.ceil(size / step - 1) * step)
-
-
-def dab_mask(cx: float, cy: float, diameter: float, hardness: float) -> tuple[np.ndarray, Box]:
-    """Coverage (0..1 float32) of a round dab centred at (cx, cy), and the pixel box it covers."""
-    r = max(diameter / 2.0, 0.5)
-    x0, y0 = math.floor(cx - r), math.floor(cy - r)
-    x1, y1 = math.ceil(cx + r), math.ceil(cy + r)
-    yy, xx = np.ogrid[y0:y1, x0:x1]
-    d = np.hypot(xx + 0.5 - cx, yy + 0.5 - cy).astype(np.float32)
-    if hardness >= 0.99:
-        mask = np.clip(r - d + 0.5, 0.0, 1.0)  # a hard edge, anti-aliased over one pixel
-    else:
-        inner = r * hardness
-        t = np.clip((d - inner) / max(r - inner, 1e-6), 0.0, 1.0)
-        mask = 1.0 - t * t * (3.0 - 2.0 * t)
-    return mask.astype(np.float32), Box(x0, y0, x1 - x0, y1 - y0)
 
 
 def paint_dab(view: np.ndarray, mask: np.ndarray, color: tuple[int, int, int], opacity: float,
@@ -82,7 +68,7 @@ class StrokePath:
 
     def to(self, point: QPointF, diameter: float) -> list[QPointF]:
         """The dab centres on the segment from the last position to `point`."""
-        spacing = max(1.0, diameter * 0.25)
+        spacing = max(1.0, diameter * SPACING)
         last = self.last
         dx, dy = point.x() - last.x(), point.y() - last.y()
         dist = math.hypot(dx, dy)

@@ -1,11 +1,12 @@
-"""The Direct Selection tool (A): reshapes the active layer's vector mask, shown as its
-outline with the anchors as small squares. A click on an anchor selects it (its handles
+"""The Direct Selection tool (A): reshapes the path chosen in the Paths panel, or else the
+active layer's vector mask, shown as its outline with the anchors as small squares. A click on an anchor selects it (its handles
 show); dragging an anchor moves it with its handles, dragging a handle bends the curves
 beside it (a smooth anchor's other handle turns with it; with Alt it stays, making the
 anchor a corner); Delete or Backspace removes
 the selected anchor (a subpath left with one goes). Each drag or deletion is one undo
-step; the outline follows the drag and the picture is redrawn when it ends. Finding the
-path, hit-testing, drawing and committing are `path_tools.PathEditTool`'s."""
+step; the outline follows the drag and the picture is redrawn when it ends. Ctrl+Enter
+loads the path as the selection. Finding the path, hit-testing, drawing and committing
+are `path_tools.PathEditTool`'s."""
 from __future__ import annotations
 
 from typing import Optional
@@ -23,8 +24,8 @@ class DirectSelectionTool(PathEditTool):
     label = "Direct Selection Tool"
     letter = "A"
     icon = "tool-direct-select"
-    tip = ("Reshape the layer's vector mask: drag an anchor or a handle (Alt: that handle "
-           "alone); Delete removes the selected anchor")
+    tip = ("Reshape the chosen path or the layer's vector mask: drag an anchor or a handle "
+           "(Alt: that handle alone); Delete removes the selected anchor")
 
     def __init__(self, window):
         super().__init__(window)
@@ -72,10 +73,13 @@ class DirectSelectionTool(PathEditTool):
         self.reshape(canvas, node, vector, preview, name)
 
     def claims_key(self, canvas, e) -> bool:
-        return self.selected is not None and self._grab is None and \
-            e.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+        return super().claims_key(canvas, e) or (
+            self.selected is not None and self._grab is None
+            and e.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace))
 
     def key_press(self, canvas, e) -> bool:
+        if super().key_press(canvas, e):
+            return True
         node, vector = self.vector(canvas)
         if vector is None or self.selected is None or self._grab is not None or \
                 e.key() not in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):

@@ -1,10 +1,13 @@
-"""What the path tools share: drawing a vector mask's outline, anchors and handles on the
-canvas (Pen, Direct Selection, Add / Delete Anchor Point, Convert Point), and
-`PathEditTool`, the base of the tools that reshape the active layer's vector mask: it
-finds that mask, hit-tests its anchors and handles at a screen distance, draws the
+"""What the path tools share: drawing a path's outline, anchors and handles on the canvas
+(Pen, Direct Selection, Add / Delete Anchor Point, Convert Point), and `PathEditTool`,
+the base of the tools that reshape a path: the path chosen in the Paths panel (a saved
+path or the Work Path: `editor.model.paths`) or else the active layer's vector mask. It
+finds that path, hit-tests its anchors and handles at a screen distance, draws the
 outline (a drag's preview while it goes on) with the anchors, and commits a change as
-one named undo step (`mask_ops.reshape_vector_mask`), after which the canvas redraws the
-mask. The geometry itself is `editor.model.path_edit`'s."""
+one named undo step (`paths.reshape_path`, `mask_ops.reshape_vector_mask`), after which
+the canvas redraws. With any other tool the canvas outlines the chosen path
+(`paint_chosen_path`). Ctrl+Enter loads the edited path as the selection, as in
+Photoshop. The geometry itself is `editor.model.path_edit`'s."""
 from __future__ import annotations
 
 from typing import Optional
@@ -13,8 +16,9 @@ import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 
-from editor.model import mask_ops, path_edit
+from editor.model import mask_ops, path_edit, paths
 from editor.model.errors import DocumentError
+from editor.model.paths import DocPath
 
 from .base import Tool
 
@@ -90,46 +94,86 @@ def paint_handles(painter: QPainter, canvas, knot: np.ndarray) -> None:
 
 
 def paint_vector_mask(painter: QPainter, canvas, subpaths) -> None:
-    """The outlines of a vector mask's subpaths (`path_edit.current_subpaths`)."""
+    """The outlines of a path's subpaths (`path_edit.current_subpaths`)."""
     for sub in subpaths:
         paint_outline(painter, outline(canvas, sub.knots, sub.closed))
 
 
-# -- the tools that reshape a vector mask ------------------------------------------------
+def paint_chosen_path(canvas, painter: QPainter) -> None:
+    """The outline of the path chosen in the Paths panel (none when nothing is chosen):
+    what the canvas shows with the tools that do not draw paths themselves."""
+    vector = paths.target_vector(canvas.doc)
+    if vector is not None:
+        paint_vector_mask(painter, canvas, path_edit.current_subpaths(vector))
+
+
+def edited_path(doc):
+    """(owner, path) the path tools edit: the document path chosen in the Paths panel (its
+    DocPath), else the active node and its vector mask (None when it has none)."""
+    chosen = paths.target_path(doc)
+    if chosen is not None:
+        return chosen, chosen.vector
+    node = doc.active
+    return node, getattr(node, "vector_mask", None)
+
+
+def is_load_selection_key(e) -> bool:
+    """Ctrl+Enter: the path as the selection (Photoshop's key with a path tool)."""
+    return e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
+        bool(e.modifiers() & Qt.KeyboardModifier.ControlModifier)
+
+
+def load_as_selection(window, canvas, vector) -> None:
+    """Ctrl+Enter: `vector`'s area becomes the selection (one step), or the status bar
+    says there is no path."""
+    if vector is None:
+        window.status("There is no path to load as a selection.")
+        return
+    try:
+        paths.load_selection(canvas.doc, vector=vector)
+    except Exception as exc:
+        window.report(exc, "Could not load the path as a selection")
+
+
+# -- the tools that reshape a path -------------------------------------------------------
 class PathEditTool(Tool):
-    """A tool that reshapes the active node's vector mask. `selected` is the anchor whose
-    handles show (and can be grabbed); `preview` the subpaths drawn while a drag goes
-    on. Subclasses handle press, move and release and call `reshape` to commit."""
+    """A tool that reshapes the edited path (`edited_path`): the chosen document path, or
+    the active node's vector mask. `selected` is the anchor whose handles show (and can be
+    grabbed); `preview` the subpaths drawn while a drag goes on. Subclasses handle press,
+    move and release and call `reshape` to commit."""
+
+    shows_paths = True  # the canvas leaves the chosen path's outline to the tool
 
     def __init__(self, window):
         super().__init__(window)
-        self.selected: Optional[tuple[int, int]] = None  # (subpath, knot) of the vector mask
-        self._node = None       # whose vector mask `selected` is in
+        self.selected: Optional[tuple[int, int]] = None  # (subpath, knot) of the path
+        self._owner = None      # what `selected` is in: a node, or a document path's uid
         self.preview = None     # the subpaths while a drag goes on
 
     def deactivate(self, canvas) -> None:
         self.selected, self.preview = None, None
 
     def vector(self, canvas):
-        """The active node and its vector mask (None when it has none); the selected
-        anchor is forgotten when the node changed or the anchor is gone (undo)."""
-        node = canvas.doc.active
-        vector = getattr(node, "vector_mask", None)
-        if node is not self._node:
-            self._node, self.selected = node, None
+        """The edited path's owner (a node or a DocPath) and its geometry (None when there
+        is none); the selected anchor is forgotten when the path changed to another or the
+        anchor is gone (undo)."""
+        owner, vector = edited_path(canvas.doc)
+        key = ("path", owner.uid) if isinstance(owner, DocPath) else owner
+        if key != self._owner:
+            self._owner, self.selected = key, None
         if vector is not None and self.selected is not None:
             s, i = self.selected
             if s >= len(vector.subpaths) or i >= len(vector.subpaths[s].knots):
                 self.selected = None
-        return node, vector
+        return owner, vector
 
     def vector_or_status(self, canvas):
         """As `vector`, saying in the status bar what to do when there is no path."""
-        node, vector = self.vector(canvas)
+        owner, vector = self.vector(canvas)
         if vector is None:
             self.window.status("The active layer has no vector mask: draw one with the "
-                               "Pen tool (P).")
-        return node, vector
+                               "Pen tool (P), or choose a path in the Paths panel.")
+        return owner, vector
 
     def hit(self, canvas, vector, ev, handles: bool = True) -> Optional[path_edit.Hit]:
         """The anchor under the pointer, or the selected anchor's handle (with `handles`)."""
@@ -142,15 +186,28 @@ class PathEditTool(Tool):
         return path_edit.segment_hit(path_edit.current_subpaths(vector), ev.image.x(),
                                      ev.image.y(), HIT_DISTANCE / canvas.scale)
 
-    def reshape(self, canvas, node, vector, subpaths, name: str) -> None:
-        """Commits `subpaths` (where they are drawn) as the node's path: one undo step."""
+    def reshape(self, canvas, owner, vector, subpaths, name: str) -> None:
+        """Commits `subpaths` (where they are drawn) as the path of `owner` (a node or a
+        DocPath): one undo step."""
         try:
-            mask_ops.reshape_vector_mask(canvas.doc, node, vector.with_subpaths(subpaths),
-                                         name)
+            if isinstance(owner, DocPath):
+                paths.reshape_path(canvas.doc, owner.uid, vector.with_subpaths(subpaths), name)
+            else:
+                mask_ops.reshape_vector_mask(canvas.doc, owner, vector.with_subpaths(subpaths),
+                                             name)
         except DocumentError as exc:
             self.window.status(str(exc))
         except Exception as exc:
             self.window.report(exc, "Could not reshape the path")
+
+    def claims_key(self, canvas, e) -> bool:
+        return is_load_selection_key(e)
+
+    def key_press(self, canvas, e) -> bool:
+        if not is_load_selection_key(e):
+            return False
+        load_as_selection(self.window, canvas, self.vector(canvas)[1])
+        return True
 
     def paint_overlay(self, canvas, painter: QPainter) -> None:
         node, vector = self.vector(canvas)

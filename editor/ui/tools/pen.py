@@ -1,11 +1,19 @@
-"""The Pen tool (P): draws a subpath into the active layer's vector mask. A click adds a
-corner anchor, a click-and-drag a smooth one whose handles follow the drag (mirrored);
-a click on the first anchor closes the subpath; Enter or a double-click ends an open one
-(filled as if closed, as Photoshop fills paths); Esc drops it; Backspace (or Undo) takes
-the last anchor back; Shift puts the next anchor at a multiple of 45 degrees from the last. The
-segment to the pointer follows it while drawing; taking another tool keeps the path. The
-finished subpath joins the layer's vector mask (combined with what it holds), or makes
-one (Photoshop's Layer > Vector Mask > Current Path): one undo step.
+"""The Pen tool (P): draws a subpath. A click adds a corner anchor, a click-and-drag a
+smooth one whose handles follow the drag (mirrored); a click on the first anchor closes
+the subpath; Enter or a double-click ends an open one (filled as if closed, as Photoshop
+fills paths); Ctrl+Enter ends it and loads the path as the selection; Esc drops it;
+Backspace (or Undo) takes the last anchor back; Shift puts the next anchor at a multiple
+of 45 degrees from the last. The segment to the pointer follows it while drawing; taking
+another tool keeps the path. The finished subpath is one undo step.
+
+Where it goes is the options bar's mode (Photoshop's "pick tool mode"):
+- Shape (the default): into the active layer's vector mask, combined with what it holds,
+  or a new one (Photoshop's Layer > Vector Mask > Current Path). With a shape layer (a
+  Solid Color fill with a path) active this adds to its shape, as Photoshop's Shape mode
+  does with the layer's path; to make a new shape layer, use the Rectangle or Ellipse tool.
+- Path: into the path chosen in the Paths panel; with none chosen, into a new Work Path,
+  which replaces an unsaved one (`editor.model.paths.add_subpath`). With the vector
+  mask's row chosen, into that vector mask.
 
 The outline drawing (subpaths, anchors, handles) is shared with the other path tools
 (`path_tools`)."""
@@ -16,15 +24,19 @@ from typing import Optional
 import numpy as np
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QCursor, QPainter, QPainterPath
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
-from editor.model import mask_ops, path_edit
+from editor.model import mask_ops, path_edit, paths
 from editor.model.errors import DocumentError
 
 from .base import Tool
-from .path_tools import (DRAG_DISTANCE, outline, paint_anchors, paint_handles, paint_outline,
+from .path_tools import (DRAG_DISTANCE, is_load_selection_key, load_as_selection, outline,
+                         paint_anchors, paint_chosen_path, paint_handles, paint_outline,
                          paint_vector_mask, widget_point)
 
 CLOSE_DISTANCE = 6   # px on screen: a click this near the first anchor closes the subpath
+MODES = (("shape", "Shape", "Into the active layer's vector mask"),
+         ("path", "Path", "Into the chosen path, or a new Work Path"))
 
 
 def target_refusal(doc) -> Optional[str]:
@@ -42,11 +54,18 @@ class PenTool(Tool):
     label = "Pen Tool"
     letter = "P"
     icon = "tool-pen"
-    tip = ("Draw a path into the layer's vector mask: click for corners, drag for curves, "
-           "click the first point to close; Enter ends an open path, Esc drops it")
+    tip = ("Draw a path into the layer's vector mask (Shape mode) or the Work Path (Path "
+           "mode): click for corners, drag for curves, click the first point to close; "
+           "Enter ends an open path, Esc drops it")
+    shows_paths = True  # it outlines the chosen path itself
 
     def __init__(self, window):
         super().__init__(window)
+        self.mode = window.settings.value("tools/pen/mode", "shape")
+        if self.mode not in [m[0] for m in MODES]:
+            self.mode = "shape"
+        self._mode_box: Optional[QComboBox] = None
+        self._mode_note: Optional[QLabel] = None
         self.knots: list[np.ndarray] = []   # the subpath being drawn, image pixels
         self._hover: Optional[QPointF] = None
         self._drag: Optional[int] = None    # the knot whose handles follow the press
@@ -62,9 +81,27 @@ class PenTool(Tool):
     def cancel(self) -> None:
         self.knots, self._hover, self._drag, self._closing = [], None, None, False
 
+    def set_mode(self, mode: str) -> None:
+        """Shape (into the layer's vector mask) or Path (into the chosen path or the Work
+        Path); remembered."""
+        if mode not in [m[0] for m in MODES]:
+            raise ValueError(f"unknown Pen mode {mode!r}")
+        self.mode = mode
+        self.window.settings.set_value("tools/pen/mode", mode)
+        if self._mode_box is not None:
+            self._mode_box.setCurrentIndex([m[0] for m in MODES].index(mode))
+            self._mode_note.setText(dict((m[0], m[2]) for m in MODES)[mode])
+        if self.window.canvas is not None:
+            self.window.canvas.update()
+
+    def into_vector_mask(self, doc) -> bool:
+        """Whether the subpath goes into the active node's vector mask (Shape mode, or Path
+        mode with the vector mask's row chosen), not into a document path."""
+        return self.mode == "shape" or doc.path_target == paths.VECTOR_MASK
+
     # -- input ------------------------------------------------------------------------
     def press(self, canvas, ev) -> None:
-        if not self.knots:
+        if not self.knots and self.into_vector_mask(canvas.doc):
             refusal = target_refusal(canvas.doc)
             if refusal is not None:
                 self.window.status(refusal)
@@ -105,10 +142,16 @@ class PenTool(Tool):
         return True
 
     def claims_key(self, canvas, e) -> bool:
-        return bool(self.knots) and e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter,
-                                                Qt.Key.Key_Escape, Qt.Key.Key_Backspace)
+        return is_load_selection_key(e) or bool(self.knots) and e.key() in (
+            Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape, Qt.Key.Key_Backspace)
 
     def key_press(self, canvas, e) -> bool:
+        if is_load_selection_key(e):
+            # Ctrl+Enter: the path drawn so far ends, and the path becomes the selection.
+            if self.knots and not self.finish(canvas, closed=False):
+                return True
+            load_as_selection(self.window, canvas, self.target_vector(canvas.doc))
+            return True
         if not self.knots:
             return False
         if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -136,31 +179,46 @@ class PenTool(Tool):
     def _near(self, canvas, pos: QPointF, knot: np.ndarray) -> bool:
         return (pos - widget_point(canvas, knot[1])).manhattanLength() <= CLOSE_DISTANCE
 
-    def finish(self, canvas, closed: bool) -> None:
+    def finish(self, canvas, closed: bool) -> bool:
+        """Commits the subpath drawn (one undo step); False when nothing was added."""
         knots = np.array(self.knots, np.float64).reshape(-1, 3, 2)
         self.cancel()
         canvas.update()
         doc = canvas.doc
         if len(knots) < 2:
             self.window.status("A path needs at least two anchor points.")
-            return
+            return False
         try:
-            mask_ops.add_path(doc, doc.active, knots, closed)
+            if self.into_vector_mask(doc):
+                mask_ops.add_path(doc, doc.active, knots, closed)
+                message = f"Path added to the vector mask of '{doc.active.name}'."
+            else:
+                path = paths.add_subpath(doc, knots, closed)
+                message = f"Path added to '{path.name}'."
         except DocumentError as exc:
             self.window.status(str(exc))
-            return
+            return False
         except Exception as exc:
             self.window.report(exc, "Could not add the path")
-            return
-        self.window.status(f"Path added to the vector mask of '{doc.active.name}'.")
+            return False
+        self.window.status(message)
+        return True
+
+    def target_vector(self, doc):
+        """The path this tool draws into now (None: none yet)."""
+        if self.into_vector_mask(doc):
+            return getattr(doc.active, "vector_mask", None)
+        return paths.target_vector(doc)
 
     def cursor_at(self, canvas, ev) -> QCursor:
         return QCursor(Qt.CursorShape.CrossCursor)
 
     # -- drawing ----------------------------------------------------------------------
     def paint_overlay(self, canvas, painter: QPainter) -> None:
+        paint_chosen_path(canvas, painter)
         node = canvas.doc.active
-        if node is not None and getattr(node, "vector_mask", None) is not None:
+        if self.mode == "shape" and getattr(node, "vector_mask", None) is not None \
+                and canvas.doc.path_target != paths.VECTOR_MASK:  # (else drawn just now)
             paint_vector_mask(painter, canvas, path_edit.current_subpaths(node.vector_mask))
         if not self.knots:
             return
@@ -171,6 +229,30 @@ class PenTool(Tool):
             paint_outline(painter, _band(canvas, knots[-1], self._hover))
         paint_anchors(painter, canvas, knots, filled=(len(knots) - 1,))
         paint_handles(painter, canvas, knots[-1 if self._drag is None else self._drag])
+
+    # -- options bar ------------------------------------------------------------------
+    def build_options(self) -> QWidget:
+        w = QWidget()
+        row = QHBoxLayout(w)
+        row.setContentsMargins(0, 0, 0, 0)
+        label = QLabel("Mode")
+        label.setObjectName("Dim")
+        row.addWidget(label)
+        self._mode_box = QComboBox()
+        self._mode_box.setObjectName("PenMode")
+        self._mode_box.setToolTip("Shape: draw into the active layer's vector mask; Path: "
+                                  "draw into the path chosen in the Paths panel, or a new "
+                                  "Work Path")
+        for mode, text, _ in MODES:
+            self._mode_box.addItem(text, mode)
+        self._mode_box.setCurrentIndex([m[0] for m in MODES].index(self.mode))
+        self._mode_box.activated.connect(lambda i: self.set_mode(self._mode_box.itemData(i)))
+        row.addWidget(self._mode_box)
+        self._mode_note = QLabel(dict((m[0], m[2]) for m in MODES)[self.mode])
+        self._mode_note.setObjectName("Dim")
+        row.addWidget(self._mode_note)
+        row.addStretch(1)
+        return w
 
 
 def _band(canvas, last: np.ndarray, end: QPointF) -> QPainterPath:

@@ -1,0 +1,237 @@
+"""The Paths panel (View > Panels > Paths; a tab beside Layers, as Photoshop groups them):
+the active layer's vector mask (in italics, as Photoshop lists it), the document's saved
+paths and the Work Path (in italics: unsaved), each with a thumbnail. A click chooses the
+path the Pen, Direct Selection and anchor point tools edit, and the canvas outlines it;
+a click on the empty space below the rows chooses none (the outline goes). Ctrl+click on
+a row loads that path as the selection (with Shift, Alt: add, subtract, intersect);
+Ctrl+Enter loads the chosen one; a double-click renames a saved path or saves the Work
+Path. The buttons below and the panel's menu are `path_commands`' actions.
+
+The panel binds to the document in front (`Document.paths`, `path_target`); it changes
+it only through its operations.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Optional
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QIcon, QKeySequence, QShortcut
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QListWidget, QListWidgetItem,
+                               QMenu, QToolButton, QVBoxLayout, QWidget)
+
+from editor.model import paths
+
+from .icons import icon
+from .layers_panel import THUMB, path_thumbnail, selection_op
+
+if TYPE_CHECKING:
+    from .session import DocumentSession
+    from .window_api import EditorWindow
+
+KEY = Qt.ItemDataRole.UserRole  # a row's path: a DocPath's uid or paths.VECTOR_MASK
+# The panel's menu, Photoshop's order (None: a separator).
+MENU = ("path_new", "path_save", "path_duplicate", "path_delete", None,
+        "path_from_selection_options", "path_to_selection", None, "path_fill", "path_stroke")
+BUTTONS = ("path_fill", "path_stroke", "path_to_selection", "path_from_selection",
+           "path_new", "path_delete")
+
+
+class PathList(QListWidget):
+    """The rows; a press on the empty space below them says so (`empty_clicked`), and the
+    keys held at the last press are kept (`modifiers`: Ctrl+click loads a selection)."""
+
+    empty_clicked = Signal()
+
+    def __init__(self):
+        super().__init__()
+        self.modifiers = Qt.KeyboardModifier.NoModifier
+
+    def mousePressEvent(self, e) -> None:
+        self.modifiers = e.modifiers()
+        if self.itemAt(e.position().toPoint()) is None and \
+                e.button() == Qt.MouseButton.LeftButton:
+            self.empty_clicked.emit()
+            return
+        super().mousePressEvent(e)
+
+
+class PathsPanel(QWidget):
+    def __init__(self, window: "EditorWindow"):
+        super().__init__()
+        self.setObjectName("DockBody")
+        self.main_window = window
+        self.session: Optional["DocumentSession"] = None
+        self._thumbs: dict = {}   # row key -> ((the path's shape, place, canvas), QIcon)
+        self._menu: Optional[QMenu] = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.list = PathList()
+        self.list.setObjectName("PathsList")
+        self.list.setIconSize(QSize(THUMB, THUMB))
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list.customContextMenuRequested.connect(
+            lambda pos: self.menu().exec(self.list.viewport().mapToGlobal(pos)))
+        self.list.itemClicked.connect(self._clicked)
+        self.list.itemDoubleClicked.connect(self._double_clicked)
+        self.list.empty_clicked.connect(self._choose_none)
+        layout.addWidget(self.list, 1)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):  # Load Path as Selection, in the panel
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda: self.main_window.trigger("path_to_selection"))
+
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(6, 4, 6, 4)
+        menu_button = QToolButton()
+        menu_button.setIcon(icon("menu"))
+        menu_button.setIconSize(QSize(18, 18))
+        menu_button.setToolTip("Paths panel menu")
+        menu_button.setObjectName("PathButton_menu")
+        menu_button.clicked.connect(lambda: self.menu().exec(
+            menu_button.mapToGlobal(menu_button.rect().bottomLeft())))
+        buttons.addWidget(menu_button)
+        buttons.addStretch(1)
+        self.buttons: dict[str, QToolButton] = {}
+        for name in BUTTONS:
+            button = QToolButton()
+            button.setIconSize(QSize(18, 18))
+            button.setObjectName(f"PathButton_{name}")
+            # The action's icon, tip and enabled state (its rule) follow it.
+            button.setDefaultAction(self.main_window.action(name))
+            buttons.addWidget(button)
+            self.buttons[name] = button
+        layout.addLayout(buttons)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._rebuild)
+        self.set_session(None)
+
+    def menu(self) -> QMenu:
+        """The panel's menu: the Paths commands (the window's actions)."""
+        if self._menu is None:
+            self._menu = QMenu(self)
+            self._menu.setObjectName("PathsMenu")
+            for name in MENU:
+                if name is None:
+                    self._menu.addSeparator()
+                else:
+                    self._menu.addAction(self.main_window.action(name))
+        self.main_window.update_actions()
+        return self._menu
+
+    # -- binding to a document ------------------------------------------------------------
+    def _signals(self, doc):
+        return ((doc.paths_changed, self._schedule), (doc.path_target_changed, self._schedule),
+                (doc.active_changed, self._schedule), (doc.node_changed, self._node_changed))
+
+    def set_session(self, session: Optional["DocumentSession"]) -> None:
+        if self.session is not None:
+            for signal, slot in self._signals(self.session.doc):
+                signal.disconnect(slot)
+        self.session = session
+        self._thumbs = {}
+        if session is not None:
+            for signal, slot in self._signals(session.doc):
+                signal.connect(slot)
+        self._rebuild()
+
+    def _node_changed(self, node, attr: str) -> None:
+        doc = self.session.doc if self.session is not None else None
+        if doc is not None and node is doc.active and attr in ("vector_mask", "name"):
+            self._schedule()
+
+    def _schedule(self, *_) -> None:
+        if not self._timer.isActive():
+            self._timer.start()
+
+    # -- rows -----------------------------------------------------------------------------
+    def rows(self) -> list[tuple[object, str, object, bool]]:
+        """(key, name, path geometry, italic) of each row, top first."""
+        doc = self.session.doc if self.session is not None else None
+        if doc is None:
+            return []
+        out = []
+        node = doc.active
+        vector = getattr(node, "vector_mask", None)
+        if vector is not None:
+            out.append((paths.VECTOR_MASK, f"{node.name} Vector Mask", vector, True))
+        out.extend((p.uid, p.name, p.vector, p.work) for p in doc.paths)
+        return out
+
+    def _rebuild(self) -> None:
+        self.list.clear()
+        doc = self.session.doc if self.session is not None else None
+        if doc is None:
+            return
+        current = None
+        live = set()
+        for key, name, vector, italic in self.rows():
+            item = QListWidgetItem(self._thumbnail(key, vector, doc), name)
+            item.setData(KEY, key)
+            item.setToolTip(name)
+            if italic:
+                font = QFont(item.font())
+                font.setItalic(True)
+                item.setFont(font)
+            if key == paths.VECTOR_MASK:
+                item.setForeground(QColor("#b8bcc4"))
+            self.list.addItem(item)
+            live.add(key)
+            if key == doc.path_target:
+                current = item
+        self._thumbs = {k: v for k, v in self._thumbs.items() if k in live}
+        if current is not None:
+            self.list.setCurrentItem(current)
+            self.list.scrollToItem(current)
+        else:
+            self.list.setCurrentItem(None)
+            self.list.clearSelection()
+
+    def _thumbnail(self, key, vector, doc) -> QIcon:
+        """The row's thumbnail, kept until its path (or the canvas) changes."""
+        dpr = self.devicePixelRatioF()
+        state = (vector.offset, vector.inverted, vector.initial_fill, doc.width, doc.height, dpr)
+        cached = self._thumbs.get(key)
+        if cached is not None and cached[0][0] is vector.shape and cached[0][1] == state:
+            return cached[1]
+        result = QIcon(path_thumbnail(vector, doc.width, doc.height, THUMB, dpr))
+        self._thumbs[key] = ((vector.shape, state), result)
+        return result
+
+    def row_rect(self, key):
+        """Where the row of `key` (a DocPath's uid or paths.VECTOR_MASK) is drawn, in the
+        list's viewport (for tests)."""
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if item.data(KEY) == key:
+                return self.list.visualItemRect(item)
+        return None
+
+    # -- clicks ---------------------------------------------------------------------------
+    def _clicked(self, item: QListWidgetItem) -> None:
+        doc = self.session.doc if self.session is not None else None
+        if doc is None:
+            return
+        key = item.data(KEY)
+        modifiers = self.list.modifiers
+        if modifiers & Qt.KeyboardModifier.ControlModifier:
+            # Ctrl+click: the row's path as the selection; which path is chosen stays.
+            self._rebuild()
+            self.main_window.path_commands.load_selection(selection_op(modifiers), key)
+            return
+        doc.set_path_target(key)
+
+    def _choose_none(self) -> None:
+        if self.session is not None:
+            self.session.doc.set_path_target(None)
+        self.list.clearSelection()
+
+    def _double_clicked(self, item: QListWidgetItem) -> None:
+        key = item.data(KEY)
+        if key != paths.VECTOR_MASK:
+            self.main_window.path_commands.rename_path(key)
