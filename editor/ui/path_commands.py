@@ -1,8 +1,8 @@
-"""The Paths panel's commands as actions (its buttons and menu use them, so their rules
-hold everywhere): New Path, Save Path…, Duplicate Path, Delete Path, Load Path as
-Selection (also Ctrl+Enter with a path tool or in the panel, and Ctrl+click on a row),
-Make Work Path from Selection (at the remembered tolerance; Make Work Path… asks for
-it), Fill Path with the foreground colour and Stroke Path with the Brush's size,
+"""The Paths panel's commands as actions in Layer > Paths (the panel's buttons and menu use
+them, so their rules hold everywhere): New Path, Save Path…, Duplicate Path, Delete Path,
+Load Path as Selection (also Ctrl+Enter with a path tool or in the panel, and Ctrl+click
+on a row), Make Work Path… from the selection (asks for the tolerance; the panel's
+button makes it at the remembered one, Alt+click asks), Fill Path with the foreground colour and Stroke Path with the Brush's size,
 hardness and opacity, on the active layer (or its targeted layer mask); and Layer >
 Vector Mask > Current Path.
 
@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QInputDialog
 from editor.model import paths
 
 from . import dialogs
-from .actions import ActionSpec, Context, Spec
+from .actions import ActionSpec, Context, Spec, SubmenuSpec
 from .mask_commands import usable
 
 if TYPE_CHECKING:
@@ -59,31 +59,33 @@ class PathCommands:
         self.window = window
 
     def action_specs(self) -> list[Spec]:
+        """Layer > Paths (the panel's menu holds the same actions) and Layer > Vector Mask >
+        Current Path."""
+        def in_paths(name, text, slot, enabled, icon=None, tip=None, separator=False):
+            return ActionSpec(name, text, slot, icon=icon, tip=tip, enabled=enabled,
+                              menu="paths", separator=separator)
+
         return [
-            ActionSpec("path_new", "&New Path", self.new_path, icon="layer-new",
-                       tip="New path (an empty saved path)", enabled=lambda c: c.doc is not None),
-            ActionSpec("path_save", "&Save Path…", self.save_path, enabled=has_work_path,
-                       tip="Save the Work Path under a name"),
-            ActionSpec("path_duplicate", "D&uplicate Path", self.duplicate_path,
-                       enabled=can_duplicate),
-            ActionSpec("path_delete", "&Delete Path", self.delete_path, icon="layer-delete",
-                       tip="Delete the path", enabled=has_path),
-            ActionSpec("path_to_selection", "&Load Path as Selection", self.load_selection,
-                       icon="path-to-selection",
-                       tip="Load the path as a selection (Ctrl+Enter; Ctrl+click on a path)",
-                       enabled=has_path),
-            ActionSpec("path_from_selection", "Make &Work Path from Selection",
-                       lambda: self.make_work_path(ask=False), icon="selection-to-path",
-                       tip="Make a Work Path from the selection's edge",
-                       enabled=lambda c: c.has_selection),
-            ActionSpec("path_from_selection_options", "Make Work &Path…",
-                       lambda: self.make_work_path(ask=True),
-                       enabled=lambda c: c.has_selection),
-            ActionSpec("path_fill", "&Fill Path", self.fill_path, icon="path-fill",
-                       tip="Fill the path with the foreground colour", enabled=can_paint_path),
-            ActionSpec("path_stroke", "S&troke Path", self.stroke_path, icon="path-stroke",
-                       tip="Stroke the path with the brush (its size, hardness and opacity) "
-                           "in the foreground colour", enabled=can_paint_path),
+            SubmenuSpec("paths", "Pat&hs", menu="layer", separator=True),
+            in_paths("path_new", "&New Path", self.new_path, lambda c: c.doc is not None,
+                     "layer-new", "New path (an empty saved path)"),
+            in_paths("path_save", "&Save Path…", self.save_path, has_work_path,
+                     tip="Save the Work Path under a name"),
+            in_paths("path_duplicate", "D&uplicate Path", self.duplicate_path, can_duplicate),
+            in_paths("path_delete", "&Delete Path", self.delete_path, has_path, "layer-delete",
+                     "Delete the path"),
+            in_paths("path_from_selection", "Make &Work Path…",
+                     lambda: self.make_work_path(ask=True), lambda c: c.has_selection,
+                     "selection-to-path", "Make a Work Path from the selection's edge "
+                     "(Alt+click: choose the tolerance)", separator=True),
+            in_paths("path_to_selection", "&Load Path as Selection", self.load_selection,
+                     has_path, "path-to-selection",
+                     "Load the path as a selection (Ctrl+Enter; Ctrl+click on a path)"),
+            in_paths("path_fill", "&Fill Path", self.fill_path, can_paint_path, "path-fill",
+                     "Fill the path with the foreground colour", separator=True),
+            in_paths("path_stroke", "S&troke Path", self.stroke_path, can_paint_path,
+                     "path-stroke", "Stroke the path with the brush (its size, hardness and "
+                     "opacity) in the foreground colour"),
             ActionSpec("vector_mask_current_path", "&Current Path", self.vector_mask,
                        enabled=can_mask_with_path, menu="vector_mask",
                        after="vector_mask_hide_all"),

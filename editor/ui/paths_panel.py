@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Optional
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QIcon, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QListWidget, QListWidgetItem,
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHBoxLayout, QListWidget, QListWidgetItem,
                                QMenu, QToolButton, QVBoxLayout, QWidget)
 
 from editor.model import paths
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 KEY = Qt.ItemDataRole.UserRole  # a row's path: a DocPath's uid or paths.VECTOR_MASK
 # The panel's menu, Photoshop's order (None: a separator).
 MENU = ("path_new", "path_save", "path_duplicate", "path_delete", None,
-        "path_from_selection_options", "path_to_selection", None, "path_fill", "path_stroke")
+        "path_from_selection", "path_to_selection", None, "path_fill", "path_stroke")
 BUTTONS = ("path_fill", "path_stroke", "path_to_selection", "path_from_selection",
            "path_new", "path_delete")
 
@@ -99,8 +99,17 @@ class PathsPanel(QWidget):
             button = QToolButton()
             button.setIconSize(QSize(18, 18))
             button.setObjectName(f"PathButton_{name}")
-            # The action's icon, tip and enabled state (its rule) follow it.
-            button.setDefaultAction(self.main_window.action(name))
+            action = self.main_window.action(name)
+            if name == "path_from_selection":
+                # Photoshop's button: the remembered tolerance at once; Alt+click asks.
+                button.setIcon(action.icon())
+                button.setToolTip(action.toolTip())
+                button.clicked.connect(self._make_work_path_clicked)
+                action.changed.connect(lambda b=button, a=action: b.setEnabled(a.isEnabled()))
+                button.setEnabled(action.isEnabled())
+            else:
+                # The action's icon, tip and enabled state (its rule) follow it.
+                button.setDefaultAction(action)
             buttons.addWidget(button)
             self.buttons[name] = button
         layout.addLayout(buttons)
@@ -213,6 +222,10 @@ class PathsPanel(QWidget):
         return None
 
     # -- clicks ---------------------------------------------------------------------------
+    def _make_work_path_clicked(self) -> None:
+        alt = bool(QApplication.keyboardModifiers() & Qt.KeyboardModifier.AltModifier)
+        self.main_window.path_commands.make_work_path(ask=alt)
+
     def _clicked(self, item: QListWidgetItem) -> None:
         doc = self.session.doc if self.session is not None else None
         if doc is None:
