@@ -134,6 +134,77 @@ def test_renderer_updates_with_fill_layers_equal_a_fresh_render():
     check()
 
 
+def test_a_shape_layers_pixels_are_kept_between_redraws(monkeypatch):
+    """A second full redraw of a shape layer neither fills its path again nor makes its
+    pixels; a new colour, a reshaped path, a move and a stroke on a layer mask added to
+    it each show at once (as a fresh Renderer draws them), a move without making the
+    pixels again and a stroke by redoing only the box it touched."""
+    from editor.model import mask_ops, vector_mask
+    from editor.model.vector_mask import Subpath
+
+    doc = document()
+    shape = adjustment_ops.add_shape(doc, "ellipse", (4, 3, 36, 27), COLOR)
+    calls = []
+    fill, content = vector_mask._fill, FillLayer.content
+    monkeypatch.setattr(vector_mask, "_fill",
+                        lambda *a: calls.append(("path", None)) or fill(*a))
+    monkeypatch.setattr(FillLayer, "content",
+                        lambda self, box, *a: calls.append(("pixels", box))
+                        or content(self, box, *a))
+    renderer = Renderer(doc)
+
+    def redraw_all():
+        doc.region_changed.emit(doc.canvas, None)
+        renderer.update()
+        renderer.settle()
+        renderer.update()
+        ours = renderer.composite.to_straight_rgba8()
+        fresh = Renderer(doc)
+        fresh.update()
+        np.testing.assert_array_equal(ours, fresh.composite.to_straight_rgba8())
+        return ours
+
+    first = redraw_all()
+    assert {kind for kind, _ in calls} == {"path", "pixels"}
+    calls.clear()
+    renderer.update()
+    doc.region_changed.emit(doc.canvas, None)
+    renderer.update()
+    np.testing.assert_array_equal(renderer.composite.to_straight_rgba8(), first)
+    assert calls == []
+
+    adjustment_ops.set_settings(doc, shape, adj.SolidColor((0, 0, 255)))
+    shown = redraw_all()
+    assert tuple(shown[15, 20, :3]) == (0, 0, 255) and ("path", None) not in calls
+    assert tuple(shown[4, 5, :3]) != (0, 0, 255)  # outside the ellipse
+    square = path_edit.rectangle_knots(4, 3, 36, 27)
+    mask_ops.reshape_vector_mask(doc, shape, shape.vector_mask.with_subpaths(
+        [Subpath(square, True, 1)]), "Edit Path")
+    shown = redraw_all()
+    assert tuple(shown[4, 5, :3]) == (0, 0, 255)  # the rectangle's corner
+    calls.clear()
+    doc.translate(shape, 2, 1)
+    renderer.update()
+    shown = renderer.composite.to_straight_rgba8()
+    assert tuple(shown[27, 37, :3]) == (0, 0, 255) and tuple(shown[3, 5, :3]) != (0, 0, 255)
+    assert calls == []  # moved inside the canvas: the same pixels, placed elsewhere
+    redraw_all()
+
+    mask_ops.add_mask(doc, shape, "reveal_all")
+    redraw_all()
+    calls.clear()
+    dab = Box(10, 8, 5, 4)
+    edit = mask_ops.begin_mask_stroke(doc, shape, "Brush", dab)
+    edit.apply(doc, dab.translate(-shape.mask.x, -shape.mask.y),
+               lambda view: view.fill(0))
+    mask_ops.end_mask_stroke(doc, edit)
+    renderer.update()
+    assert [box for kind, box in calls if kind == "pixels"] == [dab]
+    shown = redraw_all()
+    assert (shown[8:12, 10:15, :3] != (0, 0, 255)).any(axis=-1).all()
+    assert tuple(shown[15, 20, :3]) == (0, 0, 255)
+
+
 @pytest.mark.parametrize("mode", ["multiply", "screen", "overlay", "color_burn", "difference",
                                   "hue", "luminosity"])
 def test_fill_blend_modes_match_the_reference(mode):
