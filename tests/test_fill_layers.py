@@ -286,6 +286,78 @@ def test_ellipse_and_rectangle_paths():
         adjustment_ops.add_shape(doc, "rectangle", (3, 3, 3.5, 10), COLOR)
 
 
+def test_rounded_rectangle_polygon_and_line_geometry():
+    """A rounded rectangle's area is w*h - (4 - pi) r^2 (its corners quarter circles, the
+    Beziers' middles on them), its radius at most half a side; a polygon's corners lie on
+    its circle, equally spaced, one where the drag ends (Shift: straight up); a line is a
+    band `weight` wide from end to end (Shift: 45 degrees); each is a layer named as
+    Photoshop names it, made and undone in one step."""
+    knots = path_edit.rounded_rectangle_knots(4.5, 3.5, 34.5, 25.5, 8)
+    assert knots.shape == (8, 3, 2)
+    centres = [(12.5, 11.5), (26.5, 11.5), (26.5, 17.5), (12.5, 17.5)]  # of the corner arcs
+    for i in range(0, 8, 2):  # the arcs run from knot 2i+1 to knot 2i+2 (the last wraps)
+        a, b = knots[(i + 1) % 8], knots[(i + 2) % 8]
+        mid = (a[1] + 3 * a[2] + 3 * b[0] + b[1]) / 8
+        centre = centres[(i // 2 + 1) % 4]
+        assert abs(np.hypot(*(a[1] - centre)) - 8) < 1e-9
+        assert abs(np.hypot(*(mid - centre)) - 8) < 8 * 3e-4
+    # Radius 0 is the rectangle; a radius over half the shorter side makes a stadium whose
+    # arcs meet in one smooth anchor.
+    np.testing.assert_allclose(path_edit.rounded_rectangle_knots(1, 2, 5, 9, 0),
+                               path_edit.rectangle_knots(1, 2, 5, 9))
+    stadium = path_edit.rounded_rectangle_knots(0, 0, 30, 10, 50)
+    assert stadium.shape == (6, 3, 2) and path_edit.is_smooth(stadium[2])
+
+    doc = Document(W, H)
+    steps = doc.history.count
+    layer = adjustment_ops.add_shape(doc, "rounded_rectangle", (4.5, 3.5, 34.5, 25.5),
+                                     COLOR, radius=8)
+    assert layer.name == "Rounded Rectangle 1"
+    assert doc.history.undo_name() == "Rounded Rectangle Tool"
+    assert doc.history.count == steps + 1
+    alpha = composite_document(doc)[..., 3].astype(np.float64) / 255
+    area = 30 * 22 - (4 - np.pi) * 8 ** 2
+    assert abs(alpha.sum() - area) < 0.003 * area
+    assert alpha[4, 5] == 0 and alpha[4, 19] == 1 and alpha[14, 5] == 1  # a corner, edges
+    doc.history.undo()
+    assert layer not in list(doc.nodes())
+
+    corners = path_edit.polygon_knots(20, 15, 27, 22, 5)[:, 1]
+    np.testing.assert_allclose(corners[0], (27, 22))
+    np.testing.assert_allclose(np.hypot(corners[:, 0] - 20, corners[:, 1] - 15), np.hypot(7, 7))
+    turns = np.diff(np.unwrap(np.arctan2(corners[:, 1] - 15, corners[:, 0] - 20)))
+    np.testing.assert_allclose(turns, 2 * np.pi / 5)  # clockwise on the canvas
+    upright = path_edit.shape_drag("polygon", 20, 15, 27, 22, shift=True)
+    np.testing.assert_allclose(upright, (20, 15, 20, 15 - np.hypot(7, 7)))
+    layer = adjustment_ops.add_shape(doc, "polygon", (20, 15, 20, 4), COLOR, sides=6)
+    assert layer.name == "Polygon 1" and len(layer.vector_mask.subpaths[0].knots) == 6
+    alpha = composite_document(doc)[..., 3].astype(np.float64) / 255
+    area = 6 / 2 * 11 ** 2 * np.sin(2 * np.pi / 6)
+    assert abs(alpha.sum() - area) < 0.003 * area
+    doc.history.undo()
+
+    band = path_edit.line_knots(3, 4, 33, 20, 5)[:, 1]
+    direction = np.array([30, 16]) / np.hypot(30, 16)
+    across = band[3] - band[0]
+    assert abs(np.hypot(*across) - 5) < 1e-9 and abs(np.dot(across, direction)) < 1e-9
+    np.testing.assert_allclose((band[0] + band[3]) / 2, (3, 4))
+    np.testing.assert_allclose((band[1] + band[2]) / 2, (33, 20))
+    assert path_edit.shape_drag("line", 2, 2, 12, 11, shift=True) == (2, 2, 11.5, 11.5)
+    assert path_edit.shape_drag("line", 2, 2, 12, 3, shift=True) == (2, 2, 12, 2)
+    layer = adjustment_ops.add_shape(doc, "line", (5, 15, 35, 15), COLOR, weight=4)
+    assert layer.name == "Line 1"
+    alpha = composite_document(doc)[..., 3].astype(np.float64) / 255
+    assert (alpha[13:17, 5:35] == 1).all() and alpha.sum() == 30 * 4
+    doc.history.undo()
+    layer = adjustment_ops.add_shape(doc, "line", (3, 4, 33, 20), COLOR, weight=5)
+    alpha = composite_document(doc)[..., 3].astype(np.float64) / 255
+    assert abs(alpha.sum() - 5 * np.hypot(30, 16)) < 0.003 * 5 * np.hypot(30, 16)
+    with pytest.raises(DocumentError):
+        adjustment_ops.add_shape(doc, "line", (5, 5, 5.2, 5.1), COLOR)
+    with pytest.raises(DocumentError):
+        adjustment_ops.add_shape(doc, "polygon", (5, 5, 5.2, 5.1), COLOR)
+
+
 # -- operations ----------------------------------------------------------------------------
 
 def test_new_fill_layer_with_and_without_a_selection_and_colour_undo():
@@ -408,6 +480,31 @@ def test_psd_round_trip_through_our_reader_and_psd_tools(tmp_path):
     assert np.abs(merged[..., 3] - shown[..., 3]).max() <= 1
     opaque = shown[..., 3] == 255
     assert np.abs(merged[..., :3] - shown[..., :3])[opaque].max() <= 1
+
+
+def test_psd_round_trip_keeps_the_shape_tools_paths(tmp_path):
+    """A rounded rectangle, a polygon and a line saved and opened again: the same paths
+    (their knots, smooth and corner anchors), shape layers to psd-tools, the same picture."""
+    from psd_tools import PSDImage
+
+    doc = document()
+    made = [adjustment_ops.add_shape(doc, "rounded_rectangle", (2.5, 3, 20, 17), COLOR,
+                                     radius=5),
+            adjustment_ops.add_shape(doc, "polygon", (28, 12, 28, 3.5), (0, 0, 255), sides=7),
+            adjustment_ops.add_shape(doc, "line", (4, 26, 36, 20.5), (0, 200, 0), weight=3)]
+    shown = composite_document(doc)
+    save_document(doc, tmp_path / "shapes.psd")
+    again = open_document(tmp_path / "shapes.psd")
+    nodes = {n.name: n for n in again.nodes()}
+    for layer in made:
+        other = nodes[layer.name]
+        assert isinstance(other, FillLayer) and other.settings == layer.settings
+        np.testing.assert_allclose(other.vector_mask.moved_knots()[0],
+                                   layer.vector_mask.moved_knots()[0], atol=1e-4)
+        assert other.vector_mask.subpaths[0].closed
+    assert np.abs(composite_document(again).astype(int) - shown).max() <= 1
+    theirs = {layer.name: layer for layer in PSDImage.open(tmp_path / "shapes.psd").descendants()}
+    assert all(theirs[layer.name].kind == "shape" for layer in made)
 
 
 def test_psd_tools_stored_pixels_are_photoshops_form(tmp_path):
