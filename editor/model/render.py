@@ -27,7 +27,7 @@ numba pass (`adjust_kernels`); with an adjustment above a dragged layer, the lay
 between adjustments are pre-flattened the same way and the adjustments redrawn live,
 only inside the box that changed (not whole rows: see below).
 Fill layers (Solid Color) are drawn as a layer of their colour, its alpha their masks'
-coverage, made once and kept as a masked layer's pixels are (`fill_pixels`).
+coverage, made once and kept as a masked layer's pixels are (`masked_fill_pixels`).
 
 During a drag the canvas says what it shows (`set_view`): zoomed out, the drag is
 composited at the view's pyramid level, as Photoshop and Krita do: the focus caches
@@ -241,7 +241,7 @@ def _draw_layer(painter: _Painter, layer: Layer, region: Box, mode: str, opacity
 def _draw_fill(painter: _Painter, layer: FillLayer, region: Box, mode: str, opacity: int) -> None:
     """A fill layer inside `region`: its colour, as opaque as its masks' coverage (opaque
     without one), blended as a layer's pixels are. Through a mask, its pixels over the
-    buffer are made once and kept as a masked layer's are (`fill_pixels`)."""
+    buffer are made once and kept as a masked layer's are (`masked_fill_pixels`)."""
     box = layer.content_bounds(region.intersect(painter.buffer.box))
     if box.is_empty() or opacity <= 0:
         return
@@ -254,7 +254,7 @@ def _draw_fill(painter: _Painter, layer: FillLayer, region: Box, mode: str, opac
         else:
             painter.blend_numpy(to_float(layer.content(box)), box, region, mode, opacity)
         return
-    pixels, at = fill_pixels(layer, painter.buffer.box)
+    pixels, at = masked_fill_pixels(layer, painter.buffer.box)
     if mode in _QT_MODE_NAMES:
         _, QtGui = _qt()
         image = QtGui.QImage(pixels.data, at.w, at.h, pixels.strides[0],
@@ -309,7 +309,7 @@ def masked_pixels(layer: Layer) -> np.ndarray:
     return _kept(layer, key, layer.bounds(), (layer.x, layer.y), mask, redo, make)[0]
 
 
-def fill_pixels(layer: FillLayer, canvas: Box) -> tuple[np.ndarray, Box]:
+def masked_fill_pixels(layer: FillLayer, canvas: Box) -> tuple[np.ndarray, Box]:
     """(pixels, their canvas box) of a fill layer with an active mask: its content
     (`FillLayer.content`) over at least where it shows inside `canvas`, kept as
     `masked_pixels` keeps a masked layer's (do not modify them). They are kept relative
