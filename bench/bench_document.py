@@ -35,6 +35,9 @@ settle() and checks that the settled composite equals a fresh full render exactl
 stays the full-resolution figure (no view: every changed pixel at full resolution).
 --paths (with --masked) gives every third layer a vector mask (the disc in its box), so
 some layers are drawn through both, and (g) times filling one canvas-sized path.
+--shapes times (h): a full redraw of a photo background with and without a shape layer (a
+Solid Color fill whose vector mask is an ellipse over most of the canvas), and the
+redraw after its colour changes (its pixels made again).
 """
 from __future__ import annotations
 
@@ -177,6 +180,35 @@ def bench_path_raster(runs: int) -> None:
     layer.vector_mask.raster()
     row("layer through it (masked_pixels, path already filled)",
         median_ms(lambda: (layer.changed(), masked_pixels(layer)), runs))
+
+
+def bench_shape_redraw(runs: int) -> None:
+    from editor.model import Document, Layer, adjustment_ops
+    from editor.model.adjustments import SolidColor
+    from editor.model.render import Renderer
+
+    print(f"(h) full redraw of a {W}x{H} photo background by an existing Renderer")
+    doc = Document(W, H)
+    background = photo_layer(0, photos())
+    background[..., 3] = 255
+    doc.add_layer(Layer("background", background))
+    renderer = Renderer(doc)
+    renderer.update()
+
+    def redraw():
+        doc.region_changed.emit(doc.canvas, None)
+        renderer.update()
+
+    row("background alone", median_ms(redraw, runs))
+    shape = adjustment_ops.add_shape(doc, "ellipse", (100.5, 80.5, W - 100.5, H - 80.5),
+                                     (200, 60, 30))
+    redraw()
+    row("with an ellipse shape layer over most of the canvas", median_ms(redraw, runs))
+    colors = iter(range(256))
+    row("the same after its colour changed (pixels made again)", median_ms(
+        redraw, runs, setup=lambda: adjustment_ops.set_settings(
+            doc, shape, SolidColor((next(colors), 60, 30)))))
+    renderer.close()
 
 
 def add_adjustments(doc) -> None:
@@ -575,6 +607,8 @@ def main() -> None:
                         help="with --masked: three adjustment layers in the stack as well")
     parser.add_argument("--paths", action="store_true",
                         help="with --masked: a vector mask on every third layer as well")
+    parser.add_argument("--shapes", action="store_true",
+                        help="only (h): full redraws with a shape layer")
     parser.add_argument("--memory-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_child:
@@ -582,6 +616,9 @@ def main() -> None:
         return
     print(f"Layered document benchmarks, {W}x{H}; median of {args.runs} runs unless noted; "
           f"{os.cpu_count()} CPU cores; machine load {os.getloadavg()[0]:.1f}")
+    if args.shapes:
+        bench_shape_redraw(args.runs)
+        return
     if args.masked:
         for name, build in (("photo, half masked", lambda: photo_document(20)),
                             ("typical, half masked", typical_document)):

@@ -134,6 +134,77 @@ def test_renderer_updates_with_fill_layers_equal_a_fresh_render():
     check()
 
 
+def test_a_shape_layers_pixels_are_kept_between_redraws(monkeypatch):
+    """A second full redraw of a shape layer neither fills its path again nor makes its
+    pixels; a new colour, a reshaped path, a move and a stroke on a layer mask added to
+    it each show at once (as a fresh Renderer draws them), a move without making the
+    pixels again and a stroke by redoing only the box it touched."""
+    from editor.model import mask_ops, vector_mask
+    from editor.model.vector_mask import Subpath
+
+    doc = document()
+    shape = adjustment_ops.add_shape(doc, "ellipse", (4, 3, 36, 27), COLOR)
+    calls = []
+    fill, content = vector_mask._fill, FillLayer.content
+    monkeypatch.setattr(vector_mask, "_fill",
+                        lambda *a: calls.append(("path", None)) or fill(*a))
+    monkeypatch.setattr(FillLayer, "content",
+                        lambda self, box, *a: calls.append(("pixels", box))
+                        or content(self, box, *a))
+    renderer = Renderer(doc)
+
+    def redraw_all():
+        doc.region_changed.emit(doc.canvas, None)
+        renderer.update()
+        renderer.settle()
+        renderer.update()
+        ours = renderer.composite.to_straight_rgba8()
+        fresh = Renderer(doc)
+        fresh.update()
+        np.testing.assert_array_equal(ours, fresh.composite.to_straight_rgba8())
+        return ours
+
+    first = redraw_all()
+    assert {kind for kind, _ in calls} == {"path", "pixels"}
+    calls.clear()
+    renderer.update()
+    doc.region_changed.emit(doc.canvas, None)
+    renderer.update()
+    np.testing.assert_array_equal(renderer.composite.to_straight_rgba8(), first)
+    assert calls == []
+
+    adjustment_ops.set_settings(doc, shape, adj.SolidColor((0, 0, 255)))
+    shown = redraw_all()
+    assert tuple(shown[15, 20, :3]) == (0, 0, 255) and ("path", None) not in calls
+    assert tuple(shown[4, 5, :3]) != (0, 0, 255)  # outside the ellipse
+    square = path_edit.rectangle_knots(4, 3, 36, 27)
+    mask_ops.reshape_vector_mask(doc, shape, shape.vector_mask.with_subpaths(
+        [Subpath(square, True, 1)]), "Edit Path")
+    shown = redraw_all()
+    assert tuple(shown[4, 5, :3]) == (0, 0, 255)  # the rectangle's corner
+    calls.clear()
+    doc.translate(shape, 2, 1)
+    renderer.update()
+    shown = renderer.composite.to_straight_rgba8()
+    assert tuple(shown[27, 37, :3]) == (0, 0, 255) and tuple(shown[3, 5, :3]) != (0, 0, 255)
+    assert calls == []  # moved inside the canvas: the same pixels, placed elsewhere
+    redraw_all()
+
+    mask_ops.add_mask(doc, shape, "reveal_all")
+    redraw_all()
+    calls.clear()
+    dab = Box(10, 8, 5, 4)
+    edit = mask_ops.begin_mask_stroke(doc, shape, "Brush", dab)
+    edit.apply(doc, dab.translate(-shape.mask.x, -shape.mask.y),
+               lambda view: view.fill(0))
+    mask_ops.end_mask_stroke(doc, edit)
+    renderer.update()
+    assert [box for kind, box in calls if kind == "pixels"] == [dab]
+    shown = redraw_all()
+    assert (shown[8:12, 10:15, :3] != (0, 0, 255)).any(axis=-1).all()
+    assert tuple(shown[15, 20, :3]) == (0, 0, 255)
+
+
 @pytest.mark.parametrize("mode", ["multiply", "screen", "overlay", "color_burn", "difference",
                                   "hue", "luminosity"])
 def test_fill_blend_modes_match_the_reference(mode):
@@ -213,6 +284,78 @@ def test_ellipse_and_rectangle_paths():
     assert alpha[14, 19] == 1 and alpha[4, 5] == 0 and alpha[24, 33] == 0
     with pytest.raises(DocumentError):
         adjustment_ops.add_shape(doc, "rectangle", (3, 3, 3.5, 10), COLOR)
+
+
+def test_rounded_rectangle_polygon_and_line_geometry():
+    """A rounded rectangle's area is w*h - (4 - pi) r^2 (its corners quarter circles, the
+    Beziers' middles on them), its radius at most half a side; a polygon's corners lie on
+    its circle, equally spaced, one where the drag ends (Shift: straight up); a line is a
+    band `weight` wide from end to end (Shift: 45 degrees); each is a layer named as
+    Photoshop names it, made and undone in one step."""
+    knots = path_edit.rounded_rectangle_knots(4.5, 3.5, 34.5, 25.5, 8)
+    assert knots.shape == (8, 3, 2)
+    centres = [(12.5, 11.5), (26.5, 11.5), (26.5, 17.5), (12.5, 17.5)]  # of the corner arcs
+    for i in range(0, 8, 2):  # the arcs run from knot 2i+1 to knot 2i+2 (the last wraps)
+        a, b = knots[(i + 1) % 8], knots[(i + 2) % 8]
+        mid = (a[1] + 3 * a[2] + 3 * b[0] + b[1]) / 8
+        centre = centres[(i // 2 + 1) % 4]
+        assert abs(np.hypot(*(a[1] - centre)) - 8) < 1e-9
+        assert abs(np.hypot(*(mid - centre)) - 8) < 8 * 3e-4
+    # Radius 0 is the rectangle; a radius over half the shorter side makes a stadium whose
+    # arcs meet in one smooth anchor.
+    np.testing.assert_allclose(path_edit.rounded_rectangle_knots(1, 2, 5, 9, 0),
+                               path_edit.rectangle_knots(1, 2, 5, 9))
+    stadium = path_edit.rounded_rectangle_knots(0, 0, 30, 10, 50)
+    assert stadium.shape == (6, 3, 2) and path_edit.is_smooth(stadium[2])
+
+    doc = Document(W, H)
+    steps = doc.history.count
+    layer = adjustment_ops.add_shape(doc, "rounded_rectangle", (4.5, 3.5, 34.5, 25.5),
+                                     COLOR, radius=8)
+    assert layer.name == "Rounded Rectangle 1"
+    assert doc.history.undo_name() == "Rounded Rectangle Tool"
+    assert doc.history.count == steps + 1
+    alpha = composite_document(doc)[..., 3].astype(np.float64) / 255
+    area = 30 * 22 - (4 - np.pi) * 8 ** 2
+    assert abs(alpha.sum() - area) < 0.003 * area
+    assert alpha[4, 5] == 0 and alpha[4, 19] == 1 and alpha[14, 5] == 1  # a corner, edges
+    doc.history.undo()
+    assert layer not in list(doc.nodes())
+
+    corners = path_edit.polygon_knots(20, 15, 27, 22, 5)[:, 1]
+    np.testing.assert_allclose(corners[0], (27, 22))
+    np.testing.assert_allclose(np.hypot(corners[:, 0] - 20, corners[:, 1] - 15), np.hypot(7, 7))
+    turns = np.diff(np.unwrap(np.arctan2(corners[:, 1] - 15, corners[:, 0] - 20)))
+    np.testing.assert_allclose(turns, 2 * np.pi / 5)  # clockwise on the canvas
+    upright = path_edit.shape_drag("polygon", 20, 15, 27, 22, shift=True)
+    np.testing.assert_allclose(upright, (20, 15, 20, 15 - np.hypot(7, 7)))
+    layer = adjustment_ops.add_shape(doc, "polygon", (20, 15, 20, 4), COLOR, sides=6)
+    assert layer.name == "Polygon 1" and len(layer.vector_mask.subpaths[0].knots) == 6
+    alpha = composite_document(doc)[..., 3].astype(np.float64) / 255
+    area = 6 / 2 * 11 ** 2 * np.sin(2 * np.pi / 6)
+    assert abs(alpha.sum() - area) < 0.003 * area
+    doc.history.undo()
+
+    band = path_edit.line_knots(3, 4, 33, 20, 5)[:, 1]
+    direction = np.array([30, 16]) / np.hypot(30, 16)
+    across = band[3] - band[0]
+    assert abs(np.hypot(*across) - 5) < 1e-9 and abs(np.dot(across, direction)) < 1e-9
+    np.testing.assert_allclose((band[0] + band[3]) / 2, (3, 4))
+    np.testing.assert_allclose((band[1] + band[2]) / 2, (33, 20))
+    assert path_edit.shape_drag("line", 2, 2, 12, 11, shift=True) == (2, 2, 11.5, 11.5)
+    assert path_edit.shape_drag("line", 2, 2, 12, 3, shift=True) == (2, 2, 12, 2)
+    layer = adjustment_ops.add_shape(doc, "line", (5, 15, 35, 15), COLOR, weight=4)
+    assert layer.name == "Line 1"
+    alpha = composite_document(doc)[..., 3].astype(np.float64) / 255
+    assert (alpha[13:17, 5:35] == 1).all() and alpha.sum() == 30 * 4
+    doc.history.undo()
+    layer = adjustment_ops.add_shape(doc, "line", (3, 4, 33, 20), COLOR, weight=5)
+    alpha = composite_document(doc)[..., 3].astype(np.float64) / 255
+    assert abs(alpha.sum() - 5 * np.hypot(30, 16)) < 0.003 * 5 * np.hypot(30, 16)
+    with pytest.raises(DocumentError):
+        adjustment_ops.add_shape(doc, "line", (5, 5, 5.2, 5.1), COLOR)
+    with pytest.raises(DocumentError):
+        adjustment_ops.add_shape(doc, "polygon", (5, 5, 5.2, 5.1), COLOR)
 
 
 # -- operations ----------------------------------------------------------------------------
@@ -337,6 +480,31 @@ def test_psd_round_trip_through_our_reader_and_psd_tools(tmp_path):
     assert np.abs(merged[..., 3] - shown[..., 3]).max() <= 1
     opaque = shown[..., 3] == 255
     assert np.abs(merged[..., :3] - shown[..., :3])[opaque].max() <= 1
+
+
+def test_psd_round_trip_keeps_the_shape_tools_paths(tmp_path):
+    """A rounded rectangle, a polygon and a line saved and opened again: the same paths
+    (their knots, smooth and corner anchors), shape layers to psd-tools, the same picture."""
+    from psd_tools import PSDImage
+
+    doc = document()
+    made = [adjustment_ops.add_shape(doc, "rounded_rectangle", (2.5, 3, 20, 17), COLOR,
+                                     radius=5),
+            adjustment_ops.add_shape(doc, "polygon", (28, 12, 28, 3.5), (0, 0, 255), sides=7),
+            adjustment_ops.add_shape(doc, "line", (4, 26, 36, 20.5), (0, 200, 0), weight=3)]
+    shown = composite_document(doc)
+    save_document(doc, tmp_path / "shapes.psd")
+    again = open_document(tmp_path / "shapes.psd")
+    nodes = {n.name: n for n in again.nodes()}
+    for layer in made:
+        other = nodes[layer.name]
+        assert isinstance(other, FillLayer) and other.settings == layer.settings
+        np.testing.assert_allclose(other.vector_mask.moved_knots()[0],
+                                   layer.vector_mask.moved_knots()[0], atol=1e-4)
+        assert other.vector_mask.subpaths[0].closed
+    assert np.abs(composite_document(again).astype(int) - shown).max() <= 1
+    theirs = {layer.name: layer for layer in PSDImage.open(tmp_path / "shapes.psd").descendants()}
+    assert all(theirs[layer.name].kind == "shape" for layer in made)
 
 
 def test_psd_tools_stored_pixels_are_photoshops_form(tmp_path):

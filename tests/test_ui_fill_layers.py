@@ -1,16 +1,17 @@
 """Fill and shape layers driven through the window: Layer > New Fill Layer > Solid Color…
 (a name, then the colour picker; with and without a selection; from the Layers panel's
 button too), the colour changed from the Layers panel's thumbnail and from Properties as
-one undo step, and the Rectangle / Ellipse tool (U, Shift+U; Shift: square or circle,
-Alt: from the centre) drawing shape layers in the foreground colour; the canvas pixels
-checked inside and outside each shape."""
+one undo step, and the shape tools (U, Shift+U; Rectangle and Ellipse with Shift: square
+or circle, Alt: from the centre; Rounded Rectangle, Polygon and Line with their radius,
+sides and weight from the options bar) drawing shape layers in the foreground colour; the
+canvas pixels checked inside and outside each shape."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QApplication, QPushButton, QSpinBox
 
 from editor.model import FillLayer
 from editor.ui.layers_panel import ARROW_W, EYE_W, ROW_H, THUMB
@@ -182,7 +183,7 @@ def test_rectangle_tool_draws_a_shape_layer_in_the_foreground_colour(opened, qtb
     qtbot.mousePress(canvas, left, Qt.KeyboardModifier.NoModifier, image_pos(canvas, 20, 10))
     QTest.mouseEvent(QTest.MouseAction.MouseMove, canvas, left, Qt.KeyboardModifier.NoModifier,
                      image_pos(canvas, 40, 25))
-    assert tool._box is not None and abs(tool._box[2] - 40) < 0.5
+    assert tool._points is not None and abs(tool._points[2] - 40) < 0.5
     assert not canvas.grab().isNull() and doc.history.count == steps
     QTest.mouseEvent(QTest.MouseAction.MouseMove, canvas, left, Qt.KeyboardModifier.NoModifier,
                      image_pos(canvas, 70, 40))
@@ -209,7 +210,7 @@ def test_ellipse_tool_shift_alt_draws_a_circle_from_its_centre(opened, qtbot):
     before = screen(w)
     qtbot.keyClick(canvas, Qt.Key.Key_U)
     tool = w.tools.current
-    tool.set_shape("rectangle")
+    tool.set_shape("rounded_rectangle")
     qtbot.keyClick(canvas, Qt.Key.Key_U, Qt.KeyboardModifier.ShiftModifier)  # Shift+U
     assert tool.shape == "ellipse"
     held = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.AltModifier
@@ -261,3 +262,85 @@ def test_a_shape_layer_moves_and_free_transforms_with_its_colour_shown(opened, q
     box = layer.vector_mask.bounds()
     assert (box.x, box.w) == (26, 40)
     assert is_color(screen(w)[15:33, 27:65], TEAL).all()
+
+
+def test_rounded_rectangle_polygon_and_line_tools_with_their_options(opened, qtbot):
+    """Shift+U steps Rectangle -> Rounded Rectangle -> Ellipse -> Polygon -> Line, the
+    options bar showing each one's option; each drag makes one shape layer (one undo
+    step) that shows in the foreground colour inside and the picture outside."""
+    w, doc, canvas = opened, opened.doc, opened.canvas
+    w.set_foreground(QColor(*TEAL))
+    before = screen(w)
+    qtbot.keyClick(canvas, Qt.Key.Key_U)
+    tool = w.tools.current
+    tool.set_shape("rectangle")
+    bar = w.options_bar if hasattr(w, "options_bar") else w
+    shift = Qt.KeyboardModifier.ShiftModifier
+    yy, xx = np.mgrid[0:H, 0:W] + 0.5
+
+    def spin(key):
+        found = bar.findChild(QSpinBox, f"ShapeTool_{key}")
+        assert found is not None
+        return found
+
+    def made(name):
+        layer = doc.active
+        assert isinstance(layer, FillLayer) and layer.name == name
+        assert doc.history.index == steps + 1 and doc.history.undo_name() == name[:-2] + " Tool"
+        return screen(w)
+
+    # Rounded Rectangle, radius 12 typed in the options bar.
+    qtbot.keyClick(canvas, Qt.Key.Key_U, shift)
+    assert tool.shape == "rounded_rectangle" and spin("radius").isVisibleTo(bar)
+    assert not spin("sides").isVisibleTo(bar) and spin("radius").value() == 10
+    spin("radius").setValue(12)
+    steps = doc.history.index
+    image_drag(qtbot, canvas, [(20, 10), (40, 30), (70, 40)])
+    shown = made("Rounded Rectangle 1")
+    # The shape is the points within 12 px of the rectangle (32..58, 22..28) inside it.
+    d = np.hypot(xx - np.clip(xx, 32, 58), yy - np.clip(yy, 22, 28))
+    assert is_color(shown[d < 12 - 1.5], TEAL).all()
+    np.testing.assert_array_equal(shown[d > 12 + 1.5], before[d > 12 + 1.5])
+    assert (shown[10, 20] == before[10, 20]).all() and d[10, 20] > 16  # a corner's tip
+    w.actions["undo"].trigger()
+    np.testing.assert_array_equal(screen(w), before)
+
+    # Polygon: 6 sides, Shift keeps it upright; drawn from its centre.
+    qtbot.keyClick(canvas, Qt.Key.Key_U, shift)
+    qtbot.keyClick(canvas, Qt.Key.Key_U, shift)
+    assert tool.shape == "polygon" and spin("sides").isVisibleTo(bar)
+    assert not spin("radius").isVisibleTo(bar) and spin("sides").value() == 5
+    spin("sides").setValue(6)
+    steps = doc.history.index
+    image_drag(qtbot, canvas, [(48, 32), (55, 36), (60, 48)], modifier=shift)
+    shown = made("Polygon 1")
+    r = np.hypot(12, 16)  # from the centre to the pointer
+    corners = doc.active.vector_mask.moved_knots()[0][:, 1]
+    assert len(corners) == 6 and abs(corners[0][0] - 48) < 0.01  # a corner straight up
+    assert abs(corners[0][1] - (32 - r)) < 0.5
+    dist = np.hypot(xx - 48, yy - 32)
+    assert is_color(shown[dist < r * np.cos(np.pi / 6) - 1.5], TEAL).all()
+    np.testing.assert_array_equal(shown[dist > r + 1.5], before[dist > r + 1.5])
+    # Upright: a hexagon with a corner on top has flat sides left and right, which reach
+    # pixels beyond its inner circle that a hexagon turned any other way leaves out.
+    assert is_color(shown[[23, 41, 13], [31, 31, 48]], TEAL).all()
+
+    # Line: weight 6, Shift makes it level.
+    qtbot.keyClick(canvas, Qt.Key.Key_U, shift)
+    assert tool.shape == "line" and spin("weight").isVisibleTo(bar)
+    assert spin("weight").value() == 4
+    spin("weight").setValue(6)
+    steps = doc.history.index
+    image_drag(qtbot, canvas, [(6, 55), (40, 56), (90, 57)], modifier=shift)
+    shown = made("Line 1")
+    box = doc.active.vector_mask.bounds()
+    assert abs(box.h - 6) <= 1 and abs(box.w - 84) <= 1
+    band = (yy > 52) & (yy < 58) & (xx > 6.5) & (xx < 89.5)
+    assert is_color(shown[band], TEAL).all()
+    away = (yy < 51) | (yy > 59) | (xx < 5) | (xx > 91)
+    away &= np.hypot(xx - 48, yy - 32) > r + 1.5  # the polygon is there too
+    np.testing.assert_array_equal(shown[away], before[away])
+    # The options are kept for the next time.
+    assert w.settings.value("tools/shape/weight", 0, int) == 6
+    qtbot.keyClick(canvas, Qt.Key.Key_U, shift)
+    assert tool.shape == "rectangle"

@@ -742,3 +742,44 @@ def mask_ops_base(node):
     from editor.model import mask_ops
 
     return mask_ops.clipping_base(node)
+
+
+def test_a_layer_dragged_between_a_base_and_its_clipped_layer_joins_the_clipping_group(
+        opened, qtbot, tmp_path):
+    """Dropped over the base, under a layer clipped to it, a layer becomes clipped too (one
+    step), as in Photoshop: the clipped layer above keeps its base, and the dropped layer
+    shows only where the base does. Dropped elsewhere, it stays as it was."""
+    from ui_helpers import drag, photo
+
+    w, doc = opened, opened.doc
+    base, clipped = _clipped_pair(w)
+    extra = doc.add_image(photo(70, 50, "chelsea"), "extra", 0, 0)
+    rows = w.layers_panel.list
+    rows.rebuild()
+    start, end = rows.row_rect(extra).center(), rows.row_rect(base).center()
+    # The lower half of the clipped layer's row: between it and the base.
+    target = rows.row_rect(clipped)
+    end = QPoint(target.center().x(), target.bottom() - 2)
+    steps = doc.history.count
+    drag(qtbot, rows, [start, QPoint(start.x(), (start.y() + end.y()) // 2), end])
+    assert doc.root.children.index(extra) == doc.root.children.index(base) + 1
+    assert doc.history.count == steps + 1 and doc.history.undo_name() == "Reorder Layers"
+    assert extra.clipping and clipped.clipping and not base.clipping
+    picture = shown(w)
+    # Outside the base (24 rows from y 8: below row 32) the dropped layer does not show.
+    assert (picture[40, 30] != extra.pixels[40, 30]).any()
+    # Inside the base, left of the clipped layer, it does (the photo is opaque).
+    np.testing.assert_array_equal(picture[20, 12], extra.pixels[20, 12])
+    _assert_canvas_current(w)
+    again = _saved_and_reopened(doc, tmp_path, "joined.psd")
+    assert again.find_by_name("extra").clipping and again.find_by_name("clipped").clipping
+    np.testing.assert_array_equal(composite_document(again), picture)
+    w.actions["undo"].trigger()
+    assert doc.root.children[-1] is extra and not extra.clipping and clipped.clipping
+    _assert_canvas_current(w)
+    # Bring Forward of the base within its own stack does not clip the base.
+    doc.set_active(base)
+    w._refresh_state()
+    w.actions["bring_forward"].trigger()
+    assert not base.clipping
+    assert not w.test_errors

@@ -1,5 +1,6 @@
-"""Layer > New Adjustment Layer, Layer > New Fill Layer, the Rectangle and Ellipse tools'
-shape layers, and editing an adjustment's or a fill's settings, each one undo step.
+"""Layer > New Adjustment Layer, Layer > New Fill Layer, the shape tools' shape layers
+(Rectangle, Rounded Rectangle, Ellipse, Polygon, Line), and editing an adjustment's or a
+fill's settings, each one undo step.
 
 A new adjustment or fill layer goes above the active node with a layer mask, as in
 Photoshop: from the selection when there is one, else revealing everything
@@ -28,9 +29,11 @@ from .render import composite_document
 # each strip is a composite whose adjustment kernels start their threads (4 x 24 rows cost
 # half of 12 x 8 on the loaded 2-core machine, bench/bench_histogram.py).
 HISTOGRAM_STRIPS, HISTOGRAM_STRIP_ROWS = 4, 24
-# The shape tools' shapes: (layer name, the knots of the shape inscribed in a box).
-SHAPES = {"rectangle": ("Rectangle", path_edit.rectangle_knots),
-          "ellipse": ("Ellipse", path_edit.ellipse_knots)}
+# The shape tools' shapes by their layer names, in Photoshop's order (Shift+U's).
+SHAPES = {"rectangle": "Rectangle", "rounded_rectangle": "Rounded Rectangle",
+          "ellipse": "Ellipse", "polygon": "Polygon", "line": "Line"}
+# Their options' defaults (Photoshop's): corner radius and line weight in pixels.
+RADIUS, SIDES, WEIGHT = 10, 5, 4
 
 
 def add_adjustment(doc: Document, kind: str, settings: Optional[Adjustment] = None,
@@ -59,21 +62,42 @@ def add_adjustment(doc: Document, kind: str, settings: Optional[Adjustment] = No
     return layer
 
 
-def add_shape(doc: Document, shape: str, box: tuple, color: tuple) -> FillLayer:
-    """The Rectangle and Ellipse tools: a new Solid Color fill layer of `color` (r, g, b)
-    above the active node whose vector mask is the `shape` ("rectangle", "ellipse")
-    inscribed in `box` (x0, y0, x1, y1, canvas pixels, fractions kept): Photoshop's shape
-    layer, made in one undo step."""
-    if shape not in SHAPES:
-        raise ValueError(f"unknown shape {shape!r}")
-    label, knots = SHAPES[shape]
-    x0, y0, x1, y1 = (float(v) for v in box)
-    if x1 - x0 < 1 or y1 - y0 < 1:
+def shape_knots(shape: str, points: tuple, *, radius: float = RADIUS, sides: int = SIDES,
+                weight: float = WEIGHT) -> np.ndarray:
+    """The knots of `shape` (a key of SHAPES) from what a drag defines
+    (`path_edit.shape_drag`): the box (x0, y0, x1, y1) of a rectangle, a rounded rectangle
+    with corners of `radius` or an ellipse inscribed in it; a polygon's centre and one
+    corner (cx, cy, x, y) and its number of `sides`; a line's ends (x0, y0, x1, y1) and
+    its `weight`. Canvas pixels, fractions kept."""
+    a, b, c, d = (float(v) for v in points)
+    if shape == "rectangle":
+        return path_edit.rectangle_knots(a, b, c, d)
+    if shape == "rounded_rectangle":
+        return path_edit.rounded_rectangle_knots(a, b, c, d, radius)
+    if shape == "ellipse":
+        return path_edit.ellipse_knots(a, b, c, d)
+    if shape == "polygon":
+        return path_edit.polygon_knots(a, b, c, d, sides)
+    if shape == "line":
+        return path_edit.line_knots(a, b, c, d, weight)
+    raise ValueError(f"unknown shape {shape!r}")
+
+
+def add_shape(doc: Document, shape: str, points: tuple, color: tuple, **options) -> FillLayer:
+    """The shape tools: a new Solid Color fill layer of `color` (r, g, b) above the active
+    node whose vector mask is `shape` made from `points` and `options` (`shape_knots`):
+    Photoshop's shape layer, made in one undo step."""
+    knots = shape_knots(shape, points, **options)
+    a, b, c, d = (float(v) for v in points)
+    if shape in ("polygon", "line"):  # a drag from its centre or one end
+        if np.hypot(c - a, d - b) < 1:
+            raise DocumentError(f"Drag out a {SHAPES[shape].lower()} at least one pixel long.")
+    elif abs(c - a) < 1 or abs(d - b) < 1:
         raise DocumentError("Drag out a shape at least one pixel wide and high.")
+    label = SHAPES[shape]
     layer = FillLayer(doc.next_layer_name(label), SolidColor(tuple(color)[:3]))
     # The path is the layer's before it is added: one step, and undo takes both away.
-    layer.vector_mask = path_edit.with_new_subpath(None, knots(x0, y0, x1, y1), True,
-                                                   doc.canvas)
+    layer.vector_mask = path_edit.with_new_subpath(None, knots, True, doc.canvas)
     doc.add_layer(layer, name=f"{label} Tool")
     return layer
 

@@ -303,11 +303,20 @@ class Document:
         length = len(parent.children) - (1 if node.parent is parent else 0)
         index = max(0, min(index, length))
         old = node.parent
+        was_base = self._is_clipping_base(node)
         with self.history.macro("Reorder Layers"):
             self.history.push(cmds.MoveNode(node, parent, index))
             # A clipped node dropped at the bottom of a group, or left there by its base
             # moving away, has nothing to clip to: released in the same step (Photoshop).
             self._release_baseless([parent, old], "Reorder Layers")
+            # An unclipped node dropped into a clipping group (under a clipped node, over
+            # its base or another clipped node) joins it, as in Photoshop: otherwise the
+            # clipped nodes above would clip to it instead of their base. A base moved
+            # within its own stack is left as it is.
+            i = node.index()
+            if not node.clipping and not was_base and 0 < i < len(parent.children) - 1 \
+                    and parent.children[i + 1].clipping:
+                self.history.push(cmds.SetAttr(node, "clipping", True, "Reorder Layers"))
 
     def raise_node(self, node: Node, steps: int = 1) -> None:
         assert node.parent is not None
@@ -579,6 +588,15 @@ class Document:
         for masked in linked_paths(node):
             self.history.push(cmds.SetAttr(masked, "vector_mask",
                                            masked.vector_mask.mapped(points), name))
+
+    @staticmethod
+    def _is_clipping_base(node: Node) -> bool:
+        """True when nodes are clipped to `node` (the node above it is clipped)."""
+        parent = node.parent
+        if parent is None or node.clipping:
+            return False
+        i = parent.children.index(node)
+        return i + 1 < len(parent.children) and parent.children[i + 1].clipping
 
     def _release_baseless(self, groups: Iterable[Optional[Group]], name: str) -> None:
         """Releases the clipped nodes at the bottom of each of `groups`: with no unclipped

@@ -5,8 +5,9 @@ Photoshop's Direct Selection does), adding an anchor on a segment without changi
 shape (Add Anchor Point), removing one (Delete Anchor Point), and turning an anchor into
 a corner or a smooth point (Convert Point).
 
-The Rectangle and Ellipse tools' shapes are made here too (`shape_box`, `rectangle_knots`,
-`ellipse_knots`).
+The shape tools' shapes are made here too: what a drag defines (`shape_box`,
+`shape_drag`) and each shape's knots (`rectangle_knots`, `rounded_rectangle_knots`,
+`ellipse_knots`, `polygon_knots`, `line_knots`).
 
 A knot is a (3, 2) array of (preceding handle, anchor, leaving handle) in canvas pixels,
 as `vector_mask.Subpath` keeps them. Every function returns new arrays or a new path: the
@@ -79,6 +80,74 @@ def ellipse_knots(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
                      [(x1, cy - ky), (x1, cy), (x1, cy + ky)],
                      [(cx + kx, y1), (cx, y1), (cx - kx, y1)],
                      [(x0, cy + ky), (x0, cy), (x0, cy - ky)]], np.float64)
+
+
+def rounded_rectangle_knots(x0: float, y0: float, x1: float, y1: float,
+                            radius: float) -> np.ndarray:
+    """A rectangle whose corners are quarter circles of `radius` (at most half its shorter
+    side), each one cubic Bezier with handles KAPPA times the radius, as Photoshop's
+    Rounded Rectangle draws them: two corner anchors per corner, clockwise from the top
+    edge; where the arcs meet (a radius of half a side) the two anchors are one smooth
+    anchor. Radius 0: the rectangle."""
+    r = max(0.0, min(float(radius), (x1 - x0) / 2, (y1 - y0) / 2))
+    if r <= TINY:
+        return rectangle_knots(x0, y0, x1, y1)
+    k = KAPPA * r
+    # (anchor, preceding handle, leaving handle): each arc leaves one anchor along its edge
+    # towards the corner and reaches the next from the corner along the other edge.
+    knots = [((x0 + r, y0), (x0 + r - k, y0), (x0 + r, y0)),
+             ((x1 - r, y0), (x1 - r, y0), (x1 - r + k, y0)),
+             ((x1, y0 + r), (x1, y0 + r - k), (x1, y0 + r)),
+             ((x1, y1 - r), (x1, y1 - r), (x1, y1 - r + k)),
+             ((x1 - r, y1), (x1 - r + k, y1), (x1 - r, y1)),
+             ((x0 + r, y1), (x0 + r, y1), (x0 + r - k, y1)),
+             ((x0, y1 - r), (x0, y1 - r + k), (x0, y1 - r)),
+             ((x0, y0 + r), (x0, y0 + r), (x0, y0 + r - k))]
+    out: list[np.ndarray] = []
+    for anchor, preceding, leaving in knots:
+        if out and np.hypot(*(out[-1][ANCHOR] - anchor)) <= TINY:
+            out[-1][LEAVING] = leaving  # a straight edge of no length: one anchor
+        else:
+            out.append(np.array([preceding, anchor, leaving], np.float64))
+    return np.stack(out)
+
+
+def polygon_knots(cx: float, cy: float, x: float, y: float, sides: int) -> np.ndarray:
+    """A regular polygon of `sides` corners (at least 3) centred on (cx, cy), one corner at
+    (x, y): corner knots, clockwise on the canvas."""
+    n = max(3, int(sides))
+    radius = np.hypot(x - cx, y - cy)
+    angles = np.arctan2(y - cy, x - cx) + 2 * np.pi * np.arange(n) / n
+    return np.stack([corner_knot(cx + radius * np.cos(a), cy + radius * np.sin(a))
+                     for a in angles])
+
+
+def line_knots(x0: float, y0: float, x1: float, y1: float, weight: float) -> np.ndarray:
+    """Photoshop's Line: a rectangle `weight` wide from (x0, y0) to (x1, y1), its ends
+    square across the line (corner knots; nothing for a line of no length)."""
+    length = np.hypot(x1 - x0, y1 - y0)
+    if length <= TINY:
+        return np.zeros((0, 3, 2), np.float64)
+    # Half the weight across the line, to either side.
+    nx, ny = -(y1 - y0) / length * weight / 2, (x1 - x0) / length * weight / 2
+    return np.stack([corner_knot(x, y) for x, y in ((x0 - nx, y0 - ny), (x1 - nx, y1 - ny),
+                                                    (x1 + nx, y1 + ny), (x0 + nx, y0 + ny))])
+
+
+def shape_drag(shape: str, ax: float, ay: float, x: float, y: float, *, shift: bool = False,
+               alt: bool = False) -> tuple[float, float, float, float]:
+    """What a shape tool's drag from (ax, ay) to (x, y) defines, as Photoshop's tools take
+    it: for a polygon its centre (the press) and a corner (the pointer; Shift: the corner
+    straight above the centre, the polygon upright); for a line its two ends (Shift: at a
+    multiple of 45 degrees); for the others their box (`shape_box`: Shift square, Alt
+    from the centre)."""
+    if shape == "polygon":
+        if shift:
+            x, y = ax, ay - np.hypot(x - ax, y - ay)
+        return ax, ay, float(x), float(y)
+    if shape == "line":
+        return (ax, ay, *constrained(ax, ay, x, y)) if shift else (ax, ay, x, y)
+    return shape_box(ax, ay, x, y, square=shift, centred=alt)
 
 
 @dataclass(frozen=True)

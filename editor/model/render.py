@@ -26,8 +26,8 @@ them in their group, or their clipping base), through their mask and opacity, in
 numba pass (`adjust_kernels`); with an adjustment above a dragged layer, the layers
 between adjustments are pre-flattened the same way and the adjustments redrawn live,
 only inside the box that changed (not whole rows: see below).
-Fill layers (Solid Color) are drawn as a layer of their colour made for the region
-drawn, its alpha their masks' coverage.
+Fill layers (Solid Color) are drawn as a layer of their colour, its alpha their masks'
+coverage, made once and kept as a masked layer's pixels are (`masked_fill_pixels`).
 
 During a drag the canvas says what it shows (`set_view`): zoomed out, the drag is
 composited at the view's pyramid level, as Photoshop and Krita do: the focus caches
@@ -240,25 +240,29 @@ def _draw_layer(painter: _Painter, layer: Layer, region: Box, mode: str, opacity
 
 def _draw_fill(painter: _Painter, layer: FillLayer, region: Box, mode: str, opacity: int) -> None:
     """A fill layer inside `region`: its colour, as opaque as its masks' coverage (opaque
-    without one), blended as a layer's pixels are. Made for the region drawn, not kept:
-    one colour and the mask's coverage, which the mask caches itself."""
+    without one), blended as a layer's pixels are. Through a mask, its pixels over the
+    buffer are made once and kept as a masked layer's are (`masked_fill_pixels`)."""
     box = layer.content_bounds(region.intersect(painter.buffer.box))
     if box.is_empty() or opacity <= 0:
         return
     mask = layer.active_mask()
-    if mask is None and mode in _QT_MODE_NAMES:
-        # Opaque everywhere: Qt fills the box (a full redraw of a 4000x3000 canvas: ~1 ms
-        # more than without the fill, against ~65 ms for its pixels made and drawn).
-        painter.fill(layer.settings.color, box, mode, opacity)
+    if mask is None:
+        if mode in _QT_MODE_NAMES:
+            # Opaque everywhere: Qt fills the box (a full redraw of a 4000x3000 canvas: ~1 ms
+            # more than without the fill, against ~65 ms for its pixels made and drawn).
+            painter.fill(layer.settings.color, box, mode, opacity)
+        else:
+            painter.blend_numpy(to_float(layer.content(box)), box, region, mode, opacity)
         return
-    pixels = layer.content(box, mask)
+    pixels, at = masked_fill_pixels(layer, painter.buffer.box)
     if mode in _QT_MODE_NAMES:
         _, QtGui = _qt()
-        image = QtGui.QImage(pixels.data, box.w, box.h, pixels.strides[0],
+        image = QtGui.QImage(pixels.data, at.w, at.h, pixels.strides[0],
                              QtGui.QImage.Format.Format_RGBA8888)
-        painter.draw(image, box, region, mode, opacity)
+        painter.draw(image, at, box, mode, opacity)
     else:
-        painter.blend_numpy(to_float(pixels), box, region, mode, opacity)
+        painter.blend_numpy(to_float(pixels[box.translate(-at.x, -at.y).slices()]), box,
+                            region, mode, opacity)
 
 
 def _draw_masked(painter: _Painter, layer: Layer, mask, region: Box, mode: str,
@@ -280,6 +284,7 @@ def _draw_masked(painter: _Painter, layer: Layer, mask, region: Box, mode: str,
         painter.blend_numpy(src, inter, region, mode, opacity)
 
 
+# Per layer: (key, the layer's revision, pixels, their box relative to an origin).
 _masked_cache: "weakref.WeakKeyDictionary[Layer, tuple]" = weakref.WeakKeyDictionary()
 
 
@@ -291,25 +296,59 @@ def masked_pixels(layer: Layer) -> np.ndarray:
         return layer.pixels
     key = (id(layer.pixels), id(mask.pixels), mask.x - layer.x, mask.y - layer.y,
            mask.default, mask.density, mask.feather, layer.pixels.shape)
+
+    def redo(box: Box, out: np.ndarray) -> None:
+        _mask_kernel(box.area)(layer.pixels[box.translate(-layer.x, -layer.y).slices()],
+                               mask.coverage(box), out)
+
+    def make(box: Box) -> np.ndarray:
+        out = prefaulted.empty_like(layer.pixels)
+        redo(box, out)
+        return out
+
+    return _kept(layer, key, layer.bounds(), (layer.x, layer.y), mask, redo, make)[0]
+
+
+def masked_fill_pixels(layer: FillLayer, canvas: Box) -> tuple[np.ndarray, Box]:
+    """(pixels, their canvas box) of a fill layer with an active mask: its content
+    (`FillLayer.content`) over at least where it shows inside `canvas`, kept as
+    `masked_pixels` keeps a masked layer's (do not modify them). They are kept relative
+    to the mask, so a moved shape layer is not made again while it shows no more of
+    itself, and a smaller `canvas` (a strip of a histogram) uses those of a larger one."""
+    mask = layer.active_mask()
+    assert mask is not None
+    key = (id(mask.pixels), mask.default, mask.density, mask.feather, layer.settings)
+
+    def redo(box: Box, out: np.ndarray) -> None:
+        out[...] = layer.content(box, mask)
+
+    return _kept(layer, key, layer.content_bounds(canvas), (mask.x, mask.y), mask, redo,
+                 lambda box: layer.content(box, mask))
+
+
+def _kept(layer: Layer, key: tuple, box: Box, origin: tuple[int, int], mask, redo,
+          make) -> tuple[np.ndarray, Box]:
+    """`layer`'s pixels drawn through `mask` over canvas box `box` (at least), and their
+    box: kept by `key`, made again (`make(box)`) when the key changes or the kept box,
+    which moves with `origin`, does not hold `box`; after strokes on the layer or its mask
+    (its `revision`) only the boxes they changed are redone in place, by
+    `redo(canvas box, out)` (out: the kept pixels there)."""
+    ox, oy = origin
     hit = _masked_cache.get(layer)
     if hit is not None and hit[0] == key:
-        changed = layer.changed_since(hit[1])
+        kept = hit[3].translate(ox, oy)
+        changed = layer.changed_since(hit[1]) if kept.intersect(box) == box else None
         if changed is not None:  # only some boxes changed (strokes): redo those
             pad = mask.reach  # a feathered change reaches further
-            changed = Box(changed.x - pad, changed.y - pad, changed.w + 2 * pad,
-                          changed.h + 2 * pad).intersect(Box(0, 0, layer.width, layer.height))
+            changed = Box(changed.x + layer.x - pad, changed.y + layer.y - pad,
+                          changed.w + 2 * pad, changed.h + 2 * pad).intersect(kept)
             if not changed.is_empty():
-                sl = changed.slices()
-                _mask_kernel(changed.area)(layer.pixels[sl],
-                                           mask.coverage(changed.translate(layer.x, layer.y)),
-                                           hit[2][sl])
-            _masked_cache[layer] = (key, layer.revision, hit[2])
-            return hit[2]
-    coverage = mask.coverage(layer.bounds())
-    out = prefaulted.empty_like(layer.pixels)
-    _mask_kernel()(layer.pixels, coverage, out)
-    _masked_cache[layer] = (key, layer.revision, out)
-    return out
+                redo(changed, hit[2][changed.translate(-kept.x, -kept.y).slices()])
+            _masked_cache[layer] = (key, layer.revision, hit[2], hit[3])
+            return hit[2], kept
+    out = make(box)
+    _masked_cache[layer] = (key, layer.revision, out, box.translate(-ox, -oy))
+    return out, box
 
 
 _KERNELS: dict = {}

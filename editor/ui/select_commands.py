@@ -50,7 +50,7 @@ class SelectCommands:
             ActionSpec("cycle_fill", "Switch Paint Bucket / Gradient",
                        lambda: self._cycle("fill"), "Shift+G"),
             ActionSpec("cycle_pen", "Switch Pen Tools", lambda: self._cycle("pen"), "Shift+P"),
-            ActionSpec("cycle_shape", "Switch Rectangle / Ellipse",
+            ActionSpec("cycle_shape", "Switch Shape Tools",
                        lambda: self._cycle("shape"), "Shift+U"),
         ]
 

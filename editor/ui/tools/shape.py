@@ -1,16 +1,21 @@
-"""Rectangle and Ellipse (U; Shift+U or the options bar switches): a drag draws the shape
-and makes a new Solid Color fill layer in the foreground colour whose vector mask is the
-shape (Photoshop's shape layer), one undo step (`adjustment_ops.add_shape`). Shift makes
-a square or a circle, Alt draws from the centre (both may be pressed or let go during
-the drag, as in Photoshop). The outline follows the drag; a click without a drag makes
-nothing. The path is kept in fractions of a pixel, as the pointer gives it."""
+"""The shape tools, Photoshop's: Rectangle, Rounded Rectangle, Ellipse, Polygon and Line
+(U; Shift+U or the options bar switches). A drag draws the shape and makes a new Solid
+Color fill layer in the foreground colour whose vector mask is the shape (Photoshop's
+shape layer), one undo step (`adjustment_ops.add_shape`). For the boxed shapes Shift
+makes a square or a circle and Alt draws from the centre; a polygon is drawn from its
+centre to a corner (Shift: upright); a line from end to end (Shift: at 45 degrees). The
+modifiers may be pressed or let go during the drag, as in Photoshop. The options bar
+holds the corner radius, the number of sides and the line's weight (kept in the
+settings). The outline follows the drag; a click without a drag makes nothing. The path
+is kept in fractions of a pixel, as the pointer gives it."""
 from __future__ import annotations
 
+import math
 from typing import Optional
 
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QCursor, QPainter
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QSpinBox, QToolButton, QWidget
 
 from editor.model import adjustment_ops, path_edit
 
@@ -22,51 +27,77 @@ DRAG_DISTANCE = 3  # px on screen: a press moved less than this is a click (no s
 
 class ShapeTool(Tool):
     id = "shape"
-    label = "Rectangle / Ellipse Tool"
+    label = "Shape Tools"
     letter = "U"
     icon = "tool-shape"
-    tip = ("Drag a shape layer in the foreground colour (Shift: square or circle, "
-           "Alt: from the centre)")
-    SHAPES = ("rectangle", "ellipse")
+    tip = ("Drag a shape layer in the foreground colour: rectangle, rounded rectangle, "
+           "ellipse (Shift: square or circle, Alt: from the centre), polygon (from its "
+           "centre; Shift: upright), line (Shift: 45°)")
+    SHAPES = tuple(adjustment_ops.SHAPES)
+    # The options bar: (option, label, range, which shape it belongs to).
+    OPTIONS = (("radius", "Radius", (0, 1000), "rounded_rectangle"),
+               ("sides", "Sides", (3, 100), "polygon"),
+               ("weight", "Weight", (1, 1000), "line"))
 
     def __init__(self, window):
         super().__init__(window)
-        self.shape = window.settings.value("tools/shape/shape", "rectangle")
+        settings = window.settings
+        self.shape = settings.value("tools/shape/shape", "rectangle")
         if self.shape not in self.SHAPES:
             self.shape = "rectangle"
+        self.radius = settings.value("tools/shape/radius", adjustment_ops.RADIUS, int)
+        self.sides = settings.value("tools/shape/sides", adjustment_ops.SIDES, int)
+        self.weight = settings.value("tools/shape/weight", adjustment_ops.WEIGHT, int)
         self._press: Optional[tuple[QPointF, QPointF]] = None  # (widget, image) points
-        self._box: Optional[tuple[float, float, float, float]] = None
+        # What the drag defines so far (`path_edit.shape_drag`), None before it moves.
+        self._points: Optional[tuple[float, float, float, float]] = None
         self._buttons: Optional[QButtonGroup] = None
         self._readout: Optional[QLabel] = None
+        self._spins: dict[str, QSpinBox] = {}
+        self._option_widgets: list[tuple[str, QWidget]] = []
 
     def set_shape(self, shape: str) -> None:
         self.shape = shape
         self.window.settings.set_value("tools/shape/shape", shape)
         if self._buttons is not None:
             self._buttons.button(self.SHAPES.index(shape)).setChecked(True)
+        for owner, widget in self._option_widgets:
+            widget.setVisible(owner == shape)
+
+    def set_option(self, key: str, value: int) -> None:
+        """The corner radius, the polygon's sides or the line's weight (options bar)."""
+        setattr(self, key, int(value))
+        self.window.settings.set_value(f"tools/shape/{key}", int(value))
+        spin = self._spins.get(key)
+        if spin is not None and spin.value() != int(value):
+            spin.setValue(int(value))
+
+    def shape_options(self) -> dict:
+        return {"radius": self.radius, "sides": self.sides, "weight": self.weight}
 
     def cycle(self) -> None:
-        """Shift+U: Rectangle <-> Ellipse."""
+        """Shift+U: the next shape, in Photoshop's order."""
         self.set_shape(self.SHAPES[(self.SHAPES.index(self.shape) + 1) % len(self.SHAPES)])
 
     def deactivate(self, canvas) -> None:
-        self._press, self._box = None, None
+        self._press, self._points = None, None
 
     # -- input ------------------------------------------------------------------------
     def press(self, canvas, ev) -> None:
         if ev.button != Qt.MouseButton.LeftButton:
             return
-        self._press, self._box = (ev.pos, ev.image), None
+        self._press, self._points = (ev.pos, ev.image), None
 
     def move(self, canvas, ev) -> None:
         if self._press is None:
             return
         widget, image = self._press
         if (ev.pos - widget).manhattanLength() < DRAG_DISTANCE:
-            self._box = None
+            self._points = None
         else:
-            self._box = path_edit.shape_box(image.x(), image.y(), ev.image.x(), ev.image.y(),
-                                            square=ev.shift, centred=ev.alt)
+            self._points = path_edit.shape_drag(self.shape, image.x(), image.y(),
+                                                ev.image.x(), ev.image.y(),
+                                                shift=ev.shift, alt=ev.alt)
         self._show()
         canvas.update()
 
@@ -74,15 +105,16 @@ class ShapeTool(Tool):
         if self._press is None:
             return
         self.move(canvas, ev)
-        box, self._press, self._box = self._box, None, None
+        points, self._press, self._points = self._points, None, None
         canvas.update()
         self._show()
-        if box is None:
+        if points is None:
             return
         color = self.window.foreground
         try:
-            adjustment_ops.add_shape(canvas.doc, self.shape, box,
-                                     (color.red(), color.green(), color.blue()))
+            adjustment_ops.add_shape(canvas.doc, self.shape, points,
+                                     (color.red(), color.green(), color.blue()),
+                                     **self.shape_options())
         except Exception as exc:
             self.window.report(exc, "Could not make the shape")
 
@@ -91,10 +123,11 @@ class ShapeTool(Tool):
 
     # -- drawing ----------------------------------------------------------------------
     def paint_overlay(self, canvas, painter: QPainter) -> None:
-        if self._box is None:
+        if self._points is None:
             return
-        knots = adjustment_ops.SHAPES[self.shape][1](*self._box)
-        paint_outline(painter, outline(canvas, knots, True))
+        knots = adjustment_ops.shape_knots(self.shape, self._points, **self.shape_options())
+        if len(knots):
+            paint_outline(painter, outline(canvas, knots, True))
 
     # -- options bar ------------------------------------------------------------------
     def build_options(self) -> QWidget:
@@ -102,18 +135,33 @@ class ShapeTool(Tool):
         row = QHBoxLayout(w)
         row.setContentsMargins(0, 0, 0, 0)
         self._buttons = QButtonGroup(w)
-        for i, (shape, text, tip) in enumerate((
-                ("rectangle", "▭", "Rectangle (Shift+U switches)"),
-                ("ellipse", "◯", "Ellipse (Shift+U switches)"))):
+        marks = {"rectangle": "▭", "rounded_rectangle": "▢", "ellipse": "◯", "polygon": "⬠",
+                 "line": "╱"}
+        for i, shape in enumerate(self.SHAPES):
             button = QToolButton()
             button.setObjectName(f"ShapeTool_{shape}")
-            button.setText(text)
+            button.setText(marks[shape])
             button.setCheckable(True)
-            button.setToolTip(tip)
+            button.setToolTip(f"{adjustment_ops.SHAPES[shape]} (Shift+U switches)")
             button.setChecked(shape == self.shape)
             button.clicked.connect(lambda _=False, s=shape: self.set_shape(s))
             self._buttons.addButton(button, i)
             row.addWidget(button)
+        self._option_widgets = []
+        for key, text, (lo, hi), owner in self.OPTIONS:
+            label = QLabel(text)
+            spin = QSpinBox()
+            spin.setObjectName(f"ShapeTool_{key}")
+            spin.setRange(lo, hi)
+            if key != "sides":
+                spin.setSuffix(" px")
+            spin.setValue(getattr(self, key))
+            spin.valueChanged.connect(lambda v, k=key: self.set_option(k, v))
+            self._spins[key] = spin
+            for widget in (label, spin):
+                widget.setVisible(owner == self.shape)
+                self._option_widgets.append((owner, widget))
+                row.addWidget(widget)
         self._readout = QLabel("Fill: the foreground colour")
         self._readout.setObjectName("Dim")
         row.addWidget(self._readout)
@@ -123,6 +171,14 @@ class ShapeTool(Tool):
     def _show(self) -> None:
         if self._readout is None:
             return
-        box = self._box
-        self._readout.setText("Fill: the foreground colour" if box is None else
-                              f"W {box[2] - box[0]:.0f}  H {box[3] - box[1]:.0f} px")
+        points = self._points
+        if points is None:
+            text = "Fill: the foreground colour"
+        elif self.shape in ("polygon", "line"):
+            a, b, c, d = points
+            angle = -math.degrees(math.atan2(d - b, c - a))  # counter-clockwise, as shown
+            length = "R" if self.shape == "polygon" else "L"
+            text = f"{length} {math.hypot(c - a, d - b):.0f} px  {angle:.0f}°"
+        else:
+            text = f"W {points[2] - points[0]:.0f}  H {points[3] - points[1]:.0f} px"
+        self._readout.setText(text)
