@@ -140,6 +140,8 @@ def test_save_path_then_load_it_as_a_selection_by_ctrl_click_and_ctrl_enter(open
     # Ctrl+click on its row: the selection is the path's area (the anchors within a click).
     row_click(qtbot, w, saved.uid, CTRL)
     assert doc.history.undo_name() == "Load Path as Selection"
+    qtbot.waitUntil(lambda: w.paths_panel.list.currentRow() == 0)  # still chosen
+    assert doc.path_target == saved.uid
     box = doc.selection
     assert box is not None and abs(box.x - 20) <= 1 and abs(box.x1 - 70) <= 1
     assert abs(box.y - 10) <= 1 and abs(box.y1 - 50) <= 1

@@ -145,8 +145,10 @@ def duplicate_path(doc: Document, target=None) -> DocPath:
         vector = target_vector(doc)
         if vector is None:
             raise DocumentError("The active layer has no vector mask to duplicate.")
+        # The geometry alone: a mask's flags (inverted, disabled...) are not a path's.
         copy = DocPath(copy_name(f"{doc.active.name} Vector Mask", taken),
-                       vector.with_subpaths(path_edit.current_subpaths(vector)))
+                       VectorMask(path_edit.current_subpaths(vector), doc.canvas,
+                                  initial_fill=vector.initial_fill))
         paths = [*doc.paths, copy]
     else:
         path = _find_or_raise(doc, target)

@@ -233,8 +233,9 @@ class PathsPanel(QWidget):
         key = item.data(KEY)
         modifiers = self.list.modifiers
         if modifiers & Qt.KeyboardModifier.ControlModifier:
-            # Ctrl+click: the row's path as the selection; which path is chosen stays.
-            self._rebuild()
+            # Ctrl+click: the row's path as the selection; which path is chosen stays (the
+            # list's own Ctrl+click toggled the row: it is shown as chosen again).
+            self._schedule()
             self.main_window.path_commands.load_selection(selection_op(modifiers), key)
             return
         doc.set_path_target(key)

@@ -14,7 +14,7 @@ from typing import Optional
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPolygonF
 
 from editor.model import mask_ops, path_edit, paths
 from editor.model.errors import DocumentError
@@ -35,20 +35,59 @@ def widget_point(canvas, xy) -> QPointF:
     return canvas.image_to_widget(QPointF(float(xy[0]), float(xy[1])))
 
 
-def outline(canvas, knots: np.ndarray, closed: bool) -> QPainterPath:
-    """The subpath's curves in widget coordinates."""
-    path = QPainterPath()
+def image_outline(knots: np.ndarray, closed: bool, path: Optional[QPainterPath] = None
+                  ) -> QPainterPath:
+    """The subpath's curves in image coordinates (added to `path` when given): straight
+    segments as lines (a traced selection's thousands of corners), the others as cubics."""
+    path = QPainterPath() if path is None else path
     if not len(knots):
         return path
-    path.moveTo(widget_point(canvas, knots[0][1]))
     count = len(knots) if closed else len(knots) - 1
-    for i in range(count):
-        a, b = knots[i], knots[(i + 1) % len(knots)]
-        path.cubicTo(widget_point(canvas, a[2]), widget_point(canvas, b[0]),
-                     widget_point(canvas, b[1]))
+    if not np.abs(knots[:, [0, 2]] - knots[:, 1:2]).any():  # corners only: a polygon
+        ring = knots[:, 1] if not closed else np.concatenate([knots[:, 1], knots[:1, 1]])
+        path.addPolygon(QPolygonF([QPointF(float(x), float(y)) for x, y in ring[:count + 1]]))
+    else:
+        path.moveTo(float(knots[0, 1, 0]), float(knots[0, 1, 1]))
+        for i in range(count):
+            a, b = knots[i], knots[(i + 1) % len(knots)]
+            path.cubicTo(float(a[2, 0]), float(a[2, 1]), float(b[0, 0]), float(b[0, 1]),
+                         float(b[1, 0]), float(b[1, 1]))
     if closed and len(knots) > 1:
         path.closeSubpath()
     return path
+
+
+def outline(canvas, knots: np.ndarray, closed: bool) -> QPainterPath:
+    """The subpath's curves in widget coordinates."""
+    return canvas.image_transform().map(image_outline(knots, closed))
+
+
+# The outlines of the last paths drawn, in image coordinates, by the identity of their shape
+# (`VectorMask.shape`, kept here so the identity stays valid): a path redrawn at every
+# paint of the canvas is traced into a QPainterPath once.
+_OUTLINES: dict[int, tuple[dict, tuple, QPainterPath]] = {}
+_OUTLINES_KEPT = 8
+
+
+def vector_outline(vector) -> QPainterPath:
+    """All the subpaths of `vector` (a path or vector mask) where it is drawn now, in image
+    coordinates; kept until the path changes (map it with `canvas.image_transform()`)."""
+    shape = vector.shape
+    hit = _OUTLINES.get(id(shape))
+    if hit is not None and hit[0] is shape and hit[1] == vector.offset:
+        return hit[2]
+    path = QPainterPath()
+    for sub in path_edit.current_subpaths(vector):
+        image_outline(sub.knots, sub.closed, path)
+    while len(_OUTLINES) >= _OUTLINES_KEPT:
+        del _OUTLINES[next(iter(_OUTLINES))]
+    _OUTLINES[id(shape)] = (shape, vector.offset, path)
+    return path
+
+
+def paint_path(painter: QPainter, canvas, vector) -> None:
+    """The outline of `vector` (a path or a vector mask) on the canvas."""
+    paint_outline(painter, canvas.image_transform().map(vector_outline(vector)))
 
 
 def paint_outline(painter: QPainter, path: QPainterPath) -> None:
@@ -104,7 +143,7 @@ def paint_chosen_path(canvas, painter: QPainter) -> None:
     what the canvas shows with the tools that do not draw paths themselves."""
     vector = paths.target_vector(canvas.doc)
     if vector is not None:
-        paint_vector_mask(painter, canvas, path_edit.current_subpaths(vector))
+        paint_path(painter, canvas, vector)
 
 
 def edited_path(doc):
@@ -214,7 +253,10 @@ class PathEditTool(Tool):
         if vector is None:
             return
         subpaths = self.preview or path_edit.current_subpaths(vector)
-        paint_vector_mask(painter, canvas, subpaths)
+        if self.preview:
+            paint_vector_mask(painter, canvas, subpaths)
+        else:
+            paint_path(painter, canvas, vector)
         for s, sub in enumerate(subpaths):
             chosen = (self.selected[1],) if self.selected and self.selected[0] == s else ()
             paint_anchors(painter, canvas, sub.knots, filled=chosen)

@@ -32,7 +32,7 @@ from editor.model.errors import DocumentError
 from .base import Tool
 from .path_tools import (DRAG_DISTANCE, is_load_selection_key, load_as_selection, outline,
                          paint_anchors, paint_chosen_path, paint_handles, paint_outline,
-                         paint_vector_mask, widget_point)
+                         paint_path, widget_point)
 
 CLOSE_DISTANCE = 6   # px on screen: a click this near the first anchor closes the subpath
 MODES = (("shape", "Shape", "Into the active layer's vector mask"),
@@ -219,7 +219,7 @@ class PenTool(Tool):
         node = canvas.doc.active
         if self.mode == "shape" and getattr(node, "vector_mask", None) is not None \
                 and canvas.doc.path_target != paths.VECTOR_MASK:  # (else drawn just now)
-            paint_vector_mask(painter, canvas, path_edit.current_subpaths(node.vector_mask))
+            paint_path(painter, canvas, node.vector_mask)
         if not self.knots:
             return
         knots = np.array(self.knots)
