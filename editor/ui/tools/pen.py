@@ -10,7 +10,7 @@ Where it goes is the options bar's mode (Photoshop's "pick tool mode"):
 - Shape (the default): into the active layer's vector mask, combined with what it holds,
   or a new one (Photoshop's Layer > Vector Mask > Current Path). With a shape layer (a
   Solid Color fill with a path) active this adds to its shape, as Photoshop's Shape mode
-  does with the layer's path; to make a new shape layer, use the Rectangle or Ellipse tool.
+  does with the layer's path; a new shape layer is the shape tools' (U).
 - Path: into the path chosen in the Paths panel; with none chosen, into a new Work Path,
   which replaces an unsaved one (`editor.model.paths.add_subpath`). With the vector
   mask's row chosen, into that vector mask.
