@@ -146,7 +146,8 @@ def test_vector_mask_menu_delete_disable_and_undo(opened, qtbot):
     doc = w.doc
     paper, disc = layer(w, "Paper"), layer(w, "Disc")
     names = [a.objectName() for a in w.menus["vector_mask"].actions()]
-    assert names == ["vector_mask_reveal_all", "vector_mask_hide_all", "", "vector_mask_delete", "vector_mask_disable", "", "vector_mask_rasterize",
+    assert names == ["vector_mask_reveal_all", "vector_mask_hide_all",
+                     "vector_mask_current_path", "", "vector_mask_delete", "vector_mask_disable", "", "vector_mask_rasterize",
                      "", "vector_mask_selection_add", "vector_mask_selection_subtract",
                      "vector_mask_selection_intersect"]
     assert w.menus["vector_mask"].menuAction() in w.menus["layer"].actions()
