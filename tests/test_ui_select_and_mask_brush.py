@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
 
 from editor.model import refine_edge
 from editor.model.refine_edge import PAINTED, RefineJob, RefineSettings
@@ -98,6 +99,10 @@ def test_refine_edge_brush_strokes_on_the_canvas(fur, qtbot):
         qtbot.waitUntil(w.isActiveWindow)
         qtbot.keyClick(w.canvas, Qt.Key.Key_B)
         assert w.tools.current is dialog.brush
+        bar = w.menuBar()  # nor does a click open a menu
+        qtbot.mouseClick(bar, Qt.MouseButton.LeftButton,
+                         pos=bar.actionGeometry(bar.actions()[0]).center())
+        assert QApplication.activePopupWidget() is None
         qtbot.keyClick(w.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
         assert not dialog.painted.any() and doc.history.count == count
         stroke_and_wait(qtbot, w, dialog, stroke)

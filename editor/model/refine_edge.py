@@ -242,7 +242,6 @@ class RefineJob:
     output: str = "selection"
     painted: Optional[np.ndarray] = None  # (H, W) uint8: the Refine Edge Brush's paint
 
-
     def with_settings(self, settings: RefineSettings, output: Optional[str] = None) -> "RefineJob":
         return replace(self, settings=settings, output=output or self.output)
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Optional
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt
 from PySide6.QtGui import QColor, QCursor, QKeySequence, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QToolBar, QWidget
 
 from editor.model.refine_edge import paint_refinement
 from engine.box import Box
@@ -226,8 +226,15 @@ class CanvasOnly(QObject):
         self.allowed = {window.actions[name] for name in VIEW_ACTIONS if name in window.actions}
 
     def _behind_dialog(self, obj) -> bool:
-        """True for an object of the main window (a widget, an action) not in the dialog."""
-        while obj is not None:
+        """True for what belongs to the main window: its widgets (floating panels and bars
+        too) and its actions; not the dialog's, nor another window's (a message box)."""
+        if isinstance(obj, QWidget):
+            top = obj.window()
+            if top is self.window:
+                return True
+            if not isinstance(top, (QDockWidget, QToolBar)):
+                return False
+        while obj is not None:  # an action, a floating panel: whose is it?
             if obj is self.dialog:
                 return False
             if obj is self.window:

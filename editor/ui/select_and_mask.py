@@ -9,10 +9,11 @@ canvas as an overlay - never as a change to the document. While it is open the c
 is the Refine Edge Brush's (`refine_brush`): a drag paints where the edge is measured
 again (hair, fur), Alt+drag restores the plain edge, each stroke gives a new preview;
 for that the dialog is not modal, and `refine_brush.CanvasOnly` keeps the rest of the
-window still as a modal dialog would. Photoshop's view keys work in it: F cycles the views, V, A, T and K pick
-one, X shows the picture as it is (again: the view). The preview is computed on a
-reduced copy of the picture on a worker thread (`worker.start`), a short pause after the
-last slider move, so dragging a slider never waits for matting. OK runs the full-size
+window still as a modal dialog would. Photoshop's view keys work in it: F cycles the
+views, V, A, T and K pick one, X shows the picture as it is (again: the view). The
+preview is computed on a reduced copy of the picture on a worker thread (`worker.start`),
+a short pause after the last slider move or stroke, so dragging a slider never waits for
+matting. OK runs the full-size
 refinement as a job (progress and Cancel in the status bar) and applies it as one undo
 step, "Select and Mask"; Cancel leaves the document as it was. The work is
 `editor.model.refine_edge` (no Qt).
