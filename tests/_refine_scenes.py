@@ -28,14 +28,79 @@ def true_alpha(size: tuple[int, int]) -> np.ndarray:
     return np.clip(cv2.GaussianBlur(alpha, (0, 0), 0.8), 0, 1).astype(np.float32)
 
 
-def composite(pair: tuple[str, str], size: tuple[int, int] = (600, 492)):
+def composite(pair: tuple[str, str], size: tuple[int, int] = (600, 492), alpha=None):
     """(image uint8 RGB, true alpha float): the object photo seen through the horse-shaped
-    matte over the ground photo."""
-    alpha = true_alpha(size)
+    matte (or `alpha`) over the ground photo."""
+    alpha = true_alpha(size) if alpha is None else alpha
     fg = photo(pair[0], size).astype(np.float32)
     bg = photo(pair[1], size).astype(np.float32)
     image = alpha[..., None] * fg + (1 - alpha[..., None]) * bg
     return np.clip(np.rint(image), 0, 255).astype(np.uint8), alpha
+
+
+def furry(pair: tuple[str, str], size: tuple[int, int] = (600, 492), seed: int = 0):
+    """(image, true alpha, strokes): the horse of `composite` with fur along the outline
+    where it faces up (back, neck, head): thin strands, about a pixel wide and
+    anti-aliased, growing up to 28 px (at 600 px wide) out of it. `strokes` are where a
+    user would paint the Refine Edge Brush over the fur: for each run of the furry
+    outline, the points (x, y) of a line about 12 px out of it, in order."""
+    w, h = size
+    scale = w / 600
+    inside = (true_alpha(size) >= 0.5).astype(np.uint8)
+    smooth = cv2.GaussianBlur(inside.astype(np.float32), (0, 0), 3)
+    gy, gx = np.gradient(smooth)
+    contours, _ = cv2.findContours(inside, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    contour = max(contours, key=len)[:, 0]  # (n, 2): x, y in order along the outline
+    rng = np.random.default_rng(seed)
+    k = 4  # the strands are drawn 4 x larger, then reduced: anti-aliased
+    hair = np.zeros((h * k, w * k), np.uint8)
+    strokes, run, last = [], [], None
+    for x, y in contour[::2]:
+        nx, ny = -gx[y, x], -gy[y, x]  # the outward normal
+        n = np.hypot(nx, ny)
+        if n < 1e-6 or ny / n > -0.5:  # only where the outline faces up
+            continue
+        nx, ny = nx / n, ny / n
+        if last is not None and np.hypot(x - last[0], y - last[1]) > 6:
+            strokes.append(run)
+            run = []
+        last = (x, y)
+        run.append((x + 12 * scale * nx, y + 12 * scale * ny))
+        turn = rng.uniform(-0.45, 0.45)
+        bend = rng.uniform(-0.02, 0.02)
+        length = rng.uniform(0.35, 1.0) * 28 * scale
+        points, px, py = [], float(x), float(y)
+        for step in range(8):
+            angle = np.arctan2(ny, nx) + turn + bend * step * 8
+            px += np.cos(angle) * length / 8
+            py += np.sin(angle) * length / 8
+            points.append((px, py))
+        line = np.rint((np.array([(x, y)] + points) + 0.5) * k - 0.5).astype(np.int32)
+        cv2.polylines(hair, [line], False, 255, max(1, round(0.9 * k * scale)), cv2.LINE_AA)
+    strokes.append(run)
+    strands = cv2.resize(hair.astype(np.float32) / 255, size, interpolation=cv2.INTER_AREA)
+    alpha = np.maximum(true_alpha(size), strands).astype(np.float32)
+    image, alpha = composite(pair, size, alpha)
+    return image, alpha, [np.array(r, np.float64) for r in strokes if len(r) >= 2]
+
+
+def brushed(painted: np.ndarray, strokes, size: float, remove: bool = False) -> np.ndarray:
+    """`painted` (uint8, in place, returned) with Refine Edge Brush strokes along `strokes`
+    (each an (n, 2) array of x, y) painted as the dialog's brush paints a drag through
+    those points (`StrokePath`, `refine_brush.paint_dabs`); `remove` as with Alt."""
+    from PySide6.QtCore import QPointF
+
+    from editor.ui.refine_brush import paint_dabs
+    from editor.ui.tools.brush import StrokePath
+
+    for points in strokes:
+        path = StrokePath()
+        centres = [QPointF(float(points[0][0]), float(points[0][1]))]
+        path.start(centres[0])
+        for x, y in points[1:]:
+            centres += path.to(QPointF(float(x), float(y)), size)
+        paint_dabs(painted, centres, size, remove)
+    return painted
 
 
 def rough(alpha: np.ndarray, kind: str, amount: int = 6) -> np.ndarray:

@@ -11,7 +11,7 @@ from editor.model import Document, DocumentError, Layer, LayerMask
 from editor.model import refine_edge as re_
 from editor.model.refine_edge import RefineSettings, refine_mask
 from editor.model.selection_ops import current_mask, feathered, select_mask
-from tests._refine_scenes import PAIRS, composite, mae, rough
+from tests._refine_scenes import PAIRS, brushed, composite, furry, mae, rough, true_alpha
 
 SMALL = (300, 246)  # the scenes at half size: quick, the edge still a real photo's
 
@@ -211,3 +211,64 @@ def test_nothing_to_refine_or_nowhere_to_put_it_says_why():
 def test_isinstance_layer_is_kept(photo_doc):
     doc, layer, _ = photo_doc
     assert isinstance(layer, Layer)
+
+
+# -- the Refine Edge Brush --------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def fur():
+    """A real photo through the horse matte with fur along its back, the body alone selected
+    (the fur left out), and the longest stroke a user would paint over the fur."""
+    image, alpha, strokes = furry(PAIRS[1], SMALL)
+    body = np.where(true_alpha(SMALL) >= 0.5, 255, 0).astype(np.uint8)
+    return image, alpha, body, max(strokes, key=len)
+
+
+BRUSH = 20  # px: the fur grows up to 14 px out of the outline at this size
+NARROW = RefineSettings(radius=2)
+
+
+def near(zone: np.ndarray, px: int) -> np.ndarray:
+    return cv2.dilate(zone.astype(np.uint8), np.ones((2 * px + 1,) * 2, np.uint8)) > 0
+
+
+def test_refine_edge_brush_puts_the_painted_fur_in_the_band(fur):
+    """A radius of 2 px misses the strands; where the brush went the alpha follows the
+    colours (the strands come out), elsewhere the refinement stays as it was."""
+    image, alpha, body, stroke = fur
+    plain = refine_mask(image, body, NARROW)
+    painted = brushed(np.zeros(body.shape, np.uint8), [stroke], BRUSH)
+    zone = painted >= re_.PAINTED
+    assert zone.sum() > 3000
+    refined = refine_mask(image, body, NARROW, painted=painted)
+    assert mae(refined[zone], alpha[zone]) < 0.35 * mae(plain[zone], alpha[zone])
+    strands = zone & (alpha > 0.6) & (body == 0)  # fur off the body, under the stroke
+    assert strands.sum() > 300
+    assert (plain[strands] > 0.5).mean() < 0.1 and (refined[strands] > 0.5).mean() > 0.7
+    # Away from the stroke the mask is the plain refinement's.
+    far = ~near(zone, 6)
+    assert np.abs(refined - plain)[far].max() < 0.05
+    # On the document the same: the work box takes in the painted fur too.
+    job = re_.RefineJob(None, False, image, body, NARROW, painted=painted)
+    out = re_.run(job).mask.astype(np.float32) / 255
+    assert np.abs(out - refined).max() <= 1 / 255 + 1e-6
+    assert mae(out, alpha) < 0.6 * mae(plain, alpha)
+
+
+def test_alt_painting_restores_the_plain_band(fur):
+    image, alpha, body, stroke = fur
+    plain = refine_mask(image, body, NARROW)
+    painted = brushed(np.zeros(body.shape, np.uint8), [stroke], BRUSH)
+    # Alt over the whole stroke: nothing painted is left, the refinement is the plain one.
+    restored = brushed(painted.copy(), [stroke], BRUSH, remove=True)
+    assert (restored < re_.PAINTED).all()
+    assert np.abs(refine_mask(image, body, NARROW, painted=restored) - plain).max() < 1e-4
+    # Alt over the first half: there the strands are lost again, the second half keeps them.
+    half = len(stroke) // 2
+    partly = brushed(painted.copy(), [stroke[:half]], BRUSH, remove=True)
+    refined = refine_mask(image, body, NARROW, painted=partly)
+    first = (painted >= re_.PAINTED) & (partly < re_.PAINTED)
+    second = partly >= re_.PAINTED
+    strands = (alpha > 0.6) & (body == 0)
+    assert (first & strands).sum() > 100 and (second & strands).sum() > 100
+    assert (refined[first & strands] > 0.5).mean() < 0.1
+    assert (refined[second & strands] > 0.5).mean() > 0.7

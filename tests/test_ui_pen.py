@@ -255,3 +255,69 @@ def test_reveal_all_and_hide_all_vector_masks_from_the_menu(opened, qtbot):
     w._refresh_state()
     w.actions["vector_mask_reveal_all"].trigger()
     assert layer.vector_mask is not None and alpha(w).min() == 255
+
+
+def test_pen_auto_add_delete_adds_on_a_segment_and_deletes_an_anchor(opened, qtbot):
+    """Photoshop's Auto Add/Delete (on by default): over the active path's segment the Pen
+    shows the Add Anchor Point cursor and a click adds an anchor there; over an anchor,
+    Delete's, and a click deletes it; each one undo step. Off, a click draws as before."""
+    from PySide6.QtWidgets import QCheckBox
+
+    from editor.ui.tools.anchor_points import anchor_cursor
+
+    w, doc, canvas = opened, opened.doc, opened.canvas
+    layer = next(doc.layers())
+    qtbot.keyClick(canvas, Qt.Key.Key_P)
+    pen = w.tools.current
+    box = pen.options().findChild(QCheckBox, "PenAutoAddDelete")
+    assert box.isChecked() and box.text() == "Auto Add/Delete"
+    corners = [(20, 10), (70, 10), (70, 50), (20, 50)]
+    for x, y in corners + [corners[0]]:
+        click(qtbot, canvas, x, y)
+    rectangle = layer.vector_mask
+    before, steps = alpha(w), doc.history.count
+
+    def shown(x, y):
+        qtbot.mouseMove(canvas, image_pos(canvas, x, y))
+        return canvas.cursor()
+
+    def same(cursor, icon):
+        return cursor.pixmap().toImage() == anchor_cursor(icon, canvas).pixmap().toImage()
+
+    assert same(shown(45, 10.2), "tool-pen-add")
+    assert same(shown(70.2, 49.8), "tool-pen-delete")
+    assert shown(45, 30).shape() == Qt.CursorShape.CrossCursor
+    # A click on the top segment adds an anchor there: the shape stays.
+    click(qtbot, canvas, 45, 10.2)
+    assert pen.knots == [] and doc.history.count == steps + 1
+    assert doc.history.undo_name() == "Add Anchor Point"
+    points = anchors(layer.vector_mask)[0]
+    assert len(points) == 5
+    np.testing.assert_allclose(points[1], (45, 10), atol=0.5)
+    np.testing.assert_array_equal(alpha(w), before)
+    # A drag from a segment moves the new anchor: the top bends up.
+    image_drag(qtbot, canvas, [(45, 50), (45, 56), (45, 60)])
+    assert doc.history.count == steps + 2 and doc.history.undo_name() == "Add Anchor Point"
+    np.testing.assert_allclose(anchors(layer.vector_mask)[0][4], (45, 60), atol=0.5)
+    assert alpha(w)[56, 45] == 255 and before[56, 45] == 0
+    w.actions["undo"].trigger()
+    # A click on a corner deletes it: the rectangle loses that corner.
+    click(qtbot, canvas, 70, 50)
+    assert pen.knots == [] and doc.history.count == steps + 2
+    assert doc.history.undo_name() == "Delete Anchor Point"
+    points = anchors(layer.vector_mask)[0]
+    assert len(points) == 4 and not np.any(np.all(np.abs(points - (70, 50)) < 1, axis=1))
+    assert alpha(w)[45, 65] == 0 and before[45, 65] == 255
+    w.actions["undo"].trigger()
+    w.actions["undo"].trigger()
+    assert layer.vector_mask is rectangle
+    # Off: the same clicks draw a new path, as before.
+    box.setChecked(False)
+    assert w.settings.value("tools/pen/auto_add_delete", True, bool) is False
+    assert shown(45, 10.2).shape() == Qt.CursorShape.CrossCursor
+    click(qtbot, canvas, 45, 10.2)
+    click(qtbot, canvas, 70, 50)
+    assert len(pen.knots) == 2 and layer.vector_mask is rectangle
+    np.testing.assert_allclose([k[1] for k in pen.knots], [(45, 10.2), (70, 50)], atol=0.2)
+    qtbot.keyClick(canvas, Qt.Key.Key_Escape)
+    assert not w.test_errors

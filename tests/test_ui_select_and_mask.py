@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
 
 from editor.jobs import FINISHED
 from editor.model.selection_ops import current_mask, select_mask
@@ -40,7 +39,8 @@ def run_dialog(w, qtbot, action: str, drive) -> dict:
     seen = {}
 
     def inside():
-        dialog = QApplication.activeModalWidget()
+        # Not modal: the canvas takes the Refine Edge Brush meanwhile.
+        dialog = w.select_and_mask.dialog
         seen["dialog"] = dialog.objectName() if dialog is not None else None
         try:
             qtbot.waitUntil(lambda: dialog.previews >= 1, timeout=30000)

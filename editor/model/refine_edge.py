@@ -42,12 +42,14 @@ from . import commands as cmds
 from .document import Document, copy_name
 from .errors import DocumentError
 from .layers import Layer, LayerMask, Node
+from .mask_ops import paint_mask_dab
 from .render import composite_document
 from .selection_ops import current_mask, feathered, select_mask
 
 SMOOTH_SIGMA = 4.0   # px of blur at Smooth 100
 SHIFT_REACH = 10.0   # px the edge moves at Shift Edge ±100 %
 SMART_MIN = 1.5      # px: the narrowest band Smart Radius leaves around a crisp edge
+PAINTED = 128        # the Refine Edge Brush's paint (0..255) from which a pixel is in the band
 OUTPUTS = ("selection", "layer_mask", "new_layer")
 OUTPUT_NAMES = {"selection": "Selection", "layer_mask": "Layer Mask",
                 "new_layer": "New Layer with Layer Mask"}
@@ -79,23 +81,27 @@ class RefineSettings:
 # -- the maths --------------------------------------------------------------------------------
 def refine_mask(image: np.ndarray, mask: np.ndarray, settings: RefineSettings,
                 scale: float = 1.0, progress: ProgressFn = no_progress,
-                max_unknown: int = 40_000) -> np.ndarray:
+                max_unknown: int = 40_000, painted: Optional[np.ndarray] = None) -> np.ndarray:
     """The refined mask (H, W) float32 0..1 of uint8 `mask` over RGB uint8 `image`.
 
     `scale` is the size of the picture against the document's (a reduced preview:
-    < 1): every length in `settings` is scaled by it. Matting solves at most
-    `max_unknown` pixels (more: on a reduced copy, see `ClosedFormMatter`)."""
+    < 1): every length in `settings` is scaled by it. `painted` (H, W) uint8 is the
+    Refine Edge Brush's paint: where it reaches PAINTED the pixel joins the band. Matting
+    solves at most `max_unknown` pixels (more: on a reduced copy, see `ClosedFormMatter`)."""
     # The engine's methods load when the dialog first computes, not with the window.
     from engine.methods.decompose_steps.matting import UNKNOWN, ClosedFormMatter
 
     alpha = mask.astype(np.float32) / 255.0
+    band = np.zeros(mask.shape, bool)
     if settings.radius * scale >= 0.5:
         band = edge_band(image, mask >= 128, settings.radius * scale, settings.smart_radius)
-        if band.any():
-            trimap = np.where(mask >= 128, 255, 0).astype(np.uint8)
-            trimap[band] = UNKNOWN
-            with _MATTING:
-                alpha = ClosedFormMatter(max_unknown)(image, trimap)
+    if painted is not None:
+        band |= painted >= PAINTED
+    if band.any():
+        trimap = np.where(mask >= 128, 255, 0).astype(np.uint8)
+        trimap[band] = UNKNOWN
+        with _MATTING:
+            alpha = ClosedFormMatter(max_unknown)(image, trimap)
     progress(1, 2)
     sigma = SMOOTH_SIGMA * settings.smooth / 100 * scale
     if sigma >= 0.3:
@@ -165,6 +171,20 @@ def smart_reach(image: np.ndarray, inside: np.ndarray, distance: np.ndarray,
     return np.maximum(cv2.blur(width, (side, side)) + offset, SMART_MIN)
 
 
+def paint_refinement(painted: np.ndarray, coverage: np.ndarray, box: Box,
+                     remove: bool = False) -> Box:
+    """One dab of the Refine Edge Brush into `painted` (uint8, in place): `coverage` (float
+    0..1, a brush dab's, see `ui.tools.brush.dab_mask`) over `box` adds paint, or with
+    `remove` takes it away (Alt). Returns the part of `box` on `painted`."""
+    h, w = painted.shape
+    clipped = box.clip(w, h)
+    if not clipped.is_empty():
+        paint_mask_dab(painted[clipped.slices()],
+                       coverage[clipped.translate(-box.x, -box.y).slices()],
+                       0 if remove else 255, 1.0)
+    return clipped
+
+
 def shift_edge(alpha: np.ndarray, pixels: float) -> np.ndarray:
     """`alpha` grown (positive `pixels`) or shrunk (negative) by that many pixels, fractions
     by blending the two nearest whole distances."""
@@ -220,6 +240,7 @@ class RefineJob:
     mask: np.ndarray          # (H, W) uint8: the selection or the layer mask, on the canvas
     settings: RefineSettings
     output: str = "selection"
+    painted: Optional[np.ndarray] = None  # (H, W) uint8: the Refine Edge Brush's paint
 
     def with_settings(self, settings: RefineSettings, output: Optional[str] = None) -> "RefineJob":
         return replace(self, settings=settings, output=output or self.output)
@@ -279,11 +300,12 @@ def run(job: RefineJob, progress: ProgressFn = no_progress) -> RefineResult:
     s = job.settings
     out = job.mask.copy()
     soft = (job.mask > 0) & (job.mask < 255)
-    box = _work_box(job.mask, soft, s.reach())
+    box = _work_box(job.mask, soft, s.reach(), job.painted)
     result = RefineResult(out)
     if box is not None:
+        painted = None if job.painted is None else job.painted[box.slices()]
         region = refine_mask(job.image[box.slices()], job.mask[box.slices()], s,
-                             progress=progress)
+                             progress=progress, painted=painted)
         out[box.slices()] = np.clip(np.rint(region * 255), 0, 255).astype(np.uint8)
         if s.decontaminate and job.output == "new_layer":
             result.colours = job.image.copy()
@@ -301,12 +323,15 @@ def preview(job: RefineJob, max_pixels: int = 400_000,
     matting at most `max_unknown` pixels: quick enough to follow the dialog's sliders."""
     h, w = job.mask.shape
     scale = min(1.0, float(np.sqrt(max_pixels / max(1, h * w))))
-    image, mask = job.image, job.mask
+    image, mask, painted = job.image, job.mask, job.painted
     if scale < 1.0:
         size = (max(1, round(w * scale)), max(1, round(h * scale)))
         image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
         mask = cv2.resize(mask, size, interpolation=cv2.INTER_AREA)
-    return image, refine_mask(image, mask, job.settings, scale, max_unknown=max_unknown)
+        if painted is not None:
+            painted = cv2.resize(painted, size, interpolation=cv2.INTER_AREA)
+    return image, refine_mask(image, mask, job.settings, scale, max_unknown=max_unknown,
+                              painted=painted)
 
 
 def apply(doc: Document, job: RefineJob, result: RefineResult) -> None:
@@ -360,13 +385,16 @@ def _with_colours(doc: Document, layer: Layer, result: RefineResult):
     return pixels, layer.x, layer.y
 
 
-def _work_box(mask: np.ndarray, soft: np.ndarray, reach: int) -> Optional[Box]:
-    """The box around the mask's edge (hard and soft pixels) grown by `reach`, on the canvas."""
+def _work_box(mask: np.ndarray, soft: np.ndarray, reach: int,
+              painted: Optional[np.ndarray] = None) -> Optional[Box]:
+    """The box around the mask's edge (hard and soft pixels) and what the Refine Edge Brush
+    painted, grown by `reach`, on the canvas."""
     inside = mask >= 128
-    if inside.all() and not soft.any():
+    brushed = painted >= PAINTED if painted is not None else np.zeros(mask.shape, bool)
+    if inside.all() and not soft.any() and not brushed.any():
         return None
     edge = (inside ^ cv2.erode(inside.astype(np.uint8), np.ones((3, 3), np.uint8),
-                               borderType=cv2.BORDER_REPLICATE).astype(bool)) | soft
+                               borderType=cv2.BORDER_REPLICATE).astype(bool)) | soft | brushed
     box = mask_bounds(edge.astype(np.uint8))
     if box is None:
         return None

@@ -1,14 +1,19 @@
 """Select > Select and Mask… (Alt+Ctrl+R): the selection's, or the targeted layer mask's, edge
 refined against the picture, as Photoshop's Select and Mask (the classic Refine Edge).
 
-The dialog holds the sliders (Edge Detection: Radius, Smart Radius; Global Refinements:
-Smooth, Feather, Contrast, Shift Edge; Output: Decontaminate Colors and its Amount, Output
-To) and shows the result live on the canvas in the chosen view (Overlay, On Black, On
-White, Black & White), drawn over the whole canvas as an overlay - never as a change to
-the document. Photoshop's view keys work in it: F cycles the views, V, A, T and K pick
-one, X shows the picture as it is (again: the view). The preview is computed on a
-reduced copy of the picture on a worker thread (`worker.start`), a short pause after the
-last slider move, so dragging a slider never waits for matting. OK runs the full-size
+The dialog holds the sliders (Edge Detection: Radius, Smart Radius, the Refine Edge
+Brush's size; Global Refinements: Smooth, Feather, Contrast, Shift Edge; Output:
+Decontaminate Colors and its Amount, Output To) and shows the result live on the canvas
+in the chosen view (Overlay, On Black, On White, Black & White), drawn over the whole
+canvas as an overlay - never as a change to the document. While it is open the canvas
+is the Refine Edge Brush's (`refine_brush`): a drag paints where the edge is measured
+again (hair, fur), Alt+drag restores the plain edge, each stroke gives a new preview;
+for that the dialog is not modal, and `refine_brush.CanvasOnly` keeps the rest of the
+window still as a modal dialog would. Photoshop's view keys work in it: F cycles the
+views, V, A, T and K pick one, X shows the picture as it is (again: the view). The
+preview is computed on a reduced copy of the picture on a worker thread (`worker.start`),
+a short pause after the last slider move or stroke, so dragging a slider never waits for
+matting. OK runs the full-size
 refinement as a job (progress and Cancel in the status bar) and applies it as one undo
 step, "Select and Mask"; Cancel leaves the document as it was. The work is
 `editor.model.refine_edge` (no Qt).
@@ -18,14 +23,15 @@ mask first, so the mask is what is refined (and Output To is Layer Mask).
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Optional
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox,
+from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
                                QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QSlider, QVBoxLayout, QWidget)
+                               QSlider, QSpinBox, QVBoxLayout, QWidget)
 
 from editor.jobs import Job
 from editor.model import Layer, refine_edge
@@ -34,6 +40,8 @@ from editor.model.refine_edge import OUTPUT_NAMES, RefineJob, RefineSettings
 from . import worker
 from .actions import ActionSpec, Context
 from .mask_tint import TINT
+from .refine_brush import CanvasOnly, RefineBrushMode
+from .tools.brush import MAX_SIZE
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -95,6 +103,10 @@ class SelectAndMaskDialog(QDialog):
         self._stale = False     # the settings changed while it was
         self._closed = False
         self.previews = 0       # how many previews were shown (tests)
+        # The Refine Edge Brush's paint on the canvas (the dialog's, not the document's).
+        self.painted = np.zeros(job.mask.shape, np.uint8)
+        self.brush = RefineBrushMode(window, self, self.painted)
+        self._guard: Optional[CanvasOnly] = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
@@ -151,6 +163,19 @@ class SelectAndMaskDialog(QDialog):
         self.smart.setChecked(settings.value(SETTINGS_KEY + "smart_radius", False, bool))
         self.smart.toggled.connect(self.schedule_preview)
         edge_form.addRow("", self.smart)
+        self.brush_size = QSpinBox()
+        self.brush_size.setObjectName("SelectAndMaskBrushSize")
+        self.brush_size.setRange(1, MAX_SIZE)
+        self.brush_size.setSuffix(" px")
+        self.brush_size.setValue(self.brush.size)
+        self.brush_size.setToolTip("Paint over hair or fur on the canvas to refine the edge "
+                                   "there; Alt+drag restores the edge; [ and ] change the "
+                                   "size; Ctrl+Z takes the last stroke back")
+        self.brush_size.valueChanged.connect(self.brush.set_size)
+        edge_form.addRow("Refine Edge Brush", self.brush_size)
+        self._key("[", lambda: self.brush.change_size(-1))
+        self._key("]", lambda: self.brush.change_size(1))
+        self._key(QKeySequence(QKeySequence.StandardKey.Undo), self.brush.step_back)
         layout.addWidget(edge)
 
         refine = QGroupBox("Global Refinements")
@@ -190,7 +215,7 @@ class SelectAndMaskDialog(QDialog):
         layout.addWidget(self.buttons)
         self.setMinimumWidth(380)
 
-    def _key(self, key: str, slot) -> None:
+    def _key(self, key, slot) -> None:
         """A key of the dialog (Photoshop's view keys); a field being typed in keeps its
         letters (it takes the shortcut's key first)."""
         action = QAction(self)
@@ -250,7 +275,19 @@ class SelectAndMaskDialog(QDialog):
         self.set_view(self.view.itemData((self.view.currentIndex() + 1) % self.view.count()))
 
     def job(self) -> RefineJob:
-        return self._job.with_settings(self.settings(), self.output_to())
+        """What OK applies (and the preview shows): the settings and a copy of the paint."""
+        painted = self.painted.copy() if self.painted.any() else None
+        return replace(self._job.with_settings(self.settings(), self.output_to()),
+                       painted=painted)
+
+    # -- the Refine Edge Brush (RefineBrushMode calls these) -----------------------------------
+    def brush_stroked(self) -> None:
+        """A stroke ended (or went back): a new preview."""
+        self.schedule_preview()
+
+    def brush_sized(self, size: int) -> None:
+        if self.brush_size.value() != size:
+            self.brush_size.setValue(size)
 
     def remember(self, settings) -> None:
         """Photoshop's "Remember Settings": the next Select and Mask starts from these."""
@@ -283,8 +320,7 @@ class SelectAndMaskDialog(QDialog):
             return
         job = refine_edge.prepare(doc, self._job.settings, "selection",
                                   self.sample_all.isChecked())
-        self._job = RefineJob(self._job.node, self._job.from_mask, job.image, self._job.mask,
-                              self._job.settings, self._job.output)
+        self._job = replace(self._job, image=job.image)
         self.schedule_preview()
 
     # -- the preview ----------------------------------------------------------------------------
@@ -300,15 +336,17 @@ class SelectAndMaskDialog(QDialog):
             self._stale = True
             return
         self._running, self._stale = True, False
-        job = self.job()
-        worker.start(lambda: refine_edge.preview(job), self._preview_done, self._preview_failed)
+        job, strokes = self.job(), self.brush.strokes
+        worker.start(lambda: (refine_edge.preview(job), strokes), self._preview_done,
+                     self._preview_failed)
 
     def _preview_done(self, result) -> None:
         self._running = False
         if self._closed:
             return
-        self._image, self._alpha = result
+        (self._image, self._alpha), strokes = result
         self._show_view()
+        self.brush.shown(strokes)
         self.previews += 1
         if self._stale:
             self._start_preview()
@@ -330,9 +368,32 @@ class SelectAndMaskDialog(QDialog):
         self.canvas.set_overlay(OVERLAY, view_image(self._image, self._alpha,
                                                     self.view.currentData()), doc.canvas)
 
+    # -- open beside the canvas ------------------------------------------------------------------
+    def exec_beside_canvas(self) -> bool:
+        """As exec(), True for OK; but the canvas takes the Refine Edge Brush's strokes
+        meanwhile (`CanvasOnly` keeps the rest of the window still)."""
+        w = self.main_window
+        if self.canvas is not None:
+            w.tools.start_mode(self.brush)
+        self._guard = CanvasOnly(w, self.canvas, self)
+        QApplication.instance().installEventFilter(self._guard)
+        loop = QEventLoop()
+        self.finished.connect(loop.quit)
+        self.show()
+        self.activateWindow()
+        if self.isVisible():
+            loop.exec()
+        return self.result() == QDialog.DialogCode.Accepted
+
     def done(self, result: int) -> None:  # OK, Cancel, Esc and the close box all end here
         self._closed = True
         self._timer.stop()
+        if self._guard is not None:
+            QApplication.instance().removeEventFilter(self._guard)
+            self._guard = None
+        tools = self.main_window.tools
+        if tools.mode is self.brush:
+            tools.end_mode(commit=True)
         if self.canvas is not None:
             self.canvas.selection_outline_shown = True
             self.canvas.clear_overlay(OVERLAY)
@@ -379,7 +440,7 @@ class SelectAndMaskCommands:
         dialog = SelectAndMaskDialog(w, job)
         self.dialog = dialog
         try:
-            if not dialog.exec():
+            if not dialog.exec_beside_canvas():
                 return
         finally:
             self.dialog = None

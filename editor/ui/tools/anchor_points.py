@@ -11,7 +11,8 @@ one undo step named after the tool.
   on the clicked anchor's handle moves that handle alone (a corner with curves).
 
 Finding the path, hit-testing, drawing and committing are `path_tools.PathEditTool`'s;
-the geometry is `path_edit`'s."""
+the geometry is `path_edit`'s. The Pen's Auto Add/Delete calls into the first two.
+Their cursors are Photoshop's: the pen's nib with a + or a -."""
 from __future__ import annotations
 
 from typing import Optional
@@ -21,7 +22,13 @@ from PySide6.QtGui import QCursor
 
 from editor.model import path_edit
 
+from ..icons import pixmap
 from .path_tools import DRAG_DISTANCE, PathEditTool
+
+
+def anchor_cursor(icon: str, canvas) -> QCursor:
+    """The pen's nib with + or - (`icon`: the tool's), its tip the hot spot."""
+    return QCursor(pixmap(icon, 24, "#ffffff", canvas.devicePixelRatioF()), 10, 5)
 
 
 class AddAnchorPointTool(PathEditTool):
@@ -77,7 +84,7 @@ class AddAnchorPointTool(PathEditTool):
         self.reshape(canvas, node, vector, preview, "Add Anchor Point")
 
     def cursor_at(self, canvas, ev) -> QCursor:
-        return QCursor(Qt.CursorShape.CrossCursor)
+        return anchor_cursor(self.icon, canvas)
 
 
 class DeleteAnchorPointTool(PathEditTool):
@@ -100,7 +107,7 @@ class DeleteAnchorPointTool(PathEditTool):
         canvas.update()
 
     def cursor_at(self, canvas, ev) -> QCursor:
-        return QCursor(Qt.CursorShape.CrossCursor)
+        return anchor_cursor(self.icon, canvas)
 
 
 class ConvertPointTool(PathEditTool):

@@ -15,6 +15,13 @@ Where it goes is the options bar's mode (Photoshop's "pick tool mode"):
   which replaces an unsaved one (`editor.model.paths.add_subpath`). With the vector
   mask's row chosen, into that vector mask.
 
+Auto Add/Delete (the options bar; on by default, as in Photoshop): while no path is being
+drawn, the pointer over a segment of the active layer's vector mask shows the Add Anchor
+Point cursor and a click adds an anchor there (a drag moves it), over an anchor the
+Delete Anchor Point cursor and a click deletes it: the anchor tools do it (the Pen hands
+them the press, the drag and the release), one undo step each. Off, or away from the path,
+a click starts a path as before.
+
 The outline drawing (subpaths, anchors, handles) is shared with the other path tools
 (`path_tools`)."""
 from __future__ import annotations
@@ -24,15 +31,16 @@ from typing import Optional
 import numpy as np
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QCursor, QPainter, QPainterPath
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QWidget
 
 from editor.model import mask_ops, path_edit, paths
 from editor.model.errors import DocumentError
 
+from .anchor_points import AddAnchorPointTool, DeleteAnchorPointTool
 from .base import Tool
-from .path_tools import (DRAG_DISTANCE, is_load_selection_key, load_as_selection, outline,
-                         paint_anchors, paint_chosen_path, paint_handles, paint_outline,
-                         paint_path, widget_point)
+from .path_tools import (DRAG_DISTANCE, PathEditTool, is_load_selection_key, load_as_selection,
+                         outline, paint_anchors, paint_chosen_path, paint_handles,
+                         paint_outline, paint_path, widget_point)
 
 CLOSE_DISTANCE = 6   # px on screen: a click this near the first anchor closes the subpath
 MODES = (("shape", "Shape", "Into the active layer's vector mask"),
@@ -71,12 +79,39 @@ class PenTool(Tool):
         self._drag: Optional[int] = None    # the knot whose handles follow the press
         self._press: Optional[QPointF] = None
         self._closing = False
+        self.auto_add_delete = window.settings.value("tools/pen/auto_add_delete", True, bool)
+        # Auto Add/Delete is the anchor tools' own work: the Pen hands them the gesture.
+        self._add = AddAnchorPointTool(window)
+        self._delete = DeleteAnchorPointTool(window)
+        self._anchor_tool: Optional[PathEditTool] = None  # the one the press went to
 
     def deactivate(self, canvas) -> None:
         # Another tool taken mid-path: the path is kept (Photoshop keeps its Work Path).
         if canvas is not None and len(self.knots) >= 2:
             self.finish(canvas, closed=False)
         self.cancel()
+        for tool in (self._add, self._delete):
+            tool.deactivate(canvas)
+        self._anchor_tool = None
+
+    def set_auto_add_delete(self, on: bool) -> None:
+        self.auto_add_delete = bool(on)
+        self.window.settings.set_value("tools/pen/auto_add_delete", self.auto_add_delete)
+
+    def _auto(self, canvas, ev) -> Optional[PathEditTool]:
+        """With Auto Add/Delete and no path being drawn, the anchor tool for the pointer:
+        Delete Anchor Point over an anchor of the active path, Add Anchor Point over a
+        segment; None elsewhere (the Pen draws)."""
+        if not self.auto_add_delete or self.knots:
+            return None
+        _node, vector = self._add.vector(canvas)
+        if vector is None:
+            return None
+        if self._delete.hit(canvas, vector, ev, handles=False) is not None:
+            return self._delete
+        if self._add.segment_hit(canvas, vector, ev) is not None:
+            return self._add
+        return None
 
     def cancel(self) -> None:
         self.knots, self._hover, self._drag, self._closing = [], None, None, False
@@ -101,6 +136,10 @@ class PenTool(Tool):
 
     # -- input ------------------------------------------------------------------------
     def press(self, canvas, ev) -> None:
+        self._anchor_tool = self._auto(canvas, ev)
+        if self._anchor_tool is not None:
+            self._anchor_tool.press(canvas, ev)
+            return
         if not self.knots and self.into_vector_mask(canvas.doc):
             refusal = target_refusal(canvas.doc)
             if refusal is not None:
@@ -118,6 +157,9 @@ class PenTool(Tool):
         canvas.update()
 
     def move(self, canvas, ev) -> None:
+        if self._anchor_tool is not None:
+            self._anchor_tool.move(canvas, ev)
+            return
         self._hover = ev.image
         if self._drag is not None and (ev.pos - self._press).manhattanLength() >= DRAG_DISTANCE:
             anchor = self.knots[self._drag][1]
@@ -126,6 +168,10 @@ class PenTool(Tool):
         canvas.update()
 
     def release(self, canvas, ev) -> None:
+        tool, self._anchor_tool = self._anchor_tool, None
+        if tool is not None:
+            tool.release(canvas, ev)
+            return
         self._drag = None
         if self._closing:
             self.finish(canvas, closed=True)
@@ -211,11 +257,15 @@ class PenTool(Tool):
         return paths.target_vector(doc)
 
     def cursor_at(self, canvas, ev) -> QCursor:
-        return QCursor(Qt.CursorShape.CrossCursor)
+        tool = self._auto(canvas, ev)
+        return QCursor(Qt.CursorShape.CrossCursor) if tool is None else tool.cursor_at(canvas, ev)
 
     # -- drawing ----------------------------------------------------------------------
     def paint_overlay(self, canvas, painter: QPainter) -> None:
         paint_chosen_path(canvas, painter)
+        if self._anchor_tool is not None:  # the anchor being added, where the drag has it
+            self._anchor_tool.paint_overlay(canvas, painter)
+            return
         node = canvas.doc.active
         if self.mode == "shape" and getattr(node, "vector_mask", None) is not None \
                 and canvas.doc.path_target != paths.VECTOR_MASK:  # (else drawn just now)
@@ -251,6 +301,13 @@ class PenTool(Tool):
         self._mode_note = QLabel(dict((m[0], m[2]) for m in MODES)[self.mode])
         self._mode_note.setObjectName("Dim")
         row.addWidget(self._mode_note)
+        auto = QCheckBox("Auto Add/Delete")
+        auto.setObjectName("PenAutoAddDelete")
+        auto.setToolTip("A click on a segment of the path adds an anchor point, a click on "
+                        "an anchor point deletes it")
+        auto.setChecked(self.auto_add_delete)
+        auto.toggled.connect(self.set_auto_add_delete)
+        row.addWidget(auto)
         row.addStretch(1)
         return w
 
