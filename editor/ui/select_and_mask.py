@@ -379,11 +379,25 @@ class SelectAndMaskDialog(QDialog):
         QApplication.instance().installEventFilter(self._guard)
         loop = QEventLoop()
         self.finished.connect(loop.quit)
+        self._place_beside_canvas()
         self.show()
         self.activateWindow()
         if self.isVisible():
             loop.exec()
         return self.result() == QDialog.DialogCode.Accepted
+
+    def _place_beside_canvas(self) -> None:
+        """At the window's right edge, over the panels, level with the canvas's top: the
+        canvas, where the brush paints and the preview shows, stays in sight (Photoshop's
+        Select and Mask keeps its settings in a panel on the right, too)."""
+        w = self.main_window
+        if not isinstance(w, QWidget) or not w.isVisible():
+            return
+        size = self.sizeHint().expandedTo(self.minimumSizeHint())
+        right = w.mapToGlobal(w.rect().topRight())
+        top = (self.canvas.mapToGlobal(self.canvas.rect().topLeft()).y()
+               if isinstance(self.canvas, QWidget) else right.y() + 80)
+        self.move(right.x() - size.width() - 16, top + 8)
 
     def done(self, result: int) -> None:  # OK, Cancel, Esc and the close box all end here
         self._closed = True
