@@ -1,6 +1,6 @@
 """Layer > New Adjustment Layer, Layer > New Fill Layer, the shape tools' shape layers
 (Rectangle, Rounded Rectangle, Ellipse, Polygon, Line), and editing an adjustment's or a
-fill's settings, each one undo step.
+fill's settings, each one undo step (a dialog previews its settings live without one).
 
 A new adjustment or fill layer goes above the active node with a layer mask, as in
 Photoshop: from the selection when there is one, else revealing everything
@@ -105,15 +105,28 @@ def add_shape(doc: Document, shape: str, points: tuple, color: tuple, **options)
 def set_settings(doc: Document, node: Optional[Node], settings: Adjustment,
                  merge_key: Optional[Hashable] = None) -> None:
     """Replaces an adjustment layer's settings (one step; a drag passes one merge_key)."""
+    _check_settings(doc, node, settings)
+    if settings == node.settings:
+        return
+    name = f"Change {settings.label} Fill" if settings.fills else node.settings.label
+    doc.history.push(cmds.SetAttr(node, "settings", settings, name, merge_key))
+
+
+def preview_settings(doc: Document, node: Optional[Node], settings: Adjustment) -> None:
+    """Shows `settings` on an adjustment or fill layer without recording a step: a
+    dialog's live preview (Gradient Fill). The dialog ends by previewing the settings it
+    started from again, then, for OK, `set_settings` with its own: one step."""
+    _check_settings(doc, node, settings)
+    if settings is not node.settings:
+        doc._set_attr(node, "settings", settings)
+
+
+def _check_settings(doc: Document, node: Optional[Node], settings: Adjustment) -> None:
     if not isinstance(node, AdjustmentLayer) or not doc.contains(node):
         raise DocumentError("Select an adjustment or fill layer first.")
     if type(settings) is not type(node.settings):
         raise ValueError(f"{node.name} is a {node.settings.label} layer, not {settings.label}")
     doc._check_unlocked(node)
-    if settings == node.settings:
-        return
-    name = f"Change {settings.label} Fill" if settings.fills else node.settings.label
-    doc.history.push(cmds.SetAttr(node, "settings", settings, name, merge_key))
 
 
 def histogram_below(doc: Document, node: Node, strips: int = HISTOGRAM_STRIPS,

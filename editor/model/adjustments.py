@@ -43,14 +43,16 @@ seconds on a 4000x3000 canvas), and the screen reads them through an exact 8-bit
 
 Fill layers share the settings' form (`fills` set): Solid Color paints one colour over
 the whole canvas, through the layer's masks (`render._draw_fill`), as Photoshop's
-Layer > New Fill Layer > Solid Color (its 'SoCo' block in a PSD). They change nothing
-below them, so they have no `apply`; they live in `FILL_KINDS`, apart from `KINDS`
-(the New Adjustment Layer menu).
+Layer > New Fill Layer > Solid Color (its 'SoCo' block in a PSD); Gradient paints a
+gradient (`gradients.py`, the Gradient tool's maths) laid out on the canvas or on the
+layer's path ('GdFl'). They change nothing below them, so they have no `apply` but
+`paint(box, frame)`; they live in `FILL_KINDS`, apart from `KINDS` (the New Adjustment
+Layer menu).
 """
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import ClassVar, Optional
 
 import numpy as np
@@ -437,9 +439,121 @@ class SolidColor(Adjustment):
         return "color=#{:02x}{:02x}{:02x}".format(*self.color)
 
 
+    def paint(self, box, frame) -> np.ndarray:
+        """Straight opaque RGBA (uint8) of canvas box `box` (`frame`: see GradientFill)."""
+        pixels = np.empty((max(0, box.h), max(0, box.w), 4), np.uint8)
+        pixels[..., :3] = self.color
+        pixels[..., 3] = 255
+        return pixels
+
+
+# Photoshop's default gradient (Foreground to Background), with its default colours.
+DEFAULT_STOPS = ((0.0, (0, 0, 0)), (100.0, (255, 255, 255)))
+OPAQUE = ((0.0, 100.0), (100.0, 100.0))
+
+
+@dataclass(frozen=True)
+class GradientFill(Adjustment):
+    """A Gradient fill layer's settings, as Photoshop's Gradient Fill dialog: colour stops
+    (location %, (r, g, b)) and opacity stops (location %, opacity %), each sorted by
+    location; smoothness % (Photoshop's gradient editor; 100 its default); the style
+    (gradients.STYLES), angle (degrees), scale (%), reverse, dither and align with layer
+    (the gradient laid out on the layer's path's box rather than the canvas: `frame`);
+    offset (% of the frame, Photoshop's drag of the gradient in its dialog). Dither is
+    kept (the file's flag) but not drawn. `descriptor`: the PSD descriptor it was read
+    from, opaque to all but psd.py, which writes the fields this class does not hold
+    (the stops' midpoints, the gradient's name...) back from it."""
+
+    kind: ClassVar[str] = "gradient_fill"
+    label: ClassVar[str] = "Gradient"
+    fills: ClassVar[bool] = True
+    layer_name: ClassVar[str] = "Gradient Fill"  # Photoshop's name for a new one
+    stops: tuple = DEFAULT_STOPS
+    opacity_stops: tuple = OPAQUE
+    smoothness: float = 100.0
+    style: str = "linear"
+    angle: float = 90.0
+    scale: float = 100.0
+    reverse: bool = False
+    dither: bool = False
+    align: bool = True
+    offset: tuple = (0.0, 0.0)
+    descriptor: object = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self):
+        from .gradients import STYLES
+
+        if self.style not in STYLES:
+            raise ValueError(f"a gradient's style is one of {', '.join(STYLES)}, not {self.style!r}")
+        if not self.stops:
+            raise ValueError("a gradient has at least one colour stop")
+        stops = []
+        for location, color in self.stops:
+            if len(color) != 3 or any(not 0 <= int(c) <= 255 for c in color):
+                raise ValueError(f"a colour is three values 0..255, not {color!r}")
+            stops.append((_percent(location), tuple(int(c) for c in color)))
+        opacities = tuple(sorted(((_percent(location), _percent(opacity))
+                                  for location, opacity in self.opacity_stops),
+                                 key=lambda s: s[0])) or OPAQUE
+        if not 1 <= float(self.scale) <= 1000:
+            raise ValueError(f"a gradient's scale is 1..1000 %, not {self.scale!r}")
+        object.__setattr__(self, "stops", tuple(sorted(stops, key=lambda s: s[0])))
+        object.__setattr__(self, "opacity_stops", opacities)
+        object.__setattr__(self, "smoothness", _percent(self.smoothness))
+        object.__setattr__(self, "angle", float(self.angle))
+        object.__setattr__(self, "scale", float(self.scale))
+        object.__setattr__(self, "offset", tuple(float(v) for v in self.offset))
+
+    def is_identity(self) -> bool:
+        return False  # it always paints
+
+    def describe(self) -> str:
+        stops = ",".join("#{:02x}{:02x}{:02x}@{:g}".format(*c, loc) for loc, c in self.stops)
+        parts = [f"style={self.style}", f"angle={self.angle:g}", f"stops={stops}"]
+        if self.opacity_stops != OPAQUE:
+            parts.append("opacity=" + ",".join(f"{o:g}@{loc:g}" for loc, o in self.opacity_stops))
+        for name in ("smoothness", "scale", "reverse", "dither", "align", "offset"):
+            if getattr(self, name) != getattr(GradientFill, name):
+                parts.append(f"{name}={_short(getattr(self, name))}")
+        return ", ".join(parts)
+
+    def lookup(self) -> np.ndarray:
+        """(4096, 4) uint8: the gradient's colours from its first stop to its last."""
+        return _gradient_table(self.stops, self.opacity_stops, self.smoothness)
+
+    def paint(self, box, frame) -> np.ndarray:
+        """Straight RGBA (uint8) of canvas box `box`, the gradient laid out on `frame` (a
+        box (x, y, width, height): the canvas, or the layer's path's). Each pixel takes the gradient's value at
+        its top-left corner, as Photoshop's renders do (at its centre they lie half a pixel
+        off)."""
+        from . import gradients
+
+        start, end = gradients.layout(self.style, self.angle, self.scale, frame, self.offset)
+        x = np.arange(box.x, box.x1, dtype=np.float32)[None, :]
+        y = np.arange(box.y, box.y1, dtype=np.float32)[:, None]
+        t = gradients.ramp(self.style, x, y, start, end)
+        if self.reverse:
+            t = 1 - t
+        return np.ascontiguousarray(gradients.colours(t, self.lookup()))
+
+
+def _percent(value) -> float:
+    return min(100.0, max(0.0, float(value)))
+
+
+@functools.lru_cache(maxsize=16)
+def _gradient_table(stops: tuple, opacity_stops: tuple, smoothness: float) -> np.ndarray:
+    from .gradients import table
+
+    values = table([(loc / 100, color) for loc, color in stops],
+                   [(loc / 100, opacity * 2.55) for loc, opacity in opacity_stops],
+                   smoothness / 100)
+    return np.rint(values).astype(np.uint8)
+
+
 KINDS: dict[str, type] = {k.kind: k for k in (BrightnessContrast, Levels, Curves, HueSaturation,
                                                ColorBalance, Exposure)}
-FILL_KINDS: dict[str, type] = {SolidColor.kind: SolidColor}
+FILL_KINDS: dict[str, type] = {k.kind: k for k in (SolidColor, GradientFill)}
 
 
 def changed(settings: Adjustment, **values) -> Adjustment:

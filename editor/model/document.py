@@ -110,6 +110,7 @@ class Document:
         self.width = int(width)
         self.height = int(height)
         self.root = Group("root")
+        self.root.canvas = self.canvas
         self.active: Optional[Node] = None
         self.selection: Optional[Box] = None
         # The selection painted over an object (Quick Mask): (height, width) uint8,
@@ -709,6 +710,7 @@ class Document:
 
     def _set_size(self, width: int, height: int) -> None:
         self.width, self.height = int(width), int(height)
+        self.root.canvas = self.canvas
         self.size_changed.emit()
         self.structure_changed.emit()  # panels redraw (thumbnails show the new canvas)
         self.region_changed.emit(None, None)

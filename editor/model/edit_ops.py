@@ -15,7 +15,7 @@ import numpy as np
 
 from engine.box import Box, mask_bounds
 
-from . import mask_ops
+from . import gradients, mask_ops
 from .document import Document
 from .errors import DocumentError
 from .layers import Layer, Node
@@ -200,14 +200,12 @@ def gradient_fill(doc: Document, layer: Node, start: tuple[float, float],
     if length2 < 1e-9:
         raise DocumentError("Drag to draw a gradient: from where the first colour starts to "
                             "where the last one ends.")
-    y, x = np.mgrid[box.y:box.y1, box.x:box.x1].astype(np.float32) + 0.5
-    t = np.clip(((x - x0) * dx + (y - y0) * dy) / length2, 0.0, 1.0)[..., None]
-    a = np.asarray(first, np.float32)
-    b = np.asarray(last, np.float32)
-    # Blended as premultiplied colour, so a fade to transparency does not darken.
-    alpha = a[3] + (b[3] - a[3]) * t[..., 0]
-    rgb = (a[:3] * a[3] * (1 - t) + b[:3] * b[3] * t) / np.maximum(alpha, 1e-6)[..., None]
-    colours = np.concatenate([rgb, alpha[..., None]], axis=-1)
+    # Pixel centres; the stops' colours and opacities each run straight from end to end.
+    x = np.arange(box.x, box.x1, dtype=np.float32)[None, :] + 0.5
+    y = np.arange(box.y, box.y1, dtype=np.float32)[:, None] + 0.5
+    t = gradients.ramp("linear", x, y, start, end)
+    lookup = gradients.table([(0.0, first[:3]), (1.0, last[:3])], [(0.0, first[3]), (1.0, last[3])])
+    colours = gradients.colours(t, lookup.astype(np.float32))
     if on_mask:
         _paint_mask(doc, layer, box, coverage, colours, "Gradient")
     else:

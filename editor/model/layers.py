@@ -321,22 +321,59 @@ class AdjustmentLayer(Layer):
 
 class FillLayer(AdjustmentLayer):
     """A fill layer (Photoshop's Layer > New Fill Layer): its `settings` (a fill kind of
-    `adjustments.py`, e.g. Solid Color) paint the whole canvas, shown through its layer
-    mask and vector mask, at its opacity and with its blend mode. With a vector mask it is
+    `adjustments.py`: Solid Color, Gradient) paint the whole canvas (a gradient laid out on
+    the canvas or its path, `frame`), shown through its layer mask and vector mask, at its
+    opacity and with its blend mode. With a vector mask it is
     what Photoshop calls a shape layer. It shares everything else with an adjustment
     layer: no pixels of its own (the brush paints its mask), reach everywhere, its
     settings replaced as one undo step."""
 
     kind = "fill"
+    # The box its content is laid out on while it is outside a document's tree (a copy for
+    # Merge Down or an autosave, a reduced stand-in): `frame()` as it was in the tree.
+    placed_on: Optional[tuple] = None
 
     def content(self, box: Box, mask: Optional[LayerMask] = None) -> np.ndarray:
-        """Straight RGBA over canvas box `box`: its colour, as opaque as `mask`'s coverage
-        (opaque without one). Drawn through its active mask; stored in a PSD through its
-        path alone."""
-        pixels = np.empty((max(0, box.h), max(0, box.w), 4), np.uint8)
-        pixels[..., :3] = self.settings.color
-        pixels[..., 3] = mask.coverage(box) if mask is not None else 255
+        """Straight RGBA over canvas box `box`: what its settings paint there (its colour,
+        its gradient), made as much less opaque as `mask`'s coverage is. Drawn through its
+        active mask; stored in a PSD through its path alone."""
+        pixels = self.settings.paint(box, self.frame())
+        if mask is not None:
+            coverage = mask.coverage(box)
+            if self.settings.kind == "solid_color":  # opaque: the coverage is the alpha
+                pixels[..., 3] = coverage
+            else:
+                product = pixels[..., 3].astype(np.uint16) * coverage + 127
+                pixels[..., 3] = product // 255
         return pixels
+
+    def frame(self) -> tuple[float, float, float, float]:
+        """The box (x, y, width, height) its content is laid out on (a gradient's): its
+        path's (the knots' extent, in fractions of a pixel) when it has a path and its
+        settings align with the layer (Photoshop's "Align with layer"), else the
+        document's canvas."""
+        root = self
+        for root in self.ancestors():
+            pass
+        canvas = getattr(root, "canvas", None)
+        if canvas is None and self.placed_on is not None:
+            return self.placed_on
+        vector = self.vector_mask
+        if getattr(self.settings, "align", False) and vector is not None and vector.enabled:
+            knots = [k.reshape(-1, 2) for k in vector.moved_knots() if len(k)]
+            if knots:
+                points = np.concatenate(knots)
+                # Knots are stored as fractions of the document: 49.999997 is 50.
+                (x0, y0), (x1, y1) = np.round(points.min(axis=0), 3), np.round(points.max(axis=0), 3)
+                if x1 > x0 and y1 > y0:
+                    return float(x0), float(y0), float(x1 - x0), float(y1 - y0)
+        box = canvas if canvas is not None else Box(0, 0, 0, 0)
+        return float(box.x), float(box.y), float(box.w), float(box.h)
+
+    def copy(self, name: Optional[str] = None, share: bool = False) -> "FillLayer":
+        out = super().copy(name, share)
+        out.placed_on = self.frame()
+        return out
 
     def content_bounds(self, canvas: Box) -> Box:
         """The part of `canvas` where it can show: what its masks can reveal there (the
@@ -349,6 +386,9 @@ class Group(Node):
     """A folder of layers and groups (children bottom to top)."""
 
     kind = "group"
+    # A document's root: its canvas box (kept by the document), where fill layers inside
+    # lay their content out (`FillLayer.frame`).
+    canvas: Optional[Box] = None
 
     def __init__(self, name: str, children: Optional[list[Node]] = None, *, visible: bool = True,
                  opacity: int = 255, blend_mode: str = "pass_through", locked: bool = False,

@@ -6,7 +6,8 @@ alpha times its masks (layer and vector, `Node.active_mask`), the masks of the g
 holding it, and, for a clipped layer, the alpha of the layer it is clipped to. Its
 opacity does not count (a faint layer is still there to be moved, as in Photoshop);
 hidden layers and adjustment layers (no pixels of their own) are never picked; a fill
-layer (a shape layer) has pixels wherever its masks show its colour.
+layer (a shape layer) has pixels wherever its masks show its colour or its gradient is
+not clear.
 """
 from __future__ import annotations
 
@@ -53,8 +54,8 @@ def _drawn_alpha(layer: Layer, x: int, y: int) -> float:
 
 
 def _own_alpha(layer: Layer, x: int, y: int) -> float:
-    if isinstance(layer, FillLayer):  # opaque colour everywhere, through its masks
-        return _mask_at(layer, x, y)
+    if isinstance(layer, FillLayer):  # what it paints there (a colour: opaque), through its masks
+        return float(layer.content(Box(x, y, 1, 1))[0, 0, 3]) / 255 * _mask_at(layer, x, y)
     if layer.is_empty() or not _inside(layer.bounds(), x, y):
         return 0.0
     return float(layer.pixels[y - layer.y, x - layer.x, 3]) / 255 * _mask_at(layer, x, y)

@@ -42,14 +42,20 @@ psd-tools' private attributes are reached in one function, `_low_level`.
 
 Reading turns every layer into a pixel layer or a group. Type and smart
 object layers keep the pixels Photoshop stored for them; shape and fill layers
-are drawn by psd-tools, except Solid Color fill layers, which become our own
-(`FillLayer`, written back with Photoshop's 'SoCo' block: a descriptor holding
-'Clr ' as RGBC): psd-tools' SolidColorFill, and its ShapeLayer when that is one
-with a path and no stroke (Photoshop's shape layer: 'SoCo' beside the vector mask).
+are drawn by psd-tools, except Solid Color and Gradient fill layers, which become our
+own (`FillLayer`, written back with Photoshop's 'SoCo' block: a descriptor holding
+'Clr ' as RGBC; or its 'GdFl' block: 'Grad' with colour stops 'Clrs' and opacity stops
+'Trns', 'Type', 'Angl', 'Scl ', 'Rvrs', 'Dthr', 'Algn', 'Ofst'; a noise gradient or
+colours not in RGB stay psd-tools' pixels): psd-tools' SolidColorFill and GradientFill,
+and its ShapeLayer when that is one with a path and no stroke (Photoshop's shape layer:
+the block beside the vector mask). A gradient keeps the descriptor it was read from, so
+what our settings do not hold (the stops' midpoints, the gradient's name, keys of newer
+Photoshops) is written back as it was.
 We write a fill layer as Photoshop does: flagged "pixel data irrelevant", with pixels
-for readers that do not know fills (its colour over the canvas, or over its path's box
+for readers that do not know fills (its content over the canvas, or over its path's box
 with the path's coverage as alpha; the layer mask stored apart). So psd-tools sees our
-fill layer as a SolidColorFill and, with a path, as a ShapeLayer, as it sees Photoshop's.
+fill layer as a SolidColorFill or GradientFill and, with a path, as a ShapeLayer, as it
+sees Photoshop's.
 Brightness/Contrast, Levels, Curves, Hue/Saturation,
 Color Balance and Exposure adjustment layers become our own (`AdjustmentLayer`,
 drawn; written back with the blocks Photoshop writes for them: 'brit' and
@@ -712,35 +718,93 @@ def _adjustment_tags() -> set:
 
     return {Tag.BRIGHTNESS_AND_CONTRAST, Tag.CONTENT_GENERATOR_EXTRA_DATA, Tag.LEVELS,
             Tag.CURVES, Tag.HUE_SATURATION, Tag.COLOR_BALANCE, Tag.EXPOSURE,
-            Tag.SOLID_COLOR_SHEET_SETTING}
+            Tag.SOLID_COLOR_SHEET_SETTING, Tag.GRADIENT_FILL_SETTING}
 
 
-def read_fill(item) -> Optional[adjustments.SolidColor]:
-    """Our settings for a Solid Color fill layer: psd-tools' SolidColorFill, or its
-    ShapeLayer with a 'SoCo' block and no stroke drawn (Photoshop's shape layer: the fill
-    and its path); None for anything else (other fills, a colour not stored as RGB, a
-    stroked shape: psd-tools draws those)."""
+def read_fill(item) -> Optional[adjustments.Adjustment]:
+    """Our settings for a Solid Color or Gradient fill layer: psd-tools' SolidColorFill or
+    GradientFill, or its ShapeLayer with a 'SoCo' or 'GdFl' block and no stroke drawn
+    (Photoshop's shape layer: the fill and its path); None for anything else (other fills,
+    a colour not stored as RGB, a noise gradient, a stroked shape: psd-tools draws those)."""
     from psd_tools.api.layers import FillLayer as PsdFill, ShapeLayer
     from psd_tools.constants import Tag
 
     if not isinstance(item, (PsdFill, ShapeLayer)):
         return None
     blocks = item.tagged_blocks
-    desc = blocks.get_data(Tag.SOLID_COLOR_SHEET_SETTING)
-    if desc is None:
-        return None
     stroke = blocks.get_data(Tag.VECTOR_STROKE_DATA)
     if stroke is not None and bool(stroke.get(b"strokeEnabled", False)):
         return None
-    color = desc.get(b"Clr ")
+    gradient = blocks.get_data(Tag.GRADIENT_FILL_SETTING)
+    if gradient is not None:
+        return read_gradient(gradient)
+    desc = blocks.get_data(Tag.SOLID_COLOR_SHEET_SETTING)
+    if desc is None:
+        return None
+    values = _rgb(desc.get(b"Clr "))
+    return adjustments.SolidColor(values) if values is not None else None
+
+
+def _rgb(color) -> Optional[tuple[int, int, int]]:
+    """An 'RGBC' colour descriptor's (r, g, b) 0..255; None for any other colour."""
     if color is None or getattr(color, "classID", None) != b"RGBC":
         return None
     try:
-        values = tuple(int(round(min(255.0, max(0.0, float(color[key])))))
-                       for key in (b"Rd  ", b"Grn ", b"Bl  "))
+        return tuple(int(round(min(255.0, max(0.0, float(color[key])))))
+                     for key in (b"Rd  ", b"Grn ", b"Bl  "))
     except (KeyError, TypeError, ValueError):
         return None
-    return adjustments.SolidColor(values)
+
+
+# Photoshop's gradient styles ('GrdT' enumeration) by our names.
+GRADIENT_TYPES = {"linear": b"Lnr ", "radial": b"Rdl ", "angle": b"Angl",
+                  "reflected": b"Rflc", "diamond": b"Dmnd"}
+LOCATION_STEPS = 4096  # a stop's 'Lctn': 0..4096 from the gradient's start to its end
+
+
+def read_gradient(desc) -> Optional[adjustments.GradientFill]:
+    """Our settings from a 'GdFl' descriptor (Photoshop's Gradient Fill: 'Grad' with its
+    colour stops 'Clrs' and opacity stops 'Trns', 'Type', 'Angl', 'Scl ', 'Rvrs', 'Dthr',
+    'Algn', 'Ofst'), absent keys taken as Photoshop's defaults (psd-tools' for the angle:
+    0); None for what we cannot draw (a noise gradient, colours not stored as RGB). The
+    descriptor is kept in the settings for the fields they do not hold."""
+    def number(value, default: float) -> float:
+        try:
+            return float(getattr(value, "value", value)) if value is not None else default
+        except (TypeError, ValueError):
+            return default
+
+    grad = desc.get(b"Grad")
+    kind = desc.get(b"Type")
+    style = next((name for name, code in GRADIENT_TYPES.items()
+                  if kind is not None and getattr(kind, "enum", None) == code),
+                 "linear" if kind is None else None)
+    form = grad.get(b"GrdF") if grad is not None else None
+    if style is None or form is None or getattr(form, "enum", None) != b"CstS":
+        return None
+    stops = []
+    for stop in grad.get(b"Clrs") or ():
+        color = _rgb(stop.get(b"Clr "))
+        if color is None:
+            return None
+        stops.append((_location(number(stop.get(b"Lctn"), 0)), color))
+    opacities = [(_location(number(stop.get(b"Lctn"), 0)), number(stop.get(b"Opct"), 100))
+                 for stop in grad.get(b"Trns") or ()]
+    if not stops:
+        return None
+    offset = desc.get(b"Ofst")
+    try:
+        return adjustments.GradientFill(
+            stops=tuple(stops), opacity_stops=tuple(opacities) or adjustments.OPAQUE,
+            smoothness=number(grad.get(b"Intr"), LOCATION_STEPS) / LOCATION_STEPS * 100,
+            style=style, angle=number(desc.get(b"Angl"), 0.0),
+            scale=number(desc.get(b"Scl "), 100.0), reverse=bool(desc.get(b"Rvrs", False)),
+            dither=bool(desc.get(b"Dthr", False)), align=bool(desc.get(b"Algn", True)),
+            offset=(0.0, 0.0) if offset is None else (number(offset.get(b"Hrzn"), 0.0),
+                                                      number(offset.get(b"Vrtc"), 0.0)),
+            descriptor=desc)
+    except ValueError:  # a scale or style out of what a gradient has
+        return None
 
 
 def read_adjustment(item) -> Optional[adjustments.Adjustment]:
@@ -873,7 +937,102 @@ def adjustment_blocks(settings: adjustments.Adjustment) -> list:
         fill = DescriptorBlock(classID=b"null")
         fill[b"Clr "] = color
         return [(Tag.SOLID_COLOR_SHEET_SETTING, fill)]
+    if isinstance(settings, adjustments.GradientFill):
+        return [(Tag.GRADIENT_FILL_SETTING, gradient_descriptor(settings))]
     raise ValueError(f"no PSD form for {settings!r}")
+
+
+def _location(steps: float) -> float:
+    """A stop's 'Lctn' (0..4096) in percent, as the shortest decimal that is stored as it
+    (1638 is 40 %, which is 1638.4 steps)."""
+    for digits in (0, 1, 2):
+        percent = round(steps / LOCATION_STEPS * 100, digits)
+        if round(percent / 100 * LOCATION_STEPS) == steps:
+            return percent
+    return steps / LOCATION_STEPS * 100
+
+
+def gradient_descriptor(settings: adjustments.GradientFill):
+    """The 'GdFl' descriptor of our settings, as Photoshop writes it; what the descriptor
+    they were read from holds beyond them (keys we do not know, the gradient's name, the
+    stops' midpoints and kinds where a stop is as it was read) is written back from it."""
+    from psd_tools.psd.descriptor import (Bool, Descriptor, DescriptorBlock, Double, Enumerated,
+                                          Integer, List, String, UnitFloat)
+    from psd_tools.terminology import Unit
+
+    source = settings.descriptor
+    old_grad = source.get(b"Grad") if source is not None else None
+    old_colors = list(old_grad.get(b"Clrs") or ()) if old_grad is not None else []
+    old_opacities = list(old_grad.get(b"Trns") or ()) if old_grad is not None else []
+
+    def location(percent: float) -> Integer:
+        return Integer(int(round(percent / 100 * LOCATION_STEPS)))
+
+    def kept(old: list, i: int, key: bytes, default, same: bool):
+        """A stop's field as it was read, when the stop is the one read (else `default`)."""
+        if same and i < len(old) and len(old) == count and key in old[i]:
+            return old[i][key]
+        return default
+
+    colors = List()
+    count = len(settings.stops)
+    for i, (at, rgb) in enumerate(settings.stops):
+        same = (i < len(old_colors) and read_gradient_stop(old_colors[i]) == (at, rgb))
+        color = Descriptor(classID=b"RGBC")
+        for key, value in zip((b"Rd  ", b"Grn ", b"Bl  "), rgb):
+            color[key] = Double(float(value))
+        stop = Descriptor(classID=b"Clrt")
+        stop[b"Clr "] = kept(old_colors, i, b"Clr ", color, same)
+        stop[b"Type"] = kept(old_colors, i, b"Type", Enumerated(b"Clry", b"UsrS"), same)
+        stop[b"Lctn"] = location(at)
+        stop[b"Mdpn"] = kept(old_colors, i, b"Mdpn", Integer(50), same)
+        colors.append(stop)
+    opacities = List()
+    count = len(settings.opacity_stops)
+    for i, (at, opacity) in enumerate(settings.opacity_stops):
+        old = old_opacities[i] if i < len(old_opacities) else None
+        same = old is not None and abs(float(getattr(old.get(b"Opct"), "value", -1)) - opacity) \
+            < 1e-6 and int(getattr(old.get(b"Lctn"), "value", -1)) == location(at).value
+        stop = Descriptor(classID=b"TrnS")
+        stop[b"Opct"] = UnitFloat(unit=Unit.Percent, value=float(opacity))
+        stop[b"Lctn"] = location(at)
+        stop[b"Mdpn"] = kept(old_opacities, i, b"Mdpn", Integer(50), same)
+        opacities.append(stop)
+
+    grad = Descriptor(classID=b"Grdn", name="Gradient\x00")
+    grad[b"Nm  "] = old_grad.get(b"Nm  ") if old_grad is not None and b"Nm  " in old_grad \
+        else String("Custom\x00")
+    grad[b"GrdF"] = Enumerated(b"GrdF", b"CstS")
+    grad[b"Intr"] = Double(settings.smoothness / 100 * LOCATION_STEPS)
+    grad[b"Clrs"] = colors
+    grad[b"Trns"] = opacities
+    for key, value in (old_grad.items() if old_grad is not None else ()):
+        if key not in grad:
+            grad[key] = value
+    offset = Descriptor(classID=b"Pnt ")
+    offset[b"Hrzn"] = UnitFloat(unit=Unit.Percent, value=settings.offset[0])
+    offset[b"Vrtc"] = UnitFloat(unit=Unit.Percent, value=settings.offset[1])
+    ours = {b"Dthr": Bool(settings.dither), b"Rvrs": Bool(settings.reverse),
+            b"Angl": UnitFloat(unit=Unit.Angle, value=settings.angle),
+            b"Type": Enumerated(b"GrdT", GRADIENT_TYPES[settings.style]),
+            b"Algn": Bool(settings.align),
+            b"Scl ": UnitFloat(unit=Unit.Percent, value=settings.scale),
+            b"Ofst": offset, b"Grad": grad}
+    fill = DescriptorBlock(classID=b"null")
+    for key, value in (source.items() if source is not None else ()):
+        fill[key] = ours.pop(key, value)  # in the order it was read
+    for key, value in ours.items():
+        fill[key] = value
+    return fill
+
+
+def read_gradient_stop(stop) -> Optional[tuple[float, tuple[int, int, int]]]:
+    """A 'Clrt' colour stop as our (location %, (r, g, b))."""
+    color = _rgb(stop.get(b"Clr "))
+    at = stop.get(b"Lctn")
+    if color is None or at is None:
+        return None
+    return min(100.0, max(0.0, _location(float(getattr(at, "value", at))))), color
 
 
 def _vector_tags() -> set:

@@ -13,7 +13,8 @@ the very same node-drawing code (render.py's `_draw_nodes`):
 - a pixel layer's stand-in holds the 2**level box average of its
   premultiplied pixels, with its layer mask already multiplied in (the
   masked pixels render.py keeps anyway), placed at its position / 2**level;
-- an adjustment layer keeps its settings, its mask reduced;
+- an adjustment layer keeps its settings, its mask reduced (a fill layer also the box
+  its gradient is laid out on, reduced);
 - a group keeps its mode and opacity, its children and mask reduced.
 
 Reductions are cached beside each layer (weakly) against its pixel array, its
@@ -30,7 +31,7 @@ import numpy as np
 from engine.box import Box
 
 from . import prefaulted
-from .layers import AdjustmentLayer, Group, Layer, LayerMask, Node
+from .layers import AdjustmentLayer, FillLayer, Group, Layer, LayerMask, Node
 
 _layer_cache: "weakref.WeakKeyDictionary[Node, tuple]" = weakref.WeakKeyDictionary()
 _mask_cache: "weakref.WeakKeyDictionary[Node, tuple]" = weakref.WeakKeyDictionary()
@@ -166,6 +167,19 @@ def place(proxy: Layer, layer: Layer, level: int) -> None:
     if isinstance(layer, AdjustmentLayer):
         proxy.settings = layer.settings
         proxy.mask = reduced_mask(layer, level)
+    if isinstance(layer, FillLayer):
+        proxy.placed_on = reduced_frame(layer, level)
+
+
+def reduced_frame(layer: FillLayer, level: int) -> tuple[float, float, float, float]:
+    """The box a fill layer's content is laid out on, at `level` (a gradient's stand-in
+    spans the same part of the reduced canvas). Moved by half a block less half a pixel:
+    a reduced pixel, sampled at its corner, then shows the middle of the block it stands
+    for (the mean of its full-size pixels, each sampled at its own corner)."""
+    s = 1 << level
+    x, y, w, h = layer.frame()
+    half = (s - 1) / 2
+    return (x - half) / s, (y - half) / s, w / s, h / s
 
 
 def reduced_nodes(nodes: Sequence[Node], level: int, masked: Callable[[Layer], np.ndarray],
@@ -179,6 +193,8 @@ def reduced_nodes(nodes: Sequence[Node], level: int, masked: Callable[[Layer], n
             proxy: Node = type(node)(node.name, node.settings, visible=node.visible,
                                      opacity=node.opacity, blend_mode=node.blend_mode)
             proxy.mask = reduced_mask(node, level)
+            if isinstance(node, FillLayer):
+                proxy.placed_on = reduced_frame(node, level)
         elif isinstance(node, Layer):
             pixels = (reduced_pixels(node, level, masked) if not node.is_empty()
                       else node.pixels)

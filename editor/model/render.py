@@ -26,8 +26,9 @@ them in their group, or their clipping base), through their mask and opacity, in
 numba pass (`adjust_kernels`); with an adjustment above a dragged layer, the layers
 between adjustments are pre-flattened the same way and the adjustments redrawn live,
 only inside the box that changed (not whole rows: see below).
-Fill layers (Solid Color) are drawn as a layer of their colour, its alpha their masks'
-coverage, made once and kept as a masked layer's pixels are (`masked_fill_pixels`).
+Fill layers (Solid Color, Gradient) are drawn as a layer of what they paint, its alpha
+times their masks' coverage, made once and kept as a masked layer's pixels are
+(`masked_fill_pixels`; a colour without a mask is filled by Qt).
 
 During a drag the canvas says what it shows (`set_view`): zoomed out, the drag is
 composited at the view's pyramid level, as Photoshop and Krita do: the focus caches
@@ -239,14 +240,15 @@ def _draw_layer(painter: _Painter, layer: Layer, region: Box, mode: str, opacity
 
 
 def _draw_fill(painter: _Painter, layer: FillLayer, region: Box, mode: str, opacity: int) -> None:
-    """A fill layer inside `region`: its colour, as opaque as its masks' coverage (opaque
-    without one), blended as a layer's pixels are. Through a mask, its pixels over the
-    buffer are made once and kept as a masked layer's are (`masked_fill_pixels`)."""
+    """A fill layer inside `region`: what its settings paint (its colour, its gradient),
+    as opaque as its masks' coverage, blended as a layer's pixels are. Except for a plain
+    colour without a mask (Qt fills it), its pixels over the buffer are made once and
+    kept as a masked layer's are (`masked_fill_pixels`)."""
     box = layer.content_bounds(region.intersect(painter.buffer.box))
     if box.is_empty() or opacity <= 0:
         return
     mask = layer.active_mask()
-    if mask is None:
+    if mask is None and layer.settings.kind == "solid_color":
         if mode in _QT_MODE_NAMES:
             # Opaque everywhere: Qt fills the box (a full redraw of a 4000x3000 canvas: ~1 ms
             # more than without the fill, against ~65 ms for its pixels made and drawn).
@@ -310,19 +312,22 @@ def masked_pixels(layer: Layer) -> np.ndarray:
 
 
 def masked_fill_pixels(layer: FillLayer, canvas: Box) -> tuple[np.ndarray, Box]:
-    """(pixels, their canvas box) of a fill layer with an active mask: its content
-    (`FillLayer.content`) over at least where it shows inside `canvas`, kept as
-    `masked_pixels` keeps a masked layer's (do not modify them). They are kept relative
-    to the mask, so a moved shape layer is not made again while it shows no more of
-    itself, and a smaller `canvas` (a strip of a histogram) uses those of a larger one."""
+    """(pixels, their canvas box) of a fill layer: its content (`FillLayer.content`) over
+    at least where it shows inside `canvas`, kept as `masked_pixels` keeps a masked
+    layer's (do not modify them), by its settings (and the box a gradient is laid out
+    on) and its mask. They are kept relative to the mask, so a moved shape layer is not
+    made again while it shows no more of itself, and a smaller `canvas` (a strip of a
+    histogram) uses those of a larger one."""
     mask = layer.active_mask()
-    assert mask is not None
-    key = (id(mask.pixels), mask.default, mask.density, mask.feather, layer.settings)
+    laid_out = layer.frame() if layer.settings.kind != "solid_color" else None
+    key = (None if mask is None else (id(mask.pixels), mask.default, mask.density,
+                                      mask.feather), layer.settings, laid_out)
 
     def redo(box: Box, out: np.ndarray) -> None:
         out[...] = layer.content(box, mask)
 
-    return _kept(layer, key, layer.content_bounds(canvas), (mask.x, mask.y), mask, redo,
+    origin = (0, 0) if mask is None else (mask.x, mask.y)
+    return _kept(layer, key, layer.content_bounds(canvas), origin, mask, redo,
                  lambda box: layer.content(box, mask))
 
 
@@ -339,7 +344,7 @@ def _kept(layer: Layer, key: tuple, box: Box, origin: tuple[int, int], mask, red
         kept = hit[3].translate(ox, oy)
         changed = layer.changed_since(hit[1]) if kept.intersect(box) == box else None
         if changed is not None:  # only some boxes changed (strokes): redo those
-            pad = mask.reach  # a feathered change reaches further
+            pad = mask.reach if mask is not None else 0  # a feathered change reaches further
             changed = Box(changed.x + layer.x - pad, changed.y + layer.y - pad,
                           changed.w + 2 * pad, changed.h + 2 * pad).intersect(kept)
             if not changed.is_empty():

@@ -1,12 +1,15 @@
 """Layer > New Adjustment Layer > Brightness/Contrast, Levels, Curves, Hue/Saturation,
-Color Balance, Exposure, and Layer > New Fill Layer > Solid Color (the Layers panel's
-adjustment button shows both).
+Color Balance, Exposure, and Layer > New Fill Layer > Solid Color, Gradient (the Layers
+panel's adjustment button shows both).
 
 The operations are `adjustment_ops.add_adjustment` (no Qt; one undo step); an
 adjustment's settings are edited in the Properties panel (`adjustment_editor.py`). A
 new Solid Color layer asks a name, then a colour (the colour picker, starting from the
-foreground colour, as Photoshop's); double-clicking a fill layer's thumbnail (Layers
-panel) or its swatch (Properties) opens the picker again, and the colour it gives is
+foreground colour, as Photoshop's); a new Gradient layer a name, then its settings in
+the Gradient Fill dialog (`gradient_dialog.py`, from the foreground colour to the
+background colour), shown live on the canvas; the layer and its settings are one undo
+step, and Cancel leaves nothing. Double-clicking a fill layer's thumbnail (Layers panel)
+or its swatch (Properties) opens the picker or the dialog again, and what it gives is
 one undo step.
 """
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QColor
 
 from editor.model import FillLayer, adjustment_ops
-from editor.model.adjustments import KINDS, SolidColor
+from editor.model.adjustments import KINDS, GradientFill, SolidColor
 
 from . import dialogs
 from .actions import ActionSpec, Spec, SubmenuSpec, has_doc
@@ -52,6 +55,10 @@ class AdjustmentCommands:
             ActionSpec("fill_solid_color", "&Solid Color…", self.add_solid_color,
                        tip="A fill layer of one colour above the active layer (with a "
                            "selection, shown inside it)",
+                       enabled=has_doc, menu="new_fill"),
+            ActionSpec("fill_gradient", "&Gradient…", self.add_gradient,
+                       tip="A gradient fill layer above the active layer (with a selection, "
+                           "shown inside it), from the foreground to the background colour",
                        enabled=has_doc, menu="new_fill")]
 
     def add(self, kind: str) -> None:
@@ -85,13 +92,65 @@ class AdjustmentCommands:
         except Exception as exc:
             w.report(exc, "Could not add the fill layer")
 
+    def add_gradient(self) -> None:
+        """Layer > New Fill Layer > Gradient…: a name, then the Gradient Fill dialog over the
+        new layer (live); the layer with the dialog's settings is one step, and nothing
+        stays when either question is cancelled."""
+        w = self.window
+        doc = w.doc
+        if doc is None:
+            return
+        w.tools.end_mode(commit=True)
+        name = dialogs.ask_text(w, "New Layer", "Name:",
+                                doc.next_layer_name(GradientFill.layer_name))
+        if name is None:
+            return
+        # Photoshop's default gradient: the foreground colour to the background colour.
+        start = GradientFill(stops=((0.0, _rgb(w.foreground)), (100.0, _rgb(w.background))))
+        try:
+            with doc.history.macro("New Fill Layer"):  # (undone if the dialog is cancelled)
+                layer = adjustment_ops.add_adjustment(doc, GradientFill.kind, start, name=name)
+                if not self._gradient_dialog(layer):
+                    raise _Cancelled
+        except _Cancelled:
+            pass
+        except Exception as exc:
+            w.report(exc, "Could not add the fill layer")
+
+    def _gradient_dialog(self, node: FillLayer) -> bool:
+        """The Gradient Fill dialog on `node`, live; OK's settings set as one step (inside a
+        macro: part of its step). False when it was cancelled (the settings as they were)."""
+        doc = self.window.doc
+        before = node.settings
+        adjustment_ops.preview_settings(doc, node, before)  # raises if it cannot change
+
+        def preview(settings) -> None:
+            try:
+                adjustment_ops.preview_settings(doc, node, settings)
+            except Exception as exc:
+                self.window.report(exc, "Could not show the gradient")
+
+        chosen = dialogs.ask_gradient(self.window, before, preview)
+        adjustment_ops.preview_settings(doc, node, before)
+        if chosen is None:
+            return False
+        adjustment_ops.set_settings(doc, node, chosen)
+        return True
+
     def edit_fill(self, node: FillLayer) -> None:
-        """The colour picker for a fill layer's colour; the colour chosen is one undo step."""
+        """The colour picker for a fill layer's colour, or the Gradient Fill dialog for a
+        gradient's settings; what it gives is one undo step."""
         w = self.window
         doc = w.doc
         if doc is None or not doc.contains(node):
             return
         w.tools.end_mode(commit=True)
+        if isinstance(node.settings, GradientFill):
+            try:
+                self._gradient_dialog(node)
+            except Exception as exc:
+                w.report(exc, "Could not change the gradient")
+            return
         color = dialogs.ask_color(w, QColor(*node.settings.color), "Color Picker (Solid Color)")
         if color is None:
             return
@@ -103,3 +162,7 @@ class AdjustmentCommands:
 
 def _rgb(color: QColor) -> tuple[int, int, int]:
     return color.red(), color.green(), color.blue()
+
+
+class _Cancelled(Exception):
+    """The new gradient layer's dialog was cancelled: its macro is undone."""

@@ -14,7 +14,9 @@ drag off to remove; one drag is one undo step, as a slider's) over the
 histogram of what lies below (`below_histogram.py`: made again once the layers
 below are still after a change), and as numbers: the points "input,output"
 separated by spaces, 2 to 19 of them, as Photoshop stores them. A fill layer's colour
-is a swatch that opens the colour picker (`AdjustmentCommands.edit_fill`).
+is a swatch that opens the colour picker (`AdjustmentCommands.edit_fill`); a gradient
+fill's gradient a button that opens its dialog, beside its angle, scale, Reverse and
+Align with layer.
 """
 from __future__ import annotations
 
@@ -22,7 +24,8 @@ import itertools
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable, Optional
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QPushButton, QSlider, QVBoxLayout, QWidget)
 
@@ -31,6 +34,7 @@ from editor.model.layers import AdjustmentLayer
 
 from .below_histogram import BelowHistogram
 from .curve_graph import CurveGraph
+from .gradient_dialog import gradient_image
 from .hue_bars import HueBars
 
 if TYPE_CHECKING:
@@ -42,6 +46,7 @@ CHANNEL_FIELDS = ("rgb", "red", "green", "blue")
 TONES = ("Shadows", "Midtones", "Highlights")
 TONE_FIELDS = ("shadows", "midtones", "highlights")
 HUE_RANGES = ("Master",) + adj.HUE_RANGE_NAMES
+GRADIENT_BAR = (150, 16)  # the Properties panel's gradient button's picture
 
 
 @dataclass
@@ -50,7 +55,7 @@ class Field:
     (channel, tonal range: view state, not a setting) or a curve's points."""
 
     label: str
-    kind: str  # "number", "check", "choice", "curve", "points", "hue_bars", "color"
+    kind: str  # "number", "check", "choice", "curve", "points", "hue_bars", "color", "gradient"
     value: object
     apply: Optional[Callable] = None  # value -> new settings (None for "choice")
     low: float = 0
@@ -70,6 +75,11 @@ def fields(settings: adj.Adjustment, channel: int, tone: int, hue_range: int = 0
 
     if isinstance(s, adj.SolidColor):  # edited in the colour picker, not here
         return [Field("Color", "color", s.color)]
+    if isinstance(s, adj.GradientFill):  # the gradient and the rest in its dialog
+        return [Field("Gradient", "gradient", s), number("Angle", "angle", -180, 180, 1),
+                number("Scale", "scale", 10, 150),
+                Field("Reverse", "check", s.reverse, lambda v: replace(s, reverse=v)),
+                Field("Align with layer", "check", s.align, lambda v: replace(s, align=v))]
     if isinstance(s, adj.BrightnessContrast):
         return [number("Brightness", "brightness", -150, 150), number("Contrast", "contrast", -50, 100)]
     if isinstance(s, adj.Exposure):
@@ -278,6 +288,14 @@ class AdjustmentEditor(QWidget):
                 swatch.clicked.connect(self._pick_color)
                 self.form.addRow(field.label, swatch)
                 widgets = {"swatch": swatch}
+            elif field.kind == "gradient":
+                bar = QPushButton()
+                bar.setObjectName(name)
+                bar.setToolTip("Click to edit the gradient fill")
+                bar.setIconSize(QSize(*GRADIENT_BAR))
+                bar.clicked.connect(self._pick_color)
+                self.form.addRow(field.label, bar)
+                widgets = {"gradient": bar}
             elif field.kind == "points":
                 edit = QLineEdit()
                 edit.setObjectName(name)
@@ -309,6 +327,9 @@ class AdjustmentEditor(QWidget):
                     widgets["swatch"].setStyleSheet(
                         f"background-color: rgb({r}, {g}, {b}); color: {ink};")
                     widgets["swatch"].setText(f"#{r:02x}{g:02x}{b:02x}".upper())
+                elif "gradient" in widgets:
+                    widgets["gradient"].setIcon(QIcon(QPixmap.fromImage(
+                        gradient_image(field.value, *GRADIENT_BAR))))
                 elif "edit" in widgets and not widgets["edit"].hasFocus():
                     widgets["edit"].setText(str(field.value))
             self._rows = [(field, widgets) for (_, widgets), field in zip(self._rows, rows)]

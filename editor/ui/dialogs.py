@@ -69,6 +69,17 @@ def ask_color(parent: QWidget, initial: QColor, title: str) -> Optional[QColor]:
     return color if color.isValid() else None
 
 
+def ask_gradient(parent: QWidget, settings, preview=None):
+    """The Gradient Fill dialog (`gradient_dialog.py`) from `settings` (GradientFill),
+    showing each change through `preview(settings)`; the settings OK gives, or None for
+    Cancel."""
+    from .gradient_dialog import GradientFillDialog
+
+    dialog = GradientFillDialog(parent, settings, preview)
+    accepted = dialog.exec() == QDialog.DialogCode.Accepted
+    return dialog.settings if accepted else None
+
+
 # -- messages -------------------------------------------------------------------------------------
 def show_error(parent: QWidget, title: str, message: str) -> None:
     box = QMessageBox(QMessageBox.Icon.Warning, title or "Layered", message,

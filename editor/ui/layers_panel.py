@@ -24,8 +24,10 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QLabel, QLi
                                QVBoxLayout, QWidget)
 
 from editor.model import AdjustmentLayer, FillLayer, Group, Layer, Node, mask_ops
+from editor.model.adjustments import GradientFill
 from editor.model.layers import BLEND_MODES, BLEND_MODE_LABELS, GROUP_BLEND_MODES
 
+from .gradient_dialog import paint_thumbnail
 from .icons import icon, pixmap
 from .mask_menus import mask_menu
 from .qimage import rgba_to_qimage
@@ -211,9 +213,13 @@ class LayerList(QWidget):
             p.drawPixmap(QPoint(x + 1, top + ROW_H // 2 - 7), pixmap(arrow, 14, "#9ca1aa", dpr))
             p.drawPixmap(QPoint(x + ARROW_W + (THUMB - 22) // 2, top + ROW_H // 2 - 11),
                          pixmap("folder", 22, "#c9ccd2" if shown else "#6a6f78", dpr))
-        elif isinstance(node, FillLayer):  # its colour, as Photoshop's fill thumbnail
-            self._paint_swatch(p, QRect(x + ARROW_W, top + (ROW_H - THUMB) // 2, THUMB, THUMB),
-                               QColor(*node.settings.color))
+        elif isinstance(node, FillLayer):  # its colour or gradient, as Photoshop's fill thumbnail
+            rect = QRect(x + ARROW_W, top + (ROW_H - THUMB) // 2, THUMB, THUMB)
+            if isinstance(node.settings, GradientFill):
+                paint_thumbnail(p, rect.adjusted(3, 3, -3, -3), node.settings)
+                self._paint_swatch(p, rect, None)
+            else:
+                self._paint_swatch(p, rect, QColor(*node.settings.color))
         elif isinstance(node, AdjustmentLayer):  # no pixels: Photoshop's half-filled circle
             p.drawPixmap(QPoint(x + ARROW_W + (THUMB - 22) // 2, top + ROW_H // 2 - 11),
                          pixmap("adjustment", 22, "#c9ccd2" if shown else "#6a6f78", dpr))
@@ -285,8 +291,10 @@ class LayerList(QWidget):
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRect(target.adjusted(-0.5, -0.5, 0.5, 0.5))
 
-    def _paint_swatch(self, p: QPainter, rect: QRect, color: QColor) -> None:
-        p.fillRect(rect.adjusted(3, 3, -3, -3), color)
+    def _paint_swatch(self, p: QPainter, rect: QRect, color: Optional[QColor]) -> None:
+        """A fill's thumbnail: `color` (None: what is drawn there already), framed."""
+        if color is not None:
+            p.fillRect(rect.adjusted(3, 3, -3, -3), color)
         p.setPen(QPen(QColor("#111214"), 1))
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRect(QRectF(rect.adjusted(3, 3, -3, -3)).adjusted(-0.5, -0.5, 0.5, 0.5))
@@ -588,7 +596,7 @@ class LayerList(QWidget):
             return
         thumb_x = EYE_W + depth * INDENT + ARROW_W
         if isinstance(node, FillLayer) and thumb_x <= e.position().x() < thumb_x + THUMB:
-            # A fill layer's thumbnail: its colour picker (Photoshop's).
+            # A fill layer's thumbnail: its colour picker or Gradient Fill dialog (Photoshop's).
             self.panel.main_window.adjustment_commands.edit_fill(node)
 
     # -- renaming ------------------------------------------------------------------------------

@@ -1,0 +1,150 @@
+"""Gradients: where each pixel lies along a gradient (`ramp`) and its colour there
+(`colours`), shared by the Gradient tool (`edit_ops.gradient_fill`: a drag from a start
+point to an end point) and Gradient fill layers (`adjustments.GradientFill`: a start and
+an end point laid out on a box by angle and scale, `layout`).
+
+A gradient is Photoshop's: colour stops (location 0..1, RGB 0..255) and opacity stops
+(location 0..1, alpha 0..255), each interpolated on its own between neighbouring stops
+and flat beyond the first and the last. `smoothness` (Photoshop's Smoothness, 'Intr' /
+4096 in a file) bends each stretch between two stops: u -> u + smoothness / 2 *
+(smoothstep(u) - u), u the position inside the stretch. At 100 % (Photoshop's default)
+that is the mean of a straight and a smoothstep ramp, which matches the shape layers
+Photoshop rendered in psd-tools' test files (gradient-styles.psd, gradient-sizes.psd:
+the residue of the fit is under 1/100 of the ramp, against 4/100 for a straight one).
+The Gradient tool's ramp is straight (smoothness 0), as it was.
+
+The styles, for a start point s and an end point e (d = e - s), each 0..1:
+- linear: the projection of p - s on d, over |d|^2;
+- radial: |p - s| / |d|;
+- angle: the angle from d to p - s, clockwise on the screen, in turns;
+- reflected: the linear one's absolute value (the start in the middle);
+- diamond: |along| + |across|, p - s measured along d and across it, over |d|.
+"""
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import numpy as np
+
+STYLES = ("linear", "radial", "angle", "reflected", "diamond")
+STYLE_LABELS = {"linear": "Linear", "radial": "Radial", "angle": "Angle",
+                "reflected": "Reflected", "diamond": "Diamond"}
+TABLE_SIZE = 4096  # entries of the colour table a ramp is looked up in (Photoshop's 'Lctn' steps)
+
+
+def ramp(style: str, x: np.ndarray, y: np.ndarray, start: tuple[float, float],
+         end: tuple[float, float]) -> np.ndarray:
+    """Where points (x, y) lie along a gradient of `style` from `start` to `end`, 0..1
+    (float32; x and y broadcast: a row of x and a column of y give the grid)."""
+    if style not in STYLES:
+        raise ValueError(f"unknown gradient style {style!r}")
+    (x0, y0), (x1, y1) = start, end
+    dx, dy = x1 - x0, y1 - y0
+    length2 = dx * dx + dy * dy
+    px = np.asarray(x, np.float32) - np.float32(x0)
+    py = np.asarray(y, np.float32) - np.float32(y0)
+    shape = np.broadcast_shapes(px.shape, py.shape)
+    if length2 < 1e-12:
+        return np.zeros(shape, np.float32)
+    if style == "radial":
+        t = np.hypot(px, py)
+        t *= np.float32(1 / math.sqrt(length2))
+    elif style == "angle":
+        t = np.arctan2(py, px) - np.float32(math.atan2(dy, dx))
+        t *= np.float32(0.5 / math.pi)
+        return _full(t % np.float32(1.0), shape)
+    else:
+        t = px * np.float32(dx / length2) + py * np.float32(dy / length2)
+        if style == "reflected":
+            np.abs(t, out=t)
+        elif style == "diamond":
+            across = py * np.float32(dx / length2) - px * np.float32(dy / length2)
+            np.abs(t, out=t)
+            t += np.abs(across)
+    t = _full(t, shape)
+    return np.clip(t, 0.0, 1.0, out=t)
+
+
+def _full(t: np.ndarray, shape: tuple) -> np.ndarray:
+    """`t` as a writable float32 array of `shape` (a row or a column spread over it)."""
+    if t.shape == shape and t.dtype == np.float32:
+        return t
+    return np.broadcast_to(t, shape).astype(np.float32)
+
+
+def layout(style: str, angle: float, scale: float, frame: tuple[float, float, float, float],
+           offset: tuple[float, float] = (0.0, 0.0)) -> tuple[tuple[float, float],
+                                                               tuple[float, float]]:
+    """The start and end points of a gradient fill of `style` at `angle` (degrees,
+    counter-clockwise from pointing right) and `scale` (percent) laid out on `frame`
+    (x, y, width, height), its centre moved by `offset` (percent of the frame's width and
+    height). At 100 % the ramp spans the stretch of the line through the centre at
+    `angle` that lies inside the frame: a linear one from end to end of it, the others
+    from the centre out to its end. Photoshop then puts a linear ramp's ends on whole
+    pixels (rounded down) and the others' end a whole number of pixels from the centre.
+    Measured on its renders (psd-tools' gradient-styles.psd and gradient-sizes.psd: with
+    this layout, 13 of its 15 gradient shape layers of custom stops match within a level,
+    the dither it added; a 64 x 32 box at 10 degrees spans 65 pixels, where psd-tools'
+    blend of width and height by the angle gives 60). The two that do not (a linear ramp
+    at 50 %, a reversed diamond) lie a pixel apart at their ends."""
+    x, y, w, h = frame
+    theta = math.radians(angle)
+    cos, sin = math.cos(theta), math.sin(theta)
+    cx = x + w / 2 + offset[0] / 100 * w
+    cy = y + h / 2 + offset[1] / 100 * h
+    reach = min(w / abs(cos) if abs(cos) > 1e-9 else math.inf,
+                h / abs(sin) if abs(sin) > 1e-9 else math.inf)
+    half = reach * scale / 200
+    dx, dy = half * cos, -half * sin  # the screen's y runs down
+    if style == "linear":
+        return (_floor(cx - dx), _floor(cy - dy)), (_floor(cx + dx), _floor(cy + dy))
+    return (cx, cy), (cx + _floor(dx), cy + _floor(dy))
+
+
+def _floor(v: float) -> int:
+    return math.floor(v + 1e-6)  # 16 - 1e-15 (cos 90 degrees is not 0 in floats) is 16
+
+
+def _stretches(positions: np.ndarray, locations: Sequence[float], values: np.ndarray,
+               smoothness: float) -> np.ndarray:
+    """Values (n, k) at sorted `locations` interpolated at `positions`, stop to stop."""
+    locs = np.asarray(locations, np.float64)
+    i = np.clip(np.searchsorted(locs, positions, side="right") - 1, 0, len(locs) - 1)
+    j = np.minimum(i + 1, len(locs) - 1)
+    span = locs[j] - locs[i]
+    u = np.clip((positions - locs[i]) / np.where(span > 0, span, 1.0), 0.0, 1.0)
+    u = np.where(span > 0, u, 0.0)
+    u = u + smoothness / 2 * (u * u * (3 - 2 * u) - u)
+    return values[i] + (values[j] - values[i]) * u[:, None]
+
+
+def table(colour_stops: Sequence[tuple], opacity_stops: Sequence[tuple] = ((0.0, 255.0),),
+          smoothness: float = 0.0, size: int = TABLE_SIZE) -> np.ndarray:
+    """(size, 4) float64 straight RGBA (0..255) of a gradient at positions i / (size - 1):
+    colour stops (location 0..1, (r, g, b)) and opacity stops (location 0..1, alpha
+    0..255), each sorted by location (a later stop at the same place wins)."""
+    if not colour_stops:
+        raise ValueError("a gradient has at least one colour stop")
+    positions = np.linspace(0.0, 1.0, size)
+    colours = sorted(colour_stops, key=lambda s: s[0])
+    opacities = sorted(opacity_stops, key=lambda s: s[0]) or [(0.0, 255.0)]
+    out = np.empty((size, 4), np.float64)
+    out[:, :3] = _stretches(positions, [s[0] for s in colours],
+                            np.array([s[1] for s in colours], np.float64).reshape(-1, 3),
+                            smoothness)
+    out[:, 3] = _stretches(positions, [s[0] for s in opacities],
+                           np.array([s[1] for s in opacities], np.float64).reshape(-1, 1),
+                           smoothness)[:, 0]
+    return out
+
+
+def colours(t: np.ndarray, lookup: np.ndarray) -> np.ndarray:
+    """The colours (t.shape + (4,), `lookup`'s dtype) of positions `t` (0..1) in a table
+    made by `table` (cast as the caller needs it)."""
+    index = (t * np.float32(len(lookup) - 1) + np.float32(0.5)).astype(np.int32)
+    if lookup.dtype == np.uint8 and lookup.shape[-1] == 4:
+        # Each RGBA as one 32-bit word: 8x faster than gathering (n, 4) rows.
+        words = np.ascontiguousarray(lookup).view(np.uint32).reshape(-1)
+        return words[index].view(np.uint8).reshape(index.shape + (4,))
+    return lookup[index]

@@ -1,0 +1,294 @@
+"""Photoshop's Gradient Fill dialog: the gradient (its colour stops: colour and location;
+its opacity stops: opacity and location; its smoothness), the style, angle, scale,
+Reverse, Dither and Align with layer of a Gradient fill layer
+(`adjustments.GradientFill`).
+
+Every change is shown at once on the canvas through `preview(settings)` (the caller's:
+the layer's settings changed without an undo step, `adjustment_ops.preview_settings`);
+what OK gives is applied by the caller as one undo step, and Cancel puts the settings
+back. A stop's colour comes from the colour picker (`dialogs.ask_color`); a new stop
+goes halfway along the widest gap between two stops, in the colour the gradient has
+there. A gradient keeps at least one colour stop.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Callable, Optional
+
+import numpy as np
+from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
+                               QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QPushButton, QVBoxLayout, QWidget)
+
+from editor.model import gradients
+from editor.model.adjustments import GradientFill
+from engine.box import Box
+
+from . import dialogs
+
+BAR_W, BAR_H = 320, 28
+
+
+def gradient_image(settings: GradientFill, width: int, height: int) -> QImage:
+    """The gradient from its first stop to its last, left to right, over a grey checker
+    (where it is transparent), as Photoshop's gradient bar shows it."""
+    colours = gradients.colours(np.linspace(0.0, 1.0, max(1, width)), settings.lookup())
+    rows = np.broadcast_to(colours[None], (max(1, height), max(1, width), 4)).astype(np.float32)
+    y, x = np.mgrid[0:rows.shape[0], 0:rows.shape[1]]
+    checker = np.where(((x // 6) + (y // 6)) % 2 == 0, 255.0, 204.0)[..., None]
+    alpha = rows[..., 3:4] / 255.0
+    rgb = np.ascontiguousarray(np.rint(rows[..., :3] * alpha + checker * (1 - alpha)), np.uint8)
+    image = QImage(rgb.data, rgb.shape[1], rgb.shape[0], rgb.strides[0],
+                   QImage.Format.Format_RGB888)
+    return image.copy()  # its own memory: `rgb` goes
+
+
+class GradientFillDialog(QDialog):
+    """The settings of one gradient fill; `settings` is what it shows now."""
+
+    def __init__(self, parent: QWidget, settings: GradientFill,
+                 preview: Optional[Callable[[GradientFill], None]] = None):
+        super().__init__(parent)
+        self.setObjectName("GradientFillDialog")
+        self.setWindowTitle("Gradient Fill")
+        self.settings = settings
+        self._preview = preview
+        self._updating = False
+        self._row_counts: Optional[tuple[int, int]] = None  # the stops the rows were made for
+        layout = QVBoxLayout(self)
+
+        self.bar = QLabel()
+        self.bar.setObjectName("GradientBar")
+        self.bar.setFixedSize(BAR_W, BAR_H)
+        layout.addWidget(self.bar)
+
+        stops = QGroupBox("Color stops")
+        self.stop_grid = QGridLayout(stops)
+        layout.addWidget(stops)
+        opacity = QGroupBox("Opacity stops")
+        self.opacity_grid = QGridLayout(opacity)
+        layout.addWidget(opacity)
+
+        form = QFormLayout()
+        self.smoothness = self._spin("GradientSmoothness", 0, 100, " %", 0)
+        self.smoothness.setToolTip("How smoothly each stretch between two stops eases in and out")
+        form.addRow("Smoothness", self.smoothness)
+        self.style = QComboBox()
+        self.style.setObjectName("GradientStyle")
+        for key in gradients.STYLES:
+            self.style.addItem(gradients.STYLE_LABELS[key], key)
+        self.style.currentIndexChanged.connect(
+            lambda _: self._change(style=self.style.currentData()))
+        form.addRow("Style", self.style)
+        self.angle = self._spin("GradientAngle", -180, 180, "°", 1)
+        form.addRow("Angle", self.angle)
+        self.scale = self._spin("GradientScale", 10, 150, " %", 0)
+        form.addRow("Scale", self.scale)
+        self.smoothness.valueChanged.connect(lambda v: self._change(smoothness=v))
+        self.angle.valueChanged.connect(lambda v: self._change(angle=v))
+        self.scale.valueChanged.connect(lambda v: self._change(scale=v))
+        checks = QHBoxLayout()
+        self.reverse = self._check("GradientReverse", "Reverse", "reverse", checks)
+        self.dither = self._check("GradientDither", "Dither", "dither", checks)
+        self.dither.setToolTip("Kept in the file for Photoshop; Layered draws the gradient "
+                               "without dithering")
+        self.align = self._check("GradientAlign", "Align with layer", "align", checks)
+        self.align.setToolTip("Lay the gradient out on the layer's path rather than the canvas")
+        form.addRow(checks)
+        layout.addLayout(form)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self._show()
+
+    # -- building ------------------------------------------------------------------------------
+    def _spin(self, name: str, low: float, high: float, suffix: str,
+              decimals: int) -> QDoubleSpinBox:
+        spin = QDoubleSpinBox()
+        spin.setObjectName(name)
+        spin.setRange(low, high)
+        spin.setDecimals(decimals)
+        spin.setSuffix(suffix)
+        spin.setKeyboardTracking(False)  # a typed number counts when it is complete
+        return spin
+
+    def _check(self, name: str, text: str, field: str, row: QHBoxLayout) -> QCheckBox:
+        box = QCheckBox(text)
+        box.setObjectName(name)
+        box.toggled.connect(lambda on: self._change(**{field: bool(on)}))
+        row.addWidget(box)
+        return box
+
+    def _rows(self) -> None:
+        """The stop rows, made again when stops come or go."""
+        self._row_counts = (len(self.settings.stops), len(self.settings.opacity_stops))
+        for grid in (self.stop_grid, self.opacity_grid):
+            while grid.count():
+                widget = grid.takeAt(0).widget()
+                if widget is not None:
+                    widget.setObjectName("")  # not found by its name while it waits to go
+                    widget.hide()
+                    widget.deleteLater()  # (a row's own button may be what asked)
+        s = self.settings
+        for i, (at, rgb) in enumerate(s.stops):
+            color = QPushButton()
+            color.setObjectName(f"GradientStopColor_{i}")
+            color.setToolTip("Click to pick the stop's colour")
+            color.setMinimumWidth(90)
+            color.clicked.connect(lambda _=False, i=i: self._pick(i))
+            location = self._spin(f"GradientStopLocation_{i}", 0, 100, " %", 1)
+            location.setPrefix("at ")
+            location.valueChanged.connect(lambda v, i=i: self._move_stop(i, v))
+            remove = QPushButton("Delete")
+            remove.setObjectName(f"GradientStopRemove_{i}")
+            remove.setEnabled(len(s.stops) > 1)
+            remove.clicked.connect(lambda _=False, i=i: self._remove_stop(i))
+            for column, widget in enumerate((color, location, remove)):
+                self.stop_grid.addWidget(widget, i, column)
+        add = QPushButton("Add Color Stop")
+        add.setObjectName("GradientAddStop")
+        add.clicked.connect(self._add_stop)
+        self.stop_grid.addWidget(add, len(s.stops), 0, 1, 3)
+        for i, (at, opacity) in enumerate(s.opacity_stops):
+            value = self._spin(f"GradientOpacity_{i}", 0, 100, " %", 0)
+            value.valueChanged.connect(lambda v, i=i: self._set_opacity(i, v))
+            location = self._spin(f"GradientOpacityLocation_{i}", 0, 100, " %", 1)
+            location.setPrefix("at ")
+            location.valueChanged.connect(lambda v, i=i: self._move_opacity(i, v))
+            remove = QPushButton("Delete")
+            remove.setObjectName(f"GradientOpacityRemove_{i}")
+            remove.setEnabled(len(s.opacity_stops) > 1)
+            remove.clicked.connect(lambda _=False, i=i: self._remove_opacity(i))
+            for column, widget in enumerate((value, location, remove)):
+                self.opacity_grid.addWidget(widget, i, column)
+        add = QPushButton("Add Opacity Stop")
+        add.setObjectName("GradientAddOpacityStop")
+        add.clicked.connect(self._add_opacity)
+        self.opacity_grid.addWidget(add, len(s.opacity_stops), 0, 1, 3)
+
+    def _show(self) -> None:
+        """Every widget shows `settings` (the rows made again when their number changed)."""
+        s = self.settings
+        self._updating = True
+        try:
+            if self._row_counts != (len(s.stops), len(s.opacity_stops)):
+                self._rows()
+            for i, (at, rgb) in enumerate(s.stops):
+                button = self.findChild(QPushButton, f"GradientStopColor_{i}")
+                ink = "#000000" if 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2] > 140 \
+                    else "#ffffff"
+                button.setStyleSheet(f"background-color: rgb{tuple(rgb)}; color: {ink};")
+                button.setText("#{:02X}{:02X}{:02X}".format(*rgb))
+                self.findChild(QDoubleSpinBox, f"GradientStopLocation_{i}").setValue(at)
+            for i, (at, opacity) in enumerate(s.opacity_stops):
+                self.findChild(QDoubleSpinBox, f"GradientOpacity_{i}").setValue(opacity)
+                self.findChild(QDoubleSpinBox, f"GradientOpacityLocation_{i}").setValue(at)
+            self.smoothness.setValue(s.smoothness)
+            self.style.setCurrentIndex(gradients.STYLES.index(s.style))
+            self.angle.setValue(s.angle)
+            self.scale.setValue(min(150.0, max(10.0, s.scale)))
+            self.reverse.setChecked(s.reverse)
+            self.dither.setChecked(s.dither)
+            self.align.setChecked(s.align)
+            self.bar.setPixmap(QPixmap.fromImage(gradient_image(s, BAR_W, BAR_H)))
+        finally:
+            self._updating = False
+
+    # -- editing ---------------------------------------------------------------------------------
+    def _change(self, **values) -> None:
+        if self._updating:
+            return
+        self._apply(replace(self.settings, **values))
+
+    def _apply(self, settings: GradientFill) -> None:
+        """`settings` become the dialog's and the canvas shows them."""
+        if settings == self.settings:
+            return
+        self.settings = settings
+        self._show()
+        if self._preview is not None:
+            self._preview(settings)
+
+    def _stops_changed(self, stops: list, opacity_stops: Optional[list] = None) -> None:
+        self._apply(replace(self.settings, stops=tuple(stops),
+                            opacity_stops=tuple(opacity_stops if opacity_stops is not None
+                                                else self.settings.opacity_stops)))
+
+    def _pick(self, i: int) -> None:
+        at, rgb = self.settings.stops[i]
+        color = dialogs.ask_color(self, QColor(*rgb), "Color Picker (Stop Color)")
+        if color is None:
+            return
+        stops = list(self.settings.stops)
+        stops[i] = (at, (color.red(), color.green(), color.blue()))
+        self._stops_changed(stops)
+
+    def _move_stop(self, i: int, value: float) -> None:
+        if self._updating:
+            return
+        stops = list(self.settings.stops)
+        stops[i] = (value, stops[i][1])
+        self._stops_changed(stops)  # (sorted again: a stop may pass another)
+
+    def _remove_stop(self, i: int) -> None:
+        if len(self.settings.stops) > 1:
+            self._stops_changed([s for j, s in enumerate(self.settings.stops) if j != i])
+
+    def _add_stop(self) -> None:
+        at = _widest_gap([s[0] for s in self.settings.stops])
+        rgb = tuple(int(v) for v in self._colour_at(at)[:3])
+        self._stops_changed(list(self.settings.stops) + [(at, rgb)])
+
+    def _set_opacity(self, i: int, value: float) -> None:
+        if self._updating:
+            return
+        opacity = list(self.settings.opacity_stops)
+        opacity[i] = (opacity[i][0], value)
+        self._stops_changed(list(self.settings.stops), opacity)
+
+    def _move_opacity(self, i: int, value: float) -> None:
+        if self._updating:
+            return
+        opacity = list(self.settings.opacity_stops)
+        opacity[i] = (value, opacity[i][1])
+        self._stops_changed(list(self.settings.stops), opacity)
+
+    def _remove_opacity(self, i: int) -> None:
+        if len(self.settings.opacity_stops) > 1:
+            self._stops_changed(list(self.settings.stops),
+                                [s for j, s in enumerate(self.settings.opacity_stops) if j != i])
+
+    def _add_opacity(self) -> None:
+        at = _widest_gap([s[0] for s in self.settings.opacity_stops])
+        opacity = round(float(self._colour_at(at)[3]) / 2.55)
+        self._stops_changed(list(self.settings.stops),
+                            list(self.settings.opacity_stops) + [(at, opacity)])
+
+    def _colour_at(self, at: float) -> np.ndarray:
+        """The gradient's RGBA (0..255) at location `at` %."""
+        lookup = self.settings.lookup()
+        return lookup[int(round(at / 100 * (len(lookup) - 1)))]
+
+
+def _widest_gap(locations: list[float]) -> float:
+    """Halfway along the widest gap between stops at `locations` (%), the ends included."""
+    points = sorted({0.0, 100.0, *locations})
+    a, b = max(zip(points, points[1:]), key=lambda pair: pair[1] - pair[0])
+    return round((a + b) / 2, 1)
+
+
+def paint_thumbnail(painter: QPainter, rect, settings: GradientFill) -> None:
+    """A gradient fill's thumbnail (the Layers panel's): the gradient laid out on the
+    square as on the canvas (style, angle, reverse), over a checker where it is clear."""
+    side = max(1, min(rect.width(), rect.height()))
+    pixels = settings.paint(Box(0, 0, side, side), (0.0, 0.0, float(side), float(side)))
+    y, x = np.mgrid[0:side, 0:side]
+    checker = np.where(((x // 4) + (y // 4)) % 2 == 0, 255.0, 204.0)[..., None]
+    alpha = pixels[..., 3:4] / 255.0
+    rgb = np.ascontiguousarray(np.rint(pixels[..., :3] * alpha + checker * (1 - alpha)), np.uint8)
+    image = QImage(rgb.data, side, side, rgb.strides[0], QImage.Format.Format_RGB888)
+    painter.drawImage(rect.topLeft(), image.copy())

@@ -1,0 +1,363 @@
+"""Gradient fill layers in the model: the composite of a linear and a radial gradient
+against a numpy reference (stops x smoothness x mask x opacity over the layers below),
+the Renderer keeping a gradient's pixels between redraws and matching a fresh render,
+Align with layer on a shape layer's path; Photoshop's own renders (the pixels it stored
+for gradient shape layers in psd-tools' test files) matched within a level; PSD round
+trips through our reader and psd-tools' (GradientFill with the angle, style and stops;
+a Photoshop file's descriptor kept where we hold less) and the Gradient tool's maths,
+which gradient fills share (edit_ops.gradient_fill)."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+from editor.model import Document, FillLayer, Layer, LayerMask, adjustment_ops, adjustments as adj
+from editor.model import commands, path_edit
+from editor.model.files import open_document, save_document
+from editor.model.render import Renderer, composite_document
+from engine.box import Box
+
+from reference_compositing import blend_onto, premultiplied
+
+FILES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "psd_tools_files")
+W, H = 40, 30
+A, B = (230, 40, 90), (20, 60, 250)
+
+
+def photo(seed: int = 1) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    pixels = rng.integers(0, 256, (H, W, 4), dtype=np.uint8)
+    pixels[..., 3] = rng.integers(1, 256, (H, W))
+    return pixels
+
+
+def document(*nodes) -> Document:
+    doc = Document(W, H)
+    for node in (Layer("Background", photo()), *nodes):
+        node.parent = doc.root
+        doc.root.children.append(node)
+    return doc
+
+
+def eased(u: np.ndarray, smoothness: float) -> np.ndarray:
+    """Photoshop's Smoothness on a stretch between two stops (0..1)."""
+    return u + smoothness / 2 * (u * u * (3 - 2 * u) - u)
+
+
+def reference_gradient(style: str, smoothness: float, fade: bool) -> np.ndarray:
+    """Straight float RGBA (0..1) of a gradient from A to B at angle 0 over the W x H canvas,
+    written from Photoshop's layout: sampled at pixel corners; linear: from the left edge
+    to the right one; radial: from the centre out to half the width. `fade`: opacity
+    100 % to 0 %."""
+    y, x = np.mgrid[0:H, 0:W].astype(np.float64)
+    if style == "linear":
+        t = x / W
+    else:
+        t = np.clip(np.hypot(x - W / 2, y - H / 2) / (W / 2), 0, 1)
+    t = eased(t, smoothness)
+    out = np.empty((H, W, 4))
+    out[..., :3] = (np.asarray(A) + (np.asarray(B) - np.asarray(A)) * t[..., None]) / 255
+    out[..., 3] = 1 - t if fade else 1.0
+    return out
+
+
+def straight(premultiplied_rgba: np.ndarray) -> np.ndarray:
+    a = premultiplied_rgba[..., 3:4]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rgb = np.where(a > 0, premultiplied_rgba[..., :3] / a, 0.0)
+    return np.concatenate([rgb, a], axis=-1) * 255
+
+
+def assert_near(ours: np.ndarray, reference: np.ndarray, tol: float) -> None:
+    """Within `tol` levels, compared as what each pixel contributes (premultiplied)."""
+    ours = ours.astype(np.float64)
+    assert np.abs(ours[..., 3] - reference[..., 3]).max() <= tol
+    contributed = np.abs(ours[..., :3] * ours[..., 3:] - reference[..., :3] * reference[..., 3:])
+    assert contributed.max() / 255 <= tol
+
+
+# -- compositing ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("style, smoothness, fade, opacity", [
+    ("linear", 0, False, 255), ("linear", 100, True, 150),
+    ("radial", 100, False, 200), ("radial", 0, True, 255)])
+def test_gradient_is_stops_times_mask_times_opacity_over_the_layers_below(style, smoothness,
+                                                                         fade, opacity):
+    rng = np.random.default_rng(4)
+    values = rng.integers(0, 256, (H - 6, W - 4), dtype=np.uint8)
+    settings = adj.GradientFill(stops=((0, A), (100, B)), smoothness=smoothness,
+                                opacity_stops=((0, 100), (100, 0)) if fade else adj.OPAQUE,
+                                style=style, angle=0)
+    fill = FillLayer("Gradient", settings, opacity=opacity)
+    fill.mask = LayerMask(values, 1, 4, default=0)
+    doc = document(fill)
+    coverage = np.zeros((H, W))
+    coverage[4:4 + values.shape[0], 1:1 + values.shape[1]] = values / 255
+    source = reference_gradient(style, smoothness / 100, fade)
+    source[..., 3] *= coverage
+    reference = straight(blend_onto(premultiplied(photo()), source, "normal", opacity / 255))
+    # The colour table (4096 steps of 8-bit colours) and Qt's opacity steps: 2 levels in
+    # the 16-bit composite, 2.5 on the 8-bit screen.
+    assert_near(composite_document(doc), reference, 2.0)
+    renderer = Renderer(doc)
+    renderer.update()
+    assert_near(renderer.composite.to_straight_rgba8(), reference, 2.5)
+    # Without a mask: the gradient over the whole canvas, the same through the screen.
+    fill.mask = None
+    fill.changed()
+    source = reference_gradient(style, smoothness / 100, fade)
+    reference = straight(blend_onto(premultiplied(photo()), source, "normal", opacity / 255))
+    assert_near(composite_document(doc), reference, 2.0)
+
+
+@pytest.mark.parametrize("mode", ["multiply", "color_burn", "hue"])
+def test_gradient_blend_modes_match_the_reference(mode):
+    """Qt's modes and the numpy ones (colour burn, hue) draw the gradient's pixels alike."""
+    fill = FillLayer("Gradient", adj.GradientFill(stops=((0, A), (100, B)), style="radial",
+                                                  angle=0, smoothness=0), blend_mode=mode)
+    doc = document(fill)
+    source = reference_gradient("radial", 0.0, False)
+    reference = straight(blend_onto(premultiplied(photo()), source, mode, 1.0))
+    assert_near(composite_document(doc), reference, 2.0)
+
+
+def test_a_gradient_is_made_once_and_follows_its_settings_the_canvas_and_its_path(monkeypatch):
+    """A second redraw does not paint the gradient again; new settings, a new canvas
+    size and (aligned with the layer) a moved path each show at once, as a fresh
+    Renderer draws them."""
+    doc = document()
+    fill = adjustment_ops.add_adjustment(doc, "gradient_fill", adj.GradientFill(
+        stops=((0, A), (100, B)), angle=0), with_mask=False)
+    calls = []
+    paint = adj.GradientFill.paint
+    monkeypatch.setattr(adj.GradientFill, "paint",
+                        lambda self, box, frame: calls.append(frame) or paint(self, box, frame))
+    renderer = Renderer(doc)
+
+    def shown():
+        renderer.update()
+        renderer.settle()
+        renderer.update()
+        ours = renderer.composite.to_straight_rgba8()
+        fresh = Renderer(doc)
+        fresh.update()
+        np.testing.assert_array_equal(ours, fresh.composite.to_straight_rgba8())
+        return ours
+
+    first = shown()
+    assert calls and all(f == (0.0, 0.0, W, H) for f in calls)
+    calls.clear()
+    doc.region_changed.emit(doc.canvas, None)
+    renderer.update()
+    assert calls == [] and (renderer.composite.to_straight_rgba8() == first).all()
+    assert first[10, 0, 0] > first[10, W - 1, 0]  # A (red) on the left, B on the right
+    adjustment_ops.set_settings(doc, fill, adj.changed(fill.settings, reverse=True))
+    reversed_ = shown()
+    assert reversed_[10, 0, 0] < reversed_[10, W - 1, 0]
+    adjustment_ops.set_settings(doc, fill, adj.changed(fill.settings, reverse=False))
+    doc.history.push(commands.SetCanvasSize(W * 2, H))
+    wider = shown()  # laid out on the new canvas: the middle colour moved right
+    assert calls[-1] == (0.0, 0.0, 2.0 * W, H)
+    assert abs(int(wider[10, W, 0]) - int(first[10, W // 2, 0])) <= 2
+    doc.history.undo()
+    np.testing.assert_array_equal(shown()[..., :3], first[..., :3])
+
+
+def gradient_shape(doc: Document, knots: np.ndarray, settings: adj.GradientFill) -> FillLayer:
+    """A gradient fill layer whose vector mask is `knots` (as Photoshop's shape layers)."""
+    layer = FillLayer(doc.next_layer_name("Shape"), settings)
+    layer.vector_mask = path_edit.with_new_subpath(None, knots, True, doc.canvas)
+    doc.add_layer(layer)
+    return layer
+
+
+def test_align_with_layer_lays_the_gradient_out_on_the_path():
+    doc = document()
+    shape = gradient_shape(doc, path_edit.rectangle_knots(10, 5, 30, 25),
+                           adj.GradientFill(stops=((0, A), (100, B)), angle=0, smoothness=0))
+    assert shape.frame() == (10.0, 5.0, 20.0, 20.0)
+    shown = composite_document(doc)
+    row = shown[15, 10:30, 0].astype(int)
+    assert abs(row[0] - A[0]) <= 1 and abs(row[-1] - (A[0] + (B[0] - A[0]) * 19 / 20)) <= 1
+    doc.translate(shape, 5, 0)  # the path moves, the gradient with it
+    moved = composite_document(doc)
+    np.testing.assert_array_equal(moved[15, 15:35], shown[15, 10:30])
+    adjustment_ops.set_settings(doc, shape, adj.changed(shape.settings, align=False))
+    assert shape.frame() == (0.0, 0.0, W, H)  # the canvas: A at its left edge, off the path
+    assert abs(int(composite_document(doc)[15, 15, 0]) - round(A[0] + (B[0] - A[0]) * 15 / W)) <= 1
+
+
+def test_merge_down_bakes_the_gradient_and_auto_select_picks_it_where_it_shows():
+    from editor.model import pick
+
+    doc = document()
+    fill = adjustment_ops.add_adjustment(doc, "gradient_fill", adj.GradientFill(
+        stops=((0, A), (100, B)), opacity_stops=((0, 100), (50, 0)), angle=0), with_mask=False)
+    assert pick.layer_at(doc, 2, 10) is fill
+    assert pick.layer_at(doc, W - 2, 10) is doc.root.children[0]  # clear there: the photo
+    shown = composite_document(doc)
+    merged = doc.merge_down(fill)
+    assert fill not in list(doc.nodes()) and merged in list(doc.nodes())
+    assert np.abs(composite_document(doc).astype(int) - shown).max() <= 1
+
+
+def test_gradient_tool_and_fill_layers_share_the_maths():
+    """The Gradient tool's drag from the left edge to the right one paints what a linear
+    gradient fill at angle 0 without smoothing paints, within the half pixel the tool
+    samples at (pixel centres: Photoshop's fill layers sample at corners)."""
+    from editor.model import edit_ops
+
+    doc = Document(W, H)
+    layer = doc.new_layer()
+    edit_ops.gradient_fill(doc, layer, (0.5, 10), (W + 0.5, 10), (*A, 255), (*B, 255))
+    painted = layer.canvas_crop(doc.canvas)
+    fill = FillLayer("Gradient", adj.GradientFill(stops=((0, A), (100, B)), angle=0, smoothness=0))
+    content = fill.settings.paint(doc.canvas, (0.0, 0.0, W, H))
+    assert np.abs(painted.astype(int) - content).max() <= 1
+
+
+# -- Photoshop's renders ---------------------------------------------------------------------
+
+def photoshop_pairs(name: str):
+    """(our fill layer, the pixels Photoshop stored for it, their box) of each gradient
+    shape layer of a psd-tools test file."""
+    from psd_tools import PSDImage
+
+    doc = open_document(os.path.join(FILES, name))
+    ours = [n for n in doc.nodes() if isinstance(n, FillLayer)]
+    for item in PSDImage.open(os.path.join(FILES, name)).descendants():
+        node = next((n for n in ours if n.name == item.name), None)
+        if node is None or not item.has_pixels():
+            continue
+        ours.remove(node)
+        x0, y0, x1, y1 = item.bbox
+        box = Box(x0, y0, x1 - x0, y1 - y0).intersect(doc.canvas)
+        stored = item.numpy() * 255
+        stored = stored[box.y - y0:box.y1 - y0, box.x - x0:box.x1 - x0]
+        yield node, stored, box
+
+
+def test_photoshops_gradient_fills_open_live_and_draw_as_photoshop_drew_them():
+    """Five styles at 30 degrees and reversed at 60, and at 50 % scale (gradient-styles.psd),
+    a 10 degree ramp on three boxes (gradient-sizes.psd), a fade to transparency (a
+    GradientFill layer): our pixels within a level of Photoshop's (it dithered them)
+    where it stored them opaque; two (a diamond reversed at 60
+    degrees; a linear ramp at 50 %, whose ends Photoshop places a pixel apart from ours)
+    within a few levels on average.
+    The noise gradients stay psd-tools' pixels."""
+    seen = {}
+    for name in ("gradient-styles.psd", "gradient-sizes.psd", "gradient-fill-layer.psd"):
+        for node, stored, box in photoshop_pairs(name):
+            settings = node.settings
+            assert isinstance(settings, adj.GradientFill)
+            ours = node.content(box).astype(float)
+            if stored.shape[-1] == 4 and node.vector_mask is not None:
+                inside = stored[..., 3] > 254
+                error = np.abs(ours - stored)[inside][:, :3]
+            else:
+                error = np.abs(ours - stored)
+            key = (name, node.name, settings.angle, settings.reverse)
+            seen[key] = error
+            if key in {("gradient-styles.psd", "Diamond", 60.0, True),
+                       ("gradient-styles.psd", "Linear", -60.0, False)}:
+                assert error.mean() <= 4
+            elif node.name == "Angle":  # a pixel on the seam goes from one end to the other
+                assert error.mean() <= 0.5 and np.percentile(error, 99) <= 1
+            else:
+                assert error.mean() <= 0.3 and error.max() <= 1, key
+    assert len(seen) == 15 + 3 + 1
+    styles = {k[1] for k in seen if k[0] == "gradient-styles.psd"}
+    assert styles == {"Linear", "Radial", "Angle", "Reflected", "Diamond"}
+    doc = open_document(os.path.join(FILES, "gradient-styles.psd"))
+    noise = [n for n in doc.nodes() if n.name.startswith("Roughness")]
+    assert len(noise) == 5 and all(not isinstance(n, FillLayer) for n in noise)
+
+
+# -- files ---------------------------------------------------------------------------------
+
+def test_psd_round_trip_through_our_reader_and_psd_tools(tmp_path):
+    from psd_tools import PSDImage
+    from psd_tools.api.adjustments import GradientFill as PsdGradientFill
+
+    doc = document()
+    doc.set_selection(Box(4, 3, 20, 15))
+    settings = adj.GradientFill(stops=((0, A), (40, (255, 255, 0)), (100, B)),
+                                opacity_stops=((0, 100), (70, 30)), smoothness=60,
+                                style="radial", angle=30, scale=80, reverse=True, dither=True,
+                                align=False)
+    fill = adjustment_ops.add_adjustment(doc, "gradient_fill", settings)
+    doc.set_selection(None)
+    doc.set_opacity(fill, 180)
+    shape = gradient_shape(doc, path_edit.ellipse_knots(20, 3, 38, 27),
+                           adj.GradientFill(stops=((0, B), (100, A)), angle=-45))
+    shown = composite_document(doc)
+    save_document(doc, tmp_path / "gradient.psd")
+
+    again = open_document(tmp_path / "gradient.psd")
+    nodes = {n.name: n for n in again.nodes()}
+    f, s = nodes[fill.name], nodes[shape.name]
+    assert isinstance(f, FillLayer) and f.settings == settings and f.opacity == 180
+    assert f.mask is not None and isinstance(s, FillLayer) and s.vector_mask is not None
+    assert s.settings == shape.settings
+    assert np.abs(composite_document(again).astype(int) - shown).max() <= 1
+
+    psd = PSDImage.open(tmp_path / "gradient.psd")
+    theirs = {layer.name: layer for layer in psd.descendants()}
+    ps_fill = theirs[fill.name]
+    assert isinstance(ps_fill, PsdGradientFill)
+    assert ps_fill.angle == 30 and ps_fill.gradient_kind == "Radial"
+    stops = ps_fill.data[b"Clrs"]
+    assert [int(stop[b"Lctn"]) for stop in stops] == [0, round(0.4 * 4096), 4096]
+    assert [tuple(float(stop[b"Clr "][k]) for k in (b"Rd  ", b"Grn ", b"Bl  ")) for stop in stops] \
+        == [A, (255, 255, 0), B]
+    assert [float(stop[b"Opct"]) for stop in ps_fill.data[b"Trns"]] == [100, 30]
+    desc = ps_fill.tagged_blocks.get_data(b"GdFl")
+    assert float(desc[b"Scl "]) == 80 and bool(desc[b"Rvrs"]) and not bool(desc[b"Algn"])
+    assert float(ps_fill.data[b"Intr"]) == pytest.approx(0.6 * 4096)
+    # With a path it is a shape layer (Photoshop's), holding the same 'GdFl'.
+    assert theirs[shape.name].kind == "shape"
+    assert theirs[shape.name].tagged_blocks.get_data(b"GdFl") is not None
+    # psd-tools draws the linear one as we do, within its own layout's approximation.
+    drawn = np.asarray(psd.composite(force=True).convert("RGBA")).astype(int)
+    assert np.abs(drawn[..., :3] - shown[..., :3])[shown[..., 3] > 16].mean() <= 12
+
+
+def test_a_photoshop_gradient_saved_back_keeps_what_we_do_not_hold(tmp_path):
+    """The stops' midpoints and kinds, the gradient's name and the keys we do not read go
+    back as Photoshop wrote them; an edited angle and a moved stop are ours."""
+    from psd_tools import PSDImage
+
+    source = os.path.join(FILES, "gradient-styles.psd")
+    doc = open_document(source)
+    nodes = [n for n in doc.nodes() if isinstance(n, FillLayer)]
+    radial = next(n for n in nodes if n.name == "Radial")
+    adjustment_ops.set_settings(doc, radial, adj.changed(radial.settings, angle=45.0))
+    save_document(doc, tmp_path / "again.psd")
+
+    again = open_document(tmp_path / "again.psd")
+    after = [n for n in again.nodes() if isinstance(n, FillLayer)]
+    assert len(after) == len(nodes) == 15
+    assert all(node.settings == old.settings for node, old in zip(after, nodes))
+    original = [l.tagged_blocks.get_data(b"GdFl") for l in PSDImage.open(source).descendants()]
+    saved = [l.tagged_blocks.get_data(b"GdFl")
+             for l in PSDImage.open(tmp_path / "again.psd").descendants()]
+    assert len(saved) == len(original)
+    # (The noise gradients, which we do not draw, became psd-tools' pixels on opening.)
+    assert sum(a is not None and b is None for a, b in zip(original, saved)) == 5
+    for a, b in zip(original, saved):
+        if a is None or b is None:
+            continue
+        grad_a, grad_b = a[b"Grad"], b[b"Grad"]
+        for key in grad_a:
+            if key not in (b"Clrs", b"Trns", b"Intr"):  # the name, its form
+                assert grad_b[key] == grad_a[key]
+        for stops in (b"Clrs", b"Trns"):
+            assert [(int(s[b"Lctn"]), int(s[b"Mdpn"])) for s in grad_a.get(stops, [])] == \
+                [(int(s[b"Lctn"]), int(s[b"Mdpn"])) for s in grad_b.get(stops, [])]
+        assert set(a.keys()) <= set(b.keys())
+        if bool(a.get(b"Dthr")):
+            assert bool(b[b"Dthr"])
+    angles = [float(d[b"Angl"]) for d in saved if d is not None and d[b"Type"].enum == b"Rdl "]
+    assert angles == [45.0, 60.0, -60.0]  # the first radial one edited
