@@ -12,7 +12,8 @@ from PySide6.QtCore import Qt
 from editor.model import path_edit
 from editor.model.files import open_document, save_document
 from editor.model.render import composite_document
-from ui_helpers import image_drag, image_pos, make_window, open_photo
+from test_ui_pen import alpha, click
+from ui_helpers import image_drag, zoomed_photo_window
 
 W, H = 96, 64
 ZOOM = 4.0
@@ -22,20 +23,7 @@ SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 @pytest.fixture
 def opened(qtbot, tmp_path, monkeypatch):
-    window = make_window(qtbot, tmp_path, monkeypatch)
-    open_photo(window, qtbot, tmp_path, monkeypatch, W, H)
-    window.canvas.set_zoom(ZOOM)
-    window.canvas.setFocus()
-    return window
-
-
-def alpha(window) -> np.ndarray:
-    return composite_document(window.doc)[..., 3]
-
-
-def click(qtbot, canvas, x, y) -> None:
-    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                     image_pos(canvas, x, y))
+    return zoomed_photo_window(qtbot, tmp_path, monkeypatch, W, H, ZOOM)
 
 
 def knots(layer) -> np.ndarray:

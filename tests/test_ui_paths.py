@@ -16,7 +16,7 @@ from editor.model import paths
 from editor.model.selection_ops import current_mask
 from editor.ui.tools.path_tools import PATH_COLOUR
 from engine.box import Box
-from ui_helpers import image_drag, image_pos, make_window, open_photo
+from ui_helpers import image_drag, image_pos, zoomed_photo_window
 
 W, H = 96, 64
 ZOOM = 4.0
@@ -26,11 +26,7 @@ CLICK = 0.5 / ZOOM + 1e-9  # how far a click lands from the image point aimed at
 
 @pytest.fixture
 def opened(qtbot, tmp_path, monkeypatch):
-    window = make_window(qtbot, tmp_path, monkeypatch)
-    open_photo(window, qtbot, tmp_path, monkeypatch, W, H)
-    window.canvas.set_zoom(ZOOM)
-    window.canvas.setFocus()
-    return window
+    return zoomed_photo_window(qtbot, tmp_path, monkeypatch, W, H, ZOOM)
 
 
 def click(qtbot, canvas, x, y) -> None:

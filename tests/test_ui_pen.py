@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from editor.model import path_edit
 from editor.model.files import open_document
 from editor.model.render import composite_document
-from ui_helpers import image_drag, image_pos, make_window, open_photo
+from ui_helpers import image_drag, image_pos, zoomed_photo_window
 
 W, H = 96, 64
 ZOOM = 4.0
@@ -21,11 +21,7 @@ ZOOM = 4.0
 
 @pytest.fixture
 def opened(qtbot, tmp_path, monkeypatch):
-    window = make_window(qtbot, tmp_path, monkeypatch)
-    open_photo(window, qtbot, tmp_path, monkeypatch, W, H)
-    window.canvas.set_zoom(ZOOM)
-    window.canvas.setFocus()
-    return window
+    return zoomed_photo_window(qtbot, tmp_path, monkeypatch, W, H, ZOOM)
 
 
 def alpha(window) -> np.ndarray:

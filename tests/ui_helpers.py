@@ -94,6 +94,16 @@ def open_photo(window, qtbot, tmp_path, monkeypatch, width: int, height: int) ->
     return png
 
 
+def zoomed_photo_window(qtbot, tmp_path, monkeypatch, width: int, height: int, zoom: float):
+    """The window with a photo of `width` x `height` opened (`open_photo`), shown at `zoom`,
+    the canvas focused: where the path and shape tools' tests click."""
+    window = make_window(qtbot, tmp_path, monkeypatch)
+    open_photo(window, qtbot, tmp_path, monkeypatch, width, height)
+    window.canvas.set_zoom(zoom)
+    window.canvas.setFocus()
+    return window
+
+
 def paste_ball_scene(window, qtbot, size: int):
     """A ball photo (`_decompose_scenes.scene`, with its shadow) pasted from the clipboard,
     as a user would: it opens as a new document. Returns (rgba, box, truth)."""
