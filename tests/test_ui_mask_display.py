@@ -8,13 +8,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 
 from editor.ui.mask_tint import TINT, TINT_OPACITY
 from engine.box import Box
 
-from ui_helpers import image_drag, make_window, open_photo
+from ui_helpers import image_drag, make_window, on_canvas, open_photo
 
 W, H = 96, 64
 HIDDEN = Box(20, 10, 40, 30)
@@ -36,18 +36,6 @@ def masked(qtbot, tmp_path, monkeypatch):
     w.canvas.setFocus()
     w.update_actions()
     return w, layer
-
-
-def on_canvas(canvas) -> np.ndarray:
-    """What the canvas paints over the document (RGB, one widget pixel per image pixel)."""
-    canvas.repaint()
-    image = canvas.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
-    h, w = image.height(), image.width()
-    rows = np.frombuffer(image.constBits(), np.uint8, count=h * image.bytesPerLine())
-    pixels = rows.reshape(h, image.bytesPerLine())[:, :w * 3].reshape(h, w, 3)
-    x, y = round(canvas.origin.x()), round(canvas.origin.y())
-    doc = canvas.doc
-    return pixels[y:y + doc.height, x:x + doc.width].astype(np.int16)
 
 
 def tinted(plain: np.ndarray, layer, colour, opacity) -> np.ndarray:

@@ -6,26 +6,15 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from editor.ui.select_and_mask import OVERLAY
 
 import test_ui_select_and_mask as dialog_tests
 from test_ui_select_and_mask import move_radius, run_dialog
+from ui_helpers import on_canvas
 
 photo = dialog_tests.photo  # the fixture: the photo pasted, a blocky selection of the object
-
-
-def on_canvas(canvas) -> np.ndarray:
-    """What the canvas paints over the document (RGB, at 100 %)."""
-    canvas.repaint()
-    image = canvas.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
-    h, w = image.height(), image.width()
-    rows = np.frombuffer(image.constBits(), np.uint8, count=h * image.bytesPerLine())
-    pixels = rows.reshape(h, image.bytesPerLine())[:, :w * 3].reshape(h, w, 3)
-    x, y = round(canvas.origin.x()), round(canvas.origin.y())
-    return pixels[y:y + canvas.doc.height, x:x + canvas.doc.width].astype(np.int16)
 
 
 def key(qtbot, dialog, k) -> None:

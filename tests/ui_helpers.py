@@ -114,3 +114,17 @@ def paste_ball_scene(window, qtbot, size: int):
     qtbot.waitUntil(lambda: window.doc is not None and len(list(window.doc.layers())) == 1)
     window.canvas.actual_pixels()
     return rgba, box, truth
+
+
+def on_canvas(canvas) -> np.ndarray:
+    """What the canvas paints over the document (RGB int16, one widget pixel per image
+    pixel: at 100 %), overlays and tints included."""
+    from PySide6.QtGui import QImage
+
+    canvas.repaint()
+    image = canvas.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
+    h, w = image.height(), image.width()
+    rows = np.frombuffer(image.constBits(), np.uint8, count=h * image.bytesPerLine())
+    pixels = rows.reshape(h, image.bytesPerLine())[:, :w * 3].reshape(h, w, 3)
+    x, y = round(canvas.origin.x()), round(canvas.origin.y())
+    return pixels[y:y + canvas.doc.height, x:x + canvas.doc.width].astype(np.int16)
