@@ -36,6 +36,16 @@ PRESETS = (
 
 
 # -- file choosers ---------------------------------------------------------------------------
+def ok_cancel(dialog: QDialog) -> QDialogButtonBox:
+    """OK and Cancel wired to `dialog`'s accept and reject: the buttons of the editor's
+    dialogs."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                               | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 def ask_open_paths(parent: QWidget, start: str, title: str = "Open",
                    filter: str = OPEN_FILTER) -> list[str]:
     paths, _ = QFileDialog.getOpenFileNames(parent, title, start, filter)

@@ -15,15 +15,15 @@ from typing import TYPE_CHECKING, Optional
 import numpy as np
 from PySide6.QtCore import QByteArray, QMimeData
 from PySide6.QtGui import QColor, QGuiApplication
-from PySide6.QtWidgets import (QButtonGroup, QColorDialog, QComboBox, QDialog, QDialogButtonBox,
-                               QFormLayout, QHBoxLayout, QPushButton, QRadioButton, QSpinBox,
-                               QVBoxLayout)
+from PySide6.QtWidgets import (QButtonGroup, QColorDialog, QComboBox, QDialog, QFormLayout,
+                               QHBoxLayout, QPushButton, QRadioButton, QSpinBox, QVBoxLayout)
 
 from editor.jobs import Job
 from editor.model import DocumentError, edit_ops
 from editor.model.content_fill import apply_content_fill, prepare_content_fill, run_content_fill
 
 from .actions import ActionSpec, Context, has_doc, has_node
+from .dialogs import ok_cancel
 from .qimage import qimage_to_rgba, rgba_to_qimage
 
 if TYPE_CHECKING:
@@ -99,10 +99,7 @@ class FillDialog(QDialog):
         self.opacity.setValue(100)
         form.addRow("Opacity", self.opacity)
         layout.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         layout.addWidget(buttons)
         self.buttons = buttons
 
@@ -156,10 +153,7 @@ class StrokeDialog(QDialog):
         self.location.button(index).setChecked(True)
         form.addRow("Location", row)
         layout.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         layout.addWidget(buttons)
         self.buttons = buttons
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QDialogButtonBox, QFormLayout,
-                               QGridLayout, QSpinBox, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QFormLayout, QGridLayout, QSpinBox,
+                               QToolButton, QVBoxLayout, QWidget)
 
 from editor.model import image_ops
 
 from .actions import ActionSpec, Spec, SubmenuSpec, has_doc, has_selection
+from .dialogs import ok_cancel
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -44,10 +45,7 @@ class ImageSizeDialog(QDialog):
         layout.addLayout(form)
         self.width_box.valueChanged.connect(lambda v: self._follow(self.height_box, v, 0))
         self.height_box.valueChanged.connect(lambda v: self._follow(self.width_box, v, 1))
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel(self)
         layout.addWidget(self.buttons)
 
     def _follow(self, other: QSpinBox, value: int, axis: int) -> None:
@@ -90,10 +88,7 @@ class CanvasSizeDialog(QDialog):
         self._show_anchor()
         form.addRow("Anchor", grid_box)
         layout.addLayout(form)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel(self)
         layout.addWidget(self.buttons)
 
     def _show_anchor(self, *args) -> None:

@@ -18,10 +18,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QColorDialog, QDialog, QDialogButtonBox, QFormLayout, QLabel,
-                               QPushButton, QSpinBox, QVBoxLayout)
+from PySide6.QtWidgets import (QColorDialog, QDialog, QFormLayout, QLabel, QPushButton, QSpinBox,
+                               QVBoxLayout)
 
 from .actions import ActionSpec, Context
+from .dialogs import ok_cancel
 from .mask_commands import layer_has_mask
 from .mask_tint import TINT, TINT_OPACITY
 
@@ -68,10 +69,7 @@ class MaskOptionsDialog(QDialog):
         self.opacity.setValue(round(opacity * 100))
         form.addRow("Opacity", self.opacity)
         layout.addLayout(form)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel(self)
         layout.addWidget(self.buttons)
         self._show_colour()
 

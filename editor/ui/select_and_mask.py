@@ -29,9 +29,9 @@ from typing import TYPE_CHECKING, Optional
 import numpy as np
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
-                               QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QSlider, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDialog, QDoubleSpinBox,
+                               QFormLayout, QGroupBox, QHBoxLayout, QLabel, QSlider, QSpinBox,
+                               QVBoxLayout, QWidget)
 
 from editor.jobs import Job
 from editor.model import Layer, refine_edge
@@ -39,6 +39,7 @@ from editor.model.refine_edge import OUTPUT_NAMES, RefineJob, RefineSettings
 
 from . import worker
 from .actions import ActionSpec, Context
+from .dialogs import ok_cancel
 from .mask_tint import TINT
 from .refine_brush import CanvasOnly, RefineBrushMode
 from .tools.brush import MAX_SIZE
@@ -208,10 +209,7 @@ class SelectAndMaskDialog(QDialog):
         out_form.addRow("Output To", self.output)
         layout.addWidget(output)
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel(self)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(380)
 
