@@ -165,6 +165,16 @@ def _check_settings(doc: Document, node: Optional[Node], settings: Adjustment) -
     doc._check_unlocked(node)
 
 
+def color_below(doc: Document, node: Node, x: int, y: int) -> Optional[tuple[int, int, int]]:
+    """The colour (r, g, b) of what lies under `node` at canvas pixel (x, y): the input an
+    adjustment there sees (as `histogram_below` composites it); None outside the canvas
+    or where nothing is drawn."""
+    if not (0 <= x < doc.width and 0 <= y < doc.height):
+        return None
+    pixel = composite_document(doc, Box(x, y, 1, 1), precise=False, below=node)[0, 0]
+    return None if pixel[3] == 0 else tuple(int(v) for v in pixel[:3])
+
+
 def histogram_below(doc: Document, node: Node, strips: int = HISTOGRAM_STRIPS,
                     rows: int = HISTOGRAM_STRIP_ROWS) -> np.ndarray:
     """(4, 256) counts of what lies under `node` (the input an adjustment there sees):
