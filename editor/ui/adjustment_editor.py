@@ -13,7 +13,9 @@ edited on Photoshop's graph (`curve_graph.py`: click to add a point, drag,
 drag off to remove; one drag is one undo step, as a slider's) over the
 histogram of what lies below (`below_histogram.py`: made again once the layers
 below are still after a change), and as numbers: the points "input,output"
-separated by spaces, 2 to 19 of them, as Photoshop stores them. A fill layer's colour
+separated by spaces, 2 to 19 of them, as Photoshop stores them. Curves and Hue/Saturation
+have Photoshop's on-image adjustment (the hand button, `targeted_adjust.py`): a drag on
+the canvas edits the curve or range under the pointer, one drag one step. A fill layer's colour
 is a swatch that opens the colour picker (`AdjustmentCommands.edit_fill`); a gradient
 fill's gradient a button that opens its dialog, beside its angle, scale, Reverse and
 Align with layer.
