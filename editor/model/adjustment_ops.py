@@ -62,6 +62,42 @@ def add_adjustment(doc: Document, kind: str, settings: Optional[Adjustment] = No
     return layer
 
 
+def change_content(doc: Document, node: Optional[Node], kind: str,
+                   settings: Optional[Adjustment] = None) -> AdjustmentLayer:
+    """Layer > Change Layer Content: replaces adjustment or fill layer `node` by a layer of
+    `kind` (an adjustment's or a fill's) with `settings` (else the kind's defaults), in one
+    undo step; the new layer takes its place in the stack, its masks (layer and vector),
+    clipping, visibility, opacity, blend mode and lock, and its name, unless that was the
+    old kind's default name ("Levels 1"), which becomes the new kind's ("Curves 1"), as
+    Photoshop does. A new node rather than new settings: a fill and an adjustment are
+    different classes (drawn and saved differently), and undo puts the old node back as
+    it was."""
+    if not isinstance(node, AdjustmentLayer) or not doc.contains(node):
+        raise DocumentError("Select an adjustment or fill layer first.")
+    cls = KINDS.get(kind) or FILL_KINDS.get(kind)
+    if cls is None:
+        raise DocumentError(f"Unknown adjustment '{kind}'; choose one of "
+                            f"{', '.join([*KINDS, *FILL_KINDS])}.")
+    settings = settings if settings is not None else cls()
+    if type(settings) is not cls:
+        raise ValueError(f"{settings!r} is not {kind}")
+    doc._check_unlocked(node)
+    old = type(node.settings)
+    stem = old.layer_name or old.label
+    number = node.name[len(stem) + 1:]
+    name = node.name
+    if node.name.startswith(stem + " ") and number.isdigit():
+        name = doc.next_layer_name(cls.layer_name or cls.label)
+    layer = node._copy_extras((FillLayer if cls.fills else AdjustmentLayer)(
+        name, settings, visible=node.visible, opacity=node.opacity,
+        blend_mode=node.blend_mode, locked=node.locked))
+    parent, index = node.parent, node.index()
+    with doc.history.macro("Change Layer Content"):
+        doc.history.push(cmds.RemoveNode(node))
+        doc.history.push(cmds.InsertNode(layer, parent, index))
+    return layer
+
+
 def shape_knots(shape: str, points: tuple, *, radius: float = RADIUS, sides: int = SIDES,
                 weight: float = WEIGHT) -> np.ndarray:
     """The knots of `shape` (a key of SHAPES) from what a drag defines
@@ -127,6 +163,16 @@ def _check_settings(doc: Document, node: Optional[Node], settings: Adjustment) -
     if type(settings) is not type(node.settings):
         raise ValueError(f"{node.name} is a {node.settings.label} layer, not {settings.label}")
     doc._check_unlocked(node)
+
+
+def color_below(doc: Document, node: Node, x: int, y: int) -> Optional[tuple[int, int, int]]:
+    """The colour (r, g, b) of what lies under `node` at canvas pixel (x, y): the input an
+    adjustment there sees (as `histogram_below` composites it); None outside the canvas
+    or where nothing is drawn."""
+    if not (0 <= x < doc.width and 0 <= y < doc.height):
+        return None
+    pixel = composite_document(doc, Box(x, y, 1, 1), precise=False, below=node)[0, 0]
+    return None if pixel[3] == 0 else tuple(int(v) for v in pixel[:3])
 
 
 def histogram_below(doc: Document, node: Node, strips: int = HISTOGRAM_STRIPS,

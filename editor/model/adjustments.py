@@ -294,6 +294,49 @@ def point_added(points: tuple, x: int, y: int) -> tuple[tuple, int]:
     return points[:index] + ((x, y),) + points[index:], index
 
 
+def point_on_curve(points: tuple, x: int) -> tuple[tuple, int]:
+    """`points` with a point at input `x` on the curve as it is (its output the curve's
+    there, so nothing changes until it moves) and its index: the on-image adjustment's
+    click. ValueError at 19 points."""
+    y = float(np.clip(curve(np.array([x / 255.0]), points)[0], 0.0, 1.0))
+    return point_added(points, x, round(y * 255))
+
+
+def level_of(rgb: tuple, channel: int) -> int:
+    """A colour's level on a Curves channel (0 RGB, 1..3 red..blue): for RGB its
+    luminosity (Rec. 601 weights), else that channel's value."""
+    if channel:
+        return int(rgb[channel - 1])
+    r, g, b = (int(v) for v in rgb)
+    return int(round(0.299 * r + 0.587 * g + 0.114 * b))
+
+
+def hue_range_of(rgb: tuple, ranges: tuple = DEFAULT_HUE_RANGES) -> int:
+    """The Hue/Saturation range (0 Reds .. 5 Magentas) a colour belongs to: the one whose
+    corners (range from..to) hold its hue, else the one whose middle is nearest (a hue in
+    the falloffs, with corners moved apart)."""
+    r, g, b = (int(v) / 255.0 for v in rgb)
+    high, low = max(r, g, b), min(r, g, b)
+    if high == low:
+        hue = 0.0  # grey: no hue; Photoshop's picks Reds too
+    elif high == r:
+        hue = (60.0 * (g - b) / (high - low)) % 360
+    elif high == g:
+        hue = 60.0 * (b - r) / (high - low) + 120
+    else:
+        hue = 60.0 * (r - g) / (high - low) + 240
+    distances = []
+    for corners, _ in ranges:
+        start, end = corners[1], corners[2]
+        span = (end - start) % 360
+        if (hue - start) % 360 <= span:
+            distances.append(-1.0)  # inside
+            continue
+        middle = (start + span / 2) % 360
+        distances.append(abs((hue - middle + 180) % 360 - 180))
+    return int(np.argmin(distances))
+
+
 def point_removed(points: tuple, index: int) -> tuple:
     """`points` without point `index`; a curve keeps at least two (ValueError)."""
     if len(points) <= 2:

@@ -1,6 +1,7 @@
 """Layer > New Adjustment Layer > Brightness/Contrast, Levels, Curves, Hue/Saturation,
 Color Balance, Exposure, and Layer > New Fill Layer > Solid Color, Gradient (the Layers
-panel's adjustment button shows both).
+panel's adjustment button shows both); Layer > Change Layer Content, which turns the
+active adjustment or fill layer into another of those kinds.
 
 The operations are `adjustment_ops.add_adjustment` (no Qt; one undo step); an
 adjustment's settings are edited in the Properties panel (`adjustment_editor.py`). A
@@ -11,6 +12,10 @@ background colour), shown live on the canvas; the layer and its settings are one
 step, and Cancel leaves nothing. Double-clicking a fill layer's thumbnail (Layers panel)
 or its swatch (Properties) opens the picker or the dialog again, and what it gives is
 one undo step.
+
+Change Layer Content (`adjustment_ops.change_content`) asks what a new layer of the kind
+asks after its name (a colour, the Gradient Fill dialog; an adjustment shows its settings
+in Properties), and the change with the answer is one undo step; Cancel changes nothing.
 """
 from __future__ import annotations
 
@@ -19,10 +24,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QColor
 
 from editor.model import FillLayer, adjustment_ops
-from editor.model.adjustments import KINDS, GradientFill, SolidColor
+from editor.model.adjustments import FILL_KINDS, KINDS, GradientFill, SolidColor
 
 from . import dialogs
-from .actions import ActionSpec, Spec, SubmenuSpec, has_doc
+from .actions import ActionSpec, Context, Spec, SubmenuSpec, has_doc
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -32,8 +37,24 @@ MNEMONICS = {"brightness_contrast": "&Brightness/Contrast…", "levels": "&Level
              "color_balance": "Color &Balance…", "exposure": "E&xposure…"}
 
 
+FILL_TEXTS = {SolidColor.kind: "&Solid Color…", GradientFill.kind: "&Gradient…"}
+
+
 def action_name(kind: str) -> str:
     return f"adjustment_{kind}"
+
+
+def content_action_name(kind: str) -> str:
+    return f"change_content_{kind}"
+
+
+def _changes_to(kind: str):
+    """Change Layer Content's rule for `kind`: an adjustment or fill layer of another kind
+    (greyed for pixel layers, groups, and the kind it already is)."""
+    def rule(c: Context) -> bool:
+        settings = getattr(c.node, "settings", None)
+        return settings is not None and settings.kind != kind
+    return rule
 
 
 class AdjustmentCommands:
@@ -41,9 +62,10 @@ class AdjustmentCommands:
         self.window = window
 
     def action_specs(self) -> list[Spec]:
-        """Layer > New Adjustment Layer and New Fill Layer, submenus after New Group (the fill
-        one first, as Photoshop's); the Layers panel's adjustment button shows both."""
-        return [SubmenuSpec("new_adjustment", "New Ad&justment Layer", menu="layer",
+        """Layer > New Fill Layer, New Adjustment Layer (as Photoshop's order) and Change
+        Layer Content, submenus after New Group; the Layers panel's adjustment button shows
+        the first two. (Each submenu placed after New Group goes above the ones before.)"""
+        return self._content_specs() + [SubmenuSpec("new_adjustment", "New Ad&justment Layer", menu="layer",
                             after="new_group")] + [
             ActionSpec(action_name(kind), MNEMONICS[kind], lambda k=kind: self.add(k),
                        icon="adjustment",
@@ -60,6 +82,52 @@ class AdjustmentCommands:
                        tip="A gradient fill layer above the active layer (with a selection, "
                            "shown inside it), from the foreground to the background colour",
                        enabled=has_doc, menu="new_fill")]
+
+    def _content_specs(self) -> list[Spec]:
+        """Layer > Change Layer Content: the fill kinds, then the adjustment kinds."""
+        kinds = [(kind, FILL_TEXTS[kind], False) for kind in FILL_KINDS] + [
+            (kind, MNEMONICS[kind], kind == next(iter(KINDS))) for kind in KINDS]
+        return [SubmenuSpec("change_content", "C&hange Layer Content", menu="layer",
+                            after="new_group")] + [
+            ActionSpec(content_action_name(kind), text, lambda k=kind: self.change_content(k),
+                       tip="Turn the active adjustment or fill layer into "
+                           f"{(KINDS.get(kind) or FILL_KINDS[kind]).label}, keeping its masks, "
+                           "opacity, blend mode and place",
+                       enabled=_changes_to(kind), menu="change_content", separator=separator)
+            for kind, text, separator in kinds]
+
+    def change_content(self, kind: str) -> None:
+        """Layer > Change Layer Content > `kind`: a fill asks its colour or its gradient as
+        a new one does, and the change is one step with the answer (Cancel: none); an
+        adjustment starts from its defaults, its settings shown in Properties."""
+        w = self.window
+        doc = w.doc
+        if doc is None:
+            return
+        w.tools.end_mode(commit=True)
+        node = doc.active
+        try:
+            if kind == SolidColor.kind:
+                color = dialogs.ask_color(w, w.foreground, "Color Picker (Solid Color)")
+                if color is not None:
+                    adjustment_ops.change_content(doc, node, kind, SolidColor(_rgb(color)))
+            elif kind == GradientFill.kind:
+                with doc.history.macro("Change Layer Content"):  # (undone on Cancel)
+                    layer = adjustment_ops.change_content(doc, node, kind,
+                                                          self._default_gradient())
+                    if not self._gradient_dialog(layer):
+                        raise _Cancelled
+            else:
+                adjustment_ops.change_content(doc, node, kind)
+        except _Cancelled:
+            pass
+        except Exception as exc:
+            w.report(exc, "Could not change the layer content")
+
+    def _default_gradient(self) -> GradientFill:
+        """Photoshop's default gradient: the foreground colour to the background colour."""
+        w = self.window
+        return GradientFill(stops=((0.0, _rgb(w.foreground)), (100.0, _rgb(w.background))))
 
     def add(self, kind: str) -> None:
         w = self.window
@@ -105,8 +173,7 @@ class AdjustmentCommands:
                                 doc.next_layer_name(GradientFill.layer_name))
         if name is None:
             return
-        # Photoshop's default gradient: the foreground colour to the background colour.
-        start = GradientFill(stops=((0.0, _rgb(w.foreground)), (100.0, _rgb(w.background))))
+        start = self._default_gradient()
         try:
             with doc.history.macro("New Fill Layer"):  # (undone if the dialog is cancelled)
                 layer = adjustment_ops.add_adjustment(doc, GradientFill.kind, start, name=name)

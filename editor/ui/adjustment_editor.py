@@ -13,7 +13,9 @@ edited on Photoshop's graph (`curve_graph.py`: click to add a point, drag,
 drag off to remove; one drag is one undo step, as a slider's) over the
 histogram of what lies below (`below_histogram.py`: made again once the layers
 below are still after a change), and as numbers: the points "input,output"
-separated by spaces, 2 to 19 of them, as Photoshop stores them. A fill layer's colour
+separated by spaces, 2 to 19 of them, as Photoshop stores them. Curves and Hue/Saturation
+have Photoshop's on-image adjustment (the hand button, `targeted_adjust.py`): a drag on
+the canvas edits the curve or range under the pointer, one drag one step. A fill layer's colour
 is a swatch that opens the colour picker (`AdjustmentCommands.edit_fill`); a gradient
 fill's gradient a button that opens its dialog, beside its angle, scale, Reverse and
 Align with layer.
@@ -36,6 +38,8 @@ from .below_histogram import BelowHistogram
 from .curve_graph import CurveGraph
 from .gradient_dialog import gradient_image
 from .hue_bars import HueBars
+from .icons import icon
+from .targeted_adjust import TargetedAdjustMode
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -55,7 +59,8 @@ class Field:
     (channel, tonal range: view state, not a setting) or a curve's points."""
 
     label: str
-    kind: str  # "number", "check", "choice", "curve", "points", "hue_bars", "color", "gradient"
+    kind: str  # "number", "check", "choice", "curve", "points", "hue_bars", "color", "gradient",
+    #            "target" (the on-image adjustment's button)
     value: object
     apply: Optional[Callable] = None  # value -> new settings (None for "choice")
     low: float = 0
@@ -112,7 +117,8 @@ def fields(settings: adj.Adjustment, channel: int, tone: int, hue_range: int = 0
                 Field("Curve", "curve", getattr(s, name),
                       lambda points: replace(s, **{name: tuple(points)})),
                 Field("Points", "points", adj.format_points(getattr(s, name)),
-                      lambda text: replace(s, **{name: adj.parse_points(text)}))]
+                      lambda text: replace(s, **{name: adj.parse_points(text)})),
+                Field("On-image", "target", None)]
     if isinstance(s, adj.HueSaturation):
         rows = [Field("Colorize", "check", s.colorize, lambda v: replace(s, colorize=v))]
         if s.colorize:  # the bars show the colour it gives; no range to drag
@@ -125,7 +131,8 @@ def fields(settings: adj.Adjustment, channel: int, tone: int, hue_range: int = 0
             return rows + [number("Hue", "hue", -180, 180),
                            number("Saturation", "saturation", -100, 100),
                            number("Lightness", "lightness", -100, 100),
-                           Field("Colour bars", "hue_bars", (s, None))]
+                           Field("Colour bars", "hue_bars", (s, None)),
+                           Field("On-image", "target", None)]
         index = hue_range - 1
         corners, edit = s.ranges[index]
 
@@ -148,7 +155,8 @@ def fields(settings: adj.Adjustment, channel: int, tone: int, hue_range: int = 0
                        Field("Colour bars", "hue_bars", (s, index),
                              lambda values: s.with_range(index, corners=tuple(values))),
                        corner("Falloff from", 0), corner("Range from", 1),
-                       corner("Range to", 2), corner("Falloff to", 3)]
+                       corner("Range to", 2), corner("Falloff to", 3),
+                       Field("On-image", "target", None)]
     if isinstance(s, adj.ColorBalance):
         name = TONE_FIELDS[tone]
         values = getattr(s, name)
@@ -182,6 +190,7 @@ class AdjustmentEditor(QWidget):
         self._rows: list[tuple[Field, dict]] = []
         self._drag_key = None
         self._updating = False
+        self._targeting: Optional[TargetedAdjustMode] = None  # the on-image mode, while on
         # What lies below a Curves layer, made again as the layers below change.
         self.histogram = BelowHistogram(self, self.isVisible)
         self.histogram.changed.connect(self._histogram_changed)
@@ -204,6 +213,9 @@ class AdjustmentEditor(QWidget):
         curves = isinstance(node, AdjustmentLayer) and isinstance(node.settings, adj.Curves)
         self.histogram.follow(session.doc if session is not None else None,
                               node if curves else None)
+        if self._targeting is not None and (node is not self.node or not isinstance(
+                getattr(node, "settings", None), (adj.Curves, adj.HueSaturation))):
+            self.main_window.tools.end_mode(commit=True)  # its layer is no longer shown
         if not isinstance(node, AdjustmentLayer):
             self.node = None
             self.setVisible(False)
@@ -296,6 +308,17 @@ class AdjustmentEditor(QWidget):
                 bar.clicked.connect(self._pick_color)
                 self.form.addRow(field.label, bar)
                 widgets = {"gradient": bar}
+            elif field.kind == "target":
+                button = QPushButton("Drag on image")
+                button.setObjectName("Adjust_OnImage")
+                button.setIcon(icon("tool-hand"))
+                button.setCheckable(True)
+                button.setToolTip("On-image adjustment: drag on the image to adjust the "
+                                  "colours under the pointer (Curves: up/down; "
+                                  "Hue/Saturation: left/right, Ctrl for hue); Esc to stop")
+                button.toggled.connect(self._target_toggled)
+                self.form.addRow("", button)
+                widgets = {"target": button}
             elif field.kind == "points":
                 edit = QLineEdit()
                 edit.setObjectName(name)
@@ -330,6 +353,8 @@ class AdjustmentEditor(QWidget):
                 elif "gradient" in widgets:
                     widgets["gradient"].setIcon(QIcon(QPixmap.fromImage(
                         gradient_image(field.value, *GRADIENT_BAR))))
+                elif "target" in widgets:
+                    widgets["target"].setChecked(self._targeting is not None)
                 elif "edit" in widgets and not widgets["edit"].hasFocus():
                     widgets["edit"].setText(str(field.value))
             self._rows = [(field, widgets) for (_, widgets), field in zip(self._rows, rows)]
@@ -369,6 +394,51 @@ class AdjustmentEditor(QWidget):
 
     def _drag_ended(self) -> None:
         self._drag_key = None
+
+    def _target_toggled(self, on: bool) -> None:
+        """The hand button: the on-image adjustment mode on the canvas, or its end."""
+        if self._updating:
+            return
+        tools = self.main_window.tools
+        if on and self._targeting is None and self.node is not None:
+            self._targeting = TargetedAdjustMode(self.main_window, self)
+            tools.start_mode(self._targeting)
+        elif not on and self._targeting is not None and tools.mode is self._targeting:
+            tools.end_mode(commit=True)
+
+    def targeting_ended(self, mode: TargetedAdjustMode) -> None:
+        """The on-image mode ended (Esc, another tool, the button): the button goes off."""
+        if mode is not self._targeting:
+            return
+        self._targeting = None
+        self._updating = True
+        try:
+            for _, widgets in self._rows:
+                if "target" in widgets:
+                    widgets["target"].setChecked(False)
+        finally:
+            self._updating = False
+
+    def curve_field(self) -> str:
+        """The Curves record the graph shows ("rgb", "red", ...)."""
+        return CHANNEL_FIELDS[self.channel]
+
+    def show_range(self, hue_range: int) -> None:
+        """Shows Hue/Saturation's Master (0) or range 1..6 (the on-image mode's pick)."""
+        if self.hue_range != hue_range and self.node is not None:
+            self.hue_range = hue_range
+            self.show_node(self.session, self.node)
+
+    def commit_settings(self, settings: adj.Adjustment, merge_key=None) -> None:
+        """Sets the shown layer's settings, one step (with a drag's `merge_key`: part of
+        the drag's step). The path of every edit in the panel and of the on-image mode."""
+        if self.node is None or self.session is None:
+            return
+        try:
+            adjustment_ops.set_settings(self.session.doc, self.node, settings,
+                                        merge_key or ("adjustment", next(_keys)))
+        except Exception as exc:
+            self.main_window.report(exc, "Could not change the adjustment")
 
     def _number(self, i: int, value: float, from_slider: bool) -> None:
         if self._updating:
@@ -420,11 +490,7 @@ class AdjustmentEditor(QWidget):
             if raise_errors:
                 raise
             return
-        try:
-            adjustment_ops.set_settings(self.session.doc, self.node, settings,
-                                        merge_key or ("adjustment", next(_keys)))
-        except Exception as exc:
-            self.main_window.report(exc, "Could not change the adjustment")
+        self.commit_settings(settings, merge_key)
         if self.node.settings is not settings:  # refused or held back (a corner at its
             # neighbour): nothing changed, so no refresh comes; show what holds
             self._show_values(fields(self.node.settings, self.channel, self.tone,
