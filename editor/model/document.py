@@ -130,6 +130,9 @@ class Document:
         # `active` is (the commands that add or remove a path set it with their step).
         self.path_target = None
         self.path: Optional[str] = None
+        # Photoshop's global light (image resources 1037 angle, 1049 altitude) as read from
+        # a PSD, written back: the layer effects that use it take their angle from it.
+        self.global_light: Optional[dict] = None
         # The flat image (PNG, JPEG...) this document was opened from; Save asks for a
         # PSD name (suggested from it) rather than flattening the layers into it.
         self.source_path: Optional[str] = None
@@ -296,6 +299,20 @@ class Document:
 
     def set_recipe(self, layer: Layer, recipe: Optional[dict]) -> None:
         self.history.push(cmds.SetAttr(layer, "recipe", dict(recipe) if recipe else None, "Recipe"))
+
+    def set_effects(self, node: Node, effects, name: str = "Layer Style") -> None:
+        """Replaces `node`'s layer style (layer_effects.LayerEffects, None: cleared), one step."""
+        self.history.push(cmds.SetAttr(node, "effects", effects, name))
+
+    def set_effects_visible(self, visible: bool) -> None:
+        """Layer > Layer Style > Show/Hide All Effects: the master switch of every layer's
+        style in the document, as one step."""
+        name = "Show All Effects" if visible else "Hide All Effects"
+        with self.history.macro(name):
+            for node in list(self.root.walk()):
+                if node.effects is not None and node.effects.enabled != visible:
+                    self.history.push(cmds.SetAttr(node, "effects",
+                                                   node.effects.with_enabled(visible), name))
 
     def reorder(self, node: Node, parent: Group, index: int) -> None:
         """Moves `node` into `parent` at `index` (the index it will have afterwards)."""
@@ -633,9 +650,14 @@ class Document:
         return parent, index
 
     def _set_attr(self, node: Node, attr: str, value) -> None:
+        before = node.drawn_bounds()  # (effects: the old style may reach further)
         setattr(node, attr, value)
         self.node_changed.emit(node, attr)
-        if attr in ("visible", "opacity", "blend_mode", "clipping", "settings", "vector_mask"):
+        if attr == "effects":
+            self.structure_changed.emit()  # the Layers panel shows or hides its fx mark
+            self.region_changed.emit(before.union(node.drawn_bounds()),
+                                     node if isinstance(node, Layer) else None)
+        elif attr in ("visible", "opacity", "blend_mode", "clipping", "settings", "vector_mask"):
             # Clipping changes how the node is drawn (with its base, not alone): no layer, so
             # the Renderer's caches around that layer go.
             layer = node if isinstance(node, Layer) and attr != "clipping" else None

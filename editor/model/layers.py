@@ -178,6 +178,8 @@ class Node:
         self.carried: Optional[list] = None
         # A path that masks the node too (vector_mask.VectorMask, read from a PSD).
         self.vector_mask = None
+        # Its layer style (layer_effects.LayerEffects, immutable: replaced, never changed).
+        self.effects = None
 
     def changed(self, box: Optional[Box] = None) -> None:
         """Notes a change of the pixels or the mask inside layer-local `box` (None: all)."""
@@ -216,6 +218,7 @@ class Node:
         other.clipping = self.clipping
         other.carried = self.carried
         other.vector_mask = self.vector_mask  # never changed in place: shared
+        other.effects = self.effects  # immutable: shared
         return other
 
     # -- tree queries -------------------------------------------------------
@@ -276,6 +279,11 @@ class Layer(PlacedPixels, Node):
 
     def is_empty(self) -> bool:
         return self.pixels.size == 0
+
+    def drawn_bounds(self) -> Box:
+        """Its pixels' box, grown by how far its drawn effects (a shadow, a stroke) reach."""
+        margin = self.effects.margin() if self.effects is not None and not self.is_empty() else 0
+        return self.bounds().expand(margin) if margin else self.bounds()
 
     def copy(self, name: Optional[str] = None, share: bool = False) -> "Layer":
         """A copy with its own pixels (mask included); `share=True` shares the pixel arrays
@@ -425,7 +433,11 @@ class Group(Node):
         if self.blend_mode != "pass_through":
             if any(isinstance(n, FillLayer) for n in self.walk()):
                 return EVERYWHERE  # a fill layer inside paints beyond the layers' boxes
-            return self.bounds()  # an isolated group: its adjustments act on its layers only
+            box = self.bounds()  # an isolated group: its adjustments act on its layers only
+            for layer in self.layers():
+                if layer.effects is not None:  # (and its layers' effects reach further)
+                    box = box.union(layer.drawn_bounds())
+            return box
         box = Box(0, 0, 0, 0)
         for child in self.children:
             box = box.union(child.drawn_bounds())

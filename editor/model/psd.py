@@ -92,7 +92,7 @@ from engine.box import Box
 
 from .document import Document
 from .errors import DocumentError, FileFormatError, ImageTooLarge, SaveError
-from . import adjustments, path_edit
+from . import adjustments, layer_effects, path_edit
 from .mask_ops import clipping_base
 from .images import flatten_on_white
 from .layers import BLEND_MODES, AdjustmentLayer, FillLayer, Group, Layer, LayerMask, Node
@@ -191,6 +191,8 @@ def read_psd(path: str, limit: int, pixels: bool = True) -> Document:
         doc.root.children.append(child)
     _apply_metadata(psd, doc, reader.ids)
     doc.paths = tuple(read_path_resources(psd, _xmp_path_names(psd), reader.warn))
+    doc.global_light = {key: psd.image_resources[key] for key in _light_resources()
+                        if key in psd.image_resources} or None
     doc.warnings = reader.warnings
     doc.active = next(reversed(list(doc.layers())), None)
     return doc
@@ -463,7 +465,8 @@ class _Reader:
                              opacity=item.opacity, blend_mode=self.mode(item, False),
                              locked=_locked(item), source_kind="adjustment")
             node.carried = [block for key, block in record.tagged_blocks.items()
-                            if key not in own and key not in _vector_tags()] or None
+                            if key not in own and key not in _vector_tags()
+                            and key not in _effect_tags()] or None
         else:
             kind = item.kind
             if isinstance(item, (ShapeLayer, PsdFill)):
@@ -480,6 +483,7 @@ class _Reader:
                          locked=_locked(item), source_kind=source_kind)
             if not self.decode:
                 node.pixels = pixels  # the placeholder as it is (Layer() would copy it)
+        self.read_effects(item, node)
         if not (isinstance(item, (ShapeLayer, PsdFill)) and node.kind == "pixel"):
             # (the shape and fill layers psd-tools drew, it drew with their masks)
             node.mask = self.read_mask(item)
@@ -489,12 +493,27 @@ class _Reader:
             self.ids[layer_id] = node
         return node
 
+    def read_effects(self, item, node: Node) -> None:
+        """The layer's style: its effect blocks kept as read, the effects we draw read from
+        them (layer_effects.py); those we do not draw are named in the warnings."""
+        record, _ = _low_level(item)
+        blocks = tuple(block for key, block in record.tagged_blocks.items()
+                       if key in _effect_tags())
+        if not any(block.key != _fxrp() for block in blocks):
+            return
+        node.effects = read_layer_effects(item, blocks)
+        if node.effects.others:
+            self.warn(f"layer effects of '{item.name}' ({', '.join(node.effects.others)}) are "
+                      f"kept and saved back, but Layered does not draw them")
+        if not isinstance(node, Layer) or isinstance(node, AdjustmentLayer):
+            if node.effects.drawn():
+                self.warn(f"layer effects of '{item.name}' are kept and saved back, but "
+                          f"Layered draws effects on pixel layers only")
+
     def opacity(self, item) -> int:
-        """A layer's opacity with its fill opacity folded in (the layer effects, which
-        fill opacity leaves alone, are not kept: said in the warnings)."""
+        """A layer's opacity with its fill opacity folded in (so the layer's effects, which
+        fill opacity leaves alone, fade with it: said in the warnings)."""
         name = item.name
-        if item.has_effects():
-            self.warn(f"layer effects of '{name}' (shadows, strokes, ...) were not kept")
         opacity = item.opacity
         fill = item.fill_opacity
         if fill != 255:  # without effects, fill opacity fades the pixels like opacity
@@ -709,6 +728,98 @@ class _Reader:
         if image is None:
             raise FileFormatError(f"{self.path}: the PSD file has neither layers nor an image.")
         return [Layer("Background", np.array(image.convert("RGBA"), np.uint8))]
+
+
+# -- layer effects: kept blocks, the effects we draw read from them -------------------
+
+def _effect_tags() -> set:
+    from psd_tools.constants import Tag
+
+    return {Tag.OBJECT_BASED_EFFECTS_LAYER_INFO, Tag.OBJECT_BASED_EFFECTS_LAYER_INFO_V0,
+            Tag.OBJECT_BASED_EFFECTS_LAYER_INFO_V1, Tag.EFFECTS_LAYER, Tag.REFERENCE_POINT}
+
+
+def _light_resources() -> tuple:
+    from psd_tools.constants import Resource
+
+    return Resource.GLOBAL_ANGLE, Resource.GLOBAL_ALTITUDE
+
+
+def _fxrp():
+    from psd_tools.constants import Tag
+
+    return Tag.REFERENCE_POINT
+
+
+# psd-tools' effect class names -> what Photoshop's Layer Style dialog calls them.
+_EFFECT_LABELS = {"DropShadow": "Drop Shadow", "InnerShadow": "Inner Shadow",
+                  "OuterGlow": "Outer Glow", "InnerGlow": "Inner Glow",
+                  "ColorOverlay": "Color Overlay", "GradientOverlay": "Gradient Overlay",
+                  "PatternOverlay": "Pattern Overlay", "Stroke": "Stroke",
+                  "BevelEmboss": "Bevel & Emboss", "Satin": "Satin"}
+
+
+def read_layer_effects(item, blocks: tuple) -> layer_effects.LayerEffects:
+    """`item`'s effects (psd-tools' reading of its 'lfx2'/'lmfx' descriptor) with `blocks`,
+    the tagged blocks they came from, kept to be written back."""
+    fx = item.effects
+    shadows, strokes, overlays, others = [], [], [], []
+    for effect in fx:
+        kind = type(effect).__name__
+        mode = _effect_mode(effect)
+        if kind == "DropShadow" and _rgb(effect.color) is not None and mode:
+            shadows.append(layer_effects.DropShadow(
+                effect.enabled, _rgb(effect.color), effect.opacity, float(effect.angle),
+                float(effect.distance), float(effect.choke), float(effect.size), mode))
+        elif kind == "Stroke" and str(getattr(effect.fill_type, "name", "")) == "SOLID_COLOR" \
+                and _rgb(effect.color) is not None and mode:
+            position = {"OUTSIDE": "outside", "INSIDE": "inside", "CENTER": "center"}.get(
+                getattr(effect.position, "name", ""), "outside")
+            strokes.append(layer_effects.Stroke(effect.enabled, position, float(effect.size),
+                                                _rgb(effect.color), effect.opacity, mode))
+        elif kind == "ColorOverlay" and _rgb(effect.color) is not None and mode:
+            overlays.append(layer_effects.ColorOverlay(effect.enabled, _rgb(effect.color),
+                                                       effect.opacity, mode))
+        elif effect.enabled:
+            label = _EFFECT_LABELS.get(kind, kind)
+            if kind == "Stroke":
+                label = "Stroke (gradient or pattern)"
+            if label not in others:
+                others.append(label)
+    enabled = fx.enabled if any(b.key != _fxrp() and isinstance(b.data, _descriptor_type())
+                                for b in blocks) else True
+    return layer_effects.LayerEffects(enabled, tuple(shadows), tuple(strokes), tuple(overlays),
+                                      tuple(others), blocks)
+
+
+def _descriptor_type():
+    from psd_tools.psd.descriptor import Descriptor
+
+    return Descriptor
+
+
+def _effect_mode(effect) -> Optional[str]:
+    """The effect's blend mode as ours, None when Layered has no such mode."""
+    name = getattr(getattr(effect, "blend_mode", None), "name", "").lower()
+    return name if name in BLEND_MODES else None
+
+
+def effect_blocks(effects: layer_effects.LayerEffects) -> list:
+    """The tagged blocks to write for `effects`: as read, with the master switch (Hide All
+    Effects) set in the descriptors when it changed."""
+    import copy
+
+    from psd_tools.psd.descriptor import Bool
+
+    out = []
+    for block in effects.blocks:
+        data = block.data
+        if isinstance(data, _descriptor_type()) and \
+                bool(data.get(b"masterFXSwitch", True)) != effects.enabled:
+            block = copy.deepcopy(block)
+            block.data[b"masterFXSwitch"] = Bool(effects.enabled)
+        out.append(block)
+    return out
 
 
 # -- adjustment layers: our settings <-> Photoshop's tagged blocks ----------------------
@@ -1381,6 +1492,8 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False) -> None:
         key=Resource.XMP_METADATA, data=_xmp_packet(plan.metadata, path_names))
     for resource in paths:
         resources[resource.key] = resource
+    for key, resource in (doc.global_light or {}).items():  # the effects' global angle
+        resources[key] = resource
     header.write(f)
     ColorModeData().write(f)
     resources.write(f)
@@ -1560,6 +1673,9 @@ class _Writer:
             _write_mask_data(record, node.mask, node.vector_mask)
         for block in node.carried or ():  # an adjustment layer's settings, as they were read
             record.tagged_blocks[block.key] = block
+        if node.effects is not None:
+            for block in effect_blocks(node.effects):
+                record.tagged_blocks[block.key] = block
         if node.vector_mask is not None:
             for block in vector_path_blocks(node.vector_mask, plan.width, plan.height):
                 record.tagged_blocks[block.key] = block

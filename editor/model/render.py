@@ -63,7 +63,7 @@ import numpy as np
 from engine.box import Box
 from engine.compose import blend, composite_premultiplied, to_float, unpremultiply
 
-from . import prefaulted, reduced
+from . import layer_effects, prefaulted, reduced
 from .adjustments import cube8, lut8_premultiplied, lut16
 from .layers import AdjustmentLayer, FillLayer, Group, Layer, Node
 
@@ -226,6 +226,9 @@ def _draw_layer(painter: _Painter, layer: Layer, region: Box, mode: str, opacity
         return
     if layer.is_empty():
         return
+    if layer.effects is not None and layer.effects.drawn():
+        _draw_styled(painter, layer, region, mode, opacity)
+        return
     mask = layer.active_mask()
     if mask is not None:
         _draw_masked(painter, layer, mask, region, mode, opacity)
@@ -237,6 +240,31 @@ def _draw_layer(painter: _Painter, layer: Layer, region: Box, mode: str, opacity
             return
         src = to_float(layer.pixels[inter.translate(-layer.x, -layer.y).slices()])
         painter.blend_numpy(src, inter, region, mode, opacity)
+
+
+# Per layer: (key, the styled images of `layer_effects.styled_layers`).
+_styled_cache: "weakref.WeakKeyDictionary[Layer, tuple]" = weakref.WeakKeyDictionary()
+
+
+def _draw_styled(painter: _Painter, layer: Layer, region: Box, mode: str, opacity: int) -> None:
+    """A layer with its drawn effects (layer_effects.py): its shadows blended with their own
+    modes, then the layer with its overlays and strokes with the layer's mode, each at the
+    layer's opacity. The images are made once per change of the layer, its mask or style."""
+    box = layer.drawn_bounds()
+    if box.intersect(region).intersect(painter.buffer.box).is_empty() or opacity <= 0:
+        return
+    mask = layer.active_mask()
+    key = (id(layer.pixels), layer.revision, id(mask), layer.effects, layer.x, layer.y)
+    kept = _styled_cache.get(layer)
+    if kept is None or kept[0] != key:
+        margin = layer.x - box.x
+        padded = np.zeros((box.h, box.w, 4), np.float32)
+        padded[margin:margin + layer.height, margin:margin + layer.width] = \
+            to_float(masked_pixels(layer))
+        kept = (key, layer_effects.styled_layers(padded, layer.effects))
+        _styled_cache[layer] = kept
+    for image, own_mode in kept[1]:
+        painter.blend_numpy(image, box, region, own_mode or mode, opacity)
 
 
 def _draw_fill(painter: _Painter, layer: FillLayer, region: Box, mode: str, opacity: int) -> None:

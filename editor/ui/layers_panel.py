@@ -42,6 +42,7 @@ INDENT = 16
 ARROW_W = 14
 THUMB = 34
 LOCK_W = 28
+FX_W = 22  # the "fx" mark of a layer with a layer style, left of the lock
 MASK_GAP = 4  # between the layer thumbnail and the mask thumbnail
 VECTOR_GREY = 128  # a vector mask's thumbnail outside the path (inside: white)
 CLIP_ZONE = 4  # pixels either side of the line between two rows where Alt+click clips
@@ -140,7 +141,15 @@ class LayerList(QWidget):
     def name_rect(self, node: Node, depth: int, row: int) -> QRect:
         left = EYE_W + depth * INDENT + ARROW_W + THUMB + 10
         left += len(self.mask_slots(node, depth)) * (MASK_GAP + THUMB)
-        return QRect(left, row * ROW_H + 6, max(20, self.width() - left - LOCK_W - 4), ROW_H - 12)
+        right = LOCK_W + 4 + (FX_W if node.effects is not None else 0)
+        return QRect(left, row * ROW_H + 6, max(20, self.width() - left - right), ROW_H - 12)
+
+    def fx_rect(self, node: Node) -> QRect:
+        """Where `node`'s "fx" mark is (empty: it has no layer style)."""
+        i = self.row_of(node)
+        if i < 0 or node.effects is None:
+            return QRect()
+        return QRect(self.width() - LOCK_W - FX_W, i * ROW_H, FX_W, ROW_H)
 
     def thumbnail_changed(self, node: Node) -> None:
         self._stale_thumbs.add(node.id)
@@ -259,6 +268,12 @@ class LayerList(QWidget):
                        p.fontMetrics().elidedText(detail, Qt.TextElideMode.ElideRight, name_rect.width()))
         else:
             p.drawText(name_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
+        if node.effects is not None:  # Photoshop's "fx", dimmed while its effects are hidden
+            fx = QFont(font)
+            fx.setItalic(True)
+            p.setFont(fx)
+            p.setPen(QColor("#c9ccd2" if node.effects.enabled else "#5d626b"))
+            p.drawText(self.fx_rect(node), Qt.AlignmentFlag.AlignCenter, "fx")
         if node.locked:
             p.drawPixmap(QPoint(self.width() - LOCK_W + 5, top + ROW_H // 2 - 8),
                          pixmap("lock", 16, "#c9ccd2", dpr))

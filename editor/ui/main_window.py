@@ -42,6 +42,7 @@ from .job_ui import JobUI
 from .layer_commands import LayerCommands
 from .layers_panel import LayersPanel
 from .mask_commands import MaskCommands
+from .style_commands import StyleCommands
 from .mask_display import MaskDisplayCommands
 from .models_dialog import ModelsDialog
 from .palette_commands import PaletteCommands
@@ -192,6 +193,7 @@ class MainWindow(QMainWindow):
         self.image_commands = ImageCommands(self)  # the Image menu: sizes, crop, rotate canvas
         self.select_commands = SelectCommands(self)  # Reselect, Inverse, Feather, shape keys
         self.mask_commands = MaskCommands(self)  # Layer > Layer Mask, clipping masks
+        self.style_commands = StyleCommands(self)  # Layer > Layer Style
         self.mask_display = MaskDisplayCommands(self)  # \ (the mask's overlay), Mask Options
         self.select_and_mask = SelectAndMaskCommands(self)  # Select > Select and Mask…
         self.adjustment_commands = AdjustmentCommands(self)  # Layer > New Adjustment Layer
@@ -201,7 +203,8 @@ class MainWindow(QMainWindow):
         for module in (self.layer_commands, self.transform_commands, self.select_commands,
                        self.view_commands, self.palette_commands,
                        self.decompose_commands, self.difference_commands, self.edit_commands,
-                       self.image_commands, self.mask_commands, self.select_and_mask,
+                       self.image_commands, self.mask_commands, self.style_commands,
+                       self.select_and_mask,
                        self.mask_display, self.adjustment_commands,
                        self.text_edit_commands, self.path_commands):
             add_actions(self, module.action_specs())

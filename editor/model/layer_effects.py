@@ -1,0 +1,202 @@
+"""Layer effects (Photoshop's layer styles): what a layer carries, and the three we draw.
+
+A PSD layer's effects are the 'lfx2' descriptor (and the legacy 'lrFX', 'lmfx' for several
+effects of one kind, the reference point 'fxrp'). psd.py keeps those tagged blocks on the
+layer as they were read (`LayerEffects.blocks`, opaque here) and writes them back, so a
+file's effects survive Open -> Save whatever they are; only the master switch (Hide/Show
+All Effects) is written into the descriptor. The effects we draw are read from it:
+
+- Drop Shadow: the layer's alpha, spread (a dilation by `size * spread / 100` pixels),
+  then blurred by what is left of `size` (a Gaussian of sigma = the rest / 2: Photoshop's
+  "size" is the width of the soft edge, and +-2 sigma holds 95 % of a Gaussian, so the
+  edge fades over about `size` pixels as in Photoshop), offset by `distance` away from the
+  light's `angle`, tinted with its colour at its opacity and blended under the layer with
+  its own mode.
+- Stroke (solid colour): outside (the alpha dilated by `size`, under the layer), inside
+  (the alpha less its erosion by `size`, over it) or centre (dilated and eroded by half),
+  at its colour and opacity. Distances are Euclidean (an exact distance transform), with
+  a one-pixel ramp so edges are antialiased.
+- Color Overlay: its colour blended onto the layer's colours with its mode and opacity,
+  inside the layer's alpha.
+
+Everything else (bevels, glows, gradient/pattern overlays, satin, inner shadow, gradient or
+pattern strokes) is kept and written back but not drawn: `not_drawn` names them.
+The layer's own mode and opacity then apply to the whole styled layer (the shadow keeps
+its own mode). Pure numpy/scipy: no Qt.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Optional
+
+import numpy as np
+
+from engine.compose import blend, over
+
+
+@dataclass(frozen=True)
+class DropShadow:
+    enabled: bool = True
+    color: tuple[int, int, int] = (0, 0, 0)
+    opacity: float = 75.0  # percent
+    angle: float = 120.0  # degrees, the direction the light comes from
+    distance: float = 5.0  # pixels
+    spread: float = 0.0  # percent of size
+    size: float = 5.0  # pixels
+    blend_mode: str = "multiply"
+
+    def offset(self) -> tuple[int, int]:
+        """The shadow's offset (dx, dy): away from the light (y grows downwards)."""
+        a = math.radians(self.angle)
+        return int(round(-self.distance * math.cos(a))), int(round(self.distance * math.sin(a)))
+
+
+@dataclass(frozen=True)
+class Stroke:
+    enabled: bool = True
+    position: str = "outside"  # outside / inside / center
+    size: float = 3.0
+    color: tuple[int, int, int] = (0, 0, 0)
+    opacity: float = 100.0
+    blend_mode: str = "normal"
+
+
+@dataclass(frozen=True)
+class ColorOverlay:
+    enabled: bool = True
+    color: tuple[int, int, int] = (255, 0, 0)
+    opacity: float = 100.0
+    blend_mode: str = "normal"
+
+
+@dataclass(frozen=True)
+class LayerEffects:
+    """A layer's style. `enabled` is the master switch (Hide All Effects); `blocks` the
+    file's tagged blocks as read (psd.py's, written back); `others` the kinds of enabled
+    effects we keep but do not draw (e.g. "Bevel & Emboss")."""
+    enabled: bool = True
+    drop_shadows: tuple[DropShadow, ...] = ()
+    strokes: tuple[Stroke, ...] = ()
+    color_overlays: tuple[ColorOverlay, ...] = ()
+    others: tuple[str, ...] = ()
+    blocks: tuple = field(default=(), compare=False)
+
+    def drawn(self) -> bool:
+        """Whether anything here changes how the layer is drawn."""
+        return self.enabled and any(e.enabled for e in self.drop_shadows + self.strokes
+                                    + self.color_overlays)
+
+    def not_drawn(self) -> tuple[str, ...]:
+        return self.others if self.enabled else ()
+
+    def margin(self) -> int:
+        """How far beyond the layer's pixels the drawn effects can reach."""
+        if not self.drawn():
+            return 0
+        reach = 0
+        for s in self.drop_shadows:
+            if s.enabled:
+                dx, dy = s.offset()
+                reach = max(reach, int(math.ceil(s.size)) * 2 + max(abs(dx), abs(dy)) + 2)
+        for s in self.strokes:
+            if s.enabled and s.position != "inside":
+                reach = max(reach, int(math.ceil(s.size)) + 2)
+        return reach
+
+    def with_enabled(self, enabled: bool) -> "LayerEffects":
+        return replace(self, enabled=enabled)
+
+
+# -- drawing --------------------------------------------------------------------------
+
+def _outside_distance(alpha: np.ndarray) -> np.ndarray:
+    """Euclidean distance of each pixel from the shape (alpha >= 1/2), 0 inside it."""
+    from scipy.ndimage import distance_transform_edt
+
+    inside = alpha >= 0.5
+    if not inside.any():
+        return np.full(alpha.shape, np.inf, np.float32)
+    return distance_transform_edt(~inside).astype(np.float32)
+
+
+def dilate(alpha: np.ndarray, radius: float) -> np.ndarray:
+    """The shape grown by `radius` pixels (antialiased by a one-pixel ramp), never less than
+    `alpha` itself."""
+    if radius <= 0:
+        return alpha
+    grown = np.clip(radius + 0.5 - _outside_distance(alpha), 0.0, 1.0)
+    return np.maximum(alpha, grown)
+
+
+def erode(alpha: np.ndarray, radius: float) -> np.ndarray:
+    """The shape shrunk by `radius` pixels (the dilation of the outside)."""
+    if radius <= 0:
+        return alpha
+    return 1.0 - dilate(1.0 - alpha, radius)
+
+
+def shadow_alpha(alpha: np.ndarray, shadow: DropShadow) -> np.ndarray:
+    """The drop shadow's coverage (before its offset and opacity): spread, then blur."""
+    from scipy.ndimage import gaussian_filter
+
+    spread = shadow.size * shadow.spread / 100.0
+    out = dilate(alpha, spread)
+    blur = shadow.size - spread
+    if blur > 0:
+        out = gaussian_filter(out, blur / 2.0, mode="constant")
+    return out
+
+
+def stroke_alpha(alpha: np.ndarray, stroke: Stroke) -> np.ndarray:
+    """Where the stroke paints (0..1), before its opacity."""
+    if stroke.position == "inside":
+        return alpha - np.minimum(alpha, erode(alpha, stroke.size))
+    if stroke.position == "center":
+        half = stroke.size / 2.0
+        return dilate(alpha, half) - erode(alpha, half)
+    return dilate(alpha, stroke.size)  # outside: under the layer, shows around it
+
+
+def styled_layers(rgba: np.ndarray, effects: LayerEffects
+                  ) -> list[tuple[np.ndarray, Optional[str]]]:
+    """The layer with its drawn effects, as straight float RGBA images the size of `rgba`
+    (a layer's straight float pixels padded by `effects.margin()`), bottom to top, each
+    with the mode it blends with: the shadows (their own modes), then the layer itself
+    (None: the layer's mode) with its overlays and strokes composited onto it."""
+    out: list[tuple[np.ndarray, str]] = []
+    alpha = rgba[..., 3]
+    if not effects.drawn():
+        return [(rgba, None)]
+    h, w = alpha.shape
+    for s in effects.drop_shadows:
+        if not s.enabled:
+            continue
+        dx, dy = s.offset()
+        cover = shadow_alpha(alpha, s)
+        moved = np.zeros_like(cover)
+        ys, yd = (slice(0, h - dy), slice(dy, h)) if dy >= 0 else (slice(-dy, h), slice(0, h + dy))
+        xs, xd = (slice(0, w - dx), slice(dx, w)) if dx >= 0 else (slice(-dx, w), slice(0, w + dx))
+        moved[yd, xd] = cover[ys, xs]
+        image = np.empty((h, w, 4), np.float32)
+        image[..., :3] = np.asarray(s.color, np.float32) / 255.0
+        image[..., 3] = moved * (s.opacity / 100.0)
+        out.append((image, s.blend_mode))
+    layer = rgba.copy()
+    for o in effects.color_overlays:
+        if not o.enabled:
+            continue
+        color = np.broadcast_to(np.asarray(o.color, np.float32) / 255.0, layer[..., :3].shape)
+        mixed = blend(o.blend_mode, layer[..., :3], color)
+        layer[..., :3] += (mixed - layer[..., :3]) * np.float32(o.opacity / 100.0)
+    for s in effects.strokes:
+        if not s.enabled:
+            continue
+        paint = np.empty_like(layer)
+        paint[..., :3] = np.asarray(s.color, np.float32) / 255.0
+        paint[..., 3] = stroke_alpha(alpha, s) * (s.opacity / 100.0)
+        # Outside: the stroke lies under the layer; inside and centre: over it.
+        layer = over(layer, paint) if s.position == "outside" \
+            else over(paint, layer)
+    out.append((layer, None))
+    return out
