@@ -42,13 +42,7 @@ def add_adjustment(doc: Document, kind: str, settings: Optional[Adjustment] = No
     of a fill kind (`adjustments.FILL_KINDS`), above the active node, named `name` (else
     the kind's name and a number), with a mask from the selection (or revealing all) when
     `with_mask`."""
-    cls = KINDS.get(kind) or FILL_KINDS.get(kind)
-    if cls is None:
-        raise DocumentError(f"Unknown adjustment '{kind}'; choose one of "
-                            f"{', '.join([*KINDS, *FILL_KINDS])}.")
-    settings = settings if settings is not None else cls()
-    if type(settings) is not cls:
-        raise ValueError(f"{settings!r} is not {kind}")
+    cls, settings = _kind_settings(kind, settings)
     node_class = FillLayer if cls.fills else AdjustmentLayer
     name = name.strip() if name and name.strip() else doc.next_layer_name(
         cls.layer_name or cls.label)
@@ -60,6 +54,19 @@ def add_adjustment(doc: Document, kind: str, settings: Optional[Adjustment] = No
         if with_mask:
             mask_ops.add_mask(doc, layer, "reveal_selection" if selected else "reveal_all")
     return layer
+
+
+def _kind_settings(kind: str, settings: Optional[Adjustment]) -> tuple[type, Adjustment]:
+    """The settings class of adjustment or fill `kind`, and `settings` (else its defaults),
+    checked to be of that class."""
+    cls = KINDS.get(kind) or FILL_KINDS.get(kind)
+    if cls is None:
+        raise DocumentError(f"Unknown adjustment '{kind}'; choose one of "
+                            f"{', '.join([*KINDS, *FILL_KINDS])}.")
+    settings = settings if settings is not None else cls()
+    if type(settings) is not cls:
+        raise ValueError(f"{settings!r} is not {kind}")
+    return cls, settings
 
 
 def change_content(doc: Document, node: Optional[Node], kind: str,
@@ -74,13 +81,7 @@ def change_content(doc: Document, node: Optional[Node], kind: str,
     it was."""
     if not isinstance(node, AdjustmentLayer) or not doc.contains(node):
         raise DocumentError("Select an adjustment or fill layer first.")
-    cls = KINDS.get(kind) or FILL_KINDS.get(kind)
-    if cls is None:
-        raise DocumentError(f"Unknown adjustment '{kind}'; choose one of "
-                            f"{', '.join([*KINDS, *FILL_KINDS])}.")
-    settings = settings if settings is not None else cls()
-    if type(settings) is not cls:
-        raise ValueError(f"{settings!r} is not {kind}")
+    cls, settings = _kind_settings(kind, settings)
     doc._check_unlocked(node)
     old = type(node.settings)
     stem = old.layer_name or old.label

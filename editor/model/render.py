@@ -184,10 +184,8 @@ class _Painter:
         inter = image_box.intersect(region).intersect(self.buffer.box)
         if inter.is_empty() or opacity <= 0:
             return
-        QtCore, QtGui = _qt()
-        painter = self.qpainter()
-        painter.setCompositionMode(getattr(QtGui.QPainter.CompositionMode, _QT_MODE_NAMES[mode]))
-        painter.setOpacity(opacity / 255.0)
+        QtCore, _ = _qt()
+        painter = self._blending(mode, opacity)
         target = self.buffer.local(inter)
         source = inter.translate(-image_box.x, -image_box.y)
         painter.drawImage(QtCore.QPoint(target.x, target.y), image,
@@ -199,11 +197,17 @@ class _Painter:
         if inter.is_empty() or opacity <= 0:
             return
         QtCore, QtGui = _qt()
+        painter = self._blending(mode, opacity)
+        target = self.buffer.local(inter)
+        painter.fillRect(QtCore.QRect(target.x, target.y, target.w, target.h), QtGui.QColor(*rgb))
+
+    def _blending(self, mode: str, opacity: int):
+        """The painter, set to blend in `mode` at `opacity` (0-255)."""
+        _, QtGui = _qt()
         painter = self.qpainter()
         painter.setCompositionMode(getattr(QtGui.QPainter.CompositionMode, _QT_MODE_NAMES[mode]))
         painter.setOpacity(opacity / 255.0)
-        target = self.buffer.local(inter)
-        painter.fillRect(QtCore.QRect(target.x, target.y, target.w, target.h), QtGui.QColor(*rgb))
+        return painter
 
     def blend_numpy(self, straight: np.ndarray, straight_box: Box, region: Box, mode: str,
                     opacity: int) -> None:

@@ -19,7 +19,7 @@ in Properties), and the change with the answer is one undo step; Cancel changes 
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 from PySide6.QtGui import QColor
 
@@ -139,16 +139,20 @@ class AdjustmentCommands:
         except Exception as exc:
             w.report(exc, "Could not add the adjustment layer")
 
+    def _ask_fill_name(self, kind) -> Optional[str]:
+        """A new fill layer's name, asked as Photoshop's New Layer does (the settings class
+        `kind` gives the default); None when there is no document or it is cancelled."""
+        w = self.window
+        if w.doc is None:
+            return None
+        w.tools.end_mode(commit=True)
+        return dialogs.ask_text(w, "New Layer", "Name:", w.doc.next_layer_name(kind.layer_name))
+
     def add_solid_color(self) -> None:
         """Layer > New Fill Layer > Solid Color…: a name, then a colour; nothing when either
         question is cancelled."""
-        w = self.window
-        doc = w.doc
-        if doc is None:
-            return
-        w.tools.end_mode(commit=True)
-        name = dialogs.ask_text(w, "New Layer", "Name:",
-                                doc.next_layer_name(SolidColor.layer_name))
+        w, doc = self.window, self.window.doc
+        name = self._ask_fill_name(SolidColor)
         if name is None:
             return
         color = dialogs.ask_color(w, w.foreground, "Color Picker (Solid Color)")
@@ -164,13 +168,8 @@ class AdjustmentCommands:
         """Layer > New Fill Layer > Gradient…: a name, then the Gradient Fill dialog over the
         new layer (live); the layer with the dialog's settings is one step, and nothing
         stays when either question is cancelled."""
-        w = self.window
-        doc = w.doc
-        if doc is None:
-            return
-        w.tools.end_mode(commit=True)
-        name = dialogs.ask_text(w, "New Layer", "Name:",
-                                doc.next_layer_name(GradientFill.layer_name))
+        w, doc = self.window, self.window.doc
+        name = self._ask_fill_name(GradientFill)
         if name is None:
             return
         start = self._default_gradient()

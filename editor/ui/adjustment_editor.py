@@ -259,8 +259,8 @@ class AdjustmentEditor(QWidget):
                 spin.setSingleStep(1 / scale if field.decimals else 1)
                 spin.setKeyboardTracking(False)
                 spin.setMinimumWidth(70)
-                slider.sliderPressed.connect(self._drag_started)
-                slider.sliderReleased.connect(self._drag_ended)
+                slider.sliderPressed.connect(self.begin_drag)
+                slider.sliderReleased.connect(self.end_drag)
                 slider.valueChanged.connect(lambda v, i=i, s=scale: self._number(i, v / s, True))
                 spin.valueChanged.connect(lambda v, i=i: self._number(i, v, False))
                 line = QHBoxLayout()
@@ -380,8 +380,8 @@ class AdjustmentEditor(QWidget):
         """A graph-like control (Curves graph, Hue/Saturation bars) in the form: its drags
         are one undo step each, its `changed` values edit field `index` live."""
         widget.setObjectName(name)
-        widget.drag_started.connect(self._drag_started)
-        widget.drag_ended.connect(self._drag_ended)
+        widget.drag_started.connect(self.begin_drag)
+        widget.drag_ended.connect(self.end_drag)
         changed.connect(lambda value: self._commit(index, value, self._drag_key))
         self.form.addRow(widget)
 
@@ -389,10 +389,12 @@ class AdjustmentEditor(QWidget):
         if self.node is not None:
             self.main_window.adjustment_commands.edit_fill(self.node)
 
-    def _drag_started(self) -> None:
+    def begin_drag(self) -> None:
+        """A slider, graph or on-image drag begins: its changes merge into one undo step."""
         self._drag_key = ("adjustment", next(_keys))
 
-    def _drag_ended(self) -> None:
+    def end_drag(self) -> None:
+        """The drag ended: the next change is a step of its own."""
         self._drag_key = None
 
     def _target_toggled(self, on: bool) -> None:

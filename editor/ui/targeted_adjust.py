@@ -9,7 +9,7 @@ A press samples what lies below the adjustment layer at the pointer
 - Hue/Saturation: shows the colour range of the pixel's hue (`adjustments.hue_range_of`)
   and a drag left/right changes that range's saturation (Ctrl: its hue).
 Each press-drag-release is one undo step: its changes share a merge key, as a slider
-drag's in the editor (`AdjustmentEditor._drag_started`), and the canvas follows each as
+drag's in the editor (`AdjustmentEditor.begin_drag`), and the canvas follows each as
 any settings change does. Esc, another tool or the button again ends the mode.
 """
 from __future__ import annotations
@@ -85,21 +85,21 @@ class TargetedAdjustMode(Tool):
         if rgb is None:
             return
         settings = node.settings
-        self.editor._drag_started()  # one undo step for the whole drag
+        self.editor.begin_drag()  # one undo step for the whole drag
         if isinstance(settings, adj.Curves):
             name = self.editor.curve_field()
             try:
                 points, index = adj.point_on_curve(getattr(settings, name),
                                                    adj.level_of(rgb, self.editor.channel))
             except ValueError as exc:  # 19 points already
-                self.editor._drag_ended()
+                self.editor.end_drag()
                 self.window.report(exc, "Could not add a curve point")
                 return
             self._start = (ev.pos.x(), ev.pos.y(), (name, index, points[index][1]))
             self.editor.commit_settings(replace(settings, **{name: points}),
                                        self.editor._drag_key)
         elif settings.colorize:  # one colour for all: no range to pick
-            self.editor._drag_ended()
+            self.editor.end_drag()
         else:
             index = adj.hue_range_of(rgb, settings.ranges)
             self.editor.show_range(index + 1)
@@ -136,4 +136,4 @@ class TargetedAdjustMode(Tool):
     def _end_drag(self) -> None:
         if self._start is not None:
             self._start = None
-            self.editor._drag_ended()
+            self.editor.end_drag()
