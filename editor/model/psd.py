@@ -745,6 +745,15 @@ def _light_resources() -> tuple:
     return Resource.GLOBAL_ANGLE, Resource.GLOBAL_ALTITUDE
 
 
+def global_angle(doc: Document) -> Optional[float]:
+    """The document's global light angle (Photoshop's, kept from its file), None if it has
+    none: a shadow's "Use Global Light" takes it."""
+    from psd_tools.constants import Resource
+
+    resource = (doc.global_light or {}).get(Resource.GLOBAL_ANGLE)
+    return float(resource.data) if resource is not None else None
+
+
 def _fxrp():
     from psd_tools.constants import Tag
 
