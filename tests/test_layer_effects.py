@@ -14,7 +14,8 @@ from scipy.ndimage import distance_transform_edt, gaussian_filter
 
 from editor.model import Document, Layer
 from editor.model.files import open_document, save_document
-from editor.model.layer_effects import ColorOverlay, DropShadow, LayerEffects, Stroke
+from editor.model.layer_effects import (ColorOverlay, DropShadow, LayerEffects, Stroke,
+                                        with_first)
 from editor.model.render import composite_document
 
 from reference_compositing import blend_onto, premultiplied
@@ -75,6 +76,89 @@ def test_hide_all_effects_is_saved_and_undone(tmp_path):
     assert not PSDImage.open(out)[1].has_effects()
 
 
+def raw_effect(path: str, layer_name: str, class_id: bytes):
+    """The first present entry of class `class_id` in the layer's 'lfx2' descriptor, and the
+    layer's tagged block keys."""
+    from psd_tools.constants import Tag
+    from psd_tools.psd.descriptor import List
+
+    layer = next(n for n in PSDImage.open(path).descendants() if n.name == layer_name)
+    data = layer.tagged_blocks.get_data(Tag.OBJECT_BASED_EFFECTS_LAYER_INFO)
+    for value in data.values():
+        for entry in (value if isinstance(value, List) else [value]):
+            if getattr(entry, "classID", None) == class_id and entry.get(b"present"):
+                return entry, set(layer.tagged_blocks.keys())
+    return None, set(layer.tagged_blocks.keys())
+
+
+def test_edited_effects_of_a_photoshop_file_are_written(tmp_path):
+    """The Drop Shadow layer's shadow moved, recoloured and resized; a stroke added to the
+    Color Fill layer (whose file has a Stroke entry Photoshop keeps unlisted): psd-tools
+    reads the new values back, every other layer's effects and every other key as they
+    were, and the edited layers' legacy 'lrFX' block is gone (it would contradict)."""
+    from psd_tools.constants import Tag
+
+    doc = open_document(EFFECTS_FILE)
+    nodes = {n.name: n for n in doc.root.walk()}
+    shadow_layer, fill_layer = nodes["Drop Shadow"], nodes["Color Fill"]
+    old = shadow_layer.effects.drop_shadows[0]
+    new = DropShadow(True, (200, 30, 10), 60.0, 45.0, 11.0, 20.0, 7.0, "normal", False)
+    doc.set_effects(shadow_layer, with_first(shadow_layer.effects, "drop_shadows", new))
+    stroke = Stroke(True, "inside", 4.0, (10, 220, 30), 80.0, "multiply")
+    doc.set_effects(fill_layer, with_first(fill_layer.effects, "strokes", stroke))
+    out = str(tmp_path / "edited.psd")
+    save_document(doc, out)
+
+    before, after = dict((n, k) for n, _, k in effects_of(EFFECTS_FILE)), \
+        dict((n, k) for n, _, k in effects_of(out))
+    assert after["Drop Shadow"][0] == ("DropShadow", True, 60.0, 7.0, 11.0, 45.0, (200, 30, 10))
+    assert after["Drop Shadow"][1:] == before["Drop Shadow"][1:]
+    assert ("Stroke", True, 80.0, 4.0, None, 0.0, (10, 220, 30)) in after["Color Fill"]
+    assert [e for e in after["Color Fill"] if e[0] != "Stroke"] == before["Color Fill"]
+    assert {n: k for n, k in after.items() if n not in ("Drop Shadow", "Color Fill")} == \
+        {n: k for n, k in before.items() if n not in ("Drop Shadow", "Color Fill")}
+    psd_stroke = next(e for e in PSDImage.open(out).descendants()
+                      if e.name == "Color Fill").effects.find("Stroke")
+    stroke_read = next(psd_stroke)
+    assert stroke_read.position.name == "INSIDE" and stroke_read.blend_mode.name == "MULTIPLY"
+    entry, keys = raw_effect(out, "Drop Shadow", b"DrSh")
+    original, old_keys = raw_effect(EFFECTS_FILE, "Drop Shadow", b"DrSh")
+    assert list(entry.keys()) == list(original.keys())  # (the contour, noise... kept)
+    assert entry[b"TrnS"][b"Nm  "] == original[b"TrnS"][b"Nm  "]
+    assert Tag.EFFECTS_LAYER in old_keys and Tag.EFFECTS_LAYER not in keys
+    assert Tag.EFFECTS_LAYER in raw_effect(out, "Stroke", b"FrFX")[1]  # not edited: kept
+    again = {n.name: n.effects for n in open_document(out).root.walk()}
+    assert again["Drop Shadow"].drop_shadows == (new,) and old != new
+    assert again["Color Fill"].strokes == (stroke,)
+
+
+def test_a_new_style_is_written_as_photoshop_writes_it(tmp_path):
+    doc, _, layer = scene(None)
+    shadow = DropShadow(True, (0, 0, 90), 50.0, 30.0, 8.0, 0.0, 4.0, "multiply", True)
+    overlay = ColorOverlay(False, (0, 255, 0), 40.0, "screen")
+    doc.set_effects(layer, LayerEffects(drop_shadows=(shadow,), color_overlays=(overlay,)))
+    out = str(tmp_path / "new.psd")
+    save_document(doc, out)
+    read = dict((n, (on, k)) for n, on, k in effects_of(out))
+    # No global light in this document: psd-tools reads a global angle of 30 degrees,
+    # which is this shadow's, so it is written as using it.
+    assert read["Styled"] == (True, [("DropShadow", True, 50.0, 4.0, 8.0, 30.0, (0, 0, 90)),
+                                     ("ColorOverlay", False, 40.0, None, None, None,
+                                      (0, 255, 0))])
+    entry, keys = raw_effect(out, "Styled", b"DrSh")
+    assert bool(entry[b"uglg"]) and list(entry.keys())[:3] == [b"enab", b"present",
+                                                                b"showInDialog"]
+    again = next(n for n in open_document(out).root.walk() if n.name == "Styled")
+    assert again.effects.drop_shadows == (shadow,)
+    assert again.effects.color_overlays == (overlay,)
+    doc.set_effects(layer, with_first(layer.effects, "drop_shadows",
+                                      DropShadow(angle=100.0, use_global_light=True)))
+    save_document(doc, out)
+    entry, _ = raw_effect(out, "Styled", b"DrSh")
+    assert not bool(entry[b"uglg"])  # not the global angle: written as its own
+    assert [k[0][5] for _, _, k in effects_of(out)] == [100.0]
+
+
 # -- the composite against the effects' definitions ---------------------------------------
 
 W, H = 48, 40
@@ -125,11 +209,17 @@ def check(doc: Document, reference: np.ndarray) -> None:
     assert np.abs(ours - ref).max() <= 2
 
 
-@pytest.mark.parametrize("spread", [0.0, 40.0])
-def test_drop_shadow_matches_its_definition(spread):
+@pytest.mark.parametrize("spread,added", [(0.0, False), (40.0, False), (40.0, True)])
+def test_drop_shadow_matches_its_definition(spread, added):
     shadow = DropShadow(color=(40, 0, 60), opacity=70.0, angle=135.0, distance=6.0,
                         spread=spread, size=5.0, blend_mode="multiply")
-    doc, background, layer = scene(LayerEffects(drop_shadows=(shadow,)))
+    if added:  # a layer without a style given one (the Layer Style dialog's OK), one step
+        doc, background, layer = scene(None)
+        plain = composite_document(doc)
+        doc.set_effects(layer, with_first(layer.effects, "drop_shadows", shadow))
+        assert doc.history.undo_name() == "Layer Style"
+    else:
+        doc, background, layer = scene(LayerEffects(drop_shadows=(shadow,)))
     a = canvas_alpha(layer)
     spread_px = 5.0 * spread / 100
     cover = gaussian_filter(grown(a, spread_px), (5.0 - spread_px) / 2, mode="constant")
@@ -140,6 +230,9 @@ def test_drop_shadow_matches_its_definition(spread):
                      "multiply", 1.0)
     out = blend_onto(out, layer.canvas_crop(doc.canvas) / 255.0, "normal", 1.0)
     check(doc, unpremultiplied(out))
+    if added:
+        doc.history.undo()
+        assert layer.effects is None and np.array_equal(composite_document(doc), plain)
 
 
 @pytest.mark.parametrize("position", ["outside", "inside", "center"])

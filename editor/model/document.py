@@ -304,6 +304,13 @@ class Document:
         """Replaces `node`'s layer style (layer_effects.LayerEffects, None: cleared), one step."""
         self.history.push(cmds.SetAttr(node, "effects", effects, name))
 
+    def preview_effects(self, node: Node, effects) -> None:
+        """Shows `effects` on `node` without recording a step: the Layer Style dialog's live
+        preview. The dialog ends by previewing the style it started from again, then, for
+        OK, `set_effects` with its own: one step."""
+        if effects is not node.effects:
+            self._set_attr(node, "effects", effects)
+
     def set_effects_visible(self, visible: bool) -> None:
         """Layer > Layer Style > Show/Hide All Effects: the master switch of every layer's
         style in the document, as one step."""

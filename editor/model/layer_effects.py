@@ -3,8 +3,9 @@
 A PSD layer's effects are the 'lfx2' descriptor (and the legacy 'lrFX', 'lmfx' for several
 effects of one kind, the reference point 'fxrp'). psd.py keeps those tagged blocks on the
 layer as they were read (`LayerEffects.blocks`, opaque here) and writes them back, so a
-file's effects survive Open -> Save whatever they are; only the master switch (Hide/Show
-All Effects) is written into the descriptor. The effects we draw are read from it:
+file's effects survive Open -> Save whatever they are. What Layered changes (the master
+switch, Hide/Show All Effects; the three effects below, set in the Layer Style dialog) is
+written into the descriptor, every other key kept (psd.effect_blocks). The effects we draw are read from it:
 
 - Drop Shadow: the layer's alpha, spread (a dilation by `size * spread / 100` pixels),
   then blurred by what is left of `size` (a Gaussian of sigma = the rest / 2: Photoshop's
@@ -45,6 +46,9 @@ class DropShadow:
     spread: float = 0.0  # percent of size
     size: float = 5.0  # pixels
     blend_mode: str = "multiply"
+    # Photoshop's "Use Global Light": the angle is the document's (written so when the
+    # angle is the document's global angle; psd.py writes a local angle otherwise).
+    use_global_light: bool = False
 
     def offset(self) -> tuple[int, int]:
         """The shadow's offset (dx, dy): away from the light (y grows downwards)."""
@@ -106,6 +110,25 @@ class LayerEffects:
 
     def with_enabled(self, enabled: bool) -> "LayerEffects":
         return replace(self, enabled=enabled)
+
+
+# The kinds the Layer Style dialog edits: (LayerEffects field, the effect's class, label).
+EDITABLE = (("drop_shadows", DropShadow, "Drop Shadow"), ("strokes", Stroke, "Stroke"),
+            ("color_overlays", ColorOverlay, "Color Overlay"))
+
+
+def first_of(effects: Optional[LayerEffects], kind: str):
+    """The first effect of `kind` (a LayerEffects field) in `effects`, or None."""
+    found = getattr(effects, kind, ()) if effects is not None else ()
+    return found[0] if found else None
+
+
+def with_first(effects: Optional[LayerEffects], kind: str, effect) -> LayerEffects:
+    """`effects` (None: a new style) with its first effect of `kind` replaced by `effect`
+    (added if it had none); every other effect and the file's blocks as they were."""
+    base = effects if effects is not None else LayerEffects()
+    rest = getattr(base, kind)[1:]
+    return replace(base, **{kind: (effect,) + tuple(rest)})
 
 
 # -- drawing --------------------------------------------------------------------------

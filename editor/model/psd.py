@@ -745,6 +745,15 @@ def _light_resources() -> tuple:
     return Resource.GLOBAL_ANGLE, Resource.GLOBAL_ALTITUDE
 
 
+def global_angle(doc: Document) -> Optional[float]:
+    """The document's global light angle (Photoshop's, kept from its file), None if it has
+    none: a shadow's "Use Global Light" takes it."""
+    from psd_tools.constants import Resource
+
+    resource = (doc.global_light or {}).get(Resource.GLOBAL_ANGLE)
+    return float(resource.data) if resource is not None else None
+
+
 def _fxrp():
     from psd_tools.constants import Tag
 
@@ -763,24 +772,14 @@ def read_layer_effects(item, blocks: tuple) -> layer_effects.LayerEffects:
     """`item`'s effects (psd-tools' reading of its 'lfx2'/'lmfx' descriptor) with `blocks`,
     the tagged blocks they came from, kept to be written back."""
     fx = item.effects
-    shadows, strokes, overlays, others = [], [], [], []
+    found: dict = {kind: [] for kind, _, _ in layer_effects.EDITABLE}
+    others = []
     for effect in fx:
-        kind = type(effect).__name__
-        mode = _effect_mode(effect)
-        if kind == "DropShadow" and _rgb(effect.color) is not None and mode:
-            shadows.append(layer_effects.DropShadow(
-                effect.enabled, _rgb(effect.color), effect.opacity, float(effect.angle),
-                float(effect.distance), float(effect.choke), float(effect.size), mode))
-        elif kind == "Stroke" and str(getattr(effect.fill_type, "name", "")) == "SOLID_COLOR" \
-                and _rgb(effect.color) is not None and mode:
-            position = {"OUTSIDE": "outside", "INSIDE": "inside", "CENTER": "center"}.get(
-                getattr(effect.position, "name", ""), "outside")
-            strokes.append(layer_effects.Stroke(effect.enabled, position, float(effect.size),
-                                                _rgb(effect.color), effect.opacity, mode))
-        elif kind == "ColorOverlay" and _rgb(effect.color) is not None and mode:
-            overlays.append(layer_effects.ColorOverlay(effect.enabled, _rgb(effect.color),
-                                                       effect.opacity, mode))
+        ours = _read_effect(effect)
+        if ours is not None:
+            found[ours[0]].append(ours[1])
         elif effect.enabled:
+            kind = type(effect).__name__
             label = _EFFECT_LABELS.get(kind, kind)
             if kind == "Stroke":
                 label = "Stroke (gradient or pattern)"
@@ -788,8 +787,36 @@ def read_layer_effects(item, blocks: tuple) -> layer_effects.LayerEffects:
                 others.append(label)
     enabled = fx.enabled if any(b.key != _fxrp() and isinstance(b.data, _descriptor_type())
                                 for b in blocks) else True
-    return layer_effects.LayerEffects(enabled, tuple(shadows), tuple(strokes), tuple(overlays),
+    return layer_effects.LayerEffects(enabled, tuple(found["drop_shadows"]),
+                                      tuple(found["strokes"]), tuple(found["color_overlays"]),
                                       tuple(others), blocks)
+
+
+_STROKE_POSITIONS = {"outside": b"OutF", "inside": b"InsF", "center": b"CtrF"}
+
+
+def _read_effect(effect) -> Optional[tuple]:
+    """(LayerEffects field, our effect) for psd-tools' `effect`; None for one we do not draw
+    (another kind, a gradient or pattern stroke, a colour not in RGB, a mode we lack)."""
+    kind = type(effect).__name__
+    mode = _effect_mode(effect)
+    color = _rgb(getattr(effect, "color", None))
+    if color is None or not mode:
+        return None
+    if kind == "DropShadow":
+        return "drop_shadows", layer_effects.DropShadow(
+            effect.enabled, color, effect.opacity, float(effect.angle),
+            float(effect.distance), float(effect.choke), float(effect.size), mode,
+            bool(effect.use_global_light))
+    if kind == "Stroke" and str(getattr(effect.fill_type, "name", "")) == "SOLID_COLOR":
+        position = {"OUTSIDE": "outside", "INSIDE": "inside", "CENTER": "center"}.get(
+            getattr(effect.position, "name", ""), "outside")
+        return "strokes", layer_effects.Stroke(effect.enabled, position, float(effect.size),
+                                               color, effect.opacity, mode)
+    if kind == "ColorOverlay":
+        return "color_overlays", layer_effects.ColorOverlay(effect.enabled, color,
+                                                            effect.opacity, mode)
+    return None
 
 
 def _descriptor_type():
@@ -804,22 +831,187 @@ def _effect_mode(effect) -> Optional[str]:
     return name if name in BLEND_MODES else None
 
 
-def effect_blocks(effects: layer_effects.LayerEffects) -> list:
-    """The tagged blocks to write for `effects`: as read, with the master switch (Hide All
-    Effects) set in the descriptors when it changed."""
+def effect_blocks(effects: layer_effects.LayerEffects, light=None) -> list:
+    """The tagged blocks to write for `effects`: as read, with what Layered changed written
+    into each descriptor ('lfx2', 'lmfx'): the master switch, and Drop Shadow, Stroke and
+    Color Overlay (`_write_drawn`; every other effect and key as read). A layer without a
+    descriptor gets a new 'lfx2'. `light` is the document's global light (psd-tools'
+    ImageResources: a shadow that uses it is read at its angle).
+
+    A legacy 'lrFX' block is dropped once an effect was changed: it would contradict the
+    descriptor, Photoshop since 6.0 reads the descriptor, and rewriting lrFX would need
+    its binary form of every effect (bevels, glows...) from ours, which hold only three."""
     import copy
 
+    from psd_tools.constants import Tag
     from psd_tools.psd.descriptor import Bool
+    from psd_tools.psd.image_resources import ImageResources
+    from psd_tools.psd.tagged_blocks import TaggedBlock
 
-    out = []
+    light = light if light is not None else ImageResources()
+    out, changed, described = [], False, False
     for block in effects.blocks:
         data = block.data
-        if isinstance(data, _descriptor_type()) and \
-                bool(data.get(b"masterFXSwitch", True)) != effects.enabled:
+        if isinstance(data, _descriptor_type()) and block.key != _fxrp():
+            described = True
             block = copy.deepcopy(block)
-            block.data[b"masterFXSwitch"] = Bool(effects.enabled)
+            if bool(block.data.get(b"masterFXSwitch", True)) != effects.enabled:
+                block.data[b"masterFXSwitch"] = Bool(effects.enabled)
+            changed |= _write_drawn(block.data, effects, light)
         out.append(block)
+    if not described and _has_drawn(effects):
+        data = _new_effects_descriptor(effects.enabled)
+        _write_drawn(data, effects, light)
+        out.append(TaggedBlock(key=Tag.OBJECT_BASED_EFFECTS_LAYER_INFO, data=data))
+        changed = True
+    if changed:
+        out = [b for b in out if b.key != Tag.EFFECTS_LAYER]
     return out
+
+
+def _has_drawn(effects: layer_effects.LayerEffects) -> bool:
+    return bool(effects.drop_shadows or effects.strokes or effects.color_overlays)
+
+
+# Per LayerEffects field: the class of its entries in the descriptor, the key Photoshop
+# gives one of them and the key of a list of several.
+_DESCRIPTOR_KEYS = {"drop_shadows": (b"DrSh", b"DrSh", b"dropShadowMulti"),
+                    "strokes": (b"FrFX", b"FrFX", b"frameFXMulti"),
+                    "color_overlays": (b"SoFi", b"SoFi", b"solidFillMulti")}
+
+# Our blend modes as Photoshop writes them in an effect's 'Md  ' ('BlnM' enumeration).
+_EFFECT_MODE_CODES = {
+    "normal": b"Nrml", "multiply": b"Mltp", "screen": b"Scrn", "overlay": b"Ovrl",
+    "darken": b"Drkn", "lighten": b"Lghn", "color_dodge": b"CDdg", "color_burn": b"CBrn",
+    "hard_light": b"HrdL", "soft_light": b"SftL", "difference": b"Dfrn", "exclusion": b"Xclu",
+    "linear_dodge": b"linearDodge", "linear_burn": b"linearBurn",
+    "vivid_light": b"vividLight", "linear_light": b"linearLight", "pin_light": b"pinLight",
+    "hard_mix": b"hardMix", "subtract": b"blendSubtraction", "divide": b"blendDivide",
+    "hue": b"H   ", "saturation": b"Strt", "color": b"Clr ", "luminosity": b"Lmns"}
+
+
+def _new_effects_descriptor(enabled: bool):
+    """An empty 'lfx2' descriptor as Photoshop starts one: scale 100 %, the master switch."""
+    from psd_tools.psd.descriptor import Bool, DescriptorBlock2, UnitFloat
+    from psd_tools.terminology import Unit
+
+    data = DescriptorBlock2(classID=b"null", name="\x00", version=0)
+    data[b"Scl "] = UnitFloat(unit=Unit.Percent, value=100.0)
+    data[b"masterFXSwitch"] = Bool(enabled)
+    return data
+
+
+def _psd_effect(entry, light):
+    """psd-tools' view of one descriptor entry we may draw (None for another class)."""
+    from psd_tools.api import effects as api
+
+    kls = {b"DrSh": api.DropShadow, b"FrFX": api.Stroke, b"SoFi": api.ColorOverlay}.get(
+        getattr(entry, "classID", None))
+    return kls(entry, light) if kls is not None else None
+
+
+def _write_drawn(data, effects: layer_effects.LayerEffects, light) -> bool:
+    """Writes our Drop Shadows, Strokes and Color Overlays into the effects descriptor
+    `data`, in place: the n-th of a kind into the n-th present entry psd-tools reads as it
+    (read_layer_effects' order), an entry left as it is where ours equals it; one more
+    than the file had takes an entry Photoshop keeps but does not list ('present' off) or
+    a new one; one fewer is no longer listed. True if anything changed."""
+    from psd_tools.psd.descriptor import Bool, List
+
+    changed = False
+    for kind, (class_id, single, multi) in _DESCRIPTOR_KEYS.items():
+        ours = list(getattr(effects, kind))
+        entries, spare = [], []
+        for key in list(data.keys()):
+            value = data[key]
+            for entry in (value if isinstance(value, List) else [value]):
+                if getattr(entry, "classID", None) != class_id:
+                    continue
+                psd_effect = _psd_effect(entry, light)
+                if not bool(entry.get(b"present", False)):
+                    spare.append(entry)
+                elif _read_effect(psd_effect) is not None:
+                    entries.append(entry)
+        for i, effect in enumerate(ours):
+            if i < len(entries):
+                entry = entries[i]
+                if _read_effect(_psd_effect(entry, light))[1] == effect:
+                    continue
+            elif spare:
+                entry = spare.pop(0)
+            else:
+                from psd_tools.psd.descriptor import Descriptor
+
+                entry = Descriptor(classID=class_id)
+                if multi in data:
+                    data[multi].append(entry)
+                elif single in data:  # one already: Photoshop's list of several
+                    data[multi] = List([data[single], entry])
+                    del data[single]
+                else:
+                    data[single] = entry
+            _fill_entry(entry, effect, light)
+            changed = True
+        for entry in entries[len(ours):]:
+            entry[b"present"] = Bool(False)
+            entry[b"enab"] = Bool(False)
+            changed = True
+    return changed
+
+
+def _fill_entry(entry, effect, light) -> None:
+    """Our `effect`'s settings into its descriptor `entry` (in place, as Photoshop writes
+    an effect: keys it holds already keep their place, the contour and noise of a new
+    shadow are Photoshop's defaults); a colour that reads as ours is kept as it is
+    (Photoshop's fractions)."""
+    from psd_tools.constants import Resource
+    from psd_tools.psd.descriptor import (Bool, Descriptor, Double, Enumerated, List, String,
+                                          UnitFloat)
+    from psd_tools.terminology import Unit
+
+    def put(key, value) -> None:
+        entry[key] = value
+
+    put(b"enab", Bool(effect.enabled))
+    put(b"present", Bool(True))
+    put(b"showInDialog", Bool(True))
+    if isinstance(effect, layer_effects.Stroke):
+        put(b"Styl", Enumerated(b"FStl", _STROKE_POSITIONS[effect.position]))
+        put(b"PntT", Enumerated(b"FrFl", b"SClr"))
+    put(b"Md  ", Enumerated(b"BlnM", _EFFECT_MODE_CODES[effect.blend_mode]))
+    if _rgb(entry.get(b"Clr ")) != tuple(effect.color):
+        color = Descriptor(classID=b"RGBC")
+        for key, value in zip((b"Rd  ", b"Grn ", b"Bl  "), effect.color):
+            color[key] = Double(float(value))
+        put(b"Clr ", color)
+    put(b"Opct", UnitFloat(unit=Unit.Percent, value=float(effect.opacity)))
+    if isinstance(effect, layer_effects.Stroke):
+        put(b"Sz  ", UnitFloat(unit=Unit.Pixels, value=float(effect.size)))
+        if b"overprint" not in entry:
+            put(b"overprint", Bool(False))
+    if isinstance(effect, layer_effects.DropShadow):
+        # "Use Global Light" only where the global angle is this shadow's: psd-tools (and
+        # Photoshop) read a shadow that uses it at the document's angle.
+        global_angle = float(light.get_data(Resource.GLOBAL_ANGLE, 30.0))
+        put(b"uglg", Bool(effect.use_global_light and abs(global_angle - effect.angle) < 1e-6))
+        put(b"lagl", UnitFloat(unit=Unit.Angle, value=float(effect.angle)))
+        put(b"Dstn", UnitFloat(unit=Unit.Pixels, value=float(effect.distance)))
+        put(b"Ckmt", UnitFloat(unit=Unit.Pixels, value=float(effect.spread)))  # (a percentage, in the unit Photoshop writes)
+        put(b"blur", UnitFloat(unit=Unit.Pixels, value=float(effect.size)))
+        if b"Nose" not in entry:
+            put(b"Nose", UnitFloat(unit=Unit.Percent, value=0.0))
+            put(b"AntA", Bool(False))
+            contour = Descriptor(classID=b"ShpC")
+            contour[b"Nm  "] = String("Linear\x00")
+            points = List()
+            for x in (0.0, 255.0):
+                point = Descriptor(classID=b"CrPt")
+                point[b"Hrzn"] = Double(x)
+                point[b"Vrtc"] = Double(x)
+                points.append(point)
+            contour[b"Crv "] = points
+            put(b"TrnS", contour)
+            put(b"layerConceals", Bool(True))
 
 
 # -- adjustment layers: our settings <-> Photoshop's tagged blocks ----------------------
@@ -1596,6 +1788,9 @@ class _Writer:
         self.ids = itertools.count(1)
 
     def plan(self, doc: Document) -> _Plan:
+        from psd_tools.psd.image_resources import ImageResources
+
+        self.light = ImageResources(doc.global_light or {})  # for the effects' global angle
         plan = _Plan()
         plan.width, plan.height = doc.width, doc.height
         # (node, depth, closing): a group is entered with its closing record
@@ -1674,7 +1869,7 @@ class _Writer:
         for block in node.carried or ():  # an adjustment layer's settings, as they were read
             record.tagged_blocks[block.key] = block
         if node.effects is not None:
-            for block in effect_blocks(node.effects):
+            for block in effect_blocks(node.effects, self.light):
                 record.tagged_blocks[block.key] = block
         if node.vector_mask is not None:
             for block in vector_path_blocks(node.vector_mask, plan.width, plan.height):

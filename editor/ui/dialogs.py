@@ -90,6 +90,18 @@ def ask_gradient(parent: QWidget, settings, preview=None):
     return dialog.settings if accepted else None
 
 
+def ask_layer_style(parent: QWidget, effects, kind: str, preview=None, global_angle=None):
+    """The Layer Style dialog (`style_dialog.py`) on `effects` (LayerEffects or None) showing
+    `kind`'s settings, each change shown through `preview(effects)`; the style OK gives, or
+    None for Cancel."""
+    from .style_dialog import LayerStyleDialog
+
+    dialog = LayerStyleDialog(parent, effects, kind, preview, global_angle)
+    dialog.enable(kind)  # Layer > Layer Style > Drop Shadow… turns the drop shadow on
+    accepted = dialog.exec() == QDialog.DialogCode.Accepted
+    return dialog.effects if accepted else None
+
+
 # -- messages -------------------------------------------------------------------------------------
 def show_error(parent: QWidget, title: str, message: str) -> None:
     box = QMessageBox(QMessageBox.Icon.Warning, title or "Layered", message,

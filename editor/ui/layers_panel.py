@@ -606,13 +606,21 @@ class LayerList(QWidget):
         if i < 0 or e.position().x() < EYE_W:
             return
         node, depth = self.rows[i]
-        if self.name_rect(node, depth, i).contains(e.position().toPoint()):
+        point = e.position().toPoint()
+        style = self.panel.main_window.style_commands
+        if self.fx_rect(node).contains(point):  # Photoshop's: the fx mark opens Layer Style
+            style.edit(node)
+            return
+        if self.name_rect(node, depth, i).contains(point):
             self.start_rename(node)
             return
         thumb_x = EYE_W + depth * INDENT + ARROW_W
-        if isinstance(node, FillLayer) and thumb_x <= e.position().x() < thumb_x + THUMB:
-            # A fill layer's thumbnail: its colour picker or Gradient Fill dialog (Photoshop's).
-            self.panel.main_window.adjustment_commands.edit_fill(node)
+        if thumb_x <= e.position().x() < thumb_x + THUMB:
+            if isinstance(node, FillLayer):
+                # A fill layer's thumbnail: its colour picker or Gradient Fill dialog.
+                self.panel.main_window.adjustment_commands.edit_fill(node)
+            else:  # a layer's thumbnail, as in Photoshop: the Layer Style dialog
+                style.edit(node)
 
     # -- renaming ------------------------------------------------------------------------------
     def start_rename(self, node: Node) -> None:

@@ -1,7 +1,9 @@
-"""Layer > Layer Style: Hide/Show All Effects and Clear Layer Style, each one undo step.
+"""Layer > Layer Style: Drop Shadow…, Stroke…, Color Overlay… (the Layer Style dialog),
+Hide/Show All Effects and Clear Layer Style, each one undo step.
 
-A layer's style (its effects, `editor.model.layer_effects`) comes from a PSD; the Layers
-panel marks such layers with "fx". Hide All Effects turns every layer's style off (the
+A layer's style (its effects, `editor.model.layer_effects`) comes from a PSD or the Layer
+Style dialog (`style_dialog.py`; also opened by double-clicking the layer's "fx" mark or
+the empty part of its row); the Layers panel marks such layers with "fx". Hide All Effects turns every layer's style off (the
 master switch Photoshop writes into the file), Show All Effects back on; Clear Layer
 Style removes the active layer's style.
 """
@@ -9,6 +11,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from editor.model import AdjustmentLayer, FillLayer, Layer
+from editor.model.layer_effects import EDITABLE
+from editor.model.psd import global_angle
+
+from . import dialogs
 from .actions import ActionSpec, Context, Spec, SubmenuSpec
 
 if TYPE_CHECKING:
@@ -18,6 +25,12 @@ if TYPE_CHECKING:
 def styled(c: Context) -> bool:
     """The active layer or group has a layer style."""
     return c.doc is not None and c.node is not None and c.node.effects is not None
+
+
+def can_style(node) -> bool:
+    """A layer that can have a style: not a group or adjustment layer (a fill layer can)."""
+    return isinstance(node, Layer) and (isinstance(node, FillLayer)
+                                        or not isinstance(node, AdjustmentLayer))
 
 
 def any_styled(c: Context) -> bool:
@@ -36,8 +49,13 @@ class StyleCommands:
     def action_specs(self) -> list[Spec]:
         return [
             SubmenuSpec("layer_style", "La&yer Style", menu="layer", separator=True),
+            *[ActionSpec(f"style_{kind[:-1]}", f"{label}…",
+                         lambda k=kind: self.edit(kind=k),
+                         enabled=lambda c: c.doc is not None and can_style(c.node),
+                         menu="layer_style")
+              for kind, _, label in EDITABLE],
             ActionSpec("effects_hide_all", "&Hide All Effects", self.toggle_all,
-                       enabled=any_styled, menu="layer_style",
+                       enabled=any_styled, menu="layer_style", separator=True,
                        label=lambda c: "&Hide All Effects" if all_shown(c)
                        else "&Show All Effects"),
             ActionSpec("style_clear", "&Clear Layer Style", self.clear, enabled=styled,
@@ -62,3 +80,33 @@ class StyleCommands:
         self._op("clear the layer style",
                  lambda d: d.set_effects(d.active, None, "Clear Layer Style")
                  if d.active is not None and d.active.effects is not None else None)
+
+    def edit(self, node=None, kind: str = "") -> None:
+        """The Layer Style dialog on `node` (the active layer), showing `kind` (a
+        LayerEffects field; by default its first effect's kind, else Drop Shadow) and turning
+        it on; live on the canvas, OK's style one step ("Layer Style"), Cancel none."""
+        w = self.window
+        doc = w.doc
+        node = node if node is not None else (doc.active if doc is not None else None)
+        if doc is None or not can_style(node) or not doc.contains(node):
+            return
+        w.tools.end_mode(commit=True)
+        before = node.effects
+        if not kind:
+            kind = next((k for k, _, _ in EDITABLE if before is not None
+                         and getattr(before, k)), EDITABLE[0][0])
+
+        def preview(effects) -> None:
+            try:
+                doc.preview_effects(node, effects)
+            except Exception as exc:
+                w.report(exc, "Could not show the layer style")
+
+        try:
+            chosen = dialogs.ask_layer_style(w, before, kind, preview, global_angle(doc))
+            doc.preview_effects(node, before)
+            if chosen is not None and chosen != before:
+                doc.set_effects(node, chosen, "Layer Style")
+        except Exception as exc:
+            doc.preview_effects(node, before)
+            w.report(exc, "Could not change the layer style")

@@ -1,0 +1,209 @@
+"""Photoshop's Layer Style dialog for the effects Layered draws: on the left the list of
+Drop Shadow, Stroke and Color Overlay (a checkbox each: the effect's `enabled`), on the
+right the settings of the one selected:
+
+- Drop Shadow: blend mode, colour, opacity, angle, Use Global Light, distance, spread, size;
+- Stroke: size, position (outside / inside / center), blend mode, opacity, colour;
+- Color Overlay: blend mode, colour, opacity.
+
+It edits the first effect of each kind of a `LayerEffects` (`layer_effects.with_first`: every
+other effect and the file's blocks stay as they were); ticking a kind the layer does not
+have yet adds it with Photoshop's defaults. Every change is shown at once through
+`preview(effects)` (the caller's: the style set without an undo step); OK's style is applied
+by the caller as one step, Cancel puts the style back. Colours come from the colour picker
+(`dialogs.ask_color`).
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Callable, Optional
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDoubleSpinBox, QFormLayout,
+                               QHBoxLayout, QListWidget, QListWidgetItem, QPushButton,
+                               QStackedWidget, QVBoxLayout, QWidget)
+
+from editor.model.layer_effects import EDITABLE, LayerEffects, first_of, with_first
+from engine.compose import BLEND_MODES
+
+from . import dialogs
+from .dialogs import ok_cancel
+
+# Each kind's settings: (field, label, widget kind, (low, high, suffix) for numbers).
+FIELDS = {
+    "drop_shadows": (("blend_mode", "Blend mode", "mode", None),
+                     ("color", "Color", "color", None),
+                     ("opacity", "Opacity", "number", (0, 100, " %")),
+                     ("angle", "Angle", "number", (-180, 180, "°")),
+                     ("use_global_light", "Use Global Light", "check", None),
+                     ("distance", "Distance", "number", (0, 30000, " px")),
+                     ("spread", "Spread", "number", (0, 100, " %")),
+                     ("size", "Size", "number", (0, 250, " px"))),
+    "strokes": (("size", "Size", "number", (1, 250, " px")),
+                ("position", "Position", "position", None),
+                ("blend_mode", "Blend mode", "mode", None),
+                ("opacity", "Opacity", "number", (0, 100, " %")),
+                ("color", "Color", "color", None)),
+    "color_overlays": (("blend_mode", "Blend mode", "mode", None),
+                       ("color", "Color", "color", None),
+                       ("opacity", "Opacity", "number", (0, 100, " %"))),
+}
+POSITIONS = (("outside", "Outside"), ("inside", "Inside"), ("center", "Center"))
+
+
+def _object_name(kind: str, field: str) -> str:
+    """e.g. "DropShadowsDistance": what tests and style sheets find a setting by."""
+    return "".join(p.title() for p in kind.split("_")) + \
+        "".join(p.title() for p in field.split("_"))
+
+
+class LayerStyleDialog(QDialog):
+    """The layer style being edited; `effects` is what it shows now (None: no style yet)."""
+
+    def __init__(self, parent: QWidget, effects: Optional[LayerEffects], kind: str,
+                 preview: Optional[Callable[[LayerEffects], None]] = None,
+                 global_angle: Optional[float] = None):
+        super().__init__(parent)
+        self.setObjectName("LayerStyleDialog")
+        self.setWindowTitle("Layer Style")
+        self.effects = effects
+        self._preview = preview
+        self._global_angle = global_angle
+        self._updating = False
+        self.widgets: dict[tuple[str, str], QWidget] = {}
+        layout = QVBoxLayout(self)
+        body = QHBoxLayout()
+        layout.addLayout(body)
+
+        self.kinds = QListWidget()
+        self.kinds.setObjectName("LayerStyleKinds")
+        self.pages = QStackedWidget()
+        for name, _, label in EDITABLE:
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.kinds.addItem(item)
+            self.pages.addWidget(self._page(name))
+        self.kinds.setFixedWidth(150)
+        self.kinds.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.kinds.itemChanged.connect(self._checked)
+        body.addWidget(self.kinds)
+        body.addWidget(self.pages, 1)
+        layout.addWidget(ok_cancel(self))
+        self._show()
+        self.select(kind)
+
+    # -- building ------------------------------------------------------------------------------
+    def _page(self, kind: str) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        for field, label, widget_kind, numbers in FIELDS[kind]:
+            name = _object_name(kind, field)
+            if widget_kind == "number":
+                low, high, suffix = numbers
+                widget = QDoubleSpinBox()
+                widget.setRange(low, high)
+                widget.setDecimals(0 if field != "size" else 1)
+                widget.setSuffix(suffix)
+                widget.setKeyboardTracking(False)  # a typed number counts when complete
+                widget.valueChanged.connect(
+                    lambda v, k=kind, f=field: self._change(k, **{f: float(v)}))
+            elif widget_kind in ("mode", "position"):
+                widget = QComboBox()
+                choices = POSITIONS if widget_kind == "position" else \
+                    [(m, m.replace("_", " ").title()) for m in BLEND_MODES]
+                for key, text in choices:
+                    widget.addItem(text, key)
+                widget.currentIndexChanged.connect(
+                    lambda _, w=widget, k=kind, f=field: self._change(k, **{f: w.currentData()}))
+            elif widget_kind == "check":
+                widget = QCheckBox()
+                widget.toggled.connect(lambda on, k=kind: self._global_light(k, bool(on)))
+            else:
+                widget = QPushButton()
+                widget.clicked.connect(lambda _=False, k=kind: self._pick(k))
+            widget.setObjectName(name)
+            self.widgets[(kind, field)] = widget
+            form.addRow(label, widget)
+        return page
+
+    def select(self, kind: str) -> None:
+        """Shows `kind`'s settings (as clicking its name in the list)."""
+        row = [name for name, _, _ in EDITABLE].index(kind)
+        self.kinds.setCurrentRow(row)
+
+    def _effect(self, kind: str):
+        """The effect of `kind` being edited: the style's first, or Photoshop's defaults
+        (disabled) where the layer has none."""
+        found = first_of(self.effects, kind)
+        if found is not None:
+            return found
+        return next(cls for name, cls, _ in EDITABLE if name == kind)(enabled=False)
+
+    def _show(self) -> None:
+        self._updating = True
+        try:
+            for row, (kind, _, _) in enumerate(EDITABLE):
+                effect = self._effect(kind)
+                self.kinds.item(row).setCheckState(
+                    Qt.CheckState.Checked if effect.enabled else Qt.CheckState.Unchecked)
+                for field, _, widget_kind, _ in FIELDS[kind]:
+                    widget, value = self.widgets[(kind, field)], getattr(effect, field)
+                    if widget_kind == "number":
+                        widget.setValue(value)
+                    elif widget_kind in ("mode", "position"):
+                        widget.setCurrentIndex(widget.findData(value))
+                    elif widget_kind == "check":
+                        widget.setChecked(value)
+                    else:
+                        widget.setStyleSheet("background-color: rgb(%d, %d, %d)" % value)
+                        widget.setText("#%02x%02x%02x" % value)
+        finally:
+            self._updating = False
+
+    # -- editing ---------------------------------------------------------------------------------
+    def _change(self, kind: str, **values) -> None:
+        if self._updating:
+            return
+        effect = replace(self._effect(kind), **values)
+        if "enabled" not in values and first_of(self.effects, kind) is None:
+            effect = replace(effect, enabled=True)  # a new effect's setting: it is wanted
+        self._apply(with_first(self.effects, kind, effect))
+
+    def _apply(self, effects: LayerEffects) -> None:
+        """`effects` become the dialog's and the canvas shows them."""
+        if effects == self.effects:
+            return
+        self.effects = effects
+        self._show()
+        if self._preview is not None:
+            self._preview(effects)
+
+    def _checked(self, item: QListWidgetItem) -> None:
+        if self._updating:
+            return
+        kind = item.data(Qt.ItemDataRole.UserRole)
+        on = item.checkState() == Qt.CheckState.Checked
+        if on or first_of(self.effects, kind) is not None:
+            self._change(kind, enabled=on)
+
+    def enable(self, kind: str, on: bool = True) -> None:
+        """Ticks (or clears) `kind`'s checkbox, as a click on it does."""
+        row = [name for name, _, _ in EDITABLE].index(kind)
+        self.kinds.item(row).setCheckState(Qt.CheckState.Checked if on
+                                           else Qt.CheckState.Unchecked)
+
+    def _global_light(self, kind: str, on: bool) -> None:
+        # Photoshop: with Use Global Light on, the shadow's angle is the document's.
+        if on and self._global_angle is not None:
+            self._change(kind, use_global_light=True, angle=float(self._global_angle))
+        else:
+            self._change(kind, use_global_light=on)
+
+    def _pick(self, kind: str) -> None:
+        color = dialogs.ask_color(self, QColor(*self._effect(kind).color),
+                                  "Color Picker (Effect Color)")
+        if color is not None:
+            self._change(kind, color=(color.red(), color.green(), color.blue()))

@@ -1,0 +1,151 @@
+"""The Layer Style dialog driven through the window: Layer > Layer Style > Drop Shadow… on a
+layer without a style (the shadow turned on, its distance and colour changed, the canvas
+beside the layer changing before OK), OK as one undo step and undo back to the pixels
+before, Cancel leaving nothing; and a Photoshop file's shadow edited from the layer's fx
+mark, saved, and read back by psd-tools with the new value."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QDoubleSpinBox, QPushButton
+from psd_tools import PSDImage
+
+from editor.model import Document, Layer
+from editor.model.files import save_document
+from ui_helpers import make_window
+
+FILES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "psd_tools_files")
+W, H = 60, 48
+
+
+def open_psd(window, qtbot, monkeypatch, path: str) -> None:
+    monkeypatch.setattr("editor.ui.dialogs.ask_open_paths", lambda *a, **k: [path])
+    window.actions["open"].trigger()
+    qtbot.waitUntil(lambda: window.doc is not None, timeout=10000)
+
+
+def square_psd(tmp_path) -> str:
+    """A white background under a blue square layer, saved as a PSD."""
+    doc = Document(W, H)
+    square = np.zeros((16, 16, 4), np.uint8)
+    square[...] = (30, 60, 200, 255)
+    for node in (Layer("Background", np.full((H, W, 4), 255, np.uint8)),
+                 Layer("Square", square, 20, 14)):
+        node.parent = doc.root
+        doc.root.children.append(node)
+    path = str(tmp_path / "square.psd")
+    save_document(doc, path)
+    return path
+
+
+def screen(window) -> np.ndarray:
+    """What the canvas shows (the Renderer's 8-bit composite), RGB."""
+    renderer = window.session.renderer
+    renderer.update()
+    return renderer.composite.array[..., [2, 1, 0]].astype(int)
+
+
+def in_dialog(qtbot, trigger, drive) -> dict:
+    """Runs `trigger()`; in the Layer Style dialog it opens, drive(dialog, seen), then OK (or
+    Cancel if drive set seen["cancel"])."""
+    seen: dict = {}
+
+    def inside():
+        dialog = QApplication.activeModalWidget()
+        seen["dialog"] = dialog.objectName() if dialog is not None else None
+        try:
+            drive(dialog, seen)
+            buttons = dialog.findChild(QDialogButtonBox)
+            which = QDialogButtonBox.StandardButton.Cancel if seen.get("cancel") \
+                else QDialogButtonBox.StandardButton.Ok
+            qtbot.mouseClick(buttons.button(which), Qt.MouseButton.LeftButton)
+        finally:
+            if dialog is not None and dialog.isVisible():
+                dialog.reject()
+
+    QTimer.singleShot(0, inside)
+    trigger()
+    assert seen["dialog"] == "LayerStyleDialog"
+    return seen
+
+
+def test_drop_shadow_from_the_menu_live_one_step_and_cancel(qtbot, tmp_path, monkeypatch):
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    open_psd(w, qtbot, monkeypatch, square_psd(tmp_path))
+    doc = w.doc
+    square = doc.root.children[1]
+    doc.set_active(square)
+    plain = screen(w)
+    steps = doc.history.count
+    monkeypatch.setattr("editor.ui.dialogs.ask_color", lambda *a, **k: QColor(255, 0, 0))
+    w.menus["layer_style"].aboutToShow.emit()
+    assert w.actions["style_drop_shadow"].isEnabled()
+
+    def drive(dialog, seen):
+        # Opened from "Drop Shadow…": the shadow is on with Photoshop's defaults.
+        assert dialog.kinds.currentItem().text() == "Drop Shadow"
+        assert dialog.kinds.currentItem().checkState() == Qt.CheckState.Checked
+        seen["default"] = screen(w)
+        dialog.findChild(QDoubleSpinBox, "DropShadowsDistance").setValue(10)
+        qtbot.mouseClick(dialog.findChild(QPushButton, "DropShadowsColor"),
+                         Qt.MouseButton.LeftButton)
+        seen["live"] = screen(w)
+        assert doc.history.count == steps  # nothing recorded while the dialog is open
+
+    seen = in_dialog(qtbot, w.actions["style_drop_shadow"].trigger, drive)
+    # Light from 120 degrees: the shadow falls right and down of the square (x 20..35,
+    # y 14..29); 10 px away, in red (multiplied over white: red).
+    below_right = seen["live"][33:38, 37:40]
+    assert (seen["default"] != plain).any() and (seen["live"] != seen["default"]).any()
+    assert (below_right[..., 0] > 200).all() and (below_right[..., 1] < 200).all()
+    assert (plain[33:38, 37:40] == 255).all()
+    assert doc.history.count == steps + 1 and doc.history.undo_name() == "Layer Style"
+    shadow = square.effects.drop_shadows[0]
+    assert (shadow.enabled, shadow.distance, shadow.color) == (True, 10.0, (255, 0, 0))
+    assert np.array_equal(screen(w), seen["live"])
+    assert not w.layers_panel.list.fx_rect(square).isEmpty()
+    w.actions["undo"].trigger()
+    assert square.effects is None and np.array_equal(screen(w), plain)
+    w.actions["redo"].trigger()
+    styled = screen(w)
+
+    def change_and_cancel(dialog, seen):
+        dialog.findChild(QDoubleSpinBox, "DropShadowsSize").setValue(12)
+        seen["live"] = screen(w)
+        seen["cancel"] = True
+
+    seen = in_dialog(qtbot, w.actions["style_drop_shadow"].trigger, change_and_cancel)
+    assert (seen["live"] != styled).any()
+    assert doc.history.count == steps + 1 and square.effects.drop_shadows[0] == shadow
+    assert np.array_equal(screen(w), styled)
+
+
+def test_photoshop_shadow_edited_from_its_fx_mark_and_saved(qtbot, tmp_path, monkeypatch):
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    open_psd(w, qtbot, monkeypatch, os.path.join(FILES, "layer_effects.psd"))
+    doc = w.doc
+    layer = next(n for n in doc.root.walk() if n.name == "Drop Shadow")
+    doc.set_active(layer)
+    panel = w.layers_panel.list
+    panel.rebuild()
+    others = layer.effects.color_overlays
+
+    def drive(dialog, seen):
+        assert dialog.kinds.currentItem().text() == "Drop Shadow"
+        assert dialog.findChild(QDoubleSpinBox, "DropShadowsDistance").value() == 18
+        dialog.findChild(QDoubleSpinBox, "DropShadowsDistance").setValue(25)
+
+    in_dialog(qtbot, lambda: qtbot.mouseDClick(panel, Qt.MouseButton.LeftButton,
+                                               Qt.KeyboardModifier.NoModifier,
+                                               panel.fx_rect(layer).center()), drive)
+    assert layer.effects.drop_shadows[0].distance == 25.0
+    assert layer.effects.color_overlays == others  # the other effects as they were
+    out = str(tmp_path / "edited.psd")
+    save_document(doc, out)
+    psd_layer = next(n for n in PSDImage.open(out).descendants() if n.name == "Drop Shadow")
+    shadow = next(psd_layer.effects.find("DropShadow"))
+    assert (shadow.distance, shadow.size, shadow.opacity, shadow.enabled) == (25.0, 41.0, 35.0,
+                                                                               True)
