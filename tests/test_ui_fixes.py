@@ -368,3 +368,58 @@ def test_edit_transform_perspective_menu_makes_plain_corner_drags_mirror(opened,
     tool = opened.tools.current
     image_drag(qtbot, canvas, [(30, 30), (28, 30), (26, 31)])
     assert tool.quad == ((30, 20), (50, 20), (50, 30), (26, 31))
+
+
+_TAB_BARS = r"""
+import json, os, sys, time
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QTabBar
+app = QApplication(sys.argv)
+from editor.app import apply_theme
+from editor.ui.main_window import MainWindow
+from editor.ui.settings import Settings
+apply_theme(app)
+settings = Settings(QSettings(sys.argv[1], QSettings.Format.IniFormat))
+settings.recovery_dir = sys.argv[2]
+settings.warm_up = False
+window = MainWindow(settings)
+window.resize(1600, 1000)
+window.show()
+end = time.time() + 1.0
+while time.time() < end:
+    app.processEvents()
+    time.sleep(0.005)
+bars = [b for b in window.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly)
+        if b.isVisible()]
+docks = [d.geometry().getRect() for d in window.docks.values() if d.isVisible()]
+print(json.dumps({"bars": [b.geometry().getRect() for b in bars], "docks": docks}))
+window.save_layout()
+"""
+
+
+def test_no_stray_dock_tab_bar_shows_over_the_panels(tmp_path):
+    """Qt leaves spare tab bars behind when a second group of tabbed docks (Layers | Paths)
+    is laid out before the window shows, or a saved layout is restored; one stayed visible
+    where it was first put and drew its edge across the History panel. The window as `python
+    main.py` starts it, twice (the second start restores the saved layout): the two dock tab
+    bars that show (Properties | Generate | Color, Layers | Paths) each sit right above one
+    of their docks, and no other shows."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "bars.py"
+    script.write_text(_TAB_BARS)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=root)
+    for start in range(2):
+        out = subprocess.run([sys.executable, str(script), str(tmp_path / "settings.ini"),
+                              str(tmp_path / "recovery")], env=env, capture_output=True,
+                             text=True, timeout=120, cwd=root)
+        assert out.returncode == 0, out.stderr
+        shown = json.loads(out.stdout.strip().splitlines()[-1])
+        assert len(shown["bars"]) == 2, (start, shown)
+        for x, y, w, h in shown["bars"]:
+            assert any(abs(dy - (y + h)) <= 3 and abs(dx - x) <= 3
+                       for dx, dy, _, _ in shown["docks"]), (start, shown)

@@ -436,6 +436,7 @@ class MainWindow(QMainWindow):
         self.restoreState(self._default_state, STATE_VERSION)
         self._lent_heights = None
         self._default_panel_sizes()  # the saved state may predate the window's first layout
+        QTimer.singleShot(0, self._hide_stray_tab_bars)
 
     # -- what tools, panels and command modules call (window_api.EditorWindow) ---------------------
     def set_foreground(self, color: QColor) -> None:
@@ -715,9 +716,25 @@ class MainWindow(QMainWindow):
     # -- window events ------------------------------------------------------------------------------
     def showEvent(self, e) -> None:
         super().showEvent(e)
+        QTimer.singleShot(0, self._hide_stray_tab_bars)
         if not self._warm_up_scheduled and self.settings.warm_up:
             self._warm_up_scheduled = True
             QTimer.singleShot(WARM_UP_DELAY_MS, self._warm_up)
+
+    def _hide_stray_tab_bars(self) -> None:
+        """Hides the dock tab bars Qt made but does not use. Laying out a second group of
+        tabbed docks (Layers | Paths) before the window is shown, or restoring a saved
+        layout, leaves Qt 6.11's QMainWindow with spare tab bars that stay visible where
+        they were first put: one drew its edge across the History panel. A bar in use sits
+        right above one of its docks; Qt shows a spare bar again when it takes it into use."""
+        docks = [d for d in self.docks.values() if d.isVisible() and not d.isFloating()]
+        for bar in self.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            if not bar.isVisible():
+                continue
+            g = bar.geometry()
+            if not any(abs(d.geometry().top() - g.bottom() - 1) <= 3
+                       and abs(d.geometry().left() - g.left()) <= 3 for d in docks):
+                bar.hide()
 
     def _warm_up(self) -> None:
         if self.isVisible() and self.settings.warm_up:
