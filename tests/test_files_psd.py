@@ -6,7 +6,7 @@ import pytest
 
 from editor.model import BLEND_MODES, Document, Group, Layer
 from editor.model.files import open_document, read_image, save_document
-from editor.model.render import composite_document
+from editor.model.render import composite_document, composite_nodes
 
 import psd_samples
 
@@ -196,11 +196,16 @@ def test_other_programs_layer_kinds_become_pixel_layers_with_warnings(tmp_path):
     assert (shown[44:48, 44:48, :3] == (255, 0, 0)).all()
     clipped.visible = masked.visible = True
     assert by_name["Burn"].blend_mode == "normal"
-    assert by_name["Faded fill"].opacity == 100  # 200 x 128/255
+    # Photoshop's Fill is kept beside the opacity (no effects: they multiply when drawn).
+    faded = by_name["Faded fill"]
+    assert (faded.opacity, faded.fill_opacity) == (200, 128)
+    faded_box = faded.bounds()
+    seen = composite_nodes([faded], faded_box)
+    assert (np.abs(seen[..., 3].astype(int) - 100) <= 1).all()  # 200 x 128/255
     text = "\n".join(doc.warnings)
     for expected in ("text layer 'Title'", "smart object layer 'Placed'",
                      "adjustment layer 'Invert'",
-                     "'darker color'", "fill opacity of 'Faded fill'"):
+                     "'darker color'"):
         assert expected in text, expected
     assert all(w.startswith(str(path)) for w in doc.warnings)
     assert not doc.modified
@@ -211,6 +216,8 @@ def test_other_programs_layer_kinds_become_pixel_layers_with_warnings(tmp_path):
     assert [w for w in again.warnings if "adjustment layer 'Invert'" not in w
             and "vector mask of 'Rect'" not in w] == []
     assert [l.source_kind for l in again.layers()] == [l.source_kind for l in doc.layers()]
+    assert [(l.opacity, l.fill_opacity) for l in again.layers() if l.name == "Faded fill"] \
+        == [(200, 128)]
     # The adjustment saved back as one: psd-tools reads an invert adjustment layer.
     from psd_tools import PSDImage
 

@@ -149,3 +149,59 @@ def test_photoshop_shadow_edited_from_its_fx_mark_and_saved(qtbot, tmp_path, mon
     shadow = next(psd_layer.effects.find("DropShadow"))
     assert (shadow.distance, shadow.size, shadow.opacity, shadow.enabled) == (25.0, 41.0, 35.0,
                                                                                True)
+
+
+def test_stroke_on_a_shape_layer_and_its_fill_in_the_layers_panel(qtbot, tmp_path, monkeypatch):
+    """A rectangle shape layer given a Stroke in the Layer Style dialog: the canvas shows
+    the stroke around it after OK. The Layers panel's Fill then fades the shape but not its
+    stroke (typed: one step; dragged: one step), and undo brings the shape back."""
+    from PySide6.QtCore import QPoint
+
+    from editor.model import adjustment_ops
+    from ui_helpers import drag
+
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    open_psd(w, qtbot, monkeypatch, square_psd(tmp_path))
+    doc = w.doc
+    doc.set_active(doc.root.children[1])
+    shape = adjustment_ops.add_shape(doc, "rectangle", (8, 30, 20, 40), (250, 200, 0))
+    doc.set_active(shape)
+    plain = screen(w)
+    steps = doc.history.count
+    w.menus["layer_style"].aboutToShow.emit()
+
+    def drive(dialog, seen):
+        assert dialog.kinds.currentItem().text() == "Stroke"
+        dialog.findChild(QDoubleSpinBox, "StrokesSize").setValue(4)
+
+    in_dialog(qtbot, w.actions["style_stroke"].trigger, drive)
+    assert doc.history.count == steps + 1 and doc.history.undo_name() == "Layer Style"
+    stroked = screen(w)
+    # Black (the default colour) 4 px outside the rectangle, left and below; the shape as it was.
+    assert (stroked[30:40, 5:8] < 40).all() and (stroked[40:43, 8:20] < 40).all()
+    assert (plain[30:40, 4:8] == 255).all()
+    assert np.array_equal(stroked[31:39, 9:19], plain[31:39, 9:19])
+
+    panel = w.layers_panel
+    assert panel.fill.isEnabled() and panel.fill_spin.value() == 100
+    panel.fill_spin.setValue(0)
+    assert shape.fill_opacity == 0 and doc.history.undo_name() == "Fill Opacity"
+    assert doc.history.count == steps + 2
+    faded = screen(w)
+    assert (faded[31:39, 9:19] == 255).all()  # the white background through the shape
+    assert np.array_equal(faded[30:40, 4:8], stroked[30:40, 4:8])  # the stroke stays
+    w.actions["undo"].trigger()
+    assert shape.fill_opacity == 255 and np.array_equal(screen(w), stroked)
+    assert panel.fill_spin.value() == 100
+    # Dragged: one step, the shape part-faded over white, the stroke as it was.
+    slider = panel.fill
+    y = slider.height() // 2
+    drag(qtbot, slider, [QPoint(slider.width() - 6, y), QPoint(slider.width() // 2, y),
+                         QPoint(slider.width() // 3, y)])
+    assert 0 < shape.fill_opacity < 150
+    assert doc.history.count == steps + 2 and doc.history.undo_name() == "Fill Opacity"
+    half = screen(w)
+    assert (half[35, 14, 2] > 0).all() and (half[35, 14, 2] < 255).all()  # blue: part white
+    assert np.array_equal(half[30:40, 4:8], stroked[30:40, 4:8])
+    w.actions["undo"].trigger()
+    assert shape.fill_opacity == 255

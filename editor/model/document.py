@@ -287,6 +287,12 @@ class Document:
         opacity = int(max(0, min(255, opacity)))
         self.history.push(cmds.SetAttr(node, "opacity", opacity, "Opacity", merge_key))
 
+    def set_fill_opacity(self, node: Node, fill: int, merge_key: Optional[Hashable] = None) -> None:
+        """Photoshop's Fill 0..255 (fades the layer's pixels, not its effects); as Opacity,
+        a slider drag passes one merge_key so it becomes one step."""
+        fill = int(max(0, min(255, fill)))
+        self.history.push(cmds.SetAttr(node, "fill_opacity", fill, "Fill Opacity", merge_key))
+
     def set_blend_mode(self, node: Node, mode: str) -> None:
         allowed = GROUP_BLEND_MODES if isinstance(node, Group) else BLEND_MODES
         if mode not in allowed:
@@ -664,7 +670,8 @@ class Document:
             self.structure_changed.emit()  # the Layers panel shows or hides its fx mark
             self.region_changed.emit(before.union(node.drawn_bounds()),
                                      node if isinstance(node, Layer) else None)
-        elif attr in ("visible", "opacity", "blend_mode", "clipping", "settings", "vector_mask"):
+        elif attr in ("visible", "opacity", "fill_opacity", "blend_mode", "clipping", "settings",
+                      "vector_mask"):
             # Clipping changes how the node is drawn (with its base, not alone): no layer, so
             # the Renderer's caches around that layer go.
             layer = node if isinstance(node, Layer) and attr != "clipping" else None

@@ -23,7 +23,7 @@ written into the descriptor, every other key kept (psd.effect_blocks). The effec
 Everything else (bevels, glows, gradient/pattern overlays, satin, inner shadow, gradient or
 pattern strokes) is kept and written back but not drawn: `not_drawn` names them.
 The layer's own mode and opacity then apply to the whole styled layer (the shadow keeps
-its own mode). Pure numpy/scipy: no Qt.
+its own mode); its fill opacity to its own pixels only (`styled_layers`). Pure numpy/scipy: no Qt.
 """
 from __future__ import annotations
 
@@ -181,15 +181,29 @@ def stroke_alpha(alpha: np.ndarray, stroke: Stroke) -> np.ndarray:
     return dilate(alpha, stroke.size)  # outside: under the layer, shows around it
 
 
-def styled_layers(rgba: np.ndarray, effects: LayerEffects
-                  ) -> list[tuple[np.ndarray, Optional[str]]]:
+def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
+                  shape: Optional[np.ndarray] = None) -> list[tuple[np.ndarray, Optional[str]]]:
     """The layer with its drawn effects, as straight float RGBA images the size of `rgba`
     (a layer's straight float pixels padded by `effects.margin()`), bottom to top, each
     with the mode it blends with: the shadows (their own modes), then the layer itself
-    (None: the layer's mode) with its overlays and strokes composited onto it."""
+    (None: the layer's mode) with its overlays and strokes composited onto it.
+
+    `fill` (0..1) is Photoshop's fill opacity: it fades the layer's own pixels, not its
+    effects, which are made from its full alpha. Below 1 an outside stroke is only the
+    ring outside the shape (at 1 the layer hides the rest of it), the layer knocks its shadows
+    out (Photoshop's default "Layer Knocks Out Drop Shadow": a see-through shape shows no
+    shadow inside itself), and each Color Overlay lies over the faded pixels inside the
+    shape (Photoshop's default, interior effects not blended as a group).
+
+    `shape` (float 0..1, `rgba`'s size): what the shadows and strokes are made from when it
+    is not the layer's alpha: a fill layer's masks' coverage (Photoshop strokes a shape
+    layer's path even where its gradient fades out: stroke-effects.psd)."""
     out: list[tuple[np.ndarray, str]] = []
-    alpha = rgba[..., 3]
+    alpha = rgba[..., 3] if shape is None else shape
     if not effects.drawn():
+        if fill < 1.0:
+            rgba = rgba.copy()
+            rgba[..., 3] *= np.float32(fill)
         return [(rgba, None)]
     h, w = alpha.shape
     for s in effects.drop_shadows:
@@ -201,23 +215,37 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects
         ys, yd = (slice(0, h - dy), slice(dy, h)) if dy >= 0 else (slice(-dy, h), slice(0, h + dy))
         xs, xd = (slice(0, w - dx), slice(dx, w)) if dx >= 0 else (slice(-dx, w), slice(0, w + dx))
         moved[yd, xd] = cover[ys, xs]
+        if fill < 1.0:
+            moved *= 1.0 - alpha  # knocked out by the layer's shape
         image = np.empty((h, w, 4), np.float32)
         image[..., :3] = np.asarray(s.color, np.float32) / 255.0
         image[..., 3] = moved * (s.opacity / 100.0)
         out.append((image, s.blend_mode))
     layer = rgba.copy()
+    # Inside the shape, how much of it is covered: the faded pixels, then each overlay over
+    # them (at fill 1 it stays 1 and an overlay mixes its colour into the layer's).
+    inner = float(fill)
     for o in effects.color_overlays:
         if not o.enabled:
             continue
         color = np.broadcast_to(np.asarray(o.color, np.float32) / 255.0, layer[..., :3].shape)
         mixed = blend(o.blend_mode, layer[..., :3], color)
-        layer[..., :3] += (mixed - layer[..., :3]) * np.float32(o.opacity / 100.0)
+        weight = o.opacity / 100.0
+        if inner < 1.0:  # over faded pixels its colour counts for more
+            inner = weight + inner * (1.0 - weight)
+            weight = weight / inner if inner > 0 else 0.0
+        layer[..., :3] += (mixed - layer[..., :3]) * np.float32(weight)
+    if inner < 1.0:
+        layer[..., 3] *= np.float32(inner)
     for s in effects.strokes:
         if not s.enabled:
             continue
         paint = np.empty_like(layer)
         paint[..., :3] = np.asarray(s.color, np.float32) / 255.0
-        paint[..., 3] = stroke_alpha(alpha, s) * (s.opacity / 100.0)
+        cover = stroke_alpha(alpha, s)
+        if fill < 1.0 and s.position == "outside":
+            cover = cover - alpha  # outside the shape only: a faded layer shows no stroke
+        paint[..., 3] = cover * (s.opacity / 100.0)
         # Outside: the stroke lies under the layer; inside and centre: over it.
         layer = over(layer, paint) if s.position == "outside" \
             else over(paint, layer)

@@ -180,6 +180,9 @@ class Node:
         self.vector_mask = None
         # Its layer style (layer_effects.LayerEffects, immutable: replaced, never changed).
         self.effects = None
+        # Photoshop's "Fill" (0..255): fades the layer's own pixels but not its effects
+        # (render.py); without effects it multiplies the opacity. A PSD's 'iOpa'.
+        self.fill_opacity = 255
 
     def changed(self, box: Optional[Box] = None) -> None:
         """Notes a change of the pixels or the mask inside layer-local `box` (None: all)."""
@@ -219,6 +222,7 @@ class Node:
         other.carried = self.carried
         other.vector_mask = self.vector_mask  # never changed in place: shared
         other.effects = self.effects  # immutable: shared
+        other.fill_opacity = self.fill_opacity
         return other
 
     # -- tree queries -------------------------------------------------------

@@ -455,7 +455,7 @@ class _Reader:
             if settings is not None:  # one we draw: its settings are ours now
                 node_class = FillLayer if settings.fills else AdjustmentLayer
                 node = node_class(name, settings, visible=item.visible,
-                                  opacity=self.opacity(item) if settings.fills else item.opacity,
+                                  opacity=item.opacity,
                                   blend_mode=self.mode(item, False), locked=_locked(item))
                 own = own | _adjustment_tags()
             else:
@@ -479,13 +479,15 @@ class _Reader:
                 label = {"type": "text", "smartobject": "smart object"}.get(source_kind, source_kind)
                 self.warn(f"{label} layer '{name}' became a pixel layer")
             node = Layer(name, pixels if self.decode else None, x, y, visible=item.visible,
-                         opacity=self.opacity(item), blend_mode=self.mode(item, False),
+                         opacity=item.opacity, blend_mode=self.mode(item, False),
                          locked=_locked(item), source_kind=source_kind)
             if not self.decode:
                 node.pixels = pixels  # the placeholder as it is (Layer() would copy it)
         self.read_effects(item, node)
         if not (isinstance(item, (ShapeLayer, PsdFill)) and node.kind == "pixel"):
-            # (the shape and fill layers psd-tools drew, it drew with their masks)
+            # (the shape and fill layers psd-tools drew, it drew with their masks and fill)
+            if not isinstance(node, Group):  # 'iOpa': Photoshop's Fill, beside the opacity
+                node.fill_opacity = int(item.fill_opacity)
             node.mask = self.read_mask(item)
             self.read_vector_mask(item, node)
         layer_id = item.layer_id
@@ -505,21 +507,11 @@ class _Reader:
         if node.effects.others:
             self.warn(f"layer effects of '{item.name}' ({', '.join(node.effects.others)}) are "
                       f"kept and saved back, but Layered does not draw them")
-        if not isinstance(node, Layer) or isinstance(node, AdjustmentLayer):
+        if not isinstance(node, Layer) or (isinstance(node, AdjustmentLayer)
+                                           and not isinstance(node, FillLayer)):
             if node.effects.drawn():
                 self.warn(f"layer effects of '{item.name}' are kept and saved back, but "
-                          f"Layered draws effects on pixel layers only")
-
-    def opacity(self, item) -> int:
-        """A layer's opacity with its fill opacity folded in (so the layer's effects, which
-        fill opacity leaves alone, fade with it: said in the warnings)."""
-        name = item.name
-        opacity = item.opacity
-        fill = item.fill_opacity
-        if fill != 255:  # without effects, fill opacity fades the pixels like opacity
-            opacity = (opacity * fill + 127) // 255
-            self.warn(f"the fill opacity of '{name}' was folded into its opacity")
-        return opacity
+                          f"Layered draws effects on pixel, fill and shape layers only")
 
     def read_mask(self, item) -> Optional[LayerMask]:
         """The layer's user mask (its channel and the record's mask data), kept as it is.
@@ -1881,6 +1873,8 @@ class _Writer:
                 record.tagged_blocks[key] = TaggedBlock(key=key, data=data)
         if node.locked:
             record.tagged_blocks.set_data(Tag.PROTECTED_SETTING, LOCK_ALL)
+        if node.fill_opacity != 255:
+            record.tagged_blocks.set_data(Tag.BLEND_FILL_OPACITY, node.fill_opacity)
         layer_id = next(self.ids)
         record.tagged_blocks.set_data(Tag.LAYER_ID, layer_id)
         entry: dict = {}

@@ -164,6 +164,7 @@ def place(proxy: Layer, layer: Layer, level: int) -> None:
     s = 1 << level
     proxy.x, proxy.y = round(layer.x / s), round(layer.y / s)
     proxy.visible, proxy.opacity, proxy.blend_mode = layer.visible, layer.opacity, layer.blend_mode
+    proxy.fill_opacity = layer.fill_opacity
     if isinstance(layer, AdjustmentLayer):
         proxy.settings = layer.settings
         proxy.mask = reduced_mask(layer, level)
@@ -208,6 +209,7 @@ def reduced_nodes(nodes: Sequence[Node], level: int, masked: Callable[[Layer], n
                           blend_mode=node.blend_mode)
             proxy.mask = reduced_mask(node, level)
         proxy.clipping = node.clipping
+        proxy.fill_opacity = node.fill_opacity
         if proxies is not None:
             proxies[id(node)] = proxy
         out.append(proxy)

@@ -222,6 +222,12 @@ class _Painter:
 
 
 def _draw_layer(painter: _Painter, layer: Layer, region: Box, mode: str, opacity: int) -> None:
+    if layer.effects is not None and layer.effects.drawn() \
+            and (isinstance(layer, FillLayer) or type(layer) is Layer):
+        _draw_styled(painter, layer, region, mode, opacity)
+        return
+    # Without effects, Photoshop's fill opacity fades the layer as its opacity does.
+    opacity = _times(opacity, layer.fill_opacity)
     if isinstance(layer, FillLayer):
         _draw_fill(painter, layer, region, mode, opacity)
         return
@@ -229,9 +235,6 @@ def _draw_layer(painter: _Painter, layer: Layer, region: Box, mode: str, opacity
         _draw_adjustment(painter, layer, region, mode, opacity)
         return
     if layer.is_empty():
-        return
-    if layer.effects is not None and layer.effects.drawn():
-        _draw_styled(painter, layer, region, mode, opacity)
         return
     mask = layer.active_mask()
     if mask is not None:
@@ -246,26 +249,55 @@ def _draw_layer(painter: _Painter, layer: Layer, region: Box, mode: str, opacity
         painter.blend_numpy(src, inter, region, mode, opacity)
 
 
-# Per layer: (key, the styled images of `layer_effects.styled_layers`).
+def _times(opacity: int, fill: int) -> int:
+    """Two 0..255 opacities multiplied, rounded."""
+    return opacity if fill == 255 else (opacity * fill + 127) // 255
+
+
+# Per layer: (key, the styled images of `layer_effects.styled_layers`, their canvas box).
 _styled_cache: "weakref.WeakKeyDictionary[Layer, tuple]" = weakref.WeakKeyDictionary()
 
 
+def _styled_source(layer: Layer, canvas: Box) -> tuple[np.ndarray, Box]:
+    """What a styled layer's effects are made from: its pixels through its masks, and
+    their canvas box. A pixel layer's `masked_pixels`; a fill (or shape) layer's kept
+    `masked_fill_pixels`, over `canvas` grown by as far as its effects reach in or out,
+    so that where the canvas cuts its shape no stroke or shadow is drawn."""
+    if not isinstance(layer, FillLayer):
+        return masked_pixels(layer), layer.bounds()
+    effects = layer.effects
+    inward = max((s.size for s in effects.strokes if s.enabled and s.position != "outside"),
+                 default=0)
+    return masked_fill_pixels(layer, canvas.expand(effects.margin() + int(np.ceil(inward)) + 1))
+
+
 def _draw_styled(painter: _Painter, layer: Layer, region: Box, mode: str, opacity: int) -> None:
-    """A layer with its drawn effects (layer_effects.py): its shadows blended with their own
-    modes, then the layer with its overlays and strokes with the layer's mode, each at the
-    layer's opacity. The images are made once per change of the layer, its mask or style."""
-    box = layer.drawn_bounds()
-    if box.intersect(region).intersect(painter.buffer.box).is_empty() or opacity <= 0:
+    """A layer with its drawn effects (layer_effects.py), a pixel layer or a fill (shape)
+    layer alike: its shadows blended with their own modes, then the layer with its
+    overlays and strokes with the layer's mode, each at the layer's opacity; its fill
+    opacity fades its own pixels only. The images are made once per change of the layer,
+    its mask or style (a fill layer's pixels are its kept ones: not made again)."""
+    if opacity <= 0:
         return
-    mask = layer.active_mask()
-    key = (id(layer.pixels), layer.revision, id(mask), layer.effects, layer.x, layer.y)
+    pixels, at = _styled_source(layer, painter.buffer.box)
+    margin = layer.effects.margin()
+    box = at.expand(margin)
+    if box.intersect(region).intersect(painter.buffer.box).is_empty():
+        return
+    key = (id(pixels), layer.revision, id(layer.active_mask()), layer.effects, at,
+           layer.fill_opacity, getattr(layer, "settings", None))
     kept = _styled_cache.get(layer)
     if kept is None or kept[0] != key:
-        margin = layer.x - box.x
         padded = np.zeros((box.h, box.w, 4), np.float32)
-        padded[margin:margin + layer.height, margin:margin + layer.width] = \
-            to_float(masked_pixels(layer))
-        kept = (key, layer_effects.styled_layers(padded, layer.effects))
+        inside = np.s_[margin:margin + at.h, margin:margin + at.w]
+        padded[inside] = to_float(pixels)
+        shape = None
+        if isinstance(layer, FillLayer):  # its effects follow its masks, not its gradient
+            shape = np.zeros((box.h, box.w), np.float32)
+            mask = layer.active_mask()
+            shape[inside] = 1.0 if mask is None else mask.coverage(at) * np.float32(1 / 255)
+        kept = (key, layer_effects.styled_layers(padded, layer.effects,
+                                                 layer.fill_opacity / 255.0, shape))
         _styled_cache[layer] = kept
     for image, own_mode in kept[1]:
         painter.blend_numpy(image, box, region, own_mode or mode, opacity)

@@ -721,6 +721,8 @@ def _detail(node: Node) -> str:
         parts.append(BLEND_MODE_LABELS.get(node.blend_mode, node.blend_mode))
     if node.opacity != 255:
         parts.append(f"{round(node.opacity * 100 / 255)} %")
+    if node.fill_opacity != 255:
+        parts.append(f"Fill {round(node.fill_opacity * 100 / 255)} %")
     if isinstance(node, Layer):
         if node.recipe:
             parts.append(f"generated · {node.recipe.get('method', '')}".rstrip(" ·"))
@@ -773,6 +775,28 @@ class LayersPanel(QWidget):
         self.opacity_spin.valueChanged.connect(self._opacity_typed)
         bottom.addWidget(self.opacity_spin)
         grid.addLayout(bottom)
+        # Photoshop's Fill: fades the layer's own pixels but not its effects.
+        fill_row = QHBoxLayout()
+        label = QLabel("Fill")
+        label.setObjectName("Dim")
+        fill_row.addWidget(label)
+        self.fill = QSlider(Qt.Orientation.Horizontal)
+        self.fill.setObjectName("Fill")
+        self.fill.setToolTip("Fill opacity: fades the layer's pixels, not its effects")
+        self.fill.setRange(0, 100)
+        self.fill.sliderPressed.connect(self._slider_pressed)
+        self.fill.sliderReleased.connect(self._slider_released)
+        self.fill.valueChanged.connect(self._fill_changed)
+        fill_row.addWidget(self.fill, 1)
+        self.fill_spin = QSpinBox()
+        self.fill_spin.setObjectName("FillSpin")
+        self.fill_spin.setRange(0, 100)
+        self.fill_spin.setSuffix(" %")
+        self.fill_spin.setFixedWidth(62)
+        self.fill_spin.setKeyboardTracking(False)
+        self.fill_spin.valueChanged.connect(self._fill_typed)
+        fill_row.addWidget(self.fill_spin)
+        grid.addLayout(fill_row)
         layout.addWidget(controls)
 
         self.list = LayerList(self)
@@ -909,6 +933,8 @@ class LayersPanel(QWidget):
             enabled = node is not None
             for w in (self.blend, self.opacity, self.opacity_spin):
                 w.setEnabled(enabled)
+            for w in (self.fill, self.fill_spin):  # (a group has no fill of its own)
+                w.setEnabled(enabled and not isinstance(node, Group))
             modes = GROUP_BLEND_MODES if isinstance(node, Group) else BLEND_MODES
             if [self.blend.itemData(i) for i in range(self.blend.count())] != list(modes):
                 self.blend.clear()
@@ -920,6 +946,10 @@ class LayersPanel(QWidget):
                 if not self.opacity.isSliderDown():
                     self.opacity.setValue(percent)
                 self.opacity_spin.setValue(percent)
+                percent = round(node.fill_opacity * 100 / 255)
+                if not self.fill.isSliderDown():
+                    self.fill.setValue(percent)
+                self.fill_spin.setValue(percent)
         finally:
             self._updating = False
 
@@ -946,13 +976,27 @@ class LayersPanel(QWidget):
             return
         self._set_opacity(percent, None)
 
-    def _set_opacity(self, percent: int, key) -> None:
+    def _fill_changed(self, percent: int) -> None:
+        if not self._updating:
+            self._set_opacity(percent, self._slider_key, fill=True)
+
+    def _fill_typed(self, percent: int) -> None:
+        if not self._updating:
+            self._set_opacity(percent, None, fill=True)
+
+    def _set_opacity(self, percent: int, key, fill: bool = False) -> None:
+        """Opacity (or with `fill`, the fill opacity) of the active node, one undo step
+        (a slider drag, one `key`: merged)."""
         node = self.session.doc.active if self.session is not None else None
         if node is None:
             return
         value = round(percent * 255 / 100)
+        doc = self.session.doc
+        if fill:
+            if value != node.fill_opacity and not isinstance(node, Group):
+                self.guard(lambda: doc.set_fill_opacity(node, value, merge_key=key))
+            return
         if value != node.opacity:
-            doc = self.session.doc
             self.guard(lambda: doc.set_opacity(node, value, merge_key=key))
 
     # -- helpers --------------------------------------------------------------------------
