@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QDoubleSpinBox, QPushButton
+from PySide6.QtWidgets import QApplication, QDoubleSpinBox, QPushButton
 
 from editor.model import FillLayer
 from editor.model.adjustments import GradientFill
 from editor.ui.layers_panel import ARROW_W, EYE_W, ROW_H, THUMB
-from ui_helpers import make_window, open_photo
+from ui_helpers import in_modal_dialog, make_window, open_photo
 
 W, H = 96, 64
 
@@ -44,25 +44,7 @@ def screen(window) -> np.ndarray:
 def in_dialog(window, qtbot, trigger, drive) -> dict:
     """Runs `trigger()`; in the Gradient Fill dialog it opens, calls drive(dialog, seen) and
     then presses OK (or Cancel if drive set seen["cancel"]). Returns `seen`."""
-    seen: dict = {}
-
-    def inside():
-        dialog = QApplication.activeModalWidget()
-        seen["dialog"] = dialog.objectName() if dialog is not None else None
-        try:
-            drive(dialog, seen)
-            buttons = dialog.findChild(QDialogButtonBox)
-            which = QDialogButtonBox.StandardButton.Cancel if seen.get("cancel") \
-                else QDialogButtonBox.StandardButton.Ok
-            qtbot.mouseClick(buttons.button(which), Qt.MouseButton.LeftButton)
-        finally:
-            if dialog is not None and dialog.isVisible():
-                dialog.reject()
-
-    QTimer.singleShot(0, inside)
-    trigger()
-    assert seen["dialog"] == "GradientFillDialog"
-    return seen
+    return in_modal_dialog(qtbot, trigger, drive, "GradientFillDialog")
 
 
 def eased(t: float) -> float:

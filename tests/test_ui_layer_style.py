@@ -8,14 +8,14 @@ from __future__ import annotations
 import os
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QDoubleSpinBox, QPushButton
+from PySide6.QtWidgets import QDoubleSpinBox, QPushButton
 from psd_tools import PSDImage
 
 from editor.model import Document, Layer
 from editor.model.files import save_document
-from ui_helpers import make_window
+from ui_helpers import in_modal_dialog, make_window
 
 FILES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "psd_tools_files")
 W, H = 60, 48
@@ -51,25 +51,7 @@ def screen(window) -> np.ndarray:
 def in_dialog(qtbot, trigger, drive) -> dict:
     """Runs `trigger()`; in the Layer Style dialog it opens, drive(dialog, seen), then OK (or
     Cancel if drive set seen["cancel"])."""
-    seen: dict = {}
-
-    def inside():
-        dialog = QApplication.activeModalWidget()
-        seen["dialog"] = dialog.objectName() if dialog is not None else None
-        try:
-            drive(dialog, seen)
-            buttons = dialog.findChild(QDialogButtonBox)
-            which = QDialogButtonBox.StandardButton.Cancel if seen.get("cancel") \
-                else QDialogButtonBox.StandardButton.Ok
-            qtbot.mouseClick(buttons.button(which), Qt.MouseButton.LeftButton)
-        finally:
-            if dialog is not None and dialog.isVisible():
-                dialog.reject()
-
-    QTimer.singleShot(0, inside)
-    trigger()
-    assert seen["dialog"] == "LayerStyleDialog"
-    return seen
+    return in_modal_dialog(qtbot, trigger, drive, "LayerStyleDialog")
 
 
 def test_drop_shadow_from_the_menu_live_one_step_and_cancel(qtbot, tmp_path, monkeypatch):

@@ -4,9 +4,9 @@ from __future__ import annotations
 import os
 
 import numpy as np
-from PySide6.QtCore import QPoint, QPointF, QSettings, Qt
+from PySide6.QtCore import QPoint, QPointF, QSettings, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from _decompose_scenes import scene
 from editor.ui.qimage import rgba_to_qimage
@@ -128,3 +128,28 @@ def on_canvas(canvas) -> np.ndarray:
     pixels = rows.reshape(h, image.bytesPerLine())[:, :w * 3].reshape(h, w, 3)
     x, y = round(canvas.origin.x()), round(canvas.origin.y())
     return pixels[y:y + canvas.doc.height, x:x + canvas.doc.width].astype(np.int16)
+
+
+def in_modal_dialog(qtbot, trigger, drive, name: str) -> dict:
+    """Runs `trigger()`; in the modal dialog it opens (object name `name`), calls
+    drive(dialog, seen), then presses OK, or Cancel if drive set seen["cancel"]. Returns
+    `seen`."""
+    seen: dict = {}
+
+    def inside():
+        dialog = QApplication.activeModalWidget()
+        seen["dialog"] = dialog.objectName() if dialog is not None else None
+        try:
+            drive(dialog, seen)
+            buttons = dialog.findChild(QDialogButtonBox)
+            which = QDialogButtonBox.StandardButton.Cancel if seen.get("cancel") \
+                else QDialogButtonBox.StandardButton.Ok
+            qtbot.mouseClick(buttons.button(which), Qt.MouseButton.LeftButton)
+        finally:
+            if dialog is not None and dialog.isVisible():
+                dialog.reject()
+
+    QTimer.singleShot(0, inside)
+    trigger()
+    assert seen["dialog"] == name
+    return seen
