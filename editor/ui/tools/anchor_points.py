@@ -15,9 +15,7 @@ the geometry is `path_edit`'s. The Pen's Auto Add/Delete calls into the first tw
 Their cursors are Photoshop's: the pen's nib with a + or a -."""
 from __future__ import annotations
 
-from typing import Optional
-
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QCursor
 
 from editor.model import path_edit
@@ -41,8 +39,6 @@ class AddAnchorPointTool(PathEditTool):
     def __init__(self, window):
         super().__init__(window)
         self._split = None       # (subpaths before, subpath, knots with the new anchor)
-        self._press: Optional[QPointF] = None
-        self._start: Optional[QPointF] = None
 
     def deactivate(self, canvas) -> None:
         super().deactivate(canvas)
@@ -75,10 +71,8 @@ class AddAnchorPointTool(PathEditTool):
         canvas.update()
 
     def release(self, canvas, ev) -> None:
-        node, vector = self.vector(canvas)
-        split, preview = self._split, self.preview
-        self._split, self.preview = None, None
-        canvas.update()
+        node, vector, _, preview = self.let_go(canvas)
+        split, self._split = self._split, None
         if split is None or vector is None:
             return
         self.reshape(canvas, node, vector, preview, "Add Anchor Point")
@@ -117,36 +111,17 @@ class ConvertPointTool(PathEditTool):
     tip = ("Click a smooth anchor point to make it a corner; drag from an anchor to pull "
            "out smooth handles, or drag one handle to move it alone")
 
-    def __init__(self, window):
-        super().__init__(window)
-        self._grab: Optional[path_edit.Hit] = None
-        self._press: Optional[QPointF] = None
-
-    def deactivate(self, canvas) -> None:
-        super().deactivate(canvas)
-        self._grab = None
-
     def press(self, canvas, ev) -> None:
-        node, vector = self.vector_or_status(canvas)
-        if vector is None:
-            return
-        hit = self.hit(canvas, vector, ev)
-        self._grab, self._press, self.preview = hit, ev.pos, None
-        self.selected = None if hit is None else (hit.subpath, hit.index)
-        if hit is None:
+        if self.grab(canvas, ev) is None and self.vector(canvas)[1] is not None:
             self.window.status("Click or drag from an anchor point to convert it.")
-        canvas.update()
 
     def move(self, canvas, ev) -> None:
-        node, vector = self.vector(canvas)
+        grabbed = self.grabbed_knots(canvas)
         hit = self._grab
-        if hit is None or vector is None:
-            return
-        if hit.part == path_edit.ANCHOR and \
-                (ev.pos - self._press).manhattanLength() < DRAG_DISTANCE:
-            return  # not a drag yet: a click retracts the handles
-        subpaths = path_edit.current_subpaths(vector)
-        knots = subpaths[hit.subpath].knots
+        if grabbed is None or (hit.part == path_edit.ANCHOR and
+                               (ev.pos - self._press).manhattanLength() < DRAG_DISTANCE):
+            return  # (not a drag yet: a click retracts the handles)
+        subpaths, knots = grabbed
         x, y = ev.image.x(), ev.image.y()
         if hit.part == path_edit.ANCHOR:
             knots = path_edit.pulled(knots, hit.index, x, y)
@@ -156,10 +131,7 @@ class ConvertPointTool(PathEditTool):
         canvas.update()
 
     def release(self, canvas, ev) -> None:
-        node, vector = self.vector(canvas)
-        hit, preview = self._grab, self.preview
-        self._grab, self.preview = None, None
-        canvas.update()
+        node, vector, hit, preview = self.let_go(canvas)
         if hit is None or vector is None:
             return
         if preview is None:

@@ -9,9 +9,7 @@ loads the path as the selection. Finding the path, hit-testing, drawing and comm
 are `path_tools.PathEditTool`'s."""
 from __future__ import annotations
 
-from typing import Optional
-
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QCursor
 
 from editor.model import path_edit
@@ -27,32 +25,16 @@ class DirectSelectionTool(PathEditTool):
     tip = ("Reshape the chosen path or the layer's vector mask: drag an anchor or a handle "
            "(Alt: that handle alone); Delete removes the selected anchor")
 
-    def __init__(self, window):
-        super().__init__(window)
-        self._grab: Optional[path_edit.Hit] = None
-        self._start: Optional[QPointF] = None
-
-    def deactivate(self, canvas) -> None:
-        super().deactivate(canvas)
-        self._grab = None
-
     # -- input ------------------------------------------------------------------------
     def press(self, canvas, ev) -> None:
-        node, vector = self.vector_or_status(canvas)
-        if vector is None:
-            return
-        hit = self.hit(canvas, vector, ev)
-        self.selected = None if hit is None else (hit.subpath, hit.index)
-        self._grab, self._start, self.preview = hit, ev.image, None
-        canvas.update()
+        self.grab(canvas, ev)
 
     def move(self, canvas, ev) -> None:
-        node, vector = self.vector(canvas)
-        hit = self._grab
-        if hit is None or vector is None:
+        grabbed = self.grabbed_knots(canvas)
+        if grabbed is None:
             return
-        subpaths = path_edit.current_subpaths(vector)
-        knots = subpaths[hit.subpath].knots
+        subpaths, knots = grabbed
+        hit = self._grab
         if hit.part == path_edit.ANCHOR:
             d = ev.image - self._start
             knots = path_edit.moved_anchor(knots, hit.index, d.x(), d.y())
@@ -63,10 +45,7 @@ class DirectSelectionTool(PathEditTool):
         canvas.update()
 
     def release(self, canvas, ev) -> None:
-        node, vector = self.vector(canvas)
-        hit, preview = self._grab, self.preview
-        self._grab, self.preview = None, None
-        canvas.update()
+        node, vector, hit, preview = self.let_go(canvas)
         if hit is None or preview is None or vector is None:
             return
         name = "Move Anchor Point" if hit.part == path_edit.ANCHOR else "Move Handle"

@@ -188,9 +188,43 @@ class PathEditTool(Tool):
         self.selected: Optional[tuple[int, int]] = None  # (subpath, knot) of the path
         self._owner = None      # what `selected` is in: a node, or a document path's uid
         self.preview = None     # the subpaths while a drag goes on
+        self._grab: Optional[path_edit.Hit] = None  # the anchor or handle a press took
+        self._press: Optional[QPointF] = None       # where the press was (widget)
+        self._start: Optional[QPointF] = None       # and in the image
 
     def deactivate(self, canvas) -> None:
-        self.selected, self.preview = None, None
+        self.selected, self.preview, self._grab = None, None, None
+
+    def grab(self, canvas, ev) -> Optional[path_edit.Hit]:
+        """A press: the anchor under the pointer, or a handle of the selected one, becomes
+        the one dragged and the selected anchor; returns it (None: nothing there, or no
+        path, which the status bar then says)."""
+        node, vector = self.vector_or_status(canvas)
+        if vector is None:
+            return None
+        hit = self.hit(canvas, vector, ev)
+        self.selected = None if hit is None else (hit.subpath, hit.index)
+        self._grab, self._press, self._start, self.preview = hit, ev.pos, ev.image, None
+        canvas.update()
+        return hit
+
+    def grabbed_knots(self, canvas):
+        """While dragging what `grab` took: (the path's subpaths, the knots of the grabbed
+        anchor's subpath), or None."""
+        node, vector = self.vector(canvas)
+        if self._grab is None or vector is None:
+            return None
+        subpaths = path_edit.current_subpaths(vector)
+        return subpaths, subpaths[self._grab.subpath].knots
+
+    def let_go(self, canvas):
+        """A release: (the path's owner, its geometry, what was grabbed, the drag's preview),
+        the drag's state cleared."""
+        node, vector = self.vector(canvas)
+        hit, preview = self._grab, self.preview
+        self._grab, self.preview = None, None
+        canvas.update()
+        return node, vector, hit, preview
 
     def vector(self, canvas):
         """The edited path's owner (a node or a DocPath) and its geometry (None when there
