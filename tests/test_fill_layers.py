@@ -134,6 +134,19 @@ def test_renderer_updates_with_fill_layers_equal_a_fresh_render():
     check()
 
 
+def settled_as_fresh(renderer, doc) -> np.ndarray:
+    """`renderer`'s picture once updated and settled (straight RGBA8), checked to be what a
+    new Renderer draws from scratch."""
+    renderer.update()
+    renderer.settle()
+    renderer.update()
+    ours = renderer.composite.to_straight_rgba8()
+    fresh = Renderer(doc)
+    fresh.update()
+    np.testing.assert_array_equal(ours, fresh.composite.to_straight_rgba8())
+    return ours
+
+
 def test_a_shape_layers_pixels_are_kept_between_redraws(monkeypatch):
     """A second full redraw of a shape layer neither fills its path again nor makes its
     pixels; a new colour, a reshaped path, a move and a stroke on a layer mask added to
@@ -155,14 +168,7 @@ def test_a_shape_layers_pixels_are_kept_between_redraws(monkeypatch):
 
     def redraw_all():
         doc.region_changed.emit(doc.canvas, None)
-        renderer.update()
-        renderer.settle()
-        renderer.update()
-        ours = renderer.composite.to_straight_rgba8()
-        fresh = Renderer(doc)
-        fresh.update()
-        np.testing.assert_array_equal(ours, fresh.composite.to_straight_rgba8())
-        return ours
+        return settled_as_fresh(renderer, doc)
 
     first = redraw_all()
     assert {kind for kind, _ in calls} == {"path", "pixels"}

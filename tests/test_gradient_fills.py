@@ -20,6 +20,7 @@ from editor.model.render import Renderer, composite_document
 from engine.box import Box
 
 from reference_compositing import blend_onto, premultiplied
+from test_fill_layers import settled_as_fresh
 
 FILES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "psd_tools_files")
 W, H = 40, 30
@@ -137,14 +138,7 @@ def test_a_gradient_is_made_once_and_follows_its_settings_the_canvas_and_its_pat
     renderer = Renderer(doc)
 
     def shown():
-        renderer.update()
-        renderer.settle()
-        renderer.update()
-        ours = renderer.composite.to_straight_rgba8()
-        fresh = Renderer(doc)
-        fresh.update()
-        np.testing.assert_array_equal(ours, fresh.composite.to_straight_rgba8())
-        return ours
+        return settled_as_fresh(renderer, doc)
 
     first = shown()
     assert calls and all(f == (0.0, 0.0, W, H) for f in calls)
