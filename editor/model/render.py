@@ -305,13 +305,18 @@ class _Painter:
         self.buffer.write_float(inter, out)
 
 
-def _draw_layer(painter: _Painter, layer: Layer, region: Box, mode: str, opacity: int) -> None:
+def _draw_layer(painter: _Painter, layer: Layer, region: Box, mode: str, opacity: int,
+                fill: Optional[int] = None) -> None:
+    """`layer` blended onto the canvas inside `region` with `mode` at `opacity`, its own
+    pixels at fill opacity `fill` (default its own `fill_opacity`: a clipping base is also
+    drawn at 255 for the shape it clips to)."""
+    fill = layer.fill_opacity if fill is None else fill
     if layer.effects is not None and layer.effects.drawn() \
             and (isinstance(layer, FillLayer) or type(layer) is Layer):
-        _draw_styled(painter, layer, region, mode, opacity)
+        _draw_styled(painter, layer, region, mode, opacity, fill)
         return
     # Without effects, Photoshop's fill opacity fades the layer as its opacity does.
-    opacity = _times(opacity, layer.fill_opacity)
+    opacity = _times(opacity, fill)
     if isinstance(layer, FillLayer):
         _draw_fill(painter, layer, region, mode, opacity)
         return
@@ -338,7 +343,8 @@ def _times(opacity: int, fill: int) -> int:
     return opacity if fill == 255 else (opacity * fill + 127) // 255
 
 
-# Per layer: (key, the styled images of `layer_effects.styled_layers`, their canvas box).
+# Per layer: (key, {fill opacity: the styled images of `layer_effects.styled_layers`}); a
+# clipping base below 100 % Fill is drawn at two fills (`_draw_clipping_group`).
 _styled_cache: "weakref.WeakKeyDictionary[Layer, tuple]" = weakref.WeakKeyDictionary()
 
 
@@ -355,12 +361,14 @@ def _styled_source(layer: Layer, canvas: Box) -> tuple[np.ndarray, Box]:
     return masked_fill_pixels(layer, canvas.expand(effects.margin() + int(np.ceil(inward)) + 1))
 
 
-def _draw_styled(painter: _Painter, layer: Layer, region: Box, mode: str, opacity: int) -> None:
+def _draw_styled(painter: _Painter, layer: Layer, region: Box, mode: str, opacity: int,
+                 fill: int) -> None:
     """A layer with its drawn effects (layer_effects.py), a pixel layer or a fill (shape)
-    layer alike: its shadows blended with their own modes, then the layer with its
-    overlays and strokes with the layer's mode, each at the layer's opacity; its fill
-    opacity fades its own pixels only. The images are made once per change of the layer,
-    its mask or style (a fill layer's pixels are its kept ones: not made again)."""
+    layer alike: its shadows (and strokes not in Normal) blended with their own modes, the
+    layer with its overlays and Normal strokes with the layer's mode, each at the layer's
+    opacity; its fill opacity (`fill`) fades its own pixels only. The images are made once
+    per change of the layer, its mask or style (a fill layer's pixels are its kept ones:
+    not made again)."""
     if opacity <= 0:
         return
     pixels, at = _styled_source(layer, painter.buffer.box)
@@ -369,9 +377,14 @@ def _draw_styled(painter: _Painter, layer: Layer, region: Box, mode: str, opacit
     if box.intersect(region).intersect(painter.buffer.box).is_empty():
         return
     key = (id(pixels), layer.revision, id(layer.active_mask()), layer.effects, at,
-           layer.fill_opacity, getattr(layer, "settings", None))
+           getattr(layer, "settings", None))
     kept = _styled_cache.get(layer)
-    if kept is None or kept[0] != key:
+    if kept is None or kept[0] != key or fill not in kept[1]:
+        if kept is None or kept[0] != key:
+            kept = (key, {})
+            _styled_cache[layer] = kept
+        for other in [f for f in kept[1] if f != 255]:  # a Fill slider's drag: keep one
+            del kept[1][other]
         padded = np.zeros((box.h, box.w, 4), np.float32)
         inside = np.s_[margin:margin + at.h, margin:margin + at.w]
         padded[inside] = to_float(pixels)
@@ -380,10 +393,9 @@ def _draw_styled(painter: _Painter, layer: Layer, region: Box, mode: str, opacit
             shape = np.zeros((box.h, box.w), np.float32)
             mask = layer.active_mask()
             shape[inside] = 1.0 if mask is None else mask.coverage(at) * np.float32(1 / 255)
-        kept = (key, layer_effects.styled_layers(padded, layer.effects,
-                                                 layer.fill_opacity / 255.0, shape))
-        _styled_cache[layer] = kept
-    for image, own_mode in kept[1]:
+        kept[1][fill] = layer_effects.styled_layers(padded, layer.effects, fill / 255.0,
+                                                    shape)
+    for image, own_mode in kept[1][fill]:
         painter.blend_numpy(image, box, region, own_mode or mode, opacity)
 
 
@@ -637,7 +649,8 @@ def _draw_clipping_group(painter: _Painter, base: Node, clipped: Sequence[Node],
     """Photoshop's clipping mask, with "Blend Clipped Layers as Group" (its default): the
     base and the layers clipped to it composite on transparency, each clipped layer
     blending onto the base's colours, the result keeps the base's alpha (its shape); it
-    then blends onto the backdrop with the base's mode and opacity. Hidden base: the
+    then blends onto the backdrop with the base's mode and opacity. The base's Fill fades
+    its own colours only: the clipped layers keep its full shape. Hidden base: the
     clipped layers are hidden too."""
     if not base.visible:
         return
@@ -651,20 +664,36 @@ def _draw_clipping_group(painter: _Painter, base: Node, clipped: Sequence[Node],
     temp = PixelBuffer(inside.w, inside.h, buffer.precise, (inside.x, inside.y))
     inner = _Painter(temp)
     if isinstance(base, Layer):
-        _draw_layer(inner, base, inside, "normal", 255)
+        _draw_layer(inner, base, inside, "normal", 255, fill=255)
     else:
         assert isinstance(base, Group)
         _draw_nodes(inner, base.children, inside)  # the group's own mode applies below
     inner.close()
     shape = temp.read_float(inside)[..., 3:4].copy()
+    own = shape  # the base's own contribution: its shape, unless its Fill fades it
+    if isinstance(base, Layer) and base.fill_opacity != 255:
+        # Photoshop's Fill fades the base's own colours, not the shape its clipped layers
+        # are clipped by: they paint onto the faded base as onto transparency, and show at
+        # full strength where the base is opaque (at Fill 0 %, the base is only a shape).
+        temp.array[...] = 0
+        _draw_layer(inner, base, inside, "normal", 255)
+        inner.close()
+        own = temp.read_float(inside)[..., 3:4].copy()
     for node in clipped:
         _draw_node(inner, node, inside)
     inner.close()
     out = temp.read_float(inside)
     alpha = out[..., 3:4]
-    scale = np.divide(shape, alpha, out=np.zeros_like(alpha), where=alpha > 0)
+    # How much the clipped layers cover over the base's own alpha (alpha = c + own (1 - c)
+    # for every mode), then the result's alpha: from the base's own where they cover
+    # nothing to its full shape where they cover it all (at Fill 100 %: the shape).
+    kept = shape
+    if own is not shape:
+        cover = np.divide(alpha - own, 1.0 - own, out=np.zeros_like(alpha), where=own < 1.0)
+        kept = own + (shape - own) * np.clip(cover, 0.0, 1.0)
+    scale = np.divide(kept, alpha, out=np.zeros_like(alpha), where=alpha > 0)
     out[..., :3] *= scale  # same colours, the base's alpha
-    out[..., 3:4] = shape
+    out[..., 3:4] = kept
     temp.write_float(inside, out)
     mode = "normal" if base.blend_mode == "pass_through" else base.blend_mode
     if isinstance(base, Group) and base.active_mask() is not None:
@@ -1510,12 +1539,16 @@ def _split_top_level(nodes: Sequence[Node], layer: Layer) -> Optional[tuple[list
 def _blends_normally(node: Node) -> bool:
     if not node.visible:
         return True
+    # A style's shadows and strokes in other modes blend onto what lies below the layer:
+    # pre-flattened on transparency, a Multiply shadow would lose its mode.
+    normal_effects = node.effects is None or node.effects.own_modes() <= {"normal"}
     if isinstance(node, FillLayer):
-        return node.blend_mode == "normal"  # drawn as a layer of one colour
+        # drawn as a layer of one colour
+        return node.blend_mode == "normal" and normal_effects
     if isinstance(node, AdjustmentLayer):
         return False  # it changes what lies below it: not a layer to pre-flatten
     if isinstance(node, Layer):
-        return node.blend_mode == "normal"
+        return node.blend_mode == "normal" and normal_effects
     assert isinstance(node, Group)
     if node.blend_mode == "normal":
         return True
