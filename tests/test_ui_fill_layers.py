@@ -68,7 +68,8 @@ def test_new_solid_color_fill_layer_covers_the_canvas_and_undoes_in_one_step(ope
     steps = doc.history.count
     menu = w.menus["new_fill"]
     assert menu.menuAction() in w.menus["layer"].actions()
-    assert [a.text().replace("&", "") for a in menu.actions()] == ["Solid Color…", "Gradient…"]
+    assert [a.text().replace("&", "") for a in menu.actions()] == ["Solid Color…", "Gradient…",
+                                                                   "Pattern…"]
     w.actions["fill_solid_color"].trigger()
     # A name first (Photoshop's "Color Fill 1"), then the picker from the foreground colour.
     assert answers["asked"] == [("name", "Color Fill 1"), ("color", (200, 10, 10))]

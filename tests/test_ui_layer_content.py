@@ -54,7 +54,7 @@ def test_shape_layer_from_solid_color_to_gradient_keeps_its_shape(opened, qtbot,
     doc.set_opacity(shape, 230)
     w.update_actions()
     assert w.menus["change_content"].menuAction() in w.menus["layer"].actions()
-    assert content_texts(w) == ["Solid Color…", "Gradient…", "Brightness/Contrast…",
+    assert content_texts(w) == ["Solid Color…", "Gradient…", "Pattern…", "Brightness/Contrast…",
                                 "Levels…", "Curves…", "Hue/Saturation…", "Color Balance…",
                                 "Exposure…"]
     assert not w.actions["change_content_solid_color"].isEnabled()  # what it already is

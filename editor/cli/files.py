@@ -16,7 +16,6 @@ import json
 import os
 import re
 import sys
-from dataclasses import asdict
 
 from editor.cli import UserError
 from editor.model.document import Document
@@ -95,7 +94,7 @@ def describe_document(doc, file: str) -> dict:
         if isinstance(node, AdjustmentLayer):  # a fill layer's settings under "fill"
             entry["fill" if node.settings.fills else "adjustment"] = {
                 "kind": node.settings.kind, "label": node.settings.label,
-                "settings": asdict(node.settings)}
+                "settings": node.settings.as_dict(), "description": node.settings.describe()}
         if isinstance(node, Layer):
             entry.update(x=node.x, y=node.y, width=node.width, height=node.height,
                          recipe=node.recipe, source_kind=node.source_kind)
@@ -152,19 +151,13 @@ def format_report(report: dict) -> str:
             text += "  in " + "/".join(n["group_path"])
         settings = n.get("adjustment") or n.get("fill")
         if settings:
-            text += f"  {settings['label']}: " + _describe_settings(settings)
+            text += f"  {settings['label']}: {settings['description']}"
         if n.get("recipe"):
             text += "  recipe " + json.dumps(n["recipe"], ensure_ascii=False, sort_keys=True)
         lines.append(text)
     for warning in report["warnings"]:
         lines.append(f"warning: {warning}")
     return "\n".join(lines)
-
-
-def _describe_settings(adjustment: dict) -> str:
-    from editor.model.adjustments import make
-
-    return make(adjustment["kind"], adjustment["settings"]).describe()
 
 
 # -- convert -----------------------------------------------------------------------------

@@ -66,6 +66,9 @@ def _kind_settings(kind: str, settings: Optional[Adjustment]) -> tuple[type, Adj
     settings = settings if settings is not None else cls()
     if type(settings) is not cls:
         raise ValueError(f"{settings!r} is not {kind}")
+    if getattr(settings, "pattern", False) is None:  # a pattern fill tiles a pattern
+        raise DocumentError("Choose a pattern for the pattern fill (Edit > Define Pattern "
+                            "makes one).")
     return cls, settings
 
 

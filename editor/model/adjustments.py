@@ -45,14 +45,15 @@ Fill layers share the settings' form (`fills` set): Solid Color paints one colou
 the whole canvas, through the layer's masks (`render._draw_fill`), as Photoshop's
 Layer > New Fill Layer > Solid Color (its 'SoCo' block in a PSD); Gradient paints a
 gradient (`gradients.py`, the Gradient tool's maths) laid out on the canvas or on the
-layer's path ('GdFl'). They change nothing below them, so they have no `apply` but
-`paint(box, frame)`; they live in `FILL_KINDS`, apart from `KINDS` (the New Adjustment
-Layer menu).
+layer's path ('GdFl'); Pattern tiles one of the document's patterns (`patterns.py`)
+over the canvas, scaled and turned ('PtFl'). They change nothing below them, so they have
+no `apply` but `paint(box, frame)`; they live in `FILL_KINDS`, apart from `KINDS` (the New
+Adjustment Layer menu).
 """
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import ClassVar, Optional
 
 import numpy as np
@@ -97,6 +98,15 @@ class Adjustment:
 
     def is_identity(self) -> bool:
         return self == type(self)()
+
+    def as_dict(self) -> dict:
+        """The settings as plain values (`info`'s report)."""
+        return asdict(self)
+
+    def reduced(self, level: int) -> "Adjustment":
+        """The settings a stand-in 2**level times smaller paints with (reduced.py): the same,
+        except for what is measured in canvas pixels (a pattern's tile)."""
+        return self
 
     def describe(self) -> str:
         """One line of the settings that differ from the defaults (for `info`)."""
@@ -580,6 +590,77 @@ class GradientFill(Adjustment):
         return np.ascontiguousarray(gradients.colours(t, self.lookup()))
 
 
+@dataclass(frozen=True)
+class PatternFill(Adjustment):
+    """A Pattern fill layer's settings, as Photoshop's Pattern Fill dialog: the pattern
+    (`patterns.Pattern`, its pixels held here: None paints nothing), scale % (1..1000),
+    angle (degrees, counter-clockwise) and phase (where a tile's corner lies from the
+    frame's corner, pixels: (0, 0) is Snap to Origin), tiled over the whole canvas.
+    `align` (Link with Layer): on a shape layer the tiles start at its path's box
+    (`FillLayer.frame`), else at the canvas's corner. `descriptor`: the 'PtFl'
+    descriptor it was read from (psd.py writes back the keys this class does not hold)."""
+
+    kind: ClassVar[str] = "pattern_fill"
+    label: ClassVar[str] = "Pattern"
+    fills: ClassVar[bool] = True
+    layer_name: ClassVar[str] = "Pattern Fill"  # Photoshop's name for a new one
+    pattern: object = None
+    scale: float = 100.0
+    angle: float = 0.0
+    phase: tuple = (0.0, 0.0)
+    align: bool = True
+    descriptor: object = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self):
+        # (A stand-in's `reduced` scale goes below Photoshop's 1 %: only > 0 is required.)
+        if not 0 < float(self.scale) <= 1000:
+            raise ValueError(f"a pattern's scale is 1..1000 %, not {self.scale!r}")
+        object.__setattr__(self, "scale", float(self.scale))
+        object.__setattr__(self, "angle", float(self.angle))
+        object.__setattr__(self, "phase", tuple(float(v) for v in self.phase))
+
+    def is_identity(self) -> bool:
+        return False  # it always paints
+
+    def describe(self) -> str:
+        from .patterns import display_name
+
+        name = display_name(self.pattern.name) if self.pattern is not None else "none"
+        parts = [f"pattern={name}"]
+        for key in ("scale", "angle", "phase", "align"):
+            if getattr(self, key) != getattr(PatternFill, key):
+                parts.append(f"{key}={_short(getattr(self, key))}")
+        return ", ".join(parts)
+
+    def as_dict(self) -> dict:
+        """The settings with the pattern named, not its pixels (`info`'s report)."""
+        pattern = self.pattern
+        return {"pattern": None if pattern is None else {
+                    "name": pattern.name, "id": pattern.id, "width": pattern.width,
+                    "height": pattern.height},
+                "scale": self.scale, "angle": self.angle, "phase": list(self.phase),
+                "align": self.align}
+
+    def reduced(self, level: int) -> "PatternFill":
+        """The tile 2**level times smaller (its corner follows the reduced frame)."""
+        if level <= 0:
+            return self
+        s = 1 << level
+        return replace(self, scale=self.scale / s, phase=(self.phase[0] / s, self.phase[1] / s))
+
+    def paint(self, box, frame) -> np.ndarray:
+        """Straight RGBA (uint8) of canvas box `box`: the pattern tiled (`patterns.tile`,
+        transparent without a pattern) from the corner of `frame` (the canvas's; a shape
+        layer's path box when linked with the layer, as Photoshop anchors it) moved by
+        the phase."""
+        from .patterns import tile
+
+        if self.pattern is None:
+            return np.zeros((max(0, box.h), max(0, box.w), 4), np.uint8)
+        origin = (frame[0] + self.phase[0], frame[1] + self.phase[1])
+        return tile(self.pattern, box, self.scale, self.angle, origin)
+
+
 def _percent(value) -> float:
     return min(100.0, max(0.0, float(value)))
 
@@ -596,7 +677,7 @@ def _gradient_table(stops: tuple, opacity_stops: tuple, smoothness: float) -> np
 
 KINDS: dict[str, type] = {k.kind: k for k in (BrightnessContrast, Levels, Curves, HueSaturation,
                                                ColorBalance, Exposure)}
-FILL_KINDS: dict[str, type] = {k.kind: k for k in (SolidColor, GradientFill)}
+FILL_KINDS: dict[str, type] = {k.kind: k for k in (SolidColor, GradientFill, PatternFill)}
 
 
 def changed(settings: Adjustment, **values) -> Adjustment:

@@ -125,6 +125,10 @@ class Document:
         # `paths.DocPath`s, never changed in place), in the panel's order; changed by
         # undoable commands and saved in the PSD.
         self.paths: tuple = ()
+        # The patterns defined in the document (Edit > Define Pattern: `patterns.Pattern`s,
+        # never changed in place), oldest first; changed by undoable commands and saved
+        # in the PSD (its 'Patt' block), where a Pattern fill layer finds its pattern.
+        self.patterns: tuple = ()
         # The path the path tools edit and the canvas outlines: a DocPath's uid,
         # VECTOR_MASK_TARGET (the active node's vector mask) or None; a view state, as
         # `active` is (the commands that add or remove a path set it with their step).
@@ -151,6 +155,7 @@ class Document:
         self.size_changed = Signal()       # () the canvas size changed (Image menu)
         self.guides_changed = Signal()     # ()
         self.paths_changed = Signal()      # () the document's paths changed
+        self.patterns_changed = Signal()   # () a pattern was defined (or that was undone)
         self.path_target_changed = Signal()  # (target) another path is edited and outlined
         # Brush and Eraser paint the active node's layer mask instead of its pixels
         # (the mask thumbnail was clicked); a view state, not part of the document.
@@ -767,6 +772,10 @@ class Document:
                 not any(p.uid == target for p in self.paths):
             target = None  # (a path the step removed)
         self.set_path_target(target)
+
+    def _set_patterns(self, patterns: tuple) -> None:
+        self.patterns = tuple(patterns)
+        self.patterns_changed.emit()
 
     def _mask_edited(self, box: Box) -> None:
         self.selection_mask_changed.emit(box)

@@ -51,6 +51,11 @@ and its ShapeLayer when that is one with a path and no stroke (Photoshop's shape
 the block beside the vector mask). A gradient keeps the descriptor it was read from, so
 what our settings do not hold (the stops' midpoints, the gradient's name, keys of newer
 Photoshops) is written back as it was.
+Pattern fill layers ('PtFl': 'Ptrn' naming the pattern by its 'Idnt' and 'Nm  ', 'Scl ',
+'Angl', 'Algn', 'phase') become ours too when the file holds the pattern: the document's
+patterns are the global 'Patt'/'Pat2'/'Pat3' blocks after the layers (RGB or greyscale
+ones; psd-tools decodes them), written back as one 'Patt' block with the patterns the
+fill layers use. A pattern fill whose pattern is not in the file stays psd-tools' layer.
 We write a fill layer as Photoshop does: flagged "pixel data irrelevant", with pixels
 for readers that do not know fills (its content over the canvas, or over its path's box
 with the path's coverage as alpha; the layer mask stored apart). So psd-tools sees our
@@ -166,6 +171,7 @@ def read_psd(path: str, limit: int, pixels: bool = True) -> Document:
                                   f"({_why(exc)}).") from None
         source.check_records(limit)
         reader = _Reader(path, psd, limit, log, source, pixels)
+        reader.patterns = read_patterns(psd, reader.warn)
         if depth != 8:
             reader.warn(f"converted from {depth}-bit to 8-bit colour")
         if mode != 3:
@@ -191,6 +197,7 @@ def read_psd(path: str, limit: int, pixels: bool = True) -> Document:
         doc.root.children.append(child)
     _apply_metadata(psd, doc, reader.ids)
     doc.paths = tuple(read_path_resources(psd, _xmp_path_names(psd), reader.warn))
+    doc.patterns = tuple(reader.patterns.values())
     doc.global_light = {key: psd.image_resources[key] for key in _light_resources()
                         if key in psd.image_resources} or None
     doc.warnings = reader.warnings
@@ -418,6 +425,7 @@ class _Reader:
         self.warnings: list[str] = []
         self.apply_icc = _needs_icc(psd)
         self.ids: dict[int, Node] = {}
+        self.patterns: dict = {}  # the file's patterns by id (`read_patterns`)
 
     def warn(self, text: str) -> None:
         self.warnings.append(f"{self.path}: {text}.")
@@ -447,9 +455,9 @@ class _Reader:
             node: Node = Group(name, self.read_children(item), visible=item.visible,
                                opacity=item.opacity, blend_mode=self.mode(item, True),
                                locked=_locked(item), expanded=_is_open(item))
-        elif isinstance(item, PsdAdjustment) or read_fill(item) is not None:
+        elif isinstance(item, PsdAdjustment) or read_fill(item, self.patterns) is not None:
             settings = read_adjustment(item) if isinstance(item, PsdAdjustment) \
-                else read_fill(item)
+                else read_fill(item, self.patterns)
             record, _ = _low_level(item)
             own = _own_blocks()
             if settings is not None:  # one we draw: its settings are ours now
@@ -1013,14 +1021,16 @@ def _adjustment_tags() -> set:
 
     return {Tag.BRIGHTNESS_AND_CONTRAST, Tag.CONTENT_GENERATOR_EXTRA_DATA, Tag.LEVELS,
             Tag.CURVES, Tag.HUE_SATURATION, Tag.COLOR_BALANCE, Tag.EXPOSURE,
-            Tag.SOLID_COLOR_SHEET_SETTING, Tag.GRADIENT_FILL_SETTING}
+            Tag.SOLID_COLOR_SHEET_SETTING, Tag.GRADIENT_FILL_SETTING, Tag.PATTERN_FILL_SETTING}
 
 
-def read_fill(item) -> Optional[adjustments.Adjustment]:
-    """Our settings for a Solid Color or Gradient fill layer: psd-tools' SolidColorFill or
-    GradientFill, or its ShapeLayer with a 'SoCo' or 'GdFl' block and no stroke drawn
-    (Photoshop's shape layer: the fill and its path); None for anything else (other fills,
-    a colour not stored as RGB, a noise gradient, a stroked shape: psd-tools draws those)."""
+def read_fill(item, patterns: Optional[dict] = None) -> Optional[adjustments.Adjustment]:
+    """Our settings for a Solid Color, Gradient or Pattern fill layer: psd-tools'
+    SolidColorFill, GradientFill or PatternFill, or its ShapeLayer with a 'SoCo', 'GdFl' or
+    'PtFl' block and no stroke drawn (Photoshop's shape layer: the fill and its path);
+    None for anything else (other fills, a colour not stored as RGB, a noise gradient, a
+    pattern not among `patterns` (the file's, by id), a stroked shape: psd-tools draws
+    those)."""
     from psd_tools.api.layers import FillLayer as PsdFill, ShapeLayer
     from psd_tools.constants import Tag
 
@@ -1033,6 +1043,9 @@ def read_fill(item) -> Optional[adjustments.Adjustment]:
     gradient = blocks.get_data(Tag.GRADIENT_FILL_SETTING)
     if gradient is not None:
         return read_gradient(gradient)
+    pattern = blocks.get_data(Tag.PATTERN_FILL_SETTING)
+    if pattern is not None:
+        return read_pattern_fill(pattern, patterns or {})
     desc = blocks.get_data(Tag.SOLID_COLOR_SHEET_SETTING)
     if desc is None:
         return None
@@ -1057,18 +1070,20 @@ GRADIENT_TYPES = {"linear": b"Lnr ", "radial": b"Rdl ", "angle": b"Angl",
 LOCATION_STEPS = 4096  # a stop's 'Lctn': 0..4096 from the gradient's start to its end
 
 
+def _number(value, default: float) -> float:
+    """A descriptor's number (Double, UnitFloat, Integer) as a float; `default` if absent."""
+    try:
+        return float(getattr(value, "value", value)) if value is not None else default
+    except (TypeError, ValueError):
+        return default
+
+
 def read_gradient(desc) -> Optional[adjustments.GradientFill]:
     """Our settings from a 'GdFl' descriptor (Photoshop's Gradient Fill: 'Grad' with its
     colour stops 'Clrs' and opacity stops 'Trns', 'Type', 'Angl', 'Scl ', 'Rvrs', 'Dthr',
     'Algn', 'Ofst'), absent keys taken as Photoshop's defaults (psd-tools' for the angle:
     0); None for what we cannot draw (a noise gradient, colours not stored as RGB). The
     descriptor is kept in the settings for the fields they do not hold."""
-    def number(value, default: float) -> float:
-        try:
-            return float(getattr(value, "value", value)) if value is not None else default
-        except (TypeError, ValueError):
-            return default
-
     grad = desc.get(b"Grad")
     kind = desc.get(b"Type")
     style = next((name for name, code in GRADIENT_TYPES.items()
@@ -1082,8 +1097,8 @@ def read_gradient(desc) -> Optional[adjustments.GradientFill]:
         color = _rgb(stop.get(b"Clr "))
         if color is None:
             return None
-        stops.append((_location(number(stop.get(b"Lctn"), 0)), color))
-    opacities = [(_location(number(stop.get(b"Lctn"), 0)), number(stop.get(b"Opct"), 100))
+        stops.append((_location(_number(stop.get(b"Lctn"), 0)), color))
+    opacities = [(_location(_number(stop.get(b"Lctn"), 0)), _number(stop.get(b"Opct"), 100))
                  for stop in grad.get(b"Trns") or ()]
     if not stops:
         return None
@@ -1091,15 +1106,145 @@ def read_gradient(desc) -> Optional[adjustments.GradientFill]:
     try:
         return adjustments.GradientFill(
             stops=tuple(stops), opacity_stops=tuple(opacities) or adjustments.OPAQUE,
-            smoothness=number(grad.get(b"Intr"), LOCATION_STEPS) / LOCATION_STEPS * 100,
-            style=style, angle=number(desc.get(b"Angl"), 0.0),
-            scale=number(desc.get(b"Scl "), 100.0), reverse=bool(desc.get(b"Rvrs", False)),
+            smoothness=_number(grad.get(b"Intr"), LOCATION_STEPS) / LOCATION_STEPS * 100,
+            style=style, angle=_number(desc.get(b"Angl"), 0.0),
+            scale=_number(desc.get(b"Scl "), 100.0), reverse=bool(desc.get(b"Rvrs", False)),
             dither=bool(desc.get(b"Dthr", False)), align=bool(desc.get(b"Algn", True)),
-            offset=(0.0, 0.0) if offset is None else (number(offset.get(b"Hrzn"), 0.0),
-                                                      number(offset.get(b"Vrtc"), 0.0)),
+            offset=(0.0, 0.0) if offset is None else (_number(offset.get(b"Hrzn"), 0.0),
+                                                      _number(offset.get(b"Vrtc"), 0.0)),
             descriptor=desc)
     except ValueError:  # a scale or style out of what a gradient has
         return None
+
+
+def _text(value) -> str:
+    """A descriptor's String without the NUL Photoshop ends it with."""
+    return str(getattr(value, "value", value) or "").rstrip("\x00")
+
+
+def read_pattern_fill(desc, patterns: dict) -> Optional[adjustments.PatternFill]:
+    """Our settings from a 'PtFl' descriptor ('Ptrn' with 'Idnt' and 'Nm  ', 'Scl ', 'Angl',
+    'Algn', 'phase' with 'Hrzn'/'Vrtc'; absent keys Photoshop's defaults), with the pattern
+    of that id in `patterns`; None when the file does not hold it. The descriptor is kept
+    in the settings for the keys they do not hold."""
+    reference = desc.get(b"Ptrn")
+    pattern = patterns.get(_text(reference.get(b"Idnt"))) if reference is not None else None
+    if pattern is None:
+        return None
+    phase = desc.get(b"phase")
+    try:
+        return adjustments.PatternFill(
+            pattern=pattern, scale=_number(desc.get(b"Scl "), 100.0),
+            angle=_number(desc.get(b"Angl"), 0.0), align=bool(desc.get(b"Algn", True)),
+            phase=(0.0, 0.0) if phase is None else (_number(phase.get(b"Hrzn"), 0.0),
+                                                    _number(phase.get(b"Vrtc"), 0.0)),
+            descriptor=desc)
+    except ValueError:  # a scale out of what a pattern fill has
+        return None
+
+
+def pattern_descriptor(settings: adjustments.PatternFill):
+    """The 'PtFl' descriptor of our settings, as Photoshop writes it; keys of the
+    descriptor they were read from that they do not hold are written back from it."""
+    from psd_tools.psd.descriptor import Bool, Descriptor, DescriptorBlock, Double, String, UnitFloat
+    from psd_tools.terminology import Unit
+
+    pattern = settings.pattern
+    reference = Descriptor(classID=b"Ptrn")
+    reference[b"Nm  "] = String(pattern.name + "\x00")
+    reference[b"Idnt"] = String(pattern.id + "\x00")
+    phase = Descriptor(classID=b"Pnt ")
+    phase[b"Hrzn"] = Double(settings.phase[0])
+    phase[b"Vrtc"] = Double(settings.phase[1])
+    ours = {b"Ptrn": reference, b"Angl": UnitFloat(unit=Unit.Angle, value=settings.angle),
+            b"Scl ": UnitFloat(unit=Unit.Percent, value=settings.scale),
+            b"Algn": Bool(settings.align), b"phase": phase}
+    source = settings.descriptor
+    fill = DescriptorBlock(classID=b"null")
+    for key, value in (source.items() if source is not None else ()):
+        fill[key] = ours.pop(key, value)  # in the order it was read
+    for key, value in ours.items():
+        fill[key] = value
+    return fill
+
+
+def read_patterns(psd, warn) -> dict:
+    """The file's patterns ('Patt', 'Pat2', 'Pat3' after the layers) by id, as ours
+    (`patterns.Pattern`, its name as stored less the final NUL); those in a mode we do
+    not read (indexed, CMYK, Lab...) or damaged are left out, and said once."""
+    from psd_tools.constants import ColorMode, Tag
+
+    from .patterns import Pattern
+
+    found: dict = {}
+    blocks = psd.tagged_blocks
+    skipped = 0
+    for key in (Tag.PATTERNS1, Tag.PATTERNS2, Tag.PATTERNS3):
+        for record in (blocks.get_data(key) or ()) if blocks is not None else ():
+            if record.image_mode not in (ColorMode.RGB, ColorMode.GRAYSCALE):
+                skipped += 1
+                continue
+            try:
+                pixels = _pattern_pixels(record)
+                found[record.pattern_id] = Pattern(record.name.rstrip("\x00"), pixels,
+                                                   record.pattern_id)
+            except Exception as exc:  # a damaged pattern: the layers using it stay as they are
+                _log.info("pattern %r not read: %s", record.name, exc)
+                skipped += 1
+    if skipped:
+        warn(f"{skipped} pattern(s) of the file are in a form Layered does not read; "
+             f"pattern fills using them stay as they were drawn")
+    return found
+
+
+def _pattern_pixels(record) -> np.ndarray:
+    """A psd-tools pattern record's pixels as straight RGBA uint8 (colour planes first,
+    transparency in the last slot, as psd-tools decodes them)."""
+    from psd_tools.api.numpy_io import get_pattern, get_pattern_color_channels
+
+    planes = get_pattern(record)
+    colours = get_pattern_color_channels(record)
+    out = np.empty(planes.shape[:2] + (4,), np.uint8)
+    rgb = planes[..., :colours]
+    if colours == 1:
+        rgb = np.repeat(rgb, 3, axis=-1)
+    out[..., :3] = np.rint(np.clip(rgb[..., :3], 0, 1) * 255)
+    out[..., 3] = np.rint(np.clip(planes[..., -1], 0, 1) * 255) if planes.shape[2] > colours \
+        else 255
+    return out
+
+
+def pattern_records(patterns) -> list:
+    """psd-tools pattern records of our patterns, as Photoshop writes them in an 8-bit RGB
+    document: 24 colour slots and two more, red, green and blue written (RLE), the last
+    slot the transparency where a pattern has any."""
+    from psd_tools.constants import ColorMode
+    from psd_tools.psd.patterns import Pattern as Record, VirtualMemoryArray, VirtualMemoryArrayList
+
+    records = []
+    for pattern in patterns:
+        h, w = pattern.height, pattern.width
+        channels = [VirtualMemoryArray() for _ in range(24 + 2)]
+        planes = [0, 1, 2] + ([3] if (pattern.pixels[..., 3] < 255).any() else [])
+        for plane in planes:
+            slot = channels[-1] if plane == 3 else channels[plane]
+            slot.set_data((w, h), np.ascontiguousarray(pattern.pixels[..., plane]).tobytes(), 8, 1)
+        records.append(Record(version=1, image_mode=ColorMode.RGB, point=(h, w),
+                              name=pattern.name + "\x00", pattern_id=pattern.id,
+                              data=VirtualMemoryArrayList(version=3, rectangle=(0, 0, h, w),
+                                                          channels=channels)))
+    return records
+
+
+def used_patterns(doc: Document) -> list:
+    """The patterns a PSD of `doc` holds: the document's, then those its pattern fill
+    layers use that it does not keep (a layer pasted from another document), by id."""
+    found = {p.id: p for p in doc.patterns}
+    for node in doc.nodes():
+        pattern = getattr(getattr(node, "settings", None), "pattern", None)
+        if isinstance(node, FillLayer) and pattern is not None:
+            found.setdefault(pattern.id, pattern)
+    return list(found.values())
 
 
 def read_adjustment(item) -> Optional[adjustments.Adjustment]:
@@ -1234,6 +1379,8 @@ def adjustment_blocks(settings: adjustments.Adjustment) -> list:
         return [(Tag.SOLID_COLOR_SHEET_SETTING, fill)]
     if isinstance(settings, adjustments.GradientFill):
         return [(Tag.GRADIENT_FILL_SETTING, gradient_descriptor(settings))]
+    if isinstance(settings, adjustments.PatternFill) and settings.pattern is not None:
+        return [(Tag.PATTERN_FILL_SETTING, pattern_descriptor(settings))]
     raise ValueError(f"no PSD form for {settings!r}")
 
 
@@ -1723,6 +1870,15 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False) -> None:
         f.write(struct.pack(length_format, end - info - struct.calcsize(length_format)))
         f.seek(end)
     GlobalLayerMaskInfo().write(f)
+    patterns = used_patterns(doc)
+    if patterns:  # the document's patterns: a 'Patt' block after the global mask info
+        from psd_tools.constants import Tag
+        from psd_tools.psd.patterns import Patterns
+        from psd_tools.psd.tagged_blocks import TaggedBlocks
+
+        blocks = TaggedBlocks()
+        blocks.set_data(Tag.PATTERNS1, Patterns(pattern_records(patterns)))
+        blocks.write(f, version=version, padding=4)
     end = f.tell()
     f.seek(section)
     f.write(struct.pack(length_format, end - section - struct.calcsize(length_format)))

@@ -14,7 +14,7 @@ the very same node-drawing code (render.py's `_draw_nodes`):
   premultiplied pixels, with its layer mask already multiplied in (the
   masked pixels render.py keeps anyway), placed at its position / 2**level;
 - an adjustment layer keeps its settings, its mask reduced (a fill layer also the box
-  its gradient is laid out on, reduced);
+  its gradient is laid out on, reduced; a pattern fill its tile, `Adjustment.reduced`);
 - a group keeps its mode and opacity, its children and mask reduced.
 
 Reductions are cached beside each layer (weakly) against its pixel array, its
@@ -166,7 +166,7 @@ def place(proxy: Layer, layer: Layer, level: int) -> None:
     proxy.visible, proxy.opacity, proxy.blend_mode = layer.visible, layer.opacity, layer.blend_mode
     proxy.fill_opacity = layer.fill_opacity
     if isinstance(layer, AdjustmentLayer):
-        proxy.settings = layer.settings
+        proxy.settings = layer.settings.reduced(level)
         proxy.mask = reduced_mask(layer, level)
     if isinstance(layer, FillLayer):
         proxy.placed_on = reduced_frame(layer, level)
@@ -191,7 +191,7 @@ def reduced_nodes(nodes: Sequence[Node], level: int, masked: Callable[[Layer], n
     for node in nodes:
         if isinstance(node, AdjustmentLayer):
             # (its own kind: a fill layer's stand-in paints as it does)
-            proxy: Node = type(node)(node.name, node.settings, visible=node.visible,
+            proxy: Node = type(node)(node.name, node.settings.reduced(level), visible=node.visible,
                                      opacity=node.opacity, blend_mode=node.blend_mode)
             proxy.mask = reduced_mask(node, level)
             if isinstance(node, FillLayer):

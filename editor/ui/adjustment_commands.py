@@ -1,6 +1,6 @@
 """Layer > New Adjustment Layer > Brightness/Contrast, Levels, Curves, Hue/Saturation,
-Color Balance, Exposure, and Layer > New Fill Layer > Solid Color, Gradient (the Layers
-panel's adjustment button shows both); Layer > Change Layer Content, which turns the
+Color Balance, Exposure, and Layer > New Fill Layer > Solid Color, Gradient, Pattern (the
+Layers panel's adjustment button shows both); Layer > Change Layer Content, which turns the
 active adjustment or fill layer into another of those kinds.
 
 The operations are `adjustment_ops.add_adjustment` (no Qt; one undo step); an
@@ -8,14 +8,16 @@ adjustment's settings are edited in the Properties panel (`adjustment_editor.py`
 new Solid Color layer asks a name, then a colour (the colour picker, starting from the
 foreground colour, as Photoshop's); a new Gradient layer a name, then its settings in
 the Gradient Fill dialog (`gradient_dialog.py`, from the foreground colour to the
-background colour), shown live on the canvas; the layer and its settings are one undo
-step, and Cancel leaves nothing. Double-clicking a fill layer's thumbnail (Layers panel)
+background colour), shown live on the canvas; a new Pattern layer a name, then the
+Pattern Fill dialog (`pattern_dialog.py`, one of the document's patterns, Edit > Define
+Pattern; a document without any first offers to define one from the canvas, part of the
+same step); the layer and its settings are one undo step, and Cancel leaves nothing. Double-clicking a fill layer's thumbnail (Layers panel)
 or its swatch (Properties) opens the picker or the dialog again, and what it gives is
 one undo step.
 
 Change Layer Content (`adjustment_ops.change_content`) asks what a new layer of the kind
-asks after its name (a colour, the Gradient Fill dialog; an adjustment shows its settings
-in Properties), and the change with the answer is one undo step; Cancel changes nothing.
+asks after its name (a colour, the Gradient or Pattern Fill dialog; an adjustment shows its
+settings in Properties), and the change with the answer is one undo step; Cancel changes nothing.
 """
 from __future__ import annotations
 
@@ -23,8 +25,8 @@ from typing import TYPE_CHECKING, Optional
 
 from PySide6.QtGui import QColor
 
-from editor.model import FillLayer, adjustment_ops
-from editor.model.adjustments import FILL_KINDS, KINDS, GradientFill, SolidColor
+from editor.model import FillLayer, adjustment_ops, patterns
+from editor.model.adjustments import FILL_KINDS, KINDS, GradientFill, PatternFill, SolidColor
 
 from . import dialogs
 from .actions import ActionSpec, Context, Spec, SubmenuSpec, has_doc
@@ -37,7 +39,8 @@ MNEMONICS = {"brightness_contrast": "&Brightness/Contrast…", "levels": "&Level
              "color_balance": "Color &Balance…", "exposure": "E&xposure…"}
 
 
-FILL_TEXTS = {SolidColor.kind: "&Solid Color…", GradientFill.kind: "&Gradient…"}
+FILL_TEXTS = {SolidColor.kind: "&Solid Color…", GradientFill.kind: "&Gradient…",
+              PatternFill.kind: "&Pattern…"}
 
 
 def action_name(kind: str) -> str:
@@ -81,6 +84,11 @@ class AdjustmentCommands:
             ActionSpec("fill_gradient", "&Gradient…", self.add_gradient,
                        tip="A gradient fill layer above the active layer (with a selection, "
                            "shown inside it), from the foreground to the background colour",
+                       enabled=has_doc, menu="new_fill"),
+            ActionSpec("fill_pattern", "&Pattern…", self.add_pattern,
+                       tip="A fill layer tiling one of the document's patterns (Edit > "
+                           "Define Pattern) above the active layer (with a selection, shown "
+                           "inside it)",
                        enabled=has_doc, menu="new_fill")]
 
     def _content_specs(self) -> list[Spec]:
@@ -97,8 +105,8 @@ class AdjustmentCommands:
             for kind, text, separator in kinds]
 
     def change_content(self, kind: str) -> None:
-        """Layer > Change Layer Content > `kind`: a fill asks its colour or its gradient as
-        a new one does, and the change is one step with the answer (Cancel: none); an
+        """Layer > Change Layer Content > `kind`: a fill asks its colour, its gradient or its
+        pattern as a new one does (a pattern: without patterns, the offer to define one), and the change is one step with the answer (Cancel: none); an
         adjustment starts from its defaults, its settings shown in Properties."""
         w = self.window
         doc = w.doc
@@ -106,16 +114,19 @@ class AdjustmentCommands:
             return
         w.tools.end_mode(commit=True)
         node = doc.active
+        if kind == PatternFill.kind and not doc.patterns and not dialogs.ask_define_pattern(w):
+            return
         try:
             if kind == SolidColor.kind:
                 color = dialogs.ask_color(w, w.foreground, "Color Picker (Solid Color)")
                 if color is not None:
                     adjustment_ops.change_content(doc, node, kind, SolidColor(_rgb(color)))
-            elif kind == GradientFill.kind:
+            elif kind in (GradientFill.kind, PatternFill.kind):
                 with doc.history.macro("Change Layer Content"):  # (undone on Cancel)
-                    layer = adjustment_ops.change_content(doc, node, kind,
-                                                          self._default_gradient())
-                    if not self._gradient_dialog(layer):
+                    start = self._default_gradient() if kind == GradientFill.kind \
+                        else self._first_pattern()
+                    layer = adjustment_ops.change_content(doc, node, kind, start)
+                    if not self._fill_dialog(layer):
                         raise _Cancelled
             else:
                 adjustment_ops.change_content(doc, node, kind)
@@ -176,16 +187,50 @@ class AdjustmentCommands:
         try:
             with doc.history.macro("New Fill Layer"):  # (undone if the dialog is cancelled)
                 layer = adjustment_ops.add_adjustment(doc, GradientFill.kind, start, name=name)
-                if not self._gradient_dialog(layer):
+                if not self._fill_dialog(layer):
                     raise _Cancelled
         except _Cancelled:
             pass
         except Exception as exc:
             w.report(exc, "Could not add the fill layer")
 
-    def _gradient_dialog(self, node: FillLayer) -> bool:
-        """The Gradient Fill dialog on `node`, live; OK's settings set as one step (inside a
-        macro: part of its step). False when it was cancelled (the settings as they were)."""
+    def add_pattern(self) -> None:
+        """Layer > New Fill Layer > Pattern…: (in a document without patterns, first the
+        offer to define one from the canvas) a name, then the Pattern Fill dialog over the
+        new layer (live), from the newest pattern; the pattern defined, the layer and the
+        dialog's settings are one step, and nothing stays when a question is cancelled."""
+        w, doc = self.window, self.window.doc
+        if doc is None:
+            return
+        define = not doc.patterns
+        if define and not dialogs.ask_define_pattern(w):
+            return
+        name = self._ask_fill_name(PatternFill)
+        if name is None:
+            return
+        try:
+            with doc.history.macro("New Fill Layer"):  # (undone if the dialog is cancelled)
+                start = self._first_pattern()
+                layer = adjustment_ops.add_adjustment(doc, PatternFill.kind, start, name=name)
+                if not self._fill_dialog(layer):
+                    raise _Cancelled
+        except _Cancelled:
+            pass
+        except Exception as exc:
+            w.report(exc, "Could not add the fill layer")
+
+    def _first_pattern(self) -> PatternFill:
+        """A new pattern fill's settings: the document's newest pattern, one defined from
+        the canvas (or the selection) when it has none (inside the caller's macro)."""
+        doc = self.window.doc
+        if not doc.patterns:
+            patterns.define_pattern(doc, patterns.next_pattern_name(doc))
+        return PatternFill(pattern=doc.patterns[-1])
+
+    def _fill_dialog(self, node: FillLayer) -> bool:
+        """The Gradient or Pattern Fill dialog on `node`, live; OK's settings set as one
+        step (inside a macro: part of its step). False when it was cancelled (the settings
+        as they were)."""
         doc = self.window.doc
         before = node.settings
         adjustment_ops.preview_settings(doc, node, before)  # raises if it cannot change
@@ -194,9 +239,12 @@ class AdjustmentCommands:
             try:
                 adjustment_ops.preview_settings(doc, node, settings)
             except Exception as exc:
-                self.window.report(exc, "Could not show the gradient")
+                self.window.report(exc, f"Could not show the {before.label.lower()}")
 
-        chosen = dialogs.ask_gradient(self.window, before, preview)
+        if isinstance(before, PatternFill):
+            chosen = dialogs.ask_pattern(self.window, before, doc.patterns, preview)
+        else:
+            chosen = dialogs.ask_gradient(self.window, before, preview)
         adjustment_ops.preview_settings(doc, node, before)
         if chosen is None:
             return False
@@ -204,18 +252,18 @@ class AdjustmentCommands:
         return True
 
     def edit_fill(self, node: FillLayer) -> None:
-        """The colour picker for a fill layer's colour, or the Gradient Fill dialog for a
-        gradient's settings; what it gives is one undo step."""
+        """The colour picker for a fill layer's colour, or the Gradient or Pattern Fill dialog
+        for a gradient's or a pattern's settings; what it gives is one undo step."""
         w = self.window
         doc = w.doc
         if doc is None or not doc.contains(node):
             return
         w.tools.end_mode(commit=True)
-        if isinstance(node.settings, GradientFill):
+        if isinstance(node.settings, (GradientFill, PatternFill)):
             try:
-                self._gradient_dialog(node)
+                self._fill_dialog(node)
             except Exception as exc:
-                w.report(exc, "Could not change the gradient")
+                w.report(exc, f"Could not change the {node.settings.label.lower()}")
             return
         color = dialogs.ask_color(w, QColor(*node.settings.color), "Color Picker (Solid Color)")
         if color is None:
@@ -231,4 +279,4 @@ def _rgb(color: QColor) -> tuple[int, int, int]:
 
 
 class _Cancelled(Exception):
-    """The new gradient layer's dialog was cancelled: its macro is undone."""
+    """The new fill layer's dialog was cancelled: its macro is undone."""

@@ -18,7 +18,8 @@ have Photoshop's on-image adjustment (the hand button, `targeted_adjust.py`): a 
 the canvas edits the curve or range under the pointer, one drag one step. A fill layer's colour
 is a swatch that opens the colour picker (`AdjustmentCommands.edit_fill`); a gradient
 fill's gradient a button that opens its dialog, beside its angle, scale, Reverse and
-Align with layer.
+Align with layer; a pattern fill's pattern (tiled at its scale) likewise, beside its scale,
+angle and Link with Layer.
 """
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ from editor.model.layers import AdjustmentLayer
 
 from .below_histogram import BelowHistogram
 from .curve_graph import CurveGraph
-from .gradient_dialog import gradient_image
+from .gradient_dialog import fill_image, gradient_image
 from .hue_bars import HueBars
 from .icons import icon
 from .targeted_adjust import TargetedAdjustMode
@@ -60,6 +61,7 @@ class Field:
 
     label: str
     kind: str  # "number", "check", "choice", "curve", "points", "hue_bars", "color", "gradient",
+    #            "pattern",
     #            "target" (the on-image adjustment's button)
     value: object
     apply: Optional[Callable] = None  # value -> new settings (None for "choice")
@@ -85,6 +87,10 @@ def fields(settings: adj.Adjustment, channel: int, tone: int, hue_range: int = 0
                 number("Scale", "scale", 10, 150),
                 Field("Reverse", "check", s.reverse, lambda v: replace(s, reverse=v)),
                 Field("Align with layer", "check", s.align, lambda v: replace(s, align=v))]
+    if isinstance(s, adj.PatternFill):  # the pattern in its dialog
+        return [Field("Pattern", "pattern", s), number("Scale", "scale", 1, 1000),
+                number("Angle", "angle", -180, 180, 1),
+                Field("Link with Layer", "check", s.align, lambda v: replace(s, align=v))]
     if isinstance(s, adj.BrightnessContrast):
         return [number("Brightness", "brightness", -150, 150), number("Contrast", "contrast", -50, 100)]
     if isinstance(s, adj.Exposure):
@@ -302,10 +308,10 @@ class AdjustmentEditor(QWidget):
                 swatch.clicked.connect(self._pick_color)
                 self.form.addRow(field.label, swatch)
                 widgets = {"swatch": swatch}
-            elif field.kind == "gradient":
+            elif field.kind in ("gradient", "pattern"):
                 bar = QPushButton()
                 bar.setObjectName(name)
-                bar.setToolTip("Click to edit the gradient fill")
+                bar.setToolTip(f"Click to edit the {field.kind} fill")
                 bar.setIconSize(QSize(*GRADIENT_BAR))
                 bar.clicked.connect(self._pick_color)
                 self.form.addRow(field.label, bar)
@@ -352,9 +358,11 @@ class AdjustmentEditor(QWidget):
                     widgets["swatch"].setStyleSheet(
                         f"background-color: rgb({r}, {g}, {b}); color: {ink};")
                     widgets["swatch"].setText(f"#{r:02x}{g:02x}{b:02x}".upper())
-                elif "gradient" in widgets:
+                elif "gradient" in widgets:  # (a gradient's or a pattern's picture)
+                    picture = gradient_image if isinstance(field.value, adj.GradientFill) \
+                        else fill_image
                     widgets["gradient"].setIcon(QIcon(QPixmap.fromImage(
-                        gradient_image(field.value, *GRADIENT_BAR))))
+                        picture(field.value, *GRADIENT_BAR))))
                 elif "target" in widgets:
                     widgets["target"].setChecked(self._targeting is not None)
                 elif "edit" in widgets and not widgets["edit"].hasFocus():

@@ -90,6 +90,31 @@ def ask_gradient(parent: QWidget, settings, preview=None):
     return dialog.settings if accepted else None
 
 
+def ask_pattern(parent: QWidget, settings, patterns: tuple, preview=None):
+    """The Pattern Fill dialog (`pattern_dialog.py`) from `settings` (PatternFill), choosing
+    among `patterns`, showing each change through `preview(settings)`; the settings OK
+    gives, or None for Cancel."""
+    from .pattern_dialog import PatternFillDialog
+
+    dialog = PatternFillDialog(parent, settings, patterns, preview)
+    accepted = dialog.exec() == QDialog.DialogCode.Accepted
+    return dialog.settings if accepted else None
+
+
+def ask_define_pattern(parent: QWidget) -> bool:
+    """A document without patterns: whether to define one from the canvas (the selection
+    when there is one) before a pattern fill is made."""
+    box = QMessageBox(QMessageBox.Icon.Question, "Pattern Fill",
+                      "This document has no patterns yet (Edit > Define Pattern). Define one "
+                      "from the canvas?", QMessageBox.StandardButton.NoButton, parent)
+    box.setObjectName("NoPatternDialog")
+    define = box.addButton("Define Pattern", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(define)
+    box.exec()
+    return box.clickedButton() is define
+
+
 def ask_layer_style(parent: QWidget, effects, kind: str, preview=None, global_angle=None):
     """The Layer Style dialog (`style_dialog.py`) on `effects` (LayerEffects or None) showing
     `kind`'s settings, each change shown through `preview(effects)`; the style OK gives, or

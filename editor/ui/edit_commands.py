@@ -1,11 +1,14 @@
-"""Edit menu: Cut, Copy Merged, Paste in Place, Clear, Fill and Stroke, and Delete/Backspace.
+"""Edit menu: Cut, Copy Merged, Paste in Place, Clear, Fill and Stroke, Define Pattern, and
+Delete/Backspace.
 
 As in Photoshop: Delete (or Backspace) clears the selected pixels of the
 active layer, or deletes the layer when nothing is selected; Cut is copy +
 clear in one undo step; Copy and Copy Merged put on the clipboard where the
 pixels came from, so Paste in Place (Shift+Ctrl+V) puts them back at the same
 canvas position. Fill (Shift+F5) and Stroke ask for colour and width in small
-dialogs. The pixel work is in `editor.model.edit_ops` (no Qt).
+dialogs. Define Pattern asks a name and makes what the canvas shows in the selection (all
+of it without one) a pattern of the document (`patterns.define_pattern`, one undo step),
+for Pattern fill layers. The pixel work is in `editor.model.edit_ops` (no Qt).
 """
 from __future__ import annotations
 
@@ -19,10 +22,11 @@ from PySide6.QtWidgets import (QButtonGroup, QColorDialog, QComboBox, QDialog, Q
                                QHBoxLayout, QPushButton, QRadioButton, QSpinBox, QVBoxLayout)
 
 from editor.jobs import Job
-from editor.model import DocumentError, edit_ops
+from editor.model import DocumentError, edit_ops, patterns
 from editor.model.content_fill import apply_content_fill, prepare_content_fill, run_content_fill
 
 from .actions import ActionSpec, Context, has_doc, has_node
+from . import dialogs
 from .dialogs import ok_cancel
 from .qimage import qimage_to_rgba, rgba_to_qimage
 
@@ -193,6 +197,10 @@ class EditCommands:
                        after="clear", separator=True),
             ActionSpec("stroke", "&Stroke…", self.stroke, enabled=node_and_selection,
                        menu="edit", after="fill"),
+            ActionSpec("define_pattern", "&Define Pattern…", self.define_pattern,
+                       tip="Make what the canvas shows in the selection (all of it without "
+                           "one) a pattern, for Pattern fill layers",
+                       enabled=has_doc, menu="edit", after="stroke", separator=True),
         ]
 
     # -- commands ------------------------------------------------------------------------------
@@ -222,6 +230,23 @@ class EditCommands:
             self.window.status(f"Copied {pixels.shape[1]} × {pixels.shape[0]} px of '{node.name}'.")
 
         self._op("Could not copy", op)
+
+    def define_pattern(self) -> None:
+        """Edit > Define Pattern…: a name (Photoshop's "Pattern N"), then the pattern."""
+        w, doc = self.window, self.window.doc
+        if doc is None:
+            return
+        w.tools.end_mode(commit=True)
+        name = dialogs.ask_text(w, "Pattern Name", "Name:", patterns.next_pattern_name(doc))
+        if name is None:
+            return
+
+        def op(doc) -> None:
+            pattern = patterns.define_pattern(doc, name)
+            w.status(f"Defined the pattern '{pattern.name}' ({pattern.width} × "
+                     f"{pattern.height} px).")
+
+        self._op("Could not define the pattern", op)
 
     def copy_merged(self) -> None:
         def op(doc) -> None:

@@ -279,14 +279,22 @@ def _widest_gap(locations: list[float]) -> float:
     return round((a + b) / 2, 1)
 
 
-def paint_thumbnail(painter: QPainter, rect, settings: GradientFill) -> None:
-    """A gradient fill's thumbnail (the Layers panel's): the gradient laid out on the
-    square as on the canvas (style, angle, reverse), over a checker where it is clear."""
-    side = max(1, min(rect.width(), rect.height()))
-    pixels = settings.paint(Box(0, 0, side, side), (0.0, 0.0, float(side), float(side)))
-    y, x = np.mgrid[0:side, 0:side]
-    checker = np.where(((x // 4) + (y // 4)) % 2 == 0, 255.0, 204.0)[..., None]
+def fill_image(settings, width: int, height: int, cell: int = 4) -> QImage:
+    """What a (gradient or pattern) fill's `settings` paint over a `width` x `height` box
+    laid out on that box, over a grey checker of `cell` pixels where it is clear."""
+    width, height = max(1, width), max(1, height)
+    pixels = settings.paint(Box(0, 0, width, height), (0.0, 0.0, float(width), float(height)))
+    y, x = np.mgrid[0:height, 0:width]
+    checker = np.where(((x // cell) + (y // cell)) % 2 == 0, 255.0, 204.0)[..., None]
     alpha = pixels[..., 3:4] / 255.0
     rgb = np.ascontiguousarray(np.rint(pixels[..., :3] * alpha + checker * (1 - alpha)), np.uint8)
-    image = QImage(rgb.data, side, side, rgb.strides[0], QImage.Format.Format_RGB888)
-    painter.drawImage(rect.topLeft(), image.copy())
+    image = QImage(rgb.data, width, height, rgb.strides[0], QImage.Format.Format_RGB888)
+    return image.copy()  # its own memory: `rgb` goes
+
+
+def paint_thumbnail(painter: QPainter, rect, settings) -> None:
+    """A gradient or pattern fill's thumbnail (the Layers panel's): its content laid out on
+    the square as on the canvas (a gradient's style, angle, reverse; a pattern's tiles),
+    over a checker where it is clear."""
+    side = max(1, min(rect.width(), rect.height()))
+    painter.drawImage(rect.topLeft(), fill_image(settings, side, side))

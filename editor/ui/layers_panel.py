@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QLabel, QLi
                                QVBoxLayout, QWidget)
 
 from editor.model import AdjustmentLayer, FillLayer, Group, Layer, Node, mask_ops
-from editor.model.adjustments import GradientFill
+from editor.model.adjustments import SolidColor
 from editor.model.layers import BLEND_MODES, BLEND_MODE_LABELS, GROUP_BLEND_MODES
 
 from .gradient_dialog import paint_thumbnail
@@ -222,9 +222,9 @@ class LayerList(QWidget):
             p.drawPixmap(QPoint(x + 1, top + ROW_H // 2 - 7), pixmap(arrow, 14, "#9ca1aa", dpr))
             p.drawPixmap(QPoint(x + ARROW_W + (THUMB - 22) // 2, top + ROW_H // 2 - 11),
                          pixmap("folder", 22, "#c9ccd2" if shown else "#6a6f78", dpr))
-        elif isinstance(node, FillLayer):  # its colour or gradient, as Photoshop's fill thumbnail
+        elif isinstance(node, FillLayer):  # its colour, gradient or pattern, as Photoshop's
             rect = QRect(x + ARROW_W, top + (ROW_H - THUMB) // 2, THUMB, THUMB)
-            if isinstance(node.settings, GradientFill):
+            if not isinstance(node.settings, SolidColor):
                 paint_thumbnail(p, rect.adjusted(3, 3, -3, -3), node.settings)
                 self._paint_swatch(p, rect, None)
             else:

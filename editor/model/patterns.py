@@ -1,0 +1,145 @@
+"""Patterns (Photoshop's Edit > Define Pattern) and how a Pattern fill layer tiles one.
+
+A `Pattern` is a named, immutable tile of straight RGBA pixels with a unique id (a
+UUID, as Photoshop's 'Idnt'). The document keeps the patterns defined in it
+(`Document.patterns`, changed by one undoable `SetPatterns` step each, written to the
+PSD's global 'Patt' block); a Pattern fill's settings (`adjustments.PatternFill`) hold
+the pattern itself, so a layer copied, merged or autosaved paints without its document.
+
+`tile` lays a pattern over a canvas box: the tile's corner at `phase` (canvas pixels),
+scaled by `scale` % and turned by `angle` degrees (counter-clockwise, as Photoshop's
+angles). Each pixel takes the tile pixel under its centre (nearest neighbour), found by
+index arithmetic: unturned, the tile's columns for one tile's height, then whole rows of
+those (a 4000x3000 canvas in ~15 ms); turned, per pixel in bands of rows (~0.3 s). At
+100 % and a whole-pixel phase it is the tile repeated exactly, as Photoshop draws it;
+scaled, Photoshop interpolates where this repeats pixels.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from engine.box import Box
+
+from .errors import DocumentError
+from .history import Command
+
+if TYPE_CHECKING:
+    from .document import Document
+
+MAX_SIDE = 32767  # a PSD pattern stores its size as signed 16-bit numbers
+BAND_ROWS = 256  # rows tiled at a time when the pattern is turned
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A named tile: `pixels` (H, W, 4) straight RGBA uint8, read-only; equal patterns
+    have the same id and name (the pixels of one id never change)."""
+
+    name: str
+    pixels: np.ndarray = field(compare=False, repr=False)
+    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+    def __post_init__(self):
+        pixels = np.asarray(self.pixels)
+        if pixels.dtype != np.uint8 or pixels.ndim != 3 or pixels.shape[2] != 4 \
+                or pixels.shape[0] < 1 or pixels.shape[1] < 1:
+            raise ValueError(f"a pattern is (H, W, 4) uint8 pixels, not {pixels.shape} {pixels.dtype}")
+        if max(pixels.shape[:2]) > MAX_SIDE:
+            raise DocumentError(f"A pattern is at most {MAX_SIDE} pixels a side; select a "
+                                f"smaller area.")
+        pixels = np.array(pixels, copy=True)  # its own, never written again
+        pixels.setflags(write=False)
+        object.__setattr__(self, "pixels", pixels)
+
+    @property
+    def width(self) -> int:
+        return self.pixels.shape[1]
+
+    @property
+    def height(self) -> int:
+        return self.pixels.shape[0]
+
+
+def tile(pattern: Pattern, box: Box, scale: float = 100.0, angle: float = 0.0,
+         phase: tuple = (0.0, 0.0)) -> np.ndarray:
+    """(box.h, box.w, 4) uint8: `pattern` tiled over canvas box `box` (see the module)."""
+    h, w = max(0, box.h), max(0, box.w)
+    pixels = pattern.pixels
+    k = float(scale) / 100.0
+    # Pixel centres relative to the tile's corner, in the tile's (unscaled) pixels.
+    dx = (np.arange(box.x, box.x + w, dtype=np.float64) + 0.5 - float(phase[0])) / k
+    dy = (np.arange(box.y, box.y + h, dtype=np.float64) + 0.5 - float(phase[1])) / k
+    if float(angle) % 360 == 0:
+        ix = np.floor(dx).astype(np.int64) % pattern.width
+        iy = np.floor(dy).astype(np.int64) % pattern.height
+        # The columns of one tile's height first, then whole rows of those (row copies).
+        return np.take(pixels[:, ix], iy, axis=0)
+    # Turned counter-clockwise on screen (y down): screen = M p, p = M^T screen. In bands
+    # of rows, so the index arrays stay small beside the output on a large canvas.
+    a = np.deg2rad(float(angle))
+    c, s = np.cos(a), np.sin(a)
+    out = np.empty((h, w, 4), np.uint8)
+    for top in range(0, h, BAND_ROWS):
+        rows = dy[top:top + BAND_ROWS, None]
+        ix = np.floor(c * dx[None, :] - s * rows).astype(np.int64) % pattern.width
+        iy = np.floor(s * dx[None, :] + c * rows).astype(np.int64) % pattern.height
+        out[top:top + BAND_ROWS] = pixels[iy, ix]
+    return out
+
+
+def display_name(name: str) -> str:
+    """A pattern's name as Photoshop shows it: without the trailing NUL of the file and
+    without the localisation key of its presets ('$$$/Presets/...=Metallic Flecks')."""
+    name = name.rstrip("\x00")
+    if name.startswith("$$$/") and "=" in name:
+        name = name.split("=", 1)[1]
+    return name
+
+
+def next_pattern_name(doc: "Document") -> str:
+    """'Pattern N' for the first N no pattern of `doc` is called (Photoshop's default)."""
+    names = {p.name for p in doc.patterns}
+    n = 1
+    while f"Pattern {n}" in names:
+        n += 1
+    return f"Pattern {n}"
+
+
+def define_pattern(doc: "Document", name: str) -> Pattern:
+    """Edit > Define Pattern: what the canvas shows inside the selection (the whole canvas
+    without one; a soft selection's edge in the alpha), as Copy Merged takes it, becomes
+    a pattern of the document named `name`, in one undo step."""
+    from .edit_ops import copy_merged
+
+    name = name.strip() or next_pattern_name(doc)
+    pixels, _, _ = copy_merged(doc)
+    if pixels.size == 0 or not pixels[..., 3].any():
+        raise DocumentError("There is nothing to make a pattern of there: the selected "
+                            "area is empty.")
+    pattern = Pattern(name, pixels)
+    doc.history.push(SetPatterns(doc.patterns + (pattern,), "Define Pattern"))
+    return pattern
+
+
+class SetPatterns(Command):
+    """Replaces the document's patterns (a tuple of immutable `Pattern`s); undo brings
+    them back."""
+
+    def __init__(self, patterns, name: str):
+        self.name = name
+        self._other = tuple(patterns)
+
+    def _swap(self, doc: "Document") -> None:
+        current = doc.patterns
+        doc._set_patterns(self._other)
+        self._other = current
+
+    redo = _swap
+    undo = _swap
+
+    def nbytes(self) -> int:
+        return sum(p.pixels.nbytes for p in self._other)
