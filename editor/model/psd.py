@@ -47,8 +47,13 @@ own (`FillLayer`, written back with Photoshop's 'SoCo' block: a descriptor holdi
 'Clr ' as RGBC; or its 'GdFl' block: 'Grad' with colour stops 'Clrs' and opacity stops
 'Trns', 'Type', 'Angl', 'Scl ', 'Rvrs', 'Dthr', 'Algn', 'Ofst'; a noise gradient or
 colours not in RGB stay psd-tools' pixels): psd-tools' SolidColorFill and GradientFill,
-and its ShapeLayer when that is one with a path and no stroke (Photoshop's shape layer:
-the block beside the vector mask). A gradient keeps the descriptor it was read from, so
+and its ShapeLayer when that is one with a path (Photoshop's shape layer: the block beside
+the vector mask, or Photoshop CC's 'vscg' block holding it) and a stroke we draw or none.
+The shape's vector stroke ('vstk': a solid colour, width, alignment, caps, joins, opacity,
+fill on or off; `shape_stroke.py`) becomes ours and is written back as the descriptor it
+was read from with only the keys whose value changed written anew (dashes and keys we do
+not know kept as read; dashes drawn solid); a stroke in a gradient, a pattern or another
+blend mode leaves the layer to psd-tools' drawing, as before. A gradient keeps the descriptor it was read from, so
 what our settings do not hold (the stops' midpoints, the gradient's name, keys of newer
 Photoshops) is written back as it was.
 We write a fill layer as Photoshop does: flagged "pixel data irrelevant", with pixels
@@ -1040,9 +1045,11 @@ def _adjustment_tags() -> set:
 
 def read_fill(item) -> Optional[adjustments.Adjustment]:
     """Our settings for a Solid Color or Gradient fill layer: psd-tools' SolidColorFill or
-    GradientFill, or its ShapeLayer with a 'SoCo' or 'GdFl' block and no stroke drawn
-    (Photoshop's shape layer: the fill and its path); None for anything else (other fills,
-    a colour not stored as RGB, a noise gradient, a stroked shape: psd-tools draws those)."""
+    GradientFill, or its ShapeLayer with a 'SoCo' or 'GdFl' block (or 'vscg' holding one)
+    and no stroke or one we draw (Photoshop's shape layer: the fill and its path; the
+    stroke is read by `_Reader.read_stroke`); None for anything else (other fills, a colour
+    not stored as RGB, a noise gradient, a gradient or pattern stroke: psd-tools draws
+    those)."""
     from psd_tools.api.layers import FillLayer as PsdFill, ShapeLayer
     from psd_tools.constants import Tag
 

@@ -363,7 +363,9 @@ def _stroke_coverage(vector: VectorMask, stroke) -> tuple[np.ndarray, int, int]:
     # Photoshop's limit is PostScript's (the miter's length over the stroke's width); Qt's
     # is measured from the join point, in widths: half of it.
     stroker.setMiterLimit(max(0.5, stroke.miter_limit / 2))
-    outline = stroker.createStroke(path)
+    # Simplified: the stroker's pieces overlap at joins, and an antialiased fill adds up
+    # the coverage of overlapping pieces (an inner corner pixel drawn 255 instead of 191).
+    outline = stroker.createStroke(path).simplified()
     rect = outline.boundingRect()
     box = Box.from_corners(int(np.floor(rect.left())) - 1, int(np.floor(rect.top())) - 1,
                            int(np.ceil(rect.right())) + 1, int(np.ceil(rect.bottom())) + 1
