@@ -2,7 +2,8 @@
 turned on, its colour picked (the colour picker), width typed and alignment chosen, then a
 rectangle dragged: the canvas shows the stroke along the path over the fill. With the
 shape layer active, a new width and Fill turned off each change it as one undo step,
-which undo takes back; the next shape gets the bar's settings."""
+which undo takes back; chosen again with a stroked shape active, the bar shows its
+stroke."""
 from __future__ import annotations
 
 import numpy as np
@@ -98,5 +99,11 @@ def test_a_stroked_shape_from_the_options_bar_and_its_changes_undone(opened, qtb
     w.actions["undo"].trigger()
     assert layer.stroke.width == 4.0
     np.testing.assert_array_equal(screen(w), drawn)
+    # Another tool, then U again with the shape layer active: the bar shows its stroke.
+    qtbot.keyClick(canvas, Qt.Key.Key_V)
+    tool.stroke = tool.stroke.replace(width=1.0, alignment="inside")
+    qtbot.keyClick(canvas, Qt.Key.Key_U)
+    assert w.tools.current is tool and width.value() == 4.0
+    assert alignment.currentText() == "Center" and fill_box.isChecked()
     w.actions["undo"].trigger()
     np.testing.assert_array_equal(screen(w), before)

@@ -136,6 +136,15 @@ class ShapeTool(Tool):
         """Shift+U: the next shape, in Photoshop's order."""
         self.set_shape(self.SHAPES[(self.SHAPES.index(self.shape) + 1) % len(self.SHAPES)])
 
+    def activate(self, canvas) -> None:
+        """Chosen with a stroked shape layer active: the bar shows (and the next shape
+        takes) that layer's Fill and Stroke, as Photoshop's options bar does."""
+        layer = canvas.doc.active if canvas is not None and canvas.doc is not None else None
+        if isinstance(layer, FillLayer) and layer.vector_mask is not None \
+                and layer.stroke is not None:
+            self.stroke = layer.stroke.replace(descriptor=None, content_block=False)
+            self._show_stroke()
+
     def deactivate(self, canvas) -> None:
         self._press, self._points = None, None
 
