@@ -4,7 +4,8 @@ stroke's pixels kept between redraws and made again only for a new stroke; PSD r
 trips through our writer, our reader and psd-tools (a ShapeLayer with its stroke), keys
 we do not model written back as read; and Photoshop's own stroked shapes from psd-tools'
 test corpus opened as shape layers with their stroke, against the pixels Photoshop
-stored for them."""
+stored for them; a zoomed-out drag's stand-in drawing the stroke; layer effects made from
+the stroke too."""
 from __future__ import annotations
 
 import os
@@ -206,3 +207,65 @@ def test_photoshops_stroked_shapes_open_as_shape_layers_and_keep_their_blocks(tm
                    and getattr(before[k], "value", None) != getattr(after[k], "value", None)]
         assert changed == ([b"strokeStyleLineWidth"] if name == "Stroke InsetFrame" else [])
     assert written["Stroke InsetFrame"].stroke.line_width == 2.0
+
+
+@pytest.mark.parametrize("dragged", ["shape", "below"])
+def test_a_zoomed_out_drag_shows_the_stroke_then_settles_exactly(dragged):
+    """At half size during a drag (the shape layer's own, or a layer's below it), the
+    stand-in draws the stroke too (through its layer mask), within a few levels of the
+    exact picture reduced; settled, the picture is exact."""
+    from editor.model import Layer, mask_ops
+
+    w, h = 160, 120
+    doc = Document(w, h)
+    rng = np.random.default_rng(3)
+    under = Layer("Under", np.repeat(np.repeat(
+        rng.integers(0, 256, (h // 8, w // 8, 4), dtype=np.uint8), 8, 0), 8, 1))
+    under.pixels[..., 3] = 255
+    doc.add_layer(under)
+    stroke = ShapeStroke(width=6.0, alignment="outside", color=BLUE, fill=False)
+    layer = adjustment_ops.add_shape(doc, "ellipse", (30, 20, 120, 90), RED, stroke=stroke)
+    mask_ops.add_mask(doc, layer, "reveal_all")
+    layer.mask.pixels[:, : w // 2] = 0  # the layer mask hides the stroke's left half
+    renderer = Renderer(doc)
+    renderer.update()
+    renderer.set_view(1)
+    focus = layer if dragged == "shape" else under
+    renderer.set_focus(focus)
+    for dx, dy in ((4, 2), (6, -2)):
+        doc.translate(focus, dx, dy, merge_key="drag")
+        renderer.update()
+    level, buffer = renderer.preview
+    assert level == 1
+    fresh = Renderer(doc)
+    fresh.update()
+    exact = fresh.composite.array.astype(np.float64)
+    reduced = exact.reshape(h // 2, 2, w // 2, 2, 4).mean(axis=(1, 3))
+    band = layer.stroke_coverage().coverage(doc.canvas)
+    band = (band * (layer.mask.coverage(doc.canvas) > 0)).reshape(
+        h // 2, 2, w // 2, 2).min(axis=(1, 3)) > 250
+    assert band.sum() > 100
+    error = np.abs(buffer.array.astype(np.float64) - reduced)
+    assert error[band].mean() < 3, error[band].mean()
+    renderer.settle()
+    renderer.update()
+    np.testing.assert_array_equal(renderer.composite.array, fresh.composite.array)
+
+
+def test_a_drop_shadow_follows_the_stroke_of_a_hollow_shape():
+    """Layer effects are made from what the shape layer draws: with its fill off, a drop
+    shadow lies under its stroke's band, moved by its offset, and not under its hollow
+    middle (where the stroke does not reach)."""
+    from editor.model.layer_effects import DropShadow, LayerEffects
+
+    doc, layer = stroked(4.0, "outside", fill=False)
+    shadow = DropShadow(color=(0, 0, 0), opacity=100.0, angle=90.0, distance=8.0, size=0.0)
+    doc.set_effects(layer, LayerEffects(drop_shadows=(shadow,)))
+    shown = composite_document(doc)
+    x0, y0, x1, y1 = RECT
+    # Straight down by 8 px: the top band's shadow lies across the hollow middle at
+    # y0 + 4.. y0 + 8, black; below it the middle is empty; the band is the stroke's.
+    assert (shown[y0 + 5:y0 + 8, x0 + 2:x1 - 2, 3] == 255).all()
+    assert (shown[y0 + 5:y0 + 8, x0 + 2:x1 - 2, :3] == 0).all()
+    assert (shown[y0 + 10:y1 - 2, x0 + 2:x1 - 2, 3] == 0).all()
+    assert (shown[y0 - 3, x0 + 2:x1 - 2, :3] == BLUE).all()

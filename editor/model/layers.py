@@ -347,6 +347,8 @@ class FillLayer(AdjustmentLayer):
 
     # A shape layer's vector stroke (`shape_stroke.ShapeStroke`), None without one.
     stroke = None
+    # A reduced stand-in's (reduced.py) stroke coverage, its layer mask in it: it has no path.
+    placed_stroke: Optional[LayerMask] = None
 
     def content(self, box: Box, mask: Optional[LayerMask] = None,
                 user_mask: Optional[LayerMask] = None) -> np.ndarray:
@@ -381,13 +383,20 @@ class FillLayer(AdjustmentLayer):
         """Where its stroke is drawn (the stroke's coverage along its enabled path, kept by
         the path), or None when it draws no stroke."""
         stroke, vector = self.stroke, self.vector_mask
-        if stroke is None or not stroke.drawn() or vector is None or not vector.enabled:
+        if stroke is None or not stroke.drawn():
+            return None
+        if self.placed_stroke is not None:
+            return self.placed_stroke
+        if vector is None or not vector.enabled:
             return None
         return vector.stroke_raster(stroke)
 
     def user_mask(self) -> Optional[LayerMask]:
-        """Its enabled layer mask (what its stroke is drawn through), else None."""
+        """Its enabled layer mask (what its stroke is drawn through), else None (a
+        stand-in's stroke holds it already)."""
         mask = self.mask
+        if self.placed_stroke is not None:
+            return None
         return mask if mask is not None and mask.enabled else None
 
     def frame(self) -> tuple[float, float, float, float]:

@@ -285,7 +285,7 @@ def _draw_styled(painter: _Painter, layer: Layer, region: Box, mode: str, opacit
     if box.intersect(region).intersect(painter.buffer.box).is_empty():
         return
     key = (id(pixels), layer.revision, id(layer.active_mask()), layer.effects, at,
-           layer.fill_opacity, getattr(layer, "settings", None))
+           layer.fill_opacity, getattr(layer, "settings", None), getattr(layer, "stroke", None))
     kept = _styled_cache.get(layer)
     if kept is None or kept[0] != key:
         padded = np.zeros((box.h, box.w, 4), np.float32)
@@ -296,6 +296,15 @@ def _draw_styled(painter: _Painter, layer: Layer, region: Box, mode: str, opacit
             shape = np.zeros((box.h, box.w), np.float32)
             mask = layer.active_mask()
             shape[inside] = 1.0 if mask is None else mask.coverage(at) * np.float32(1 / 255)
+            if layer.stroke is not None:  # its vector stroke is part of its shape
+                shape[inside] *= np.float32(layer.stroke.fill)
+                outline = layer.stroke_coverage()
+                if outline is not None:
+                    user = layer.user_mask()
+                    cover = outline.coverage(at) * np.float32(layer.stroke.opacity / 100 / 255)
+                    if user is not None:
+                        cover *= user.coverage(at) * np.float32(1 / 255)
+                    shape[inside] = cover + shape[inside] * (1 - cover)
         kept = (key, layer_effects.styled_layers(padded, layer.effects,
                                                  layer.fill_opacity / 255.0, shape))
         _styled_cache[layer] = kept
@@ -387,7 +396,8 @@ def masked_fill_pixels(layer: FillLayer, canvas: Box) -> tuple[np.ndarray, Box]:
     user = layer.user_mask() if layer.stroke is not None else None
     # (Its stroke is kept by its settings; the path's coverage of it, by the path's.)
     key = (None if mask is None else (id(mask.pixels), mask.default, mask.density,
-                                      mask.feather), layer.settings, laid_out, layer.stroke)
+                                      mask.feather), layer.settings, laid_out, layer.stroke,
+           None if layer.placed_stroke is None else id(layer.placed_stroke.pixels))
 
     def redo(box: Box, out: np.ndarray) -> None:
         out[...] = layer.content(box, mask, user)
