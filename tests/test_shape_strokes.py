@@ -125,8 +125,9 @@ def test_a_stroked_shapes_pixels_are_kept_and_made_again_for_a_new_stroke(monkey
 
 
 def test_psd_round_trip_through_our_reader_and_psd_tools(tmp_path):
-    """Saved and opened again: the same stroke and picture; psd-tools sees a ShapeLayer
-    with our stroke; the pixels stored for readers without shapes hold the stroke."""
+    """Saved and opened again: the same stroke (dashes kept) and picture; psd-tools sees a
+    ShapeLayer with our stroke; the pixels stored for readers without shapes hold the
+    stroke."""
     from psd_tools import PSDImage
     from psd_tools.constants import StrokeAlignment
 
@@ -136,7 +137,7 @@ def test_psd_round_trip_through_our_reader_and_psd_tools(tmp_path):
                                   ("center", (26, 4, 44, 16), False),
                                   ("outside", (8, 22, 40, 30), True)):
         stroke = ShapeStroke(width=2.5, alignment=alignment, color=BLUE, fill=fill,
-                             opacity=80.0)
+                             opacity=80.0, dashes=(2.0, 1.0) if not fill else ())
         made[alignment] = adjustment_ops.add_shape(doc, "rectangle", rect, RED, stroke=stroke)
     shown = composite_document(doc)
     save_document(doc, tmp_path / "stroked.psd")
@@ -146,6 +147,9 @@ def test_psd_round_trip_through_our_reader_and_psd_tools(tmp_path):
         other = nodes[layer.name]
         assert isinstance(other, FillLayer) and other.stroke == layer.stroke
     assert np.abs(composite_document(again).astype(int) - shown).max() <= 1
+    # Dashes are kept (drawn solid, which opening says).
+    assert nodes[made["center"].name].stroke.dashes == (2.0, 1.0)
+    assert any("dashed stroke" in w and made["center"].name in w for w in again.warnings)
     theirs = {l.name: l for l in PSDImage.open(tmp_path / "stroked.psd").descendants()}
     aligned = {"inside": StrokeAlignment.INNER, "center": StrokeAlignment.CENTER,
                "outside": StrokeAlignment.OUTER}
@@ -156,6 +160,7 @@ def test_psd_round_trip_through_our_reader_and_psd_tools(tmp_path):
         assert stroke.enabled and stroke.fill_enabled == layer.stroke.fill
         assert stroke.line_width == 2.5 and stroke.line_alignment == aligned[alignment]
         assert stroke.opacity == 80.0
+        assert [float(d) for d in stroke.line_dash_set] == list(layer.stroke.dashes)
         color = stroke.content[b"Clr "]
         assert tuple(int(color[k]) for k in (b"Rd  ", b"Grn ", b"Bl  ")) == BLUE
     # The stored pixels (for readers without shapes) reach the outside stroke.
