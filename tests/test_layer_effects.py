@@ -2,10 +2,14 @@
 reads the same effects from our file), Hide All Effects written as the master switch, Drop
 Shadow / Stroke / Color Overlay drawn in the composite against a numpy reference of their
 definitions (layer_effects.py), and against Photoshop's own merged image of psd-tools'
-layer_effects.psd; the window's "fx" mark, Layer > Layer Style > Hide All Effects and undo."""
+layer_effects.psd; a Stroke's and a Drop Shadow's own blend mode; Fill opacity, also on a
+clipping base (its clipped layers keep its full shape: composite, screen, drag stand-ins,
+Merge Down, Flatten, the PSD's merged image); the window's "fx" mark, Layer > Layer Style
+> Hide All Effects and undo."""
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -209,10 +213,12 @@ def check(doc: Document, reference: np.ndarray) -> None:
     assert np.abs(ours - ref).max() <= 2
 
 
-@pytest.mark.parametrize("spread,added", [(0.0, False), (40.0, False), (40.0, True)])
-def test_drop_shadow_matches_its_definition(spread, added):
+@pytest.mark.parametrize("spread,added,mode", [(0.0, False, "multiply"),
+                                               (40.0, False, "multiply"),
+                                               (40.0, True, "multiply"), (0.0, False, "screen")])
+def test_drop_shadow_matches_its_definition(spread, added, mode):
     shadow = DropShadow(color=(40, 0, 60), opacity=70.0, angle=135.0, distance=6.0,
-                        spread=spread, size=5.0, blend_mode="multiply")
+                        spread=spread, size=5.0, blend_mode=mode)
     if added:  # a layer without a style given one (the Layer Style dialog's OK), one step
         doc, background, layer = scene(None)
         plain = composite_document(doc)
@@ -227,7 +233,7 @@ def test_drop_shadow_matches_its_definition(spread, added):
     moved = np.zeros_like(cover)
     moved[4:, 4:] = cover[:-4, :-4]
     out = blend_onto(premultiplied(background), straight((40, 0, 60), moved * 0.7),
-                     "multiply", 1.0)
+                     mode, 1.0)
     out = blend_onto(out, layer.canvas_crop(doc.canvas) / 255.0, "normal", 1.0)
     check(doc, unpremultiplied(out))
     if added:
@@ -256,6 +262,41 @@ def test_stroke_matches_its_definition(position):
     rgba = np.concatenate([layer_only[..., :3] / np.maximum(alpha, 1e-9), alpha], -1)
     out = blend_onto(premultiplied(background), rgba, "normal", 1.0)
     check(doc, unpremultiplied(out))
+
+
+@pytest.mark.parametrize("position", ["outside", "inside"])
+def test_stroke_blend_mode_matches_its_definition(position, tmp_path):
+    """A Stroke in Multiply (the descriptor's 'Md  '): its own image blended onto what lies
+    below in its mode, as a shadow is. Outside: the ring outside the shape, under the
+    layer (multiplied with the background); inside: over the layer (multiplied with it).
+    Written back as Multiply, which psd-tools and our reader read."""
+    stroke = Stroke(position=position, size=3.0, color=(250, 120, 20), opacity=80.0,
+                    blend_mode="multiply")
+    doc, background, layer = scene(LayerEffects(strokes=(stroke,)))
+    a = canvas_alpha(layer)
+    own = layer.canvas_crop(doc.canvas) / 255.0
+    out = premultiplied(background)
+    if position == "outside":
+        ring = grown(a, 3.0) - a
+        out = blend_onto(out, straight((250, 120, 20), ring * 0.8), "multiply", 1.0)
+        out = blend_onto(out, own, "normal", 1.0)
+    else:
+        ring = a - np.minimum(a, 1 - grown(1 - a, 3.0))
+        out = blend_onto(out, own, "normal", 1.0)
+        out = blend_onto(out, straight((250, 120, 20), ring * 0.8), "multiply", 1.0)
+    check(doc, unpremultiplied(out))
+    # Not what a Normal stroke draws (the background's or the layer's colour shows).
+    normal = composite_document(scene(LayerEffects(strokes=(replace(
+        stroke, blend_mode="normal"),)))[0]).astype(int)
+    assert np.abs(composite_document(doc).astype(int) - normal).max() > 40
+    path = str(tmp_path / "stroke.psd")
+    save_document(doc, path)
+    psd_layer = next(n for n in PSDImage.open(path).descendants() if n.name == "Styled")
+    written = next(psd_layer.effects.find("Stroke"))
+    assert written.blend_mode.name == "MULTIPLY" and written.opacity == 80.0
+    again = next(n for n in open_document(path).root.walk() if n.name == "Styled")
+    assert again.effects.strokes == (stroke,)
+    assert np.array_equal(composite_document(open_document(path)), composite_document(doc))
 
 
 def test_color_overlay_matches_its_definition():
@@ -417,3 +458,106 @@ def test_fill_opacity_round_trips_through_psd_and_psd_tools(tmp_path):
     again = {n.name: n for n in open_document(out).root.walk()}
     assert again["Styled"].fill_opacity == 77 and again[shape.name].fill_opacity == 0
     assert np.array_equal(composite_document(open_document(out)), composite_document(doc))
+
+
+# -- Fill opacity of a clipping base --------------------------------------------------------
+
+def clipping_scene(fill: int) -> tuple[Document, Layer, Layer, np.ndarray]:
+    """An opaque background, a base (an opaque rectangle, transparent around it) at Fill
+    `fill` and opacity 230, and a layer clipped to it: red, its alpha a ramp, reaching
+    beyond the base on the right. Returns (doc, base, clipped, reference): the reference,
+    straight float, is Photoshop's clipping group (its "Blend Clipped Layers as Group"):
+    the clipped layer over the base's colours faded by Fill, inside the base's full shape,
+    blended onto the background at the base's opacity."""
+    doc = Document(W, H)
+    background = np.zeros((H, W, 4), np.uint8)
+    background[...] = (200, 180, 90, 255)
+    base_pixels = np.zeros((24, 30, 4), np.uint8)
+    base_pixels[2:22, 2:26] = (30, 120, 220, 255)
+    base = Layer("Base", base_pixels, 6, 8, opacity=230)
+    base.fill_opacity = fill
+    clipped_pixels = np.zeros((16, 30, 4), np.uint8)
+    clipped_pixels[...] = (240, 30, 20, 0)
+    clipped_pixels[..., 3] = np.linspace(255, 60, 30).astype(np.uint8)[None, :]
+    clipped = Layer("Clipped", clipped_pixels, 18, 12)
+    clipped.clipping = True
+    for node in (Layer("Background", background), base, clipped):
+        node.parent = doc.root
+        doc.root.children.append(node)
+    own = base.canvas_crop(doc.canvas) / 255.0
+    shape = own[..., 3:4].copy()
+    own[..., 3:4] *= fill / 255
+    group = blend_onto(premultiplied(np.zeros((H, W, 4), np.uint8)), own, "normal", 1.0)
+    group = blend_onto(group, clipped.canvas_crop(doc.canvas) / 255.0, "normal", 1.0)
+    group = unpremultiplied(group)
+    group[..., 3:4] = np.where(shape > 0, group[..., 3:4], 0.0)  # clipped by the shape
+    out = blend_onto(premultiplied(background), group, "normal", 230 / 255)
+    return doc, base, clipped, unpremultiplied(out)
+
+
+@pytest.mark.parametrize("fill", [77, 0])
+def test_fill_opacity_of_a_clipping_base_does_not_fade_its_clipped_layers(fill, tmp_path):
+    """Photoshop's Fill on a clipping base fades the base's own colour, not the clipped
+    layers: they are clipped by its full shape. The composite (files), the screen, Flatten,
+    Merge Down and the PSD's merged image, read back by psd-tools, all show it."""
+    from editor.model.render import Renderer
+
+    doc, base, clipped, reference = clipping_scene(fill)
+    check(doc, reference)
+    shown = composite_document(doc)
+    # Where the clipped layer is opaque over the base (its first column), its red at the
+    # base's opacity, whatever the base's Fill.
+    red = np.asarray((240, 30, 20)) * 230 / 255 + np.asarray((200, 180, 90)) * 25 / 255
+    assert np.abs(shown[12:28, 18, :3] - red).max() <= 1
+    renderer = Renderer(doc)
+    renderer.update()
+    screen = renderer.composite.array[..., [2, 1, 0, 3]].astype(int)
+    renderer.close()
+    assert np.abs(screen - shown.astype(int)).max() <= 2
+    # The PSD: Fill and clipping kept, its merged image what we show, read back the same.
+    out = str(tmp_path / "clip.psd")
+    save_document(doc, out)
+    psd = PSDImage.open(out)
+    read = {l.name: l for l in psd.descendants()}
+    assert read["Base"].fill_opacity == fill and read["Clipped"].clipping
+    merged = np.asarray(psd.topil().convert("RGBA")).astype(int)
+    assert np.abs(merged - shown.astype(int)).max() <= 1
+    again = open_document(out)
+    assert np.array_equal(composite_document(again), shown)
+    # Merge Down of the clipped layer bakes what was shown, the base's Fill with it.
+    doc.merge_down(clipped)
+    assert base.fill_opacity == 255
+    assert np.abs(composite_document(doc).astype(int) - shown.astype(int)).max() <= 1
+    doc.history.undo()
+    assert base.fill_opacity == fill and clipped.clipping
+    assert np.array_equal(composite_document(doc), shown)
+    flat = doc.flatten()
+    assert np.array_equal(flat.pixels, shown)
+
+
+def test_fill_opacity_of_a_clipping_base_during_a_zoomed_out_drag():
+    """A layer under the clipping group dragged at 50 %: the drag's stand-ins show the
+    clipped layer at full strength inside the faded base, as the settled composite does."""
+    from editor.model.render import Renderer
+
+    doc, base, clipped, reference = clipping_scene(0)
+    dot = Layer("Dot", np.full((4, 4, 4), (0, 90, 0, 255), np.uint8), 2, 2)
+    dot.parent = doc.root
+    doc.root.children.insert(1, dot)
+    renderer = Renderer(doc)
+    renderer.update()
+    renderer.set_view(1)
+    renderer.set_focus(dot)
+    doc.translate(dot, 2, 0, merge_key="drag")
+    assert renderer.update() == []
+    level, buffer = renderer.preview
+    assert level == 1
+    shown = buffer.array[..., [2, 1, 0]].astype(float)
+    # The clipped layer's first, most opaque columns (canvas x 18, 19) over the base.
+    red = np.asarray((240, 30, 20)) * 230 / 255 + np.asarray((200, 180, 90)) * 25 / 255
+    assert np.abs(shown[6:14, 9] - red).max() <= 4
+    renderer.settle()
+    renderer.update()
+    exact = renderer.composite.array[..., [2, 1, 0, 3]].astype(int)
+    renderer.close()
+    assert np.abs(exact - composite_document(doc).astype(int)).max() <= 2

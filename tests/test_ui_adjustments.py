@@ -223,7 +223,7 @@ def test_hue_saturation_ranges_in_properties(opened, qtbot):
     assert np.abs(shown - reference).max() <= 1
     assert np.abs(shown - before).mean() > 1  # the fur lost colour
     # The falloff corner: a wider falloff reaches more hues.
-    editor_widget(w, QDoubleSpinBox, "Adjust_Falloff_6").setValue(0)
+    editor_widget(w, QDoubleSpinBox, "Adjust_Falloff_7").setValue(0)
     assert layer.settings.ranges[1][0] == (0, 45, 75, 105)
     assert doc.history.count == steps + 2
     wider = screen(w)

@@ -37,7 +37,7 @@ def near(corners, expected, tol: int = 1) -> bool:
 
 def shown_corners(w) -> list[int]:
     return [int(editor_widget(w, QDoubleSpinBox, prefix).value()) for prefix in
-            ("Adjust_Falloff_6", "Adjust_Range_7", "Adjust_Range_8", "Adjust_Falloff_9")]
+            ("Adjust_Falloff_7", "Adjust_Range_8", "Adjust_Range_9", "Adjust_Falloff_10")]
 
 
 @pytest.fixture
@@ -112,10 +112,10 @@ def test_corners_cannot_cross_their_neighbours(hue, qtbot):
     w.actions["undo"].trigger()
     w.actions["undo"].trigger()
     qtbot.waitUntil(lambda: bars.corners == (15, 75, 75, 105))
-    spin = editor_widget(w, QDoubleSpinBox, "Adjust_Range_7")
+    spin = editor_widget(w, QDoubleSpinBox, "Adjust_Range_8")
     spin.setValue(100)
     assert layer.settings.ranges[1][0] == (15, 75, 75, 105)
-    spin = editor_widget(w, QDoubleSpinBox, "Adjust_Range_7")
+    spin = editor_widget(w, QDoubleSpinBox, "Adjust_Range_8")
     assert spin.value() == 75
     steps = w.doc.history.count
     spin.setValue(90)  # already at its neighbour: nothing changes, the field shows 75

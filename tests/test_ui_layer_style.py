@@ -2,7 +2,8 @@
 layer without a style (the shadow turned on, its distance and colour changed, the canvas
 beside the layer changing before OK), OK as one undo step and undo back to the pixels
 before, Cancel leaving nothing; and a Photoshop file's shadow edited from the layer's fx
-mark, saved, and read back by psd-tools with the new value."""
+mark, saved, and read back by psd-tools with the new value; a Stroke's Blend Mode and
+Opacity set on its page, drawn in that mode and saved."""
 from __future__ import annotations
 
 import os
@@ -27,12 +28,14 @@ def open_psd(window, qtbot, monkeypatch, path: str) -> None:
     qtbot.waitUntil(lambda: window.doc is not None, timeout=10000)
 
 
-def square_psd(tmp_path) -> str:
-    """A white background under a blue square layer, saved as a PSD."""
+def square_psd(tmp_path, background=(255, 255, 255)) -> str:
+    """A white (or `background`) background under a blue square layer, saved as a PSD."""
     doc = Document(W, H)
     square = np.zeros((16, 16, 4), np.uint8)
     square[...] = (30, 60, 200, 255)
-    for node in (Layer("Background", np.full((H, W, 4), 255, np.uint8)),
+    under = np.full((H, W, 4), 255, np.uint8)
+    under[..., :3] = background
+    for node in (Layer("Background", under),
                  Layer("Square", square, 20, 14)):
         node.parent = doc.root
         doc.root.children.append(node)
@@ -187,3 +190,51 @@ def test_stroke_on_a_shape_layer_and_its_fill_in_the_layers_panel(qtbot, tmp_pat
     assert np.array_equal(half[30:40, 4:8], stroked[30:40, 4:8])
     w.actions["undo"].trigger()
     assert shape.fill_opacity == 255
+
+
+def test_stroke_blend_mode_and_opacity_from_the_dialog_drawn_and_saved(qtbot, tmp_path,
+                                                                      monkeypatch):
+    """Photoshop's Stroke page: its Blend Mode and Opacity. A Multiply stroke at 60 %
+    multiplies its colour into the background around the square (not laid over it as a
+    Normal one is), on the canvas while the dialog is open and after OK (one step); the
+    saved file holds Multiply at 60 % (psd-tools reads it)."""
+    from PySide6.QtWidgets import QComboBox
+
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    open_psd(w, qtbot, monkeypatch, square_psd(tmp_path, (200, 180, 90)))
+    doc = w.doc
+    square = doc.root.children[1]
+    doc.set_active(square)
+    steps = doc.history.count
+    monkeypatch.setattr("editor.ui.dialogs.ask_color", lambda *a, **k: QColor(250, 120, 20))
+    w.menus["layer_style"].aboutToShow.emit()
+
+    def drive(dialog, seen):
+        assert dialog.kinds.currentItem().text() == "Stroke"
+        dialog.findChild(QDoubleSpinBox, "StrokesSize").setValue(4)
+        qtbot.mouseClick(dialog.findChild(QPushButton, "StrokesColor"),
+                         Qt.MouseButton.LeftButton)
+        seen["normal"] = screen(w)
+        mode = dialog.findChild(QComboBox, "StrokesBlendMode")
+        assert mode.currentText() == "Normal"
+        mode.setCurrentIndex(mode.findText("Multiply"))
+        dialog.findChild(QDoubleSpinBox, "StrokesOpacity").setValue(60)
+        seen["live"] = screen(w)
+
+    seen = in_dialog(qtbot, w.actions["style_stroke"].trigger, drive)
+    assert doc.history.count == steps + 1 and doc.history.undo_name() == "Layer Style"
+    stroke = square.effects.strokes[0]
+    assert (stroke.blend_mode, stroke.opacity, stroke.color) == ("multiply", 60.0,
+                                                                 (250, 120, 20))
+    shown = screen(w)
+    assert np.array_equal(shown, seen["live"])
+    # Left of the square (x 20..35, y 14..29), 2-3 px out: inside the 4 px stroke.
+    backdrop, color = np.asarray((200, 180, 90)), np.asarray((250, 120, 20))
+    multiplied = backdrop + (backdrop * color / 255 - backdrop) * 0.6
+    assert np.abs(shown[16:28, 17:19] - multiplied).max() <= 2
+    assert np.abs(seen["normal"][16:28, 17:19] - color).max() <= 2  # Normal, 100 %
+    out = str(tmp_path / "stroked.psd")
+    save_document(doc, out)
+    psd_layer = next(n for n in PSDImage.open(out).descendants() if n.name == "Square")
+    written = next(psd_layer.effects.find("Stroke"))
+    assert written.blend_mode.name == "MULTIPLY" and written.opacity == 60.0

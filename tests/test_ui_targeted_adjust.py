@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QPushButton
+from PySide6.QtWidgets import QApplication, QComboBox, QPushButton
 
 from editor.model import adjustments as adj
 from test_ui_adjustments import editor_widget, screen
@@ -32,7 +32,12 @@ def patches(qtbot, tmp_path, monkeypatch):
 
 
 def on_image_button(w) -> QPushButton:
-    return editor_widget(w, QPushButton, "Adjust_OnImage")
+    button = editor_widget(w, QPushButton, "Adjust_OnImage")
+    for _ in range(20):  # rows added to a shown panel are laid out from the event loop
+        if button.height() > 0:
+            break
+        QApplication.processEvents()
+    return button
 
 
 def screen_drag(qtbot, canvas, start, offsets, **kw) -> None:
@@ -105,3 +110,17 @@ def test_hue_saturation_on_image_raises_the_reds_saturation_and_ctrl_turns_hue(p
     # Another tool ends the mode.
     w.tools.select("move")
     assert w.tools.mode is None and not on_image_button(w).isChecked()
+
+
+@pytest.mark.parametrize("action, first_below", [("adjustment_curves", "Adjust_Channel"),
+                                                 ("adjustment_hue_saturation",
+                                                  "Adjust_Range")])
+def test_the_hand_button_sits_at_the_top_of_the_editor(patches, qtbot, action, first_below):
+    """Photoshop puts the hand above Curves' graph and beside Hue/Saturation's range: at
+    the editor's end it was out of sight in the default panel height."""
+    w = patches
+    w.actions[action].trigger()
+    button = on_image_button(w)
+    below = editor_widget(w, QComboBox, first_below)
+    top = button.mapTo(w, button.rect().topLeft()).y()
+    assert top < below.mapTo(w, below.rect().topLeft()).y()

@@ -423,6 +423,13 @@ class Document:
             box = box.union(layer.content_bounds(self.canvas))
         base = Layer(below.name, below.pixels, below.x, below.y)
         base.mask = below.active_mask()  # masks are baked into the merged pixels
+        # So is its Fill, which fades its own pixels but not what is clipped to it (nor
+        # what merges into it); a style's effects are made from its unfaded pixels, so a
+        # styled layer keeps its Fill.
+        bake_fill = below.fill_opacity != 255 and not (below.effects is not None
+                                                        and below.effects.drawn())
+        if bake_fill:
+            base.fill_opacity = below.fill_opacity
         top = layer.copy(share=True)
         # Clipped to `below` (its base): drawn through its alpha. Both clipped to one base
         # below them: combined as they show, and the result stays clipped to that base.
@@ -434,6 +441,8 @@ class Document:
             if below.vector_mask is not None:
                 self.history.push(cmds.SetAttr(below, "vector_mask", None, "Merge Down"))
             self.history.push(cmds.SetPixels(below, merged, box.x, box.y))
+            if bake_fill:
+                self.history.push(cmds.SetAttr(below, "fill_opacity", 255, "Merge Down"))
             self.history.push(cmds.RemoveNode(layer))
             self.set_active(below)
         return below

@@ -16,7 +16,10 @@ written into the descriptor, every other key kept (psd.effect_blocks). The effec
 - Stroke (solid colour): outside (the alpha dilated by `size`, under the layer), inside
   (the alpha less its erosion by `size`, over it) or centre (dilated and eroded by half),
   at its colour and opacity. Distances are Euclidean (an exact distance transform), with
-  a one-pixel ramp so edges are antialiased.
+  a one-pixel ramp so edges are antialiased. In Normal it is composited with the layer;
+  in another mode (Multiply...) it is drawn as a shadow is, its own image blended onto
+  what lies below in its mode: outside, the ring outside the shape, under the layer;
+  inside and centre, over it.
 - Color Overlay: its colour blended onto the layer's colours with its mode and opacity,
   inside the layer's alpha.
 
@@ -90,6 +93,14 @@ class LayerEffects:
         """Whether anything here changes how the layer is drawn."""
         return self.enabled and any(e.enabled for e in self.drop_shadows + self.strokes
                                     + self.color_overlays)
+
+    def own_modes(self) -> set[str]:
+        """The blend modes of its drawn shadows and strokes: those not in Normal blend onto
+        what lies below the layer in their own modes (`styled_layers`)."""
+        if not self.drawn():
+            return set()
+        return ({s.blend_mode for s in self.drop_shadows if s.enabled}
+                | {s.blend_mode for s in self.strokes if s.enabled})
 
     def not_drawn(self) -> tuple[str, ...]:
         return self.others if self.enabled else ()
@@ -185,8 +196,10 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
                   shape: Optional[np.ndarray] = None) -> list[tuple[np.ndarray, Optional[str]]]:
     """The layer with its drawn effects, as straight float RGBA images the size of `rgba`
     (a layer's straight float pixels padded by `effects.margin()`), bottom to top, each
-    with the mode it blends with: the shadows (their own modes), then the layer itself
-    (None: the layer's mode) with its overlays and strokes composited onto it.
+    with the mode it blends with: the shadows (their own modes), outside strokes in a mode
+    other than Normal (theirs), the layer itself (None: the layer's mode) with its
+    overlays and Normal strokes composited onto it, then inside and centre strokes in
+    other modes (theirs).
 
     `fill` (0..1) is Photoshop's fill opacity: it fades the layer's own pixels, not its
     effects, which are made from its full alpha. Below 1 an outside stroke is only the
@@ -237,17 +250,26 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
         layer[..., :3] += (mixed - layer[..., :3]) * np.float32(weight)
     if inner < 1.0:
         layer[..., 3] *= np.float32(inner)
+    under, above = [], []
     for s in effects.strokes:
         if not s.enabled:
             continue
         paint = np.empty_like(layer)
         paint[..., :3] = np.asarray(s.color, np.float32) / 255.0
         cover = stroke_alpha(alpha, s)
-        if fill < 1.0 and s.position == "outside":
-            cover = cover - alpha  # outside the shape only: a faded layer shows no stroke
+        own_mode = s.blend_mode != "normal"
+        if s.position == "outside" and (fill < 1.0 or own_mode):
+            # Outside the shape only: a faded layer shows no stroke through it, and one in
+            # its own mode blends with what lies under the layer, not with the layer.
+            cover = cover - alpha
         paint[..., 3] = cover * (s.opacity / 100.0)
+        if own_mode:  # its own image, blended onto what lies below as a shadow is
+            (under if s.position == "outside" else above).append((paint, s.blend_mode))
+            continue
         # Outside: the stroke lies under the layer; inside and centre: over it.
         layer = over(layer, paint) if s.position == "outside" \
             else over(paint, layer)
+    out.extend(under)
     out.append((layer, None))
+    out.extend(above)
     return out

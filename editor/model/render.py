@@ -53,6 +53,8 @@ the focus ends (another layer changes, the structure changes,
 """
 from __future__ import annotations
 
+import os
+import threading
 import time
 import weakref
 from dataclasses import dataclass
@@ -154,6 +156,85 @@ class PixelBuffer:
         return out.reshape(h, image.bytesPerLine())[:, :w * 4].reshape(h, w, 4).copy()
 
 
+# -- drawing big regions on both cores --------------------------------------------------
+# A full redraw of a big document is mostly Qt's blends (20 layers of 12 MP: ~85 of
+# ~130 ms), one after another and on one core. Qt lets go of Python's lock while it
+# blends, so two bands of rows can blend at once, one on a worker thread. Everything else
+# a band does (numpy, numba kernels that use both cores themselves, the kept caches of
+# masked, fill and styled layers) stays one band at a time under `_BAND_LOCK`, which a
+# band lets go of only around a Qt blend: the caches are never made twice or raced, and
+# numba's thread pool is never entered from two threads at once.
+BANDED_FROM = 1 << 20  # pixels: under this a second thread costs more than it saves
+_BAND_LOCK = threading.Lock()
+_band_state = threading.local()  # .locked: this thread draws a band (holds the lock)
+_band_pool = None
+
+
+def _blending_unlocked():
+    """A context around one Qt blend: the band lock let go while it runs (a no-op
+    outside banded drawing)."""
+    return _Unlocked() if getattr(_band_state, "locked", False) else _NO_LOCK
+
+
+class _Unlocked:
+    def __enter__(self):
+        _BAND_LOCK.release()
+
+    def __exit__(self, *exc):
+        _BAND_LOCK.acquire()
+
+
+class _NoLock:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return None
+
+
+_NO_LOCK = _NoLock()
+
+
+def draw_in_bands(target: "PixelBuffer", box: Box, draw) -> None:
+    """Calls `draw(painter, part)` for canvas box `box` of `target`: at once, or for a
+    big box in two bands of whole rows (Qt rounds a pixel the same way only within the
+    same span), the lower one on a worker thread, each with its own painter over its own
+    rows; the picture is the same to the bit."""
+    global _band_pool
+    if box.area < BANDED_FROM or box.h < 2 or (os.cpu_count() or 1) < 2:
+        painter = _Painter(target)
+        draw(painter, box)
+        painter.close()
+        return
+    if _band_pool is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _band_pool = ThreadPoolExecutor(1, thread_name_prefix="render-band")
+    half = box.h // 2
+    upper = Box(box.x, box.y, box.w, half)
+    lower = Box(box.x, box.y + half, box.w, box.h - half)
+
+    def band(part: Box) -> None:
+        ox, oy = target.origin
+        rows = target.array[part.y - oy:part.y1 - oy]
+        painter = _Painter(PixelBuffer(target.box.w, part.h, target.precise,
+                                       (ox, part.y), array=rows))
+        _BAND_LOCK.acquire()
+        _band_state.locked = True
+        try:
+            draw(painter, part)
+            painter.close()
+        finally:
+            _band_state.locked = False
+            _BAND_LOCK.release()
+
+    other = _band_pool.submit(band, lower)
+    try:
+        band(upper)
+    finally:
+        other.result()
+
+
 def _layer_image(layer: Layer) -> "QImage":
     _, QtGui = _qt()
     p = layer.pixels
@@ -188,8 +269,9 @@ class _Painter:
         painter = self._blending(mode, opacity)
         target = self.buffer.local(inter)
         source = inter.translate(-image_box.x, -image_box.y)
-        painter.drawImage(QtCore.QPoint(target.x, target.y), image,
-                          QtCore.QRect(source.x, source.y, source.w, source.h))
+        with _blending_unlocked():
+            painter.drawImage(QtCore.QPoint(target.x, target.y), image,
+                              QtCore.QRect(source.x, source.y, source.w, source.h))
 
     def fill(self, rgb: tuple, box: Box, mode: str, opacity: int) -> None:
         """Blends one opaque colour over canvas box `box` (Qt fills it: no pixels made)."""
@@ -199,7 +281,9 @@ class _Painter:
         QtCore, QtGui = _qt()
         painter = self._blending(mode, opacity)
         target = self.buffer.local(inter)
-        painter.fillRect(QtCore.QRect(target.x, target.y, target.w, target.h), QtGui.QColor(*rgb))
+        with _blending_unlocked():
+            painter.fillRect(QtCore.QRect(target.x, target.y, target.w, target.h),
+                             QtGui.QColor(*rgb))
 
     def _blending(self, mode: str, opacity: int):
         """The painter, set to blend in `mode` at `opacity` (0-255)."""
@@ -221,13 +305,18 @@ class _Painter:
         self.buffer.write_float(inter, out)
 
 
-def _draw_layer(painter: _Painter, layer: Layer, region: Box, mode: str, opacity: int) -> None:
+def _draw_layer(painter: _Painter, layer: Layer, region: Box, mode: str, opacity: int,
+                fill: Optional[int] = None) -> None:
+    """`layer` blended onto the canvas inside `region` with `mode` at `opacity`, its own
+    pixels at fill opacity `fill` (default its own `fill_opacity`: a clipping base is also
+    drawn at 255 for the shape it clips to)."""
+    fill = layer.fill_opacity if fill is None else fill
     if layer.effects is not None and layer.effects.drawn() \
             and (isinstance(layer, FillLayer) or type(layer) is Layer):
-        _draw_styled(painter, layer, region, mode, opacity)
+        _draw_styled(painter, layer, region, mode, opacity, fill)
         return
     # Without effects, Photoshop's fill opacity fades the layer as its opacity does.
-    opacity = _times(opacity, layer.fill_opacity)
+    opacity = _times(opacity, fill)
     if isinstance(layer, FillLayer):
         _draw_fill(painter, layer, region, mode, opacity)
         return
@@ -254,7 +343,8 @@ def _times(opacity: int, fill: int) -> int:
     return opacity if fill == 255 else (opacity * fill + 127) // 255
 
 
-# Per layer: (key, the styled images of `layer_effects.styled_layers`, their canvas box).
+# Per layer: (key, {fill opacity: the styled images of `layer_effects.styled_layers`}); a
+# clipping base below 100 % Fill is drawn at two fills (`_draw_clipping_group`).
 _styled_cache: "weakref.WeakKeyDictionary[Layer, tuple]" = weakref.WeakKeyDictionary()
 
 
@@ -271,12 +361,14 @@ def _styled_source(layer: Layer, canvas: Box) -> tuple[np.ndarray, Box]:
     return masked_fill_pixels(layer, canvas.expand(effects.margin() + int(np.ceil(inward)) + 1))
 
 
-def _draw_styled(painter: _Painter, layer: Layer, region: Box, mode: str, opacity: int) -> None:
+def _draw_styled(painter: _Painter, layer: Layer, region: Box, mode: str, opacity: int,
+                 fill: int) -> None:
     """A layer with its drawn effects (layer_effects.py), a pixel layer or a fill (shape)
-    layer alike: its shadows blended with their own modes, then the layer with its
-    overlays and strokes with the layer's mode, each at the layer's opacity; its fill
-    opacity fades its own pixels only. The images are made once per change of the layer,
-    its mask or style (a fill layer's pixels are its kept ones: not made again)."""
+    layer alike: its shadows (and strokes not in Normal) blended with their own modes, the
+    layer with its overlays and Normal strokes with the layer's mode, each at the layer's
+    opacity; its fill opacity (`fill`) fades its own pixels only. The images are made once
+    per change of the layer, its mask or style (a fill layer's pixels are its kept ones:
+    not made again)."""
     if opacity <= 0:
         return
     pixels, at = _styled_source(layer, painter.buffer.box)
@@ -285,9 +377,14 @@ def _draw_styled(painter: _Painter, layer: Layer, region: Box, mode: str, opacit
     if box.intersect(region).intersect(painter.buffer.box).is_empty():
         return
     key = (id(pixels), layer.revision, id(layer.active_mask()), layer.effects, at,
-           layer.fill_opacity, getattr(layer, "settings", None), getattr(layer, "stroke", None))
+           getattr(layer, "settings", None), getattr(layer, "stroke", None))
     kept = _styled_cache.get(layer)
-    if kept is None or kept[0] != key:
+    if kept is None or kept[0] != key or fill not in kept[1]:
+        if kept is None or kept[0] != key:
+            kept = (key, {})
+            _styled_cache[layer] = kept
+        for other in [f for f in kept[1] if f != 255]:  # a Fill slider's drag: keep one
+            del kept[1][other]
         padded = np.zeros((box.h, box.w, 4), np.float32)
         inside = np.s_[margin:margin + at.h, margin:margin + at.w]
         padded[inside] = to_float(pixels)
@@ -305,10 +402,9 @@ def _draw_styled(painter: _Painter, layer: Layer, region: Box, mode: str, opacit
                     if user is not None:
                         cover *= user.coverage(at) * np.float32(1 / 255)
                     shape[inside] = cover + shape[inside] * (1 - cover)
-        kept = (key, layer_effects.styled_layers(padded, layer.effects,
-                                                 layer.fill_opacity / 255.0, shape))
-        _styled_cache[layer] = kept
-    for image, own_mode in kept[1]:
+        kept[1][fill] = layer_effects.styled_layers(padded, layer.effects, fill / 255.0,
+                                                    shape)
+    for image, own_mode in kept[1][fill]:
         painter.blend_numpy(image, box, region, own_mode or mode, opacity)
 
 
@@ -565,7 +661,8 @@ def _draw_clipping_group(painter: _Painter, base: Node, clipped: Sequence[Node],
     """Photoshop's clipping mask, with "Blend Clipped Layers as Group" (its default): the
     base and the layers clipped to it composite on transparency, each clipped layer
     blending onto the base's colours, the result keeps the base's alpha (its shape); it
-    then blends onto the backdrop with the base's mode and opacity. Hidden base: the
+    then blends onto the backdrop with the base's mode and opacity. The base's Fill fades
+    its own colours only: the clipped layers keep its full shape. Hidden base: the
     clipped layers are hidden too."""
     if not base.visible:
         return
@@ -579,20 +676,36 @@ def _draw_clipping_group(painter: _Painter, base: Node, clipped: Sequence[Node],
     temp = PixelBuffer(inside.w, inside.h, buffer.precise, (inside.x, inside.y))
     inner = _Painter(temp)
     if isinstance(base, Layer):
-        _draw_layer(inner, base, inside, "normal", 255)
+        _draw_layer(inner, base, inside, "normal", 255, fill=255)
     else:
         assert isinstance(base, Group)
         _draw_nodes(inner, base.children, inside)  # the group's own mode applies below
     inner.close()
     shape = temp.read_float(inside)[..., 3:4].copy()
+    own = shape  # the base's own contribution: its shape, unless its Fill fades it
+    if isinstance(base, Layer) and base.fill_opacity != 255:
+        # Photoshop's Fill fades the base's own colours, not the shape its clipped layers
+        # are clipped by: they paint onto the faded base as onto transparency, and show at
+        # full strength where the base is opaque (at Fill 0 %, the base is only a shape).
+        temp.array[...] = 0
+        _draw_layer(inner, base, inside, "normal", 255)
+        inner.close()
+        own = temp.read_float(inside)[..., 3:4].copy()
     for node in clipped:
         _draw_node(inner, node, inside)
     inner.close()
     out = temp.read_float(inside)
     alpha = out[..., 3:4]
-    scale = np.divide(shape, alpha, out=np.zeros_like(alpha), where=alpha > 0)
+    # How much the clipped layers cover over the base's own alpha (alpha = c + own (1 - c)
+    # for every mode), then the result's alpha: from the base's own where they cover
+    # nothing to its full shape where they cover it all (at Fill 100 %: the shape).
+    kept = shape
+    if own is not shape:
+        cover = np.divide(alpha - own, 1.0 - own, out=np.zeros_like(alpha), where=own < 1.0)
+        kept = own + (shape - own) * np.clip(cover, 0.0, 1.0)
+    scale = np.divide(kept, alpha, out=np.zeros_like(alpha), where=alpha > 0)
     out[..., :3] *= scale  # same colours, the base's alpha
-    out[..., 3:4] = shape
+    out[..., 3:4] = kept
     temp.write_float(inside, out)
     mode = "normal" if base.blend_mode == "pass_through" else base.blend_mode
     if isinstance(base, Group) and base.active_mask() is not None:
@@ -1189,9 +1302,9 @@ class Renderer:
     # -- drawing ----------------------------------------------------------------
     def _redraw(self, box: Box) -> None:
         self.composite.region(box)[...] = 0
-        painter = _Painter(self.composite)
-        _draw_nodes(painter, self.doc.root.children, box)
-        painter.close()
+        children = self.doc.root.children
+        draw_in_bands(self.composite, box, lambda painter, part: _draw_nodes(painter, children,
+                                                                             part))
 
     def _ensure_focus(self) -> Optional[_Focus]:
         if self._focus is not None:
@@ -1293,9 +1406,8 @@ def _flattened_in_steps(nodes: Sequence[Node], canvas: Box) -> Iterator[None]:
     buffer = PixelBuffer(canvas.w, canvas.h, precise=False, array=array)
     for unit in _clipping_units(nodes):
         for band in _step_bands(unit, canvas):
-            painter = _Painter(buffer)
-            _draw_nodes(painter, unit, band)
-            painter.close()
+            draw_in_bands(buffer, band, lambda painter, rows, unit=unit:
+                          _draw_nodes(painter, unit, rows))
             yield
     return buffer
 
@@ -1368,27 +1480,32 @@ def _redraw_with_focus(target: PixelBuffer, canvas: Box, focus: _Focus, box: Box
         # the rows are remembered and redrawn exactly when the drag settles.
         part = box if within is None else within
         target.region(part)[...] = focus.below.region(part)
-        painter = _Painter(target)
-        if focus.layer.is_shown():
-            _draw_layer(painter, focus.layer, part, focus.layer.blend_mode,
-                        focus.layer.opacity)
-        for step in focus.steps:
-            if isinstance(step, PixelBuffer):
-                painter.draw(step.image, canvas, part, "normal", 255)
-            else:
-                _draw_nodes(painter, step, part)
-        painter.close()
+
+        def draw_steps(painter: _Painter, rows: Box) -> None:
+            if focus.layer.is_shown():
+                _draw_layer(painter, focus.layer, rows, focus.layer.blend_mode,
+                            focus.layer.opacity)
+            for step in focus.steps:
+                if isinstance(step, PixelBuffer):
+                    painter.draw(step.image, canvas, rows, "normal", 255)
+                else:
+                    _draw_nodes(painter, step, rows)
+
+        draw_in_bands(target, part, draw_steps)
         return True
     target.region(box)[...] = focus.below.region(box)
-    painter = _Painter(target)
-    if focus.layer.is_shown():
-        _draw_layer(painter, focus.layer, box, focus.layer.blend_mode, focus.layer.opacity)
     approximate = focus.above is not None and not exact
-    if approximate:
-        painter.draw(focus.above.image, canvas, box, "normal", 255)
-    else:
-        _draw_nodes(painter, focus.above_nodes, box)
-    painter.close()
+
+    def draw(painter: _Painter, rows: Box) -> None:
+        if focus.layer.is_shown():
+            _draw_layer(painter, focus.layer, rows, focus.layer.blend_mode,
+                        focus.layer.opacity)
+        if approximate:
+            painter.draw(focus.above.image, canvas, rows, "normal", 255)
+        else:
+            _draw_nodes(painter, focus.above_nodes, rows)
+
+    draw_in_bands(target, box, draw)
     return approximate
 
 
@@ -1434,12 +1551,16 @@ def _split_top_level(nodes: Sequence[Node], layer: Layer) -> Optional[tuple[list
 def _blends_normally(node: Node) -> bool:
     if not node.visible:
         return True
+    # A style's shadows and strokes in other modes blend onto what lies below the layer:
+    # pre-flattened on transparency, a Multiply shadow would lose its mode.
+    normal_effects = node.effects is None or node.effects.own_modes() <= {"normal"}
     if isinstance(node, FillLayer):
-        return node.blend_mode == "normal"  # drawn as a layer of one colour
+        # drawn as a layer of one colour
+        return node.blend_mode == "normal" and normal_effects
     if isinstance(node, AdjustmentLayer):
         return False  # it changes what lies below it: not a layer to pre-flatten
     if isinstance(node, Layer):
-        return node.blend_mode == "normal"
+        return node.blend_mode == "normal" and normal_effects
     assert isinstance(node, Group)
     if node.blend_mode == "normal":
         return True

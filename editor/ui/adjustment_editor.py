@@ -113,12 +113,14 @@ def fields(settings: adj.Adjustment, channel: int, tone: int, hue_range: int = 0
                 part("Output white", 4, 0, 255)]
     if isinstance(s, adj.Curves):
         name = CHANNEL_FIELDS[channel]
-        return [Field("Channel", "choice", channel, choices=CHANNELS),
+        # The hand button first, as Photoshop has it above the graph: at the end it was
+        # out of sight in the default panel height.
+        return [Field("On-image", "target", None),
+                Field("Channel", "choice", channel, choices=CHANNELS),
                 Field("Curve", "curve", getattr(s, name),
                       lambda points: replace(s, **{name: tuple(points)})),
                 Field("Points", "points", adj.format_points(getattr(s, name)),
-                      lambda text: replace(s, **{name: adj.parse_points(text)})),
-                Field("On-image", "target", None)]
+                      lambda text: replace(s, **{name: adj.parse_points(text)}))]
     if isinstance(s, adj.HueSaturation):
         rows = [Field("Colorize", "check", s.colorize, lambda v: replace(s, colorize=v))]
         if s.colorize:  # the bars show the colour it gives; no range to drag
@@ -126,13 +128,14 @@ def fields(settings: adj.Adjustment, channel: int, tone: int, hue_range: int = 0
                            number("Saturation", "colorize_saturation", 0, 100),
                            number("Lightness", "colorize_lightness", -100, 100),
                            Field("Colour bars", "hue_bars", (s, None))]
-        rows.append(Field("Range", "choice", hue_range, choices=HUE_RANGES))
+        # The hand button beside the range, where Photoshop has it.
+        rows += [Field("On-image", "target", None),
+                 Field("Range", "choice", hue_range, choices=HUE_RANGES)]
         if hue_range == 0:
             return rows + [number("Hue", "hue", -180, 180),
                            number("Saturation", "saturation", -100, 100),
                            number("Lightness", "lightness", -100, 100),
-                           Field("Colour bars", "hue_bars", (s, None)),
-                           Field("On-image", "target", None)]
+                           Field("Colour bars", "hue_bars", (s, None))]
         index = hue_range - 1
         corners, edit = s.ranges[index]
 
@@ -155,8 +158,7 @@ def fields(settings: adj.Adjustment, channel: int, tone: int, hue_range: int = 0
                        Field("Colour bars", "hue_bars", (s, index),
                              lambda values: s.with_range(index, corners=tuple(values))),
                        corner("Falloff from", 0), corner("Range from", 1),
-                       corner("Range to", 2), corner("Falloff to", 3),
-                       Field("On-image", "target", None)]
+                       corner("Range to", 2), corner("Falloff to", 3)]
     if isinstance(s, adj.ColorBalance):
         name = TONE_FIELDS[tone]
         values = getattr(s, name)
