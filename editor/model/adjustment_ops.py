@@ -23,6 +23,7 @@ from .adjustments import FILL_KINDS, KINDS, Adjustment, SolidColor
 from .document import Document
 from .errors import DocumentError
 from .layers import AdjustmentLayer, FillLayer, Node
+from .shape_stroke import ShapeStroke
 from .render import composite_document
 
 # Rows sampled: a histogram's shape, cheaply. Few tall strips rather than many thin ones:
@@ -123,10 +124,12 @@ def shape_knots(shape: str, points: tuple, *, radius: float = RADIUS, sides: int
     raise ValueError(f"unknown shape {shape!r}")
 
 
-def add_shape(doc: Document, shape: str, points: tuple, color: tuple, **options) -> FillLayer:
+def add_shape(doc: Document, shape: str, points: tuple, color: tuple,
+              stroke: Optional[ShapeStroke] = None, **options) -> FillLayer:
     """The shape tools: a new Solid Color fill layer of `color` (r, g, b) above the active
-    node whose vector mask is `shape` made from `points` and `options` (`shape_knots`):
-    Photoshop's shape layer, made in one undo step."""
+    node whose vector mask is `shape` made from `points` and `options` (`shape_knots`),
+    with `stroke` (its fill on or off too) when given: Photoshop's shape layer, made in one
+    undo step."""
     knots = shape_knots(shape, points, **options)
     a, b, c, d = (float(v) for v in points)
     if shape in ("polygon", "line"):  # a drag from its centre or one end
@@ -138,8 +141,19 @@ def add_shape(doc: Document, shape: str, points: tuple, color: tuple, **options)
     layer = FillLayer(doc.next_layer_name(label), SolidColor(tuple(color)[:3]))
     # The path is the layer's before it is added: one step, and undo takes both away.
     layer.vector_mask = path_edit.with_new_subpath(None, knots, True, doc.canvas)
+    layer.stroke = stroke
     doc.add_layer(layer, name=f"{label} Tool")
     return layer
+
+
+def set_stroke(doc: Document, node: Optional[Node], stroke: Optional[ShapeStroke]) -> None:
+    """Gives shape layer `node` (a fill layer with a path) `stroke` (None: none), its fill
+    on or off with it: one undo step (the shape tools' options bar)."""
+    if not isinstance(node, FillLayer) or node.vector_mask is None or not doc.contains(node):
+        raise DocumentError("Select a shape layer first.")
+    doc._check_unlocked(node)
+    if stroke != node.stroke:
+        doc.history.push(cmds.SetAttr(node, "stroke", stroke, "Change Shape Stroke"))
 
 
 def set_settings(doc: Document, node: Optional[Node], settings: Adjustment,

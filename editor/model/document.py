@@ -685,7 +685,7 @@ class Document:
             self.region_changed.emit(before.union(node.drawn_bounds()),
                                      node if isinstance(node, Layer) else None)
         elif attr in ("visible", "opacity", "fill_opacity", "blend_mode", "clipping", "settings",
-                      "vector_mask"):
+                      "vector_mask", "stroke"):
             # Clipping changes how the node is drawn (with its base, not alone): no layer, so
             # the Renderer's caches around that layer go.
             layer = node if isinstance(node, Layer) and attr != "clipping" else None

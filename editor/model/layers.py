@@ -345,10 +345,17 @@ class FillLayer(AdjustmentLayer):
     # Merge Down or an autosave, a reduced stand-in): `frame()` as it was in the tree.
     placed_on: Optional[tuple] = None
 
-    def content(self, box: Box, mask: Optional[LayerMask] = None) -> np.ndarray:
+    # A shape layer's vector stroke (`shape_stroke.ShapeStroke`), None without one.
+    stroke = None
+    # A reduced stand-in's (reduced.py) stroke coverage, its layer mask in it: it has no path.
+    placed_stroke: Optional[LayerMask] = None
+
+    def content(self, box: Box, mask: Optional[LayerMask] = None,
+                user_mask: Optional[LayerMask] = None) -> np.ndarray:
         """Straight RGBA over canvas box `box`: what its settings paint there (its colour,
-        its gradient), made as much less opaque as `mask`'s coverage is. Drawn through its
-        active mask; stored in a PSD through its path alone."""
+        its gradient), made as much less opaque as `mask`'s coverage is, and its stroke
+        over that (through `user_mask` alone: the stroke lies beyond its path). Drawn
+        through its active mask and layer mask; stored in a PSD through its path alone."""
         pixels = self.settings.paint(box, self.frame())
         if mask is not None:
             coverage = mask.coverage(box)
@@ -357,7 +364,40 @@ class FillLayer(AdjustmentLayer):
             else:
                 product = pixels[..., 3].astype(np.uint16) * coverage + 127
                 pixels[..., 3] = product // 255
+        stroke = self.stroke
+        if stroke is not None:
+            from .shape_stroke import paint_over
+
+            if not stroke.fill:
+                pixels[..., 3] = 0
+            outline = self.stroke_coverage()
+            if outline is not None:
+                coverage = outline.coverage(box)
+                if user_mask is not None:
+                    coverage = ((coverage.astype(np.uint16) * user_mask.coverage(box) + 127)
+                                // 255).astype(np.uint8)
+                paint_over(pixels, coverage, stroke)
         return pixels
+
+    def stroke_coverage(self) -> Optional[LayerMask]:
+        """Where its stroke is drawn (the stroke's coverage along its enabled path, kept by
+        the path), or None when it draws no stroke."""
+        stroke, vector = self.stroke, self.vector_mask
+        if stroke is None or not stroke.drawn():
+            return None
+        if self.placed_stroke is not None:
+            return self.placed_stroke
+        if vector is None or not vector.enabled:
+            return None
+        return vector.stroke_raster(stroke)
+
+    def user_mask(self) -> Optional[LayerMask]:
+        """Its enabled layer mask (what its stroke is drawn through), else None (a
+        stand-in's stroke holds it already)."""
+        mask = self.mask
+        if self.placed_stroke is not None:
+            return None
+        return mask if mask is not None and mask.enabled else None
 
     def frame(self) -> tuple[float, float, float, float]:
         """The box (x, y, width, height) its content is laid out on (a gradient's): its
@@ -389,9 +429,24 @@ class FillLayer(AdjustmentLayer):
 
     def content_bounds(self, canvas: Box) -> Box:
         """The part of `canvas` where it can show: what its masks can reveal there (the
-        box of a mask that hides all beyond it), else the whole canvas."""
+        box of a mask that hides all beyond it), else the whole canvas; with its stroke's
+        box (through its layer mask), without the fill's when its fill is off."""
         mask = self.active_mask()
-        return canvas if mask is None else mask.shown_bounds(canvas)
+        box = canvas if mask is None else mask.shown_bounds(canvas)
+        if self.stroke is not None and not self.stroke.fill:
+            box = Box(0, 0, 0, 0)
+        outline = self.stroke_coverage()
+        if outline is not None:
+            drawn = outline.bounds().intersect(canvas)
+            user = self.user_mask()
+            box = box.union(drawn if user is None else user.shown_bounds(drawn))
+        return box
+
+    def _copy_extras(self, other: Node, share: bool = False) -> Node:
+        other = super()._copy_extras(other, share)
+        if isinstance(other, FillLayer):  # a copy, or its content changed: the stroke stays
+            other.stroke = self.stroke
+        return other
 
 
 class Group(Node):

@@ -55,7 +55,9 @@ def _drawn_alpha(layer: Layer, x: int, y: int) -> float:
 
 def _own_alpha(layer: Layer, x: int, y: int) -> float:
     if isinstance(layer, FillLayer):  # what it paints there (a colour: opaque), through its masks
-        return float(layer.content(Box(x, y, 1, 1))[0, 0, 3]) / 255 * _mask_at(layer, x, y)
+        # (its stroke, beyond its path, through its layer mask alone)
+        box = Box(x, y, 1, 1)
+        return float(layer.content(box, layer.active_mask(), layer.user_mask())[0, 0, 3]) / 255
     if layer.is_empty() or not _inside(layer.bounds(), x, y):
         return 0.0
     return float(layer.pixels[y - layer.y, x - layer.x, 3]) / 255 * _mask_at(layer, x, y)

@@ -47,8 +47,13 @@ own (`FillLayer`, written back with Photoshop's 'SoCo' block: a descriptor holdi
 'Clr ' as RGBC; or its 'GdFl' block: 'Grad' with colour stops 'Clrs' and opacity stops
 'Trns', 'Type', 'Angl', 'Scl ', 'Rvrs', 'Dthr', 'Algn', 'Ofst'; a noise gradient or
 colours not in RGB stay psd-tools' pixels): psd-tools' SolidColorFill and GradientFill,
-and its ShapeLayer when that is one with a path and no stroke (Photoshop's shape layer:
-the block beside the vector mask). A gradient keeps the descriptor it was read from, so
+and its ShapeLayer when that is one with a path (Photoshop's shape layer: the block beside
+the vector mask, or Photoshop CC's 'vscg' block holding it) and a stroke we draw or none.
+The shape's vector stroke ('vstk': a solid colour, width, alignment, caps, joins, opacity,
+fill on or off; `shape_stroke.py`) becomes ours and is written back as the descriptor it
+was read from with only the keys whose value changed written anew (dashes and keys we do
+not know kept as read; dashes drawn solid); a stroke in a gradient, a pattern or another
+blend mode leaves the layer to psd-tools' drawing, as before. A gradient keeps the descriptor it was read from, so
 what our settings do not hold (the stops' midpoints, the gradient's name, keys of newer
 Photoshops) is written back as it was.
 Pattern fill layers ('PtFl': 'Ptrn' naming the pattern by its 'Idnt' and 'Nm  ', 'Scl ',
@@ -103,6 +108,7 @@ from .images import flatten_on_white
 from .layers import BLEND_MODES, AdjustmentLayer, FillLayer, Group, Layer, LayerMask, Node
 from .limits import LAYERS_LIMIT_FACTOR, MAX_PIXELS_ENV, check_pixel_limit, pixel_count, read_head
 from .render import composite_document
+from .shape_stroke import ShapeStroke
 from .vector_mask import Subpath, VectorMask
 
 XMP_NAMESPACE = "urn:layered-editor:xmp:1.0/"
@@ -466,6 +472,8 @@ class _Reader:
                                   opacity=item.opacity,
                                   blend_mode=self.mode(item, False), locked=_locked(item))
                 own = own | _adjustment_tags()
+                if isinstance(node, FillLayer):
+                    own = own | self.read_stroke(item, node)
             else:
                 self.warn(f"adjustment layer '{name}' ({item.kind}) is kept and saved back, "
                           f"but Layered does not draw it")
@@ -502,6 +510,25 @@ class _Reader:
         if isinstance(layer_id, int) and layer_id >= 0:
             self.ids[layer_id] = node
         return node
+
+    def read_stroke(self, item, node: FillLayer) -> set:
+        """A shape layer's vector stroke ('vstk', with its fill in 'vscg' when Photoshop put
+        it there) as ours; the tags it makes ours (none for a stroke we do not draw, kept
+        and written back as read)."""
+        from psd_tools.constants import Tag
+
+        blocks = item.tagged_blocks
+        desc = blocks.get_data(Tag.VECTOR_STROKE_DATA)
+        stroke = read_stroke(desc) if desc is not None else None
+        if stroke is None:
+            return set()
+        content = Tag.VECTOR_STROKE_CONTENT_DATA in blocks
+        node.stroke = stroke.replace(content_block=content)
+        if stroke.dashes and stroke.enabled:
+            self.warn(f"the dashed stroke of '{item.name}' is kept and saved back, but "
+                      f"Layered draws it as a solid line")
+        return {Tag.VECTOR_STROKE_DATA, Tag.VECTOR_STROKE_CONTENT_DATA} if content \
+            else {Tag.VECTOR_STROKE_DATA}
 
     def read_effects(self, item, node: Node) -> None:
         """The layer's style: its effect blocks kept as read, the effects we draw read from
@@ -1027,9 +1054,10 @@ def _adjustment_tags() -> set:
 def read_fill(item, patterns: Optional[dict] = None) -> Optional[adjustments.Adjustment]:
     """Our settings for a Solid Color, Gradient or Pattern fill layer: psd-tools'
     SolidColorFill, GradientFill or PatternFill, or its ShapeLayer with a 'SoCo', 'GdFl' or
-    'PtFl' block and no stroke drawn (Photoshop's shape layer: the fill and its path);
-    None for anything else (other fills, a colour not stored as RGB, a noise gradient, a
-    pattern not among `patterns` (the file's, by id), a stroked shape: psd-tools draws
+    'PtFl' block (or 'vscg' holding one) and no stroke or one we draw (Photoshop's shape
+    layer: the fill and its path; the stroke is read by `_Reader.read_stroke`); None for
+    anything else (other fills, a colour not stored as RGB, a noise gradient, a pattern not
+    among `patterns` (the file's, by id), a gradient or pattern stroke: psd-tools draws
     those)."""
     from psd_tools.api.layers import FillLayer as PsdFill, ShapeLayer
     from psd_tools.constants import Tag
@@ -1038,15 +1066,22 @@ def read_fill(item, patterns: Optional[dict] = None) -> Optional[adjustments.Adj
         return None
     blocks = item.tagged_blocks
     stroke = blocks.get_data(Tag.VECTOR_STROKE_DATA)
-    if stroke is not None and bool(stroke.get(b"strokeEnabled", False)):
-        return None
+    if stroke is not None and bool(stroke.get(b"strokeEnabled", False)) \
+            and read_stroke(stroke) is None:
+        return None  # a stroke we do not draw (a gradient or pattern, a blend mode)
+    # Photoshop CC keeps a stroked shape's fill in 'vscg' (its key: the fill's block's).
+    content = blocks.get_data(Tag.VECTOR_STROKE_CONTENT_DATA)
     gradient = blocks.get_data(Tag.GRADIENT_FILL_SETTING)
+    if gradient is None and content is not None and content.key == b"GdFl":
+        gradient = content
     if gradient is not None:
         return read_gradient(gradient)
     pattern = blocks.get_data(Tag.PATTERN_FILL_SETTING)
     if pattern is not None:
         return read_pattern_fill(pattern, patterns or {})
     desc = blocks.get_data(Tag.SOLID_COLOR_SHEET_SETTING)
+    if desc is None and content is not None and content.key == b"SoCo":
+        desc = content
     if desc is None:
         return None
     values = _rgb(desc.get(b"Clr "))
@@ -1062,6 +1097,137 @@ def _rgb(color) -> Optional[tuple[int, int, int]]:
                      for key in (b"Rd  ", b"Grn ", b"Bl  "))
     except (KeyError, TypeError, ValueError):
         return None
+
+
+# -- shape strokes: ours <-> Photoshop's 'vstk' descriptor ('strokeStyle') ----------------
+
+_STROKE_ENUMS = {  # our names -> (key, the enumeration's type, its values by our names)
+    "alignment": (b"strokeStyleLineAlignment", {"inside": b"strokeStyleAlignInside",
+                                                "center": b"strokeStyleAlignCenter",
+                                                "outside": b"strokeStyleAlignOutside"}),
+    "cap": (b"strokeStyleLineCapType", {"butt": b"strokeStyleButtCap",
+                                        "round": b"strokeStyleRoundCap",
+                                        "square": b"strokeStyleSquareCap"}),
+    "join": (b"strokeStyleLineJoinType", {"miter": b"strokeStyleMiterJoin",
+                                          "round": b"strokeStyleRoundJoin",
+                                          "bevel": b"strokeStyleBevelJoin"}),
+}
+
+
+def read_stroke(desc) -> Optional[ShapeStroke]:
+    """Our stroke from a 'vstk' descriptor, absent keys taken as Photoshop's defaults; None
+    for a stroke we do not draw (not a solid RGB colour, a blend mode other than Normal).
+    A width in points is turned into pixels at the descriptor's resolution."""
+    from psd_tools.terminology import Unit
+
+    def number(key: bytes, default: float) -> float:
+        value = desc.get(key)
+        try:
+            return float(getattr(value, "value", value)) if value is not None else default
+        except (TypeError, ValueError):
+            return default
+
+    content = desc.get(b"strokeStyleContent")
+    color = _rgb(content.get(b"Clr ")) if content is not None \
+        and getattr(content, "classID", None) == b"solidColorLayer" else None
+    mode = desc.get(b"strokeStyleBlendMode")
+    if color is None or getattr(mode, "enum", b"Nrml") != b"Nrml":
+        return None
+    choices = {}
+    for name, (key, values) in _STROKE_ENUMS.items():
+        found = getattr(desc.get(key), "enum", None)
+        choices[name] = next((ours for ours, theirs in values.items() if theirs == found),
+                             {"alignment": "inside", "cap": "butt", "join": "miter"}[name])
+    width = number(b"strokeStyleLineWidth", 1.0)
+    if getattr(desc.get(b"strokeStyleLineWidth"), "unit", None) == Unit.Points:
+        width *= number(b"strokeStyleResolution", 72.0) / 72
+    dashes = []
+    for dash in desc.get(b"strokeStyleLineDashSet") or ():
+        try:
+            dashes.append(float(getattr(dash, "value", dash)))
+        except (TypeError, ValueError):
+            pass
+    try:
+        return ShapeStroke(enabled=bool(desc.get(b"strokeEnabled", True)),
+                           fill=bool(desc.get(b"fillEnabled", True)),
+                           width=width, color=color,
+                           opacity=number(b"strokeStyleOpacity", 100.0),
+                           miter_limit=number(b"strokeStyleMiterLimit", 100.0),
+                           dashes=tuple(dashes), descriptor=desc, **choices)
+    except ValueError:  # a width beyond what a stroke has
+        return None
+
+
+def stroke_blocks(stroke: ShapeStroke, settings: adjustments.Adjustment) -> list:
+    """The 'vstk' block of `stroke` as (key, data): the descriptor it was read from with
+    only the keys whose value changed written anew (the others, and keys Layered does not
+    know, exactly as read), or Photoshop's full descriptor for a stroke made here; and,
+    when the fill was read from 'vscg', that block again with the fill's descriptor."""
+    import copy
+
+    from psd_tools.constants import Tag
+    from psd_tools.psd.descriptor import Bool, Descriptor, Double, Enumerated, UnitFloat
+    from psd_tools.psd.vector import VectorStrokeContentSetting
+    from psd_tools.terminology import Unit
+
+    def enum(name: str, value: str) -> Enumerated:
+        key, values = _STROKE_ENUMS[name]
+        return Enumerated(typeID=key, enum=values[value])
+
+    def content() -> Descriptor:
+        color = Descriptor(classID=b"RGBC")
+        for key, value in zip((b"Rd  ", b"Grn ", b"Bl  "), stroke.color):
+            color[key] = Double(float(value))
+        out = Descriptor(classID=b"solidColorLayer")
+        out[b"Clr "] = color
+        return out
+
+    fields = {  # our field -> (key, its value as Photoshop writes it)
+        "enabled": (b"strokeEnabled", lambda: Bool(stroke.enabled)),
+        "fill": (b"fillEnabled", lambda: Bool(stroke.fill)),
+        "width": (b"strokeStyleLineWidth", lambda: UnitFloat(unit=Unit.Pixels,
+                                                             value=stroke.width)),
+        "miter_limit": (b"strokeStyleMiterLimit", lambda: Double(stroke.miter_limit)),
+        "cap": (b"strokeStyleLineCapType", lambda: enum("cap", stroke.cap)),
+        "join": (b"strokeStyleLineJoinType", lambda: enum("join", stroke.join)),
+        "alignment": (b"strokeStyleLineAlignment", lambda: enum("alignment", stroke.alignment)),
+        "opacity": (b"strokeStyleOpacity", lambda: UnitFloat(unit=Unit.Percent,
+                                                             value=stroke.opacity)),
+        "color": (b"strokeStyleContent", content),
+    }
+    if stroke.descriptor is not None:
+        desc = copy.deepcopy(stroke.descriptor)
+        old = read_stroke(stroke.descriptor)
+        for name, (key, value) in fields.items():
+            if old is None or getattr(old, name) != getattr(stroke, name):
+                desc[key] = value()
+    else:  # Photoshop's keys, in its order
+        from psd_tools.psd.descriptor import DescriptorBlock, Integer, List
+
+        desc = DescriptorBlock(classID=b"strokeStyle")
+        desc[b"strokeStyleVersion"] = Integer(2)
+        for name in ("enabled", "fill", "width"):
+            desc[fields[name][0]] = fields[name][1]()
+        desc[b"strokeStyleLineDashOffset"] = UnitFloat(unit=Unit.Points, value=0.0)
+        for name in ("miter_limit", "cap", "join", "alignment"):
+            desc[fields[name][0]] = fields[name][1]()
+        desc[b"strokeStyleScaleLock"] = Bool(False)
+        desc[b"strokeStyleStrokeAdjust"] = Bool(False)
+        desc[b"strokeStyleLineDashSet"] = List([UnitFloat(unit=Unit._None, value=d)
+                                                for d in stroke.dashes])
+        desc[b"strokeStyleBlendMode"] = Enumerated(typeID=b"BlnM", enum=b"Nrml")
+        for name in ("opacity", "color"):
+            desc[fields[name][0]] = fields[name][1]()
+        desc[b"strokeStyleResolution"] = Double(72.0)
+    out = [(Tag.VECTOR_STROKE_DATA, desc)]
+    if stroke.content_block:
+        (key, fill), = [(k, d) for k, d in adjustment_blocks(settings)
+                        if k in (Tag.SOLID_COLOR_SHEET_SETTING, Tag.GRADIENT_FILL_SETTING)]
+        block = VectorStrokeContentSetting(key=key.value, version=16, classID=fill.classID)
+        for k, v in fill.items():
+            block[k] = v
+        out.append((Tag.VECTOR_STROKE_CONTENT_DATA, block))
+    return out
 
 
 # Photoshop's gradient styles ('GrdT' enumeration) by our names.
@@ -2027,6 +2193,9 @@ class _Writer:
 
             for key, data in adjustment_blocks(node.settings):
                 record.tagged_blocks[key] = TaggedBlock(key=key, data=data)
+            if isinstance(node, FillLayer) and node.stroke is not None:
+                for key, data in stroke_blocks(node.stroke, node.settings):
+                    record.tagged_blocks[key] = TaggedBlock(key=key, data=data)
         if node.locked:
             record.tagged_blocks.set_data(Tag.PROTECTED_SETTING, LOCK_ALL)
         if node.fill_opacity != 255:
@@ -2058,6 +2227,11 @@ def fill_pixels(node: FillLayer, canvas: Box, compute: bool = True
     vector = node.vector_mask
     path = vector.raster() if vector is not None and vector.enabled else None
     box = canvas if path is None else path.shown_bounds(canvas)
+    if node.stroke is not None and not node.stroke.fill:
+        box = Box(0, 0, 0, 0)
+    outline = node.stroke_coverage()
+    if outline is not None:  # (its stroke reaches beyond its path)
+        box = box.union(outline.bounds().intersect(canvas))
     if box.is_empty():
         box = Box(0, 0, 0, 0)
     if not compute:

@@ -14,7 +14,9 @@ the very same node-drawing code (render.py's `_draw_nodes`):
   premultiplied pixels, with its layer mask already multiplied in (the
   masked pixels render.py keeps anyway), placed at its position / 2**level;
 - an adjustment layer keeps its settings, its mask reduced (a fill layer also the box
-  its gradient is laid out on, reduced; a pattern fill its tile, `Adjustment.reduced`);
+  its gradient is laid out on, reduced; a pattern fill its tile, `Adjustment.reduced`;
+  a shape layer its stroke, the stroke's coverage through its layer mask reduced: the
+  stand-in has no path);
 - a group keeps its mode and opacity, its children and mask reduced.
 
 Reductions are cached beside each layer (weakly) against its pixel array, its
@@ -35,6 +37,7 @@ from .layers import AdjustmentLayer, FillLayer, Group, Layer, LayerMask, Node
 
 _layer_cache: "weakref.WeakKeyDictionary[Node, tuple]" = weakref.WeakKeyDictionary()
 _mask_cache: "weakref.WeakKeyDictionary[Node, tuple]" = weakref.WeakKeyDictionary()
+_stroke_cache: "weakref.WeakKeyDictionary[Node, tuple]" = weakref.WeakKeyDictionary()
 
 
 def reduced_box(box: Box, level: int) -> Box:
@@ -158,6 +161,37 @@ def reduced_mask(node: Node, level: int) -> Optional[LayerMask]:
                      density=mask.density, feather=mask.feather / s)
 
 
+def reduced_stroke(layer: FillLayer, level: int) -> Optional[LayerMask]:
+    """A shape layer's stroke coverage through its layer mask, at `level` (reduced as
+    `reduced_mask` reduces a mask), or None when it draws no stroke."""
+    cover = layer.stroke_coverage()
+    if cover is None:
+        return None
+    user = layer.user_mask()
+    s = 1 << level
+    key = (level, layer.revision, id(cover.pixels), cover.x % s, cover.y % s,
+           _mask_key(user, cover))
+    hit = _stroke_cache.get(layer)
+    if hit is not None and hit[0] == key:
+        values = hit[1]
+    else:
+        values = cover.pixels
+        if user is not None and values.size:
+            values = ((values.astype(np.uint16) * user.coverage(cover.bounds()) + 127)
+                      // 255).astype(np.uint8)
+        values = box_average(values, level) if values.size else values
+        _stroke_cache[layer] = (key, values)
+    return LayerMask(values, cover.x // s, cover.y // s, default=0)
+
+
+def _stand_in_fill(proxy: FillLayer, layer: FillLayer, level: int) -> None:
+    """What a fill layer's stand-in takes from it besides its mask: the box its gradient
+    is laid out on and its stroke, reduced."""
+    proxy.placed_on = reduced_frame(layer, level)
+    proxy.stroke = layer.stroke
+    proxy.placed_stroke = reduced_stroke(layer, level)
+
+
 def place(proxy: Layer, layer: Layer, level: int) -> None:
     """Copies what a drag or a Properties edit changes without touching pixels (position,
     visibility, opacity, mode, settings) from `layer` onto its stand-in."""
@@ -169,7 +203,7 @@ def place(proxy: Layer, layer: Layer, level: int) -> None:
         proxy.settings = layer.settings.reduced(level)
         proxy.mask = reduced_mask(layer, level)
     if isinstance(layer, FillLayer):
-        proxy.placed_on = reduced_frame(layer, level)
+        _stand_in_fill(proxy, layer, level)
 
 
 def reduced_frame(layer: FillLayer, level: int) -> tuple[float, float, float, float]:
@@ -195,7 +229,7 @@ def reduced_nodes(nodes: Sequence[Node], level: int, masked: Callable[[Layer], n
                                      opacity=node.opacity, blend_mode=node.blend_mode)
             proxy.mask = reduced_mask(node, level)
             if isinstance(node, FillLayer):
-                proxy.placed_on = reduced_frame(node, level)
+                _stand_in_fill(proxy, node, level)
         elif isinstance(node, Layer):
             pixels = (reduced_pixels(node, level, masked) if not node.is_empty()
                       else node.pixels)

@@ -148,6 +148,19 @@ class VectorMask:
         return LayerMask(pixels, x + self.offset[0], y + self.offset[1], default=default,
                          density=self.density, feather=self.feather)
 
+    def stroke_raster(self, stroke) -> LayerMask:
+        """The coverage of `stroke` (a `shape_stroke.ShapeStroke`) along the path, at its
+        current place: centred on the path, or twice as wide and cut by the path's own
+        filled coverage (inside) or by what it leaves (outside), antialiased. Made once for
+        all moved copies and kept while the stroke's geometry stays (only one at a time)."""
+        key = stroke.geometry()
+        hit = self._cache.get("stroke")
+        if hit is None or hit[0] != key:
+            hit = (key, *_stroke_coverage(self, stroke))
+            self._cache["stroke"] = hit
+        _, pixels, x, y = hit
+        return LayerMask(pixels, x + self.offset[0], y + self.offset[1], default=0)
+
     def through(self, mask: Optional[LayerMask], node) -> LayerMask:
         """The coverage of this path times that of `node`'s enabled mask `mask` (None: the
         path alone), as one mask: what compositing draws the node through. Kept until the
@@ -321,3 +334,55 @@ def _fill(subpaths: list[Subpath], box: Box) -> np.ndarray:
     painter.end()
     raw = np.frombuffer(image.constBits(), np.uint8, count=box.h * image.bytesPerLine())
     return raw.reshape(box.h, image.bytesPerLine())[:, :box.w].astype(np.float32) / 255
+
+
+def _stroke_coverage(vector: VectorMask, stroke) -> tuple[np.ndarray, int, int]:
+    """(coverage uint8, x, y) of `stroke` along the path at offset (0, 0)."""
+    from PySide6 import QtCore, QtGui
+
+    inner = stroke.alignment != "center"
+    path = QtGui.QPainterPath()
+    for sub in vector.subpaths:
+        if len(sub.knots) < 2:
+            continue
+        points = flatten(sub.knots, sub.closed)
+        path.moveTo(*points[0])
+        for x, y in points[1:]:
+            path.lineTo(x, y)
+        if sub.closed:
+            path.closeSubpath()
+    stroker = QtGui.QPainterPathStroker()
+    # Inside and outside: a stroke twice as wide, half of it cut away by the path's fill.
+    stroker.setWidth(stroke.width * (2 if inner else 1))
+    stroker.setCapStyle({"butt": QtCore.Qt.PenCapStyle.FlatCap,
+                         "round": QtCore.Qt.PenCapStyle.RoundCap,
+                         "square": QtCore.Qt.PenCapStyle.SquareCap}[stroke.cap])
+    stroker.setJoinStyle({"miter": QtCore.Qt.PenJoinStyle.MiterJoin,
+                          "round": QtCore.Qt.PenJoinStyle.RoundJoin,
+                          "bevel": QtCore.Qt.PenJoinStyle.BevelJoin}[stroke.join])
+    # Photoshop's limit is PostScript's (the miter's length over the stroke's width); Qt's
+    # is measured from the join point, in widths: half of it.
+    stroker.setMiterLimit(max(0.5, stroke.miter_limit / 2))
+    # Simplified: the stroker's pieces overlap at joins, and an antialiased fill adds up
+    # the coverage of overlapping pieces (an inner corner pixel drawn 255 instead of 191).
+    outline = stroker.createStroke(path).simplified()
+    rect = outline.boundingRect()
+    box = Box.from_corners(int(np.floor(rect.left())) - 1, int(np.floor(rect.top())) - 1,
+                           int(np.ceil(rect.right())) + 1, int(np.ceil(rect.bottom())) + 1
+                           ).intersect(_limit(vector.canvas))
+    if box.is_empty() or stroke.width <= 0:
+        return np.zeros((0, 0), np.uint8), 0, 0
+    image = QtGui.QImage(box.w, box.h, QtGui.QImage.Format.Format_Alpha8)
+    image.fill(0)
+    painter = QtGui.QPainter(image)
+    painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+    painter.translate(-box.x, -box.y)
+    painter.fillPath(outline, QtGui.QColor(0, 0, 0, 255))
+    painter.end()
+    raw = np.frombuffer(image.constBits(), np.uint8, count=box.h * image.bytesPerLine())
+    values = raw.reshape(box.h, image.bytesPerLine())[:, :box.w].copy()
+    if inner:
+        start = 1.0 if vector.initial_fill and not vector.subpaths else 0.0
+        inside = _coverage(vector.subpaths, box, start)
+        values = _multiply(values, inside if stroke.alignment == "inside" else 255 - inside)
+    return values, box.x, box.y

@@ -61,8 +61,9 @@ class LayerPreview:
             content = composite_nodes(node.children, node.bounds(), precise=False)
         elif isinstance(node, FillLayer):
             # Its colour through its masks over the box the transform maps (its frame, in
-            # place of a layer's pixels); an unlinked mask or path would stay put.
-            content = node.content(transform_frame(node), node.active_mask())
+            # place of a layer's pixels); an unlinked mask or path would stay put. (A
+            # stroke reaching beyond its path's box is cut there while the preview lasts.)
+            content = node.content(transform_frame(node), node.active_mask(), node.user_mask())
             self.exact = False
         else:
             content = node.pixels

@@ -5,19 +5,24 @@ shape layer), one undo step (`adjustment_ops.add_shape`). For the boxed shapes S
 makes a square or a circle and Alt draws from the centre; a polygon is drawn from its
 centre to a corner (Shift: upright); a line from end to end (Shift: at 45 degrees). The
 modifiers may be pressed or let go during the drag, as in Photoshop. The options bar
-holds the corner radius, the number of sides and the line's weight (kept in the
-settings). The outline follows the drag; a click without a drag makes nothing. The path
-is kept in fractions of a pixel, as the pointer gives it."""
+holds the corner radius, the number of sides and the line's weight, and, as Photoshop's,
+the shape's Fill (on or off) and its Stroke: on or off, colour (the colour picker), width
+and alignment (inside, center, outside) (all kept in the settings). Fill and Stroke apply
+to the next shape and, each change one undo step, to the active shape layer
+(`adjustment_ops.set_stroke`). The outline follows the drag; a click without a drag makes
+nothing. The path is kept in fractions of a pixel, as the pointer gives it."""
 from __future__ import annotations
 
 import math
 from typing import Optional
 
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QCursor, QPainter
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QSpinBox, QToolButton, QWidget
+from PySide6.QtGui import QColor, QCursor, QPainter
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout,
+                               QLabel, QSpinBox, QToolButton, QWidget)
 
-from editor.model import adjustment_ops, path_edit
+from editor.model import FillLayer, adjustment_ops, path_edit
+from editor.model.shape_stroke import ALIGNMENTS, MAX_WIDTH, ShapeStroke
 
 from .base import Tool
 from .pen import outline, paint_outline
@@ -48,6 +53,20 @@ class ShapeTool(Tool):
         self.radius = settings.value("tools/shape/radius", adjustment_ops.RADIUS, int)
         self.sides = settings.value("tools/shape/sides", adjustment_ops.SIDES, int)
         self.weight = settings.value("tools/shape/weight", adjustment_ops.WEIGHT, int)
+        # Fill and Stroke (the options bar's): what the next shape gets.
+        color = QColor(settings.value("tools/shape/stroke_color", "#000000"))
+        alignment = settings.value("tools/shape/stroke_alignment", "inside")
+        try:
+            self.stroke = ShapeStroke(
+                enabled=settings.value("tools/shape/stroke", False, bool),
+                fill=settings.value("tools/shape/fill", True, bool),
+                width=settings.value("tools/shape/stroke_width", 3.0, float),
+                alignment=alignment if alignment in ALIGNMENTS else "inside",
+                color=(color.red(), color.green(), color.blue()) if color.isValid()
+                else (0, 0, 0))
+        except ValueError:
+            self.stroke = ShapeStroke(enabled=False)
+        self._stroke_widgets: dict[str, QWidget] = {}
         self._press: Optional[tuple[QPointF, QPointF]] = None  # (widget, image) points
         # What the drag defines so far (`path_edit.shape_drag`), None before it moves.
         self._points: Optional[tuple[float, float, float, float]] = None
@@ -72,12 +91,59 @@ class ShapeTool(Tool):
         if spin is not None and spin.value() != int(value):
             spin.setValue(int(value))
 
+    def set_stroke_option(self, **change) -> None:
+        """Fill, Stroke, its colour, width or alignment changed on the options bar (`fill`,
+        `enabled`, `color`, `width`, `alignment` of `ShapeStroke`): kept for the next shape
+        and given to the active shape layer as one undo step. A colour chosen turns the
+        stroke on, as picking a stroke colour in Photoshop does."""
+        if "color" in change:
+            change["enabled"] = True
+        self.stroke = self.stroke.replace(**change)
+        settings = self.window.settings
+        for key, name in (("fill", "fill"), ("enabled", "stroke"), ("width", "stroke_width"),
+                          ("alignment", "stroke_alignment")):
+            settings.set_value(f"tools/shape/{name}", getattr(self.stroke, key))
+        settings.set_value("tools/shape/stroke_color", QColor(*self.stroke.color).name())
+        self._show_stroke()
+        doc = self.window.doc
+        layer = doc.active if doc is not None else None
+        if isinstance(layer, FillLayer) and layer.vector_mask is not None:
+            # Only what changed: the layer keeps the rest of its own stroke.
+            own = layer.stroke or self.stroke.replace(enabled=False, fill=True,
+                                                      descriptor=None, content_block=False)
+            try:
+                adjustment_ops.set_stroke(doc, layer, own.replace(**change))
+            except Exception as exc:
+                self.window.report(exc, "Could not change the shape's stroke")
+
+    def new_stroke(self) -> Optional[ShapeStroke]:
+        """The stroke a new shape gets: None for a filled shape without one (Photoshop's
+        plain shape layer)."""
+        return None if self.stroke.fill and not self.stroke.enabled else self.stroke
+
+    def choose_stroke_color(self) -> None:
+        from editor.ui import dialogs
+
+        color = dialogs.ask_color(self.window, QColor(*self.stroke.color), "Color Picker "
+                                  "(Stroke Color)")
+        if color is not None:
+            self.set_stroke_option(color=(color.red(), color.green(), color.blue()))
+
     def shape_options(self) -> dict:
         return {"radius": self.radius, "sides": self.sides, "weight": self.weight}
 
     def cycle(self) -> None:
         """Shift+U: the next shape, in Photoshop's order."""
         self.set_shape(self.SHAPES[(self.SHAPES.index(self.shape) + 1) % len(self.SHAPES)])
+
+    def activate(self, canvas) -> None:
+        """Chosen with a stroked shape layer active: the bar shows (and the next shape
+        takes) that layer's Fill and Stroke, as Photoshop's options bar does."""
+        layer = canvas.doc.active if canvas is not None and canvas.doc is not None else None
+        if isinstance(layer, FillLayer) and layer.vector_mask is not None \
+                and layer.stroke is not None:
+            self.stroke = layer.stroke.replace(descriptor=None, content_block=False)
+            self._show_stroke()
 
     def deactivate(self, canvas) -> None:
         self._press, self._points = None, None
@@ -114,7 +180,7 @@ class ShapeTool(Tool):
         try:
             adjustment_ops.add_shape(canvas.doc, self.shape, points,
                                      (color.red(), color.green(), color.blue()),
-                                     **self.shape_options())
+                                     stroke=self.new_stroke(), **self.shape_options())
         except Exception as exc:
             self.window.report(exc, "Could not make the shape")
 
@@ -162,11 +228,64 @@ class ShapeTool(Tool):
                 widget.setVisible(owner == self.shape)
                 self._option_widgets.append((owner, widget))
                 row.addWidget(widget)
+        self._build_stroke_options(row)
         self._readout = QLabel("Fill: the foreground colour")
         self._readout.setObjectName("Dim")
         row.addWidget(self._readout)
         row.addStretch(1)
         return w
+
+    def _build_stroke_options(self, row: QHBoxLayout) -> None:
+        """Fill on/off; Stroke on/off, its colour (a swatch opening the colour picker),
+        width and alignment."""
+        fill = QCheckBox("Fill")
+        fill.setObjectName("ShapeTool_fill")
+        fill.setToolTip("Fill the shape with the foreground colour")
+        fill.toggled.connect(lambda on: self.set_stroke_option(fill=bool(on)))
+        stroke = QCheckBox("Stroke")
+        stroke.setObjectName("ShapeTool_stroke")
+        stroke.setToolTip("Stroke the shape's path")
+        stroke.toggled.connect(lambda on: self.set_stroke_option(enabled=bool(on)))
+        color = QToolButton()
+        color.setObjectName("ShapeTool_stroke_color")
+        color.setToolTip("Stroke colour")
+        color.clicked.connect(self.choose_stroke_color)
+        width = QDoubleSpinBox()
+        width.setObjectName("ShapeTool_stroke_width")
+        width.setRange(0.0, MAX_WIDTH)
+        width.setDecimals(2)
+        width.setSuffix(" px")
+        width.setToolTip("Stroke width")
+        width.setKeyboardTracking(False)  # typed: one change when the value is entered
+        width.valueChanged.connect(lambda v: self.set_stroke_option(width=float(v)))
+        alignment = QComboBox()
+        alignment.setObjectName("ShapeTool_stroke_alignment")
+        alignment.setToolTip("Align the stroke inside, on or outside the path")
+        alignment.addItems([a.capitalize() for a in ALIGNMENTS])
+        alignment.currentIndexChanged.connect(
+            lambda i: self.set_stroke_option(alignment=ALIGNMENTS[i]))
+        self._stroke_widgets = {"fill": fill, "enabled": stroke, "color": color,
+                                "width": width, "alignment": alignment}
+        self._show_stroke()
+        for widget in self._stroke_widgets.values():
+            row.addWidget(widget)
+
+    def _show_stroke(self) -> None:
+        """The options bar shows the tool's Fill and Stroke (no signal sent back)."""
+        widgets, stroke = self._stroke_widgets, self.stroke
+        if not widgets:
+            return
+        for widget in widgets.values():
+            widget.blockSignals(True)
+        widgets["fill"].setChecked(stroke.fill)
+        widgets["enabled"].setChecked(stroke.enabled)
+        name = QColor(*stroke.color).name()
+        widgets["color"].setText(name)
+        widgets["color"].setStyleSheet(f"border-left: 14px solid {name};")
+        widgets["width"].setValue(stroke.width)
+        widgets["alignment"].setCurrentIndex(ALIGNMENTS.index(stroke.alignment))
+        for widget in widgets.values():
+            widget.blockSignals(False)
 
     def _show(self) -> None:
         if self._readout is None:

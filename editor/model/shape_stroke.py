@@ -1,0 +1,88 @@
+"""A shape layer's vector stroke (Photoshop's shape Stroke options, its 'vstk' block).
+
+Photoshop's shape layer is a fill layer whose vector mask is the shape; its stroke is
+drawn along that path in a solid colour, `width` pixels wide, inside it, centred on it
+or outside it, at its own opacity, over the fill, and the fill itself may be turned off
+(`fill`). The path's stroke coverage is made by the vector mask (`VectorMask.
+stroke_raster`, antialiased with Qt's path stroker and kept with the path's own raster);
+this module holds the settings, an immutable value replaced as one undo step, and lays
+the stroke over what the fill paints.
+
+What a stroke may carry that Layered does not draw (dashes, a gradient or pattern
+content: psd.py draws those strokes with psd-tools) stays in `descriptor`, the 'vstk'
+descriptor as read, which psd.py writes back with only the keys it models changed.
+Dashes are kept and written back but drawn as a solid line.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+ALIGNMENTS = ("inside", "center", "outside")
+CAPS = ("butt", "round", "square")
+JOINS = ("miter", "round", "bevel")
+MAX_WIDTH = 1000.0  # pixels: the widest stroke Photoshop's options allow (288 pt ~ 1000 px)
+
+
+@dataclass(frozen=True)
+class ShapeStroke:
+    """The stroke of a shape layer. `width` in pixels, `opacity` in percent; `color`
+    (r, g, b) 0..255; `dashes` (in stroke widths, as Photoshop stores them) kept, drawn
+    solid. `descriptor`: the 'vstk' descriptor it was read from (None for one made here),
+    `content_block`: the shape's fill was read from a 'vscg' block (written there again)."""
+
+    enabled: bool = True
+    fill: bool = True
+    width: float = 3.0
+    alignment: str = "inside"
+    color: tuple = (0, 0, 0)
+    opacity: float = 100.0
+    cap: str = "butt"
+    join: str = "miter"
+    miter_limit: float = 100.0
+    dashes: tuple = ()
+    descriptor: Any = field(default=None, compare=False, repr=False)
+    content_block: bool = field(default=False, compare=False)
+
+    def __post_init__(self):
+        if self.alignment not in ALIGNMENTS:
+            raise ValueError(f"a stroke goes {', '.join(ALIGNMENTS)}, not {self.alignment!r}")
+        if self.cap not in CAPS or self.join not in JOINS:
+            raise ValueError(f"unknown cap {self.cap!r} or join {self.join!r}")
+        if not 0 <= float(self.width) <= MAX_WIDTH:
+            raise ValueError(f"a stroke is 0 to {MAX_WIDTH:g} px wide, not {self.width}")
+        object.__setattr__(self, "width", float(self.width))
+        object.__setattr__(self, "opacity", min(100.0, max(0.0, float(self.opacity))))
+        object.__setattr__(self, "color", tuple(int(v) for v in self.color[:3]))
+        object.__setattr__(self, "dashes", tuple(float(v) for v in self.dashes))
+
+    def replace(self, **changes) -> "ShapeStroke":
+        return dataclasses.replace(self, **changes)
+
+    def drawn(self) -> bool:
+        """Whether it paints anything."""
+        return self.enabled and self.width > 0 and self.opacity > 0
+
+    def geometry(self) -> tuple:
+        """What its coverage depends on (the path aside): the key it is kept by."""
+        return (self.width, self.alignment, self.cap, self.join, self.miter_limit)
+
+
+def paint_over(pixels: np.ndarray, coverage: np.ndarray, stroke: ShapeStroke) -> None:
+    """Lays `stroke`'s colour, as opaque as `coverage` (uint8, one per pixel) times its
+    opacity, over straight RGBA `pixels` (uint8, changed in place): Porter-Duff "over"."""
+    sa = coverage.astype(np.float32) * np.float32(stroke.opacity / 100 / 255)
+    if not sa.any():
+        return
+    da = pixels[..., 3].astype(np.float32) * np.float32(1 / 255)
+    out_a = sa + da * (1 - sa)
+    below = da * (1 - sa)
+    safe = np.where(out_a > 0, out_a, 1)
+    color = np.asarray(stroke.color, np.float32)
+    rgb = (color * sa[..., None] + pixels[..., :3].astype(np.float32) * below[..., None]) \
+        / safe[..., None]
+    pixels[..., :3] = np.clip(np.rint(rgb), 0, 255).astype(np.uint8)
+    pixels[..., 3] = np.clip(np.rint(out_a * 255), 0, 255).astype(np.uint8)
