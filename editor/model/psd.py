@@ -1309,10 +1309,24 @@ def read_pattern_fill(desc, patterns: dict) -> Optional[adjustments.PatternFill]
         return None
 
 
+def _fill_block(source, ours: dict):
+    """A fill layer's descriptor block: the one it was read from (`source`, or None) with
+    our values (`ours`, by key) in place of its own, in the order it was read (keys we do
+    not model kept as read), then our keys it did not have."""
+    from psd_tools.psd.descriptor import DescriptorBlock
+
+    fill = DescriptorBlock(classID=b"null")
+    for key, value in (source.items() if source is not None else ()):
+        fill[key] = ours.pop(key, value)
+    for key, value in ours.items():
+        fill[key] = value
+    return fill
+
+
 def pattern_descriptor(settings: adjustments.PatternFill):
     """The 'PtFl' descriptor of our settings, as Photoshop writes it; keys of the
     descriptor they were read from that they do not hold are written back from it."""
-    from psd_tools.psd.descriptor import Bool, Descriptor, DescriptorBlock, Double, String, UnitFloat
+    from psd_tools.psd.descriptor import Bool, Descriptor, Double, String, UnitFloat
     from psd_tools.terminology import Unit
 
     pattern = settings.pattern
@@ -1326,12 +1340,7 @@ def pattern_descriptor(settings: adjustments.PatternFill):
             b"Scl ": UnitFloat(unit=Unit.Percent, value=settings.scale),
             b"Algn": Bool(settings.align), b"phase": phase}
     source = settings.descriptor
-    fill = DescriptorBlock(classID=b"null")
-    for key, value in (source.items() if source is not None else ()):
-        fill[key] = ours.pop(key, value)  # in the order it was read
-    for key, value in ours.items():
-        fill[key] = value
-    return fill
+    return _fill_block(source, ours)
 
 
 def read_patterns(psd, warn) -> dict:
@@ -1564,7 +1573,7 @@ def gradient_descriptor(settings: adjustments.GradientFill):
     """The 'GdFl' descriptor of our settings, as Photoshop writes it; what the descriptor
     they were read from holds beyond them (keys we do not know, the gradient's name, the
     stops' midpoints and kinds where a stop is as it was read) is written back from it."""
-    from psd_tools.psd.descriptor import (Bool, Descriptor, DescriptorBlock, Double, Enumerated,
+    from psd_tools.psd.descriptor import (Bool, Descriptor, Double, Enumerated,
                                           Integer, List, String, UnitFloat)
     from psd_tools.terminology import Unit
 
@@ -1626,12 +1635,7 @@ def gradient_descriptor(settings: adjustments.GradientFill):
             b"Algn": Bool(settings.align),
             b"Scl ": UnitFloat(unit=Unit.Percent, value=settings.scale),
             b"Ofst": offset, b"Grad": grad}
-    fill = DescriptorBlock(classID=b"null")
-    for key, value in (source.items() if source is not None else ()):
-        fill[key] = ours.pop(key, value)  # in the order it was read
-    for key, value in ours.items():
-        fill[key] = value
-    return fill
+    return _fill_block(source, ours)
 
 
 def read_gradient_stop(stop) -> Optional[tuple[float, tuple[int, int, int]]]:
