@@ -14,7 +14,7 @@ from editor.model import adjustments as adj, edit_ops
 from editor.model.render import composite_document
 from engine.box import Box
 
-from ui_helpers import image_drag, make_window, open_photo
+from ui_helpers import image_drag, make_window, open_photo, screen
 
 W, H = 96, 64
 
@@ -24,13 +24,6 @@ def opened(qtbot, tmp_path, monkeypatch):
     window = make_window(qtbot, tmp_path, monkeypatch)
     open_photo(window, qtbot, tmp_path, monkeypatch, W, H)
     return window
-
-
-def screen(window) -> np.ndarray:
-    """What the canvas shows (the Renderer's 8-bit composite) as RGB."""
-    renderer = window.session.renderer
-    renderer.update()
-    return renderer.composite.array[..., [2, 1, 0]].astype(int)
 
 
 def editor_widget(window, cls, prefix: str):
