@@ -115,8 +115,7 @@ def ref_hue_saturation(rgb, s: adj.HueSaturation):
         w = ref_trapezoid(hue * 360, corners)
         shift += h / 360 * w
         range_light = min(1.0, max(-1.0, range_light + lit / 100 * w))
-        q /= 100
-        ranged += q * (1 - (1 - w) ** (1.5 / (1 - q ** 4 + 0.05))) if q > 0 else q * w
+        ranged = max(-1.0, ranged + ref_gain(q / 100) * w)  # gains add up
     if range_light:  # in HSV, as psd-tools reads Photoshop
         hh, sv, v = colorsys.rgb_to_hsv(*rgb)
         if range_light < 0:
@@ -127,9 +126,14 @@ def ref_hue_saturation(rgb, s: adj.HueSaturation):
             sv *= 1 - range_light
         rgb = colorsys.hsv_to_rgb(hh, min(1.0, max(0.0, sv)), v)
         hue, light, sat = colorsys.rgb_to_hls(*rgb)
-    for q in (s.saturation / 100, max(-1.0, min(1.0, ranged))):
-        sat = min(1.0, sat / (1 - q + 0.01) if q > 0 else sat * (1 + q))
+    for gain in (ref_gain(s.saturation / 100), ranged):
+        sat = min(1.0, max(0.0, sat * (1 + gain)))
     return colorsys.hls_to_rgb((hue + s.hue / 360 + shift) % 1, light, sat)
+
+
+def ref_gain(k: float) -> float:
+    """A saturation setting's gain: the HSL saturation is multiplied by 1 + gain."""
+    return k / (1.0075 - k) if k > 0 else k
 
 
 def ref_trapezoid(hue: float, corners) -> float:
@@ -227,8 +231,13 @@ def test_psd_tools_renders_our_saved_adjustments_alike(tmp_path, settings):
     save_document(doc, tmp_path / "a.psd")
     theirs = np.asarray(PSDImage.open(tmp_path / "a.psd").composite(force=True).convert("RGB"), int)
     ours = composite_document(doc)[..., :3].astype(int)
-    # psd-tools floors its table lookups where we round: a few levels at most.
-    assert np.abs(theirs - ours).max() <= 6 and np.abs(theirs - ours).mean() < 1.0
+    # psd-tools floors its table lookups where we round: a few levels at most. A range's
+    # positive saturation it eases out over the falloff where we weigh its gain linearly,
+    # which fits Photoshop's own pixels better (test_adjustments_photoshop.py): a few more
+    # levels there.
+    eased = isinstance(settings, adj.HueSaturation) and any(e[1] > 0 for _, e in settings.ranges)
+    assert np.abs(theirs - ours).max() <= (12 if eased else 6)
+    assert np.abs(theirs - ours).mean() < 1.0
 
 
 def test_opacity_mask_and_blend_mode():
