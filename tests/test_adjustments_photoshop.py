@@ -1,10 +1,10 @@
 """Adjustment layers against Photoshop's own pixels: Photoshop-made files from psd-tools'
 test corpus (tests/psd_tools_files/, see its README), each a photo and colour swatches
-under four masked adjustment layers of one kind (or adjustments nested in pass-through
-groups), opened as the editor opens them (the adjustments live, not baked) and composited
-on both paths (the 16-bit one of files and merges, the 8-bit screen), then compared with
-the merged image Photoshop stored in the file (the .png psd-tools keeps beside each file
-is that same image).
+under masked adjustment layers of one kind (four; one legacy Brightness/Contrast) or
+adjustments nested in pass-through groups, opened as the editor opens them (the
+adjustments live, not baked) and composited on both paths (the 16-bit one of files and
+merges, the 8-bit screen), then compared with the merged image Photoshop stored in the
+file (the .png psd-tools keeps beside each file is that same image).
 
 The bounds are the errors measured when these tests were written (mean and largest
 difference, 0-255, over every pixel and channel), with a small margin: a change of
@@ -26,7 +26,7 @@ FILES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "psd_tools_file
 
 # file: (kind of its adjustment layers, how many, mean bound, max bound); measured after
 # the fix of Hue/Saturation's ranges (before it: huesaturation_rgb 2.24 / 118,
-# huesaturation_saturation_rgb 7.54 / 111).
+# huesaturation_saturation_rgb 7.54 / 111) and with the legacy Brightness/Contrast drawn.
 CASES = {
     # Near-grey pixels under master saturation +100 (and a hue turn) take a hue Photoshop
     # rounds otherwise: a few pixels up to 63 off, the mean 0.68.
@@ -38,6 +38,9 @@ CASES = {
     # Photoshop's modern Brightness/Contrast is not known exactly: the curves psd-tools
     # reverse-engineered (ours too) stay ~3 levels off, up to 13 (psd-tools: 3.08).
     "brightnesscontrast_rgb": ("brightness_contrast", 4, 3.2, 14),
+    # A Brightness/Contrast from before CS3 (a 'brit' block alone): drawn with the legacy
+    # formula since (before: not drawn at all, 18.4 levels off on average).
+    "brightnesscontrast_legacy_rgb": ("brightness_contrast", 1, 0.1, 2),
     "curves_rgb": ("curves", 4, 0.2, 13),
     "levels_rgb": ("levels", 4, 0.38, 7),
     "exposure_rgb": ("exposure", 4, 0.05, 6),

@@ -10,6 +10,8 @@ Photoshop documents none of its formulas; these follow what is known:
   onto it, with the constants psd-tools reverse-engineered from Photoshop's
   renders (psd_tools.composite.adjustments; brightness -150..150, contrast
   -50..100).
+  With "Use Legacy" (`legacy`), Photoshop's formula before CS3: the
+  brightness added to each level, the contrast a straight line about 127.
 - Levels: per channel, v = clip((x - in_black) / (in_white - in_black)) **
   (1 / gamma), then out_black + v (out_white - out_black); the red, green and
   blue records first, the composite (RGB) record after them (psd-tools' order).
@@ -171,9 +173,15 @@ class BrightnessContrast(Adjustment):
     label: ClassVar[str] = "Brightness/Contrast"
     separable: ClassVar[bool] = True
     brightness: int = 0     # -150..150
-    contrast: int = 0       # -50..100
+    contrast: int = 0       # -50..100 (Use Legacy: -100..100)
+    legacy: bool = False    # Photoshop's "Use Legacy": its formula before CS3
+
+    def is_identity(self) -> bool:
+        return self.brightness == 0 and self.contrast == 0
 
     def transfer(self, t: np.ndarray, channel: int) -> np.ndarray:
+        if self.legacy:
+            return _legacy_brightness_contrast(t, self.brightness, self.contrast)
         c = self.contrast / 100.0
         delta = 25.0 / 255.0
         xs = np.array([0.0, 63.0, 191.0, 255.0]) / 255.0
@@ -184,6 +192,16 @@ class BrightnessContrast(Adjustment):
         bright = b * t * (1 - t) * bump
         # The brightness curve rotated by 45 degrees onto the contrast curve.
         return np.interp(t, t - bright, contrast + bright)
+
+
+def _legacy_brightness_contrast(t: np.ndarray, brightness: int, contrast: int) -> np.ndarray:
+    """Photoshop's legacy Brightness/Contrast, in levels: the brightness added, then the
+    contrast scaling about 127 by 1 / (1 - c) (c > 0; c = 1: a threshold) or 1 + c. Measured
+    on Photoshop's pixels (brightness 20, contrast 57: within 0.1 level on average); the
+    negative contrast follows the pre-CS3 manual's linear scaling, unmeasured."""
+    c = contrast / 100.0
+    slope = 1.0 / max(1.0 - c, 1e-6) if c > 0 else 1.0 + c
+    return ((t * 255.0 + brightness - 127.0) * slope + 127.0) / 255.0
 
 
 def _channel_then_composite(apply, settings, t: np.ndarray, channel: int) -> np.ndarray:
