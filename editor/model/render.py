@@ -201,8 +201,7 @@ def draw_in_bands(target: "PixelBuffer", box: Box, draw) -> None:
     same span), the lower one on a worker thread, each with its own painter over its own
     rows; the picture is the same to the bit."""
     global _band_pool
-    if box.area < BANDED_FROM or box.h < 2 or (os.cpu_count() or 1) < 2 \
-            or getattr(_band_state, "locked", False):  # (inside a band: drawn at once)
+    if box.area < BANDED_FROM or box.h < 2 or (os.cpu_count() or 1) < 2:
         painter = _Painter(target)
         draw(painter, box)
         painter.close()
