@@ -13,6 +13,7 @@ from editor.model import AdjustmentLayer, Document, Layer, LayerMask
 from editor.model import adjustments as adj
 from editor.model import adjustment_ops
 from editor.model.reduced import _reduce_straight
+from editor.model import render
 from editor.model.render import Renderer
 from engine.box import Box
 
@@ -274,3 +275,70 @@ def test_canvas_drag_zoomed_out_then_exact_and_sharp_at_100(big_window, qtbot):
     x, y = int(centre.x()), int(centre.y())
     b, g, r, _ = renderer.composite.array[y, x]
     assert list(grab(canvas, x, y)) == [r, g, b]
+
+
+def test_a_drag_at_100_without_prepared_caches_makes_them_for_the_rows_in_view():
+    """At 100 %, a drag that starts before the idle canvas made the caches makes them for
+    the rows in view and a margin only; a scroll during the drag makes them for the new
+    rows; what is shown is what whole caches give, and it settles exactly."""
+    doc, layer = stacked_document()
+    renderer = Renderer(doc)
+    renderer.update()
+    view = Box(100, 150, 300, 120)
+    renderer.set_view(0, view)
+    renderer.set_focus(layer)
+    doc.translate(layer, 6, 4, merge_key="drag")
+    drawn = renderer.update()
+    focus = renderer._focus
+    rows = Box(0, view.y - render.VIEW_MARGIN, W, view.h + 2 * render.VIEW_MARGIN)
+    assert focus is not None and focus.rows == rows
+    assert focus.below.array.shape[:2] == (rows.h, W)  # a fraction of the canvas made
+    assert drawn and all(view.intersect(box) == box for box in drawn)
+    whole = Renderer(doc)
+    whole.update()
+    whole.set_focus(layer)
+    doc.translate(layer, 1, 0, merge_key="drag")
+    whole.update()
+    doc.translate(layer, -1, 0, merge_key="drag")
+    whole.update()
+    assert whole._focus.rows is None
+    assert np.abs(renderer.composite.region(view).astype(int)
+                  - whole.composite.region(view)).max() <= 1
+    # Scrolled down during the drag: the caches are made again for the rows now in view.
+    lower = Box(100, 330, 300, 120)
+    renderer.set_view(0, lower)
+    doc.translate(layer, 0, 30, merge_key="drag")
+    renderer.update()
+    assert renderer._focus.rows.intersect(lower) == lower
+    doc.translate(layer, 0, 1, merge_key="drag")
+    whole.update()
+    doc.translate(layer, 0, -1, merge_key="drag")
+    whole.update()
+    whole.close()
+    assert np.abs(renderer.composite.region(lower).astype(int)
+                  - whole.composite.region(lower)).max() <= 1
+    # Free Transform's split images are always whole.
+    below, above, _ = renderer.split_images(layer)
+    assert (below.width(), below.height()) == (W, H) and renderer._focus.rows is None
+    renderer.settle()
+    renderer.update()
+    assert np.array_equal(renderer.composite.array, fresh_composite(doc))
+
+
+def test_zooming_out_during_a_drag_at_100_uses_whole_caches():
+    doc, layer = stacked_document()
+    renderer = Renderer(doc)
+    renderer.update()
+    renderer.set_view(0, Box(100, 150, 300, 120))
+    renderer.set_focus(layer)
+    doc.translate(layer, 6, 4, merge_key="drag")
+    renderer.update()
+    assert renderer._focus.rows is not None
+    renderer.set_view(1)
+    doc.translate(layer, 6, 4, merge_key="drag")
+    renderer.update()
+    assert renderer.preview is not None
+    assert renderer._focus is None or renderer._focus.rows is None
+    renderer.settle()
+    renderer.update()
+    assert np.array_equal(renderer.composite.array, fresh_composite(doc))

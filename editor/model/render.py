@@ -82,6 +82,7 @@ _QT_MODE_NAMES = {
 }
 _MAX_DIRTY_BOXES = 8
 _NONE = object()  # `Renderer._take_prepared`: nothing prepared (None is a prepared answer)
+VIEW_MARGIN = 64  # rows made around the view by a focus made for the rows in view
 
 
 def _qt():
@@ -788,6 +789,9 @@ class _Focus:
     # With adjustment layers above: runs of normally blending layers pre-flattened
     # (PixelBuffer) between the nodes drawn live over them (lists of nodes), bottom to top.
     steps: Optional[list] = None
+    # The rows the caches cover when they were made for the rows in view only (a drag at
+    # 100 % that starts before the idle canvas made them all); None: the whole canvas.
+    rows: Optional[Box] = None
 
 
 @dataclass
@@ -991,6 +995,11 @@ class Renderer:
         box = None if box is None else box.clip(self.doc.width, self.doc.height)
         changed = level != self._view_level or box != self._view_box
         self._view_level, self._view_box = level, box
+        focus = self._focus
+        if focus is not None and focus.rows is not None and (
+                level != 0 or box is None or box.intersect(focus.rows) != box):
+            # Caches of the rows that were in view: made again for the new view
+            self._focus, self._focus_candidate = None, focus.layer
         if changed and (self._preview is None or self._preview.level != level):
             self._end_preview()  # what waited for full resolution may now be in view
 
@@ -1008,7 +1017,7 @@ class Renderer:
         inside an isolated group. `exact` is False when a layer above blends other than
         normally: `above` is then composited over transparency, an approximation."""
         self.set_focus(layer)
-        focus = self._ensure_focus()
+        focus = self._ensure_focus(whole=True)
         if focus is None or focus.layer is not layer:
             return None
         above, exact = focus.above, focus.above is not None
@@ -1064,8 +1073,11 @@ class Renderer:
         view = self._view_box if focus is not None else None
         drawn = []
         for box in boxes:
-            if focus is None:
-                self._redraw(box)
+            beyond = focus is not None and focus.rows is not None \
+                and box.intersect(focus.rows) != box  # rows the caches do not hold
+            if focus is None or (beyond and any(not box.intersect(e).is_empty()
+                                                for e in exact)):
+                self._redraw(box)  # (exact rows beyond the caches: drawn from the layers)
                 drawn.append(box)
                 continue
             within = None
@@ -1075,7 +1087,8 @@ class Renderer:
                     within = part if within is None else within.union(part)
             is_exact = any(not box.intersect(e).is_empty() for e in exact)
             changed = within or box
-            if view is not None and not is_exact and changed.intersect(view) != changed:
+            if view is not None and not is_exact and (changed.intersect(view) != changed
+                                                      or beyond):
                 # An interaction reaching out of view: only what is in view is drawn now;
                 # the rows wait for `settle()` to be drawn exactly, all of them.
                 self._pending = _merge_box(self._pending, box)
@@ -1145,7 +1158,8 @@ class Renderer:
         differ by a rounding step at soft edges (blending does not commute with box
         averages); the exact composite follows when the drag settles."""
         prepared = self._prepared
-        full_made = (self._focus is not None and self._focus.layer is layer) or (
+        full_made = (self._focus is not None and self._focus.layer is layer
+                     and self._focus.rows is None) or (
             prepared is not None and prepared.layer is layer and prepared.done)
         if not full_made and not reduced.unreduced(self.doc.root.children, level):
             if _split_top_level(self.doc.root.children, layer) is None:
@@ -1155,7 +1169,7 @@ class Renderer:
             proxy = proxies[id(layer)]
             focus = _build_focus(nodes, proxy, canvas)
             return None if focus is None else (proxy, focus)
-        full = self._ensure_focus()
+        full = self._ensure_focus(whole=True)
         if full is None or full.layer is not layer:
             return None
         ready, self._ready_preview = self._ready_preview, None
@@ -1222,17 +1236,37 @@ class Renderer:
         _draw_nodes(painter, self.doc.root.children, box)
         painter.close()
 
-    def _ensure_focus(self) -> Optional[_Focus]:
-        if self._focus is not None:
-            return self._focus
+    def _ensure_focus(self, whole: bool = False) -> Optional[_Focus]:
+        """The caches around the focus layer, made now if the idle canvas did not make
+        them. At 100 %, with a view much smaller than the canvas, only the rows in view
+        (and a margin) are made: a third of the work on a 4000x3000 document in a
+        1000-pixel-high view; `whole`: over the whole canvas."""
+        focus = self._focus
+        if focus is not None and not (whole and focus.rows is not None):
+            return focus
+        if focus is not None:  # rows only: made again whole
+            self._focus, self._focus_candidate = None, focus.layer
         layer, self._focus_candidate = self._focus_candidate, None
         if layer is None or not self.doc.contains(layer):
             return None
         focus = self._take_prepared(layer)
         if focus is _NONE:
-            focus = _build_focus(self.doc.root.children, layer, self.doc.canvas)
+            rows = None if whole else self._rows_in_view()
+            focus = _build_focus(self.doc.root.children, layer, rows or self.doc.canvas)
+            if focus is not None and rows is not None:
+                focus.rows = rows
         self._focus = focus
         return self._focus
+
+    def _rows_in_view(self) -> Optional[Box]:
+        """The rows a focus made now covers at 100 %: those in view and `VIEW_MARGIN`
+        around them; None (the whole canvas) zoomed out, or when that is most of it."""
+        view = self._view_box
+        if self._view_level != 0 or view is None:
+            return None
+        rows = Box(0, view.y - VIEW_MARGIN, self.doc.width,
+                   view.h + 2 * VIEW_MARGIN).intersect(self.doc.canvas)
+        return rows if rows.h <= self.doc.height * 0.6 else None
 
     def _redraw_with_focus(self, focus: _Focus, box: Box, exact: bool = False,
                            within: Optional[Box] = None) -> None:
@@ -1319,7 +1353,8 @@ def _flattened_in_steps(nodes: Sequence[Node], canvas: Box) -> Iterator[None]:
     mode and opacity; the numpy paths close the painter anyway)."""
     # Its 48 MB mapped in a piece per step too (~25 ms at once).
     array = yield from prefaulted.zeros_in_steps(PixelBuffer.shape(canvas.w, canvas.h), np.uint8)
-    buffer = PixelBuffer(canvas.w, canvas.h, precise=False, array=array)
+    buffer = PixelBuffer(canvas.w, canvas.h, precise=False, origin=(canvas.x, canvas.y),
+                         array=array)
     for unit in _clipping_units(nodes):
         for band in _step_bands(unit, canvas):
             painter = _Painter(buffer)
@@ -1403,7 +1438,7 @@ def _redraw_with_focus(target: PixelBuffer, canvas: Box, focus: _Focus, box: Box
                         focus.layer.opacity)
         for step in focus.steps:
             if isinstance(step, PixelBuffer):
-                painter.draw(step.image, canvas, part, "normal", 255)
+                painter.draw(step.image, step.box, part, "normal", 255)
             else:
                 _draw_nodes(painter, step, part)
         painter.close()
@@ -1414,7 +1449,7 @@ def _redraw_with_focus(target: PixelBuffer, canvas: Box, focus: _Focus, box: Box
         _draw_layer(painter, focus.layer, box, focus.layer.blend_mode, focus.layer.opacity)
     approximate = focus.above is not None and not exact
     if approximate:
-        painter.draw(focus.above.image, canvas, box, "normal", 255)
+        painter.draw(focus.above.image, focus.above.box, box, "normal", 255)
     else:
         _draw_nodes(painter, focus.above_nodes, box)
     painter.close()
