@@ -24,9 +24,10 @@ file) is the space the colours are blended in; the opacity is blended as it is:
 - classic: the stored sRGB values (every Photoshop before 23; a file without the key);
 - linear: linear light (the sRGB transfer function undone, blended, done again), which
   matches Photoshop's render of adjustment_clipping.psd within 2 levels (0.25 on average);
-- perceptual: Oklab (Ottosson 2020) from linear sRGB. Adobe calls its method perceptual
-  without saying how it works; Oklab is our approximation, not checked against Photoshop
-  (no Photoshop render of a Perceptual gradient is at hand).
+- perceptual: Oklab (Ottosson 2020) from linear sRGB: Adobe's help says its Perceptual
+  method interpolates in OKLab (as quoted on graphicdesign.stackexchange.com/q/163526),
+  but how exactly is not published, and no Photoshop render of a Perceptual gradient is
+  at hand to check ours against: approximate.
 
 The styles, for a start point s and an end point e (d = e - s), each 0..1:
 - linear: the projection of p - s on d, over |d|^2;

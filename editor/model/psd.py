@@ -1241,7 +1241,9 @@ LOCATION_STEPS = 4096  # a stop's 'Lctn': 0..4096 from the gradient's start to i
 # Photoshop 23's interpolation method: the 'GdFl' key and its enumeration. 'Lnr ' is read
 # from Photoshop's adjustment_clipping.psd (psd-tools' tests); 'Gcls' and 'Perc' are the
 # codes Photoshop wrote for the same menu in the Gradient Map blocks of psd-tools'
-# gradient-map-v3-classic/-perceptual.psd. A file without the key is Classic.
+# gradient-map-v3-classic/-perceptual.psd (Aspose.PSD's documentation lists the same).
+# A file without the key is Classic; Photoshop 2026's Smooth ('Smoo') and Stripes
+# ('GIMs') are not drawn: read as Classic, their code written back as it was.
 METHOD_KEY, METHOD_TYPE = b"gradientsInterpolationMethod", b"gradientInterpolationMethodType"
 GRADIENT_METHODS = {"classic": b"Gcls", "perceptual": b"Perc", "linear": b"Lnr "}
 
