@@ -197,6 +197,32 @@ def test_gradient_runs_from_foreground_to_background(opened, qtbot):
     assert not layer.canvas_crop(doc.canvas)[40:, :, 3].any()  # only inside the selection
 
 
+def test_gradient_method_in_the_options_bar(opened, qtbot):
+    """The Gradient tool's Method (Perceptual, Linear, Classic; shown with the gradient,
+    not the bucket): black to white blended in linear light is 188 halfway, not 128."""
+    from PySide6.QtWidgets import QComboBox
+
+    doc, canvas = opened.doc, opened.canvas
+    layer = doc.new_layer()
+    opened.set_foreground(QColor(0, 0, 0))
+    opened.set_background(QColor(255, 255, 255))
+    qtbot.keyClick(canvas, Qt.Key.Key_G)
+    tool = opened.tools.current
+    tool.set_shape("bucket")
+    method = opened.findChild(QComboBox, "FillGradientMethod")
+    assert method is not None and not method.isVisibleTo(opened)
+    tool.set_shape("gradient")
+    assert method.isVisibleTo(opened) and method.currentData() == "classic"
+    method.setCurrentIndex(method.findData("linear"))
+    image_drag(qtbot, canvas, [(16, 10), (40, 10), (80, 10)])
+    assert doc.history.undo_name() == "Gradient"
+    row = layer.canvas_crop(doc.canvas)[5].astype(int)
+    assert (row[:16, :3] == 0).all() and (row[81:, :3] == 255).all()
+    assert abs(row[48, 0] - 188) <= 3  # halfway in linear light
+    assert opened.settings.value("tools/fill/method") == "linear"  # remembered
+    method.setCurrentIndex(method.findData("classic"))
+
+
 def test_color_panel(opened, qtbot):
     panel = opened.color_panel
     opened.docks["color"].raise_()

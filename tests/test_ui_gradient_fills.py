@@ -2,15 +2,16 @@
 name, then the Gradient Fill dialog, from the foreground to the background colour), the
 angle and style changed in the dialog and shown live on the canvas, OK as one undo step
 and Cancel as none; the dialog opened again by double-clicking the layer's thumbnail;
-stops added and coloured in it; the Properties panel's angle and gradient button. The
-canvas pixels are checked against where the gradient's ends fall."""
+stops added and coloured in it; its Method (Perceptual, Linear, Classic) changed, one
+undo step; the Properties panel's angle and gradient button. The canvas pixels are
+checked against where the gradient's ends fall and, for the method, the grey halfway."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QApplication, QDoubleSpinBox, QPushButton
+from PySide6.QtWidgets import QApplication, QComboBox, QDoubleSpinBox, QPushButton
 
 from editor.model import FillLayer
 from editor.model.adjustments import GradientFill
@@ -185,6 +186,47 @@ def test_stops_added_coloured_and_faded_in_the_dialog(opened, qtbot, monkeypatch
     assert np.abs(rgb[30, 48] - half).max() <= 3
     assert np.abs(rgb[30, 95] - photo[30, 95]).max() <= 4
     assert doc.history.count >= 1 and doc.history.undo_name() == "New Fill Layer"
+
+
+def test_the_method_blends_black_to_white_in_the_chosen_space_one_undo_step(opened, qtbot):
+    """Black to white across the canvas: halfway the grey is 128 blended as Classic (the
+    default), 188 in linear light (Linear: sRGB's curve on 0.5) and 99 as Perceptual
+    (half of Oklab's lightness); changing it in the reopened dialog is one undo step."""
+    w, doc = opened, opened.doc
+
+    def drive(dialog, seen):
+        dialog.angle.setValue(0)
+        method = dialog.findChild(QComboBox, "GradientMethod")
+        seen["items"] = [method.itemText(i) for i in range(method.count())]
+        seen["classic"] = (method.currentText(), screen(w)[32, 48])
+        method.setCurrentIndex(method.findData("linear"))
+        seen["linear"] = screen(w)[32, 48]  # live, before OK
+
+    seen = in_dialog(w, qtbot, w.actions["fill_gradient"].trigger, drive)
+    assert seen["items"] == ["Perceptual", "Linear", "Classic"]  # Photoshop's order
+    text, grey = seen["classic"]
+    assert text == "Classic" and abs(grey - 127.5) <= 2
+    layer = doc.active
+    assert layer.settings.method == "linear"
+    assert abs(seen["linear"] - 188) <= 2 and abs(screen(w)[32, 48] - 188) <= 2
+    steps = doc.history.count
+
+    def perceptual(dialog, seen):
+        method = dialog.findChild(QComboBox, "GradientMethod")
+        seen["shown"] = method.currentText()
+        method.setCurrentIndex(method.findData("perceptual"))
+
+    seen = in_dialog(w, qtbot, lambda: qtbot.mouseDClick(
+        w.layers_panel.list, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+        thumbnail_point(w, layer)), perceptual)
+    assert seen["shown"] == "Linear"  # it opened on the layer's method
+    assert layer.settings.method == "perceptual" and doc.history.count == steps + 1
+    assert doc.history.undo_name() == "Change Gradient Fill"
+    assert abs(screen(w)[32, 48] - 99) <= 2
+    w.actions["undo"].trigger()
+    assert layer.settings.method == "linear" and abs(screen(w)[32, 48] - 188) <= 2
+    w.actions["redo"].trigger()
+    assert layer.settings.method == "perceptual" and abs(screen(w)[32, 48] - 99) <= 2
 
 
 def test_properties_angle_and_gradient_button(opened, qtbot):

@@ -534,9 +534,13 @@ class GradientFill(Adjustment):
     (gradients.STYLES), angle (degrees), scale (%), reverse, dither and align with layer
     (the gradient laid out on the layer's path's box rather than the canvas: `frame`);
     offset (% of the frame, Photoshop's drag of the gradient in its dialog). Dither is
-    kept (the file's flag) but not drawn. `descriptor`: the PSD descriptor it was read
-    from, opaque to all but psd.py, which writes the fields this class does not hold
-    (the stops' midpoints, the gradient's name...) back from it."""
+    kept (the file's flag) but not drawn. `method`: the space the colours are blended in
+    (gradients.METHODS; Photoshop 23's Method, "classic" before it). `midpoints` and
+    `opacity_midpoints`: each stop's midpoint % (where the stretch ending at it is half
+    and half; Photoshop's 'Mdpn'), in the stops' order; () when all are 50 %, and a
+    list that does not match the stops is taken as all 50 %. `descriptor`: the PSD
+    descriptor it was read from, opaque to all but psd.py, which writes the fields this
+    class does not hold (the stops' kinds, the gradient's name...) back from it."""
 
     kind: ClassVar[str] = "gradient_fill"
     label: ClassVar[str] = "Gradient"
@@ -552,13 +556,19 @@ class GradientFill(Adjustment):
     dither: bool = False
     align: bool = True
     offset: tuple = (0.0, 0.0)
+    method: str = "classic"
+    midpoints: tuple = ()
+    opacity_midpoints: tuple = ()
     descriptor: object = field(default=None, compare=False, repr=False)
 
     def __post_init__(self):
-        from .gradients import STYLES
+        from .gradients import METHODS, STYLES
 
         if self.style not in STYLES:
             raise ValueError(f"a gradient's style is one of {', '.join(STYLES)}, not {self.style!r}")
+        if self.method not in METHODS:
+            raise ValueError(f"a gradient's method is one of {', '.join(METHODS)}, "
+                             f"not {self.method!r}")
         if not self.stops:
             raise ValueError("a gradient has at least one colour stop")
         stops = []
@@ -566,13 +576,16 @@ class GradientFill(Adjustment):
             if len(color) != 3 or any(not 0 <= int(c) <= 255 for c in color):
                 raise ValueError(f"a colour is three values 0..255, not {color!r}")
             stops.append((_percent(location), tuple(int(c) for c in color)))
-        opacities = tuple(sorted(((_percent(location), _percent(opacity))
-                                  for location, opacity in self.opacity_stops),
-                                 key=lambda s: s[0])) or OPAQUE
+        opacities = [(_percent(location), _percent(opacity))
+                     for location, opacity in self.opacity_stops]
         if not 1 <= float(self.scale) <= 1000:
             raise ValueError(f"a gradient's scale is 1..1000 %, not {self.scale!r}")
-        object.__setattr__(self, "stops", tuple(sorted(stops, key=lambda s: s[0])))
-        object.__setattr__(self, "opacity_stops", opacities)
+        stops, midpoints = _sorted_stops(stops, self.midpoints)
+        opacities, opacity_midpoints = _sorted_stops(opacities, self.opacity_midpoints)
+        object.__setattr__(self, "stops", stops)
+        object.__setattr__(self, "midpoints", midpoints)
+        object.__setattr__(self, "opacity_stops", opacities or OPAQUE)
+        object.__setattr__(self, "opacity_midpoints", opacity_midpoints if opacities else ())
         object.__setattr__(self, "smoothness", _percent(self.smoothness))
         object.__setattr__(self, "angle", float(self.angle))
         object.__setattr__(self, "scale", float(self.scale))
@@ -586,14 +599,16 @@ class GradientFill(Adjustment):
         parts = [f"style={self.style}", f"angle={self.angle:g}", f"stops={stops}"]
         if self.opacity_stops != OPAQUE:
             parts.append("opacity=" + ",".join(f"{o:g}@{loc:g}" for loc, o in self.opacity_stops))
-        for name in ("smoothness", "scale", "reverse", "dither", "align", "offset"):
+        for name in ("smoothness", "scale", "reverse", "dither", "align", "offset", "method",
+                     "midpoints", "opacity_midpoints"):
             if getattr(self, name) != getattr(GradientFill, name):
                 parts.append(f"{name}={_short(getattr(self, name))}")
         return ", ".join(parts)
 
     def lookup(self) -> np.ndarray:
         """(4096, 4) uint8: the gradient's colours from its first stop to its last."""
-        return _gradient_table(self.stops, self.opacity_stops, self.smoothness)
+        return _gradient_table(self.stops, self.opacity_stops, self.smoothness, self.method,
+                               self.midpoints, self.opacity_midpoints)
 
     def paint(self, box, frame) -> np.ndarray:
         """Straight RGBA (uint8) of canvas box `box`, the gradient laid out on `frame` (a
@@ -686,13 +701,28 @@ def _percent(value) -> float:
     return min(100.0, max(0.0, float(value)))
 
 
+def _sorted_stops(stops: list, midpoints: tuple) -> tuple[tuple, tuple]:
+    """`stops` sorted by location (stable: a later stop at the same place stays later),
+    their midpoints (%) moved with them; () for midpoints all 50 % or not one a stop."""
+    if len(midpoints) != len(stops):
+        midpoints = (50.0,) * len(stops)
+    pairs = sorted(zip(stops, (min(95.0, max(5.0, float(m))) for m in midpoints)),
+                   key=lambda pair: pair[0][0])
+    kept = tuple(m for _, m in pairs)
+    return tuple(stop for stop, _ in pairs), (() if all(m == 50.0 for m in kept) else kept)
+
+
 @functools.lru_cache(maxsize=16)
-def _gradient_table(stops: tuple, opacity_stops: tuple, smoothness: float) -> np.ndarray:
+def _gradient_table(stops: tuple, opacity_stops: tuple, smoothness: float, method: str,
+                    midpoints: tuple, opacity_midpoints: tuple) -> np.ndarray:
     from .gradients import table
 
     values = table([(loc / 100, color) for loc, color in stops],
                    [(loc / 100, opacity * 2.55) for loc, opacity in opacity_stops],
-                   smoothness / 100)
+                   smoothness / 100, method=method,
+                   midpoints=[m / 100 for m in midpoints] if midpoints else None,
+                   opacity_midpoints=([m / 100 for m in opacity_midpoints]
+                                      if opacity_midpoints else None))
     return np.rint(values).astype(np.uint8)
 
 

@@ -187,8 +187,10 @@ def bucket_fill(doc: Document, layer: Node, x: int, y: int, rgba: tuple[int, int
 
 def gradient_fill(doc: Document, layer: Node, start: tuple[float, float],
                   end: tuple[float, float], first: tuple[int, int, int, int],
-                  last: tuple[int, int, int, int], *, on_mask: bool = False) -> None:
+                  last: tuple[int, int, int, int], *, on_mask: bool = False,
+                  method: str = "classic") -> None:
     """Gradient: a linear blend from `first` at `start` to `last` at `end` (canvas points),
+    its colours blended in `method`'s space (gradients.METHODS, as gradient fills),
     over the selection or the whole canvas, painted over the layer (`on_mask`: in grey over
     the node's layer mask, as Photoshop draws a gradient on a targeted mask). One step."""
     region = selection_region(doc)
@@ -204,7 +206,8 @@ def gradient_fill(doc: Document, layer: Node, start: tuple[float, float],
     x = np.arange(box.x, box.x1, dtype=np.float32)[None, :] + 0.5
     y = np.arange(box.y, box.y1, dtype=np.float32)[:, None] + 0.5
     t = gradients.ramp("linear", x, y, start, end)
-    lookup = gradients.table([(0.0, first[:3]), (1.0, last[:3])], [(0.0, first[3]), (1.0, last[3])])
+    lookup = gradients.table([(0.0, first[:3]), (1.0, last[:3])], [(0.0, first[3]), (1.0, last[3])],
+                             method=method)
     colours = gradients.colours(t, lookup.astype(np.float32))
     if on_mask:
         _paint_mask(doc, layer, box, coverage, colours, "Gradient")

@@ -53,9 +53,11 @@ The shape's vector stroke ('vstk': a solid colour, width, alignment, caps, joins
 fill on or off; `shape_stroke.py`) becomes ours and is written back as the descriptor it
 was read from with only the keys whose value changed written anew (dashes and keys we do
 not know kept as read; dashes drawn solid); a stroke in a gradient, a pattern or another
-blend mode leaves the layer to psd-tools' drawing, as before. A gradient keeps the descriptor it was read from, so
-what our settings do not hold (the stops' midpoints, the gradient's name, keys of newer
-Photoshops) is written back as it was.
+blend mode leaves the layer to psd-tools' drawing, as before. A gradient's stops' midpoints
+('Mdpn') and Photoshop 23's interpolation method ('gradientsInterpolationMethod': Classic,
+Perceptual or Linear; absent: Classic) are ours too. A gradient keeps the descriptor it was
+read from, so what our settings do not hold (the gradient's name, the stops' kinds, keys of
+newer Photoshops) is written back as it was.
 Pattern fill layers ('PtFl': 'Ptrn' naming the pattern by its 'Idnt' and 'Nm  ', 'Scl ',
 'Angl', 'Algn', 'phase') become ours too when the file holds the pattern: the document's
 patterns are the global 'Patt'/'Pat2'/'Pat3' blocks after the layers (RGB or greyscale
@@ -1236,6 +1238,14 @@ def stroke_blocks(stroke: ShapeStroke, settings: adjustments.Adjustment) -> list
 GRADIENT_TYPES = {"linear": b"Lnr ", "radial": b"Rdl ", "angle": b"Angl",
                   "reflected": b"Rflc", "diamond": b"Dmnd"}
 LOCATION_STEPS = 4096  # a stop's 'Lctn': 0..4096 from the gradient's start to its end
+# Photoshop 23's interpolation method: the 'GdFl' key and its enumeration. 'Lnr ' is read
+# from Photoshop's adjustment_clipping.psd (psd-tools' tests); 'Gcls' and 'Perc' are the
+# codes Photoshop wrote for the same menu in the Gradient Map blocks of psd-tools'
+# gradient-map-v3-classic/-perceptual.psd (Aspose.PSD's documentation lists the same).
+# A file without the key is Classic; Photoshop 2026's Smooth ('Smoo') and Stripes
+# ('GIMs') are not drawn: read as Classic, their code written back as it was.
+METHOD_KEY, METHOD_TYPE = b"gradientsInterpolationMethod", b"gradientInterpolationMethodType"
+GRADIENT_METHODS = {"classic": b"Gcls", "perceptual": b"Perc", "linear": b"Lnr "}
 
 
 def _number(value, default: float) -> float:
@@ -1248,9 +1258,10 @@ def _number(value, default: float) -> float:
 
 def read_gradient(desc) -> Optional[adjustments.GradientFill]:
     """Our settings from a 'GdFl' descriptor (Photoshop's Gradient Fill: 'Grad' with its
-    colour stops 'Clrs' and opacity stops 'Trns', 'Type', 'Angl', 'Scl ', 'Rvrs', 'Dthr',
-    'Algn', 'Ofst'), absent keys taken as Photoshop's defaults (psd-tools' for the angle:
-    0); None for what we cannot draw (a noise gradient, colours not stored as RGB). The
+    colour stops 'Clrs' and opacity stops 'Trns', each with its midpoint 'Mdpn', 'Type',
+    'Angl', 'Scl ', 'Rvrs', 'Dthr', 'Algn', 'Ofst', the method METHOD_KEY), absent keys
+    taken as Photoshop's defaults (psd-tools' for the angle: 0; Classic for the method);
+    None for what we cannot draw (a noise gradient, colours not stored as RGB). The
     descriptor is kept in the settings for the fields they do not hold."""
     grad = desc.get(b"Grad")
     kind = desc.get(b"Type")
@@ -1260,14 +1271,16 @@ def read_gradient(desc) -> Optional[adjustments.GradientFill]:
     form = grad.get(b"GrdF") if grad is not None else None
     if style is None or form is None or getattr(form, "enum", None) != b"CstS":
         return None
-    stops = []
+    stops, midpoints = [], []
     for stop in grad.get(b"Clrs") or ():
         color = _rgb(stop.get(b"Clr "))
         if color is None:
             return None
         stops.append((_location(_number(stop.get(b"Lctn"), 0)), color))
+        midpoints.append(_number(stop.get(b"Mdpn"), 50.0))
     opacities = [(_location(_number(stop.get(b"Lctn"), 0)), _number(stop.get(b"Opct"), 100))
                  for stop in grad.get(b"Trns") or ()]
+    opacity_midpoints = [_number(stop.get(b"Mdpn"), 50.0) for stop in grad.get(b"Trns") or ()]
     if not stops:
         return None
     offset = desc.get(b"Ofst")
@@ -1280,9 +1293,17 @@ def read_gradient(desc) -> Optional[adjustments.GradientFill]:
             dither=bool(desc.get(b"Dthr", False)), align=bool(desc.get(b"Algn", True)),
             offset=(0.0, 0.0) if offset is None else (_number(offset.get(b"Hrzn"), 0.0),
                                                       _number(offset.get(b"Vrtc"), 0.0)),
-            descriptor=desc)
+            method=read_gradient_method(desc), midpoints=tuple(midpoints),
+            opacity_midpoints=tuple(opacity_midpoints), descriptor=desc)
     except ValueError:  # a scale or style out of what a gradient has
         return None
+
+
+def read_gradient_method(desc) -> str:
+    """The interpolation method of a 'GdFl' descriptor (or None's): Classic when it has
+    none, or one we do not know."""
+    code = getattr(desc.get(METHOD_KEY), "enum", None) if desc is not None else None
+    return next((name for name, known in GRADIENT_METHODS.items() if known == code), "classic")
 
 
 def _text(value) -> str:
@@ -1596,7 +1617,9 @@ def _location(steps: float) -> float:
 def gradient_descriptor(settings: adjustments.GradientFill):
     """The 'GdFl' descriptor of our settings, as Photoshop writes it; what the descriptor
     they were read from holds beyond them (keys we do not know, the gradient's name, the
-    stops' midpoints and kinds where a stop is as it was read) is written back from it."""
+    stops' kinds where a stop is as it was read) is written back from it, and so are the
+    method and midpoints where they are as read (a gradient that was never Linear or
+    Perceptual is written without the method, as Photoshop before 23 wrote it)."""
     from psd_tools.psd.descriptor import (Bool, Descriptor, Double, Enumerated,
                                           Integer, List, String, UnitFloat)
     from psd_tools.terminology import Unit
@@ -1615,6 +1638,13 @@ def gradient_descriptor(settings: adjustments.GradientFill):
             return old[i][key]
         return default
 
+    def midpoint(old: list, i: int, midpoints: tuple) -> Integer:
+        """A stop's 'Mdpn' (whole percent): as it was read when it holds our value."""
+        value = int(round(midpoints[i] if midpoints else 50.0))
+        if i < len(old) and b"Mdpn" in old[i] and _number(old[i][b"Mdpn"], -1) == value:
+            return old[i][b"Mdpn"]
+        return Integer(value)
+
     colors = List()
     count = len(settings.stops)
     for i, (at, rgb) in enumerate(settings.stops):
@@ -1626,18 +1656,14 @@ def gradient_descriptor(settings: adjustments.GradientFill):
         stop[b"Clr "] = kept(old_colors, i, b"Clr ", color, same)
         stop[b"Type"] = kept(old_colors, i, b"Type", Enumerated(b"Clry", b"UsrS"), same)
         stop[b"Lctn"] = location(at)
-        stop[b"Mdpn"] = kept(old_colors, i, b"Mdpn", Integer(50), same)
+        stop[b"Mdpn"] = midpoint(old_colors, i, settings.midpoints)
         colors.append(stop)
     opacities = List()
-    count = len(settings.opacity_stops)
     for i, (at, opacity) in enumerate(settings.opacity_stops):
-        old = old_opacities[i] if i < len(old_opacities) else None
-        same = old is not None and abs(float(getattr(old.get(b"Opct"), "value", -1)) - opacity) \
-            < 1e-6 and int(getattr(old.get(b"Lctn"), "value", -1)) == location(at).value
         stop = Descriptor(classID=b"TrnS")
         stop[b"Opct"] = UnitFloat(unit=Unit.Percent, value=float(opacity))
         stop[b"Lctn"] = location(at)
-        stop[b"Mdpn"] = kept(old_opacities, i, b"Mdpn", Integer(50), same)
+        stop[b"Mdpn"] = midpoint(old_opacities, i, settings.opacity_midpoints)
         opacities.append(stop)
 
     grad = Descriptor(classID=b"Grdn", name="Gradient\x00")
@@ -1659,6 +1685,8 @@ def gradient_descriptor(settings: adjustments.GradientFill):
             b"Algn": Bool(settings.align),
             b"Scl ": UnitFloat(unit=Unit.Percent, value=settings.scale),
             b"Ofst": offset, b"Grad": grad}
+    if settings.method != read_gradient_method(source):  # (else kept as read, or absent)
+        ours[METHOD_KEY] = Enumerated(METHOD_TYPE, GRADIENT_METHODS[settings.method])
     return _fill_block(source, ours)
 
 

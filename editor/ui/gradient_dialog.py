@@ -1,14 +1,15 @@
 """Photoshop's Gradient Fill dialog: the gradient (its colour stops: colour and location;
-its opacity stops: opacity and location; its smoothness), the style, angle, scale,
-Reverse, Dither and Align with layer of a Gradient fill layer
-(`adjustments.GradientFill`).
+its opacity stops: opacity and location; its smoothness; its Method: Perceptual, Linear
+or Classic, the space its colours are blended in), the style, angle, scale, Reverse,
+Dither and Align with layer of a Gradient fill layer (`adjustments.GradientFill`).
 
 Every change is shown at once on the canvas through `preview(settings)` (the caller's:
 the layer's settings changed without an undo step, `adjustment_ops.preview_settings`);
 what OK gives is applied by the caller as one undo step, and Cancel puts the settings
 back. A stop's colour comes from the colour picker (`dialogs.ask_color`); a new stop
 goes halfway along the widest gap between two stops, in the colour the gradient has
-there. A gradient keeps at least one colour stop.
+there, with its midpoint halfway; the other stops keep theirs (the dialog does not edit
+midpoints: a Photoshop gradient's are kept). A gradient keeps at least one colour stop.
 """
 from __future__ import annotations
 
@@ -75,6 +76,16 @@ class GradientFillDialog(QDialog):
         self.smoothness = number_box("GradientSmoothness", 0, 100, " %", 0)
         self.smoothness.setToolTip("How smoothly each stretch between two stops eases in and out")
         form.addRow("Smoothness", self.smoothness)
+        self.method = QComboBox()
+        self.method.setObjectName("GradientMethod")
+        self.method.setToolTip("Perceptual: blended as the eye sees (an Oklab blend, close to "
+                               "Photoshop's); Linear: in linear light, as light mixes; "
+                               "Classic: the stored values, as Photoshop before 2022")
+        for key in gradients.METHODS:
+            self.method.addItem(gradients.METHOD_LABELS[key], key)
+        self.method.currentIndexChanged.connect(
+            lambda _: self._change(method=self.method.currentData()))
+        form.addRow("Method", self.method)
         self.style = QComboBox()
         self.style.setObjectName("GradientStyle")
         for key in gradients.STYLES:
@@ -176,6 +187,7 @@ class GradientFillDialog(QDialog):
                 self.findChild(QDoubleSpinBox, f"GradientOpacity_{i}").setValue(opacity)
                 self.findChild(QDoubleSpinBox, f"GradientOpacityLocation_{i}").setValue(at)
             self.smoothness.setValue(s.smoothness)
+            self.method.setCurrentIndex(gradients.METHODS.index(s.method))
             self.style.setCurrentIndex(gradients.STYLES.index(s.style))
             self.angle.setValue(s.angle)
             self.scale.setValue(min(150.0, max(10.0, s.scale)))
@@ -201,10 +213,17 @@ class GradientFillDialog(QDialog):
         if self._preview is not None:
             self._preview(settings)
 
-    def _stops_changed(self, stops: list, opacity_stops: Optional[list] = None) -> None:
-        self._apply(replace(self.settings, stops=tuple(stops),
+    def _stops_changed(self, stops: list, opacity_stops: Optional[list] = None,
+                       midpoints: Optional[tuple] = None,
+                       opacity_midpoints: Optional[tuple] = None) -> None:
+        """New stops; their midpoints in the same order (None: as they were, one a stop)."""
+        s = self.settings
+        self._apply(replace(s, stops=tuple(stops),
                             opacity_stops=tuple(opacity_stops if opacity_stops is not None
-                                                else self.settings.opacity_stops)))
+                                                else s.opacity_stops),
+                            midpoints=s.midpoints if midpoints is None else midpoints,
+                            opacity_midpoints=(s.opacity_midpoints if opacity_midpoints is None
+                                               else opacity_midpoints)))
 
     def _pick(self, i: int) -> None:
         at, rgb = self.settings.stops[i]
@@ -224,12 +243,14 @@ class GradientFillDialog(QDialog):
 
     def _remove_stop(self, i: int) -> None:
         if len(self.settings.stops) > 1:
-            self._stops_changed([s for j, s in enumerate(self.settings.stops) if j != i])
+            self._stops_changed([s for j, s in enumerate(self.settings.stops) if j != i],
+                                midpoints=_without(self.settings.midpoints, i))
 
     def _add_stop(self) -> None:
         at = _widest_gap([s[0] for s in self.settings.stops])
         rgb = tuple(int(v) for v in self._colour_at(at)[:3])
-        self._stops_changed(list(self.settings.stops) + [(at, rgb)])
+        self._stops_changed(list(self.settings.stops) + [(at, rgb)],
+                            midpoints=_with_one_more(self.settings.midpoints))
 
     def _set_opacity(self, i: int, value: float) -> None:
         if self._updating:
@@ -248,18 +269,30 @@ class GradientFillDialog(QDialog):
     def _remove_opacity(self, i: int) -> None:
         if len(self.settings.opacity_stops) > 1:
             self._stops_changed(list(self.settings.stops),
-                                [s for j, s in enumerate(self.settings.opacity_stops) if j != i])
+                                [s for j, s in enumerate(self.settings.opacity_stops) if j != i],
+                                opacity_midpoints=_without(self.settings.opacity_midpoints, i))
 
     def _add_opacity(self) -> None:
         at = _widest_gap([s[0] for s in self.settings.opacity_stops])
         opacity = round(float(self._colour_at(at)[3]) / 2.55)
         self._stops_changed(list(self.settings.stops),
-                            list(self.settings.opacity_stops) + [(at, opacity)])
+                            list(self.settings.opacity_stops) + [(at, opacity)],
+                            opacity_midpoints=_with_one_more(self.settings.opacity_midpoints))
 
     def _colour_at(self, at: float) -> np.ndarray:
         """The gradient's RGBA (0..255) at location `at` %."""
         lookup = self.settings.lookup()
         return lookup[int(round(at / 100 * (len(lookup) - 1)))]
+
+
+def _without(midpoints: tuple, i: int) -> tuple:
+    """Midpoints (() when all halfway) without stop `i`'s."""
+    return tuple(m for j, m in enumerate(midpoints) if j != i)
+
+
+def _with_one_more(midpoints: tuple) -> tuple:
+    """Midpoints (() when all halfway) with a halfway one for a stop added last."""
+    return midpoints + (50.0,) if midpoints else ()
 
 
 def _widest_gap(locations: list[float]) -> float:

@@ -1,7 +1,9 @@
 """Paint Bucket and Gradient (G; Shift+G switches): the bucket fills the clicked colour's
 pixels of the active layer with the foreground colour (Tolerance, Contiguous, within the
 selection); the gradient is dragged from where the foreground colour starts to where the
-background colour ends (Shift: 45° steps), over the selection or the whole canvas. With the
+background colour ends (Shift: 45° steps), over the selection or the whole canvas, the
+two blended by the options bar's Method (Perceptual, Linear or Classic, as Photoshop's
+Gradient tool; `gradients.METHODS`). With the
 layer mask targeted both paint in grey on the mask (the bucket floods the mask's own
 values; a gradient is Photoshop's way of fading a layer out)."""
 from __future__ import annotations
@@ -11,10 +13,10 @@ from typing import Optional
 
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QCursor, QPainter, QPen
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QHBoxLayout, QLabel, QSpinBox, QToolButton,
-                               QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox,
+                               QToolButton, QWidget)
 
-from editor.model import edit_ops
+from editor.model import edit_ops, gradients
 
 from .base import Tool
 
@@ -43,10 +45,14 @@ class FillTool(Tool):
             self.shape = "bucket"
         self.tolerance = settings.value("tools/fill/tolerance", 32, int)
         self.contiguous = settings.value("tools/fill/contiguous", True, bool)
+        self.method = settings.value("tools/fill/method", "classic")
+        if self.method not in gradients.METHODS:
+            self.method = "classic"
         self._start: Optional[QPointF] = None
         self._end: Optional[QPointF] = None
         self._buttons: Optional[QButtonGroup] = None
         self._bucket_options: list[QWidget] = []
+        self._gradient_options: list[QWidget] = []
 
     def set_shape(self, shape: str) -> None:
         self.shape = shape
@@ -55,6 +61,8 @@ class FillTool(Tool):
             self._buttons.button(self.SHAPES.index(shape)).setChecked(True)
         for widget in self._bucket_options:
             widget.setVisible(shape == "bucket")
+        for widget in self._gradient_options:
+            widget.setVisible(shape == "gradient")
 
     def cycle(self) -> None:
         self.set_shape(self.SHAPES[(self.SHAPES.index(self.shape) + 1) % len(self.SHAPES)])
@@ -108,7 +116,8 @@ class FillTool(Tool):
         try:
             edit_ops.gradient_fill(doc, layer, (start.x(), start.y()), (end.x(), end.y()),
                                    _rgba(self.window.foreground),
-                                   _rgba(self.window.background), on_mask=on_mask)
+                                   _rgba(self.window.background), on_mask=on_mask,
+                                   method=self.method)
         except Exception as exc:
             self.window.report(exc, "Could not draw the gradient")
 
@@ -158,6 +167,18 @@ class FillTool(Tool):
         for widget in self._bucket_options:
             row.addWidget(widget)
             widget.setVisible(self.shape == "bucket")
+        method = QComboBox()
+        method.setObjectName("FillGradientMethod")
+        method.setToolTip("How the colours blend: Perceptual (as the eye sees), Linear (in "
+                          "linear light) or Classic (as Photoshop before 2022)")
+        for key in gradients.METHODS:
+            method.addItem(gradients.METHOD_LABELS[key], key)
+        method.setCurrentIndex(gradients.METHODS.index(self.method))
+        method.currentIndexChanged.connect(lambda _: self._set("method", method.currentData()))
+        self._gradient_options = [QLabel("Method"), method]
+        for widget in self._gradient_options:
+            row.addWidget(widget)
+            widget.setVisible(self.shape == "gradient")
         row.addStretch(1)
         return w
 
