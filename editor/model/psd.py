@@ -814,9 +814,8 @@ def read_layer_effects(item, blocks: tuple) -> layer_effects.LayerEffects:
                 others.append(label)
     enabled = fx.enabled if any(b.key != _fxrp() and isinstance(b.data, _descriptor_type())
                                 for b in blocks) else True
-    return layer_effects.LayerEffects(enabled, tuple(found["drop_shadows"]),
-                                      tuple(found["strokes"]), tuple(found["color_overlays"]),
-                                      tuple(others), blocks)
+    return layer_effects.LayerEffects(enabled, others=tuple(others), blocks=blocks,
+                                      **{kind: tuple(found[kind]) for kind in found})
 
 
 _STROKE_POSITIONS = {"outside": b"OutF", "inside": b"InsF", "center": b"CtrF"}
@@ -843,6 +842,22 @@ def _read_effect(effect) -> Optional[tuple]:
     if kind == "ColorOverlay":
         return "color_overlays", layer_effects.ColorOverlay(effect.enabled, color,
                                                             effect.opacity, mode)
+    if kind == "InnerShadow":
+        return "inner_shadows", layer_effects.InnerShadow(
+            effect.enabled, color, effect.opacity, float(effect.angle),
+            float(effect.distance), float(effect.choke), float(effect.size), mode,
+            bool(effect.use_global_light))
+    if kind == "OuterGlow":
+        # Its spread is the descriptor's 'Ckmt' (psd-tools' `choke`; its `spread` reads
+        # 'ShdN', the jitter).
+        return "outer_glows", layer_effects.OuterGlow(
+            effect.enabled, color, effect.opacity, mode, float(effect.choke),
+            float(effect.size), float(effect.quality_range))
+    if kind == "InnerGlow":
+        source = "center" if getattr(effect.glow_source, "name", "") == "CENTER" else "edge"
+        return "inner_glows", layer_effects.InnerGlow(
+            effect.enabled, color, effect.opacity, mode, source, float(effect.choke),
+            float(effect.size), float(effect.quality_range))
     return None
 
 
@@ -860,14 +875,14 @@ def _effect_mode(effect) -> Optional[str]:
 
 def effect_blocks(effects: layer_effects.LayerEffects, light=None) -> list:
     """The tagged blocks to write for `effects`: as read, with what Layered changed written
-    into each descriptor ('lfx2', 'lmfx'): the master switch, and Drop Shadow, Stroke and
-    Color Overlay (`_write_drawn`; every other effect and key as read). A layer without a
+    into each descriptor ('lfx2', 'lmfx'): the master switch, and the effects we model
+    (`_write_drawn`; every other effect and key as read). A layer without a
     descriptor gets a new 'lfx2'. `light` is the document's global light (psd-tools'
     ImageResources: a shadow that uses it is read at its angle).
 
     A legacy 'lrFX' block is dropped once an effect was changed: it would contradict the
     descriptor, Photoshop since 6.0 reads the descriptor, and rewriting lrFX would need
-    its binary form of every effect (bevels, glows...) from ours, which hold only three."""
+    its binary form of every effect (bevels, satin...) from ours, which hold only some."""
     import copy
 
     from psd_tools.constants import Tag
@@ -897,14 +912,17 @@ def effect_blocks(effects: layer_effects.LayerEffects, light=None) -> list:
 
 
 def _has_drawn(effects: layer_effects.LayerEffects) -> bool:
-    return bool(effects.drop_shadows or effects.strokes or effects.color_overlays)
+    return bool(effects.all())
 
 
 # Per LayerEffects field: the class of its entries in the descriptor, the key Photoshop
-# gives one of them and the key of a list of several.
+# gives one of them and the key of a list of several (None: Photoshop has one at most).
 _DESCRIPTOR_KEYS = {"drop_shadows": (b"DrSh", b"DrSh", b"dropShadowMulti"),
                     "strokes": (b"FrFX", b"FrFX", b"frameFXMulti"),
-                    "color_overlays": (b"SoFi", b"SoFi", b"solidFillMulti")}
+                    "color_overlays": (b"SoFi", b"SoFi", b"solidFillMulti"),
+                    "outer_glows": (b"OrGl", b"OrGl", None),
+                    "inner_shadows": (b"IrSh", b"IrSh", b"innerShadowMulti"),
+                    "inner_glows": (b"IrGl", b"IrGl", None)}
 
 # Our blend modes as Photoshop writes them in an effect's 'Md  ' ('BlnM' enumeration).
 _EFFECT_MODE_CODES = {
@@ -932,13 +950,14 @@ def _psd_effect(entry, light):
     """psd-tools' view of one descriptor entry we may draw (None for another class)."""
     from psd_tools.api import effects as api
 
-    kls = {b"DrSh": api.DropShadow, b"FrFX": api.Stroke, b"SoFi": api.ColorOverlay}.get(
+    kls = {b"DrSh": api.DropShadow, b"FrFX": api.Stroke, b"SoFi": api.ColorOverlay,
+           b"OrGl": api.OuterGlow, b"IrSh": api.InnerShadow, b"IrGl": api.InnerGlow}.get(
         getattr(entry, "classID", None))
     return kls(entry, light) if kls is not None else None
 
 
 def _write_drawn(data, effects: layer_effects.LayerEffects, light) -> bool:
-    """Writes our Drop Shadows, Strokes and Color Overlays into the effects descriptor
+    """Writes our effects (each kind of `_DESCRIPTOR_KEYS`) into the effects descriptor
     `data`, in place: the n-th of a kind into the n-th present entry psd-tools reads as it
     (read_layer_effects' order), an entry left as it is where ours equals it; one more
     than the file had takes an entry Photoshop keeps but does not list ('present' off) or
@@ -966,6 +985,8 @@ def _write_drawn(data, effects: layer_effects.LayerEffects, light) -> bool:
                     continue
             elif spare:
                 entry = spare.pop(0)
+            elif multi is None and single in data:
+                break  # a kind Photoshop has one of: the rest are not written
             else:
                 from psd_tools.psd.descriptor import Descriptor
 
@@ -1016,29 +1037,46 @@ def _fill_entry(entry, effect, light) -> None:
         put(b"Sz  ", UnitFloat(unit=Unit.Pixels, value=float(effect.size)))
         if b"overprint" not in entry:
             put(b"overprint", Bool(False))
-    if isinstance(effect, layer_effects.DropShadow):
+    def linear_contour():
+        contour = Descriptor(classID=b"ShpC")
+        contour[b"Nm  "] = String("Linear\x00")
+        points = List()
+        for x in (0.0, 255.0):
+            point = Descriptor(classID=b"CrPt")
+            point[b"Hrzn"] = Double(x)
+            point[b"Vrtc"] = Double(x)
+            points.append(point)
+        contour[b"Crv "] = points
+        return contour
+
+    shadow = isinstance(effect, (layer_effects.DropShadow, layer_effects.InnerShadow))
+    if shadow:
         # "Use Global Light" only where the global angle is this shadow's: psd-tools (and
         # Photoshop) read a shadow that uses it at the document's angle.
         global_angle = float(light.get_data(Resource.GLOBAL_ANGLE, 30.0))
         put(b"uglg", Bool(effect.use_global_light and abs(global_angle - effect.angle) < 1e-6))
         put(b"lagl", UnitFloat(unit=Unit.Angle, value=float(effect.angle)))
         put(b"Dstn", UnitFloat(unit=Unit.Pixels, value=float(effect.distance)))
-        put(b"Ckmt", UnitFloat(unit=Unit.Pixels, value=float(effect.spread)))  # (a percentage, in the unit Photoshop writes)
+    glow = isinstance(effect, (layer_effects.OuterGlow, layer_effects.InnerGlow))
+    if glow and b"GlwT" not in entry:
+        put(b"GlwT", Enumerated(b"BETE", b"SfBL"))  # technique Softer
+    if shadow or glow:
+        # Spread (choke), a percentage, in the unit Photoshop writes.
+        spread = effect.spread if hasattr(effect, "spread") else effect.choke
+        put(b"Ckmt", UnitFloat(unit=Unit.Pixels, value=float(spread)))
         put(b"blur", UnitFloat(unit=Unit.Pixels, value=float(effect.size)))
-        if b"Nose" not in entry:
+        if b"Nose" not in entry:  # a new one: Photoshop's defaults of what we do not model
             put(b"Nose", UnitFloat(unit=Unit.Percent, value=0.0))
+            if glow:
+                put(b"ShdN", UnitFloat(unit=Unit.Percent, value=0.0))
             put(b"AntA", Bool(False))
-            contour = Descriptor(classID=b"ShpC")
-            contour[b"Nm  "] = String("Linear\x00")
-            points = List()
-            for x in (0.0, 255.0):
-                point = Descriptor(classID=b"CrPt")
-                point[b"Hrzn"] = Double(x)
-                point[b"Vrtc"] = Double(x)
-                points.append(point)
-            contour[b"Crv "] = points
-            put(b"TrnS", contour)
-            put(b"layerConceals", Bool(True))
+            put(b"TrnS", linear_contour())
+            if isinstance(effect, layer_effects.DropShadow):
+                put(b"layerConceals", Bool(True))
+    if glow:
+        put(b"Inpr", UnitFloat(unit=Unit.Percent, value=float(effect.range)))
+    if isinstance(effect, layer_effects.InnerGlow):
+        put(b"glwS", Enumerated(b"IGSr", b"SrcC" if effect.source == "center" else b"SrcE"))
 
 
 # -- adjustment layers: our settings <-> Photoshop's tagged blocks ----------------------

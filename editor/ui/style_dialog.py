@@ -1,10 +1,13 @@
 """Photoshop's Layer Style dialog for the effects Layered draws: on the left the list of
-Drop Shadow, Stroke and Color Overlay (a checkbox each: the effect's `enabled`), on the
-right the settings of the one selected:
+Drop Shadow, Stroke, Color Overlay, Outer Glow, Inner Shadow and Inner Glow (a checkbox
+each: the effect's `enabled`), on the right the settings of the one selected:
 
 - Drop Shadow: blend mode, colour, opacity, angle, Use Global Light, distance, spread, size;
 - Stroke: size, position (outside / inside / center), blend mode, opacity, colour;
-- Color Overlay: blend mode, colour, opacity.
+- Color Overlay: blend mode, colour, opacity;
+- Outer Glow: blend mode, colour, opacity, spread, size, range;
+- Inner Shadow: a Drop Shadow's, choke for spread;
+- Inner Glow: blend mode, colour, opacity, source (center / edge), choke, size, range.
 
 It edits the first effect of each kind of a `LayerEffects` (`layer_effects.with_first`: every
 other effect and the file's blocks stay as they were); ticking a kind the layer does not
@@ -41,15 +44,38 @@ FIELDS = {
                      ("spread", "Spread", "number", (0, 100, " %")),
                      ("size", "Size", "number", (0, 250, " px"))),
     "strokes": (("size", "Size", "number", (1, 250, " px")),
-                ("position", "Position", "position", None),
+                ("position", "Position", "choice", None),
                 ("blend_mode", "Blend mode", "mode", None),
                 ("opacity", "Opacity", "number", (0, 100, " %")),
                 ("color", "Color", "color", None)),
     "color_overlays": (("blend_mode", "Blend mode", "mode", None),
                        ("color", "Color", "color", None),
                        ("opacity", "Opacity", "number", (0, 100, " %"))),
+    "outer_glows": (("blend_mode", "Blend mode", "mode", None),
+                    ("color", "Color", "color", None),
+                    ("opacity", "Opacity", "number", (0, 100, " %")),
+                    ("spread", "Spread", "number", (0, 100, " %")),
+                    ("size", "Size", "number", (0, 250, " px")),
+                    ("range", "Range", "number", (1, 100, " %"))),
+    "inner_shadows": (("blend_mode", "Blend mode", "mode", None),
+                      ("color", "Color", "color", None),
+                      ("opacity", "Opacity", "number", (0, 100, " %")),
+                      ("angle", "Angle", "number", (-180, 180, "°")),
+                      ("use_global_light", "Use Global Light", "check", None),
+                      ("distance", "Distance", "number", (0, 30000, " px")),
+                      ("choke", "Choke", "number", (0, 100, " %")),
+                      ("size", "Size", "number", (0, 250, " px"))),
+    "inner_glows": (("blend_mode", "Blend mode", "mode", None),
+                    ("color", "Color", "color", None),
+                    ("opacity", "Opacity", "number", (0, 100, " %")),
+                    ("source", "Source", "choice", None),
+                    ("choke", "Choke", "number", (0, 100, " %")),
+                    ("size", "Size", "number", (0, 250, " px")),
+                    ("range", "Range", "number", (1, 100, " %"))),
 }
 POSITIONS = (("outside", "Outside"), ("inside", "Inside"), ("center", "Center"))
+# The choices of a "choice" setting, by field.
+CHOICES = {"position": POSITIONS, "source": (("center", "Center"), ("edge", "Edge"))}
 
 
 def _object_name(kind: str, field: str) -> str:
@@ -110,9 +136,9 @@ class LayerStyleDialog(QDialog):
                 widget.setKeyboardTracking(False)  # a typed number counts when complete
                 widget.valueChanged.connect(
                     lambda v, k=kind, f=field: self._change(k, **{f: float(v)}))
-            elif widget_kind in ("mode", "position"):
+            elif widget_kind in ("mode", "choice"):
                 widget = QComboBox()
-                choices = POSITIONS if widget_kind == "position" else \
+                choices = CHOICES[field] if widget_kind == "choice" else \
                     [(m, m.replace("_", " ").title()) for m in BLEND_MODES]
                 for key, text in choices:
                     widget.addItem(text, key)
@@ -153,7 +179,7 @@ class LayerStyleDialog(QDialog):
                     widget, value = self.widgets[(kind, field)], getattr(effect, field)
                     if widget_kind == "number":
                         widget.setValue(value)
-                    elif widget_kind in ("mode", "position"):
+                    elif widget_kind in ("mode", "choice"):
                         widget.setCurrentIndex(widget.findData(value))
                     elif widget_kind == "check":
                         widget.setChecked(value)
