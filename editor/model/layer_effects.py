@@ -1,4 +1,4 @@
-"""Layer effects (Photoshop's layer styles): what a layer carries, and the six we draw.
+"""Layer effects (Photoshop's layer styles): what a layer carries, and the eight we draw.
 
 A PSD layer's effects are the 'lfx2' descriptor (and the legacy 'lrFX', 'lmfx' for several
 effects of one kind, the reference point 'fxrp'). psd.py keeps those tagged blocks on the
@@ -31,10 +31,15 @@ Photoshop's pixels of layer_effects.psd, where its shadows and glows fit best at
   inside and centre, over it.
 - Color Overlay: its colour blended onto the layer's colours with its mode and opacity,
   inside the layer's alpha.
+- Gradient Overlay, Pattern Overlay: as a Color Overlay, each pixel the colour (and
+  opacity) a Gradient or Pattern fill layer of its settings paints there
+  (`GradientFill.paint`, `PatternFill.paint`: one path each), laid out on the layer's box
+  when aligned (linked) with it, else on the canvas.
 
 Inside the shape the interior effects are blended onto the layer's colours in Photoshop's
-order, bottom to top: Color Overlay, Inner Glow, Inner Shadow (then Normal strokes).
-Everything else (bevels, satin, gradient/pattern overlays, gradient or pattern strokes and
+order, bottom to top: Pattern Overlay, Gradient Overlay, Color Overlay, Inner Glow, Inner
+Shadow (then Normal strokes). Everything else (bevels, satin, noise gradients, patterns
+the file does not hold, gradient or pattern strokes and
 glows, a glow's noise, jitter, non-linear contour or Precise technique) is kept and
 written back but not drawn: `not_drawn` names the kinds not drawn at all.
 The layer's own mode and opacity then apply to the whole styled layer (the shadows and
@@ -49,7 +54,10 @@ from typing import Optional
 
 import numpy as np
 
+from engine.box import Box
 from engine.compose import blend, over
+
+from .adjustments import GradientFill, PatternFill
 
 # A blur's Gaussian sigma per pixel of an effect's size: measured on Photoshop's own
 # pixels of layer_effects.psd (size 41: a drop shadow fits best at sigma 18, an inner
@@ -143,6 +151,28 @@ class ColorOverlay:
 
 
 @dataclass(frozen=True)
+class GradientOverlay:
+    """Photoshop's Gradient Overlay: a Gradient fill layer's settings (`GradientFill`: the
+    stops, style, angle, scale, reverse, align with layer, offset; the same gradient
+    maths, `GradientFill.paint`) laid over the layer's colours in its mode and opacity."""
+    enabled: bool = True
+    blend_mode: str = "normal"
+    opacity: float = 100.0
+    gradient: GradientFill = GradientFill()
+
+
+@dataclass(frozen=True)
+class PatternOverlay:
+    """Photoshop's Pattern Overlay: a Pattern fill layer's settings (`PatternFill`: the
+    pattern, scale, angle, phase, Link with Layer; `PatternFill.paint`) laid over the
+    layer's colours in its mode and opacity."""
+    enabled: bool = True
+    blend_mode: str = "normal"
+    opacity: float = 100.0
+    pattern: PatternFill = PatternFill()
+
+
+@dataclass(frozen=True)
 class LayerEffects:
     """A layer's style. `enabled` is the master switch (Hide All Effects); `blocks` the
     file's tagged blocks as read (psd.py's, written back); `others` the kinds of enabled
@@ -156,11 +186,17 @@ class LayerEffects:
     outer_glows: tuple[OuterGlow, ...] = ()
     inner_shadows: tuple[InnerShadow, ...] = ()
     inner_glows: tuple[InnerGlow, ...] = ()
+    gradient_overlays: tuple[GradientOverlay, ...] = ()
+    pattern_overlays: tuple[PatternOverlay, ...] = ()
+    # The file's reference point ('fxrp', canvas pixels): where a Pattern Overlay linked
+    # with the layer has its tiles' corner (measured on layer_effects.psd: exact).
+    reference_point: Optional[tuple[float, float]] = None
 
     def all(self) -> tuple:
         """Every effect we model, of every kind."""
         return (self.drop_shadows + self.strokes + self.color_overlays + self.outer_glows
-                + self.inner_shadows + self.inner_glows)
+                + self.inner_shadows + self.inner_glows + self.gradient_overlays
+                + self.pattern_overlays)
 
     def drawn(self) -> bool:
         """Whether anything here changes how the layer is drawn."""
@@ -203,7 +239,9 @@ class LayerEffects:
 EDITABLE = (("drop_shadows", DropShadow, "Drop Shadow"), ("strokes", Stroke, "Stroke"),
             ("color_overlays", ColorOverlay, "Color Overlay"),
             ("outer_glows", OuterGlow, "Outer Glow"), ("inner_shadows", InnerShadow, "Inner Shadow"),
-            ("inner_glows", InnerGlow, "Inner Glow"))
+            ("inner_glows", InnerGlow, "Inner Glow"),
+            ("gradient_overlays", GradientOverlay, "Gradient Overlay"),
+            ("pattern_overlays", PatternOverlay, "Pattern Overlay"))
 
 
 def first_of(effects: Optional[LayerEffects], kind: str):
@@ -317,8 +355,32 @@ def stroke_alpha(alpha: np.ndarray, stroke: Stroke) -> np.ndarray:
     return dilate(alpha, stroke.size)  # outside: under the layer, shows around it
 
 
+def overlay_paint(settings, alpha: np.ndarray, origin: tuple[int, int],
+                  canvas: Optional[tuple[float, float, float, float]],
+                  reference: Optional[tuple[float, float]] = None) -> np.ndarray:
+    """A gradient or pattern overlay's straight float RGBA over `alpha`'s array (its top-left
+    corner at canvas point `origin`): what a fill layer of its `settings` (GradientFill,
+    PatternFill) paints there, laid out on the layer's box (the bounds of its pixels,
+    Photoshop's "Align with Layer" / "Link with Layer"; a pattern's tiles from the style's
+    `reference` point where it has one) or on `canvas` (the document's; None: the
+    array's)."""
+    h, w = alpha.shape
+    frame = canvas if canvas is not None else (origin[0], origin[1], w, h)
+    if settings.align:
+        rows, cols = np.nonzero(alpha.any(axis=1))[0], np.nonzero(alpha.any(axis=0))[0]
+        if len(rows):
+            frame = (origin[0] + cols[0], origin[1] + rows[0], cols[-1] - cols[0] + 1,
+                     rows[-1] - rows[0] + 1)
+        if reference is not None and isinstance(settings, PatternFill):
+            frame = (reference[0], reference[1]) + tuple(frame[2:])
+    pixels = settings.paint(Box(origin[0], origin[1], w, h), tuple(map(float, frame)))
+    return pixels.astype(np.float32) * np.float32(1 / 255)
+
+
 def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
-                  shape: Optional[np.ndarray] = None) -> list[tuple[np.ndarray, Optional[str]]]:
+                  shape: Optional[np.ndarray] = None, origin: tuple[int, int] = (0, 0),
+                  canvas: Optional[tuple[float, float, float, float]] = None
+                  ) -> list[tuple[np.ndarray, Optional[str]]]:
     """The layer with its drawn effects, as straight float RGBA images the size of `rgba`
     (a layer's straight float pixels padded by `effects.margin()`), bottom to top, each
     with the mode it blends with: the shadows and outer glows (their own modes), outside
@@ -335,7 +397,10 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
 
     `shape` (float 0..1, `rgba`'s size): what the shadows and strokes are made from when it
     is not the layer's alpha: a fill layer's masks' coverage (Photoshop strokes a shape
-    layer's path even where its gradient fades out: stroke-effects.psd)."""
+    layer's path even where its gradient fades out: stroke-effects.psd).
+
+    `origin` (the canvas point of the array's top-left corner) and `canvas` (the document's
+    box, x, y, width, height) place a Gradient Overlay not aligned with the layer."""
     out: list[tuple[np.ndarray, str]] = []
     alpha = rgba[..., 3] if shape is None else shape
     if not effects.drawn():
@@ -356,17 +421,26 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
         image[..., 3] = cover * (s.opacity / 100.0)
         out.append((image, s.blend_mode))
     layer = rgba.copy()
-    # The interior effects, bottom to top, each (effect, its coverage: 1 or per pixel).
-    interior = [(o, 1.0) for o in effects.color_overlays if o.enabled]
-    interior += [(g, inner_glow_alpha(alpha, g)) for g in effects.inner_glows if g.enabled]
-    interior += [(s, inner_shadow_alpha(alpha, s)) for s in effects.inner_shadows
+    # The interior effects, bottom to top (Photoshop's order), each (effect, its colour:
+    # RGB or an image, its coverage: 1 or per pixel).
+    interior = []
+    for o in effects.pattern_overlays + effects.gradient_overlays:
+        if o.enabled:
+            settings = o.pattern if isinstance(o, PatternOverlay) else o.gradient
+            paint = overlay_paint(settings, alpha, origin, canvas, effects.reference_point)
+            interior.append((o, paint[..., :3], paint[..., 3]))
+    interior += [(o, o.color, 1.0) for o in effects.color_overlays if o.enabled]
+    interior += [(g, g.color, inner_glow_alpha(alpha, g)) for g in effects.inner_glows
+                 if g.enabled]
+    interior += [(s, s.color, inner_shadow_alpha(alpha, s)) for s in effects.inner_shadows
                  if s.enabled]
     # Inside the shape, how much of it is covered: the faded pixels, then each interior
     # effect over them (at fill 1 it stays 1 and an effect mixes its colour into the
     # layer's), per pixel where the effect's coverage is.
     inner = np.float32(fill)
-    for o, cover in interior:
-        color = np.broadcast_to(np.asarray(o.color, np.float32) / 255.0, layer[..., :3].shape)
+    for o, color, cover in interior:
+        if isinstance(color, tuple):
+            color = np.broadcast_to(np.asarray(color, np.float32) / 255.0, layer[..., :3].shape)
         mixed = blend(o.blend_mode, layer[..., :3], color)
         weight = np.float32(o.opacity / 100.0) * cover
         if fill < 1.0:  # over faded pixels its colour counts for more

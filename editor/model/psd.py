@@ -538,7 +538,7 @@ class _Reader:
                        if key in _effect_tags())
         if not any(block.key != _fxrp() for block in blocks):
             return
-        node.effects = read_layer_effects(item, blocks)
+        node.effects = read_layer_effects(item, blocks, self.patterns)
         if node.effects.others:
             self.warn(f"layer effects of '{item.name}' ({', '.join(node.effects.others)}) are "
                       f"kept and saved back, but Layered does not draw them")
@@ -795,14 +795,16 @@ _EFFECT_LABELS = {"DropShadow": "Drop Shadow", "InnerShadow": "Inner Shadow",
                   "BevelEmboss": "Bevel & Emboss", "Satin": "Satin"}
 
 
-def read_layer_effects(item, blocks: tuple) -> layer_effects.LayerEffects:
+def read_layer_effects(item, blocks: tuple,
+                       patterns: Optional[dict] = None) -> layer_effects.LayerEffects:
     """`item`'s effects (psd-tools' reading of its 'lfx2'/'lmfx' descriptor) with `blocks`,
-    the tagged blocks they came from, kept to be written back."""
+    the tagged blocks they came from, kept to be written back; `patterns` the file's, by
+    id (a Pattern Overlay's)."""
     fx = item.effects
     found: dict = {kind: [] for kind, _, _ in layer_effects.EDITABLE}
     others = []
     for effect in fx:
-        ours = _read_effect(effect)
+        ours = _read_effect(effect, patterns)
         if ours is not None:
             found[ours[0]].append(ours[1])
         elif effect.enabled:
@@ -814,18 +816,39 @@ def read_layer_effects(item, blocks: tuple) -> layer_effects.LayerEffects:
                 others.append(label)
     enabled = fx.enabled if any(b.key != _fxrp() and isinstance(b.data, _descriptor_type())
                                 for b in blocks) else True
+    point = next((b.data for b in blocks if b.key == _fxrp()), None)
+    try:
+        reference = (float(point[0]), float(point[1])) if point is not None else None
+    except (TypeError, IndexError, ValueError):
+        reference = None
     return layer_effects.LayerEffects(enabled, others=tuple(others), blocks=blocks,
+                                      reference_point=reference,
                                       **{kind: tuple(found[kind]) for kind in found})
 
 
 _STROKE_POSITIONS = {"outside": b"OutF", "inside": b"InsF", "center": b"CtrF"}
 
 
-def _read_effect(effect) -> Optional[tuple]:
+def _read_effect(effect, patterns: Optional[dict] = None) -> Optional[tuple]:
     """(LayerEffects field, our effect) for psd-tools' `effect`; None for one we do not draw
-    (another kind, a gradient or pattern stroke, a colour not in RGB, a mode we lack)."""
+    (another kind, a gradient or pattern stroke, a colour not in RGB, a mode we lack, a
+    noise gradient, a pattern not among `patterns`)."""
     kind = type(effect).__name__
     mode = _effect_mode(effect)
+    if kind == "PatternOverlay" and mode:
+        # The same keys as a Pattern fill layer's 'PtFl'.
+        pattern = read_pattern_fill(effect.descriptor, patterns or {})
+        if pattern is None:
+            return None
+        return "pattern_overlays", layer_effects.PatternOverlay(
+            effect.enabled, mode, effect.opacity, pattern)
+    if kind == "GradientOverlay" and mode:
+        # The same keys as a Gradient fill layer's 'GdFl' (a noise gradient: None).
+        gradient = read_gradient(effect.descriptor)
+        if gradient is None:
+            return None
+        return "gradient_overlays", layer_effects.GradientOverlay(
+            effect.enabled, mode, effect.opacity, gradient)
     color = _rgb(getattr(effect, "color", None))
     if color is None or not mode:
         return None
@@ -922,7 +945,9 @@ _DESCRIPTOR_KEYS = {"drop_shadows": (b"DrSh", b"DrSh", b"dropShadowMulti"),
                     "color_overlays": (b"SoFi", b"SoFi", b"solidFillMulti"),
                     "outer_glows": (b"OrGl", b"OrGl", None),
                     "inner_shadows": (b"IrSh", b"IrSh", b"innerShadowMulti"),
-                    "inner_glows": (b"IrGl", b"IrGl", None)}
+                    "inner_glows": (b"IrGl", b"IrGl", None),
+                    "gradient_overlays": (b"GrFl", b"GrFl", b"gradientFillMulti"),
+                    "pattern_overlays": (b"patternFill", b"patternFill", None)}
 
 # Our blend modes as Photoshop writes them in an effect's 'Md  ' ('BlnM' enumeration).
 _EFFECT_MODE_CODES = {
@@ -951,7 +976,8 @@ def _psd_effect(entry, light):
     from psd_tools.api import effects as api
 
     kls = {b"DrSh": api.DropShadow, b"FrFX": api.Stroke, b"SoFi": api.ColorOverlay,
-           b"OrGl": api.OuterGlow, b"IrSh": api.InnerShadow, b"IrGl": api.InnerGlow}.get(
+           b"OrGl": api.OuterGlow, b"IrSh": api.InnerShadow, b"IrGl": api.InnerGlow,
+           b"GrFl": api.GradientOverlay, b"patternFill": api.PatternOverlay}.get(
         getattr(entry, "classID", None))
     return kls(entry, light) if kls is not None else None
 
@@ -964,6 +990,9 @@ def _write_drawn(data, effects: layer_effects.LayerEffects, light) -> bool:
     a new one; one fewer is no longer listed. True if anything changed."""
     from psd_tools.psd.descriptor import Bool, List
 
+    # A Pattern Overlay is read with its pattern: ours (the file's where they are the same).
+    patterns = {o.pattern.pattern.id: o.pattern.pattern for o in effects.pattern_overlays
+                if o.pattern.pattern is not None}
     changed = False
     for kind, (class_id, single, multi) in _DESCRIPTOR_KEYS.items():
         ours = list(getattr(effects, kind))
@@ -976,12 +1005,12 @@ def _write_drawn(data, effects: layer_effects.LayerEffects, light) -> bool:
                 psd_effect = _psd_effect(entry, light)
                 if not bool(entry.get(b"present", False)):
                     spare.append(entry)
-                elif _read_effect(psd_effect) is not None:
+                elif _read_effect(psd_effect, patterns) is not None:
                     entries.append(entry)
         for i, effect in enumerate(ours):
             if i < len(entries):
                 entry = entries[i]
-                if _read_effect(_psd_effect(entry, light))[1] == effect:
+                if _read_effect(_psd_effect(entry, light), patterns)[1] == effect:
                     continue
             elif spare:
                 entry = spare.pop(0)
@@ -1027,6 +1056,21 @@ def _fill_entry(entry, effect, light) -> None:
         put(b"Styl", Enumerated(b"FStl", _STROKE_POSITIONS[effect.position]))
         put(b"PntT", Enumerated(b"FrFl", b"SClr"))
     put(b"Md  ", Enumerated(b"BlnM", _EFFECT_MODE_CODES[effect.blend_mode]))
+    if isinstance(effect, layer_effects.GradientOverlay):
+        put(b"Opct", UnitFloat(unit=Unit.Percent, value=float(effect.opacity)))
+        # A Gradient fill layer's keys (one writer: `gradient_descriptor`), in Photoshop's
+        # order where the entry has none yet.
+        written = gradient_descriptor(effect.gradient)
+        for key in (b"Grad", b"Angl", b"Type", b"Rvrs", b"Dthr", b"Algn", b"Scl ", b"Ofst"):
+            put(key, written[key])
+        return
+    if isinstance(effect, layer_effects.PatternOverlay):
+        put(b"Opct", UnitFloat(unit=Unit.Percent, value=float(effect.opacity)))
+        written = pattern_descriptor(effect.pattern)  # a Pattern fill layer's keys
+        for key in (b"Ptrn", b"Scl ", b"Algn", b"phase", b"Angl"):
+            if key != b"Angl" or key in entry or effect.pattern.angle:  # (older files: none)
+                put(key, written[key])
+        return
     if _rgb(entry.get(b"Clr ")) != tuple(effect.color):
         color = Descriptor(classID=b"RGBC")
         for key, value in zip((b"Rd  ", b"Grn ", b"Bl  "), effect.color):
@@ -1448,6 +1492,9 @@ def used_patterns(doc: Document) -> list:
         pattern = getattr(getattr(node, "settings", None), "pattern", None)
         if isinstance(node, FillLayer) and pattern is not None:
             found.setdefault(pattern.id, pattern)
+        for overlay in (node.effects.pattern_overlays if node.effects is not None else ()):
+            if overlay.pattern.pattern is not None:  # a Pattern Overlay's
+                found.setdefault(overlay.pattern.pattern.id, overlay.pattern.pattern)
     return list(found.values())
 
 
