@@ -211,3 +211,29 @@ def test_gradient_and_pattern_overlays_from_the_dialog(qtbot, tmp_path, monkeypa
     assert np.abs(change - (water[(ys - 547) % 80, (xs - 50) % 80] - own)).mean() < 3
     assert doc.history.count == steps + 1 and not layer.effects.pattern_overlays
     assert np.array_equal(screen(w), styled)
+
+
+def test_a_linked_pattern_overlay_moves_with_its_layer(tmp_path):
+    """Moving the Pattern Overlay layer moves its tiles along (its reference point 'fxrp'
+    moves with it): the moved layer's pixels are the old ones moved; saved, psd-tools reads
+    the moved reference point and the file reopens drawn the same; undo puts it back."""
+    from psd_tools.constants import Tag
+
+    doc = open_document(EFFECTS_FILE)
+    layer = next(n for n in doc.root.walk() if n.name == "Pattern Overlay")
+    box = layer.bounds()
+    before = composite_document(doc).astype(int)
+    doc.translate(layer, 10, 5)
+    assert layer.effects.reference_point == (57.0, 480.0)
+    after = composite_document(doc).astype(int)
+    inside = layer.pixels[..., 3] == 255
+    ys, xs = np.nonzero(inside)
+    assert np.array_equal(after[ys + box.y + 5, xs + box.x + 10], before[ys + box.y, xs + box.x])
+    out = str(tmp_path / "moved.psd")
+    save_document(doc, out)
+    psd_layer = next(n for n in PSDImage.open(out).descendants() if n.name == "Pattern Overlay")
+    assert list(psd_layer.tagged_blocks.get_data(Tag.REFERENCE_POINT)) == [57.0, 480.0]
+    assert np.array_equal(composite_document(open_document(out)).astype(int), after)
+    doc.history.undo()
+    assert layer.effects.reference_point == (47.0, 475.0)
+    assert np.array_equal(composite_document(doc).astype(int), before)

@@ -917,6 +917,10 @@ def effect_blocks(effects: layer_effects.LayerEffects, light=None) -> list:
     out, changed, described = [], False, False
     for block in effects.blocks:
         data = block.data
+        if block.key == _fxrp() and effects.reference_point is not None \
+                and tuple(float(v) for v in data) != tuple(effects.reference_point):
+            block = copy.deepcopy(block)  # the layer moved: its reference point with it
+            block.data[0], block.data[1] = (float(v) for v in effects.reference_point)
         if isinstance(data, _descriptor_type()) and block.key != _fxrp():
             described = True
             block = copy.deepcopy(block)
