@@ -14,7 +14,7 @@ from editor.model import adjustments as adj, edit_ops
 from editor.model.render import composite_document
 from engine.box import Box
 
-from ui_helpers import image_drag, make_window, open_photo
+from ui_helpers import image_drag, make_window, open_photo, screen
 
 W, H = 96, 64
 
@@ -24,13 +24,6 @@ def opened(qtbot, tmp_path, monkeypatch):
     window = make_window(qtbot, tmp_path, monkeypatch)
     open_photo(window, qtbot, tmp_path, monkeypatch, W, H)
     return window
-
-
-def screen(window) -> np.ndarray:
-    """What the canvas shows (the Renderer's 8-bit composite) as RGB."""
-    renderer = window.session.renderer
-    renderer.update()
-    return renderer.composite.array[..., [2, 1, 0]].astype(int)
 
 
 def editor_widget(window, cls, prefix: str):
@@ -293,3 +286,41 @@ def test_levels_input_black_and_white_never_cross(opened, qtbot):
     assert layer.settings.rgb[:2] == (98, 100)
     lut = adj.lut8(layer.settings)
     assert (np.diff(lut.astype(int), axis=-1) >= 0).all()  # no channel turned negative
+
+
+def test_brightness_contrast_use_legacy_in_properties(opened, qtbot):
+    """Use Legacy switches Brightness/Contrast to Photoshop's formula before CS3 (brightness
+    levels added, contrast a straight line about 127) and lets the contrast go down to
+    -100; unticked, a contrast below -50 comes back to -50. Each change is one undo step."""
+    w, doc = opened, opened.doc
+    before = screen(w)
+    w.actions["adjustment_brightness_contrast"].trigger()
+    layer = doc.active
+    qtbot.waitUntil(lambda: w.properties_panel.heading.text() == "ADJUSTMENT LAYER")
+    editor_widget(w, QDoubleSpinBox, "Adjust_Brightness").setValue(40)
+    modern = screen(w)
+    steps = doc.history.count
+    check = editor_widget(w, QCheckBox, "Adjust_Use")
+    assert not check.isChecked()
+    check.setChecked(True)
+    assert layer.settings == adj.BrightnessContrast(40, 0, legacy=True)
+    assert doc.history.count == steps + 1
+    legacy = screen(w)
+    # Legacy brightness adds 40 to every level (clipped at 255); the modern one does not.
+    np.testing.assert_array_equal(legacy, np.minimum(before + 40, 255))
+    assert not np.array_equal(modern, legacy)
+    contrast = editor_widget(w, QDoubleSpinBox, "Adjust_Contrast")
+    assert contrast.minimum() == -100
+    contrast.setValue(-80)
+    assert layer.settings.contrast == -80
+    expected = np.clip(np.rint((before + 40 - 127) * 0.2 + 127), 0, 255)
+    assert np.abs(screen(w) - expected).max() <= 1
+    editor_widget(w, QCheckBox, "Adjust_Use").setChecked(False)
+    assert layer.settings == adj.BrightnessContrast(40, -50)
+    assert editor_widget(w, QDoubleSpinBox, "Adjust_Contrast").minimum() == -50
+    w.actions["undo"].trigger()
+    assert layer.settings == adj.BrightnessContrast(40, -80, legacy=True)
+    w.actions["undo"].trigger()
+    w.actions["undo"].trigger()
+    assert layer.settings == adj.BrightnessContrast(40, 0)
+    np.testing.assert_array_equal(screen(w), modern)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QPushButton, QSpinBox
 
 from editor.model import FillLayer
 from editor.ui.layers_panel import ARROW_W, EYE_W, ROW_H, THUMB
-from ui_helpers import image_drag, image_pos, make_window, open_photo
+from ui_helpers import image_drag, image_pos, is_color, make_window, open_photo, screen
 
 W, H = 96, 64
 ZOOM = 4.0
@@ -48,17 +48,6 @@ def answers(monkeypatch):
     monkeypatch.setattr("editor.ui.dialogs.ask_text", ask_text)
     monkeypatch.setattr("editor.ui.dialogs.ask_color", ask_color)
     return state
-
-
-def screen(window) -> np.ndarray:
-    """What the canvas shows (the Renderer's 8-bit composite) as RGB."""
-    renderer = window.session.renderer
-    renderer.update()
-    return renderer.composite.array[..., [2, 1, 0]].astype(int)
-
-
-def is_color(pixels: np.ndarray, color) -> np.ndarray:
-    return (np.abs(pixels - np.array(color)) <= 1).all(axis=-1)
 
 
 def test_new_solid_color_fill_layer_covers_the_canvas_and_undoes_in_one_step(opened, answers):

@@ -16,7 +16,7 @@ from editor.model.files import open_document, save_document
 from editor.model.render import composite_document
 from editor.ui.curve_graph import CurveGraph
 from test_ui_adjustments import editor_widget
-from ui_helpers import image_drag, make_window, open_photo
+from ui_helpers import image_drag, make_window, open_photo, screen
 
 W, H = 96, 64
 TEAL = (20, 160, 150)
@@ -29,13 +29,6 @@ def opened(qtbot, tmp_path, monkeypatch):
     window.canvas.set_zoom(4.0)
     window.canvas.setFocus()
     return window
-
-
-def screen(window) -> np.ndarray:
-    """What the canvas shows (the Renderer's 8-bit composite) as RGB."""
-    renderer = window.session.renderer
-    renderer.update()
-    return renderer.composite.array[..., [2, 1, 0]].astype(int)
 
 
 def content_texts(window) -> list[str]:

@@ -16,7 +16,7 @@ from editor.model.adjustments import PatternFill
 from test_pattern_fills import reference_tiling
 from test_ui_gradient_fills import thumbnail_point
 from engine.box import Box
-from ui_helpers import image_drag, in_modal_dialog, make_window, open_photo
+from ui_helpers import (image_drag, in_modal_dialog, make_window, open_photo, screen as rgb_screen)
 
 W, H = 96, 64
 
@@ -31,12 +31,6 @@ def opened(qtbot, tmp_path, monkeypatch):
                         asked.append((title, text)) or answers.pop(0))
     window.asked, window.answers = asked, answers
     return window
-
-
-def rgb_screen(window) -> np.ndarray:
-    renderer = window.session.renderer
-    renderer.update()
-    return renderer.composite.array[..., [2, 1, 0]].astype(int)
 
 
 def in_dialog(qtbot, trigger, drive) -> dict:

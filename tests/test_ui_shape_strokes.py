@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QToolButton
 
 from editor.model import FillLayer
-from ui_helpers import image_drag, zoomed_photo_window
+from ui_helpers import image_drag, is_color, screen, zoomed_photo_window
 
 W, H = 96, 64
 ZOOM = 4.0
@@ -23,16 +23,6 @@ TEAL, GOLD = (20, 160, 150), (250, 200, 0)
 @pytest.fixture
 def opened(qtbot, tmp_path, monkeypatch):
     return zoomed_photo_window(qtbot, tmp_path, monkeypatch, W, H, ZOOM)
-
-
-def screen(window) -> np.ndarray:
-    renderer = window.session.renderer
-    renderer.update()
-    return renderer.composite.array[..., [2, 1, 0]].astype(int)
-
-
-def is_color(pixels: np.ndarray, color) -> np.ndarray:
-    return (np.abs(pixels - np.array(color)) <= 1).all(axis=-1)
 
 
 def test_a_stroked_shape_from_the_options_bar_and_its_changes_undone(opened, qtbot,

@@ -153,3 +153,15 @@ def in_modal_dialog(qtbot, trigger, drive, name: str) -> dict:
     trigger()
     assert seen["dialog"] == name
     return seen
+
+
+def screen(window) -> np.ndarray:
+    """What the canvas shows (the Renderer's 8-bit composite) as RGB ints."""
+    renderer = window.session.renderer
+    renderer.update()
+    return renderer.composite.array[..., [2, 1, 0]].astype(int)
+
+
+def is_color(pixels: np.ndarray, color) -> np.ndarray:
+    """Where `pixels` (RGB) are `color`, give or take a level."""
+    return (np.abs(pixels - np.array(color)) <= 1).all(axis=-1)

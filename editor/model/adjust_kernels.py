@@ -89,11 +89,6 @@ def _lighten(v, amount):
 
 
 @njit(cache=True, nogil=True, fastmath=True)
-def _saturate(sat, k):
-    return _clip(sat / (1 - k + 0.01) if k > 0 else sat * (1 + k))
-
-
-@njit(cache=True, nogil=True, fastmath=True)
 def range_weight(hue, bl, tl, tr, br):
     """A Hue/Saturation range's trapezoid at `hue` (all in turns, wrapping): 0 outside
     [bl, br], 1 on [tl, tr], linear between (as psd-tools reads Photoshop's ranges)."""
@@ -108,12 +103,27 @@ def range_weight(hue, bl, tl, tr, br):
     return 0.0
 
 
+# A saturation setting k (-1..1) scales a pixel's HSL saturation by 1 + gain(k): 1 + k below
+# 0, 1 / (1 + EPS - k) above (Photoshop's +100 saturates all but greys; the EPS that fits its
+# pixels best, 0.0075, about 133x at +100). Ranges add their gains, each weighed by the
+# pixel's trapezoid and clipped at -1 as it is added: psd-tools' table of overlapping
+# range saturations, measured on Photoshop on a 0.1 grid, is this sum within 1.5 % at every
+# point (f(x, y) = gain^-1(gain(x) + gain(y)); f(0.5, -0.5) = 0.33, f(1, y) = 1).
+SATURATION_EPS = 0.0075
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def saturation_gain(k):
+    """What a saturation setting k (-1..1) adds to the multiplier of the HSL saturation."""
+    return k / (1 + SATURATION_EPS - k) if k > 0 else k
+
+
 @njit(cache=True, nogil=True, fastmath=True)
 def _ranged(params, r, g, b):
-    """Hue/Saturation with edits in its six ranges: (hue shift, saturation k) for the HSL
-    step, after the ranges' lightness moved the pixel in HSV."""
+    """Hue/Saturation with edits in its six ranges: (hue shift, saturation gain) for the
+    HSL step, after the ranges' lightness moved the pixel in HSV."""
     hue, _, _ = to_hsl(r, g, b)
-    shift, k, light = 0.0, 0.0, 0.0
+    shift, gain, light = 0.0, 0.0, 0.0
     for i in range(6):
         p = 8 + 7 * i
         w = range_weight(hue, params[p], params[p + 1], params[p + 2], params[p + 3])
@@ -121,8 +131,7 @@ def _ranged(params, r, g, b):
             continue
         shift += params[p + 4] * w
         light = min(1.0, max(-1.0, light + params[p + 6] * w))
-        s = params[p + 5]
-        k += s * (1 - (1 - w) ** (1.5 / (1 - s ** 4 + 0.05))) if s > 0 else s * w
+        gain = max(-1.0, gain + saturation_gain(params[p + 5]) * w)
     if light != 0:  # in HSV: darker scales the value by the saturation, lighter desaturates
         mx, mn = max(r, g, b), min(r, g, b)
         sv = (mx - mn) / mx if mx > 0 else 0.0
@@ -134,7 +143,7 @@ def _ranged(params, r, g, b):
             sv2 = 1 + (div - 1) / (-light - div + 1e-3)
         sv2 = _clip(sv2)
         r, g, b = _from_hsv(hue, sv2, v)
-    return r, g, b, shift, min(1.0, max(-1.0, k))
+    return r, g, b, shift, gain
 
 
 @njit(cache=True, nogil=True, fastmath=True)
@@ -170,9 +179,9 @@ def mixed_pixel(code, params, r, g, b):
         if params[7] > 0.5:  # some range edited
             r, g, b, shift, ranged = _ranged(params, r, g, b)
         hue, sat, light = to_hsl(r, g, b)
-        sat = _saturate(sat, params[1])  # the master's saturation, then the ranges'
+        sat = _clip(sat * (1 + saturation_gain(params[1])))  # the master's, then the ranges'
         if ranged != 0:
-            sat = _saturate(sat, ranged)
+            sat = _clip(sat * (1 + ranged))
         hue += params[0] + shift
         if hue < 0 or hue >= 1:  # a float modulo only when needed (it is slow)
             hue %= 1.0

@@ -10,6 +10,8 @@ Photoshop documents none of its formulas; these follow what is known:
   onto it, with the constants psd-tools reverse-engineered from Photoshop's
   renders (psd_tools.composite.adjustments; brightness -150..150, contrast
   -50..100).
+  With "Use Legacy" (`legacy`), Photoshop's formula before CS3: the
+  brightness added to each level, the contrast a straight line about 127.
 - Levels: per channel, v = clip((x - in_black) / (in_white - in_black)) **
   (1 / gamma), then out_black + v (out_white - out_black); the red, green and
   blue records first, the composite (RGB) record after them (psd-tools' order).
@@ -19,17 +21,20 @@ Photoshop documents none of its formulas; these follow what is known:
 - Exposure: in linear light (sRGB taken as gamma 2.2): x**2.2 * 2**exposure
   + offset, clipped, raised to 1 / gamma, back to gamma 2.2 (psd-tools).
 - Hue/Saturation, in HSL as Photoshop: master lightness first on RGB
-  (towards white or black), then the hue rotates and the saturation scales
-  (s / (1 - k + 0.01) for k > 0, s (1 + k) below); Colorize sets the hue and
-  saturation and keeps the lightness (psd-tools). The six ranges (Reds,
-  Yellows, ...) weigh their edits by a trapezoid of the pixel's hue (0 outside
-  the falloff corners, 1 between the range's corners, linear between), as
-  psd-tools reads them: their lightness acts in HSV (darker: v (1 + l s);
+  (towards white or black), then the hue rotates and the saturation is
+  multiplied by 1 + gain(k): 1 + k for k <= 0, 1 / (1.0075 - k) above (the
+  0.0075 fitted to Photoshop's pixels; psd-tools has 0.01); Colorize sets the
+  hue and saturation and keeps the lightness (psd-tools). The six ranges
+  (Reds, Yellows, ...) weigh their edits by a trapezoid of the pixel's hue (0
+  outside the falloff corners, 1 between the range's corners, linear between),
+  as psd-tools reads them: their lightness acts in HSV (darker: v (1 + l s);
   lighter: the HSV saturation times 1 - l), their hues add to the master's,
-  their saturation follows the master's; a positive saturation's weight
-  eases out as 1 - (1 - w) ** (1.5 / (1.05 - s**4)). Where ranges overlap,
-  their weighted edits add up (psd-tools blends overlapping saturations
-  through a table measured on Photoshop; with one range edited the two agree).
+  and their saturation gains, weighed, add up (clipped at -1 as each is added)
+  to a second multiplier after the master's. That sum is what psd-tools'
+  table of overlapping range saturations, measured on Photoshop, holds (within
+  1.5 %); summing the settings themselves, as we did, was 3-20 levels off where
+  ranges overlap. Checked against Photoshop's own pixels in
+  tests/test_adjustments_photoshop.py.
 - Color Balance: GIMP's model of Photoshop's tool (gimp:color-balance): each
   channel moves by the shadows/midtones/highlights amounts weighted by ramps
   of the pixel's HSL lightness; Preserve Luminosity restores that lightness.
@@ -178,9 +183,15 @@ class BrightnessContrast(Adjustment):
     label: ClassVar[str] = "Brightness/Contrast"
     separable: ClassVar[bool] = True
     brightness: int = 0     # -150..150
-    contrast: int = 0       # -50..100
+    contrast: int = 0       # -50..100 (Use Legacy: -100..100)
+    legacy: bool = False    # Photoshop's "Use Legacy": its formula before CS3
+
+    def is_identity(self) -> bool:
+        return self.brightness == 0 and self.contrast == 0
 
     def transfer(self, t: np.ndarray, channel: int) -> np.ndarray:
+        if self.legacy:
+            return _legacy_brightness_contrast(t, self.brightness, self.contrast)
         c = self.contrast / 100.0
         delta = 25.0 / 255.0
         xs = np.array([0.0, 63.0, 191.0, 255.0]) / 255.0
@@ -191,6 +202,16 @@ class BrightnessContrast(Adjustment):
         bright = b * t * (1 - t) * bump
         # The brightness curve rotated by 45 degrees onto the contrast curve.
         return np.interp(t, t - bright, contrast + bright)
+
+
+def _legacy_brightness_contrast(t: np.ndarray, brightness: int, contrast: int) -> np.ndarray:
+    """Photoshop's legacy Brightness/Contrast, in levels: the brightness added, then the
+    contrast scaling about 127 by 1 / (1 - c) (c > 0; c = 1: a threshold) or 1 + c. Measured
+    on Photoshop's pixels (brightness 20, contrast 57: within 0.1 level on average); the
+    negative contrast follows the pre-CS3 manual's linear scaling, unmeasured."""
+    c = contrast / 100.0
+    slope = 1.0 / max(1.0 - c, 1e-6) if c > 0 else 1.0 + c
+    return ((t * 255.0 + brightness - 127.0) * slope + 127.0) / 255.0
 
 
 def _channel_then_composite(apply, settings, t: np.ndarray, channel: int) -> np.ndarray:

@@ -69,10 +69,11 @@ sees Photoshop's.
 Brightness/Contrast, Levels, Curves, Hue/Saturation,
 Color Balance and Exposure adjustment layers become our own (`AdjustmentLayer`,
 drawn; written back with the blocks Photoshop writes for them: 'brit' and
-'CgEd', 'levl', 'curv', 'hue2' with its six ranges, 'blnc', 'expA'). Other
-adjustments, and the variants we do not draw (legacy Brightness/Contrast,
-free-drawn Curves) are kept but not drawn: an empty layer that carries the
-record's tagged blocks and writes them back unchanged.
+'CgEd', 'levl', 'curv', 'hue2' with its six ranges, 'blnc', 'expA'); so does a
+Brightness/Contrast from before CS3 (a 'brit' block alone: "Use Legacy").
+Other adjustments, and the variants we do not draw (Brightness/Contrast on
+Lab's lightness, free-drawn Curves) are kept but not drawn: an empty layer
+that carries the record's tagged blocks and writes them back unchanged.
 User masks and clipping flags are kept as they are (not baked into pixels).
 A vector mask (a path) on a layer or group becomes ours (`vector_mask.py`):
 read with psd-tools' parsing, drawn with its density and feather, moved and
@@ -461,9 +462,10 @@ class _Reader:
             node: Node = Group(name, self.read_children(item), visible=item.visible,
                                opacity=item.opacity, blend_mode=self.mode(item, True),
                                locked=_locked(item), expanded=_is_open(item))
-        elif isinstance(item, PsdAdjustment) or read_fill(item, self.patterns) is not None:
+        elif isinstance(item, PsdAdjustment) or read_fill(item, self.patterns) is not None \
+                or read_legacy_brightness_contrast(item) is not None:
             settings = read_adjustment(item) if isinstance(item, PsdAdjustment) \
-                else read_fill(item, self.patterns)
+                else read_fill(item, self.patterns) or read_legacy_brightness_contrast(item)
             record, _ = _low_level(item)
             own = _own_blocks()
             if settings is not None:  # one we draw: its settings are ours now
@@ -1395,10 +1397,24 @@ def read_pattern_fill(desc, patterns: dict) -> Optional[adjustments.PatternFill]
         return None
 
 
+def _fill_block(source, ours: dict):
+    """A fill layer's descriptor block: the one it was read from (`source`, or None) with
+    our values (`ours`, by key) in place of its own, in the order it was read (keys we do
+    not model kept as read), then our keys it did not have."""
+    from psd_tools.psd.descriptor import DescriptorBlock
+
+    fill = DescriptorBlock(classID=b"null")
+    for key, value in (source.items() if source is not None else ()):
+        fill[key] = ours.pop(key, value)
+    for key, value in ours.items():
+        fill[key] = value
+    return fill
+
+
 def pattern_descriptor(settings: adjustments.PatternFill):
     """The 'PtFl' descriptor of our settings, as Photoshop writes it; keys of the
     descriptor they were read from that they do not hold are written back from it."""
-    from psd_tools.psd.descriptor import Bool, Descriptor, DescriptorBlock, Double, String, UnitFloat
+    from psd_tools.psd.descriptor import Bool, Descriptor, Double, String, UnitFloat
     from psd_tools.terminology import Unit
 
     pattern = settings.pattern
@@ -1412,12 +1428,7 @@ def pattern_descriptor(settings: adjustments.PatternFill):
             b"Scl ": UnitFloat(unit=Unit.Percent, value=settings.scale),
             b"Algn": Bool(settings.align), b"phase": phase}
     source = settings.descriptor
-    fill = DescriptorBlock(classID=b"null")
-    for key, value in (source.items() if source is not None else ()):
-        fill[key] = ours.pop(key, value)  # in the order it was read
-    for key, value in ours.items():
-        fill[key] = value
-    return fill
+    return _fill_block(source, ours)
 
 
 def read_patterns(psd, warn) -> dict:
@@ -1504,17 +1515,19 @@ def used_patterns(doc: Document) -> list:
 
 def read_adjustment(item) -> Optional[adjustments.Adjustment]:
     """Our settings for one of psd-tools' adjustment layers (its public API), or None for
-    a kind or a variant we do not draw (legacy Brightness/Contrast, Curves drawn as a
-    free map...): those stay carried."""
+    a kind or a variant we do not draw (Brightness/Contrast on Lab's lightness, Curves
+    drawn as a free map...): those stay carried."""
     kind = item.kind
     try:
         if kind == "brightnesscontrast":
             from psd_tools.constants import Tag
 
-            if item.tagged_blocks.get_data(Tag.CONTENT_GENERATOR_EXTRA_DATA) is None \
-                    or item.use_legacy or item.lab:
+            if item.tagged_blocks.get_data(Tag.CONTENT_GENERATOR_EXTRA_DATA) is None:
+                return read_legacy_brightness_contrast(item)
+            if item.lab:
                 return None
-            return adjustments.BrightnessContrast(int(item.brightness), int(item.contrast))
+            return adjustments.BrightnessContrast(int(item.brightness), int(item.contrast),
+                                                  bool(item.use_legacy))
         if kind == "levels":
             records = list(item.data or [])[:4]
             if not records:
@@ -1551,6 +1564,26 @@ def read_adjustment(item) -> Optional[adjustments.Adjustment]:
     except (TypeError, ValueError, AttributeError):
         return None  # settings we cannot make sense of: carried, as unknown kinds
     return None
+
+
+def read_legacy_brightness_contrast(item) -> Optional[adjustments.BrightnessContrast]:
+    """A Brightness/Contrast layer from before Photoshop CS3: only its 'brit' block (no
+    'CgEd' descriptor; psd-tools sees a pixel layer without pixels). Drawn with the legacy
+    formula; None for any other layer, and for one limited to Lab's lightness."""
+    from psd_tools.constants import Tag
+
+    blocks = _low_level(item)[0].tagged_blocks
+    data = blocks.get_data(Tag.BRIGHTNESS_AND_CONTRAST)
+    if data is None or blocks.get_data(Tag.CONTENT_GENERATOR_EXTRA_DATA) is not None \
+            or getattr(data, "lab_only", 0):
+        return None
+
+    def signed(value) -> int:
+        value = int(value) & 0xFFFF
+        return value - 0x10000 if value >= 0x8000 else value
+
+    return adjustments.BrightnessContrast(signed(data.brightness), signed(data.contrast),
+                                          legacy=True)
 
 
 def _read_curves(item) -> Optional[adjustments.Curves]:
@@ -1590,7 +1623,7 @@ def adjustment_blocks(settings: adjustments.Adjustment) -> list:
         modern = DescriptorBlock(classID=b"null")
         for key, value in ((b"Vrsn", Integer(1)), (b"Brgh", Integer(settings.brightness)),
                            (b"Cntr", Integer(settings.contrast)), (b"means", Integer(127)),
-                           (b"Lab ", Bool(False)), (b"useLegacy", Bool(False)),
+                           (b"Lab ", Bool(False)), (b"useLegacy", Bool(settings.legacy)),
                            (b"Auto", Bool(False))):
             modern[key] = value
         return [(Tag.BRIGHTNESS_AND_CONTRAST, legacy), (Tag.CONTENT_GENERATOR_EXTRA_DATA, modern)]
@@ -1653,7 +1686,7 @@ def gradient_descriptor(settings: adjustments.GradientFill):
     """The 'GdFl' descriptor of our settings, as Photoshop writes it; what the descriptor
     they were read from holds beyond them (keys we do not know, the gradient's name, the
     stops' midpoints and kinds where a stop is as it was read) is written back from it."""
-    from psd_tools.psd.descriptor import (Bool, Descriptor, DescriptorBlock, Double, Enumerated,
+    from psd_tools.psd.descriptor import (Bool, Descriptor, Double, Enumerated,
                                           Integer, List, String, UnitFloat)
     from psd_tools.terminology import Unit
 
@@ -1715,12 +1748,7 @@ def gradient_descriptor(settings: adjustments.GradientFill):
             b"Algn": Bool(settings.align),
             b"Scl ": UnitFloat(unit=Unit.Percent, value=settings.scale),
             b"Ofst": offset, b"Grad": grad}
-    fill = DescriptorBlock(classID=b"null")
-    for key, value in (source.items() if source is not None else ()):
-        fill[key] = ours.pop(key, value)  # in the order it was read
-    for key, value in ours.items():
-        fill[key] = value
-    return fill
+    return _fill_block(source, ours)
 
 
 def read_gradient_stop(stop) -> Optional[tuple[float, tuple[int, int, int]]]:

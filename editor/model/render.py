@@ -53,8 +53,6 @@ the focus ends (another layer changes, the structure changes,
 """
 from __future__ import annotations
 
-import os
-import threading
 import time
 import weakref
 from dataclasses import dataclass
@@ -156,86 +154,6 @@ class PixelBuffer:
         return out.reshape(h, image.bytesPerLine())[:, :w * 4].reshape(h, w, 4).copy()
 
 
-# -- drawing big regions on both cores --------------------------------------------------
-# A full redraw of a big document is mostly Qt's blends (20 layers of 12 MP: ~85 of
-# ~130 ms), one after another and on one core. Qt lets go of Python's lock while it
-# blends, so two bands of rows can blend at once, one on a worker thread. Everything else
-# a band does (numpy, numba kernels that use both cores themselves, the kept caches of
-# masked, fill and styled layers) stays one band at a time under `_BAND_LOCK`, which a
-# band lets go of only around a Qt blend: the caches are never made twice or raced, and
-# numba's thread pool is never entered from two threads at once.
-BANDED_FROM = 1 << 20  # pixels: under this a second thread costs more than it saves
-_BAND_LOCK = threading.Lock()
-_band_state = threading.local()  # .locked: this thread draws a band (holds the lock)
-_band_pool = None
-
-
-def _blending_unlocked():
-    """A context around one Qt blend: the band lock let go while it runs (a no-op
-    outside banded drawing)."""
-    return _Unlocked() if getattr(_band_state, "locked", False) else _NO_LOCK
-
-
-class _Unlocked:
-    def __enter__(self):
-        _BAND_LOCK.release()
-
-    def __exit__(self, *exc):
-        _BAND_LOCK.acquire()
-
-
-class _NoLock:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc):
-        return None
-
-
-_NO_LOCK = _NoLock()
-
-
-def draw_in_bands(target: "PixelBuffer", box: Box, draw) -> None:
-    """Calls `draw(painter, part)` for canvas box `box` of `target`: at once, or for a
-    big box in two bands of whole rows (Qt rounds a pixel the same way only within the
-    same span), the lower one on a worker thread, each with its own painter over its own
-    rows; the picture is the same to the bit."""
-    global _band_pool
-    if box.area < BANDED_FROM or box.h < 2 or (os.cpu_count() or 1) < 2 \
-            or getattr(_band_state, "locked", False):  # (inside a band: drawn at once)
-        painter = _Painter(target)
-        draw(painter, box)
-        painter.close()
-        return
-    if _band_pool is None:
-        from concurrent.futures import ThreadPoolExecutor
-
-        _band_pool = ThreadPoolExecutor(1, thread_name_prefix="render-band")
-    half = box.h // 2
-    upper = Box(box.x, box.y, box.w, half)
-    lower = Box(box.x, box.y + half, box.w, box.h - half)
-
-    def band(part: Box) -> None:
-        ox, oy = target.origin
-        rows = target.array[part.y - oy:part.y1 - oy]
-        painter = _Painter(PixelBuffer(target.box.w, part.h, target.precise,
-                                       (ox, part.y), array=rows))
-        _BAND_LOCK.acquire()
-        _band_state.locked = True
-        try:
-            draw(painter, part)
-            painter.close()
-        finally:
-            _band_state.locked = False
-            _BAND_LOCK.release()
-
-    other = _band_pool.submit(band, lower)
-    try:
-        band(upper)
-    finally:
-        other.result()
-
-
 def _layer_image(layer: Layer) -> "QImage":
     _, QtGui = _qt()
     p = layer.pixels
@@ -270,9 +188,8 @@ class _Painter:
         painter = self._blending(mode, opacity)
         target = self.buffer.local(inter)
         source = inter.translate(-image_box.x, -image_box.y)
-        with _blending_unlocked():
-            painter.drawImage(QtCore.QPoint(target.x, target.y), image,
-                              QtCore.QRect(source.x, source.y, source.w, source.h))
+        painter.drawImage(QtCore.QPoint(target.x, target.y), image,
+                          QtCore.QRect(source.x, source.y, source.w, source.h))
 
     def fill(self, rgb: tuple, box: Box, mode: str, opacity: int) -> None:
         """Blends one opaque colour over canvas box `box` (Qt fills it: no pixels made)."""
@@ -282,9 +199,7 @@ class _Painter:
         QtCore, QtGui = _qt()
         painter = self._blending(mode, opacity)
         target = self.buffer.local(inter)
-        with _blending_unlocked():
-            painter.fillRect(QtCore.QRect(target.x, target.y, target.w, target.h),
-                             QtGui.QColor(*rgb))
+        painter.fillRect(QtCore.QRect(target.x, target.y, target.w, target.h), QtGui.QColor(*rgb))
 
     def _blending(self, mode: str, opacity: int):
         """The painter, set to blend in `mode` at `opacity` (0-255)."""
@@ -1315,9 +1230,9 @@ class Renderer:
     # -- drawing ----------------------------------------------------------------
     def _redraw(self, box: Box) -> None:
         self.composite.region(box)[...] = 0
-        children = self.doc.root.children
-        draw_in_bands(self.composite, box, lambda painter, part: _draw_nodes(painter, children,
-                                                                             part))
+        painter = _Painter(self.composite)
+        _draw_nodes(painter, self.doc.root.children, box)
+        painter.close()
 
     def _ensure_focus(self) -> Optional[_Focus]:
         if self._focus is not None:
@@ -1419,8 +1334,9 @@ def _flattened_in_steps(nodes: Sequence[Node], canvas: Box) -> Iterator[None]:
     buffer = PixelBuffer(canvas.w, canvas.h, precise=False, array=array)
     for unit in _clipping_units(nodes):
         for band in _step_bands(unit, canvas):
-            draw_in_bands(buffer, band, lambda painter, rows, unit=unit:
-                          _draw_nodes(painter, unit, rows))
+            painter = _Painter(buffer)
+            _draw_nodes(painter, unit, band)
+            painter.close()
             yield
     return buffer
 
@@ -1493,32 +1409,27 @@ def _redraw_with_focus(target: PixelBuffer, canvas: Box, focus: _Focus, box: Box
         # the rows are remembered and redrawn exactly when the drag settles.
         part = box if within is None else within
         target.region(part)[...] = focus.below.region(part)
-
-        def draw_steps(painter: _Painter, rows: Box) -> None:
-            if focus.layer.is_shown():
-                _draw_layer(painter, focus.layer, rows, focus.layer.blend_mode,
-                            focus.layer.opacity)
-            for step in focus.steps:
-                if isinstance(step, PixelBuffer):
-                    painter.draw(step.image, canvas, rows, "normal", 255)
-                else:
-                    _draw_nodes(painter, step, rows)
-
-        draw_in_bands(target, part, draw_steps)
+        painter = _Painter(target)
+        if focus.layer.is_shown():
+            _draw_layer(painter, focus.layer, part, focus.layer.blend_mode,
+                        focus.layer.opacity)
+        for step in focus.steps:
+            if isinstance(step, PixelBuffer):
+                painter.draw(step.image, canvas, part, "normal", 255)
+            else:
+                _draw_nodes(painter, step, part)
+        painter.close()
         return True
     target.region(box)[...] = focus.below.region(box)
+    painter = _Painter(target)
+    if focus.layer.is_shown():
+        _draw_layer(painter, focus.layer, box, focus.layer.blend_mode, focus.layer.opacity)
     approximate = focus.above is not None and not exact
-
-    def draw(painter: _Painter, rows: Box) -> None:
-        if focus.layer.is_shown():
-            _draw_layer(painter, focus.layer, rows, focus.layer.blend_mode,
-                        focus.layer.opacity)
-        if approximate:
-            painter.draw(focus.above.image, canvas, rows, "normal", 255)
-        else:
-            _draw_nodes(painter, focus.above_nodes, rows)
-
-    draw_in_bands(target, box, draw)
+    if approximate:
+        painter.draw(focus.above.image, canvas, box, "normal", 255)
+    else:
+        _draw_nodes(painter, focus.above_nodes, box)
+    painter.close()
     return approximate
 
 

@@ -179,20 +179,10 @@ class AdjustmentCommands:
         """Layer > New Fill Layer > Gradient…: a name, then the Gradient Fill dialog over the
         new layer (live); the layer with the dialog's settings is one step, and nothing
         stays when either question is cancelled."""
-        w, doc = self.window, self.window.doc
         name = self._ask_fill_name(GradientFill)
         if name is None:
             return
-        start = self._default_gradient()
-        try:
-            with doc.history.macro("New Fill Layer"):  # (undone if the dialog is cancelled)
-                layer = adjustment_ops.add_adjustment(doc, GradientFill.kind, start, name=name)
-                if not self._fill_dialog(layer):
-                    raise _Cancelled
-        except _Cancelled:
-            pass
-        except Exception as exc:
-            w.report(exc, "Could not add the fill layer")
+        self._add_with_dialog(GradientFill, self._default_gradient, name)
 
     def add_pattern(self) -> None:
         """Layer > New Fill Layer > Pattern…: (in a document without patterns, first the
@@ -202,16 +192,21 @@ class AdjustmentCommands:
         w, doc = self.window, self.window.doc
         if doc is None:
             return
-        define = not doc.patterns
-        if define and not dialogs.ask_define_pattern(w):
+        if not doc.patterns and not dialogs.ask_define_pattern(w):
             return
         name = self._ask_fill_name(PatternFill)
         if name is None:
             return
+        self._add_with_dialog(PatternFill, self._first_pattern, name)
+
+    def _add_with_dialog(self, kind, start, name: str) -> None:
+        """A new fill layer of settings class `kind` named `name`, from the settings
+        `start()` makes (inside the step: it may define a pattern), then its dialog over it
+        (live): one "New Fill Layer" step, undone whole when the dialog is cancelled."""
+        w, doc = self.window, self.window.doc
         try:
-            with doc.history.macro("New Fill Layer"):  # (undone if the dialog is cancelled)
-                start = self._first_pattern()
-                layer = adjustment_ops.add_adjustment(doc, PatternFill.kind, start, name=name)
+            with doc.history.macro("New Fill Layer"):
+                layer = adjustment_ops.add_adjustment(doc, kind.kind, start(), name=name)
                 if not self._fill_dialog(layer):
                     raise _Cancelled
         except _Cancelled:

@@ -92,7 +92,11 @@ def fields(settings: adj.Adjustment, channel: int, tone: int, hue_range: int = 0
                 number("Angle", "angle", -180, 180, 1),
                 Field("Link with Layer", "check", s.align, lambda v: replace(s, align=v))]
     if isinstance(s, adj.BrightnessContrast):
-        return [number("Brightness", "brightness", -150, 150), number("Contrast", "contrast", -50, 100)]
+        # Use Legacy: Photoshop's formula before CS3, whose contrast went down to -100.
+        return [number("Brightness", "brightness", -150, 150),
+                number("Contrast", "contrast", -100 if s.legacy else -50, 100),
+                Field("Use Legacy", "check", s.legacy,
+                      lambda v: replace(s, legacy=v, contrast=s.contrast if v else max(-50, s.contrast)))]
     if isinstance(s, adj.Exposure):
         return [number("Exposure", "exposure", -20, 20, 2), number("Offset", "offset", -0.5, 0.5, 4),
                 number("Gamma", "gamma", 0.01, 9.99, 2)]
@@ -234,7 +238,7 @@ class AdjustmentEditor(QWidget):
         self.setVisible(True)
         self.title.setText(node.settings.label.upper())
         rows = fields(node.settings, self.channel, self.tone, self.hue_range)
-        key = (id(node), type(node.settings), tuple((f.label, f.kind) for f in rows))
+        key = (id(node), type(node.settings), tuple((f.label, f.kind, f.low, f.high) for f in rows))
         if key != self._layout_key:
             self._build(rows)
             self._layout_key = key

@@ -14,7 +14,7 @@ from typing import Optional
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
-                               QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+                               QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QMessageBox, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
 
 OPEN_FILTER = ("Images and documents (*.psd *.psb *.png *.jpg *.jpeg *.webp *.tif *.tiff *.bmp);;"
@@ -44,6 +44,19 @@ def ok_cancel(dialog: QDialog) -> QDialogButtonBox:
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
     return buttons
+
+
+def number_box(name: str, low: float, high: float, suffix: str,
+               decimals: int) -> QDoubleSpinBox:
+    """A dialog's number field named `name` (its object name): a typed number applies
+    when it is complete (on Enter or leaving the field), not per key."""
+    spin = QDoubleSpinBox()
+    spin.setObjectName(name)
+    spin.setRange(low, high)
+    spin.setDecimals(decimals)
+    spin.setSuffix(suffix)
+    spin.setKeyboardTracking(False)
+    return spin
 
 
 def ask_open_paths(parent: QWidget, start: str, title: str = "Open",

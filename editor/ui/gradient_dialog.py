@@ -26,7 +26,7 @@ from editor.model.adjustments import GradientFill
 from engine.box import Box
 
 from . import dialogs
-from .dialogs import ok_cancel
+from .dialogs import number_box, ok_cancel
 
 BAR_W, BAR_H = 320, 28
 
@@ -72,7 +72,7 @@ class GradientFillDialog(QDialog):
         layout.addWidget(opacity)
 
         form = QFormLayout()
-        self.smoothness = self._spin("GradientSmoothness", 0, 100, " %", 0)
+        self.smoothness = number_box("GradientSmoothness", 0, 100, " %", 0)
         self.smoothness.setToolTip("How smoothly each stretch between two stops eases in and out")
         form.addRow("Smoothness", self.smoothness)
         self.style = QComboBox()
@@ -82,9 +82,9 @@ class GradientFillDialog(QDialog):
         self.style.currentIndexChanged.connect(
             lambda _: self._change(style=self.style.currentData()))
         form.addRow("Style", self.style)
-        self.angle = self._spin("GradientAngle", -180, 180, "°", 1)
+        self.angle = number_box("GradientAngle", -180, 180, "°", 1)
         form.addRow("Angle", self.angle)
-        self.scale = self._spin("GradientScale", 10, 150, " %", 0)
+        self.scale = number_box("GradientScale", 10, 150, " %", 0)
         form.addRow("Scale", self.scale)
         self.smoothness.valueChanged.connect(lambda v: self._change(smoothness=v))
         self.angle.valueChanged.connect(lambda v: self._change(angle=v))
@@ -104,16 +104,6 @@ class GradientFillDialog(QDialog):
         self._show()
 
     # -- building ------------------------------------------------------------------------------
-    def _spin(self, name: str, low: float, high: float, suffix: str,
-              decimals: int) -> QDoubleSpinBox:
-        spin = QDoubleSpinBox()
-        spin.setObjectName(name)
-        spin.setRange(low, high)
-        spin.setDecimals(decimals)
-        spin.setSuffix(suffix)
-        spin.setKeyboardTracking(False)  # a typed number counts when it is complete
-        return spin
-
     def _check(self, name: str, text: str, field: str, row: QHBoxLayout) -> QCheckBox:
         box = QCheckBox(text)
         box.setObjectName(name)
@@ -138,7 +128,7 @@ class GradientFillDialog(QDialog):
             color.setToolTip("Click to pick the stop's colour")
             color.setMinimumWidth(90)
             color.clicked.connect(lambda _=False, i=i: self._pick(i))
-            location = self._spin(f"GradientStopLocation_{i}", 0, 100, " %", 1)
+            location = number_box(f"GradientStopLocation_{i}", 0, 100, " %", 1)
             location.setPrefix("at ")
             location.valueChanged.connect(lambda v, i=i: self._move_stop(i, v))
             remove = QPushButton("Delete")
@@ -152,9 +142,9 @@ class GradientFillDialog(QDialog):
         add.clicked.connect(self._add_stop)
         self.stop_grid.addWidget(add, len(s.stops), 0, 1, 3)
         for i, (at, opacity) in enumerate(s.opacity_stops):
-            value = self._spin(f"GradientOpacity_{i}", 0, 100, " %", 0)
+            value = number_box(f"GradientOpacity_{i}", 0, 100, " %", 0)
             value.valueChanged.connect(lambda v, i=i: self._set_opacity(i, v))
-            location = self._spin(f"GradientOpacityLocation_{i}", 0, 100, " %", 1)
+            location = number_box(f"GradientOpacityLocation_{i}", 0, 100, " %", 1)
             location.setPrefix("at ")
             location.valueChanged.connect(lambda v, i=i: self._move_opacity(i, v))
             remove = QPushButton("Delete")

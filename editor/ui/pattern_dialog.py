@@ -14,13 +14,13 @@ from typing import Callable, Optional
 
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QIcon, QImage, QPixmap
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDoubleSpinBox, QFormLayout,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout,
                                QLabel, QPushButton, QVBoxLayout, QWidget)
 
 from editor.model.adjustments import PatternFill
 from editor.model.patterns import Pattern, display_name
 
-from .dialogs import ok_cancel
+from .dialogs import number_box, ok_cancel
 from .gradient_dialog import fill_image
 
 ICON = 40  # a pattern's picture in the list
@@ -66,10 +66,10 @@ class PatternFillDialog(QDialog):
                                 f"{pattern.height} px)")
         self.choice.currentIndexChanged.connect(self._chosen)
         form.addRow("Pattern", self.choice)
-        self.scale = self._spin("PatternScale", 1, 1000, " %", 1)
+        self.scale = number_box("PatternScale", 1, 1000, " %", 1)
         self.scale.valueChanged.connect(lambda v: self._change(scale=v))
         form.addRow("Scale", self.scale)
-        self.angle = self._spin("PatternAngle", -180, 180, "°", 1)
+        self.angle = number_box("PatternAngle", -180, 180, "°", 1)
         self.angle.valueChanged.connect(lambda v: self._change(angle=v))
         form.addRow("Angle", self.angle)
         self.link = QCheckBox("Link with Layer")
@@ -86,16 +86,6 @@ class PatternFillDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(ok_cancel(self))
         self._show()
-
-    def _spin(self, name: str, low: float, high: float, suffix: str,
-              decimals: int) -> QDoubleSpinBox:
-        spin = QDoubleSpinBox()
-        spin.setObjectName(name)
-        spin.setRange(low, high)
-        spin.setDecimals(decimals)
-        spin.setSuffix(suffix)
-        spin.setKeyboardTracking(False)  # typed numbers apply when finished, not per key
-        return spin
 
     def _show(self) -> None:
         self._updating = True
