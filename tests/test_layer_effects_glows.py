@@ -23,8 +23,8 @@ from editor.model.layer_effects import (InnerGlow, InnerShadow, LayerEffects, Ou
 from editor.model.render import composite_document
 
 from reference_compositing import blend_onto, premultiplied
-from test_layer_effects import (EFFECTS_FILE, canvas_alpha, check, effects_of, grown, scene,
-                                straight, unpremultiplied)
+from test_layer_effects import (EFFECTS_FILE, H, W, canvas_alpha, check, effects_of, grown,
+                                scene, straight, unpremultiplied)
 
 SIGMA = 0.44  # the blur's sigma per pixel of size (measured on Photoshop's pixels)
 
@@ -251,3 +251,29 @@ def test_outer_glow_and_inner_effects_from_the_dialog(qtbot, tmp_path, monkeypat
     assert doc.history.count == steps + 1
     assert not square.effects.inner_shadows and not square.effects.inner_glows
     assert np.array_equal(screen(w), glowing)
+
+
+def test_inner_effects_of_a_fill_layer_stop_at_its_shape_not_the_canvas():
+    """A Solid Color fill layer over the whole canvas (its mask reveals all): the canvas
+    cuts it, it has no edge there, so its inner glow and inner shadow show nowhere; made
+    from a selection of the right half, it has an edge there, where the glow shows."""
+    from editor.model import adjustment_ops
+    from editor.model.adjustments import SolidColor
+    from engine.box import Box
+
+    effects = LayerEffects(inner_glows=(InnerGlow(color=(255, 255, 0), opacity=100.0,
+                                                  size=6.0),),
+                           inner_shadows=(InnerShadow(distance=3.0, size=4.0),))
+    for selection in (None, Box(W // 2, 0, W - W // 2, H)):
+        doc, _, _ = scene(None)
+        if selection is not None:
+            doc.set_selection(selection)
+        fill = adjustment_ops.add_adjustment(doc, "solid_color", SolidColor((40, 60, 200)))
+        plain = composite_document(doc).astype(int)
+        doc.set_effects(fill, effects)
+        shown = composite_document(doc).astype(int)
+        if selection is None:
+            assert np.array_equal(shown, plain)
+        else:  # yellow screened over blue at its left edge, mid-height (the shadow is above)
+            edge = np.s_[10:30, W // 2:W // 2 + 2]
+            assert (shown[edge][..., 0] > plain[edge][..., 0] + 60).all()

@@ -268,11 +268,13 @@ def _styled_source(layer: Layer, canvas: Box) -> tuple[np.ndarray, Box]:
     """What a styled layer's effects are made from: its pixels through its masks, and
     their canvas box. A pixel layer's `masked_pixels`; a fill (or shape) layer's kept
     `masked_fill_pixels`, over `canvas` grown by as far as its effects reach in or out,
-    so that where the canvas cuts its shape no stroke or shadow is drawn."""
+    so that where the canvas cuts its shape no stroke, shadow or glow is drawn."""
     if not isinstance(layer, FillLayer):
         return masked_pixels(layer), layer.bounds()
     effects = layer.effects
-    inward = max((s.size for s in effects.strokes if s.enabled and s.position != "outside"),
+    inward = max([s.size for s in effects.strokes if s.enabled and s.position != "outside"]
+                 + [2 * g.size for g in effects.inner_glows if g.enabled]
+                 + [2 * s.size + s.distance for s in effects.inner_shadows if s.enabled],
                  default=0)
     return masked_fill_pixels(layer, canvas.expand(effects.margin() + int(np.ceil(inward)) + 1))
 
