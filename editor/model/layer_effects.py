@@ -34,14 +34,15 @@ Photoshop's pixels of layer_effects.psd, where its shadows and glows fit best at
 - Gradient Overlay, Pattern Overlay: as a Color Overlay, each pixel the colour (and
   opacity) a Gradient or Pattern fill layer of its settings paints there
   (`GradientFill.paint`, `PatternFill.paint`: one path each), laid out on the layer's box
-  when aligned (linked) with it, else on the canvas.
+  when aligned (linked) with it, else on the canvas; a linked pattern's tiles start at the
+  style's reference point ('fxrp', which moves with the layer) where it has one.
 
 Inside the shape the interior effects are blended onto the layer's colours in Photoshop's
 order, bottom to top: Pattern Overlay, Gradient Overlay, Color Overlay, Inner Glow, Inner
 Shadow (then Normal strokes). Everything else (bevels, satin, noise gradients, patterns
-the file does not hold, gradient or pattern strokes and
-glows, a glow's noise, jitter, non-linear contour or Precise technique) is kept and
-written back but not drawn: `not_drawn` names the kinds not drawn at all.
+the file does not hold, gradient or pattern strokes and glows, a glow's noise, jitter,
+non-linear contour or Precise technique) is kept and written back but not drawn:
+`not_drawn` names the kinds not drawn at all.
 The layer's own mode and opacity then apply to the whole styled layer (the shadows and
 glows keep their own modes); its fill opacity to its own pixels only (`styled_layers`).
 Pure numpy/scipy: no Qt.
