@@ -7,6 +7,7 @@ connect to the signals; the model itself knows nothing about widgets.
 """
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import re
@@ -701,6 +702,13 @@ class Document:
             layer.mask.y += int(y) - layer.y
         if layer.vector_mask is not None and layer.vector_mask.linked:  # so does its path
             layer.vector_mask = layer.vector_mask.translated(int(x) - layer.x, int(y) - layer.y)
+        effects = layer.effects
+        if effects is not None and effects.reference_point is not None:
+            # The style's reference point ('fxrp') moves along: a pattern overlay linked
+            # with the layer keeps its place on it.
+            rx, ry = effects.reference_point
+            layer.effects = dataclasses.replace(
+                effects, reference_point=(rx + int(x) - layer.x, ry + int(y) - layer.y))
         layer.x, layer.y = int(x), int(y)
         self.node_changed.emit(layer, "offset")
         self.region_changed.emit(old.union(layer.drawn_bounds()), layer)

@@ -1,18 +1,27 @@
-"""Layer effects (Photoshop's layer styles): what a layer carries, and the three we draw.
+"""Layer effects (Photoshop's layer styles): what a layer carries, and the eight we draw.
 
 A PSD layer's effects are the 'lfx2' descriptor (and the legacy 'lrFX', 'lmfx' for several
 effects of one kind, the reference point 'fxrp'). psd.py keeps those tagged blocks on the
 layer as they were read (`LayerEffects.blocks`, opaque here) and writes them back, so a
 file's effects survive Open -> Save whatever they are. What Layered changes (the master
-switch, Hide/Show All Effects; the three effects below, set in the Layer Style dialog) is
-written into the descriptor, every other key kept (psd.effect_blocks). The effects we draw are read from it:
+switch, Hide/Show All Effects; the effects below, set in the Layer Style dialog) is
+written into the descriptor, every other key kept (psd.effect_blocks). The effects we draw
+are read from it. Every blur is a Gaussian of sigma = `BLUR_PER_SIZE` * its size
+(Photoshop's "size" is the width of the soft edge; the factor is measured against
+Photoshop's pixels of layer_effects.psd, where its shadows and glows fit best at 0.42-0.44):
 
 - Drop Shadow: the layer's alpha, spread (a dilation by `size * spread / 100` pixels),
-  then blurred by what is left of `size` (a Gaussian of sigma = the rest / 2: Photoshop's
-  "size" is the width of the soft edge, and +-2 sigma holds 95 % of a Gaussian, so the
-  edge fades over about `size` pixels as in Photoshop), offset by `distance` away from the
-  light's `angle`, tinted with its colour at its opacity and blended under the layer with
-  its own mode.
+  then blurred by what is left of `size`, offset by `distance` away from the light's
+  `angle`, tinted with its colour at its opacity and blended under the layer with its own
+  mode.
+- Outer Glow (solid colour, technique Softer): the alpha spread and blurred as a shadow
+  is, without offset, then divided by its range (Photoshop's "Range" of its linear
+  contour: at 50 % the glow is full where the blur is half, as measured), under the layer
+  in its own mode (Screen by default).
+- Inner Shadow: the shadow of the inverted alpha (the outside, choked as a shadow is
+  spread, blurred, offset away from the light), over the layer's colours inside its shape.
+- Inner Glow (solid colour): source Edge, the inverted alpha choked, blurred and divided by
+  the range, inside the shape; source Center, its complement (strongest away from edges).
 - Stroke (solid colour): outside (the alpha dilated by `size`, under the layer), inside
   (the alpha less its erosion by `size`, over it) or centre (dilated and eroded by half),
   at its colour and opacity. Distances are Euclidean (an exact distance transform), with
@@ -22,11 +31,21 @@ written into the descriptor, every other key kept (psd.effect_blocks). The effec
   inside and centre, over it.
 - Color Overlay: its colour blended onto the layer's colours with its mode and opacity,
   inside the layer's alpha.
+- Gradient Overlay, Pattern Overlay: as a Color Overlay, each pixel the colour (and
+  opacity) a Gradient or Pattern fill layer of its settings paints there
+  (`GradientFill.paint`, `PatternFill.paint`: one path each), laid out on the layer's box
+  when aligned (linked) with it, else on the canvas; a linked pattern's tiles start at the
+  style's reference point ('fxrp', which moves with the layer) where it has one.
 
-Everything else (bevels, glows, gradient/pattern overlays, satin, inner shadow, gradient or
-pattern strokes) is kept and written back but not drawn: `not_drawn` names them.
-The layer's own mode and opacity then apply to the whole styled layer (the shadow keeps
-its own mode); its fill opacity to its own pixels only (`styled_layers`). Pure numpy/scipy: no Qt.
+Inside the shape the interior effects are blended onto the layer's colours in Photoshop's
+order, bottom to top: Pattern Overlay, Gradient Overlay, Color Overlay, Inner Glow, Inner
+Shadow (then Normal strokes). Everything else (bevels, satin, noise gradients, patterns
+the file does not hold, gradient or pattern strokes and glows, a glow's noise, jitter,
+non-linear contour or Precise technique) is kept and written back but not drawn:
+`not_drawn` names the kinds not drawn at all.
+The layer's own mode and opacity then apply to the whole styled layer (the shadows and
+glows keep their own modes); its fill opacity to its own pixels only (`styled_layers`).
+Pure numpy/scipy: no Qt.
 """
 from __future__ import annotations
 
@@ -36,7 +55,21 @@ from typing import Optional
 
 import numpy as np
 
+from engine.box import Box
 from engine.compose import blend, over
+
+from .adjustments import GradientFill, PatternFill
+
+# A blur's Gaussian sigma per pixel of an effect's size: measured on Photoshop's own
+# pixels of layer_effects.psd (size 41: a drop shadow fits best at sigma 18, an inner
+# shadow at 17, an outer glow at 18; an inner glow of size 18 at 8).
+BLUR_PER_SIZE = 0.44
+
+
+def _offset(angle: float, distance: float) -> tuple[int, int]:
+    """(dx, dy) `distance` away from a light at `angle` degrees (y grows downwards)."""
+    a = math.radians(angle)
+    return int(round(-distance * math.cos(a))), int(round(distance * math.sin(a)))
 
 
 @dataclass(frozen=True)
@@ -55,8 +88,49 @@ class DropShadow:
 
     def offset(self) -> tuple[int, int]:
         """The shadow's offset (dx, dy): away from the light (y grows downwards)."""
-        a = math.radians(self.angle)
-        return int(round(-self.distance * math.cos(a))), int(round(self.distance * math.sin(a)))
+        return _offset(self.angle, self.distance)
+
+
+@dataclass(frozen=True)
+class OuterGlow:
+    """Photoshop's Outer Glow with a solid colour (its defaults)."""
+    enabled: bool = True
+    color: tuple[int, int, int] = (255, 255, 190)
+    opacity: float = 75.0
+    blend_mode: str = "screen"
+    spread: float = 0.0  # percent of size
+    size: float = 5.0
+    range: float = 50.0  # percent
+
+
+@dataclass(frozen=True)
+class InnerShadow:
+    """Photoshop's Inner Shadow: a Drop Shadow's settings, choke for spread."""
+    enabled: bool = True
+    color: tuple[int, int, int] = (0, 0, 0)
+    opacity: float = 75.0
+    angle: float = 120.0
+    distance: float = 5.0
+    choke: float = 0.0  # percent of size
+    size: float = 5.0
+    blend_mode: str = "multiply"
+    use_global_light: bool = False
+
+    def offset(self) -> tuple[int, int]:
+        return _offset(self.angle, self.distance)
+
+
+@dataclass(frozen=True)
+class InnerGlow:
+    """Photoshop's Inner Glow with a solid colour (its defaults)."""
+    enabled: bool = True
+    color: tuple[int, int, int] = (255, 255, 190)
+    opacity: float = 75.0
+    blend_mode: str = "screen"
+    source: str = "edge"  # edge / center
+    choke: float = 0.0  # percent of size
+    size: float = 5.0
+    range: float = 50.0  # percent
 
 
 @dataclass(frozen=True)
@@ -78,6 +152,28 @@ class ColorOverlay:
 
 
 @dataclass(frozen=True)
+class GradientOverlay:
+    """Photoshop's Gradient Overlay: a Gradient fill layer's settings (`GradientFill`: the
+    stops, style, angle, scale, reverse, align with layer, offset; the same gradient
+    maths, `GradientFill.paint`) laid over the layer's colours in its mode and opacity."""
+    enabled: bool = True
+    blend_mode: str = "normal"
+    opacity: float = 100.0
+    gradient: GradientFill = GradientFill()
+
+
+@dataclass(frozen=True)
+class PatternOverlay:
+    """Photoshop's Pattern Overlay: a Pattern fill layer's settings (`PatternFill`: the
+    pattern, scale, angle, phase, Link with Layer; `PatternFill.paint`) laid over the
+    layer's colours in its mode and opacity."""
+    enabled: bool = True
+    blend_mode: str = "normal"
+    opacity: float = 100.0
+    pattern: PatternFill = PatternFill()
+
+
+@dataclass(frozen=True)
 class LayerEffects:
     """A layer's style. `enabled` is the master switch (Hide All Effects); `blocks` the
     file's tagged blocks as read (psd.py's, written back); `others` the kinds of enabled
@@ -88,19 +184,33 @@ class LayerEffects:
     color_overlays: tuple[ColorOverlay, ...] = ()
     others: tuple[str, ...] = ()
     blocks: tuple = field(default=(), compare=False)
+    outer_glows: tuple[OuterGlow, ...] = ()
+    inner_shadows: tuple[InnerShadow, ...] = ()
+    inner_glows: tuple[InnerGlow, ...] = ()
+    gradient_overlays: tuple[GradientOverlay, ...] = ()
+    pattern_overlays: tuple[PatternOverlay, ...] = ()
+    # The file's reference point ('fxrp', canvas pixels): where a Pattern Overlay linked
+    # with the layer has its tiles' corner (measured on layer_effects.psd: exact).
+    reference_point: Optional[tuple[float, float]] = None
+
+    def all(self) -> tuple:
+        """Every effect we model, of every kind."""
+        return (self.drop_shadows + self.strokes + self.color_overlays + self.outer_glows
+                + self.inner_shadows + self.inner_glows + self.gradient_overlays
+                + self.pattern_overlays)
 
     def drawn(self) -> bool:
         """Whether anything here changes how the layer is drawn."""
-        return self.enabled and any(e.enabled for e in self.drop_shadows + self.strokes
-                                    + self.color_overlays)
+        return self.enabled and any(e.enabled for e in self.all())
 
     def own_modes(self) -> set[str]:
-        """The blend modes of its drawn shadows and strokes: those not in Normal blend onto
-        what lies below the layer in their own modes (`styled_layers`)."""
+        """The blend modes of its drawn shadows, outer glows and strokes: those not in
+        Normal blend onto what lies below the layer in their own modes (`styled_layers`;
+        the interior effects blend onto the layer's own colours)."""
         if not self.drawn():
             return set()
-        return ({s.blend_mode for s in self.drop_shadows if s.enabled}
-                | {s.blend_mode for s in self.strokes if s.enabled})
+        return {s.blend_mode for s in self.drop_shadows + self.outer_glows + self.strokes
+                if s.enabled}
 
     def not_drawn(self) -> tuple[str, ...]:
         return self.others if self.enabled else ()
@@ -114,6 +224,9 @@ class LayerEffects:
             if s.enabled:
                 dx, dy = s.offset()
                 reach = max(reach, int(math.ceil(s.size)) * 2 + max(abs(dx), abs(dy)) + 2)
+        for g in self.outer_glows:
+            if g.enabled:
+                reach = max(reach, int(math.ceil(g.size)) * 2 + 2)
         for s in self.strokes:
             if s.enabled and s.position != "inside":
                 reach = max(reach, int(math.ceil(s.size)) + 2)
@@ -125,7 +238,11 @@ class LayerEffects:
 
 # The kinds the Layer Style dialog edits: (LayerEffects field, the effect's class, label).
 EDITABLE = (("drop_shadows", DropShadow, "Drop Shadow"), ("strokes", Stroke, "Stroke"),
-            ("color_overlays", ColorOverlay, "Color Overlay"))
+            ("color_overlays", ColorOverlay, "Color Overlay"),
+            ("outer_glows", OuterGlow, "Outer Glow"), ("inner_shadows", InnerShadow, "Inner Shadow"),
+            ("inner_glows", InnerGlow, "Inner Glow"),
+            ("gradient_overlays", GradientOverlay, "Gradient Overlay"),
+            ("pattern_overlays", PatternOverlay, "Pattern Overlay"))
 
 
 def first_of(effects: Optional[LayerEffects], kind: str):
@@ -170,16 +287,63 @@ def erode(alpha: np.ndarray, radius: float) -> np.ndarray:
     return 1.0 - dilate(1.0 - alpha, radius)
 
 
-def shadow_alpha(alpha: np.ndarray, shadow: DropShadow) -> np.ndarray:
-    """The drop shadow's coverage (before its offset and opacity): spread, then blur."""
+def spread_blur(alpha: np.ndarray, size: float, spread: float,
+                outside: float = 0.0) -> np.ndarray:
+    """`alpha` grown by `size * spread / 100` pixels, then blurred by the rest of `size`
+    (beyond the array it is `outside`): a shadow's or a glow's coverage."""
     from scipy.ndimage import gaussian_filter
 
-    spread = shadow.size * shadow.spread / 100.0
-    out = dilate(alpha, spread)
-    blur = shadow.size - spread
+    grow = size * spread / 100.0
+    out = dilate(alpha, grow)
+    blur = size - grow
     if blur > 0:
-        out = gaussian_filter(out, blur / 2.0, mode="constant")
+        out = gaussian_filter(out, blur * BLUR_PER_SIZE, mode="constant", cval=outside)
     return out
+
+
+def shadow_alpha(alpha: np.ndarray, shadow: DropShadow) -> np.ndarray:
+    """The drop shadow's coverage (before its offset and opacity): spread, then blur."""
+    return spread_blur(alpha, shadow.size, shadow.spread)
+
+
+def _ranged(cover: np.ndarray, range_: float) -> np.ndarray:
+    """A glow's coverage through its range (percent): full where `cover` reaches it."""
+    return np.clip(cover / max(range_ / 100.0, 1e-3), 0.0, 1.0)
+
+
+def outer_glow_alpha(alpha: np.ndarray, glow: OuterGlow) -> np.ndarray:
+    """Where the outer glow paints (before its opacity)."""
+    return _ranged(spread_blur(alpha, glow.size, glow.spread), glow.range)
+
+
+def _moved(cover: np.ndarray, dx: int, dy: int, fill: float) -> np.ndarray:
+    """`cover` moved by (dx, dy); what comes in from beyond it is `fill`."""
+    h, w = cover.shape
+    out = np.full_like(cover, fill)
+    if abs(dx) >= w or abs(dy) >= h:
+        return out
+    ys, yd = (slice(0, h - dy), slice(dy, h)) if dy >= 0 else (slice(-dy, h), slice(0, h + dy))
+    xs, xd = (slice(0, w - dx), slice(dx, w)) if dx >= 0 else (slice(-dx, w), slice(0, w + dx))
+    out[yd, xd] = cover[ys, xs]
+    return out
+
+
+def inner_shadow_alpha(alpha: np.ndarray, shadow: InnerShadow) -> np.ndarray:
+    """Where the inner shadow darkens the layer (before its opacity; only inside the
+    shape counts): the outside (the inverted alpha) choked, blurred and moved."""
+    dx, dy = shadow.offset()
+    # Made on the alpha padded by as far as the offset reaches: what moves in from beyond
+    # its edge is the blurred outside, not a solid shadow.
+    pad = max(abs(dx), abs(dy))
+    cover = spread_blur(1.0 - np.pad(alpha, pad), shadow.size, shadow.choke, outside=1.0)
+    moved = _moved(cover, dx, dy, 1.0)
+    return moved[pad:pad + alpha.shape[0], pad:pad + alpha.shape[1]]
+
+
+def inner_glow_alpha(alpha: np.ndarray, glow: InnerGlow) -> np.ndarray:
+    """Where the inner glow paints (before its opacity; only inside the shape counts)."""
+    edge = _ranged(spread_blur(1.0 - alpha, glow.size, glow.choke, outside=1.0), glow.range)
+    return edge if glow.source != "center" else 1.0 - edge
 
 
 def stroke_alpha(alpha: np.ndarray, stroke: Stroke) -> np.ndarray:
@@ -192,25 +356,52 @@ def stroke_alpha(alpha: np.ndarray, stroke: Stroke) -> np.ndarray:
     return dilate(alpha, stroke.size)  # outside: under the layer, shows around it
 
 
+def overlay_paint(settings, alpha: np.ndarray, origin: tuple[int, int],
+                  canvas: Optional[tuple[float, float, float, float]],
+                  reference: Optional[tuple[float, float]] = None) -> np.ndarray:
+    """A gradient or pattern overlay's straight float RGBA over `alpha`'s array (its top-left
+    corner at canvas point `origin`): what a fill layer of its `settings` (GradientFill,
+    PatternFill) paints there, laid out on the layer's box (the bounds of its pixels,
+    Photoshop's "Align with Layer" / "Link with Layer"; a pattern's tiles from the style's
+    `reference` point where it has one) or on `canvas` (the document's; None: the
+    array's)."""
+    h, w = alpha.shape
+    frame = canvas if canvas is not None else (origin[0], origin[1], w, h)
+    if settings.align:
+        rows, cols = np.nonzero(alpha.any(axis=1))[0], np.nonzero(alpha.any(axis=0))[0]
+        if len(rows):
+            frame = (origin[0] + cols[0], origin[1] + rows[0], cols[-1] - cols[0] + 1,
+                     rows[-1] - rows[0] + 1)
+        if reference is not None and isinstance(settings, PatternFill):
+            frame = (reference[0], reference[1]) + tuple(frame[2:])
+    pixels = settings.paint(Box(origin[0], origin[1], w, h), tuple(map(float, frame)))
+    return pixels.astype(np.float32) * np.float32(1 / 255)
+
+
 def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
-                  shape: Optional[np.ndarray] = None) -> list[tuple[np.ndarray, Optional[str]]]:
+                  shape: Optional[np.ndarray] = None, origin: tuple[int, int] = (0, 0),
+                  canvas: Optional[tuple[float, float, float, float]] = None
+                  ) -> list[tuple[np.ndarray, Optional[str]]]:
     """The layer with its drawn effects, as straight float RGBA images the size of `rgba`
     (a layer's straight float pixels padded by `effects.margin()`), bottom to top, each
-    with the mode it blends with: the shadows (their own modes), outside strokes in a mode
-    other than Normal (theirs), the layer itself (None: the layer's mode) with its
-    overlays and Normal strokes composited onto it, then inside and centre strokes in
-    other modes (theirs).
+    with the mode it blends with: the shadows and outer glows (their own modes), outside
+    strokes in a mode other than Normal (theirs), the layer itself (None: the layer's mode)
+    with its overlays, inner glows and inner shadows blended onto its colours and Normal
+    strokes composited onto it, then inside and centre strokes in other modes (theirs).
 
     `fill` (0..1) is Photoshop's fill opacity: it fades the layer's own pixels, not its
     effects, which are made from its full alpha. Below 1 an outside stroke is only the
     ring outside the shape (at 1 the layer hides the rest of it), the layer knocks its shadows
-    out (Photoshop's default "Layer Knocks Out Drop Shadow": a see-through shape shows no
-    shadow inside itself), and each Color Overlay lies over the faded pixels inside the
-    shape (Photoshop's default, interior effects not blended as a group).
+    and outer glows out (Photoshop's default "Layer Knocks Out Drop Shadow": a see-through
+    shape shows no shadow inside itself), and each interior effect lies over the faded
+    pixels inside the shape (Photoshop's default, interior effects not blended as a group).
 
     `shape` (float 0..1, `rgba`'s size): what the shadows and strokes are made from when it
     is not the layer's alpha: a fill layer's masks' coverage (Photoshop strokes a shape
-    layer's path even where its gradient fades out: stroke-effects.psd)."""
+    layer's path even where its gradient fades out: stroke-effects.psd).
+
+    `origin` (the canvas point of the array's top-left corner) and `canvas` (the document's
+    box, x, y, width, height) place a Gradient Overlay not aligned with the layer."""
     out: list[tuple[np.ndarray, str]] = []
     alpha = rgba[..., 3] if shape is None else shape
     if not effects.drawn():
@@ -219,37 +410,47 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
             rgba[..., 3] *= np.float32(fill)
         return [(rgba, None)]
     h, w = alpha.shape
-    for s in effects.drop_shadows:
-        if not s.enabled:
-            continue
-        dx, dy = s.offset()
-        cover = shadow_alpha(alpha, s)
-        moved = np.zeros_like(cover)
-        ys, yd = (slice(0, h - dy), slice(dy, h)) if dy >= 0 else (slice(-dy, h), slice(0, h + dy))
-        xs, xd = (slice(0, w - dx), slice(dx, w)) if dx >= 0 else (slice(-dx, w), slice(0, w + dx))
-        moved[yd, xd] = cover[ys, xs]
+    # Under the layer: drop shadows, then outer glows, each its own image in its own mode.
+    beneath = [(s, _moved(shadow_alpha(alpha, s), *s.offset(), 0.0))
+               for s in effects.drop_shadows if s.enabled]
+    beneath += [(g, outer_glow_alpha(alpha, g)) for g in effects.outer_glows if g.enabled]
+    for s, cover in beneath:
         if fill < 1.0:
-            moved *= 1.0 - alpha  # knocked out by the layer's shape
+            cover = cover * (1.0 - alpha)  # knocked out by the layer's shape
         image = np.empty((h, w, 4), np.float32)
         image[..., :3] = np.asarray(s.color, np.float32) / 255.0
-        image[..., 3] = moved * (s.opacity / 100.0)
+        image[..., 3] = cover * (s.opacity / 100.0)
         out.append((image, s.blend_mode))
     layer = rgba.copy()
-    # Inside the shape, how much of it is covered: the faded pixels, then each overlay over
-    # them (at fill 1 it stays 1 and an overlay mixes its colour into the layer's).
-    inner = float(fill)
-    for o in effects.color_overlays:
-        if not o.enabled:
-            continue
-        color = np.broadcast_to(np.asarray(o.color, np.float32) / 255.0, layer[..., :3].shape)
+    # The interior effects, bottom to top (Photoshop's order), each (effect, its colour:
+    # RGB or an image, its coverage: 1 or per pixel).
+    interior = []
+    for o in effects.pattern_overlays + effects.gradient_overlays:
+        if o.enabled:
+            settings = o.pattern if isinstance(o, PatternOverlay) else o.gradient
+            paint = overlay_paint(settings, alpha, origin, canvas, effects.reference_point)
+            interior.append((o, paint[..., :3], paint[..., 3]))
+    interior += [(o, o.color, 1.0) for o in effects.color_overlays if o.enabled]
+    interior += [(g, g.color, inner_glow_alpha(alpha, g)) for g in effects.inner_glows
+                 if g.enabled]
+    interior += [(s, s.color, inner_shadow_alpha(alpha, s)) for s in effects.inner_shadows
+                 if s.enabled]
+    # Inside the shape, how much of it is covered: the faded pixels, then each interior
+    # effect over them (at fill 1 it stays 1 and an effect mixes its colour into the
+    # layer's), per pixel where the effect's coverage is.
+    inner = np.float32(fill)
+    for o, color, cover in interior:
+        if isinstance(color, tuple):
+            color = np.broadcast_to(np.asarray(color, np.float32) / 255.0, layer[..., :3].shape)
         mixed = blend(o.blend_mode, layer[..., :3], color)
-        weight = o.opacity / 100.0
-        if inner < 1.0:  # over faded pixels its colour counts for more
+        weight = np.float32(o.opacity / 100.0) * cover
+        if fill < 1.0:  # over faded pixels its colour counts for more
             inner = weight + inner * (1.0 - weight)
-            weight = weight / inner if inner > 0 else 0.0
-        layer[..., :3] += (mixed - layer[..., :3]) * np.float32(weight)
-    if inner < 1.0:
-        layer[..., 3] *= np.float32(inner)
+            weight = np.where(inner > 0, weight / np.maximum(inner, 1e-12), 0.0)
+        weight = np.asarray(weight, np.float32)
+        layer[..., :3] += (mixed - layer[..., :3]) * (weight[..., None] if weight.ndim else weight)
+    if fill < 1.0:
+        layer[..., 3] *= np.asarray(inner, np.float32)
     under, above = [], []
     for s in effects.strokes:
         if not s.enabled:

@@ -542,7 +542,7 @@ class _Reader:
                        if key in _effect_tags())
         if not any(block.key != _fxrp() for block in blocks):
             return
-        node.effects = read_layer_effects(item, blocks)
+        node.effects = read_layer_effects(item, blocks, self.patterns)
         if node.effects.others:
             self.warn(f"layer effects of '{item.name}' ({', '.join(node.effects.others)}) are "
                       f"kept and saved back, but Layered does not draw them")
@@ -799,14 +799,16 @@ _EFFECT_LABELS = {"DropShadow": "Drop Shadow", "InnerShadow": "Inner Shadow",
                   "BevelEmboss": "Bevel & Emboss", "Satin": "Satin"}
 
 
-def read_layer_effects(item, blocks: tuple) -> layer_effects.LayerEffects:
+def read_layer_effects(item, blocks: tuple,
+                       patterns: Optional[dict] = None) -> layer_effects.LayerEffects:
     """`item`'s effects (psd-tools' reading of its 'lfx2'/'lmfx' descriptor) with `blocks`,
-    the tagged blocks they came from, kept to be written back."""
+    the tagged blocks they came from, kept to be written back; `patterns` the file's, by
+    id (a Pattern Overlay's)."""
     fx = item.effects
     found: dict = {kind: [] for kind, _, _ in layer_effects.EDITABLE}
     others = []
     for effect in fx:
-        ours = _read_effect(effect)
+        ours = _read_effect(effect, patterns)
         if ours is not None:
             found[ours[0]].append(ours[1])
         elif effect.enabled:
@@ -818,19 +820,39 @@ def read_layer_effects(item, blocks: tuple) -> layer_effects.LayerEffects:
                 others.append(label)
     enabled = fx.enabled if any(b.key != _fxrp() and isinstance(b.data, _descriptor_type())
                                 for b in blocks) else True
-    return layer_effects.LayerEffects(enabled, tuple(found["drop_shadows"]),
-                                      tuple(found["strokes"]), tuple(found["color_overlays"]),
-                                      tuple(others), blocks)
+    point = next((b.data for b in blocks if b.key == _fxrp()), None)
+    try:
+        reference = (float(point[0]), float(point[1])) if point is not None else None
+    except (TypeError, IndexError, ValueError):
+        reference = None
+    return layer_effects.LayerEffects(enabled, others=tuple(others), blocks=blocks,
+                                      reference_point=reference,
+                                      **{kind: tuple(found[kind]) for kind in found})
 
 
 _STROKE_POSITIONS = {"outside": b"OutF", "inside": b"InsF", "center": b"CtrF"}
 
 
-def _read_effect(effect) -> Optional[tuple]:
+def _read_effect(effect, patterns: Optional[dict] = None) -> Optional[tuple]:
     """(LayerEffects field, our effect) for psd-tools' `effect`; None for one we do not draw
-    (another kind, a gradient or pattern stroke, a colour not in RGB, a mode we lack)."""
+    (another kind, a gradient or pattern stroke, a colour not in RGB, a mode we lack, a
+    noise gradient, a pattern not among `patterns`)."""
     kind = type(effect).__name__
     mode = _effect_mode(effect)
+    if kind == "PatternOverlay" and mode:
+        # The same keys as a Pattern fill layer's 'PtFl'.
+        pattern = read_pattern_fill(effect.descriptor, patterns or {})
+        if pattern is None:
+            return None
+        return "pattern_overlays", layer_effects.PatternOverlay(
+            effect.enabled, mode, effect.opacity, pattern)
+    if kind == "GradientOverlay" and mode:
+        # The same keys as a Gradient fill layer's 'GdFl' (a noise gradient: None).
+        gradient = read_gradient(effect.descriptor)
+        if gradient is None:
+            return None
+        return "gradient_overlays", layer_effects.GradientOverlay(
+            effect.enabled, mode, effect.opacity, gradient)
     color = _rgb(getattr(effect, "color", None))
     if color is None or not mode:
         return None
@@ -847,6 +869,22 @@ def _read_effect(effect) -> Optional[tuple]:
     if kind == "ColorOverlay":
         return "color_overlays", layer_effects.ColorOverlay(effect.enabled, color,
                                                             effect.opacity, mode)
+    if kind == "InnerShadow":
+        return "inner_shadows", layer_effects.InnerShadow(
+            effect.enabled, color, effect.opacity, float(effect.angle),
+            float(effect.distance), float(effect.choke), float(effect.size), mode,
+            bool(effect.use_global_light))
+    if kind == "OuterGlow":
+        # Its spread is the descriptor's 'Ckmt' (psd-tools' `choke`; its `spread` reads
+        # 'ShdN', the jitter).
+        return "outer_glows", layer_effects.OuterGlow(
+            effect.enabled, color, effect.opacity, mode, float(effect.choke),
+            float(effect.size), float(effect.quality_range))
+    if kind == "InnerGlow":
+        source = "center" if getattr(effect.glow_source, "name", "") == "CENTER" else "edge"
+        return "inner_glows", layer_effects.InnerGlow(
+            effect.enabled, color, effect.opacity, mode, source, float(effect.choke),
+            float(effect.size), float(effect.quality_range))
     return None
 
 
@@ -864,14 +902,14 @@ def _effect_mode(effect) -> Optional[str]:
 
 def effect_blocks(effects: layer_effects.LayerEffects, light=None) -> list:
     """The tagged blocks to write for `effects`: as read, with what Layered changed written
-    into each descriptor ('lfx2', 'lmfx'): the master switch, and Drop Shadow, Stroke and
-    Color Overlay (`_write_drawn`; every other effect and key as read). A layer without a
+    into each descriptor ('lfx2', 'lmfx'): the master switch, and the effects we model
+    (`_write_drawn`; every other effect and key as read). A layer without a
     descriptor gets a new 'lfx2'. `light` is the document's global light (psd-tools'
     ImageResources: a shadow that uses it is read at its angle).
 
     A legacy 'lrFX' block is dropped once an effect was changed: it would contradict the
     descriptor, Photoshop since 6.0 reads the descriptor, and rewriting lrFX would need
-    its binary form of every effect (bevels, glows...) from ours, which hold only three."""
+    its binary form of every effect (bevels, satin...) from ours, which hold only some."""
     import copy
 
     from psd_tools.constants import Tag
@@ -883,6 +921,10 @@ def effect_blocks(effects: layer_effects.LayerEffects, light=None) -> list:
     out, changed, described = [], False, False
     for block in effects.blocks:
         data = block.data
+        if block.key == _fxrp() and effects.reference_point is not None \
+                and tuple(float(v) for v in data) != tuple(effects.reference_point):
+            block = copy.deepcopy(block)  # the layer moved: its reference point with it
+            block.data[0], block.data[1] = (float(v) for v in effects.reference_point)
         if isinstance(data, _descriptor_type()) and block.key != _fxrp():
             described = True
             block = copy.deepcopy(block)
@@ -901,14 +943,19 @@ def effect_blocks(effects: layer_effects.LayerEffects, light=None) -> list:
 
 
 def _has_drawn(effects: layer_effects.LayerEffects) -> bool:
-    return bool(effects.drop_shadows or effects.strokes or effects.color_overlays)
+    return bool(effects.all())
 
 
 # Per LayerEffects field: the class of its entries in the descriptor, the key Photoshop
-# gives one of them and the key of a list of several.
+# gives one of them and the key of a list of several (None: Photoshop has one at most).
 _DESCRIPTOR_KEYS = {"drop_shadows": (b"DrSh", b"DrSh", b"dropShadowMulti"),
                     "strokes": (b"FrFX", b"FrFX", b"frameFXMulti"),
-                    "color_overlays": (b"SoFi", b"SoFi", b"solidFillMulti")}
+                    "color_overlays": (b"SoFi", b"SoFi", b"solidFillMulti"),
+                    "outer_glows": (b"OrGl", b"OrGl", None),
+                    "inner_shadows": (b"IrSh", b"IrSh", b"innerShadowMulti"),
+                    "inner_glows": (b"IrGl", b"IrGl", None),
+                    "gradient_overlays": (b"GrFl", b"GrFl", b"gradientFillMulti"),
+                    "pattern_overlays": (b"patternFill", b"patternFill", None)}
 
 # Our blend modes as Photoshop writes them in an effect's 'Md  ' ('BlnM' enumeration).
 _EFFECT_MODE_CODES = {
@@ -936,19 +983,24 @@ def _psd_effect(entry, light):
     """psd-tools' view of one descriptor entry we may draw (None for another class)."""
     from psd_tools.api import effects as api
 
-    kls = {b"DrSh": api.DropShadow, b"FrFX": api.Stroke, b"SoFi": api.ColorOverlay}.get(
+    kls = {b"DrSh": api.DropShadow, b"FrFX": api.Stroke, b"SoFi": api.ColorOverlay,
+           b"OrGl": api.OuterGlow, b"IrSh": api.InnerShadow, b"IrGl": api.InnerGlow,
+           b"GrFl": api.GradientOverlay, b"patternFill": api.PatternOverlay}.get(
         getattr(entry, "classID", None))
     return kls(entry, light) if kls is not None else None
 
 
 def _write_drawn(data, effects: layer_effects.LayerEffects, light) -> bool:
-    """Writes our Drop Shadows, Strokes and Color Overlays into the effects descriptor
+    """Writes our effects (each kind of `_DESCRIPTOR_KEYS`) into the effects descriptor
     `data`, in place: the n-th of a kind into the n-th present entry psd-tools reads as it
     (read_layer_effects' order), an entry left as it is where ours equals it; one more
     than the file had takes an entry Photoshop keeps but does not list ('present' off) or
     a new one; one fewer is no longer listed. True if anything changed."""
     from psd_tools.psd.descriptor import Bool, List
 
+    # A Pattern Overlay is read with its pattern: ours (the file's where they are the same).
+    patterns = {o.pattern.pattern.id: o.pattern.pattern for o in effects.pattern_overlays
+                if o.pattern.pattern is not None}
     changed = False
     for kind, (class_id, single, multi) in _DESCRIPTOR_KEYS.items():
         ours = list(getattr(effects, kind))
@@ -961,15 +1013,17 @@ def _write_drawn(data, effects: layer_effects.LayerEffects, light) -> bool:
                 psd_effect = _psd_effect(entry, light)
                 if not bool(entry.get(b"present", False)):
                     spare.append(entry)
-                elif _read_effect(psd_effect) is not None:
+                elif _read_effect(psd_effect, patterns) is not None:
                     entries.append(entry)
         for i, effect in enumerate(ours):
             if i < len(entries):
                 entry = entries[i]
-                if _read_effect(_psd_effect(entry, light))[1] == effect:
+                if _read_effect(_psd_effect(entry, light), patterns)[1] == effect:
                     continue
             elif spare:
                 entry = spare.pop(0)
+            elif multi is None and single in data:
+                break  # a kind Photoshop has one of: the rest are not written
             else:
                 from psd_tools.psd.descriptor import Descriptor
 
@@ -1010,6 +1064,21 @@ def _fill_entry(entry, effect, light) -> None:
         put(b"Styl", Enumerated(b"FStl", _STROKE_POSITIONS[effect.position]))
         put(b"PntT", Enumerated(b"FrFl", b"SClr"))
     put(b"Md  ", Enumerated(b"BlnM", _EFFECT_MODE_CODES[effect.blend_mode]))
+    if isinstance(effect, layer_effects.GradientOverlay):
+        put(b"Opct", UnitFloat(unit=Unit.Percent, value=float(effect.opacity)))
+        # A Gradient fill layer's keys (one writer: `gradient_descriptor`), in Photoshop's
+        # order where the entry has none yet.
+        written = gradient_descriptor(effect.gradient)
+        for key in (b"Grad", b"Angl", b"Type", b"Rvrs", b"Dthr", b"Algn", b"Scl ", b"Ofst"):
+            put(key, written[key])
+        return
+    if isinstance(effect, layer_effects.PatternOverlay):
+        put(b"Opct", UnitFloat(unit=Unit.Percent, value=float(effect.opacity)))
+        written = pattern_descriptor(effect.pattern)  # a Pattern fill layer's keys
+        for key in (b"Ptrn", b"Scl ", b"Algn", b"phase", b"Angl"):
+            if key != b"Angl" or key in entry or effect.pattern.angle:  # (older files: none)
+                put(key, written[key])
+        return
     if _rgb(entry.get(b"Clr ")) != tuple(effect.color):
         color = Descriptor(classID=b"RGBC")
         for key, value in zip((b"Rd  ", b"Grn ", b"Bl  "), effect.color):
@@ -1020,29 +1089,46 @@ def _fill_entry(entry, effect, light) -> None:
         put(b"Sz  ", UnitFloat(unit=Unit.Pixels, value=float(effect.size)))
         if b"overprint" not in entry:
             put(b"overprint", Bool(False))
-    if isinstance(effect, layer_effects.DropShadow):
+    def linear_contour():
+        contour = Descriptor(classID=b"ShpC")
+        contour[b"Nm  "] = String("Linear\x00")
+        points = List()
+        for x in (0.0, 255.0):
+            point = Descriptor(classID=b"CrPt")
+            point[b"Hrzn"] = Double(x)
+            point[b"Vrtc"] = Double(x)
+            points.append(point)
+        contour[b"Crv "] = points
+        return contour
+
+    shadow = isinstance(effect, (layer_effects.DropShadow, layer_effects.InnerShadow))
+    if shadow:
         # "Use Global Light" only where the global angle is this shadow's: psd-tools (and
         # Photoshop) read a shadow that uses it at the document's angle.
         global_angle = float(light.get_data(Resource.GLOBAL_ANGLE, 30.0))
         put(b"uglg", Bool(effect.use_global_light and abs(global_angle - effect.angle) < 1e-6))
         put(b"lagl", UnitFloat(unit=Unit.Angle, value=float(effect.angle)))
         put(b"Dstn", UnitFloat(unit=Unit.Pixels, value=float(effect.distance)))
-        put(b"Ckmt", UnitFloat(unit=Unit.Pixels, value=float(effect.spread)))  # (a percentage, in the unit Photoshop writes)
+    glow = isinstance(effect, (layer_effects.OuterGlow, layer_effects.InnerGlow))
+    if glow and b"GlwT" not in entry:
+        put(b"GlwT", Enumerated(b"BETE", b"SfBL"))  # technique Softer
+    if shadow or glow:
+        # Spread (choke), a percentage, in the unit Photoshop writes.
+        spread = effect.spread if hasattr(effect, "spread") else effect.choke
+        put(b"Ckmt", UnitFloat(unit=Unit.Pixels, value=float(spread)))
         put(b"blur", UnitFloat(unit=Unit.Pixels, value=float(effect.size)))
-        if b"Nose" not in entry:
+        if b"Nose" not in entry:  # a new one: Photoshop's defaults of what we do not model
             put(b"Nose", UnitFloat(unit=Unit.Percent, value=0.0))
+            if glow:
+                put(b"ShdN", UnitFloat(unit=Unit.Percent, value=0.0))
             put(b"AntA", Bool(False))
-            contour = Descriptor(classID=b"ShpC")
-            contour[b"Nm  "] = String("Linear\x00")
-            points = List()
-            for x in (0.0, 255.0):
-                point = Descriptor(classID=b"CrPt")
-                point[b"Hrzn"] = Double(x)
-                point[b"Vrtc"] = Double(x)
-                points.append(point)
-            contour[b"Crv "] = points
-            put(b"TrnS", contour)
-            put(b"layerConceals", Bool(True))
+            put(b"TrnS", linear_contour())
+            if isinstance(effect, layer_effects.DropShadow):
+                put(b"layerConceals", Bool(True))
+    if glow:
+        put(b"Inpr", UnitFloat(unit=Unit.Percent, value=float(effect.range)))
+    if isinstance(effect, layer_effects.InnerGlow):
+        put(b"glwS", Enumerated(b"IGSr", b"SrcC" if effect.source == "center" else b"SrcE"))
 
 
 # -- adjustment layers: our settings <-> Photoshop's tagged blocks ----------------------
@@ -1442,6 +1528,9 @@ def used_patterns(doc: Document) -> list:
         pattern = getattr(getattr(node, "settings", None), "pattern", None)
         if isinstance(node, FillLayer) and pattern is not None:
             found.setdefault(pattern.id, pattern)
+        for overlay in (node.effects.pattern_overlays if node.effects is not None else ()):
+            if overlay.pattern.pattern is not None:  # a Pattern Overlay's
+                found.setdefault(overlay.pattern.pattern.id, overlay.pattern.pattern)
     return list(found.values())
 
 

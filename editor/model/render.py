@@ -269,13 +269,26 @@ def _styled_source(layer: Layer, canvas: Box) -> tuple[np.ndarray, Box]:
     """What a styled layer's effects are made from: its pixels through its masks, and
     their canvas box. A pixel layer's `masked_pixels`; a fill (or shape) layer's kept
     `masked_fill_pixels`, over `canvas` grown by as far as its effects reach in or out,
-    so that where the canvas cuts its shape no stroke or shadow is drawn."""
+    so that where the canvas cuts its shape no stroke, shadow or glow is drawn."""
     if not isinstance(layer, FillLayer):
         return masked_pixels(layer), layer.bounds()
     effects = layer.effects
-    inward = max((s.size for s in effects.strokes if s.enabled and s.position != "outside"),
+    inward = max([s.size for s in effects.strokes if s.enabled and s.position != "outside"]
+                 + [2 * g.size for g in effects.inner_glows if g.enabled]
+                 + [2 * s.size + s.distance for s in effects.inner_shadows if s.enabled],
                  default=0)
     return masked_fill_pixels(layer, canvas.expand(effects.margin() + int(np.ceil(inward)) + 1))
+
+
+def _document_canvas(node) -> Optional[tuple[float, float, float, float]]:
+    """The box (x, y, width, height) of the canvas of `node`'s document, None if it is in
+    none."""
+    root = node
+    for root in node.ancestors():
+        pass
+    canvas = getattr(root, "canvas", None)
+    return None if canvas is None else (float(canvas.x), float(canvas.y), float(canvas.w),
+                                        float(canvas.h))
 
 
 def _draw_styled(painter: _Painter, layer: Layer, region: Box, mode: str, opacity: int,
@@ -293,8 +306,9 @@ def _draw_styled(painter: _Painter, layer: Layer, region: Box, mode: str, opacit
     box = at.expand(margin)
     if box.intersect(region).intersect(painter.buffer.box).is_empty():
         return
+    canvas = _document_canvas(layer)  # where a Gradient Overlay not aligned is laid out
     key = (id(pixels), layer.revision, id(layer.active_mask()), layer.effects, at,
-           getattr(layer, "settings", None), getattr(layer, "stroke", None))
+           getattr(layer, "settings", None), getattr(layer, "stroke", None), canvas)
     kept = _styled_cache.get(layer)
     if kept is None or kept[0] != key or fill not in kept[1]:
         if kept is None or kept[0] != key:
@@ -320,7 +334,7 @@ def _draw_styled(painter: _Painter, layer: Layer, region: Box, mode: str, opacit
                         cover *= user.coverage(at) * np.float32(1 / 255)
                     shape[inside] = cover + shape[inside] * (1 - cover)
         kept[1][fill] = layer_effects.styled_layers(padded, layer.effects, fill / 255.0,
-                                                    shape)
+                                                    shape, (box.x, box.y), canvas)
     for image, own_mode in kept[1][fill]:
         painter.blend_numpy(image, box, region, own_mode or mode, opacity)
 

@@ -128,13 +128,14 @@ def ask_define_pattern(parent: QWidget) -> bool:
     return box.clickedButton() is define
 
 
-def ask_layer_style(parent: QWidget, effects, kind: str, preview=None, global_angle=None):
+def ask_layer_style(parent: QWidget, effects, kind: str, preview=None, global_angle=None,
+                    patterns: tuple = ()):
     """The Layer Style dialog (`style_dialog.py`) on `effects` (LayerEffects or None) showing
     `kind`'s settings, each change shown through `preview(effects)`; the style OK gives, or
     None for Cancel."""
     from .style_dialog import LayerStyleDialog
 
-    dialog = LayerStyleDialog(parent, effects, kind, preview, global_angle)
+    dialog = LayerStyleDialog(parent, effects, kind, preview, global_angle, patterns)
     dialog.enable(kind)  # Layer > Layer Style > Drop Shadow… turns the drop shadow on
     accepted = dialog.exec() == QDialog.DialogCode.Accepted
     return dialog.effects if accepted else None

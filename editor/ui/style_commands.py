@@ -103,7 +103,8 @@ class StyleCommands:
                 w.report(exc, "Could not show the layer style")
 
         try:
-            chosen = dialogs.ask_layer_style(w, before, kind, preview, global_angle(doc))
+            chosen = dialogs.ask_layer_style(w, before, kind, preview, global_angle(doc),
+                                             doc.patterns)
             doc.preview_effects(node, before)
             if chosen is not None and chosen != before:
                 doc.set_effects(node, chosen, "Layer Style")

@@ -1,10 +1,17 @@
 """Photoshop's Layer Style dialog for the effects Layered draws: on the left the list of
-Drop Shadow, Stroke and Color Overlay (a checkbox each: the effect's `enabled`), on the
-right the settings of the one selected:
+Drop Shadow, Stroke, Color Overlay, Outer Glow, Inner Shadow and Inner Glow (a checkbox
+each: the effect's `enabled`), on the right the settings of the one selected:
 
 - Drop Shadow: blend mode, colour, opacity, angle, Use Global Light, distance, spread, size;
 - Stroke: size, position (outside / inside / center), blend mode, opacity, colour;
-- Color Overlay: blend mode, colour, opacity.
+- Color Overlay: blend mode, colour, opacity;
+- Outer Glow: blend mode, colour, opacity, spread, size, range;
+- Inner Shadow: a Drop Shadow's, choke for spread;
+- Inner Glow: blend mode, colour, opacity, source (center / edge), choke, size, range;
+- Gradient Overlay: blend mode, opacity, and its gradient ("Gradient…": the Gradient Fill
+  dialog, `gradient_dialog.py`, the same settings as a Gradient fill layer's);
+- Pattern Overlay: blend mode, opacity, and its pattern ("Pattern…": the Pattern Fill
+  dialog, choosing among the document's patterns; a new one starts with the first).
 
 It edits the first effect of each kind of a `LayerEffects` (`layer_effects.with_first`: every
 other effect and the file's blocks stay as they were); ticking a kind the layer does not
@@ -24,7 +31,9 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDoubleSpinBox, QF
                                QHBoxLayout, QListWidget, QListWidgetItem, QPushButton,
                                QStackedWidget, QVBoxLayout, QWidget)
 
-from editor.model.layer_effects import EDITABLE, LayerEffects, first_of, with_first
+from editor.model.adjustments import PatternFill
+from editor.model.layer_effects import (EDITABLE, LayerEffects, PatternOverlay, first_of,
+                                        with_first)
 from engine.compose import BLEND_MODES
 
 from . import dialogs
@@ -41,15 +50,44 @@ FIELDS = {
                      ("spread", "Spread", "number", (0, 100, " %")),
                      ("size", "Size", "number", (0, 250, " px"))),
     "strokes": (("size", "Size", "number", (1, 250, " px")),
-                ("position", "Position", "position", None),
+                ("position", "Position", "choice", None),
                 ("blend_mode", "Blend mode", "mode", None),
                 ("opacity", "Opacity", "number", (0, 100, " %")),
                 ("color", "Color", "color", None)),
     "color_overlays": (("blend_mode", "Blend mode", "mode", None),
                        ("color", "Color", "color", None),
                        ("opacity", "Opacity", "number", (0, 100, " %"))),
+    "outer_glows": (("blend_mode", "Blend mode", "mode", None),
+                    ("color", "Color", "color", None),
+                    ("opacity", "Opacity", "number", (0, 100, " %")),
+                    ("spread", "Spread", "number", (0, 100, " %")),
+                    ("size", "Size", "number", (0, 250, " px")),
+                    ("range", "Range", "number", (1, 100, " %"))),
+    "inner_shadows": (("blend_mode", "Blend mode", "mode", None),
+                      ("color", "Color", "color", None),
+                      ("opacity", "Opacity", "number", (0, 100, " %")),
+                      ("angle", "Angle", "number", (-180, 180, "°")),
+                      ("use_global_light", "Use Global Light", "check", None),
+                      ("distance", "Distance", "number", (0, 30000, " px")),
+                      ("choke", "Choke", "number", (0, 100, " %")),
+                      ("size", "Size", "number", (0, 250, " px"))),
+    "inner_glows": (("blend_mode", "Blend mode", "mode", None),
+                    ("color", "Color", "color", None),
+                    ("opacity", "Opacity", "number", (0, 100, " %")),
+                    ("source", "Source", "choice", None),
+                    ("choke", "Choke", "number", (0, 100, " %")),
+                    ("size", "Size", "number", (0, 250, " px")),
+                    ("range", "Range", "number", (1, 100, " %"))),
+    "gradient_overlays": (("blend_mode", "Blend mode", "mode", None),
+                          ("opacity", "Opacity", "number", (0, 100, " %")),
+                          ("gradient", "Gradient", "settings", None)),
+    "pattern_overlays": (("blend_mode", "Blend mode", "mode", None),
+                         ("opacity", "Opacity", "number", (0, 100, " %")),
+                         ("pattern", "Pattern", "settings", None)),
 }
 POSITIONS = (("outside", "Outside"), ("inside", "Inside"), ("center", "Center"))
+# The choices of a "choice" setting, by field.
+CHOICES = {"position": POSITIONS, "source": (("center", "Center"), ("edge", "Edge"))}
 
 
 def _object_name(kind: str, field: str) -> str:
@@ -63,13 +101,14 @@ class LayerStyleDialog(QDialog):
 
     def __init__(self, parent: QWidget, effects: Optional[LayerEffects], kind: str,
                  preview: Optional[Callable[[LayerEffects], None]] = None,
-                 global_angle: Optional[float] = None):
+                 global_angle: Optional[float] = None, patterns: tuple = ()):
         super().__init__(parent)
         self.setObjectName("LayerStyleDialog")
         self.setWindowTitle("Layer Style")
         self.effects = effects
         self._preview = preview
         self._global_angle = global_angle
+        self._patterns = tuple(patterns)  # the document's, for a Pattern Overlay
         self._updating = False
         self.widgets: dict[tuple[str, str], QWidget] = {}
         layout = QVBoxLayout(self)
@@ -110,9 +149,9 @@ class LayerStyleDialog(QDialog):
                 widget.setKeyboardTracking(False)  # a typed number counts when complete
                 widget.valueChanged.connect(
                     lambda v, k=kind, f=field: self._change(k, **{f: float(v)}))
-            elif widget_kind in ("mode", "position"):
+            elif widget_kind in ("mode", "choice"):
                 widget = QComboBox()
-                choices = POSITIONS if widget_kind == "position" else \
+                choices = CHOICES[field] if widget_kind == "choice" else \
                     [(m, m.replace("_", " ").title()) for m in BLEND_MODES]
                 for key, text in choices:
                     widget.addItem(text, key)
@@ -121,6 +160,9 @@ class LayerStyleDialog(QDialog):
             elif widget_kind == "check":
                 widget = QCheckBox()
                 widget.toggled.connect(lambda on, k=kind: self._global_light(k, bool(on)))
+            elif widget_kind == "settings":
+                widget = QPushButton()
+                widget.clicked.connect(lambda _=False, k=kind, f=field: self._edit_fill(k, f))
             else:
                 widget = QPushButton()
                 widget.clicked.connect(lambda _=False, k=kind: self._pick(k))
@@ -140,6 +182,8 @@ class LayerStyleDialog(QDialog):
         found = first_of(self.effects, kind)
         if found is not None:
             return found
+        if kind == "pattern_overlays" and self._patterns:  # Photoshop's: its first pattern
+            return PatternOverlay(enabled=False, pattern=PatternFill(pattern=self._patterns[0]))
         return next(cls for name, cls, _ in EDITABLE if name == kind)(enabled=False)
 
     def _show(self) -> None:
@@ -153,10 +197,12 @@ class LayerStyleDialog(QDialog):
                     widget, value = self.widgets[(kind, field)], getattr(effect, field)
                     if widget_kind == "number":
                         widget.setValue(value)
-                    elif widget_kind in ("mode", "position"):
+                    elif widget_kind in ("mode", "choice"):
                         widget.setCurrentIndex(widget.findData(value))
                     elif widget_kind == "check":
                         widget.setChecked(value)
+                    elif widget_kind == "settings":
+                        widget.setText(_fill_text(value))
                     else:
                         widget.setStyleSheet("background-color: rgb(%d, %d, %d)" % value)
                         widget.setText("#%02x%02x%02x" % value)
@@ -202,8 +248,35 @@ class LayerStyleDialog(QDialog):
         else:
             self._change(kind, use_global_light=on)
 
+    def _edit_fill(self, kind: str, field: str) -> None:
+        """A gradient or pattern overlay's fill settings in the Gradient (Pattern) Fill
+        dialog, each change shown at once; its Cancel puts the style back."""
+        before, settings = self.effects, getattr(self._effect(kind), field)
+
+        def preview(changed) -> None:
+            self._change(kind, **{field: changed})
+
+        if field == "gradient":
+            chosen = dialogs.ask_gradient(self, settings, preview)
+        else:
+            chosen = dialogs.ask_pattern(self, settings, self._patterns, preview)
+        if chosen is None:
+            self._apply(before)
+        else:
+            self._change(kind, **{field: chosen})
+
     def _pick(self, kind: str) -> None:
         color = dialogs.ask_color(self, QColor(*self._effect(kind).color),
                                   "Color Picker (Effect Color)")
         if color is not None:
             self._change(kind, color=(color.red(), color.green(), color.blue()))
+
+
+def _fill_text(settings) -> str:
+    """What a gradient or pattern overlay's button says: its gradient's style, its
+    pattern's name."""
+    if isinstance(settings, PatternFill):
+        pattern = settings.pattern
+        name = pattern.name.split("=")[-1] if pattern is not None else "None"
+        return f"{name}…"
+    return f"{settings.style.title()}…"

@@ -1,0 +1,279 @@
+"""Outer Glow, Inner Shadow and Inner Glow (layer_effects.py): drawn in the composite
+against a numpy reference of their definitions (also at a Fill below 100 %), against
+Photoshop's own merged image of psd-tools' layer_effects.psd per effect (thresholds a
+little above what was measured), read from and written into the file's 'lfx2' (psd-tools
+reads the edited and the new values back, every other effect as it was) and no longer
+named among the effects not drawn; the Layer Style dialog's pages for them in the window
+(live, OK one undo step, Cancel restoring)."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from psd_tools import PSDImage
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QPushButton
+from scipy.ndimage import gaussian_filter
+
+from editor.model.files import open_document, save_document
+from editor.model.layer_effects import (InnerGlow, InnerShadow, LayerEffects, OuterGlow,
+                                        with_first)
+from editor.model.render import composite_document
+
+from reference_compositing import blend_onto, premultiplied
+from test_layer_effects import (EFFECTS_FILE, H, W, canvas_alpha, check, effects_of, grown,
+                                scene, straight, unpremultiplied)
+
+SIGMA = 0.44  # the blur's sigma per pixel of size (measured on Photoshop's pixels)
+
+
+def blurred(a: np.ndarray, size: float, spread: float, outside: float = 0.0) -> np.ndarray:
+    g = size * spread / 100
+    return gaussian_filter(grown(a, g), (size - g) * SIGMA, mode="constant", cval=outside)
+
+
+def inside_blend(own: np.ndarray, color, weight: np.ndarray, mode: str) -> np.ndarray:
+    """The layer's straight RGBA with `color` blended onto its colours (multiply or screen)
+    by `weight` per pixel, its alpha as it was."""
+    c = np.asarray(color, float) / 255
+    rgb = own[..., :3]
+    mixed = rgb * c if mode == "multiply" else 1 - (1 - rgb) * (1 - c)
+    out = own.copy()
+    out[..., :3] = rgb + (mixed - rgb) * weight[..., None]
+    return out
+
+
+def test_outer_glow_matches_its_definition():
+    glow = OuterGlow(color=(255, 230, 40), opacity=80.0, spread=20.0, size=6.0, range=50.0)
+    doc, background, layer = scene(LayerEffects(outer_glows=(glow,)))
+    a = canvas_alpha(layer)
+    cover = np.clip(blurred(a, 6.0, 20.0) / 0.5, 0, 1)
+    out = blend_onto(premultiplied(background), straight((255, 230, 40), cover * 0.8),
+                     "screen", 1.0)
+    out = blend_onto(out, layer.canvas_crop(doc.canvas) / 255.0, "normal", 1.0)
+    check(doc, unpremultiplied(out))
+    # Drawn beyond the layer's pixels (x 17..29, y 14..23), lighter than the background.
+    shown = composite_document(doc).astype(int)
+    assert (shown[16:22, 14, :2] > background[0, 0, :2] + 10).all()
+
+
+@pytest.mark.parametrize("fill", [1.0, 0.5])
+def test_inner_shadow_matches_its_definition(fill):
+    shadow = InnerShadow(color=(20, 0, 80), opacity=70.0, angle=90.0, distance=3.0,
+                         choke=20.0, size=5.0)
+    doc, background, layer = scene(LayerEffects(inner_shadows=(shadow,)))
+    layer.fill_opacity = round(fill * 255)
+    a = canvas_alpha(layer)
+    cover = blurred(1 - a, 5.0, 20.0, outside=1.0)
+    moved = np.ones_like(cover)
+    moved[3:] = cover[:-3]  # light from above: the outside's shadow falls 3 px down
+    w = moved * 0.7
+    own = layer.canvas_crop(doc.canvas) / 255.0
+    f = layer.fill_opacity / 255
+    # Over the faded pixels: the effect lies over what the fill left (Photoshop's default).
+    inner = w + f * (1 - w)
+    styled = inside_blend(own, (20, 0, 80), np.where(inner > 0, w / inner, 0), "multiply")
+    styled[..., 3] *= inner
+    out = blend_onto(premultiplied(background), styled, "normal", 1.0)
+    check(doc, unpremultiplied(out))
+
+
+@pytest.mark.parametrize("source", ["edge", "center"])
+def test_inner_glow_matches_its_definition(source):
+    glow = InnerGlow(color=(255, 250, 180), opacity=90.0, source=source, choke=0.0,
+                     size=4.0, range=60.0)
+    doc, background, layer = scene(LayerEffects(inner_glows=(glow,)))
+    a = canvas_alpha(layer)
+    edge = np.clip(blurred(1 - a, 4.0, 0.0, outside=1.0) / 0.6, 0, 1)
+    cover = edge if source == "edge" else 1 - edge
+    own = layer.canvas_crop(doc.canvas) / 255.0
+    styled = inside_blend(own, (255, 250, 180), cover * 0.9, "screen")
+    out = blend_onto(premultiplied(background), styled, "normal", 1.0)
+    check(doc, unpremultiplied(out))
+
+
+# Photoshop's pixels of layer_effects.psd: (layer, the colour channels compared, mean and
+# max error in levels allowed over the layer's box). Measured: Outer Glow 0.85 / 20, Inner
+# Glow 1.06 / 11, Inner Shadow 0.45 / 3, Drop Shadow 0.21 / 5 (before: 14.3 / 42,
+# 45.0 / 116, 17.2 / 66, 0.74 / 5). The Inner Glow layer's file restricts its blending to
+# red and green ('brst', not drawn by Layered): its blue is not compared.
+PHOTOSHOP = (("Outer Glow", slice(0, 3), 1.2, 25), ("Inner Glow", slice(0, 2), 1.5, 15),
+             ("Inner Shadow", slice(0, 3), 0.8, 6), ("Drop Shadow", slice(0, 3), 0.5, 6))
+
+
+def test_glows_and_inner_shadow_against_photoshops_merged_image():
+    doc = open_document(EFFECTS_FILE)
+    ps = np.asarray(PSDImage.open(EFFECTS_FILE).topil().convert("RGBA")).astype(float)
+    ours = composite_document(doc).astype(float)
+    for name, channels, mean, most in PHOTOSHOP:
+        layer = next(n for n in doc.root.walk() if n.name == name)
+        box = layer.bounds().intersect(doc.canvas)
+        error = np.abs(ours[box.slices()][..., channels] - ps[box.slices()][..., channels])
+        assert error.mean() < mean and error.max() <= most, (name, error.mean(), error.max())
+
+
+def test_photoshop_glows_and_inner_shadow_read_edited_and_written(tmp_path):
+    doc = open_document(EFFECTS_FILE)
+    nodes = {n.name: n for n in doc.root.walk()}
+    assert nodes["Outer Glow"].effects.outer_glows == (
+        OuterGlow(True, (255, 255, 255), 35.0, "screen", 0.0, 41.0, 50.0),)
+    assert nodes["Inner Shadow"].effects.inner_shadows == (
+        InnerShadow(True, (0, 0, 0), 35.0, 90.0, 18.0, 0.0, 41.0, "multiply", True),)
+    assert nodes["Inner Glow"].effects.inner_glows == (
+        InnerGlow(True, (255, 255, 255), 46.0, "screen", "edge", 0.0, 18.0, 50.0),)
+    # Drawn now: no longer named among what is kept but not drawn.
+    not_drawn = [k for w in doc.warnings for k in re.findall(r"\(([^)]*)\) are kept", w)]
+    assert "Bevel & Emboss" in not_drawn
+    assert not any(label in k for k in not_drawn for label in ("Glow", "Inner Shadow"))
+
+    glow = OuterGlow(True, (250, 20, 10), 60.0, "normal", 10.0, 20.0, 30.0)
+    shadow = InnerShadow(True, (0, 0, 120), 50.0, 45.0, 5.0, 20.0, 9.0, "multiply", False)
+    inner = InnerGlow(True, (10, 200, 30), 70.0, "screen", "center", 5.0, 12.0, 80.0)
+    for name, kind, effect in (("Outer Glow", "outer_glows", glow),
+                               ("Inner Shadow", "inner_shadows", shadow),
+                               ("Inner Glow", "inner_glows", inner)):
+        doc.set_effects(nodes[name], with_first(nodes[name].effects, kind, effect))
+    out = str(tmp_path / "edited.psd")
+    save_document(doc, out)
+    before = {n: k for n, _, k in effects_of(EFFECTS_FILE)}
+    after = {n: k for n, _, k in effects_of(out)}
+    assert after["Outer Glow"] == [("OuterGlow", True, 60.0, 20.0, None, 0.0, (250, 20, 10))]
+    assert after["Inner Shadow"] == [("InnerShadow", True, 50.0, 9.0, 5.0, 45.0, (0, 0, 120))]
+    assert after["Inner Glow"] == [("InnerGlow", True, 70.0, 12.0, None, 0.0, (10, 200, 30))]
+    assert {n: k for n, k in after.items() if n not in ("Outer Glow", "Inner Shadow",
+                                                         "Inner Glow")} == \
+        {n: k for n, k in before.items() if n not in ("Outer Glow", "Inner Shadow",
+                                                       "Inner Glow")}
+    layers = {n.name: n for n in PSDImage.open(out).descendants()}
+    written = next(iter(layers["Outer Glow"].effects))
+    assert (written.choke, written.quality_range, written.blend_mode.name) == (10.0, 30.0,
+                                                                               "NORMAL")
+    written = next(iter(layers["Inner Glow"].effects))
+    assert (written.glow_source.name, written.choke, written.quality_range) == ("CENTER", 5.0,
+                                                                                80.0)
+    assert next(iter(layers["Inner Shadow"].effects)).choke == 20.0
+    again = {n.name: n for n in open_document(out).root.walk()}
+    assert again["Outer Glow"].effects.outer_glows == (glow,)
+    assert again["Inner Shadow"].effects.inner_shadows == (shadow,)
+    assert again["Inner Glow"].effects.inner_glows == (inner,)
+
+
+def test_new_glows_and_inner_shadow_are_written_as_photoshop_writes_them(tmp_path):
+    doc, _, layer = scene(None)
+    effects = LayerEffects(outer_glows=(OuterGlow(size=7.0, spread=10.0),),
+                           inner_shadows=(InnerShadow(distance=2.0, size=3.0),),
+                           inner_glows=(InnerGlow(source="center", size=4.0),))
+    doc.set_effects(layer, effects)
+    out = str(tmp_path / "new.psd")
+    save_document(doc, out)
+    psd_layer = next(n for n in PSDImage.open(out).descendants() if n.name == "Styled")
+    kinds = [type(e).__name__ for e in psd_layer.effects]
+    assert sorted(kinds) == ["InnerGlow", "InnerShadow", "OuterGlow"]
+    glow = next(psd_layer.effects.find("OuterGlow"))
+    assert list(glow.descriptor.keys()) == [b"enab", b"present", b"showInDialog", b"Md  ",
+                                            b"Clr ", b"Opct", b"GlwT", b"Ckmt", b"blur",
+                                            b"Nose", b"ShdN", b"AntA", b"TrnS", b"Inpr"]
+    assert glow.glow_type.name == "SOFT_MATTE" and glow.blend_mode.name == "SCREEN"
+    again = open_document(out)
+    styled = next(n for n in again.root.walk() if n.name == "Styled")
+    assert styled.effects == effects
+    assert np.array_equal(composite_document(again), composite_document(doc))
+
+
+# -- the Layer Style dialog ------------------------------------------------------------------
+
+def test_outer_glow_and_inner_effects_from_the_dialog(qtbot, tmp_path, monkeypatch):
+    """Layer > Layer Style > Outer Glow… on a blue square over white: the glow (red, made
+    Normal so it shows over white) drawn around the square while the dialog is open, OK one
+    step, undo back; then Inner Shadow and Inner Glow set on their pages and cancelled:
+    live, then the style as it was."""
+    from test_ui_layer_style import in_dialog, open_psd, screen, square_psd
+    from ui_helpers import make_window
+
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    open_psd(w, qtbot, monkeypatch, square_psd(tmp_path))
+    doc = w.doc
+    square = doc.root.children[1]  # x 20..35, y 14..29
+    doc.set_active(square)
+    plain = screen(w)
+    steps = doc.history.count
+    monkeypatch.setattr("editor.ui.dialogs.ask_color", lambda *a, **k: QColor(255, 0, 0))
+    w.menus["layer_style"].aboutToShow.emit()
+
+    def glow(dialog, seen):
+        assert dialog.kinds.currentItem().text() == "Outer Glow"
+        assert dialog.kinds.currentItem().checkState() == Qt.CheckState.Checked
+        mode = dialog.findChild(QComboBox, "OuterGlowsBlendMode")
+        assert mode.currentText() == "Screen"  # Photoshop's default
+        mode.setCurrentIndex(mode.findText("Normal"))
+        qtbot.mouseClick(dialog.findChild(QPushButton, "OuterGlowsColor"),
+                         Qt.MouseButton.LeftButton)
+        dialog.findChild(QDoubleSpinBox, "OuterGlowsSize").setValue(8)
+        dialog.findChild(QDoubleSpinBox, "OuterGlowsOpacity").setValue(100)
+        seen["live"] = screen(w)
+        assert doc.history.count == steps
+
+    seen = in_dialog(qtbot, w.actions["style_outer_glow"].trigger, glow)
+    assert doc.history.count == steps + 1 and doc.history.undo_name() == "Layer Style"
+    assert square.effects.outer_glows == (OuterGlow(True, (255, 0, 0), 100.0, "normal", 0.0,
+                                                    8.0, 50.0),)
+    shown = screen(w)
+    assert np.array_equal(shown, seen["live"])
+    # Just left of the square: red glow over white; the square itself as it was.
+    assert (shown[18:26, 18, 0] == 255).all() and (shown[18:26, 18, 1] < 150).all()
+    assert (plain[18:26, 18] == 255).all()
+    assert np.array_equal(shown[16:28, 22:34], plain[16:28, 22:34])
+    w.actions["undo"].trigger()
+    assert square.effects is None and np.array_equal(screen(w), plain)
+    w.actions["redo"].trigger()
+    glowing = screen(w)
+
+    def inner(dialog, seen):
+        dialog.select("inner_shadows")
+        dialog.enable("inner_shadows")
+        dialog.findChild(QDoubleSpinBox, "InnerShadowsDistance").setValue(4)
+        dialog.findChild(QDoubleSpinBox, "InnerShadowsSize").setValue(3)
+        seen["shadow"] = screen(w)
+        dialog.select("inner_glows")
+        source = dialog.findChild(QComboBox, "InnerGlowsSource")
+        source.setCurrentIndex(source.findText("Center"))
+        seen["glow"] = screen(w)
+        seen["cancel"] = True
+
+    seen = in_dialog(qtbot, w.actions["style_inner_shadow"].trigger, inner)
+    # The inner shadow darkens the square's top-left inside (light from 120 degrees).
+    assert (seen["shadow"][15:18, 21:30, 2] < glowing[15:18, 21:30, 2] - 20).all()
+    assert np.array_equal(seen["shadow"][:, :19], glowing[:, :19])  # the glow as it was
+    # The inner glow (centre) lightens the square's middle.
+    assert (seen["glow"][21:23, 27:29].sum() > seen["shadow"][21:23, 27:29].sum() + 60)
+    assert doc.history.count == steps + 1
+    assert not square.effects.inner_shadows and not square.effects.inner_glows
+    assert np.array_equal(screen(w), glowing)
+
+
+def test_inner_effects_of_a_fill_layer_stop_at_its_shape_not_the_canvas():
+    """A Solid Color fill layer over the whole canvas (its mask reveals all): the canvas
+    cuts it, it has no edge there, so its inner glow and inner shadow show nowhere; made
+    from a selection of the right half, it has an edge there, where the glow shows."""
+    from editor.model import adjustment_ops
+    from editor.model.adjustments import SolidColor
+    from engine.box import Box
+
+    effects = LayerEffects(inner_glows=(InnerGlow(color=(255, 255, 0), opacity=100.0,
+                                                  size=6.0),),
+                           inner_shadows=(InnerShadow(distance=3.0, size=4.0),))
+    for selection in (None, Box(W // 2, 0, W - W // 2, H)):
+        doc, _, _ = scene(None)
+        if selection is not None:
+            doc.set_selection(selection)
+        fill = adjustment_ops.add_adjustment(doc, "solid_color", SolidColor((40, 60, 200)))
+        plain = composite_document(doc).astype(int)
+        doc.set_effects(fill, effects)
+        shown = composite_document(doc).astype(int)
+        if selection is None:
+            assert np.array_equal(shown, plain)
+        else:  # yellow screened over blue at its left edge, mid-height (the shadow is above)
+            edge = np.s_[10:30, W // 2:W // 2 + 2]
+            assert (shown[edge][..., 0] > plain[edge][..., 0] + 60).all()
