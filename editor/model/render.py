@@ -1087,13 +1087,24 @@ class Renderer:
         view = self._view_box if focus is not None else None
         drawn = []
         for box in boxes:
-            beyond = focus is not None and focus.rows is not None \
-                and box.intersect(focus.rows) != box  # rows the caches do not hold
-            if focus is None or (beyond and any(not box.intersect(e).is_empty()
-                                                for e in exact)):
-                self._redraw(box)  # (exact rows beyond the caches: drawn from the layers)
+            if focus is None:
+                self._redraw(box)
                 drawn.append(box)
                 continue
+            beyond = focus.rows is not None and box.intersect(focus.rows) != box
+            if beyond and any(not box.intersect(e).is_empty() for e in exact):
+                # Exact rows beyond the caches (made for the rows in view): drawn from the
+                # layers; those the caches hold, from them.
+                inside = box.intersect(focus.rows)
+                for rows in (Box(box.x, box.y, box.w, max(0, focus.rows.y - box.y)),
+                             Box(box.x, focus.rows.y1, box.w, max(0, box.y1 - focus.rows.y1))):
+                    rows = rows.intersect(box)
+                    if not rows.is_empty():
+                        self._redraw(rows)
+                        drawn.append(rows)
+                if inside.is_empty():
+                    continue
+                box, beyond = inside, False
             within = None
             for other in touched:
                 part = other.intersect(box)
