@@ -34,6 +34,7 @@ from engine.box import Box
 
 from . import prefaulted
 from .layers import AdjustmentLayer, FillLayer, Group, Layer, LayerMask, Node
+from .same import Same
 
 _layer_cache: "weakref.WeakKeyDictionary[Node, tuple]" = weakref.WeakKeyDictionary()
 _mask_cache: "weakref.WeakKeyDictionary[Node, tuple]" = weakref.WeakKeyDictionary()
@@ -109,12 +110,12 @@ def _reduce_straight(pixels: np.ndarray, level: int) -> np.ndarray:
 def _mask_key(mask: Optional[LayerMask], node: Node) -> tuple:
     if mask is None:
         return ()
-    return (id(mask.pixels), mask.pixels.shape, mask.x - getattr(node, "x", 0),
+    return (Same(mask.pixels), mask.pixels.shape, mask.x - getattr(node, "x", 0),
             mask.y - getattr(node, "y", 0), mask.default, mask.density, mask.feather)
 
 
 def _layer_key(layer: Layer, level: int) -> tuple:
-    return (level, id(layer.pixels), layer.pixels.shape, layer.revision,
+    return (level, Same(layer.pixels), layer.pixels.shape, layer.revision,
             _mask_key(layer.active_mask(), layer))
 
 
@@ -169,7 +170,7 @@ def reduced_stroke(layer: FillLayer, level: int) -> Optional[LayerMask]:
         return None
     user = layer.user_mask()
     s = 1 << level
-    key = (level, layer.revision, id(cover.pixels), cover.x % s, cover.y % s,
+    key = (level, layer.revision, Same(cover.pixels), cover.x % s, cover.y % s,
            _mask_key(user, cover))
     hit = _stroke_cache.get(layer)
     if hit is not None and hit[0] == key:

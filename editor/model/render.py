@@ -64,6 +64,7 @@ from engine.box import Box
 from engine.compose import blend, composite_premultiplied, to_float, unpremultiply
 
 from . import layer_effects, prefaulted, reduced
+from .same import Same
 from .adjustments import cube8, lut8_premultiplied, lut16
 from .layers import AdjustmentLayer, FillLayer, Group, Layer, Node
 
@@ -307,7 +308,10 @@ def _draw_styled(painter: _Painter, layer: Layer, region: Box, mode: str, opacit
     if box.intersect(region).intersect(painter.buffer.box).is_empty():
         return
     canvas = _document_canvas(layer)  # where a Gradient Overlay not aligned is laid out
-    key = (id(pixels), layer.revision, id(layer.active_mask()), layer.effects, at,
+    mask = layer.active_mask()  # (made anew per call for a vector mask; its pixels are not)
+    key = (Same(pixels), layer.revision,
+           None if mask is None else (Same(mask.pixels), mask.x, mask.y, mask.default,
+                                      mask.density, mask.feather), layer.effects, at,
            getattr(layer, "settings", None), getattr(layer, "stroke", None), canvas)
     kept = _styled_cache.get(layer)
     if kept is None or kept[0] != key or fill not in kept[1]:
@@ -396,7 +400,7 @@ def masked_pixels(layer: Layer) -> np.ndarray:
     mask = layer.active_mask()
     if mask is None:
         return layer.pixels
-    key = (id(layer.pixels), id(mask.pixels), mask.x - layer.x, mask.y - layer.y,
+    key = (Same(layer.pixels, mask.pixels), mask.x - layer.x, mask.y - layer.y,
            mask.default, mask.density, mask.feather, layer.pixels.shape)
 
     def redo(box: Box, out: np.ndarray) -> None:
@@ -422,9 +426,9 @@ def masked_fill_pixels(layer: FillLayer, canvas: Box) -> tuple[np.ndarray, Box]:
     laid_out = layer.frame() if layer.settings.kind != "solid_color" else None
     user = layer.user_mask() if layer.stroke is not None else None
     # (Its stroke is kept by its settings; the path's coverage of it, by the path's.)
-    key = (None if mask is None else (id(mask.pixels), mask.default, mask.density,
+    key = (None if mask is None else (Same(mask.pixels), mask.default, mask.density,
                                       mask.feather), layer.settings, laid_out, layer.stroke,
-           None if layer.placed_stroke is None else id(layer.placed_stroke.pixels))
+           None if layer.placed_stroke is None else Same(layer.placed_stroke.pixels))
 
     def redo(box: Box, out: np.ndarray) -> None:
         out[...] = layer.content(box, mask, user)
