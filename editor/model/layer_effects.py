@@ -24,6 +24,11 @@ Everything else (bevels, glows, gradient/pattern overlays, satin, inner shadow, 
 pattern strokes) is kept and written back but not drawn: `not_drawn` names them.
 The layer's own mode and opacity then apply to the whole styled layer (the shadow keeps
 its own mode); its fill opacity to its own pixels only (`styled_layers`). Pure numpy/scipy: no Qt.
+
+A group's style is drawn the same way from the group's composite (its layers composited on
+transparency, through its mask), not from each layer: one stroke round all of them. A Pass
+Through group with a drawn style is composited so too and blended as Normal (Photoshop's
+rule); render.py makes it over the rows it redraws and `reach()` around them.
 """
 from __future__ import annotations
 
@@ -107,6 +112,17 @@ class LayerEffects:
             if s.enabled and s.position != "inside":
                 reach = max(reach, int(math.ceil(s.size)) + 2)
         return reach
+
+    def reach(self) -> int:
+        """How far a change of the pixels the effects are made from can change what they
+        draw: beyond the pixels by `margin()`, and inside them by the widest inside or
+        centre stroke (a pixel made transparent moves the inner edge of the ring around
+        it), one pixel more for the ramp. 0 when nothing is drawn."""
+        if not self.drawn():
+            return 0
+        inward = max((s.size for s in self.strokes if s.enabled and s.position != "outside"),
+                     default=0)
+        return self.margin() + int(math.ceil(inward)) + 1
 
     def with_enabled(self, enabled: bool) -> "LayerEffects":
         return replace(self, enabled=enabled)

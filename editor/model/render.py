@@ -26,6 +26,11 @@ them in their group, or their clipping base), through their mask and opacity, in
 numba pass (`adjust_kernels`); with an adjustment above a dragged layer, the layers
 between adjustments are pre-flattened the same way and the adjustments redrawn live,
 only inside the box that changed (not whole rows: see below).
+A group with a drawn layer style (layer_effects.py) is composited on its own, and its
+effects are made from that composite (`_styled_group_images`) each time it is drawn,
+over the rows drawn and as far around them as the style reaches: nothing of it is kept,
+so no change of a layer inside can meet a stale copy (the document's dirty boxes grow by
+the style's reach: `Node.style_reach`).
 Fill layers (Solid Color, Gradient) are drawn as a layer of what they paint, its alpha
 times their masks' coverage, made once and kept as a masked layer's pixels are
 (`masked_fill_pixels`; a colour without a mask is filled by Qt).
@@ -222,8 +227,7 @@ class _Painter:
 
 
 def _draw_layer(painter: _Painter, layer: Layer, region: Box, mode: str, opacity: int) -> None:
-    if layer.effects is not None and layer.effects.drawn() \
-            and (isinstance(layer, FillLayer) or type(layer) is Layer):
+    if layer.draws_style():
         _draw_styled(painter, layer, region, mode, opacity)
         return
     # Without effects, Photoshop's fill opacity fades the layer as its opacity does.
@@ -265,10 +269,7 @@ def _styled_source(layer: Layer, canvas: Box) -> tuple[np.ndarray, Box]:
     so that where the canvas cuts its shape no stroke or shadow is drawn."""
     if not isinstance(layer, FillLayer):
         return masked_pixels(layer), layer.bounds()
-    effects = layer.effects
-    inward = max((s.size for s in effects.strokes if s.enabled and s.position != "outside"),
-                 default=0)
-    return masked_fill_pixels(layer, canvas.expand(effects.margin() + int(np.ceil(inward)) + 1))
+    return masked_fill_pixels(layer, canvas.expand(layer.effects.reach()))
 
 
 def _draw_styled(painter: _Painter, layer: Layer, region: Box, mode: str, opacity: int) -> None:
@@ -568,6 +569,8 @@ def _draw_clipping_group(painter: _Painter, base: Node, clipped: Sequence[Node],
     inner = _Painter(temp)
     if isinstance(base, Layer):
         _draw_layer(inner, base, inside, "normal", 255)
+    elif base.draws_style():  # (drawn as a styled layer base is: with its effects)
+        _blend_styled_group(inner, base, inside, "normal", 255)
     else:
         assert isinstance(base, Group)
         _draw_nodes(inner, base.children, inside)  # the group's own mode applies below
@@ -583,7 +586,8 @@ def _draw_clipping_group(painter: _Painter, base: Node, clipped: Sequence[Node],
     out[..., 3:4] = shape
     temp.write_float(inside, out)
     mode = "normal" if base.blend_mode == "pass_through" else base.blend_mode
-    if isinstance(base, Group) and base.active_mask() is not None:
+    if isinstance(base, Group) and base.active_mask() is not None and not base.draws_style():
+        # (a styled group's composite went through its mask before its effects were made)
         _mask_buffer(temp, base.active_mask(), inside)
     if mode in _QT_MODE_NAMES:
         painter.draw(temp.image, inside, region, mode, base.opacity)
@@ -650,6 +654,9 @@ def _draw_node(painter: _Painter, node: Node, region: Box) -> None:
         _draw_layer(painter, node, region, node.blend_mode, node.opacity)
         return
     assert isinstance(node, Group)
+    if node.draws_style():
+        _draw_styled_group(painter, node, region)
+        return
     buffer = painter.buffer
     inside = node.drawn_bounds().intersect(region).intersect(buffer.box)
     if inside.is_empty():
@@ -694,6 +701,67 @@ def _draw_node(painter: _Painter, node: Node, region: Box) -> None:
     else:
         painter.blend_numpy(unpremultiply(temp.read_float(inside)), inside, region,
                             node.blend_mode, node.opacity)
+
+
+def _group_mode(group: Group) -> str:
+    """The mode a group blends with: a Pass Through group with a drawn layer style is
+    composited on its own and blended as Normal (Photoshop's)."""
+    return "normal" if group.blend_mode == "pass_through" else group.blend_mode
+
+
+def _styled_group_images(group: Group, shown: Box, precise: bool
+                         ) -> tuple[list[tuple[np.ndarray, Optional[str]]], Box]:
+    """A group with its drawn layer style, over canvas box `shown`: its children composited
+    on transparency (through its mask) wherever a pixel of `shown` depends on them (its
+    style's reach around it), then `layer_effects.styled_layers` of that composite, as
+    for a pixel layer: the effects follow the group's composite, not each layer. Returns
+    the styled images (straight float) and their canvas box.
+
+    Nothing is kept between redraws (a child's change can never meet a stale composite):
+    the Renderer redraws whole rows, and the reach around them holds every pixel their
+    effects are made from, so a few rows redrawn are what a full redraw draws there."""
+    effects = group.effects
+    box = shown.expand(effects.reach())
+    window = box.intersect(group.composite_bounds())
+    padded = np.zeros((box.h, box.w, 4), np.float32)
+    if not window.is_empty():
+        temp = PixelBuffer(window.w, window.h, precise, (window.x, window.y))
+        inner = _Painter(temp)
+        _draw_nodes(inner, group.children, window)
+        inner.close()
+        mask = group.active_mask()
+        if mask is not None:
+            _mask_buffer(temp, mask, window)
+        padded[window.translate(-box.x, -box.y).slices()] = \
+            unpremultiply(temp.read_float(window))
+    return layer_effects.styled_layers(padded, effects), box
+
+
+def _draw_styled_group(painter: _Painter, group: Group, region: Box) -> None:
+    """A group with its drawn layer style inside `region`, with its mode (Normal for Pass
+    Through) and opacity."""
+    shown = group.drawn_bounds().intersect(region).intersect(painter.buffer.box)
+    _blend_styled_group(painter, group, shown, _group_mode(group), group.opacity)
+
+
+STYLED_BAND_PIXELS = 1 << 20  # a styled group is made in bands of rows: bounded memory
+
+
+def _blend_styled_group(painter: _Painter, group: Group, shown: Box, mode: str,
+                        opacity: int) -> None:
+    """Blends the styled group (`_styled_group_images`) onto `painter` inside `shown`: its
+    shadows with their own modes, then its composite with its overlays and strokes with
+    `mode`, each at `opacity`. Made in bands of rows (each band's composite and effects
+    over its rows and the style's reach around them: the same pixels as in one piece), so
+    a canvas-sized group holds a few float images of a band at a time, not of the canvas."""
+    if shown.is_empty() or opacity <= 0:
+        return
+    rows = max(2 * group.effects.reach(), STYLED_BAND_PIXELS // max(1, shown.w))
+    for y in range(shown.y, shown.y1, rows):
+        band = Box(shown.x, y, shown.w, min(rows, shown.y1 - y))
+        images, box = _styled_group_images(group, band, painter.buffer.precise)
+        for image, own_mode in images:
+            painter.blend_numpy(image, box, band, own_mode or mode, opacity)
 
 
 def composite_nodes(nodes: Sequence[Node], box: Box, *, precise: bool = True) -> np.ndarray:
@@ -1407,7 +1475,7 @@ def _split_top_level(nodes: Sequence[Node], layer: Layer) -> Optional[tuple[list
                 return None  # part of a clipping group: drawn with it, not alone
             return below, list(nodes[i + 1:])
         if isinstance(node, Group) and any(n is layer for n in node.walk()):
-            if (node.blend_mode != "pass_through" or node.opacity != 255 or not node.visible
+            if (node.isolated() or node.opacity != 255 or not node.visible
                     or node.active_mask() is not None or node.clipping
                     or (i + 1 < len(nodes) and nodes[i + 1].clipping)):
                 return None
@@ -1429,7 +1497,7 @@ def _blends_normally(node: Node) -> bool:
     if isinstance(node, Layer):
         return node.blend_mode == "normal"
     assert isinstance(node, Group)
-    if node.blend_mode == "normal":
-        return True
-    return (node.blend_mode == "pass_through" and node.opacity == 255
+    if node.isolated():
+        return _group_mode(node) == "normal"
+    return (node.opacity == 255
             and node.active_mask() is None and all(_blends_normally(c) for c in node.children))
