@@ -111,15 +111,17 @@ def test_group_shadow_and_stroke_follow_the_composite_of_its_layers(tmp_path, mo
     # The Pass Through group is drawn as Normal: the blue square multiplies only the red
     # one, so where it lies over the background it shows its own blue.
     assert ours[23, 20, 2] > ours[23, 20, 0] + 60
-    # The same pixels in bands of rows (as the PSD's merged image is written), in the
-    # merged image of our file, and after Flatten.
-    bands = np.concatenate([composite_document(doc, Box(0, y, W, min(7, H - y)))
+    # The same pixels made in bands of rows (as the PSD's merged image is written), made
+    # in bands of twice the style's reach, in the merged image of our file, after Flatten.
+    effects = group.effects
+    banded, _ = scene(effects)
+    bands = np.concatenate([composite_document(banded, Box(0, y, W, min(7, H - y)))
                             for y in range(0, H, 7)])
     np.testing.assert_array_equal(bands, composite_document(doc))
     from editor.model import render
 
-    monkeypatch.setattr(render, "STYLED_BAND_PIXELS", 1)  # made in bands of 2 x its reach
-    np.testing.assert_array_equal(composite_document(doc), bands)
+    monkeypatch.setattr(render, "STYLED_BAND_PIXELS", 1)
+    np.testing.assert_array_equal(composite_document(scene(effects)[0]), bands)
     monkeypatch.undo()
     out = str(tmp_path / "group.psd")
     save_document(doc, out)
@@ -131,20 +133,44 @@ def test_group_shadow_and_stroke_follow_the_composite_of_its_layers(tmp_path, mo
 
 
 def fresh(doc) -> np.ndarray:
-    renderer = Renderer(doc)
+    """What a new Renderer draws of a copy of `doc` (new nodes: nothing kept is shared)."""
+    copy = Document(doc.width, doc.height)
+    for node in doc.root.children:
+        twin = node.copy()
+        twin.parent = copy.root
+        copy.root.children.append(twin)
+    renderer = Renderer(copy)
     renderer.update()
     return renderer.composite.to_straight_rgba8()
 
 
-def test_screen_follows_a_moved_and_painted_child_of_a_styled_group():
-    """The Renderer redraws only the rows a change touches: a child moved (a drag) and a
-    child painted must redraw the group's stroke and shadow where they follow the change,
-    beyond the child's own pixels, as a fresh Renderer draws them."""
+def test_screen_follows_a_moved_and_painted_child_of_a_styled_group(monkeypatch):
+    """The styled group's images are kept between redraws: a layer moved outside the group
+    remakes none of them. The Renderer redraws only the rows a change touches: a child
+    moved (a drag) and a child painted must redraw the group's stroke and shadow where
+    they follow the change, beyond the child's own pixels, as a new Renderer draws a copy
+    of the document."""
+    from editor.model import render
+
     doc, group = scene(LayerEffects(drop_shadows=(SHADOW,), strokes=(STROKE,)), opacity=255)
     red, blue = group.children
+    note = Layer("Note", np.full((4, 6, 4), 255, np.uint8), 40, 2)
+    doc.add_layer(note)
     renderer = Renderer(doc)
     renderer.update()
     plain_group = renderer.composite.to_straight_rgba8()
+    made = []
+    images = render._styled_group_images
+    monkeypatch.setattr(render, "_styled_group_images",
+                        lambda g, band, precise: (made.append(band), images(g, band, precise))[1])
+    doc.translate(note, -30, 30)
+    renderer.update()
+    assert made == [] and not np.array_equal(renderer.composite.to_straight_rgba8(),
+                                             plain_group)
+    np.testing.assert_array_equal(renderer.composite.to_straight_rgba8(), fresh(doc))
+    doc.history.undo()
+    renderer.update()
+    np.testing.assert_array_equal(renderer.composite.to_straight_rgba8(), plain_group)
     renderer.set_focus(red)
     for step in range(3):  # a drag of the red square upwards
         doc.translate(red, 0, -2, merge_key="drag")

@@ -26,11 +26,12 @@ them in their group, or their clipping base), through their mask and opacity, in
 numba pass (`adjust_kernels`); with an adjustment above a dragged layer, the layers
 between adjustments are pre-flattened the same way and the adjustments redrawn live,
 only inside the box that changed (not whole rows: see below).
-A group with a drawn layer style (layer_effects.py) is composited on its own, and its
-effects are made from that composite (`_styled_group_images`) each time it is drawn,
-over the rows drawn and as far around them as the style reaches: nothing of it is kept,
-so no change of a layer inside can meet a stale copy (the document's dirty boxes grow by
-the style's reach: `Node.style_reach`).
+A group with a drawn layer style (layer_effects.py) is composited on its own and its
+effects are made from that composite (`_styled_group_images`), row band by row band with
+the style's reach around each; the result is kept per group (`_styled_rows`) under a key of
+everything inside it (`_content_key`), so a redraw because something else changed is a
+blit, and a change inside remakes only the rows redrawn (the document's dirty boxes grow
+by the style's reach: `Node.style_reach`).
 Fill layers (Solid Color, Gradient) are drawn as a layer of what they paint, its alpha
 times their masks' coverage, made once and kept as a masked layer's pixels are
 (`masked_fill_pixels`; a colour without a mask is filled by Qt).
@@ -717,9 +718,9 @@ def _styled_group_images(group: Group, shown: Box, precise: bool
     for a pixel layer: the effects follow the group's composite, not each layer. Returns
     the styled images (straight float) and their canvas box.
 
-    Nothing is kept between redraws (a child's change can never meet a stale composite):
-    the Renderer redraws whole rows, and the reach around them holds every pixel their
-    effects are made from, so a few rows redrawn are what a full redraw draws there."""
+    The reach around `shown` holds every pixel its effects are made from, and the
+    composite spans the same columns whatever rows are asked, so rows made apart are
+    what one piece gives there (exactly: the renderer's redraws rely on it)."""
     effects = group.effects
     box = shown.expand(effects.reach())
     window = box.intersect(group.composite_bounds())
@@ -747,21 +748,135 @@ def _draw_styled_group(painter: _Painter, group: Group, region: Box) -> None:
 STYLED_BAND_PIXELS = 1 << 20  # a styled group is made in bands of rows: bounded memory
 
 
+@dataclass
+class _StyledRows:
+    """A styled group's images kept over `box` (its drawn box on the canvas), premultiplied
+    in the painter's precision, and the rows of them made since the group last changed."""
+    key: tuple
+    box: Box
+    precise: bool
+    buffers: list                  # [(PixelBuffer, own mode or None)], bottom to top
+    rows: list                     # [(y0, y1)] made, disjoint
+
+
+# Per styled group: its `_StyledRows` of each precision (the screen's, the files').
+_styled_rows: "weakref.WeakKeyDictionary[Group, dict]" = weakref.WeakKeyDictionary()
+
+
+def _content_key(group: Group) -> tuple:
+    """What a group's composite and style are made from: its style and mask, and every
+    node inside it as the renderer reads it (a layer's pixels by identity and revision,
+    which in-place strokes and mask edits bump, as `_kept` relies on). Any change inside
+    gives another key: the kept rows are made again."""
+    def own_key(node: Node) -> tuple:  # (the group's mode and opacity apply when drawn)
+        mask = node.mask
+        return (id(node), node.effects, node.revision, id(node.vector_mask),
+                None if mask is None else (id(mask.pixels), mask.x, mask.y, mask.enabled,
+                                           mask.default, mask.density, mask.feather))
+
+    def node_key(node: Node) -> tuple:
+        out = own_key(node) + (node.visible, node.opacity, node.blend_mode, node.clipping,
+                               node.fill_opacity)
+        if isinstance(node, Layer):
+            out += (id(node.pixels), node.x, node.y, getattr(node, "settings", None))
+            if isinstance(node, FillLayer):
+                out += (node.frame(),)
+        return out
+
+    return (own_key(group),) + tuple(node_key(n) for n in group.walk())
+
+
+def _kept_rows(group: Group, precise: bool) -> Optional[_StyledRows]:
+    """The group's kept rows for its current content (new, empty ones when it changed),
+    over its drawn box inside the document's canvas; None outside a document."""
+    root = group
+    for root in group.ancestors():
+        pass
+    canvas = root.canvas  # (a document's root group holds its canvas box)
+    if canvas is None:
+        return None
+    box = group.drawn_bounds().intersect(canvas)
+    key = _content_key(group)
+    kept = _styled_rows.setdefault(group, {})
+    entry = kept.get(precise)
+    count = sum(1 for s in group.effects.drop_shadows if s.enabled) + 1
+    if entry is None or entry.box != box or len(entry.buffers) != count:
+        modes = [s.blend_mode for s in group.effects.drop_shadows if s.enabled] + [None]
+        buffers = [(PixelBuffer(box.w, box.h, precise, (box.x, box.y)), m) for m in modes]
+        entry = kept[precise] = _StyledRows(key, box, precise, buffers, [])
+    elif entry.key != key:
+        entry.key, entry.rows = key, []  # (its buffers are written again row by row)
+    return entry
+
+
 def _blend_styled_group(painter: _Painter, group: Group, shown: Box, mode: str,
                         opacity: int) -> None:
     """Blends the styled group (`_styled_group_images`) onto `painter` inside `shown`: its
     shadows with their own modes, then its composite with its overlays and strokes with
-    `mode`, each at `opacity`. Made in bands of rows (each band's composite and effects
-    over its rows and the style's reach around them: the same pixels as in one piece), so
-    a canvas-sized group holds a few float images of a band at a time, not of the canvas."""
+    `mode`, each at `opacity`.
+
+    The images are kept (`_styled_rows`) over the group's drawn box, premultiplied, and
+    made only for the rows asked for since the group last changed, in bands of rows (each
+    band's composite and effects over its rows and the style's reach around them: the
+    same pixels whichever rows are asked first): a redraw because something else changed
+    costs a blit per image, a stroke inside the group remakes the rows it touched."""
     if shown.is_empty() or opacity <= 0:
         return
-    rows = max(2 * group.effects.reach(), STYLED_BAND_PIXELS // max(1, shown.w))
-    for y in range(shown.y, shown.y1, rows):
-        band = Box(shown.x, y, shown.w, min(rows, shown.y1 - y))
-        images, box = _styled_group_images(group, band, painter.buffer.precise)
-        for image, own_mode in images:
-            painter.blend_numpy(image, box, band, own_mode or mode, opacity)
+    precise = painter.buffer.precise
+    entry = _kept_rows(group, precise)
+    if entry is None or entry.box.intersect(shown) != shown:  # (not kept: made for `shown`)
+        for band in _style_bands(group, shown):
+            images, box = _styled_group_images(group, band, precise)
+            for image, own_mode in images:
+                painter.blend_numpy(image, box, band, own_mode or mode, opacity)
+        return
+    missing = _missing_rows(entry.rows, shown.y, shown.y1)
+    for y0, y1 in missing:
+        for band in _style_bands(group, Box(entry.box.x, y0, entry.box.w, y1 - y0)):
+            images, box = _styled_group_images(group, band, precise)
+            for (buffer, _), (image, _) in zip(entry.buffers, images):
+                part = image[band.translate(-box.x, -box.y).slices()]
+                rgba = part.copy()
+                rgba[..., :3] *= part[..., 3:4]
+                buffer.write_float(band, rgba)
+        entry.rows = _merged_rows(entry.rows + [(y0, y1)])
+    for buffer, own_mode in entry.buffers:
+        blend_mode = own_mode or mode
+        if blend_mode in _QT_MODE_NAMES:
+            painter.draw(buffer.image, entry.box, shown, blend_mode, opacity)
+        else:
+            painter.blend_numpy(unpremultiply(buffer.read_float(shown)), shown, shown,
+                                blend_mode, opacity)
+
+
+def _style_bands(group: Group, box: Box) -> list[Box]:
+    """`box` cut into bands of rows to make a styled group in (bounded float memory)."""
+    rows = max(2 * group.effects.reach(), STYLED_BAND_PIXELS // max(1, box.w))
+    return [Box(box.x, y, box.w, min(rows, box.y1 - y)) for y in range(box.y, box.y1, rows)]
+
+
+def _missing_rows(made: list, y0: int, y1: int) -> list[tuple[int, int]]:
+    """The spans of rows y0..y1 not in `made` (disjoint spans)."""
+    out, y = [], y0
+    for a, b in sorted(made):
+        if b <= y or a >= y1:
+            continue
+        if a > y:
+            out.append((y, a))
+        y = max(y, b)
+    if y < y1:
+        out.append((y, y1))
+    return out
+
+
+def _merged_rows(spans: list) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
 
 
 def composite_nodes(nodes: Sequence[Node], box: Box, *, precise: bool = True) -> np.ndarray:
