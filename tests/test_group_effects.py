@@ -194,6 +194,21 @@ def test_screen_follows_a_moved_and_painted_child_of_a_styled_group(monkeypatch)
     np.testing.assert_array_equal(renderer.composite.to_straight_rgba8(), moved)
 
 
+def test_a_stroke_on_a_styled_layer_redraws_its_shadow_beyond_the_stroke():
+    """The same rule for a styled layer: erasing its bottom rows moves its shadow up,
+    rows below the erased box (they are redrawn too)."""
+    doc, group = scene(opacity=255)
+    red, blue = group.children
+    blue.effects = LayerEffects(drop_shadows=(SHADOW,))
+    renderer = Renderer(doc)
+    renderer.update()
+    edit = doc.begin_pixel_edit(blue, "Eraser", cover=blue.bounds())
+    edit.apply(doc, Box(0, 8, 12, 4), lambda view: view.__setitem__(Ellipsis, 0))
+    doc.end_pixel_edit(edit)
+    renderer.update()
+    np.testing.assert_array_equal(renderer.composite.to_straight_rgba8(), fresh(doc))
+
+
 def test_group_effects_round_trip_through_our_psd_and_psd_tools(tmp_path):
     doc, group = scene(LayerEffects(drop_shadows=(SHADOW,), strokes=(STROKE,)))
     drawn = composite_document(doc)
