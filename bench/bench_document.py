@@ -35,6 +35,10 @@ settle() and checks that the settled composite equals a fresh full render exactl
 stays the full-resolution figure (no view: every changed pixel at full resolution).
 --paths (with --masked) gives every third layer a vector mask (the disc in its box), so
 some layers are drawn through both, and (g) times filling one canvas-sized path.
+--grouped (with --masked) puts layers 2-7 in a Pass Through group and 12-17 in a Normal
+group (the moved layers stay at the top level); --group-style gives the Normal group a Drop
+Shadow and a Stroke, drawn from its composite (issue 15: a document without group effects
+should draw no slower than before).
 --shapes times (h): a full redraw of a photo background with and without a shape layer (a
 Solid Color fill whose vector mask is an ellipse over most of the canvas), and the
 redraw after its colour changes (its pixels made again).
@@ -145,6 +149,26 @@ def mask_half(doc) -> None:
             r = np.hypot((xx - w / 2) / (w / 2), (yy - h / 2) / (h / 2))
             values = np.clip((1.2 - r) * 255, 0, 255).astype(np.uint8)
             layer.mask = LayerMask(values, layer.x, layer.y, default=0)
+
+
+def group_some(doc, styled: bool) -> None:
+    """Layers 2-7 into a Pass Through group and layers 12-17 into a Normal group (the moved
+    middle and top layers stay at the top level); `styled`: the Normal group gets a Drop
+    Shadow and a 3 px Stroke, drawn from its composite (issue 15)."""
+    from editor.model import Group
+    from editor.model.layer_effects import DropShadow, LayerEffects, Stroke
+
+    nodes = list(doc.root.children)
+    out = nodes[:2]
+    for name, mode, part, rest in (("pass", "pass_through", nodes[2:8], nodes[8:12]),
+                                   ("isolated", "normal", nodes[12:18], nodes[18:])):
+        group = Group(name, part, blend_mode=mode)
+        if styled and mode == "normal":
+            group.effects = LayerEffects(drop_shadows=(DropShadow(size=10.0, distance=8.0),),
+                                         strokes=(Stroke(size=3.0),))
+        group.parent = doc.root
+        out += [group] + rest
+    doc.root.children[:] = out
 
 
 def disc_path(box, canvas):
@@ -607,6 +631,11 @@ def main() -> None:
                         help="with --masked: three adjustment layers in the stack as well")
     parser.add_argument("--paths", action="store_true",
                         help="with --masked: a vector mask on every third layer as well")
+    parser.add_argument("--grouped", action="store_true",
+                        help="with --masked: layers 2-7 in a Pass Through group, 12-17 in a "
+                             "Normal group")
+    parser.add_argument("--group-style", action="store_true",
+                        help="with --grouped: the Normal group has a Drop Shadow and a Stroke")
     parser.add_argument("--shapes", action="store_true",
                         help="only (h): full redraws with a shape layer")
     parser.add_argument("--memory-child", help=argparse.SUPPRESS)
@@ -630,6 +659,9 @@ def main() -> None:
             if args.adjusted:
                 add_adjustments(doc)
                 name += ", 3 adjustments"
+            if args.grouped:
+                group_some(doc, args.group_style)
+                name += ", 2 groups" + (" (one styled)" if args.group_style else "")
             bench_composite(name, doc, args.runs,
                             naive_runs=0 if args.no_naive or args.adjusted else 1)
             bench_views(name, doc, args.runs)

@@ -90,6 +90,14 @@ def clipped_above(parent: Group, index: int) -> Box:
     return box
 
 
+def styled_reach(box: Box, node: Node) -> Box:
+    """`box`, a change of `node` (or of what `node` holds), grown by how far the drawn
+    layer styles made from it reach: a shadow moves with the pixels it is made from, a
+    group's stroke follows a change of any of its layers."""
+    reach = node.style_reach()
+    return box.expand(reach) if reach and not box.is_empty() else box
+
+
 def copy_name(name: str, taken: set[str]) -> str:
     """The name Photoshop gives a duplicate: "cat copy", then "cat copy 2", "cat copy 3"...
 
@@ -662,7 +670,8 @@ class Document:
         node.parent = parent
         parent.children.insert(index, node)
         self.structure_changed.emit()
-        self.region_changed.emit(node.drawn_bounds().union(clipped_above(parent, index + 1)), None)
+        box = node.drawn_bounds().union(clipped_above(parent, index + 1))
+        self.region_changed.emit(styled_reach(box, node), None)
 
     def _remove(self, node: Node) -> tuple[Group, int]:
         parent = node.parent
@@ -674,7 +683,8 @@ class Document:
             self.active = None
             self.active_changed.emit(None)
         self.structure_changed.emit()
-        self.region_changed.emit(node.drawn_bounds().union(clipped_above(parent, index)), None)
+        box = node.drawn_bounds().union(clipped_above(parent, index))
+        self.region_changed.emit(styled_reach(box, parent), None)
         return parent, index
 
     def _set_attr(self, node: Node, attr: str, value) -> None:
@@ -683,7 +693,7 @@ class Document:
         self.node_changed.emit(node, attr)
         if attr == "effects":
             self.structure_changed.emit()  # the Layers panel shows or hides its fx mark
-            self.region_changed.emit(before.union(node.drawn_bounds()),
+            self.region_changed.emit(styled_reach(before.union(node.drawn_bounds()), node),
                                      node if isinstance(node, Layer) else None)
         elif attr in ("visible", "opacity", "fill_opacity", "blend_mode", "clipping", "settings",
                       "vector_mask", "stroke"):
@@ -693,7 +703,7 @@ class Document:
             box = node.drawn_bounds()
             if attr == "clipping" and node.parent is not None:
                 box = box.union(clipped_above(node.parent, node.index() + 1))
-            self.region_changed.emit(box, layer)
+            self.region_changed.emit(styled_reach(box, node), layer)
 
     def _set_offset(self, layer: Layer, x: int, y: int) -> None:
         old = layer.bounds()
@@ -711,19 +721,20 @@ class Document:
                 effects, reference_point=(rx + int(x) - layer.x, ry + int(y) - layer.y))
         layer.x, layer.y = int(x), int(y)
         self.node_changed.emit(layer, "offset")
-        self.region_changed.emit(old.union(layer.drawn_bounds()), layer)
+        self.region_changed.emit(styled_reach(old.union(layer.drawn_bounds()), layer), layer)
 
     def _set_pixels(self, layer: Layer, pixels: np.ndarray, x: int, y: int) -> None:
         layer.changed()
         old = layer.bounds()
         layer.pixels, layer.x, layer.y = pixels, int(x), int(y)
         self.node_changed.emit(layer, "pixels")
-        self.region_changed.emit(old.union(layer.bounds()), layer)
+        self.region_changed.emit(styled_reach(old.union(layer.bounds()), layer), layer)
 
     def _pixels_edited(self, layer: Layer, local_box: Box) -> None:
         layer.changed(local_box)
         self.node_changed.emit(layer, "pixels")
-        self.region_changed.emit(local_box.translate(layer.x, layer.y), layer)
+        self.region_changed.emit(styled_reach(local_box.translate(layer.x, layer.y), layer),
+                                 layer)
 
     def _set_mask(self, node: Node, mask) -> None:
         node.changed()
@@ -733,14 +744,16 @@ class Document:
                                                        or isinstance(node, AdjustmentLayer))
         self.node_changed.emit(node, "mask")
         self.structure_changed.emit()  # the Layers panel shows or hides the thumbnail
-        self.region_changed.emit(node.drawn_bounds(), node if isinstance(node, Layer) else None)
+        self.region_changed.emit(styled_reach(node.drawn_bounds(), node),
+                                 node if isinstance(node, Layer) else None)
 
     def _set_mask_attr(self, node: Node, attr: str, value) -> None:
         node.changed()
         assert node.mask is not None
         setattr(node.mask, attr, value)
         self.node_changed.emit(node, "mask")
-        self.region_changed.emit(node.drawn_bounds(), node if isinstance(node, Layer) else None)
+        self.region_changed.emit(styled_reach(node.drawn_bounds(), node),
+                                 node if isinstance(node, Layer) else None)
 
     def _mask_pixels_edited(self, node: Node, local_box: Box) -> None:
         if isinstance(node, Layer):  # in the layer's own coordinates
@@ -751,7 +764,7 @@ class Document:
         self.node_changed.emit(node, "mask_pixels")
         painted = local_box.translate(node.mask.x, node.mask.y)
         self.mask_pixels_changed.emit(node, painted)
-        box = painted.intersect(node.drawn_bounds())
+        box = styled_reach(painted.intersect(node.drawn_bounds()), node)
         self.region_changed.emit(box, node if isinstance(node, Layer) else None)
 
     def _set_selection(self, box: Optional[Box]) -> None:

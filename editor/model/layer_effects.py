@@ -46,6 +46,11 @@ non-linear contour or Precise technique) is kept and written back but not drawn:
 The layer's own mode and opacity then apply to the whole styled layer (the shadows and
 glows keep their own modes); its fill opacity to its own pixels only (`styled_layers`).
 Pure numpy/scipy: no Qt.
+
+A group's style is drawn the same way from the group's composite (its layers composited on
+transparency, through its mask), not from each layer: one stroke round all of them. A Pass
+Through group with a drawn style is composited so too and blended as Normal (Photoshop's
+rule); render.py makes it over the rows it redraws and `reach()` around them.
 """
 from __future__ import annotations
 
@@ -232,6 +237,20 @@ class LayerEffects:
                 reach = max(reach, int(math.ceil(s.size)) + 2)
         return reach
 
+    def reach(self) -> int:
+        """How far a change of the pixels the effects are made from can change what they
+        draw: beyond the pixels by `margin()`, and inside them by the widest inside or
+        centre stroke, inner glow or inner shadow (a pixel made transparent moves the inner
+        edge of what is drawn around it), one pixel more for the ramp. 0 when nothing is
+        drawn."""
+        if not self.drawn():
+            return 0
+        inward = max([s.size for s in self.strokes if s.enabled and s.position != "outside"]
+                     + [2 * g.size for g in self.inner_glows if g.enabled]
+                     + [2 * s.size + s.distance for s in self.inner_shadows if s.enabled],
+                     default=0)
+        return self.margin() + int(math.ceil(inward)) + 1
+
     def with_enabled(self, enabled: bool) -> "LayerEffects":
         return replace(self, enabled=enabled)
 
@@ -376,6 +395,18 @@ def overlay_paint(settings, alpha: np.ndarray, origin: tuple[int, int],
             frame = (reference[0], reference[1]) + tuple(frame[2:])
     pixels = settings.paint(Box(origin[0], origin[1], w, h), tuple(map(float, frame)))
     return pixels.astype(np.float32) * np.float32(1 / 255)
+
+
+def image_modes(effects: "LayerEffects") -> list[Optional[str]]:
+    """The modes of the images `styled_layers` returns for `effects`, bottom to top (None:
+    the layer's own), for those who keep a buffer per image (a styled group's rows)."""
+    if not effects.drawn():
+        return [None]
+    own = [s for s in effects.strokes if s.enabled and s.blend_mode != "normal"]
+    return ([s.blend_mode for s in effects.drop_shadows if s.enabled]
+            + [g.blend_mode for g in effects.outer_glows if g.enabled]
+            + [s.blend_mode for s in own if s.position == "outside"] + [None]
+            + [s.blend_mode for s in own if s.position != "outside"])
 
 
 def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,

@@ -256,6 +256,20 @@ class Node:
         layers (everywhere below them) and the pass-through groups holding them."""
         return self.bounds()
 
+    # Whether a layer style on this kind of node is drawn (adjustment layers keep theirs,
+    # as read from a file, but do not draw it).
+    draws_effects = True
+
+    def draws_style(self) -> bool:
+        """Its layer style (layer_effects.py) changes how it is drawn."""
+        return self.draws_effects and self.effects is not None and self.effects.drawn()
+
+    def style_reach(self) -> int:
+        """How far beyond a change of this node's pixels the canvas can change through the
+        drawn styles made from them: its own and those of the groups holding it (a group's
+        effects follow its composite: its Stroke moves with a moved child)."""
+        return sum(n.effects.reach() for n in (self, *self.ancestors()) if n.draws_style())
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.id} {self.name!r}>"
 
@@ -315,6 +329,7 @@ class AdjustmentLayer(Layer):
     operations that walk layers pass over it as over an empty layer."""
 
     kind = "adjustment"
+    draws_effects = False
 
     def __init__(self, name: str, settings, *, visible: bool = True, opacity: int = 255,
                  blend_mode: str = "normal", locked: bool = False):
@@ -341,6 +356,7 @@ class FillLayer(AdjustmentLayer):
     settings replaced as one undo step."""
 
     kind = "fill"
+    draws_effects = True  # a fill (shape) layer draws its style as a pixel layer does
     # The box its content is laid out on while it is outside a document's tree (a copy for
     # Merge Down or an autosave, a reduced stand-in): `frame()` as it was in the tree.
     placed_on: Optional[tuple] = None
@@ -488,14 +504,30 @@ class Group(Node):
                 box = box.union(layer.bounds())
         return box
 
+    def isolated(self) -> bool:
+        """Composited on transparency first, then blended as one layer: a group with a
+        mode of its own, or one whose layer style is drawn (Photoshop draws a Pass Through
+        group's effects from its composite, blended as Normal)."""
+        return self.blend_mode != "pass_through" or self.draws_style()
+
+    def composite_bounds(self) -> Box:
+        """Where its composite on transparency can have pixels (an isolated group's
+        adjustments act on its layers only): its layers' box, grown by their drawn styles
+        and its groups'; everywhere with a fill layer inside (it paints beyond them)."""
+        if any(isinstance(n, FillLayer) for n in self.walk()):
+            return EVERYWHERE
+        box = self.bounds()
+        for node in self.walk():
+            if node.effects is not None and (isinstance(node, Layer) or node.draws_style()):
+                box = box.union(node.drawn_bounds())
+        return box
+
     def drawn_bounds(self) -> Box:
-        if self.blend_mode != "pass_through":
-            if any(isinstance(n, FillLayer) for n in self.walk()):
-                return EVERYWHERE  # a fill layer inside paints beyond the layers' boxes
-            box = self.bounds()  # an isolated group: its adjustments act on its layers only
-            for layer in self.layers():
-                if layer.effects is not None:  # (and its layers' effects reach further)
-                    box = box.union(layer.drawn_bounds())
+        if self.isolated():
+            box = self.composite_bounds()
+            margin = self.effects.margin() if self.draws_style() else 0
+            if margin and not box.is_empty() and box != EVERYWHERE:
+                box = box.expand(margin)
             return box
         box = Box(0, 0, 0, 0)
         for child in self.children:

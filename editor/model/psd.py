@@ -546,11 +546,9 @@ class _Reader:
         if node.effects.others:
             self.warn(f"layer effects of '{item.name}' ({', '.join(node.effects.others)}) are "
                       f"kept and saved back, but Layered does not draw them")
-        if not isinstance(node, Layer) or (isinstance(node, AdjustmentLayer)
-                                           and not isinstance(node, FillLayer)):
-            if node.effects.drawn():
-                self.warn(f"layer effects of '{item.name}' are kept and saved back, but "
-                          f"Layered draws effects on pixel, fill and shape layers only")
+        if not node.draws_effects and node.effects.drawn():
+            self.warn(f"layer effects of '{item.name}' are kept and saved back, but "
+                      f"Layered draws effects on pixel, fill and shape layers and groups only")
 
     def read_mask(self, item) -> Optional[LayerMask]:
         """The layer's user mask (its channel and the record's mask data), kept as it is.

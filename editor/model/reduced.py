@@ -239,9 +239,12 @@ def reduced_nodes(nodes: Sequence[Node], level: int, masked: Callable[[Layer], n
             place(proxy, node, level)
         else:
             assert isinstance(node, Group)
+            # (Stand-ins carry no layer style; a styled Pass Through group still
+            # composites on its own, as it does at full resolution.)
             proxy = Group(node.name, reduced_nodes(node.children, level, masked, proxies),
                           visible=node.visible, opacity=node.opacity,
-                          blend_mode=node.blend_mode)
+                          blend_mode="normal" if node.blend_mode == "pass_through"
+                          and node.draws_style() else node.blend_mode)
             proxy.mask = reduced_mask(node, level)
         proxy.clipping = node.clipping
         proxy.fill_opacity = node.fill_opacity

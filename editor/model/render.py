@@ -26,6 +26,12 @@ them in their group, or their clipping base), through their mask and opacity, in
 numba pass (`adjust_kernels`); with an adjustment above a dragged layer, the layers
 between adjustments are pre-flattened the same way and the adjustments redrawn live,
 only inside the box that changed (not whole rows: see below).
+A group with a drawn layer style (layer_effects.py) is composited on its own and its
+effects are made from that composite (`_styled_group_images`), row band by row band with
+the style's reach around each; the result is kept per group (`_styled_rows`) under a key of
+everything inside it (`_content_key`), so a redraw because something else changed is a
+blit, and a change inside remakes only the rows redrawn (the document's dirty boxes grow
+by the style's reach: `Node.style_reach`).
 Fill layers (Solid Color, Gradient) are drawn as a layer of what they paint, its alpha
 times their masks' coverage, made once and kept as a masked layer's pixels are
 (`masked_fill_pixels`; a colour without a mask is filled by Qt).
@@ -229,8 +235,7 @@ def _draw_layer(painter: _Painter, layer: Layer, region: Box, mode: str, opacity
     pixels at fill opacity `fill` (default its own `fill_opacity`: a clipping base is also
     drawn at 255 for the shape it clips to)."""
     fill = layer.fill_opacity if fill is None else fill
-    if layer.effects is not None and layer.effects.drawn() \
-            and (isinstance(layer, FillLayer) or type(layer) is Layer):
+    if layer.draws_style():
         _draw_styled(painter, layer, region, mode, opacity, fill)
         return
     # Without effects, Photoshop's fill opacity fades the layer as its opacity does.
@@ -273,12 +278,7 @@ def _styled_source(layer: Layer, canvas: Box) -> tuple[np.ndarray, Box]:
     so that where the canvas cuts its shape no stroke, shadow or glow is drawn."""
     if not isinstance(layer, FillLayer):
         return masked_pixels(layer), layer.bounds()
-    effects = layer.effects
-    inward = max([s.size for s in effects.strokes if s.enabled and s.position != "outside"]
-                 + [2 * g.size for g in effects.inner_glows if g.enabled]
-                 + [2 * s.size + s.distance for s in effects.inner_shadows if s.enabled],
-                 default=0)
-    return masked_fill_pixels(layer, canvas.expand(effects.margin() + int(np.ceil(inward)) + 1))
+    return masked_fill_pixels(layer, canvas.expand(layer.effects.reach()))
 
 
 def _document_canvas(node) -> Optional[tuple[float, float, float, float]]:
@@ -612,6 +612,8 @@ def _draw_clipping_group(painter: _Painter, base: Node, clipped: Sequence[Node],
     inner = _Painter(temp)
     if isinstance(base, Layer):
         _draw_layer(inner, base, inside, "normal", 255, fill=255)
+    elif base.draws_style():  # (drawn as a styled layer base is: with its effects)
+        _blend_styled_group(inner, base, inside, "normal", 255)
     else:
         assert isinstance(base, Group)
         _draw_nodes(inner, base.children, inside)  # the group's own mode applies below
@@ -643,7 +645,8 @@ def _draw_clipping_group(painter: _Painter, base: Node, clipped: Sequence[Node],
     out[..., 3:4] = kept
     temp.write_float(inside, out)
     mode = "normal" if base.blend_mode == "pass_through" else base.blend_mode
-    if isinstance(base, Group) and base.active_mask() is not None:
+    if isinstance(base, Group) and base.active_mask() is not None and not base.draws_style():
+        # (a styled group's composite went through its mask before its effects were made)
         _mask_buffer(temp, base.active_mask(), inside)
     if mode in _QT_MODE_NAMES:
         painter.draw(temp.image, inside, region, mode, base.opacity)
@@ -710,6 +713,9 @@ def _draw_node(painter: _Painter, node: Node, region: Box) -> None:
         _draw_layer(painter, node, region, node.blend_mode, node.opacity)
         return
     assert isinstance(node, Group)
+    if node.draws_style():
+        _draw_styled_group(painter, node, region)
+        return
     buffer = painter.buffer
     inside = node.drawn_bounds().intersect(region).intersect(buffer.box)
     if inside.is_empty():
@@ -754,6 +760,180 @@ def _draw_node(painter: _Painter, node: Node, region: Box) -> None:
     else:
         painter.blend_numpy(unpremultiply(temp.read_float(inside)), inside, region,
                             node.blend_mode, node.opacity)
+
+
+def _group_mode(group: Group) -> str:
+    """The mode a group blends with: a Pass Through group with a drawn layer style is
+    composited on its own and blended as Normal (Photoshop's)."""
+    return "normal" if group.blend_mode == "pass_through" else group.blend_mode
+
+
+def _styled_group_images(group: Group, shown: Box, precise: bool
+                         ) -> tuple[list[tuple[np.ndarray, Optional[str]]], Box]:
+    """A group with its drawn layer style, over canvas box `shown`: its children composited
+    on transparency (through its mask) wherever a pixel of `shown` depends on them (its
+    style's reach around it), then `layer_effects.styled_layers` of that composite, as
+    for a pixel layer: the effects follow the group's composite, not each layer. Returns
+    the styled images (straight float) and their canvas box.
+
+    The reach around `shown` holds every pixel its effects are made from, and the
+    composite spans the same columns whatever rows are asked, so rows made apart are
+    what one piece gives there (exactly: the renderer's redraws rely on it)."""
+    effects = group.effects
+    box = shown.expand(effects.reach())
+    window = box.intersect(group.composite_bounds())
+    padded = np.zeros((box.h, box.w, 4), np.float32)
+    if not window.is_empty():
+        temp = PixelBuffer(window.w, window.h, precise, (window.x, window.y))
+        inner = _Painter(temp)
+        _draw_nodes(inner, group.children, window)
+        inner.close()
+        mask = group.active_mask()
+        if mask is not None:
+            _mask_buffer(temp, mask, window)
+        padded[window.translate(-box.x, -box.y).slices()] = \
+            unpremultiply(temp.read_float(window))
+    return layer_effects.styled_layers(padded, effects), box
+
+
+def _draw_styled_group(painter: _Painter, group: Group, region: Box) -> None:
+    """A group with its drawn layer style inside `region`, with its mode (Normal for Pass
+    Through) and opacity."""
+    shown = group.drawn_bounds().intersect(region).intersect(painter.buffer.box)
+    _blend_styled_group(painter, group, shown, _group_mode(group), group.opacity)
+
+
+STYLED_BAND_PIXELS = 1 << 20  # a styled group is made in bands of rows: bounded memory
+
+
+@dataclass
+class _StyledRows:
+    """A styled group's images kept over `box` (its drawn box on the canvas), premultiplied
+    in the painter's precision, and the rows of them made since the group last changed."""
+    key: tuple
+    box: Box
+    precise: bool
+    buffers: list                  # [(PixelBuffer, own mode or None)], bottom to top
+    rows: list                     # [(y0, y1)] made, disjoint
+
+
+# Per styled group: its `_StyledRows` of each precision (the screen's, the files').
+_styled_rows: "weakref.WeakKeyDictionary[Group, dict]" = weakref.WeakKeyDictionary()
+
+
+def _content_key(group: Group) -> tuple:
+    """What a group's composite and style are made from: its style and mask, and every
+    node inside it as the renderer reads it (a layer's pixels by identity and revision,
+    which in-place strokes and mask edits bump, as `_kept` relies on). Any change inside
+    gives another key: the kept rows are made again."""
+    def own_key(node: Node) -> tuple:  # (the group's mode and opacity apply when drawn)
+        mask = node.mask
+        return (Same(node, node.vector_mask), node.effects, node.revision,
+                None if mask is None else (Same(mask.pixels), mask.x, mask.y, mask.enabled,
+                                           mask.default, mask.density, mask.feather))
+
+    def node_key(node: Node) -> tuple:
+        out = own_key(node) + (node.visible, node.opacity, node.blend_mode, node.clipping,
+                               node.fill_opacity)
+        if isinstance(node, Layer):
+            out += (Same(node.pixels), node.x, node.y, getattr(node, "settings", None))
+            if isinstance(node, FillLayer):
+                out += (node.frame(),)
+        return out
+
+    return (own_key(group),) + tuple(node_key(n) for n in group.walk())
+
+
+def _kept_rows(group: Group, precise: bool) -> Optional[_StyledRows]:
+    """The group's kept rows for its current content (new, empty ones when it changed),
+    over its drawn box inside the document's canvas; None outside a document."""
+    root = group
+    for root in group.ancestors():
+        pass
+    canvas = root.canvas  # (a document's root group holds its canvas box)
+    if canvas is None:
+        return None
+    box = group.drawn_bounds().intersect(canvas)
+    key = _content_key(group)
+    kept = _styled_rows.setdefault(group, {})
+    entry = kept.get(precise)
+    modes = layer_effects.image_modes(group.effects)
+    if entry is None or entry.box != box or [m for _, m in entry.buffers] != modes:
+        buffers = [(PixelBuffer(box.w, box.h, precise, (box.x, box.y)), m) for m in modes]
+        entry = kept[precise] = _StyledRows(key, box, precise, buffers, [])
+    elif entry.key != key:
+        entry.key, entry.rows = key, []  # (its buffers are written again row by row)
+    return entry
+
+
+def _blend_styled_group(painter: _Painter, group: Group, shown: Box, mode: str,
+                        opacity: int) -> None:
+    """Blends the styled group (`_styled_group_images`) onto `painter` inside `shown`: its
+    shadows with their own modes, then its composite with its overlays and strokes with
+    `mode`, each at `opacity`.
+
+    The images are kept (`_styled_rows`) over the group's drawn box, premultiplied, and
+    made only for the rows asked for since the group last changed, in bands of rows (each
+    band's composite and effects over its rows and the style's reach around them: the
+    same pixels whichever rows are asked first): a redraw because something else changed
+    costs a blit per image, a stroke inside the group remakes the rows it touched."""
+    if shown.is_empty() or opacity <= 0:
+        return
+    precise = painter.buffer.precise
+    entry = _kept_rows(group, precise)
+    if entry is None or entry.box.intersect(shown) != shown:  # (not kept: made for `shown`)
+        for band in _style_bands(group, shown):
+            images, box = _styled_group_images(group, band, precise)
+            for image, own_mode in images:
+                painter.blend_numpy(image, box, band, own_mode or mode, opacity)
+        return
+    missing = _missing_rows(entry.rows, shown.y, shown.y1)
+    for y0, y1 in missing:
+        for band in _style_bands(group, Box(entry.box.x, y0, entry.box.w, y1 - y0)):
+            images, box = _styled_group_images(group, band, precise)
+            for (buffer, _), (image, _) in zip(entry.buffers, images):
+                part = image[band.translate(-box.x, -box.y).slices()]
+                rgba = part.copy()
+                rgba[..., :3] *= part[..., 3:4]
+                buffer.write_float(band, rgba)
+        entry.rows = _merged_rows(entry.rows + [(y0, y1)])
+    for buffer, own_mode in entry.buffers:
+        blend_mode = own_mode or mode
+        if blend_mode in _QT_MODE_NAMES:
+            painter.draw(buffer.image, entry.box, shown, blend_mode, opacity)
+        else:
+            painter.blend_numpy(unpremultiply(buffer.read_float(shown)), shown, shown,
+                                blend_mode, opacity)
+
+
+def _style_bands(group: Group, box: Box) -> list[Box]:
+    """`box` cut into bands of rows to make a styled group in (bounded float memory)."""
+    rows = max(2 * group.effects.reach(), STYLED_BAND_PIXELS // max(1, box.w))
+    return [Box(box.x, y, box.w, min(rows, box.y1 - y)) for y in range(box.y, box.y1, rows)]
+
+
+def _missing_rows(made: list, y0: int, y1: int) -> list[tuple[int, int]]:
+    """The spans of rows y0..y1 not in `made` (disjoint spans)."""
+    out, y = [], y0
+    for a, b in sorted(made):
+        if b <= y or a >= y1:
+            continue
+        if a > y:
+            out.append((y, a))
+        y = max(y, b)
+    if y < y1:
+        out.append((y, y1))
+    return out
+
+
+def _merged_rows(spans: list) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
 
 
 def composite_nodes(nodes: Sequence[Node], box: Box, *, precise: bool = True) -> np.ndarray:
@@ -1512,7 +1692,7 @@ def _split_top_level(nodes: Sequence[Node], layer: Layer) -> Optional[tuple[list
                 return None  # part of a clipping group: drawn with it, not alone
             return below, list(nodes[i + 1:])
         if isinstance(node, Group) and any(n is layer for n in node.walk()):
-            if (node.blend_mode != "pass_through" or node.opacity != 255 or not node.visible
+            if (node.isolated() or node.opacity != 255 or not node.visible
                     or node.active_mask() is not None or node.clipping
                     or (i + 1 < len(nodes) and nodes[i + 1].clipping)):
                 return None
@@ -1538,7 +1718,7 @@ def _blends_normally(node: Node) -> bool:
     if isinstance(node, Layer):
         return node.blend_mode == "normal" and normal_effects
     assert isinstance(node, Group)
-    if node.blend_mode == "normal":
-        return True
-    return (node.blend_mode == "pass_through" and node.opacity == 255
+    if node.isolated():
+        return _group_mode(node) == "normal"
+    return (node.opacity == 255
             and node.active_mask() is None and all(_blends_normally(c) for c in node.children))

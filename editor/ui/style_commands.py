@@ -1,9 +1,10 @@
 """Layer > Layer Style: Drop Shadow…, Stroke…, Color Overlay… (the Layer Style dialog),
 Hide/Show All Effects and Clear Layer Style, each one undo step.
 
-A layer's style (its effects, `editor.model.layer_effects`) comes from a PSD or the Layer
-Style dialog (`style_dialog.py`; also opened by double-clicking the layer's "fx" mark or
-the empty part of its row); the Layers panel marks such layers with "fx". Hide All Effects turns every layer's style off (the
+A layer's or group's style (its effects, `editor.model.layer_effects`; a group's drawn
+from its composite) comes from a PSD or the Layer Style dialog (`style_dialog.py`; also
+opened by double-clicking the node's "fx" mark or the empty part of its row); the Layers
+panel marks such layers and groups with "fx". Hide All Effects turns every layer's style off (the
 master switch Photoshop writes into the file), Show All Effects back on; Clear Layer
 Style removes the active layer's style.
 """
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from editor.model import AdjustmentLayer, FillLayer, Layer
 from editor.model.layer_effects import EDITABLE
 from editor.model.psd import global_angle
 
@@ -28,9 +28,9 @@ def styled(c: Context) -> bool:
 
 
 def can_style(node) -> bool:
-    """A layer that can have a style: not a group or adjustment layer (a fill layer can)."""
-    return isinstance(node, Layer) and (isinstance(node, FillLayer)
-                                        or not isinstance(node, AdjustmentLayer))
+    """A node whose style is drawn, so can be edited: a pixel, fill or shape layer, or a
+    group (its effects follow its composite); not an adjustment layer."""
+    return node is not None and node.draws_effects
 
 
 def any_styled(c: Context) -> bool:
