@@ -45,7 +45,7 @@ non-linear contour or Precise technique) is kept and written back but not drawn:
 `not_drawn` names the kinds not drawn at all.
 The layer's own mode and opacity then apply to the whole styled layer (the shadows and
 glows keep their own modes); its fill opacity to its own pixels only (`styled_layers`).
-Pure numpy/scipy: no Qt.
+numpy with OpenCV (distance transform, Gaussian blur): no Qt.
 
 A group's style is drawn the same way from the group's composite (its layers composited on
 transparency, through its mask), not from each layer: one stroke round all of them. A Pass
@@ -281,13 +281,15 @@ def with_first(effects: Optional[LayerEffects], kind: str, effect) -> LayerEffec
 # -- drawing --------------------------------------------------------------------------
 
 def _outside_distance(alpha: np.ndarray) -> np.ndarray:
-    """Euclidean distance of each pixel from the shape (alpha >= 1/2), 0 inside it."""
-    from scipy.ndimage import distance_transform_edt
+    """Euclidean distance of each pixel from the shape (alpha >= 1/2), 0 inside it: OpenCV's
+    exact transform (the same values as scipy's `distance_transform_edt`, about 5x
+    faster: 0.11-0.13 s against 0.57-0.65 s on 12 MP)."""
+    import cv2
 
     inside = alpha >= 0.5
     if not inside.any():
         return np.full(alpha.shape, np.inf, np.float32)
-    return distance_transform_edt(~inside).astype(np.float32)
+    return cv2.distanceTransform((~inside).view(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
 
 
 def dilate(alpha: np.ndarray, radius: float) -> np.ndarray:
@@ -306,17 +308,28 @@ def erode(alpha: np.ndarray, radius: float) -> np.ndarray:
     return 1.0 - dilate(1.0 - alpha, radius)
 
 
+def gaussian(values: np.ndarray, sigma: float, outside: float = 0.0) -> np.ndarray:
+    """A Gaussian blur of float32 `values` with sigma `sigma`, `outside` beyond the array:
+    scipy's `gaussian_filter(mode="constant", cval=outside)` (its kernel, 4 sigma each
+    side; within 1e-6) through OpenCV, about 4x faster (0.08 s against 0.34 s on 12 MP)."""
+    import cv2
+
+    radius = int(4.0 * sigma + 0.5)
+    size = 2 * radius + 1
+    return cv2.GaussianBlur(np.asarray(values, np.float32) - np.float32(outside), (size, size),
+                            sigma, sigmaY=sigma, borderType=cv2.BORDER_CONSTANT) \
+        + np.float32(outside)
+
+
 def spread_blur(alpha: np.ndarray, size: float, spread: float,
                 outside: float = 0.0) -> np.ndarray:
     """`alpha` grown by `size * spread / 100` pixels, then blurred by the rest of `size`
     (beyond the array it is `outside`): a shadow's or a glow's coverage."""
-    from scipy.ndimage import gaussian_filter
-
     grow = size * spread / 100.0
     out = dilate(alpha, grow)
     blur = size - grow
     if blur > 0:
-        out = gaussian_filter(out, blur * BLUR_PER_SIZE, mode="constant", cval=outside)
+        out = gaussian(out, blur * BLUR_PER_SIZE, outside)
     return out
 
 
@@ -409,6 +422,19 @@ def image_modes(effects: "LayerEffects") -> list[Optional[str]]:
             + [s.blend_mode for s in own if s.position != "outside"])
 
 
+def _composite_where_shown(layer: np.ndarray, paint: np.ndarray, under: bool) -> None:
+    """`paint` (straight float RGBA) composited under `layer` or over it, in place, only
+    where it shows: elsewhere the layer stays as it is. A stroke is a ring; compositing
+    the whole 12 MP layer for it took ~0.9 s. (Under an opaque pixel nothing shows.)"""
+    where = paint[..., 3] > 0
+    if under:
+        where &= layer[..., 3] < 1.0
+    if not where.any():
+        return
+    fg, bg = (layer[where], paint[where]) if under else (paint[where], layer[where])
+    layer[where] = over(fg, bg)
+
+
 def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
                   shape: Optional[np.ndarray] = None, origin: tuple[int, int] = (0, 0),
                   canvas: Optional[tuple[float, float, float, float]] = None
@@ -499,8 +525,7 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
             (under if s.position == "outside" else above).append((paint, s.blend_mode))
             continue
         # Outside: the stroke lies under the layer; inside and centre: over it.
-        layer = over(layer, paint) if s.position == "outside" \
-            else over(paint, layer)
+        _composite_where_shown(layer, paint, under=s.position == "outside")
     out.extend(under)
     out.append((layer, None))
     out.extend(above)
