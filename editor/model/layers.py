@@ -27,6 +27,7 @@ BLEND_MODE_LABELS = {
     "vivid_light": "Vivid Light", "linear_light": "Linear Light", "pin_light": "Pin Light",
     "hard_mix": "Hard Mix", "subtract": "Subtract", "divide": "Divide", "hue": "Hue",
     "saturation": "Saturation", "color": "Color", "luminosity": "Luminosity",
+    "darker_color": "Darker Color", "lighter_color": "Lighter Color",
 }
 
 _ids = itertools.count(1)

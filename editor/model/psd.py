@@ -963,7 +963,8 @@ _EFFECT_MODE_CODES = {
     "linear_dodge": b"linearDodge", "linear_burn": b"linearBurn",
     "vivid_light": b"vividLight", "linear_light": b"linearLight", "pin_light": b"pinLight",
     "hard_mix": b"hardMix", "subtract": b"blendSubtraction", "divide": b"blendDivide",
-    "hue": b"H   ", "saturation": b"Strt", "color": b"Clr ", "luminosity": b"Lmns"}
+    "hue": b"H   ", "saturation": b"Strt", "color": b"Clr ", "luminosity": b"Lmns",
+    "darker_color": b"darkerColor", "lighter_color": b"lighterColor"}
 
 
 def _new_effects_descriptor(enabled: bool):
