@@ -74,9 +74,22 @@ OTHERS = {
     "passthrough_blendmodes1.psd": (0.05, 2),  # modes inside pass-through groups
     "passthrough_blendmodes2.psd": (0.1, 3),
     "passthrough_blendmodes3.psd": (0.5, 4),
-    # An adjustment over translucent layers (no background): 0.17 / 2 (5 on the 8-bit path)
-    # here, before and after; it is the straight colour under nearly transparent pixels
-    # that is far off, which no one sees.
+    # Pass Through groups below 100 % Fill: it was not read (the groups drawn at 100 %);
+    # with an Exposure inside, 118.1 / 171 off before, the Exposure now acting on the
+    # group's layers only.
+    "passthrough_fill_adjustment.psd": (0.05, 2),
+    # A Lighter Color layer in a group at Fill 47 %: 14.7 / 134 before (Fill unread and the
+    # mode drawn as Normal). Left: soft brush edges, where Photoshop's Lighter Color over a
+    # translucent source is not the whole-colour choice (psd-tools: 1.68 / 19 too).
+    "passthrough_fill_blendmode.psd": (1.6, 20),
+    # Pass Through groups as clipping bases: their layers keep their modes against what
+    # lies below (a non-isolated group); before, drawn isolated: 6.17 / 124.
+    "passthrough_clipping_mask_blendmode.psd": (0.05, 1),
+    "passthrough_clipping_mask_adjustment.psd": (0.05, 2),  # 0.02 / 2 before
+    # Curves over translucent fill and pixel layers (no background): 0.17 / 2 (5 on the
+    # 8-bit path), before and after. Compared as straight colour it reads 3.95 / 255: the
+    # 103 fully transparent pixels, and Photoshop's own colour under alpha a only takes the
+    # a + 1 values k * 255 / a (it keeps 8-bit premultiplied colour: at alpha 1, (0, 0, 255)).
     "adjustment_backdrop_test.psd": (0.25, 6),
 }
 
@@ -132,6 +145,24 @@ def test_blend_mode_composites_like_photoshop(qapp, name):
 @pytest.mark.parametrize("name", list(OTHERS))
 def test_opacity_and_groups_composite_like_photoshop(qapp, name):
     check_all_paths(os.path.join(FILES, name), *OTHERS[name])
+
+
+def test_group_fill_is_read_kept_and_drawn(tmp_path, qapp):
+    """A group's Fill comes in from the file, goes out again when saved, and fades the
+    group: at Fill 0 % a Pass Through group shows nothing of its layers."""
+    from editor.model import Group
+    from editor.model.files import save_document
+
+    doc = open_document(os.path.join(FILES, "passthrough_fill_blendmode.psd"))
+    group = next(n for n in doc.nodes() if isinstance(n, Group))
+    assert group.fill_opacity == 120
+    save_document(doc, tmp_path / "again.psd")
+    again = open_document(tmp_path / "again.psd")
+    assert next(n for n in again.nodes() if isinstance(n, Group)).fill_opacity == 120
+    group.fill_opacity = 0
+    without = composite_document(doc)
+    group.visible = False
+    np.testing.assert_array_equal(without, composite_document(doc))
 
 
 def test_layer_opacity_fades_by_exactly_its_value():
