@@ -16,6 +16,9 @@ BLEND_MODES = (
     # Photoshop's own renders); their names are psd-tools' BlendMode names, so PSDs keep them.
     "linear_dodge", "linear_burn", "vivid_light", "linear_light", "pin_light", "hard_mix",
     "subtract", "divide", "hue", "saturation", "color", "luminosity",
+    # Darker / Lighter Color take the whole colour of the layer or of the backdrop, whichever
+    # has the lower / higher luminosity (Photoshop's, measured: tests/test_blend_modes_photoshop.py).
+    "darker_color", "lighter_color",
 )
 _PSD_TOOLS_MODES = frozenset(BLEND_MODES[12:])
 

@@ -86,6 +86,12 @@ def blend_reference(mode: str, cb: np.ndarray, cs: np.ndarray) -> np.ndarray:
         return np.minimum(1.0, out)
     if mode in ("hue", "saturation", "color", "luminosity"):
         return _non_separable(mode, cb, cs)
+    # Darker / Lighter Color: the whole colour whose luminosity is lower / higher (ties keep
+    # the backdrop).
+    if mode == "darker_color":
+        return np.where(_lum(cs) < _lum(cb), cs, cb)
+    if mode == "lighter_color":
+        return np.where(_lum(cs) > _lum(cb), cs, cb)
     raise ValueError(mode)
 
 

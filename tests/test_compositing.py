@@ -101,6 +101,10 @@ def well_conditioned(mode, nodes):
         ok = opaque & (spread(cs if mode == "hue" else cb) >= 0.1)
     elif mode in ("color", "luminosity"):
         ok = opaque
+    elif mode in ("darker_color", "lighter_color"):  # they jump where luminosities tie
+        def lum(c):
+            return 0.3 * c[..., 0] + 0.59 * c[..., 1] + 0.11 * c[..., 2]
+        ok = opaque & (np.abs(lum(cs) - lum(cb)) > 3.0 / 255)
     else:
         low, high = STEEP[mode]
         ok = ((cs >= low) & (cs <= high)).all(axis=-1) & (below[..., 3] >= 0.5)
@@ -121,7 +125,8 @@ def test_every_blend_mode_matches_the_reference(mode):
                 assert mask.mean() > 0.02  # the comparison still covers many pixels
                 assert error(precise, reference, mask) <= PRECISE, (opaque, opacity)
                 assert error(screen, reference, mask) <= SCREEN, (opaque, opacity)
-            elif mode in ("hue", "saturation", "color", "luminosity"):
+            elif mode in ("hue", "saturation", "color", "luminosity", "darker_color",
+                          "lighter_color"):
                 mask = well_conditioned(mode, nodes)
                 assert mask.mean() > 0.02
                 assert error(precise, reference, mask) <= PRECISE_NON_SEPARABLE, (opaque, opacity)

@@ -27,6 +27,7 @@ BLEND_MODE_LABELS = {
     "vivid_light": "Vivid Light", "linear_light": "Linear Light", "pin_light": "Pin Light",
     "hard_mix": "Hard Mix", "subtract": "Subtract", "divide": "Divide", "hue": "Hue",
     "saturation": "Saturation", "color": "Color", "luminosity": "Luminosity",
+    "darker_color": "Darker Color", "lighter_color": "Lighter Color",
 }
 
 _ids = itertools.count(1)
@@ -507,8 +508,18 @@ class Group(Node):
     def isolated(self) -> bool:
         """Composited on transparency first, then blended as one layer: a group with a
         mode of its own, or one whose layer style is drawn (Photoshop draws a Pass Through
-        group's effects from its composite, blended as Normal)."""
-        return self.blend_mode != "pass_through" or self.draws_style()
+        group's effects from its composite, blended as Normal). A Pass Through group below
+        100 % Fill with adjustment layers inside is isolated too: Photoshop's adjustments then
+        act on the group's own layers only (measured on psd-tools' passthrough_fill_adjustment,
+        tests/test_blend_modes_photoshop.py); without adjustments its layers still blend with
+        what lies below, and its Fill fades them as its opacity does."""
+        return (self.blend_mode != "pass_through" or self.draws_style()
+                or (self.fill_opacity != 255 and self.adjusts()))
+
+    def adjusts(self) -> bool:
+        """Whether an adjustment layer (not a fill layer) is inside, at any depth."""
+        return any(isinstance(n, AdjustmentLayer) and not isinstance(n, FillLayer)
+                   for n in self.walk())
 
     def composite_bounds(self) -> Box:
         """Where its composite on transparency can have pixels (an isolated group's

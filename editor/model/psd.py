@@ -506,8 +506,8 @@ class _Reader:
         self.read_effects(item, node)
         if not (isinstance(item, (ShapeLayer, PsdFill)) and node.kind == "pixel"):
             # (the shape and fill layers psd-tools drew, it drew with their masks and fill)
-            if not isinstance(node, Group):  # 'iOpa': Photoshop's Fill, beside the opacity
-                node.fill_opacity = int(item.fill_opacity)
+            # 'iOpa': Photoshop's Fill, beside the opacity (a group's too: render.py)
+            node.fill_opacity = int(item.fill_opacity)
             node.mask = self.read_mask(item)
             self.read_vector_mask(item, node)
         layer_id = item.layer_id
@@ -963,7 +963,8 @@ _EFFECT_MODE_CODES = {
     "linear_dodge": b"linearDodge", "linear_burn": b"linearBurn",
     "vivid_light": b"vividLight", "linear_light": b"linearLight", "pin_light": b"pinLight",
     "hard_mix": b"hardMix", "subtract": b"blendSubtraction", "divide": b"blendDivide",
-    "hue": b"H   ", "saturation": b"Strt", "color": b"Clr ", "luminosity": b"Lmns"}
+    "hue": b"H   ", "saturation": b"Strt", "color": b"Clr ", "luminosity": b"Lmns",
+    "darker_color": b"darkerColor", "lighter_color": b"lighterColor"}
 
 
 def _new_effects_descriptor(enabled: bool):

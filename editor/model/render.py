@@ -214,7 +214,7 @@ class _Painter:
         _, QtGui = _qt()
         painter = self.qpainter()
         painter.setCompositionMode(getattr(QtGui.QPainter.CompositionMode, _QT_MODE_NAMES[mode]))
-        painter.setOpacity(opacity / 255.0)
+        painter.setOpacity(_qt_opacity(opacity))
         return painter
 
     def blend_numpy(self, straight: np.ndarray, straight_box: Box, region: Box, mode: str,
@@ -227,6 +227,18 @@ class _Painter:
         src = straight[inter.translate(-straight_box.x, -straight_box.y).slices()]
         out = composite_premultiplied(self.buffer.read_float(inter), src, mode, opacity / 255.0)
         self.buffer.write_float(inter, out)
+
+
+def _qt_opacity(opacity: int) -> float:
+    """The QPainter opacity that fades by exactly `opacity` (0-255), as Photoshop does.
+
+    Qt's raster engine keeps the opacity as a whole number of 256ths, truncated, and
+    scales that by 255/256 (truncating again), so `opacity / 255` lands one level low
+    for most opacities: a layer at 50 % (128) drew at alpha 127, at 254 at 253. With
+    (opacity + 1) / 256 every opacity and every source alpha come out as
+    round(alpha * opacity / 255) on both the 8- and the 16-bit buffer (measured for all
+    opacities on 1-pixel and full-row spans: tests/test_blend_modes_photoshop.py)."""
+    return 1.0 if opacity >= 255 else (opacity + 1) / 256.0
 
 
 def _draw_layer(painter: _Painter, layer: Layer, region: Box, mode: str, opacity: int,
@@ -616,7 +628,10 @@ def _draw_clipping_group(painter: _Painter, base: Node, clipped: Sequence[Node],
         _blend_styled_group(inner, base, inside, "normal", 255)
     else:
         assert isinstance(base, Group)
-        _draw_nodes(inner, base.children, inside)  # the group's own mode applies below
+        if base.isolated() or base.adjusts():
+            _draw_nodes(inner, base.children, inside)  # the group's own mode applies below
+        else:
+            _pass_through_content(painter, base, inside, temp)
     inner.close()
     shape = temp.read_float(inside)[..., 3:4].copy()
     own = shape  # the base's own contribution: its shape, unless its Fill fades it
@@ -645,14 +660,45 @@ def _draw_clipping_group(painter: _Painter, base: Node, clipped: Sequence[Node],
     out[..., 3:4] = kept
     temp.write_float(inside, out)
     mode = "normal" if base.blend_mode == "pass_through" else base.blend_mode
-    if isinstance(base, Group) and base.active_mask() is not None and not base.draws_style():
-        # (a styled group's composite went through its mask before its effects were made)
-        _mask_buffer(temp, base.active_mask(), inside)
+    opacity = base.opacity  # (a layer base's Fill faded its own colours above)
+    if isinstance(base, Group) and not base.draws_style():
+        opacity = _times(opacity, base.fill_opacity)  # an unstyled group's Fill fades it all
+        if base.active_mask() is not None:
+            # (a styled group's composite went through its mask before its effects were made)
+            _mask_buffer(temp, base.active_mask(), inside)
     if mode in _QT_MODE_NAMES:
-        painter.draw(temp.image, inside, region, mode, base.opacity)
+        painter.draw(temp.image, inside, region, mode, opacity)
     else:
         painter.blend_numpy(unpremultiply(temp.read_float(inside)), inside, region, mode,
-                            base.opacity)
+                            opacity)
+
+
+def _pass_through_content(painter: _Painter, group: Group, box: Box,
+                          temp: PixelBuffer) -> None:
+    """What a Pass Through group that is a clipping base contributes, into `temp` (empty)
+    inside canvas box `box`: Photoshop composites it as a non-isolated group (PDF's): its
+    layers blend with what lies below, their modes kept, and the backdrop is taken out
+    again. Drawn over the backdrop B they give R; drawn on transparency, the group's own
+    alpha a; its content is then R - B (1 - a), premultiplied (so that, blended Normal at
+    full opacity, it gives R back). Measured on psd-tools' passthrough_clipping_mask_
+    blendmode (tests/test_blend_modes_photoshop.py): drawn isolated, a Linear Dodge layer
+    in it lost its mode. (A group with adjustments inside is drawn isolated, its
+    adjustments acting on its own layers, as Photoshop does there.)"""
+    painter.close()
+    buffer = painter.buffer
+    inner = _Painter(temp)
+    _draw_nodes(inner, group.children, box)
+    inner.close()
+    alpha = temp.read_float(box)[..., 3:4]
+    over = PixelBuffer(box.w, box.h, buffer.precise, (box.x, box.y))
+    over.region(box)[...] = buffer.region(box)
+    inner = _Painter(over)
+    _draw_nodes(inner, group.children, box)
+    inner.close()
+    content = over.read_float(box) - buffer.read_float(box) * (1.0 - alpha)
+    content[..., :3] = np.clip(content[..., :3], 0.0, alpha)
+    content[..., 3:4] = alpha
+    temp.write_float(box, content)
 
 
 def _content_box(node: Node, canvas: Box) -> Box:
@@ -721,8 +767,12 @@ def _draw_node(painter: _Painter, node: Node, region: Box) -> None:
     if inside.is_empty():
         return
     mask = node.active_mask()
-    if node.blend_mode == "pass_through" and mask is None:
-        if node.opacity == 255:
+    # A group's Fill (unstyled) fades its layers as its opacity does (psd-tools' composite,
+    # and Photoshop's pixels: tests/test_blend_modes_photoshop.py).
+    opacity = _times(node.opacity, node.fill_opacity)
+    mode = _group_mode(node)
+    if not node.isolated() and mask is None:
+        if opacity == 255:
             _draw_nodes(painter, node.children, region)
             return
         # Children blend with the backdrop; the group's opacity then fades the
@@ -732,9 +782,9 @@ def _draw_node(painter: _Painter, node: Node, region: Box) -> None:
         _draw_nodes(painter, node.children, inside)
         painter.close()
         after = buffer.read_float(inside)
-        buffer.write_float(inside, before + (after - before) * (node.opacity / 255.0))
+        buffer.write_float(inside, before + (after - before) * (opacity / 255.0))
         return
-    if node.blend_mode == "pass_through":
+    if not node.isolated():
         # A masked pass-through group: the mask (times opacity) fades the children's
         # effect back towards the backdrop.
         inside = inside.intersect(buffer.box)
@@ -745,7 +795,7 @@ def _draw_node(painter: _Painter, node: Node, region: Box) -> None:
         _draw_nodes(painter, node.children, inside)
         painter.close()
         after = buffer.read_float(inside)
-        weight = mask.coverage(inside)[..., None] * np.float32(node.opacity / 255.0 / 255.0)
+        weight = mask.coverage(inside)[..., None] * np.float32(opacity / 255.0 / 255.0)
         buffer.write_float(inside, before + (after - before) * weight)
         return
     # An isolated group: its children composite on transparency first.
@@ -755,11 +805,11 @@ def _draw_node(painter: _Painter, node: Node, region: Box) -> None:
     inner.close()
     if mask is not None:
         _mask_buffer(temp, mask, inside)
-    if node.blend_mode in _QT_MODE_NAMES:
-        painter.draw(temp.image, inside, region, node.blend_mode, node.opacity)
+    if mode in _QT_MODE_NAMES:
+        painter.draw(temp.image, inside, region, mode, opacity)
     else:
-        painter.blend_numpy(unpremultiply(temp.read_float(inside)), inside, region,
-                            node.blend_mode, node.opacity)
+        painter.blend_numpy(unpremultiply(temp.read_float(inside)), inside, region, mode,
+                            opacity)
 
 
 def _group_mode(group: Group) -> str:
@@ -1692,7 +1742,8 @@ def _split_top_level(nodes: Sequence[Node], layer: Layer) -> Optional[tuple[list
                 return None  # part of a clipping group: drawn with it, not alone
             return below, list(nodes[i + 1:])
         if isinstance(node, Group) and any(n is layer for n in node.walk()):
-            if (node.isolated() or node.opacity != 255 or not node.visible
+            if (node.isolated() or node.opacity != 255 or node.fill_opacity != 255
+                    or not node.visible
                     or node.active_mask() is not None or node.clipping
                     or (i + 1 < len(nodes) and nodes[i + 1].clipping)):
                 return None
@@ -1720,5 +1771,5 @@ def _blends_normally(node: Node) -> bool:
     assert isinstance(node, Group)
     if node.isolated():
         return _group_mode(node) == "normal"
-    return (node.opacity == 255
+    return (node.opacity == 255 and node.fill_opacity == 255
             and node.active_mask() is None and all(_blends_normally(c) for c in node.children))
