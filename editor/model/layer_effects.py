@@ -1,4 +1,4 @@
-"""Layer effects (Photoshop's layer styles): what a layer carries, and the eight we draw.
+"""Layer effects (Photoshop's layer styles): what a layer carries, and the nine we draw.
 
 A PSD layer's effects are the 'lfx2' descriptor (and the legacy 'lrFX', 'lmfx' for several
 effects of one kind, the reference point 'fxrp'). psd.py keeps those tagged blocks on the
@@ -36,11 +36,17 @@ Photoshop's pixels of layer_effects.psd, where its shadows and glows fit best at
   (`GradientFill.paint`, `PatternFill.paint`: one path each), laid out on the layer's box
   when aligned (linked) with it, else on the canvas; a linked pattern's tiles start at the
   style's reference point ('fxrp', which moves with the layer) where it has one.
+- Bevel & Emboss (Inner Bevel, technique Smooth): a height map (the alpha blurred as the
+  other effects' edges are, raised by size x depth) lit by a distant light from its angle
+  and altitude (`bevel_light`); its highlight (Screen) and shadow (Multiply) are blended
+  onto the layer's colours inside its shape, each in its mode at its opacity.
 
 Inside the shape the interior effects are blended onto the layer's colours in Photoshop's
 order, bottom to top: Pattern Overlay, Gradient Overlay, Color Overlay, Inner Glow, Inner
-Shadow (then Normal strokes). Everything else (bevels, satin, noise gradients, patterns
-the file does not hold, gradient or pattern strokes and glows, a glow's noise, jitter,
+Shadow, Bevel & Emboss (then Normal strokes: an inside stroke lies over the bevel, where
+Photoshop bevels it too). Everything else (other bevel styles and techniques, satin, noise
+gradients, patterns the file does not hold, gradient or pattern strokes and glows, a glow's
+noise, jitter,
 non-linear contour or Precise technique) is kept and written back but not drawn:
 `not_drawn` names the kinds not drawn at all.
 The layer's own mode and opacity then apply to the whole styled layer (the shadows and
@@ -179,6 +185,29 @@ class PatternOverlay:
 
 
 @dataclass(frozen=True)
+class BevelEmboss:
+    """Photoshop's Bevel & Emboss (its defaults). Drawn: style Inner Bevel, technique Smooth
+    (`bevel_light`); the other styles and techniques, the gloss contour, contour and
+    texture are kept in the file, not drawn (psd.py reads only what is drawn)."""
+    enabled: bool = True
+    style: str = "inner_bevel"
+    technique: str = "smooth"
+    depth: float = 100.0  # percent
+    direction: str = "up"  # up / down
+    size: float = 5.0  # pixels
+    soften: float = 0.0  # pixels
+    angle: float = 120.0  # degrees, where the light comes from
+    altitude: float = 30.0  # degrees above the surface
+    use_global_light: bool = True
+    highlight_mode: str = "screen"
+    highlight_color: tuple[int, int, int] = (255, 255, 255)
+    highlight_opacity: float = 75.0
+    shadow_mode: str = "multiply"
+    shadow_color: tuple[int, int, int] = (0, 0, 0)
+    shadow_opacity: float = 75.0
+
+
+@dataclass(frozen=True)
 class LayerEffects:
     """A layer's style. `enabled` is the master switch (Hide All Effects); `blocks` the
     file's tagged blocks as read (psd.py's, written back); `others` the kinds of enabled
@@ -197,12 +226,13 @@ class LayerEffects:
     # The file's reference point ('fxrp', canvas pixels): where a Pattern Overlay linked
     # with the layer has its tiles' corner (measured on layer_effects.psd: exact).
     reference_point: Optional[tuple[float, float]] = None
+    bevels: tuple[BevelEmboss, ...] = ()
 
     def all(self) -> tuple:
         """Every effect we model, of every kind."""
         return (self.drop_shadows + self.strokes + self.color_overlays + self.outer_glows
                 + self.inner_shadows + self.inner_glows + self.gradient_overlays
-                + self.pattern_overlays)
+                + self.pattern_overlays + self.bevels)
 
     def drawn(self) -> bool:
         """Whether anything here changes how the layer is drawn."""
@@ -247,7 +277,8 @@ class LayerEffects:
             return 0
         inward = max([s.size for s in self.strokes if s.enabled and s.position != "outside"]
                      + [2 * g.size for g in self.inner_glows if g.enabled]
-                     + [2 * s.size + s.distance for s in self.inner_shadows if s.enabled],
+                     + [2 * s.size + s.distance for s in self.inner_shadows if s.enabled]
+                     + [2 * (b.size + b.soften) for b in self.bevels if b.enabled],
                      default=0)
         return self.margin() + int(math.ceil(inward)) + 1
 
@@ -261,7 +292,8 @@ EDITABLE = (("drop_shadows", DropShadow, "Drop Shadow"), ("strokes", Stroke, "St
             ("outer_glows", OuterGlow, "Outer Glow"), ("inner_shadows", InnerShadow, "Inner Shadow"),
             ("inner_glows", InnerGlow, "Inner Glow"),
             ("gradient_overlays", GradientOverlay, "Gradient Overlay"),
-            ("pattern_overlays", PatternOverlay, "Pattern Overlay"))
+            ("pattern_overlays", PatternOverlay, "Pattern Overlay"),
+            ("bevels", BevelEmboss, "Bevel & Emboss"))
 
 
 def first_of(effects: Optional[LayerEffects], kind: str):
@@ -365,6 +397,38 @@ def inner_glow_alpha(alpha: np.ndarray, glow: InnerGlow) -> np.ndarray:
     return edge if glow.source != "center" else 1.0 - edge
 
 
+def bevel_light(alpha: np.ndarray, bevel: BevelEmboss) -> tuple[np.ndarray, np.ndarray]:
+    """Where an Inner Bevel (technique Smooth) lightens and darkens the layer: (highlight,
+    shadow), each 0..1 before its opacity (only inside the shape counts).
+
+    The surface is a height map: the alpha blurred as every effect's edge is (sigma
+    `BLUR_PER_SIZE` * size), raised to `size * depth / 100` pixels where the shape is full
+    (sunk for direction Down). Its normals are lit by a distant light from `angle` at
+    `altitude` (Lambert's cosine). A flat surface gets neither: the highlight is how much
+    more light a pixel gets than flat ground, as a part of what more it could get; the
+    shadow how much less, as a part of flat ground's light. Soften blurs both by its size.
+    Measured on Photoshop's Inner Bevel of layer_effects.psd (size 41, depth 100 %, altitude
+    30): this profile fits best at the effects' sigma (0.44 x size) and height = size."""
+    from scipy.ndimage import gaussian_filter
+
+    sign = 1.0 if bevel.direction != "down" else -1.0
+    height = gaussian_filter(alpha.astype(np.float32), BLUR_PER_SIZE * bevel.size,
+                             mode="constant") if bevel.size > 0 else alpha
+    height = height * np.float32(sign * bevel.size * bevel.depth / 100.0)
+    gy, gx = np.gradient(height) if min(alpha.shape) > 1 else (height * 0, height * 0)
+    a, e = math.radians(bevel.angle), math.radians(bevel.altitude)
+    # Towards the light (y grows downwards); the normal of z = height is (-gx, -gy, 1).
+    lx, ly, lz = math.cos(e) * math.cos(a), -math.cos(e) * math.sin(a), math.sin(e)
+    shade = (lz - gx * lx - gy * ly) / np.sqrt(gx * gx + gy * gy + 1.0)
+    highlight = np.clip((shade - lz) / max(1.0 - lz, 1e-6), 0.0, 1.0)
+    shadow = np.clip((lz - shade) / max(lz, 1e-6), 0.0, 1.0)
+    if bevel.soften > 0:
+        sigma = BLUR_PER_SIZE * bevel.soften
+        highlight = gaussian_filter(highlight, sigma, mode="nearest")
+        shadow = gaussian_filter(shadow, sigma, mode="nearest")
+    return highlight.astype(np.float32), shadow.astype(np.float32)
+
+
 def stroke_alpha(alpha: np.ndarray, stroke: Stroke) -> np.ndarray:
     """Where the stroke paints (0..1), before its opacity."""
     if stroke.position == "inside":
@@ -453,28 +517,34 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
         image[..., 3] = cover * (s.opacity / 100.0)
         out.append((image, s.blend_mode))
     layer = rgba.copy()
-    # The interior effects, bottom to top (Photoshop's order), each (effect, its colour:
+    # The interior effects, bottom to top (Photoshop's order), each (mode, opacity, colour:
     # RGB or an image, its coverage: 1 or per pixel).
     interior = []
     for o in effects.pattern_overlays + effects.gradient_overlays:
         if o.enabled:
             settings = o.pattern if isinstance(o, PatternOverlay) else o.gradient
             paint = overlay_paint(settings, alpha, origin, canvas, effects.reference_point)
-            interior.append((o, paint[..., :3], paint[..., 3]))
-    interior += [(o, o.color, 1.0) for o in effects.color_overlays if o.enabled]
-    interior += [(g, g.color, inner_glow_alpha(alpha, g)) for g in effects.inner_glows
-                 if g.enabled]
-    interior += [(s, s.color, inner_shadow_alpha(alpha, s)) for s in effects.inner_shadows
-                 if s.enabled]
+            interior.append((o.blend_mode, o.opacity, paint[..., :3], paint[..., 3]))
+    interior += [(o.blend_mode, o.opacity, o.color, 1.0) for o in effects.color_overlays
+                 if o.enabled]
+    interior += [(g.blend_mode, g.opacity, g.color, inner_glow_alpha(alpha, g))
+                 for g in effects.inner_glows if g.enabled]
+    interior += [(s.blend_mode, s.opacity, s.color, inner_shadow_alpha(alpha, s))
+                 for s in effects.inner_shadows if s.enabled]
+    for b in effects.bevels:  # on top: its highlight, then its shadow (Photoshop's)
+        if b.enabled:
+            highlight, shadow = bevel_light(alpha, b)
+            interior += [(b.highlight_mode, b.highlight_opacity, b.highlight_color, highlight),
+                         (b.shadow_mode, b.shadow_opacity, b.shadow_color, shadow)]
     # Inside the shape, how much of it is covered: the faded pixels, then each interior
     # effect over them (at fill 1 it stays 1 and an effect mixes its colour into the
     # layer's), per pixel where the effect's coverage is.
     inner = np.float32(fill)
-    for o, color, cover in interior:
+    for mode, opacity, color, cover in interior:
         if isinstance(color, tuple):
             color = np.broadcast_to(np.asarray(color, np.float32) / 255.0, layer[..., :3].shape)
-        mixed = blend(o.blend_mode, layer[..., :3], color)
-        weight = np.float32(o.opacity / 100.0) * cover
+        mixed = blend(mode, layer[..., :3], color)
+        weight = np.float32(opacity / 100.0) * cover
         if fill < 1.0:  # over faded pixels its colour counts for more
             inner = weight + inner * (1.0 - weight)
             weight = np.where(inner > 0, weight / np.maximum(inner, 1e-12), 0.0)

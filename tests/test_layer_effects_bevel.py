@@ -1,0 +1,202 @@
+"""Bevel & Emboss (layer_effects.py, Inner Bevel with technique Smooth): lit as its
+definition says on a square (lighter on the side facing the light, darker on the far side,
+the flat middle and the outside untouched; Down reverses it), against Photoshop's own
+merged image of psd-tools' layer_effects.psd (its "Bevel" layer), read from and written
+into the file's 'lfx2' (psd-tools reads the edited and new values back, every other effect
+as it was), no longer named among the effects not drawn; the Layer Style dialog's page
+in the window (live, OK one undo step, Cancel restoring)."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from psd_tools import PSDImage
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QPushButton
+
+from editor.model import Document, Layer
+from editor.model.files import open_document, save_document
+from editor.model.layer_effects import BevelEmboss, LayerEffects, with_first
+from editor.model.render import composite_document
+
+from test_layer_effects import EFFECTS_FILE, effects_of
+
+
+def square_scene(effects) -> tuple[Document, Layer]:
+    """A grey background under a 40 x 40 mid-grey square at (20, 20)."""
+    doc = Document(80, 80)
+    background = np.zeros((80, 80, 4), np.uint8)
+    background[...] = (90, 120, 150, 255)
+    square = Layer("Square", np.full((40, 40, 4), (128, 128, 128, 255), np.uint8), 20, 20)
+    square.effects = effects
+    for node in (Layer("Background", background), square):
+        node.parent = doc.root
+        doc.root.children.append(node)
+    return doc, square
+
+
+def test_an_up_bevel_lit_from_above_lightens_the_top_and_darkens_the_bottom():
+    plain = composite_document(square_scene(None)[0]).astype(int)
+    bevel = BevelEmboss(size=6.0, angle=90.0, altitude=30.0, use_global_light=False)
+    up = composite_document(square_scene(LayerEffects(bevels=(bevel,)))[0]).astype(int)
+    inside = np.s_[20:60, 20:60]
+    # Lit side (top rows of the square) lighter, far side (bottom rows) darker.
+    assert (up[21:24, 30:50, :3] > plain[21:24, 30:50, :3] + 15).all()
+    assert (up[56:59, 30:50, :3] < plain[56:59, 30:50, :3] - 15).all()
+    # Sides at right angles to the light: alike (a slope turned sideways gets a little less
+    # light than flat ground, as in Photoshop's bevel), far less than the far side.
+    assert np.array_equal(up[38:42, 20:23], up[38:42, 57:60][:, ::-1])
+    assert (plain[38:42, 20:23, :3] - up[38:42, 20:23, :3]).max() < \
+        (plain[56:59, 30:50, :3] - up[56:59, 30:50, :3]).min()
+    # The flat middle (beyond the blur's reach) and everything outside the square untouched.
+    assert np.array_equal(up[35:45, 35:45], plain[35:45, 35:45])
+    outside = np.ones((80, 80), bool)
+    outside[inside] = False
+    assert np.array_equal(up[outside], plain[outside])
+    # Direction Down: a sunk square, its top in shadow and its bottom lit.
+    down = composite_document(square_scene(LayerEffects(bevels=(
+        BevelEmboss(size=6.0, angle=90.0, direction="down", use_global_light=False),)))[0])
+    down = down.astype(int)
+    assert (down[21:24, 30:50, :3] < plain[21:24, 30:50, :3] - 15).all()
+    assert (down[56:59, 30:50, :3] > plain[56:59, 30:50, :3] + 15).all()
+    # Light from the left (angle 180): the left side lit, the right in shadow.
+    side = composite_document(square_scene(LayerEffects(bevels=(
+        BevelEmboss(size=6.0, angle=180.0, use_global_light=False),)))[0]).astype(int)
+    assert (side[30:50, 21:24, :3] > plain[30:50, 21:24, :3] + 15).all()
+    assert (side[30:50, 56:59, :3] < plain[30:50, 56:59, :3] - 15).all()
+
+
+# Photoshop's pixels of layer_effects.psd's "Bevel" layer (Inner Bevel, Smooth, size 41,
+# depth 100 %, global light 90 degrees at 30): mean and max error (levels, RGB) over its
+# box. Measured 1.28 / 15 (before, the bevel not drawn: 14.25 / 95).
+PHOTOSHOP_BEVEL = (1.6, 18)
+
+
+def test_inner_bevel_against_photoshops_merged_image():
+    doc = open_document(EFFECTS_FILE)
+    ps = np.asarray(PSDImage.open(EFFECTS_FILE).topil().convert("RGBA")).astype(float)
+    ours = composite_document(doc).astype(float)
+    layer = next(n for n in doc.root.walk() if n.name == "Bevel")
+    box = layer.bounds().intersect(doc.canvas)
+    error = np.abs(ours[box.slices()][..., :3] - ps[box.slices()][..., :3])
+    mean, most = PHOTOSHOP_BEVEL
+    assert error.mean() < mean and error.max() <= most, (error.mean(), error.max())
+
+
+def test_photoshop_bevel_read_edited_and_written(tmp_path):
+    doc = open_document(EFFECTS_FILE)
+    nodes = {n.name: n for n in doc.root.walk()}
+    assert nodes["Bevel"].effects.bevels == (BevelEmboss(
+        True, "inner_bevel", "smooth", 100.0, "up", 41.0, 0.0, 90.0, 30.0, True, "screen",
+        (255, 255, 255), 50.0, "multiply", (0, 0, 0), 50.0),)
+    assert nodes["Bevel"].effects.others == ()
+    # The Emboss layer's style is not drawn: kept, named in the warning.
+    assert nodes["Emboss"].effects.bevels == ()
+    assert nodes["Emboss"].effects.others == ("Bevel & Emboss",)
+    warned = [w for w in doc.warnings if re.search(r"'(Bevel|Emboss)'.*not draw", w)]
+    assert len(warned) == 1 and "'Emboss' (Bevel & Emboss)" in warned[0]
+
+    bevel = BevelEmboss(True, "inner_bevel", "smooth", 250.0, "down", 12.0, 3.0, 45.0, 60.0,
+                        False, "linear_dodge", (255, 240, 200), 80.0, "color_burn",
+                        (20, 0, 60), 40.0)
+    doc.set_effects(nodes["Bevel"], with_first(nodes["Bevel"].effects, "bevels", bevel))
+    out = str(tmp_path / "edited.psd")
+    save_document(doc, out)
+    before = {n: k for n, _, k in effects_of(EFFECTS_FILE)}
+    after = {n: k for n, _, k in effects_of(out)}
+    assert {n: k for n, k in after.items() if n != "Bevel"} == \
+        {n: k for n, k in before.items() if n != "Bevel"}
+    written = next(iter({n.name: n for n in PSDImage.open(out).descendants()}["Bevel"].effects))
+    assert type(written).__name__ == "BevelEmboss"
+    assert (written.depth, written.size, written.soften, written.angle, written.altitude,
+            written.use_global_light) == (250.0, 12.0, 3.0, 45.0, 60.0, False)
+    assert (written.direction.name, written.bevel_style.name, written.bevel_type.name) == \
+        ("STAMP_OUT", "INNER_BEVEL", "SOFT_MATTE")
+    assert (written.highlight_mode.name, written.highlight_opacity, written.shadow_mode.name,
+            written.shadow_opacity) == ("LINEAR_DODGE", 80.0, "COLOR_BURN", 40.0)
+    assert written.contour[b"Nm  "].value.startswith("線形")  # the file's gloss contour kept
+    again = {n.name: n for n in open_document(out).root.walk()}
+    assert again["Bevel"].effects.bevels == (bevel,)
+
+
+def test_a_new_bevel_is_written_as_photoshop_writes_it(tmp_path):
+    doc, square = square_scene(None)
+    effects = LayerEffects(bevels=(BevelEmboss(size=7.0, soften=2.0, depth=150.0,
+                                               use_global_light=False),))
+    doc.set_effects(square, effects)
+    out = str(tmp_path / "new.psd")
+    save_document(doc, out)
+    layer = next(n for n in PSDImage.open(out).descendants() if n.name == "Square")
+    written = next(layer.effects.find("BevelEmboss"))
+    assert list(written.descriptor.keys()) == [
+        b"enab", b"present", b"showInDialog", b"hglM", b"hglC", b"hglO", b"sdwM", b"sdwC",
+        b"sdwO", b"bvlT", b"bvlS", b"uglg", b"lagl", b"Lald", b"srgR", b"blur", b"bvlD",
+        b"TrnS", b"antialiasGloss", b"Sftn", b"useShape", b"useTexture"]
+    assert (written.size, written.soften, written.depth, written.angle) == (7.0, 2.0, 150.0,
+                                                                             120.0)
+    again = open_document(out)
+    styled = next(n for n in again.root.walk() if n.name == "Square")
+    assert styled.effects == effects
+    assert np.array_equal(composite_document(again), composite_document(doc))
+
+
+def test_bevel_from_the_dialog(qtbot, tmp_path, monkeypatch):
+    """Layer > Layer Style > Bevel & Emboss… on a blue square over white: the bevel drawn
+    inside the square while the dialog is open, OK one step, undo back; then its settings
+    changed and cancelled: live, then the style as it was."""
+    from test_ui_layer_style import in_dialog, open_psd, screen, square_psd
+    from ui_helpers import make_window
+
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    open_psd(w, qtbot, monkeypatch, square_psd(tmp_path))
+    doc = w.doc
+    square = doc.root.children[1]  # x 20..35, y 14..29
+    doc.set_active(square)
+    plain = screen(w)
+    steps = doc.history.count
+    monkeypatch.setattr("editor.ui.dialogs.ask_color", lambda *a, **k: QColor(255, 255, 0))
+
+    def bevel(dialog, seen):
+        assert dialog.kinds.currentItem().text() == "Bevel & Emboss"
+        assert dialog.kinds.currentItem().checkState() == Qt.CheckState.Checked
+        assert dialog.findChild(QComboBox, "BevelsHighlightMode").currentText() == "Screen"
+        assert dialog.findChild(QComboBox, "BevelsShadowMode").currentText() == "Multiply"
+        dialog.findChild(QDoubleSpinBox, "BevelsSize").setValue(4)
+        dialog.findChild(QDoubleSpinBox, "BevelsAngle").setValue(90)
+        seen["live"] = screen(w)
+        assert doc.history.count == steps
+
+    seen = in_dialog(qtbot, w.actions["style_bevel"].trigger, bevel)
+    assert doc.history.count == steps + 1 and doc.history.undo_name() == "Layer Style"
+    made = square.effects.bevels[0]
+    assert (made.enabled, made.size, made.angle, made.style) == (True, 4.0, 90.0,
+                                                                   "inner_bevel")
+    shown = screen(w)
+    assert np.array_equal(shown, seen["live"])
+    # The square's top rows lit, its bottom rows shaded, the white around it as it was.
+    assert (shown[14:16, 24:32].sum(-1) > plain[14:16, 24:32].sum(-1) + 30).all()
+    assert (shown[28:30, 24:32].sum(-1) < plain[28:30, 24:32].sum(-1) - 30).all()
+    assert np.array_equal(shown[:, :20], plain[:, :20])
+    w.actions["undo"].trigger()
+    assert square.effects is None and np.array_equal(screen(w), plain)
+    w.actions["redo"].trigger()
+    bevelled = screen(w)
+
+    def change(dialog, seen):
+        dialog.select("bevels")
+        direction = dialog.findChild(QComboBox, "BevelsDirection")
+        direction.setCurrentIndex(direction.findText("Down"))
+        qtbot.mouseClick(dialog.findChild(QPushButton, "BevelsHighlightColor"),
+                         Qt.MouseButton.LeftButton)
+        seen["down"] = screen(w)
+        seen["cancel"] = True
+
+    seen = in_dialog(qtbot, w.actions["style_bevel"].trigger, change)
+    # Down: the top now in shadow, the bottom lit (yellow: more red and green than blue).
+    assert (seen["down"][14:16, 24:32].sum(-1) < plain[14:16, 24:32].sum(-1) - 30).all()
+    lit = seen["down"][28:30, 24:32] - plain[28:30, 24:32]
+    assert (lit[..., 1] > lit[..., 2] + 10).all()
+    assert doc.history.count == steps + 1
+    assert square.effects.bevels == (made,)
+    assert np.array_equal(screen(w), bevelled)
