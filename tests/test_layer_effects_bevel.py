@@ -1,7 +1,8 @@
-"""Bevel & Emboss (layer_effects.py, Inner Bevel with technique Smooth): lit as its
-definition says on a square (lighter on the side facing the light, darker on the far side,
-the flat middle and the outside untouched; Down reverses it), against Photoshop's own
-merged image of psd-tools' layer_effects.psd (its "Bevel" layer), read from and written
+"""Bevel & Emboss (layer_effects.py, technique Smooth): lit as its definition says on a
+square (an Inner Bevel lighter on the side facing the light, darker on the far side, the
+flat middle and the outside untouched; Down reverses it; Outer Bevel outside only, Emboss
+both sides, Pillow Emboss the outside sunk), against Photoshop's own merged image of
+psd-tools' layer_effects.psd (its "Bevel" and "Emboss" layers), read from and written
 into the file's 'lfx2' (psd-tools reads the edited and new values back, every other effect
 as it was), no longer named among the effects not drawn; the Layer Style dialog's page
 in the window (live, OK one undo step, Cancel restoring)."""
@@ -10,6 +11,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import pytest
 from psd_tools import PSDImage
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -67,21 +69,42 @@ def test_an_up_bevel_lit_from_above_lightens_the_top_and_darkens_the_bottom():
     assert (side[30:50, 56:59, :3] < plain[30:50, 56:59, :3] - 15).all()
 
 
-# Photoshop's pixels of layer_effects.psd's "Bevel" layer (Inner Bevel, Smooth, size 41,
-# depth 100 %, global light 90 degrees at 30): mean and max error (levels, RGB) over its
-# box. Measured 1.28 / 15 (before, the bevel not drawn: 14.25 / 95).
-PHOTOSHOP_BEVEL = (1.6, 18)
+@pytest.mark.parametrize("style", ["outer_bevel", "emboss", "pillow_emboss"])
+def test_outer_bevel_and_embosses_light_outside_the_shape(style):
+    plain = composite_document(square_scene(None)[0]).astype(int)
+    bevel = BevelEmboss(style=style, size=8.0, angle=90.0, use_global_light=False)
+    shown = composite_document(square_scene(LayerEffects(bevels=(bevel,)))[0]).astype(int)
+    above, below = np.s_[17:20, 30:50, :3], np.s_[60:63, 30:50, :3]  # just outside
+    top, bottom = np.s_[20:23, 30:50, :3], np.s_[57:60, 30:50, :3]  # just inside
+    if style == "pillow_emboss":  # the outside sunk: its slope above the square faces away
+        assert (shown[above] < plain[above] - 5).all() and (shown[below] > plain[below] + 5).all()
+    else:  # raised towards the shape: the slope above it faces the light
+        assert (shown[above] > plain[above] + 5).all() and (shown[below] < plain[below] - 5).all()
+    if style == "outer_bevel":  # nothing inside
+        assert np.array_equal(shown[20:60, 20:60], plain[20:60, 20:60])
+    else:
+        assert (shown[top] > plain[top] + 5).all() and (shown[bottom] < plain[bottom] - 5).all()
+    # Far from the edges (beyond the blur's reach) nothing.
+    assert np.array_equal(shown[35:45, 35:45], plain[35:45, 35:45])
+    assert np.array_equal(shown[:3], plain[:3])
 
 
-def test_inner_bevel_against_photoshops_merged_image():
+# Photoshop's pixels of layer_effects.psd (Smooth, size 41, depth 100 %, global light 90
+# degrees at 30): (layer, the box grown by, mean and max error allowed, levels, RGB).
+# Measured: Bevel (Inner Bevel) over its box 1.28 / 15, Emboss over its box 3.05 / 26 and
+# grown by 25 px 2.28 / 26 (before, not drawn: 14.25 / 95, 33.29 / 101, 22.33 / 101).
+PHOTOSHOP_BEVELS = (("Bevel", 0, 1.6, 18), ("Emboss", 0, 3.5, 30), ("Emboss", 25, 2.7, 30))
+
+
+def test_bevel_and_emboss_against_photoshops_merged_image():
     doc = open_document(EFFECTS_FILE)
     ps = np.asarray(PSDImage.open(EFFECTS_FILE).topil().convert("RGBA")).astype(float)
     ours = composite_document(doc).astype(float)
-    layer = next(n for n in doc.root.walk() if n.name == "Bevel")
-    box = layer.bounds().intersect(doc.canvas)
-    error = np.abs(ours[box.slices()][..., :3] - ps[box.slices()][..., :3])
-    mean, most = PHOTOSHOP_BEVEL
-    assert error.mean() < mean and error.max() <= most, (error.mean(), error.max())
+    for name, grow, mean, most in PHOTOSHOP_BEVELS:
+        layer = next(n for n in doc.root.walk() if n.name == name)
+        box = layer.bounds().expand(grow).intersect(doc.canvas)
+        error = np.abs(ours[box.slices()][..., :3] - ps[box.slices()][..., :3])
+        assert error.mean() < mean and error.max() <= most, (name, error.mean(), error.max())
 
 
 def test_photoshop_bevel_read_edited_and_written(tmp_path):
@@ -90,12 +113,10 @@ def test_photoshop_bevel_read_edited_and_written(tmp_path):
     assert nodes["Bevel"].effects.bevels == (BevelEmboss(
         True, "inner_bevel", "smooth", 100.0, "up", 41.0, 0.0, 90.0, 30.0, True, "screen",
         (255, 255, 255), 50.0, "multiply", (0, 0, 0), 50.0),)
-    assert nodes["Bevel"].effects.others == ()
-    # The Emboss layer's style is not drawn: kept, named in the warning.
-    assert nodes["Emboss"].effects.bevels == ()
-    assert nodes["Emboss"].effects.others == ("Bevel & Emboss",)
-    warned = [w for w in doc.warnings if re.search(r"'(Bevel|Emboss)'.*not draw", w)]
-    assert len(warned) == 1 and "'Emboss' (Bevel & Emboss)" in warned[0]
+    assert nodes["Emboss"].effects.bevels[0].style == "emboss"
+    assert nodes["Bevel"].effects.others == nodes["Emboss"].effects.others == ()
+    # Drawn now: neither named in the warnings of what is not drawn.
+    assert not [w for w in doc.warnings if re.search(r"'(Bevel|Emboss)'.*not draw", w)]
 
     bevel = BevelEmboss(True, "inner_bevel", "smooth", 250.0, "down", 12.0, 3.0, 45.0, 60.0,
                         False, "linear_dodge", (255, 240, 200), 80.0, "color_burn",
@@ -190,6 +211,10 @@ def test_bevel_from_the_dialog(qtbot, tmp_path, monkeypatch):
         qtbot.mouseClick(dialog.findChild(QPushButton, "BevelsHighlightColor"),
                          Qt.MouseButton.LeftButton)
         seen["down"] = screen(w)
+        style = dialog.findChild(QComboBox, "BevelsStyle")
+        assert style.currentText() == "Inner Bevel"
+        style.setCurrentIndex(style.findText("Emboss"))
+        seen["emboss"] = screen(w)
         seen["cancel"] = True
 
     seen = in_dialog(qtbot, w.actions["style_bevel"].trigger, change)
@@ -197,6 +222,38 @@ def test_bevel_from_the_dialog(qtbot, tmp_path, monkeypatch):
     assert (seen["down"][14:16, 24:32].sum(-1) < plain[14:16, 24:32].sum(-1) - 30).all()
     lit = seen["down"][28:30, 24:32] - plain[28:30, 24:32]
     assert (lit[..., 1] > lit[..., 2] + 10).all()
+    # Emboss: drawn outside the square too (above it, in the white: shaded, the slope
+    # sunk there now that the direction is Down).
+    assert (seen["emboss"][11:14, 24:32].sum(-1) < plain[11:14, 24:32].sum(-1) - 15).all()
+    assert np.array_equal(seen["down"][11:14], plain[11:14])
     assert doc.history.count == steps + 1
     assert square.effects.bevels == (made,)
     assert np.array_equal(screen(w), bevelled)
+
+
+def test_an_embossed_group_draws_as_a_layer_of_its_composite():
+    """An Emboss's parts outside the shape are images of their own (kept per group by the
+    Renderer, `image_modes`): a group with the style draws as one pixel layer holding its
+    composite, with the same style, does, on screen and in the composite."""
+    from editor.model.render import Renderer, composite_nodes
+    from engine.box import Box
+    from test_group_effects import H as GH, W as GW, scene as group_scene
+
+    effects = LayerEffects(bevels=(BevelEmboss(style="emboss", size=6.0, angle=60.0,
+                                               use_global_light=False),))
+    doc, group = group_scene(effects, opacity=255)
+    merged = composite_nodes(group.children, Box(0, 0, GW, GH))
+    twin_doc, _ = group_scene(None, opacity=255)
+    flat = Layer("Flat", merged)
+    flat.effects = effects
+    twin_doc.root.children[1] = flat
+    flat.parent = twin_doc.root
+    expected = composite_document(twin_doc).astype(int)
+    plain = composite_document(group_scene(None, opacity=255)[0]).astype(int)
+    assert np.abs(expected - plain).max() > 20  # the emboss shows
+    assert np.abs(composite_document(doc).astype(int) - expected).max() <= 2
+    renderer = Renderer(doc)
+    renderer.update()
+    shown = renderer.composite.to_straight_rgba8().astype(int)
+    renderer.close()
+    assert np.abs(shown - expected).max() <= 2

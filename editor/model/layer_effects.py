@@ -36,15 +36,17 @@ Photoshop's pixels of layer_effects.psd, where its shadows and glows fit best at
   (`GradientFill.paint`, `PatternFill.paint`: one path each), laid out on the layer's box
   when aligned (linked) with it, else on the canvas; a linked pattern's tiles start at the
   style's reference point ('fxrp', which moves with the layer) where it has one.
-- Bevel & Emboss (Inner Bevel, technique Smooth): a height map (the alpha blurred as the
-  other effects' edges are, raised by size x depth) lit by a distant light from its angle
-  and altitude (`bevel_light`); its highlight (Screen) and shadow (Multiply) are blended
-  onto the layer's colours inside its shape, each in its mode at its opacity.
+- Bevel & Emboss (technique Smooth): a height map (the alpha blurred as the other effects'
+  edges are, raised by size x depth) lit by a distant light from its angle and altitude
+  (`bevel_light`); its highlight (Screen) and shadow (Multiply) are blended, each in its
+  mode at its opacity, onto the layer's colours inside its shape (Inner Bevel, Emboss,
+  Pillow Emboss) and, as images of their own over the layer, onto what lies below outside
+  it (Outer Bevel, Emboss, Pillow Emboss).
 
 Inside the shape the interior effects are blended onto the layer's colours in Photoshop's
 order, bottom to top: Pattern Overlay, Gradient Overlay, Color Overlay, Inner Glow, Inner
 Shadow, Bevel & Emboss (then Normal strokes: an inside stroke lies over the bevel, where
-Photoshop bevels it too). Everything else (other bevel styles and techniques, satin, noise
+Photoshop bevels it too). Everything else (Stroke Emboss, Chisel techniques, satin, noise
 gradients, patterns the file does not hold, gradient or pattern strokes and glows, a glow's
 noise, jitter,
 non-linear contour or Precise technique) is kept and written back but not drawn:
@@ -186,11 +188,12 @@ class PatternOverlay:
 
 @dataclass(frozen=True)
 class BevelEmboss:
-    """Photoshop's Bevel & Emboss (its defaults). Drawn: style Inner Bevel, technique Smooth
-    (`bevel_light`); the other styles and techniques, the gloss contour, contour and
-    texture are kept in the file, not drawn (psd.py reads only what is drawn)."""
+    """Photoshop's Bevel & Emboss (its defaults). Drawn: styles Inner Bevel, Outer Bevel,
+    Emboss and Pillow Emboss, technique Smooth (`bevel_light`); Stroke Emboss, the Chisel
+    techniques, the gloss contour, contour and texture are kept in the file, not drawn
+    (psd.py reads only what is drawn)."""
     enabled: bool = True
-    style: str = "inner_bevel"
+    style: str = "inner_bevel"  # inner_bevel / outer_bevel / emboss / pillow_emboss
     technique: str = "smooth"
     depth: float = 100.0  # percent
     direction: str = "up"  # up / down
@@ -265,6 +268,9 @@ class LayerEffects:
         for s in self.strokes:
             if s.enabled and s.position != "inside":
                 reach = max(reach, int(math.ceil(s.size)) + 2)
+        for b in self.bevels:  # the blurs' reach (4 sigmas), and a pixel for the slope
+            if b.enabled and b.style != "inner_bevel":
+                reach = max(reach, int(math.ceil(2 * (b.size + b.soften))) + 2)
         return reach
 
     def reach(self) -> int:
@@ -397,24 +403,16 @@ def inner_glow_alpha(alpha: np.ndarray, glow: InnerGlow) -> np.ndarray:
     return edge if glow.source != "center" else 1.0 - edge
 
 
-def bevel_light(alpha: np.ndarray, bevel: BevelEmboss) -> tuple[np.ndarray, np.ndarray]:
-    """Where an Inner Bevel (technique Smooth) lightens and darkens the layer: (highlight,
-    shadow), each 0..1 before its opacity (only inside the shape counts).
-
-    The surface is a height map: the alpha blurred as every effect's edge is (sigma
-    `BLUR_PER_SIZE` * size), raised to `size * depth / 100` pixels where the shape is full
-    (sunk for direction Down). Its normals are lit by a distant light from `angle` at
-    `altitude` (Lambert's cosine). A flat surface gets neither: the highlight is how much
-    more light a pixel gets than flat ground, as a part of what more it could get; the
-    shadow how much less, as a part of flat ground's light. Soften blurs both by its size.
-    Measured on Photoshop's Inner Bevel of layer_effects.psd (size 41, depth 100 %, altitude
-    30): this profile fits best at the effects' sigma (0.44 x size) and height = size."""
+def _lit(alpha: np.ndarray, size: float, up: bool,
+         bevel: "BevelEmboss") -> tuple[np.ndarray, np.ndarray]:
+    """(highlight, shadow), 0..1, of the surface of height `size * depth / 100` where the
+    shape is full (sunk if not `up`), its profile the alpha blurred as every effect's edge
+    is (sigma `BLUR_PER_SIZE` * `size`), lit by `bevel`'s light (see `bevel_light`)."""
     from scipy.ndimage import gaussian_filter
 
-    sign = 1.0 if bevel.direction != "down" else -1.0
-    height = gaussian_filter(alpha.astype(np.float32), BLUR_PER_SIZE * bevel.size,
-                             mode="constant") if bevel.size > 0 else alpha
-    height = height * np.float32(sign * bevel.size * bevel.depth / 100.0)
+    height = gaussian_filter(alpha.astype(np.float32), BLUR_PER_SIZE * size,
+                             mode="constant") if size > 0 else alpha.astype(np.float32)
+    height = height * np.float32((1.0 if up else -1.0) * size * bevel.depth / 100.0)
     gy, gx = np.gradient(height) if min(alpha.shape) > 1 else (height * 0, height * 0)
     a, e = math.radians(bevel.angle), math.radians(bevel.altitude)
     # Towards the light (y grows downwards); the normal of z = height is (-gx, -gy, 1).
@@ -427,6 +425,35 @@ def bevel_light(alpha: np.ndarray, bevel: BevelEmboss) -> tuple[np.ndarray, np.n
         highlight = gaussian_filter(highlight, sigma, mode="nearest")
         shadow = gaussian_filter(shadow, sigma, mode="nearest")
     return highlight.astype(np.float32), shadow.astype(np.float32)
+
+
+def bevel_light(alpha: np.ndarray, bevel: BevelEmboss) -> tuple[Optional[tuple],
+                                                                  Optional[tuple]]:
+    """Where a Bevel & Emboss (technique Smooth) lightens and darkens: (inside, outside),
+    each (highlight, shadow) maps 0..1 before their opacities, or None where its style
+    draws nothing (inside counts only inside the shape, outside only outside it).
+
+    The surface is a height map: the alpha blurred as every effect's edge is (sigma
+    `BLUR_PER_SIZE` * s), raised to `s * depth / 100` pixels where the shape is full (sunk
+    for direction Down). Its normals are lit by a distant light from `angle` at `altitude`
+    (Lambert's cosine). A flat surface gets neither: the highlight is how much more light
+    a pixel gets than flat ground, as a part of what more it could get; the shadow how much
+    less, as a part of flat ground's light. Soften blurs both by its size.
+
+    Inner Bevel: s = size, inside. Outer Bevel: the same surface, outside. Emboss: the
+    size split across the edge (s = size / 2), inside and out. Pillow Emboss: Emboss's
+    surface, the outside part sunk where the inside is raised (the edge stamped in).
+    Measured on Photoshop's layer_effects.psd (size 41, depth 100 %, altitude 30): its
+    Inner Bevel fits best at s = size (sigma 0.44 x size), its Emboss at s = size / 2.
+    Outer Bevel and Pillow Emboss follow from those (no Photoshop sample measured)."""
+    style = bevel.style
+    size = bevel.size / 2.0 if style in ("emboss", "pillow_emboss") else bevel.size
+    up = bevel.direction != "down"
+    lit = _lit(alpha, size, up, bevel)
+    inside = lit if style != "outer_bevel" else None
+    if style == "inner_bevel":
+        return inside, None
+    return inside, (_lit(alpha, size, not up, bevel) if style == "pillow_emboss" else lit)
 
 
 def stroke_alpha(alpha: np.ndarray, stroke: Stroke) -> np.ndarray:
@@ -470,7 +497,9 @@ def image_modes(effects: "LayerEffects") -> list[Optional[str]]:
     return ([s.blend_mode for s in effects.drop_shadows if s.enabled]
             + [g.blend_mode for g in effects.outer_glows if g.enabled]
             + [s.blend_mode for s in own if s.position == "outside"] + [None]
-            + [s.blend_mode for s in own if s.position != "outside"])
+            + [s.blend_mode for s in own if s.position != "outside"]
+            + [m for b in effects.bevels if b.enabled and b.style != "inner_bevel"
+               for m in (b.highlight_mode, b.shadow_mode)])
 
 
 def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
@@ -531,11 +560,13 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
                  for g in effects.inner_glows if g.enabled]
     interior += [(s.blend_mode, s.opacity, s.color, inner_shadow_alpha(alpha, s))
                  for s in effects.inner_shadows if s.enabled]
-    for b in effects.bevels:  # on top: its highlight, then its shadow (Photoshop's)
-        if b.enabled:
-            highlight, shadow = bevel_light(alpha, b)
-            interior += [(b.highlight_mode, b.highlight_opacity, b.highlight_color, highlight),
-                         (b.shadow_mode, b.shadow_opacity, b.shadow_color, shadow)]
+    # On top: each bevel's highlight, then its shadow (Photoshop's); the parts outside the
+    # shape (Outer Bevel, Emboss) blend onto what lies below, as images of their own.
+    bevelled = [(b, bevel_light(alpha, b)) for b in effects.bevels if b.enabled]
+    for b, (inside, _) in bevelled:
+        if inside is not None:
+            interior += [(b.highlight_mode, b.highlight_opacity, b.highlight_color, inside[0]),
+                         (b.shadow_mode, b.shadow_opacity, b.shadow_color, inside[1])]
     # Inside the shape, how much of it is covered: the faded pixels, then each interior
     # effect over them (at fill 1 it stays 1 and an effect mixes its colour into the
     # layer's), per pixel where the effect's coverage is.
@@ -571,6 +602,15 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
         # Outside: the stroke lies under the layer; inside and centre: over it.
         layer = over(layer, paint) if s.position == "outside" \
             else over(paint, layer)
+    for b, (_, outside) in bevelled:
+        if outside is not None:
+            for cover, color, opacity, mode in (
+                    (outside[0], b.highlight_color, b.highlight_opacity, b.highlight_mode),
+                    (outside[1], b.shadow_color, b.shadow_opacity, b.shadow_mode)):
+                paint = np.empty_like(layer)
+                paint[..., :3] = np.asarray(color, np.float32) / 255.0
+                paint[..., 3] = cover * (1.0 - alpha) * np.float32(opacity / 100.0)
+                above.append((paint, mode))
     out.extend(under)
     out.append((layer, None))
     out.extend(above)

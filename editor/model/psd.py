@@ -898,7 +898,7 @@ _BEVEL_DIRECTIONS = {"up": b"In  ", "down": b"Out "}
 
 def _read_bevel(effect) -> Optional[tuple]:
     """("bevels", our BevelEmboss) for psd-tools' BevelEmboss; None for one we do not draw
-    (a style other than Inner Bevel, a technique other than Smooth, colours not in RGB,
+    (Stroke Emboss, a technique other than Smooth, colours not in RGB,
     modes we lack). With "Use Global Light" its angle (psd-tools') and altitude are the
     document's."""
     from psd_tools.constants import Resource
@@ -914,7 +914,8 @@ def _read_bevel(effect) -> Optional[tuple]:
     modes = [getattr(m, "name", "").lower() for m in (effect.highlight_mode,
                                                       effect.shadow_mode)]
     colors = [_rgb(effect.highlight_color), _rgb(effect.shadow_color)]
-    if style != "inner_bevel" or technique != "smooth" or direction is None \
+    if style not in ("inner_bevel", "outer_bevel", "emboss", "pillow_emboss") \
+            or technique != "smooth" or direction is None \
             or None in colors or any(m not in BLEND_MODES for m in modes):
         return None
     altitude = float(effect.altitude)

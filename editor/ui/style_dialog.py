@@ -13,7 +13,8 @@ the settings of the one selected:
   dialog, `gradient_dialog.py`, the same settings as a Gradient fill layer's);
 - Pattern Overlay: blend mode, opacity, and its pattern ("Pattern…": the Pattern Fill
   dialog, choosing among the document's patterns; a new one starts with the first);
-- Bevel & Emboss (Inner Bevel, Smooth): depth, direction (up / down), size, soften, angle,
+- Bevel & Emboss (technique Smooth): style (Outer / Inner Bevel, Emboss, Pillow Emboss),
+  depth, direction (up / down), size, soften, angle,
   Use Global Light, altitude, the highlight's and the shadow's mode, colour and opacity.
 
 It edits the first effect of each kind of a `LayerEffects` (`layer_effects.with_first`: every
@@ -87,8 +88,9 @@ FIELDS = {
     "pattern_overlays": (("blend_mode", "Blend mode", "mode", None),
                          ("opacity", "Opacity", "number", (0, 100, " %")),
                          ("pattern", "Pattern", "settings", None)),
-    # Structure, then Shading (style Inner Bevel and technique Smooth: the ones drawn).
-    "bevels": (("depth", "Depth", "number", (1, 1000, " %")),
+    # Structure, then Shading (technique Smooth: the one drawn).
+    "bevels": (("style", "Style", "choice", None),
+               ("depth", "Depth", "number", (1, 1000, " %")),
                ("direction", "Direction", "choice", None),
                ("size", "Size", "number", (0, 250, " px")),
                ("soften", "Soften", "number", (0, 16, " px")),
@@ -105,7 +107,9 @@ FIELDS = {
 POSITIONS = (("outside", "Outside"), ("inside", "Inside"), ("center", "Center"))
 # The choices of a "choice" setting, by field.
 CHOICES = {"position": POSITIONS, "source": (("center", "Center"), ("edge", "Edge")),
-           "direction": (("up", "Up"), ("down", "Down"))}
+           "direction": (("up", "Up"), ("down", "Down")),
+           "style": (("outer_bevel", "Outer Bevel"), ("inner_bevel", "Inner Bevel"),
+                     ("emboss", "Emboss"), ("pillow_emboss", "Pillow Emboss"))}
 
 
 def _object_name(kind: str, field: str) -> str:
