@@ -1,4 +1,4 @@
-"""Layer effects (Photoshop's layer styles): what a layer carries, and the nine we draw.
+"""Layer effects (Photoshop's layer styles): what a layer carries, and the ten we draw.
 
 A PSD layer's effects are the 'lfx2' descriptor (and the legacy 'lrFX', 'lmfx' for several
 effects of one kind, the reference point 'fxrp'). psd.py keeps those tagged blocks on the
@@ -42,15 +42,18 @@ Photoshop's pixels of layer_effects.psd, where its shadows and glows fit best at
   mode at its opacity, onto the layer's colours inside its shape (Inner Bevel, Emboss,
   Pillow Emboss) and, as images of their own over the layer, onto what lies below outside
   it (Outer Bevel, Emboss, Pillow Emboss).
+- Satin (Linear contour): the shape moved its distance towards its angle and as far away,
+  each blurred as a shadow is, the difference of the two (inverted by default) inside the
+  shape, in its colour, mode and opacity (`satin_alpha`).
 
 Inside the shape the interior effects are blended onto the layer's colours in Photoshop's
-order, bottom to top: Pattern Overlay, Gradient Overlay, Color Overlay, Inner Glow, Inner
-Shadow, Bevel & Emboss (then Normal strokes: an inside stroke lies over the bevel, where
-Photoshop bevels it too). Everything else (Stroke Emboss, Chisel techniques, satin, noise
-gradients, patterns the file does not hold, gradient or pattern strokes and glows, a glow's
-noise, jitter,
-non-linear contour or Precise technique) is kept and written back but not drawn:
-`not_drawn` names the kinds not drawn at all.
+order, bottom to top: Pattern Overlay, Gradient Overlay, Color Overlay, Satin, Inner Glow,
+Inner Shadow, Bevel & Emboss (then Normal strokes: an inside stroke lies over the bevel,
+where Photoshop bevels it too). Everything else (Stroke Emboss, Chisel techniques, a
+satin's contour other than Linear, noise gradients, patterns the file does not hold,
+gradient or pattern strokes and glows, a glow's noise, jitter, non-linear contour or
+Precise technique, a bevel's gloss contour, contour and texture) is kept and written back
+but not drawn: `not_drawn` names the kinds not drawn at all.
 The layer's own mode and opacity then apply to the whole styled layer (the shadows and
 glows keep their own modes); its fill opacity to its own pixels only (`styled_layers`).
 Pure numpy/scipy: no Qt.
@@ -187,6 +190,20 @@ class PatternOverlay:
 
 
 @dataclass(frozen=True)
+class Satin:
+    """Photoshop's Satin with its Linear contour (`satin_alpha`; another contour is kept in
+    the file, not drawn: psd.py reads only what is drawn). It has no global light."""
+    enabled: bool = True
+    color: tuple[int, int, int] = (0, 0, 0)
+    opacity: float = 50.0
+    blend_mode: str = "multiply"
+    angle: float = 19.0
+    distance: float = 11.0
+    size: float = 14.0
+    invert: bool = True
+
+
+@dataclass(frozen=True)
 class BevelEmboss:
     """Photoshop's Bevel & Emboss (its defaults). Drawn: styles Inner Bevel, Outer Bevel,
     Emboss and Pillow Emboss, technique Smooth (`bevel_light`); Stroke Emboss, the Chisel
@@ -230,12 +247,13 @@ class LayerEffects:
     # with the layer has its tiles' corner (measured on layer_effects.psd: exact).
     reference_point: Optional[tuple[float, float]] = None
     bevels: tuple[BevelEmboss, ...] = ()
+    satins: tuple[Satin, ...] = ()
 
     def all(self) -> tuple:
         """Every effect we model, of every kind."""
         return (self.drop_shadows + self.strokes + self.color_overlays + self.outer_glows
                 + self.inner_shadows + self.inner_glows + self.gradient_overlays
-                + self.pattern_overlays + self.bevels)
+                + self.pattern_overlays + self.bevels + self.satins)
 
     def drawn(self) -> bool:
         """Whether anything here changes how the layer is drawn."""
@@ -284,7 +302,8 @@ class LayerEffects:
         inward = max([s.size for s in self.strokes if s.enabled and s.position != "outside"]
                      + [2 * g.size for g in self.inner_glows if g.enabled]
                      + [2 * s.size + s.distance for s in self.inner_shadows if s.enabled]
-                     + [2 * (b.size + b.soften) for b in self.bevels if b.enabled],
+                     + [2 * (b.size + b.soften) for b in self.bevels if b.enabled]
+                     + [2 * s.size + s.distance for s in self.satins if s.enabled],
                      default=0)
         return self.margin() + int(math.ceil(inward)) + 1
 
@@ -299,7 +318,7 @@ EDITABLE = (("drop_shadows", DropShadow, "Drop Shadow"), ("strokes", Stroke, "St
             ("inner_glows", InnerGlow, "Inner Glow"),
             ("gradient_overlays", GradientOverlay, "Gradient Overlay"),
             ("pattern_overlays", PatternOverlay, "Pattern Overlay"),
-            ("bevels", BevelEmboss, "Bevel & Emboss"))
+            ("bevels", BevelEmboss, "Bevel & Emboss"), ("satins", Satin, "Satin"))
 
 
 def first_of(effects: Optional[LayerEffects], kind: str):
@@ -401,6 +420,28 @@ def inner_glow_alpha(alpha: np.ndarray, glow: InnerGlow) -> np.ndarray:
     """Where the inner glow paints (before its opacity; only inside the shape counts)."""
     edge = _ranged(spread_blur(1.0 - alpha, glow.size, glow.choke, outside=1.0), glow.range)
     return edge if glow.source != "center" else 1.0 - edge
+
+
+def satin_alpha(alpha: np.ndarray, satin: Satin) -> np.ndarray:
+    """Where the satin paints (before its opacity; only inside the shape counts): the shape
+    moved `distance` towards its `angle` and as far away from it, each blurred as a shadow
+    is (`spread_blur`), the difference of the two (Photoshop's Linear contour), inverted
+    if `invert`. Measured on layer_effects.psd's Satin layer (distance 20, size 35): each
+    copy moved by the whole distance, blurred at the effects' sigma, fits best (mean error
+    1.1 levels inside the shape)."""
+    from scipy.ndimage import shift
+
+    a = math.radians(satin.angle)
+    dx, dy = satin.distance * math.cos(a), -satin.distance * math.sin(a)
+    # Made on the alpha padded by the distance: a copy moved beyond the array's edge still
+    # blurs back into it.
+    pad = int(math.ceil(satin.distance)) + 1
+    padded = np.pad(alpha.astype(np.float32), pad)
+    one, two = (spread_blur(shift(padded, (sy, sx), order=1, mode="constant"), satin.size, 0.0)
+                for sx, sy in ((dx, dy), (-dx, -dy)))
+    cover = np.clip(np.abs(one - two), 0.0, 1.0)[pad:pad + alpha.shape[0],
+                                                  pad:pad + alpha.shape[1]]
+    return (1.0 - cover if satin.invert else cover).astype(np.float32)
 
 
 def _lit(alpha: np.ndarray, size: float, up: bool,
@@ -556,6 +597,8 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
             interior.append((o.blend_mode, o.opacity, paint[..., :3], paint[..., 3]))
     interior += [(o.blend_mode, o.opacity, o.color, 1.0) for o in effects.color_overlays
                  if o.enabled]
+    interior += [(o.blend_mode, o.opacity, o.color, satin_alpha(alpha, o))
+                 for o in effects.satins if o.enabled]
     interior += [(g.blend_mode, g.opacity, g.color, inner_glow_alpha(alpha, g))
                  for g in effects.inner_glows if g.enabled]
     interior += [(s.blend_mode, s.opacity, s.color, inner_shadow_alpha(alpha, s))

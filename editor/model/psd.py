@@ -880,6 +880,10 @@ def _read_effect(effect, patterns: Optional[dict] = None) -> Optional[tuple]:
         return "outer_glows", layer_effects.OuterGlow(
             effect.enabled, color, effect.opacity, mode, float(effect.choke),
             float(effect.size), float(effect.quality_range))
+    if kind == "Satin" and _is_linear(effect.contour):
+        return "satins", layer_effects.Satin(
+            effect.enabled, color, effect.opacity, mode, float(effect.angle),
+            float(effect.distance), float(effect.size), bool(effect.inverted))
     if kind == "InnerGlow":
         source = "center" if getattr(effect.glow_source, "name", "") == "CENTER" else "edge"
         return "inner_glows", layer_effects.InnerGlow(
@@ -998,7 +1002,8 @@ _DESCRIPTOR_KEYS = {"drop_shadows": (b"DrSh", b"DrSh", b"dropShadowMulti"),
                     "inner_glows": (b"IrGl", b"IrGl", None),
                     "gradient_overlays": (b"GrFl", b"GrFl", b"gradientFillMulti"),
                     "pattern_overlays": (b"patternFill", b"patternFill", None),
-                    "bevels": (b"ebbl", b"ebbl", None)}
+                    "bevels": (b"ebbl", b"ebbl", None),
+                    "satins": (b"ChFX", b"ChFX", None)}
 
 # Our blend modes as Photoshop writes them in an effect's 'Md  ' ('BlnM' enumeration).
 _EFFECT_MODE_CODES = {
@@ -1029,7 +1034,7 @@ def _psd_effect(entry, light):
     kls = {b"DrSh": api.DropShadow, b"FrFX": api.Stroke, b"SoFi": api.ColorOverlay,
            b"OrGl": api.OuterGlow, b"IrSh": api.InnerShadow, b"IrGl": api.InnerGlow,
            b"GrFl": api.GradientOverlay, b"patternFill": api.PatternOverlay,
-           b"ebbl": api.BevelEmboss}.get(
+           b"ebbl": api.BevelEmboss, b"ChFX": api.Satin}.get(
         getattr(entry, "classID", None))
     return kls(entry, light) if kls is not None else None
 
@@ -1106,6 +1111,9 @@ def _fill_entry(entry, effect, light) -> None:
     if isinstance(effect, layer_effects.BevelEmboss):
         _fill_bevel(entry, effect, light)
         return
+    if isinstance(effect, layer_effects.Satin):
+        _fill_satin(entry, effect)
+        return
     if isinstance(effect, layer_effects.Stroke):
         put(b"Styl", Enumerated(b"FStl", _STROKE_POSITIONS[effect.position]))
         put(b"PntT", Enumerated(b"FrFl", b"SClr"))
@@ -1159,6 +1167,37 @@ def _fill_entry(entry, effect, light) -> None:
         put(b"Inpr", UnitFloat(unit=Unit.Percent, value=float(effect.range)))
     if isinstance(effect, layer_effects.InnerGlow):
         put(b"glwS", Enumerated(b"IGSr", b"SrcC" if effect.source == "center" else b"SrcE"))
+
+
+def _fill_satin(entry, satin: layer_effects.Satin) -> None:
+    """A Satin's settings into its 'ChFX' entry, in Photoshop's order of keys; its
+    anti-aliasing and contour kept (a new one: off, Linear)."""
+    from psd_tools.psd.descriptor import Bool, Enumerated, UnitFloat
+    from psd_tools.terminology import Unit
+
+    entry[b"Md  "] = Enumerated(b"BlnM", _EFFECT_MODE_CODES[satin.blend_mode])
+    _effect_color(entry, b"Clr ", satin.color)
+    if b"AntA" not in entry:
+        entry[b"AntA"] = Bool(False)
+    entry[b"Invr"] = Bool(satin.invert)
+    entry[b"Opct"] = UnitFloat(unit=Unit.Percent, value=float(satin.opacity))
+    entry[b"lagl"] = UnitFloat(unit=Unit.Angle, value=float(satin.angle))
+    entry[b"Dstn"] = UnitFloat(unit=Unit.Pixels, value=float(satin.distance))
+    entry[b"blur"] = UnitFloat(unit=Unit.Pixels, value=float(satin.size))
+    if b"MpgS" not in entry:
+        entry[b"MpgS"] = _linear_contour()
+
+
+def _is_linear(contour) -> bool:
+    """Whether a contour descriptor ('ShpC') is Photoshop's Linear one (or absent): the
+    straight line through (0, 0) and (255, 255), whatever its (localised) name."""
+    if contour is None:
+        return True
+    try:
+        points = [(float(p[b"Hrzn"]), float(p[b"Vrtc"])) for p in contour[b"Crv "]]
+    except (KeyError, TypeError, ValueError):
+        return False
+    return points == [(0.0, 0.0), (255.0, 255.0)]
 
 
 def _linear_contour():

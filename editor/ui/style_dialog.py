@@ -1,6 +1,6 @@
 """Photoshop's Layer Style dialog for the effects Layered draws: on the left the list of
 Drop Shadow, Stroke, Color Overlay, Outer Glow, Inner Shadow, Inner Glow, Gradient and
-Pattern Overlay and Bevel & Emboss (a checkbox each: the effect's `enabled`), on the right
+Pattern Overlay, Bevel & Emboss and Satin (a checkbox each: the effect's `enabled`), on the right
 the settings of the one selected:
 
 - Drop Shadow: blend mode, colour, opacity, angle, Use Global Light, distance, spread, size;
@@ -15,7 +15,8 @@ the settings of the one selected:
   dialog, choosing among the document's patterns; a new one starts with the first);
 - Bevel & Emboss (technique Smooth): style (Outer / Inner Bevel, Emboss, Pillow Emboss),
   depth, direction (up / down), size, soften, angle,
-  Use Global Light, altitude, the highlight's and the shadow's mode, colour and opacity.
+  Use Global Light, altitude, the highlight's and the shadow's mode, colour and opacity;
+- Satin: blend mode, colour, opacity, angle, distance, size, invert.
 
 It edits the first effect of each kind of a `LayerEffects` (`layer_effects.with_first`: every
 other effect and the file's blocks stay as they were); ticking a kind the layer does not
@@ -103,6 +104,13 @@ FIELDS = {
                ("shadow_mode", "Shadow Mode", "mode", None),
                ("shadow_color", "Shadow Color", "color", None),
                ("shadow_opacity", "Shadow Opacity", "number", (0, 100, " %"))),
+    "satins": (("blend_mode", "Blend mode", "mode", None),
+               ("color", "Color", "color", None),
+               ("opacity", "Opacity", "number", (0, 100, " %")),
+               ("angle", "Angle", "number", (-180, 180, "°")),
+               ("distance", "Distance", "number", (1, 250, " px")),
+               ("size", "Size", "number", (0, 250, " px")),
+               ("invert", "Invert", "check", None)),
 }
 POSITIONS = (("outside", "Outside"), ("inside", "Inside"), ("center", "Center"))
 # The choices of a "choice" setting, by field.
@@ -181,7 +189,11 @@ class LayerStyleDialog(QDialog):
                     lambda _, w=widget, k=kind, f=field: self._change(k, **{f: w.currentData()}))
             elif widget_kind == "check":
                 widget = QCheckBox()
-                widget.toggled.connect(lambda on, k=kind: self._global_light(k, bool(on)))
+                if field == "use_global_light":
+                    widget.toggled.connect(lambda on, k=kind: self._global_light(k, bool(on)))
+                else:
+                    widget.toggled.connect(
+                        lambda on, k=kind, f=field: self._change(k, **{f: bool(on)}))
             elif widget_kind == "settings":
                 widget = QPushButton()
                 widget.clicked.connect(lambda _=False, k=kind, f=field: self._edit_fill(k, f))
