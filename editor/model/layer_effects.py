@@ -218,7 +218,9 @@ class BevelEmboss:
     soften: float = 0.0  # pixels
     angle: float = 120.0  # degrees, where the light comes from
     altitude: float = 30.0  # degrees above the surface
-    use_global_light: bool = True
+    # "Use Global Light" (Photoshop's default on): the document's angle and altitude. Off
+    # here, as a Drop Shadow's: psd.py writes it on only where they are this bevel's.
+    use_global_light: bool = False
     highlight_mode: str = "screen"
     highlight_color: tuple[int, int, int] = (255, 255, 255)
     highlight_opacity: float = 75.0

@@ -924,6 +924,7 @@ def _read_bevel(effect) -> Optional[tuple]:
         return None
     altitude = float(effect.altitude)
     if effect.use_global_light:
+        # psd-tools reads the global angle only; the altitude is in the same resources.
         resources = getattr(effect, "_image_resources", None)
         if resources is not None:
             altitude = float(resources.get_data(Resource.GLOBAL_ALTITUDE, altitude))
