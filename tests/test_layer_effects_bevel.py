@@ -9,6 +9,7 @@ in the window (live, OK one undo step, Cancel restoring)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -84,6 +85,10 @@ def test_outer_bevel_and_embosses_light_outside_the_shape(style):
         assert np.array_equal(shown[20:60, 20:60], plain[20:60, 20:60])
     else:
         assert (shown[top] > plain[top] + 5).all() and (shown[bottom] < plain[bottom] - 5).all()
+    # Its outside part blends onto what lies below in its own modes: the layer is not one
+    # to flatten onto transparency first (render.py's own_modes).
+    assert LayerEffects(bevels=(bevel,)).own_modes() == {"screen", "multiply"}
+    assert LayerEffects(bevels=(replace(bevel, style="inner_bevel"),)).own_modes() == set()
     # Far from the edges (beyond the blur's reach) nothing.
     assert np.array_equal(shown[35:45, 35:45], plain[35:45, 35:45])
     assert np.array_equal(shown[:3], plain[:3])

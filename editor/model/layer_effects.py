@@ -233,7 +233,7 @@ class BevelEmboss:
 class LayerEffects:
     """A layer's style. `enabled` is the master switch (Hide All Effects); `blocks` the
     file's tagged blocks as read (psd.py's, written back); `others` the kinds of enabled
-    effects we keep but do not draw (e.g. "Bevel & Emboss")."""
+    effects we keep but do not draw (e.g. "Satin" with a curved contour)."""
     enabled: bool = True
     drop_shadows: tuple[DropShadow, ...] = ()
     strokes: tuple[Stroke, ...] = ()
@@ -262,13 +262,16 @@ class LayerEffects:
         return self.enabled and any(e.enabled for e in self.all())
 
     def own_modes(self) -> set[str]:
-        """The blend modes of its drawn shadows, outer glows and strokes: those not in
-        Normal blend onto what lies below the layer in their own modes (`styled_layers`;
-        the interior effects blend onto the layer's own colours)."""
+        """The blend modes of its drawn shadows, outer glows, strokes and the parts of its
+        bevels outside the shape (Outer Bevel, Emboss): those not in Normal blend onto what
+        lies below the layer in their own modes (`styled_layers`; the interior effects
+        blend onto the layer's own colours)."""
         if not self.drawn():
             return set()
+        outside = [m for b in self.bevels if b.enabled and b.style != "inner_bevel"
+                   for m in (b.highlight_mode, b.shadow_mode)]
         return {s.blend_mode for s in self.drop_shadows + self.outer_glows + self.strokes
-                if s.enabled}
+                if s.enabled} | set(outside)
 
     def not_drawn(self) -> tuple[str, ...]:
         return self.others if self.enabled else ()

@@ -1,7 +1,7 @@
 """Photoshop's Layer Style dialog for the effects Layered draws: on the left the list of
 Drop Shadow, Stroke, Color Overlay, Outer Glow, Inner Shadow, Inner Glow, Gradient and
-Pattern Overlay, Bevel & Emboss and Satin (a checkbox each: the effect's `enabled`), on the right
-the settings of the one selected:
+Pattern Overlay, Bevel & Emboss and Satin (a checkbox each: the effect's `enabled`), on the
+right the settings of the one selected:
 
 - Drop Shadow: blend mode, colour, opacity, angle, Use Global Light, distance, spread, size;
 - Stroke: size, position (outside / inside / center), blend mode, opacity, colour;
@@ -14,8 +14,8 @@ the settings of the one selected:
 - Pattern Overlay: blend mode, opacity, and its pattern ("Pattern…": the Pattern Fill
   dialog, choosing among the document's patterns; a new one starts with the first);
 - Bevel & Emboss (technique Smooth): style (Outer / Inner Bevel, Emboss, Pillow Emboss),
-  depth, direction (up / down), size, soften, angle,
-  Use Global Light, altitude, the highlight's and the shadow's mode, colour and opacity;
+  depth, direction (up / down), size, soften, angle, Use Global Light, altitude, the
+  highlight's and the shadow's mode, colour and opacity;
 - Satin: blend mode, colour, opacity, angle, distance, size, invert.
 
 It edits the first effect of each kind of a `LayerEffects` (`layer_effects.with_first`: every
