@@ -4,7 +4,8 @@ flat middle and the outside untouched; Down reverses it; Outer Bevel outside onl
 both sides, Pillow Emboss the outside sunk), against Photoshop's own merged image of
 psd-tools' layer_effects.psd (its "Bevel" and "Emboss" layers), read from and written
 into the file's 'lfx2' (psd-tools reads the edited and new values back, every other effect
-as it was), no longer named among the effects not drawn; the Layer Style dialog's page
+as it was; a Chisel one kept, not drawn, named in the warnings), no longer named among the
+effects not drawn; the Layer Style dialog's page
 in the window (live, OK one undo step, Cancel restoring)."""
 from __future__ import annotations
 
@@ -262,3 +263,28 @@ def test_an_embossed_group_draws_as_a_layer_of_its_composite():
     shown = renderer.composite.to_straight_rgba8().astype(int)
     renderer.close()
     assert np.abs(shown - expected).max() <= 2
+
+
+def test_a_chisel_bevel_is_kept_not_drawn(tmp_path):
+    """The same file, its Bevel layer's technique made Chisel Hard (psd-tools): not read as
+    ours, named in the warning, the layer drawn without it, saved back as it was."""
+    from psd_tools.psd.descriptor import Enumerated
+
+    psd = PSDImage.open(EFFECTS_FILE)
+    layer = next(n for n in psd.descendants() if n.name == "Bevel")
+    next(layer.effects.find("BevelEmboss")).descriptor[b"bvlT"] = Enumerated(b"bvlT", b"PrBL")
+    path = str(tmp_path / "chisel.psd")
+    psd.save(path)
+    doc = open_document(path)
+    node = next(n for n in doc.root.walk() if n.name == "Bevel")
+    assert node.effects.bevels == () and node.effects.others == ("Bevel & Emboss",)
+    assert any("'Bevel' (Bevel & Emboss)" in w and "not draw" in w for w in doc.warnings)
+    plain = open_document(EFFECTS_FILE)
+    bevelled = next(n for n in plain.root.walk() if n.name == "Bevel")
+    bevelled.effects = replace(bevelled.effects, bevels=())
+    assert np.array_equal(composite_document(doc), composite_document(plain))
+    out = str(tmp_path / "out.psd")
+    save_document(doc, out)
+    kept = next(next(n for n in PSDImage.open(out).descendants()
+                     if n.name == "Bevel").effects.find("BevelEmboss"))
+    assert kept.bevel_type.name == "PRECISE_MATTE" and kept.size == 41.0

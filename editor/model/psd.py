@@ -907,14 +907,18 @@ def _read_bevel(effect) -> Optional[tuple]:
     document's."""
     from psd_tools.constants import Resource
 
-    def name(value, names, default):
-        code = getattr(value, "value", None)
-        return next((k for k, v in names.items() if v == code), None) if value is not None \
-            else default
+    def name(key: bytes, names: dict, default: str) -> Optional[str]:
+        # The descriptor's own code (psd-tools reads one it does not know as absent): ours,
+        # Photoshop's default where there is none, None for a code we do not know.
+        value = effect.descriptor.get(key)
+        if value is None:
+            return default
+        code = getattr(value, "enum", None)
+        return next((k for k, v in names.items() if v == code), None)
 
-    style = name(effect.bevel_style, _BEVEL_STYLES, "inner_bevel")
-    technique = name(effect.bevel_type, _BEVEL_TECHNIQUES, "smooth")
-    direction = name(effect.direction, _BEVEL_DIRECTIONS, "up")
+    style = name(b"bvlS", _BEVEL_STYLES, "inner_bevel")
+    technique = name(b"bvlT", _BEVEL_TECHNIQUES, "smooth")
+    direction = name(b"bvlD", _BEVEL_DIRECTIONS, "up")
     modes = [getattr(m, "name", "").lower() for m in (effect.highlight_mode,
                                                       effect.shadow_mode)]
     colors = [_rgb(effect.highlight_color), _rgb(effect.shadow_color)]
