@@ -59,6 +59,14 @@ def stacked_document() -> tuple[Document, Layer]:
     return doc, nodes[2]
 
 
+def nudged(renderer: Renderer, doc: Document, layer: Layer, dx: int = 1, dy: int = 0) -> None:
+    """`renderer`'s picture redrawn through its caches around `layer`: a move of the
+    layer by (dx, dy) and back."""
+    for step in ((dx, dy), (-dx, -dy)):
+        doc.translate(layer, *step, merge_key="drag")
+        renderer.update()
+
+
 def fresh_composite(doc: Document) -> np.ndarray:
     renderer = Renderer(doc)
     renderer.update()
@@ -145,10 +153,7 @@ def test_zoom_to_100_during_the_drag_draws_full_resolution_in_view():
     whole = Renderer(doc)
     whole.update()
     whole.set_focus(layer)
-    doc.translate(layer, 1, 0, merge_key="drag")
-    whole.update()
-    doc.translate(layer, -1, 0, merge_key="drag")
-    whole.update()
+    nudged(whole, doc, layer)
     whole.close()
     assert np.abs(shown - whole.composite.region(view)).max() <= 1
     assert np.abs(shown - exact[view.slices()]).mean() < 0.5
@@ -297,10 +302,7 @@ def test_a_drag_at_100_without_prepared_caches_makes_them_for_the_rows_in_view()
     whole = Renderer(doc)
     whole.update()
     whole.set_focus(layer)
-    doc.translate(layer, 1, 0, merge_key="drag")
-    whole.update()
-    doc.translate(layer, -1, 0, merge_key="drag")
-    whole.update()
+    nudged(whole, doc, layer)
     assert whole._focus.rows is None
     assert np.abs(renderer.composite.region(view).astype(int)
                   - whole.composite.region(view)).max() <= 1
@@ -310,10 +312,7 @@ def test_a_drag_at_100_without_prepared_caches_makes_them_for_the_rows_in_view()
     doc.translate(layer, 0, 30, merge_key="drag")
     renderer.update()
     assert renderer._focus.rows.intersect(lower) == lower
-    doc.translate(layer, 0, 1, merge_key="drag")
-    whole.update()
-    doc.translate(layer, 0, -1, merge_key="drag")
-    whole.update()
+    nudged(whole, doc, layer, 0, 1)
     whole.close()
     assert np.abs(renderer.composite.region(lower).astype(int)
                   - whole.composite.region(lower)).max() <= 1
