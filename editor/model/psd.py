@@ -836,6 +836,8 @@ def _read_effect(effect, patterns: Optional[dict] = None) -> Optional[tuple]:
     (another kind, a gradient or pattern stroke, a colour not in RGB, a mode we lack, a
     noise gradient, a pattern not among `patterns`)."""
     kind = type(effect).__name__
+    if kind == "BevelEmboss":
+        return _read_bevel(effect)
     mode = _effect_mode(effect)
     if kind == "PatternOverlay" and mode:
         # The same keys as a Pattern fill layer's 'PtFl'.
@@ -878,12 +880,63 @@ def _read_effect(effect, patterns: Optional[dict] = None) -> Optional[tuple]:
         return "outer_glows", layer_effects.OuterGlow(
             effect.enabled, color, effect.opacity, mode, float(effect.choke),
             float(effect.size), float(effect.quality_range))
+    if kind == "Satin" and _is_linear(effect.contour):
+        return "satins", layer_effects.Satin(
+            effect.enabled, color, effect.opacity, mode, float(effect.angle),
+            float(effect.distance), float(effect.size), bool(effect.inverted))
     if kind == "InnerGlow":
         source = "center" if getattr(effect.glow_source, "name", "") == "CENTER" else "edge"
         return "inner_glows", layer_effects.InnerGlow(
             effect.enabled, color, effect.opacity, mode, source, float(effect.choke),
             float(effect.size), float(effect.quality_range))
     return None
+
+
+# Bevel & Emboss: our names <-> the descriptor's enumerations (style 'bvlS', technique
+# 'bvlT', direction 'bvlD': Photoshop's Up is 'In  ').
+_BEVEL_STYLES = {"inner_bevel": b"InrB", "outer_bevel": b"OtrB", "emboss": b"Embs",
+                 "pillow_emboss": b"PlEb", "stroke_emboss": b"strokeEmboss"}
+_BEVEL_TECHNIQUES = {"smooth": b"SfBL", "chisel_hard": b"PrBL", "chisel_soft": b"Slmt"}
+_BEVEL_DIRECTIONS = {"up": b"In  ", "down": b"Out "}
+
+
+def _read_bevel(effect) -> Optional[tuple]:
+    """("bevels", our BevelEmboss) for psd-tools' BevelEmboss; None for one we do not draw
+    (Stroke Emboss, a technique other than Smooth, colours not in RGB,
+    modes we lack). With "Use Global Light" its angle (psd-tools') and altitude are the
+    document's."""
+    from psd_tools.constants import Resource
+
+    def name(key: bytes, names: dict, default: str) -> Optional[str]:
+        # The descriptor's own code (psd-tools reads one it does not know as absent): ours,
+        # Photoshop's default where there is none, None for a code we do not know.
+        value = effect.descriptor.get(key)
+        if value is None:
+            return default
+        code = getattr(value, "enum", None)
+        return next((k for k, v in names.items() if v == code), None)
+
+    style = name(b"bvlS", _BEVEL_STYLES, "inner_bevel")
+    technique = name(b"bvlT", _BEVEL_TECHNIQUES, "smooth")
+    direction = name(b"bvlD", _BEVEL_DIRECTIONS, "up")
+    modes = [getattr(m, "name", "").lower() for m in (effect.highlight_mode,
+                                                      effect.shadow_mode)]
+    colors = [_rgb(effect.highlight_color), _rgb(effect.shadow_color)]
+    if style not in ("inner_bevel", "outer_bevel", "emboss", "pillow_emboss") \
+            or technique != "smooth" or direction is None \
+            or None in colors or any(m not in BLEND_MODES for m in modes):
+        return None
+    altitude = float(effect.altitude)
+    if effect.use_global_light:
+        # psd-tools reads the global angle only; the altitude is in the same resources.
+        resources = getattr(effect, "_image_resources", None)
+        if resources is not None:
+            altitude = float(resources.get_data(Resource.GLOBAL_ALTITUDE, altitude))
+    return "bevels", layer_effects.BevelEmboss(
+        effect.enabled, style, technique, float(effect.depth), direction, float(effect.size),
+        float(effect.soften), float(effect.angle), altitude, bool(effect.use_global_light),
+        modes[0], colors[0], float(effect.highlight_opacity), modes[1], colors[1],
+        float(effect.shadow_opacity))
 
 
 def _descriptor_type():
@@ -953,7 +1006,9 @@ _DESCRIPTOR_KEYS = {"drop_shadows": (b"DrSh", b"DrSh", b"dropShadowMulti"),
                     "inner_shadows": (b"IrSh", b"IrSh", b"innerShadowMulti"),
                     "inner_glows": (b"IrGl", b"IrGl", None),
                     "gradient_overlays": (b"GrFl", b"GrFl", b"gradientFillMulti"),
-                    "pattern_overlays": (b"patternFill", b"patternFill", None)}
+                    "pattern_overlays": (b"patternFill", b"patternFill", None),
+                    "bevels": (b"ebbl", b"ebbl", None),
+                    "satins": (b"ChFX", b"ChFX", None)}
 
 # Our blend modes as Photoshop writes them in an effect's 'Md  ' ('BlnM' enumeration).
 _EFFECT_MODE_CODES = {
@@ -984,7 +1039,8 @@ def _psd_effect(entry, light):
 
     kls = {b"DrSh": api.DropShadow, b"FrFX": api.Stroke, b"SoFi": api.ColorOverlay,
            b"OrGl": api.OuterGlow, b"IrSh": api.InnerShadow, b"IrGl": api.InnerGlow,
-           b"GrFl": api.GradientOverlay, b"patternFill": api.PatternOverlay}.get(
+           b"GrFl": api.GradientOverlay, b"patternFill": api.PatternOverlay,
+           b"ebbl": api.BevelEmboss, b"ChFX": api.Satin}.get(
         getattr(entry, "classID", None))
     return kls(entry, light) if kls is not None else None
 
@@ -1049,8 +1105,7 @@ def _fill_entry(entry, effect, light) -> None:
     shadow are Photoshop's defaults); a colour that reads as ours is kept as it is
     (Photoshop's fractions)."""
     from psd_tools.constants import Resource
-    from psd_tools.psd.descriptor import (Bool, Descriptor, Double, Enumerated, List, String,
-                                          UnitFloat)
+    from psd_tools.psd.descriptor import Bool, Enumerated, UnitFloat
     from psd_tools.terminology import Unit
 
     def put(key, value) -> None:
@@ -1059,6 +1114,12 @@ def _fill_entry(entry, effect, light) -> None:
     put(b"enab", Bool(effect.enabled))
     put(b"present", Bool(True))
     put(b"showInDialog", Bool(True))
+    if isinstance(effect, layer_effects.BevelEmboss):
+        _fill_bevel(entry, effect, light)
+        return
+    if isinstance(effect, layer_effects.Satin):
+        _fill_satin(entry, effect)
+        return
     if isinstance(effect, layer_effects.Stroke):
         put(b"Styl", Enumerated(b"FStl", _STROKE_POSITIONS[effect.position]))
         put(b"PntT", Enumerated(b"FrFl", b"SClr"))
@@ -1078,28 +1139,12 @@ def _fill_entry(entry, effect, light) -> None:
             if key != b"Angl" or key in entry or effect.pattern.angle:  # (older files: none)
                 put(key, written[key])
         return
-    if _rgb(entry.get(b"Clr ")) != tuple(effect.color):
-        color = Descriptor(classID=b"RGBC")
-        for key, value in zip((b"Rd  ", b"Grn ", b"Bl  "), effect.color):
-            color[key] = Double(float(value))
-        put(b"Clr ", color)
+    _effect_color(entry, b"Clr ", effect.color)
     put(b"Opct", UnitFloat(unit=Unit.Percent, value=float(effect.opacity)))
     if isinstance(effect, layer_effects.Stroke):
         put(b"Sz  ", UnitFloat(unit=Unit.Pixels, value=float(effect.size)))
         if b"overprint" not in entry:
             put(b"overprint", Bool(False))
-    def linear_contour():
-        contour = Descriptor(classID=b"ShpC")
-        contour[b"Nm  "] = String("Linear\x00")
-        points = List()
-        for x in (0.0, 255.0):
-            point = Descriptor(classID=b"CrPt")
-            point[b"Hrzn"] = Double(x)
-            point[b"Vrtc"] = Double(x)
-            points.append(point)
-        contour[b"Crv "] = points
-        return contour
-
     shadow = isinstance(effect, (layer_effects.DropShadow, layer_effects.InnerShadow))
     if shadow:
         # "Use Global Light" only where the global angle is this shadow's: psd-tools (and
@@ -1121,13 +1166,106 @@ def _fill_entry(entry, effect, light) -> None:
             if glow:
                 put(b"ShdN", UnitFloat(unit=Unit.Percent, value=0.0))
             put(b"AntA", Bool(False))
-            put(b"TrnS", linear_contour())
+            put(b"TrnS", _linear_contour())
             if isinstance(effect, layer_effects.DropShadow):
                 put(b"layerConceals", Bool(True))
     if glow:
         put(b"Inpr", UnitFloat(unit=Unit.Percent, value=float(effect.range)))
     if isinstance(effect, layer_effects.InnerGlow):
         put(b"glwS", Enumerated(b"IGSr", b"SrcC" if effect.source == "center" else b"SrcE"))
+
+
+def _fill_satin(entry, satin: layer_effects.Satin) -> None:
+    """A Satin's settings into its 'ChFX' entry, in Photoshop's order of keys; its
+    anti-aliasing and contour kept (a new one: off, Linear)."""
+    from psd_tools.psd.descriptor import Bool, Enumerated, UnitFloat
+    from psd_tools.terminology import Unit
+
+    entry[b"Md  "] = Enumerated(b"BlnM", _EFFECT_MODE_CODES[satin.blend_mode])
+    _effect_color(entry, b"Clr ", satin.color)
+    if b"AntA" not in entry:
+        entry[b"AntA"] = Bool(False)
+    entry[b"Invr"] = Bool(satin.invert)
+    entry[b"Opct"] = UnitFloat(unit=Unit.Percent, value=float(satin.opacity))
+    entry[b"lagl"] = UnitFloat(unit=Unit.Angle, value=float(satin.angle))
+    entry[b"Dstn"] = UnitFloat(unit=Unit.Pixels, value=float(satin.distance))
+    entry[b"blur"] = UnitFloat(unit=Unit.Pixels, value=float(satin.size))
+    if b"MpgS" not in entry:
+        entry[b"MpgS"] = _linear_contour()
+
+
+def _is_linear(contour) -> bool:
+    """Whether a contour descriptor ('ShpC') is Photoshop's Linear one (or absent): the
+    straight line through (0, 0) and (255, 255), whatever its (localised) name."""
+    if contour is None:
+        return True
+    try:
+        points = [(float(p[b"Hrzn"]), float(p[b"Vrtc"])) for p in contour[b"Crv "]]
+    except (KeyError, TypeError, ValueError):
+        return False
+    return points == [(0.0, 0.0), (255.0, 255.0)]
+
+
+def _linear_contour():
+    """Photoshop's Linear contour ('ShpC'), as it writes a new effect's."""
+    from psd_tools.psd.descriptor import Descriptor, Double, List, String
+
+    contour = Descriptor(classID=b"ShpC")
+    contour[b"Nm  "] = String("Linear\x00")
+    points = List()
+    for x in (0.0, 255.0):
+        point = Descriptor(classID=b"CrPt")
+        point[b"Hrzn"] = Double(x)
+        point[b"Vrtc"] = Double(x)
+        points.append(point)
+    contour[b"Crv "] = points
+    return contour
+
+
+def _effect_color(entry, key: bytes, color: tuple) -> None:
+    """`color` into `entry[key]` as an 'RGBC' descriptor, unless what is there reads as it
+    (Photoshop's fractions kept)."""
+    from psd_tools.psd.descriptor import Descriptor, Double
+
+    if _rgb(entry.get(key)) != tuple(color):
+        value = Descriptor(classID=b"RGBC")
+        for k, v in zip((b"Rd  ", b"Grn ", b"Bl  "), color):
+            value[k] = Double(float(v))
+        entry[key] = value
+
+
+def _fill_bevel(entry, bevel: layer_effects.BevelEmboss, light) -> None:
+    """A Bevel & Emboss's settings into its 'ebbl' entry, in Photoshop's order of keys; its
+    contour, gloss and texture keys kept (a new one: Photoshop's defaults)."""
+    from psd_tools.constants import Resource
+    from psd_tools.psd.descriptor import Bool, Enumerated, UnitFloat
+    from psd_tools.terminology import Unit
+
+    entry[b"hglM"] = Enumerated(b"BlnM", _EFFECT_MODE_CODES[bevel.highlight_mode])
+    _effect_color(entry, b"hglC", bevel.highlight_color)
+    entry[b"hglO"] = UnitFloat(unit=Unit.Percent, value=float(bevel.highlight_opacity))
+    entry[b"sdwM"] = Enumerated(b"BlnM", _EFFECT_MODE_CODES[bevel.shadow_mode])
+    _effect_color(entry, b"sdwC", bevel.shadow_color)
+    entry[b"sdwO"] = UnitFloat(unit=Unit.Percent, value=float(bevel.shadow_opacity))
+    entry[b"bvlT"] = Enumerated(b"bvlT", _BEVEL_TECHNIQUES[bevel.technique])
+    entry[b"bvlS"] = Enumerated(b"BESl", _BEVEL_STYLES[bevel.style])
+    # "Use Global Light" only where the document's light is this bevel's (it is read so).
+    angle = float(light.get_data(Resource.GLOBAL_ANGLE, 30.0))
+    altitude = float(light.get_data(Resource.GLOBAL_ALTITUDE, 30.0))
+    entry[b"uglg"] = Bool(bevel.use_global_light and abs(angle - bevel.angle) < 1e-6
+                          and abs(altitude - bevel.altitude) < 1e-6)
+    entry[b"lagl"] = UnitFloat(unit=Unit.Angle, value=float(bevel.angle))
+    entry[b"Lald"] = UnitFloat(unit=Unit.Angle, value=float(bevel.altitude))
+    entry[b"srgR"] = UnitFloat(unit=Unit.Percent, value=float(bevel.depth))
+    entry[b"blur"] = UnitFloat(unit=Unit.Pixels, value=float(bevel.size))
+    entry[b"bvlD"] = Enumerated(b"BESs", _BEVEL_DIRECTIONS[bevel.direction])
+    if b"TrnS" not in entry:  # a new one: Photoshop's Linear gloss contour
+        entry[b"TrnS"] = _linear_contour()
+        entry[b"antialiasGloss"] = Bool(False)
+    entry[b"Sftn"] = UnitFloat(unit=Unit.Pixels, value=float(bevel.soften))
+    for key in (b"useShape", b"useTexture"):
+        if key not in entry:
+            entry[key] = Bool(False)
 
 
 # -- adjustment layers: our settings <-> Photoshop's tagged blocks ----------------------

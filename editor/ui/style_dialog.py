@@ -1,6 +1,7 @@
 """Photoshop's Layer Style dialog for the effects Layered draws: on the left the list of
-Drop Shadow, Stroke, Color Overlay, Outer Glow, Inner Shadow and Inner Glow (a checkbox
-each: the effect's `enabled`), on the right the settings of the one selected:
+Drop Shadow, Stroke, Color Overlay, Outer Glow, Inner Shadow, Inner Glow, Gradient and
+Pattern Overlay, Bevel & Emboss and Satin (a checkbox each: the effect's `enabled`), on the
+right the settings of the one selected:
 
 - Drop Shadow: blend mode, colour, opacity, angle, Use Global Light, distance, spread, size;
 - Stroke: size, position (outside / inside / center), blend mode, opacity, colour;
@@ -11,7 +12,11 @@ each: the effect's `enabled`), on the right the settings of the one selected:
 - Gradient Overlay: blend mode, opacity, and its gradient ("Gradient…": the Gradient Fill
   dialog, `gradient_dialog.py`, the same settings as a Gradient fill layer's);
 - Pattern Overlay: blend mode, opacity, and its pattern ("Pattern…": the Pattern Fill
-  dialog, choosing among the document's patterns; a new one starts with the first).
+  dialog, choosing among the document's patterns; a new one starts with the first);
+- Bevel & Emboss (technique Smooth): style (Outer / Inner Bevel, Emboss, Pillow Emboss),
+  depth, direction (up / down), size, soften, angle, Use Global Light, altitude, the
+  highlight's and the shadow's mode, colour and opacity;
+- Satin: blend mode, colour, opacity, angle, distance, size, invert.
 
 It edits the first effect of each kind of a `LayerEffects` (`layer_effects.with_first`: every
 other effect and the file's blocks stay as they were); ticking a kind the layer does not
@@ -84,10 +89,35 @@ FIELDS = {
     "pattern_overlays": (("blend_mode", "Blend mode", "mode", None),
                          ("opacity", "Opacity", "number", (0, 100, " %")),
                          ("pattern", "Pattern", "settings", None)),
+    # Structure, then Shading (technique Smooth: the one drawn).
+    "bevels": (("style", "Style", "choice", None),
+               ("depth", "Depth", "number", (1, 1000, " %")),
+               ("direction", "Direction", "choice", None),
+               ("size", "Size", "number", (0, 250, " px")),
+               ("soften", "Soften", "number", (0, 16, " px")),
+               ("angle", "Angle", "number", (-180, 180, "°")),
+               ("use_global_light", "Use Global Light", "check", None),
+               ("altitude", "Altitude", "number", (0, 90, "°")),
+               ("highlight_mode", "Highlight Mode", "mode", None),
+               ("highlight_color", "Highlight Color", "color", None),
+               ("highlight_opacity", "Highlight Opacity", "number", (0, 100, " %")),
+               ("shadow_mode", "Shadow Mode", "mode", None),
+               ("shadow_color", "Shadow Color", "color", None),
+               ("shadow_opacity", "Shadow Opacity", "number", (0, 100, " %"))),
+    "satins": (("blend_mode", "Blend mode", "mode", None),
+               ("color", "Color", "color", None),
+               ("opacity", "Opacity", "number", (0, 100, " %")),
+               ("angle", "Angle", "number", (-180, 180, "°")),
+               ("distance", "Distance", "number", (1, 250, " px")),
+               ("size", "Size", "number", (0, 250, " px")),
+               ("invert", "Invert", "check", None)),
 }
 POSITIONS = (("outside", "Outside"), ("inside", "Inside"), ("center", "Center"))
 # The choices of a "choice" setting, by field.
-CHOICES = {"position": POSITIONS, "source": (("center", "Center"), ("edge", "Edge"))}
+CHOICES = {"position": POSITIONS, "source": (("center", "Center"), ("edge", "Edge")),
+           "direction": (("up", "Up"), ("down", "Down")),
+           "style": (("outer_bevel", "Outer Bevel"), ("inner_bevel", "Inner Bevel"),
+                     ("emboss", "Emboss"), ("pillow_emboss", "Pillow Emboss"))}
 
 
 def _object_name(kind: str, field: str) -> str:
@@ -159,13 +189,17 @@ class LayerStyleDialog(QDialog):
                     lambda _, w=widget, k=kind, f=field: self._change(k, **{f: w.currentData()}))
             elif widget_kind == "check":
                 widget = QCheckBox()
-                widget.toggled.connect(lambda on, k=kind: self._global_light(k, bool(on)))
+                if field == "use_global_light":
+                    widget.toggled.connect(lambda on, k=kind: self._global_light(k, bool(on)))
+                else:
+                    widget.toggled.connect(
+                        lambda on, k=kind, f=field: self._change(k, **{f: bool(on)}))
             elif widget_kind == "settings":
                 widget = QPushButton()
                 widget.clicked.connect(lambda _=False, k=kind, f=field: self._edit_fill(k, f))
             else:
                 widget = QPushButton()
-                widget.clicked.connect(lambda _=False, k=kind: self._pick(k))
+                widget.clicked.connect(lambda _=False, k=kind, f=field: self._pick(k, f))
             widget.setObjectName(name)
             self.widgets[(kind, field)] = widget
             form.addRow(label, widget)
@@ -265,11 +299,11 @@ class LayerStyleDialog(QDialog):
         else:
             self._change(kind, **{field: chosen})
 
-    def _pick(self, kind: str) -> None:
-        color = dialogs.ask_color(self, QColor(*self._effect(kind).color),
+    def _pick(self, kind: str, field: str = "color") -> None:
+        color = dialogs.ask_color(self, QColor(*getattr(self._effect(kind), field)),
                                   "Color Picker (Effect Color)")
         if color is not None:
-            self._change(kind, color=(color.red(), color.green(), color.blue()))
+            self._change(kind, **{field: (color.red(), color.green(), color.blue())})
 
 
 def _fill_text(settings) -> str:
