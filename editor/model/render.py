@@ -320,10 +320,17 @@ def _draw_styled(painter: _Painter, layer: Layer, region: Box, mode: str, opacit
     if box.intersect(region).intersect(painter.buffer.box).is_empty():
         return
     canvas = _document_canvas(layer)  # where a Gradient Overlay not aligned is laid out
+    effects = layer.effects
     mask = layer.active_mask()  # (made anew per call for a vector mask; its pixels are not)
+    # A pixel layer's images do not depend on where it is unless a gradient or pattern
+    # overlay is laid out on them: a drag then only moves them (a fill layer's are its
+    # content over the canvas, which a move changes).
+    placed = at if isinstance(layer, FillLayer) or effects.gradient_overlays \
+        or effects.pattern_overlays else (at.w, at.h)
     key = (Same(pixels), layer.revision,
-           None if mask is None else (Same(mask.pixels), mask.x, mask.y, mask.default,
-                                      mask.density, mask.feather), layer.effects, at,
+           None if mask is None else (Same(mask.pixels), mask.x - at.x, mask.y - at.y,
+                                      mask.default, mask.density, mask.feather),
+           effects, placed,
            getattr(layer, "settings", None), getattr(layer, "stroke", None), canvas)
     kept = _styled_cache.get(layer)
     if kept is None or kept[0] != key or fill not in kept[1]:
