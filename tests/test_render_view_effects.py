@@ -183,3 +183,27 @@ def test_a_styled_layer_drag_makes_its_styled_images_once(monkeypatch):
         renderer.settle()
         renderer.update()
         assert np.array_equal(renderer.composite.array, fresh_composite(doc))
+
+
+def test_prepared_drag_finds_the_stand_ins_styled_images_made(monkeypatch):
+    """The idle preparation makes the styled images of the stand-ins drawn live over the
+    reduced caches (here the shape and the layer above, whose Multiply shadows keep them
+    from being pre-flattened): the first move of the drag makes none."""
+    doc, layer = styled_stack()
+    renderer = Renderer(doc)
+    renderer.update()
+    renderer.set_view(2)
+    renderer.prepare(layer)
+    made = []
+    real = layer_effects.styled_layers
+    monkeypatch.setattr(layer_effects, "styled_layers",
+                        lambda *a, **k: made.append(1) or real(*a, **k))
+    run_all(renderer)
+    assert len(made) == 2  # made while idle: the shape's and the upper layer's
+    made.clear()
+    renderer.set_focus(layer)
+    doc.translate(layer, 4, 4, merge_key="drag")
+    assert renderer.update() == []
+    assert made == [] and renderer.preview[0] == 2
+    check_preview(doc, renderer, 2)
+    settles_exactly(doc, renderer)
