@@ -207,3 +207,33 @@ def test_prepared_drag_finds_the_stand_ins_styled_images_made(monkeypatch):
     assert made == [] and renderer.preview[0] == 2
     check_preview(doc, renderer, 2)
     settles_exactly(doc, renderer)
+
+
+def test_a_second_drag_reuses_the_stand_ins_styled_images(monkeypatch):
+    """Stand-ins are made anew for each drag; a pixel layer's styled images are kept by
+    the layer it stands for, so the next zoomed-out drag does not make them again."""
+    doc, layer = styled_stack()
+    renderer = Renderer(doc)
+    renderer.update()
+    renderer.set_view(2)
+    drag_moves = ((6, 2), (-4, 5))
+    renderer.set_focus(layer)
+    for dx, dy in drag_moves:
+        doc.translate(layer, dx, dy, merge_key="drag")
+        renderer.update()
+    renderer.settle()
+    renderer.update()
+    renderer.set_focus(None)
+    renderer.update()
+    made = []  # whether each was a fill (shape) layer's: made from its shape
+    real = layer_effects.styled_layers
+    monkeypatch.setattr(layer_effects, "styled_layers",
+                        lambda *a, **k: made.append(a[3] is not None) or real(*a, **k))
+    renderer.set_focus(layer)
+    doc.translate(layer, 4, 4, merge_key="drag2")
+    assert renderer.update() == [] and renderer.preview[0] == 2
+    # None for the pixel layers (the shape layer's stand-in makes its pixels anew, and
+    # so its images).
+    assert made == [True]
+    check_preview(doc, renderer, 2)
+    settles_exactly(doc, renderer)

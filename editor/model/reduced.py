@@ -279,6 +279,7 @@ def reduced_nodes(nodes: Sequence[Node], level: int, masked: Callable[[Layer], n
         proxy.clipping = node.clipping
         proxy.fill_opacity = node.fill_opacity
         proxy.effects = reduced_effects(node, level)
+        proxy.stands_for = node  # (render.py keeps its styled images by it)
         if proxies is not None:
             proxies[id(node)] = proxy
         out.append(proxy)

@@ -281,6 +281,10 @@ def _times(opacity: int, fill: int) -> int:
 # Per layer: (key, {fill opacity: the styled images of `layer_effects.styled_layers`}); a
 # clipping base below 100 % Fill is drawn at two fills (`_draw_clipping_group`).
 _styled_cache: "weakref.WeakKeyDictionary[Layer, tuple]" = weakref.WeakKeyDictionary()
+# The same for reduced stand-ins (reduced.py), kept by the layer they stand for: a stand-in
+# is made anew for each drag, its images (made from its reduced pixels, which are kept)
+# need not be.
+_stand_in_styled: "weakref.WeakKeyDictionary[Layer, tuple]" = weakref.WeakKeyDictionary()
 
 
 def _styled_source(layer: Layer, canvas: Box) -> tuple[np.ndarray, Box]:
@@ -344,11 +348,13 @@ def _styled_images(layer: Layer, buffer_box: Box, fill: int,
                                       mask.default, mask.density, mask.feather),
            effects, placed,
            getattr(layer, "settings", None), getattr(layer, "stroke", None), canvas)
-    kept = _styled_cache.get(layer)
+    source = getattr(layer, "stands_for", None)
+    cache, owner = (_styled_cache, layer) if source is None else (_stand_in_styled, source)
+    kept = cache.get(owner)
     if kept is None or kept[0] != key or fill not in kept[1]:
         if kept is None or kept[0] != key:
             kept = (key, {})
-            _styled_cache[layer] = kept
+            cache[owner] = kept
         for other in [f for f in kept[1] if f != 255]:  # a Fill slider's drag: keep one
             del kept[1][other]
         padded = np.zeros((box.h, box.w, 4), np.float32)
