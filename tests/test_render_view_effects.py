@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from editor.model import Document, Layer, adjustment_ops, layer_effects
+from editor.model import Document, Group, Layer, adjustment_ops, layer_effects
 from editor.model.layer_effects import (ColorOverlay, DropShadow, InnerGlow, InnerShadow,
                                         LayerEffects, OuterGlow, Stroke)
 from editor.model.render import Renderer
@@ -55,15 +55,16 @@ def reduced_exact(doc: Document, level: int) -> np.ndarray:
 
 
 def without_effects(doc: Document, level: int) -> np.ndarray:
-    """The reduced exact composite with every layer's style switched off."""
-    kept = {id(n): n.effects for n in doc.layers()}
-    for node in doc.layers():
+    """The reduced exact composite with every layer's and group's style switched off."""
+    nodes = list(doc.root.walk())
+    kept = [n.effects for n in nodes]
+    for node in nodes:
         node.effects = None
     try:
         return reduced_exact(doc, level)
     finally:
-        for node in doc.layers():
-            node.effects = kept[id(node)]
+        for node, effects in zip(nodes, kept):
+            node.effects = effects
 
 
 def check_preview(doc: Document, renderer: Renderer, level: int) -> None:
@@ -235,5 +236,35 @@ def test_a_second_drag_reuses_the_stand_ins_styled_images(monkeypatch):
     # None for the pixel layers (the shape layer's stand-in makes its pixels anew, and
     # so its images).
     assert made == [True]
+    check_preview(doc, renderer, 2)
+    settles_exactly(doc, renderer)
+
+
+@pytest.mark.parametrize("mode", ["pass_through", "normal"])
+def test_a_styled_group_keeps_its_effects_in_the_stand_ins(mode):
+    """A group's style (one stroke and shadow round its layers' composite) above the
+    dragged layer, when the drag's caches are composited from the stand-ins."""
+    rng = np.random.default_rng(14)
+    doc = Document(W, H)
+    light_background(doc)
+    dragged = card(rng, "dragged", 160, 120, 252, 252)
+    add(doc, dragged)
+    inner = [card(rng, "a", 120, 100, 300, 300), card(rng, "b", 120, 100, 380, 340)]
+    group = Group("group", inner, blend_mode=mode)
+    for layer in inner:
+        layer.parent = group
+    group.effects = LayerEffects(drop_shadows=(SHADOW,),
+                                 strokes=(Stroke(size=8.0, color=(250, 20, 20)),))
+    add(doc, group)
+    renderer = Renderer(doc)
+    renderer.update()
+    renderer.set_view(2)
+    renderer.prepare(doc.root.children[0])
+    run_all(renderer)
+    renderer.set_focus(dragged)
+    for dx, dy in ((4, 4), (4, 0)):
+        doc.translate(dragged, dx, dy, merge_key="drag")
+        assert renderer.update() == []
+    assert renderer._focus is None  # composited from the stand-ins
     check_preview(doc, renderer, 2)
     settles_exactly(doc, renderer)
