@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from editor.model import Document, Group, Layer, adjustment_ops, layer_effects
-from editor.model.layer_effects import (ColorOverlay, DropShadow, InnerGlow, InnerShadow,
-                                        LayerEffects, OuterGlow, Stroke)
+from editor.model.layer_effects import (BevelEmboss, ColorOverlay, DropShadow, InnerGlow,
+                                        InnerShadow, LayerEffects, OuterGlow, Satin, Stroke)
 from editor.model.render import Renderer
 from test_render_prepare import run_all
 from test_render_view import H, W, fresh_composite, smooth
@@ -25,6 +25,9 @@ GLOWS = LayerEffects(  # spread and choke: the parts that grow or shrink the sha
     inner_shadows=(InnerShadow(opacity=90.0, distance=10.0, size=10.0, choke=20.0),),
     inner_glows=(InnerGlow(color=(255, 255, 0), opacity=90.0, blend_mode="normal",
                            size=10.0, choke=20.0),))
+BEVEL = LayerEffects(bevels=(BevelEmboss(size=12.0, soften=2.0, highlight_opacity=90.0,
+                                         shadow_opacity=90.0),),
+                     satins=(Satin(opacity=80.0, distance=10.0, size=12.0),))
 
 
 def add(doc: Document, node) -> None:
@@ -90,8 +93,9 @@ def settles_exactly(doc: Document, renderer: Renderer) -> None:
 
 
 @pytest.mark.parametrize("level,fill,style", [(1, 255, STYLE), (2, 255, STYLE),
-                                              (2, 90, STYLE), (2, 255, GLOWS)],
-                         ids=["level 1", "level 2", "fill 35 %", "glows"])
+                                              (2, 90, STYLE), (2, 255, GLOWS),
+                                              (2, 255, BEVEL)],
+                         ids=["level 1", "level 2", "fill 35 %", "glows", "bevel, satin"])
 def test_a_styled_layer_dragged_zoomed_out_keeps_its_effects(level, fill, style):
     rng = np.random.default_rng(11)
     doc = Document(W, H)

@@ -319,7 +319,8 @@ class LayerEffects:
         """The style as drawn on the layer made 2**level times smaller (a drag's stand-in at
         a pyramid level, reduced.py): distances and blurs divided by 2**level; the radii of
         strokes, spreads and chokes so that they grow or shrink the shape 2**level times
-        less (`reduced_radius`); overlays' patterns and the reference point reduced;
+        less (`reduced_radius`); bevels' and satins' sizes, overlays' patterns and the
+        reference point reduced;
         colours, opacities, angles, ranges and modes as they are. Drawn on the reduced
         pixels it is close to the full-size drawing reduced (an offset is rounded to whole
         reduced pixels)."""
@@ -369,6 +370,12 @@ class LayerEffects:
                                     for o in self.gradient_overlays),
             pattern_overlays=tuple(replace(o, pattern=o.pattern.reduced(level))
                                    for o in self.pattern_overlays),
+            # (a bevel's height is its size times its depth: scaled with it, its slopes and
+            # so its light stay as they are)
+            bevels=tuple(replace(b, size=b.size / factor, soften=b.soften / factor)
+                         for b in self.bevels),
+            satins=tuple(replace(t, distance=t.distance / factor, size=t.size / factor)
+                         for t in self.satins),
             reference_point=point)
 
 
