@@ -200,6 +200,7 @@ def place(proxy: Layer, layer: Layer, level: int) -> None:
     proxy.x, proxy.y = round(layer.x / s), round(layer.y / s)
     proxy.visible, proxy.opacity, proxy.blend_mode = layer.visible, layer.opacity, layer.blend_mode
     proxy.fill_opacity = layer.fill_opacity
+    proxy.knockout, proxy.channels = layer.knockout, layer.channels  # (Advanced Blending)
     if isinstance(layer, AdjustmentLayer):
         proxy.settings = layer.settings.reduced(level)
         proxy.mask = reduced_mask(layer, level)
@@ -248,6 +249,7 @@ def reduced_nodes(nodes: Sequence[Node], level: int, masked: Callable[[Layer], n
             proxy.mask = reduced_mask(node, level)
         proxy.clipping = node.clipping
         proxy.fill_opacity = node.fill_opacity
+        proxy.knockout, proxy.channels = node.knockout, node.channels
         if proxies is not None:
             proxies[id(node)] = proxy
         out.append(proxy)
