@@ -91,6 +91,10 @@ OTHERS = {
     # 103 fully transparent pixels, and Photoshop's own colour under alpha a only takes the
     # a + 1 values k * 255 / a (it keeps 8-bit premultiplied colour: at alpha 1, (0, 0, 255)).
     "adjustment_backdrop_test.psd": (0.25, 6),
+    # Four quarters: isolated and Pass Through groups of Multiply ellipses, with and without
+    # Knockout (Shallow) on the ellipses. Before Knockout was drawn: 3.19 / 100 (8.4 and 4.2
+    # mean in the two knockout quarters); now 0.09 / 10 on every path (psd-tools: 1.84 / 22).
+    "knockout-isolated-groups.psd": (0.15, 12),
 }
 
 

@@ -307,6 +307,24 @@ class Document:
         fill = int(max(0, min(255, fill)))
         self.history.push(cmds.SetAttr(node, "fill_opacity", fill, "Fill Opacity", merge_key))
 
+    def set_knockout(self, node: Node, knockout: str) -> None:
+        """Advanced Blending's Knockout: one of `layers.KNOCKOUTS`."""
+        from .layers import KNOCKOUTS
+
+        if knockout not in KNOCKOUTS:
+            raise DocumentError(f"unknown knockout '{knockout}'")
+        if knockout != node.knockout:
+            self.history.push(cmds.SetAttr(node, "knockout", knockout, "Knockout"))
+
+    def set_channels(self, node: Node, channels) -> None:
+        """Advanced Blending's channels: (R, G, B), whether the node's blending changes
+        each."""
+        channels = tuple(bool(c) for c in channels)
+        if len(channels) != 3:
+            raise DocumentError("channels are three flags: R, G, B")
+        if channels != node.channels:
+            self.history.push(cmds.SetAttr(node, "channels", channels, "Blending Channels"))
+
     def set_blend_mode(self, node: Node, mode: str) -> None:
         allowed = GROUP_BLEND_MODES if isinstance(node, Group) else BLEND_MODES
         if mode not in allowed:
@@ -330,6 +348,13 @@ class Document:
         OK, `set_effects` with its own: one step."""
         if effects is not node.effects:
             self._set_attr(node, "effects", effects)
+
+    def preview_blending(self, node: Node, knockout: str, channels: tuple) -> None:
+        """Shows Advanced Blending's `knockout` and `channels` on `node` without a step (the
+        Layer Style dialog's live preview, as `preview_effects`)."""
+        for attr, value in (("knockout", knockout), ("channels", tuple(channels))):
+            if getattr(node, attr) != value:
+                self._set_attr(node, attr, value)
 
     def set_effects_visible(self, visible: bool) -> None:
         """Layer > Layer Style > Show/Hide All Effects: the master switch of every layer's
@@ -696,10 +721,12 @@ class Document:
             self.region_changed.emit(styled_reach(before.union(node.drawn_bounds()), node),
                                      node if isinstance(node, Layer) else None)
         elif attr in ("visible", "opacity", "fill_opacity", "blend_mode", "clipping", "settings",
-                      "vector_mask", "stroke"):
-            # Clipping changes how the node is drawn (with its base, not alone): no layer, so
-            # the Renderer's caches around that layer go.
-            layer = node if isinstance(node, Layer) and attr != "clipping" else None
+                      "vector_mask", "stroke", "knockout", "channels"):
+            # Clipping changes how the node is drawn (with its base, not alone), and Advanced
+            # Blending what it reads below it: no layer, so the Renderer's caches around
+            # that layer go.
+            layer = node if isinstance(node, Layer) and attr not in (
+                "clipping", "knockout", "channels") else None
             box = node.drawn_bounds()
             if attr == "clipping" and node.parent is not None:
                 box = box.union(clipped_above(node.parent, node.index() + 1))

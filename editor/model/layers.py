@@ -17,6 +17,9 @@ from engine.box import Box, opaque_bounds  # noqa: F401  (re-exported: the layer
 from engine.compose import BLEND_MODES
 
 GROUP_BLEND_MODES = ("pass_through",) + BLEND_MODES
+# Photoshop's Knockout: none, to the bottom of the node's group (shallow), to the bottom
+# of the document (deep).
+KNOCKOUTS = ("none", "shallow", "deep")
 
 BLEND_MODE_LABELS = {
     "pass_through": "Pass Through", "normal": "Normal", "multiply": "Multiply",
@@ -187,6 +190,11 @@ class Node:
         # Photoshop's "Fill" (0..255): fades the layer's own pixels but not its effects
         # (render.py); without effects it multiplies the opacity. A PSD's 'iOpa'.
         self.fill_opacity = 255
+        # Photoshop's Advanced Blending (render.py `_draw_knockout`, `_restricted`):
+        # Knockout, one of KNOCKOUTS (a PSD's 'knko'), and the colour channels (R, G, B)
+        # the node's blending may change (unchecked ones keep the backdrop's: 'brst').
+        self.knockout = "none"
+        self.channels = (True, True, True)
 
     def changed(self, box: Optional[Box] = None) -> None:
         """Notes a change of the pixels or the mask inside layer-local `box` (None: all)."""
@@ -227,6 +235,8 @@ class Node:
         other.vector_mask = self.vector_mask  # never changed in place: shared
         other.effects = self.effects  # immutable: shared
         other.fill_opacity = self.fill_opacity
+        other.knockout = self.knockout
+        other.channels = self.channels
         return other
 
     # -- tree queries -------------------------------------------------------

@@ -504,6 +504,7 @@ class _Reader:
             if not self.decode:
                 node.pixels = pixels  # the placeholder as it is (Layer() would copy it)
         self.read_effects(item, node)
+        read_advanced_blending(item, node)
         if not (isinstance(item, (ShapeLayer, PsdFill)) and node.kind == "pixel"):
             # (the shape and fill layers psd-tools drew, it drew with their masks and fill)
             # 'iOpa': Photoshop's Fill, beside the opacity (a group's too: render.py)
@@ -795,6 +796,39 @@ _EFFECT_LABELS = {"DropShadow": "Drop Shadow", "InnerShadow": "Inner Shadow",
                   "ColorOverlay": "Color Overlay", "GradientOverlay": "Gradient Overlay",
                   "PatternOverlay": "Pattern Overlay", "Stroke": "Stroke",
                   "BevelEmboss": "Bevel & Emboss", "Satin": "Satin"}
+
+
+def read_advanced_blending(item, node: Node) -> None:
+    """Photoshop's Advanced Blending onto `node`: Knockout ('knko': a byte, 0 none,
+    1 shallow, 2 deep) and the colour channels its blending leaves alone ('brst': the
+    indices of the restricted channels, 0 red .. 2 blue)."""
+    from psd_tools.constants import Tag
+
+    from .layers import KNOCKOUTS
+
+    blocks = item.tagged_blocks
+    if blocks is None:
+        return
+    knockout = blocks.get_data(Tag.KNOCKOUT_SETTING, 0)
+    if isinstance(knockout, int) and 0 < knockout < len(KNOCKOUTS):
+        node.knockout = KNOCKOUTS[knockout]
+    restricted = blocks.get_data(Tag.CHANNEL_BLENDING_RESTRICTIONS_SETTING)
+    if restricted is not None:
+        node.channels = tuple(c not in set(restricted) for c in range(3))
+
+
+def write_advanced_blending(record, node: Node) -> None:
+    """`read_advanced_blending`'s blocks for `node` onto a layer record (none at the
+    defaults, as Photoshop leaves 'brst' out)."""
+    from psd_tools.constants import Tag
+
+    from .layers import KNOCKOUTS
+
+    if node.knockout != "none":
+        record.tagged_blocks.set_data(Tag.KNOCKOUT_SETTING, KNOCKOUTS.index(node.knockout))
+    if not all(node.channels):
+        record.tagged_blocks.set_data(Tag.CHANNEL_BLENDING_RESTRICTIONS_SETTING,
+                                      [c for c, kept in enumerate(node.channels) if not kept])
 
 
 def read_layer_effects(item, blocks: tuple,
@@ -2118,7 +2152,8 @@ def _own_blocks() -> set:
     from psd_tools.constants import Tag
 
     return {Tag.UNICODE_LAYER_NAME, Tag.LAYER_ID, Tag.PROTECTED_SETTING,
-            Tag.SECTION_DIVIDER_SETTING, Tag.NESTED_SECTION_DIVIDER_SETTING}
+            Tag.SECTION_DIVIDER_SETTING, Tag.NESTED_SECTION_DIVIDER_SETTING,
+            Tag.KNOCKOUT_SETTING, Tag.CHANNEL_BLENDING_RESTRICTIONS_SETTING}  # (ours)
 
 
 def _has_pixels(record) -> bool:
@@ -2482,6 +2517,7 @@ class _Writer:
             record.tagged_blocks.set_data(Tag.PROTECTED_SETTING, LOCK_ALL)
         if node.fill_opacity != 255:
             record.tagged_blocks.set_data(Tag.BLEND_FILL_OPACITY, node.fill_opacity)
+        write_advanced_blending(record, node)
         layer_id = next(self.ids)
         record.tagged_blocks.set_data(Tag.LAYER_ID, layer_id)
         entry: dict = {}

@@ -224,6 +224,7 @@ def place(proxy: Layer, layer: Layer, level: int) -> None:
     proxy.visible, proxy.opacity, proxy.blend_mode = layer.visible, layer.opacity, layer.blend_mode
     proxy.fill_opacity = layer.fill_opacity
     proxy.effects = reduced_effects(layer, level)
+    proxy.knockout, proxy.channels = layer.knockout, layer.channels  # (Advanced Blending)
     if isinstance(layer, AdjustmentLayer):
         proxy.settings = layer.settings.reduced(level)
         proxy.mask = reduced_mask(layer, level)
@@ -280,6 +281,7 @@ def reduced_nodes(nodes: Sequence[Node], level: int, masked: Callable[[Layer], n
         proxy.fill_opacity = node.fill_opacity
         proxy.effects = reduced_effects(node, level)
         proxy.stands_for = node  # (render.py keeps its styled images by it)
+        proxy.knockout, proxy.channels = node.knockout, node.channels
         if proxies is not None:
             proxies[id(node)] = proxy
         out.append(proxy)

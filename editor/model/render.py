@@ -32,6 +32,13 @@ the style's reach around each; the result is kept per group (`_styled_rows`) und
 everything inside it (`_content_key`), so a redraw because something else changed is a
 blit, and a change inside remakes only the rows redrawn (the document's dirty boxes grow
 by the style's reach: `Node.style_reach`).
+Photoshop's Advanced Blending: a layer with Knockout blends, inside its shape, onto what lay
+below its group (Shallow) or the document's stack (Deep) instead of onto the layers below it
+(`_draw_knockout`: `_draw_nodes` keeps a copy of that backdrop while a knockout layer is in
+the stack); a node with colour channels unchecked gives the backdrop's back to them
+(`_restricted`). Neither pre-flattens with the layers around it, and a Knockout anywhere
+keeps a drag from splitting the stack (`_split_top_level`): such documents are redrawn in full
+rows, exactly.
 Fill layers (Solid Color, Gradient) are drawn as a layer of what they paint, its alpha
 times their masks' coverage, made once and kept as a masked layer's pixels are
 (`masked_fill_pixels`; a colour without a mask is filled by Qt).
@@ -612,7 +619,24 @@ def _draw_adjustment(painter: _Painter, layer: AdjustmentLayer, region: Box, mod
         buffer.write_float(band, np.concatenate([rgb * alpha, alpha], axis=-1))
 
 
-def _draw_nodes(painter: _Painter, nodes: Sequence[Node], region: Box) -> None:
+def _draw_nodes(painter: _Painter, nodes: Sequence[Node], region: Box,
+                deep: Optional["_Backdrop"] = None) -> None:
+    """`nodes` (one group's children, bottom first) drawn in turn inside `region`. `deep`:
+    what a Deep knockout inside shows (the bottom of the document's stack), passed down
+    through pass-through groups; None at the top and in isolated groups, whose bottom is
+    where they start."""
+    shallow = None
+    knocking = [n for n in nodes if _knocks_out(n)]
+    if deep is None:
+        knocking += _deep_below(nodes)
+    if knocking:
+        # Knockout: what lies below this stack, which a knockout layer punches down to
+        # (kept where those layers draw only: a float copy of the canvas is large).
+        reach = knocking[0].drawn_bounds()
+        for node in knocking[1:]:
+            reach = reach.union(node.drawn_bounds())
+        shallow = _Backdrop.of(painter, region.intersect(reach))
+    deep = shallow if deep is None else deep
     i = 0
     while i < len(nodes):
         node = nodes[i]
@@ -623,8 +647,94 @@ def _draw_nodes(painter: _Painter, nodes: Sequence[Node], region: Box) -> None:
             _draw_clipping_group(painter, node, nodes[i + 1:j], region)
         else:
             for each in nodes[i:j]:  # no base below: drawn as they are
-                _draw_node(painter, each, region)
+                if _knocks_out(each):
+                    _draw_knockout(painter, each, region,
+                                   shallow if each.knockout == "shallow" else deep)
+                else:
+                    _draw_node(painter, each, region, deep)
         i = j
+
+
+@dataclass
+class _Backdrop:
+    """A copy of the buffer's premultiplied float pixels over `box`: what a knockout
+    layer shows through its shape."""
+    pixels: np.ndarray
+    box: Box
+
+    @staticmethod
+    def of(painter: _Painter, region: Box) -> "_Backdrop":
+        box = region.intersect(painter.buffer.box)
+        painter.close()
+        return _Backdrop(painter.buffer.read_float(box), box)
+
+    def read(self, box: Box) -> np.ndarray:
+        return self.pixels[box.translate(-self.box.x, -self.box.y).slices()]
+
+
+def _knocks_out(node: Node) -> bool:
+    """Whether `node` is drawn as a knockout (a clipped layer is drawn with its base, and
+    a clipping base with its clipped layers: Knockout is not drawn there)."""
+    return node.visible and node.knockout != "none" and isinstance(node, Layer) \
+        and not node.clipping
+
+
+def _deep_below(nodes: Sequence[Node]) -> list[Node]:
+    """The Deep knockout layers inside the pass-through groups among `nodes` (drawn onto
+    the same buffer, so they knock down to the bottom of `nodes`)."""
+    out: list[Node] = []
+    for node in nodes:
+        if isinstance(node, Group) and node.visible and not node.isolated() \
+                and not node.draws_style():
+            out += [n for n in node.children if _knocks_out(n) and n.knockout == "deep"]
+            out += _deep_below(node.children)
+    return out
+
+
+def _draw_knockout(painter: _Painter, layer: Layer, region: Box, backdrop: _Backdrop) -> None:
+    """Photoshop's Knockout (psd-tools' `Compositor._apply_source` with knockout): inside
+    the layer's shape (its pixels through its masks, times its opacity, not its Fill) the
+    layer blends onto `backdrop` (what lay below its group, or the document's bottom for
+    Deep) instead of onto the layers below it; at 0 % Fill it shows the backdrop there.
+    As premultiplied colour: result = knocked + (1 - shape) * (current - backdrop), where
+    `knocked` is the layer drawn onto the backdrop."""
+    buffer = painter.buffer
+    inside = layer.drawn_bounds().intersect(region).intersect(backdrop.box)
+    if inside.is_empty() or layer.opacity <= 0:
+        return
+    painter.close()
+    current = buffer.read_float(inside)
+    under = backdrop.read(inside)
+    knocked = PixelBuffer(inside.w, inside.h, buffer.precise, (inside.x, inside.y))
+    knocked.write_float(inside, under)
+    inner = _Painter(knocked)
+    _draw_node(inner, layer, inside)
+    inner.close()
+    shape = PixelBuffer(inside.w, inside.h, buffer.precise, (inside.x, inside.y))
+    inner = _Painter(shape)
+    _draw_layer(inner, layer, inside, "normal", layer.opacity, fill=255)
+    inner.close()
+    cover = shape.read_float(inside)[..., 3:4]
+    buffer.write_float(inside, knocked.read_float(inside) + (1.0 - cover) * (current - under))
+
+
+def _restricted(painter: _Painter, node: Node, region: Box, draw) -> None:
+    """Advanced Blending's channels: `draw()` blends `node` in, then each unchecked colour
+    channel gets the backdrop's straight colour back (times the new alpha: the layer still
+    adds its coverage, as Photoshop's)."""
+    buffer = painter.buffer
+    inside = node.drawn_bounds().intersect(region).intersect(buffer.box)
+    if inside.is_empty():
+        return
+    painter.close()
+    before = unpremultiply(buffer.read_float(inside))
+    draw()
+    painter.close()
+    after = buffer.read_float(inside)
+    for c, kept in enumerate(node.channels):
+        if not kept:
+            after[..., c] = before[..., c] * after[..., 3]
+    buffer.write_float(inside, after)
 
 
 def _draw_clipping_group(painter: _Painter, base: Node, clipped: Sequence[Node],
@@ -776,9 +886,19 @@ def _mask_buffer(buffer: PixelBuffer, mask, box: Box) -> None:
     buffer.write_float(box, values)
 
 
-def _draw_node(painter: _Painter, node: Node, region: Box) -> None:
+def _draw_node(painter: _Painter, node: Node, region: Box,
+               deep: Optional[_Backdrop] = None) -> None:
+    """`node` blended onto the canvas inside `region` (`deep`: see `_draw_nodes`)."""
     if not node.visible:
         return
+    if not all(node.channels):
+        _restricted(painter, node, region, lambda: _draw_plain(painter, node, region, deep))
+        return
+    _draw_plain(painter, node, region, deep)
+
+
+def _draw_plain(painter: _Painter, node: Node, region: Box,
+                deep: Optional[_Backdrop] = None) -> None:
     if isinstance(node, Layer):
         _draw_layer(painter, node, region, node.blend_mode, node.opacity)
         return
@@ -797,13 +917,13 @@ def _draw_node(painter: _Painter, node: Node, region: Box) -> None:
     mode = _group_mode(node)
     if not node.isolated() and mask is None:
         if opacity == 255:
-            _draw_nodes(painter, node.children, region)
+            _draw_nodes(painter, node.children, region, deep)
             return
         # Children blend with the backdrop; the group's opacity then fades the
         # result back towards the backdrop.
         painter.close()
         before = buffer.read_float(inside)
-        _draw_nodes(painter, node.children, inside)
+        _draw_nodes(painter, node.children, inside, deep)
         painter.close()
         after = buffer.read_float(inside)
         buffer.write_float(inside, before + (after - before) * (opacity / 255.0))
@@ -816,7 +936,7 @@ def _draw_node(painter: _Painter, node: Node, region: Box) -> None:
             return
         painter.close()
         before = buffer.read_float(inside)
-        _draw_nodes(painter, node.children, inside)
+        _draw_nodes(painter, node.children, inside, deep)
         painter.close()
         after = buffer.read_float(inside)
         weight = mask.coverage(inside)[..., None] * np.float32(opacity / 255.0 / 255.0)
@@ -908,7 +1028,7 @@ def _content_key(group: Group) -> tuple:
 
     def node_key(node: Node) -> tuple:
         out = own_key(node) + (node.visible, node.opacity, node.blend_mode, node.clipping,
-                               node.fill_opacity)
+                               node.fill_opacity, node.knockout, node.channels)
         if isinstance(node, Layer):
             out += (Same(node.pixels), node.x, node.y, getattr(node, "settings", None))
             if isinstance(node, FillLayer):
@@ -1727,8 +1847,7 @@ def _redraw_with_focus(target: PixelBuffer, canvas: Box, focus: _Focus, box: Box
         target.region(part)[...] = focus.below.region(part)
         painter = _Painter(target)
         if focus.layer.is_shown():
-            _draw_layer(painter, focus.layer, part, focus.layer.blend_mode,
-                        focus.layer.opacity)
+            _draw_node(painter, focus.layer, part)  # (with its Advanced Blending)
         for step in focus.steps:
             if isinstance(step, PixelBuffer):
                 painter.draw(step.image, step.box, part, "normal", 255)
@@ -1739,7 +1858,7 @@ def _redraw_with_focus(target: PixelBuffer, canvas: Box, focus: _Focus, box: Box
     target.region(box)[...] = focus.below.region(box)
     painter = _Painter(target)
     if focus.layer.is_shown():
-        _draw_layer(painter, focus.layer, box, focus.layer.blend_mode, focus.layer.opacity)
+        _draw_node(painter, focus.layer, box)  # (with its Advanced Blending)
     approximate = focus.above is not None and not exact
     if approximate:
         painter.draw(focus.above.image, focus.above.box, box, "normal", 255)
@@ -1768,7 +1887,11 @@ def _merge_box(boxes: list[Box], box: Box) -> list[Box]:
 
 def _split_top_level(nodes: Sequence[Node], layer: Layer) -> Optional[tuple[list[Node], list[Node]]]:
     """Splits the stack into (below, above) around `layer` when it blends straight into
-    the document: at top level or inside visible pass-through groups at full opacity."""
+    the document: at top level or inside visible pass-through groups at full opacity.
+    Not with a Knockout anywhere in the stack: a knockout layer's backdrop is a state of
+    the stack below it, which the split caches do not keep."""
+    if any(n.knockout != "none" for top in nodes for n in _self_and_below(top)):
+        return None
     below: list[Node] = []
     for i, node in enumerate(nodes):
         if node is layer:
@@ -1789,9 +1912,18 @@ def _split_top_level(nodes: Sequence[Node], layer: Layer) -> Optional[tuple[list
     return None
 
 
+def _self_and_below(node: Node) -> Iterator[Node]:
+    yield node
+    if isinstance(node, Group):
+        yield from node.walk()
+
+
 def _blends_normally(node: Node) -> bool:
     if not node.visible:
         return True
+    if node.knockout != "none" or not all(node.channels):
+        # Advanced Blending reads what lies below the node: not a layer to pre-flatten.
+        return False
     # A style's shadows and strokes in other modes blend onto what lies below the layer:
     # pre-flattened on transparency, a Multiply shadow would lose its mode.
     normal_effects = node.effects is None or node.effects.own_modes() <= {"normal"}

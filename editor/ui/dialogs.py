@@ -129,16 +129,19 @@ def ask_define_pattern(parent: QWidget) -> bool:
 
 
 def ask_layer_style(parent: QWidget, effects, kind: str, preview=None, global_angle=None,
-                    patterns: tuple = ()):
+                    patterns: tuple = (), blending=None, preview_blending=None):
     """The Layer Style dialog (`style_dialog.py`) on `effects` (LayerEffects or None) showing
     `kind`'s settings, each change shown through `preview(effects)`; the style OK gives, or
-    None for Cancel."""
+    None for Cancel. Given `blending` ((knockout, channels): its Advanced Blending, changes
+    shown through `preview_blending(knockout, channels)`), OK gives (style, blending)."""
     from .style_dialog import LayerStyleDialog
 
-    dialog = LayerStyleDialog(parent, effects, kind, preview, global_angle, patterns)
+    dialog = LayerStyleDialog(parent, effects, kind, preview, global_angle, patterns,
+                              blending, preview_blending)
     dialog.enable(kind)  # Layer > Layer Style > Drop Shadow… turns the drop shadow on
-    accepted = dialog.exec() == QDialog.DialogCode.Accepted
-    return dialog.effects if accepted else None
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.effects if blending is None else (dialog.effects, dialog.blending)
 
 
 # -- messages -------------------------------------------------------------------------------------

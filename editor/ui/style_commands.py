@@ -102,12 +102,28 @@ class StyleCommands:
             except Exception as exc:
                 w.report(exc, "Could not show the layer style")
 
+        blending = (node.knockout, node.channels)
+
+        def preview_blending(knockout, channels) -> None:
+            try:
+                doc.preview_blending(node, knockout, channels)
+            except Exception as exc:
+                w.report(exc, "Could not show the blending options")
+
+        def restore() -> None:
+            doc.preview_effects(node, before)
+            doc.preview_blending(node, *blending)
+
         try:
             chosen = dialogs.ask_layer_style(w, before, kind, preview, global_angle(doc),
-                                             doc.patterns)
-            doc.preview_effects(node, before)
-            if chosen is not None and chosen != before:
-                doc.set_effects(node, chosen, "Layer Style")
+                                             doc.patterns, blending, preview_blending)
+            restore()
+            if chosen is not None and chosen != (before, blending):
+                with doc.history.macro("Layer Style"):  # one step
+                    if chosen[0] != before:
+                        doc.set_effects(node, chosen[0], "Layer Style")
+                    doc.set_knockout(node, chosen[1][0])
+                    doc.set_channels(node, chosen[1][1])
         except Exception as exc:
-            doc.preview_effects(node, before)
+            restore()
             w.report(exc, "Could not change the layer style")

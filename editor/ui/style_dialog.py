@@ -1,7 +1,9 @@
 """Photoshop's Layer Style dialog for the effects Layered draws: on the left the list of
 Drop Shadow, Stroke, Color Overlay, Outer Glow, Inner Shadow, Inner Glow, Gradient and
 Pattern Overlay, Bevel & Emboss and Satin (a checkbox each: the effect's `enabled`), on the
-right the settings of the one selected:
+right the settings of the one selected; below them Advanced Blending (given `blending`): the
+Knockout (None / Shallow / Deep) and the R, G, B channels the layer's blending changes
+(`layers.Node.knockout`, `channels`), shown at once through `preview_blending`:
 
 - Drop Shadow: blend mode, colour, opacity, angle, Use Global Light, distance, spread, size;
 - Stroke: size, position (outside / inside / center), blend mode, opacity, colour;
@@ -33,12 +35,13 @@ from typing import Callable, Optional
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDoubleSpinBox, QFormLayout,
-                               QHBoxLayout, QListWidget, QListWidgetItem, QPushButton,
-                               QStackedWidget, QVBoxLayout, QWidget)
+                               QGroupBox, QHBoxLayout, QListWidget, QListWidgetItem,
+                               QPushButton, QStackedWidget, QVBoxLayout, QWidget)
 
 from editor.model.adjustments import PatternFill
 from editor.model.layer_effects import (EDITABLE, LayerEffects, PatternOverlay, first_of,
                                         with_first)
+from editor.model.layers import KNOCKOUTS
 from engine.compose import BLEND_MODES
 
 from . import dialogs
@@ -131,8 +134,13 @@ class LayerStyleDialog(QDialog):
 
     def __init__(self, parent: QWidget, effects: Optional[LayerEffects], kind: str,
                  preview: Optional[Callable[[LayerEffects], None]] = None,
-                 global_angle: Optional[float] = None, patterns: tuple = ()):
+                 global_angle: Optional[float] = None, patterns: tuple = (),
+                 blending: Optional[tuple] = None,
+                 preview_blending: Optional[Callable[[str, tuple], None]] = None):
         super().__init__(parent)
+        # Advanced Blending as it is now: (knockout, (r, g, b)); None: not shown
+        self.blending = blending
+        self._preview_blending = preview_blending
         self.setObjectName("LayerStyleDialog")
         self.setWindowTitle("Layer Style")
         self.effects = effects
@@ -160,6 +168,8 @@ class LayerStyleDialog(QDialog):
         self.kinds.itemChanged.connect(self._checked)
         body.addWidget(self.kinds)
         body.addWidget(self.pages, 1)
+        if blending is not None:
+            layout.addWidget(self._advanced_blending())
         layout.addWidget(ok_cancel(self))
         self._show()
         self.select(kind)
@@ -204,6 +214,35 @@ class LayerStyleDialog(QDialog):
             self.widgets[(kind, field)] = widget
             form.addRow(label, widget)
         return page
+
+    def _advanced_blending(self) -> QWidget:
+        """Photoshop's Advanced Blending: the Knockout combo and the R, G, B checkboxes."""
+        box = QGroupBox("Advanced Blending")
+        form = QFormLayout(box)
+        self.knockout = QComboBox()
+        self.knockout.setObjectName("Knockout")
+        for key in KNOCKOUTS:
+            self.knockout.addItem(key.title(), key)
+        self.knockout.setCurrentIndex(self.knockout.findData(self.blending[0]))
+        self.knockout.currentIndexChanged.connect(lambda _: self._blending_changed())
+        form.addRow("Knockout", self.knockout)
+        row = QHBoxLayout()
+        self.channel_boxes = []
+        for letter, on in zip("RGB", self.blending[1]):
+            check = QCheckBox(letter)
+            check.setObjectName(f"Channel{letter}")
+            check.setChecked(on)
+            check.toggled.connect(lambda _: self._blending_changed())
+            self.channel_boxes.append(check)
+            row.addWidget(check)
+        form.addRow("Channels", row)
+        return box
+
+    def _blending_changed(self) -> None:
+        self.blending = (self.knockout.currentData(),
+                         tuple(c.isChecked() for c in self.channel_boxes))
+        if self._preview_blending is not None:
+            self._preview_blending(*self.blending)
 
     def select(self, kind: str) -> None:
         """Shows `kind`'s settings (as clicking its name in the list)."""
