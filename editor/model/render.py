@@ -843,7 +843,9 @@ def _styled_group_images(group: Group, shown: Box, precise: bool
             _mask_buffer(temp, mask, window)
         padded[window.translate(-box.x, -box.y).slices()] = \
             unpremultiply(temp.read_float(window))
-    return layer_effects.styled_layers(padded, effects), box
+    # Its Fill fades its composite, not its effects (made from the full composite), as
+    # for a styled layer.
+    return layer_effects.styled_layers(padded, effects, fill=group.fill_opacity / 255.0), box
 
 
 def _draw_styled_group(painter: _Painter, group: Group, region: Box) -> None:
@@ -891,7 +893,7 @@ def _content_key(group: Group) -> tuple:
                 out += (node.frame(),)
         return out
 
-    return (own_key(group),) + tuple(node_key(n) for n in group.walk())
+    return (own_key(group), group.fill_opacity) + tuple(node_key(n) for n in group.walk())
 
 
 def _kept_rows(group: Group, precise: bool) -> Optional[_StyledRows]:

@@ -931,10 +931,8 @@ class LayersPanel(QWidget):
         self._updating = True
         try:
             enabled = node is not None
-            for w in (self.blend, self.opacity, self.opacity_spin):
+            for w in (self.blend, self.opacity, self.opacity_spin, self.fill, self.fill_spin):
                 w.setEnabled(enabled)
-            for w in (self.fill, self.fill_spin):  # (a group has no fill of its own)
-                w.setEnabled(enabled and not isinstance(node, Group))
             modes = GROUP_BLEND_MODES if isinstance(node, Group) else BLEND_MODES
             if [self.blend.itemData(i) for i in range(self.blend.count())] != list(modes):
                 self.blend.clear()
@@ -993,7 +991,7 @@ class LayersPanel(QWidget):
         value = round(percent * 255 / 100)
         doc = self.session.doc
         if fill:
-            if value != node.fill_opacity and not isinstance(node, Group):
+            if value != node.fill_opacity:  # a group's too: it fades its content, not its style
                 self.guard(lambda: doc.set_fill_opacity(node, value, merge_key=key))
             return
         if value != node.opacity:
