@@ -67,7 +67,8 @@ from typing import TYPE_CHECKING, Iterator, Optional, Sequence
 import numpy as np
 
 from engine.box import Box
-from engine.compose import blend, composite_premultiplied, to_float, unpremultiply
+from engine.compose import (blend, composite_premultiplied, dissolve, dissolve_noise, to_float,
+                            unpremultiply)
 
 from . import layer_effects, prefaulted, reduced
 from .same import Same
@@ -225,6 +226,9 @@ class _Painter:
             return
         self.close()
         src = straight[inter.translate(-straight_box.x, -straight_box.y).slices()]
+        if mode == "dissolve":  # each pixel shown whole or not at all, by canvas position
+            src = dissolve(src, opacity / 255.0, inter.x, inter.y)
+            mode, opacity = "normal", 255
         out = composite_premultiplied(self.buffer.read_float(inter), src, mode, opacity / 255.0)
         self.buffer.write_float(inter, out)
 
@@ -584,6 +588,9 @@ def _draw_adjustment(painter: _Painter, layer: AdjustmentLayer, region: Box, mod
         weight = np.float32(opacity / 255.0)
         if mask is not None:
             weight = mask.coverage(band)[..., None] * (weight / np.float32(255))
+        if mode == "dissolve":  # the adjustment whole or not at all, pixel by pixel
+            weight = (dissolve_noise(band.x, band.y, band.w, band.h)[..., None]
+                      < weight).astype(np.float32)
         rgb = straight + (adjusted - straight) * weight
         buffer.write_float(band, np.concatenate([rgb * alpha, alpha], axis=-1))
 
@@ -742,6 +749,9 @@ def _draw_adjustment_clipping_group(painter: _Painter, base: AdjustmentLayer,
     mask = base.active_mask()
     if mask is not None:
         weight = mask.coverage(box)[..., None] * (weight / np.float32(255))
+    if mode == "dissolve":
+        weight = (dissolve_noise(box.x, box.y, box.w, box.h)[..., None]
+                  < weight).astype(np.float32)
     rgb = backdrop + (blend(mode, backdrop, content) - backdrop) * weight
     buffer.write_float(box, np.concatenate([rgb * alpha, alpha], axis=-1))
 

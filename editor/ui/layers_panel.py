@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QLabel, QLi
 
 from editor.model import AdjustmentLayer, FillLayer, Group, Layer, Node, mask_ops
 from editor.model.adjustments import SolidColor
-from editor.model.layers import BLEND_MODES, BLEND_MODE_LABELS, GROUP_BLEND_MODES
+from editor.model.layers import BLEND_MODE_LABELS, BLEND_MODE_MENU, GROUP_BLEND_MODE_MENU
 
 from .gradient_dialog import paint_thumbnail
 from .icons import icon, pixmap
@@ -933,7 +933,7 @@ class LayersPanel(QWidget):
             enabled = node is not None
             for w in (self.blend, self.opacity, self.opacity_spin, self.fill, self.fill_spin):
                 w.setEnabled(enabled)
-            modes = GROUP_BLEND_MODES if isinstance(node, Group) else BLEND_MODES
+            modes = GROUP_BLEND_MODE_MENU if isinstance(node, Group) else BLEND_MODE_MENU
             if [self.blend.itemData(i) for i in range(self.blend.count())] != list(modes):
                 self.blend.clear()
                 for mode in modes:
