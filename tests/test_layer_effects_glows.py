@@ -13,7 +13,6 @@ import numpy as np
 import pytest
 from psd_tools import PSDImage
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QPushButton
 from scipy.ndimage import gaussian_filter
 
@@ -189,17 +188,10 @@ def test_outer_glow_and_inner_effects_from_the_dialog(qtbot, tmp_path, monkeypat
     Normal so it shows over white) drawn around the square while the dialog is open, OK one
     step, undo back; then Inner Shadow and Inner Glow set on their pages and cancelled:
     live, then the style as it was."""
-    from test_ui_layer_style import in_dialog, open_psd, screen, square_psd
-    from ui_helpers import make_window
+    from test_ui_layer_style import in_dialog, screen, square_window
 
-    w = make_window(qtbot, tmp_path, monkeypatch)
-    open_psd(w, qtbot, monkeypatch, square_psd(tmp_path))
+    w, square, plain, steps = square_window(qtbot, tmp_path, monkeypatch, (255, 0, 0))
     doc = w.doc
-    square = doc.root.children[1]  # x 20..35, y 14..29
-    doc.set_active(square)
-    plain = screen(w)
-    steps = doc.history.count
-    monkeypatch.setattr("editor.ui.dialogs.ask_color", lambda *a, **k: QColor(255, 0, 0))
     w.menus["layer_style"].aboutToShow.emit()
 
     def glow(dialog, seen):

@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 from psd_tools import PSDImage
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QPushButton
 from scipy.ndimage import gaussian_filter
 
@@ -133,17 +132,10 @@ def test_satin_from_the_dialog(qtbot, tmp_path, monkeypatch):
     """Layer > Layer Style > Satin… on a blue square over white: drawn inside the square
     while the dialog is open, OK one step, undo back; then Invert cleared and the colour
     changed, cancelled: live, then the style as it was."""
-    from test_ui_layer_style import in_dialog, open_psd, screen, square_psd
-    from ui_helpers import make_window
+    from test_ui_layer_style import in_dialog, screen, square_window
 
-    w = make_window(qtbot, tmp_path, monkeypatch)
-    open_psd(w, qtbot, monkeypatch, square_psd(tmp_path))
+    w, square, plain, steps = square_window(qtbot, tmp_path, monkeypatch, (255, 0, 0))
     doc = w.doc
-    square = doc.root.children[1]  # x 20..35, y 14..29
-    doc.set_active(square)
-    plain = screen(w)
-    steps = doc.history.count
-    monkeypatch.setattr("editor.ui.dialogs.ask_color", lambda *a, **k: QColor(255, 0, 0))
 
     def satin(dialog, seen):
         assert dialog.kinds.currentItem().text() == "Satin"

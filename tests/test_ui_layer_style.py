@@ -44,6 +44,18 @@ def square_psd(tmp_path, background=(255, 255, 255)) -> str:
     return path
 
 
+def square_window(qtbot, tmp_path, monkeypatch, picked=(255, 0, 0)):
+    """The window with `square_psd` open and its square (x 20..35, y 14..29) active; the
+    colour picker answers `picked`. Returns (window, square, the screen, the history
+    count) as they are before a style is added."""
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    open_psd(w, qtbot, monkeypatch, square_psd(tmp_path))
+    square = w.doc.root.children[1]
+    w.doc.set_active(square)
+    monkeypatch.setattr("editor.ui.dialogs.ask_color", lambda *a, **k: QColor(*picked))
+    return w, square, screen(w), w.doc.history.count
+
+
 def screen(window) -> np.ndarray:
     """What the canvas shows (the Renderer's 8-bit composite), RGB."""
     renderer = window.session.renderer
@@ -58,14 +70,8 @@ def in_dialog(qtbot, trigger, drive) -> dict:
 
 
 def test_drop_shadow_from_the_menu_live_one_step_and_cancel(qtbot, tmp_path, monkeypatch):
-    w = make_window(qtbot, tmp_path, monkeypatch)
-    open_psd(w, qtbot, monkeypatch, square_psd(tmp_path))
+    w, square, plain, steps = square_window(qtbot, tmp_path, monkeypatch)
     doc = w.doc
-    square = doc.root.children[1]
-    doc.set_active(square)
-    plain = screen(w)
-    steps = doc.history.count
-    monkeypatch.setattr("editor.ui.dialogs.ask_color", lambda *a, **k: QColor(255, 0, 0))
     w.menus["layer_style"].aboutToShow.emit()
     assert w.actions["style_drop_shadow"].isEnabled()
 
