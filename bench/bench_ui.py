@@ -27,6 +27,10 @@
    made active as from the Layers panel, then pressed after the pause (Auto-Select off);
    and with Auto-Select on, the cursor resting over the object for the pause (the caches
    are then made for the layer under it) before the press takes it.
+   With --styled, every other layer above the bottom one has a Layer Style (a Drop Shadow
+   and an outside Stroke), the dragged layers among them: the zoomed-out drag draws the
+   stand-ins' effects at the view's level (model/reduced.py). Meant with --auto-select
+   (the photo document's full-canvas layers make slow exact composites with effects).
 
 Qt runs on the "offscreen" platform unless QT_QPA_PLATFORM says otherwise
 (offscreen paints into memory like a real window; it skips only the final
@@ -226,10 +230,12 @@ def bench_drag(moves: int) -> dict[str, list[float]]:
     return results
 
 
-def bench_first_move(pauses: list[float], runs: int,
-                     auto_select: bool = False) -> dict[float, list[float]]:
+def bench_first_move(pauses: list[float], runs: int, auto_select: bool = False,
+                     styled: bool = False, typical: bool = False) -> dict[float, list[float]]:
     """Press + first move after a pause (see the module's docstring, 3.). `auto_select`:
-    the typical document, the cursor resting over an object with Auto-Select on."""
+    the cursor resting over an object with Auto-Select on; `typical` (or `auto_select`):
+    the typical document, not the photo document; `styled`: every other layer above the
+    bottom one with a Drop Shadow and a Stroke."""
     from PySide6.QtCore import QEvent, QPointF
 
     sys.path.insert(0, os.path.join(ROOT, "bench"))
@@ -237,8 +243,15 @@ def bench_first_move(pauses: list[float], runs: int,
     from editor.model import AdjustmentLayer, pick
 
     app, window = bench_window()
-    doc = bd.typical_document() if auto_select else bd.photo_document(20)
+    doc = bd.typical_document() if auto_select or typical else bd.photo_document(20)
     bd.mask_half(doc)
+    if styled:
+        from editor.model.layer_effects import DropShadow, LayerEffects, Stroke
+
+        style = LayerEffects(drop_shadows=(DropShadow(distance=24, size=16),),
+                             strokes=(Stroke(size=8, color=(255, 255, 255)),))
+        for layer in list(doc.layers())[2::2]:  # (layers 6 + 0..7 are dragged: half of them)
+            layer.effects = style
     bd.add_adjustments(doc)
     doc.history.clear()
     session = window.add_session(doc, "bench")
@@ -329,6 +342,9 @@ def main() -> int:
     parser.add_argument("--auto-select", action="store_true",
                         help="only 3., on the typical document: selected from the Layers panel "
                              "against taken by Auto-Select")
+    parser.add_argument("--styled", action="store_true",
+                        help="with --first-move / --auto-select: every other layer with a "
+                             "Drop Shadow and a Stroke")
     parser.add_argument("--pauses", default="0,0.1,0.2,0.3,0.45,0.6",
                         help="with --first-move / --auto-select: the pauses, in seconds")
     args = parser.parse_args()
@@ -341,10 +357,12 @@ def main() -> int:
         for label, auto in ways:
             name = "typical document (a photo, 19 objects" if args.auto_select \
                 else "photo document (20 layers"
-            print(f"first move, {label}: {name}, half masked, 3 adjustments), fitted; "
+            print(f"first move, {label}: {name}, half masked, 3 adjustments"
+                  f"{', half styled' if args.styled else ''}), fitted; "
                   f"PREPARE_DELAY_MS {PREPARE_DELAY_MS}; load {os.getloadavg()[0]:.1f}; "
                   f"median of {args.runs}:")
-            for pause, (times, settles) in bench_first_move(pauses, args.runs, auto).items():
+            for pause, (times, settles) in bench_first_move(
+                    pauses, args.runs, auto, args.styled, args.auto_select).items():
                 print(f"  pause {pause:4.2f} s: press + first move to paint "
                       f"{statistics.median(times):5.0f} ms (min {min(times):.0f}, "
                       f"max {max(times):.0f}); exact redraw once settled "

@@ -315,6 +315,78 @@ class LayerEffects:
     def with_enabled(self, enabled: bool) -> "LayerEffects":
         return replace(self, enabled=enabled)
 
+    def reduced(self, level: int) -> "LayerEffects":
+        """The style as drawn on the layer made 2**level times smaller (a drag's stand-in at
+        a pyramid level, reduced.py): distances and blurs divided by 2**level; the radii of
+        strokes, spreads and chokes so that they grow or shrink the shape 2**level times
+        less (`reduced_radius`); bevels' and satins' sizes, overlays' patterns and the
+        reference point reduced;
+        colours, opacities, angles, ranges and modes as they are. Drawn on the reduced
+        pixels it is close to the full-size drawing reduced (an offset is rounded to whole
+        reduced pixels)."""
+        if level <= 0:
+            return self
+        factor = float(1 << level)
+
+        def spread_size(size: float, percent: float) -> tuple[float, float]:
+            # (size, percent) of `spread_blur`: the grown part kept as wide, the blur scaled
+            grow = size * percent / 100.0
+            grown = reduced_radius(grow, factor) if grow > 0 else 0.0
+            out = grown + (size - grow) / factor
+            return out, (100.0 * grown / out if out > 0 else percent)
+
+        def shadow(s: DropShadow) -> DropShadow:
+            size, spread = spread_size(s.size, s.spread)
+            return replace(s, distance=s.distance / factor, size=size, spread=spread)
+
+        def outer_glow(g: OuterGlow) -> OuterGlow:
+            size, spread = spread_size(g.size, g.spread)
+            return replace(g, size=size, spread=spread)
+
+        def inner_shadow(s: InnerShadow) -> InnerShadow:
+            size, choke = spread_size(s.size, s.choke)
+            return replace(s, distance=s.distance / factor, size=size, choke=choke)
+
+        def inner_glow(g: InnerGlow) -> InnerGlow:
+            size, choke = spread_size(g.size, g.choke)
+            return replace(g, size=size, choke=choke)
+
+        def stroke(s: Stroke) -> Stroke:
+            if s.position == "center":  # half out, half in (`stroke_alpha`)
+                return replace(s, size=2 * reduced_radius(s.size / 2, factor))
+            return replace(s, size=reduced_radius(s.size, factor))
+
+        point = self.reference_point
+        if point is not None:  # canvas pixels, as reduced.reduced_frame places a frame
+            half = (factor - 1) / 2
+            point = ((point[0] - half) / factor, (point[1] - half) / factor)
+        return replace(
+            self, drop_shadows=tuple(map(shadow, self.drop_shadows)),
+            strokes=tuple(map(stroke, self.strokes)),
+            outer_glows=tuple(map(outer_glow, self.outer_glows)),
+            inner_shadows=tuple(map(inner_shadow, self.inner_shadows)),
+            inner_glows=tuple(map(inner_glow, self.inner_glows)),
+            gradient_overlays=tuple(replace(o, gradient=o.gradient.reduced(level))
+                                    for o in self.gradient_overlays),
+            pattern_overlays=tuple(replace(o, pattern=o.pattern.reduced(level))
+                                   for o in self.pattern_overlays),
+            # (a bevel's height is its size times its depth: scaled with it, its slopes and
+            # so its light stay as they are)
+            bevels=tuple(replace(b, size=b.size / factor, soften=b.soften / factor)
+                         for b in self.bevels),
+            satins=tuple(replace(t, distance=t.distance / factor, size=t.size / factor)
+                         for t in self.satins),
+            reference_point=point)
+
+
+def reduced_radius(radius: float, factor: float) -> float:
+    """The radius of `dilate` / `erode` that grows (shrinks) a shape `factor` times smaller
+    by `factor` times less: their one-pixel ramp takes half a pixel off every radius, at
+    any scale (a radius r grows a shape by r - 1/2 pixels), so only the rest is scaled."""
+    if radius <= 0.5:
+        return radius  # grows nothing at either scale
+    return (radius - 0.5) / factor + 0.5
+
 
 # The kinds the Layer Style dialog edits: (LayerEffects field, the effect's class, label).
 # In Photoshop's order (its Layer Style dialog's list and Layer > Layer Style menu).

@@ -159,6 +159,9 @@ class Node:
     an optional layer mask and the clipping flag (clipped to the layer below)."""
 
     kind = "node"
+    # What a reduced stand-in (reduced.py) stands for: the node in the document; None for
+    # the document's own nodes.
+    stands_for: Optional["Node"] = None
 
     def __init__(self, name: str, *, visible: bool = True, opacity: int = 255,
                  blend_mode: str = "normal", locked: bool = False):

@@ -17,7 +17,12 @@ the very same node-drawing code (render.py's `_draw_nodes`):
   its gradient is laid out on, reduced; a pattern fill its tile, `Adjustment.reduced`;
   a shape layer its stroke, the stroke's coverage through its layer mask reduced: the
   stand-in has no path);
-- a group keeps its mode and opacity, its children and mask reduced.
+- a group keeps its mode and opacity, its children and mask reduced;
+- each keeps its fill opacity and its layer style scaled to the level
+  (`LayerEffects.reduced`: distances and blurs divided by 2**level, strokes, spreads and
+  chokes as wide as at full size, overlays' patterns reduced): render.py's
+  `_draw_styled` draws a stand-in's effects from its reduced pixels (a fill layer's, from
+  its reduced masks) as it draws the layer's, close to the full-size drawing reduced.
 
 Reductions are cached beside each layer (weakly) against its pixel array, its
 `revision` (pixel and mask edits) and its mask's placement and settings, so a
@@ -145,8 +150,25 @@ def unreduced(nodes: Sequence[Node], level: int) -> list[Layer]:
     return out
 
 
+def _on_grid(values: np.ndarray, x: int, y: int, default: int, level: int) -> np.ndarray:
+    """Mask values placed at canvas (x, y) reduced to `level` over the canvas's blocks, to
+    be placed at (x // 2**level, y // 2**level): padded with `default` out to the block
+    edges first (a mask at x = 379 would else show 3/4 of a reduced pixel off at level 2,
+    and so would a shape layer's stroke made from it)."""
+    if not values.size:
+        return values
+    s = 1 << level
+    left, top = x % s, y % s
+    h, w = values.shape
+    pad = ((top, -(top + h) % s), (left, -(left + w) % s))
+    if any(pad[0] + pad[1]):
+        values = np.pad(values, pad, constant_values=default)
+    return box_average(values, level)
+
+
 def reduced_mask(node: Node, level: int) -> Optional[LayerMask]:
-    """`node`'s enabled mask at `level`: values reduced, placement and feather scaled."""
+    """`node`'s enabled mask at `level`: values reduced over the canvas's blocks, placement
+    and feather scaled."""
     mask = node.active_mask()
     if mask is None:
         return None
@@ -156,7 +178,7 @@ def reduced_mask(node: Node, level: int) -> Optional[LayerMask]:
     if hit is not None and hit[0] == key:
         values = hit[1]
     else:
-        values = box_average(mask.pixels, level) if mask.pixels.size else mask.pixels
+        values = _on_grid(mask.pixels, mask.x, mask.y, mask.default, level)
         _mask_cache[node] = (key, values)
     return LayerMask(values, mask.x // s, mask.y // s, default=mask.default,
                      density=mask.density, feather=mask.feather / s)
@@ -180,7 +202,7 @@ def reduced_stroke(layer: FillLayer, level: int) -> Optional[LayerMask]:
         if user is not None and values.size:
             values = ((values.astype(np.uint16) * user.coverage(cover.bounds()) + 127)
                       // 255).astype(np.uint8)
-        values = box_average(values, level) if values.size else values
+        values = _on_grid(values, cover.x, cover.y, 0, level)
         _stroke_cache[layer] = (key, values)
     return LayerMask(values, cover.x // s, cover.y // s, default=0)
 
@@ -195,16 +217,24 @@ def _stand_in_fill(proxy: FillLayer, layer: FillLayer, level: int) -> None:
 
 def place(proxy: Layer, layer: Layer, level: int) -> None:
     """Copies what a drag or a Properties edit changes without touching pixels (position,
-    visibility, opacity, mode, settings) from `layer` onto its stand-in."""
+    visibility, opacity, mode, fill opacity, style, settings) from `layer` onto its
+    stand-in."""
     s = 1 << level
     proxy.x, proxy.y = round(layer.x / s), round(layer.y / s)
     proxy.visible, proxy.opacity, proxy.blend_mode = layer.visible, layer.opacity, layer.blend_mode
     proxy.fill_opacity = layer.fill_opacity
+    proxy.effects = reduced_effects(layer, level)
     if isinstance(layer, AdjustmentLayer):
         proxy.settings = layer.settings.reduced(level)
         proxy.mask = reduced_mask(layer, level)
     if isinstance(layer, FillLayer):
         _stand_in_fill(proxy, layer, level)
+
+
+def reduced_effects(node: Node, level: int):
+    """`node`'s layer style at `level` (None without one): see the module's text."""
+    effects = node.effects
+    return None if effects is None else effects.reduced(level)
 
 
 def reduced_frame(layer: FillLayer, level: int) -> tuple[float, float, float, float]:
@@ -239,8 +269,8 @@ def reduced_nodes(nodes: Sequence[Node], level: int, masked: Callable[[Layer], n
             place(proxy, node, level)
         else:
             assert isinstance(node, Group)
-            # (Stand-ins carry no layer style; a styled Pass Through group still
-            # composites on its own, as it does at full resolution.)
+            # (A styled Pass Through group composites on its own, as it does at full
+            # resolution: its stand-in carries its style, below.)
             proxy = Group(node.name, reduced_nodes(node.children, level, masked, proxies),
                           visible=node.visible, opacity=node.opacity,
                           blend_mode="normal" if node.blend_mode == "pass_through"
@@ -248,6 +278,8 @@ def reduced_nodes(nodes: Sequence[Node], level: int, masked: Callable[[Layer], n
             proxy.mask = reduced_mask(node, level)
         proxy.clipping = node.clipping
         proxy.fill_opacity = node.fill_opacity
+        proxy.effects = reduced_effects(node, level)
+        proxy.stands_for = node  # (render.py keeps its styled images by it)
         if proxies is not None:
             proxies[id(node)] = proxy
         out.append(proxy)
