@@ -19,8 +19,11 @@ BLEND_MODES = (
     # Darker / Lighter Color take the whole colour of the layer or of the backdrop, whichever
     # has the lower / higher luminosity (Photoshop's, measured: tests/test_blend_modes_photoshop.py).
     "darker_color", "lighter_color",
+    # Dissolve shows each pixel fully or not at all, by a fixed pattern (`dissolve`); its
+    # colour blends as Normal. (Last, so the others keep their places: tests seed by them.)
+    "dissolve",
 )
-_PSD_TOOLS_MODES = frozenset(BLEND_MODES[12:])
+_PSD_TOOLS_MODES = frozenset(BLEND_MODES[12:BLEND_MODES.index("dissolve")])
 
 # Colour dodge and burn jump at black and white. Colours within half an 8-bit
 # step of those edges count as on them, so that a backdrop recovered from a
@@ -74,9 +77,39 @@ def unpremultiply(rgba: np.ndarray) -> np.ndarray:
     return np.clip(out, 0.0, 1.0)
 
 
+def dissolve_noise(x: int, y: int, w: int, h: int) -> np.ndarray:
+    """Dissolve's fixed pattern over the canvas box (x, y, w, h): per canvas pixel a value
+    in [0, 1) from an integer hash of its position (so the same pixel gets the same value
+    on every path and redraw, and a moved layer shows other pixels, as in Photoshop)."""
+    xs = (np.arange(x, x + w, dtype=np.int64) & 0xFFFFFFFF).astype(np.uint32)
+    ys = (np.arange(y, y + h, dtype=np.int64) & 0xFFFFFFFF).astype(np.uint32)
+    with np.errstate(over="ignore"):
+        v = xs[None, :] * np.uint32(0x9E3779B1) ^ ys[:, None] * np.uint32(0x85EBCA77)
+        # A 32-bit avalanche (MurmurHash3's finaliser): neighbours' values unrelated.
+        v ^= v >> np.uint32(16)
+        v *= np.uint32(0x85EBCA6B)
+        v ^= v >> np.uint32(13)
+        v *= np.uint32(0xC2B2AE35)
+        v ^= v >> np.uint32(16)
+    return (v >> np.uint32(8)).astype(np.float32) * np.float32(1.0 / (1 << 24))
+
+
+def dissolve(source: np.ndarray, opacity: float, x: int, y: int) -> np.ndarray:
+    """Straight float RGBA `source` (its top-left pixel at canvas (x, y)) as Dissolve
+    shows it at `opacity`: each pixel opaque where the pattern lies below its alpha times
+    the opacity (so with that probability), else transparent; to be blended as Normal at
+    full opacity."""
+    h, w = source.shape[:2]
+    out = source.astype(np.float32, copy=True)
+    shown = dissolve_noise(x, y, w, h) < out[..., 3] * np.float32(opacity)
+    out[..., 3] = shown
+    return out
+
+
 def blend(mode: str, cb: np.ndarray, cs: np.ndarray) -> np.ndarray:
-    """The blend function B(cb, cs) of a separable mode, on straight float colours."""
-    if mode == "normal":
+    """The blend function B(cb, cs) of a separable mode, on straight float colours
+    (Dissolve's colour is Normal's: its pattern acts on alpha, `dissolve`)."""
+    if mode in ("normal", "dissolve"):
         return cs
     if mode == "multiply":
         return cb * cs

@@ -98,7 +98,7 @@ def foreign_kinds_psd(path) -> None:
     mask[4:] = 0
     masked.create_mask(Image.fromarray(mask, "L"), top=2, left=50)
     psd.create_pixel_layer(Image.fromarray(swatch(4, 4)), name="Burn", top=0, left=0,
-                           blend_mode=BlendMode.DISSOLVE)  # a mode Layered does not blend
+                           blend_mode=BlendMode.PASS_THROUGH)  # a group's mode on a layer
     faded = psd.create_pixel_layer(Image.fromarray(swatch(4, 4)), name="Faded fill", top=0,
                                    left=10, opacity=200)
     faded.fill_opacity = 128

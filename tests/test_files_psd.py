@@ -205,7 +205,7 @@ def test_other_programs_layer_kinds_become_pixel_layers_with_warnings(tmp_path):
     text = "\n".join(doc.warnings)
     for expected in ("text layer 'Title'", "smart object layer 'Placed'",
                      "adjustment layer 'Invert'",
-                     "'dissolve'"):
+                     "'pass through'"):
         assert expected in text, expected
     assert all(w.startswith(str(path)) for w in doc.warnings)
     assert not doc.modified

@@ -3,7 +3,8 @@ group's composite (its children composited on transparency, as Photoshop does; a
 Through group with effects blends as Normal), not from each child: against a numpy
 reference of the definitions, in the merged image, in bands of rows and after Flatten;
 the screen kept exact while a child moves and is painted; kept through our PSD and read
-by psd-tools; and added in the Layer Style dialog with the group active, one undo step."""
+by psd-tools; and added in the Layer Style dialog with the group active, one undo step;
+the group's Fill fading its composite but not its effects, and set from the Layers panel."""
 from __future__ import annotations
 
 import numpy as np
@@ -324,3 +325,73 @@ def test_a_group_glows_and_strokes_in_their_own_modes_as_one_layer_of_its_compos
     shown = renderer.composite.to_straight_rgba8().astype(int)
     renderer.close()
     assert np.abs(shown - expected).max() <= 2
+
+
+def test_fill_fades_a_styled_groups_composite_not_its_effects():
+    """A styled group at Fill 40 % (opacity 100 %): inside the red square, where the shadow
+    lies under it, the background shows through 60 % of the red (the shadow knocked out by
+    the group's shape, as under a styled layer); outside the squares the stroke and the
+    shadow are exactly those at Fill 100 %. The screen's kept images follow a Fill change."""
+    doc, group = scene(LayerEffects(drop_shadows=(SHADOW,), strokes=(STROKE,)), opacity=255)
+    full = composite_document(doc).astype(int)
+    renderer = Renderer(doc)
+    renderer.update()
+    doc.set_fill_opacity(group, 102)  # 40 %
+    renderer.update()
+    ours = composite_document(doc).astype(int)
+    np.testing.assert_array_equal(renderer.composite.to_straight_rgba8(),
+                                  composite_document(doc, precise=False))
+    red = np.array([220, 40, 30])
+    expected = np.rint(np.array(BACKGROUND[:3]) * 0.6 + red * 0.4)
+    # Red only (the blue square starts at 16, 14), 4 px inside: under the moved shadow.
+    for y, x in ((13, 13), (16, 12), (12, 15)):
+        assert np.abs(ours[y, x, :3] - expected).max() <= 1, (y, x, ours[y, x])
+        assert np.abs(full[y, x, :3] - red).max() <= 1
+    outside = np.ones((H, W), bool)
+    outside[8:18, 8:20] = False  # the red square
+    outside[14:26, 16:28] = False  # the blue one
+    np.testing.assert_array_equal(ours[outside], full[outside])
+    assert (ours[~outside] != full[~outside]).any()
+
+
+def test_the_fill_slider_fades_a_group_in_one_undo_step(qtbot, tmp_path, monkeypatch):
+    """The Layers panel's Fill slider with a group active: dragged, it sets the group's
+    Fill (one undo step, "Fill Opacity"), the canvas shows the group faded, and Undo
+    brings back the group at 100 % and the slider with it."""
+    from PySide6.QtCore import QPoint
+
+    from ui_helpers import drag, make_window
+
+    doc, _ = scene(opacity=255)
+    path = str(tmp_path / "group.psd")
+    save_document(doc, path)
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    monkeypatch.setattr("editor.ui.dialogs.ask_open_paths", lambda *a, **k: [path])
+    w.actions["open"].trigger()
+    qtbot.waitUntil(lambda: w.doc is not None, timeout=10000)
+    doc = w.doc
+    group = next(n for n in doc.root.walk() if isinstance(n, Group))
+    doc.set_active(group)
+
+    def screen() -> np.ndarray:
+        w.session.renderer.update()
+        return w.session.renderer.composite.array[..., [2, 1, 0]].astype(int)
+
+    plain = screen()
+    panel = w.layers_panel
+    assert panel.fill.isEnabled() and panel.fill_spin.value() == 100
+    steps = doc.history.count
+    slider = panel.fill
+    y = slider.height() // 2
+    drag(qtbot, slider, [QPoint(slider.width() - 6, y), QPoint(slider.width() // 2, y),
+                         QPoint(slider.width() // 3, y)])
+    assert 0 < group.fill_opacity < 150
+    assert doc.history.count == steps + 1 and doc.history.undo_name() == "Fill Opacity"
+    faded = screen()
+    fill = group.fill_opacity / 255
+    expected = np.array(BACKGROUND[:3]) * (1 - fill) + np.array([220, 40, 30]) * fill
+    assert np.abs(faded[10, 10] - expected).max() <= 2  # the red square, faded
+    assert np.array_equal(faded[2:6, 30:40], plain[2:6, 30:40])  # the background alone
+    w.actions["undo"].trigger()
+    assert group.fill_opacity == 255 and panel.fill_spin.value() == 100
+    assert np.array_equal(screen(), plain)

@@ -4,7 +4,7 @@ stroke's pixels kept between redraws and made again only for a new stroke; PSD r
 trips through our writer, our reader and psd-tools (a ShapeLayer with its stroke), keys
 we do not model written back as read; and Photoshop's own stroked shapes from psd-tools'
 test corpus opened as shape layers with their stroke, against the pixels Photoshop
-stored for them; a zoomed-out drag's stand-in drawing the stroke; layer effects made from
+stored for them, and its stroked rectangles against its merged image; a zoomed-out drag's stand-in drawing the stroke; layer effects made from
 the stroke too."""
 from __future__ import annotations
 
@@ -212,6 +212,28 @@ def test_photoshops_stroked_shapes_open_as_shape_layers_and_keep_their_blocks(tm
                    and getattr(before[k], "value", None) != getattr(after[k], "value", None)]
         assert changed == ([b"strokeStyleLineWidth"] if name == "Stroke InsetFrame" else [])
     assert written["Stroke InsetFrame"].stroke.line_width == 2.0
+
+
+def test_photoshops_stroked_rectangles_are_drawn_as_rectangles(qapp):
+    """psd-tools' transparency-group.psd (Photoshop's): white rectangles with a 1 px black
+    stroke inside, their straight sides stored as cubics with handles on their knots. One
+    of them ('Rectangle 1 copy 2') was drawn solid black: its sides, cut into steps, strayed
+    by rounding and the stroke filled the shape (content box (0, 125)-(130, 131), the file
+    18.2 / 255 off Photoshop's merged image). Now each rectangle's stroke is its band and the
+    file composites within a fraction of a level of Photoshop's, on every path."""
+    from test_blend_modes_photoshop import check_all_paths
+
+    path = os.path.join(FILES, "transparency-group.psd")
+    doc = open_document(path)
+    for name, (x, y) in (("Rectangle 1", (0, 0)), ("Rectangle 1 copy", (128, 0)),
+                         ("Rectangle 1 copy 2", (0, 128)), ("Rectangle 1 copy 3", (128, 128))):
+        node = next(n for n in doc.nodes() if n.name == name)
+        assert node.content_bounds(doc.canvas) == Box(x - 2 * (x > 0), y - 2 * (y > 0), 130, 130)
+        band = node.stroke_coverage().coverage(Box(x, y, 128, 128))
+        assert band.sum() == 508 * 255  # the 1 px band inside the 128 px square
+        assert node.content(Box(x + 64, y + 64, 1, 1), node.active_mask()).tolist() == \
+            [[[255, 255, 255, 255]]]  # white inside
+    check_all_paths(path, 0.08, 14)  # 0.05 / 12 measured
 
 
 @pytest.mark.parametrize("dragged", ["shape", "below"])

@@ -277,14 +277,15 @@ def test_opacity_slider_drag_and_blend_mode(opened, qtbot):
     dragged = layer.opacity
     undo_redo(opened, lambda d: layer.opacity == 255 or pytest.fail("undo"),
               lambda d: layer.opacity == dragged or pytest.fail("redo"))
-    # Blend mode: the keyboard moves the box to the next mode, as a user would.
+    # Blend mode: the keyboard moves the box to the next mode (Dissolve, as in
+    # Photoshop's list), as a user would.
     panel.blend.setFocus()
     qtbot.keyClick(panel.blend, Qt.Key.Key_Down)
-    assert layer.blend_mode == "multiply"
+    assert layer.blend_mode == "dissolve"
     assert doc.history.undo_name() == "Blending Change"
     undo_redo(opened, lambda d: layer.blend_mode == "normal" or pytest.fail("undo"),
-              lambda d: layer.blend_mode == "multiply" or pytest.fail("redo"))
-    assert panel.blend.currentData() == "multiply"
+              lambda d: layer.blend_mode == "dissolve" or pytest.fail("redo"))
+    assert panel.blend.currentData() == "dissolve"
 
 
 def test_reorder_by_drag_in_layers_panel(opened, qtbot):

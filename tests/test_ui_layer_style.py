@@ -244,3 +244,44 @@ def test_stroke_blend_mode_and_opacity_from_the_dialog_drawn_and_saved(qtbot, tm
     psd_layer = next(n for n in PSDImage.open(out).descendants() if n.name == "Square")
     written = next(psd_layer.effects.find("Stroke"))
     assert written.blend_mode.name == "MULTIPLY" and written.opacity == 60.0
+
+
+PHOTOSHOP_ORDER = ["Bevel & Emboss", "Stroke", "Inner Shadow", "Inner Glow", "Satin",
+                   "Color Overlay", "Gradient Overlay", "Pattern Overlay", "Outer Glow",
+                   "Drop Shadow"]
+
+
+def test_the_dialog_and_the_menu_list_the_effects_in_photoshops_order(qtbot, tmp_path,
+                                                                      monkeypatch):
+    """The dialog's list and the Layer > Layer Style menu hold the effects in Photoshop's
+    order; each menu command opens the dialog on its own effect's page (its settings
+    shown, it ticked), and Cancel leaves the layer without a style."""
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    open_psd(w, qtbot, monkeypatch, square_psd(tmp_path))
+    doc = w.doc
+    square = doc.root.children[1]
+    doc.set_active(square)
+    menu = w.menus["layer_style"]
+    menu.aboutToShow.emit()
+    labels = [a.text().rstrip("…") for a in menu.actions() if a.text()][:len(PHOTOSHOP_ORDER)]
+    assert labels == PHOTOSHOP_ORDER
+    keys = {"Bevel & Emboss": "bevel", "Stroke": "stroke", "Inner Shadow": "inner_shadow",
+            "Inner Glow": "inner_glow", "Satin": "satin", "Color Overlay": "color_overlay",
+            "Gradient Overlay": "gradient_overlay", "Pattern Overlay": "pattern_overlay",
+            "Outer Glow": "outer_glow", "Drop Shadow": "drop_shadow"}
+    for label in PHOTOSHOP_ORDER:
+        def drive(dialog, seen, label=label):
+            listed = [dialog.kinds.item(i).text() for i in range(dialog.kinds.count())]
+            assert listed == PHOTOSHOP_ORDER
+            assert dialog.kinds.currentItem().text() == label
+            assert dialog.kinds.currentItem().checkState() == Qt.CheckState.Checked
+            assert dialog.pages.currentIndex() == PHOTOSHOP_ORDER.index(label)
+            page = dialog.pages.currentWidget()
+            # The page shown is this effect's: its settings' names start with its kind's.
+            prefix = "".join(p.title() for p in (keys[label] + "s").split("_"))
+            named = [c.objectName() for c in page.findChildren(QDoubleSpinBox)]
+            assert named and all(n.startswith(prefix) for n in named), (label, named)
+            seen["cancel"] = True
+
+        in_dialog(qtbot, w.actions["style_" + keys[label]].trigger, drive)
+        assert square.effects is None

@@ -389,13 +389,14 @@ def reduced_radius(radius: float, factor: float) -> float:
 
 
 # The kinds the Layer Style dialog edits: (LayerEffects field, the effect's class, label).
-EDITABLE = (("drop_shadows", DropShadow, "Drop Shadow"), ("strokes", Stroke, "Stroke"),
+# In Photoshop's order (its Layer Style dialog's list and Layer > Layer Style menu).
+EDITABLE = (("bevels", BevelEmboss, "Bevel & Emboss"), ("strokes", Stroke, "Stroke"),
+            ("inner_shadows", InnerShadow, "Inner Shadow"),
+            ("inner_glows", InnerGlow, "Inner Glow"), ("satins", Satin, "Satin"),
             ("color_overlays", ColorOverlay, "Color Overlay"),
-            ("outer_glows", OuterGlow, "Outer Glow"), ("inner_shadows", InnerShadow, "Inner Shadow"),
-            ("inner_glows", InnerGlow, "Inner Glow"),
             ("gradient_overlays", GradientOverlay, "Gradient Overlay"),
             ("pattern_overlays", PatternOverlay, "Pattern Overlay"),
-            ("bevels", BevelEmboss, "Bevel & Emboss"), ("satins", Satin, "Satin"))
+            ("outer_glows", OuterGlow, "Outer Glow"), ("drop_shadows", DropShadow, "Drop Shadow"))
 
 
 def first_of(effects: Optional[LayerEffects], kind: str):

@@ -30,8 +30,12 @@ BLEND_MODE_LABELS = {
     "vivid_light": "Vivid Light", "linear_light": "Linear Light", "pin_light": "Pin Light",
     "hard_mix": "Hard Mix", "subtract": "Subtract", "divide": "Divide", "hue": "Hue",
     "saturation": "Saturation", "color": "Color", "luminosity": "Luminosity",
-    "darker_color": "Darker Color", "lighter_color": "Lighter Color",
+    "darker_color": "Darker Color", "lighter_color": "Lighter Color", "dissolve": "Dissolve",
 }
+# The modes in the order Photoshop's menu lists them (Dissolve after Normal).
+BLEND_MODE_MENU = ("normal", "dissolve") + tuple(m for m in BLEND_MODES
+                                                if m not in ("normal", "dissolve"))
+GROUP_BLEND_MODE_MENU = ("pass_through",) + BLEND_MODE_MENU
 
 _ids = itertools.count(1)
 # The reach of an adjustment layer: every canvas position (clipped to the canvas where used).

@@ -980,9 +980,10 @@ def _descriptor_type():
 
 
 def _effect_mode(effect) -> Optional[str]:
-    """The effect's blend mode as ours, None when Layered has no such mode."""
+    """The effect's blend mode as ours, None when Layered has no such mode (nor draws
+    an effect in Dissolve: its pattern is drawn for layers and groups only)."""
     name = getattr(getattr(effect, "blend_mode", None), "name", "").lower()
-    return name if name in BLEND_MODES else None
+    return name if name in BLEND_MODES and name != "dissolve" else None
 
 
 def effect_blocks(effects: layer_effects.LayerEffects, light=None) -> list:

@@ -74,7 +74,8 @@ from typing import TYPE_CHECKING, Iterator, Optional, Sequence
 import numpy as np
 
 from engine.box import Box
-from engine.compose import blend, composite_premultiplied, to_float, unpremultiply
+from engine.compose import (blend, composite_premultiplied, dissolve, dissolve_noise, to_float,
+                            unpremultiply)
 
 from . import layer_effects, prefaulted, reduced
 from .same import Same
@@ -232,6 +233,9 @@ class _Painter:
             return
         self.close()
         src = straight[inter.translate(-straight_box.x, -straight_box.y).slices()]
+        if mode == "dissolve":  # each pixel shown whole or not at all, by canvas position
+            src = dissolve(src, opacity / 255.0, inter.x, inter.y)
+            mode, opacity = "normal", 255
         out = composite_premultiplied(self.buffer.read_float(inter), src, mode, opacity / 255.0)
         self.buffer.write_float(inter, out)
 
@@ -615,6 +619,9 @@ def _draw_adjustment(painter: _Painter, layer: AdjustmentLayer, region: Box, mod
         weight = np.float32(opacity / 255.0)
         if mask is not None:
             weight = mask.coverage(band)[..., None] * (weight / np.float32(255))
+        if mode == "dissolve":  # the adjustment whole or not at all, pixel by pixel
+            weight = (dissolve_noise(band.x, band.y, band.w, band.h)[..., None]
+                      < weight).astype(np.float32)
         rgb = straight + (adjusted - straight) * weight
         buffer.write_float(band, np.concatenate([rgb * alpha, alpha], axis=-1))
 
@@ -876,6 +883,9 @@ def _draw_adjustment_clipping_group(painter: _Painter, base: AdjustmentLayer,
     mask = base.active_mask()
     if mask is not None:
         weight = mask.coverage(box)[..., None] * (weight / np.float32(255))
+    if mode == "dissolve":
+        weight = (dissolve_noise(box.x, box.y, box.w, box.h)[..., None]
+                  < weight).astype(np.float32)
     rgb = backdrop + (blend(mode, backdrop, content) - backdrop) * weight
     buffer.write_float(box, np.concatenate([rgb * alpha, alpha], axis=-1))
 
@@ -987,7 +997,9 @@ def _styled_group_images(group: Group, shown: Box, precise: bool
             _mask_buffer(temp, mask, window)
         padded[window.translate(-box.x, -box.y).slices()] = \
             unpremultiply(temp.read_float(window))
-    return layer_effects.styled_layers(padded, effects), box
+    # Its Fill fades its composite, not its effects (made from the full composite), as
+    # for a styled layer.
+    return layer_effects.styled_layers(padded, effects, fill=group.fill_opacity / 255.0), box
 
 
 def _draw_styled_group(painter: _Painter, group: Group, region: Box) -> None:
@@ -1035,7 +1047,7 @@ def _content_key(group: Group) -> tuple:
                 out += (node.frame(),)
         return out
 
-    return (own_key(group),) + tuple(node_key(n) for n in group.walk())
+    return (own_key(group), group.fill_opacity) + tuple(node_key(n) for n in group.walk())
 
 
 def _kept_rows(group: Group, precise: bool) -> Optional[_StyledRows]:

@@ -304,6 +304,12 @@ def flatten(knots: np.ndarray, closed: bool) -> np.ndarray:
     for i in range(count):
         a, b = knots[i], knots[(i + 1) % len(knots)]
         p0, p1, p2, p3 = a[1], a[2], b[0], b[1]
+        if _straight(p0, p1, p2, p3):
+            # A line (its handles on it): its end alone. Cut into steps, its points strayed
+            # by rounding (128.00000000000003, 127.99999999999999): Qt's stroker made miter
+            # spikes at those zigzags, and the simplified outline filled the whole shape.
+            out.append(p3[None])
+            continue
         # A uniform n-step polyline strays at most max|B''| / (8 n^2) from the cubic.
         bend = 6 * max(np.hypot(*(p0 - 2 * p1 + p2)), np.hypot(*(p1 - 2 * p2 + p3)))
         n = int(min(MAX_STEPS, max(1, np.ceil(np.sqrt(bend / (8 * FLATNESS))))))
@@ -311,6 +317,24 @@ def flatten(knots: np.ndarray, closed: bool) -> np.ndarray:
         u = 1 - t
         out.append(u ** 3 * p0 + 3 * u * u * t * p1 + 3 * u * t * t * p2 + t ** 3 * p3)
     return np.concatenate(out)
+
+
+def _straight(p0: np.ndarray, p1: np.ndarray, p2: np.ndarray, p3: np.ndarray) -> bool:
+    """Whether the cubic p0..p3 is the segment p0-p3: both handles on it, between its ends
+    (a handle beyond an end would take the curve past it and back)."""
+    chord = p3 - p0
+    length2 = float(chord @ chord)
+    for p in (p1, p2):
+        d = p - p0
+        if length2 == 0:
+            if float(d @ d) > 1e-18:
+                return False
+            continue
+        along = float(d @ chord) / length2
+        across = abs(float(d[0] * chord[1] - d[1] * chord[0])) / np.sqrt(length2)
+        if across > 1e-9 or not -1e-12 <= along <= 1 + 1e-12:
+            return False
+    return True
 
 
 def _fill(subpaths: list[Subpath], box: Box) -> np.ndarray:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QLabel, QLi
 
 from editor.model import AdjustmentLayer, FillLayer, Group, Layer, Node, mask_ops
 from editor.model.adjustments import SolidColor
-from editor.model.layers import BLEND_MODES, BLEND_MODE_LABELS, GROUP_BLEND_MODES
+from editor.model.layers import BLEND_MODE_LABELS, BLEND_MODE_MENU, GROUP_BLEND_MODE_MENU
 
 from .gradient_dialog import paint_thumbnail
 from .icons import icon, pixmap
@@ -931,11 +931,9 @@ class LayersPanel(QWidget):
         self._updating = True
         try:
             enabled = node is not None
-            for w in (self.blend, self.opacity, self.opacity_spin):
+            for w in (self.blend, self.opacity, self.opacity_spin, self.fill, self.fill_spin):
                 w.setEnabled(enabled)
-            for w in (self.fill, self.fill_spin):  # (a group has no fill of its own)
-                w.setEnabled(enabled and not isinstance(node, Group))
-            modes = GROUP_BLEND_MODES if isinstance(node, Group) else BLEND_MODES
+            modes = GROUP_BLEND_MODE_MENU if isinstance(node, Group) else BLEND_MODE_MENU
             if [self.blend.itemData(i) for i in range(self.blend.count())] != list(modes):
                 self.blend.clear()
                 for mode in modes:
@@ -993,7 +991,7 @@ class LayersPanel(QWidget):
         value = round(percent * 255 / 100)
         doc = self.session.doc
         if fill:
-            if value != node.fill_opacity and not isinstance(node, Group):
+            if value != node.fill_opacity:  # a group's too: it fades its content, not its style
                 self.guard(lambda: doc.set_fill_opacity(node, value, merge_key=key))
             return
         if value != node.opacity:

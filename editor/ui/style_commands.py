@@ -83,8 +83,8 @@ class StyleCommands:
 
     def edit(self, node=None, kind: str = "") -> None:
         """The Layer Style dialog on `node` (the active layer), showing `kind` (a
-        LayerEffects field; by default its first effect's kind, else Drop Shadow) and turning
-        it on; live on the canvas, OK's style one step ("Layer Style"), Cancel none."""
+        LayerEffects field; by default the first kind in the dialog's list that it draws, else
+        that it has, else Drop Shadow) and turning it on; live on the canvas, OK's style one step ("Layer Style"), Cancel none."""
         w = self.window
         doc = w.doc
         node = node if node is not None else (doc.active if doc is not None else None)
@@ -93,8 +93,10 @@ class StyleCommands:
         w.tools.end_mode(commit=True)
         before = node.effects
         if not kind:
-            kind = next((k for k, _, _ in EDITABLE if before is not None
-                         and getattr(before, k)), EDITABLE[0][0])
+            # The first effect drawn (not one only kept switched off), else the first kept.
+            present = [k for k, _, _ in EDITABLE if before is not None and getattr(before, k)]
+            shown = [k for k in present if any(e.enabled for e in getattr(before, k))]
+            kind = (shown or present or ["drop_shadows"])[0]
 
         def preview(effects) -> None:
             try:

@@ -192,7 +192,8 @@ class LayerStyleDialog(QDialog):
             elif widget_kind in ("mode", "choice"):
                 widget = QComboBox()
                 choices = CHOICES[field] if widget_kind == "choice" else \
-                    [(m, m.replace("_", " ").title()) for m in BLEND_MODES]
+                    [(m, m.replace("_", " ").title()) for m in BLEND_MODES
+                     if m != "dissolve"]  # (effects are not drawn in Dissolve)
                 for key, text in choices:
                     widget.addItem(text, key)
                 widget.currentIndexChanged.connect(
