@@ -897,18 +897,18 @@ def _mask_buffer(buffer: PixelBuffer, mask, box: Box) -> None:
 
 
 def _draw_node(painter: _Painter, node: Node, region: Box,
-               deep: Optional[_Backdrop] = None) -> None:
-    """`node` blended onto the canvas inside `region` (`deep`: see `_draw_nodes`)."""
+               deep: Optional[_Backdrop] = None, all_channels: bool = False) -> None:
+    """`node` blended onto the canvas inside `region` (`deep`: see `_draw_nodes`);
+    `all_channels`: as if no channel were restricted (its restriction applied around it).
+    One function, not two: a group nested in a group costs two frames of recursion here
+    (this and `_draw_nodes`), and a 400-deep file written with the limit lifted must not
+    reach Python's recursion limit."""
     if not node.visible:
         return
-    if not all(node.channels):
-        _restricted(painter, node, region, lambda: _draw_plain(painter, node, region, deep))
+    if not all_channels and not all(node.channels):
+        _restricted(painter, node, region,
+                    lambda: _draw_node(painter, node, region, deep, all_channels=True))
         return
-    _draw_plain(painter, node, region, deep)
-
-
-def _draw_plain(painter: _Painter, node: Node, region: Box,
-                deep: Optional[_Backdrop] = None) -> None:
     if isinstance(node, Layer):
         _draw_layer(painter, node, region, node.blend_mode, node.opacity)
         return
