@@ -7,9 +7,9 @@ centre to a corner (Shift: upright); a line from end to end (Shift: at 45 degree
 modifiers may be pressed or let go during the drag, as in Photoshop. The options bar
 holds the corner radius, the number of sides and the line's weight, and, as Photoshop's,
 the shape's Fill (on or off) and its Stroke: on or off, colour (the colour picker), width,
-alignment (inside, center, outside), opacity, cap (butt, round, square), join (miter,
-round, bevel) and dashes (Photoshop's Stroke Options presets: solid, dashed, dotted with
-round caps) (all kept in the settings). Fill and Stroke apply
+alignment (inside, center, outside), and in a Stroke Options panel its opacity, cap (butt,
+round, square), join (miter, round, bevel) and dashes (Photoshop's Stroke Options
+presets: solid, dashed, dotted with round caps) (all kept in the settings). Fill and Stroke apply
 to the next shape and, each change one undo step, to the active shape layer
 (`adjustment_ops.set_stroke`). The outline follows the drag; a click without a drag makes
 nothing. The path is kept in fractions of a pixel, as the pointer gives it."""
@@ -20,8 +20,8 @@ from typing import Optional
 
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QCursor, QPainter
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout,
-                               QLabel, QSpinBox, QToolButton, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout,
+                               QFrame, QHBoxLayout, QLabel, QSpinBox, QToolButton, QWidget)
 
 from editor.model import FillLayer, adjustment_ops, path_edit
 from editor.model.shape_stroke import (ALIGNMENTS, CAPS, DASH_PRESETS, JOINS, MAX_WIDTH,
@@ -313,8 +313,24 @@ class ShapeTool(Tool):
                                 "width": width, "alignment": alignment, "opacity": opacity,
                                 "cap": cap, "join": join, "dashes": dashes}
         self._show_stroke()
-        for widget in self._stroke_widgets.values():
+        for widget in (fill, stroke, color, width, alignment):
             row.addWidget(widget)
+        # The rest in a Stroke Options panel under a button, as Photoshop's (the bar has
+        # no room for them all beside the shapes' own options).
+        more = QToolButton()
+        more.setObjectName("ShapeTool_stroke_options")
+        more.setText("Stroke Options ▾")
+        more.setToolTip("Stroke opacity, caps, corners and dashes")
+        panel = QFrame(more, Qt.WindowType.Popup)
+        panel.setObjectName("ShapeTool_stroke_panel")
+        panel.setFrameShape(QFrame.Shape.StyledPanel)
+        form = QFormLayout(panel)
+        for text, widget in (("Opacity", opacity), ("Caps", cap), ("Corners", join),
+                             ("Dashes", dashes)):
+            form.addRow(text, widget)
+        more.clicked.connect(
+            lambda: (panel.move(more.mapToGlobal(more.rect().bottomLeft())), panel.show()))
+        row.addWidget(more)
 
     def _show_stroke(self) -> None:
         """The options bar shows the tool's Fill and Stroke (no signal sent back)."""
