@@ -125,7 +125,8 @@ def test_a_stroked_shapes_pixels_are_kept_and_made_again_for_a_new_stroke(monkey
 
 
 def test_psd_round_trip_through_our_reader_and_psd_tools(tmp_path):
-    """Saved and opened again: the same stroke (dashes kept) and picture; psd-tools sees a
+    """Saved and opened again: the same stroke (dashes and their offset kept and drawn, no
+    warning) and picture; psd-tools sees a
     ShapeLayer with our stroke; the pixels stored for readers without shapes hold the
     stroke."""
     from psd_tools import PSDImage
@@ -137,7 +138,8 @@ def test_psd_round_trip_through_our_reader_and_psd_tools(tmp_path):
                                   ("center", (26, 4, 44, 16), False),
                                   ("outside", (8, 22, 40, 30), True)):
         stroke = ShapeStroke(width=2.5, alignment=alignment, color=BLUE, fill=fill,
-                             opacity=80.0, dashes=(2.0, 1.0) if not fill else ())
+                             opacity=80.0, dashes=(2.0, 1.0) if not fill else (),
+                             dash_offset=0.5 if not fill else 0.0)
         made[alignment] = adjustment_ops.add_shape(doc, "rectangle", rect, RED, stroke=stroke)
     shown = composite_document(doc)
     save_document(doc, tmp_path / "stroked.psd")
@@ -147,9 +149,15 @@ def test_psd_round_trip_through_our_reader_and_psd_tools(tmp_path):
         other = nodes[layer.name]
         assert isinstance(other, FillLayer) and other.stroke == layer.stroke
     assert np.abs(composite_document(again).astype(int) - shown).max() <= 1
-    # Dashes are kept (drawn solid, which opening says).
+    # Dashes are kept, and drawn: nothing to warn about.
     assert nodes[made["center"].name].stroke.dashes == (2.0, 1.0)
-    assert any("dashed stroke" in w and made["center"].name in w for w in again.warnings)
+    assert nodes[made["center"].name].stroke.dash_offset == 0.5
+    assert not any("dash" in w for w in again.warnings), again.warnings
+    solid = Document(W, H)
+    adjustment_ops.add_shape(solid, "rectangle", (26, 4, 44, 16), RED,
+                             stroke=made["center"].stroke.replace(dashes=()))
+    gaps = composite_document(solid)[..., 3].astype(int) - shown[..., 3]
+    assert (gaps[:, 20:] > 100).sum() > 10  # the dashed one has gaps the solid one fills
     theirs = {l.name: l for l in PSDImage.open(tmp_path / "stroked.psd").descendants()}
     aligned = {"inside": StrokeAlignment.INNER, "center": StrokeAlignment.CENTER,
                "outside": StrokeAlignment.OUTER}
@@ -161,6 +169,7 @@ def test_psd_round_trip_through_our_reader_and_psd_tools(tmp_path):
         assert stroke.line_width == 2.5 and stroke.line_alignment == aligned[alignment]
         assert stroke.opacity == 80.0
         assert [float(d) for d in stroke.line_dash_set] == list(layer.stroke.dashes)
+        assert float(stroke.line_dash_offset) == layer.stroke.dash_offset
         color = stroke.content[b"Clr "]
         assert tuple(int(color[k]) for k in (b"Rd  ", b"Grn ", b"Bl  ")) == BLUE
     # The stored pixels (for readers without shapes) reach the outside stroke.
@@ -296,3 +305,45 @@ def test_a_drop_shadow_follows_the_stroke_of_a_hollow_shape():
     assert (shown[y0 + 5:y0 + 8, x0 + 2:x1 - 2, :3] == 0).all()
     assert (shown[y0 + 10:y1 - 2, x0 + 2:x1 - 2, 3] == 0).all()
     assert (shown[y0 - 3, x0 + 2:x1 - 2, :3] == BLUE).all()
+
+
+def _dashed_row(alignment: str, width: float, dashes: tuple, cap: str = "butt",
+                offset: float = 0.0) -> np.ndarray:
+    """The alpha of the row of pixels inside the stroke along the top side of an unfilled,
+    dashed rectangle (corners on pixel edges), the corners' reach left out."""
+    w, h, (x0, y0, x1, y1) = 100, 40, (10, 12, 90, 30)
+    doc = Document(w, h)
+    stroke = ShapeStroke(width=width, alignment=alignment, color=BLUE, fill=False,
+                         dashes=dashes, cap=cap, dash_offset=offset)
+    adjustment_ops.add_shape(doc, "rectangle", (x0, y0, x1, y1), RED, stroke=stroke)
+    row = {"inside": y0, "center": y0 - 1, "outside": y0 - 1}[alignment]
+    return composite_document(doc)[row, x0 + 2 * int(width):x1 - 2 * int(width), 3].astype(int)
+
+
+@pytest.mark.parametrize("alignment", ["inside", "center", "outside"])
+def test_a_dashed_side_alternates_with_photoshops_period_in_stroke_widths(alignment):
+    """Dashes 4, 2 (stroke widths) on a 2 px stroke: along a side, 8 px drawn then 4 px
+    not, over and over, whatever the alignment (inside and outside stroke twice as wide
+    and cut the half away: the dashes must still be in the stroke's own widths). The
+    corners are on whole pixels, so every dash ends on a pixel edge: exactly 255 or 0."""
+    row = _dashed_row(alignment, 2.0, (4.0, 2.0))
+    assert set(np.unique(row)) == {0, 255}, np.unique(row)
+    np.testing.assert_array_equal(row[12:], row[:-12])  # the period: 6 widths
+    for start in range(len(row) - 12):
+        assert (row[start:start + 12] == 255).sum() == 8  # a dash of 4 widths in each
+    # The offset (in widths) shifts the pattern along the path by its length.
+    shifted = _dashed_row(alignment, 2.0, (4.0, 2.0), offset=1.0)
+    assert not np.array_equal(shifted, row)
+    assert np.array_equal(shifted[:-2], row[2:]) or np.array_equal(shifted[2:], row[:-2])
+
+
+def test_photoshops_dotted_line_is_round_dots_a_stroke_wide():
+    """Dashes 0, 2 with round caps (the dotted preset): a dot as wide as the stroke every
+    two widths: along the path, 4 px dots 8 px apart with nothing between them."""
+    row = _dashed_row("center", 4.0, (0.0, 2.0), cap="round")
+    assert np.abs(row[8:] - row[:-8]).max() <= 8  # a dot is a hair long: a slow drift
+    assert (row == 0).sum() > len(row) // 4 and (row > 120).sum() > len(row) // 4
+    period = row[:8]
+    assert (period == 0).sum() >= 2 and (period > 250).sum() >= 2
+    # Without round caps the dashes of no length draw (next to) nothing.
+    assert _dashed_row("center", 4.0, (0.0, 2.0)).max() <= 5  # a hair: next to nothing

@@ -51,8 +51,9 @@ and its ShapeLayer when that is one with a path (Photoshop's shape layer: the bl
 the vector mask, or Photoshop CC's 'vscg' block holding it) and a stroke we draw or none.
 The shape's vector stroke ('vstk': a solid colour, width, alignment, caps, joins, opacity,
 fill on or off; `shape_stroke.py`) becomes ours and is written back as the descriptor it
-was read from with only the keys whose value changed written anew (dashes and keys we do
-not know kept as read; dashes drawn solid); a stroke in a gradient, a pattern or another
+was read from with only the keys whose value changed written anew (keys we do not know
+kept as read); its dashes ('strokeStyleLineDashSet', 'strokeStyleLineDashOffset', in stroke
+widths) are drawn; a stroke in a gradient, a pattern or another
 blend mode leaves the layer to psd-tools' drawing, as before. A gradient's stops' midpoints
 ('Mdpn') and Photoshop 23's interpolation method ('gradientsInterpolationMethod': Classic,
 Perceptual or Linear; absent: Classic) are ours too. A gradient keeps the descriptor it was
@@ -529,9 +530,6 @@ class _Reader:
             return set()
         content = Tag.VECTOR_STROKE_CONTENT_DATA in blocks
         node.stroke = stroke.replace(content_block=content)
-        if stroke.dashes and stroke.enabled:
-            self.warn(f"the dashed stroke of '{item.name}' is kept and saved back, but "
-                      f"Layered draws it as a solid line")
         return {Tag.VECTOR_STROKE_DATA, Tag.VECTOR_STROKE_CONTENT_DATA} if content \
             else {Tag.VECTOR_STROKE_DATA}
 
@@ -1415,8 +1413,10 @@ def read_stroke(desc) -> Optional[ShapeStroke]:
                            width=width, color=color,
                            opacity=number(b"strokeStyleOpacity", 100.0),
                            miter_limit=number(b"strokeStyleMiterLimit", 100.0),
-                           dashes=tuple(dashes), descriptor=desc, **choices)
-    except ValueError:  # a width beyond what a stroke has
+                           dashes=tuple(dashes),
+                           dash_offset=number(b"strokeStyleLineDashOffset", 0.0),
+                           descriptor=desc, **choices)
+    except ValueError:  # a width beyond what a stroke has, a negative dash
         return None
 
 
@@ -1428,7 +1428,7 @@ def stroke_blocks(stroke: ShapeStroke, settings: adjustments.Adjustment) -> list
     import copy
 
     from psd_tools.constants import Tag
-    from psd_tools.psd.descriptor import Bool, Descriptor, Double, Enumerated, UnitFloat
+    from psd_tools.psd.descriptor import Bool, Descriptor, Double, Enumerated, List, UnitFloat
     from psd_tools.psd.vector import VectorStrokeContentSetting
     from psd_tools.terminology import Unit
 
@@ -1456,6 +1456,11 @@ def stroke_blocks(stroke: ShapeStroke, settings: adjustments.Adjustment) -> list
         "opacity": (b"strokeStyleOpacity", lambda: UnitFloat(unit=Unit.Percent,
                                                              value=stroke.opacity)),
         "color": (b"strokeStyleContent", content),
+        # Dashes in stroke widths (Photoshop's unit-less numbers), the offset as it writes it.
+        "dashes": (b"strokeStyleLineDashSet", lambda: List([UnitFloat(unit=Unit._None, value=d)
+                                                            for d in stroke.dashes])),
+        "dash_offset": (b"strokeStyleLineDashOffset",
+                        lambda: UnitFloat(unit=Unit.Points, value=stroke.dash_offset)),
     }
     if stroke.descriptor is not None:
         desc = copy.deepcopy(stroke.descriptor)
@@ -1464,19 +1469,18 @@ def stroke_blocks(stroke: ShapeStroke, settings: adjustments.Adjustment) -> list
             if old is None or getattr(old, name) != getattr(stroke, name):
                 desc[key] = value()
     else:  # Photoshop's keys, in its order
-        from psd_tools.psd.descriptor import DescriptorBlock, Integer, List
+        from psd_tools.psd.descriptor import DescriptorBlock, Integer
 
         desc = DescriptorBlock(classID=b"strokeStyle")
         desc[b"strokeStyleVersion"] = Integer(2)
         for name in ("enabled", "fill", "width"):
             desc[fields[name][0]] = fields[name][1]()
-        desc[b"strokeStyleLineDashOffset"] = UnitFloat(unit=Unit.Points, value=0.0)
+        desc[fields["dash_offset"][0]] = fields["dash_offset"][1]()
         for name in ("miter_limit", "cap", "join", "alignment"):
             desc[fields[name][0]] = fields[name][1]()
         desc[b"strokeStyleScaleLock"] = Bool(False)
         desc[b"strokeStyleStrokeAdjust"] = Bool(False)
-        desc[b"strokeStyleLineDashSet"] = List([UnitFloat(unit=Unit._None, value=d)
-                                                for d in stroke.dashes])
+        desc[fields["dashes"][0]] = fields["dashes"][1]()
         desc[b"strokeStyleBlendMode"] = Enumerated(typeID=b"BlnM", enum=b"Nrml")
         for name in ("opacity", "color"):
             desc[fields[name][0]] = fields[name][1]()

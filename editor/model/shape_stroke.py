@@ -8,10 +8,11 @@ stroke_raster`, antialiased with Qt's path stroker and kept with the path's own 
 this module holds the settings, an immutable value replaced as one undo step, and lays
 the stroke over what the fill paints.
 
-What a stroke may carry that Layered does not draw (dashes, a gradient or pattern
-content: psd.py draws those strokes with psd-tools) stays in `descriptor`, the 'vstk'
-descriptor as read, which psd.py writes back with only the keys it models changed.
-Dashes are kept and written back but drawn as a solid line.
+Dashes are drawn as Photoshop stores them: lengths (dash, gap, dash, ...) and an offset
+in stroke widths; `DASH_PRESETS` are its Stroke Options presets. What a stroke may carry
+that Layered does not draw (a gradient or pattern content: psd.py draws those strokes
+with psd-tools) stays in `descriptor`, the 'vstk' descriptor as read, which psd.py writes
+back with only the keys it models changed.
 """
 from __future__ import annotations
 
@@ -25,13 +26,18 @@ ALIGNMENTS = ("inside", "center", "outside")
 CAPS = ("butt", "round", "square")
 JOINS = ("miter", "round", "bevel")
 MAX_WIDTH = 1000.0  # pixels: the widest stroke Photoshop's options allow (288 pt ~ 1000 px)
+# Photoshop's Stroke Options presets: name -> (dashes in stroke widths, cap). A dotted line
+# is dashes of no length with round caps: each a dot as wide as the stroke.
+DASH_PRESETS = {"solid": ((), "butt"), "dashed": ((4.0, 2.0), "butt"),
+                "dotted": ((0.0, 2.0), "round")}
 
 
 @dataclass(frozen=True)
 class ShapeStroke:
     """The stroke of a shape layer. `width` in pixels, `opacity` in percent; `color`
-    (r, g, b) 0..255; `dashes` (in stroke widths, as Photoshop stores them) kept, drawn
-    solid. `descriptor`: the 'vstk' descriptor it was read from (None for one made here),
+    (r, g, b) 0..255; `dashes` (dash, gap, ... lengths) and `dash_offset` (where along the
+    pattern the path starts) in stroke widths, as Photoshop stores them; no dashes: a
+    solid line. `descriptor`: the 'vstk' descriptor it was read from (None for one made here),
     `content_block`: the shape's fill was read from a 'vscg' block (written there again)."""
 
     enabled: bool = True
@@ -44,6 +50,7 @@ class ShapeStroke:
     join: str = "miter"
     miter_limit: float = 100.0
     dashes: tuple = ()
+    dash_offset: float = 0.0
     descriptor: Any = field(default=None, compare=False, repr=False)
     content_block: bool = field(default=False, compare=False)
 
@@ -58,6 +65,9 @@ class ShapeStroke:
         object.__setattr__(self, "opacity", min(100.0, max(0.0, float(self.opacity))))
         object.__setattr__(self, "color", tuple(int(v) for v in self.color[:3]))
         object.__setattr__(self, "dashes", tuple(float(v) for v in self.dashes))
+        object.__setattr__(self, "dash_offset", float(self.dash_offset))
+        if any(v < 0 for v in self.dashes):
+            raise ValueError(f"dash lengths are not negative: {self.dashes}")
 
     def replace(self, **changes) -> "ShapeStroke":
         return dataclasses.replace(self, **changes)
@@ -68,7 +78,20 @@ class ShapeStroke:
 
     def geometry(self) -> tuple:
         """What its coverage depends on (the path aside): the key it is kept by."""
-        return (self.width, self.alignment, self.cap, self.join, self.miter_limit)
+        return (self.width, self.alignment, self.cap, self.join, self.miter_limit,
+                self.dashes, self.dash_offset)
+
+    def dashed(self) -> bool:
+        """Whether it is drawn in dashes (a pattern of no length at all is a solid line)."""
+        return any(v > 0 for v in self.dashes)
+
+    def preset(self):
+        """The name of the Stroke Options preset (`DASH_PRESETS`) its dashes and cap are,
+        None for dashes of its own."""
+        if not self.dashed():
+            return "solid"
+        return next((name for name, (dashes, cap) in DASH_PRESETS.items()
+                     if dashes == self.dashes and cap == self.cap), None)
 
 
 def paint_over(pixels: np.ndarray, coverage: np.ndarray, stroke: ShapeStroke) -> None:

@@ -151,7 +151,8 @@ class VectorMask:
     def stroke_raster(self, stroke) -> LayerMask:
         """The coverage of `stroke` (a `shape_stroke.ShapeStroke`) along the path, at its
         current place: centred on the path, or twice as wide and cut by the path's own
-        filled coverage (inside) or by what it leaves (outside), antialiased. Made once for
+        filled coverage (inside) or by what it leaves (outside), antialiased, in its dashes if
+        it has them. Made once for
         all moved copies and kept while the stroke's geometry stays (only one at a time)."""
         key = stroke.geometry()
         hit = self._cache.get("stroke")
@@ -360,6 +361,16 @@ def _fill(subpaths: list[Subpath], box: Box) -> np.ndarray:
     return raw.reshape(box.h, image.bytesPerLine())[:, :box.w].astype(np.float32) / 255
 
 
+def _dash_pattern(dashes: tuple, scale: float) -> list[float]:
+    """Photoshop's dashes (in stroke widths) as the stroker's pattern: in units of the
+    stroker's width, `scale` times the stroke's (inside and outside draw it twice as wide),
+    an odd list repeated (PostScript's rule; Qt takes pairs), and a dash of no length made
+    a hair long, since Qt's dasher draws nothing for one (Photoshop's dotted line is dashes
+    of no length with round caps: a dot each)."""
+    return [max(float(v), 1e-3 if i % 2 == 0 else 0.0) / scale
+            for i, v in enumerate(dashes * (2 if len(dashes) % 2 else 1))]
+
+
 def _stroke_coverage(vector: VectorMask, stroke) -> tuple[np.ndarray, int, int]:
     """(coverage uint8, x, y) of `stroke` along the path at offset (0, 0)."""
     from PySide6 import QtCore, QtGui
@@ -387,6 +398,9 @@ def _stroke_coverage(vector: VectorMask, stroke) -> tuple[np.ndarray, int, int]:
     # Photoshop's limit is PostScript's (the miter's length over the stroke's width); Qt's
     # is measured from the join point, in widths: half of it.
     stroker.setMiterLimit(max(0.5, stroke.miter_limit / 2))
+    if stroke.dashed():
+        stroker.setDashPattern(_dash_pattern(stroke.dashes, 2 if inner else 1))
+        stroker.setDashOffset(stroke.dash_offset / (2 if inner else 1))
     # Simplified: the stroker's pieces overlap at joins, and an antialiased fill adds up
     # the coverage of overlapping pieces (an inner corner pixel drawn 255 instead of 191).
     outline = stroker.createStroke(path).simplified()

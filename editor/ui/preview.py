@@ -7,7 +7,8 @@ below the layer, the layer itself placed by a transform, and the composite
 of everything above it. A group is drawn as its children composited
 together (a pass-through group as if it were normal: a preview only); an
 adjustment layer, which has no pixels, is not drawn moving; a fill layer is drawn as its
-colour through its masks over the box the transform maps. The
+colour through its masks over the box the transform maps, grown to hold its shape's
+stroke where that reaches beyond the path's box. The
 real composite is brought up to date once, when the gesture ends.
 """
 from __future__ import annotations
@@ -39,6 +40,9 @@ class LayerPreview:
     def __init__(self, session, node: Node):
         renderer, doc = session.renderer, session.doc
         self.layer = node
+        # Where the drawn pixels' top-left lies from the transformed frame's (layer-local
+        # pixels): a shape's stroke drawn beyond its path's box.
+        self.shift = (0, 0)
         if isinstance(node, AdjustmentLayer) and not isinstance(node, FillLayer):
             # No pixels of its own to draw moving: the picture stays as it is while the box
             # (what its mask reveals) is placed; the mask is transformed on commit.
@@ -61,9 +65,15 @@ class LayerPreview:
             content = composite_nodes(node.children, node.bounds(), precise=False)
         elif isinstance(node, FillLayer):
             # Its colour through its masks over the box the transform maps (its frame, in
-            # place of a layer's pixels); an unlinked mask or path would stay put. (A
-            # stroke reaching beyond its path's box is cut there while the preview lasts.)
-            content = node.content(transform_frame(node), node.active_mask(), node.user_mask())
+            # place of a layer's pixels), grown by its stroke where that reaches beyond (an
+            # outside or centred stroke): placed with the frame, `shift` from its corner.
+            # An unlinked mask or path would stay put.
+            frame = box = transform_frame(node)
+            outline = node.stroke_coverage()
+            if outline is not None:
+                box = box.union(outline.bounds())
+            self.shift = (box.x - frame.x, box.y - frame.y)
+            content = node.content(box, node.active_mask(), node.user_mask())
             self.exact = False
         else:
             content = node.pixels
@@ -80,6 +90,8 @@ class LayerPreview:
         canvas.draw_pyramid(painter, self.below, area)
         layer = self.layer
         if layer.is_shown() and self.pixels is not None:
+            if self.shift != (0, 0):  # the pixels' corner from the frame's, then placed
+                placement = QTransform.fromTranslate(*self.shift) * placement
             mode = getattr(QPainter.CompositionMode,
                            "CompositionMode_" + QT_MODES.get(layer.blend_mode, "SourceOver"))
             canvas.draw_pyramid(painter, self.pixels, area, placement, smooth=smooth, mode=mode,

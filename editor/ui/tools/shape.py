@@ -6,8 +6,10 @@ makes a square or a circle and Alt draws from the centre; a polygon is drawn fro
 centre to a corner (Shift: upright); a line from end to end (Shift: at 45 degrees). The
 modifiers may be pressed or let go during the drag, as in Photoshop. The options bar
 holds the corner radius, the number of sides and the line's weight, and, as Photoshop's,
-the shape's Fill (on or off) and its Stroke: on or off, colour (the colour picker), width
-and alignment (inside, center, outside) (all kept in the settings). Fill and Stroke apply
+the shape's Fill (on or off) and its Stroke: on or off, colour (the colour picker), width,
+alignment (inside, center, outside), and in a Stroke Options panel its opacity, cap (butt,
+round, square), join (miter, round, bevel) and dashes (Photoshop's Stroke Options
+presets: solid, dashed, dotted with round caps) (all kept in the settings). Fill and Stroke apply
 to the next shape and, each change one undo step, to the active shape layer
 (`adjustment_ops.set_stroke`). The outline follows the drag; a click without a drag makes
 nothing. The path is kept in fractions of a pixel, as the pointer gives it."""
@@ -18,11 +20,12 @@ from typing import Optional
 
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QCursor, QPainter
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout,
-                               QLabel, QSpinBox, QToolButton, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout,
+                               QFrame, QHBoxLayout, QLabel, QSpinBox, QToolButton, QWidget)
 
 from editor.model import FillLayer, adjustment_ops, path_edit
-from editor.model.shape_stroke import ALIGNMENTS, MAX_WIDTH, ShapeStroke
+from editor.model.shape_stroke import (ALIGNMENTS, CAPS, DASH_PRESETS, JOINS, MAX_WIDTH,
+                                       ShapeStroke)
 
 from .base import Tool
 from .pen import outline, paint_outline
@@ -56,14 +59,21 @@ class ShapeTool(Tool):
         # Fill and Stroke (the options bar's): what the next shape gets.
         color = QColor(settings.value("tools/shape/stroke_color", "#000000"))
         alignment = settings.value("tools/shape/stroke_alignment", "inside")
+        cap = settings.value("tools/shape/stroke_cap", "butt")
+        join = settings.value("tools/shape/stroke_join", "miter")
         try:
+            dashes = tuple(float(v) for v in
+                           str(settings.value("tools/shape/stroke_dashes", "")).split(",") if v)
             self.stroke = ShapeStroke(
                 enabled=settings.value("tools/shape/stroke", False, bool),
                 fill=settings.value("tools/shape/fill", True, bool),
                 width=settings.value("tools/shape/stroke_width", 3.0, float),
                 alignment=alignment if alignment in ALIGNMENTS else "inside",
                 color=(color.red(), color.green(), color.blue()) if color.isValid()
-                else (0, 0, 0))
+                else (0, 0, 0),
+                opacity=settings.value("tools/shape/stroke_opacity", 100.0, float),
+                cap=cap if cap in CAPS else "butt", join=join if join in JOINS else "miter",
+                dashes=dashes)
         except ValueError:
             self.stroke = ShapeStroke(enabled=False)
         self._stroke_widgets: dict[str, QWidget] = {}
@@ -92,17 +102,21 @@ class ShapeTool(Tool):
             spin.setValue(int(value))
 
     def set_stroke_option(self, **change) -> None:
-        """Fill, Stroke, its colour, width or alignment changed on the options bar (`fill`,
-        `enabled`, `color`, `width`, `alignment` of `ShapeStroke`): kept for the next shape
-        and given to the active shape layer as one undo step. A colour chosen turns the
-        stroke on, as picking a stroke colour in Photoshop does."""
+        """Fill, Stroke, its colour, width, alignment, opacity, cap, join or dashes changed
+        on the options bar (fields of `ShapeStroke`; a dash preset changes dashes and cap
+        together): kept for the next shape and given to the active shape layer as one undo
+        step. A colour chosen turns the stroke on, as picking a stroke colour in Photoshop
+        does."""
         if "color" in change:
             change["enabled"] = True
         self.stroke = self.stroke.replace(**change)
         settings = self.window.settings
         for key, name in (("fill", "fill"), ("enabled", "stroke"), ("width", "stroke_width"),
-                          ("alignment", "stroke_alignment")):
+                          ("alignment", "stroke_alignment"), ("opacity", "stroke_opacity"),
+                          ("cap", "stroke_cap"), ("join", "stroke_join")):
             settings.set_value(f"tools/shape/{name}", getattr(self.stroke, key))
+        settings.set_value("tools/shape/stroke_dashes",
+                           ",".join(f"{v:g}" for v in self.stroke.dashes))
         settings.set_value("tools/shape/stroke_color", QColor(*self.stroke.color).name())
         self._show_stroke()
         doc = self.window.doc
@@ -115,6 +129,12 @@ class ShapeTool(Tool):
                 adjustment_ops.set_stroke(doc, layer, own.replace(**change))
             except Exception as exc:
                 self.window.report(exc, "Could not change the shape's stroke")
+
+    def set_dash_preset(self, name: str) -> None:
+        """A Stroke Options preset (`DASH_PRESETS`: solid, dashed, dotted): its dashes and
+        cap, one change."""
+        dashes, cap = DASH_PRESETS[name]
+        self.set_stroke_option(dashes=dashes, dash_offset=0.0, cap=cap)
 
     def new_stroke(self) -> Optional[ShapeStroke]:
         """The stroke a new shape gets: None for a filled shape without one (Photoshop's
@@ -237,7 +257,7 @@ class ShapeTool(Tool):
 
     def _build_stroke_options(self, row: QHBoxLayout) -> None:
         """Fill on/off; Stroke on/off, its colour (a swatch opening the colour picker),
-        width and alignment."""
+        width, alignment, opacity, cap, join and dash preset."""
         fill = QCheckBox("Fill")
         fill.setObjectName("ShapeTool_fill")
         fill.setToolTip("Fill the shape with the foreground colour")
@@ -264,11 +284,53 @@ class ShapeTool(Tool):
         alignment.addItems([a.capitalize() for a in ALIGNMENTS])
         alignment.currentIndexChanged.connect(
             lambda i: self.set_stroke_option(alignment=ALIGNMENTS[i]))
+        opacity = QSpinBox()
+        opacity.setObjectName("ShapeTool_stroke_opacity")
+        opacity.setRange(0, 100)
+        opacity.setSuffix(" %")
+        opacity.setToolTip("Stroke opacity")
+        opacity.setKeyboardTracking(False)
+        opacity.valueChanged.connect(lambda v: self.set_stroke_option(opacity=float(v)))
+        cap = QComboBox()
+        cap.setObjectName("ShapeTool_stroke_cap")
+        cap.setToolTip("Caps: the ends of an open path's stroke and of its dashes")
+        cap.addItems([c.capitalize() for c in CAPS])
+        cap.currentIndexChanged.connect(lambda i: self.set_stroke_option(cap=CAPS[i]))
+        join = QComboBox()
+        join.setObjectName("ShapeTool_stroke_join")
+        join.setToolTip("Corners: how the stroke turns at the path's corners")
+        join.addItems([j.capitalize() for j in JOINS])
+        join.currentIndexChanged.connect(lambda i: self.set_stroke_option(join=JOINS[i]))
+        dashes = QComboBox()
+        dashes.setObjectName("ShapeTool_stroke_dashes")
+        dashes.setToolTip("Stroke type: solid, dashed or dotted (Photoshop's presets)")
+        dashes.addItems([p.capitalize() for p in DASH_PRESETS] + ["Custom"])
+        # "Custom" only shows a layer's own dashes (read from a file); choosing it keeps them.
+        dashes.model().item(len(DASH_PRESETS)).setEnabled(False)
+        dashes.currentIndexChanged.connect(
+            lambda i: i < len(DASH_PRESETS) and self.set_dash_preset(list(DASH_PRESETS)[i]))
         self._stroke_widgets = {"fill": fill, "enabled": stroke, "color": color,
-                                "width": width, "alignment": alignment}
+                                "width": width, "alignment": alignment, "opacity": opacity,
+                                "cap": cap, "join": join, "dashes": dashes}
         self._show_stroke()
-        for widget in self._stroke_widgets.values():
+        for widget in (fill, stroke, color, width, alignment):
             row.addWidget(widget)
+        # The rest in a Stroke Options panel under a button, as Photoshop's (the bar has
+        # no room for them all beside the shapes' own options).
+        more = QToolButton()
+        more.setObjectName("ShapeTool_stroke_options")
+        more.setText("Stroke Options ▾")
+        more.setToolTip("Stroke opacity, caps, corners and dashes")
+        panel = QFrame(more, Qt.WindowType.Popup)
+        panel.setObjectName("ShapeTool_stroke_panel")
+        panel.setFrameShape(QFrame.Shape.StyledPanel)
+        form = QFormLayout(panel)
+        for text, widget in (("Opacity", opacity), ("Caps", cap), ("Corners", join),
+                             ("Dashes", dashes)):
+            form.addRow(text, widget)
+        more.clicked.connect(
+            lambda: (panel.move(more.mapToGlobal(more.rect().bottomLeft())), panel.show()))
+        row.addWidget(more)
 
     def _show_stroke(self) -> None:
         """The options bar shows the tool's Fill and Stroke (no signal sent back)."""
@@ -284,6 +346,12 @@ class ShapeTool(Tool):
         widgets["color"].setStyleSheet(f"border-left: 14px solid {name};")
         widgets["width"].setValue(stroke.width)
         widgets["alignment"].setCurrentIndex(ALIGNMENTS.index(stroke.alignment))
+        widgets["opacity"].setValue(round(stroke.opacity))
+        widgets["cap"].setCurrentIndex(CAPS.index(stroke.cap))
+        widgets["join"].setCurrentIndex(JOINS.index(stroke.join))
+        preset = stroke.preset()
+        widgets["dashes"].setCurrentIndex(list(DASH_PRESETS).index(preset) if preset
+                                          else len(DASH_PRESETS))
         for widget in widgets.values():
             widget.blockSignals(False)
 
