@@ -310,3 +310,24 @@ def test_cli_info_names_the_pattern():
     fill = json.loads(info("--json"))["layers"][0]["fill"]
     assert fill["settings"]["pattern"]["id"] == "cf324614-b915-11d7-b003-ad2608ed939e"
     assert (fill["settings"]["pattern"]["width"], fill["settings"]["scale"]) == (128, 100.0)
+
+
+def test_a_scaled_or_turned_tile_interpolates_without_seams_or_hidden_colours():
+    """Sampled between pixels, the tiling wraps around the tile (a one-colour tile stays
+    that colour everywhere, at any scale and angle: no seam at the tile's edges) and in
+    premultiplied alpha (the colour of a clear pixel never shows at its neighbours)."""
+    plain = np.zeros((3, 4, 4), np.uint8)
+    plain[...] = (40, 120, 200, 255)
+    for scale, angle in ((37.0, 0.0), (200.0, 0.0), (150.0, 30.0), (100.0, 45.0)):
+        out = tile(Pattern("Plain", plain), Box(-7, 5, 31, 23), scale, angle, (2.5, -1))
+        assert (out == (40, 120, 200, 255)).all(), (scale, angle)
+    half = np.zeros((1, 2, 4), np.uint8)
+    half[0, 0] = (255, 0, 0, 255)
+    half[0, 1] = (0, 255, 0, 0)  # clear: its green counts for nothing
+    out = tile(Pattern("Half", half), Box(0, 0, 8, 2), 200.0).astype(int)
+    assert out[0, [0, 1, 3]].tolist() == [[255, 0, 0, 255], [255, 0, 0, 128],
+                                          [255, 0, 0, 128]]
+    assert out[0, 2, 3] == 0
+    assert (out[1] == out[0]).all()
+    assert tile(Pattern("Half", half), Box(3, 4, 0, 6), 150.0).shape == (6, 0, 4)
+    assert tile(Pattern("Half", half), Box(3, 4, 5, 0), 150.0, 20.0).shape == (0, 5, 4)
