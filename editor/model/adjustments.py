@@ -633,7 +633,9 @@ class PatternFill(Adjustment):
     angle (degrees, counter-clockwise) and phase (where a tile's corner lies from the
     frame's corner, pixels: (0, 0) is Snap to Origin), tiled over the whole canvas.
     `align` (Link with Layer): on a shape layer the tiles start at its path's box
-    (`FillLayer.frame`), else at the canvas's corner. `descriptor`: the 'PtFl'
+    (`FillLayer.frame`), else at the canvas's corner; `anchor` moves them further, by
+    the file's reference point ('fxrp') less the box's corner, which Photoshop's files
+    hold and draw from (patterns.psd: (1, 0) on each shape). `descriptor`: the 'PtFl'
     descriptor it was read from (psd.py writes back the keys this class does not hold)."""
 
     kind: ClassVar[str] = "pattern_fill"
@@ -646,6 +648,7 @@ class PatternFill(Adjustment):
     phase: tuple = (0.0, 0.0)
     align: bool = True
     descriptor: object = field(default=None, compare=False, repr=False)
+    anchor: tuple = (0.0, 0.0)
 
     def __post_init__(self):
         # (A stand-in's `reduced` scale goes below Photoshop's 1 %: only > 0 is required.)
@@ -654,6 +657,7 @@ class PatternFill(Adjustment):
         object.__setattr__(self, "scale", float(self.scale))
         object.__setattr__(self, "angle", float(self.angle))
         object.__setattr__(self, "phase", tuple(float(v) for v in self.phase))
+        object.__setattr__(self, "anchor", tuple(float(v) for v in self.anchor))
 
     def is_identity(self) -> bool:
         return False  # it always paints
@@ -682,7 +686,8 @@ class PatternFill(Adjustment):
         if level <= 0:
             return self
         s = 1 << level
-        return replace(self, scale=self.scale / s, phase=(self.phase[0] / s, self.phase[1] / s))
+        return replace(self, scale=self.scale / s, phase=(self.phase[0] / s, self.phase[1] / s),
+                       anchor=(self.anchor[0] / s, self.anchor[1] / s))
 
     def paint(self, box, frame) -> np.ndarray:
         """Straight RGBA (uint8) of canvas box `box`: the pattern tiled (`patterns.tile`,
@@ -693,7 +698,8 @@ class PatternFill(Adjustment):
 
         if self.pattern is None:
             return np.zeros((max(0, box.h), max(0, box.w), 4), np.uint8)
-        origin = (frame[0] + self.phase[0], frame[1] + self.phase[1])
+        dx, dy = self.anchor if self.align else (0.0, 0.0)
+        origin = (frame[0] + self.phase[0] + dx, frame[1] + self.phase[1] + dy)
         return tile(self.pattern, box, self.scale, self.angle, origin)
 
 

@@ -8,11 +8,15 @@ the pattern itself, so a layer copied, merged or autosaved paints without its do
 
 `tile` lays a pattern over a canvas box: the tile's corner at `phase` (canvas pixels),
 scaled by `scale` % and turned by `angle` degrees (counter-clockwise, as Photoshop's
-angles). Each pixel takes the tile pixel under its centre (nearest neighbour), found by
-index arithmetic: unturned, the tile's columns for one tile's height, then whole rows of
-those (a 4000x3000 canvas in ~15 ms); turned, per pixel in bands of rows (~0.3 s). At
-100 % and a whole-pixel phase it is the tile repeated exactly, as Photoshop draws it;
-scaled, Photoshop interpolates where this repeats pixels.
+angles). At 100 % unturned it is the tile repeated exactly, by index arithmetic (the
+tile's columns for one tile's height, then whole rows of those: a 4000x3000 canvas in
+~15 ms), as Photoshop draws it. Scaled or turned, it is sampled bilinearly, wrapping
+around the tile, in premultiplied alpha, with tile pixel i at canvas pixel phase +
+i * scale: so Photoshop drew patterns.psd's Pattern Overlays at 200 % (0.0-0.3 levels
+off on average, 1 at most; copied pixel by pixel 3.4-17; with a bicubic kernel, a =
+-0.5 to -1, 0.8-4; bilinear at matched pixel centres, 2.8-16). Unturned, each distinct column and row
+of samples is made once (12 MP at 200 % in ~20 ms, at an odd scale ~1 s); turned, per
+pixel in bands of rows (~1.5 s opaque, ~3 s translucent).
 """
 from __future__ import annotations
 
@@ -73,11 +77,34 @@ def tile(pattern: Pattern, box: Box, scale: float = 100.0, angle: float = 0.0,
     # Pixel centres relative to the tile's corner, in the tile's (unscaled) pixels.
     dx = (np.arange(box.x, box.x + w, dtype=np.float64) + 0.5 - float(phase[0])) / k
     dy = (np.arange(box.y, box.y + h, dtype=np.float64) + 0.5 - float(phase[1])) / k
-    if float(angle) % 360 == 0:
+    turned = float(angle) % 360 != 0
+    if not turned and k == 1.0:
         ix = np.floor(dx).astype(np.int64) % pattern.width
         iy = np.floor(dy).astype(np.int64) % pattern.height
         # The columns of one tile's height first, then whole rows of those (row copies).
         return np.take(pixels[:, ix], iy, axis=0)
+    # Interpolated in premultiplied alpha (a transparent pixel's colour counts for
+    # nothing), as floats; straight again at the end.
+    src = pixels.astype(np.float32)
+    opaque = bool((pixels[..., 3] == 255).all())
+    if not opaque:
+        src[..., :3] *= src[..., 3:] * np.float32(1 / 255)
+    if not turned:
+        # Separable, and each distinct column (row) of samples made once: at 200 % a
+        # canvas of any size has 2 x the tile's columns and rows to make, then copies.
+        ux, inv_x = np.unique(np.round((dx - 0.5 / k) % pattern.width, 6), return_inverse=True)
+        uy, inv_y = np.unique(np.round((dy - 0.5 / k) % pattern.height, 6), return_inverse=True)
+        taps_x, weights_x = _taps(ux, pattern.width)
+        columns = (src[:, taps_x[:, 0]] * weights_x[:, 0, None]
+                   + src[:, taps_x[:, 1]] * weights_x[:, 1, None])
+        taps_y, weights_y = _taps(uy, pattern.height)
+        block = np.empty((len(uy), len(ux), 4), np.uint8)
+        for top in range(0, len(uy), BAND_ROWS):
+            rows = slice(top, top + BAND_ROWS)
+            band = columns[taps_y[rows, 0]] * weights_y[rows, 0, None, None]
+            band += columns[taps_y[rows, 1]] * weights_y[rows, 1, None, None]
+            block[rows] = _to_uint8(band, opaque)
+        return np.take(block[:, inv_x.ravel()], inv_y.ravel(), axis=0)
     # Turned counter-clockwise on screen (y down): screen = M p, p = M^T screen. In bands
     # of rows, so the index arrays stay small beside the output on a large canvas.
     a = np.deg2rad(float(angle))
@@ -85,10 +112,38 @@ def tile(pattern: Pattern, box: Box, scale: float = 100.0, angle: float = 0.0,
     out = np.empty((h, w, 4), np.uint8)
     for top in range(0, h, BAND_ROWS):
         rows = dy[top:top + BAND_ROWS, None]
-        ix = np.floor(c * dx[None, :] - s * rows).astype(np.int64) % pattern.width
-        iy = np.floor(s * dx[None, :] + c * rows).astype(np.int64) % pattern.height
-        out[top:top + BAND_ROWS] = pixels[iy, ix]
+        u = c * dx[None, :] - s * rows
+        v = s * dx[None, :] + c * rows
+        taps_x, weights_x = _taps(u - 0.5 / k, pattern.width)
+        taps_y, weights_y = _taps(v - 0.5 / k, pattern.height)
+        band = np.zeros(u.shape + (4,), np.float32)
+        for j in range(2):
+            for i in range(2):
+                weight = (weights_y[..., j] * weights_x[..., i])[..., None]
+                band += src[taps_y[..., j], taps_x[..., i]] * weight
+        out[top:top + BAND_ROWS] = _to_uint8(band, opaque)
     return out
+
+
+def _taps(coords: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The tile indices (wrapped around: the tiling is periodic) and float32 weights of
+    the 2 pixels that interpolate linearly at tile coordinates `coords` (pixel i at i):
+    arrays of `coords`' shape plus one axis of the 2 taps."""
+    base = np.floor(coords)
+    f = (coords - base)[..., None]
+    taps = (base.astype(np.int64)[..., None] + np.arange(2)) % size
+    return taps, np.concatenate([1 - f, f], axis=-1).astype(np.float32)
+
+
+def _to_uint8(rgba: np.ndarray, opaque: bool) -> np.ndarray:
+    """Premultiplied float RGBA (0..255) as straight uint8."""
+    np.clip(rgba, 0, 255, out=rgba)
+    if not opaque:
+        alpha = rgba[..., 3:]
+        np.minimum(rgba[..., :3], alpha, out=rgba[..., :3])  # premultiplied: colour <= alpha
+        np.divide(rgba[..., :3] * 255, alpha, out=rgba[..., :3], where=alpha > 0)
+        np.clip(rgba, 0, 255, out=rgba)
+    return np.rint(rgba).astype(np.uint8)
 
 
 def display_name(name: str) -> str:

@@ -89,6 +89,7 @@ RGBA. Any psd-tools failure becomes a FileFormatError naming the file.
 """
 from __future__ import annotations
 
+import dataclasses
 import io
 import itertools
 import json
@@ -512,6 +513,8 @@ class _Reader:
             node.fill_opacity = int(item.fill_opacity)
             node.mask = self.read_mask(item)
             self.read_vector_mask(item, node)
+        if isinstance(node, FillLayer):
+            read_pattern_anchor(item, node)
         layer_id = item.layer_id
         if isinstance(layer_id, int) and layer_id >= 0:
             self.ids[layer_id] = node
@@ -786,6 +789,40 @@ def _fxrp():
     from psd_tools.constants import Tag
 
     return Tag.REFERENCE_POINT
+
+
+def read_pattern_anchor(item, node: FillLayer) -> None:
+    """A Pattern fill linked with its shape layer draws its tiles from the layer's
+    reference point 'fxrp', not its path's corner: in patterns.psd (Photoshop's) each of
+    six shapes has 'fxrp' at its path's corner + (1, 0), and Photoshop's tiles lie
+    exactly there (ours at the corner were off by that pixel). Kept as the settings'
+    `anchor`, relative to the path's box, so it moves with the shape."""
+    settings = node.settings
+    if not isinstance(settings, adjustments.PatternFill) or not settings.align \
+            or node.vector_mask is None:
+        return
+    point = item.tagged_blocks.get_data(_fxrp())
+    frame = node.frame()
+    try:
+        anchor = (float(point[0]) - frame[0], float(point[1]) - frame[1])
+    except (TypeError, IndexError, ValueError):
+        return
+    if anchor != (0.0, 0.0) and frame[2] > 0 and max(map(abs, anchor)) < 1e6:
+        node.settings = dataclasses.replace(settings, anchor=anchor)
+
+
+def pattern_anchor_block(node) -> Optional[object]:
+    """The 'fxrp' block of a linked Pattern fill's `anchor` (`read_pattern_anchor`) for a
+    layer whose style writes none; None when there is nothing to write."""
+    from psd_tools.psd.tagged_blocks import ReferencePoint, TaggedBlock
+
+    settings = getattr(node, "settings", None)
+    if not isinstance(settings, adjustments.PatternFill) or settings.anchor == (0.0, 0.0) \
+            or (node.effects is not None and node.effects.reference_point is not None):
+        return None
+    frame = node.frame()
+    point = ReferencePoint([frame[0] + settings.anchor[0], frame[1] + settings.anchor[1]])
+    return TaggedBlock(key=_fxrp(), data=point)
 
 
 # psd-tools' effect class names -> what Photoshop's Layer Style dialog calls them.
@@ -2507,6 +2544,9 @@ class _Writer:
         if node.effects is not None:
             for block in effect_blocks(node.effects, self.light):
                 record.tagged_blocks[block.key] = block
+        anchor = pattern_anchor_block(node)
+        if anchor is not None:
+            record.tagged_blocks[anchor.key] = anchor
         if node.vector_mask is not None:
             for block in vector_path_blocks(node.vector_mask, plan.width, plan.height):
                 record.tagged_blocks[block.key] = block
