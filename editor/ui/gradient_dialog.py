@@ -6,10 +6,13 @@ Dither and Align with layer of a Gradient fill layer (`adjustments.GradientFill`
 Every change is shown at once on the canvas through `preview(settings)` (the caller's:
 the layer's settings changed without an undo step, `adjustment_ops.preview_settings`);
 what OK gives is applied by the caller as one undo step, and Cancel puts the settings
-back. A stop's colour comes from the colour picker (`dialogs.ask_color`); a new stop
-goes halfway along the widest gap between two stops, in the colour the gradient has
-there, with its midpoint halfway; the other stops keep theirs (the dialog does not edit
-midpoints: a Photoshop gradient's are kept). A gradient keeps at least one colour stop.
+back. The gradient bar (`gradient_bar.GradientBar`, Photoshop's Gradient Editor's) edits
+the stops and their midpoints by mouse; the rows of number fields below it are the
+precise entry, and both show the same settings. A stop's colour comes from the colour
+picker (`dialogs.ask_color`, a colour row's button or a double-click on its marker); the
+Add button puts a new stop halfway along the widest gap between two stops (a click on the
+bar's strip, where it is clicked), in the colour the gradient has there, with its
+midpoint halfway; the other stops keep theirs. A gradient keeps at least one colour stop.
 """
 from __future__ import annotations
 
@@ -17,9 +20,9 @@ from dataclasses import replace
 from typing import Callable, Optional
 
 import numpy as np
-from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
+from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDoubleSpinBox, QFormLayout,
-                               QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
+                               QGridLayout, QGroupBox, QHBoxLayout, QPushButton,
                                QVBoxLayout, QWidget)
 
 from editor.model import gradients
@@ -28,22 +31,7 @@ from engine.box import Box
 
 from . import dialogs
 from .dialogs import number_box, ok_cancel
-
-BAR_W, BAR_H = 320, 28
-
-
-def gradient_image(settings: GradientFill, width: int, height: int) -> QImage:
-    """The gradient from its first stop to its last, left to right, over a grey checker
-    (where it is transparent), as Photoshop's gradient bar shows it."""
-    colours = gradients.colours(np.linspace(0.0, 1.0, max(1, width)), settings.lookup())
-    rows = np.broadcast_to(colours[None], (max(1, height), max(1, width), 4)).astype(np.float32)
-    y, x = np.mgrid[0:rows.shape[0], 0:rows.shape[1]]
-    checker = np.where(((x // 6) + (y // 6)) % 2 == 0, 255.0, 204.0)[..., None]
-    alpha = rows[..., 3:4] / 255.0
-    rgb = np.ascontiguousarray(np.rint(rows[..., :3] * alpha + checker * (1 - alpha)), np.uint8)
-    image = QImage(rgb.data, rgb.shape[1], rgb.shape[0], rgb.strides[0],
-                   QImage.Format.Format_RGB888)
-    return image.copy()  # its own memory: `rgb` goes
+from .gradient_bar import GradientBar, added, moved, removed
 
 
 class GradientFillDialog(QDialog):
@@ -60,9 +48,9 @@ class GradientFillDialog(QDialog):
         self._row_counts: Optional[tuple[int, int]] = None  # the stops the rows were made for
         layout = QVBoxLayout(self)
 
-        self.bar = QLabel()
-        self.bar.setObjectName("GradientBar")
-        self.bar.setFixedSize(BAR_W, BAR_H)
+        self.bar = GradientBar(settings)
+        self.bar.changed.connect(self._apply)
+        self.bar.pick_colour.connect(self._pick)
         layout.addWidget(self.bar)
 
         stops = QGroupBox("Color stops")
@@ -194,7 +182,7 @@ class GradientFillDialog(QDialog):
             self.reverse.setChecked(s.reverse)
             self.dither.setChecked(s.dither)
             self.align.setChecked(s.align)
-            self.bar.setPixmap(QPixmap.fromImage(gradient_image(s, BAR_W, BAR_H)))
+            self.bar.set_settings(s)
         finally:
             self._updating = False
 
@@ -235,22 +223,15 @@ class GradientFillDialog(QDialog):
         self._stops_changed(stops)
 
     def _move_stop(self, i: int, value: float) -> None:
-        if self._updating:
-            return
-        stops = list(self.settings.stops)
-        stops[i] = (value, stops[i][1])
-        self._stops_changed(stops)  # (sorted again: a stop may pass another)
+        if not self._updating:
+            self._apply(moved(self.settings, "color", i, value))
 
     def _remove_stop(self, i: int) -> None:
-        if len(self.settings.stops) > 1:
-            self._stops_changed([s for j, s in enumerate(self.settings.stops) if j != i],
-                                midpoints=_without(self.settings.midpoints, i))
+        self._apply(removed(self.settings, "color", i))
 
     def _add_stop(self) -> None:
-        at = _widest_gap([s[0] for s in self.settings.stops])
-        rgb = tuple(int(v) for v in self._colour_at(at)[:3])
-        self._stops_changed(list(self.settings.stops) + [(at, rgb)],
-                            midpoints=_with_one_more(self.settings.midpoints))
+        self._apply(added(self.settings, "color",
+                          _widest_gap([s[0] for s in self.settings.stops])))
 
     def _set_opacity(self, i: int, value: float) -> None:
         if self._updating:
@@ -260,39 +241,15 @@ class GradientFillDialog(QDialog):
         self._stops_changed(list(self.settings.stops), opacity)
 
     def _move_opacity(self, i: int, value: float) -> None:
-        if self._updating:
-            return
-        opacity = list(self.settings.opacity_stops)
-        opacity[i] = (value, opacity[i][1])
-        self._stops_changed(list(self.settings.stops), opacity)
+        if not self._updating:
+            self._apply(moved(self.settings, "opacity", i, value))
 
     def _remove_opacity(self, i: int) -> None:
-        if len(self.settings.opacity_stops) > 1:
-            self._stops_changed(list(self.settings.stops),
-                                [s for j, s in enumerate(self.settings.opacity_stops) if j != i],
-                                opacity_midpoints=_without(self.settings.opacity_midpoints, i))
+        self._apply(removed(self.settings, "opacity", i))
 
     def _add_opacity(self) -> None:
-        at = _widest_gap([s[0] for s in self.settings.opacity_stops])
-        opacity = round(float(self._colour_at(at)[3]) / 2.55)
-        self._stops_changed(list(self.settings.stops),
-                            list(self.settings.opacity_stops) + [(at, opacity)],
-                            opacity_midpoints=_with_one_more(self.settings.opacity_midpoints))
-
-    def _colour_at(self, at: float) -> np.ndarray:
-        """The gradient's RGBA (0..255) at location `at` %."""
-        lookup = self.settings.lookup()
-        return lookup[int(round(at / 100 * (len(lookup) - 1)))]
-
-
-def _without(midpoints: tuple, i: int) -> tuple:
-    """Midpoints (() when all halfway) without stop `i`'s."""
-    return tuple(m for j, m in enumerate(midpoints) if j != i)
-
-
-def _with_one_more(midpoints: tuple) -> tuple:
-    """Midpoints (() when all halfway) with a halfway one for a stop added last."""
-    return midpoints + (50.0,) if midpoints else ()
+        self._apply(added(self.settings, "opacity",
+                          _widest_gap([s[0] for s in self.settings.opacity_stops])))
 
 
 def _widest_gap(locations: list[float]) -> float:
