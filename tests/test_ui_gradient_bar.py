@@ -4,7 +4,7 @@ by a double-click, stops taken off by a drag off the bar and by Delete, an opaci
 added above the bar, a midpoint diamond dragged. The number rows follow the bar, the
 canvas shows each change live and, after OK, what `gradients.table` gives for the stops
 the user made (worked out here from them, not read from the layer); OK is one undo step.
-The canvas is 96 pixels wide and the gradient runs across it (angle 0), so column x lies
+The midpoint's number field and the diamond follow each other. The canvas is 96 pixels wide and the gradient runs across it (angle 0), so column x lies
 at x / 96 along it."""
 from __future__ import annotations
 
@@ -166,12 +166,15 @@ def test_dragging_a_midpoint_diamond_bends_the_stretch(opened, qtbot):
 
     def drive(dialog, seen):
         bar = dialog.bar
-        drag(qtbot, bar, diamond(bar, 50), diamond(bar, 25))
-        seen["at"] = bar.midpoint_x("color", 1)
+        row = dialog.findChild(QDoubleSpinBox, "GradientMidpoint_1")
+        seen["typed"] = (row.value(), row.setValue(40), bar.midpoint_x("color", 1))[::2]
+        drag(qtbot, bar, diamond(bar, 40), diamond(bar, 25))
+        seen["at"] = (bar.midpoint_x("color", 1), row.value())
         drag(qtbot, bar, diamond(bar, 25), diamond(bar, 1))  # 5 % at least
 
     seen = reopen(w, qtbot, layer, drive)
-    assert seen["at"] == bar_x(25)
+    assert seen["typed"] == (50.0, bar_x(40))  # the bar follows the row's precise entry
+    assert seen["at"] == (bar_x(25), 25.0)  # and the row follows the bar
     assert layer.settings.midpoints == (50.0, 5.0)  # (the first stop's is unused)
     assert doc.history.count == steps + 1
     shown = screen(w)

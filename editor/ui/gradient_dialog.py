@@ -12,7 +12,9 @@ precise entry, and both show the same settings. A stop's colour comes from the c
 picker (`dialogs.ask_color`, a colour row's button or a double-click on its marker); the
 Add button puts a new stop halfway along the widest gap between two stops (a click on the
 bar's strip, where it is clicked), in the colour the gradient has there, with its
-midpoint halfway; the other stops keep theirs. A gradient keeps at least one colour stop.
+midpoint halfway; the other stops keep theirs. Each stop but the first has a "mid" field:
+the midpoint of the stretch ending at it (the bar's diamond, 5..95 %). A gradient keeps at
+least one colour stop.
 """
 from __future__ import annotations
 
@@ -31,7 +33,7 @@ from engine.box import Box
 
 from . import dialogs
 from .dialogs import number_box, ok_cancel
-from .gradient_bar import GradientBar, added, moved, removed
+from .gradient_bar import GradientBar, added, moved, removed, with_midpoint
 
 
 class GradientFillDialog(QDialog):
@@ -95,6 +97,7 @@ class GradientFillDialog(QDialog):
                                "without dithering")
         self.align = self._check("GradientAlign", "Align with layer", "align", checks)
         self.align.setToolTip("Lay the gradient out on the layer's path rather than the canvas")
+        checks.addStretch()  # each box as wide as its text: a click on it ticks it
         form.addRow(checks)
         layout.addLayout(form)
 
@@ -134,12 +137,14 @@ class GradientFillDialog(QDialog):
             remove.setObjectName(f"GradientStopRemove_{i}")
             remove.setEnabled(len(s.stops) > 1)
             remove.clicked.connect(lambda _=False, i=i: self._remove_stop(i))
-            for column, widget in enumerate((color, location, remove)):
-                self.stop_grid.addWidget(widget, i, column)
+            for column, widget in enumerate((color, location, self._midpoint_box("color", i),
+                                             remove)):
+                if widget is not None:
+                    self.stop_grid.addWidget(widget, i, column)
         add = QPushButton("Add Color Stop")
         add.setObjectName("GradientAddStop")
         add.clicked.connect(self._add_stop)
-        self.stop_grid.addWidget(add, len(s.stops), 0, 1, 3)
+        self.stop_grid.addWidget(add, len(s.stops), 0, 1, 4)
         for i, (at, opacity) in enumerate(s.opacity_stops):
             value = number_box(f"GradientOpacity_{i}", 0, 100, " %", 0)
             value.valueChanged.connect(lambda v, i=i: self._set_opacity(i, v))
@@ -150,12 +155,27 @@ class GradientFillDialog(QDialog):
             remove.setObjectName(f"GradientOpacityRemove_{i}")
             remove.setEnabled(len(s.opacity_stops) > 1)
             remove.clicked.connect(lambda _=False, i=i: self._remove_opacity(i))
-            for column, widget in enumerate((value, location, remove)):
-                self.opacity_grid.addWidget(widget, i, column)
+            for column, widget in enumerate((value, location, self._midpoint_box("opacity", i),
+                                             remove)):
+                if widget is not None:
+                    self.opacity_grid.addWidget(widget, i, column)
         add = QPushButton("Add Opacity Stop")
         add.setObjectName("GradientAddOpacityStop")
         add.clicked.connect(self._add_opacity)
-        self.opacity_grid.addWidget(add, len(s.opacity_stops), 0, 1, 3)
+        self.opacity_grid.addWidget(add, len(s.opacity_stops), 0, 1, 4)
+
+    def _midpoint_box(self, kind: str, i: int) -> Optional[QDoubleSpinBox]:
+        """The precise entry of the midpoint of the stretch ending at stop `i` (the bar's
+        diamond); none for the first stop, which ends no stretch."""
+        if i == 0:
+            return None
+        name = "GradientMidpoint" if kind == "color" else "GradientOpacityMidpoint"
+        box = number_box(f"{name}_{i}", 5, 95, " %", 0)
+        box.setPrefix("mid ")
+        box.setToolTip("Where between this stop and the one before it the blend is half "
+                       "and half (the diamond on the bar)")
+        box.valueChanged.connect(lambda v, kind=kind, i=i: self._set_midpoint(kind, i, v))
+        return box
 
     def _show(self) -> None:
         """Every widget shows `settings` (the rows made again when their number changed)."""
@@ -171,9 +191,15 @@ class GradientFillDialog(QDialog):
                 button.setStyleSheet(f"background-color: rgb{tuple(rgb)}; color: {ink};")
                 button.setText("#{:02X}{:02X}{:02X}".format(*rgb))
                 self.findChild(QDoubleSpinBox, f"GradientStopLocation_{i}").setValue(at)
+            for i, m in enumerate(s.midpoints or (50.0,) * len(s.stops)):
+                if i:
+                    self.findChild(QDoubleSpinBox, f"GradientMidpoint_{i}").setValue(m)
             for i, (at, opacity) in enumerate(s.opacity_stops):
                 self.findChild(QDoubleSpinBox, f"GradientOpacity_{i}").setValue(opacity)
                 self.findChild(QDoubleSpinBox, f"GradientOpacityLocation_{i}").setValue(at)
+            for i, m in enumerate(s.opacity_midpoints or (50.0,) * len(s.opacity_stops)):
+                if i:
+                    self.findChild(QDoubleSpinBox, f"GradientOpacityMidpoint_{i}").setValue(m)
             self.smoothness.setValue(s.smoothness)
             self.method.setCurrentIndex(gradients.METHODS.index(s.method))
             self.style.setCurrentIndex(gradients.STYLES.index(s.style))
@@ -225,6 +251,10 @@ class GradientFillDialog(QDialog):
     def _move_stop(self, i: int, value: float) -> None:
         if not self._updating:
             self._apply(moved(self.settings, "color", i, value))
+
+    def _set_midpoint(self, kind: str, i: int, value: float) -> None:
+        if not self._updating:
+            self._apply(with_midpoint(self.settings, kind, i, value))
 
     def _remove_stop(self, i: int) -> None:
         self._apply(removed(self.settings, "color", i))
