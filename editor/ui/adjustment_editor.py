@@ -37,7 +37,8 @@ from editor.model.layers import AdjustmentLayer
 
 from .below_histogram import BelowHistogram
 from .curve_graph import CurveGraph
-from .gradient_dialog import fill_image, gradient_image
+from .gradient_bar import gradient_image
+from .gradient_dialog import fill_image
 from .hue_bars import HueBars
 from .icons import icon
 from .targeted_adjust import TargetedAdjustMode

@@ -6,10 +6,15 @@ Dither and Align with layer of a Gradient fill layer (`adjustments.GradientFill`
 Every change is shown at once on the canvas through `preview(settings)` (the caller's:
 the layer's settings changed without an undo step, `adjustment_ops.preview_settings`);
 what OK gives is applied by the caller as one undo step, and Cancel puts the settings
-back. A stop's colour comes from the colour picker (`dialogs.ask_color`); a new stop
-goes halfway along the widest gap between two stops, in the colour the gradient has
-there, with its midpoint halfway; the other stops keep theirs (the dialog does not edit
-midpoints: a Photoshop gradient's are kept). A gradient keeps at least one colour stop.
+back. The gradient bar (`gradient_bar.GradientBar`, Photoshop's Gradient Editor's) edits
+the stops and their midpoints by mouse; the rows of number fields below it are the
+precise entry, and both show the same settings. A stop's colour comes from the colour
+picker (`dialogs.ask_color`, a colour row's button or a double-click on its marker); the
+Add button puts a new stop halfway along the widest gap between two stops (a click on the
+bar's strip, where it is clicked), in the colour the gradient has there, with its
+midpoint halfway; the other stops keep theirs. Each stop but the first has a "mid" field:
+the midpoint of the stretch ending at it (the bar's diamond, 5..95 %). A gradient keeps at
+least one colour stop.
 """
 from __future__ import annotations
 
@@ -17,9 +22,9 @@ from dataclasses import replace
 from typing import Callable, Optional
 
 import numpy as np
-from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
+from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDoubleSpinBox, QFormLayout,
-                               QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
+                               QGridLayout, QGroupBox, QHBoxLayout, QPushButton,
                                QVBoxLayout, QWidget)
 
 from editor.model import gradients
@@ -28,22 +33,7 @@ from engine.box import Box
 
 from . import dialogs
 from .dialogs import number_box, ok_cancel
-
-BAR_W, BAR_H = 320, 28
-
-
-def gradient_image(settings: GradientFill, width: int, height: int) -> QImage:
-    """The gradient from its first stop to its last, left to right, over a grey checker
-    (where it is transparent), as Photoshop's gradient bar shows it."""
-    colours = gradients.colours(np.linspace(0.0, 1.0, max(1, width)), settings.lookup())
-    rows = np.broadcast_to(colours[None], (max(1, height), max(1, width), 4)).astype(np.float32)
-    y, x = np.mgrid[0:rows.shape[0], 0:rows.shape[1]]
-    checker = np.where(((x // 6) + (y // 6)) % 2 == 0, 255.0, 204.0)[..., None]
-    alpha = rows[..., 3:4] / 255.0
-    rgb = np.ascontiguousarray(np.rint(rows[..., :3] * alpha + checker * (1 - alpha)), np.uint8)
-    image = QImage(rgb.data, rgb.shape[1], rgb.shape[0], rgb.strides[0],
-                   QImage.Format.Format_RGB888)
-    return image.copy()  # its own memory: `rgb` goes
+from .gradient_bar import GradientBar, added, moved, removed, with_midpoint
 
 
 class GradientFillDialog(QDialog):
@@ -60,9 +50,9 @@ class GradientFillDialog(QDialog):
         self._row_counts: Optional[tuple[int, int]] = None  # the stops the rows were made for
         layout = QVBoxLayout(self)
 
-        self.bar = QLabel()
-        self.bar.setObjectName("GradientBar")
-        self.bar.setFixedSize(BAR_W, BAR_H)
+        self.bar = GradientBar(settings)
+        self.bar.changed.connect(self._apply)
+        self.bar.pick_colour.connect(self._pick)
         layout.addWidget(self.bar)
 
         stops = QGroupBox("Color stops")
@@ -107,6 +97,7 @@ class GradientFillDialog(QDialog):
                                "without dithering")
         self.align = self._check("GradientAlign", "Align with layer", "align", checks)
         self.align.setToolTip("Lay the gradient out on the layer's path rather than the canvas")
+        checks.addStretch()  # each box as wide as its text: a click on it ticks it
         form.addRow(checks)
         layout.addLayout(form)
 
@@ -146,12 +137,14 @@ class GradientFillDialog(QDialog):
             remove.setObjectName(f"GradientStopRemove_{i}")
             remove.setEnabled(len(s.stops) > 1)
             remove.clicked.connect(lambda _=False, i=i: self._remove_stop(i))
-            for column, widget in enumerate((color, location, remove)):
-                self.stop_grid.addWidget(widget, i, column)
+            for column, widget in enumerate((color, location, self._midpoint_box("color", i),
+                                             remove)):
+                if widget is not None:
+                    self.stop_grid.addWidget(widget, i, column)
         add = QPushButton("Add Color Stop")
         add.setObjectName("GradientAddStop")
         add.clicked.connect(self._add_stop)
-        self.stop_grid.addWidget(add, len(s.stops), 0, 1, 3)
+        self.stop_grid.addWidget(add, len(s.stops), 0, 1, 4)
         for i, (at, opacity) in enumerate(s.opacity_stops):
             value = number_box(f"GradientOpacity_{i}", 0, 100, " %", 0)
             value.valueChanged.connect(lambda v, i=i: self._set_opacity(i, v))
@@ -162,12 +155,27 @@ class GradientFillDialog(QDialog):
             remove.setObjectName(f"GradientOpacityRemove_{i}")
             remove.setEnabled(len(s.opacity_stops) > 1)
             remove.clicked.connect(lambda _=False, i=i: self._remove_opacity(i))
-            for column, widget in enumerate((value, location, remove)):
-                self.opacity_grid.addWidget(widget, i, column)
+            for column, widget in enumerate((value, location, self._midpoint_box("opacity", i),
+                                             remove)):
+                if widget is not None:
+                    self.opacity_grid.addWidget(widget, i, column)
         add = QPushButton("Add Opacity Stop")
         add.setObjectName("GradientAddOpacityStop")
         add.clicked.connect(self._add_opacity)
-        self.opacity_grid.addWidget(add, len(s.opacity_stops), 0, 1, 3)
+        self.opacity_grid.addWidget(add, len(s.opacity_stops), 0, 1, 4)
+
+    def _midpoint_box(self, kind: str, i: int) -> Optional[QDoubleSpinBox]:
+        """The precise entry of the midpoint of the stretch ending at stop `i` (the bar's
+        diamond); none for the first stop, which ends no stretch."""
+        if i == 0:
+            return None
+        name = "GradientMidpoint" if kind == "color" else "GradientOpacityMidpoint"
+        box = number_box(f"{name}_{i}", 5, 95, " %", 0)
+        box.setPrefix("mid ")
+        box.setToolTip("Where between this stop and the one before it the blend is half "
+                       "and half (the diamond on the bar)")
+        box.valueChanged.connect(lambda v, kind=kind, i=i: self._set_midpoint(kind, i, v))
+        return box
 
     def _show(self) -> None:
         """Every widget shows `settings` (the rows made again when their number changed)."""
@@ -183,9 +191,15 @@ class GradientFillDialog(QDialog):
                 button.setStyleSheet(f"background-color: rgb{tuple(rgb)}; color: {ink};")
                 button.setText("#{:02X}{:02X}{:02X}".format(*rgb))
                 self.findChild(QDoubleSpinBox, f"GradientStopLocation_{i}").setValue(at)
+            for i, m in enumerate(s.midpoints or (50.0,) * len(s.stops)):
+                if i:
+                    self.findChild(QDoubleSpinBox, f"GradientMidpoint_{i}").setValue(m)
             for i, (at, opacity) in enumerate(s.opacity_stops):
                 self.findChild(QDoubleSpinBox, f"GradientOpacity_{i}").setValue(opacity)
                 self.findChild(QDoubleSpinBox, f"GradientOpacityLocation_{i}").setValue(at)
+            for i, m in enumerate(s.opacity_midpoints or (50.0,) * len(s.opacity_stops)):
+                if i:
+                    self.findChild(QDoubleSpinBox, f"GradientOpacityMidpoint_{i}").setValue(m)
             self.smoothness.setValue(s.smoothness)
             self.method.setCurrentIndex(gradients.METHODS.index(s.method))
             self.style.setCurrentIndex(gradients.STYLES.index(s.style))
@@ -194,7 +208,7 @@ class GradientFillDialog(QDialog):
             self.reverse.setChecked(s.reverse)
             self.dither.setChecked(s.dither)
             self.align.setChecked(s.align)
-            self.bar.setPixmap(QPixmap.fromImage(gradient_image(s, BAR_W, BAR_H)))
+            self.bar.set_settings(s)
         finally:
             self._updating = False
 
@@ -235,22 +249,19 @@ class GradientFillDialog(QDialog):
         self._stops_changed(stops)
 
     def _move_stop(self, i: int, value: float) -> None:
-        if self._updating:
-            return
-        stops = list(self.settings.stops)
-        stops[i] = (value, stops[i][1])
-        self._stops_changed(stops)  # (sorted again: a stop may pass another)
+        if not self._updating:
+            self._apply(moved(self.settings, "color", i, value))
+
+    def _set_midpoint(self, kind: str, i: int, value: float) -> None:
+        if not self._updating:
+            self._apply(with_midpoint(self.settings, kind, i, value))
 
     def _remove_stop(self, i: int) -> None:
-        if len(self.settings.stops) > 1:
-            self._stops_changed([s for j, s in enumerate(self.settings.stops) if j != i],
-                                midpoints=_without(self.settings.midpoints, i))
+        self._apply(removed(self.settings, "color", i))
 
     def _add_stop(self) -> None:
-        at = _widest_gap([s[0] for s in self.settings.stops])
-        rgb = tuple(int(v) for v in self._colour_at(at)[:3])
-        self._stops_changed(list(self.settings.stops) + [(at, rgb)],
-                            midpoints=_with_one_more(self.settings.midpoints))
+        self._apply(added(self.settings, "color",
+                          _widest_gap([s[0] for s in self.settings.stops])))
 
     def _set_opacity(self, i: int, value: float) -> None:
         if self._updating:
@@ -260,39 +271,15 @@ class GradientFillDialog(QDialog):
         self._stops_changed(list(self.settings.stops), opacity)
 
     def _move_opacity(self, i: int, value: float) -> None:
-        if self._updating:
-            return
-        opacity = list(self.settings.opacity_stops)
-        opacity[i] = (value, opacity[i][1])
-        self._stops_changed(list(self.settings.stops), opacity)
+        if not self._updating:
+            self._apply(moved(self.settings, "opacity", i, value))
 
     def _remove_opacity(self, i: int) -> None:
-        if len(self.settings.opacity_stops) > 1:
-            self._stops_changed(list(self.settings.stops),
-                                [s for j, s in enumerate(self.settings.opacity_stops) if j != i],
-                                opacity_midpoints=_without(self.settings.opacity_midpoints, i))
+        self._apply(removed(self.settings, "opacity", i))
 
     def _add_opacity(self) -> None:
-        at = _widest_gap([s[0] for s in self.settings.opacity_stops])
-        opacity = round(float(self._colour_at(at)[3]) / 2.55)
-        self._stops_changed(list(self.settings.stops),
-                            list(self.settings.opacity_stops) + [(at, opacity)],
-                            opacity_midpoints=_with_one_more(self.settings.opacity_midpoints))
-
-    def _colour_at(self, at: float) -> np.ndarray:
-        """The gradient's RGBA (0..255) at location `at` %."""
-        lookup = self.settings.lookup()
-        return lookup[int(round(at / 100 * (len(lookup) - 1)))]
-
-
-def _without(midpoints: tuple, i: int) -> tuple:
-    """Midpoints (() when all halfway) without stop `i`'s."""
-    return tuple(m for j, m in enumerate(midpoints) if j != i)
-
-
-def _with_one_more(midpoints: tuple) -> tuple:
-    """Midpoints (() when all halfway) with a halfway one for a stop added last."""
-    return midpoints + (50.0,) if midpoints else ()
+        self._apply(added(self.settings, "opacity",
+                          _widest_gap([s[0] for s in self.settings.opacity_stops])))
 
 
 def _widest_gap(locations: list[float]) -> float:
