@@ -268,3 +268,153 @@ def test_advanced_blending_in_the_layer_style_dialog(qtbot, tmp_path, monkeypatc
     assert (seen["live"] != plain).any()
     assert square.channels == (True, True, True) and doc.history.count == steps
     assert np.array_equal(screen(w), plain)
+
+
+# Knockout on groups, clipping bases and clipped layers (issue 15). No Photoshop file in
+# psd-tools' corpus has a group or a clipped layer with Knockout (all 273 scanned: only the
+# layers of knockout-isolated-groups.psd), so these check the formula above, which psd-tools'
+# `_apply_source` applies to a group's composite as to a layer, on every path.
+
+def group_scene(kind: str, knockout: str) -> Document:
+    """`scene`'s stack with the knockout moved off the green layer onto what holds it:
+    "isolated", an isolated Multiply group at opacity 230 holding the green layer (Normal,
+    opaque); "pass_through", a Pass Through group holding it (Multiply at opacity 230), which
+    keeps its mode against the backdrop it knocks down to (at Fill 100 %); "base", the green layer as a
+    clipping base (Multiply at 230) with an opaque yellow layer clipped to it, so the clipping
+    group knocks out in the green layer's shape. The same numbers as `scene` either way."""
+    doc = scene("none")
+    outer = doc.root.children[1]
+    green = outer.children[1]
+    if kind == "base":
+        green.knockout = knockout
+        yellow = Layer("Y", solid((230, 210, 20), 255, W, H))
+        yellow.clipping = True
+        yellow.parent = outer
+        outer.children.append(yellow)
+        return doc
+    if kind == "isolated":
+        green.blend_mode, green.opacity, green.fill_opacity = "normal", 255, 255
+        inner = Group("K", [green], blend_mode="multiply", opacity=230)
+    else:
+        green.fill_opacity = 255  # (its Fill would fade its share of the group's shape)
+        inner = Group("K", [green], blend_mode="pass_through")
+    inner.knockout = knockout
+    green.parent = inner
+    inner.parent = outer
+    outer.children[1] = inner
+    return doc
+
+
+@pytest.mark.parametrize("knockout", ["shallow", "deep"])
+@pytest.mark.parametrize("kind", ["isolated", "pass_through", "base"])
+def test_group_and_clipping_base_knockout_match_the_formula(qapp, kind, knockout):
+    """A group's composite (or a clipping group, in its base's shape S) knocks out as a layer
+    does: over(composite, K) + (1 - S) * (current - K), K the bottom of the enclosing group
+    (the red layer) or, Deep, of the document (transparency); outside it, blue over red."""
+    red = premultiplied(np.array([200, 30, 30, 200], np.uint8))
+    blue = premultiplied(np.array([20, 40, 220, 255], np.uint8))
+    color = np.array([230, 210, 20] if kind == "base" else [40, 200, 60]) / 255
+    shape = 180 / 255 * 230 / 255
+    under = red if knockout == "shallow" else np.zeros(4)
+    expected = over(color, shape, under, "multiply") + (1 - shape) * (blue - under)
+    for label, ours in every_path(group_scene(kind, knockout)).items():
+        inside = premultiplied(ours[5:25, 10:30]) * 255
+        assert np.abs(inside - expected * 255).max() <= 2, (label, inside[0, 0], expected * 255)
+        assert np.abs(premultiplied(ours[2, 7]) - blue).max() * 255 <= 1, label
+
+
+def test_group_knockout_at_zero_fill_shows_the_backdrop(qapp):
+    """An isolated group at 0 % Fill punches its layers' shape down to what lies below its
+    enclosing group (its Fill fades its composite, not its hole)."""
+    doc = group_scene("isolated", "shallow")
+    group = doc.root.children[1].children[1]
+    group.fill_opacity, group.opacity, group.children[0].pixels[..., 3] = 0, 255, 255
+    red = np.array([200, 30, 30, 200])
+    for label, ours in every_path(doc).items():
+        assert np.abs(ours[5:25, 10:30].astype(int) - red).max() <= 1, label
+
+
+def clip_scene(knockout: str) -> Document:
+    """The translucent red layer under an opaque yellow base (15 px wide) with, clipped to
+    it, an opaque blue layer and the green Multiply layer at 230 knocking out."""
+    doc = scene(knockout)
+    outer = doc.root.children[1]
+    blue, green = outer.children
+    base = Layer("P", solid((230, 210, 20), 255, 15, H), 5, 0)
+    green.fill_opacity = 255
+    for node in (blue, green):
+        node.clipping = True
+    base.parent = outer
+    outer.children.insert(0, base)
+    return doc
+
+
+@pytest.mark.parametrize("knockout", ["none", "shallow", "deep"])
+def test_clipped_knockout_knocks_down_to_the_base(qapp, knockout):
+    """A clipped layer with Knockout (Shallow or Deep alike) blends onto its clipping group's
+    base instead of the clipped layers below it (psd-tools' clip compositor, seeded with the
+    base); outside the base it draws nothing, and the result keeps the base's alpha."""
+    base = premultiplied(np.array([230, 210, 20, 255], np.uint8))
+    blue = premultiplied(np.array([20, 40, 220, 255], np.uint8))
+    green = np.array([40, 200, 60]) / 255
+    shape = 180 / 255 * 230 / 255
+    if knockout == "none":
+        expected = over(green, shape, blue, "multiply")
+    else:
+        expected = over(green, shape, base, "multiply") + (1 - shape) * (blue - base)
+    for label, ours in every_path(clip_scene(knockout)).items():
+        inside = premultiplied(ours[5:25, 10:20]) * 255
+        assert np.abs(inside - expected * 255).max() <= 2, (label, inside[0, 0], expected * 255)
+        beside = ours[5:25, 20:30].astype(int) - (200, 30, 30, 200)  # beside the base
+        assert np.abs(beside).max() <= 1, label
+    if knockout != "none":
+        assert abs(expected[2] - blue[2]) * 255 > 50
+
+
+@pytest.mark.parametrize("dragged", ["B", "A", "C"])
+@pytest.mark.parametrize("kind", ["isolated", "pass_through", "clipped"])
+def test_drag_near_group_and_clipped_knockouts_settles_exactly(qapp, kind, dragged):
+    """Dragging the layer under a knockout group or clipped knockout layer, the one below
+    their group, or the layer inside the knockout group (the clipped knockout layer itself):
+    the screen ends as a fresh render, and the file path agrees with it."""
+    doc = clip_scene("deep") if kind == "clipped" else group_scene(kind, "deep")
+    layer = next(n for n in doc.root.walk() if n.name == dragged)
+    renderer = Renderer(doc)
+    renderer.update()
+    renderer.set_focus(layer)
+    for _ in range(4):
+        doc.translate(layer, 2, 1, merge_key="drag")
+        renderer.update()
+        assert np.abs(renderer.composite.array.astype(int) - fresh(doc)).max() <= 2
+    renderer.settle()
+    renderer.update()
+    np.testing.assert_array_equal(renderer.composite.array, fresh(doc))
+    screen = renderer.composite.to_straight_rgba8()
+    renderer.close()
+    assert np.abs(screen.astype(int) - composite_document(doc, precise=False)).max() <= 1
+
+
+def test_group_knockout_written_and_matches_psd_tools(tmp_path, qapp):
+    """Isolated knockout groups: written as the group's 'knko' (psd-tools reads it), read
+    back, and a Shallow one composited as psd-tools composites the file (at opacity 255:
+    psd-tools leaves opacity out of a knockout's shape, Photoshop and we do not; and its Deep
+    stops at a Background layer, or without one at the group's backdrop, not transparency)."""
+    for knockout in ("deep", "shallow"):
+        doc = group_scene("isolated", knockout)
+        group = doc.root.children[1].children[1]
+        group.opacity = 255
+        path = str(tmp_path / f"{knockout}.psd")
+        save_document(doc, path)
+        psd = PSDImage.open(path)
+        written = next(n for n in psd.descendants() if n.name == "K")
+        assert written.tagged_blocks.get_data(Tag.KNOCKOUT_SETTING) == {"shallow": 1,
+                                                                         "deep": 2}[knockout]
+        again = open_document(path)
+        assert next(n for n in again.root.walk() if n.name == "K").knockout == knockout
+        ours = composite_document(again)
+        np.testing.assert_array_equal(ours, composite_document(doc))
+    theirs = np.asarray(psd.composite(force=True).convert("RGBA"))
+    assert np.abs(premultiplied(ours) - premultiplied(theirs)).max() * 255 <= 2
+    plain = group_scene("isolated", "none")
+    plain.root.children[1].children[1].opacity = 255
+    assert np.abs(premultiplied(composite_document(plain)) - premultiplied(theirs)).max() * 255 > 20

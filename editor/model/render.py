@@ -35,7 +35,9 @@ by the style's reach: `Node.style_reach`).
 Photoshop's Advanced Blending: a layer with Knockout blends, inside its shape, onto what lay
 below its group (Shallow) or the document's stack (Deep) instead of onto the layers below it
 (`_draw_knockout`: `_draw_nodes` keeps a copy of that backdrop while a knockout layer is in
-the stack); a node with colour channels unchecked gives the backdrop's back to them
+the stack); a group with Knockout punches its whole composite's shape through the same way, a
+clipping base its clipping group, and a clipped layer knocks down to its base (`_draw_clipped`);
+a node with colour channels unchecked gives the backdrop's back to them
 (`_restricted`). Neither pre-flattens with the layers around it, and a Knockout anywhere
 keeps a drag from splitting the stack (`_split_top_level`): such documents are redrawn in full
 rows, exactly.
@@ -651,12 +653,18 @@ def _draw_nodes(painter: _Painter, nodes: Sequence[Node], region: Box,
         while j < len(nodes) and nodes[j].clipping:  # the clipping group based on `node`
             j += 1
         if j > i + 1 and not node.clipping:
-            _draw_clipping_group(painter, node, nodes[i + 1:j], region)
+            clipped = nodes[i + 1:j]
+            if _knocks_out(node):  # the whole clipping group knocks out, in its base's shape
+                _draw_knockout(painter, node, region,
+                               shallow if node.knockout == "shallow" else deep, deep,
+                               lambda p, box: _draw_clipping_group(p, node, clipped, box))
+            else:
+                _draw_clipping_group(painter, node, clipped, region)
         else:
             for each in nodes[i:j]:  # no base below: drawn as they are
                 if _knocks_out(each):
                     _draw_knockout(painter, each, region,
-                                   shallow if each.knockout == "shallow" else deep)
+                                   shallow if each.knockout == "shallow" else deep, deep)
                 else:
                     _draw_node(painter, each, region, deep)
         i = j
@@ -680,10 +688,12 @@ class _Backdrop:
 
 
 def _knocks_out(node: Node) -> bool:
-    """Whether `node` is drawn as a knockout (a clipped layer is drawn with its base, and
-    a clipping base with its clipped layers: Knockout is not drawn there)."""
-    return node.visible and node.knockout != "none" and isinstance(node, Layer) \
-        and not node.clipping
+    """Whether `node` is drawn as a knockout: a layer, a group (its whole composite punches
+    through) or a clipping base (with its clipped layers). Not a clipped node (it knocks
+    out inside its clipping group: `_draw_clipped`) nor an adjustment layer (it adds no
+    pixels of its own; psd-tools ignores its knockout too)."""
+    return node.visible and node.knockout != "none" and not node.clipping \
+        and not (isinstance(node, AdjustmentLayer) and not isinstance(node, FillLayer))
 
 
 def _deep_below(nodes: Sequence[Node]) -> list[Node]:
@@ -698,16 +708,19 @@ def _deep_below(nodes: Sequence[Node]) -> list[Node]:
     return out
 
 
-def _draw_knockout(painter: _Painter, layer: Layer, region: Box, backdrop: _Backdrop) -> None:
+def _draw_knockout(painter: _Painter, node: Node, region: Box, backdrop: _Backdrop,
+                   deep: Optional[_Backdrop] = None, draw=None) -> None:
     """Photoshop's Knockout (psd-tools' `Compositor._apply_source` with knockout): inside
-    the layer's shape (its pixels through its masks, times its opacity, not its Fill) the
-    layer blends onto `backdrop` (what lay below its group, or the document's bottom for
-    Deep) instead of onto the layers below it; at 0 % Fill it shows the backdrop there.
-    As premultiplied colour: result = knocked + (1 - shape) * (current - backdrop), where
-    `knocked` is the layer drawn onto the backdrop."""
+    the node's shape (`_knockout_shape`) the node blends onto `backdrop` (what lay below its
+    group, or the document's bottom for Deep, or a clipping group's base) instead of onto
+    the layers below it; at 0 % Fill it shows the backdrop there. As premultiplied colour:
+    result = knocked + (1 - shape) * (current - backdrop), where `knocked` is the node drawn
+    onto the backdrop: for a group, its layers (a Pass Through group's keeping their modes
+    against the backdrop), for a clipping base, `draw(painter, box)`, its clipping group.
+    `deep`: what Deep knockouts inside it knock down to."""
     buffer = painter.buffer
-    inside = layer.drawn_bounds().intersect(region).intersect(backdrop.box)
-    if inside.is_empty() or layer.opacity <= 0:
+    inside = node.drawn_bounds().intersect(region).intersect(backdrop.box)
+    if inside.is_empty() or node.opacity <= 0:
         return
     painter.close()
     current = buffer.read_float(inside)
@@ -715,14 +728,53 @@ def _draw_knockout(painter: _Painter, layer: Layer, region: Box, backdrop: _Back
     knocked = PixelBuffer(inside.w, inside.h, buffer.precise, (inside.x, inside.y))
     knocked.write_float(inside, under)
     inner = _Painter(knocked)
-    _draw_node(inner, layer, inside)
+    if draw is None:
+        _draw_node(inner, node, inside, deep)
+    else:
+        draw(inner, inside)
     inner.close()
-    shape = PixelBuffer(inside.w, inside.h, buffer.precise, (inside.x, inside.y))
-    inner = _Painter(shape)
-    _draw_layer(inner, layer, inside, "normal", layer.opacity, fill=255)
-    inner.close()
-    cover = shape.read_float(inside)[..., 3:4]
+    cover = _knockout_shape(node, inside, buffer.precise)
     buffer.write_float(inside, knocked.read_float(inside) + (1.0 - cover) * (current - under))
+
+
+def _knockout_shape(node: Node, box: Box, precise: bool) -> np.ndarray:
+    """The coverage a knockout `node` punches with over canvas box `box` (h x w x 1 float):
+    its alpha drawn on transparency through its masks and at its opacity, not its Fill (a
+    group's: its layers' composite, as they are drawn, through its mask, times its opacity;
+    a styled group's, with its effects as drawn)."""
+    shape = PixelBuffer(box.w, box.h, precise, (box.x, box.y))
+    inner = _Painter(shape)
+    if isinstance(node, Layer):
+        _draw_layer(inner, node, box, "normal", node.opacity, fill=255)
+    elif node.draws_style():
+        _draw_styled_group(inner, node, box)
+    else:
+        assert isinstance(node, Group)
+        _draw_nodes(inner, node.children, box)  # (alpha on transparency: the same in any mode)
+        inner.close()
+        if node.active_mask() is not None:
+            _mask_buffer(shape, node.active_mask(), box)
+        return shape.read_float(box)[..., 3:4] * np.float32(node.opacity / 255.0)
+    inner.close()
+    return shape.read_float(box)[..., 3:4]
+
+
+def _draw_clipped(painter: _Painter, clipped: Sequence[Node], box: Box) -> None:
+    """The nodes clipped to a base, drawn in turn onto the base's content in `painter`
+    inside `box`. One with Knockout knocks down to that content, the clipping group's
+    bottom, Shallow and Deep alike (psd-tools' clip compositor is seeded with the base and
+    has no document backdrop)."""
+    def knocks(node: Node) -> bool:
+        return node.visible and node.knockout != "none" and not (
+            isinstance(node, AdjustmentLayer) and not isinstance(node, FillLayer))
+
+    # (copied before the first clipped node is drawn: only where one knocks out)
+    base = _Backdrop.of(painter, box) if any(knocks(n) for n in clipped) else None
+    for node in clipped:
+        if base is not None and knocks(node):
+            _draw_knockout(painter, node, box, base, base)
+        else:
+            _draw_node(painter, node, box)
 
 
 def _restricted(painter: _Painter, node: Node, region: Box, draw) -> None:
@@ -784,8 +836,7 @@ def _draw_clipping_group(painter: _Painter, base: Node, clipped: Sequence[Node],
         _draw_layer(inner, base, inside, "normal", 255)
         inner.close()
         own = temp.read_float(inside)[..., 3:4].copy()
-    for node in clipped:
-        _draw_node(inner, node, inside)
+    _draw_clipped(inner, clipped, inside)
     inner.close()
     out = temp.read_float(inside)
     alpha = out[..., 3:4]
@@ -871,8 +922,7 @@ def _draw_adjustment_clipping_group(painter: _Painter, base: AdjustmentLayer,
     if not base.settings.is_identity():
         adjust_buffer(temp.region(box), base.settings, temp.precise)
     inner = _Painter(temp)
-    for node in clipped:
-        _draw_node(inner, node, box)
+    _draw_clipped(inner, clipped, box)
     inner.close()
     before = buffer.read_float(box)
     alpha = before[..., 3:4]
