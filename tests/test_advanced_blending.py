@@ -418,3 +418,47 @@ def test_group_knockout_written_and_matches_psd_tools(tmp_path, qapp):
     plain = group_scene("isolated", "none")
     plain.root.children[1].children[1].opacity = 255
     assert np.abs(premultiplied(composite_document(plain)) - premultiplied(theirs)).max() * 255 > 20
+
+
+def test_group_knockout_from_the_layer_style_dialog(qtbot, tmp_path, monkeypatch):
+    """A Multiply group made active in a PSD and given Knockout Shallow in Layer Style: its
+    blue square punches through the red layer below it in its Pass Through group and
+    multiplies the white Background instead, live; one undo step, undone back."""
+    from test_ui_layer_style import open_psd, screen
+
+    doc = Document(W, H)
+    square = Layer("S", solid((30, 60, 200), 255, 16, 16), 12, 7)
+    inner = Group("K", [square], blend_mode="multiply")
+    square.parent = inner
+    red = Layer("R", solid((220, 20, 20), 255, W, H))
+    outer = Group("G", [red, inner], blend_mode="pass_through")
+    red.parent = inner.parent = outer
+    for node in (Layer("Background", solid((255, 255, 255), 255, W, H)), outer):
+        node.parent = doc.root
+        doc.root.children.append(node)
+    path = str(tmp_path / "group.psd")
+    save_document(doc, path)
+
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    open_psd(w, qtbot, monkeypatch, path)
+    group = next(n for n in w.doc.root.walk() if n.name == "K")
+    w.doc.set_active(group)
+    plain = screen(w)
+    steps = w.doc.history.count
+    w.menus["layer_style"].aboutToShow.emit()
+
+    def drive(dialog, seen):
+        dialog.enable("drop_shadows", False)
+        dialog.findChild(QComboBox, "Knockout").setCurrentIndex(1)
+        seen["live"] = screen(w)
+
+    seen = in_modal_dialog(qtbot, w.actions["style_drop_shadow"].trigger, drive,
+                           "LayerStyleDialog")
+    on_red = np.array([30, 60, 200]) * np.array([220, 20, 20]) / 255
+    assert np.abs(plain[15, 20] - on_red).max() <= 1
+    assert (seen["live"][15, 20] == (30, 60, 200)).all()
+    assert (seen["live"][2, 2] == (220, 20, 20)).all()  # outside the group's shape: red
+    assert group.knockout == "shallow" and w.doc.history.count == steps + 1
+    assert np.array_equal(screen(w), seen["live"])
+    w.actions["undo"].trigger()
+    assert group.knockout == "none" and np.array_equal(screen(w), plain)
