@@ -692,7 +692,11 @@ def _knocks_out(node: Node) -> bool:
     through) or a clipping base (with its clipped layers). Not a clipped node (it knocks
     out inside its clipping group: `_draw_clipped`) nor an adjustment layer (it adds no
     pixels of its own; psd-tools ignores its knockout too)."""
-    return node.visible and node.knockout != "none" and not node.clipping \
+    return not node.clipping and _has_knockout(node)
+
+
+def _has_knockout(node: Node) -> bool:
+    return node.visible and node.knockout != "none" \
         and not (isinstance(node, AdjustmentLayer) and not isinstance(node, FillLayer))
 
 
@@ -764,14 +768,10 @@ def _draw_clipped(painter: _Painter, clipped: Sequence[Node], box: Box) -> None:
     inside `box`. One with Knockout knocks down to that content, the clipping group's
     bottom, Shallow and Deep alike (psd-tools' clip compositor is seeded with the base and
     has no document backdrop)."""
-    def knocks(node: Node) -> bool:
-        return node.visible and node.knockout != "none" and not (
-            isinstance(node, AdjustmentLayer) and not isinstance(node, FillLayer))
-
     # (copied before the first clipped node is drawn: only where one knocks out)
-    base = _Backdrop.of(painter, box) if any(knocks(n) for n in clipped) else None
+    base = _Backdrop.of(painter, box) if any(_has_knockout(n) for n in clipped) else None
     for node in clipped:
-        if base is not None and knocks(node):
+        if base is not None and _has_knockout(node):
             _draw_knockout(painter, node, box, base, base)
         else:
             _draw_node(painter, node, box)
