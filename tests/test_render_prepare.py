@@ -219,7 +219,7 @@ def test_a_setting_changed_on_the_prepared_adjustment_layer_uses_the_caches_at_o
 def test_warm_up_loads_every_kernel_of_the_composite():
     """`render.warm_up` (run by the editor on a worker thread once its window shows) leaves
     each numba kernel of the composite compiled for contiguous buffers and views."""
-    from editor.model import adjust_kernels, reduced
+    from editor.model import adjust_kernels, pattern_kernels, reduced
 
     render.warm_up()
     for kernel in (render._KERNELS[True], render._KERNELS[False], reduced._KERNEL[0],
@@ -227,6 +227,8 @@ def test_warm_up_loads_every_kernel_of_the_composite():
                    adjust_kernels.adjust_precise):
         layouts = {sig[0].layout for sig in kernel.signatures}
         assert {"C", "A"} <= layouts or kernel is reduced._KERNEL[0], kernel
+    # A Pattern fill's (patterns.tile always hands them contiguous arrays).
+    assert pattern_kernels.turned.signatures and pattern_kernels.rows.signatures
 
 
 def test_the_window_starts_the_warm_up_on_a_worker_thread(qtbot, tmp_path, monkeypatch):

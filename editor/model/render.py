@@ -572,13 +572,16 @@ def adjust_buffer(array: np.ndarray, settings, precise: bool,
 def warm_up() -> None:
     """Loads the compiled kernels of the composite (numba: its import, then each kernel
     from its disk cache) by running each on a few pixels, contiguous and not (a view of
-    a box is compiled apart). Their first use otherwise costs the first drag, masked layer
-    or adjustment 0.2-1 s on the 2-core machine (the reductions of a drag's first move
-    ~0.85 s, Hue/Saturation ~1 s). The editor runs it on a worker thread once its window
+    a box is compiled apart). Their first use otherwise costs the first drag, masked layer,
+    adjustment or scaled pattern 0.2-1 s on the 2-core machine (the reductions of a drag's
+    first move ~0.85 s, Hue/Saturation ~1 s). The editor runs it on a worker thread once its window
     shows."""
-    from . import adjustments, reduced
+    from . import adjustments, patterns, reduced
 
     pixels = np.full((4, 6, 4), 200, np.uint8)
+    pattern = patterns.Pattern("warm-up", pixels)
+    for angle in (0, 30):  # a scaled and a turned Pattern fill (pattern_kernels)
+        patterns.tile(pattern, Box(0, 0, 6, 4), 50, angle)
     coverage = np.full((4, 6), 128, np.uint8)
     for size in (1, _SERIAL_BELOW):  # the one-core and the two-core mask kernel
         for sl in (np.s_[:, :], np.s_[:, 1:4]):
