@@ -175,6 +175,22 @@ def fresh(doc) -> np.ndarray:
     return out
 
 
+def dragged_and_settled(doc, layer) -> Renderer:
+    """A Renderer after four moves of `layer` (each within 2 levels of a fresh render) and
+    the drag's settling (equal to a fresh render)."""
+    renderer = Renderer(doc)
+    renderer.update()
+    renderer.set_focus(layer)
+    for _ in range(4):
+        doc.translate(layer, 2, 1, merge_key="drag")
+        renderer.update()
+        assert np.abs(renderer.composite.array.astype(int) - fresh(doc)).max() <= 2
+    renderer.settle()
+    renderer.update()
+    np.testing.assert_array_equal(renderer.composite.array, fresh(doc))
+    return renderer
+
+
 @pytest.mark.parametrize("dragged", ["B", "A", "W"])
 def test_drag_near_advanced_blending_settles_exactly(qapp, dragged):
     """Dragging the layer under a knockout layer, the one below its group, or a layer with a
@@ -189,16 +205,7 @@ def test_drag_near_advanced_blending_settles_exactly(qapp, dragged):
     if dragged == "W":  # no knockout in the document: the split caches are used
         doc.root.children[1].children[1].knockout = "none"
     layer = next(n for n in doc.root.walk() if n.name == dragged)
-    renderer = Renderer(doc)
-    renderer.update()
-    renderer.set_focus(layer)
-    for _ in range(4):
-        doc.translate(layer, 2, 1, merge_key="drag")
-        renderer.update()
-        assert np.abs(renderer.composite.array.astype(int) - fresh(doc)).max() <= 2
-    renderer.settle()
-    renderer.update()
-    np.testing.assert_array_equal(renderer.composite.array, fresh(doc))
+    renderer = dragged_and_settled(doc, layer)
     renderer.close()
 
 
@@ -379,16 +386,7 @@ def test_drag_near_group_and_clipped_knockouts_settles_exactly(qapp, kind, dragg
     the screen ends as a fresh render, and the file path agrees with it."""
     doc = clip_scene("deep") if kind == "clipped" else group_scene(kind, "deep")
     layer = next(n for n in doc.root.walk() if n.name == dragged)
-    renderer = Renderer(doc)
-    renderer.update()
-    renderer.set_focus(layer)
-    for _ in range(4):
-        doc.translate(layer, 2, 1, merge_key="drag")
-        renderer.update()
-        assert np.abs(renderer.composite.array.astype(int) - fresh(doc)).max() <= 2
-    renderer.settle()
-    renderer.update()
-    np.testing.assert_array_equal(renderer.composite.array, fresh(doc))
+    renderer = dragged_and_settled(doc, layer)
     screen = renderer.composite.to_straight_rgba8()
     renderer.close()
     assert np.abs(screen.astype(int) - composite_document(doc, precise=False)).max() <= 1

@@ -12,7 +12,8 @@ import pytest
 
 from editor.model import Document, Layer
 from editor.model.files import open_document, save_document
-from editor.model.render import Renderer, composite_document
+from editor.model.render import composite_document
+from test_blend_modes_photoshop import screen_composite as screen
 
 W, H = 160, 120
 BACKDROP = (20, 90, 200, 255)
@@ -29,15 +30,6 @@ def scene(alpha: int, opacity: int, x: int = 0, y: int = 0) -> tuple[Document, L
         node.parent = doc.root
         doc.root.children.append(node)
     return doc, layer
-
-
-def screen(doc) -> np.ndarray:
-    renderer = Renderer(doc)
-    try:
-        renderer.update()
-        return renderer.composite.to_straight_rgba8()
-    finally:
-        renderer.close()
 
 
 @pytest.mark.parametrize("alpha,opacity", [(255, 255), (255, 128), (200, 128), (64, 255),

@@ -17,6 +17,7 @@ from editor.model import Document, Group, Layer
 from editor.model.files import open_document, save_document
 from editor.model.layer_effects import BLUR_PER_SIZE, DropShadow, LayerEffects, Stroke
 from editor.model.render import Renderer, composite_document
+from ui_helpers import screen as window_screen
 from engine.box import Box
 
 from reference_compositing import blend_onto, premultiplied
@@ -237,24 +238,29 @@ def test_group_effects_round_trip_through_our_psd_and_psd_tools(tmp_path):
                 if n.name == "Squares").has_effects()
 
 
-def test_stroke_added_to_a_group_in_the_layer_style_dialog_and_undone(qtbot, tmp_path,
-                                                                      monkeypatch):
-    from ui_helpers import in_modal_dialog, make_window
+def opened_scene(qtbot, tmp_path, monkeypatch):
+    """The window with `scene()` saved and opened through File > Open, its group active:
+    (window, document, group)."""
+    from ui_helpers import make_window, open_file
 
     doc, _ = scene(opacity=255)
     path = str(tmp_path / "group.psd")
     save_document(doc, path)
     w = make_window(qtbot, tmp_path, monkeypatch)
-    monkeypatch.setattr("editor.ui.dialogs.ask_open_paths", lambda *a, **k: [path])
-    w.actions["open"].trigger()
-    qtbot.waitUntil(lambda: w.doc is not None, timeout=10000)
-    doc = w.doc
-    group = next(n for n in doc.root.walk() if isinstance(n, Group))
-    doc.set_active(group)
+    open_file(w, qtbot, monkeypatch, path)
+    group = next(n for n in w.doc.root.walk() if isinstance(n, Group))
+    w.doc.set_active(group)
+    return w, w.doc, group
+
+
+def test_stroke_added_to_a_group_in_the_layer_style_dialog_and_undone(qtbot, tmp_path,
+                                                                      monkeypatch):
+    from ui_helpers import in_modal_dialog
+
+    w, doc, group = opened_scene(qtbot, tmp_path, monkeypatch)
 
     def screen() -> np.ndarray:
-        w.session.renderer.update()
-        return w.session.renderer.composite.array[..., [2, 1, 0]].astype(int)
+        return window_screen(w)
 
     plain = screen()
     steps = doc.history.count
@@ -360,22 +366,12 @@ def test_the_fill_slider_fades_a_group_in_one_undo_step(qtbot, tmp_path, monkeyp
     brings back the group at 100 % and the slider with it."""
     from PySide6.QtCore import QPoint
 
-    from ui_helpers import drag, make_window
+    from ui_helpers import drag
 
-    doc, _ = scene(opacity=255)
-    path = str(tmp_path / "group.psd")
-    save_document(doc, path)
-    w = make_window(qtbot, tmp_path, monkeypatch)
-    monkeypatch.setattr("editor.ui.dialogs.ask_open_paths", lambda *a, **k: [path])
-    w.actions["open"].trigger()
-    qtbot.waitUntil(lambda: w.doc is not None, timeout=10000)
-    doc = w.doc
-    group = next(n for n in doc.root.walk() if isinstance(n, Group))
-    doc.set_active(group)
+    w, doc, group = opened_scene(qtbot, tmp_path, monkeypatch)
 
     def screen() -> np.ndarray:
-        w.session.renderer.update()
-        return w.session.renderer.composite.array[..., [2, 1, 0]].astype(int)
+        return window_screen(w)
 
     plain = screen()
     panel = w.layers_panel

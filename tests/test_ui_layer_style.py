@@ -16,16 +16,10 @@ from psd_tools import PSDImage
 
 from editor.model import Document, Layer
 from editor.model.files import save_document
-from ui_helpers import in_modal_dialog, make_window
+from ui_helpers import in_modal_dialog, make_window, open_file as open_psd
 
 FILES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "psd_tools_files")
 W, H = 60, 48
-
-
-def open_psd(window, qtbot, monkeypatch, path: str) -> None:
-    monkeypatch.setattr("editor.ui.dialogs.ask_open_paths", lambda *a, **k: [path])
-    window.actions["open"].trigger()
-    qtbot.waitUntil(lambda: window.doc is not None, timeout=10000)
 
 
 def square_psd(tmp_path, background=(255, 255, 255)) -> str:

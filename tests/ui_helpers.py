@@ -165,3 +165,10 @@ def screen(window) -> np.ndarray:
 def is_color(pixels: np.ndarray, color) -> np.ndarray:
     """Where `pixels` (RGB) are `color`, give or take a level."""
     return (np.abs(pixels - np.array(color)) <= 1).all(axis=-1)
+
+
+def open_file(window, qtbot, monkeypatch, path: str) -> None:
+    """Opens `path` through File > Open (the file question answered) and waits for it."""
+    monkeypatch.setattr("editor.ui.dialogs.ask_open_paths", lambda *a, **k: [path])
+    window.actions["open"].trigger()
+    qtbot.waitUntil(lambda: window.doc is not None, timeout=10000)

@@ -107,17 +107,19 @@ def redo_label(c: Context) -> str:
     return f"&Redo {c.doc.history.redo_name()}" if can_redo(c) else "&Redo"
 
 
-def run_on_doc(window: "EditorWindow", title: str, fn: Callable[[Document], object]) -> None:
+def run_on_doc(window: "EditorWindow", title: str, fn: Callable[[Document], object]):
     """The common path of a command that changes the document in front: a running tool
-    mode (Free Transform) is committed first, and a failure is one dialog titled `title`."""
+    mode (Free Transform) is committed first, and a failure is one dialog titled `title`.
+    Returns what `fn` returns (None without a document or on failure)."""
     doc = window.doc
     if doc is None:
-        return
+        return None
     window.tools.end_mode(commit=True)
     try:
-        fn(doc)
+        return fn(doc)
     except Exception as exc:
         window.report(exc, title)
+        return None
 
 
 @dataclass

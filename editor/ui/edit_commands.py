@@ -25,7 +25,7 @@ from editor.jobs import Job
 from editor.model import DocumentError, edit_ops, patterns
 from editor.model.content_fill import apply_content_fill, prepare_content_fill, run_content_fill
 
-from .actions import ActionSpec, Context, has_doc, has_node
+from .actions import ActionSpec, Context, has_doc, has_node, run_on_doc
 from . import dialogs
 from .dialogs import ok_cancel
 from .qimage import qimage_to_rgba, rgba_to_qimage
@@ -205,15 +205,7 @@ class EditCommands:
 
     # -- commands ------------------------------------------------------------------------------
     def _op(self, title: str, fn) -> None:
-        w = self.window
-        doc = w.doc
-        if doc is None:
-            return
-        w.tools.end_mode(commit=True)
-        try:
-            fn(doc)
-        except Exception as exc:
-            w.report(exc, title)
+        run_on_doc(self.window, title, fn)
 
     def copy(self) -> None:
         """Copies the active layer (a group: its composite) inside the selection."""

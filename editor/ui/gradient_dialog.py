@@ -130,39 +130,39 @@ class GradientFillDialog(QDialog):
             color.setToolTip("Click to pick the stop's colour")
             color.setMinimumWidth(90)
             color.clicked.connect(lambda _=False, i=i: self._pick(i))
-            location = number_box(f"GradientStopLocation_{i}", 0, 100, " %", 1)
-            location.setPrefix("at ")
-            location.valueChanged.connect(lambda v, i=i: self._move_stop(i, v))
-            remove = QPushButton("Delete")
-            remove.setObjectName(f"GradientStopRemove_{i}")
-            remove.setEnabled(len(s.stops) > 1)
-            remove.clicked.connect(lambda _=False, i=i: self._remove_stop(i))
-            for column, widget in enumerate((color, location, self._midpoint_box("color", i),
-                                             remove)):
-                if widget is not None:
-                    self.stop_grid.addWidget(widget, i, column)
-        add = QPushButton("Add Color Stop")
-        add.setObjectName("GradientAddStop")
-        add.clicked.connect(self._add_stop)
-        self.stop_grid.addWidget(add, len(s.stops), 0, 1, 4)
+            self._stop_row(self.stop_grid, "color", "GradientStop", i, color, self._move_stop,
+                           self._remove_stop, len(s.stops))
+        self._add_row(self.stop_grid, "Add Color Stop", "GradientAddStop", self._add_stop,
+                      len(s.stops))
         for i, (at, opacity) in enumerate(s.opacity_stops):
             value = number_box(f"GradientOpacity_{i}", 0, 100, " %", 0)
             value.valueChanged.connect(lambda v, i=i: self._set_opacity(i, v))
-            location = number_box(f"GradientOpacityLocation_{i}", 0, 100, " %", 1)
-            location.setPrefix("at ")
-            location.valueChanged.connect(lambda v, i=i: self._move_opacity(i, v))
-            remove = QPushButton("Delete")
-            remove.setObjectName(f"GradientOpacityRemove_{i}")
-            remove.setEnabled(len(s.opacity_stops) > 1)
-            remove.clicked.connect(lambda _=False, i=i: self._remove_opacity(i))
-            for column, widget in enumerate((value, location, self._midpoint_box("opacity", i),
-                                             remove)):
-                if widget is not None:
-                    self.opacity_grid.addWidget(widget, i, column)
-        add = QPushButton("Add Opacity Stop")
-        add.setObjectName("GradientAddOpacityStop")
-        add.clicked.connect(self._add_opacity)
-        self.opacity_grid.addWidget(add, len(s.opacity_stops), 0, 1, 4)
+            self._stop_row(self.opacity_grid, "opacity", "GradientOpacity", i, value,
+                           self._move_opacity, self._remove_opacity, len(s.opacity_stops))
+        self._add_row(self.opacity_grid, "Add Opacity Stop", "GradientAddOpacityStop",
+                      self._add_opacity, len(s.opacity_stops))
+
+    def _stop_row(self, grid, kind: str, name: str, i: int, first: QWidget, move, remove,
+                  count: int) -> None:
+        """Row `i` of a stop list: `first` (the colour or opacity), its location, the
+        midpoint before it, and Delete (while more than one stop is left)."""
+        location = number_box(f"{name}Location_{i}", 0, 100, " %", 1)
+        location.setPrefix("at ")
+        location.valueChanged.connect(lambda v, i=i: move(i, v))
+        delete = QPushButton("Delete")
+        delete.setObjectName(f"{name}Remove_{i}")
+        delete.setEnabled(count > 1)
+        delete.clicked.connect(lambda _=False, i=i: remove(i))
+        for column, widget in enumerate((first, location, self._midpoint_box(kind, i), delete)):
+            if widget is not None:
+                grid.addWidget(widget, i, column)
+
+    @staticmethod
+    def _add_row(grid, text: str, name: str, add, row: int) -> None:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.clicked.connect(add)
+        grid.addWidget(button, row, 0, 1, 4)
 
     def _midpoint_box(self, kind: str, i: int) -> Optional[QDoubleSpinBox]:
         """The precise entry of the midpoint of the stretch ending at stop `i` (the bar's

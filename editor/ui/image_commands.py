@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QFormLayout, QG
 
 from editor.model import image_ops
 
-from .actions import ActionSpec, Spec, SubmenuSpec, has_doc, has_selection
+from .actions import ActionSpec, Spec, SubmenuSpec, has_doc, has_selection, run_on_doc
 from .dialogs import ok_cancel
 
 if TYPE_CHECKING:
@@ -137,15 +137,7 @@ class ImageCommands:
         ]
 
     def _op(self, what: str, fn) -> None:
-        w = self.window
-        doc = w.doc
-        if doc is None:
-            return
-        w.tools.end_mode(commit=True)
-        try:
-            fn(doc)
-        except Exception as exc:
-            w.report(exc, f"Could not {what}")
+        run_on_doc(self.window, f"Could not {what}", fn)
 
     def image_size(self) -> None:
         doc = self.window.doc

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from editor.model import mask_ops
 
-from .actions import ActionSpec, Context, Spec, SubmenuSpec
+from .actions import ActionSpec, Context, Spec, SubmenuSpec, run_on_doc
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -165,14 +165,7 @@ class MaskCommands:
         dock.raise_()
 
     def _op(self, what: str, fn) -> None:
-        w = self.window
-        if w.doc is None:
-            return
-        w.tools.end_mode(commit=True)
-        try:
-            fn(w.doc, w.doc.active)
-        except Exception as exc:
-            w.report(exc, f"Could not {what}")
+        run_on_doc(self.window, f"Could not {what}", lambda d: fn(d, d.active))
 
     def add(self, mode: str) -> None:
         self._op("add a layer mask", lambda d, n: mask_ops.add_mask(d, n, mode))

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QInputDialog
 from editor.model import paths
 
 from . import dialogs
-from .actions import ActionSpec, Context, Spec, SubmenuSpec
+from .actions import ActionSpec, Context, Spec, SubmenuSpec, run_on_doc
 from .mask_commands import usable
 
 if TYPE_CHECKING:
@@ -92,15 +92,7 @@ class PathCommands:
         ]
 
     def _op(self, what: str, fn) -> Optional[object]:
-        w = self.window
-        if w.doc is None:
-            return None
-        w.tools.end_mode(commit=True)
-        try:
-            return fn(w.doc)
-        except Exception as exc:
-            w.report(exc, f"Could not {what}")
-            return None
+        return run_on_doc(self.window, f"Could not {what}", fn)
 
     # -- slots ---------------------------------------------------------------------------
     def new_path(self) -> None:

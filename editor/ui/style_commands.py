@@ -16,7 +16,7 @@ from editor.model.layer_effects import EDITABLE
 from editor.model.psd import global_angle
 
 from . import dialogs
-from .actions import ActionSpec, Context, Spec, SubmenuSpec
+from .actions import ActionSpec, Context, Spec, SubmenuSpec, run_on_doc
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -63,14 +63,7 @@ class StyleCommands:
         ]
 
     def _op(self, what: str, fn) -> None:
-        w = self.window
-        if w.doc is None:
-            return
-        w.tools.end_mode(commit=True)
-        try:
-            fn(w.doc)
-        except Exception as exc:
-            w.report(exc, f"Could not {what}")
+        run_on_doc(self.window, f"Could not {what}", fn)
 
     def toggle_all(self) -> None:
         self._op("change the layer effects",
