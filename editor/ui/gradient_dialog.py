@@ -22,6 +22,7 @@ from dataclasses import replace
 from typing import Callable, Optional
 
 import numpy as np
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDoubleSpinBox, QFormLayout,
                                QGridLayout, QGroupBox, QHBoxLayout, QPushButton,
@@ -53,7 +54,7 @@ class GradientFillDialog(QDialog):
         self.bar = GradientBar(settings)
         self.bar.changed.connect(self._apply)
         self.bar.pick_colour.connect(self._pick)
-        layout.addWidget(self.bar)
+        layout.addWidget(self.bar, 0, Qt.AlignmentFlag.AlignHCenter)  # (fixed width)
 
         stops = QGroupBox("Color stops")
         self.stop_grid = QGridLayout(stops)
