@@ -37,6 +37,24 @@ def _store(out, y, x, r, g, b, a, opaque):  # pragma: no cover (compiled)
     out[y, x, 3] = np.uint8(np.rint(a))
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _four(src, c, y0, x0, y1, x1, w00, w01, w10, w11):  # pragma: no cover (compiled)
+    """Channel `c` of the four taps mixed, summed in numpy's order (float32)."""
+    v = src[y0, x0, c] * w00
+    v += src[y0, x1, c] * w01
+    v += src[y1, x0, c] * w10
+    v += src[y1, x1, c] * w11
+    return v
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _two(columns, c, t0, t1, j, w0, w1):  # pragma: no cover (compiled)
+    """Channel `c` of two rows of interpolated columns mixed, in numpy's order."""
+    v = columns[t0, j, c] * w0
+    v += columns[t1, j, c] * w1
+    return v
+
+
 @njit(parallel=True, cache=True, nogil=True)
 def turned(src, dx, dy, c, s, offset, opaque, out):  # pragma: no cover (compiled)
     """out[y, x] = the premultiplied float32 tile `src` sampled at tile coordinates
@@ -55,23 +73,11 @@ def turned(src, dx, dy, c, s, offset, opaque, out):  # pragma: no cover (compile
             x1, y1 = (x0 + 1) % tw, (y0 + 1) % th
             x0, y0 = x0 % tw, y0 % th
             w00, w01, w10, w11 = wy0 * wx0, wy0 * wx1, wy1 * wx0, wy1 * wx1
-            r = src[y0, x0, 0] * w00
-            r += src[y0, x1, 0] * w01
-            r += src[y1, x0, 0] * w10
-            r += src[y1, x1, 0] * w11
-            g = src[y0, x0, 1] * w00
-            g += src[y0, x1, 1] * w01
-            g += src[y1, x0, 1] * w10
-            g += src[y1, x1, 1] * w11
-            b = src[y0, x0, 2] * w00
-            b += src[y0, x1, 2] * w01
-            b += src[y1, x0, 2] * w10
-            b += src[y1, x1, 2] * w11
-            a = src[y0, x0, 3] * w00
-            a += src[y0, x1, 3] * w01
-            a += src[y1, x0, 3] * w10
-            a += src[y1, x1, 3] * w11
-            _store(out, y, x, r, g, b, a, opaque)
+            _store(out, y, x,
+                   _four(src, 0, y0, x0, y1, x1, w00, w01, w10, w11),
+                   _four(src, 1, y0, x0, y1, x1, w00, w01, w10, w11),
+                   _four(src, 2, y0, x0, y1, x1, w00, w01, w10, w11),
+                   _four(src, 3, y0, x0, y1, x1, w00, w01, w10, w11), opaque)
 
 
 @njit(parallel=True, cache=True, nogil=True)
@@ -85,12 +91,6 @@ def rows(columns, taps, weights, at_x, at_y, opaque, out):  # pragma: no cover (
         w0, w1 = weights[i, 0], weights[i, 1]
         for x in range(out.shape[1]):
             j = at_x[x]
-            r = columns[t0, j, 0] * w0
-            r += columns[t1, j, 0] * w1
-            g = columns[t0, j, 1] * w0
-            g += columns[t1, j, 1] * w1
-            b = columns[t0, j, 2] * w0
-            b += columns[t1, j, 2] * w1
-            a = columns[t0, j, 3] * w0
-            a += columns[t1, j, 3] * w1
-            _store(out, y, x, r, g, b, a, opaque)
+            _store(out, y, x, _two(columns, 0, t0, t1, j, w0, w1),
+                   _two(columns, 1, t0, t1, j, w0, w1), _two(columns, 2, t0, t1, j, w0, w1),
+                   _two(columns, 3, t0, t1, j, w0, w1), opaque)
