@@ -22,12 +22,15 @@ from .errors import DocumentError
 from .history import History, Macro
 from .layers import (BLEND_MODES, GROUP_BLEND_MODES, AdjustmentLayer, FillLayer, Group, Layer,
                      Node, check_pixels, clipping_base, opaque_bounds)
+from .layers import BLENDING_OPTIONS
 from .render import composite_document, composite_nodes
 from .signals import Signal
 
 
 # `Document.path_target` for the active node's vector mask (the Paths panel's row for it).
 VECTOR_MASK_TARGET = "vector_mask"
+# Advanced Blending's flags (layers.BLENDING_OPTIONS): they change how a node is drawn.
+_OPTION_ATTRS = tuple(attr for attr, _, _, _ in BLENDING_OPTIONS)
 
 
 class LockedError(DocumentError):
@@ -325,6 +328,17 @@ class Document:
         if channels != node.channels:
             self.history.push(cmds.SetAttr(node, "channels", channels, "Blending Channels"))
 
+    def set_blending_option(self, node: Node, attr: str, on: bool) -> None:
+        """One of Advanced Blending's flags (`layers.BLENDING_OPTIONS`: Blend Interior
+        Effects as Group...), one step."""
+        from .layers import BLENDING_OPTIONS
+
+        labels = {a: label for a, _, _, label in BLENDING_OPTIONS}
+        if attr not in labels:
+            raise DocumentError(f"unknown blending option '{attr}'")
+        if bool(on) != getattr(node, attr):
+            self.history.push(cmds.SetAttr(node, attr, bool(on), labels[attr]))
+
     def set_blend_mode(self, node: Node, mode: str) -> None:
         allowed = GROUP_BLEND_MODES if isinstance(node, Group) else BLEND_MODES
         if mode not in allowed:
@@ -355,6 +369,13 @@ class Document:
         for attr, value in (("knockout", knockout), ("channels", tuple(channels))):
             if getattr(node, attr) != value:
                 self._set_attr(node, attr, value)
+
+    def preview_blending_options(self, node: Node, options: dict) -> None:
+        """Shows Advanced Blending's flags (`options`: attribute -> on, of
+        `layers.BLENDING_OPTIONS`) on `node` without a step, as `preview_blending`."""
+        for attr, on in options.items():
+            if getattr(node, attr) != bool(on):
+                self._set_attr(node, attr, bool(on))
 
     def set_effects_visible(self, visible: bool) -> None:
         """Layer > Layer Style > Show/Hide All Effects: the master switch of every layer's
@@ -721,12 +742,12 @@ class Document:
             self.region_changed.emit(styled_reach(before.union(node.drawn_bounds()), node),
                                      node if isinstance(node, Layer) else None)
         elif attr in ("visible", "opacity", "fill_opacity", "blend_mode", "clipping", "settings",
-                      "vector_mask", "stroke", "knockout", "channels"):
+                      "vector_mask", "stroke", "knockout", "channels") + _OPTION_ATTRS:
             # Clipping changes how the node is drawn (with its base, not alone), and Advanced
             # Blending what it reads below it: no layer, so the Renderer's caches around
             # that layer go.
             layer = node if isinstance(node, Layer) and attr not in (
-                "clipping", "knockout", "channels") else None
+                "clipping", "knockout", "channels") + _OPTION_ATTRS else None
             box = node.drawn_bounds()
             if attr == "clipping" and node.parent is not None:
                 box = box.union(clipped_above(node.parent, node.index() + 1))

@@ -646,9 +646,42 @@ def _composite_where_shown(layer: np.ndarray, paint: np.ndarray, under: bool) ->
     layer[where] = over(fg, bg)
 
 
+def _interior_over(layer: np.ndarray, interior: list, fill: float, grouped: int,
+                   shape: np.ndarray) -> None:
+    """The interior effects (`styled_layers`' list: mode, opacity, colour, coverage) over
+    `layer` (straight float RGBA, in place) wherever `shape` is, not only where the layer's
+    alpha is (Transparency Shapes Layer off: `shape` is 1 over the layer's box). Inside the
+    shape the layer covers a = alpha / shape of it; each effect, covering w = opacity x
+    coverage of the shape, lies over that as a source over a backdrop (W3C's source-over with
+    blending, its colour blended with the mode where the layer has colour):
+    a' = w + a (1 - w). The fill fades the layer before the first effect, or after the first
+    `grouped` (Blend Interior Effects as Group). Outside the shape nothing changes."""
+    rgb = layer[..., :3]
+    inside = shape > 0
+    a = np.where(inside, np.clip(layer[..., 3] / np.where(inside, shape, 1.0), 0.0, 1.0),
+                 0.0).astype(np.float32)
+    for i, (mode, opacity, color, cover) in enumerate(interior):
+        if i == grouped:
+            a *= np.float32(fill)
+        if isinstance(color, tuple):
+            color = np.broadcast_to(np.asarray(color, np.float32) / 255.0, rgb.shape)
+        weight = np.where(inside, np.float32(opacity / 100.0) * cover, 0.0).astype(np.float32)
+        w, b = weight[..., None], a[..., None]
+        source = (1.0 - b) * color + b * blend(mode, rgb, color)
+        after = weight + a * (1.0 - weight)
+        mixed = w * source + (1.0 - w) * b * rgb
+        rgb[...] = np.where(after[..., None] > 0,
+                            mixed / np.maximum(after, 1e-12)[..., None], rgb)
+        a = after
+    if grouped >= len(interior):
+        a *= np.float32(fill)
+    layer[..., 3] = np.where(inside, a * shape, layer[..., 3])
+
+
 def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
                   shape: Optional[np.ndarray] = None, origin: tuple[int, int] = (0, 0),
-                  canvas: Optional[tuple[float, float, float, float]] = None
+                  canvas: Optional[tuple[float, float, float, float]] = None,
+                  interior_group: bool = False, interior_shape: Optional[np.ndarray] = None
                   ) -> list[tuple[np.ndarray, Optional[str]]]:
     """The layer with its drawn effects, as straight float RGBA images the size of `rgba`
     (a layer's straight float pixels padded by `effects.margin()`), bottom to top, each
@@ -669,7 +702,14 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
     layer's path even where its gradient fades out: stroke-effects.psd).
 
     `origin` (the canvas point of the array's top-left corner) and `canvas` (the document's
-    box, x, y, width, height) place a Gradient Overlay not aligned with the layer."""
+    box, x, y, width, height) place a Gradient Overlay not aligned with the layer.
+
+    Advanced Blending: `interior_group` (Blend Interior Effects as Group, 'infx'): the
+    overlays, satins and inner glows mix into the layer's colours as at fill 1 and the fill
+    then fades them with the layer (inner shadows and bevels still lie over the faded
+    pixels). `interior_shape` (Transparency Shapes Layer off, 'tsly'): what the interior
+    effects are made from and limited by instead of the layer's alpha (1 over the layer's
+    whole box): they cover its transparent parts too (`_interior_over`)."""
     out: list[tuple[np.ndarray, str]] = []
     alpha = rgba[..., 3] if shape is None else shape
     if not effects.drawn():
@@ -690,6 +730,9 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
         image[..., 3] = cover * (s.opacity / 100.0)
         out.append((image, s.blend_mode))
     layer = rgba.copy()
+    own_alpha = alpha
+    if interior_shape is not None:  # (Transparency Shapes Layer off)
+        alpha = interior_shape
     # The interior effects, bottom to top (Photoshop's order), each (mode, opacity, colour:
     # RGB or an image, its coverage: 1 or per pixel).
     interior = []
@@ -704,6 +747,7 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
                  for o in effects.satins if o.enabled]
     interior += [(g.blend_mode, g.opacity, g.color, inner_glow_alpha(alpha, g))
                  for g in effects.inner_glows if g.enabled]
+    grouped = len(interior) if interior_group else 0  # (faded with the layer by its fill)
     interior += [(s.blend_mode, s.opacity, s.color, inner_shadow_alpha(alpha, s))
                  for s in effects.inner_shadows if s.enabled]
     # On top: each bevel's highlight, then its shadow (Photoshop's); the parts outside the
@@ -713,21 +757,25 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
         if inside is not None:
             interior += [(b.highlight_mode, b.highlight_opacity, b.highlight_color, inside[0]),
                          (b.shadow_mode, b.shadow_opacity, b.shadow_color, inside[1])]
+    alpha = own_alpha  # (the strokes and the outer bevels follow the layer's own shape)
     # Inside the shape, how much of it is covered: the faded pixels, then each interior
     # effect over them (at fill 1 it stays 1 and an effect mixes its colour into the
     # layer's), per pixel where the effect's coverage is.
     inner = np.float32(fill)
-    for mode, opacity, color, cover in interior:
+    if interior_shape is not None:
+        _interior_over(layer, interior, fill, grouped, interior_shape)
+        interior = []
+    for i, (mode, opacity, color, cover) in enumerate(interior):
         if isinstance(color, tuple):
             color = np.broadcast_to(np.asarray(color, np.float32) / 255.0, layer[..., :3].shape)
         mixed = blend(mode, layer[..., :3], color)
         weight = np.float32(opacity / 100.0) * cover
-        if fill < 1.0:  # over faded pixels its colour counts for more
+        if fill < 1.0 and i >= grouped:  # over faded pixels its colour counts for more
             inner = weight + inner * (1.0 - weight)
             weight = np.where(inner > 0, weight / np.maximum(inner, 1e-12), 0.0)
         weight = np.asarray(weight, np.float32)
         layer[..., :3] += (mixed - layer[..., :3]) * (weight[..., None] if weight.ndim else weight)
-    if fill < 1.0:
+    if fill < 1.0 and interior_shape is None:
         layer[..., 3] *= np.asarray(inner, np.float32)
     under, above = [], []
     for s in effects.strokes:

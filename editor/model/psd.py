@@ -850,6 +850,21 @@ def read_advanced_blending(item, node: Node) -> None:
     restricted = blocks.get_data(Tag.CHANNEL_BLENDING_RESTRICTIONS_SETTING)
     if restricted is not None:
         node.channels = tuple(c not in set(restricted) for c in range(3))
+    read_blending_options(blocks, node)
+
+
+def read_blending_options(blocks, node: Node) -> None:
+    """The rest of Advanced Blending (`layers.BLENDING_OPTIONS`) onto `node`: 'infx',
+    'clbl', 'tsly', 'lmgm', 'vmgm', each a byte (psd-tools' ByteElement: 1 on, 0 off, three
+    bytes of padding); a block left out is the option's default."""
+    from psd_tools.constants import Tag
+
+    from .layers import BLENDING_OPTIONS
+
+    for attr, _, key, _ in BLENDING_OPTIONS:
+        value = blocks.get_data(Tag(key))
+        if isinstance(value, int):
+            setattr(node, attr, bool(value))
 
 
 def write_advanced_blending(record, node: Node) -> None:
@@ -864,6 +879,23 @@ def write_advanced_blending(record, node: Node) -> None:
     if not all(node.channels):
         record.tagged_blocks.set_data(Tag.CHANNEL_BLENDING_RESTRICTIONS_SETTING,
                                       [c for c, kept in enumerate(node.channels) if not kept])
+    write_blending_options(record, node)
+
+
+def write_blending_options(record, node: Node) -> None:
+    """`read_blending_options`' blocks for `node` onto a layer record: only the options
+    not at their defaults (a reader takes a missing block for the default; Photoshop
+    itself writes 'infx' and 'clbl' on every layer, and 'tsly', 'lmgm', 'vmgm' seldom)."""
+    from psd_tools.constants import Tag
+
+    from .layers import BLENDING_OPTIONS
+
+    for attr, default, key, _ in BLENDING_OPTIONS:
+        value = getattr(node, attr)
+        if value != default:
+            record.tagged_blocks.set_data(Tag(key), int(value))
+        else:
+            record.tagged_blocks.pop(Tag(key), None)  # (a carried copy would say otherwise)
 
 
 def read_layer_effects(item, blocks: tuple,
@@ -2195,7 +2227,10 @@ def _own_blocks() -> set:
 
     return {Tag.UNICODE_LAYER_NAME, Tag.LAYER_ID, Tag.PROTECTED_SETTING,
             Tag.SECTION_DIVIDER_SETTING, Tag.NESTED_SECTION_DIVIDER_SETTING,
-            Tag.KNOCKOUT_SETTING, Tag.CHANNEL_BLENDING_RESTRICTIONS_SETTING}  # (ours)
+            Tag.KNOCKOUT_SETTING, Tag.CHANNEL_BLENDING_RESTRICTIONS_SETTING,  # (ours)
+            Tag.BLEND_INTERIOR_ELEMENTS, Tag.BLEND_CLIPPING_ELEMENTS,
+            Tag.TRANSPARENCY_SHAPES_LAYER, Tag.LAYER_MASK_AS_GLOBAL_MASK,
+            Tag.VECTOR_MASK_AS_GLOBAL_MASK}
 
 
 def _has_pixels(record) -> bool:

@@ -3,7 +3,9 @@ Drop Shadow, Stroke, Color Overlay, Outer Glow, Inner Shadow, Inner Glow, Gradie
 Pattern Overlay, Bevel & Emboss and Satin (a checkbox each: the effect's `enabled`), on the
 right the settings of the one selected; below them Advanced Blending (given `blending`): the
 Knockout (None / Shallow / Deep) and the R, G, B channels the layer's blending changes
-(`layers.Node.knockout`, `channels`), shown at once through `preview_blending`:
+(`layers.Node.knockout`, `channels`) and, given a third item, the flags of
+`layers.BLENDING_OPTIONS` (Blend Interior Effects as Group...), shown at once through
+`preview_blending`:
 
 - Drop Shadow: blend mode, colour, opacity, angle, Use Global Light, distance, spread, size;
 - Stroke: size, position (outside / inside / center), blend mode, opacity, colour;
@@ -42,6 +44,7 @@ from editor.model.adjustments import PatternFill
 from editor.model.layer_effects import (EDITABLE, LayerEffects, PatternOverlay, first_of,
                                         with_first)
 from editor.model.layers import KNOCKOUTS
+from editor.model.layers import BLENDING_OPTIONS
 from engine.compose import BLEND_MODES
 
 from . import dialogs
@@ -237,11 +240,22 @@ class LayerStyleDialog(QDialog):
             self.channel_boxes.append(check)
             row.addWidget(check)
         form.addRow("Channels", row)
+        self.option_boxes = []
+        if len(self.blending) > 2:  # Blend Interior Effects as Group...: a checkbox each
+            for (attr, _, _, label), on in zip(BLENDING_OPTIONS, self.blending[2]):
+                check = QCheckBox(label)
+                check.setObjectName(_object_name(attr, ""))
+                check.setChecked(on)
+                check.toggled.connect(lambda _: self._blending_changed())
+                self.option_boxes.append(check)
+                form.addRow(check)
         return box
 
     def _blending_changed(self) -> None:
         self.blending = (self.knockout.currentData(),
                          tuple(c.isChecked() for c in self.channel_boxes))
+        if self.option_boxes:
+            self.blending += (tuple(c.isChecked() for c in self.option_boxes),)
         if self._preview_blending is not None:
             self._preview_blending(*self.blending)
 
