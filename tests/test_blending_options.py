@@ -186,10 +186,20 @@ def test_base_overlay_lies_over_its_clipped_layers(qapp, grouped, as_group):
         assert close(ours[:, 27:], GREY), label
 
 
+@pytest.mark.parametrize("as_group", [True, False])
+@pytest.mark.parametrize("glow", [False, True])
 @pytest.mark.parametrize("dragged", ["Base", "Red"])
-def test_drag_near_a_base_overlay_settles_exactly(qapp, dragged):
-    doc = overlay_base_doc(False, True)
-    doc.root.children[1].fill_opacity = 90
+def test_drag_near_a_base_overlay_settles_exactly(qapp, dragged, glow, as_group):
+    """Dragging the base or the layer clipped to it; with an Inner Glow too (made from the
+    base's whole shape, whatever rows are redrawn)."""
+    from editor.model.layer_effects import InnerGlow
+
+    doc = overlay_base_doc(False, as_group)
+    base = doc.root.children[1]
+    base.fill_opacity = 90
+    if glow:
+        base.effects = LayerEffects(color_overlays=base.effects.color_overlays,
+                                    inner_glows=(InnerGlow(size=6, color=(0, 255, 0)),))
     layer = next(n for n in doc.root.walk() if n.name == dragged)
     dragged_and_settled(doc, layer).close()
 
@@ -477,6 +487,50 @@ def test_zoomed_out_drag_over_the_options_settles_exactly(qapp, as_group):
     assert diff[18:22, 20:25].max() <= 3  # the overlay beyond the base's pixels
     settles_exactly(doc, renderer)
     renderer.close()
+
+
+def glowing_base_doc(as_group: bool) -> Document:
+    from editor.model.layer_effects import InnerGlow
+
+    doc = overlay_base_doc(False, as_group)
+    base = doc.root.children[1]
+    base.fill_opacity = 90
+    base.effects = LayerEffects(color_overlays=base.effects.color_overlays,
+                                inner_glows=(InnerGlow(size=6, color=(0, 255, 0)),))
+    return doc
+
+
+def hidden_doc() -> Document:
+    doc, layer = stroked_square("mask")
+    layer.mask_hides_effects = True
+    return doc
+
+
+def see_through_doc() -> Document:
+    from editor.model.layer_effects import InnerGlow
+
+    layer = half_layer()
+    layer.effects = LayerEffects(color_overlays=(ColorOverlay(opacity=50),),
+                                 inner_glows=(InnerGlow(size=4, color=(0, 255, 0)),))
+    layer.transparency_shapes = False
+    return stack(Layer("Back", solid((255, 255, 255), 255, W, H)), layer)
+
+
+@pytest.mark.parametrize("scene", [lambda: glowing_base_doc(True),
+                                   lambda: glowing_base_doc(False), lambda: clip_doc(False),
+                                   hidden_doc, see_through_doc],
+                         ids=["glow over clipped", "glow over clipped apart", "clipped apart",
+                              "mask hides effects", "transparency shapes off"])
+def test_row_bands_composite_as_the_whole(qapp, scene):
+    """Composited in bands of rows (as the Renderer redraws), each band is what the whole
+    composite holds there: the effects are made from the base's whole shape, not the band."""
+    from engine.box import Box
+
+    doc = scene()
+    whole = composite_document(doc)
+    for y0, y1 in ((0, 7), (7, 19), (19, doc.height)):
+        band = composite_document(doc, Box(0, y0, doc.width, y1 - y0))
+        np.testing.assert_array_equal(band, whole[y0:y1])
 
 
 # -- the Layer Style dialog ------------------------------------------------------------------

@@ -937,8 +937,8 @@ def _draw_clipping_group(painter: _Painter, base: Node, clipped: Sequence[Node],
         return
     split = _interior_split(base)  # (its overlays, satins, inner glows: over the clipped)
     if split is not None:
-        drawn, split_box = split[0], _interior_box(base, painter.buffer.box, split[1])
-        inside = split_box  # (all of its shape: what the effects are made from)
+        drawn = split[0]
+        inside = _interior_window(base, painter.buffer.box, split[1], inside)
     buffer = painter.buffer
     temp = PixelBuffer(inside.w, inside.h, buffer.precise, (inside.x, inside.y))
     inner = _Painter(temp)
@@ -1023,7 +1023,7 @@ def _draw_clipped_apart(painter: _Painter, base: Node, clipped: Sequence[Node],
         buffer.write_float(inside, before + (after - before) * shape)
     if split is not None:  # made over all of its shape in the buffer, drawn inside `region`
         painter.close()
-        whole = _interior_box(base, buffer.box, split[1]).intersect(buffer.box)
+        whole = _interior_window(base, buffer.box, split[1], inside)
         _interior_onto(buffer, whole, base, split[1], inside, base.opacity, canvas=True)
 
 
@@ -1062,6 +1062,17 @@ def _interior_split(base: Node) -> Optional[tuple[Layer, "layer_effects.LayerEff
     return stand_in, alone
 
 
+def _interior_window(base: Layer, canvas: Box, effects, box: Box) -> Box:
+    """Where a base's interior effects (`_interior_split`) are made to draw canvas box `box`
+    exactly: `box` grown by how far they reach inside the base (a glow's edge), within its
+    whole box; all of that box for a gradient or pattern overlay (laid out on the shape's
+    bounds)."""
+    whole = _interior_box(base, canvas, effects)
+    if effects.gradient_overlays or effects.pattern_overlays:
+        return whole
+    return box.expand(effects.reach()).intersect(whole)
+
+
 def _interior_box(base: Layer, canvas: Box, effects) -> Box:
     """Where a base's interior effects are made (`_interior_onto`): its whole box (a fill
     layer's, where it shows around `canvas`), so that a redrawn strip gives what the whole
@@ -1093,7 +1104,9 @@ def _interior_onto(buffer: PixelBuffer, box: Box, base: Layer, effects,
         shape = _clip_shape(base, box, buffer.precise, faded=False)
     else:  # (Transparency Shapes Layer off: over the base's whole box)
         shape = np.ones((box.h, box.w, 1), np.float32)
-    held = buffer.read_float(box)
+    held = np.zeros((box.h, box.w, 4), np.float32)  # (beyond the buffer: made, not drawn)
+    there = box.intersect(buffer.box)
+    held[there.translate(-box.x, -box.y).slices()] = buffer.read_float(there)
     rgba = unpremultiply(held)
     if canvas:
         rgba[..., 3:4] *= shape
@@ -1102,7 +1115,7 @@ def _interior_onto(buffer: PixelBuffer, box: Box, base: Layer, effects,
     after = np.concatenate([made[..., :3] * made[..., 3:4], made[..., 3:4]], axis=-1)
     if canvas:
         after += (1.0 - shape) * held
-    inside = box if inside is None else inside.intersect(box)
+    inside = (box if inside is None else inside.intersect(box)).intersect(buffer.box)
     local = inside.translate(-box.x, -box.y).slices()
     before = held[local]
     buffer.write_float(inside, before + (after[local] - before) * np.float32(opacity / 255.0))
