@@ -29,6 +29,12 @@ Photoshop's pixels of layer_effects.psd, where its shadows and glows fit best at
   in another mode (Multiply...) it is drawn as a shadow is, its own image blended onto
   what lies below in its mode: outside, the ring outside the shape, under the layer;
   inside and centre, over it.
+  Its Fill Type Gradient or Pattern paints it as a Gradient or Pattern Overlay of its
+  settings would (`stroke_fill`: `overlay_paint`), the gradient laid out on the stroke's
+  box (measured on stroke-effects.psd), the pattern's tiles from the style's reference
+  point as an overlay's; Shape Burst, the stroke's own gradient style, runs across its
+  band (`shape_burst_ramp`). A fill layer's outside stroke lies outside its path only
+  (not under its see-through colours: Photoshop's, stroke-effects.psd).
 - Color Overlay: its colour blended onto the layer's colours with its mode and opacity,
   inside the layer's alpha.
 - Gradient Overlay, Pattern Overlay: as a Color Overlay, each pixel the colour (and
@@ -41,7 +47,10 @@ Photoshop's pixels of layer_effects.psd, where its shadows and glows fit best at
   (`bevel_light`); its highlight (Screen) and shadow (Multiply) are blended, each in its
   mode at its opacity, onto the layer's colours inside its shape (Inner Bevel, Emboss,
   Pillow Emboss) and, as images of their own over the layer, onto what lies below outside
-  it (Outer Bevel, Emboss, Pillow Emboss).
+  it (Outer Bevel, Emboss, Pillow Emboss). Chisel Hard and Chisel Soft: the height from
+  the exact distance transform, straight slopes (`chisel_profile`), softened for Chisel
+  Soft. Stroke Emboss: an Inner Bevel of the layer's first stroke's area, drawn over the
+  stroke (`stroke_emboss_light`; nothing without a stroke).
 - Satin (Linear contour): the shape moved its distance towards its angle and as far away,
   each blurred as a shadow is, the difference of the two (inverted by default) inside the
   shape, in its colour, mode and opacity (`satin_alpha`).
@@ -49,9 +58,9 @@ Photoshop's pixels of layer_effects.psd, where its shadows and glows fit best at
 Inside the shape the interior effects are blended onto the layer's colours in Photoshop's
 order, bottom to top: Pattern Overlay, Gradient Overlay, Color Overlay, Satin, Inner Glow,
 Inner Shadow, Bevel & Emboss (then Normal strokes: an inside stroke lies over the bevel,
-where Photoshop bevels it too). Everything else (Stroke Emboss, Chisel techniques, a
+where Photoshop bevels it too). Everything else (a
 satin's contour other than Linear, noise gradients, patterns the file does not hold,
-gradient or pattern strokes and glows, a glow's noise, jitter, non-linear contour or
+gradient or pattern glows, a glow's noise, jitter, non-linear contour or
 Precise technique, a bevel's gloss contour, contour and texture) is kept and written back
 but not drawn: `not_drawn` names the kinds not drawn at all.
 The layer's own mode and opacity then apply to the whole styled layer (the shadows and
@@ -157,6 +166,16 @@ class Stroke:
     color: tuple[int, int, int] = (0, 0, 0)
     opacity: float = 100.0
     blend_mode: str = "normal"
+    # Photoshop's Fill Type ('PntT'): "color" (`color`), "gradient" (`gradient`, a
+    # Gradient Overlay's settings) or "pattern" (`pattern`, a Pattern Overlay's); the
+    # others are kept as they were (the file keeps a gradient stroke's colour too).
+    fill_type: str = "color"
+    gradient: GradientFill = GradientFill()
+    pattern: PatternFill = PatternFill()
+    # The gradient's style is Shape Burst (Photoshop's stroke-only style, 'shapeburst':
+    # the gradient across the stroke's band, `shape_burst_ramp`); `gradient.style` is
+    # then kept but not used.
+    shape_burst: bool = False
 
 
 @dataclass(frozen=True)
@@ -206,12 +225,13 @@ class Satin:
 @dataclass(frozen=True)
 class BevelEmboss:
     """Photoshop's Bevel & Emboss (its defaults). Drawn: styles Inner Bevel, Outer Bevel,
-    Emboss and Pillow Emboss, technique Smooth (`bevel_light`); Stroke Emboss, the Chisel
-    techniques, the gloss contour, contour and texture are kept in the file, not drawn
-    (psd.py reads only what is drawn)."""
+    Emboss, Pillow Emboss (`bevel_light`) and Stroke Emboss (`stroke_emboss_light`),
+    techniques Smooth, Chisel Hard and Chisel Soft; the gloss contour, contour and texture
+    are kept in the file, not drawn (psd.py reads only what is drawn)."""
     enabled: bool = True
-    style: str = "inner_bevel"  # inner_bevel / outer_bevel / emboss / pillow_emboss
-    technique: str = "smooth"
+    # inner_bevel / outer_bevel / emboss / pillow_emboss / stroke_emboss
+    style: str = "inner_bevel"
+    technique: str = "smooth"  # smooth / chisel_hard / chisel_soft
     depth: float = 100.0  # percent
     direction: str = "up"  # up / down
     size: float = 5.0  # pixels
@@ -269,9 +289,15 @@ class LayerEffects:
         if not self.drawn():
             return set()
         outside = [m for b in self.bevels if b.enabled and b.style != "inner_bevel"
+                   and self.draws_outside(b)
                    for m in (b.highlight_mode, b.shadow_mode)]
         return {s.blend_mode for s in self.drop_shadows + self.outer_glows + self.strokes
                 if s.enabled} | set(outside)
+
+    def draws_outside(self, bevel: "BevelEmboss") -> bool:
+        """Whether `bevel` (not an Inner Bevel) draws images of its own over the layer: a
+        Stroke Emboss only where the layer has a stroke."""
+        return bevel.style != "stroke_emboss" or any(s.enabled for s in self.strokes)
 
     def not_drawn(self) -> tuple[str, ...]:
         return self.others if self.enabled else ()
@@ -352,6 +378,9 @@ class LayerEffects:
             return replace(g, size=size, choke=choke)
 
         def stroke(s: Stroke) -> Stroke:
+            if s.fill_type != "color":  # (a pattern's tile is in canvas pixels)
+                s = replace(s, gradient=s.gradient.reduced(level),
+                            pattern=s.pattern.reduced(level))
             if s.position == "center":  # half out, half in (`stroke_alpha`)
                 return replace(s, size=2 * reduced_radius(s.size / 2, factor))
             return replace(s, size=reduced_radius(s.size, factor))
@@ -542,7 +571,10 @@ def _lit(alpha: np.ndarray, size: float, up: bool,
     is (sigma `BLUR_PER_SIZE` * `size`), lit by `bevel`'s light (see `bevel_light`)."""
     from scipy.ndimage import gaussian_filter
 
-    height = gaussian(alpha, BLUR_PER_SIZE * size) if size > 0 else alpha.astype(np.float32)
+    if bevel.technique in ("chisel_hard", "chisel_soft"):
+        height = chisel_profile(alpha, size, bevel.technique == "chisel_soft")
+    else:
+        height = gaussian(alpha, BLUR_PER_SIZE * size) if size > 0 else alpha.astype(np.float32)
     height = height * np.float32((1.0 if up else -1.0) * size * bevel.depth / 100.0)
     gy, gx = np.gradient(height) if min(alpha.shape) > 1 else (height * 0, height * 0)
     a, e = math.radians(bevel.angle), math.radians(bevel.altitude)
@@ -556,6 +588,25 @@ def _lit(alpha: np.ndarray, size: float, up: bool,
         highlight = gaussian_filter(highlight, sigma, mode="nearest")
         shadow = gaussian_filter(shadow, sigma, mode="nearest")
     return highlight.astype(np.float32), shadow.astype(np.float32)
+
+
+# Chisel Soft's profile: Chisel Hard's blurred by this part of Smooth's sigma (no Photoshop
+# sample of either chisel was at hand to measure: between the hard and the smooth edge).
+CHISEL_SOFT_BLUR = 0.5
+
+
+def chisel_profile(alpha: np.ndarray, size: float, soft: bool = False) -> np.ndarray:
+    """A chisel bevel's height profile, 0..1, `alpha`'s shape: straight slopes from the
+    exact distance transform (`_signed_distance`), 0 at `size` pixels outside the shape's
+    edge, 1/2 on it, 1 at `size` inside, as Smooth's blurred alpha spans its edge; hard
+    (Chisel Hard: no blur, its ridges sharp) or softened (Chisel Soft: blurred by
+    CHISEL_SOFT_BLUR x Smooth's sigma)."""
+    if size <= 0:
+        return alpha.astype(np.float32)
+    height = np.clip(0.5 - _signed_distance(alpha) * np.float32(0.5 / size), 0.0, 1.0)
+    if soft:
+        height = gaussian(height, CHISEL_SOFT_BLUR * BLUR_PER_SIZE * size, outside=0.0)
+    return height.astype(np.float32)
 
 
 def bevel_light(alpha: np.ndarray, bevel: BevelEmboss) -> tuple[Optional[tuple],
@@ -578,6 +629,8 @@ def bevel_light(alpha: np.ndarray, bevel: BevelEmboss) -> tuple[Optional[tuple],
     Inner Bevel fits best at s = size (sigma 0.44 x size), its Emboss at s = size / 2.
     Outer Bevel and Pillow Emboss follow from those (no Photoshop sample measured)."""
     style = bevel.style
+    if style == "stroke_emboss":
+        return None, None  # (`stroke_emboss_light`: it needs the layer's stroke)
     size = bevel.size / 2.0 if style in ("emboss", "pillow_emboss") else bevel.size
     up = bevel.direction != "down"
     lit = _lit(alpha, size, up, bevel)
@@ -585,6 +638,22 @@ def bevel_light(alpha: np.ndarray, bevel: BevelEmboss) -> tuple[Optional[tuple],
     if style == "inner_bevel":
         return inside, None
     return inside, (_lit(alpha, size, not up, bevel) if style == "pillow_emboss" else lit)
+
+
+def stroke_emboss_light(alpha: np.ndarray, bevel: BevelEmboss,
+                        stroke: Optional[Stroke]) -> Optional[tuple]:
+    """Where a Stroke Emboss lightens and darkens (highlight, shadow, 0..1 before their
+    opacities), or None without a `stroke` (Photoshop draws nothing then): an Inner
+    Bevel's surface (`_lit`, its technique's profile) made on the stroke's shape
+    (`stroke_alpha`; an outside stroke's ring outside the layer's shape), only where the
+    stroke is: a raised frame, bevelled on both its edges."""
+    if stroke is None:
+        return None
+    cover = stroke_alpha(alpha, stroke)
+    if stroke.position == "outside":
+        cover = np.clip(cover - alpha, 0.0, 1.0)
+    highlight, shadow = _lit(cover, bevel.size, bevel.direction != "down", bevel)
+    return highlight * cover, shadow * cover
 
 
 def stroke_alpha(alpha: np.ndarray, stroke: Stroke) -> np.ndarray:
@@ -595,6 +664,47 @@ def stroke_alpha(alpha: np.ndarray, stroke: Stroke) -> np.ndarray:
         half = stroke.size / 2.0
         return dilate(alpha, half) - erode(alpha, half)
     return dilate(alpha, stroke.size)  # outside: under the layer, shows around it
+
+
+def _signed_distance(alpha: np.ndarray) -> np.ndarray:
+    """Each pixel's Euclidean distance from the shape's edge (where `alpha` crosses 1/2):
+    positive outside, negative inside (exact distance transforms, as `dilate` measures;
+    half a pixel off each side's, so the edge lies between the two pixels it parts)."""
+    outside = _outside_distance(alpha)
+    inside = _outside_distance(1.0 - alpha)
+    return np.where(alpha >= 0.5, 0.5 - inside, outside - 0.5).astype(np.float32)
+
+
+def shape_burst_ramp(alpha: np.ndarray, stroke: Stroke) -> np.ndarray:
+    """Where each pixel lies along a Shape Burst gradient stroke, 0..1 (before Reverse):
+    across the stroke's band (outside: from the shape's edge out by its size; inside: in
+    by it; centre: half each side), 0 on the band's middle line, 1 on both its edges, so
+    that the gradient follows the shape's outline as the stroke does. (No Photoshop file
+    with a Shape Burst stroke was at hand to measure the direction against.)"""
+    size = max(float(stroke.size), 1e-3)
+    middle = {"outside": size / 2, "inside": -size / 2}.get(stroke.position, 0.0)
+    t = np.abs(_signed_distance(alpha) - np.float32(middle)) * np.float32(2.0 / size)
+    return np.clip(t, 0.0, 1.0, out=t)
+
+
+def stroke_fill(alpha: np.ndarray, stroke: Stroke, origin: tuple[int, int],
+                canvas: Optional[tuple[float, float, float, float]],
+                reference: Optional[tuple[float, float]] = None) -> np.ndarray:
+    """A gradient or pattern stroke's paint, straight float RGBA over `alpha`'s array (the
+    stroke's coverage and opacity apply on top): as a Gradient or Pattern Overlay of its
+    settings paints there (`overlay_paint`: one path), laid out on the layer's box (its
+    pixels' bounds) when aligned; a Shape Burst gradient's colours at `shape_burst_ramp`
+    (the gradient's own table, `GradientFill.lookup`)."""
+    if stroke.fill_type == "pattern":
+        return overlay_paint(stroke.pattern, alpha, origin, canvas, reference)
+    if not stroke.shape_burst:
+        return overlay_paint(stroke.gradient, stroke_alpha(alpha, stroke), origin, canvas)
+    from .gradients import colours
+
+    t = shape_burst_ramp(alpha, stroke)
+    if stroke.gradient.reverse:
+        t = 1.0 - t
+    return colours(t, stroke.gradient.lookup()).astype(np.float32) * np.float32(1 / 255)
 
 
 def overlay_paint(settings, alpha: np.ndarray, origin: tuple[int, int],
@@ -630,6 +740,7 @@ def image_modes(effects: "LayerEffects") -> list[Optional[str]]:
             + [s.blend_mode for s in own if s.position == "outside"] + [None]
             + [s.blend_mode for s in own if s.position != "outside"]
             + [m for b in effects.bevels if b.enabled and b.style != "inner_bevel"
+               and effects.draws_outside(b)
                for m in (b.highlight_mode, b.shadow_mode)])
 
 
@@ -709,6 +820,11 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
     # On top: each bevel's highlight, then its shadow (Photoshop's); the parts outside the
     # shape (Outer Bevel, Emboss) blend onto what lies below, as images of their own.
     bevelled = [(b, bevel_light(alpha, b)) for b in effects.bevels if b.enabled]
+    # A Stroke Emboss lights the first stroke's area: drawn over it (the stroke lies over
+    # the layer's interior effects), as the outside parts of the other styles are.
+    stroked = next((s for s in effects.strokes if s.enabled), None)
+    bevelled = [(b, (None, stroke_emboss_light(alpha, b, stroked)))
+                if b.style == "stroke_emboss" else (b, lit) for b, lit in bevelled]
     for b, (inside, _) in bevelled:
         if inside is not None:
             interior += [(b.highlight_mode, b.highlight_opacity, b.highlight_color, inside[0]),
@@ -741,7 +857,16 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
             # Outside the shape only: a faded layer shows no stroke through it, and one in
             # its own mode blends with what lies under the layer, not with the layer.
             cover = cover - alpha
+        elif s.position == "outside" and shape is not None:
+            # A fill layer's: outside its path only, not under its see-through colours
+            # (Photoshop's, stroke-effects.psd), as much as the layer leaves uncovered at
+            # the path's antialiased edge (so that the two meet without a seam).
+            cover = np.clip((cover - alpha) / np.maximum(1.0 - layer[..., 3], 1e-6), 0.0, 1.0)
         paint[..., 3] = cover * (s.opacity / 100.0)
+        if s.fill_type != "color":  # a gradient or pattern in place of its colour
+            fill = stroke_fill(alpha, s, origin, canvas, effects.reference_point)
+            paint[..., :3] = fill[..., :3]
+            paint[..., 3] *= fill[..., 3]
         if own_mode:  # its own image, blended onto what lies below as a shadow is
             (under if s.position == "outside" else above).append((paint, s.blend_mode))
             continue
@@ -754,7 +879,9 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
                     (outside[1], b.shadow_color, b.shadow_opacity, b.shadow_mode)):
                 paint = np.empty_like(layer)
                 paint[..., :3] = np.asarray(color, np.float32) / 255.0
-                paint[..., 3] = cover * (1.0 - alpha) * np.float32(opacity / 100.0)
+                if b.style != "stroke_emboss":  # (a Stroke Emboss's: all of the stroke)
+                    cover = cover * (1.0 - alpha)
+                paint[..., 3] = cover * np.float32(opacity / 100.0)
                 above.append((paint, mode))
     out.extend(under)
     out.append((layer, None))
