@@ -68,6 +68,12 @@ def test_gradient_stroke_matches_its_definition():
     shown = composite_document(doc).astype(int)
     assert shown[18, 15, 1] > 200 and shown[18, 30, 0] > 200
     assert not (shown[..., :3] == 9).all(-1).any()
+    # Under a second (colour) stroke, the layer at Fill 50 %: both drawn, the layer faded.
+    doc.set_effects(layer, LayerEffects(strokes=(stroke, Stroke(size=5.0, color=(0, 0, 250)))))
+    layer.fill_opacity = 128
+    shown = composite_document(doc).astype(int)
+    assert shown[18, 15, 0] > 200 and shown[18, 13, 2] > 200  # red (gradient), then blue
+    assert 100 < shown[20, 25, 0] < 150  # the layer's blue over the background, half
 
 
 def test_pattern_stroke_matches_its_definition():

@@ -864,9 +864,9 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
             cover = np.clip((cover - alpha) / np.maximum(1.0 - layer[..., 3], 1e-6), 0.0, 1.0)
         paint[..., 3] = cover * (s.opacity / 100.0)
         if s.fill_type != "color":  # a gradient or pattern in place of its colour
-            fill = stroke_fill(alpha, s, origin, canvas, effects.reference_point)
-            paint[..., :3] = fill[..., :3]
-            paint[..., 3] *= fill[..., 3]
+            filled = stroke_fill(alpha, s, origin, canvas, effects.reference_point)
+            paint[..., :3] = filled[..., :3]
+            paint[..., 3] *= filled[..., 3]
         if own_mode:  # its own image, blended onto what lies below as a shadow is
             (under if s.position == "outside" else above).append((paint, s.blend_mode))
             continue
