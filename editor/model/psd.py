@@ -110,7 +110,8 @@ from .errors import DocumentError, FileFormatError, ImageTooLarge, SaveError
 from . import adjustments, layer_effects, path_edit
 from .mask_ops import clipping_base
 from .images import flatten_on_white
-from .layers import BLEND_MODES, AdjustmentLayer, FillLayer, Group, Layer, LayerMask, Node
+from .layers import (BLEND_MODES, AdjustmentLayer, FillLayer, Group, Layer, LayerMask, Locks,
+                     Node)
 from .limits import LAYERS_LIMIT_FACTOR, MAX_PIXELS_ENV, check_pixel_limit, pixel_count, read_head
 from .render import composite_document
 from .shape_stroke import ShapeStroke
@@ -121,6 +122,7 @@ XMP_PROPERTY = "layers"
 PSD_MAX_SIDE = 30_000     # PSD version 1
 PSB_MAX_SIDE = 300_000    # PSD version 2 (PSB)
 LOCK_ALL = 0x80000000     # Photoshop's "lock all" protection flag
+LOCK_TRANSPARENCY, LOCK_PIXELS, LOCK_POSITION = 1, 2, 4  # its partial locks ('lspf')
 MAX_GROUP_DEPTH = 100     # groups inside groups, refused beyond this on open and on save
 INT32_MIN, INT32_MAX = -2**31, 2**31 - 1
 MERGED_BAND_PIXELS = 4_000_000  # composited at a time for the merged image
@@ -506,6 +508,7 @@ class _Reader:
             if not self.decode:
                 node.pixels = pixels  # the placeholder as it is (Layer() would copy it)
         self.read_effects(item, node)
+        node.locks = _partial_locks(item)
         read_advanced_blending(item, node)
         if not (isinstance(item, (ShapeLayer, PsdFill)) and node.kind == "pixel"):
             # (the shape and fill layers psd-tools drew, it drew with their masks and fill)
@@ -2242,6 +2245,14 @@ def _locked(item) -> bool:
     return locks is not None and int(locks.value) & LOCK_ALL != 0
 
 
+def _partial_locks(item) -> Locks:
+    """Photoshop's Lock Transparent Pixels, Image Pixels and Position ('lspf' flags 1, 2
+    and 4; Lock All is `_locked`)."""
+    flags = int(item.locks.value) if item.locks is not None else 0
+    return Locks(transparency=bool(flags & LOCK_TRANSPARENCY), pixels=bool(flags & LOCK_PIXELS),
+                 position=bool(flags & LOCK_POSITION))
+
+
 def _is_open(item) -> bool:
     from psd_tools.constants import SectionDivider, Tag
 
@@ -2531,6 +2542,9 @@ class _Writer:
             record.name = "?"  # the legacy Pascal name is MacRoman; the Unicode name follows
         record.tagged_blocks.set_data(Tag.UNICODE_LAYER_NAME, name)
         record.flags.visible = node.visible
+        # (the record's own flag for Lock Transparent Pixels, beside 'lspf', as Photoshop
+        # writes both)
+        record.flags.transparency_protected = node.locks.transparency
         if node.clipping and clipping_base(node) is not None:
             # (Clipped with no unclipped node below, it is drawn as it is: so it is written,
             # or a reader would make the lowest of them the base of the others.)
@@ -2558,8 +2572,13 @@ class _Writer:
             if isinstance(node, FillLayer) and node.stroke is not None:
                 for key, data in stroke_blocks(node.stroke, node.settings):
                     record.tagged_blocks[key] = TaggedBlock(key=key, data=data)
-        if node.locked:
-            record.tagged_blocks.set_data(Tag.PROTECTED_SETTING, LOCK_ALL)
+        locks = node.locks
+        flags = sum(flag for flag, on in ((LOCK_ALL, node.locked),
+                                          (LOCK_TRANSPARENCY, locks.transparency),
+                                          (LOCK_PIXELS, locks.pixels),
+                                          (LOCK_POSITION, locks.position)) if on)
+        if flags:
+            record.tagged_blocks.set_data(Tag.PROTECTED_SETTING, flags)
         if node.fill_opacity != 255:
             record.tagged_blocks.set_data(Tag.BLEND_FILL_OPACITY, node.fill_opacity)
         write_advanced_blending(record, node)
