@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 
-from editor.model import Document, Group, Layer, edit_ops, mask_ops
+from editor.model import Document, Layer, edit_ops, mask_ops
 from editor.model.document import LockedError
 from editor.model.layers import Locks
 from editor.model.files import open_document, save_document
