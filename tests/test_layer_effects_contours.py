@@ -72,6 +72,13 @@ def test_contour_lookup_against_hand_computed_values():
         pytest.approx(64.5 / 128, abs=1e-5)
     values = np.random.default_rng(0).random((4, 4)).astype(np.float32)
     assert LINEAR.apply(values) is values
+    # The built-ins by their points, or by Photoshop's resource key in the name (a file's
+    # own points for them kept); a localised Linear by its points.
+    assert fx.contour_preset(Contour(name="Линейный")) == "Linear"
+    assert fx.contour_preset(Contour(((0, 0), (127, 255), (255, 0)), (0, 1, 0),
+                                     "$$$/Contours/Defaults/Cone=Cone")) == "Cone"
+    assert fx.contour_preset(Contour(((0, 0), (127, 255), (255, 0)), (0, 1, 0),
+                                     "Cone")) is None
 
 
 def gaussian_contour(c: np.ndarray) -> np.ndarray:

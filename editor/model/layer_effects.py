@@ -112,6 +112,8 @@ class Contour:
         points = tuple((float(x), float(y)) for x, y in self.points)
         object.__setattr__(self, "points", points)
         corners = tuple(bool(c) for c in self.corners)
+        if corners and len(corners) != len(points):
+            raise ValueError("a contour's corner flags are one per point")
         # All smooth is written (); otherwise one flag per point.
         object.__setattr__(self, "corners", corners if any(corners) else ())
 
@@ -197,9 +199,14 @@ CONTOURS = {c.label(): c for c in (
 
 
 def contour_preset(contour: Contour) -> Optional[str]:
-    """The label of the built-in with `contour`'s points and corners, None for a custom
-    one."""
-    return next((label for label, c in CONTOURS.items() if c == contour), None)
+    """The label of the built-in with `contour`'s points and corners, or of its name (a
+    file's built-in by Photoshop's resource key: its points are Photoshop's, ours only
+    approximate most of them); None for a custom one."""
+    found = next((label for label, c in CONTOURS.items() if c == contour), None)
+    if found is None and contour.name.startswith("$$$/Contours/Defaults/"):
+        found = next((label for label, c in CONTOURS.items()
+                      if c.name.split("=")[0] == contour.name.split("=")[0]), None)
+    return found
 
 
 @dataclass(frozen=True)
