@@ -928,11 +928,15 @@ def _read_effect(effect, patterns: Optional[dict] = None) -> Optional[tuple]:
     color = _rgb(getattr(effect, "color", None))
     if color is None or not mode:
         return None
+    # Its contour ('TrnS'; a satin's 'MpgS'): None for one we cannot read (not drawn).
+    contour = read_contour(getattr(effect, "contour", None))
+    if contour is None:
+        return None
     if kind == "DropShadow":
         return "drop_shadows", layer_effects.DropShadow(
             effect.enabled, color, effect.opacity, float(effect.angle),
             float(effect.distance), float(effect.choke), float(effect.size), mode,
-            bool(effect.use_global_light))
+            bool(effect.use_global_light), contour=contour)
     if kind == "Stroke" and str(getattr(effect.fill_type, "name", "")) == "SOLID_COLOR":
         position = {"OUTSIDE": "outside", "INSIDE": "inside", "CENTER": "center"}.get(
             getattr(effect.position, "name", ""), "outside")
@@ -945,22 +949,23 @@ def _read_effect(effect, patterns: Optional[dict] = None) -> Optional[tuple]:
         return "inner_shadows", layer_effects.InnerShadow(
             effect.enabled, color, effect.opacity, float(effect.angle),
             float(effect.distance), float(effect.choke), float(effect.size), mode,
-            bool(effect.use_global_light))
+            bool(effect.use_global_light), contour=contour)
     if kind == "OuterGlow":
         # Its spread is the descriptor's 'Ckmt' (psd-tools' `choke`; its `spread` reads
         # 'ShdN', the jitter).
         return "outer_glows", layer_effects.OuterGlow(
             effect.enabled, color, effect.opacity, mode, float(effect.choke),
-            float(effect.size), float(effect.quality_range))
-    if kind == "Satin" and _is_linear(effect.contour):
+            float(effect.size), float(effect.quality_range), contour=contour)
+    if kind == "Satin":
         return "satins", layer_effects.Satin(
             effect.enabled, color, effect.opacity, mode, float(effect.angle),
-            float(effect.distance), float(effect.size), bool(effect.inverted))
+            float(effect.distance), float(effect.size), bool(effect.inverted),
+            contour=contour)
     if kind == "InnerGlow":
         source = "center" if getattr(effect.glow_source, "name", "") == "CENTER" else "edge"
         return "inner_glows", layer_effects.InnerGlow(
             effect.enabled, color, effect.opacity, mode, source, float(effect.choke),
-            float(effect.size), float(effect.quality_range))
+            float(effect.size), float(effect.quality_range), contour=contour)
     return None
 
 
@@ -998,6 +1003,9 @@ def _read_bevel(effect) -> Optional[tuple]:
             or technique != "smooth" or direction is None \
             or None in colors or any(m not in BLEND_MODES for m in modes):
         return None
+    gloss = read_contour(effect.contour)  # its gloss contour ('TrnS')
+    if gloss is None:
+        return None
     altitude = float(effect.altitude)
     if effect.use_global_light:
         # psd-tools reads the global angle only; the altitude is in the same resources.
@@ -1008,7 +1016,7 @@ def _read_bevel(effect) -> Optional[tuple]:
         effect.enabled, style, technique, float(effect.depth), direction, float(effect.size),
         float(effect.soften), float(effect.angle), altitude, bool(effect.use_global_light),
         modes[0], colors[0], float(effect.highlight_opacity), modes[1], colors[1],
-        float(effect.shadow_opacity))
+        float(effect.shadow_opacity), gloss_contour=gloss)
 
 
 def _descriptor_type():
@@ -1242,6 +1250,7 @@ def _fill_entry(entry, effect, light) -> None:
             put(b"TrnS", _linear_contour())
             if isinstance(effect, layer_effects.DropShadow):
                 put(b"layerConceals", Bool(True))
+        _put_contour(entry, b"TrnS", effect.contour)
     if glow:
         put(b"Inpr", UnitFloat(unit=Unit.Percent, value=float(effect.range)))
     if isinstance(effect, layer_effects.InnerGlow):
@@ -1265,6 +1274,7 @@ def _fill_satin(entry, satin: layer_effects.Satin) -> None:
     entry[b"blur"] = UnitFloat(unit=Unit.Pixels, value=float(satin.size))
     if b"MpgS" not in entry:
         entry[b"MpgS"] = _linear_contour()
+    _put_contour(entry, b"MpgS", satin.contour)
 
 
 def _is_linear(contour) -> bool:
@@ -1293,6 +1303,58 @@ def _linear_contour():
         points.append(point)
     contour[b"Crv "] = points
     return contour
+
+
+def read_contour(desc) -> Optional[layer_effects.Contour]:
+    """A contour descriptor ('ShpC': its name 'Nm  ', its points 'Crv ', each 'Hrzn',
+    'Vrtc' 0..255 and 'Cnty', off for a corner) as ours; Linear where there is none, None
+    where its points are not a curve (fewer than two, inputs not rising, beyond 0..255)."""
+    if desc is None:
+        return layer_effects.LINEAR
+    try:
+        curve = list(desc[b"Crv "])
+        points = tuple((float(p[b"Hrzn"]), float(p[b"Vrtc"])) for p in curve)
+        corners = tuple(not bool(p.get(b"Cnty", True)) for p in curve)
+    except (KeyError, TypeError, ValueError):
+        return None
+    if len(points) < 2 or any(b[0] <= a[0] for a, b in zip(points, points[1:])) \
+            or any(not (0 <= v <= 255) for p in points for v in p):
+        return None
+    name = desc.get(b"Nm  ")
+    name = _text(name).rstrip("\x00") if name is not None else "Custom"
+    return layer_effects.Contour(points, corners, name)
+
+
+def contour_descriptor(contour: layer_effects.Contour, old=None):
+    """`contour` as a 'ShpC' descriptor: `old` itself where it reads as it (its name and
+    keys kept), else a new one as Photoshop writes it (its name, its points; each point's
+    'Cnty' only where some point is a corner)."""
+    from psd_tools.psd.descriptor import Bool, Descriptor, Double, List, String
+
+    if old is not None and read_contour(old) == contour:
+        return old
+    desc = Descriptor(classID=b"ShpC")
+    desc[b"Nm  "] = String(contour.name + "\x00")
+    points = List()
+    for i, (x, y) in enumerate(contour.points):
+        point = Descriptor(classID=b"CrPt")
+        point[b"Hrzn"], point[b"Vrtc"] = Double(x), Double(y)
+        if contour.corners:
+            point[b"Cnty"] = Bool(not contour.corners[i])
+        points.append(point)
+    desc[b"Crv "] = points
+    return desc
+
+
+def _put_contour(entry, key: bytes, contour: layer_effects.Contour) -> None:
+    """`contour` into `entry[key]` unless what is there reads as it (nothing written for
+    Linear where the entry has none: Photoshop reads none as Linear)."""
+    old = entry.get(key)
+    if old is None and contour.is_linear():
+        return
+    new = contour_descriptor(contour, old)
+    if new is not old:
+        entry[key] = new
 
 
 def _effect_color(entry, key: bytes, color: tuple) -> None:
@@ -1335,6 +1397,7 @@ def _fill_bevel(entry, bevel: layer_effects.BevelEmboss, light) -> None:
     if b"TrnS" not in entry:  # a new one: Photoshop's Linear gloss contour
         entry[b"TrnS"] = _linear_contour()
         entry[b"antialiasGloss"] = Bool(False)
+    _put_contour(entry, b"TrnS", bevel.gloss_contour)
     entry[b"Sftn"] = UnitFloat(unit=Unit.Pixels, value=float(bevel.soften))
     for key in (b"useShape", b"useTexture"):
         if key not in entry:
