@@ -547,6 +547,8 @@ class _Reader:
                        if key in _effect_tags())
         if not any(block.key != _fxrp() for block in blocks):
             return
+        if _listed_before_present(blocks) and hasattr(item, "_effects"):
+            del item._effects  # (psd-tools' effects, read before they were marked)
         node.effects = read_layer_effects(item, blocks, self.patterns)
         if node.effects.others:
             self.warn(f"layer effects of '{item.name}' ({', '.join(node.effects.others)}) are "
@@ -867,6 +869,27 @@ def write_advanced_blending(record, node: Node) -> None:
     if not all(node.channels):
         record.tagged_blocks.set_data(Tag.CHANNEL_BLENDING_RESTRICTIONS_SETTING,
                                       [c for c, kept in enumerate(node.channels) if not kept])
+
+
+def _listed_before_present(blocks: tuple) -> bool:
+    """Marks 'present' the enabled effects of a style written before Photoshop had that key
+    (which lists an effect in the Layers panel): such a Photoshop drew every enabled effect
+    its descriptor holds, while psd-tools reads only those marked present. In place; True
+    if any was marked. (Written back, the key is what Photoshop writes today.)"""
+    from psd_tools.psd.descriptor import Bool, Descriptor, List
+
+    marked = False
+    for block in blocks:
+        data = block.data
+        if not isinstance(data, Descriptor):
+            continue
+        for value in data.values():
+            for entry in (value if isinstance(value, List) else [value]):
+                if isinstance(entry, Descriptor) and b"enab" in entry \
+                        and b"present" not in entry:
+                    entry[b"present"] = Bool(bool(entry[b"enab"]))
+                    marked = True
+    return marked
 
 
 def read_layer_effects(item, blocks: tuple,
