@@ -51,18 +51,21 @@ Photoshop's pixels of layer_effects.psd, where its shadows and glows fit best at
   the exact distance transform, straight slopes (`chisel_profile`), softened for Chisel
   Soft. Stroke Emboss: an Inner Bevel of the layer's first stroke's area, drawn over the
   stroke (`stroke_emboss_light`; nothing without a stroke).
-- Satin (Linear contour): the shape moved its distance towards its angle and as far away,
+- Satin: the shape moved its distance towards its angle and as far away,
   each blurred as a shadow is, the difference of the two (inverted by default) inside the
   shape, in its colour, mode and opacity (`satin_alpha`).
 
 Inside the shape the interior effects are blended onto the layer's colours in Photoshop's
 order, bottom to top: Pattern Overlay, Gradient Overlay, Color Overlay, Satin, Inner Glow,
 Inner Shadow, Bevel & Emboss (then Normal strokes: an inside stroke lies over the bevel,
-where Photoshop bevels it too). Everything else (a
-satin's contour other than Linear, noise gradients, patterns the file does not hold,
-gradient or pattern glows, a glow's noise, jitter, non-linear contour or
-Precise technique, a bevel's gloss contour, contour and texture) is kept and written back
-but not drawn: `not_drawn` names the kinds not drawn at all.
+where Photoshop bevels it too). Everything else (noise gradients, patterns the file does
+not hold, gradient or pattern glows, a glow's noise, jitter or Precise technique, a bevel's contour and texture, anti-aliasing of contours) is kept and
+written back but not drawn: `not_drawn` names the kinds not drawn at all.
+
+Contours (`Contour`, Photoshop's Structure / Quality "Contour"): a shadow's, a glow's and
+an inner shadow's coverage (after the blur, a glow's after its range) goes through its
+contour before its opacity; a satin's difference before it is inverted; a bevel's light
+through its gloss contour (`_lit`). Linear (the default) changes nothing.
 The layer's own mode and opacity then apply to the whole styled layer (the shadows and
 glows keep their own modes); its fill opacity to its own pixels only (`styled_layers`).
 numpy with OpenCV (distance transform, Gaussian blur): no Qt.
@@ -76,6 +79,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Optional
 
 import numpy as np
@@ -98,6 +102,121 @@ def _offset(angle: float, distance: float) -> tuple[int, int]:
 
 
 @dataclass(frozen=True)
+class Contour:
+    """Photoshop's contour (a 'ShpC' descriptor): a curve through `points` (input, output,
+    0..255, inputs rising) that maps an effect's coverage, 0..1, to what it paints. Between
+    corner points (`corners`, True per point that is one; () none) the curve is the spline
+    Photoshop's Curves draws through the smooth points (`adjustments.curve`: a natural cubic
+    spline); a corner ends one such run and starts the next, so a run of two points is a
+    straight segment (Cone's two sides). `name` is the file's (Photoshop's built-ins are
+    written "$$$/Contours/Defaults/Gaussian=Gaussian", a localised one as it was): it does
+    not count in equality, so a file's Linear in any language is our Linear."""
+    points: tuple = ((0.0, 0.0), (255.0, 255.0))
+    corners: tuple = ()
+    name: str = field(default="Linear", compare=False)
+
+    def __post_init__(self):
+        points = tuple((float(x), float(y)) for x, y in self.points)
+        object.__setattr__(self, "points", points)
+        corners = tuple(bool(c) for c in self.corners)
+        if corners and len(corners) != len(points):
+            raise ValueError("a contour's corner flags are one per point")
+        # All smooth is written (); otherwise one flag per point.
+        object.__setattr__(self, "corners", corners if any(corners) else ())
+
+    def is_linear(self) -> bool:
+        """Whether it maps every coverage to itself (Photoshop's Linear)."""
+        return self.points == ((0.0, 0.0), (255.0, 255.0))
+
+    def label(self) -> str:
+        """The name to show: a built-in's after its '=' (Photoshop's resource key)."""
+        return self.name.split("=")[-1].rstrip("\x00")
+
+    def lookup(self) -> np.ndarray:
+        """The curve's output (0..1) at inputs 0, 1/255, ... 1: 256 float32 values."""
+        return _contour_lookup(self.points, self.corners)
+
+    def apply(self, cover: np.ndarray) -> np.ndarray:
+        """`cover` (0..1) through the curve (linear between the lookup's 256 entries); the
+        Linear contour returns it as it is."""
+        if self.is_linear():
+            return cover
+        table = self.lookup()
+        return np.interp(np.clip(cover, 0.0, 1.0), _LEVELS, table).astype(np.float32)
+
+
+_LEVELS = np.linspace(0.0, 1.0, 256)
+
+
+@lru_cache(maxsize=64)
+def _contour_lookup(points: tuple, corners: tuple) -> np.ndarray:
+    """`Contour.lookup`: each run of points between corners through Curves' spline, the
+    runs joined at the corners; flat before the first point and after the last."""
+    from .adjustments import curve
+
+    flags = corners or (False,) * len(points)
+    cuts = [0] + [i for i in range(1, len(points) - 1) if flags[i]] + [len(points) - 1]
+    out = np.empty(256, np.float64)
+    xs = np.arange(256, dtype=np.float64)
+    out[:] = points[0][1]
+    for start, end in zip(cuts, cuts[1:]):
+        run = points[start:end + 1]
+        where = xs >= run[0][0]
+        out[where] = curve(xs[where] / 255.0, run) * 255.0
+    out[xs > points[-1][0]] = points[-1][1]
+    table = np.clip(out / 255.0, 0.0, 1.0).astype(np.float32)
+    table.flags.writeable = False  # (cached: shared by every caller)
+    return table
+
+
+LINEAR = Contour()
+
+
+def _builtin(key: str, label: str, points: tuple, corners: tuple = ()) -> Contour:
+    return Contour(points, corners, f"$$$/Contours/Defaults/{key}={label}")
+
+
+# Photoshop's built-in contours (its Contour picker's "Contours" set), by label. Gaussian's
+# points are Photoshop's own (written by it into psd-tools' layer_params.psd); the others
+# are drawn to the shapes of Photoshop's thumbnails (no file here holds them: a file's own
+# points are read and written as they are, whatever these say).
+CONTOURS = {c.label(): c for c in (
+    Contour(name="Linear"),
+    _builtin("Cone", "Cone", ((0, 0), (128, 255), (255, 0)), (False, True, False)),
+    _builtin("ConeInverted", "Cone - Inverted", ((0, 255), (128, 0), (255, 255)),
+             (False, True, False)),
+    _builtin("CoveDeep", "Cove - Deep", ((0, 0), (128, 34), (191, 86), (230, 145),
+                                         (255, 255))),
+    _builtin("CoveShallow", "Cove - Shallow", ((0, 0), (128, 80), (255, 255))),
+    _builtin("Gaussian", "Gaussian", ((0, 0), (32, 7), (64, 38), (96, 101), (128, 166),
+                                      (159, 209), (191, 235), (223, 248), (255, 255))),
+    _builtin("HalfRound", "Half Round", ((0, 0), (25, 110), (64, 165), (128, 221),
+                                         (255, 255))),
+    _builtin("Ring", "Ring", ((0, 0), (64, 200), (128, 255), (191, 200), (255, 0))),
+    _builtin("DoubleRing", "Ring - Double", ((0, 0), (64, 255), (128, 0), (191, 255),
+                                             (255, 0))),
+    _builtin("RollingSlopeDescending", "Rolling Slope - Descending",
+             ((0, 255), (64, 190), (128, 150), (191, 90), (255, 0))),
+    _builtin("RoundedSteps", "Rounded Steps", ((0, 0), (48, 0), (80, 85), (112, 85),
+                                               (144, 170), (176, 170), (208, 255),
+                                               (255, 255))),
+    _builtin("Sawtooth1", "Sawtooth 1", ((0, 0), (84, 255), (86, 0), (169, 255), (171, 0),
+                                         (255, 255)), (False,) + (True,) * 4 + (False,)),
+)}
+
+
+def contour_preset(contour: Contour) -> Optional[str]:
+    """The label of the built-in with `contour`'s points and corners, or of its name (a
+    file's built-in by Photoshop's resource key: its points are Photoshop's, ours only
+    approximate most of them); None for a custom one."""
+    found = next((label for label, c in CONTOURS.items() if c == contour), None)
+    if found is None and contour.name.startswith("$$$/Contours/Defaults/"):
+        found = next((label for label, c in CONTOURS.items()
+                      if c.name.split("=")[0] == contour.name.split("=")[0]), None)
+    return found
+
+
+@dataclass(frozen=True)
 class DropShadow:
     enabled: bool = True
     color: tuple[int, int, int] = (0, 0, 0)
@@ -110,6 +229,8 @@ class DropShadow:
     # Photoshop's "Use Global Light": the angle is the document's (written so when the
     # angle is the document's global angle; psd.py writes a local angle otherwise).
     use_global_light: bool = False
+    # Photoshop's "Contour" (Structure / Quality): maps the coverage before the opacity.
+    contour: Contour = LINEAR
 
     def offset(self) -> tuple[int, int]:
         """The shadow's offset (dx, dy): away from the light (y grows downwards)."""
@@ -126,6 +247,8 @@ class OuterGlow:
     spread: float = 0.0  # percent of size
     size: float = 5.0
     range: float = 50.0  # percent
+    # Photoshop's "Contour" (Structure / Quality): maps the coverage before the opacity.
+    contour: Contour = LINEAR
 
 
 @dataclass(frozen=True)
@@ -140,6 +263,8 @@ class InnerShadow:
     size: float = 5.0
     blend_mode: str = "multiply"
     use_global_light: bool = False
+    # Photoshop's "Contour" (Structure / Quality): maps the coverage before the opacity.
+    contour: Contour = LINEAR
 
     def offset(self) -> tuple[int, int]:
         return _offset(self.angle, self.distance)
@@ -156,6 +281,8 @@ class InnerGlow:
     choke: float = 0.0  # percent of size
     size: float = 5.0
     range: float = 50.0  # percent
+    # Photoshop's "Contour" (Structure / Quality): maps the coverage before the opacity.
+    contour: Contour = LINEAR
 
 
 @dataclass(frozen=True)
@@ -210,8 +337,7 @@ class PatternOverlay:
 
 @dataclass(frozen=True)
 class Satin:
-    """Photoshop's Satin with its Linear contour (`satin_alpha`; another contour is kept in
-    the file, not drawn: psd.py reads only what is drawn). It has no global light."""
+    """Photoshop's Satin (`satin_alpha`). It has no global light."""
     enabled: bool = True
     color: tuple[int, int, int] = (0, 0, 0)
     opacity: float = 50.0
@@ -220,14 +346,16 @@ class Satin:
     distance: float = 11.0
     size: float = 14.0
     invert: bool = True
+    contour: Contour = LINEAR  # maps the difference (`satin_alpha`)
 
 
 @dataclass(frozen=True)
 class BevelEmboss:
     """Photoshop's Bevel & Emboss (its defaults). Drawn: styles Inner Bevel, Outer Bevel,
     Emboss, Pillow Emboss (`bevel_light`) and Stroke Emboss (`stroke_emboss_light`),
-    techniques Smooth, Chisel Hard and Chisel Soft; the gloss contour, contour and texture
-    are kept in the file, not drawn (psd.py reads only what is drawn)."""
+    techniques Smooth, Chisel Hard and Chisel Soft; the contour and texture are kept in
+    the file, not drawn (psd.py reads only what is drawn); the gloss contour is drawn
+    (`_lit`)."""
     enabled: bool = True
     # inner_bevel / outer_bevel / emboss / pillow_emboss / stroke_emboss
     style: str = "inner_bevel"
@@ -247,6 +375,7 @@ class BevelEmboss:
     shadow_mode: str = "multiply"
     shadow_color: tuple[int, int, int] = (0, 0, 0)
     shadow_opacity: float = 75.0
+    gloss_contour: Contour = LINEAR  # maps the lighting (`_lit`)
 
 
 @dataclass(frozen=True)
@@ -498,8 +627,19 @@ def spread_blur(alpha: np.ndarray, size: float, spread: float,
 
 
 def shadow_alpha(alpha: np.ndarray, shadow: DropShadow) -> np.ndarray:
-    """The drop shadow's coverage (before its offset and opacity): spread, then blur."""
-    return spread_blur(alpha, shadow.size, shadow.spread)
+    """The drop shadow's coverage (before its offset and opacity): spread, then blur, then
+    its contour (`outside_contour`)."""
+    return outside_contour(spread_blur(alpha, shadow.size, shadow.spread), shadow.contour)
+
+
+def outside_contour(cover: np.ndarray, contour: Contour) -> np.ndarray:
+    """A shadow's or an outer glow's coverage through its contour, nothing where there is
+    none: a contour that paints at zero coverage (Cone - Inverted) would otherwise fill
+    the whole padded array, a rectangle round the layer."""
+    out = contour.apply(cover)
+    if out is not cover and contour.lookup()[0] > 0:
+        out = np.where(cover > 0, out, np.float32(0))
+    return out
 
 
 def _ranged(cover: np.ndarray, range_: float) -> np.ndarray:
@@ -508,8 +648,9 @@ def _ranged(cover: np.ndarray, range_: float) -> np.ndarray:
 
 
 def outer_glow_alpha(alpha: np.ndarray, glow: OuterGlow) -> np.ndarray:
-    """Where the outer glow paints (before its opacity)."""
-    return _ranged(spread_blur(alpha, glow.size, glow.spread), glow.range)
+    """Where the outer glow paints (before its opacity): its range, then its contour."""
+    return outside_contour(_ranged(spread_blur(alpha, glow.size, glow.spread), glow.range),
+                           glow.contour)
 
 
 def _moved(cover: np.ndarray, dx: int, dy: int, fill: float) -> np.ndarray:
@@ -533,19 +674,19 @@ def inner_shadow_alpha(alpha: np.ndarray, shadow: InnerShadow) -> np.ndarray:
     pad = max(abs(dx), abs(dy))
     cover = spread_blur(1.0 - np.pad(alpha, pad), shadow.size, shadow.choke, outside=1.0)
     moved = _moved(cover, dx, dy, 1.0)
-    return moved[pad:pad + alpha.shape[0], pad:pad + alpha.shape[1]]
+    return shadow.contour.apply(moved[pad:pad + alpha.shape[0], pad:pad + alpha.shape[1]])
 
 
 def inner_glow_alpha(alpha: np.ndarray, glow: InnerGlow) -> np.ndarray:
     """Where the inner glow paints (before its opacity; only inside the shape counts)."""
     edge = _ranged(spread_blur(1.0 - alpha, glow.size, glow.choke, outside=1.0), glow.range)
-    return edge if glow.source != "center" else 1.0 - edge
+    return glow.contour.apply(edge if glow.source != "center" else 1.0 - edge)
 
 
 def satin_alpha(alpha: np.ndarray, satin: Satin) -> np.ndarray:
     """Where the satin paints (before its opacity; only inside the shape counts): the shape
     moved `distance` towards its `angle` and as far away from it, each blurred as a shadow
-    is (`spread_blur`), the difference of the two (Photoshop's Linear contour), inverted
+    is (`spread_blur`), the difference of the two through its contour, inverted
     if `invert`. Measured on layer_effects.psd's Satin layer (distance 20, size 35): each
     copy moved by the whole distance, blurred at the effects' sigma, fits best (mean error
     1.1 levels inside the shape)."""
@@ -561,6 +702,7 @@ def satin_alpha(alpha: np.ndarray, satin: Satin) -> np.ndarray:
                 for sx, sy in ((dx, dy), (-dx, -dy)))
     cover = np.clip(np.abs(one - two), 0.0, 1.0)[pad:pad + alpha.shape[0],
                                                   pad:pad + alpha.shape[1]]
+    cover = satin.contour.apply(cover)
     return (1.0 - cover if satin.invert else cover).astype(np.float32)
 
 
@@ -581,6 +723,11 @@ def _lit(alpha: np.ndarray, size: float, up: bool,
     # Towards the light (y grows downwards); the normal of z = height is (-gx, -gy, 1).
     lx, ly, lz = math.cos(e) * math.cos(a), -math.cos(e) * math.sin(a), math.sin(e)
     shade = (lz - gx * lx - gy * ly) / np.sqrt(gx * gx + gy * gy + 1.0)
+    if not bevel.gloss_contour.is_linear():
+        # The gloss contour maps the light a pixel gets (0..1); flat ground keeps its own
+        # (the contour's value there is the new reference): only slopes change.
+        shade = bevel.gloss_contour.apply(np.clip(shade, 0.0, 1.0))
+        lz = float(bevel.gloss_contour.apply(np.float32(lz)))
     highlight = np.clip((shade - lz) / max(1.0 - lz, 1e-6), 0.0, 1.0)
     shadow = np.clip((lz - shade) / max(lz, 1e-6), 0.0, 1.0)
     if bevel.soften > 0:

@@ -110,7 +110,8 @@ from .errors import DocumentError, FileFormatError, ImageTooLarge, SaveError
 from . import adjustments, layer_effects, path_edit
 from .mask_ops import clipping_base
 from .images import flatten_on_white
-from .layers import BLEND_MODES, AdjustmentLayer, FillLayer, Group, Layer, LayerMask, Node
+from .layers import (BLEND_MODES, AdjustmentLayer, FillLayer, Group, Layer, LayerMask, Locks,
+                     Node)
 from .limits import LAYERS_LIMIT_FACTOR, MAX_PIXELS_ENV, check_pixel_limit, pixel_count, read_head
 from .render import composite_document
 from .shape_stroke import ShapeStroke
@@ -121,6 +122,7 @@ XMP_PROPERTY = "layers"
 PSD_MAX_SIDE = 30_000     # PSD version 1
 PSB_MAX_SIDE = 300_000    # PSD version 2 (PSB)
 LOCK_ALL = 0x80000000     # Photoshop's "lock all" protection flag
+LOCK_TRANSPARENCY, LOCK_PIXELS, LOCK_POSITION = 1, 2, 4  # its partial locks ('lspf')
 MAX_GROUP_DEPTH = 100     # groups inside groups, refused beyond this on open and on save
 INT32_MIN, INT32_MAX = -2**31, 2**31 - 1
 MERGED_BAND_PIXELS = 4_000_000  # composited at a time for the merged image
@@ -506,6 +508,7 @@ class _Reader:
             if not self.decode:
                 node.pixels = pixels  # the placeholder as it is (Layer() would copy it)
         self.read_effects(item, node)
+        node.locks = _partial_locks(item)
         read_advanced_blending(item, node)
         if not (isinstance(item, (ShapeLayer, PsdFill)) and node.kind == "pixel"):
             # (the shape and fill layers psd-tools drew, it drew with their masks and fill)
@@ -544,6 +547,8 @@ class _Reader:
                        if key in _effect_tags())
         if not any(block.key != _fxrp() for block in blocks):
             return
+        if _listed_before_present(blocks) and hasattr(item, "_effects"):
+            del item._effects  # (psd-tools' effects, read before they were marked)
         node.effects = read_layer_effects(item, blocks, self.patterns)
         if node.effects.others:
             self.warn(f"layer effects of '{item.name}' ({', '.join(node.effects.others)}) are "
@@ -866,6 +871,27 @@ def write_advanced_blending(record, node: Node) -> None:
                                       [c for c, kept in enumerate(node.channels) if not kept])
 
 
+def _listed_before_present(blocks: tuple) -> bool:
+    """Marks 'present' the enabled effects of a style written before Photoshop had that key
+    (which lists an effect in the Layers panel): such a Photoshop drew every enabled effect
+    its descriptor holds, while psd-tools reads only those marked present. In place; True
+    if any was marked. (Written back, the key is what Photoshop writes today.)"""
+    from psd_tools.psd.descriptor import Bool, Descriptor, List
+
+    marked = False
+    for block in blocks:
+        data = block.data
+        if not isinstance(data, Descriptor):
+            continue
+        for value in data.values():
+            for entry in (value if isinstance(value, List) else [value]):
+                if isinstance(entry, Descriptor) and b"enab" in entry \
+                        and b"present" not in entry:
+                    entry[b"present"] = Bool(bool(entry[b"enab"]))
+                    marked = True
+    return marked
+
+
 def read_layer_effects(item, blocks: tuple,
                        patterns: Optional[dict] = None) -> layer_effects.LayerEffects:
     """`item`'s effects (psd-tools' reading of its 'lfx2'/'lmfx' descriptor) with `blocks`,
@@ -925,11 +951,15 @@ def _read_effect(effect, patterns: Optional[dict] = None) -> Optional[tuple]:
     color = _rgb(getattr(effect, "color", None))
     if color is None or not mode:
         return None
+    # Its contour ('TrnS'; a satin's 'MpgS'): None for one we cannot read (not drawn).
+    contour = read_contour(getattr(effect, "contour", None))
+    if contour is None:
+        return None
     if kind == "DropShadow":
         return "drop_shadows", layer_effects.DropShadow(
             effect.enabled, color, effect.opacity, float(effect.angle),
             float(effect.distance), float(effect.choke), float(effect.size), mode,
-            bool(effect.use_global_light))
+            bool(effect.use_global_light), contour=contour)
     paint = _read_stroke_paint(effect.descriptor, patterns) if kind == "Stroke" else None
     if kind == "Stroke" and paint is not None:
         position = {"OUTSIDE": "outside", "INSIDE": "inside", "CENTER": "center"}.get(
@@ -943,22 +973,23 @@ def _read_effect(effect, patterns: Optional[dict] = None) -> Optional[tuple]:
         return "inner_shadows", layer_effects.InnerShadow(
             effect.enabled, color, effect.opacity, float(effect.angle),
             float(effect.distance), float(effect.choke), float(effect.size), mode,
-            bool(effect.use_global_light))
+            bool(effect.use_global_light), contour=contour)
     if kind == "OuterGlow":
         # Its spread is the descriptor's 'Ckmt' (psd-tools' `choke`; its `spread` reads
         # 'ShdN', the jitter).
         return "outer_glows", layer_effects.OuterGlow(
             effect.enabled, color, effect.opacity, mode, float(effect.choke),
-            float(effect.size), float(effect.quality_range))
-    if kind == "Satin" and _is_linear(effect.contour):
+            float(effect.size), float(effect.quality_range), contour=contour)
+    if kind == "Satin":
         return "satins", layer_effects.Satin(
             effect.enabled, color, effect.opacity, mode, float(effect.angle),
-            float(effect.distance), float(effect.size), bool(effect.inverted))
+            float(effect.distance), float(effect.size), bool(effect.inverted),
+            contour=contour)
     if kind == "InnerGlow":
         source = "center" if getattr(effect.glow_source, "name", "") == "CENTER" else "edge"
         return "inner_glows", layer_effects.InnerGlow(
             effect.enabled, color, effect.opacity, mode, source, float(effect.choke),
-            float(effect.size), float(effect.quality_range))
+            float(effect.size), float(effect.quality_range), contour=contour)
     return None
 
 
@@ -1055,6 +1086,9 @@ def _read_bevel(effect) -> Optional[tuple]:
     if style is None or technique is None or direction is None \
             or None in colors or any(m not in BLEND_MODES for m in modes):
         return None
+    gloss = read_contour(effect.contour)  # its gloss contour ('TrnS')
+    if gloss is None:
+        return None
     altitude = float(effect.altitude)
     if effect.use_global_light:
         # psd-tools reads the global angle only; the altitude is in the same resources.
@@ -1065,7 +1099,7 @@ def _read_bevel(effect) -> Optional[tuple]:
         effect.enabled, style, technique, float(effect.depth), direction, float(effect.size),
         float(effect.soften), float(effect.angle), altitude, bool(effect.use_global_light),
         modes[0], colors[0], float(effect.highlight_opacity), modes[1], colors[1],
-        float(effect.shadow_opacity))
+        float(effect.shadow_opacity), gloss_contour=gloss)
 
 
 def _descriptor_type():
@@ -1302,6 +1336,7 @@ def _fill_entry(entry, effect, light) -> None:
             put(b"TrnS", _linear_contour())
             if isinstance(effect, layer_effects.DropShadow):
                 put(b"layerConceals", Bool(True))
+        _put_contour(entry, b"TrnS", effect.contour)
     if glow:
         put(b"Inpr", UnitFloat(unit=Unit.Percent, value=float(effect.range)))
     if isinstance(effect, layer_effects.InnerGlow):
@@ -1325,6 +1360,7 @@ def _fill_satin(entry, satin: layer_effects.Satin) -> None:
     entry[b"blur"] = UnitFloat(unit=Unit.Pixels, value=float(satin.size))
     if b"MpgS" not in entry:
         entry[b"MpgS"] = _linear_contour()
+    _put_contour(entry, b"MpgS", satin.contour)
 
 
 def _is_linear(contour) -> bool:
@@ -1353,6 +1389,58 @@ def _linear_contour():
         points.append(point)
     contour[b"Crv "] = points
     return contour
+
+
+def read_contour(desc) -> Optional[layer_effects.Contour]:
+    """A contour descriptor ('ShpC': its name 'Nm  ', its points 'Crv ', each 'Hrzn',
+    'Vrtc' 0..255 and 'Cnty', off for a corner) as ours; Linear where there is none, None
+    where its points are not a curve (fewer than two, inputs not rising, beyond 0..255)."""
+    if desc is None:
+        return layer_effects.LINEAR
+    try:
+        curve = list(desc[b"Crv "])
+        points = tuple((float(p[b"Hrzn"]), float(p[b"Vrtc"])) for p in curve)
+        corners = tuple(not bool(p.get(b"Cnty", True)) for p in curve)
+    except (KeyError, TypeError, ValueError):
+        return None
+    if len(points) < 2 or any(b[0] <= a[0] for a, b in zip(points, points[1:])) \
+            or any(not (0 <= v <= 255) for p in points for v in p):
+        return None
+    name = desc.get(b"Nm  ")
+    name = _text(name).rstrip("\x00") if name is not None else "Custom"
+    return layer_effects.Contour(points, corners, name)
+
+
+def contour_descriptor(contour: layer_effects.Contour, old=None):
+    """`contour` as a 'ShpC' descriptor: `old` itself where it reads as it (its name and
+    keys kept), else a new one as Photoshop writes it (its name, its points; each point's
+    'Cnty' only where some point is a corner)."""
+    from psd_tools.psd.descriptor import Bool, Descriptor, Double, List, String
+
+    if old is not None and read_contour(old) == contour:
+        return old
+    desc = Descriptor(classID=b"ShpC")
+    desc[b"Nm  "] = String(contour.name + "\x00")
+    points = List()
+    for i, (x, y) in enumerate(contour.points):
+        point = Descriptor(classID=b"CrPt")
+        point[b"Hrzn"], point[b"Vrtc"] = Double(x), Double(y)
+        if contour.corners:
+            point[b"Cnty"] = Bool(not contour.corners[i])
+        points.append(point)
+    desc[b"Crv "] = points
+    return desc
+
+
+def _put_contour(entry, key: bytes, contour: layer_effects.Contour) -> None:
+    """`contour` into `entry[key]` unless what is there reads as it (nothing written for
+    Linear where the entry has none: Photoshop reads none as Linear)."""
+    old = entry.get(key)
+    if old is None and contour.is_linear():
+        return
+    new = contour_descriptor(contour, old)
+    if new is not old:
+        entry[key] = new
 
 
 def _effect_color(entry, key: bytes, color: tuple) -> None:
@@ -1395,6 +1483,7 @@ def _fill_bevel(entry, bevel: layer_effects.BevelEmboss, light) -> None:
     if b"TrnS" not in entry:  # a new one: Photoshop's Linear gloss contour
         entry[b"TrnS"] = _linear_contour()
         entry[b"antialiasGloss"] = Bool(False)
+    _put_contour(entry, b"TrnS", bevel.gloss_contour)
     entry[b"Sftn"] = UnitFloat(unit=Unit.Pixels, value=float(bevel.soften))
     for key in (b"useShape", b"useTexture"):
         if key not in entry:
@@ -2308,6 +2397,14 @@ def _locked(item) -> bool:
     return locks is not None and int(locks.value) & LOCK_ALL != 0
 
 
+def _partial_locks(item) -> Locks:
+    """Photoshop's Lock Transparent Pixels, Image Pixels and Position ('lspf' flags 1, 2
+    and 4; Lock All is `_locked`)."""
+    flags = int(item.locks.value) if item.locks is not None else 0
+    return Locks(transparency=bool(flags & LOCK_TRANSPARENCY), pixels=bool(flags & LOCK_PIXELS),
+                 position=bool(flags & LOCK_POSITION))
+
+
 def _is_open(item) -> bool:
     from psd_tools.constants import SectionDivider, Tag
 
@@ -2597,6 +2694,9 @@ class _Writer:
             record.name = "?"  # the legacy Pascal name is MacRoman; the Unicode name follows
         record.tagged_blocks.set_data(Tag.UNICODE_LAYER_NAME, name)
         record.flags.visible = node.visible
+        # (the record's own flag for Lock Transparent Pixels, beside 'lspf', as Photoshop
+        # writes both)
+        record.flags.transparency_protected = node.locks.transparency
         if node.clipping and clipping_base(node) is not None:
             # (Clipped with no unclipped node below, it is drawn as it is: so it is written,
             # or a reader would make the lowest of them the base of the others.)
@@ -2624,8 +2724,13 @@ class _Writer:
             if isinstance(node, FillLayer) and node.stroke is not None:
                 for key, data in stroke_blocks(node.stroke, node.settings):
                     record.tagged_blocks[key] = TaggedBlock(key=key, data=data)
-        if node.locked:
-            record.tagged_blocks.set_data(Tag.PROTECTED_SETTING, LOCK_ALL)
+        locks = node.locks
+        flags = sum(flag for flag, on in ((LOCK_ALL, node.locked),
+                                          (LOCK_TRANSPARENCY, locks.transparency),
+                                          (LOCK_PIXELS, locks.pixels),
+                                          (LOCK_POSITION, locks.position)) if on)
+        if flags:
+            record.tagged_blocks.set_data(Tag.PROTECTED_SETTING, flags)
         if node.fill_opacity != 255:
             record.tagged_blocks.set_data(Tag.BLEND_FILL_OPACITY, node.fill_opacity)
         write_advanced_blending(record, node)

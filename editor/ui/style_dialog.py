@@ -29,6 +29,9 @@ have yet adds it with Photoshop's defaults. Every change is shown at once throug
 `preview(effects)` (the caller's: the style set without an undo step); OK's style is applied
 by the caller as one step, Cancel puts the style back. Colours come from the colour picker
 (`dialogs.ask_color`).
+
+The shadows', glows' and satin's pages end with a Contour combo, the bevel's with a Gloss
+Contour one: Photoshop's built-in contours, and "Custom" while the effect keeps a file's own.
 """
 from __future__ import annotations
 
@@ -42,8 +45,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDoubleSpinBox, QF
                                QPushButton, QStackedWidget, QVBoxLayout, QWidget)
 
 from editor.model.adjustments import GradientFill, PatternFill
-from editor.model.layer_effects import (EDITABLE, LayerEffects, PatternOverlay, first_of,
-                                        with_first)
+from editor.model.layer_effects import (CONTOURS, EDITABLE, LayerEffects, PatternOverlay,
+                                        contour_preset, first_of, with_first)
 from editor.model.layers import KNOCKOUTS
 from engine.compose import BLEND_MODES
 
@@ -138,6 +141,16 @@ CHOICES = {"position": POSITIONS, "source": (("center", "Center"), ("edge", "Edg
 # The Stroke page's rows each Fill Type shows (the others hidden, as Photoshop swaps them).
 STROKE_FILL_ROWS = {"color": ("color",), "gradient": ("gradient", "shape_burst"),
                     "pattern": ("pattern",)}
+# The contour pickers (Photoshop's Structure / Quality "Contour", a bevel's Shading "Gloss
+# Contour"), added after each kind's settings: a combo of the built-in contours
+# (`layer_effects.CONTOURS`), and "Custom" where the effect's own is none of them.
+CONTOUR_FIELDS = {kind: (("contour", "Contour", "contour", None),)
+                  for kind in ("drop_shadows", "inner_shadows", "outer_glows", "inner_glows",
+                               "satins")}
+CONTOUR_FIELDS["bevels"] = (("gloss_contour", "Gloss Contour", "contour", None),)
+for _kind, _extra in CONTOUR_FIELDS.items():
+    FIELDS[_kind] = FIELDS[_kind] + _extra
+CUSTOM_CONTOUR = "Custom"
 
 
 def _object_name(kind: str, field: str) -> str:
@@ -225,6 +238,11 @@ class LayerStyleDialog(QDialog):
             elif widget_kind == "settings":
                 widget = QPushButton()
                 widget.clicked.connect(lambda _=False, k=kind, f=field: self._edit_fill(k, f))
+            elif widget_kind == "contour":
+                widget = QComboBox()
+                widget.addItems(list(CONTOURS))
+                widget.currentTextChanged.connect(
+                    lambda text, k=kind, f=field: self._contour(k, f, text))
             else:
                 widget = QPushButton()
                 widget.clicked.connect(lambda _=False, k=kind, f=field: self._pick(k, f))
@@ -295,6 +313,8 @@ class LayerStyleDialog(QDialog):
                     elif widget_kind == "settings":
                         widget.setText(_fill_text(value))
                         _fill_icon(widget, value)
+                    elif widget_kind == "contour":
+                        _show_contour(widget, value)
                     else:
                         widget.setStyleSheet("background-color: rgb(%d, %d, %d)" % value)
                         widget.setText("#%02x%02x%02x" % value)
@@ -370,6 +390,11 @@ class LayerStyleDialog(QDialog):
         else:
             self._change(kind, **{field: chosen})
 
+    def _contour(self, kind: str, field: str, label: str) -> None:
+        """A built-in contour chosen (choosing "Custom" keeps the file's own)."""
+        if label in CONTOURS:
+            self._change(kind, **{field: CONTOURS[label]})
+
     def _pick(self, kind: str, field: str = "color") -> None:
         color = dialogs.ask_color(self, QColor(*getattr(self._effect(kind), field)),
                                   "Color Picker (Effect Color)")
@@ -389,6 +414,24 @@ def _fill_icon(button: QPushButton, settings) -> None:
 
 
 FILL_PICTURE = (96, 14)  # a gradient's or pattern's picture on its button
+
+
+def _show_contour(combo: QComboBox, contour) -> None:
+    """The combo at `contour`'s built-in, or at "Custom" (an item there only while the
+    effect's contour is its own)."""
+    label = contour_preset(contour)
+    custom = combo.findText(CUSTOM_CONTOUR)
+    if label is None:
+        if custom < 0:
+            combo.addItem(CUSTOM_CONTOUR)
+        label = CUSTOM_CONTOUR
+        combo.setToolTip(f"{contour.label()}: " + ", ".join(
+            "%g,%g" % p for p in contour.points))
+    else:
+        if custom >= 0:
+            combo.removeItem(custom)
+        combo.setToolTip("")
+    combo.setCurrentIndex(combo.findText(label))
 
 
 def _fill_text(settings) -> str:
