@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from editor.model import Document, Group, Layer
+from editor.model.layers import Locks
 from editor.model.files import open_document, save_document
 from editor.model.render import composite_document
 
@@ -34,6 +35,7 @@ def psd(tmp_path):
     background.pixels[..., 3] = 255
     fg = Layer("猫の層", rng.integers(0, 256, (10, 12, 4), dtype=np.uint8), x=-3, y=30,
                opacity=128, blend_mode="screen", recipe={"method": "bfs", "seed": 9})
+    fg.locks = Locks(transparency=True, position=True)
     group = Group("Props", [Layer("hat", rng.integers(0, 256, (5, 5, 4), dtype=np.uint8), x=4, y=6,
                                   visible=False, locked=True)])
     for node in (background, group, fg):
@@ -54,7 +56,8 @@ def test_info_json_lists_every_layer_top_first(psd):
     fg = report["layers"][0]
     assert fg == {"name": "猫の層", "kind": "pixel", "group_path": [], "x": -3, "y": 30,
                   "width": 12, "height": 10, "opacity": 128, "blend_mode": "screen",
-                  "visible": True, "locked": False, "recipe": {"method": "bfs", "seed": 9},
+                  "visible": True, "locked": False, "locks": ["transparency", "position"],
+                  "recipe": {"method": "bfs", "seed": 9},
                   "source_kind": None, "clipping": False, "mask": None}
     hat = report["layers"][1]
     assert hat["group_path"] == ["Props"] and hat["visible"] is False and hat["locked"] is True
@@ -66,6 +69,7 @@ def test_info_text(psd):
     out = run("info", path, check_rc=0).stdout
     assert out.splitlines()[0] == f"{path}: 50x40, 3 layers, 1 group"
     assert "'猫の層'  at -3,30  12x10  opacity 128  screen" in out
+    assert "(transparent pixels locked, position locked)" in out
     assert "(hidden, locked)  in Props" in out and '"seed": 9' in out
 
 

@@ -2,8 +2,8 @@
 definition (the shape moved both ways, blurred, their difference, inverted), against
 Photoshop's own merged image of psd-tools' layer_effects.psd (its "Satin" layer), read from
 and written into the file's 'lfx2' (psd-tools reads the edited and new values back, every
-other effect as it was; a satin whose contour is not Linear is kept, not drawn, and named
-in the warnings); the Layer Style dialog's page in the window (live, OK one undo step,
+other effect as it was; a satin whose contour is not Linear is drawn through it and saved
+back with its points); the Layer Style dialog's page in the window (live, OK one undo step,
 Cancel restoring)."""
 from __future__ import annotations
 
@@ -86,10 +86,14 @@ def test_photoshop_satin_read_edited_and_written(tmp_path):
     assert again.effects.satins == (satin,)
 
 
-def test_a_satin_with_another_contour_is_kept_not_drawn(tmp_path):
-    """The same file, its satin's contour made a curve (psd-tools): not read as ours, named
-    in the warning, drawn as the layer without it, saved back as it was."""
+def test_a_satin_with_another_contour_is_drawn_and_saved_back(tmp_path):
+    """The same file, its satin's contour made a curve (psd-tools): read as ours with that
+    contour (no warning), drawn otherwise than with Linear, saved back with its points."""
+    from dataclasses import replace
+
     from psd_tools.psd.descriptor import Descriptor, Double
+
+    from editor.model.layer_effects import LINEAR
 
     psd = PSDImage.open(EFFECTS_FILE)
     layer = next(n for n in psd.descendants() if n.name == "Satin")
@@ -101,8 +105,13 @@ def test_a_satin_with_another_contour_is_kept_not_drawn(tmp_path):
     psd.save(path)
     doc = open_document(path)
     node = next(n for n in doc.root.walk() if n.name == "Satin")
-    assert node.effects.satins == () and node.effects.others == ("Satin",)
-    assert any("'Satin' (Satin)" in w and "not draw" in w for w in doc.warnings)
+    satin = node.effects.satins[0]
+    assert satin.contour.points == ((0.0, 0.0), (128.0, 30.0), (255.0, 255.0))
+    assert node.effects.others == () and not any("not draw" in w for w in doc.warnings)
+    curved = composite_document(doc).astype(int)
+    node.effects = replace(node.effects, satins=(replace(satin, contour=LINEAR),))
+    assert np.abs(composite_document(doc).astype(int) - curved).max() > 10
+    node.effects = replace(node.effects, satins=(satin,))
     out = str(tmp_path / "out.psd")
     save_document(doc, out)
     kept = next(next(n for n in PSDImage.open(out).descendants()

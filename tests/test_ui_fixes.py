@@ -127,7 +127,7 @@ def test_panels_keep_their_rows_when_generate_comes_to_the_front(qtbot, tmp_path
     # A slightly wrong splitter drag, then Reset Panels gives the default heights back.
     window.resizeDocks([docks["history"], docks["layers"]], [500, 60], Qt.Orientation.Vertical)
     qtbot.wait(50)
-    assert docks["layers"].height() < 250
+    assert docks["layers"].height() < 290  # (squeezed to its least: the list and its controls)
     window.actions["reset_panels"].trigger()
     qtbot.wait(50)
     assert docks["layers"].height() >= 300 and docks["history"].height() >= 150

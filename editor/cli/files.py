@@ -21,7 +21,7 @@ from editor.cli import UserError
 from editor.model.document import Document
 from editor.model.files import (PSD_SUFFIXES, check_pixel_limit, export_image, open_document,
                                 pixel_limit, read_image, save_document)
-from editor.model.layers import AdjustmentLayer, Layer
+from editor.model.layers import LOCK_LABELS, AdjustmentLayer, Layer
 
 _POSITION = re.compile(r"^(?P<file>.+)@(?P<x>[+-]?\d+),(?P<y>[+-]?\d+)$")
 
@@ -79,6 +79,8 @@ def describe_document(doc, file: str) -> dict:
             "x": None, "y": None, "width": None, "height": None,
             "opacity": node.opacity, "blend_mode": node.blend_mode,
             "visible": node.visible, "locked": node.locked,
+            "locks": [kind for kind in ("transparency", "pixels", "position")
+                      if getattr(node.locks, kind)],
             "clipping": node.clipping, "mask": None,
         }
         if node.mask is not None:
@@ -123,6 +125,8 @@ def format_report(report: dict) -> str:
         flags = [] if n["visible"] else ["hidden"]
         if n["locked"]:
             flags.append("locked")
+        for kind in n.get("locks", ()):
+            flags.append(f"{LOCK_LABELS[kind].lower()} locked")
         if n.get("source_kind") == "adjustment":
             flags.append("adjustment from another program, kept but not drawn")
         elif n.get("source_kind"):

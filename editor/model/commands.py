@@ -190,10 +190,24 @@ class PixelEdit(Command):
                 if (tx, ty) not in self._tiles:
                     self._tiles[(tx, ty)] = pixels[ty * TILE:(ty + 1) * TILE,
                                                    tx * TILE:(tx + 1) * TILE].copy()
-        fn(pixels[box.slices()])
+        view = pixels[box.slices()]
+        if self._keeps_alpha():
+            # Lock Transparent Pixels: `fn` paints as if the pixels were opaque (a dab mixes
+            # its colour with theirs by its own strength, as Photoshop paints there) and
+            # only the colours are kept; alpha stays what it was.
+            work = view.copy()
+            work[..., 3] = 255
+            fn(work)
+            view[..., :3] = work[..., :3]
+        else:
+            fn(view)
         self._box = self._box.union(box)
         self._edited(doc, box)
         return box
+
+    def _keeps_alpha(self) -> bool:
+        # Masks (a layer's, Quick Mask's) are one channel: no lock touches them.
+        return self._array().ndim == 3 and self.layer.transparency_locked()
 
     def _swap(self, doc: "Document") -> None:
         pixels = self._array()

@@ -17,7 +17,7 @@ import numpy as np
 from engine.box import Box
 from engine.progress import ProgressFn, no_progress
 
-from .document import Document, LockedError
+from .document import Document, LockedError, raise_if_locked
 from .edit_ops import selection_region
 from .errors import DocumentError
 from .layers import Layer
@@ -41,6 +41,7 @@ def prepare_content_fill(doc: Document, layer: Layer, seed: int = 0) -> ContentF
         raise DocumentError("Select a pixel layer to fill.")
     if layer.is_locked():
         raise LockedError(f"Layer '{layer.name}' is locked.")
+    raise_if_locked(layer, "pixels")
     region = selection_region(doc)
     if region is None:
         raise DocumentError("Select the area to fill first (Rectangular Marquee, M, or "

@@ -35,7 +35,7 @@ from engine.errors import InvalidInput
 from engine.progress import ProgressFn, no_progress
 
 from . import commands as cmds
-from .document import Document, LockedError
+from .document import Document, LockedError, raise_if_locked
 from .errors import DocumentError
 from .layers import Group, Layer
 from .mask_ops import put_alpha_in_mask
@@ -129,6 +129,7 @@ def prepare(doc: Document, layer=None, box: Optional[Box] = None,
                             "shows the object.")
     if layer.is_locked():
         raise LockedError(f"Layer '{layer.name}' is locked.")
+    raise_if_locked(layer, "pixels")
     found = mask is None and not boxes and (box is None or covers_layer(box, layer))
     if found:
         # Nothing marked, or all of it (Select All): the main object the layer shows, as
@@ -291,6 +292,7 @@ def apply_decomposition_layers(doc: Document, layer: Layer, result: "DecomposeRe
         raise DocumentError(f"'{layer.name}' is not a pixel layer of this document.")
     if layer.is_locked():
         raise LockedError(f"Layer '{layer.name}' is locked.")
+    raise_if_locked(layer, "pixels")
     if result.background.shape[:2] != layer.pixels.shape[:2]:
         raise DocumentError(f"The decomposition was made for another size of '{layer.name}'; "
                             "run it again.")

@@ -20,8 +20,8 @@ from engine.box import Box, mask_bounds
 from . import commands as cmds
 from .errors import DocumentError
 from .history import History, Macro
-from .layers import (BLEND_MODES, GROUP_BLEND_MODES, AdjustmentLayer, FillLayer, Group, Layer,
-                     Node, check_pixels, clipping_base, opaque_bounds)
+from .layers import (BLEND_MODES, GROUP_BLEND_MODES, LOCK_LABELS, NO_LOCKS, AdjustmentLayer,
+                     FillLayer, Group, Layer, Node, check_pixels, clipping_base, opaque_bounds)
 from .layers import BLENDING_OPTIONS
 from .render import composite_document, composite_nodes
 from .signals import Signal
@@ -35,6 +35,34 @@ _OPTION_ATTRS = tuple(attr for attr, _, _, _ in BLENDING_OPTIONS)
 
 class LockedError(DocumentError):
     """The change would alter a locked layer."""
+
+
+_LOCK_WORDS = {"pixels": ("its pixels locked", "pixels"),
+               "position": ("its position locked", "position"),
+               "transparency": ("its transparent pixels locked", "transparent pixels")}
+
+
+def raise_if_locked(node: Node, kind: str) -> None:
+    """Raises LockedError, in one line naming the lock and the node it is set on, when
+    `node`'s Lock Image Pixels or Lock Position (`kind`: "pixels" or "position") forbids
+    the change: its own, a group's above it or, for a group, a layer's inside it (a group
+    moves or is transformed only when all of it may be). Lock All is `_check_unlocked`'s.
+    `kind` "transparency": for what can only change alpha (Clear, Apply Layer Mask)."""
+    test = {"pixels": Node.pixels_locked, "position": Node.position_locked,
+            "transparency": Node.transparency_locked}[kind]
+    if not test(node):
+        inside = node.walk() if isinstance(node, Group) else ()
+        held = next((n for n in inside if test(n)), None)
+        if held is None:
+            return
+        node = held
+    holder = next((n for n in [node, *node.ancestors()]
+                   if (n.locked and kind != "transparency") or getattr(n.locks, kind)), node)
+    words, lock = _LOCK_WORDS[kind]
+    where = f"Layer '{holder.name}'" if not isinstance(holder, Group) else f"Group '{holder.name}'"
+    if holder.locked and kind != "transparency":
+        raise LockedError(f"{where} is locked.")
+    raise LockedError(f"{where} has {words}: unlock its {lock} in the Layers panel.")
 
 
 def linked_masks(node: Node) -> list[Node]:
@@ -349,6 +377,27 @@ class Document:
         self.history.push(cmds.SetAttr(node, "locked", bool(locked),
                                        "Lock Layer" if locked else "Unlock Layer"))
 
+    def unlock_all(self, node: Node) -> None:
+        """Takes Lock All and every partial lock off `node`; one undo step."""
+        with self.history.macro("Unlock Layer"):
+            if node.locked:
+                self.set_locked(node, False)
+            if node.locks.any():
+                self.history.push(cmds.SetAttr(node, "locks", NO_LOCKS, "Unlock Layer"))
+
+    def set_lock(self, node: Node, kind: str, on: bool) -> None:
+        """Photoshop's lock buttons: `kind` "transparency", "pixels", "position" (a partial
+        lock, `Locks`) or "all" (`set_locked`); one undo step."""
+        if kind == "all":
+            self.set_locked(node, on)
+            return
+        if kind not in LOCK_LABELS:
+            raise DocumentError(f"Unknown lock '{kind}'.")
+        locks = dataclasses.replace(node.locks, **{kind: bool(on)})
+        if locks != node.locks:
+            self.history.push(cmds.SetAttr(node, "locks", locks,
+                                           f"{'Lock' if on else 'Unlock'} {LOCK_LABELS[kind]}"))
+
     def set_recipe(self, layer: Layer, recipe: Optional[dict]) -> None:
         self.history.push(cmds.SetAttr(layer, "recipe", dict(recipe) if recipe else None, "Recipe"))
 
@@ -418,6 +467,7 @@ class Document:
         if dx == 0 and dy == 0:
             return
         self._check_unlocked(layer)
+        self._check_lock(layer, "position")
         if isinstance(layer, Layer):
             self.history.push(cmds.Translate(layer, dx, dy, merge_key=merge_key))
             return
@@ -438,6 +488,7 @@ class Document:
     def set_pixels(self, layer: Layer, pixels: np.ndarray, x: Optional[int] = None,
                    y: Optional[int] = None, name: str = "Edit Pixels") -> None:
         self._check_unlocked(layer)
+        self._check_lock(layer, "pixels")
         _check_has_pixels(layer)
         pixels = check_pixels(pixels)
         self.history.push(cmds.SetPixels(layer, pixels, layer.x if x is None else x,
@@ -447,11 +498,13 @@ class Document:
                          cover: Optional[Box] = None) -> "cmds.PixelEdit":
         """Starts an in-place edit (a stroke). If `cover` (canvas box) lies partly outside
         the layer, the layer first grows to hold it; both happen in one undo step.
-        Finish with `end_pixel_edit`."""
+        Finish with `end_pixel_edit`. A layer with Lock Transparent Pixels does not grow:
+        what lies beyond it is transparent and stays so."""
         self._check_unlocked(layer)
+        self._check_lock(layer, "pixels")
         _check_has_pixels(layer)
         cover = cover if cover is not None else self.canvas
-        grown = self._grow_command(layer, cover)
+        grown = None if layer.transparency_locked() else self._grow_command(layer, cover)
         edit = cmds.PixelEdit(layer, name)
         edit.grown = grown  # type: ignore[attr-defined]
         return edit
@@ -478,6 +531,7 @@ class Document:
         below = parent.children[i - 1]
         assert isinstance(below, Layer)
         self._check_unlocked(below)
+        self._check_lock(below, "pixels")
         box = below.bounds().union(layer.bounds()) if not layer.is_empty() else below.bounds()
         if isinstance(layer, FillLayer):  # its colour lands wherever it shows on the canvas
             box = box.union(layer.content_bounds(self.canvas))
@@ -669,6 +723,8 @@ class Document:
             raise DocumentError("Select a layer or a group to transform.")
         self._check_in_doc(node)
         self._check_unlocked(node)
+        self._check_lock(node, "pixels")
+        self._check_lock(node, "position")
         frame = transform_frame(node)
         layers = [node] if isinstance(node, Layer) else list(node.layers())
         with self.history.macro(name):
@@ -867,6 +923,12 @@ class Document:
     def _check_unlocked(self, node: Node) -> None:
         if node.is_locked():
             raise LockedError(f"Layer '{node.name}' is locked.", )
+
+    def _check_lock(self, node: Node, kind: str) -> None:
+        """Refuses, in one line naming the lock and where it is set, a change that `node`'s
+        Lock Image Pixels or Lock Position (`kind`: "pixels", "position"; its own, a group's
+        or, for a group, one of its layers') forbids."""
+        raise_if_locked(node, kind)
 
     def _grow_command(self, layer: Layer, cover: Box) -> Optional[cmds.SetPixels]:
         bounds = layer.bounds()

@@ -16,7 +16,7 @@ import numpy as np
 from engine.box import Box, mask_bounds
 
 from . import gradients, mask_ops
-from .document import Document
+from .document import Document, raise_if_locked
 from .errors import DocumentError
 from .layers import Layer, Node
 from .render import composite_document, composite_nodes
@@ -81,6 +81,7 @@ def clear(doc: Document, layer: Layer, name: str = "Clear") -> None:
     if inter.is_empty():
         return
     keep = 1.0 - coverage[inter.translate(-box.x, -box.y).slices()]
+    raise_if_locked(layer, "transparency")  # it only changes alpha
     edit = doc.begin_pixel_edit(layer, name, cover=layer.bounds())
 
     def fn(view: np.ndarray) -> None:
@@ -252,6 +253,13 @@ def _paint_image(doc: Document, layer: Layer, box: Box, coverage: np.ndarray,
     """Composites straight colours (h, w, 4 floats in 0..255) with strength `coverage` over
     `layer` inside canvas `box` (already inside the canvas), the layer growing to hold it."""
     edit = doc.begin_pixel_edit(layer, name, cover=box)
+    # The layer has grown to hold `box`, unless it may not grow (Lock Transparent Pixels).
+    inside = box.intersect(layer.bounds())
+    if inside.is_empty():
+        doc.end_pixel_edit(edit)
+        return
+    crop = inside.translate(-box.x, -box.y).slices()
+    colours, coverage = colours[crop], coverage[crop]
     colour = colours[..., :3]
     strength = coverage * (colours[..., 3] / 255.0)
 
@@ -265,5 +273,5 @@ def _paint_image(doc: Document, layer: Layer, box: Box, coverage: np.ndarray,
         view[..., :3] = np.clip(np.round(rgb), 0, 255).astype(np.uint8)
         view[..., 3] = np.clip(np.round(out_a * 255.0), 0, 255).astype(np.uint8)
 
-    edit.apply(doc, box.translate(-layer.x, -layer.y), fn)
+    edit.apply(doc, inside.translate(-layer.x, -layer.y), fn)
     doc.end_pixel_edit(edit)

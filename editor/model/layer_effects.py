@@ -29,6 +29,12 @@ Photoshop's pixels of layer_effects.psd, where its shadows and glows fit best at
   in another mode (Multiply...) it is drawn as a shadow is, its own image blended onto
   what lies below in its mode: outside, the ring outside the shape, under the layer;
   inside and centre, over it.
+  Its Fill Type Gradient or Pattern paints it as a Gradient or Pattern Overlay of its
+  settings would (`stroke_fill`: `overlay_paint`), the gradient laid out on the stroke's
+  box (measured on stroke-effects.psd), the pattern's tiles from the style's reference
+  point as an overlay's; Shape Burst, the stroke's own gradient style, runs across its
+  band (`shape_burst_ramp`). A fill layer's outside stroke lies outside its path only
+  (not under its see-through colours: Photoshop's, stroke-effects.psd).
 - Color Overlay: its colour blended onto the layer's colours with its mode and opacity,
   inside the layer's alpha.
 - Gradient Overlay, Pattern Overlay: as a Color Overlay, each pixel the colour (and
@@ -41,19 +47,25 @@ Photoshop's pixels of layer_effects.psd, where its shadows and glows fit best at
   (`bevel_light`); its highlight (Screen) and shadow (Multiply) are blended, each in its
   mode at its opacity, onto the layer's colours inside its shape (Inner Bevel, Emboss,
   Pillow Emboss) and, as images of their own over the layer, onto what lies below outside
-  it (Outer Bevel, Emboss, Pillow Emboss).
-- Satin (Linear contour): the shape moved its distance towards its angle and as far away,
+  it (Outer Bevel, Emboss, Pillow Emboss). Chisel Hard and Chisel Soft: the height from
+  the exact distance transform, straight slopes (`chisel_profile`), softened for Chisel
+  Soft. Stroke Emboss: an Inner Bevel of the layer's first stroke's area, drawn over the
+  stroke (`stroke_emboss_light`; nothing without a stroke).
+- Satin: the shape moved its distance towards its angle and as far away,
   each blurred as a shadow is, the difference of the two (inverted by default) inside the
   shape, in its colour, mode and opacity (`satin_alpha`).
 
 Inside the shape the interior effects are blended onto the layer's colours in Photoshop's
 order, bottom to top: Pattern Overlay, Gradient Overlay, Color Overlay, Satin, Inner Glow,
 Inner Shadow, Bevel & Emboss (then Normal strokes: an inside stroke lies over the bevel,
-where Photoshop bevels it too). Everything else (Stroke Emboss, Chisel techniques, a
-satin's contour other than Linear, noise gradients, patterns the file does not hold,
-gradient or pattern strokes and glows, a glow's noise, jitter, non-linear contour or
-Precise technique, a bevel's gloss contour, contour and texture) is kept and written back
-but not drawn: `not_drawn` names the kinds not drawn at all.
+where Photoshop bevels it too). Everything else (noise gradients, patterns the file does
+not hold, gradient or pattern glows, a glow's noise, jitter or Precise technique, a bevel's contour and texture, anti-aliasing of contours) is kept and
+written back but not drawn: `not_drawn` names the kinds not drawn at all.
+
+Contours (`Contour`, Photoshop's Structure / Quality "Contour"): a shadow's, a glow's and
+an inner shadow's coverage (after the blur, a glow's after its range) goes through its
+contour before its opacity; a satin's difference before it is inverted; a bevel's light
+through its gloss contour (`_lit`). Linear (the default) changes nothing.
 The layer's own mode and opacity then apply to the whole styled layer (the shadows and
 glows keep their own modes); its fill opacity to its own pixels only (`styled_layers`).
 numpy with OpenCV (distance transform, Gaussian blur): no Qt.
@@ -67,6 +79,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Optional
 
 import numpy as np
@@ -89,6 +102,121 @@ def _offset(angle: float, distance: float) -> tuple[int, int]:
 
 
 @dataclass(frozen=True)
+class Contour:
+    """Photoshop's contour (a 'ShpC' descriptor): a curve through `points` (input, output,
+    0..255, inputs rising) that maps an effect's coverage, 0..1, to what it paints. Between
+    corner points (`corners`, True per point that is one; () none) the curve is the spline
+    Photoshop's Curves draws through the smooth points (`adjustments.curve`: a natural cubic
+    spline); a corner ends one such run and starts the next, so a run of two points is a
+    straight segment (Cone's two sides). `name` is the file's (Photoshop's built-ins are
+    written "$$$/Contours/Defaults/Gaussian=Gaussian", a localised one as it was): it does
+    not count in equality, so a file's Linear in any language is our Linear."""
+    points: tuple = ((0.0, 0.0), (255.0, 255.0))
+    corners: tuple = ()
+    name: str = field(default="Linear", compare=False)
+
+    def __post_init__(self):
+        points = tuple((float(x), float(y)) for x, y in self.points)
+        object.__setattr__(self, "points", points)
+        corners = tuple(bool(c) for c in self.corners)
+        if corners and len(corners) != len(points):
+            raise ValueError("a contour's corner flags are one per point")
+        # All smooth is written (); otherwise one flag per point.
+        object.__setattr__(self, "corners", corners if any(corners) else ())
+
+    def is_linear(self) -> bool:
+        """Whether it maps every coverage to itself (Photoshop's Linear)."""
+        return self.points == ((0.0, 0.0), (255.0, 255.0))
+
+    def label(self) -> str:
+        """The name to show: a built-in's after its '=' (Photoshop's resource key)."""
+        return self.name.split("=")[-1].rstrip("\x00")
+
+    def lookup(self) -> np.ndarray:
+        """The curve's output (0..1) at inputs 0, 1/255, ... 1: 256 float32 values."""
+        return _contour_lookup(self.points, self.corners)
+
+    def apply(self, cover: np.ndarray) -> np.ndarray:
+        """`cover` (0..1) through the curve (linear between the lookup's 256 entries); the
+        Linear contour returns it as it is."""
+        if self.is_linear():
+            return cover
+        table = self.lookup()
+        return np.interp(np.clip(cover, 0.0, 1.0), _LEVELS, table).astype(np.float32)
+
+
+_LEVELS = np.linspace(0.0, 1.0, 256)
+
+
+@lru_cache(maxsize=64)
+def _contour_lookup(points: tuple, corners: tuple) -> np.ndarray:
+    """`Contour.lookup`: each run of points between corners through Curves' spline, the
+    runs joined at the corners; flat before the first point and after the last."""
+    from .adjustments import curve
+
+    flags = corners or (False,) * len(points)
+    cuts = [0] + [i for i in range(1, len(points) - 1) if flags[i]] + [len(points) - 1]
+    out = np.empty(256, np.float64)
+    xs = np.arange(256, dtype=np.float64)
+    out[:] = points[0][1]
+    for start, end in zip(cuts, cuts[1:]):
+        run = points[start:end + 1]
+        where = xs >= run[0][0]
+        out[where] = curve(xs[where] / 255.0, run) * 255.0
+    out[xs > points[-1][0]] = points[-1][1]
+    table = np.clip(out / 255.0, 0.0, 1.0).astype(np.float32)
+    table.flags.writeable = False  # (cached: shared by every caller)
+    return table
+
+
+LINEAR = Contour()
+
+
+def _builtin(key: str, label: str, points: tuple, corners: tuple = ()) -> Contour:
+    return Contour(points, corners, f"$$$/Contours/Defaults/{key}={label}")
+
+
+# Photoshop's built-in contours (its Contour picker's "Contours" set), by label. Gaussian's
+# points are Photoshop's own (written by it into psd-tools' layer_params.psd); the others
+# are drawn to the shapes of Photoshop's thumbnails (no file here holds them: a file's own
+# points are read and written as they are, whatever these say).
+CONTOURS = {c.label(): c for c in (
+    Contour(name="Linear"),
+    _builtin("Cone", "Cone", ((0, 0), (128, 255), (255, 0)), (False, True, False)),
+    _builtin("ConeInverted", "Cone - Inverted", ((0, 255), (128, 0), (255, 255)),
+             (False, True, False)),
+    _builtin("CoveDeep", "Cove - Deep", ((0, 0), (128, 34), (191, 86), (230, 145),
+                                         (255, 255))),
+    _builtin("CoveShallow", "Cove - Shallow", ((0, 0), (128, 80), (255, 255))),
+    _builtin("Gaussian", "Gaussian", ((0, 0), (32, 7), (64, 38), (96, 101), (128, 166),
+                                      (159, 209), (191, 235), (223, 248), (255, 255))),
+    _builtin("HalfRound", "Half Round", ((0, 0), (25, 110), (64, 165), (128, 221),
+                                         (255, 255))),
+    _builtin("Ring", "Ring", ((0, 0), (64, 200), (128, 255), (191, 200), (255, 0))),
+    _builtin("DoubleRing", "Ring - Double", ((0, 0), (64, 255), (128, 0), (191, 255),
+                                             (255, 0))),
+    _builtin("RollingSlopeDescending", "Rolling Slope - Descending",
+             ((0, 255), (64, 190), (128, 150), (191, 90), (255, 0))),
+    _builtin("RoundedSteps", "Rounded Steps", ((0, 0), (48, 0), (80, 85), (112, 85),
+                                               (144, 170), (176, 170), (208, 255),
+                                               (255, 255))),
+    _builtin("Sawtooth1", "Sawtooth 1", ((0, 0), (84, 255), (86, 0), (169, 255), (171, 0),
+                                         (255, 255)), (False,) + (True,) * 4 + (False,)),
+)}
+
+
+def contour_preset(contour: Contour) -> Optional[str]:
+    """The label of the built-in with `contour`'s points and corners, or of its name (a
+    file's built-in by Photoshop's resource key: its points are Photoshop's, ours only
+    approximate most of them); None for a custom one."""
+    found = next((label for label, c in CONTOURS.items() if c == contour), None)
+    if found is None and contour.name.startswith("$$$/Contours/Defaults/"):
+        found = next((label for label, c in CONTOURS.items()
+                      if c.name.split("=")[0] == contour.name.split("=")[0]), None)
+    return found
+
+
+@dataclass(frozen=True)
 class DropShadow:
     enabled: bool = True
     color: tuple[int, int, int] = (0, 0, 0)
@@ -101,6 +229,8 @@ class DropShadow:
     # Photoshop's "Use Global Light": the angle is the document's (written so when the
     # angle is the document's global angle; psd.py writes a local angle otherwise).
     use_global_light: bool = False
+    # Photoshop's "Contour" (Structure / Quality): maps the coverage before the opacity.
+    contour: Contour = LINEAR
 
     def offset(self) -> tuple[int, int]:
         """The shadow's offset (dx, dy): away from the light (y grows downwards)."""
@@ -117,6 +247,8 @@ class OuterGlow:
     spread: float = 0.0  # percent of size
     size: float = 5.0
     range: float = 50.0  # percent
+    # Photoshop's "Contour" (Structure / Quality): maps the coverage before the opacity.
+    contour: Contour = LINEAR
 
 
 @dataclass(frozen=True)
@@ -131,6 +263,8 @@ class InnerShadow:
     size: float = 5.0
     blend_mode: str = "multiply"
     use_global_light: bool = False
+    # Photoshop's "Contour" (Structure / Quality): maps the coverage before the opacity.
+    contour: Contour = LINEAR
 
     def offset(self) -> tuple[int, int]:
         return _offset(self.angle, self.distance)
@@ -147,6 +281,8 @@ class InnerGlow:
     choke: float = 0.0  # percent of size
     size: float = 5.0
     range: float = 50.0  # percent
+    # Photoshop's "Contour" (Structure / Quality): maps the coverage before the opacity.
+    contour: Contour = LINEAR
 
 
 @dataclass(frozen=True)
@@ -157,6 +293,16 @@ class Stroke:
     color: tuple[int, int, int] = (0, 0, 0)
     opacity: float = 100.0
     blend_mode: str = "normal"
+    # Photoshop's Fill Type ('PntT'): "color" (`color`), "gradient" (`gradient`, a
+    # Gradient Overlay's settings) or "pattern" (`pattern`, a Pattern Overlay's); the
+    # others are kept as they were (the file keeps a gradient stroke's colour too).
+    fill_type: str = "color"
+    gradient: GradientFill = GradientFill()
+    pattern: PatternFill = PatternFill()
+    # The gradient's style is Shape Burst (Photoshop's stroke-only style, 'shapeburst':
+    # the gradient across the stroke's band, `shape_burst_ramp`); `gradient.style` is
+    # then kept but not used.
+    shape_burst: bool = False
 
 
 @dataclass(frozen=True)
@@ -191,8 +337,7 @@ class PatternOverlay:
 
 @dataclass(frozen=True)
 class Satin:
-    """Photoshop's Satin with its Linear contour (`satin_alpha`; another contour is kept in
-    the file, not drawn: psd.py reads only what is drawn). It has no global light."""
+    """Photoshop's Satin (`satin_alpha`). It has no global light."""
     enabled: bool = True
     color: tuple[int, int, int] = (0, 0, 0)
     opacity: float = 50.0
@@ -201,17 +346,20 @@ class Satin:
     distance: float = 11.0
     size: float = 14.0
     invert: bool = True
+    contour: Contour = LINEAR  # maps the difference (`satin_alpha`)
 
 
 @dataclass(frozen=True)
 class BevelEmboss:
     """Photoshop's Bevel & Emboss (its defaults). Drawn: styles Inner Bevel, Outer Bevel,
-    Emboss and Pillow Emboss, technique Smooth (`bevel_light`); Stroke Emboss, the Chisel
-    techniques, the gloss contour, contour and texture are kept in the file, not drawn
-    (psd.py reads only what is drawn)."""
+    Emboss, Pillow Emboss (`bevel_light`) and Stroke Emboss (`stroke_emboss_light`),
+    techniques Smooth, Chisel Hard and Chisel Soft; the contour and texture are kept in
+    the file, not drawn (psd.py reads only what is drawn); the gloss contour is drawn
+    (`_lit`)."""
     enabled: bool = True
-    style: str = "inner_bevel"  # inner_bevel / outer_bevel / emboss / pillow_emboss
-    technique: str = "smooth"
+    # inner_bevel / outer_bevel / emboss / pillow_emboss / stroke_emboss
+    style: str = "inner_bevel"
+    technique: str = "smooth"  # smooth / chisel_hard / chisel_soft
     depth: float = 100.0  # percent
     direction: str = "up"  # up / down
     size: float = 5.0  # pixels
@@ -227,6 +375,7 @@ class BevelEmboss:
     shadow_mode: str = "multiply"
     shadow_color: tuple[int, int, int] = (0, 0, 0)
     shadow_opacity: float = 75.0
+    gloss_contour: Contour = LINEAR  # maps the lighting (`_lit`)
 
 
 @dataclass(frozen=True)
@@ -269,9 +418,15 @@ class LayerEffects:
         if not self.drawn():
             return set()
         outside = [m for b in self.bevels if b.enabled and b.style != "inner_bevel"
+                   and self.draws_outside(b)
                    for m in (b.highlight_mode, b.shadow_mode)]
         return {s.blend_mode for s in self.drop_shadows + self.outer_glows + self.strokes
                 if s.enabled} | set(outside)
+
+    def draws_outside(self, bevel: "BevelEmboss") -> bool:
+        """Whether `bevel` (not an Inner Bevel) draws images of its own over the layer: a
+        Stroke Emboss only where the layer has a stroke."""
+        return bevel.style != "stroke_emboss" or any(s.enabled for s in self.strokes)
 
     def not_drawn(self) -> tuple[str, ...]:
         return self.others if self.enabled else ()
@@ -352,6 +507,9 @@ class LayerEffects:
             return replace(g, size=size, choke=choke)
 
         def stroke(s: Stroke) -> Stroke:
+            if s.fill_type != "color":  # (a pattern's tile is in canvas pixels)
+                s = replace(s, gradient=s.gradient.reduced(level),
+                            pattern=s.pattern.reduced(level))
             if s.position == "center":  # half out, half in (`stroke_alpha`)
                 return replace(s, size=2 * reduced_radius(s.size / 2, factor))
             return replace(s, size=reduced_radius(s.size, factor))
@@ -469,8 +627,19 @@ def spread_blur(alpha: np.ndarray, size: float, spread: float,
 
 
 def shadow_alpha(alpha: np.ndarray, shadow: DropShadow) -> np.ndarray:
-    """The drop shadow's coverage (before its offset and opacity): spread, then blur."""
-    return spread_blur(alpha, shadow.size, shadow.spread)
+    """The drop shadow's coverage (before its offset and opacity): spread, then blur, then
+    its contour (`outside_contour`)."""
+    return outside_contour(spread_blur(alpha, shadow.size, shadow.spread), shadow.contour)
+
+
+def outside_contour(cover: np.ndarray, contour: Contour) -> np.ndarray:
+    """A shadow's or an outer glow's coverage through its contour, nothing where there is
+    none: a contour that paints at zero coverage (Cone - Inverted) would otherwise fill
+    the whole padded array, a rectangle round the layer."""
+    out = contour.apply(cover)
+    if out is not cover and contour.lookup()[0] > 0:
+        out = np.where(cover > 0, out, np.float32(0))
+    return out
 
 
 def _ranged(cover: np.ndarray, range_: float) -> np.ndarray:
@@ -479,8 +648,9 @@ def _ranged(cover: np.ndarray, range_: float) -> np.ndarray:
 
 
 def outer_glow_alpha(alpha: np.ndarray, glow: OuterGlow) -> np.ndarray:
-    """Where the outer glow paints (before its opacity)."""
-    return _ranged(spread_blur(alpha, glow.size, glow.spread), glow.range)
+    """Where the outer glow paints (before its opacity): its range, then its contour."""
+    return outside_contour(_ranged(spread_blur(alpha, glow.size, glow.spread), glow.range),
+                           glow.contour)
 
 
 def _moved(cover: np.ndarray, dx: int, dy: int, fill: float) -> np.ndarray:
@@ -504,19 +674,19 @@ def inner_shadow_alpha(alpha: np.ndarray, shadow: InnerShadow) -> np.ndarray:
     pad = max(abs(dx), abs(dy))
     cover = spread_blur(1.0 - np.pad(alpha, pad), shadow.size, shadow.choke, outside=1.0)
     moved = _moved(cover, dx, dy, 1.0)
-    return moved[pad:pad + alpha.shape[0], pad:pad + alpha.shape[1]]
+    return shadow.contour.apply(moved[pad:pad + alpha.shape[0], pad:pad + alpha.shape[1]])
 
 
 def inner_glow_alpha(alpha: np.ndarray, glow: InnerGlow) -> np.ndarray:
     """Where the inner glow paints (before its opacity; only inside the shape counts)."""
     edge = _ranged(spread_blur(1.0 - alpha, glow.size, glow.choke, outside=1.0), glow.range)
-    return edge if glow.source != "center" else 1.0 - edge
+    return glow.contour.apply(edge if glow.source != "center" else 1.0 - edge)
 
 
 def satin_alpha(alpha: np.ndarray, satin: Satin) -> np.ndarray:
     """Where the satin paints (before its opacity; only inside the shape counts): the shape
     moved `distance` towards its `angle` and as far away from it, each blurred as a shadow
-    is (`spread_blur`), the difference of the two (Photoshop's Linear contour), inverted
+    is (`spread_blur`), the difference of the two through its contour, inverted
     if `invert`. Measured on layer_effects.psd's Satin layer (distance 20, size 35): each
     copy moved by the whole distance, blurred at the effects' sigma, fits best (mean error
     1.1 levels inside the shape)."""
@@ -532,6 +702,7 @@ def satin_alpha(alpha: np.ndarray, satin: Satin) -> np.ndarray:
                 for sx, sy in ((dx, dy), (-dx, -dy)))
     cover = np.clip(np.abs(one - two), 0.0, 1.0)[pad:pad + alpha.shape[0],
                                                   pad:pad + alpha.shape[1]]
+    cover = satin.contour.apply(cover)
     return (1.0 - cover if satin.invert else cover).astype(np.float32)
 
 
@@ -542,13 +713,21 @@ def _lit(alpha: np.ndarray, size: float, up: bool,
     is (sigma `BLUR_PER_SIZE` * `size`), lit by `bevel`'s light (see `bevel_light`)."""
     from scipy.ndimage import gaussian_filter
 
-    height = gaussian(alpha, BLUR_PER_SIZE * size) if size > 0 else alpha.astype(np.float32)
+    if bevel.technique in ("chisel_hard", "chisel_soft"):
+        height = chisel_profile(alpha, size, bevel.technique == "chisel_soft")
+    else:
+        height = gaussian(alpha, BLUR_PER_SIZE * size) if size > 0 else alpha.astype(np.float32)
     height = height * np.float32((1.0 if up else -1.0) * size * bevel.depth / 100.0)
     gy, gx = np.gradient(height) if min(alpha.shape) > 1 else (height * 0, height * 0)
     a, e = math.radians(bevel.angle), math.radians(bevel.altitude)
     # Towards the light (y grows downwards); the normal of z = height is (-gx, -gy, 1).
     lx, ly, lz = math.cos(e) * math.cos(a), -math.cos(e) * math.sin(a), math.sin(e)
     shade = (lz - gx * lx - gy * ly) / np.sqrt(gx * gx + gy * gy + 1.0)
+    if not bevel.gloss_contour.is_linear():
+        # The gloss contour maps the light a pixel gets (0..1); flat ground keeps its own
+        # (the contour's value there is the new reference): only slopes change.
+        shade = bevel.gloss_contour.apply(np.clip(shade, 0.0, 1.0))
+        lz = float(bevel.gloss_contour.apply(np.float32(lz)))
     highlight = np.clip((shade - lz) / max(1.0 - lz, 1e-6), 0.0, 1.0)
     shadow = np.clip((lz - shade) / max(lz, 1e-6), 0.0, 1.0)
     if bevel.soften > 0:
@@ -556,6 +735,25 @@ def _lit(alpha: np.ndarray, size: float, up: bool,
         highlight = gaussian_filter(highlight, sigma, mode="nearest")
         shadow = gaussian_filter(shadow, sigma, mode="nearest")
     return highlight.astype(np.float32), shadow.astype(np.float32)
+
+
+# Chisel Soft's profile: Chisel Hard's blurred by this part of Smooth's sigma (no Photoshop
+# sample of either chisel was at hand to measure: between the hard and the smooth edge).
+CHISEL_SOFT_BLUR = 0.5
+
+
+def chisel_profile(alpha: np.ndarray, size: float, soft: bool = False) -> np.ndarray:
+    """A chisel bevel's height profile, 0..1, `alpha`'s shape: straight slopes from the
+    exact distance transform (`_signed_distance`), 0 at `size` pixels outside the shape's
+    edge, 1/2 on it, 1 at `size` inside, as Smooth's blurred alpha spans its edge; hard
+    (Chisel Hard: no blur, its ridges sharp) or softened (Chisel Soft: blurred by
+    CHISEL_SOFT_BLUR x Smooth's sigma)."""
+    if size <= 0:
+        return alpha.astype(np.float32)
+    height = np.clip(0.5 - _signed_distance(alpha) * np.float32(0.5 / size), 0.0, 1.0)
+    if soft:
+        height = gaussian(height, CHISEL_SOFT_BLUR * BLUR_PER_SIZE * size, outside=0.0)
+    return height.astype(np.float32)
 
 
 def bevel_light(alpha: np.ndarray, bevel: BevelEmboss) -> tuple[Optional[tuple],
@@ -578,6 +776,8 @@ def bevel_light(alpha: np.ndarray, bevel: BevelEmboss) -> tuple[Optional[tuple],
     Inner Bevel fits best at s = size (sigma 0.44 x size), its Emboss at s = size / 2.
     Outer Bevel and Pillow Emboss follow from those (no Photoshop sample measured)."""
     style = bevel.style
+    if style == "stroke_emboss":
+        return None, None  # (`stroke_emboss_light`: it needs the layer's stroke)
     size = bevel.size / 2.0 if style in ("emboss", "pillow_emboss") else bevel.size
     up = bevel.direction != "down"
     lit = _lit(alpha, size, up, bevel)
@@ -585,6 +785,22 @@ def bevel_light(alpha: np.ndarray, bevel: BevelEmboss) -> tuple[Optional[tuple],
     if style == "inner_bevel":
         return inside, None
     return inside, (_lit(alpha, size, not up, bevel) if style == "pillow_emboss" else lit)
+
+
+def stroke_emboss_light(alpha: np.ndarray, bevel: BevelEmboss,
+                        stroke: Optional[Stroke]) -> Optional[tuple]:
+    """Where a Stroke Emboss lightens and darkens (highlight, shadow, 0..1 before their
+    opacities), or None without a `stroke` (Photoshop draws nothing then): an Inner
+    Bevel's surface (`_lit`, its technique's profile) made on the stroke's shape
+    (`stroke_alpha`; an outside stroke's ring outside the layer's shape), only where the
+    stroke is: a raised frame, bevelled on both its edges."""
+    if stroke is None:
+        return None
+    cover = stroke_alpha(alpha, stroke)
+    if stroke.position == "outside":
+        cover = np.clip(cover - alpha, 0.0, 1.0)
+    highlight, shadow = _lit(cover, bevel.size, bevel.direction != "down", bevel)
+    return highlight * cover, shadow * cover
 
 
 def stroke_alpha(alpha: np.ndarray, stroke: Stroke) -> np.ndarray:
@@ -595,6 +811,47 @@ def stroke_alpha(alpha: np.ndarray, stroke: Stroke) -> np.ndarray:
         half = stroke.size / 2.0
         return dilate(alpha, half) - erode(alpha, half)
     return dilate(alpha, stroke.size)  # outside: under the layer, shows around it
+
+
+def _signed_distance(alpha: np.ndarray) -> np.ndarray:
+    """Each pixel's Euclidean distance from the shape's edge (where `alpha` crosses 1/2):
+    positive outside, negative inside (exact distance transforms, as `dilate` measures;
+    half a pixel off each side's, so the edge lies between the two pixels it parts)."""
+    outside = _outside_distance(alpha)
+    inside = _outside_distance(1.0 - alpha)
+    return np.where(alpha >= 0.5, 0.5 - inside, outside - 0.5).astype(np.float32)
+
+
+def shape_burst_ramp(alpha: np.ndarray, stroke: Stroke) -> np.ndarray:
+    """Where each pixel lies along a Shape Burst gradient stroke, 0..1 (before Reverse):
+    across the stroke's band (outside: from the shape's edge out by its size; inside: in
+    by it; centre: half each side), 0 on the band's middle line, 1 on both its edges, so
+    that the gradient follows the shape's outline as the stroke does. (No Photoshop file
+    with a Shape Burst stroke was at hand to measure the direction against.)"""
+    size = max(float(stroke.size), 1e-3)
+    middle = {"outside": size / 2, "inside": -size / 2}.get(stroke.position, 0.0)
+    t = np.abs(_signed_distance(alpha) - np.float32(middle)) * np.float32(2.0 / size)
+    return np.clip(t, 0.0, 1.0, out=t)
+
+
+def stroke_fill(alpha: np.ndarray, stroke: Stroke, origin: tuple[int, int],
+                canvas: Optional[tuple[float, float, float, float]],
+                reference: Optional[tuple[float, float]] = None) -> np.ndarray:
+    """A gradient or pattern stroke's paint, straight float RGBA over `alpha`'s array (the
+    stroke's coverage and opacity apply on top): as a Gradient or Pattern Overlay of its
+    settings paints there (`overlay_paint`: one path), laid out on the layer's box (its
+    pixels' bounds) when aligned; a Shape Burst gradient's colours at `shape_burst_ramp`
+    (the gradient's own table, `GradientFill.lookup`)."""
+    if stroke.fill_type == "pattern":
+        return overlay_paint(stroke.pattern, alpha, origin, canvas, reference)
+    if not stroke.shape_burst:
+        return overlay_paint(stroke.gradient, stroke_alpha(alpha, stroke), origin, canvas)
+    from .gradients import colours
+
+    t = shape_burst_ramp(alpha, stroke)
+    if stroke.gradient.reverse:
+        t = 1.0 - t
+    return colours(t, stroke.gradient.lookup()).astype(np.float32) * np.float32(1 / 255)
 
 
 def overlay_paint(settings, alpha: np.ndarray, origin: tuple[int, int],
@@ -630,6 +887,7 @@ def image_modes(effects: "LayerEffects") -> list[Optional[str]]:
             + [s.blend_mode for s in own if s.position == "outside"] + [None]
             + [s.blend_mode for s in own if s.position != "outside"]
             + [m for b in effects.bevels if b.enabled and b.style != "inner_bevel"
+               and effects.draws_outside(b)
                for m in (b.highlight_mode, b.shadow_mode)])
 
 
@@ -753,6 +1011,11 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
     # On top: each bevel's highlight, then its shadow (Photoshop's); the parts outside the
     # shape (Outer Bevel, Emboss) blend onto what lies below, as images of their own.
     bevelled = [(b, bevel_light(alpha, b)) for b in effects.bevels if b.enabled]
+    # A Stroke Emboss lights the first stroke's area: drawn over it (the stroke lies over
+    # the layer's interior effects), as the outside parts of the other styles are.
+    stroked = next((s for s in effects.strokes if s.enabled), None)
+    bevelled = [(b, (None, stroke_emboss_light(own_alpha, b, stroked)))
+                if b.style == "stroke_emboss" else (b, lit) for b, lit in bevelled]
     for b, (inside, _) in bevelled:
         if inside is not None:
             interior += [(b.highlight_mode, b.highlight_opacity, b.highlight_color, inside[0]),
@@ -789,7 +1052,16 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
             # Outside the shape only: a faded layer shows no stroke through it, and one in
             # its own mode blends with what lies under the layer, not with the layer.
             cover = cover - alpha
+        elif s.position == "outside" and shape is not None:
+            # A fill layer's: outside its path only, not under its see-through colours
+            # (Photoshop's, stroke-effects.psd), as much as the layer leaves uncovered at
+            # the path's antialiased edge (so that the two meet without a seam).
+            cover = np.clip((cover - alpha) / np.maximum(1.0 - layer[..., 3], 1e-6), 0.0, 1.0)
         paint[..., 3] = cover * (s.opacity / 100.0)
+        if s.fill_type != "color":  # a gradient or pattern in place of its colour
+            filled = stroke_fill(alpha, s, origin, canvas, effects.reference_point)
+            paint[..., :3] = filled[..., :3]
+            paint[..., 3] *= filled[..., 3]
         if own_mode:  # its own image, blended onto what lies below as a shadow is
             (under if s.position == "outside" else above).append((paint, s.blend_mode))
             continue
@@ -802,7 +1074,9 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
                     (outside[1], b.shadow_color, b.shadow_opacity, b.shadow_mode)):
                 paint = np.empty_like(layer)
                 paint[..., :3] = np.asarray(color, np.float32) / 255.0
-                paint[..., 3] = cover * (1.0 - alpha) * np.float32(opacity / 100.0)
+                if b.style != "stroke_emboss":  # (a Stroke Emboss's: all of the stroke)
+                    cover = cover * (1.0 - alpha)
+                paint[..., 3] = cover * np.float32(opacity / 100.0)
                 above.append((paint, mode))
     out.extend(under)
     out.append((layer, None))

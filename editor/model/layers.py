@@ -9,6 +9,7 @@ undone; reading them is free.
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from typing import Iterator, Optional
 
 import numpy as np
@@ -49,6 +50,27 @@ BLEND_MODE_MENU = ("normal", "dissolve") + tuple(m for m in BLEND_MODES
 GROUP_BLEND_MODE_MENU = ("pass_through",) + BLEND_MODE_MENU
 
 _ids = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Locks:
+    """Photoshop's partial locks of a node (a PSD's 'lspf' flags 1, 2 and 4); Lock All is
+    `Node.locked`. A group's locks hold for everything inside it.
+
+    - transparency: painting, fills and filters change colours only, never alpha;
+    - pixels: nothing may paint, fill, filter or transform the pixels (moving is allowed);
+    - position: nothing may move or transform it (painting is allowed)."""
+    transparency: bool = False
+    pixels: bool = False
+    position: bool = False
+
+    def any(self) -> bool:
+        return self.transparency or self.pixels or self.position
+
+
+NO_LOCKS = Locks()
+LOCK_LABELS = {"transparency": "Transparent Pixels", "pixels": "Image Pixels",
+               "position": "Position", "all": "All"}
 # The reach of an adjustment layer: every canvas position (clipped to the canvas where used).
 EVERYWHERE = Box(-(1 << 40), -(1 << 40), 1 << 41, 1 << 41)
 CHANGES_KEPT = 64
@@ -210,6 +232,7 @@ class Node:
         # the node's blending may change (unchecked ones keep the backdrop's: 'brst').
         self.knockout = "none"
         self.channels = (True, True, True)
+        self.locks = NO_LOCKS  # the partial locks (Lock All is `locked`)
         # BLENDING_OPTIONS: Blend Interior Effects as Group ('infx'), Blend Clipped Layers as
         # Group ('clbl'), Transparency Shapes Layer ('tsly'), Layer / Vector Mask Hides
         # Effects ('lmgm', 'vmgm'), at Photoshop's defaults.
@@ -257,6 +280,7 @@ class Node:
         other.fill_opacity = self.fill_opacity
         other.knockout = self.knockout
         other.channels = self.channels
+        other.locks = self.locks
         for attr, _, _, _ in BLENDING_OPTIONS:
             setattr(other, attr, getattr(self, attr))
         return other
@@ -283,6 +307,24 @@ class Node:
     def is_locked(self) -> bool:
         """Locked itself or inside a locked group."""
         return self.locked or any(g.locked for g in self.ancestors())
+
+    def _partly_locked(self, kind: str) -> bool:
+        return getattr(self.locks, kind) or any(getattr(g.locks, kind) for g in self.ancestors())
+
+    def transparency_locked(self) -> bool:
+        """Whether painting on it may change colours only (its or a group's Lock
+        Transparent Pixels)."""
+        return self._partly_locked("transparency")
+
+    def pixels_locked(self) -> bool:
+        """Whether its pixels may not change: Lock All or Lock Image Pixels, its own or a
+        group's."""
+        return self.is_locked() or self._partly_locked("pixels")
+
+    def position_locked(self) -> bool:
+        """Whether it may not move or be transformed: Lock All or Lock Position, its own or
+        a group's."""
+        return self.is_locked() or self._partly_locked("position")
 
     def bounds(self) -> Box:
         raise NotImplementedError

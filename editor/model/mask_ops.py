@@ -24,7 +24,7 @@ from engine.box import Box
 
 from . import commands as cmds
 from . import path_edit
-from .document import Document
+from .document import Document, raise_if_locked
 from .errors import DocumentError
 from .history import Macro
 from .layers import Layer, LayerMask, Node, clipping_base
@@ -92,6 +92,8 @@ def apply_mask(doc: Document, node: Optional[Node]) -> None:
         raise DocumentError("Apply Layer Mask works on pixel layers; delete the group's mask "
                             "or merge the group first.")
     _check_unlocked(doc, node)
+    raise_if_locked(node, "pixels")
+    raise_if_locked(node, "transparency")
     pixels = node.pixels.copy()
     if pixels.size:
         coverage = node.mask.coverage(node.bounds()).astype(np.uint16)
@@ -335,6 +337,8 @@ def mask_from_transparency(doc: Document, node: Optional[Node]) -> LayerMask:
     if node.mask is not None:
         raise DocumentError(f"'{node.name}' already has a layer mask.")
     _check_unlocked(doc, node)
+    raise_if_locked(node, "pixels")
+    raise_if_locked(node, "transparency")
     pixels, x, y, mask = alpha_as_mask(node.pixels, node.x, node.y, doc.canvas)
     name = "Layer Mask from Transparency"
     with doc.history.macro(name):

@@ -110,7 +110,8 @@ from .errors import DocumentError, FileFormatError, ImageTooLarge, SaveError
 from . import adjustments, layer_effects, path_edit
 from .mask_ops import clipping_base
 from .images import flatten_on_white
-from .layers import BLEND_MODES, AdjustmentLayer, FillLayer, Group, Layer, LayerMask, Node
+from .layers import (BLEND_MODES, AdjustmentLayer, FillLayer, Group, Layer, LayerMask, Locks,
+                     Node)
 from .limits import LAYERS_LIMIT_FACTOR, MAX_PIXELS_ENV, check_pixel_limit, pixel_count, read_head
 from .render import composite_document
 from .shape_stroke import ShapeStroke
@@ -121,6 +122,7 @@ XMP_PROPERTY = "layers"
 PSD_MAX_SIDE = 30_000     # PSD version 1
 PSB_MAX_SIDE = 300_000    # PSD version 2 (PSB)
 LOCK_ALL = 0x80000000     # Photoshop's "lock all" protection flag
+LOCK_TRANSPARENCY, LOCK_PIXELS, LOCK_POSITION = 1, 2, 4  # its partial locks ('lspf')
 MAX_GROUP_DEPTH = 100     # groups inside groups, refused beyond this on open and on save
 INT32_MIN, INT32_MAX = -2**31, 2**31 - 1
 MERGED_BAND_PIXELS = 4_000_000  # composited at a time for the merged image
@@ -506,6 +508,7 @@ class _Reader:
             if not self.decode:
                 node.pixels = pixels  # the placeholder as it is (Layer() would copy it)
         self.read_effects(item, node)
+        node.locks = _partial_locks(item)
         read_advanced_blending(item, node)
         if not (isinstance(item, (ShapeLayer, PsdFill)) and node.kind == "pixel"):
             # (the shape and fill layers psd-tools drew, it drew with their masks and fill)
@@ -544,6 +547,8 @@ class _Reader:
                        if key in _effect_tags())
         if not any(block.key != _fxrp() for block in blocks):
             return
+        if _listed_before_present(blocks) and hasattr(item, "_effects"):
+            del item._effects  # (psd-tools' effects, read before they were marked)
         node.effects = read_layer_effects(item, blocks, self.patterns)
         if node.effects.others:
             self.warn(f"layer effects of '{item.name}' ({', '.join(node.effects.others)}) are "
@@ -898,6 +903,27 @@ def write_blending_options(record, node: Node) -> None:
             record.tagged_blocks.pop(Tag(key), None)  # (a carried copy would say otherwise)
 
 
+def _listed_before_present(blocks: tuple) -> bool:
+    """Marks 'present' the enabled effects of a style written before Photoshop had that key
+    (which lists an effect in the Layers panel): such a Photoshop drew every enabled effect
+    its descriptor holds, while psd-tools reads only those marked present. In place; True
+    if any was marked. (Written back, the key is what Photoshop writes today.)"""
+    from psd_tools.psd.descriptor import Bool, Descriptor, List
+
+    marked = False
+    for block in blocks:
+        data = block.data
+        if not isinstance(data, Descriptor):
+            continue
+        for value in data.values():
+            for entry in (value if isinstance(value, List) else [value]):
+                if isinstance(entry, Descriptor) and b"enab" in entry \
+                        and b"present" not in entry:
+                    entry[b"present"] = Bool(bool(entry[b"enab"]))
+                    marked = True
+    return marked
+
+
 def read_layer_effects(item, blocks: tuple,
                        patterns: Optional[dict] = None) -> layer_effects.LayerEffects:
     """`item`'s effects (psd-tools' reading of its 'lfx2'/'lmfx' descriptor) with `blocks`,
@@ -957,16 +983,21 @@ def _read_effect(effect, patterns: Optional[dict] = None) -> Optional[tuple]:
     color = _rgb(getattr(effect, "color", None))
     if color is None or not mode:
         return None
+    # Its contour ('TrnS'; a satin's 'MpgS'): None for one we cannot read (not drawn).
+    contour = read_contour(getattr(effect, "contour", None))
+    if contour is None:
+        return None
     if kind == "DropShadow":
         return "drop_shadows", layer_effects.DropShadow(
             effect.enabled, color, effect.opacity, float(effect.angle),
             float(effect.distance), float(effect.choke), float(effect.size), mode,
-            bool(effect.use_global_light))
-    if kind == "Stroke" and str(getattr(effect.fill_type, "name", "")) == "SOLID_COLOR":
+            bool(effect.use_global_light), contour=contour)
+    paint = _read_stroke_paint(effect.descriptor, patterns) if kind == "Stroke" else None
+    if kind == "Stroke" and paint is not None:
         position = {"OUTSIDE": "outside", "INSIDE": "inside", "CENTER": "center"}.get(
             getattr(effect.position, "name", ""), "outside")
         return "strokes", layer_effects.Stroke(effect.enabled, position, float(effect.size),
-                                               color, effect.opacity, mode)
+                                               color, effect.opacity, mode, **paint)
     if kind == "ColorOverlay":
         return "color_overlays", layer_effects.ColorOverlay(effect.enabled, color,
                                                             effect.opacity, mode)
@@ -974,23 +1005,84 @@ def _read_effect(effect, patterns: Optional[dict] = None) -> Optional[tuple]:
         return "inner_shadows", layer_effects.InnerShadow(
             effect.enabled, color, effect.opacity, float(effect.angle),
             float(effect.distance), float(effect.choke), float(effect.size), mode,
-            bool(effect.use_global_light))
+            bool(effect.use_global_light), contour=contour)
     if kind == "OuterGlow":
         # Its spread is the descriptor's 'Ckmt' (psd-tools' `choke`; its `spread` reads
         # 'ShdN', the jitter).
         return "outer_glows", layer_effects.OuterGlow(
             effect.enabled, color, effect.opacity, mode, float(effect.choke),
-            float(effect.size), float(effect.quality_range))
-    if kind == "Satin" and _is_linear(effect.contour):
+            float(effect.size), float(effect.quality_range), contour=contour)
+    if kind == "Satin":
         return "satins", layer_effects.Satin(
             effect.enabled, color, effect.opacity, mode, float(effect.angle),
-            float(effect.distance), float(effect.size), bool(effect.inverted))
+            float(effect.distance), float(effect.size), bool(effect.inverted),
+            contour=contour)
     if kind == "InnerGlow":
         source = "center" if getattr(effect.glow_source, "name", "") == "CENTER" else "edge"
         return "inner_glows", layer_effects.InnerGlow(
             effect.enabled, color, effect.opacity, mode, source, float(effect.choke),
-            float(effect.size), float(effect.quality_range))
+            float(effect.size), float(effect.quality_range), contour=contour)
     return None
+
+
+# A Stroke's Fill Type ('PntT', enumeration 'FrFl') by ours; its Shape Burst gradient
+# style ('Type' in the 'GrdT' enumeration, a stroke's only).
+_STROKE_FILL_TYPES = {"color": b"SClr", "gradient": b"GrFl", "pattern": b"Ptrn"}
+_SHAPE_BURST = b"shapeburst"
+
+
+def _read_stroke_paint(desc, patterns: Optional[dict]) -> Optional[dict]:
+    """A Stroke entry's paint as Stroke's fields (fill_type, gradient, pattern,
+    shape_burst): its colour (no 'PntT': Photoshop's default), a gradient as a Gradient
+    Overlay's keys (`read_gradient`; Shape Burst read as the rest of it), a pattern as a
+    Pattern Overlay's (`read_pattern_fill`; Photoshop writes a stroke's Link with Layer as
+    'Lnkd'); None for one we do not draw (a noise gradient, a pattern the file lacks)."""
+    import copy
+
+    code = getattr(desc.get(b"PntT"), "enum", _STROKE_FILL_TYPES["color"])
+    if code == _STROKE_FILL_TYPES["color"]:
+        return {}
+    if code == _STROKE_FILL_TYPES["gradient"]:
+        burst = getattr(desc.get(b"Type"), "enum", None) == _SHAPE_BURST
+        source = desc
+        if burst:  # read as the other styles are, its own descriptor kept for writing
+            source = copy.deepcopy(desc)
+            del source[b"Type"]
+        gradient = read_gradient(source)
+        if gradient is None:
+            return None
+        return {"fill_type": "gradient", "shape_burst": burst,
+                "gradient": dataclasses.replace(gradient, descriptor=desc)}
+    if code == _STROKE_FILL_TYPES["pattern"]:
+        pattern = read_pattern_fill(desc, patterns or {})
+        if pattern is None:
+            return None
+        if b"Lnkd" in desc:
+            pattern = dataclasses.replace(pattern, align=bool(desc[b"Lnkd"]))
+        return {"fill_type": "pattern", "pattern": pattern}
+    return None
+
+
+def _fill_stroke_paint(entry, stroke: layer_effects.Stroke) -> None:
+    """A gradient or pattern stroke's keys into its 'FrFX' entry (the writers of Gradient
+    and Pattern Overlay's keys: `gradient_descriptor`, `pattern_descriptor`); the other
+    paint's keys, as Photoshop does, kept where the entry has them."""
+    from psd_tools.psd.descriptor import Bool, Enumerated
+
+    if stroke.fill_type == "gradient":
+        written = gradient_descriptor(stroke.gradient)
+        for key in (b"Grad", b"Angl", b"Type", b"Rvrs", b"Dthr", b"Scl ", b"Algn", b"Ofst",
+                    METHOD_KEY):
+            if key in written:
+                entry[key] = written[key]
+        if stroke.shape_burst:
+            entry[b"Type"] = Enumerated(b"GrdT", _SHAPE_BURST)
+    elif stroke.fill_type == "pattern":
+        written = pattern_descriptor(stroke.pattern)
+        for key in (b"Ptrn", b"Scl ", b"phase", b"Angl"):
+            if key != b"Angl" or key in entry or stroke.pattern.angle:
+                entry[key] = written[key]
+        entry[b"Lnkd"] = Bool(stroke.pattern.align)
 
 
 # Bevel & Emboss: our names <-> the descriptor's enumerations (style 'bvlS', technique
@@ -1003,7 +1095,7 @@ _BEVEL_DIRECTIONS = {"up": b"In  ", "down": b"Out "}
 
 def _read_bevel(effect) -> Optional[tuple]:
     """("bevels", our BevelEmboss) for psd-tools' BevelEmboss; None for one we do not draw
-    (Stroke Emboss, a technique other than Smooth, colours not in RGB,
+    (a style or technique code we do not know, colours not in RGB,
     modes we lack). With "Use Global Light" its angle (psd-tools') and altitude are the
     document's."""
     from psd_tools.constants import Resource
@@ -1023,9 +1115,11 @@ def _read_bevel(effect) -> Optional[tuple]:
     modes = [getattr(m, "name", "").lower() for m in (effect.highlight_mode,
                                                       effect.shadow_mode)]
     colors = [_rgb(effect.highlight_color), _rgb(effect.shadow_color)]
-    if style not in ("inner_bevel", "outer_bevel", "emboss", "pillow_emboss") \
-            or technique != "smooth" or direction is None \
+    if style is None or technique is None or direction is None \
             or None in colors or any(m not in BLEND_MODES for m in modes):
+        return None
+    gloss = read_contour(effect.contour)  # its gloss contour ('TrnS')
+    if gloss is None:
         return None
     altitude = float(effect.altitude)
     if effect.use_global_light:
@@ -1037,7 +1131,7 @@ def _read_bevel(effect) -> Optional[tuple]:
         effect.enabled, style, technique, float(effect.depth), direction, float(effect.size),
         float(effect.soften), float(effect.angle), altitude, bool(effect.use_global_light),
         modes[0], colors[0], float(effect.highlight_opacity), modes[1], colors[1],
-        float(effect.shadow_opacity))
+        float(effect.shadow_opacity), gloss_contour=gloss)
 
 
 def _descriptor_type():
@@ -1158,6 +1252,8 @@ def _write_drawn(data, effects: layer_effects.LayerEffects, light) -> bool:
     # A Pattern Overlay is read with its pattern: ours (the file's where they are the same).
     patterns = {o.pattern.pattern.id: o.pattern.pattern for o in effects.pattern_overlays
                 if o.pattern.pattern is not None}
+    patterns.update({s.pattern.pattern.id: s.pattern.pattern for s in effects.strokes
+                     if s.fill_type == "pattern" and s.pattern.pattern is not None})
     changed = False
     for kind, (class_id, single, multi) in _DESCRIPTOR_KEYS.items():
         ours = list(getattr(effects, kind))
@@ -1224,7 +1320,7 @@ def _fill_entry(entry, effect, light) -> None:
         return
     if isinstance(effect, layer_effects.Stroke):
         put(b"Styl", Enumerated(b"FStl", _STROKE_POSITIONS[effect.position]))
-        put(b"PntT", Enumerated(b"FrFl", b"SClr"))
+        put(b"PntT", Enumerated(b"FrFl", _STROKE_FILL_TYPES[effect.fill_type]))
     put(b"Md  ", Enumerated(b"BlnM", _EFFECT_MODE_CODES[effect.blend_mode]))
     if isinstance(effect, layer_effects.GradientOverlay):
         put(b"Opct", UnitFloat(unit=Unit.Percent, value=float(effect.opacity)))
@@ -1245,6 +1341,7 @@ def _fill_entry(entry, effect, light) -> None:
     put(b"Opct", UnitFloat(unit=Unit.Percent, value=float(effect.opacity)))
     if isinstance(effect, layer_effects.Stroke):
         put(b"Sz  ", UnitFloat(unit=Unit.Pixels, value=float(effect.size)))
+        _fill_stroke_paint(entry, effect)
         if b"overprint" not in entry:
             put(b"overprint", Bool(False))
     shadow = isinstance(effect, (layer_effects.DropShadow, layer_effects.InnerShadow))
@@ -1271,6 +1368,7 @@ def _fill_entry(entry, effect, light) -> None:
             put(b"TrnS", _linear_contour())
             if isinstance(effect, layer_effects.DropShadow):
                 put(b"layerConceals", Bool(True))
+        _put_contour(entry, b"TrnS", effect.contour)
     if glow:
         put(b"Inpr", UnitFloat(unit=Unit.Percent, value=float(effect.range)))
     if isinstance(effect, layer_effects.InnerGlow):
@@ -1294,6 +1392,7 @@ def _fill_satin(entry, satin: layer_effects.Satin) -> None:
     entry[b"blur"] = UnitFloat(unit=Unit.Pixels, value=float(satin.size))
     if b"MpgS" not in entry:
         entry[b"MpgS"] = _linear_contour()
+    _put_contour(entry, b"MpgS", satin.contour)
 
 
 def _is_linear(contour) -> bool:
@@ -1322,6 +1421,58 @@ def _linear_contour():
         points.append(point)
     contour[b"Crv "] = points
     return contour
+
+
+def read_contour(desc) -> Optional[layer_effects.Contour]:
+    """A contour descriptor ('ShpC': its name 'Nm  ', its points 'Crv ', each 'Hrzn',
+    'Vrtc' 0..255 and 'Cnty', off for a corner) as ours; Linear where there is none, None
+    where its points are not a curve (fewer than two, inputs not rising, beyond 0..255)."""
+    if desc is None:
+        return layer_effects.LINEAR
+    try:
+        curve = list(desc[b"Crv "])
+        points = tuple((float(p[b"Hrzn"]), float(p[b"Vrtc"])) for p in curve)
+        corners = tuple(not bool(p.get(b"Cnty", True)) for p in curve)
+    except (KeyError, TypeError, ValueError):
+        return None
+    if len(points) < 2 or any(b[0] <= a[0] for a, b in zip(points, points[1:])) \
+            or any(not (0 <= v <= 255) for p in points for v in p):
+        return None
+    name = desc.get(b"Nm  ")
+    name = _text(name).rstrip("\x00") if name is not None else "Custom"
+    return layer_effects.Contour(points, corners, name)
+
+
+def contour_descriptor(contour: layer_effects.Contour, old=None):
+    """`contour` as a 'ShpC' descriptor: `old` itself where it reads as it (its name and
+    keys kept), else a new one as Photoshop writes it (its name, its points; each point's
+    'Cnty' only where some point is a corner)."""
+    from psd_tools.psd.descriptor import Bool, Descriptor, Double, List, String
+
+    if old is not None and read_contour(old) == contour:
+        return old
+    desc = Descriptor(classID=b"ShpC")
+    desc[b"Nm  "] = String(contour.name + "\x00")
+    points = List()
+    for i, (x, y) in enumerate(contour.points):
+        point = Descriptor(classID=b"CrPt")
+        point[b"Hrzn"], point[b"Vrtc"] = Double(x), Double(y)
+        if contour.corners:
+            point[b"Cnty"] = Bool(not contour.corners[i])
+        points.append(point)
+    desc[b"Crv "] = points
+    return desc
+
+
+def _put_contour(entry, key: bytes, contour: layer_effects.Contour) -> None:
+    """`contour` into `entry[key]` unless what is there reads as it (nothing written for
+    Linear where the entry has none: Photoshop reads none as Linear)."""
+    old = entry.get(key)
+    if old is None and contour.is_linear():
+        return
+    new = contour_descriptor(contour, old)
+    if new is not old:
+        entry[key] = new
 
 
 def _effect_color(entry, key: bytes, color: tuple) -> None:
@@ -1364,6 +1515,7 @@ def _fill_bevel(entry, bevel: layer_effects.BevelEmboss, light) -> None:
     if b"TrnS" not in entry:  # a new one: Photoshop's Linear gloss contour
         entry[b"TrnS"] = _linear_contour()
         entry[b"antialiasGloss"] = Bool(False)
+    _put_contour(entry, b"TrnS", bevel.gloss_contour)
     entry[b"Sftn"] = UnitFloat(unit=Unit.Pixels, value=float(bevel.soften))
     for key in (b"useShape", b"useTexture"):
         if key not in entry:
@@ -1776,6 +1928,9 @@ def used_patterns(doc: Document) -> list:
         for overlay in (node.effects.pattern_overlays if node.effects is not None else ()):
             if overlay.pattern.pattern is not None:  # a Pattern Overlay's
                 found.setdefault(overlay.pattern.pattern.id, overlay.pattern.pattern)
+        for stroke in (node.effects.strokes if node.effects is not None else ()):
+            if stroke.fill_type == "pattern" and stroke.pattern.pattern is not None:
+                found.setdefault(stroke.pattern.pattern.id, stroke.pattern.pattern)
     return list(found.values())
 
 
@@ -2277,6 +2432,14 @@ def _locked(item) -> bool:
     return locks is not None and int(locks.value) & LOCK_ALL != 0
 
 
+def _partial_locks(item) -> Locks:
+    """Photoshop's Lock Transparent Pixels, Image Pixels and Position ('lspf' flags 1, 2
+    and 4; Lock All is `_locked`)."""
+    flags = int(item.locks.value) if item.locks is not None else 0
+    return Locks(transparency=bool(flags & LOCK_TRANSPARENCY), pixels=bool(flags & LOCK_PIXELS),
+                 position=bool(flags & LOCK_POSITION))
+
+
 def _is_open(item) -> bool:
     from psd_tools.constants import SectionDivider, Tag
 
@@ -2566,6 +2729,9 @@ class _Writer:
             record.name = "?"  # the legacy Pascal name is MacRoman; the Unicode name follows
         record.tagged_blocks.set_data(Tag.UNICODE_LAYER_NAME, name)
         record.flags.visible = node.visible
+        # (the record's own flag for Lock Transparent Pixels, beside 'lspf', as Photoshop
+        # writes both)
+        record.flags.transparency_protected = node.locks.transparency
         if node.clipping and clipping_base(node) is not None:
             # (Clipped with no unclipped node below, it is drawn as it is: so it is written,
             # or a reader would make the lowest of them the base of the others.)
@@ -2593,8 +2759,13 @@ class _Writer:
             if isinstance(node, FillLayer) and node.stroke is not None:
                 for key, data in stroke_blocks(node.stroke, node.settings):
                     record.tagged_blocks[key] = TaggedBlock(key=key, data=data)
-        if node.locked:
-            record.tagged_blocks.set_data(Tag.PROTECTED_SETTING, LOCK_ALL)
+        locks = node.locks
+        flags = sum(flag for flag, on in ((LOCK_ALL, node.locked),
+                                          (LOCK_TRANSPARENCY, locks.transparency),
+                                          (LOCK_PIXELS, locks.pixels),
+                                          (LOCK_POSITION, locks.position)) if on)
+        if flags:
+            record.tagged_blocks.set_data(Tag.PROTECTED_SETTING, flags)
         if node.fill_opacity != 255:
             record.tagged_blocks.set_data(Tag.BLEND_FILL_OPACITY, node.fill_opacity)
         write_advanced_blending(record, node)

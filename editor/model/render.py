@@ -367,7 +367,8 @@ def _styled_images(layer: Layer, buffer_box: Box, fill: int,
     # overlay is laid out on them: a drag then only moves them (a fill layer's are its
     # content over the canvas, which a move changes).
     placed = at if isinstance(layer, FillLayer) or effects.gradient_overlays \
-        or effects.pattern_overlays else (at.w, at.h)
+        or effects.pattern_overlays \
+        or any(s.fill_type != "color" for s in effects.strokes) else (at.w, at.h)
     key = (Same(pixels), layer.revision,
            None if mask is None else (Same(mask.pixels), mask.x - at.x, mask.y - at.y,
                                       mask.default, mask.density, mask.feather),

@@ -38,6 +38,8 @@ class LayerCommands:
             item("toggle_visible", "Show/&Hide Layer", self.toggle_visible, "Ctrl+,", "eye",
                  separator=True),
             item("toggle_lock", "&Lock/Unlock Layer", self.toggle_lock, "Ctrl+/", "lock"),
+            item("toggle_lock_transparency", "Lock &Transparent Pixels",
+                 self.toggle_lock_transparency, "/", "lock-transparency"),
             SubmenuSpec("arrange", "&Arrange", menu="layer"),
             item("bring_forward", "Bring &Forward", lambda: self.raise_layer(1), "Ctrl+]",
                  menu="arrange"),
@@ -82,6 +84,11 @@ class LayerCommands:
     def toggle_lock(self) -> None:
         self._op("Could not change the layer",
                  lambda d: d.active and d.set_locked(d.active, not d.active.locked))
+
+    def toggle_lock_transparency(self) -> None:
+        self._op("Could not change the layer",
+                 lambda d: d.active and d.set_lock(d.active, "transparency",
+                                                   not d.active.locks.transparency))
 
     def raise_layer(self, steps: int) -> None:
         def op(d: Document) -> None:

@@ -274,9 +274,9 @@ class LayerList(QWidget):
             p.setFont(fx)
             p.setPen(QColor("#c9ccd2" if node.effects.enabled else "#5d626b"))
             p.drawText(self.fx_rect(node), Qt.AlignmentFlag.AlignCenter, "fx")
-        if node.locked:
+        if node.locked or node.locks.any():  # a partial lock: dimmer, as Photoshop's hollow one
             p.drawPixmap(QPoint(self.width() - LOCK_W + 5, top + ROW_H // 2 - 8),
-                         pixmap("lock", 16, "#c9ccd2", dpr))
+                         pixmap("lock", 16, "#c9ccd2" if node.locked else "#8a8f98", dpr))
         elif i == self._hover_row:
             p.drawPixmap(QPoint(self.width() - LOCK_W + 5, top + ROW_H // 2 - 8),
                          pixmap("lock-open", 16, "#5d626b", dpr))
@@ -446,7 +446,10 @@ class LayerList(QWidget):
             self.rebuild()
             return
         if x >= self.width() - LOCK_W:
-            self.panel.guard(lambda: doc.set_locked(node, not node.locked))
+            # The row's lock: takes every lock off a locked node (Photoshop's click on the
+            # lock icon), locks all of an unlocked one.
+            self.panel.guard(lambda: doc.unlock_all(node) if node.locked or node.locks.any()
+                             else doc.set_locked(node, True))
             return
         thumb_x = EYE_W + depth * INDENT + ARROW_W
         if kind == "mask":
@@ -797,6 +800,30 @@ class LayersPanel(QWidget):
         self.fill_spin.valueChanged.connect(self._fill_typed)
         fill_row.addWidget(self.fill_spin)
         grid.addLayout(fill_row)
+        # Photoshop's lock buttons for the active node: transparent pixels, image pixels,
+        # position, all.
+        lock_row = QHBoxLayout()
+        lock_row.setSpacing(2)
+        label = QLabel("Lock")
+        label.setObjectName("Dim")
+        lock_row.addWidget(label)
+        lock_row.addSpacing(6)
+        self.lock_buttons: dict[str, QToolButton] = {}
+        for kind, name, tip in (("transparency", "lock-transparency", "Lock transparent pixels (/)"),
+                                ("pixels", "tool-brush", "Lock image pixels"),
+                                ("position", "tool-move", "Lock position"),
+                                ("all", "lock", "Lock all (Ctrl+/)")):
+            button = QToolButton()
+            button.setCheckable(True)
+            button.setIcon(icon(name))
+            button.setIconSize(QSize(16, 16))
+            button.setToolTip(tip)
+            button.setObjectName(f"Lock_{kind}")
+            button.clicked.connect(lambda on, k=kind: self._lock_clicked(k, on))
+            lock_row.addWidget(button)
+            self.lock_buttons[kind] = button
+        lock_row.addStretch(1)
+        grid.addLayout(lock_row)
         layout.addWidget(controls)
 
         self.list = LayerList(self)
@@ -933,6 +960,13 @@ class LayersPanel(QWidget):
             enabled = node is not None
             for w in (self.blend, self.opacity, self.opacity_spin, self.fill, self.fill_spin):
                 w.setEnabled(enabled)
+            for kind, button in self.lock_buttons.items():
+                # Under Lock All the partial locks show checked and cannot be changed, as in
+                # Photoshop.
+                all_locked = node is not None and node.locked
+                button.setEnabled(enabled and (kind == "all" or not all_locked))
+                button.setChecked(node is not None and (
+                    node.locked if kind == "all" else all_locked or getattr(node.locks, kind)))
             modes = GROUP_BLEND_MODE_MENU if isinstance(node, Group) else BLEND_MODE_MENU
             if [self.blend.itemData(i) for i in range(self.blend.count())] != list(modes):
                 self.blend.clear()
@@ -950,6 +984,14 @@ class LayersPanel(QWidget):
                 self.fill_spin.setValue(percent)
         finally:
             self._updating = False
+
+    def _lock_clicked(self, kind: str, on: bool) -> None:
+        node = self.session.doc.active if self.session is not None else None
+        if node is None:
+            return
+        doc = self.session.doc
+        self.guard(lambda: doc.set_lock(node, kind, on))
+        self._update_controls()  # (a refused change shows the lock as it is)
 
     def _blend_chosen(self, index: int) -> None:
         node = self.session.doc.active if self.session is not None else None

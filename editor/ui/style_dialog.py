@@ -8,7 +8,10 @@ Knockout (None / Shallow / Deep) and the R, G, B channels the layer's blending c
 `preview_blending`:
 
 - Drop Shadow: blend mode, colour, opacity, angle, Use Global Light, distance, spread, size;
-- Stroke: size, position (outside / inside / center), blend mode, opacity, colour;
+- Stroke: size, position (outside / inside / center), blend mode, opacity, colour, and
+  its Fill Type (Color; Gradient: "Gradient…", the Gradient Fill dialog as a Gradient
+  Overlay's, and Shape Burst; Pattern: "Pattern…" as a Pattern Overlay's), the rows of
+  the other fill types hidden;
 - Color Overlay: blend mode, colour, opacity;
 - Outer Glow: blend mode, colour, opacity, spread, size, range;
 - Inner Shadow: a Drop Shadow's, choke for spread;
@@ -17,8 +20,8 @@ Knockout (None / Shallow / Deep) and the R, G, B channels the layer's blending c
   dialog, `gradient_dialog.py`, the same settings as a Gradient fill layer's);
 - Pattern Overlay: blend mode, opacity, and its pattern ("Pattern…": the Pattern Fill
   dialog, choosing among the document's patterns; a new one starts with the first);
-- Bevel & Emboss (technique Smooth): style (Outer / Inner Bevel, Emboss, Pillow Emboss),
-  depth, direction (up / down), size, soften, angle, Use Global Light, altitude, the
+- Bevel & Emboss: style (Outer / Inner Bevel, Emboss, Pillow Emboss, Stroke Emboss),
+  technique (Smooth, Chisel Hard, Chisel Soft), depth, direction (up / down), size, soften, angle, Use Global Light, altitude, the
   highlight's and the shadow's mode, colour and opacity;
 - Satin: blend mode, colour, opacity, angle, distance, size, invert.
 
@@ -28,21 +31,24 @@ have yet adds it with Photoshop's defaults. Every change is shown at once throug
 `preview(effects)` (the caller's: the style set without an undo step); OK's style is applied
 by the caller as one step, Cancel puts the style back. Colours come from the colour picker
 (`dialogs.ask_color`).
+
+The shadows', glows' and satin's pages end with a Contour combo, the bevel's with a Gloss
+Contour one: Photoshop's built-in contours, and "Custom" while the effect keeps a file's own.
 """
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import Callable, Optional
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDoubleSpinBox, QFormLayout,
                                QGroupBox, QHBoxLayout, QListWidget, QListWidgetItem,
                                QPushButton, QStackedWidget, QVBoxLayout, QWidget)
 
-from editor.model.adjustments import PatternFill
-from editor.model.layer_effects import (EDITABLE, LayerEffects, PatternOverlay, first_of,
-                                        with_first)
+from editor.model.adjustments import GradientFill, PatternFill
+from editor.model.layer_effects import (CONTOURS, EDITABLE, LayerEffects, PatternOverlay,
+                                        contour_preset, first_of, with_first)
 from editor.model.layers import KNOCKOUTS
 from editor.model.layers import BLENDING_OPTIONS
 from engine.compose import BLEND_MODES
@@ -64,7 +70,13 @@ FIELDS = {
                 ("position", "Position", "choice", None),
                 ("blend_mode", "Blend mode", "mode", None),
                 ("opacity", "Opacity", "number", (0, 100, " %")),
-                ("color", "Color", "color", None)),
+                ("color", "Color", "color", None),
+                # Fill Type: the colour above, or a Gradient or Pattern Overlay's settings
+                # (the rows of the others hidden: `_stroke_rows`).
+                ("fill_type", "Fill Type", "choice", None),
+                ("gradient", "Gradient", "settings", None),
+                ("shape_burst", "Shape Burst", "check", None),
+                ("pattern", "Pattern", "settings", None)),
     "color_overlays": (("blend_mode", "Blend mode", "mode", None),
                        ("color", "Color", "color", None),
                        ("opacity", "Opacity", "number", (0, 100, " %"))),
@@ -95,8 +107,9 @@ FIELDS = {
     "pattern_overlays": (("blend_mode", "Blend mode", "mode", None),
                          ("opacity", "Opacity", "number", (0, 100, " %")),
                          ("pattern", "Pattern", "settings", None)),
-    # Structure, then Shading (technique Smooth: the one drawn).
+    # Structure, then Shading.
     "bevels": (("style", "Style", "choice", None),
+               ("technique", "Technique", "choice", None),
                ("depth", "Depth", "number", (1, 1000, " %")),
                ("direction", "Direction", "choice", None),
                ("size", "Size", "number", (0, 250, " px")),
@@ -123,7 +136,24 @@ POSITIONS = (("outside", "Outside"), ("inside", "Inside"), ("center", "Center"))
 CHOICES = {"position": POSITIONS, "source": (("center", "Center"), ("edge", "Edge")),
            "direction": (("up", "Up"), ("down", "Down")),
            "style": (("outer_bevel", "Outer Bevel"), ("inner_bevel", "Inner Bevel"),
-                     ("emboss", "Emboss"), ("pillow_emboss", "Pillow Emboss"))}
+                     ("emboss", "Emboss"), ("pillow_emboss", "Pillow Emboss"),
+                     ("stroke_emboss", "Stroke Emboss")),
+           "technique": (("smooth", "Smooth"), ("chisel_hard", "Chisel Hard"),
+                         ("chisel_soft", "Chisel Soft")),
+           "fill_type": (("color", "Color"), ("gradient", "Gradient"), ("pattern", "Pattern"))}
+# The Stroke page's rows each Fill Type shows (the others hidden, as Photoshop swaps them).
+STROKE_FILL_ROWS = {"color": ("color",), "gradient": ("gradient", "shape_burst"),
+                    "pattern": ("pattern",)}
+# The contour pickers (Photoshop's Structure / Quality "Contour", a bevel's Shading "Gloss
+# Contour"), added after each kind's settings: a combo of the built-in contours
+# (`layer_effects.CONTOURS`), and "Custom" where the effect's own is none of them.
+CONTOUR_FIELDS = {kind: (("contour", "Contour", "contour", None),)
+                  for kind in ("drop_shadows", "inner_shadows", "outer_glows", "inner_glows",
+                               "satins")}
+CONTOUR_FIELDS["bevels"] = (("gloss_contour", "Gloss Contour", "contour", None),)
+for _kind, _extra in CONTOUR_FIELDS.items():
+    FIELDS[_kind] = FIELDS[_kind] + _extra
+CUSTOM_CONTOUR = "Custom"
 
 
 def _object_name(kind: str, field: str) -> str:
@@ -211,6 +241,11 @@ class LayerStyleDialog(QDialog):
             elif widget_kind == "settings":
                 widget = QPushButton()
                 widget.clicked.connect(lambda _=False, k=kind, f=field: self._edit_fill(k, f))
+            elif widget_kind == "contour":
+                widget = QComboBox()
+                widget.addItems(list(CONTOURS))
+                widget.currentTextChanged.connect(
+                    lambda text, k=kind, f=field: self._contour(k, f, text))
             else:
                 widget = QPushButton()
                 widget.clicked.connect(lambda _=False, k=kind, f=field: self._pick(k, f))
@@ -291,17 +326,33 @@ class LayerStyleDialog(QDialog):
                         widget.setChecked(value)
                     elif widget_kind == "settings":
                         widget.setText(_fill_text(value))
+                        _fill_icon(widget, value)
+                    elif widget_kind == "contour":
+                        _show_contour(widget, value)
                     else:
                         widget.setStyleSheet("background-color: rgb(%d, %d, %d)" % value)
                         widget.setText("#%02x%02x%02x" % value)
+            self._stroke_rows()
         finally:
             self._updating = False
+
+    def _stroke_rows(self) -> None:
+        """The Stroke page shows the rows of its Fill Type only."""
+        fill_type = self._effect("strokes").fill_type
+        for rows in STROKE_FILL_ROWS.values():
+            for field in rows:
+                widget = self.widgets[("strokes", field)]
+                widget.parentWidget().layout().setRowVisible(
+                    widget, field in STROKE_FILL_ROWS.get(fill_type, ()))
 
     # -- editing ---------------------------------------------------------------------------------
     def _change(self, kind: str, **values) -> None:
         if self._updating:
             return
         effect = replace(self._effect(kind), **values)
+        if values.get("fill_type") == "pattern" and effect.pattern.pattern is None \
+                and self._patterns:  # Photoshop's: a Pattern stroke starts with the first
+            effect = replace(effect, pattern=PatternFill(pattern=self._patterns[0]))
         if "enabled" not in values and first_of(self.effects, kind) is None:
             effect = replace(effect, enabled=True)  # a new effect's setting: it is wanted
         self._apply(with_first(self.effects, kind, effect))
@@ -353,11 +404,48 @@ class LayerStyleDialog(QDialog):
         else:
             self._change(kind, **{field: chosen})
 
+    def _contour(self, kind: str, field: str, label: str) -> None:
+        """A built-in contour chosen (choosing "Custom" keeps the file's own)."""
+        if label in CONTOURS:
+            self._change(kind, **{field: CONTOURS[label]})
+
     def _pick(self, kind: str, field: str = "color") -> None:
         color = dialogs.ask_color(self, QColor(*getattr(self._effect(kind), field)),
                                   "Color Picker (Effect Color)")
         if color is not None:
             self._change(kind, **{field: (color.red(), color.green(), color.blue())})
+
+
+def _fill_icon(button: QPushButton, settings) -> None:
+    """A gradient's or a pattern's picture on its button (the gradient bar's,
+    `gradient_bar.gradient_image`; the Pattern Fill's, `gradient_dialog.fill_image`)."""
+    from .gradient_bar import gradient_image
+    from .gradient_dialog import fill_image
+
+    picture = gradient_image if isinstance(settings, GradientFill) else fill_image
+    button.setIcon(QIcon(QPixmap.fromImage(picture(settings, *FILL_PICTURE))))
+    button.setIconSize(QSize(*FILL_PICTURE))
+
+
+FILL_PICTURE = (96, 14)  # a gradient's or pattern's picture on its button
+
+
+def _show_contour(combo: QComboBox, contour) -> None:
+    """The combo at `contour`'s built-in, or at "Custom" (an item there only while the
+    effect's contour is its own)."""
+    label = contour_preset(contour)
+    custom = combo.findText(CUSTOM_CONTOUR)
+    if label is None:
+        if custom < 0:
+            combo.addItem(CUSTOM_CONTOUR)
+        label = CUSTOM_CONTOUR
+        combo.setToolTip(f"{contour.label()}: " + ", ".join(
+            "%g,%g" % p for p in contour.points))
+    else:
+        if custom >= 0:
+            combo.removeItem(custom)
+        combo.setToolTip("")
+    combo.setCurrentIndex(combo.findText(label))
 
 
 def _fill_text(settings) -> str:

@@ -264,7 +264,10 @@ class BrushTool(Tool):
             mask, box = dab_mask(c.x() - layer.x, c.y() - layer.y, self.size, self.hardness)
             dabs.append((mask, box))
             union = union.union(box)
-        color = self.window.foreground
+        # On a layer with Lock Transparent Pixels the Eraser paints the background colour,
+        # as Photoshop's does (its pixels' alpha may not change).
+        erase = self.erase and not layer.transparency_locked()
+        color = self.window.background if self.erase else self.window.foreground
         rgb = (color.red(), color.green(), color.blue())
 
         def paint(view: np.ndarray, origin: Box) -> None:
@@ -274,7 +277,7 @@ class BrushTool(Tool):
                     continue
                 sub = view[inter.translate(-origin.x, -origin.y).slices()]
                 m = mask[inter.translate(-box.x, -box.y).slices()]
-                paint_dab(sub, m, rgb, self.opacity, self.erase)
+                paint_dab(sub, m, rgb, self.opacity, erase)
 
         clipped = union.clip(layer.width, layer.height)
         if clipped.is_empty():

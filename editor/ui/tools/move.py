@@ -25,6 +25,7 @@ from PySide6.QtGui import QCursor, QKeyEvent
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QWidget
 
 from editor.model import Layer, pick
+from editor.model.document import LockedError, raise_if_locked
 
 from .base import Tool
 
@@ -75,6 +76,12 @@ class MoveTool(Tool):
                 locked = node if node.locked else next(g for g in node.ancestors() if g.locked)
                 self.window.status(f"Layer '{locked.name}' is locked: unlock it (Ctrl+/) "
                                      "to move it.")
+            return None
+        try:
+            raise_if_locked(node, "position")
+        except LockedError as exc:
+            if report:
+                self.window.status(str(exc))
             return None
         return node
 

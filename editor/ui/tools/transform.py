@@ -34,7 +34,7 @@ from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QToolButton, 
 
 from editor.model import DocumentError, Group, Layer, Node
 from editor.model.commands import SetMask
-from editor.model.document import LockedError, linked_masks, transform_frame
+from editor.model.document import LockedError, linked_masks, raise_if_locked, transform_frame
 from editor.model.resample import perspective_pixels, transform_pixels, warp_mask
 
 from ..icons import icon, pixmap
@@ -146,6 +146,8 @@ class TransformTool(Tool):
             locked = next((layer for layer in node.layers() if layer.locked), None)
             if locked is not None:
                 raise LockedError(f"Layer '{locked.name}' in group '{node.name}' is locked.")
+        raise_if_locked(node, "pixels")
+        raise_if_locked(node, "position")
         transform_frame(node)  # raises when there is nothing to transform
         if not node.is_shown():
             raise DocumentError(f"{what} '{node.name}' is hidden: show it to transform it.")
