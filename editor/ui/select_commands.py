@@ -41,13 +41,15 @@ class ModifySelectionDialog(QDialog):
         title, label, has_bounds = MODIFY_DIALOGS[how]
         self.setWindowTitle(f"{title} Selection")
         self.setObjectName(f"{title}SelectionDialog")
+        self.setMinimumWidth(280)  # room for the title bar's text
         form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         self.amount = QSpinBox()
         self.amount.setObjectName("ModifyAmount")
         self.amount.setRange(1, selection_ops.MODIFY_LIMITS[how])
         self.amount.setSuffix(" px")
         self.amount.setValue(amount)
-        self.amount.setMinimumWidth(90)
+        self.amount.setMinimumWidth(100)
         form.addRow(f"{label}:", self.amount)
         self.at_bounds = QCheckBox("Apply effect at canvas bounds")
         self.at_bounds.setObjectName("ModifyAtBounds")
@@ -61,6 +63,7 @@ class ModifySelectionDialog(QDialog):
         layout.addLayout(form)
         if has_bounds:
             layout.addWidget(self.at_bounds)
+        layout.addSpacing(6)
         layout.addWidget(buttons)
         self.amount.selectAll()
 
