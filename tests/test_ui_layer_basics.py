@@ -411,3 +411,35 @@ def test_align_one_layer_or_a_group_to_the_selection(opened, qtbot):
     opened.test_errors.clear()
     opened.actions["align_top"].trigger()
     assert opened.test_errors == [("Could not align the layers", "Group 'G' is locked.")]
+
+
+def test_grow_and_similar_use_the_magic_wands_tolerance(opened, qtbot):
+    doc = opened.doc
+    tiles = np.zeros((H, W, 4), np.uint8)
+    tiles[..., 3] = 255
+    tiles[:, :30] = (100, 100, 100, 255)
+    tiles[:, 30:34] = (120, 100, 100, 255)  # near the selected grey, touching it
+    tiles[10:20, 60:70] = (100, 100, 100, 255)  # the same grey, apart
+    tiles[40:50, 60:70] = (200, 100, 100, 255)  # another colour, apart
+    layer = doc.add_image(tiles, "Tiles", 0, 0)
+    assert doc.active is layer
+    assert not opened.actions["grow"].isEnabled()  # nothing selected
+    doc.set_selection(Box(5, 5, 10, 10))
+    steps = doc.history.count
+    opened.actions["grow"].trigger()
+    expected = np.zeros((H, W), np.uint8)
+    expected[:, :34] = 255
+    assert doc.selection == Box(0, 0, 34, H) and doc.selection_mask is None
+    assert np.array_equal(selection_ops.current_mask(doc), expected)
+    one_step(doc, steps, "Grow")
+    opened.actions["undo"].trigger()
+    opened.actions["similar"].trigger()
+    expected[10:20, 60:70] = 255
+    assert np.array_equal(selection_ops.current_mask(doc), expected)
+    assert doc.history.undo_name() == "Similar"
+    # The Magic Wand's tolerance (its options bar, kept in the settings): 5 leaves the
+    # near grey out.
+    opened.actions["undo"].trigger()
+    opened.settings.set_value("tools/wand/tolerance", 5)
+    opened.actions["grow"].trigger()
+    assert doc.selection == Box(0, 0, 30, H)

@@ -134,17 +134,10 @@ def wand_mask(doc: Document, x: int, y: int, tolerance: int = 32, contiguous: bo
 
     if not (0 <= x < doc.width and 0 <= y < doc.height):
         return np.zeros((doc.height, doc.width), np.uint8)
-    if on_mask:  # the mask's values as an opaque grey picture
-        grey = layer.mask.raw_crop(doc.canvas)
-        image = np.dstack([grey, grey, grey, np.full_like(grey, 255)])
-    elif layer is not None:
-        image = layer.canvas_crop(doc.canvas)
-    else:
-        image = composite_document(doc)
+    image = _sampled(doc, layer, on_mask)
     seed = image[y, x].astype(np.int16)
     if not contiguous:
-        near = (np.abs(image.astype(np.int16) - seed) <= tolerance).all(axis=-1)
-        return near.astype(np.uint8) * 255
+        return _within(image, seed, seed, tolerance).astype(np.uint8) * 255
     # OpenCV floods 3-channel images: colour premultiplied by alpha, so transparent pixels
     # are alike whatever colour they keep, then alpha checked apart.
     alpha = image[..., 3:4].astype(np.uint16)
@@ -156,6 +149,57 @@ def wand_mask(doc: Document, x: int, y: int, tolerance: int = 32, contiguous: bo
     cv2.floodFill(np.ascontiguousarray(rgb), flood, (int(x), int(y)), 0, t, t,
                   8 | cv2.FLOODFILL_FIXED_RANGE | cv2.FLOODFILL_MASK_ONLY | (2 << 8))
     return np.where(flood[1:-1, 1:-1] == 2, 255, 0).astype(np.uint8)
+
+
+def _sampled(doc: Document, layer: Optional[Node], on_mask: bool = False) -> np.ndarray:
+    """The picture the Magic Wand (and Grow, Similar) sample: `layer`'s pixels, its layer
+    mask's values (`on_mask`) or, without a layer, what the canvas shows."""
+    if on_mask:  # the mask's values as an opaque grey picture
+        grey = layer.mask.raw_crop(doc.canvas)
+        return np.dstack([grey, grey, grey, np.full_like(grey, 255)])
+    if layer is not None:
+        return layer.canvas_crop(doc.canvas)
+    return composite_document(doc)
+
+
+def _within(image: np.ndarray, low: np.ndarray, high: np.ndarray, tolerance: int) -> np.ndarray:
+    """Where every channel of `image` lies within `tolerance` of the range low..high."""
+    wide = image.astype(np.int16)
+    return ((wide >= low - tolerance) & (wide <= high + tolerance)).all(axis=-1)
+
+
+def grown_by_colour(doc: Document, mask: np.ndarray, tolerance: int = 32,
+                    contiguous: bool = True, layer: Optional[Node] = None) -> np.ndarray:
+    """Select > Grow (`contiguous`) and Similar: the selection with the pixels whose colour
+    (and alpha) lies within the Magic Wand's `tolerance` of the range of colours selected
+    (pixels at least half selected), in `layer` or what the canvas shows; for Grow only
+    those connected to the selection (8 neighbours, as the wand floods)."""
+    import cv2
+
+    image = _sampled(doc, layer)
+    chosen = mask >= 128
+    if not chosen.any():
+        return mask.copy()
+    colours = image[chosen]
+    near = _within(image, colours.min(axis=0).astype(np.int16),
+                   colours.max(axis=0).astype(np.int16), tolerance) | chosen
+    if contiguous:
+        count, labels = cv2.connectedComponents(near.astype(np.uint8), connectivity=8)
+        touching = np.zeros(count, bool)
+        touching[np.unique(labels[chosen])] = True
+        touching[0] = False  # (label 0: not near)
+        near = touching[labels]
+    return np.maximum(mask, near.astype(np.uint8) * 255)
+
+
+def grow(doc: Document, tolerance: int, contiguous: bool, layer: Optional[Node] = None) -> None:
+    """Select > Grow (`contiguous`) or Select > Similar (`grown_by_colour`): one step."""
+    what = "Grow" if contiguous else "Similar"
+    mask = current_mask(doc)
+    if mask is None:
+        raise DocumentError(f"Select an area first: {what} adds the pixels of colours like "
+                            "the selected ones.")
+    select_mask(doc, grown_by_colour(doc, mask, tolerance, contiguous, layer), "replace", what)
 
 
 def layer_pixels_mask(doc: Document, layer: Layer) -> np.ndarray:

@@ -1,5 +1,5 @@
 """The Select menu: All, Deselect, Reselect, Inverse, Feather, Modify (Border, Smooth,
-Expand, Contract); Shift+M / Shift+L / Shift+G /
+Expand, Contract), Grow, Similar; Shift+M / Shift+L / Shift+G /
 Shift+U switch the marquee, lasso, fill and shape tools' shapes (Shift+P the Pen group's
 tools); Ctrl+click on a layer's thumbnail selects its pixels.
 
@@ -95,6 +95,10 @@ class SelectCommands:
             *(ActionSpec(f"modify_{how}", f"&{title}…", (lambda h=how: self.modify(h)),
                          enabled=has_selection, menu="modify")
               for how, (title, _, _) in MODIFY_DIALOGS.items()),
+            ActionSpec("grow", "&Grow", lambda: self.grow(True), enabled=has_selection,
+                       menu="select", after="modify"),
+            ActionSpec("similar", "Similar", lambda: self.grow(False), enabled=has_selection,
+                       menu="select", after="grow"),
             ActionSpec("cycle_marquee", "Switch Marquee Shape", lambda: self._cycle("marquee"),
                        "Shift+M"),
             ActionSpec("cycle_lasso", "Switch Lasso Shape", lambda: self._cycle("lasso"),
@@ -159,6 +163,19 @@ class SelectCommands:
         settings.set_value(f"select/{how}_at_bounds", at_bounds)
         self._op(f"{how} the selection",
                  lambda d: selection_ops.modify(d, how, amount, at_bounds))
+
+    def grow(self, contiguous: bool) -> None:
+        """Select > Grow and Similar with the Magic Wand's Tolerance and Sample All Layers
+        (its options bar's, remembered in the settings)."""
+        w = self.window
+        if w.doc is None:
+            return
+        settings = w.settings
+        tolerance = settings.value("tools/wand/tolerance", 32, int)
+        layer = None if settings.value("tools/wand/all_layers", False, bool) else w.doc.active
+        layer = layer if isinstance(layer, Layer) else None  # a group: what the canvas shows
+        self._op("grow the selection",
+                 lambda d: selection_ops.grow(d, tolerance, contiguous, layer))
 
     def layer_pixels(self, layer) -> None:
         """Ctrl+click on a thumbnail: the layer's pixels become the selection."""
