@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QToolButton
 
 from editor.model import Layer, mask_ops, selection_ops
 from editor.model.render import composite_document
@@ -398,7 +399,12 @@ def test_align_one_layer_or_a_group_to_the_selection(opened, qtbot):
     doc.set_selection(Box(30, 20, 40, 30))
     opened.actions["align_bottom"].trigger()
     assert (a.x, a.y) == (5, 44)
-    opened.actions["align_hcenter"].trigger()
+    # The Move tool's options bar has the same six.
+    opened.canvas.setFocus()
+    qtbot.keyClick(opened.canvas, Qt.Key.Key_V)
+    button = opened.findChild(QToolButton, "MoveAlign_hcenter")
+    assert button.isVisible() and button.toolTip() == "Align Horizontal Centers"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert (a.x, a.y) == (45, 44)
     b = doc.add_image(solid(4, 4, (0, 0, 255, 255)), "B", 0, 0)
     group = doc.group([a, b], "G")

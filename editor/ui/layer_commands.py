@@ -30,9 +30,9 @@ class LayerCommands:
 
     def action_specs(self) -> list["Spec"]:
         def item(name, text, slot, keys=None, icon=None, enabled=has_node, menu="layer",
-                 separator=False) -> ActionSpec:
+                 separator=False, tip=None) -> ActionSpec:
             return ActionSpec(name, text, slot, keys, icon=icon, enabled=enabled, menu=menu,
-                              separator=separator)
+                              separator=separator, tip=tip)
 
         return [
             item("new_layer", "&New Layer", self.new_layer, "Shift+Ctrl+N", "layer-new", has_doc),
@@ -60,8 +60,9 @@ class LayerCommands:
             item("send_to_back", "Send to B&ack", lambda: self.arrange_end(False),
                  "Shift+Ctrl+[", menu="arrange"),
             SubmenuSpec("align", "Ali&gn", menu="layer"),
-            *(item(f"align_{edge}", f"&{label}", (lambda e=edge: self.align(e)), menu="align",
-                   separator=edge == "left", enabled=has_doc)
+            *(item(f"align_{edge}", f"&{label}", (lambda e=edge: self.align(e)),
+                   icon=f"align-{edge}", menu="align", separator=edge == "left",
+                   enabled=has_doc, tip=f"Align {label}")
               for edge, (label, _, _) in align_ops.EDGES.items()),
             item("group", "&Group Layers", self.group_layers, "Ctrl+G", "layer-group",
                  separator=True),
