@@ -106,22 +106,27 @@ def test_merge_visible_keeps_the_hidden_layers(opened, qtbot):
     secret = doc.add_image(solid(6, 6, (255, 255, 0, 255)), "Secret", 50, 40)
     group = doc.group([inside, secret], "G")
     doc.set_visible(secret, False)
+    doc.set_active(None)  # (the new layer at the top, not inside G)
+    shut = doc.add_image(solid(6, 6, (0, 255, 255, 255)), "Shut", 10, 40)
+    closed = doc.group([shut], "Closed")  # a hidden group keeps its visible layer
+    doc.set_visible(closed, False)
     before = composite_document(doc)
     steps = doc.history.count
     press(opened, qtbot, Qt.Key.Key_E, CTRL | SHIFT)
     merged = doc.root.children[0]
-    assert doc.root.children == [merged, hidden, group]
+    assert doc.root.children == [merged, hidden, group, closed]
     assert merged.name == "cat" and merged is not cat and doc.active is merged
-    assert group.children == [secret]  # the group keeps its hidden layer
+    assert group.children == [secret] and closed.children == [shut]
     assert np.array_equal(composite_document(doc), before)
     # What lies beyond the canvas is kept, as Merge Down keeps it.
     assert (merged.x, merged.y) == (-6, 0) and merged.width == W + 6
     assert tuple(merged.pixels[5, 0]) == (255, 0, 0, 200)  # beyond the canvas: red alone
     one_step(doc, steps, "Merge Visible")
     opened.actions["undo"].trigger()
-    assert doc.root.children == [cat, red, hidden, group] and group.children == [inside, secret]
+    assert doc.root.children == [cat, red, hidden, group, closed]
+    assert group.children == [inside, secret]
     opened.actions["redo"].trigger()
-    assert doc.root.children == [merged, hidden, group]
+    assert doc.root.children == [merged, hidden, group, closed]
     # Nothing visible: one line, nothing changes.
     for node in (merged, group):
         doc.set_visible(node, False)

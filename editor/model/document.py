@@ -555,7 +555,7 @@ class Document:
         """The one path of Flatten Image and Merge Visible: the composite of the shown
         layers replaces them (all layers, for Flatten) in one layer."""
         shown = [n for n in self.root.walk() if isinstance(n, Layer) and n.is_shown()]
-        if keep_hidden and not shown:
+        if keep_hidden and not shown:  # (Flatten of hidden layers only: a transparent one)
             raise DocumentError("There are no visible layers to merge.")
         gone = [n for n in self.root.children if not keep_hidden or _shown_only(n)]
         if keep_hidden:
@@ -607,12 +607,11 @@ class Document:
         layer = Layer(self.next_layer_name(), pixels[box.slices()].copy(), box.x, box.y)
         index = len(self.root.children)
         if self.active is not None and self.contains(self.active):
-            top = next((g for g in self.active.ancestors() if g.parent is self.root), None)
-            top = self.active if self.active.parent is self.root else top
-            if top is not None:
-                index = top.index() + 1
-                while index < len(self.root.children) and self.root.children[index].clipping:
-                    index += 1
+            top = next(n for n in [self.active, *self.active.ancestors()]
+                       if n.parent is self.root)
+            index = top.index() + 1
+            while index < len(self.root.children) and self.root.children[index].clipping:
+                index += 1
         self.history.push(cmds.InsertNode(layer, self.root, index, "Stamp Visible"))
         return layer
 
