@@ -59,6 +59,10 @@ def test_bring_to_front_and_send_to_back_stay_in_the_group(opened, qtbot):
     assert doc.history.count == steps + 1
     press(opened, qtbot, Qt.Key.Key_BracketLeft, CTRL | SHIFT)
     assert doc.root.children == [a, cat, b, c] and doc.active is a
+    # A layout whose key mapper reports the shifted bracket ("}", Shift taken) works too.
+    press(opened, qtbot, Qt.Key.Key_BraceRight, CTRL)
+    assert doc.root.children == [cat, b, c, a]
+    opened.actions["undo"].trigger()
     opened.actions["undo"].trigger()
     assert doc.root.children == [cat, b, c, a]
     opened.actions["undo"].trigger()
