@@ -7,12 +7,13 @@ import threading
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt, QTimer
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import QPushButton
 
 from _decompose_scenes import scene
 from editor.jobs import CANCELLED, FINISHED
 from editor.model.render import composite_document
+from editor.ui.qimage import rgba_to_qimage
 from editor.ui.quick_mask import QuickMaskMode
 from engine.box import Box
 from ui_helpers import image_drag, make_window, paste_ball_scene
@@ -532,3 +533,44 @@ def test_decompose_sends_the_object_then_the_filled_background_as_previews():
     far = ~result.filled & (result.shadow == 0)     # under the shadow the ground is relit
     assert np.abs(filled[..., :3][far].astype(int) - image[far]).max() <= 1
     assert (filled[..., 3] == 255).all()
+
+
+def paste_ball_with_handle(w, qtbot, size=128):
+    """A red ball with a blue handle to its right on a grainy floor, pasted: returns the
+    handle's truth mask (canvas pixels)."""
+    from _decompose_scenes import disc_alpha, ground
+
+    img = ground(size, size, 3, grain=0.04)
+    ball = disc_alpha(size, size, 60, 56, 22)
+    img = ball[..., None] * np.array((0.85, 0.15, 0.1), np.float32) + (1 - ball[..., None]) * img
+    handle = np.zeros((size, size), bool)
+    handle[52:68, 78:112] = True
+    img[handle] = (0.1, 0.2, 0.8)
+    rgba = np.dstack([np.clip(np.rint(img * 255), 0, 255),
+                      np.full((size, size), 255)]).astype(np.uint8)
+    QGuiApplication.clipboard().setImage(rgba_to_qimage(rgba))
+    w.actions["paste"].trigger()
+    qtbot.waitUntil(lambda: w.doc is not None and len(list(w.doc.layers())) == 1)
+    w.canvas.actual_pixels()
+    return handle
+
+
+def test_brush_strokes_on_the_proposed_object_are_read_as_corrections(window, qtbot):
+    """The Quick Mask brush paints the mask in place: the proposal kept to compare with
+    must not change with it, or Decompose sees no stroke and splits only the brush's trail."""
+    w = window
+    handle = paste_ball_with_handle(w, qtbot)
+    doc = w.doc
+    draw_box(qtbot, w, Box(28, 32, 56, 56))
+    w.actions["select_object"].trigger()
+    qtbot.waitUntil(lambda: not w.jobs.busy and doc.selection_mask is not None, timeout=60000)
+    w.tools.mode.set_size(6)
+    image_drag(qtbot, w.canvas, [(90, 60), (96, 60)])
+    assert (doc.selection_mask[handle] >= 128).mean() < 0.3
+    w.actions["decompose"].trigger()
+    qtbot.waitUntil(lambda: not w.jobs.busy and len(list(doc.layers())) == 2, timeout=60000)
+    obj = doc.active
+    alpha = np.zeros(handle.shape, np.uint8)
+    alpha[obj.y:obj.y + obj.height, obj.x:obj.x + obj.width] = obj.pixels[..., 3]
+    assert (alpha[handle] > 128).mean() > 0.9           # the whole handle came along
+    assert w.test_errors == []

@@ -177,7 +177,9 @@ class DecomposeCommands:
             if session not in w.sessions or not doc.contains(prepared.layer):
                 return
             doc.history.push(cmds.SetSelectionMask(found, "Select Object"))
-            self._proposal = (doc, prepared.layer, found)
+            # A copy: the brush paints the Quick Mask in place, and the strokes are read as
+            # what differs from the proposal.
+            self._proposal = (doc, prepared.layer, found.copy())
             if w.doc is doc and not isinstance(w.tools.mode, QuickMaskMode):
                 self.toggle_quick_mask()
             w.status((FOUND_NOTE if prepared.found else "")
