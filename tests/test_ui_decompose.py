@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import cv2
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt, QTimer
@@ -555,9 +556,14 @@ def paste_ball_with_handle(w, qtbot, size=128):
     return handle
 
 
-def test_brush_strokes_on_the_proposed_object_are_read_as_corrections(window, qtbot):
+def test_brush_strokes_on_the_proposed_object_are_read_as_corrections(window, qtbot,
+                                                                      monkeypatch):
     """The Quick Mask brush paints the mask in place: the proposal kept to compare with
-    must not change with it, or Decompose sees no stroke and splits only the brush's trail."""
+    must not change with it, or Decompose sees no stroke and splits only the brush's trail
+    (the correction shown after each stroke is left out: Decompose alone reads them)."""
+    from editor.ui.decompose_commands import DecomposeCommands
+
+    monkeypatch.setattr(DecomposeCommands, "correct_object", lambda self: None)
     w = window
     handle = paste_ball_with_handle(w, qtbot)
     doc = w.doc
@@ -573,4 +579,38 @@ def test_brush_strokes_on_the_proposed_object_are_read_as_corrections(window, qt
     alpha = np.zeros(handle.shape, np.uint8)
     alpha[obj.y:obj.y + obj.height, obj.x:obj.x + obj.width] = obj.pixels[..., 3]
     assert (alpha[handle] > 128).mean() > 0.9           # the whole handle came along
+    assert w.test_errors == []
+
+
+def test_a_stroke_on_the_proposed_object_shows_the_corrected_object_before_the_split(window,
+                                                                                     qtbot):
+    """Select > Object proposes the ball only; a short stroke on the handle is corrected
+    at once (GrabCut with the stroke): the tint covers the whole handle, not only the
+    brush's trail, as one undo step, and Decompose splits what the tint showed."""
+    w = window
+    handle = paste_ball_with_handle(w, qtbot)
+    doc = w.doc
+    draw_box(qtbot, w, Box(28, 32, 56, 56))          # around the ball: the handle is left out
+    w.actions["select_object"].trigger()
+    qtbot.waitUntil(lambda: not w.jobs.busy and doc.selection_mask is not None, timeout=60000)
+    assert isinstance(w.tools.mode, QuickMaskMode)
+    assert (doc.selection_mask[handle] >= 128).mean() < 0.3
+    w.tools.mode.set_size(6)
+    steps = doc.history.index
+    image_drag(qtbot, w.canvas, [(90, 60), (96, 60)])  # a short stroke along the handle
+    painted = (doc.selection_mask[handle] >= 128).mean()
+    assert painted < 0.3                                # the brush's trail alone
+    finish(qtbot, w)
+    shown = doc.selection_mask >= 128
+    assert shown[handle].mean() > 0.9                   # the whole handle, to its edges
+    assert shown[20:40, 100:128].sum() == 0             # and not the floor beyond it
+    assert doc.history.index == steps + 2 and doc.history.undo_name() == "Correct Object"
+    assert len(list(doc.layers())) == 1                 # nothing split yet
+    w.actions["decompose"].trigger()
+    qtbot.waitUntil(lambda: not w.jobs.busy and len(list(doc.layers())) == 2, timeout=60000)
+    obj = doc.active
+    alpha = np.zeros(shown.shape, np.uint8)
+    alpha[obj.y:obj.y + obj.height, obj.x:obj.x + obj.width] = obj.pixels[..., 3]
+    inner = cv2.erode(shown.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    assert (alpha[inner] > 200).mean() > 0.97           # split as shown
     assert w.test_errors == []

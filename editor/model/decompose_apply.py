@@ -228,8 +228,21 @@ def propose(prepared: DecomposeInput, progress: ProgressFn = no_progress) -> np.
     uint8 Quick Mask (255 = object), to show the user before anything is split."""
     pipeline = prepared.pipeline or prepared.choices.pipeline()
     masks = pipeline.propose_masks(prepared.request, progress)
+    return _canvas_mask(prepared, np.logical_or.reduce(masks))
+
+
+def correct(prepared: DecomposeInput, progress: ProgressFn = no_progress) -> np.ndarray:
+    """The proposal (`with_proposal`) corrected by the Quick Mask paint (worker thread), as
+    a canvas-sized uint8 Quick Mask: what the split would take, shown after each stroke."""
+    progress(0, 1)
+    corrected = corrected_mask(prepared)
+    progress(1, 1)
+    return _canvas_mask(prepared, corrected)
+
+
+def _canvas_mask(prepared: DecomposeInput, local: np.ndarray) -> np.ndarray:
+    """A mask in the layer's pixels as a canvas-sized uint8 Quick Mask (255 = object)."""
     layer, (x, y) = prepared.layer, prepared.place
-    local = np.logical_or.reduce(masks)
     doc_h, doc_w = prepared.canvas_size
     out = np.zeros((doc_h, doc_w), np.uint8)
     inter = Box(x, y, layer.width, layer.height).intersect(Box(0, 0, doc_w, doc_h))

@@ -18,10 +18,11 @@
 - **Select > Edit in Quick Mask Mode** (Q) paints the mask (`quick_mask`).
 - **Select > Object** shows, before anything is split, the object Decompose
   finds in the marquee box: it becomes the Quick Mask (tinted), ready to be
-  corrected with the brush (paint adds, Alt+paint removes). Layer > Decompose
-  then reads the paint as strokes correcting that object (GrabCut with the
-  strokes, `decompose_steps.strokes`) and splits the corrected object;
-  Select > Clear Painted Mask cancels.
+  corrected with the brush (paint adds, Alt+paint removes). After each stroke
+  the object is corrected with it (GrabCut with the strokes,
+  `decompose_steps.strokes`, as the step "Correct Object") and the tint shows
+  the result; Layer > Decompose splits the object as shown; Select > Clear
+  Painted Mask cancels.
 - **File > New Layered Image from Prompt…** paints a picture from a prompt
   and opens it split into layers (`editor.model.layered_apply`), as a job.
 
@@ -35,6 +36,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
+import numpy as np
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
                                QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
                                QToolButton, QVBoxLayout, QWidget)
@@ -94,6 +96,7 @@ class DecomposeCommands:
     def __init__(self, window: "EditorWindow"):
         self.window = window
         self._proposal = None   # (document, layer, canvas uint8 mask) from Select > Object
+        self._correcting: Optional[Job] = None  # the latest stroke's correction (`correct_object`)
 
     # -- actions and menus ------------------------------------------------------------------
     def action_specs(self) -> list[ActionSpec]:
@@ -138,7 +141,9 @@ class DecomposeCommands:
         if self.window.canvas is None:
             self.window.actions["quick_mask"].setChecked(False)
             return
-        tools.start_mode(QuickMaskMode(self.window, tools))
+        mode = QuickMaskMode(self.window, tools)
+        mode.on_stroke = self.correct_object
+        tools.start_mode(mode)
         self.window.canvas.setFocus()
 
     def clear_mask(self) -> None:
@@ -183,12 +188,53 @@ class DecomposeCommands:
             if w.doc is doc and not isinstance(w.tools.mode, QuickMaskMode):
                 self.toggle_quick_mask()
             w.status((FOUND_NOTE if prepared.found else "")
-                     + "The tint shows the object Decompose found. Paint to add to it, Alt+paint "
-                     "to take away, then Layer > Decompose (Alt+Ctrl+D); Select > Clear "
-                     "Painted Mask cancels.")
+                     + "The tint shows the object Decompose found. Paint over a part it missed, "
+                     "Alt+paint (or Erase) over a part it took: the tint follows the part's "
+                     "edges. Then Layer > Decompose (Alt+Ctrl+D); Select > Clear Painted Mask "
+                     "cancels.")
 
         job = operation_job("Select Object", decompose_apply.propose, prepared, on_finished=show)
         return w.jobs.submit(job, canvas=session.canvas, failure_title="Could not select the object")
+
+    def correct_object(self) -> Optional[Job]:
+        """After a stroke on the object Select > Object proposed: the object corrected by the
+        strokes (GrabCut with them, or the segmenter's own correction) replaces the paint, as
+        the step "Correct Object", so that the tint shows what Decompose will split. Returns
+        the job, or None when no proposal is being corrected."""
+        w = self.window
+        session, doc, proposal = w.session, w.doc, self._proposal
+        if doc is None or proposal is None or proposal[0] is not doc \
+                or doc.selection_mask is None or not doc.contains(proposal[1]):
+            return None
+        painted = doc.selection_mask.copy()
+        try:
+            prepared = decompose_apply.prepare(doc, proposal[1], None,
+                                               painted >= decompose_apply.MASK_THRESHOLD,
+                                               self.options())
+        except Exception:  # the layer is locked or emptied: Decompose will say so
+            return None
+        prepared = decompose_apply.with_proposal(prepared, proposal[2])
+
+        def show(corrected) -> None:
+            if session not in w.sessions or self._proposal is not proposal \
+                    or doc.selection_mask is None or not np.array_equal(doc.selection_mask, painted):
+                return  # painted again (its own correction follows), cleared or split meanwhile
+            if not np.array_equal(corrected, painted):
+                doc.history.push(cmds.SetSelectionMask(corrected, "Correct Object"))
+            # Further strokes correct what is shown now; Decompose splits it as it is.
+            self._proposal = (doc, proposal[1], doc.selection_mask.copy())
+
+            w.status("The tint shows the corrected object: Layer > Decompose (Alt+Ctrl+D) splits "
+                     "it as shown; Ctrl+Z takes the correction back.")
+
+        if self._correcting is not None:
+            self._correcting.cancel()  # a newer stroke: the older correction is not shown
+        # Quiet: a correction superseded by the next stroke is cancelled without a word.
+        job = operation_job("Correct Object", decompose_apply.correct, prepared, on_finished=show,
+                            quiet=True)
+        self._correcting = job
+        return w.jobs.submit(job, canvas=session.canvas,
+                             failure_title="Could not correct the object")
 
     def decompose_into_layers(self) -> Optional[Job]:
         """Layer > Decompose into Layers: one object layer per marked region (separate parts of

@@ -18,7 +18,7 @@ drawn the same way).
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Callable, Optional
 
 import numpy as np
 from PySide6.QtCore import QPointF, Qt
@@ -52,6 +52,9 @@ class QuickMaskMode(Tool):
         self._outline = BrushOutline(QColor(*TINT))
         self._size_spin: Optional[QSpinBox] = None
         self._erase_button: Optional[QPushButton] = None
+        # Called after each stroke that changed the mask (Decompose corrects its proposed
+        # object with the stroke and shows the result).
+        self.on_stroke: Optional[Callable[[], None]] = None
 
     # -- mode life cycle (see ToolManager.start_mode / end_mode) ---------------------------
     def commit(self, canvas) -> None:
@@ -135,6 +138,9 @@ class QuickMaskMode(Tool):
                 self._canvas.doc.end_mask_edit(edit)
             except Exception as exc:
                 self.window.report(exc, "Could not paint the mask")
+                return
+            if self.on_stroke is not None and not edit.is_noop():
+                self.on_stroke()
 
     def _apply(self, canvas, centres: list[QPointF]) -> None:
         erase = self._erase_stroke
