@@ -614,3 +614,17 @@ def test_a_stroke_on_the_proposed_object_shows_the_corrected_object_before_the_s
     inner = cv2.erode(shown.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     assert (alpha[inner] > 200).mean() > 0.97           # split as shown
     assert w.test_errors == []
+
+
+def test_the_status_bar_says_what_the_split_is_doing(pasted, qtbot, held_fill):
+    """Not "Decompose · step 7 of 12" alone: the step in plain words."""
+    entered, release = held_fill
+    w = pasted
+    draw_box(qtbot, w, w.test_scene[1])
+    w.decompose_commands.decompose()
+    qtbot.waitUntil(lambda: entered.is_set(), timeout=10000)
+    qtbot.waitUntil(lambda: "filling the background" in w.jobs.status.label.text(), timeout=5000)
+    assert w.jobs.status.label.text().startswith("Decompose: filling the background behind it")
+    release.set()
+    finish(qtbot, w)
+    assert len(list(w.doc.layers())) == 2 and w.test_errors == []

@@ -99,6 +99,9 @@ class DecomposeInput:
     # read as the user's corrections of it (strokes), not as a fresh mark.
     proposal: Optional[np.ndarray] = None
     found: bool = False  # nothing was marked: the box is the main object found in the layer
+    # Progress units of each step, known once the worker has its pipeline (`run`): what
+    # `phase` names for the status line.
+    stages: Optional[dict] = None
 
 
 def document_mark(doc: Document) -> tuple[Optional[Box], Optional[np.ndarray]]:
@@ -220,7 +223,19 @@ def run(prepared: DecomposeInput, progress: ProgressFn = no_progress) -> "Decomp
     if prepared.proposal is not None:
         request.object_masks = [corrected_mask(prepared, pipeline)]
         request.box, request.mask, request.boxes = None, None, []
+    prepared.stages = pipeline.stage_weights(request)
     return pipeline(request, progress)
+
+
+def phase(prepared: DecomposeInput, step: int, total: int) -> Optional[str]:
+    """What the split is doing at `step` of `total`, in plain words ("finding the object");
+    None before the worker has started."""
+    from engine.methods.decompose import STAGES
+    from engine.progress import stage_at
+
+    if prepared.stages is None or total <= 0:
+        return None
+    return STAGES[stage_at(prepared.stages, min(step, total - 1))]
 
 
 def propose(prepared: DecomposeInput, progress: ProgressFn = no_progress) -> np.ndarray:

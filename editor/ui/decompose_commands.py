@@ -277,6 +277,7 @@ class DecomposeCommands:
 
         self._proposal = None
         job = operation_job("Decompose", decompose_apply.run, prepared, on_finished=apply)
+        job.step_label = lambda step, total: _phase_label(prepared, step, total)
         # The engine's previews (the object found, then the filled background) are of the
         # layer's own pixels: drawn over the layer until the job ends.
         return w.jobs.submit(job, canvas=session.canvas, preview_box=prepared.layer.bounds(),
@@ -305,6 +306,12 @@ class DecomposeCommands:
 
         job = operation_job("New Layered Image", layered_apply.run, request, on_finished=opened)
         return w.jobs.submit(job, failure_title="Could not make the layered image")
+
+
+def _phase_label(prepared, step: int, total: int) -> str:
+    """The status bar's name of a running split: "Decompose: finding the object"."""
+    what = decompose_apply.phase(prepared, step, total)
+    return f"Decompose: {what}" if what else "Decompose"
 
 
 def _installed(step: str) -> list:
