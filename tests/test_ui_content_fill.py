@@ -139,6 +139,9 @@ def test_decompose_into_layers_gives_one_layer_per_painted_region(window, qtbot,
     assert np.abs(composite_document(doc).astype(int) - rgba).max() <= 1
     text = w.statusBar().currentMessage()
     assert "Split 'Object', 'Object 2' from" in text and "give back the picture exactly" in text
+    # Objects the user did not mark are said to be found, as with Decompose.
+    found = text.startswith("Nothing was marked, so Decompose into Layers took the objects it found.")
+    assert found == (mark != "painted")
 
 
 def test_select_object_shows_the_proposal_and_strokes_correct_it_before_the_split(window, qtbot):

@@ -58,6 +58,7 @@ from .quick_mask import QuickMaskMode
 
 OBJECTS_FOUND = 3  # Decompose into Layers with nothing marked: at most this many objects
 FOUND_NOTE = "Nothing was marked, so Decompose took the main object it found. "
+FOUND_SEVERAL_NOTE = "Nothing was marked, so Decompose into Layers took the objects it found. "
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -248,6 +249,7 @@ class DecomposeCommands:
         if doc is None:
             return None
         box, mask = decompose_apply.document_mark(doc)
+        note = ""  # how the objects were chosen, when the user did not mark them
         try:
             boxes: list[Box] = []
             if several and mask is not None:
@@ -255,6 +257,7 @@ class DecomposeCommands:
             elif several and isinstance(doc.active, Layer) and not doc.active.is_empty() \
                     and (box is None or decompose_apply.covers_layer(box, doc.active)):
                 box, boxes = None, decompose_apply.found_objects(doc.active, OBJECTS_FOUND)
+                note = FOUND_SEVERAL_NOTE
             prepared = decompose_apply.prepare(doc, doc.active, box, mask, self.options(),
                                                boxes=boxes)
             proposal = self._proposal
@@ -270,7 +273,7 @@ class DecomposeCommands:
             if session not in w.sessions:
                 return  # the document was closed meanwhile
             background, objects = decompose_apply.apply_layers(doc, prepared, result)
-            w.status((FOUND_NOTE if prepared.found else "")
+            w.status((FOUND_NOTE if prepared.found else note)
                      + decompose_apply.split_status(prepared.layer.name,
                                                     [o.name for o in objects], result)
                      + " Move, transform or delete the object; Ctrl+Z undoes.")
