@@ -89,6 +89,17 @@ def test_edit_fill_content_aware_runs_as_a_job_and_is_one_undo_step(window, qtbo
     assert not (layer.pixels[..., :3] == (255, 0, 255)).all(axis=2).any()
     w.actions["undo"].trigger()
     assert np.array_equal(layer.pixels, damaged)
+    # Shift+F5 again opens with Content-Aware chosen (as Photoshop remembers it): Enter fills.
+    shown = []
+
+    def look():
+        dialog = QApplication.activeModalWidget()
+        shown.append(dialog.contents.currentData())
+        dialog.reject()
+
+    QTimer.singleShot(0, look)
+    w.actions["fill"].trigger()
+    assert shown == ["content_aware"]
 
 
 def paste_two_balls(w, qtbot):
