@@ -151,7 +151,7 @@ def test_decompose_into_layers_gives_one_layer_per_painted_region(window, qtbot,
     text = w.statusBar().currentMessage()
     assert "Split 'Object', 'Object 2' from" in text and "give back the picture exactly" in text
     # Objects the user did not mark are said to be found, as with Decompose.
-    found = text.startswith("Nothing was marked, so Decompose into Layers took the objects it found.")
+    found = text.startswith("Took the objects found (nothing was marked).")
     assert found == (mark != "painted")
 
 

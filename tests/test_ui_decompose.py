@@ -257,7 +257,7 @@ def test_decompose_with_nothing_marked_or_all_of_it_takes_the_main_object(pasted
         foreground.x:foreground.x + foreground.width] = foreground.pixels[..., 3] > 127
     assert (obj & ball).sum() > 0.9 * ball.sum() and (obj & ~ball).sum() < 0.3 * ball.sum()
     assert np.abs(composite_document(doc).astype(int) - rgba).mean() < 1
-    assert any(m.startswith("Nothing was marked, so Decompose took the main object")
+    assert any(m.startswith("Took the main object (nothing was marked).")
                for m in messages)
 
 
@@ -614,6 +614,18 @@ def test_a_stroke_on_the_proposed_object_shows_the_corrected_object_before_the_s
     inner = cv2.erode(shown.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     assert (alpha[inner] > 200).mean() > 0.97           # split as shown
     assert w.test_errors == []
+    assert "Select > Object" not in w.statusBar().currentMessage()  # it was seen before
+
+
+def test_a_split_made_unseen_says_where_to_see_and_correct_the_object(pasted, qtbot):
+    """Layer > Decompose with a box splits at once; the status line points to Select > Object
+    for the next try (the object is shown there before anything is split)."""
+    w = pasted
+    draw_box(qtbot, w, w.test_scene[1])
+    w.actions["decompose"].trigger()
+    finish(qtbot, w)
+    text = w.statusBar().currentMessage()
+    assert text.startswith("Split 'Object' from") and "Ctrl+Z, then Select > Object" in text
 
 
 def test_the_status_bar_says_what_the_split_is_doing(pasted, qtbot, held_fill):
@@ -628,3 +640,49 @@ def test_the_status_bar_says_what_the_split_is_doing(pasted, qtbot, held_fill):
     release.set()
     finish(qtbot, w)
     assert len(list(w.doc.layers())) == 2 and w.test_errors == []
+
+
+def status_room(w) -> int:
+    """Pixels the status bar's message has in the window: up to its first permanent widget."""
+    from PySide6.QtWidgets import QWidget
+
+    bar = w.statusBar()
+    lefts = [c.geometry().x() for c in bar.children()
+             if isinstance(c, QWidget) and c.isVisible() and c.geometry().x() > 0]
+    return min(lefts + [bar.width()]) - 8
+
+
+@pytest.mark.parametrize("marked", [True, False])
+def test_the_decompose_status_lines_fit_in_the_status_bar(window, qtbot, monkeypatch, marked):
+    """Each line the Decompose flow shows is read to its end in a 1200-pixel window (Select >
+    Object's said what to do next past the edge of the bar)."""
+    w = window
+    handle = paste_ball_with_handle(w, qtbot)
+    doc = w.doc
+    messages, status = [], w.status
+    monkeypatch.setattr(w, "status", lambda text, *a, **k: (messages.append(text),
+                                                             status(text, *a, **k)))
+    if marked:
+        draw_box(qtbot, w, Box(28, 32, 56, 56))
+    w.actions["select_object"].trigger()
+    qtbot.waitUntil(lambda: not w.jobs.busy and doc.selection_mask is not None, timeout=60000)
+    w.tools.mode.set_size(6)
+    image_drag(qtbot, w.canvas, [(90, 60), (96, 60)])
+    finish(qtbot, w)
+    w.actions["decompose"].trigger()
+    qtbot.waitUntil(lambda: not w.jobs.busy and len(list(doc.layers())) == 2, timeout=60000)
+    w.actions["undo"].trigger()
+    w.actions["undo"].trigger()   # the correction, then the split: the picture in one layer
+    w.tools.end_mode(commit=True)
+    doc.clear_selection_mask()
+    if marked:
+        doc.set_selection(Box(28, 32, 90, 56))
+    w.actions["decompose"].trigger()  # straight away, unseen
+    finish(qtbot, w)
+    assert w.test_errors == [] and handle.any()
+    lines = [m for m in messages if "tint" in m or m.startswith(("Split", "Took"))]
+    assert len(lines) >= 4
+    fm, room = w.statusBar().fontMetrics(), status_room(w)
+    assert w.width() == 1200 and room > 600
+    for line in lines:
+        assert fm.horizontalAdvance(line) <= room, line

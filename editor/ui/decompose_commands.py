@@ -57,8 +57,9 @@ from .models_dialog import ModelsDialog
 from .quick_mask import QuickMaskMode
 
 OBJECTS_FOUND = 3  # Decompose into Layers with nothing marked: at most this many objects
-FOUND_NOTE = "Nothing was marked, so Decompose took the main object it found. "
-FOUND_SEVERAL_NOTE = "Nothing was marked, so Decompose into Layers took the objects it found. "
+# The status line shows about 130 characters in a 1200-pixel window: what matters first.
+FOUND_NOTE = "Took the main object (nothing was marked). "
+FOUND_SEVERAL_NOTE = "Took the objects found (nothing was marked). "
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -188,11 +189,9 @@ class DecomposeCommands:
             self._proposal = (doc, prepared.layer, found.copy())
             if w.doc is doc and not isinstance(w.tools.mode, QuickMaskMode):
                 self.toggle_quick_mask()
-            w.status((FOUND_NOTE if prepared.found else "")
-                     + "The tint shows the object Decompose found. Paint over a part it missed, "
-                     "Alt+paint (or Erase) over a part it took: the tint follows the part's "
-                     "edges. Then Layer > Decompose (Alt+Ctrl+D); Select > Clear Painted Mask "
-                     "cancels.")
+            w.status(("Nothing was marked: the tint shows the main object found. " if prepared.found
+                      else "The tint shows the object found. ")
+                     + "Paint to add to it, Alt+paint to take away; then Layer > Decompose.")
 
         job = operation_job("Select Object", decompose_apply.propose, prepared, on_finished=show)
         return w.jobs.submit(job, canvas=session.canvas, failure_title="Could not select the object")
@@ -226,7 +225,7 @@ class DecomposeCommands:
             self._proposal = (doc, proposal[1], doc.selection_mask.copy())
 
             w.status("The tint shows the corrected object: Layer > Decompose (Alt+Ctrl+D) splits "
-                     "it as shown; Ctrl+Z takes the correction back.")
+                     "it; Ctrl+Z takes the correction back.")
 
         if self._correcting is not None:
             self._correcting.cancel()  # a newer stroke: the older correction is not shown
@@ -273,10 +272,16 @@ class DecomposeCommands:
             if session not in w.sessions:
                 return  # the document was closed meanwhile
             background, objects = decompose_apply.apply_layers(doc, prepared, result)
-            w.status((FOUND_NOTE if prepared.found else note)
-                     + decompose_apply.split_status(prepared.layer.name,
-                                                    [o.name for o in objects], result)
-                     + " Move, transform or delete the object; Ctrl+Z undoes.")
+            found = FOUND_NOTE if prepared.found else note
+            if found:
+                tail = ""
+            elif prepared.proposal is not None or several:
+                tail = " Ctrl+Z undoes."
+            else:  # split at once, unseen: where the object can be seen and corrected first
+                tail = " Not right? Ctrl+Z, then Select > Object."
+            w.status(found + decompose_apply.split_status(prepared.layer.name,
+                                                          [o.name for o in objects], result)
+                     + tail)
 
         self._proposal = None
         job = operation_job("Decompose", decompose_apply.run, prepared, on_finished=apply)
