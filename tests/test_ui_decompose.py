@@ -617,6 +617,25 @@ def test_a_stroke_on_the_proposed_object_shows_the_corrected_object_before_the_s
     assert "Select > Object" not in w.statusBar().currentMessage()  # it was seen before
 
 
+def test_paint_after_the_proposal_was_cleared_is_a_new_mark_not_a_correction(window, qtbot):
+    """Select > Object, then Ctrl+D: the proposal is gone. Quick Mask paint afterwards (for a
+    fill, say) stays as painted and is not 'corrected' against the forgotten object."""
+    w = window
+    paste_ball_with_handle(w, qtbot)
+    doc = w.doc
+    draw_box(qtbot, w, Box(28, 32, 56, 56))
+    w.actions["select_object"].trigger()
+    qtbot.waitUntil(lambda: not w.jobs.busy and doc.selection_mask is not None, timeout=60000)
+    qtbot.keyClick(w.canvas, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert doc.selection_mask is None and isinstance(w.tools.mode, QuickMaskMode)
+    w.tools.mode.set_size(10)
+    image_drag(qtbot, w.canvas, [(100, 100), (115, 110)])
+    painted = doc.selection_mask.copy()
+    finish(qtbot, w)
+    assert doc.history.undo_name() == "Quick Mask"
+    assert np.array_equal(doc.selection_mask, painted) and painted[60, 56] == 0
+
+
 def test_a_split_made_unseen_says_where_to_see_and_correct_the_object(pasted, qtbot):
     """Layer > Decompose with a box splits at once; the status line points to Select > Object
     for the next try (the object is shown there before anything is split)."""

@@ -187,6 +187,7 @@ class DecomposeCommands:
             # A copy: the brush paints the Quick Mask in place, and the strokes are read as
             # what differs from the proposal.
             self._proposal = (doc, prepared.layer, found.copy())
+            doc.selection_mask_changed.connect(self._mask_changed)
             if w.doc is doc and not isinstance(w.tools.mode, QuickMaskMode):
                 self.toggle_quick_mask()
             w.status(("Nothing was marked: the tint shows the main object found. " if prepared.found
@@ -195,6 +196,14 @@ class DecomposeCommands:
 
         job = operation_job("Select Object", decompose_apply.propose, prepared, on_finished=show)
         return w.jobs.submit(job, canvas=session.canvas, failure_title="Could not select the object")
+
+    def _mask_changed(self, _box) -> None:
+        """A proposal lives as long as its Quick Mask: once that is gone (Ctrl+D, Clear
+        Painted Mask, undone), later paint is a new mark, not a correction of it."""
+        proposal = self._proposal
+        if proposal is not None and proposal[0].selection_mask is None:
+            proposal[0].selection_mask_changed.disconnect(self._mask_changed)
+            self._proposal = None
 
     def correct_object(self) -> Optional[Job]:
         """After a stroke on the object Select > Object proposed: the object corrected by the
