@@ -705,3 +705,33 @@ def test_the_decompose_status_lines_fit_in_the_status_bar(window, qtbot, monkeyp
     assert w.width() == 1200 and room > 600
     for line in lines:
         assert fm.horizontalAdvance(line) <= room, line
+
+
+def test_the_proposed_object_is_outlined_as_well_as_tinted(window, qtbot):
+    """On a red object the red tint hides where the proposal ends: ants mark its edge (plain
+    Quick Mask paint has none, as in Photoshop)."""
+    from ui_helpers import on_canvas
+
+    w = window
+    paste_ball_with_handle(w, qtbot)
+    doc = w.doc
+    w.canvas.actual_pixels()
+    draw_box(qtbot, w, Box(28, 32, 56, 56))
+    w.actions["select_object"].trigger()
+    qtbot.waitUntil(lambda: not w.jobs.busy and doc.selection_mask is not None, timeout=60000)
+    mask = doc.selection_mask >= 128
+    edge = mask & ~(cv2.erode(mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
+
+    def ants_on_edge() -> float:
+        shown = on_canvas(w.canvas)
+        bw = (shown.max(axis=2) < 40) | (shown.min(axis=2) > 215)   # black or white dashes
+        return bw[edge].mean()
+
+    assert ants_on_edge() > 0.3
+    qtbot.keyClick(w.canvas, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    w.tools.mode.set_size(30)
+    image_drag(qtbot, w.canvas, [(50, 50), (60, 60)])   # plain paint now: tint only
+    finish(qtbot, w)
+    mask = doc.selection_mask >= 128
+    edge = mask & ~(cv2.erode(mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
+    assert ants_on_edge() < 0.05

@@ -611,7 +611,9 @@ class CanvasView(QWidget):
     def _paint_selection(self, painter: QPainter) -> None:
         tool = self.tools.current
         doc = self.doc
-        outlined = doc.selection_mask is not None and not getattr(tool, "paints_selection", False)
+        outlined = doc.selection_mask is not None and (
+            not getattr(tool, "paints_selection", False)
+            or getattr(tool, "shows_outline", lambda: False)())
         if outlined:  # a selection of any shape: ants along its edge
             paint_ants_path(painter, self.image_transform().map(self._mask_outline()),
                             self._ant_phase)

@@ -17,7 +17,8 @@
   object.
 - **Select > Edit in Quick Mask Mode** (Q) paints the mask (`quick_mask`).
 - **Select > Object** shows, before anything is split, the object Decompose
-  finds in the marquee box: it becomes the Quick Mask (tinted), ready to be
+  finds in the marquee box: it becomes the Quick Mask (tinted, with marching ants along
+  its edge, which a tint alone hides on a red object), ready to be
   corrected with the brush (paint adds, Alt+paint removes). After each stroke
   the object is corrected with it (GrabCut with the strokes,
   `decompose_steps.strokes`, as the step "Correct Object") and the tint shows
@@ -145,6 +146,7 @@ class DecomposeCommands:
             return
         mode = QuickMaskMode(self.window, tools)
         mode.on_stroke = self.correct_object
+        mode.outline = self._proposal is not None and self._proposal[0] is self.window.doc
         tools.start_mode(mode)
         self.window.canvas.setFocus()
 
@@ -204,6 +206,8 @@ class DecomposeCommands:
         if proposal is not None and proposal[0].selection_mask is None:
             proposal[0].selection_mask_changed.disconnect(self._mask_changed)
             self._proposal = None
+            if isinstance(self.window.tools.mode, QuickMaskMode):
+                self.window.tools.mode.outline = False  # plain Quick Mask paint from now on
 
     def correct_object(self) -> Optional[Job]:
         """After a stroke on the object Select > Object proposed: the object corrected by the

@@ -55,6 +55,10 @@ class QuickMaskMode(Tool):
         # Called after each stroke that changed the mask (Decompose corrects its proposed
         # object with the stroke and shows the result).
         self.on_stroke: Optional[Callable[[], None]] = None
+        # Marching ants along the mask's edge too (Photoshop shows none in Quick Mask): set
+        # while Decompose's proposed object is shown, whose edge a tint alone hides on a red
+        # or orange object.
+        self.outline = False
 
     # -- mode life cycle (see ToolManager.start_mode / end_mode) ---------------------------
     def commit(self, canvas) -> None:
@@ -82,6 +86,10 @@ class QuickMaskMode(Tool):
     def deactivate(self, canvas) -> None:
         self._end_stroke()
         self._set_hover(canvas, None)
+
+    def shows_outline(self) -> bool:
+        """Whether the canvas draws the mask's edge (not while a stroke paints it)."""
+        return self.outline and self._edit is None
 
     # -- settings -----------------------------------------------------------------------------
     def set_size(self, size: int) -> None:
