@@ -735,3 +735,16 @@ def test_the_proposed_object_is_outlined_as_well_as_tinted(window, qtbot):
     mask = doc.selection_mask >= 128
     edge = mask & ~(cv2.erode(mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
     assert ants_on_edge() < 0.05
+
+
+def test_decompose_and_fill_on_a_locked_layer_say_how_to_unlock_it(pasted, qtbot):
+    w = pasted
+    doc = w.doc
+    (layer,) = doc.layers()
+    doc.set_locked(layer, True)
+    draw_box(qtbot, w, w.test_scene[1])
+    w.actions["decompose"].trigger()
+    w.edit_commands.content_aware_fill()
+    assert [m for _, m in w.test_errors] == [
+        f"Layer '{layer.name}' is locked. Unlock it first: Layer > Lock/Unlock Layer (Ctrl+/)."] * 2
+    assert len(list(doc.layers())) == 1 and not w.jobs.busy

@@ -33,6 +33,9 @@ VECTOR_MASK_TARGET = "vector_mask"
 class LockedError(DocumentError):
     """The change would alter a locked layer."""
 
+    # What to do, for someone in the editor (`errors.describe(..., editor=True)`).
+    editor_hint = "Unlock it first: Layer > Lock/Unlock Layer (Ctrl+/)."
+
 
 def linked_masks(node: Node) -> list[Node]:
     """`node` and the nodes below it whose mask is linked and not empty: the masks that
