@@ -52,6 +52,17 @@ def cancellable(token: CancelToken, report: Callable[..., None] = no_progress) -
     return progress
 
 
+def stage_at(weights: dict[str, int], step: int) -> str:
+    """The stage (a key of `weights`, in order, as `Stages` counts them) that step `step` of
+    the one bar belongs to: what a status line names while the step runs."""
+    done = 0
+    for name, weight in weights.items():
+        done += max(1, int(weight))
+        if step < done:
+            return name
+    return name
+
+
 class Stages:
     """Maps the sub-steps of several stages onto one monotonic 0..total scale.
 

@@ -89,6 +89,17 @@ def test_edit_fill_content_aware_runs_as_a_job_and_is_one_undo_step(window, qtbo
     assert not (layer.pixels[..., :3] == (255, 0, 255)).all(axis=2).any()
     w.actions["undo"].trigger()
     assert np.array_equal(layer.pixels, damaged)
+    # Shift+F5 again opens with Content-Aware chosen (as Photoshop remembers it): Enter fills.
+    shown = []
+
+    def look():
+        dialog = QApplication.activeModalWidget()
+        shown.append(dialog.contents.currentData())
+        dialog.reject()
+
+    QTimer.singleShot(0, look)
+    w.actions["fill"].trigger()
+    assert shown == ["content_aware"]
 
 
 def paste_two_balls(w, qtbot):
@@ -139,6 +150,9 @@ def test_decompose_into_layers_gives_one_layer_per_painted_region(window, qtbot,
     assert np.abs(composite_document(doc).astype(int) - rgba).max() <= 1
     text = w.statusBar().currentMessage()
     assert "Split 'Object', 'Object 2' from" in text and "give back the picture exactly" in text
+    # Objects the user did not mark are said to be found, as with Decompose.
+    found = text.startswith("Took the objects found (nothing was marked).")
+    assert found == (mark != "painted")
 
 
 def test_select_object_shows_the_proposal_and_strokes_correct_it_before_the_split(window, qtbot):

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import threading
 
+import cv2
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt, QTimer
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import QPushButton
 
 from _decompose_scenes import scene
 from editor.jobs import CANCELLED, FINISHED
 from editor.model.render import composite_document
+from editor.ui.qimage import rgba_to_qimage
 from editor.ui.quick_mask import QuickMaskMode
 from engine.box import Box
 from ui_helpers import image_drag, make_window, paste_ball_scene
@@ -255,7 +257,7 @@ def test_decompose_with_nothing_marked_or_all_of_it_takes_the_main_object(pasted
         foreground.x:foreground.x + foreground.width] = foreground.pixels[..., 3] > 127
     assert (obj & ball).sum() > 0.9 * ball.sum() and (obj & ~ball).sum() < 0.3 * ball.sum()
     assert np.abs(composite_document(doc).astype(int) - rgba).mean() < 1
-    assert any(m.startswith("Nothing was marked, so Decompose took the main object")
+    assert any(m.startswith("Took the main object (nothing was marked).")
                for m in messages)
 
 
@@ -532,3 +534,217 @@ def test_decompose_sends_the_object_then_the_filled_background_as_previews():
     far = ~result.filled & (result.shadow == 0)     # under the shadow the ground is relit
     assert np.abs(filled[..., :3][far].astype(int) - image[far]).max() <= 1
     assert (filled[..., 3] == 255).all()
+
+
+def paste_ball_with_handle(w, qtbot, size=128):
+    """A red ball with a blue handle to its right on a grainy floor, pasted: returns the
+    handle's truth mask (canvas pixels)."""
+    from _decompose_scenes import disc_alpha, ground
+
+    img = ground(size, size, 3, grain=0.04)
+    ball = disc_alpha(size, size, 60, 56, 22)
+    img = ball[..., None] * np.array((0.85, 0.15, 0.1), np.float32) + (1 - ball[..., None]) * img
+    handle = np.zeros((size, size), bool)
+    handle[52:68, 78:112] = True
+    img[handle] = (0.1, 0.2, 0.8)
+    rgba = np.dstack([np.clip(np.rint(img * 255), 0, 255),
+                      np.full((size, size), 255)]).astype(np.uint8)
+    QGuiApplication.clipboard().setImage(rgba_to_qimage(rgba))
+    w.actions["paste"].trigger()
+    qtbot.waitUntil(lambda: w.doc is not None and len(list(w.doc.layers())) == 1)
+    w.canvas.actual_pixels()
+    return handle
+
+
+def test_brush_strokes_on_the_proposed_object_are_read_as_corrections(window, qtbot,
+                                                                      monkeypatch):
+    """The Quick Mask brush paints the mask in place: the proposal kept to compare with
+    must not change with it, or Decompose sees no stroke and splits only the brush's trail
+    (the correction shown after each stroke is left out: Decompose alone reads them)."""
+    from editor.ui.decompose_commands import DecomposeCommands
+
+    monkeypatch.setattr(DecomposeCommands, "correct_object", lambda self: None)
+    w = window
+    handle = paste_ball_with_handle(w, qtbot)
+    doc = w.doc
+    draw_box(qtbot, w, Box(28, 32, 56, 56))
+    w.actions["select_object"].trigger()
+    qtbot.waitUntil(lambda: not w.jobs.busy and doc.selection_mask is not None, timeout=60000)
+    w.tools.mode.set_size(6)
+    image_drag(qtbot, w.canvas, [(90, 60), (96, 60)])
+    assert (doc.selection_mask[handle] >= 128).mean() < 0.3
+    w.actions["decompose"].trigger()
+    qtbot.waitUntil(lambda: not w.jobs.busy and len(list(doc.layers())) == 2, timeout=60000)
+    obj = doc.active
+    alpha = np.zeros(handle.shape, np.uint8)
+    alpha[obj.y:obj.y + obj.height, obj.x:obj.x + obj.width] = obj.pixels[..., 3]
+    assert (alpha[handle] > 128).mean() > 0.9           # the whole handle came along
+    assert w.test_errors == []
+
+
+def test_a_stroke_on_the_proposed_object_shows_the_corrected_object_before_the_split(window,
+                                                                                     qtbot):
+    """Select > Object proposes the ball only; a short stroke on the handle is corrected
+    at once (GrabCut with the stroke): the tint covers the whole handle, not only the
+    brush's trail, as one undo step, and Decompose splits what the tint showed."""
+    w = window
+    handle = paste_ball_with_handle(w, qtbot)
+    doc = w.doc
+    draw_box(qtbot, w, Box(28, 32, 56, 56))          # around the ball: the handle is left out
+    w.actions["select_object"].trigger()
+    qtbot.waitUntil(lambda: not w.jobs.busy and doc.selection_mask is not None, timeout=60000)
+    assert isinstance(w.tools.mode, QuickMaskMode)
+    assert (doc.selection_mask[handle] >= 128).mean() < 0.3
+    w.tools.mode.set_size(6)
+    steps = doc.history.index
+    image_drag(qtbot, w.canvas, [(90, 60), (96, 60)])  # a short stroke along the handle
+    painted = (doc.selection_mask[handle] >= 128).mean()
+    assert painted < 0.3                                # the brush's trail alone
+    finish(qtbot, w)
+    shown = doc.selection_mask >= 128
+    assert shown[handle].mean() > 0.9                   # the whole handle, to its edges
+    assert shown[20:40, 100:128].sum() == 0             # and not the floor beyond it
+    assert doc.history.index == steps + 2 and doc.history.undo_name() == "Correct Object"
+    assert len(list(doc.layers())) == 1                 # nothing split yet
+    w.actions["decompose"].trigger()
+    qtbot.waitUntil(lambda: not w.jobs.busy and len(list(doc.layers())) == 2, timeout=60000)
+    obj = doc.active
+    alpha = np.zeros(shown.shape, np.uint8)
+    alpha[obj.y:obj.y + obj.height, obj.x:obj.x + obj.width] = obj.pixels[..., 3]
+    inner = cv2.erode(shown.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    assert (alpha[inner] > 200).mean() > 0.97           # split as shown
+    assert w.test_errors == []
+    assert "Select > Object" not in w.statusBar().currentMessage()  # it was seen before
+
+
+def test_paint_after_the_proposal_was_cleared_is_a_new_mark_not_a_correction(window, qtbot):
+    """Select > Object, then Ctrl+D: the proposal is gone. Quick Mask paint afterwards (for a
+    fill, say) stays as painted and is not 'corrected' against the forgotten object."""
+    w = window
+    paste_ball_with_handle(w, qtbot)
+    doc = w.doc
+    draw_box(qtbot, w, Box(28, 32, 56, 56))
+    w.actions["select_object"].trigger()
+    qtbot.waitUntil(lambda: not w.jobs.busy and doc.selection_mask is not None, timeout=60000)
+    qtbot.keyClick(w.canvas, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert doc.selection_mask is None and isinstance(w.tools.mode, QuickMaskMode)
+    w.tools.mode.set_size(10)
+    image_drag(qtbot, w.canvas, [(100, 100), (115, 110)])
+    painted = doc.selection_mask.copy()
+    finish(qtbot, w)
+    assert doc.history.undo_name() == "Quick Mask"
+    assert np.array_equal(doc.selection_mask, painted) and painted[60, 56] == 0
+
+
+def test_a_split_made_unseen_says_where_to_see_and_correct_the_object(pasted, qtbot):
+    """Layer > Decompose with a box splits at once; the status line points to Select > Object
+    for the next try (the object is shown there before anything is split)."""
+    w = pasted
+    draw_box(qtbot, w, w.test_scene[1])
+    w.actions["decompose"].trigger()
+    finish(qtbot, w)
+    text = w.statusBar().currentMessage()
+    assert text.startswith("Split 'Object' from") and "Ctrl+Z, then Select > Object" in text
+
+
+def test_the_status_bar_says_what_the_split_is_doing(pasted, qtbot, held_fill):
+    """Not "Decompose · step 7 of 12" alone: the step in plain words."""
+    entered, release = held_fill
+    w = pasted
+    draw_box(qtbot, w, w.test_scene[1])
+    w.decompose_commands.decompose()
+    qtbot.waitUntil(lambda: entered.is_set(), timeout=10000)
+    qtbot.waitUntil(lambda: "filling the background" in w.jobs.status.label.text(), timeout=5000)
+    assert w.jobs.status.label.text().startswith("Decompose: filling the background behind it")
+    release.set()
+    finish(qtbot, w)
+    assert len(list(w.doc.layers())) == 2 and w.test_errors == []
+
+
+def status_room(w) -> int:
+    """Pixels the status bar's message has in the window: up to its first permanent widget."""
+    from PySide6.QtWidgets import QWidget
+
+    bar = w.statusBar()
+    lefts = [c.geometry().x() for c in bar.children()
+             if isinstance(c, QWidget) and c.isVisible() and c.geometry().x() > 0]
+    return min(lefts + [bar.width()]) - 8
+
+
+@pytest.mark.parametrize("marked", [True, False])
+def test_the_decompose_status_lines_fit_in_the_status_bar(window, qtbot, monkeypatch, marked):
+    """Each line the Decompose flow shows is read to its end in a 1200-pixel window (Select >
+    Object's said what to do next past the edge of the bar)."""
+    w = window
+    handle = paste_ball_with_handle(w, qtbot)
+    doc = w.doc
+    messages, status = [], w.status
+    monkeypatch.setattr(w, "status", lambda text, *a, **k: (messages.append(text),
+                                                             status(text, *a, **k)))
+    if marked:
+        draw_box(qtbot, w, Box(28, 32, 56, 56))
+    w.actions["select_object"].trigger()
+    qtbot.waitUntil(lambda: not w.jobs.busy and doc.selection_mask is not None, timeout=60000)
+    w.tools.mode.set_size(6)
+    image_drag(qtbot, w.canvas, [(90, 60), (96, 60)])
+    finish(qtbot, w)
+    w.actions["decompose"].trigger()
+    qtbot.waitUntil(lambda: not w.jobs.busy and len(list(doc.layers())) == 2, timeout=60000)
+    w.actions["undo"].trigger()
+    w.actions["undo"].trigger()   # the correction, then the split: the picture in one layer
+    w.tools.end_mode(commit=True)
+    doc.clear_selection_mask()
+    if marked:
+        doc.set_selection(Box(28, 32, 90, 56))
+    w.actions["decompose"].trigger()  # straight away, unseen
+    finish(qtbot, w)
+    assert w.test_errors == [] and handle.any()
+    lines = [m for m in messages if "tint" in m or m.startswith(("Split", "Took"))]
+    assert len(lines) >= 4
+    fm, room = w.statusBar().fontMetrics(), status_room(w)
+    assert w.width() == 1200 and room > 600
+    for line in lines:
+        assert fm.horizontalAdvance(line) <= room, line
+
+
+def test_the_proposed_object_is_outlined_as_well_as_tinted(window, qtbot):
+    """On a red object the red tint hides where the proposal ends: ants mark its edge (plain
+    Quick Mask paint has none, as in Photoshop)."""
+    from ui_helpers import on_canvas
+
+    w = window
+    paste_ball_with_handle(w, qtbot)
+    doc = w.doc
+    w.canvas.actual_pixels()
+    draw_box(qtbot, w, Box(28, 32, 56, 56))
+    w.actions["select_object"].trigger()
+    qtbot.waitUntil(lambda: not w.jobs.busy and doc.selection_mask is not None, timeout=60000)
+    mask = doc.selection_mask >= 128
+    edge = mask & ~(cv2.erode(mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
+
+    def ants_on_edge() -> float:
+        shown = on_canvas(w.canvas)
+        bw = (shown.max(axis=2) < 40) | (shown.min(axis=2) > 215)   # black or white dashes
+        return bw[edge].mean()
+
+    assert ants_on_edge() > 0.3
+    qtbot.keyClick(w.canvas, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    w.tools.mode.set_size(30)
+    image_drag(qtbot, w.canvas, [(50, 50), (60, 60)])   # plain paint now: tint only
+    finish(qtbot, w)
+    mask = doc.selection_mask >= 128
+    edge = mask & ~(cv2.erode(mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
+    assert ants_on_edge() < 0.05
+
+
+def test_decompose_and_fill_on_a_locked_layer_say_how_to_unlock_it(pasted, qtbot):
+    w = pasted
+    doc = w.doc
+    (layer,) = doc.layers()
+    doc.set_locked(layer, True)
+    draw_box(qtbot, w, w.test_scene[1])
+    w.actions["decompose"].trigger()
+    w.edit_commands.content_aware_fill()
+    assert [m for _, m in w.test_errors] == [
+        f"Layer '{layer.name}' is locked. Unlock it first: Layer > Lock/Unlock Layer (Ctrl+/)."] * 2
+    assert len(list(doc.layers())) == 1 and not w.jobs.busy

@@ -78,6 +78,22 @@ def test_marquee_readout_follows_deselect_and_documents(opened, qtbot):
     assert readout.text() == "X 10  Y 10   W 30  H 20 px"
 
 
+def test_marquee_readout_names_a_selection_painted_in_quick_mask(opened, qtbot):
+    """Marching ants round a Quick Mask selection; the readout must not say "No selection"."""
+    doc, canvas = opened.doc, opened.canvas
+    canvas.set_zoom(4.0)
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_M)
+    readout = opened.tools.current._readout
+    qtbot.keyClick(canvas, Qt.Key.Key_Q)
+    image_drag(qtbot, canvas, [(20, 20), (30, 25), (40, 30)])
+    qtbot.keyClick(canvas, Qt.Key.Key_Q)
+    assert doc.selection is None and doc.selection_mask is not None
+    assert readout.text() == "Painted selection (Quick Mask)"
+    qtbot.keyClick(canvas, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert doc.selection_mask is None and readout.text() == "No selection"
+
+
 def _wheel(widget, delta=-120):
     from PySide6.QtCore import QPointF
     from PySide6.QtGui import QWheelEvent

@@ -99,6 +99,9 @@ class DecomposeInput:
     # read as the user's corrections of it (strokes), not as a fresh mark.
     proposal: Optional[np.ndarray] = None
     found: bool = False  # nothing was marked: the box is the main object found in the layer
+    # Progress units of each step, known once the worker has its pipeline (`run`): what
+    # `phase` names for the status line.
+    stages: Optional[dict] = None
 
 
 def document_mark(doc: Document) -> tuple[Optional[Box], Optional[np.ndarray]]:
@@ -221,7 +224,19 @@ def run(prepared: DecomposeInput, progress: ProgressFn = no_progress) -> "Decomp
     if prepared.proposal is not None:
         request.object_masks = [corrected_mask(prepared, pipeline)]
         request.box, request.mask, request.boxes = None, None, []
+    prepared.stages = pipeline.stage_weights(request)
     return pipeline(request, progress)
+
+
+def phase(prepared: DecomposeInput, step: int, total: int) -> Optional[str]:
+    """What the split is doing at `step` of `total`, in plain words ("finding the object");
+    None before the worker has started."""
+    from engine.methods.decompose import STAGES
+    from engine.progress import stage_at
+
+    if prepared.stages is None or total <= 0:
+        return None
+    return STAGES[stage_at(prepared.stages, min(step, total - 1))]
 
 
 def propose(prepared: DecomposeInput, progress: ProgressFn = no_progress) -> np.ndarray:
@@ -229,8 +244,21 @@ def propose(prepared: DecomposeInput, progress: ProgressFn = no_progress) -> np.
     uint8 Quick Mask (255 = object), to show the user before anything is split."""
     pipeline = prepared.pipeline or prepared.choices.pipeline()
     masks = pipeline.propose_masks(prepared.request, progress)
+    return _canvas_mask(prepared, np.logical_or.reduce(masks))
+
+
+def correct(prepared: DecomposeInput, progress: ProgressFn = no_progress) -> np.ndarray:
+    """The proposal (`with_proposal`) corrected by the Quick Mask paint (worker thread), as
+    a canvas-sized uint8 Quick Mask: what the split would take, shown after each stroke."""
+    progress(0, 1)
+    corrected = corrected_mask(prepared)
+    progress(1, 1)
+    return _canvas_mask(prepared, corrected)
+
+
+def _canvas_mask(prepared: DecomposeInput, local: np.ndarray) -> np.ndarray:
+    """A mask in the layer's pixels as a canvas-sized uint8 Quick Mask (255 = object)."""
     layer, (x, y) = prepared.layer, prepared.place
-    local = np.logical_or.reduce(masks)
     doc_h, doc_w = prepared.canvas_size
     out = np.zeros((doc_h, doc_w), np.uint8)
     inter = Box(x, y, layer.width, layer.height).intersect(Box(0, 0, doc_w, doc_h))

@@ -36,6 +36,9 @@ _OPTION_ATTRS = tuple(attr for attr, _, _, _ in BLENDING_OPTIONS)
 class LockedError(DocumentError):
     """The change would alter a locked layer."""
 
+    # What to do, for someone in the editor (`errors.describe(..., editor=True)`).
+    editor_hint = "Unlock it first: Layer > Lock/Unlock Layer (Ctrl+/)."
+
 
 _LOCK_WORDS = {"pixels": ("its pixels locked", "pixels"),
                "position": ("its position locked", "position"),

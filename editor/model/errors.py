@@ -30,8 +30,9 @@ class SaveError(DocumentError):
 def describe(exc: BaseException, *, editor: bool = False) -> str:
     """One line for the user, whatever the exception; `editor`: for someone in the editor
     (an error's `editor_hint` names the dialog to use rather than a command)."""
-    if editor and isinstance(exc, EngineError) and getattr(exc, "editor_hint", None):
-        return f"{exc.message} {exc.editor_hint}"
+    if editor and getattr(exc, "editor_hint", None) and isinstance(exc, (EngineError,
+                                                                        DocumentError)):
+        return f"{exc.message if isinstance(exc, EngineError) else exc} {exc.editor_hint}"
     if isinstance(exc, (DocumentError, EngineError)):
         return str(exc)
     if isinstance(exc, FileNotFoundError):

@@ -415,10 +415,14 @@ class CanvasView(QWidget):
         elif box is None:
             self._ants.stop()
         self.update()
-        if self.tools.canvas is self:  # the tool's readout (marquee X/Y/W/H) follows the box
+        self._tell_tools()
+
+    def _tell_tools(self) -> None:
+        """The tool's readout (marquee X/Y/W/H, or a painted selection) follows the selection."""
+        if self.tools.canvas is self:
             for tool in {self.tools.selected, self.tools.current}:
                 if hasattr(tool, "selection_changed"):
-                    tool.selection_changed(box)
+                    tool.selection_changed(self.doc.selection)
 
     def _on_size(self) -> None:
         """The canvas size changed (Image menu): a new composite to show, fitted anew."""
@@ -436,6 +440,8 @@ class CanvasView(QWidget):
         if self.doc.selection_mask is not None and self.isVisible():
             self._ants.start()
         self.update_image_box(box)
+        if box is None:  # made, replaced or cleared (not a dab of a stroke)
+            self._tell_tools()
 
     def _march(self) -> None:
         box = self.doc.selection
@@ -605,7 +611,9 @@ class CanvasView(QWidget):
     def _paint_selection(self, painter: QPainter) -> None:
         tool = self.tools.current
         doc = self.doc
-        outlined = doc.selection_mask is not None and not getattr(tool, "paints_selection", False)
+        outlined = doc.selection_mask is not None and (
+            not getattr(tool, "paints_selection", False)
+            or getattr(tool, "shows_outline", lambda: False)())
         if outlined:  # a selection of any shape: ants along its edge
             paint_ants_path(painter, self.image_transform().map(self._mask_outline()),
                             self._ant_phase)

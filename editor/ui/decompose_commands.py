@@ -17,11 +17,13 @@
   object.
 - **Select > Edit in Quick Mask Mode** (Q) paints the mask (`quick_mask`).
 - **Select > Object** shows, before anything is split, the object Decompose
-  finds in the marquee box: it becomes the Quick Mask (tinted), ready to be
-  corrected with the brush (paint adds, Alt+paint removes). Layer > Decompose
-  then reads the paint as strokes correcting that object (GrabCut with the
-  strokes, `decompose_steps.strokes`) and splits the corrected object;
-  Select > Clear Painted Mask cancels.
+  finds in the marquee box: it becomes the Quick Mask (tinted, with marching ants along
+  its edge, which a tint alone hides on a red object), ready to be
+  corrected with the brush (paint adds, Alt+paint removes). After each stroke
+  the object is corrected with it (GrabCut with the strokes,
+  `decompose_steps.strokes`, as the step "Correct Object") and the tint shows
+  the result; Layer > Decompose splits the object as shown; Select > Clear
+  Painted Mask cancels.
 - **File > New Layered Image from Prompt…** paints a picture from a prompt
   and opens it split into layers (`editor.model.layered_apply`), as a job.
 
@@ -35,6 +37,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
+import numpy as np
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
                                QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
                                QToolButton, QVBoxLayout, QWidget)
@@ -55,7 +58,9 @@ from .models_dialog import ModelsDialog
 from .quick_mask import QuickMaskMode
 
 OBJECTS_FOUND = 3  # Decompose into Layers with nothing marked: at most this many objects
-FOUND_NOTE = "Nothing was marked, so Decompose took the main object it found. "
+# The status line shows about 130 characters in a 1200-pixel window: what matters first.
+FOUND_NOTE = "Took the main object (nothing was marked). "
+FOUND_SEVERAL_NOTE = "Took the objects found (nothing was marked). "
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -94,6 +99,7 @@ class DecomposeCommands:
     def __init__(self, window: "EditorWindow"):
         self.window = window
         self._proposal = None   # (document, layer, canvas uint8 mask) from Select > Object
+        self._correcting: Optional[Job] = None  # the latest stroke's correction (`correct_object`)
 
     # -- actions and menus ------------------------------------------------------------------
     def action_specs(self) -> list[ActionSpec]:
@@ -138,7 +144,10 @@ class DecomposeCommands:
         if self.window.canvas is None:
             self.window.actions["quick_mask"].setChecked(False)
             return
-        tools.start_mode(QuickMaskMode(self.window, tools))
+        mode = QuickMaskMode(self.window, tools)
+        mode.on_stroke = self.correct_object
+        mode.outline = self._proposal is not None and self._proposal[0] is self.window.doc
+        tools.start_mode(mode)
         self.window.canvas.setFocus()
 
     def clear_mask(self) -> None:
@@ -177,16 +186,68 @@ class DecomposeCommands:
             if session not in w.sessions or not doc.contains(prepared.layer):
                 return
             doc.history.push(cmds.SetSelectionMask(found, "Select Object"))
-            self._proposal = (doc, prepared.layer, found)
+            # A copy: the brush paints the Quick Mask in place, and the strokes are read as
+            # what differs from the proposal.
+            self._proposal = (doc, prepared.layer, found.copy())
+            doc.selection_mask_changed.connect(self._mask_changed)
             if w.doc is doc and not isinstance(w.tools.mode, QuickMaskMode):
                 self.toggle_quick_mask()
-            w.status((FOUND_NOTE if prepared.found else "")
-                     + "The tint shows the object Decompose found. Paint to add to it, Alt+paint "
-                     "to take away, then Layer > Decompose (Alt+Ctrl+D); Select > Clear "
-                     "Painted Mask cancels.")
+            w.status(("Nothing was marked: the tint shows the main object found. " if prepared.found
+                      else "The tint shows the object found. ")
+                     + "Paint to add to it, Alt+paint to take away; then Layer > Decompose.")
 
         job = operation_job("Select Object", decompose_apply.propose, prepared, on_finished=show)
         return w.jobs.submit(job, canvas=session.canvas, failure_title="Could not select the object")
+
+    def _mask_changed(self, _box) -> None:
+        """A proposal lives as long as its Quick Mask: once that is gone (Ctrl+D, Clear
+        Painted Mask, undone), later paint is a new mark, not a correction of it."""
+        proposal = self._proposal
+        if proposal is not None and proposal[0].selection_mask is None:
+            proposal[0].selection_mask_changed.disconnect(self._mask_changed)
+            self._proposal = None
+            if isinstance(self.window.tools.mode, QuickMaskMode):
+                self.window.tools.mode.outline = False  # plain Quick Mask paint from now on
+
+    def correct_object(self) -> Optional[Job]:
+        """After a stroke on the object Select > Object proposed: the object corrected by the
+        strokes (GrabCut with them, or the segmenter's own correction) replaces the paint, as
+        the step "Correct Object", so that the tint shows what Decompose will split. Returns
+        the job, or None when no proposal is being corrected."""
+        w = self.window
+        session, doc, proposal = w.session, w.doc, self._proposal
+        if doc is None or proposal is None or proposal[0] is not doc \
+                or doc.selection_mask is None or not doc.contains(proposal[1]):
+            return None
+        painted = doc.selection_mask.copy()
+        try:
+            prepared = decompose_apply.prepare(doc, proposal[1], None,
+                                               painted >= decompose_apply.MASK_THRESHOLD,
+                                               self.options())
+        except Exception:  # the layer is locked or emptied: Decompose will say so
+            return None
+        prepared = decompose_apply.with_proposal(prepared, proposal[2])
+
+        def show(corrected) -> None:
+            if session not in w.sessions or self._proposal is not proposal \
+                    or doc.selection_mask is None or not np.array_equal(doc.selection_mask, painted):
+                return  # painted again (its own correction follows), cleared or split meanwhile
+            if not np.array_equal(corrected, painted):
+                doc.history.push(cmds.SetSelectionMask(corrected, "Correct Object"))
+            # Further strokes correct what is shown now; Decompose splits it as it is.
+            self._proposal = (doc, proposal[1], doc.selection_mask.copy())
+
+            w.status("The tint shows the corrected object: Layer > Decompose (Alt+Ctrl+D) splits "
+                     "it; Ctrl+Z takes the correction back.")
+
+        if self._correcting is not None:
+            self._correcting.cancel()  # a newer stroke: the older correction is not shown
+        # Quiet: a correction superseded by the next stroke is cancelled without a word.
+        job = operation_job("Correct Object", decompose_apply.correct, prepared, on_finished=show,
+                            quiet=True)
+        self._correcting = job
+        return w.jobs.submit(job, canvas=session.canvas,
+                             failure_title="Could not correct the object")
 
     def decompose_into_layers(self) -> Optional[Job]:
         """Layer > Decompose into Layers: one object layer per marked region (separate parts of
@@ -200,6 +261,7 @@ class DecomposeCommands:
         if doc is None:
             return None
         box, mask = decompose_apply.document_mark(doc)
+        note = ""  # how the objects were chosen, when the user did not mark them
         try:
             boxes: list[Box] = []
             if several and mask is not None:
@@ -207,6 +269,7 @@ class DecomposeCommands:
             elif several and isinstance(doc.active, Layer) and not doc.active.is_empty() \
                     and (box is None or decompose_apply.covers_layer(box, doc.active)):
                 box, boxes = None, decompose_apply.found_objects(doc.active, OBJECTS_FOUND)
+                note = FOUND_SEVERAL_NOTE
             prepared = decompose_apply.prepare(doc, doc.active, box, mask, self.options(),
                                                boxes=boxes)
             proposal = self._proposal
@@ -222,13 +285,20 @@ class DecomposeCommands:
             if session not in w.sessions:
                 return  # the document was closed meanwhile
             background, objects = decompose_apply.apply_layers(doc, prepared, result)
-            w.status((FOUND_NOTE if prepared.found else "")
-                     + decompose_apply.split_status(prepared.layer.name,
-                                                    [o.name for o in objects], result)
-                     + " Move, transform or delete the object; Ctrl+Z undoes.")
+            found = FOUND_NOTE if prepared.found else note
+            if found:
+                tail = ""
+            elif prepared.proposal is not None or several:
+                tail = " Ctrl+Z undoes."
+            else:  # split at once, unseen: where the object can be seen and corrected first
+                tail = " Not right? Ctrl+Z, then Select > Object."
+            w.status(found + decompose_apply.split_status(prepared.layer.name,
+                                                          [o.name for o in objects], result)
+                     + tail)
 
         self._proposal = None
         job = operation_job("Decompose", decompose_apply.run, prepared, on_finished=apply)
+        job.step_label = lambda step, total: _phase_label(prepared, step, total)
         # The engine's previews (the object found, then the filled background) are of the
         # layer's own pixels: drawn over the layer until the job ends.
         return w.jobs.submit(job, canvas=session.canvas, preview_box=prepared.layer.bounds(),
@@ -257,6 +327,12 @@ class DecomposeCommands:
 
         job = operation_job("New Layered Image", layered_apply.run, request, on_finished=opened)
         return w.jobs.submit(job, failure_title="Could not make the layered image")
+
+
+def _phase_label(prepared, step: int, total: int) -> str:
+    """The status bar's name of a running split: "Decompose: finding the object"."""
+    what = decompose_apply.phase(prepared, step, total)
+    return f"Decompose: {what}" if what else "Decompose"
 
 
 def _installed(step: str) -> list:

@@ -94,13 +94,18 @@ class FillDialog(QDialog):
         self.contents = QComboBox()
         for key, label in FILL_CONTENTS:
             self.contents.addItem(label, key)
+        # As in Photoshop, the dialog opens with the contents and opacity last used (a
+        # Content-Aware fill of one spot after another is one Shift+F5, Enter each).
+        settings = window.settings
+        self.contents.setCurrentIndex(max(0, self.contents.findData(
+            settings.value("fill/contents", "foreground"))))
         self.contents.activated.connect(self._contents_chosen)
         form.addRow("Contents", self.contents)
-        self.color = QColor(window.foreground)
+        self.color = QColor(settings.value("fill/color", QColor(window.foreground).name()))
         self.opacity = QSpinBox()
         self.opacity.setRange(1, 100)
         self.opacity.setSuffix(" %")
-        self.opacity.setValue(100)
+        self.opacity.setValue(settings.value("fill/opacity", 100, int))
         form.addRow("Opacity", self.opacity)
         layout.addLayout(form)
         buttons = ok_cancel(self)
@@ -112,6 +117,13 @@ class FillDialog(QDialog):
             color = QColorDialog.getColor(self.color, self, "Fill Colour")
             if color.isValid():
                 self.color = color
+
+    def accept(self) -> None:
+        settings = self.main_window.settings
+        settings.set_value("fill/contents", self.contents.currentData())
+        settings.set_value("fill/color", self.color.name())
+        settings.set_value("fill/opacity", self.opacity.value())
+        super().accept()
 
     def content_aware(self) -> bool:
         return self.contents.currentData() == "content_aware"

@@ -453,7 +453,7 @@ class MainWindow(QMainWindow):
 
     def report(self, exc: BaseException, title: str = "") -> None:
         """One clear dialog for a failure; never a traceback."""
-        dialogs.show_error(self, title or APP_NAME, describe(exc))
+        dialogs.show_error(self, title or APP_NAME, describe(exc, editor=True))
 
     def status(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)

@@ -18,7 +18,7 @@ drawn the same way).
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Callable, Optional
 
 import numpy as np
 from PySide6.QtCore import QPointF, Qt
@@ -52,6 +52,13 @@ class QuickMaskMode(Tool):
         self._outline = BrushOutline(QColor(*TINT))
         self._size_spin: Optional[QSpinBox] = None
         self._erase_button: Optional[QPushButton] = None
+        # Called after each stroke that changed the mask (Decompose corrects its proposed
+        # object with the stroke and shows the result).
+        self.on_stroke: Optional[Callable[[], None]] = None
+        # Marching ants along the mask's edge too (Photoshop shows none in Quick Mask): set
+        # while Decompose's proposed object is shown, whose edge a tint alone hides on a red
+        # or orange object.
+        self.outline = False
 
     # -- mode life cycle (see ToolManager.start_mode / end_mode) ---------------------------
     def commit(self, canvas) -> None:
@@ -79,6 +86,10 @@ class QuickMaskMode(Tool):
     def deactivate(self, canvas) -> None:
         self._end_stroke()
         self._set_hover(canvas, None)
+
+    def shows_outline(self) -> bool:
+        """Whether the canvas draws the mask's edge (not while a stroke paints it)."""
+        return self.outline and self._edit is None
 
     # -- settings -----------------------------------------------------------------------------
     def set_size(self, size: int) -> None:
@@ -135,6 +146,9 @@ class QuickMaskMode(Tool):
                 self._canvas.doc.end_mask_edit(edit)
             except Exception as exc:
                 self.window.report(exc, "Could not paint the mask")
+                return
+            if self.on_stroke is not None and not edit.is_noop():
+                self.on_stroke()
 
     def _apply(self, canvas, centres: list[QPointF]) -> None:
         erase = self._erase_stroke

@@ -85,6 +85,10 @@ MIN_SIDE = 4            # a box narrower than this holds no object worth a layer
 MIN_OBJECT_PIXELS = 16
 HOLE_MARGIN = 2         # pixels the background's hole reaches beyond the object's faintest alpha
 MAX_COVER = 0.98        # the object needs background around it to be told apart
+# What each step does, in the words a status line uses while it runs (keys of stage_weights).
+STAGES = {"mask": "finding the object", "matting": "tracing its soft edges",
+          "background": "filling the background behind it",
+          "foreground": "taking the object's colours", "hfa": "putting back the fine detail"}
 
 
 # -- pluggable components ---------------------------------------------------------------
@@ -281,14 +285,18 @@ class DecomposePipeline:
                                    "Draw the box around the object only.")
         return front_to_back(masks)
 
+    def stage_weights(self, request: DecomposeRequest) -> dict[str, int]:
+        """Progress units of each step (keys of STAGES, in order) for `request`: the one
+        progress bar is split by these."""
+        count = len(request.object_masks or []) or max(1, (request.box is not None) + len(request.boxes))
+        return {"mask": self.segmenter.weight * count, "matting": self.matter.weight * count,
+                "background": self.inpainter.weight, "foreground": 1, "hfa": 1}
+
     def __call__(self, request: DecomposeRequest, progress: ProgressFn = no_progress) -> DecomposeResult:
         rgb, src_alpha, box, hint = self.check_inputs(request)
         h, w = rgb.shape[:2]
         valid = src_alpha > 0
-        count = len(request.object_masks or []) or max(1, (request.box is not None) + len(request.boxes))
-        stages = Stages(progress, {"mask": self.segmenter.weight * count,
-                                   "matting": self.matter.weight * count,
-                                   "background": self.inpainter.weight, "foreground": 1, "hfa": 1})
+        stages = Stages(progress, self.stage_weights(request))
         timings: dict[str, float] = {}
         clock = time.perf_counter()
 

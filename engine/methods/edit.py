@@ -63,7 +63,7 @@ from engine.errors import InvalidInput
 from engine.models import loading
 from engine.models.catalogue import load_catalogue
 from engine.models.devices import out_of_memory_guard
-from engine.progress import ProgressFn, Stages, no_progress
+from engine.progress import ProgressFn, Stages, no_progress, stage_at
 
 from .inpainting import LinearPreview, from_planes, size_multiple, vae_round_trip, working_size
 
@@ -206,14 +206,7 @@ def phase_weights(request: EditRequest) -> dict[str, int]:
             "sample": request.guidance_steps * request.results}
 
 
-def phase_at(weights: dict[str, int], step: int) -> str:
-    """The name (a key of PHASES) of the phase that step `step` of the one bar belongs to."""
-    done = 0
-    for name, weight in weights.items():
-        done += max(1, int(weight))  # as engine.progress.Stages counts them
-        if step < done:
-            return name
-    return name
+phase_at = stage_at  # the name (a key of PHASES) of the phase that a step belongs to
 
 
 def subject_mask(request: EditRequest) -> np.ndarray:

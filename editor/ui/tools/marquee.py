@@ -267,8 +267,15 @@ class MarqueeTool(Tool):
     def _show(self, box: Optional[Box]) -> None:
         if self._readout is None:
             return
-        self._readout.setText("No selection" if box is None else
-                              f"X {box.x}  Y {box.y}   W {box.w}  H {box.h} px")
+        if box is not None:
+            self._readout.setText(f"X {box.x}  Y {box.y}   W {box.w}  H {box.h} px")
+            return
+        # A selection painted in Quick Mask has no box, but it is a selection all the same
+        # (its marching ants show; Fill, Clear and Decompose act on it).
+        canvas = self.window.tools.canvas
+        painted = canvas is not None and canvas.doc.selection_mask is not None \
+            and bool(canvas.doc.selection_mask.any())
+        self._readout.setText("Painted selection (Quick Mask)" if painted else "No selection")
 
     def selection_changed(self, box: Optional[Box]) -> None:
         if self._drag is None:
