@@ -425,7 +425,8 @@ def test_align_one_layer_or_a_group_to_the_selection(opened, qtbot):
     doc.set_locked(group, True)
     opened.test_errors.clear()
     opened.actions["align_top"].trigger()
-    assert opened.test_errors == [("Could not align the layers", "Group 'G' is locked.")]
+    assert opened.test_errors == [("Could not align the layers", "Group 'G' is locked. Unlock it "
+                                   "first: Layer > Lock/Unlock Layer (Ctrl+/).")]
 
 
 def test_grow_and_similar_use_the_magic_wands_tolerance(opened, qtbot):

@@ -37,7 +37,14 @@ class LockedError(DocumentError):
     """The change would alter a locked layer."""
 
     # What to do, for someone in the editor (`errors.describe(..., editor=True)`).
-    editor_hint = "Unlock it first: Layer > Lock/Unlock Layer (Ctrl+/)."
+    editor_hint: Optional[str] = "Unlock it first: Layer > Lock/Unlock Layer (Ctrl+/)."
+
+
+class PartlyLockedError(LockedError):
+    """The change would alter what a partial lock (Lock Transparent Pixels, Image Pixels,
+    Position) holds; its line already says which lock to take off, and where."""
+
+    editor_hint = None
 
 
 _LOCK_WORDS = {"pixels": ("its pixels locked", "pixels"),
@@ -65,7 +72,7 @@ def raise_if_locked(node: Node, kind: str) -> None:
     where = f"Layer '{holder.name}'" if not isinstance(holder, Group) else f"Group '{holder.name}'"
     if holder.locked and kind != "transparency":
         raise LockedError(f"{where} is locked.")
-    raise LockedError(f"{where} has {words}: unlock its {lock} in the Layers panel.")
+    raise PartlyLockedError(f"{where} has {words}: unlock its {lock} in the Layers panel.")
 
 
 def linked_masks(node: Node) -> list[Node]:
