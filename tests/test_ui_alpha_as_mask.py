@@ -55,7 +55,9 @@ def test_preference_then_decompose_gives_a_masked_object_paint_and_undo(pasted, 
     w.tool_actions["marquee"].trigger()
     image_drag(qtbot, w.canvas, [(box.x, box.y), (box.x + box.w / 2, box.y + box.h / 2),
                                  (box.x1, box.y1)])
-    w.actions["decompose"].trigger()
+    w.actions["decompose"].trigger()  # first the object found, then Enter splits it
+    qtbot.waitUntil(lambda: not w.jobs.busy, timeout=60000)
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not w.jobs.busy, timeout=60000)
     assert w.test_errors == []
     background, obj = doc.layers()

@@ -24,7 +24,20 @@ SIZE = 128
 
 @pytest.fixture
 def window(qtbot, tmp_path, monkeypatch):
-    return make_window(qtbot, tmp_path, monkeypatch)
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    # These tests drive the split itself, at once (Decompose Options' "Show the object
+    # first" off); the default, which first shows the object: `preview_window` below.
+    w.settings.set_value("decompose/show_first", False)
+    return w
+
+
+@pytest.fixture
+def preview_window(qtbot, tmp_path, monkeypatch):
+    """A ball photo pasted, Decompose with its default options (the object shown first)."""
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    rgba, box, truth = paste_ball_scene(w, qtbot, SIZE)
+    w.test_scene = (rgba, box, truth)
+    return w
 
 
 @pytest.fixture
@@ -748,3 +761,78 @@ def test_decompose_and_fill_on_a_locked_layer_say_how_to_unlock_it(pasted, qtbot
     assert [m for _, m in w.test_errors] == [
         f"Layer '{layer.name}' is locked. Unlock it first: Layer > Lock/Unlock Layer (Ctrl+/)."] * 2
     assert len(list(doc.layers())) == 1 and not w.jobs.busy
+
+
+def test_decompose_first_shows_the_object_then_enter_splits_it(preview_window, qtbot):
+    w = preview_window
+    rgba, box, truth = w.test_scene
+    doc = w.doc
+    draw_box(qtbot, w, box)
+    job = w.decompose_commands.decompose()  # Alt+Ctrl+D
+    assert job.name == "Select Object"
+    finish(qtbot, w)
+    # Nothing split yet: the object found is tinted and outlined, to be corrected.
+    assert len(list(doc.layers())) == 1 and np.array_equal(next(doc.layers()).pixels, rgba)
+    mode = w.tools.mode
+    assert isinstance(mode, QuickMaskMode) and mode.shows_outline()
+    found, ball = doc.selection_mask >= 128, truth["alpha"] > 0.5
+    assert (found & ball).sum() / (found | ball).sum() > 0.8
+    assert "Enter splits it, Esc cancels" in w.statusBar().currentMessage()
+    split = w.findChild(QPushButton, "quick_mask_split")
+    assert split is not None and split.isVisible()
+    # Enter splits the object as shown: one "Decompose" step after the proposal's.
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Return)
+    finish(qtbot, w)
+    assert [layer.name for layer in doc.layers()][-1] == "Object"
+    assert len(list(doc.layers())) == 2 and doc.history.undo_name() == "Decompose"
+    assert not isinstance(w.tools.mode, QuickMaskMode)
+    assert np.abs(composite_document(doc)[..., :3].astype(int) - rgba[..., :3]).max() <= 2
+
+
+def test_esc_on_the_shown_object_takes_it_back_and_splits_nothing(preview_window, qtbot):
+    w = preview_window
+    rgba, box, truth = w.test_scene
+    doc = w.doc
+    draw_box(qtbot, w, box)
+    before = (doc.history.index, doc.history.undo_name())
+    w.actions["decompose"].trigger()
+    finish(qtbot, w)
+    assert doc.selection_mask is not None
+    # A correction stroke, then Esc: the proposal, the stroke and its correction go back.
+    w.tools.mode.set_size(10)
+    image_drag(qtbot, w.canvas, [(box.x + 2, box.y + 2), (box.x + 12, box.y + 2)])
+    finish(qtbot, w)
+    assert doc.history.index > before[0] + 1
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Escape)
+    assert (doc.history.index, doc.history.undo_name()) == before
+    assert doc.selection_mask is None and doc.selection == box  # the box is as it was
+    assert not isinstance(w.tools.mode, QuickMaskMode)
+    assert len(list(doc.layers())) == 1 and np.array_equal(next(doc.layers()).pixels, rgba)
+    assert "nothing was split" in w.statusBar().currentMessage()
+    # Decompose again shows the object again (the proposal was forgotten).
+    assert w.decompose_commands.decompose().name == "Select Object"
+    finish(qtbot, w)
+
+
+def test_show_the_object_first_is_a_decompose_option(preview_window, qtbot):
+    from editor.ui.decompose_commands import DecomposeOptionsDialog
+
+    w = preview_window
+    rgba, box, _ = w.test_scene
+    dialog = DecomposeOptionsDialog(w, w.decompose_commands.options())
+    assert dialog.show_first.isChecked()
+    dialog.deleteLater()
+
+    def untick_and_ok(d):
+        d.show_first.setChecked(False)
+        d.accept()
+
+    shown = []
+    QTimer.singleShot(0, lambda: [untick_and_ok(d) for d in w.findChildren(DecomposeOptionsDialog)
+                                  if d.isVisible() and not shown.append(d)])
+    w.actions["decompose_options"].trigger()
+    assert shown and w.settings.value("decompose/show_first", True, bool) is False
+    draw_box(qtbot, w, box)
+    assert w.decompose_commands.decompose().name == "Decompose"  # at once, as asked
+    finish(qtbot, w)
+    assert len(list(w.doc.layers())) == 2

@@ -92,6 +92,11 @@ class History:
     def names(self) -> list[str]:
         return [c.name for c in self._commands]
 
+    def position_of(self, cmd: Command) -> Optional[int]:
+        """How many steps are applied just after `cmd` was (so `goto(position - 1)` takes it
+        back), or None when it is no longer in the history (trimmed, or undone and replaced)."""
+        return next((i + 1 for i, c in enumerate(self._commands) if c is cmd), None)
+
     def can_undo(self) -> bool:
         return self._index > 0 and self._macro is None
 

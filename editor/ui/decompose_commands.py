@@ -3,9 +3,12 @@
 - **Layer > Decompose** (Alt+Ctrl+D; also in the Layers panel's context menu
   and the Marquee and Quick Mask option bars) splits the active layer around
   the object marked by the marquee box and/or the Quick Mask paint (nothing
-  marked, or all of it: the main object found, `decompose_apply.prepare`). Like
-  Photoshop's Select Subject it runs at once, with the options last chosen;
-  like Content-Aware Fill it has its options one step away, in
+  marked, or all of it: the main object found, `decompose_apply.prepare`). It
+  first shows the object it found, as Select > Object does (below): paint adds,
+  Alt+paint takes away, each stroke corrects it; Enter (the options bar's
+  Split, or Decompose again) splits it as shown, Esc (Cancel) takes the
+  proposal back and splits nothing. With "Show the object first" off in its
+  options it splits at once. Like Content-Aware Fill it has its options one step away, in
   **Layer > Decompose Options…** (shadow, the objects' edges in a layer mask
   — the same choice as in Preferences —, and for the object mask, the
   edges and the background fill: automatic, classical, or an installed
@@ -58,6 +61,8 @@ from .models_dialog import ModelsDialog
 from .quick_mask import QuickMaskMode
 
 OBJECTS_FOUND = 3  # Decompose into Layers with nothing marked: at most this many objects
+# The steps a proposed object is made and corrected by (taken back by Esc).
+_PROPOSAL_STEPS = ("Select Object", "Correct Object", "Quick Mask", "Quick Mask Erase")
 # The status line shows about 130 characters in a 1200-pixel window: what matters first.
 FOUND_NOTE = "Took the main object (nothing was marked). "
 FOUND_SEVERAL_NOTE = "Took the objects found (nothing was marked). "
@@ -99,6 +104,9 @@ class DecomposeCommands:
     def __init__(self, window: "EditorWindow"):
         self.window = window
         self._proposal = None   # (document, layer, canvas uint8 mask) from Select > Object
+        # Decompose's own proposal: (document, its "Select Object" step), so that Esc takes
+        # back every step since (the proposal, its corrections, the strokes).
+        self._proposal_step = None
         self._correcting: Optional[Job] = None  # the latest stroke's correction (`correct_object`)
 
     # -- actions and menus ------------------------------------------------------------------
@@ -147,6 +155,9 @@ class DecomposeCommands:
         mode = QuickMaskMode(self.window, tools)
         mode.on_stroke = self.correct_object
         mode.outline = self._proposal is not None and self._proposal[0] is self.window.doc
+        step = self._proposal_step
+        if mode.outline and step is not None and step[0] is self.window.doc:
+            mode.on_enter, mode.on_escape = self.decompose, self.cancel_proposal
         tools.start_mode(mode)
         self.window.canvas.setFocus()
 
@@ -165,39 +176,82 @@ class DecomposeCommands:
         if result == QDialog.DialogCode.Rejected:
             return
         dialog.chosen().save(self.window.settings)
+        self.window.settings.set_value("decompose/show_first", dialog.show_first.isChecked())
         if dialog.run_now:
             self.decompose()
 
-    def select_object(self) -> Optional[Job]:
-        """Select > Object: the object Decompose would split, shown as the Quick Mask."""
+    def select_object(self, splitting: bool = False) -> Optional[Job]:
+        """Select > Object: the object Decompose would split, shown as the Quick Mask.
+        `splitting`: Layer > Decompose's first step (Enter splits it, Esc drops it)."""
         w = self.window
         session, doc = w.session, w.doc
         if doc is None:
             return None
+        title = "Could not decompose" if splitting else "Could not select the object"
         box, mask = decompose_apply.document_mark(doc)
         try:
             prepared = decompose_apply.prepare(doc, doc.active, box, mask, self.options())
         except Exception as exc:
-            w.report(exc, "Could not select the object")
+            w.report(exc, title)
             return None
         w.tools.end_mode(commit=True)
 
         def show(found) -> None:
             if session not in w.sessions or not doc.contains(prepared.layer):
                 return
-            doc.history.push(cmds.SetSelectionMask(found, "Select Object"))
+            step = doc.history.push(cmds.SetSelectionMask(found, "Select Object"))
+            self._proposal_step = (doc, step) if splitting else None
             # A copy: the brush paints the Quick Mask in place, and the strokes are read as
             # what differs from the proposal.
             self._proposal = (doc, prepared.layer, found.copy())
             doc.selection_mask_changed.connect(self._mask_changed)
             if w.doc is doc and not isinstance(w.tools.mode, QuickMaskMode):
                 self.toggle_quick_mask()
-            w.status(("Nothing was marked: the tint shows the main object found. " if prepared.found
-                      else "The tint shows the object found. ")
-                     + "Paint to add to it, Alt+paint to take away; then Layer > Decompose.")
+            found_text = ("Nothing was marked: the tint shows the main object found. "
+                          if prepared.found else "The tint shows the object found. ")
+            if splitting:
+                w.status(found_text + "Paint to add, Alt+paint to take away; Enter splits it, "
+                                      "Esc cancels.")
+            else:
+                w.status(found_text + "Paint to add to it, Alt+paint to take away; then "
+                                      "Layer > Decompose.")
 
         job = operation_job("Select Object", decompose_apply.propose, prepared, on_finished=show)
-        return w.jobs.submit(job, canvas=session.canvas, failure_title="Could not select the object")
+        return w.jobs.submit(job, canvas=session.canvas, failure_title=title)
+
+    def _shows_first(self) -> bool:
+        """Whether Layer > Decompose first shows the object it found, to be corrected before
+        the split (Decompose Options; on by default)."""
+        return self.window.settings.value("decompose/show_first", True, bool)
+
+    def _proposal_shown(self, doc) -> bool:
+        """Whether a proposed object of the active layer is shown (its Quick Mask alive)."""
+        proposal = self._proposal
+        return proposal is not None and proposal[0] is doc and proposal[1] is doc.active \
+            and doc.selection_mask is not None
+
+    def cancel_proposal(self) -> None:
+        """Esc on Decompose's proposed object: nothing is split, and the steps since the
+        proposal (it, its corrections and strokes) are taken back, so the marks are as they
+        were; once other steps came after them, the proposal's paint is only cleared."""
+        w = self.window
+        doc, step = w.doc, self._proposal_step
+        w.tools.end_mode(commit=True)
+        if self._correcting is not None:
+            self._correcting.cancel()
+        self._proposal_step = None
+        if doc is None:
+            return
+        position = doc.history.position_of(step[1]) if step is not None and step[0] is doc \
+            else None
+        since = doc.history.names()[position - 1:doc.history.index] if position else []
+        if position is not None and position <= doc.history.index and all(
+                name in _PROPOSAL_STEPS for name in since):
+            doc.history.goto(position - 1)
+        elif doc.selection_mask is not None:
+            doc.clear_selection_mask()
+        self._proposal = None
+        w.status("Decompose cancelled: nothing was split.")
 
     def _mask_changed(self, _box) -> None:
         """A proposal lives as long as its Quick Mask: once that is gone (Ctrl+D, Clear
@@ -260,6 +314,10 @@ class DecomposeCommands:
         session, doc = w.session, w.doc
         if doc is None:
             return None
+        if not several and self._shows_first() and not self._proposal_shown(doc):
+            # First the object it would split, to be corrected; Enter (or Decompose again)
+            # splits it.
+            return self.select_object(splitting=True)
         box, mask = decompose_apply.document_mark(doc)
         note = ""  # how the objects were chosen, when the user did not mark them
         try:
@@ -296,7 +354,7 @@ class DecomposeCommands:
                                                           [o.name for o in objects], result)
                      + tail)
 
-        self._proposal = None
+        self._proposal = self._proposal_step = None
         job = operation_job("Decompose", decompose_apply.run, prepared, on_finished=apply)
         job.step_label = lambda step, total: _phase_label(prepared, step, total)
         # The engine's previews (the object found, then the filled background) are of the
@@ -396,6 +454,13 @@ class DecomposeOptionsDialog(QDialog):
             self.combos[step] = combo
             self._fill(step, getattr(options, step))
             form.addRow(STEP_LABELS[step], combo)
+        self.show_first = QCheckBox("Show the object first, to correct it before the split")
+        self.show_first.setObjectName("DecomposeShowFirst")
+        self.show_first.setToolTip("Layer > Decompose tints the object it found; paint to add "
+                                   "or take away, Enter splits, Esc cancels. Off: it splits "
+                                   "at once (Select > Object still shows it first)")
+        self.show_first.setChecked(parent.settings.value("decompose/show_first", True, bool))
+        form.addRow("Preview", self.show_first)
         self.alpha_as_mask = QCheckBox(ALPHA_AS_MASK_TEXT)
         self.alpha_as_mask.setObjectName("DecomposeAlphaAsMask")
         self.alpha_as_mask.setToolTip(ALPHA_AS_MASK_TIP)

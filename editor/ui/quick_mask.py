@@ -59,6 +59,10 @@ class QuickMaskMode(Tool):
         # while Decompose's proposed object is shown, whose edge a tint alone hides on a red
         # or orange object.
         self.outline = False
+        # While Decompose shows its proposed object: Enter (or the options bar's Split)
+        # splits it, Esc (or Cancel) drops it; otherwise both leave the mode, the paint kept.
+        self.on_enter: Optional[Callable[[], None]] = None
+        self.on_escape: Optional[Callable[[], None]] = None
 
     # -- mode life cycle (see ToolManager.start_mode / end_mode) ---------------------------
     def commit(self, canvas) -> None:
@@ -172,7 +176,11 @@ class QuickMaskMode(Tool):
     # -- keys, cursor, drawing -----------------------------------------------------------------------
     def key_press(self, canvas, e: QKeyEvent) -> bool:
         if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape):
-            self.manager.end_mode(commit=True)
+            chosen = self.on_escape if e.key() == Qt.Key.Key_Escape else self.on_enter
+            if chosen is not None:
+                chosen()
+            else:
+                self.manager.end_mode(commit=True)
             return True
         return False
 
@@ -205,6 +213,19 @@ class QuickMaskMode(Tool):
         self._erase_button.setToolTip("Take paint away (Alt+drag does too)")
         self._erase_button.toggled.connect(self.set_erasing)
         row.addWidget(self._erase_button)
+        if self.on_enter is not None:  # Decompose's proposed object: split it or drop it
+            for text, name, tip, fn in (
+                    ("Split", "split", "Split the layer into this object and the background "
+                                       "behind it (Enter)", self.on_enter),
+                    ("Cancel", "cancel", "Drop the proposed object; nothing is split (Esc)",
+                     self.on_escape)):
+                button = QPushButton(text)
+                button.setObjectName(f"quick_mask_{name}")
+                button.setToolTip(tip)
+                button.clicked.connect(lambda _=False, f=fn: f())
+                row.addWidget(button)
+            row.addStretch(1)
+            return w
         for text, action in (("Clear", "clear_mask"), ("Decompose", "decompose")):
             button = QPushButton(text)
             button.setObjectName(f"quick_mask_{action}")
