@@ -361,6 +361,38 @@ def _fill(subpaths: list[Subpath], box: Box) -> np.ndarray:
     return raw.reshape(box.h, image.bytesPerLine())[:, :box.w].astype(np.float32) / 255
 
 
+def _outline(groups: list[list[Subpath]], far: Box):
+    """The combined shape of the components as one QPainterPath, their operations applied
+    as `_combine` applies them to coverages (from nothing; a subtract or intersect first
+    starts from everything: `far`, a box beyond what is drawn, so its edge is not seen)."""
+    from PySide6 import QtCore, QtGui
+
+    region = QtGui.QPainterPath()
+    for index, group in enumerate(groups):
+        part = QtGui.QPainterPath()
+        part.setFillRule(QtCore.Qt.FillRule.OddEvenFill)
+        for sub in group:
+            if len(sub.knots) < 2:
+                continue
+            part.addPolygon(QtGui.QPolygonF([QtCore.QPointF(x, y)
+                                             for x, y in flatten(sub.knots, True)]))
+            part.closeSubpath()
+        op = group[0].operation
+        if op in (2, 3) and index == 0:
+            everything = QtGui.QPainterPath()
+            everything.addRect(far.x, far.y, far.w, far.h)
+            region = everything.subtracted(region)
+        if op == 0:
+            region = region.subtracted(part).united(part.subtracted(region))
+        elif op == 1:
+            region = region.united(part)
+        elif op == 2:
+            region = region.subtracted(part)
+        elif op == 3:
+            region = region.intersected(part)
+    return region
+
+
 def _dash_pattern(dashes: tuple, scale: float) -> list[float]:
     """Photoshop's dashes (in stroke widths) as the stroker's pattern: in units of the
     stroker's width, `scale` times the stroke's (inside and outside draw it twice as wide),
@@ -386,6 +418,16 @@ def _stroke_coverage(vector: VectorMask, stroke) -> tuple[np.ndarray, int, int]:
             path.lineTo(x, y)
         if sub.closed:
             path.closeSubpath()
+    groups = _components(vector.subpaths)
+    if groups and groups[0][0].operation in (2, 3):
+        # A shape that starts by subtracting from or intersecting with everything: Photoshop
+        # (CC 2019) draws no stroke for it at all (psd-tools' path-operations/*-all.psd,
+        # intersect-first.psd: their layers' own pixels have none either).
+        return np.zeros((0, 0), np.uint8), 0, 0
+    if len(groups) > 1 and all(s.closed for s in vector.subpaths):
+        # Photoshop strokes the outline of the combined shape, not each shape in it: the
+        # parts of a subpath inside a combined neighbour (or cut away) carry no stroke.
+        path = _outline(groups, _limit(vector.canvas).expand(int(stroke.width * 2) + 4))
     stroker = QtGui.QPainterPathStroker()
     # Inside and outside: a stroke twice as wide, half of it cut away by the path's fill.
     stroker.setWidth(stroke.width * (2 if inner else 1))
