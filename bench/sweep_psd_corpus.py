@@ -12,7 +12,8 @@ listed as skipped. Both images are flattened on white (Photoshop's merged image 
 document with transparency is stored matted on white, psd-tools takes it off again:
 flattening both compares like with like), and the error (0-255, RGB) is taken over
 the pixels where either image is not transparent; `alpha` is the largest alpha
-difference. Exceptions while opening or compositing are recorded, and so is the
+difference (a merged image stored without alpha is compared only where ours is opaque).
+Exceptions while opening or compositing are recorded, and so is the
 number of warnings the reader listed (the first few are printed in the summary).
 
 Prints one line per file, sorted by mean error, then a summary, and writes OUT/sweep.json
@@ -74,9 +75,17 @@ def photoshop_merged(path: str):
         return None, f"{psd.color_mode.name} {psd.depth}-bit"
     if not psd.has_preview():
         return None, "no merged image"
-    image = psd.topil(apply_icc=_needs_icc(psd))
+    try:
+        image = psd.topil(apply_icc=_needs_icc(psd))
+    except Exception as exc:  # noqa: BLE001 - a damaged preview is not ours to draw
+        return None, f"merged image unreadable ({type(exc).__name__}: {exc})"
     if image is None:
         return None, "no merged image"
+    if "A" not in image.getbands():
+        # Stored without transparency (psd-tools found no alpha to take; a third-party
+        # writer may leave transparent pixels black rather than white): compared where
+        # ours is opaque only, marked by alpha 0 elsewhere.
+        return np.asarray(image.convert("RGBA")), "no alpha"
     return np.asarray(image.convert("RGBA")), ""
 
 
@@ -109,6 +118,11 @@ def measure(path: str, timeout: int) -> dict:
             row["status"], row["error"] = "size", f"{ours.shape} vs {theirs.shape}"
             return row
         shown = (ours[..., 3] > 0) | (theirs[..., 3] > 0)
+        if why == "no alpha":
+            shown = ours[..., 3] == 255
+            row["error"] = "merged image without alpha: compared where ours is opaque"
+            theirs = theirs.copy()
+            theirs[..., 3] = np.where(shown, 255, 0)
         a = flatten_on_white(np.ascontiguousarray(ours)).astype(np.int16)
         b = flatten_on_white(np.ascontiguousarray(theirs)).astype(np.int16)
         diff = np.abs(a - b)

@@ -742,9 +742,16 @@ class _Reader:
             record.clipping = Clipping.BASE
             image = item.composite(force=True, layer_filter=lambda layer: layer is item)
         except Exception as exc:
+            image = None
+            if _has_pixels(record):
+                # Photoshop stores its own rendering of the shape or fill as the layer's
+                # pixels (e.g. psd-tools needs aggdraw for shapes, an optional extra): those.
+                record.opacity, record.clipping = opacity, clipping
+                self.warn(f"layer '{item.name}' ({item.kind}) could not be drawn "
+                          f"({_why(exc)}); it shows the pixels stored with it")
+                return self.decoded(item, right - left, bottom - top, left, top)
             self.warn(f"layer '{item.name}' ({item.kind}) could not be drawn and is left "
                       f"empty ({_why(exc)})")
-            image = None
         finally:
             record.opacity = opacity
             record.clipping = clipping
