@@ -9,6 +9,8 @@ then compared with the merged image Photoshop stored in each.
   intersecting with) everything.
 - shape-layer.psd: a polygon with a 1 px stroke inside: the stroke lies inside the
   fill's own area, the shape grows no bigger for it.
+- mask-density-layermask.psd: shape rectangles whose sides lie between pixels (6.47,
+  24.54), under Photoshop's Align Edges ('sn2P'): drawn with their sides on whole pixels.
 - stroke-effect-transparent-shape.psd: a Stroke effect (4 px inside) of a shape at Fill 0:
   a stroke N px wide covers the N pixels next to a sharp edge fully.
 
@@ -40,6 +42,8 @@ CASES = {
     "shape-layer.psd": (6.0, 115),  # measured 5.82 / 110
     # Half the stroke's outer pixel was drawn: 4.86 / 76.
     "stroke-effect-transparent-shape.psd": (0.25, 3),  # measured 0.17 / 1
+    # Rectangles with sides between pixels, under Align Edges: drawn at the path, 1.52 / 68.
+    "mask-density-layermask.psd": (0.1, 2),  # measured 0.08 / 1
 }
 
 

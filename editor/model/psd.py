@@ -616,6 +616,8 @@ class _Reader:
     def read_vector_mask(self, item, node: Node) -> None:
         """The layer's vector mask (a path), drawn with the layer; the record's other path
         blocks (the live shape's description...) go with it, written back as read."""
+        from psd_tools.constants import Tag
+
         record, _ = _low_level(item)
         blocks = [block for key, block in record.tagged_blocks.items() if key in _vector_tags()]
         setting = _vector_setting(record)
@@ -629,6 +631,7 @@ class _Reader:
         feather = getattr(params, "vector_mask_feather", None)
         vector.density = 255 if density is None else int(density)
         vector.feather = 0.0 if feather is None else float(feather)
+        vector.aligned = bool(record.tagged_blocks.get_data(Tag.USING_ALIGNED_RENDERING))
         node.vector_mask = vector
         self.warn(f"the vector mask of '{item.name}' is drawn, moves with the layer and is "
                   "saved back; a reshaped path loses the live shape it was drawn as")
