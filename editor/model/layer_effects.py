@@ -448,9 +448,9 @@ class LayerEffects:
 
     def reduced(self, level: int) -> "LayerEffects":
         """The style as drawn on the layer made 2**level times smaller (a drag's stand-in at
-        a pyramid level, reduced.py): distances and blurs divided by 2**level; the radii of
-        strokes, spreads and chokes so that they grow or shrink the shape 2**level times
-        less (`reduced_radius`); bevels' and satins' sizes, overlays' patterns and the
+        a pyramid level, reduced.py): distances, blurs and strokes' sizes divided by
+        2**level; the radii of spreads and chokes so that they grow or shrink the shape
+        2**level times less (`reduced_radius`); bevels' and satins' sizes, overlays' patterns and the
         reference point reduced;
         colours, opacities, angles, ranges and modes as they are. Drawn on the reduced
         pixels it is close to the full-size drawing reduced (an offset is rounded to whole
