@@ -11,6 +11,8 @@ then compared with the merged image Photoshop stored in each.
   fill's own area, the shape grows no bigger for it.
 - mask-density-layermask.psd: shape rectangles whose sides lie between pixels (6.47,
   24.54), under Photoshop's Align Edges ('sn2P'): drawn with their sides on whole pixels.
+- stroke-effects.psd: shapes with gradient fills fading out and an outside Stroke effect:
+  the stroke lies beyond the path, not under the faded fill.
 - stroke-effect-transparent-shape.psd: a Stroke effect (4 px inside) of a shape at Fill 0:
   a stroke N px wide covers the N pixels next to a sharp edge fully.
 
@@ -91,3 +93,31 @@ def test_shapes_psd_tools_cannot_draw_show_the_pixels_photoshop_stored(qapp, mon
         node = next(n for n in doc.nodes() if n.name == name)
         assert node.pixels[..., 3].any()
     check_all_paths(path, 0.6, 180)  # measured 0.49 / 179 (a dashed stroke's phase)
+
+
+# stroke-effects.psd's shape layers with an outside Stroke effect, their gradient fill fading
+# to transparency: (mean bound around the layer, measured; before, the stroke showed under
+# the faded fill, inside the path).
+OUTSIDE_STROKES = {"Shape Rectangle": (0.5, 0.23, 44.4), "Shape Ellipse": (2.5, 2.01, 33.2),
+                   "Shape OutsetFrame": (0.5, 0.19, 66.1),
+                   "Effect OutsetFrame": (7.0, 6.30, 30.3), "Solid color": (4.5, 3.69, 71.7)}
+
+
+def test_an_outside_stroke_lies_beyond_the_path_not_under_a_faded_fill():
+    """Photoshop strokes a shape layer's path outside it: where the fill fades out inside
+    the path, no stroke shows through (psd-tools' effects/stroke-effects.psd)."""
+    from psd_tools import PSDImage
+
+    from editor.model.images import flatten_on_white
+
+    path = os.path.join(FILES, "stroke-effects.psd")
+    psd = PSDImage.open(path)
+    theirs = flatten_on_white(np.ascontiguousarray(np.asarray(psd.topil().convert("RGBA"))))
+    ours = flatten_on_white(composite_document(open_document(path)))
+    for item in psd.descendants():
+        if item.name not in OUTSIDE_STROKES:
+            continue
+        x0, y0, x1, y1 = item.bbox
+        box = (slice(max(0, y0 - 4), y1 + 4), slice(max(0, x0 - 4), x1 + 4))
+        error = np.abs(ours[box].astype(int) - theirs[box]).mean()
+        assert error <= OUTSIDE_STROKES[item.name][0], (item.name, error)

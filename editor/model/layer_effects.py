@@ -915,6 +915,12 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
             # Outside the shape only: a faded layer shows no stroke through it, and one in
             # its own mode blends with what lies under the layer, not with the layer.
             cover = cover - alpha
+        elif s.position == "outside" and shape is not None:
+            # A shape layer's path is its shape: the stroke lies beyond it, not under the
+            # parts of its fill that fade out (stroke-effects.psd: no stroke shows through
+            # a gradient fading to transparency); beside an edge it fills what the path
+            # leaves of the pixel, as much as the fill's own alpha lets it show there.
+            cover = np.minimum(cover, (1.0 - alpha) / np.maximum(1.0 - rgba[..., 3], 1e-6))
         paint[..., 3] = cover * (s.opacity / 100.0)
         if own_mode:  # its own image, blended onto what lies below as a shadow is
             (under if s.position == "outside" else above).append((paint, s.blend_mode))
