@@ -200,11 +200,13 @@ def grown(alpha: np.ndarray, r: float) -> np.ndarray:
 def stroke_grown(alpha: np.ndarray, r: float) -> np.ndarray:
     """A stroke's shape grown by r from its edge, as the definition says: the edge lies
     alpha - 1/2 beyond a pixel's centre (half a pixel beyond an opaque one), each pixel
-    covered by max over q of alpha(q) - |p - q| + r, alpha taken at four levels."""
+    covered by max over q of alpha(q) - |p - q| + r, alpha taken at five levels (the
+    lowest: any alpha at all)."""
     best = np.full(alpha.shape, -np.inf)
-    for level in (0.25, 0.5, 0.75, 254.5 / 255):
+    for level in (0.5 / 255, 0.25, 0.5, 0.75, 254.5 / 255):
         if (alpha >= level).any():
-            best = np.maximum(best, min(level, 1.0) - distance_transform_edt(alpha < level))
+            value = 1.0 if level > 254 / 255 else level
+            best = np.maximum(best, value - distance_transform_edt(alpha < level))
     return np.maximum(alpha, np.clip(best + r, 0, 1))
 
 
