@@ -257,14 +257,15 @@ def test_an_embossed_group_draws_as_a_layer_of_its_composite():
     assert np.abs(shown - expected).max() <= 2
 
 
-def test_a_chisel_bevel_is_kept_not_drawn(tmp_path):
-    """The same file, its Bevel layer's technique made Chisel Hard (psd-tools): not read as
-    ours, named in the warning, the layer drawn without it, saved back as it was."""
+def test_a_bevel_of_an_unknown_technique_is_kept_not_drawn(tmp_path):
+    """The same file, its Bevel layer's technique a code Photoshop does not write (psd-tools;
+    Chisel Hard and Soft are drawn: test_layer_effects_stroke_fill.py): not read as ours,
+    named in the warning, the layer drawn without it, saved back as it was."""
     from psd_tools.psd.descriptor import Enumerated
 
     psd = PSDImage.open(EFFECTS_FILE)
     layer = next(n for n in psd.descendants() if n.name == "Bevel")
-    next(layer.effects.find("BevelEmboss")).descriptor[b"bvlT"] = Enumerated(b"bvlT", b"PrBL")
+    next(layer.effects.find("BevelEmboss")).descriptor[b"bvlT"] = Enumerated(b"bvlT", b"Xxxx")
     path = str(tmp_path / "chisel.psd")
     psd.save(path)
     doc = open_document(path)
@@ -279,4 +280,4 @@ def test_a_chisel_bevel_is_kept_not_drawn(tmp_path):
     save_document(doc, out)
     kept = next(next(n for n in PSDImage.open(out).descendants()
                      if n.name == "Bevel").effects.find("BevelEmboss"))
-    assert kept.bevel_type.name == "PRECISE_MATTE" and kept.size == 41.0
+    assert kept.descriptor[b"bvlT"].enum == b"Xxxx" and kept.size == 41.0

@@ -22,12 +22,15 @@ from .errors import DocumentError
 from .history import History, Macro
 from .layers import (BLEND_MODES, GROUP_BLEND_MODES, LOCK_LABELS, NO_LOCKS, AdjustmentLayer,
                      FillLayer, Group, Layer, Node, check_pixels, clipping_base, opaque_bounds)
+from .layers import BLENDING_OPTIONS
 from .render import composite_document, composite_nodes
 from .signals import Signal
 
 
 # `Document.path_target` for the active node's vector mask (the Paths panel's row for it).
 VECTOR_MASK_TARGET = "vector_mask"
+# Advanced Blending's flags (layers.BLENDING_OPTIONS): they change how a node is drawn.
+_OPTION_ATTRS = tuple(attr for attr, _, _, _ in BLENDING_OPTIONS)
 
 
 class LockedError(DocumentError):
@@ -353,6 +356,17 @@ class Document:
         if channels != node.channels:
             self.history.push(cmds.SetAttr(node, "channels", channels, "Blending Channels"))
 
+    def set_blending_option(self, node: Node, attr: str, on: bool) -> None:
+        """One of Advanced Blending's flags (`layers.BLENDING_OPTIONS`: Blend Interior
+        Effects as Group...), one step."""
+        from .layers import BLENDING_OPTIONS
+
+        labels = {a: label for a, _, _, label in BLENDING_OPTIONS}
+        if attr not in labels:
+            raise DocumentError(f"unknown blending option '{attr}'")
+        if bool(on) != getattr(node, attr):
+            self.history.push(cmds.SetAttr(node, attr, bool(on), labels[attr]))
+
     def set_blend_mode(self, node: Node, mode: str) -> None:
         allowed = GROUP_BLEND_MODES if isinstance(node, Group) else BLEND_MODES
         if mode not in allowed:
@@ -404,6 +418,13 @@ class Document:
         for attr, value in (("knockout", knockout), ("channels", tuple(channels))):
             if getattr(node, attr) != value:
                 self._set_attr(node, attr, value)
+
+    def preview_blending_options(self, node: Node, options: dict) -> None:
+        """Shows Advanced Blending's flags (`options`: attribute -> on, of
+        `layers.BLENDING_OPTIONS`) on `node` without a step, as `preview_blending`."""
+        for attr, on in options.items():
+            if getattr(node, attr) != bool(on):
+                self._set_attr(node, attr, bool(on))
 
     def set_effects_visible(self, visible: bool) -> None:
         """Layer > Layer Style > Show/Hide All Effects: the master switch of every layer's
@@ -541,13 +562,79 @@ class Document:
         return below
 
     def flatten(self) -> Layer:
-        """Replaces every layer with one layer holding what the canvas shows."""
-        flat = Layer("Background", composite_document(self), 0, 0)
-        with self.history.macro("Flatten Image"):
-            for node in list(self.root.children):
-                self.history.push(cmds.RemoveNode(node))
-            self.history.push(cmds.InsertNode(flat, self.root, 0))
-        return flat
+        """Replaces every layer with one layer holding what the canvas shows (hidden
+        layers are discarded, as Photoshop's Flatten Image)."""
+        return self._merge_shown("Flatten Image", keep_hidden=False)
+
+    def merge_visible(self) -> Layer:
+        """Photoshop's Merge Visible: every shown layer merged into one (with what lies
+        beyond the canvas), where the lowest of them was and named after it; hidden
+        layers are kept, a group holding some keeps them. One step."""
+        return self._merge_shown("Merge Visible", keep_hidden=True)
+
+    def _merge_shown(self, name: str, keep_hidden: bool) -> Layer:
+        """The one path of Flatten Image and Merge Visible: the composite of the shown
+        layers replaces them (all layers, for Flatten) in one layer."""
+        shown = [n for n in self.root.walk() if isinstance(n, Layer) and n.is_shown()]
+        if keep_hidden and not shown:  # (Flatten of hidden layers only: a transparent one)
+            raise DocumentError("There are no visible layers to merge.")
+        gone = [n for n in self.root.children if not keep_hidden or _shown_only(n)]
+        if keep_hidden:
+            # Beyond the canvas too, as Merge Down keeps what lies there; an adjustment
+            # or fill layer reaches everywhere but adds no pixels beyond the canvas.
+            box = self.canvas
+            for layer in shown:
+                if not isinstance(layer, AdjustmentLayer) and not layer.is_empty():
+                    box = box.union(layer.drawn_bounds())
+            pixels, x, y = composite_document(self, box), box.x, box.y
+            trimmed = opaque_bounds(pixels)
+            if trimmed is not None:
+                pixels = pixels[trimmed.slices()].copy()
+                x, y = x + trimmed.x, y + trimmed.y
+            lowest = next(n for n in self.root.children if _any_shown(n))
+            index = sum(1 for n in self.root.children[:lowest.index()] if n not in gone)
+            pixel_layers = [n for n in shown if not isinstance(n, AdjustmentLayer)]
+            merged = Layer((pixel_layers or shown)[0].name, pixels, x, y)
+        else:
+            merged, index = Layer("Background", composite_document(self), 0, 0), 0
+        with self.history.macro(name):
+            for node in gone:
+                self.history.push(cmds.RemoveNode(node, name))
+            if keep_hidden:  # inside groups that hold hidden nodes, the shown ones go
+                for node in [n for n in self.root.walk() if _shown_only(n)
+                             and n.parent is not self.root and n.is_shown()]:
+                    if self.contains(node):
+                        self.history.push(cmds.RemoveNode(node, name))
+            self.history.push(cmds.InsertNode(merged, self.root, index, name))
+            self._release_baseless([self.root, *(g for g in self.root.walk()
+                                                 if isinstance(g, Group))], name)
+            if merged.index() + 1 < len(self.root.children) and \
+                    self.root.children[merged.index() + 1].clipping:
+                # Hidden layers clipped to a base that merged away: released, not clipped
+                # to the merged picture.
+                for node in itertools.takewhile(lambda n: n.clipping,
+                                                self.root.children[merged.index() + 1:]):
+                    self.history.push(cmds.SetAttr(node, "clipping", False, name))
+        return merged
+
+    def stamp_visible(self) -> Layer:
+        """Photoshop's Stamp Visible (Shift+Ctrl+Alt+E): a new layer holding what the canvas
+        shows, above the top-level node that holds the active one (and above the layers
+        clipped to it, so no clipping changes); nothing else changes. One step."""
+        pixels = composite_document(self)
+        box = opaque_bounds(pixels)
+        if box is None:
+            raise DocumentError("Nothing is visible to stamp: show a layer first.")
+        layer = Layer(self.next_layer_name(), pixels[box.slices()].copy(), box.x, box.y)
+        index = len(self.root.children)
+        if self.active is not None and self.contains(self.active):
+            top = next(n for n in [self.active, *self.active.ancestors()]
+                       if n.parent is self.root)
+            index = top.index() + 1
+            while index < len(self.root.children) and self.root.children[index].clipping:
+                index += 1
+        self.history.push(cmds.InsertNode(layer, self.root, index, "Stamp Visible"))
+        return layer
 
     def group(self, nodes: Iterable[Node], name: Optional[str] = None) -> Group:
         """Puts `nodes` (siblings or not) into a new group where the topmost one was.
@@ -777,12 +864,12 @@ class Document:
             self.region_changed.emit(styled_reach(before.union(node.drawn_bounds()), node),
                                      node if isinstance(node, Layer) else None)
         elif attr in ("visible", "opacity", "fill_opacity", "blend_mode", "clipping", "settings",
-                      "vector_mask", "stroke", "knockout", "channels"):
+                      "vector_mask", "stroke", "knockout", "channels") + _OPTION_ATTRS:
             # Clipping changes how the node is drawn (with its base, not alone), and Advanced
             # Blending what it reads below it: no layer, so the Renderer's caches around
             # that layer go.
             layer = node if isinstance(node, Layer) and attr not in (
-                "clipping", "knockout", "channels") else None
+                "clipping", "knockout", "channels") + _OPTION_ATTRS else None
             box = node.drawn_bounds()
             if attr == "clipping" and node.parent is not None:
                 box = box.union(clipped_above(node.parent, node.index() + 1))
@@ -920,6 +1007,20 @@ class Document:
         cmd = cmds.SetPixels(layer, grown, box.x, box.y, "Grow Layer")
         cmd.redo(self)
         return cmd
+
+
+def _any_shown(node: Node) -> bool:
+    """Whether `node` shows anything: it is visible, and for a group one of its nodes is."""
+    if not node.visible:
+        return False
+    return not isinstance(node, Group) or any(_any_shown(n) for n in node.children)
+
+
+def _shown_only(node: Node) -> bool:
+    """Whether Merge Visible takes all of `node`: it is visible and hides no hidden node
+    (a group that does stays, with its hidden nodes)."""
+    return node.visible and (not isinstance(node, Group)
+                             or all(_shown_only(n) for n in node.children))
 
 
 def _check_has_pixels(layer: Layer) -> None:

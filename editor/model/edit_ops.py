@@ -13,7 +13,7 @@ from typing import Optional
 
 import numpy as np
 
-from engine.box import Box, mask_bounds
+from engine.box import Box, mask_bounds, opaque_bounds
 
 from . import gradients, mask_ops
 from .document import Document, raise_if_locked
@@ -71,6 +71,46 @@ def copy_merged(doc: Document) -> tuple[np.ndarray, int, int]:
     box, coverage = region if region is not None else (doc.canvas, None)
     pixels = composite_document(doc)[box.slices()].copy()
     return _masked(pixels, coverage), box.x, box.y
+
+
+def layer_via_copy(doc: Document, node: Optional[Node], cut: bool = False) -> Node:
+    """Photoshop's Layer via Copy (Ctrl+J) and Layer via Cut (Shift+Ctrl+J): the selected
+    pixels of the active layer (soft edge kept, `copy_pixels`) on a new layer just above
+    it, in place, the selection dropped; Cut also clears them from the layer (`clear`).
+    Without a selection Copy duplicates the node. One step; returns the new node."""
+    name = "Layer via Cut" if cut else "Layer via Copy"
+    if selection_region(doc) is None:
+        if cut:
+            raise DocumentError("Select an area first: Layer via Cut moves the selected "
+                                "pixels to a new layer.")
+        if node is None:
+            raise DocumentError("Select a layer to copy.")
+        return doc.duplicate(node)
+    layer = pixel_layer(node, "copy its pixels to a new layer")
+    if layer.kind != "pixel":
+        raise DocumentError(f"'{layer.name}' has no pixels of its own: select a pixel "
+                            f"layer for {name}.")
+    if cut:  # refused before anything changes, in the lock's own words
+        raise_if_locked(layer, "pixels")
+        raise_if_locked(layer, "transparency")
+    pixels, x, y = copy_pixels(doc, layer)
+    box = opaque_bounds(pixels) if pixels.size else None
+    if box is None:
+        raise DocumentError(f"The selected area of '{layer.name}' is empty: there is "
+                            "nothing to copy.")
+    new = Layer(doc.next_layer_name(), pixels[box.slices()].copy(), x + box.x, y + box.y)
+    new.blend_mode, new.opacity = layer.blend_mode, layer.opacity
+    # Above a clipped layer or a clipping base the new layer joins the clipping group,
+    # so the layers clipped above keep their base (as `Document.reorder` does).
+    above = layer.parent.children[layer.index() + 1:layer.index() + 2]
+    new.clipping = layer.clipping or bool(above and above[0].clipping)
+    with doc.history.macro(name):
+        doc.add_layer(new, layer.parent, layer.index() + 1, name)
+        if cut:
+            clear(doc, layer, name)
+        doc.set_selection(None, name)
+        doc.set_active(new)
+    return new
 
 
 def clear(doc: Document, layer: Layer, name: str = "Clear") -> None:

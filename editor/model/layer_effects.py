@@ -30,6 +30,12 @@ Photoshop's pixels of layer_effects.psd, where its shadows and glows fit best at
   in another mode (Multiply...) it is drawn as a shadow is, its own image blended onto
   what lies below in its mode: outside, the ring outside the shape, under the layer;
   inside and centre, over it.
+  Its Fill Type Gradient or Pattern paints it as a Gradient or Pattern Overlay of its
+  settings would (`stroke_fill`: `overlay_paint`), the gradient laid out on the stroke's
+  box (measured on stroke-effects.psd), the pattern's tiles from the style's reference
+  point as an overlay's; Shape Burst, the stroke's own gradient style, runs across its
+  band (`shape_burst_ramp`). A fill layer's outside stroke lies outside its path only
+  (not under its see-through colours: Photoshop's, stroke-effects.psd).
 - Color Overlay: its colour blended onto the layer's colours with its mode and opacity,
   inside the layer's alpha.
 - Gradient Overlay, Pattern Overlay: as a Color Overlay, each pixel the colour (and
@@ -42,7 +48,10 @@ Photoshop's pixels of layer_effects.psd, where its shadows and glows fit best at
   (`bevel_light`); its highlight (Screen) and shadow (Multiply) are blended, each in its
   mode at its opacity, onto the layer's colours inside its shape (Inner Bevel, Emboss,
   Pillow Emboss) and, as images of their own over the layer, onto what lies below outside
-  it (Outer Bevel, Emboss, Pillow Emboss).
+  it (Outer Bevel, Emboss, Pillow Emboss). Chisel Hard and Chisel Soft: the height from
+  the exact distance transform, straight slopes (`chisel_profile`), softened for Chisel
+  Soft. Stroke Emboss: an Inner Bevel of the layer's first stroke's area, drawn over the
+  stroke (`stroke_emboss_light`; nothing without a stroke).
 - Satin: the shape moved its distance towards its angle and as far away,
   each blurred as a shadow is, the difference of the two (inverted by default) inside the
   shape, in its colour, mode and opacity (`satin_alpha`).
@@ -50,10 +59,8 @@ Photoshop's pixels of layer_effects.psd, where its shadows and glows fit best at
 Inside the shape the interior effects are blended onto the layer's colours in Photoshop's
 order, bottom to top: Pattern Overlay, Gradient Overlay, Color Overlay, Satin, Inner Glow,
 Inner Shadow, Bevel & Emboss (then Normal strokes: an inside stroke lies over the bevel,
-where Photoshop bevels it too). Everything else (Stroke Emboss, Chisel techniques,
-noise gradients, patterns the file does not hold,
-gradient or pattern strokes and glows, a glow's noise, jitter or
-Precise technique, a bevel's contour and texture, anti-aliasing of contours) is kept and
+where Photoshop bevels it too). Everything else (noise gradients, patterns the file does
+not hold, gradient or pattern glows, a glow's noise, jitter or Precise technique, a bevel's contour and texture, anti-aliasing of contours) is kept and
 written back but not drawn: `not_drawn` names the kinds not drawn at all.
 
 Contours (`Contour`, Photoshop's Structure / Quality "Contour"): a shadow's, a glow's and
@@ -287,6 +294,16 @@ class Stroke:
     color: tuple[int, int, int] = (0, 0, 0)
     opacity: float = 100.0
     blend_mode: str = "normal"
+    # Photoshop's Fill Type ('PntT'): "color" (`color`), "gradient" (`gradient`, a
+    # Gradient Overlay's settings) or "pattern" (`pattern`, a Pattern Overlay's); the
+    # others are kept as they were (the file keeps a gradient stroke's colour too).
+    fill_type: str = "color"
+    gradient: GradientFill = GradientFill()
+    pattern: PatternFill = PatternFill()
+    # The gradient's style is Shape Burst (Photoshop's stroke-only style, 'shapeburst':
+    # the gradient across the stroke's band, `shape_burst_ramp`); `gradient.style` is
+    # then kept but not used.
+    shape_burst: bool = False
 
 
 @dataclass(frozen=True)
@@ -336,12 +353,14 @@ class Satin:
 @dataclass(frozen=True)
 class BevelEmboss:
     """Photoshop's Bevel & Emboss (its defaults). Drawn: styles Inner Bevel, Outer Bevel,
-    Emboss and Pillow Emboss, technique Smooth (`bevel_light`); Stroke Emboss, the Chisel
-    techniques, the contour and texture are kept in the file, not drawn (psd.py reads only
-    what is drawn); the gloss contour is drawn (`_lit`)."""
+    Emboss, Pillow Emboss (`bevel_light`) and Stroke Emboss (`stroke_emboss_light`),
+    techniques Smooth, Chisel Hard and Chisel Soft; the contour and texture are kept in
+    the file, not drawn (psd.py reads only what is drawn); the gloss contour is drawn
+    (`_lit`)."""
     enabled: bool = True
-    style: str = "inner_bevel"  # inner_bevel / outer_bevel / emboss / pillow_emboss
-    technique: str = "smooth"
+    # inner_bevel / outer_bevel / emboss / pillow_emboss / stroke_emboss
+    style: str = "inner_bevel"
+    technique: str = "smooth"  # smooth / chisel_hard / chisel_soft
     depth: float = 100.0  # percent
     direction: str = "up"  # up / down
     size: float = 5.0  # pixels
@@ -400,9 +419,15 @@ class LayerEffects:
         if not self.drawn():
             return set()
         outside = [m for b in self.bevels if b.enabled and b.style != "inner_bevel"
+                   and self.draws_outside(b)
                    for m in (b.highlight_mode, b.shadow_mode)]
         return {s.blend_mode for s in self.drop_shadows + self.outer_glows + self.strokes
                 if s.enabled} | set(outside)
+
+    def draws_outside(self, bevel: "BevelEmboss") -> bool:
+        """Whether `bevel` (not an Inner Bevel) draws images of its own over the layer: a
+        Stroke Emboss only where the layer has a stroke."""
+        return bevel.style != "stroke_emboss" or any(s.enabled for s in self.strokes)
 
     def not_drawn(self) -> tuple[str, ...]:
         return self.others if self.enabled else ()
@@ -450,8 +475,8 @@ class LayerEffects:
         """The style as drawn on the layer made 2**level times smaller (a drag's stand-in at
         a pyramid level, reduced.py): distances, blurs and strokes' sizes divided by
         2**level; the radii of spreads and chokes so that they grow or shrink the shape
-        2**level times less (`reduced_radius`); bevels' and satins' sizes, overlays' patterns and the
-        reference point reduced;
+        2**level times less (`reduced_radius`); bevels' and satins' sizes, overlays' patterns
+        and the reference point reduced;
         colours, opacities, angles, ranges and modes as they are. Drawn on the reduced
         pixels it is close to the full-size drawing reduced (an offset is rounded to whole
         reduced pixels)."""
@@ -483,6 +508,9 @@ class LayerEffects:
             return replace(g, size=size, choke=choke)
 
         def stroke(s: Stroke) -> Stroke:
+            if s.fill_type != "color":  # (a pattern's tile is in canvas pixels)
+                s = replace(s, gradient=s.gradient.reduced(level),
+                            pattern=s.pattern.reduced(level))
             # (measured from the shape's edge, `_grown_from_edge`: no ramp to allow for)
             return replace(s, size=s.size / factor)
 
@@ -685,7 +713,10 @@ def _lit(alpha: np.ndarray, size: float, up: bool,
     is (sigma `BLUR_PER_SIZE` * `size`), lit by `bevel`'s light (see `bevel_light`)."""
     from scipy.ndimage import gaussian_filter
 
-    height = gaussian(alpha, BLUR_PER_SIZE * size) if size > 0 else alpha.astype(np.float32)
+    if bevel.technique in ("chisel_hard", "chisel_soft"):
+        height = chisel_profile(alpha, size, bevel.technique == "chisel_soft")
+    else:
+        height = gaussian(alpha, BLUR_PER_SIZE * size) if size > 0 else alpha.astype(np.float32)
     height = height * np.float32((1.0 if up else -1.0) * size * bevel.depth / 100.0)
     gy, gx = np.gradient(height) if min(alpha.shape) > 1 else (height * 0, height * 0)
     a, e = math.radians(bevel.angle), math.radians(bevel.altitude)
@@ -704,6 +735,25 @@ def _lit(alpha: np.ndarray, size: float, up: bool,
         highlight = gaussian_filter(highlight, sigma, mode="nearest")
         shadow = gaussian_filter(shadow, sigma, mode="nearest")
     return highlight.astype(np.float32), shadow.astype(np.float32)
+
+
+# Chisel Soft's profile: Chisel Hard's blurred by this part of Smooth's sigma (no Photoshop
+# sample of either chisel was at hand to measure: between the hard and the smooth edge).
+CHISEL_SOFT_BLUR = 0.5
+
+
+def chisel_profile(alpha: np.ndarray, size: float, soft: bool = False) -> np.ndarray:
+    """A chisel bevel's height profile, 0..1, `alpha`'s shape: straight slopes from the
+    exact distance transform (`_signed_distance`), 0 at `size` pixels outside the shape's
+    edge, 1/2 on it, 1 at `size` inside, as Smooth's blurred alpha spans its edge; hard
+    (Chisel Hard: no blur, its ridges sharp) or softened (Chisel Soft: blurred by
+    CHISEL_SOFT_BLUR x Smooth's sigma)."""
+    if size <= 0:
+        return alpha.astype(np.float32)
+    height = np.clip(0.5 - _signed_distance(alpha) * np.float32(0.5 / size), 0.0, 1.0)
+    if soft:
+        height = gaussian(height, CHISEL_SOFT_BLUR * BLUR_PER_SIZE * size, outside=0.0)
+    return height.astype(np.float32)
 
 
 def bevel_light(alpha: np.ndarray, bevel: BevelEmboss) -> tuple[Optional[tuple],
@@ -726,6 +776,8 @@ def bevel_light(alpha: np.ndarray, bevel: BevelEmboss) -> tuple[Optional[tuple],
     Inner Bevel fits best at s = size (sigma 0.44 x size), its Emboss at s = size / 2.
     Outer Bevel and Pillow Emboss follow from those (no Photoshop sample measured)."""
     style = bevel.style
+    if style == "stroke_emboss":
+        return None, None  # (`stroke_emboss_light`: it needs the layer's stroke)
     size = bevel.size / 2.0 if style in ("emboss", "pillow_emboss") else bevel.size
     up = bevel.direction != "down"
     lit = _lit(alpha, size, up, bevel)
@@ -733,6 +785,22 @@ def bevel_light(alpha: np.ndarray, bevel: BevelEmboss) -> tuple[Optional[tuple],
     if style == "inner_bevel":
         return inside, None
     return inside, (_lit(alpha, size, not up, bevel) if style == "pillow_emboss" else lit)
+
+
+def stroke_emboss_light(alpha: np.ndarray, bevel: BevelEmboss,
+                        stroke: Optional[Stroke]) -> Optional[tuple]:
+    """Where a Stroke Emboss lightens and darkens (highlight, shadow, 0..1 before their
+    opacities), or None without a `stroke` (Photoshop draws nothing then): an Inner
+    Bevel's surface (`_lit`, its technique's profile) made on the stroke's shape
+    (`stroke_alpha`; an outside stroke's ring outside the layer's shape), only where the
+    stroke is: a raised frame, bevelled on both its edges."""
+    if stroke is None:
+        return None
+    cover = stroke_alpha(alpha, stroke)
+    if stroke.position == "outside":
+        cover = np.clip(cover - alpha, 0.0, 1.0)
+    highlight, shadow = _lit(cover, bevel.size, bevel.direction != "down", bevel)
+    return highlight * cover, shadow * cover
 
 
 def stroke_alpha(alpha: np.ndarray, stroke: Stroke) -> np.ndarray:
@@ -775,6 +843,47 @@ def _grown_from_edge(alpha: np.ndarray, radius: float) -> np.ndarray:
     return np.maximum(alpha, np.clip(best + np.float32(radius), 0.0, 1.0))
 
 
+def _signed_distance(alpha: np.ndarray) -> np.ndarray:
+    """Each pixel's Euclidean distance from the shape's edge (where `alpha` crosses 1/2):
+    positive outside, negative inside (exact distance transforms, as `dilate` measures;
+    half a pixel off each side's, so the edge lies between the two pixels it parts)."""
+    outside = _outside_distance(alpha)
+    inside = _outside_distance(1.0 - alpha)
+    return np.where(alpha >= 0.5, 0.5 - inside, outside - 0.5).astype(np.float32)
+
+
+def shape_burst_ramp(alpha: np.ndarray, stroke: Stroke) -> np.ndarray:
+    """Where each pixel lies along a Shape Burst gradient stroke, 0..1 (before Reverse):
+    across the stroke's band (outside: from the shape's edge out by its size; inside: in
+    by it; centre: half each side), 0 on the band's middle line, 1 on both its edges, so
+    that the gradient follows the shape's outline as the stroke does. (No Photoshop file
+    with a Shape Burst stroke was at hand to measure the direction against.)"""
+    size = max(float(stroke.size), 1e-3)
+    middle = {"outside": size / 2, "inside": -size / 2}.get(stroke.position, 0.0)
+    t = np.abs(_signed_distance(alpha) - np.float32(middle)) * np.float32(2.0 / size)
+    return np.clip(t, 0.0, 1.0, out=t)
+
+
+def stroke_fill(alpha: np.ndarray, stroke: Stroke, origin: tuple[int, int],
+                canvas: Optional[tuple[float, float, float, float]],
+                reference: Optional[tuple[float, float]] = None) -> np.ndarray:
+    """A gradient or pattern stroke's paint, straight float RGBA over `alpha`'s array (the
+    stroke's coverage and opacity apply on top): as a Gradient or Pattern Overlay of its
+    settings paints there (`overlay_paint`: one path), laid out on the layer's box (its
+    pixels' bounds) when aligned; a Shape Burst gradient's colours at `shape_burst_ramp`
+    (the gradient's own table, `GradientFill.lookup`)."""
+    if stroke.fill_type == "pattern":
+        return overlay_paint(stroke.pattern, alpha, origin, canvas, reference)
+    if not stroke.shape_burst:
+        return overlay_paint(stroke.gradient, stroke_alpha(alpha, stroke), origin, canvas)
+    from .gradients import colours
+
+    t = shape_burst_ramp(alpha, stroke)
+    if stroke.gradient.reverse:
+        t = 1.0 - t
+    return colours(t, stroke.gradient.lookup()).astype(np.float32) * np.float32(1 / 255)
+
+
 def overlay_paint(settings, alpha: np.ndarray, origin: tuple[int, int],
                   canvas: Optional[tuple[float, float, float, float]],
                   reference: Optional[tuple[float, float]] = None) -> np.ndarray:
@@ -808,6 +917,7 @@ def image_modes(effects: "LayerEffects") -> list[Optional[str]]:
             + [s.blend_mode for s in own if s.position == "outside"] + [None]
             + [s.blend_mode for s in own if s.position != "outside"]
             + [m for b in effects.bevels if b.enabled and b.style != "inner_bevel"
+               and effects.draws_outside(b)
                for m in (b.highlight_mode, b.shadow_mode)])
 
 
@@ -824,9 +934,42 @@ def _composite_where_shown(layer: np.ndarray, paint: np.ndarray, under: bool) ->
     layer[where] = over(fg, bg)
 
 
+def _interior_over(layer: np.ndarray, interior: list, fill: float, grouped: int,
+                   shape: np.ndarray) -> None:
+    """The interior effects (`styled_layers`' list: mode, opacity, colour, coverage) over
+    `layer` (straight float RGBA, in place) wherever `shape` is, not only where the layer's
+    alpha is (Transparency Shapes Layer off: `shape` is 1 over the layer's box). Inside the
+    shape the layer covers a = alpha / shape of it; each effect, covering w = opacity x
+    coverage of the shape, lies over that as a source over a backdrop (W3C's source-over with
+    blending, its colour blended with the mode where the layer has colour):
+    a' = w + a (1 - w). The fill fades the layer before the first effect, or after the first
+    `grouped` (Blend Interior Effects as Group). Outside the shape nothing changes."""
+    rgb = layer[..., :3]
+    inside = shape > 0
+    a = np.where(inside, np.clip(layer[..., 3] / np.where(inside, shape, 1.0), 0.0, 1.0),
+                 0.0).astype(np.float32)
+    for i, (mode, opacity, color, cover) in enumerate(interior):
+        if i == grouped:
+            a *= np.float32(fill)
+        if isinstance(color, tuple):
+            color = np.broadcast_to(np.asarray(color, np.float32) / 255.0, rgb.shape)
+        weight = np.where(inside, np.float32(opacity / 100.0) * cover, 0.0).astype(np.float32)
+        w, b = weight[..., None], a[..., None]
+        source = (1.0 - b) * color + b * blend(mode, rgb, color)
+        after = weight + a * (1.0 - weight)
+        mixed = w * source + (1.0 - w) * b * rgb
+        rgb[...] = np.where(after[..., None] > 0,
+                            mixed / np.maximum(after, 1e-12)[..., None], rgb)
+        a = after
+    if grouped >= len(interior):
+        a *= np.float32(fill)
+    layer[..., 3] = np.where(inside, a * shape, layer[..., 3])
+
+
 def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
                   shape: Optional[np.ndarray] = None, origin: tuple[int, int] = (0, 0),
-                  canvas: Optional[tuple[float, float, float, float]] = None
+                  canvas: Optional[tuple[float, float, float, float]] = None,
+                  interior_group: bool = False, interior_shape: Optional[np.ndarray] = None
                   ) -> list[tuple[np.ndarray, Optional[str]]]:
     """The layer with its drawn effects, as straight float RGBA images the size of `rgba`
     (a layer's straight float pixels padded by `effects.margin()`), bottom to top, each
@@ -847,7 +990,14 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
     layer's path even where its gradient fades out: stroke-effects.psd).
 
     `origin` (the canvas point of the array's top-left corner) and `canvas` (the document's
-    box, x, y, width, height) place a Gradient Overlay not aligned with the layer."""
+    box, x, y, width, height) place a Gradient Overlay not aligned with the layer.
+
+    Advanced Blending: `interior_group` (Blend Interior Effects as Group, 'infx'): the
+    overlays, satins and inner glows mix into the layer's colours as at fill 1 and the fill
+    then fades them with the layer (inner shadows and bevels still lie over the faded
+    pixels). `interior_shape` (Transparency Shapes Layer off, 'tsly'): what the interior
+    effects are made from and limited by instead of the layer's alpha (1 over the layer's
+    whole box): they cover its transparent parts too (`_interior_over`)."""
     out: list[tuple[np.ndarray, str]] = []
     alpha = rgba[..., 3] if shape is None else shape
     if not effects.drawn():
@@ -868,6 +1018,9 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
         image[..., 3] = cover * (s.opacity / 100.0)
         out.append((image, s.blend_mode))
     layer = rgba.copy()
+    own_alpha = alpha
+    if interior_shape is not None:  # (Transparency Shapes Layer off)
+        alpha = interior_shape
     # The interior effects, bottom to top (Photoshop's order), each (mode, opacity, colour:
     # RGB or an image, its coverage: 1 or per pixel).
     interior = []
@@ -882,30 +1035,40 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
                  for o in effects.satins if o.enabled]
     interior += [(g.blend_mode, g.opacity, g.color, inner_glow_alpha(alpha, g))
                  for g in effects.inner_glows if g.enabled]
+    grouped = len(interior) if interior_group else 0  # (faded with the layer by its fill)
     interior += [(s.blend_mode, s.opacity, s.color, inner_shadow_alpha(alpha, s))
                  for s in effects.inner_shadows if s.enabled]
     # On top: each bevel's highlight, then its shadow (Photoshop's); the parts outside the
     # shape (Outer Bevel, Emboss) blend onto what lies below, as images of their own.
     bevelled = [(b, bevel_light(alpha, b)) for b in effects.bevels if b.enabled]
+    # A Stroke Emboss lights the first stroke's area: drawn over it (the stroke lies over
+    # the layer's interior effects), as the outside parts of the other styles are.
+    stroked = next((s for s in effects.strokes if s.enabled), None)
+    bevelled = [(b, (None, stroke_emboss_light(own_alpha, b, stroked)))
+                if b.style == "stroke_emboss" else (b, lit) for b, lit in bevelled]
     for b, (inside, _) in bevelled:
         if inside is not None:
             interior += [(b.highlight_mode, b.highlight_opacity, b.highlight_color, inside[0]),
                          (b.shadow_mode, b.shadow_opacity, b.shadow_color, inside[1])]
+    alpha = own_alpha  # (the strokes and the outer bevels follow the layer's own shape)
     # Inside the shape, how much of it is covered: the faded pixels, then each interior
     # effect over them (at fill 1 it stays 1 and an effect mixes its colour into the
     # layer's), per pixel where the effect's coverage is.
     inner = np.float32(fill)
-    for mode, opacity, color, cover in interior:
+    if interior_shape is not None:
+        _interior_over(layer, interior, fill, grouped, interior_shape)
+        interior = []
+    for i, (mode, opacity, color, cover) in enumerate(interior):
         if isinstance(color, tuple):
             color = np.broadcast_to(np.asarray(color, np.float32) / 255.0, layer[..., :3].shape)
         mixed = blend(mode, layer[..., :3], color)
         weight = np.float32(opacity / 100.0) * cover
-        if fill < 1.0:  # over faded pixels its colour counts for more
+        if fill < 1.0 and i >= grouped:  # over faded pixels its colour counts for more
             inner = weight + inner * (1.0 - weight)
             weight = np.where(inner > 0, weight / np.maximum(inner, 1e-12), 0.0)
         weight = np.asarray(weight, np.float32)
         layer[..., :3] += (mixed - layer[..., :3]) * (weight[..., None] if weight.ndim else weight)
-    if fill < 1.0:
+    if fill < 1.0 and interior_shape is None:
         layer[..., 3] *= np.asarray(inner, np.float32)
     under, above = [], []
     for s in effects.strokes:
@@ -920,12 +1083,15 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
             # its own mode blends with what lies under the layer, not with the layer.
             cover = cover - alpha
         elif s.position == "outside" and shape is not None:
-            # A shape layer's path is its shape: the stroke lies beyond it, not under the
-            # parts of its fill that fade out (stroke-effects.psd: no stroke shows through
-            # a gradient fading to transparency); beside an edge it fills what the path
-            # leaves of the pixel, as much as the fill's own alpha lets it show there.
-            cover = np.minimum(cover, (1.0 - alpha) / np.maximum(1.0 - rgba[..., 3], 1e-6))
+            # A fill layer's: outside its path only, not under its see-through colours
+            # (Photoshop's, stroke-effects.psd), as much as the layer leaves uncovered at
+            # the path's antialiased edge (so that the two meet without a seam).
+            cover = np.clip((cover - alpha) / np.maximum(1.0 - layer[..., 3], 1e-6), 0.0, 1.0)
         paint[..., 3] = cover * (s.opacity / 100.0)
+        if s.fill_type != "color":  # a gradient or pattern in place of its colour
+            filled = stroke_fill(alpha, s, origin, canvas, effects.reference_point)
+            paint[..., :3] = filled[..., :3]
+            paint[..., 3] *= filled[..., 3]
         if own_mode:  # its own image, blended onto what lies below as a shadow is
             (under if s.position == "outside" else above).append((paint, s.blend_mode))
             continue
@@ -938,7 +1104,9 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
                     (outside[1], b.shadow_color, b.shadow_opacity, b.shadow_mode)):
                 paint = np.empty_like(layer)
                 paint[..., :3] = np.asarray(color, np.float32) / 255.0
-                paint[..., 3] = cover * (1.0 - alpha) * np.float32(opacity / 100.0)
+                if b.style != "stroke_emboss":  # (a Stroke Emboss's: all of the stroke)
+                    cover = cover * (1.0 - alpha)
+                paint[..., 3] = cover * np.float32(opacity / 100.0)
                 above.append((paint, mode))
     out.extend(under)
     out.append((layer, None))

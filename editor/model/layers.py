@@ -21,6 +21,17 @@ GROUP_BLEND_MODES = ("pass_through",) + BLEND_MODES
 # Photoshop's Knockout: none, to the bottom of the node's group (shallow), to the bottom
 # of the document (deep).
 KNOCKOUTS = ("none", "shallow", "deep")
+# The rest of Photoshop's Advanced Blending, each a flag on a node: (attribute, default,
+# the PSD block that holds it, the Layer Style dialog's label). render.py and
+# layer_effects.styled_layers draw them; psd.py reads and writes them (a block only when
+# the flag is not its default).
+BLENDING_OPTIONS = (
+    ("blend_interior", False, b"infx", "Blend Interior Effects as Group"),
+    ("blend_clipped", True, b"clbl", "Blend Clipped Layers as Group"),
+    ("transparency_shapes", True, b"tsly", "Transparency Shapes Layer"),
+    ("mask_hides_effects", False, b"lmgm", "Layer Mask Hides Effects"),
+    ("vector_mask_hides_effects", False, b"vmgm", "Vector Mask Hides Effects"),
+)
 
 BLEND_MODE_LABELS = {
     "pass_through": "Pass Through", "normal": "Normal", "multiply": "Multiply",
@@ -222,6 +233,11 @@ class Node:
         self.knockout = "none"
         self.channels = (True, True, True)
         self.locks = NO_LOCKS  # the partial locks (Lock All is `locked`)
+        # BLENDING_OPTIONS: Blend Interior Effects as Group ('infx'), Blend Clipped Layers as
+        # Group ('clbl'), Transparency Shapes Layer ('tsly'), Layer / Vector Mask Hides
+        # Effects ('lmgm', 'vmgm'), at Photoshop's defaults.
+        for attr, default, _, _ in BLENDING_OPTIONS:
+            setattr(self, attr, default)
 
     def changed(self, box: Optional[Box] = None) -> None:
         """Notes a change of the pixels or the mask inside layer-local `box` (None: all)."""
@@ -265,6 +281,8 @@ class Node:
         other.knockout = self.knockout
         other.channels = self.channels
         other.locks = self.locks
+        for attr, _, _, _ in BLENDING_OPTIONS:
+            setattr(other, attr, getattr(self, attr))
         return other
 
     # -- tree queries -------------------------------------------------------

@@ -865,6 +865,21 @@ def read_advanced_blending(item, node: Node) -> None:
     restricted = blocks.get_data(Tag.CHANNEL_BLENDING_RESTRICTIONS_SETTING)
     if restricted is not None:
         node.channels = tuple(c not in set(restricted) for c in range(3))
+    read_blending_options(blocks, node)
+
+
+def read_blending_options(blocks, node: Node) -> None:
+    """The rest of Advanced Blending (`layers.BLENDING_OPTIONS`) onto `node`: 'infx',
+    'clbl', 'tsly', 'lmgm', 'vmgm', each a byte (psd-tools' ByteElement: 1 on, 0 off, three
+    bytes of padding); a block left out is the option's default."""
+    from psd_tools.constants import Tag
+
+    from .layers import BLENDING_OPTIONS
+
+    for attr, _, key, _ in BLENDING_OPTIONS:
+        value = blocks.get_data(Tag(key))
+        if isinstance(value, int):
+            setattr(node, attr, bool(value))
 
 
 def write_advanced_blending(record, node: Node) -> None:
@@ -879,6 +894,23 @@ def write_advanced_blending(record, node: Node) -> None:
     if not all(node.channels):
         record.tagged_blocks.set_data(Tag.CHANNEL_BLENDING_RESTRICTIONS_SETTING,
                                       [c for c, kept in enumerate(node.channels) if not kept])
+    write_blending_options(record, node)
+
+
+def write_blending_options(record, node: Node) -> None:
+    """`read_blending_options`' blocks for `node` onto a layer record: only the options
+    not at their defaults (a reader takes a missing block for the default; Photoshop
+    itself writes 'infx' and 'clbl' on every layer, and 'tsly', 'lmgm', 'vmgm' seldom)."""
+    from psd_tools.constants import Tag
+
+    from .layers import BLENDING_OPTIONS
+
+    for attr, default, key, _ in BLENDING_OPTIONS:
+        value = getattr(node, attr)
+        if value != default:
+            record.tagged_blocks.set_data(Tag(key), int(value))
+        else:
+            record.tagged_blocks.pop(Tag(key), None)  # (a carried copy would say otherwise)
 
 
 def _listed_before_present(blocks: tuple) -> bool:
@@ -970,11 +1002,12 @@ def _read_effect(effect, patterns: Optional[dict] = None) -> Optional[tuple]:
             effect.enabled, color, effect.opacity, float(effect.angle),
             float(effect.distance), float(effect.choke), float(effect.size), mode,
             bool(effect.use_global_light), contour=contour)
-    if kind == "Stroke" and str(getattr(effect.fill_type, "name", "")) == "SOLID_COLOR":
+    paint = _read_stroke_paint(effect.descriptor, patterns) if kind == "Stroke" else None
+    if kind == "Stroke" and paint is not None:
         position = {"OUTSIDE": "outside", "INSIDE": "inside", "CENTER": "center"}.get(
             getattr(effect.position, "name", ""), "outside")
         return "strokes", layer_effects.Stroke(effect.enabled, position, float(effect.size),
-                                               color, effect.opacity, mode)
+                                               color, effect.opacity, mode, **paint)
     if kind == "ColorOverlay":
         return "color_overlays", layer_effects.ColorOverlay(effect.enabled, color,
                                                             effect.opacity, mode)
@@ -1002,6 +1035,66 @@ def _read_effect(effect, patterns: Optional[dict] = None) -> Optional[tuple]:
     return None
 
 
+# A Stroke's Fill Type ('PntT', enumeration 'FrFl') by ours; its Shape Burst gradient
+# style ('Type' in the 'GrdT' enumeration, a stroke's only).
+_STROKE_FILL_TYPES = {"color": b"SClr", "gradient": b"GrFl", "pattern": b"Ptrn"}
+_SHAPE_BURST = b"shapeburst"
+
+
+def _read_stroke_paint(desc, patterns: Optional[dict]) -> Optional[dict]:
+    """A Stroke entry's paint as Stroke's fields (fill_type, gradient, pattern,
+    shape_burst): its colour (no 'PntT': Photoshop's default), a gradient as a Gradient
+    Overlay's keys (`read_gradient`; Shape Burst read as the rest of it), a pattern as a
+    Pattern Overlay's (`read_pattern_fill`; Photoshop writes a stroke's Link with Layer as
+    'Lnkd'); None for one we do not draw (a noise gradient, a pattern the file lacks)."""
+    import copy
+
+    code = getattr(desc.get(b"PntT"), "enum", _STROKE_FILL_TYPES["color"])
+    if code == _STROKE_FILL_TYPES["color"]:
+        return {}
+    if code == _STROKE_FILL_TYPES["gradient"]:
+        burst = getattr(desc.get(b"Type"), "enum", None) == _SHAPE_BURST
+        source = desc
+        if burst:  # read as the other styles are, its own descriptor kept for writing
+            source = copy.deepcopy(desc)
+            del source[b"Type"]
+        gradient = read_gradient(source)
+        if gradient is None:
+            return None
+        return {"fill_type": "gradient", "shape_burst": burst,
+                "gradient": dataclasses.replace(gradient, descriptor=desc)}
+    if code == _STROKE_FILL_TYPES["pattern"]:
+        pattern = read_pattern_fill(desc, patterns or {})
+        if pattern is None:
+            return None
+        if b"Lnkd" in desc:
+            pattern = dataclasses.replace(pattern, align=bool(desc[b"Lnkd"]))
+        return {"fill_type": "pattern", "pattern": pattern}
+    return None
+
+
+def _fill_stroke_paint(entry, stroke: layer_effects.Stroke) -> None:
+    """A gradient or pattern stroke's keys into its 'FrFX' entry (the writers of Gradient
+    and Pattern Overlay's keys: `gradient_descriptor`, `pattern_descriptor`); the other
+    paint's keys, as Photoshop does, kept where the entry has them."""
+    from psd_tools.psd.descriptor import Bool, Enumerated
+
+    if stroke.fill_type == "gradient":
+        written = gradient_descriptor(stroke.gradient)
+        for key in (b"Grad", b"Angl", b"Type", b"Rvrs", b"Dthr", b"Scl ", b"Algn", b"Ofst",
+                    METHOD_KEY):
+            if key in written:
+                entry[key] = written[key]
+        if stroke.shape_burst:
+            entry[b"Type"] = Enumerated(b"GrdT", _SHAPE_BURST)
+    elif stroke.fill_type == "pattern":
+        written = pattern_descriptor(stroke.pattern)
+        for key in (b"Ptrn", b"Scl ", b"phase", b"Angl"):
+            if key != b"Angl" or key in entry or stroke.pattern.angle:
+                entry[key] = written[key]
+        entry[b"Lnkd"] = Bool(stroke.pattern.align)
+
+
 # Bevel & Emboss: our names <-> the descriptor's enumerations (style 'bvlS', technique
 # 'bvlT', direction 'bvlD': Photoshop's Up is 'In  ').
 _BEVEL_STYLES = {"inner_bevel": b"InrB", "outer_bevel": b"OtrB", "emboss": b"Embs",
@@ -1012,7 +1105,7 @@ _BEVEL_DIRECTIONS = {"up": b"In  ", "down": b"Out "}
 
 def _read_bevel(effect) -> Optional[tuple]:
     """("bevels", our BevelEmboss) for psd-tools' BevelEmboss; None for one we do not draw
-    (Stroke Emboss, a technique other than Smooth, colours not in RGB,
+    (a style or technique code we do not know, colours not in RGB,
     modes we lack). With "Use Global Light" its angle (psd-tools') and altitude are the
     document's."""
     from psd_tools.constants import Resource
@@ -1032,8 +1125,7 @@ def _read_bevel(effect) -> Optional[tuple]:
     modes = [getattr(m, "name", "").lower() for m in (effect.highlight_mode,
                                                       effect.shadow_mode)]
     colors = [_rgb(effect.highlight_color), _rgb(effect.shadow_color)]
-    if style not in ("inner_bevel", "outer_bevel", "emboss", "pillow_emboss") \
-            or technique != "smooth" or direction is None \
+    if style is None or technique is None or direction is None \
             or None in colors or any(m not in BLEND_MODES for m in modes):
         return None
     gloss = read_contour(effect.contour)  # its gloss contour ('TrnS')
@@ -1170,6 +1262,8 @@ def _write_drawn(data, effects: layer_effects.LayerEffects, light) -> bool:
     # A Pattern Overlay is read with its pattern: ours (the file's where they are the same).
     patterns = {o.pattern.pattern.id: o.pattern.pattern for o in effects.pattern_overlays
                 if o.pattern.pattern is not None}
+    patterns.update({s.pattern.pattern.id: s.pattern.pattern for s in effects.strokes
+                     if s.fill_type == "pattern" and s.pattern.pattern is not None})
     changed = False
     for kind, (class_id, single, multi) in _DESCRIPTOR_KEYS.items():
         ours = list(getattr(effects, kind))
@@ -1236,7 +1330,7 @@ def _fill_entry(entry, effect, light) -> None:
         return
     if isinstance(effect, layer_effects.Stroke):
         put(b"Styl", Enumerated(b"FStl", _STROKE_POSITIONS[effect.position]))
-        put(b"PntT", Enumerated(b"FrFl", b"SClr"))
+        put(b"PntT", Enumerated(b"FrFl", _STROKE_FILL_TYPES[effect.fill_type]))
     put(b"Md  ", Enumerated(b"BlnM", _EFFECT_MODE_CODES[effect.blend_mode]))
     if isinstance(effect, layer_effects.GradientOverlay):
         put(b"Opct", UnitFloat(unit=Unit.Percent, value=float(effect.opacity)))
@@ -1257,6 +1351,7 @@ def _fill_entry(entry, effect, light) -> None:
     put(b"Opct", UnitFloat(unit=Unit.Percent, value=float(effect.opacity)))
     if isinstance(effect, layer_effects.Stroke):
         put(b"Sz  ", UnitFloat(unit=Unit.Pixels, value=float(effect.size)))
+        _fill_stroke_paint(entry, effect)
         if b"overprint" not in entry:
             put(b"overprint", Bool(False))
     shadow = isinstance(effect, (layer_effects.DropShadow, layer_effects.InnerShadow))
@@ -1843,6 +1938,9 @@ def used_patterns(doc: Document) -> list:
         for overlay in (node.effects.pattern_overlays if node.effects is not None else ()):
             if overlay.pattern.pattern is not None:  # a Pattern Overlay's
                 found.setdefault(overlay.pattern.pattern.id, overlay.pattern.pattern)
+        for stroke in (node.effects.strokes if node.effects is not None else ()):
+            if stroke.fill_type == "pattern" and stroke.pattern.pattern is not None:
+                found.setdefault(stroke.pattern.pattern.id, stroke.pattern.pattern)
     return list(found.values())
 
 
@@ -2294,7 +2392,10 @@ def _own_blocks() -> set:
 
     return {Tag.UNICODE_LAYER_NAME, Tag.LAYER_ID, Tag.PROTECTED_SETTING,
             Tag.SECTION_DIVIDER_SETTING, Tag.NESTED_SECTION_DIVIDER_SETTING,
-            Tag.KNOCKOUT_SETTING, Tag.CHANNEL_BLENDING_RESTRICTIONS_SETTING}  # (ours)
+            Tag.KNOCKOUT_SETTING, Tag.CHANNEL_BLENDING_RESTRICTIONS_SETTING,  # (ours)
+            Tag.BLEND_INTERIOR_ELEMENTS, Tag.BLEND_CLIPPING_ELEMENTS,
+            Tag.TRANSPARENCY_SHAPES_LAYER, Tag.LAYER_MASK_AS_GLOBAL_MASK,
+            Tag.VECTOR_MASK_AS_GLOBAL_MASK}
 
 
 def _has_pixels(record) -> bool:

@@ -39,6 +39,7 @@ from engine.box import Box
 
 from . import prefaulted
 from .layers import AdjustmentLayer, FillLayer, Group, Layer, LayerMask, Node
+from .layers import BLENDING_OPTIONS
 from .same import Same
 
 _layer_cache: "weakref.WeakKeyDictionary[Node, tuple]" = weakref.WeakKeyDictionary()
@@ -225,11 +226,20 @@ def place(proxy: Layer, layer: Layer, level: int) -> None:
     proxy.fill_opacity = layer.fill_opacity
     proxy.effects = reduced_effects(layer, level)
     proxy.knockout, proxy.channels = layer.knockout, layer.channels  # (Advanced Blending)
+    _blending_options(proxy, layer)
     if isinstance(layer, AdjustmentLayer):
         proxy.settings = layer.settings.reduced(level)
         proxy.mask = reduced_mask(layer, level)
     if isinstance(layer, FillLayer):
         _stand_in_fill(proxy, layer, level)
+
+
+def _blending_options(proxy: Node, node: Node) -> None:
+    """The rest of Advanced Blending (`layers.BLENDING_OPTIONS`) onto a stand-in. (A pixel
+    layer's stand-in has its masks in its pixels: a mask that hides its effects is drawn
+    as if it did not, until the drag settles.)"""
+    for attr, _, _, _ in BLENDING_OPTIONS:
+        setattr(proxy, attr, getattr(node, attr))
 
 
 def reduced_effects(node: Node, level: int):
@@ -282,6 +292,7 @@ def reduced_nodes(nodes: Sequence[Node], level: int, masked: Callable[[Layer], n
         proxy.effects = reduced_effects(node, level)
         proxy.stands_for = node  # (render.py keeps its styled images by it)
         proxy.knockout, proxy.channels = node.knockout, node.channels
+        _blending_options(proxy, node)
         if proxies is not None:
             proxies[id(node)] = proxy
         out.append(proxy)

@@ -41,6 +41,12 @@ a node with colour channels unchecked gives the backdrop's back to them
 (`_restricted`). Neither pre-flattens with the layers around it, and a Knockout anywhere
 keeps a drag from splitting the stack (`_split_top_level`): such documents are redrawn in full
 rows, exactly.
+The rest of Advanced Blending (`layers.BLENDING_OPTIONS`): Blend Interior Effects as Group and
+Transparency Shapes Layer change how a style is laid over a layer (`layer_effects.styled_layers`);
+a clipping base's overlays, satins and inner glows lie over its clipped layers, as Photoshop
+draws them (`_interior_split`, `_interior_onto`); Blend Clipped Layers as Group off draws the
+clipped layers each with its own mode onto the backdrop (`_draw_clipped_apart`); a mask that
+hides the effects is applied after them (`_effect_masks`, `_hidden_styled_images`).
 Fill layers (Solid Color, Gradient) are drawn as a layer of what they paint, its alpha
 times their masks' coverage, made once and kept as a masked layer's pixels are
 (`masked_fill_pixels`; a colour without a mask is filled by Qt).
@@ -68,6 +74,7 @@ the focus ends (another layer changes, the structure changes,
 """
 from __future__ import annotations
 
+import copy
 import time
 import weakref
 from dataclasses import dataclass
@@ -83,11 +90,13 @@ from . import layer_effects, prefaulted, reduced
 from .same import Same
 from .adjustments import cube8, lut8_premultiplied, lut16
 from .layers import AdjustmentLayer, FillLayer, Group, Layer, Node
+from .layers import BLENDING_OPTIONS
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QImage
 
     from .document import Document
+    from .layers import LayerMask
 
 # Qt composition modes by our mode names; the two missing modes use numpy.
 _QT_MODE_NAMES = {
@@ -343,6 +352,9 @@ def _styled_images(layer: Layer, buffer_box: Box, fill: int,
     buffer over `buffer_box`, and their canvas box; None when they show nowhere in
     `region` (default: all of the buffer). They are made once per change of the layer,
     its mask or style (a fill layer's pixels are its kept ones: not made again)."""
+    source_mask, hiding = _effect_masks(layer)
+    if hiding is not None:  # Layer / Vector Mask Hides Effects
+        return _hidden_styled_images(layer, buffer_box, fill, region, source_mask, hiding)
     pixels, at = _styled_source(layer, buffer_box)
     margin = layer.effects.margin()
     box = at.expand(margin)
@@ -355,12 +367,14 @@ def _styled_images(layer: Layer, buffer_box: Box, fill: int,
     # overlay is laid out on them: a drag then only moves them (a fill layer's are its
     # content over the canvas, which a move changes).
     placed = at if isinstance(layer, FillLayer) or effects.gradient_overlays \
-        or effects.pattern_overlays else (at.w, at.h)
+        or effects.pattern_overlays \
+        or any(s.fill_type != "color" for s in effects.strokes) else (at.w, at.h)
     key = (Same(pixels), layer.revision,
            None if mask is None else (Same(mask.pixels), mask.x - at.x, mask.y - at.y,
                                       mask.default, mask.density, mask.feather),
            effects, placed,
            getattr(layer, "settings", None), getattr(layer, "stroke", None), canvas)
+    key += (layer.blend_interior, layer.transparency_shapes)  # (Advanced Blending)
     source = getattr(layer, "stands_for", None)
     cache, owner = (_styled_cache, layer) if source is None else (_stand_in_styled, source)
     kept = cache.get(owner)
@@ -388,7 +402,102 @@ def _styled_images(layer: Layer, buffer_box: Box, fill: int,
                         cover *= user.coverage(at) * np.float32(1 / 255)
                     shape[inside] = cover + shape[inside] * (1 - cover)
         kept[1][fill] = layer_effects.styled_layers(padded, layer.effects, fill / 255.0,
-                                                    shape, (box.x, box.y), canvas)
+                                                    shape, (box.x, box.y), canvas,
+                                                    layer.blend_interior,
+                                                    _interior_shape(layer, box, at))
+    return kept[1][fill], box
+
+
+def _interior_shape(node: Node, box: Box, at: Box) -> Optional[np.ndarray]:
+    """What a node's interior effects are limited by over canvas box `box`
+    (`styled_layers`' `interior_shape`): None, its alpha (Transparency Shapes Layer, the
+    default); with that option off, 1 over its whole box `at`, where it has pixels or not."""
+    if node.transparency_shapes:
+        return None
+    shape = np.zeros((box.h, box.w), np.float32)
+    shape[at.intersect(box).translate(-box.x, -box.y).slices()] = 1.0
+    return shape
+
+
+def _effect_masks(node: Node) -> tuple[Optional["LayerMask"], Optional["LayerMask"]]:
+    """Layer / Vector Mask Hides Effects: (the mask a node's effects are made through, the
+    mask that then hides its content and its effects alike). By default (both off) its
+    effects are made from it through its masks, and nothing hides them: (its active mask,
+    None). With an option on, its mask of that kind moves from the first to the second."""
+    mask = node.mask if node.mask is not None and node.mask.enabled else None
+    vector = node.vector_mask if node.vector_mask is not None and node.vector_mask.enabled \
+        else None
+    hide_mask = node.mask_hides_effects and mask is not None
+    hide_vector = node.vector_mask_hides_effects and vector is not None
+    if not (hide_mask or hide_vector):
+        return node.active_mask(), None
+    if hide_mask and hide_vector:
+        return None, node.active_mask()
+    if hide_mask:
+        return (None if vector is None else vector.raster()), mask
+    return mask, vector.raster()
+
+
+def _mask_key(mask, at: Box) -> Optional[tuple]:
+    """A mask as a key of what is made through it over box `at` (placed relative to it)."""
+    return None if mask is None else (Same(mask.pixels), mask.x - at.x, mask.y - at.y,
+                                      mask.default, mask.density, mask.feather)
+
+
+# Per layer: (key, {fill opacity: images}) of `_hidden_styled_images`, as `_styled_cache`.
+_hidden_cache: "weakref.WeakKeyDictionary[Layer, tuple]" = weakref.WeakKeyDictionary()
+
+
+def _hidden_styled_images(layer: Layer, buffer_box: Box, fill: int, region: Optional[Box],
+                          source, hiding) -> Optional[tuple[list, Box]]:
+    """`_styled_images` of a layer whose mask hides its effects (Layer / Vector Mask Hides
+    Effects): the effects made from the layer through `source` only (the masks that do not
+    hide them; None: none), then the layer and every effect alike through `hiding`. Kept by
+    the layer, its masks, style and options."""
+    effects = layer.effects
+    margin = effects.margin()
+    canvas = _document_canvas(layer)
+    fills = isinstance(layer, FillLayer)
+    if fills:
+        reach = buffer_box.expand(effects.reach())
+        at = reach if source is None else source.shown_bounds(reach)
+    else:
+        at = layer.bounds()
+    box = at.expand(margin)
+    if at.is_empty() or box.intersect(region or buffer_box).intersect(buffer_box).is_empty():
+        return None
+    # (As `_styled_images`: a pixel layer's images only move with it, unless an overlay is
+    # laid out on its box.)
+    placed = at if fills or effects.gradient_overlays or effects.pattern_overlays \
+        else (at.w, at.h)
+    key = (Same(layer.pixels), layer.revision, _mask_key(source, at), _mask_key(hiding, at),
+           effects, placed, getattr(layer, "settings", None), getattr(layer, "stroke", None),
+           canvas, layer.blend_interior, layer.transparency_shapes)
+    kept = _hidden_cache.get(layer)
+    if kept is None or kept[0] != key:
+        kept = (key, {})
+        _hidden_cache[layer] = kept
+    if fill not in kept[1]:
+        padded = np.zeros((box.h, box.w, 4), np.float32)
+        inside = at.translate(-box.x, -box.y).slices()
+        shape = None
+        if fills:
+            user = None if layer.mask_hides_effects else layer.user_mask()
+            padded[inside] = to_float(layer.content(at, source, user))
+            shape = np.zeros((box.h, box.w), np.float32)
+            shape[inside] = 1.0 if source is None else source.coverage(at) * np.float32(1 / 255)
+        else:
+            padded[inside] = to_float(layer.pixels)
+            if source is not None:
+                padded[inside][..., 3] *= source.coverage(at) * np.float32(1 / 255)
+        images = layer_effects.styled_layers(padded, effects, fill / 255.0, shape,
+                                             (box.x, box.y), canvas, layer.blend_interior,
+                                             _interior_shape(layer, box, at))
+        cover = hiding.coverage(box) * np.float32(1 / 255)
+        for image, _ in images:
+            image[..., 3] *= cover
+        kept[1].clear()  # (one fill at a time: a Fill slider's drag)
+        kept[1][fill] = images
     return kept[1][fill], box
 
 
@@ -749,6 +858,15 @@ def _knockout_shape(node: Node, box: Box, precise: bool) -> np.ndarray:
     its alpha drawn on transparency through its masks and at its opacity, not its Fill (a
     group's: its layers' composite, as they are drawn, through its mask, times its opacity;
     a styled group's, with its effects as drawn)."""
+    if isinstance(node, Layer) and not node.transparency_shapes:
+        # Transparency Shapes Layer off: it knocks out over its whole box (through its masks)
+        cover = np.zeros((box.h, box.w, 1), np.float32)
+        at = (node.content_bounds(box) if isinstance(node, FillLayer) else node.bounds())
+        cover[at.intersect(box).translate(-box.x, -box.y).slices()] = node.opacity / 255.0
+        mask = node.active_mask()
+        if mask is not None:
+            cover *= mask.coverage(box)[..., None] * np.float32(1 / 255)
+        return cover
     shape = PixelBuffer(box.w, box.h, precise, (box.x, box.y))
     inner = _Painter(shape)
     if isinstance(node, Layer):
@@ -812,13 +930,22 @@ def _draw_clipping_group(painter: _Painter, base: Node, clipped: Sequence[Node],
     if isinstance(base, AdjustmentLayer) and not isinstance(base, FillLayer):
         _draw_adjustment_clipping_group(painter, base, clipped, region)
         return
+    if not base.blend_clipped:
+        _draw_clipped_apart(painter, base, clipped, region)
+        return
     inside = _content_box(base, painter.buffer.box).intersect(region)
     if inside.is_empty():
         return
+    split = _interior_split(base)  # (its overlays, satins, inner glows: over the clipped)
+    if split is not None:
+        drawn = split[0]
+        inside = _interior_window(base, painter.buffer.box, split[1], inside)
     buffer = painter.buffer
     temp = PixelBuffer(inside.w, inside.h, buffer.precise, (inside.x, inside.y))
     inner = _Painter(temp)
-    if isinstance(base, Layer):
+    if split is not None:
+        _draw_layer(inner, drawn, inside, "normal", 255, fill=255)
+    elif isinstance(base, Layer):
         _draw_layer(inner, base, inside, "normal", 255, fill=255)
     elif base.draws_style():  # (drawn as a styled layer base is: with its effects)
         _blend_styled_group(inner, base, inside, "normal", 255)
@@ -836,7 +963,7 @@ def _draw_clipping_group(painter: _Painter, base: Node, clipped: Sequence[Node],
         # are clipped by: they paint onto the faded base as onto transparency, and show at
         # full strength where the base is opaque (at Fill 0 %, the base is only a shape).
         temp.array[...] = 0
-        _draw_layer(inner, base, inside, "normal", 255)
+        _draw_layer(inner, base if split is None else split[0], inside, "normal", 255)
         inner.close()
         own = temp.read_float(inside)[..., 3:4].copy()
     _draw_clipped(inner, clipped, inside)
@@ -854,6 +981,8 @@ def _draw_clipping_group(painter: _Painter, base: Node, clipped: Sequence[Node],
     out[..., :3] *= scale  # same colours, the base's alpha
     out[..., 3:4] = kept
     temp.write_float(inside, out)
+    if split is not None:
+        _interior_onto(temp, inside, base, split[1])
     mode = "normal" if base.blend_mode == "pass_through" else base.blend_mode
     opacity = base.opacity  # (a layer base's Fill faded its own colours above)
     if isinstance(base, Group) and not base.draws_style():
@@ -866,6 +995,156 @@ def _draw_clipping_group(painter: _Painter, base: Node, clipped: Sequence[Node],
     else:
         painter.blend_numpy(unpremultiply(temp.read_float(inside)), inside, region, mode,
                             opacity)
+
+
+def _draw_clipped_apart(painter: _Painter, base: Node, clipped: Sequence[Node],
+                        region: Box) -> None:
+    """A clipping group whose base has "Blend Clipped Layers as Group" off ('clbl' 0): the
+    base is drawn as it is (its mode, opacity, Fill, effects), then each clipped layer blends
+    with what lies below it in its own mode, only inside the base's shape S (the base's
+    pixels through its masks, not its Fill nor its effects, times its opacity):
+    result = before + S * (drawn - before), per clipped layer, premultiplied. Its overlays,
+    satins and inner glows then lie over the clipped layers, unless Blend Interior Effects as
+    Group made them part of the base's own colours (`_interior_split`)."""
+    split = None if base.blend_interior else _interior_split(base)
+    _draw_node(painter, base if split is None else split[0], region)
+    buffer = painter.buffer
+    inside = _content_box(base, buffer.box).intersect(region)
+    if inside.is_empty():
+        return
+    shape = _clip_shape(base, inside, buffer.precise)
+    for node in clipped:
+        if not node.visible:
+            continue
+        painter.close()
+        before = buffer.read_float(inside)
+        _draw_node(painter, node, inside)
+        painter.close()
+        after = buffer.read_float(inside)
+        buffer.write_float(inside, before + (after - before) * shape)
+    if split is not None:  # made over all of its shape in the buffer, drawn inside `region`
+        painter.close()
+        whole = _interior_window(base, buffer.box, split[1], inside)
+        _interior_onto(buffer, whole, base, split[1], inside, base.opacity, canvas=True)
+
+
+# The interior effects a clipping base draws over its clipped layers (Photoshop's, as its
+# thumbnail of psd-tools' blend-and-clipping.psd shows: a base's Color Overlay covers the
+# layers clipped to it, except with Blend Interior Effects as Group on and Blend Clipped
+# Layers as Group off). Its inner shadows and bevels stay under them (not measured).
+_INTERIOR_KINDS = ("pattern_overlays", "gradient_overlays", "color_overlays", "satins",
+                   "inner_glows")
+# Per base layer: (its style, a stand-in drawn without those effects, its other effects,
+# those effects alone).
+_split_cache: "weakref.WeakKeyDictionary[Layer, tuple]" = weakref.WeakKeyDictionary()
+
+
+def _interior_split(base: Node) -> Optional[tuple[Layer, "layer_effects.LayerEffects"]]:
+    """For a styled layer that is a clipping base with overlays, satins or inner glows:
+    (a stand-in for it drawn without them, a style of them alone); None otherwise. The
+    stand-in is kept per base (its images are then kept as the base's are) and takes the
+    base's state at each call."""
+    if not isinstance(base, Layer) or not base.draws_style():
+        return None
+    effects = base.effects
+    if not any(e.enabled for kind in _INTERIOR_KINDS for e in getattr(effects, kind)):
+        return None
+    kept = _split_cache.get(base)
+    if kept is None or kept[0] is not effects:
+        from dataclasses import replace
+
+        others = ("drop_shadows", "strokes", "outer_glows", "inner_shadows", "bevels")
+        kept = (effects, copy.copy(base), replace(effects, **{k: () for k in _INTERIOR_KINDS}),
+                replace(effects, **{k: () for k in others}))
+        _split_cache[base] = kept
+    _, stand_in, rest, alone = kept
+    stand_in.__dict__.update(base.__dict__)
+    stand_in.effects = rest
+    return stand_in, alone
+
+
+def _interior_window(base: Layer, canvas: Box, effects, box: Box) -> Box:
+    """Where a base's interior effects (`_interior_split`) are made to draw canvas box `box`
+    exactly: `box` grown by how far they reach inside the base (a glow's edge), within its
+    whole box; all of that box for a gradient or pattern overlay (laid out on the shape's
+    bounds)."""
+    whole = _interior_box(base, canvas, effects)
+    if effects.gradient_overlays or effects.pattern_overlays:
+        return whole
+    return box.expand(effects.reach()).intersect(whole)
+
+
+def _interior_box(base: Layer, canvas: Box, effects) -> Box:
+    """Where a base's interior effects are made (`_interior_onto`): its whole box (a fill
+    layer's, where it shows around `canvas`), so that a redrawn strip gives what the whole
+    gives."""
+    if isinstance(base, FillLayer):
+        return base.content_bounds(canvas.expand(effects.reach()))
+    return base.bounds()
+
+
+def _interior_onto(buffer: PixelBuffer, box: Box, base: Layer, effects,
+                   inside: Optional[Box] = None, opacity: int = 255,
+                   canvas: bool = False) -> None:
+    """A clipping base's overlays, satins and inner glows (`effects`, `_interior_split`)
+    over what `buffer` holds inside canvas box `box`, within the base's own shape S, each at
+    full strength (over a faded Fill it adds coverage; with Blend Interior Effects as Group
+    the Fill fades them too), as `styled_layers` lays them over a layer (its
+    `interior_shape`; S is its whole box with Transparency Shapes Layer off). The buffer holds
+    the base and its clipped layers (inside S), or with
+    `canvas` the whole canvas there: then the part S of each pixel is drawn over and the
+    rest, 1 - S, kept. Written inside `inside` (default all of `box`) at `opacity`."""
+    fill = base.fill_opacity
+    if base.blend_interior and fill < 255:
+        from dataclasses import replace
+
+        effects = replace(effects, **{k: tuple(replace(e, opacity=e.opacity * fill / 255.0)
+                                               for e in getattr(effects, k))
+                                      for k in _INTERIOR_KINDS})
+    if base.transparency_shapes:
+        shape = _clip_shape(base, box, buffer.precise, faded=False)
+    else:  # (Transparency Shapes Layer off: over the base's whole box)
+        shape = np.ones((box.h, box.w, 1), np.float32)
+    held = np.zeros((box.h, box.w, 4), np.float32)  # (beyond the buffer: made, not drawn)
+    there = box.intersect(buffer.box)
+    held[there.translate(-box.x, -box.y).slices()] = buffer.read_float(there)
+    rgba = unpremultiply(held)
+    if canvas:
+        rgba[..., 3:4] *= shape
+    made = layer_effects.styled_layers(rgba, effects, 1.0, shape[..., 0], (box.x, box.y),
+                                       _document_canvas(base), False, shape[..., 0])[0][0]
+    after = np.concatenate([made[..., :3] * made[..., 3:4], made[..., 3:4]], axis=-1)
+    if canvas:
+        after += (1.0 - shape) * held
+    inside = (box if inside is None else inside.intersect(box)).intersect(buffer.box)
+    local = inside.translate(-box.x, -box.y).slices()
+    before = held[local]
+    buffer.write_float(inside, before + (after[local] - before) * np.float32(opacity / 255.0))
+
+
+def _clip_shape(base: Node, box: Box, precise: bool, faded: bool = True) -> np.ndarray:
+    """The shape (h x w x 1 float, over canvas box `box`) that layers clipped apart to
+    `base` show through: its own pixels' alpha through its masks (a group's composite's),
+    without its Fill or effects, times its opacity (unless not `faded`)."""
+    temp = PixelBuffer(box.w, box.h, precise, (box.x, box.y))
+    inner = _Painter(temp)
+    if isinstance(base, FillLayer):
+        _draw_fill(inner, base, box, "normal", 255)
+    elif isinstance(base, Layer):
+        if not base.is_empty():
+            mask = base.active_mask()
+            if mask is None:
+                inner.draw(_layer_image(base), base.bounds(), box, "normal", 255)
+            else:
+                _draw_masked(inner, base, mask, box, "normal", 255)
+    else:
+        assert isinstance(base, Group)
+        _draw_nodes(inner, base.children, box)
+        inner.close()
+        if base.active_mask() is not None:
+            _mask_buffer(temp, base.active_mask(), box)
+    inner.close()
+    return temp.read_float(box)[..., 3:4] * np.float32(base.opacity / 255.0 if faded else 1.0)
 
 
 def _pass_through_content(painter: _Painter, group: Group, box: Box,
@@ -1045,14 +1324,23 @@ def _styled_group_images(group: Group, shown: Box, precise: bool
         inner = _Painter(temp)
         _draw_nodes(inner, group.children, window)
         inner.close()
-        mask = group.active_mask()
+        mask, _ = _effect_masks(group)  # (its active mask unless one hides the effects)
         if mask is not None:
             _mask_buffer(temp, mask, window)
         padded[window.translate(-box.x, -box.y).slices()] = \
             unpremultiply(temp.read_float(window))
     # Its Fill fades its composite, not its effects (made from the full composite), as
     # for a styled layer.
-    return layer_effects.styled_layers(padded, effects, fill=group.fill_opacity / 255.0), box
+    images = layer_effects.styled_layers(padded, effects, fill=group.fill_opacity / 255.0,
+                                         interior_group=group.blend_interior,
+                                         interior_shape=_interior_shape(
+                                             group, box, group.composite_bounds()))
+    _, hiding = _effect_masks(group)
+    if hiding is not None:  # Layer / Vector Mask Hides Effects: its mask hides them all
+        cover = hiding.coverage(box) * np.float32(1 / 255)
+        for image, _ in images:
+            image[..., 3] *= cover
+    return images, box
 
 
 def _draw_styled_group(painter: _Painter, group: Group, region: Box) -> None:
@@ -1089,7 +1377,8 @@ def _content_key(group: Group) -> tuple:
         mask = node.mask
         return (Same(node, node.vector_mask), node.effects, node.revision,
                 None if mask is None else (Same(mask.pixels), mask.x, mask.y, mask.enabled,
-                                           mask.default, mask.density, mask.feather))
+                                           mask.default, mask.density, mask.feather)) \
+            + tuple(getattr(node, attr) for attr, _, _, _ in BLENDING_OPTIONS)
 
     def node_key(node: Node) -> tuple:
         out = own_key(node) + (node.visible, node.opacity, node.blend_mode, node.clipping,
@@ -1986,7 +2275,7 @@ def _self_and_below(node: Node) -> Iterator[Node]:
 def _blends_normally(node: Node) -> bool:
     if not node.visible:
         return True
-    if node.knockout != "none" or not all(node.channels):
+    if node.knockout != "none" or not all(node.channels) or not node.blend_clipped:
         # Advanced Blending reads what lies below the node: not a layer to pre-flatten.
         return False
     # A style's shadows and strokes in other modes blend onto what lies below the layer:

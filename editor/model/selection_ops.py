@@ -134,17 +134,10 @@ def wand_mask(doc: Document, x: int, y: int, tolerance: int = 32, contiguous: bo
 
     if not (0 <= x < doc.width and 0 <= y < doc.height):
         return np.zeros((doc.height, doc.width), np.uint8)
-    if on_mask:  # the mask's values as an opaque grey picture
-        grey = layer.mask.raw_crop(doc.canvas)
-        image = np.dstack([grey, grey, grey, np.full_like(grey, 255)])
-    elif layer is not None:
-        image = layer.canvas_crop(doc.canvas)
-    else:
-        image = composite_document(doc)
+    image = _sampled(doc, layer, on_mask)
     seed = image[y, x].astype(np.int16)
     if not contiguous:
-        near = (np.abs(image.astype(np.int16) - seed) <= tolerance).all(axis=-1)
-        return near.astype(np.uint8) * 255
+        return _within(image, seed, seed, tolerance).astype(np.uint8) * 255
     # OpenCV floods 3-channel images: colour premultiplied by alpha, so transparent pixels
     # are alike whatever colour they keep, then alpha checked apart.
     alpha = image[..., 3:4].astype(np.uint16)
@@ -156,6 +149,57 @@ def wand_mask(doc: Document, x: int, y: int, tolerance: int = 32, contiguous: bo
     cv2.floodFill(np.ascontiguousarray(rgb), flood, (int(x), int(y)), 0, t, t,
                   8 | cv2.FLOODFILL_FIXED_RANGE | cv2.FLOODFILL_MASK_ONLY | (2 << 8))
     return np.where(flood[1:-1, 1:-1] == 2, 255, 0).astype(np.uint8)
+
+
+def _sampled(doc: Document, layer: Optional[Node], on_mask: bool = False) -> np.ndarray:
+    """The picture the Magic Wand (and Grow, Similar) sample: `layer`'s pixels, its layer
+    mask's values (`on_mask`) or, without a layer, what the canvas shows."""
+    if on_mask:  # the mask's values as an opaque grey picture
+        grey = layer.mask.raw_crop(doc.canvas)
+        return np.dstack([grey, grey, grey, np.full_like(grey, 255)])
+    if layer is not None:
+        return layer.canvas_crop(doc.canvas)
+    return composite_document(doc)
+
+
+def _within(image: np.ndarray, low: np.ndarray, high: np.ndarray, tolerance: int) -> np.ndarray:
+    """Where every channel of `image` lies within `tolerance` of the range low..high."""
+    wide = image.astype(np.int16)
+    return ((wide >= low - tolerance) & (wide <= high + tolerance)).all(axis=-1)
+
+
+def grown_by_colour(doc: Document, mask: np.ndarray, tolerance: int = 32,
+                    contiguous: bool = True, layer: Optional[Node] = None) -> np.ndarray:
+    """Select > Grow (`contiguous`) and Similar: the selection with the pixels whose colour
+    (and alpha) lies within the Magic Wand's `tolerance` of the range of colours selected
+    (pixels at least half selected), in `layer` or what the canvas shows; for Grow only
+    those connected to the selection (8 neighbours, as the wand floods)."""
+    import cv2
+
+    image = _sampled(doc, layer)
+    chosen = mask >= 128
+    if not chosen.any():
+        return mask.copy()
+    colours = image[chosen]
+    near = _within(image, colours.min(axis=0).astype(np.int16),
+                   colours.max(axis=0).astype(np.int16), tolerance) | chosen
+    if contiguous:
+        count, labels = cv2.connectedComponents(near.astype(np.uint8), connectivity=8)
+        touching = np.zeros(count, bool)
+        touching[np.unique(labels[chosen])] = True
+        touching[0] = False  # (label 0: not near)
+        near = touching[labels]
+    return np.maximum(mask, near.astype(np.uint8) * 255)
+
+
+def grow(doc: Document, tolerance: int, contiguous: bool, layer: Optional[Node] = None) -> None:
+    """Select > Grow (`contiguous`) or Select > Similar (`grown_by_colour`): one step."""
+    what = "Grow" if contiguous else "Similar"
+    mask = current_mask(doc)
+    if mask is None:
+        raise DocumentError(f"Select an area first: {what} adds the pixels of colours like "
+                            "the selected ones.")
+    select_mask(doc, grown_by_colour(doc, mask, tolerance, contiguous, layer), "replace", what)
 
 
 def layer_pixels_mask(doc: Document, layer: Layer) -> np.ndarray:
@@ -200,3 +244,95 @@ def reselect(doc: Document) -> None:
         select_mask(doc, mask, "replace", "Reselect")
     elif box is not None:
         doc.set_selection(box, "Reselect")
+
+
+# -- Select > Modify ------------------------------------------------------------------------------------
+MODIFY_LIMITS = {"expand": 500, "contract": 500, "smooth": 500, "border": 200}  # Photoshop's
+
+
+def _distance_to(target: np.ndarray, beyond: Optional[bool]) -> np.ndarray:
+    """The Euclidean distance (px, pixel centre to centre) from each pixel to the nearest
+    pixel of `target` (bool). Beyond the array's edge the pixels are `beyond` (None: as
+    the edge pixel next to them)."""
+    import cv2
+
+    free = np.where(target, 0, 255).astype(np.uint8)
+    if beyond is None:
+        free = cv2.copyMakeBorder(free, 1, 1, 1, 1, cv2.BORDER_REPLICATE)
+    else:
+        free = cv2.copyMakeBorder(free, 1, 1, 1, 1, cv2.BORDER_CONSTANT,
+                                  value=0 if beyond else 255)
+    return cv2.distanceTransform(free, cv2.DIST_L2, cv2.DIST_MASK_PRECISE)[1:-1, 1:-1]
+
+
+def _grown(part: np.ndarray, amount: int) -> np.ndarray:
+    """The selection grown by `amount` px: every pixel whose centre lies within `amount`
+    of a selected one (at least half selected), its edge anti-aliased over the next pixel;
+    a soft edge reaching further stays."""
+    d = _distance_to(part >= 128, None)  # (beyond the canvas it is cut off anyway)
+    ramp = np.clip(amount + 1 - d, 0, 1) * 255
+    return np.maximum(part, np.round(ramp).astype(np.uint8))
+
+
+def _shrunk(part: np.ndarray, amount: int, canvas_edge: bool) -> np.ndarray:
+    """The selection shrunk by `amount` px: a pixel stays when no unselected one lies within
+    `amount` of it (as `_grown`, the other way); beyond the edge it is unselected only
+    with `canvas_edge`."""
+    d = _distance_to(part < 128, True if canvas_edge else None)
+    ramp = np.clip(d - amount, 0, 1) * 255
+    return np.minimum(part, np.round(ramp).astype(np.uint8))
+
+
+def modified(mask: np.ndarray, how: str, amount: int, at_canvas_bounds: bool = False) -> np.ndarray:
+    """`mask` (canvas-sized uint8) as Select > Modify leaves it. Expand and Contract grow or
+    shrink it by `amount` px (Euclidean distance transforms: the corners round off, as
+    Photoshop's do; the new edge is anti-aliased); Smooth keeps a pixel selected when more
+    than half of the disc of radius `amount` around it is (Photoshop's rule), which takes
+    away specks and rounds corners; Border selects a band `amount` px wide centred on the
+    edge, its sides softened. The canvas edge is an edge of the selection only with
+    `at_canvas_bounds` (Photoshop's "Apply effect at canvas bounds"; off by default)."""
+    import cv2
+
+    if how not in MODIFY_LIMITS:
+        raise ValueError(f"unknown selection change {how!r}")
+    amount = int(amount)
+    if not 1 <= amount <= MODIFY_LIMITS[how]:
+        raise DocumentError(f"{how.capitalize()} takes 1 to {MODIFY_LIMITS[how]} px, "
+                            f"not {amount}.")
+    box = mask_bounds(mask)
+    out = np.zeros_like(mask)
+    if box is None:
+        return out
+    # Only the selection's box, grown by how far the change reaches, is worked on: beyond
+    # it every pixel stays unselected. A side of that box inside the canvas lies beyond the
+    # selection, so only at the canvas edge does the border rule matter.
+    reach = {"expand": amount, "contract": 0, "smooth": 0, "border": amount + 2}[how]
+    area = box.expand(reach + 1).clip(mask.shape[1], mask.shape[0])
+    part = np.ascontiguousarray(mask[area.slices()])
+    edge = cv2.BORDER_CONSTANT if at_canvas_bounds else cv2.BORDER_REPLICATE
+    if how == "expand":
+        result = _grown(part, amount)
+    elif how == "contract":
+        result = _shrunk(part, amount, at_canvas_bounds)
+    elif how == "smooth":
+        disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE,
+                                         (2 * amount + 1, 2 * amount + 1)).astype(np.float32)
+        mean = cv2.filter2D(part.astype(np.float32), -1, disc / disc.sum(), borderType=edge)
+        result = np.where(mean > 127.5, 255, 0).astype(np.uint8)
+    else:
+        outer = _grown(part, (amount + 1) // 2)
+        inner = _shrunk(part, amount // 2, at_canvas_bounds) if amount >= 2 else part
+        band = np.minimum(outer, 255 - inner)
+        result = feathered(band, amount / 4) if amount >= 4 else band
+    out[area.slices()] = result
+    return out
+
+
+def modify(doc: Document, how: str, amount: int, at_canvas_bounds: bool = False) -> None:
+    """Select > Modify > Expand, Contract, Smooth or Border (`modified`) on the current
+    selection (box or painted mask): one undo step."""
+    mask = current_mask(doc)
+    if mask is None:
+        raise DocumentError(f"Select an area first: {how.capitalize()} changes the selection.")
+    select_mask(doc, modified(mask, how, amount, at_canvas_bounds), "replace",
+                f"{how.capitalize()} Selection")

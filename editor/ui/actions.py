@@ -134,7 +134,7 @@ class ActionSpec:
     tip: Optional[str] = None
     enabled: Rule = always
     menu: Optional[str] = None        # file, edit, layer, select, view, help; None: keys only
-    after: Optional[str] = None       # the action it follows in that menu; None: at the end
+    after: Optional[str] = None       # the action or submenu it follows there; None: at end
     separator: bool = False           # a separator before it
     checkable: bool = False
     checked: Optional[Rule] = None    # for a checkable action: when it shows checked
@@ -202,7 +202,10 @@ def _place_contributed(window: "MainWindow", menus: dict[str, QMenu]) -> None:
     for spec in window.contributed:
         if spec.menu is None:
             continue
-        anchor = window.actions[spec.after] if spec.after else None
+        anchor = None
+        if spec.after:  # an action, or a submenu placed before
+            anchor = window.actions[spec.after] if spec.after in window.actions \
+                else menus[spec.after].menuAction()
         if isinstance(spec, SubmenuSpec):
             submenu = QMenu(spec.text, window)
             submenu.setObjectName(f"menu_{spec.name}")

@@ -132,8 +132,9 @@ def ask_layer_style(parent: QWidget, effects, kind: str, preview=None, global_an
                     patterns: tuple = (), blending=None, preview_blending=None):
     """The Layer Style dialog (`style_dialog.py`) on `effects` (LayerEffects or None) showing
     `kind`'s settings, each change shown through `preview(effects)`; the style OK gives, or
-    None for Cancel. Given `blending` ((knockout, channels): its Advanced Blending, changes
-    shown through `preview_blending(knockout, channels)`), OK gives (style, blending)."""
+    None for Cancel. Given `blending` ((knockout, channels[, the flags of
+    layers.BLENDING_OPTIONS]): its Advanced Blending, changes shown through
+    `preview_blending(*blending)`), OK gives (style, blending)."""
     from .style_dialog import LayerStyleDialog
 
     dialog = LayerStyleDialog(parent, effects, kind, preview, global_angle, patterns,

@@ -1,5 +1,6 @@
-"""The Layer menu's own commands: new layer or group, duplicate, delete, rename, show/hide,
-lock, Arrange, group/ungroup, Merge Down, Flatten Image and Trim Layer to Content.
+"""The Layer menu's own commands: new layer or group, duplicate, Layer via Copy / Cut,
+delete, rename, show/hide, lock, Arrange, Align, group/ungroup, Merge Down, Merge Visible,
+Stamp Visible, Flatten Image and Trim Layer to Content.
 
 Each is one `Document` operation (one undo step); other modules place their items
 after these (Decompose after Trim, Layer Mask at the end, ...).
@@ -8,14 +9,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from editor.model import Document, Group, Layer
+from editor.model import Document, Group, Layer, align_ops, edit_ops
 
-from .actions import (ActionSpec, SubmenuSpec, can_merge_down, has_doc, has_node, is_group,
-                      is_pixel_layer, run_on_doc)
+from .actions import (ActionSpec, Context, SubmenuSpec, can_merge_down, has_doc, has_node,
+                      is_group, is_pixel_layer, run_on_doc)
 
 if TYPE_CHECKING:
     from .actions import Spec
     from .window_api import EditorWindow
+
+
+def can_cut_to_layer(c: Context) -> bool:
+    """Layer via Cut: a pixel layer and a selection to cut from it."""
+    return is_pixel_layer(c) and c.has_selection
 
 
 class LayerCommands:
@@ -24,15 +30,19 @@ class LayerCommands:
 
     def action_specs(self) -> list["Spec"]:
         def item(name, text, slot, keys=None, icon=None, enabled=has_node, menu="layer",
-                 separator=False) -> ActionSpec:
+                 separator=False, tip=None) -> ActionSpec:
             return ActionSpec(name, text, slot, keys, icon=icon, enabled=enabled, menu=menu,
-                              separator=separator)
+                              separator=separator, tip=tip)
 
         return [
             item("new_layer", "&New Layer", self.new_layer, "Shift+Ctrl+N", "layer-new", has_doc),
             item("new_group", "New &Group", self.new_group, icon="folder", enabled=has_doc),
-            item("duplicate", "&Duplicate Layer", self.duplicate_layer, "Ctrl+J",
-                 "layer-duplicate"),
+            item("duplicate", "&Duplicate Layer", self.duplicate_layer, icon="layer-duplicate"),
+            # Photoshop's Ctrl+J: the selected pixels to a new layer, or without a
+            # selection a duplicate (`edit_ops.layer_via_copy`).
+            item("layer_via_copy", "Layer via &Copy", lambda: self.layer_via(False), "Ctrl+J"),
+            item("layer_via_cut", "Layer via Cu&t", lambda: self.layer_via(True),
+                 "Shift+Ctrl+J", enabled=can_cut_to_layer),
             item("delete_layer", "De&lete Layer", self.delete_layer, icon="layer-delete"),
             item("rename_layer", "&Rename Layer…", self.rename_layer),
             item("toggle_visible", "Show/&Hide Layer", self.toggle_visible, "Ctrl+,", "eye",
@@ -41,16 +51,29 @@ class LayerCommands:
             item("toggle_lock_transparency", "Lock &Transparent Pixels",
                  self.toggle_lock_transparency, "/", "lock-transparency"),
             SubmenuSpec("arrange", "&Arrange", menu="layer"),
+            item("bring_to_front", "Bring to Fr&ont", lambda: self.arrange_end(True),
+                 ["Shift+Ctrl+]", "Ctrl+}"], menu="arrange"),
             item("bring_forward", "Bring &Forward", lambda: self.raise_layer(1), "Ctrl+]",
                  menu="arrange"),
             item("send_backward", "Send &Backward", lambda: self.raise_layer(-1), "Ctrl+[",
                  menu="arrange"),
+            item("send_to_back", "Send to B&ack", lambda: self.arrange_end(False),
+                 ["Shift+Ctrl+[", "Ctrl+{"], menu="arrange"),
+            SubmenuSpec("align", "Ali&gn", menu="layer"),
+            *(item(f"align_{edge}", f"&{label}", (lambda e=edge: self.align(e)),
+                   icon=f"align-{edge}", menu="align", separator=edge == "left",
+                   enabled=has_doc, tip=f"Align {label}")
+              for edge, (label, _, _) in align_ops.EDGES.items()),
             item("group", "&Group Layers", self.group_layers, "Ctrl+G", "layer-group",
                  separator=True),
             item("ungroup", "&Ungroup Layers", self.ungroup_layers, "Shift+Ctrl+G",
                  enabled=is_group),
             item("merge_down", "&Merge Down", self.merge_down, "Ctrl+E", "merge-down",
                  can_merge_down, separator=True),
+            item("merge_visible", "Merge &Visible", self.merge_visible, "Shift+Ctrl+E",
+                 enabled=has_doc),
+            item("stamp_visible", "&Stamp Visible", self.stamp_visible, "Shift+Ctrl+Alt+E",
+                 enabled=has_doc),
             item("flatten", "&Flatten Image", self.flatten, enabled=has_doc),
             item("trim", "&Trim Layer to Content", self.trim_layer, enabled=is_pixel_layer),
         ]
@@ -100,6 +123,34 @@ class LayerCommands:
                 d.raise_node(node, steps)
 
         self._op("Could not move the layer", op)
+
+    def arrange_end(self, front: bool) -> None:
+        """Bring to Front / Send to Back: to the top or bottom of the node's own group
+        (Photoshop's); clipping follows `Document.reorder`'s rules."""
+        def op(d: Document) -> None:
+            node = d.active
+            if node is None:
+                return
+            siblings = node.parent.children
+            target = len(siblings) - 1 if front else 0
+            if node.index() != target:
+                d.reorder(node, node.parent, target)
+
+        self._op("Could not move the layer", op)
+
+    def layer_via(self, cut: bool) -> None:
+        self._op(f"Could not make a layer via {'cut' if cut else 'copy'}",
+                 lambda d: edit_ops.layer_via_copy(d, d.active, cut))
+
+    def align(self, edge: str) -> None:
+        nodes = self.window.layers_panel.selected_nodes()
+        self._op("Could not align the layers", lambda d: align_ops.align(d, nodes, edge))
+
+    def merge_visible(self) -> None:
+        self._op("Could not merge the visible layers", lambda d: d.merge_visible())
+
+    def stamp_visible(self) -> None:
+        self._op("Could not stamp the visible layers", lambda d: d.stamp_visible())
 
     def merge_down(self) -> None:
         self._op("Could not merge the layers",

@@ -840,7 +840,7 @@ class LayersPanel(QWidget):
         buttons.addStretch(1)
         for name, action, tip in (("layer-group", "group", "Group layers (Ctrl+G)"),
                                   ("merge-down", "merge_down", "Merge down (Ctrl+E)"),
-                                  ("layer-duplicate", "duplicate", "Duplicate layer (Ctrl+J)"),
+                                  ("layer-duplicate", "duplicate", "Duplicate layer"),
                                   ("layer-new", "new_layer", "New layer (Shift+Ctrl+N)"),
                                   ("layer-delete", "delete_layer", "Delete layer")):
             button = QToolButton()

@@ -1,4 +1,5 @@
-"""The Select menu: All, Deselect, Reselect, Inverse, Feather; Shift+M / Shift+L / Shift+G /
+"""The Select menu: All, Deselect, Reselect, Inverse, Feather, Modify (Border, Smooth,
+Expand, Contract), Grow, Similar; Shift+M / Shift+L / Shift+G /
 Shift+U switch the marquee, lasso, fill and shape tools' shapes (Shift+P the Pen group's
 tools); Ctrl+click on a layer's thumbnail selects its pixels.
 
@@ -9,15 +10,62 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QInputDialog,
+                               QSpinBox, QVBoxLayout)
 
 from editor.model import Layer, selection_ops
 
-from .actions import ActionSpec, Context, has_doc, has_selection, run_on_doc
+from .actions import ActionSpec, Context, SubmenuSpec, has_doc, has_selection, run_on_doc
 from .tools.toolbox import GROUPS, next_in_group
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
+
+
+# Select > Modify: id -> (title, the amount's label, whether the canvas edge may count as
+# an edge of the selection: Photoshop's "Apply effect at canvas bounds"), in its order.
+MODIFY_DIALOGS = {
+    "border": ("Border", "Width", False),
+    "smooth": ("Smooth", "Sample Radius", True),
+    "expand": ("Expand", "Expand By", False),
+    "contract": ("Contract", "Contract By", True),
+}
+
+
+class ModifySelectionDialog(QDialog):
+    """Select > Modify's small dialog: an amount in pixels (and, for Smooth and Contract,
+    whether the canvas edge counts as an edge of the selection)."""
+
+    def __init__(self, parent, how: str, amount: int, at_bounds: bool):
+        super().__init__(parent)
+        title, label, has_bounds = MODIFY_DIALOGS[how]
+        self.setWindowTitle(f"{title} Selection")
+        self.setObjectName(f"{title}SelectionDialog")
+        self.setMinimumWidth(280)  # room for the title bar's text
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        self.amount = QSpinBox()
+        self.amount.setObjectName("ModifyAmount")
+        self.amount.setRange(1, selection_ops.MODIFY_LIMITS[how])
+        self.amount.setSuffix(" px")
+        self.amount.setValue(amount)
+        self.amount.setMinimumWidth(100)
+        form.addRow(f"{label}:", self.amount)
+        self.at_bounds = QCheckBox("Apply effect at canvas bounds")
+        self.at_bounds.setObjectName("ModifyAtBounds")
+        self.at_bounds.setChecked(at_bounds)
+        self.at_bounds.setVisible(has_bounds)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        if has_bounds:
+            layout.addWidget(self.at_bounds)
+        layout.addSpacing(6)
+        layout.addWidget(buttons)
+        self.amount.selectAll()
 
 
 def can_reselect(c: Context) -> bool:
@@ -43,6 +91,14 @@ class SelectCommands:
                        "Shift+Ctrl+I", enabled=has_doc, menu="select", after="reselect"),
             ActionSpec("feather", "&Feather…", self.feather, "Shift+F6", enabled=has_selection,
                        menu="select", after="inverse", separator=True),
+            SubmenuSpec("modify", "Modif&y", menu="select", after="feather"),
+            *(ActionSpec(f"modify_{how}", f"&{title}…", (lambda h=how: self.modify(h)),
+                         enabled=has_selection, menu="modify")
+              for how, (title, _, _) in MODIFY_DIALOGS.items()),
+            ActionSpec("grow", "&Grow", lambda: self.grow(True), enabled=has_selection,
+                       menu="select", after="modify"),
+            ActionSpec("similar", "Similar", lambda: self.grow(False), enabled=has_selection,
+                       menu="select", after="grow"),
             ActionSpec("cycle_marquee", "Switch Marquee Shape", lambda: self._cycle("marquee"),
                        "Shift+M"),
             ActionSpec("cycle_lasso", "Switch Lasso Shape", lambda: self._cycle("lasso"),
@@ -90,6 +146,36 @@ class SelectCommands:
         if ok:
             settings.set_value("select/feather", radius)
             self._op("feather", lambda d: selection_ops.feather(d, radius))
+
+    def modify(self, how: str) -> None:
+        """Select > Modify > Border, Smooth, Expand or Contract (`selection_ops.modify`), the
+        amount asked in a small dialog and remembered."""
+        w = self.window
+        if w.doc is None:
+            return
+        settings = w.settings
+        dialog = ModifySelectionDialog(w, how, settings.value(f"select/{how}", 5, int),
+                                       settings.value(f"select/{how}_at_bounds", False, bool))
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        amount, at_bounds = dialog.amount.value(), dialog.at_bounds.isChecked()
+        settings.set_value(f"select/{how}", amount)
+        settings.set_value(f"select/{how}_at_bounds", at_bounds)
+        self._op(f"{how} the selection",
+                 lambda d: selection_ops.modify(d, how, amount, at_bounds))
+
+    def grow(self, contiguous: bool) -> None:
+        """Select > Grow and Similar with the Magic Wand's Tolerance and Sample All Layers
+        (its options bar's, remembered in the settings)."""
+        w = self.window
+        if w.doc is None:
+            return
+        settings = w.settings
+        tolerance = settings.value("tools/wand/tolerance", 32, int)
+        layer = None if settings.value("tools/wand/all_layers", False, bool) else w.doc.active
+        layer = layer if isinstance(layer, Layer) else None  # a group: what the canvas shows
+        self._op("grow the selection",
+                 lambda d: selection_ops.grow(d, tolerance, contiguous, layer))
 
     def layer_pixels(self, layer) -> None:
         """Ctrl+click on a thumbnail: the layer's pixels become the selection."""

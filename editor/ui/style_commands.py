@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from editor.model.layer_effects import EDITABLE
+from editor.model.layers import BLENDING_OPTIONS
 from editor.model.psd import global_angle
 
 from . import dialogs
@@ -20,6 +21,11 @@ from .actions import ActionSpec, Context, Spec, SubmenuSpec, run_on_doc
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
+
+
+def _options(flags) -> dict:
+    """Advanced Blending's flags, in `BLENDING_OPTIONS`' order, by attribute."""
+    return {attr: bool(on) for (attr, _, _, _), on in zip(BLENDING_OPTIONS, flags)}
 
 
 def styled(c: Context) -> bool:
@@ -97,17 +103,20 @@ class StyleCommands:
             except Exception as exc:
                 w.report(exc, "Could not show the layer style")
 
-        blending = (node.knockout, node.channels)
+        blending = (node.knockout, node.channels,
+                    tuple(getattr(node, attr) for attr, _, _, _ in BLENDING_OPTIONS))
 
-        def preview_blending(knockout, channels) -> None:
+        def preview_blending(knockout, channels, options=()) -> None:
             try:
                 doc.preview_blending(node, knockout, channels)
+                doc.preview_blending_options(node, _options(options))
             except Exception as exc:
                 w.report(exc, "Could not show the blending options")
 
         def restore() -> None:
             doc.preview_effects(node, before)
-            doc.preview_blending(node, *blending)
+            doc.preview_blending(node, *blending[:2])
+            doc.preview_blending_options(node, _options(blending[2]))
 
         try:
             chosen = dialogs.ask_layer_style(w, before, kind, preview, global_angle(doc),
@@ -119,6 +128,8 @@ class StyleCommands:
                         doc.set_effects(node, chosen[0], "Layer Style")
                     doc.set_knockout(node, chosen[1][0])
                     doc.set_channels(node, chosen[1][1])
+                    for attr, on in _options(chosen[1][2]).items():
+                        doc.set_blending_option(node, attr, on)
         except Exception as exc:
             restore()
             w.report(exc, "Could not change the layer style")

@@ -3,10 +3,15 @@ Drop Shadow, Stroke, Color Overlay, Outer Glow, Inner Shadow, Inner Glow, Gradie
 Pattern Overlay, Bevel & Emboss and Satin (a checkbox each: the effect's `enabled`), on the
 right the settings of the one selected; below them Advanced Blending (given `blending`): the
 Knockout (None / Shallow / Deep) and the R, G, B channels the layer's blending changes
-(`layers.Node.knockout`, `channels`), shown at once through `preview_blending`:
+(`layers.Node.knockout`, `channels`) and, given a third item, the flags of
+`layers.BLENDING_OPTIONS` (Blend Interior Effects as Group...), shown at once through
+`preview_blending`:
 
 - Drop Shadow: blend mode, colour, opacity, angle, Use Global Light, distance, spread, size;
-- Stroke: size, position (outside / inside / center), blend mode, opacity, colour;
+- Stroke: size, position (outside / inside / center), blend mode, opacity, colour, and
+  its Fill Type (Color; Gradient: "Gradient…", the Gradient Fill dialog as a Gradient
+  Overlay's, and Shape Burst; Pattern: "Pattern…" as a Pattern Overlay's), the rows of
+  the other fill types hidden;
 - Color Overlay: blend mode, colour, opacity;
 - Outer Glow: blend mode, colour, opacity, spread, size, range;
 - Inner Shadow: a Drop Shadow's, choke for spread;
@@ -15,8 +20,8 @@ Knockout (None / Shallow / Deep) and the R, G, B channels the layer's blending c
   dialog, `gradient_dialog.py`, the same settings as a Gradient fill layer's);
 - Pattern Overlay: blend mode, opacity, and its pattern ("Pattern…": the Pattern Fill
   dialog, choosing among the document's patterns; a new one starts with the first);
-- Bevel & Emboss (technique Smooth): style (Outer / Inner Bevel, Emboss, Pillow Emboss),
-  depth, direction (up / down), size, soften, angle, Use Global Light, altitude, the
+- Bevel & Emboss: style (Outer / Inner Bevel, Emboss, Pillow Emboss, Stroke Emboss),
+  technique (Smooth, Chisel Hard, Chisel Soft), depth, direction (up / down), size, soften, angle, Use Global Light, altitude, the
   highlight's and the shadow's mode, colour and opacity;
 - Satin: blend mode, colour, opacity, angle, distance, size, invert.
 
@@ -35,16 +40,17 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable, Optional
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDoubleSpinBox, QFormLayout,
                                QGroupBox, QHBoxLayout, QListWidget, QListWidgetItem,
                                QPushButton, QStackedWidget, QVBoxLayout, QWidget)
 
-from editor.model.adjustments import PatternFill
+from editor.model.adjustments import GradientFill, PatternFill
 from editor.model.layer_effects import (CONTOURS, EDITABLE, LayerEffects, PatternOverlay,
                                         contour_preset, first_of, with_first)
 from editor.model.layers import KNOCKOUTS
+from editor.model.layers import BLENDING_OPTIONS
 from engine.compose import BLEND_MODES
 
 from . import dialogs
@@ -64,7 +70,13 @@ FIELDS = {
                 ("position", "Position", "choice", None),
                 ("blend_mode", "Blend mode", "mode", None),
                 ("opacity", "Opacity", "number", (0, 100, " %")),
-                ("color", "Color", "color", None)),
+                ("color", "Color", "color", None),
+                # Fill Type: the colour above, or a Gradient or Pattern Overlay's settings
+                # (the rows of the others hidden: `_stroke_rows`).
+                ("fill_type", "Fill Type", "choice", None),
+                ("gradient", "Gradient", "settings", None),
+                ("shape_burst", "Shape Burst", "check", None),
+                ("pattern", "Pattern", "settings", None)),
     "color_overlays": (("blend_mode", "Blend mode", "mode", None),
                        ("color", "Color", "color", None),
                        ("opacity", "Opacity", "number", (0, 100, " %"))),
@@ -95,8 +107,9 @@ FIELDS = {
     "pattern_overlays": (("blend_mode", "Blend mode", "mode", None),
                          ("opacity", "Opacity", "number", (0, 100, " %")),
                          ("pattern", "Pattern", "settings", None)),
-    # Structure, then Shading (technique Smooth: the one drawn).
+    # Structure, then Shading.
     "bevels": (("style", "Style", "choice", None),
+               ("technique", "Technique", "choice", None),
                ("depth", "Depth", "number", (1, 1000, " %")),
                ("direction", "Direction", "choice", None),
                ("size", "Size", "number", (0, 250, " px")),
@@ -123,7 +136,14 @@ POSITIONS = (("outside", "Outside"), ("inside", "Inside"), ("center", "Center"))
 CHOICES = {"position": POSITIONS, "source": (("center", "Center"), ("edge", "Edge")),
            "direction": (("up", "Up"), ("down", "Down")),
            "style": (("outer_bevel", "Outer Bevel"), ("inner_bevel", "Inner Bevel"),
-                     ("emboss", "Emboss"), ("pillow_emboss", "Pillow Emboss"))}
+                     ("emboss", "Emboss"), ("pillow_emboss", "Pillow Emboss"),
+                     ("stroke_emboss", "Stroke Emboss")),
+           "technique": (("smooth", "Smooth"), ("chisel_hard", "Chisel Hard"),
+                         ("chisel_soft", "Chisel Soft")),
+           "fill_type": (("color", "Color"), ("gradient", "Gradient"), ("pattern", "Pattern"))}
+# The Stroke page's rows each Fill Type shows (the others hidden, as Photoshop swaps them).
+STROKE_FILL_ROWS = {"color": ("color",), "gradient": ("gradient", "shape_burst"),
+                    "pattern": ("pattern",)}
 # The contour pickers (Photoshop's Structure / Quality "Contour", a bevel's Shading "Gloss
 # Contour"), added after each kind's settings: a combo of the built-in contours
 # (`layer_effects.CONTOURS`), and "Custom" where the effect's own is none of them.
@@ -255,11 +275,22 @@ class LayerStyleDialog(QDialog):
             self.channel_boxes.append(check)
             row.addWidget(check)
         form.addRow("Channels", row)
+        self.option_boxes = []
+        if len(self.blending) > 2:  # Blend Interior Effects as Group...: a checkbox each
+            for (attr, _, _, label), on in zip(BLENDING_OPTIONS, self.blending[2]):
+                check = QCheckBox(label)
+                check.setObjectName(_object_name(attr, ""))
+                check.setChecked(on)
+                check.toggled.connect(lambda _: self._blending_changed())
+                self.option_boxes.append(check)
+                form.addRow(check)
         return box
 
     def _blending_changed(self) -> None:
         self.blending = (self.knockout.currentData(),
                          tuple(c.isChecked() for c in self.channel_boxes))
+        if self.option_boxes:
+            self.blending += (tuple(c.isChecked() for c in self.option_boxes),)
         if self._preview_blending is not None:
             self._preview_blending(*self.blending)
 
@@ -295,19 +326,33 @@ class LayerStyleDialog(QDialog):
                         widget.setChecked(value)
                     elif widget_kind == "settings":
                         widget.setText(_fill_text(value))
+                        _fill_icon(widget, value)
                     elif widget_kind == "contour":
                         _show_contour(widget, value)
                     else:
                         widget.setStyleSheet("background-color: rgb(%d, %d, %d)" % value)
                         widget.setText("#%02x%02x%02x" % value)
+            self._stroke_rows()
         finally:
             self._updating = False
+
+    def _stroke_rows(self) -> None:
+        """The Stroke page shows the rows of its Fill Type only."""
+        fill_type = self._effect("strokes").fill_type
+        for rows in STROKE_FILL_ROWS.values():
+            for field in rows:
+                widget = self.widgets[("strokes", field)]
+                widget.parentWidget().layout().setRowVisible(
+                    widget, field in STROKE_FILL_ROWS.get(fill_type, ()))
 
     # -- editing ---------------------------------------------------------------------------------
     def _change(self, kind: str, **values) -> None:
         if self._updating:
             return
         effect = replace(self._effect(kind), **values)
+        if values.get("fill_type") == "pattern" and effect.pattern.pattern is None \
+                and self._patterns:  # Photoshop's: a Pattern stroke starts with the first
+            effect = replace(effect, pattern=PatternFill(pattern=self._patterns[0]))
         if "enabled" not in values and first_of(self.effects, kind) is None:
             effect = replace(effect, enabled=True)  # a new effect's setting: it is wanted
         self._apply(with_first(self.effects, kind, effect))
@@ -369,6 +414,20 @@ class LayerStyleDialog(QDialog):
                                   "Color Picker (Effect Color)")
         if color is not None:
             self._change(kind, **{field: (color.red(), color.green(), color.blue())})
+
+
+def _fill_icon(button: QPushButton, settings) -> None:
+    """A gradient's or a pattern's picture on its button (the gradient bar's,
+    `gradient_bar.gradient_image`; the Pattern Fill's, `gradient_dialog.fill_image`)."""
+    from .gradient_bar import gradient_image
+    from .gradient_dialog import fill_image
+
+    picture = gradient_image if isinstance(settings, GradientFill) else fill_image
+    button.setIcon(QIcon(QPixmap.fromImage(picture(settings, *FILL_PICTURE))))
+    button.setIconSize(QSize(*FILL_PICTURE))
+
+
+FILL_PICTURE = (96, 14)  # a gradient's or pattern's picture on its button
 
 
 def _show_contour(combo: QComboBox, contour) -> None:

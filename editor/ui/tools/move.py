@@ -1,5 +1,6 @@
 """Move (V): drag the active layer or group; arrow keys nudge it by 1 px (Shift: 10 px).
-A drag starting on a guide moves the guide instead (onto a ruler: removes it).
+A drag starting on a guide moves the guide instead (onto a ruler: removes it). Its options
+bar also holds Layer > Align's six buttons.
 
 Auto-Select (the options bar, remembered; Ctrl held at the press turns it on or off for
 that press, as in Photoshop) first makes the layer under the cursor active, or with
@@ -20,9 +21,9 @@ from __future__ import annotations
 import itertools
 import math
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QCursor, QKeyEvent
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QToolButton, QWidget
 
 from editor.model import Layer, pick
 from editor.model.document import LockedError, raise_if_locked
@@ -212,6 +213,22 @@ class MoveTool(Tool):
         kind.setCurrentIndex(1 if self.auto_select_groups else 0)
         kind.currentIndexChanged.connect(lambda i: self._set("auto_select_groups", i == 1))
         row.addWidget(kind)
+        # Align (Layer > Align's actions: the Layers panel's chosen rows, or one layer to
+        # the selection), as Photoshop's Move options bar has it.
+        row.addSpacing(8)
+        for edge in ("top", "vcenter", "bottom", "left", "hcenter", "right"):
+            action = self.window.actions.get(f"align_{edge}")
+            if action is None:
+                continue
+            button = QToolButton()
+            button.setObjectName(f"MoveAlign_{edge}")
+            button.setDefaultAction(action)
+            button.setAutoRaise(True)
+            button.setIconSize(QSize(18, 18))
+            row.addWidget(button)
+            if edge == "bottom":
+                row.addSpacing(4)
+        row.addSpacing(8)
         hint = QLabel("Drag to move the active layer · arrow keys nudge 1 px (Shift: 10 px) · "
                       "Ctrl+T transforms")
         hint.setObjectName("Dim")
