@@ -388,14 +388,14 @@ def _fill(subpaths: list[Subpath], box: Box) -> np.ndarray:
     return raw.reshape(box.h, image.bytesPerLine())[:, :box.w].astype(np.float32) / 255
 
 
-def _outline(groups: list[list[Subpath]], far: Box):
+def _outline(groups: list[list[Subpath]]):
     """The combined shape of the components as one QPainterPath, their operations applied
-    as `_combine` applies them to coverages (from nothing; a subtract or intersect first
-    starts from everything: `far`, a box beyond what is drawn, so its edge is not seen)."""
+    as `_combine` applies them to coverages, from nothing (a shape that starts by
+    subtracting or intersecting is not stroked: `_stroke_coverage`)."""
     from PySide6 import QtCore, QtGui
 
     region = QtGui.QPainterPath()
-    for index, group in enumerate(groups):
+    for group in groups:
         part = QtGui.QPainterPath()
         part.setFillRule(QtCore.Qt.FillRule.OddEvenFill)
         for sub in group:
@@ -405,10 +405,6 @@ def _outline(groups: list[list[Subpath]], far: Box):
                                              for x, y in flatten(sub.knots, True)]))
             part.closeSubpath()
         op = group[0].operation
-        if op in (2, 3) and index == 0:
-            everything = QtGui.QPainterPath()
-            everything.addRect(far.x, far.y, far.w, far.h)
-            region = everything.subtracted(region)
         if op == 0:
             region = region.subtracted(part).united(part.subtracted(region))
         elif op == 1:
@@ -455,7 +451,7 @@ def _stroke_coverage(vector: VectorMask, stroke) -> tuple[np.ndarray, int, int]:
     if len(groups) > 1 and all(s.closed for s in subpaths):
         # Photoshop strokes the outline of the combined shape, not each shape in it: the
         # parts of a subpath inside a combined neighbour (or cut away) carry no stroke.
-        path = _outline(groups, _limit(vector.canvas).expand(int(stroke.width * 2) + 4))
+        path = _outline(groups)
     stroker = QtGui.QPainterPathStroker()
     # Inside and outside: a stroke twice as wide, half of it cut away by the path's fill.
     stroker.setWidth(stroke.width * (2 if inner else 1))
