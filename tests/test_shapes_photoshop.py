@@ -152,3 +152,37 @@ def test_a_stroke_goes_round_the_faint_parts_of_a_pixel_layer():
             assert error <= RASTER_STROKES[item.name][0], (item.name, error)
             checked += 1
     assert checked == len(RASTER_STROKES)
+
+
+def test_a_shape_in_hsb_colours_is_drawn_as_one_in_rgb(tmp_path):
+    """Photoshop writes a shape's fill and stroke colours as HSB descriptors at times
+    (psd-tools' descriptors/stroke-color-descriptors-hsb-with-rgb-mode.psd): such a shape
+    is ours, in the same colours, as its RGB twin (before, it went to psd-tools, which
+    without aggdraw drew it empty)."""
+    from psd_tools import PSDImage
+    from psd_tools.constants import Tag
+    from psd_tools.psd.descriptor import Descriptor, Double, UnitFloat
+    from psd_tools.terminology import Unit
+
+    from editor.model import FillLayer
+
+    source = os.path.join(FILES, "shape-layer.psd")
+    psd = PSDImage.open(source)
+    item = list(psd)[0]
+
+    def hsb(hue, saturation, brightness):
+        color = Descriptor(classID=b"HSBC")
+        color[b"H   "] = UnitFloat(value=float(hue), unit=Unit.Angle)
+        color[b"Strt"], color[b"Brgh"] = Double(saturation), Double(brightness)
+        return color
+
+    item.tagged_blocks.get_data(Tag.VECTOR_STROKE_CONTENT_DATA)[b"Clr "] = hsb(180, 100, 100)
+    stroke = item.tagged_blocks.get_data(Tag.VECTOR_STROKE_DATA)
+    stroke[b"strokeStyleContent"][b"Clr "] = hsb(300, 100, 100)
+    path = str(tmp_path / "hsb.psd")
+    psd.save(path)
+    doc = open_document(path)
+    shape = next(n for n in doc.nodes() if n.name == "Polygon 1")
+    assert isinstance(shape, FillLayer)
+    assert shape.settings.color == (0, 255, 255) and shape.stroke.color == (255, 0, 255)
+    assert np.array_equal(composite_document(doc), composite_document(open_document(source)))

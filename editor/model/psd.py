@@ -1580,7 +1580,19 @@ def read_fill(item, patterns: Optional[dict] = None) -> Optional[adjustments.Adj
 
 
 def _rgb(color) -> Optional[tuple[int, int, int]]:
-    """An 'RGBC' colour descriptor's (r, g, b) 0..255; None for any other colour."""
+    """An 'RGBC' colour descriptor's (r, g, b) 0..255, or an 'HSBC' one's (hue in degrees,
+    saturation and brightness in percent: Photoshop writes shapes' colours so at times,
+    psd-tools' stroke-color-descriptors-hsb-with-rgb-mode.psd); None for any other."""
+    if getattr(color, "classID", None) == b"HSBC":
+        import colorsys
+
+        try:
+            hsv = (float(color[b"H   "]) / 360.0 % 1.0, float(color[b"Strt"]) / 100.0,
+                   float(color[b"Brgh"]) / 100.0)
+        except (KeyError, TypeError, ValueError):
+            return None
+        return tuple(int(round(min(255.0, max(0.0, 255.0 * v))))
+                     for v in colorsys.hsv_to_rgb(*hsv))
     if color is None or getattr(color, "classID", None) != b"RGBC":
         return None
     try:
