@@ -11,7 +11,7 @@ import numpy as np
 from psd_tools import PSDImage
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDoubleSpinBox
-from scipy.ndimage import distance_transform_edt, gaussian_filter
+from scipy.ndimage import gaussian_filter
 
 from editor.model import Document, Group, Layer
 from editor.model.files import open_document, save_document
@@ -53,8 +53,11 @@ def on_canvas(layer: Layer) -> np.ndarray:
 
 
 def grown(alpha: np.ndarray, r: float) -> np.ndarray:
-    """The shape (alpha >= 1/2) grown by r with a one-pixel ramp (layer_effects' definition)."""
-    return np.maximum(alpha, np.clip(r + 0.5 - distance_transform_edt(alpha < 0.5), 0, 1))
+    """The shape grown by r from its edge, as a stroke grows it (layer_effects' definition,
+    written out in test_layer_effects)."""
+    from test_layer_effects import stroke_grown
+
+    return stroke_grown(alpha, r)
 
 
 def solid(rgb, alpha: np.ndarray) -> np.ndarray:

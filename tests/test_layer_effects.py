@@ -197,6 +197,19 @@ def grown(alpha: np.ndarray, r: float) -> np.ndarray:
     return np.maximum(alpha, np.clip(r + 0.5 - distance_transform_edt(alpha < 0.5), 0, 1))
 
 
+def stroke_grown(alpha: np.ndarray, r: float) -> np.ndarray:
+    """A stroke's shape grown by r from its edge, as the definition says: the edge lies
+    alpha - 1/2 beyond a pixel's centre (half a pixel beyond an opaque one), each pixel
+    covered by max over q of alpha(q) - |p - q| + r, alpha taken at five levels (the
+    lowest: any alpha at all)."""
+    best = np.full(alpha.shape, -np.inf)
+    for level in (0.5 / 255, 0.25, 0.5, 0.75, 254.5 / 255):
+        if (alpha >= level).any():
+            value = 1.0 if level > 254 / 255 else level
+            best = np.maximum(best, value - distance_transform_edt(alpha < level))
+    return np.maximum(alpha, np.clip(best + r, 0, 1))
+
+
 def straight(rgb, alpha) -> np.ndarray:
     out = np.empty(alpha.shape + (4,))
     out[..., :3] = np.asarray(rgb, float) / 255
@@ -249,13 +262,13 @@ def test_stroke_matches_its_definition(position):
     a = canvas_alpha(layer)
     own = layer.canvas_crop(doc.canvas) / 255.0
     if position == "outside":
-        paint = straight((250, 20, 20), grown(a, 3.0) * 0.8)
+        paint = straight((250, 20, 20), stroke_grown(a, 3.0) * 0.8)
         styled = [paint, own]
     else:
         if position == "inside":
-            ring = a - np.minimum(a, 1 - grown(1 - a, 3.0))
+            ring = a - np.minimum(a, 1 - stroke_grown(1 - a, 3.0))
         else:
-            ring = grown(a, 1.5) - (1 - grown(1 - a, 1.5))
+            ring = stroke_grown(a, 1.5) - (1 - stroke_grown(1 - a, 1.5))
         styled = [own, straight((250, 20, 20), ring * 0.8)]
     layer_only = blend_onto(np.zeros((H, W, 4)), styled[0], "normal", 1.0)
     layer_only = blend_onto(layer_only, styled[1], "normal", 1.0)
@@ -278,11 +291,11 @@ def test_stroke_blend_mode_matches_its_definition(position, tmp_path):
     own = layer.canvas_crop(doc.canvas) / 255.0
     out = premultiplied(background)
     if position == "outside":
-        ring = grown(a, 3.0) - a
+        ring = stroke_grown(a, 3.0) - a
         out = blend_onto(out, straight((250, 120, 20), ring * 0.8), "multiply", 1.0)
         out = blend_onto(out, own, "normal", 1.0)
     else:
-        ring = a - np.minimum(a, 1 - grown(1 - a, 3.0))
+        ring = a - np.minimum(a, 1 - stroke_grown(1 - a, 3.0))
         out = blend_onto(out, own, "normal", 1.0)
         out = blend_onto(out, straight((250, 120, 20), ring * 0.8), "multiply", 1.0)
     check(doc, unpremultiplied(out))
@@ -379,7 +392,7 @@ def test_shape_layer_stroke_and_shadow_match_their_definition(monkeypatch):
     moved[4:, 4:] = cover[:-4, :-4]
     out = blend_onto(premultiplied(background), straight((40, 0, 60), moved * 0.7),
                      "multiply", 1.0)
-    own = blend_onto(np.zeros((H, W, 4)), straight((250, 20, 20), grown(a, 4.0) * 0.8),
+    own = blend_onto(np.zeros((H, W, 4)), straight((250, 20, 20), stroke_grown(a, 4.0) * 0.8),
                      "normal", 1.0)
     own = blend_onto(own, straight((30, 120, 220), a), "normal", 1.0)
     out = blend_onto(out, unpremultiplied(own), "normal", 1.0)
@@ -406,7 +419,7 @@ def test_fill_opacity_fades_the_layer_not_its_stroke(fill):
     a = canvas_alpha(layer)
     own = layer.canvas_crop(doc.canvas) / 255.0
     own[..., 3] *= fill / 255
-    ring = grown(a, 3.0) - a  # outside the shape only: none under the faded layer
+    ring = stroke_grown(a, 3.0) - a  # outside the shape only: none under the faded layer
     styled = blend_onto(np.zeros((H, W, 4)), straight((250, 20, 20), ring), "normal", 1.0)
     styled = blend_onto(styled, own, "normal", 1.0)
     out = blend_onto(premultiplied(background), unpremultiplied(styled), "normal", 204 / 255)

@@ -22,8 +22,8 @@ from editor.model.patterns import Pattern
 from editor.model.render import composite_document
 
 from reference_compositing import blend_onto, premultiplied
-from test_layer_effects import (FILES, H, W, canvas_alpha, check, effects_of, grown, scene,
-                                unpremultiplied)
+from test_layer_effects import (FILES, H, W, canvas_alpha, check, effects_of, scene,
+                                stroke_grown, unpremultiplied)
 
 RED_TO_GREEN = GradientFill(stops=((0.0, (255, 0, 0)), (100.0, (0, 255, 0))), smoothness=0.0,
                             style="linear", angle=0.0, align=True)
@@ -55,7 +55,7 @@ def test_gradient_stroke_matches_its_definition():
     x 17..28, grown by 3), at its left edge; the layer over it."""
     stroke = Stroke(size=3.0, fill_type="gradient", gradient=RED_TO_GREEN, color=(9, 9, 9))
     doc, background, layer = scene(LayerEffects(strokes=(stroke,)))
-    cover = grown(canvas_alpha(layer), 3.0)
+    cover = stroke_grown(canvas_alpha(layer), 3.0)
     assert np.nonzero(cover.any(axis=0))[0][[0, -1]].tolist() == [14, 31]
     t = np.clip((np.arange(W) - 14) / 18.0, 0, 1)[None, :].repeat(H, 0)
     paint = np.stack([1 - t, t, 0 * t, cover], -1)
@@ -87,7 +87,7 @@ def test_pattern_stroke_matches_its_definition():
                     pattern=pattern)
     doc, background, layer = scene(LayerEffects(strokes=(stroke,)))
     a = canvas_alpha(layer)
-    ring = a - np.minimum(a, 1 - grown(1 - a, 2.0))
+    ring = a - np.minimum(a, 1 - stroke_grown(1 - a, 2.0))
     ys, xs = np.mgrid[:H, :W]
     paint = tile[ys % 3, xs % 4] / 255.0
     paint[..., 3] = ring * 0.9
@@ -118,10 +118,10 @@ def test_shape_burst_follows_the_distance_from_the_strokes_edges(position):
     middle = 3.0 if position == "outside" else 0.0
     t = np.clip(np.abs(signed_distance(a) - middle) / 3.0, 0, 1)
     if position == "outside":
-        paint = np.stack([1 - t, t, 0 * t, grown(a, 6.0)], -1)
+        paint = np.stack([1 - t, t, 0 * t, stroke_grown(a, 6.0)], -1)
         out = outside_stroked(doc, background, layer, paint)
     else:
-        ring = grown(a, 3.0) - (1 - grown(1 - a, 3.0))
+        ring = stroke_grown(a, 3.0) - (1 - stroke_grown(1 - a, 3.0))
         own = layer.canvas_crop(doc.canvas) / 255.0
         styled = blend_onto(blend_onto(np.zeros((H, W, 4)), own, "normal", 1.0),
                             np.stack([1 - t, t, 0 * t, ring], -1), "normal", 1.0)
@@ -322,7 +322,7 @@ def test_stroke_emboss_is_drawn_only_on_a_stroke():
     stroked = composite_document(doc).astype(int)
     doc.set_effects(layer, LayerEffects(strokes=(stroke,), bevels=(bevel,)))
     embossed = composite_document(doc).astype(int)
-    ring = grown(canvas_alpha(layer), 5.0) - canvas_alpha(layer)
+    ring = stroke_grown(canvas_alpha(layer), 5.0) - canvas_alpha(layer)
     changed = np.abs(embossed - stroked).max(-1) > 0
     assert changed.any() and (ring[changed] > 0).all()
     # The ring's outer top edge (row 10, above the layer's top row 14) lit, its bottom

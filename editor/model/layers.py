@@ -451,8 +451,9 @@ class FillLayer(AdjustmentLayer):
         over that (through `user_mask` alone: the stroke lies beyond its path). Drawn
         through its active mask and layer mask; stored in a PSD through its path alone."""
         pixels = self.settings.paint(box, self.frame())
+        shape = None  # the path's coverage: how much of each pixel the fill's own area is
         if mask is not None:
-            coverage = mask.coverage(box)
+            coverage = shape = mask.coverage(box)
             if self.settings.kind == "solid_color":  # opaque: the coverage is the alpha
                 pixels[..., 3] = coverage
             else:
@@ -470,7 +471,7 @@ class FillLayer(AdjustmentLayer):
                 if user_mask is not None:
                     coverage = ((coverage.astype(np.uint16) * user_mask.coverage(box) + 127)
                                 // 255).astype(np.uint8)
-                paint_over(pixels, coverage, stroke)
+                paint_over(pixels, coverage, stroke, shape)
         return pixels
 
     def stroke_coverage(self) -> Optional[LayerMask]:

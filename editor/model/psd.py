@@ -616,6 +616,8 @@ class _Reader:
     def read_vector_mask(self, item, node: Node) -> None:
         """The layer's vector mask (a path), drawn with the layer; the record's other path
         blocks (the live shape's description...) go with it, written back as read."""
+        from psd_tools.constants import Tag
+
         record, _ = _low_level(item)
         blocks = [block for key, block in record.tagged_blocks.items() if key in _vector_tags()]
         setting = _vector_setting(record)
@@ -629,6 +631,7 @@ class _Reader:
         feather = getattr(params, "vector_mask_feather", None)
         vector.density = 255 if density is None else int(density)
         vector.feather = 0.0 if feather is None else float(feather)
+        vector.aligned = bool(record.tagged_blocks.get_data(Tag.USING_ALIGNED_RENDERING))
         node.vector_mask = vector
         self.warn(f"the vector mask of '{item.name}' is drawn, moves with the layer and is "
                   "saved back; a reshaped path loses the live shape it was drawn as")
@@ -742,9 +745,16 @@ class _Reader:
             record.clipping = Clipping.BASE
             image = item.composite(force=True, layer_filter=lambda layer: layer is item)
         except Exception as exc:
+            image = None
+            if _has_pixels(record):
+                # Photoshop stores its own rendering of the shape or fill as the layer's
+                # pixels (e.g. psd-tools needs aggdraw for shapes, an optional extra): those.
+                record.opacity, record.clipping = opacity, clipping
+                self.warn(f"layer '{item.name}' ({item.kind}) could not be drawn "
+                          f"({_why(exc)}); it shows the pixels stored with it")
+                return self.decoded(item, right - left, bottom - top, left, top)
             self.warn(f"layer '{item.name}' ({item.kind}) could not be drawn and is left "
                       f"empty ({_why(exc)})")
-            image = None
         finally:
             record.opacity = opacity
             record.clipping = clipping
@@ -1570,7 +1580,19 @@ def read_fill(item, patterns: Optional[dict] = None) -> Optional[adjustments.Adj
 
 
 def _rgb(color) -> Optional[tuple[int, int, int]]:
-    """An 'RGBC' colour descriptor's (r, g, b) 0..255; None for any other colour."""
+    """An 'RGBC' colour descriptor's (r, g, b) 0..255, or an 'HSBC' one's (hue in degrees,
+    saturation and brightness in percent: Photoshop writes shapes' colours so at times,
+    psd-tools' stroke-color-descriptors-hsb-with-rgb-mode.psd); None for any other."""
+    if getattr(color, "classID", None) == b"HSBC":
+        import colorsys
+
+        try:
+            hsv = (float(color[b"H   "]) / 360.0 % 1.0, float(color[b"Strt"]) / 100.0,
+                   float(color[b"Brgh"]) / 100.0)
+        except (KeyError, TypeError, ValueError):
+            return None
+        return tuple(int(round(min(255.0, max(0.0, 255.0 * v))))
+                     for v in colorsys.hsv_to_rgb(*hsv))
     if color is None or getattr(color, "classID", None) != b"RGBC":
         return None
     try:

@@ -60,6 +60,8 @@ class VectorMask:
         self.offset = (int(offset[0]), int(offset[1]))
         self.density = 255   # how much the path hides (0..255), as a layer mask's density
         self.feather = 0.0   # pixels (a Gaussian sigma), as a layer mask's feather
+        # Photoshop's "Align Edges" ('sn2P' in the file): rectangles drawn on whole pixels
+        self.aligned = False
         self.source = source          # psd-tools' VectorMaskSetting as read
         self.blocks = blocks or []    # the other path blocks of the record (live shape...)
         # The filled path and its last product with a layer mask, at offset (0, 0): shared
@@ -76,6 +78,7 @@ class VectorMask:
         fields.update(changes)
         out = VectorMask(self.subpaths, self.canvas, **fields)
         out.edited, out.density, out.feather = self.edited, int(density), float(feather)
+        out.aligned = self.aligned
         return out
 
     def translated(self, dx: int, dy: int) -> "VectorMask":
@@ -99,6 +102,7 @@ class VectorMask:
                          inverted=self.inverted, enabled=self.enabled, linked=self.linked,
                          source=self.source, blocks=self.blocks)
         out.edited, out.density, out.feather = True, self.density, self.feather
+        out.aligned = self.aligned
         return out
 
     def with_flags(self, **flags) -> "VectorMask":
@@ -272,12 +276,35 @@ def _components(subpaths: list[Subpath]) -> list[list[Subpath]]:
     return groups
 
 
+def _drawn(vector: VectorMask) -> list[Subpath]:
+    """The subpaths as drawn: with Align Edges, a rectangle (straight sides, each level or
+    upright) has its corners on whole pixels, as Photoshop draws it (psd-tools'
+    mask-density-layermask.psd: sides at 6.47 or 24.54 drawn at 6 and 25, sharp; the
+    file 1.93 levels off its merged image drawn at the path, exact drawn so)."""
+    if not vector.aligned:
+        return vector.subpaths
+    return [Subpath(np.round(s.knots), s.closed, s.operation) if _rectangle(s) else s
+            for s in vector.subpaths]
+
+
+def _rectangle(sub: Subpath) -> bool:
+    knots = sub.knots
+    if not sub.closed or len(knots) < 2:
+        return False
+    for a, b in zip(knots, np.roll(knots, -1, axis=0)):
+        level_or_upright = abs(a[1][0] - b[1][0]) < 1e-6 or abs(a[1][1] - b[1][1]) < 1e-6
+        if not (level_or_upright and _straight(a[1], a[2], b[0], b[1])):
+            return False
+    return True
+
+
 def _rasterise(vector: VectorMask) -> tuple[np.ndarray, int, int, int]:
     """(coverage uint8, x, y, default) of the path at offset (0, 0), not inverted."""
-    start = 1.0 if vector.initial_fill and not vector.subpaths else 0.0
-    groups = _components(vector.subpaths)
+    subpaths = _drawn(vector)
+    start = 1.0 if vector.initial_fill and not subpaths else 0.0
+    groups = _components(subpaths)
     default = int(round(255 * float(_combine([(g[0].operation, 0.0) for g in groups], start))))
-    points = [s.knots.reshape(-1, 2) for s in vector.subpaths if len(s.knots) > 1]
+    points = [s.knots.reshape(-1, 2) for s in subpaths if len(s.knots) > 1]
     if not points:
         return np.zeros((0, 0), np.uint8), 0, 0, default
     allp = np.concatenate(points)
@@ -286,7 +313,7 @@ def _rasterise(vector: VectorMask) -> tuple[np.ndarray, int, int, int]:
     box = Box(int(x0), int(y0), int(x1 - x0), int(y1 - y0)).intersect(_limit(vector.canvas))
     if box.is_empty():
         return np.zeros((0, 0), np.uint8), 0, 0, default
-    return _coverage(vector.subpaths, box, start), box.x, box.y, default
+    return _coverage(subpaths, box, start), box.x, box.y, default
 
 
 def _coverage(subpaths: list[Subpath], box: Box, start: float) -> np.ndarray:
@@ -361,6 +388,34 @@ def _fill(subpaths: list[Subpath], box: Box) -> np.ndarray:
     return raw.reshape(box.h, image.bytesPerLine())[:, :box.w].astype(np.float32) / 255
 
 
+def _outline(groups: list[list[Subpath]]):
+    """The combined shape of the components as one QPainterPath, their operations applied
+    as `_combine` applies them to coverages, from nothing (a shape that starts by
+    subtracting or intersecting is not stroked: `_stroke_coverage`)."""
+    from PySide6 import QtCore, QtGui
+
+    region = QtGui.QPainterPath()
+    for group in groups:
+        part = QtGui.QPainterPath()
+        part.setFillRule(QtCore.Qt.FillRule.OddEvenFill)
+        for sub in group:
+            if len(sub.knots) < 2:
+                continue
+            part.addPolygon(QtGui.QPolygonF([QtCore.QPointF(x, y)
+                                             for x, y in flatten(sub.knots, True)]))
+            part.closeSubpath()
+        op = group[0].operation
+        if op == 0:
+            region = region.subtracted(part).united(part.subtracted(region))
+        elif op == 1:
+            region = region.united(part)
+        elif op == 2:
+            region = region.subtracted(part)
+        elif op == 3:
+            region = region.intersected(part)
+    return region
+
+
 def _dash_pattern(dashes: tuple, scale: float) -> list[float]:
     """Photoshop's dashes (in stroke widths) as the stroker's pattern: in units of the
     stroker's width, `scale` times the stroke's (inside and outside draw it twice as wide),
@@ -376,8 +431,9 @@ def _stroke_coverage(vector: VectorMask, stroke) -> tuple[np.ndarray, int, int]:
     from PySide6 import QtCore, QtGui
 
     inner = stroke.alignment != "center"
+    subpaths = _drawn(vector)
     path = QtGui.QPainterPath()
-    for sub in vector.subpaths:
+    for sub in subpaths:
         if len(sub.knots) < 2:
             continue
         points = flatten(sub.knots, sub.closed)
@@ -386,6 +442,16 @@ def _stroke_coverage(vector: VectorMask, stroke) -> tuple[np.ndarray, int, int]:
             path.lineTo(x, y)
         if sub.closed:
             path.closeSubpath()
+    groups = _components(subpaths)
+    if groups and groups[0][0].operation in (2, 3):
+        # A shape that starts by subtracting from or intersecting with everything: Photoshop
+        # (CC 2019) draws no stroke for it at all (psd-tools' path-operations/*-all.psd,
+        # intersect-first.psd: their layers' own pixels have none either).
+        return np.zeros((0, 0), np.uint8), 0, 0
+    if len(groups) > 1 and all(s.closed for s in subpaths):
+        # Photoshop strokes the outline of the combined shape, not each shape in it: the
+        # parts of a subpath inside a combined neighbour (or cut away) carry no stroke.
+        path = _outline(groups)
     stroker = QtGui.QPainterPathStroker()
     # Inside and outside: a stroke twice as wide, half of it cut away by the path's fill.
     stroker.setWidth(stroke.width * (2 if inner else 1))
@@ -420,7 +486,7 @@ def _stroke_coverage(vector: VectorMask, stroke) -> tuple[np.ndarray, int, int]:
     raw = np.frombuffer(image.constBits(), np.uint8, count=box.h * image.bytesPerLine())
     values = raw.reshape(box.h, image.bytesPerLine())[:, :box.w].copy()
     if inner:
-        start = 1.0 if vector.initial_fill and not vector.subpaths else 0.0
-        inside = _coverage(vector.subpaths, box, start)
+        start = 1.0 if vector.initial_fill and not subpaths else 0.0
+        inside = _coverage(subpaths, box, start)
         values = _multiply(values, inside if stroke.alignment == "inside" else 255 - inside)
     return values, box.x, box.y

@@ -1,0 +1,196 @@
+"""Parity sweep: every Photoshop file of psd-tools' test corpus, opened and composited
+by Layered, against the merged image Photoshop stored in it.
+
+    python bench/sweep_psd_corpus.py MIRROR OUT [--worst N] [--only TEXT] [--timeout S]
+
+MIRROR is psd-tools' repository as a bare git directory (its .psd/.psb files are
+extracted into OUT/files) or a folder holding the files already. For each file:
+open it as the editor does (`open_document`), composite it (`composite_document`),
+and compare with the merged image (psd-tools' `topil()`, the colour profile applied
+as our reader applies it). Files that are not 8-bit RGB, or hold no merged image, are
+listed as skipped. Both images are flattened on white (Photoshop's merged image of a
+document with transparency is stored matted on white, psd-tools takes it off again:
+flattening both compares like with like), and the error (0-255, RGB) is taken over
+the pixels where either image is not transparent; `alpha` is the largest alpha
+difference (a merged image stored without alpha is compared only where ours is opaque).
+Exceptions while opening or compositing are recorded, and so is the
+number of warnings the reader listed (the first few are printed in the summary).
+
+Prints one line per file, sorted by mean error, then a summary, and writes OUT/sweep.json
+and side-by-side PNGs of the N worst files (ours | Photoshop's | difference x4).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import traceback
+import warnings
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from editor.model.files import open_document  # noqa: E402
+from editor.model.images import flatten_on_white  # noqa: E402
+from editor.model.psd import _needs_icc  # noqa: E402
+from editor.model.render import composite_document  # noqa: E402
+
+
+def extract(mirror: str, folder: str) -> list[str]:
+    """The corpus' PSD/PSB files as paths under `folder` (extracted from a bare git dir)."""
+    if not os.path.exists(os.path.join(mirror, "HEAD")):  # a plain folder of files
+        return sorted(os.path.join(root, name) for root, _, names in os.walk(mirror)
+                      for name in names if name.lower().endswith((".psd", ".psb")))
+    git = ["git", "--git-dir", mirror]
+    names = subprocess.run(git + ["ls-tree", "-r", "--name-only", "HEAD"], check=True,
+                           capture_output=True, text=True).stdout.split("\n")
+    paths = []
+    for name in names:
+        if not name.lower().endswith((".psd", ".psb")):
+            continue
+        path = os.path.join(folder, name)
+        if not os.path.exists(path):
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            data = subprocess.run(git + ["show", "HEAD:" + name], check=True,
+                                  capture_output=True).stdout
+            with open(path, "wb") as f:
+                f.write(data)
+        paths.append(path)
+    return paths
+
+
+def photoshop_merged(path: str):
+    """(RGBA uint8 of the merged image, or None with the reason it is skipped)."""
+    from psd_tools import PSDImage
+    from psd_tools.constants import ColorMode
+
+    psd = PSDImage.open(path)
+    if psd.color_mode != ColorMode.RGB or psd.depth != 8:
+        return None, f"{psd.color_mode.name} {psd.depth}-bit"
+    if not psd.has_preview():
+        return None, "no merged image"
+    try:
+        image = psd.topil(apply_icc=_needs_icc(psd))
+    except Exception as exc:  # noqa: BLE001 - a damaged preview is not ours to draw
+        return None, f"merged image unreadable ({type(exc).__name__}: {exc})"
+    if image is None:
+        return None, "no merged image"
+    if "A" not in image.getbands():
+        # Stored without transparency (psd-tools found no alpha to take; a third-party
+        # writer may leave transparent pixels black rather than white): compared where
+        # ours is opaque only, marked by alpha 0 elsewhere.
+        return np.asarray(image.convert("RGBA")), "no alpha"
+    return np.asarray(image.convert("RGBA")), ""
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise _Timeout()
+
+
+def measure(path: str, timeout: int) -> dict:
+    row = {"file": path, "status": "ok", "mean": None, "max": None, "alpha": None,
+           "warnings": [], "error": ""}
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.alarm(timeout)
+    try:
+        theirs, why = photoshop_merged(path)
+        if theirs is None:
+            row["status"], row["error"] = "skipped", why
+            return row
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            start = time.perf_counter()
+            doc = open_document(path)
+            ours = composite_document(doc)
+            row["seconds"] = round(time.perf_counter() - start, 2)
+        row["warnings"] = list(doc.warnings) + [f"python: {w.message}" for w in caught]
+        if ours.shape != theirs.shape:
+            row["status"], row["error"] = "size", f"{ours.shape} vs {theirs.shape}"
+            return row
+        shown = (ours[..., 3] > 0) | (theirs[..., 3] > 0)
+        if why == "no alpha":
+            shown = ours[..., 3] == 255
+            row["error"] = "merged image without alpha: compared where ours is opaque"
+            theirs = theirs.copy()
+            theirs[..., 3] = np.where(shown, 255, 0)
+        a = flatten_on_white(np.ascontiguousarray(ours)).astype(np.int16)
+        b = flatten_on_white(np.ascontiguousarray(theirs)).astype(np.int16)
+        diff = np.abs(a - b)
+        row["mean"] = float(diff[shown].mean()) if shown.any() else 0.0
+        row["max"] = int(diff[shown].max()) if shown.any() else 0
+        row["alpha"] = int(np.abs(ours[..., 3].astype(np.int16) - theirs[..., 3]).max())
+        row["_images"] = (a.astype(np.uint8), b.astype(np.uint8), diff)
+    except _Timeout:
+        row["status"], row["error"] = "timeout", f"over {timeout} s"
+    except Exception as exc:  # noqa: BLE001 - every failure is a finding
+        row["status"] = "exception"
+        row["error"] = f"{type(exc).__name__}: {exc}"[:300]
+        row["trace"] = traceback.format_exc(limit=-3)
+    finally:
+        signal.alarm(0)
+    return row
+
+
+def side_by_side(row: dict, out: str, index: int) -> str:
+    from PIL import Image
+
+    a, b, diff = row["_images"]
+    amplified = 255 - np.clip(diff * 4, 0, 255).astype(np.uint8)
+    gap = np.full((a.shape[0], 8, 3), 128, np.uint8)
+    strip = np.concatenate([a, gap, b, gap, amplified], axis=1)
+    name = f"{index:02d}_{os.path.basename(row['file']).replace('.', '_')}.png"
+    Image.fromarray(strip).save(os.path.join(out, name))
+    return name
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("mirror")
+    parser.add_argument("out")
+    parser.add_argument("--worst", type=int, default=12)
+    parser.add_argument("--only", default="", help="only files whose path holds this text")
+    parser.add_argument("--timeout", type=int, default=120)
+    args = parser.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    paths = extract(args.mirror, os.path.join(args.out, "files"))
+    rows = [measure(p, args.timeout) for p in paths if args.only in p]
+    root = os.path.join(args.out, "files")
+    for row in rows:
+        row["name"] = os.path.relpath(row["file"], root) if row["file"].startswith(root) \
+            else row["file"]
+    measured = sorted((r for r in rows if r["mean"] is not None), key=lambda r: -r["mean"])
+    for index, row in enumerate(measured[:args.worst]):
+        row["png"] = side_by_side(row, args.out, index)
+    for row in measured:
+        print(f"{row['mean']:7.2f} {row['max']:4d}  alpha {row['alpha']:3d}  "
+              f"warn {len(row['warnings']):2d}  {row['name']}")
+    for row in rows:
+        if row["mean"] is None:
+            print(f"{row['status']:>9}  {row['name']}  {row['error']}")
+    print()
+    close = [r for r in measured if r["mean"] <= 1.0]
+    print(f"{len(rows)} files: {len(measured)} compared ({len(close)} within 1.0 mean), "
+          f"{sum(r['status'] == 'skipped' for r in rows)} skipped, "
+          f"{sum(r['status'] == 'exception' for r in rows)} exceptions, "
+          f"{sum(r['status'] == 'timeout' for r in rows)} timeouts, "
+          f"{sum(r['status'] == 'size' for r in rows)} size mismatches")
+    for row in rows:
+        if row["status"] in ("exception", "timeout"):
+            print(f"  {row['name']}: {row['error']}")
+    with open(os.path.join(args.out, "sweep.json"), "w") as f:
+        json.dump([{k: v for k, v in r.items() if not k.startswith("_")} for r in rows], f,
+                  indent=1)
+
+
+if __name__ == "__main__":
+    main()
