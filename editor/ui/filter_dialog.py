@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Callable, Optional
 import numpy as np
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QDoubleSpinBox, QFormLayout,
-                               QHBoxLayout, QLabel, QProgressBar, QRadioButton, QSlider,
+                               QHBoxLayout, QLabel, QLayout, QProgressBar, QRadioButton, QSlider,
                                QSpinBox, QVBoxLayout, QWidget)
 
 from editor.model import adjustments as adj, filter_ops, pixel_filters as pf
@@ -28,10 +28,14 @@ from engine.progress import CancelToken, cancellable
 
 from . import worker
 from .adjustment_editor import AdjustmentEditor, fields
+from .curve_graph import CurveGraph
 from .dialogs import ok_cancel
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
+
+
+GRAPH_SIDE = 300  # the Curves graph in its dialog (px)
 
 
 class LivePreview:
@@ -158,6 +162,8 @@ class PixelDialog(QDialog):
         self.setObjectName("PixelDialog_" + title.replace(" ", "").replace("/", ""))
         self.preview = LivePreview(window.doc, target, self._update_state)
         self.layout_ = QVBoxLayout(self)
+        # The dialog grows with its rows (a Hue/Saturation range shows its corners' rows).
+        self.layout_.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self.body = QVBoxLayout()
         self.layout_.addLayout(self.body)
         bottom = QHBoxLayout()
@@ -246,6 +252,8 @@ class SettingsEditor(AdjustmentEditor):
         if key != self._layout_key:
             self._build(rows)
             self._layout_key = key
+            for graph in self.findChildren(CurveGraph):  # Photoshop's dialog's size, about
+                graph.setMinimumSize(GRAPH_SIDE, GRAPH_SIDE)
         self._show_values(rows)
 
     def _counts(self):
@@ -294,10 +302,12 @@ FILTER_ROWS = {
     pf.GaussianBlur: [("radius", "Radius", 0.1, 250, 1, " px")],
     pf.MotionBlur: [("angle", "Angle", -360, 360, 0, "°"),
                     ("distance", "Distance", 1, 2000, 0, " px")],
-    pf.UnsharpMask: [("amount", "Amount", 1, 500, 0, " %"), ("radius", "Radius", 0.1, 250, 1, " px"),
+    pf.UnsharpMask: [("amount", "Amount", 1, 500, 0, " %"),
+                     ("radius", "Radius", 0.1, 250, 1, " px"),
                      ("threshold", "Threshold", 0, 255, 0, " levels")],
     pf.AddNoise: [("amount", "Amount", 0.1, 400, 1, " %"),
-                  ("choice", "distribution", "Distribution", pf.NOISE_KINDS, ("Uniform", "Gaussian")),
+                  ("choice", "distribution", "Distribution", pf.NOISE_KINDS,
+                   ("Uniform", "Gaussian")),
                   ("check", "monochromatic", "Monochromatic"),
                   ("seed", "Seed", 0, 999999, 0, "")],
 }
