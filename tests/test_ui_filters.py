@@ -151,6 +151,10 @@ def test_cancel_leaves_nothing(opened, qtbot):
     def drive(dialog, seen):
         set_number(dialog, "radius", 4.0)
         qtbot.waitUntil(lambda: not np.array_equal(layer.pixels, before))
+        dialog.preview_check.setChecked(False)  # Preview off: the layer as it was
+        np.testing.assert_array_equal(layer.pixels, before)
+        dialog.preview_check.setChecked(True)
+        qtbot.waitUntil(lambda: not np.array_equal(layer.pixels, before))
 
     run_dialog(qtbot, w, "filter_gaussian_blur", drive, cancel=True)
     np.testing.assert_array_equal(layer.pixels, before)
@@ -202,7 +206,17 @@ def test_gaussian_blur_matches_scipy_with_no_dark_fringe(qtbot, tmp_path, monkey
     doc = open_rgba(w, qtbot, tmp_path, monkeypatch, pixels)
     layer = doc.active
     steps = doc.history.index
-    run_dialog(qtbot, w, "filter_gaussian_blur", lambda d, s: set_number(d, "radius", 3.0))
+
+    def drive(dialog, seen):
+        set_number(dialog, "radius", 3.0)
+        # The blur runs on a worker: the dialog is back at once, the layer as it was.
+        assert dialog.preview.busy()
+        np.testing.assert_array_equal(layer.canvas_crop(doc.canvas), pixels)
+        qtbot.waitUntil(lambda: dialog.preview.shown is not None)
+        seen["previewed"] = layer.canvas_crop(doc.canvas)
+
+    seen = run_dialog(qtbot, w, "filter_gaussian_blur", drive)
+    np.testing.assert_array_equal(seen["previewed"], layer.canvas_crop(doc.canvas))
     canvas = layer.canvas_crop(doc.canvas)
     expected = _reference_blur(pixels, 3.0)
     assert np.abs(canvas[..., 3] - expected[..., 3]).max() <= 1
@@ -306,6 +320,10 @@ def test_locks_and_other_kinds_of_layer_are_refused_in_one_line(opened, qtbot):
     w.actions["adjustment_curves"].trigger()  # an adjustment layer becomes the active node
     w.actions["filter_unsharp_mask"].trigger()
     assert "select a pixel layer" in w.test_errors[-1][1]
+    w.actions["new_group"].trigger()
+    w.actions["adjust_desaturate"].trigger()
+    assert "is a group: select a pixel layer" in w.test_errors[-1][1]
+    np.testing.assert_array_equal(layer.pixels, before)
 
 
 def test_lock_transparent_pixels_keeps_alpha_when_blurring(qtbot, tmp_path, monkeypatch):
@@ -319,3 +337,10 @@ def test_lock_transparent_pixels_keeps_alpha_when_blurring(qtbot, tmp_path, monk
     out = layer.canvas_crop(doc.canvas)
     np.testing.assert_array_equal(out[..., 3], pixels[..., 3])
     assert (out[16:48, 24:72, :3] != pixels[16:48, 24:72, :3]).any()
+    # Colour-only operations leave what alpha hides as it was.
+    before = layer.canvas_crop(doc.canvas)
+    w.actions["adjust_invert"].trigger()
+    out = layer.canvas_crop(doc.canvas)
+    hidden = pixels[..., 3] == 0
+    np.testing.assert_array_equal(out[hidden], before[hidden])
+    np.testing.assert_array_equal(out[~hidden][:, :3], 255 - before[~hidden][:, :3])

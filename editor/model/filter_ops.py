@@ -120,8 +120,13 @@ def run(target: Target, op: Operation, progress: ProgressFn = no_progress) -> Re
         coverage = None
         if target.selection is not None:
             coverage = target.selection[band.slices()]
-        out[band.translate(-box.x, -box.y).slices()] = op.process(
-            src, band.translate(-read.x, -read.y), band, coverage)
+        inner = band.translate(-read.x, -read.y)
+        new = op.process(src, inner, band, coverage)
+        if not op.grows:  # what alpha hides keeps its colour (an adjustment adds no pixels)
+            old = src[inner.slices()]
+            hidden = old[..., 3] == 0
+            new[hidden] = old[hidden]
+        out[band.translate(-box.x, -box.y).slices()] = new
         progress(i + 1, len(bands))
     return Result(box, out, op)
 
