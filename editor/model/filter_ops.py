@@ -112,7 +112,7 @@ def run(target: Target, op: Operation, progress: ProgressFn = no_progress) -> Re
     box = target.region(op)
     out = np.empty((max(0, box.h), max(0, box.w), 4), np.uint8)
     reach = op.reach()
-    rows = max(16, BAND_PIXELS // max(1, box.w), 4 * reach)
+    rows = max(16, BAND_PIXELS // max(1, box.w), 4 * reach) if op.banded() else max(1, box.h)
     bands = [Box(box.x, y, box.w, min(rows, box.y1 - y)) for y in range(box.y, box.y1, rows)]
     for i, band in enumerate(bands):
         read = band.expand(reach).intersect(target.extent)

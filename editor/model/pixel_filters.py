@@ -17,8 +17,8 @@ applies the result as one undo step.
 - Gaussian Blur: radius = the Gaussian's standard deviation (Photoshop's radius),
   kernel cut at 3 sigma, on premultiplied colour, then un-premultiplied, so colour
   never bleeds in from transparent pixels (no dark fringe); pixels beyond the canvas
-  repeat its edge. Above RADIUS_EXACT the image is reduced first (an approximation:
-  a radius of 250 stays fast).
+  repeat its edge. Above RADIUS_EXACT the image is reduced first (`gaussian`: within
+  about a level of the exact kernel; a radius of 250 stays fast).
 - Unsharp Mask, as Photoshop defines it: per channel, d = v - blurred v (the Gaussian
   above, radius in pixels); where |d| >= threshold (levels), v + amount/100 * d.
   Only colour is sharpened; alpha stays.
@@ -41,7 +41,8 @@ from engine.box import Box
 
 from .adjustments import Adjustment
 
-RADIUS_EXACT = 20.0  # Gaussian radii up to this are exact separable kernels
+RADIUS_EXACT = 8.0  # Gaussian radii up to this are exact separable kernels (`gaussian`)
+REDUCED_SIGMA = 5.0  # beyond: reduced until what is left of the radius is at most this
 NOISE_KINDS = ("uniform", "gaussian")
 
 
@@ -79,6 +80,11 @@ class Operation:
 
     def is_identity(self) -> bool:
         return False
+
+    def banded(self) -> bool:
+        """Whether bands of rows give what the whole does (a reduced blur's blocks would
+        fall differently in each band: it runs whole, and fast)."""
+        return True
 
     def process(self, src: np.ndarray, inner: Box, where: Box,
                 coverage: Optional[np.ndarray]) -> np.ndarray:
@@ -177,9 +183,12 @@ def gaussian_kernel_radius(sigma: float) -> int:
 
 
 def gaussian(pre: np.ndarray, sigma: float) -> np.ndarray:
-    """`pre` (float32, channels last) blurred by a Gaussian of standard deviation `sigma`,
-    the edges repeated. Beyond RADIUS_EXACT: on a copy reduced by a whole factor and
-    enlarged again (approximate; the kernel would cost seconds)."""
+    """`pre` (float32 or uint8, channels last) blurred by a Gaussian of standard deviation
+    `sigma`, the edges repeated; the same dtype back. Above RADIUS_EXACT on a copy reduced
+    by a whole factor (block means), blurred by what is left of sigma and enlarged again
+    (bilinear), the edges repeated far enough first: within about a level of the exact
+    kernel (white noise: 1.1 levels at most at 8.5, 0.8 at 10, 0.4 at 40; a 12 MP blur of
+    radius 10 ~0.1 s instead of ~0.7 s, and a radius of 250 stays that fast)."""
     import cv2
 
     if sigma <= 0:
@@ -187,15 +196,28 @@ def gaussian(pre: np.ndarray, sigma: float) -> np.ndarray:
     if sigma <= RADIUS_EXACT:
         k = 2 * gaussian_kernel_radius(sigma) + 1
         return cv2.GaussianBlur(pre, (k, k), sigma, sigmaY=sigma, borderType=cv2.BORDER_REPLICATE)
-    factor = int(math.ceil(sigma / (RADIUS_EXACT / 2)))
+    factor = int(math.ceil(sigma / REDUCED_SIGMA))
     h, w = pre.shape[:2]
-    small = cv2.resize(pre, (max(1, -(-w // factor)), max(1, -(-h // factor))),
-                       interpolation=cv2.INTER_AREA)
-    # Averaging blocks of `factor` already spreads by about factor / sqrt(12).
+    m = gaussian_kernel_radius(sigma) + factor  # repeated edge: as the exact kernel sees it
+    hh, ww = -(-(h + 2 * m) // factor) * factor, -(-(w + 2 * m) // factor) * factor
+    padded = cv2.copyMakeBorder(pre, m, hh - h - m, m, ww - w - m, cv2.BORDER_REPLICATE)
+    small = cv2.resize(padded.astype(np.float32, copy=False), (ww // factor, hh // factor),
+                       interpolation=cv2.INTER_AREA)  # (in float: 8-bit means are rounded)
+    # Block means already spread by (factor**2 - 1) / 12 (variance, full-size pixels).
     rest = math.sqrt(max(sigma ** 2 - (factor ** 2 - 1) / 12.0, 0.25)) / factor
     k = 2 * gaussian_kernel_radius(rest) + 1
     small = cv2.GaussianBlur(small, (k, k), rest, sigmaY=rest, borderType=cv2.BORDER_REPLICATE)
-    return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
+    # Enlarged from one block before the picture to one after it only: whole blocks keep
+    # the bilinear weights where they were (the padding's pixels are never looked at).
+    b0, b1 = m // factor - 1, -(-(m + h) // factor) + 1
+    c0, c1 = m // factor - 1, -(-(m + w) // factor) + 1
+    part = np.ascontiguousarray(small[b0:b1, c0:c1])
+    out = cv2.resize(part, ((c1 - c0) * factor, (b1 - b0) * factor),
+                     interpolation=cv2.INTER_LINEAR)
+    out = out[m - b0 * factor:m - b0 * factor + h, m - c0 * factor:m - c0 * factor + w]
+    if pre.dtype == np.uint8:
+        return cv2.convertScaleAbs(out)  # (rounded, saturated: the values are >= 0)
+    return np.ascontiguousarray(out)
 
 
 def _blend_premultiplied(old: np.ndarray, new: np.ndarray,
@@ -224,6 +246,9 @@ class GaussianBlur(Operation):
 
     def reach(self) -> int:
         return int(math.ceil(3 * self.radius)) + 2
+
+    def banded(self) -> bool:
+        return self.radius <= RADIUS_EXACT
 
     def is_identity(self) -> bool:
         return self.radius <= 0
@@ -292,6 +317,9 @@ class UnsharpMask(Operation):
 
     def reach(self) -> int:
         return int(math.ceil(3 * self.radius)) + 2
+
+    def banded(self) -> bool:
+        return self.radius <= RADIUS_EXACT
 
     def is_identity(self) -> bool:
         return self.amount <= 0 or self.radius <= 0
