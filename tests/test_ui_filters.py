@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDoubleSpinBox, QSlider, QSpinBox, QWidget
 from scipy import ndimage
 
@@ -122,7 +123,7 @@ def test_adjustment_equals_the_adjustment_layer_inside_the_selection(opened, qtb
 
 
 def test_levels_dialog_slider_drives_the_preview_and_ok(opened, qtbot):
-    """The dialog's rows are the Properties editor's: dragging Input black darkens."""
+    """Ctrl+L: the dialog's rows are the Properties editor's; dragging Input black darkens."""
     w, doc = opened, opened.doc
     layer = doc.active
     before = layer.pixels.copy()
@@ -135,7 +136,11 @@ def test_levels_dialog_slider_drives_the_preview_and_ok(opened, qtbot):
         slider.sliderReleased.emit()
         qtbot.waitUntil(lambda: not np.array_equal(layer.pixels, before))
 
-    run_dialog(qtbot, w, "adjust_levels", drive)
+    w.canvas.setFocus()
+    in_modal_dialog(qtbot, lambda: qtbot.keyClick(w.canvas, Qt.Key.Key_L,
+                                                  Qt.KeyboardModifier.ControlModifier),
+                    drive, "PixelDialog_Levels")  # Ctrl+L
+    assert doc.history.undo_name() == "Levels"
     expected = adj.Levels(rgb=(60, 255, 1.0, 0, 255))
     table = adj.lut8(expected)
     for c in range(3):
@@ -162,13 +167,14 @@ def test_cancel_leaves_nothing(opened, qtbot):
     np.testing.assert_array_equal(screen(w), shown)
 
 
-def test_invert_and_desaturate_are_exact_inside_the_selection(opened):
+def test_invert_and_desaturate_are_exact_inside_the_selection(opened, qtbot):
     w, doc = opened, opened.doc
     layer = doc.active
     before = layer.pixels.copy()
     doc.set_selection(Box(10, 5, 30, 20))
     steps = doc.history.index
-    w.actions["adjust_invert"].trigger()
+    w.canvas.setFocus()
+    qtbot.keyClick(w.canvas, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)  # Invert
     inside = np.zeros((H, W), bool)
     inside[5:25, 10:40] = True
     expected = before.copy()
@@ -176,7 +182,8 @@ def test_invert_and_desaturate_are_exact_inside_the_selection(opened):
     np.testing.assert_array_equal(layer.pixels, expected)
     assert doc.history.index == steps + 1
     doc.set_selection(None)
-    w.actions["adjust_desaturate"].trigger()
+    qtbot.keyClick(w.canvas, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)  # Desaturate
     rgb = expected[..., :3].astype(int)
     grey = (rgb.max(axis=-1) + rgb.min(axis=-1) + 1) // 2
     for c in range(3):
