@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDoubleSpinBox, QSlider, QSpinBox, QWidget
 from scipy import ndimage
 
-from editor.model import adjustment_ops, adjustments as adj, selection_ops
+from editor.model import adjustment_ops, adjustments as adj, pixel_filters as pf, selection_ops
 from editor.model.render import composite_document
 from engine.box import Box
 
@@ -74,7 +74,9 @@ def test_menus_hold_the_adjustments_and_filters(opened):
                     "adjust_invert": "Ctrl+I", "adjust_desaturate": "Ctrl+Shift+U"}
     filters = w.menus["filter"]
     assert filters.menuAction() in w.menuBar().actions()
-    assert [a.text().replace("&", "") for a in filters.actions()] == ["Blur", "Noise", "Sharpen"]
+    assert [a.text().replace("&", "") for a in filters.actions() if not a.isSeparator()] == \
+        ["Last Filter", "Blur", "Noise", "Sharpen"]
+    assert not w.actions["filter_last"].isEnabled()  # no filter applied yet
     assert [a.text().replace("&", "") for a in w.menus["filter_blur"].actions()] == \
         ["Gaussian Blur…", "Motion Blur…"]
 
@@ -351,3 +353,28 @@ def test_lock_transparent_pixels_keeps_alpha_when_blurring(qtbot, tmp_path, monk
     hidden = pixels[..., 3] == 0
     np.testing.assert_array_equal(out[hidden], before[hidden])
     np.testing.assert_array_equal(out[~hidden][:, :3], 255 - before[~hidden][:, :3])
+
+
+def test_last_filter_repeats_the_filter_with_its_settings(opened, qtbot):
+    """Ctrl+F: the last filter OK applied, with its settings, again as a job: one more step."""
+    w, doc = opened, opened.doc
+    layer = doc.active
+
+    def drive(dialog, seen):
+        set_number(dialog, "amount", 200)
+        set_number(dialog, "radius", 1.5)
+
+    run_dialog(qtbot, w, "filter_unsharp_mask", drive)
+    once = layer.pixels.copy()
+    steps = doc.history.index
+    w.update_actions()
+    assert w.actions["filter_last"].isEnabled()
+    assert w.actions["filter_last"].text().replace("&", "") == "Last Filter (Unsharp Mask)"
+    w.activateWindow()  # (the dialog had it)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    w.canvas.setFocus()
+    qtbot.keyClick(w.canvas, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: doc.history.index == steps + 1, timeout=10000)
+    expected = pf.UnsharpMask(200, 1.5, 0).process(once, Box(0, 0, W, H), Box(0, 0, W, H), None)
+    np.testing.assert_array_equal(layer.pixels, expected)
+    assert doc.history.undo_name() == "Unsharp Mask"

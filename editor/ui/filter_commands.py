@@ -11,12 +11,13 @@ preview live on the canvas; OK is one undo step, Cancel leaves nothing. The work
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
+from editor.jobs import operation_job
 from editor.model import filter_ops, pixel_filters as pf
 from editor.model.adjustments import KINDS
 
-from .actions import ActionSpec, Spec, SubmenuSpec, has_doc, run_on_doc
+from .actions import ActionSpec, Context, Spec, SubmenuSpec, has_doc, run_on_doc
 from .filter_dialog import AdjustDialog, FilterDialog
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ FILTER_MENUS = (("filter_blur", "&Blur", (("gaussian_blur", "&Gaussian Blur…")
 class FilterCommands:
     def __init__(self, window: "EditorWindow"):
         self.window = window
+        self.last: Optional[pf.Operation] = None  # the filter OK applied last (Ctrl+F's)
 
     def action_specs(self) -> list[Spec]:
         specs: list[Spec] = [SubmenuSpec("image_adjustments", "&Adjustments", menu="image",
@@ -61,8 +63,13 @@ class FilterCommands:
                        "Shift+Ctrl+U",
                        tip="Turns the active layer's colours grey (inside the selection)",
                        enabled=has_doc, menu="image_adjustments")]
-        for menu, text, items in FILTER_MENUS:
-            specs.append(SubmenuSpec(menu, text, menu="filter"))
+        specs.append(ActionSpec(
+            "filter_last", "Last &Filter", self.repeat, "Ctrl+F",
+            tip="The last filter again, with its settings (as a job: Esc cancels)",
+            enabled=lambda c: c.doc is not None and self.last is not None and not c.job_running,
+            label=self._last_label, menu="filter"))
+        for i, (menu, text, items) in enumerate(FILTER_MENUS):
+            specs.append(SubmenuSpec(menu, text, menu="filter", separator=i == 0))
             for kind, item_text in items:
                 specs.append(ActionSpec(
                     f"filter_{kind}", item_text, lambda k=kind: self.filter(k),
@@ -88,7 +95,28 @@ class FilterCommands:
         op = pf.FILTERS[kind]()
         target = self._target(op.label, "filter")
         if target is not None:
-            FilterDialog(self.window, target, op).exec()
+            dialog = FilterDialog(self.window, target, op)
+            if dialog.exec():
+                self.last = dialog.operation()
+
+    def _last_label(self, c: Context) -> str:
+        return "Last &Filter" if self.last is None else f"Last &Filter ({self.last.label})"
+
+    def repeat(self) -> None:
+        """Filter > Last Filter (Ctrl+F): the last filter with its settings on the active
+        layer, run as a job (progress in the status bar, Esc cancels), one undo step."""
+        w, op = self.window, self.last
+        target = self._target(op.label, "filter") if op is not None else None
+        if target is None:
+            return
+
+        def apply(result) -> None:
+            run_on_doc(w, f"Could not apply {op.label}",
+                       lambda doc: filter_ops.keep(doc, filter_ops.show(doc, target, result)))
+
+        job = operation_job(op.label, lambda t, progress: filter_ops.run(t, op, progress),
+                            target, on_finished=apply)
+        w.jobs.submit(job, canvas=w.canvas, failure_title=f"Could not apply {op.label}")
 
     def one_shot(self, op: pf.Operation) -> None:
         """Invert, Desaturate: applied at once, one undo step."""
