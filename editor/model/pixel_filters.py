@@ -11,10 +11,12 @@ applies the result as one undo step.
   (`adjustments.py`) through `render.adjust_buffer`, the very pass that draws an
   adjustment layer on the screen, the selection's coverage taking the place of the
   layer's mask: the pixels come out as the same adjustment layer composites them.
-- Invert: 255 - v; Desaturate: HSL lightness (max + min) / 2, rounded half up (what
-  Photoshop's Desaturate gives, Hue/Saturation's saturation -100). Both mixed with
-  the selection's coverage as the adjustment pass mixes (`mix8`).
-- Gaussian Blur: radius = the Gaussian's standard deviation (Photoshop's radius),
+- Invert: 255 - v; Desaturate: the HSL lightness (max + min) / 2, rounded half up, in
+  integers (Photoshop's Desaturate is Hue/Saturation at saturation -100, which gives
+  that lightness; our float kernel rounds some halves down). Both mixed with the
+  selection's coverage as the adjustment pass mixes (`mix8`).
+- Gaussian Blur: radius = the Gaussian's standard deviation (Photoshop's radius, as
+  ImageJ's documentation of its own sigma says),
   kernel cut at 3 sigma, on premultiplied colour, then un-premultiplied, so colour
   never bleeds in from transparent pixels (no dark fringe); pixels beyond the canvas
   repeat its edge. Above RADIUS_EXACT the image is reduced first (`gaussian`: within
@@ -22,10 +24,11 @@ applies the result as one undo step.
 - Unsharp Mask, as Photoshop defines it: per channel, d = v - blurred v (the Gaussian
   above, radius in pixels); where |d| >= threshold (levels), v + amount/100 * d.
   Only colour is sharpened; alpha stays.
-- Add Noise: uniform noise in +-amount % of 255, or Gaussian noise of that standard
-  deviation divided by 2 (our scales: not measured on Photoshop); the same noise in
-  the three channels when Monochromatic; alpha stays. The noise is drawn from `seed`
-  and the canvas row, so a seed always gives the same grain.
+- Add Noise: uniform noise in +-amount % of 255 (older Photoshops gave the amount in
+  levels, the uniform noise within +-amount), or Gaussian noise whose standard deviation
+  is half of that (our choice, as GIMP's RGB Noise; not measured on Photoshop); the same
+  noise in the three channels when Monochromatic; alpha stays. The noise is drawn from
+  `seed`, the canvas row and the columns changed, so a seed always gives the same grain.
 - Motion Blur: a line `distance` pixels long at `angle` degrees (counter-clockwise),
   centred on each pixel, on premultiplied colour as Gaussian Blur.
 """
