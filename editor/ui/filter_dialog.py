@@ -360,7 +360,7 @@ class FilterForm(QWidget):
         spin.setSuffix(suffix)
         spin.setKeyboardTracking(False)
         spin.setValue(value)
-        spin.setMinimumWidth(96)
+        spin.setFixedWidth(110)  # the same in every row: the sliders line up
         slider = QSlider(Qt.Orientation.Horizontal)
         slider.setObjectName(f"Filter_{key}_slider")
         slider.setMinimumWidth(200)
