@@ -154,21 +154,24 @@ def _opaque(src: np.ndarray) -> bool:
 
 
 def _premultiplied(src: np.ndarray) -> np.ndarray:
-    """float32 premultiplied RGBA (0..255) of straight uint8 `src`."""
-    f = src.astype(np.float32)
-    f[..., :3] *= f[..., 3:4] * np.float32(1 / 255)
-    return f
+    """float32 premultiplied RGBA (0..255) of straight uint8 `src` (OpenCV's passes: numpy's
+    broadcasting over the channels took 4x as long on 12 MP)."""
+    import cv2
+
+    alpha = np.ascontiguousarray(src[..., 3])
+    scale = cv2.merge([alpha, alpha, alpha, np.full_like(alpha, 255)])
+    return cv2.multiply(src, scale, scale=1 / 255, dtype=cv2.CV_32F)
 
 
 def _straight(pre: np.ndarray) -> np.ndarray:
     """Straight uint8 RGBA of float premultiplied `pre`; colour 0 where alpha rounds to 0."""
-    alpha = pre[..., 3:4]
-    rgb = pre[..., :3] * (np.float32(255) / np.maximum(alpha, np.float32(1e-6)))
-    out = np.empty(pre.shape, np.uint8)
-    out[..., :3] = np.clip(rgb + 0.5, 0, 255)
-    out[..., 3] = np.clip(alpha[..., 0] + 0.5, 0, 255)
-    out[out[..., 3] == 0] = 0
-    return out
+    import cv2
+
+    alpha = np.ascontiguousarray(pre[..., 3])
+    inverse = np.zeros_like(alpha)
+    np.divide(np.float32(255), alpha, out=inverse, where=alpha >= 0.5)
+    scale = cv2.merge([inverse, inverse, inverse, np.ones_like(inverse)])
+    return cv2.convertScaleAbs(cv2.multiply(pre, scale))  # rounded, saturated (all >= 0)
 
 
 def _blurred(src: np.ndarray, inner: Box, blur) -> np.ndarray:
