@@ -12,7 +12,6 @@ for the run of the final settings first); Cancel puts the layer back as it was.
 """
 from __future__ import annotations
 
-import threading
 from dataclasses import replace
 from typing import TYPE_CHECKING, Callable, Optional
 
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QDoubleSpinBox,
                                QSpinBox, QVBoxLayout, QWidget)
 
 from editor.model import adjustments as adj, filter_ops, pixel_filters as pf
+from editor.model.errors import describe
 from engine.errors import Cancelled
 from engine.progress import CancelToken, cancellable
 
@@ -51,7 +51,6 @@ class LivePreview:
         self.error: Optional[BaseException] = None
         self.done = (0, 0)  # the running job's bands done and total (read by the dialog)
         self._token: Optional[CancelToken] = None
-        self._lock = threading.Lock()
         self.closed = False
 
     def request(self, op: Optional[pf.Operation]) -> None:
@@ -179,6 +178,11 @@ class PixelDialog(QDialog):
         self.progress.setVisible(False)
         bottom.addWidget(self.progress, 1)
         self.layout_.addLayout(bottom)
+        self.problem = QLabel()  # why the preview failed, in one line
+        self.problem.setObjectName("FilterProblem")
+        self.problem.setWordWrap(True)
+        self.problem.setVisible(False)
+        self.layout_.addWidget(self.problem)
         self.buttons = ok_cancel(self)
         self.layout_.addWidget(self.buttons)
         self._timer = QTimer(self)  # the worker's progress, shown while it runs
@@ -193,6 +197,10 @@ class PixelDialog(QDialog):
         self.preview.request(self.operation() if self.preview_check.isChecked() else None)
 
     def _update_state(self) -> None:
+        error = self.preview.error
+        self.problem.setVisible(error is not None)
+        if error is not None:
+            self.problem.setText(describe(error))
         busy = self.preview.busy()
         self.progress.setVisible(busy)
         if busy:
