@@ -85,14 +85,15 @@ def test_the_menus_are_built_from_the_specs_alone(qtbot, tmp_path, monkeypatch):
     rebuilt = [(a.menu().title(), _tree(a.menu())) for a in bar.actions()]
     assert shown == rebuilt
     assert set(again) == set(w.menus)
-    assert [t for t, _ in shown] == ["&File", "&Edit", "&Image", "&Layer", "&Select", "&View",
-                                    "&Help"]
+    assert [t for t, _ in shown] == ["&File", "&Edit", "&Image", "&Layer", "&Select", "Fil&ter",
+                                    "&View", "&Help"]
     for spec in w.contributed:
         if isinstance(spec, act.ActionSpec):
             assert spec.menu is not None or spec.keys, spec.name
     modules = [w.layer_commands, w.transform_commands, w.palette_commands, w.decompose_commands,
                w.difference_commands, w.edit_commands, w.image_commands, w.select_commands,
-               w.mask_commands, w.adjustment_commands, w.text_edit_commands, w.view_commands]
+               w.mask_commands, w.adjustment_commands, w.text_edit_commands, w.view_commands,
+               w.filter_commands]
     assert not any(hasattr(m, "install") or hasattr(m, "refresh") for m in modules)
     # The window's own table holds only File, Undo/Redo, Copy/Paste, its dialogs and panels;
     # every other action (the Layer, Select, View menus' too) is a module's spec.

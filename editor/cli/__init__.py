@@ -25,6 +25,7 @@ VERB_MODULES = [
     "editor.cli.transform",
     "editor.cli.extract",
     "editor.cli.edit",
+    "editor.cli.filter",
 ]
 
 

@@ -334,6 +334,7 @@ def build_menus(window: "MainWindow", bar: QMenuBar) -> dict[str, QMenu]:
     menu("&Image", "image", [])  # filled by image_commands' specs
     menu("&Layer", "layer", [])  # layer_commands' specs, then the other modules'
     menu("&Select", "select", [])
+    menu("Fil&ter", "filter", [])  # filter_commands' specs
     view = menu("&View", "view", [])
     menu("&Help", "help", ["shortcuts", None, "about"])
     _place_contributed(window, menus)

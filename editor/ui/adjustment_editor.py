@@ -376,6 +376,17 @@ class AdjustmentEditor(QWidget):
         finally:
             self._updating = False
 
+    def current_settings(self) -> Optional[adj.Adjustment]:
+        """The settings the rows show and edit (the layer's; a dialog's editor holds its own)."""
+        return self.node.settings if self.node is not None else None
+
+    def _fields(self) -> list[Field]:
+        return fields(self.current_settings(), self.channel, self.tone, self.hue_range)
+
+    def _refresh(self) -> None:
+        """Shows the rows again (another channel, tone or range chosen)."""
+        self.show_node(self.session, self.node)
+
     def _counts(self):
         """The shown channel's counts below the layer (None until they are made)."""
         counts = self.histogram.counts()
@@ -486,21 +497,22 @@ class AdjustmentEditor(QWidget):
             self.main_window.report(DocumentError(str(exc)), "Could not change the curve")
 
     def _choice(self, index: int) -> None:
-        if self._updating or self.node is None:
+        settings = self.current_settings()
+        if self._updating or settings is None:
             return
-        if isinstance(self.node.settings, adj.ColorBalance):
+        if isinstance(settings, adj.ColorBalance):
             self.tone = index
-        elif isinstance(self.node.settings, adj.HueSaturation):
+        elif isinstance(settings, adj.HueSaturation):
             self.hue_range = index
         else:
             self.channel = index
-        self.show_node(self.session, self.node)
+        self._refresh()
 
     def _commit(self, i: int, value, merge_key=None, raise_errors: bool = False) -> None:
-        if self._updating or self.node is None or self.session is None:
+        if self._updating or self.current_settings() is None:
             return
         # From the settings as they are now (a drag's changes arrive before the panel refreshes).
-        field = fields(self.node.settings, self.channel, self.tone, self.hue_range)[i]
+        field = self._fields()[i]
         try:
             settings = field.apply(value)
         except ValueError:
@@ -508,7 +520,6 @@ class AdjustmentEditor(QWidget):
                 raise
             return
         self.commit_settings(settings, merge_key)
-        if self.node.settings is not settings:  # refused or held back (a corner at its
-            # neighbour): nothing changed, so no refresh comes; show what holds
-            self._show_values(fields(self.node.settings, self.channel, self.tone,
-                                     self.hue_range))
+        if self.current_settings() is not settings:  # refused or held back (a corner at
+            # its neighbour): nothing changed, so no refresh comes; show what holds
+            self._show_values(self._fields())

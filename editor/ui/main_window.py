@@ -33,6 +33,7 @@ from .decompose_commands import DecomposeCommands
 from .difference_commands import DifferenceCommands
 from .edit_commands import EditCommands
 from .file_commands import FileCommands
+from .filter_commands import FilterCommands
 from .generate_panel import GeneratePanel
 from .history_commands import HistoryCommands
 from .history_panel import HistoryPanel
@@ -200,13 +201,14 @@ class MainWindow(QMainWindow):
         self.text_edit_commands = TextEditCommands(self)  # Layer > Edit with Text…
         self.view_commands = ViewCommands(self)  # zoom field, rulers, guides, snapping
         self.path_commands = PathCommands(self)  # the Paths panel's, Vector Mask > Current Path
+        self.filter_commands = FilterCommands(self)  # Image > Adjustments, the Filter menu
         for module in (self.layer_commands, self.transform_commands, self.select_commands,
                        self.view_commands, self.palette_commands,
                        self.decompose_commands, self.difference_commands, self.edit_commands,
                        self.image_commands, self.mask_commands, self.style_commands,
                        self.select_and_mask,
                        self.mask_display, self.adjustment_commands,
-                       self.text_edit_commands, self.path_commands):
+                       self.text_edit_commands, self.path_commands, self.filter_commands):
             add_actions(self, module.action_specs())
         self._build_paths_panel()  # its buttons show the actions just made
         self.tool_actions = build_tool_actions(self)

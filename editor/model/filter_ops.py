@@ -1,0 +1,172 @@
+"""Image > Adjustments and the Filter menu on the active pixel layer: prepare, run, apply.
+
+`prepare(doc, node, what)` checks the layer (a visible pixel layer whose pixels may
+change; its pixels, not its mask, targeted) and keeps a copy of its pixels and the
+selection (its soft edge as coverage), so a dialog can run an operation
+(`pixel_filters.py`) again and again on what the layer was. `run(target, op)`
+computes the new pixels of the box that changes (the selection's box, or the
+whole layer; a blur's reach beyond it where the canvas is), in bands of rows so a
+worker thread reports progress and can be cancelled between bands. `show` puts a
+result on the layer through `Document.begin_pixel_edit` / `PixelEdit.apply`, as a
+brush stroke does (the layer grows to hold a blur's spread; Lock Transparent Pixels
+keeps alpha; the renderer's caches follow), without recording a step: a dialog's
+live preview. `take_back` restores the layer; `keep` records the shown result as
+one undo step. `apply` does the three at once (headless use).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import numpy as np
+
+from engine.box import Box, mask_bounds
+from engine.progress import ProgressFn, no_progress
+
+from . import commands as cmds
+from .document import Document, LockedError, raise_if_locked
+from .errors import DocumentError
+from .layers import AdjustmentLayer, Group, Layer, Node
+from .pixel_filters import Operation
+from .selection_ops import current_mask
+
+BAND_PIXELS = 1 << 21  # a band's pixels: a progress step, and bounded float memory
+
+
+@dataclass
+class Target:
+    """A layer's pixels as they were when a dialog opened, and the selection."""
+    layer: Layer
+    source: np.ndarray            # copy of the layer's pixels
+    origin: tuple[int, int]       # where they lay on the canvas
+    extent: Box                   # canvas box pixels may be read from: canvas and layer
+    selection: Optional[np.ndarray]  # canvas-sized uint8 coverage, or None
+    selected: Optional[Box]       # its box (None: no selection)
+    keeps_alpha: bool             # Lock Transparent Pixels: no growth, alpha stays
+
+    def bounds(self) -> Box:
+        return Box(self.origin[0], self.origin[1], self.source.shape[1], self.source.shape[0])
+
+    def crop(self, box: Box) -> np.ndarray:
+        """The source pixels in canvas box `box`, transparent where the layer has none."""
+        out = np.zeros((max(0, box.h), max(0, box.w), 4), np.uint8)
+        inter = self.bounds().intersect(box)
+        if not inter.is_empty():
+            out[inter.translate(-box.x, -box.y).slices()] = \
+                self.source[inter.translate(-self.origin[0], -self.origin[1]).slices()]
+        return out
+
+    def region(self, op: Operation) -> Box:
+        """The canvas box `op` changes: the layer (grown by the op's reach where pixels may
+        spread, inside the canvas), inside the selection's box."""
+        box = self.bounds()
+        if op.grows and not self.keeps_alpha:
+            box = box.expand(op.reach()).intersect(self.extent)
+        if self.selected is not None:
+            box = box.intersect(self.selected)
+        return box
+
+
+@dataclass
+class Result:
+    box: Box             # canvas box
+    pixels: np.ndarray   # its new straight RGBA
+    op: Operation
+
+
+def prepare(doc: Document, node: Optional[Node], what: str = "filter") -> Target:
+    """The active pixel layer ready for an operation, or a DocumentError in one line saying
+    why it cannot be (`what`: the verb of that line)."""
+    if node is None:
+        raise DocumentError(f"Select a pixel layer to {what}.")
+    if isinstance(node, AdjustmentLayer):
+        kind = "a fill" if node.kind == "fill" else "an adjustment"
+        raise DocumentError(f"'{node.name}' is {kind} layer: select a pixel layer to {what}.")
+    if isinstance(node, Group) or not isinstance(node, Layer):
+        raise DocumentError(f"'{node.name}' is a group: select a pixel layer to {what}.")
+    if node.is_locked():
+        raise LockedError(f"Layer '{node.name}' is locked.")
+    raise_if_locked(node, "pixels")
+    if doc.active is node and doc.mask_targeted:
+        raise DocumentError(f"The layer mask of '{node.name}' is targeted: click the layer's "
+                            f"thumbnail in the Layers panel to {what} its pixels.")
+    if not node.is_shown():
+        raise DocumentError(f"Layer '{node.name}' is hidden: show it to {what} it.")
+    if node.is_empty() or not node.pixels[..., 3].any():
+        raise DocumentError(f"Layer '{node.name}' has no pixels to {what}.")
+    selection = current_mask(doc)
+    selected = mask_bounds(selection) if selection is not None else None
+    if selection is not None and selected is None:
+        selection = None  # an empty painted mask selects nothing: the whole layer
+    target = Target(node, node.pixels.copy(), (node.x, node.y),
+                    doc.canvas.union(node.bounds()), selection, selected,
+                    node.transparency_locked())
+    if target.selected is not None and target.bounds().intersect(target.selected).is_empty():
+        raise DocumentError(f"The selection does not touch layer '{node.name}'.")
+    return target
+
+
+def run(target: Target, op: Operation, progress: ProgressFn = no_progress) -> Result:
+    """The new pixels of the box `op` changes (engine work: runs on a worker thread;
+    `progress` after each band, which may raise Cancelled)."""
+    box = target.region(op)
+    out = np.empty((max(0, box.h), max(0, box.w), 4), np.uint8)
+    reach = op.reach()
+    rows = max(16, BAND_PIXELS // max(1, box.w), 4 * reach) if op.banded() else max(1, box.h)
+    bands = [Box(box.x, y, box.w, min(rows, box.y1 - y)) for y in range(box.y, box.y1, rows)]
+    for i, band in enumerate(bands):
+        read = band.expand(reach).intersect(target.extent)
+        src = target.crop(read)
+        coverage = None
+        if target.selection is not None:
+            coverage = target.selection[band.slices()]
+        inner = band.translate(-read.x, -read.y)
+        new = op.process(src, inner, band, coverage)
+        if not op.grows:  # what alpha hides keeps its colour (an adjustment adds no pixels)
+            old = src[inner.slices()]
+            hidden = old[..., 3] == 0
+            new[hidden] = old[hidden]
+        out[band.translate(-box.x, -box.y).slices()] = new
+        progress(i + 1, len(bands))
+    return Result(box, out, op)
+
+
+def show(doc: Document, target: Target, result: Result) -> cmds.PixelEdit:
+    """Puts `result` on the layer as a brush stroke would (not recorded: `keep` records it,
+    `take_back` restores the layer). Refuses, in one line, when the layer changed."""
+    layer = target.layer
+    if not doc.contains(layer) or (layer.x, layer.y) != target.origin \
+            or layer.pixels.shape != target.source.shape:
+        raise DocumentError(f"Layer '{layer.name}' changed meanwhile; run the "
+                            f"{result.op.label} again.")
+    edit = doc.begin_pixel_edit(layer, result.op.label, cover=result.box)
+    # The layer has grown to hold the box, unless Lock Transparent Pixels holds it.
+    inside = result.box.intersect(layer.bounds())
+    if not inside.is_empty():
+        pixels = result.pixels[inside.translate(-result.box.x, -result.box.y).slices()]
+
+        def fn(view: np.ndarray) -> None:
+            view[...] = pixels
+
+        edit.apply(doc, inside.translate(-layer.x, -layer.y), fn)
+    return edit
+
+
+def take_back(doc: Document, edit: cmds.PixelEdit) -> None:
+    """Restores the layer a shown result changed (its tiles, then its size)."""
+    edit.undo(doc)
+    grown = getattr(edit, "grown", None)
+    if grown is not None:
+        grown.undo(doc)
+
+
+def keep(doc: Document, edit: cmds.PixelEdit) -> None:
+    """Records a shown result as one undo step (named after the operation)."""
+    doc.end_pixel_edit(edit)
+
+
+def apply(doc: Document, op: Operation, node: Optional[Node] = None,
+          progress: ProgressFn = no_progress, what: str = "filter") -> None:
+    """Runs `op` on the active (or given) pixel layer and applies it: one undo step."""
+    target = prepare(doc, node if node is not None else doc.active, what)
+    keep(doc, show(doc, target, run(target, op, progress)))

@@ -1,0 +1,124 @@
+"""Image > Adjustments and the Filter menu: destructive adjustments and filters on the active
+pixel layer, inside the selection (its soft edge) when there is one.
+
+Image > Adjustments holds Brightness/Contrast, Levels (Ctrl+L), Curves (Ctrl+M), Exposure,
+Hue/Saturation (Ctrl+U), Color Balance (Ctrl+B), each in a dialog that edits the
+adjustment layers' settings in their own editor, and the one-shot Invert (Ctrl+I)
+and Desaturate (Shift+Ctrl+U). The Filter menu holds Blur > Gaussian Blur and Motion
+Blur, Noise > Add Noise, Sharpen > Unsharp Mask. The dialogs (`filter_dialog.py`)
+preview live on the canvas; OK is one undo step, Cancel leaves nothing. The work is
+`editor.model.filter_ops` with the operations of `editor.model.pixel_filters`.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Optional
+
+from editor.jobs import operation_job
+from editor.model import filter_ops, pixel_filters as pf
+from editor.model.adjustments import KINDS
+
+from .actions import ActionSpec, Context, Spec, SubmenuSpec, has_doc, run_on_doc
+from .filter_dialog import AdjustDialog, FilterDialog
+
+if TYPE_CHECKING:
+    from .window_api import EditorWindow
+
+# Image > Adjustments, in Photoshop's order and keys (None: a separator before the next).
+ADJUSTMENTS = (("brightness_contrast", "&Brightness/Contrast…", None),
+               ("levels", "&Levels…", "Ctrl+L"), ("curves", "C&urves…", "Ctrl+M"),
+               ("exposure", "E&xposure…", None), None,
+               ("hue_saturation", "&Hue/Saturation…", "Ctrl+U"),
+               ("color_balance", "Color &Balance…", "Ctrl+B"))
+# The Filter menu's submenus and their filters.
+FILTER_MENUS = (("filter_blur", "&Blur", (("gaussian_blur", "&Gaussian Blur…"),
+                                          ("motion_blur", "&Motion Blur…"))),
+                ("filter_noise", "&Noise", (("add_noise", "Add &Noise…"),)),
+                ("filter_sharpen", "&Sharpen", (("unsharp_mask", "&Unsharp Mask…"),)))
+
+
+class FilterCommands:
+    def __init__(self, window: "EditorWindow"):
+        self.window = window
+        self.last: Optional[pf.Operation] = None  # the filter OK applied last (Ctrl+F's)
+
+    def action_specs(self) -> list[Spec]:
+        specs: list[Spec] = [SubmenuSpec("image_adjustments", "&Adjustments", menu="image",
+                                         separator=True)]
+        separator = False
+        for item in ADJUSTMENTS:
+            if item is None:
+                separator = True
+                continue
+            kind, text, keys = item
+            specs.append(ActionSpec(
+                f"adjust_{kind}", text, lambda k=kind: self.adjust(k), keys,
+                tip=f"{KINDS[kind].label} on the active layer's pixels (inside the selection)",
+                enabled=has_doc, menu="image_adjustments", separator=separator))
+            separator = False
+        specs += [
+            ActionSpec("adjust_invert", "&Invert", lambda: self.one_shot(pf.Invert()), "Ctrl+I",
+                       tip="Inverts the colours of the active layer (inside the selection)",
+                       enabled=has_doc, menu="image_adjustments", separator=True),
+            ActionSpec("adjust_desaturate", "&Desaturate", lambda: self.one_shot(pf.Desaturate()),
+                       "Shift+Ctrl+U",
+                       tip="Turns the active layer's colours grey (inside the selection)",
+                       enabled=has_doc, menu="image_adjustments")]
+        specs.append(ActionSpec(
+            "filter_last", "Last &Filter", self.repeat, "Ctrl+F",
+            tip="The last filter again, with its settings (as a job: Esc cancels)",
+            enabled=lambda c: c.doc is not None and self.last is not None and not c.job_running,
+            label=self._last_label, menu="filter"))
+        for i, (menu, text, items) in enumerate(FILTER_MENUS):
+            specs.append(SubmenuSpec(menu, text, menu="filter", separator=i == 0))
+            for kind, item_text in items:
+                specs.append(ActionSpec(
+                    f"filter_{kind}", item_text, lambda k=kind: self.filter(k),
+                    tip=f"{pf.FILTERS[kind].label} on the active layer (inside the selection)",
+                    enabled=has_doc, menu=menu))
+        return specs
+
+    def _target(self, label: str, verb: str):
+        """The active pixel layer prepared, or None (the reason reported in one line)."""
+        w = self.window
+        return run_on_doc(w, f"Could not apply {label}",
+                          lambda doc: filter_ops.prepare(doc, doc.active, verb))
+
+    def adjust(self, kind: str) -> None:
+        """Image > Adjustments > `kind`: its dialog over the active layer."""
+        settings = KINDS[kind]()
+        target = self._target(settings.label, "adjust")
+        if target is not None:
+            AdjustDialog(self.window, target, settings).exec()
+
+    def filter(self, kind: str) -> None:
+        """Filter > ... > `kind`: its dialog over the active layer."""
+        op = pf.FILTERS[kind]()
+        target = self._target(op.label, "filter")
+        if target is not None:
+            dialog = FilterDialog(self.window, target, op)
+            if dialog.exec():
+                self.last = dialog.operation()
+
+    def _last_label(self, c: Context) -> str:
+        return "Last &Filter" if self.last is None else f"Last &Filter ({self.last.label})"
+
+    def repeat(self) -> None:
+        """Filter > Last Filter (Ctrl+F): the last filter with its settings on the active
+        layer, run as a job (progress in the status bar, Esc cancels), one undo step."""
+        w, op = self.window, self.last
+        target = self._target(op.label, "filter") if op is not None else None
+        if target is None:
+            return
+
+        def apply(result) -> None:
+            run_on_doc(w, f"Could not apply {op.label}",
+                       lambda doc: filter_ops.keep(doc, filter_ops.show(doc, target, result)))
+
+        job = operation_job(op.label, lambda t, progress: filter_ops.run(t, op, progress),
+                            target, on_finished=apply)
+        w.jobs.submit(job, canvas=w.canvas, failure_title=f"Could not apply {op.label}")
+
+    def one_shot(self, op: pf.Operation) -> None:
+        """Invert, Desaturate: applied at once, one undo step."""
+        run_on_doc(self.window, f"Could not apply {op.label}",
+                   lambda doc: filter_ops.apply(doc, op, doc.active, what="adjust"))
