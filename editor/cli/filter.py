@@ -12,7 +12,6 @@ whole layer). --adjust takes an adjustment layer's settings by kind and JSON, as
 """
 from __future__ import annotations
 
-import argparse
 import json
 
 from editor.model import adjustments, filter_ops, pixel_filters as pf
@@ -20,16 +19,7 @@ from editor.model.errors import DocumentError
 from editor.model.files import export_image, open_document, save_document
 from engine.box import Box
 
-from .transform import _pick
-
-
-class _Step(argparse.Action):
-    """Collects the operations in the order they are given on the command line."""
-
-    def __call__(self, parser, namespace, values, option_string=None):
-        steps = list(getattr(namespace, "steps", None) or [])
-        steps.append((self.dest, values))
-        namespace.steps = steps
+from .transform import _pick, _Step  # (operations kept in the order they are given)
 
 
 def register(sub) -> None:

@@ -18,7 +18,8 @@ from editor.model.files import export_image, open_document, save_document
 
 
 class _Step(argparse.Action):
-    """Collects the transforms in the order they are given on the command line."""
+    """Collects the operations (transforms, filters) in the order they are given on the
+    command line."""
 
     def __call__(self, parser, namespace, values, option_string=None):
         steps = list(getattr(namespace, "steps", None) or [])

@@ -1405,18 +1405,6 @@ def _fill_satin(entry, satin: layer_effects.Satin) -> None:
     _put_contour(entry, b"MpgS", satin.contour)
 
 
-def _is_linear(contour) -> bool:
-    """Whether a contour descriptor ('ShpC') is Photoshop's Linear one (or absent): the
-    straight line through (0, 0) and (255, 255), whatever its (localised) name."""
-    if contour is None:
-        return True
-    try:
-        points = [(float(p[b"Hrzn"]), float(p[b"Vrtc"])) for p in contour[b"Crv "]]
-    except (KeyError, TypeError, ValueError):
-        return False
-    return points == [(0.0, 0.0), (255.0, 255.0)]
-
-
 def _linear_contour():
     """Photoshop's Linear contour ('ShpC'), as it writes a new effect's."""
     from psd_tools.psd.descriptor import Descriptor, Double, List, String
