@@ -42,7 +42,7 @@ def main() -> None:
     args = parser.parse_args()
     w, h = (int(v) for v in args.size.split("x"))
     ops = [pf.GaussianBlur(10.0), pf.GaussianBlur(100.0), pf.UnsharpMask(100, 2, 3),
-           pf.MotionBlur(30, 20), pf.AddNoise(10, "gaussian", False, 1), pf.Invert(),
+           pf.MotionBlur(30, 20), pf.AddNoise(10, "gaussian", False, 1), pf.invert(),
            pf.Desaturate(), pf.Adjust(adj.Levels(rgb=(10, 240, 1.2, 0, 255))),
            pf.Adjust(adj.HueSaturation(hue=20, saturation=10))]
     for transparent in (False, True):

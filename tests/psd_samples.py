@@ -22,7 +22,7 @@ def swatch(h: int, w: int, color=(10, 200, 30), alpha: int = 255) -> np.ndarray:
 
 
 def foreign_kinds_psd(path) -> None:
-    """Text, smart object, solid colour fill, shape, invert adjustment, clipped and masked layers."""
+    """Text, smart object, solid colour fill, shape, selective colour adjustment, clipped and masked layers."""
     from psd_tools import PSDImage
     from psd_tools.constants import BlendMode, Tag
     from psd_tools.psd.descriptor import Descriptor, DescriptorBlock, Double, String
@@ -53,8 +53,12 @@ def foreign_kinds_psd(path) -> None:
     smart._record.tagged_blocks[Tag.SMART_OBJECT_LAYER_DATA1] = TaggedBlock(
         key=Tag.SMART_OBJECT_LAYER_DATA1, data=SmartObjectLayerData(data=so))
 
-    invert = psd.create_pixel_layer(Image.new("RGBA", (0, 0)), name="Invert")
-    invert._record.tagged_blocks.set_data(Tag.INVERT)
+    # An adjustment Layered does not draw (Selective Color; Invert is drawn now).
+    from psd_tools.psd.adjustments import SelectiveColor
+
+    selective = psd.create_pixel_layer(Image.new("RGBA", (0, 0)), name="Selective")
+    selective._record.tagged_blocks.set_data(Tag.SELECTIVE_COLOR,
+                                             SelectiveColor(data=[(0, 0, 0, 0)] * 10))
 
     # Photoshop stores a fill layer's pixels as well as its description.
     fill = psd.create_pixel_layer(Image.fromarray(swatch(8, 8, (255, 0, 0))), name="Red Fill",

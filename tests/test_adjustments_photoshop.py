@@ -49,6 +49,15 @@ CASES = {
     # pixels in 8 bits, between layers too (the screen path matches it exactly).
     "adjustment_nested_composition_4": (None, 3, 0.15, 20),
     "adjustment_nested_composition_5": (None, 3, 0.2, 2),
+    # Invert, Posterize and Threshold (before they were drawn: 59.6 / 255, 15.2 / 85 and
+    # 92.0 / 255 off). Invert is exact; Posterize (floor(v n / 256) levels, shown rounded
+    # down) is exact but for 19-24 pixels of the swatches' top edge, a level step apart
+    # (the backdrop there a level off: mean 0.0024 on files, 0.0042 on the screen);
+    # Threshold (0.30/0.59/0.11 luminance rounded half down) is exact but for one pixel of
+    # a masked edge, a level off.
+    "invert_rgb": ("invert", 1, 0.001, 0),
+    "posterize_rgb": ("posterize", 4, 0.01, 43),
+    "threshold_rgb": ("threshold", 4, 0.001, 1),
 }
 
 

@@ -35,7 +35,7 @@ def test_filter_verb_runs_the_operations_in_order_inside_the_box(tmp_path):
     box = Box(0, 0, 50, 40)
     inside = np.zeros((40, 50), np.uint8)
     inside[5:20, 10:30] = 255
-    for op in (pf.Invert(), pf.Adjust(Levels(rgb=(20, 230, 1.0, 0, 255))), pf.GaussianBlur(1.5)):
+    for op in (pf.invert(), pf.Adjust(Levels(rgb=(20, 230, 1.0, 0, 255))), pf.GaussianBlur(1.5)):
         expected = op.process(expected, box, box, inside)
     np.testing.assert_array_equal(result, expected)
     np.testing.assert_array_equal(result[inside == 0], pixels[inside == 0])

@@ -47,7 +47,7 @@ def operation(kind: str, value) -> pf.Operation:
     """The operation an option names, or a DocumentError saying how to write it."""
     try:
         if kind == "invert":
-            return pf.Invert()
+            return pf.invert()
         if kind == "desaturate":
             return pf.Desaturate()
         if kind == "adjust":

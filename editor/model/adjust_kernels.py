@@ -169,6 +169,8 @@ def _from_hsv(hue, sat, value):
 def mixed_pixel(code, params, r, g, b):
     """One pixel (straight RGB 0..1) through Hue/Saturation or Color Balance; `params` as
     `adjustments.HueSaturation.params()` / `ColorBalance.params()` make them."""
+    if code == THRESHOLD or code == GRADIENT_MAP:
+        return _by_luminance(code, params, r, g, b)
     if code == HUE_SATURATION:
         if params[3] > 0.5:  # Colorize: its hue and saturation, the pixel's lightness
             _, _, light = to_hsl(r, g, b)
@@ -352,3 +354,32 @@ def adjust_precise(buf, code, table, params, coverage, masked, opacity):  # prag
                 d = (n - p) * k
                 d = (d + 32512) // 65025 if d >= 0 else -((-d + 32512) // 65025)
                 buf[y, x, c] = p + d
+
+
+# -- Threshold and Gradient Map: a pixel's luminance decides its colour -----------------------
+THRESHOLD, GRADIENT_MAP = 10, 11  # (apart from the codes above: room for more kinds there)
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def luminance(r, g, b):
+    """Photoshop's luminance of a pixel (0..1) for Threshold and Gradient Map: 0.30, 0.59,
+    0.11 (measured: threshold_rgb.psd's pixels all match it, `adjustments.Threshold`)."""
+    return 0.30 * r + 0.59 * g + 0.11 * b
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def _by_luminance(code, params, r, g, b):
+    """Threshold (params: the level, 1..255): white where the luminance in levels, rounded
+    half down, reaches the level; Gradient Map (params: reverse, then 4096 RGB colours):
+    the colour at the luminance."""
+    light = luminance(r, g, b)
+    if code == THRESHOLD:
+        # Half down: 114.5 stays under 115 (a pixel of threshold_rgb.psd); 1e-6 keeps the
+        # exact halves of 8-bit input (multiples of 0.01 level) out of float noise.
+        v = 1.0 if light * 255.0 > params[0] - 0.5 + 1e-6 else 0.0
+        return v, v, v
+    if params[0] > 0.5:  # Reverse
+        light = 1.0 - light
+    size = (params.shape[0] - 1) // 3
+    i = 1 + 3 * min(size - 1, max(0, np.int64(light * (size - 1) + 0.5)))
+    return params[i], params[i + 1], params[i + 2]

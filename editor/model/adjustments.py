@@ -737,6 +737,167 @@ KINDS: dict[str, type] = {k.kind: k for k in (BrightnessContrast, Levels, Curves
 FILL_KINDS: dict[str, type] = {k.kind: k for k in (SolidColor, GradientFill, PatternFill)}
 
 
+# -- Invert, Posterize, Threshold, Gradient Map (Photoshop's third group of adjustments) ------
+# Measured on Photoshop's own pixels (psd-tools' invert_rgb.psd, posterize_rgb.psd,
+# threshold_rgb.psd; tests/test_adjustments_photoshop.py): each of the three matches them
+# exactly in 8 bits.
+# - Invert: 1 - v per channel.
+# - Posterize, n levels (2..255): level k = floor(v n / 256) of the 8-bit value v, shown as
+#   floor(255 k / (n - 1)) (Photoshop rounds down: 3 levels give 0, 127, 255). psd-tools'
+#   floor(v 255/256 n) / (n - 1) is the same level, its output not rounded down.
+# - Threshold at level L (1..255): white where Photoshop's luminance, 0.30 R + 0.59 G + 0.11 B
+#   (in levels) rounded half down, is at least L; else black (`adjust_kernels.luminance`:
+#   Rec. 601's 0.299/0.587/0.114 were 2-6 pixels off among 10000, these none).
+# - Gradient Map: each pixel takes the gradient's colour at its luminance (the same
+#   luminance, not rounded; Reverse reads the gradient from its end). Photoshop leaves the
+#   gradient's opacity stops out of a gradient map: only the colours are drawn. Dither is
+#   kept (the file's flag) but not drawn, as the Gradient fill's. Not checked against a
+#   Photoshop render (psd-tools' files hold none that is drawn).
+
+def _posterized(t: np.ndarray, levels: int) -> np.ndarray:
+    """Posterize's output (0..1) for inputs `t` (0..1) at `levels` levels."""
+    n = min(255, max(2, int(levels)))
+    k = np.floor(np.clip(t, 0.0, 1.0) * 255.0 * n / 256.0 + 1e-7)  # (1e-7: i / 255 * 255 < i)
+    return np.floor(255.0 * k / (n - 1) + 1e-7) / 255.0
+
+
+@dataclass(frozen=True)
+class Invert(Adjustment):
+    kind: ClassVar[str] = "invert"
+    label: ClassVar[str] = "Invert"
+    separable: ClassVar[bool] = True
+
+    def is_identity(self) -> bool:
+        return False  # it always inverts
+
+    def describe(self) -> str:
+        return "inverts"
+
+    def transfer(self, t: np.ndarray, channel: int) -> np.ndarray:
+        return 1.0 - t
+
+
+@dataclass(frozen=True)
+class Posterize(Adjustment):
+    kind: ClassVar[str] = "posterize"
+    label: ClassVar[str] = "Posterize"
+    separable: ClassVar[bool] = True
+    levels: int = 4  # 2..255 (Photoshop's default 4)
+
+    def __post_init__(self):
+        if not 2 <= int(self.levels) <= 255:
+            raise ValueError(f"Posterize has 2..255 levels, not {self.levels!r}")
+        object.__setattr__(self, "levels", int(self.levels))
+
+    def is_identity(self) -> bool:
+        return False  # even 255 levels move some values
+
+    def describe(self) -> str:
+        return f"levels={self.levels}"
+
+    def transfer(self, t: np.ndarray, channel: int) -> np.ndarray:
+        return _posterized(t, self.levels)
+
+
+@dataclass(frozen=True)
+class Threshold(Adjustment):
+    kind: ClassVar[str] = "threshold"
+    label: ClassVar[str] = "Threshold"
+    level: int = 128  # 1..255 (Photoshop's default 128)
+
+    code: ClassVar[int] = 10  # adjust_kernels.THRESHOLD
+
+    def __post_init__(self):
+        if not 1 <= int(self.level) <= 255:
+            raise ValueError(f"Threshold's level is 1..255, not {self.level!r}")
+        object.__setattr__(self, "level", int(self.level))
+
+    def is_identity(self) -> bool:
+        return False
+
+    def describe(self) -> str:
+        return f"level={self.level}"
+
+    def params(self) -> np.ndarray:
+        return np.array([float(self.level)])
+
+    def apply(self, rgb: np.ndarray, levels: int = 65536) -> np.ndarray:
+        from .adjust_kernels import apply_mixed
+
+        return apply_mixed(self.code, self.params(), rgb)
+
+
+@dataclass(frozen=True)
+class GradientMap(Adjustment):
+    """A Gradient Map: the gradient's colour stops (location %, (r, g, b)), opacity stops
+    (location %, opacity %: kept, not drawn), smoothness %, method and midpoints, as
+    `GradientFill` holds them (the same checks, the same colour table, so the gradient bar
+    edits either), with Reverse and Dither. `source`: psd-tools' 'grdm' record it was read
+    from (psd.py writes back what these settings do not hold: the gradient's name...)."""
+
+    kind: ClassVar[str] = "gradient_map"
+    label: ClassVar[str] = "Gradient Map"
+    stops: tuple = DEFAULT_STOPS
+    opacity_stops: tuple = OPAQUE
+    smoothness: float = 100.0
+    method: str = "classic"
+    midpoints: tuple = ()
+    opacity_midpoints: tuple = ()
+    reverse: bool = False
+    dither: bool = False
+    source: object = field(default=None, compare=False, repr=False)
+
+    code: ClassVar[int] = 11  # adjust_kernels.GRADIENT_MAP
+
+    def __post_init__(self):
+        checked = GradientFill(stops=self.stops, opacity_stops=self.opacity_stops,
+                               smoothness=self.smoothness, method=self.method,
+                               midpoints=self.midpoints, opacity_midpoints=self.opacity_midpoints)
+        for key in ("stops", "opacity_stops", "smoothness", "midpoints", "opacity_midpoints"):
+            object.__setattr__(self, key, getattr(checked, key))
+        object.__setattr__(self, "reverse", bool(self.reverse))
+        object.__setattr__(self, "dither", bool(self.dither))
+
+    def is_identity(self) -> bool:
+        return False
+
+    def describe(self) -> str:
+        stops = ",".join("#{:02x}{:02x}{:02x}@{:g}".format(*c, loc) for loc, c in self.stops)
+        parts = [f"stops={stops}"]
+        for name in ("smoothness", "method", "midpoints", "reverse", "dither"):
+            if getattr(self, name) != getattr(GradientMap, name):
+                parts.append(f"{name}={_short(getattr(self, name))}")
+        return ", ".join(parts)
+
+    def as_dict(self) -> dict:
+        values = asdict(replace(self, source=None))
+        values.pop("source")
+        return values
+
+    def lookup(self) -> np.ndarray:
+        """(4096, 4) uint8: the gradient's colours from its first stop to its last."""
+        return _gradient_table(self.stops, self.opacity_stops, self.smoothness, self.method,
+                               self.midpoints, self.opacity_midpoints)
+
+    def params(self) -> np.ndarray:
+        """Reverse, then the colour table (4096 x RGB, 0..1) the kernel looks luminances up in."""
+        return _gradient_map_params(self.lookup().tobytes(), self.reverse)
+
+    def apply(self, rgb: np.ndarray, levels: int = 65536) -> np.ndarray:
+        from .adjust_kernels import apply_mixed
+
+        return apply_mixed(self.code, self.params(), rgb)
+
+
+@functools.lru_cache(maxsize=8)
+def _gradient_map_params(table: bytes, reverse: bool) -> np.ndarray:
+    colours = np.frombuffer(table, np.uint8).reshape(-1, 4)[:, :3] / 255.0
+    return np.concatenate([[float(reverse)], colours.reshape(-1)])
+
+
+KINDS.update({k.kind: k for k in (Invert, Posterize, Threshold, GradientMap)})
+
+
 def changed(settings: Adjustment, **values) -> Adjustment:
     """A copy with some settings changed (they are immutable: undo keeps the old one)."""
     return replace(settings, **values)

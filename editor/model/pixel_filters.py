@@ -11,9 +11,10 @@ applies the result as one undo step.
   (`adjustments.py`) through `render.adjust_buffer`, the very pass that draws an
   adjustment layer on the screen, the selection's coverage taking the place of the
   layer's mask: the pixels come out as the same adjustment layer composites them.
-- Invert: 255 - v; Desaturate: the HSL lightness (max + min) / 2, rounded half up, in
+- Invert (Ctrl+I) is the Invert adjustment's settings through Adjust (`invert()`).
+- Desaturate: the HSL lightness (max + min) / 2, rounded half up, in
   integers (Photoshop's Desaturate is Hue/Saturation at saturation -100, which gives
-  that lightness; our float kernel rounds some halves down). Both mixed with the
+  that lightness; our float kernel rounds some halves down), mixed with the
   selection's coverage as the adjustment pass mixes (`mix8`).
 - Gaussian Blur: radius = the Gaussian's standard deviation (Photoshop's radius, as
   ImageJ's documentation of its own sigma says),
@@ -121,15 +122,11 @@ class Adjust(Operation):
         return out
 
 
-@dataclass(frozen=True)
-class Invert(Operation):
-    label: ClassVar[str] = "Invert"
+def invert() -> Adjust:
+    """Image > Adjustments > Invert: the Invert adjustment layer's pass on the pixels."""
+    from .adjustments import Invert
 
-    def process(self, src, inner, where, coverage):
-        old = src[inner.slices()]
-        out = old.copy()
-        out[..., :3] = mix8(old[..., :3], 255 - old[..., :3], coverage)
-        return out
+    return Adjust(Invert())
 
 
 @dataclass(frozen=True)

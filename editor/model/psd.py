@@ -1525,7 +1525,8 @@ def _fill_bevel(entry, bevel: layer_effects.BevelEmboss, light) -> None:
 def _adjustment_tags() -> set:
     from psd_tools.constants import Tag
 
-    return {Tag.BRIGHTNESS_AND_CONTRAST, Tag.CONTENT_GENERATOR_EXTRA_DATA, Tag.LEVELS,
+    tonal = {Tag.INVERT, Tag.POSTERIZE, Tag.THRESHOLD, Tag.GRADIENT_MAP}  # (`tonal_blocks`)
+    return tonal | {Tag.BRIGHTNESS_AND_CONTRAST, Tag.CONTENT_GENERATOR_EXTRA_DATA, Tag.LEVELS,
             Tag.CURVES, Tag.HUE_SATURATION, Tag.COLOR_BALANCE, Tag.EXPOSURE,
             Tag.SOLID_COLOR_SHEET_SETTING, Tag.GRADIENT_FILL_SETTING, Tag.PATTERN_FILL_SETTING}
 
@@ -1949,6 +1950,8 @@ def read_adjustment(item) -> Optional[adjustments.Adjustment]:
     a kind or a variant we do not draw (Brightness/Contrast on Lab's lightness, Curves
     drawn as a free map...): those stay carried."""
     kind = item.kind
+    if kind in TONAL_KINDS:
+        return read_tonal_adjustment(item)
     try:
         if kind == "brightnesscontrast":
             from psd_tools.constants import Tag
@@ -2048,6 +2051,8 @@ def adjustment_blocks(settings: adjustments.Adjustment) -> list:
     from psd_tools.psd import adjustments as blocks
     from psd_tools.psd.descriptor import Bool, DescriptorBlock, Integer
 
+    if type(settings).kind in TONAL_KINDS.values():
+        return tonal_blocks(settings)
     if isinstance(settings, adjustments.BrightnessContrast):
         legacy = blocks.BrightnessContrast(settings.brightness & 0xFFFF,
                                            settings.contrast & 0xFFFF, 127, 0)
@@ -2101,6 +2106,94 @@ def adjustment_blocks(settings: adjustments.Adjustment) -> list:
     if isinstance(settings, adjustments.PatternFill) and settings.pattern is not None:
         return [(Tag.PATTERN_FILL_SETTING, pattern_descriptor(settings))]
     raise ValueError(f"no PSD form for {settings!r}")
+
+
+# -- Invert ('nvrt'), Posterize ('post'), Threshold ('thrs'), Gradient Map ('grdm') -----------
+# psd-tools' kind -> ours.
+TONAL_KINDS = {"invert": "invert", "posterize": "posterize", "threshold": "threshold",
+               "gradientmap": "gradient_map"}
+# A Gradient Map's method as its 'grdm' block (version 3) stores it.
+MAP_METHODS = {"classic": b"Gcls", "linear": b"Lnr ", "perceptual": b"Perc"}
+
+
+def read_tonal_adjustment(item) -> Optional[adjustments.Adjustment]:
+    """Our Invert, Posterize, Threshold or Gradient Map from psd-tools' layer; None (the
+    layer carried, not drawn) for what we do not draw: a noise gradient, a stop not in RGB
+    (a 'grdm' colour: space 0 is RGB, its three 16-bit components first), a method we do
+    not know, numbers out of range."""
+    kind = TONAL_KINDS[item.kind]
+    try:
+        if kind == "invert":
+            return adjustments.Invert()
+        if kind == "posterize":
+            return adjustments.Posterize(min(255, max(2, int(item.posterize))))
+        if kind == "threshold":
+            return adjustments.Threshold(min(255, max(1, int(item.threshold))))
+        data = item._data
+        method = next((name for name, code in MAP_METHODS.items() if code == data.method), None)
+        if data.mode != 0 or method is None or not data.color_stops \
+                or any(stop.mode != 0 for stop in data.color_stops):
+            return None
+        stops = tuple((_location(stop.location), tuple(int(round(c / 257)) for c in stop.color[:3]))
+                      for stop in data.color_stops)
+        opacities = tuple((_location(stop.location), stop.opacity / 255 * 100)
+                          for stop in data.transparency_stops)
+        return adjustments.GradientMap(
+            stops=stops, opacity_stops=opacities or adjustments.OPAQUE,
+            smoothness=_location(data.interpolation), method=method,  # (0..4096 too)
+            midpoints=tuple(float(stop.midpoint) for stop in data.color_stops),
+            opacity_midpoints=tuple(float(stop.midpoint) for stop in data.transparency_stops),
+            reverse=bool(data.is_reversed), dither=bool(data.is_dithered), source=data)
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def tonal_blocks(settings: adjustments.Adjustment) -> list:
+    """The block Photoshop writes for an Invert (empty), a Posterize or a Threshold (a
+    number) or a Gradient Map ('grdm': version 1, or 3 with a method other than Classic or
+    when read so; its name, noise settings and seed written back from the record read)."""
+    import copy
+
+    from psd_tools.constants import Tag
+    from psd_tools.psd import adjustments as blocks
+    from psd_tools.psd.base import EmptyElement, ShortIntegerElement
+
+    if isinstance(settings, adjustments.Invert):
+        return [(Tag.INVERT, EmptyElement())]
+    if isinstance(settings, adjustments.Posterize):
+        return [(Tag.POSTERIZE, ShortIntegerElement(settings.levels))]
+    if isinstance(settings, adjustments.Threshold):
+        return [(Tag.THRESHOLD, ShortIntegerElement(settings.level))]
+    source = settings.source
+    data = copy.deepcopy(source) if source is not None else blocks.GradientMap(
+        version=1, name="Custom\x00", use_vector_color=1, roughness=2048, color_model=3,
+        minimum_color=[0, 0, 0, 0], maximum_color=[32768, 32768, 32768, 32768])
+    midpoints = settings.midpoints or (50.0,) * len(settings.stops)
+    opacity_midpoints = settings.opacity_midpoints or (50.0,) * len(settings.opacity_stops)
+    old = list(source.color_stops) if source is not None else []
+
+    def colour(i: int, rgb: tuple) -> tuple:
+        """A stop's 16-bit colour: as read while the stop holds the colour read (our 8 bits
+        would move 31610 to 31611), else ours."""
+        if len(old) == len(settings.stops) and old[i].mode == 0 \
+                and tuple(int(round(c / 257)) for c in old[i].color[:3]) == rgb:
+            return tuple(old[i].color)
+        return tuple(c * 257 for c in rgb) + (0,)
+
+    data.color_stops = [blocks.ColorStop(int(round(at / 100 * LOCATION_STEPS)), int(round(m)), 0,
+                                         colour(i, rgb))
+                        for i, ((at, rgb), m) in enumerate(zip(settings.stops, midpoints))]
+    data.transparency_stops = [
+        blocks.TransparencyStop(int(round(at / 100 * LOCATION_STEPS)), int(round(m)),
+                                int(round(opacity * 2.55)))
+        for (at, opacity), m in zip(settings.opacity_stops, opacity_midpoints)]
+    data.interpolation = int(round(settings.smoothness / 100 * LOCATION_STEPS))
+    data.is_reversed, data.is_dithered = int(settings.reverse), int(settings.dither)
+    data.method = MAP_METHODS[settings.method]
+    if settings.method != "classic":
+        data.version = 3
+    data.mode = 0
+    return [(Tag.GRADIENT_MAP, data)]
 
 
 def _location(steps: float) -> float:

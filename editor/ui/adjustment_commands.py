@@ -1,5 +1,5 @@
 """Layer > New Adjustment Layer > Brightness/Contrast, Levels, Curves, Hue/Saturation,
-Color Balance, Exposure, and Layer > New Fill Layer > Solid Color, Gradient, Pattern (the
+Color Balance, Exposure, Invert, Posterize, Threshold, Gradient Map, and Layer > New Fill Layer > Solid Color, Gradient, Pattern (the
 Layers panel's adjustment button shows both); Layer > Change Layer Content, which turns the
 active adjustment or fill layer into another of those kinds.
 
@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 MNEMONICS = {"brightness_contrast": "&Brightness/Contrast…", "levels": "&Levels…",
              "curves": "C&urves…", "hue_saturation": "&Hue/Saturation…",
              "color_balance": "Color &Balance…", "exposure": "E&xposure…"}
+MNEMONICS.update({"invert": "&Invert…", "posterize": "P&osterize…", "threshold": "&Threshold…",
+                  "gradient_map": "Gradient &Map…"})
 
 
 FILL_TEXTS = {SolidColor.kind: "&Solid Color…", GradientFill.kind: "&Gradient…",

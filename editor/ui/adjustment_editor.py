@@ -19,7 +19,9 @@ the canvas edits the curve or range under the pointer, one drag one step. A fill
 is a swatch that opens the colour picker (`AdjustmentCommands.edit_fill`); a gradient
 fill's gradient a button that opens its dialog, beside its angle, scale, Reverse and
 Align with layer; a pattern fill's pattern (tiled at its scale) likewise, beside its scale,
-angle and Link with Layer.
+angle and Link with Layer. A Gradient Map's gradient is edited on the gradient bar itself
+(`gradient_bar.py`), beside its smoothness, method, Reverse and Dither; Posterize and
+Threshold have one number each, Invert none.
 """
 from __future__ import annotations
 
@@ -28,16 +30,17 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable, Optional
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QPushButton, QSlider, QVBoxLayout, QWidget)
 
-from editor.model import DocumentError, adjustment_ops, adjustments as adj
+from editor.model import DocumentError, adjustment_ops, adjustments as adj, gradients
 from editor.model.layers import AdjustmentLayer
 
+from . import dialogs
 from .below_histogram import BelowHistogram
 from .curve_graph import CurveGraph
-from .gradient_bar import gradient_image
+from .gradient_bar import GradientBar, gradient_image
 from .gradient_dialog import fill_image
 from .hue_bars import HueBars
 from .icons import icon
@@ -62,7 +65,8 @@ class Field:
 
     label: str
     kind: str  # "number", "check", "choice", "curve", "points", "hue_bars", "color", "gradient",
-    #            "pattern",
+    #            "pattern", "gradient_bar" (a Gradient Map's gradient), "option" (a setting
+    #            chosen from `choices`: its index),
     #            "target" (the on-image adjustment's button)
     value: object
     apply: Optional[Callable] = None  # value -> new settings (None for "choice")
@@ -185,6 +189,28 @@ def fields(settings: adj.Adjustment, channel: int, tone: int, hue_range: int = 0
                 axis("Magenta – Green", 1), axis("Yellow – Blue", 2),
                 Field("Preserve luminosity", "check", s.preserve_luminosity,
                       lambda v: replace(s, preserve_luminosity=v))]
+    if isinstance(s, (adj.Invert, adj.Posterize, adj.Threshold, adj.GradientMap)):
+        return _tonal_fields(s, number)
+    return []
+
+
+def _tonal_fields(s: adj.Adjustment, number) -> list[Field]:
+    """Invert (nothing to set), Posterize's levels, Threshold's level, and a Gradient Map's
+    gradient on Photoshop's gradient bar (`gradient_bar.py`: stops dragged, added, taken
+    off, double-clicked for their colour; one drag one undo step), its smoothness, method,
+    Reverse and Dither."""
+    if isinstance(s, adj.Posterize):
+        return [number("Levels", "levels", 2, 255)]
+    if isinstance(s, adj.Threshold):
+        return [number("Threshold level", "level", 1, 255)]
+    if isinstance(s, adj.GradientMap):
+        return [Field("Gradient", "gradient_bar", s, lambda v: v),
+                number("Smoothness", "smoothness", 0, 100),
+                Field("Method", "option", gradients.METHODS.index(s.method),
+                      lambda i: replace(s, method=gradients.METHODS[i]),
+                      choices=tuple(gradients.METHOD_LABELS[m] for m in gradients.METHODS)),
+                Field("Reverse", "check", s.reverse, lambda v: replace(s, reverse=v)),
+                Field("Dither", "check", s.dither, lambda v: replace(s, dither=v))]
     return []
 
 
@@ -332,6 +358,21 @@ class AdjustmentEditor(QWidget):
                 button.toggled.connect(self._target_toggled)
                 self.form.addRow("", button)
                 widgets = {"target": button}
+            elif field.kind == "gradient_bar":
+                bar = GradientBar(field.value)
+                bar.drag_started.connect(self.begin_drag)  # (as `_add_dragged`, with the
+                bar.drag_ended.connect(self.end_drag)      # bar's own object name)
+                bar.changed.connect(lambda value, i=i: self._commit(i, value, self._drag_key))
+                bar.pick_colour.connect(self._pick_stop_colour)
+                self.form.addRow(bar)
+                widgets = {"gradbar": bar}
+            elif field.kind == "option":  # a setting chosen from a list
+                combo = QComboBox()
+                combo.setObjectName(name)
+                combo.addItems(list(field.choices))
+                combo.currentIndexChanged.connect(lambda index, i=i: self._commit(i, index))
+                self.form.addRow(field.label, combo)
+                widgets = {"option": combo}
             elif field.kind == "points":
                 edit = QLineEdit()
                 edit.setObjectName(name)
@@ -370,6 +411,10 @@ class AdjustmentEditor(QWidget):
                         picture(field.value, *GRADIENT_BAR))))
                 elif "target" in widgets:
                     widgets["target"].setChecked(self._targeting is not None)
+                elif "gradbar" in widgets:
+                    widgets["gradbar"].set_settings(field.value)
+                elif "option" in widgets:
+                    widgets["option"].setCurrentIndex(int(field.value))
                 elif "edit" in widgets and not widgets["edit"].hasFocus():
                     widgets["edit"].setText(str(field.value))
             self._rows = [(field, widgets) for (_, widgets), field in zip(self._rows, rows)]
@@ -410,6 +455,20 @@ class AdjustmentEditor(QWidget):
         widget.drag_ended.connect(self.end_drag)
         changed.connect(lambda value: self._commit(index, value, self._drag_key))
         self.form.addRow(widget)
+
+    def _pick_stop_colour(self, i: int) -> None:
+        """A Gradient Map's colour stop double-clicked on the bar: the colour picker, and
+        the colour it gives is one step."""
+        settings = self.current_settings()
+        if not isinstance(settings, adj.GradientMap) or i >= len(settings.stops):
+            return
+        at, rgb = settings.stops[i]
+        color = dialogs.ask_color(self, QColor(*rgb), "Color Picker (Stop Color)")
+        if color is None:
+            return
+        stops = list(settings.stops)
+        stops[i] = (at, (color.red(), color.green(), color.blue()))
+        self.commit_settings(replace(settings, stops=tuple(stops)))
 
     def _pick_color(self) -> None:
         if self.node is not None:

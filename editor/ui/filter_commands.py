@@ -3,8 +3,9 @@ pixel layer, inside the selection (its soft edge) when there is one.
 
 Image > Adjustments holds Brightness/Contrast, Levels (Ctrl+L), Curves (Ctrl+M), Exposure,
 Hue/Saturation (Ctrl+U), Color Balance (Ctrl+B), each in a dialog that edits the
-adjustment layers' settings in their own editor, and the one-shot Invert (Ctrl+I)
-and Desaturate (Shift+Ctrl+U). The Filter menu holds Blur > Gaussian Blur and Motion
+adjustment layers' settings in their own editor, and the one-shot Invert (Ctrl+I;
+the Invert adjustment's pass) and Desaturate (Shift+Ctrl+U); after Invert, Posterize,
+Threshold and Gradient Map in dialogs as the first ones. The Filter menu holds Blur > Gaussian Blur and Motion
 Blur, Noise > Add Noise, Sharpen > Unsharp Mask. The dialogs (`filter_dialog.py`)
 preview live on the canvas; OK is one undo step, Cancel leaves nothing. The work is
 `editor.model.filter_ops` with the operations of `editor.model.pixel_filters`.
@@ -29,6 +30,9 @@ ADJUSTMENTS = (("brightness_contrast", "&Brightness/Contrast…", None),
                ("exposure", "E&xposure…", None), None,
                ("hue_saturation", "&Hue/Saturation…", "Ctrl+U"),
                ("color_balance", "Color &Balance…", "Ctrl+B"))
+# After Invert (its own one-shot item, Ctrl+I): the kinds whose dialog has a setting or two.
+TONAL_ADJUSTMENTS = (("posterize", "P&osterize…"), ("threshold", "&Threshold…"),
+                     ("gradient_map", "&Gradient Map…"))
 # The Filter menu's submenus and their filters.
 FILTER_MENUS = (("filter_blur", "&Blur", (("gaussian_blur", "&Gaussian Blur…"),
                                           ("motion_blur", "&Motion Blur…"))),
@@ -56,9 +60,10 @@ class FilterCommands:
                 enabled=has_doc, menu="image_adjustments", separator=separator))
             separator = False
         specs += [
-            ActionSpec("adjust_invert", "&Invert", lambda: self.one_shot(pf.Invert()), "Ctrl+I",
+            ActionSpec("adjust_invert", "&Invert", lambda: self.one_shot(pf.invert()), "Ctrl+I",
                        tip="Inverts the colours of the active layer (inside the selection)",
                        enabled=has_doc, menu="image_adjustments", separator=True),
+            *self._tonal_specs(),
             ActionSpec("adjust_desaturate", "&Desaturate", lambda: self.one_shot(pf.Desaturate()),
                        "Shift+Ctrl+U",
                        tip="Turns the active layer's colours grey (inside the selection)",
@@ -76,6 +81,15 @@ class FilterCommands:
                     tip=f"{pf.FILTERS[kind].label} on the active layer (inside the selection)",
                     enabled=has_doc, menu=menu))
         return specs
+
+    def _tonal_specs(self) -> list[Spec]:
+        """Posterize, Threshold and Gradient Map after Invert, as Photoshop's menu has them:
+        each in its dialog (the adjustment layer's settings, previewed on the layer)."""
+        return [ActionSpec(f"adjust_{kind}", text, lambda k=kind: self.adjust(k),
+                           tip=f"{KINDS[kind].label} on the active layer's pixels (inside the "
+                               "selection)",
+                           enabled=has_doc, menu="image_adjustments")
+                for kind, text in TONAL_ADJUSTMENTS]
 
     def _target(self, label: str, verb: str):
         """The active pixel layer prepared, or None (the reason reported in one line)."""

@@ -11,8 +11,9 @@ neighbouring stops the midpoint diamond of the stretch between them.
 - double-click a colour stop: `pick_colour(i)` (the dialog asks the colour picker);
 - drag a diamond: the midpoint of its stretch, 5..95 %, a whole percent.
 
-The bar holds no state of its own but the drag: every edit is a new `GradientFill`
-sent with `changed(settings)`; the owner shows it (`set_settings`). A drag is worked out
+The bar holds no state of its own but the drag: every edit is a new `GradientFill` (or
+`GradientMap`: the same stop fields) sent with `changed(settings)`, between
+`drag_started` and `drag_ended` while the mouse is down; the owner shows it (`set_settings`). A drag is worked out
 from the settings it started on, so a stop dragged off and back on comes back as it was.
 The edits are plain functions on the settings (`moved`, `added`, `removed`,
 `with_midpoint`), shared with the dialog's number rows.
@@ -113,6 +114,10 @@ class GradientBar(QWidget):
 
     changed = Signal(object)    # the new GradientFill
     pick_colour = Signal(int)   # a colour stop double-clicked
+    # A press on a strip and its release: the changes between are one drag (the Properties
+    # panel makes them one undo step; a release may come without a drag).
+    drag_started = Signal()
+    drag_ended = Signal()
 
     def __init__(self, settings: GradientFill, parent: Optional[QWidget] = None):
         super().__init__(parent)
@@ -197,6 +202,7 @@ class GradientBar(QWidget):
         if kind is None:
             return
         self.setFocus()
+        self.drag_started.emit()
         hit = self._hit(kind, pos.x(), pos.y())
         if hit is None:  # the empty strip: a new stop, dragged on from there
             at = self.at_of(pos.x())
@@ -232,6 +238,8 @@ class GradientBar(QWidget):
         self._emit(moved(start, kind, i, self._last_at))
 
     def mouseReleaseEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.drag_ended.emit()
         if self._drag is None:
             return
         what, kind, i, start = self._drag
