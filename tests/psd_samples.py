@@ -54,11 +54,8 @@ def foreign_kinds_psd(path) -> None:
         key=Tag.SMART_OBJECT_LAYER_DATA1, data=SmartObjectLayerData(data=so))
 
     # An adjustment Layered does not draw (Selective Color; Invert is drawn now).
-    from psd_tools.psd.adjustments import SelectiveColor
-
     selective = psd.create_pixel_layer(Image.new("RGBA", (0, 0)), name="Selective")
-    selective._record.tagged_blocks.set_data(Tag.SELECTIVE_COLOR,
-                                             SelectiveColor(data=[(0, 0, 0, 0)] * 10))
+    selective._record.tagged_blocks.set_data(Tag.SELECTIVE_COLOR, data=[(0, 0, 0, 0)] * 10)
 
     # Photoshop stores a fill layer's pixels as well as its description.
     fill = psd.create_pixel_layer(Image.fromarray(swatch(8, 8, (255, 0, 0))), name="Red Fill",

@@ -42,7 +42,8 @@ def test_menu_and_panel_button_hold_the_six_kinds(opened):
     assert menu.menuAction() in w.menus["layer"].actions()
     texts = [a.text().replace("&", "") for a in menu.actions()]
     assert texts == ["Brightness/Contrast…", "Levels…", "Curves…", "Hue/Saturation…",
-                     "Color Balance…", "Exposure…"]
+                     "Color Balance…", "Exposure…", "Invert…", "Posterize…", "Threshold…",
+                     "Gradient Map…"]
     assert w.layers_panel.findChild(object, "LayerButton_adjustment") is not None
 
 

@@ -65,7 +65,8 @@ def test_menus_hold_the_adjustments_and_filters(opened):
     texts = [a.text().replace("&", "") for a in w.menus["image_adjustments"].actions()
              if not a.isSeparator()]
     assert texts == ["Brightness/Contrast…", "Levels…", "Curves…", "Exposure…",
-                     "Hue/Saturation…", "Color Balance…", "Invert", "Desaturate"]
+                     "Hue/Saturation…", "Color Balance…", "Invert", "Posterize…",
+                     "Threshold…", "Gradient Map…", "Desaturate"]
     keys = {name: w.actions[name].shortcut().toString() for name in (
         "adjust_levels", "adjust_curves", "adjust_hue_saturation", "adjust_color_balance",
         "adjust_invert", "adjust_desaturate")}
@@ -87,6 +88,8 @@ SETTINGS = [adj.BrightnessContrast(brightness=40, contrast=30),
             adj.HueSaturation(hue=40, saturation=30, lightness=-10),
             adj.ColorBalance(midtones=(30, -20, 10), highlights=(0, 0, 25)),
             adj.Exposure(exposure=0.8, offset=0.01, gamma=1.2)]
+SETTINGS += [adj.Posterize(5), adj.Threshold(120),
+             adj.GradientMap(stops=((0.0, (30, 0, 80)), (100.0, (255, 220, 120))))]
 
 
 @pytest.mark.parametrize("settings", SETTINGS, ids=lambda s: s.kind)

@@ -360,6 +360,7 @@ class AdjustmentEditor(QWidget):
                 widgets = {"target": button}
             elif field.kind == "gradient_bar":
                 bar = GradientBar(field.value)
+                bar.setObjectName(name + "_bar")
                 bar.drag_started.connect(self.begin_drag)  # (as `_add_dragged`, with the
                 bar.drag_ended.connect(self.end_drag)      # bar's own object name)
                 bar.changed.connect(lambda value, i=i: self._commit(i, value, self._drag_key))
