@@ -73,7 +73,9 @@ Brightness/Contrast, Levels, Curves, Hue/Saturation,
 Color Balance and Exposure adjustment layers become our own (`AdjustmentLayer`,
 drawn; written back with the blocks Photoshop writes for them: 'brit' and
 'CgEd', 'levl', 'curv', 'hue2' with its six ranges, 'blnc', 'expA'); so does a
-Brightness/Contrast from before CS3 (a 'brit' block alone: "Use Legacy").
+Brightness/Contrast from before CS3 (a 'brit' block alone: "Use Legacy"), and
+Invert, Posterize, Threshold and Gradient Map layers ('nvrt', 'post', 'thrs', 'grdm': an
+RGB, non-noise gradient; its name, seed and 16-bit colours written back as read).
 Other adjustments, and the variants we do not draw (Brightness/Contrast on
 Lab's lightness, free-drawn Curves) are kept but not drawn: an empty layer
 that carries the record's tagged blocks and writes them back unchanged.
