@@ -120,6 +120,9 @@ def press(qtbot, widget, x: float, y: float, how: str) -> None:
 def test_gradient_map_edited_on_its_bar_and_rows(opened, qtbot, monkeypatch):
     w, doc = opened, opened.doc
     before = screen(w)
+    # As Photoshop's, a new Gradient Map runs from the foreground to the background colour.
+    w.set_foreground(QColor(0, 0, 0))
+    w.set_background(QColor(255, 255, 255))
     layer = add(w, "gradient_map")
     grey = screen(w)
     assert not np.array_equal(grey, before) and matches_composite(w)
@@ -167,6 +170,11 @@ def test_gradient_map_edited_on_its_bar_and_rows(opened, qtbot, monkeypatch):
         w.actions["undo"].trigger()
     assert layer.settings == adj.GradientMap()
     np.testing.assert_array_equal(screen(w), grey)
+    w.set_foreground(QColor(10, 40, 200))
+    w.set_background(QColor(250, 200, 0))
+    w.actions["change_content_threshold"].trigger()
+    w.actions["change_content_gradient_map"].trigger()
+    assert doc.active.settings.stops == ((0.0, (10, 40, 200)), (100.0, (250, 200, 0)))
 
 
 def test_image_adjustments_menu_holds_the_three_dialogs(opened):

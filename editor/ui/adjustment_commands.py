@@ -17,7 +17,8 @@ one undo step.
 
 Change Layer Content (`adjustment_ops.change_content`) asks what a new layer of the kind
 asks after its name (a colour, the Gradient or Pattern Fill dialog; an adjustment shows its
-settings in Properties), and the change with the answer is one undo step; Cancel changes nothing.
+settings in Properties; a Gradient Map starts from the foreground to the background colour,
+as a new one does), and the change with the answer is one undo step; Cancel changes nothing.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from PySide6.QtGui import QColor
 
 from editor.model import FillLayer, adjustment_ops, patterns
 from editor.model.adjustments import FILL_KINDS, KINDS, GradientFill, PatternFill, SolidColor
+from editor.model.adjustments import GradientMap
 
 from . import dialogs
 from .actions import ActionSpec, Context, Spec, SubmenuSpec, has_doc
@@ -131,7 +133,7 @@ class AdjustmentCommands:
                     if not self._fill_dialog(layer):
                         raise _Cancelled
             else:
-                adjustment_ops.change_content(doc, node, kind)
+                adjustment_ops.change_content(doc, node, kind, self._start(kind))
         except _Cancelled:
             pass
         except Exception as exc:
@@ -148,9 +150,17 @@ class AdjustmentCommands:
             return
         w.tools.end_mode(commit=True)
         try:
-            adjustment_ops.add_adjustment(w.doc, kind)
+            adjustment_ops.add_adjustment(w.doc, kind, self._start(kind))
         except Exception as exc:
             w.report(exc, "Could not add the adjustment layer")
+
+    def _start(self, kind: str):
+        """A new adjustment's settings: a Gradient Map from the foreground colour to the
+        background colour, as Photoshop makes it; None (the kind's defaults) otherwise."""
+        if kind != GradientMap.kind:
+            return None
+        w = self.window
+        return GradientMap(stops=((0.0, _rgb(w.foreground)), (100.0, _rgb(w.background))))
 
     def _ask_fill_name(self, kind) -> Optional[str]:
         """A new fill layer's name, asked as Photoshop's New Layer does (the settings class
