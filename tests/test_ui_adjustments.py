@@ -40,9 +40,11 @@ def test_menu_and_panel_button_hold_the_six_kinds(opened):
     w = opened
     menu = w.menus["new_adjustment"]
     assert menu.menuAction() in w.menus["layer"].actions()
-    texts = [a.text().replace("&", "") for a in menu.actions()]
+    texts = [a.text().replace("&&", "+").replace("&", "").replace("+", "&")
+             for a in menu.actions()]
     assert texts == ["Brightness/Contrast…", "Levels…", "Curves…", "Hue/Saturation…",
-                     "Color Balance…", "Exposure…", "Invert…", "Posterize…", "Threshold…",
+                     "Color Balance…", "Exposure…", "Vibrance…", "Black & White…",
+                     "Photo Filter…", "Channel Mixer…", "Invert…", "Posterize…", "Threshold…",
                      "Gradient Map…"]
     assert w.layers_panel.findChild(object, "LayerButton_adjustment") is not None
 

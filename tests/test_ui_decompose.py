@@ -226,6 +226,15 @@ def test_quick_mask_paint_undo_clear_and_decompose_with_it(pasted, qtbot):
     image_drag(qtbot, w.canvas, [(cx - 36, 4), (cx + 36, 4)],
                modifier=Qt.KeyboardModifier.AltModifier)  # ...taken away with Alt
     assert int((doc.selection_mask >= 128).sum()) < painted and not doc.selection_mask[4].any()
+    # X switches the brush to erasing (Photoshop's swap of black and white), and back.
+    image_drag(qtbot, w.canvas, [(cx - 30, 12), (cx + 30, 12)])
+    assert doc.selection_mask[12].any()
+    qtbot.keyClick(w.canvas, Qt.Key.Key_X)
+    assert w.tools.mode.erasing
+    image_drag(qtbot, w.canvas, [(cx - 36, 12), (cx + 36, 12)])
+    assert not doc.selection_mask[12].any()
+    qtbot.keyClick(w.canvas, Qt.Key.Key_X)
+    assert not w.tools.mode.erasing
     qtbot.keyClick(w.canvas, Qt.Key.Key_Q)
     assert w.tools.mode is None and doc.selection_mask is not None
     w.actions["decompose"].trigger()

@@ -62,11 +62,12 @@ def set_number(dialog, key: str, value) -> None:
 
 def test_menus_hold_the_adjustments_and_filters(opened):
     w = opened
-    texts = [a.text().replace("&", "") for a in w.menus["image_adjustments"].actions()
-             if not a.isSeparator()]
-    assert texts == ["Brightness/Contrast…", "Levels…", "Curves…", "Exposure…",
-                     "Hue/Saturation…", "Color Balance…", "Invert", "Posterize…",
-                     "Threshold…", "Gradient Map…", "Desaturate"]
+    texts = [a.text().replace("&&", "+").replace("&", "").replace("+", "&")
+             for a in w.menus["image_adjustments"].actions() if not a.isSeparator()]
+    assert texts == ["Brightness/Contrast…", "Levels…", "Curves…", "Exposure…", "Vibrance…",
+                     "Hue/Saturation…", "Color Balance…", "Black & White…", "Photo Filter…",
+                     "Channel Mixer…", "Invert", "Posterize…", "Threshold…", "Gradient Map…",
+                     "Desaturate"]
     keys = {name: w.actions[name].shortcut().toString() for name in (
         "adjust_levels", "adjust_curves", "adjust_hue_saturation", "adjust_color_balance",
         "adjust_invert", "adjust_desaturate")}
@@ -87,7 +88,11 @@ SETTINGS = [adj.BrightnessContrast(brightness=40, contrast=30),
             adj.Curves(rgb=((0, 10), (100, 160), (255, 240)), blue=((0, 0), (128, 90), (255, 255))),
             adj.HueSaturation(hue=40, saturation=30, lightness=-10),
             adj.ColorBalance(midtones=(30, -20, 10), highlights=(0, 0, 25)),
-            adj.Exposure(exposure=0.8, offset=0.01, gamma=1.2)]
+            adj.Exposure(exposure=0.8, offset=0.01, gamma=1.2),
+            adj.Vibrance(vibrance=50, saturation=-20),
+            adj.BlackWhite(reds=70, tint=True, tint_color=(30, 90, 200)),
+            adj.PhotoFilter(color=(0, 90, 255), density=60),
+            adj.ChannelMixer(red=(60, 40, 0, 0), blue=(0, 30, 70, 10))]
 SETTINGS += [adj.Posterize(5), adj.Threshold(120),
              adj.GradientMap(stops=((0.0, (30, 0, 80)), (100.0, (255, 220, 120))))]
 

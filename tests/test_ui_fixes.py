@@ -164,6 +164,12 @@ def test_recipe_reads_as_fields_not_json(opened, qtbot):
     assert ("Box", "30 × 20 px at 10, 12") in rows and ("Guidance", "7.5") in rows
     assert ("Models", "mask: sam, matting: vitmatte") in rows
     assert not any(label in ("Negative", "Timings") for label, _ in rows)
+    # A decomposition's steps read as words, not component ids.
+    steps = {"mask": "grabcut", "matting": "closed_form", "edges": "colour_line",
+             "background": "patchmatch", "hfa": "none"}
+    assert ("Steps", "object: GrabCut, edges: closed-form, edge colours: cleaned, "
+                     "background: content-aware fill, fine detail: off") in recipe_rows(
+        {"method": "decompose", "steps": steps})
     doc = opened.doc
     doc.add_image(photo(8, 8), "Made", 0, 0, recipe=recipe)
     panel = opened.properties_panel

@@ -49,7 +49,8 @@ def test_shape_layer_from_solid_color_to_gradient_keeps_its_shape(opened, qtbot,
     assert w.menus["change_content"].menuAction() in w.menus["layer"].actions()
     assert content_texts(w) == ["Solid Color…", "Gradient…", "Pattern…", "Brightness/Contrast…",
                                 "Levels…", "Curves…", "Hue/Saturation…", "Color Balance…",
-                                "Exposure…", "Invert…", "Posterize…", "Threshold…",
+                                "Exposure…", "Vibrance…", "Black  White…", "Photo Filter…",
+                                "Channel Mixer…", "Invert…", "Posterize…", "Threshold…",
                                 "Gradient Map…"]
     assert not w.actions["change_content_solid_color"].isEnabled()  # what it already is
     assert w.actions["change_content_gradient_fill"].isEnabled()

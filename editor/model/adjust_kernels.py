@@ -15,6 +15,10 @@ import numpy as np
 from numba import njit, prange
 
 LOOKUP, HUE_SATURATION, COLOR_BALANCE = -1, 0, 1
+# Vibrance, Black & White, Photo Filter and Channel Mixer (their formulas: `more_mixed`,
+# at the end of this file); numbered apart from the kinds above, so that kinds added
+# beside them do not collide.
+VIBRANCE, BLACK_WHITE, PHOTO_FILTER, CHANNEL_MIXER = 10, 11, 12, 13
 
 # The 8 bits of a channel spread 3 apart: the 3D lookup's index interleaves the bits of
 # R, G and B (Morton order), so that colours close to each other (neighbouring pixels)
@@ -189,6 +193,8 @@ def mixed_pixel(code, params, r, g, b):
         if hue < 0 or hue >= 1:  # a float modulo only when needed (it is slow)
             hue %= 1.0
         return from_hsl(hue, sat, light)
+    if code >= VIBRANCE:  # Vibrance, Black & White, Photo Filter, Channel Mixer
+        return more_mixed(code, params, r, g, b)
     # Color Balance (GIMP's model): ramps of the HSL lightness weight the three ranges.
     _, _, light = to_hsl(r, g, b)
     w_shadows = _clip((light - 0.333) / -0.25 + 0.5) * 0.7
@@ -357,15 +363,99 @@ def adjust_precise(buf, code, table, params, coverage, masked, opacity):  # prag
                 buf[y, x, c] = p + d
 
 
+# -- Vibrance, Black & White, Photo Filter, Channel Mixer ----------------------------------
+# (`adjustments.py` says where each formula comes from; `params` as their `params()` make them.)
+
+LUMA = (0.3, 0.59, 0.11)  # the weights of the W3C / PDF non-separable blend modes
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def set_lum(r, g, b, light):
+    """(r, g, b) moved to luminosity `light` (weights LUMA) and pulled back into 0..1 about
+    it: SetLum and ClipColor of the W3C compositing spec (Photoshop's Color blend mode)."""
+    d = light - (LUMA[0] * r + LUMA[1] * g + LUMA[2] * b)
+    r, g, b = r + d, g + d, b + d
+    lum = LUMA[0] * r + LUMA[1] * g + LUMA[2] * b
+    mn, mx = min(r, g, b), max(r, g, b)
+    if mn < 0:
+        s = lum / max(lum - mn, 1e-9)
+        r, g, b = lum + (r - lum) * s, lum + (g - lum) * s, lum + (b - lum) * s
+    if mx > 1:
+        s = (1 - lum) / max(mx - lum, 1e-9)
+        r, g, b = lum + (r - lum) * s, lum + (g - lum) * s, lum + (b - lum) * s
+    return _clip(r), _clip(g), _clip(b)
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def black_white_grey(params, r, g, b):
+    """Black & White's grey: the smallest channel, plus the step to the middle one weighed
+    by the secondary colour both top channels make (yellow, cyan, magenta) and the step
+    to the largest weighed by that channel's primary (params: red, yellow, green, cyan,
+    blue, magenta weights)."""
+    red, yellow, green, cyan, blue, magenta = (params[0], params[1], params[2], params[3],
+                                               params[4], params[5])
+    if r >= g and g >= b:
+        grey = b + (g - b) * yellow + (r - g) * red
+    elif r >= b and b > g:
+        grey = g + (b - g) * magenta + (r - b) * red
+    elif g > r and r >= b:
+        grey = b + (r - b) * yellow + (g - r) * green
+    elif g >= b and b > r:
+        grey = r + (b - r) * cyan + (g - b) * green
+    elif b > r and r >= g:
+        grey = g + (r - g) * magenta + (b - r) * blue
+    else:
+        grey = r + (g - r) * cyan + (b - g) * blue
+    return _clip(grey)
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def more_mixed(code, params, r, g, b):
+    """One pixel (straight RGB 0..1) through Vibrance, Black & White, Photo Filter or
+    Channel Mixer."""
+    if code == VIBRANCE:
+        mx, mn = max(r, g, b), min(r, g, b)
+        v = params[0]
+        if v != 0:  # muted colours move most, saturated ones least, either way
+            k = 1 + v * (1 - (mx - mn))
+            luma = 0.299 * r + 0.587 * g + 0.114 * b
+            r, g, b = (_clip(luma + (r - luma) * k), _clip(luma + (g - luma) * k),
+                       _clip(luma + (b - luma) * k))
+        if params[1] != 0:  # Saturation: Hue/Saturation's master saturation
+            hue, sat, light = to_hsl(r, g, b)
+            return from_hsl(hue, _clip(sat * (1 + saturation_gain(params[1]))), light)
+        return r, g, b
+    if code == BLACK_WHITE:
+        grey = black_white_grey(params, r, g, b)
+        if params[6] > 0.5:  # Tint: its colour at the grey's luminosity
+            return set_lum(params[7], params[8], params[9], grey)
+        return grey, grey, grey
+    if code == PHOTO_FILTER:
+        # The filter's colour multiplied at its density, in linear light (gamma 2.2).
+        d = params[3]
+        r2 = (r ** 2.2 * (1 - d + d * params[0] ** 2.2)) ** (1 / 2.2)
+        g2 = (g ** 2.2 * (1 - d + d * params[1] ** 2.2)) ** (1 / 2.2)
+        b2 = (b ** 2.2 * (1 - d + d * params[2] ** 2.2)) ** (1 / 2.2)
+        if params[4] > 0.5:  # Preserve Luminosity: the pixel's own luminosity back
+            return set_lum(r2, g2, b2, LUMA[0] * r + LUMA[1] * g + LUMA[2] * b)
+        return r2, g2, b2
+    # Channel Mixer: each output the sum of the inputs by its percentages, plus its constant
+    # (Monochrome: the first row for all three).
+    p0, p1, p2 = (0, 0, 0) if params[12] > 0.5 else (0, 4, 8)
+    return (_clip(r * params[p0] + g * params[p0 + 1] + b * params[p0 + 2] + params[p0 + 3]),
+            _clip(r * params[p1] + g * params[p1 + 1] + b * params[p1 + 2] + params[p1 + 3]),
+            _clip(r * params[p2] + g * params[p2 + 1] + b * params[p2 + 2] + params[p2 + 3]))
+
+
 # -- Threshold and Gradient Map: a pixel's luminance decides its colour -----------------------
-THRESHOLD, GRADIENT_MAP = 10, 11  # (apart from the codes above: room for more kinds there)
+THRESHOLD, GRADIENT_MAP = 20, 21  # (apart from the codes above: room for more kinds there)
 
 
 @njit(cache=True, nogil=True, fastmath=True)
 def luminance(r, g, b):
-    """Photoshop's luminance of a pixel (0..1) for Threshold and Gradient Map: 0.30, 0.59,
-    0.11 (measured: threshold_rgb.psd's pixels all match it, `adjustments.Threshold`)."""
-    return 0.30 * r + 0.59 * g + 0.11 * b
+    """Photoshop's luminance of a pixel (0..1) for Threshold and Gradient Map: LUMA's 0.30,
+    0.59, 0.11 (measured: threshold_rgb.psd's pixels all match it, `adjustments.Threshold`)."""
+    return LUMA[0] * r + LUMA[1] * g + LUMA[2] * b
 
 
 @njit(cache=True, nogil=True, fastmath=True)

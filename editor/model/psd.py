@@ -73,9 +73,12 @@ Brightness/Contrast, Levels, Curves, Hue/Saturation,
 Color Balance and Exposure adjustment layers become our own (`AdjustmentLayer`,
 drawn; written back with the blocks Photoshop writes for them: 'brit' and
 'CgEd', 'levl', 'curv', 'hue2' with its six ranges, 'blnc', 'expA'); so does a
-Brightness/Contrast from before CS3 (a 'brit' block alone: "Use Legacy"), and
-Invert, Posterize, Threshold and Gradient Map layers ('nvrt', 'post', 'thrs', 'grdm': an
-RGB, non-noise gradient; its name, seed and 16-bit colours written back as read).
+Brightness/Contrast from before CS3 (a 'brit' block alone: "Use Legacy").
+Vibrance ('vibA'), Black & White ('blwh'), Photo Filter ('phfl', version 2: an RGB or
+Lab colour; written as RGB) and Channel Mixer ('mixr') are ours too (`read_more_adjustment`),
+and so are Invert, Posterize, Threshold and Gradient Map layers ('nvrt', 'post', 'thrs',
+'grdm': an RGB, non-noise gradient; its name, seed and 16-bit colours written back as
+read; `read_tonal_adjustment`).
 Other adjustments, and the variants we do not draw (Brightness/Contrast on
 Lab's lightness, free-drawn Curves) are kept but not drawn: an empty layer
 that carries the record's tagged blocks and writes them back unchanged.
@@ -482,6 +485,7 @@ class _Reader:
                                   opacity=item.opacity,
                                   blend_mode=self.mode(item, False), locked=_locked(item))
                 own = own | _adjustment_tags()
+                own = own | _more_adjustment_tags()
                 if isinstance(node, FillLayer):
                     own = own | self.read_stroke(item, node)
             else:
@@ -1533,6 +1537,13 @@ def _adjustment_tags() -> set:
             Tag.SOLID_COLOR_SHEET_SETTING, Tag.GRADIENT_FILL_SETTING, Tag.PATTERN_FILL_SETTING}
 
 
+def _more_adjustment_tags() -> set:
+    """The blocks of Vibrance, Black & White, Photo Filter and Channel Mixer."""
+    from psd_tools.constants import Tag
+
+    return {Tag.VIBRANCE, Tag.BLACK_AND_WHITE, Tag.PHOTO_FILTER, Tag.CHANNEL_MIXER}
+
+
 def read_fill(item, patterns: Optional[dict] = None) -> Optional[adjustments.Adjustment]:
     """Our settings for a Solid Color, Gradient or Pattern fill layer: psd-tools'
     SolidColorFill, GradientFill or PatternFill, or its ShapeLayer with a 'SoCo', 'GdFl' or
@@ -1997,8 +2008,113 @@ def read_adjustment(item) -> Optional[adjustments.Adjustment]:
                 return None
             return adjustments.Exposure(round(item.exposure, 2), round(item.exposure_offset, 4),
                                         round(item.gamma, 2))
+        if kind in ("vibrance", "blackandwhite", "photofilter", "channelmixer"):
+            return read_more_adjustment(item)
     except (TypeError, ValueError, AttributeError):
         return None  # settings we cannot make sense of: carried, as unknown kinds
+    return None
+
+
+def read_more_adjustment(item) -> Optional[adjustments.Adjustment]:
+    """Vibrance ('vibA': 'vibrance' and 'Strt'; an empty descriptor is all zero), Black &
+    White ('blwh': the six sliders, 'useTint', 'tintColor' as RGB), Photo Filter ('phfl':
+    version 2 with an RGB or Lab colour, density %, Preserve Luminosity; version 3's XYZ
+    colour is carried, not drawn) and Channel Mixer ('mixr': per output channel five
+    shorts, red, green, blue, (CMYK's black), constant, and a fourth record; Monochrome)
+    as our settings."""
+    kind = item.kind
+    if kind == "vibrance":
+        return adjustments.Vibrance(int(item.vibrance), int(item.saturation))
+    if kind == "blackandwhite":
+        color = item.tint_color
+        tint = adjustments.BlackWhite.tint_color if color is None else tuple(
+            min(255, max(0, int(round(float(color.get(key, 0)))))) for key in
+            (b"Rd  ", b"Grn ", b"Bl  "))
+        return adjustments.BlackWhite(int(item.red), int(item.yellow), int(item.green),
+                                      int(item.cyan), int(item.blue), int(item.magenta),
+                                      bool(item.use_tint), tint)
+    if kind == "photofilter":
+        data = item._data
+        if data is None or data.version != 2 or data.color_components is None:
+            return None
+        color = _psd_color_rgb(data.color_space, data.color_components)
+        if color is None:
+            return None
+        return adjustments.PhotoFilter(color, int(data.density), bool(data.luminosity))
+    if kind == "channelmixer":
+        data = item._data
+        if data is None:
+            return None
+        values = list(data.data) + [int(v) for v in np.frombuffer(
+            bytes(data.unknown)[:30], ">i2")]
+        if len(values) < 15:
+            return None
+        rows = [tuple(values[5 * c + i] for i in (0, 1, 2, 4)) for c in range(3)]
+        return adjustments.ChannelMixer(*rows, monochrome=bool(data.monochrome))
+    return None
+
+
+def _psd_color_rgb(space: int, components) -> Optional[tuple]:
+    """An 8-bit sRGB colour of a PSD colour structure: RGB (space 0, 0..65535) or Lab
+    (space 7: L 0..10000, a and b -12800..12700 as signed shorts; D50, through Bradford to
+    sRGB and clipped, as Photoshop shows the Photo Filter's Lab presets: Warming Filter (85),
+    Lab 67.06 / 32 / 120, is (236, 138, 0)). None for other spaces."""
+    if space == 0:
+        return tuple(int(round(int(c) / 257)) for c in components[:3])
+    if space != 7:
+        return None
+    light = int(components[0]) / 100.0
+    a, b = (((int(c) + 0x8000) & 0xFFFF) - 0x8000 for c in components[1:3])
+    fy = (light + 16) / 116
+    f = np.array([fy + a / 100 / 500, fy, fy - b / 100 / 200])
+    xyz = np.where(f > 6 / 29, f ** 3, 3 * (6 / 29) ** 2 * (f - 4 / 29)) \
+        * np.array([0.9642, 1.0, 0.8251])
+    bradford = np.array([[0.9555766, -0.0230393, 0.0631636], [-0.0282895, 1.0099416, 0.0210077],
+                         [0.0122982, -0.0204830, 1.3299098]])  # D50 -> D65
+    to_rgb = np.array([[3.2404542, -1.5371385, -0.4985314], [-0.9692660, 1.8760108, 0.0415560],
+                       [0.0556434, -0.2040259, 1.0572252]])
+    linear = np.clip(to_rgb @ bradford @ xyz, 0.0, 1.0)
+    rgb = np.where(linear <= 0.0031308, 12.92 * linear, 1.055 * linear ** (1 / 2.4) - 0.055)
+    return tuple(int(v) for v in np.rint(rgb * 255))
+
+
+def more_adjustment_blocks(settings: adjustments.Adjustment) -> Optional[list]:
+    """`adjustment_blocks` of Vibrance, Black & White, Photo Filter and Channel Mixer (as
+    `read_more_adjustment` reads them; Photo Filter's colour as RGB); None for other kinds."""
+    from psd_tools.constants import Tag
+    from psd_tools.psd import adjustments as blocks
+    from psd_tools.psd.descriptor import Bool, Descriptor, DescriptorBlock, Double, Integer, String
+
+    if isinstance(settings, adjustments.Vibrance):
+        data = DescriptorBlock(classID=b"null")
+        data[b"vibrance"] = Integer(settings.vibrance)
+        data[b"Strt"] = Integer(settings.saturation)
+        return [(Tag.VIBRANCE, data)]
+    if isinstance(settings, adjustments.BlackWhite):
+        data = DescriptorBlock(classID=b"null")
+        for key, name in zip((b"Rd  ", b"Yllw", b"Grn ", b"Cyn ", b"Bl  ", b"Mgnt"),
+                             adjustments.BLACK_WHITE_FIELDS):
+            data[key] = Integer(getattr(settings, name))
+        data[b"useTint"] = Bool(settings.tint)
+        color = Descriptor(classID=b"RGBC")
+        for key, value in zip((b"Rd  ", b"Grn ", b"Bl  "), settings.tint_color):
+            color[key] = Double(float(value))
+        data[b"tintColor"] = color
+        data[b"bwPresetKind"] = Integer(1)
+        data[b"blackAndWhitePresetFileName"] = String("")
+        return [(Tag.BLACK_AND_WHITE, data)]
+    if isinstance(settings, adjustments.PhotoFilter):
+        return [(Tag.PHOTO_FILTER, blocks.PhotoFilter(
+            version=2, xyz=None, color_space=0,
+            color_components=tuple(c * 257 for c in settings.color) + (0,),
+            density=settings.density, luminosity=int(settings.preserve_luminosity)))]
+    if isinstance(settings, adjustments.ChannelMixer):
+        rows = [(*row[:3], 0, row[3]) for row in (settings.red, settings.green, settings.blue)]
+        # Four records as Photoshop writes them (the fourth, CMYK's black, its identity).
+        rest = np.array([v for row in rows[1:] for v in row] + [0, 0, 0, 100, 0], ">i2")
+        return [(Tag.CHANNEL_MIXER, blocks.ChannelMixer(
+            version=1, monochrome=int(settings.monochrome), data=list(rows[0]),
+            unknown=rest.tobytes()))]
     return None
 
 
@@ -2094,6 +2210,9 @@ def adjustment_blocks(settings: adjustments.Adjustment) -> list:
     if isinstance(settings, adjustments.Exposure):
         return [(Tag.EXPOSURE, blocks.Exposure(1, settings.exposure, settings.offset,
                                                settings.gamma))]
+    more = more_adjustment_blocks(settings)
+    if more is not None:
+        return more
     if isinstance(settings, adjustments.SolidColor):
         from psd_tools.psd.descriptor import Descriptor, Double
 

@@ -1,6 +1,8 @@
 """Layer > New Adjustment Layer > Brightness/Contrast, Levels, Curves, Hue/Saturation,
-Color Balance, Exposure, Invert, Posterize, Threshold, Gradient Map, and Layer > New Fill Layer > Solid Color, Gradient, Pattern (the
-Layers panel's adjustment button shows both); Layer > Change Layer Content, which turns the
+Color Balance, Exposure, Vibrance, Black & White, Photo Filter, Channel Mixer, Invert,
+Posterize, Threshold, Gradient Map, and Layer > New Fill Layer > Solid Color, Gradient,
+Pattern (the Layers panel's adjustment button shows both); Layer > Change Layer Content,
+which turns the
 active adjustment or fill layer into another of those kinds.
 
 The operations are `adjustment_ops.add_adjustment` (no Qt; one undo step); an
@@ -39,6 +41,8 @@ if TYPE_CHECKING:
 MNEMONICS = {"brightness_contrast": "&Brightness/Contrast…", "levels": "&Levels…",
              "curves": "C&urves…", "hue_saturation": "&Hue/Saturation…",
              "color_balance": "Color &Balance…", "exposure": "E&xposure…"}
+MNEMONICS.update({"vibrance": "&Vibrance…", "black_white": "Blac&k && White…",
+                  "photo_filter": "&Photo Filter…", "channel_mixer": "Cha&nnel Mixer…"})
 MNEMONICS.update({"invert": "&Invert…", "posterize": "P&osterize…", "threshold": "&Threshold…",
                   "gradient_map": "Gradient &Map…"})
 

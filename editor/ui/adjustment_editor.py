@@ -189,6 +189,8 @@ def fields(settings: adj.Adjustment, channel: int, tone: int, hue_range: int = 0
                 axis("Magenta – Green", 1), axis("Yellow – Blue", 2),
                 Field("Preserve luminosity", "check", s.preserve_luminosity,
                       lambda v: replace(s, preserve_luminosity=v))]
+    if isinstance(s, (adj.Vibrance, adj.BlackWhite, adj.PhotoFilter, adj.ChannelMixer)):
+        return more_fields(s, channel)
     if isinstance(s, (adj.Invert, adj.Posterize, adj.Threshold, adj.GradientMap)):
         return _tonal_fields(s, number)
     return []
@@ -212,6 +214,50 @@ def _tonal_fields(s: adj.Adjustment, number) -> list[Field]:
                 Field("Reverse", "check", s.reverse, lambda v: replace(s, reverse=v)),
                 Field("Dither", "check", s.dither, lambda v: replace(s, dither=v))]
     return []
+
+
+MIXER_OUTPUTS = ("Red", "Green", "Blue")
+MIXER_FIELDS = ("red", "green", "blue")
+
+
+def more_fields(s: adj.Adjustment, channel: int) -> list[Field]:
+    """The rows of Vibrance, Black & White, Photo Filter and Channel Mixer (`channel`: the
+    mixer's output channel), with Photoshop's ranges. A colour (the filter's, the tint's)
+    is a swatch that opens the colour picker."""
+    def number(label, key, low, high):
+        return Field(label, "number", getattr(s, key), lambda v: replace(s, **{key: v}),
+                     low, high)
+
+    if isinstance(s, adj.Vibrance):
+        return [number("Vibrance", "vibrance", -100, 100),
+                number("Saturation", "saturation", -100, 100)]
+    if isinstance(s, adj.BlackWhite):
+        return [number(label, key, -200, 300) for label, key in
+                zip(adj.BLACK_WHITE_NAMES, adj.BLACK_WHITE_FIELDS)] + [
+            Field("Tint", "check", s.tint, lambda v: replace(s, tint=v)),
+            Field("Tint color", "color", s.tint_color,
+                  lambda v: replace(s, tint_color=tuple(v)))]
+    if isinstance(s, adj.PhotoFilter):
+        return [Field("Color", "color", s.color, lambda v: replace(s, color=tuple(v))),
+                number("Density", "density", 1, 100),
+                Field("Preserve luminosity", "check", s.preserve_luminosity,
+                      lambda v: replace(s, preserve_luminosity=v))]
+    # Channel Mixer: one output channel's row at a time (Monochrome: the one Gray row).
+    name = "red" if s.monochrome else MIXER_FIELDS[min(channel, 2)]
+    row = getattr(s, name)
+
+    def part(label, i):
+        def apply(v):
+            values = list(row)
+            values[i] = v
+            return replace(s, **{name: tuple(values)})
+        return Field(label, "number", row[i], apply, -200, 200)
+
+    rows = [] if s.monochrome else [
+        Field("Output channel", "choice", min(channel, 2), choices=MIXER_OUTPUTS)]
+    return rows + [part("Red", 0), part("Green", 1), part("Blue", 2), part("Constant", 3),
+                   Field("Monochrome", "check", s.monochrome,
+                         lambda v: replace(s, monochrome=v))]
 
 
 class AdjustmentEditor(QWidget):
@@ -336,7 +382,7 @@ class AdjustmentEditor(QWidget):
                 swatch.setObjectName(name)
                 swatch.setToolTip("Click to pick the fill colour")
                 swatch.setMinimumHeight(24)
-                swatch.clicked.connect(self._pick_color)
+                swatch.clicked.connect(lambda _=False, i=i: self._pick_color(i))
                 self.form.addRow(field.label, swatch)
                 widgets = {"swatch": swatch}
             elif field.kind in ("gradient", "pattern"):
@@ -471,7 +517,17 @@ class AdjustmentEditor(QWidget):
         stops[i] = (at, (color.red(), color.green(), color.blue()))
         self.commit_settings(replace(settings, stops=tuple(stops)))
 
-    def _pick_color(self) -> None:
+    def _pick_color(self, i: Optional[int] = None) -> None:
+        field = self._rows[i][0] if i is not None else None
+        if field is not None and field.apply is not None:
+            # An adjustment's colour (Photo Filter's, Black & White's tint): one step.
+            from .dialogs import ask_color
+
+            color = ask_color(self.main_window, QColor(*field.value),
+                              f"Color Picker ({field.label})")
+            if color is not None:
+                self._commit(i, (color.red(), color.green(), color.blue()))
+            return
         if self.node is not None:
             self.main_window.adjustment_commands.edit_fill(self.node)
 

@@ -413,7 +413,7 @@ def _choice_box(choices, current: str) -> QComboBox:
 CONTEXT_KEYS = [
     ("Arrows / Shift+Arrows", "Nudge the layer 1 px / 10 px (Move tool)"),
     ("Space", "Hand (pan) while held; the middle button pans too"),
-    ("Alt+click", "Zoom out (Zoom tool); Alt+drag erases in Quick Mask"),
+    ("Alt+click", "Zoom out (Zoom tool); Alt+drag erases in Quick Mask (as X switches to)"),
     ("Enter / Esc", "Commit / cancel Free Transform"),
     ("Ctrl+Enter", "Generate (in the Generate panel's prompt)"),
     ("Ctrl+Enter", "Load the path as a selection (Pen, Direct Selection, Paths panel)"),

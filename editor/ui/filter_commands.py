@@ -4,8 +4,9 @@ pixel layer, inside the selection (its soft edge) when there is one.
 Image > Adjustments holds Brightness/Contrast, Levels (Ctrl+L), Curves (Ctrl+M), Exposure,
 Hue/Saturation (Ctrl+U), Color Balance (Ctrl+B), each in a dialog that edits the
 adjustment layers' settings in their own editor, and the one-shot Invert (Ctrl+I;
-the Invert adjustment's pass) and Desaturate (Shift+Ctrl+U); after Invert, Posterize,
-Threshold and Gradient Map in dialogs as the first ones. The Filter menu holds Blur > Gaussian Blur and Motion
+the Invert adjustment's pass) and Desaturate (Shift+Ctrl+U); Vibrance, Black & White
+(Alt+Shift+Ctrl+B), Photo Filter and Channel Mixer likewise, in Photoshop's places, and
+after Invert, Posterize, Threshold and Gradient Map. The Filter menu holds Blur > Gaussian Blur and Motion
 Blur, Noise > Add Noise, Sharpen > Unsharp Mask. The dialogs (`filter_dialog.py`)
 preview live on the canvas; OK is one undo step, Cancel leaves nothing. The work is
 `editor.model.filter_ops` with the operations of `editor.model.pixel_filters`.
@@ -30,6 +31,11 @@ ADJUSTMENTS = (("brightness_contrast", "&Brightness/Contrast…", None),
                ("exposure", "E&xposure…", None), None,
                ("hue_saturation", "&Hue/Saturation…", "Ctrl+U"),
                ("color_balance", "Color &Balance…", "Ctrl+B"))
+# Vibrance after Exposure, Black & White, Photo Filter and Channel Mixer after Color
+# Balance, as Photoshop's menu has them.
+ADJUSTMENTS = ADJUSTMENTS[:4] + (("vibrance", "&Vibrance…", None),) + ADJUSTMENTS[4:] + (
+    ("black_white", "Blac&k && White…", "Alt+Shift+Ctrl+B"),
+    ("photo_filter", "&Photo Filter…", None), ("channel_mixer", "Cha&nnel Mixer…", None))
 # After Invert (its own one-shot item, Ctrl+I): the kinds whose dialog has a setting or two.
 TONAL_ADJUSTMENTS = (("posterize", "P&osterize…"), ("threshold", "&Threshold…"),
                      ("gradient_map", "&Gradient Map…"))

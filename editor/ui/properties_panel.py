@@ -30,6 +30,14 @@ RECIPE_LABELS = {
     "brush_mask": "Painted mask", "grow": "Grow", "margin": "Margin",
 }
 RECIPE_HIDDEN = {"timings", "figures"}  # measurements, not how the layer was made
+# A decomposition's steps (its recipe's "steps": step -> component id) in plain words.
+STEP_NAMES = {"mask": "object", "matting": "edges", "shadow": "shadow", "edges": "edge colours",
+              "background": "background", "foreground": "colours", "hfa": "fine detail"}
+COMPONENT_NAMES = {
+    "grabcut": "GrabCut", "closed_form": "closed-form", "relight": "taken with the object",
+    "colour_line": "cleaned", "patchmatch": "content-aware fill", "pyramid": "smooth fill",
+    "telea": "Telea fill", "residual_split": "kept apart", "none": "off",
+}
 
 
 def recipe_rows(recipe: dict) -> list[tuple[str, str]]:
@@ -43,6 +51,9 @@ def recipe_rows(recipe: dict) -> list[tuple[str, str]]:
             return f"{w} × {h} px at {x}, {y}"
         if isinstance(value, (list, tuple)) and len(value) == 2 and all(isinstance(v, int) for v in value):
             return f"{value[0]} × {value[1]} px"
+        if isinstance(value, dict) and key == "steps":  # a decomposition's, in plain words
+            return ", ".join(f"{STEP_NAMES.get(k, k)}: {COMPONENT_NAMES.get(v, v)}"
+                             for k, v in value.items())
         if isinstance(value, dict):
             return ", ".join(f"{k}: {text(k, v)}" for k, v in value.items())
         if isinstance(value, float):

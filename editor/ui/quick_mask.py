@@ -35,7 +35,7 @@ class QuickMaskMode(Tool):
     label = "Quick Mask"
     letter = "Q"
     icon = "tool-brush"
-    tip = "Paint over the object (Alt: erase); Q, Enter or Esc to leave"
+    tip = "Paint over the object (X or Alt: erase); Q, Enter or Esc to leave"
     paints_selection = True  # Ctrl+D clears the paint without leaving the mode
 
     def __init__(self, window, manager):
@@ -84,7 +84,8 @@ class QuickMaskMode(Tool):
 
     def activate(self, canvas) -> None:
         self._canvas = canvas
-        self.window.status("Quick Mask: paint over the object (Alt+drag erases); "
+        self.window.status("Quick Mask: paint over the object (X switches to erasing, as does "
+                           "Alt+drag); "
                              "Q, Enter or Esc to leave.")
 
     def deactivate(self, canvas) -> None:
@@ -174,7 +175,15 @@ class QuickMaskMode(Tool):
             self._edit.apply(canvas.doc, clipped, dab)
 
     # -- keys, cursor, drawing -----------------------------------------------------------------------
+    def claims_key(self, canvas, e: QKeyEvent) -> bool:
+        return e.key() == Qt.Key.Key_X and not e.modifiers()  # (not Swap Colours)
+
     def key_press(self, canvas, e: QKeyEvent) -> bool:
+        if e.key() == Qt.Key.Key_X and not e.modifiers():
+            # Photoshop's X swaps black and white, so its Quick Mask paint erases: here the
+            # Erase switch (where a window manager takes Alt+drag for moving windows).
+            self.set_erasing(not self.erasing)
+            return True
         if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape):
             chosen = self.on_escape if e.key() == Qt.Key.Key_Escape else self.on_enter
             if chosen is not None:
@@ -210,7 +219,7 @@ class QuickMaskMode(Tool):
         row.addWidget(self._size_spin)
         self._erase_button = QPushButton("Erase")
         self._erase_button.setCheckable(True)
-        self._erase_button.setToolTip("Take paint away (Alt+drag does too)")
+        self._erase_button.setToolTip("Take paint away (X switches; Alt+drag erases too)")
         self._erase_button.toggled.connect(self.set_erasing)
         row.addWidget(self._erase_button)
         if self.on_enter is not None:  # Decompose's proposed object: split it or drop it
