@@ -236,3 +236,24 @@ def test_cli_info_lists_the_four(tmp_path):
     kinds = {n["name"]: n["adjustment"] for n in described["layers"] if n["kind"] == "adjustment"}
     assert kinds["Post"]["kind"] == "posterize" and kinds["Post"]["settings"] == {"levels": 6}
     assert kinds["Map"]["settings"]["stops"][1] == [40.0, [230, 60, 20]]
+
+
+def test_photoshops_fill_adjustments_file_holds_the_four(tmp_path):
+    """psd-tools' fill_adjustments.psd (Photoshop: every adjustment kind, the four hidden):
+    read as ours with Photoshop's numbers, and psd-tools reads them back from our save."""
+    from psd_tools import PSDImage
+
+    doc = open_document(os.path.join(FILES, "fill_adjustments.psd"))
+    ours = {n.name: n.settings for n in doc.nodes() if isinstance(n, AdjustmentLayer)}
+    assert ours["Invert 1"] == adj.Invert()
+    assert ours["Posterize 1"] == adj.Posterize(4)
+    assert ours["Threshold 1"] == adj.Threshold(128)
+    # Its first stop is 16-bit (31610, 23304, 23304): (123, 91, 91) in 8 bits.
+    assert ours["Gradient Map 1"] == adj.GradientMap(
+        stops=((0.0, (123, 91, 91)), (100.0, (255, 255, 255))))
+    save_document(doc, tmp_path / "back.psd")
+    theirs = {l.name: l for l in PSDImage.open(tmp_path / "back.psd").descendants()}
+    assert theirs["Posterize 1"].posterize == 4 and theirs["Threshold 1"].threshold == 128
+    stops = theirs["Gradient Map 1"].color_stops
+    assert [tuple(s.color[:3]) for s in stops] == [(31610, 23304, 23304), (65535, 65535, 65535)]
+    assert theirs["Gradient Map 1"].gradient_name == "Foreground to Background"
