@@ -379,8 +379,8 @@ def test_photoshop_blend_interior_effects_as_group(tmp_path, qapp):
     a black shape clipped to it, in an artboard. Photoshop fades the overlay with the Fill:
     the inside is white * 0.89 + overlay * 0.11 = (231, 232, 233); drawn at full strength
     over the faded fill (as before) it was the overlay's colour, 116.9 off on average there
-    (42.1 / 193 over the whole artboard). Layered does not draw an artboard's background
-    (white here), so ours is compared over white inside the artboard: 0.29 mean over the
+    (42.1 / 193 over the whole artboard). Ours is compared over white inside the artboard
+    (its background, which Layered draws now: tests/test_artboards.py): 0.29 mean over the
     whole image; the largest errors are the stroke's one-pixel edge and the rounded corners."""
     doc = open_document(ADVANCED)
     rect = next(n for n in doc.root.walk() if n.name == "Rectangle 1")

@@ -93,6 +93,12 @@ def describe_document(doc, file: str) -> dict:
             entry["vector_mask"] = {"x": box.x, "y": box.y, "width": box.w, "height": box.h,
                                     "subpaths": len(v.subpaths), "enabled": v.enabled,
                                     "linked": v.linked, "inverted": v.inverted}
+        artboard = getattr(node, "artboard", None)
+        if artboard is not None:  # Photoshop's artboard: its rectangle and background
+            a = artboard.box
+            entry["artboard"] = {"x": a.x, "y": a.y, "width": a.w, "height": a.h,
+                                 "background": artboard.background,
+                                 "color": list(artboard.color)}
         if isinstance(node, AdjustmentLayer):  # a fill layer's settings under "fill"
             entry["fill" if node.settings.fills else "adjustment"] = {
                 "kind": node.settings.kind, "label": node.settings.label,
@@ -141,6 +147,12 @@ def format_report(report: dict) -> str:
                          + (f" density {round(mask['density'] * 100 / 255)}%"
                             if mask["density"] < 255 else "")
                          + (f" feather {mask['feather']:g}px" if mask["feather"] else ""))
+        board = n.get("artboard")
+        if board:
+            flags.append(f"artboard {board['width']}x{board['height']} at {board['x']},"
+                         f"{board['y']}, background {board['background']}"
+                         + (" ({}, {}, {})".format(*board["color"])
+                            if board["background"] == "other" else ""))
         path = n.get("vector_mask")
         if path:
             flags.append(f"vector mask {path['width']}x{path['height']} at {path['x']},"

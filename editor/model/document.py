@@ -494,6 +494,9 @@ class Document:
                 if vector is not None and vector.linked:  # and so does its path
                     self.history.push(cmds.SetAttr(group, "vector_mask",
                                                    vector.translated(dx, dy), "Move"))
+                if group.artboard is not None:  # an artboard's rectangle moves with its content
+                    self.history.push(cmds.SetAttr(group, "artboard",
+                                                   group.artboard.translated(dx, dy), "Move"))
 
     def set_pixels(self, layer: Layer, pixels: np.ndarray, x: Optional[int] = None,
                    y: Optional[int] = None, name: str = "Edit Pixels") -> None:
@@ -873,6 +876,8 @@ class Document:
             self.structure_changed.emit()  # the Layers panel shows or hides its fx mark
             self.region_changed.emit(styled_reach(before.union(node.drawn_bounds()), node),
                                      node if isinstance(node, Layer) else None)
+        elif attr == "artboard":  # where it was and where it is now are redrawn
+            self.region_changed.emit(before.union(node.drawn_bounds()), None)
         elif attr in ("visible", "opacity", "fill_opacity", "blend_mode", "clipping", "settings",
                       "vector_mask", "stroke", "knockout", "channels") + _OPTION_ATTRS:
             # Clipping changes how the node is drawn (with its base, not alone), and Advanced

@@ -49,6 +49,16 @@ def _move_paths(doc: Document, name: str, change, skip=()) -> None:
     paths.map_paths(doc, change, name)
 
 
+def _move_artboards(doc: Document, name: str, change) -> None:
+    """Every artboard's rectangle through `change` (Box -> Box): the image's operations
+    move, turn and scale it with the content it frames."""
+    for node in doc.nodes():
+        artboard = getattr(node, "artboard", None)
+        if artboard is not None:
+            doc.history.push(cmds.SetAttr(node, "artboard", artboard.placed(change(artboard.box)),
+                                          name))
+
+
 def _shift_masks(doc: Document, name: str, dx: int, dy: int, skip=()) -> None:
     """Every layer mask of the document moved by (dx, dy), linked or not (except the masks
     of the nodes in `skip`, which moved with their layer)."""
@@ -78,6 +88,7 @@ def canvas_size(doc: Document, width: int, height: int, anchor: tuple[float, flo
                         [n for n in moved if n.vector_mask is not None and n.vector_mask.linked])
             _shift_masks(doc, name, dx, dy,
                          [n for n in moved if n.mask is not None and n.mask.linked])
+            _move_artboards(doc, name, lambda b: b.translate(dx, dy))
         doc.history.push(cmds.SetCanvasSize(width, height, name))
 
 
@@ -103,6 +114,7 @@ def crop(doc: Document, box: Box, name: str = "Crop") -> None:
                 doc.history.push(cmds.SetPixels(layer, pixels, x, y, name))
         _move_paths(doc, name, lambda v: v.translated(-box.x, -box.y))
         _shift_masks(doc, name, -box.x, -box.y)
+        _move_artboards(doc, name, lambda b: b.translate(-box.x, -box.y))
         doc.history.push(cmds.SetCanvasSize(box.w, box.h, name))
 
 
@@ -182,6 +194,9 @@ def image_size(doc: Document, width: int, height: int) -> None:
                                                            layer.y * sy), limit)
             doc.history.push(cmds.SetPixels(layer, pixels, x, y, "Image Size"))
         _move_paths(doc, "Image Size", lambda v: v.mapped(lambda p: p * (sx, sy)))
+        _move_artboards(doc, "Image Size", lambda b: Box(
+            round(b.x * sx), round(b.y * sy), round(b.x1 * sx) - round(b.x * sx),
+            round(b.y1 * sy) - round(b.y * sy)))
         doc.history.push(cmds.SetCanvasSize(width, height, "Image Size"))
 
 
@@ -197,6 +212,9 @@ def _remap(doc: Document, name: str, fn, place, size: tuple[int, int], points) -
                 mask = layer.mask.remapped(fn, *place(layer.mask.bounds()))
                 doc.history.push(cmds.SetMask(layer, mask, name))
         _move_paths(doc, name, lambda v: v.mapped(points))
+        # (a rectangle turned a quarter swaps its sides: `fn`'s shape says)
+        _move_artboards(doc, name, lambda b: Box(*place(b),
+                                                 *fn(np.zeros((b.h, b.w), bool)).shape[::-1]))
         if size != doc.size or doc.selection is not None or doc.selection_mask is not None:
             doc.history.push(cmds.SetCanvasSize(size[0], size[1], name))
 

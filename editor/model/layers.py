@@ -9,7 +9,7 @@ undone; reading them is free.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Iterator, Optional
 
 import numpy as np
@@ -69,6 +69,43 @@ class Locks:
 
 
 NO_LOCKS = Locks()
+
+# An artboard's background, as Photoshop's Artboard options name them (a PSD's
+# 'artboardBackgroundType' 1..4, in this order: psd.py).
+ARTBOARD_BACKGROUNDS = ("white", "black", "transparent", "other")
+
+
+@dataclass(frozen=True)
+class Artboard:
+    """What makes a group one of Photoshop's artboards (web and mobile presets): its
+    rectangle on the canvas, and the background drawn under its content there. Its
+    content shows inside the rectangle only (render.py `_draw_children`). Immutable:
+    replaced, never changed (a move is one SetAttr in the move's undo step).
+
+    `source` is what a PSD held for it ('artb' block, the artboard it described), so
+    psd.py writes the block back as read while the artboard is still that one."""
+    box: Box
+    background: str = "white"  # one of ARTBOARD_BACKGROUNDS
+    color: tuple = (255, 255, 255)  # the "other" background's colour (kept for the rest)
+    source: Optional[tuple] = field(default=None, compare=False, repr=False)
+
+    def fill(self) -> Optional[tuple]:
+        """The background's opaque RGB colour; None for a transparent one."""
+        return {"white": (255, 255, 255), "black": (0, 0, 0), "transparent": None}.get(
+            self.background, tuple(self.color))
+
+    def clip(self, content: Box) -> Box:
+        """Where the artboard draws, given where its content would draw unclipped."""
+        return self.box if self.fill() is not None else content.intersect(self.box)
+
+    def translated(self, dx: int, dy: int) -> "Artboard":
+        return self.placed(self.box.translate(int(dx), int(dy)))
+
+    def placed(self, box: Box) -> "Artboard":
+        """The same artboard with rectangle `box`."""
+        return replace(self, box=box)
+
+
 LOCK_LABELS = {"transparency": "Transparent Pixels", "pixels": "Image Pixels",
                "position": "Position", "all": "All"}
 # The reach of an adjustment layer: every canvas position (clipped to the canvas where used).
@@ -551,6 +588,8 @@ class Group(Node):
     # A document's root: its canvas box (kept by the document), where fill layers inside
     # lay their content out (`FillLayer.frame`).
     canvas: Optional[Box] = None
+    # Photoshop's artboard (`Artboard`), None for a plain group.
+    artboard: Optional[Artboard] = None
 
     def __init__(self, name: str, children: Optional[list[Node]] = None, *, visible: bool = True,
                  opacity: int = 255, blend_mode: str = "pass_through", locked: bool = False,
@@ -600,6 +639,12 @@ class Group(Node):
                    for n in self.walk())
 
     def composite_bounds(self) -> Box:
+        """`_composite_bounds`, inside its rectangle for an artboard (and all of it when
+        the artboard has a background)."""
+        box = self._composite_bounds()
+        return box if self.artboard is None else self.artboard.clip(box)
+
+    def _composite_bounds(self) -> Box:
         """Where its composite on transparency can have pixels (an isolated group's
         adjustments act on its layers only): its layers' box, grown by their drawn styles
         and its groups'; everywhere with a fill layer inside (it paints beyond them)."""
@@ -612,6 +657,10 @@ class Group(Node):
         return box
 
     def drawn_bounds(self) -> Box:
+        box = self._drawn_bounds()
+        return box if self.artboard is None else self.artboard.clip(box)
+
+    def _drawn_bounds(self) -> Box:
         if self.isolated():
             box = self.composite_bounds()
             margin = self.effects.margin() if self.draws_style() else 0
@@ -628,6 +677,12 @@ class Group(Node):
             name or self.name, [c.copy(share=share) for c in self.children], visible=self.visible,
             opacity=self.opacity, blend_mode=self.blend_mode, locked=self.locked,
             expanded=self.expanded), share)
+
+    def _copy_extras(self, other: Node, share: bool = False) -> Node:
+        other = super()._copy_extras(other, share)
+        if isinstance(other, Group):
+            other.artboard = self.artboard  # immutable: shared
+        return other
 
 
 def clipping_base(node: Node) -> Optional[Node]:

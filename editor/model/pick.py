@@ -48,6 +48,8 @@ def _drawn_alpha(layer: Layer, x: int, y: int) -> float:
     if isinstance(base, Layer):  # (clipped to a group: taken as drawn everywhere)
         alpha *= _own_alpha(base, x, y)
     for group in layer.ancestors():
+        if group.artboard is not None and not _inside(group.artboard.box, x, y):
+            return 0.0  # an artboard shows its content inside its rectangle only
         if group.parent is not None:
             alpha *= _mask_at(group, x, y)
     return alpha

@@ -516,6 +516,8 @@ class _Reader:
         self.read_effects(item, node)
         node.locks = _partial_locks(item)
         read_advanced_blending(item, node)
+        if isinstance(node, Group):
+            node.artboard = read_artboard(item)
         if not (isinstance(item, (ShapeLayer, PsdFill)) and node.kind == "pixel"):
             # (the shape and fill layers psd-tools drew, it drew with their masks and fill)
             # 'iOpa': Photoshop's Fill, beside the opacity (a group's too: render.py)
@@ -917,6 +919,82 @@ def write_blending_options(record, node: Node) -> None:
             record.tagged_blocks.set_data(Tag(key), int(value))
         else:
             record.tagged_blocks.pop(Tag(key), None)  # (a carried copy would say otherwise)
+
+
+# -- artboards: Photoshop's 'artb' block (older 'artd', 'abdd') <-> `layers.Artboard` ---------
+
+_ARTBOARD_TAGS = (b"artb", b"artd", b"abdd")
+
+
+def read_artboard(item):
+    """The artboard a group record describes, or None. Photoshop keeps it in the group's
+    record as a descriptor of class 'artboard' (as psd-tools' `Artboard` reads it):
+    'artboardRect' ('classFloatRect': 'Left', 'Top ', 'Rght', 'Btom' in pixels),
+    'artboardBackgroundType' and 'Clr ' (RGBC, the "other" colour). The type counts 1 white,
+    2 black, 3 transparent, 4 other: psd-tools takes 1 for transparent and 3 for black, but
+    Photoshop's merged image of advanced-blending.psd (type 1, 'Clr ' white) is opaque white
+    inside the artboard, and those of gradient-styles.psd's "Noise gradients" artboard and
+    rgb-blend-modes.psd's (type 3) have transparent pixels inside theirs. Without a type
+    (artboard.psd, made with Photoshop CC 2015) it is taken as white, Photoshop's default
+    for a new artboard (that file cannot tell: an opaque layer covers its artboard)."""
+    from psd_tools.constants import Tag
+
+    from .layers import ARTBOARD_BACKGROUNDS, Artboard
+
+    record, _ = _low_level(item)
+    block = None
+    for key in _ARTBOARD_TAGS:  # (the last one found wins, as psd-tools reads them)
+        if Tag(key) in record.tagged_blocks:
+            block = record.tagged_blocks[Tag(key)]
+    desc = getattr(block, "data", None)
+    try:
+        rect = desc[b"artboardRect"]
+        left, top, right, bottom = (int(round(float(rect[k])))
+                                    for k in (b"Left", b"Top ", b"Rght", b"Btom"))
+    except (KeyError, TypeError, ValueError):
+        return None
+    kind = desc.get(b"artboardBackgroundType")
+    try:
+        background = ARTBOARD_BACKGROUNDS[int(kind) - 1] if kind is not None else "white"
+    except (IndexError, TypeError, ValueError):
+        background = "white"
+    color = _rgb(desc.get(b"Clr ")) or (255, 255, 255)
+    box = Box(left, top, max(0, right - left), max(0, bottom - top))
+    return Artboard(box, background, color, source=(block, box, background, color))
+
+
+def artboard_block(artboard):
+    """The tagged block to write for `artboard`: the one it was read from while it still
+    describes it (byte for byte), else that block's descriptor (or a new one in
+    Photoshop's layout) with the rectangle, background type and colour set anew."""
+    import copy
+
+    from psd_tools.constants import Tag
+    from psd_tools.psd.descriptor import Descriptor, Double, Integer, List, String
+    from psd_tools.psd.tagged_blocks import DescriptorBlock, TaggedBlock
+
+    from .layers import ARTBOARD_BACKGROUNDS
+
+    source = artboard.source
+    if source is not None and source[1:] == (artboard.box, artboard.background,
+                                             tuple(artboard.color)):
+        return source[0]
+    if source is not None:
+        key, desc = source[0].key, copy.deepcopy(source[0].data)
+    else:
+        key, desc = Tag.ARTBOARD_DATA1, DescriptorBlock(classID=b"artboard")
+    box = artboard.box
+    rect = Descriptor(classID=b"classFloatRect")
+    for k, v in ((b"Top ", box.y), (b"Left", box.x), (b"Btom", box.y1), (b"Rght", box.x1)):
+        rect[k] = Double(float(v))
+    desc[b"artboardRect"] = rect
+    if b"guideIndeces" not in desc:
+        desc[b"guideIndeces"] = List()
+    if b"artboardPresetName" not in desc:
+        desc[b"artboardPresetName"] = String("")
+    _effect_color(desc, b"Clr ", tuple(artboard.color))
+    desc[b"artboardBackgroundType"] = Integer(ARTBOARD_BACKGROUNDS.index(artboard.background) + 1)
+    return TaggedBlock(key=key, data=desc)
 
 
 def _listed_before_present(blocks: tuple) -> bool:
@@ -2993,6 +3071,9 @@ class _Writer:
         if node.fill_opacity != 255:
             record.tagged_blocks.set_data(Tag.BLEND_FILL_OPACITY, node.fill_opacity)
         write_advanced_blending(record, node)
+        if isinstance(node, Group) and node.artboard is not None:
+            block = artboard_block(node.artboard)
+            record.tagged_blocks[block.key] = block
         layer_id = next(self.ids)
         record.tagged_blocks.set_data(Tag.LAYER_ID, layer_id)
         entry: dict = {}

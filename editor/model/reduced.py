@@ -185,6 +185,18 @@ def reduced_mask(node: Node, level: int) -> Optional[LayerMask]:
                      density=mask.density, feather=mask.feather / s)
 
 
+def reduced_artboard(artboard, level: int):
+    """An artboard at `level`: its rectangle over the blocks it touches (an edge pixel of
+    the reduced view shows its background, as the box average of its content does)."""
+    import dataclasses
+
+    s = 1 << level
+    box = artboard.box
+    x0, y0 = box.x // s, box.y // s
+    x1, y1 = -(-box.x1 // s), -(-box.y1 // s)
+    return dataclasses.replace(artboard, box=Box(x0, y0, x1 - x0, y1 - y0))
+
+
 def reduced_stroke(layer: FillLayer, level: int) -> Optional[LayerMask]:
     """A shape layer's stroke coverage through its layer mask, at `level` (reduced as
     `reduced_mask` reduces a mask), or None when it draws no stroke."""
@@ -287,6 +299,8 @@ def reduced_nodes(nodes: Sequence[Node], level: int, masked: Callable[[Layer], n
                           blend_mode="normal" if node.blend_mode == "pass_through"
                           and node.draws_style() else node.blend_mode)
             proxy.mask = reduced_mask(node, level)
+            if node.artboard is not None:
+                proxy.artboard = reduced_artboard(node.artboard, level)
         proxy.clipping = node.clipping
         proxy.fill_opacity = node.fill_opacity
         proxy.effects = reduced_effects(node, level)

@@ -782,6 +782,25 @@ def _draw_nodes(painter: _Painter, nodes: Sequence[Node], region: Box,
         i = j
 
 
+def _draw_children(painter: _Painter, group: Group, region: Box,
+                   deep: Optional["_Backdrop"] = None) -> None:
+    """`group`'s children drawn inside `region` (`_draw_nodes`). An artboard's are drawn
+    as Photoshop draws them: inside its rectangle only, over its background colour (an
+    opaque fill at the bottom of the group, so its children blend with it, not with what
+    lies below; none for a transparent artboard). Measured against the merged images of
+    psd-tools' artboard.psd, artboard-bgcolor.psd and advanced-blending.psd
+    (tests/test_artboards.py)."""
+    artboard = group.artboard
+    if artboard is not None:
+        region = region.intersect(artboard.box)
+        if region.is_empty():
+            return
+        rgb = artboard.fill()
+        if rgb is not None:
+            painter.fill(rgb, region, "normal", 255)
+    _draw_nodes(painter, group.children, region, deep)
+
+
 @dataclass
 class _Backdrop:
     """A copy of the buffer's premultiplied float pixels over `box`: what a knockout
@@ -875,7 +894,7 @@ def _knockout_shape(node: Node, box: Box, precise: bool) -> np.ndarray:
         _draw_styled_group(inner, node, box)
     else:
         assert isinstance(node, Group)
-        _draw_nodes(inner, node.children, box)  # (alpha on transparency: the same in any mode)
+        _draw_children(inner, node, box)  # (alpha on transparency: the same in any mode)
         inner.close()
         if node.active_mask() is not None:
             _mask_buffer(shape, node.active_mask(), box)
@@ -952,7 +971,7 @@ def _draw_clipping_group(painter: _Painter, base: Node, clipped: Sequence[Node],
     else:
         assert isinstance(base, Group)
         if base.isolated() or base.adjusts():
-            _draw_nodes(inner, base.children, inside)  # the group's own mode applies below
+            _draw_children(inner, base, inside)  # the group's own mode applies below
         else:
             _pass_through_content(painter, base, inside, temp)
     inner.close()
@@ -1139,7 +1158,7 @@ def _clip_shape(base: Node, box: Box, precise: bool, faded: bool = True) -> np.n
                 _draw_masked(inner, base, mask, box, "normal", 255)
     else:
         assert isinstance(base, Group)
-        _draw_nodes(inner, base.children, box)
+        _draw_children(inner, base, box)
         inner.close()
         if base.active_mask() is not None:
             _mask_buffer(temp, base.active_mask(), box)
@@ -1161,13 +1180,13 @@ def _pass_through_content(painter: _Painter, group: Group, box: Box,
     painter.close()
     buffer = painter.buffer
     inner = _Painter(temp)
-    _draw_nodes(inner, group.children, box)
+    _draw_children(inner, group, box)
     inner.close()
     alpha = temp.read_float(box)[..., 3:4]
     over = PixelBuffer(box.w, box.h, buffer.precise, (box.x, box.y))
     over.region(box)[...] = buffer.region(box)
     inner = _Painter(over)
-    _draw_nodes(inner, group.children, box)
+    _draw_children(inner, group, box)
     inner.close()
     content = over.read_float(box) - buffer.read_float(box) * (1.0 - alpha)
     content[..., :3] = np.clip(content[..., :3], 0.0, alpha)
@@ -1259,13 +1278,13 @@ def _draw_node(painter: _Painter, node: Node, region: Box,
     mode = _group_mode(node)
     if not node.isolated() and mask is None:
         if opacity == 255:
-            _draw_nodes(painter, node.children, region, deep)
+            _draw_children(painter, node, region, deep)
             return
         # Children blend with the backdrop; the group's opacity then fades the
         # result back towards the backdrop.
         painter.close()
         before = buffer.read_float(inside)
-        _draw_nodes(painter, node.children, inside, deep)
+        _draw_children(painter, node, inside, deep)
         painter.close()
         after = buffer.read_float(inside)
         buffer.write_float(inside, before + (after - before) * (opacity / 255.0))
@@ -1278,7 +1297,7 @@ def _draw_node(painter: _Painter, node: Node, region: Box,
             return
         painter.close()
         before = buffer.read_float(inside)
-        _draw_nodes(painter, node.children, inside, deep)
+        _draw_children(painter, node, inside, deep)
         painter.close()
         after = buffer.read_float(inside)
         weight = mask.coverage(inside)[..., None] * np.float32(opacity / 255.0 / 255.0)
@@ -1287,7 +1306,7 @@ def _draw_node(painter: _Painter, node: Node, region: Box,
     # An isolated group: its children composite on transparency first.
     temp = PixelBuffer(inside.w, inside.h, buffer.precise, (inside.x, inside.y))
     inner = _Painter(temp)
-    _draw_nodes(inner, node.children, inside)
+    _draw_children(inner, node, inside)
     inner.close()
     if mask is not None:
         _mask_buffer(temp, mask, inside)
@@ -1322,7 +1341,7 @@ def _styled_group_images(group: Group, shown: Box, precise: bool
     if not window.is_empty():
         temp = PixelBuffer(window.w, window.h, precise, (window.x, window.y))
         inner = _Painter(temp)
-        _draw_nodes(inner, group.children, window)
+        _draw_children(inner, group, window)
         inner.close()
         mask, _ = _effect_masks(group)  # (its active mask unless one hides the effects)
         if mask is not None:
@@ -1519,6 +1538,7 @@ def nodes_below(root: Group, parent: Group, index: int) -> list[Node]:
             pruned = Group(node.name, visible=node.visible, opacity=node.opacity,
                            blend_mode=node.blend_mode)
             pruned.mask, pruned.clipping = node.mask, node.clipping
+            pruned.artboard = node.artboard
             pruned.children = nodes_below(node, parent, index)
             out.append(pruned)
             return out
@@ -2256,6 +2276,7 @@ def _split_top_level(nodes: Sequence[Node], layer: Layer) -> Optional[tuple[list
             if (node.isolated() or node.opacity != 255 or node.fill_opacity != 255
                     or not node.visible
                     or node.active_mask() is not None or node.clipping
+                    or node.artboard is not None  # (its rectangle clips the layer)
                     or (i + 1 < len(nodes) and nodes[i + 1].clipping)):
                 return None
             inner = _split_top_level(node.children, layer)

@@ -720,6 +720,9 @@ def _detail(node: Node) -> str:
     """The small second line of a row: blend mode, opacity, where it came from."""
     parts = []
     default_mode = "pass_through" if isinstance(node, Group) else "normal"
+    artboard = getattr(node, "artboard", None)
+    if artboard is not None:  # Photoshop's artboard: a group marked with its size
+        parts.append(f"Artboard {artboard.box.w}×{artboard.box.h}")
     if node.blend_mode != default_mode:
         parts.append(BLEND_MODE_LABELS.get(node.blend_mode, node.blend_mode))
     if node.opacity != 255:
