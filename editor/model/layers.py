@@ -588,9 +588,6 @@ class Group(Node):
     # A document's root: its canvas box (kept by the document), where fill layers inside
     # lay their content out (`FillLayer.frame`).
     canvas: Optional[Box] = None
-    # Photoshop's artboard (`Artboard`), None for a plain group.
-    artboard: Optional[Artboard] = None
-
     def __init__(self, name: str, children: Optional[list[Node]] = None, *, visible: bool = True,
                  opacity: int = 255, blend_mode: str = "pass_through", locked: bool = False,
                  expanded: bool = True):
@@ -599,6 +596,8 @@ class Group(Node):
             raise ValueError(f"unknown blend mode {blend_mode!r}")
         self.children: list[Node] = []
         self.expanded = expanded
+        # Photoshop's artboard (`Artboard`), None for a plain group.
+        self.artboard: Optional[Artboard] = None
         for child in children or []:
             child.parent = self
             self.children.append(child)
@@ -657,20 +656,18 @@ class Group(Node):
         return box
 
     def drawn_bounds(self) -> Box:
-        box = self._drawn_bounds()
-        return box if self.artboard is None else self.artboard.clip(box)
-
-    def _drawn_bounds(self) -> Box:
+        # (One frame per nested group: a 400-deep file must stay within Python's recursion
+        # limit, tests/test_files_stress.py.)
         if self.isolated():
             box = self.composite_bounds()
             margin = self.effects.margin() if self.draws_style() else 0
             if margin and not box.is_empty() and box != EVERYWHERE:
                 box = box.expand(margin)
-            return box
-        box = Box(0, 0, 0, 0)
-        for child in self.children:
-            box = box.union(child.drawn_bounds())
-        return box
+        else:
+            box = Box(0, 0, 0, 0)
+            for child in self.children:
+                box = box.union(child.drawn_bounds())
+        return box if self.artboard is None else self.artboard.clip(box)
 
     def copy(self, name: Optional[str] = None, share: bool = False) -> "Group":
         return self._copy_extras(Group(

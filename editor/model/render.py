@@ -1278,7 +1278,10 @@ def _draw_node(painter: _Painter, node: Node, region: Box,
     mode = _group_mode(node)
     if not node.isolated() and mask is None:
         if opacity == 255:
-            _draw_children(painter, node, region, deep)
+            if node.artboard is None:  # (two frames per nested group, not three)
+                _draw_nodes(painter, node.children, region, deep)
+            else:
+                _draw_children(painter, node, region, deep)
             return
         # Children blend with the backdrop; the group's opacity then fades the
         # result back towards the backdrop.
