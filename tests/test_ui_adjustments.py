@@ -7,14 +7,14 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QApplication, QCheckBox, QDoubleSpinBox, QLineEdit, QSlider
+from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QLineEdit, QSlider
 
 from editor.model import AdjustmentLayer
 from editor.model import adjustments as adj, edit_ops
 from editor.model.render import composite_document
 from engine.box import Box
 
-from ui_helpers import image_drag, make_window, open_photo, screen
+from ui_helpers import editor_widget, image_drag, make_window, open_photo, screen
 
 W, H = 96, 64
 
@@ -25,15 +25,6 @@ def opened(qtbot, tmp_path, monkeypatch):
     open_photo(window, qtbot, tmp_path, monkeypatch, W, H)
     return window
 
-
-def editor_widget(window, cls, prefix: str):
-    panel = window.properties_panel
-    panel._refresh()
-    QApplication.processEvents()  # rows added to a shown panel show from the event loop
-    found = [w for w in panel.findChildren(cls) if w.objectName().startswith(prefix)
-             and w.isVisibleTo(panel)]
-    assert found, prefix
-    return found[0]
 
 
 def test_menu_and_panel_button_hold_the_six_kinds(opened):

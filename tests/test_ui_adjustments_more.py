@@ -8,13 +8,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QDoubleSpinBox, QPushButton
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QPushButton
 
 from editor.model import AdjustmentLayer
 from editor.model import adjustments as adj
 from editor.model.render import composite_document
 
-from ui_helpers import make_window, open_photo, screen
+from ui_helpers import editor_widget, make_window, open_photo, screen
 
 W, H = 96, 64
 
@@ -25,15 +25,6 @@ def opened(qtbot, tmp_path, monkeypatch):
     open_photo(window, qtbot, tmp_path, monkeypatch, W, H)
     return window
 
-
-def editor_widget(window, cls, prefix: str):
-    panel = window.properties_panel
-    panel._refresh()
-    QApplication.processEvents()
-    found = [w for w in panel.findChildren(cls) if w.objectName().startswith(prefix)
-             and w.isVisibleTo(panel)]
-    assert found, prefix
-    return found[0]
 
 
 def assert_canvas_is_the_document(window):

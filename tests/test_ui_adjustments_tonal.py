@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QDoubleSpinBox, QSlider
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QSlider
 
 from editor.model import AdjustmentLayer
 from editor.model import adjustments as adj
@@ -17,7 +17,7 @@ from editor.model.render import composite_document
 from editor.ui import gradient_bar
 from editor.ui.gradient_bar import GradientBar
 
-from ui_helpers import make_window, open_photo, screen
+from ui_helpers import editor_widget, make_window, open_photo, screen
 
 W, H = 96, 64
 
@@ -28,15 +28,6 @@ def opened(qtbot, tmp_path, monkeypatch):
     open_photo(window, qtbot, tmp_path, monkeypatch, W, H)
     return window
 
-
-def shown(window, cls, prefix: str):
-    panel = window.properties_panel
-    panel._refresh()
-    QApplication.processEvents()
-    found = [w for w in panel.findChildren(cls) if w.objectName().startswith(prefix)
-             and w.isVisibleTo(panel)]
-    assert found, prefix
-    return found[0]
 
 
 def matches_composite(window) -> bool:
@@ -73,11 +64,11 @@ def test_invert_posterize_and_threshold_from_the_menu_edited_in_properties(opene
     four = screen(w)
     assert len(np.unique(four)) <= 4 and matches_composite(w)
     steps = doc.history.index
-    spin = shown(w, QDoubleSpinBox, "Adjust_Levels")
+    spin = editor_widget(w, QDoubleSpinBox, "Adjust_Levels")
     spin.setValue(2)  # typed: one step
     assert posterize.settings == adj.Posterize(2) and doc.history.index == steps + 1
     assert set(np.unique(screen(w))) <= {0, 255} and matches_composite(w)
-    slider = shown(w, QSlider, "Adjust_Levels")
+    slider = editor_widget(w, QSlider, "Adjust_Levels")
     slider.sliderPressed.emit()  # a drag: one step, the canvas following each move
     for value in (6, 9, 12):
         slider.setValue(value)
@@ -96,7 +87,7 @@ def test_invert_posterize_and_threshold_from_the_menu_edited_in_properties(opene
     assert threshold.settings == adj.Threshold() and not doc.contains(posterize)
     assert threshold.parent.children.index(threshold) == place
     steps = doc.history.index
-    spin = shown(w, QDoubleSpinBox, "Adjust_Threshold")
+    spin = editor_widget(w, QDoubleSpinBox, "Adjust_Threshold")
     spin.setValue(200)
     assert threshold.settings == adj.Threshold(200) and doc.history.index == steps + 1
     high = screen(w)
@@ -128,7 +119,7 @@ def test_gradient_map_edited_on_its_bar_and_rows(opened, qtbot, monkeypatch):
     assert not np.array_equal(grey, before) and matches_composite(w)
     # Black to white over the luminance: a grey picture.
     assert (np.abs(grey - grey[..., :1]) <= 1).all()
-    bar = shown(w, GradientBar, "Adjust_Gradient")
+    bar = editor_widget(w, GradientBar, "Adjust_Gradient")
     steps = doc.history.index
     # A press on the colour strip adds a stop (the gradient's colour there), dragged on to
     # 80 %: one step; the canvas darkens (the mid grey now lies further right).
@@ -150,16 +141,16 @@ def test_gradient_map_edited_on_its_bar_and_rows(opened, qtbot, monkeypatch):
     red = screen(w)
     assert (red[..., 0] - red[..., 2]).mean() > 20 and matches_composite(w)
     # Reverse, the method and the smoothness, each one step.
-    shown(w, QCheckBox, "Adjust_Reverse").setChecked(True)
+    editor_widget(w, QCheckBox, "Adjust_Reverse").setChecked(True)
     assert layer.settings.reverse and doc.history.index == steps + 3
     reversed_ = screen(w)
     assert not np.array_equal(reversed_, red) and matches_composite(w)
-    method = shown(w, QComboBox, "Adjust_Method")
+    method = editor_widget(w, QComboBox, "Adjust_Method")
     method.setCurrentIndex(method.findText("Linear"))
     assert layer.settings.method == "linear" and doc.history.index == steps + 4
-    shown(w, QDoubleSpinBox, "Adjust_Smoothness").setValue(0)
+    editor_widget(w, QDoubleSpinBox, "Adjust_Smoothness").setValue(0)
     assert layer.settings.smoothness == 0 and doc.history.index == steps + 5
-    shown(w, QCheckBox, "Adjust_Dither").setChecked(True)
+    editor_widget(w, QCheckBox, "Adjust_Dither").setChecked(True)
     assert layer.settings.dither and doc.history.index == steps + 6
     # A stop dragged off the bar goes (one step); undo brings each back in turn.
     press(qtbot, bar, GradientBar.x_of(80), y, "press")

@@ -172,3 +172,15 @@ def open_file(window, qtbot, monkeypatch, path: str) -> None:
     monkeypatch.setattr("editor.ui.dialogs.ask_open_paths", lambda *a, **k: [path])
     window.actions["open"].trigger()
     qtbot.waitUntil(lambda: window.doc is not None, timeout=10000)
+
+
+def editor_widget(window, cls, prefix: str):
+    """The shown widget of class `cls` in the Properties panel whose object name starts
+    with `prefix` (an adjustment's or fill's editor row)."""
+    panel = window.properties_panel
+    panel._refresh()
+    QApplication.processEvents()  # rows added to a shown panel show from the event loop
+    found = [w for w in panel.findChildren(cls) if w.objectName().startswith(prefix)
+             and w.isVisibleTo(panel)]
+    assert found, prefix
+    return found[0]
