@@ -27,7 +27,7 @@ import sys
 from editor.cli.decompose import _read_mask
 from editor.cli.generate import quiet_libraries
 from editor.model.errors import DocumentError
-from editor.model.files import export_image, open_document, save_document
+from editor.model.files import open_document, write_document
 from editor.model.text_edit_apply import TextEditSpec, edit_document
 from engine.box import Box
 from engine.progress import no_progress
@@ -103,10 +103,7 @@ def run(args) -> int:
                                    progress=_terminal_progress(spec), all_results=True)
     if args.keep_weights:
         _save_weights(result.weights, args.keep_weights, result.recipe)
-    if args.output.lower().endswith((".psd", ".psb")):
-        save_document(doc, args.output)
-    else:
-        export_image(doc, args.output)
+    write_document(doc, args.output)
     r = result.recipe
     if args.json:
         print(json.dumps({"output": args.output, "layers": [n.name for n in layers],

@@ -19,8 +19,8 @@ import sys
 
 from editor.cli import UserError
 from editor.model.document import Document
-from editor.model.files import (PSD_SUFFIXES, check_pixel_limit, export_image, open_document,
-                                pixel_limit, read_image, save_document)
+from editor.model.files import (PSD_SUFFIXES, check_pixel_limit, open_document, pixel_limit,
+                                read_image, save_document, write_document)
 from editor.model.layers import LOCK_LABELS, AdjustmentLayer, Layer
 
 _POSITION = re.compile(r"^(?P<file>.+)@(?P<x>[+-]?\d+),(?P<y>[+-]?\d+)$")
@@ -181,10 +181,7 @@ def format_report(report: dict) -> str:
 def run_convert(args) -> int:
     doc = open_document(args.input)
     _print_warnings("convert", doc.warnings)
-    if os.path.splitext(args.output)[1].lower() in PSD_SUFFIXES:
-        save_document(doc, args.output)
-    else:
-        export_image(doc, args.output, quality=args.quality)
+    write_document(doc, args.output, quality=args.quality)
     return 0
 
 

@@ -16,7 +16,7 @@ import json
 
 from editor.model import adjustments, filter_ops, pixel_filters as pf
 from editor.model.errors import DocumentError
-from editor.model.files import export_image, open_document, save_document
+from editor.model.files import open_document, write_document
 from engine.box import Box
 
 from .transform import _pick, _Step  # (operations kept in the order they are given)
@@ -83,9 +83,6 @@ def run(args) -> int:
         doc.set_selection(Box(x, y, w, h))
     for op in ops:
         filter_ops.apply(doc, op, node)
-    if args.output.lower().endswith((".psd", ".psb")):
-        save_document(doc, args.output)
-    else:
-        export_image(doc, args.output)
+    write_document(doc, args.output)
     print(f"{args.output}: {', '.join(doc.history.names())} on '{node.name}'")
     return 0

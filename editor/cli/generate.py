@@ -18,7 +18,7 @@ import sys
 
 from editor.cli import add_alpha_as_mask_option
 from editor.model.errors import DocumentError
-from editor.model.files import export_image, open_document, save_document
+from editor.model.files import open_document, write_document
 from editor.model.generate_apply import GenerateSpec, generate_layers, layer_name
 from engine.box import Box
 from engine.methods import registry
@@ -87,10 +87,7 @@ def run_generate(args) -> int:
                                          alpha_as_mask=args.alpha_as_mask)
     if not layers:
         raise DocumentError("The model added nothing in the box; try another seed or prompt.")
-    if args.output.lower().endswith((".psd", ".psb")):
-        save_document(doc, args.output)
-    else:
-        export_image(doc, args.output)
+    write_document(doc, args.output)
     if args.json:
         print(json.dumps({"output": args.output, "method": method,
                           "model": generation.model, "device": generation.device,

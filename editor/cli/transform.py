@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 
 from editor.model.errors import DocumentError
-from editor.model.files import export_image, open_document, save_document
+from editor.model.files import open_document, write_document
 
 
 class _Step(argparse.Action):
@@ -52,10 +52,7 @@ def run(args) -> int:
             doc.rotate_quarter(node, 1 if value > 0 else -1)
         else:
             doc.flip(node, horizontal=kind == "flip_h")
-    if args.output.lower().endswith((".psd", ".psb")):
-        save_document(doc, args.output)
-    else:
-        export_image(doc, args.output)
+    write_document(doc, args.output)
     print(f"{args.output}: {', '.join(doc.history.names())} on '{node.name}'")
     return 0
 

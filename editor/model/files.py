@@ -133,6 +133,15 @@ def save_document(doc: Document, path: str | os.PathLike) -> None:
     doc.history.mark_clean()
 
 
+def write_document(doc: Document, path: str | os.PathLike, *, quality: int = 95) -> None:
+    """What a command line verb's `-o` writes: the layered document for a .psd or .psb
+    name (`save_document`), else the flat picture (`export_image`, by suffix)."""
+    if os.path.splitext(os.fspath(path))[1].lower() in PSD_SUFFIXES:
+        save_document(doc, path)
+    else:
+        export_image(doc, path, quality=quality)
+
+
 def export_image(doc: Document, path: str | os.PathLike, *, quality: int = 95) -> None:
     """Writes what the document shows as a flat PNG, JPEG, WebP, TIFF or BMP (by suffix)."""
     path = os.fspath(path)
