@@ -4,7 +4,6 @@ following, the brush painting the adjustment's mask, save and reopen."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QLineEdit, QSlider
@@ -14,16 +13,10 @@ from editor.model import adjustments as adj, edit_ops
 from editor.model.render import composite_document
 from engine.box import Box
 
-from ui_helpers import editor_widget, image_drag, make_window, open_photo, screen
+from ui_helpers import editor_widget, image_drag, screen
 
 W, H = 96, 64
 
-
-@pytest.fixture
-def opened(qtbot, tmp_path, monkeypatch):
-    window = make_window(qtbot, tmp_path, monkeypatch)
-    open_photo(window, qtbot, tmp_path, monkeypatch, W, H)
-    return window
 
 
 

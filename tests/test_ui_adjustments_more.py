@@ -6,7 +6,6 @@ into another."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QPushButton
 
@@ -14,16 +13,10 @@ from editor.model import AdjustmentLayer
 from editor.model import adjustments as adj
 from editor.model.render import composite_document
 
-from ui_helpers import editor_widget, make_window, open_photo, screen
+from ui_helpers import editor_widget, screen
 
 W, H = 96, 64
 
-
-@pytest.fixture
-def opened(qtbot, tmp_path, monkeypatch):
-    window = make_window(qtbot, tmp_path, monkeypatch)
-    open_photo(window, qtbot, tmp_path, monkeypatch, W, H)
-    return window
 
 
 

@@ -6,7 +6,6 @@ turns one into another."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QSlider
@@ -17,16 +16,10 @@ from editor.model.render import composite_document
 from editor.ui import gradient_bar
 from editor.ui.gradient_bar import GradientBar
 
-from ui_helpers import editor_widget, make_window, open_photo, screen
+from ui_helpers import editor_widget, screen
 
 W, H = 96, 64
 
-
-@pytest.fixture
-def opened(qtbot, tmp_path, monkeypatch):
-    window = make_window(qtbot, tmp_path, monkeypatch)
-    open_photo(window, qtbot, tmp_path, monkeypatch, W, H)
-    return window
 
 
 

@@ -14,16 +14,10 @@ from editor.model import adjustment_ops, adjustments as adj, pixel_filters as pf
 from editor.model.render import composite_document
 from engine.box import Box
 
-from ui_helpers import in_modal_dialog, make_window, open_file, open_photo, photo, screen, write_png
+from ui_helpers import in_modal_dialog, make_window, open_file, photo, screen, write_png
 
 W, H = 96, 64
 
-
-@pytest.fixture
-def opened(qtbot, tmp_path, monkeypatch):
-    window = make_window(qtbot, tmp_path, monkeypatch)
-    open_photo(window, qtbot, tmp_path, monkeypatch, W, H)
-    return window
 
 
 def soft_selection(doc) -> np.ndarray:

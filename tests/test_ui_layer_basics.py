@@ -4,7 +4,6 @@ Front / Send to Back, Merge Visible, Stamp Visible, Layer via Copy / Cut, Select
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QToolButton
 
@@ -12,20 +11,13 @@ from editor.model import Layer, mask_ops, selection_ops
 from editor.model.render import composite_document
 from engine.box import Box
 
-from ui_helpers import in_modal_dialog, make_window, open_photo, photo
+from ui_helpers import in_modal_dialog, photo
 
 W, H = 96, 64
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 ALT = Qt.KeyboardModifier.AltModifier
 
-
-@pytest.fixture
-def opened(qtbot, tmp_path, monkeypatch):
-    """The window with a 96x64 photo opened through File > Open ("cat")."""
-    window = make_window(qtbot, tmp_path, monkeypatch)
-    open_photo(window, qtbot, tmp_path, monkeypatch, W, H)
-    return window
 
 
 def press(window, qtbot, key, modifiers) -> None:

@@ -11,16 +11,10 @@ from editor.model import Layer
 from editor.model.render import composite_document
 from engine.box import Box
 
-from ui_helpers import image_drag, make_window, open_photo
+from ui_helpers import image_drag
 
 W, H = 96, 64
 
-
-@pytest.fixture
-def opened(qtbot, tmp_path, monkeypatch):
-    window = make_window(qtbot, tmp_path, monkeypatch)
-    open_photo(window, qtbot, tmp_path, monkeypatch, W, H)
-    return window
 
 
 def shown(window) -> np.ndarray:

@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor
 from editor.model import selection_ops
 from engine.box import Box
 
-from ui_helpers import drag, image_drag, image_pos, make_window, open_photo, photo
+from ui_helpers import image_drag, image_pos, make_window, open_photo, photo
 
 W, H = 96, 64
 SHIFT, ALT = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.AltModifier

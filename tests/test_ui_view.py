@@ -2,21 +2,14 @@
 snapping of the marquee and the move tool to guides, the canvas and other layers."""
 from __future__ import annotations
 
-import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QPoint, Qt
 
 from engine.box import Box
 
-from ui_helpers import drag, image_drag, image_pos, make_window, open_photo, photo
+from ui_helpers import drag, image_drag, image_pos, photo
 
 W, H = 96, 64
 
-
-@pytest.fixture
-def opened(qtbot, tmp_path, monkeypatch):
-    window = make_window(qtbot, tmp_path, monkeypatch)
-    open_photo(window, qtbot, tmp_path, monkeypatch, W, H)
-    return window
 
 
 def test_zoom_field_and_scroll_bars(opened, qtbot):
