@@ -292,3 +292,30 @@ def test_clone_stamp_samples_all_layers_and_honours_locks(photo_window, qtbot):
     assert doc.history.count == steps and np.array_equal(top.pixels, locked_before)
     title, message = w.test_errors[-1]
     assert title == "Could not clone" and "locked" in message and "\n" not in message
+
+
+def test_the_stroke_shows_as_a_red_trail_until_it_is_healed(spotted, qtbot):
+    from ui_helpers import on_canvas
+
+    w, _clean, _before = spotted
+    canvas = w.canvas
+    canvas.set_zoom(1.0)
+    qtbot.keyClick(canvas, Qt.Key.Key_J)
+    tool = w.tools.current
+    tool.set_size(16)
+    shown = on_canvas(canvas)
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=image_pos(canvas, 30.5, 30.5))
+    QTest.mouseEvent(QTest.MouseAction.MouseMove, canvas, Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.NoModifier, image_pos(canvas, 50.5, 30.5))
+    painting = on_canvas(canvas)
+    trail = (slice(27, 34), slice(32, 48))
+    redder = painting[trail][..., 0] - painting[trail][..., 2] - (shown[trail][..., 0] - shown[trail][..., 2])
+    assert redder.mean() > 40   # tinted red where painted
+    assert np.array_equal(painting[:, 70:], shown[:, 70:])  # nowhere else
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=image_pos(canvas, 50.5, 30.5))
+    qtbot.waitUntil(lambda: not tool.busy, timeout=60000)
+    healed = on_canvas(canvas)
+    (layer,) = w.doc.layers()
+    # No trail left (left of the brush's outline, which stays under the pointer).
+    left = (slice(0, 120), slice(0, 40))
+    assert np.abs(healed[left] - layer.pixels[left][..., :3].astype(np.int16)).max() <= 2
