@@ -1,11 +1,17 @@
-"""Edit > Fill > Content-Aware: the selected pixels of a layer replaced by what surrounds them.
+"""Content-aware fill of a layer: Edit > Fill > Content-Aware (the selected pixels) and the
+Spot Healing Brush (the pixels under a stroke), both replaced by what surrounds them.
 
-Prepare on the document (the selection in the layer's pixels: the hole, and
-the layer's visible pixels around it: what may be copied), run the engine's
-content-aware fill (`engine.methods.decompose_steps.patchmatch_fill`, on a
-worker thread in the editor), then apply as one undo step. The selection's
-soft edge blends the fill into the layer; pixels outside the selection never
-change, and the layer does not grow. No Qt here.
+Prepare on the document (the region in a window of canvas pixels: the hole,
+and the pixels around it: what may be copied — the layer's own, or with
+`sample_all` what the canvas shows), run the engine's content-aware fill
+(`engine.methods.decompose_steps.patchmatch_fill`, on a worker thread in the
+editor), then apply as one undo step. The region's soft edge blends the fill
+into the layer; pixels outside the region (and outside the selection) never
+change. Edit > Fill's window is the whole layer and the layer does not grow;
+a stroke's window is the stroke's box grown by its size (the fill samples the
+stroke's surroundings, and a small window keeps it fast on a large picture),
+and the layer grows to take the fill when it is sampled from other layers.
+No Qt here.
 """
 from __future__ import annotations
 
@@ -18,54 +24,90 @@ from engine.box import Box
 from engine.progress import ProgressFn, no_progress
 
 from .document import Document, LockedError, raise_if_locked
-from .edit_ops import selection_region
+from .edit_ops import placed, selection_region
 from .errors import DocumentError
-from .layers import Layer
+from .layers import AdjustmentLayer, Layer
+from .render import composite_document
 
-HOLE_THRESHOLD = 0.5   # selection coverage from which a pixel is filled (softer: blended)
+HOLE_THRESHOLD = 0.5   # coverage from which a pixel is filled (softer: blended)
+STROKE_MARGIN = 64     # a stroke's window reaches at least this far around it (9 patches)
 
 
 @dataclass
 class ContentFill:
-    """What the worker needs: copies of the layer's pixels and the region, in layer pixels."""
+    """What the worker needs: copies of the pixels around the region, and the region."""
     layer: Layer
-    pixels: np.ndarray        # (h, w, 4) uint8 copy of the layer
-    coverage: np.ndarray      # (h, w) float32 0..1: the selection on the layer
+    box: Box                  # the canvas box the arrays below cover (the window)
+    pixels: np.ndarray        # (h, w, 4) uint8: the picture sampled inside `box` (a copy)
+    coverage: np.ndarray      # (h, w) float32 0..1: how much each pixel takes the fill
     hole: np.ndarray          # (h, w) bool: pixels to invent
     seed: int = 0
+    geometry: tuple = ()      # the layer's (x, y, shape) when prepared; apply checks it
+
+
+def check_fillable(layer) -> Layer:
+    """`layer` if its pixels may be filled, else a one-line DocumentError saying why not."""
+    if not isinstance(layer, Layer):
+        raise DocumentError("Select a pixel layer to fill.")
+    if isinstance(layer, AdjustmentLayer):
+        raise DocumentError(f"'{layer.name}' has no pixels to fill: select a pixel layer.")
+    if layer.is_locked():
+        raise LockedError(f"Layer '{layer.name}' is locked.")
+    raise_if_locked(layer, "pixels")
+    return layer
 
 
 def prepare_content_fill(doc: Document, layer: Layer, seed: int = 0) -> ContentFill:
     """The fill of `layer`'s selected pixels, or a DocumentError saying why there is none."""
-    if not isinstance(layer, Layer):
-        raise DocumentError("Select a pixel layer to fill.")
-    if layer.is_locked():
-        raise LockedError(f"Layer '{layer.name}' is locked.")
-    raise_if_locked(layer, "pixels")
+    check_fillable(layer)
     region = selection_region(doc)
     if region is None:
         raise DocumentError("Select the area to fill first (Rectangular Marquee, M, or "
                             "Quick Mask, Q): Content-Aware fills the selection from its "
                             "surroundings.")
     box, cov = region
-    h, w = layer.height, layer.width
-    coverage = np.zeros((h, w), np.float32)
-    inter = box.intersect(layer.bounds())
-    if not inter.is_empty():
-        coverage[inter.translate(-layer.x, -layer.y).slices()] = \
-            cov[inter.translate(-box.x, -box.y).slices()]
+    window = layer.bounds()
+    return _prepared(layer, window, layer.pixels.copy(), placed(cov, box, window), seed,
+                     f"The selection does not cover layer '{layer.name}'.")
+
+
+def prepare_stroke_fill(doc: Document, layer: Layer, box: Box, coverage: np.ndarray, *,
+                        sample_all: bool = False, seed: int = 0) -> ContentFill:
+    """The fill of the pixels a brush stroke covers (`coverage` 0..1 over canvas `box`),
+    inside the selection if there is one, sampled from a window around the stroke: from
+    `layer` itself, or with `sample_all` from what the canvas shows (the layer may then be
+    an empty one that takes the fill on its own)."""
+    check_fillable(layer)
+    region = selection_region(doc)
+    if region is not None:  # only inside the selection, by its coverage
+        coverage = coverage * placed(region[1], region[0], box)
+    margin = max(STROKE_MARGIN, box.w, box.h)
+    window = box.expand(margin).intersect(doc.canvas)
+    if sample_all:
+        pixels = composite_document(doc, window)
+        outside = "of the canvas"
+    else:
+        pixels = placed(layer.pixels, layer.bounds(), window)
+        outside = f"of layer '{layer.name}'"
+    where = "inside the selection" if region is not None else outside
+    return _prepared(layer, window, pixels, placed(coverage, box, window), seed,
+                     f"The stroke covers no pixels {where}.")
+
+
+def _prepared(layer: Layer, window: Box, pixels: np.ndarray, coverage: np.ndarray, seed: int,
+              nothing: str) -> ContentFill:
     hole = coverage >= HOLE_THRESHOLD
     if not hole.any():
-        raise DocumentError(f"The selection does not cover layer '{layer.name}'.")
-    known = (layer.pixels[..., 3] > 0) & ~hole
+        raise DocumentError(nothing)
+    known = (pixels[..., 3] > 0) & ~hole
     if known.sum() < 0.05 * hole.sum() or known.sum() < 64:
-        raise DocumentError("There is too little picture around the selection to fill it from.",
-                            )
-    return ContentFill(layer, layer.pixels.copy(), coverage, hole, seed)
+        raise DocumentError("There is too little picture around the area to fill it from.")
+    return ContentFill(layer, window, pixels, coverage, hole, seed,
+                       (layer.x, layer.y, layer.pixels.shape))
 
 
 def run_content_fill(job: ContentFill, progress: ProgressFn = no_progress) -> np.ndarray:
-    """The filled RGB (h, w, 3) uint8 of the layer (engine work: runs on a worker thread)."""
+    """The filled RGB (h, w, 3) uint8 of the window (engine work: runs on a worker thread)."""
     from engine.methods.decompose_steps.patchmatch_fill import content_aware_fill
 
     rgb = job.pixels[..., :3].astype(np.float32) / 255.0
@@ -76,27 +118,32 @@ def run_content_fill(job: ContentFill, progress: ProgressFn = no_progress) -> np
 
 def apply_content_fill(doc: Document, job: ContentFill, filled: np.ndarray,
                        opacity: float = 1.0, name: str = "Content-Aware Fill") -> None:
-    """Blends `filled` into the layer where it is selected, in one undo step."""
+    """Blends `filled` into the layer where the region is, in one undo step."""
     layer = job.layer
-    if not doc.contains(layer) or layer.pixels.shape != job.pixels.shape:
+    if not doc.contains(layer) or (layer.x, layer.y, layer.pixels.shape) != job.geometry:
         raise DocumentError(f"Layer '{layer.name}' changed while it was being filled; "
                             "run the fill again.")
     # The hole takes the fill fully (it was unknown); a soft edge beyond it blends.
     strength = np.where(job.hole, 1.0, job.coverage) * float(opacity)
     ys, xs = np.nonzero(strength > 0)
-    box = Box.from_corners(int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
-    s = strength[box.slices()][..., None]
-    fill = filled[box.slices()].astype(np.float32)
-    edit = doc.begin_pixel_edit(layer, name, cover=box.translate(layer.x, layer.y))
+    local = Box.from_corners(int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
+    cover = local.translate(job.box.x, job.box.y)  # canvas
+    # The layer grows to take a fill that reaches past it (not with Lock Transparent Pixels).
+    edit = doc.begin_pixel_edit(layer, name, cover=cover)
+    target = cover.intersect(layer.bounds())
+    if not target.is_empty():
+        inside = target.translate(-job.box.x, -job.box.y).slices()
+        s = strength[inside][..., None].astype(np.float32)
+        fill = filled[inside].astype(np.float32)
 
-    def fn(view: np.ndarray) -> None:
-        a = view[..., 3:4].astype(np.float32) / 255.0
-        out_a = s + a * (1.0 - s)
-        rgb = (fill * s + view[..., :3].astype(np.float32) * a * (1.0 - s)) / np.maximum(out_a, 1e-6)
-        view[..., :3] = np.clip(np.rint(rgb), 0, 255).astype(np.uint8)
-        view[..., 3] = np.clip(np.rint(out_a[..., 0] * 255.0), 0, 255).astype(np.uint8)
+        def fn(view: np.ndarray) -> None:
+            a = view[..., 3:4].astype(np.float32) / 255.0
+            out_a = s + a * (1.0 - s)
+            rgb = (fill * s + view[..., :3].astype(np.float32) * a * (1.0 - s)) / np.maximum(out_a, 1e-6)
+            view[..., :3] = np.clip(np.rint(rgb), 0, 255).astype(np.uint8)
+            view[..., 3] = np.clip(np.rint(out_a[..., 0] * 255.0), 0, 255).astype(np.uint8)
 
-    edit.apply(doc, box, fn)
+        edit.apply(doc, target.translate(-layer.x, -layer.y), fn)
     doc.end_pixel_edit(edit)
 
 

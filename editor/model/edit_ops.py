@@ -37,6 +37,16 @@ def selection_region(doc: Document) -> Optional[tuple[Box, np.ndarray]]:
     return None
 
 
+def placed(array: np.ndarray, at: Box, box: Box) -> np.ndarray:
+    """`array` (lying on canvas box `at`) as it falls in canvas box `box`: zeros where it
+    does not reach."""
+    out = np.zeros((max(box.h, 0), max(box.w, 0)) + array.shape[2:], array.dtype)
+    inter = at.intersect(box)
+    if not inter.is_empty():
+        out[inter.translate(-box.x, -box.y).slices()] = array[inter.translate(-at.x, -at.y).slices()]
+    return out
+
+
 def pixel_layer(node: Optional[Node], what: str) -> Layer:
     """The active node as a pixel layer, or a message that says why it cannot be used."""
     if node is None:

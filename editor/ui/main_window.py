@@ -312,8 +312,8 @@ class MainWindow(QMainWindow):
         bar.setMovable(False)
         bar.setIconSize(QSize(20, 20))
         self.tool_group_buttons: dict[tuple[str, ...], QToolButton] = {}
-        for tool_id in ("move", "marquee", "lasso", "wand", "crop", None, "brush", "eraser",
-                        "fill", "eyedropper", None, "pen", "direct_select", "shape", None,
+        for tool_id in ("move", "marquee", "lasso", "wand", "crop", None, "spot_heal", "brush",
+                        "clone_stamp", "eraser", "fill", "eyedropper", None, "pen", "direct_select", "shape", None,
                         "hand", "zoom"):
             if tool_id is None:
                 bar.addSeparator()

@@ -130,6 +130,7 @@ class BrushTool(Tool):
     tip = "Paint on the active layer ([ and ] change the size; Alt+click picks a colour)"
     erase = False
     history_name = "Brush Tool"
+    sliders = ("size", "hardness", "opacity")  # the options bar's, in this order
 
     def __init__(self, window):
         super().__init__(window)
@@ -333,13 +334,19 @@ class BrushTool(Tool):
             row.addSpacing(10)
             return spin
 
-        self._controls["size"] = slider_pair("Size", 1, MAX_SIZE, self.size, " px", self.set_size)
-        self._controls["hardness"] = slider_pair(
-            "Hardness", 0, 100, round(self.hardness * 100), " %", lambda v: self.set_hardness(v / 100))
-        self._controls["opacity"] = slider_pair(
-            "Opacity", 1, 100, round(self.opacity * 100), " %", lambda v: self.set_opacity(v / 100))
+        pairs = {"size": lambda: slider_pair("Size", 1, MAX_SIZE, self.size, " px", self.set_size),
+                 "hardness": lambda: slider_pair("Hardness", 0, 100, round(self.hardness * 100),
+                                                 " %", lambda v: self.set_hardness(v / 100)),
+                 "opacity": lambda: slider_pair("Opacity", 1, 100, round(self.opacity * 100),
+                                                " %", lambda v: self.set_opacity(v / 100))}
+        for key in self.sliders:
+            self._controls[key] = pairs[key]()
+        self.add_options(row)
         row.addStretch(1)
         return w
+
+    def add_options(self, row: QHBoxLayout) -> None:
+        """A tool's own options after the brush's sliders (the retouching tools' Sample)."""
 
     def _sync_controls(self) -> None:
         values = {"size": self.size, "hardness": round(self.hardness * 100),

@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING, Optional
 from .anchor_points import AddAnchorPointTool, ConvertPointTool, DeleteAnchorPointTool
 from .base import Tool
 from .brush import BrushTool, EraserTool
+from .clone import CloneStampTool
 from .crop import CropTool
 from .direct_select import DirectSelectionTool
 from .eyedropper import EyedropperTool
 from .fill import FillTool
+from .heal import SpotHealingTool
 from .lasso import LassoTool
 from .marquee import MarqueeTool
 from .move import MoveTool
@@ -25,7 +27,8 @@ if TYPE_CHECKING:
 
 def all_tools(window: "EditorWindow") -> list[Tool]:
     return [MoveTool(window), MarqueeTool(window), BrushTool(window), EraserTool(window),
-            EyedropperTool(window), HandTool(window), ZoomTool(window), CropTool(window),
+            SpotHealingTool(window), CloneStampTool(window), EyedropperTool(window),
+            HandTool(window), ZoomTool(window), CropTool(window),
             LassoTool(window), MagicWandTool(window), FillTool(window), PenTool(window),
             AddAnchorPointTool(window), DeleteAnchorPointTool(window), ConvertPointTool(window),
             DirectSelectionTool(window), ShapeTool(window)]

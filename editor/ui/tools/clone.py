@@ -1,0 +1,175 @@
+"""Clone Stamp (S): Alt+click a source point, then paint a copy of what lies there.
+
+The dabs are the brush's (size, hardness, opacity; `BrushTool`'s stroke path and options
+bar); each dab lays the pixels at the source offset (`editor.model.clone`) over the active
+layer. Aligned (the default) keeps the offset from one stroke to the next; off, every stroke
+starts again at the source point. Sample: Current Layer copies the active layer, All Layers
+what the canvas shows. A crosshair marks where the copy comes from while painting. Each
+stroke is one undo step; the layer's locks hold (`Document.begin_pixel_edit`, `PixelEdit`)
+and only the selection changes.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel
+
+from editor.model.clone import NO_SOURCE, CloneSource, SelectionCoverage, clone_dab, snapshot
+from editor.model.dabs import dab_mask
+from editor.model.errors import DocumentError
+
+from .brush import BrushTool
+
+CROSS = 7  # the source crosshair's arm, widget pixels
+
+
+class CloneStampTool(BrushTool):
+    id = "clone_stamp"
+    label = "Clone Stamp Tool"
+    letter = "S"
+    icon = "tool-clone"
+    tip = "Alt+click where to copy from, then paint the copy ([ and ] change the size)"
+    history_name = "Clone Stamp"
+
+    def __init__(self, window):
+        super().__init__(window)
+        settings = window.settings
+        self.aligned = settings.value(f"tools/{self.id}/aligned", True, bool)
+        self.sample_all = settings.value(f"tools/{self.id}/sample_all", False, bool)
+        self.source = CloneSource()
+        self._source_doc = None        # the document the source point was set on
+        self._snapshot = None          # what the running stroke copies from
+        self._selection: Optional[SelectionCoverage] = None
+        self._offset = (0, 0)
+        self._cross: Optional[QRectF] = None
+        self._option_widgets: dict = {}
+
+    def set_aligned(self, on: bool) -> None:
+        self.aligned = bool(on)
+        self.window.settings.set_value(f"tools/{self.id}/aligned", self.aligned)
+        box = self._option_widgets.get("aligned")
+        if box is not None and box.isChecked() != self.aligned:
+            box.setChecked(self.aligned)
+
+    def set_sample_all(self, on: bool) -> None:
+        self.sample_all = bool(on)
+        self.window.settings.set_value(f"tools/{self.id}/sample_all", self.sample_all)
+        combo = self._option_widgets.get("sample")
+        if combo is not None and combo.currentData() != self.sample_all:
+            combo.setCurrentIndex(combo.findData(self.sample_all))
+
+    # -- stroke ------------------------------------------------------------------------
+    def press(self, canvas, ev) -> None:
+        doc = canvas.doc
+        if ev.alt:  # the source point
+            self.source.set(ev.image.x(), ev.image.y())
+            self._source_doc = doc
+            x, y = self.source.point
+            self.window.status(f"Clone source set at {x}, {y}: paint to copy from it.")
+            return
+        if doc.mask_targeted and doc.active is not None and doc.active.mask is not None:
+            self.window.status("The Clone Stamp paints on a layer's pixels: click the layer "
+                               "thumbnail to target them.")
+            return
+        layer = doc.active_layer
+        if layer is None:
+            self.window.status("Select a pixel layer to clone on.")
+            return
+        if not layer.is_shown():
+            self.window.status(f"Layer '{layer.name}' is hidden: show it to clone on it.")
+            return
+        if self._source_doc is not doc:
+            self.window.status(NO_SOURCE)
+            return
+        try:
+            edit = doc.begin_pixel_edit(layer, self.history_name, cover=doc.canvas)
+        except DocumentError as exc:
+            self.window.report(exc, "Could not clone")
+            return
+        self._offset = self.source.start_stroke(ev.image.x(), ev.image.y(), self.aligned)
+        canvas.session.renderer.set_focus(layer)
+        self._snapshot = snapshot(doc, layer, self.sample_all)
+        self._selection = SelectionCoverage(doc)
+        self._edit, self._layer, self._canvas = edit, layer, canvas
+        self._path.start(ev.image)
+        self._apply(canvas, [ev.image])
+        self._move_cross(canvas)
+
+    def move(self, canvas, ev) -> None:
+        super().move(canvas, ev)
+        if self._edit is not None:
+            self._move_cross(canvas)
+
+    def _end_stroke(self) -> None:
+        super()._end_stroke()
+        self._snapshot = self._selection = None
+        if self._canvas is not None and self._cross is not None:
+            self._canvas.update(self._cross.toAlignedRect())
+        self._cross = None
+
+    def _apply(self, canvas, centres: list[QPointF]) -> None:
+        layer, snap = self._layer, self._snapshot
+        dx, dy = self._offset
+        for c in centres:
+            mask, box = dab_mask(c.x() - layer.x, c.y() - layer.y, self.size, self.hardness)
+            local = box.clip(layer.width, layer.height)  # no growth under Lock Transparent Pixels
+            if local.is_empty():
+                continue
+            mask = mask[local.translate(-box.x, -box.y).slices()]
+            at = local.translate(layer.x, layer.y)  # canvas
+            selected = self._selection.of(at)
+            if selected is not None:
+                mask = mask * selected
+            copied = snap.region(at.translate(dx, dy))
+            self._edit.apply(canvas.doc, local,
+                             lambda view, s=copied, m=mask: clone_dab(view, s, m, self.opacity))
+
+    # -- drawing -----------------------------------------------------------------------
+    def _move_cross(self, canvas) -> None:
+        """Moves the crosshair to where the dab under the pointer copies from."""
+        old = self._cross
+        last = self._path.last
+        centre = canvas.image_to_widget(QPointF(last.x() + self._offset[0],
+                                                last.y() + self._offset[1]))
+        self._cross = QRectF(centre.x() - CROSS, centre.y() - CROSS, 2 * CROSS, 2 * CROSS)
+        for r in (old, self._cross):
+            if r is not None:
+                canvas.update(r.toAlignedRect().adjusted(-3, -3, 3, 3))
+
+    def source_crosshair(self) -> Optional[QPointF]:
+        """The widget point the crosshair marks (None: not painting)."""
+        return self._cross.center() if self._cross is not None else None
+
+    def paint_overlay(self, canvas, painter: QPainter) -> None:
+        super().paint_overlay(canvas, painter)
+        if self._cross is None or canvas is not self._canvas:
+            return
+        c = self._cross.center()
+        painter.save()
+        for colour, width in ((QColor(0, 0, 0, 170), 3.0), (QColor(255, 255, 255, 235), 1.0)):
+            painter.setPen(QPen(colour, width))
+            painter.drawLine(QPointF(c.x() - CROSS, c.y()), QPointF(c.x() + CROSS, c.y()))
+            painter.drawLine(QPointF(c.x(), c.y() - CROSS), QPointF(c.x(), c.y() + CROSS))
+        painter.restore()
+
+    # -- options bar -------------------------------------------------------------------
+    def add_options(self, row: QHBoxLayout) -> None:
+        aligned = QCheckBox("Aligned")
+        aligned.setObjectName("clone_aligned")
+        aligned.setToolTip("Keep the offset to the source from one stroke to the next "
+                           "(off: every stroke starts again at the source point)")
+        aligned.setChecked(self.aligned)
+        aligned.toggled.connect(self.set_aligned)
+        row.addWidget(aligned)
+        row.addSpacing(10)
+        row.addWidget(QLabel("Sample"))
+        sample = QComboBox()
+        sample.setObjectName("clone_sample")
+        sample.addItem("Current Layer", False)
+        sample.addItem("All Layers", True)
+        sample.setCurrentIndex(sample.findData(self.sample_all))
+        sample.currentIndexChanged.connect(lambda _i: self.set_sample_all(sample.currentData()))
+        row.addWidget(sample)
+        self._option_widgets = {"aligned": aligned, "sample": sample}

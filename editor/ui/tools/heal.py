@@ -1,0 +1,204 @@
+"""Spot Healing Brush (J), Content-Aware: paint over a blemish or a small object; on release
+the painted pixels are filled from their surroundings.
+
+The stroke is shown as a translucent red trail while it is painted and until its fill is
+applied. On release its coverage (`editor.model.dabs.line_coverage`, the brush's dabs) is
+filled by Edit > Fill > Content-Aware's path (`editor.model.content_fill`: the multi-scale
+PatchMatch of the engine), on the window's job worker: sampled from a window around the
+stroke — from the active layer, or with Sample All Layers from what the canvas shows, the
+result going onto the active layer either way (an empty layer above keeps the retouch apart,
+as in Photoshop). Only inside the selection; each stroke is one undo step. Strokes painted
+while one is being filled wait their turn, so each one samples the picture healed so far.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel
+
+from editor.jobs import Job
+from editor.model.content_fill import (apply_content_fill, check_fillable, prepare_stroke_fill,
+                                       run_content_fill)
+from editor.model.dabs import line_coverage
+from editor.model.errors import DocumentError
+
+from ..mask_tint import TINT, TINT_OPACITY
+from .brush import BrushTool
+
+HISTORY_NAME = "Spot Healing Brush"
+
+
+@dataclass
+class _Stroke:
+    canvas: object            # the CanvasView it was painted on
+    layer: object             # the layer that takes the fill
+    size: int
+    sample_all: bool
+    points: list = field(default_factory=list)  # QPointF, canvas pixels
+
+    def widget_rect(self, a: QPointF, b: QPointF) -> QRectF:
+        """The widget area the trail between image points a and b covers."""
+        canvas = self.canvas
+        pa, pb = canvas.image_to_widget(a), canvas.image_to_widget(b)
+        r = self.size * canvas.scale / 2 + 2
+        return QRectF(pa, pb).normalized().adjusted(-r, -r, r, r)
+
+
+class SpotHealingTool(BrushTool):
+    id = "spot_heal"
+    label = "Spot Healing Brush Tool"
+    letter = "J"
+    icon = "tool-heal"
+    tip = ("Paint over a blemish or a small object: it is filled from its surroundings "
+           "(Content-Aware; [ and ] change the size)")
+    history_name = HISTORY_NAME
+    sliders = ("size",)
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.sample_all = window.settings.value(f"tools/{self.id}/sample_all", False, bool)
+        self._stroke: Optional[_Stroke] = None   # being painted
+        self._queue: list[_Stroke] = []          # painted; the first one is being filled
+        self._job: Optional[Job] = None
+        self._sample_box: Optional[QCheckBox] = None
+        window.jobs.job_ended.connect(self._job_ended)
+
+    def set_sample_all(self, on: bool) -> None:
+        self.sample_all = bool(on)
+        self.window.settings.set_value(f"tools/{self.id}/sample_all", self.sample_all)
+        box = self._sample_box
+        if box is not None and box.isChecked() != self.sample_all:
+            box.setChecked(self.sample_all)
+
+    @property
+    def busy(self) -> bool:
+        """Whether a stroke is waiting for (or being given) its fill."""
+        return bool(self._queue)
+
+    # -- stroke ------------------------------------------------------------------------
+    def press(self, canvas, ev) -> None:
+        doc = canvas.doc
+        if doc.mask_targeted and doc.active is not None and doc.active.mask is not None:
+            self.window.status("The Spot Healing Brush works on a layer's pixels: click the "
+                               "layer thumbnail to target them.")
+            return
+        layer = doc.active_layer
+        if layer is None:
+            self.window.status("Select a pixel layer to heal.")
+            return
+        if not layer.is_shown():
+            self.window.status(f"Layer '{layer.name}' is hidden: show it to heal on it.")
+            return
+        try:
+            check_fillable(layer)
+        except DocumentError as exc:
+            self.window.report(exc, "Could not heal")
+            return
+        self._stroke = _Stroke(canvas, layer, self.size, self.sample_all, [ev.image])
+        canvas.update(self._stroke.widget_rect(ev.image, ev.image).toAlignedRect())
+
+    def move(self, canvas, ev) -> None:
+        self._set_hover(canvas, ev.image)
+        stroke = self._stroke
+        if stroke is None or stroke.canvas is not canvas:
+            return
+        last = stroke.points[-1]
+        if (ev.image.x() - last.x()) ** 2 + (ev.image.y() - last.y()) ** 2 < 0.25:
+            return
+        stroke.points.append(ev.image)
+        canvas.update(stroke.widget_rect(last, ev.image).toAlignedRect())
+
+    def release(self, canvas, ev) -> None:
+        self._end_stroke()
+
+    def _end_stroke(self) -> None:
+        stroke, self._stroke = self._stroke, None
+        if stroke is None:
+            return
+        self._queue.append(stroke)
+        self._next()
+
+    # -- fills, one at a time ------------------------------------------------------------
+    def _next(self) -> None:
+        """Starts the fill of the first waiting stroke, unless one is running."""
+        w = self.window
+        while self._queue and self._job is None:
+            stroke = self._queue[0]
+            session = stroke.canvas.session
+            if session not in w.sessions:  # its document was closed
+                self._queue.pop(0)
+                continue
+            doc = session.doc
+            points = np.array([(p.x(), p.y()) for p in stroke.points], np.float64)
+            try:
+                box, coverage = line_coverage([points], stroke.size, 1.0, doc.canvas)
+                if box.is_empty():
+                    raise DocumentError("The stroke lies outside the canvas.")
+                prepared = prepare_stroke_fill(doc, stroke.layer, box, coverage,
+                                               sample_all=stroke.sample_all)
+            except Exception as exc:
+                self._drop(stroke)
+                w.report(exc, "Could not heal")
+                continue
+
+            def apply(filled, doc=doc, session=session, prepared=prepared) -> None:
+                if session in w.sessions:
+                    apply_content_fill(doc, prepared, filled, name=HISTORY_NAME)
+
+            self._job = Job(HISTORY_NAME, lambda progress, p=prepared: run_content_fill(p, progress),
+                            on_finished=apply)
+            w.jobs.submit(self._job, canvas=stroke.canvas, failure_title="Could not heal")
+
+    def _job_ended(self, job: Job) -> None:
+        if job is not self._job:
+            return
+        self._job = None
+        if self._queue:
+            self._drop(self._queue[0])
+        self._next()
+
+    def _drop(self, stroke: _Stroke) -> None:
+        if stroke in self._queue:
+            self._queue.remove(stroke)
+        if stroke.canvas.session in self.window.sessions:
+            stroke.canvas.update()
+
+    # -- drawing -----------------------------------------------------------------------
+    def paint_overlay(self, canvas, painter: QPainter) -> None:
+        strokes = [s for s in [*self._queue, self._stroke] if s is not None and s.canvas is canvas]
+        if strokes:
+            painter.save()
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            colour = QColor(*TINT, round(255 * TINT_OPACITY))
+            for stroke in strokes:
+                pen = QPen(colour, max(1.0, stroke.size * canvas.scale))
+                pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+                pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+                painter.setPen(pen)
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                # One path: where the trail crosses itself it is not darker (one coverage).
+                path = QPainterPath(canvas.image_to_widget(stroke.points[0]))
+                for p in stroke.points[1:]:
+                    path.lineTo(canvas.image_to_widget(p))
+                if len(stroke.points) == 1:
+                    path.lineTo(canvas.image_to_widget(stroke.points[0]) + QPointF(0.01, 0))
+                painter.drawPath(path)
+            painter.restore()
+        super().paint_overlay(canvas, painter)
+
+    # -- options bar -------------------------------------------------------------------
+    def add_options(self, row: QHBoxLayout) -> None:
+        row.addWidget(QLabel("Type: Content-Aware"))
+        row.addSpacing(10)
+        box = QCheckBox("Sample All Layers")
+        box.setObjectName("spot_heal_sample_all")
+        box.setToolTip("Fill from what the canvas shows, not only the active layer (heal on "
+                       "an empty layer above to keep the retouch apart)")
+        box.setChecked(self.sample_all)
+        box.toggled.connect(self.set_sample_all)
+        row.addWidget(box)
+        self._sample_box = box
