@@ -112,7 +112,7 @@ from engine.box import Box
 
 from .document import Document
 from .errors import DocumentError, FileFormatError, ImageTooLarge, SaveError
-from . import adjustments, layer_effects, path_edit
+from . import adjustments, layer_effects, path_edit, psd_colour
 from .mask_ops import clipping_base
 from .images import flatten_on_white
 from .layers import (BLEND_MODES, AdjustmentLayer, FillLayer, Group, Layer, LayerMask, Locks,
@@ -189,7 +189,16 @@ def read_psd(path: str, limit: int, pixels: bool = True) -> Document:
                                   f"({_why(exc)}).") from None
         source.check_records(limit)
         reader = _Reader(path, psd, limit, log, source, pixels)
-        reader.patterns = read_patterns(psd, reader.warn)
+        # The colours of fills, gradients and effects to sRGB as the pixels go (psd_colour).
+        convert = psd_colour.transform(psd)
+        if convert is not None:
+            reader.colours_converted = True
+            psd_colour.convert_records(psd, convert)
+            name = psd_colour.profile_name(psd)
+            reader.warn(f"converted from its colour profile{f' ({name})' if name else ''} "
+                        f"to sRGB, the colours of its fills, gradients and effects too; "
+                        f"it is saved as sRGB")
+        reader.patterns = read_patterns(psd, reader.warn, convert)
         if depth != 8:
             reader.warn(f"converted from {depth}-bit to 8-bit colour")
         if mode != 3:
@@ -442,6 +451,9 @@ class _Reader:
         self.decode = decode  # False: placeholder pixels of each layer's declared size
         self.warnings: list[str] = []
         self.apply_icc = _needs_icc(psd)
+        # True once the records' colours are sRGB (psd_colour): psd-tools then draws its
+        # layers without applying the profile again.
+        self.colours_converted = False
         self.ids: dict[int, Node] = {}
         self.patterns: dict = {}  # the file's patterns by id (`read_patterns`)
 
@@ -751,7 +763,8 @@ class _Reader:
             # Drawn unclipped: the clipping flag is kept on our layer and composited there
             # (psd-tools draws nothing for a clipped layer without its base).
             record.clipping = Clipping.BASE
-            image = item.composite(force=True, layer_filter=lambda layer: layer is item)
+            image = item.composite(force=True, layer_filter=lambda layer: layer is item,
+                                   apply_icc=not self.colours_converted)
         except Exception as exc:
             image = None
             if _has_pixels(record):
@@ -1951,10 +1964,11 @@ def pattern_descriptor(settings: adjustments.PatternFill):
     return _fill_block(source, ours)
 
 
-def read_patterns(psd, warn) -> dict:
+def read_patterns(psd, warn, convert=None) -> dict:
     """The file's patterns ('Patt', 'Pat2', 'Pat3' after the layers) by id, as ours
     (`patterns.Pattern`, its name as stored less the final NUL); those in a mode we do
-    not read (indexed, CMYK, Lab...) or damaged are left out, and said once."""
+    not read (indexed, CMYK, Lab...) or damaged are left out, and said once. `convert`:
+    the document's RGB -> sRGB (`psd_colour.transform`) for its RGB patterns, or None."""
     from psd_tools.constants import ColorMode, Tag
 
     from .patterns import Pattern
@@ -1969,6 +1983,8 @@ def read_patterns(psd, warn) -> dict:
                 continue
             try:
                 pixels = _pattern_pixels(record)
+                if convert is not None and record.image_mode == ColorMode.RGB:
+                    pixels = psd_colour.convert_pixels(pixels, convert)
                 found[record.pattern_id] = Pattern(record.name.rstrip("\x00"), pixels,
                                                    record.pattern_id)
             except Exception as exc:  # a damaged pattern: the layers using it stay as they are
