@@ -540,7 +540,9 @@ class GradientFill(Adjustment):
     and half; Photoshop's 'Mdpn'), in the stops' order; () when all are 50 %, and a
     list that does not match the stops is taken as all 50 %. `descriptor`: the PSD
     descriptor it was read from, opaque to all but psd.py, which writes the fields this
-    class does not hold (the stops' kinds, the gradient's name...) back from it."""
+    class does not hold (the stops' kinds, the gradient's name...) back from it. `noise`:
+    Photoshop's Gradient Type "Noise" (`gradients.Noise`; None: Solid, the stops): when set
+    it paints the noise table in place of the stops (which are kept, unused)."""
 
     kind: ClassVar[str] = "gradient_fill"
     label: ClassVar[str] = "Gradient"
@@ -560,9 +562,14 @@ class GradientFill(Adjustment):
     midpoints: tuple = ()
     opacity_midpoints: tuple = ()
     descriptor: object = field(default=None, compare=False, repr=False)
+    # Photoshop's Gradient Type "Noise" (`gradients.Noise`): it paints instead of the stops.
+    noise: object = None
 
     def __post_init__(self):
-        from .gradients import METHODS, STYLES
+        from .gradients import METHODS, STYLES, Noise
+
+        if self.noise is not None and not isinstance(self.noise, Noise):
+            raise ValueError(f"a gradient's noise is a gradients.Noise, not {self.noise!r}")
 
         if self.style not in STYLES:
             raise ValueError(f"a gradient's style is one of {', '.join(STYLES)}, not {self.style!r}")
@@ -597,6 +604,12 @@ class GradientFill(Adjustment):
     def describe(self) -> str:
         stops = ",".join("#{:02x}{:02x}{:02x}@{:g}".format(*c, loc) for loc, c in self.stops)
         parts = [f"style={self.style}", f"angle={self.angle:g}", f"stops={stops}"]
+        if self.noise is not None:
+            n = self.noise
+            parts[2] = (f"noise=seed {n.seed} roughness {n.roughness:g} {n.model} "
+                        f"{_short(n.minimum)}..{_short(n.maximum)}"
+                        + (" transparency" if n.transparency else "")
+                        + (" restrict" if n.restrict else ""))
         if self.opacity_stops != OPAQUE:
             parts.append("opacity=" + ",".join(f"{o:g}@{loc:g}" for loc, o in self.opacity_stops))
         for name in ("smoothness", "scale", "reverse", "dither", "align", "offset", "method",
@@ -606,7 +619,10 @@ class GradientFill(Adjustment):
         return ", ".join(parts)
 
     def lookup(self) -> np.ndarray:
-        """(4096, 4) uint8: the gradient's colours from its first stop to its last."""
+        """(4096, 4) uint8: the gradient's colours from its first stop to its last (a
+        noise gradient's from its start to its end)."""
+        if self.noise is not None:
+            return _noise_table(self.noise)
         return _gradient_table(self.stops, self.opacity_stops, self.smoothness, self.method,
                                self.midpoints, self.opacity_midpoints)
 
@@ -730,6 +746,13 @@ def _gradient_table(stops: tuple, opacity_stops: tuple, smoothness: float, metho
                    opacity_midpoints=([m / 100 for m in opacity_midpoints]
                                       if opacity_midpoints else None))
     return np.rint(values).astype(np.uint8)
+
+
+@functools.lru_cache(maxsize=16)
+def _noise_table(noise) -> np.ndarray:
+    from .gradients import noise_table
+
+    return np.rint(noise_table(noise)).astype(np.uint8)
 
 
 KINDS: dict[str, type] = {k.kind: k for k in (BrightnessContrast, Levels, Curves, HueSaturation,

@@ -59,7 +59,8 @@ Photoshop's pixels of layer_effects.psd, where its shadows and glows fit best at
 Inside the shape the interior effects are blended onto the layer's colours in Photoshop's
 order, bottom to top: Pattern Overlay, Gradient Overlay, Color Overlay, Satin, Inner Glow,
 Inner Shadow, Bevel & Emboss (then Normal strokes: an inside stroke lies over the bevel,
-where Photoshop bevels it too). Everything else (noise gradients, patterns the file does
+where Photoshop bevels it too). A noise gradient (overlay or stroke) is drawn as
+`gradients.noise_table` approximates it. Everything else (patterns the file does
 not hold, gradient or pattern glows, a glow's noise, jitter or Precise technique, a bevel's contour and texture, anti-aliasing of contours) is kept and
 written back but not drawn: `not_drawn` names the kinds not drawn at all.
 

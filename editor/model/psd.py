@@ -45,8 +45,10 @@ object layers keep the pixels Photoshop stored for them; shape and fill layers
 are drawn by psd-tools, except Solid Color and Gradient fill layers, which become our
 own (`FillLayer`, written back with Photoshop's 'SoCo' block: a descriptor holding
 'Clr ' as RGBC; or its 'GdFl' block: 'Grad' with colour stops 'Clrs' and opacity stops
-'Trns', 'Type', 'Angl', 'Scl ', 'Rvrs', 'Dthr', 'Algn', 'Ofst'; a noise gradient or
-colours not in RGB stay psd-tools' pixels): psd-tools' SolidColorFill and GradientFill,
+'Trns', 'Type', 'Angl', 'Scl ', 'Rvrs', 'Dthr', 'Algn', 'Ofst'; or a noise gradient,
+'ClNs' with its seed, roughness, colour model and bounds, drawn as `gradients.noise_table`
+approximates Photoshop's and written back as read unless changed; colours not in RGB stay
+psd-tools' pixels): psd-tools' SolidColorFill and GradientFill,
 and its ShapeLayer when that is one with a path (Photoshop's shape layer: the block beside
 the vector mask, or Photoshop CC's 'vscg' block holding it) and a stroke we draw or none.
 The shape's vector stroke ('vstk': a solid colour, width, alignment, caps, joins, opacity,
@@ -112,7 +114,7 @@ from engine.box import Box
 
 from .document import Document
 from .errors import DocumentError, FileFormatError, ImageTooLarge, SaveError
-from . import adjustments, layer_effects, path_edit
+from . import adjustments, gradients, layer_effects, path_edit, psd_colour
 from .mask_ops import clipping_base
 from .images import flatten_on_white
 from .layers import (BLEND_MODES, AdjustmentLayer, FillLayer, Group, Layer, LayerMask, Locks,
@@ -189,7 +191,16 @@ def read_psd(path: str, limit: int, pixels: bool = True) -> Document:
                                   f"({_why(exc)}).") from None
         source.check_records(limit)
         reader = _Reader(path, psd, limit, log, source, pixels)
-        reader.patterns = read_patterns(psd, reader.warn)
+        # The colours of fills, gradients and effects to sRGB as the pixels go (psd_colour).
+        convert = psd_colour.transform(psd)
+        if convert is not None:
+            reader.colours_converted = True
+            psd_colour.convert_records(psd, convert)
+            name = psd_colour.profile_name(psd)
+            reader.warn(f"converted from its colour profile{f' ({name})' if name else ''} "
+                        f"to sRGB, the colours of its fills, gradients and effects too; "
+                        f"it is saved as sRGB")
+        reader.patterns = read_patterns(psd, reader.warn, convert)
         if depth != 8:
             reader.warn(f"converted from {depth}-bit to 8-bit colour")
         if mode != 3:
@@ -442,6 +453,9 @@ class _Reader:
         self.decode = decode  # False: placeholder pixels of each layer's declared size
         self.warnings: list[str] = []
         self.apply_icc = _needs_icc(psd)
+        # True once the records' colours are sRGB (psd_colour): psd-tools then draws its
+        # layers without applying the profile again.
+        self.colours_converted = False
         self.ids: dict[int, Node] = {}
         self.patterns: dict = {}  # the file's patterns by id (`read_patterns`)
 
@@ -751,7 +765,8 @@ class _Reader:
             # Drawn unclipped: the clipping flag is kept on our layer and composited there
             # (psd-tools draws nothing for a clipped layer without its base).
             record.clipping = Clipping.BASE
-            image = item.composite(force=True, layer_filter=lambda layer: layer is item)
+            image = item.composite(force=True, layer_filter=lambda layer: layer is item,
+                                   apply_icc=not self.colours_converted)
         except Exception as exc:
             image = None
             if _has_pixels(record):
@@ -1054,8 +1069,8 @@ _STROKE_POSITIONS = {"outside": b"OutF", "inside": b"InsF", "center": b"CtrF"}
 
 def _read_effect(effect, patterns: Optional[dict] = None) -> Optional[tuple]:
     """(LayerEffects field, our effect) for psd-tools' `effect`; None for one we do not draw
-    (another kind, a gradient or pattern stroke, a colour not in RGB, a mode we lack, a
-    noise gradient, a pattern not among `patterns`)."""
+    (another kind, a colour not in RGB, a mode we lack, a pattern not among
+    `patterns`)."""
     kind = type(effect).__name__
     if kind == "BevelEmboss":
         return _read_bevel(effect)
@@ -1068,7 +1083,7 @@ def _read_effect(effect, patterns: Optional[dict] = None) -> Optional[tuple]:
         return "pattern_overlays", layer_effects.PatternOverlay(
             effect.enabled, mode, effect.opacity, pattern)
     if kind == "GradientOverlay" and mode:
-        # The same keys as a Gradient fill layer's 'GdFl' (a noise gradient: None).
+        # The same keys as a Gradient fill layer's 'GdFl' (a noise gradient too).
         gradient = read_gradient(effect.descriptor)
         if gradient is None:
             return None
@@ -1130,7 +1145,7 @@ def _read_stroke_paint(desc, patterns: Optional[dict]) -> Optional[dict]:
     shape_burst): its colour (no 'PntT': Photoshop's default), a gradient as a Gradient
     Overlay's keys (`read_gradient`; Shape Burst read as the rest of it), a pattern as a
     Pattern Overlay's (`read_pattern_fill`; Photoshop writes a stroke's Link with Layer as
-    'Lnkd'); None for one we do not draw (a noise gradient, a pattern the file lacks)."""
+    'Lnkd'); None for one we do not draw (a pattern the file lacks)."""
     import copy
 
     code = getattr(desc.get(b"PntT"), "enum", _STROKE_FILL_TYPES["color"])
@@ -1627,7 +1642,7 @@ def read_fill(item, patterns: Optional[dict] = None) -> Optional[adjustments.Adj
     SolidColorFill, GradientFill or PatternFill, or its ShapeLayer with a 'SoCo', 'GdFl' or
     'PtFl' block (or 'vscg' holding one) and no stroke or one we draw (Photoshop's shape
     layer: the fill and its path; the stroke is read by `_Reader.read_stroke`); None for
-    anything else (other fills, a colour not stored as RGB, a noise gradient, a pattern not
+    anything else (other fills, a colour not stored as RGB, a pattern not
     among `patterns` (the file's, by id), a gradient or pattern stroke: psd-tools draws
     those)."""
     from psd_tools.api.layers import FillLayer as PsdFill, ShapeLayer
@@ -1846,16 +1861,22 @@ def read_gradient(desc) -> Optional[adjustments.GradientFill]:
     colour stops 'Clrs' and opacity stops 'Trns', each with its midpoint 'Mdpn', 'Type',
     'Angl', 'Scl ', 'Rvrs', 'Dthr', 'Algn', 'Ofst', the method METHOD_KEY), absent keys
     taken as Photoshop's defaults (psd-tools' for the angle: 0; Classic for the method);
-    None for what we cannot draw (a noise gradient, colours not stored as RGB). The
+    None for what we cannot draw (colours not stored as RGB). A noise gradient ('GrdF'
+    'ClNs') is read as its `gradients.Noise` (`read_noise`) in place of stops. The
     descriptor is kept in the settings for the fields they do not hold."""
     grad = desc.get(b"Grad")
     kind = desc.get(b"Type")
     style = next((name for name, code in GRADIENT_TYPES.items()
                   if kind is not None and getattr(kind, "enum", None) == code),
                  "linear" if kind is None else None)
-    form = grad.get(b"GrdF") if grad is not None else None
-    if style is None or form is None or getattr(form, "enum", None) != b"CstS":
+    form = getattr(grad.get(b"GrdF"), "enum", None) if grad is not None else None
+    if style is None or form not in (b"CstS", b"ClNs"):
         return None
+    noise = None
+    if form == b"ClNs":
+        noise = read_noise(grad)
+        if noise is None:
+            return None
     stops, midpoints = [], []
     for stop in grad.get(b"Clrs") or ():
         color = _rgb(stop.get(b"Clr "))
@@ -1866,12 +1887,13 @@ def read_gradient(desc) -> Optional[adjustments.GradientFill]:
     opacities = [(_location(_number(stop.get(b"Lctn"), 0)), _number(stop.get(b"Opct"), 100))
                  for stop in grad.get(b"Trns") or ()]
     opacity_midpoints = [_number(stop.get(b"Mdpn"), 50.0) for stop in grad.get(b"Trns") or ()]
-    if not stops:
+    if not stops and noise is None:
         return None
     offset = desc.get(b"Ofst")
     try:
         return adjustments.GradientFill(
-            stops=tuple(stops), opacity_stops=tuple(opacities) or adjustments.OPAQUE,
+            stops=tuple(stops) or adjustments.DEFAULT_STOPS,
+            opacity_stops=tuple(opacities) or adjustments.OPAQUE, noise=noise,
             smoothness=_number(grad.get(b"Intr"), LOCATION_STEPS) / LOCATION_STEPS * 100,
             style=style, angle=_number(desc.get(b"Angl"), 0.0),
             scale=_number(desc.get(b"Scl "), 100.0), reverse=bool(desc.get(b"Rvrs", False)),
@@ -1882,6 +1904,54 @@ def read_gradient(desc) -> Optional[adjustments.GradientFill]:
             opacity_midpoints=tuple(opacity_midpoints), descriptor=desc)
     except ValueError:  # a scale or style out of what a gradient has
         return None
+
+
+# A noise gradient's colour model ('ClrS') by ours (gradients.NOISE_MODELS).
+NOISE_MODELS = {"rgb": b"RGBC", "hsb": b"HSBl", "lab": b"LbCl"}
+
+
+def read_noise(grad) -> Optional[gradients.Noise]:
+    """A noise gradient's settings from its 'Grdn' descriptor ('GrdF' 'ClNs': 'RndS' the
+    seed, 'Smth' the roughness 0..4096, 'ClrS' the colour model, 'Mnm '/'Mxm ' four
+    percentages each, 'ShTr' Add Transparency, 'VctC' Restrict Colors); None for one we
+    cannot read."""
+    model = next((name for name, code in NOISE_MODELS.items()
+                  if getattr(grad.get(b"ClrS"), "enum", b"RGBC") == code), None)
+    try:
+        low = [float(getattr(v, "value", v)) for v in grad.get(b"Mnm ") or (0,) * 4]
+        high = [float(getattr(v, "value", v)) for v in grad.get(b"Mxm ") or (100,) * 4]
+        return gradients.Noise(
+            seed=int(_number(grad.get(b"RndS"), 0)),
+            roughness=_number(grad.get(b"Smth"), LOCATION_STEPS / 2) / LOCATION_STEPS * 100,
+            model=model, minimum=tuple(low), maximum=tuple(high),
+            transparency=bool(grad.get(b"ShTr", False)), restrict=bool(grad.get(b"VctC", False)))
+    except (TypeError, ValueError):
+        return None
+
+
+def noise_grad(noise, old_grad):
+    """The 'Grdn' descriptor of a noise gradient: `old_grad` (the one read) as it was when
+    it holds these settings, else written anew (its name and unknown keys kept)."""
+    from psd_tools.psd.descriptor import Bool, Descriptor, Enumerated, Integer, List, String
+
+    if old_grad is not None and getattr(old_grad.get(b"GrdF"), "enum", None) == b"ClNs" \
+            and read_noise(old_grad) == noise:
+        return old_grad
+    grad = Descriptor(classID=b"Grdn", name="Gradient\x00")
+    grad[b"Nm  "] = old_grad.get(b"Nm  ") if old_grad is not None and b"Nm  " in old_grad \
+        else String("Custom\x00")
+    grad[b"GrdF"] = Enumerated(b"GrdF", b"ClNs")
+    grad[b"ShTr"] = Bool(noise.transparency)
+    grad[b"VctC"] = Bool(noise.restrict)
+    grad[b"ClrS"] = Enumerated(b"ClrS", NOISE_MODELS[noise.model])
+    grad[b"RndS"] = Integer(noise.seed)
+    grad[b"Smth"] = Integer(int(round(noise.roughness / 100 * LOCATION_STEPS)))
+    grad[b"Mnm "] = List([Integer(int(round(v))) for v in noise.minimum])
+    grad[b"Mxm "] = List([Integer(int(round(v))) for v in noise.maximum])
+    for key, value in (old_grad.items() if old_grad is not None else ()):
+        if key not in grad and key not in (b"Intr", b"Clrs", b"Trns"):
+            grad[key] = value
+    return grad
 
 
 def read_gradient_method(desc) -> str:
@@ -1951,10 +2021,11 @@ def pattern_descriptor(settings: adjustments.PatternFill):
     return _fill_block(source, ours)
 
 
-def read_patterns(psd, warn) -> dict:
+def read_patterns(psd, warn, convert=None) -> dict:
     """The file's patterns ('Patt', 'Pat2', 'Pat3' after the layers) by id, as ours
     (`patterns.Pattern`, its name as stored less the final NUL); those in a mode we do
-    not read (indexed, CMYK, Lab...) or damaged are left out, and said once."""
+    not read (indexed, CMYK, Lab...) or damaged are left out, and said once. `convert`:
+    the document's RGB -> sRGB (`psd_colour.transform`) for its RGB patterns, or None."""
     from psd_tools.constants import ColorMode, Tag
 
     from .patterns import Pattern
@@ -1969,6 +2040,8 @@ def read_patterns(psd, warn) -> dict:
                 continue
             try:
                 pixels = _pattern_pixels(record)
+                if convert is not None and record.image_mode == ColorMode.RGB:
+                    pixels = psd_colour.convert_pixels(pixels, convert)
                 found[record.pattern_id] = Pattern(record.name.rstrip("\x00"), pixels,
                                                    record.pattern_id)
             except Exception as exc:  # a damaged pattern: the layers using it stay as they are
@@ -2141,19 +2214,9 @@ def _psd_color_rgb(space: int, components) -> Optional[tuple]:
         return tuple(int(round(int(c) / 257)) for c in components[:3])
     if space != 7:
         return None
-    light = int(components[0]) / 100.0
     a, b = (((int(c) + 0x8000) & 0xFFFF) - 0x8000 for c in components[1:3])
-    fy = (light + 16) / 116
-    f = np.array([fy + a / 100 / 500, fy, fy - b / 100 / 200])
-    xyz = np.where(f > 6 / 29, f ** 3, 3 * (6 / 29) ** 2 * (f - 4 / 29)) \
-        * np.array([0.9642, 1.0, 0.8251])
-    bradford = np.array([[0.9555766, -0.0230393, 0.0631636], [-0.0282895, 1.0099416, 0.0210077],
-                         [0.0122982, -0.0204830, 1.3299098]])  # D50 -> D65
-    to_rgb = np.array([[3.2404542, -1.5371385, -0.4985314], [-0.9692660, 1.8760108, 0.0415560],
-                       [0.0556434, -0.2040259, 1.0572252]])
-    linear = np.clip(to_rgb @ bradford @ xyz, 0.0, 1.0)
-    rgb = np.where(linear <= 0.0031308, 12.92 * linear, 1.055 * linear ** (1 / 2.4) - 0.055)
-    return tuple(int(v) for v in np.rint(rgb * 255))
+    rgb = gradients.lab_to_srgb(np.array([int(components[0]) / 100.0, a / 100, b / 100]))
+    return tuple(int(v) for v in np.rint(rgb))
 
 
 def more_adjustment_blocks(settings: adjustments.Adjustment) -> Optional[list]:
@@ -2457,16 +2520,20 @@ def gradient_descriptor(settings: adjustments.GradientFill):
         stop[b"Mdpn"] = midpoint(old_opacities, i, settings.opacity_midpoints)
         opacities.append(stop)
 
-    grad = Descriptor(classID=b"Grdn", name="Gradient\x00")
-    grad[b"Nm  "] = old_grad.get(b"Nm  ") if old_grad is not None and b"Nm  " in old_grad \
-        else String("Custom\x00")
-    grad[b"GrdF"] = Enumerated(b"GrdF", b"CstS")
-    grad[b"Intr"] = Double(settings.smoothness / 100 * LOCATION_STEPS)
-    grad[b"Clrs"] = colors
-    grad[b"Trns"] = opacities
-    for key, value in (old_grad.items() if old_grad is not None else ()):
-        if key not in grad:
-            grad[key] = value
+    if settings.noise is not None:
+        grad = noise_grad(settings.noise, old_grad)
+    else:
+        grad = Descriptor(classID=b"Grdn", name="Gradient\x00")
+        grad[b"Nm  "] = old_grad.get(b"Nm  ") if old_grad is not None and b"Nm  " in old_grad \
+            else String("Custom\x00")
+        grad[b"GrdF"] = Enumerated(b"GrdF", b"CstS")
+        grad[b"Intr"] = Double(settings.smoothness / 100 * LOCATION_STEPS)
+        grad[b"Clrs"] = colors
+        grad[b"Trns"] = opacities
+        noise_only = (b"ShTr", b"VctC", b"ClrS", b"RndS", b"Smth", b"Mnm ", b"Mxm ")
+        for key, value in (old_grad.items() if old_grad is not None else ()):
+            if key not in grad and key not in noise_only:
+                grad[key] = value
     offset = Descriptor(classID=b"Pnt ")
     offset[b"Hrzn"] = UnitFloat(unit=Unit.Percent, value=settings.offset[0])
     offset[b"Vrtc"] = UnitFloat(unit=Unit.Percent, value=settings.offset[1])
