@@ -65,12 +65,13 @@ GIMP_DUMP = r"""
     (if group
         (let* ((kids (gimp-item-get-children item)) (n (car kids)) (v (cadr kids)) (i 0))
           (while (< i n) (dump-item port (vector-ref v i) (+ depth 1)) (set! i (+ i 1)))))))
-(define (layered-dump in dumpfile pngfile)
+(define (layered-dump in dumpfile pngfile psdfile)
   (let* ((img (car (gimp-file-load RUN-NONINTERACTIVE in in)))
          (layers (gimp-image-get-layers img)) (n (car layers)) (v (cadr layers)) (i 0)
          (port (open-output-file dumpfile)))
     (while (< i n) (dump-item port (vector-ref v i) 0) (set! i (+ i 1)))
     (close-output-port port)
+    (file-psd-save RUN-NONINTERACTIVE img (vector-ref v 0) psdfile psdfile 1 0)
     (let ((merged (car (gimp-image-merge-visible-layers img CLIP-TO-IMAGE))))
       (file-png-save RUN-NONINTERACTIVE img merged pngfile pngfile 0 9 0 0 0 0 0))))
 """
@@ -200,11 +201,13 @@ def composite(doc, without_adjustments: bool = False) -> np.ndarray:
 
 # -- the programs ------------------------------------------------------------------------
 
-def gimp(psd: str, work: str) -> tuple[list[tuple], np.ndarray]:
+def gimp(psd: str, work: str) -> tuple[list[tuple], np.ndarray, str]:
+    """GIMP's layer tree of `psd`, its composite, and the PSD GIMP saved it as."""
     exe = shutil.which("gimp-console-2.10") or shutil.which("gimp-console")
     dump, png = os.path.join(work, "gimp.txt"), os.path.join(work, "gimp.png")
-    quoted = [p.replace("\\", "\\\\").replace('"', '\\"') for p in (psd, dump, png)]
-    script = "(begin %s (layered-dump \"%s\" \"%s\" \"%s\"))" % (GIMP_DUMP, *quoted)
+    saved = os.path.join(work, "gimp.psd")
+    quoted = [p.replace("\\", "\\\\").replace('"', '\\"') for p in (psd, dump, png, saved)]
+    script = "(begin %s (layered-dump \"%s\" \"%s\" \"%s\" \"%s\"))" % (GIMP_DUMP, *quoted)
     subprocess.run([exe, "-i", "-d", "-f", "--batch-interpreter=plug-in-script-fu-eval",
                     "-b", script, "-b", "(gimp-quit 0)"], capture_output=True, timeout=600,
                    check=True)
@@ -215,7 +218,7 @@ def gimp(psd: str, work: str) -> tuple[list[tuple], np.ndarray]:
             rows.append((int(depth), name, group == "1", int(x), int(y),
                          GIMP_MODES.get(int(mode), f"gimp mode {mode}"),
                          round(float(opacity), 1), mask, ""))
-    return rows, _read_rgba(png)
+    return rows, _read_rgba(png), saved
 
 
 def krita(psd: str, work: str) -> np.ndarray:
@@ -275,7 +278,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default=None, help="folder for the PSDs and side-by-side PNGs")
     args = parser.parse_args()
-    from editor.model.files import save_document
+    from editor.model.files import open_document, save_document
 
     out = args.out or tempfile.mkdtemp(prefix="layered-interop-")
     os.makedirs(out, exist_ok=True)
@@ -295,7 +298,7 @@ def main() -> None:
               f"{W}x{H}, saved by Layered")
         work = tempfile.mkdtemp(dir=out)
         if has_gimp:
-            rows, image = gimp(psd, work)
+            rows, image, saved = gimp(psd, work)
             lines = tree_report(tree, rows)
             dropped = all("adjustment layer" in line for line in lines if "missing" in line) \
                 and any("missing" in line for line in lines)
@@ -305,6 +308,10 @@ def main() -> None:
                   + ": " + compare(reference, image, os.path.join(out, f"{name}_gimp.png")))
             for line in lines:
                 print(line)
+            again = open_document(saved)
+            print(f"  GIMP's own PSD of it, opened by Layered: {len(our_tree(again))} layers and "
+                  f"groups; composite against GIMP's: "
+                  + compare(image, composite(again), os.path.join(out, f"{name}_gimp_back.png")))
         if has_krita:
             image = krita(psd, work)
             print("  Krita: composite against ours: "
