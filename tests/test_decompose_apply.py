@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from _decompose_scenes import scene
-from editor.model import Document, Layer, LockedError
+from editor.model import Document, LockedError
 from editor.model.decompose_apply import apply_decomposition, decompose_layer, request_for_layer
 from editor.model.render import composite_document
 from engine.box import Box

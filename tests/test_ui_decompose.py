@@ -284,6 +284,24 @@ def test_decompose_with_nothing_marked_or_all_of_it_takes_the_main_object(pasted
     assert lines and w.statusBar().fontMetrics().horizontalAdvance(lines[-1]) <= status_room(w)
 
 
+def test_select_object_says_why_it_shows_the_main_object(pasted, qtbot):
+    """Select All, then Select > Object: a box around everything marks no object in
+    particular, and the status line says so (not "nothing was marked"), in the words the
+    split and the command line use."""
+    w = pasted
+    w.actions["select_all"].trigger()
+    w.actions["select_object"].trigger()
+    qtbot.waitUntil(lambda: not w.jobs.busy and w.doc.selection_mask is not None, timeout=60000)
+    text = w.statusBar().currentMessage()
+    assert text.startswith("Box around all: the tint shows the main object. Paint to add")
+    w.doc.clear_selection_mask()
+    w.doc.set_selection(None)
+    w.actions["select_object"].trigger()
+    qtbot.waitUntil(lambda: not w.jobs.busy and w.doc.selection_mask is not None, timeout=60000)
+    assert w.statusBar().currentMessage().startswith("Nothing marked: the tint shows the main")
+    assert w.test_errors == []
+
+
 def test_decompose_with_nothing_marked_and_no_object_explains_what_to_do(window, qtbot,
                                                                          tmp_path):
     """A flat picture has no main object to find: one readable line, nothing changed."""

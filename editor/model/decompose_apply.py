@@ -151,15 +151,15 @@ def prepare(doc: Document, layer=None, box: Optional[Box] = None,
                           note=note)
 
 
-def found_note(box_covered: bool, several: bool = False) -> str:
-    """The first words of what a split did when the user marked no object in particular
-    (nothing, or a box around the whole picture): the editor's status line and the
-    `decompose` verb's line both begin with it."""
+def found_note(box_covered: bool, several: bool = False, shown: bool = False) -> str:
+    """The first words of what a split did (or, `shown`, what Select > Object shows) when
+    the user marked no object in particular (nothing, or a box around the whole picture):
+    the editor's status line and the `decompose` verb's line both begin with it."""
     what = "the objects found" if several else "the main object"
     # Short: the status line shows about 130 characters in a 1200-pixel window, and what
     # the split did (`split_status`) follows.
     why = "Box around all" if box_covered else "Nothing marked"
-    return f"{why}: took {what}. "
+    return f"{why}: {'the tint shows' if shown else 'took'} {what}. "
 
 
 def covers_layer(box: Box, layer: Layer) -> bool:

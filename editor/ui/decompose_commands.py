@@ -205,7 +205,7 @@ class DecomposeCommands:
             doc.selection_mask_changed.connect(self._mask_changed)
             if w.doc is doc and not isinstance(w.tools.mode, QuickMaskMode):
                 self.toggle_quick_mask()
-            found_text = ("Nothing was marked: the tint shows the main object found. "
+            found_text = (decompose_apply.found_note(box_covered=box is not None, shown=True)
                           if prepared.found else "The tint shows the object found. ")
             if splitting:
                 w.status(found_text + "Paint to add, Alt+paint to take away; Enter splits it, "
