@@ -58,6 +58,7 @@ def test_mask_file_and_peel_again(photo, tmp_path):
     proc = run("decompose", path, "--mask", mask, "-o", out)
     assert proc.returncode == 0, proc.stderr
     assert "layers give back the picture exactly" in proc.stdout
+    assert ": took" not in proc.stdout   # the object was marked: nothing to explain
     background = list(files.open_document(out).layers())[0].name
     again = tmp_path / "again.psd"
     proc = run("decompose", out, "--layer", background, "--box", "4,94,42,42", "-o", again,
@@ -73,6 +74,9 @@ def test_a_box_around_the_whole_picture_takes_the_main_object(photo, tmp_path):
     out = tmp_path / "whole.psd"
     proc = run("decompose", path, "--box", "0,0,144,144", "-o", out)
     assert proc.returncode == 0, proc.stderr
+    # It says so, in the words of the editor's status line, on its one line.
+    (line,) = proc.stdout.splitlines()
+    assert line.startswith(f"{out}: Box around all: took the main object. Split ")
     obj = list(files.open_document(out).layers())[1]
     ball = truth["alpha"] > 0.5
     found = np.zeros(ball.shape, bool)

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from _decompose_scenes import scene
-from editor.model import Document, Layer, LockedError
+from editor.model import Document, LockedError
 from editor.model.decompose_apply import apply_decomposition, decompose_layer, request_for_layer
 from editor.model.render import composite_document
 from engine.box import Box
@@ -128,3 +128,18 @@ def test_brush_mask_in_canvas_coordinates(ball):
     assert request.mask.shape == (144, 144) and np.array_equal(request.mask, truth["alpha"] > 0.3)
     background, foreground, _ = decompose_layer(doc, layer, None, mask)
     assert foreground.recipe["brush_mask"] is True
+
+
+def test_the_parts_of_a_shown_object_keep_every_pixel_the_user_saw():
+    """Decompose into Layers splits a corrected proposal by its separate parts: a speck
+    too small to be an object joins the nearest part instead of being dropped."""
+    from editor.model.decompose_apply import parts_of_mask
+
+    mask = np.zeros((64, 96), bool)
+    mask[8:40, 6:30] = True          # a large part
+    mask[20:44, 60:80] = True        # a second one
+    mask[10:12, 34:36] = True        # a speck nearer the first
+    parts = parts_of_mask(mask)
+    assert len(parts) == 2 and np.array_equal(parts[0] | parts[1], mask)
+    assert not (parts[0] & parts[1]).any() and parts[0][10, 34] and parts[0].sum() > parts[1].sum()
+    assert parts_of_mask(np.zeros((8, 8), bool)) == []

@@ -14,7 +14,7 @@ from editor.model.errors import DocumentError
 from editor.ui.qimage import rgba_to_qimage
 from engine.box import Box
 from engine.methods.decompose_steps.fill import pyramid_fill
-from ui_helpers import make_window
+from ui_helpers import make_window, status_room
 
 
 def tiles_rgba(h=96, w=112):
@@ -151,8 +151,10 @@ def test_decompose_into_layers_gives_one_layer_per_painted_region(window, qtbot,
     text = w.statusBar().currentMessage()
     assert "Split 'Object', 'Object 2' from" in text and "give back the picture exactly" in text
     # Objects the user did not mark are said to be found, as with Decompose.
-    found = text.startswith("Took the objects found (nothing was marked).")
+    found = text.startswith("Box around all: took the objects found.")
     assert found == (mark != "painted")
+    # Read to its end in a 1200-pixel window (the reason in front pushed it past the edge).
+    assert w.statusBar().fontMetrics().horizontalAdvance(text) <= status_room(w)
 
 
 def test_select_object_shows_the_proposal_and_strokes_correct_it_before_the_split(window, qtbot):

@@ -17,7 +17,7 @@ from editor.model.render import composite_document
 from editor.ui.qimage import rgba_to_qimage
 from editor.ui.quick_mask import QuickMaskMode
 from engine.box import Box
-from ui_helpers import image_drag, make_window, paste_ball_scene
+from ui_helpers import image_drag, make_window, paste_ball_scene, status_room
 
 SIZE = 128
 
@@ -279,8 +279,27 @@ def test_decompose_with_nothing_marked_or_all_of_it_takes_the_main_object(pasted
         foreground.x:foreground.x + foreground.width] = foreground.pixels[..., 3] > 127
     assert (obj & ball).sum() > 0.9 * ball.sum() and (obj & ~ball).sum() < 0.3 * ball.sum()
     assert np.abs(composite_document(doc).astype(int) - rgba).mean() < 1
-    assert any(m.startswith("Took the main object (nothing was marked).")
-               for m in messages)
+    why = "Box around all" if select_all else "Nothing marked"
+    lines = [m for m in messages if m.startswith(f"{why}: took the main object.")]
+    assert lines and w.statusBar().fontMetrics().horizontalAdvance(lines[-1]) <= status_room(w)
+
+
+def test_select_object_says_why_it_shows_the_main_object(pasted, qtbot):
+    """Select All, then Select > Object: a box around everything marks no object in
+    particular, and the status line says so (not "nothing was marked"), in the words the
+    split and the command line use."""
+    w = pasted
+    w.actions["select_all"].trigger()
+    w.actions["select_object"].trigger()
+    qtbot.waitUntil(lambda: not w.jobs.busy and w.doc.selection_mask is not None, timeout=60000)
+    text = w.statusBar().currentMessage()
+    assert text.startswith("Box around all: the tint shows the main object. Paint to add")
+    w.doc.clear_selection_mask()
+    w.doc.set_selection(None)
+    w.actions["select_object"].trigger()
+    qtbot.waitUntil(lambda: not w.jobs.busy and w.doc.selection_mask is not None, timeout=60000)
+    assert w.statusBar().currentMessage().startswith("Nothing marked: the tint shows the main")
+    assert w.test_errors == []
 
 
 def test_decompose_with_nothing_marked_and_no_object_explains_what_to_do(window, qtbot,
@@ -683,16 +702,6 @@ def test_the_status_bar_says_what_the_split_is_doing(pasted, qtbot, held_fill):
     assert len(list(w.doc.layers())) == 2 and w.test_errors == []
 
 
-def status_room(w) -> int:
-    """Pixels the status bar's message has in the window: up to its first permanent widget."""
-    from PySide6.QtWidgets import QWidget
-
-    bar = w.statusBar()
-    lefts = [c.geometry().x() for c in bar.children()
-             if isinstance(c, QWidget) and c.isVisible() and c.geometry().x() > 0]
-    return min(lefts + [bar.width()]) - 8
-
-
 @pytest.mark.parametrize("marked", [True, False])
 def test_the_decompose_status_lines_fit_in_the_status_bar(window, qtbot, monkeypatch, marked):
     """Each line the Decompose flow shows is read to its end in a 1200-pixel window (Select >
@@ -721,7 +730,7 @@ def test_the_decompose_status_lines_fit_in_the_status_bar(window, qtbot, monkeyp
     w.actions["decompose"].trigger()  # straight away, unseen
     finish(qtbot, w)
     assert w.test_errors == [] and handle.any()
-    lines = [m for m in messages if "tint" in m or m.startswith(("Split", "Took"))]
+    lines = [m for m in messages if "tint" in m or m.startswith(("Split", "Nothing marked"))]
     assert len(lines) >= 4
     fm, room = w.statusBar().fontMetrics(), status_room(w)
     assert w.width() == 1200 and room > 600
@@ -845,3 +854,75 @@ def test_show_the_object_first_is_a_decompose_option(preview_window, qtbot):
     assert w.decompose_commands.decompose().name == "Decompose"  # at once, as asked
     finish(qtbot, w)
     assert len(list(w.doc.layers())) == 2
+
+
+def paste_balls_one_with_handle(w, qtbot, size=128):
+    """A red ball holding a blue handle, and a blue ball, on a grainy floor, pasted:
+    (rgba, the handle's truth mask, the balls' truth masks)."""
+    from _decompose_scenes import disc_alpha, ground
+
+    img = ground(size, size, 3, grain=0.04)
+    alphas = [disc_alpha(size, size, 40, 40, 20), disc_alpha(size, size, 88, 92, 20)]
+    for a, colour in zip(alphas, ((0.85, 0.15, 0.1), (0.1, 0.25, 0.85))):
+        img = a[..., None] * np.array(colour, np.float32) + (1 - a[..., None]) * img
+    handle = np.zeros((size, size), bool)
+    handle[34:46, 58:84] = True
+    img[handle] = (0.1, 0.2, 0.8)
+    rgba = np.dstack([np.clip(np.rint(img * 255), 0, 255),
+                      np.full((size, size), 255)]).astype(np.uint8)
+    QGuiApplication.clipboard().setImage(rgba_to_qimage(rgba))
+    w.actions["paste"].trigger()
+    qtbot.waitUntil(lambda: w.doc is not None and len(list(w.doc.layers())) == 1)
+    w.canvas.actual_pixels()
+    return rgba, handle, [(a > 0.5) & ~handle for a in alphas]
+
+
+def test_decompose_into_layers_splits_the_corrected_object_as_shown(window, qtbot,
+                                                                       monkeypatch):
+    """Select > Object around two balls, one holding a handle; a stroke takes the handle
+    away, which leaves two separate parts; Layer > Decompose into Layers: the object layers
+    are the corrected object the tint showed, one per part, not a fresh GrabCut from the
+    parts' boxes, in one undo step."""
+    w = window
+    rgba, handle, (red, blue) = paste_balls_one_with_handle(w, qtbot)
+    balls = red | blue
+    doc = w.doc
+    draw_box(qtbot, w, Box(12, 12, 108, 104))        # around both balls and the handle
+    w.actions["select_object"].trigger()
+    qtbot.waitUntil(lambda: not w.jobs.busy and doc.selection_mask is not None, timeout=60000)
+    assert (doc.selection_mask[handle | balls] >= 128).mean() > 0.9   # all of them, joined
+    w.tools.mode.set_size(6)
+    image_drag(qtbot, w.canvas, [(74, 40), (80, 40)], modifier=Qt.KeyboardModifier.AltModifier)
+    finish(qtbot, w)
+    assert doc.history.undo_name() == "Correct Object"
+    shown = doc.selection_mask >= 128
+    assert shown[handle].mean() < 0.1 and shown[balls].mean() > 0.9  # the handle taken away
+    steps = doc.history.index
+    from engine.methods.decompose_steps.segment import GrabCutSegmenter
+
+    segmented = []
+    monkeypatch.setattr(GrabCutSegmenter, "__call__",
+                        lambda self, *a, **k: segmented.append(1) or np.zeros(1))
+    w.actions["decompose_layers"].trigger()
+    finish(qtbot, w)
+    assert w.test_errors == [] and segmented == []       # nothing segmented afresh
+    objects = list(doc.layers())[1:]
+    assert len(objects) == 2                             # the red ball and the blue one
+    for ball in (red, blue):                             # each in a layer of its own
+        held = [(obj.pixels[..., 3] > 127)[ball[obj.y:obj.y + obj.height,
+                                                obj.x:obj.x + obj.width]].sum()
+                for obj in objects]
+        assert max(held) > 0.95 * ball.sum() and min(held) == 0
+    alpha = np.zeros(shown.shape, np.uint8)
+    for obj in objects:
+        alpha[obj.y:obj.y + obj.height, obj.x:obj.x + obj.width] = np.maximum(
+            alpha[obj.y:obj.y + obj.height, obj.x:obj.x + obj.width], obj.pixels[..., 3])
+    kernel = np.ones((5, 5), np.uint8)
+    inner = cv2.erode(shown.astype(np.uint8), kernel) > 0
+    outer = cv2.dilate(shown.astype(np.uint8), kernel) > 0
+    assert (alpha[inner] > 200).mean() > 0.97           # split as shown...
+    assert (alpha[handle & ~outer] > 30).mean() < 0.05  # ...the part taken away stays behind
+    assert doc.history.index == steps + 1 and doc.history.undo_name() == "Decompose"
+    assert np.abs(composite_document(doc).astype(int) - rgba).max() <= 1
+    w.actions["undo"].trigger()
+    assert len(list(doc.layers())) == 1 and np.array_equal(next(doc.layers()).pixels, rgba)

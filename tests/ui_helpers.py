@@ -184,3 +184,13 @@ def editor_widget(window, cls, prefix: str):
              and w.isVisibleTo(panel)]
     assert found, prefix
     return found[0]
+
+
+def status_room(w) -> int:
+    """Pixels the status bar's message has in the window: up to its first permanent widget."""
+    from PySide6.QtWidgets import QWidget
+
+    bar = w.statusBar()
+    lefts = [c.geometry().x() for c in bar.children()
+             if isinstance(c, QWidget) and c.isVisible() and c.geometry().x() > 0]
+    return min(lefts + [bar.width()]) - 8

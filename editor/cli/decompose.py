@@ -7,7 +7,9 @@
 IN is any picture or PSD the editor opens. The object is marked by a box
 and/or a mask image of the canvas's size (white or opaque where the object
 is). Each `--box` marks one object; several give one layer per object,
-front to back, over one background. With `--objects N` and no mark, up to
+front to back, over one background. A single box around the whole picture
+marks no object in particular: the main object found in it is split, and
+the line printed says so (as the editor's status line does). With `--objects N` and no mark, up to
 N objects are found in the picture. A document with several layers needs `--layer NAME`, which also serves
 to peel a further object off a background made by an earlier run. The
 command line uses the classical CPU steps unless told otherwise, so that a
@@ -22,7 +24,8 @@ import numpy as np
 
 from editor.cli import add_alpha_as_mask_option
 from editor.cli.generate import quiet_libraries
-from editor.model.decompose_apply import StepChoices, decompose_layer, found_objects, split_status
+from editor.model import decompose_apply
+from editor.model.decompose_apply import StepChoices, found_objects, split_status
 from editor.model.errors import DocumentError
 from editor.model.files import open_document, read_image, save_document
 from engine.box import Box
@@ -88,8 +91,11 @@ def run(args) -> int:
     if not choices.is_classical():
         quiet_libraries()  # a model may load
     source = layer.name
-    background, objects, result = decompose_layer(doc, layer, box, mask, choices=choices,
-                                                  boxes=more, all_objects=True)
+    # The operation's three parts (as `decompose_layer` runs them), to tell how the object
+    # was chosen when no object in particular was marked (a box around everything).
+    prepared = decompose_apply.prepare(doc, layer, box, mask, choices, boxes=more)
+    result = decompose_apply.run(prepared)
+    background, objects = decompose_apply.apply_layers(doc, prepared, result)
     foreground = objects[0]
     save_document(doc, args.output)
     figures = result.figures
@@ -97,12 +103,13 @@ def run(args) -> int:
         print(json.dumps({
             "input": args.input, "output": args.output, "layer": background.name,
             "foreground": _describe(foreground), "background": _describe(background),
-            "objects": [_describe(o) for o in objects],
+            "objects": [_describe(o) for o in objects], "object_found": prepared.found,
             **{k: v for k, v in figures.items() if k != "timings"},
             "timings": figures["timings"],
         }, indent=2))
     else:
-        print(f"{args.output}: {split_status(source, [o.name for o in objects], result)} "
+        print(f"{args.output}: {prepared.note}"
+              f"{split_status(source, [o.name for o in objects], result)} "
               f"({figures['timings']['total']:.1f} s; --json gives the figures)")
     return 0
 

@@ -99,6 +99,9 @@ class DecomposeInput:
     # read as the user's corrections of it (strokes), not as a fresh mark.
     proposal: Optional[np.ndarray] = None
     found: bool = False  # nothing was marked: the box is the main object found in the layer
+    note: str = ""       # how the object was chosen when the user did not mark it (`found_note`)
+    # Decompose into Layers: each separate part of the corrected proposal is an object.
+    parts: bool = False
     # Progress units of each step, known once the worker has its pipeline (`run`): what
     # `phase` names for the status line.
     stages: Optional[dict] = None
@@ -134,6 +137,7 @@ def prepare(doc: Document, layer=None, box: Optional[Box] = None,
         raise LockedError(f"Layer '{layer.name}' is locked.")
     raise_if_locked(layer, "pixels")
     found = mask is None and not boxes and (box is None or covers_layer(box, layer))
+    note = found_note(box_covered=box is not None) if found else ""
     if found:
         # Nothing marked, or all of it (Select All): the main object the layer shows, as
         # Photoshop's Select Subject finds it (a box around all of it leaves no background
@@ -143,7 +147,19 @@ def prepare(doc: Document, layer=None, box: Optional[Box] = None,
     request = request_for_layer(layer, box, mask, boxes=boxes, shadow=choices.shadow)
     request.image = request.image.copy()  # a brush stroke meanwhile paints the layer in place
     return DecomposeInput(layer, request, choices, layer.pixels, (layer.x, layer.y),
-                          canvas_size=(doc.height, doc.width), pipeline=pipeline, found=found)
+                          canvas_size=(doc.height, doc.width), pipeline=pipeline, found=found,
+                          note=note)
+
+
+def found_note(box_covered: bool, several: bool = False, shown: bool = False) -> str:
+    """The first words of what a split did (or, `shown`, what Select > Object shows) when
+    the user marked no object in particular (nothing, or a box around the whole picture):
+    the editor's status line and the `decompose` verb's line both begin with it."""
+    what = "the objects found" if several else "the main object"
+    # Short: the status line shows about 130 characters in a 1200-pixel window, and what
+    # the split did (`split_status`) follows.
+    why = "Box around all" if box_covered else "Nothing marked"
+    return f"{why}: {'the tint shows' if shown else 'took'} {what}. "
 
 
 def covers_layer(box: Box, layer: Layer) -> bool:
@@ -154,15 +170,18 @@ def covers_layer(box: Box, layer: Layer) -> bool:
     return inside.area >= MAX_COVER * layer.width * layer.height
 
 
-def with_proposal(prepared: DecomposeInput, proposal: np.ndarray) -> DecomposeInput:
-    """`prepared`, reading the Quick Mask as corrections of `proposal` (canvas uint8 mask)."""
+def with_proposal(prepared: DecomposeInput, proposal: np.ndarray,
+                  parts: bool = False) -> DecomposeInput:
+    """`prepared`, reading the Quick Mask as corrections of `proposal` (canvas uint8 mask):
+    the split takes the corrected proposal as it is shown, not a fresh segmentation. With
+    `parts` (Decompose into Layers) each separate part of it is an object of its own."""
     layer, (x, y) = prepared.layer, prepared.place
     local = np.zeros((layer.height, layer.width), bool)
     inter = Box(x, y, layer.width, layer.height).intersect(Box(0, 0, proposal.shape[1],
                                                                proposal.shape[0]))
     if not inter.is_empty():
         local[inter.translate(-x, -y).slices()] = proposal[inter.slices()] >= MASK_THRESHOLD
-    prepared.proposal = local
+    prepared.proposal, prepared.parts = local, parts
     return prepared
 
 
@@ -195,15 +214,50 @@ def regions_of_mask(mask: np.ndarray, min_share: float = 0.02) -> list[Box]:
     """Boxes (canvas pixels) of the separate parts of a painted mask, largest first; parts
     smaller than `min_share` of the largest are specks, not objects. Each box is grown a
     little: paint rarely reaches every edge of its object."""
-    import cv2
-
     h, w = mask.shape
-    n, _, stats, _ = cv2.connectedComponentsWithStats(np.asarray(mask, np.uint8), connectivity=8)
-    areas = stats[1:, cv2.CC_STAT_AREA]
-    order = [i + 1 for i in np.argsort(areas)[::-1] if areas[i] >= min_share * areas.max()]
+    _, stats, order = _mask_parts(mask, min_share)
     boxes = [Box(int(stats[i, 0]), int(stats[i, 1]), int(stats[i, 2]), int(stats[i, 3]))
              for i in order]
     return [b.expand(max(4, int(0.15 * max(b.w, b.h)))).clip(w, h) for b in boxes]
+
+
+def parts_of_mask(mask: np.ndarray, min_share: float = 0.02) -> list[np.ndarray]:
+    """The separate parts of an object mask (H, W bool), largest first, as masks that
+    together are the whole mask: a speck (a part smaller than `min_share` of the largest,
+    or too small for an object) joins the nearest part instead of being dropped, since the
+    user saw it as part of the object."""
+    import cv2
+
+    labels, _, order = _mask_parts(mask, min_share)
+    if not order:
+        return []
+    parts = [labels == i for i in order]
+    specks = (labels > 0) & ~np.logical_or.reduce(parts)
+    if specks.any():
+        distances = np.stack([cv2.distanceTransform((~p).astype(np.uint8), cv2.DIST_L2, 3)
+                              for p in parts])
+        count, speck_labels = cv2.connectedComponents(specks.astype(np.uint8), connectivity=8)
+        for k in range(1, count):
+            speck = speck_labels == k
+            parts[int(np.argmin(distances[:, speck].min(axis=1)))] |= speck
+    return parts
+
+
+def _mask_parts(mask: np.ndarray, min_share: float) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """(labels, stats) of the mask's 8-connected parts and the labels of those that are
+    objects, not specks (at least `min_share` of the largest and MIN_OBJECT_PIXELS), largest
+    first."""
+    import cv2
+    from engine.methods.decompose import MIN_OBJECT_PIXELS
+
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(np.asarray(mask, np.uint8),
+                                                           connectivity=8)
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    if not areas.size:
+        return labels, stats, []
+    least = max(min_share * areas.max(), MIN_OBJECT_PIXELS)
+    order = [int(i) + 1 for i in np.argsort(areas)[::-1] if areas[i] >= least]
+    return labels, stats, order
 
 
 def found_objects(layer: Layer, count: int) -> list[Box]:
@@ -222,7 +276,9 @@ def run(prepared: DecomposeInput, progress: ProgressFn = no_progress) -> "Decomp
     pipeline = prepared.pipeline or prepared.choices.pipeline()
     request = prepared.request
     if prepared.proposal is not None:
-        request.object_masks = [corrected_mask(prepared, pipeline)]
+        # The object as the user saw and corrected it: no fresh segmentation.
+        corrected = corrected_mask(prepared, pipeline)
+        request.object_masks = (prepared.parts and parts_of_mask(corrected)) or [corrected]
         request.box, request.mask, request.boxes = None, None, []
     prepared.stages = pipeline.stage_weights(request)
     return pipeline(request, progress)

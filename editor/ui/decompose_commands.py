@@ -25,8 +25,9 @@
   corrected with the brush (paint adds, Alt+paint removes). After each stroke
   the object is corrected with it (GrabCut with the strokes,
   `decompose_steps.strokes`, as the step "Correct Object") and the tint shows
-  the result; Layer > Decompose splits the object as shown; Select > Clear
-  Painted Mask cancels.
+  the result; Layer > Decompose splits the object as shown (Decompose into
+  Layers: each separate part of it a layer of its own, never segmented
+  afresh); Select > Clear Painted Mask cancels.
 - **File > New Layered Image from Prompt…** paints a picture from a prompt
   and opens it split into layers (`editor.model.layered_apply`), as a job.
 
@@ -63,9 +64,6 @@ from .quick_mask import QuickMaskMode
 OBJECTS_FOUND = 3  # Decompose into Layers with nothing marked: at most this many objects
 # The steps a proposed object is made and corrected by (taken back by Esc).
 _PROPOSAL_STEPS = ("Select Object", "Correct Object", "Quick Mask", "Quick Mask Erase")
-# The status line shows about 130 characters in a 1200-pixel window: what matters first.
-FOUND_NOTE = "Took the main object (nothing was marked). "
-FOUND_SEVERAL_NOTE = "Took the objects found (nothing was marked). "
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -207,7 +205,7 @@ class DecomposeCommands:
             doc.selection_mask_changed.connect(self._mask_changed)
             if w.doc is doc and not isinstance(w.tools.mode, QuickMaskMode):
                 self.toggle_quick_mask()
-            found_text = ("Nothing was marked: the tint shows the main object found. "
+            found_text = (decompose_apply.found_note(box_covered=box is not None, shown=True)
                           if prepared.found else "The tint shows the object found. ")
             if splitting:
                 w.status(found_text + "Paint to add, Alt+paint to take away; Enter splits it, "
@@ -305,7 +303,8 @@ class DecomposeCommands:
 
     def decompose_into_layers(self) -> Optional[Job]:
         """Layer > Decompose into Layers: one object layer per marked region (separate parts of
-        the painted mask), or with nothing marked up to OBJECTS_FOUND objects found."""
+        the painted mask, or of the proposed object as shown and corrected), or with nothing
+        marked up to OBJECTS_FOUND objects found."""
         return self.decompose(several=True)
 
     def decompose(self, several: bool = False) -> Optional[Job]:
@@ -319,21 +318,25 @@ class DecomposeCommands:
             # splits it.
             return self.select_object(splitting=True)
         box, mask = decompose_apply.document_mark(doc)
+        # A proposed object shown (Select > Object, or Decompose's own) is split as the tint
+        # shows it, corrections included; Decompose into Layers makes each separate part of
+        # it a layer. Plain paint or a box is a hint that the segmenter follows.
+        shown = self._proposal_shown(doc)
         note = ""  # how the objects were chosen, when the user did not mark them
         try:
             boxes: list[Box] = []
-            if several and mask is not None:
+            if several and not shown and mask is not None:
                 box, boxes = None, decompose_apply.regions_of_mask(mask)
-            elif several and isinstance(doc.active, Layer) and not doc.active.is_empty() \
+            elif several and not shown and isinstance(doc.active, Layer) \
+                    and not doc.active.is_empty() \
                     and (box is None or decompose_apply.covers_layer(box, doc.active)):
+                note = decompose_apply.found_note(box_covered=box is not None, several=True)
                 box, boxes = None, decompose_apply.found_objects(doc.active, OBJECTS_FOUND)
-                note = FOUND_SEVERAL_NOTE
             prepared = decompose_apply.prepare(doc, doc.active, box, mask, self.options(),
                                                boxes=boxes)
-            proposal = self._proposal
-            if not several and proposal is not None and proposal[0] is doc \
-                    and proposal[1] is prepared.layer and doc.selection_mask is not None:
-                prepared = decompose_apply.with_proposal(prepared, proposal[2])
+            if shown:
+                prepared = decompose_apply.with_proposal(prepared, self._proposal[2],
+                                                         parts=several)
         except Exception as exc:
             w.report(exc, "Could not decompose")
             return None
@@ -343,7 +346,7 @@ class DecomposeCommands:
             if session not in w.sessions:
                 return  # the document was closed meanwhile
             background, objects = decompose_apply.apply_layers(doc, prepared, result)
-            found = FOUND_NOTE if prepared.found else note
+            found = prepared.note or note
             if found:
                 tail = ""
             elif prepared.proposal is not None or several:
