@@ -1552,6 +1552,9 @@ def nodes_below(root: Group, parent: Group, index: int) -> list[Node]:
 @dataclass
 class _Focus:
     layer: Layer
+    # What is drawn live between the caches: the layer alone, or the clipping group it is
+    # part of (its base and the layers clipped to it, bottom first).
+    unit: list
     below: PixelBuffer
     above: Optional[PixelBuffer]     # pre-flattened layers above, when they all blend normally
     above_nodes: list[Node]          # drawn one by one when `above` is None
@@ -1665,7 +1668,7 @@ class Renderer:
             return (not prepared.done or bool(self._unreduced())
                     or (self._view_level > 0 and not self._reduced_ready()))
         split = _split_top_level(self.doc.root.children, layer)
-        if split is None:  # drawn with its group or clipping group: no caches around it
+        if split is None:  # drawn with its group: no caches around it
             return bool(self._unreduced())
         work = _focus_in_steps(self.doc.root.children, layer, self.doc.canvas)
         self._prepared = _Prepared(layer, work, _identities(split))
@@ -1701,7 +1704,7 @@ class Renderer:
             layer, level = prepared.layer, self._view_level
             key = (level, layer.revision)
             if prepared.reducing is None or prepared.reducing[0] != key:
-                prepared.reducing = (key, _reduced_in_steps(prepared.focus, layer, level))
+                prepared.reducing = (key, _reduced_in_steps(prepared.focus, level))
             while True:
                 try:
                     next(prepared.reducing[1])
@@ -1783,8 +1786,12 @@ class Renderer:
     def split_images(self, layer: Layer) -> Optional[tuple["QImage", "QImage", bool]]:
         """Copies of the composites below and above `layer`, for previews that draw the layer
         themselves (a drag, Free Transform): (below, above, exact). None when `layer` sits
-        inside an isolated group. `exact` is False when a layer above blends other than
-        normally: `above` is then composited over transparency, an approximation."""
+        inside an isolated group or a clipping group. `exact` is False when a layer above
+        blends other than normally: `above` is then composited over transparency, an
+        approximation."""
+        split = _split_top_level(self.doc.root.children, layer)
+        if split is None or len(split[2]) > 1:
+            return None  # (drawn with its clipping group: not a layer to draw alone)
         self.set_focus(layer)
         focus = self._ensure_focus(whole=True)
         if focus is None or focus.layer is not layer:
@@ -1956,8 +1963,7 @@ class Renderer:
         if ready is not None and ready[:2] == (level, layer.revision) \
                 and ready[3].below.array.shape[:2] == (canvas.h, canvas.w):
             return ready[2], ready[3]
-        proxy = reduced.reduced_nodes([layer], level, masked_pixels)[0]
-        return proxy, _reduced_focus(full, proxy, level)
+        return _reduced_focus(full, level)
 
     # -- signal handlers --------------------------------------------------------------
     def _on_region(self, box: Optional[Box], layer: Optional[Layer]) -> None:
@@ -2067,14 +2073,14 @@ def _focus_in_steps(nodes: Sequence[Node], layer: Layer, canvas: Box) -> Iterato
     split = _split_top_level(nodes, layer)
     if split is None:
         return None
-    below_nodes, above_nodes = split
+    below_nodes, above_nodes, unit = split
     below = yield from _flattened_in_steps(below_nodes, canvas)
     above, steps = None, None
     if all(_blends_normally(n) for n in above_nodes):
         above = yield from _flattened_in_steps(above_nodes, canvas)
     elif any(isinstance(n, AdjustmentLayer) for n in above_nodes):
         steps = yield from _steps_in_steps(above_nodes, canvas)
-    return _Focus(layer, below, above, above_nodes, steps)
+    return _Focus(layer, unit, below, above, above_nodes, steps)
 
 
 def _finish(work: Iterator[None]):
@@ -2086,23 +2092,31 @@ def _finish(work: Iterator[None]):
             return stop.value
 
 
-def _reduced_focus(full: _Focus, proxy: Layer, level: int) -> _Focus:
-    """`full`'s caches at pyramid `level` (box averages of the premultiplied buffers), with
-    `proxy` (the focus layer's reduced stand-in) and the nodes drawn live reduced."""
-    return _finish(_reduced_focus_in_steps(full, proxy, level))
+def _reduced_unit(full: _Focus, level: int) -> tuple[Layer, list[Node]]:
+    """The stand-ins at pyramid `level` of `full`'s focus layer and of its unit."""
+    proxies: dict = {}
+    unit = reduced.reduced_nodes(full.unit, level, masked_pixels, proxies)
+    return proxies[id(full.layer)], unit
 
 
-def _reduced_in_steps(full: _Focus, layer: Layer, level: int) -> Iterator[None]:
-    """`layer`'s reduced stand-in, then `_reduced_focus` of `full`, stopping after each
-    buffer (10-20 ms each on 12 MP); returns (stand-in, reduced focus)."""
-    proxy = reduced.reduced_nodes([layer], level, masked_pixels)[0]
+def _reduced_focus(full: _Focus, level: int) -> tuple[Layer, _Focus]:
+    """(the focus layer's reduced stand-in, `full`'s caches at pyramid `level`: box
+    averages of the premultiplied buffers, with the nodes drawn live reduced)."""
+    proxy, unit = _reduced_unit(full, level)
+    return proxy, _finish(_reduced_focus_in_steps(full, proxy, unit, level))
+
+
+def _reduced_in_steps(full: _Focus, level: int) -> Iterator[None]:
+    """`_reduced_focus` of `full`, stopping after each buffer (10-20 ms each on 12 MP);
+    returns (stand-in, reduced focus)."""
+    proxy, unit = _reduced_unit(full, level)
     yield
-    focus = yield from _reduced_focus_in_steps(full, proxy, level)
+    focus = yield from _reduced_focus_in_steps(full, proxy, unit, level)
     # The styled images of the stand-ins drawn over the caches, made now rather than on
     # the first move (~5-10 ms each at level 2 for a 1200x900 layer).
-    live = [proxy] + list(focus.above_nodes) + [n for step in focus.steps or ()
-                                                if not isinstance(step, PixelBuffer)
-                                                for n in step]
+    live = unit + list(focus.above_nodes) + [n for step in focus.steps or ()
+                                             if not isinstance(step, PixelBuffer)
+                                             for n in step]
     for node in live:
         for each in ([node] if not isinstance(node, Group) else list(node.walk())):
             if isinstance(each, Layer) and each.visible and each.draws_style():
@@ -2111,7 +2125,8 @@ def _reduced_in_steps(full: _Focus, layer: Layer, level: int) -> Iterator[None]:
     return proxy, focus
 
 
-def _reduced_focus_in_steps(full: _Focus, proxy: Layer, level: int) -> Iterator[None]:
+def _reduced_focus_in_steps(full: _Focus, proxy: Layer, unit: list[Node],
+                            level: int) -> Iterator[None]:
     """`_reduced_focus` as a generator that stops after each buffer or run of live nodes
     it makes (see `_focus_in_steps`); returns the reduced focus."""
     def shrink(buffer: PixelBuffer) -> PixelBuffer:
@@ -2133,7 +2148,7 @@ def _reduced_focus_in_steps(full: _Focus, proxy: Layer, level: int) -> Iterator[
             yield
             steps.append(shrink(step) if isinstance(step, PixelBuffer) else live(step))
     above_nodes = live(full.above_nodes) if above is None and steps is None else []
-    return _Focus(proxy, below, above, above_nodes, steps)
+    return _Focus(proxy, unit, below, above, above_nodes, steps)
 
 
 def _flattened_in_steps(nodes: Sequence[Node], canvas: Box) -> Iterator[None]:
@@ -2171,8 +2186,8 @@ def _step_bands(unit: Sequence[Node], canvas: Box) -> list[Box]:
             for y in range(canvas.y, canvas.y1, rows)]
 
 
-def _identities(split: tuple[list[Node], list[Node]]) -> tuple:
-    return tuple(id(n) for n in split[0]), tuple(id(n) for n in split[1])
+def _identities(split: tuple[list[Node], list[Node], list[Node]]) -> tuple:
+    return tuple(tuple(id(n) for n in part) for part in split)
 
 
 def _clipping_units(nodes: Sequence[Node]) -> list[list[Node]]:
@@ -2223,8 +2238,7 @@ def _redraw_with_focus(target: PixelBuffer, canvas: Box, focus: _Focus, box: Box
         part = box if within is None else within
         target.region(part)[...] = focus.below.region(part)
         painter = _Painter(target)
-        if focus.layer.is_shown():
-            _draw_node(painter, focus.layer, part)  # (with its Advanced Blending)
+        _draw_nodes(painter, focus.unit, part)  # (with its Advanced Blending)
         for step in focus.steps:
             if isinstance(step, PixelBuffer):
                 painter.draw(step.image, step.box, part, "normal", 255)
@@ -2234,8 +2248,7 @@ def _redraw_with_focus(target: PixelBuffer, canvas: Box, focus: _Focus, box: Box
         return True
     target.region(box)[...] = focus.below.region(box)
     painter = _Painter(target)
-    if focus.layer.is_shown():
-        _draw_node(painter, focus.layer, box)  # (with its Advanced Blending)
+    _draw_nodes(painter, focus.unit, box)  # (with its Advanced Blending)
     approximate = focus.above is not None and not exact
     if approximate:
         painter.draw(focus.above.image, focus.above.box, box, "normal", 255)
@@ -2262,19 +2275,27 @@ def _merge_box(boxes: list[Box], box: Box) -> list[Box]:
     return keep
 
 
-def _split_top_level(nodes: Sequence[Node], layer: Layer) -> Optional[tuple[list[Node], list[Node]]]:
-    """Splits the stack into (below, above) around `layer` when it blends straight into
-    the document: at top level or inside visible pass-through groups at full opacity.
-    Not with a Knockout anywhere in the stack: a knockout layer's backdrop is a state of
-    the stack below it, which the split caches do not keep."""
+def _split_top_level(nodes: Sequence[Node], layer: Layer
+                     ) -> Optional[tuple[list[Node], list[Node], list[Node]]]:
+    """Splits the stack into (below, above, unit) around `layer` when it blends straight
+    into the document: at top level or inside visible pass-through groups at full opacity.
+    `unit` is what is drawn live between them: the layer, or the clipping group it is part
+    of (its base and the layers clipped to it: drawn together, as `_draw_nodes` draws
+    them). Not with a Knockout anywhere in the stack: a knockout layer's backdrop is a
+    state of the stack below it, which the split caches do not keep."""
     if any(n.knockout != "none" for top in nodes for n in _self_and_below(top)):
         return None
     below: list[Node] = []
     for i, node in enumerate(nodes):
         if node is layer:
-            if layer.clipping or (i + 1 < len(nodes) and nodes[i + 1].clipping):
-                return None  # part of a clipping group: drawn with it, not alone
-            return below, list(nodes[i + 1:])
+            first, end = i, i + 1
+            while first > 0 and nodes[first].clipping:
+                first -= 1
+            if nodes[first].clipping:
+                return None  # clipped to nothing: drawn as it is (rare; not worth a case)
+            while end < len(nodes) and nodes[end].clipping:
+                end += 1
+            return list(nodes[:first]), list(nodes[end:]), list(nodes[first:end])
         if isinstance(node, Group) and any(n is layer for n in node.walk()):
             if (node.isolated() or node.opacity != 255 or node.fill_opacity != 255
                     or not node.visible
@@ -2285,7 +2306,7 @@ def _split_top_level(nodes: Sequence[Node], layer: Layer) -> Optional[tuple[list
             inner = _split_top_level(node.children, layer)
             if inner is None:
                 return None
-            return below + inner[0], inner[1] + list(nodes[i + 1:])
+            return below + inner[0], inner[1] + list(nodes[i + 1:]), inner[2]
         below.append(node)
     return None
 
