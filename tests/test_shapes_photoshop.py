@@ -16,6 +16,10 @@ then compared with the merged image Photoshop stored in each.
   stroke goes round their faint parts too.
 - stroke-effect-transparent-shape.psd: a Stroke effect (4 px inside) of a shape at Fill 0:
   a stroke N px wide covers the N pixels next to a sharp edge fully.
+- stroke-composite.psd: stroked shapes (a 3 px stroke inside, some with a Gradient Overlay
+  and a 2 px Stroke effect inside) as clipping bases of stroked shapes (some with a Color
+  Overlay and a Stroke effect): a shape's stroke lies over its overlays, and a base's
+  stroke and Stroke effect lie over the layers clipped to it.
 
 The bounds are the errors measured when these tests were written (mean and largest
 difference of premultiplied colour and alpha, 0-255), with a small margin; the errors
@@ -47,6 +51,9 @@ CASES = {
     "stroke-effect-transparent-shape.psd": (0.25, 3),  # measured 0.17 / 1
     # Rectangles with sides between pixels, under Align Edges: drawn at the path, 1.52 / 68.
     "mask-density-layermask.psd": (0.1, 2),  # measured 0.08 / 1
+    # The bases' strokes under their clipped layers, the overlays over the shapes' strokes:
+    # 10.18 / 255.
+    "stroke-composite.psd": (0.5, 70),  # measured 0.40 / 57
 }
 
 
@@ -186,3 +193,67 @@ def test_a_shape_in_hsb_colours_is_drawn_as_one_in_rgb(tmp_path):
     assert isinstance(shape, FillLayer)
     assert shape.settings.color == (0, 255, 255) and shape.stroke.color == (255, 0, 255)
     assert np.array_equal(composite_document(doc), composite_document(open_document(source)))
+
+
+def _stroked_base():
+    """A 40 x 30 document: a red rectangle shape (10..30 x 5..25) with a blue 3 px stroke
+    inside, and a green layer over all of the canvas clipped to it."""
+    from editor.model import Document, Layer, adjustment_ops
+    from editor.model.shape_stroke import ShapeStroke
+
+    doc = Document(40, 30)
+    stroke = ShapeStroke(width=3.0, alignment="inside", color=(0, 0, 255))
+    base = adjustment_ops.add_shape(doc, "rectangle", (10, 5, 30, 25), (255, 0, 0),
+                                    stroke=stroke)
+    green = np.zeros((30, 40, 4), np.uint8)
+    green[..., 1], green[..., 3] = 255, 255
+    clipped = Layer("green", green)
+    clipped.clipping = True
+    doc.add_layer(clipped)
+    return doc, base
+
+
+def test_a_clipping_bases_stroke_lies_over_its_clipped_layers():
+    """Photoshop draws a shape's stroke over the layers clipped to it (stroke-composite.psd):
+    the 3 px band inside the rectangle is the stroke's blue, the rest of it the clipped
+    layer's green; outside it nothing shows."""
+    doc, _ = _stroked_base()
+    shown = composite_document(doc)
+    assert (shown[5:8, 10:30, :3] == (0, 0, 255)).all()  # top band
+    assert (shown[5:25, 27:30, :3] == (0, 0, 255)).all()  # right band
+    assert (shown[8:22, 13:27, :3] == (0, 255, 0)).all()  # inside: the clipped layer
+    assert (shown[5:25, 10:30, 3] == 255).all()
+    assert (shown[:, :10, 3] == 0).all() and (shown[:5, :, 3] == 0).all()
+
+
+def test_a_clipping_bases_stroke_effect_lies_over_its_clipped_layers_and_its_stroke():
+    """A base's Stroke effect inside (2 px, yellow) lies over its clipped layers and over
+    its shape's stroke (3 px, blue), which shows 1 px inside it; a Color Overlay (white)
+    lies over the clipped layer but under both strokes."""
+    from editor.model.layer_effects import ColorOverlay, LayerEffects, Stroke
+
+    doc, base = _stroked_base()
+    doc.set_effects(base, LayerEffects(
+        strokes=(Stroke(position="inside", size=2.0, color=(255, 255, 0)),),
+        color_overlays=(ColorOverlay(color=(255, 255, 255)),)))
+    shown = composite_document(doc)
+    assert (shown[5:7, 12:28, :3] == (255, 255, 0)).all()  # the effect: 2 px
+    assert (shown[7, 12:28, :3] == (0, 0, 255)).all()  # the shape's stroke: its 3rd px
+    assert (shown[9:21, 14:26, :3] == (255, 255, 255)).all()  # the overlay over the clipped
+
+
+def test_a_shapes_stroke_lies_over_its_color_overlay():
+    """Without clipped layers too, a shape's overlay colours its fill, not its stroke
+    (stroke-composite.psd's Clip+Effects: its blue stroke shows beside its Stroke effect)."""
+    from editor.model import Document, adjustment_ops
+    from editor.model.layer_effects import ColorOverlay, LayerEffects
+    from editor.model.shape_stroke import ShapeStroke
+
+    doc = Document(40, 30)
+    stroke = ShapeStroke(width=3.0, alignment="inside", color=(0, 0, 255))
+    shape = adjustment_ops.add_shape(doc, "rectangle", (10, 5, 30, 25), (255, 0, 0),
+                                     stroke=stroke)
+    doc.set_effects(shape, LayerEffects(color_overlays=(ColorOverlay(color=(0, 255, 0)),)))
+    shown = composite_document(doc)
+    assert (shown[5:8, 10:30, :3] == (0, 0, 255)).all()
+    assert (shown[8:22, 13:27, :3] == (0, 255, 0)).all()

@@ -966,10 +966,22 @@ def _interior_over(layer: np.ndarray, interior: list, fill: float, grouped: int,
     layer[..., 3] = np.where(inside, a * shape, layer[..., 3])
 
 
+def _lay_vector_stroke(layer: np.ndarray, vector_stroke: Optional[tuple], fill: float) -> None:
+    """A shape's stroke (`styled_layers`' `vector_stroke`) over `layer` (in place), at its
+    opacity times `fill`: it is part of the layer's own pixels, which the Fill fades."""
+    if vector_stroke is None:
+        return
+    from .shape_stroke import lay_over
+
+    stroke, coverage, area = vector_stroke
+    lay_over(layer, coverage * np.float32(stroke.opacity / 100.0 * fill), stroke, area)
+
+
 def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
                   shape: Optional[np.ndarray] = None, origin: tuple[int, int] = (0, 0),
                   canvas: Optional[tuple[float, float, float, float]] = None,
-                  interior_group: bool = False, interior_shape: Optional[np.ndarray] = None
+                  interior_group: bool = False, interior_shape: Optional[np.ndarray] = None,
+                  vector_stroke: Optional[tuple] = None
                   ) -> list[tuple[np.ndarray, Optional[str]]]:
     """The layer with its drawn effects, as straight float RGBA images the size of `rgba`
     (a layer's straight float pixels padded by `effects.margin()`), bottom to top, each
@@ -997,13 +1009,20 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
     then fades them with the layer (inner shadows and bevels still lie over the faded
     pixels). `interior_shape` (Transparency Shapes Layer off, 'tsly'): what the interior
     effects are made from and limited by instead of the layer's alpha (1 over the layer's
-    whole box): they cover its transparent parts too (`_interior_over`)."""
+    whole box): they cover its transparent parts too (`_interior_over`).
+
+    `vector_stroke` (a shape layer's stroke: its `ShapeStroke`, its coverage 0..1 and the
+    path's own coverage or None, `shape_stroke.lay_over`'s) is laid over the layer, faded by
+    `fill` as the layer's own pixels are, after its interior effects and under its Stroke
+    effects: Photoshop draws a shape's stroke over its overlays (psd-tools'
+    effects/stroke-composite.psd), not coloured by them."""
     out: list[tuple[np.ndarray, str]] = []
     alpha = rgba[..., 3] if shape is None else shape
     if not effects.drawn():
-        if fill < 1.0:
+        if fill < 1.0 or vector_stroke is not None:
             rgba = rgba.copy()
             rgba[..., 3] *= np.float32(fill)
+            _lay_vector_stroke(rgba, vector_stroke, fill)
         return [(rgba, None)]
     h, w = alpha.shape
     # Under the layer: drop shadows, then outer glows, each its own image in its own mode.
@@ -1070,6 +1089,7 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
         layer[..., :3] += (mixed - layer[..., :3]) * (weight[..., None] if weight.ndim else weight)
     if fill < 1.0 and interior_shape is None:
         layer[..., 3] *= np.asarray(inner, np.float32)
+    _lay_vector_stroke(layer, vector_stroke, fill)
     under, above = [], []
     for s in effects.strokes:
         if not s.enabled:
