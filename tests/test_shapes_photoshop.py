@@ -20,6 +20,9 @@ then compared with the merged image Photoshop stored in each.
   and a 2 px Stroke effect inside) as clipping bases of stroked shapes (some with a Color
   Overlay and a Stroke effect): a shape's stroke lies over its overlays, and a base's
   stroke and Stroke effect lie over the layers clipped to it.
+- double-stroke-effects.psd: a rectangle with a 1 px stroke centred on its path, under
+  Align Edges, and two 1 px Stroke effects (outside, inside): the stroke lies on the whole
+  pixels right of and below the path's sides, and the effects round that hide it.
 
 The bounds are the errors measured when these tests were written (mean and largest
 difference of premultiplied colour and alpha, 0-255), with a small margin; the errors
@@ -54,6 +57,8 @@ CASES = {
     # The bases' strokes under their clipped layers, the overlays over the shapes' strokes:
     # 10.18 / 255.
     "stroke-composite.psd": (0.5, 70),  # measured 0.40 / 57
+    # The centred stroke drawn half on each side of the path, the effects round it: 20.73 / 192.
+    "double-stroke-effects.psd": (0.05, 3),  # measured 0.00 / 1
 }
 
 
@@ -257,3 +262,29 @@ def test_a_shapes_stroke_lies_over_its_color_overlay():
     shown = composite_document(doc)
     assert (shown[5:8, 10:30, :3] == (0, 0, 255)).all()
     assert (shown[8:22, 13:27, :3] == (0, 255, 0)).all()
+
+
+@pytest.mark.parametrize("width, covered", [(1.0, (10, 11)), (3.0, (9, 12)), (2.0, (9, 11))])
+def test_align_edges_puts_an_odd_centred_stroke_on_whole_pixels(width, covered):
+    """Under Align Edges (the file's 'sn2P'), a rectangle's stroke centred on its path and
+    an odd number of pixels wide has its edges rounded up onto whole pixels, as Photoshop
+    draws it (double-stroke-effects.psd): the 1 px stroke of a side at x = 10 covers pixel
+    10 whole, a 3 px one pixels 9..11; a 2 px one lies on whole pixels already. Without
+    Align Edges a 1 px stroke covers half of pixels 9 and 10."""
+    from editor.model import Document, adjustment_ops
+    from editor.model.shape_stroke import ShapeStroke
+
+    def row(aligned):
+        doc = Document(40, 30)
+        stroke = ShapeStroke(width=width, alignment="center", color=(0, 0, 255), fill=False)
+        shape = adjustment_ops.add_shape(doc, "rectangle", (10, 5, 30, 25), (255, 0, 0),
+                                         stroke=stroke)
+        shape.vector_mask.aligned = aligned
+        return composite_document(doc)[15, :, 3].astype(int)
+
+    alpha = row(True)
+    x0, x1 = covered
+    assert (alpha[x0:x1] == 255).all() and (alpha[:x0] == 0).all()
+    assert (alpha[x1:x1 + 3] == 0).all()
+    if width == 1.0:
+        assert 100 < row(False)[9] < 155 and 100 < row(False)[10] < 155

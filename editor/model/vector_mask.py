@@ -426,6 +426,19 @@ def _dash_pattern(dashes: tuple, scale: float) -> list[float]:
             for i, v in enumerate(dashes * (2 if len(dashes) % 2 else 1))]
 
 
+def _snapped_band(vector: VectorMask, subpaths: list[Subpath], stroke) -> bool:
+    """Whether a centred stroke lies half a pixel right of and below its path: with Align
+    Edges, on rectangles (their corners on whole pixels, `_drawn`), a stroke an odd number
+    of pixels wide has its edges on half pixels, and Photoshop rounds them up, onto whole
+    ones (psd-tools' effects/double-stroke-effects.psd: a 1 px stroke on the path's sides
+    at x = 4 and 28 covers the whole pixels 4 and 28, and the Stroke effects made from
+    the shape lie round that, 4..29)."""
+    width = stroke.width
+    return (vector.aligned and stroke.alignment == "center" and width == round(width)
+            and int(width) % 2 == 1 and bool(subpaths)
+            and all(_rectangle(s) for s in subpaths))
+
+
 def _stroke_coverage(vector: VectorMask, stroke) -> tuple[np.ndarray, int, int]:
     """(coverage uint8, x, y) of `stroke` along the path at offset (0, 0)."""
     from PySide6 import QtCore, QtGui
@@ -470,6 +483,8 @@ def _stroke_coverage(vector: VectorMask, stroke) -> tuple[np.ndarray, int, int]:
     # Simplified: the stroker's pieces overlap at joins, and an antialiased fill adds up
     # the coverage of overlapping pieces (an inner corner pixel drawn 255 instead of 191).
     outline = stroker.createStroke(path).simplified()
+    if _snapped_band(vector, subpaths, stroke):
+        outline.translate(0.5, 0.5)
     rect = outline.boundingRect()
     box = Box.from_corners(int(np.floor(rect.left())) - 1, int(np.floor(rect.top())) - 1,
                            int(np.ceil(rect.right())) + 1, int(np.ceil(rect.bottom())) + 1
