@@ -8,7 +8,9 @@ then compared with the merged image Photoshop stored in each.
   ellipse, and draws no stroke at all for a shape that starts by subtracting from (or
   intersecting with) everything.
 - shape-layer.psd: a polygon with a 1 px stroke inside: the stroke lies inside the
-  fill's own area, the shape grows no bigger for it.
+  fill's own area, the shape grows no bigger for it; under Align Edges the pentagon (its
+  extremes at 0.92 and 29.61) is stretched onto whole pixels (1 to 30). shape-fx2.psd: the
+  same pentagon twice, with a Gradient Overlay and with a Stroke effect.
 - mask-density-layermask.psd: shape rectangles whose sides lie between pixels (6.47,
   24.54), under Photoshop's Align Edges ('sn2P'): drawn with their sides on whole pixels.
 - stroke-effects.psd: shapes with gradient fills fading out and an outside Stroke effect:
@@ -47,16 +49,17 @@ CASES = {
     # Stroked by us, not by Photoshop: 2.23 / 140 and 2.05 / 152.
     "path-operations/subtract-all.psd": (0.15, 60),  # measured 0.10 / 52
     "path-operations/intersect-first.psd": (0.1, 12),  # measured 0.07 / 8
-    # Photoshop's polygon edges lie up to ~0.4 px further right and down than the path's
-    # exact area (ours); the stroke inside no longer grows the shape: 6.70 / 110.
-    "shape-layer.psd": (6.0, 115),  # measured 5.82 / 110
+    # The stroke inside grew the shape: 6.70 / 110; drawn at the path, not stretched onto
+    # whole pixels by Align Edges: 5.82 / 110.
+    "shape-layer.psd": (0.6, 15),  # measured 0.43 / 10
+    "shape-fx2.psd": (1.7, 32),  # measured 1.55 / 28 (not stretched: 10.06 mean in the sweep)
     # Half the stroke's outer pixel was drawn: 4.86 / 76.
     "stroke-effect-transparent-shape.psd": (0.25, 3),  # measured 0.17 / 1
     # Rectangles with sides between pixels, under Align Edges: drawn at the path, 1.52 / 68.
     "mask-density-layermask.psd": (0.1, 2),  # measured 0.08 / 1
     # The bases' strokes under their clipped layers, the overlays over the shapes' strokes:
     # 10.18 / 255.
-    "stroke-composite.psd": (0.5, 70),  # measured 0.40 / 57
+    "stroke-composite.psd": (0.5, 70),  # measured 0.17 / 64
     # The centred stroke drawn half on each side of the path, the effects round it: 20.73 / 192.
     "double-stroke-effects.psd": (0.05, 3),  # measured 0.00 / 1
 }
@@ -288,3 +291,30 @@ def test_align_edges_puts_an_odd_centred_stroke_on_whole_pixels(width, covered):
     assert (alpha[x1:x1 + 3] == 0).all()
     if width == 1.0:
         assert 100 < row(False)[9] < 155 and 100 < row(False)[10] < 155
+
+
+def test_align_edges_stretches_a_path_onto_whole_pixels():
+    """Under Align Edges a shape that is not a rectangle is stretched so that its box's
+    sides lie on the nearest whole pixels, as Photoshop draws shape-layer.psd's pentagon: a
+    trapezoid from x 5.3 to 25.7 and y 5.3 to 20.7 fills columns 5 to 25 and rows 5 to 20
+    whole along its straight sides; drawn at the path, column 5 is 0.7 covered."""
+    from editor.model import Document, FillLayer, path_edit
+    from editor.model.adjustments import SolidColor
+
+    corners = [(5.3, 5.3), (20.7, 5.3), (25.7, 20.7), (5.3, 20.7)]
+    knots = np.array([[c, c, c] for c in corners], np.float64)
+
+    def alpha(aligned):
+        doc = Document(32, 26)
+        layer = FillLayer("trapezoid", SolidColor((255, 0, 0)))
+        layer.vector_mask = path_edit.with_new_subpath(None, knots, True, doc.canvas)
+        layer.vector_mask.aligned = aligned
+        doc.add_layer(layer)
+        return composite_document(doc)[..., 3].astype(int)
+
+    shown = alpha(True)
+    assert (shown[8:18, 5] == 255).all() and (shown[8:18, 4] == 0).all()  # left side at 5
+    assert (shown[5, 8:18] == 255).all() and (shown[4, 8:18] == 0).all()  # top at 5
+    assert (shown[20, 8:18] == 255).all() and (shown[21, 8:18] == 0).all()  # bottom at 21
+    assert shown[20, 25] > 0 and (shown[:, 26:] == 0).all()  # the slanted side ends at 26
+    assert 160 < alpha(False)[12, 5] < 200  # 0.7 of the pixel

@@ -277,14 +277,38 @@ def _components(subpaths: list[Subpath]) -> list[list[Subpath]]:
 
 
 def _drawn(vector: VectorMask) -> list[Subpath]:
-    """The subpaths as drawn: with Align Edges, a rectangle (straight sides, each level or
-    upright) has its corners on whole pixels, as Photoshop draws it (psd-tools'
-    mask-density-layermask.psd: sides at 6.47 or 24.54 drawn at 6 and 25, sharp; the
-    file 1.93 levels off its merged image drawn at the path, exact drawn so)."""
+    """The subpaths as drawn: with Align Edges, the whole path stretched so that its box's
+    sides lie on the nearest whole pixels, as Photoshop draws it. A rectangle has its
+    corners on whole pixels (psd-tools' mask-density-layermask.psd: sides at 6.47 or 24.54
+    drawn at 6 and 25, sharp; the file 1.93 levels off its merged image drawn at the path,
+    exact drawn so), a polygon its extremes (layers/shape-layer.psd: a pentagon from 0.92
+    to 29.61 drawn from 1 to 30: 7.19 levels off drawn at the path, 0.40 so). The box is
+    the whole path's, not each subpath's: stretched one by one, the ellipses of
+    path-operations/*-group.psd went from 1.5 to 21 levels off. Rectangles alone have
+    each its corners on whole pixels (as measured; the same for one rectangle)."""
     if not vector.aligned:
         return vector.subpaths
-    return [Subpath(np.round(s.knots), s.closed, s.operation) if _rectangle(s) else s
+    if all(_rectangle(s) for s in vector.subpaths):
+        return [Subpath(np.round(s.knots), s.closed, s.operation) for s in vector.subpaths]
+    points = [flatten(s.knots, s.closed) for s in vector.subpaths if len(s.knots) > 1]
+    if not points:
+        return vector.subpaths
+    points = np.concatenate(points)
+    lo, hi = points.min(axis=0), points.max(axis=0)
+    return [Subpath(_stretched(s.knots, lo, hi), s.closed, s.operation)
             for s in vector.subpaths]
+
+
+def _stretched(knots: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """`knots` mapped (per axis, affinely: exact for cubics) so that the box `lo`..`hi` has
+    its sides on the nearest whole pixels; an axis whose box would vanish stays."""
+    new_lo, new_hi = np.round(lo), np.round(hi)
+    out = knots.astype(np.float64).copy()
+    for axis in range(2):
+        if new_hi[axis] > new_lo[axis] and hi[axis] - lo[axis] > 1e-9:
+            scale = (new_hi[axis] - new_lo[axis]) / (hi[axis] - lo[axis])
+            out[..., axis] = new_lo[axis] + (out[..., axis] - lo[axis]) * scale
+    return out
 
 
 def _rectangle(sub: Subpath) -> bool:
