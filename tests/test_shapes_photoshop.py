@@ -52,7 +52,9 @@ CASES = {
     # The stroke inside grew the shape: 6.70 / 110; drawn at the path, not stretched onto
     # whole pixels by Align Edges: 5.82 / 110.
     "shape-layer.psd": (0.6, 15),  # measured 0.43 / 10
-    "shape-fx2.psd": (1.7, 32),  # measured 1.55 / 28 (not stretched: 10.06 mean in the sweep)
+    # Not stretched by Align Edges: 10.06 mean in the sweep; stretched, its Gradient Overlay
+    # laid out on its pixels, not its path: 1.55 / 28.
+    "shape-fx2.psd": (1.0, 30),  # measured 0.86 / 27
     # Half the stroke's outer pixel was drawn: 4.86 / 76.
     "stroke-effect-transparent-shape.psd": (0.25, 3),  # measured 0.17 / 1
     # Rectangles with sides between pixels, under Align Edges: drawn at the path, 1.52 / 68.
@@ -318,3 +320,29 @@ def test_align_edges_stretches_a_path_onto_whole_pixels():
     assert (shown[20, 8:18] == 255).all() and (shown[21, 8:18] == 0).all()  # bottom at 21
     assert shown[20, 25] > 0 and (shown[:, 26:] == 0).all()  # the slanted side ends at 26
     assert 160 < alpha(False)[12, 5] < 200  # 0.7 of the pixel
+
+
+def test_a_shapes_gradient_overlay_is_laid_out_on_its_path():
+    """A shape layer's Gradient Overlay aligned with the layer is laid out on its path's box
+    (fractions of a pixel), not on the bounds of its pixels, as Photoshop lays out
+    shape-fx2.psd's: a diamond from x 2.9 to 21.9 shows, across its middle row, the
+    gradient laid out from 2.9 to 21.9 (on its pixels, 2 to 22, it is 4 levels or more
+    off in the middle)."""
+    from editor.model import Document, FillLayer, path_edit
+    from editor.model.adjustments import GradientFill, SolidColor
+    from editor.model.layer_effects import GradientOverlay, LayerEffects
+    from engine.box import Box
+
+    corners = [(2.9, 10.0), (12.0, 1.0), (21.9, 10.0), (12.0, 19.0)]
+    knots = np.array([[c, c, c] for c in corners], np.float64)
+    doc = Document(24, 20)
+    layer = FillLayer("diamond", SolidColor((255, 0, 0)))
+    layer.vector_mask = path_edit.with_new_subpath(None, knots, True, doc.canvas)
+    doc.add_layer(layer)
+    gradient = GradientFill(stops=((0.0, (0, 0, 0)), (100.0, (255, 255, 255))), angle=0.0)
+    doc.set_effects(layer, LayerEffects(gradient_overlays=(GradientOverlay(gradient=gradient),)))
+    shown = composite_document(doc)[10, 8:17, 0].astype(int)
+    on_path = gradient.paint(Box(0, 0, 24, 20), (2.9, 1.0, 19.0, 18.0))[10, 8:17, 0].astype(int)
+    on_pixels = gradient.paint(Box(0, 0, 24, 20), (2.0, 1.0, 20.0, 18.0))[10, 8:17, 0]
+    assert np.abs(shown - on_path).max() <= 1
+    assert np.abs(shown - on_pixels.astype(int)).max() >= 4

@@ -121,6 +121,17 @@ class VectorMask:
         shift = np.array(self.offset, np.float64)
         return [s.knots + shift for s in self.subpaths]
 
+    def extent(self) -> Optional[tuple[float, float, float, float]]:
+        """The box (x, y, width, height, in fractions of a pixel) of the path's curves at
+        their current place, as stored (not stretched by Align Edges); None without any."""
+        points = [flatten(k, s.closed) for s, k in zip(self.subpaths, self.moved_knots())
+                  if len(k) > 1]
+        if not points:
+            return None
+        points = np.concatenate(points)
+        (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
+        return float(x0), float(y0), float(x1 - x0), float(y1 - y0)
+
     def bounds(self) -> Box:
         """The canvas box around the path's knots and handles (the curves lie inside it)."""
         points = [k.reshape(-1, 2) for k in self.moved_knots() if len(k)]
