@@ -43,8 +43,9 @@ keeps a drag from splitting the stack (`_split_top_level`): such documents are r
 rows, exactly.
 The rest of Advanced Blending (`layers.BLENDING_OPTIONS`): Blend Interior Effects as Group and
 Transparency Shapes Layer change how a style is laid over a layer (`layer_effects.styled_layers`);
-a clipping base's overlays, satins and inner glows lie over its clipped layers, as Photoshop
-draws them (`_interior_split`, `_interior_onto`); Blend Clipped Layers as Group off draws the
+a clipping base's overlays, satins and inner glows, its shape's stroke and its inside Stroke
+effects lie over its clipped layers, as Photoshop draws them (`_interior_split`,
+`_interior_onto`); Blend Clipped Layers as Group off draws the
 clipped layers each with its own mode onto the backdrop (`_draw_clipped_apart`); a mask that
 hides the effects is applied after them (`_effect_masks`, `_hidden_styled_images`).
 Fill layers (Solid Color, Gradient) are drawn as a layer of what they paint, its alpha
@@ -429,8 +430,9 @@ def _padded_stroke(layer: FillLayer, at: Box, box: Box, inside) -> Optional[tupl
     padded = np.zeros((box.h, box.w), np.float32)
     padded[inside] = cover
     if area is not None:
-        area, padded_area = np.zeros((box.h, box.w), np.float32), area
-        area[inside] = padded_area
+        placed = np.zeros((box.h, box.w), np.float32)
+        placed[inside] = area
+        area = placed
     return stroke, padded, area
 
 
@@ -1083,6 +1085,7 @@ _INTERIOR_KINDS = ("pattern_overlays", "gradient_overlays", "color_overlays", "s
 # Per base layer: (its style, its shape's stroke, a stand-in drawn without what lies over
 # its clipped layers, its other effects, those effects alone).
 _split_cache: "weakref.WeakKeyDictionary[Layer, tuple]" = weakref.WeakKeyDictionary()
+_NO_EFFECTS = layer_effects.LayerEffects()  # (a base with a shape's stroke and no style)
 
 
 def _strokes_over(effects: "layer_effects.LayerEffects") -> tuple:
@@ -1108,7 +1111,7 @@ def _interior_split(base: Node) -> Optional[tuple[Layer, "layer_effects.LayerEff
     stroke = base.stroke if isinstance(base, FillLayer) and base.stroke_coverage() is not None \
         else None
     styled = base.draws_style()
-    effects = base.effects if styled else layer_effects.LayerEffects()
+    effects = base.effects if styled else _NO_EFFECTS
     over = _strokes_over(effects)
     if stroke is None and not over and not any(
             e.enabled for kind in _INTERIOR_KINDS for e in getattr(effects, kind)):
