@@ -43,8 +43,9 @@ keeps a drag from splitting the stack (`_split_top_level`): such documents are r
 rows, exactly.
 The rest of Advanced Blending (`layers.BLENDING_OPTIONS`): Blend Interior Effects as Group and
 Transparency Shapes Layer change how a style is laid over a layer (`layer_effects.styled_layers`);
-a clipping base's overlays, satins and inner glows lie over its clipped layers, as Photoshop
-draws them (`_interior_split`, `_interior_onto`); Blend Clipped Layers as Group off draws the
+a clipping base's overlays, satins and inner glows, its shape's stroke and its inside Stroke
+effects lie over its clipped layers, as Photoshop draws them (`_interior_split`,
+`_interior_onto`); Blend Clipped Layers as Group off draws the
 clipped layers each with its own mode onto the backdrop (`_draw_clipped_apart`); a mask that
 hides the effects is applied after them (`_effect_masks`, `_hidden_styled_images`).
 Fill layers (Solid Color, Gradient) are drawn as a layer of what they paint, its alpha
@@ -387,25 +388,52 @@ def _styled_images(layer: Layer, buffer_box: Box, fill: int,
         padded = np.zeros((box.h, box.w, 4), np.float32)
         inside = np.s_[margin:margin + at.h, margin:margin + at.w]
         padded[inside] = to_float(pixels)
-        shape = None
+        shape = vector = None
         if isinstance(layer, FillLayer):  # its effects follow its masks, not its gradient
             shape = np.zeros((box.h, box.w), np.float32)
             mask = layer.active_mask()
             shape[inside] = 1.0 if mask is None else mask.coverage(at) * np.float32(1 / 255)
             if layer.stroke is not None:  # its vector stroke is part of its shape
                 shape[inside] *= np.float32(layer.stroke.fill)
-                outline = layer.stroke_coverage()
-                if outline is not None:
+                vector = _padded_stroke(layer, at, box, inside)
+                if vector is not None:  # (laid over its overlays: not in its pixels)
                     user = layer.user_mask()
-                    cover = outline.coverage(at) * np.float32(layer.stroke.opacity / 100 / 255)
-                    if user is not None:
-                        cover *= user.coverage(at) * np.float32(1 / 255)
-                    shape[inside] = cover + shape[inside] * (1 - cover)
+                    padded[inside] = to_float(layer.content(at, mask, user, stroked=False))
+                    cover = vector[1] * np.float32(layer.stroke.opacity / 100)
+                    shape = cover + shape * (1 - cover)
         kept[1][fill] = layer_effects.styled_layers(padded, layer.effects, fill / 255.0,
                                                     shape, (box.x, box.y), canvas,
                                                     layer.blend_interior,
-                                                    _interior_shape(layer, box, at))
+                                                    _interior_shape(layer, box, at), vector,
+                                                    _path_box(layer))
     return kept[1][fill], box
+
+
+def _path_box(layer: Layer) -> Optional[tuple]:
+    """The box a shape layer's Gradient Overlay is laid out on: its path's, in fractions of
+    a pixel, as stored (psd-tools' effects/shape-fx2.psd: a pentagon from 0.92 to 29.61,
+    drawn from 1 to 30 under Align Edges, has its overlay laid out from 0.92 to 29.61:
+    3.6 levels off inside laid out on its pixels, 0.1 so); None for other layers."""
+    vector = layer.vector_mask if isinstance(layer, FillLayer) else None
+    if vector is None or not vector.enabled:
+        return None
+    return vector.extent()
+
+
+def _padded_stroke(layer: FillLayer, at: Box, box: Box, inside) -> Optional[tuple]:
+    """A shape layer's `stroke_over` over its box `at`, padded to canvas box `box` (`at` at
+    `inside` in it) for `styled_layers`; None when it draws no stroke."""
+    made = layer.stroke_over(at, layer.active_mask(), layer.user_mask())
+    if made is None:
+        return None
+    stroke, cover, area = made
+    padded = np.zeros((box.h, box.w), np.float32)
+    padded[inside] = cover
+    if area is not None:
+        placed = np.zeros((box.h, box.w), np.float32)
+        placed[inside] = area
+        area = placed
+    return stroke, padded, area
 
 
 def _interior_shape(node: Node, box: Box, at: Box) -> Optional[np.ndarray]:
@@ -492,7 +520,8 @@ def _hidden_styled_images(layer: Layer, buffer_box: Box, fill: int, region: Opti
                 padded[inside][..., 3] *= source.coverage(at) * np.float32(1 / 255)
         images = layer_effects.styled_layers(padded, effects, fill / 255.0, shape,
                                              (box.x, box.y), canvas, layer.blend_interior,
-                                             _interior_shape(layer, box, at))
+                                             _interior_shape(layer, box, at), None,
+                                             _path_box(layer))
         cover = hiding.coverage(box) * np.float32(1 / 255)
         for image, _ in images:
             image[..., 3] *= cover
@@ -1053,32 +1082,56 @@ def _draw_clipped_apart(painter: _Painter, base: Node, clipped: Sequence[Node],
 # Layers as Group off). Its inner shadows and bevels stay under them (not measured).
 _INTERIOR_KINDS = ("pattern_overlays", "gradient_overlays", "color_overlays", "satins",
                    "inner_glows")
-# Per base layer: (its style, a stand-in drawn without those effects, its other effects,
-# those effects alone).
+# Per base layer: (its style, its shape's stroke, a stand-in drawn without what lies over
+# its clipped layers, its other effects, those effects alone).
 _split_cache: "weakref.WeakKeyDictionary[Layer, tuple]" = weakref.WeakKeyDictionary()
+_NO_EFFECTS = layer_effects.LayerEffects()  # (a base with a shape's stroke and no style)
+
+
+def _strokes_over(effects: "layer_effects.LayerEffects") -> tuple:
+    """A clipping base's Stroke effects that lie over its clipped layers, as its overlays
+    do (psd-tools' effects/stroke-composite.psd): those inside or centred on its edge, in
+    Normal (one in its own mode, or outside the shape, stays with the base); none when a
+    Stroke Emboss lights the first stroke (it is drawn with the base)."""
+    if any(b.enabled and b.style == "stroke_emboss" for b in effects.bevels):
+        return ()
+    return tuple(s for s in effects.strokes
+                 if s.enabled and s.position != "outside" and s.blend_mode == "normal")
 
 
 def _interior_split(base: Node) -> Optional[tuple[Layer, "layer_effects.LayerEffects"]]:
-    """For a styled layer that is a clipping base with overlays, satins or inner glows:
-    (a stand-in for it drawn without them, a style of them alone); None otherwise. The
-    stand-in is kept per base (its images are then kept as the base's are) and takes the
-    base's state at each call."""
-    if not isinstance(base, Layer) or not base.draws_style():
+    """For a layer that is a clipping base drawing something over its clipped layers
+    (overlays, satins, inner glows, inside Strokes `_strokes_over`, a shape layer's own
+    stroke: Photoshop's order): (a stand-in for it drawn without them, a style of the
+    effects alone, which `_interior_onto` lays over with the shape's stroke); None
+    otherwise. The stand-in is kept per base (its images are then kept as the base's are)
+    and takes the base's state at each call."""
+    if not isinstance(base, Layer):
         return None
-    effects = base.effects
-    if not any(e.enabled for kind in _INTERIOR_KINDS for e in getattr(effects, kind)):
+    stroke = base.stroke if isinstance(base, FillLayer) and base.stroke_coverage() is not None \
+        else None
+    styled = base.draws_style()
+    effects = base.effects if styled else _NO_EFFECTS
+    over = _strokes_over(effects)
+    if stroke is None and not over and not any(
+            e.enabled for kind in _INTERIOR_KINDS for e in getattr(effects, kind)):
         return None
     kept = _split_cache.get(base)
-    if kept is None or kept[0] is not effects:
+    if kept is None or kept[0] is not effects or kept[1] != stroke:
         from dataclasses import replace
 
-        others = ("drop_shadows", "strokes", "outer_glows", "inner_shadows", "bevels")
-        kept = (effects, copy.copy(base), replace(effects, **{k: () for k in _INTERIOR_KINDS}),
-                replace(effects, **{k: () for k in others}))
+        others = ("drop_shadows", "outer_glows", "inner_shadows", "bevels")
+        kept = (effects, stroke, copy.copy(base),
+                replace(effects, strokes=tuple(s for s in effects.strokes if s not in over),
+                        **{k: () for k in _INTERIOR_KINDS}),
+                replace(effects, strokes=over, **{k: () for k in others}))
         _split_cache[base] = kept
-    _, stand_in, rest, alone = kept
+    _, _, stand_in, rest, alone = kept
     stand_in.__dict__.update(base.__dict__)
-    stand_in.effects = rest
+    if styled:
+        stand_in.effects = rest
+    if stroke is not None:  # (drawn by `_interior_onto`)
+        stand_in.stroke = stroke.replace(enabled=False)
     return stand_in, alone
 
 
@@ -1088,7 +1141,8 @@ def _interior_window(base: Layer, canvas: Box, effects, box: Box) -> Box:
     whole box; all of that box for a gradient or pattern overlay (laid out on the shape's
     bounds)."""
     whole = _interior_box(base, canvas, effects)
-    if effects.gradient_overlays or effects.pattern_overlays:
+    if effects.gradient_overlays or effects.pattern_overlays \
+            or any(s.fill_type != "color" for s in effects.strokes):
         return whole
     return box.expand(effects.reach()).intersect(whole)
 
@@ -1105,7 +1159,8 @@ def _interior_box(base: Layer, canvas: Box, effects) -> Box:
 def _interior_onto(buffer: PixelBuffer, box: Box, base: Layer, effects,
                    inside: Optional[Box] = None, opacity: int = 255,
                    canvas: bool = False) -> None:
-    """A clipping base's overlays, satins and inner glows (`effects`, `_interior_split`)
+    """A clipping base's overlays, satins, inner glows and inside strokes (`effects`,
+    `_interior_split`), then its shape's stroke, then its Stroke effects,
     over what `buffer` holds inside canvas box `box`, within the base's own shape S, each at
     full strength (over a faded Fill it adds coverage; with Blend Interior Effects as Group
     the Fill fades them too), as `styled_layers` lays them over a layer (its
@@ -1120,8 +1175,9 @@ def _interior_onto(buffer: PixelBuffer, box: Box, base: Layer, effects,
         effects = replace(effects, **{k: tuple(replace(e, opacity=e.opacity * fill / 255.0)
                                                for e in getattr(effects, k))
                                       for k in _INTERIOR_KINDS})
+    own = _clip_shape(base, box, buffer.precise, faded=False)  # (what strokes follow)
     if base.transparency_shapes:
-        shape = _clip_shape(base, box, buffer.precise, faded=False)
+        shape = own
     else:  # (Transparency Shapes Layer off: over the base's whole box)
         shape = np.ones((box.h, box.w, 1), np.float32)
     held = np.zeros((box.h, box.w, 4), np.float32)  # (beyond the buffer: made, not drawn)
@@ -1130,8 +1186,14 @@ def _interior_onto(buffer: PixelBuffer, box: Box, base: Layer, effects,
     rgba = unpremultiply(held)
     if canvas:
         rgba[..., 3:4] *= shape
-    made = layer_effects.styled_layers(rgba, effects, 1.0, shape[..., 0], (box.x, box.y),
-                                       _document_canvas(base), False, shape[..., 0])[0][0]
+    vector = None
+    if isinstance(base, FillLayer):  # its shape's stroke, faded by its Fill as its pixels
+        vector = base.stroke_over(box, base.active_mask(), base.user_mask())
+        if vector is not None and fill < 255:
+            vector = (vector[0].replace(opacity=vector[0].opacity * fill / 255),) + vector[1:]
+    made = layer_effects.styled_layers(rgba, effects, 1.0, own[..., 0], (box.x, box.y),
+                                       _document_canvas(base), False, shape[..., 0],
+                                       vector, _path_box(base))[0][0]
     after = np.concatenate([made[..., :3] * made[..., 3:4], made[..., 3:4]], axis=-1)
     if canvas:
         after += (1.0 - shape) * held
