@@ -32,7 +32,7 @@ from .dabs import dab_mask
 from .document import Document
 from .edit_ops import placed
 from .layers import Layer
-from .retouch import RetouchStroke, write_rgb
+from .retouch import RetouchStroke
 
 MARGIN = 2  # the blur's reach, pixels: the binomial's half-width
 SHARPEN_GAIN = 0.5
@@ -58,17 +58,18 @@ def _binomial(a: np.ndarray, axis: int) -> np.ndarray:
 
 
 def soft_colours(window: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The alpha-weighted Gaussian colour of each pixel of straight RGBA `window` but its
-    MARGIN-wide border, and where that is defined (some opaque pixel is near)."""
-    w = window.astype(np.float32)
-    alpha = w[..., 3] * np.float32(1 / 255)
-    w[..., :3] *= alpha[..., None]
-    w[..., 3] = alpha
-    blurred = _binomial(_binomial(w, 0), 1)
-    weight = blurred[..., 3]
-    defined = weight > 1e-6
-    colour = blurred[..., :3] / np.where(defined, weight, 1.0)[..., None]
-    return colour, defined
+    """The alpha-weighted Gaussian colour (3, h, w: one plane per channel, float 0..255) of
+    each pixel of straight RGBA `window` but its MARGIN-wide border, and where that is
+    defined (some pixel near it is not transparent)."""
+    # Planes, not interleaved channels: numpy runs several times faster on them.
+    planes = np.empty((4,) + window.shape[:2], np.float32)
+    np.multiply(window[..., 3], np.float32(1 / 255), out=planes[3])
+    for c in range(3):
+        np.multiply(window[..., c], planes[3], out=planes[c])
+    blurred = _binomial(_binomial(planes, 1), 2)
+    defined = blurred[3] > 1e-6
+    blurred[:3] /= np.where(defined, blurred[3], np.float32(1.0))
+    return blurred[:3], defined
 
 
 class FocusStroke(RetouchStroke):
@@ -87,11 +88,16 @@ class FocusStroke(RetouchStroke):
                     local.h + 2 * MARGIN)
         window = placed(layer.pixels, Box(0, 0, layer.width, layer.height), grown)
         soft, defined = soft_colours(window)
-        now = window[MARGIN:-MARGIN, MARGIN:-MARGIN, :3].astype(np.float32)
         amount = weight * np.float32(self.strength * (SHARPEN_GAIN if self.sharpen else 1.0))
-        amount = np.where(defined, amount, 0.0).astype(np.float32)[..., None]
-        change = (now - soft) if self.sharpen else (soft - now)
-        write_rgb(view, now + change * amount)
+        amount = np.where(defined, amount, np.float32(0.0))
+        inner = window[MARGIN:-MARGIN, MARGIN:-MARGIN]
+        for c in range(3):
+            now = inner[..., c].astype(np.float32)
+            change = (now - soft[c]) if self.sharpen else (soft[c] - now)
+            change *= amount
+            change += now
+            np.clip(change, 0.0, 255.0, out=change)
+            view[..., c] = np.rint(change).astype(np.uint8)
 
 
 class SmudgeStroke(RetouchStroke):
@@ -107,7 +113,7 @@ class SmudgeStroke(RetouchStroke):
         # Every dab's box is x0, y0 whole and the same size: one mask serves them all.
         self._mask, shape = dab_mask(r, r, self.size, self.hardness)
         self._n = (shape.w, shape.h)
-        self.carried: Optional[np.ndarray] = None   # premultiplied RGBA float, 0..1
+        self.carried: Optional[np.ndarray] = None   # `_under`'s planes
         self._box = Box(0, 0, 0, 0)                   # the dab being laid down
 
     def dab(self, x: float, y: float) -> None:
@@ -124,21 +130,32 @@ class SmudgeStroke(RetouchStroke):
         self.apply_dab(self._mask, box)
 
     def _under(self, box: Box) -> np.ndarray:
-        """Premultiplied RGBA (0..1) lying under layer-local `box` now."""
+        """What lies under layer-local `box` now: premultiplied planes (4, h, w), colours
+        0..255 times alpha 0..1 (planes: numpy runs several times faster on them)."""
         layer = self.layer
         if self.sample is not None:
             rgba = self.sample.region(box.translate(layer.x, layer.y))
         else:
             rgba = placed(layer.pixels, Box(0, 0, layer.width, layer.height), box)
-        out = rgba.astype(np.float32) * np.float32(1 / 255)
-        out[..., :3] *= out[..., 3:]
-        return out
+        planes = np.empty((4,) + rgba.shape[:2], np.float32)
+        np.multiply(rgba[..., 3], np.float32(1 / 255), out=planes[3])
+        for c in range(3):
+            np.multiply(rgba[..., c], planes[3], out=planes[c])
+        return planes
 
     def paint(self, view: np.ndarray, local: Box, weight: np.ndarray) -> None:
-        carried = self.carried[local.translate(-self._box.x, -self._box.y).slices()]
-        alpha = carried[..., 3]
-        colour = carried[..., :3] * np.float32(255) / np.where(alpha > 0, alpha, 1.0)[..., None]
-        now = self.layer.pixels[local.slices()][..., :3].astype(np.float32)
+        inside = (slice(None),) + local.translate(-self._box.x, -self._box.y).slices()
+        carried = self.carried[inside]
+        alpha = carried[3]
         # Where the carried colour is transparent there is nothing to lay down.
-        amount = (weight * alpha)[..., None]
-        write_rgb(view, now + (colour - now) * amount)
+        amount = weight * alpha
+        unpremultiply = 1.0 / np.where(alpha > 0, alpha, np.float32(1.0))
+        now = self.layer.pixels[local.slices()]
+        for c in range(3):
+            base = now[..., c].astype(np.float32)
+            out = carried[c] * unpremultiply
+            out -= base
+            out *= amount
+            out += base
+            np.clip(out, 0.0, 255.0, out=out)
+            view[..., c] = np.rint(out).astype(np.uint8)
