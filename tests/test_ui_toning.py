@@ -306,3 +306,26 @@ def test_o_and_r_take_the_groups_and_shift_cycles_them(qtbot, tmp_path, monkeypa
     assert w.tool_actions["blur"].shortcut().toString() == "R"
     assert w.actions["cycle_dodge"].shortcut().toString() == "Shift+O"
     assert w.actions["cycle_blur"].shortcut().toString() == "Shift+R"
+
+
+def test_smudge_sample_all_layers_picks_up_what_the_canvas_shows(qtbot, tmp_path, monkeypatch):
+    w = window_with(qtbot, tmp_path, monkeypatch, halves())
+    doc = w.doc
+    veil = np.full((64, 96, 4), 255, np.uint8)
+    veil[..., 3] = 128   # a half-transparent white layer over the red and blue halves
+    top = doc.add_image(veil.copy(), "Veil", 0, 0)
+    doc.set_active(top)
+    w.canvas.setFocus()
+    tool = take(w, qtbot, Qt.Key.Key_R, shifts=2, strength=80)
+    assert tool.id == "smudge" and not tool.sample_all
+    a, b = (30.5, 32.5), (70.5, 32.5)
+    image_drag(qtbot, w.canvas, [a, b])   # the veil alone is all one colour: nothing moves
+    assert np.array_equal(top.pixels, veil)
+    box = tool.options().findChild(QCheckBox, "smudge_sample_all")
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=box.rect().center())
+    assert tool.sample_all
+    image_drag(qtbot, w.canvas, [a, b])
+    assert doc.history.undo_name() == "Smudge"
+    carried = top.pixels[31:34, 52:62].astype(int)
+    assert carried[..., 1].mean() < 200 and (carried[..., 0] - carried[..., 2]).mean() > 30
+    assert np.array_equal(top.pixels[..., 3], veil[..., 3])

@@ -10,8 +10,9 @@ dabs of a stroke overlap a pixel), by the dab's coverage times Strength.
 Smudge is the classic model (GIMP's gimpsmudge.c): the stroke carries a buffer of colour
 the size of the dab, picked up under the first dab; at every later dab the buffer becomes
 Strength parts of itself and (1 - Strength) parts of what lies under the dab (the layer,
-or what the canvas showed at the stroke's start with Sample All Layers), and is laid down
-by the dab's coverage. So at 100 % the first colour is dragged along for ever, at low
+or with Sample All Layers what the canvas showed at the stroke's start with the stroke's
+own dabs laid onto it: an approximation of the canvas as it changes), and is laid down
+by the dab's coverage (dabs 5 % of the diameter apart). So at 100 % the first colour is dragged along for ever, at low
 Strength it soon fades into what the stroke passes over. Dabs land on whole pixels, so
 the buffer moves with the pointer without resampling.
 
@@ -150,12 +151,28 @@ class SmudgeStroke(RetouchStroke):
         # Where the carried colour is transparent there is nothing to lay down.
         amount = weight * alpha
         unpremultiply = 1.0 / np.where(alpha > 0, alpha, np.float32(1.0))
-        now = self.layer.pixels[local.slices()]
+        self._lay(view, self.layer.pixels[local.slices()], carried, amount, unpremultiply)
+        if self.sample is not None:
+            # What the canvas showed takes the dab too, so that the stroke goes on picking
+            # up its own trail, as it does on the layer alone (else the colour would fade
+            # within a few pixels).
+            snap, layer = self.sample, self.layer
+            at = local.translate(layer.x, layer.y).intersect(snap.box)   # canvas
+            if not at.is_empty():
+                part = at.translate(-layer.x - local.x, -layer.y - local.y).slices()
+                shown = snap.pixels[at.translate(-snap.box.x, -snap.box.y).slices()]
+                self._lay(shown, shown, carried[(slice(None),) + part], amount[part],
+                          unpremultiply[part])
+
+    @staticmethod
+    def _lay(out: np.ndarray, now: np.ndarray, carried: np.ndarray, amount: np.ndarray,
+             unpremultiply: np.ndarray) -> None:
+        """`out`'s colours: `now`'s moved towards the carried colour by `amount`."""
         for c in range(3):
             base = now[..., c].astype(np.float32)
-            out = carried[c] * unpremultiply
-            out -= base
-            out *= amount
-            out += base
-            np.clip(out, 0.0, 255.0, out=out)
-            view[..., c] = np.rint(out).astype(np.uint8)
+            mixed = carried[c] * unpremultiply
+            mixed -= base
+            mixed *= amount
+            mixed += base
+            np.clip(mixed, 0.0, 255.0, out=mixed)
+            out[..., c] = np.rint(mixed).astype(np.uint8)
