@@ -55,6 +55,29 @@ def paint_dab(view: np.ndarray, mask: np.ndarray, color: tuple[int, int, int], o
     view[..., 3] = np.clip(np.rint(out_a * 255.0), 0, 255).astype(np.uint8)
 
 
+def slider_pair(row: QHBoxLayout, label: str, lo: int, hi: int, value: int, suffix: str,
+                on_change) -> QSpinBox:
+    """A labelled slider and spin box kept in step, added to the options bar's `row`; the
+    spin box (its value is the setting's)."""
+    row.addWidget(QLabel(label))
+    slider = QSlider(Qt.Orientation.Horizontal)
+    slider.setRange(lo, hi)
+    slider.setFixedWidth(110)
+    spin = QSpinBox()
+    spin.setRange(lo, hi)
+    spin.setSuffix(suffix)
+    spin.setFixedWidth(74)
+    slider.setValue(value)
+    spin.setValue(value)
+    slider.valueChanged.connect(spin.setValue)
+    spin.valueChanged.connect(slider.setValue)
+    spin.valueChanged.connect(on_change)
+    row.addWidget(slider)
+    row.addWidget(spin)
+    row.addSpacing(10)
+    return spin
+
+
 class StrokePath:
     """Where the dabs of a stroke fall: every quarter diameter along the pointer's path (as
     in Photoshop), carrying the distance walked since the last dab from one move to the next."""
@@ -131,12 +154,14 @@ class BrushTool(Tool):
     erase = False
     history_name = "Brush Tool"
     sliders = ("size", "hardness", "opacity")  # the options bar's, in this order
+    default_hardness = 0.8
 
     def __init__(self, window):
         super().__init__(window)
         settings = window.settings
         self.size = settings.value(f"tools/{self.id}/size", 30, int)
-        self.hardness = settings.value(f"tools/{self.id}/hardness", 0.8, float)
+        self.hardness = settings.value(f"tools/{self.id}/hardness",
+                                       self.default_hardness, float)
         self.opacity = settings.value(f"tools/{self.id}/opacity", 1.0, float)
         self._edit = None
         self._layer = None
@@ -315,29 +340,12 @@ class BrushTool(Tool):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(6)
 
-        def slider_pair(label: str, lo: int, hi: int, value: int, suffix: str, on_change):
-            row.addWidget(QLabel(label))
-            slider = QSlider(Qt.Orientation.Horizontal)
-            slider.setRange(lo, hi)
-            slider.setFixedWidth(110)
-            spin = QSpinBox()
-            spin.setRange(lo, hi)
-            spin.setSuffix(suffix)
-            spin.setFixedWidth(74)
-            slider.setValue(value)
-            spin.setValue(value)
-            slider.valueChanged.connect(spin.setValue)
-            spin.valueChanged.connect(slider.setValue)
-            spin.valueChanged.connect(on_change)
-            row.addWidget(slider)
-            row.addWidget(spin)
-            row.addSpacing(10)
-            return spin
-
-        pairs = {"size": lambda: slider_pair("Size", 1, MAX_SIZE, self.size, " px", self.set_size),
-                 "hardness": lambda: slider_pair("Hardness", 0, 100, round(self.hardness * 100),
-                                                 " %", lambda v: self.set_hardness(v / 100)),
-                 "opacity": lambda: slider_pair("Opacity", 1, 100, round(self.opacity * 100),
+        pairs = {"size": lambda: slider_pair(row, "Size", 1, MAX_SIZE, self.size, " px",
+                                             self.set_size),
+                 "hardness": lambda: slider_pair(row, "Hardness", 0, 100,
+                                                 round(self.hardness * 100), " %",
+                                                 lambda v: self.set_hardness(v / 100)),
+                 "opacity": lambda: slider_pair(row, "Opacity", 1, 100, round(self.opacity * 100),
                                                 " %", lambda v: self.set_opacity(v / 100))}
         for key in self.sliders:
             self._controls[key] = pairs[key]()
