@@ -18,7 +18,7 @@ import numpy as np
 from engine.box import Box
 
 from .document import Document
-from .edit_ops import placed, selection_region
+from .edit_ops import placed
 from .errors import DocumentError
 from .layers import Layer
 from .render import composite_document
@@ -65,20 +65,6 @@ def snapshot(doc: Document, layer: Layer, all_layers: bool) -> Snapshot:
     if all_layers:
         return Snapshot(composite_document(doc), doc.canvas)
     return Snapshot(layer.pixels.copy(), layer.bounds())
-
-
-class SelectionCoverage:
-    """The selection's coverage (0..1) for any canvas box; 1 everywhere without one.
-    Taken once when a stroke starts (finding a painted mask's bounds scans the canvas)."""
-
-    def __init__(self, doc: Document) -> None:
-        self._region = selection_region(doc)
-
-    def of(self, box: Box) -> Optional[np.ndarray]:
-        """The coverage inside `box`, or None when nothing is selected (all of it may change)."""
-        if self._region is None:
-            return None
-        return placed(self._region[1], self._region[0], box)
 
 
 def clone_dab(view: np.ndarray, source: np.ndarray, mask: np.ndarray, opacity: float) -> None:

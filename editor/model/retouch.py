@@ -12,10 +12,10 @@ import numpy as np
 
 from engine.box import Box
 
-from .clone import SelectionCoverage
 from .commands import PixelEdit
 from .dabs import dab_mask
 from .document import Document
+from .edit_ops import SelectionCoverage
 from .layers import Layer
 
 

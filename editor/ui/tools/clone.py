@@ -16,7 +16,8 @@ from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel
 
-from editor.model.clone import NO_SOURCE, CloneSource, SelectionCoverage, clone_dab, snapshot
+from editor.model.clone import NO_SOURCE, CloneSource, clone_dab, snapshot
+from editor.model.edit_ops import SelectionCoverage
 from editor.model.dabs import dab_mask
 from editor.model.errors import DocumentError
 
@@ -32,6 +33,8 @@ class CloneStampTool(BrushTool):
     icon = "tool-clone"
     tip = "Alt+click where to copy from, then paint the copy ([ and ] change the size)"
     history_name = "Clone Stamp"
+    verb = "clone"
+    sliders = ("size", "hardness", "opacity")  # (each dab laid at the opacity: no Flow)
 
     def __init__(self, window):
         super().__init__(window)
@@ -41,7 +44,6 @@ class CloneStampTool(BrushTool):
         self.source = CloneSource()
         self._source_doc = None        # the document the source point was set on
         self._snapshot = None          # what the running stroke copies from
-        self._selection: Optional[SelectionCoverage] = None
         self._offset = (0, 0)
         self._cross: Optional[QRectF] = None
         self._option_widgets: dict = {}
@@ -69,16 +71,8 @@ class CloneStampTool(BrushTool):
             x, y = self.source.point
             self.window.status(f"Clone source set at {x}, {y}: paint to copy from it.")
             return
-        if doc.mask_targeted and doc.active is not None and doc.active.mask is not None:
-            self.window.status("The Clone Stamp paints on a layer's pixels: click the layer "
-                               "thumbnail to target them.")
-            return
-        layer = doc.active_layer
+        layer = self.pixel_target(doc)
         if layer is None:
-            self.window.status("Select a pixel layer to clone on.")
-            return
-        if not layer.is_shown():
-            self.window.status(f"Layer '{layer.name}' is hidden: show it to clone on it.")
             return
         if self._source_doc is not doc:
             self.window.status(NO_SOURCE)

@@ -48,16 +48,8 @@ class RetouchTool(BrushTool):
     def press(self, canvas, ev) -> None:
         doc = canvas.doc
         w = self.window
-        if doc.mask_targeted and doc.active is not None and doc.active.mask is not None:
-            w.status(f"The {self.label} works on a layer's pixels: click the layer "
-                     "thumbnail to target them.")
-            return
-        layer = doc.active_layer
+        layer = self.pixel_target(doc)
         if layer is None:
-            w.status(f"Select a pixel layer to {self.verb}.")
-            return
-        if not layer.is_shown():
-            w.status(f"Layer '{layer.name}' is hidden: show it to {self.verb} on it.")
             return
         try:
             # Its own bounds: colours change, alpha does not, so the layer never grows.
