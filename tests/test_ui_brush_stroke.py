@@ -6,30 +6,20 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor
 
 from editor.model import LayerMask
 from editor.model.commands import SetSelectionMask
-from editor.ui.qimage import rgba_to_qimage
 from engine.box import Box
-from ui_helpers import image_drag, make_window
+from ui_helpers import image_drag, pasted_window
 
 
 @pytest.fixture
 def grey(qtbot, tmp_path, monkeypatch):
     """A window showing a flat grey 160x120 picture, pasted as a user would."""
-    w = make_window(qtbot, tmp_path, monkeypatch)
     pixels = np.full((120, 160, 4), 128, np.uint8)
     pixels[..., 3] = 255
-    QGuiApplication.clipboard().setImage(rgba_to_qimage(pixels))
-    w.actions["paste"].trigger()
-    qtbot.waitUntil(lambda: w.doc is not None and len(list(w.doc.layers())) == 1)
-    w.canvas.set_zoom(2.0)
-    w.activateWindow()  # the tools' letters are the window's shortcuts
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
-    w.canvas.setFocus()
-    return w
+    return pasted_window(qtbot, tmp_path, monkeypatch, pixels, 2.0)
 
 
 def select_box(w, qtbot) -> None:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox
 
 from editor.ui.qimage import rgba_to_qimage
 from engine.box import Box
-from ui_helpers import image_drag, image_pos, make_window, photo
+from ui_helpers import image_drag, image_pos, make_window, pasted_window, photo
 
 MAGENTA = (255, 0, 255)
 
@@ -39,17 +39,10 @@ def distance_to_segment(shape, a, b) -> np.ndarray:
 def spotted(qtbot, tmp_path, monkeypatch):
     """A window showing the texture with a magenta spot (an 8 x 6 blotch), pasted as a
     user would: (window, the clean texture, the spotted pixels)."""
-    w = make_window(qtbot, tmp_path, monkeypatch)
     clean = texture()
     spotted = clean.copy()
     spotted[57:63, 76:84, :3] = MAGENTA
-    QGuiApplication.clipboard().setImage(rgba_to_qimage(spotted))
-    w.actions["paste"].trigger()
-    qtbot.waitUntil(lambda: w.doc is not None and len(list(w.doc.layers())) == 1)
-    w.canvas.set_zoom(2.0)
-    w.activateWindow()  # the tools' letters are the window's shortcuts
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
-    w.canvas.setFocus()
+    w = pasted_window(qtbot, tmp_path, monkeypatch, spotted, 2.0)
     return w, clean, spotted
 
 

@@ -6,13 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QSpinBox
+from PySide6.QtWidgets import QCheckBox, QComboBox, QSpinBox
 
-from editor.ui.qimage import rgba_to_qimage
 from engine.box import Box
 from test_ui_retouch import distance_to_segment
-from ui_helpers import image_drag, make_window, photo
+from ui_helpers import image_drag, pasted_window, photo
 
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 LUMA = np.array([0.299, 0.587, 0.114])
@@ -26,15 +24,7 @@ def opaque(rgb: np.ndarray) -> np.ndarray:
 
 def window_with(qtbot, tmp_path, monkeypatch, pixels: np.ndarray):
     """A window showing `pixels` (pasted, as a user would) at 400 %, the canvas focused."""
-    w = make_window(qtbot, tmp_path, monkeypatch)
-    QGuiApplication.clipboard().setImage(rgba_to_qimage(pixels))
-    w.actions["paste"].trigger()
-    qtbot.waitUntil(lambda: w.doc is not None and len(list(w.doc.layers())) == 1)
-    w.canvas.set_zoom(4.0)
-    w.activateWindow()  # the tools' letters are the window's shortcuts
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
-    w.canvas.setFocus()
-    return w
+    return pasted_window(qtbot, tmp_path, monkeypatch, pixels, 4.0)
 
 
 def take(w, qtbot, key, shifts=0, size=SIZE, strength=None):
