@@ -64,13 +64,13 @@ class StrokeCover:
 class BrushStroke:
     """One stroke of round dabs of `size` and `hardness` through `edit` (a `PixelEdit` of a
     layer's pixels or a `LayerMaskEdit`, begun by the caller, who also ends it), whose
-    array starts at canvas point `origin`. `lay(view, before, cover)` lays the stroke on
-    `view` (the edited array inside a box) from `before` (the same pixels before the
-    stroke) through `cover` (its coverage there, the selection applied)."""
+    array starts at canvas point `origin`. `lay(view, before, cover, at)` lays the stroke
+    on `view` (the edited array inside canvas box `at`) from `before` (the same pixels
+    before the stroke) through `cover` (its coverage there, the selection applied)."""
 
     def __init__(self, doc, edit: PixelEdit, origin: tuple[int, int], size: float,
                  hardness: float, flow: float,
-                 lay: Callable[[np.ndarray, np.ndarray, np.ndarray], None]):
+                 lay: Callable[[np.ndarray, np.ndarray, np.ndarray, Box], None]):
         self.doc, self.edit, self.origin = doc, edit, origin
         self.size, self.hardness = size, hardness
         self.selection = SelectionCoverage(doc)
@@ -96,26 +96,33 @@ class BrushStroke:
         inside = self.selection.of(union.translate(ox, oy))
         if inside is not None:
             cover = cover * inside
-        edit = self.edit
+        edit, at = self.edit, union.translate(ox, oy)
         return edit.apply(self.doc, union,
-                          lambda view: self.lay(view, edit.original(union), cover))
+                          lambda view: self.lay(view, edit.original(union), cover, at))
 
 
 def pixel_layer(color: tuple[int, int, int], opacity: float, erase: bool, locked: bool):
     """`BrushStroke`'s `lay` for a layer's pixels: colour `color` (or with `erase`,
     transparency) at `opacity`. `locked` (Lock Transparent Pixels): the view is an opaque
     copy whose colours only are kept (`PixelEdit.apply`), so its alpha is left as it is."""
-    def lay(view: np.ndarray, before: np.ndarray, cover: np.ndarray) -> None:
-        view[..., :3] = before[..., :3]
-        if not locked:
-            view[..., 3] = before[..., 3]
+    def lay(view: np.ndarray, before: np.ndarray, cover: np.ndarray, at: Box) -> None:
+        restore(view, before, locked)
         paint_dab(view, cover, color, opacity, erase)
     return lay
 
 
+def restore(view: np.ndarray, before: np.ndarray, locked: bool) -> None:
+    """Puts a layer's pixels as they were before the stroke back into `view`; `locked`
+    (Lock Transparent Pixels): only the colours, in the opaque copy `PixelEdit.apply` hands
+    over, whose colours alone are kept."""
+    view[..., :3] = before[..., :3]
+    if not locked:
+        view[..., 3] = before[..., 3]
+
+
 def mask_layer(grey: int, opacity: float):
     """`BrushStroke`'s `lay` for a mask: grey `grey` at `opacity`."""
-    def lay(view: np.ndarray, before: np.ndarray, cover: np.ndarray) -> None:
+    def lay(view: np.ndarray, before: np.ndarray, cover: np.ndarray, at: Box) -> None:
         view[...] = before
         paint_mask_dab(view, cover, grey, opacity)
     return lay

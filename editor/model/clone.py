@@ -17,6 +17,7 @@ import numpy as np
 
 from engine.box import Box
 
+from .brush_stroke import restore
 from .document import Document
 from .edit_ops import placed
 from .errors import DocumentError
@@ -65,6 +66,16 @@ def snapshot(doc: Document, layer: Layer, all_layers: bool) -> Snapshot:
     if all_layers:
         return Snapshot(composite_document(doc), doc.canvas)
     return Snapshot(layer.pixels.copy(), layer.bounds())
+
+
+def clone_layer(source: Snapshot, offset: tuple[int, int], opacity: float, locked: bool):
+    """`brush_stroke.BrushStroke`'s `lay` for the Clone Stamp: `source`'s pixels at
+    `offset` (source minus destination, canvas pixels) laid at `opacity`; `locked`: Lock
+    Transparent Pixels (see `brush_stroke.restore`)."""
+    def lay(view: np.ndarray, before: np.ndarray, cover: np.ndarray, at: Box) -> None:
+        restore(view, before, locked)
+        clone_dab(view, source.region(at.translate(*offset)), cover, opacity)
+    return lay
 
 
 def clone_dab(view: np.ndarray, source: np.ndarray, mask: np.ndarray, opacity: float) -> None:
