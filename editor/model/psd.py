@@ -122,6 +122,7 @@ from .layers import (BLEND_MODES, AdjustmentLayer, FillLayer, Group, Layer, Laye
 from .limits import LAYERS_LIMIT_FACTOR, MAX_PIXELS_ENV, check_pixel_limit, pixel_count, read_head
 from .render import composite_document
 from .shape_stroke import ShapeStroke
+from .text_layer import TextLayer, TextSettings
 from .vector_mask import Subpath, VectorMask
 
 XMP_NAMESPACE = "urn:layered-editor:xmp:1.0/"
@@ -835,7 +836,7 @@ def read_pattern_anchor(item, node: FillLayer) -> None:
     six shapes has 'fxrp' at its path's corner + (1, 0), and Photoshop's tiles lie
     exactly there (ours at the corner were off by that pixel). Kept as the settings'
     `anchor`, relative to the path's box, so it moves with the shape."""
-    settings = node.settings
+    settings = node.type_settings
     if not isinstance(settings, adjustments.PatternFill) or not settings.align \
             or node.vector_mask is None:
         return
@@ -846,7 +847,7 @@ def read_pattern_anchor(item, node: FillLayer) -> None:
     except (TypeError, IndexError, ValueError):
         return
     if anchor != (0.0, 0.0) and frame[2] > 0 and max(map(abs, anchor)) < 1e6:
-        node.settings = dataclasses.replace(settings, anchor=anchor)
+        node.type_settings = dataclasses.replace(settings, anchor=anchor)
 
 
 def pattern_anchor_block(node) -> Optional[object]:
@@ -2845,6 +2846,27 @@ def _apply_metadata(psd, doc: Document, by_id: dict[int, Node]) -> None:
                 node.recipe = entry["recipe"]
             if isinstance(entry.get("source_kind"), str):
                 node.source_kind = entry["source_kind"]
+            if isinstance(entry.get("text"), dict) and node.kind == "pixel":
+                _make_text_layer(node, entry["text"])
+
+
+def _make_text_layer(node: Layer, entry: dict) -> None:
+    """Puts a text layer in the place of pixel layer `node` (its pixels as stored, drawn
+    anew only when edited) from the settings our XMP entry keeps; a malformed entry
+    leaves the pixel layer."""
+    try:
+        settings = TextSettings.from_dict(entry)
+        ox, oy = (int(v) for v in entry.get("origin", (0, 0)))
+    except (TypeError, ValueError, DocumentError):
+        return
+    text = TextLayer(node.name, settings, None, node.x, node.y, (ox, oy),
+                     visible=node.visible, opacity=node.opacity, blend_mode=node.blend_mode,
+                     locked=node.locked, recipe=node.recipe)
+    text.pixels = node.pixels  # as read (a placeholder when not decoded: kept as it is)
+    node._copy_extras(text, share=True)
+    parent = node.parent
+    parent.children[parent.children.index(node)] = text
+    text.parent, node.parent = parent, None
 
 
 def _parse_xmp(data) -> Optional[dict]:
@@ -3123,10 +3145,10 @@ class _Writer:
         if isinstance(node, AdjustmentLayer):
             from psd_tools.psd.tagged_blocks import TaggedBlock
 
-            for key, data in adjustment_blocks(node.settings):
+            for key, data in adjustment_blocks(node.type_settings):
                 record.tagged_blocks[key] = TaggedBlock(key=key, data=data)
             if isinstance(node, FillLayer) and node.stroke is not None:
-                for key, data in stroke_blocks(node.stroke, node.settings):
+                for key, data in stroke_blocks(node.stroke, node.type_settings):
                     record.tagged_blocks[key] = TaggedBlock(key=key, data=data)
         locks = node.locks
         flags = sum(flag for flag, on in ((LOCK_ALL, node.locked),
@@ -3153,6 +3175,8 @@ class _Writer:
                 entry["recipe"] = node.recipe
             if node.source_kind:
                 entry["source_kind"] = node.source_kind
+            if isinstance(node, TextLayer):  # its settings: it comes back editable
+                entry["text"] = dict(node.type_settings.as_dict(), origin=list(node.origin))
         if entry:
             entry["short_name"] = name
             plan.metadata[str(layer_id)] = entry

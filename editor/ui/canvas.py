@@ -710,7 +710,8 @@ class CanvasView(QWidget):
         return super().event(e)
 
     def keyPressEvent(self, e: QKeyEvent) -> None:
-        if e.key() == Qt.Key.Key_Space:
+        # (Space pans, unless the tool takes it: a space typed into text)
+        if e.key() == Qt.Key.Key_Space and not self.tools.current.claims_key(self, e):
             if not e.isAutoRepeat() and not self._pressed:
                 self._space = True
                 self.setCursor(Qt.CursorShape.OpenHandCursor)

@@ -19,6 +19,7 @@ from .move import MoveTool
 from .navigate import HandTool, ZoomTool
 from .pen import PenTool
 from .shape import ShapeTool
+from .type_tool import TypeTool
 from .wand import MagicWandTool
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ def all_tools(window: "EditorWindow") -> list[Tool]:
             HandTool(window), ZoomTool(window), CropTool(window),
             LassoTool(window), MagicWandTool(window), FillTool(window), PenTool(window),
             AddAnchorPointTool(window), DeleteAnchorPointTool(window), ConvertPointTool(window),
-            DirectSelectionTool(window), ShapeTool(window)]
+            DirectSelectionTool(window), ShapeTool(window), TypeTool(window)]
 
 
 # Tools that share one place in the palette, as in Photoshop's toolbox: it shows the one

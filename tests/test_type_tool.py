@@ -1,0 +1,267 @@
+"""The Type tool (T) and text layers as a user drives them in the window: click and type a
+new text layer, edit it by clicking it again, change its size from the options bar, cancel
+with Esc, save it in a PSD and open it again still editable, rasterize it, and `info`
+listing it."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication, QDoubleSpinBox
+
+from editor.model import Layer
+from editor.model.text_layer import TextLayer, TextSettings, add_text, draw, set_text
+from ui_helpers import image_drag, image_pos, make_window, open_file, open_photo
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch):
+    """A window with a 320 x 200 photo opened, at 100 %, focused (the tools' letters are
+    the window's shortcuts)."""
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    open_photo(w, qtbot, tmp_path, monkeypatch, 320, 200)
+    w.canvas.set_zoom(1.0)
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    w.canvas.setFocus()
+    return w
+
+
+def type_at(w, qtbot, x, y, text):
+    """The Type tool (T), a click at image (x, y), `text` typed on the canvas."""
+    qtbot.keyClick(w.canvas, Qt.Key.Key_T)
+    assert w.tools.current.id == "type"
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=image_pos(w.canvas, x, y))
+    qtbot.keyClicks(w.canvas, text)
+
+
+def commit(w, qtbot):
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert w.tools.mode is None
+
+
+def text_layers(doc):
+    return [n for n in doc.layers() if isinstance(n, TextLayer)]
+
+
+def test_typing_makes_a_text_layer_in_one_step(window, qtbot):
+    w = window
+    doc = w.doc
+    steps = doc.history.count
+    type_at(w, qtbot, 40, 100, "Hello")
+    # Live: the layer is on the canvas while typing, and no step is recorded yet.
+    (layer,) = text_layers(doc)
+    assert layer.type_settings.text == "Hello" and doc.history.count == steps
+    commit(w, qtbot)
+    assert w.test_errors == []
+    assert text_layers(doc) == [layer] and layer.name == "Hello" and doc.active is layer
+    assert doc.history.count == steps + 1 and doc.history.undo_name() == "Type Tool"
+    assert layer.anchor() == (40, 100)
+    # Its pixels: the foreground colour's ink, on the first baseline from the click right.
+    box = layer.bounds()
+    assert layer.pixels[..., 3].max() == 255
+    assert 38 <= box.x <= 46 and box.x1 > 80 and box.y < 100 <= box.y1 <= 110
+    fg = w.foreground
+    ink = layer.pixels[layer.pixels[..., 3] > 0]
+    assert (ink[:, :3] == (fg.red(), fg.green(), fg.blue())).all()
+    w.actions["undo"].trigger()
+    assert text_layers(doc) == []
+    w.actions["redo"].trigger()
+    assert text_layers(doc) == [layer]
+
+
+def test_clicking_a_text_layer_edits_it(window, qtbot):
+    w = window
+    doc = w.doc
+    type_at(w, qtbot, 40, 100, "Hello")
+    commit(w, qtbot)
+    (layer,) = text_layers(doc)
+    steps = doc.history.count
+    # A click on the text edits it: the text cursor where the click was (after "He").
+    box = layer.bounds()
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton,
+                     pos=image_pos(w.canvas, box.x + 1, box.y + box.h // 2))
+    assert w.tools.mode is not None and w.tools.mode.layer is layer
+    qtbot.keyClick(w.canvas, Qt.Key.Key_End)
+    for _ in range(5):
+        qtbot.keyClick(w.canvas, Qt.Key.Key_Backspace)
+    qtbot.keyClicks(w.canvas, "World")
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Return)  # a new line
+    qtbot.keyClicks(w.canvas, "Two")
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
+    assert w.tools.mode is None and w.test_errors == []
+    assert text_layers(doc) == [layer] and layer.type_settings.text == "World\nTwo"
+    assert layer.name == "World Two"
+    assert doc.history.count == steps + 1 and doc.history.undo_name() == "Edit Type Layer"
+    assert layer.bounds().h > box.h * 1.5  # two lines
+    w.actions["undo"].trigger()
+    assert layer.type_settings.text == "Hello" and layer.name == "Hello"
+    assert layer.bounds() == box
+
+
+def test_size_from_the_options_bar_draws_it_bigger(window, qtbot):
+    w = window
+    doc = w.doc
+    type_at(w, qtbot, 40, 100, "Hi")
+    commit(w, qtbot)
+    (layer,) = text_layers(doc)
+    before = layer.bounds()
+    steps = doc.history.count
+    size = w.findChild(QDoubleSpinBox, "TypeTool_size")
+    assert size.isVisibleTo(w) and size.value() == layer.type_settings.size
+    assert size.value() == 24.0  # (the default)
+    size.setValue(48.0)
+    assert layer.type_settings.size == size.value() == 48.0
+    after = layer.bounds()
+    assert after.h > 1.7 * before.h and after.w > 1.7 * before.w
+    assert layer.anchor() == (40, 100)  # grown around its anchor
+    assert doc.history.count == steps + 1
+
+
+def test_escape_cancels_without_leaving_a_layer(window, qtbot):
+    w = window
+    doc = w.doc
+    (photo,) = doc.layers()
+    steps = doc.history.count
+    type_at(w, qtbot, 40, 100, "Gone")
+    assert len(text_layers(doc)) == 1
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Escape)
+    assert w.tools.mode is None and text_layers(doc) == []
+    assert list(doc.layers()) == [photo] and doc.history.count == steps
+    assert doc.active is photo
+    # The letters typed went into the text, not to the window's tool shortcuts.
+    assert w.tools.current.id == "type"
+
+
+def test_choosing_another_tool_commits(window, qtbot):
+    w = window
+    type_at(w, qtbot, 20, 60, "Kept")
+    w.tool_actions["move"].trigger()
+    assert w.tools.current.id == "move"
+    (layer,) = text_layers(w.doc)
+    assert layer.name == "Kept" and w.doc.history.undo_name() == "Type Tool"
+
+
+def test_psd_keeps_the_text_editable(window, qtbot, monkeypatch, tmp_path):
+    from psd_tools import PSDImage
+
+    from editor.model.files import write_document
+
+    w = window
+    qtbot.keyClick(w.canvas, Qt.Key.Key_T)
+    w.tools.current.set_option(size=36.0, bold=True)
+    w.set_foreground(QColor(200, 30, 60))
+    type_at(w, qtbot, 30, 80, "Saved")
+    commit(w, qtbot)
+    (layer,) = text_layers(w.doc)
+    path = str(tmp_path / "text.psd")
+    write_document(w.doc, path)
+    # Every program sees a layer with its pixels.
+    psd = PSDImage.open(path)
+    (item,) = [i for i in psd if i.name == "Saved"]
+    box = layer.bounds()
+    assert item.kind == "pixel" and item.bbox == (box.x, box.y, box.x1, box.y1)
+    assert np.asarray(item.topil())[..., 3].max() == 255
+    # Layered opens it as the text layer it was.
+    open_file(w, qtbot, monkeypatch, path)
+    (again,) = text_layers(w.doc)
+    assert again.type_settings == layer.type_settings and again.anchor() == (30, 80)
+    assert again.type_settings.size == 36.0 and again.type_settings.bold
+    assert again.type_settings.color == (200, 30, 60)
+    assert np.array_equal(again.pixels, layer.pixels)
+    # ... and still editable.
+    w.canvas.set_zoom(1.0)
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton,
+                     pos=image_pos(w.canvas, again.x + 2, again.y + again.height // 2))
+    qtbot.keyClick(w.canvas, Qt.Key.Key_End)
+    qtbot.keyClicks(w.canvas, "!")
+    commit(w, qtbot)
+    assert again.type_settings.text == "Saved!" and again.name == "Saved!"
+
+
+def test_rasterize_type_and_what_needs_it(window, qtbot):
+    w = window
+    doc = w.doc
+    type_at(w, qtbot, 40, 100, "Flat")
+    commit(w, qtbot)
+    (layer,) = text_layers(doc)
+    pixels = layer.pixels.copy()
+    # Painting on type is refused, in one line saying what to do.
+    qtbot.keyClick(w.canvas, Qt.Key.Key_B)
+    image_drag(qtbot, w.canvas, [(50, 95), (70, 95)])
+    assert w.test_errors and "Rasterize > Type" in w.test_errors[-1][1]
+    assert np.array_equal(layer.pixels, pixels)
+    w.test_errors.clear()
+    # Free Transform too.
+    w.actions["free_transform"].trigger()
+    assert w.tools.mode is None and "Rasterize > Type" in w.test_errors[-1][1]
+    # Layer > Rasterize > Type.
+    action = w.actions["rasterize_type"]
+    w.update_actions()
+    assert action.isEnabled()
+    action.trigger()
+    (plain,) = [n for n in doc.layers() if n.name == "Flat"]
+    assert type(plain) is Layer and plain.kind == "pixel" and doc.active is plain
+    assert np.array_equal(plain.pixels, pixels) and plain.bounds() == layer.bounds()
+    assert doc.history.undo_name() == "Rasterize Type"
+    w.update_actions()
+    assert not action.isEnabled()
+    w.actions["undo"].trigger()
+    assert text_layers(doc) == [layer]
+
+
+def test_moving_a_text_layer_moves_its_anchor(window, qtbot):
+    w = window
+    doc = w.doc
+    type_at(w, qtbot, 40, 100, "Move")
+    commit(w, qtbot)
+    (layer,) = text_layers(doc)
+    qtbot.keyClick(w.canvas, Qt.Key.Key_V)
+    box = layer.bounds()
+    image_drag(qtbot, w.canvas, [(box.x + 5, box.y + 5), (box.x + 25, box.y + 15),
+                                 (box.x + 35, box.y + 25)])
+    assert layer.anchor() == (70, 120) and w.test_errors == []
+    # Edited after the move, it stays where it was moved.
+    set_text(doc, layer, layer.type_settings.replace(text="Moved"))
+    assert layer.anchor() == (70, 120) and layer.name == "Moved"
+
+
+def test_info_lists_text_layers(tmp_path):
+    from editor.model import Document
+    from editor.model.files import write_document
+
+    doc = Document(200, 100)
+    add_text(doc, TextSettings("Title line\nsecond", size=20, color=(10, 20, 30)), (10, 40))
+    path = str(tmp_path / "t.psd")
+    write_document(doc, path)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run([sys.executable, "main.py", "info", path], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0].endswith("0 layers, 1 text layer")
+    assert "text 'Title line\\nsecond': DejaVu Sans 20 pt #0a141e, left" in out.stdout
+
+
+def test_drawing_follows_the_settings(qapp):
+    """The model alone: bigger sizes draw bigger, alignment places the ink around the
+    anchor, bold draws more ink, and the colour is exact."""
+    base = TextSettings("Type", size=30, color=(1, 2, 3))
+    pixels, ox, oy = draw(base)
+    assert (pixels[pixels[..., 3] > 0][:, :3] == (1, 2, 3)).all()
+    big, _, _ = draw(base.replace(size=60))
+    assert big.shape[0] > 1.8 * pixels.shape[0]
+    bold, _, _ = draw(base.replace(bold=True))
+    assert bold[..., 3].astype(int).sum() > 1.1 * pixels[..., 3].astype(int).sum()
+    right, rx, _ = draw(base.replace(align="right"))
+    center, cx, _ = draw(base.replace(align="center"))
+    assert ox <= 5 and rx >= right.shape[1] - 5 and abs(cx - center.shape[1] / 2) < 5
+    empty, _, _ = draw(base.replace(text=" \n "))
+    assert empty.size == 0
