@@ -265,3 +265,29 @@ def test_drawing_follows_the_settings(qapp):
     assert ox <= 5 and rx >= right.shape[1] - 5 and abs(cx - center.shape[1] / 2) < 5
     empty, _, _ = draw(base.replace(text=" \n "))
     assert empty.size == 0
+
+
+def test_image_menu_keeps_text_editable(qapp):
+    """Crop moves a text layer whole (its text is not cut), Image Size scales its type,
+    Rotate Canvas refuses it in one line; each as one step that undoes."""
+    from engine.box import Box
+
+    from editor.model import Document, DocumentError
+    from editor.model import image_ops
+
+    doc = Document(200, 120)
+    layer = add_text(doc, TextSettings("Edge", size=30), (150, 60))
+    width = layer.width
+    image_ops.crop(doc, Box(20, 10, 150, 100))  # cuts through the text's box
+    assert layer.anchor() == (130, 50) and layer.width == width
+    assert layer.type_settings.text == "Edge"
+    image_ops.image_size(doc, 300, 200)
+    assert layer.type_settings.size == 60.0 and layer.anchor() == (260, 100)
+    assert layer.width > 1.8 * width
+    doc.history.undo()
+    assert layer.type_settings.size == 30.0 and layer.anchor() == (130, 50)
+    with pytest.raises(DocumentError, match="Rasterize > Type"):
+        image_ops.rotate_canvas(doc, 1)
+    with pytest.raises(DocumentError, match="Rasterize > Type"):
+        image_ops.image_size(doc, 300, 100)  # out of proportion
+    assert doc.size == (150, 100) and layer.type_settings.size == 30.0

@@ -101,9 +101,9 @@ def describe_document(doc, file: str) -> dict:
                                  "background": artboard.background,
                                  "color": list(artboard.color)}
         if isinstance(node, AdjustmentLayer):  # a fill layer's settings under "fill"
-            entry["fill" if node.type_settings.fills else "adjustment"] = {
-                "kind": node.type_settings.kind, "label": node.type_settings.label,
-                "settings": node.type_settings.as_dict(), "description": node.type_settings.describe()}
+            entry["fill" if node.settings.fills else "adjustment"] = {
+                "kind": node.settings.kind, "label": node.settings.label,
+                "settings": node.settings.as_dict(), "description": node.settings.describe()}
         if isinstance(node, TextLayer):  # a type layer's text and how it is set
             entry["text"] = dict(node.type_settings.as_dict(), anchor=list(node.anchor()),
                                  description=node.type_settings.describe())

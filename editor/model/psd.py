@@ -836,7 +836,7 @@ def read_pattern_anchor(item, node: FillLayer) -> None:
     six shapes has 'fxrp' at its path's corner + (1, 0), and Photoshop's tiles lie
     exactly there (ours at the corner were off by that pixel). Kept as the settings'
     `anchor`, relative to the path's box, so it moves with the shape."""
-    settings = node.type_settings
+    settings = node.settings
     if not isinstance(settings, adjustments.PatternFill) or not settings.align \
             or node.vector_mask is None:
         return
@@ -847,7 +847,7 @@ def read_pattern_anchor(item, node: FillLayer) -> None:
     except (TypeError, IndexError, ValueError):
         return
     if anchor != (0.0, 0.0) and frame[2] > 0 and max(map(abs, anchor)) < 1e6:
-        node.type_settings = dataclasses.replace(settings, anchor=anchor)
+        node.settings = dataclasses.replace(settings, anchor=anchor)
 
 
 def pattern_anchor_block(node) -> Optional[object]:
@@ -3145,10 +3145,10 @@ class _Writer:
         if isinstance(node, AdjustmentLayer):
             from psd_tools.psd.tagged_blocks import TaggedBlock
 
-            for key, data in adjustment_blocks(node.type_settings):
+            for key, data in adjustment_blocks(node.settings):
                 record.tagged_blocks[key] = TaggedBlock(key=key, data=data)
             if isinstance(node, FillLayer) and node.stroke is not None:
-                for key, data in stroke_blocks(node.stroke, node.type_settings):
+                for key, data in stroke_blocks(node.stroke, node.settings):
                     record.tagged_blocks[key] = TaggedBlock(key=key, data=data)
         locks = node.locks
         flags = sum(flag for flag, on in ((LOCK_ALL, node.locked),

@@ -277,10 +277,11 @@ class SetText(Command):
     made; undo and redo swap), its anchor kept; a layer still named after its text is
     renamed after the new one (Photoshop's)."""
 
-    def __init__(self, layer: TextLayer, settings: TextSettings, name: str = "Edit Type Layer"):
+    def __init__(self, layer: TextLayer, settings: TextSettings, name: str = "Edit Type Layer",
+                 anchor: Optional[tuple[int, int]] = None):
         self.layer, self.name = layer, name
         pixels, ox, oy = draw(settings)
-        ax, ay = layer.anchor()
+        ax, ay = layer.anchor() if anchor is None else (int(anchor[0]), int(anchor[1]))
         title = layer.name
         if layer.name == layer_name(layer.type_settings.text):
             title = layer_name(settings.text)
@@ -303,7 +304,9 @@ class SetText(Command):
         return int(self._other[1].nbytes)
 
     def is_noop(self) -> bool:
-        return self._other[0] == self.layer.type_settings and self._other[5] == self.layer.name
+        layer = self.layer
+        return self._other[0] == layer.type_settings and self._other[5] == layer.name and \
+            self._other[2:4] == (layer.x, layer.y)
 
 
 # -- operations (each one undo step) --------------------------------------------------------
