@@ -291,3 +291,44 @@ def test_image_menu_keeps_text_editable(qapp):
     with pytest.raises(DocumentError, match="Rasterize > Type"):
         image_ops.image_size(doc, 300, 100)  # out of proportion
     assert doc.size == (150, 100) and layer.type_settings.size == 30.0
+
+
+FILES = os.path.join(ROOT, "tests", "psd_tools_files")
+
+
+def test_photoshop_point_text_opens_editable(qapp, tmp_path):
+    """Photoshop's point text (psd-tools' text.psd: three lines of 13 pt Arial) opens as a
+    text layer with its text, size, colour and font, Photoshop's own pixels shown until
+    it is edited; drawn anew, it lands where Photoshop's did. Paragraph text (in a box)
+    stays pixels, and the warning says why."""
+    from psd_tools import PSDImage
+
+    from editor.model.files import open_document, write_document
+
+    path = os.path.join(FILES, "text.psd")
+    doc = open_document(path)
+    (layer,) = text_layers(doc)
+    s = layer.type_settings
+    assert s.text == "Line 1\nLine 2\nLine 3 and text" and s.size == 13.0
+    assert s.color == (0, 0, 0) and s.font == "Arial" and s.postscript == "ArialMT"
+    assert s.align == "left" and not (s.bold or s.italic)
+    assert layer.anchor() == (84, 120)
+    assert not any("text layer" in w for w in doc.warnings)
+    (item,) = [i for i in PSDImage.open(path).descendants() if i.kind == "type"]
+    theirs = np.asarray(item.topil().convert("RGBA"))
+    assert np.array_equal(layer.pixels[..., 3], theirs[..., 3])  # Photoshop's, as stored
+    box = layer.bounds()
+    set_text(doc, layer, s.replace(text=s.text))  # (no change: nothing drawn anew)
+    assert doc.history.count == 0
+    set_text(doc, layer, s.replace(text="Line 1\nLine 2\nLine 3 and text "))
+    drawn = layer.bounds()
+    assert all(abs(a - b) <= 2 for a, b in zip(drawn.as_tuple(), box.as_tuple())), (drawn, box)
+    # Saved by Layered and opened again: the same text layer.
+    write_document(doc, str(tmp_path / "again.psd"))
+    (again,) = text_layers(open_document(str(tmp_path / "again.psd")))
+    assert again.type_settings == layer.type_settings and again.anchor() == (84, 120)
+    # Paragraph text is drawn in its box by Photoshop's engine: it stays Photoshop's pixels.
+    boxed = open_document(os.path.join(FILES, "type-layer.psd"))
+    assert text_layers(boxed) == []
+    assert any("text layer 'A' became a pixel layer (paragraph text in a box)" in w
+               for w in boxed.warnings)
