@@ -332,3 +332,36 @@ def test_photoshop_point_text_opens_editable(qapp, tmp_path):
     assert text_layers(boxed) == []
     assert any("text layer 'A' became a pixel layer (paragraph text in a box)" in w
                for w in boxed.warnings)
+
+
+def test_while_typing_undo_options_and_clicking_outside(window, qtbot):
+    """Ctrl+Z while typing takes back the last change of the text; Bold chosen on the
+    options bar while typing is part of the text's one step; a click outside the text
+    commits it."""
+    from PySide6.QtWidgets import QToolButton
+
+    w = window
+    doc = w.doc
+    steps = doc.history.count
+    type_at(w, qtbot, 40, 100, "Abc")
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    (layer,) = text_layers(doc)
+    assert layer.type_settings.text == "Ab" and w.tools.mode is not None
+    bold = w.findChild(QToolButton, "TypeTool_bold")
+    assert not bold.isChecked()
+    bold.click()
+    assert layer.type_settings.bold and w.tools.mode is not None
+    qtbot.keyClicks(w.canvas, "x")  # the focus went back to the text
+    assert layer.type_settings.text == "Abx"
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=image_pos(w.canvas, 250, 20))
+    assert w.tools.mode is None and w.tools.current.id == "type"
+    assert text_layers(doc) == [layer] and layer.name == "Abx" and layer.type_settings.bold
+    assert doc.history.count == steps + 1
+    # Ctrl+Z with nothing typed cancels the edit; then it undoes the document's steps.
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton,
+                     pos=image_pos(w.canvas, layer.x + 2, layer.y + layer.height // 2))
+    assert w.tools.mode is not None
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert w.tools.mode is None and layer.type_settings.text == "Abx"
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert text_layers(doc) == []

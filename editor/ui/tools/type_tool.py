@@ -6,7 +6,7 @@ edits it (the text cursor where the click was). While text is being edited a too
 out, Enter (Return) starts a new line, the arrows, Home and End move the text cursor.
 The canvas shows the text as it will be, on its layer (`text_layer.preview_text`: no
 undo step yet). Enter on the keypad, Ctrl+Enter, the options bar's check button, a
-click outside the text or choosing another tool commits: one undo step ("Type Tool" for
+click outside the text, choosing another tool or any menu command commits: one undo step ("Type Tool" for
 a new layer, "Edit Type Layer" for an edit). Esc or the cancel button cancels: a new
 layer goes, an edited one is as it was. Ctrl+Z while typing takes back the last change
 of the text (and, with none left, cancels), as any menu command commits first.
@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Optional
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QCursor, QFont, QKeyEvent, QPainter, QPen
+from PySide6.QtGui import QColor, QCursor, QFont, QKeyEvent, QKeySequence, QPainter, QPen
 from PySide6.QtWidgets import (QButtonGroup, QDoubleSpinBox, QFontComboBox, QHBoxLayout,
                                QToolButton, QWidget)
 
@@ -395,12 +395,14 @@ class TypeEdit(Tool):
         if self._area().adjusted(-GRAB, -GRAB, GRAB, GRAB).contains(ev.image):
             self.change(self.hit(self.layer, ev.image))
             return
-        # Outside the text: commit it, then the click does what it does with the tool.
+        # Outside the text: commit it (Photoshop's; a further click starts new text, so a
+        # tool's letter typed next is not taken for text).
         self.window.tools.end_mode(commit=True)
-        self.tool.press(canvas, ev)
 
     def claims_key(self, canvas, e: QKeyEvent) -> bool:
-        if e.key() in _EDIT_KEYS:
+        # (Ctrl+Z too: the text's own undo, even when the document has no step to undo and
+        # Edit > Undo is off)
+        if e.key() in _EDIT_KEYS or e.matches(QKeySequence.StandardKey.Undo):
             return True
         return _typed(e) is not None
 
@@ -408,7 +410,10 @@ class TypeEdit(Tool):
         key, mods = e.key(), e.modifiers()
         ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
         tools = self.window.tools
-        if key == Qt.Key.Key_Escape:
+        if e.matches(QKeySequence.StandardKey.Undo):
+            if not self.step_back():
+                tools.end_mode(commit=False)
+        elif key == Qt.Key.Key_Escape:
             tools.end_mode(commit=False)
         elif key == Qt.Key.Key_Enter or (key == Qt.Key.Key_Return and ctrl):
             tools.end_mode(commit=True)  # Enter on the keypad, or Ctrl+Enter (Photoshop's)
