@@ -199,9 +199,6 @@ def test_rasterize_type_and_what_needs_it(window, qtbot):
     assert w.test_errors and "Rasterize > Type" in w.test_errors[-1][1]
     assert np.array_equal(layer.pixels, pixels)
     w.test_errors.clear()
-    # Free Transform too.
-    w.actions["free_transform"].trigger()
-    assert w.tools.mode is None and "Rasterize > Type" in w.test_errors[-1][1]
     # Layer > Rasterize > Type.
     action = w.actions["rasterize_type"]
     w.update_actions()
@@ -365,3 +362,44 @@ def test_while_typing_undo_options_and_clicking_outside(window, qtbot):
     assert w.tools.mode is None and layer.type_settings.text == "Abx"
     qtbot.keyClick(w.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert text_layers(doc) == []
+
+
+def test_free_transform_scales_type_as_type_and_rasterizes_a_turn(window, qtbot):
+    """Ctrl+T on a text layer: a corner drag (proportions kept) scales the type, which stays
+    editable; a turn rasterizes it in the same step and the status bar says so."""
+    w = window
+    doc = w.doc
+    type_at(w, qtbot, 40, 100, "Big")
+    commit(w, qtbot)
+    (layer,) = text_layers(doc)
+    box = layer.bounds()
+    w.actions["free_transform"].trigger()
+    assert w.tools.current.id == "transform"
+    image_drag(qtbot, w.canvas, [(box.x1, box.y1), (box.x1 + box.w // 2, box.y1 + box.h // 2),
+                                 (box.x1 + box.w, box.y1 + box.h)])
+    placement = w.tools.current.placement
+    assert placement.sx == pytest.approx(placement.sy) and placement.sx > 1.5
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Return)
+    assert w.tools.mode is None and w.test_errors == []
+    assert text_layers(doc) == [layer] and doc.history.undo_name() == "Free Transform"
+    assert layer.type_settings.size == pytest.approx(24 * placement.sx, abs=0.01)
+    assert layer.bounds().h > 1.5 * box.h and layer.type_settings.text == "Big"
+    # The top-left stayed put: the anchor is scaled about it.
+    assert abs(layer.x - box.x) <= 3
+    w.actions["undo"].trigger()
+    assert layer.type_settings.size == 24.0 and layer.bounds() == box
+    # A turn: the handles' outside, around the centre.
+    cx, cy = box.x + box.w / 2, box.y + box.h / 2
+    w.actions["free_transform"].trigger()
+    image_drag(qtbot, w.canvas, [(box.x1 + 12, cy), (box.x1 + 8, cy + 12),
+                                 (cx, box.y1 + 25)])
+    assert w.tools.current.placement.angle
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Return)
+    assert w.tools.mode is None and w.test_errors == []
+    assert text_layers(doc) == []
+    (plain,) = [n for n in doc.layers() if n.name == "Big"]
+    assert type(plain) is Layer and plain.bounds().h > box.h
+    assert "rasterized" in w.statusBar().currentMessage()
+    assert doc.history.undo_name() == "Free Transform"
+    w.actions["undo"].trigger()
+    assert text_layers(doc) == [layer] and layer.bounds() == box

@@ -52,15 +52,17 @@ _LOCK_WORDS = {"pixels": ("its pixels locked", "pixels"),
                "transparency": ("its transparent pixels locked", "transparent pixels")}
 
 
-def raise_if_locked(node: Node, kind: str) -> None:
+def raise_if_locked(node: Node, kind: str, derived_ok: bool = False) -> None:
     """Raises LockedError, in one line naming the lock and the node it is set on, when
     `node`'s Lock Image Pixels or Lock Position (`kind`: "pixels" or "position") forbids
     the change: its own, a group's above it or, for a group, a layer's inside it (a group
     moves or is transformed only when all of it may be). Lock All is `_check_unlocked`'s.
-    `kind` "transparency": for what can only change alpha (Clear, Apply Layer Mask)."""
+    `kind` "transparency": for what can only change alpha (Clear, Apply Layer Mask).
+    Pixels drawn from settings (a type layer's) are refused too (`raise_if_derived`) unless
+    `derived_ok` (Free Transform, which scales type as type)."""
     test = {"pixels": Node.pixels_locked, "position": Node.position_locked,
             "transparency": Node.transparency_locked}[kind]
-    if kind in ("pixels", "transparency"):
+    if kind in ("pixels", "transparency") and not derived_ok:
         raise_if_derived(node)
     if not test(node):
         inside = node.walk() if isinstance(node, Group) else ()
