@@ -403,3 +403,26 @@ def test_free_transform_scales_type_as_type_and_rasterizes_a_turn(window, qtbot)
     assert doc.history.undo_name() == "Free Transform"
     w.actions["undo"].trigger()
     assert text_layers(doc) == [layer] and layer.bounds() == box
+
+
+def test_double_click_on_the_thumbnail_edits_the_text(window, qtbot):
+    """Photoshop's way back into a type layer from the Layers panel: a double-click on its
+    thumbnail chooses the Type tool and edits the text (the cursor at its end)."""
+    from PySide6.QtCore import QPoint
+
+    from editor.ui.layers_panel import ARROW_W, EYE_W, ROW_H, THUMB
+
+    w = window
+    type_at(w, qtbot, 40, 100, "Thumb")
+    commit(w, qtbot)
+    (layer,) = text_layers(w.doc)
+    qtbot.keyClick(w.canvas, Qt.Key.Key_V)
+    panel = w.layers_panel.list
+    panel.rebuild()
+    row = panel.row_of(layer)
+    qtbot.mouseDClick(panel, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                      QPoint(EYE_W + ARROW_W + THUMB // 2, row * ROW_H + ROW_H // 2))
+    assert w.tools.selected.id == "type" and w.tools.mode.layer is layer
+    qtbot.keyClicks(w.canvas, "s")
+    commit(w, qtbot)
+    assert layer.type_settings.text == "Thumbs" and layer.name == "Thumbs"

@@ -628,6 +628,8 @@ class LayerList(QWidget):
             if isinstance(node, FillLayer):
                 # A fill layer's thumbnail: its colour picker or Gradient Fill dialog.
                 self.panel.main_window.adjustment_commands.edit_fill(node)
+            elif isinstance(node, TextLayer):  # a type layer's: its text, to edit (Photoshop's)
+                self.panel.main_window.tools.tools["type"].edit_layer(node)
             else:  # a layer's thumbnail, as in Photoshop: the Layer Style dialog
                 style.edit(node)
 

@@ -6,9 +6,10 @@ edits it (the text cursor where the click was). While text is being edited a too
 out, Enter (Return) starts a new line, the arrows, Home and End move the text cursor.
 The canvas shows the text as it will be, on its layer (`text_layer.preview_text`: no
 undo step yet). Enter on the keypad, Ctrl+Enter, the options bar's check button, a
-click outside the text, choosing another tool or any menu command commits: one undo step ("Type Tool" for
-a new layer, "Edit Type Layer" for an edit). Esc or the cancel button cancels: a new
-layer goes, an edited one is as it was. Ctrl+Z while typing takes back the last change
+click outside the text, choosing another tool or any menu command commits: one undo
+step ("Type Tool" for a new layer, "Edit Type Layer" for an edit). Esc or the cancel
+button cancels: a new layer goes, an edited one is as it was. A double-click on a type layer's thumbnail in
+the Layers panel edits its text too. Ctrl+Z while typing takes back the last change
 of the text (and, with none left, cancels), as any menu command commits first.
 
 The options bar holds the font family, size (pt: a pixel at 72 ppi, text_layer.py),
@@ -85,6 +86,23 @@ class TypeTool(Tool):
                                else "Could not make a text layer")
             return
         self.window.tools.start_mode(edit)
+        canvas.setFocus()
+
+    def edit_layer(self, layer: TextLayer) -> None:
+        """Edits `layer`'s text, the text cursor at its end: the Layers panel's double-click
+        on a type layer's thumbnail (the Type tool is chosen)."""
+        window = self.window
+        canvas = window.canvas
+        if canvas is None or not canvas.doc.contains(layer):
+            return
+        window.tools.select(self.id)
+        window.tools.end_mode(commit=True)
+        try:
+            edit = TypeEdit(self, canvas, layer, None)
+        except Exception as exc:
+            window.report(exc, "Could not edit the text")
+            return
+        window.tools.start_mode(edit)
         canvas.setFocus()
 
     def cursor_at(self, canvas, ev) -> QCursor:
@@ -250,7 +268,8 @@ class TypeEdit(Tool):
     label = TypeTool.label
     icon = TypeTool.icon
 
-    def __init__(self, tool: TypeTool, canvas, layer: Optional[TextLayer], point: QPointF):
+    def __init__(self, tool: TypeTool, canvas, layer: Optional[TextLayer],
+                 point: Optional[QPointF]):
         super().__init__(tool.window)
         self.tool, self.doc = tool, canvas.doc
         doc = self.doc
@@ -269,7 +288,8 @@ class TypeEdit(Tool):
             check_editable(doc, layer)
             doc.set_active(layer)
             self.original = layer.type_settings
-            self.position = self.hit(layer, point)
+            self.position = len(layer.type_settings.text) if point is None else \
+                self.hit(layer, point)
         self.layer = layer
         self.steps: list[tuple[TextSettings, int]] = []  # earlier states, for Ctrl+Z
 
