@@ -426,3 +426,23 @@ def test_double_click_on_the_thumbnail_edits_the_text(window, qtbot):
     qtbot.keyClicks(w.canvas, "s")
     commit(w, qtbot)
     assert layer.type_settings.text == "Thumbs" and layer.name == "Thumbs"
+
+
+def test_a_step_recorded_while_typing_commits_the_text_first(window, qtbot):
+    """A change made elsewhere while typing (the Layers panel hides the photo) commits the
+    text as it stands, so every step stays undoable in order."""
+    w = window
+    doc = w.doc
+    (photo,) = doc.layers()
+    type_at(w, qtbot, 40, 100, "Kept")
+    doc.set_visible(photo, False)
+    assert w.tools.mode is None
+    (layer,) = text_layers(doc)
+    assert layer.type_settings.text == "Kept" and doc.history.undo_name() == "Type Tool"
+    w.actions["undo"].trigger()
+    assert text_layers(doc) == [] and not photo.visible
+    w.actions["undo"].trigger()
+    assert photo.visible
+    # (another font is not the file's PostScript font any more)
+    assert TextSettings(font="Arial", postscript="ArialMT").replace(
+        font="DejaVu Sans").postscript is None

@@ -82,6 +82,8 @@ class TextSettings:
         object.__setattr__(self, "text", text)
 
     def replace(self, **change) -> "TextSettings":
+        if "font" in change and change["font"] != self.font:
+            change.setdefault("postscript", None)  # (another font: not the file's any more)
         return replace(self, **change)
 
     def lines(self) -> list[str]:

@@ -351,13 +351,24 @@ class TypeEdit(Tool):
     # -- mode life cycle (ToolManager.start_mode / end_mode) -----------------------------
     def activate(self, canvas) -> None:
         self.tool.show(self.layer.type_settings)
+        self.doc.history.changed.connect(self._document_changed)
 
     def deactivate(self, canvas) -> None:
+        self._disconnect()
         self.tool.show(self.tool.style)
         if canvas is not None:
             canvas.update()
 
+    def _disconnect(self) -> None:
+        self.doc.history.changed.disconnect(self._document_changed)  # (none: nothing)
+
+    def _document_changed(self) -> None:
+        # A step recorded meanwhile (the Layers panel, the History panel): the text is
+        # committed as it stands, after it, rather than edited across it.
+        self.window.tools.end_mode(commit=True)
+
     def commit(self, canvas) -> None:
+        self._disconnect()  # (its own step is not a change underneath)
         doc, layer = self.doc, self.layer
         if not doc.contains(layer):
             return  # taken away meanwhile (a closed document, a deleted layer)
