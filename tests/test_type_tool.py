@@ -348,7 +348,10 @@ def test_while_typing_undo_options_and_clicking_outside(window, qtbot):
     assert not bold.isChecked()
     bold.click()
     assert layer.type_settings.bold and w.tools.mode is not None
-    qtbot.keyClicks(w.canvas, "x")  # the focus went back to the text
+    assert w.canvas.hasFocus()  # the focus went back to the text
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Tab)  # (taken: the focus stays)
+    assert w.canvas.hasFocus()
+    qtbot.keyClicks(w.canvas, "x")
     assert layer.type_settings.text == "Abx"
     qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=image_pos(w.canvas, 250, 20))
     assert w.tools.mode is None and w.tools.current.id == "type"

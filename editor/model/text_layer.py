@@ -118,13 +118,17 @@ def layer_name(text: str) -> str:
 
 # -- drawing (Qt) ---------------------------------------------------------------------------
 
+_app = None  # the offscreen QGuiApplication a command-line verb makes to draw text
+
+
 def _qt():
     """QtGui, with the QGuiApplication its fonts need: the editor's own, or, in a verb run
     from the command line, an offscreen one made on the first text drawn."""
+    global _app
     from PySide6 import QtGui
 
     if QtGui.QGuiApplication.instance() is None:
-        _qt.app = QtGui.QGuiApplication(["layered", "-platform", "offscreen"])
+        _app = QtGui.QGuiApplication(["layered", "-platform", "offscreen"])
     return QtGui
 
 

@@ -707,6 +707,10 @@ class CanvasView(QWidget):
                 or self.tools.current.claims_key(self, e)):
             e.accept()
             return True
+        if e.type() == QEvent.Type.KeyPress and e.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) \
+                and self.tools.current.claims_key(self, e):
+            self.keyPressEvent(e)  # (not the focus moving on: text being typed keeps it)
+            return True
         return super().event(e)
 
     def keyPressEvent(self, e: QKeyEvent) -> None:

@@ -37,7 +37,8 @@ from .base import Tool
 GRAB = 4  # image pixels around a text layer's box that a click still edits it from
 _EDIT_KEYS = {Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Backspace,
               Qt.Key.Key_Delete, Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up,
-              Qt.Key.Key_Down, Qt.Key.Key_Home, Qt.Key.Key_End}
+              Qt.Key.Key_Down, Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_Tab,
+              Qt.Key.Key_Backtab}
 
 
 def text_layer_at(doc, point: QPointF) -> Optional[TextLayer]:
@@ -463,6 +464,8 @@ class TypeEdit(Tool):
         elif key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
             line, col = self.line_col()
             self.change(self.index_of(line + (1 if key == Qt.Key.Key_Down else -1), col))
+        elif key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            pass  # no tab stops: taken, so that the keyboard stays with the text
         elif key in (Qt.Key.Key_Home, Qt.Key.Key_End):
             line, _ = self.line_col()
             self.change(self.index_of(line, 0 if key == Qt.Key.Key_Home else 1 << 30))
