@@ -78,16 +78,7 @@ class TypeTool(Tool):
     def press(self, canvas, ev) -> None:
         if ev.button != Qt.MouseButton.LeftButton:
             return
-        doc = canvas.doc
-        layer = text_layer_at(doc, ev.image)
-        try:
-            edit = TypeEdit(self, canvas, layer, ev.image)
-        except Exception as exc:
-            self.window.report(exc, "Could not edit the text" if layer is not None
-                               else "Could not make a text layer")
-            return
-        self.window.tools.start_mode(edit)
-        canvas.setFocus()
+        self._start(canvas, text_layer_at(canvas.doc, ev.image), ev.image)
 
     def edit_layer(self, layer: TextLayer) -> None:
         """Edits `layer`'s text, the text cursor at its end: the Layers panel's double-click
@@ -98,12 +89,17 @@ class TypeTool(Tool):
             return
         window.tools.select(self.id)
         window.tools.end_mode(commit=True)
+        self._start(canvas, layer, None)
+
+    def _start(self, canvas, layer: Optional[TextLayer], point: Optional[QPointF]) -> None:
+        """Starts typing: into `layer` (None: a new text layer at `point`)."""
         try:
-            edit = TypeEdit(self, canvas, layer, None)
+            edit = TypeEdit(self, canvas, layer, point)
         except Exception as exc:
-            window.report(exc, "Could not edit the text")
+            self.window.report(exc, "Could not edit the text" if layer is not None
+                               else "Could not make a text layer")
             return
-        window.tools.start_mode(edit)
+        self.window.tools.start_mode(edit)
         canvas.setFocus()
 
     def cursor_at(self, canvas, ev) -> QCursor:
