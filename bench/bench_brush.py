@@ -5,7 +5,7 @@ layer's pixels and on its layer mask; prints medians per dab, wall and CPU.
 
 The document is bench_document's "typical" one (a photo and 19 cut-outs) with half its
 layers masked (`bench_document.mask_half`). One layer in the middle of the stack is painted
-as the Brush tool paints (editor/ui/tools/brush.py): the renderer is told the layer is the
+as the Brush tool paints (editor/model/brush_stroke.py): the renderer is told the layer is the
 focus, a stroke runs back and forth across the layer in dabs a quarter diameter apart, and
 after each dab the renderer updates, as the canvas does on every mouse move. Three cases on
 the same layer: (1) its pixels, no mask; (2) its pixels, with a mask; (3) its mask.
@@ -31,17 +31,19 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def stroke(doc, layer, size: int, dabs: int, on_mask: bool) -> tuple[float, float]:
     """Median (wall ms, CPU ms) per dab of one stroke, as the Brush tool paints it."""
     from editor.model import mask_ops
+    from editor.model.brush_stroke import BrushStroke, mask_layer, pixel_layer
     from editor.model.render import Renderer
-    from editor.ui.tools.brush import dab_mask, paint_dab
 
     renderer = Renderer(doc)
     renderer.update()
     renderer.set_focus(layer)
     if on_mask:
         edit = mask_ops.begin_mask_stroke(doc, layer, "Brush", doc.canvas)
+        target, lay = layer.mask, mask_layer(0, 1.0)
     else:
         edit = doc.begin_pixel_edit(layer, "Brush", cover=doc.canvas)
-    target = layer.mask if on_mask else layer
+        target, lay = layer, pixel_layer((200, 40, 30), 1.0, False, False)
+    brush = BrushStroke(doc, edit, (target.x, target.y), size, 0.8, 1.0, lay)
     bounds = layer.bounds().intersect(doc.canvas)
     step = max(1.0, size / 4)
     walls, cpus = [], []
@@ -50,13 +52,7 @@ def stroke(doc, layer, size: int, dabs: int, on_mask: bool) -> tuple[float, floa
         x = bounds.x + (along if along < bounds.w else 2 * bounds.w - along)
         y = bounds.y + bounds.h / 2
         wall, cpu = time.perf_counter(), time.process_time()
-        coverage, box = dab_mask(x - target.x, y - target.y, size, 0.8)
-        clipped = box.clip(target.width, target.height)
-        sub = coverage[clipped.translate(-box.x, -box.y).slices()]
-        if on_mask:
-            edit.apply(doc, clipped, lambda view: mask_ops.paint_mask_dab(view, sub, 0, 1.0))
-        else:
-            edit.apply(doc, clipped, lambda view: paint_dab(view, sub, (200, 40, 30), 1.0, False))
+        brush.dabs([(x, y)])
         renderer.update()
         if k:
             walls.append((time.perf_counter() - wall) * 1000)

@@ -577,16 +577,17 @@ def test_decompose_sends_the_object_then_the_filled_background_as_previews():
     assert (filled[..., 3] == 255).all()
 
 
-def paste_ball_with_handle(w, qtbot, size=128):
-    """A red ball with a blue handle to its right on a grainy floor, pasted: returns the
-    handle's truth mask (canvas pixels)."""
+def paste_scene(w, qtbot, balls, handle_box, size=128):
+    """Balls ((cx, cy, radius, colour), ...) and a blue handle (rows, columns slices) on a
+    grainy floor, pasted: (rgba, the handle's truth mask, each ball's alpha)."""
     from _decompose_scenes import disc_alpha, ground
 
     img = ground(size, size, 3, grain=0.04)
-    ball = disc_alpha(size, size, 60, 56, 22)
-    img = ball[..., None] * np.array((0.85, 0.15, 0.1), np.float32) + (1 - ball[..., None]) * img
+    alphas = [disc_alpha(size, size, cx, cy, r) for cx, cy, r, _ in balls]
+    for a, (*_, colour) in zip(alphas, balls):
+        img = a[..., None] * np.array(colour, np.float32) + (1 - a[..., None]) * img
     handle = np.zeros((size, size), bool)
-    handle[52:68, 78:112] = True
+    handle[handle_box] = True
     img[handle] = (0.1, 0.2, 0.8)
     rgba = np.dstack([np.clip(np.rint(img * 255), 0, 255),
                       np.full((size, size), 255)]).astype(np.uint8)
@@ -594,7 +595,14 @@ def paste_ball_with_handle(w, qtbot, size=128):
     w.actions["paste"].trigger()
     qtbot.waitUntil(lambda: w.doc is not None and len(list(w.doc.layers())) == 1)
     w.canvas.actual_pixels()
-    return handle
+    return rgba, handle, alphas
+
+
+def paste_ball_with_handle(w, qtbot, size=128):
+    """A red ball with a blue handle to its right on a grainy floor, pasted: returns the
+    handle's truth mask (canvas pixels)."""
+    return paste_scene(w, qtbot, [(60, 56, 22, (0.85, 0.15, 0.1))], np.s_[52:68, 78:112],
+                       size)[1]
 
 
 def test_brush_strokes_on_the_proposed_object_are_read_as_corrections(window, qtbot,
@@ -859,21 +867,9 @@ def test_show_the_object_first_is_a_decompose_option(preview_window, qtbot):
 def paste_balls_one_with_handle(w, qtbot, size=128):
     """A red ball holding a blue handle, and a blue ball, on a grainy floor, pasted:
     (rgba, the handle's truth mask, the balls' truth masks)."""
-    from _decompose_scenes import disc_alpha, ground
-
-    img = ground(size, size, 3, grain=0.04)
-    alphas = [disc_alpha(size, size, 40, 40, 20), disc_alpha(size, size, 88, 92, 20)]
-    for a, colour in zip(alphas, ((0.85, 0.15, 0.1), (0.1, 0.25, 0.85))):
-        img = a[..., None] * np.array(colour, np.float32) + (1 - a[..., None]) * img
-    handle = np.zeros((size, size), bool)
-    handle[34:46, 58:84] = True
-    img[handle] = (0.1, 0.2, 0.8)
-    rgba = np.dstack([np.clip(np.rint(img * 255), 0, 255),
-                      np.full((size, size), 255)]).astype(np.uint8)
-    QGuiApplication.clipboard().setImage(rgba_to_qimage(rgba))
-    w.actions["paste"].trigger()
-    qtbot.waitUntil(lambda: w.doc is not None and len(list(w.doc.layers())) == 1)
-    w.canvas.actual_pixels()
+    rgba, handle, alphas = paste_scene(w, qtbot, [(40, 40, 20, (0.85, 0.15, 0.1)),
+                                                  (88, 92, 20, (0.1, 0.25, 0.85))],
+                                       np.s_[34:46, 58:84], size)
     return rgba, handle, [(a > 0.5) & ~handle for a in alphas]
 
 

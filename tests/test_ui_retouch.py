@@ -6,13 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox
+from PySide6.QtWidgets import QCheckBox, QComboBox
 
-from editor.ui.qimage import rgba_to_qimage
 from engine.box import Box
-from ui_helpers import image_drag, image_pos, make_window, photo
+from ui_helpers import image_drag, image_pos, pasted_window, photo
 
 MAGENTA = (255, 0, 255)
 
@@ -39,17 +37,10 @@ def distance_to_segment(shape, a, b) -> np.ndarray:
 def spotted(qtbot, tmp_path, monkeypatch):
     """A window showing the texture with a magenta spot (an 8 x 6 blotch), pasted as a
     user would: (window, the clean texture, the spotted pixels)."""
-    w = make_window(qtbot, tmp_path, monkeypatch)
     clean = texture()
     spotted = clean.copy()
     spotted[57:63, 76:84, :3] = MAGENTA
-    QGuiApplication.clipboard().setImage(rgba_to_qimage(spotted))
-    w.actions["paste"].trigger()
-    qtbot.waitUntil(lambda: w.doc is not None and len(list(w.doc.layers())) == 1)
-    w.canvas.set_zoom(2.0)
-    w.activateWindow()  # the tools' letters are the window's shortcuts
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
-    w.canvas.setFocus()
+    w = pasted_window(qtbot, tmp_path, monkeypatch, spotted, 2.0)
     return w, clean, spotted
 
 
@@ -158,15 +149,8 @@ def test_spot_healing_a_locked_layer_is_refused_with_one_line(spotted, qtbot):
 def photo_window(qtbot, tmp_path, monkeypatch):
     """A window showing a 96x64 photo (pasted), at 400 %, the Clone Stamp taken, hard and
     full: (window, the tool, the photo's pixels)."""
-    w = make_window(qtbot, tmp_path, monkeypatch)
     pixels = photo(96, 64, "astronaut")
-    QGuiApplication.clipboard().setImage(rgba_to_qimage(pixels))
-    w.actions["paste"].trigger()
-    qtbot.waitUntil(lambda: w.doc is not None and len(list(w.doc.layers())) == 1)
-    w.canvas.set_zoom(4.0)
-    w.activateWindow()  # the letters are the window's shortcuts: it must be the active one
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
-    w.canvas.setFocus()
+    w = pasted_window(qtbot, tmp_path, monkeypatch, pixels, 4.0)
     qtbot.keyClick(w.canvas, Qt.Key.Key_S)
     tool = w.tools.current
     assert tool.id == "clone_stamp"
@@ -215,6 +199,18 @@ def test_clone_stamp_needs_a_source_then_copies_it_exactly(photo_window, qtbot):
     assert np.array_equal(layer.pixels, before)
     w.actions["redo"].trigger()
     assert np.array_equal(layer.pixels, after)
+
+
+def test_overlapping_clone_dabs_never_take_the_stroke_past_its_opacity(photo_window, qtbot):
+    w, tool, before = photo_window
+    (layer,) = w.doc.layers()
+    tool.set_opacity(0.5)
+    alt_click(qtbot, w.canvas, 20.5, 20.5)
+    image_drag(qtbot, w.canvas, [(60.5, 40.5), (65.5, 40.5), (70.5, 40.5)])  # dabs 4 deep
+    after = layer.pixels[38:43, 61:68, :3].astype(float)
+    source = before[18:23, 21:28, :3].astype(float)
+    under = before[38:43, 61:68, :3].astype(float)
+    assert np.abs(after - (under + source) / 2).max() <= 1
 
 
 def test_aligned_keeps_the_offset_and_unaligned_starts_again_at_the_source(photo_window, qtbot):

@@ -104,6 +104,20 @@ def zoomed_photo_window(qtbot, tmp_path, monkeypatch, width: int, height: int, z
     return window
 
 
+def pasted_window(qtbot, tmp_path, monkeypatch, pixels: np.ndarray, zoom: float):
+    """A window showing `pixels` (pasted, as a user would) at `zoom`, active and with the
+    canvas focused: the tools' letters are the window's shortcuts."""
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    QGuiApplication.clipboard().setImage(rgba_to_qimage(pixels))
+    w.actions["paste"].trigger()
+    qtbot.waitUntil(lambda: w.doc is not None and len(list(w.doc.layers())) == 1)
+    w.canvas.set_zoom(zoom)
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    w.canvas.setFocus()
+    return w
+
+
 def paste_ball_scene(window, qtbot, size: int):
     """A ball photo (`_decompose_scenes.scene`, with its shadow) pasted from the clipboard,
     as a user would: it opens as a new document. Returns (rgba, box, truth)."""

@@ -17,8 +17,9 @@ import numpy as np
 
 from engine.box import Box
 
+from .brush_stroke import restore
 from .document import Document
-from .edit_ops import placed, selection_region
+from .edit_ops import placed
 from .errors import DocumentError
 from .layers import Layer
 from .render import composite_document
@@ -67,18 +68,14 @@ def snapshot(doc: Document, layer: Layer, all_layers: bool) -> Snapshot:
     return Snapshot(layer.pixels.copy(), layer.bounds())
 
 
-class SelectionCoverage:
-    """The selection's coverage (0..1) for any canvas box; 1 everywhere without one.
-    Taken once when a stroke starts (finding a painted mask's bounds scans the canvas)."""
-
-    def __init__(self, doc: Document) -> None:
-        self._region = selection_region(doc)
-
-    def of(self, box: Box) -> Optional[np.ndarray]:
-        """The coverage inside `box`, or None when nothing is selected (all of it may change)."""
-        if self._region is None:
-            return None
-        return placed(self._region[1], self._region[0], box)
+def clone_layer(source: Snapshot, offset: tuple[int, int], opacity: float, locked: bool):
+    """`brush_stroke.BrushStroke`'s `lay` for the Clone Stamp: `source`'s pixels at
+    `offset` (source minus destination, canvas pixels) laid at `opacity`; `locked`: Lock
+    Transparent Pixels (see `brush_stroke.restore`)."""
+    def lay(view: np.ndarray, before: np.ndarray, cover: np.ndarray, at: Box) -> None:
+        restore(view, before, locked)
+        clone_dab(view, source.region(at.translate(*offset)), cover, opacity)
+    return lay
 
 
 def clone_dab(view: np.ndarray, source: np.ndarray, mask: np.ndarray, opacity: float) -> None:

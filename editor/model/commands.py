@@ -205,6 +205,27 @@ class PixelEdit(Command):
         self._edited(doc, box)
         return box
 
+    @property
+    def shape(self) -> tuple[int, int]:
+        """The height and width of the array the edit changes."""
+        return self._array().shape[:2]
+
+    def original(self, box: Box) -> np.ndarray:
+        """A copy of the pixels inside local `box` as they were before this edit."""
+        pixels = self._array()
+        out = pixels[box.slices()].copy()
+        for ty in range(box.y // TILE, (box.y1 - 1) // TILE + 1):
+            for tx in range(box.x // TILE, (box.x1 - 1) // TILE + 1):
+                saved = self._tiles.get((tx, ty))
+                if saved is None:
+                    continue
+                tile = Box(tx * TILE, ty * TILE, saved.shape[1], saved.shape[0])
+                inter = tile.intersect(box)
+                if not inter.is_empty():
+                    out[inter.translate(-box.x, -box.y).slices()] = \
+                        saved[inter.translate(-tile.x, -tile.y).slices()]
+        return out
+
     def _keeps_alpha(self) -> bool:
         # Masks (a layer's, Quick Mask's) are one channel: no lock touches them.
         return self._array().ndim == 3 and self.layer.transparency_locked()

@@ -37,6 +37,20 @@ def selection_region(doc: Document) -> Optional[tuple[Box, np.ndarray]]:
     return None
 
 
+class SelectionCoverage:
+    """The selection's coverage (0..1) for any canvas box; 1 everywhere without one.
+    Taken once when a stroke starts (finding a painted mask's bounds scans the canvas)."""
+
+    def __init__(self, doc: Document) -> None:
+        self._region = selection_region(doc)
+
+    def of(self, box: Box) -> Optional[np.ndarray]:
+        """The coverage inside `box`, or None when nothing is selected (all of it may change)."""
+        if self._region is None:
+            return None
+        return placed(self._region[1], self._region[0], box)
+
+
 def placed(array: np.ndarray, at: Box, box: Box) -> np.ndarray:
     """`array` (lying on canvas box `at`) as it falls in canvas box `box`: zeros where it
     does not reach."""

@@ -887,18 +887,21 @@ def stroke_fill(alpha: np.ndarray, stroke: Stroke, origin: tuple[int, int],
 
 def overlay_paint(settings, alpha: np.ndarray, origin: tuple[int, int],
                   canvas: Optional[tuple[float, float, float, float]],
-                  reference: Optional[tuple[float, float]] = None) -> np.ndarray:
+                  reference: Optional[tuple[float, float]] = None,
+                  layer_box: Optional[tuple] = None) -> np.ndarray:
     """A gradient or pattern overlay's straight float RGBA over `alpha`'s array (its top-left
     corner at canvas point `origin`): what a fill layer of its `settings` (GradientFill,
-    PatternFill) paints there, laid out on the layer's box (the bounds of its pixels,
-    Photoshop's "Align with Layer" / "Link with Layer"; a pattern's tiles from the style's
-    `reference` point where it has one) or on `canvas` (the document's; None: the
-    array's)."""
+    PatternFill) paints there, laid out on the layer's box (`layer_box`, else the bounds of
+    its pixels, Photoshop's "Align with Layer" / "Link with Layer"; a pattern's tiles from
+    the style's `reference` point where it has one) or on `canvas` (the document's; None:
+    the array's)."""
     h, w = alpha.shape
     frame = canvas if canvas is not None else (origin[0], origin[1], w, h)
     if settings.align:
         rows, cols = np.nonzero(alpha.any(axis=1))[0], np.nonzero(alpha.any(axis=0))[0]
-        if len(rows):
+        if layer_box is not None:
+            frame = layer_box
+        elif len(rows):
             frame = (origin[0] + cols[0], origin[1] + rows[0], cols[-1] - cols[0] + 1,
                      rows[-1] - rows[0] + 1)
         if reference is not None and isinstance(settings, PatternFill):
@@ -967,10 +970,22 @@ def _interior_over(layer: np.ndarray, interior: list, fill: float, grouped: int,
     layer[..., 3] = np.where(inside, a * shape, layer[..., 3])
 
 
+def _lay_vector_stroke(layer: np.ndarray, vector_stroke: Optional[tuple], fill: float) -> None:
+    """A shape's stroke (`styled_layers`' `vector_stroke`) over `layer` (in place), at its
+    opacity times `fill`: it is part of the layer's own pixels, which the Fill fades."""
+    if vector_stroke is None:
+        return
+    from .shape_stroke import lay_over
+
+    stroke, coverage, area = vector_stroke
+    lay_over(layer, coverage * np.float32(stroke.opacity / 100.0 * fill), stroke, area)
+
+
 def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
                   shape: Optional[np.ndarray] = None, origin: tuple[int, int] = (0, 0),
                   canvas: Optional[tuple[float, float, float, float]] = None,
-                  interior_group: bool = False, interior_shape: Optional[np.ndarray] = None
+                  interior_group: bool = False, interior_shape: Optional[np.ndarray] = None,
+                  vector_stroke: Optional[tuple] = None, layer_box: Optional[tuple] = None
                   ) -> list[tuple[np.ndarray, Optional[str]]]:
     """The layer with its drawn effects, as straight float RGBA images the size of `rgba`
     (a layer's straight float pixels padded by `effects.margin()`), bottom to top, each
@@ -998,13 +1013,22 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
     then fades them with the layer (inner shadows and bevels still lie over the faded
     pixels). `interior_shape` (Transparency Shapes Layer off, 'tsly'): what the interior
     effects are made from and limited by instead of the layer's alpha (1 over the layer's
-    whole box): they cover its transparent parts too (`_interior_over`)."""
+    whole box): they cover its transparent parts too (`_interior_over`).
+
+    `vector_stroke` (a shape layer's stroke: its `ShapeStroke`, its coverage 0..1 and the
+    path's own coverage or None, `shape_stroke.lay_over`'s) is laid over the layer, faded by
+    `fill` as the layer's own pixels are, after its interior effects and under its Stroke
+    effects: Photoshop draws a shape's stroke over its overlays (psd-tools'
+    effects/stroke-composite.psd), not coloured by them. `layer_box` (x, y, width, height):
+    the box a Gradient Overlay aligned with the layer is laid out on, when it is not the
+    bounds of the layer's pixels (a shape layer's: its path's, `VectorMask.extent`)."""
     out: list[tuple[np.ndarray, str]] = []
     alpha = rgba[..., 3] if shape is None else shape
     if not effects.drawn():
-        if fill < 1.0:
+        if fill < 1.0 or vector_stroke is not None:
             rgba = rgba.copy()
             rgba[..., 3] *= np.float32(fill)
+            _lay_vector_stroke(rgba, vector_stroke, fill)
         return [(rgba, None)]
     h, w = alpha.shape
     # Under the layer: drop shadows, then outer glows, each its own image in its own mode.
@@ -1028,7 +1052,8 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
     for o in effects.pattern_overlays + effects.gradient_overlays:
         if o.enabled:
             settings = o.pattern if isinstance(o, PatternOverlay) else o.gradient
-            paint = overlay_paint(settings, alpha, origin, canvas, effects.reference_point)
+            paint = overlay_paint(settings, alpha, origin, canvas, effects.reference_point,
+                                  None if isinstance(o, PatternOverlay) else layer_box)
             interior.append((o.blend_mode, o.opacity, paint[..., :3], paint[..., 3]))
     interior += [(o.blend_mode, o.opacity, o.color, 1.0) for o in effects.color_overlays
                  if o.enabled]
@@ -1071,6 +1096,7 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
         layer[..., :3] += (mixed - layer[..., :3]) * (weight[..., None] if weight.ndim else weight)
     if fill < 1.0 and interior_shape is None:
         layer[..., 3] *= np.asarray(inner, np.float32)
+    _lay_vector_stroke(layer, vector_stroke, fill)
     under, above = [], []
     for s in effects.strokes:
         if not s.enabled:

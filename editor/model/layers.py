@@ -485,10 +485,11 @@ class FillLayer(AdjustmentLayer):
     placed_stroke: Optional[LayerMask] = None
 
     def content(self, box: Box, mask: Optional[LayerMask] = None,
-                user_mask: Optional[LayerMask] = None) -> np.ndarray:
+                user_mask: Optional[LayerMask] = None, stroked: bool = True) -> np.ndarray:
         """Straight RGBA over canvas box `box`: what its settings paint there (its colour,
         its gradient), made as much less opaque as `mask`'s coverage is, and its stroke
-        over that (through `user_mask` alone: the stroke lies beyond its path). Drawn
+        over that (through `user_mask` alone: the stroke lies beyond its path), unless not
+        `stroked` (a style lays it over its overlays: `stroke_over`). Drawn
         through its active mask and layer mask; stored in a PSD through its path alone."""
         pixels = self.settings.paint(box, self.frame())
         shape = None  # the path's coverage: how much of each pixel the fill's own area is
@@ -505,14 +506,34 @@ class FillLayer(AdjustmentLayer):
 
             if not stroke.fill:
                 pixels[..., 3] = 0
-            outline = self.stroke_coverage()
-            if outline is not None:
-                coverage = outline.coverage(box)
-                if user_mask is not None:
-                    coverage = ((coverage.astype(np.uint16) * user_mask.coverage(box) + 127)
-                                // 255).astype(np.uint8)
+            coverage = self._stroke_cover(box, user_mask) if stroked else None
+            if coverage is not None:
                 paint_over(pixels, coverage, stroke, shape)
         return pixels
+
+    def _stroke_cover(self, box: Box, user_mask: Optional[LayerMask]) -> Optional[np.ndarray]:
+        """Its stroke's coverage (uint8) over canvas box `box` through `user_mask`, None
+        when it draws no stroke."""
+        outline = self.stroke_coverage()
+        if outline is None:
+            return None
+        coverage = outline.coverage(box)
+        if user_mask is not None:
+            coverage = ((coverage.astype(np.uint16) * user_mask.coverage(box) + 127)
+                        // 255).astype(np.uint8)
+        return coverage
+
+    def stroke_over(self, box: Box, mask: Optional[LayerMask] = None,
+                    user_mask: Optional[LayerMask] = None) -> Optional[tuple]:
+        """Its stroke over canvas box `box` as `layer_effects.styled_layers` lays it over
+        its interior effects (its `vector_stroke`: the stroke, its coverage 0..1, the
+        path's coverage by `mask` or None), None when it draws no stroke; `content(...,
+        stroked=False)` is what it is laid over."""
+        coverage = self._stroke_cover(box, user_mask)
+        if coverage is None:
+            return None
+        area = None if mask is None else mask.coverage(box) * np.float32(1 / 255)
+        return self.stroke, coverage * np.float32(1 / 255), area
 
     def stroke_coverage(self) -> Optional[LayerMask]:
         """Where its stroke is drawn (the stroke's coverage along its enabled path, kept by

@@ -43,8 +43,9 @@ keeps a drag from splitting the stack (`_split_top_level`): such documents are r
 rows, exactly.
 The rest of Advanced Blending (`layers.BLENDING_OPTIONS`): Blend Interior Effects as Group and
 Transparency Shapes Layer change how a style is laid over a layer (`layer_effects.styled_layers`);
-a clipping base's overlays, satins and inner glows lie over its clipped layers, as Photoshop
-draws them (`_interior_split`, `_interior_onto`); Blend Clipped Layers as Group off draws the
+a clipping base's overlays, satins and inner glows, its shape's stroke and its inside Stroke
+effects lie over its clipped layers, as Photoshop draws them (`_interior_split`,
+`_interior_onto`); Blend Clipped Layers as Group off draws the
 clipped layers each with its own mode onto the backdrop (`_draw_clipped_apart`); a mask that
 hides the effects is applied after them (`_effect_masks`, `_hidden_styled_images`).
 Fill layers (Solid Color, Gradient) are drawn as a layer of what they paint, its alpha
@@ -387,25 +388,52 @@ def _styled_images(layer: Layer, buffer_box: Box, fill: int,
         padded = np.zeros((box.h, box.w, 4), np.float32)
         inside = np.s_[margin:margin + at.h, margin:margin + at.w]
         padded[inside] = to_float(pixels)
-        shape = None
+        shape = vector = None
         if isinstance(layer, FillLayer):  # its effects follow its masks, not its gradient
             shape = np.zeros((box.h, box.w), np.float32)
             mask = layer.active_mask()
             shape[inside] = 1.0 if mask is None else mask.coverage(at) * np.float32(1 / 255)
             if layer.stroke is not None:  # its vector stroke is part of its shape
                 shape[inside] *= np.float32(layer.stroke.fill)
-                outline = layer.stroke_coverage()
-                if outline is not None:
+                vector = _padded_stroke(layer, at, box, inside)
+                if vector is not None:  # (laid over its overlays: not in its pixels)
                     user = layer.user_mask()
-                    cover = outline.coverage(at) * np.float32(layer.stroke.opacity / 100 / 255)
-                    if user is not None:
-                        cover *= user.coverage(at) * np.float32(1 / 255)
-                    shape[inside] = cover + shape[inside] * (1 - cover)
+                    padded[inside] = to_float(layer.content(at, mask, user, stroked=False))
+                    cover = vector[1] * np.float32(layer.stroke.opacity / 100)
+                    shape = cover + shape * (1 - cover)
         kept[1][fill] = layer_effects.styled_layers(padded, layer.effects, fill / 255.0,
                                                     shape, (box.x, box.y), canvas,
                                                     layer.blend_interior,
-                                                    _interior_shape(layer, box, at))
+                                                    _interior_shape(layer, box, at), vector,
+                                                    _path_box(layer))
     return kept[1][fill], box
+
+
+def _path_box(layer: Layer) -> Optional[tuple]:
+    """The box a shape layer's Gradient Overlay is laid out on: its path's, in fractions of
+    a pixel, as stored (psd-tools' effects/shape-fx2.psd: a pentagon from 0.92 to 29.61,
+    drawn from 1 to 30 under Align Edges, has its overlay laid out from 0.92 to 29.61:
+    3.6 levels off inside laid out on its pixels, 0.1 so); None for other layers."""
+    vector = layer.vector_mask if isinstance(layer, FillLayer) else None
+    if vector is None or not vector.enabled:
+        return None
+    return vector.extent()
+
+
+def _padded_stroke(layer: FillLayer, at: Box, box: Box, inside) -> Optional[tuple]:
+    """A shape layer's `stroke_over` over its box `at`, padded to canvas box `box` (`at` at
+    `inside` in it) for `styled_layers`; None when it draws no stroke."""
+    made = layer.stroke_over(at, layer.active_mask(), layer.user_mask())
+    if made is None:
+        return None
+    stroke, cover, area = made
+    padded = np.zeros((box.h, box.w), np.float32)
+    padded[inside] = cover
+    if area is not None:
+        placed = np.zeros((box.h, box.w), np.float32)
+        placed[inside] = area
+        area = placed
+    return stroke, padded, area
 
 
 def _interior_shape(node: Node, box: Box, at: Box) -> Optional[np.ndarray]:
@@ -492,7 +520,8 @@ def _hidden_styled_images(layer: Layer, buffer_box: Box, fill: int, region: Opti
                 padded[inside][..., 3] *= source.coverage(at) * np.float32(1 / 255)
         images = layer_effects.styled_layers(padded, effects, fill / 255.0, shape,
                                              (box.x, box.y), canvas, layer.blend_interior,
-                                             _interior_shape(layer, box, at))
+                                             _interior_shape(layer, box, at), None,
+                                             _path_box(layer))
         cover = hiding.coverage(box) * np.float32(1 / 255)
         for image, _ in images:
             image[..., 3] *= cover
@@ -1053,32 +1082,56 @@ def _draw_clipped_apart(painter: _Painter, base: Node, clipped: Sequence[Node],
 # Layers as Group off). Its inner shadows and bevels stay under them (not measured).
 _INTERIOR_KINDS = ("pattern_overlays", "gradient_overlays", "color_overlays", "satins",
                    "inner_glows")
-# Per base layer: (its style, a stand-in drawn without those effects, its other effects,
-# those effects alone).
+# Per base layer: (its style, its shape's stroke, a stand-in drawn without what lies over
+# its clipped layers, its other effects, those effects alone).
 _split_cache: "weakref.WeakKeyDictionary[Layer, tuple]" = weakref.WeakKeyDictionary()
+_NO_EFFECTS = layer_effects.LayerEffects()  # (a base with a shape's stroke and no style)
+
+
+def _strokes_over(effects: "layer_effects.LayerEffects") -> tuple:
+    """A clipping base's Stroke effects that lie over its clipped layers, as its overlays
+    do (psd-tools' effects/stroke-composite.psd): those inside or centred on its edge, in
+    Normal (one in its own mode, or outside the shape, stays with the base); none when a
+    Stroke Emboss lights the first stroke (it is drawn with the base)."""
+    if any(b.enabled and b.style == "stroke_emboss" for b in effects.bevels):
+        return ()
+    return tuple(s for s in effects.strokes
+                 if s.enabled and s.position != "outside" and s.blend_mode == "normal")
 
 
 def _interior_split(base: Node) -> Optional[tuple[Layer, "layer_effects.LayerEffects"]]:
-    """For a styled layer that is a clipping base with overlays, satins or inner glows:
-    (a stand-in for it drawn without them, a style of them alone); None otherwise. The
-    stand-in is kept per base (its images are then kept as the base's are) and takes the
-    base's state at each call."""
-    if not isinstance(base, Layer) or not base.draws_style():
+    """For a layer that is a clipping base drawing something over its clipped layers
+    (overlays, satins, inner glows, inside Strokes `_strokes_over`, a shape layer's own
+    stroke: Photoshop's order): (a stand-in for it drawn without them, a style of the
+    effects alone, which `_interior_onto` lays over with the shape's stroke); None
+    otherwise. The stand-in is kept per base (its images are then kept as the base's are)
+    and takes the base's state at each call."""
+    if not isinstance(base, Layer):
         return None
-    effects = base.effects
-    if not any(e.enabled for kind in _INTERIOR_KINDS for e in getattr(effects, kind)):
+    stroke = base.stroke if isinstance(base, FillLayer) and base.stroke_coverage() is not None \
+        else None
+    styled = base.draws_style()
+    effects = base.effects if styled else _NO_EFFECTS
+    over = _strokes_over(effects)
+    if stroke is None and not over and not any(
+            e.enabled for kind in _INTERIOR_KINDS for e in getattr(effects, kind)):
         return None
     kept = _split_cache.get(base)
-    if kept is None or kept[0] is not effects:
+    if kept is None or kept[0] is not effects or kept[1] != stroke:
         from dataclasses import replace
 
-        others = ("drop_shadows", "strokes", "outer_glows", "inner_shadows", "bevels")
-        kept = (effects, copy.copy(base), replace(effects, **{k: () for k in _INTERIOR_KINDS}),
-                replace(effects, **{k: () for k in others}))
+        others = ("drop_shadows", "outer_glows", "inner_shadows", "bevels")
+        kept = (effects, stroke, copy.copy(base),
+                replace(effects, strokes=tuple(s for s in effects.strokes if s not in over),
+                        **{k: () for k in _INTERIOR_KINDS}),
+                replace(effects, strokes=over, **{k: () for k in others}))
         _split_cache[base] = kept
-    _, stand_in, rest, alone = kept
+    _, _, stand_in, rest, alone = kept
     stand_in.__dict__.update(base.__dict__)
-    stand_in.effects = rest
+    if styled:
+        stand_in.effects = rest
+    if stroke is not None:  # (drawn by `_interior_onto`)
+        stand_in.stroke = stroke.replace(enabled=False)
     return stand_in, alone
 
 
@@ -1088,7 +1141,8 @@ def _interior_window(base: Layer, canvas: Box, effects, box: Box) -> Box:
     whole box; all of that box for a gradient or pattern overlay (laid out on the shape's
     bounds)."""
     whole = _interior_box(base, canvas, effects)
-    if effects.gradient_overlays or effects.pattern_overlays:
+    if effects.gradient_overlays or effects.pattern_overlays \
+            or any(s.fill_type != "color" for s in effects.strokes):
         return whole
     return box.expand(effects.reach()).intersect(whole)
 
@@ -1105,7 +1159,8 @@ def _interior_box(base: Layer, canvas: Box, effects) -> Box:
 def _interior_onto(buffer: PixelBuffer, box: Box, base: Layer, effects,
                    inside: Optional[Box] = None, opacity: int = 255,
                    canvas: bool = False) -> None:
-    """A clipping base's overlays, satins and inner glows (`effects`, `_interior_split`)
+    """A clipping base's overlays, satins, inner glows and inside strokes (`effects`,
+    `_interior_split`), then its shape's stroke, then its Stroke effects,
     over what `buffer` holds inside canvas box `box`, within the base's own shape S, each at
     full strength (over a faded Fill it adds coverage; with Blend Interior Effects as Group
     the Fill fades them too), as `styled_layers` lays them over a layer (its
@@ -1120,8 +1175,9 @@ def _interior_onto(buffer: PixelBuffer, box: Box, base: Layer, effects,
         effects = replace(effects, **{k: tuple(replace(e, opacity=e.opacity * fill / 255.0)
                                                for e in getattr(effects, k))
                                       for k in _INTERIOR_KINDS})
+    own = _clip_shape(base, box, buffer.precise, faded=False)  # (what strokes follow)
     if base.transparency_shapes:
-        shape = _clip_shape(base, box, buffer.precise, faded=False)
+        shape = own
     else:  # (Transparency Shapes Layer off: over the base's whole box)
         shape = np.ones((box.h, box.w, 1), np.float32)
     held = np.zeros((box.h, box.w, 4), np.float32)  # (beyond the buffer: made, not drawn)
@@ -1130,8 +1186,14 @@ def _interior_onto(buffer: PixelBuffer, box: Box, base: Layer, effects,
     rgba = unpremultiply(held)
     if canvas:
         rgba[..., 3:4] *= shape
-    made = layer_effects.styled_layers(rgba, effects, 1.0, shape[..., 0], (box.x, box.y),
-                                       _document_canvas(base), False, shape[..., 0])[0][0]
+    vector = None
+    if isinstance(base, FillLayer):  # its shape's stroke, faded by its Fill as its pixels
+        vector = base.stroke_over(box, base.active_mask(), base.user_mask())
+        if vector is not None and fill < 255:
+            vector = (vector[0].replace(opacity=vector[0].opacity * fill / 255),) + vector[1:]
+    made = layer_effects.styled_layers(rgba, effects, 1.0, own[..., 0], (box.x, box.y),
+                                       _document_canvas(base), False, shape[..., 0],
+                                       vector, _path_box(base))[0][0]
     after = np.concatenate([made[..., :3] * made[..., 3:4], made[..., 3:4]], axis=-1)
     if canvas:
         after += (1.0 - shape) * held
@@ -1552,6 +1614,9 @@ def nodes_below(root: Group, parent: Group, index: int) -> list[Node]:
 @dataclass
 class _Focus:
     layer: Layer
+    # What is drawn live between the caches: the layer alone, or the clipping group it is
+    # part of (its base and the layers clipped to it, bottom first).
+    unit: list
     below: PixelBuffer
     above: Optional[PixelBuffer]     # pre-flattened layers above, when they all blend normally
     above_nodes: list[Node]          # drawn one by one when `above` is None
@@ -1665,7 +1730,7 @@ class Renderer:
             return (not prepared.done or bool(self._unreduced())
                     or (self._view_level > 0 and not self._reduced_ready()))
         split = _split_top_level(self.doc.root.children, layer)
-        if split is None:  # drawn with its group or clipping group: no caches around it
+        if split is None:  # drawn with its group: no caches around it
             return bool(self._unreduced())
         work = _focus_in_steps(self.doc.root.children, layer, self.doc.canvas)
         self._prepared = _Prepared(layer, work, _identities(split))
@@ -1701,7 +1766,7 @@ class Renderer:
             layer, level = prepared.layer, self._view_level
             key = (level, layer.revision)
             if prepared.reducing is None or prepared.reducing[0] != key:
-                prepared.reducing = (key, _reduced_in_steps(prepared.focus, layer, level))
+                prepared.reducing = (key, _reduced_in_steps(prepared.focus, level))
             while True:
                 try:
                     next(prepared.reducing[1])
@@ -1783,8 +1848,12 @@ class Renderer:
     def split_images(self, layer: Layer) -> Optional[tuple["QImage", "QImage", bool]]:
         """Copies of the composites below and above `layer`, for previews that draw the layer
         themselves (a drag, Free Transform): (below, above, exact). None when `layer` sits
-        inside an isolated group. `exact` is False when a layer above blends other than
-        normally: `above` is then composited over transparency, an approximation."""
+        inside an isolated group or a clipping group. `exact` is False when a layer above
+        blends other than normally: `above` is then composited over transparency, an
+        approximation."""
+        split = _split_top_level(self.doc.root.children, layer)
+        if split is None or len(split[2]) > 1:
+            return None  # (drawn with its clipping group: not a layer to draw alone)
         self.set_focus(layer)
         focus = self._ensure_focus(whole=True)
         if focus is None or focus.layer is not layer:
@@ -1956,8 +2025,7 @@ class Renderer:
         if ready is not None and ready[:2] == (level, layer.revision) \
                 and ready[3].below.array.shape[:2] == (canvas.h, canvas.w):
             return ready[2], ready[3]
-        proxy = reduced.reduced_nodes([layer], level, masked_pixels)[0]
-        return proxy, _reduced_focus(full, proxy, level)
+        return _reduced_focus(full, level)
 
     # -- signal handlers --------------------------------------------------------------
     def _on_region(self, box: Optional[Box], layer: Optional[Layer]) -> None:
@@ -2067,14 +2135,14 @@ def _focus_in_steps(nodes: Sequence[Node], layer: Layer, canvas: Box) -> Iterato
     split = _split_top_level(nodes, layer)
     if split is None:
         return None
-    below_nodes, above_nodes = split
+    below_nodes, above_nodes, unit = split
     below = yield from _flattened_in_steps(below_nodes, canvas)
     above, steps = None, None
     if all(_blends_normally(n) for n in above_nodes):
         above = yield from _flattened_in_steps(above_nodes, canvas)
     elif any(isinstance(n, AdjustmentLayer) for n in above_nodes):
         steps = yield from _steps_in_steps(above_nodes, canvas)
-    return _Focus(layer, below, above, above_nodes, steps)
+    return _Focus(layer, unit, below, above, above_nodes, steps)
 
 
 def _finish(work: Iterator[None]):
@@ -2086,23 +2154,31 @@ def _finish(work: Iterator[None]):
             return stop.value
 
 
-def _reduced_focus(full: _Focus, proxy: Layer, level: int) -> _Focus:
-    """`full`'s caches at pyramid `level` (box averages of the premultiplied buffers), with
-    `proxy` (the focus layer's reduced stand-in) and the nodes drawn live reduced."""
-    return _finish(_reduced_focus_in_steps(full, proxy, level))
+def _reduced_unit(full: _Focus, level: int) -> tuple[Layer, list[Node]]:
+    """The stand-ins at pyramid `level` of `full`'s focus layer and of its unit."""
+    proxies: dict = {}
+    unit = reduced.reduced_nodes(full.unit, level, masked_pixels, proxies)
+    return proxies[id(full.layer)], unit
 
 
-def _reduced_in_steps(full: _Focus, layer: Layer, level: int) -> Iterator[None]:
-    """`layer`'s reduced stand-in, then `_reduced_focus` of `full`, stopping after each
-    buffer (10-20 ms each on 12 MP); returns (stand-in, reduced focus)."""
-    proxy = reduced.reduced_nodes([layer], level, masked_pixels)[0]
+def _reduced_focus(full: _Focus, level: int) -> tuple[Layer, _Focus]:
+    """(the focus layer's reduced stand-in, `full`'s caches at pyramid `level`: box
+    averages of the premultiplied buffers, with the nodes drawn live reduced)."""
+    proxy, unit = _reduced_unit(full, level)
+    return proxy, _finish(_reduced_focus_in_steps(full, proxy, unit, level))
+
+
+def _reduced_in_steps(full: _Focus, level: int) -> Iterator[None]:
+    """`_reduced_focus` of `full`, stopping after each buffer (10-20 ms each on 12 MP);
+    returns (stand-in, reduced focus)."""
+    proxy, unit = _reduced_unit(full, level)
     yield
-    focus = yield from _reduced_focus_in_steps(full, proxy, level)
+    focus = yield from _reduced_focus_in_steps(full, proxy, unit, level)
     # The styled images of the stand-ins drawn over the caches, made now rather than on
     # the first move (~5-10 ms each at level 2 for a 1200x900 layer).
-    live = [proxy] + list(focus.above_nodes) + [n for step in focus.steps or ()
-                                                if not isinstance(step, PixelBuffer)
-                                                for n in step]
+    live = unit + list(focus.above_nodes) + [n for step in focus.steps or ()
+                                             if not isinstance(step, PixelBuffer)
+                                             for n in step]
     for node in live:
         for each in ([node] if not isinstance(node, Group) else list(node.walk())):
             if isinstance(each, Layer) and each.visible and each.draws_style():
@@ -2111,7 +2187,8 @@ def _reduced_in_steps(full: _Focus, layer: Layer, level: int) -> Iterator[None]:
     return proxy, focus
 
 
-def _reduced_focus_in_steps(full: _Focus, proxy: Layer, level: int) -> Iterator[None]:
+def _reduced_focus_in_steps(full: _Focus, proxy: Layer, unit: list[Node],
+                            level: int) -> Iterator[None]:
     """`_reduced_focus` as a generator that stops after each buffer or run of live nodes
     it makes (see `_focus_in_steps`); returns the reduced focus."""
     def shrink(buffer: PixelBuffer) -> PixelBuffer:
@@ -2133,7 +2210,7 @@ def _reduced_focus_in_steps(full: _Focus, proxy: Layer, level: int) -> Iterator[
             yield
             steps.append(shrink(step) if isinstance(step, PixelBuffer) else live(step))
     above_nodes = live(full.above_nodes) if above is None and steps is None else []
-    return _Focus(proxy, below, above, above_nodes, steps)
+    return _Focus(proxy, unit, below, above, above_nodes, steps)
 
 
 def _flattened_in_steps(nodes: Sequence[Node], canvas: Box) -> Iterator[None]:
@@ -2171,8 +2248,8 @@ def _step_bands(unit: Sequence[Node], canvas: Box) -> list[Box]:
             for y in range(canvas.y, canvas.y1, rows)]
 
 
-def _identities(split: tuple[list[Node], list[Node]]) -> tuple:
-    return tuple(id(n) for n in split[0]), tuple(id(n) for n in split[1])
+def _identities(split: tuple[list[Node], list[Node], list[Node]]) -> tuple:
+    return tuple(tuple(id(n) for n in part) for part in split)
 
 
 def _clipping_units(nodes: Sequence[Node]) -> list[list[Node]]:
@@ -2223,8 +2300,7 @@ def _redraw_with_focus(target: PixelBuffer, canvas: Box, focus: _Focus, box: Box
         part = box if within is None else within
         target.region(part)[...] = focus.below.region(part)
         painter = _Painter(target)
-        if focus.layer.is_shown():
-            _draw_node(painter, focus.layer, part)  # (with its Advanced Blending)
+        _draw_nodes(painter, focus.unit, part)  # (with its Advanced Blending)
         for step in focus.steps:
             if isinstance(step, PixelBuffer):
                 painter.draw(step.image, step.box, part, "normal", 255)
@@ -2234,8 +2310,7 @@ def _redraw_with_focus(target: PixelBuffer, canvas: Box, focus: _Focus, box: Box
         return True
     target.region(box)[...] = focus.below.region(box)
     painter = _Painter(target)
-    if focus.layer.is_shown():
-        _draw_node(painter, focus.layer, box)  # (with its Advanced Blending)
+    _draw_nodes(painter, focus.unit, box)  # (with its Advanced Blending)
     approximate = focus.above is not None and not exact
     if approximate:
         painter.draw(focus.above.image, focus.above.box, box, "normal", 255)
@@ -2262,19 +2337,27 @@ def _merge_box(boxes: list[Box], box: Box) -> list[Box]:
     return keep
 
 
-def _split_top_level(nodes: Sequence[Node], layer: Layer) -> Optional[tuple[list[Node], list[Node]]]:
-    """Splits the stack into (below, above) around `layer` when it blends straight into
-    the document: at top level or inside visible pass-through groups at full opacity.
-    Not with a Knockout anywhere in the stack: a knockout layer's backdrop is a state of
-    the stack below it, which the split caches do not keep."""
+def _split_top_level(nodes: Sequence[Node], layer: Layer
+                     ) -> Optional[tuple[list[Node], list[Node], list[Node]]]:
+    """Splits the stack into (below, above, unit) around `layer` when it blends straight
+    into the document: at top level or inside visible pass-through groups at full opacity.
+    `unit` is what is drawn live between them: the layer, or the clipping group it is part
+    of (its base and the layers clipped to it: drawn together, as `_draw_nodes` draws
+    them). Not with a Knockout anywhere in the stack: a knockout layer's backdrop is a
+    state of the stack below it, which the split caches do not keep."""
     if any(n.knockout != "none" for top in nodes for n in _self_and_below(top)):
         return None
     below: list[Node] = []
     for i, node in enumerate(nodes):
         if node is layer:
-            if layer.clipping or (i + 1 < len(nodes) and nodes[i + 1].clipping):
-                return None  # part of a clipping group: drawn with it, not alone
-            return below, list(nodes[i + 1:])
+            first, end = i, i + 1
+            while first > 0 and nodes[first].clipping:
+                first -= 1
+            if nodes[first].clipping:
+                return None  # clipped to nothing: drawn as it is (rare; not worth a case)
+            while end < len(nodes) and nodes[end].clipping:
+                end += 1
+            return list(nodes[:first]), list(nodes[end:]), list(nodes[first:end])
         if isinstance(node, Group) and any(n is layer for n in node.walk()):
             if (node.isolated() or node.opacity != 255 or node.fill_opacity != 255
                     or not node.visible
@@ -2285,7 +2368,7 @@ def _split_top_level(nodes: Sequence[Node], layer: Layer) -> Optional[tuple[list
             inner = _split_top_level(node.children, layer)
             if inner is None:
                 return None
-            return below + inner[0], inner[1] + list(nodes[i + 1:])
+            return below + inner[0], inner[1] + list(nodes[i + 1:]), inner[2]
         below.append(node)
     return None
 

@@ -97,7 +97,7 @@ class ShapeStroke:
 def paint_over(pixels: np.ndarray, coverage: np.ndarray, stroke: ShapeStroke,
                shape: np.ndarray | None = None) -> None:
     """Lays `stroke`'s colour, as opaque as `coverage` (uint8, one per pixel) times its
-    opacity, over straight RGBA `pixels` (uint8, changed in place): Porter-Duff "over".
+    opacity, over straight RGBA `pixels` (uint8, changed in place): `lay_over` in 8 bits.
 
     With `shape`, the path's own coverage (uint8) of the pixels, an edge pixel is parts
     of areas rather than layers over each other: a stroke inside the path covers part of
@@ -108,18 +108,28 @@ def paint_over(pixels: np.ndarray, coverage: np.ndarray, stroke: ShapeStroke,
     sa = coverage.astype(np.float32) * np.float32(stroke.opacity / 100 / 255)
     if not sa.any():
         return
-    da = pixels[..., 3].astype(np.float32) * np.float32(1 / 255)
-    if shape is None or stroke.alignment == "center":
+    rgba = pixels.astype(np.float32) * np.float32(1 / 255)
+    area = None if shape is None else shape.astype(np.float32) * np.float32(1 / 255)
+    lay_over(rgba, sa, stroke, area)
+    pixels[...] = np.clip(np.rint(rgba * 255), 0, 255).astype(np.uint8)
+
+
+def lay_over(rgba: np.ndarray, sa: np.ndarray, stroke: ShapeStroke,
+             area: np.ndarray | None = None) -> None:
+    """`stroke`'s colour, as opaque as `sa` (float 0..1 per pixel, its opacity included),
+    over straight float RGBA `rgba` (0..1, in place), Porter-Duff "over" unless `area` (the
+    path's own coverage, 0..1) makes an edge pixel parts of areas (`paint_over`). Also how
+    a styled shape layer's stroke is laid over its interior effects, which lie under it in
+    Photoshop (`layer_effects.styled_layers`)."""
+    da = rgba[..., 3]
+    if area is None or stroke.alignment == "center":
         below = da * (1 - sa)
     elif stroke.alignment == "inside":
-        area = shape.astype(np.float32) * np.float32(1 / 255)
         below = da * (1 - np.minimum(1, sa / np.maximum(area, np.float32(1e-6))))
     else:
         below = np.minimum(da, 1 - sa)
     out_a = sa + below
     safe = np.where(out_a > 0, out_a, 1)
-    color = np.asarray(stroke.color, np.float32)
-    rgb = (color * sa[..., None] + pixels[..., :3].astype(np.float32) * below[..., None]) \
-        / safe[..., None]
-    pixels[..., :3] = np.clip(np.rint(rgb), 0, 255).astype(np.uint8)
-    pixels[..., 3] = np.clip(np.rint(out_a * 255), 0, 255).astype(np.uint8)
+    color = np.asarray(stroke.color, np.float32) * np.float32(1 / 255)
+    rgba[..., :3] = (color * sa[..., None] + rgba[..., :3] * below[..., None]) / safe[..., None]
+    rgba[..., 3] = out_a

@@ -121,6 +121,17 @@ class VectorMask:
         shift = np.array(self.offset, np.float64)
         return [s.knots + shift for s in self.subpaths]
 
+    def extent(self) -> Optional[tuple[float, float, float, float]]:
+        """The box (x, y, width, height, in fractions of a pixel) of the path's curves at
+        their current place, as stored (not stretched by Align Edges); None without any."""
+        points = [flatten(k, s.closed) for s, k in zip(self.subpaths, self.moved_knots())
+                  if len(k) > 1]
+        if not points:
+            return None
+        points = np.concatenate(points)
+        (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
+        return float(x0), float(y0), float(x1 - x0), float(y1 - y0)
+
     def bounds(self) -> Box:
         """The canvas box around the path's knots and handles (the curves lie inside it)."""
         points = [k.reshape(-1, 2) for k in self.moved_knots() if len(k)]
@@ -277,14 +288,38 @@ def _components(subpaths: list[Subpath]) -> list[list[Subpath]]:
 
 
 def _drawn(vector: VectorMask) -> list[Subpath]:
-    """The subpaths as drawn: with Align Edges, a rectangle (straight sides, each level or
-    upright) has its corners on whole pixels, as Photoshop draws it (psd-tools'
-    mask-density-layermask.psd: sides at 6.47 or 24.54 drawn at 6 and 25, sharp; the
-    file 1.93 levels off its merged image drawn at the path, exact drawn so)."""
+    """The subpaths as drawn: with Align Edges, the whole path stretched so that its box's
+    sides lie on the nearest whole pixels, as Photoshop draws it. A rectangle has its
+    corners on whole pixels (psd-tools' mask-density-layermask.psd: sides at 6.47 or 24.54
+    drawn at 6 and 25, sharp; the file 1.93 levels off its merged image drawn at the path,
+    exact drawn so), a polygon its extremes (layers/shape-layer.psd: a pentagon from 0.92
+    to 29.61 drawn from 1 to 30: 7.19 levels off drawn at the path, 0.40 so). The box is
+    the whole path's, not each subpath's: stretched one by one, the ellipses of
+    path-operations/*-group.psd went from 1.5 to 21 levels off. Rectangles alone have
+    each its corners on whole pixels (as measured; the same for one rectangle)."""
     if not vector.aligned:
         return vector.subpaths
-    return [Subpath(np.round(s.knots), s.closed, s.operation) if _rectangle(s) else s
+    if all(_rectangle(s) for s in vector.subpaths):
+        return [Subpath(np.round(s.knots), s.closed, s.operation) for s in vector.subpaths]
+    points = [flatten(s.knots, s.closed) for s in vector.subpaths if len(s.knots) > 1]
+    if not points:
+        return vector.subpaths
+    points = np.concatenate(points)
+    lo, hi = points.min(axis=0), points.max(axis=0)
+    return [Subpath(_stretched(s.knots, lo, hi), s.closed, s.operation)
             for s in vector.subpaths]
+
+
+def _stretched(knots: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """`knots` mapped (per axis, affinely: exact for cubics) so that the box `lo`..`hi` has
+    its sides on the nearest whole pixels; an axis whose box would vanish stays."""
+    new_lo, new_hi = np.round(lo), np.round(hi)
+    out = knots.astype(np.float64).copy()
+    for axis in range(2):
+        if new_hi[axis] > new_lo[axis] and hi[axis] - lo[axis] > 1e-9:
+            scale = (new_hi[axis] - new_lo[axis]) / (hi[axis] - lo[axis])
+            out[..., axis] = new_lo[axis] + (out[..., axis] - lo[axis]) * scale
+    return out
 
 
 def _rectangle(sub: Subpath) -> bool:
@@ -426,6 +461,19 @@ def _dash_pattern(dashes: tuple, scale: float) -> list[float]:
             for i, v in enumerate(dashes * (2 if len(dashes) % 2 else 1))]
 
 
+def _snapped_band(vector: VectorMask, subpaths: list[Subpath], stroke) -> bool:
+    """Whether a centred stroke lies half a pixel right of and below its path: with Align
+    Edges, on rectangles (their corners on whole pixels, `_drawn`), a stroke an odd number
+    of pixels wide has its edges on half pixels, and Photoshop rounds them up, onto whole
+    ones (psd-tools' effects/double-stroke-effects.psd: a 1 px stroke on the path's sides
+    at x = 4 and 28 covers the whole pixels 4 and 28, and the Stroke effects made from
+    the shape lie round that, 4..29)."""
+    width = stroke.width
+    return (vector.aligned and stroke.alignment == "center" and width == round(width)
+            and int(width) % 2 == 1 and bool(subpaths)
+            and all(_rectangle(s) for s in subpaths))
+
+
 def _stroke_coverage(vector: VectorMask, stroke) -> tuple[np.ndarray, int, int]:
     """(coverage uint8, x, y) of `stroke` along the path at offset (0, 0)."""
     from PySide6 import QtCore, QtGui
@@ -470,6 +518,8 @@ def _stroke_coverage(vector: VectorMask, stroke) -> tuple[np.ndarray, int, int]:
     # Simplified: the stroker's pieces overlap at joins, and an antialiased fill adds up
     # the coverage of overlapping pieces (an inner corner pixel drawn 255 instead of 191).
     outline = stroker.createStroke(path).simplified()
+    if _snapped_band(vector, subpaths, stroke):
+        outline.translate(0.5, 0.5)
     rect = outline.boundingRect()
     box = Box.from_corners(int(np.floor(rect.left())) - 1, int(np.floor(rect.top())) - 1,
                            int(np.ceil(rect.right())) + 1, int(np.ceil(rect.bottom())) + 1

@@ -316,8 +316,8 @@ class MainWindow(QMainWindow):
         bar.setIconSize(QSize(20, 20))
         self.tool_group_buttons: dict[tuple[str, ...], QToolButton] = {}
         for tool_id in ("move", "marquee", "lasso", "wand", "crop", None, "spot_heal", "brush",
-                        "clone_stamp", "eraser", "fill", "eyedropper", None, "pen", "type",
-                        "direct_select", "shape", None, "hand", "zoom"):
+                        "clone_stamp", "eraser", "fill", "blur", "dodge", "eyedropper", None,
+                        "pen", "type", "direct_select", "shape", None, "hand", "zoom"):
             if tool_id is None:
                 bar.addSeparator()
             elif tool_id in TOOL_GROUPS:

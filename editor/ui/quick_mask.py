@@ -25,9 +25,11 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QCursor, QKeyEvent, QPainter
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidget
 
+from editor.model.dabs import dab_mask
+
 from .mask_tint import TINT
 from .tools import Tool
-from .tools.brush import MAX_SIZE, BrushOutline, StrokePath, dab_mask, next_size
+from .tools.brush import MAX_SIZE, BrushOutline, StrokePath, next_size
 
 
 class QuickMaskMode(Tool):

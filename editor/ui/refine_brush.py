@@ -27,11 +27,12 @@ from PySide6.QtCore import QEvent, QObject, QPointF, Qt
 from PySide6.QtGui import QColor, QCursor, QKeySequence, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QToolBar, QWidget
 
+from editor.model.dabs import dab_mask
 from editor.model.refine_edge import paint_refinement
 from engine.box import Box
 
 from .tools import Tool
-from .tools.brush import MAX_SIZE, BrushOutline, StrokePath, dab_mask, next_size
+from .tools.brush import MAX_SIZE, BrushOutline, StrokePath, next_size
 
 if TYPE_CHECKING:
     from .select_and_mask import SelectAndMaskDialog

@@ -1,7 +1,7 @@
 """The Select menu: All, Deselect, Reselect, Inverse, Feather, Modify (Border, Smooth,
 Expand, Contract), Grow, Similar; Shift+M / Shift+L / Shift+G /
-Shift+U switch the marquee, lasso, fill and shape tools' shapes (Shift+P the Pen group's
-tools); Ctrl+click on a layer's thumbnail selects its pixels.
+Shift+U switch the marquee, lasso, fill and shape tools' shapes (Shift+P, Shift+R and
+Shift+O the Pen, Blur and Dodge groups' tools); Ctrl+click on a layer's thumbnail selects its pixels.
 
 The selection maths are in `editor.model.selection_ops` (no Qt); each command
 is one undo step.
@@ -108,6 +108,10 @@ class SelectCommands:
             ActionSpec("cycle_pen", "Switch Pen Tools", lambda: self._cycle("pen"), "Shift+P"),
             ActionSpec("cycle_shape", "Switch Shape Tools",
                        lambda: self._cycle("shape"), "Shift+U"),
+            ActionSpec("cycle_blur", "Switch Blur / Sharpen / Smudge",
+                       lambda: self._cycle("blur"), "Shift+R"),
+            ActionSpec("cycle_dodge", "Switch Dodge / Burn / Sponge",
+                       lambda: self._cycle("dodge"), "Shift+O"),
         ]
 
     def _op(self, what: str, fn) -> None:

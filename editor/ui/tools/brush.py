@@ -12,15 +12,14 @@ from __future__ import annotations
 import math
 from typing import Optional
 
-import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QCursor, QPainter, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QSpinBox, QWidget
 
 from editor.model import Layer, mask_ops
-from editor.model.dabs import SPACING, dab_mask
+from editor.model.brush_stroke import BrushStroke, mask_layer, pixel_layer
+from editor.model.dabs import SPACING
 from editor.model.commands import LayerMaskEdit
-from engine.box import Box
 
 from .base import Tool
 from .eyedropper import sample_color
@@ -38,21 +37,27 @@ def next_size(size: int, direction: int) -> int:
     return max(1, math.ceil(size / step - 1) * step)
 
 
-def paint_dab(view: np.ndarray, mask: np.ndarray, color: tuple[int, int, int], opacity: float,
-              erase: bool) -> None:
-    """Blends one dab (coverage `mask`, same shape as `view`) into straight RGBA `view`, in place."""
-    a = mask * np.float32(opacity)
-    dst_a = view[..., 3].astype(np.float32) * np.float32(1 / 255)
-    if erase:
-        view[..., 3] = np.rint(dst_a * (1.0 - a) * 255.0).astype(np.uint8)
-        return
-    out_a = a + dst_a * (1.0 - a)
-    keep = dst_a * (1.0 - a)
-    safe = np.where(out_a > 0, out_a, 1.0)
-    for c in range(3):
-        value = (np.float32(color[c]) * a + view[..., c].astype(np.float32) * keep) / safe
-        view[..., c] = np.clip(np.rint(value), 0, 255).astype(np.uint8)
-    view[..., 3] = np.clip(np.rint(out_a * 255.0), 0, 255).astype(np.uint8)
+def slider_pair(row: QHBoxLayout, label: str, lo: int, hi: int, value: int, suffix: str,
+                on_change) -> QSpinBox:
+    """A labelled slider and spin box kept in step, added to the options bar's `row`; the
+    spin box (its value is the setting's)."""
+    row.addWidget(QLabel(label))
+    slider = QSlider(Qt.Orientation.Horizontal)
+    slider.setRange(lo, hi)
+    slider.setFixedWidth(110)
+    spin = QSpinBox()
+    spin.setRange(lo, hi)
+    spin.setSuffix(suffix)
+    spin.setFixedWidth(74)
+    slider.setValue(value)
+    spin.setValue(value)
+    slider.valueChanged.connect(spin.setValue)
+    spin.valueChanged.connect(slider.setValue)
+    spin.valueChanged.connect(on_change)
+    row.addWidget(slider)
+    row.addWidget(spin)
+    row.addSpacing(10)
+    return spin
 
 
 class StrokePath:
@@ -130,15 +135,20 @@ class BrushTool(Tool):
     tip = "Paint on the active layer ([ and ] change the size; Alt+click picks a colour)"
     erase = False
     history_name = "Brush Tool"
-    sliders = ("size", "hardness", "opacity")  # the options bar's, in this order
+    sliders = ("size", "hardness", "opacity", "flow")  # the options bar's, in this order
+    default_hardness = 0.8
+    verb = "paint"  # "Select a pixel layer to paint.", "... show it to paint on it."
 
     def __init__(self, window):
         super().__init__(window)
         settings = window.settings
         self.size = settings.value(f"tools/{self.id}/size", 30, int)
-        self.hardness = settings.value(f"tools/{self.id}/hardness", 0.8, float)
+        self.hardness = settings.value(f"tools/{self.id}/hardness",
+                                       self.default_hardness, float)
         self.opacity = settings.value(f"tools/{self.id}/opacity", 1.0, float)
+        self.flow = settings.value(f"tools/{self.id}/flow", 1.0, float)
         self._edit = None
+        self._stroke: Optional[BrushStroke] = None
         self._layer = None
         self._canvas = None
         self._path = StrokePath()
@@ -164,10 +174,31 @@ class BrushTool(Tool):
         self.window.settings.set_value(f"tools/{self.id}/opacity", self.opacity)
         self._sync_controls()
 
+    def set_flow(self, flow: float) -> None:
+        self.flow = float(max(0.01, min(1.0, flow)))
+        self.window.settings.set_value(f"tools/{self.id}/flow", self.flow)
+        self._sync_controls()
+
     def change_size(self, direction: int) -> None:
         self.set_size(next_size(self.size, direction))
 
     # -- stroke ------------------------------------------------------------------------
+    def pixel_target(self, doc) -> Optional[Layer]:
+        """The active layer, when it is a shown pixel layer this tool can work on; None
+        with the reason in the status bar (a targeted mask, no layer, a hidden one)."""
+        if doc.mask_targeted and doc.active is not None and doc.active.mask is not None:
+            self.window.status(f"The {self.label} works on a layer's pixels: click the layer "
+                               "thumbnail to target them.")
+            return None
+        layer = doc.active_layer
+        if layer is None:
+            self.window.status(f"Select a pixel layer to {self.verb}.")
+            return None
+        if not layer.is_shown():
+            self.window.status(f"Layer '{layer.name}' is hidden: show it to {self.verb} on it.")
+            return None
+        return layer
+
     def press(self, canvas, ev) -> None:
         if ev.alt:
             color = sample_color(canvas, ev.image)
@@ -178,12 +209,8 @@ class BrushTool(Tool):
         if doc.mask_targeted and doc.active is not None and doc.active.mask is not None:
             self._press_mask(canvas, ev)
             return
-        layer = doc.active_layer
+        layer = self.pixel_target(doc)
         if layer is None:
-            self.window.status("Select a pixel layer to paint on.")
-            return
-        if not layer.is_shown():
-            self.window.status(f"Layer '{layer.name}' is hidden: show it to paint on it.")
             return
         canvas.session.renderer.set_focus(layer)
         try:
@@ -192,6 +219,14 @@ class BrushTool(Tool):
             self.window.report(exc, "Could not paint")
             return
         self._layer, self._canvas = layer, canvas
+        locked = layer.transparency_locked()
+        # On a layer with Lock Transparent Pixels the Eraser paints the background colour,
+        # as Photoshop's does (its pixels' alpha may not change).
+        color = self.window.background if self.erase else self.window.foreground
+        self._stroke = BrushStroke(doc, self._edit, (layer.x, layer.y), self.size,
+                                   self.hardness, self.flow,
+                                   pixel_layer((color.red(), color.green(), color.blue()),
+                                               self.opacity, self.erase and not locked, locked))
         start = ev.image
         if ev.shift and self._stroke_end is not None:  # a straight line from the last stroke
             self._path.start(self._stroke_end)
@@ -214,6 +249,10 @@ class BrushTool(Tool):
             self.window.report(exc, "Could not paint on the mask")
             return
         self._layer, self._canvas = node, canvas
+        color = self.window.background if self.erase else self.window.foreground
+        grey = int(round(0.299 * color.red() + 0.587 * color.green() + 0.114 * color.blue()))
+        self._stroke = BrushStroke(doc, self._edit, (node.mask.x, node.mask.y), self.size,
+                                   self.hardness, self.flow, mask_layer(grey, self.opacity))
         self._path.start(ev.image)
         self._apply(canvas, [ev.image])
 
@@ -255,48 +294,7 @@ class BrushTool(Tool):
             self._apply(canvas, centres)
 
     def _apply(self, canvas, centres: list[QPointF]) -> None:
-        if isinstance(self._edit, LayerMaskEdit):
-            self._apply_mask(canvas, centres)
-            return
-        layer = self._layer
-        dabs = []
-        union = Box(0, 0, 0, 0)
-        for c in centres:
-            mask, box = dab_mask(c.x() - layer.x, c.y() - layer.y, self.size, self.hardness)
-            dabs.append((mask, box))
-            union = union.union(box)
-        # On a layer with Lock Transparent Pixels the Eraser paints the background colour,
-        # as Photoshop's does (its pixels' alpha may not change).
-        erase = self.erase and not layer.transparency_locked()
-        color = self.window.background if self.erase else self.window.foreground
-        rgb = (color.red(), color.green(), color.blue())
-
-        def paint(view: np.ndarray, origin: Box) -> None:
-            for mask, box in dabs:
-                inter = box.intersect(origin)
-                if inter.is_empty():
-                    continue
-                sub = view[inter.translate(-origin.x, -origin.y).slices()]
-                m = mask[inter.translate(-box.x, -box.y).slices()]
-                paint_dab(sub, m, rgb, self.opacity, erase)
-
-        clipped = union.clip(layer.width, layer.height)
-        if clipped.is_empty():
-            return
-        self._edit.apply(canvas.doc, clipped, lambda view: paint(view, clipped))
-
-    def _apply_mask(self, canvas, centres: list[QPointF]) -> None:
-        mask = self._layer.mask
-        color = self.window.background if self.erase else self.window.foreground
-        grey = int(round(0.299 * color.red() + 0.587 * color.green() + 0.114 * color.blue()))
-        for c in centres:
-            coverage, box = dab_mask(c.x() - mask.x, c.y() - mask.y, self.size, self.hardness)
-            clipped = box.clip(mask.width, mask.height)
-            if clipped.is_empty():
-                continue
-            sub = coverage[clipped.translate(-box.x, -box.y).slices()]
-            self._edit.apply(canvas.doc, clipped,
-                             lambda view, sub=sub: mask_ops.paint_mask_dab(view, sub, grey, self.opacity))
+        self._stroke.dabs((c.x(), c.y()) for c in centres)
 
     # -- cursor ------------------------------------------------------------------------
     def _set_hover(self, canvas, point: Optional[QPointF]) -> None:
@@ -315,30 +313,15 @@ class BrushTool(Tool):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(6)
 
-        def slider_pair(label: str, lo: int, hi: int, value: int, suffix: str, on_change):
-            row.addWidget(QLabel(label))
-            slider = QSlider(Qt.Orientation.Horizontal)
-            slider.setRange(lo, hi)
-            slider.setFixedWidth(110)
-            spin = QSpinBox()
-            spin.setRange(lo, hi)
-            spin.setSuffix(suffix)
-            spin.setFixedWidth(74)
-            slider.setValue(value)
-            spin.setValue(value)
-            slider.valueChanged.connect(spin.setValue)
-            spin.valueChanged.connect(slider.setValue)
-            spin.valueChanged.connect(on_change)
-            row.addWidget(slider)
-            row.addWidget(spin)
-            row.addSpacing(10)
-            return spin
-
-        pairs = {"size": lambda: slider_pair("Size", 1, MAX_SIZE, self.size, " px", self.set_size),
-                 "hardness": lambda: slider_pair("Hardness", 0, 100, round(self.hardness * 100),
-                                                 " %", lambda v: self.set_hardness(v / 100)),
-                 "opacity": lambda: slider_pair("Opacity", 1, 100, round(self.opacity * 100),
-                                                " %", lambda v: self.set_opacity(v / 100))}
+        pairs = {"size": lambda: slider_pair(row, "Size", 1, MAX_SIZE, self.size, " px",
+                                             self.set_size),
+                 "hardness": lambda: slider_pair(row, "Hardness", 0, 100,
+                                                 round(self.hardness * 100), " %",
+                                                 lambda v: self.set_hardness(v / 100)),
+                 "opacity": lambda: slider_pair(row, "Opacity", 1, 100, round(self.opacity * 100),
+                                                " %", lambda v: self.set_opacity(v / 100)),
+                 "flow": lambda: slider_pair(row, "Flow", 1, 100, round(self.flow * 100), " %",
+                                             lambda v: self.set_flow(v / 100))}
         for key in self.sliders:
             self._controls[key] = pairs[key]()
         self.add_options(row)
@@ -350,7 +333,7 @@ class BrushTool(Tool):
 
     def _sync_controls(self) -> None:
         values = {"size": self.size, "hardness": round(self.hardness * 100),
-                  "opacity": round(self.opacity * 100)}
+                  "opacity": round(self.opacity * 100), "flow": round(self.flow * 100)}
         for key, spin in self._controls.items():
             if spin.value() != values[key]:
                 spin.setValue(values[key])
@@ -364,3 +347,4 @@ class EraserTool(BrushTool):
     tip = "Erase the active layer to transparency ([ and ] change the size)"
     erase = True
     history_name = "Eraser Tool"
+    verb = "erase"

@@ -16,8 +16,8 @@ from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel
 
-from editor.model.clone import NO_SOURCE, CloneSource, SelectionCoverage, clone_dab, snapshot
-from editor.model.dabs import dab_mask
+from editor.model.brush_stroke import BrushStroke
+from editor.model.clone import NO_SOURCE, CloneSource, clone_layer, snapshot
 from editor.model.errors import DocumentError
 
 from .brush import BrushTool
@@ -32,6 +32,8 @@ class CloneStampTool(BrushTool):
     icon = "tool-clone"
     tip = "Alt+click where to copy from, then paint the copy ([ and ] change the size)"
     history_name = "Clone Stamp"
+    verb = "clone"
+    sliders = ("size", "hardness", "opacity")  # (each dab laid at the opacity: no Flow)
 
     def __init__(self, window):
         super().__init__(window)
@@ -40,8 +42,6 @@ class CloneStampTool(BrushTool):
         self.sample_all = settings.value(f"tools/{self.id}/sample_all", False, bool)
         self.source = CloneSource()
         self._source_doc = None        # the document the source point was set on
-        self._snapshot = None          # what the running stroke copies from
-        self._selection: Optional[SelectionCoverage] = None
         self._offset = (0, 0)
         self._cross: Optional[QRectF] = None
         self._option_widgets: dict = {}
@@ -69,16 +69,8 @@ class CloneStampTool(BrushTool):
             x, y = self.source.point
             self.window.status(f"Clone source set at {x}, {y}: paint to copy from it.")
             return
-        if doc.mask_targeted and doc.active is not None and doc.active.mask is not None:
-            self.window.status("The Clone Stamp paints on a layer's pixels: click the layer "
-                               "thumbnail to target them.")
-            return
-        layer = doc.active_layer
+        layer = self.pixel_target(doc)
         if layer is None:
-            self.window.status("Select a pixel layer to clone on.")
-            return
-        if not layer.is_shown():
-            self.window.status(f"Layer '{layer.name}' is hidden: show it to clone on it.")
             return
         if self._source_doc is not doc:
             self.window.status(NO_SOURCE)
@@ -90,8 +82,11 @@ class CloneStampTool(BrushTool):
             return
         self._offset = self.source.start_stroke(ev.image.x(), ev.image.y(), self.aligned)
         canvas.session.renderer.set_focus(layer)
-        self._snapshot = snapshot(doc, layer, self.sample_all)
-        self._selection = SelectionCoverage(doc)
+        # (copied from as the stroke began: it never copies what it has just laid)
+        lay = clone_layer(snapshot(doc, layer, self.sample_all), self._offset, self.opacity,
+                          layer.transparency_locked())
+        self._stroke = BrushStroke(doc, edit, (layer.x, layer.y), self.size, self.hardness,
+                                   1.0, lay)
         self._edit, self._layer, self._canvas = edit, layer, canvas
         self._path.start(ev.image)
         self._apply(canvas, [ev.image])
@@ -104,27 +99,9 @@ class CloneStampTool(BrushTool):
 
     def _end_stroke(self) -> None:
         super()._end_stroke()
-        self._snapshot = self._selection = None
         if self._canvas is not None and self._cross is not None:
             self._canvas.update(self._cross.toAlignedRect())
         self._cross = None
-
-    def _apply(self, canvas, centres: list[QPointF]) -> None:
-        layer, snap = self._layer, self._snapshot
-        dx, dy = self._offset
-        for c in centres:
-            mask, box = dab_mask(c.x() - layer.x, c.y() - layer.y, self.size, self.hardness)
-            local = box.clip(layer.width, layer.height)  # no growth under Lock Transparent Pixels
-            if local.is_empty():
-                continue
-            mask = mask[local.translate(-box.x, -box.y).slices()]
-            at = local.translate(layer.x, layer.y)  # canvas
-            selected = self._selection.of(at)
-            if selected is not None:
-                mask = mask * selected
-            copied = snap.region(at.translate(dx, dy))
-            self._edit.apply(canvas.doc, local,
-                             lambda view, s=copied, m=mask: clone_dab(view, s, m, self.opacity))
 
     # -- drawing -----------------------------------------------------------------------
     def _move_cross(self, canvas) -> None:

@@ -57,6 +57,7 @@ class SpotHealingTool(BrushTool):
            "(Content-Aware; [ and ] change the size)")
     history_name = HISTORY_NAME
     sliders = ("size",)
+    verb = "heal"
 
     def __init__(self, window):
         super().__init__(window)
@@ -82,16 +83,8 @@ class SpotHealingTool(BrushTool):
     # -- stroke ------------------------------------------------------------------------
     def press(self, canvas, ev) -> None:
         doc = canvas.doc
-        if doc.mask_targeted and doc.active is not None and doc.active.mask is not None:
-            self.window.status("The Spot Healing Brush works on a layer's pixels: click the "
-                               "layer thumbnail to target them.")
-            return
-        layer = doc.active_layer
+        layer = self.pixel_target(doc)
         if layer is None:
-            self.window.status("Select a pixel layer to heal.")
-            return
-        if not layer.is_shown():
-            self.window.status(f"Layer '{layer.name}' is hidden: show it to heal on it.")
             return
         try:
             check_fillable(layer)

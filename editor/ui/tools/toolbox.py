@@ -12,6 +12,7 @@ from .crop import CropTool
 from .direct_select import DirectSelectionTool
 from .eyedropper import EyedropperTool
 from .fill import FillTool
+from .focus import BlurTool, SharpenTool, SmudgeTool
 from .heal import SpotHealingTool
 from .lasso import LassoTool
 from .marquee import MarqueeTool
@@ -19,6 +20,7 @@ from .move import MoveTool
 from .navigate import HandTool, ZoomTool
 from .pen import PenTool
 from .shape import ShapeTool
+from .tone import BurnTool, DodgeTool, SpongeTool
 from .type_tool import TypeTool
 from .wand import MagicWandTool
 
@@ -32,13 +34,17 @@ def all_tools(window: "EditorWindow") -> list[Tool]:
             HandTool(window), ZoomTool(window), CropTool(window),
             LassoTool(window), MagicWandTool(window), FillTool(window), PenTool(window),
             AddAnchorPointTool(window), DeleteAnchorPointTool(window), ConvertPointTool(window),
-            DirectSelectionTool(window), ShapeTool(window), TypeTool(window)]
+            DirectSelectionTool(window), ShapeTool(window), BlurTool(window), SharpenTool(window),
+            SmudgeTool(window), DodgeTool(window), BurnTool(window), SpongeTool(window),
+            TypeTool(window)]
 
 
 # Tools that share one place in the palette, as in Photoshop's toolbox: it shows the one
 # last taken, the others are in its menu (press and hold), and Shift with the first one's
 # letter takes the next one.
-GROUPS = {"pen": ("pen", "add_anchor", "delete_anchor", "convert_point")}
+GROUPS = {"pen": ("pen", "add_anchor", "delete_anchor", "convert_point"),
+          "blur": ("blur", "sharpen", "smudge"),
+          "dodge": ("dodge", "burn", "sponge")}
 
 
 def next_in_group(tool_id: str) -> Optional[str]:

@@ -1,0 +1,128 @@
+"""A Brush or Eraser stroke as Photoshop lays it, on a layer's pixels or on a mask.
+
+The dabs build up the stroke's cover (`StrokeCover`: each adds Flow x its coverage of
+what is not covered yet); after each batch of dabs the stroke is laid again, over the
+box they reached, on the pixels as they were before it (`PixelEdit.original`), at the
+brush's Opacity and only inside the selection (its soft edge fades the paint). So a
+stroke at 50 % is 50 % wherever it passed, however many dabs overlap there, as in
+Photoshop; a second stroke adds 50 % of what is left. The Brush tool
+(editor/ui/tools/brush.py) feeds it the dab centres; the brush bench runs it as they do.
+"""
+from __future__ import annotations
+
+from typing import Callable, Iterable, Optional
+
+import numpy as np
+
+from engine.box import Box
+
+from .commands import PixelEdit
+from .dabs import dab_mask
+from .edit_ops import SelectionCoverage
+from .mask_ops import paint_mask_dab
+
+
+def paint_dab(view: np.ndarray, mask: np.ndarray, color: tuple[int, int, int], opacity: float,
+              erase: bool) -> None:
+    """Blends colour `color` (or with `erase`, transparency) into straight RGBA `view`
+    through coverage `mask` (same height and width) at `opacity`, in place."""
+    a = mask * np.float32(opacity)
+    dst_a = view[..., 3].astype(np.float32) * np.float32(1 / 255)
+    if erase:
+        view[..., 3] = np.rint(dst_a * (1.0 - a) * 255.0).astype(np.uint8)
+        return
+    out_a = a + dst_a * (1.0 - a)
+    keep = dst_a * (1.0 - a)
+    safe = np.where(out_a > 0, out_a, 1.0)
+    for c in range(3):
+        value = (np.float32(color[c]) * a + view[..., c].astype(np.float32) * keep) / safe
+        view[..., c] = np.clip(np.rint(value), 0, 255).astype(np.uint8)
+    view[..., 3] = np.clip(np.rint(out_a * 255.0), 0, 255).astype(np.uint8)
+
+
+class StrokeCover:
+    """What one stroke covers so far (0..1 float32 over an array of `shape`), built up dab
+    by dab at `flow`. Made of zeros the system maps lazily: only what the stroke touches
+    costs memory."""
+
+    def __init__(self, shape: tuple[int, int], flow: float = 1.0):
+        self.cover = np.zeros(shape, np.float32)
+        self.flow = np.float32(flow)
+
+    def add(self, mask: np.ndarray, box: Box) -> None:
+        """Adds a dab of coverage `mask` lying on `box` (in the array's coordinates)."""
+        inter = box.clip(self.cover.shape[1], self.cover.shape[0])
+        if inter.is_empty():
+            return
+        view = self.cover[inter.slices()]
+        view += mask[inter.translate(-box.x, -box.y).slices()] * self.flow * (1.0 - view)
+
+    def of(self, box: Box) -> np.ndarray:
+        return self.cover[box.slices()]
+
+
+class BrushStroke:
+    """One stroke of round dabs of `size` and `hardness` through `edit` (a `PixelEdit` of a
+    layer's pixels or a `LayerMaskEdit`, begun by the caller, who also ends it), whose
+    array starts at canvas point `origin`. `lay(view, before, cover, at)` lays the stroke
+    on `view` (the edited array inside canvas box `at`) from `before` (the same pixels
+    before the stroke) through `cover` (its coverage there, the selection applied)."""
+
+    def __init__(self, doc, edit: PixelEdit, origin: tuple[int, int], size: float,
+                 hardness: float, flow: float,
+                 lay: Callable[[np.ndarray, np.ndarray, np.ndarray, Box], None]):
+        self.doc, self.edit, self.origin = doc, edit, origin
+        self.size, self.hardness = size, hardness
+        self.selection = SelectionCoverage(doc)
+        self.cover = StrokeCover(edit.shape, flow)
+        self.lay = lay
+
+    def dabs(self, centres: Iterable[tuple[float, float]]) -> Optional[Box]:
+        """Adds dabs at canvas points `centres` and lays the stroke where they reach; the
+        box of the array that changed (None: none of it)."""
+        ox, oy = self.origin
+        union = None
+        for cx, cy in centres:
+            mask, box = dab_mask(cx - ox, cy - oy, self.size, self.hardness)
+            self.cover.add(mask, box)
+            union = box if union is None else union.union(box)
+        if union is None:
+            return None
+        h, w = self.cover.cover.shape
+        union = union.clip(w, h)
+        if union.is_empty():
+            return None
+        cover = self.cover.of(union)
+        inside = self.selection.of(union.translate(ox, oy))
+        if inside is not None:
+            cover = cover * inside
+        edit, at = self.edit, union.translate(ox, oy)
+        return edit.apply(self.doc, union,
+                          lambda view: self.lay(view, edit.original(union), cover, at))
+
+
+def pixel_layer(color: tuple[int, int, int], opacity: float, erase: bool, locked: bool):
+    """`BrushStroke`'s `lay` for a layer's pixels: colour `color` (or with `erase`,
+    transparency) at `opacity`. `locked` (Lock Transparent Pixels): the view is an opaque
+    copy whose colours only are kept (`PixelEdit.apply`), so its alpha is left as it is."""
+    def lay(view: np.ndarray, before: np.ndarray, cover: np.ndarray, at: Box) -> None:
+        restore(view, before, locked)
+        paint_dab(view, cover, color, opacity, erase)
+    return lay
+
+
+def restore(view: np.ndarray, before: np.ndarray, locked: bool) -> None:
+    """Puts a layer's pixels as they were before the stroke back into `view`; `locked`
+    (Lock Transparent Pixels): only the colours, in the opaque copy `PixelEdit.apply` hands
+    over, whose colours alone are kept."""
+    view[..., :3] = before[..., :3]
+    if not locked:
+        view[..., 3] = before[..., 3]
+
+
+def mask_layer(grey: int, opacity: float):
+    """`BrushStroke`'s `lay` for a mask: grey `grey` at `opacity`."""
+    def lay(view: np.ndarray, before: np.ndarray, cover: np.ndarray, at: Box) -> None:
+        view[...] = before
+        paint_mask_dab(view, cover, grey, opacity)
+    return lay
