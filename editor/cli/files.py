@@ -22,6 +22,7 @@ from editor.model.document import Document
 from editor.model.files import (PSD_SUFFIXES, check_pixel_limit, open_document, pixel_limit,
                                 read_image, save_document, write_document)
 from editor.model.layers import LOCK_LABELS, AdjustmentLayer, Layer
+from editor.model.text_layer import TextLayer
 
 _POSITION = re.compile(r"^(?P<file>.+)@(?P<x>[+-]?\d+),(?P<y>[+-]?\d+)$")
 
@@ -103,6 +104,9 @@ def describe_document(doc, file: str) -> dict:
             entry["fill" if node.settings.fills else "adjustment"] = {
                 "kind": node.settings.kind, "label": node.settings.label,
                 "settings": node.settings.as_dict(), "description": node.settings.describe()}
+        if isinstance(node, TextLayer):  # a type layer's text and how it is set
+            entry["text"] = dict(node.type_settings.as_dict(), anchor=list(node.anchor()),
+                                 description=node.type_settings.describe())
         if isinstance(node, Layer):
             entry.update(x=node.x, y=node.y, width=node.width, height=node.height,
                          recipe=node.recipe, source_kind=node.source_kind)
@@ -119,13 +123,15 @@ def format_report(report: dict) -> str:
     pixel = sum(1 for n in layers if n["kind"] == "pixel")
     groups = sum(1 for n in layers if n["kind"] == "group")
     fills = sum(1 for n in layers if n["kind"] == "fill")
-    adjusting = len(layers) - pixel - groups - fills
+    texts = sum(1 for n in layers if n["kind"] == "text")
+    adjusting = len(layers) - pixel - groups - fills - texts
     lines = [f"{report['file']}: {report['width']}x{report['height']}, "
              f"{pixel} layer{'s' if pixel != 1 else ''}"
              + (f", {groups} group{'s' if groups != 1 else ''}" if groups else "")
              + (f", {adjusting} adjustment layer{'s' if adjusting != 1 else ''}"
                 if adjusting else "")
-             + (f", {fills} fill layer{'s' if fills != 1 else ''}" if fills else "")]
+             + (f", {fills} fill layer{'s' if fills != 1 else ''}" if fills else "")
+             + (f", {texts} text layer{'s' if texts != 1 else ''}" if texts else "")]
     for n in layers:
         indent = "  " * (len(n["group_path"]) + 1)
         flags = [] if n["visible"] else ["hidden"]
@@ -168,6 +174,8 @@ def format_report(report: dict) -> str:
         settings = n.get("adjustment") or n.get("fill")
         if settings:
             text += f"  {settings['label']}: {settings['description']}"
+        if n.get("text"):
+            text += f"  text {n['text']['text']!r}: {n['text']['description']}"
         if n.get("recipe"):
             text += "  recipe " + json.dumps(n["recipe"], ensure_ascii=False, sort_keys=True)
         lines.append(text)

@@ -52,14 +52,18 @@ _LOCK_WORDS = {"pixels": ("its pixels locked", "pixels"),
                "transparency": ("its transparent pixels locked", "transparent pixels")}
 
 
-def raise_if_locked(node: Node, kind: str) -> None:
+def raise_if_locked(node: Node, kind: str, derived_ok: bool = False) -> None:
     """Raises LockedError, in one line naming the lock and the node it is set on, when
     `node`'s Lock Image Pixels or Lock Position (`kind`: "pixels" or "position") forbids
     the change: its own, a group's above it or, for a group, a layer's inside it (a group
     moves or is transformed only when all of it may be). Lock All is `_check_unlocked`'s.
-    `kind` "transparency": for what can only change alpha (Clear, Apply Layer Mask)."""
+    `kind` "transparency": for what can only change alpha (Clear, Apply Layer Mask).
+    Pixels drawn from settings (a type layer's) are refused too (`raise_if_derived`) unless
+    `derived_ok` (Free Transform, which scales type as type)."""
     test = {"pixels": Node.pixels_locked, "position": Node.position_locked,
             "transparency": Node.transparency_locked}[kind]
+    if kind in ("pixels", "transparency") and not derived_ok:
+        raise_if_derived(node)
     if not test(node):
         inside = node.walk() if isinstance(node, Group) else ()
         held = next((n for n in inside if test(n)), None)
@@ -73,6 +77,19 @@ def raise_if_locked(node: Node, kind: str) -> None:
     if holder.locked and kind != "transparency":
         raise LockedError(f"{where} is locked.")
     raise PartlyLockedError(f"{where} has {words}: unlock its {lock} in the Layers panel.")
+
+
+def raise_if_derived(node: Node) -> None:
+    """Refuses, in one line saying what to do, a change of pixels that are drawn from
+    settings (a type layer's: `Layer.derived`), its own or, for a group, a layer's inside
+    it: Photoshop asks to rasterise the type layer first."""
+    held = node if getattr(node, "derived", None) else next(
+        (n for n in node.walk() if getattr(n, "derived", None)), None) \
+        if isinstance(node, Group) else None
+    if held is not None:
+        raise DocumentError(f"'{held.name}' is a {held.derived} layer: rasterize it first "
+                            f"(Layer > Rasterize > Type); its text is then no longer "
+                            f"editable.")
 
 
 def linked_masks(node: Node) -> list[Node]:

@@ -5,6 +5,11 @@ Each is one undo step: the layers' commands and the canvas size change go in
 one macro. As in Photoshop, a crop deletes the pixels it cuts off, Canvas
 Size keeps them (a layer may reach past the canvas), and the selection is
 dropped (it comes back on undo).
+
+Text layers (text_layer.py) stay editable, as Photoshop's type: a crop moves them whole
+(their text is not cut), Image Size scales their type size and anchor when it keeps the
+proportions. Rotating or flipping the canvas, or Image Size changing the proportions,
+refuses a document with text layers in one line (they would need rasterizing first).
 """
 from __future__ import annotations
 
@@ -14,12 +19,13 @@ from engine.box import Box, opaque_bounds
 
 from . import commands as cmds
 from . import paths
-from .document import Document
+from .document import Document, raise_if_derived
 from .edit_ops import selection_region
 from .errors import DocumentError
 from .layers import Layer
 from .render import composite_document
 from .resample import transform_pixels, warp_mask
+from .text_layer import SetText, TextLayer
 
 MAX_SIDE = 30000  # as Photoshop's PSD limit
 # Anchors of Canvas Size: (0, 0) keeps the top-left corner, (0.5, 0.5) the centre...
@@ -104,6 +110,9 @@ def crop(doc: Document, box: Box, name: str = "Crop") -> None:
         for layer in layers:
             if layer.is_empty():
                 continue
+            if isinstance(layer, TextLayer):  # moved whole, its text kept (Photoshop's)
+                doc.history.push(cmds.Translate(layer, -box.x, -box.y, name))
+                continue
             inside = layer.bounds().intersect(box)
             if inside.is_empty():
                 pixels, x, y = np.zeros((0, 0, 4), np.uint8), 0, 0
@@ -180,6 +189,11 @@ def image_size(doc: Document, width: int, height: int) -> None:
         return
     sx, sy = width / doc.width, height / doc.height
     layers = _unlocked(doc)
+    # Text keeps its shape only when the image does: the proportions within a pixel.
+    proportional = abs(doc.width * sy - width) <= 1 and abs(doc.height * sx - height) <= 1
+    if not proportional:
+        for layer in layers:
+            raise_if_derived(layer)
     limit = Box(0, 0, width, height).expand(width, height)
     with doc.history.macro("Image Size"):
         for layer in layers:
@@ -188,6 +202,12 @@ def image_size(doc: Document, width: int, height: int) -> None:
                 scaled = warp_mask(m, lambda p: transform_pixels(
                     p, (sx, 0.0, m.x * sx, 0.0, sy, m.y * sy), limit))
                 doc.history.push(cmds.SetMask(layer, scaled, "Image Size"))
+            if isinstance(layer, TextLayer):  # its type scaled, still editable
+                ax, ay = layer.anchor()
+                settings = layer.type_settings
+                doc.history.push(SetText(layer, settings.replace(size=settings.size * sy),
+                                         "Image Size", (round(ax * sx), round(ay * sy))))
+                continue
             if layer.is_empty():
                 continue
             pixels, x, y = transform_pixels(layer.pixels, (sx, 0.0, layer.x * sx, 0.0, sy,
@@ -202,6 +222,8 @@ def image_size(doc: Document, width: int, height: int) -> None:
 
 def _remap(doc: Document, name: str, fn, place, size: tuple[int, int], points) -> None:
     layers = _unlocked(doc)
+    for layer in layers:  # (turned or mirrored text is not what its settings draw)
+        raise_if_derived(layer)
     with doc.history.macro(name):
         for layer in layers:
             if not layer.is_empty():

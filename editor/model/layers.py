@@ -393,6 +393,9 @@ class Layer(PlacedPixels, Node):
     """A raster layer: straight RGBA uint8 pixels at offset (x, y)."""
 
     kind = "pixel"
+    # What draws its pixels when they are not the user's to paint (a type layer's text,
+    # text_layer.py): painting, filters and transforms are refused until it is rasterised.
+    derived: Optional[str] = None
 
     def __init__(self, name: str, pixels: Optional[np.ndarray] = None, x: int = 0, y: int = 0, *,
                  visible: bool = True, opacity: int = 255, blend_mode: str = "normal",

@@ -41,7 +41,13 @@ on them, and reads each layer's channels from the file only to decode it.
 psd-tools' private attributes are reached in one function, `_low_level`.
 
 Reading turns every layer into a pixel layer or a group. Type and smart
-object layers keep the pixels Photoshop stored for them; shape and fill layers
+object layers keep the pixels Photoshop stored for them; a type layer that is point text
+in one style we draw becomes our text layer (`read_type`: its text, size, colour, font,
+faux bold and italic, tracking and alignment from the engine data in 'TySh'), Photoshop's
+pixels shown until it is edited; other type stays pixels, with a warning saying why. Our
+own text layers are written as pixel layers (their drawn text, so every program shows
+it) with their settings in our XMP entry for the layer, and come back editable; the
+'TySh' block is not written, so Photoshop sees them as pixel layers. Shape and fill layers
 are drawn by psd-tools, except Solid Color and Gradient fill layers, which become our
 own (`FillLayer`, written back with Photoshop's 'SoCo' block: a descriptor holding
 'Clr ' as RGBC; or its 'GdFl' block: 'Grad' with colour stops 'Clrs' and opacity stops
@@ -102,6 +108,7 @@ import itertools
 import json
 import logging
 import os
+import re
 import struct
 import warnings
 import xml.etree.ElementTree as ET
@@ -118,10 +125,11 @@ from . import adjustments, gradients, layer_effects, path_edit, psd_colour
 from .mask_ops import clipping_base
 from .images import flatten_on_white
 from .layers import (BLEND_MODES, AdjustmentLayer, FillLayer, Group, Layer, LayerMask, Locks,
-                     Node)
+                     Node, check_pixels)
 from .limits import LAYERS_LIMIT_FACTOR, MAX_PIXELS_ENV, check_pixel_limit, pixel_count, read_head
 from .render import composite_document
 from .shape_stroke import ShapeStroke
+from .text_layer import TextLayer, TextSettings
 from .vector_mask import Subpath, VectorMask
 
 XMP_NAMESPACE = "urn:layered-editor:xmp:1.0/"
@@ -519,14 +527,23 @@ class _Reader:
                 pixels, x, y = self.pixels(item)
             source_kind = None if kind == "pixel" else (
                 "fill" if isinstance(item, PsdFill) else kind)
-            if source_kind is not None:
-                label = {"type": "text", "smartobject": "smart object"}.get(source_kind, source_kind)
-                self.warn(f"{label} layer '{name}' became a pixel layer")
-            node = Layer(name, pixels if self.decode else None, x, y, visible=item.visible,
-                         opacity=item.opacity, blend_mode=self.mode(item, False),
-                         locked=_locked(item), source_kind=source_kind)
-            if not self.decode:
-                node.pixels = pixels  # the placeholder as it is (Layer() would copy it)
+            typed = read_type(item) if kind == "type" else None
+            if isinstance(typed, tuple):  # editable: Photoshop's pixels shown until edited
+                settings, (ax, ay) = typed
+                node = TextLayer(name, settings, None, x, y, (ax - x, ay - y),
+                                 visible=item.visible, opacity=item.opacity,
+                                 blend_mode=self.mode(item, False), locked=_locked(item))
+            else:
+                if source_kind is not None:
+                    label = {"type": "text", "smartobject": "smart object"}.get(source_kind,
+                                                                                source_kind)
+                    why = f" ({typed})" if typed else ""
+                    self.warn(f"{label} layer '{name}' became a pixel layer{why}")
+                node = Layer(name, None, x, y, visible=item.visible,
+                             opacity=item.opacity, blend_mode=self.mode(item, False),
+                             locked=_locked(item), source_kind=source_kind)
+            # Layer() would copy the pixels (and a placeholder's: not decoded) as they are
+            node.pixels = check_pixels(pixels) if self.decode else pixels
         self.read_effects(item, node)
         node.locks = _partial_locks(item)
         read_advanced_blending(item, node)
@@ -2845,6 +2862,111 @@ def _apply_metadata(psd, doc: Document, by_id: dict[int, Node]) -> None:
                 node.recipe = entry["recipe"]
             if isinstance(entry.get("source_kind"), str):
                 node.source_kind = entry["source_kind"]
+            if isinstance(entry.get("text"), dict) and node.kind == "pixel":
+                _make_text_layer(node, entry["text"])
+
+
+# The character styles Photoshop's text engine may set that decide how text is drawn:
+# a text layer is ours only when one style holds for all its characters and we draw it.
+_TYPE_STYLE_KEYS = ("Font", "FontSize", "FillColor", "FauxBold", "FauxItalic", "Tracking",
+                    "AutoLeading", "HorizontalScale", "VerticalScale", "BaselineShift",
+                    "Underline", "Strikethrough", "FontCaps")
+# Photoshop's paragraph Justification: 0 left, 1 right, 2 centre (3..6: justified lines,
+# the same as left for the last, and only, line of point text).
+_JUSTIFICATION = {0: "left", 1: "right", 2: "center"}
+
+
+def read_type(item):
+    """A Photoshop type layer as our text: (TextSettings, anchor) when it is point text in
+    one style we draw (font, size, colour, faux bold and italic, tracking, alignment; not
+    rotated, skewed or warped); otherwise the reason it is not, in a few words. Its text
+    is in the engine data ('TySh'), the size scaled by the layer's transform; the anchor
+    is the transform's origin (the first baseline's start, middle or end)."""
+
+    def value(v):
+        return getattr(v, "value", v)
+
+    try:
+        engine, resources = item.engine_dict, item.resource_dict
+        xx, xy, yx, yy, tx, ty = (float(v) for v in item.transform)
+        text = str(item.text).replace("\r", "\n")
+        shapes = engine["Rendered"]["Shapes"]["Children"]
+        if any(int(value(c["ShapeType"])) != 0 for c in shapes):
+            return "paragraph text in a box"
+        if abs(xy) > 1e-6 or abs(yx) > 1e-6 or abs(xx - yy) > 1e-6 or yy <= 0:
+            return "rotated or scaled type"
+        normal = resources["StyleSheetSet"][int(value(resources["TheNormalStyleSheet"]))]
+        defaults = dict(normal["StyleSheetData"])
+        styles = []
+        lengths = [int(value(n)) for n in engine["StyleRun"]["RunLengthArray"]]
+        for length, run in zip(lengths, engine["StyleRun"]["RunArray"]):
+            style = {**defaults, **dict(run["StyleSheet"]["StyleSheetData"])}
+            if length:
+                styles.append(tuple(repr(style.get(k)) for k in _TYPE_STYLE_KEYS))
+        if len(set(styles)) > 1:
+            return "several styles in one text"
+        style = {**defaults, **dict(engine["StyleRun"]["RunArray"][0]["StyleSheet"]
+                                    ["StyleSheetData"])}
+        for key, plain in (("HorizontalScale", 1.0), ("VerticalScale", 1.0),
+                           ("BaselineShift", 0.0), ("FontCaps", 0)):
+            if key in style and abs(float(value(style[key])) - plain) > 1e-6:
+                return "character scaling, baseline shift or caps"
+        if any(bool(value(style.get(k, False))) for k in ("Underline", "Strikethrough")):
+            return "underlined or struck-through text"
+        if not bool(value(style.get("AutoLeading", True))) and "\n" in text.rstrip("\n"):
+            return "set leading"
+        paragraph = engine["ParagraphRun"]["RunArray"][0]["ParagraphSheet"]["Properties"]
+        align = _JUSTIFICATION.get(int(value(paragraph.get("Justification", 0))), "left")
+        color = style.get("FillColor")
+        argb = [float(value(v)) for v in color["Values"]] if color is not None else [1, 0, 0, 0]
+        postscript = str(value(resources["FontSet"][int(value(style["Font"]))]["Name"]))
+        family, bold, italic = font_family(postscript)
+        settings = TextSettings(
+            text=text[:-1] if text.endswith("\n") else text, font=family,
+            size=round(float(value(style["FontSize"])) * yy, 3),
+            color=tuple(round(min(1.0, max(0.0, c)) * 255) for c in argb[1:4]),
+            bold=bold or bool(value(style.get("FauxBold", False))),
+            italic=italic or bool(value(style.get("FauxItalic", False))),
+            align=align, tracking=int(value(style.get("Tracking", 0))), postscript=postscript)
+        return settings, (round(tx), round(ty))
+    except DocumentError as exc:  # (a size beyond ours)
+        return str(exc).rstrip(".")
+    except Exception:
+        return "its type data could not be read"
+
+
+def font_family(postscript: str) -> tuple[str, bool, bool]:
+    """A font family name, bold and italic from a PostScript font name (Photoshop's):
+    "ArialMT" -> Arial, "TimesNewRomanPS-BoldItalicMT" -> Times New Roman bold italic,
+    "MyriadPro-Regular" -> Myriad Pro. Qt finds the family or its nearest substitute."""
+    base, _, style = postscript.partition("-")
+    for suffix in ("PSMT", "MT", "PS"):
+        if base.endswith(suffix) and len(base) > len(suffix):
+            base = base[:-len(suffix)]
+            break
+    family = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", base)
+    style = style.lower()
+    return (family, any(w in style for w in ("bold", "black", "heavy")),
+            any(w in style for w in ("italic", "oblique")))
+
+
+def _make_text_layer(node: Layer, entry: dict) -> None:
+    """Puts a text layer in the place of pixel layer `node` (its pixels as stored, drawn
+    anew only when edited) from the settings our XMP entry keeps; a malformed entry
+    leaves the pixel layer."""
+    try:
+        settings = TextSettings.from_dict(entry)
+        ox, oy = (int(v) for v in entry.get("origin", (0, 0)))
+    except (TypeError, ValueError, DocumentError):
+        return
+    text = TextLayer(node.name, settings, None, node.x, node.y, (ox, oy),
+                     visible=node.visible, opacity=node.opacity, blend_mode=node.blend_mode,
+                     locked=node.locked, recipe=node.recipe)
+    text.pixels = node.pixels  # as read (a placeholder when not decoded: kept as it is)
+    node._copy_extras(text, share=True)
+    parent = node.parent
+    parent.children[parent.children.index(node)] = text
+    text.parent, node.parent = parent, None
 
 
 def _parse_xmp(data) -> Optional[dict]:
@@ -3153,6 +3275,8 @@ class _Writer:
                 entry["recipe"] = node.recipe
             if node.source_kind:
                 entry["source_kind"] = node.source_kind
+            if isinstance(node, TextLayer):  # its settings: it comes back editable
+                entry["text"] = dict(node.type_settings.as_dict(), origin=list(node.origin))
         if entry:
             entry["short_name"] = name
             plan.metadata[str(layer_id)] = entry

@@ -707,10 +707,15 @@ class CanvasView(QWidget):
                 or self.tools.current.claims_key(self, e)):
             e.accept()
             return True
+        if e.type() == QEvent.Type.KeyPress and e.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) \
+                and self.tools.current.claims_key(self, e):
+            self.keyPressEvent(e)  # (not the focus moving on: text being typed keeps it)
+            return True
         return super().event(e)
 
     def keyPressEvent(self, e: QKeyEvent) -> None:
-        if e.key() == Qt.Key.Key_Space:
+        # (Space pans, unless the tool takes it: a space typed into text)
+        if e.key() == Qt.Key.Key_Space and not self.tools.current.claims_key(self, e):
             if not e.isAutoRepeat() and not self._pressed:
                 self._space = True
                 self.setCursor(Qt.CursorShape.OpenHandCursor)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QLabel, QLi
 from editor.model import AdjustmentLayer, FillLayer, Group, Layer, Node, mask_ops
 from editor.model.adjustments import SolidColor
 from editor.model.layers import BLEND_MODE_LABELS, BLEND_MODE_MENU, GROUP_BLEND_MODE_MENU
+from editor.model.text_layer import TextLayer
 
 from .gradient_dialog import paint_thumbnail
 from .icons import icon, pixmap
@@ -229,6 +230,11 @@ class LayerList(QWidget):
                 self._paint_swatch(p, rect, None)
             else:
                 self._paint_swatch(p, rect, QColor(*node.settings.color))
+        elif isinstance(node, TextLayer):  # Photoshop's "T" for a type layer
+            rect = QRect(x + ARROW_W, top + (ROW_H - THUMB) // 2, THUMB, THUMB)
+            p.fillRect(rect.adjusted(2, 2, -2, -2), QColor("#3a3d43"))
+            p.drawPixmap(QPoint(x + ARROW_W + (THUMB - 22) // 2, top + ROW_H // 2 - 11),
+                         pixmap("tool-type", 22, "#e8eaed" if shown else "#6a6f78", dpr))
         elif isinstance(node, AdjustmentLayer):  # no pixels: Photoshop's half-filled circle
             p.drawPixmap(QPoint(x + ARROW_W + (THUMB - 22) // 2, top + ROW_H // 2 - 11),
                          pixmap("adjustment", 22, "#c9ccd2" if shown else "#6a6f78", dpr))
@@ -622,6 +628,8 @@ class LayerList(QWidget):
             if isinstance(node, FillLayer):
                 # A fill layer's thumbnail: its colour picker or Gradient Fill dialog.
                 self.panel.main_window.adjustment_commands.edit_fill(node)
+            elif isinstance(node, TextLayer):  # a type layer's: its text, to edit (Photoshop's)
+                self.panel.main_window.tools.tools["type"].edit_layer(node)
             else:  # a layer's thumbnail, as in Photoshop: the Layer Style dialog
                 style.edit(node)
 

@@ -58,6 +58,7 @@ from .text_edit_commands import TextEditCommands
 from .tools import ToolManager
 from .tools.toolbox import GROUPS as TOOL_GROUPS, all_tools
 from .transform_commands import TransformCommands
+from .type_commands import TypeCommands
 from .view_commands import ViewCommands
 
 APP_NAME = "Layered"
@@ -198,6 +199,7 @@ class MainWindow(QMainWindow):
         self.mask_display = MaskDisplayCommands(self)  # \ (the mask's overlay), Mask Options
         self.select_and_mask = SelectAndMaskCommands(self)  # Select > Select and Mask…
         self.adjustment_commands = AdjustmentCommands(self)  # Layer > New Adjustment Layer
+        self.type_commands = TypeCommands(self)  # Layer > Rasterize > Type
         self.text_edit_commands = TextEditCommands(self)  # Layer > Edit with Text…
         self.view_commands = ViewCommands(self)  # zoom field, rulers, guides, snapping
         self.path_commands = PathCommands(self)  # the Paths panel's, Vector Mask > Current Path
@@ -205,7 +207,8 @@ class MainWindow(QMainWindow):
         for module in (self.layer_commands, self.transform_commands, self.select_commands,
                        self.view_commands, self.palette_commands,
                        self.decompose_commands, self.difference_commands, self.edit_commands,
-                       self.image_commands, self.mask_commands, self.style_commands,
+                       self.image_commands, self.mask_commands, self.type_commands,
+                       self.style_commands,
                        self.select_and_mask,
                        self.mask_display, self.adjustment_commands,
                        self.text_edit_commands, self.path_commands, self.filter_commands):
@@ -314,7 +317,7 @@ class MainWindow(QMainWindow):
         self.tool_group_buttons: dict[tuple[str, ...], QToolButton] = {}
         for tool_id in ("move", "marquee", "lasso", "wand", "crop", None, "spot_heal", "brush",
                         "clone_stamp", "eraser", "fill", "blur", "dodge", "eyedropper", None,
-                        "pen", "direct_select", "shape", None, "hand", "zoom"):
+                        "pen", "type", "direct_select", "shape", None, "hand", "zoom"):
             if tool_id is None:
                 bar.addSeparator()
             elif tool_id in TOOL_GROUPS:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QDoubleSpinBox, QFormLayout, QFrame, QLabel, QLin
                                QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
 from editor.model import AdjustmentLayer, FillLayer, Group, Layer, mask_ops
+from editor.model.text_layer import TextLayer
 
 from .adjustment_editor import AdjustmentEditor
 from .wheel_guard import guard_wheel
@@ -195,6 +196,7 @@ class PropertiesPanel(QWidget):
                 self.heading.setText("GROUP" if isinstance(node, Group) else
                                      "FILL LAYER" if isinstance(node, FillLayer) else
                                      "ADJUSTMENT LAYER" if isinstance(node, AdjustmentLayer)
+                                     else "TYPE LAYER" if isinstance(node, TextLayer)
                                      else "PIXEL LAYER")
                 if not self.name.hasFocus():
                     self.name.setText(node.name)
@@ -203,7 +205,9 @@ class PropertiesPanel(QWidget):
                 self.y.setValue(box.y)
                 self.size.setText(f"{box.w} × {box.h} px" if not box.is_empty() else "empty")
                 kind = ("Group" if isinstance(node, Group) else node.settings.label
-                        if isinstance(node, AdjustmentLayer) else "Pixels")
+                        if isinstance(node, AdjustmentLayer) else
+                        f"Text: {node.type_settings.describe()}"
+                        if isinstance(node, TextLayer) else "Pixels")
                 if isinstance(node, Layer) and node.source_kind:
                     kind += f" (was a {node.source_kind} layer)"
                 if node.is_locked():

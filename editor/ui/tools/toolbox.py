@@ -21,6 +21,7 @@ from .navigate import HandTool, ZoomTool
 from .pen import PenTool
 from .shape import ShapeTool
 from .tone import BurnTool, DodgeTool, SpongeTool
+from .type_tool import TypeTool
 from .wand import MagicWandTool
 
 if TYPE_CHECKING:
@@ -34,7 +35,8 @@ def all_tools(window: "EditorWindow") -> list[Tool]:
             LassoTool(window), MagicWandTool(window), FillTool(window), PenTool(window),
             AddAnchorPointTool(window), DeleteAnchorPointTool(window), ConvertPointTool(window),
             DirectSelectionTool(window), ShapeTool(window), BlurTool(window), SharpenTool(window),
-            SmudgeTool(window), DodgeTool(window), BurnTool(window), SpongeTool(window)]
+            SmudgeTool(window), DodgeTool(window), BurnTool(window), SpongeTool(window),
+            TypeTool(window)]
 
 
 # Tools that share one place in the palette, as in Photoshop's toolbox: it shows the one

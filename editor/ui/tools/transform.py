@@ -17,6 +17,10 @@ its layers, and on commit each layer is resampled through the same
 transform (its place in the group's frame included), in one undo step. An
 adjustment layer has no pixels: its linked mask is transformed, the handles
 framing what the mask reveals (`document.transform_frame`).
+A type layer scaled keeping its proportions, and moved, stays type (its size and anchor
+scaled, its text drawn anew, as Photoshop keeps type editable); turned, skewed, flipped,
+stretched or distorted it is rasterised in the same step, and the status bar says so. A
+group holding type is refused in one line (rasterize the type first).
 
 While it runs the canvas shows a `LayerPreview`: the composites below and
 above the layer with the layer drawn in between through the current transform.
@@ -35,7 +39,9 @@ from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QToolButton, 
 from editor.model import DocumentError, Group, Layer, Node
 from editor.model.commands import SetMask
 from editor.model.document import LockedError, linked_masks, raise_if_locked, transform_frame
+from editor.model import text_layer
 from editor.model.resample import perspective_pixels, transform_pixels, warp_mask
+from editor.model.text_layer import TextLayer
 
 from ..icons import icon, pixmap
 from ..preview import LayerPreview
@@ -146,7 +152,8 @@ class TransformTool(Tool):
             locked = next((layer for layer in node.layers() if layer.locked), None)
             if locked is not None:
                 raise LockedError(f"Layer '{locked.name}' in group '{node.name}' is locked.")
-        raise_if_locked(node, "pixels")
+        # (a type layer is scaled as type, or rasterised on commit; a group's are refused)
+        raise_if_locked(node, "pixels", derived_ok=isinstance(node, TextLayer))
         raise_if_locked(node, "position")
         transform_frame(node)  # raises when there is nothing to transform
         if not node.is_shown():
@@ -183,44 +190,92 @@ class TransformTool(Tool):
             return
         doc.history.changed.disconnect(self._document_changed)
         try:
-            if self.quad is not None:
-                self._commit_quad(doc)
+            if isinstance(self.node, TextLayer):
+                if self._commit_type(doc):
+                    return
+                # Turned, skewed, flipped, stretched or distorted type is not what its
+                # settings draw: it becomes pixels in the transform's own step.
+                name = self.node.name
+                with doc.history.macro("Free Transform"):
+                    self.node = text_layer.rasterize(doc, self.node)
+                    self._commit_pixels(doc, p)
+                self.window.status(f"'{name}' was rasterized to be transformed so: Layered "
+                                   f"keeps type editable when it is only scaled and moved.")
                 return
-            dx, dy = p.cx - self.start.cx, p.cy - self.start.cy
-            if (p.sx, p.sy, p.angle) == (1.0, 1.0, 0.0) and dx.is_integer() and dy.is_integer():
-                doc.translate(self.node, int(dx), int(dy))
-                return
-
-            # Keep what lies within a canvas' width/height around the canvas: enough
-            # for any later move, bounded in memory however far the layer is enlarged.
-            limit = doc.canvas.expand(doc.width, doc.height)
-            a, b, c, d, e, f = p.affine(self.w, self.h)
-            layers = [self.node] if isinstance(self.node, Layer) else list(self.node.layers())
-
-            def at(x: int, y: int):
-                # A layer's (or mask's) own pixel (u, v) at canvas (x + u, y + v) is
-                # (u + ox, v + oy) in the frame.
-                ox, oy = x - self.frame.x, y - self.frame.y
-                return (a, b, a * ox + b * oy + c, d, e, d * ox + e * oy + f)
-
-            with doc.history.macro("Free Transform"):
-                for layer in layers:
-                    if layer.is_empty():
-                        continue
-                    pixels, x, y = transform_pixels(layer.pixels, at(layer.x, layer.y), limit)
-                    doc.set_pixels(layer, pixels, x, y, "Free Transform")
-                for node in linked_masks(self.node):  # linked masks transform along
-                    m = node.mask
-                    moved = warp_mask(m, lambda p: transform_pixels(p, at(m.x, m.y), limit))
-                    doc.history.push(SetMask(node, moved, "Free Transform"))
-                ta, tb, tc, td, te, tf = at(0, 0)  # canvas -> canvas
-                doc.transform_paths(self.node, lambda p: np.column_stack(
-                    [ta * p[:, 0] + tb * p[:, 1] + tc, td * p[:, 0] + te * p[:, 1] + tf]),
-                    "Free Transform")
+            self._commit_pixels(doc, p)
         except Exception as exc:
             self.window.report(exc, "Could not transform")
         finally:
             doc.history.changed.connect(self._document_changed)
+
+    def _commit_type(self, doc) -> bool:
+        """A type layer scaled keeping its proportions (and moved) stays type: its size and
+        anchor scaled, its text drawn anew, linked masks and paths transformed along; one
+        step. False when the transform is more than that."""
+        p, layer = self.placement, self.node
+        if self.quad is not None or p.angle or p.sx <= 0 or abs(p.sx - p.sy) > 1e-6 * p.sx:
+            return False
+        dx, dy = p.cx - self.start.cx, p.cy - self.start.cy
+        if (p.sx, p.sy) == (1.0, 1.0) and dx.is_integer() and dy.is_integer():
+            doc.translate(layer, int(dx), int(dy))  # moved only: its pixels as they are
+            return True
+        a, b, c, d, e, f = p.affine(self.w, self.h)
+        ox, oy = self.frame.x, self.frame.y  # canvas -> canvas: (x - ox, y - oy) in the frame
+
+        def mapped(x: float, y: float) -> tuple[float, float]:
+            return a * (x - ox) + b * (y - oy) + c, d * (x - ox) + e * (y - oy) + f
+
+        ax, ay = mapped(*layer.anchor())
+        settings = layer.type_settings
+        limit = doc.canvas.expand(doc.width, doc.height)
+        with doc.history.macro("Free Transform"):
+            doc.history.push(text_layer.SetText(layer, settings.replace(
+                size=round(settings.size * p.sx, 3)), "Free Transform", (round(ax), round(ay))))
+            if layer.mask is not None and layer.mask.linked and layer.mask.width:
+                m = layer.mask
+                at = (a, b, a * (m.x - ox) + c, d, e, d * (m.y - oy) + f)
+                doc.history.push(SetMask(layer, warp_mask(
+                    m, lambda px: transform_pixels(px, at, limit)), "Free Transform"))
+            doc.transform_paths(layer, lambda q: np.column_stack(mapped(q[:, 0], q[:, 1])),
+                                "Free Transform")
+        return True
+
+    def _commit_pixels(self, doc, p: Pose) -> None:
+        """The layer's (or the group's layers') pixels resampled through the placement."""
+        if self.quad is not None:
+            self._commit_quad(doc)
+            return
+        dx, dy = p.cx - self.start.cx, p.cy - self.start.cy
+        if (p.sx, p.sy, p.angle) == (1.0, 1.0, 0.0) and dx.is_integer() and dy.is_integer():
+            doc.translate(self.node, int(dx), int(dy))
+            return
+
+        # Keep what lies within a canvas' width/height around the canvas: enough
+        # for any later move, bounded in memory however far the layer is enlarged.
+        limit = doc.canvas.expand(doc.width, doc.height)
+        a, b, c, d, e, f = p.affine(self.w, self.h)
+        layers = [self.node] if isinstance(self.node, Layer) else list(self.node.layers())
+
+        def at(x: int, y: int):
+            # A layer's (or mask's) own pixel (u, v) at canvas (x + u, y + v) is
+            # (u + ox, v + oy) in the frame.
+            ox, oy = x - self.frame.x, y - self.frame.y
+            return (a, b, a * ox + b * oy + c, d, e, d * ox + e * oy + f)
+
+        with doc.history.macro("Free Transform"):
+            for layer in layers:
+                if layer.is_empty():
+                    continue
+                pixels, x, y = transform_pixels(layer.pixels, at(layer.x, layer.y), limit)
+                doc.set_pixels(layer, pixels, x, y, "Free Transform")
+            for node in linked_masks(self.node):  # linked masks transform along
+                m = node.mask
+                moved = warp_mask(m, lambda p: transform_pixels(p, at(m.x, m.y), limit))
+                doc.history.push(SetMask(node, moved, "Free Transform"))
+            ta, tb, tc, td, te, tf = at(0, 0)  # canvas -> canvas
+            doc.transform_paths(self.node, lambda p: np.column_stack(
+                [ta * p[:, 0] + tb * p[:, 1] + tc, td * p[:, 0] + te * p[:, 1] + tf]),
+                "Free Transform")
 
     def _commit_quad(self, doc) -> None:
         limit = doc.canvas.expand(doc.width, doc.height)
