@@ -86,6 +86,48 @@ def align(image: np.ndarray, alpha_total: np.ndarray, object_share: np.ndarray,
     return f.astype(np.float32), b.astype(np.float32)
 
 
+# keep_ground: a background pixel of the hole whose change from the fill has this squared
+# Mahalanobis distance under the ground's colour covariance (chi-square, 3 degrees of
+# freedom: 99.3 % of a ground's own variation lies under 12) starts (FROM) or fully (FULL)
+# to be given back to the fill.
+GROUND_FROM = 4.0
+GROUND_FULL = 12.0
+
+
+def keep_ground(image: np.ndarray, alpha_total: np.ndarray, foreground: np.ndarray,
+                background: np.ndarray, fill: np.ndarray, hole: np.ndarray,
+                covariance: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(A, F, B) with B in the `hole` brought back toward the `fill` where it left the ground.
+
+    Under the object's soft edge the composite is shared by the layers, and the solve
+    (`solve_foreground`, `align`) hands the ground what the object's colour does not
+    explain: a saucer's bright rim the mask missed, a highlight, the edge of a shadow
+    misjudged - amplified by 1 / (1 - A) where the object is nearly opaque. The ground
+    layer then shows the object's outline once the object moves. Where B differs from
+    the fill by more than the ground's own colour variation (`covariance`, H x W x 3 x 3,
+    of the ground around the hole, doubled: fill and ground are two samples of it), B
+    goes back to the fill and the pixel is explained by the foreground instead:
+    A rises to the least alpha that keeps F = B + (I - B) / A within 0..1, and F is that.
+    The composite A F + (1 - A) B stays `image` exactly.
+    """
+    dev = background - fill
+    z = np.einsum("...i,...ij,...j->...", dev, np.linalg.inv(2.0 * covariance), dev)
+    weight = np.clip((z - GROUND_FROM) / (GROUND_FULL - GROUND_FROM), 0.0, 1.0) * hole
+    if not (weight > 0).any():
+        return alpha_total, foreground, background
+    w = weight[..., None]
+    b = background + w * (fill - background)
+    d = image - b
+    with np.errstate(divide="ignore", invalid="ignore"):
+        need = np.where(d > 0, d / np.maximum(1.0 - b, 1e-6),
+                        np.where(d < 0, -d / np.maximum(b, 1e-6), 0.0)).max(axis=2)
+    a = np.where(weight > 0, np.maximum(alpha_total, np.clip(need, 0.0, 1.0)), alpha_total)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f = np.where(a[..., None] > 0, b + d / np.maximum(a, 1e-6)[..., None], 0.0)
+    f = np.where(w > 0, np.clip(f, 0.0, 1.0), foreground)
+    return a.astype(np.float32), f.astype(np.float32), b.astype(np.float32)
+
+
 def to_uint8_layers(image8: np.ndarray, alpha_total: np.ndarray, object_share: np.ndarray,
                     foreground: np.ndarray, background: np.ndarray,
                     source_alpha8: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
