@@ -90,8 +90,8 @@ def align(image: np.ndarray, alpha_total: np.ndarray, object_share: np.ndarray,
 # Mahalanobis distance under the ground's colour covariance (chi-square, 3 degrees of
 # freedom: 99.3 % of a ground's own variation lies under 12) starts (FROM) or fully (FULL)
 # to be given back to the fill.
-GROUND_FROM = 4.0
-GROUND_FULL = 12.0
+GROUND_FROM = 12.0
+GROUND_FULL = 30.0
 
 
 def keep_ground(image: np.ndarray, alpha_total: np.ndarray, foreground: np.ndarray,
