@@ -71,7 +71,7 @@ from ..errors import InvalidInput
 from ..progress import ProgressFn, Stages, no_progress
 from .decompose_steps import strokes
 from .decompose_steps.choose import choose_components, describe
-from .decompose_steps.edges import ground_covariance, refine_alpha
+from .decompose_steps.edges import refine_alpha
 from .decompose_steps.layers import (align, keep_ground, layer_alpha, recomposition_error,
                                      solve_foreground, to_uint8_layers)
 from .decompose_steps.matting import UNKNOWN, ClosedFormMatter, band_radius, make_trimap
@@ -402,11 +402,9 @@ class DecomposePipeline:
             # beyond the ground's own colours (a missed rim, a highlight, a shadow's
             # misjudged edge) goes to the object, or its outline stays behind as a ghost.
             # (Without the shadow step the user asked for the darkening to stay.)
-            c_hole = hole[cs]
-            c_fill = background[cs]   # the fill (align returned new arrays)
-            cov = ground_covariance(c_fill, (wvalid & ~hole)[cs], 3 * max(3, radius))
             c_total, c_foreground, c_background = keep_ground(
-                c_image, c_total, c_foreground, c_background, c_fill, c_hole, cov)
+                c_image, c_total, c_foreground, c_background, background[cs], hole[cs],
+                (wvalid & ~hole)[cs], 3 * max(3, radius))
             alpha[cs] = np.maximum(c_alpha, 1.0 - (1.0 - c_total)
                                    / np.maximum(1.0 - shadow.opacity[cs], 1e-6))
             c_alpha = alpha[cs]
