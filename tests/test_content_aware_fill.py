@@ -1,4 +1,5 @@
 """Content-aware fill (engine/methods/decompose_steps/patchmatch_fill.py) on small pictures."""
+import cv2
 import numpy as np
 import pytest
 
@@ -151,3 +152,43 @@ def test_a_hole_in_a_smooth_gradient_next_to_grain_stays_smooth():
     assert fine(out)[hole].mean() < 0.02 * fine(image)[:, 155:].mean()
     # ... and it follows the ramp.
     assert out[hole & (yy > 140)].mean() - out[hole & (yy < 100)].mean() > 0.05
+
+
+def test_a_fill_copied_from_differently_lit_places_has_no_seam():
+    """blend_seams: two halves of a hole copied from a lit and a shaded stretch of one
+    texture meet without a step of brightness; the texture itself stays."""
+    from engine.methods.decompose_steps.patchmatch_fill import blend_seams
+
+    rng = np.random.default_rng(0)
+    h, w = 80, 120
+    grain = 0.08 * rng.standard_normal((h, w, 1)).astype(np.float32)
+    light = np.linspace(0.35, 0.65, w, dtype=np.float32)[None, :, None]   # lit from the right
+    img = np.clip(light + grain, 0, 1) * np.ones(3, np.float32)
+    hole = np.zeros((h, w), bool)
+    hole[20:60, 40:80] = True
+    ys, xs = np.mgrid[:h, :w].astype(np.int32)
+    nny, nnx = ys.copy(), xs.copy()
+    # The left half of the hole copies from the bright right side, the right half from the
+    # dark left side: a step where they meet, and at both rims.
+    left = hole & (xs < 60)
+    right = hole & (xs >= 60)
+    nnx[left] = xs[left] + 60
+    nnx[right] = xs[right] - 60
+    copied = img.copy()
+    copied[hole] = img[nny[hole], nnx[hole]]
+
+    out = blend_seams(copied, hole, nny, nnx)
+
+    def step(a):   # mean brightness jump across the seam (column 59 to 60) and the rims
+        rows = slice(25, 55)
+        return (abs(a[rows, 60].mean() - a[rows, 59].mean())
+                + abs(a[rows, 40].mean() - a[rows, 39].mean())
+                + abs(a[rows, 80].mean() - a[rows, 79].mean()))
+
+    assert step(copied) > 0.5
+    assert step(out) < 0.25 * step(copied)
+    # The grain is the sources' own: the fill minus its smooth part keeps its strength.
+    def detail(a):
+        return float(np.std((a - cv2.GaussianBlur(a, (0, 0), 2))[hole]))
+    assert detail(out) > 0.8 * detail(copied)
+    assert np.array_equal(out[~hole], copied[~hole])

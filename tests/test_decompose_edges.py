@@ -73,3 +73,42 @@ def test_a_contact_shadow_goes_with_the_object_standing_on_it():
     assert fg[contact][:, :3].mean() < 110
     # And the two layers still give back the picture.
     assert result.figures["recomposition_error_mean"] < 1
+
+
+def test_the_ground_under_the_hole_keeps_no_ghost_of_the_objects_rim():
+    """keep_ground: a background pixel the layers' solve pushed out of the ground's colours
+    (a yellow rim on brown wood) goes back to the fill and the object takes it; grain within
+    the ground's own variation stays; the composite is unchanged either way."""
+    from engine.methods.decompose_steps.layers import keep_ground
+
+    rng = np.random.default_rng(1)
+    h, w = 60, 60
+    # Wood: light and dark of one hue (the grain varies along the colour's own axis).
+    shade = 1.0 + 0.25 * rng.standard_normal((h, w, 1)).astype(np.float32)
+    fill = np.clip(np.array([0.7, 0.45, 0.3], np.float32) * shade, 0, 1)
+    hole = np.zeros((h, w), bool)
+    hole[20:40, 20:40] = True
+    ground = np.clip(np.array([0.7, 0.45, 0.3], np.float32)
+                     * (1.0 + 0.25 * rng.standard_normal((h, w, 1)).astype(np.float32)), 0, 1)
+    background = np.where(hole[..., None], ground, fill).astype(np.float32)
+    rim = np.zeros((h, w), bool)
+    rim[30, 22:38] = True
+    background[rim] = (0.95, 0.85, 0.2)          # the ghost: yellow, off the wood's axis
+    alpha = np.where(hole, 0.3, 0.0).astype(np.float32)
+    foreground = np.zeros((h, w, 3), np.float32)
+    foreground[:] = (0.4, 0.05, 0.03)
+    image = alpha[..., None] * foreground + (1 - alpha[..., None]) * background
+    a, f, b = keep_ground(image, alpha, foreground, background, fill, hole, ~hole, 8)
+    # The ghost is gone from the ground: back to the fill, the object holds it.
+    assert np.abs(b[rim] - fill[rim]).max() < 1e-5
+    assert (a[rim] > alpha[rim]).all()
+    # The ground's own grain under the soft edge is left as it was (but for its rare
+    # far tails: two samples of the grain differ by 2 sigma in about 1 pixel in 20).
+    grain = hole & ~rim
+    grain[29:32] = False
+    kept = (np.abs(b - background).max(axis=2) < 1e-6) & (a == alpha)
+    assert kept[grain].mean() > 0.9
+    # Nothing outside the hole changes, and the composite is the picture.
+    assert np.array_equal(b[~hole], background[~hole])
+    again = a[..., None] * f + (1 - a[..., None]) * b
+    assert np.abs(again - image).max() < 1e-5

@@ -72,8 +72,8 @@ from ..progress import ProgressFn, Stages, no_progress
 from .decompose_steps import strokes
 from .decompose_steps.choose import choose_components, describe
 from .decompose_steps.edges import refine_alpha
-from .decompose_steps.layers import (align, layer_alpha, recomposition_error, solve_foreground,
-                                     to_uint8_layers)
+from .decompose_steps.layers import (align, keep_ground, layer_alpha, recomposition_error,
+                                     solve_foreground, to_uint8_layers)
 from .decompose_steps.matting import UNKNOWN, ClosedFormMatter, band_radius, make_trimap
 from .decompose_steps.patchmatch_fill import PatchMatchInpainter
 from .decompose_steps.previews import background_preview, object_preview
@@ -397,6 +397,21 @@ class DecomposePipeline:
             share = np.where(c_total > 0, c_alpha / np.maximum(c_total, 1e-6), 1.0).astype(np.float32)
         if request.hfa:
             c_foreground, c_background = align(c_image, c_total, share, c_foreground, c_background)
+        if request.hfa and request.shadow and request.clean_edges:
+            # The ground under the hole stays ground: what the layers' solve put there
+            # beyond the ground's own colours (a missed rim, a highlight, a shadow's
+            # misjudged edge) goes to the object, or its outline stays behind as a ghost.
+            # (Without the shadow step the user asked for the darkening to stay.)
+            c_total, c_foreground, c_background = keep_ground(
+                c_image, c_total, c_foreground, c_background, background[cs], hole[cs],
+                (wvalid & ~hole)[cs], 3 * max(3, radius))
+            alpha[cs] = np.maximum(c_alpha, 1.0 - (1.0 - c_total)
+                                   / np.maximum(1.0 - shadow.opacity[cs], 1e-6))
+            c_alpha = alpha[cs]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                share = np.where(c_total > 0, c_alpha / np.maximum(c_total, 1e-6),
+                                 1.0).astype(np.float32)
+        if request.hfa:
             c_fg8, c_bg8 = to_uint8_layers(image8[cs], c_total, share, c_foreground, c_background,
                                            c_src_alpha)
         else:

@@ -115,6 +115,32 @@ def refine_alpha(image: np.ndarray, alpha: np.ndarray, background: np.ndarray,
     return np.where(where, refined, alpha).astype(np.float32)
 
 
+def ground_covariance(background: np.ndarray, known: np.ndarray, radius: int) -> np.ndarray:
+    """The ground's local colour covariance (H, W, 3, 3) from `known` pixels, carried into
+    the rest, with NOISE_FLOOR squared added on the diagonal."""
+    k = known.astype(np.float32)
+    size = (2 * radius + 1, 2 * radius + 1)
+    count = cv2.blur(k, size)
+    den = np.maximum(count, 1e-6)
+    mean = cv2.blur(background * k[..., None], size) / den[..., None]
+    parts = []
+    for i in range(3):
+        for j in range(i, 3):
+            sq = cv2.blur(background[..., i] * background[..., j] * k, size) / den
+            parts.append(sq - mean[..., i] * mean[..., j])
+    parts = np.dstack(parts)
+    covered = count > 0.25
+    if covered.any() and not covered.all():
+        parts = pyramid_fill(parts, covered.astype(np.float32))
+    cov = np.empty(background.shape[:2] + (3, 3), np.float32)
+    n = 0
+    for i in range(3):
+        for j in range(i, 3):
+            cov[..., i, j] = cov[..., j, i] = parts[..., n]
+            n += 1
+    return cov + (NOISE_FLOOR ** 2) * np.eye(3, dtype=np.float32)
+
+
 def _erode(mask: np.ndarray, r: int) -> np.ndarray:
     k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
     return cv2.erode(mask.astype(np.uint8), k, borderType=cv2.BORDER_REPLICATE) > 0

@@ -30,6 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...compose import over, to_float
+from .edges import NOISE_FLOOR, ground_covariance
 from .fill import pyramid_fill
 
 
@@ -84,6 +85,63 @@ def align(image: np.ndarray, alpha_total: np.ndarray, object_share: np.ndarray,
         f = np.clip(f + cost_f * wf * scale, 0.0, 1.0)
         b = np.clip(b + wb * scale, 0.0, 1.0)
     return f.astype(np.float32), b.astype(np.float32)
+
+
+# keep_ground: a background pixel of the hole whose change from the fill has this squared
+# Mahalanobis distance under the ground's doubled colour covariance (chi-square, 3 degrees of
+# freedom: 99.3 % of a ground's own variation lies under 12) starts (FROM) or fully (FULL)
+# to be given back to the fill.
+GROUND_FROM = 12.0
+GROUND_FULL = 30.0
+
+
+def keep_ground(image: np.ndarray, alpha_total: np.ndarray, foreground: np.ndarray,
+                background: np.ndarray, fill: np.ndarray, hole: np.ndarray, known: np.ndarray,
+                radius: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(A, F, B) with B in the `hole` brought back toward the `fill` where it left the ground.
+
+    Under the object's soft edge the composite is shared by the layers, and the solve
+    (`solve_foreground`, `align`) hands the ground what the object's colour does not
+    explain: a saucer's bright rim the mask missed, a highlight, the edge of a shadow
+    misjudged - amplified by 1 / (1 - A) where the object is nearly opaque. The ground
+    layer then shows the object's outline once the object moves. Where B differs from
+    the fill by more than the ground's own colour variation (the covariance of the
+    `known` ground within `radius` pixels, carried into the hole, doubled: fill and
+    ground are two samples of it), B goes back to the fill and the pixel is explained
+    by the foreground instead: A rises to the least alpha that keeps
+    F = B + (I - B) / A within 0..1, and F is that. The composite A F + (1 - A) B stays
+    `image` exactly.
+    """
+    dev = background - fill
+    # Nothing closer to the fill than the noise floor allows can pass GROUND_FROM: the
+    # covariance is measured only around the pixels that might.
+    floor = 2.0 * GROUND_FROM * NOISE_FLOOR ** 2
+    maybe = hole & ((dev * dev).sum(axis=2) >= floor)
+    if not maybe.any():
+        return alpha_total, foreground, background
+    h, w = hole.shape
+    ys, xs = np.nonzero(maybe)
+    m = 2 * radius + 2
+    c = (slice(max(0, ys.min() - m), min(h, ys.max() + m + 1)),
+         slice(max(0, xs.min() - m), min(w, xs.max() + m + 1)))
+    cov = ground_covariance(fill[c], known[c], radius)[maybe[c]]
+    d = dev[maybe]
+    z = np.einsum("ni,nij,nj->n", d, np.linalg.inv(2.0 * cov), d)
+    weight = np.zeros((h, w), np.float32)
+    weight[maybe] = np.clip((z - GROUND_FROM) / (GROUND_FULL - GROUND_FROM), 0.0, 1.0)
+    if not (weight > 0).any():
+        return alpha_total, foreground, background
+    w3 = weight[..., None]
+    b = background + w3 * (fill - background)
+    d = image - b
+    with np.errstate(divide="ignore", invalid="ignore"):
+        need = np.where(d > 0, d / np.maximum(1.0 - b, 1e-6),
+                        np.where(d < 0, -d / np.maximum(b, 1e-6), 0.0)).max(axis=2)
+    a = np.where(weight > 0, np.maximum(alpha_total, np.clip(need, 0.0, 1.0)), alpha_total)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f = np.where(a[..., None] > 0, b + d / np.maximum(a, 1e-6)[..., None], 0.0)
+    f = np.where(w3 > 0, np.clip(f, 0.0, 1.0), foreground)
+    return a.astype(np.float32), f.astype(np.float32), b.astype(np.float32)
 
 
 def to_uint8_layers(image8: np.ndarray, alpha_total: np.ndarray, object_share: np.ndarray,
