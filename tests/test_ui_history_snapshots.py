@@ -194,8 +194,9 @@ def test_history_brush_paints_from_the_snapshot_chosen_in_the_brush_column(windo
     click_snapshot(qtbot, w, 1, BRUSH)
     assert doc.snapshots.source is doc.snapshots.items[1] and doc.history.count == steps
     panel = w.history_panel
-    assert panel.snapshots.topLevelItem(0).icon(BRUSH).isNull()
-    assert not panel.snapshots.topLevelItem(1).icon(BRUSH).isNull()
+    assert [panel.snapshots.topLevelItem(r).toolTip(BRUSH) for r in (0, 1)] == [
+        "Paint from this snapshot with the History Brush",
+        "The History Brush paints from this snapshot"]
 
     w.actions["adjust_invert"].trigger()  # back to the opened colours
     history_brush(w, qtbot)

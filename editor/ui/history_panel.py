@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QListWidg
                                QListWidgetItem, QMenu, QToolButton, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from .icons import icon
+from .icons import icon, pixmap
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -171,7 +171,9 @@ class HistoryPanel(QWidget):
             if item.text(NAME) != snap.name:
                 item.setText(NAME, snap.name)
             is_source = snap is snaps.source
-            item.setIcon(BRUSH, icon("tool-history-brush") if is_source else QIcon())
+            # (dim where it is not the source: the column shows it can be clicked)
+            item.setIcon(BRUSH, icon("tool-history-brush") if is_source
+                         else QIcon(pixmap("tool-history-brush", 16, "#4d5158")))
             item.setToolTip(BRUSH, "The History Brush paints from this snapshot" if is_source
                             else "Paint from this snapshot with the History Brush")
             item.setToolTip(NAME, f"{snap.name}: click to return to it, double-click to rename")
