@@ -195,6 +195,11 @@ def test_autosave_retries_when_a_stroke_changes_pixels_during_the_write(qtbot, t
 
     monkeypatch.setattr(autosave, "RETRY_MS", 50)
     monkeypatch.setattr(autosave, "_save", slow_save)
+    # A first stroke copies the array the opening History snapshot shares (a snapshot never
+    # changes), so the stroke below edits in place the very array the writer reads.
+    edit = doc.begin_pixel_edit(layer, "Brush")
+    edit.apply(doc, Box(8, 8, 4, 4), lambda view: view.__setitem__(Ellipsis, 9))
+    doc.end_pixel_edit(edit)
     doc.set_visible(layer, True)  # any change makes it due
     doc.rename(layer, "Painted")
     window.autosaver.save_now()

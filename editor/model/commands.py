@@ -179,9 +179,22 @@ class PixelEdit(Command):
     def _edited(self, doc: "Document", box: Box) -> None:
         doc._pixels_edited(self.layer, box)
 
+    def _replace(self, doc: "Document", array: np.ndarray) -> None:
+        """Puts `array` (a copy of `_array()`) in its place."""
+        doc._set_pixels(self.layer, array, self.layer.x, self.layer.y)
+
+    def _own(self, doc: "Document") -> np.ndarray:
+        """The array to edit in place: first a copy of it when a history snapshot holds it
+        (a snapshot never changes: snapshots.py)."""
+        array = self._array()
+        if doc.snapshots.shares(array):
+            array = array.copy()
+            self._replace(doc, array)
+        return array
+
     def apply(self, doc: "Document", box: Box, fn: Callable[[np.ndarray], None]) -> Box:
         """Saves the tiles under local `box`, runs `fn` on that region, notifies the document."""
-        pixels = self._array()
+        pixels = self._own(doc)
         box = box.clip(pixels.shape[1], pixels.shape[0])
         if box.is_empty():
             return box
@@ -231,7 +244,7 @@ class PixelEdit(Command):
         return self._array().ndim == 3 and self.layer.transparency_locked()
 
     def _swap(self, doc: "Document") -> None:
-        pixels = self._array()
+        pixels = self._own(doc)
         for (tx, ty), saved in self._tiles.items():
             region = pixels[ty * TILE:(ty + 1) * TILE, tx * TILE:(tx + 1) * TILE]
             current = region.copy()
@@ -262,6 +275,10 @@ class LayerMaskEdit(PixelEdit):
 
     def _edited(self, doc: "Document", box: Box) -> None:
         doc._mask_pixels_edited(self.layer, box)
+
+    def _replace(self, doc: "Document", array: np.ndarray) -> None:
+        self.layer.mask.pixels = array
+        self._edited(doc, Box(0, 0, array.shape[1], array.shape[0]))
 
 
 class SetMask(Command):
@@ -333,6 +350,9 @@ class MaskEdit(PixelEdit):
 
     def _edited(self, doc: "Document", box: Box) -> None:
         doc._mask_edited(box)
+
+    def _replace(self, doc: "Document", array: np.ndarray) -> None:
+        doc._set_selection_mask(array)
 
     def redo(self, doc: "Document") -> None:
         if self.created:

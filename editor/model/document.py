@@ -25,6 +25,7 @@ from .layers import (BLEND_MODES, GROUP_BLEND_MODES, LOCK_LABELS, NO_LOCKS, Adju
 from .layers import BLENDING_OPTIONS
 from .render import composite_document, composite_nodes
 from .signals import Signal
+from .snapshots import Snapshots
 
 
 # `Document.path_target` for the active node's vector mask (the Paths panel's row for it).
@@ -228,6 +229,8 @@ class Document:
         # (the mask thumbnail was clicked); a view state, not part of the document.
         self.mask_targeted = False
         self.history = History(self, max_history_steps, max_history_bytes)
+        # The History panel's snapshots (in memory only) and the History Brush's source.
+        self.snapshots = Snapshots(self)
 
     # -- reading -----------------------------------------------------------------
     @property

@@ -97,6 +97,10 @@ class History:
         back), or None when it is no longer in the history (trimmed, or undone and replaced)."""
         return next((i + 1 for i, c in enumerate(self._commands) if c is cmd), None)
 
+    def current(self) -> Optional[Command]:
+        """The newest applied step (None: none is)."""
+        return self._commands[self._index - 1] if self._index > 0 else None
+
     def can_undo(self) -> bool:
         return self._index > 0 and self._macro is None
 

@@ -235,6 +235,10 @@ class Node:
     # What a reduced stand-in (reduced.py) stands for: the node in the document; None for
     # the document's own nodes.
     stands_for: Optional["Node"] = None
+    # The id of the layer a history snapshot's copy of it stands for (snapshots.py): a
+    # snapshot's node and a node restored from it are the layer they were copied from, for
+    # the History Brush. None: the node is itself (its own `id`).
+    lineage: Optional[int] = None
 
     def __init__(self, name: str, *, visible: bool = True, opacity: int = 255,
                  blend_mode: str = "normal", locked: bool = False):

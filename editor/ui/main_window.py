@@ -316,7 +316,7 @@ class MainWindow(QMainWindow):
         bar.setIconSize(QSize(20, 20))
         self.tool_group_buttons: dict[tuple[str, ...], QToolButton] = {}
         for tool_id in ("move", "marquee", "lasso", "wand", "crop", None, "spot_heal", "brush",
-                        "clone_stamp", "eraser", "fill", "blur", "dodge", "eyedropper", None,
+                        "clone_stamp", "history_brush", "eraser", "fill", "blur", "dodge", "eyedropper", None,
                         "pen", "type", "direct_select", "shape", None, "hand", "zoom"):
             if tool_id is None:
                 bar.addSeparator()
@@ -510,6 +510,8 @@ class MainWindow(QMainWindow):
     def add_session(self, doc: Document, title: Optional[str] = None, *,
                     restored: bool = False) -> DocumentSession:
         session = DocumentSession(doc, title, restored=restored)
+        if not doc.snapshots.items:  # Photoshop's first snapshot: the document as opened
+            doc.snapshots.take(session.title, opening=True)
         canvas = CanvasView(session, self.tools)
         session.canvas = canvas
         self.view_commands.attach(canvas)

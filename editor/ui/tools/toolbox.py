@@ -14,6 +14,7 @@ from .eyedropper import EyedropperTool
 from .fill import FillTool
 from .focus import BlurTool, SharpenTool, SmudgeTool
 from .heal import SpotHealingTool
+from .history_brush import HistoryBrushTool
 from .lasso import LassoTool
 from .marquee import MarqueeTool
 from .move import MoveTool
@@ -30,7 +31,8 @@ if TYPE_CHECKING:
 
 def all_tools(window: "EditorWindow") -> list[Tool]:
     return [MoveTool(window), MarqueeTool(window), BrushTool(window), EraserTool(window),
-            SpotHealingTool(window), CloneStampTool(window), EyedropperTool(window),
+            SpotHealingTool(window), CloneStampTool(window), HistoryBrushTool(window),
+            EyedropperTool(window),
             HandTool(window), ZoomTool(window), CropTool(window),
             LassoTool(window), MagicWandTool(window), FillTool(window), PenTool(window),
             AddAnchorPointTool(window), DeleteAnchorPointTool(window), ConvertPointTool(window),

@@ -1,0 +1,228 @@
+"""History snapshots (Photoshop's History panel): named states of a document to go back to.
+
+`Snapshots.take` keeps the document's state as it is now: its layer tree, canvas size,
+selection, guides, paths and patterns. The tree is copied by the layers' own
+`copy(share=True)` (as autosave's), so a snapshot shares the pixel arrays with the
+document instead of copying them. That is safe because an array a snapshot holds never
+changes: the commands that change pixels wholesale put a new array in (`SetPixels`), and
+the in-place edits (strokes, filters: `PixelEdit` and its kin) copy an array a snapshot
+shares before their first write to it (`Snapshots.shares`). A snapshot so costs pixel
+memory only for the arrays changed in place after it was taken, one copy of each.
+
+Restoring a snapshot (`Snapshots.restore`) is one undoable step, `RestoreState`: it puts
+fresh copies of the snapshot's nodes in the document (so what is done to them never
+reaches the snapshot) and keeps the document's own nodes, which its undo puts back, so
+every earlier step stays reachable.
+
+The History Brush paints from the snapshot chosen as its source (`Snapshots.source`: the
+opening snapshot unless the user chose another); a node and its copies in snapshots share
+a `lineage`, which is how the brush finds a layer's corresponding layer. Snapshots are
+kept in memory only: they are not saved in a PSD.
+"""
+from __future__ import annotations
+
+import re
+import weakref
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional
+
+import numpy as np
+
+from engine.box import Box
+
+from .history import Command
+from .layers import Group, Layer, Node
+from .signals import Signal
+
+if TYPE_CHECKING:
+    from .document import Document
+
+
+def lineage(node: Node) -> int:
+    """Which layer `node` is, across snapshots: the id of the node it was copied from."""
+    return node.lineage if node.lineage is not None else node.id
+
+
+def _walk(nodes: Iterable[Node]) -> Iterator[Node]:
+    for node in nodes:
+        yield node
+        if isinstance(node, Group):
+            yield from node.walk()
+
+
+def _arrays(nodes: Iterable[Node]) -> Iterator[np.ndarray]:
+    """The pixel arrays (a layer's, a mask's) held by `nodes` and what they contain."""
+    for node in _walk(nodes):
+        if isinstance(node, Layer):
+            yield node.pixels
+        if node.mask is not None:
+            yield node.mask.pixels
+
+
+def _shared_copy(node: Node) -> Node:
+    """A copy of `node` (and what it contains) sharing its pixel arrays and its lineage."""
+    out = node.copy(share=True)
+    for a, b in zip(_walk([node]), _walk([out])):
+        b.lineage = lineage(a)
+    return out
+
+
+@dataclass(frozen=True)
+class State:
+    """A document's state as a snapshot keeps it (the nodes are copies, never in a document)."""
+    width: int
+    height: int
+    nodes: tuple            # the root's children, bottom first
+    selection: Optional[Box]
+    selection_mask: Optional[np.ndarray]
+    guides: tuple
+    paths: tuple
+    path_target: object
+    patterns: tuple
+    active: Optional[int]   # the active node's lineage
+
+    def find(self, key: int) -> Optional[Node]:
+        """The node of lineage `key` (None: the state has no such node)."""
+        return next((n for n in _walk(self.nodes) if lineage(n) == key), None)
+
+    def arrays(self) -> Iterator[np.ndarray]:
+        yield from _arrays(self.nodes)
+        if self.selection_mask is not None:
+            yield self.selection_mask
+
+
+def capture(doc: "Document") -> State:
+    """`doc`'s state now, sharing its pixel arrays."""
+    return State(doc.width, doc.height, tuple(_shared_copy(n) for n in doc.root.children),
+                 doc.selection, doc.selection_mask, doc.guides, doc.paths, doc.path_target,
+                 doc.patterns, lineage(doc.active) if doc.active is not None else None)
+
+
+class RestoreState(Command):
+    """Puts a snapshot's state back (fresh copies of its nodes); undo puts back the
+    document's own. Like `SetPixels`, redo and undo swap what is in the document with what
+    the command keeps."""
+
+    def __init__(self, state: State, name: str):
+        self.name = name
+        self._state = weakref.ref(state)  # which snapshot it restored (not kept alive by it)
+        nodes = tuple(_shared_copy(n) for n in state.nodes)
+        active = next((n for n in _walk(nodes) if lineage(n) == state.active), None)
+        self._other = (state.width, state.height, nodes, state.selection, state.selection_mask,
+                       state.guides, state.paths, state.path_target, state.patterns, active)
+        self._bytes = 0
+
+    def _swap(self, doc: "Document") -> None:
+        current = (doc.width, doc.height, tuple(doc.root.children), doc.selection,
+                   doc.selection_mask, doc.guides, doc.paths, doc.path_target, doc.patterns,
+                   doc.active)
+        width, height, nodes, selection, mask, guides, paths, target, patterns, active = \
+            self._other
+        for node in reversed(current[2]):
+            doc._remove(node)
+        if (width, height) != (doc.width, doc.height):
+            doc._set_size(width, height)
+        for i, node in enumerate(nodes):
+            doc._insert(node, doc.root, i)
+        doc._set_selection(selection)
+        doc._set_selection_mask(mask)
+        doc._set_guides(guides)
+        doc._set_paths(paths, target)
+        doc._set_patterns(patterns)
+        doc.set_active(active)
+        self._other = current
+        # What this step alone keeps alive: the arrays of the nodes it took out that the
+        # document does not hold too (most are shared with it or with a snapshot).
+        kept = {id(a) for a in _arrays(nodes)}
+        self._bytes = sum(int(a.nbytes) for a in _arrays(current[2]) if id(a) not in kept)
+
+    redo = _swap
+    undo = _swap
+
+    def nbytes(self) -> int:
+        return self._bytes
+
+    def restored(self, state: State) -> bool:
+        """Whether this step restored `state`."""
+        return self._state() is state
+
+
+class Snapshot:
+    """A named state of the document (the History panel's rows above the steps)."""
+
+    def __init__(self, name: str, state: State, opening: bool = False):
+        self.name = name
+        self.state = state
+        self.opening = opening  # the document's state as it was opened (the first row)
+
+    def __repr__(self) -> str:
+        return f"<Snapshot {self.name!r}>"
+
+
+class Snapshots:
+    """A document's snapshots, oldest first, and the History Brush's source among them."""
+
+    def __init__(self, doc: "Document"):
+        self._doc = doc
+        self.items: list[Snapshot] = []
+        self.source: Optional[Snapshot] = None
+        self.changed = Signal()  # () a snapshot was made, renamed or deleted, or the source
+        self._shared: set[int] = set()  # ids of the arrays the snapshots hold
+
+    def take(self, name: Optional[str] = None, *, opening: bool = False) -> Snapshot:
+        """A snapshot of the document as it is now (Photoshop's New Snapshot): "Snapshot N"
+        unless named; the opening one becomes the History Brush's source."""
+        snap = Snapshot(name or self.next_name(), capture(self._doc), opening)
+        self.items.append(snap)
+        if self.source is None:
+            self.source = snap
+        self._update()
+        return snap
+
+    def next_name(self) -> str:
+        """One more than the highest "Snapshot N" (as Photoshop counts)."""
+        numbers = [int(m.group(1)) for s in self.items
+                   if (m := re.fullmatch(r"Snapshot (\d+)", s.name))]
+        return f"Snapshot {max(numbers, default=0) + 1}"
+
+    def rename(self, snap: Snapshot, name: str) -> None:
+        name = name.strip()
+        if name and name != snap.name:
+            snap.name = name
+            self.changed.emit()
+
+    def delete(self, snap: Snapshot) -> None:
+        """Forgets `snap` (its arrays go with it unless something else holds them); the
+        History Brush then paints from the first snapshot left."""
+        self.items.remove(snap)
+        if self.source is snap:
+            self.source = self.items[0] if self.items else None
+        self._update()
+
+    def set_source(self, snap: Snapshot) -> None:
+        if snap is not self.source:
+            self.source = snap
+            self.changed.emit()
+
+    def restore(self, snap: Snapshot) -> None:
+        """Returns the document to `snap`'s state as one undoable step (none when the
+        newest step already did: a second click on its row)."""
+        if self.current() is snap:
+            return
+        self._doc.history.push(RestoreState(snap.state, f"Restore {snap.name}"))
+
+    def current(self) -> Optional[Snapshot]:
+        """The snapshot the newest applied step restored (None: it restored none)."""
+        top = self._doc.history.current()
+        if not isinstance(top, RestoreState):
+            return None
+        return next((s for s in self.items if top.restored(s.state)), None)
+
+    def shares(self, array: np.ndarray) -> bool:
+        """Whether a snapshot holds `array`, which must then not be changed in place."""
+        return id(array) in self._shared
+
+    def _update(self) -> None:
+        # The snapshots hold their arrays, so these ids stay theirs while they are listed.
+        self._shared = {id(a) for s in self.items for a in s.state.arrays()}
+        self.changed.emit()
