@@ -1,5 +1,5 @@
 """Photoshop's Advanced Blending: Knockout (None / Shallow / Deep) and the colour channels a
-layer's blending may change (render.py `_draw_knockout`, `_restricted`).
+layer's blending may change (render_nodes.py `_draw_knockout`, `_restricted`).
 
 Checked against numpy references of psd-tools' knockout formula and of a channel left alone,
 on the file path, the 8-bit path and the screen's Renderer (a drag next to such layers

@@ -123,9 +123,9 @@ def test_group_shadow_and_stroke_follow_the_composite_of_its_layers(tmp_path, mo
     bands = np.concatenate([composite_document(banded, Box(0, y, W, min(7, H - y)))
                             for y in range(0, H, 7)])
     np.testing.assert_array_equal(bands, composite_document(doc))
-    from editor.model import render
+    from editor.model import render_nodes
 
-    monkeypatch.setattr(render, "STYLED_BAND_PIXELS", 1)
+    monkeypatch.setattr(render_nodes, "STYLED_BAND_PIXELS", 1)
     np.testing.assert_array_equal(composite_document(scene(effects)[0]), bands)
     monkeypatch.undo()
     out = str(tmp_path / "group.psd")
@@ -155,7 +155,7 @@ def test_screen_follows_a_moved_and_painted_child_of_a_styled_group(monkeypatch)
     moved (a drag) and a child painted must redraw the group's stroke and shadow where
     they follow the change, beyond the child's own pixels, as a new Renderer draws a copy
     of the document."""
-    from editor.model import render
+    from editor.model import render_nodes
 
     doc, group = scene(LayerEffects(drop_shadows=(SHADOW,), strokes=(STROKE,)), opacity=255)
     red, blue = group.children
@@ -165,8 +165,8 @@ def test_screen_follows_a_moved_and_painted_child_of_a_styled_group(monkeypatch)
     renderer.update()
     plain_group = renderer.composite.to_straight_rgba8()
     made = []
-    images = render._styled_group_images
-    monkeypatch.setattr(render, "_styled_group_images",
+    images = render_nodes._styled_group_images
+    monkeypatch.setattr(render_nodes, "_styled_group_images",
                         lambda g, band, precise: (made.append(band), images(g, band, precise))[1])
     doc.translate(note, -30, 30)
     renderer.update()

@@ -86,7 +86,7 @@ def test_outer_bevel_and_embosses_light_outside_the_shape(style):
     else:
         assert (shown[top] > plain[top] + 5).all() and (shown[bottom] < plain[bottom] - 5).all()
     # Its outside part blends onto what lies below in its own modes: the layer is not one
-    # to flatten onto transparency first (render.py's own_modes).
+    # to flatten onto transparency first (render_focus.py's `_blends_normally`: own_modes).
     assert LayerEffects(bevels=(bevel,)).own_modes() == {"screen", "multiply"}
     assert LayerEffects(bevels=(replace(bevel, style="inner_bevel"),)).own_modes() == set()
     # Far from the edges (beyond the blur's reach) nothing.

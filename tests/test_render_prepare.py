@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QPoint, Qt
 
-from editor.model import render
+from editor.model import render, render_focus
 from editor.model.render import Renderer
 from engine.box import Box
 from test_render_view import H, W, fresh_composite, stacked_document
@@ -135,7 +135,7 @@ def test_costly_units_are_made_in_bands_of_rows_with_the_same_pixels(monkeypatch
     assert doc.root.children[3].name == "levels" and doc.root.children[6].clipping
 
     def prepared(step_pixels):
-        monkeypatch.setattr(render, "STEP_PIXELS", step_pixels)
+        monkeypatch.setattr(render_focus, "STEP_PIXELS", step_pixels)  # (read there)
         renderer = Renderer(doc)
         renderer.update()
         renderer.prepare(layer)

@@ -47,7 +47,7 @@ seconds on a 4000x3000 canvas), and the screen reads them through an exact 8-bit
 3D lookup that kernel fills as colours are met (`cube8`).
 
 Fill layers share the settings' form (`fills` set): Solid Color paints one colour over
-the whole canvas, through the layer's masks (`render._draw_fill`), as Photoshop's
+the whole canvas, through the layer's masks (`render_layers._draw_fill`), as Photoshop's
 Layer > New Fill Layer > Solid Color (its 'SoCo' block in a PSD); Gradient paints a
 gradient (`gradients.py`, the Gradient tool's maths) laid out on the canvas or on the
 layer's path ('GdFl'); Pattern tiles one of the document's patterns (`patterns.py`)

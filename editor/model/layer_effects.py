@@ -75,7 +75,7 @@ numpy with OpenCV (distance transform, Gaussian blur): no Qt.
 A group's style is drawn the same way from the group's composite (its layers composited on
 transparency, through its mask), not from each layer: one stroke round all of them. A Pass
 Through group with a drawn style is composited so too and blended as Normal (Photoshop's
-rule); render.py makes it over the rows it redraws and `reach()` around them.
+rule); render_nodes.py makes it over the rows it redraws and `reach()` around them.
 """
 from __future__ import annotations
 

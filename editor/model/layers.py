@@ -22,9 +22,9 @@ GROUP_BLEND_MODES = ("pass_through",) + BLEND_MODES
 # of the document (deep).
 KNOCKOUTS = ("none", "shallow", "deep")
 # The rest of Photoshop's Advanced Blending, each a flag on a node: (attribute, default,
-# the PSD block that holds it, the Layer Style dialog's label). render.py and
-# layer_effects.styled_layers draw them; psd.py reads and writes them (a block only when
-# the flag is not its default).
+# the PSD block that holds it, the Layer Style dialog's label). render_layers.py,
+# render_nodes.py and layer_effects.styled_layers draw them; psd.py reads and writes them
+# (a block only when the flag is not its default).
 BLENDING_OPTIONS = (
     ("blend_interior", False, b"infx", "Blend Interior Effects as Group"),
     ("blend_clipped", True, b"clbl", "Blend Clipped Layers as Group"),
@@ -79,7 +79,7 @@ ARTBOARD_BACKGROUNDS = ("white", "black", "transparent", "other")
 class Artboard:
     """What makes a group one of Photoshop's artboards (web and mobile presets): its
     rectangle on the canvas, and the background drawn under its content there. Its
-    content shows inside the rectangle only (render.py `_draw_children`). Immutable:
+    content shows inside the rectangle only (render_nodes.py `_draw_children`). Immutable:
     replaced, never changed (a move is one SetAttr in the move's undo step).
 
     `source` is what a PSD held for it ('artb' block, the artboard it described), so
@@ -266,9 +266,9 @@ class Node:
         # Its layer style (layer_effects.LayerEffects, immutable: replaced, never changed).
         self.effects = None
         # Photoshop's "Fill" (0..255): fades the layer's own pixels but not its effects
-        # (render.py); without effects it multiplies the opacity. A PSD's 'iOpa'.
+        # (render_layers.py); without effects it multiplies the opacity. A PSD's 'iOpa'.
         self.fill_opacity = 255
-        # Photoshop's Advanced Blending (render.py `_draw_knockout`, `_restricted`):
+        # Photoshop's Advanced Blending (render_nodes.py `_draw_knockout`, `_restricted`):
         # Knockout, one of KNOCKOUTS (a PSD's 'knko'), and the colour channels (R, G, B)
         # the node's blending may change (unchecked ones keep the backdrop's: 'brst').
         self.knockout = "none"

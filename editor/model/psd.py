@@ -551,7 +551,7 @@ class _Reader:
             node.artboard = read_artboard(item)
         if not (isinstance(item, (ShapeLayer, PsdFill)) and node.kind == "pixel"):
             # (the shape and fill layers psd-tools drew, it drew with their masks and fill)
-            # 'iOpa': Photoshop's Fill, beside the opacity (a group's too: render.py)
+            # 'iOpa': Photoshop's Fill, beside the opacity (a group's too: render_nodes.py)
             node.fill_opacity = int(item.fill_opacity)
             node.mask = self.read_mask(item)
             self.read_vector_mask(item, node)

@@ -8,11 +8,11 @@ below the layer, runs of layers above it) are reduced as they are, by box
 averages of their premultiplied pixels (`box_average`); the dragged layer and
 the nodes drawn live over the caches (adjustment layers, clipping groups,
 layers with other blend modes) become stand-ins with reduced inputs, drawn by
-the very same node-drawing code (render.py's `_draw_nodes`):
+the very same node-drawing code (render_nodes.py's `_draw_nodes`):
 
 - a pixel layer's stand-in holds the 2**level box average of its
   premultiplied pixels, with its layer mask already multiplied in (the
-  masked pixels render.py keeps anyway), placed at its position / 2**level;
+  masked pixels render_layers.py keeps anyway), placed at its position / 2**level;
 - an adjustment layer keeps its settings, its mask reduced (a fill layer also the box
   its gradient is laid out on, reduced; a pattern fill its tile, `Adjustment.reduced`;
   a shape layer its stroke, the stroke's coverage through its layer mask reduced: the
@@ -20,7 +20,7 @@ the very same node-drawing code (render.py's `_draw_nodes`):
 - a group keeps its mode and opacity, its children and mask reduced;
 - each keeps its fill opacity and its layer style scaled to the level
   (`LayerEffects.reduced`: distances and blurs divided by 2**level, strokes, spreads and
-  chokes as wide as at full size, overlays' patterns reduced): render.py's
+  chokes as wide as at full size, overlays' patterns reduced): render_layers.py's
   `_draw_styled` draws a stand-in's effects from its reduced pixels (a fill layer's, from
   its reduced masks) as it draws the layer's, close to the full-size drawing reduced.
 
@@ -304,7 +304,7 @@ def reduced_nodes(nodes: Sequence[Node], level: int, masked: Callable[[Layer], n
         proxy.clipping = node.clipping
         proxy.fill_opacity = node.fill_opacity
         proxy.effects = reduced_effects(node, level)
-        proxy.stands_for = node  # (render.py keeps its styled images by it)
+        proxy.stands_for = node  # (render_layers.py keeps its styled images by it)
         proxy.knockout, proxy.channels = node.knockout, node.channels
         _blending_options(proxy, node)
         if proxies is not None:
