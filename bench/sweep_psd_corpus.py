@@ -38,7 +38,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from editor.model.files import open_document  # noqa: E402
 from editor.model.images import flatten_on_white  # noqa: E402
-from editor.model.psd import _needs_icc  # noqa: E402
+from editor.model.psd_colour import _needs_icc  # noqa: E402
 from editor.model.render import composite_document  # noqa: E402
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from editor.model import Document, Group, Layer
-from editor.model import psd as psd_module
+from editor.model import psd_source, psd_write
 from editor.model.errors import FileFormatError, ImageTooLarge, SaveError
 from editor.model.files import open_document, remove_stale_temporaries, save_document
 from engine.box import Box
@@ -81,7 +81,7 @@ def test_a_layer_bomb_is_refused_from_the_records_before_any_pixel_is_decoded(tm
     def no_reading(self, channels):
         raise AssertionError("a layer's channels were read")
 
-    monkeypatch.setattr(psd_module._Source, "load", no_reading)
+    monkeypatch.setattr(psd_source._Source, "load", no_reading)
     # Each layer (1,600) is under the limit; together they are over 4 x the limit.
     error = pytest.raises(ImageTooLarge, open_document, path, max_pixels=3_000).value
     assert "the layers hold 12,800 pixels, over the limit of 12,000" in str(error)
@@ -196,7 +196,7 @@ def test_box_parse_refuses_numbers_that_are_not_positions():
 # -- deep nesting -----------------------------------------------------------------------------
 
 def test_deep_groups_round_trip_up_to_the_stated_depth(tmp_path):
-    depth = psd_module.MAX_GROUP_DEPTH
+    depth = psd_source.MAX_GROUP_DEPTH
     save_document(nested(depth), tmp_path / "deep.psd")
     back = open_document(tmp_path / "deep.psd")
     core = next(back.layers())
@@ -206,11 +206,11 @@ def test_deep_groups_round_trip_up_to_the_stated_depth(tmp_path):
 def test_deeper_groups_are_refused_clearly_on_save_and_on_open(tmp_path, monkeypatch):
     doc = nested(400)
     error = pytest.raises(SaveError, save_document, doc, tmp_path / "deeper.psd").value
-    assert "nested" in str(error) and str(psd_module.MAX_GROUP_DEPTH) in str(error)
+    assert "nested" in str(error) and str(psd_source.MAX_GROUP_DEPTH) in str(error)
     assert os.listdir(tmp_path) == []
     # A file this deep from elsewhere (written here with the limit lifted: no recursion
     # in the writer) is refused on open with the same words, not a RecursionError.
-    monkeypatch.setattr(psd_module, "MAX_GROUP_DEPTH", 1000)
+    monkeypatch.setattr(psd_write, "MAX_GROUP_DEPTH", 1000)
     save_document(doc, tmp_path / "deeper.psd")
     monkeypatch.undo()
     error = pytest.raises(FileFormatError, open_document, tmp_path / "deeper.psd").value

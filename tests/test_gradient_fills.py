@@ -469,7 +469,7 @@ def test_method_and_midpoints_through_a_psd_and_psd_tools(tmp_path):
     Photoshop before 23 wrote it; a Photoshop file's method and midpoints go back as they
     were, and a changed method is written anew."""
     from psd_tools import PSDImage
-    from editor.model.psd import METHOD_KEY
+    from editor.model.psd_fills import METHOD_KEY
 
     doc = document()
     made = {}

@@ -5,7 +5,7 @@ effects of one kind, the reference point 'fxrp'). psd.py keeps those tagged bloc
 layer as they were read (`LayerEffects.blocks`, opaque here) and writes them back, so a
 file's effects survive Open -> Save whatever they are. What Layered changes (the master
 switch, Hide/Show All Effects; the effects below, set in the Layer Style dialog) is
-written into the descriptor, every other key kept (psd.effect_blocks). The effects we draw
+written into the descriptor, every other key kept (psd_effects.effect_blocks). The effects we draw
 are read from it. Every blur is a Gaussian of sigma = `BLUR_PER_SIZE` * its size
 (Photoshop's "size" is the width of the soft edge; the factor is measured against
 Photoshop's pixels of layer_effects.psd, where its shadows and glows fit best at 0.42-0.44):

@@ -38,13 +38,31 @@ import numpy as np
 Converter = Callable[[np.ndarray], np.ndarray]
 
 
+def _needs_icc(psd) -> bool:
+    """Apply the document's colour profile only when it is not sRGB (saves a transform)."""
+    from psd_tools.constants import ColorMode, Resource
+
+    profile = psd.image_resources.get_data(Resource.ICC_PROFILE)
+    if not profile:
+        return False
+    if psd.color_mode != ColorMode.RGB:
+        return True
+    try:
+        import io
+
+        from PIL import ImageCms
+
+        description = ImageCms.getProfileDescription(ImageCms.ImageCmsProfile(io.BytesIO(profile)))
+        return "srgb" not in (description or "").lower()
+    except Exception:
+        return False
+
+
 def transform(psd) -> Optional[Converter]:
     """The document's RGB -> sRGB as a function of uint8 (..., 3) arrays, or None when
     its colours need no conversion (not an RGB document, or its profile is sRGB or
-    absent: `psd._needs_icc`)."""
+    absent: `_needs_icc`)."""
     from psd_tools.constants import ColorMode, Resource
-
-    from .psd import _needs_icc
 
     if psd.color_mode != ColorMode.RGB or not _needs_icc(psd):
         return None

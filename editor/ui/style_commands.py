@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from editor.model.layer_effects import EDITABLE
 from editor.model.layers import BLENDING_OPTIONS
-from editor.model.psd import global_angle
+from editor.model.psd_effects import global_angle
 
 from . import dialogs
 from .actions import ActionSpec, Context, Spec, SubmenuSpec, run_on_doc

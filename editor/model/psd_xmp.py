@@ -1,0 +1,113 @@
+"""Layered's own data in a PSD's XMP packet (image resource 1060, our namespace): by
+layer id each layer's recipe, a name too long for its record, whether its mask is
+linked, its source kind and a text layer's settings; and the full names of the
+document's paths. Written with the file, applied to the layers when it is read.
+"""
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from typing import Optional
+from xml.sax.saxutils import escape
+
+from .document import Document
+from .layers import Layer, Node
+from .psd_type import _make_text_layer
+
+
+XMP_NAMESPACE = "urn:layered-editor:xmp:1.0/"
+XMP_PROPERTY = "layers"
+
+
+def _written_by_us(psd) -> bool:
+    """Our files always carry our XMP packet (a document may have no layers at all)."""
+    from psd_tools.constants import Resource
+
+    return _parse_xmp(psd.image_resources.get_data(Resource.XMP_METADATA)) is not None
+
+
+def _apply_metadata(psd, doc: Document, by_id: dict[int, Node]) -> None:
+    """Restores recipes (and names too long for PSD) onto the layers they belong to."""
+    from psd_tools.constants import Resource
+
+    entries = _parse_xmp(psd.image_resources.get_data(Resource.XMP_METADATA))
+    if not entries:
+        return
+    by_name: dict[str, list[Node]] = {}
+    for node in doc.nodes():
+        by_name.setdefault(node.name, []).append(node)
+    for key, entry in entries.items():
+        if not isinstance(entry, dict):
+            continue
+        node = by_id.get(int(key)) if str(key).isdigit() else None
+        if node is None:  # renumbered by another program: a unique name still finds it
+            candidates = by_name.get(str(entry.get("short_name", "")), [])
+            node = candidates[0] if len(candidates) == 1 else None
+        if node is None:
+            continue
+        if isinstance(entry.get("name"), str) and entry["name"].startswith(node.name):
+            node.name = entry["name"]
+        if node.mask is not None and isinstance(entry.get("mask_linked"), bool):
+            node.mask.linked = entry["mask_linked"]
+        if isinstance(node, Layer):
+            if isinstance(entry.get("recipe"), dict):
+                node.recipe = entry["recipe"]
+            if isinstance(entry.get("source_kind"), str):
+                node.source_kind = entry["source_kind"]
+            if isinstance(entry.get("text"), dict) and node.kind == "pixel":
+                _make_text_layer(node, entry["text"])
+
+
+def _parse_xmp(data) -> Optional[dict]:
+    """Our entries by layer id; None when the file has no packet of ours."""
+    value = _xmp_value(data)
+    if value is None:
+        return None
+    layers = value.get("layers")
+    return layers if isinstance(layers, dict) else {}
+
+
+def _xmp_path_names(psd) -> dict:
+    """The full names of the paths, by resource id, that our XMP packet keeps."""
+    from psd_tools.constants import Resource
+
+    value = _xmp_value(psd.image_resources.get_data(Resource.XMP_METADATA)) or {}
+    names = value.get("paths")
+    return {str(k): v for k, v in names.items() if isinstance(v, str)} \
+        if isinstance(names, dict) else {}
+
+
+def _xmp_value(data) -> Optional[dict]:
+    """The JSON object of our XMP packet; None when the file has none."""
+    if not data:
+        return None
+    try:
+        root = ET.fromstring(bytes(data).strip(b"\x00 \n\r\t"))
+    except ET.ParseError:
+        return None
+    element = root.find(f".//{{{XMP_NAMESPACE}}}{XMP_PROPERTY}")
+    if element is None or not element.text:
+        return None
+    try:
+        value = json.loads(element.text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else {}
+
+
+def _xmp_packet(layers: dict, path_names: Optional[dict] = None) -> bytes:
+    value = {"version": 1, "layers": layers}
+    if path_names:
+        value["paths"] = path_names  # names a path resource's Pascal string cannot hold
+    payload = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
+        ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+        f'  <rdf:Description rdf:about="" xmlns:layered="{XMP_NAMESPACE}">\n'
+        f'   <layered:{XMP_PROPERTY}>{escape(payload)}</layered:{XMP_PROPERTY}>\n'
+        '  </rdf:Description>\n'
+        ' </rdf:RDF>\n'
+        '</x:xmpmeta>\n'
+        '<?xpacket end="w"?>'
+    ).encode("utf-8")
