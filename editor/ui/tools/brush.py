@@ -138,6 +138,7 @@ class BrushTool(Tool):
     sliders = ("size", "hardness", "opacity", "flow")  # the options bar's, in this order
     default_hardness = 0.8
     verb = "paint"  # "Select a pixel layer to paint.", "... show it to paint on it."
+    alt_picks = True  # Alt+click picks the foreground colour (the Brush's, not the Eraser's)
 
     def __init__(self, window):
         super().__init__(window)
@@ -200,7 +201,7 @@ class BrushTool(Tool):
         return layer
 
     def press(self, canvas, ev) -> None:
-        if ev.alt:
+        if ev.alt and self.alt_picks:
             color = sample_color(canvas, ev.image)
             if color is not None:
                 self.window.set_foreground(color)
@@ -348,3 +349,6 @@ class EraserTool(BrushTool):
     erase = True
     history_name = "Eraser Tool"
     verb = "erase"
+    # Photoshop's Alt erases to history, which is not here: an Alt stroke erases as any
+    # other rather than silently changing the foreground colour.
+    alt_picks = False

@@ -91,6 +91,12 @@ class SpotHealingTool(BrushTool):
         except DocumentError as exc:
             self.window.report(exc, "Could not heal")
             return
+        if layer.is_empty() and not self.sample_all:
+            # Nothing to sample: one line, as the other retouching tools say it, not a
+            # dialog after the stroke (Photoshop's heal onto an empty layer samples all).
+            self.window.status(f"Layer '{layer.name}' has no pixels to heal: turn on Sample "
+                               "All Layers to heal onto it.")
+            return
         self._stroke = _Stroke(canvas, layer, self.size, self.sample_all, [ev.image])
         canvas.update(self._stroke.widget_rect(ev.image, ev.image).toAlignedRect())
 
