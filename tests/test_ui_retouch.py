@@ -79,6 +79,44 @@ def test_spot_healing_fills_the_spot_from_the_texture_in_one_step(spotted, qtbot
     assert np.array_equal(layer.pixels, after)
 
 
+def test_undo_while_a_stroke_waits_for_its_fill_takes_that_stroke_back(spotted, qtbot,
+                                                                        monkeypatch):
+    """Ctrl+Z pressed before a stroke is healed undoes that stroke (the last thing painted,
+    as in Photoshop, where healing is immediate), not the step before it; its fill is thrown
+    away when it arrives."""
+    import threading
+
+    import editor.ui.tools.heal as heal_tool
+
+    w, _clean, before = spotted
+    doc = w.doc
+    (layer,) = doc.layers()
+    heal(w, qtbot, [(72.5, 60.5), (88.5, 60.5)])   # a first stroke, healed
+    healed, steps = layer.pixels.copy(), doc.history.count
+    gate = threading.Event()
+    real = heal_tool.run_content_fill
+
+    def slow(prepared, progress):   # the fill of a large spot, still running
+        gate.wait(10)
+        return real(prepared, progress)
+
+    monkeypatch.setattr(heal_tool, "run_content_fill", slow)
+    tool = w.tools.current
+    try:
+        image_drag(qtbot, w.canvas, [(30.5, 30.5), (50.5, 30.5)])
+        assert tool.busy
+        qtbot.keyClick(w.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        assert not doc.history.can_redo() and np.array_equal(layer.pixels, healed)
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: not tool.busy and w.jobs.current is None, timeout=60000)
+    assert doc.history.count == steps and doc.history.undo_name() == "Spot Healing Brush"
+    assert not doc.history.can_redo()
+    assert np.array_equal(layer.pixels, healed) and w.test_errors == []
+    w.actions["undo"].trigger()   # the next Undo is the first stroke's
+    assert np.array_equal(layer.pixels, before)
+
+
 def test_spot_healing_changes_only_the_selection(spotted, qtbot):
     w, clean, before = spotted
     doc = w.doc

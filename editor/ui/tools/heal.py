@@ -39,6 +39,7 @@ class _Stroke:
     size: int
     sample_all: bool
     points: list = field(default_factory=list)  # QPointF, canvas pixels
+    taken_back: bool = False  # undone before its fill landed: the fill is thrown away
 
     def widget_rect(self, a: QPointF, b: QPointF) -> QRectF:
         """The widget area the trail between image points a and b covers."""
@@ -144,13 +145,31 @@ class SpotHealingTool(BrushTool):
                 w.report(exc, "Could not heal")
                 continue
 
-            def apply(filled, doc=doc, session=session, prepared=prepared) -> None:
-                if session in w.sessions:
+            def apply(filled, doc=doc, session=session, prepared=prepared,
+                      stroke=stroke) -> None:
+                if session in w.sessions and not stroke.taken_back:
                     apply_content_fill(doc, prepared, filled, name=HISTORY_NAME)
 
             self._job = Job(HISTORY_NAME, lambda progress, p=prepared: run_content_fill(p, progress),
                             on_finished=apply)
             w.jobs.submit(self._job, canvas=stroke.canvas, failure_title="Could not heal")
+
+    def step_back(self) -> bool:
+        """Undo (Ctrl+Z) while strokes on this canvas wait for their fill takes the last one
+        back: it is what the user did last, though not yet in the History (Photoshop heals
+        at once, so its Undo undoes the stroke just painted, never the step before it)."""
+        canvas = self.window.canvas
+        waiting = [s for s in self._queue if s.canvas is canvas]
+        if not waiting:
+            return False
+        stroke = waiting[-1]
+        stroke.taken_back = True
+        if stroke is self._queue[0] and self._job is not None:
+            self._job.cancel()   # `_job_ended` drops it and starts the next
+        else:
+            self._drop(stroke)
+        self.window.status("Spot Healing stroke taken back before it was healed.")
+        return True
 
     def _job_ended(self, job: Job) -> None:
         if job is not self._job:
