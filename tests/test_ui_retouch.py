@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QCheckBox, QComboBox
+from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLabel, QWidget
 
 from engine.box import Box
 from ui_helpers import image_drag, image_pos, pasted_window, photo
@@ -255,6 +255,32 @@ def test_overlapping_clone_dabs_never_take_the_stroke_past_its_opacity(photo_win
     assert np.abs(after - (under + source) / 2).max() <= 1
 
 
+def test_clone_stamp_has_the_brushs_flow_that_builds_up_to_the_opacity(photo_window, qtbot):
+    """Photoshop's Clone Stamp options bar: Size, Hardness, Opacity, then Flow; a click lays
+    one dab at the Flow, overlapping dabs build up towards the Opacity and never past it."""
+    from PySide6.QtWidgets import QSpinBox
+
+    w, tool, before = photo_window
+    (layer,) = w.doc.layers()
+    bar = tool.options()
+    labels = [label.text() for label in bar.findChildren(QLabel)]
+    assert labels[:4] == ["Size", "Hardness", "Opacity", "Flow"]
+    spins = bar.findChildren(QSpinBox)
+    spins[3].setValue(40)   # Flow, typed in the options bar
+    assert tool.flow == 0.4
+    alt_click(qtbot, w.canvas, 20.5, 20.5)
+    image_drag(qtbot, w.canvas, [(60.5, 40.5)])   # one dab
+    centre = layer.pixels[40, 60, :3].astype(float)
+    source, under = before[20, 20, :3].astype(float), before[40, 60, :3].astype(float)
+    assert np.abs(centre - (under + 0.4 * (source - under))).max() <= 1.5
+    w.actions["undo"].trigger()
+    image_drag(qtbot, w.canvas, [(60.5, 40.5), (62.5, 40.5), (65.5, 40.5), (70.5, 40.5)])
+    # Under four dabs or more the copy builds up well past one dab's 40 %.
+    inner = layer.pixels[40, 63:67, :3].astype(float)
+    source, under = before[20, 23:27, :3].astype(float), before[40, 63:67, :3].astype(float)
+    assert np.abs(inner - source).mean() < 0.35 * np.abs(under - source).mean()
+
+
 def test_aligned_keeps_the_offset_and_unaligned_starts_again_at_the_source(photo_window, qtbot):
     w, tool, before = photo_window
     (layer,) = w.doc.layers()
@@ -357,3 +383,26 @@ def test_the_stroke_shows_as_a_red_trail_until_it_is_healed(spotted, qtbot):
     # No trail left (left of the brush's outline, which stays under the pointer).
     left = (slice(0, 120), slice(0, 40))
     assert np.abs(healed[left] - layer.pixels[left][..., :3].astype(np.int16)).max() <= 2
+
+
+RETOUCH_TOOLS = ("spot_heal", "clone_stamp", "brush", "eraser", "blur", "sharpen", "smudge",
+                 "dodge", "burn", "sponge")
+
+
+def test_every_brush_tools_options_fit_a_1200_px_window_unclipped(qtbot, tmp_path,
+                                                                  monkeypatch):
+    """In a 1200-px-wide window the options bar shows each brush-based tool's options in
+    full: nothing past the bar's end (its » menu), no label or check box cut short."""
+    w = pasted_window(qtbot, tmp_path, monkeypatch, photo(64, 48), 1.0)
+    assert w.width() == 1200
+    for tool_id in RETOUCH_TOOLS:
+        w.tool_actions[tool_id].trigger()
+        page = w.tools.current.options()
+        QApplication.processEvents()
+        assert page.isVisible(), f"{tool_id}: the options went into the bar's » menu"
+        shown = [c for c in page.findChildren(QWidget) if c.isVisibleTo(page)]
+        assert max(c.geometry().right() for c in shown) < page.width(), tool_id
+        assert page.geometry().right() < w.options_bar.width(), tool_id
+        for c in shown:
+            if isinstance(c, (QLabel, QCheckBox, QComboBox)):
+                assert c.width() >= c.sizeHint().width(), (tool_id, c)
