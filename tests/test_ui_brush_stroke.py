@@ -118,3 +118,20 @@ def test_flow_builds_up_where_dabs_overlap(grey, qtbot):
     assert centre < 255
     mask_alpha = layer.pixels[60, 80, 3]
     assert mask_alpha == 255
+
+
+def test_alt_picks_the_colour_with_the_brush_only(grey, qtbot):
+    """Alt+click picks the foreground colour with the Brush; with the Eraser (whose Alt is
+    Photoshop's Erase to History, not here) an Alt stroke erases and the colour stays."""
+    w = grey
+    (layer,) = w.doc.layers()
+    alt = Qt.KeyboardModifier.AltModifier
+    w.set_foreground(QColor(255, 0, 0))
+    qtbot.keyClick(w.canvas, Qt.Key.Key_E)
+    image_drag(qtbot, w.canvas, [(5.5, 60.5), (155.5, 60.5)], modifier=alt)
+    assert w.foreground == QColor(255, 0, 0)
+    assert w.doc.history.undo_name() == "Eraser Tool" and layer.pixels[60, 80, 3] == 0
+    qtbot.keyClick(w.canvas, Qt.Key.Key_B)
+    steps = w.doc.history.count
+    image_drag(qtbot, w.canvas, [(20.5, 20.5)], modifier=alt)
+    assert w.foreground == QColor(128, 128, 128) and w.doc.history.count == steps

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QCheckBox, QComboBox
+from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLabel, QWidget
 
 from engine.box import Box
 from ui_helpers import image_drag, image_pos, pasted_window, photo
@@ -79,6 +79,44 @@ def test_spot_healing_fills_the_spot_from_the_texture_in_one_step(spotted, qtbot
     assert np.array_equal(layer.pixels, after)
 
 
+def test_undo_while_a_stroke_waits_for_its_fill_takes_that_stroke_back(spotted, qtbot,
+                                                                        monkeypatch):
+    """Ctrl+Z pressed before a stroke is healed undoes that stroke (the last thing painted,
+    as in Photoshop, where healing is immediate), not the step before it; its fill is thrown
+    away when it arrives."""
+    import threading
+
+    import editor.ui.tools.heal as heal_tool
+
+    w, _clean, before = spotted
+    doc = w.doc
+    (layer,) = doc.layers()
+    heal(w, qtbot, [(72.5, 60.5), (88.5, 60.5)])   # a first stroke, healed
+    healed, steps = layer.pixels.copy(), doc.history.count
+    gate = threading.Event()
+    real = heal_tool.run_content_fill
+
+    def slow(prepared, progress):   # the fill of a large spot, still running
+        gate.wait(10)
+        return real(prepared, progress)
+
+    monkeypatch.setattr(heal_tool, "run_content_fill", slow)
+    tool = w.tools.current
+    try:
+        image_drag(qtbot, w.canvas, [(30.5, 30.5), (50.5, 30.5)])
+        assert tool.busy
+        qtbot.keyClick(w.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        assert not doc.history.can_redo() and np.array_equal(layer.pixels, healed)
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: not tool.busy and w.jobs.current is None, timeout=60000)
+    assert doc.history.count == steps and doc.history.undo_name() == "Spot Healing Brush"
+    assert not doc.history.can_redo()
+    assert np.array_equal(layer.pixels, healed) and w.test_errors == []
+    w.actions["undo"].trigger()   # the next Undo is the first stroke's
+    assert np.array_equal(layer.pixels, before)
+
+
 def test_spot_healing_changes_only_the_selection(spotted, qtbot):
     w, clean, before = spotted
     doc = w.doc
@@ -114,10 +152,14 @@ def test_sample_all_layers_heals_onto_an_empty_layer(spotted, qtbot):
     qtbot.keyClick(w.canvas, Qt.Key.Key_J)
     box = w.tools.current.options().findChild(QCheckBox, "spot_heal_sample_all")
     assert not box.isChecked()
-    # Without Sample All Layers the empty layer has nothing to sample: one readable line.
+    # Without Sample All Layers the empty layer has nothing to sample: a line in the status
+    # bar as the stroke starts (as Dodge's), which says what to do, and no dialog.
+    steps = doc.history.count
     tool = heal(w, qtbot, [(72.5, 60.5), (88.5, 60.5)])
-    assert len(w.test_errors) == 1 and "too little picture" in w.test_errors[0][1]
-    assert "\n" not in w.test_errors[0][1] and empty.is_empty()
+    assert w.test_errors == [] and empty.is_empty() and doc.history.count == steps
+    message = w.statusBar().currentMessage()
+    assert "no pixels to heal" in message and "Sample All Layers" in message
+    assert not tool.busy
     qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=box.rect().center())
     assert tool.sample_all
     steps = doc.history.count
@@ -216,6 +258,32 @@ def test_overlapping_clone_dabs_never_take_the_stroke_past_its_opacity(photo_win
     source = before[18:23, 21:28, :3].astype(float)
     under = before[38:43, 61:68, :3].astype(float)
     assert np.abs(after - (under + source) / 2).max() <= 1
+
+
+def test_clone_stamp_has_the_brushs_flow_that_builds_up_to_the_opacity(photo_window, qtbot):
+    """Photoshop's Clone Stamp options bar: Size, Hardness, Opacity, then Flow; a click lays
+    one dab at the Flow, overlapping dabs build up towards the Opacity and never past it."""
+    from PySide6.QtWidgets import QSpinBox
+
+    w, tool, before = photo_window
+    (layer,) = w.doc.layers()
+    bar = tool.options()
+    labels = [label.text() for label in bar.findChildren(QLabel)]
+    assert labels[:4] == ["Size", "Hardness", "Opacity", "Flow"]
+    spins = bar.findChildren(QSpinBox)
+    spins[3].setValue(40)   # Flow, typed in the options bar
+    assert tool.flow == 0.4
+    alt_click(qtbot, w.canvas, 20.5, 20.5)
+    image_drag(qtbot, w.canvas, [(60.5, 40.5)])   # one dab
+    centre = layer.pixels[40, 60, :3].astype(float)
+    source, under = before[20, 20, :3].astype(float), before[40, 60, :3].astype(float)
+    assert np.abs(centre - (under + 0.4 * (source - under))).max() <= 1.5
+    w.actions["undo"].trigger()
+    image_drag(qtbot, w.canvas, [(60.5, 40.5), (62.5, 40.5), (65.5, 40.5), (70.5, 40.5)])
+    # Under four dabs or more the copy builds up well past one dab's 40 %.
+    inner = layer.pixels[40, 63:67, :3].astype(float)
+    source, under = before[20, 23:27, :3].astype(float), before[40, 63:67, :3].astype(float)
+    assert np.abs(inner - source).mean() < 0.35 * np.abs(under - source).mean()
 
 
 def test_aligned_keeps_the_offset_and_unaligned_starts_again_at_the_source(photo_window, qtbot):
@@ -320,3 +388,26 @@ def test_the_stroke_shows_as_a_red_trail_until_it_is_healed(spotted, qtbot):
     # No trail left (left of the brush's outline, which stays under the pointer).
     left = (slice(0, 120), slice(0, 40))
     assert np.abs(healed[left] - layer.pixels[left][..., :3].astype(np.int16)).max() <= 2
+
+
+RETOUCH_TOOLS = ("spot_heal", "clone_stamp", "brush", "eraser", "blur", "sharpen", "smudge",
+                 "dodge", "burn", "sponge")
+
+
+def test_every_brush_tools_options_fit_a_1200_px_window_unclipped(qtbot, tmp_path,
+                                                                  monkeypatch):
+    """In a 1200-px-wide window the options bar shows each brush-based tool's options in
+    full: nothing past the bar's end (its » menu), no label or check box cut short."""
+    w = pasted_window(qtbot, tmp_path, monkeypatch, photo(64, 48), 1.0)
+    assert w.width() == 1200
+    for tool_id in RETOUCH_TOOLS:
+        w.tool_actions[tool_id].trigger()
+        page = w.tools.current.options()
+        QApplication.processEvents()
+        assert page.isVisible(), f"{tool_id}: the options went into the bar's » menu"
+        shown = [c for c in page.findChildren(QWidget) if c.isVisibleTo(page)]
+        assert max(c.geometry().right() for c in shown) < page.width(), tool_id
+        assert page.geometry().right() < w.options_bar.width(), tool_id
+        for c in shown:
+            if isinstance(c, (QLabel, QCheckBox, QComboBox)):
+                assert c.width() >= c.sizeHint().width(), (tool_id, c)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QCheckBox, QComboBox, QSpinBox
 
 from engine.box import Box
@@ -175,6 +176,35 @@ def test_sharpen_raises_local_variance(qtbot, tmp_path, monkeypatch):
     assert np.array_equal(after[far], before[far])
 
 
+ALT = Qt.KeyboardModifier.AltModifier
+
+
+@pytest.mark.parametrize("key, twin", [(Qt.Key.Key_O, "Burn"), (Qt.Key.Key_R, "Sharpen")])
+def test_alt_held_makes_the_stroke_its_twins_and_keeps_the_tool(qtbot, tmp_path, monkeypatch,
+                                                                key, twin):
+    """Photoshop's Alt: Dodge burns and Blur sharpens while it is held (their own settings),
+    and the tool stays chosen; a stroke without Alt is the tool's again."""
+    before = bands() if twin == "Burn" else checkerboard(96, 160)
+    w = window_with(qtbot, tmp_path, monkeypatch, before)
+    (layer,) = w.doc.layers()
+    tool = take(w, qtbot, key, strength=100)
+    image_drag(qtbot, w.canvas, [A, B], modifier=ALT)
+    assert w.doc.history.undo_name() == twin and w.tools.current is tool
+    assert w.tool_actions[tool.id].isChecked()
+    after = layer.pixels.copy()
+    line = on_line(after.shape)
+    if twin == "Burn":
+        grey = line.copy()
+        grey[:, :34] = grey[:, 62:] = False
+        assert after[grey][:, :3].max() < 112   # darker, as Burn at 100 % makes it
+    else:
+        assert local_variance(after, line) > 1.5 * local_variance(before, line)
+    assert np.array_equal(after[..., 3], before[..., 3])
+    w.actions["undo"].trigger()
+    image_drag(qtbot, w.canvas, [A, B])   # no Alt: the tool's own stroke
+    assert w.doc.history.undo_name() == ("Dodge" if twin == "Burn" else "Blur")
+
+
 def halves() -> np.ndarray:
     """Red left of x = 48, blue right of it."""
     rgb = np.zeros((64, 96, 3))
@@ -288,9 +318,24 @@ def test_o_and_r_take_the_groups_and_shift_cycles_them(qtbot, tmp_path, monkeypa
             qtbot.keyClick(canvas, key, SHIFT)
             assert w.tools.current.id == tool_id and w.tool_actions[tool_id].isChecked()
             assert button.defaultAction() is w.tool_actions[tool_id]
+        # The letter takes the tool the group's place shows (Photoshop's), again and again,
+        # and so does Shift with it while another tool is in use.
         qtbot.keyClick(canvas, key, SHIFT)
         qtbot.keyClick(canvas, Qt.Key.Key_B)
         qtbot.keyClick(canvas, key)
+        assert w.tools.current.id == group[1] and button.defaultAction().isChecked()
+        qtbot.keyClick(canvas, key)
+        assert w.tools.current.id == group[1]
+        qtbot.keyClick(canvas, Qt.Key.Key_B)
+        qtbot.keyClick(canvas, key, SHIFT)
+        assert w.tools.current.id == group[1]
+        # Every tool of the group names the letter, in its name and its tooltip.
+        letter = QKeySequence(key).toString()
+        for tool_id in group:
+            assert w.tool_actions[tool_id].text().endswith(f"({letter})")
+            assert f"({letter})" in w.tool_actions[tool_id].toolTip()
+        qtbot.keyClick(canvas, key, SHIFT)   # back to the first for the shortcuts below
+        qtbot.keyClick(canvas, key, SHIFT)
         assert w.tools.current.id == group[0]
     assert w.tool_actions["dodge"].shortcut().toString() == "O"
     assert w.tool_actions["blur"].shortcut().toString() == "R"

@@ -273,13 +273,17 @@ def build_tool_actions(window: "MainWindow") -> dict[str, QAction]:
     group = QActionGroup(window)
     group.setExclusive(True)
     actions = {}
+    lettered = set()
     for tool in window.tools.tools.values():
         # The anchor point tools have no letter (Photoshop's): taken from the palette.
         key = f" ({tool.letter})" if tool.letter else ""
         action = QAction(icon(tool.icon), f"{tool.label}{key}", window)
         action.setObjectName(f"tool_{tool.id}")
         action.setCheckable(True)
-        if tool.letter:
+        # Tools of a palette group share their letter; it is the key of the one the group's
+        # place shows (the first here, then `MainWindow._tool_changed` moves it).
+        if tool.letter and tool.letter not in lettered:
+            lettered.add(tool.letter)
             action.setShortcut(QKeySequence(tool.letter))
         action.setToolTip(f"<b>{tool.label}</b>{key}<br>{tool.tip}")
         action.triggered.connect(lambda _=False, t=tool.id: window.tools.select(t))

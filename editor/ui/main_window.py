@@ -12,7 +12,7 @@ from typing import Optional
 
 import numpy as np
 from PySide6.QtCore import QByteArray, QPointF, QSize, Qt, QTimer
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QColor, QKeySequence, QPainter, QPen
 from PySide6.QtWidgets import (QColorDialog, QDockWidget, QFrame, QHBoxLayout, QLabel,
                                QMainWindow, QMenu, QProgressBar, QPushButton, QStackedWidget,
                                QStatusBar, QTabBar, QTabWidget, QToolBar, QToolButton,
@@ -644,6 +644,16 @@ class MainWindow(QMainWindow):
         else:
             self.cursor_label.setText(f"{int(np.floor(point.x()))}, {int(np.floor(point.y()))} px")
 
+    def _give_group_letter(self, members: tuple[str, ...], shown) -> None:
+        """The group's letter takes the tool its place shows (Photoshop's: O gives Burn once
+        Burn was taken); a tool without the letter (the anchor point tools) leaves it."""
+        if not shown.letter:
+            return
+        for tool_id in members:
+            if self.tools.tools[tool_id].letter == shown.letter:
+                key = QKeySequence(shown.letter) if tool_id == shown.id else QKeySequence()
+                self.tool_actions[tool_id].setShortcut(key)
+
     def _tool_changed(self, tool) -> None:
         for tool_id, action in self.tool_actions.items():
             if tool_id == tool.id:
@@ -651,6 +661,7 @@ class MainWindow(QMainWindow):
         for members, button in self.tool_group_buttons.items():
             if tool.id in members:  # the group's place shows the tool now taken
                 button.setDefaultAction(self.tool_actions[tool.id])
+                self._give_group_letter(members, tool)
 
         self.tool_label.setPixmap(pixmap(tool.icon, 18, "#d6d9de", self.devicePixelRatioF()))
         self.tool_label.setToolTip(tool.label)

@@ -129,16 +129,20 @@ class SelectCommands:
 
     def _cycle(self, tool_id: str) -> None:
         """Shift with a tool's letter: the next shape of that tool, or the next tool of its
-        palette group (`toolbox.GROUPS`); the tool itself when another one is in use."""
-        tools = self.window.tools
+        palette group (`toolbox.GROUPS`); the tool itself when another one is in use (of a
+        group, the one its palette place shows)."""
+        w = self.window
+        tools = w.tools
         following = next_in_group(tools.selected.id) if tools.mode is None else None
         if following is not None and tool_id in GROUPS \
                 and tools.selected.id in GROUPS[tool_id]:
-            self.window.tool_actions[following].trigger()
+            w.tool_actions[following].trigger()
         elif tools.selected.id == tool_id and tools.mode is None:
             tools.selected.cycle()
+        elif tool_id in GROUPS:
+            w.tool_group_buttons[GROUPS[tool_id]].defaultAction().trigger()
         else:
-            self.window.tool_actions[tool_id].trigger()
+            w.tool_actions[tool_id].trigger()
 
     def feather(self) -> None:
         if self.window.doc is None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Optional, Protocol
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction, QColor
-    from PySide6.QtWidgets import QDockWidget, QLabel, QMenu, QStatusBar
+    from PySide6.QtWidgets import QDockWidget, QLabel, QMenu, QStatusBar, QToolButton
 
     from editor.model import Document
 
@@ -43,6 +43,7 @@ class EditorWindow(Protocol):
     jobs: "JobUI"
     actions: dict[str, "QAction"]
     tool_actions: dict[str, "QAction"]
+    tool_group_buttons: dict[tuple[str, ...], "QToolButton"]   # a palette group's place
     menus: dict[str, "QMenu"]
     foreground: "QColor"
     background: "QColor"

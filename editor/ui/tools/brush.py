@@ -25,6 +25,7 @@ from .base import Tool
 from .eyedropper import sample_color
 
 MAX_SIZE = 1000
+SLIDER_MIN, SLIDER_MAX = 56, 110   # an options bar slider's width, widget pixels
 _SIZE_STEPS = ((10, 1), (100, 10), (200, 25), (400, 50), (MAX_SIZE, 100))
 
 
@@ -40,11 +41,14 @@ def next_size(size: int, direction: int) -> int:
 def slider_pair(row: QHBoxLayout, label: str, lo: int, hi: int, value: int, suffix: str,
                 on_change) -> QSpinBox:
     """A labelled slider and spin box kept in step, added to the options bar's `row`; the
-    spin box (its value is the setting's)."""
+    spin box (its value is the setting's). The slider gives way (down to SLIDER_MIN) when a
+    tool's options need more room than the window has, so that none is cut off at the end
+    of the bar (the Clone Stamp's Sample in a 1200-px window)."""
     row.addWidget(QLabel(label))
     slider = QSlider(Qt.Orientation.Horizontal)
     slider.setRange(lo, hi)
-    slider.setFixedWidth(110)
+    slider.setMinimumWidth(SLIDER_MIN)
+    slider.setMaximumWidth(SLIDER_MAX)
     spin = QSpinBox()
     spin.setRange(lo, hi)
     spin.setSuffix(suffix)
@@ -54,7 +58,7 @@ def slider_pair(row: QHBoxLayout, label: str, lo: int, hi: int, value: int, suff
     slider.valueChanged.connect(spin.setValue)
     spin.valueChanged.connect(slider.setValue)
     spin.valueChanged.connect(on_change)
-    row.addWidget(slider)
+    row.addWidget(slider, 1)
     row.addWidget(spin)
     row.addSpacing(10)
     return spin
@@ -138,6 +142,7 @@ class BrushTool(Tool):
     sliders = ("size", "hardness", "opacity", "flow")  # the options bar's, in this order
     default_hardness = 0.8
     verb = "paint"  # "Select a pixel layer to paint.", "... show it to paint on it."
+    alt_picks = True  # Alt+click picks the foreground colour (the Brush's, not the Eraser's)
 
     def __init__(self, window):
         super().__init__(window)
@@ -200,7 +205,7 @@ class BrushTool(Tool):
         return layer
 
     def press(self, canvas, ev) -> None:
-        if ev.alt:
+        if ev.alt and self.alt_picks:
             color = sample_color(canvas, ev.image)
             if color is not None:
                 self.window.set_foreground(color)
@@ -348,3 +353,6 @@ class EraserTool(BrushTool):
     erase = True
     history_name = "Eraser Tool"
     verb = "erase"
+    # Photoshop's Alt erases to history, which is not here: an Alt stroke erases as any
+    # other rather than silently changing the foreground colour.
+    alt_picks = False

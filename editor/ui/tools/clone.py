@@ -1,7 +1,7 @@
 """Clone Stamp (S): Alt+click a source point, then paint a copy of what lies there.
 
-The dabs are the brush's (size, hardness, opacity; `BrushTool`'s stroke path and options
-bar); each dab lays the pixels at the source offset (`editor.model.clone`) over the active
+The dabs are the brush's (size, hardness, opacity, flow; `BrushTool`'s stroke path and
+options bar); each dab lays the pixels at the source offset (`editor.model.clone`) over the active
 layer. Aligned (the default) keeps the offset from one stroke to the next; off, every stroke
 starts again at the source point. Sample: Current Layer copies the active layer, All Layers
 what the canvas shows. A crosshair marks where the copy comes from while painting. Each
@@ -33,7 +33,7 @@ class CloneStampTool(BrushTool):
     tip = "Alt+click where to copy from, then paint the copy ([ and ] change the size)"
     history_name = "Clone Stamp"
     verb = "clone"
-    sliders = ("size", "hardness", "opacity")  # (each dab laid at the opacity: no Flow)
+    sliders = ("size", "hardness", "opacity", "flow")  # Photoshop's options bar
 
     def __init__(self, window):
         super().__init__(window)
@@ -86,7 +86,7 @@ class CloneStampTool(BrushTool):
         lay = clone_layer(snapshot(doc, layer, self.sample_all), self._offset, self.opacity,
                           layer.transparency_locked())
         self._stroke = BrushStroke(doc, edit, (layer.x, layer.y), self.size, self.hardness,
-                                   1.0, lay)
+                                   self.flow, lay)
         self._edit, self._layer, self._canvas = edit, layer, canvas
         self._path.start(ev.image)
         self._apply(canvas, [ev.image])

@@ -17,14 +17,15 @@ class BlurTool(RetouchTool):
     label = "Blur Tool"
     letter = "R"
     icon = "tool-blur"
-    tip = "Soften where you paint, more with each pass (Shift+R: Sharpen, Smudge)"
+    tip = "Soften where you paint, more with each pass (Alt: Sharpen; Shift+R: Sharpen, Smudge)"
     history_name = "Blur"
     verb = "blur"
+    alt_name = "Sharpen"   # Alt held: sharpens (Photoshop's), with Blur's Strength
     sharpen = False
 
-    def make_stroke(self, doc, layer, edit):
+    def make_stroke(self, doc, layer, edit, twin=False):
         return FocusStroke(doc, layer, edit, self.size, self.hardness, self.strength,
-                           self.sharpen)
+                           self.sharpen != twin)
 
     def add_options(self, row: QHBoxLayout) -> None:
         self.add_strength(row)
@@ -33,18 +34,19 @@ class BlurTool(RetouchTool):
 class SharpenTool(BlurTool):
     id = "sharpen"
     label = "Sharpen Tool"
-    letter = ""   # R takes the group's first tool, Shift+R the next (`toolbox.GROUPS`)
+    letter = "R"  # the group's: R takes the one its palette place shows, Shift+R the next
     icon = "tool-sharpen"
-    tip = "Crisp up edges where you paint, more with each pass (Shift+R: Smudge, Blur)"
+    tip = "Crisp up edges where you paint, more with each pass (Alt: Blur; Shift+R: Smudge, Blur)"
     history_name = "Sharpen"
     verb = "sharpen"
+    alt_name = "Blur"
     sharpen = True
 
 
 class SmudgeTool(RetouchTool):
     id = "smudge"
     label = "Smudge Tool"
-    letter = ""
+    letter = "R"
     icon = "tool-smudge"
     tip = ("Drag the colour where the stroke starts along it, as a finger in wet paint "
            "(Shift+R: Blur, Sharpen)")
@@ -60,7 +62,7 @@ class SmudgeTool(RetouchTool):
         self.sample_all = bool(on)
         self.save_setting("sample_all", self.sample_all)
 
-    def make_stroke(self, doc, layer, edit):
+    def make_stroke(self, doc, layer, edit, twin=False):
         sample = snapshot(doc, layer, True) if self.sample_all else None
         return SmudgeStroke(doc, layer, edit, self.size, self.hardness, self.strength, sample)
 

@@ -39,6 +39,7 @@ class _Stroke:
     size: int
     sample_all: bool
     points: list = field(default_factory=list)  # QPointF, canvas pixels
+    taken_back: bool = False  # undone before its fill landed: the fill is thrown away
 
     def widget_rect(self, a: QPointF, b: QPointF) -> QRectF:
         """The widget area the trail between image points a and b covers."""
@@ -91,6 +92,12 @@ class SpotHealingTool(BrushTool):
         except DocumentError as exc:
             self.window.report(exc, "Could not heal")
             return
+        if layer.is_empty() and not self.sample_all:
+            # Nothing to sample: one line, as the other retouching tools say it, not a
+            # dialog after the stroke (Photoshop's heal onto an empty layer samples all).
+            self.window.status(f"Layer '{layer.name}' has no pixels to heal: turn on Sample "
+                               "All Layers to heal onto it.")
+            return
         self._stroke = _Stroke(canvas, layer, self.size, self.sample_all, [ev.image])
         canvas.update(self._stroke.widget_rect(ev.image, ev.image).toAlignedRect())
 
@@ -138,13 +145,31 @@ class SpotHealingTool(BrushTool):
                 w.report(exc, "Could not heal")
                 continue
 
-            def apply(filled, doc=doc, session=session, prepared=prepared) -> None:
-                if session in w.sessions:
+            def apply(filled, doc=doc, session=session, prepared=prepared,
+                      stroke=stroke) -> None:
+                if session in w.sessions and not stroke.taken_back:
                     apply_content_fill(doc, prepared, filled, name=HISTORY_NAME)
 
             self._job = Job(HISTORY_NAME, lambda progress, p=prepared: run_content_fill(p, progress),
                             on_finished=apply)
             w.jobs.submit(self._job, canvas=stroke.canvas, failure_title="Could not heal")
+
+    def step_back(self) -> bool:
+        """Undo (Ctrl+Z) while strokes on this canvas wait for their fill takes the last one
+        back: it is what the user did last, though not yet in the History (Photoshop heals
+        at once, so its Undo undoes the stroke just painted, never the step before it)."""
+        canvas = self.window.canvas
+        waiting = [s for s in self._queue if s.canvas is canvas]
+        if not waiting:
+            return False
+        stroke = waiting[-1]
+        stroke.taken_back = True
+        if stroke is self._queue[0] and self._job is not None:
+            self._job.cancel()   # `_job_ended` drops it and starts the next
+        else:
+            self._drop(stroke)
+        self.window.status("Spot Healing stroke taken back before it was healed.")
+        return True
 
     def _job_ended(self, job: Job) -> None:
         if job is not self._job:

@@ -5,6 +5,8 @@ a stroke of `editor.model` (`tone`, `focus`), run dab by dab through the stroke'
 `PixelEdit`. So a stroke is one undo step, locks and Lock Transparent Pixels hold
 (`Document.begin_pixel_edit`), only the selection changes, and alpha never does (the layer
 does not grow either). A tool here adds its Strength (Exposure, Flow) and its own options.
+As in Photoshop, a stroke begun with Alt held is its twin's (Dodge <-> Burn, Blur <->
+Sharpen) with this tool's settings; the tool stays chosen.
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ class RetouchTool(BrushTool):
     verb = "retouch"            # "Select a pixel layer to dodge.", "Could not dodge"
     strength_label = "Strength"
     spacing = SPACING           # of the diameter, between dabs
+    alt_name = ""               # the twin's history name that Alt gives ("": Alt does nothing)
 
     def __init__(self, window):
         super().__init__(window)
@@ -40,8 +43,8 @@ class RetouchTool(BrushTool):
         if spin is not None and spin.value() != round(self.strength * 100):
             spin.setValue(round(self.strength * 100))
 
-    def make_stroke(self, doc, layer, edit) -> RetouchStroke:
-        """The model's stroke with this tool's settings."""
+    def make_stroke(self, doc, layer, edit, twin: bool = False) -> RetouchStroke:
+        """The model's stroke with this tool's settings (`twin`: its Alt twin's stroke)."""
         raise NotImplementedError
 
     # -- stroke ------------------------------------------------------------------------
@@ -51,9 +54,11 @@ class RetouchTool(BrushTool):
         layer = self.pixel_target(doc)
         if layer is None:
             return
+        twin = bool(ev.alt and self.alt_name)
         try:
             # Its own bounds: colours change, alpha does not, so the layer never grows.
-            edit = doc.begin_pixel_edit(layer, self.history_name, cover=layer.bounds())
+            edit = doc.begin_pixel_edit(layer, self.alt_name if twin else self.history_name,
+                                        cover=layer.bounds())
         except DocumentError as exc:
             w.report(exc, f"Could not {self.verb}")
             return
@@ -62,7 +67,7 @@ class RetouchTool(BrushTool):
             w.status(f"Layer '{layer.name}' has no pixels to {self.verb}.")
             return
         canvas.session.renderer.set_focus(layer)
-        self._stroke = self.make_stroke(doc, layer, edit)
+        self._stroke = self.make_stroke(doc, layer, edit, twin)
         self._edit, self._layer, self._canvas = edit, layer, canvas
         if ev.shift and self._stroke_end is not None:  # a straight line from the last stroke
             self._path.start(self._stroke_end)

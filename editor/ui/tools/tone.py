@@ -16,10 +16,12 @@ class DodgeTool(RetouchTool):
     label = "Dodge Tool"
     letter = "O"
     icon = "tool-dodge"
-    tip = "Lighten where you paint (Range picks the tones it works on; Shift+O: Burn, Sponge)"
+    tip = ("Lighten where you paint (Range picks the tones it works on; Alt: Burn; "
+           "Shift+O: Burn, Sponge)")
     history_name = "Dodge"
     verb = "dodge"
     strength_label = "Exposure"
+    alt_name = "Burn"   # Alt held: burns (Photoshop's), with Dodge's Range and Exposure
     burn = False
 
     def __init__(self, window):
@@ -34,9 +36,9 @@ class DodgeTool(RetouchTool):
         self.tone_range = tone_range
         self.save_setting("range", tone_range)
 
-    def make_stroke(self, doc, layer, edit):
+    def make_stroke(self, doc, layer, edit, twin=False):
         return dodge_burn_stroke(doc, layer, edit, self.size, self.hardness, self.tone_range,
-                                 self.strength, self.burn)
+                                 self.strength, self.burn != twin)
 
     def add_options(self, row: QHBoxLayout) -> None:
         self.add_choice(row, "Range", "range", [(r.capitalize(), r) for r in RANGES],
@@ -47,10 +49,12 @@ class DodgeTool(RetouchTool):
 class BurnTool(DodgeTool):
     id = "burn"
     label = "Burn Tool"
-    letter = ""   # O takes the group's first tool, Shift+O the next (`toolbox.GROUPS`)
+    letter = "O"  # the group's: O takes the one its palette place shows, Shift+O the next
     icon = "tool-burn"
-    tip = "Darken where you paint (Range picks the tones it works on; Shift+O: Sponge, Dodge)"
+    tip = ("Darken where you paint (Range picks the tones it works on; Alt: Dodge; "
+           "Shift+O: Sponge, Dodge)")
     history_name = "Burn"
+    alt_name = "Dodge"
     verb = "burn"
     burn = True
 
@@ -58,7 +62,7 @@ class BurnTool(DodgeTool):
 class SpongeTool(RetouchTool):
     id = "sponge"
     label = "Sponge Tool"
-    letter = ""
+    letter = "O"
     icon = "tool-sponge"
     tip = "Saturate or desaturate where you paint, keeping the brightness (Shift+O: Dodge, Burn)"
     history_name = "Sponge"
@@ -78,7 +82,7 @@ class SpongeTool(RetouchTool):
         self.vibrance = bool(on)
         self.save_setting("vibrance", self.vibrance)
 
-    def make_stroke(self, doc, layer, edit):
+    def make_stroke(self, doc, layer, edit, twin=False):
         return sponge_stroke(doc, layer, edit, self.size, self.hardness, self.strength,
                              self.saturate, self.vibrance)
 
