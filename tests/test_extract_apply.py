@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from editor.model import Document, Layer
+from editor.model import Document
 from editor.model.extract_apply import HISTORY_NAME, layer_from_difference
 from test_extract import full_alpha, scene
 

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtGui import QColor
 
-from editor.model import Document, Layer, image_ops
+from editor.model import Document, image_ops
 from editor.model.render import composite_document
 from engine.box import Box
 

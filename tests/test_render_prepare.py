@@ -8,6 +8,7 @@ from PySide6.QtCore import QPoint, Qt
 
 from editor.model import render, render_focus
 from editor.model.render import Renderer
+from editor.ui import main_window
 from engine.box import Box
 from test_render_view import H, W, fresh_composite, stacked_document
 
@@ -241,7 +242,27 @@ def test_the_window_starts_the_warm_up_on_a_worker_thread(qtbot, tmp_path, monke
     monkeypatch.setattr(w.generate_panel, "warm_up", lambda: None)  # no models here
     w.settings.warm_up = True
     w._warm_up()
-    assert started == [render.warm_up]
+    assert started == [main_window._warm_up_kernels]
+
+
+def test_the_fill_warm_up_loads_every_kernel_of_the_content_aware_fill():
+    """`patchmatch_fill.warm_up` (run after `render.warm_up` on the same worker) leaves every
+    kernel of the fill compiled, in a fresh process: the first heal or Content-Aware fill
+    then waits for none (checked in a child process, where nothing else has run a fill)."""
+    import subprocess
+    import sys
+
+    code = (
+        "from numba.core.registry import CPUDispatcher\n"
+        "import engine.methods.decompose_steps.patchmatch_fill as fill\n"
+        "fill.warm_up()\n"
+        "kernels = {n: f for n, f in vars(fill).items() if isinstance(f, CPUDispatcher)\n"
+        "           and f.targetoptions.get('inline') != 'always'}\n"
+        "assert len(kernels) >= 5, kernels\n"
+        "print(sorted(n for n, f in kernels.items() if not f.signatures))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=600, check=True)
+    assert out.stdout.strip() == "[]", out.stdout
 
 
 def test_a_drag_right_after_another_layer_is_made_active_starts_from_the_stand_ins(

@@ -72,6 +72,15 @@ WARM_UP_DELAY_MS = 2000
 HISTORY_KEEP, LAYERS_KEEP = 150, 300
 
 
+def _warm_up_kernels() -> None:
+    """The compiled kernels a first drag, adjustment, fill or heal would otherwise wait for
+    (render.warm_up, then the content-aware fill's)."""
+    from engine.methods.decompose_steps.patchmatch_fill import warm_up
+
+    render.warm_up()
+    warm_up()
+
+
 class ColorSwatch(QWidget):
     """Foreground over background colour, as in Photoshop's tool palette."""
 
@@ -757,7 +766,7 @@ class MainWindow(QMainWindow):
     def _warm_up(self) -> None:
         if self.isVisible() and self.settings.warm_up:
             self.generate_panel.warm_up()
-            worker.start(render.warm_up, lambda _: None, lambda _: None)  # best effort
+            worker.start(_warm_up_kernels, lambda _: None, lambda _: None)  # best effort
 
     def dragEnterEvent(self, e) -> None:
         if e.mimeData().hasUrls() and any(u.isLocalFile() for u in e.mimeData().urls()):

@@ -104,6 +104,18 @@ def content_aware_fill(image: np.ndarray, hole: np.ndarray, known: Optional[np.n
     return out
 
 
+def warm_up() -> None:
+    """Loads the fill's compiled kernels (numba: from their disk cache, or compiled on a
+    fresh install) by filling a small hole in noise. Their first use otherwise costs the
+    first Content-Aware fill or Spot Healing stroke about 1 s from the cache and 10-17 s
+    when they must be compiled; the editor runs this on a worker thread once its window
+    shows."""
+    image = np.random.default_rng(0).random((64, 64, 3), dtype=np.float32)
+    hole = np.zeros((64, 64), bool)
+    hole[24:36, 26:38] = True
+    content_aware_fill(image, hole)
+
+
 def texture_feature(image: np.ndarray, known: np.ndarray, r: int) -> np.ndarray:
     """How textured the picture is around each pixel: the mean gradient magnitude over a
     patch, weighted by TEXTURE_WEIGHT (Newson et al. 2014).
