@@ -449,3 +449,173 @@ def test_a_step_recorded_while_typing_commits_the_text_first(window, qtbot):
     # (another font is not the file's PostScript font any more)
     assert TextSettings(font="Arial", postscript="ArialMT").replace(
         font="DejaVu Sans").postscript is None
+
+
+def test_selecting_text_while_typing(window, qtbot):
+    """Shift+Left selects what typing then replaces, Ctrl+A selects all, Shift+Home and
+    Backspace delete a selection, a double-click selects a word; the selection is shown
+    inverted on the canvas, and plain Left collapses it."""
+    w = window
+    doc = w.doc
+    steps = doc.history.count
+    type_at(w, qtbot, 40, 100, "Hello")
+    (layer,) = text_layers(doc)
+    from PySide6.QtCore import QPoint
+
+    edit = w.tools.mode
+    shift = Qt.KeyboardModifier.ShiftModifier
+    plain = w.canvas.grab().toImage()
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Left, shift)
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Left, shift)
+    assert edit.selected_text() == "lo"
+    # Drawn inverted on the canvas, glyphs and all; the letters not selected as they were.
+    shown = w.canvas.grab().toImage()
+    (rect,) = edit._selection_rects()
+    box = w.canvas.image_transform().mapRect(rect).toRect()
+    for point in (box.center(), box.topLeft() + QPoint(2, 2)):
+        a, b = plain.pixelColor(point), shown.pixelColor(point)
+        assert abs(b.red() - (255 - a.red())) <= 2 and abs(b.green() - (255 - a.green())) <= 2
+    outside = QPoint(box.left() - box.width(), box.center().y())
+    assert shown.pixelColor(outside) == plain.pixelColor(outside)
+    qtbot.keyClicks(w.canvas, "p!")
+    assert layer.type_settings.text == "Help!" and edit.selection() == (5, 5)
+    # Ctrl+A, then a key: all of it replaced.
+    qtbot.keyClick(w.canvas, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    assert edit.selected_text() == "Help!" and w.tools.mode is edit
+    qtbot.keyClicks(w.canvas, "Hi there")
+    assert layer.type_settings.text == "Hi there"
+    # Shift+Home, then plain Left: the selection collapses to its start.
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Home, shift)
+    assert edit.selected_text() == "Hi there"
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Left)
+    assert edit.selection() == (0, 0)
+    qtbot.keyClick(w.canvas, Qt.Key.Key_End)
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Left, shift)
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Left, shift)
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Backspace)
+    assert layer.type_settings.text == "Hi the"
+    # A double-click on "Hi" selects the word.
+    area = edit._area()
+    qtbot.mouseDClick(w.canvas, Qt.MouseButton.LeftButton,
+                      pos=image_pos(w.canvas, area.left() + 4, area.center().y()))
+    assert w.tools.mode is edit and edit.selected_text() == "Hi"
+    qtbot.keyClicks(w.canvas, "Oh")
+    assert layer.type_settings.text == "Oh the"
+    commit(w, qtbot)
+    assert layer.name == "Oh the" and doc.history.count == steps + 1
+    # One step undoes it all.
+    w.actions["undo"].trigger()
+    assert text_layers(doc) == []
+
+
+def test_clipboard_while_typing_copies_text_not_pixels(window, qtbot):
+    """Ctrl+C, Ctrl+X and Ctrl+V while typing copy, cut and paste the selected text through
+    the clipboard; the document's Copy and Paste are not run (no new layer, no pasted
+    picture), and a picture on the clipboard types nothing."""
+    from PySide6.QtGui import QImage
+
+    w = window
+    doc = w.doc
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    shift = Qt.KeyboardModifier.ShiftModifier
+    clipboard = QApplication.clipboard()
+    clipboard.setText("untouched")
+    type_at(w, qtbot, 40, 100, "Copy me")
+    (layer,) = text_layers(doc)
+    qtbot.keyClick(w.canvas, Qt.Key.Key_C, ctrl)  # (nothing selected: nothing copied)
+    assert clipboard.text() == "untouched"
+    for _ in range(2):
+        qtbot.keyClick(w.canvas, Qt.Key.Key_Left, shift)
+    qtbot.keyClick(w.canvas, Qt.Key.Key_C, ctrl)
+    assert clipboard.text() == "me"
+    qtbot.keyClick(w.canvas, Qt.Key.Key_End)
+    qtbot.keyClicks(w.canvas, " and ")
+    qtbot.keyClick(w.canvas, Qt.Key.Key_V, ctrl)
+    assert layer.type_settings.text == "Copy me and me"
+    assert w.tools.mode is not None and text_layers(doc) == [layer]
+    assert len(list(doc.layers())) == 2  # the photo and the text: nothing pasted
+    # Cut: the selection goes to the clipboard and leaves the text.
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Home)
+    for _ in range(5):
+        qtbot.keyClick(w.canvas, Qt.Key.Key_Right, shift)
+    qtbot.keyClick(w.canvas, Qt.Key.Key_X, ctrl)
+    assert clipboard.text() == "Copy " and layer.type_settings.text == "me and me"
+    # Text from another program: its line breaks kept, its tabs as spaces.
+    clipboard.setText("a\tb\r\nc")
+    qtbot.keyClick(w.canvas, Qt.Key.Key_V, ctrl)
+    assert layer.type_settings.text == "a b\ncme and me"
+    # A picture on the clipboard types nothing and pastes no layer.
+    picture = QImage(8, 8, QImage.Format.Format_ARGB32)
+    picture.fill(QColor(255, 0, 0))
+    clipboard.setImage(picture)
+    qtbot.keyClick(w.canvas, Qt.Key.Key_V, ctrl)
+    assert layer.type_settings.text == "a b\ncme and me" and len(list(doc.layers())) == 2
+    assert w.tools.mode is not None and w.test_errors == []
+    commit(w, qtbot)
+    assert [n.name for n in doc.layers()][-1] == "a b cme and me"
+    assert len(list(doc.layers())) == 2 and doc.history.undo_name() == "Type Tool"
+
+
+def test_caret_blinks_at_the_cursor_flash_time(window, qtbot):
+    """The caret hides and shows again every half flash time, and a key shows it at once."""
+    w = window
+    flash = QApplication.cursorFlashTime()
+    assert flash > 0
+    type_at(w, qtbot, 40, 100, "Blink")
+    edit = w.tools.mode
+    assert edit.caret_shown
+    qtbot.waitUntil(lambda: not edit.caret_shown, timeout=flash)
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Left)  # (a key that types nothing shows it too)
+    assert edit.caret_shown
+    seen = set()
+    qtbot.waitUntil(lambda: seen.add(edit.caret_shown) or seen == {True, False},
+                    timeout=2 * flash)
+    commit(w, qtbot)
+    assert not edit._blink.isActive()
+
+
+def test_swatch_follows_the_foreground_colour(window, qtbot):
+    """With no text being edited and no text layer active, the bar's swatch shows the
+    foreground colour (what new text gets); while typing it shows the text's colour."""
+    from PySide6.QtWidgets import QToolButton
+
+    w = window
+    qtbot.keyClick(w.canvas, Qt.Key.Key_T)
+    swatch = w.findChild(QToolButton, "TypeTool_color")
+    w.set_foreground(QColor(10, 200, 30))
+    assert swatch.text() == "#0ac81e"
+    qtbot.keyClick(w.canvas, Qt.Key.Key_X)  # swap colours: white is the foreground now
+    assert swatch.text() == QColor(w.foreground).name() != "#0ac81e"
+    w.set_foreground(QColor(10, 200, 30))
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=image_pos(w.canvas, 40, 100))
+    qtbot.keyClicks(w.canvas, "Green")
+    w.set_foreground(QColor(0, 0, 255))  # (the text being typed keeps its colour)
+    assert swatch.text() == "#0ac81e"
+    (layer,) = text_layers(w.doc)
+    assert layer.type_settings.color == (10, 200, 30)
+
+
+def test_dragging_in_a_text_layer_selects(window, qtbot):
+    """A drag across a text layer's text with the Type tool selects what it crosses (the
+    edit starts with the press); typing then replaces it, one step."""
+    w = window
+    doc = w.doc
+    type_at(w, qtbot, 40, 100, "Drag me")
+    commit(w, qtbot)
+    (layer,) = text_layers(doc)
+    steps = doc.history.count
+    area_y = layer.y + layer.height // 2
+    start = layer.anchor()[0] + 1
+    # (to the middle of "me": the nearest cursor position is before or after the "m")
+    end_x = start + (layer.x + layer.width - start) * 0.4
+    image_drag(qtbot, w.canvas, [(start, area_y), ((start + end_x) / 2, area_y),
+                                 (end_x, area_y)])
+    edit = w.tools.mode
+    assert edit is not None and edit.selection()[0] == 0
+    assert edit.selected_text().startswith("Dr") and len(edit.selected_text()) < 7
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Home, Qt.KeyboardModifier.ShiftModifier)
+    assert edit.selected_text() == ""  # (Shift+Home from the mark at 0: nothing)
+    qtbot.keyClick(w.canvas, Qt.Key.Key_End, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClicks(w.canvas, "Done")
+    commit(w, qtbot)
+    assert layer.type_settings.text == "Done" and doc.history.count == steps + 1

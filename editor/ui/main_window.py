@@ -464,6 +464,7 @@ class MainWindow(QMainWindow):
     def _colors_changed(self) -> None:
         self.swatch.update()
         self.color_panel.refresh()
+        self.tools.selected.colors_changed()
 
     def report(self, exc: BaseException, title: str = "") -> None:
         """One clear dialog for a failure; never a traceback."""

@@ -34,6 +34,9 @@ class Tool:
     def deactivate(self, canvas: Optional["CanvasView"]) -> None:
         pass
 
+    def colors_changed(self) -> None:
+        """The foreground or background colour changed (a bar showing one follows it)."""
+
     # -- input -------------------------------------------------------------------
     def press(self, canvas: "CanvasView", ev: "CanvasEvent") -> None:
         pass

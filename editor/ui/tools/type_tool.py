@@ -3,29 +3,34 @@
 A click on the canvas starts a new text layer anchored there; a click on a text layer
 edits it (the text cursor where the click was). While text is being edited a tool mode
 (`TypeEdit`) has the keyboard: typed characters go in, Backspace and Delete take them
-out, Enter (Return) starts a new line, the arrows, Home and End move the text cursor.
+out, Enter (Return) starts a new line, the arrows, Home and End move the text cursor
+(with Shift they select; Ctrl+A selects all, a double-click a word, a drag in the text
+what it crosses; what is typed replaces the selection, shown inverted). Ctrl+C, Ctrl+X
+and Ctrl+V copy, cut and paste plain text then, not the document's pixels. The caret
+blinks at the platform's cursor flash time, shown at once by every key.
 The canvas shows the text as it will be, on its layer (`text_layer.preview_text`: no
 undo step yet). Enter on the keypad, Ctrl+Enter, the options bar's check button, a
 click outside the text, choosing another tool or any menu command commits: one undo
 step ("Type Tool" for a new layer, "Edit Type Layer" for an edit). Esc or the cancel
-button cancels: a new layer goes, an edited one is as it was. A double-click on a type layer's thumbnail in
-the Layers panel edits its text too. Ctrl+Z while typing takes back the last change
+button cancels: a new layer goes, an edited one is as it was. A double-click on a type
+layer's thumbnail in the Layers panel edits its text too. Ctrl+Z while typing takes back the last change
 of the text (and, with none left, cancels), as any menu command commits first.
 
 The options bar holds the font family, size (pt: a pixel at 72 ppi, text_layer.py),
 colour, bold, italic and alignment: what the next text gets, and, changed while a text
 layer is being edited, part of that edit; changed with a text layer active (not being
 edited), one undo step of its own, as in Photoshop. New text takes the foreground
-colour, as Photoshop's does.
+colour, as Photoshop's does, and the bar's swatch follows it while no text layer is
+active.
 """
 from __future__ import annotations
 
 from typing import Optional
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QCursor, QFont, QKeyEvent, QKeySequence, QPainter, QPen
-from PySide6.QtWidgets import (QButtonGroup, QDoubleSpinBox, QFontComboBox, QHBoxLayout,
-                               QToolButton, QWidget)
+from PySide6.QtWidgets import (QApplication, QButtonGroup, QDoubleSpinBox, QFontComboBox,
+                               QHBoxLayout, QToolButton, QWidget)
 
 from editor.model.text_layer import (ALIGNMENTS, DEFAULT_FONT, MAX_SIZE, MIN_SIZE, TextLayer,
                                      TextSettings, caret, check_editable, layer_name, layout,
@@ -100,6 +105,8 @@ class TypeTool(Tool):
                                else "Could not make a text layer")
             return
         self.window.tools.start_mode(edit)
+        # A press on a text layer's text: dragging on selects, as in the text being edited.
+        edit.dragging = layer is not None and point is not None
         canvas.setFocus()
 
     def cursor_at(self, canvas, ev) -> QCursor:
@@ -109,6 +116,14 @@ class TypeTool(Tool):
         """Chosen with a text layer active: the bar shows that layer's settings."""
         layer = canvas.doc.active if canvas is not None and canvas.doc is not None else None
         self.show(layer.type_settings if isinstance(layer, TextLayer) else self.style)
+
+    def colors_changed(self) -> None:
+        """The foreground colour changed: the bar's swatch shows the colour new text gets
+        (an active text layer's own, or text being edited, keep theirs)."""
+        if self.editing() is None:
+            doc = self.window.doc
+            layer = doc.active if doc is not None else None
+            self.show(layer.type_settings if isinstance(layer, TextLayer) else self.style)
 
     # -- options ----------------------------------------------------------------------
     def editing(self) -> Optional["TypeEdit"]:
@@ -259,7 +274,12 @@ class TypeTool(Tool):
 
 class TypeEdit(Tool):
     """Editing one text layer's text (a tool mode: ToolManager.start_mode). A new layer is
-    in the document while it is typed (no undo step) and is added as one step on commit."""
+    in the document while it is typed (no undo step) and is added as one step on commit.
+
+    The text cursor is `position` (a character index); `mark`, when not None, is the
+    selection's other end, as in any text box: Shift with the arrows, Home and End, a drag
+    or Shift+click in the text extend it, Ctrl+A selects all, a double-click a word. What
+    is typed, pasted, or Backspace and Delete replace the selection."""
 
     id = TypeTool.id
     label = TypeTool.label
@@ -288,15 +308,24 @@ class TypeEdit(Tool):
             self.position = len(layer.type_settings.text) if point is None else \
                 self.hit(layer, point)
         self.layer = layer
+        self.mark: Optional[int] = None  # the selection's other end; None: none selected
         self.steps: list[tuple[TextSettings, int]] = []  # earlier states, for Ctrl+Z
+        self.dragging = False  # a press in the text, its drag selecting
+        # The blinking caret: shown for half of Qt's cursor flash time, hidden for the
+        # other half, shown again at once by every key (as a text box does). The timer is
+        # the window's child so that it can never fire into a closed window.
+        self.caret_shown = True
+        self._blink = QTimer(tool.window)
+        self._blink.timeout.connect(self._toggle_caret)
 
     @property
     def new(self) -> bool:
         return self.original is None
 
     # -- the text -----------------------------------------------------------------------
-    def change(self, position: Optional[int] = None, **change) -> None:
-        """Shows the layer with its settings changed (and the text cursor at `position`)."""
+    def change(self, position: Optional[int] = None, extend: bool = False, **change) -> None:
+        """Shows the layer with its settings changed (and the text cursor at `position`;
+        with `extend` the selection stretched to it from where the cursor was)."""
         layer = self.layer
         if not self.doc.contains(layer):
             return
@@ -309,19 +338,46 @@ class TypeEdit(Tool):
                 self.steps.pop()
                 self.window.report(exc, "Could not change the text")
                 return
+        size = len(settings.text)
         if position is not None:
-            self.position = max(0, min(position, len(settings.text)))
+            if not extend:
+                self.mark = None
+            elif self.mark is None:
+                self.mark = self.position
+            self.position = max(0, min(position, size))
+        if self.mark is not None:
+            self.mark = min(self.mark, size)
+            if self.mark == self.position:
+                self.mark = None
+        self.show_caret()
         self.tool.show(layer.type_settings)
         canvas = self.window.canvas
         if canvas is not None:
             canvas.update()
 
-    def insert(self, text: str) -> None:
-        old, at = self.layer.type_settings.text, self.position
-        self.change(at + len(text), text=old[:at] + text + old[at:])
+    def selection(self) -> tuple[int, int]:
+        """The selected characters, [start, end) (start == end == position: none)."""
+        mark = self.position if self.mark is None else self.mark
+        return min(mark, self.position), max(mark, self.position)
 
-    def line_col(self) -> tuple[int, int]:
-        before = self.layer.type_settings.text[:self.position]
+    def selected_text(self) -> str:
+        start, end = self.selection()
+        return self.layer.type_settings.text[start:end]
+
+    def select(self, start: int, end: int) -> None:
+        """Selects characters [start, end), the text cursor at `end`."""
+        self.change(start)
+        self.change(end, extend=True)
+
+    def insert(self, text: str) -> None:
+        """Types `text` at the text cursor, in place of the selection."""
+        old = self.layer.type_settings.text
+        start, end = self.selection()
+        self.change(start + len(text), text=old[:start] + text + old[end:])
+
+    def line_col(self, position: Optional[int] = None) -> tuple[int, int]:
+        at = self.position if position is None else position
+        before = self.layer.type_settings.text[:at]
         line = before.count("\n")
         return line, len(before) - (before.rfind("\n") + 1)
 
@@ -349,9 +405,12 @@ class TypeEdit(Tool):
     def activate(self, canvas) -> None:
         self.tool.show(self.layer.type_settings)
         self.doc.history.changed.connect(self._document_changed)
+        self.show_caret()
 
     def deactivate(self, canvas) -> None:
         self._disconnect()
+        self._blink.stop()
+        self._blink.deleteLater()  # (a new edit makes its own)
         self.tool.show(self.tool.style)
         if canvas is not None:
             canvas.update()
@@ -409,67 +468,143 @@ class TypeEdit(Tool):
             return False
         settings, position = self.steps.pop()
         preview_text(self.doc, self.layer, settings)
-        self.position = position
+        self.position, self.mark = position, None
+        self.show_caret()
         self.tool.show(settings)
         canvas = self.window.canvas
         if canvas is not None:
             canvas.update()
         return True
 
+    # -- the caret's blink ----------------------------------------------------------------
+    def show_caret(self) -> None:
+        """The caret shown now, its blink started again (after a key, a click)."""
+        if not self.caret_shown:
+            self.caret_shown = True
+            self._update_caret()
+        flash = QApplication.cursorFlashTime()
+        if flash > 0:  # (0 or less: the platform's setting for a caret that never blinks)
+            self._blink.start(max(1, flash // 2))
+        else:
+            self._blink.stop()
+
+    def _toggle_caret(self) -> None:
+        self.caret_shown = not self.caret_shown
+        self._update_caret()
+
+    def _update_caret(self) -> None:
+        """Repaints the caret's few pixels only (not the whole canvas twice a second)."""
+        canvas = self.window.canvas
+        if canvas is None or not self.doc.contains(self.layer):
+            return
+        a, b = self._caret_line(canvas)
+        canvas.update(QRectF(a, b).normalized().adjusted(-3, -3, 3, 3).toAlignedRect())
+
+    def _caret_line(self, canvas) -> tuple[QPointF, QPointF]:
+        """The caret's top and bottom in widget coordinates."""
+        ax, ay = self.layer.anchor()
+        line, col = self.line_col()
+        x, top, bottom = caret(self.layer.type_settings, line, col)
+        to_widget = canvas.image_transform()
+        return (to_widget.map(QPointF(ax + x, ay + top)),
+                to_widget.map(QPointF(ax + x, ay + bottom)))
+
     # -- input --------------------------------------------------------------------------
     def press(self, canvas, ev) -> None:
         if ev.button != Qt.MouseButton.LeftButton:
             return
         if self._area().adjusted(-GRAB, -GRAB, GRAB, GRAB).contains(ev.image):
-            self.change(self.hit(self.layer, ev.image))
+            # In the text: the cursor there (Shift: the selection stretched to it), and a
+            # drag from there selects.
+            self.change(self.hit(self.layer, ev.image), extend=ev.shift)
+            self.dragging = True
             return
         # Outside the text: commit it (Photoshop's; a further click starts new text, so a
         # tool's letter typed next is not taken for text).
         self.window.tools.end_mode(commit=True)
 
+    def move(self, canvas, ev) -> None:
+        if self.dragging and self.doc.contains(self.layer):
+            self.change(self.hit(self.layer, ev.image), extend=True)
+
+    def release(self, canvas, ev) -> None:
+        self.dragging = False
+
+    def double_click(self, canvas, ev) -> bool:
+        """A double-click in the text selects the word there (Photoshop's)."""
+        if ev.button != Qt.MouseButton.LeftButton or not self.doc.contains(self.layer) or \
+                not self._area().adjusted(-GRAB, -GRAB, GRAB, GRAB).contains(ev.image):
+            return False
+        self.select(*word_at(self.layer.type_settings.text, self.hit(self.layer, ev.image)))
+        return True
+
     def claims_key(self, canvas, e: QKeyEvent) -> bool:
         # (Ctrl+Z too: the text's own undo, even when the document has no step to undo and
-        # Edit > Undo is off)
-        if e.key() in _EDIT_KEYS or e.matches(QKeySequence.StandardKey.Undo):
+        # Edit > Undo is off; Ctrl+A, C, X and V act on the text, not on the document)
+        if e.key() in _EDIT_KEYS or any(e.matches(k) for k in _TEXT_SHORTCUTS):
             return True
         return _typed(e) is not None
 
     def key_press(self, canvas, e: QKeyEvent) -> bool:
         key, mods = e.key(), e.modifiers()
         ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
         tools = self.window.tools
+        text = self.layer.type_settings.text
+        start, end = self.selection()
+        # (the clipboard's keys first: Shift+Delete is Cut, Shift+Insert Paste)
         if e.matches(QKeySequence.StandardKey.Undo):
             if not self.step_back():
                 tools.end_mode(commit=False)
+            return True
+        if e.matches(QKeySequence.StandardKey.SelectAll):
+            self.select(0, len(text))
+        elif e.matches(QKeySequence.StandardKey.Copy) or e.matches(QKeySequence.StandardKey.Cut):
+            if end > start:  # (nothing selected: the clipboard is left as it is)
+                QApplication.clipboard().setText(text[start:end])
+                if e.matches(QKeySequence.StandardKey.Cut):
+                    self.insert("")
+        elif e.matches(QKeySequence.StandardKey.Paste):
+            pasted = plain_text(QApplication.clipboard().text())
+            if pasted:  # (an image on the clipboard: nothing to type)
+                self.insert(pasted)
         elif key == Qt.Key.Key_Escape:
             tools.end_mode(commit=False)
+            return True
         elif key == Qt.Key.Key_Enter or (key == Qt.Key.Key_Return and ctrl):
             tools.end_mode(commit=True)  # Enter on the keypad, or Ctrl+Enter (Photoshop's)
+            return True
         elif key == Qt.Key.Key_Return:
             self.insert("\n")
-        elif key == Qt.Key.Key_Backspace:
-            at, text = self.position, self.layer.type_settings.text
-            if at > 0:
-                self.change(at - 1, text=text[:at - 1] + text[at:])
-        elif key == Qt.Key.Key_Delete:
-            at, text = self.position, self.layer.type_settings.text
-            if at < len(text):
-                self.change(at, text=text[:at] + text[at + 1:])
+        elif key in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete):
+            if end > start:
+                self.insert("")
+            elif key == Qt.Key.Key_Backspace and start > 0:
+                self.change(start - 1, text=text[:start - 1] + text[start:])
+            elif key == Qt.Key.Key_Delete and start < len(text):
+                self.change(start, text=text[:start] + text[start + 1:])
         elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
-            self.change(self.position + (1 if key == Qt.Key.Key_Right else -1))
+            right = key == Qt.Key.Key_Right
+            if end > start and not shift:  # a selection collapses to the side gone to
+                self.change(end if right else start)
+            else:
+                self.change(self.position + (1 if right else -1), extend=shift)
         elif key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
             line, col = self.line_col()
-            self.change(self.index_of(line + (1 if key == Qt.Key.Key_Down else -1), col))
+            self.change(self.index_of(line + (1 if key == Qt.Key.Key_Down else -1), col),
+                        extend=shift)
         elif key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
             pass  # no tab stops: taken, so that the keyboard stays with the text
         elif key in (Qt.Key.Key_Home, Qt.Key.Key_End):
             line, _ = self.line_col()
-            self.change(self.index_of(line, 0 if key == Qt.Key.Key_Home else 1 << 30))
+            self.change(self.index_of(line, 0 if key == Qt.Key.Key_Home else 1 << 30),
+                        extend=shift)
         else:
             typed = _typed(e)
             if typed is None:
                 return False
             self.insert(typed)
+        self.show_caret()  # (a key that changed nothing shows the caret too)
         return True
 
     def cursor_at(self, canvas, ev) -> QCursor:
@@ -486,6 +621,29 @@ class TypeEdit(Tool):
             area = line if area.isNull() else area.united(line)
         return area
 
+    def _selection_rects(self) -> list[QRectF]:
+        """The selected characters' boxes in image coordinates, one per line touched."""
+        start, end = self.selection()
+        if end <= start:
+            return []
+        settings = self.layer.type_settings
+        ax, ay = self.layer.anchor()
+        first, _ = self.line_col(start)
+        last, _ = self.line_col(end)
+        rects = []
+        for line in range(first, last + 1):
+            line_start = self.index_of(line, 0)
+            line_end = self.index_of(line, 1 << 30)
+            c0 = max(start, line_start) - line_start
+            c1 = min(end, line_end) - line_start
+            x0, top, bottom = caret(settings, line, c0)
+            x1 = caret(settings, line, c1)[0]
+            if end > line_end:  # the line break selected too: a space's width for it
+                x1 += settings.size * 0.3
+            if x1 > x0:
+                rects.append(QRectF(ax + x0, ay + top, x1 - x0, bottom - top))
+        return rects
+
     def paint_overlay(self, canvas, painter: QPainter) -> None:
         if not self.doc.contains(self.layer):
             return
@@ -498,20 +656,30 @@ class TypeEdit(Tool):
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRect(frame)
-        # The text cursor: black with a white edge, seen on any colour.
-        ax, ay = self.layer.anchor()
-        line, col = self.line_col()
-        x, top, bottom = caret(self.layer.type_settings, line, col)
-        a = to_widget.map(QPointF(ax + x, ay + top))
-        b = to_widget.map(QPointF(ax + x, ay + bottom))
-        painter.setPen(QPen(QColor(255, 255, 255), 3))
-        painter.drawLine(QLineF(a, b))
-        painter.setPen(QPen(QColor(0, 0, 0), 1))
-        painter.drawLine(QLineF(a, b))
+        rects = self._selection_rects()
+        if rects:
+            # The selection inverted, glyphs and all, as Photoshop shows selected type; no
+            # caret meanwhile (Photoshop's).
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Difference)
+            for rect in rects:
+                painter.fillRect(to_widget.mapRect(rect), QColor(255, 255, 255))
+        elif self.caret_shown:
+            # The text cursor: black with a white edge, seen on any colour.
+            a, b = self._caret_line(canvas)
+            painter.setPen(QPen(QColor(255, 255, 255), 3))
+            painter.drawLine(QLineF(a, b))
+            painter.setPen(QPen(QColor(0, 0, 0), 1))
+            painter.drawLine(QLineF(a, b))
         painter.restore()
 
     def options(self) -> Optional[QWidget]:
         return self.tool.options()  # the Type tool's bar stays, and acts on this text
+
+
+# The standard keys that act on the text being typed rather than on the document.
+_TEXT_SHORTCUTS = (QKeySequence.StandardKey.SelectAll, QKeySequence.StandardKey.Copy,
+                   QKeySequence.StandardKey.Cut, QKeySequence.StandardKey.Paste,
+                   QKeySequence.StandardKey.Undo)
 
 
 def _typed(e: QKeyEvent) -> Optional[str]:
@@ -522,3 +690,27 @@ def _typed(e: QKeyEvent) -> Optional[str]:
         return None
     text = e.text()
     return text if text and text.isprintable() else None
+
+
+def plain_text(text: str) -> str:
+    """Text from the clipboard as it can be typed: line breaks kept (any platform's), a
+    tab as a space, other control characters left out."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    return "".join(c for c in text if c == "\n" or c.isprintable())
+
+
+def word_at(text: str, at: int) -> tuple[int, int]:
+    """The word that position `at` touches, [start, end) (letters, digits, _ and '); else
+    the one character after it (a space, a mark); an empty range at a line's end."""
+    def is_word(c: str) -> bool:
+        return c.isalnum() or c in "_'"
+
+    start = end = at
+    if (at < len(text) and is_word(text[at])) or (at > 0 and is_word(text[at - 1])):
+        while start > 0 and is_word(text[start - 1]):
+            start -= 1
+        while end < len(text) and is_word(text[end]):
+            end += 1
+    elif at < len(text) and text[at] != "\n":
+        end = at + 1
+    return start, end
