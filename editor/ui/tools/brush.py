@@ -232,14 +232,18 @@ class BrushTool(Tool):
                                    self.hardness, self.flow,
                                    pixel_layer((color.red(), color.green(), color.blue()),
                                                self.opacity, self.erase and not locked, locked))
-        start = ev.image
-        if ev.shift and self._stroke_end is not None:  # a straight line from the last stroke
+        self._first_dabs(canvas, ev)
+
+    def _first_dabs(self, canvas, ev) -> None:
+        """A stroke's first dabs: at the press, or with Shift a straight line from where the
+        last stroke ended (Photoshop's)."""
+        if ev.shift and self._stroke_end is not None:
             self._path.start(self._stroke_end)
             self._apply(canvas, [self._stroke_end])
-            self._segment_to(canvas, start)
+            self._segment_to(canvas, ev.image)
         else:
-            self._path.start(start)
-            self._apply(canvas, [start])
+            self._path.start(ev.image)
+            self._apply(canvas, [ev.image])
 
     def _press_mask(self, canvas, ev) -> None:
         """A stroke on the active node's layer mask: grey of the foreground colour (the

@@ -50,10 +50,4 @@ class HistoryBrushTool(BrushTool):
         self._stroke = BrushStroke(doc, edit, (layer.x, layer.y), self.size, self.hardness,
                                    self.flow, history_brush.history_layer(source, self.opacity,
                                                                           locked))
-        if ev.shift and self._stroke_end is not None:  # a straight line from the last stroke
-            self._path.start(self._stroke_end)
-            self._apply(canvas, [self._stroke_end])
-            self._segment_to(canvas, ev.image)
-        else:
-            self._path.start(ev.image)
-            self._apply(canvas, [ev.image])
+        self._first_dabs(canvas, ev)

@@ -69,13 +69,7 @@ class RetouchTool(BrushTool):
         canvas.session.renderer.set_focus(layer)
         self._stroke = self.make_stroke(doc, layer, edit, twin)
         self._edit, self._layer, self._canvas = edit, layer, canvas
-        if ev.shift and self._stroke_end is not None:  # a straight line from the last stroke
-            self._path.start(self._stroke_end)
-            self._apply(canvas, [self._stroke_end])
-            self._segment_to(canvas, ev.image)
-        else:
-            self._path.start(ev.image)
-            self._apply(canvas, [ev.image])
+        self._first_dabs(canvas, ev)
 
     def _segment_to(self, canvas, point: QPointF) -> None:
         centres = self._path.to(point, self.size * self.spacing / SPACING)

@@ -176,6 +176,21 @@ class TypeTool(Tool):
         fg = self.window.foreground
         return fg.red(), fg.green(), fg.blue()
 
+    def _style_button(self, option: str, text: str, tip: str) -> QToolButton:
+        """A checkable options-bar button for `option` ("bold", "italic"), its letter drawn
+        in that style."""
+        button = QToolButton()
+        button.setObjectName(f"TypeTool_{option}")
+        button.setText(text)
+        button.setToolTip(tip)
+        button.setCheckable(True)
+        font = button.font()
+        font.setBold(option == "bold")
+        font.setItalic(option == "italic")
+        button.setFont(font)
+        button.toggled.connect(lambda on: self.set_option(**{option: bool(on)}))
+        return button
+
     def build_options(self) -> QWidget:
         w = QWidget()
         row = QHBoxLayout(w)
@@ -197,24 +212,8 @@ class TypeTool(Tool):
         color.setObjectName("TypeTool_color")
         color.setToolTip("Text colour")
         color.clicked.connect(self.choose_color)
-        bold = QToolButton()
-        bold.setObjectName("TypeTool_bold")
-        bold.setText("B")
-        bold.setToolTip("Bold")
-        bold.setCheckable(True)
-        f = bold.font()
-        f.setBold(True)
-        bold.setFont(f)
-        bold.toggled.connect(lambda on: self.set_option(bold=bool(on)))
-        italic = QToolButton()
-        italic.setObjectName("TypeTool_italic")
-        italic.setText("I")
-        italic.setToolTip("Italic")
-        italic.setCheckable(True)
-        f = italic.font()
-        f.setItalic(True)
-        italic.setFont(f)
-        italic.toggled.connect(lambda on: self.set_option(italic=bool(on)))
+        bold = self._style_button("bold", "B", "Bold")
+        italic = self._style_button("italic", "I", "Italic")
         for widget in (font, size, color, bold, italic):
             row.addWidget(widget)
         aligns = QButtonGroup(w)
