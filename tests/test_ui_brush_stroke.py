@@ -121,17 +121,45 @@ def test_flow_builds_up_where_dabs_overlap(grey, qtbot):
 
 
 def test_alt_picks_the_colour_with_the_brush_only(grey, qtbot):
-    """Alt+click picks the foreground colour with the Brush; with the Eraser (whose Alt is
-    Photoshop's Erase to History, not here) an Alt stroke erases and the colour stays."""
+    """Alt+click picks the foreground colour with the Brush; with the Eraser Alt is
+    Photoshop's Erase to History: the stroke paints the layer back as it was in the
+    History Brush's source (a snapshot taken after the paste), and the colour stays."""
     w = grey
     (layer,) = w.doc.layers()
+    w.doc.snapshots.set_source(w.doc.snapshots.take())
     alt = Qt.KeyboardModifier.AltModifier
     w.set_foreground(QColor(255, 0, 0))
     qtbot.keyClick(w.canvas, Qt.Key.Key_E)
+    image_drag(qtbot, w.canvas, [(5.5, 60.5), (155.5, 60.5)])
+    assert layer.pixels[60, 80, 3] == 0  # erased
     image_drag(qtbot, w.canvas, [(5.5, 60.5), (155.5, 60.5)], modifier=alt)
     assert w.foreground == QColor(255, 0, 0)
-    assert w.doc.history.undo_name() == "Eraser Tool" and layer.pixels[60, 80, 3] == 0
+    assert w.doc.history.undo_name() == "Eraser Tool"
+    assert tuple(layer.pixels[60, 80]) == (128, 128, 128, 255)  # as in the snapshot
     qtbot.keyClick(w.canvas, Qt.Key.Key_B)
     steps = w.doc.history.count
     image_drag(qtbot, w.canvas, [(20.5, 20.5)], modifier=alt)
     assert w.foreground == QColor(128, 128, 128) and w.doc.history.count == steps
+
+
+def test_erase_to_history_paints_the_opened_layer_back_and_alt_erases(grey, qtbot):
+    from PySide6.QtWidgets import QCheckBox
+
+    w = grey
+    (layer,) = w.doc.layers()
+    # (pasted into a new document, the layer came after its opening snapshot)
+    w.doc.snapshots.set_source(w.doc.snapshots.take())
+    w.set_foreground(QColor(255, 255, 255))
+    stroke(w, qtbot, Qt.Key.Key_B)  # white across row 60
+    assert tuple(layer.pixels[60, 80]) == (255, 255, 255, 255)
+    qtbot.keyClick(w.canvas, Qt.Key.Key_E)
+    box = w.tools.current.options().findChild(QCheckBox, "eraser_to_history")
+    box.setChecked(True)
+    assert w.tools.current.to_history
+    image_drag(qtbot, w.canvas, [(60.5, 60.5), (100.5, 60.5)])
+    assert tuple(layer.pixels[60, 80]) == (128, 128, 128, 255)  # back as in the snapshot
+    assert tuple(layer.pixels[60, 140]) == (255, 255, 255, 255)  # beyond the stroke
+    image_drag(qtbot, w.canvas, [(60.5, 60.5), (100.5, 60.5)],
+               modifier=Qt.KeyboardModifier.AltModifier)  # Alt: erases, for one stroke
+    assert layer.pixels[60, 80, 3] == 0
+    box.setChecked(False)

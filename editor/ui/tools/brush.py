@@ -14,10 +14,12 @@ from typing import Optional
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QCursor, QPainter, QPen
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSlider, QSpinBox, QWidget
 
 from editor.model import Layer, mask_ops
+from editor.model import history_brush
 from editor.model.brush_stroke import BrushStroke, mask_layer, pixel_layer
+from editor.model.errors import DocumentError
 from editor.model.dabs import SPACING
 from editor.model.commands import LayerMaskEdit
 
@@ -245,6 +247,34 @@ class BrushTool(Tool):
             self._path.start(ev.image)
             self._apply(canvas, [ev.image])
 
+    def _press_history(self, canvas, ev) -> None:
+        """A stroke that paints the active layer back as it was in the History Brush's
+        source (the History Brush; the Eraser's Erase to History). A layer the source does
+        not have is refused in one line, as Photoshop refuses."""
+        doc = canvas.doc
+        layer = self.pixel_target(doc)
+        if layer is None:
+            return
+        try:
+            source = history_brush.source_layer(doc, layer)
+        except DocumentError as exc:
+            self.window.status(str(exc))  # one line, nothing painted
+            return
+        try:
+            # Room for the source's pixels (a layer shrunk since grows back), no more.
+            edit = doc.begin_pixel_edit(layer, self.history_name,
+                                        cover=source.bounds().intersect(doc.canvas))
+        except DocumentError as exc:
+            self.window.report(exc, f"Could not {self.verb}")
+            return
+        canvas.session.renderer.set_focus(layer)
+        self._edit, self._layer, self._canvas = edit, layer, canvas
+        locked = layer.transparency_locked()
+        self._stroke = BrushStroke(doc, edit, (layer.x, layer.y), self.size, self.hardness,
+                                   self.flow, history_brush.history_layer(source, self.opacity,
+                                                                          locked))
+        self._first_dabs(canvas, ev)
+
     def _press_mask(self, canvas, ev) -> None:
         """A stroke on the active node's layer mask: grey of the foreground colour (the
         Eraser paints the background colour's), as Photoshop paints masks."""
@@ -357,6 +387,32 @@ class EraserTool(BrushTool):
     erase = True
     history_name = "Eraser Tool"
     verb = "erase"
-    # Photoshop's Alt erases to history, which is not here: an Alt stroke erases as any
-    # other rather than silently changing the foreground colour.
-    alt_picks = False
+    alt_picks = False  # (Alt erases to history, as Photoshop's does)
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.to_history = window.settings.value(f"tools/{self.id}/to_history", False, bool)
+
+    def set_to_history(self, on: bool) -> None:
+        self.to_history = bool(on)
+        self.window.settings.set_value(f"tools/{self.id}/to_history", self.to_history)
+
+    def press(self, canvas, ev) -> None:
+        """Photoshop's Erase to History (the option, or Alt held for one stroke): the layer
+        painted back as it was in the History Brush's source instead of erased."""
+        doc = canvas.doc
+        masked = doc.mask_targeted and doc.active is not None and doc.active.mask is not None
+        if self.to_history != bool(ev.alt) and not masked:
+            self._press_history(canvas, ev)
+        else:
+            super().press(canvas, ev)
+
+    def add_options(self, row: QHBoxLayout) -> None:
+        box = QCheckBox("Erase to History")
+        box.setObjectName("eraser_to_history")
+        box.setToolTip("Paint the layer back as it was in the History Brush's source "
+                       "(the History panel's brush column) instead of erasing; Alt: the "
+                       "other way for one stroke")
+        box.setChecked(self.to_history)
+        box.toggled.connect(self.set_to_history)
+        row.addWidget(box)

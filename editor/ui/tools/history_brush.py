@@ -10,10 +10,6 @@ only the selection changes.
 """
 from __future__ import annotations
 
-from editor.model import history_brush
-from editor.model.brush_stroke import BrushStroke
-from editor.model.errors import DocumentError
-
 from .brush import BrushTool
 
 
@@ -28,26 +24,4 @@ class HistoryBrushTool(BrushTool):
     verb = "paint"
 
     def press(self, canvas, ev) -> None:
-        doc = canvas.doc
-        layer = self.pixel_target(doc)
-        if layer is None:
-            return
-        try:
-            source = history_brush.source_layer(doc, layer)
-        except DocumentError as exc:
-            self.window.status(str(exc))  # one line, nothing painted
-            return
-        try:
-            # Room for the source's pixels (a layer shrunk since grows back), no more.
-            edit = doc.begin_pixel_edit(layer, self.history_name,
-                                        cover=source.bounds().intersect(doc.canvas))
-        except DocumentError as exc:
-            self.window.report(exc, "Could not use the History Brush")
-            return
-        canvas.session.renderer.set_focus(layer)
-        self._edit, self._layer, self._canvas = edit, layer, canvas
-        locked = layer.transparency_locked()
-        self._stroke = BrushStroke(doc, edit, (layer.x, layer.y), self.size, self.hardness,
-                                   self.flow, history_brush.history_layer(source, self.opacity,
-                                                                          locked))
-        self._first_dabs(canvas, ev)
+        self._press_history(canvas, ev)
