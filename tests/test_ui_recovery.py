@@ -195,8 +195,9 @@ def test_autosave_retries_when_a_stroke_changes_pixels_during_the_write(qtbot, t
 
     monkeypatch.setattr(autosave, "RETRY_MS", 50)
     monkeypatch.setattr(autosave, "_save", slow_save)
-    # A first stroke copies the array the opening History snapshot shares (a snapshot never
-    # changes), so the stroke below edits in place the very array the writer reads.
+    # Strokes edit the layer's array in place (the opening History snapshot, sharing it,
+    # keeps only the tiles they change), so the stroke below edits the very array the
+    # writer reads.
     edit = doc.begin_pixel_edit(layer, "Brush")
     edit.apply(doc, Box(8, 8, 4, 4), lambda view: view.__setitem__(Ellipsis, 9))
     doc.end_pixel_edit(edit)

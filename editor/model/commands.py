@@ -3,11 +3,13 @@
 Each command changes the document only through its low-level mutators, which
 emit the signals the canvas and panels observe. Pixel commands keep only what
 they need to go back: a swapped array (`SetPixels`) or the touched 64x64
-tiles (`PixelEdit`), never a whole document.
+tiles (`PixelEdit`), never a whole document. The History panel's snapshots
+(snapshots.py) share the arrays too, and keep their own copies of the tiles
+`PixelEdit` changes, saved right before it writes them.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Hashable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Hashable, Iterator, Optional
 
 import numpy as np
 
@@ -20,6 +22,36 @@ if TYPE_CHECKING:
     from .document import Document
 
 TILE = 64
+
+
+def tiles_under(box: Box) -> Iterator[tuple[int, int]]:
+    """The (tx, ty) keys of the TILE x TILE tiles that array-local `box` (not empty) touches."""
+    for ty in range(box.y // TILE, (box.y1 - 1) // TILE + 1):
+        for tx in range(box.x // TILE, (box.x1 - 1) // TILE + 1):
+            yield tx, ty
+
+
+def tile(array: np.ndarray, key: tuple[int, int]) -> np.ndarray:
+    """The view of tile `key` of `array` (smaller at its right and bottom edges)."""
+    tx, ty = key
+    return array[ty * TILE:(ty + 1) * TILE, tx * TILE:(tx + 1) * TILE]
+
+
+def paste_tiles(out: np.ndarray, tiles: dict, box: Box) -> None:
+    """Pastes saved `tiles` ((tx, ty) -> the tile's pixels, as `tile` cut them) over `out`,
+    a copy of array-local `box` of the array they came from (`box` may reach beyond the
+    array: no tile lies there)."""
+    if not tiles or box.is_empty():
+        return
+    for key in tiles_under(box):
+        saved = tiles.get(key)
+        if saved is None:
+            continue
+        at = Box(key[0] * TILE, key[1] * TILE, saved.shape[1], saved.shape[0])
+        inter = at.intersect(box)
+        if not inter.is_empty():
+            out[inter.translate(-box.x, -box.y).slices()] = \
+                saved[inter.translate(-at.x, -at.y).slices()]
 
 
 class InsertNode(Command):
@@ -165,6 +197,11 @@ class PixelEdit(Command):
     `edit.apply(doc, box, fn)` where `fn(view)` changes the (H, W, 4) view of
     the layer's pixels inside the layer-local `box`; finally
     `doc.history.push(edit, applied=True)`. Undo swaps the saved tiles back.
+
+    The array is edited in place even when a History snapshot shares it: right before a
+    tile changes (a dab, an undo, a redo) every snapshot sharing the array that lacks that
+    tile keeps a copy of it as it is (`Snapshots.before_write`), so a first stroke after a
+    snapshot copies only the tiles it touches, never the whole array.
     """
 
     def __init__(self, layer: Layer, name: str = "Brush"):
@@ -179,30 +216,18 @@ class PixelEdit(Command):
     def _edited(self, doc: "Document", box: Box) -> None:
         doc._pixels_edited(self.layer, box)
 
-    def _replace(self, doc: "Document", array: np.ndarray) -> None:
-        """Puts `array` (a copy of `_array()`) in its place."""
-        doc._set_pixels(self.layer, array, self.layer.x, self.layer.y)
-
-    def _own(self, doc: "Document") -> np.ndarray:
-        """The array to edit in place: first a copy of it when a history snapshot holds it
-        (a snapshot never changes: snapshots.py)."""
-        array = self._array()
-        if doc.snapshots.shares(array):
-            array = array.copy()
-            self._replace(doc, array)
-        return array
-
     def apply(self, doc: "Document", box: Box, fn: Callable[[np.ndarray], None]) -> Box:
         """Saves the tiles under local `box`, runs `fn` on that region, notifies the document."""
-        pixels = self._own(doc)
+        pixels = self._array()
         box = box.clip(pixels.shape[1], pixels.shape[0])
         if box.is_empty():
             return box
-        for ty in range(box.y // TILE, (box.y1 - 1) // TILE + 1):
-            for tx in range(box.x // TILE, (box.x1 - 1) // TILE + 1):
-                if (tx, ty) not in self._tiles:
-                    self._tiles[(tx, ty)] = pixels[ty * TILE:(ty + 1) * TILE,
-                                                   tx * TILE:(tx + 1) * TILE].copy()
+        keys = list(tiles_under(box))
+        # A snapshot sharing the array keeps these tiles as they are before they change.
+        doc.snapshots.before_write(pixels, keys)
+        for key in keys:
+            if key not in self._tiles:
+                self._tiles[key] = tile(pixels, key).copy()
         view = pixels[box.slices()]
         if self._keeps_alpha():
             # Lock Transparent Pixels: `fn` paints as if the pixels were opaque (a dab mixes
@@ -225,18 +250,8 @@ class PixelEdit(Command):
 
     def original(self, box: Box) -> np.ndarray:
         """A copy of the pixels inside local `box` as they were before this edit."""
-        pixels = self._array()
-        out = pixels[box.slices()].copy()
-        for ty in range(box.y // TILE, (box.y1 - 1) // TILE + 1):
-            for tx in range(box.x // TILE, (box.x1 - 1) // TILE + 1):
-                saved = self._tiles.get((tx, ty))
-                if saved is None:
-                    continue
-                tile = Box(tx * TILE, ty * TILE, saved.shape[1], saved.shape[0])
-                inter = tile.intersect(box)
-                if not inter.is_empty():
-                    out[inter.translate(-box.x, -box.y).slices()] = \
-                        saved[inter.translate(-tile.x, -tile.y).slices()]
+        out = self._array()[box.slices()].copy()
+        paste_tiles(out, self._tiles, box)
         return out
 
     def _keeps_alpha(self) -> bool:
@@ -244,12 +259,13 @@ class PixelEdit(Command):
         return self._array().ndim == 3 and self.layer.transparency_locked()
 
     def _swap(self, doc: "Document") -> None:
-        pixels = self._own(doc)
-        for (tx, ty), saved in self._tiles.items():
-            region = pixels[ty * TILE:(ty + 1) * TILE, tx * TILE:(tx + 1) * TILE]
+        pixels = self._array()
+        doc.snapshots.before_write(pixels, self._tiles.keys())
+        for key, saved in self._tiles.items():
+            region = tile(pixels, key)
             current = region.copy()
             region[...] = saved
-            self._tiles[(tx, ty)] = current
+            self._tiles[key] = current
         self._edited(doc, self._box)
 
     redo = _swap
@@ -275,10 +291,6 @@ class LayerMaskEdit(PixelEdit):
 
     def _edited(self, doc: "Document", box: Box) -> None:
         doc._mask_pixels_edited(self.layer, box)
-
-    def _replace(self, doc: "Document", array: np.ndarray) -> None:
-        self.layer.mask.pixels = array
-        self._edited(doc, Box(0, 0, array.shape[1], array.shape[0]))
 
 
 class SetMask(Command):
@@ -350,9 +362,6 @@ class MaskEdit(PixelEdit):
 
     def _edited(self, doc: "Document", box: Box) -> None:
         doc._mask_edited(box)
-
-    def _replace(self, doc: "Document", array: np.ndarray) -> None:
-        doc._set_selection_mask(array)
 
     def redo(self, doc: "Document") -> None:
         if self.created:

@@ -20,7 +20,7 @@ from .brush_stroke import restore
 from .document import Document
 from .errors import DocumentError
 from .layers import AdjustmentLayer, Layer
-from .snapshots import Snapshot, lineage
+from .snapshots import Snapshot, State, lineage
 
 NO_LAYER = ("Could not use the history brush because the history state does not contain a "
             "corresponding layer.")
@@ -42,13 +42,16 @@ def source_layer(doc: Document, layer: Layer, source: Optional[Snapshot] = None)
     return found
 
 
-def history_layer(source: Layer, opacity: float, locked: bool):
-    """`brush_stroke.BrushStroke`'s `lay` for the History Brush: `source`'s pixels where
-    they lay on the canvas (transparent where it had none) at `opacity`; `locked`: Lock
-    Transparent Pixels (see `brush_stroke.restore`)."""
+def history_layer(state: State, source: Layer, opacity: float, locked: bool):
+    """`brush_stroke.BrushStroke`'s `lay` for the History Brush: `source`'s pixels (a layer
+    of snapshot state `state`, as `source_layer` found it) as they were when the snapshot
+    was taken, where they lay on the canvas (transparent where it had none), at `opacity`;
+    `locked`: Lock Transparent Pixels (see `brush_stroke.restore`). It reads only the dab's
+    region: the source's array may be the layer being painted, which `PixelEdit.apply` has
+    let the snapshot save the dab's tiles of before `lay` runs (snapshots.py)."""
     def lay(view: np.ndarray, before: np.ndarray, cover: np.ndarray, at: Box) -> None:
         restore(view, before, locked)
-        history_dab(view, source.canvas_crop(at), cover, opacity)
+        history_dab(view, state.canvas_crop(source, at), cover, opacity)
     return lay
 
 

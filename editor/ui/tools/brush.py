@@ -271,8 +271,9 @@ class BrushTool(Tool):
         self._edit, self._layer, self._canvas = edit, layer, canvas
         locked = layer.transparency_locked()
         self._stroke = BrushStroke(doc, edit, (layer.x, layer.y), self.size, self.hardness,
-                                   self.flow, history_brush.history_layer(source, self.opacity,
-                                                                          locked))
+                                   self.flow,
+                                   history_brush.history_layer(doc.snapshots.source.state, source,
+                                                               self.opacity, locked))
         self._first_dabs(canvas, ev)
 
     def _press_mask(self, canvas, ev) -> None:
