@@ -17,24 +17,18 @@ from editor.model import AdjustmentLayer, Document, DocumentError, Group, Layer,
 from editor.model import adjustment_ops, adjustments as adj
 from editor.model.files import open_document, save_document
 from editor.model.render import Renderer, composite_document
+from _documents import noise, stacked
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 W, H = 24, 16
 
 
 def photo(seed: int = 1, alpha: bool = False) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    pixels = rng.integers(0, 256, (H, W, 4), dtype=np.uint8)
-    pixels[..., 3] = rng.integers(1, 256, (H, W)) if alpha else 255
-    return pixels
+    return noise(H, W, seed, alpha)
 
 
 def document(*nodes, background: np.ndarray | None = None) -> Document:
-    doc = Document(W, H)
-    for node in (Layer("Background", photo() if background is None else background), *nodes):
-        node.parent = doc.root
-        doc.root.children.append(node)
-    return doc
+    return stacked(W, H, photo() if background is None else background, *nodes)
 
 
 # -- references, one pixel at a time --------------------------------------------------------

@@ -13,10 +13,11 @@ import sys
 import numpy as np
 import pytest
 
-from editor.model import AdjustmentLayer, Document, Layer, LayerMask, filter_ops
+from editor.model import AdjustmentLayer, Document, LayerMask, filter_ops
 from editor.model import adjustments as adj, pixel_filters as pf
 from editor.model.files import open_document, save_document
 from editor.model.render import composite_document
+from _documents import noise, stacked
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FILES = os.path.join(ROOT, "tests", "psd_tools_files")
@@ -24,18 +25,11 @@ W, H = 64, 48
 
 
 def photo(seed: int = 3, alpha: bool = False) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    pixels = rng.integers(0, 256, (H, W, 4), dtype=np.uint8)
-    pixels[..., 3] = rng.integers(1, 256, (H, W)) if alpha else 255
-    return pixels
+    return noise(H, W, seed, alpha)
 
 
 def document(*nodes, background=None) -> Document:
-    doc = Document(W, H)
-    for node in (Layer("Background", photo() if background is None else background), *nodes):
-        node.parent = doc.root
-        doc.root.children.append(node)
-    return doc
+    return stacked(W, H, photo() if background is None else background, *nodes)
 
 
 def reference(settings, pixels: np.ndarray) -> np.ndarray:

@@ -20,6 +20,7 @@ from editor.model.render import Renderer, composite_document
 from engine.box import Box
 
 from reference_compositing import blend_onto, composite_reference, premultiplied
+from _documents import noise, stacked
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 W, H = 40, 30
@@ -27,18 +28,11 @@ COLOR = (230, 40, 90)
 
 
 def photo(seed: int = 1, alpha: bool = True) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    pixels = rng.integers(0, 256, (H, W, 4), dtype=np.uint8)
-    pixels[..., 3] = rng.integers(1, 256, (H, W)) if alpha else 255
-    return pixels
+    return noise(H, W, seed, alpha)
 
 
 def document(*nodes, background=None) -> Document:
-    doc = Document(W, H)
-    for node in (Layer("Background", photo() if background is None else background), *nodes):
-        node.parent = doc.root
-        doc.root.children.append(node)
-    return doc
+    return stacked(W, H, photo() if background is None else background, *nodes)
 
 
 def straight(premultiplied_rgba: np.ndarray) -> np.ndarray:

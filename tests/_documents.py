@@ -1,0 +1,24 @@
+"""Small documents for the compositing tests: random pixels, and a document of a background
+layer under some nodes."""
+from __future__ import annotations
+
+import numpy as np
+
+from editor.model import Document, Layer
+
+
+def noise(h: int, w: int, seed: int, alpha: bool) -> np.ndarray:
+    """Random straight RGBA (h, w); `alpha`: random alpha 1-255, else opaque."""
+    rng = np.random.default_rng(seed)
+    pixels = rng.integers(0, 256, (h, w, 4), dtype=np.uint8)
+    pixels[..., 3] = rng.integers(1, 256, (h, w)) if alpha else 255
+    return pixels
+
+
+def stacked(w: int, h: int, background: np.ndarray, *nodes) -> Document:
+    """A w x h document: a "Background" layer of `background` under `nodes`, bottom first."""
+    doc = Document(w, h)
+    for node in (Layer("Background", background), *nodes):
+        node.parent = doc.root
+        doc.root.children.append(node)
+    return doc
