@@ -618,34 +618,22 @@ def _draw_node(painter: _Painter, node: Node, region: Box,
     # and Photoshop's pixels: tests/test_blend_modes_photoshop.py).
     opacity = _times(node.opacity, node.fill_opacity)
     mode = _group_mode(node)
-    if not node.isolated() and mask is None:
-        if opacity == 255:
+    if not node.isolated():
+        if mask is None and opacity == 255:
             if node.artboard is None:  # (two frames per nested group, not three)
                 _draw_nodes(painter, node.children, region, deep)
             else:
                 _draw_children(painter, node, region, deep)
             return
-        # Children blend with the backdrop; the group's opacity then fades the
-        # result back towards the backdrop.
+        # Children blend with the backdrop; the group's opacity (times its mask, when it
+        # has one) then fades the result back towards the backdrop.
         painter.close()
         before = buffer.read_float(inside)
         _draw_children(painter, node, inside, deep)
         painter.close()
         after = buffer.read_float(inside)
-        buffer.write_float(inside, before + (after - before) * (opacity / 255.0))
-        return
-    if not node.isolated():
-        # A masked pass-through group: the mask (times opacity) fades the children's
-        # effect back towards the backdrop.
-        inside = inside.intersect(buffer.box)
-        if inside.is_empty():
-            return
-        painter.close()
-        before = buffer.read_float(inside)
-        _draw_children(painter, node, inside, deep)
-        painter.close()
-        after = buffer.read_float(inside)
-        weight = mask.coverage(inside)[..., None] * np.float32(opacity / 255.0 / 255.0)
+        weight = (np.float32(opacity / 255.0) if mask is None
+                  else mask.coverage(inside)[..., None] * np.float32(opacity / 255.0 / 255.0))
         buffer.write_float(inside, before + (after - before) * weight)
         return
     # An isolated group: its children composite on transparency first.

@@ -250,11 +250,7 @@ class TransformTool(Tool):
             doc.translate(self.node, int(dx), int(dy))
             return
 
-        # Keep what lies within a canvas' width/height around the canvas: enough
-        # for any later move, bounded in memory however far the layer is enlarged.
-        limit = doc.canvas.expand(doc.width, doc.height)
         a, b, c, d, e, f = p.affine(self.w, self.h)
-        layers = [self.node] if isinstance(self.node, Layer) else list(self.node.layers())
 
         def at(x: int, y: int):
             # A layer's (or mask's) own pixel (u, v) at canvas (x + u, y + v) is
@@ -262,48 +258,45 @@ class TransformTool(Tool):
             ox, oy = x - self.frame.x, y - self.frame.y
             return (a, b, a * ox + b * oy + c, d, e, d * ox + e * oy + f)
 
-        with doc.history.macro("Free Transform"):
-            for layer in layers:
-                if layer.is_empty():
-                    continue
-                pixels, x, y = transform_pixels(layer.pixels, at(layer.x, layer.y), limit)
-                doc.set_pixels(layer, pixels, x, y, "Free Transform")
-            for node in linked_masks(self.node):  # linked masks transform along
-                m = node.mask
-                moved = warp_mask(m, lambda p: transform_pixels(p, at(m.x, m.y), limit))
-                doc.history.push(SetMask(node, moved, "Free Transform"))
-            ta, tb, tc, td, te, tf = at(0, 0)  # canvas -> canvas
-            doc.transform_paths(self.node, lambda p: np.column_stack(
-                [ta * p[:, 0] + tb * p[:, 1] + tc, td * p[:, 0] + te * p[:, 1] + tf]),
-                "Free Transform")
+        ta, tb, tc, td, te, tf = at(0, 0)  # canvas -> canvas
+        self._warp(doc, transform_pixels, at, lambda q: np.column_stack(
+            [ta * q[:, 0] + tb * q[:, 1] + tc, td * q[:, 0] + te * q[:, 1] + tf]))
 
     def _commit_quad(self, doc) -> None:
-        limit = doc.canvas.expand(doc.width, doc.height)
         frame = self._quad_transform()
-        layers = [self.node] if isinstance(self.node, Layer) else list(self.node.layers())
 
         def at(x: int, y: int):
             t = QTransform.fromTranslate(x - self.frame.x, y - self.frame.y) * frame
             return [[t.m11(), t.m21(), t.m31()], [t.m12(), t.m22(), t.m32()],
                     [t.m13(), t.m23(), t.m33()]]
 
+        m = np.asarray(at(0, 0), np.float64)  # canvas -> canvas
+
+        def project(q: np.ndarray) -> np.ndarray:
+            h = np.column_stack([q, np.ones(len(q))]) @ m.T
+            return h[:, :2] / h[:, 2:3]
+
+        self._warp(doc, perspective_pixels, at, project)
+
+    def _warp(self, doc, resample, at, paths) -> None:
+        """One Free Transform step: the node's layers and linked masks resampled by
+        `resample(pixels, at(x, y), limit)` (`at`: the transform of an array whose pixel
+        (0, 0) lies at canvas (x, y)), its paths mapped by `paths` (canvas points)."""
+        # Keep what lies within a canvas' width/height around the canvas: enough
+        # for any later move, bounded in memory however far the layer is enlarged.
+        limit = doc.canvas.expand(doc.width, doc.height)
+        layers = [self.node] if isinstance(self.node, Layer) else list(self.node.layers())
         with doc.history.macro("Free Transform"):
             for layer in layers:
                 if layer.is_empty():
                     continue
-                pixels, x, y = perspective_pixels(layer.pixels, at(layer.x, layer.y), limit)
+                pixels, x, y = resample(layer.pixels, at(layer.x, layer.y), limit)
                 doc.set_pixels(layer, pixels, x, y, "Free Transform")
             for node in linked_masks(self.node):  # linked masks transform along
                 m = node.mask
-                moved = warp_mask(m, lambda p: perspective_pixels(p, at(m.x, m.y), limit))
+                moved = warp_mask(m, lambda px: resample(px, at(m.x, m.y), limit))
                 doc.history.push(SetMask(node, moved, "Free Transform"))
-            m = np.asarray(at(0, 0), np.float64)  # canvas -> canvas
-
-            def project(p: np.ndarray) -> np.ndarray:
-                q = np.column_stack([p, np.ones(len(p))]) @ m.T
-                return q[:, :2] / q[:, 2:3]
-
-            doc.transform_paths(self.node, project, "Free Transform")
+            doc.transform_paths(self.node, paths, "Free Transform")
 
     def _quad_transform(self) -> QTransform:
         """The frame's rectangle (local coordinates) -> the four corners on the canvas."""
