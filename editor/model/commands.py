@@ -441,6 +441,26 @@ class SetPaths(Command):
     undo = _swap
 
 
+class SetChannels(Command):
+    """Replaces the document's alpha channels (a tuple of immutable
+    `channels.AlphaChannel`s); undo brings back the tuple it replaced."""
+
+    def __init__(self, channels, name: str):
+        self.name = name
+        self._other = tuple(channels)
+
+    def _swap(self, doc: "Document") -> None:
+        current = doc.channels
+        doc._set_channels(self._other)
+        self._other = current
+
+    redo = _swap
+    undo = _swap
+
+    def nbytes(self) -> int:
+        return sum(int(c.pixels.nbytes) for c in self._other)
+
+
 class SetCanvasSize(Command):
     """Changes the canvas size; the selection (box and mask) is dropped with it, and comes
     back on undo. Layers move and change in commands of their own, in the same macro."""
