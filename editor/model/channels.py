@@ -23,6 +23,7 @@ from . import commands as cmds
 from .document import Document, copy_name
 from .errors import DocumentError
 from .mask_ops import SELECTION_STEP_NAMES
+from .render import composite_document
 from .selection_ops import combine, current_mask, select_mask
 
 _uids = itertools.count(1)
@@ -120,6 +121,30 @@ def load_selection(doc: Document, uid, op: str = "replace", invert: bool = False
     values = _require(doc, uid).pixels
     mask = 255 - values if invert else np.array(values)
     select_mask(doc, mask, op, SELECTION_STEP_NAMES[op].format("Channel"))
+
+
+# The colour channels the panel lists above the alpha channels; Ctrl+click on one loads
+# its values as the selection (RGB: the luminosity, Photoshop's weights).
+COLOUR_CHANNELS = ("RGB", "Red", "Green", "Blue")
+_LUMINOSITY = (0.30, 0.59, 0.11)
+
+
+def colour_values(doc: Document, which: str) -> np.ndarray:
+    """The composite's values in colour channel `which` (one of COLOUR_CHANNELS), over
+    black where the image is transparent, as a canvas-sized uint8 plane."""
+    rgba = composite_document(doc)
+    alpha = rgba[..., 3:4].astype(np.float32) / 255
+    rgb = rgba[..., :3].astype(np.float32) * alpha
+    if which == "RGB":
+        values = rgb @ np.asarray(_LUMINOSITY, np.float32)
+    else:
+        values = rgb[..., COLOUR_CHANNELS.index(which) - 1]
+    return np.clip(np.round(values), 0, 255).astype(np.uint8)
+
+
+def load_colour_selection(doc: Document, which: str, op: str = "replace") -> None:
+    """Ctrl+click on a colour channel's thumbnail: its values as the selection."""
+    select_mask(doc, colour_values(doc, which), op, SELECTION_STEP_NAMES[op].format("Channel"))
 
 
 # -- the panel's commands ------------------------------------------------------------------

@@ -196,6 +196,9 @@ class Document:
         # The document's alpha channels (Photoshop's saved selections: `channels.AlphaChannel`s,
         # never changed in place), in the Channels panel's order; changed by `SetChannels`.
         self.channels: tuple = ()
+        # The alpha channel chosen in the Channels panel (its uid; None: none), which its
+        # Duplicate, Delete and Load Channel as Selection act on. A choice, not an edit.
+        self.channel_target = None
         # The patterns defined in the document (Edit > Define Pattern: `patterns.Pattern`s,
         # never changed in place), oldest first; changed by undoable commands and saved
         # in the PSD (its 'Patt' block), where a Pattern fill layer finds its pattern.
@@ -295,6 +298,11 @@ class Document:
         if target != self.path_target:
             self.path_target = target
             self.path_target_changed.emit(target)
+
+    def set_channel_target(self, uid) -> None:
+        if uid != self.channel_target:
+            self.channel_target = uid
+            self.channels_changed.emit()
 
     def set_mask_targeted(self, targeted: bool) -> None:
         """Brush and Eraser paint the active node's mask (True) or its pixels (False)."""
