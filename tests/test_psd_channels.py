@@ -107,3 +107,16 @@ def test_photoshop_channels_survive_our_round_trip(tmp_path):
     channels.load_selection(back, back.channels[0].uid)
     from editor.model.selection_ops import current_mask
     np.testing.assert_array_equal(current_mask(back), doc.channels[0].pixels)
+
+
+def test_a_file_gimp_saved_keeps_the_channels_and_their_names():
+    """tests/gimp_files/channels-gimp.psd: our `with_channels()` document opened and saved
+    again by GIMP 2.10, which writes the names as UTF-8 in 1006 and no 1045."""
+    path = os.path.join(os.path.dirname(__file__), "gimp_files", "channels-gimp.psd")
+    psd = PSDImage.open(path)
+    assert Resource.ALPHA_NAMES_UNICODE not in psd.image_resources
+    doc = open_document(path)
+    ours = with_channels()
+    assert [c.name for c in doc.channels] == ["Alpha 1", "Élan ✓ 鳥"]
+    for read, made in zip(doc.channels, ours.channels):
+        np.testing.assert_array_equal(read.pixels, made.pixels)

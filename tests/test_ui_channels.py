@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTabBar
 
 from editor.model.selection_ops import current_mask
 from ui_helpers import image_drag, in_modal_dialog, zoomed_photo_window
@@ -62,6 +63,9 @@ def test_the_panel_is_a_tab_beside_layers_listing_the_colour_channels(opened):
     w = opened
     dock = w.docks["channels"]
     assert dock in w.tabifiedDockWidgets(w.docks["layers"])
+    w.show()  # Photoshop's order of the tabs: Layers | Channels | Paths
+    assert any([bar.tabText(i) for i in range(bar.count())] == ["Layers", "Channels", "Paths"]
+               for bar in w.findChildren(QTabBar))
     panels = [a.menu() for a in w.menus["view"].actions() if a.menu() is not None]
     assert any(dock.toggleViewAction() in m.actions() for m in panels)
     assert rows(w) == ["RGB", "Red", "Green", "Blue"]

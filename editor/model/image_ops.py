@@ -2,7 +2,9 @@
 Crop (to a box, to the selection, Trim), Rotate Canvas by 90°/180° and Flip Canvas.
 
 Each is one undo step: the layers' commands and the canvas size change go in
-one macro. As in Photoshop, a crop deletes the pixels it cuts off, Canvas
+one macro, with the document's alpha channels sent through the same change
+(`channels.map_channels`: moved, cut, turned, mirrored or resampled as the
+layer masks are; new canvas is 0 in them, nothing selected). As in Photoshop, a crop deletes the pixels it cuts off, Canvas
 Size keeps them (a layer may reach past the canvas), and the selection is
 dropped (it comes back on undo).
 

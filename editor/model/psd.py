@@ -32,6 +32,10 @@ Path resource 0x0401, each the path records of a vector mask (fill rule, initial
 subpaths) without its version and flags. The resource's name is a MacRoman Pascal
 string; a name it cannot hold is kept whole in the XMP packet too.
 
+The document's alpha channels (saved selections) are extra planes of the merged image
+after its transparency, named in resources 1006/1045 with ids in 1053 (`psd_channels`);
+until they were read, a Photoshop file's alpha channels were dropped without a word.
+
 Both directions use psd-tools' low-level structures (psd_tools.psd) for the
 layer records: writing builds them in one pass over the tree and writes each
 layer's channels as soon as they are compressed (psd-tools' layer API re-walks

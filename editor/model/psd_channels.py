@@ -58,9 +58,8 @@ def read_channels(psd, record, load_merged: Callable[[], None], warn) -> list:
     header = record.header
     mode = int(header.color_mode)
     resources = psd.image_resources
-    names = resources.get_data(Resource.ALPHA_NAMES_UNICODE) or \
-        resources.get_data(Resource.ALPHA_NAMES_PASCAL) or []
-    names = [str(n).rstrip("\0") for n in names]
+    names = [str(n).rstrip("\0") for n in resources.get_data(Resource.ALPHA_NAMES_UNICODE) or []] \
+        or [_pascal_name(str(n)) for n in resources.get_data(Resource.ALPHA_NAMES_PASCAL) or []]
     if mode not in _COLOUR_PLANES:
         colour = {4: 4, 9: 3}.get(mode)
         if colour is not None and header.channels > colour + 1:
@@ -99,6 +98,15 @@ def read_channels(psd, record, load_merged: Callable[[], None], warn) -> list:
     if spots:
         warn(f"{spots} spot colour channel(s) were left out (inks, not selections)")
     return out
+
+
+def _pascal_name(name: str) -> str:
+    """A 1006 name as psd-tools read it (MacRoman); GIMP writes UTF-8 bytes there (and no
+    1045), which read as MacRoman come out garbled: those are decoded as UTF-8 again."""
+    try:
+        return name.encode("macroman").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return name
 
 
 def _plane_values(raw: bytes, header) -> np.ndarray:

@@ -1,7 +1,8 @@
 """Select > Save Selection… and Load Selection… (Photoshop's dialogs), and the Channels
-panel's commands as actions (its buttons and menu use them): New Channel, Duplicate
-Channel, Delete Channel, Save Selection as Channel (a new channel at once) and Load
-Channel as Selection (the chosen one; also Ctrl+click on a channel's thumbnail).
+panel's commands as actions in Select > Channels (its buttons and menu use them): New
+Channel, Duplicate Channel, Delete Channel, Save Selection as Channel (a new channel at
+once) and Load Channel as Selection (the chosen one; also Ctrl+click on a channel's
+thumbnail).
 
 The operations are `editor.model.channels`' (no Qt); each is one undo step. Which alpha
 channel the panel has chosen is `Document.channel_target` (a channel's uid).
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDia
 from editor.model import channels
 
 from . import dialogs
-from .actions import ActionSpec, Context, Spec, run_on_doc
+from .actions import ActionSpec, Context, Spec, SubmenuSpec, run_on_doc
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -142,7 +143,12 @@ class ChannelCommands:
 
     def action_specs(self) -> list[Spec]:
         """Select > Load Selection… / Save Selection… (after Quick Mask, as in Photoshop) and
-        the Channels panel's actions (in its menu and buttons only)."""
+        the Channels panel's actions (its menu and buttons; also Select > Channels, every
+        action being in a menu)."""
+        def in_channels(name, text, slot, enabled, icon, tip):
+            return ActionSpec(name, text, slot, icon=icon, tip=tip, enabled=enabled,
+                              menu="channels")
+
         return [
             ActionSpec("load_selection", "&Load Selection…", self.load_selection,
                        enabled=has_channels, menu="select", after="clear_mask",
@@ -150,23 +156,21 @@ class ChannelCommands:
             ActionSpec("save_selection", "Sa&ve Selection…", self.save_selection,
                        enabled=lambda c: c.has_selection, menu="select",
                        after="load_selection", tip="Keep the selection in an alpha channel"),
-            ActionSpec("channel_new", "&New Channel", self.new_channel,
-                       enabled=lambda c: c.doc is not None, icon="layer-new",
-                       tip="New alpha channel (empty: nothing selected)"),
-            ActionSpec("channel_duplicate", "D&uplicate Channel", self.duplicate_channel,
-                       enabled=has_chosen, icon="layer-duplicate",
-                       tip="Duplicate the chosen alpha channel"),
-            ActionSpec("channel_delete", "&Delete Channel", self.delete_channel,
-                       enabled=has_chosen, icon="layer-delete",
-                       tip="Delete the chosen alpha channel"),
-            ActionSpec("channel_from_selection", "Save Selection as &Channel",
-                       self.selection_to_channel, enabled=lambda c: c.has_selection,
-                       icon="layer-mask", tip="Save the selection as a new alpha channel"),
-            ActionSpec("channel_to_selection", "&Load Channel as Selection",
-                       lambda: self.load_channel(), enabled=has_chosen,
-                       icon="path-to-selection",
-                       tip="Load the chosen channel as the selection (Ctrl+click on a "
-                           "channel's thumbnail)"),
+            SubmenuSpec("channels", "C&hannels", menu="select", after="save_selection"),
+            in_channels("channel_new", "&New Channel", self.new_channel,
+                        lambda c: c.doc is not None, "layer-new",
+                        "New alpha channel (empty: nothing selected)"),
+            in_channels("channel_duplicate", "D&uplicate Channel", self.duplicate_channel,
+                        has_chosen, "layer-duplicate", "Duplicate the chosen alpha channel"),
+            in_channels("channel_delete", "&Delete Channel", self.delete_channel, has_chosen,
+                        "layer-delete", "Delete the chosen alpha channel"),
+            in_channels("channel_from_selection", "Save Selection as &Channel",
+                        self.selection_to_channel, lambda c: c.has_selection, "layer-mask",
+                        "Save the selection as a new alpha channel"),
+            in_channels("channel_to_selection", "&Load Channel as Selection",
+                        lambda: self.load_channel(), has_chosen, "path-to-selection",
+                        "Load the chosen channel as the selection (Ctrl+click on a "
+                        "channel's thumbnail)"),
         ]
 
     def _op(self, what: str, fn):

@@ -311,13 +311,13 @@ class MainWindow(QMainWindow):
 
     def _build_paths_panel(self) -> None:
         """Channels and Paths, tabs beside Layers (Photoshop's group), behind it."""
-        self.paths_panel = PathsPanel(self)
-        paths = self._dock("paths", "Paths", self.paths_panel)
-        self.tabifyDockWidget(self.docks["layers"], paths)
-        # Channels between them, Photoshop's order: Layers | Channels | Paths.
+        # Photoshop's order: Layers | Channels | Paths (each tab goes after the last).
         self.channels_panel = ChannelsPanel(self)
         channels = self._dock("channels", "Channels", self.channels_panel)
         self.tabifyDockWidget(self.docks["layers"], channels)
+        self.paths_panel = PathsPanel(self)
+        paths = self._dock("paths", "Paths", self.paths_panel)
+        self.tabifyDockWidget(channels, paths)
         self.docks["layers"].raise_()
 
     def _default_panel_sizes(self) -> None:
