@@ -191,3 +191,18 @@ def test_a_history_snapshot_brings_the_channels_back():
     np.testing.assert_array_equal(doc.channels[0].pixels, soft(12))
     doc.history.undo()  # the restore is a step: undo puts back what was there
     assert [c.name for c in doc.channels] == ["Alpha 1"] and not doc.channels[0].pixels.any()
+
+
+def test_an_undo_step_counts_only_the_values_it_alone_keeps():
+    """A rename shares its values with the document (nothing of its own); a delete keeps
+    the deleted channel's values; a Save into a channel keeps the old values."""
+    doc = document()
+    select_mask(doc, soft(13))
+    channel = channels.save_selection(doc)
+    size = W * H
+    channels.rename_channel(doc, channel.uid, "Renamed")
+    assert doc.history.current().nbytes() == 0
+    channels.save_selection(doc, channel.uid, "add")
+    assert doc.history.current().nbytes() == size
+    channels.delete_channel(doc, channel.uid)
+    assert doc.history.current().nbytes() == size

@@ -120,3 +120,15 @@ def test_a_file_gimp_saved_keeps_the_channels_and_their_names():
     assert [c.name for c in doc.channels] == ["Alpha 1", "Élan ✓ 鳥"]
     for read, made in zip(doc.channels, ours.channels):
         np.testing.assert_array_equal(read.pixels, made.pixels)
+
+
+def test_a_psb_keeps_its_channels_too(tmp_path):
+    doc = with_channels()
+    path = str(tmp_path / "channels.psb")
+    save_document(doc, path)
+    psd = PSDImage.open(path)
+    assert psd.version == 2 and psd.channels == 6
+    back = open_document(path)
+    assert [c.name for c in back.channels] == [c.name for c in doc.channels]
+    for read, written in zip(back.channels, doc.channels):
+        np.testing.assert_array_equal(read.pixels, written.pixels)

@@ -448,17 +448,22 @@ class SetChannels(Command):
     def __init__(self, channels, name: str):
         self.name = name
         self._other = tuple(channels)
+        self._bytes = 0
 
     def _swap(self, doc: "Document") -> None:
         current = doc.channels
         doc._set_channels(self._other)
         self._other = current
+        # What this step alone keeps alive: the values the document no longer holds (a
+        # rename or a delete keeps arrays the document shares, or none).
+        shared = {id(c.pixels) for c in doc.channels}
+        self._bytes = sum(int(c.pixels.nbytes) for c in current if id(c.pixels) not in shared)
 
     redo = _swap
     undo = _swap
 
     def nbytes(self) -> int:
-        return sum(int(c.pixels.nbytes) for c in self._other)
+        return self._bytes
 
 
 class SetCanvasSize(Command):
