@@ -441,6 +441,31 @@ class SetPaths(Command):
     undo = _swap
 
 
+class SetChannels(Command):
+    """Replaces the document's alpha channels (a tuple of immutable
+    `channels.AlphaChannel`s); undo brings back the tuple it replaced."""
+
+    def __init__(self, channels, name: str):
+        self.name = name
+        self._other = tuple(channels)
+        self._bytes = 0
+
+    def _swap(self, doc: "Document") -> None:
+        current = doc.channels
+        doc._set_channels(self._other)
+        self._other = current
+        # What this step alone keeps alive: the values the document no longer holds (a
+        # rename or a delete keeps arrays the document shares, or none).
+        shared = {id(c.pixels) for c in doc.channels}
+        self._bytes = sum(int(c.pixels.nbytes) for c in current if id(c.pixels) not in shared)
+
+    redo = _swap
+    undo = _swap
+
+    def nbytes(self) -> int:
+        return self._bytes
+
+
 class SetCanvasSize(Command):
     """Changes the canvas size; the selection (box and mask) is dropped with it, and comes
     back on undo. Layers move and change in commands of their own, in the same macro."""

@@ -193,6 +193,12 @@ class Document:
         # `paths.DocPath`s, never changed in place), in the panel's order; changed by
         # undoable commands and saved in the PSD.
         self.paths: tuple = ()
+        # The document's alpha channels (Photoshop's saved selections: `channels.AlphaChannel`s,
+        # never changed in place), in the Channels panel's order; changed by `SetChannels`.
+        self.channels: tuple = ()
+        # The alpha channel chosen in the Channels panel (its uid; None: none), which its
+        # Duplicate, Delete and Load Channel as Selection act on. A choice, not an edit.
+        self.channel_target = None
         # The patterns defined in the document (Edit > Define Pattern: `patterns.Pattern`s,
         # never changed in place), oldest first; changed by undoable commands and saved
         # in the PSD (its 'Patt' block), where a Pattern fill layer finds its pattern.
@@ -223,6 +229,7 @@ class Document:
         self.size_changed = Signal()       # () the canvas size changed (Image menu)
         self.guides_changed = Signal()     # ()
         self.paths_changed = Signal()      # () the document's paths changed
+        self.channels_changed = Signal()   # () the document's alpha channels changed
         self.patterns_changed = Signal()   # () a pattern was defined (or that was undone)
         self.path_target_changed = Signal()  # (target) another path is edited and outlined
         # Brush and Eraser paint the active node's layer mask instead of its pixels
@@ -291,6 +298,11 @@ class Document:
         if target != self.path_target:
             self.path_target = target
             self.path_target_changed.emit(target)
+
+    def set_channel_target(self, uid) -> None:
+        if uid != self.channel_target:
+            self.channel_target = uid
+            self.channels_changed.emit()
 
     def set_mask_targeted(self, targeted: bool) -> None:
         """Brush and Eraser paint the active node's mask (True) or its pixels (False)."""
@@ -998,6 +1010,10 @@ class Document:
                 not any(p.uid == target for p in self.paths):
             target = None  # (a path the step removed)
         self.set_path_target(target)
+
+    def _set_channels(self, channels: tuple) -> None:
+        self.channels = tuple(channels)
+        self.channels_changed.emit()
 
     def _set_patterns(self, patterns: tuple) -> None:
         self.patterns = tuple(patterns)

@@ -2,7 +2,9 @@
 Crop (to a box, to the selection, Trim), Rotate Canvas by 90°/180° and Flip Canvas.
 
 Each is one undo step: the layers' commands and the canvas size change go in
-one macro. As in Photoshop, a crop deletes the pixels it cuts off, Canvas
+one macro, with the document's alpha channels sent through the same change
+(`channels.map_channels`: moved, cut, turned, mirrored or resampled as the
+layer masks are; new canvas is 0 in them, nothing selected). As in Photoshop, a crop deletes the pixels it cuts off, Canvas
 Size keeps them (a layer may reach past the canvas), and the selection is
 dropped (it comes back on undo).
 
@@ -18,7 +20,7 @@ import numpy as np
 from engine.box import Box, opaque_bounds
 
 from . import commands as cmds
-from . import paths
+from . import channels, paths
 from .document import Document, raise_if_derived
 from .edit_ops import selection_region
 from .errors import DocumentError
@@ -75,6 +77,28 @@ def _shift_masks(doc: Document, name: str, dx: int, dy: int, skip=()) -> None:
             doc.history.push(cmds.SetMask(node, moved, name))
 
 
+def _placed(values: np.ndarray, dx: int, dy: int, width: int, height: int) -> np.ndarray:
+    """Canvas-sized `values` moved by (dx, dy) onto a `width` x `height` canvas, 0 (not
+    selected) where the old canvas does not reach: an alpha channel through Canvas Size
+    and Crop (Photoshop fills new canvas in an alpha channel with black)."""
+    out = np.zeros((height, width), np.uint8)
+    old = Box(dx, dy, values.shape[1], values.shape[0])
+    inside = old.intersect(Box(0, 0, width, height))
+    if not inside.is_empty():
+        out[inside.slices()] = values[inside.translate(-dx, -dy).slices()]
+    return out
+
+
+def _resampled(values: np.ndarray, width: int, height: int) -> np.ndarray:
+    """An alpha channel resampled to `width` x `height` as Image Size resamples the layer
+    masks (the values as the alpha of RGBA pixels through the same transform)."""
+    sx, sy = width / values.shape[1], height / values.shape[0]
+    rgba = np.zeros(values.shape + (4,), np.uint8)
+    rgba[..., 3] = values
+    pixels, x, y = transform_pixels(rgba, (sx, 0.0, 0.0, 0.0, sy, 0.0), Box(0, 0, width, height))
+    return _placed(np.ascontiguousarray(pixels[..., 3]), x, y, width, height)
+
+
 def canvas_size(doc: Document, width: int, height: int, anchor: tuple[float, float] = (0.5, 0.5),
                 name: str = "Canvas Size") -> None:
     """A canvas of `width` × `height` px; `anchor` says where the old canvas sits in it."""
@@ -95,6 +119,7 @@ def canvas_size(doc: Document, width: int, height: int, anchor: tuple[float, flo
             _shift_masks(doc, name, dx, dy,
                          [n for n in moved if n.mask is not None and n.mask.linked])
             _move_artboards(doc, name, lambda b: b.translate(dx, dy))
+        channels.map_channels(doc, lambda v: _placed(v, dx, dy, width, height), name)
         doc.history.push(cmds.SetCanvasSize(width, height, name))
 
 
@@ -124,6 +149,7 @@ def crop(doc: Document, box: Box, name: str = "Crop") -> None:
         _move_paths(doc, name, lambda v: v.translated(-box.x, -box.y))
         _shift_masks(doc, name, -box.x, -box.y)
         _move_artboards(doc, name, lambda b: b.translate(-box.x, -box.y))
+        channels.map_channels(doc, lambda v: _placed(v, -box.x, -box.y, box.w, box.h), name)
         doc.history.push(cmds.SetCanvasSize(box.w, box.h, name))
 
 
@@ -217,6 +243,7 @@ def image_size(doc: Document, width: int, height: int) -> None:
         _move_artboards(doc, "Image Size", lambda b: Box(
             round(b.x * sx), round(b.y * sy), round(b.x1 * sx) - round(b.x * sx),
             round(b.y1 * sy) - round(b.y * sy)))
+        channels.map_channels(doc, lambda v: _resampled(v, width, height), "Image Size")
         doc.history.push(cmds.SetCanvasSize(width, height, "Image Size"))
 
 
@@ -237,6 +264,7 @@ def _remap(doc: Document, name: str, fn, place, size: tuple[int, int], points) -
         # (a rectangle turned a quarter swaps its sides: `fn`'s shape says)
         _move_artboards(doc, name, lambda b: Box(*place(b),
                                                  *fn(np.zeros((b.h, b.w), bool)).shape[::-1]))
+        channels.map_channels(doc, lambda v: np.ascontiguousarray(fn(v)), name)
         if size != doc.size or doc.selection is not None or doc.selection_mask is not None:
             doc.history.push(cmds.SetCanvasSize(size[0], size[1], name))
 

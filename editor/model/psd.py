@@ -32,6 +32,10 @@ Path resource 0x0401, each the path records of a vector mask (fill rule, initial
 subpaths) without its version and flags. The resource's name is a MacRoman Pascal
 string; a name it cannot hold is kept whole in the XMP packet too.
 
+The document's alpha channels (saved selections) are extra planes of the merged image
+after its transparency, named in resources 1006/1045 with ids in 1053 (`psd_channels`);
+until they were read, a Photoshop file's alpha channels were dropped without a word.
+
 Both directions use psd-tools' low-level structures (psd_tools.psd) for the
 layer records: writing builds them in one pass over the tree and writes each
 layer's channels as soon as they are compressed (psd-tools' layer API re-walks
@@ -124,6 +128,7 @@ from .limits import check_pixel_limit, read_head
 from .text_layer import TextLayer
 from .psd_adjustments import (_adjustment_tags, _more_adjustment_tags, read_adjustment,
                               read_legacy_brightness_contrast)
+from .psd_channels import read_channels
 from .psd_colour import _needs_icc
 from .psd_effects import (_effect_tags, _fxrp, _light_resources, _listed_before_present,
                           read_layer_effects)
@@ -190,7 +195,8 @@ def read_psd(path: str, limit: int, pixels: bool = True) -> Document:
         try:
             from psd_tools import PSDImage
 
-            psd = PSDImage(source.read_structure())
+            record = source.read_structure()
+            psd = PSDImage(record)
         except DocumentError:
             raise
         except Exception as exc:
@@ -219,6 +225,9 @@ def read_psd(path: str, limit: int, pixels: bool = True) -> Document:
             children = reader.read_children(psd)
             if not children and len(psd) == 0 and not _written_by_us(psd):
                 children = reader.read_merged_image()
+            # The alpha channels (saved selections): extra planes of the merged image.
+            alpha = read_channels(psd, record, source.load_merged, reader.warn) \
+                if pixels else []
         except (DocumentError, MemoryError):
             raise
         except Exception as exc:
@@ -233,6 +242,7 @@ def read_psd(path: str, limit: int, pixels: bool = True) -> Document:
         doc.root.children.append(child)
     _apply_metadata(psd, doc, reader.ids)
     doc.paths = tuple(read_path_resources(psd, _xmp_path_names(psd), reader.warn))
+    doc.channels = tuple(alpha)
     doc.patterns = tuple(reader.patterns.values())
     doc.global_light = {key: psd.image_resources[key] for key in _light_resources()
                         if key in psd.image_resources} or None

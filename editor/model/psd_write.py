@@ -18,6 +18,7 @@ from .images import flatten_on_white
 from .layers import AdjustmentLayer, FillLayer, Group, Layer, LayerMask, Node
 from .mask_ops import clipping_base
 from .psd_adjustments import adjustment_blocks
+from .psd_channels import channel_resources
 from .psd_effects import effect_blocks
 from .psd_fills import pattern_records, used_patterns
 from .psd_layer_options import (LOCK_ALL, LOCK_PIXELS, LOCK_POSITION, LOCK_TRANSPARENCY,
@@ -55,8 +56,9 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False) -> None:
 
     version = 2 if big else 1
     length_format = ">" + "IQ"[version - 1]
-    header = FileHeader(version=version, channels=4, height=doc.height, width=doc.width,
-                        depth=8, color_mode=ColorMode.RGB)
+    # The merged image's planes: R, G, B, its transparency, then the alpha channels.
+    header = FileHeader(version=version, channels=4 + len(doc.channels), height=doc.height,
+                        width=doc.width, depth=8, color_mode=ColorMode.RGB)
     plan = _Writer().plan(doc)  # checks offsets and depth before a byte is written
     resources = ImageResources.new()
     # Always present, so that a document without layers reads back without layers
@@ -68,6 +70,8 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False) -> None:
         resources[resource.key] = resource
     for key, resource in (doc.global_light or {}).items():  # the effects' global angle
         resources[key] = resource
+    for resource in channel_resources(doc):  # the alpha channels' names and ids
+        resources[resource.key] = resource
     header.write(f)
     ColorModeData().write(f)
     resources.write(f)
@@ -144,12 +148,14 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False) -> None:
     f.write(struct.pack(">H", Compression.RLE.value))
     count_size = 2 if version == 1 else 4
     table_at = f.tell()
-    table_size = 4 * doc.height * count_size
+    planes = [stored[..., c] for c in range(4)] + [c.pixels for c in doc.channels]
+    table_size = len(planes) * doc.height * count_size
     f.write(b"\0" * table_size)
     counts = []
-    for c in range(4):
+    for plane in planes:
         channel = ChannelData(compression=Compression.RLE)
-        channel.set_data(stored[..., c].tobytes(), doc.width, doc.height, 8, version)
+        channel.set_data(np.ascontiguousarray(plane).tobytes(), doc.width, doc.height, 8,
+                         version)
         view = memoryview(channel.data)
         counts.append(bytes(view[:doc.height * count_size]))
         f.write(view[doc.height * count_size:])

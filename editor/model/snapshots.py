@@ -91,6 +91,7 @@ class State:
     path_target: object
     patterns: tuple
     active: Optional[int]   # the active node's lineage
+    channels: tuple = ()    # the alpha channels (immutable, shared)
     # The tiles of its arrays changed in place since it was taken, as they were:
     # id(array) -> {(tx, ty): pixels}. The arrays themselves (which the state holds, so
     # the ids stay theirs) are the document's and go on changing.
@@ -128,7 +129,8 @@ def capture(doc: "Document") -> State:
     """`doc`'s state now, sharing its pixel arrays."""
     return State(doc.width, doc.height, tuple(_shared_copy(n) for n in doc.root.children),
                  doc.selection, doc.selection_mask, doc.guides, doc.paths, doc.path_target,
-                 doc.patterns, lineage(doc.active) if doc.active is not None else None)
+                 doc.patterns, lineage(doc.active) if doc.active is not None else None,
+                 doc.channels)
 
 
 def _taken_copy(state: State, node: Node) -> Node:
@@ -155,15 +157,16 @@ class RestoreState(Command):
         active = next((n for n in _walk(nodes) if lineage(n) == state.active), None)
         mask = state.as_taken(state.selection_mask) if state.selection_mask is not None else None
         self._other = (state.width, state.height, nodes, state.selection, mask,
-                       state.guides, state.paths, state.path_target, state.patterns, active)
+                       state.guides, state.paths, state.path_target, state.patterns, active,
+                       state.channels)
         self._bytes = 0
 
     def _swap(self, doc: "Document") -> None:
         current = (doc.width, doc.height, tuple(doc.root.children), doc.selection,
                    doc.selection_mask, doc.guides, doc.paths, doc.path_target, doc.patterns,
-                   doc.active)
-        width, height, nodes, selection, mask, guides, paths, target, patterns, active = \
-            self._other
+                   doc.active, doc.channels)
+        width, height, nodes, selection, mask, guides, paths, target, patterns, active, \
+            channels = self._other
         for node in reversed(current[2]):
             doc._remove(node)
         if (width, height) != (doc.width, doc.height):
@@ -175,6 +178,7 @@ class RestoreState(Command):
         doc._set_guides(guides)
         doc._set_paths(paths, target)
         doc._set_patterns(patterns)
+        doc._set_channels(channels)
         doc.set_active(active)
         self._other = current
         # What this step alone keeps alive: the arrays of the nodes it took out that the

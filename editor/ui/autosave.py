@@ -39,11 +39,12 @@ RETRY_MS = 5000
 def snapshot(doc: Document) -> Document:
     """A copy of `doc`'s layer tree that shares the pixel arrays (no pixel copy), made by the
     layers' own `copy`, so that every attribute a layer has reaches the recovery file; and
-    its paths (the Paths panel's) and patterns."""
+    its paths (the Paths panel's), patterns and alpha channels."""
     snap = Document(doc.width, doc.height)
     snap.root = Group("root", [child.copy(share=True) for child in doc.root.children])
     snap.paths = doc.paths  # never changed in place: shared
     snap.patterns = doc.patterns  # (likewise)
+    snap.channels = doc.channels  # (likewise)
     return snap
 
 

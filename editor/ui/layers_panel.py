@@ -328,16 +328,8 @@ class LayerList(QWidget):
         if cached is not None and cached[0] == key:
             return cached[1]
         doc = self.doc
-        dpr = self.devicePixelRatioF()
-        s = THUMB * dpr / max(doc.width, doc.height)
-        w, h = max(1, round(doc.width * s)), max(1, round(doc.height * s))
-        step = max(1, int(1 / (2 * s)))
-        values = np.ascontiguousarray(mask.raw_crop(doc.canvas)[::step, ::step])
-        grey = QImage(values.data, values.shape[1], values.shape[0], values.strides[0],
-                      QImage.Format.Format_Grayscale8).scaled(
-            w, h, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation)
-        result = QPixmap.fromImage(grey)
-        result.setDevicePixelRatio(dpr)
+        result = grey_thumbnail(mask.raw_crop(doc.canvas), doc.width, doc.height,
+                                self.devicePixelRatioF())
         self._thumbs[-node.id] = (key, result)
         return result
 
@@ -681,6 +673,21 @@ def path_thumbnail(vector, width: int, height: int, side: int, dpr: float) -> QP
     image = QImage(values.data, values.shape[1], values.shape[0], values.strides[0],
                    QImage.Format.Format_Grayscale8).copy()
     result = QPixmap.fromImage(image)
+    result.setDevicePixelRatio(dpr)
+    return result
+
+
+def grey_thumbnail(values: np.ndarray, width: int, height: int, dpr: float) -> QPixmap:
+    """A canvas-sized plane of values (a layer mask, a channel) as a grey thumbnail of
+    THUMB px on its long side; reads only about twice the pixels it needs."""
+    s = THUMB * dpr / max(width, height)
+    w, h = max(1, round(width * s)), max(1, round(height * s))
+    step = max(1, int(1 / (2 * s)))
+    values = np.ascontiguousarray(values[::step, ::step])
+    grey = QImage(values.data, values.shape[1], values.shape[0], values.strides[0],
+                  QImage.Format.Format_Grayscale8).scaled(
+        w, h, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation)
+    result = QPixmap.fromImage(grey)
     result.setDevicePixelRatio(dpr)
     return result
 

@@ -47,6 +47,8 @@ from .style_commands import StyleCommands
 from .mask_display import MaskDisplayCommands
 from .models_dialog import ModelsDialog
 from .palette_commands import PaletteCommands
+from .channel_commands import ChannelCommands
+from .channels_panel import ChannelsPanel
 from .path_commands import PathCommands
 from .paths_panel import PathsPanel
 from .properties_panel import PropertiesPanel
@@ -62,9 +64,9 @@ from .type_commands import TypeCommands
 from .view_commands import ViewCommands
 
 APP_NAME = "Layered"
-# The saved layout's version: 2 since the Paths panel (a layout saved without it is not
-# restored, so the new dock takes its place beside Layers).
-STATE_VERSION = 2
+# The saved layout's version: 2 since the Paths panel, 3 since the Channels panel (a
+# layout saved without it is not restored, so the new dock takes its place beside Layers).
+STATE_VERSION = 3
 # The engine warms up (imports torch, loads the chosen model) this long after the window
 # first shows, so that start-up itself stays free of torch.
 WARM_UP_DELAY_MS = 2000
@@ -213,6 +215,7 @@ class MainWindow(QMainWindow):
         self.view_commands = ViewCommands(self)  # zoom field, rulers, guides, snapping
         self.path_commands = PathCommands(self)  # the Paths panel's, Vector Mask > Current Path
         self.filter_commands = FilterCommands(self)  # Image > Adjustments, the Filter menu
+        self.channel_commands = ChannelCommands(self)  # Save/Load Selection, the Channels panel's
         for module in (self.layer_commands, self.transform_commands, self.select_commands,
                        self.view_commands, self.palette_commands,
                        self.decompose_commands, self.difference_commands, self.edit_commands,
@@ -220,7 +223,8 @@ class MainWindow(QMainWindow):
                        self.style_commands,
                        self.select_and_mask,
                        self.mask_display, self.adjustment_commands,
-                       self.text_edit_commands, self.path_commands, self.filter_commands):
+                       self.text_edit_commands, self.path_commands, self.filter_commands,
+                       self.channel_commands):
             add_actions(self, module.action_specs())
         self._build_paths_panel()  # its buttons show the actions just made
         self.tool_actions = build_tool_actions(self)
@@ -306,10 +310,14 @@ class MainWindow(QMainWindow):
         gen.visibilityChanged.connect(lambda visible: visible or self._give_back_heights())
 
     def _build_paths_panel(self) -> None:
-        """Paths, a tab beside Layers (Photoshop's group), behind it."""
+        """Channels and Paths, tabs beside Layers (Photoshop's group), behind it."""
+        # Photoshop's order: Layers | Channels | Paths (each tab goes after the last).
+        self.channels_panel = ChannelsPanel(self)
+        channels = self._dock("channels", "Channels", self.channels_panel)
+        self.tabifyDockWidget(self.docks["layers"], channels)
         self.paths_panel = PathsPanel(self)
         paths = self._dock("paths", "Paths", self.paths_panel)
-        self.tabifyDockWidget(self.docks["layers"], paths)
+        self.tabifyDockWidget(channels, paths)
         self.docks["layers"].raise_()
 
     def _default_panel_sizes(self) -> None:
@@ -534,6 +542,7 @@ class MainWindow(QMainWindow):
         doc.history.clean_changed.connect(lambda clean, s=session: self._clean_changed(s, clean))
         doc.active_changed.connect(lambda _node: self._schedule_refresh())
         doc.path_target_changed.connect(lambda _target: self._schedule_refresh())
+        doc.channels_changed.connect(self._schedule_refresh)  # (the chosen channel too)
         doc.selection_changed.connect(lambda _box: self._schedule_refresh())
         doc.selection_mask_changed.connect(lambda _box: self._schedule_refresh())
         self.tabs.addTab(session.title)
@@ -555,7 +564,7 @@ class MainWindow(QMainWindow):
             session.canvas.setFocus()
         self.tools.set_canvas(session.canvas if session is not None else None)
         for panel in (self.layers_panel, self.history_panel, self.properties_panel,
-                      self.generate_panel, self.paths_panel):
+                      self.generate_panel, self.paths_panel, self.channels_panel):
             panel.set_session(session)
         self.tabs.setVisible(bool(self.sessions))
         self._refresh_state()

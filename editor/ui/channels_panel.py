@@ -1,0 +1,241 @@
+"""The Channels panel (View > Panels > Channels; a tab beside Layers, as Photoshop groups
+them): the composite RGB and its Red, Green and Blue channels, then the document's alpha
+channels (saved selections), each with a thumbnail. Ctrl+click on a row loads that
+channel as the selection (with Shift, Alt: add, subtract, intersect; RGB loads the
+luminosity); a click chooses an alpha channel (Duplicate, Delete and Load Channel as
+Selection act on it); a double-click renames one. The buttons below and the panel's menu
+are `channel_commands`' actions.
+
+Channels are not shown or painted one at a time here: the colour rows are for loading
+selections, and an alpha channel is edited only through Save Selection.
+
+The panel binds to the document in front (`Document.channels`, `channel_target`); it
+changes it only through its operations.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Optional
+
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QListWidgetItem, QMenu,
+                               QToolButton, QVBoxLayout, QWidget)
+
+from editor.model import channels
+
+from .icons import icon
+from .layers_panel import THUMB, grey_thumbnail, selection_op
+from .paths_panel import PathList
+
+if TYPE_CHECKING:
+    from .session import DocumentSession
+    from .window_api import EditorWindow
+
+KEY = Qt.ItemDataRole.UserRole  # a row's channel: a colour channel's name or an AlphaChannel's uid
+MENU = ("channel_new", "channel_duplicate", "channel_delete", None,
+        "save_selection", "load_selection")
+BUTTONS = ("channel_to_selection", "channel_from_selection", "channel_new", "channel_delete")
+# Where each colour channel sits in the renderer's ARGB32 pixels (B, G, R, A in memory).
+_BGRA = {"Red": 2, "Green": 1, "Blue": 0}
+COLOUR_DELAY_MS = 300  # the colour thumbnails follow the picture after its edits settle
+
+
+class ChannelsPanel(QWidget):
+    def __init__(self, window: "EditorWindow"):
+        super().__init__()
+        self.setObjectName("DockBody")
+        self.main_window = window
+        self.session: Optional["DocumentSession"] = None
+        self._thumbs: dict = {}   # alpha channel uid -> (its pixels, canvas, QIcon)
+        self._menu: Optional[QMenu] = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.list = PathList()  # (its press records the keys held: Ctrl+click loads)
+        self.list.setObjectName("ChannelsList")
+        self.list.setIconSize(QSize(THUMB, THUMB))
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list.customContextMenuRequested.connect(
+            lambda pos: self.menu().exec(self.list.viewport().mapToGlobal(pos)))
+        self.list.itemClicked.connect(self._clicked)
+        self.list.itemDoubleClicked.connect(self._double_clicked)
+        self.list.empty_clicked.connect(self._choose_none)
+        layout.addWidget(self.list, 1)
+
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(6, 4, 6, 4)
+        menu_button = QToolButton()
+        menu_button.setIcon(icon("menu"))
+        menu_button.setIconSize(QSize(18, 18))
+        menu_button.setToolTip("Channels panel menu")
+        menu_button.setObjectName("ChannelButton_menu")
+        menu_button.clicked.connect(lambda: self.menu().exec(
+            menu_button.mapToGlobal(menu_button.rect().bottomLeft())))
+        buttons.addWidget(menu_button)
+        buttons.addStretch(1)
+        self.buttons: dict[str, QToolButton] = {}
+        for name in BUTTONS:
+            button = QToolButton()
+            button.setIconSize(QSize(18, 18))
+            button.setObjectName(f"ChannelButton_{name}")
+            button.setDefaultAction(self.main_window.action(name))  # icon, tip, enabling
+            buttons.addWidget(button)
+            self.buttons[name] = button
+        layout.addLayout(buttons)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._rebuild)
+        self._colour_timer = QTimer(self)
+        self._colour_timer.setSingleShot(True)
+        self._colour_timer.setInterval(COLOUR_DELAY_MS)
+        self._colour_timer.timeout.connect(self._refresh_colour)
+        self.set_session(None)
+
+    def menu(self) -> QMenu:
+        """The panel's menu: the Channels commands (the window's actions)."""
+        if self._menu is None:
+            self._menu = QMenu(self)
+            self._menu.setObjectName("ChannelsMenu")
+            for name in MENU:
+                if name is None:
+                    self._menu.addSeparator()
+                else:
+                    self._menu.addAction(self.main_window.action(name))
+        self.main_window.update_actions()
+        return self._menu
+
+    # -- binding to a document ------------------------------------------------------------
+    def _signals(self, doc):
+        return ((doc.channels_changed, self._schedule), (doc.size_changed, self._schedule),
+                (doc.history.changed, self._schedule_colour))
+
+    def set_session(self, session: Optional["DocumentSession"]) -> None:
+        if self.session is not None:
+            for signal, slot in self._signals(self.session.doc):
+                signal.disconnect(slot)
+        self.session = session
+        self._thumbs = {}
+        if session is not None:
+            for signal, slot in self._signals(session.doc):
+                signal.connect(slot)
+        self._rebuild()
+
+    def _schedule(self, *_) -> None:
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def _schedule_colour(self, *_) -> None:
+        self._colour_timer.start()
+
+    # -- rows -----------------------------------------------------------------------------
+    def rows(self) -> list[tuple[object, str]]:
+        """(key, name) of each row, top first."""
+        doc = self.session.doc if self.session is not None else None
+        if doc is None:
+            return []
+        return [(name, name) for name in channels.COLOUR_CHANNELS] + \
+            [(c.uid, c.name) for c in doc.channels]
+
+    def _rebuild(self) -> None:
+        self.list.clear()
+        doc = self.session.doc if self.session is not None else None
+        if doc is None:
+            return
+        colour = self._colour_icons()
+        current = None
+        for key, name in self.rows():
+            thumb = colour[key] if key in colour else self._alpha_icon(channels.find(doc, key))
+            item = QListWidgetItem(thumb, name)
+            item.setData(KEY, key)
+            item.setToolTip(name if key in colour else
+                            f"{name} (Ctrl+click: load as selection; double-click: rename)")
+            self.list.addItem(item)
+            if key == doc.channel_target:
+                current = item
+        live = {c.uid for c in doc.channels}
+        self._thumbs = {k: v for k, v in self._thumbs.items() if k in live}
+        if current is not None:
+            self.list.setCurrentItem(current)
+        else:
+            self.list.setCurrentItem(None)
+            self.list.clearSelection()
+
+    def _refresh_colour(self) -> None:
+        """The colour rows' thumbnails again (the picture changed)."""
+        if self.session is None:
+            return
+        colour = self._colour_icons()
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if item.data(KEY) in colour:
+                item.setIcon(colour[item.data(KEY)])
+
+    def _colour_icons(self) -> dict[str, QIcon]:
+        """RGB and each colour channel's thumbnail, from the composite the canvas keeps
+        current (not updated here: the canvas learns from its update what to repaint)."""
+        renderer = self.session.renderer
+        dpr = self.devicePixelRatioF()
+        doc = self.session.doc
+        composite = renderer.composite.array
+        s = THUMB * dpr / max(doc.width, doc.height)
+        w, h = max(1, round(doc.width * s)), max(1, round(doc.height * s))
+        rgb = QPixmap.fromImage(renderer.image.scaled(
+            w, h, Qt.AspectRatioMode.IgnoreAspectRatio,
+            Qt.TransformationMode.SmoothTransformation))
+        rgb.setDevicePixelRatio(dpr)
+        out = {"RGB": QIcon(rgb)}
+        for name, at in _BGRA.items():
+            out[name] = QIcon(grey_thumbnail(composite[..., at], doc.width, doc.height, dpr))
+        return out
+
+    def _alpha_icon(self, channel) -> QIcon:
+        doc = self.session.doc
+        dpr = self.devicePixelRatioF()
+        cached = self._thumbs.get(channel.uid)
+        state = (doc.width, doc.height, dpr)
+        if cached is not None and cached[0] is channel.pixels and cached[1] == state:
+            return cached[2]
+        result = QIcon(grey_thumbnail(channel.pixels, doc.width, doc.height, dpr))
+        self._thumbs[channel.uid] = (channel.pixels, state, result)
+        return result
+
+    def row_rect(self, key):
+        """Where the row of `key` (a colour channel's name or an alpha channel's uid) is
+        drawn, in the list's viewport (for tests)."""
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if item.data(KEY) == key:
+                return self.list.visualItemRect(item)
+        return None
+
+    # -- clicks ---------------------------------------------------------------------------
+    def _clicked(self, item: QListWidgetItem) -> None:
+        doc = self.session.doc if self.session is not None else None
+        if doc is None:
+            return
+        key = item.data(KEY)
+        modifiers = self.list.modifiers
+        if modifiers & Qt.KeyboardModifier.ControlModifier:
+            # Ctrl+click: the channel as the selection; which channel is chosen stays (the
+            # list's own Ctrl+click toggled the row: it is shown as before again).
+            self._schedule()
+            self.main_window.channel_commands.load_channel(key, selection_op(modifiers))
+            return
+        # Only an alpha channel can be chosen (nothing acts on a colour channel alone).
+        doc.set_channel_target(None if key in channels.COLOUR_CHANNELS else key)
+        self._schedule()
+
+    def _choose_none(self) -> None:
+        if self.session is not None:
+            self.session.doc.set_channel_target(None)
+        self.list.clearSelection()
+
+    def _double_clicked(self, item: QListWidgetItem) -> None:
+        key = item.data(KEY)
+        if key not in channels.COLOUR_CHANNELS:
+            self.main_window.channel_commands.rename_channel(key)
+
