@@ -159,6 +159,50 @@ def _image(width: int, height: int):
     return image
 
 
+def font_face(settings: TextSettings) -> tuple[Optional[str], bool, bool]:
+    """The font file Qt draws `settings` with: its PostScript name (from its 'name'
+    table; None when Qt substitutes another family for the one asked for, or the font has
+    no such name), and whether the face itself is bold and italic (else Qt makes them up,
+    as Photoshop's faux bold and italic do)."""
+    QtGui = _qt()
+    raw = QtGui.QRawFont.fromFont(_font(settings))
+    bold = raw.weight() >= 600
+    italic = raw.style() != QtGui.QFont.Style.StyleNormal
+    if raw.familyName().casefold() != settings.font.casefold():
+        return None, bold, italic
+    return _postscript_name(bytes(raw.fontTable("name"))), bold, italic
+
+
+def _postscript_name(table: bytes) -> Optional[str]:
+    """Name 6 (the PostScript name) of an OpenType 'name' table: Windows' (UTF-16) first,
+    then the Mac's (Roman), then Unicode's."""
+    import struct
+
+    try:
+        _, count, strings = struct.unpack_from(">HHH", table, 0)
+        found = {}
+        for i in range(count):
+            platform, encoding, _, name_id, length, offset = struct.unpack_from(
+                ">6H", table, 6 + 12 * i)
+            if name_id == 6:
+                data = table[strings + offset:strings + offset + length]
+                found.setdefault(platform, data.decode("mac_roman" if platform == 1
+                                                       else "utf-16-be"))
+    except (struct.error, UnicodeDecodeError):
+        return None
+    name = next((found[p] for p in (3, 1, 0) if found.get(p)), None)
+    return (name.strip("\x00 ") or None) if name else None
+
+
+def installed_family(compact: str) -> Optional[str]:
+    """The installed font family whose name without spaces is `compact` ("DejaVuSans" ->
+    "DejaVu Sans"), case aside; None when there is none."""
+    QtGui = _qt()
+    wanted = compact.replace(" ", "").casefold()
+    return next((f for f in QtGui.QFontDatabase.families()
+                 if f.replace(" ", "").casefold() == wanted), None)
+
+
 @dataclass(frozen=True)
 class Line:
     """One line laid out: its text, where it starts and its baseline (relative to the
