@@ -24,12 +24,21 @@ TEXTS = [
                   italic=True), (30, 260)),
     (TextSettings("Substituted", "Arial", 20.0, (0, 0, 0), bold=True, align="center"),
      (200, 280)),
+    # characters whose UTF-16 bytes are the engine data's own brackets, slash and line
+    # breaks (U+4E0A, U+4E0D, U+4E28, U+4E29, U+4E5C, U+4E2F), and one beyond 16 bits
+    (TextSettings("\u4e0a\u4e0d\u4e28\u4e29\u4e5c\u4e2f \U0001f600 <</x>>", "DejaVu Sans",
+                  16.0, (9, 99, 199)), (20, 200)),
 ]
 # The PostScript names written: the face Qt draws with, or (a family Qt substitutes) the
 # family's name without spaces, its style faux.
 POSTSCRIPT = ["DejaVuSans-Bold", "DejaVuSans", "LiberationSerif-Italic",
-              "DejaVuSans-BoldOblique", "Arial"]
-FAUX = [(False, False), (False, False), (False, False), (False, False), (True, False)]
+              "DejaVuSans-BoldOblique", "Arial", "DejaVuSans"]
+FAUX = [(False, False)] * 4 + [(True, False), (False, False)]
+
+
+def units(text: str) -> int:
+    """Its length as Photoshop's engine counts it: UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def saved(tmp_path, texts=TEXTS):
@@ -83,18 +92,24 @@ def test_psd_tools_sees_type_layers(qapp, tmp_path):
         assert item.document_resources["FontSet"][int(style["Font"])]["Name"] == name
         # one paragraph per line, the runs' lengths covering the text and its final return
         lengths = [int(n) for n in engine["ParagraphRun"]["RunLengthArray"]]
-        assert lengths == [len(line) + 1 for line in settings.lines()]
+        assert lengths == [units(line) + 1 for line in settings.lines()]
         assert [int(n) for n in engine["StyleRun"]["RunLengthArray"]] == \
-            [len(settings.text) + 1]
+            [units(settings.text) + 1]
         justification = {"left": 0, "right": 1, "center": 2}[settings.align]
         for paragraph in engine["ParagraphRun"]["RunArray"]:
             assert paragraph["ParagraphSheet"]["Properties"]["Justification"] == justification
         shape = engine["Rendered"]["Shapes"]["Children"][0]
         assert shape["ShapeType"] == 0  # point text, not text in a box
         assert item.warp[b"warpStyle"].enum == b"warpNone"
-    # psd-tools' own type API agrees
-    first = items[0].typesetting
-    assert first is not None
+        # psd-tools' structured view of the same: a paragraph per line, one style
+        typesetting = item.typesetting
+        assert [p.text.rstrip("\r") for p in typesetting.paragraphs] == settings.lines()
+        assert {p.style.justification.name.lower() for p in typesetting.paragraphs} == \
+            {settings.align}
+        styles = {(r.style.font_name, r.style.font_size, r.style.faux_bold,
+                   r.style.faux_italic, r.style.tracking)
+                  for p in typesetting.paragraphs for r in p.runs}
+        assert styles == {(name, settings.size, *faux, settings.tracking)}
 
 
 def test_text_comes_back_from_tysh_alone(qapp, tmp_path):

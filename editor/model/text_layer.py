@@ -19,10 +19,11 @@ is refused until Layer > Rasterize > Type makes it a plain layer (`rasterize`); 
 undo step (`SetText`), as replacing an adjustment layer's settings is. Moving it moves
 its anchor with it: the anchor is kept as the point `origin` of its pixels.
 
-A PSD keeps it as the pixel layer it is (so every program shows it) and its settings in
-Layered's XMP entry for the layer (psd.py), from which it comes back editable; a
+A PSD keeps it as Photoshop's type layer: its pixels as drawn (so every program shows it)
+and a 'TySh' block with its text and settings in Photoshop's engine data (psd_type.py),
+from which it comes back editable, with its settings in Layered's XMP entry too; a
 Photoshop type layer comes back editable from Photoshop's own engine data when it is
-plain enough (`from_photoshop`), keeping Photoshop's pixels until it is edited.
+plain enough (`psd_type.read_type`), keeping Photoshop's pixels until it is edited.
 """
 from __future__ import annotations
 
