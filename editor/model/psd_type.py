@@ -140,8 +140,10 @@ def _prefer_entry(node: TextLayer, entry: dict) -> None:
     except (TypeError, ValueError, DocumentError):
         return
     theirs = node.type_settings
-    if abs(ours.size - theirs.size) <= 1e-3 and \
-            ours.replace(size=theirs.size, font=theirs.font, postscript=theirs.postscript) == theirs:
+    # (the size as read is the engine's times the transform's scale, rounded)
+    same_size = abs(ours.size - theirs.size) <= 1e-3
+    if same_size and ours.replace(size=theirs.size, font=theirs.font,
+                                  postscript=theirs.postscript) == theirs:
         node.type_settings = ours
 
 
