@@ -187,3 +187,39 @@ def test_anchor_and_bounds_about_it(qapp, tmp_path, align):
     ink = {k: float(v) for k, v in data[b"boundingBox"].items()}
     assert (ink[b"Left"] + 200, ink[b"Top "] + 100, ink[b"Rght"] + 200, ink[b"Btom"] + 100) == \
         (layer.x, layer.y, layer.x + layer.width, layer.y + layer.height)
+
+
+def test_opening_and_saving_make_no_qt_application(qapp, tmp_path):
+    """A verb that opens and saves a PSD with type (no text drawn) neither imports PySide6
+    to read it nor makes a Qt application to write it (one made there would stand in the
+    way of a QApplication made later in the process); the file it writes names the same
+    fonts, and opens with the same text layers."""
+    import os
+    import subprocess
+    import sys
+
+    from psd_tools import PSDImage
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    _, layers, path = saved(tmp_path)
+    again = str(tmp_path / "again.psd")
+    code = (
+        "import sys\n"
+        "from editor.model.files import open_document, write_document\n"
+        "doc = open_document(sys.argv[1])\n"
+        "assert 'PySide6.QtGui' not in sys.modules\n"
+        "write_document(doc, sys.argv[2])\n"
+        "from PySide6 import QtGui\n"
+        "assert QtGui.QGuiApplication.instance() is None\n")
+    out = subprocess.run([sys.executable, "-c", code, path, again], cwd=root,
+                         env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    items = list(PSDImage.open(again).descendants())
+    names = []
+    for item in items:
+        style = item.engine_dict["StyleRun"]["RunArray"][0]["StyleSheet"]["StyleSheetData"]
+        names.append(item.resource_dict["FontSet"][int(style["Font"])]["Name"].value)
+    assert names == POSTSCRIPT
+    assert [t.type_settings for t in text_layers(open_document(again))] == \
+        [t.type_settings for t in layers]

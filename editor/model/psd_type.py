@@ -22,7 +22,8 @@ import re
 
 from .errors import DocumentError
 from .layers import Layer
-from .text_layer import TextLayer, TextSettings, font_face, installed_family, layout
+from .text_layer import (TextLayer, TextSettings, font_face, fonts_ready, installed_family,
+                         layout)
 
 
 # The character styles Photoshop's text engine may set that decide how text is drawn:
@@ -97,8 +98,9 @@ def read_type(item):
 def font_family(postscript: str) -> tuple[str, bool, bool]:
     """A font family name, bold and italic from a PostScript font name (Photoshop's):
     "ArialMT" -> Arial, "TimesNewRomanPS-BoldItalicMT" -> Times New Roman bold italic,
-    "MyriadPro-Regular" -> Myriad Pro, "DejaVuSans" -> DejaVu Sans (installed). Qt finds the
-    family or its nearest substitute."""
+    "MyriadPro-Regular" -> Myriad Pro, "DejaVuSans" -> DejaVu Sans (an installed family,
+    when there is an application to ask: `fonts_ready`). Qt finds the family or its
+    nearest substitute."""
     base = postscript.partition("-")[0]
     for suffix in ("PSMT", "MT", "PS"):
         if base.endswith(suffix) and len(base) > len(suffix):
@@ -144,7 +146,8 @@ def _prefer_entry(node: TextLayer, entry: dict) -> None:
     same_size = abs(ours.size - theirs.size) <= 1e-3
     if same_size and ours.replace(size=theirs.size, font=theirs.font,
                                   postscript=theirs.postscript) == theirs:
-        node.type_settings = ours
+        # (the PostScript name kept: the one we wrote for that family, written again)
+        node.type_settings = ours.replace(postscript=theirs.postscript)
 
 
 # -- writing ------------------------------------------------------------------------------
@@ -192,12 +195,16 @@ def type_block(layer: TextLayer, index: int):
             out[key] = UnitFloat(unit=Unit.Pixels, value=float(value))
         return out
 
-    lines = layout(settings)  # the advance box, about the anchor
-    data[b"bounds"] = box(b"bounds", min(line.x for line in lines),
-                          -lines[0].ascent, max(line.x + line.width for line in lines),
-                          lines[-1].baseline + lines[-1].descent)
     ox, oy = layer.origin  # the ink box: the pixels we drew, cropped to their ink
-    data[b"boundingBox"] = box(b"boundingBox", -ox, -oy, layer.width - ox, layer.height - oy)
+    ink = (-ox, -oy, layer.width - ox, layer.height - oy)
+    if fonts_ready():  # the advance box, about the anchor (Photoshop's own lays it out anew)
+        lines = layout(settings)
+        data[b"bounds"] = box(b"bounds", min(line.x for line in lines),
+                              -lines[0].ascent, max(line.x + line.width for line in lines),
+                              lines[-1].baseline + lines[-1].descent)
+    else:  # (no application to ask for the font's metrics: the ink's box)
+        data[b"bounds"] = box(b"bounds", *ink)
+    data[b"boundingBox"] = box(b"boundingBox", *ink)
     data[b"TextIndex"] = Integer(index)
     data[b"EngineData"] = RawData(_engine_data(settings, text))
     warp = DescriptorBlock(classID=b"warp", name="\x00")
@@ -214,14 +221,20 @@ def type_block(layer: TextLayer, index: int):
 
 def _postscript(settings: TextSettings) -> tuple[str, bool, bool]:
     """The PostScript name to write and the faux bold and italic beside it: the name read
-    from Photoshop's file while it still fits; else the name of the face Qt draws with;
-    else (a family Qt substitutes) the family's name without spaces, the style faux."""
-    candidates = [settings.postscript, font_face(settings)[0]]
-    for name in filter(None, candidates):
+    from the file while it still fits; else the name of the face Qt draws with; else (a
+    family Qt substitutes, or no application to ask) the family's name without spaces,
+    the style faux."""
+    def fits(name: str):
+        """`name` and the faux styles beside it; None if it names a style not asked for."""
         bold, italic = _name_style(name)
-        if bold <= settings.bold and italic <= settings.italic:  # (no style not asked for)
-            return name, settings.bold and not bold, settings.italic and not italic
-    return settings.font.replace(" ", ""), settings.bold, settings.italic
+        if not name or bold > settings.bold or italic > settings.italic:
+            return None
+        return name, settings.bold and not bold, settings.italic and not italic
+
+    found = fits(settings.postscript or "")
+    if found is None and fonts_ready():  # (without an application: the family's name)
+        found = fits(font_face(settings)[0] or "")
+    return found or (settings.font.replace(" ", ""), settings.bold, settings.italic)
 
 
 def _name_style(postscript: str) -> tuple[bool, bool]:

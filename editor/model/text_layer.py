@@ -28,6 +28,7 @@ plain enough (`psd_type.read_type`), keeping Photoshop's pixels until it is edit
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Optional
 
@@ -160,6 +161,15 @@ def _image(width: int, height: int):
     return image
 
 
+def fonts_ready() -> bool:
+    """Whether Qt's fonts can be asked without making an application: the editor's, or
+    the one a verb made to draw text. Reading and writing files make none (nor import
+    PySide6, which `info` does without): an application made there would stand in the
+    way of a QApplication made later in the same process."""
+    QtGui = sys.modules.get("PySide6.QtGui")
+    return QtGui is not None and QtGui.QGuiApplication.instance() is not None
+
+
 def font_face(settings: TextSettings) -> tuple[Optional[str], bool, bool]:
     """The font file Qt draws `settings` with: its PostScript name (from its 'name'
     table; None when Qt substitutes another family for the one asked for, or the font has
@@ -197,7 +207,10 @@ def _postscript_name(table: bytes) -> Optional[str]:
 
 def installed_family(compact: str) -> Optional[str]:
     """The installed font family whose name without spaces is `compact` ("DejaVuSans" ->
-    "DejaVu Sans"), case aside; None when there is none."""
+    "DejaVu Sans"), case aside; None when there is none, or no application to ask
+    (`fonts_ready`)."""
+    if not fonts_ready():
+        return None
     QtGui = _qt()
     wanted = compact.replace(" ", "").casefold()
     return next((f for f in QtGui.QFontDatabase.families()
