@@ -163,12 +163,18 @@ def test_psd_keeps_the_text_editable(window, qtbot, monkeypatch, tmp_path):
     (layer,) = text_layers(w.doc)
     path = str(tmp_path / "text.psd")
     write_document(w.doc, path)
-    # Every program sees a layer with its pixels.
+    # Every program sees a layer with its pixels; those that read type (psd-tools here,
+    # Photoshop and Photopea) a type layer with its text, size, colour and font.
     psd = PSDImage.open(path)
     (item,) = [i for i in psd if i.name == "Saved"]
     box = layer.bounds()
-    assert item.kind == "pixel" and item.bbox == (box.x, box.y, box.x1, box.y1)
+    assert item.kind == "type" and item.bbox == (box.x, box.y, box.x1, box.y1)
     assert np.asarray(item.topil())[..., 3].max() == 255
+    assert item.text == "Saved" and item.transform == (1, 0, 0, 1, 30, 80)
+    style = item.engine_dict["StyleRun"]["RunArray"][0]["StyleSheet"]["StyleSheetData"]
+    assert style["FontSize"] == 36.0
+    assert [round(float(v) * 255) for v in style["FillColor"]["Values"]] == [255, 200, 30, 60]
+    assert item.resource_dict["FontSet"][int(style["Font"])]["Name"] == "DejaVuSans-Bold"
     # Layered opens it as the text layer it was.
     open_file(w, qtbot, monkeypatch, path)
     (again,) = text_layers(w.doc)

@@ -49,9 +49,14 @@ object layers keep the pixels Photoshop stored for them; a type layer that is po
 in one style we draw becomes our text layer (`read_type`: its text, size, colour, font,
 faux bold and italic, tracking and alignment from the engine data in 'TySh'), Photoshop's
 pixels shown until it is edited; other type stays pixels, with a warning saying why. Our
-own text layers are written as pixel layers (their drawn text, so every program shows
-it) with their settings in our XMP entry for the layer, and come back editable; the
-'TySh' block is not written, so Photoshop sees them as pixel layers. Shape and fill layers
+own text layers are written as Photoshop writes point text: a 'TySh' block (psd_type's
+`type_block`: the engine data with the text, PostScript font name, size, colour, faux
+bold and italic, tracking and alignment, the transform at the anchor) beside the pixels
+we drew (which every program shows, and Photoshop until it renders the type itself), so
+Photoshop, Photopea and psd-tools see type layers; their settings are in our XMP entry
+too. They come back editable from the 'TySh' alone; our entry, when it agrees with the
+block, gives the family's name as chosen, and when it does not (the type edited in
+another program that kept our packet as it was) the block wins. Shape and fill layers
 are drawn by psd-tools, except Solid Color and Gradient fill layers, which become our
 own (`FillLayer`, written back with Photoshop's 'SoCo' block: a descriptor holding
 'Clr ' as RGBC; or its 'GdFl' block: 'Grad' with colour stops 'Clrs' and opacity stops

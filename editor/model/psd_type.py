@@ -1,6 +1,20 @@
-"""Type layers in PSD files: Photoshop's point text in one style as our text layer
-(`read_type`, from the engine data in 'TySh'), and our own text layers, written as pixels,
-brought back from the settings our XMP entry keeps (`_make_text_layer`).
+"""Type layers in PSD files, both ways.
+
+Reading: Photoshop's point text in one style becomes our text layer (`read_type`, from
+the engine data in 'TySh'); so does our own, which we write the same way, and whose
+settings our XMP entry also keeps (`_make_text_layer` for a file whose 'TySh' is gone,
+`_prefer_entry` for the exact family name when the two still agree).
+
+Writing (`type_block`): each of our text layers gets a 'TySh' block (TypeToolObjectSetting)
+as Photoshop writes for point text, so Photoshop, Photopea and psd-tools see a type layer:
+the transform is a translation to the anchor (the first baseline's start, middle or end,
+as `read_type` takes it); the text descriptor holds 'Txt ', gridding, orientation,
+anti-aliasing, the layout box ('bounds') and ink box ('boundingBox') about the anchor, the
+layer's index among the type layers and the engine data: one paragraph run per line with
+the alignment, one style run (PostScript font name, size, colour, faux bold and italic,
+tracking, Auto leading), Photoshop's grid and kinsoku defaults, the point-text shape and
+the document resources with the font set; the warp descriptor says no warp. The layer's
+pixels stay what we drew, which Photoshop shows until it renders the type itself.
 """
 from __future__ import annotations
 
@@ -8,7 +22,8 @@ import re
 
 from .errors import DocumentError
 from .layers import Layer
-from .text_layer import TextLayer, TextSettings
+from .text_layer import (TextLayer, TextSettings, font_face, fonts_ready, installed_family,
+                         layout)
 
 
 # The character styles Photoshop's text engine may set that decide how text is drawn:
@@ -83,16 +98,18 @@ def read_type(item):
 def font_family(postscript: str) -> tuple[str, bool, bool]:
     """A font family name, bold and italic from a PostScript font name (Photoshop's):
     "ArialMT" -> Arial, "TimesNewRomanPS-BoldItalicMT" -> Times New Roman bold italic,
-    "MyriadPro-Regular" -> Myriad Pro. Qt finds the family or its nearest substitute."""
-    base, _, style = postscript.partition("-")
+    "MyriadPro-Regular" -> Myriad Pro, "DejaVuSans" -> DejaVu Sans (an installed family,
+    when there is an application to ask: `fonts_ready`). Qt finds the family or its
+    nearest substitute."""
+    base = postscript.partition("-")[0]
     for suffix in ("PSMT", "MT", "PS"):
         if base.endswith(suffix) and len(base) > len(suffix):
             base = base[:-len(suffix)]
             break
-    family = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", base)
-    style = style.lower()
-    return (family, any(w in style for w in ("bold", "black", "heavy")),
-            any(w in style for w in ("italic", "oblique")))
+    # An installed family with that name but spaces ("DejaVuSans" -> "DejaVu Sans"), or
+    # spaces between words ("TimesNewRoman" -> "Times New Roman") for Qt to substitute.
+    family = installed_family(base) or re.sub(r"(?<=[a-z])(?=[A-Z])", " ", base)
+    return (family, *_name_style(postscript))
 
 
 def _make_text_layer(node: Layer, entry: dict) -> None:
@@ -112,3 +129,217 @@ def _make_text_layer(node: Layer, entry: dict) -> None:
     parent = node.parent
     parent.children[parent.children.index(node)] = text
     text.parent, node.parent = parent, None
+
+
+def _prefer_entry(node: TextLayer, entry: dict) -> None:
+    """Our XMP entry's settings for a text layer read from its 'TySh' when the two agree
+    on all the engine data holds (text, size, colour, style, alignment, tracking): the
+    entry keeps the family name as chosen, the engine data a PostScript name. When they
+    disagree the type was edited in another program, which kept our packet as it was:
+    its 'TySh' wins. The anchor is the 'TySh' transform's either way."""
+    try:
+        ours = TextSettings.from_dict(entry)
+    except (TypeError, ValueError, DocumentError):
+        return
+    theirs = node.type_settings
+    # (the size as read is the engine's times the transform's scale, rounded)
+    same_size = abs(ours.size - theirs.size) <= 1e-3
+    if same_size and ours.replace(size=theirs.size, font=theirs.font,
+                                  postscript=theirs.postscript) == theirs:
+        # (the PostScript name kept: the one we wrote for that family, written again)
+        node.type_settings = ours.replace(postscript=theirs.postscript)
+
+
+# -- writing ------------------------------------------------------------------------------
+
+# Photoshop's kinsoku (line-breaking) sets for Japanese, as it writes them in every file.
+_KINSOKU = (
+    ("PhotoshopKinsokuHard",
+     "\u3001\u3002\uff0c\uff0e\u30fb\uff1a\uff1b\uff1f\uff01\u30fc\u2015\u2019\u201d"
+     "\uff09\u3015\uff3d\uff5d\u3009\u300b\u300d\u300f\u3011\u30fd\u30fe\u309d\u309e"
+     "\u3005\u3041\u3043\u3045\u3047\u3049\u3063\u3083\u3085\u3087\u308e\u30a1\u30a3"
+     "\u30a5\u30a7\u30a9\u30c3\u30e3\u30e5\u30e7\u30ee\u30f5\u30f6\u309b\u309c?!)]},.:;"
+     "\u2103\u2109\u00a2\uff05\u2030",
+     "\u2018\u201c\uff08\u3014\uff3b\uff5b\u3008\u300a\u300c\u300e\u3010([{\uffe5\uff04"
+     "\u00a3\uff20\u00a7\u3012\uff03"),
+    ("PhotoshopKinsokuSoft",
+     "\u3001\u3002\uff0c\uff0e\u30fb\uff1a\uff1b\uff1f\uff01\u2019\u201d\uff09\u3015"
+     "\uff3d\uff5d\u3009\u300b\u300d\u300f\u3011\u30fd\u30fe\u309d\u309e\u3005",
+     "\u2018\u201c\uff08\u3014\uff3b\uff5b\u3008\u300a\u300c\u300e\u3010"),
+)
+_JUSTIFICATION_CODES = {v: k for k, v in _JUSTIFICATION.items()}
+_SMOOTH = 3  # Photoshop's anti-aliasing Smooth ('AnSm'): 0 none, 1 crisp, 2 strong, 4 sharp
+
+
+def type_block(layer: TextLayer, index: int):
+    """The 'TySh' tagged block that makes `layer` a type layer for Photoshop and the
+    programs that read its type (psd-tools, Photopea): point text at the layer's anchor.
+    `index` is its place among the document's type layers, bottom first ('TextIndex')."""
+    from psd_tools.constants import Tag
+    from psd_tools.terminology import Unit
+    from psd_tools.psd.descriptor import (Descriptor, DescriptorBlock, Double, Enumerated,
+                                          Integer, RawData, String, UnitFloat)
+    from psd_tools.psd.tagged_blocks import TaggedBlock, TypeToolObjectSetting
+
+    settings = layer.type_settings
+    text = settings.text.replace("\n", "\r")
+    data = DescriptorBlock(classID=b"TxLr", name="\x00")
+    data[b"Txt "] = String(text + "\x00")  # (Photoshop's strings end in a null)
+    data[b"textGridding"] = Enumerated(b"textGridding", b"None")
+    data[b"Ornt"] = Enumerated(b"Ornt", b"Hrzn")
+    data[b"AntA"] = Enumerated(b"Annt", b"AnSm")
+
+    def box(class_id: bytes, left: float, top: float, right: float, bottom: float):
+        out = Descriptor(classID=class_id, name="\x00")
+        for key, value in ((b"Left", left), (b"Top ", top), (b"Rght", right), (b"Btom", bottom)):
+            out[key] = UnitFloat(unit=Unit.Pixels, value=float(value))
+        return out
+
+    ox, oy = layer.origin  # the ink box: the pixels we drew, cropped to their ink
+    ink = (-ox, -oy, layer.width - ox, layer.height - oy)
+    if fonts_ready():  # the advance box, about the anchor (Photoshop's own lays it out anew)
+        lines = layout(settings)
+        data[b"bounds"] = box(b"bounds", min(line.x for line in lines),
+                              -lines[0].ascent, max(line.x + line.width for line in lines),
+                              lines[-1].baseline + lines[-1].descent)
+    else:  # (no application to ask for the font's metrics: the ink's box)
+        data[b"bounds"] = box(b"bounds", *ink)
+    data[b"boundingBox"] = box(b"boundingBox", *ink)
+    data[b"TextIndex"] = Integer(index)
+    data[b"EngineData"] = RawData(_engine_data(settings, text))
+    warp = DescriptorBlock(classID=b"warp", name="\x00")
+    warp[b"warpStyle"] = Enumerated(b"warpStyle", b"warpNone")
+    for key in (b"warpValue", b"warpPerspective", b"warpPerspectiveOther"):
+        warp[key] = Double(0.0)
+    warp[b"warpRotate"] = Enumerated(b"Ornt", b"Hrzn")
+    ax, ay = layer.anchor()
+    setting = TypeToolObjectSetting(
+        version=1, transform=(1.0, 0.0, 0.0, 1.0, float(ax), float(ay)), text_version=50,
+        text_data=data, warp_version=1, warp=warp)  # (its edges: 0, as Photoshop's are)
+    return TaggedBlock(key=Tag.TYPE_TOOL_OBJECT_SETTING, data=setting)
+
+
+def _postscript(settings: TextSettings) -> tuple[str, bool, bool]:
+    """The PostScript name to write and the faux bold and italic beside it: the name read
+    from the file while it still fits; else the name of the face Qt draws with; else (a
+    family Qt substitutes, or no application to ask) the family's name without spaces,
+    the style faux."""
+    def fits(name: str):
+        """`name` and the faux styles beside it; None if it names a style not asked for."""
+        bold, italic = _name_style(name)
+        if not name or bold > settings.bold or italic > settings.italic:
+            return None
+        return name, settings.bold and not bold, settings.italic and not italic
+
+    found = fits(settings.postscript or "")
+    if found is None and fonts_ready():  # (without an application: the family's name)
+        found = fits(font_face(settings)[0] or "")
+    return found or (settings.font.replace(" ", ""), settings.bold, settings.italic)
+
+
+def _name_style(postscript: str) -> tuple[bool, bool]:
+    """Bold and italic as a PostScript name's style part says ("Arial-BoldItalicMT")."""
+    style = postscript.partition("-")[2].lower()
+    return (any(w in style for w in ("bold", "black", "heavy")),
+            any(w in style for w in ("italic", "oblique")))
+
+
+def _engine_data(settings: TextSettings, text: str):
+    """Photoshop's engine data for point text in one style (what `read_type` reads)."""
+    from psd_tools.psd.engine_data import EngineData
+
+    def units(s: str) -> int:  # the engine counts UTF-16 code units
+        return len(s.encode("utf-16-le")) // 2
+
+    postscript, faux_bold, faux_italic = _postscript(settings)
+    paragraph = {
+        "Justification": _JUSTIFICATION_CODES[settings.align], "FirstLineIndent": 0.0,
+        "StartIndent": 0.0, "EndIndent": 0.0, "SpaceBefore": 0.0, "SpaceAfter": 0.0,
+        "AutoHyphenate": False, "HyphenatedWordSize": 6, "PreHyphen": 2, "PostHyphen": 2,
+        "ConsecutiveHyphens": 8, "Zone": 36.0, "WordSpacing": [0.8, 1.0, 1.33],
+        "LetterSpacing": [0.0, 0.0, 0.0], "GlyphSpacing": [1.0, 1.0, 1.0],
+        "AutoLeading": 1.2, "LeadingType": 0, "Hanging": False, "Burasagari": False,
+        "KinsokuOrder": 0, "EveryLineComposer": False}
+    adjustments = {"Axis": [1.0, 0.0, 1.0], "XY": [0.0, 0.0]}
+    style = {
+        "Font": 0, "FontSize": float(settings.size), "FauxBold": faux_bold,
+        "FauxItalic": faux_italic, "AutoLeading": True, "Leading": 0.0,
+        "HorizontalScale": 1.0, "VerticalScale": 1.0, "Tracking": settings.tracking,
+        "AutoKerning": True, "Kerning": 0, "BaselineShift": 0.0, "FontCaps": 0,
+        "FontBaseline": 0, "Underline": False, "Strikethrough": False, "Ligatures": True,
+        "DLigatures": False, "BaselineDirection": 2, "Tsume": 0.0, "StyleRunAlignment": 2,
+        "Language": 0, "NoBreak": False,
+        "FillColor": {"Type": 1, "Values": [1.0] + [c / 255.0 for c in settings.color]},
+        "StrokeColor": {"Type": 1, "Values": [1.0, 0.0, 0.0, 0.0]},
+        "FillFlag": True, "StrokeFlag": False, "FillFirst": True, "YUnderline": 1,
+        "OutlineWidth": 1.0, "CharacterDirection": 0, "HindiNumbers": False, "Kashida": 1,
+        "DiacriticPos": 2}
+    # The engine's text ends in a carriage return, which the last run counts; each line
+    # is a paragraph, with its own run (as Photoshop writes them).
+    paragraphs = [units(line) + 1 for line in text.split("\r")]
+    grid_colour = {"Type": 1, "Values": [0.0, 0.0, 0.0, 1.0]}
+    resources = {
+        "KinsokuSet": [{"Name": name, "NoStart": start, "NoEnd": end,
+                        "Keep": "\u2015\u2025", "Hanging": "\u3001\u3002.,"}
+                       for name, start, end in _KINSOKU],
+        "MojiKumiSet": [{"InternalName": f"Photoshop6MojiKumiSet{i}"} for i in range(1, 5)],
+        "TheNormalStyleSheet": 0, "TheNormalParagraphSheet": 0,
+        "ParagraphSheetSet": [{"Name": "Normal RGB", "DefaultStyleSheet": 0,
+                               "Properties": dict(paragraph, Justification=0)}],
+        "StyleSheetSet": [{"Name": "Normal RGB", "StyleSheetData": dict(
+            style, FontSize=12.0, FauxBold=False, FauxItalic=False, Tracking=0,
+            FillColor={"Type": 1, "Values": [1.0, 0.0, 0.0, 0.0]})}],
+        "FontSet": [{"Name": postscript, "Script": 0, "FontType": 1, "Synthetic": 0},
+                    {"Name": "AdobeInvisFont", "Script": 0, "FontType": 0, "Synthetic": 0}],
+        "SuperscriptSize": 0.583, "SuperscriptPosition": 0.333, "SubscriptSize": 0.583,
+        "SubscriptPosition": 0.333, "SmallCapSize": 0.7}
+    engine = {
+        "EngineDict": {
+            "Editor": {"Text": text + "\r"},
+            "ParagraphRun": {
+                "DefaultRunData": {"ParagraphSheet": {"DefaultStyleSheet": 0, "Properties": {}},
+                                   "Adjustments": adjustments},
+                "RunArray": [{"ParagraphSheet": {"DefaultStyleSheet": 0,
+                                                 "Properties": paragraph},
+                              "Adjustments": adjustments} for _ in paragraphs],
+                "RunLengthArray": paragraphs, "IsJoinable": 1},
+            "StyleRun": {
+                "DefaultRunData": {"StyleSheet": {"StyleSheetData": {}}},
+                "RunArray": [{"StyleSheet": {"StyleSheetData": style}}],
+                "RunLengthArray": [units(text) + 1], "IsJoinable": 2},
+            "GridInfo": {"GridIsOn": False, "ShowGrid": False, "GridSize": 18.0,
+                         "GridLeading": 22.0, "GridColor": grid_colour,
+                         "GridLeadingFillColor": grid_colour,
+                         "AlignLineHeightToGridFlags": False},
+            "AntiAlias": _SMOOTH, "UseFractionalGlyphWidths": True,
+            "Rendered": {"Version": 1, "Shapes": {"WritingDirection": 0, "Children": [{
+                "ShapeType": 0, "Procession": 0,
+                "Lines": {"WritingDirection": 0, "Children": []},
+                "Cookie": {"Photoshop": {
+                    "ShapeType": 0, "PointBase": [0.0, 0.0],
+                    "Base": {"ShapeType": 0, "TransformPoint0": [1.0, 0.0],
+                             "TransformPoint1": [0.0, 1.0],
+                             "TransformPoint2": [0.0, 0.0]}}}}]}}},
+        "ResourceDict": resources,
+        "DocumentResources": resources}
+    return _engine_value(engine, EngineData)
+
+
+def _engine_value(value, dict_type=None):
+    """psd-tools' engine data elements for plain Python values (dicts keep their order)."""
+    from psd_tools.psd import engine_data as ed
+
+    if isinstance(value, dict):
+        out = (dict_type or ed.Dict)()
+        for key, item in value.items():
+            out[key] = _engine_value(item)
+        return out
+    if isinstance(value, list):
+        return ed.List([_engine_value(item) for item in value])
+    if isinstance(value, bool):  # (before int: a bool is an int)
+        return ed.Bool(value)
+    if isinstance(value, int):
+        return ed.Integer(value)
+    if isinstance(value, float):
+        return ed.Float(value)
+    return ed.String(str(value))

@@ -26,6 +26,7 @@ from .psd_layer_options import (LOCK_ALL, LOCK_PIXELS, LOCK_POSITION, LOCK_TRANS
 from .psd_paths import path_resources, vector_path_blocks
 from .psd_shapes import pattern_anchor_block, stroke_blocks
 from .psd_source import MAX_GROUP_DEPTH, _too_deep
+from .psd_type import type_block
 from .psd_xmp import _xmp_packet
 from .render import composite_document
 from .text_layer import TextLayer
@@ -183,6 +184,7 @@ class _Writer:
 
     def __init__(self) -> None:
         self.ids = itertools.count(1)
+        self.text_index = itertools.count()  # each type layer's 'TextIndex', bottom first
 
     def plan(self, doc: Document) -> _Plan:
         from psd_tools.psd.image_resources import ImageResources
@@ -274,6 +276,9 @@ class _Writer:
         anchor = pattern_anchor_block(node)
         if anchor is not None:
             record.tagged_blocks[anchor.key] = anchor
+        if isinstance(node, TextLayer):  # a type layer for Photoshop: its text, editable
+            block = type_block(node, next(self.text_index))
+            record.tagged_blocks[block.key] = block
         if node.vector_mask is not None:
             for block in vector_path_blocks(node.vector_mask, plan.width, plan.height):
                 record.tagged_blocks[block.key] = block
@@ -310,7 +315,7 @@ class _Writer:
                 entry["recipe"] = node.recipe
             if node.source_kind:
                 entry["source_kind"] = node.source_kind
-            if isinstance(node, TextLayer):  # its settings: it comes back editable
+            if isinstance(node, TextLayer):  # its settings (the family's name as chosen)
                 entry["text"] = dict(node.type_settings.as_dict(), origin=list(node.origin))
         if entry:
             entry["short_name"] = name

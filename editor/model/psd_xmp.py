@@ -12,7 +12,8 @@ from xml.sax.saxutils import escape
 
 from .document import Document
 from .layers import Layer, Node
-from .psd_type import _make_text_layer
+from .psd_type import _make_text_layer, _prefer_entry
+from .text_layer import TextLayer
 
 
 XMP_NAMESPACE = "urn:layered-editor:xmp:1.0/"
@@ -54,8 +55,11 @@ def _apply_metadata(psd, doc: Document, by_id: dict[int, Node]) -> None:
                 node.recipe = entry["recipe"]
             if isinstance(entry.get("source_kind"), str):
                 node.source_kind = entry["source_kind"]
-            if isinstance(entry.get("text"), dict) and node.kind == "pixel":
-                _make_text_layer(node, entry["text"])
+            if isinstance(entry.get("text"), dict):
+                if isinstance(node, TextLayer):  # read from its 'TySh'
+                    _prefer_entry(node, entry["text"])
+                elif node.kind == "pixel":  # (a file of ours from before 'TySh' was written)
+                    _make_text_layer(node, entry["text"])
 
 
 def _parse_xmp(data) -> Optional[dict]:

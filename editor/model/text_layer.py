@@ -19,14 +19,16 @@ is refused until Layer > Rasterize > Type makes it a plain layer (`rasterize`); 
 undo step (`SetText`), as replacing an adjustment layer's settings is. Moving it moves
 its anchor with it: the anchor is kept as the point `origin` of its pixels.
 
-A PSD keeps it as the pixel layer it is (so every program shows it) and its settings in
-Layered's XMP entry for the layer (psd.py), from which it comes back editable; a
+A PSD keeps it as Photoshop's type layer: its pixels as drawn (so every program shows it)
+and a 'TySh' block with its text and settings in Photoshop's engine data (psd_type.py),
+from which it comes back editable, with its settings in Layered's XMP entry too; a
 Photoshop type layer comes back editable from Photoshop's own engine data when it is
-plain enough (`from_photoshop`), keeping Photoshop's pixels until it is edited.
+plain enough (`psd_type.read_type`), keeping Photoshop's pixels until it is edited.
 """
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Optional
 
@@ -157,6 +159,62 @@ def _image(width: int, height: int):
     image.setDotsPerMeterY(dots)
     image.fill(0)
     return image
+
+
+def fonts_ready() -> bool:
+    """Whether Qt's fonts can be asked without making an application: the editor's, or
+    the one a verb made to draw text. Reading and writing files make none (nor import
+    PySide6, which `info` does without): an application made there would stand in the
+    way of a QApplication made later in the same process."""
+    QtGui = sys.modules.get("PySide6.QtGui")
+    return QtGui is not None and QtGui.QGuiApplication.instance() is not None
+
+
+def font_face(settings: TextSettings) -> tuple[Optional[str], bool, bool]:
+    """The font file Qt draws `settings` with: its PostScript name (from its 'name'
+    table; None when Qt substitutes another family for the one asked for, or the font has
+    no such name), and whether the face itself is bold and italic (else Qt makes them up,
+    as Photoshop's faux bold and italic do)."""
+    QtGui = _qt()
+    raw = QtGui.QRawFont.fromFont(_font(settings))
+    bold = raw.weight() >= 600
+    italic = raw.style() != QtGui.QFont.Style.StyleNormal
+    if raw.familyName().casefold() != settings.font.casefold():
+        return None, bold, italic
+    return _postscript_name(bytes(raw.fontTable("name"))), bold, italic
+
+
+def _postscript_name(table: bytes) -> Optional[str]:
+    """Name 6 (the PostScript name) of an OpenType 'name' table: Windows' (UTF-16) first,
+    then the Mac's (Roman), then Unicode's."""
+    import struct
+
+    try:
+        _, count, strings = struct.unpack_from(">HHH", table, 0)
+        found = {}
+        for i in range(count):
+            platform, encoding, _, name_id, length, offset = struct.unpack_from(
+                ">6H", table, 6 + 12 * i)
+            if name_id == 6:
+                data = table[strings + offset:strings + offset + length]
+                found.setdefault(platform, data.decode("mac_roman" if platform == 1
+                                                       else "utf-16-be"))
+    except (struct.error, UnicodeDecodeError):
+        return None
+    name = next((found[p] for p in (3, 1, 0) if found.get(p)), None)
+    return (name.strip("\x00 ") or None) if name else None
+
+
+def installed_family(compact: str) -> Optional[str]:
+    """The installed font family whose name without spaces is `compact` ("DejaVuSans" ->
+    "DejaVu Sans"), case aside; None when there is none, or no application to ask
+    (`fonts_ready`)."""
+    if not fonts_ready():
+        return None
+    QtGui = _qt()
+    wanted = compact.replace(" ", "").casefold()
+    return next((f for f in QtGui.QFontDatabase.families()
+                 if f.replace(" ", "").casefold() == wanted), None)
 
 
 @dataclass(frozen=True)
