@@ -113,6 +113,13 @@ def test_within_the_selection_a_tonal_range_and_cancel(qtbot, tmp_path, monkeypa
     def cancel(dialog, seen):
         click(qtbot, w, 30, 20)
         assert dialog.samples and w.canvas.overlay(OVERLAY) is not None
+        # A click on the thumbnail samples there too; Shift adds.
+        thumb = dialog.thumb
+        qtbot.mouseClick(thumb, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier,
+                         thumb.rect().center())
+        last = dialog.samples[-1]
+        assert len(dialog.samples) == 2 and not last.subtract
+        assert abs(last.x - W / 2) <= 2 and abs(last.y - H / 2) <= 2
 
     in_color_range(w, qtbot, cancel, QDialogButtonBox.StandardButton.Cancel)
     assert doc.history.count == count and current_mask(doc)[8:48, 10:60].min() == 255

@@ -20,8 +20,8 @@ What can be selected (`ColorRange.select`):
   Fuzziness % of 255 levels beyond it.
 Invert takes the complement. Transparent pixels are selected by their alpha at most.
 
-`range_mask` computes it over a whole picture (vectorised: numpy and OpenCV; measured
-at about 0.2-0.4 s for 4000x3000, see tests/test_color_range.py); `apply` puts it on
+`range_mask` computes it over a whole picture, once per distinct colour (`Colours`;
+`bench/bench_color_range.py`: 0.17-0.42 s for a 4000x3000 photo); `apply` puts it on
 the document as one undo step through `selection_ops.select_mask` (New, Add, Subtract
 or, Photoshop's own rule when something is selected, Intersect: within the selection).
 """

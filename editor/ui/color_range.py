@@ -72,12 +72,42 @@ class ColorRangePickMode(Tool):
     cancel = commit
 
     def press(self, canvas, ev) -> None:
-        mode = "add" if ev.modifiers & Qt.KeyboardModifier.ShiftModifier else \
-            "subtract" if ev.modifiers & Qt.KeyboardModifier.AltModifier else None
-        self.dialog.sample_at(int(np.floor(ev.image.x())), int(np.floor(ev.image.y())), mode)
+        self.dialog.sample_at(int(np.floor(ev.image.x())), int(np.floor(ev.image.y())),
+                              modifier_mode(ev.modifiers))
 
     def cursor_at(self, canvas, ev) -> QCursor:
         return QCursor(Qt.CursorShape.CrossCursor)
+
+
+def modifier_mode(modifiers) -> Optional[str]:
+    """Photoshop's keys on an eyedropper click: Shift adds, Alt subtracts (None: the
+    checked eyedropper's way)."""
+    if modifiers & Qt.KeyboardModifier.ShiftModifier:
+        return "add"
+    if modifiers & Qt.KeyboardModifier.AltModifier:
+        return "subtract"
+    return None
+
+
+class PreviewThumb(QLabel):
+    """The dialog's greyscale thumbnail; a click on it samples there too (Photoshop's
+    eyedroppers work on its preview as on the image)."""
+
+    def __init__(self, dialog: "ColorRangeDialog"):
+        super().__init__()
+        self.dialog = dialog
+
+    def mousePressEvent(self, e) -> None:
+        pix = self.pixmap()
+        if pix is None or pix.isNull():
+            return
+        x0, y0 = (self.width() - pix.width()) / 2, (self.height() - pix.height()) / 2
+        u = (e.position().x() - x0) / pix.width()
+        v = (e.position().y() - y0) / pix.height()
+        if 0 <= u < 1 and 0 <= v < 1:
+            doc = self.dialog.doc
+            self.dialog.sample_at(int(u * doc.width), int(v * doc.height),
+                                  modifier_mode(e.modifiers()))
 
 
 def reduced(image: np.ndarray, side: int = PREVIEW_SIDE) -> tuple[np.ndarray, float]:
@@ -156,10 +186,11 @@ class ColorRangeDialog(QDialog):
         picks.addStretch(1)
         layout.addLayout(picks)
 
-        self.thumb = QLabel()
+        self.thumb = PreviewThumb(self)
         self.thumb.setObjectName("ColorRangePreview")
         self.thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.thumb.setMinimumSize(THUMB_SIDE, THUMB_SIDE)
+        self.thumb.setToolTip("The selection to come; click it to sample there too")
         layout.addWidget(self.thumb)
 
         options = QFormLayout()
