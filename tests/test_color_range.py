@@ -249,3 +249,26 @@ def _box(like: np.ndarray) -> np.ndarray:
     out = np.zeros_like(like)
     out[100:300, 100:400] = 255
     return out
+
+
+def test_merged_or_the_active_layer(coffee):
+    # A half-transparent red layer over the left half of the photo: what the canvas shows
+    # is reddened there; the red layer's own pixels are red there and empty elsewhere.
+    doc = photo_document(coffee)
+    h, w = coffee.shape[:2]
+    red = np.zeros((h, w, 4), np.uint8)
+    red[:, : w // 2] = (255, 0, 0, 128)
+    top = Layer("Red", red)
+    top.parent = doc.root
+    doc.root.children.append(top)
+    merged = cr.sampled_image(doc, None)
+    own = cr.sampled_image(doc, top)
+    assert np.array_equal(own, red)
+    assert (merged[:, : w // 2, 0].astype(int) >= coffee[:, : w // 2, 0]).all()
+    assert np.array_equal(merged[:, w // 2:], coffee[:, w // 2:])
+    reds = cr.ColorRange(select="reds")
+    # The layer alone: its red pixels at their opacity (128 of 255), nothing where empty.
+    on_layer = cr.range_mask(own, reds)
+    assert (on_layer[:, : w // 2] == 128).all() and not on_layer[:, w // 2:].any()
+    on_canvas = cr.range_mask(merged, reds)
+    assert not np.array_equal(on_canvas, on_layer) and on_canvas[:, w // 2:].any()
