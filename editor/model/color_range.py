@@ -18,6 +18,9 @@ What can be selected (`ColorRange.select`):
   within the tone range (`tone_range`, Photoshop's Range sliders: shadows 0..65,
   midtones 105..150, highlights 190..255 by default), falling off linearly over
   Fuzziness % of 255 levels beyond it.
+- "skin" - Skin Tones: the colours whose L*a*b* hue angle and chroma lie in a skin
+  locus (`SKIN_HUE`, `SKIN_CHROMA`: light to dark skin alike, not saturated oranges,
+  greys or other hues), falling off over F/2 degrees and F/4 chroma beyond it.
 Invert takes the complement. Transparent pixels are selected by their alpha at most.
 
 `range_mask` computes it over a whole picture, once per distinct colour (`Colours`;
@@ -39,8 +42,14 @@ from .selection_ops import _sampled, select_mask
 
 COLOURS = ("reds", "yellows", "greens", "cyans", "blues", "magentas")
 TONES = ("highlights", "midtones", "shadows")
-KINDS = ("sampled",) + COLOURS + TONES
-LABELS = {"sampled": "Sampled Colors", **{k: k.capitalize() for k in COLOURS + TONES}}
+KINDS = ("sampled",) + COLOURS + TONES + ("skin",)
+LABELS = {"sampled": "Sampled Colors", **{k: k.capitalize() for k in COLOURS + TONES},
+          "skin": "Skin Tones"}
+# Skin Tones: our own locus of skin colours in L*a*b* (Photoshop's model is not published):
+# the hue angle h_ab and chroma C_ab that skin of every shade takes, measured on the
+# Fitzpatrick swatches and the astronaut photo's face (h_ab 41..76, C_ab 13..49).
+SKIN_HUE = (40.0, 80.0)
+SKIN_CHROMA = (12.0, 50.0)
 # Photoshop's defaults of the tonal ranges' Range sliders and their Fuzziness (%).
 TONE_RANGES = {"shadows": (0, 65), "midtones": (105, 150), "highlights": (190, 255)}
 TONE_FUZZINESS = 20.0
@@ -235,7 +244,19 @@ def colour_weights(rgb: np.ndarray, s: ColorRange) -> np.ndarray:
         # Levels outside the range (0 inside), through the same falloff as the colours.
         return falloff(np.maximum(np.maximum(low - y, y - high), 0), 0.0,
                        max(0.0, float(s.fuzziness)) / 100.0 * 255.0)
+    if s.select == "skin":
+        lab = lab_of(rgb)
+        chroma = np.hypot(lab[..., 1], lab[..., 2])
+        hue = np.degrees(np.arctan2(lab[..., 2], lab[..., 1]))
+        soft = max(0.0, float(s.fuzziness))
+        return (_band(hue, SKIN_HUE, soft / 2) * _band(chroma, SKIN_CHROMA, soft / 4))
     raise ValueError(f"unknown colour range {s.select!r}")
+
+
+def _band(value: np.ndarray, whole: tuple[float, float], soft: float) -> np.ndarray:
+    """1 on [low, high], falling off linearly over `soft` beyond either end."""
+    low, high = whole
+    return falloff(np.maximum(np.maximum(low - value, value - high), 0), 0.0, soft)
 
 
 def range_mask(image, settings: ColorRange) -> np.ndarray:

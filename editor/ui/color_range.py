@@ -1,7 +1,7 @@
 """Select > Color Range…: Photoshop's dialog for a soft selection by colour or tone.
 
 Select: Sampled Colors (the eyedroppers' colours), Reds .. Magentas, Highlights,
-Midtones, Shadows; Fuzziness; Localized Color Clusters with its Range; the tonal
+Midtones, Shadows, Skin Tones; Fuzziness; Localized Color Clusters with its Range; the tonal
 ranges' Range; Invert. While the dialog is open the canvas is its eyedropper
 (`ColorRangePickMode`): a click samples the colour there (the dialog's Sample / Add /
 Subtract buttons say what a plain click does; Shift adds, Alt subtracts, as in
@@ -264,7 +264,7 @@ class ColorRangeDialog(QDialog):
         kind = self.kind()
         sampled, tone = kind == "sampled", kind in cr.TONES
         self.localized.setVisible(sampled)
-        self._show_row(self.fuzziness, kind not in cr.COLOURS)
+        self._show_row(self.fuzziness, kind not in cr.COLOURS)  # (Skin Tones take it too)
         fuzz = self.fuzziness
         group = "tone" if tone else "sampled"
         if group != self._fuzz_group:  # the tonal ranges' Fuzziness is a % of their own
