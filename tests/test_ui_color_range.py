@@ -120,6 +120,21 @@ def test_within_the_selection_a_tonal_range_and_cancel(qtbot, tmp_path, monkeypa
         last = dialog.samples[-1]
         assert len(dialog.samples) == 2 and not last.subtract
         assert abs(last.x - W / 2) <= 2 and abs(last.y - H / 2) <= 2
+        # Ctrl+Z takes the last sample back, not the document's last step (the
+        # selection); Shift+Ctrl+Z puts it again.
+        two, one = dialog.shown.copy(), dialog.samples[:1]
+        w.activateWindow()  # (the window's shortcuts, as with the pointer over the canvas)
+        qtbot.waitUntil(w.isActiveWindow)
+        qtbot.keyClick(w.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        assert dialog.samples == one and w.tools.mode is dialog.mode
+        assert doc.history.count == count and doc.selection == Box(10, 8, 50, 40)
+        dialog.activateWindow()
+        qtbot.waitUntil(dialog.isActiveWindow)
+        qtbot.keyClick(dialog, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier
+                       | Qt.KeyboardModifier.ShiftModifier)
+        assert len(dialog.samples) == 2 and np.array_equal(dialog.shown, two)
+        qtbot.keyClick(dialog, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        assert dialog.samples == one
 
     in_color_range(w, qtbot, cancel, QDialogButtonBox.StandardButton.Cancel)
     assert doc.history.count == count and current_mask(doc)[8:48, 10:60].min() == 255

@@ -5,7 +5,7 @@ Midtones, Shadows, Skin Tones; Fuzziness; Localized Color Clusters with its Rang
 ranges' Range; Invert. While the dialog is open the canvas is its eyedropper
 (`ColorRangePickMode`): a click samples the colour there (the dialog's Sample / Add /
 Subtract buttons say what a plain click does; Shift adds, Alt subtracts, as in
-Photoshop). Like Photoshop's Color Range it samples what the canvas shows (the merged
+Photoshop; so does a click on the thumbnail; Ctrl+Z takes the last sample back). Like Photoshop's Color Range it samples what the canvas shows (the merged
 visible layers); Sample Merged off samples the active layer alone. The dialog shows
 the selection as a greyscale thumbnail and, as Photoshop's Selection Preview, on the
 canvas (Grayscale or Quick Mask tint, an overlay that never touches the document);
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Optional
 
 import numpy as np
 from PySide6.QtCore import QEventLoop, Qt
-from PySide6.QtGui import QCursor, QImage, QPixmap
+from PySide6.QtGui import QAction, QCursor, QImage, QKeySequence, QPixmap
 from PySide6.QtWidgets import (QApplication, QButtonGroup, QCheckBox, QComboBox, QDialog,
                                QFormLayout, QHBoxLayout, QLabel, QSlider, QSpinBox,
                                QToolButton, QVBoxLayout, QWidget)
@@ -70,6 +70,15 @@ class ColorRangePickMode(Tool):
         pass  # each click is already in the dialog; OK or Cancel decides
 
     cancel = commit
+
+    def step_back(self) -> bool:
+        """Ctrl+Z while the dialog is open: the last sample taken back (Photoshop's undo
+        in Color Range), never a step of the document."""
+        self.dialog.undo_sample()
+        return True
+
+    def step_forward(self) -> None:
+        self.dialog.redo_sample()
 
     def press(self, canvas, ev) -> None:
         self.dialog.sample_at(int(np.floor(ev.image.x())), int(np.floor(ev.image.y())),
@@ -138,6 +147,8 @@ class ColorRangeDialog(QDialog):
         self._closed = False
         self.previews = 0         # how many previews were shown (tests)
         self.samples: tuple[cr.Sample, ...] = ()
+        self._undone: list[tuple[cr.Sample, ...]] = []   # samples Ctrl+Z took back
+        self._before: list[tuple[cr.Sample, ...]] = []   # the samples before each click
         self.existing = selection_ops.current_mask(self.doc)
         self._build(window.settings)
         self._resample()
@@ -226,6 +237,12 @@ class ColorRangeDialog(QDialog):
         options.addRow("Result", self.result_box)
         layout.addLayout(options)
         layout.addWidget(ok_cancel(self))
+        for keys, slot in ((["Ctrl+Z"], self.undo_sample),
+                           (["Shift+Ctrl+Z", "Ctrl+Y"], self.redo_sample)):
+            action = QAction(self)  # the window's Undo and Redo keys with the dialog in front
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.triggered.connect(lambda _checked=False, f=slot: f())
+            self.addAction(action)
         self._kind_changed()
 
     def _slider(self, form: QFormLayout, label: str, name: str, low: int, high: int,
@@ -336,9 +353,23 @@ class ColorRangeDialog(QDialog):
         if sample is None:
             return False
         ranged = cr.ColorRange(samples=self.samples).with_sample(sample, mode or self.pick_mode())
+        self._before.append(self.samples)
+        self._undone.clear()
         self.samples = ranged.samples
         self.update_preview()
         return True
+
+    def undo_sample(self) -> None:
+        if self._before:
+            self._undone.append(self.samples)
+            self.samples = self._before.pop()
+            self.update_preview()
+
+    def redo_sample(self) -> None:
+        if self._undone:
+            self._before.append(self.samples)
+            self.samples = self._undone.pop()
+            self.update_preview()
 
     # -- the previews --------------------------------------------------------------------------
     def _resample(self, *_args) -> None:
