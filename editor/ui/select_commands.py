@@ -1,5 +1,5 @@
-"""The Select menu: All, Deselect, Reselect, Inverse, Feather, Modify (Border, Smooth,
-Expand, Contract), Grow, Similar; Shift+M / Shift+L / Shift+G /
+"""The Select menu: All, Deselect, Reselect, Inverse, Color Range (`color_range`), Feather,
+Modify (Border, Smooth, Expand, Contract), Grow, Similar; Shift+M / Shift+L / Shift+G /
 Shift+U switch the marquee, lasso, fill and shape tools' shapes (Shift+P, Shift+R and
 Shift+O the Pen, Blur and Dodge groups' tools); Ctrl+click on a layer's thumbnail selects its pixels.
 
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFormLayout
 from editor.model import Layer, selection_ops
 
 from .actions import ActionSpec, Context, SubmenuSpec, has_doc, has_selection, run_on_doc
+from .color_range import ColorRangeCommand
 from .tools.toolbox import GROUPS, next_in_group
 
 if TYPE_CHECKING:
@@ -75,6 +76,7 @@ def can_reselect(c: Context) -> bool:
 class SelectCommands:
     def __init__(self, window: "EditorWindow"):
         self.window = window
+        self.color_range = ColorRangeCommand(window)
 
     def action_specs(self) -> list[ActionSpec]:
         # Shift+Ctrl+I is Photoshop's Inverse (Import as Layer has no key).
@@ -99,6 +101,10 @@ class SelectCommands:
                        menu="select", after="modify"),
             ActionSpec("similar", "Similar", lambda: self.grow(False), enabled=has_selection,
                        menu="select", after="grow"),
+            ActionSpec("color_range", "C&olor Range…", self.color_range.run, enabled=has_doc,
+                       menu="select", after="inverse", separator=True,
+                       tip="Select the pixels of a colour (sampled on the canvas) or of a "
+                           "colour or tonal range"),
             ActionSpec("cycle_marquee", "Switch Marquee Shape", lambda: self._cycle("marquee"),
                        "Shift+M"),
             ActionSpec("cycle_lasso", "Switch Lasso Shape", lambda: self._cycle("lasso"),

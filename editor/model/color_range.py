@@ -1,0 +1,315 @@
+"""Select > Color Range: a soft selection of the pixels of a colour or tonal range, as
+Photoshop's Color Range dialog makes it (no Qt: the dialog is `editor.ui.color_range`).
+
+What can be selected (`ColorRange.select`):
+- "sampled" - Sampled Colors: the colours clicked with the dialog's eyedroppers. Each
+  sample is a colour in CIE L*a*b* (D65, sRGB); a pixel is fully selected when its
+  distance to the nearest added sample (CIE76 Delta E) is at most `full_radius(F)` =
+  F / 4 for Fuzziness F (0..200), and the selection falls off linearly to nothing at
+  twice that distance (`outer_radius`): Photoshop's Fuzziness widens the range and
+  adds partly selected (grey) pixels around it. A subtracted sample (Alt-click) takes
+  away its own soft range: selected = added * (1 - subtracted). Localized Color
+  Clusters weighs each sample by the pixel's distance to where it was clicked: whole
+  within Range (% of the picture's longer side), falling off to nothing at 1.5x that.
+- "reds" .. "magentas": Hue/Saturation's six ranges (`adjustments.HUE_RANGES`, the
+  same trapezoids over the hue) times the pixel's chroma (max - min channel, 0..1):
+  a saturated red is whole, a grey is never selected.
+- "highlights", "midtones", "shadows": by luminosity (Rec. 601 weights, 0..255): whole
+  within the tone range (`tone_range`, Photoshop's Range sliders: shadows 0..65,
+  midtones 105..150, highlights 190..255 by default), falling off linearly over
+  Fuzziness % of 255 levels beyond it.
+- "skin" - Skin Tones: the colours whose L*a*b* hue angle and chroma lie in a skin
+  locus (`SKIN_HUE`, `SKIN_CHROMA`: light to dark skin alike, not saturated oranges,
+  greys or other hues), falling off over F/2 degrees and F/4 chroma beyond it.
+Invert takes the complement. Transparent pixels are selected by their alpha at most.
+
+`range_mask` computes it over a whole picture, once per distinct colour (`Colours`;
+`bench/bench_color_range.py`: 0.17-0.42 s for a 4000x3000 photo); `apply` puts it on
+the document as one undo step through `selection_ops.select_mask` (New, Add, Subtract
+or, Photoshop's own rule when something is selected, Intersect: within the selection).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Optional
+
+import numpy as np
+
+from .adjustments import HUE_RANGES
+from .document import Document
+from .layers import Node
+from .selection_ops import _sampled, select_mask
+
+COLOURS = ("reds", "yellows", "greens", "cyans", "blues", "magentas")
+TONES = ("highlights", "midtones", "shadows")
+KINDS = ("sampled",) + COLOURS + TONES + ("skin",)
+LABELS = {"sampled": "Sampled Colors", **{k: k.capitalize() for k in COLOURS + TONES},
+          "skin": "Skin Tones"}
+# Skin Tones: our own locus of skin colours in L*a*b* (Photoshop's model is not published):
+# the hue angle h_ab and chroma C_ab that skin of every shade takes, measured on the
+# Fitzpatrick swatches and the astronaut photo's face (h_ab 41..76, C_ab 13..49).
+SKIN_HUE = (40.0, 80.0)
+SKIN_CHROMA = (12.0, 50.0)
+# Photoshop's defaults of the tonal ranges' Range sliders and their Fuzziness (%).
+TONE_RANGES = {"shadows": (0, 65), "midtones": (105, 150), "highlights": (190, 255)}
+TONE_FUZZINESS = 20.0
+FUZZINESS_MAX = 200.0
+LOCAL_FALLOFF = 1.5  # Localized Color Clusters: a sample reaches Range x this, softly
+
+
+@dataclass(frozen=True)
+class Sample:
+    """A colour clicked with an eyedropper: where (canvas px), its L*a*b*, and whether it
+    takes away (Alt) rather than adds."""
+    x: int
+    y: int
+    lab: tuple[float, float, float]
+    subtract: bool = False
+
+
+@dataclass(frozen=True)
+class ColorRange:
+    """The dialog's settings: what `range_mask` selects."""
+    select: str = "sampled"
+    fuzziness: float = 40.0             # sampled: 0..200; tones: 0..100 (%)
+    samples: tuple[Sample, ...] = ()
+    localized: bool = False
+    range_pct: float = 100.0            # Localized Color Clusters' Range (0..100 %)
+    tone_range: tuple[int, int] = (0, 65)
+    invert: bool = False
+
+    def with_sample(self, sample: Sample, mode: str) -> "ColorRange":
+        """The eyedroppers: "sample" starts over from this colour, "add" (Shift) and
+        "subtract" (Alt) put it beside the others."""
+        if mode == "sample":
+            return replace(self, samples=(replace(sample, subtract=False),))
+        return replace(self, samples=self.samples + (replace(sample, subtract=mode == "subtract"),))
+
+
+# -- the picture's colours ----------------------------------------------------------------------
+class Colours:
+    """A picture's distinct colours and, per pixel, which one it is. Every range but a
+    localized one depends on a pixel's colour alone, so it is worked out once per distinct
+    colour (a photo of 12 Mpx holds well under a million) and spread back by one gather:
+    exact maths in float64 at a fraction of a per-pixel pass. The dialog keeps one per
+    picture, so a slider move costs the weights and the gather only."""
+
+    def __init__(self, image: np.ndarray):
+        h, w = image.shape[:2]
+        if image.shape[-1] == 4 and image.flags.c_contiguous and np.little_endian:
+            # One 32-bit word per pixel, R in its lowest byte: the colour without alpha.
+            packed = image.view(np.uint32)[..., 0] & np.uint32(0xFFFFFF)
+        else:
+            c = image[..., :3].astype(np.uint32)
+            packed = c[..., 0] | (c[..., 1] << 8) | (c[..., 2] << 16)
+        seen = np.zeros(1 << 24, bool)
+        seen[packed] = True
+        present = np.flatnonzero(seen).astype(np.uint32)
+        number = np.zeros(1 << 24, np.int32)
+        number[present] = np.arange(len(present), dtype=np.int32)
+        self.index = number[packed]       # (H, W) int32: which colour the pixel is
+        self.rgb = np.stack([present & 255, (present >> 8) & 255, present >> 16],
+                            axis=-1).astype(np.uint8)
+        alpha = image[..., 3] if image.shape[-1] == 4 else None
+        self.alpha = alpha if alpha is not None and (alpha < 255).any() else None
+        self.shape = (h, w)
+        self._lab: Optional[np.ndarray] = None
+
+    @property
+    def lab(self) -> np.ndarray:
+        if self._lab is None:
+            self._lab = lab_of(self.rgb)
+        return self._lab
+
+    def spread(self, weights: np.ndarray) -> np.ndarray:
+        """Per-colour weights (N,) -> per-pixel (H, W)."""
+        return weights[self.index]
+
+
+# -- colour maths -----------------------------------------------------------------------------
+_D65 = np.array([0.950456, 1.0, 1.088754])
+_SRGB_TO_XYZ = np.array([[0.412453, 0.357580, 0.180423], [0.212671, 0.715160, 0.072169],
+                         [0.019334, 0.119193, 0.950227]])
+
+
+_C = np.arange(256) / 255.0
+_LINEAR = np.where(_C <= 0.04045, _C / 12.92, ((_C + 0.055) / 1.055) ** 2.4)
+
+
+def lab_of(rgb: np.ndarray) -> np.ndarray:
+    """8-bit sRGB (..., 3) -> CIE L*a*b* (D65; L 0..100), float64: the textbook formula
+    (sRGB decoding, XYZ, the cube root with its linear toe)."""
+    linear = _LINEAR[np.asarray(rgb, np.uint8)]  # (sRGB's decoding, one table for 256 levels)
+    t = linear @ (_SRGB_TO_XYZ / _D65[:, None]).T
+    d = 6 / 29
+    f = np.where(t > d ** 3, np.cbrt(t), t / (3 * d * d) + 4 / 29)
+    return np.stack([116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]),
+                     200 * (f[..., 1] - f[..., 2])], axis=-1)
+
+
+def full_radius(fuzziness: float) -> float:
+    """Sampled Colors: the Delta E within which a pixel is wholly selected."""
+    return max(0.0, float(fuzziness)) / 4.0
+
+
+def outer_radius(fuzziness: float) -> float:
+    """... and beyond which it is not selected at all (the soft band lies between)."""
+    return 2.0 * full_radius(fuzziness)
+
+
+def falloff(distance: np.ndarray, inner: float, outer: float) -> np.ndarray:
+    """1 up to `inner`, 0 from `outer`, linear between; `outer` <= `inner`: a hard edge
+    at `inner` (Fuzziness 0 selects the very colours only)."""
+    if outer <= inner:
+        return (np.asarray(distance) <= inner + 1e-6).astype(np.float64)
+    return np.clip((outer - np.asarray(distance, np.float64)) / (outer - inner), 0, 1)
+
+
+def sample_weights(lab: np.ndarray, samples, fuzziness: float) -> np.ndarray:
+    """The soft range of `samples` for colours `lab` (..., 3): the falloff of the Delta E
+    to the nearest sample (the falloff only drops with distance: the nearest decides)."""
+    points = np.array([s.lab for s in samples], np.float64)
+    d2 = ((lab[..., None, :] - points) ** 2).sum(-1).min(-1)
+    return falloff(np.sqrt(d2), full_radius(fuzziness), outer_radius(fuzziness))
+
+
+def local_weight(shape, sample: Sample, range_pct: float) -> tuple:
+    """Localized Color Clusters: (box slices, weight) of one sample's reach around where
+    it was clicked: whole within Range % of the longer side, none beyond 1.5x that."""
+    h, w = shape
+    reach = max(1.0, range_pct / 100.0 * max(h, w))
+    far = reach * LOCAL_FALLOFF
+    x0, x1 = max(0, int(sample.x - far)), min(w, int(np.ceil(sample.x + far)) + 1)
+    y0, y1 = max(0, int(sample.y - far)), min(h, int(np.ceil(sample.y + far)) + 1)
+    ys = np.arange(y0, y1, dtype=np.float32)[:, None] - np.float32(sample.y)
+    xs = np.arange(x0, x1, dtype=np.float32)[None, :] - np.float32(sample.x)
+    return (slice(y0, y1), slice(x0, x1)), falloff(np.sqrt(ys * ys + xs * xs), reach, far)
+
+
+def _sampled_colours(colours: Colours, s: ColorRange) -> np.ndarray:
+    """Sampled Colors with Localized Color Clusters, per pixel (H, W) float32."""
+    adds = [p for p in s.samples if not p.subtract]
+    subs = [p for p in s.samples if p.subtract]
+    if not adds:
+        return np.zeros(colours.shape, np.float32)
+
+    def weight(group) -> np.ndarray:
+        out = np.zeros(colours.shape, np.float32)
+        for p in group:  # each sample only near its own point: no nearest-colour shortcut
+            where, near = local_weight(colours.shape, p, s.range_pct)
+            part = sample_weights(colours.lab, [p], s.fuzziness).astype(np.float32)
+            part = part[colours.index[where]] * near
+            np.maximum(out[where], part, out=out[where])
+        return out
+
+    selected = weight(adds)
+    if subs:
+        selected *= 1 - weight(subs)
+    return selected
+
+
+def hue_chroma(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Hue (degrees 0..360, HSV's) and chroma (max - min channel, 0..1) of 8-bit RGB."""
+    f = rgb.astype(np.float64)
+    r, g, b = f[..., 0], f[..., 1], f[..., 2]
+    high, low = f.max(-1), f.min(-1)
+    chroma = high - low
+    safe = np.where(chroma > 0, chroma, 1)
+    hue = np.where(high == r, (g - b) / safe,
+                   np.where(high == g, (b - r) / safe + 2, (r - g) / safe + 4)) * 60
+    return hue % 360, chroma / 255
+
+
+def hue_weight(hue: np.ndarray, corners: tuple) -> np.ndarray:
+    """Hue/Saturation's trapezoid (`adjustments.HUE_RANGES` corners, degrees, wrapping)."""
+    bl, tl, tr, br = corners
+    h = (hue - bl) % 360
+    left, top, right = (tl - bl) % 360, (tr - bl) % 360, (br - bl) % 360
+    return np.interp(h, [0, left, top, right, 360], [0, 1, 1, 0, 0])
+
+
+def luminosity(rgb: np.ndarray) -> np.ndarray:
+    """Rec. 601 luminosity 0..255, as Curves' RGB level (`adjustments.level_of`)."""
+    return rgb[..., :3].astype(np.float64) @ np.array([0.299, 0.587, 0.114])
+
+
+def colour_weights(rgb: np.ndarray, s: ColorRange) -> np.ndarray:
+    """The colour and tonal ranges (not Sampled Colors) for colours `rgb` (..., 3)."""
+    if s.select in COLOURS:
+        hue, chroma = hue_chroma(rgb)
+        return hue_weight(hue, HUE_RANGES[COLOURS.index(s.select)]) * chroma
+    if s.select in TONES:
+        low, high = sorted(s.tone_range)
+        y = luminosity(rgb)
+        # Levels outside the range (0 inside), through the same falloff as the colours.
+        return falloff(np.maximum(np.maximum(low - y, y - high), 0), 0.0,
+                       max(0.0, float(s.fuzziness)) / 100.0 * 255.0)
+    if s.select == "skin":
+        lab = lab_of(rgb)
+        chroma = np.hypot(lab[..., 1], lab[..., 2])
+        hue = np.degrees(np.arctan2(lab[..., 2], lab[..., 1]))
+        soft = max(0.0, float(s.fuzziness))
+        return (_band(hue, SKIN_HUE, soft / 2) * _band(chroma, SKIN_CHROMA, soft / 4))
+    raise ValueError(f"unknown colour range {s.select!r}")
+
+
+def _band(value: np.ndarray, whole: tuple[float, float], soft: float) -> np.ndarray:
+    """1 on [low, high], falling off linearly over `soft` beyond either end."""
+    low, high = whole
+    return falloff(np.maximum(np.maximum(low - value, value - high), 0), 0.0, soft)
+
+
+def range_mask(image, settings: ColorRange) -> np.ndarray:
+    """The selection Color Range makes of `image` ((H, W, 3|4) uint8 straight RGBA, or its
+    `Colours`): uint8 (H, W), 255 = wholly selected; Invert applied; a transparent pixel
+    is selected at most as much as it is opaque."""
+    colours = image if isinstance(image, Colours) else Colours(image)
+    s = settings
+    if s.select == "sampled" and (s.localized or not any(not p.subtract for p in s.samples)):
+        weights = _sampled_colours(colours, s)  # per pixel
+        if s.invert:
+            weights = 1 - weights
+    else:  # per colour, then one gather of the final levels
+        if s.select == "sampled":
+            adds = [p for p in s.samples if not p.subtract]
+            subs = [p for p in s.samples if p.subtract]
+            per = sample_weights(colours.lab, adds, s.fuzziness)
+            if subs:
+                per = per * (1 - sample_weights(colours.lab, subs, s.fuzziness))
+        else:
+            per = colour_weights(colours.rgb, s)
+        if s.invert:
+            per = 1 - per
+        if colours.alpha is None:
+            return colours.spread(np.rint(per * 255).astype(np.uint8))
+        weights = colours.spread(per.astype(np.float32))
+    if colours.alpha is not None:
+        weights = weights * (colours.alpha * np.float32(1 / 255))
+    return np.rint(weights * 255).astype(np.uint8)
+
+
+def sample_of(image: np.ndarray, x: int, y: int, subtract: bool = False) -> Optional[Sample]:
+    """The sample of pixel (x, y) of `image` (None outside it)."""
+    h, w = image.shape[:2]
+    if not (0 <= x < w and 0 <= y < h):
+        return None
+    lab = lab_of(image[y, x, :3])
+    return Sample(int(x), int(y), tuple(float(v) for v in lab), subtract)
+
+
+def sampled_image(doc: Document, layer: Optional[Node]) -> np.ndarray:
+    """What Color Range looks at: `layer`'s pixels, or (None) what the canvas shows -
+    Photoshop's Color Range samples the composite of the visible layers."""
+    return _sampled(doc, layer)
+
+
+def apply(doc: Document, image: np.ndarray, settings: ColorRange, op: str = "intersect") -> None:
+    """Select > Color Range's OK: the range of `image` (canvas-sized, `sampled_image`)
+    combined with the selection by `op` - "intersect" is Photoshop's rule (the range
+    within what is selected; with nothing selected, the range alone) - one undo step."""
+    from .selection_ops import current_mask
+
+    if op == "intersect" and current_mask(doc) is None:
+        op = "replace"
+    select_mask(doc, range_mask(image, settings), op, "Color Range")
+
