@@ -386,8 +386,9 @@ def _priors(hole: np.ndarray, r: int, level: int, share: float = 0.0) -> tuple[f
     and its fuel tank into the middle, with every seed; divided once, a smaller stack
     stayed; divided by the square, the stack went (and fewer copies of the tank). Where
     sources outnumber targets nothing changes: on bench_decompose.py --fills (holes of
-    2-18 % of a photo) only the coarsest levels of the five largest holes, with BG PSNR,
-    SSIM and texture energy within the spread between fill seeds.
+    2-18 % of a photo) 5 of the 18 fills changed (those with a coarse level where the
+    sources, shrunk by a patch's width, are fewer than the targets), BG PSNR, SSIM and
+    texture energy within the spread between fill seeds.
     Stronger or distinctiveness-weighted reuse costs were tried and dropped: a uniform one
     20 times stronger brought the texture energy of every bench picture into 0.7-1.3 but
     copied more shuttle pieces; one weighting the cost by how textured or how unusual in
