@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Callable, Optional
 
 import numpy as np
 from PySide6.QtCore import QEventLoop, Qt, QTimer
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDoubleSpinBox, QFormLayout,
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDoubleSpinBox,
+                               QFormLayout,
                                QHBoxLayout, QLabel, QLayout, QProgressBar, QRadioButton, QSlider,
                                QSpinBox, QVBoxLayout, QWidget)
 
