@@ -18,9 +18,8 @@ from typing import TYPE_CHECKING, Callable, Optional
 import numpy as np
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDoubleSpinBox,
-                               QFormLayout,
-                               QHBoxLayout, QLabel, QLayout, QProgressBar, QRadioButton, QSlider,
-                               QSpinBox, QVBoxLayout, QWidget)
+                               QFormLayout, QHBoxLayout, QLabel, QLayout, QProgressBar,
+                               QRadioButton, QSlider, QSpinBox, QVBoxLayout, QWidget)
 
 from editor.model import adjustments as adj, fade, filter_ops, pixel_filters as pf
 from editor.model.layers import BLEND_MODE_LABELS
