@@ -244,6 +244,11 @@ class PixelEdit(Command):
         return box
 
     @property
+    def box(self) -> Box:
+        """The local box the edit has changed so far (Edit > Fade's region)."""
+        return self._box
+
+    @property
     def shape(self) -> tuple[int, int]:
         """The height and width of the array the edit changes."""
         return self._array().shape[:2]

@@ -100,10 +100,11 @@ class Adjust(Operation):
     """An adjustment layer's settings applied to the pixels themselves."""
 
     settings: Adjustment = None
+    name: str = ""  # the undo step's name when not the settings' (Auto Tone's Levels)
 
     @property
     def label(self) -> str:  # type: ignore[override]
-        return self.settings.label
+        return self.name or self.settings.label
 
     def is_identity(self) -> bool:
         return self.settings.is_identity()

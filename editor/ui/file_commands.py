@@ -1,4 +1,4 @@
-"""File work from the window: new, open, import, paste, copy, drop, save, export.
+"""File work from the window: new, open, import, paste, copy, drop, save, revert, export.
 
 Reading files (open, import) runs on a worker thread so a large PSD does not
 freeze the window; the result becomes a tab or a layer on the GUI thread.
@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from editor.model import Document, Layer, files
+from editor.model.revert import revert as revert_document
 
 from . import dialogs, worker
 from .qimage import qimage_to_rgba
@@ -251,6 +252,26 @@ class FileCommands:
         self.window.document_saved(session)
         self.window.status(f"Saved {path}")
         return True
+
+    def revert(self) -> None:
+        """File > Revert (F12): the document in front reloaded from its file, replacing its
+        content as one undo step (`editor.model.revert`); the file is read on a worker."""
+        session = self.window.session
+        path = session.file if session is not None else None
+        if not path:
+            return
+        doc = session.doc
+        self.window.tools.end_mode(commit=True)
+
+        def loaded(fresh: Document) -> None:
+            if session not in self.window.sessions:
+                return  # closed while the file was read
+            revert_document(doc, fresh)
+            session.saved()
+            self.window.status(f"Reverted to {path}")
+
+        self._run(f"Reverting to {os.path.basename(path)}…",
+                  lambda: _files().open_document(path), loaded, "Could not revert")
 
     def export(self) -> None:
         session = self.window.session

@@ -4,7 +4,10 @@ pixel layer, inside the selection (its soft edge) when there is one.
 Image > Adjustments holds Brightness/Contrast, Levels (Ctrl+L), Curves (Ctrl+M), Exposure,
 Hue/Saturation (Ctrl+U), Color Balance (Ctrl+B), each in a dialog that edits the
 adjustment layers' settings in their own editor, and the one-shot Invert (Ctrl+I;
-the Invert adjustment's pass) and Desaturate (Shift+Ctrl+U); Vibrance, Black & White
+the Invert adjustment's pass) and Desaturate (Shift+Ctrl+U); after the submenu, Image >
+Auto Tone, Auto Contrast and Auto Color (`editor.model.auto_tone`: a computed Levels);
+Edit > Fade (Shift+Ctrl+F) right after one of these, a filter or a stroke
+(`editor.model.fade`, in `FadeDialog`); Vibrance, Black & White
 (Alt+Shift+Ctrl+B), Photo Filter and Channel Mixer likewise, in Photoshop's places, and
 after Invert, Posterize, Threshold and Gradient Map. The Filter menu holds Blur > Gaussian Blur and Motion
 Blur, Noise > Add Noise, Sharpen > Unsharp Mask. The dialogs (`filter_dialog.py`)
@@ -16,11 +19,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Optional
 
 from editor.jobs import operation_job
-from editor.model import filter_ops, pixel_filters as pf
+from editor.model import auto_tone, fade, filter_ops, pixel_filters as pf
 from editor.model.adjustments import KINDS
 
 from .actions import ActionSpec, Context, Spec, SubmenuSpec, has_doc, run_on_doc
-from .filter_dialog import AdjustDialog, FilterDialog
+from .filter_dialog import AdjustDialog, FadeDialog, FilterDialog
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -74,6 +77,13 @@ class FilterCommands:
                        "Shift+Ctrl+U",
                        tip="Turns the active layer's colours grey (inside the selection)",
                        enabled=has_doc, menu="image_adjustments")]
+        specs += self._auto_specs()
+        specs.append(ActionSpec(
+            "fade", "&Fade…", self.fade, "Shift+Ctrl+F",
+            tip="Fades the last filter, adjustment or stroke by an opacity and a blend mode",
+            enabled=lambda c: c.doc is not None and not c.job_running
+            and fade.last_edit(c.doc) is not None,
+            label=self._fade_label, menu="edit", after="redo", separator=True))
         specs.append(ActionSpec(
             "filter_last", "Last &Filter", self.repeat, "Ctrl+F",
             tip="The last filter again, with its settings (as a job: Esc cancels)",
@@ -87,6 +97,25 @@ class FilterCommands:
                     tip=f"{pf.FILTERS[kind].label} on the active layer (inside the selection)",
                     enabled=has_doc, menu=menu))
         return specs
+
+    def _auto_specs(self) -> list[Spec]:
+        """Image > Auto Tone, Auto Contrast, Auto Color after Adjustments, with Photoshop's
+        keys: Levels computed from the layer's histogram (`auto_tone`), one undo step."""
+        tips = {"tone": "Stretches each channel of the active layer, 0.1 % clipped",
+                "contrast": "Stretches the active layer's contrast, keeping its hues",
+                "color": "Stretches each channel and makes the midtones' neutrals grey"}
+        keys = {"tone": "Shift+Ctrl+L", "contrast": "Alt+Shift+Ctrl+L", "color": "Shift+Ctrl+B"}
+        texts = {"tone": "Auto &Tone", "contrast": "Auto &Contrast", "color": "Aut&o Color"}
+        return [ActionSpec(f"auto_{mode}", texts[mode], lambda m=mode: self.auto(m), keys[mode],
+                           tip=tips[mode] + " (inside the selection)", enabled=has_doc,
+                           menu="image", separator=i == 0)
+                for i, mode in enumerate(("tone", "contrast", "color"))]
+
+    def auto(self, mode: str) -> None:
+        """Image > Auto Tone/Contrast/Color on the active pixel layer: one undo step."""
+        label = auto_tone.MODES[mode]
+        run_on_doc(self.window, f"Could not apply {label}",
+                   lambda doc: auto_tone.apply(doc, mode))
 
     def _tonal_specs(self) -> list[Spec]:
         """Posterize, Threshold and Gradient Map after Invert, as Photoshop's menu has them:
@@ -118,6 +147,20 @@ class FilterCommands:
             dialog = FilterDialog(self.window, target, op)
             if dialog.exec():
                 self.last = dialog.operation()
+
+    def _fade_label(self, c: Context) -> str:
+        edit = fade.last_edit(c.doc) if c.doc is not None else None
+        return "&Fade…" if edit is None else f"&Fade {edit.name}…"
+
+    def fade(self) -> None:
+        """Edit > Fade (Shift+Ctrl+F): the Fade dialog over the last pixel change; OK is one
+        more undo step (`editor.model.fade`)."""
+        w = self.window
+        if w.doc is None or fade.last_edit(w.doc) is None:
+            return  # (the key reaches here when the item is greyed)
+        prepared = run_on_doc(w, "Could not fade", fade.prepare)
+        if prepared is not None:
+            FadeDialog(w, *prepared).exec()
 
     def _last_label(self, c: Context) -> str:
         return "Last &Filter" if self.last is None else f"Last &Filter ({self.last.label})"

@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING, Callable, Optional
 
 import numpy as np
 from PySide6.QtCore import QEventLoop, Qt, QTimer
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QDoubleSpinBox, QFormLayout,
-                               QHBoxLayout, QLabel, QLayout, QProgressBar, QRadioButton, QSlider,
-                               QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDoubleSpinBox,
+                               QFormLayout, QHBoxLayout, QLabel, QLayout, QProgressBar,
+                               QRadioButton, QSlider, QSpinBox, QVBoxLayout, QWidget)
 
-from editor.model import adjustments as adj, filter_ops, pixel_filters as pf
+from editor.model import adjustments as adj, fade, filter_ops, pixel_filters as pf
+from editor.model.layers import BLEND_MODE_LABELS
 from editor.model.errors import describe
 from engine.errors import Cancelled
 from engine.progress import CancelToken, cancellable
@@ -307,6 +308,7 @@ class AdjustDialog(PixelDialog):
 # Per filter: its rows (field, label, low, high, decimals, suffix) for numbers, ("check",
 # field, label), ("choice", field, label, values, texts) for radio buttons.
 FILTER_ROWS = {
+    fade.Fade: [("opacity", "Opacity", 0, 100, 0, " %")],
     pf.GaussianBlur: [("radius", "Radius", 0.1, 250, 1, " px")],
     pf.MotionBlur: [("angle", "Angle", -360, 360, 0, "°"),
                     ("distance", "Distance", 1, 2000, 0, " px")],
@@ -436,3 +438,22 @@ NOTES = {
                     "least the threshold.",
     pf.AddNoise: "The same seed always gives the same grain.",
 }
+
+
+class FadeDialog(PixelDialog):
+    """Edit > Fade: Opacity and Mode, previewed on the layer as a filter's settings are."""
+
+    def __init__(self, window: "EditorWindow", target: filter_ops.Target, op: fade.Fade):
+        super().__init__(window, "Fade", target)
+        self.form = FilterForm(op, self.changed)
+        self.mode = QComboBox()
+        self.mode.setObjectName("FadeMode")
+        for mode in fade.MODES:
+            self.mode.addItem(BLEND_MODE_LABELS[mode], mode)
+        self.mode.currentIndexChanged.connect(
+            lambda _i: self.form._set("mode", self.mode.currentData()))
+        self.form.layout().addRow("Mode", self.mode)
+        self.body.addWidget(self.form)
+
+    def operation(self) -> fade.Fade:
+        return self.form.op

@@ -1,4 +1,5 @@
-"""Image menu: Image Size, Canvas Size (with an anchor), Crop, Trim, Rotate and Flip Canvas.
+"""Image menu: Image Size, Canvas Size (with an anchor), Crop, Trim, Rotate and Flip Canvas,
+Duplicate (a new tab: `editor.model.duplicate`).
 
 The work is in `editor.model.image_ops` (no Qt); each command is one undo
 step. Image Size keeps the proportions unless unlinked; Canvas Size places
@@ -6,12 +7,14 @@ the old picture by a 3 × 3 anchor, as in Photoshop.
 """
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QFormLayout, QGridLayout, QSpinBox,
-                               QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QFormLayout, QGridLayout,
+                               QLineEdit, QSpinBox, QToolButton, QVBoxLayout, QWidget)
 
 from editor.model import image_ops
+from editor.model.duplicate import duplicate_document
 
 from .actions import ActionSpec, Spec, SubmenuSpec, has_doc, has_selection, run_on_doc
 from .dialogs import ok_cancel
@@ -26,6 +29,29 @@ def _size_box(value: int) -> QSpinBox:
     box.setSuffix(" px")
     box.setValue(value)
     return box
+
+
+class DuplicateDialog(QDialog):
+    """Image > Duplicate…: the copy's name ("<name> copy") and Duplicate Merged Layers Only
+    (greyed for a one-layer document, as in Photoshop)."""
+
+    def __init__(self, window: "EditorWindow", name: str, layers: int):
+        super().__init__(window)
+        self.setWindowTitle("Duplicate Image")
+        self.setObjectName("DuplicateDialog")
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.name = QLineEdit(name)
+        self.name.setObjectName("DuplicateName")
+        self.name.selectAll()
+        form.addRow("As:", self.name)
+        self.merged = QCheckBox("Duplicate Merged Layers Only")
+        self.merged.setObjectName("DuplicateMerged")
+        self.merged.setEnabled(layers > 1)
+        form.addRow("", self.merged)
+        layout.addLayout(form)
+        self.buttons = ok_cancel(self)
+        layout.addWidget(self.buttons)
 
 
 class ImageSizeDialog(QDialog):
@@ -134,6 +160,9 @@ class ImageCommands:
                        enabled=has_selection, menu="image", separator=True),
             ActionSpec("trim_image", "&Trim Transparent Pixels", self.trim, enabled=has_doc,
                        menu="image"),
+            ActionSpec("duplicate_document", "&Duplicate…", self.duplicate, enabled=has_doc,
+                       tip="A new document copying this one (unsaved)", menu="image",
+                       separator=True),
         ]
 
     def _op(self, what: str, fn) -> None:
@@ -163,3 +192,20 @@ class ImageCommands:
 
     def trim(self) -> None:
         self._op("trim", image_ops.trim)
+
+    def duplicate(self) -> None:
+        """Image > Duplicate…: asks the name, then opens the copy in a new tab."""
+        w = self.window
+        session = w.session
+        if session is None:
+            return
+        stem = os.path.splitext(session.title)[0]
+        dialog = DuplicateDialog(w, f"{stem} copy", sum(1 for _ in session.doc.layers()))
+        if not dialog.exec():
+            return
+        name = dialog.name.text().strip() or f"{stem} copy"
+        merged = dialog.merged.isEnabled() and dialog.merged.isChecked()
+        copy = run_on_doc(w, "Could not duplicate the image",
+                          lambda d: duplicate_document(d, merged))
+        if copy is not None:
+            w.add_session(copy, name)
