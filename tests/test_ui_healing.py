@@ -116,6 +116,7 @@ def test_healing_brush_removes_a_blemish_with_a_clean_sources_texture_in_one_ste
     after = layer.pixels.copy()
     spot = disk(*BLEMISH)
     was, now = error(before, clean, spot), error(after, clean, spot)
+    print(f"blemish error: {was:.1f} levels, healed {now:.1f}")
     assert now < 0.15 * was, (now, was)
     # Only under the stroke (size 17: within 9 px of it, and its one-pixel border) changes.
     far = ~disk(BLEMISH[0] - 4, BLEMISH[1], 10.5) & ~disk(BLEMISH[0] + 4, BLEMISH[1], 10.5) \
@@ -155,6 +156,7 @@ def test_healing_matches_the_destinations_light_where_the_clone_stamp_copies_the
         assert np.array_equal(layer.pixels, before)
     cloned = results["clone_stamp"][spot][:, :3].astype(float).mean()
     healed = results["heal_brush"][spot][:, :3].astype(float).mean()
+    print(f"mean under the stroke: photo {truth:.1f}, cloned {cloned:.1f}, healed {healed:.1f}")
     assert cloned - truth > 30, (cloned, truth)          # the Clone Stamp: the source's light
     assert abs(healed - truth) < 0.2 * (cloned - truth), (healed, cloned, truth)
     # ... and the texture is the source's: the same detail (Laplacian) as 27 px below.

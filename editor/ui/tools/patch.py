@@ -17,8 +17,6 @@ from PySide6.QtGui import QCursor, QPainter, QPainterPath, QTransform
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from editor.model import healing
-from engine.box import Box
-from editor.model.edit_ops import SelectionCoverage
 
 from ..canvas import paint_ants_path
 from .lasso import LassoTool
@@ -89,9 +87,16 @@ class PatchTool(LassoTool):
             self.window.report(exc, "Could not patch")
 
     def _inside(self, canvas, point: QPointF) -> bool:
+        """Whether image point `point` is selected (read off the mask or the box: this runs
+        on every hover, so the mask's bounds are not searched)."""
+        doc = canvas.doc
         x, y = int(np.floor(point.x())), int(np.floor(point.y()))
-        cover = SelectionCoverage(canvas.doc).of(Box(x, y, 1, 1))
-        return cover is not None and float(cover[0, 0]) > 0
+        if not (0 <= x < doc.width and 0 <= y < doc.height):
+            return False
+        if doc.selection_mask is not None:
+            return bool(doc.selection_mask[y, x] > 0)
+        box = doc.selection
+        return box is not None and box.x <= x < box.x + box.w and box.y <= y < box.y + box.h
 
     def cursor_at(self, canvas, ev) -> QCursor:
         if self._from is not None or self._inside(canvas, ev.image):
