@@ -14,11 +14,13 @@ from .eyedropper import EyedropperTool
 from .fill import FillTool
 from .focus import BlurTool, SharpenTool, SmudgeTool
 from .heal import SpotHealingTool
+from .healing_brush import HealingBrushTool
 from .history_brush import HistoryBrushTool
 from .lasso import LassoTool
 from .marquee import MarqueeTool
 from .move import MoveTool
 from .navigate import HandTool, ZoomTool
+from .patch import PatchTool
 from .pen import PenTool
 from .shape import ShapeTool
 from .tone import BurnTool, DodgeTool, SpongeTool
@@ -31,7 +33,8 @@ if TYPE_CHECKING:
 
 def all_tools(window: "EditorWindow") -> list[Tool]:
     return [MoveTool(window), MarqueeTool(window), BrushTool(window), EraserTool(window),
-            SpotHealingTool(window), CloneStampTool(window), HistoryBrushTool(window),
+            SpotHealingTool(window), HealingBrushTool(window), PatchTool(window),
+            CloneStampTool(window), HistoryBrushTool(window),
             EyedropperTool(window),
             HandTool(window), ZoomTool(window), CropTool(window),
             LassoTool(window), MagicWandTool(window), FillTool(window), PenTool(window),
@@ -44,7 +47,8 @@ def all_tools(window: "EditorWindow") -> list[Tool]:
 # Tools that share one place in the palette, as in Photoshop's toolbox: it shows the one
 # last taken, the others are in its menu (press and hold), and Shift with the first one's
 # letter takes the next one.
-GROUPS = {"pen": ("pen", "add_anchor", "delete_anchor", "convert_point"),
+GROUPS = {"spot_heal": ("spot_heal", "heal_brush", "patch"),
+          "pen": ("pen", "add_anchor", "delete_anchor", "convert_point"),
           "blur": ("blur", "sharpen", "smudge"),
           "dodge": ("dodge", "burn", "sponge")}
 
