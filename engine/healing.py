@@ -8,7 +8,7 @@ bent smoothly onto the destination's all round the border, so no seam shows and 
 brighter than the destination comes out as bright as the destination. This is Poisson
 image editing with the source's own gradients as the guidance, solved for the membrane.
 
-The solve reuses Content-Aware Fill's (`patchmatch_fill._sor`, red-black over-relaxed
+The solve reuses Content-Aware Fill's (`patchmatch_fill.sor_solve`, red-black over-relaxed
 Gauss-Seidel), unscreened: Spot Healing's `blend_seams` holds each pixel to its copy so
 that a step is spread over only ~16 pixels, but healing must match the destination across
 the whole region, as Photoshop's does. The membrane starts from a push-pull
@@ -23,7 +23,7 @@ import numpy as np
 
 from .methods.decompose_steps.fill import pyramid_fill
 from .methods.decompose_steps.matting import _numba_without_openmp
-from .methods.decompose_steps.patchmatch_fill import _sor
+from .methods.decompose_steps.patchmatch_fill import sor_solve
 
 OMEGA = 1.9          # over-relaxation: near-optimal for regions tens of pixels across
 MIN_SWEEPS = 40
@@ -55,7 +55,7 @@ def heal(dest: np.ndarray, source: np.ndarray, region: np.ndarray) -> np.ndarray
     if not border.any():  # the region fills the array: nothing to match, keep the source
         out[region] = source[region]
         return out
-    # The system of `_sor`: n_p m_p - sum of region neighbours m_q = sum of border
+    # The system of `sor_solve`: n_p m_p - sum of region neighbours m_q = sum of border
     # neighbours' differences, n_p counting the neighbours within the array.
     known = np.where(border[..., None], diff, 0.0).astype(np.float32)
     field = np.zeros_like(diff)
@@ -73,7 +73,7 @@ def heal(dest: np.ndarray, source: np.ndarray, region: np.ndarray) -> np.ndarray
     membrane = np.ascontiguousarray(np.where(region[..., None], membrane, known), np.float32)
     thickness = float(cv2.distanceTransform(region.astype(np.uint8), cv2.DIST_L2, 3).max())
     sweeps = int(min(MAX_SWEEPS, max(MIN_SWEEPS, SWEEPS_PER_PIXEL * thickness)))
-    _sor(membrane, np.ascontiguousarray(region), np.ascontiguousarray(field),
+    sor_solve(membrane, np.ascontiguousarray(region), np.ascontiguousarray(field),
          np.ascontiguousarray(weight), sweeps, np.float32(OMEGA))
     out[region] = source[region] + membrane[region]
     return out

@@ -111,7 +111,7 @@ class PatchTool(LassoTool):
         doc = canvas.doc
         # The selection's outline where it would be dropped.
         if doc.selection_mask is not None:
-            outline = canvas._mask_outline()  # the canvas's cached ants path (image pixels)
+            outline = canvas.mask_outline()  # the canvas's cached ants path (image pixels)
         else:
             outline = QPainterPath()
             box = doc.selection
