@@ -337,7 +337,7 @@ def test_clone_stamp_samples_all_layers_and_honours_locks(photo_window, qtbot):
     assert np.array_equal(bottom.pixels[40, 60], before[20, 21])
     w.actions["undo"].trigger()
     sample = tool.options().findChild(QComboBox, "clone_sample")
-    sample.setCurrentIndex(sample.findData(True))  # All Layers: what the canvas shows
+    sample.setCurrentIndex(sample.findData("all"))  # All Layers: what the canvas shows
     assert tool.sample_all
     image_drag(qtbot, w.canvas, [(60.5, 40.5), (61.5, 40.5)])
     assert tuple(bottom.pixels[40, 60]) == (255, 0, 0, 255)
@@ -390,8 +390,8 @@ def test_the_stroke_shows_as_a_red_trail_until_it_is_healed(spotted, qtbot):
     assert np.abs(healed[left] - layer.pixels[left][..., :3].astype(np.int16)).max() <= 2
 
 
-RETOUCH_TOOLS = ("spot_heal", "clone_stamp", "brush", "eraser", "blur", "sharpen", "smudge",
-                 "dodge", "burn", "sponge")
+RETOUCH_TOOLS = ("spot_heal", "heal_brush", "patch", "clone_stamp", "brush", "eraser", "blur",
+                 "sharpen", "smudge", "dodge", "burn", "sponge")
 
 
 def test_every_brush_tools_options_fit_a_1200_px_window_unclipped(qtbot, tmp_path,

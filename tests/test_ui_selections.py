@@ -47,7 +47,7 @@ def test_elliptical_marquee_and_combining(opened, qtbot):
     assert (selected != truth).mean() < 0.01 and not selected[box.y, box.x]  # no corner
     # The canvas shows ants along the ellipse, no red tint outside Quick Mask.
     canvas.repaint()
-    outline = canvas._mask_outline().boundingRect()
+    outline = canvas.mask_outline().boundingRect()
     assert abs(outline.width() - box.w) <= 2 and abs(outline.height() - box.h) <= 2
     grab = canvas.grab().toImage()
     inside = QColor(grab.pixel(image_pos(canvas, 30.5, 23.5)))

@@ -100,6 +100,25 @@ class BrushStroke:
         return edit.apply(self.doc, union,
                           lambda view: self.lay(view, edit.original(union), cover, at))
 
+    def relay(self, lay: Callable[[np.ndarray, np.ndarray, np.ndarray, Box], None],
+              margin: int = 0) -> Optional[Box]:
+        """Lays the whole stroke again with `lay` (the Healing Brush's heal on release), over
+        the box it has changed so far grown by `margin` (what `lay` needs around the cover,
+        where the cover is nil); the box of the array that changed (None: none of it)."""
+        box = self.edit.box
+        if box.is_empty():
+            return None
+        h, w = self.cover.cover.shape
+        box = Box(box.x - margin, box.y - margin, box.w + 2 * margin,
+                  box.h + 2 * margin).clip(w, h)
+        ox, oy = self.origin
+        cover = self.cover.of(box)
+        inside = self.selection.of(box.translate(ox, oy))
+        if inside is not None:
+            cover = cover * inside
+        edit, at = self.edit, box.translate(ox, oy)
+        return edit.apply(self.doc, box, lambda view: lay(view, edit.original(box), cover, at))
+
 
 def pixel_layer(color: tuple[int, int, int], opacity: float, erase: bool, locked: bool):
     """`BrushStroke`'s `lay` for a layer's pixels: colour `color` (or with `erase`,

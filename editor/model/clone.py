@@ -5,8 +5,10 @@ offset from the pointer. Aligned (Photoshop's default): the offset is taken at
 the first stroke after the source was set and kept for every later stroke, so
 strokes carry on one copy; not aligned: every stroke starts again at the source
 point. The pixels copied are a snapshot taken when the stroke starts (the
-active layer's, or what the canvas shows with Sample: All Layers), so a stroke
-never copies what it has just painted. No Qt here.
+active layer's; with Sample: Current & Below, what the active layer and those
+under it show; with All Layers, what the canvas shows), so a stroke never copies
+what it has just painted. The Healing Brush and the Patch tool copy from the
+same snapshot. No Qt here.
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from .document import Document
 from .edit_ops import placed
 from .errors import DocumentError
 from .layers import Layer
-from .render import composite_document
+from .render import composite_document, composite_nodes, nodes_below
 
 NO_SOURCE = ("Alt+click where to clone from first: the Clone Stamp copies from the "
              "point you Alt+click.")
@@ -61,10 +63,20 @@ class Snapshot:
         return placed(self.pixels, self.box, box)
 
 
-def snapshot(doc: Document, layer: Layer, all_layers: bool) -> Snapshot:
-    """What a stroke on `layer` copies from: its own pixels, or what the canvas shows."""
-    if all_layers:
+# Photoshop's Sample menu: (value, label). `True` and `False` stand for "all" and "current".
+SAMPLES = (("current", "Current Layer"), ("below", "Current & Below"), ("all", "All Layers"))
+
+
+def snapshot(doc: Document, layer: Layer, sample) -> Snapshot:
+    """What a stroke on `layer` copies from: with `sample` "current" (or False) its own
+    pixels, "below" what it and the layers under it show, "all" (or True) what the canvas
+    shows."""
+    if sample is True or sample == "all":
         return Snapshot(composite_document(doc), doc.canvas)
+    if sample == "below":
+        assert layer.parent is not None
+        nodes = nodes_below(doc.root, layer.parent, layer.index() + 1)
+        return Snapshot(composite_nodes(nodes, doc.canvas), doc.canvas)
     return Snapshot(layer.pixels.copy(), layer.bounds())
 
 

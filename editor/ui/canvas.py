@@ -615,14 +615,14 @@ class CanvasView(QWidget):
             not getattr(tool, "paints_selection", False)
             or getattr(tool, "shows_outline", lambda: False)())
         if outlined:  # a selection of any shape: ants along its edge
-            paint_ants_path(painter, self.image_transform().map(self._mask_outline()),
+            paint_ants_path(painter, self.image_transform().map(self.mask_outline()),
                             self._ant_phase)
         box = tool.shown_selection(self)
         if box is None or (outlined and box == doc.selection):
             return
         paint_ants(painter, self.widget_rect(box), self._ant_phase)
 
-    def _mask_outline(self) -> QPainterPath:
+    def mask_outline(self) -> QPainterPath:
         """The selection mask's edge (where it crosses half), in image coordinates; cached."""
         if self._outline is None:
             import cv2

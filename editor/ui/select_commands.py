@@ -116,6 +116,8 @@ class SelectCommands:
             ActionSpec("cycle_pen", "Switch Pen Tools", lambda: self._cycle("pen"), "Shift+P"),
             ActionSpec("cycle_shape", "Switch Shape Tools",
                        lambda: self._cycle("shape"), "Shift+U"),
+            ActionSpec("cycle_spot_heal", "Switch Healing Tools",
+                       lambda: self._cycle("spot_heal"), "Shift+J"),
             ActionSpec("cycle_blur", "Switch Blur / Sharpen / Smudge",
                        lambda: self._cycle("blur"), "Shift+R"),
             ActionSpec("cycle_dodge", "Switch Dodge / Burn / Sponge",

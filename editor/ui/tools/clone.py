@@ -3,8 +3,8 @@
 The dabs are the brush's (size, hardness, opacity, flow; `BrushTool`'s stroke path and
 options bar); each dab lays the pixels at the source offset (`editor.model.clone`) over the active
 layer. Aligned (the default) keeps the offset from one stroke to the next; off, every stroke
-starts again at the source point. Sample: Current Layer copies the active layer, All Layers
-what the canvas shows. A crosshair marks where the copy comes from while painting. Each
+starts again at the source point. Sample: Current Layer copies the active layer, Current &
+Below what it and the layers under it show, All Layers what the canvas shows. A crosshair marks where the copy comes from while painting. Each
 stroke is one undo step; the layer's locks hold (`Document.begin_pixel_edit`, `PixelEdit`)
 and only the selection changes.
 """
@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel
 
 from editor.model.brush_stroke import BrushStroke
-from editor.model.clone import NO_SOURCE, CloneSource, clone_layer, snapshot
+from editor.model.clone import NO_SOURCE, SAMPLES, CloneSource, clone_layer, snapshot
 from editor.model.errors import DocumentError
 
 from .brush import BrushTool
@@ -34,12 +34,19 @@ class CloneStampTool(BrushTool):
     history_name = "Clone Stamp"
     verb = "clone"
     sliders = ("size", "hardness", "opacity", "flow")  # Photoshop's options bar
+    no_source = NO_SOURCE
+    source_set = "Clone source set at {x}, {y}: paint to copy from it."
 
     def __init__(self, window):
         super().__init__(window)
         settings = window.settings
         self.aligned = settings.value(f"tools/{self.id}/aligned", True, bool)
-        self.sample_all = settings.value(f"tools/{self.id}/sample_all", False, bool)
+        all_layers = settings.value(f"tools/{self.id}/sample_all", False, bool)  # (older)
+        self.sample = settings.value(f"tools/{self.id}/sample",
+                                     "all" if all_layers else "current", str)
+        if self.sample not in dict(SAMPLES):
+            self.sample = "current"
+        self._snapshot = None          # what the stroke copies from
         self.source = CloneSource()
         self._source_doc = None        # the document the source point was set on
         self._offset = (0, 0)
@@ -53,12 +60,20 @@ class CloneStampTool(BrushTool):
         if box is not None and box.isChecked() != self.aligned:
             box.setChecked(self.aligned)
 
-    def set_sample_all(self, on: bool) -> None:
-        self.sample_all = bool(on)
-        self.window.settings.set_value(f"tools/{self.id}/sample_all", self.sample_all)
+    @property
+    def sample_all(self) -> bool:
+        return self.sample == "all"
+
+    def set_sample(self, sample: str) -> None:
+        """Sample: "current" (Current Layer), "below" (Current & Below) or "all" (All Layers)."""
+        self.sample = sample if sample in dict(SAMPLES) else "current"
+        self.window.settings.set_value(f"tools/{self.id}/sample", self.sample)
         combo = self._option_widgets.get("sample")
-        if combo is not None and combo.currentData() != self.sample_all:
-            combo.setCurrentIndex(combo.findData(self.sample_all))
+        if combo is not None and combo.currentData() != self.sample:
+            combo.setCurrentIndex(combo.findData(self.sample))
+
+    def set_sample_all(self, on: bool) -> None:
+        self.set_sample("all" if on else "current")
 
     # -- stroke ------------------------------------------------------------------------
     def press(self, canvas, ev) -> None:
@@ -67,24 +82,24 @@ class CloneStampTool(BrushTool):
             self.source.set(ev.image.x(), ev.image.y())
             self._source_doc = doc
             x, y = self.source.point
-            self.window.status(f"Clone source set at {x}, {y}: paint to copy from it.")
+            self.window.status(self.source_set.format(x=x, y=y))
             return
         layer = self.pixel_target(doc)
         if layer is None:
             return
         if self._source_doc is not doc:
-            self.window.status(NO_SOURCE)
+            self.window.status(self.no_source)
             return
         try:
             edit = doc.begin_pixel_edit(layer, self.history_name, cover=doc.canvas)
         except DocumentError as exc:
-            self.window.report(exc, "Could not clone")
+            self.window.report(exc, f"Could not {self.verb}")
             return
         self._offset = self.source.start_stroke(ev.image.x(), ev.image.y(), self.aligned)
         canvas.session.renderer.set_focus(layer)
         # (copied from as the stroke began: it never copies what it has just laid)
-        lay = clone_layer(snapshot(doc, layer, self.sample_all), self._offset, self.opacity,
-                          layer.transparency_locked())
+        self._snapshot = snapshot(doc, layer, self.sample)
+        lay = clone_layer(self._snapshot, self._offset, self.opacity, layer.transparency_locked())
         self._stroke = BrushStroke(doc, edit, (layer.x, layer.y), self.size, self.hardness,
                                    self.flow, lay)
         self._edit, self._layer, self._canvas = edit, layer, canvas
@@ -99,6 +114,7 @@ class CloneStampTool(BrushTool):
 
     def _end_stroke(self) -> None:
         super()._end_stroke()
+        self._snapshot = None
         if self._canvas is not None and self._cross is not None:
             self._canvas.update(self._cross.toAlignedRect())
         self._cross = None
@@ -144,9 +160,9 @@ class CloneStampTool(BrushTool):
         row.addWidget(QLabel("Sample"))
         sample = QComboBox()
         sample.setObjectName("clone_sample")
-        sample.addItem("Current Layer", False)
-        sample.addItem("All Layers", True)
-        sample.setCurrentIndex(sample.findData(self.sample_all))
-        sample.currentIndexChanged.connect(lambda _i: self.set_sample_all(sample.currentData()))
+        for value, text in SAMPLES:
+            sample.addItem(text, value)
+        sample.setCurrentIndex(sample.findData(self.sample))
+        sample.currentIndexChanged.connect(lambda _i: self.set_sample(sample.currentData()))
         row.addWidget(sample)
         self._option_widgets = {"aligned": aligned, "sample": sample}

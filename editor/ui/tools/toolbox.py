@@ -14,12 +14,14 @@ from .eyedropper import EyedropperTool
 from .fill import FillTool
 from .focus import BlurTool, SharpenTool, SmudgeTool
 from .heal import SpotHealingTool
+from .healing_brush import HealingBrushTool
 from .history_brush import HistoryBrushTool
 from .lasso import LassoTool
 from .marquee import MarqueeTool
 from .move import MoveTool
 from .navigate import HandTool, ZoomTool
 from .object_select import ObjectSelectionTool
+from .patch import PatchTool
 from .pen import PenTool
 from .quick_select import QuickSelectionTool
 from .shape import ShapeTool
@@ -33,7 +35,8 @@ if TYPE_CHECKING:
 
 def all_tools(window: "EditorWindow") -> list[Tool]:
     return [MoveTool(window), MarqueeTool(window), BrushTool(window), EraserTool(window),
-            SpotHealingTool(window), CloneStampTool(window), HistoryBrushTool(window),
+            SpotHealingTool(window), HealingBrushTool(window), PatchTool(window),
+            CloneStampTool(window), HistoryBrushTool(window),
             EyedropperTool(window),
             HandTool(window), ZoomTool(window), CropTool(window),
             LassoTool(window), ObjectSelectionTool(window),
@@ -48,6 +51,7 @@ def all_tools(window: "EditorWindow") -> list[Tool]:
 # last taken, the others are in its menu (press and hold), and Shift with the first one's
 # letter takes the next one.
 GROUPS = {"object_select": ("object_select", "quick_select", "wand"),
+          "spot_heal": ("spot_heal", "heal_brush", "patch"),
           "pen": ("pen", "add_anchor", "delete_anchor", "convert_point"),
           "blur": ("blur", "sharpen", "smudge"),
           "dodge": ("dodge", "burn", "sponge")}

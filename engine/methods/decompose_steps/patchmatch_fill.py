@@ -234,7 +234,7 @@ def blend_seams(img: np.ndarray, hole: np.ndarray, nny: np.ndarray, nnx: np.ndar
     field, weight = _seam_system(np.ascontiguousarray(img, np.float32), hole, nny, nnx,
                                  np.ascontiguousarray(level, np.float32), screen)
     out = np.ascontiguousarray(img, np.float32).copy()
-    _sor(out, hole, field, weight, SEAM_SWEEPS, np.float32(1.8))
+    sor_solve(out, hole, field, weight, SEAM_SWEEPS, np.float32(1.8))
     return np.clip(out, 0.0, 1.0)
 
 
@@ -280,7 +280,7 @@ def _seam_system(img, hole, nny, nnx, level, screen):
 
 
 @njit(cache=True, parallel=True)
-def _sor(f, hole, field, weight, sweeps, omega):
+def sor_solve(f, hole, field, weight, sweeps, omega):
     """Red-black over-relaxed Gauss-Seidel for weight_p f_p - sum of hole neighbours f_q = field_p
     (the pixels of one colour depend only on the other's, so rows run in parallel)."""
     h, w, c = f.shape
