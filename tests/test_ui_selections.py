@@ -106,7 +106,10 @@ def test_magic_wand_tolerance_and_contiguous(opened, qtbot):
     pixels[10:30, 10:30] = (200, 20, 20, 255)
     pixels[40:60, 60:90] = (205, 25, 18, 255)  # a second, similar red, apart
     doc.set_pixels(layer, pixels)
+    # W's group is Photoshop's: Object Selection, Quick Selection, Magic Wand.
     qtbot.keyClick(canvas, Qt.Key.Key_W)
+    qtbot.keyClick(canvas, Qt.Key.Key_W, SHIFT)
+    qtbot.keyClick(canvas, Qt.Key.Key_W, SHIFT)
     assert opened.tools.current.id == "wand"
     qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=image_pos(canvas, 20, 20))
     expected = np.zeros((H, W), np.uint8)

@@ -178,25 +178,45 @@ class DecomposeCommands:
         if dialog.run_now:
             self.decompose()
 
-    def select_object(self, splitting: bool = False) -> Optional[Job]:
-        """Select > Object: the object Decompose would split, shown as the Quick Mask.
-        `splitting`: Layer > Decompose's first step (Enter splits it, Esc drops it)."""
+    def find_object(self, box: Optional[Box], mask: Optional[np.ndarray], on_found,
+                    title: str, before=None) -> Optional[Job]:
+        """The object Decompose would split in `box` and/or the painted `mask` (canvas) of
+        the active layer, found on the worker (`decompose_apply.propose`) and handed to
+        `on_found(doc, prepared, found)` on the GUI thread as a canvas-sized uint8 mask
+        (255 = object) while the document is still open. Select > Object and the Object
+        Selection tool both take this path. `before()` runs once the layer is found fit.
+        Returns the job, or None when the layer cannot be split (the user is told, under
+        `title`)."""
         w = self.window
         session, doc = w.session, w.doc
         if doc is None:
             return None
-        title = "Could not decompose" if splitting else "Could not select the object"
-        box, mask = decompose_apply.document_mark(doc)
         try:
             prepared = decompose_apply.prepare(doc, doc.active, box, mask, self.options())
         except Exception as exc:
             w.report(exc, title)
             return None
-        w.tools.end_mode(commit=True)
+        if before is not None:
+            before()
 
         def show(found) -> None:
-            if session not in w.sessions or not doc.contains(prepared.layer):
-                return
+            if session in w.sessions and doc.contains(prepared.layer):
+                on_found(doc, prepared, found)
+
+        job = operation_job("Select Object", decompose_apply.propose, prepared, on_finished=show)
+        return w.jobs.submit(job, canvas=session.canvas, failure_title=title)
+
+    def select_object(self, splitting: bool = False) -> Optional[Job]:
+        """Select > Object: the object Decompose would split, shown as the Quick Mask.
+        `splitting`: Layer > Decompose's first step (Enter splits it, Esc drops it)."""
+        w = self.window
+        doc = w.doc
+        if doc is None:
+            return None
+        title = "Could not decompose" if splitting else "Could not select the object"
+        box, mask = decompose_apply.document_mark(doc)
+
+        def show(doc, prepared, found) -> None:
             step = doc.history.push(cmds.SetSelectionMask(found, "Select Object"))
             self._proposal_step = (doc, step) if splitting else None
             # A copy: the brush paints the Quick Mask in place, and the strokes are read as
@@ -214,8 +234,8 @@ class DecomposeCommands:
                 w.status(found_text + "Paint to add to it, Alt+paint to take away; then "
                                       "Layer > Decompose.")
 
-        job = operation_job("Select Object", decompose_apply.propose, prepared, on_finished=show)
-        return w.jobs.submit(job, canvas=session.canvas, failure_title=title)
+        return self.find_object(box, mask, show, title,
+                                before=lambda: w.tools.end_mode(commit=True))
 
     def _shows_first(self) -> bool:
         """Whether Layer > Decompose first shows the object it found, to be corrected before

@@ -332,7 +332,7 @@ class MainWindow(QMainWindow):
         bar.setMovable(False)
         bar.setIconSize(QSize(20, 20))
         self.tool_group_buttons: dict[tuple[str, ...], QToolButton] = {}
-        for tool_id in ("move", "marquee", "lasso", "wand", "crop", None, "spot_heal", "brush",
+        for tool_id in ("move", "marquee", "lasso", "object_select", "crop", None, "spot_heal", "brush",
                         "clone_stamp", "history_brush", "eraser", "fill", "blur", "dodge", "eyedropper", None,
                         "pen", "type", "direct_select", "shape", None, "hand", "zoom"):
             if tool_id is None:

@@ -109,6 +109,8 @@ class SelectCommands:
                        "Shift+M"),
             ActionSpec("cycle_lasso", "Switch Lasso Shape", lambda: self._cycle("lasso"),
                        "Shift+L"),
+            ActionSpec("cycle_select_tools", "Switch Object Selection / Quick Selection / "
+                       "Magic Wand", lambda: self._cycle("object_select"), "Shift+W"),
             ActionSpec("cycle_fill", "Switch Paint Bucket / Gradient",
                        lambda: self._cycle("fill"), "Shift+G"),
             ActionSpec("cycle_pen", "Switch Pen Tools", lambda: self._cycle("pen"), "Shift+P"),

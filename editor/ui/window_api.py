@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from .adjustment_commands import AdjustmentCommands
     from .canvas import CanvasView
+    from .decompose_commands import DecomposeCommands
     from .edit_commands import EditCommands
     from .file_commands import FileCommands
     from .generate_panel import GeneratePanel
@@ -53,6 +54,7 @@ class EditorWindow(Protocol):
     files: "FileCommands"
     edit_commands: "EditCommands"
     select_commands: "SelectCommands"
+    decompose_commands: "DecomposeCommands"   # the Object Selection tool finds objects by it
     layer_commands: "LayerCommands"
     adjustment_commands: "AdjustmentCommands"
     path_commands: "PathCommands"

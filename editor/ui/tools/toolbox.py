@@ -20,8 +20,10 @@ from .lasso import LassoTool
 from .marquee import MarqueeTool
 from .move import MoveTool
 from .navigate import HandTool, ZoomTool
+from .object_select import ObjectSelectionTool
 from .patch import PatchTool
 from .pen import PenTool
+from .quick_select import QuickSelectionTool
 from .shape import ShapeTool
 from .tone import BurnTool, DodgeTool, SpongeTool
 from .type_tool import TypeTool
@@ -37,7 +39,8 @@ def all_tools(window: "EditorWindow") -> list[Tool]:
             CloneStampTool(window), HistoryBrushTool(window),
             EyedropperTool(window),
             HandTool(window), ZoomTool(window), CropTool(window),
-            LassoTool(window), MagicWandTool(window), FillTool(window), PenTool(window),
+            LassoTool(window), ObjectSelectionTool(window),
+            QuickSelectionTool(window), MagicWandTool(window), FillTool(window), PenTool(window),
             AddAnchorPointTool(window), DeleteAnchorPointTool(window), ConvertPointTool(window),
             DirectSelectionTool(window), ShapeTool(window), BlurTool(window), SharpenTool(window),
             SmudgeTool(window), DodgeTool(window), BurnTool(window), SpongeTool(window),
@@ -47,7 +50,8 @@ def all_tools(window: "EditorWindow") -> list[Tool]:
 # Tools that share one place in the palette, as in Photoshop's toolbox: it shows the one
 # last taken, the others are in its menu (press and hold), and Shift with the first one's
 # letter takes the next one.
-GROUPS = {"spot_heal": ("spot_heal", "heal_brush", "patch"),
+GROUPS = {"object_select": ("object_select", "quick_select", "wand"),
+          "spot_heal": ("spot_heal", "heal_brush", "patch"),
           "pen": ("pen", "add_anchor", "delete_anchor", "convert_point"),
           "blur": ("blur", "sharpen", "smudge"),
           "dodge": ("dodge", "burn", "sponge")}

@@ -30,13 +30,17 @@ REACH = 0.2   # how far a stroke's correction reaches, as a share of the correct
 def correct_mask(image: np.ndarray, mask: np.ndarray, add: Optional[np.ndarray] = None,
                  remove: Optional[np.ndarray] = None, valid: Optional[np.ndarray] = None, *,
                  max_side: int = 480, iterations: int = 3,
-                 lightness_weight: float = 0.4) -> np.ndarray:
+                 lightness_weight: float = 0.4, margin: float = 0.25,
+                 reach: float = REACH) -> np.ndarray:
     """The object mask (H, W bool) after the user's strokes.
 
     `image` is RGB uint8; `mask` the current mask; `add` / `remove` (H, W) are
     nonzero where the user painted "this is object" / "this is not"; `valid` is
     False where the layer is transparent. Changes are confined to the parts the
-    strokes touch.
+    strokes touch, no farther than `reach` (a share of the worked region's longer
+    side) from them. GrabCut works on the strokes' and mask's bounds grown by
+    `margin` (a share of their longer side), reduced to `max_side` pixels. The
+    Quick Selection tool (`editor.model.quick_select`) passes a wider margin and reach.
     """
     h, w = mask.shape
     mask = np.asarray(mask, bool)
@@ -47,7 +51,7 @@ def correct_mask(image: np.ndarray, mask: np.ndarray, add: Optional[np.ndarray] 
     if not (add.any() or remove.any()):
         return mask.copy()
     region = mask_bounds(mask | add | remove)
-    margin = max(8, int(0.25 * max(region.w, region.h)))
+    margin = max(8, int(margin * max(region.w, region.h)))
     crop = region.expand(margin).clip(w, h)
     scale = min(1.0, max_side / max(crop.w, crop.h))
     size = (max(1, round(crop.w * scale)), max(1, round(crop.h * scale)))
@@ -63,7 +67,7 @@ def correct_mask(image: np.ndarray, mask: np.ndarray, add: Optional[np.ndarray] 
     labels = np.where(old, cv2.GC_PR_FGD, cv2.GC_PR_BGD).astype(np.uint8)
     # A stroke corrects the part it is drawn on: nothing farther than `reach` changes
     # (a dab on a fringe must not take away a whole object of a similar colour).
-    reach = max(3, int(REACH * max(size)))
+    reach = max(3, int(reach * max(size)))
     disk = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1))
     near = cv2.dilate((add_s | remove_s).astype(np.uint8), disk) > 0
     # GrabCut's colour models are learned from its first labels: a part of the mask
