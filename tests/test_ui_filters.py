@@ -71,10 +71,10 @@ def test_menus_hold_the_adjustments_and_filters(opened):
     filters = w.menus["filter"]
     assert filters.menuAction() in w.menuBar().actions()
     assert [a.text().replace("&", "") for a in filters.actions() if not a.isSeparator()] == \
-        ["Last Filter", "Blur", "Noise", "Sharpen"]
+        ["Last Filter", "Blur", "Noise", "Pixelate", "Sharpen", "Stylize", "Other"]
     assert not w.actions["filter_last"].isEnabled()  # no filter applied yet
     assert [a.text().replace("&", "") for a in w.menus["filter_blur"].actions()] == \
-        ["Gaussian Blur…", "Motion Blur…"]
+        ["Box Blur…", "Gaussian Blur…", "Motion Blur…", "Surface Blur…"]
 
 
 SETTINGS = [adj.BrightnessContrast(brightness=40, contrast=30),
