@@ -279,3 +279,63 @@ def test_mosaic_cells_are_aligned_to_the_canvas_not_the_layer():
             cell = cell[cell[..., 3] > 0]
             assert len(cell) and (cell == cell[0]).all()
     assert (out[3:13, 5:15, 0] != out[3, 5, 0]).any()  # a cell at the layer's corner: split
+
+
+def test_filters_work_on_the_targeted_layer_mask(opened, qtbot):
+    """Layer > Layer Mask > Hide Selection targets the new mask: Box Blur then blurs the
+    mask's grey inside the selection (the pixels stay); undo, and Ctrl+F, as on pixels."""
+    w, doc = opened, opened.doc
+    layer = doc.active
+    pixels = layer.pixels.copy()
+    doc.set_selection(Box(40, 24, 24, 16))
+    w.actions["mask_hide_selection"].trigger()
+    assert doc.mask_targeted and layer.mask is not None
+    before = layer.mask.raw_crop(doc.canvas).copy()
+    doc.set_selection(SELECTED)
+    apply_from_menu(qtbot, w, "box_blur", {"radius": 3})
+    once = layer.mask.raw_crop(doc.canvas).copy()
+    expected = ndimage.uniform_filter(before.astype(np.float64), 7, mode="nearest")
+    inside = np.zeros((H, W), bool)
+    inside[SELECTED.slices()] = True
+    assert np.abs(once - expected)[inside].max() <= 0.51
+    assert (once[inside] != before[inside]).sum() > 200
+    np.testing.assert_array_equal(once[~inside], before[~inside])
+    np.testing.assert_array_equal(layer.pixels, pixels)
+    assert doc.history.undo_name() == "Box Blur"
+    doc.history.undo()
+    np.testing.assert_array_equal(layer.mask.raw_crop(doc.canvas), before)
+    steps = doc.history.index
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    w.canvas.setFocus()
+    qtbot.keyClick(w.canvas, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: doc.history.index == steps + 1, timeout=20000)
+    np.testing.assert_array_equal(layer.mask.raw_crop(doc.canvas), once)
+    np.testing.assert_array_equal(layer.pixels, pixels)
+
+
+@pytest.mark.parametrize("op", [mf.BoxBlur(3), mf.SurfaceBlur(3, 12), mf.Median(2),
+                                mf.DustScratches(2, 5), mf.HighPass(2.0), mf.Emboss(30, 2, 120),
+                                mf.FindEdges(), mf.Maximum(2, "round"), mf.Minimum(3, "square"),
+                                mf.Mosaic(7)], ids=lambda op: op.label)
+def test_bands_do_not_show(monkeypatch, op):
+    """Run in bands of rows (the worker's progress steps) on a partly transparent layer
+    placed off the origin, each filter gives what it gives run whole."""
+    from editor.model import Document, filter_ops
+
+    from test_filters import noise_image
+    from editor.model.layers import Layer
+
+    pixels = noise_image(90, 80, 3)
+    pixels[:, :20, 3] = 0
+    pixels[40:, 30:50, 3] = 90
+    doc = Document(100, 100)
+    doc.add_layer(Layer("layer", pixels, 3, 5))
+    target = filter_ops.prepare(doc, doc.active)
+    whole = filter_ops.run(target, op).pixels
+    monkeypatch.setattr(filter_ops, "BAND_PIXELS", 80 * 16)
+    steps = []
+    banded = filter_ops.run(target, op, lambda step, total, preview=None:
+                            steps.append((step, total))).pixels
+    assert steps[-1][1] > 1
+    np.testing.assert_array_equal(banded, whole)
