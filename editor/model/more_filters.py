@@ -156,6 +156,16 @@ def _median(a: np.ndarray, radius: int) -> np.ndarray:
     return cv2.medianBlur(cv2.convertScaleAbs(a), k).astype(np.float32)
 
 
+def _medians(src: np.ndarray, inner: Box, radius: int) -> np.ndarray:
+    """Straight RGBA of `inner` after Median (an opaque crop: its colour only, a third
+    faster)."""
+    if _opaque(src):
+        out = src[inner.slices()].copy()
+        out[..., :3] = _median(np.ascontiguousarray(src[..., :3]), radius)[inner.slices()]
+        return out
+    return _blurred(src, inner, lambda a: _median(a, radius))
+
+
 @dataclass(frozen=True)
 class Median(Operation):
     label: ClassVar[str] = "Median"
@@ -169,8 +179,8 @@ class Median(Operation):
         return self.radius < 1
 
     def process(self, src, inner, where, coverage):
-        out = _blurred(src, inner, lambda a: _median(a, self.radius))
-        return _blend_premultiplied(src[inner.slices()], out, coverage)
+        return _blend_premultiplied(src[inner.slices()], _medians(src, inner, self.radius),
+                                    coverage)
 
 
 @dataclass(frozen=True)
@@ -188,7 +198,7 @@ class DustScratches(Operation):
 
     def process(self, src, inner, where, coverage):
         old = src[inner.slices()]
-        median = _blurred(src, inner, lambda a: _median(a, self.radius))
+        median = _medians(src, inner, self.radius)
         far = np.abs(old.astype(np.int16) - median) > int(self.threshold)
         out = np.where(far, median, old)
         out[out[..., 3] == 0] = 0
