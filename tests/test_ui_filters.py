@@ -329,6 +329,10 @@ def test_locks_and_other_kinds_of_layer_are_refused_in_one_line(opened, qtbot):
     np.testing.assert_array_equal(layer.pixels, before)
     doc.set_lock(layer, "pixels", False)
     w.actions["adjustment_curves"].trigger()  # an adjustment layer becomes the active node
+    # (With its mask, the mask is targeted and a filter works on it, as in Photoshop;
+    # without one there is nothing to filter.)
+    w.actions["mask_delete"].trigger()
+    assert w.doc.active.mask is None
     w.actions["filter_unsharp_mask"].trigger()
     assert "select a pixel layer" in w.test_errors[-1][1]
     w.actions["new_group"].trigger()

@@ -112,31 +112,28 @@ class SurfaceBlur(Operation):
         k = 2 * int(self.radius) + 1
         width = 2.5 * max(float(self.threshold), 0.5)
         x = np.ascontiguousarray(src[..., :3])
-        alpha = None
-        if not _opaque(src):
-            a = np.ascontiguousarray(src[..., 3]).astype(np.float32) * np.float32(1 / 255)
-            alpha = cv2.merge([a, a, a])
+        a3 = None if _opaque(src) else cv2.merge([np.ascontiguousarray(src[..., 3])] * 3)
         steps = surface_levels(self.threshold)
         step = 255.0 / steps
         values = np.arange(256, dtype=np.float64)
         own = np.ascontiguousarray(old[..., :3])
         num = np.zeros(own.shape, np.float32)
         den = np.zeros(own.shape, np.float32)
-        # Only the levels around the values the pixels have (OpenCV's passes throughout:
-        # numpy's took 3x as long).
         low = int(own.min()) // step if own.size else 0
         for j in range(int(low), min(int(math.ceil(int(own.max()) / step)), steps) + 1):
+            # The weights at level j in 8 bits and weight x value in 16 (integers: OpenCV's
+            # 8- and 16-bit passes are 3-6x faster than float ones on 12 MP).
             tri = np.maximum(0.0, 1.0 - np.abs(values - j * step) / width)
-            weight = cv2.LUT(x, tri.astype(np.float32))
-            weighted = cv2.LUT(x, (tri * values).astype(np.float32))
-            if alpha is not None:
-                weight, weighted = cv2.multiply(weight, alpha), cv2.multiply(weighted, alpha)
+            weight = cv2.LUT(x, np.rint(tri * 255).astype(np.uint8))
+            if a3 is not None:  # transparent pixels weigh nothing
+                weight = cv2.multiply(weight, a3, scale=1 / 255)
+            weighted = cv2.multiply(weight, x, dtype=cv2.CV_16U)
             # How much of level j the pixel's own value takes (linear interpolation).
             hat = cv2.LUT(own, np.maximum(0.0, 1.0 - np.abs(values / step - j))
                           .astype(np.float32))
-            # Sums, not means (the ratio is the same; OpenCV's unnormalised box is 2.5x faster).
+            # Sums, not means (the ratio is the same; OpenCV's unnormalised box is faster).
             for plane, total in ((weighted, num), (weight, den)):
-                cv2.accumulateProduct(cv2.boxFilter(plane, -1, (k, k), normalize=False,
+                cv2.accumulateProduct(cv2.boxFilter(plane, cv2.CV_32F, (k, k), normalize=False,
                                                     borderType=_border())[inner.slices()],
                                       hat, total)
         rgb = np.where(den > 1e-6, num / np.maximum(den, np.float32(1e-6)), old[..., :3])
