@@ -10,11 +10,14 @@ work (box filters, median, morphology); Python never loops over pixels.
 - Surface Blur (Photoshop's edge-preserving blur, as its published reimplementations give
   it): per channel, the mean of the square of side 2 radius + 1 weighted by
   max(0, 1 - |v - v0| / (2.5 threshold)), v0 the pixel's own value; transparent pixels
-  weigh nothing (their alpha multiplies the weight) and alpha stays. Computed for a few
-  grey levels L (box filters of the weights at L and of weight x value) and linearly
-  interpolated between the two levels around v0: within about a level of the direct sum.
-- Median: per channel, the median of the (2 radius + 1)-pixel square (OpenCV's; alpha too),
-  on premultiplied colour rounded to 8 bits where the layer has transparency.
+  weigh nothing (their alpha multiplies the weight) and alpha stays. Computed for grey
+  levels L a SURFACE_STEPth of the weight's half-width apart (box sums of the 8-bit weights
+  at L and of weight x value) and linearly interpolated between the two levels around v0:
+  on a photo at radius 5, threshold 15, 0.35 levels from the direct sum on average, 99 %
+  within 1.3, at most about 3. It is the slow one: each level is two box sums of the crop.
+- Median: per channel, the median of the (2 radius + 1)-pixel square (OpenCV's), colour only
+  on an opaque crop; where the layer has transparency alpha too, on premultiplied colour
+  rounded to 8 bits.
 - Dust & Scratches: Median's value where a channel differs from it by more than the
   threshold (levels), the pixel as it was elsewhere.
 - High Pass: 128 + v - the Gaussian Blur of the same radius (unrounded, as Unsharp Mask's
@@ -35,6 +38,9 @@ work (box filters, median, morphology); Python never loops over pixels.
   lines on white); neighbours weighted by their alpha as Emboss's.
 - Mosaic: square cells of `cell` pixels aligned to the canvas's origin, each the mean of its
   pixels (premultiplied), whatever part of it the selection or a band holds.
+
+Photoshop publishes none of these kernels: Surface Blur, Emboss and Find Edges in
+particular follow the usual reimplementations (their look, not Photoshop's exact numbers).
 """
 from __future__ import annotations
 
