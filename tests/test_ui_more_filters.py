@@ -207,6 +207,7 @@ RED = (220, 40, 30)
 
 def red_square() -> np.ndarray:
     pixels = np.zeros((40, 48, 4), np.uint8)
+    pixels[..., :3] = 255  # white hidden under alpha 0: it must not show either
     pixels[10:30, 12:36] = (*RED, 255)
     pixels[10:30, 12:16, 3] = 128  # a half-transparent edge
     return pixels
