@@ -21,6 +21,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from editor.model import Document, adjustments as adj, filter_ops, pixel_filters as pf  # noqa: E402
+from editor.model import more_filters as mf  # noqa: E402
 from editor.model.layers import Layer  # noqa: E402
 
 
@@ -39,12 +40,19 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--size", default="4000x3000")
+    parser.add_argument("--only", default="", help="labels to time, comma-separated")
     args = parser.parse_args()
     w, h = (int(v) for v in args.size.split("x"))
     ops = [pf.GaussianBlur(10.0), pf.GaussianBlur(100.0), pf.UnsharpMask(100, 2, 3),
            pf.MotionBlur(30, 20), pf.AddNoise(10, "gaussian", False, 1), pf.invert(),
            pf.Desaturate(), pf.Adjust(adj.Levels(rgb=(10, 240, 1.2, 0, 255))),
-           pf.Adjust(adj.HueSaturation(hue=20, saturation=10))]
+           pf.Adjust(adj.HueSaturation(hue=20, saturation=10)),
+           # The Filter menu's other filters, at Photoshop's defaults and a larger radius.
+           mf.BoxBlur(10), mf.BoxBlur(200), mf.SurfaceBlur(5, 15), mf.SurfaceBlur(20, 40),
+           mf.Median(1), mf.Median(10), mf.DustScratches(3, 10), mf.HighPass(10.0),
+           mf.Maximum(5, "square"), mf.Maximum(10, "round"), mf.Minimum(50, "round"),
+           mf.Offset(100, 50, "wrap"), mf.Offset(100, 50, "repeat"), mf.Emboss(135, 3, 100),
+           mf.FindEdges(), mf.Mosaic(8)]
     for transparent in (False, True):
         doc = Document(w, h)
         layer = Layer("bench", layer_pixels(w, h, transparent))
@@ -52,6 +60,8 @@ def main() -> None:
         target = filter_ops.prepare(doc, layer)
         print(f"{w}x{h}, {'half transparent' if transparent else 'opaque'}:")
         for op in ops:
+            if args.only and op.label not in args.only.split(","):
+                continue
             times = []
             for _ in range(args.runs + 1):
                 start = time.perf_counter()

@@ -47,3 +47,27 @@ def test_filter_verb_explains_a_bad_option_in_one_line(tmp_path):
     done = _run(str(src), "-o", str(tmp_path / "o.png"), "--motion-blur", "30")
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and "--motion-blur" in done.stderr
+
+
+def test_filter_verb_runs_the_other_filters_with_their_settings(tmp_path):
+    """--offset, --emboss, --find-edges, --mosaic, --maximum: the settings in the dialog's
+    order, a word for a choice; the same pixels as the editor's operations."""
+    from editor.model import more_filters as mf
+
+    rng = np.random.default_rng(1)
+    pixels = rng.integers(0, 256, (40, 50, 4), dtype=np.uint8)
+    pixels[..., 3] = 255
+    src, out = tmp_path / "in.png", tmp_path / "out.png"
+    Image.fromarray(pixels).save(src)
+    done = _run(str(src), "-o", str(out), "--offset=-7,9,repeat", "--emboss", "120,2,150",
+                "--find-edges", "--mosaic", "6", "--maximum", "2,round")
+    assert done.returncode == 0, done.stderr
+    assert "Offset, Emboss, Find Edges, Mosaic, Maximum" in done.stdout
+    expected = pixels.copy()
+    box = Box(0, 0, 50, 40)
+    for op in (mf.Offset(-7, 9, "repeat"), mf.Emboss(120, 2, 150), mf.FindEdges(), mf.Mosaic(6),
+               mf.Maximum(2, "round")):
+        expected = op.process(expected, box, box, None)
+    np.testing.assert_array_equal(np.asarray(Image.open(out).convert("RGBA")), expected)
+    done = _run(str(src), "-o", str(out), "--median", "2,3")
+    assert done.returncode == 2 and "--median" in done.stderr

@@ -71,10 +71,10 @@ def test_menus_hold_the_adjustments_and_filters(opened):
     filters = w.menus["filter"]
     assert filters.menuAction() in w.menuBar().actions()
     assert [a.text().replace("&", "") for a in filters.actions() if not a.isSeparator()] == \
-        ["Last Filter", "Blur", "Noise", "Sharpen"]
+        ["Last Filter", "Blur", "Noise", "Pixelate", "Sharpen", "Stylize", "Other"]
     assert not w.actions["filter_last"].isEnabled()  # no filter applied yet
     assert [a.text().replace("&", "") for a in w.menus["filter_blur"].actions()] == \
-        ["Gaussian Blur…", "Motion Blur…"]
+        ["Box Blur…", "Gaussian Blur…", "Motion Blur…", "Surface Blur…"]
 
 
 SETTINGS = [adj.BrightnessContrast(brightness=40, contrast=30),
@@ -329,6 +329,10 @@ def test_locks_and_other_kinds_of_layer_are_refused_in_one_line(opened, qtbot):
     np.testing.assert_array_equal(layer.pixels, before)
     doc.set_lock(layer, "pixels", False)
     w.actions["adjustment_curves"].trigger()  # an adjustment layer becomes the active node
+    # (With its mask, the mask is targeted and a filter works on it, as in Photoshop;
+    # without one there is nothing to filter.)
+    w.actions["mask_delete"].trigger()
+    assert w.doc.active.mask is None
     w.actions["filter_unsharp_mask"].trigger()
     assert "select a pixel layer" in w.test_errors[-1][1]
     w.actions["new_group"].trigger()

@@ -3,23 +3,57 @@
     layered filter IN -o OUT [--layer NAME] [--select X,Y,W,H]
         (--gaussian-blur RADIUS | --motion-blur ANGLE,DISTANCE |
          --unsharp-mask AMOUNT,RADIUS,THRESHOLD | --add-noise AMOUNT[,gaussian][,mono][,SEED] |
+         --box-blur RADIUS | --surface-blur RADIUS,THRESHOLD | --median RADIUS |
+         --dust-scratches RADIUS,THRESHOLD | --high-pass RADIUS | --maximum RADIUS[,round] |
+         --minimum RADIUS[,round] | --offset H,V[,transparent|repeat|wrap] |
+         --emboss ANGLE,HEIGHT,AMOUNT | --find-edges | --mosaic CELL |
          --invert | --desaturate | --adjust KIND=JSON) ...
 
 The same operations as the editor's (`filter_ops.apply` with `pixel_filters`), in
 the order given, each one undo step, inside the box given by --select (else on the
-whole layer). --adjust takes an adjustment layer's settings by kind and JSON, as
+whole layer). The filters of `more_filters` take their settings in the dialog's order
+(numbers; a word for a choice), the ones left out at the dialog's defaults; a setting list
+that begins with a minus is written after '=': `--offset=-7,9,repeat`. --adjust takes an adjustment layer's settings by kind and JSON, as
 `info` reports them: `--adjust 'levels={"rgb": [20, 230, 1.2, 0, 255]}'`.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 
-from editor.model import adjustments, filter_ops, pixel_filters as pf
+from editor.model import adjustments, filter_ops, more_filters as mf, pixel_filters as pf
 from editor.model.errors import DocumentError
 from editor.model.files import open_document, write_document
 from engine.box import Box
 
 from .transform import _pick, _Step  # (operations kept in the order they are given)
+
+
+# The Filter menu's other filters: their settings as the option takes them (None: none).
+MORE = {"box_blur": "RADIUS", "surface_blur": "RADIUS,THRESHOLD", "median": "RADIUS",
+        "dust_scratches": "RADIUS,THRESHOLD", "high_pass": "RADIUS",
+        "maximum": "RADIUS[,square|round]", "minimum": "RADIUS[,square|round]",
+        "offset": "H,V[,transparent|repeat|wrap]", "emboss": "ANGLE,HEIGHT,AMOUNT",
+        "find_edges": None, "mosaic": "CELL"}
+
+
+def _settings(kind: str, parts: list[str]) -> pf.Operation:
+    """`mf.FILTERS[kind]` from its numbers in field order and a word for its choice."""
+    cls = mf.FILTERS[kind]
+    numbers = [p for p in parts if not p.isalpha()]
+    words = [p for p in parts if p.isalpha()]
+    values = {}
+    for field in dataclasses.fields(cls):
+        if isinstance(field.default, str):
+            if words:
+                values[field.name] = words.pop(0)
+        elif numbers:
+            number = float(numbers.pop(0))
+            values[field.name] = int(round(number)) if isinstance(field.default, int) \
+                else number
+    if numbers or words:
+        raise ValueError(f"too many settings: {MORE[kind] or 'none'}")
+    return cls(**values)
 
 
 def register(sub) -> None:
@@ -36,6 +70,12 @@ def register(sub) -> None:
                    action=_Step)
     p.add_argument("--add-noise", dest="add_noise", metavar="AMOUNT[,gaussian][,mono][,SEED]",
                    action=_Step)
+    for kind, metavar in MORE.items():
+        option = "--" + kind.replace("_", "-")
+        if metavar is None:
+            p.add_argument(option, dest=kind, nargs=0, action=_Step)
+        else:
+            p.add_argument(option, dest=kind, metavar=metavar, action=_Step)
     p.add_argument("--invert", dest="invert", nargs=0, action=_Step)
     p.add_argument("--desaturate", dest="desaturate", nargs=0, action=_Step)
     p.add_argument("--adjust", dest="adjust", metavar="KIND=JSON", action=_Step,
@@ -53,7 +93,10 @@ def operation(kind: str, value) -> pf.Operation:
         if kind == "adjust":
             name, _, settings = value.partition("=")
             return pf.Adjust(adjustments.make(name.strip(), json.loads(settings or "{}")))
-        parts = [v.strip() for v in value.split(",") if v.strip()]
+        parts = [v.strip() for v in (value or "").split(",") if v.strip()] \
+            if isinstance(value, str) else []
+        if kind in MORE:
+            return _settings(kind, parts)
         if kind == "gaussian_blur":
             return pf.GaussianBlur(float(parts[0]))
         if kind == "motion_blur":
@@ -70,8 +113,9 @@ def operation(kind: str, value) -> pf.Operation:
 def run(args) -> int:
     if not args.steps:
         raise DocumentError("Say what to do: --gaussian-blur R, --unsharp-mask A,R,T, "
-                            "--add-noise A, --motion-blur A,D, --invert, --desaturate or "
-                            "--adjust KIND=JSON.")
+                            "--add-noise A, --motion-blur A,D, --box-blur R, --median R, "
+                            "--high-pass R, --emboss A,H,N, --find-edges, --mosaic C (and the "
+                            "others of --help), --invert, --desaturate or --adjust KIND=JSON.")
     ops = [operation(kind, value) for kind, value in args.steps]
     doc = open_document(args.input)
     node = _pick(doc, args.layer, args.input)

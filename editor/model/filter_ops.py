@@ -12,6 +12,12 @@ brush stroke does (the layer grows to hold a blur's spread; Lock Transparent Pix
 keeps alpha; the renderer's caches follow), without recording a step: a dialog's
 live preview. `take_back` restores the layer; `keep` records the shown result as
 one undo step. `apply` does the three at once (headless use).
+
+With the layer mask targeted (its thumbnail clicked in the Layers panel), as in Photoshop
+the operation works on the mask instead, on any kind of layer or group that has one: the
+mask's grey as opaque RGBA (its default grey beyond its box), the result's red channel
+back into the mask through `mask_ops.begin_mask_stroke` (the mask grows where a blur
+spreads), one undo step as well.
 """
 from __future__ import annotations
 
@@ -24,6 +30,7 @@ from engine.box import Box, mask_bounds
 from engine.progress import ProgressFn, no_progress
 
 from . import commands as cmds
+from . import mask_ops
 from .document import Document, LockedError, raise_if_locked
 from .errors import DocumentError
 from .layers import AdjustmentLayer, Group, Layer, Node
@@ -43,13 +50,16 @@ class Target:
     selection: Optional[np.ndarray]  # canvas-sized uint8 coverage, or None
     selected: Optional[Box]       # its box (None: no selection)
     keeps_alpha: bool             # Lock Transparent Pixels: no growth, alpha stays
+    on_mask: bool = False         # the node's layer mask (grey, opaque), not its pixels
+    outside: tuple = (0, 0, 0, 0)  # what lies beyond the source (a mask's default grey)
 
     def bounds(self) -> Box:
         return Box(self.origin[0], self.origin[1], self.source.shape[1], self.source.shape[0])
 
     def crop(self, box: Box) -> np.ndarray:
         """The source pixels in canvas box `box`, transparent where the layer has none."""
-        out = np.zeros((max(0, box.h), max(0, box.w), 4), np.uint8)
+        out = np.empty((max(0, box.h), max(0, box.w), 4), np.uint8)
+        out[...] = self.outside
         inter = self.bounds().intersect(box)
         if not inter.is_empty():
             out[inter.translate(-box.x, -box.y).slices()] = \
@@ -60,7 +70,9 @@ class Target:
         """The canvas box `op` changes: the layer (grown by the op's reach where pixels may
         spread, inside the canvas), inside the selection's box."""
         box = self.bounds()
-        if op.grows and not self.keeps_alpha:
+        if self.on_mask:  # a mask has a value everywhere: its default beyond its box
+            box = self.extent
+        elif op.grows and not self.keeps_alpha:
             box = box.expand(op.reach()).intersect(self.extent)
         if self.selected is not None:
             box = box.intersect(self.selected)
@@ -79,6 +91,8 @@ def prepare(doc: Document, node: Optional[Node], what: str = "filter") -> Target
     why it cannot be (`what`: the verb of that line)."""
     if node is None:
         raise DocumentError(f"Select a pixel layer to {what}.")
+    if doc.active is node and doc.mask_targeted and node.mask is not None:
+        return _prepare_mask(doc, node)
     if isinstance(node, AdjustmentLayer):
         kind = "a fill" if node.kind == "fill" else "an adjustment"
         raise DocumentError(f"'{node.name}' is {kind} layer: select a pixel layer to {what}.")
@@ -87,9 +101,6 @@ def prepare(doc: Document, node: Optional[Node], what: str = "filter") -> Target
     if node.is_locked():
         raise LockedError(f"Layer '{node.name}' is locked.")
     raise_if_locked(node, "pixels")
-    if doc.active is node and doc.mask_targeted:
-        raise DocumentError(f"The layer mask of '{node.name}' is targeted: click the layer's "
-                            f"thumbnail in the Layers panel to {what} its pixels.")
     if not node.is_shown():
         raise DocumentError(f"Layer '{node.name}' is hidden: show it to {what} it.")
     if node.is_empty() or not node.pixels[..., 3].any():
@@ -104,6 +115,24 @@ def prepare(doc: Document, node: Optional[Node], what: str = "filter") -> Target
     if target.selected is not None and target.bounds().intersect(target.selected).is_empty():
         raise DocumentError(f"The selection does not touch layer '{node.name}'.")
     return target
+
+
+def _prepare_mask(doc: Document, node: Node) -> Target:
+    """The targeted layer mask of `node` as opaque grey RGBA (what Photoshop's filters and
+    adjustments work on when the mask is targeted)."""
+    if node.is_locked():
+        raise LockedError(f"Layer '{node.name}' is locked.")
+    mask = node.mask
+    grey = np.empty(mask.pixels.shape + (4,), np.uint8)
+    grey[..., :3] = mask.pixels[..., None]
+    grey[..., 3] = 255
+    selection = current_mask(doc)
+    selected = mask_bounds(selection) if selection is not None else None
+    if selection is not None and selected is None:
+        selection = None
+    d = mask.default
+    return Target(node, grey, (mask.x, mask.y), doc.canvas.union(mask.bounds()), selection,
+                  selected, False, on_mask=True, outside=(d, d, d, 255))
 
 
 def run(target: Target, op: Operation, progress: ProgressFn = no_progress) -> Result:
@@ -135,20 +164,27 @@ def show(doc: Document, target: Target, result: Result) -> cmds.PixelEdit:
     """Puts `result` on the layer as a brush stroke would (not recorded: `keep` records it,
     `take_back` restores the layer). Refuses, in one line, when the layer changed."""
     layer = target.layer
-    if not doc.contains(layer) or (layer.x, layer.y) != target.origin \
-            or layer.pixels.shape != target.source.shape:
+    held = layer.mask if target.on_mask else layer  # what holds the pixels changed
+    if not doc.contains(layer) or held is None or (held.x, held.y) != target.origin \
+            or held.pixels.shape[:2] != target.source.shape[:2]:
         raise DocumentError(f"Layer '{layer.name}' changed meanwhile; run the "
                             f"{result.op.label} again.")
-    edit = doc.begin_pixel_edit(layer, result.op.label, cover=result.box)
+    if target.on_mask:
+        edit = mask_ops.begin_mask_stroke(doc, layer, result.op.label, result.box)
+        held = layer.mask  # (grown to hold the box)
+    else:
+        edit = doc.begin_pixel_edit(layer, result.op.label, cover=result.box)
     # The layer has grown to hold the box, unless Lock Transparent Pixels holds it.
-    inside = result.box.intersect(layer.bounds())
+    inside = result.box.intersect(held.bounds())
     if not inside.is_empty():
         pixels = result.pixels[inside.translate(-result.box.x, -result.box.y).slices()]
+        if target.on_mask:
+            pixels = pixels[..., 0]  # (grey in: the red channel is the grey out)
 
         def fn(view: np.ndarray) -> None:
             view[...] = pixels
 
-        edit.apply(doc, inside.translate(-layer.x, -layer.y), fn)
+        edit.apply(doc, inside.translate(-held.x, -held.y), fn)
     return edit
 
 

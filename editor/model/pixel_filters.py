@@ -32,6 +32,10 @@ applies the result as one undo step.
   `seed`, the canvas row and the columns changed, so a seed always gives the same grain.
 - Motion Blur: a line `distance` pixels long at `angle` degrees (counter-clockwise),
   centred on each pixel, on premultiplied colour as Gaussian Blur.
+
+The Filter menu's other filters (Box Blur, Surface Blur, Median, Dust & Scratches, High
+Pass, Minimum, Maximum, Offset, Emboss, Find Edges, Mosaic) are `more_filters.py`, which
+also holds the menu's one registry of filters (`FILTERS`).
 """
 from __future__ import annotations
 
@@ -312,6 +316,16 @@ def _mix_colours(old: np.ndarray, rgb: np.ndarray, coverage: Optional[np.ndarray
     return out
 
 
+def soft_colour(src: np.ndarray, inner: Box, radius: float) -> np.ndarray:
+    """float32 (h, w, 3): the straight colour of `inner` blurred by Gaussian Blur's kernel of
+    `radius`, unrounded (Unsharp Mask's threshold and High Pass compare it with the pixel);
+    transparent pixels add no colour."""
+    if _opaque(src):
+        return gaussian(src[..., :3].astype(np.float32), radius)[inner.slices()]
+    blurred = gaussian(_premultiplied(src), radius)[inner.slices()]
+    return blurred[..., :3] * (np.float32(255) / np.maximum(blurred[..., 3:4], np.float32(1e-6)))
+
+
 @dataclass(frozen=True)
 class UnsharpMask(Operation):
     label: ClassVar[str] = "Unsharp Mask"
@@ -330,13 +344,7 @@ class UnsharpMask(Operation):
 
     def process(self, src, inner, where, coverage):
         old = src[inner.slices()]
-        if _opaque(src):  # in float: the threshold compares unrounded differences
-            soft = gaussian(src[..., :3].astype(np.float32), float(self.radius))[inner.slices()]
-        else:
-            # The blurred straight colour, unrounded (transparent pixels add no colour).
-            blurred = gaussian(_premultiplied(src), float(self.radius))[inner.slices()]
-            soft = blurred[..., :3] * (np.float32(255) / np.maximum(blurred[..., 3:4],
-                                                                   np.float32(1e-6)))
+        soft = soft_colour(src, inner, float(self.radius))
         v = old[..., :3].astype(np.float32)
         d = v - soft
         sharp = np.where(np.abs(d) >= self.threshold, v + np.float32(self.amount / 100) * d, v)
@@ -377,6 +385,3 @@ class AddNoise(Operation):
         rgb = old[..., :3].astype(np.float32) + self.noise(where)
         return _mix_colours(old, rgb, coverage)
 
-
-FILTERS: dict[str, type] = {"gaussian_blur": GaussianBlur, "motion_blur": MotionBlur,
-                            "unsharp_mask": UnsharpMask, "add_noise": AddNoise}

@@ -9,21 +9,25 @@ Auto Tone, Auto Contrast and Auto Color (`editor.model.auto_tone`: a computed Le
 Edit > Fade (Shift+Ctrl+F) right after one of these, a filter or a stroke
 (`editor.model.fade`, in `FadeDialog`); Vibrance, Black & White
 (Alt+Shift+Ctrl+B), Photo Filter and Channel Mixer likewise, in Photoshop's places, and
-after Invert, Posterize, Threshold and Gradient Map. The Filter menu holds Blur > Gaussian Blur and Motion
-Blur, Noise > Add Noise, Sharpen > Unsharp Mask. The dialogs (`filter_dialog.py`)
-preview live on the canvas; OK is one undo step, Cancel leaves nothing. The work is
-`editor.model.filter_ops` with the operations of `editor.model.pixel_filters`.
+after Invert, Posterize, Threshold and Gradient Map. The Filter menu holds, in Photoshop's
+order, Blur (Box Blur, Gaussian Blur, Motion Blur, Surface Blur), Noise (Add Noise, Dust &
+Scratches, Median), Pixelate (Mosaic), Sharpen (Unsharp Mask), Stylize (Emboss, Find Edges)
+and Other (High Pass, Maximum, Minimum, Offset). The dialogs (`filter_dialog.py`) preview
+live on the canvas; OK is one undo step, Cancel leaves nothing; Find Edges has no dialog
+and runs at once, as a job. Last Filter (Ctrl+F) runs the last one again with its
+settings. The work is `editor.model.filter_ops` with the operations of
+`editor.model.pixel_filters` and `more_filters` (whose FILTERS names them all).
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
 from editor.jobs import operation_job
-from editor.model import auto_tone, fade, filter_ops, pixel_filters as pf
+from editor.model import auto_tone, fade, filter_ops, more_filters as mf, pixel_filters as pf
 from editor.model.adjustments import KINDS
 
 from .actions import ActionSpec, Context, Spec, SubmenuSpec, has_doc, run_on_doc
-from .filter_dialog import AdjustDialog, FadeDialog, FilterDialog
+from .filter_dialog import FILTER_ROWS, AdjustDialog, FadeDialog, FilterDialog
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -42,11 +46,21 @@ ADJUSTMENTS = ADJUSTMENTS[:4] + (("vibrance", "&Vibrance…", None),) + ADJUSTME
 # After Invert (its own one-shot item, Ctrl+I): the kinds whose dialog has a setting or two.
 TONAL_ADJUSTMENTS = (("posterize", "P&osterize…"), ("threshold", "&Threshold…"),
                      ("gradient_map", "&Gradient Map…"))
-# The Filter menu's submenus and their filters.
-FILTER_MENUS = (("filter_blur", "&Blur", (("gaussian_blur", "&Gaussian Blur…"),
-                                          ("motion_blur", "&Motion Blur…"))),
-                ("filter_noise", "&Noise", (("add_noise", "Add &Noise…"),)),
-                ("filter_sharpen", "&Sharpen", (("unsharp_mask", "&Unsharp Mask…"),)))
+# The Filter menu's submenus and their filters, in Photoshop's order (those it has).
+FILTER_MENUS = (("filter_blur", "&Blur", (("box_blur", "&Box Blur…"),
+                                          ("gaussian_blur", "&Gaussian Blur…"),
+                                          ("motion_blur", "&Motion Blur…"),
+                                          ("surface_blur", "&Surface Blur…"))),
+                ("filter_noise", "&Noise", (("add_noise", "Add &Noise…"),
+                                            ("dust_scratches", "&Dust && Scratches…"),
+                                            ("median", "&Median…"))),
+                ("filter_pixelate", "&Pixelate", (("mosaic", "&Mosaic…"),)),
+                ("filter_sharpen", "&Sharpen", (("unsharp_mask", "&Unsharp Mask…"),)),
+                ("filter_stylize", "S&tylize", (("emboss", "&Emboss…"),
+                                                ("find_edges", "&Find Edges"))),
+                ("filter_other", "&Other", (("high_pass", "&High Pass…"),
+                                            ("maximum", "Ma&ximum…"), ("minimum", "M&inimum…"),
+                                            ("offset", "&Offset…"))))
 
 
 class FilterCommands:
@@ -94,7 +108,7 @@ class FilterCommands:
             for kind, item_text in items:
                 specs.append(ActionSpec(
                     f"filter_{kind}", item_text, lambda k=kind: self.filter(k),
-                    tip=f"{pf.FILTERS[kind].label} on the active layer (inside the selection)",
+                    tip=f"{mf.FILTERS[kind].label} on the active layer (inside the selection)",
                     enabled=has_doc, menu=menu))
         return specs
 
@@ -140,13 +154,18 @@ class FilterCommands:
             AdjustDialog(self.window, target, settings).exec()
 
     def filter(self, kind: str) -> None:
-        """Filter > ... > `kind`: its dialog over the active layer."""
-        op = pf.FILTERS[kind]()
+        """Filter > ... > `kind`: its dialog over the active layer (a filter without settings,
+        as Find Edges, runs at once as Last Filter does)."""
+        op = mf.FILTERS[kind]()
         target = self._target(op.label, "filter")
-        if target is not None:
-            dialog = FilterDialog(self.window, target, op)
-            if dialog.exec():
-                self.last = dialog.operation()
+        if target is None:
+            return
+        if type(op) not in FILTER_ROWS:
+            self._submit(op, target)
+            return
+        dialog = FilterDialog(self.window, target, op)
+        if dialog.exec():
+            self.last = dialog.operation()
 
     def _fade_label(self, c: Context) -> str:
         edit = fade.last_edit(c.doc) if c.doc is not None else None
@@ -163,19 +182,30 @@ class FilterCommands:
             FadeDialog(w, *prepared).exec()
 
     def _last_label(self, c: Context) -> str:
-        return "Last &Filter" if self.last is None else f"Last &Filter ({self.last.label})"
+        if self.last is None:
+            return "Last &Filter"
+        return f"Last &Filter ({self.last.label.replace('&', '&&')})"  # (Dust & Scratches)
 
     def repeat(self) -> None:
         """Filter > Last Filter (Ctrl+F): the last filter with its settings on the active
         layer, run as a job (progress in the status bar, Esc cancels), one undo step."""
-        w, op = self.window, self.last
+        op = self.last
         target = self._target(op.label, "filter") if op is not None else None
-        if target is None:
-            return
+        if target is not None:
+            self._submit(op, target)
+
+    def _submit(self, op: pf.Operation, target: filter_ops.Target) -> None:
+        """Runs `op` on `target` as a job and records it as one undo step; it becomes the
+        Last Filter once applied."""
+        w = self.window
 
         def apply(result) -> None:
-            run_on_doc(w, f"Could not apply {op.label}",
-                       lambda doc: filter_ops.keep(doc, filter_ops.show(doc, target, result)))
+            def keep(doc) -> bool:
+                filter_ops.keep(doc, filter_ops.show(doc, target, result))
+                return True
+
+            if run_on_doc(w, f"Could not apply {op.label}", keep):
+                self.last = op
 
         job = operation_job(op.label, lambda t, progress: filter_ops.run(t, op, progress),
                             target, on_finished=apply)

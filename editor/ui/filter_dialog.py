@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDou
                                QFormLayout, QHBoxLayout, QLabel, QLayout, QProgressBar,
                                QRadioButton, QSlider, QSpinBox, QVBoxLayout, QWidget)
 
-from editor.model import adjustments as adj, fade, filter_ops, pixel_filters as pf
+from editor.model import (adjustments as adj, fade, filter_ops, more_filters as mf,
+                          pixel_filters as pf)
 from editor.model.layers import BLEND_MODE_LABELS
 from editor.model.errors import describe
 from engine.errors import Cancelled
@@ -320,6 +321,25 @@ FILTER_ROWS = {
                    ("Uniform", "Gaussian")),
                   ("check", "monochromatic", "Monochromatic"),
                   ("seed", "Seed", 0, 999999, 0, "")],
+    # Photoshop's ranges, in whole pixels and levels where its dialogs take them.
+    mf.BoxBlur: [("radius", "Radius", 1, 2000, 0, " px")],
+    mf.SurfaceBlur: [("radius", "Radius", 1, 100, 0, " px"),
+                     ("threshold", "Threshold", 2, 255, 0, " levels")],
+    mf.Median: [("radius", "Radius", 1, 500, 0, " px")],
+    mf.DustScratches: [("radius", "Radius", 1, 500, 0, " px"),
+                       ("threshold", "Threshold", 0, 255, 0, " levels")],
+    mf.HighPass: [("radius", "Radius", 0.1, 1000, 1, " px")],
+    mf.Maximum: [("radius", "Radius", 1, 500, 0, " px"),
+                 ("choice", "preserve", "Preserve", mf.PRESERVE, ("Squareness", "Roundness"))],
+    mf.Minimum: [("radius", "Radius", 1, 500, 0, " px"),
+                 ("choice", "preserve", "Preserve", mf.PRESERVE, ("Squareness", "Roundness"))],
+    mf.Offset: [("horizontal", "Horizontal", -30000, 30000, 0, " px right"),
+                ("vertical", "Vertical", -30000, 30000, 0, " px down"),
+                ("choice", "undefined", "Undefined Areas", mf.OFFSET_FILLS,
+                 ("Set to Transparent", "Repeat Edge Pixels", "Wrap Around"))],
+    mf.Emboss: [("angle", "Angle", -180, 180, 0, "°"), ("height", "Height", 1, 100, 0, " px"),
+                ("amount", "Amount", 1, 500, 0, " %")],
+    mf.Mosaic: [("cell", "Cell Size", 2, 200, 0, " square")],
 }
 
 
@@ -437,6 +457,12 @@ NOTES = {
     pf.UnsharpMask: "Sharpens where a pixel differs from its blurred surroundings by at "
                     "least the threshold.",
     pf.AddNoise: "The same seed always gives the same grain.",
+    mf.SurfaceBlur: "Blurs only among pixels whose values lie within about 2.5 x the "
+                    "threshold of the pixel's own.",
+    mf.DustScratches: "Replaces the values that differ from the median around them by more "
+                      "than the threshold.",
+    mf.HighPass: "Keeps the detail finer than the radius over grey 128.",
+    mf.Mosaic: "The cells are aligned to the canvas's top-left corner.",
 }
 
 
