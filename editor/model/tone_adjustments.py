@@ -207,9 +207,12 @@ def equalize_operation(doc: Document, target: filter_ops.Target, mode: str = "se
     return op, target
 
 
-def equalize(doc: Document, mode: str = "selected", progress: ProgressFn = no_progress) -> None:
-    """Image > Adjustments > Equalize on the active layer (or its targeted mask): one undo
-    step (`equalize_operation` says which pixels give the table and which change)."""
-    target = filter_ops.prepare(doc, doc.active, "adjust")
+def equalize(doc: Document, mode: str = "selected", progress: ProgressFn = no_progress,
+             target: Optional[filter_ops.Target] = None) -> None:
+    """Image > Adjustments > Equalize on the active layer (or its targeted mask, or
+    `target` prepared already): one undo step (`equalize_operation` says which pixels give
+    the table and which change)."""
+    if target is None:
+        target = filter_ops.prepare(doc, doc.active, "adjust")
     op, target = equalize_operation(doc, target, mode)
     filter_ops.keep(doc, filter_ops.show(doc, target, filter_ops.run(target, op, progress)))
