@@ -13,6 +13,8 @@ both are computed on a reduced copy of the picture, the real one on OK. OK makes
 selection in one undo step, "Color Range": within the selection (Photoshop's rule
 when something is selected), or as a new selection, added to or taken from it.
 
+`CanvasSampling` (the canvas as eyedropper, the pick buttons, the samples and their
+Ctrl+Z) is shared with Image > Adjustments > Replace Color's dialog.
 The dialog is not modal (a modal dialog takes the canvas's clicks away too);
 `refine_brush.CanvasOnly` keeps the rest of the window still meanwhile, as for Select
 and Mask. The maths are `editor.model.color_range` (no Qt).

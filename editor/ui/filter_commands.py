@@ -9,7 +9,10 @@ Auto Tone, Auto Contrast and Auto Color (`editor.model.auto_tone`: a computed Le
 Edit > Fade (Shift+Ctrl+F) right after one of these, a filter or a stroke
 (`editor.model.fade`, in `FadeDialog`); Vibrance, Black & White
 (Alt+Shift+Ctrl+B), Photo Filter and Channel Mixer likewise, in Photoshop's places, and
-after Invert, Posterize, Threshold and Gradient Map. The Filter menu holds, in Photoshop's
+after Invert, Posterize, Threshold and Gradient Map; Shadows/Highlights (its dialog, Show More
+Options), then Desaturate, Replace Color (its dialog beside the canvas, the canvas its
+eyedropper) and Equalize (a question only when something is selected), in
+`editor.model.tone_adjustments`. The Filter menu holds, in Photoshop's
 order, Blur (Box Blur, Gaussian Blur, Motion Blur, Surface Blur), Noise (Add Noise, Dust &
 Scratches, Median), Pixelate (Mosaic), Sharpen (Unsharp Mask), Stylize (Emboss, Find Edges)
 and Other (High Pass, Maximum, Minimum, Offset). The dialogs (`filter_dialog.py`) preview

@@ -9,6 +9,9 @@ worker thread (`LivePreview`; a change during a run waits for it, then the newes
 settings run), and puts the result on the layer as a brush stroke would, without
 an undo step. OK records what is shown as one undo step (waiting, with progress,
 for the run of the final settings first); Cancel puts the layer back as it was.
+Shadows/Highlights is a filter's rows with Show More Options; Replace Color's dialog is
+not modal (Color Range's `CanvasSampling`: the canvas is its eyedropper); Equalize's
+question (selected area only, or the whole layer by it) is `EqualizeDialog`.
 """
 from __future__ import annotations
 
