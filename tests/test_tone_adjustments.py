@@ -234,3 +234,20 @@ def test_equalize_by_the_selection(mode):
     assert not np.array_equal(table, equalize_reference(before[..., :3]))
     doc.history.undo()
     np.testing.assert_array_equal(layer.pixels, before)
+
+
+def test_shadows_highlights_ignores_the_colour_hidden_under_transparency():
+    """A photo with a transparent border: the result does not depend on what colour lies
+    under alpha 0 (white or black), and the border stays transparent."""
+    results = []
+    for hidden in (0, 255):
+        pixels = photo(W, H, "astronaut")
+        pixels[:, :30] = (hidden, hidden, hidden, 0)
+        pixels[:, 30:34, 3] = 128  # a soft edge
+        doc = Document(W, H)
+        layer = Layer("cut", pixels.copy())
+        doc.add_layer(layer)
+        filter_ops.apply(doc, tone.ShadowsHighlights(shadows=80, radius=10), what="adjust")
+        assert not layer.pixels[:, :30, 3].any()
+        results.append(layer.pixels[:, 30:].copy())
+    np.testing.assert_array_equal(results[0], results[1])

@@ -16,6 +16,8 @@ with `reach()` pixels around it, mixed with the old pixels by the selection's co
   S curve about 0.5 on that luminance (0 and 1 stay), and the colour rides along: the
   pixel's chroma (RGB - luminance) scaled by 1 + Color / 100 x min(COLOR_REACH |change|, 1)
   - the saturation raised where the tone changed, as Photoshop's Color Correction does.
+  Where the layer is transparent the base sees the visible pixels around instead of the
+  colour hidden under alpha 0 (`_visible_luminance`); alpha stays.
 - Replace Color: Select > Color Range's Sampled Colors (`color_range.range_mask`: the
   same Delta E falloff of Fuzziness, the same + / - samples) of the layer's pixels, times
   the selection, as the coverage of a Hue/Saturation adjustment's master hue, saturation
@@ -43,7 +45,7 @@ from . import color_range as cr
 from . import filter_ops
 from .adjustments import HueSaturation
 from .document import Document
-from .pixel_filters import Adjust, Operation, _mix_colours, mix8
+from .pixel_filters import Adjust, Operation, _mix_colours, _opaque, mix8
 
 GUIDED_EPS = 0.01    # the guided filter's edge: a window whose luminance varies by more
                      # than about sqrt(eps) = 0.1 keeps its edge in the base
@@ -58,6 +60,20 @@ def _luminance(rgb: np.ndarray) -> np.ndarray:
 
     out = cv2.transform(rgb, LUMA[None, :])  # (one output channel: OpenCV drops the axis)
     return out.reshape(rgb.shape[:2])
+
+
+def _visible_luminance(lum: np.ndarray, alpha: np.ndarray, radius: int) -> np.ndarray:
+    """`lum` where the layer is opaque; where it is (partly) transparent, mixed by alpha
+    with the mean luminance of the visible pixels around it (a box of `radius`): the
+    colour hidden under alpha 0 never darkens or lightens a neighbour's base."""
+    import cv2
+
+    a = alpha.astype(np.float32) * np.float32(1 / 255)
+    k = (2 * radius + 1, 2 * radius + 1)
+    total = cv2.boxFilter(lum * a, -1, k, normalize=False, borderType=cv2.BORDER_REPLICATE)
+    weight = cv2.boxFilter(a, -1, k, normalize=False, borderType=cv2.BORDER_REPLICATE)
+    around = total / np.maximum(weight, np.float32(1e-6))
+    return lum * a + around * (np.float32(1) - a)
 
 
 @dataclass(frozen=True)
@@ -111,7 +127,10 @@ class ShadowsHighlights(Operation):
     def process(self, src, inner, where, coverage):
         old = src[inner.slices()]
         rgb = src[..., :3].astype(np.float32) * np.float32(1 / 255)
-        base = self.base(_luminance(rgb))[inner.slices()]
+        lum = _luminance(rgb)
+        if not _opaque(src):
+            lum = _visible_luminance(lum, src[..., 3], max(1, int(self.radius)))
+        base = self.base(lum)[inner.slices()]
         new = self.tone(np.ascontiguousarray(rgb[inner.slices()]), base)
         return _mix_colours(old, new * np.float32(255), coverage)
 
