@@ -103,7 +103,16 @@ def test_replace_color_samples_the_canvas_and_turns_that_colour(opened, qtbot):
             seen["mode"] = w.tools.mode is dialog.mode  # the canvas is the eyedropper
             qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                              image_pos(w.canvas, x + 0.5, y + 0.5))
+            # Alt+click subtracts a colour; Ctrl+Z (in the dialog) takes that click back,
+            # never a document step.
+            qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.AltModifier,
+                             image_pos(w.canvas, 5.5, 5.5))
+            seen["two"] = [s.subtract for s in dialog.samples] == [False, True]
+            dialog.activateWindow()
+            qtbot.waitUntil(dialog.isActiveWindow)
+            qtbot.keyClick(dialog, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
             seen["samples"] = [(s.x, s.y, s.subtract) for s in dialog.samples]
+            seen["steps"] = doc.history.count
             set_number(dialog, "fuzziness", 60)
             set_number(dialog, "hue", 150)
             qtbot.waitUntil(lambda: not dialog.preview.busy()
@@ -111,6 +120,9 @@ def test_replace_color_samples_the_canvas_and_turns_that_colour(opened, qtbot):
                             and dialog.preview.shown.hue == 150
                             and dialog.preview.shown.fuzziness == 60, timeout=10000)
             seen["previewed"] = not np.array_equal(layer.pixels, before)
+            # The thumbnail shows the colours chosen (white) and the rest (black).
+            seen["thumb"] = dialog.shown.max() == 255 and dialog.shown.min() == 0 \
+                and not dialog.thumb.pixmap().isNull()
             qtbot.mouseClick(dialog.findChild(QDialogButtonBox).button(
                 QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
         finally:
@@ -120,6 +132,7 @@ def test_replace_color_samples_the_canvas_and_turns_that_colour(opened, qtbot):
     QTimer.singleShot(0, inside)
     w.actions["adjust_replace_color"].trigger()
     assert seen["mode"] and seen["samples"] == [(x, y, False)] and seen["previewed"]
+    assert seen["thumb"] and seen["two"] and seen["steps"] == steps
     assert w.tools.mode is None
     assert doc.history.count == steps + 1 and doc.history.undo_name() == "Replace Color"
     chosen = np.rint(replace_mask_reference(before[..., :3], before[y, x, :3], 60) * 255)

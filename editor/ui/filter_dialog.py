@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Callable, Optional
 
 import numpy as np
 from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDoubleSpinBox,
                                QFormLayout, QHBoxLayout, QLabel, QLayout, QProgressBar,
                                QRadioButton, QSlider, QSpinBox, QVBoxLayout, QWidget)
@@ -35,7 +36,7 @@ from engine.box import Box
 
 from . import worker
 from .adjustment_editor import AdjustmentEditor, fields
-from .color_range import CanvasSampling
+from .color_range import THUMB_SIDE, CanvasSampling, PreviewThumb, reduced
 from .curve_graph import CurveGraph
 from .dialogs import ok_cancel
 
@@ -519,11 +520,40 @@ class ReplaceColorDialog(CanvasSampling, PixelDialog):
                  op: Optional[tone.ReplaceColor] = None):
         super().__init__(window, tone.ReplaceColor.label, target)
         self._init_sampling(window)
-        self.target = target
+        self.target, self.doc = target, window.doc
         self.body.addLayout(self._pick_buttons("ReplaceColor"))
+        # The selection to come as Color Range shows it, on a reduced copy of the layer
+        # where the canvas is (a click on it samples too).
+        small, _scale = reduced(np.ascontiguousarray(target.crop(window.doc.canvas)))
+        self._small = np.ascontiguousarray(small)
+        self.shown: Optional[np.ndarray] = None
+        self.thumb = PreviewThumb(self)
+        self.thumb.setObjectName("ReplaceColorPreview")
+        self.thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.thumb.setMinimumSize(THUMB_SIDE, THUMB_SIDE)
+        self.thumb.setToolTip("The colours to be replaced; click it to sample there too")
+        self.body.addWidget(self.thumb)
         self.form = FilterForm(op or tone.ReplaceColor(), self.changed)
         self.body.addWidget(self.form)
         self._undo_keys()
+        self._show_chosen()
+
+    def changed(self) -> None:
+        self._show_chosen()
+        super().changed()
+
+    def _show_chosen(self) -> None:
+        op = self.operation()
+        if any(not p.subtract for p in op.samples):
+            mask = np.ascontiguousarray(op.chosen(self._small))
+        else:
+            mask = np.zeros(self._small.shape[:2], np.uint8)
+        self.shown = mask
+        h, w = mask.shape
+        image = QImage(mask.data, w, h, w, QImage.Format.Format_Grayscale8).copy()
+        self.thumb.setPixmap(QPixmap.fromImage(image).scaled(
+            THUMB_SIDE, THUMB_SIDE, Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation))
 
     def operation(self) -> tone.ReplaceColor:
         return replace(self.form.op, samples=self.samples)
