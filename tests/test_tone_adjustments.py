@@ -251,3 +251,32 @@ def test_shadows_highlights_ignores_the_colour_hidden_under_transparency():
         assert not layer.pixels[:, :30, 3].any()
         results.append(layer.pixels[:, 30:].copy())
     np.testing.assert_array_equal(results[0], results[1])
+
+
+def test_equalize_and_shadows_highlights_work_on_the_targeted_layer_mask():
+    """With the layer mask targeted the mask's grey changes (equalized: as a grey photo's
+    levels), the layer's pixels stay; one undo step each."""
+    import cv2
+    import skimage.data
+
+    from editor.model import mask_ops
+
+    doc, layer = photo_doc("chelsea")
+    pixels = layer.pixels.copy()
+    mask_ops.add_mask(doc, layer, "reveal_all")
+    assert doc.mask_targeted
+    grey = np.ascontiguousarray(
+        cv2.resize(skimage.data.camera(), (W, H), interpolation=cv2.INTER_AREA) // 2 + 40)
+    layer.mask.pixels[...] = grey
+    tone.equalize(doc)
+    assert doc.history.undo_name() == "Equalize"
+    equalized = layer.mask.raw_crop(doc.canvas).copy()
+    assert np.abs(equalized.astype(int) - cv2.equalizeHist(grey)).max() <= 1
+    np.testing.assert_array_equal(layer.pixels, pixels)
+    doc.history.undo()
+    np.testing.assert_array_equal(layer.mask.raw_crop(doc.canvas), grey)
+    filter_ops.apply(doc, tone.ShadowsHighlights(shadows=60, radius=6), what="adjust")
+    rgb = np.dstack([grey] * 3)
+    expected = shadows_highlights_reference(rgb, shadows=60, radius=6)[..., 0]
+    assert np.abs(layer.mask.raw_crop(doc.canvas) - expected).max() <= 1.01
+    np.testing.assert_array_equal(layer.pixels, pixels)
