@@ -190,11 +190,18 @@ def equalize_table(pixels: np.ndarray, weights: Optional[np.ndarray] = None) -> 
     """Equalize's table of straight RGBA `pixels` (..., 4): the composite histogram of the
     visible pixels (alpha > 0), each counted by `weights` (the selection's coverage, 0..255)
     when given. The identity when one level (or none) is present."""
-    visible = pixels[..., 3] > 0
-    w = visible.astype(np.float64) if weights is None else visible * weights.astype(np.float64)
+    import cv2
+
+    visible = (pixels[..., 3] > 0).astype(np.uint8)
     hist = np.zeros(256)
-    for c in range(3):
-        hist += np.bincount(pixels[..., c].ravel(), w.ravel(), minlength=256)
+    for c in range(3):  # (OpenCV's histograms: a weighted bincount took 0.5 s on 12 MP)
+        channel = np.ascontiguousarray(pixels[..., c])
+        if weights is None:
+            hist += cv2.calcHist([channel], [0], visible, [256], [0, 256]).reshape(256)
+        else:  # counts per (level, weight), then summed by weight
+            pairs = cv2.calcHist([channel, np.ascontiguousarray(weights, np.uint8)], [0, 1],
+                                 visible, [256, 256], [0, 256, 0, 256])
+            hist += pairs.astype(np.float64) @ np.arange(256)
     present = np.flatnonzero(hist > 0)
     if len(present) < 2:
         return tuple(range(256))
