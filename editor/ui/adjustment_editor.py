@@ -295,7 +295,6 @@ class AdjustmentEditor(QWidget):
         self.tone = 1  # Midtones first, as Photoshop
         self.hue_range = 0  # Master
         self._layout_key = None
-        self._shown_kind = None  # the kind of settings the rows were last shown for
         self._rows: list[tuple[Field, dict]] = []
         self._drag_key = None
         self._updating = False
@@ -329,11 +328,9 @@ class AdjustmentEditor(QWidget):
             self.node = None
             self.setVisible(False)
             return
-        if node is not self.node or type(node.settings) is not self._shown_kind:
-            # (Change Layer Content too: Selective Color's colour 8 is no Levels channel.)
+        if node is not self.node:
             self.channel, self.tone, self.hue_range = 0, 1, 0
         self.node = node
-        self._shown_kind = type(node.settings)
         self.setVisible(True)
         self.title.setText(node.settings.label.upper())
         rows = fields(node.settings, self.channel, self.tone, self.hue_range)
