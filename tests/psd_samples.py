@@ -22,7 +22,7 @@ def swatch(h: int, w: int, color=(10, 200, 30), alpha: int = 255) -> np.ndarray:
 
 
 def foreign_kinds_psd(path) -> None:
-    """Text, smart object, solid colour fill, shape, selective colour adjustment, clipped and masked layers."""
+    """Text, smart object, solid colour fill, shape, colour lookup adjustment, clipped and masked layers."""
     from psd_tools import PSDImage
     from psd_tools.constants import BlendMode, Tag
     from psd_tools.psd.descriptor import Descriptor, DescriptorBlock, Double, String
@@ -53,9 +53,9 @@ def foreign_kinds_psd(path) -> None:
     smart._record.tagged_blocks[Tag.SMART_OBJECT_LAYER_DATA1] = TaggedBlock(
         key=Tag.SMART_OBJECT_LAYER_DATA1, data=SmartObjectLayerData(data=so))
 
-    # An adjustment Layered does not draw (Selective Color; Invert is drawn now).
-    selective = psd.create_pixel_layer(Image.new("RGBA", (0, 0)), name="Selective")
-    selective._record.tagged_blocks.set_data(Tag.SELECTIVE_COLOR, data=[(0, 0, 0, 0)] * 10)
+    # An adjustment Layered does not draw (Color Lookup; Selective Color is drawn now).
+    lookup = psd.create_pixel_layer(Image.new("RGBA", (0, 0)), name="Lookup")
+    lookup._record.tagged_blocks.set_data(Tag.COLOR_LOOKUP, version=1, data_version=16)
 
     # Photoshop stores a fill layer's pixels as well as its description.
     fill = psd.create_pixel_layer(Image.fromarray(swatch(8, 8, (255, 0, 0))), name="Red Fill",

@@ -192,8 +192,8 @@ def test_cli_info_reports_the_settings(tmp_path):
 # over a white background (quadrants), under a stack of Brightness/Contrast, Levels, Curves,
 # Exposure, Vibrance (-6, +2), Hue/Saturation, Color Balance, a hidden Black & White, Photo
 # Filter (Warming Filter (85) as Lab, 25 %, Preserve Luminosity), an identity Channel Mixer,
-# and kinds we do not draw that change nothing here (an empty Color Lookup, a zero Selective
-# Color) or are hidden. Measured mean error, 0-255, 16-bit path (the screen alike):
+# a zero Selective Color (drawn since: it changes nothing), and kinds we do not draw that
+# change nothing here (an empty Color Lookup) or are hidden. Measured mean error, 0-255, 16-bit path (the screen alike):
 #   quadrant           not drawn   drawn
 #   top left (grad.)     10.34     10.24   (the rest of the stack's error: ours is darker)
 #   top right (photo)     3.67      4.27   (Vibrance undecided: see adjustments.py)

@@ -165,7 +165,7 @@ def test_other_programs_layer_kinds_become_pixel_layers_with_warnings(tmp_path):
     doc = open_document(path)
     by_name = {layer.name: layer for layer in doc.layers()}
     # Adjustment layers are kept (not drawn): empty, with their settings carried along.
-    assert by_name["Selective"].source_kind == "adjustment" and by_name["Selective"].is_empty()
+    assert by_name["Lookup"].source_kind == "adjustment" and by_name["Lookup"].is_empty()
     assert by_name["Title"].source_kind == "type"
     assert by_name["Placed"].source_kind == "smartobject"
     np.testing.assert_array_equal(by_name["Title"].pixels, psd_samples.swatch(10, 20))
@@ -204,7 +204,7 @@ def test_other_programs_layer_kinds_become_pixel_layers_with_warnings(tmp_path):
     assert (np.abs(seen[..., 3].astype(int) - 100) <= 1).all()  # 200 x 128/255
     text = "\n".join(doc.warnings)
     for expected in ("text layer 'Title'", "smart object layer 'Placed'",
-                     "adjustment layer 'Selective'",
+                     "adjustment layer 'Lookup'",
                      "'pass through'"):
         assert expected in text, expected
     assert all(w.startswith(str(path)) for w in doc.warnings)
@@ -213,16 +213,16 @@ def test_other_programs_layer_kinds_become_pixel_layers_with_warnings(tmp_path):
     save_document(doc, tmp_path / "ours.psd")
     again = open_document(tmp_path / "ours.psd")
     # Only the adjustment (still not drawn) and the shape's path are noted again.
-    assert [w for w in again.warnings if "adjustment layer 'Selective'" not in w
+    assert [w for w in again.warnings if "adjustment layer 'Lookup'" not in w
             and "vector mask of 'Rect'" not in w] == []
     assert [l.source_kind for l in again.layers()] == [l.source_kind for l in doc.layers()]
     assert [(l.opacity, l.fill_opacity) for l in again.layers() if l.name == "Faded fill"] \
         == [(200, 128)]
-    # The adjustment saved back as one: psd-tools reads a selective colour adjustment layer.
+    # The adjustment saved back as one: psd-tools reads a colour lookup adjustment layer.
     from psd_tools import PSDImage
 
     kinds = {l.name: l.kind for l in PSDImage.open(tmp_path / "ours.psd").descendants()}
-    assert kinds["Selective"] == "selectivecolor"
+    assert kinds["Lookup"] == "colorlookup"
 
 
 @pytest.mark.parametrize("mode,depth", [("RGBA", 16), ("RGBA", 32), ("RGB", 16), ("CMYK", 8),

@@ -29,7 +29,7 @@ def test_menu_and_panel_button_hold_the_six_kinds(opened):
     assert texts == ["Brightness/Contrast…", "Levels…", "Curves…", "Hue/Saturation…",
                      "Color Balance…", "Exposure…", "Vibrance…", "Black & White…",
                      "Photo Filter…", "Channel Mixer…", "Invert…", "Posterize…", "Threshold…",
-                     "Gradient Map…"]
+                     "Gradient Map…", "Selective Color…"]
     assert w.layers_panel.findChild(object, "LayerButton_adjustment") is not None
 
 

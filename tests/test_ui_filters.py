@@ -61,7 +61,8 @@ def test_menus_hold_the_adjustments_and_filters(opened):
     assert texts == ["Brightness/Contrast…", "Levels…", "Curves…", "Exposure…", "Vibrance…",
                      "Hue/Saturation…", "Color Balance…", "Black & White…", "Photo Filter…",
                      "Channel Mixer…", "Invert", "Posterize…", "Threshold…", "Gradient Map…",
-                     "Shadows/Highlights…", "Desaturate", "Replace Color…", "Equalize"]
+                     "Selective Color…", "Shadows/Highlights…", "Desaturate", "Replace Color…",
+                     "Equalize"]
     keys = {name: w.actions[name].shortcut().toString() for name in (
         "adjust_levels", "adjust_curves", "adjust_hue_saturation", "adjust_color_balance",
         "adjust_invert", "adjust_desaturate")}
@@ -88,7 +89,8 @@ SETTINGS = [adj.BrightnessContrast(brightness=40, contrast=30),
             adj.PhotoFilter(color=(0, 90, 255), density=60),
             adj.ChannelMixer(red=(60, 40, 0, 0), blue=(0, 30, 70, 10))]
 SETTINGS += [adj.Posterize(5), adj.Threshold(120),
-             adj.GradientMap(stops=((0.0, (30, 0, 80)), (100.0, (255, 220, 120))))]
+             adj.GradientMap(stops=((0.0, (30, 0, 80)), (100.0, (255, 220, 120)))),
+             adj.SelectiveColor(reds=(-60, 20, 40, 10), neutrals=(15, -10, 0, 20), absolute=True)]
 
 
 @pytest.mark.parametrize("settings", SETTINGS, ids=lambda s: s.kind)

@@ -51,7 +51,7 @@ def test_shape_layer_from_solid_color_to_gradient_keeps_its_shape(opened, qtbot,
                                 "Levels…", "Curves…", "Hue/Saturation…", "Color Balance…",
                                 "Exposure…", "Vibrance…", "Black  White…", "Photo Filter…",
                                 "Channel Mixer…", "Invert…", "Posterize…", "Threshold…",
-                                "Gradient Map…"]
+                                "Gradient Map…", "Selective Color…"]
     assert not w.actions["change_content_solid_color"].isEnabled()  # what it already is
     assert w.actions["change_content_gradient_fill"].isEnabled()
     teal_shown = screen(w)

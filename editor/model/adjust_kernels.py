@@ -19,6 +19,7 @@ LOOKUP, HUE_SATURATION, COLOR_BALANCE = -1, 0, 1
 # at the end of this file); numbered apart from the kinds above, so that kinds added
 # beside them do not collide.
 VIBRANCE, BLACK_WHITE, PHOTO_FILTER, CHANNEL_MIXER = 10, 11, 12, 13
+SELECTIVE_COLOR = 14  # (`selective_color`, after `more_mixed`)
 
 # The 8 bits of a channel spread 3 apart: the 3D lookup's index interleaves the bits of
 # R, G and B (Morton order), so that colours close to each other (neighbouring pixels)
@@ -193,6 +194,8 @@ def mixed_pixel(code, params, r, g, b):
         if hue < 0 or hue >= 1:  # a float modulo only when needed (it is slow)
             hue %= 1.0
         return from_hsl(hue, sat, light)
+    if code == SELECTIVE_COLOR:
+        return selective_color(params, r, g, b)
     if code >= VIBRANCE:  # Vibrance, Black & White, Photo Filter, Channel Mixer
         return more_mixed(code, params, r, g, b)
     # Color Balance (GIMP's model): ramps of the HSL lightness weight the three ranges.
@@ -445,6 +448,58 @@ def more_mixed(code, params, r, g, b):
     return (_clip(r * params[p0] + g * params[p0 + 1] + b * params[p0 + 2] + params[p0 + 3]),
             _clip(r * params[p1] + g * params[p1 + 1] + b * params[p1 + 2] + params[p1 + 3]),
             _clip(r * params[p2] + g * params[p2 + 1] + b * params[p2 + 2] + params[p2 + 3]))
+
+
+# -- Selective Color (FFmpeg's reconstruction: `adjustments.SelectiveColor` says what it is) --
+
+@njit(cache=True, nogil=True, fastmath=True)
+def _ink_move(v, a, k, relative):
+    """How far one slider of one colour range moves channel value `v` (before the range's
+    membership): a, k the slider's and Black's setting (-1..1)."""
+    move = (-1.0 - a) * k - a
+    if relative:  # a share of the ink already there
+        move *= 1.0 - v
+    return min(1.0 - v, max(-v, move))
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def selective_color(params, r, g, b):
+    """One pixel (straight RGB 0..1) through Selective Color; params: relative (1/0), then
+    per colour Reds .. Blacks its cyan, magenta, yellow, black (-1..1)."""
+    mx, mn = max(r, g, b), min(r, g, b)
+    mid = r + g + b - mx - mn
+    relative = params[0] > 0.5
+    dr, dg, db = 0.0, 0.0, 0.0
+    for i in range(9):
+        p = 1 + 4 * i
+        c, m, y, k = params[p], params[p + 1], params[p + 2], params[p + 3]
+        if c == 0 and m == 0 and y == 0 and k == 0:
+            continue
+        # The pixel's membership of the range (0: not in it).
+        if i == 0:
+            w = mx - mid if r == mx else 0.0
+        elif i == 1:
+            w = mid - mn if b == mn else 0.0
+        elif i == 2:
+            w = mx - mid if g == mx else 0.0
+        elif i == 3:
+            w = mid - mn if r == mn else 0.0
+        elif i == 4:
+            w = mx - mid if b == mx else 0.0
+        elif i == 5:
+            w = mid - mn if g == mn else 0.0
+        elif i == 6:
+            w = 2.0 * mn - 1.0 if mn > 0.5 else 0.0
+        elif i == 7:
+            w = 1.0 - (abs(mx - 0.5) + abs(mn - 0.5)) if 0 < mx and mn < 1 else 0.0
+        else:
+            w = 1.0 - 2.0 * mx if mx < 0.5 else 0.0
+        if w <= 0:
+            continue
+        dr += w * _ink_move(r, c, k, relative)
+        dg += w * _ink_move(g, m, k, relative)
+        db += w * _ink_move(b, y, k, relative)
+    return _clip(r + dr), _clip(g + dg), _clip(b + db)
 
 
 # -- Threshold and Gradient Map: a pixel's luminance decides its colour -----------------------

@@ -1062,6 +1062,74 @@ def _gradient_map_params(table: bytes, reverse: bool) -> np.ndarray:
 
 KINDS.update({k.kind: k for k in (Invert, Posterize, Threshold, GradientMap)})
 
+
+# -- Selective Color ------------------------------------------------------------------------
+# Photoshop publishes no formula. This is FFmpeg's reconstruction (libavfilter/
+# vf_selectivecolor.c, Clément Bœsch, after his analysis of Photoshop's tool:
+# blog.pkh.me/p/22-understanding-selective-coloring-in-adobe-photoshop.html), in float:
+# - a pixel belongs to Reds, Greens, Blues where that channel is its largest, by max - mid;
+#   to Cyans, Magentas, Yellows where red, green, blue is its smallest, by mid - min; to
+#   Whites where all channels are above 1/2, by 2 min - 1; to Blacks where all are below,
+#   by 1 - 2 max; to Neutrals unless it is pure black or white, by 1 - (|max - 1/2| +
+#   |min - 1/2|);
+# - in each range it belongs to, the Cyan, Magenta, Yellow sliders (a, -1..1) with Black
+#   (k) move red, green, blue by that membership x clip((-1 - a) k - a, -v, 1 - v), the
+#   bracket first multiplied by the channel's ink, 1 - v, in Relative mode (v: the channel's
+#   value); the ranges' moves add up, and the sum is clipped to 0..1.
+# Not checked against Photoshop's pixels: the two files at hand with a Selective Color layer
+# (psd-tools' fill_adjustments.psd and layers/selective-color.psd) hold all-zero settings.
+
+SELECTIVE_COLORS = ("Reds", "Yellows", "Greens", "Cyans", "Blues", "Magentas", "Whites",
+                    "Neutrals", "Blacks")
+SELECTIVE_FIELDS = ("reds", "yellows", "greens", "cyans", "blues", "magentas", "whites",
+                    "neutrals", "blacks")
+SELECTIVE_METHODS = ("Relative", "Absolute")  # (0, 1 as the 'selc' block stores them)
+NO_CHANGE = (0, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class SelectiveColor(_Mixing):
+    """Per colour (Reds ... Blacks) the Cyan, Magenta, Yellow and Black sliders (-100..100
+    %); the method, Relative (Photoshop's default) or Absolute (`absolute`)."""
+
+    kind: ClassVar[str] = "selective_color"
+    label: ClassVar[str] = "Selective Color"
+    code: ClassVar[int] = 14  # adjust_kernels.SELECTIVE_COLOR
+    reds: tuple = NO_CHANGE
+    yellows: tuple = NO_CHANGE
+    greens: tuple = NO_CHANGE
+    cyans: tuple = NO_CHANGE
+    blues: tuple = NO_CHANGE
+    magentas: tuple = NO_CHANGE
+    whites: tuple = NO_CHANGE
+    neutrals: tuple = NO_CHANGE
+    blacks: tuple = NO_CHANGE
+    absolute: bool = False
+
+    def __post_init__(self):
+        for name in SELECTIVE_FIELDS:
+            row = tuple(int(v) for v in getattr(self, name))
+            if len(row) != 4 or any(not -100 <= v <= 100 for v in row):
+                raise ValueError(f"{name} is (cyan, magenta, yellow, black), each -100..100, "
+                                 f"not {row!r}")
+            object.__setattr__(self, name, row)
+        object.__setattr__(self, "absolute", bool(self.absolute))
+
+    def is_identity(self) -> bool:
+        return all(getattr(self, name) == NO_CHANGE for name in SELECTIVE_FIELDS)
+
+    def with_color(self, index: int, values: tuple) -> "SelectiveColor":
+        """A copy with colour `index` (0 Reds .. 8 Blacks) set to `values` (c, m, y, k)."""
+        return replace(self, **{SELECTIVE_FIELDS[index]: tuple(values)})
+
+    def params(self) -> np.ndarray:
+        """Relative (1) or not, then per colour its four sliders as -1..1."""
+        return np.array([0.0 if self.absolute else 1.0]
+                        + [v / 100.0 for name in SELECTIVE_FIELDS for v in getattr(self, name)])
+
+
+KINDS[SelectiveColor.kind] = SelectiveColor  # last in the menus, as in Photoshop's
+
 def changed(settings: Adjustment, **values) -> Adjustment:
     """A copy with some settings changed (they are immutable: undo keeps the old one)."""
     return replace(settings, **values)

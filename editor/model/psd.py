@@ -92,7 +92,8 @@ drawn; written back with the blocks Photoshop writes for them: 'brit' and
 'CgEd', 'levl', 'curv', 'hue2' with its six ranges, 'blnc', 'expA'); so does a
 Brightness/Contrast from before CS3 (a 'brit' block alone: "Use Legacy").
 Vibrance ('vibA'), Black & White ('blwh'), Photo Filter ('phfl', version 2: an RGB or
-Lab colour; written as RGB) and Channel Mixer ('mixr') are ours too (`read_more_adjustment`),
+Lab colour; written as RGB), Channel Mixer ('mixr') and Selective Color ('selc') are ours too
+(`read_more_adjustment`),
 and so are Invert, Posterize, Threshold and Gradient Map layers ('nvrt', 'post', 'thrs',
 'grdm': an RGB, non-noise gradient; its name, seed and 16-bit colours written back as
 read; `read_tonal_adjustment`).

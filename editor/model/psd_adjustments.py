@@ -1,7 +1,7 @@
 """Adjustment layers in PSD files: our settings from the tagged blocks Photoshop writes
 and back (Brightness/Contrast, its legacy form too, Levels, Curves, Hue/Saturation, Color
 Balance, Exposure, Vibrance, Black & White, Photo Filter, Channel Mixer, Invert,
-Posterize, Threshold, Gradient Map), and the blocks of Solid Color, Gradient and Pattern
+Posterize, Threshold, Gradient Map, Selective Color), and the blocks of Solid Color, Gradient and Pattern
 fill layers.
 """
 from __future__ import annotations
@@ -27,10 +27,11 @@ def _adjustment_tags() -> set:
 
 
 def _more_adjustment_tags() -> set:
-    """The blocks of Vibrance, Black & White, Photo Filter and Channel Mixer."""
+    """The blocks of Vibrance, Black & White, Photo Filter, Channel Mixer and Selective Color."""
     from psd_tools.constants import Tag
 
-    return {Tag.VIBRANCE, Tag.BLACK_AND_WHITE, Tag.PHOTO_FILTER, Tag.CHANNEL_MIXER}
+    return {Tag.VIBRANCE, Tag.BLACK_AND_WHITE, Tag.PHOTO_FILTER, Tag.CHANNEL_MIXER,
+            Tag.SELECTIVE_COLOR}
 
 
 def read_adjustment(item) -> Optional[adjustments.Adjustment]:
@@ -83,7 +84,8 @@ def read_adjustment(item) -> Optional[adjustments.Adjustment]:
                 return None
             return adjustments.Exposure(round(item.exposure, 2), round(item.exposure_offset, 4),
                                         round(item.gamma, 2))
-        if kind in ("vibrance", "blackandwhite", "photofilter", "channelmixer"):
+        if kind in ("vibrance", "blackandwhite", "photofilter", "channelmixer",
+                    "selectivecolor"):
             return read_more_adjustment(item)
     except (TypeError, ValueError, AttributeError):
         return None  # settings we cannot make sense of: carried, as unknown kinds
@@ -126,7 +128,19 @@ def read_more_adjustment(item) -> Optional[adjustments.Adjustment]:
             return None
         rows = [tuple(values[5 * c + i] for i in (0, 1, 2, 4)) for c in range(3)]
         return adjustments.ChannelMixer(*rows, monochrome=bool(data.monochrome))
+    if kind == "selectivecolor":
+        return _read_selective_color(item._data)
     return None
+
+
+def _read_selective_color(data) -> Optional[adjustments.SelectiveColor]:
+    """Selective Color ('selc': version 1, the method (0 Relative, 1 Absolute), then ten
+    records of cyan, magenta, yellow, black as signed shorts: the first unused, then Reds ..
+    Blacks); None for another version or method, or values out of -100..100."""
+    if data is None or data.version != 1 or data.method not in (0, 1) or len(data.data) != 10:
+        return None
+    rows = [tuple(int(v) for v in record) for record in data.data[1:]]
+    return adjustments.SelectiveColor(*rows, absolute=bool(data.method))
 
 
 def _psd_color_rgb(space: int, components) -> Optional[tuple]:
@@ -144,8 +158,9 @@ def _psd_color_rgb(space: int, components) -> Optional[tuple]:
 
 
 def more_adjustment_blocks(settings: adjustments.Adjustment) -> Optional[list]:
-    """`adjustment_blocks` of Vibrance, Black & White, Photo Filter and Channel Mixer (as
-    `read_more_adjustment` reads them; Photo Filter's colour as RGB); None for other kinds."""
+    """`adjustment_blocks` of Vibrance, Black & White, Photo Filter, Channel Mixer and
+    Selective Color (as `read_more_adjustment` reads them; Photo Filter's colour as RGB);
+    None for other kinds."""
     from psd_tools.constants import Tag
     from psd_tools.psd import adjustments as blocks
     from psd_tools.psd.descriptor import Bool, Descriptor, DescriptorBlock, Double, Integer, String
@@ -180,6 +195,10 @@ def more_adjustment_blocks(settings: adjustments.Adjustment) -> Optional[list]:
         return [(Tag.CHANNEL_MIXER, blocks.ChannelMixer(
             version=1, monochrome=int(settings.monochrome), data=list(rows[0]),
             unknown=rest.tobytes()))]
+    if isinstance(settings, adjustments.SelectiveColor):
+        rows = [getattr(settings, name) for name in adjustments.SELECTIVE_FIELDS]
+        return [(Tag.SELECTIVE_COLOR, blocks.SelectiveColor(
+            version=1, method=int(settings.absolute), data=[adjustments.NO_CHANGE] + rows))]
     return None
 
 

@@ -1,6 +1,6 @@
 """Layer > New Adjustment Layer > Brightness/Contrast, Levels, Curves, Hue/Saturation,
 Color Balance, Exposure, Vibrance, Black & White, Photo Filter, Channel Mixer, Invert,
-Posterize, Threshold, Gradient Map, and Layer > New Fill Layer > Solid Color, Gradient,
+Posterize, Threshold, Gradient Map, Selective Color, and Layer > New Fill Layer > Solid Color, Gradient,
 Pattern (the Layers panel's adjustment button shows both); Layer > Change Layer Content,
 which turns the
 active adjustment or fill layer into another of those kinds.
@@ -45,6 +45,7 @@ MNEMONICS.update({"vibrance": "&Vibrance…", "black_white": "Blac&k && White…
                   "photo_filter": "&Photo Filter…", "channel_mixer": "Cha&nnel Mixer…"})
 MNEMONICS.update({"invert": "&Invert…", "posterize": "P&osterize…", "threshold": "&Threshold…",
                   "gradient_map": "Gradient &Map…"})
+MNEMONICS["selective_color"] = "S&elective Color…"
 
 
 FILL_TEXTS = {SolidColor.kind: "&Solid Color…", GradientFill.kind: "&Gradient…",

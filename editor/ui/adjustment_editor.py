@@ -21,7 +21,8 @@ fill's gradient a button that opens its dialog, beside its angle, scale, Reverse
 Align with layer; a pattern fill's pattern (tiled at its scale) likewise, beside its scale,
 angle and Link with Layer. A Gradient Map's gradient is edited on the gradient bar itself
 (`gradient_bar.py`), beside its smoothness, method, Reverse and Dither; Posterize and
-Threshold have one number each, Invert none.
+Threshold have one number each, Invert none. Selective Color edits one colour (Reds ..
+Blacks, chosen as a channel is) with its four ink sliders, and its method.
 """
 from __future__ import annotations
 
@@ -193,7 +194,29 @@ def fields(settings: adj.Adjustment, channel: int, tone: int, hue_range: int = 0
         return more_fields(s, channel)
     if isinstance(s, (adj.Invert, adj.Posterize, adj.Threshold, adj.GradientMap)):
         return _tonal_fields(s, number)
+    if isinstance(s, adj.SelectiveColor):
+        return selective_fields(s, channel)
     return []
+
+
+def selective_fields(s: adj.SelectiveColor, color: int) -> list[Field]:
+    """Selective Color's rows, as Photoshop's panel: the colour (Reds .. Blacks: which
+    range the sliders edit, view state like a channel), its Cyan, Magenta, Yellow and Black
+    (-100..100 %), and the method (Relative, Absolute)."""
+    index = min(color, len(adj.SELECTIVE_FIELDS) - 1)
+    values = getattr(s, adj.SELECTIVE_FIELDS[index])
+
+    def ink(label, i):
+        def apply(v):
+            changed = list(values)
+            changed[i] = v
+            return s.with_color(index, tuple(changed))
+        return Field(label, "number", values[i], apply, -100, 100)
+
+    return [Field("Colors", "choice", index, choices=adj.SELECTIVE_COLORS),
+            ink("Cyan", 0), ink("Magenta", 1), ink("Yellow", 2), ink("Black", 3),
+            Field("Method", "option", int(s.absolute), lambda i: replace(s, absolute=bool(i)),
+                  choices=adj.SELECTIVE_METHODS)]
 
 
 def _tonal_fields(s: adj.Adjustment, number) -> list[Field]:

@@ -9,9 +9,9 @@ Auto Tone, Auto Contrast and Auto Color (`editor.model.auto_tone`: a computed Le
 Edit > Fade (Shift+Ctrl+F) right after one of these, a filter or a stroke
 (`editor.model.fade`, in `FadeDialog`); Vibrance, Black & White
 (Alt+Shift+Ctrl+B), Photo Filter and Channel Mixer likewise, in Photoshop's places, and
-after Invert, Posterize, Threshold and Gradient Map; Shadows/Highlights (its dialog, Show More
-Options), then Desaturate, Replace Color (its dialog beside the canvas, the canvas its
-eyedropper) and Equalize (a question only when something is selected), in
+after Invert, Posterize, Threshold, Gradient Map and Selective Color; Shadows/Highlights (its
+dialog, Show More Options), then Desaturate, Replace Color (its dialog beside the canvas, the
+canvas its eyedropper) and Equalize (a question only when something is selected), in
 `editor.model.tone_adjustments`. The Filter menu holds, in Photoshop's
 order, Blur (Box Blur, Gaussian Blur, Motion Blur, Surface Blur), Noise (Add Noise, Dust &
 Scratches, Median), Pixelate (Mosaic), Sharpen (Unsharp Mask), Stylize (Emboss, Find Edges)
@@ -48,9 +48,10 @@ ADJUSTMENTS = (("brightness_contrast", "&Brightness/Contrast…", None),
 ADJUSTMENTS = ADJUSTMENTS[:4] + (("vibrance", "&Vibrance…", None),) + ADJUSTMENTS[4:] + (
     ("black_white", "Blac&k && White…", "Alt+Shift+Ctrl+B"),
     ("photo_filter", "&Photo Filter…", None), ("channel_mixer", "Cha&nnel Mixer…", None))
-# After Invert (its own one-shot item, Ctrl+I): the kinds whose dialog has a setting or two.
+# After Invert (its own one-shot item, Ctrl+I): the kinds whose dialog has a setting or two,
+# then Selective Color, as Photoshop's menu has them.
 TONAL_ADJUSTMENTS = (("posterize", "P&osterize…"), ("threshold", "&Threshold…"),
-                     ("gradient_map", "&Gradient Map…"))
+                     ("gradient_map", "&Gradient Map…"), ("selective_color", "S&elective Color…"))
 # The Filter menu's submenus and their filters, in Photoshop's order (those it has).
 FILTER_MENUS = (("filter_blur", "&Blur", (("box_blur", "&Box Blur…"),
                                           ("gaussian_blur", "&Gaussian Blur…"),
@@ -102,7 +103,7 @@ class FilterCommands:
                        "Shift+Ctrl+U",
                        tip="Turns the active layer's colours grey (inside the selection)",
                        enabled=has_doc, menu="image_adjustments", separator=True),
-            ActionSpec("adjust_replace_color", "R&eplace Color…", self.replace_color,
+            ActionSpec("adjust_replace_color", "&Replace Color…", self.replace_color,
                        tip="Shifts the hue, saturation and lightness of the colours clicked "
                            "on the canvas (inside the selection)",
                        enabled=has_doc, menu="image_adjustments"),
@@ -151,7 +152,7 @@ class FilterCommands:
                    lambda doc: auto_tone.apply(doc, mode))
 
     def _tonal_specs(self) -> list[Spec]:
-        """Posterize, Threshold and Gradient Map after Invert, as Photoshop's menu has them:
+        """Posterize, Threshold, Gradient Map and Selective Color after Invert, as Photoshop's menu has them:
         each in its dialog (the adjustment layer's settings, previewed on the layer)."""
         return [ActionSpec(f"adjust_{kind}", text, lambda k=kind: self.adjust(k),
                            tip=f"{KINDS[kind].label} on the active layer's pixels (inside the "
