@@ -13,6 +13,8 @@ both are computed on a reduced copy of the picture, the real one on OK. OK makes
 selection in one undo step, "Color Range": within the selection (Photoshop's rule
 when something is selected), or as a new selection, added to or taken from it.
 
+`CanvasSampling` (the canvas as eyedropper, the pick buttons, the samples and their
+Ctrl+Z) is shared with Image > Adjustments > Replace Color's dialog.
 The dialog is not modal (a modal dialog takes the canvas's clicks away too);
 `refine_brush.CanvasOnly` keeps the rest of the window still meanwhile, as for Select
 and Mask. The maths are `editor.model.color_range` (no Qt).
@@ -58,13 +60,13 @@ class ColorRangePickMode(Tool):
     icon = "tool-eyedropper"
     tip = "Click a colour to sample it (Shift: add to sample, Alt: subtract from sample)"
 
-    def __init__(self, window, dialog: "ColorRangeDialog"):
+    def __init__(self, window, dialog: "CanvasSampling"):
         super().__init__(window)
         self.dialog = dialog
 
     def activate(self, canvas) -> None:
-        self.window.status("Color Range: click the image to sample a colour (Shift adds, "
-                           "Alt subtracts).")
+        self.window.status(f"{self.dialog.windowTitle()}: click the image to sample a colour "
+                           "(Shift adds, Alt subtracts).")
 
     def commit(self, canvas) -> None:
         pass  # each click is already in the dialog; OK or Cancel decides
@@ -131,7 +133,104 @@ def reduced(image: np.ndarray, side: int = PREVIEW_SIDE) -> tuple[np.ndarray, fl
     return cv2.resize(image, size, interpolation=cv2.INTER_AREA), scale
 
 
-class ColorRangeDialog(QDialog):
+class CanvasSampling:
+    """What Color Range's and Replace Color's dialogs share: open beside the canvas (not
+    modal) with the canvas as their eyedropper (`ColorRangePickMode`), the Sample / Add /
+    Subtract buttons, and the samples clicked, Ctrl+Z and Shift+Ctrl+Z stepping through
+    them. The dialog calls `_init_sampling` first and `_leave_canvas` when it is done, and
+    has `samples_changed()` (the samples moved)."""
+
+    def _init_sampling(self, window: "EditorWindow") -> None:
+        self.main_window = window
+        self.canvas = window.canvas
+        self.mode = ColorRangePickMode(window, self)
+        self._guard: Optional[CanvasOnly] = None
+        self.samples: tuple[cr.Sample, ...] = ()
+        self._undone: list[tuple[cr.Sample, ...]] = []   # samples Ctrl+Z took back
+        self._before: list[tuple[cr.Sample, ...]] = []   # the samples before each click
+
+    def samples_changed(self) -> None:
+        raise NotImplementedError
+
+    def _pick_buttons(self, prefix: str) -> QHBoxLayout:
+        """The eyedroppers' row: what a plain click on the canvas does."""
+        picks = QHBoxLayout()
+        self.picks = QButtonGroup(self)
+        for i, (key, text, tip) in enumerate(PICKS):
+            button = QToolButton()
+            button.setObjectName(f"{prefix}Pick_{key}")
+            button.setText(text)
+            button.setToolTip(tip)
+            button.setCheckable(True)
+            button.setChecked(i == 0)
+            self.picks.addButton(button, i)
+            picks.addWidget(button)
+        picks.addStretch(1)
+        return picks
+
+    def _undo_keys(self) -> None:
+        for keys, slot in ((["Ctrl+Z"], self.undo_sample),
+                           (["Shift+Ctrl+Z", "Ctrl+Y"], self.redo_sample)):
+            action = QAction(self)  # the window's Undo and Redo keys with the dialog in front
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.triggered.connect(lambda _checked=False, f=slot: f())
+            self.addAction(action)
+
+    def pick_mode(self) -> str:
+        return PICKS[max(0, self.picks.checkedId())][0]
+
+    def take_sample(self, sample: cr.Sample, mode: Optional[str] = None) -> None:
+        """`sample` taken by `mode` ("sample", "add", "subtract"; None: the checked
+        eyedropper's)."""
+        ranged = cr.ColorRange(samples=self.samples).with_sample(sample, mode or self.pick_mode())
+        self._before.append(self.samples)
+        self._undone.clear()
+        self.samples = ranged.samples
+        self.samples_changed()
+
+    def undo_sample(self) -> None:
+        if self._before:
+            self._undone.append(self.samples)
+            self.samples = self._before.pop()
+            self.samples_changed()
+
+    def redo_sample(self) -> None:
+        if self._undone:
+            self._before.append(self.samples)
+            self.samples = self._undone.pop()
+            self.samples_changed()
+
+    def exec_beside_canvas(self) -> bool:
+        """As exec(), True for OK; but the canvas takes the eyedropper's clicks meanwhile
+        (`CanvasOnly` keeps the rest of the window still)."""
+        w = self.main_window
+        if self.canvas is not None:
+            w.tools.start_mode(self.mode)
+        self._guard = CanvasOnly(w, self.canvas, self)
+        QApplication.instance().installEventFilter(self._guard)
+        loop = QEventLoop()
+        self.finished.connect(loop.quit)
+        if isinstance(w, QWidget) and w.isVisible():  # at the window's right edge
+            size = self.sizeHint()
+            right = w.mapToGlobal(w.rect().topRight())
+            self.move(right.x() - size.width() - 16, right.y() + 80)
+        self.show()
+        self.activateWindow()
+        if self.isVisible():
+            loop.exec()
+        return self.result() == QDialog.DialogCode.Accepted
+
+    def _leave_canvas(self) -> None:
+        """The canvas given back (OK, Cancel, Esc and the close box)."""
+        if self._guard is not None:
+            QApplication.instance().removeEventFilter(self._guard)
+            self._guard = None
+        tools = self.main_window.tools
+        if tools.mode is self.mode:
+            tools.end_mode(commit=True)
+
+
+class ColorRangeDialog(CanvasSampling, QDialog):
     """The settings, the eyedroppers' samples and the previews; `settings()` is what OK
     selects and `result_op()` how it joins the selection."""
 
@@ -139,16 +238,10 @@ class ColorRangeDialog(QDialog):
         super().__init__(window)  # type: ignore[arg-type]
         self.setObjectName("ColorRangeDialog")
         self.setWindowTitle("Color Range")
-        self.main_window = window
-        self.canvas = window.canvas
+        self._init_sampling(window)
         self.doc = window.doc
-        self.mode = ColorRangePickMode(window, self)
-        self._guard: Optional[CanvasOnly] = None
         self._closed = False
         self.previews = 0         # how many previews were shown (tests)
-        self.samples: tuple[cr.Sample, ...] = ()
-        self._undone: list[tuple[cr.Sample, ...]] = []   # samples Ctrl+Z took back
-        self._before: list[tuple[cr.Sample, ...]] = []   # the samples before each click
         self.existing = selection_ops.current_mask(self.doc)
         self._build(window.settings)
         self._resample()
@@ -183,19 +276,7 @@ class ColorRangeDialog(QDialog):
         self.tone_high = self._slider(form, "Range to", "ColorRangeToneHigh", 0, 255, 65)
         layout.addLayout(form)
 
-        picks = QHBoxLayout()
-        self.picks = QButtonGroup(self)
-        for i, (key, text, tip) in enumerate(PICKS):
-            button = QToolButton()
-            button.setObjectName(f"ColorRangePick_{key}")
-            button.setText(text)
-            button.setToolTip(tip)
-            button.setCheckable(True)
-            button.setChecked(i == 0)
-            self.picks.addButton(button, i)
-            picks.addWidget(button)
-        picks.addStretch(1)
-        layout.addLayout(picks)
+        layout.addLayout(self._pick_buttons("ColorRange"))
 
         self.thumb = PreviewThumb(self)
         self.thumb.setObjectName("ColorRangePreview")
@@ -237,12 +318,7 @@ class ColorRangeDialog(QDialog):
         options.addRow("Result", self.result_box)
         layout.addLayout(options)
         layout.addWidget(ok_cancel(self))
-        for keys, slot in ((["Ctrl+Z"], self.undo_sample),
-                           (["Shift+Ctrl+Z", "Ctrl+Y"], self.redo_sample)):
-            action = QAction(self)  # the window's Undo and Redo keys with the dialog in front
-            action.setShortcuts([QKeySequence(k) for k in keys])
-            action.triggered.connect(lambda _checked=False, f=slot: f())
-            self.addAction(action)
+        self._undo_keys()
         self._kind_changed()
 
     def _slider(self, form: QFormLayout, label: str, name: str, low: int, high: int,
@@ -314,9 +390,6 @@ class ColorRangeDialog(QDialog):
     def kind(self) -> str:
         return self.select.currentData()
 
-    def pick_mode(self) -> str:
-        return PICKS[max(0, self.picks.checkedId())][0]
-
     def result_op(self) -> str:
         return self.result_box.currentData()
 
@@ -352,24 +425,11 @@ class ColorRangeDialog(QDialog):
         sample = cr.sample_of(self.image, x, y)
         if sample is None:
             return False
-        ranged = cr.ColorRange(samples=self.samples).with_sample(sample, mode or self.pick_mode())
-        self._before.append(self.samples)
-        self._undone.clear()
-        self.samples = ranged.samples
-        self.update_preview()
+        self.take_sample(sample, mode)
         return True
 
-    def undo_sample(self) -> None:
-        if self._before:
-            self._undone.append(self.samples)
-            self.samples = self._before.pop()
-            self.update_preview()
-
-    def redo_sample(self) -> None:
-        if self._undone:
-            self._before.append(self.samples)
-            self.samples = self._undone.pop()
-            self.update_preview()
+    def samples_changed(self) -> None:
+        self.update_preview()
 
     # -- the previews --------------------------------------------------------------------------
     def _resample(self, *_args) -> None:
@@ -424,35 +484,9 @@ class ColorRangeDialog(QDialog):
             shown[..., 3] = np.rint((255 - mask.astype(np.float32)) * TINT_OPACITY)
         canvas.set_overlay(OVERLAY, shown, self.doc.canvas)
 
-    # -- open beside the canvas --------------------------------------------------------------
-    def exec_beside_canvas(self) -> bool:
-        """As exec(), True for OK; but the canvas takes the eyedropper's clicks meanwhile
-        (`CanvasOnly` keeps the rest of the window still)."""
-        w = self.main_window
-        if self.canvas is not None:
-            w.tools.start_mode(self.mode)
-        self._guard = CanvasOnly(w, self.canvas, self)
-        QApplication.instance().installEventFilter(self._guard)
-        loop = QEventLoop()
-        self.finished.connect(loop.quit)
-        if isinstance(w, QWidget) and w.isVisible():  # at the window's right edge
-            size = self.sizeHint()
-            right = w.mapToGlobal(w.rect().topRight())
-            self.move(right.x() - size.width() - 16, right.y() + 80)
-        self.show()
-        self.activateWindow()
-        if self.isVisible():
-            loop.exec()
-        return self.result() == QDialog.DialogCode.Accepted
-
     def done(self, result: int) -> None:  # OK, Cancel, Esc and the close box all end here
         self._closed = True
-        if self._guard is not None:
-            QApplication.instance().removeEventFilter(self._guard)
-            self._guard = None
-        tools = self.main_window.tools
-        if tools.mode is self.mode:
-            tools.end_mode(commit=True)
+        self._leave_canvas()
         if self.canvas is not None:
             self.canvas.selection_outline_shown = True
             self.canvas.clear_overlay(OVERLAY)

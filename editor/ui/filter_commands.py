@@ -9,7 +9,10 @@ Auto Tone, Auto Contrast and Auto Color (`editor.model.auto_tone`: a computed Le
 Edit > Fade (Shift+Ctrl+F) right after one of these, a filter or a stroke
 (`editor.model.fade`, in `FadeDialog`); Vibrance, Black & White
 (Alt+Shift+Ctrl+B), Photo Filter and Channel Mixer likewise, in Photoshop's places, and
-after Invert, Posterize, Threshold, Gradient Map and Selective Color. The Filter menu holds, in Photoshop's
+after Invert, Posterize, Threshold, Gradient Map and Selective Color; Shadows/Highlights (its
+dialog, Show More Options), then Desaturate, Replace Color (its dialog beside the canvas, the
+canvas its eyedropper) and Equalize (a question only when something is selected), in
+`editor.model.tone_adjustments`. The Filter menu holds, in Photoshop's
 order, Blur (Box Blur, Gaussian Blur, Motion Blur, Surface Blur), Noise (Add Noise, Dust &
 Scratches, Median), Pixelate (Mosaic), Sharpen (Unsharp Mask), Stylize (Emboss, Find Edges)
 and Other (High Pass, Maximum, Minimum, Offset). The dialogs (`filter_dialog.py`) preview
@@ -23,11 +26,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Optional
 
 from editor.jobs import operation_job
-from editor.model import auto_tone, fade, filter_ops, more_filters as mf, pixel_filters as pf
+from editor.model import (auto_tone, fade, filter_ops, more_filters as mf, pixel_filters as pf,
+                          tone_adjustments as tone)
 from editor.model.adjustments import KINDS
 
 from .actions import ActionSpec, Context, Spec, SubmenuSpec, has_doc, run_on_doc
-from .filter_dialog import FILTER_ROWS, AdjustDialog, FadeDialog, FilterDialog
+from .filter_dialog import (FILTER_ROWS, AdjustDialog, EqualizeDialog, FadeDialog, FilterDialog,
+                            ReplaceColorDialog, ShadowsHighlightsDialog)
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -68,6 +73,7 @@ class FilterCommands:
     def __init__(self, window: "EditorWindow"):
         self.window = window
         self.last: Optional[pf.Operation] = None  # the filter OK applied last (Ctrl+F's)
+        self.dialog: Optional[ReplaceColorDialog] = None  # Replace Color's, while open
 
     def action_specs(self) -> list[Spec]:
         specs: list[Spec] = [SubmenuSpec("image_adjustments", "&Adjustments", menu="image",
@@ -88,9 +94,22 @@ class FilterCommands:
                        tip="Inverts the colours of the active layer (inside the selection)",
                        enabled=has_doc, menu="image_adjustments", separator=True),
             *self._tonal_specs(),
+            ActionSpec("adjust_shadows_highlights", "&Shadows/Highlights…",
+                       self.shadows_highlights,
+                       tip="Lifts the shadows and darkens the highlights of the active layer "
+                           "by their surroundings (inside the selection)",
+                       enabled=has_doc, menu="image_adjustments", separator=True),
             ActionSpec("adjust_desaturate", "&Desaturate", lambda: self.one_shot(pf.Desaturate()),
                        "Shift+Ctrl+U",
                        tip="Turns the active layer's colours grey (inside the selection)",
+                       enabled=has_doc, menu="image_adjustments", separator=True),
+            ActionSpec("adjust_replace_color", "&Replace Color…", self.replace_color,
+                       tip="Shifts the hue, saturation and lightness of the colours clicked "
+                           "on the canvas (inside the selection)",
+                       enabled=has_doc, menu="image_adjustments"),
+            ActionSpec("adjust_equalize", "E&qualize", self.equalize,
+                       tip="Spreads the active layer's levels evenly from black to white "
+                           "(by the selection's histogram when there is one)",
                        enabled=has_doc, menu="image_adjustments")]
         specs += self._auto_specs()
         specs.append(ActionSpec(
@@ -167,6 +186,41 @@ class FilterCommands:
         dialog = FilterDialog(self.window, target, op)
         if dialog.exec():
             self.last = dialog.operation()
+
+    def shadows_highlights(self) -> None:
+        """Image > Adjustments > Shadows/Highlights…: its dialog over the active layer."""
+        target = self._target(tone.ShadowsHighlights.label, "adjust")
+        if target is not None:
+            ShadowsHighlightsDialog(self.window, target).exec()
+
+    def replace_color(self) -> None:
+        """Image > Adjustments > Replace Color…: its dialog beside the canvas, the canvas its
+        eyedropper."""
+        w = self.window
+        target = self._target(tone.ReplaceColor.label, "adjust")
+        if target is None:
+            return
+        self.dialog = dialog = ReplaceColorDialog(w, target)
+        try:
+            dialog.exec_beside_canvas()
+        finally:
+            self.dialog = None
+
+    def equalize(self) -> None:
+        """Image > Adjustments > Equalize: at once without a selection; with one, Photoshop's
+        question first (the selected area only, or the whole layer by its histogram)."""
+        w = self.window
+        target = self._target(tone.Equalize.label, "adjust")
+        if target is None:
+            return
+        mode = "all"
+        if target.selection is not None:
+            dialog = EqualizeDialog(w)
+            if not dialog.exec():
+                return
+            mode = dialog.mode()
+        run_on_doc(w, "Could not apply Equalize",
+                   lambda doc: tone.equalize(doc, mode, target=target))
 
     def _fade_label(self, c: Context) -> str:
         edit = fade.last_edit(c.doc) if c.doc is not None else None

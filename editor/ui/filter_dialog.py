@@ -9,6 +9,9 @@ worker thread (`LivePreview`; a change during a run waits for it, then the newes
 settings run), and puts the result on the layer as a brush stroke would, without
 an undo step. OK records what is shown as one undo step (waiting, with progress,
 for the run of the final settings first); Cancel puts the layer back as it was.
+Shadows/Highlights is a filter's rows with Show More Options; Replace Color's dialog is
+not modal (Color Range's `CanvasSampling`: the canvas is its eyedropper); Equalize's
+question (selected area only, or the whole layer by it) is `EqualizeDialog`.
 """
 from __future__ import annotations
 
@@ -17,19 +20,23 @@ from typing import TYPE_CHECKING, Callable, Optional
 
 import numpy as np
 from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDoubleSpinBox,
                                QFormLayout, QHBoxLayout, QLabel, QLayout, QProgressBar,
                                QRadioButton, QSlider, QSpinBox, QVBoxLayout, QWidget)
 
-from editor.model import (adjustments as adj, fade, filter_ops, more_filters as mf,
-                          pixel_filters as pf)
+from editor.model import (adjustments as adj, color_range as cr, fade, filter_ops,
+                          more_filters as mf, pixel_filters as pf, tone_adjustments as tone)
 from editor.model.layers import BLEND_MODE_LABELS
 from editor.model.errors import describe
 from engine.errors import Cancelled
 from engine.progress import CancelToken, cancellable
 
+from engine.box import Box
+
 from . import worker
 from .adjustment_editor import AdjustmentEditor, fields
+from .color_range import THUMB_SIDE, CanvasSampling, PreviewThumb, reduced
 from .curve_graph import CurveGraph
 from .dialogs import ok_cancel
 
@@ -340,7 +347,21 @@ FILTER_ROWS = {
     mf.Emboss: [("angle", "Angle", -180, 180, 0, "°"), ("height", "Height", 1, 100, 0, " px"),
                 ("amount", "Amount", 1, 500, 0, " %")],
     mf.Mosaic: [("cell", "Cell Size", 2, 200, 0, " square")],
+    # Image > Adjustments with a dialog of their own (Photoshop's ranges).
+    tone.ShadowsHighlights: [("shadows", "Shadows Amount", 0, 100, 0, " %"),
+                             ("highlights", "Highlights Amount", 0, 100, 0, " %"),
+                             ("shadow_tone", "Shadows Tone", 0, 100, 0, " %"),
+                             ("highlight_tone", "Highlights Tone", 0, 100, 0, " %"),
+                             ("radius", "Radius", 0, 2500, 0, " px"),
+                             ("color", "Color", -100, 100, 0, ""),
+                             ("midtone", "Midtone", -100, 100, 0, "")],
+    tone.ReplaceColor: [("fuzziness", "Fuzziness", 0, int(cr.FUZZINESS_MAX), 0, ""),
+                        ("hue", "Hue", -180, 180, 0, ""),
+                        ("saturation", "Saturation", -100, 100, 0, ""),
+                        ("lightness", "Lightness", -100, 100, 0, "")],
 }
+# Shadows/Highlights: the rows "Show More Options" shows.
+MORE_OPTIONS = ("shadow_tone", "highlight_tone", "radius", "color", "midtone")
 
 
 class FilterForm(QWidget):
@@ -463,7 +484,120 @@ NOTES = {
                       "than the threshold.",
     mf.HighPass: "Keeps the detail finer than the radius over grey 128.",
     mf.Mosaic: "The cells are aligned to the canvas's top-left corner.",
+    tone.ShadowsHighlights: "Lifts the shadows and darkens the highlights by their "
+                            "surroundings (an edge-aware local tone method: Photoshop's own "
+                            "is not published).",
 }
+
+
+class ShadowsHighlightsDialog(FilterDialog):
+    """Shadows/Highlights: the two amounts; Show More Options adds the tonal widths, the
+    radius, Color and Midtone (Photoshop's dialog)."""
+
+    def __init__(self, window: "EditorWindow", target: filter_ops.Target,
+                 op: Optional[tone.ShadowsHighlights] = None):
+        super().__init__(window, target, op or tone.ShadowsHighlights())
+        self.more = QCheckBox("Show More Options")
+        self.more.setObjectName("ShadowsHighlightsMore")
+        self.more.toggled.connect(self._show_more)
+        self.body.addWidget(self.more)
+        self._show_more(False)
+
+    def _show_more(self, shown: bool) -> None:
+        form = self.form.layout()
+        for row, spec in enumerate(FILTER_ROWS[tone.ShadowsHighlights]):
+            if spec[0] in MORE_OPTIONS:
+                form.setRowVisible(row, shown)
+
+
+class ReplaceColorDialog(CanvasSampling, PixelDialog):
+    """Replace Color: the colours clicked on the canvas (Color Range's eyedroppers: Shift
+    adds, Alt subtracts, Ctrl+Z takes a click back), Fuzziness, and the Hue, Saturation and
+    Lightness they are shifted by, previewed on the layer. Not modal (the canvas takes the
+    clicks): `exec_beside_canvas`."""
+
+    def __init__(self, window: "EditorWindow", target: filter_ops.Target,
+                 op: Optional[tone.ReplaceColor] = None):
+        super().__init__(window, tone.ReplaceColor.label, target)
+        self._init_sampling(window)
+        self.target, self.doc = target, window.doc
+        self.body.addLayout(self._pick_buttons("ReplaceColor"))
+        # The selection to come as Color Range shows it, on a reduced copy of the layer
+        # where the canvas is (a click on it samples too).
+        small, _scale = reduced(np.ascontiguousarray(target.crop(window.doc.canvas)))
+        self._small = np.ascontiguousarray(small)
+        self.shown: Optional[np.ndarray] = None
+        self.thumb = PreviewThumb(self)
+        self.thumb.setObjectName("ReplaceColorPreview")
+        self.thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.thumb.setMinimumSize(THUMB_SIDE, THUMB_SIDE)
+        self.thumb.setToolTip("The colours to be replaced; click it to sample there too")
+        self.body.addWidget(self.thumb)
+        self.form = FilterForm(op or tone.ReplaceColor(), self.changed)
+        self.body.addWidget(self.form)
+        self._undo_keys()
+        self._show_chosen()
+
+    def changed(self) -> None:
+        self._show_chosen()
+        super().changed()
+
+    def _show_chosen(self) -> None:
+        op = self.operation()
+        if any(not p.subtract for p in op.samples):
+            mask = np.ascontiguousarray(op.chosen(self._small))
+        else:
+            mask = np.zeros(self._small.shape[:2], np.uint8)
+        self.shown = mask
+        h, w = mask.shape
+        image = QImage(mask.data, w, h, w, QImage.Format.Format_Grayscale8).copy()
+        self.thumb.setPixmap(QPixmap.fromImage(image).scaled(
+            THUMB_SIDE, THUMB_SIDE, Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation))
+
+    def operation(self) -> tone.ReplaceColor:
+        return replace(self.form.op, samples=self.samples)
+
+    def samples_changed(self) -> None:
+        self.changed()
+
+    def sample_at(self, x: int, y: int, mode: Optional[str] = None) -> bool:
+        """A click at canvas pixel (x, y): the layer's colour there as it was when the
+        dialog opened (not the preview's), taken by `mode`. False where the layer has none."""
+        pixel = self.target.crop(Box(x, y, 1, 1))
+        if not pixel.size or pixel[0, 0, 3] == 0:
+            return False
+        sample = cr.sample_of(pixel, 0, 0)
+        self.take_sample(replace(sample, x=int(x), y=int(y)), mode)
+        return True
+
+    def done(self, result: int) -> None:  # OK, Cancel, Esc and the close box all end here
+        self._leave_canvas()
+        super().done(result)
+
+
+class EqualizeDialog(QDialog):
+    """Equalize with something selected: the selected area only, or the whole layer by
+    the selected area's histogram (Photoshop's two choices)."""
+
+    def __init__(self, window: "EditorWindow"):
+        super().__init__(window)
+        self.setObjectName("EqualizeDialog")
+        self.setWindowTitle("Equalize")
+        layout = QVBoxLayout(self)
+        self.choices = QButtonGroup(self)
+        for i, (mode, text) in enumerate((("selected", "Equalize selected area only"),
+                                          ("based", "Equalize entire image based on "
+                                                    "selected area"))):
+            radio = QRadioButton(text)
+            radio.setObjectName(f"Equalize_{mode}")
+            radio.setChecked(i == 0)
+            self.choices.addButton(radio, i)
+            layout.addWidget(radio)
+        layout.addWidget(ok_cancel(self))
+
+    def mode(self) -> str:
+        return ("selected", "based")[max(0, self.choices.checkedId())]
 
 
 class FadeDialog(PixelDialog):

@@ -175,5 +175,23 @@ def guided_coefficients(guide: np.ndarray, src: np.ndarray, radius: int,
     return mean(a.astype(np.float32)), mean(b.astype(np.float32))
 
 
+def guided_grey(guide: np.ndarray, src: np.ndarray, radius: int, eps: float) -> np.ndarray:
+    """Grey guided filter (He et al.; `guided_coefficients` with a one-channel guide, where
+    the 3x3 solve is a division): `src` smoothed by box windows of `radius`, its edges kept
+    where `guide` has them (variance well above `eps`). float32 (H, W) in and out; the
+    window meets the picture's border as if its edge pixels repeated."""
+    k = (2 * radius + 1, 2 * radius + 1)
+
+    def mean(x: np.ndarray) -> np.ndarray:
+        return cv2.boxFilter(x, -1, k, borderType=cv2.BORDER_REPLICATE)
+
+    mean_i, mean_p = mean(guide), mean(src)
+    cov = mean(guide * src) - mean_i * mean_p
+    var = mean(guide * guide) - mean_i * mean_i
+    a = cov / (var + np.float32(eps))
+    b = mean_p - a * mean_i
+    return mean(a) * guide + mean(b)
+
+
 def _disk(r: int) -> np.ndarray:
     return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
