@@ -698,6 +698,7 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             dialog.apply()
             self.autosaver.restart()
+            self.view_commands.grid_changed()
 
     def show_models(self) -> None:
         """The Models dialog (one per window, not modal: a download can run while you work)."""
