@@ -28,8 +28,8 @@ class ViewCommands:
         self.options = ViewOptions(window.settings)
 
     def action_specs(self) -> list[ActionSpec]:
-        """View > the zooms, then Rulers, Show Guides, Snap, Snap to Layers (checked as the
-        options say) and Clear Guides; the window adds Panels last."""
+        """View > the zooms, then Rulers, Show Guides, Show Grid, Snap, Snap to Layers, Snap to
+        Grid (checked as the options say) and Clear Guides; the window adds Panels last."""
         def toggle(name: str, text: str, key: str, keys=None, after: str = "actual",
                    separator: bool = False) -> ActionSpec:
             return ActionSpec(name, text, lambda: self._toggle(key), keys, menu="view",
