@@ -423,9 +423,9 @@ def test_no_stray_dock_tab_bar_shows_over_the_panels(tmp_path):
     """Qt leaves spare tab bars behind when a second group of tabbed docks (Layers | Paths)
     is laid out before the window shows, or a saved layout is restored; one stayed visible
     where it was first put and drew its edge across the History panel. The window as `python
-    main.py` starts it, twice (the second start restores the saved layout): the two dock tab
-    bars that show (Properties | Generate | Color, Layers | Paths) each sit right above one
-    of their docks, and no other shows."""
+    main.py` starts it, twice (the second start restores the saved layout): the three dock tab
+    bars that show (Properties | Generate | Color, History | Navigator | Info, Layers |
+    Channels | Paths) each sit right above one of their docks, and no other shows."""
     import json
     import os
     import subprocess
@@ -441,7 +441,7 @@ def test_no_stray_dock_tab_bar_shows_over_the_panels(tmp_path):
                              text=True, timeout=120, cwd=root)
         assert out.returncode == 0, out.stderr
         shown = json.loads(out.stdout.strip().splitlines()[-1])
-        assert len(shown["bars"]) == 2, (start, shown)
+        assert len(shown["bars"]) == 3, (start, shown)
         for x, y, w, h in shown["bars"]:
             assert any(abs(dy - (y + h)) <= 3 and abs(dx - x) <= 3
                        for dx, dy, _, _ in shown["docks"]), (start, shown)

@@ -264,6 +264,9 @@ def build_actions(window: "MainWindow") -> dict[str, QAction]:
         ActionSpec("preferences", "Pre&ferences…", w.preferences, "Ctrl+K"),
         # View > Panels
         ActionSpec("reset_panels", "&Reset Panels", w.reset_panels),
+        # (Info's own item: F8 brings the panel to the front, not only shows its dock)
+        ActionSpec("panel_info", "Info", w.toggle_info, "F8", checkable=True,
+                   checked=lambda c: not w.docks["info"].isHidden()),
         # Help
         ActionSpec("shortcuts", "&Keyboard Shortcuts", w.show_shortcuts, "F1"),
         ActionSpec("about", "&About Layered", w.show_about),
@@ -347,8 +350,8 @@ def build_menus(window: "MainWindow", bar: QMenuBar) -> dict[str, QMenu]:
     _place_contributed(window, menus)
     view.addSeparator()
     panels = view.addMenu("&Panels")  # the window's docks: always the View menu's last item
-    for dock in window.docks.values():
-        panels.addAction(dock.toggleViewAction())
+    for key, dock in window.docks.items():
+        panels.addAction(a.get(f"panel_{key}", dock.toggleViewAction()))
     panels.addSeparator()
     panels.addAction(a["reset_panels"])
     return menus

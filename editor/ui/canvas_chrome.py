@@ -1,4 +1,4 @@
-"""Around the canvas: rulers, scroll bars, guides and snapping (View menu).
+"""Around the canvas: rulers, scroll bars, guides, the grid and snapping (View menu).
 
 Rulers (Ctrl+R) run along the top and left in image pixels; dragging from a
 ruler into the canvas makes a guide, dragging a guide back onto its ruler
@@ -8,13 +8,20 @@ removed guide and Clear Guides is one undo step, as in Photoshop; they are not
 saved in the PSD. Snapping (Shift+Ctrl+; toggles) pulls a point
 within SNAP_PX screen pixels to a guide, a canvas edge or (Snap to Layers) another layer's edge;
 the marquee, crop and move tools ask `snap_point` / `snap_box`.
+
+The grid (View > Show Grid, Ctrl+') is drawn over the document in screen pixels, so
+its lines stay one pixel wide and sharp at any zoom: a gridline every `grid_every`
+image pixels, each square cut into `grid_subdivisions` (Preferences > Guides, Grid).
+Lines that would come closer than GRID_MIN_PX screen pixels are left out (the
+subdivisions first); Snap to Grid pulls to the lines drawn, as one more kind of target
+beside the guides (`_targets`).
 """
 from __future__ import annotations
 
 import math
 from typing import TYPE_CHECKING, Optional
 
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QScrollBar, QWidget
 
@@ -28,6 +35,8 @@ RULER = 18          # px
 SNAP_PX = 6         # screen px
 GUIDE_COLOR = QColor("#27d3e6")
 SCROLL_MARGIN = 200  # px of pasteboard the scroll bars reach past the canvas
+GRID_MIN_PX = 5     # screen px: gridlines closer than this are not drawn (nor snapped to)
+GRID_MINOR_ALPHA = 0.45  # subdivisions: the grid colour, fainter
 
 
 class ViewOptions:
@@ -40,6 +49,15 @@ class ViewOptions:
         self.snap = settings.value("view/snap", True, bool)
         # Other layers' edges pull only when asked (View > Snap to Layers), as they are many.
         self.snap_layers = settings.value("view/snap_layers", False, bool)
+        self.grid = settings.value("view/grid", False, bool)
+        self.snap_grid = settings.value("view/snap_grid", True, bool)
+        self.load_grid()
+
+    def load_grid(self) -> None:
+        """The grid's spacing, colour and style from the preferences (again after they change)."""
+        s = self.settings
+        self.grid_every, self.grid_subdivisions = s.grid_every, s.grid_subdivisions
+        self.grid_color, self.grid_style = QColor(s.grid_color), s.grid_style
 
     def set(self, key: str, on: bool) -> None:
         setattr(self, key, bool(on))
@@ -116,6 +134,12 @@ class Ruler(QWidget):
         return QPointF(self.mapTo(self.chrome.canvas, e.position().toPoint()))
 
 
+def _on_step(value: float, step: float) -> bool:
+    """Whether `value` lies on a multiple of `step` (within rounding)."""
+    k = round(value / step)
+    return abs(value - k * step) < 1e-6
+
+
 def tick_step(scale: float) -> float:
     """Image pixels between labelled ticks: 1, 2 or 5 times a power of ten, >= 60 screen px."""
     for power in range(-2, 7):
@@ -124,6 +148,24 @@ def tick_step(scale: float) -> float:
             if step * scale >= 60:
                 return step
     return 10 ** 7
+
+
+def grid_steps(every: float, subdivisions: int, scale: float) -> tuple[float, Optional[float]]:
+    """(major, minor) spacing in image px of the gridlines drawn at `scale` (screen px per
+    image px): minor is None when subdivisions would be under GRID_MIN_PX apart; major
+    doubles until its lines are that far apart (a zoomed-out grid is not a grey wash)."""
+    minor = every / subdivisions if subdivisions > 1 else None
+    if minor is not None and minor * scale < GRID_MIN_PX:
+        minor = None
+    major = float(every)
+    while major * scale < GRID_MIN_PX:
+        major *= 2
+    return major, minor
+
+
+def grid_values(step: float, size: float) -> list[float]:
+    """Gridline positions 0, step, 2 step, ... up to `size` (image px)."""
+    return [k * step for k in range(int(size // step) + 1)]
 
 
 class CanvasChrome:
@@ -244,6 +286,46 @@ class CanvasChrome:
         self.canvas.doc.set_guides((), "Clear Guides")
 
     def paint(self, painter: QPainter) -> None:
+        if self.options.grid:
+            self.paint_grid(painter)
+        self.paint_guides(painter)
+
+    def paint_grid(self, painter: QPainter) -> None:
+        """The grid over the document: whole screen pixels, one pixel wide (crisp at any
+        zoom), subdivisions fainter and left out when they would crowd."""
+        c, o = self.canvas, self.options
+        area = c.doc_rect().intersected(QRectF(c.rect()))
+        if area.isEmpty():
+            return
+        major, minor = grid_steps(o.grid_every, o.grid_subdivisions, c.scale)
+        style = {"dashed": Qt.PenStyle.DashLine, "dots": Qt.PenStyle.DotLine}.get(
+            o.grid_style, Qt.PenStyle.SolidLine)
+        faint = QColor(o.grid_color)
+        faint.setAlphaF(faint.alphaF() * GRID_MINOR_ALPHA)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.setClipRect(area)
+        for step, color in ((minor, faint), (major, o.grid_color)):
+            if step is None:
+                continue
+            pen = QPen(color, 1)
+            pen.setStyle(style)
+            painter.setPen(pen)
+            for x in grid_values(step, c.doc.width):
+                if step is minor and _on_step(x, major):
+                    continue  # a gridline is drawn there
+                at = round(c.image_to_widget(QPointF(x, 0)).x()) + 0.5
+                if area.left() - 1 <= at <= area.right() + 1:
+                    painter.drawLine(QPointF(at, area.top()), QPointF(at, area.bottom()))
+            for y in grid_values(step, c.doc.height):
+                if step is minor and _on_step(y, major):
+                    continue
+                at = round(c.image_to_widget(QPointF(0, y)).y()) + 0.5
+                if area.top() - 1 <= at <= area.bottom() + 1:
+                    painter.drawLine(QPointF(area.left(), at), QPointF(area.right(), at))
+        painter.restore()
+
+    def paint_guides(self, painter: QPainter) -> None:
         lines = list(self.guides) if self.options.guides else []
         if self._guide_drag is not None and self._guide_pos is not None:
             index = self._guide_drag[0]
@@ -271,6 +353,10 @@ class CanvasChrome:
         values = [0.0, float(doc.height if horizontal else doc.width)]
         if self.options.guides:
             values += [v for h, v in self.guides if h == horizontal]
+        if self.options.grid and self.options.snap_grid:  # the lines drawn (View > Snap to Grid)
+            major, minor = grid_steps(self.options.grid_every, self.options.grid_subdivisions,
+                                      self.canvas.scale)
+            values += grid_values(minor or major, doc.height if horizontal else doc.width)
         if not self.options.snap_layers:
             return values
         moving = {id(layer) for layer in skip.layers()} if isinstance(skip, Group) else {id(skip)}

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
                                QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-                               QMessageBox, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
+                               QMessageBox, QPushButton, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
 
 OPEN_FILTER = ("Images and documents (*.psd *.psb *.png *.jpg *.jpeg *.webp *.tif *.tiff *.bmp);;"
                "Photoshop (*.psd *.psb);;All files (*)")
@@ -362,6 +362,7 @@ class PreferencesDialog(QDialog):
         self.alpha_as_mask.setChecked(settings.alpha_as_mask)
         layers_form.addWidget(self.alpha_as_mask)
         layout.addWidget(layers)
+        layout.addWidget(self._grid_box(settings))
         engine = QGroupBox("Generation engine")
         engine_form = QFormLayout(engine)
         self.device = _choice_box(DEVICES, settings.engine_device)
@@ -390,7 +391,50 @@ class PreferencesDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
+    def _grid_box(self, settings) -> QGroupBox:
+        """Photoshop's Guides, Grid section: gridline every N px, subdivisions, colour, style."""
+        from .settings import GRID_STYLES
+
+        box = QGroupBox("Guides, Grid")
+        form = QFormLayout(box)
+        self.grid_every = QSpinBox()
+        self.grid_every.setObjectName("GridEvery")
+        self.grid_every.setRange(1, 10000)
+        self.grid_every.setSuffix(" px")
+        self.grid_every.setValue(settings.grid_every)
+        form.addRow("Gridline every", self.grid_every)
+        self.grid_subdivisions = QSpinBox()
+        self.grid_subdivisions.setObjectName("GridSubdivisions")
+        self.grid_subdivisions.setRange(1, 100)
+        self.grid_subdivisions.setValue(settings.grid_subdivisions)
+        form.addRow("Subdivisions", self.grid_subdivisions)
+        self.grid_style = _choice_box([(s, s.capitalize()) for s in GRID_STYLES], settings.grid_style)
+        self.grid_style.setObjectName("GridStyle")
+        form.addRow("Style", self.grid_style)
+        self.grid_color = QColor(settings.grid_color)
+        self.grid_color_button = QPushButton()
+        self.grid_color_button.setObjectName("GridColor")
+        self.grid_color_button.clicked.connect(self._choose_grid_color)
+        self._show_grid_color()
+        form.addRow("Color", self.grid_color_button)
+        return box
+
+    def _choose_grid_color(self) -> None:
+        color = ask_color(self, self.grid_color, "Grid colour")
+        if color is not None:
+            self.grid_color = color
+            self._show_grid_color()
+
+    def _show_grid_color(self) -> None:
+        name = self.grid_color.name()
+        self.grid_color_button.setText(name)
+        self.grid_color_button.setStyleSheet(f"border-left: 14px solid {name};")
+
     def apply(self) -> None:
+        self.settings.grid_every = self.grid_every.value()
+        self.settings.grid_subdivisions = self.grid_subdivisions.value()
+        self.settings.grid_style = self.grid_style.currentData()
+        self.settings.grid_color = self.grid_color.name()
         self.settings.autosave_seconds = self.interval.value() * 60
         self.settings.engine_device = self.device.currentData()
         self.settings.engine_dtype = self.dtype.currentData()

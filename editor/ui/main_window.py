@@ -37,6 +37,7 @@ from .filter_commands import FilterCommands
 from .generate_panel import GeneratePanel
 from .history_commands import HistoryCommands
 from .history_panel import HistoryPanel
+from .info_panel import InfoPanel
 from .icons import pixmap
 from .image_commands import ImageCommands
 from .job_ui import JobUI
@@ -46,6 +47,7 @@ from .mask_commands import MaskCommands
 from .style_commands import StyleCommands
 from .mask_display import MaskDisplayCommands
 from .models_dialog import ModelsDialog
+from .navigator_panel import NavigatorPanel
 from .palette_commands import PaletteCommands
 from .channel_commands import ChannelCommands
 from .channels_panel import ChannelsPanel
@@ -64,9 +66,10 @@ from .type_commands import TypeCommands
 from .view_commands import ViewCommands
 
 APP_NAME = "Layered"
-# The saved layout's version: 2 since the Paths panel, 3 since the Channels panel (a
-# layout saved without it is not restored, so the new dock takes its place beside Layers).
-STATE_VERSION = 3
+# The saved layout's version: 2 since the Paths panel, 3 since the Channels panel, 4 since
+# Navigator and Info (a layout saved without a new dock is not restored, so the new dock
+# takes its default place).
+STATE_VERSION = 4
 # The engine warms up (imports torch, loads the chosen model) this long after the window
 # first shows, so that start-up itself stays free of torch.
 WARM_UP_DELAY_MS = 2000
@@ -232,6 +235,7 @@ class MainWindow(QMainWindow):
         self._build_options_bar()
         self.menus = build_menus(self, self.menuBar())
         self.menus["recent"].aboutToShow.connect(self._fill_recent_menu)
+        self.docks["info"].toggleViewAction().toggled.connect(self.actions["panel_info"].setChecked)
         self._build_status()
         self.decompose_commands.connect()
         self.view_commands.connect()
@@ -303,6 +307,15 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(hist, layers, Qt.Orientation.Vertical)
         self.tabifyDockWidget(props, gen)
         self.tabifyDockWidget(gen, color)  # Properties | Generate | Color
+        # History | Navigator | Info: tabs, not a group of their own, so that the column's
+        # least height (and the window's) stays what it was.
+        self.navigator_panel = NavigatorPanel(self)
+        navigator = self._dock("navigator", "Navigator", self.navigator_panel)
+        self.info_panel = InfoPanel(self)
+        info = self._dock("info", "Info", self.info_panel)
+        self.tabifyDockWidget(hist, navigator)
+        self.tabifyDockWidget(navigator, info)
+        hist.raise_()
         props.raise_()
         self._default_panel_sizes()
         # Heights lent to Generate's candidates go back when another tab comes to the front.
@@ -452,6 +465,16 @@ class MainWindow(QMainWindow):
             if not any(d.isFloating() for d in docks):
                 self.resizeDocks(docks, lent, Qt.Orientation.Vertical)
 
+    def toggle_info(self) -> None:
+        """F8 (Photoshop's): the Info panel to the front, or closed if it is there already."""
+        dock = self.docks["info"]
+        if dock.isVisible() and not dock.visibleRegion().isEmpty():  # in front
+            dock.close()
+        else:
+            dock.show()
+            dock.raise_()
+        self.actions["panel_info"].setChecked(not dock.isHidden())
+
     def reset_panels(self) -> None:
         for dock in self.docks.values():
             dock.show()
@@ -564,7 +587,8 @@ class MainWindow(QMainWindow):
             session.canvas.setFocus()
         self.tools.set_canvas(session.canvas if session is not None else None)
         for panel in (self.layers_panel, self.history_panel, self.properties_panel,
-                      self.generate_panel, self.paths_panel, self.channels_panel):
+                      self.generate_panel, self.paths_panel, self.channels_panel,
+                      self.navigator_panel, self.info_panel):
             panel.set_session(session)
         self.tabs.setVisible(bool(self.sessions))
         self._refresh_state()
@@ -651,13 +675,16 @@ class MainWindow(QMainWindow):
         node = doc.active if doc else None
         refresh_actions(self, Context(doc, node, self.jobs.busy))
         self.size_label.setText(f"{doc.width} × {doc.height} px" if doc else "")
+        self.info_panel.refresh()  # the selection's size, the document's
 
     def _view_changed(self) -> None:
         canvas = self.canvas
         self.zoom_label.setText(f"{canvas.zoom * 100:.4g} %" if canvas is not None else "")
         self.view_commands.view_changed()
+        self.navigator_panel.view_changed()
 
     def _cursor_moved(self, point: Optional[QPointF]) -> None:
+        self.info_panel.cursor_moved(point)
         if point is None:
             self.cursor_label.setText("")
         else:
@@ -698,6 +725,7 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             dialog.apply()
             self.autosaver.restart()
+            self.view_commands.grid_changed()
 
     def show_models(self) -> None:
         """The Models dialog (one per window, not modal: a download can run while you work)."""

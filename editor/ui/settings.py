@@ -13,6 +13,10 @@ from PySide6.QtCore import QSettings, QStandardPaths
 
 MAX_RECENT = 10
 DEFAULT_AUTOSAVE_SECONDS = 180
+# View > Show > Grid, as Photoshop sets it (Preferences > Guides, Grid), in pixels.
+GRID_STYLES = ("lines", "dashed", "dots")
+DEFAULT_GRID_EVERY, DEFAULT_GRID_SUBDIVISIONS = 100, 4
+DEFAULT_GRID_COLOR = "#808080"
 
 
 def config_dir() -> str:
@@ -96,6 +100,43 @@ class Settings:
     @recovery_dir.setter
     def recovery_dir(self, path: str) -> None:
         self.set_value("autosave/recovery_dir", path)
+
+    # -- the grid (Preferences > Guides, Grid) -----------------------------------------
+    @property
+    def grid_every(self) -> int:
+        """Image pixels between gridlines."""
+        return max(1, self.value("view/grid_every", DEFAULT_GRID_EVERY, int))
+
+    @grid_every.setter
+    def grid_every(self, px: int) -> None:
+        self.set_value("view/grid_every", int(max(1, px)))
+
+    @property
+    def grid_subdivisions(self) -> int:
+        """Parts each gridline square is divided into (1: none)."""
+        return max(1, self.value("view/grid_subdivisions", DEFAULT_GRID_SUBDIVISIONS, int))
+
+    @grid_subdivisions.setter
+    def grid_subdivisions(self, n: int) -> None:
+        self.set_value("view/grid_subdivisions", int(max(1, n)))
+
+    @property
+    def grid_color(self) -> str:
+        return self.value("view/grid_color", DEFAULT_GRID_COLOR)
+
+    @grid_color.setter
+    def grid_color(self, name: str) -> None:
+        self.set_value("view/grid_color", name)
+
+    @property
+    def grid_style(self) -> str:
+        """One of GRID_STYLES."""
+        style = self.value("view/grid_style", "lines")
+        return style if style in GRID_STYLES else "lines"
+
+    @grid_style.setter
+    def grid_style(self, style: str) -> None:
+        self.set_value("view/grid_style", style if style in GRID_STYLES else "lines")
 
     # -- layers ---------------------------------------------------------------------
     @property

@@ -1,10 +1,10 @@
 """The View menu: zoom in and out, Fit on Screen, 100 %, a zoom field in the status bar, rulers (Ctrl+R), guides (Ctrl+;),
-snapping (Shift+Ctrl+;; to other layers' edges when Snap to Layers is on) and Clear Guides; each canvas gets its rulers, scroll bars and
-guides from `canvas_chrome`."""
+the grid (Ctrl+'), snapping (Shift+Ctrl+;; to other layers' edges when Snap to Layers is on, to the grid when Snap to Grid
+is) and Clear Guides; each canvas gets its rulers, scroll bars, guides and grid from `canvas_chrome`."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 from PySide6.QtWidgets import QLineEdit
 
@@ -16,14 +16,20 @@ if TYPE_CHECKING:
     from .window_api import EditorWindow
 
 
+def parse_zoom(text: str) -> Optional[float]:
+    """A zoom typed as a percentage ("50", "50 %", "33.3") as a factor; None if no number."""
+    match = re.match(r"\s*([0-9]*\.?[0-9]+)", text)
+    return float(match.group(1)) / 100 if match is not None and float(match.group(1)) > 0 else None
+
+
 class ViewCommands:
     def __init__(self, window: "EditorWindow"):
         self.window = window
         self.options = ViewOptions(window.settings)
 
     def action_specs(self) -> list[ActionSpec]:
-        """View > the zooms, then Rulers, Show Guides, Snap, Snap to Layers (checked as the
-        options say) and Clear Guides; the window adds Panels last."""
+        """View > the zooms, then Rulers, Show Guides, Show Grid, Snap, Snap to Layers, Snap to
+        Grid (checked as the options say) and Clear Guides; the window adds Panels last."""
         def toggle(name: str, text: str, key: str, keys=None, after: str = "actual",
                    separator: bool = False) -> ActionSpec:
             return ActionSpec(name, text, lambda: self._toggle(key), keys, menu="view",
@@ -41,10 +47,12 @@ class ViewCommands:
             zoom("actual", "&100 %", "Ctrl+1", lambda c: c.actual_pixels()),
             toggle("rulers", "&Rulers", "rulers", "Ctrl+R", separator=True),
             toggle("show_guides", "Show &Guides", "guides", "Ctrl+;", after="rulers"),
-            toggle("snap", "S&nap", "snap", "Shift+Ctrl+;", after="show_guides"),
+            toggle("show_grid", "Show G&rid", "grid", "Ctrl+'", after="show_guides"),
+            toggle("snap", "S&nap", "snap", "Shift+Ctrl+;", after="show_grid"),
             toggle("snap_layers", "Snap to &Layers", "snap_layers", after="snap"),
+            toggle("snap_grid", "Snap to Gri&d", "snap_grid", after="snap_layers"),
             ActionSpec("clear_guides", "&Clear Guides", self.clear_guides, enabled=has_doc,
-                       menu="view", after="snap_layers"),
+                       menu="view", after="snap_grid"),
         ]
 
     def connect(self) -> None:
@@ -73,18 +81,26 @@ class ViewCommands:
 
     def _zoom_typed(self) -> None:
         canvas = self.window.canvas
-        match = re.match(r"\s*([0-9]*\.?[0-9]+)", self.zoom_field.text())
-        if canvas is None or match is None:
+        zoom = parse_zoom(self.zoom_field.text())
+        if canvas is None or zoom is None:
             self.view_changed()
             return
-        canvas.set_zoom(float(match.group(1)) / 100)
+        canvas.set_zoom(zoom)
         canvas.setFocus()
         self.view_changed()
 
     def _toggle(self, key: str) -> None:
         self.options.set(key, not getattr(self.options, key))
-        name = {"guides": "show_guides"}.get(key, key)
+        name = {"guides": "show_guides", "grid": "show_grid"}.get(key, key)
         self.window.actions[name].setChecked(getattr(self.options, key))
+        self.repaint_canvases()
+
+    def grid_changed(self) -> None:
+        """The grid's preferences changed (Preferences > Guides, Grid): shown anew."""
+        self.options.load_grid()
+        self.repaint_canvases()
+
+    def repaint_canvases(self) -> None:
         for session in self.window.sessions:
             if session.canvas is not None and session.canvas.chrome is not None:
                 session.canvas.chrome.layout()

@@ -85,6 +85,11 @@ class Tool:
         """The selection box to outline (a tool may show the one being drawn)."""
         return canvas.doc.selection
 
+    def info_box(self, canvas: "CanvasView"):
+        """The box whose W and H the Info panel shows: the selection's, unless the tool
+        has a box of its own (a marquee or crop box being dragged)."""
+        return canvas.doc.selection
+
     def paint_overlay(self, canvas: "CanvasView", painter: QPainter) -> None:
         pass
 

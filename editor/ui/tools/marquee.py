@@ -201,6 +201,12 @@ class MarqueeTool(Tool):
         """What the options bar's X/Y/W/H shows: the selection's box (round any shape)."""
         return canvas.doc.selection
 
+    def info_box(self, canvas) -> Optional[Box]:
+        """The box being dragged, else the one the options bar reads out."""
+        if self._drag is not None and self._preview is not None:
+            return self._preview
+        return self.readout_box(canvas)
+
     def activate(self, canvas) -> None:
         self._show(canvas.doc.selection if canvas is not None else None)  # this document's box
 

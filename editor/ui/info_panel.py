@@ -1,0 +1,127 @@
+"""The Info panel (View > Panels > Info, F8, as in Photoshop): what is under the pointer
+and the size of what is being selected.
+
+- the composite's colour under the pointer, as R G B (0-255) and as H (degrees) S B (%);
+- the pointer's X and Y in image pixels;
+- W and H of the selection, or of the marquee or crop box while it is dragged
+  (`Tool.info_box`);
+- the document's size.
+
+It reads one pixel of the screen composite the canvas already keeps
+(`eyedropper.composite_rgba` without syncing): a mouse move never composites anything.
+Moves are taken once per turn of the event loop (a zero timer), after the tool has
+handled the same move, so a dragged box is read as the tool has just made it.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Optional
+
+from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from .tools.eyedropper import composite_rgba
+
+if TYPE_CHECKING:
+    from .session import DocumentSession
+    from .window_api import EditorWindow
+
+BLANK = "–"
+# (key, caption, row, column) of each read-out; "Bv" is HSB's brightness.
+FIELDS = (("R", "R", 0, 0), ("G", "G", 1, 0), ("B", "B", 2, 0),
+          ("H", "H", 0, 1), ("S", "S", 1, 1), ("Bv", "B", 2, 1),
+          ("X", "X", 3, 0), ("Y", "Y", 4, 0), ("W", "W", 3, 1), ("Hb", "H", 4, 1))
+
+
+def hsb(r: int, g: int, b: int) -> tuple[int, int, int]:
+    """Hue in degrees, saturation and brightness in percent (Photoshop's HSB)."""
+    color = QColor(r, g, b)
+    hue = color.hsvHueF()
+    return (round(max(0.0, hue) * 360) % 360, round(color.hsvSaturationF() * 100),
+            round(color.valueF() * 100))
+
+
+class InfoPanel(QWidget):
+    def __init__(self, window: "EditorWindow"):
+        super().__init__()
+        self.setObjectName("DockBody")
+        self.main_window = window
+        self.session: Optional["DocumentSession"] = None
+        self._point: Optional[QPointF] = None
+        self._timer = QTimer(self)  # one read per turn of the event loop
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.refresh)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(10, 8, 10, 8)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(6)
+        grid.setVerticalSpacing(2)
+        self.fields: dict[str, QLabel] = {}
+        for key, caption, row, column in FIELDS:
+            if row == 3 and column == 0:  # a rule between the colour and the geometry
+                line = QFrame()
+                line.setFrameShape(QFrame.Shape.HLine)
+                line.setObjectName("InfoRule")
+                grid.addWidget(line, 3, 0, 1, 4)
+            name = QLabel(caption + ":")
+            name.setObjectName("Dim")
+            value = QLabel(BLANK)
+            value.setObjectName(f"Info_{key}")
+            value.setMinimumWidth(64)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            grid.addWidget(name, row + (row >= 3), column * 2)
+            grid.addWidget(value, row + (row >= 3), column * 2 + 1)
+            self.fields[key] = value
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        outer.addLayout(grid)
+        self.doc_size = QLabel()
+        self.doc_size.setObjectName("Info_doc")
+        outer.addSpacing(4)
+        outer.addWidget(self.doc_size)
+        outer.addStretch(1)
+        self.refresh()
+
+    def text(self, key: str) -> str:
+        """What a read-out shows ("doc": the document's size)."""
+        return self.doc_size.text() if key == "doc" else self.fields[key].text()
+
+    def set_session(self, session: Optional["DocumentSession"]) -> None:
+        self.session = session
+        self._point = None
+        self.refresh()
+
+    def cursor_moved(self, point: Optional[QPointF]) -> None:
+        """The pointer moved over the canvas (image px), or left it (None)."""
+        self._point = point
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def refresh(self) -> None:
+        if not self.isVisible() and self.session is not None:
+            return  # a hidden panel reads nothing; showing it refreshes
+        session = self.session
+        canvas = session.canvas if session is not None else None
+        rgba = xy = None
+        if canvas is not None and self._point is not None:
+            rgba = composite_rgba(canvas, self._point, sync=False)
+            xy = (int(self._point.x() // 1), int(self._point.y() // 1))
+        if rgba is not None and rgba[3] > 0:
+            r, g, b, _ = rgba
+            h, s, v = hsb(r, g, b)
+            values = {"R": r, "G": g, "B": b, "H": f"{h}°", "S": f"{s}%", "Bv": f"{v}%"}
+        else:  # outside the canvas, or nothing drawn there
+            values = {k: BLANK for k in ("R", "G", "B", "H", "S", "Bv")}
+        values["X"], values["Y"] = (f"{xy[0]} px", f"{xy[1]} px") if xy else (BLANK, BLANK)
+        box = self.main_window.tools.current.info_box(canvas) if canvas is not None else None
+        values["W"], values["Hb"] = (f"{box.w} px", f"{box.h} px") if box is not None \
+            else (BLANK, BLANK)
+        for key, value in values.items():
+            self.fields[key].setText(str(value))
+        doc = session.doc if session is not None else None
+        self.doc_size.setText(f"Doc: {doc.width} × {doc.height} px" if doc is not None else "")
+
+    def showEvent(self, e) -> None:
+        super().showEvent(e)
+        self.refresh()
