@@ -527,6 +527,8 @@ class CanvasView(QWidget):
             self._paint_overlays(painter, rect)
         if not area.isEmpty() and getattr(tool, "paints_selection", False):
             self._quick_tint.paint(self, painter, area)  # the red tint: in Quick Mask only
+        if self.chrome is not None:
+            self.chrome.paint_under(painter)  # the grid: under the ants, as in Photoshop
         if self.selection_outline_shown:
             self._paint_selection(painter)
         if not getattr(tool, "shows_paths", False):

@@ -285,9 +285,12 @@ class CanvasChrome:
     def clear_guides(self) -> None:
         self.canvas.doc.set_guides((), "Clear Guides")
 
-    def paint(self, painter: QPainter) -> None:
+    def paint_under(self, painter: QPainter) -> None:
+        """What lies under the selection's ants and the tools' marks: the grid."""
         if self.options.grid:
             self.paint_grid(painter)
+
+    def paint(self, painter: QPainter) -> None:
         self.paint_guides(painter)
 
     def paint_grid(self, painter: QPainter) -> None:
