@@ -28,12 +28,14 @@ from .membrane_solve import solve
 from .methods.decompose_steps.matting import _numba_without_openmp
 
 
-def heal(dest: np.ndarray, source: np.ndarray, region: np.ndarray) -> np.ndarray:
+def heal(dest: np.ndarray, source: np.ndarray, region: np.ndarray, progress=None) -> np.ndarray:
     """`source` (float (H, W, C)) healed into `dest` (same shape) over `region` (H, W bool).
 
     Returns float32 (H, W, C): `source + m` inside the region, `dest` outside. Pixels of
     the region on the array's edge have no border there (the membrane runs on freely), so
     pass arrays one pixel larger than the region where the destination goes on.
+    `progress(step, total)`, if given, is called at each step of the solve (it may raise
+    to cancel).
     """
     dest = np.asarray(dest, np.float32)
     source = np.asarray(source, np.float32)
@@ -69,6 +71,6 @@ def heal(dest: np.ndarray, source: np.ndarray, region: np.ndarray) -> np.ndarray
     membrane = pyramid_fill(known, border.astype(np.float32))
     membrane = np.ascontiguousarray(np.where(region[..., None], membrane, known), np.float32)
     solve(membrane, np.ascontiguousarray(region), np.ascontiguousarray(field),
-          np.ascontiguousarray(weight))
+          np.ascontiguousarray(weight), progress=progress)
     out[region] = source[region] + membrane[region]
     return out

@@ -228,10 +228,11 @@ def _apply(level, f, out) -> None:
 
 
 def solve(f, region, field, weight, tolerance: float = TOLERANCE,
-          max_steps: int = MAX_STEPS) -> int:
+          max_steps: int = MAX_STEPS, progress=None) -> int:
     """Solves `sor_solve`'s system in place in `f` (float32 (H, W, C), the starting guess
     inside the region) until a step changes no value by more than `tolerance`. Returns the
-    number of steps run.
+    number of steps run. `progress(step, max_steps)` is called before each step (it may
+    raise to cancel).
 
     The V-cycle preconditions conjugate gradients (one per channel): the halved coarse
     operators make each cycle's correction about the right size in the open, but near
@@ -260,6 +261,8 @@ def solve(f, region, field, weight, tolerance: float = TOLERANCE,
     rz = _dots(r, z)
     steps = 0
     for steps in range(1, max_steps + 1):
+        if progress is not None:
+            progress(steps - 1, max_steps)
         _apply(fine, p, q)
         pq = _dots(p, q)
         alpha = np.where(pq > 0, rz / np.where(pq > 0, pq, 1.0), 0.0).astype(np.float32)

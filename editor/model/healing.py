@@ -6,17 +6,23 @@ The source pixels come from the Clone Stamp's snapshot (`clone.snapshot`: Curren
 Current & Below or All Layers) at a whole-pixel offset (source minus destination). The
 Healing Brush paints a plain copy while the button is held (the Clone Stamp's
 `clone_layer`, through `BrushStroke`: opacity, flow, selection) and heals it on release,
-as Photoshop does: `healing_layer` lays the whole stroke again, healed. The Patch tool
+as Photoshop does: `StrokeHeal` takes what the heal reads on the GUI thread, heals it on the
+window's job worker (or at once, when the next stroke needs the picture healed so far) and
+lays the whole stroke again, healed, in the stroke's own undo step. The Patch tool
 (`patch`) heals the selection (or, in Destination mode, the place it is dragged to) in
 one undo step. No Qt here.
 """
 from __future__ import annotations
 
+import threading
+from typing import Optional
+
 import numpy as np
 
 from engine.box import Box
+from engine.progress import ProgressFn
 
-from .brush_stroke import restore
+from .brush_stroke import BrushStroke, restore
 from .clone import Snapshot, clone_dab, snapshot
 from .document import Document
 from .edit_ops import pixel_layer, placed, selection_region
@@ -29,15 +35,17 @@ MARGIN = 1  # pixels around the healed cover whose destination the membrane must
 NO_SELECTION = "Draw round what to patch first: the Patch tool works on a selection."
 
 
-def heal_pixels(before: np.ndarray, source: np.ndarray, cover: np.ndarray) -> np.ndarray:
+def heal_pixels(before: np.ndarray, source: np.ndarray, cover: np.ndarray,
+                progress: Optional[ProgressFn] = None) -> np.ndarray:
     """Straight RGBA `source` (uint8, same shape as `before`) with its colours healed into
-    `before`'s where `cover` (H, W float) is above nil; its alpha as it is."""
+    `before`'s where `cover` (H, W float) is above nil; its alpha as it is. `progress`
+    (step, total) is called at each step of the solve (and may raise to cancel)."""
     from engine.healing import heal  # numba: loaded on the first heal, not at start-up
 
     out = source.copy()
     region = cover > 0
     if region.any():
-        healed = heal(before[..., :3], source[..., :3], region)
+        healed = heal(before[..., :3], source[..., :3], region, progress)
         out[..., :3] = np.clip(np.rint(healed), 0, 255).astype(np.uint8)
     return out
 
@@ -53,6 +61,49 @@ def healing_layer(source: Snapshot, offset: tuple[int, int], opacity: float, loc
         healed = heal_pixels(source.region(at), source.region(at.translate(*offset)), cover)
         clone_dab(view, healed, cover, opacity)
     return lay
+
+
+class StrokeHeal:
+    """The heal of one Healing Brush stroke, whose `PixelEdit` (the plain copy laid so far)
+    the caller keeps open until `land`. Made on the GUI thread: it copies what the heal
+    reads (the sample under the stroke and at the source, the cover), so `result` can run
+    on the job worker while the document goes on. `result` heals once: a second caller
+    (the GUI thread, when the next stroke begins before the job is done) waits for the
+    running heal or, if it has not begun, runs it itself; the job then finds it done."""
+
+    def __init__(self, stroke: BrushStroke, source: Snapshot, offset: tuple[int, int],
+                 opacity: float, locked: bool):
+        self.stroke, self.opacity, self.locked = stroke, opacity, locked
+        where = stroke.relay_region(MARGIN)
+        self.empty = where is None
+        if where is not None:
+            self.box, cover, at = where
+            self.cover = np.array(cover, np.float32)
+            self.dest = np.array(source.region(at))
+            self.source = np.array(source.region(at.translate(*offset)))
+        self._lock = threading.Lock()
+        self._healed: Optional[np.ndarray] = None
+
+    def result(self, progress: Optional[ProgressFn] = None) -> np.ndarray:
+        """The healed pixels (straight RGBA over the box), computed on the first call."""
+        with self._lock:
+            if self._healed is None:
+                self._healed = heal_pixels(self.dest, self.source, self.cover, progress)
+            return self._healed
+
+    def land(self, healed: Optional[np.ndarray]) -> None:
+        """Lays the stroke again from the pixels before it, `healed` through its cover as the
+        Clone Stamp lays its copy (`clone_dab`); None: the plain copy stays. The caller ends
+        the edit (one undo step)."""
+        if healed is None or self.empty:
+            return
+        stroke, box, cover = self.stroke, self.box, self.cover
+        edit = stroke.edit
+
+        def lay(view: np.ndarray) -> None:
+            restore(view, edit.original(box), self.locked)
+            clone_dab(view, healed, cover, self.opacity)
+        edit.apply(stroke.doc, box, lay)
 
 
 def patch(doc: Document, offset: tuple[int, int], destination: bool = False,
