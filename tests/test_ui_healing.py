@@ -285,6 +285,7 @@ def test_patch_heals_the_selection_with_the_dragged_to_texture_without_a_seam(
     steps = doc.history.count
     # Dragged 27 px down, into the brightened part: the texture comes from there.
     image_drag(qtbot, w.canvas, [(40.5, 45.5), (40.5, 60.5), (40.5, 72.5)])
+    healed(w, qtbot)
     assert w.test_errors == []
     assert doc.history.count == steps + 1 and doc.history.undo_name() == "Patch"
     after = layer.pixels.copy()
@@ -325,6 +326,7 @@ def test_patch_destination_copies_the_selection_where_it_is_dropped(qtbot, tmp_p
     mask = doc.selection_mask.copy()
     steps = doc.history.count
     image_drag(qtbot, w.canvas, [(40.5, 70.5), (40.5, 55.5), (40.5, 45.5)])  # onto it
+    healed(w, qtbot)
     assert w.test_errors == []
     assert doc.history.count == steps + 1 and doc.history.undo_name() == "Patch"
     moved = np.roll(mask, -25, axis=0)
@@ -417,3 +419,46 @@ def test_undo_while_a_stroke_heals_takes_back_the_healed_stroke(qtbot, tmp_path,
     w.actions["redo"].trigger()
     assert doc.history.undo_name() == "Healing Brush"
     assert not np.array_equal(layer.pixels, clean)
+
+
+def test_patch_heals_on_the_worker_a_second_drag_waits_and_esc_cancels(qtbot, tmp_path,
+                                                                      monkeypatch, clean):
+    import time
+
+    import engine.healing
+
+    before = blemished(clean)
+    w = window_with(qtbot, tmp_path, monkeypatch, before)
+    doc = w.doc
+    (layer,) = doc.layers()
+    tool = take(w, qtbot, "patch")
+    lasso(w, qtbot, *BLEMISH[:2], 9)
+    steps = doc.history.index
+    real_heal = engine.healing.heal
+    monkeypatch.setattr(engine.healing, "heal",
+                        lambda *a, **k: (time.sleep(0.5), real_heal(*a, **k))[1])
+    image_drag(qtbot, w.canvas, [(40.5, 45.5), (40.5, 72.5)])     # texture from below
+    assert tool.busy and doc.history.index == steps                # healing, nothing laid yet
+    assert np.array_equal(layer.pixels, before)
+    image_drag(qtbot, w.canvas, [(40.5, 45.5), (20.5, 45.5)])     # again, from the left
+    healed(w, qtbot)
+    qtbot.waitUntil(lambda: not w.jobs.busy, timeout=20000)
+    assert w.test_errors == []
+    assert doc.history.index == steps + 2 and doc.history.names()[-2:] == ["Patch", "Patch"]
+    spot = disk(*BLEMISH)
+    assert error(layer.pixels, clean, spot) < 0.2 * error(before, clean, spot)
+    w.actions["undo"].trigger()
+    first = layer.pixels.copy()
+    assert error(first, clean, spot) < 0.2 * error(before, clean, spot)   # the first patch
+    assert not np.array_equal(first, before)
+    w.actions["undo"].trigger()
+    assert np.array_equal(layer.pixels, before)
+    # Esc while a patch heals: nothing changes, no step.
+    steps = doc.history.index
+    image_drag(qtbot, w.canvas, [(40.5, 45.5), (40.5, 72.5)])
+    assert tool.busy
+    qtbot.waitUntil(lambda: w.jobs.current is not None, timeout=5000)
+    qtbot.keyClick(w, Qt.Key.Key_Escape)
+    healed(w, qtbot)
+    qtbot.waitUntil(lambda: not w.jobs.busy, timeout=20000)
+    assert doc.history.index == steps and np.array_equal(layer.pixels, before)

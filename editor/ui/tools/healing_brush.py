@@ -7,31 +7,16 @@ It is the Clone Stamp (`CloneStampTool`: the source point, Aligned, Sample, the 
 while the button is held and is laid again, healed, when it is released, as Photoshop's
 heals on release. Each stroke is one undo step.
 
-The heal (a fraction of a second for a wide stroke, more for a long one) runs on the
-window's job worker (progress, Esc cancels: the plain copy stays), the stroke's edit
-kept open and its plain copy shown until the healed result lands. Whatever needs the
-picture healed so far first settles the waiting heal (`settle`: it waits for the running
-heal or, if the worker is busy with another job, heals at once): the next stroke, Undo,
-another tool. So no stroke is lost and the steps come in the order they were painted.
+The heal runs on the window's job worker (`HealJob`: progress, Esc cancels and the plain
+copy stays), the stroke's edit kept open and its plain copy shown until the healed result
+lands in it. The next stroke, Undo and another tool settle a waiting heal first.
 """
 from __future__ import annotations
 
-from typing import Optional
-
-from editor.jobs import FINISHED, Job
 from editor.model.healing import StrokeHeal
 
 from .clone import CloneStampTool
-
-
-class _Pending:
-    """A stroke whose heal has not landed: its open edit, its heal, its job."""
-
-    def __init__(self, heal: StrokeHeal, edit, canvas):
-        self.heal, self.edit, self.canvas = heal, edit, canvas
-        self.session = canvas.session
-        self.job: Optional[Job] = None
-        self.done = False
+from .heal_job import HealJob
 
 
 class HealingBrushTool(CloneStampTool):
@@ -52,30 +37,29 @@ class HealingBrushTool(CloneStampTool):
         super().__init__(window)
         # Always full: a hidden setting left from elsewhere must not thin the heal.
         self.opacity = self.flow = 1.0
-        self._pending: Optional[_Pending] = None
-        window.jobs.job_ended.connect(self._job_ended)
+        self.heals = HealJob(window)
 
     @property
     def busy(self) -> bool:
         """Whether a stroke waits for its heal."""
-        return self._pending is not None
+        return self.heals.busy
 
     def press(self, canvas, ev) -> None:
-        self.settle()   # the new stroke samples (and comes after) the one before, healed
+        self.heals.settle()   # the new stroke samples (and comes after) the last, healed
         super().press(canvas, ev)
 
     def deactivate(self, canvas) -> None:
         super().deactivate(canvas)
-        self.settle()
+        self.heals.settle()
 
     def step_back(self) -> bool:
         """Undo while a heal is waiting: it lands first, so Undo takes the healed stroke
         back as one step (never the step before it)."""
-        self.settle()
+        self.heals.settle()
         return False
 
     def _end_stroke(self) -> None:
-        stroke, source, edit = self._stroke, self._snapshot, self._edit
+        stroke, source, edit, canvas = self._stroke, self._snapshot, self._edit, self._canvas
         if edit is None or stroke is None or source is None:
             super()._end_stroke()
             return
@@ -90,48 +74,15 @@ class HealingBrushTool(CloneStampTool):
             return
         # The edit stays open (the plain copy shows) until the heal lands: take it from
         # BrushTool, which would end it now.
-        pending = self._pending = _Pending(heal, edit, self._canvas)
         self._edit = None
         self._stroke_end = self._path.last
         super()._end_stroke()
-        job = Job(self.history_name, lambda progress: heal.result(progress),
-                  on_finished=lambda healed: self._land(pending, healed))
-        pending.job = job
-        self.window.jobs.submit(job, canvas=pending.canvas, failure_title="Could not heal")
+        doc = canvas.doc
 
-    def settle(self) -> None:
-        """Lands the waiting heal now (on the GUI thread, see the module's note)."""
-        pending = self._pending
-        if pending is None:
-            return
-        try:
-            healed = pending.heal.result()
-        except Exception as exc:  # the plain copy stays; the step can be undone
-            self.window.report(exc, "Could not heal")
-            healed = None
-        self._land(pending, healed)
-
-    def _job_ended(self, job: Job) -> None:
-        pending = self._pending
-        if pending is not None and job is pending.job and job.state != FINISHED:
-            self._land(pending, None)   # failed (the job's dialog says so) or cancelled
-
-    def _land(self, pending: _Pending, healed) -> None:
-        """The stroke's heal laid (or, with None, its plain copy kept) and its step ended."""
-        if pending.done:
-            return
-        pending.done = True
-        if self._pending is pending:
-            self._pending = None
-        if pending.session not in self.window.sessions:   # its document was closed
-            return
-        doc = pending.session.doc
-        try:
-            pending.heal.land(healed)
-        except Exception as exc:
-            self.window.report(exc, "Could not heal")
-        try:
-            doc.end_pixel_edit(pending.edit)
-        except Exception as exc:
-            self.window.report(exc, "Could not heal")
-        pending.canvas.update()
+        def lay(healed) -> None:
+            try:
+                heal.land(healed)   # None (failed, cancelled): the plain copy stays
+            finally:
+                doc.end_pixel_edit(edit)
+                canvas.update()
+        self.heals.start(self.history_name, heal, lay, canvas, "Could not heal")
