@@ -6,15 +6,16 @@ Plain over-relaxation needs O(width) sweeps to carry the border's values to the 
 (600 sweeps, 2.2 s, for a 500 x 500 patch). Here multigrid V-cycles do it: a red-black
 Gauss-Seidel sweep takes out the error's fine wiggles, the residual's smooth rest is solved
 for on a grid half as wide (recursively, down to a few hundred unknowns solved exactly with
-SuperLU) and added back; the cycle preconditions conjugate gradients, which need about ten
-steps whatever the region's size to come within a tenth of a level of the exact solution
-(measured against SuperLU on the whole system: 0.06 levels on a 150 px disk, 0.12 on
-400 x 400; bench/bench_healing.py).
+SuperLU) and added back; the cycle preconditions conjugate gradients, which need 6-9
+steps whatever the region's size to come within a fifth of a level of the exact solution
+(measured against SuperLU on the whole system: 0.05 levels on a 150 px disk, 0.2 on 400 x
+400 and 500 x 500, where 600 capped sweeps left 9 and 19; bench/bench_healing.py).
 
 The coarse grids keep the region's shape through their operator, not a resampled mask:
 each level is a general 5-point operator (a diagonal, one weight per edge) formed from the
 finer one by summing 2 x 2 cells (the Galerkin product for piecewise-constant cells) and
-halving, which in the open is the ordinary Laplacian of the coarser grid and at the border
+halving (that product is twice the coarser grid's Laplacian: unhalved, each correction
+would come out half its size), which in the open is the ordinary Laplacian and at the border
 counts exactly the fine pixels' edges onto the fixed ring. A coarse cell is unknown if any
 of its pixels is, and no level becomes singular unless the region has no border at all
 (which `engine.healing` handles before). No Qt; numba is compiled on first use.
@@ -28,7 +29,7 @@ PRE_SWEEPS = 1            # more sweeps per cycle cost more than the steps they 
 POST_SWEEPS = 1
 SMOOTH_OMEGA = 1.15       # red-black over-relaxation that damps high frequencies best
 COARSEST = 400            # unknowns solved exactly (SuperLU) at the bottom of the V
-TOLERANCE = 0.25          # stop once a step changes no value by more than this (levels)
+TOLERANCE = 0.5           # stop once a step changes no value by more than this (levels)
 MAX_STEPS = 30
 
 
@@ -143,6 +144,31 @@ def _residual(f, unknown, diag, east, south, rhs, out):
 
 
 @njit(cache=True, parallel=True)
+def _operator(f, unknown, diag, east, south, out):
+    """out = A f on the unknowns, nil elsewhere; returns f . A f per channel (float64)."""
+    h, w, c = f.shape
+    rows = np.zeros((h, c))
+    for y in prange(h):
+        for x in range(w):
+            for ch in range(c):
+                if not unknown[y, x]:
+                    out[y, x, ch] = 0.0
+                    continue
+                acc = diag[y, x] * f[y, x, ch]
+                if y > 0:
+                    acc -= south[y - 1, x] * f[y - 1, x, ch]
+                if y < h - 1:
+                    acc -= south[y, x] * f[y + 1, x, ch]
+                if x > 0:
+                    acc -= east[y, x - 1] * f[y, x - 1, ch]
+                if x < w - 1:
+                    acc -= east[y, x] * f[y, x + 1, ch]
+                out[y, x, ch] = acc
+                rows[y, ch] += acc * f[y, x, ch]
+    return rows.sum(axis=0)
+
+
+@njit(cache=True, parallel=True)
 def _dots(a, b):
     """Per channel, the sum over all pixels of a * b (float64)."""
     h, w, c = a.shape
@@ -179,16 +205,41 @@ def _direction(p, z, beta):
                 p[y, x, ch] = z[y, x, ch] + beta[ch] * p[y, x, ch]
 
 
-def _restrict(r: np.ndarray) -> np.ndarray:
-    h, w, _c = r.shape
-    r = np.pad(r, ((0, h % 2), (0, w % 2), (0, 0)))
-    return np.ascontiguousarray(r[0::2, 0::2] + r[0::2, 1::2] + r[1::2, 0::2] + r[1::2, 1::2])
+@njit(cache=True, parallel=True)
+def _restricted_residual(f, unknown, diag, east, south, rhs, hc, wc):
+    """The coarse grid's right-hand side: each cell the sum of the residual rhs - A f over
+    its (up to) 2 x 2 pixels (computed on the fly: the fine residual is never stored)."""
+    h, w, c = f.shape
+    out = np.zeros((hc, wc, c), np.float32)
+    for cy in prange(hc):
+        for y in range(2 * cy, min(2 * cy + 2, h)):
+            for x in range(w):
+                if not unknown[y, x]:
+                    continue
+                for ch in range(c):
+                    acc = rhs[y, x, ch] - diag[y, x] * f[y, x, ch]
+                    if y > 0:
+                        acc += south[y - 1, x] * f[y - 1, x, ch]
+                    if y < h - 1:
+                        acc += south[y, x] * f[y + 1, x, ch]
+                    if x > 0:
+                        acc += east[y, x - 1] * f[y, x - 1, ch]
+                    if x < w - 1:
+                        acc += east[y, x] * f[y, x + 1, ch]
+                    out[cy, x // 2, ch] += acc
+    return out
 
 
-def _prolong(e: np.ndarray, shape) -> np.ndarray:
-    h, w = shape
-    hc, wc, c = e.shape
-    return np.repeat(np.repeat(e, 2, 0), 2, 1)[:h, :w]
+@njit(cache=True, parallel=True)
+def _correct(f, unknown, e):
+    """f += the coarse correction `e`, each pixel its cell's (piecewise constant: the
+    transpose of `_restrict`, which keeps the cycle symmetric), on the unknowns."""
+    h, w, c = f.shape
+    for y in prange(h):
+        for x in range(w):
+            if unknown[y, x]:
+                for ch in range(c):
+                    f[y, x, ch] += e[y // 2, x // 2, ch]
 
 
 def hierarchy(region, weight) -> list:
@@ -212,19 +263,17 @@ def _cycle(levels, i, f, rhs) -> None:
         return
     args = (level.unknown, level.diag, level.east, level.south)
     _smooth(f, *args, rhs, PRE_SWEEPS, np.float32(SMOOTH_OMEGA), 0)
-    r = np.empty_like(f)
-    _residual(f, *args, rhs, r)
-    coarse_rhs = _restrict(r)
+    hc, wc = levels[i + 1].shape
+    coarse_rhs = _restricted_residual(f, *args, rhs, hc, wc)
     e = np.zeros_like(coarse_rhs)
     _cycle(levels, i + 1, e, coarse_rhs)
-    f += _prolong(e, level.shape) * level.unknown[..., None]
+    _correct(f, level.unknown, e)
     _smooth(f, *args, rhs, POST_SWEEPS, np.float32(SMOOTH_OMEGA), 1)
 
 
-def _apply(level, f, out) -> None:
-    """out = A f (the operator of `level`) inside its unknowns."""
-    _residual(f, level.unknown, level.diag, level.east, level.south, np.zeros_like(f), out)
-    out *= -1.0
+def _apply(level, f, out) -> np.ndarray:
+    """out = A f (the operator of `level`) inside its unknowns; returns f . A f."""
+    return _operator(f, level.unknown, level.diag, level.east, level.south, out)
 
 
 def solve(f, region, field, weight, tolerance: float = TOLERANCE,
@@ -263,8 +312,7 @@ def solve(f, region, field, weight, tolerance: float = TOLERANCE,
     for steps in range(1, max_steps + 1):
         if progress is not None:
             progress(steps - 1, max_steps)
-        _apply(fine, p, q)
-        pq = _dots(p, q)
+        pq = _apply(fine, p, q)
         alpha = np.where(pq > 0, rz / np.where(pq > 0, pq, 1.0), 0.0).astype(np.float32)
         if _step(x, r, p, q, alpha) <= tolerance:
             break
