@@ -4,7 +4,8 @@ tool run on release) and its accuracy against SuperLU's exact solve of the same 
     python bench/bench_healing.py [--root DIR]   # --root: another checkout, for "before"
 
 Cases: a 500 x 500 patch (a square selection, one-pixel ring), a 100 px-wide stroke across
-a 1000 x 1000 photo (a horizontal band with round ends), a 150 px disk, 400 x 400. Prints
+a 1000 x 1000 photo (a horizontal band with round ends, then corner to corner, where the
+array healed is the whole photo), a 150 px disk, 400 x 400. Prints
 the median of 3 runs (after one warm-up that compiles numba) and the largest difference
 from the exact membrane, in levels. The machine is shared: figures are provisional.
 """
@@ -28,6 +29,10 @@ def cases():
     band = (np.abs(yy - h / 2) < 50) & (xx > 50) & (xx < w - 50)
     ends = (np.hypot(xx - 51, yy - h / 2) < 50) | (np.hypot(xx - (w - 51), yy - h / 2) < 50)
     yield "100 px stroke across 1000", band | ends
+    n = 1002                    # the same stroke corner to corner: its box is the photo
+    yy, xx = np.mgrid[:n, :n] + 0.5
+    t = np.clip((xx + yy) / 2, 51, n - 51)          # the nearest point of the stroke's axis
+    yield "100 px stroke, diagonal", np.hypot(xx - t, yy - t) < 50
     yy, xx = np.mgrid[:154, :154] + 0.5
     yield "150 px disk", np.hypot(xx - 77, yy - 77) < 75
     yield "400 x 400", _square(400)
@@ -39,48 +44,17 @@ def _square(n):
     return region
 
 
-def exact(dest, source, region):
-    """The same system solved by SuperLU (float64): the membrane's exact result."""
-    import scipy.sparse as sp
-    import scipy.sparse.linalg as spla
-
-    h, w = region.shape
-    diff = (dest - source).astype(np.float64)
-    index = -np.ones((h, w), np.int64)
-    ys, xs = np.nonzero(region)
-    index[ys, xs] = np.arange(len(ys))
-    rows, cols, vals = [], [], []
-    rhs = np.zeros((len(ys), diff.shape[2]))
-    diag = np.zeros(len(ys))
-    for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1)):
-        qy, qx = ys + dy, xs + dx
-        ok = (qy >= 0) & (qy < h) & (qx >= 0) & (qx < w)
-        diag[ok] += 1       # neighbours within the array
-        p = index[ys[ok], xs[ok]]
-        q = index[qy[ok], qx[ok]]
-        inner = q >= 0
-        rows.append(p[inner])
-        cols.append(q[inner])
-        vals.append(-np.ones(inner.sum()))
-        np.add.at(rhs, p[~inner], diff[qy[ok][~inner], qx[ok][~inner]])
-    n = len(ys)
-    matrix = sp.csc_matrix((np.concatenate([diag] + vals),
-                            (np.concatenate([np.arange(n)] + rows),
-                             np.concatenate([np.arange(n)] + cols))), shape=(n, n))
-    out = dest.astype(np.float64).copy()
-    out[ys, xs] = source[ys, xs] + spla.splu(matrix).solve(rhs)
-    return out
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--root", default=ROOT)
     args = parser.parse_args()
     sys.path.insert(0, args.root)
+    sys.path.insert(0, os.path.join(ROOT, "tests"))
     import cv2
     import skimage.data
 
     from engine.healing import heal
+    from test_healing_solve import exact_heal   # the reference the accuracy test uses
 
     photo = cv2.resize(skimage.data.astronaut(), (1100, 1100)).astype(np.float32)
     for name, region in cases():
@@ -92,7 +66,7 @@ def main() -> None:
             t = time.perf_counter()
             out = heal(dest, source, region)
             times.append(time.perf_counter() - t)
-        err = np.abs(out - exact(dest, source, region))[region].max()
+        err = np.abs(out - exact_heal(dest, source, region))[region].max()
         print(f"{name:28s} {statistics.median(times) * 1000:7.0f} ms  "
               f"(runs {', '.join(f'{t * 1000:.0f}' for t in times)})  "
               f"max error vs exact {err:.3f} levels")

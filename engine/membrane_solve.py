@@ -42,8 +42,14 @@ class Level:
         self.diag = np.ascontiguousarray(np.where(unknown, diag, 1.0), np.float32)
         self.east = np.ascontiguousarray(east, np.float32)
         self.south = np.ascontiguousarray(south, np.float32)
+        self.span = _spans(self.unknown)   # each row's first and past-last unknown column
         self.lu = None          # SuperLU factors at the coarsest level
         self.index = None
+
+    @property
+    def args(self):
+        """What the kernels take: unknown, span, diag, east, south."""
+        return self.unknown, self.span, self.diag, self.east, self.south
 
     @property
     def shape(self):
@@ -96,8 +102,20 @@ class Level:
         return out
 
 
+def _spans(unknown: np.ndarray) -> np.ndarray:
+    """(H, 2) int64: each row's first unknown column and the one past its last (0, 0 for a
+    row with none), so that a thin region in a wide box (a stroke corner to corner) costs
+    its own size, not the box's."""
+    any_ = unknown.any(axis=1)
+    w = unknown.shape[1]
+    first = np.argmax(unknown, axis=1)
+    last = w - np.argmax(unknown[:, ::-1], axis=1)
+    return np.ascontiguousarray(np.stack([np.where(any_, first, 0), np.where(any_, last, 0)],
+                                         axis=1).astype(np.int64))
+
+
 @njit(cache=True, parallel=True)
-def _smooth(f, unknown, diag, east, south, rhs, sweeps, omega, first):
+def _smooth(f, unknown, span, diag, east, south, rhs, sweeps, omega, first):
     """Red-black over-relaxed Gauss-Seidel on diag_p f_p - sum_q a_pq f_q = rhs_p, colour
     `first` first (the sweeps after the coarse correction run the colours backwards, so
     that the cycle is symmetric)."""
@@ -106,7 +124,8 @@ def _smooth(f, unknown, diag, east, south, rhs, sweeps, omega, first):
         for k in range(2):
             colour = (first + k) % 2
             for y in prange(h):
-                for x in range((y + colour) % 2, w, 2):
+                lo = span[y, 0]
+                for x in range(lo + (y + colour + lo) % 2, span[y, 1], 2):
                     if not unknown[y, x]:
                         continue
                     for ch in range(c):
@@ -123,10 +142,10 @@ def _smooth(f, unknown, diag, east, south, rhs, sweeps, omega, first):
 
 
 @njit(cache=True, parallel=True)
-def _residual(f, unknown, diag, east, south, rhs, out):
+def _residual(f, unknown, span, diag, east, south, rhs, out):
     h, w, c = f.shape
     for y in prange(h):
-        for x in range(w):
+        for x in range(span[y, 0], span[y, 1]):
             for ch in range(c):
                 if not unknown[y, x]:
                     out[y, x, ch] = 0.0
@@ -144,12 +163,12 @@ def _residual(f, unknown, diag, east, south, rhs, out):
 
 
 @njit(cache=True, parallel=True)
-def _operator(f, unknown, diag, east, south, out):
+def _operator(f, unknown, span, diag, east, south, out):
     """out = A f on the unknowns, nil elsewhere; returns f . A f per channel (float64)."""
     h, w, c = f.shape
     rows = np.zeros((h, c))
     for y in prange(h):
-        for x in range(w):
+        for x in range(span[y, 0], span[y, 1]):
             for ch in range(c):
                 if not unknown[y, x]:
                     out[y, x, ch] = 0.0
@@ -169,24 +188,24 @@ def _operator(f, unknown, diag, east, south, out):
 
 
 @njit(cache=True, parallel=True)
-def _dots(a, b):
+def _dots(a, b, span):
     """Per channel, the sum over all pixels of a * b (float64)."""
     h, w, c = a.shape
     rows = np.zeros((h, c))
     for y in prange(h):
-        for x in range(w):
+        for x in range(span[y, 0], span[y, 1]):
             for ch in range(c):
                 rows[y, ch] += a[y, x, ch] * b[y, x, ch]
     return rows.sum(axis=0)
 
 
 @njit(cache=True, parallel=True)
-def _step(x, r, p, q, alpha):
+def _step(x, r, p, q, alpha, span):
     """x += alpha p, r -= alpha q (per channel); returns the largest change of x."""
     h, w, c = x.shape
     rows = np.zeros(h)
     for y in prange(h):
-        for i in range(w):
+        for i in range(span[y, 0], span[y, 1]):
             for ch in range(c):
                 d = alpha[ch] * p[y, i, ch]
                 x[y, i, ch] += d
@@ -196,24 +215,24 @@ def _step(x, r, p, q, alpha):
 
 
 @njit(cache=True, parallel=True)
-def _direction(p, z, beta):
+def _direction(p, z, beta, span):
     """p = z + beta p (per channel)."""
     h, w, c = p.shape
     for y in prange(h):
-        for x in range(w):
+        for x in range(span[y, 0], span[y, 1]):
             for ch in range(c):
                 p[y, x, ch] = z[y, x, ch] + beta[ch] * p[y, x, ch]
 
 
 @njit(cache=True, parallel=True)
-def _restricted_residual(f, unknown, diag, east, south, rhs, hc, wc):
+def _restricted_residual(f, unknown, span, diag, east, south, rhs, hc, wc):
     """The coarse grid's right-hand side: each cell the sum of the residual rhs - A f over
     its (up to) 2 x 2 pixels (computed on the fly: the fine residual is never stored)."""
     h, w, c = f.shape
     out = np.zeros((hc, wc, c), np.float32)
     for cy in prange(hc):
         for y in range(2 * cy, min(2 * cy + 2, h)):
-            for x in range(w):
+            for x in range(span[y, 0], span[y, 1]):
                 if not unknown[y, x]:
                     continue
                 for ch in range(c):
@@ -231,12 +250,12 @@ def _restricted_residual(f, unknown, diag, east, south, rhs, hc, wc):
 
 
 @njit(cache=True, parallel=True)
-def _correct(f, unknown, e):
+def _correct(f, unknown, span, e):
     """f += the coarse correction `e`, each pixel its cell's (piecewise constant: the
     transpose of `_restrict`, which keeps the cycle symmetric), on the unknowns."""
     h, w, c = f.shape
     for y in prange(h):
-        for x in range(w):
+        for x in range(span[y, 0], span[y, 1]):
             if unknown[y, x]:
                 for ch in range(c):
                     f[y, x, ch] += e[y // 2, x // 2, ch]
@@ -261,19 +280,19 @@ def _cycle(levels, i, f, rhs) -> None:
     if i == len(levels) - 1:
         f[...] = level.solve_exactly(rhs)
         return
-    args = (level.unknown, level.diag, level.east, level.south)
+    args = level.args
     _smooth(f, *args, rhs, PRE_SWEEPS, np.float32(SMOOTH_OMEGA), 0)
     hc, wc = levels[i + 1].shape
     coarse_rhs = _restricted_residual(f, *args, rhs, hc, wc)
     e = np.zeros_like(coarse_rhs)
     _cycle(levels, i + 1, e, coarse_rhs)
-    _correct(f, level.unknown, e)
+    _correct(f, level.unknown, level.span, e)
     _smooth(f, *args, rhs, POST_SWEEPS, np.float32(SMOOTH_OMEGA), 1)
 
 
 def _apply(level, f, out) -> np.ndarray:
     """out = A f (the operator of `level`) inside its unknowns; returns f . A f."""
-    return _operator(f, level.unknown, level.diag, level.east, level.south, out)
+    return _operator(f, *level.args, out)
 
 
 def solve(f, region, field, weight, tolerance: float = TOLERANCE,
@@ -294,9 +313,10 @@ def solve(f, region, field, weight, tolerance: float = TOLERANCE,
     fine = levels[0]
     rhs = np.ascontiguousarray(np.where(region[..., None], field, 0.0), np.float32)
     x = np.ascontiguousarray(np.where(region[..., None], f, 0.0), np.float32)
-    r = np.empty_like(x)
-    _residual(x, fine.unknown, fine.diag, fine.east, fine.south, rhs, r)
-    q = np.empty_like(x)
+    # Every vector is nil outside the region, and the kernels visit only each row's span.
+    r = np.zeros_like(x)
+    _residual(x, *fine.args, rhs, r)
+    q = np.zeros_like(x)
 
     def precondition(res):
         z = np.zeros_like(res)
@@ -307,19 +327,19 @@ def solve(f, region, field, weight, tolerance: float = TOLERANCE,
 
     z = precondition(r)
     p = z.copy()
-    rz = _dots(r, z)
+    rz = _dots(r, z, fine.span)
     steps = 0
     for steps in range(1, max_steps + 1):
         if progress is not None:
             progress(steps - 1, max_steps)
         pq = _apply(fine, p, q)
         alpha = np.where(pq > 0, rz / np.where(pq > 0, pq, 1.0), 0.0).astype(np.float32)
-        if _step(x, r, p, q, alpha) <= tolerance:
+        if _step(x, r, p, q, alpha, fine.span) <= tolerance:
             break
         z = precondition(r)
-        rz_new = _dots(r, z)
+        rz_new = _dots(r, z, fine.span)
         beta = np.where(rz > 0, rz_new / np.where(rz > 0, rz, 1.0), 0.0).astype(np.float32)
-        _direction(p, z, beta)
+        _direction(p, z, beta, fine.span)
         rz = rz_new
     f[region] = x[region]
     return steps
