@@ -8,9 +8,10 @@ Healing Brush paints a plain copy while the button is held (the Clone Stamp's
 `clone_layer`, through `BrushStroke`: opacity, flow, selection) and heals it on release,
 as Photoshop does: `StrokeHeal` takes what the heal reads on the GUI thread, heals it on the
 window's job worker (or at once, when the next stroke needs the picture healed so far) and
-lays the whole stroke again, healed, in the stroke's own undo step. The Patch tool
-(`patch`) heals the selection (or, in Destination mode, the place it is dragged to) in
-one undo step. No Qt here.
+lays the whole stroke again, healed, in the stroke's own undo step. The Patch tool heals
+the selection (or, in Destination mode, the place it is dragged to) in one undo step:
+`prepare_patch` on the GUI thread, `PatchHeal.result` on the worker, `apply_patch` back
+on the GUI thread (`patch` runs the three at once). No Qt here.
 """
 from __future__ import annotations
 
