@@ -462,3 +462,34 @@ def test_patch_heals_on_the_worker_a_second_drag_waits_and_esc_cancels(qtbot, tm
     healed(w, qtbot)
     qtbot.waitUntil(lambda: not w.jobs.busy, timeout=20000)
     assert doc.history.index == steps and np.array_equal(layer.pixels, before)
+
+
+def test_redo_while_a_stroke_heals_lands_the_stroke_and_redoes_nothing(qtbot, tmp_path,
+                                                                       monkeypatch, clean):
+    """A stroke painted after an Undo ends Redo, as soon as it is painted, healed or not."""
+    import time
+
+    import engine.healing
+
+    w = window_with(qtbot, tmp_path, monkeypatch, clean)
+    doc = w.doc
+    (layer,) = doc.layers()
+    tool = take(w, qtbot, "heal_brush")
+    tool.set_size(11)
+    alt_click(qtbot, w.canvas, 20.5, 40.5)
+    image_drag(qtbot, w.canvas, [(60.5, 60.5), (75.5, 60.5)])
+    healed(w, qtbot)
+    w.actions["undo"].trigger()
+    assert doc.history.redo_name() == "Healing Brush"
+    real_heal = engine.healing.heal
+    monkeypatch.setattr(engine.healing, "heal",
+                        lambda *a, **k: (time.sleep(0.5), real_heal(*a, **k))[1])
+    image_drag(qtbot, w.canvas, [(60.5, 20.5), (75.5, 20.5)])
+    assert tool.busy
+    steps = doc.history.index
+    w.actions["redo"].trigger()
+    assert not tool.busy and doc.history.index == steps + 1
+    assert doc.history.redo_name() is None
+    bottom = slice(50, H)
+    assert np.array_equal(layer.pixels[bottom], clean[bottom])   # the undone stroke stays so
+    qtbot.waitUntil(lambda: not w.jobs.busy, timeout=20000)

@@ -52,6 +52,10 @@ class HealingBrushTool(CloneStampTool):
         super().deactivate(canvas)
         self.heals.settle()
 
+    def settle(self) -> None:
+        """Lands a stroke still healing on the worker now (Redo calls it first)."""
+        self.heals.settle()
+
     def step_back(self) -> bool:
         """Undo while a heal is waiting: it lands first, so Undo takes the healed stroke
         back as one step (never the step before it)."""

@@ -52,6 +52,10 @@ class PatchTool(LassoTool):
         """Whether a patch waits for its heal."""
         return self.heals.busy
 
+    def settle(self) -> None:
+        """Lands a patch still healing on the worker now (Redo calls it first)."""
+        self.heals.settle()
+
     def step_back(self) -> bool:
         """Undo while a patch heals: it lands first, so Undo takes the patch back."""
         self.heals.settle()
