@@ -493,3 +493,32 @@ def test_redo_while_a_stroke_heals_lands_the_stroke_and_redoes_nothing(qtbot, tm
     bottom = slice(50, H)
     assert np.array_equal(layer.pixels[bottom], clean[bottom])   # the undone stroke stays so
     qtbot.waitUntil(lambda: not w.jobs.busy, timeout=20000)
+
+
+def test_esc_while_a_stroke_heals_keeps_the_plain_copy_as_one_step(qtbot, tmp_path,
+                                                                   monkeypatch, clean):
+    import time
+
+    import engine.healing
+
+    w = window_with(qtbot, tmp_path, monkeypatch, clean)
+    doc = w.doc
+    (layer,) = doc.layers()
+    tool = take(w, qtbot, "heal_brush")
+    tool.set_size(11)
+    alt_click(qtbot, w.canvas, 20.5, 40.5)
+    steps = doc.history.index
+    real_heal = engine.healing.heal
+    monkeypatch.setattr(engine.healing, "heal",
+                        lambda *a, **k: (time.sleep(0.5), real_heal(*a, **k))[1])
+    image_drag(qtbot, w.canvas, [(60.5, 20.5), (75.5, 20.5)])
+    plain = layer.pixels.copy()
+    assert tool.busy and not np.array_equal(plain, clean)
+    qtbot.waitUntil(lambda: w.jobs.current is not None, timeout=5000)
+    qtbot.keyClick(w, Qt.Key.Key_Escape)
+    healed(w, qtbot)
+    qtbot.waitUntil(lambda: not w.jobs.busy, timeout=20000)
+    assert doc.history.index == steps + 1 and doc.history.undo_name() == "Healing Brush"
+    assert np.array_equal(layer.pixels, plain)
+    w.actions["undo"].trigger()
+    assert np.array_equal(layer.pixels, clean)
