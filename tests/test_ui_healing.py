@@ -74,9 +74,15 @@ def alt_click(qtbot, canvas, x, y):
                      image_pos(canvas, x, y))
 
 
+def healed(w, qtbot):
+    """Waits for the stroke's heal (a job on the worker) to land."""
+    qtbot.waitUntil(lambda: not getattr(w.tools.current, "busy", False), timeout=20000)
+
+
 def stroke_over_blemish(w, qtbot):
     cx, cy, _r = BLEMISH
     image_drag(qtbot, w.canvas, [(cx - 4, cy), (cx, cy), (cx + 4, cy)])
+    healed(w, qtbot)
 
 
 def test_j_and_shift_j_cycle_spot_healing_healing_brush_and_patch(qtbot, tmp_path, monkeypatch,
@@ -186,9 +192,11 @@ def test_healing_brush_aligned_keeps_the_offset_and_unaligned_restarts(qtbot, tm
 
     alt_click(qtbot, w.canvas, 20.5, 20.5)
     image_drag(qtbot, w.canvas, [(60.5, 20.5), (70.5, 20.5)])
+    healed(w, qtbot)
     first = layer.pixels.copy()
     # Aligned: the second stroke takes its texture at the first one's offset (-40, 0).
     image_drag(qtbot, w.canvas, [(60.5, 60.5), (70.5, 60.5)])
+    healed(w, qtbot)
     right, wrong = texture_from((60.5, 60.5), (70.5, 60.5), (-40, 0), first), \
         texture_from((60.5, 60.5), (70.5, 60.5), (-40, -40), first)
     assert right < 0.3 * wrong, (right, wrong)
@@ -198,6 +206,7 @@ def test_healing_brush_aligned_keeps_the_offset_and_unaligned_restarts(qtbot, tm
     assert not tool.aligned
     second = layer.pixels.copy()
     image_drag(qtbot, w.canvas, [(80.5, 70.5), (90.5, 70.5)])
+    healed(w, qtbot)
     right, wrong = texture_from((80.5, 70.5), (90.5, 70.5), (-60, -50), second), \
         texture_from((80.5, 70.5), (90.5, 70.5), (-40, 0), second)
     assert right < 0.3 * wrong, (right, wrong)
@@ -276,6 +285,7 @@ def test_patch_heals_the_selection_with_the_dragged_to_texture_without_a_seam(
     steps = doc.history.count
     # Dragged 27 px down, into the brightened part: the texture comes from there.
     image_drag(qtbot, w.canvas, [(40.5, 45.5), (40.5, 60.5), (40.5, 72.5)])
+    healed(w, qtbot)
     assert w.test_errors == []
     assert doc.history.count == steps + 1 and doc.history.undo_name() == "Patch"
     after = layer.pixels.copy()
@@ -316,6 +326,7 @@ def test_patch_destination_copies_the_selection_where_it_is_dropped(qtbot, tmp_p
     mask = doc.selection_mask.copy()
     steps = doc.history.count
     image_drag(qtbot, w.canvas, [(40.5, 70.5), (40.5, 55.5), (40.5, 45.5)])  # onto it
+    healed(w, qtbot)
     assert w.test_errors == []
     assert doc.history.count == steps + 1 and doc.history.undo_name() == "Patch"
     moved = np.roll(mask, -25, axis=0)
@@ -326,3 +337,188 @@ def test_patch_destination_copies_the_selection_where_it_is_dropped(qtbot, tmp_p
     assert np.array_equal(after[moved == 0], before[moved == 0])
     w.actions["undo"].trigger()
     assert np.array_equal(layer.pixels, before) and np.array_equal(doc.selection_mask, mask)
+
+
+def test_a_stroke_painted_while_the_last_one_heals_is_not_lost(qtbot, tmp_path, monkeypatch,
+                                                                clean):
+    """The heal runs on the job worker (the window stays live, the plain copy shows until
+    the healed stroke lands). A second stroke begun while the first still heals waits for
+    it: both are healed, each one undo step, in the order they were painted."""
+    import time
+
+    import engine.healing
+
+    w = window_with(qtbot, tmp_path, monkeypatch, clean)
+    doc = w.doc
+    (layer,) = doc.layers()
+    tool = take(w, qtbot, "heal_brush")
+    tool.set_size(11)
+    alt_click(qtbot, w.canvas, 20.5, 40.5)
+    first, second = [(60.5, 20.5), (75.5, 20.5)], [(60.5, 60.5), (75.5, 60.5)]
+    # What the first stroke alone gives, healed (Aligned: the next strokes keep its offset).
+    image_drag(qtbot, w.canvas, first)
+    healed(w, qtbot)
+    alone = layer.pixels.copy()
+    w.actions["undo"].trigger()
+    assert np.array_equal(layer.pixels, clean)
+    steps = doc.history.index
+
+    real_heal = engine.healing.heal
+
+    def slow_heal(*args, **kwargs):   # a heal as slow as a long stroke's on a large photo
+        time.sleep(0.5)
+        return real_heal(*args, **kwargs)
+    monkeypatch.setattr(engine.healing, "heal", slow_heal)
+    image_drag(qtbot, w.canvas, first)
+    # Released: the heal is on its way, the plain copy shows, no step yet.
+    assert tool.busy and w.jobs.busy
+    assert doc.history.index == steps
+    plain = layer.pixels.copy()
+    assert not np.array_equal(plain, clean) and not np.array_equal(plain, alone)
+    image_drag(qtbot, w.canvas, second)   # at once, while the first still heals
+    healed(w, qtbot)
+    qtbot.waitUntil(lambda: not w.jobs.busy, timeout=20000)
+    assert w.test_errors == []
+    assert doc.history.index == steps + 2
+    assert doc.history.names()[-2:] == ["Healing Brush", "Healing Brush"]
+    both = layer.pixels.copy()
+    top, bottom = slice(0, 40), slice(40, H)
+    assert np.array_equal(both[top], alone[top])            # the first stroke, healed
+    assert not np.array_equal(both[bottom], clean[bottom])  # the second one is there
+    w.actions["undo"].trigger()           # takes the second stroke back, not the first
+    assert np.array_equal(layer.pixels[bottom], clean[bottom])
+    assert np.array_equal(layer.pixels[top], alone[top])
+    w.actions["undo"].trigger()
+    assert np.array_equal(layer.pixels, clean)
+
+
+def test_undo_while_a_stroke_heals_takes_back_the_healed_stroke(qtbot, tmp_path, monkeypatch,
+                                                                clean):
+    import time
+
+    import engine.healing
+
+    w = window_with(qtbot, tmp_path, monkeypatch, clean)
+    doc = w.doc
+    (layer,) = doc.layers()
+    tool = take(w, qtbot, "heal_brush")
+    tool.set_size(11)
+    alt_click(qtbot, w.canvas, 20.5, 40.5)
+    steps = doc.history.index
+    real_heal = engine.healing.heal
+    monkeypatch.setattr(engine.healing, "heal",
+                        lambda *a, **k: (time.sleep(0.5), real_heal(*a, **k))[1])
+    image_drag(qtbot, w.canvas, [(60.5, 20.5), (75.5, 20.5)])
+    assert tool.busy
+    w.actions["undo"].trigger()   # the stroke is the user's last act: it goes, healed or not
+    assert not tool.busy
+    assert doc.history.index == steps and doc.history.redo_name() == "Healing Brush"
+    assert np.array_equal(layer.pixels, clean)
+    qtbot.waitUntil(lambda: not w.jobs.busy, timeout=20000)
+    assert np.array_equal(layer.pixels, clean)   # the job's late result changes nothing
+    w.actions["redo"].trigger()
+    assert doc.history.undo_name() == "Healing Brush"
+    assert not np.array_equal(layer.pixels, clean)
+
+
+def test_patch_heals_on_the_worker_a_second_drag_waits_and_esc_cancels(qtbot, tmp_path,
+                                                                      monkeypatch, clean):
+    import time
+
+    import engine.healing
+
+    before = blemished(clean)
+    w = window_with(qtbot, tmp_path, monkeypatch, before)
+    doc = w.doc
+    (layer,) = doc.layers()
+    tool = take(w, qtbot, "patch")
+    lasso(w, qtbot, *BLEMISH[:2], 9)
+    steps = doc.history.index
+    real_heal = engine.healing.heal
+    monkeypatch.setattr(engine.healing, "heal",
+                        lambda *a, **k: (time.sleep(0.5), real_heal(*a, **k))[1])
+    image_drag(qtbot, w.canvas, [(40.5, 45.5), (40.5, 72.5)])     # texture from below
+    assert tool.busy and doc.history.index == steps                # healing, nothing laid yet
+    assert np.array_equal(layer.pixels, before)
+    image_drag(qtbot, w.canvas, [(40.5, 45.5), (20.5, 45.5)])     # again, from the left
+    healed(w, qtbot)
+    qtbot.waitUntil(lambda: not w.jobs.busy, timeout=20000)
+    assert w.test_errors == []
+    assert doc.history.index == steps + 2 and doc.history.names()[-2:] == ["Patch", "Patch"]
+    spot = disk(*BLEMISH)
+    assert error(layer.pixels, clean, spot) < 0.2 * error(before, clean, spot)
+    w.actions["undo"].trigger()
+    first = layer.pixels.copy()
+    assert error(first, clean, spot) < 0.2 * error(before, clean, spot)   # the first patch
+    assert not np.array_equal(first, before)
+    w.actions["undo"].trigger()
+    assert np.array_equal(layer.pixels, before)
+    # Esc while a patch heals: nothing changes, no step.
+    steps = doc.history.index
+    image_drag(qtbot, w.canvas, [(40.5, 45.5), (40.5, 72.5)])
+    assert tool.busy
+    qtbot.waitUntil(lambda: w.jobs.current is not None, timeout=5000)
+    qtbot.keyClick(w, Qt.Key.Key_Escape)
+    healed(w, qtbot)
+    qtbot.waitUntil(lambda: not w.jobs.busy, timeout=20000)
+    assert doc.history.index == steps and np.array_equal(layer.pixels, before)
+
+
+def test_redo_while_a_stroke_heals_lands_the_stroke_and_redoes_nothing(qtbot, tmp_path,
+                                                                       monkeypatch, clean):
+    """A stroke painted after an Undo ends Redo, as soon as it is painted, healed or not."""
+    import time
+
+    import engine.healing
+
+    w = window_with(qtbot, tmp_path, monkeypatch, clean)
+    doc = w.doc
+    (layer,) = doc.layers()
+    tool = take(w, qtbot, "heal_brush")
+    tool.set_size(11)
+    alt_click(qtbot, w.canvas, 20.5, 40.5)
+    image_drag(qtbot, w.canvas, [(60.5, 60.5), (75.5, 60.5)])
+    healed(w, qtbot)
+    w.actions["undo"].trigger()
+    assert doc.history.redo_name() == "Healing Brush"
+    real_heal = engine.healing.heal
+    monkeypatch.setattr(engine.healing, "heal",
+                        lambda *a, **k: (time.sleep(0.5), real_heal(*a, **k))[1])
+    image_drag(qtbot, w.canvas, [(60.5, 20.5), (75.5, 20.5)])
+    assert tool.busy
+    steps = doc.history.index
+    w.actions["redo"].trigger()
+    assert not tool.busy and doc.history.index == steps + 1
+    assert doc.history.redo_name() is None
+    bottom = slice(50, H)
+    assert np.array_equal(layer.pixels[bottom], clean[bottom])   # the undone stroke stays so
+    qtbot.waitUntil(lambda: not w.jobs.busy, timeout=20000)
+
+
+def test_esc_while_a_stroke_heals_keeps_the_plain_copy_as_one_step(qtbot, tmp_path,
+                                                                   monkeypatch, clean):
+    import time
+
+    import engine.healing
+
+    w = window_with(qtbot, tmp_path, monkeypatch, clean)
+    doc = w.doc
+    (layer,) = doc.layers()
+    tool = take(w, qtbot, "heal_brush")
+    tool.set_size(11)
+    alt_click(qtbot, w.canvas, 20.5, 40.5)
+    steps = doc.history.index
+    real_heal = engine.healing.heal
+    monkeypatch.setattr(engine.healing, "heal",
+                        lambda *a, **k: (time.sleep(0.5), real_heal(*a, **k))[1])
+    image_drag(qtbot, w.canvas, [(60.5, 20.5), (75.5, 20.5)])
+    plain = layer.pixels.copy()
+    assert tool.busy and not np.array_equal(plain, clean)
+    qtbot.waitUntil(lambda: w.jobs.current is not None, timeout=5000)
+    qtbot.keyClick(w, Qt.Key.Key_Escape)
+    healed(w, qtbot)
+    qtbot.waitUntil(lambda: not w.jobs.busy, timeout=20000)
+    assert doc.history.index == steps + 1 and doc.history.undo_name() == "Healing Brush"
+    assert np.array_equal(layer.pixels, plain)
+    w.actions["undo"].trigger()
+    assert np.array_equal(layer.pixels, clean)

@@ -100,11 +100,11 @@ class BrushStroke:
         return edit.apply(self.doc, union,
                           lambda view: self.lay(view, edit.original(union), cover, at))
 
-    def relay(self, lay: Callable[[np.ndarray, np.ndarray, np.ndarray, Box], None],
-              margin: int = 0) -> Optional[Box]:
-        """Lays the whole stroke again with `lay` (the Healing Brush's heal on release), over
-        the box it has changed so far grown by `margin` (what `lay` needs around the cover,
-        where the cover is nil); the box of the array that changed (None: none of it)."""
+    def relay_region(self, margin: int = 0) -> Optional[tuple[Box, np.ndarray, Box]]:
+        """Where the whole stroke is laid again (the Healing Brush's heal on release): the
+        box it has changed so far grown by `margin` (what a heal needs around the cover,
+        where the cover is nil) in the edited array, the stroke's cover there with the
+        selection applied, and the same box on the canvas; None if nothing was painted."""
         box = self.edit.box
         if box.is_empty():
             return None
@@ -116,8 +116,7 @@ class BrushStroke:
         inside = self.selection.of(box.translate(ox, oy))
         if inside is not None:
             cover = cover * inside
-        edit, at = self.edit, box.translate(ox, oy)
-        return edit.apply(self.doc, box, lambda view: lay(view, edit.original(box), cover, at))
+        return box, cover, box.translate(ox, oy)
 
 
 def pixel_layer(color: tuple[int, int, int], opacity: float, erase: bool, locked: bool):

@@ -6,12 +6,17 @@ It is the Clone Stamp (`CloneStampTool`: the source point, Aligned, Sample, the 
 `BrushStroke` for the stroke's cover and the selection) whose stroke shows a plain copy
 while the button is held and is laid again, healed, when it is released, as Photoshop's
 heals on release. Each stroke is one undo step.
+
+The heal runs on the window's job worker (`HealJob`: progress, Esc cancels and the plain
+copy stays), the stroke's edit kept open and its plain copy shown until the healed result
+lands in it. The next stroke, Undo and another tool settle a waiting heal first.
 """
 from __future__ import annotations
 
-from editor.model.healing import MARGIN, healing_layer
+from editor.model.healing import StrokeHeal
 
 from .clone import CloneStampTool
+from .heal_job import HealJob
 
 
 class HealingBrushTool(CloneStampTool):
@@ -32,14 +37,56 @@ class HealingBrushTool(CloneStampTool):
         super().__init__(window)
         # Always full: a hidden setting left from elsewhere must not thin the heal.
         self.opacity = self.flow = 1.0
+        self.heals = HealJob(window)
+
+    @property
+    def busy(self) -> bool:
+        """Whether a stroke waits for its heal."""
+        return self.heals.busy
+
+    def press(self, canvas, ev) -> None:
+        self.heals.settle()   # the new stroke samples (and comes after) the last, healed
+        super().press(canvas, ev)
+
+    def deactivate(self, canvas) -> None:
+        super().deactivate(canvas)
+        self.heals.settle()
+
+    def settle(self) -> None:
+        """Lands a stroke still healing on the worker now (Redo calls it first)."""
+        self.heals.settle()
+
+    def step_back(self) -> bool:
+        """Undo while a heal is waiting: it lands first, so Undo takes the healed stroke
+        back as one step (never the step before it)."""
+        self.heals.settle()
+        return False
 
     def _end_stroke(self) -> None:
-        stroke, source = self._stroke, self._snapshot
-        if self._edit is not None and stroke is not None and source is not None:
-            layer = self._layer
-            try:
-                stroke.relay(healing_layer(source, self._offset, self.opacity,
-                                           layer.transparency_locked()), MARGIN)
-            except Exception as exc:  # the plain copy stays; the step can be undone
-                self.window.report(exc, "Could not heal")
+        stroke, source, edit, canvas = self._stroke, self._snapshot, self._edit, self._canvas
+        if edit is None or stroke is None or source is None:
+            super()._end_stroke()
+            return
+        try:
+            heal = StrokeHeal(stroke, source, self._offset, self.opacity,
+                              self._layer.transparency_locked())
+        except Exception as exc:  # the plain copy stays; the step can be undone
+            self.window.report(exc, "Could not heal")
+            heal = None
+        if heal is None or heal.empty:
+            super()._end_stroke()
+            return
+        # The edit stays open (the plain copy shows) until the heal lands: take it from
+        # BrushTool, which would end it now.
+        self._edit = None
+        self._stroke_end = self._path.last
         super()._end_stroke()
+        doc = canvas.doc
+
+        def lay(healed) -> None:
+            try:
+                heal.land(healed)   # None (failed, cancelled): the plain copy stays
+            finally:
+                doc.end_pixel_edit(edit)
+                canvas.update()
+        self.heals.start(self.history_name, heal, lay, canvas, "Could not heal")

@@ -6,6 +6,10 @@ Patch: Source (Photoshop's default) fills the selection with the texture of the 
 was dragged to, blended into the colour and light around the selection; the selection
 stays where it was. Destination copies what the selection holds to where it is dropped,
 healed there, and the selection moves with it. One undo step either way.
+
+The heal runs on the window's job worker (`HealJob`: progress, Esc cancels and nothing
+changes), the plain copy drawn over the canvas until the healed patch lands; the next
+drag, Undo and another tool settle a waiting patch first.
 """
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 from editor.model import healing
 
 from ..canvas import paint_ants_path
+from .heal_job import HealJob
 from .lasso import LassoTool
 
 
@@ -40,6 +45,21 @@ class PatchTool(LassoTool):
         self._from: Optional[QPointF] = None   # where the drag of the selection began
         self._to: Optional[QPointF] = None
         self._combo: Optional[QComboBox] = None
+        self.heals = HealJob(window)
+
+    @property
+    def busy(self) -> bool:
+        """Whether a patch waits for its heal."""
+        return self.heals.busy
+
+    def settle(self) -> None:
+        """Lands a patch still healing on the worker now (Redo calls it first)."""
+        self.heals.settle()
+
+    def step_back(self) -> bool:
+        """Undo while a patch heals: it lands first, so Undo takes the patch back."""
+        self.heals.settle()
+        return False
 
     def set_mode(self, mode: str) -> None:
         self.mode = mode if mode in dict(self.MODES) else "source"
@@ -56,9 +76,11 @@ class PatchTool(LassoTool):
     def deactivate(self, canvas) -> None:
         super().deactivate(canvas)
         self._from = self._to = None
+        self.heals.settle()
 
     # -- input ------------------------------------------------------------------------
     def press(self, canvas, ev) -> None:
+        self.heals.settle()   # the selection and the picture as the last patch left them
         # Pressed inside the selection with no key held: drag it; anywhere else: lasso.
         if ev.modifiers == Qt.KeyboardModifier.NoModifier and self._inside(canvas, ev.image):
             self._from = self._to = ev.image
@@ -81,10 +103,17 @@ class PatchTool(LassoTool):
         canvas.update()
         if offset == (0, 0):
             return
+        doc = canvas.doc
         try:
-            healing.patch(canvas.doc, offset, destination=self.mode == "destination")
+            prepared = healing.prepare_patch(doc, offset, destination=self.mode == "destination")
         except Exception as exc:
             self.window.report(exc, "Could not patch")
+            return
+
+        def lay(healed) -> None:
+            if healed is not None:   # failed or cancelled: the document stays as it was
+                healing.apply_patch(doc, prepared, healed)
+        self.heals.start("Patch", prepared, lay, canvas, "Could not patch", preview=True)
 
     def _inside(self, canvas, point: QPointF) -> bool:
         """Whether image point `point` is selected (read off the mask or the box: this runs
