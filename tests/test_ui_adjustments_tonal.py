@@ -39,10 +39,12 @@ def add(window, kind: str) -> AdjustmentLayer:
 
 def test_the_menu_holds_the_four_after_the_six(opened):
     texts = [a.text().replace("&", "") for a in opened.menus["new_adjustment"].actions()]
-    assert texts[-4:] == ["Invert…", "Posterize…", "Threshold…", "Gradient Map…"]
+    # Photoshop's order: the four, then Selective Color
+    assert texts[-5:] == ["Invert…", "Posterize…", "Threshold…", "Gradient Map…",
+                          "Selective Color…"]
     content = [a.text().replace("&", "") for a in opened.menus["change_content"].actions()
                if not a.isSeparator()]
-    assert content[-4:] == texts[-4:]
+    assert content[-5:] == texts[-5:]
 
 
 def test_invert_posterize_and_threshold_from_the_menu_edited_in_properties(opened, qtbot):
