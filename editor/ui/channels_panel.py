@@ -14,21 +14,21 @@ changes it only through its operations.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QIcon, QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QListWidgetItem, QMenu,
-                               QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QListWidgetItem, QToolButton,
+                               QVBoxLayout)
 
 from editor.model import channels
 
+from .document_panel import DocumentPanel
 from .icons import icon
 from .layers_panel import THUMB, grey_thumbnail, selection_op
 from .paths_panel import PathList
 
 if TYPE_CHECKING:
-    from .session import DocumentSession
     from .window_api import EditorWindow
 
 KEY = Qt.ItemDataRole.UserRole  # a row's channel: a colour channel's name or an AlphaChannel's uid
@@ -40,14 +40,13 @@ _BGRA = {"Red": 2, "Green": 1, "Blue": 0}
 COLOUR_DELAY_MS = 300  # the colour thumbnails follow the picture after its edits settle
 
 
-class ChannelsPanel(QWidget):
+class ChannelsPanel(DocumentPanel):
+    MENU = MENU
+    MENU_NAME = "ChannelsMenu"
+
     def __init__(self, window: "EditorWindow"):
-        super().__init__()
+        super().__init__(window)
         self.setObjectName("DockBody")
-        self.main_window = window
-        self.session: Optional["DocumentSession"] = None
-        self._thumbs: dict = {}   # alpha channel uid -> (its pixels, canvas, QIcon)
-        self._menu: Optional[QMenu] = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -85,48 +84,16 @@ class ChannelsPanel(QWidget):
             self.buttons[name] = button
         layout.addLayout(buttons)
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self._rebuild)
         self._colour_timer = QTimer(self)
         self._colour_timer.setSingleShot(True)
         self._colour_timer.setInterval(COLOUR_DELAY_MS)
         self._colour_timer.timeout.connect(self._refresh_colour)
         self.set_session(None)
 
-    def menu(self) -> QMenu:
-        """The panel's menu: the Channels commands (the window's actions)."""
-        if self._menu is None:
-            self._menu = QMenu(self)
-            self._menu.setObjectName("ChannelsMenu")
-            for name in MENU:
-                if name is None:
-                    self._menu.addSeparator()
-                else:
-                    self._menu.addAction(self.main_window.action(name))
-        self.main_window.update_actions()
-        return self._menu
-
     # -- binding to a document ------------------------------------------------------------
     def _signals(self, doc):
         return ((doc.channels_changed, self._schedule), (doc.size_changed, self._schedule),
                 (doc.history.changed, self._schedule_colour))
-
-    def set_session(self, session: Optional["DocumentSession"]) -> None:
-        if self.session is not None:
-            for signal, slot in self._signals(self.session.doc):
-                signal.disconnect(slot)
-        self.session = session
-        self._thumbs = {}
-        if session is not None:
-            for signal, slot in self._signals(session.doc):
-                signal.connect(slot)
-        self._rebuild()
-
-    def _schedule(self, *_) -> None:
-        if not self._timer.isActive():
-            self._timer.start()
 
     def _schedule_colour(self, *_) -> None:
         self._colour_timer.start()

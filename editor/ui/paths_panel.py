@@ -12,20 +12,20 @@ it only through its operations.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QIcon, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHBoxLayout, QListWidget, QListWidgetItem,
-                               QMenu, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHBoxLayout, QListWidget,
+                               QListWidgetItem, QToolButton, QVBoxLayout)
 
 from editor.model import paths
 
+from .document_panel import DocumentPanel
 from .icons import icon
 from .layers_panel import THUMB, path_thumbnail, selection_op
 
 if TYPE_CHECKING:
-    from .session import DocumentSession
     from .window_api import EditorWindow
 
 KEY = Qt.ItemDataRole.UserRole  # a row's path: a DocPath's uid or paths.VECTOR_MASK
@@ -55,14 +55,13 @@ class PathList(QListWidget):
         super().mousePressEvent(e)
 
 
-class PathsPanel(QWidget):
+class PathsPanel(DocumentPanel):
+    MENU = MENU
+    MENU_NAME = "PathsMenu"
+
     def __init__(self, window: "EditorWindow"):
-        super().__init__()
+        super().__init__(window)
         self.setObjectName("DockBody")
-        self.main_window = window
-        self.session: Optional["DocumentSession"] = None
-        self._thumbs: dict = {}   # row key -> ((the path's shape, place, canvas), QIcon)
-        self._menu: Optional[QMenu] = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -114,49 +113,17 @@ class PathsPanel(QWidget):
             self.buttons[name] = button
         layout.addLayout(buttons)
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self._rebuild)
         self.set_session(None)
-
-    def menu(self) -> QMenu:
-        """The panel's menu: the Paths commands (the window's actions)."""
-        if self._menu is None:
-            self._menu = QMenu(self)
-            self._menu.setObjectName("PathsMenu")
-            for name in MENU:
-                if name is None:
-                    self._menu.addSeparator()
-                else:
-                    self._menu.addAction(self.main_window.action(name))
-        self.main_window.update_actions()
-        return self._menu
 
     # -- binding to a document ------------------------------------------------------------
     def _signals(self, doc):
         return ((doc.paths_changed, self._schedule), (doc.path_target_changed, self._schedule),
                 (doc.active_changed, self._schedule), (doc.node_changed, self._node_changed))
 
-    def set_session(self, session: Optional["DocumentSession"]) -> None:
-        if self.session is not None:
-            for signal, slot in self._signals(self.session.doc):
-                signal.disconnect(slot)
-        self.session = session
-        self._thumbs = {}
-        if session is not None:
-            for signal, slot in self._signals(session.doc):
-                signal.connect(slot)
-        self._rebuild()
-
     def _node_changed(self, node, attr: str) -> None:
         doc = self.session.doc if self.session is not None else None
         if doc is not None and node is doc.active and attr in ("vector_mask", "name"):
             self._schedule()
-
-    def _schedule(self, *_) -> None:
-        if not self._timer.isActive():
-            self._timer.start()
 
     # -- rows -----------------------------------------------------------------------------
     def rows(self) -> list[tuple[object, str, object, bool]]:
