@@ -522,3 +522,37 @@ def test_esc_while_a_stroke_heals_keeps_the_plain_copy_as_one_step(qtbot, tmp_pa
     assert np.array_equal(layer.pixels, plain)
     w.actions["undo"].trigger()
     assert np.array_equal(layer.pixels, clean)
+
+
+def test_a_menu_command_while_a_stroke_heals_comes_after_the_healed_stroke(
+        qtbot, tmp_path, monkeypatch, clean):
+    """Image > Adjustments > Invert (any window action) chosen while the stroke heals: the
+    healed stroke lands first as its own step, and Invert works on the healed pixels."""
+    import time
+
+    import engine.healing
+
+    w = window_with(qtbot, tmp_path, monkeypatch, clean)
+    doc = w.doc
+    (layer,) = doc.layers()
+    tool = take(w, qtbot, "heal_brush")
+    tool.set_size(11)
+    alt_click(qtbot, w.canvas, 20.5, 40.5)
+    stroke = [(60.5, 60.5), (75.5, 60.5)]
+    image_drag(qtbot, w.canvas, stroke)
+    healed(w, qtbot)
+    alone = layer.pixels.copy()   # the stroke healed, with no command after it
+    w.actions["undo"].trigger()
+    steps = doc.history.index
+    real_heal = engine.healing.heal
+    monkeypatch.setattr(engine.healing, "heal",
+                        lambda *a, **k: (time.sleep(0.5), real_heal(*a, **k))[1])
+    image_drag(qtbot, w.canvas, stroke)
+    assert tool.busy
+    w.actions["adjust_invert"].trigger()
+    qtbot.waitUntil(lambda: not w.jobs.busy and doc.history.index == steps + 2, timeout=20000)
+    assert w.test_errors == []
+    assert doc.history.names()[-2:] == ["Healing Brush", "Invert"]
+    np.testing.assert_array_equal(layer.pixels[..., :3], 255 - alone[..., :3])
+    w.actions["undo"].trigger()
+    np.testing.assert_array_equal(layer.pixels, alone)

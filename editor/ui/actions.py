@@ -226,9 +226,20 @@ def _action(window: "MainWindow", name: str, text: str, keys: Keys, slot: Callab
         action.setIcon(icon(icon_name))
     if tip:
         action.setToolTip(tip)
-    action.triggered.connect(lambda _checked=False: slot())
+    action.triggered.connect(lambda _checked=False: _run(window, slot))
     window.addAction(action)  # shortcuts work even when the menu bar is hidden
     return action
+
+
+def _run(window: "MainWindow", slot: Callable) -> None:
+    """Runs a window action's slot once the current tool's work still on the worker (a
+    Healing Brush stroke or a patch being healed) has landed, so that work's undo step comes
+    before the action's and the action sees the healed pixels."""
+    tools = getattr(window, "tools", None)
+    settle = getattr(tools.current, "settle", None) if tools is not None else None
+    if settle is not None:
+        settle()
+    slot()
 
 
 def build_actions(window: "MainWindow") -> dict[str, QAction]:

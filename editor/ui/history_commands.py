@@ -41,8 +41,5 @@ class HistoryCommands:
         if mode is not None and hasattr(mode, "step_forward"):
             mode.step_forward()
             return
-        settle = getattr(w.tools.current, "settle", None)
-        if settle is not None:   # a heal still on the worker lands first (and ends Redo)
-            settle()
         if mode is None and w.doc is not None and not self._pointer_busy():
             w.doc.history.redo()

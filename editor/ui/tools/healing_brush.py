@@ -53,7 +53,7 @@ class HealingBrushTool(CloneStampTool):
         self.heals.settle()
 
     def settle(self) -> None:
-        """Lands a stroke still healing on the worker now (Redo calls it first)."""
+        """Lands a stroke still healing on the worker now (every window action calls it first: actions._run)."""
         self.heals.settle()
 
     def step_back(self) -> bool:

@@ -53,7 +53,7 @@ class PatchTool(LassoTool):
         return self.heals.busy
 
     def settle(self) -> None:
-        """Lands a patch still healing on the worker now (Redo calls it first)."""
+        """Lands a patch still healing on the worker now (every window action calls it first: actions._run)."""
         self.heals.settle()
 
     def step_back(self) -> bool:
