@@ -18,13 +18,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QIcon, QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QListWidgetItem, QToolButton,
-                               QVBoxLayout)
+from PySide6.QtWidgets import QAbstractItemView, QListWidgetItem, QVBoxLayout
 
 from editor.model import channels
 
 from .document_panel import DocumentPanel
-from .icons import icon
 from .layers_panel import THUMB, grey_thumbnail, selection_op
 from .paths_panel import PathList
 
@@ -63,26 +61,7 @@ class ChannelsPanel(DocumentPanel):
         self.list.empty_clicked.connect(self._choose_none)
         layout.addWidget(self.list, 1)
 
-        buttons = QHBoxLayout()
-        buttons.setContentsMargins(6, 4, 6, 4)
-        menu_button = QToolButton()
-        menu_button.setIcon(icon("menu"))
-        menu_button.setIconSize(QSize(18, 18))
-        menu_button.setToolTip("Channels panel menu")
-        menu_button.setObjectName("ChannelButton_menu")
-        menu_button.clicked.connect(lambda: self.menu().exec(
-            menu_button.mapToGlobal(menu_button.rect().bottomLeft())))
-        buttons.addWidget(menu_button)
-        buttons.addStretch(1)
-        self.buttons: dict[str, QToolButton] = {}
-        for name in BUTTONS:
-            button = QToolButton()
-            button.setIconSize(QSize(18, 18))
-            button.setObjectName(f"ChannelButton_{name}")
-            button.setDefaultAction(self.main_window.action(name))  # icon, tip, enabling
-            buttons.addWidget(button)
-            self.buttons[name] = button
-        layout.addLayout(buttons)
+        layout.addLayout(self._button_row("ChannelButton", "Channels", BUTTONS))
 
         self._colour_timer = QTimer(self)
         self._colour_timer.setSingleShot(True)

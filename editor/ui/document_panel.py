@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QMenu, QWidget
+from PySide6.QtCore import QSize, QTimer
+from PySide6.QtWidgets import QHBoxLayout, QMenu, QToolButton, QWidget
+
+from .icons import icon
 
 if TYPE_CHECKING:
     from .session import DocumentSession
@@ -42,6 +44,39 @@ class DocumentPanel(QWidget):
                     self._menu.addAction(self.main_window.action(name))
         self.main_window.update_actions()
         return self._menu
+
+    def _button_row(self, prefix: str, title: str, names, own=()) -> QHBoxLayout:
+        """The row under the list: the panel menu's button, then a button per action in
+        `names`, whose icon, tip and enabled state (its rule) follow the action; kept in
+        `self.buttons`, named `{prefix}_{name}`. A button in `own` takes the action's icon,
+        tip and enabled state but not its click, which the panel connects itself."""
+        row = QHBoxLayout()
+        row.setContentsMargins(6, 4, 6, 4)
+        menu_button = QToolButton()
+        menu_button.setIcon(icon("menu"))
+        menu_button.setIconSize(QSize(18, 18))
+        menu_button.setToolTip(f"{title} panel menu")
+        menu_button.setObjectName(f"{prefix}_menu")
+        menu_button.clicked.connect(lambda: self.menu().exec(
+            menu_button.mapToGlobal(menu_button.rect().bottomLeft())))
+        row.addWidget(menu_button)
+        row.addStretch(1)
+        self.buttons: dict[str, QToolButton] = {}
+        for name in names:
+            button = QToolButton()
+            button.setIconSize(QSize(18, 18))
+            button.setObjectName(f"{prefix}_{name}")
+            action = self.main_window.action(name)
+            if name in own:
+                button.setIcon(action.icon())
+                button.setToolTip(action.toolTip())
+                action.changed.connect(lambda b=button, a=action: b.setEnabled(a.isEnabled()))
+                button.setEnabled(action.isEnabled())
+            else:
+                button.setDefaultAction(action)
+            row.addWidget(button)
+            self.buttons[name] = button
+        return row
 
     def _signals(self, doc):
         raise NotImplementedError

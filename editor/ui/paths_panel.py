@@ -16,13 +16,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QIcon, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHBoxLayout, QListWidget,
-                               QListWidgetItem, QToolButton, QVBoxLayout)
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QListWidget, QListWidgetItem,
+                               QVBoxLayout)
 
 from editor.model import paths
 
 from .document_panel import DocumentPanel
-from .icons import icon
 from .layers_panel import THUMB, path_thumbnail, selection_op
 
 if TYPE_CHECKING:
@@ -82,36 +81,10 @@ class PathsPanel(DocumentPanel):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(lambda: self.main_window.trigger("path_to_selection"))
 
-        buttons = QHBoxLayout()
-        buttons.setContentsMargins(6, 4, 6, 4)
-        menu_button = QToolButton()
-        menu_button.setIcon(icon("menu"))
-        menu_button.setIconSize(QSize(18, 18))
-        menu_button.setToolTip("Paths panel menu")
-        menu_button.setObjectName("PathButton_menu")
-        menu_button.clicked.connect(lambda: self.menu().exec(
-            menu_button.mapToGlobal(menu_button.rect().bottomLeft())))
-        buttons.addWidget(menu_button)
-        buttons.addStretch(1)
-        self.buttons: dict[str, QToolButton] = {}
-        for name in BUTTONS:
-            button = QToolButton()
-            button.setIconSize(QSize(18, 18))
-            button.setObjectName(f"PathButton_{name}")
-            action = self.main_window.action(name)
-            if name == "path_from_selection":
-                # Photoshop's button: the remembered tolerance at once; Alt+click asks.
-                button.setIcon(action.icon())
-                button.setToolTip(action.toolTip())
-                button.clicked.connect(self._make_work_path_clicked)
-                action.changed.connect(lambda b=button, a=action: b.setEnabled(a.isEnabled()))
-                button.setEnabled(action.isEnabled())
-            else:
-                # The action's icon, tip and enabled state (its rule) follow it.
-                button.setDefaultAction(action)
-            buttons.addWidget(button)
-            self.buttons[name] = button
-        layout.addLayout(buttons)
+        # Photoshop's Make Work Path button: the remembered tolerance at once; Alt+click asks.
+        layout.addLayout(self._button_row("PathButton", "Paths", BUTTONS,
+                                          own=("path_from_selection",)))
+        self.buttons["path_from_selection"].clicked.connect(self._make_work_path_clicked)
 
         self.set_session(None)
 
