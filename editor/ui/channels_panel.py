@@ -16,15 +16,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QIcon, QPixmap
-from PySide6.QtWidgets import QAbstractItemView, QListWidgetItem, QVBoxLayout
+from PySide6.QtWidgets import QListWidgetItem, QVBoxLayout
 
 from editor.model import channels
 
 from .document_panel import DocumentPanel
 from .layers_panel import THUMB, grey_thumbnail, selection_op
-from .paths_panel import PathList
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -48,18 +47,7 @@ class ChannelsPanel(DocumentPanel):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        self.list = PathList()  # (its press records the keys held: Ctrl+click loads)
-        self.list.setObjectName("ChannelsList")
-        self.list.setIconSize(QSize(THUMB, THUMB))
-        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.list.customContextMenuRequested.connect(
-            lambda pos: self.menu().exec(self.list.viewport().mapToGlobal(pos)))
-        self.list.itemClicked.connect(self._clicked)
-        self.list.itemDoubleClicked.connect(self._double_clicked)
-        self.list.empty_clicked.connect(self._choose_none)
-        layout.addWidget(self.list, 1)
+        layout.addWidget(self._make_list("ChannelsList"), 1)
 
         layout.addLayout(self._button_row("ChannelButton", "Channels", BUTTONS))
 

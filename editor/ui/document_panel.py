@@ -5,13 +5,34 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
-from PySide6.QtCore import QSize, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QMenu, QToolButton, QWidget
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QListWidget, QMenu, QToolButton,
+                               QWidget)
 
 from .icons import icon
+from .layers_panel import THUMB
 
 if TYPE_CHECKING:
     from .session import DocumentSession
+
+
+class PathList(QListWidget):
+    """The rows; a press on the empty space below them says so (`empty_clicked`), and the
+    keys held at the last press are kept (`modifiers`: Ctrl+click loads a selection)."""
+
+    empty_clicked = Signal()
+
+    def __init__(self):
+        super().__init__()
+        self.modifiers = Qt.KeyboardModifier.NoModifier
+
+    def mousePressEvent(self, e) -> None:
+        self.modifiers = e.modifiers()
+        if self.itemAt(e.position().toPoint()) is None and \
+                e.button() == Qt.MouseButton.LeftButton:
+            self.empty_clicked.emit()
+            return
+        super().mousePressEvent(e)
 
 
 class DocumentPanel(QWidget):
@@ -44,6 +65,23 @@ class DocumentPanel(QWidget):
                     self._menu.addAction(self.main_window.action(name))
         self.main_window.update_actions()
         return self._menu
+
+    def _make_list(self, name: str) -> PathList:
+        """The panel's rows (`self.list`): one chosen at a time, the panel menu on a right
+        click; a click, a double-click and a click below the rows go to the subclass's
+        `_clicked`, `_double_clicked` and `_choose_none`."""
+        self.list = PathList()
+        self.list.setObjectName(name)
+        self.list.setIconSize(QSize(THUMB, THUMB))
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list.customContextMenuRequested.connect(
+            lambda pos: self.menu().exec(self.list.viewport().mapToGlobal(pos)))
+        self.list.itemClicked.connect(self._clicked)
+        self.list.itemDoubleClicked.connect(self._double_clicked)
+        self.list.empty_clicked.connect(self._choose_none)
+        return self.list
 
     def _button_row(self, prefix: str, title: str, names, own=()) -> QHBoxLayout:
         """The row under the list: the panel menu's button, then a button per action in

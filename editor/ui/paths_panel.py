@@ -14,10 +14,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QListWidget, QListWidgetItem,
-                               QVBoxLayout)
+from PySide6.QtWidgets import QApplication, QListWidgetItem, QVBoxLayout
 
 from editor.model import paths
 
@@ -35,25 +34,6 @@ BUTTONS = ("path_fill", "path_stroke", "path_to_selection", "path_from_selection
            "path_new", "path_delete")
 
 
-class PathList(QListWidget):
-    """The rows; a press on the empty space below them says so (`empty_clicked`), and the
-    keys held at the last press are kept (`modifiers`: Ctrl+click loads a selection)."""
-
-    empty_clicked = Signal()
-
-    def __init__(self):
-        super().__init__()
-        self.modifiers = Qt.KeyboardModifier.NoModifier
-
-    def mousePressEvent(self, e) -> None:
-        self.modifiers = e.modifiers()
-        if self.itemAt(e.position().toPoint()) is None and \
-                e.button() == Qt.MouseButton.LeftButton:
-            self.empty_clicked.emit()
-            return
-        super().mousePressEvent(e)
-
-
 class PathsPanel(DocumentPanel):
     MENU = MENU
     MENU_NAME = "PathsMenu"
@@ -64,18 +44,7 @@ class PathsPanel(DocumentPanel):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        self.list = PathList()
-        self.list.setObjectName("PathsList")
-        self.list.setIconSize(QSize(THUMB, THUMB))
-        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.list.customContextMenuRequested.connect(
-            lambda pos: self.menu().exec(self.list.viewport().mapToGlobal(pos)))
-        self.list.itemClicked.connect(self._clicked)
-        self.list.itemDoubleClicked.connect(self._double_clicked)
-        self.list.empty_clicked.connect(self._choose_none)
-        layout.addWidget(self.list, 1)
+        layout.addWidget(self._make_list("PathsList"), 1)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):  # Load Path as Selection, in the panel
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
