@@ -556,3 +556,52 @@ def test_a_menu_command_while_a_stroke_heals_comes_after_the_healed_stroke(
     np.testing.assert_array_equal(layer.pixels[..., :3], 255 - alone[..., :3])
     w.actions["undo"].trigger()
     np.testing.assert_array_equal(layer.pixels, alone)
+
+
+def test_a_panel_edit_while_a_stroke_heals_comes_after_the_healed_stroke(
+        qtbot, tmp_path, monkeypatch, clean):
+    """Edits made from a panel's widgets, not from a window action (the Layers panel's
+    opacity box, a History panel click), while the stroke heals: the healed stroke lands
+    first as its own step, in the order the user made them."""
+    import time
+
+    import engine.healing
+
+    w = window_with(qtbot, tmp_path, monkeypatch, clean)
+    doc = w.doc
+    (layer,) = doc.layers()
+    tool = take(w, qtbot, "heal_brush")
+    tool.set_size(11)
+    alt_click(qtbot, w.canvas, 20.5, 40.5)
+    stroke = [(60.5, 60.5), (75.5, 60.5)]
+    image_drag(qtbot, w.canvas, stroke)
+    healed(w, qtbot)
+    alone = layer.pixels.copy()
+    w.actions["undo"].trigger()
+    steps = doc.history.index
+    real_heal = engine.healing.heal
+    monkeypatch.setattr(engine.healing, "heal",
+                        lambda *a, **k: (time.sleep(0.5), real_heal(*a, **k))[1])
+    image_drag(qtbot, w.canvas, stroke)
+    assert tool.busy
+    w.layers_panel.opacity_spin.setValue(40)   # typed into the Layers panel
+    assert not tool.busy
+    assert doc.history.index == steps + 2
+    assert doc.history.names()[-2] == "Healing Brush"
+    assert layer.opacity == round(40 * 255 / 100)
+    np.testing.assert_array_equal(layer.pixels, alone)
+    w.actions["undo"].trigger()                 # the opacity goes, the healed stroke stays
+    assert layer.opacity == 255
+    np.testing.assert_array_equal(layer.pixels, alone)
+    # A click on the History panel's row before the stroke, while a stroke heals: the
+    # stroke lands and is undone with the rest (it is redoable, healed).
+    image_drag(qtbot, w.canvas, [(60.5, 20.5), (75.5, 20.5)])
+    assert tool.busy
+    before = steps
+    w.history_panel._clicked(w.history_panel.list.item(before))
+    assert not tool.busy
+    assert doc.history.index == before and doc.history.count == before + 2
+    np.testing.assert_array_equal(layer.pixels, clean)
+    qtbot.waitUntil(lambda: not w.jobs.busy, timeout=20000)
+    assert w.test_errors == []
+    np.testing.assert_array_equal(layer.pixels, clean)   # the job's late result changes nothing

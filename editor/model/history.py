@@ -9,7 +9,7 @@ than `max_steps` steps or `max_bytes` bytes, so memory stays bounded.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Hashable, Iterator, Optional
+from typing import TYPE_CHECKING, Callable, Hashable, Iterator, Optional
 
 from .signals import Signal
 
@@ -78,6 +78,10 @@ class History:
         self._macro_depth = 0
         self._merge_open = True     # False after undo/redo/clean: never merge across those
         self.changed = Signal()        # emitted after any push, undo, redo or trim
+        # Called before any step is recorded, undone or redone: work still on its way to
+        # this document (a heal on the job worker) lands first, so its step keeps its place
+        # whichever widget makes the next change. None: nothing is on its way.
+        self.before_change: Optional[Callable[[], None]] = None
         self.clean_changed = Signal()  # emitted with is_clean when it flips
 
     # -- queries -------------------------------------------------------------
@@ -123,6 +127,8 @@ class History:
     # -- changing --------------------------------------------------------------
     def push(self, cmd: Command, *, applied: bool = False) -> Command:
         """Runs `cmd` (unless `applied`) and records it as the newest step."""
+        if self._macro is None:
+            self._land_pending()
         if not applied:
             cmd.redo(self._doc)
         if self._macro is not None:
@@ -161,6 +167,7 @@ class History:
             finally:
                 self._macro_depth -= 1
             return
+        self._land_pending()
         macro = Macro(name)
         self._macro = macro
         try:
@@ -174,6 +181,7 @@ class History:
             self.push(macro, applied=True)
 
     def undo(self) -> bool:
+        self._land_pending()
         if not self.can_undo():
             return False
         was_clean = self.is_clean
@@ -184,6 +192,7 @@ class History:
         return True
 
     def redo(self) -> bool:
+        self._land_pending()
         if not self.can_redo():
             return False
         was_clean = self.is_clean
@@ -216,6 +225,11 @@ class History:
         self._emit(was_clean)
 
     # -- internals -------------------------------------------------------------
+    def _land_pending(self) -> None:
+        hook, self.before_change = self.before_change, None   # once; it may push a step
+        if hook is not None:
+            hook()
+
     def _trim(self) -> None:
         drop = max(0, len(self._commands) - self.max_steps)
         total = self.nbytes()

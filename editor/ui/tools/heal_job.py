@@ -3,7 +3,8 @@ Patch tool's patch): at most one in flight per tool, laid on the GUI thread exac
 
 The job shows in the status bar (progress; Esc cancels) and the window stays live. The
 tool lays the result when the job finishes; whatever needs the picture healed so far
-(the tool's next stroke or drag, Undo, another tool) calls `settle` first, which takes
+(the tool's next stroke or drag, a window action, another tool, and any change recorded in
+the document's history: `History.before_change`) calls `settle` first, which takes
 the result at once (`Heal.result`: it waits for the running heal or, if the worker is busy
 with another job, heals on the spot), so no heal is lost and the steps come in the order
 they were made. A failed or cancelled job lays None (the tool keeps the document as the
@@ -44,6 +45,9 @@ class HealJob:
         over the canvas (in the heal's box, `heal.at`) until then."""
         self.settle()
         entry = self._entry = _Entry(heal, lay, canvas.session, failure_title)
+        # A change from anywhere (a panel's widget as well as a menu or a tool) lands the
+        # heal before its own step is made.
+        canvas.session.doc.history.before_change = self.settle
 
         def run(progress):
             if preview and not entry.done:
@@ -77,6 +81,9 @@ class HealJob:
         entry.done = True
         if self._entry is entry:
             self._entry = None
+        history = entry.session.doc.history
+        if history.before_change == self.settle:
+            history.before_change = None
         if entry.session not in self.window.sessions:   # its document was closed
             return
         try:
