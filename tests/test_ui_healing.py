@@ -79,6 +79,26 @@ def healed(w, qtbot):
     qtbot.waitUntil(lambda: not getattr(w.tools.current, "busy", False), timeout=20000)
 
 
+def sampling_brush(w, qtbot):
+    """The Healing Brush at 11 px, its source Alt+clicked left of the blemish."""
+    tool = take(w, qtbot, "heal_brush")
+    tool.set_size(11)
+    alt_click(qtbot, w.canvas, 20.5, 40.5)
+    return tool
+
+
+def slow_heals(monkeypatch):
+    """Every heal as slow as a long stroke's on a large photo, so the test can act while
+    one is still on the worker."""
+    import time
+
+    import engine.healing
+
+    real_heal = engine.healing.heal
+    monkeypatch.setattr(engine.healing, "heal",
+                        lambda *a, **k: (time.sleep(0.5), real_heal(*a, **k))[1])
+
+
 def stroke_over_blemish(w, qtbot):
     cx, cy, _r = BLEMISH
     image_drag(qtbot, w.canvas, [(cx - 4, cy), (cx, cy), (cx + 4, cy)])
@@ -344,16 +364,10 @@ def test_a_stroke_painted_while_the_last_one_heals_is_not_lost(qtbot, tmp_path, 
     """The heal runs on the job worker (the window stays live, the plain copy shows until
     the healed stroke lands). A second stroke begun while the first still heals waits for
     it: both are healed, each one undo step, in the order they were painted."""
-    import time
-
-    import engine.healing
-
     w = window_with(qtbot, tmp_path, monkeypatch, clean)
     doc = w.doc
     (layer,) = doc.layers()
-    tool = take(w, qtbot, "heal_brush")
-    tool.set_size(11)
-    alt_click(qtbot, w.canvas, 20.5, 40.5)
+    tool = sampling_brush(w, qtbot)
     first, second = [(60.5, 20.5), (75.5, 20.5)], [(60.5, 60.5), (75.5, 60.5)]
     # What the first stroke alone gives, healed (Aligned: the next strokes keep its offset).
     image_drag(qtbot, w.canvas, first)
@@ -363,12 +377,7 @@ def test_a_stroke_painted_while_the_last_one_heals_is_not_lost(qtbot, tmp_path, 
     assert np.array_equal(layer.pixels, clean)
     steps = doc.history.index
 
-    real_heal = engine.healing.heal
-
-    def slow_heal(*args, **kwargs):   # a heal as slow as a long stroke's on a large photo
-        time.sleep(0.5)
-        return real_heal(*args, **kwargs)
-    monkeypatch.setattr(engine.healing, "heal", slow_heal)
+    slow_heals(monkeypatch)
     image_drag(qtbot, w.canvas, first)
     # Released: the heal is on its way, the plain copy shows, no step yet.
     assert tool.busy and w.jobs.busy
@@ -394,20 +403,12 @@ def test_a_stroke_painted_while_the_last_one_heals_is_not_lost(qtbot, tmp_path, 
 
 def test_undo_while_a_stroke_heals_takes_back_the_healed_stroke(qtbot, tmp_path, monkeypatch,
                                                                 clean):
-    import time
-
-    import engine.healing
-
     w = window_with(qtbot, tmp_path, monkeypatch, clean)
     doc = w.doc
     (layer,) = doc.layers()
-    tool = take(w, qtbot, "heal_brush")
-    tool.set_size(11)
-    alt_click(qtbot, w.canvas, 20.5, 40.5)
+    tool = sampling_brush(w, qtbot)
     steps = doc.history.index
-    real_heal = engine.healing.heal
-    monkeypatch.setattr(engine.healing, "heal",
-                        lambda *a, **k: (time.sleep(0.5), real_heal(*a, **k))[1])
+    slow_heals(monkeypatch)
     image_drag(qtbot, w.canvas, [(60.5, 20.5), (75.5, 20.5)])
     assert tool.busy
     w.actions["undo"].trigger()   # the stroke is the user's last act: it goes, healed or not
@@ -423,10 +424,6 @@ def test_undo_while_a_stroke_heals_takes_back_the_healed_stroke(qtbot, tmp_path,
 
 def test_patch_heals_on_the_worker_a_second_drag_waits_and_esc_cancels(qtbot, tmp_path,
                                                                       monkeypatch, clean):
-    import time
-
-    import engine.healing
-
     before = blemished(clean)
     w = window_with(qtbot, tmp_path, monkeypatch, before)
     doc = w.doc
@@ -434,9 +431,7 @@ def test_patch_heals_on_the_worker_a_second_drag_waits_and_esc_cancels(qtbot, tm
     tool = take(w, qtbot, "patch")
     lasso(w, qtbot, *BLEMISH[:2], 9)
     steps = doc.history.index
-    real_heal = engine.healing.heal
-    monkeypatch.setattr(engine.healing, "heal",
-                        lambda *a, **k: (time.sleep(0.5), real_heal(*a, **k))[1])
+    slow_heals(monkeypatch)
     image_drag(qtbot, w.canvas, [(40.5, 45.5), (40.5, 72.5)])     # texture from below
     assert tool.busy and doc.history.index == steps                # healing, nothing laid yet
     assert np.array_equal(layer.pixels, before)
@@ -467,23 +462,15 @@ def test_patch_heals_on_the_worker_a_second_drag_waits_and_esc_cancels(qtbot, tm
 def test_redo_while_a_stroke_heals_lands_the_stroke_and_redoes_nothing(qtbot, tmp_path,
                                                                        monkeypatch, clean):
     """A stroke painted after an Undo ends Redo, as soon as it is painted, healed or not."""
-    import time
-
-    import engine.healing
-
     w = window_with(qtbot, tmp_path, monkeypatch, clean)
     doc = w.doc
     (layer,) = doc.layers()
-    tool = take(w, qtbot, "heal_brush")
-    tool.set_size(11)
-    alt_click(qtbot, w.canvas, 20.5, 40.5)
+    tool = sampling_brush(w, qtbot)
     image_drag(qtbot, w.canvas, [(60.5, 60.5), (75.5, 60.5)])
     healed(w, qtbot)
     w.actions["undo"].trigger()
     assert doc.history.redo_name() == "Healing Brush"
-    real_heal = engine.healing.heal
-    monkeypatch.setattr(engine.healing, "heal",
-                        lambda *a, **k: (time.sleep(0.5), real_heal(*a, **k))[1])
+    slow_heals(monkeypatch)
     image_drag(qtbot, w.canvas, [(60.5, 20.5), (75.5, 20.5)])
     assert tool.busy
     steps = doc.history.index
@@ -497,20 +484,12 @@ def test_redo_while_a_stroke_heals_lands_the_stroke_and_redoes_nothing(qtbot, tm
 
 def test_esc_while_a_stroke_heals_keeps_the_plain_copy_as_one_step(qtbot, tmp_path,
                                                                    monkeypatch, clean):
-    import time
-
-    import engine.healing
-
     w = window_with(qtbot, tmp_path, monkeypatch, clean)
     doc = w.doc
     (layer,) = doc.layers()
-    tool = take(w, qtbot, "heal_brush")
-    tool.set_size(11)
-    alt_click(qtbot, w.canvas, 20.5, 40.5)
+    tool = sampling_brush(w, qtbot)
     steps = doc.history.index
-    real_heal = engine.healing.heal
-    monkeypatch.setattr(engine.healing, "heal",
-                        lambda *a, **k: (time.sleep(0.5), real_heal(*a, **k))[1])
+    slow_heals(monkeypatch)
     image_drag(qtbot, w.canvas, [(60.5, 20.5), (75.5, 20.5)])
     plain = layer.pixels.copy()
     assert tool.busy and not np.array_equal(plain, clean)
@@ -528,25 +507,17 @@ def test_a_menu_command_while_a_stroke_heals_comes_after_the_healed_stroke(
         qtbot, tmp_path, monkeypatch, clean):
     """Image > Adjustments > Invert (any window action) chosen while the stroke heals: the
     healed stroke lands first as its own step, and Invert works on the healed pixels."""
-    import time
-
-    import engine.healing
-
     w = window_with(qtbot, tmp_path, monkeypatch, clean)
     doc = w.doc
     (layer,) = doc.layers()
-    tool = take(w, qtbot, "heal_brush")
-    tool.set_size(11)
-    alt_click(qtbot, w.canvas, 20.5, 40.5)
+    tool = sampling_brush(w, qtbot)
     stroke = [(60.5, 60.5), (75.5, 60.5)]
     image_drag(qtbot, w.canvas, stroke)
     healed(w, qtbot)
     alone = layer.pixels.copy()   # the stroke healed, with no command after it
     w.actions["undo"].trigger()
     steps = doc.history.index
-    real_heal = engine.healing.heal
-    monkeypatch.setattr(engine.healing, "heal",
-                        lambda *a, **k: (time.sleep(0.5), real_heal(*a, **k))[1])
+    slow_heals(monkeypatch)
     image_drag(qtbot, w.canvas, stroke)
     assert tool.busy
     w.actions["adjust_invert"].trigger()
@@ -563,25 +534,17 @@ def test_a_panel_edit_while_a_stroke_heals_comes_after_the_healed_stroke(
     """Edits made from a panel's widgets, not from a window action (the Layers panel's
     opacity box, a History panel click), while the stroke heals: the healed stroke lands
     first as its own step, in the order the user made them."""
-    import time
-
-    import engine.healing
-
     w = window_with(qtbot, tmp_path, monkeypatch, clean)
     doc = w.doc
     (layer,) = doc.layers()
-    tool = take(w, qtbot, "heal_brush")
-    tool.set_size(11)
-    alt_click(qtbot, w.canvas, 20.5, 40.5)
+    tool = sampling_brush(w, qtbot)
     stroke = [(60.5, 60.5), (75.5, 60.5)]
     image_drag(qtbot, w.canvas, stroke)
     healed(w, qtbot)
     alone = layer.pixels.copy()
     w.actions["undo"].trigger()
     steps = doc.history.index
-    real_heal = engine.healing.heal
-    monkeypatch.setattr(engine.healing, "heal",
-                        lambda *a, **k: (time.sleep(0.5), real_heal(*a, **k))[1])
+    slow_heals(monkeypatch)
     image_drag(qtbot, w.canvas, stroke)
     assert tool.busy
     w.layers_panel.opacity_spin.setValue(40)   # typed into the Layers panel
