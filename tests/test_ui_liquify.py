@@ -1,8 +1,9 @@
 """Filter > Liquify… (Shift+Ctrl+X), driven through the window: the brush painted in the
 dialog's view with the mouse moves a dot along a Forward Warp drag, Reconstruct brings it
 back, Bloat enlarges a disc and Pucker shrinks it; OK is one undo step (Undo gives the
-exact pixels back, Last Filter the same warp again), Cancel leaves nothing, and with a
-selection the pixels outside it stay as they were."""
+exact pixels back, Last Filter the same warp again), Cancel leaves nothing, with a
+selection the pixels outside it stay as they were, and a targeted layer mask is warped
+instead of the pixels."""
 from __future__ import annotations
 
 import numpy as np
@@ -274,3 +275,22 @@ def test_liquify_inside_a_selection_leaves_the_rest(qtbot, tmp_path, monkeypatch
     assert changed[mask == 255].sum() > 60  # it warped inside
     # On the soft edge, part of the warp: between what was and what a full warp gives.
     assert changed[(mask > 0) & (mask < 255)].any()
+
+
+def test_liquify_on_a_targeted_layer_mask_warps_the_mask(qtbot, tmp_path, monkeypatch):
+    from editor.model import LayerMask
+
+    w = pasted_window(qtbot, tmp_path, monkeypatch, disc_picture(), 1.0)
+    doc, layer = w.doc, w.doc.active
+    layer.mask = LayerMask(np.ascontiguousarray(dot_picture()[..., 0]), 0, 0)
+    doc.set_mask_targeted(True)
+    pixels, mask = layer.pixels.copy(), layer.mask.pixels.copy()
+    steps = doc.history.index
+    liquify(qtbot, w, warp(DOT, (DOT[0] + 24, DOT[1])))
+    qtbot.waitUntil(lambda: doc.history.index == steps + 1, timeout=20000)
+    np.testing.assert_array_equal(layer.pixels, pixels)  # the pixels stay: the mask moves
+    ys, xs = np.nonzero(layer.mask.pixels < (GREY + DARK) // 2)
+    was_ys, was_xs = np.nonzero(mask < (GREY + DARK) // 2)
+    assert abs(xs.mean() - was_xs.mean() - 24) <= 4 and abs(ys.mean() - was_ys.mean()) <= 2
+    doc.history.undo()
+    np.testing.assert_array_equal(layer.mask.pixels, mask)

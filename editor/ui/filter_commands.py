@@ -16,11 +16,12 @@ canvas its eyedropper) and Equalize (a question only when something is selected)
 order, Blur (Box Blur, Gaussian Blur, Motion Blur, Surface Blur), Noise (Add Noise, Dust &
 Scratches, Median), Pixelate (Mosaic), Sharpen (Unsharp Mask), Stylize (Emboss, Find Edges)
 and Other (High Pass, Maximum, Minimum, Offset); before them Liquify (Shift+Ctrl+X:
-`liquify_dialog.py` paints `editor.model.liquify`'s field, OK runs it as a filter). The dialogs (`filter_dialog.py`) preview
-live on the canvas; OK is one undo step, Cancel leaves nothing; Find Edges has no dialog
-and runs at once, as a job. Last Filter (Ctrl+F) runs the last one again with its
-settings. The work is `editor.model.filter_ops` with the operations of
-`editor.model.pixel_filters` and `more_filters` (whose FILTERS names them all).
+`liquify_dialog.py` paints `editor.model.liquify`'s field, OK runs it as a job as Last
+Filter runs a filter). The dialogs (`filter_dialog.py`) preview live on the canvas; OK is
+one undo step, Cancel leaves nothing; Find Edges has no dialog and runs at once, as a job.
+Last Filter (Ctrl+F) runs the last one again with its settings. The work is
+`editor.model.filter_ops` with the operations of `editor.model.pixel_filters` and
+`more_filters` (whose FILTERS names them all).
 """
 from __future__ import annotations
 

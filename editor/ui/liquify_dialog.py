@@ -19,8 +19,8 @@ import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QImage, QKeySequence, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import (QButtonGroup, QDialog, QFormLayout, QHBoxLayout, QLabel,
-                               QPushButton, QSizePolicy, QSlider, QSpinBox, QToolButton, QVBoxLayout,
-                               QWidget)
+                               QPushButton, QSizePolicy, QSlider, QSpinBox, QToolButton,
+                               QVBoxLayout, QWidget)
 
 from editor.model import filter_ops, liquify
 
