@@ -15,11 +15,13 @@ canvas its eyedropper) and Equalize (a question only when something is selected)
 `editor.model.tone_adjustments`. The Filter menu holds, in Photoshop's
 order, Blur (Box Blur, Gaussian Blur, Motion Blur, Surface Blur), Noise (Add Noise, Dust &
 Scratches, Median), Pixelate (Mosaic), Sharpen (Unsharp Mask), Stylize (Emboss, Find Edges)
-and Other (High Pass, Maximum, Minimum, Offset). The dialogs (`filter_dialog.py`) preview
-live on the canvas; OK is one undo step, Cancel leaves nothing; Find Edges has no dialog
-and runs at once, as a job. Last Filter (Ctrl+F) runs the last one again with its
-settings. The work is `editor.model.filter_ops` with the operations of
-`editor.model.pixel_filters` and `more_filters` (whose FILTERS names them all).
+and Other (High Pass, Maximum, Minimum, Offset); before them Liquify (Shift+Ctrl+X:
+`liquify_dialog.py` paints `editor.model.liquify`'s field, OK runs it as a job as Last
+Filter runs a filter). The dialogs (`filter_dialog.py`) preview live on the canvas; OK is
+one undo step, Cancel leaves nothing; Find Edges has no dialog and runs at once, as a job.
+Last Filter (Ctrl+F) runs the last one again with its settings. The work is
+`editor.model.filter_ops` with the operations of `editor.model.pixel_filters` and
+`more_filters` (whose FILTERS names them all).
 """
 from __future__ import annotations
 
@@ -29,10 +31,12 @@ from editor.jobs import operation_job
 from editor.model import (auto_tone, fade, filter_ops, more_filters as mf, pixel_filters as pf,
                           tone_adjustments as tone)
 from editor.model.adjustments import KINDS
+from editor.model.liquify import Liquify
 
 from .actions import ActionSpec, Context, Spec, SubmenuSpec, has_doc, run_on_doc
 from .filter_dialog import (FILTER_ROWS, AdjustDialog, EqualizeDialog, FadeDialog, FilterDialog,
                             ReplaceColorDialog, ShadowsHighlightsDialog)
+from .liquify_dialog import LiquifyDialog
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -123,6 +127,11 @@ class FilterCommands:
             tip="The last filter again, with its settings (as a job: Esc cancels)",
             enabled=lambda c: c.doc is not None and self.last is not None and not c.job_running,
             label=self._last_label, menu="filter"))
+        specs.append(ActionSpec(
+            "filter_liquify", "&Liquify…", self.liquify, "Shift+Ctrl+X",
+            tip="Pushes, pulls, puckers and bloats the active layer's pixels with a brush "
+                "(inside the selection)",
+            enabled=has_doc, menu="filter", separator=True))
         for i, (menu, text, items) in enumerate(FILTER_MENUS):
             specs.append(SubmenuSpec(menu, text, menu="filter", separator=i == 0))
             for kind, item_text in items:
@@ -186,6 +195,19 @@ class FilterCommands:
         dialog = FilterDialog(self.window, target, op)
         if dialog.exec():
             self.last = dialog.operation()
+
+    def liquify(self) -> None:
+        """Filter > Liquify… (Shift+Ctrl+X): its dialog paints a field over the active layer;
+        OK runs it as the other filters run (a job, one undo step, Ctrl+F repeats the same
+        field, as Photoshop's Last Filter does)."""
+        target = self._target(Liquify.label, "filter")
+        if target is None:
+            return
+        dialog = LiquifyDialog(self.window, target)
+        if dialog.exec():
+            op = dialog.operation()
+            if not op.is_identity():  # (nothing painted: no step, as Photoshop)
+                self._submit(op, target)
 
     def shadows_highlights(self) -> None:
         """Image > Adjustments > Shadows/Highlights…: its dialog over the active layer."""

@@ -1,0 +1,68 @@
+"""editor.model.liquify without the window: a field painted on a reduced grid gives nearly
+what the full-size grid gives (upsampled smoothly), a flat colour pushed over transparency
+keeps its colour (premultiplied reads: no dark fringe, opaque layer or not), and a field
+that moves nothing is the identity."""
+from __future__ import annotations
+
+import numpy as np
+
+from editor.model import filter_ops, liquify
+from engine.box import Box
+
+W, H = 160, 120
+
+
+def target(pixels: np.ndarray) -> filter_ops.Target:
+    h, w = pixels.shape[:2]
+    return filter_ops.Target(None, pixels, (0, 0), Box(0, 0, w, h), None, None, False)
+
+
+def photo_like() -> np.ndarray:
+    y, x = np.mgrid[:H, :W]
+    pixels = np.empty((H, W, 4), np.uint8)
+    pixels[..., 0] = (x * 255 // W)
+    pixels[..., 1] = (y * 255 // H)
+    pixels[..., 2] = ((x // 8 + y // 8) % 2) * 200  # checks: edges to move
+    pixels[..., 3] = 255
+    return pixels
+
+
+def paint(mesh: liquify.Mesh) -> liquify.Liquify:
+    mesh.stroke("warp", (50, 60), (90, 45), 60, 100, 50)
+    for _ in range(5):
+        mesh.dab("bloat", (110, 80), 50, 100, 50)
+    return mesh.frozen()
+
+
+def test_a_reduced_grid_gives_nearly_the_full_grids_warp():
+    pixels = photo_like()
+    full = filter_ops.run(target(pixels), paint(liquify.Mesh(Box(0, 0, W, H)))).pixels
+    small = filter_ops.run(target(pixels),
+                           paint(liquify.Mesh(Box(0, 0, W, H), (W // 2, H // 2)))).pixels
+    assert (full != pixels).any(axis=-1).mean() > 0.1
+    diff = np.abs(full[..., :3].astype(int) - small[..., :3])
+    assert np.median(diff) <= 2 and np.percentile(diff, 95) <= 40
+
+
+def test_a_colour_pushed_over_transparency_keeps_its_colour():
+    for alpha in (255, 200):  # (an opaque layer is read in 8 bits, the rest in float)
+        pixels = np.zeros((H, W, 4), np.uint8)
+        pixels[..., :3] = 255  # white hidden under alpha 0: it must not come in either
+        pixels[30:90, 0:80] = (220, 40, 30, alpha)
+        if alpha == 255:  # opaque where the layer is: its edge is the canvas's
+            pixels = np.ascontiguousarray(pixels[30:90, 0:80])
+        mesh = liquify.Mesh(Box(0, 0, pixels.shape[1], pixels.shape[0]))
+        mesh.stroke("warp", (6, 30), (40, 30), 40, 100, 50)  # the left edge pushed inwards
+        out = filter_ops.run(target(pixels), mesh.frozen()).pixels
+        seen = out[..., 3] > 64  # (8-bit premultiplied colour: coarser where fainter)
+        assert (out[..., 3] < min(alpha, 255) - 8).any()  # transparency pushed in
+        assert np.abs(out[seen][:, :3].astype(int) - (220, 40, 30)).max() <= 3
+
+
+def test_nothing_painted_or_everything_restored_is_the_identity():
+    mesh = liquify.Mesh(Box(0, 0, W, H), (80, 60))
+    assert mesh.frozen().is_identity()
+    paint(mesh)
+    assert not mesh.frozen().is_identity()
+    mesh.restore_all()
+    assert mesh.frozen().is_identity()
