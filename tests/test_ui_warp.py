@@ -12,7 +12,7 @@ from editor.model import LayerMask, warp
 from editor.model.commands import SetMask
 from engine.box import Box
 
-from ui_helpers import image_drag, make_window, open_photo, photo
+from ui_helpers import image_drag, image_pos, make_window, open_photo, photo
 
 W, H = 120, 90
 
@@ -114,8 +114,12 @@ def test_arc_style_bends_a_straight_line_into_a_curve(opened, qtbot):
     assert not bend.isEnabled()
     styles.setCurrentText("Arc")
     assert bend.isEnabled() and bend.value() == 50.0  # Photoshop's default bend
-    qtbot.keyClick(opened.canvas, Qt.Key.Key_Return)
-    assert doc.history.undo_name() == "Warp"
+    steps = doc.history.count
+    # A double-click inside the grid commits, as Enter does.
+    qtbot.mouseDClick(opened.canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                      image_pos(opened.canvas, 60, 40))
+    assert opened.tools.mode is None
+    assert doc.history.count == steps + 1 and doc.history.undo_name() == "Warp"
 
     def line_row(x):
         """The canvas row where the line crosses column x (its alpha's centre of mass)."""
@@ -176,6 +180,9 @@ def test_escape_leaves_the_layer_as_it_was(opened, qtbot):
     tool = _start_warp(opened)
     tool.options().findChild(QComboBox, "WarpStyle").setCurrentText("Wave")
     image_drag(qtbot, canvas, [(20, 20), (15, 15), (10, 10)])
+    grid = tool.grid.copy()
+    opened.actions["flip_h"].trigger()  # the picture mirrored inside the same grid
+    np.testing.assert_array_equal(tool.grid, grid[:, ::-1])
     qtbot.keyClick(canvas, Qt.Key.Key_Escape)
     assert opened.tools.mode is None
     assert doc.history.count == steps
@@ -249,3 +256,24 @@ def test_a_bent_layer_has_no_holes_inside_and_no_stray_pixels_outside():
     assert inside.sum() > 0.5 * w * h
     assert (alpha[inside > 0] == 255).all()
     assert (alpha[near == 0] == 0).all()
+
+
+def test_a_linked_path_bends_with_its_layer(opened, qtbot):
+    from editor.model.commands import SetAttr
+    from editor.model.vector_mask import Subpath, VectorMask
+
+    doc, canvas = opened.doc, opened.canvas
+    layer = doc.add_image(photo(40, 20, "astronaut"), "Astronaut", 30, 20)
+    corners = [(30, 20), (70, 20), (70, 40), (30, 40)]  # the layer's box as a vector mask
+    knots = np.array([[c] * 3 for c in corners], float)
+    doc.history.push(SetAttr(layer, "vector_mask", VectorMask([Subpath(knots, True, 1)],
+                                                              doc.canvas)))
+    _start_warp(opened)
+    image_drag(qtbot, canvas, [(70, 40), (76, 46), (82, 52)])  # the bottom-right corner
+    qtbot.keyClick(canvas, Qt.Key.Key_Return)
+    assert doc.history.undo_name() == "Warp"
+    anchors = np.concatenate([k[:, 1] for k in layer.vector_mask.moved_knots()])
+    np.testing.assert_allclose(anchors, [(30, 20), (70, 20), (82, 52), (30, 40)], atol=1e-6)
+    opened.actions["undo"].trigger()
+    anchors = np.concatenate([k[:, 1] for k in layer.vector_mask.moved_knots()])
+    np.testing.assert_allclose(anchors, corners)

@@ -30,7 +30,8 @@ from .marquee import HANDLE, paint_handles
 from .transform import GRAB, TransformTool
 
 _CORNERS = ((0, 0), (0, 3), (3, 3), (3, 0))
-_PREVIEW_SIZE = 1200  # the preview bends a copy at most this many pixels wide or high
+_PREVIEW_SIZE = 1024  # the preview bends a copy at most this many pixels wide or high
+# (about a fitted view's: a drag redraws it on every move, in tens of milliseconds)
 _STYLES = ("None", "Custom", *warp.PRESETS)
 
 
