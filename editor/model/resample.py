@@ -1,4 +1,5 @@
-"""Resampling layer pixels through an affine transform (Free Transform, Image Size).
+"""Resampling layer pixels through an affine transform (Free Transform, Image Size), a
+projective one (Distort, Perspective), and the premultiplied sampling that Warp shares.
 
 The work is done by Pillow on premultiplied RGBA ("RGBa"), so transparent
 edges do not turn dark. Shrinking first goes through a Lanczos resize, which
@@ -94,14 +95,28 @@ def perspective_pixels(pixels: np.ndarray, matrix, clip: Optional[Box] = None
     to_centres = np.array([[1, 0, 0.5], [0, 1, 0.5], [0, 0, 1]], np.float64)
     from_canvas = np.array([[1, 0, -bounds.x - 0.5], [0, 1, -bounds.y - 0.5], [0, 0, 1]], np.float64)
     full = from_canvas @ m @ to_centres
+    out = cv2.warpPerspective(premultiplied_float(pixels), full, (bounds.w, bounds.h),
+                              flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    return straight_uint8(out), bounds.x, bounds.y
+
+
+def premultiplied_float(pixels: np.ndarray) -> np.ndarray:
+    """Straight RGBA uint8 -> premultiplied float32 (0..255), for OpenCV's samplers: colours
+    then mix in proportion to their cover, so transparent edges do not turn dark."""
     premultiplied = pixels.astype(np.float32)
     premultiplied[..., :3] *= premultiplied[..., 3:4] / 255.0
-    out = cv2.warpPerspective(premultiplied, full, (bounds.w, bounds.h), flags=cv2.INTER_LINEAR,
-                              borderMode=cv2.BORDER_CONSTANT, borderValue=0)
-    alpha = out[..., 3:4]
-    rgb = np.where(alpha > 0, out[..., :3] * 255.0 / np.maximum(alpha, 1e-6), 0)
-    result = np.concatenate([rgb, alpha], axis=-1)
-    return np.clip(np.round(result), 0, 255).astype(np.uint8), bounds.x, bounds.y
+    return premultiplied
+
+
+def straight_uint8(premultiplied: np.ndarray) -> np.ndarray:
+    """`premultiplied_float`'s inverse, after sampling: straight RGBA uint8. Works in place
+    on its float32 argument (a sampler's fresh output): a large layer's copies cost time."""
+    alpha = premultiplied[..., 3]
+    unpremultiply = np.zeros_like(alpha)
+    np.divide(255.0, alpha, out=unpremultiply, where=alpha > 0)
+    premultiplied[..., :3] *= unpremultiply[..., None]
+    np.clip(premultiplied, 0, 255, out=premultiplied)
+    return np.rint(premultiplied, out=premultiplied).astype(np.uint8)
 
 
 def warp_mask(mask, warp):

@@ -48,7 +48,7 @@ class LayerPreview:
             # (what its mask reveals) is placed; the mask is transformed on commit.
             self.exact = False
             self.below = Pyramid.from_qimage(premultiplied(composite_document(doc, precise=False)))
-            self.above = self.pixels = None
+            self.above = self.pixels = self.content = None
             return
         split = renderer.split_images(node) if isinstance(node, Layer) else None
         if split is not None:
@@ -82,19 +82,22 @@ class LayerPreview:
                 # An unlinked mask or path stays put.
                 self.exact = self.exact and all(m is None or m.linked
                                                 for m in (node.mask, node.vector_mask))
+        self.content = content  # straight RGBA, as drawn (Warp bends it for its preview)
         self.pixels = Pyramid.from_qimage(premultiplied(content))
 
     def paint(self, canvas, painter: QPainter, area: QRectF, placement: QTransform,
-              smooth: Optional[bool] = None) -> None:
-        """Draws the stack with the layer at `placement` (layer-local -> image coordinates)."""
+              smooth: Optional[bool] = None, pixels: Optional[Pyramid] = None) -> None:
+        """Draws the stack with the layer at `placement` (layer-local -> image coordinates);
+        `pixels` in place of the layer's own (Warp's bent preview), placed so."""
         canvas.draw_pyramid(painter, self.below, area)
         layer = self.layer
-        if layer.is_shown() and self.pixels is not None:
+        pixels = pixels if pixels is not None else self.pixels
+        if layer.is_shown() and pixels is not None:
             if self.shift != (0, 0):  # the pixels' corner from the frame's, then placed
                 placement = QTransform.fromTranslate(*self.shift) * placement
             mode = getattr(QPainter.CompositionMode,
                            "CompositionMode_" + QT_MODES.get(layer.blend_mode, "SourceOver"))
-            canvas.draw_pyramid(painter, self.pixels, area, placement, smooth=smooth, mode=mode,
+            canvas.draw_pyramid(painter, pixels, area, placement, smooth=smooth, mode=mode,
                                 opacity=layer.opacity / 255.0)
         if self.above is not None:
             canvas.draw_pyramid(painter, self.above, area)

@@ -1,8 +1,9 @@
-"""Edit > Free Transform (Ctrl+T) and the Transform submenu: Distort, Perspective, the flips
-and the quarter turns of the active layer or group.
+"""Edit > Free Transform (Ctrl+T) and the Transform submenu: Distort, Perspective, Warp, the
+flips and the quarter turns of the active layer or group.
 
-Free Transform is a tool mode (`tools.transform.TransformTool`); while it runs, a flip
-flips the box being transformed. Otherwise the flips and turns are `Document`
+Free Transform is a tool mode (`tools.transform.TransformTool`), and Warp one made from it
+(`tools.warp.WarpTool`, a pixel layer only); while one runs, a flip flips the box being
+transformed. Otherwise the flips and turns are `Document`
 operations, which the command line calls too (`editor/cli/transform.py`).
 """
 from __future__ import annotations
@@ -13,6 +14,7 @@ from editor.model import DocumentError
 
 from .actions import ActionSpec, SubmenuSpec, is_layer_or_group, run_on_doc
 from .tools.transform import TransformTool
+from .tools.warp import WarpTool
 
 if TYPE_CHECKING:
     from .actions import Spec
@@ -35,6 +37,7 @@ class TransformCommands:
             SubmenuSpec("transform", "Trans&form", menu="edit", after="free_transform"),
             item("distort", "&Distort", lambda: self.free_transform("distort")),
             item("perspective", "&Perspective", lambda: self.free_transform("perspective")),
+            item("warp", "&Warp", self.warp),
             item("flip_h", "Flip &Horizontal", lambda: self.flip(True), separator=True),
             item("flip_v", "Flip &Vertical", lambda: self.flip(False)),
             item("rotate_cw", "Rotate 90° &Clockwise", lambda: self.rotate_quarter(1),
@@ -44,16 +47,23 @@ class TransformCommands:
 
     def free_transform(self, corners: Optional[str] = None) -> None:
         """Starts Free Transform; `corners` "distort"/"perspective": what a corner drag does."""
+        self._start(TransformTool, corners)
+
+    def warp(self) -> None:
+        """Starts Warp on the active pixel layer."""
+        self._start(WarpTool)
+
+    def _start(self, mode: type[TransformTool], *args) -> None:
         w = self.window
         doc, canvas = w.doc, w.canvas
         if doc is None or w.tools.mode is not None:
             return
         try:
-            TransformTool.check(doc.active)
+            mode.check(doc.active)
         except DocumentError as exc:
-            w.report(exc, "Could not transform")
+            w.report(exc, f"Could not {mode.verb}")
             return
-        w.tools.start_mode(TransformTool(w, w.tools, doc.active, corners))
+        w.tools.start_mode(mode(w, w.tools, doc.active, *args))
         canvas.setFocus()
 
     def flip(self, horizontal: bool) -> None:

@@ -117,6 +117,8 @@ class TransformTool(Tool):
     id = "transform"
     label = "Free Transform"
     icon = "transform"
+    step = "Free Transform"  # the undo step's name (Warp, a subclass, names its own)
+    verb = "transform"
 
     def __init__(self, window, manager, node: Node, corners: Optional[str] = None):
         super().__init__(window)
@@ -185,28 +187,36 @@ class TransformTool(Tool):
         if canvas is None:
             return
         doc = canvas.doc
-        p = self.placement
-        if (p == self.start and self.quad is None) or not doc.contains(self.node):
+        if self._unchanged() or not doc.contains(self.node):
             return
+        # Our own step is not a change underneath.
         doc.history.changed.disconnect(self._document_changed)
         try:
-            if isinstance(self.node, TextLayer):
-                if self._commit_type(doc):
-                    return
-                # Turned, skewed, flipped, stretched or distorted type is not what its
-                # settings draw: it becomes pixels in the transform's own step.
-                name = self.node.name
-                with doc.history.macro("Free Transform"):
-                    self.node = text_layer.rasterize(doc, self.node)
-                    self._commit_pixels(doc, p)
-                self.window.status(f"'{name}' was rasterized to be transformed so: Layered "
-                                   f"keeps type editable when it is only scaled and moved.")
-                return
-            self._commit_pixels(doc, p)
+            self._apply(doc)
         except Exception as exc:
-            self.window.report(exc, "Could not transform")
+            self.window.report(exc, f"Could not {self.verb}")
         finally:
             doc.history.changed.connect(self._document_changed)
+
+    def _unchanged(self) -> bool:
+        return self.placement == self.start and self.quad is None
+
+    def _apply(self, doc) -> None:
+        """The transform set in the document as one undo step."""
+        p = self.placement
+        if isinstance(self.node, TextLayer):
+            if self._commit_type(doc):
+                return
+            # Turned, skewed, flipped, stretched or distorted type is not what its
+            # settings draw: it becomes pixels in the transform's own step.
+            name = self.node.name
+            with doc.history.macro("Free Transform"):
+                self.node = text_layer.rasterize(doc, self.node)
+                self._commit_pixels(doc, p)
+            self.window.status(f"'{name}' was rasterized to be transformed so: Layered "
+                               f"keeps type editable when it is only scaled and moved.")
+            return
+        self._commit_pixels(doc, p)
 
     def _commit_type(self, doc) -> bool:
         """A type layer scaled keeping its proportions (and moved) stays type: its size and
@@ -279,24 +289,24 @@ class TransformTool(Tool):
         self._warp(doc, perspective_pixels, at, project)
 
     def _warp(self, doc, resample, at, paths) -> None:
-        """One Free Transform step: the node's layers and linked masks resampled by
+        """One Free Transform (or Warp) step: the node's layers and linked masks resampled by
         `resample(pixels, at(x, y), limit)` (`at`: the transform of an array whose pixel
         (0, 0) lies at canvas (x, y)), its paths mapped by `paths` (canvas points)."""
         # Keep what lies within a canvas' width/height around the canvas: enough
         # for any later move, bounded in memory however far the layer is enlarged.
         limit = doc.canvas.expand(doc.width, doc.height)
         layers = [self.node] if isinstance(self.node, Layer) else list(self.node.layers())
-        with doc.history.macro("Free Transform"):
+        with doc.history.macro(self.step):
             for layer in layers:
                 if layer.is_empty():
                     continue
                 pixels, x, y = resample(layer.pixels, at(layer.x, layer.y), limit)
-                doc.set_pixels(layer, pixels, x, y, "Free Transform")
+                doc.set_pixels(layer, pixels, x, y, self.step)
             for node in linked_masks(self.node):  # linked masks transform along
                 m = node.mask
                 moved = warp_mask(m, lambda px: resample(px, at(m.x, m.y), limit))
-                doc.history.push(SetMask(node, moved, "Free Transform"))
-            doc.transform_paths(self.node, paths, "Free Transform")
+                doc.history.push(SetMask(node, moved, self.step))
+            doc.transform_paths(self.node, paths, self.step)
 
     def _quad_transform(self) -> QTransform:
         """The frame's rectangle (local coordinates) -> the four corners on the canvas."""
@@ -552,17 +562,21 @@ class TransformTool(Tool):
                 link.setToolTip("Keep the width and height in proportion")
                 self._link = link
                 row.addWidget(link)
+        self._end_buttons(row)
+        self._show()
+        return w
+
+    def _end_buttons(self, row: QHBoxLayout) -> None:
+        """The options bar's right end: cancel (Esc) and commit (Enter)."""
         row.addStretch(1)
-        for name, tip, commit in (("cancel", "Cancel the transform (Esc)", False),
-                                  ("check", "Commit the transform (Enter)", True)):
+        for name, tip, commit in (("cancel", f"Cancel the {self.verb} (Esc)", False),
+                                  ("check", f"Commit the {self.verb} (Enter)", True)):
             button = QToolButton()
             button.setIcon(icon(name))
             button.setToolTip(tip)
             button.setObjectName(f"Transform{name.title()}")
             button.clicked.connect(lambda _=False, c=commit: self.manager.end_mode(commit=c))
             row.addWidget(button)
-        self._show()
-        return w
 
     def _show(self) -> None:
         if not self._fields:

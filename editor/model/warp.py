@@ -1,0 +1,321 @@
+"""Edit > Transform > Warp: the bicubic Bezier patch that bends a layer, and its resampling.
+
+A warp is Photoshop's default 4 x 4 grid of control points (`Grid`, shape (4, 4, 2), row by
+row from the top, canvas coordinates): the four corners of the layer's box, their eight
+tangent handles and four inner points. The patch maps the box's unit square (s, t) to
+
+    P(s, t) = sum_ij B_i(t) B_j(s) grid[i, j]      (B: the cubic Bernstein polynomials)
+
+so the grid of `identity` (points at thirds of the box) leaves every point where it is.
+
+`warp_pixels` resamples by inverse mapping: the patch is evaluated to a dense forward mesh,
+each cell split into two triangles, and every pixel centre inside a triangle gets the source
+position interpolated from the triangle's corners (`inverse_map`; done at a quarter of the
+resolution and enlarged, see there); `cv2.remap` then samples the premultiplied source
+bilinearly there (the sampling of `resample.perspective_pixels`). Where the mesh folds over
+itself, the later triangle is drawn over the earlier.
+
+The presets (`preset`) are Photoshop's Warp Style menu, horizontal, with its Bend (-1..1):
+the shape is a function of the box's points, and the grid is the cubic patch that passes
+through that function's values at the thirds of the box (corners exact).
+
+Pure numpy/OpenCV: no Qt here; the Warp mode (`editor/ui/tools/warp.py`) drives it.
+"""
+from __future__ import annotations
+
+import math
+from typing import Callable, Optional
+
+import numpy as np
+
+from engine.box import Box
+
+from .resample import premultiplied_float, straight_uint8
+
+Grid = np.ndarray  # (4, 4, 2) float64 control points, canvas coordinates, [row (t), col (s)]
+
+PRESETS = ("Arc", "Arch", "Bulge", "Flag", "Wave")
+
+_CELL = 4.0  # the forward mesh's cells are about this many map pixels wide
+_NOWHERE = -1e4  # the inverse map's value where no source point lands
+_COARSE = 4  # the inverse map is rasterised at 1 / _COARSE resolution, then enlarged
+_MAX_CELLS = 512  # per axis: bounds the work for huge enlargements
+
+
+def bernstein(t: np.ndarray) -> np.ndarray:
+    """The four cubic Bernstein polynomials at `t` (any shape): shape t.shape + (4,)."""
+    t = np.asarray(t, np.float64)[..., None]
+    u = 1.0 - t
+    return np.concatenate([u ** 3, 3 * u * u * t, 3 * u * t * t, t ** 3], axis=-1)
+
+
+def bernstein_slopes(t: np.ndarray) -> np.ndarray:
+    """The derivatives of `bernstein` at `t`: shape t.shape + (4,)."""
+    t = np.asarray(t, np.float64)[..., None]
+    u = 1.0 - t
+    return np.concatenate([-3 * u * u, 3 * u * u - 6 * u * t, 6 * u * t - 3 * t * t, 3 * t * t],
+                          axis=-1)
+
+
+def identity(box: tuple[float, float, float, float]) -> Grid:
+    """The grid that leaves the box (x, y, w, h) as it is: points at its thirds."""
+    x, y, w, h = box
+    s = np.linspace(0.0, 1.0, 4)
+    return np.stack(np.meshgrid(x + s * w, y + s * h), axis=-1)
+
+
+def is_identity(grid: Grid, box) -> bool:
+    return bool(np.allclose(grid, identity(box), atol=1e-9))
+
+
+def evaluate(grid: Grid, s: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """The patch at the parameters s (columns) x t (rows): shape (len(t), len(s), 2).
+    Beyond the unit square it continues along its edges' tangents (the cubic itself would
+    curl back): a margin around the box, and paths reaching past it, stay in order."""
+    s, t = np.asarray(s, np.float64), np.asarray(t, np.float64)
+    cs, ct = np.clip(s, 0, 1), np.clip(t, 0, 1)
+    g = np.asarray(grid, np.float64)
+
+    def at(bt, bs):
+        return np.tensordot(bt, np.einsum("sj,ijk->isk", bs, g), axes=1)
+
+    out = at(bernstein(ct), bernstein(cs))
+    if (s != cs).any():
+        out += (s - cs)[None, :, None] * at(bernstein(ct), bernstein_slopes(cs))
+    if (t != ct).any():
+        out += (t - ct)[:, None, None] * at(bernstein_slopes(ct), bernstein(cs))
+    return out
+
+
+def evaluate_points(grid: Grid, st: np.ndarray) -> np.ndarray:
+    """The patch at (N, 2) parameter pairs (s, t): (N, 2) canvas points (continued beyond
+    the unit square as `evaluate` does)."""
+    st = np.asarray(st, np.float64).reshape(-1, 2)
+    c = np.clip(st, 0, 1)
+    g = np.asarray(grid, np.float64)
+    bs, bt = bernstein(c[:, 0]), bernstein(c[:, 1])
+    out = np.einsum("ni,nj,ijk->nk", bt, bs, g)
+    out += (st[:, :1] - c[:, :1]) * np.einsum("ni,nj,ijk->nk", bt, bernstein_slopes(c[:, 0]), g)
+    out += (st[:, 1:] - c[:, 1:]) * np.einsum("ni,nj,ijk->nk", bernstein_slopes(c[:, 1]), bs, g)
+    return out
+
+
+def map_points(grid: Grid, box, points: np.ndarray) -> np.ndarray:
+    """Canvas points of the unwarped box sent through the warp (paths follow their layer)."""
+    x, y, w, h = box
+    q = np.asarray(points, np.float64).reshape(-1, 2)
+    st = np.column_stack([(q[:, 0] - x) / w, (q[:, 1] - y) / h])
+    return evaluate_points(grid, st)
+
+
+def fit(box, shape: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]) -> Grid:
+    """The grid whose patch passes through `shape` at the box's thirds. `shape(s, t)` takes
+    the unit square's points and gives canvas (x, y)."""
+    nodes = np.linspace(0.0, 1.0, 4)
+    s, t = np.meshgrid(nodes, nodes)
+    xs, ys = shape(s, t)
+    inverse = np.linalg.inv(bernstein(nodes))  # Bernstein values at the nodes -> weights
+    return np.stack([inverse @ np.asarray(v, np.float64) @ inverse.T for v in (xs, ys)], axis=-1)
+
+
+def preset(name: str, bend: float, box) -> Grid:
+    """Photoshop's warp style `name` (one of PRESETS) with `bend` in -1..1 over the box."""
+    x, y, w, h = box
+    if name not in PRESETS:
+        raise ValueError(f"no warp style {name!r}")
+    if abs(bend) < 1e-9:
+        return identity(box)
+
+    def arc(s, t):
+        # Every row becomes an arc about one centre beyond the edge the bend turns from, the
+        # middle row keeping its length; 100 %: a half ring, unless the box is so tall that
+        # its inner edge would pass the centre (then the ring is cut shorter).
+        radius = max(w / (abs(bend) * math.pi), 0.6 * h)
+        a = (s - 0.5) * w / radius
+        if bend > 0:  # bowed upwards: the centre below the box
+            r = radius + (0.5 - t) * h
+            return x + w / 2 + r * np.sin(a), y + h / 2 + radius - r * np.cos(a)
+        r = radius + (t - 0.5) * h
+        return x + w / 2 + r * np.sin(a), y + h / 2 - radius + r * np.cos(a)
+
+    def arch(s, t):  # every row lifts by the same parabola: the sides stay upright
+        return x + s * w, y + t * h - bend * h / 2 * (1 - (2 * s - 1) ** 2)
+
+    def bulge(s, t):  # the top edge lifts and the bottom edge sinks; the middle row stays
+        return x + s * w, y + t * h + bend * h / 2 * (2 * t - 1) * (1 - (2 * s - 1) ** 2)
+
+    def flag(s, t):  # every row one period of a wave
+        return x + s * w, y + t * h - bend * h / 4 * np.sin(2 * np.pi * s)
+
+    def wave(s, t):  # the top and bottom edges wave against each other
+        return x + s * w, y + t * h - bend * h / 4 * np.sin(2 * np.pi * s) * (1 - 2 * t)
+
+    shapes = {"Arc": arc, "Arch": arch, "Bulge": bulge, "Flag": flag, "Wave": wave}
+    return fit(box, shapes[name])
+
+
+def _stretch(grid: Grid, box) -> tuple[float, float]:
+    """The most and the least output pixels per source pixel along the box's axes (from a
+    17 x 17 evaluation): how fine the mesh must be, how wide its margin."""
+    x, y, w, h = box
+    coarse = evaluate(grid, np.linspace(0, 1, 17), np.linspace(0, 1, 17))
+    along_s = np.hypot(*np.diff(coarse, axis=1).transpose(2, 0, 1)) * 16 / max(w, 1e-9)
+    along_t = np.hypot(*np.diff(coarse, axis=0).transpose(2, 0, 1)) * 16 / max(h, 1e-9)
+    return float(max(along_s.max(), along_t.max())), float(min(along_s.min(), along_t.min()))
+
+
+def _mesh(grid: Grid, box, pad: float, cell: float) -> tuple[np.ndarray, np.ndarray]:
+    """The forward mesh: (output points, source points), each (rows + 1, cols + 1, 2), of cells
+    about `cell` output pixels wide where the patch stretches most; the unit square grown by
+    `pad` source pixels each side (the patch continued, see `evaluate`)."""
+    x, y, w, h = box
+    most, _ = _stretch(grid, box)
+    cols = int(min(_MAX_CELLS, max(1, math.ceil(most * (w + 2 * pad) / cell))))
+    rows = int(min(_MAX_CELLS, max(1, math.ceil(most * (h + 2 * pad) / cell))))
+    s = np.linspace(-pad / w, 1 + pad / w, cols + 1)
+    t = np.linspace(-pad / h, 1 + pad / h, rows + 1)
+    return evaluate(grid, s, t), np.stack(np.meshgrid(x + s * w, y + t * h), axis=-1)
+
+
+def _triangles(points: np.ndarray, cells: np.ndarray) -> np.ndarray:
+    """The two triangles of each chosen cell ((N, 2) row, col) of a mesh of `points`:
+    (2N, 3, 2), each (i, j), (i, j+1), (i+1, j) and its opposite."""
+    i, j = cells[:, 0], cells[:, 1]
+    first = np.stack([points[i, j], points[i, j + 1], points[i + 1, j]], axis=1)
+    second = np.stack([points[i + 1, j + 1], points[i + 1, j], points[i, j + 1]], axis=1)
+    return np.concatenate([first, second])
+
+
+def _rasterise(tri: np.ndarray, val: np.ndarray, map_x: np.ndarray, map_y: np.ndarray) -> None:
+    """Writes into the maps, at every pixel centre (integer coordinates) inside a triangle
+    of `tri`, `val` interpolated from its corners. Vectorised over the triangles: one pass
+    per offset within the largest triangle's bounding box (cells are a few pixels wide)."""
+    height, width = map_x.shape
+    tri = tri.astype(np.float64)
+    lo = np.ceil(tri.min(axis=1) - 1e-6).astype(np.int64)
+    hi = np.floor(tri.max(axis=1) + 1e-6).astype(np.int64)
+    lo = np.maximum(lo, 0)
+    hi = np.minimum(hi, (width - 1, height - 1))
+    x0, y0 = tri[:, 0, 0], tri[:, 0, 1]
+    ex1, ey1 = tri[:, 1, 0] - x0, tri[:, 1, 1] - y0
+    ex2, ey2 = tri[:, 2, 0] - x0, tri[:, 2, 1] - y0
+    det = ex1 * ey2 - ex2 * ey1
+    keep = (np.abs(det) > 1e-12) & (hi >= lo).all(axis=1)  # collapsed or off the map: nothing
+    if not keep.any():
+        return
+    lo, hi, det, val = lo[keep], hi[keep], det[keep], val[keep].astype(np.float64)
+    x0, y0, ex1, ey1, ex2, ey2 = (v[keep] for v in (x0, y0, ex1, ey1, ex2, ey2))
+    # Barycentric l1, l2 are linear in the pixel: a base at the box's corner plus steps.
+    a1, b1, a2, b2 = ey2 / det, -ex2 / det, -ey1 / det, ex1 / det
+    rx, ry = lo[:, 0] - x0, lo[:, 1] - y0
+    l1_base, l2_base = rx * a1 + ry * b1, rx * a2 + ry * b2
+    v0, d1, d2 = val[:, 0], val[:, 1] - val[:, 0], val[:, 2] - val[:, 0]
+    span = hi - lo
+    eps = 1e-7
+    for dy in range(int(span[:, 1].max()) + 1):
+        rows = np.flatnonzero(span[:, 1] >= dy)
+        r1 = l1_base[rows] + dy * b1[rows]
+        r2 = l2_base[rows] + dy * b2[rows]
+        ra1, ra2, rspan = a1[rows], a2[rows], span[rows, 0]
+        for dx in range(int(rspan.max()) + 1):
+            l1 = r1 + dx * ra1
+            l2 = r2 + dx * ra2
+            inside = (l1 >= -eps) & (l2 >= -eps) & (l1 + l2 <= 1 + eps) & (rspan >= dx)
+            if not inside.any():
+                continue
+            k = rows[inside]
+            l1, l2 = l1[inside, None], l2[inside, None]
+            value = v0[k] + l1 * d1[k] + l2 * d2[k]
+            py, px = lo[k, 1] + dy, lo[k, 0] + dx
+            map_x[py, px] = value[:, 0]
+            map_y[py, px] = value[:, 1]
+
+
+def inverse_map(grid: Grid, box, bounds: Box) -> tuple[np.ndarray, np.ndarray]:
+    """For every pixel of `bounds`, the source point (in the coordinates `box` is given in)
+    whose warp lands on its centre, in OpenCV's convention (pixel centres at integers), as
+    (map_x, map_y) for `cv2.remap`; far outside where nothing lands.
+
+    The map is rasterised at a quarter of the resolution and enlarged bilinearly: the
+    inverse of a smooth patch is smooth, so this is exact for affine grids and within a few
+    hundredths of a pixel for the presets, at a sixteenth of the work. So that the edges
+    interpolate between true values, the mesh reaches a few coarse pixels beyond the box
+    (the patch continued; those source points lie outside the layer: transparent), drawn
+    first so the box itself wins where a fold overlaps it."""
+    f = _COARSE
+    margin = 2  # coarse pixels around the bounds, so the enlargement needs no border
+    cw, ch = -(-bounds.w // f) + 2 * margin, -(-bounds.h // f) + 2 * margin
+    map_x = np.full((ch, cw), _NOWHERE, np.float32)
+    map_y = np.full((ch, cw), _NOWHERE, np.float32)
+    _, least = _stretch(grid, box)
+    pad = min(2.0 * f / max(least, 1e-3), 4.0 * f * 16)  # two coarse pixels of output
+    out, src = _mesh(grid, box, pad, _CELL * f)
+    # Canvas -> coarse pixel centres: fine pixel centre i (of the bounds) is coarse
+    # (i + 0.5) / f - 0.5 + margin; the source in OpenCV's convention.
+    out = (out - (bounds.x, bounds.y)) / f - 0.5 + margin
+    src = src - 0.5
+    rows, cols = out.shape[0] - 1, out.shape[1] - 1
+    cells = np.argwhere(np.ones((rows, cols), bool))
+    x, y, w, h = box
+    s0, s1 = (src[0, :-1, 0] + 0.5 - x), (src[0, 1:, 0] + 0.5 - x)
+    t0, t1 = (src[:-1, 0, 1] + 0.5 - y), (src[1:, 0, 1] + 0.5 - y)
+    inner_col = (s0 >= -1e-9) & (s1 <= w + 1e-9)
+    inner_row = (t0 >= -1e-9) & (t1 <= h + 1e-9)
+    # Cells wholly inside the box are drawn last (partly inside ones count as the margin:
+    # they hold the box's own edge, which the ring around needs to meet).
+    inner = inner_row[cells[:, 0]] & inner_col[cells[:, 1]]
+    for chosen in (cells[~inner], cells[inner]):
+        if len(chosen):
+            _rasterise(_triangles(out, chosen), _triangles(src, chosen), map_x, map_y)
+    size = (cw * f, ch * f)
+    crop = np.s_[margin * f:margin * f + bounds.h, margin * f:margin * f + bounds.w]
+    fine_x = cv2_resize(map_x, size)[crop]
+    fine_y = cv2_resize(map_y, size)[crop]
+    # A pixel between a drawn and an undrawn coarse sample would land on a mixture of a
+    # source point and the far-off marker, which may fall inside the layer (a stray dot):
+    # only pixels whose four coarse samples were all drawn keep theirs.
+    drawn = cv2_resize((map_x > _NOWHERE / 2).astype(np.float32), size)[crop]
+    fine_x[drawn < 1 - 1e-4] = _NOWHERE
+    return np.ascontiguousarray(fine_x), np.ascontiguousarray(fine_y)
+
+
+def cv2_resize(values: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Bilinear enlargement of a float map (OpenCV: output centre j samples (j + 0.5) / f - 0.5)."""
+    import cv2
+
+    return cv2.resize(values, size, interpolation=cv2.INTER_LINEAR)
+
+
+def warped_bounds(grid: Grid, box) -> Box:
+    """The canvas box the warped box covers: its edges sampled about every output pixel
+    and its inside on a 33 x 33 lattice (a fold may reach beyond the edges)."""
+    most, _ = _stretch(grid, box)
+    n = int(min(4 * _MAX_CELLS, max(2, math.ceil(most * max(box[2], box[3])))))
+    u, ends = np.linspace(0, 1, n + 1), np.array([0.0, 1.0])
+    points = np.concatenate([evaluate(grid, u, ends).reshape(-1, 2),
+                             evaluate(grid, ends, u).reshape(-1, 2),
+                             evaluate(grid, np.linspace(0, 1, 33), np.linspace(0, 1, 33)
+                                      ).reshape(-1, 2)])
+    lo, hi = points.min(axis=0), points.max(axis=0)
+    return Box.from_corners(math.floor(lo[0] + 1e-6), math.floor(lo[1] + 1e-6),
+                            math.ceil(hi[0] - 1e-6), math.ceil(hi[1] - 1e-6))
+
+
+def warp_pixels(pixels: np.ndarray, grid: Grid, box, clip: Optional[Box] = None
+                ) -> tuple[np.ndarray, int, int]:
+    """Straight RGBA `pixels` warped: `box` (x, y, w, h) is the warped frame in the array's own
+    pixel coordinates, `grid` where it goes, in the coordinates the result is placed in.
+    Returns (pixels, x, y). Pixels of the array outside `box` are left behind (a layer's
+    frame is its whole box; only a mask larger than its layer has such pixels)."""
+    import cv2
+
+    h, w = pixels.shape[:2]
+    bounds = warped_bounds(grid, box)
+    if clip is not None:
+        bounds = bounds.intersect(clip)
+    if bounds.is_empty() or w == 0 or h == 0:
+        return np.zeros((0, 0, 4), np.uint8), 0, 0
+    map_x, map_y = inverse_map(grid, box, bounds)
+    out = cv2.remap(premultiplied_float(pixels), map_x, map_y, interpolation=cv2.INTER_LINEAR,
+                    borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    return straight_uint8(out), bounds.x, bounds.y
