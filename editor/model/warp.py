@@ -40,6 +40,7 @@ _CELL = 4.0  # the forward mesh's cells are about this many map pixels wide
 _NOWHERE = -1e4  # the inverse map's value where no source point lands
 _COARSE = 4  # the inverse map is rasterised at 1 / _COARSE resolution, then enlarged
 _MAX_CELLS = 512  # per axis: bounds the work for huge enlargements
+RING_WIDTH = 0.8  # Arc: the ring's width at most this share of its outer radius
 
 
 def bernstein(t: np.ndarray) -> np.ndarray:
@@ -127,16 +128,23 @@ def preset(name: str, bend: float, box) -> Grid:
         return identity(box)
 
     def arc(s, t):
-        # Every row becomes an arc about one centre beyond the edge the bend turns from, the
-        # middle row keeping its length; 100 %: a half ring, unless the box is so tall that
-        # its inner edge would pass the centre (then the ring is cut shorter).
-        radius = max(w / (abs(bend) * math.pi), 0.6 * h)
-        a = (s - 0.5) * w / radius
-        if bend > 0:  # bowed upwards: the centre below the box
-            r = radius + (0.5 - t) * h
-            return x + w / 2 + r * np.sin(a), y + h / 2 + radius - r * np.cos(a)
-        r = radius + (t - 0.5) * h
-        return x + w / 2 + r * np.sin(a), y + h / 2 - radius + r * np.cos(a)
+        # Photoshop's fan: the edge the bend turns from keeps its corners and bows out into an
+        # arc of bend x 180 degrees (100 %: a half ring); every other row is an arc about the
+        # same centre, so the far edge comes in. A box too tall for that ring (its far edge
+        # would pass the centre) has its rows drawn closer, the ring's width at most
+        # RING_WIDTH of its radius, so the bend still grows with Bend.
+        half = abs(bend) * math.pi / 2
+        radius = w / 2 / math.sin(half)
+        depth = min(h, RING_WIDTH * radius)
+        if bend > 0:  # bowed upwards: the top corners stay, the centre below them
+            r = radius - t * depth
+            cy = y + radius * math.cos(half)
+            a = (s - 0.5) * 2 * half
+            return x + w / 2 + r * np.sin(a), cy - r * np.cos(a)
+        r = radius - (1 - t) * depth    # bowed downwards: the bottom corners stay
+        cy = y + h - radius * math.cos(half)
+        a = (s - 0.5) * 2 * half
+        return x + w / 2 + r * np.sin(a), cy + r * np.cos(a)
 
     def arch(s, t):  # every row lifts by the same parabola: the sides stay upright
         return x + s * w, y + t * h - bend * h / 2 * (1 - (2 * s - 1) ** 2)
