@@ -25,7 +25,8 @@ Photoshop's pixels of layer_effects.psd, where its shadows and glows fit best at
 - Inner Glow (solid colour): source Edge, the inverted alpha choked, blurred and divided by
   the range, inside the shape; source Center, its complement (strongest away from edges).
 - Stroke (solid colour): outside (the alpha dilated by `size`, under the layer), inside
-  (the alpha less its erosion by `size`, over it) or centre (dilated and eroded by half),
+  (the alpha less its erosion by `size`, laid within the shape: never more opaque than it,
+  `_composite_within`) or centre (dilated and eroded by half, over it),
   at its colour and opacity. Distances are Euclidean (an exact distance transform), with
   a one-pixel ramp so edges are antialiased, measured from the shape's edge (half a pixel
   beyond an opaque pixel: `_grown_from_edge`). In Normal it is composited with the layer;
@@ -962,6 +963,31 @@ def _composite_where_shown(layer: np.ndarray, paint: np.ndarray, under: bool) ->
     layer[where] = over(fg, bg)
 
 
+def _composite_within(layer: np.ndarray, paint: np.ndarray, shape: np.ndarray) -> None:
+    """An inside stroke (`paint`, straight float RGBA) laid over `layer` (in place) as a
+    part of the shape it lies in, not as an image of its own over it: where the stroke
+    covers w = paint alpha / shape of the shape (at most all of it), the pixel becomes w of
+    the stroke's colour over the shape's coverage and 1 - w of what the layer was there
+    (alpha: w shape + (1 - w) layer alpha; the interior effects' model, `_interior_over`).
+    So the stroke never makes the shape more opaque than it is: on a layer fading out
+    (stroke-effects.psd's Raster InsetFrame, every pixel of its ramp within the stroke)
+    Photoshop paints the ramp in the stroke's colour at the layer's own alpha, where
+    compositing the stroke over it had raised the alpha (115 -> 178) and let the layer's
+    red through; at a hard shape's antialiased edge the stroke's colour at the edge's
+    alpha."""
+    where = (paint[..., 3] > 0) & (shape > 0)
+    if not where.any():
+        return
+    px, lx, sx = paint[where], layer[where], shape[where]
+    w = np.clip(px[:, 3] / sx, 0.0, 1.0)
+    a = w * sx + (1.0 - w) * lx[:, 3]
+    rgb = px[:, :3] * (w * sx)[:, None] + lx[:, :3] * ((1.0 - w) * lx[:, 3])[:, None]
+    out = np.empty_like(lx)
+    out[:, :3] = rgb / np.maximum(a, 1e-12)[:, None]
+    out[:, 3] = a
+    layer[where] = out
+
+
 def _interior_over(layer: np.ndarray, interior: list, fill: float, grouped: int,
                    shape: np.ndarray) -> None:
     """The interior effects (`styled_layers`' list: mode, opacity, colour, coverage) over
@@ -1149,7 +1175,10 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
         if own_mode:  # its own image, blended onto what lies below as a shadow is
             (under if s.position == "outside" else above).append((paint, s.blend_mode))
             continue
-        # Outside: the stroke lies under the layer; inside and centre: over it.
+        if s.position == "inside":  # within the shape: its coverage is of the shape's
+            _composite_within(layer, paint, alpha)
+            continue
+        # Outside: the stroke lies under the layer; centre: over it.
         _composite_where_shown(layer, paint, under=s.position == "outside")
     for b, (_, outside) in bevelled:
         if outside is not None:
