@@ -515,3 +515,25 @@ def test_method_and_midpoints_through_a_psd_and_psd_tools(tmp_path):
     reopened = open_document(tmp_path / "again.psd")
     assert [n.settings.method for n in reopened.nodes() if isinstance(n, FillLayer)] == \
         ["linear", "perceptual"]
+
+
+def test_a_shapes_gradient_is_laid_out_on_its_curves_box_not_its_handles():
+    """stroke-effects.psd's 'Effect OutsetFrame' (Photoshop's): a gradient fill (red,
+    opaque to transparent at 60 degrees, Align with layer) through a ring whose four
+    anchors sit at its diagonals, so the handles reach beyond the curve. Photoshop lays the
+    gradient out on the curve's box (2, 99, 23 x 23), not on the knots' and handles'
+    (0.6, 97.6, 25.8 x 25.8): over the ring's red pixels the alpha is 0.29 levels off on
+    average (on the handles' box: 6.5)."""
+    from psd_tools import PSDImage
+
+    path = os.path.join(FILES, "stroke-effects.psd")
+    doc = open_document(path)
+    node = next(n for n in doc.root.walk() if n.name == "Effect OutsetFrame")
+    assert isinstance(node.settings, adj.GradientFill) and node.settings.align
+    assert node.frame() == pytest.approx((2.0, 99.0, 23.0, 23.0), abs=0.01)
+    ps = np.asarray(PSDImage.open(path).topil().convert("RGBA")).astype(float)
+    ours = composite_document(doc).astype(float)
+    coverage = node.active_mask().coverage(doc.canvas) / 255.0
+    red = (coverage > 0.99) & (ps[..., 0] > 200) & (ours[..., 0] > 200) & (ps[..., 1] < 60)
+    assert red.sum() > 100
+    assert np.abs(ours[red][:, 3] - ps[red][:, 3]).mean() < 1.0

@@ -23,7 +23,7 @@ from editor.model.render import composite_document
 
 from reference_compositing import blend_onto, premultiplied
 from test_layer_effects import (FILES, H, W, canvas_alpha, check, effects_of, scene,
-                                stroke_grown, unpremultiplied)
+                                stroke_grown, unpremultiplied, within)
 
 RED_TO_GREEN = GradientFill(stops=((0.0, (255, 0, 0)), (100.0, (0, 255, 0))), smoothness=0.0,
                             style="linear", angle=0.0, align=True)
@@ -77,7 +77,7 @@ def test_gradient_stroke_matches_its_definition():
 
 
 def test_pattern_stroke_matches_its_definition():
-    """A pattern stroke, inside (over the layer), not linked: the tiles from the canvas's
+    """A pattern stroke, inside (within the layer's shape), not linked: the tiles from the canvas's
     corner; linked: from the layer's pixels' corner (17, 14)."""
     rng = np.random.default_rng(5)
     tile = rng.integers(0, 256, (3, 4, 4), dtype=np.uint8)
@@ -92,9 +92,7 @@ def test_pattern_stroke_matches_its_definition():
     paint = tile[ys % 3, xs % 4] / 255.0
     paint[..., 3] = ring * 0.9
     own = layer.canvas_crop(doc.canvas) / 255.0
-    styled = blend_onto(blend_onto(np.zeros((H, W, 4)), own, "normal", 1.0), paint,
-                        "normal", 1.0)
-    out = blend_onto(premultiplied(background), unpremultiplied(styled), "normal", 1.0)
+    out = blend_onto(premultiplied(background), within(own, paint, a), "normal", 1.0)
     check(doc, unpremultiplied(out))
     doc.set_effects(layer, LayerEffects(strokes=(replace(
         stroke, opacity=100.0, pattern=replace(pattern, align=True)),)))

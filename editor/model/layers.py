@@ -561,9 +561,10 @@ class FillLayer(AdjustmentLayer):
 
     def frame(self) -> tuple[float, float, float, float]:
         """The box (x, y, width, height) its content is laid out on (a gradient's): its
-        path's (the knots' extent, in fractions of a pixel) when it has a path and its
-        settings align with the layer (Photoshop's "Align with layer"), else the
-        document's canvas."""
+        path's (the box of its curves, `VectorMask.extent`, in fractions of a pixel; not
+        of its knots and handles, which reach beyond a curve whose anchors are not at its
+        extremes: Photoshop's stroke-effects.psd) when it has a path and its settings align
+        with the layer (Photoshop's "Align with layer"), else the document's canvas."""
         root = self
         for root in self.ancestors():
             pass
@@ -572,13 +573,12 @@ class FillLayer(AdjustmentLayer):
             return self.placed_on
         vector = self.vector_mask
         if getattr(self.settings, "align", False) and vector is not None and vector.enabled:
-            knots = [k.reshape(-1, 2) for k in vector.moved_knots() if len(k)]
-            if knots:
-                points = np.concatenate(knots)
+            extent = vector.extent()
+            if extent is not None:
                 # Knots are stored as fractions of the document: 49.999997 is 50.
-                (x0, y0), (x1, y1) = np.round(points.min(axis=0), 3), np.round(points.max(axis=0), 3)
-                if x1 > x0 and y1 > y0:
-                    return float(x0), float(y0), float(x1 - x0), float(y1 - y0)
+                x0, y0, w, h = (round(v, 3) for v in extent)
+                if w > 0 and h > 0:
+                    return float(x0), float(y0), float(w), float(h)
         box = canvas if canvas is not None else Box(0, 0, 0, 0)
         return float(box.x), float(box.y), float(box.w), float(box.h)
 

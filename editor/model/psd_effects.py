@@ -131,6 +131,14 @@ def _read_effect(effect, patterns: Optional[dict] = None) -> Optional[tuple]:
         return "gradient_overlays", layer_effects.GradientOverlay(
             effect.enabled, mode, effect.opacity, gradient)
     color = _rgb(getattr(effect, "color", None))
+    glow_gradient = None
+    if color is None and kind == "OuterGlow" and b"Grad" in effect.descriptor:
+        # A gradient glow: its gradient's keys as a Gradient fill layer's 'GdFl' (the
+        # colour, unused then, its first stop's). An Inner Glow's is not drawn (no file
+        # of Photoshop's at hand to place its gradient by).
+        glow_gradient = read_gradient(effect.descriptor)
+        if glow_gradient is not None:
+            color = glow_gradient.stops[0][1]
     if color is None or not mode:
         return None
     # Its contour ('TrnS'; a satin's 'MpgS'): None for one we cannot read (not drawn).
@@ -161,7 +169,8 @@ def _read_effect(effect, patterns: Optional[dict] = None) -> Optional[tuple]:
         # 'ShdN', the jitter).
         return "outer_glows", layer_effects.OuterGlow(
             effect.enabled, color, effect.opacity, mode, float(effect.choke),
-            float(effect.size), float(effect.quality_range), contour=contour)
+            float(effect.size), float(effect.quality_range), contour=contour,
+            gradient=glow_gradient)
     if kind == "Satin":
         return "satins", layer_effects.Satin(
             effect.enabled, color, effect.opacity, mode, float(effect.angle),
@@ -487,7 +496,12 @@ def _fill_entry(entry, effect, light) -> None:
             if key != b"Angl" or key in entry or effect.pattern.angle:  # (older files: none)
                 put(key, written[key])
         return
-    _effect_color(entry, b"Clr ", effect.color)
+    if isinstance(effect, layer_effects.OuterGlow) and effect.gradient is not None:
+        # A gradient glow: its 'Grad' (a Gradient fill layer's), no 'Clr ' beside it.
+        put(b"Grad", gradient_descriptor(effect.gradient)[b"Grad"])
+        entry.pop(b"Clr ", None)
+    else:
+        _effect_color(entry, b"Clr ", effect.color)
     put(b"Opct", UnitFloat(unit=Unit.Percent, value=float(effect.opacity)))
     if isinstance(effect, layer_effects.Stroke):
         put(b"Sz  ", UnitFloat(unit=Unit.Pixels, value=float(effect.size)))

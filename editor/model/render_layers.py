@@ -484,6 +484,7 @@ def warm_up() -> None:
     first move ~0.85 s, Hue/Saturation ~1 s). The editor runs it on a worker thread once its window
     shows."""
     from . import adjustments, patterns, reduced
+    from .stroke_kernels import soft_reach
 
     pixels = np.full((4, 6, 4), 200, np.uint8)
     pattern = patterns.Pattern("warm-up", pixels)
@@ -494,6 +495,8 @@ def warm_up() -> None:
         for sl in (np.s_[:, :], np.s_[:, 1:4]):
             _mask_kernel(size)(pixels[sl], coverage[sl], np.empty_like(pixels)[sl])
     reduced._reduce_straight(pixels, 1)
+    soft = np.full((4, 6), 0.5, np.float32)  # a stroke round soft pixels (stroke_kernels)
+    soft_reach(soft, np.zeros_like(soft), np.float32(254.5 / 255), 1)
     for settings in (adjustments.Levels(rgb=(10, 240, 1.1, 0, 255)),
                      adjustments.HueSaturation(10, 10, 0)):
         for precise in (False, True):

@@ -350,6 +350,10 @@ class LayerStyleDialog(QDialog):
         if self._updating:
             return
         effect = replace(self._effect(kind), **values)
+        if "color" in values and kind == "outer_glows" and effect.gradient is not None:
+            # A gradient glow given a colour becomes a solid one (Photoshop's choice of
+            # colour or gradient: the swatch picks the colour).
+            effect = replace(effect, gradient=None)
         if values.get("fill_type") == "pattern" and effect.pattern.pattern is None \
                 and self._patterns:  # Photoshop's: a Pattern stroke starts with the first
             effect = replace(effect, pattern=PatternFill(pattern=self._patterns[0]))
