@@ -78,3 +78,44 @@ def test_a_sparse_lookup_asks_for_huge_pages_and_maps_nothing_until_touched():
     before = int(_mapping_fields(sparse)["Rss"])
     sparse[5_000_000] = 7
     assert int(_mapping_fields(sparse)["Rss"]) - before <= 4096 and sparse[5_000_000] == 7
+
+
+def _fields_at(address: int) -> dict:
+    """The /proc/self/smaps fields of the mapping that holds `address`."""
+    fields, inside = {}, False
+    for line in open("/proc/self/smaps"):
+        head = line.split()[0]
+        if "-" in head and ":" not in head:
+            start, end = (int(v, 16) for v in head.split("-"))
+            inside = start <= address < end
+        elif inside and ":" in head:
+            fields[head[:-1]] = line.split()[1]
+    return fields
+
+
+def test_big_buffers_map_in_huge_pages_until_a_piece_maps_in_slowly(monkeypatch):
+    """A big buffer is mapped in huge pages a piece at a time; once a piece maps in slower
+    than ordinary pages would (the kernel compacting memory), the rest of it, and the
+    buffers made soon after, keep to ordinary pages; all come zeroed and mapped in."""
+    import pytest
+
+    if _thp_mode() not in ("madvise", "always"):
+        pytest.skip("no transparent huge pages on this system")
+    monkeypatch.setattr(prefaulted, "_slow_until", 0.0)
+    monkeypatch.setattr(prefaulted, "_SLOW_SECONDS_PER_BYTE", float("inf"))  # none is slow
+    shape, step = (2000, 2000, 4), prefaulted.HUGE_STEP_BYTES  # 16 MB: four pieces
+    fast = prefaulted.zeros(shape, np.uint8)
+    assert _fields_at(fast.ctypes.data).get("THPeligible") == "1"
+    assert _fields_at(fast.ctypes.data + 3 * step).get("THPeligible") == "1"
+    monkeypatch.setattr(prefaulted, "_SLOW_SECONDS_PER_BYTE", 0.0)  # every piece is slow
+    slow = prefaulted.zeros(shape, np.uint8)
+    assert _fields_at(slow.ctypes.data).get("THPeligible") == "1"  # the first piece
+    rest = _fields_at(slow.ctypes.data + step)
+    assert rest.get("THPeligible") == "0" and int(rest["Rss"]) >= 11_000  # kB: mapped in
+    assert prefaulted._slow_until > 0  # the next ones: ordinary pages from the start
+    after = prefaulted.zeros(shape, np.uint8)
+    assert int(_fields_at(after.ctypes.data)["Rss"]) >= 15_000
+    if _thp_mode() == "madvise":
+        assert _fields_at(after.ctypes.data).get("THPeligible") == "0"
+    for a in (fast, slow, after):
+        assert not a.any() and a.flags.writeable
