@@ -334,6 +334,41 @@ def mix_screen(buf, code, cube, params, coverage, masked, opacity):  # pragma: n
             _store8(buf, y, x, a, k, n0, n1, n2)
 
 
+# The same two for an adjustment at full strength (no mask, 100 % opacity), the usual
+# case: no mixing with what the pixel was, so no coverage to read and no branch for it.
+# Over the photo document's composites (A/B, CPU ms): Levels ~16 against ~19,
+# Hue/Saturation ~37 against ~46; the same pixels.
+
+@njit(cache=True, nogil=True, parallel=True, fastmath=True)
+def adjust_screen_whole(buf, table):  # pragma: no cover (compiled)
+    """`adjust_screen` without a mask, at full opacity."""
+    h, w = buf.shape[0], buf.shape[1]
+    for y in prange(h):
+        for x in range(w):
+            a = buf[y, x, 3]
+            if a == 0:
+                continue
+            n0 = table[0, a, buf[y, x, 2]]
+            n1 = table[1, a, buf[y, x, 1]]
+            n2 = table[2, a, buf[y, x, 0]]
+            buf[y, x, 2], buf[y, x, 1], buf[y, x, 0] = n0, n1, n2
+
+
+@njit(cache=True, nogil=True, parallel=True, fastmath=True)
+def mix_screen_whole(buf, code, cube, params):  # pragma: no cover (compiled)
+    """`mix_screen` without a mask, at full opacity."""
+    h, w = buf.shape[0], buf.shape[1]
+    for y in prange(h):
+        for x in range(w):
+            a = np.int64(buf[y, x, 3])
+            if a == 0:
+                continue
+            n0, n1, n2 = _from_cube(cube, code, params, buf, y, x, a)
+            if a != 255:
+                n0, n1, n2 = _PREMULTIPLY[a, n0], _PREMULTIPLY[a, n1], _PREMULTIPLY[a, n2]
+            buf[y, x, 2], buf[y, x, 1], buf[y, x, 0] = n0, n1, n2
+
+
 @njit(cache=True, nogil=True, parallel=True, fastmath=True)
 def adjust_precise(buf, code, table, params, coverage, masked, opacity):  # pragma: no cover
     """`adjust_screen` for the 16-bit premultiplied RGBA buffer of files and merges
