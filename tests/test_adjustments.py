@@ -688,6 +688,32 @@ def test_screen_kernel_unpremultiplies_and_premultiplies_exactly_at_every_alpha(
         np.testing.assert_array_equal(out, expected.astype(np.uint8))
 
 
+@pytest.mark.parametrize("settings", [adj.HueSaturation(40, 30, 10),
+                                      adj.ColorBalance(midtones=(30, -20, 10))],
+                         ids=lambda s: type(s).__name__)
+def test_screen_lookup_of_mixing_kinds_unpremultiplies_and_premultiplies_exactly(settings):
+    """A mixing kind on a translucent screen pixel reads its 3D lookup at the pixel's exact
+    straight colour (round(v * 255 / a)) and premultiplies the entry back (round(n * a /
+    255)): at every alpha, the colour an opaque pixel of that straight colour gets, whichever
+    of the two fills the lookup first."""
+    from editor.model.render import adjust_buffer
+
+    rng = np.random.default_rng(5)
+    alpha = np.repeat(np.arange(1, 256), 64)
+    a = alpha[:, None]
+    values = np.minimum((rng.random((alpha.size, 3)) * (a + 1)).astype(np.int64), a)
+    translucent = np.concatenate([values[:, ::-1], a], -1).astype(np.uint8)[None]  # BGRA
+    straight = np.minimum(255, (values * 255 + a // 2) // a)
+    opaque = np.concatenate([straight[:, ::-1], np.full_like(a, 255)], -1).astype(np.uint8)[None]
+    for translucent_first in (True, False):
+        adj.cube8.cache_clear()
+        out, shown = translucent.copy(), opaque.copy()
+        for buf in ((out, shown) if translucent_first else (shown, out)):
+            adjust_buffer(buf, settings, precise=False)
+        np.testing.assert_array_equal(out[0, :, :3], (shown[0, :, :3].astype(np.int64) * a + 127) // 255)
+        np.testing.assert_array_equal(out[0, :, 3], alpha)
+
+
 def test_hue_range_corners_keep_photoshops_order():
     """What the Hue/Saturation colour bar does to a range's corners: they stay in order round
     the circle (a corner stops at its neighbour), the falloff spans less than a turn, the

@@ -38,6 +38,12 @@ _UNPREMULTIPLY = np.zeros((256, 256), np.uint8)  # min(255, round(v * 255 / a));
 _UNPREMULTIPLY[1:] = np.minimum(255, (_VALUE * 255 + _ALPHA[1:] // 2) // _ALPHA[1:])
 _PREMULTIPLY = ((_VALUE * _ALPHA + 127) // 255).astype(np.uint8)  # round(v * a / 255)
 del _ALPHA, _VALUE
+# The two fused for the 3D lookup's index, [alpha, premultiplied value]: the straight value
+# with its bits spread (`_SPREAD[_UNPREMULTIPLY]`; alpha 255 leaves values as they are). One
+# lookup per channel instead of two dependent ones, and none of the straight colour
+# needed once its entry is filled: Hue/Saturation over the photo document's composite
+# ~37 against ~45 ms of CPU (A/B, same buffer and lookup).
+_UNPREMULTIPLIED_SPREAD = _SPREAD[_UNPREMULTIPLY].astype(np.uint32)
 
 
 @njit(cache=True, nogil=True, fastmath=True)
@@ -256,13 +262,16 @@ def _store8(buf, y, x, a, k, n0, n1, n2):
 
 
 @njit(cache=True, nogil=True, fastmath=True, inline="always")
-def _from_cube(cube, code, params, s0, s1, s2):
-    """A mixing kind's adjusted colour of straight 8-bit (s0, s1, s2), from `cube` or, the
-    first time, from `mixed_pixel` (then stored)."""
-    key = (_SPREAD[s0] << 2) | (_SPREAD[s1] << 1) | _SPREAD[s2]
+def _from_cube(cube, code, params, buf, y, x, a):
+    """A mixing kind's adjusted colour (straight 8-bit) of premultiplied BGRA pixel (y, x)
+    of alpha `a`, from `cube` or, the first time, from `mixed_pixel` (then stored)."""
+    key = ((np.int64(_UNPREMULTIPLIED_SPREAD[a, buf[y, x, 2]]) << 2)
+           | (np.int64(_UNPREMULTIPLIED_SPREAD[a, buf[y, x, 1]]) << 1)
+           | np.int64(_UNPREMULTIPLIED_SPREAD[a, buf[y, x, 0]]))
     entry = np.int64(cube[key])
     if entry != 0:
         return entry & 255, (entry >> 8) & 255, (entry >> 16) & 255
+    s0, s1, s2 = _straight8(buf, y, x, a)
     r, g, b = mixed_pixel(code, params, s0 / 255.0, s1 / 255.0, s2 / 255.0)
     n0 = min(255, max(0, np.int64(r * 255 + 0.5)))
     n1 = min(255, max(0, np.int64(g * 255 + 0.5)))
@@ -321,9 +330,43 @@ def mix_screen(buf, code, cube, params, coverage, masked, opacity):  # pragma: n
             k = np.int64(opacity) * (np.int64(coverage[y, x]) if masked else 255)
             if k == 0:
                 continue
-            s0, s1, s2 = _straight8(buf, y, x, a)
-            n0, n1, n2 = _from_cube(cube, code, params, s0, s1, s2)
+            n0, n1, n2 = _from_cube(cube, code, params, buf, y, x, a)
             _store8(buf, y, x, a, k, n0, n1, n2)
+
+
+# The same two for an adjustment at full strength (no mask, 100 % opacity), the usual
+# case: no mixing with what the pixel was, so no coverage to read and no branch for it.
+# Over the photo document's composites (A/B, CPU ms): Levels ~16 against ~19,
+# Hue/Saturation ~37 against ~46; the same pixels.
+
+@njit(cache=True, nogil=True, parallel=True, fastmath=True)
+def adjust_screen_whole(buf, table):  # pragma: no cover (compiled)
+    """`adjust_screen` without a mask, at full opacity."""
+    h, w = buf.shape[0], buf.shape[1]
+    for y in prange(h):
+        for x in range(w):
+            a = buf[y, x, 3]
+            if a == 0:
+                continue
+            n0 = table[0, a, buf[y, x, 2]]
+            n1 = table[1, a, buf[y, x, 1]]
+            n2 = table[2, a, buf[y, x, 0]]
+            buf[y, x, 2], buf[y, x, 1], buf[y, x, 0] = n0, n1, n2
+
+
+@njit(cache=True, nogil=True, parallel=True, fastmath=True)
+def mix_screen_whole(buf, code, cube, params):  # pragma: no cover (compiled)
+    """`mix_screen` without a mask, at full opacity."""
+    h, w = buf.shape[0], buf.shape[1]
+    for y in prange(h):
+        for x in range(w):
+            a = np.int64(buf[y, x, 3])
+            if a == 0:
+                continue
+            n0, n1, n2 = _from_cube(cube, code, params, buf, y, x, a)
+            if a != 255:
+                n0, n1, n2 = _PREMULTIPLY[a, n0], _PREMULTIPLY[a, n1], _PREMULTIPLY[a, n2]
+            buf[y, x, 2], buf[y, x, 1], buf[y, x, 0] = n0, n1, n2
 
 
 @njit(cache=True, nogil=True, parallel=True, fastmath=True)

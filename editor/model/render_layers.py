@@ -459,8 +459,15 @@ def adjust_buffer(array: np.ndarray, settings, precise: bool,
     `settings`, through `coverage` (uint8, the buffer's shape) and `opacity`: one numba
     pass. The screen uses lookups for every kind (the mixing kinds' filled as met), files
     and merges compute the mixing kinds per pixel."""
-    from .adjust_kernels import adjust_precise, adjust_screen, mix_screen
+    from .adjust_kernels import (adjust_precise, adjust_screen, adjust_screen_whole,
+                                 mix_screen, mix_screen_whole)
 
+    if not precise and coverage is None and opacity == 255:  # full strength: no mixing
+        if settings.separable:
+            adjust_screen_whole(array, lut8_premultiplied(settings))
+        else:
+            mix_screen_whole(array, settings.code, cube8(settings), settings.params())
+        return
     masked = coverage is not None
     if not masked:
         coverage = np.zeros((1, 1), np.uint8)
