@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QSpinBox
 
-from test_ui_healing import disk, error, healed, lasso, slow_heals, take
+from test_ui_healing import border_step, brightened, disk, error, healed, lasso, slow_heals, take
 from ui_helpers import image_drag, pasted_window
 
 W, H = 160, 110
@@ -77,8 +77,9 @@ def test_content_aware_move_moves_the_object_fills_its_place_in_one_step(
     here, was_there = error(after, ink, new), error(photo, ink, new)
     # ... and its old place holds fur again, close to the photo without the disc.
     left, before = error(after, clean, old), error(photo, clean, old)
-    print(f"disc at the drop point: {here:.1f} levels from its ink (the fur there {was_there:.1f}); "
-          f"its old place: {left:.1f} from the clean photo (the disc {before:.1f})")
+    print(f"disc at the drop point: {here:.1f} levels from its ink (the fur there "
+          f"{was_there:.1f}); its old place: {left:.1f} from the clean photo (the disc "
+          f"{before:.1f})")
     assert here < 0.2 * was_there, (here, was_there)
     assert left < 0.5 * before, (left, before)
     assert (after[old][:, :3].astype(float).mean(-1) > 60).mean() > 0.9   # no dark left
@@ -113,6 +114,33 @@ def test_content_aware_move_extend_copies_the_object_and_keeps_the_original(
     assert error(after, ink, new) < 0.2 * error(photo, ink, new)
     w.actions["undo"].trigger()
     assert np.array_equal(layer.pixels, photo)
+
+
+def test_the_moved_object_is_blended_into_a_brighter_place_without_a_seam(
+        qtbot, tmp_path, monkeypatch, scene):
+    """Dropped where the photo is 60 levels brighter: a plain copy of the lassoed fur round
+    the disc steps up at the selection's edge; the move's edge steps no more than the
+    photo's own texture does across that outline, and the disc's middle stays as it was."""
+    from engine.box import Box
+
+    clean, photo = scene
+    cx, cy = OBJECT[0] + DROP[0], OBJECT[1] + DROP[1]
+    photo = brightened(photo, Box(int(cx) - 25, int(cy) - 25, 50, 50), 60)
+    w, tool = start_move(qtbot, tmp_path, monkeypatch, photo)
+    (layer,) = w.doc.layers()
+    mask = w.doc.selection_mask.copy()
+    drag_object(w, qtbot)
+    healed(w, qtbot)
+    assert w.test_errors == []
+    region = shifted(mask) >= 128
+    plain = photo.copy()
+    plain[region] = shifted(photo)[region]
+    moved, copied = border_step(layer.pixels, region), border_step(plain, region)
+    own = border_step(photo, region)
+    print(f"border step: moved {moved:.2f}, plain copy {copied:.2f}, the photo's own {own:.2f}")
+    assert moved < 0.4 * copied and moved < 1.3 * own
+    middle = shifted(disk(*OBJECT[:2], 3.0, shape=(H, W)))
+    assert (layer.pixels[middle][:, :3] == INK).all()
 
 
 def test_structure_keeps_the_objects_middle_and_esc_cancels_the_move(
@@ -231,3 +259,33 @@ def test_red_eye_works_only_inside_the_selection(qtbot, tmp_path, monkeypatch, f
     left_pupil = disk(*EYE, PUPIL - 0.5, shape=shape) & ~right \
         & ~disk(EYE[0] - 2, EYE[1] - 2, 2.5, shape=shape)
     assert after[left_pupil][:, :3].max() <= 40
+
+
+def test_content_aware_move_with_sample_all_layers_works_on_an_empty_layer_above(
+        qtbot, tmp_path, monkeypatch, scene):
+    """Sample All Layers: the object and the fill come from what the canvas shows and land
+    on the empty layer above; the photo below is left as it was."""
+    from editor.model.render import composite_document
+
+    clean, photo = scene
+    w, tool = start_move(qtbot, tmp_path, monkeypatch, photo)
+    doc = w.doc
+    (bottom,) = doc.layers()
+    w.actions["new_layer"].trigger()
+    qtbot.waitUntil(lambda: len(list(doc.layers())) == 2)
+    top = doc.active
+    assert top.is_empty()
+    box = tool.options().findChild(QCheckBox, "content_move_sample_all")
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=box.rect().center())
+    assert tool.sample_all
+    w.canvas.setFocus()
+    drag_object(w, qtbot)
+    healed(w, qtbot)
+    assert w.test_errors == []
+    assert doc.history.undo_name() == "Content-Aware Move"
+    assert np.array_equal(bottom.pixels, photo)
+    shown = composite_document(doc, doc.canvas)
+    old = disk(*OBJECT, shape=(H, W))
+    ink = np.broadcast_to(np.array(INK + (255,), np.uint8), photo.shape)
+    assert error(shown, ink, shifted(old)) < 0.2 * error(photo, ink, shifted(old))
+    assert error(shown, clean, old) < 0.5 * error(photo, clean, old)

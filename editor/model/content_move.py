@@ -10,13 +10,13 @@ differences:
   Content-Aware's path (`content_fill.prepare_stroke_fill` over the selection,
   `run_content_fill`, laid by `apply_content_fill`); Extend leaves it, so the pixels are
   copied.
-- The heal (`healing.heal_pixels`, the membrane of `engine.healing`) reaches only so far into
-  the moved pixels: Structure (1-7, Photoshop's option, default 4) keeps the pixels deeper
-  than a band along the selection's edge exactly as they were, and bends the band's colour
-  and light onto the new surroundings; the higher the Structure the thinner the band
-  (7: a seventh of the way to the selection's middle, 1: all of it, as the Patch tool's
-  heal). A membrane held to the moved pixels at the band's inner edge and to the new place
-  at its outer edge is the same system, solved over the band only.
+- The heal (`healing.heal_pixels`, the membrane of `engine.healing`, as the Patch tool
+  heals) reaches only so far into the moved pixels: Structure (1-7, Photoshop's option,
+  default 4) keeps the pixels deeper than a band along the selection's edge exactly as
+  they were; the membrane's correction of colour and light is laid in full at the edge
+  (no seam) and fades smoothly to nothing across the band. The higher the Structure the
+  thinner the band (7: a seventh of the way to the selection's middle; 1: no band, the
+  whole selection healed, as by the Patch tool).
 
 The fill and the heal run one after the other in `ContentMove.result`, on the window's job
 worker in the editor (the heal's destination is the picture with the hole filled, so an
@@ -47,8 +47,8 @@ FILL_SHARE = 0.85   # of the progress bar: the fill is most of the work
 
 
 def blend_reach(structure: int) -> float:
-    """The share (0..1] of the way from the selection's edge to its middle that the heal
-    bends (`structure` 1-7: 1 all of it, 7 a seventh)."""
+    """The share (0..1] of the way from the selection's edge to its middle over which the
+    heal's correction fades (`structure` 1-7: 1 all of it, 7 a seventh)."""
     s = int(np.clip(structure, 1, 7))
     return (8 - s) / 7.0
 
@@ -87,13 +87,22 @@ class ContentMove(PatchHeal):
                 inside = inter.translate(-fill.box.x, -fill.box.y).slices()
                 blend_fill(dest[inter.translate(-self.at.x, -self.at.y).slices()],
                            self.filled[inside], fill_strength(fill)[inside])
+        healed = heal_pixels(dest, self.source, self.cover, part(share, 1.0 - share))
+        if self.structure <= 1:
+            return healed
+        # The heal's correction (the membrane) in full at the edge, fading smoothly to
+        # nothing `blend_reach` of the way to the middle: a membrane cut off sharply there
+        # would show its kink as a ring.
         region = self.cover > 0
-        # The band the heal bends: within `blend_reach` of the way to the region's middle.
-        depth = cv2.distanceTransform(np.pad(region, 1).astype(np.uint8), cv2.DIST_L2, 3)[1:-1, 1:-1]
-        core = region & (depth > blend_reach(self.structure) * float(depth.max()))
-        before = np.where(core[..., None], self.source, dest)   # the core is held as it is
-        band = np.where(core, 0.0, self.cover).astype(np.float32)
-        return heal_pixels(before, self.source, band, part(share, 1.0 - share))
+        padded = np.pad(region, 1).astype(np.uint8)   # beyond the array counts as outside
+        depth = cv2.distanceTransform(padded, cv2.DIST_L2, 3)[1:-1, 1:-1]
+        reach = max(blend_reach(self.structure) * float(depth.max()), 1.0)
+        t = np.clip((depth - 1.0) / reach, 0.0, 1.0)
+        keep = (1.0 - t * t * (3.0 - 2.0 * t))[..., None]
+        source = self.source[..., :3].astype(np.float32)
+        out = healed.copy()
+        out[..., :3] = np.clip(np.rint(source + (healed[..., :3] - source) * keep), 0, 255)
+        return out
 
 
 def prepare_content_move(doc: Document, offset: tuple[int, int], extend: bool = False,
