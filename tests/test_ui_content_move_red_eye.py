@@ -289,3 +289,18 @@ def test_content_aware_move_with_sample_all_layers_works_on_an_empty_layer_above
     ink = np.broadcast_to(np.array(INK + (255,), np.uint8), photo.shape)
     assert error(shown, ink, shifted(old)) < 0.2 * error(photo, ink, shifted(old))
     assert error(shown, clean, old) < 0.5 * error(photo, clean, old)
+
+
+def test_a_click_on_a_red_eye_darkens_its_pupil(qtbot, tmp_path, monkeypatch, face):
+    from ui_helpers import image_pos
+
+    w = pasted_window(qtbot, tmp_path, monkeypatch, face, 3.0)
+    (layer,) = w.doc.layers()
+    take(w, qtbot, "red_eye")
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=image_pos(w.canvas, *EYE))
+    assert w.doc.history.undo_name() == "Red Eye"
+    shape = face.shape[:2]
+    pupil = disk(*EYE, PUPIL - 0.5, shape=shape) & ~disk(EYE[0] - 2, EYE[1] - 2, 2.5, shape=shape)
+    assert layer.pixels[pupil][:, :3].max() <= 40
+    x0, y0, x1, y1 = RED_THING
+    assert np.array_equal(layer.pixels[y0:y1, x0:x1], face[y0:y1, x0:x1])
