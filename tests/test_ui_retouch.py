@@ -390,8 +390,8 @@ def test_the_stroke_shows_as_a_red_trail_until_it_is_healed(spotted, qtbot):
     assert np.abs(healed[left] - layer.pixels[left][..., :3].astype(np.int16)).max() <= 2
 
 
-RETOUCH_TOOLS = ("spot_heal", "heal_brush", "patch", "clone_stamp", "brush", "eraser", "blur",
-                 "sharpen", "smudge", "dodge", "burn", "sponge")
+RETOUCH_TOOLS = ("spot_heal", "heal_brush", "patch", "content_move", "red_eye", "clone_stamp",
+                 "brush", "eraser", "blur", "sharpen", "smudge", "dodge", "burn", "sponge")
 
 
 def test_every_brush_tools_options_fit_a_1200_px_window_unclipped(qtbot, tmp_path,

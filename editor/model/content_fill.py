@@ -1,5 +1,6 @@
-"""Content-aware fill of a layer: Edit > Fill > Content-Aware (the selected pixels) and the
-Spot Healing Brush (the pixels under a stroke), both replaced by what surrounds them.
+"""Content-aware fill of a layer: Edit > Fill > Content-Aware (the selected pixels), the
+Spot Healing Brush (the pixels under a stroke) and the place the Content-Aware Move tool
+takes an object from (`content_move`), all replaced by what surrounds them.
 
 Prepare on the document (the region in a window of canvas pixels: the hole,
 and the pixels around it: what may be copied — the layer's own, or with
@@ -72,11 +73,13 @@ def prepare_content_fill(doc: Document, layer: Layer, seed: int = 0) -> ContentF
 
 
 def prepare_stroke_fill(doc: Document, layer: Layer, box: Box, coverage: np.ndarray, *,
-                        sample_all: bool = False, seed: int = 0) -> ContentFill:
+                        sample_all: bool = False, seed: int = 0,
+                        what: str = "stroke") -> ContentFill:
     """The fill of the pixels a brush stroke covers (`coverage` 0..1 over canvas `box`),
     inside the selection if there is one, sampled from a window around the stroke: from
     `layer` itself, or with `sample_all` from what the canvas shows (the layer may then be
-    an empty one that takes the fill on its own)."""
+    an empty one that takes the fill on its own). `what` names the region in the message
+    that says it covers nothing ("stroke", "selection")."""
     check_fillable(layer)
     region = selection_region(doc)
     if region is not None:  # only inside the selection, by its coverage
@@ -91,7 +94,7 @@ def prepare_stroke_fill(doc: Document, layer: Layer, box: Box, coverage: np.ndar
         outside = f"of layer '{layer.name}'"
     where = "inside the selection" if region is not None else outside
     return _prepared(layer, window, pixels, placed(coverage, box, window), seed,
-                     f"The stroke covers no pixels {where}.")
+                     f"The {what} covers no pixels {where}.")
 
 
 def _prepared(layer: Layer, window: Box, pixels: np.ndarray, coverage: np.ndarray, seed: int,
@@ -116,6 +119,24 @@ def run_content_fill(job: ContentFill, progress: ProgressFn = no_progress) -> np
     return np.clip(np.rint(out * 255.0), 0, 255).astype(np.uint8)
 
 
+def fill_strength(job: ContentFill) -> np.ndarray:
+    """How much each pixel of the window takes the fill (h, w float 0..1): the hole fully
+    (it was unknown), a soft edge beyond it by its coverage."""
+    return np.where(job.hole, 1.0, job.coverage).astype(np.float32)
+
+
+def blend_fill(view: np.ndarray, filled: np.ndarray, strength: np.ndarray) -> None:
+    """Lays RGB `filled` (h, w, 3 uint8) over straight RGBA `view` (same h, w; changed in
+    place) by `strength` (h, w 0..1), as a layer of that opacity laid over it would."""
+    s = strength[..., None].astype(np.float32)
+    a = view[..., 3:4].astype(np.float32) / 255.0
+    out_a = s + a * (1.0 - s)
+    rgb = (filled.astype(np.float32) * s + view[..., :3].astype(np.float32) * a * (1.0 - s)) \
+        / np.maximum(out_a, 1e-6)
+    view[..., :3] = np.clip(np.rint(rgb), 0, 255).astype(np.uint8)
+    view[..., 3] = np.clip(np.rint(out_a[..., 0] * 255.0), 0, 255).astype(np.uint8)
+
+
 def apply_content_fill(doc: Document, job: ContentFill, filled: np.ndarray,
                        opacity: float = 1.0, name: str = "Content-Aware Fill") -> None:
     """Blends `filled` into the layer where the region is, in one undo step."""
@@ -123,8 +144,7 @@ def apply_content_fill(doc: Document, job: ContentFill, filled: np.ndarray,
     if not doc.contains(layer) or (layer.x, layer.y, layer.pixels.shape) != job.geometry:
         raise DocumentError(f"Layer '{layer.name}' changed while it was being filled; "
                             "run the fill again.")
-    # The hole takes the fill fully (it was unknown); a soft edge beyond it blends.
-    strength = np.where(job.hole, 1.0, job.coverage) * float(opacity)
+    strength = fill_strength(job) * float(opacity)
     ys, xs = np.nonzero(strength > 0)
     local = Box.from_corners(int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
     cover = local.translate(job.box.x, job.box.y)  # canvas
@@ -133,17 +153,8 @@ def apply_content_fill(doc: Document, job: ContentFill, filled: np.ndarray,
     target = cover.intersect(layer.bounds())
     if not target.is_empty():
         inside = target.translate(-job.box.x, -job.box.y).slices()
-        s = strength[inside][..., None].astype(np.float32)
-        fill = filled[inside].astype(np.float32)
-
-        def fn(view: np.ndarray) -> None:
-            a = view[..., 3:4].astype(np.float32) / 255.0
-            out_a = s + a * (1.0 - s)
-            rgb = (fill * s + view[..., :3].astype(np.float32) * a * (1.0 - s)) / np.maximum(out_a, 1e-6)
-            view[..., :3] = np.clip(np.rint(rgb), 0, 255).astype(np.uint8)
-            view[..., 3] = np.clip(np.rint(out_a[..., 0] * 255.0), 0, 255).astype(np.uint8)
-
-        edit.apply(doc, target.translate(-layer.x, -layer.y), fn)
+        edit.apply(doc, target.translate(-layer.x, -layer.y),
+                   lambda view: blend_fill(view, filled[inside], strength[inside]))
     doc.end_pixel_edit(edit)
 
 

@@ -39,9 +39,10 @@ class PatchTool(LassoTool):
     def __init__(self, window):
         super().__init__(window)
         self.shape = "freehand"   # the Patch tool's lasso is freehand
-        self.mode = window.settings.value("tools/patch/mode", "source", str)
+        default = self.MODES[0][0]
+        self.mode = window.settings.value(f"tools/{self.id}/mode", default, str)
         if self.mode not in dict(self.MODES):
-            self.mode = "source"
+            self.mode = default
         self._from: Optional[QPointF] = None   # where the drag of the selection began
         self._to: Optional[QPointF] = None
         self._combo: Optional[QComboBox] = None
@@ -62,8 +63,8 @@ class PatchTool(LassoTool):
         return False
 
     def set_mode(self, mode: str) -> None:
-        self.mode = mode if mode in dict(self.MODES) else "source"
-        self.window.settings.set_value("tools/patch/mode", self.mode)
+        self.mode = mode if mode in dict(self.MODES) else self.MODES[0][0]
+        self.window.settings.set_value(f"tools/{self.id}/mode", self.mode)
         if self._combo is not None and self._combo.currentData() != self.mode:
             self._combo.setCurrentIndex(self._combo.findData(self.mode))
 
@@ -101,8 +102,12 @@ class PatchTool(LassoTool):
         start, self._from, self._to = self._from, None, None
         offset = (int(round(ev.image.x() - start.x())), int(round(ev.image.y() - start.y())))
         canvas.update()
-        if offset == (0, 0):
-            return
+        if offset != (0, 0):
+            self.drop(canvas, offset)
+
+    def drop(self, canvas, offset: tuple[int, int]) -> None:
+        """The selection was dragged by `offset` (canvas pixels) and let go: prepare the
+        patch and heal it on the worker."""
         doc = canvas.doc
         try:
             prepared = healing.prepare_patch(doc, offset, destination=self.mode == "destination")

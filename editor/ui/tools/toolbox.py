@@ -8,6 +8,7 @@ from .anchor_points import AddAnchorPointTool, ConvertPointTool, DeleteAnchorPoi
 from .base import Tool
 from .brush import BrushTool, EraserTool
 from .clone import CloneStampTool
+from .content_move import ContentMoveTool
 from .crop import CropTool
 from .direct_select import DirectSelectionTool
 from .eyedropper import EyedropperTool
@@ -24,6 +25,7 @@ from .object_select import ObjectSelectionTool
 from .patch import PatchTool
 from .pen import PenTool
 from .quick_select import QuickSelectionTool
+from .red_eye import RedEyeTool
 from .shape import ShapeTool
 from .tone import BurnTool, DodgeTool, SpongeTool
 from .type_tool import TypeTool
@@ -36,8 +38,8 @@ if TYPE_CHECKING:
 def all_tools(window: "EditorWindow") -> list[Tool]:
     return [MoveTool(window), MarqueeTool(window), BrushTool(window), EraserTool(window),
             SpotHealingTool(window), HealingBrushTool(window), PatchTool(window),
-            CloneStampTool(window), HistoryBrushTool(window),
-            EyedropperTool(window),
+            ContentMoveTool(window), RedEyeTool(window), CloneStampTool(window),
+            HistoryBrushTool(window), EyedropperTool(window),
             HandTool(window), ZoomTool(window), CropTool(window),
             LassoTool(window), ObjectSelectionTool(window),
             QuickSelectionTool(window), MagicWandTool(window), FillTool(window), PenTool(window),
@@ -51,7 +53,7 @@ def all_tools(window: "EditorWindow") -> list[Tool]:
 # last taken, the others are in its menu (press and hold), and Shift with the first one's
 # letter takes the next one.
 GROUPS = {"object_select": ("object_select", "quick_select", "wand"),
-          "spot_heal": ("spot_heal", "heal_brush", "patch"),
+          "spot_heal": ("spot_heal", "heal_brush", "patch", "content_move", "red_eye"),
           "pen": ("pen", "add_anchor", "delete_anchor", "convert_point"),
           "blur": ("blur", "sharpen", "smudge"),
           "dodge": ("dodge", "burn", "sponge")}

@@ -1,0 +1,118 @@
+"""Content-Aware Move tool (J; Shift+J after the Patch tool): draw round an object (the
+Patch tool's freehand lasso; Shift adds, Alt subtracts) or use the selection there is, then
+drag the selection: on release the object lands where it is dropped, blended into its new
+surroundings, and the place it left is filled from its surroundings
+(`editor.model.content_move`).
+
+Mode: Move (Photoshop's default) moves the object; Extend copies it, its place kept.
+Structure (1-7, default 4): how far into the object the blend into the new place reaches
+(1: all of it, as the Patch tool heals; 7: only a thin band along the selection's edge).
+Sample All Layers: the object and the fill come from what the canvas shows (use it on an
+empty layer above to keep the move apart). One undo step; the selection moves with the
+object.
+
+It is the Patch tool's drag of the selection; the fill and the heal run on the window's job
+worker (`HealJob`: progress, Esc cancels and nothing changes), the object drawn at its new
+place until the result lands.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QWidget
+
+from editor.model import content_move
+
+from .patch import PatchTool
+
+
+class ContentMoveTool(PatchTool):
+    id = "content_move"
+    label = "Content-Aware Move Tool"
+    letter = "J"
+    icon = "tool-content-move"
+    tip = ("Draw round an object, then drag the selection: the object moves there and its "
+           "old place is filled from its surroundings (Extend: it is copied)")
+    MODES = (("move", "Move"), ("extend", "Extend"))
+
+    def __init__(self, window):
+        super().__init__(window)
+        settings = window.settings
+        self.structure = settings.value(f"tools/{self.id}/structure",
+                                        content_move.DEFAULT_STRUCTURE, int)
+        self.sample_all = settings.value(f"tools/{self.id}/sample_all", False, bool)
+        self._structure_spin: Optional[QSpinBox] = None
+        self._sample_box: Optional[QCheckBox] = None
+
+    def set_structure(self, value: int) -> None:
+        self.structure = max(1, min(7, int(value)))
+        self.window.settings.set_value(f"tools/{self.id}/structure", self.structure)
+        spin = self._structure_spin
+        if spin is not None and spin.value() != self.structure:
+            spin.setValue(self.structure)
+
+    def set_sample_all(self, on: bool) -> None:
+        self.sample_all = bool(on)
+        self.window.settings.set_value(f"tools/{self.id}/sample_all", self.sample_all)
+        box = self._sample_box
+        if box is not None and box.isChecked() != self.sample_all:
+            box.setChecked(self.sample_all)
+
+    def drop(self, canvas, offset: tuple[int, int]) -> None:
+        doc = canvas.doc
+        try:
+            prepared = content_move.prepare_content_move(
+                doc, offset, extend=self.mode == "extend", structure=self.structure,
+                sample_all=self.sample_all)
+        except Exception as exc:
+            self.window.report(exc, "Could not move")
+            return
+
+        def lay(healed) -> None:
+            if healed is not None:   # failed or cancelled: the document stays as it was
+                content_move.apply_content_move(doc, prepared, healed)
+        self.heals.start(content_move.NAME, prepared, lay, canvas, "Could not move",
+                         preview=True)
+
+    # -- options bar ------------------------------------------------------------------
+    def build_options(self) -> QWidget:
+        w = QWidget()
+        row = QHBoxLayout(w)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel("Mode"))
+        combo = QComboBox()
+        combo.setObjectName("content_move_mode")
+        combo.setToolTip("Move: the object leaves its place, which is filled from around it. "
+                         "Extend: the object is copied.")
+        for value, text in self.MODES:
+            combo.addItem(text, value)
+        combo.setCurrentIndex(combo.findData(self.mode))
+        combo.currentIndexChanged.connect(lambda _i: self.set_mode(combo.currentData()))
+        row.addWidget(combo)
+        self._combo = combo
+        row.addSpacing(10)
+        row.addWidget(QLabel("Structure"))
+        spin = QSpinBox()
+        spin.setObjectName("content_move_structure")
+        spin.setRange(1, 7)
+        spin.setValue(self.structure)
+        spin.setToolTip("How strictly the object keeps its own pixels: 7 blends only a thin "
+                        "edge into the new place, 1 blends all of it")
+        spin.valueChanged.connect(self.set_structure)
+        row.addWidget(spin)
+        self._structure_spin = spin
+        row.addSpacing(10)
+        box = QCheckBox("Sample All Layers")
+        box.setObjectName("content_move_sample_all")
+        box.setToolTip("Move what the canvas shows, not only the active layer (work on an "
+                       "empty layer above to keep the move apart)")
+        box.setChecked(self.sample_all)
+        box.toggled.connect(self.set_sample_all)
+        row.addWidget(box)
+        self._sample_box = box
+        row.addSpacing(10)
+        hint = QLabel("Draw round an object, then drag the selection")
+        hint.setObjectName("Dim")
+        row.addWidget(hint)
+        row.addStretch(1)
+        return w
