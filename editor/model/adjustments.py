@@ -9,7 +9,11 @@ Photoshop documents none of its formulas; these follow what is known:
   (191, 191 + 25c), (255, 255) and the brightness a polynomial bump rotated
   onto it, with the constants psd-tools reverse-engineered from Photoshop's
   renders (psd_tools.composite.adjustments; brightness -150..150, contrast
-  -50..100).
+  -50..100). Photoshop's curve depends on the two settings alone: the corpus'
+  RGB, Greyscale and CMYK copies of one document give the same curve to the
+  level on their own channel values, whose means differ widely, so no statistic
+  of the picture below enters it (bench/bc_curves_by_mode.py); ours stays 2-6
+  levels off it on average.
   With "Use Legacy" (`legacy`), Photoshop's formula before CS3: the
   brightness added to each level, the contrast a straight line about 127.
 - Levels: per channel, v = clip((x - in_black) / (in_white - in_black)) **
