@@ -90,13 +90,13 @@ def ref_brightness_contrast(v: float, brightness: int, contrast: int) -> float:
 
 
 def ref_legacy_brightness_contrast(v: float, brightness: int, contrast: int) -> float:
-    """Photoshop's legacy ("Use Legacy") Brightness/Contrast: brightness levels added, then
-    a straight line about level 127, 1 / (1 - c) steep for a positive contrast c, 1 + c
-    for a negative one."""
-    level = v * 255 + brightness
+    """Photoshop's legacy ("Use Legacy") Brightness/Contrast: a straight line about level
+    127, 1 / (1 - c) steep for a positive contrast c, after the brightness levels are added;
+    1 + c steep for a negative one, before they are added."""
     c = contrast / 100
-    slope = 1 / (1 - c) if c > 0 else 1 + c
-    return ((level - 127) * slope + 127) / 255
+    if c > 0:
+        return ((v * 255 + brightness - 127) / (1 - c) + 127) / 255
+    return ((v * 255 - 127) * (1 + c) + 127 + brightness) / 255
 
 
 def ref_exposure(v: float, exposure: float, offset: float, gamma: float) -> float:

@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 from editor.model import AdjustmentLayer
+from editor.model.adjustments import BrightnessContrast
 from editor.model.files import open_document
 from editor.model.render import composite_document
 
@@ -112,3 +113,30 @@ def test_overlapping_range_saturations_add_their_gains_as_photoshop_measured():
     assert np.abs(ours - table).max() <= 0.016
     summed = np.clip(grid[:, None] + grid[None, :], -1, 1)
     assert np.abs(summed - table).max() > 0.5
+
+
+def test_legacy_brightness_contrast_with_negative_contrast_scales_before_adding():
+    """Photoshop's greyscale copy of the legacy file (brightness -23, contrast -26): with a
+    negative contrast the legacy formula scales about 127 first and adds the brightness
+    after (the other way round it is about 6 levels off). Read in the file's stored grey
+    values (`numpy()`, no colour profile), where the layer's mask is full and only the
+    photo is under it."""
+    from psd_tools import PSDImage
+
+    psd = PSDImage.open(os.path.join(FILES, "brightnesscontrast_legacy_grayscale.psd"))
+    merged = np.rint(psd.numpy()[..., 0] * 255).astype(int)
+    photo = next(layer for layer in psd.descendants() if layer.name == "orion")
+    x0, y0 = photo.bbox[:2]
+    h, w = merged.shape
+    below = np.rint(photo.numpy()[..., 0] * 255).astype(int)[-y0:-y0 + h, -x0:-x0 + w]
+    (adjustment,) = [layer for layer in psd.descendants() if "Brightness" in layer.name]
+    mask = adjustment.mask
+    covered = np.full((h, w), mask.background_color, np.uint8)
+    mx0, my0, mx1, my1 = mask.bbox
+    covered[max(my0, 0):min(my1, h), max(mx0, 0):min(mx1, w)] = np.asarray(mask.topil())[
+        max(my0, 0) - my0:min(my1, h) - my0, max(mx0, 0) - mx0:min(mx1, w) - mx0]
+    where = (covered == 255) & (np.arange(h)[:, None] < 171)   # swatches lie below row 171
+    assert where.sum() > 1000
+    ours = BrightnessContrast(-23, -26, legacy=True).transfer(below[where] / 255.0, 0)
+    error = np.abs(np.clip(np.rint(ours * 255), 0, 255) - merged[where])
+    assert error.mean() < 0.15 and error.max() <= 1

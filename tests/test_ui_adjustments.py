@@ -300,7 +300,8 @@ def test_brightness_contrast_use_legacy_in_properties(opened, qtbot):
     assert contrast.minimum() == -100
     contrast.setValue(-80)
     assert layer.settings.contrast == -80
-    expected = np.clip(np.rint((before + 40 - 127) * 0.2 + 127), 0, 255)
+    # A negative legacy contrast scales about 127 before the brightness is added.
+    expected = np.clip(np.rint((before - 127) * 0.2 + 127 + 40), 0, 255)
     assert np.abs(screen(w) - expected).max() <= 1
     editor_widget(w, QCheckBox, "Adjust_Use").setChecked(False)
     assert layer.settings == adj.BrightnessContrast(40, -50)

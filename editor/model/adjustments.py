@@ -209,13 +209,17 @@ class BrightnessContrast(Adjustment):
 
 
 def _legacy_brightness_contrast(t: np.ndarray, brightness: int, contrast: int) -> np.ndarray:
-    """Photoshop's legacy Brightness/Contrast, in levels: the brightness added, then the
-    contrast scaling about 127 by 1 / (1 - c) (c > 0; c = 1: a threshold) or 1 + c. Measured
-    on Photoshop's pixels (brightness 20, contrast 57: within 0.1 level on average); the
-    negative contrast follows the pre-CS3 manual's linear scaling, unmeasured."""
+    """Photoshop's legacy Brightness/Contrast, in levels: with a positive contrast the
+    brightness is added, then the contrast scales about 127 by 1 / (1 - c) (c = 1: a
+    threshold); with a negative one the contrast scales about 127 by 1 + c first and the
+    brightness is added after. Measured on Photoshop's pixels in psd-tools' corpus
+    (`bench/bc_curves_by_mode.py`): brightness 20, contrast 57 (RGB) and 44, 19 (CMYK)
+    within 0.1 level on average in that order; -23, -26 (greyscale) 0.06 levels in the
+    other, about 6 the first way."""
     c = contrast / 100.0
-    slope = 1.0 / max(1.0 - c, 1e-6) if c > 0 else 1.0 + c
-    return ((t * 255.0 + brightness - 127.0) * slope + 127.0) / 255.0
+    if c > 0:
+        return ((t * 255.0 + brightness - 127.0) / max(1.0 - c, 1e-6) + 127.0) / 255.0
+    return ((t * 255.0 - 127.0) * (1.0 + c) + 127.0 + brightness) / 255.0
 
 
 def _channel_then_composite(apply, settings, t: np.ndarray, channel: int) -> np.ndarray:
