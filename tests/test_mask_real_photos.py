@@ -2,7 +2,8 @@
 (engine.testing.real_objects; bench/bench_mask_real.py gives the full table)."""
 import numpy as np
 
-from engine.methods.decompose_steps.segment import GrabCutSegmenter, choose_cut, outline_contrast
+from engine.methods.decompose_steps.segment import (GrabCutSegmenter, choose_cut, outline_contrast,
+                                                    structure_chroma)
 from engine.testing.real_objects import CASES, iou
 
 
@@ -10,11 +11,15 @@ def case(name):
     return next(c for c in CASES if c.name == name)
 
 
-def proposed_iou(name, segmenter=None):
+def proposed(name, segmenter=None):
     c = case(name)
     image = c.image()
-    mask = (segmenter or GrabCutSegmenter())(image, c.box, None, np.ones(image.shape[:2], bool))
-    return iou(mask, *c.truth(image.shape))
+    return (segmenter or GrabCutSegmenter())(image, c.box, None, np.ones(image.shape[:2], bool))
+
+
+def proposed_iou(name, segmenter=None):
+    c = case(name)
+    return iou(proposed(name, segmenter), *c.truth(c.image().shape))
 
 
 def test_a_box_around_the_astronaut_takes_her_not_the_wall_and_table_beside_her():
@@ -83,3 +88,51 @@ def test_the_cuts_agreement_is_kept_unless_one_outline_is_clearly_stronger():
     sliver = np.zeros_like(obj)
     sliver[20:60, 20:25] = True
     assert (choose_cut(img, [obj, sliver]) == obj).all()
+
+
+def test_a_box_around_the_shuttle_model_takes_its_white_booster_off_the_pale_wall():
+    # The boosters have the wall's colour and nearly its lightness: the damped cut leaves
+    # them out, the full-lightness cut takes them, neither outline is clearly stronger,
+    # and the two cuts' agreement left them out (IoU 0.73). The structure cut (chroma and
+    # edge strength) takes them and decides.
+    c = case("shuttle model")
+    truth = c.truth(c.image().shape)
+    before = proposed("shuttle model", GrabCutSegmenter(structure_vote=False))
+    after = proposed("shuttle model")
+    assert iou(before, *truth) < 0.75 and not before[100, 446]
+    assert iou(after, *truth) > 0.85
+    assert after[100, 446]                    # the right booster
+    assert after[100, 420] and not after[100, 470]  # the tank; the wall beside the booster
+
+
+def test_the_structure_cut_sees_a_pale_objects_outline_not_a_shadow_on_the_wall():
+    wall = np.full((60, 120, 3), (200, 190, 180), np.uint8)
+    img = wall.copy()
+    img[:, 60:] = np.rint(img[:, 60:] * 0.6)          # a cast shadow over the right half
+    img[20:40, 20:40] = (225, 225, 225)                 # a white square on the lit wall
+    features = structure_chroma(img).astype(int)
+    lit, shadow = features[50, 10], features[50, 100]
+    # Inside the shadow the chromaticity is the lit wall's (to the damping of dark
+    # pixels' noise) and there is no edge.
+    assert abs(lit[1] - shadow[1]) <= 2 and abs(lit[2] - shadow[2]) <= 2
+    assert lit[0] == 0 and shadow[0] == 0
+    # The white square's outline is an edge; its chromaticity differs from the wall's.
+    assert features[20, 30, 0] > 10
+    assert abs(features[30, 30, 1] - lit[1]) >= 3
+
+
+def test_where_the_lightness_cuts_disagree_the_structure_cut_decides():
+    rng = np.random.default_rng(0)
+    img = np.full((80, 80, 3), 120, np.uint8) + rng.integers(0, 6, (80, 80, 3), dtype=np.uint8)
+    img[20:60, 20:60] = (200, 60, 40)
+    obj = np.zeros((80, 80), bool)
+    obj[20:60, 20:60] = True
+    half = obj.copy()
+    half[20:60, 20:30] = False
+    # Neither outline is clearly stronger: two votes of three.
+    assert (choose_cut(img, [obj, half], vote=obj) == obj).all()
+    assert (choose_cut(img, [obj, half], vote=half) == half).all()
+    # A clearly stronger outline still replaces the others, whatever the vote.
+    with_ground = obj.copy()
+    with_ground[20:60, 60:70] = True
+    assert (choose_cut(img, [with_ground, obj], vote=with_ground) == obj).all()
