@@ -66,3 +66,19 @@ def test_nothing_painted_or_everything_restored_is_the_identity():
     assert not mesh.frozen().is_identity()
     mesh.restore_all()
     assert mesh.frozen().is_identity()
+
+
+def test_a_half_frozen_field_moves_half_as_far_and_a_frozen_one_not_at_all():
+    free, half, frozen = (liquify.Mesh(Box(0, 0, W, H)) for _ in range(3))
+    half.freeze[...] = 0.5
+    frozen.mask_all()
+    for mesh in (free, half, frozen):
+        mesh.warp((80, 60), (6, -3), 30, 100, 50)
+        mesh.dab("twirl", (80, 60), 60, 100, 50)
+    assert np.abs(free.field).max() > 3
+    np.testing.assert_allclose(half.field, 0.5 * free.field, atol=0.6)
+    assert frozen.is_identity()
+    frozen.invert_all()  # now nothing is frozen: it moves as the free one did
+    frozen.warp((80, 60), (6, -3), 30, 100, 50)
+    frozen.dab("twirl", (80, 60), 60, 100, 50)
+    np.testing.assert_allclose(frozen.field, free.field, atol=1e-5)

@@ -13,6 +13,12 @@ Density sets how much of the radius is full strength):
 - Reconstruct (R) brings D back towards zero: D' = D (1 - k w).
 - Pucker (S) and Bloat (B) read from further from / nearer to the brush's centre c,
   s(p) = -/+ k w (c - p): D'(p) = D(p + s) + s; what is under the brush shrinks / grows.
+- Twirl Clockwise (C; counter-clockwise with `reverse`, Alt in the dialog) reads from p
+  turned about c by -/+ TWIRL w radians: D'(p) = D(p + s) + s, s = R(-a w)(p - c) - (p - c).
+- Freeze Mask (F) and Thaw Mask (D) paint `freeze` (0..1 a cell) instead of the field:
+  every other tool's change to a cell is multiplied by 1 - freeze there (`_apply`), so a
+  frozen cell keeps its offset. `mask_all`, `invert_all` and `clear_mask` are the
+  dialog's Mask options. The mask is the dialog's alone: `frozen` hands on the field only.
 
 Each is a composition with the field as it is, so the strokes add up as the picture
 shown moves, not as the offsets would sum. `Liquify` is the filter (`pixel_filters`'
@@ -38,10 +44,11 @@ from .pixel_filters import (Operation, _blend_premultiplied, _opaque, _premultip
 
 premultiplied = _premultiplied  # (the dialog's view is kept premultiplied: `Mesh.warped`)
 
-TOOLS = ("warp", "reconstruct", "pucker", "bloat")
+TOOLS = ("warp", "reconstruct", "pucker", "bloat", "twirl", "freeze", "thaw")
 STEP = 0.25      # a warp's longest step, in brush radii (longer moves are cut)
 SQUEEZE = 0.04   # Pucker / Bloat: the share of the way to the centre per dab at full strength
 RESTORE = 0.25   # Reconstruct: the share of the offset taken back per dab at full strength
+TWIRL = 0.05    # Twirl: radians turned per dab at full strength (about 3 degrees)
 CORE = 0.8       # Density 100: the brush at full strength out to this share of its radius
 
 
@@ -70,6 +77,7 @@ class Mesh:
         gw, gh = size if size is not None else (box.w, box.h)
         self.sx, self.sy = gw / box.w, gh / box.h  # grid cells per canvas pixel
         self.field = np.zeros((gh, gw, 2), np.float32)  # offsets in canvas pixels
+        self.freeze = np.zeros((gh, gw), np.float32)  # 1: a cell no tool may change
 
     # -- where things are -------------------------------------------------------------------
 
@@ -96,7 +104,7 @@ class Mesh:
     # -- painting ---------------------------------------------------------------------------
 
     def stroke(self, tool: str, start: tuple[float, float], end: tuple[float, float],
-               size: float, pressure: float, density: float) -> None:
+               size: float, pressure: float, density: float, reverse: bool = False) -> None:
         """The brush (diameter `size` canvas pixels, Pressure and Density 0..100) moved from
         `start` to `end` (canvas points): dabs every STEP radii along the way (the first at
         `start` for a warp, which pushes by the move; at `end` otherwise)."""
@@ -109,7 +117,7 @@ class Mesh:
                 self.warp(at, (dx / steps, dy / steps), radius, pressure, density)
             else:
                 at = (start[0] + dx * (i + 1) / steps, start[1] + dy * (i + 1) / steps)
-                self.dab(tool, at, size, pressure, density)
+                self.dab(tool, at, size, pressure, density, reverse)
 
     def warp(self, at, move, radius: float, pressure: float, density: float) -> None:
         """Forward Warp: what lies under the brush at `at` pushed by `move` (canvas px)."""
@@ -122,30 +130,69 @@ class Mesh:
         old = _sample(self.field, u - mx * self.sx * w, v - my * self.sy * w)
         old[..., 0] -= mx * w
         old[..., 1] -= my * w
-        self.field[where] = old
+        self._apply(where, old)
 
-    def dab(self, tool: str, at, size: float, strength: float, density: float) -> None:
-        """One dab of Reconstruct, Pucker or Bloat at canvas point `at` (`strength` 0..100)."""
+    def _apply(self, where, new: np.ndarray) -> None:
+        """The field's cells at `where` set to `new`, held back where the mask freezes them
+        (the change scaled by 1 - freeze: a half-frozen cell moves half as far)."""
+        free = 1.0 - self.freeze[where]
+        if free.min() >= 1.0:
+            self.field[where] = new
+        else:
+            old = self.field[where]
+            self.field[where] = old + (new - old) * free[..., None]
+
+    def dab(self, tool: str, at, size: float, strength: float, density: float,
+            reverse: bool = False) -> None:
+        """One dab of Reconstruct, Pucker, Bloat, Twirl (counter-clockwise when `reverse`),
+        Freeze or Thaw Mask at canvas point `at` (`strength` 0..100)."""
         radius = max(size / 2.0, 0.5)
         window = self._window(at[0], at[1], radius)
         if window is None:
             return
         where, u, v, r = window
         w = falloff(r, density) * np.float32(strength / 100.0)
-        if tool == "reconstruct":
-            self.field[where] *= (1.0 - RESTORE * w)[..., None]
+        if tool == "freeze":  # the mask rises towards the brush's weight, never falls
+            self.freeze[where] = np.maximum(self.freeze[where], w)
             return
-        if tool not in ("pucker", "bloat"):
-            raise ValueError(f"Liquify's tools are {', '.join(TOOLS)}, not {tool!r}")
+        if tool == "thaw":
+            self.freeze[where] *= 1.0 - w
+            return
+        if tool == "reconstruct":
+            self._apply(where, self.field[where] * (1.0 - RESTORE * w)[..., None])
+            return
         gx, gy = self.to_grid(*at)
-        k = SQUEEZE * w * (1.0 if tool == "bloat" else -1.0)
-        su, sv = k * (gx - u), k * (gy - v)  # grid cells towards (Bloat) the centre
+        if tool == "twirl":
+            # Canvas offsets from the centre, turned by -a (clockwise on screen, y down:
+            # the output reads from where the picture was before it turned).
+            a = TWIRL * w * (-1.0 if reverse else 1.0)
+            qx, qy = (u - gx) / self.sx, (v - gy) / self.sy
+            cos, sin = np.cos(a), np.sin(a)
+            su = (qx * cos + qy * sin - qx) * self.sx
+            sv = (-qx * sin + qy * cos - qy) * self.sy
+        elif tool in ("pucker", "bloat"):
+            k = SQUEEZE * w * (1.0 if tool == "bloat" else -1.0)
+            su, sv = k * (gx - u), k * (gy - v)  # grid cells towards (Bloat) the centre
+        else:
+            raise ValueError(f"Liquify's tools are {', '.join(TOOLS)}, not {tool!r}")
         new = _sample(self.field, u + su, v + sv)
         new[..., 0] += su / self.sx
         new[..., 1] += sv / self.sy
-        self.field[where] = new
+        self._apply(where, new)
+
+    # -- the freeze mask (Mask: None / Mask All / Invert All) -------------------------------
+
+    def clear_mask(self) -> None:
+        self.freeze[...] = 0.0
+
+    def mask_all(self) -> None:
+        self.freeze[...] = 1.0
+
+    def invert_all(self) -> None:
+        np.subtract(1.0, self.freeze, out=self.freeze)
 
     def restore_all(self) -> None:
+        """Every warp taken back (frozen cells too, as Photoshop's Restore All does)."""
         self.field[...] = 0.0
 
     def is_identity(self) -> bool:

@@ -3,10 +3,15 @@
 The layer (where the canvas and it are, reduced to fit VIEW_SIZE when large, enlarged
 by a whole factor when small) is shown over a checkerboard as the field (`liquify.Mesh`,
 one grid cell per pixel shown) moves it, redrawn at each dab: the live preview. The
-tools are Photoshop's Forward Warp (W), Reconstruct (R), Pucker (S) and Bloat (B);
-Brush Size ([ and ] too), Density (the brush's soft edge), Pressure (how far a dab
-goes) and Rate (how fast Reconstruct, Pucker and Bloat work while the mouse is held
-still); Restore All takes the field back to nothing. The document is not touched while
+tools are Photoshop's Forward Warp (W), Reconstruct (R), Twirl Clockwise (C; with Alt
+held, counter-clockwise), Pucker (S), Bloat (B), Freeze Mask (F) and Thaw Mask (D): the
+mask, shown as a red tint, protects the cells under it from the other tools (Mask:
+None, Mask All, Invert All; it lives in the dialog only, as Photoshop's does). Brush
+Size ([ and ] too), Density (the brush's soft edge), Pressure (how far a dab goes) and
+Rate (how fast the tools that work while the mouse is held still go); Restore All takes
+the field back to nothing. The view zooms about the pointer (Ctrl+= / Ctrl+-, the
+wheel; through Photoshop's zoom levels) and pans (Space+drag, the middle button); the
+brush works in canvas points at any zoom. The document is not touched while
 the dialog is open: OK hands the field to the Filter menu's one path (`filter_commands`),
 Cancel leaves nothing.
 """
@@ -17,7 +22,7 @@ from typing import TYPE_CHECKING, Optional
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QImage, QKeySequence, QPainter, QPen, QShortcut
+from PySide6.QtGui import QBrush, QColor, QCursor, QImage, QKeySequence, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import (QButtonGroup, QDialog, QFormLayout, QHBoxLayout, QLabel,
                                QPushButton, QSizePolicy, QSlider, QSpinBox, QToolButton,
                                QVBoxLayout, QWidget)
@@ -31,12 +36,21 @@ if TYPE_CHECKING:
 
 VIEW_SIZE = (960, 680)   # the view's largest size (px): larger layers are reduced to fit
 ZOOM_MAX = 8             # a small layer is enlarged by at most this whole factor
-TICK_MS = 40             # Reconstruct, Pucker and Bloat while the mouse is held still
+TICK_MS = 40             # the tools that work while the mouse is held still: how often
+HELD = ("reconstruct", "twirl", "pucker", "bloat")
+# Photoshop's zoom levels (screen pixels per canvas pixel) that the view steps through.
+ZOOMS = (0.05, 0.0625, 0.0833, 0.125, 0.1667, 0.25, 0.3333, 0.5, 0.6667, 1.0, 2.0, 3.0,
+         4.0, 5.0, 6.0, 7.0, 8.0, 12.0, 16.0, 24.0, 32.0)
+FREEZE_TINT = (255, 0, 0, 128)  # the freeze mask's red at full strength (RGBA)
 # (tool, label, key, tip) in Photoshop's order.
 TOOLS = (("warp", "Forward Warp", "W", "Pushes pixels along the drag"),
          ("reconstruct", "Reconstruct", "R", "Brings the pixels back towards the original"),
+         ("twirl", "Twirl Clockwise", "C",
+          "Turns the pixels under the brush clockwise while held (Alt: counter-clockwise)"),
          ("pucker", "Pucker", "S", "Draws pixels towards the brush's centre"),
-         ("bloat", "Bloat", "B", "Pushes pixels away from the brush's centre"))
+         ("bloat", "Bloat", "B", "Pushes pixels away from the brush's centre"),
+         ("freeze", "Freeze Mask", "F", "Protects the pixels painted from the other tools"),
+         ("thaw", "Thaw Mask", "D", "Takes the freeze mask away where painted"))
 # (option, label, low, high, default, suffix): Photoshop's defaults.
 OPTIONS = (("size", "Brush Size", 1, 5000, 100, " px"),
            ("density", "Brush Density", 0, 100, 50, ""),
@@ -50,19 +64,58 @@ class LiquifyView(QWidget):
     def __init__(self, dialog: "LiquifyDialog", picture: np.ndarray, zoom: int):
         super().__init__(dialog)
         self.setObjectName("LiquifyView")
-        self.dialog, self.zoom = dialog, zoom
+        # zoom: screen pixels per grid cell; origin: where the grid's corner is drawn (both
+        # change as the view zooms and pans; the widget keeps its size).
+        self.dialog, self.zoom, self.origin = dialog, float(zoom), QPointF(0, 0)
         self.pre = liquify.premultiplied(np.ascontiguousarray(picture))
         h, w = picture.shape[:2]
         self.setFixedSize(QSize(w * zoom, h * zoom))
         self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Space (to pan) comes here
         self.setCursor(Qt.CursorShape.CrossCursor)
         self._image: Optional[QImage] = None  # the warped picture, redrawn when stale
+        self._tint: Optional[QImage] = None  # the freeze mask in red, redrawn when stale
         self.pointer: Optional[QPointF] = None
+        self._space = False  # Space held: the left button pans
+        self._pan: Optional[QPointF] = None  # the pointer where a pan last was
+        self._wheel = 0  # wheel turns not yet a whole notch
         self._checker = QBrush(_checker())
 
     def changed(self) -> None:
         self._image = None
         self.update()
+
+    def mask_changed(self) -> None:
+        self._tint = None
+        self.update()
+
+    def percent(self) -> float:
+        """The zoom as Photoshop gives it: screen pixels per canvas pixel, in per cent."""
+        return 100.0 * self.zoom * self.dialog.mesh.sx
+
+    def zoom_step(self, steps: int, about: Optional[QPointF] = None) -> None:
+        """To the next (steps > 0) or previous of Photoshop's zoom levels, the canvas point
+        under `about` (the view's centre by default) staying where it is."""
+        now = self.percent() / 100.0
+        if steps > 0:
+            bigger = [z for z in ZOOMS if z > now * 1.001]
+            level = bigger[min(steps, len(bigger)) - 1] if bigger else now
+        else:
+            smaller = [z for z in ZOOMS if z < now * 0.999]
+            level = smaller[-min(-steps, len(smaller))] if smaller else now
+        self.set_zoom(level / self.dialog.mesh.sx, about)
+
+    def set_zoom(self, zoom: float, about: Optional[QPointF] = None) -> None:
+        about = QPointF(self.rect().center()) if about is None else QPointF(about)
+        factor = zoom / self.zoom
+        self.origin = about - (about - self.origin) * factor
+        self.zoom = zoom
+        self.dialog.zoom_changed()
+        self.update()
+
+    def _drawn(self) -> QRectF:
+        h, w = self.pre.shape[:2]
+        return QRectF(self.origin.x(), self.origin.y(), w * self.zoom, h * self.zoom)
 
     def shown(self) -> np.ndarray:
         """The warped picture as shown (straight RGBA, one pixel per grid cell)."""
@@ -74,10 +127,22 @@ class LiquifyView(QWidget):
             h, w = pixels.shape[:2]
             self._image = QImage(pixels.data, w, h, pixels.strides[0],
                                  QImage.Format.Format_RGBA8888).copy()
+        freeze = self.dialog.mesh.freeze
+        if self._tint is None and freeze.any():
+            tint = np.empty(freeze.shape + (4,), np.uint8)
+            tint[...] = FREEZE_TINT
+            tint[..., 3] = (freeze * FREEZE_TINT[3] + 0.5).astype(np.uint8)
+            h, w = tint.shape[:2]
+            self._tint = QImage(tint.data, w, h, tint.strides[0],
+                                QImage.Format.Format_RGBA8888).copy()
         p = QPainter(self)
-        p.fillRect(self.rect(), self._checker)
-        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, self.zoom == 1)
-        p.drawImage(QRectF(self.rect()), self._image)
+        p.fillRect(self.rect(), QColor(128, 128, 128))  # beyond the canvas, zoomed out
+        drawn = self._drawn()
+        p.fillRect(drawn, self._checker)
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, self.zoom < 1.0)
+        p.drawImage(drawn, self._image)
+        if self._tint is not None and freeze.any():
+            p.drawImage(drawn, self._tint)
         if self.pointer is not None:  # the brush's outline, black over white
             radius = self.dialog.value("size") / 2 * self.dialog.mesh.sx * self.zoom
             p.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -90,24 +155,73 @@ class LiquifyView(QWidget):
     def canvas_point(self, pos: QPointF) -> tuple[float, float]:
         """Widget point -> canvas point (continuous)."""
         mesh = self.dialog.mesh
-        return (mesh.box.x + pos.x() / self.zoom / mesh.sx,
-                mesh.box.y + pos.y() / self.zoom / mesh.sy)
+        return (mesh.box.x + (pos.x() - self.origin.x()) / self.zoom / mesh.sx,
+                mesh.box.y + (pos.y() - self.origin.y()) / self.zoom / mesh.sy)
+
+    def widget_point(self, x: float, y: float) -> QPointF:
+        """Canvas point -> widget point (`canvas_point`'s inverse)."""
+        mesh = self.dialog.mesh
+        return QPointF(self.origin.x() + (x - mesh.box.x) * mesh.sx * self.zoom,
+                       self.origin.y() + (y - mesh.box.y) * mesh.sy * self.zoom)
+
+    def _reverse(self, event) -> bool:
+        return bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
 
     def mousePressEvent(self, event) -> None:
-        if event.button() == Qt.MouseButton.LeftButton:
-            self.dialog.press(self.canvas_point(event.position()))
+        self.setFocus()
+        button = event.button()
+        if button == Qt.MouseButton.MiddleButton or \
+                (button == Qt.MouseButton.LeftButton and self._space):
+            self._pan = event.position()
+            self.setCursor(Qt.CursorShape.ClosedHandCursor)
+        elif button == Qt.MouseButton.LeftButton:
+            self.dialog.press(self.canvas_point(event.position()), self._reverse(event))
         self.pointer = event.position()
         self.update()
 
     def mouseMoveEvent(self, event) -> None:
-        if event.buttons() & Qt.MouseButton.LeftButton:
-            self.dialog.move_to(self.canvas_point(event.position()))
+        if self._pan is not None:
+            self.origin += event.position() - self._pan
+            self._pan = event.position()
+        elif event.buttons() & Qt.MouseButton.LeftButton:
+            self.dialog.move_to(self.canvas_point(event.position()), self._reverse(event))
         self.pointer = event.position()
         self.update()
 
     def mouseReleaseEvent(self, event) -> None:
-        if event.button() == Qt.MouseButton.LeftButton:
+        if self._pan is not None:
+            if event.button() in (Qt.MouseButton.MiddleButton, Qt.MouseButton.LeftButton):
+                self._pan = None
+                self.setCursor(Qt.CursorShape.OpenHandCursor if self._space
+                               else Qt.CursorShape.CrossCursor)
+        elif event.button() == Qt.MouseButton.LeftButton:
             self.dialog.release()
+
+    def wheelEvent(self, event) -> None:
+        # One notch (120), one zoom level, about the pointer; a touchpad's small turns add up.
+        self._wheel += event.angleDelta().y()
+        steps = int(self._wheel / 120)
+        if steps:
+            self._wheel -= steps * 120
+            self.zoom_step(steps, event.position())
+        event.accept()
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Space:
+            if not event.isAutoRepeat():
+                self._space = True
+                self.setCursor(Qt.CursorShape.OpenHandCursor)
+            return
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Space:
+            if not event.isAutoRepeat():
+                self._space = False
+                if self._pan is None:
+                    self.setCursor(Qt.CursorShape.CrossCursor)
+            return
+        super().keyReleaseEvent(event)
 
     def leaveEvent(self, event) -> None:
         self.pointer = None
@@ -152,6 +266,7 @@ class LiquifyDialog(QDialog):
         self.view = LiquifyView(self, picture, zoom)
         self.tool = "warp"
         self._last: Optional[tuple[float, float]] = None  # the brush while the mouse is down
+        self._reverse = False  # Alt held with the mouse: Twirl counter-clockwise
         self._tick = QTimer(self)
         self._tick.setInterval(TICK_MS)
         self._tick.timeout.connect(self._held)
@@ -189,12 +304,31 @@ class LiquifyDialog(QDialog):
         restore.setToolTip("Takes every warp back")
         restore.clicked.connect(self.restore_all)
         side.addWidget(restore)
-        note = QLabel(f"{target.layer.name}: {box.w} x {box.h} px"
-                      + ("" if size == (box.w, box.h) else
-                         f", shown at {round(100 * size[0] / box.w)} %"))
+        side.addSpacing(8)
+        side.addWidget(QLabel("Mask Options"))
+        masks = QHBoxLayout()
+        for name, label, tip, do in (
+                ("None", "None", "Thaws the whole mask", self.mesh.clear_mask),
+                ("MaskAll", "Mask All", "Freezes everything", self.mesh.mask_all),
+                ("InvertAll", "Invert All", "Frozen thaws, thawed freezes",
+                 self.mesh.invert_all)):
+            button = QPushButton(label)
+            button.setObjectName(f"LiquifyMask{name}")
+            button.setToolTip(tip)
+            button.setAutoDefault(False)
+            button.clicked.connect(lambda _=False, do=do: self._mask(do))
+            masks.addWidget(button)
+        side.addLayout(masks)
+        self._about = f"{target.layer.name}: {box.w} x {box.h} px"
+        self.note = note = QLabel()
         note.setObjectName("LiquifyNote")
         note.setWordWrap(True)
         side.addWidget(note)
+        self.zoom_changed()
+        for keys, steps in (("Ctrl+=", 1), ("Ctrl++", 1), ("Ctrl+-", -1)):
+            QShortcut(QKeySequence(keys), self, activated=lambda s=steps: self._zoom_key(s))
+        restore.setAutoDefault(False)
+        self.view.setFocus()  # Space pans from the start (a focused button would click)
         side.addStretch(1)
         side.addWidget(ok_cancel(self))
 
@@ -231,6 +365,19 @@ class LiquifyDialog(QDialog):
         self.spins[key] = spin
         return row
 
+    def zoom_changed(self) -> None:
+        self.note.setText(f"{self._about}; zoom {self.view.percent():.4g} %")
+
+    def _zoom_key(self, steps: int) -> None:
+        """Ctrl+= / Ctrl+-: about the pointer when it is over the view, else its centre."""
+        pointer = self.view.mapFromGlobal(QCursor.pos())
+        inside = self.view.rect().contains(pointer)
+        self.view.zoom_step(steps, QPointF(pointer) if inside else None)
+
+    def _mask(self, do) -> None:
+        do()
+        self.view.mask_changed()
+
     def value(self, key: str) -> int:
         return self.spins[key].value()
 
@@ -241,32 +388,41 @@ class LiquifyDialog(QDialog):
 
     # -- painting -------------------------------------------------------------------------
 
-    def press(self, at: tuple[float, float]) -> None:
-        self._last = at
+    def press(self, at: tuple[float, float], reverse: bool = False) -> None:
+        self._last, self._reverse = at, reverse
         if self.tool != "warp":
             self._dab(at, self.value("pressure"))
-            self._tick.start()
+            if self.tool in HELD:
+                self._tick.start()
 
-    def move_to(self, at: tuple[float, float]) -> None:
+    def move_to(self, at: tuple[float, float], reverse: bool = False) -> None:
         if self._last is None:
             return
+        self._reverse = reverse
         self.mesh.stroke(self.tool, self._last, at, self.value("size"), self.value("pressure"),
-                         self.value("density"))
+                         self.value("density"), reverse)
         self._last = at
-        self.view.changed()
+        self._changed()
+
+    def _changed(self) -> None:
+        if self.tool in ("freeze", "thaw"):
+            self.view.mask_changed()
+        else:
+            self.view.changed()
 
     def release(self) -> None:
         self._last = None
         self._tick.stop()
 
     def _held(self) -> None:
-        """Reconstruct, Pucker and Bloat go on where the mouse is held (Brush Rate)."""
+        """Reconstruct, Twirl, Pucker and Bloat go on where the mouse is held (Brush Rate)."""
         if self._last is not None and self.value("rate") > 0:
             self._dab(self._last, self.value("pressure") * self.value("rate") / 100)
 
     def _dab(self, at, strength: float) -> None:
-        self.mesh.dab(self.tool, at, self.value("size"), strength, self.value("density"))
-        self.view.changed()
+        self.mesh.dab(self.tool, at, self.value("size"), strength, self.value("density"),
+                      self._reverse)
+        self._changed()
 
     def restore_all(self) -> None:
         self.mesh.restore_all()
