@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSpinBox
 
 from editor.model import content_move
 
@@ -75,21 +75,12 @@ class ContentMoveTool(PatchTool):
                          preview=True)
 
     # -- options bar ------------------------------------------------------------------
-    def build_options(self) -> QWidget:
-        w = QWidget()
-        row = QHBoxLayout(w)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(QLabel("Mode"))
-        combo = QComboBox()
-        combo.setObjectName("content_move_mode")
-        combo.setToolTip("Move: the object leaves its place, which is filled from around it. "
-                         "Extend: the object is copied.")
-        for value, text in self.MODES:
-            combo.addItem(text, value)
-        combo.setCurrentIndex(combo.findData(self.mode))
-        combo.currentIndexChanged.connect(lambda _i: self.set_mode(combo.currentData()))
-        row.addWidget(combo)
-        self._combo = combo
+    MODE_LABEL = "Mode"
+    MODE_TIP = ("Move: the object leaves its place, which is filled from around it. "
+                "Extend: the object is copied.")
+    HINT = "Draw round an object, then drag the selection"
+
+    def add_options(self, row: QHBoxLayout) -> None:
         row.addSpacing(10)
         row.addWidget(QLabel("Structure"))
         spin = QSpinBox()
@@ -111,8 +102,3 @@ class ContentMoveTool(PatchTool):
         row.addWidget(box)
         self._sample_box = box
         row.addSpacing(10)
-        hint = QLabel("Draw round an object, then drag the selection")
-        hint.setObjectName("Dim")
-        row.addWidget(hint)
-        row.addStretch(1)
-        return w

@@ -157,23 +157,32 @@ class PatchTool(LassoTool):
         paint_ants_path(painter, canvas.image_transform().map(shift.map(outline)))
 
     # -- options bar ------------------------------------------------------------------
+    MODE_LABEL = "Patch"
+    MODE_TIP = ("Source: the selection takes the texture of where you drag it. "
+                "Destination: what it holds is copied where you drop it.")
+    HINT = "Draw round a blemish, then drag the selection"
+
     def build_options(self) -> QWidget:
+        """The Mode box (MODE_LABEL, MODES), what `add_options` adds, then HINT."""
         w = QWidget()
         row = QHBoxLayout(w)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(QLabel("Patch"))
+        row.addWidget(QLabel(self.MODE_LABEL))
         combo = QComboBox()
-        combo.setObjectName("patch_mode")
-        combo.setToolTip("Source: the selection takes the texture of where you drag it. "
-                         "Destination: what it holds is copied where you drop it.")
+        combo.setObjectName(f"{self.id}_mode")
+        combo.setToolTip(self.MODE_TIP)
         for value, text in self.MODES:
             combo.addItem(text, value)
         combo.setCurrentIndex(combo.findData(self.mode))
         combo.currentIndexChanged.connect(lambda _i: self.set_mode(combo.currentData()))
         row.addWidget(combo)
         self._combo = combo
-        hint = QLabel("Draw round a blemish, then drag the selection")
+        self.add_options(row)
+        hint = QLabel(self.HINT)
         hint.setObjectName("Dim")
         row.addWidget(hint)
         row.addStretch(1)
         return w
+
+    def add_options(self, row: QHBoxLayout) -> None:
+        """A subclass's own options, between the Mode box and the hint."""
