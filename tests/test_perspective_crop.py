@@ -209,3 +209,18 @@ def test_homography_maps_corners_and_orders_them():
     r = pc.rectifying(QUAD, 160, 120)
     assert np.allclose(pc.project(r, QUAD), [(0, 0), (160, 0), (160, 120), (0, 120)])
     assert Box(0, 0, *pc.natural_size(QUAD)).w > 0
+
+
+def test_paths_go_through_the_same_map():
+    """A path round the board's picture ends at the output's corners (the model alone)."""
+    from editor.model import Document, paths
+
+    doc = Document(*SIZE)
+    doc.add_image(scene(), "Background", 0, 0)
+    knots = np.repeat(np.asarray(QUAD, np.float64)[:, None, :], 3, axis=1)  # corner knots
+    paths.add_subpath(doc, knots, True)
+    pc.perspective_crop(doc, QUAD, 160, 120)
+    moved = paths.work_path(doc).vector.moved_knots()[0][:, 1]
+    assert np.allclose(moved, [(0, 0), (160, 0), (160, 120), (0, 120)], atol=1e-6)
+    doc.history.undo()
+    assert np.allclose(paths.work_path(doc).vector.moved_knots()[0][:, 1], QUAD)
