@@ -1,5 +1,6 @@
 """Image-menu operations on the whole document: Image Size, Canvas Size (with an anchor),
-Crop (to a box, to the selection, Trim), Rotate Canvas by 90°/180° and Flip Canvas.
+Crop (to a box, to the selection, Trim), Rotate Canvas by 90°/180° and Flip Canvas
+(Perspective Crop, in perspective_crop.py, shares their helpers).
 
 Each is one undo step: the layers' commands and the canvas size change go in
 one macro, with the document's alpha channels sent through the same change

@@ -72,21 +72,29 @@ def transform_pixels(pixels: np.ndarray, affine: Affine,
     return np.asarray(out.convert("RGBA")).copy(), bounds.x, bounds.y
 
 
-def perspective_pixels(pixels: np.ndarray, matrix, clip: Optional[Box] = None
-                       ) -> tuple[np.ndarray, int, int]:
+def perspective_pixels(pixels: np.ndarray, matrix, clip: Optional[Box] = None,
+                       out: Optional[Box] = None) -> tuple[np.ndarray, int, int]:
     """Straight RGBA `pixels` through the 3x3 projective `matrix` (layer-local continuous
     coordinates -> canvas, column vectors); returns (pixels, x, y) on the canvas. Bilinear,
-    on premultiplied alpha (Perspective and Distort of Free Transform)."""
+    on premultiplied alpha (Perspective and Distort of Free Transform, Perspective Crop).
+
+    `out`, when given, is the canvas box to fill, taken as it is: the caller knows that
+    every pixel of it comes from before the horizon (Perspective Crop: the output is the
+    picture of a convex quad), though the layer's own corners may not."""
     import cv2
 
     h, w = pixels.shape[:2]
     m = np.asarray(matrix, np.float64)
-    corners = np.array([[0, 0, 1], [w, 0, 1], [w, h, 1], [0, h, 1]], np.float64) @ m.T
-    if (corners[:, 2] <= 1e-9).any():
-        raise ValueError("the corners cross the horizon: the layer cannot be drawn so")
-    xy = corners[:, :2] / corners[:, 2:3]
-    bounds = Box.from_corners(math.floor(xy[:, 0].min() + 1e-6), math.floor(xy[:, 1].min() + 1e-6),
-                              math.ceil(xy[:, 0].max() - 1e-6), math.ceil(xy[:, 1].max() - 1e-6))
+    if out is not None:
+        bounds = out
+    else:
+        corners = np.array([[0, 0, 1], [w, 0, 1], [w, h, 1], [0, h, 1]], np.float64) @ m.T
+        if (corners[:, 2] <= 1e-9).any():
+            raise ValueError("the corners cross the horizon: the layer cannot be drawn so")
+        xy = corners[:, :2] / corners[:, 2:3]
+        bounds = Box.from_corners(math.floor(xy[:, 0].min() + 1e-6),
+                                  math.floor(xy[:, 1].min() + 1e-6),
+                                  math.ceil(xy[:, 0].max() - 1e-6), math.ceil(xy[:, 1].max() - 1e-6))
     if clip is not None:
         bounds = bounds.intersect(clip)
     if bounds.is_empty() or w == 0 or h == 0:

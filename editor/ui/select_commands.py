@@ -122,6 +122,8 @@ class SelectCommands:
                        lambda: self._cycle("blur"), "Shift+R"),
             ActionSpec("cycle_dodge", "Switch Dodge / Burn / Sponge",
                        lambda: self._cycle("dodge"), "Shift+O"),
+            ActionSpec("cycle_crop", "Switch Crop / Perspective Crop",
+                       lambda: self._cycle("crop"), "Shift+C"),
         ]
 
     def _op(self, what: str, fn) -> None:

@@ -24,6 +24,7 @@ from .navigate import HandTool, ZoomTool
 from .object_select import ObjectSelectionTool
 from .patch import PatchTool
 from .pen import PenTool
+from .perspective_crop import PerspectiveCropTool
 from .quick_select import QuickSelectionTool
 from .red_eye import RedEyeTool
 from .shape import ShapeTool
@@ -40,7 +41,7 @@ def all_tools(window: "EditorWindow") -> list[Tool]:
             SpotHealingTool(window), HealingBrushTool(window), PatchTool(window),
             ContentMoveTool(window), RedEyeTool(window), CloneStampTool(window),
             HistoryBrushTool(window), EyedropperTool(window),
-            HandTool(window), ZoomTool(window), CropTool(window),
+            HandTool(window), ZoomTool(window), CropTool(window), PerspectiveCropTool(window),
             LassoTool(window), ObjectSelectionTool(window),
             QuickSelectionTool(window), MagicWandTool(window), FillTool(window), PenTool(window),
             AddAnchorPointTool(window), DeleteAnchorPointTool(window), ConvertPointTool(window),
@@ -52,7 +53,8 @@ def all_tools(window: "EditorWindow") -> list[Tool]:
 # Tools that share one place in the palette, as in Photoshop's toolbox: it shows the one
 # last taken, the others are in its menu (press and hold), and Shift with the first one's
 # letter takes the next one.
-GROUPS = {"object_select": ("object_select", "quick_select", "wand"),
+GROUPS = {"crop": ("crop", "perspective_crop"),
+          "object_select": ("object_select", "quick_select", "wand"),
           "spot_heal": ("spot_heal", "heal_brush", "patch", "content_move", "red_eye"),
           "pen": ("pen", "add_anchor", "delete_anchor", "convert_point"),
           "blur": ("blur", "sharpen", "smudge"),
