@@ -35,12 +35,12 @@ MAX_SIDE = 30000  # as Photoshop's PSD limit
 ANCHORS = [(ax, ay) for ay in (0.0, 0.5, 1.0) for ax in (0.0, 0.5, 1.0)]
 
 
-def _check_size(width: int, height: int) -> None:
+def check_size(width: int, height: int) -> None:
     if not (1 <= width <= MAX_SIDE and 1 <= height <= MAX_SIDE):
         raise DocumentError(f"The canvas must be 1 to {MAX_SIDE} px a side, not {width} × {height}.")
 
 
-def _unlocked(doc: Document) -> list[Layer]:
+def unlocked_layers(doc: Document) -> list[Layer]:
     layers = list(doc.layers())
     locked = next((layer for layer in layers if layer.is_locked()), None)
     if locked is not None:
@@ -58,7 +58,7 @@ def _move_paths(doc: Document, name: str, change, skip=()) -> None:
     paths.map_paths(doc, change, name)
 
 
-def _move_artboards(doc: Document, name: str, change) -> None:
+def move_artboards(doc: Document, name: str, change) -> None:
     """Every artboard's rectangle through `change` (Box -> Box): the image's operations
     move, turn and scale it with the content it frames."""
     for node in doc.nodes():
@@ -78,7 +78,7 @@ def _shift_masks(doc: Document, name: str, dx: int, dy: int, skip=()) -> None:
             doc.history.push(cmds.SetMask(node, moved, name))
 
 
-def _placed(values: np.ndarray, dx: int, dy: int, width: int, height: int) -> np.ndarray:
+def placed(values: np.ndarray, dx: int, dy: int, width: int, height: int) -> np.ndarray:
     """Canvas-sized `values` moved by (dx, dy) onto a `width` x `height` canvas, 0 (not
     selected) where the old canvas does not reach: an alpha channel through Canvas Size
     and Crop (Photoshop fills new canvas in an alpha channel with black)."""
@@ -97,18 +97,18 @@ def _resampled(values: np.ndarray, width: int, height: int) -> np.ndarray:
     rgba = np.zeros(values.shape + (4,), np.uint8)
     rgba[..., 3] = values
     pixels, x, y = transform_pixels(rgba, (sx, 0.0, 0.0, 0.0, sy, 0.0), Box(0, 0, width, height))
-    return _placed(np.ascontiguousarray(pixels[..., 3]), x, y, width, height)
+    return placed(np.ascontiguousarray(pixels[..., 3]), x, y, width, height)
 
 
 def canvas_size(doc: Document, width: int, height: int, anchor: tuple[float, float] = (0.5, 0.5),
                 name: str = "Canvas Size") -> None:
     """A canvas of `width` × `height` px; `anchor` says where the old canvas sits in it."""
-    _check_size(width, height)
+    check_size(width, height)
     if (width, height) == doc.size:
         return
     dx = round((width - doc.width) * anchor[0])
     dy = round((height - doc.height) * anchor[1])
-    layers = _unlocked(doc)
+    layers = unlocked_layers(doc)
     with doc.history.macro(name):
         for layer in layers:
             if not layer.is_empty() and (dx or dy):
@@ -119,8 +119,8 @@ def canvas_size(doc: Document, width: int, height: int, anchor: tuple[float, flo
                         [n for n in moved if n.vector_mask is not None and n.vector_mask.linked])
             _shift_masks(doc, name, dx, dy,
                          [n for n in moved if n.mask is not None and n.mask.linked])
-            _move_artboards(doc, name, lambda b: b.translate(dx, dy))
-        channels.map_channels(doc, lambda v: _placed(v, dx, dy, width, height), name)
+            move_artboards(doc, name, lambda b: b.translate(dx, dy))
+        channels.map_channels(doc, lambda v: placed(v, dx, dy, width, height), name)
         doc.history.push(cmds.SetCanvasSize(width, height, name))
 
 
@@ -128,10 +128,10 @@ def crop(doc: Document, box: Box, name: str = "Crop") -> None:
     """Crops the canvas to `box` (canvas coordinates; it may reach past the canvas, which then
     grows there); pixels outside it are deleted."""
     box = Box(int(box.x), int(box.y), int(box.w), int(box.h))
-    _check_size(box.w, box.h)
+    check_size(box.w, box.h)
     if box == doc.canvas:
         return
-    layers = _unlocked(doc)
+    layers = unlocked_layers(doc)
     with doc.history.macro(name):
         for layer in layers:
             if layer.is_empty():
@@ -149,8 +149,8 @@ def crop(doc: Document, box: Box, name: str = "Crop") -> None:
                 doc.history.push(cmds.SetPixels(layer, pixels, x, y, name))
         _move_paths(doc, name, lambda v: v.translated(-box.x, -box.y))
         _shift_masks(doc, name, -box.x, -box.y)
-        _move_artboards(doc, name, lambda b: b.translate(-box.x, -box.y))
-        channels.map_channels(doc, lambda v: _placed(v, -box.x, -box.y, box.w, box.h), name)
+        move_artboards(doc, name, lambda b: b.translate(-box.x, -box.y))
+        channels.map_channels(doc, lambda v: placed(v, -box.x, -box.y, box.w, box.h), name)
         doc.history.push(cmds.SetCanvasSize(box.w, box.h, name))
 
 
@@ -211,11 +211,11 @@ def flip_canvas(doc: Document, horizontal: bool) -> None:
 def image_size(doc: Document, width: int, height: int) -> None:
     """Resamples every layer so the image becomes `width` × `height` px (Lanczos when
     shrinking, bicubic when enlarging, on premultiplied alpha)."""
-    _check_size(width, height)
+    check_size(width, height)
     if (width, height) == doc.size:
         return
     sx, sy = width / doc.width, height / doc.height
-    layers = _unlocked(doc)
+    layers = unlocked_layers(doc)
     # Text keeps its shape only when the image does: the proportions within a pixel.
     proportional = abs(doc.width * sy - width) <= 1 and abs(doc.height * sx - height) <= 1
     if not proportional:
@@ -241,7 +241,7 @@ def image_size(doc: Document, width: int, height: int) -> None:
                                                            layer.y * sy), limit)
             doc.history.push(cmds.SetPixels(layer, pixels, x, y, "Image Size"))
         _move_paths(doc, "Image Size", lambda v: v.mapped(lambda p: p * (sx, sy)))
-        _move_artboards(doc, "Image Size", lambda b: Box(
+        move_artboards(doc, "Image Size", lambda b: Box(
             round(b.x * sx), round(b.y * sy), round(b.x1 * sx) - round(b.x * sx),
             round(b.y1 * sy) - round(b.y * sy)))
         channels.map_channels(doc, lambda v: _resampled(v, width, height), "Image Size")
@@ -249,7 +249,7 @@ def image_size(doc: Document, width: int, height: int) -> None:
 
 
 def _remap(doc: Document, name: str, fn, place, size: tuple[int, int], points) -> None:
-    layers = _unlocked(doc)
+    layers = unlocked_layers(doc)
     for layer in layers:  # (turned or mirrored text is not what its settings draw)
         raise_if_derived(layer)
     with doc.history.macro(name):
@@ -263,7 +263,7 @@ def _remap(doc: Document, name: str, fn, place, size: tuple[int, int], points) -
                 doc.history.push(cmds.SetMask(layer, mask, name))
         _move_paths(doc, name, lambda v: v.mapped(points))
         # (a rectangle turned a quarter swaps its sides: `fn`'s shape says)
-        _move_artboards(doc, name, lambda b: Box(*place(b),
+        move_artboards(doc, name, lambda b: Box(*place(b),
                                                  *fn(np.zeros((b.h, b.w), bool)).shape[::-1]))
         channels.map_channels(doc, lambda v: np.ascontiguousarray(fn(v)), name)
         if size != doc.size or doc.selection is not None or doc.selection_mask is not None:

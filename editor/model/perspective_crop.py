@@ -25,7 +25,7 @@ from . import commands as cmds
 from . import channels, paths
 from .document import Document, raise_if_derived
 from .errors import DocumentError
-from .image_ops import _check_size, _move_artboards, _placed, _unlocked
+from .image_ops import check_size, move_artboards, placed, unlocked_layers
 from .resample import perspective_pixels, warp_mask
 
 Point = tuple[float, float]
@@ -105,12 +105,12 @@ def perspective_crop(doc: Document, quad: Sequence[Point], width: Optional[int] 
                             "that the edges do not cross.")
     auto_w, auto_h = natural_size(quad)
     width, height = int(width or auto_w), int(height or auto_h)
-    _check_size(width, height)
+    check_size(width, height)
     try:
         m = rectifying(quad, width, height)
     except ValueError as exc:
         raise DocumentError(f"These corners make no picture ({exc}).") from exc
-    layers = _unlocked(doc)
+    layers = unlocked_layers(doc)
     for layer in layers:
         raise_if_derived(layer)
     out = Box(0, 0, width, height)
@@ -134,7 +134,7 @@ def perspective_crop(doc: Document, quad: Sequence[Point], width: Optional[int] 
                 doc.history.push(cmds.SetAttr(node, "vector_mask", node.vector_mask.mapped(
                     lambda p: project(m, p)), NAME))
         paths.map_paths(doc, lambda v: v.mapped(lambda p: project(m, p)), NAME)
-        _move_artboards(doc, NAME, lambda b: _bounds(m, b))
+        move_artboards(doc, NAME, lambda b: _bounds(m, b))
         channels.map_channels(doc, lambda v: _channel(v, warp, width, height), NAME)
         doc.history.push(cmds.SetCanvasSize(width, height, NAME))
     return width, height
@@ -153,4 +153,4 @@ def _channel(values: np.ndarray, warp, width: int, height: int) -> np.ndarray:
     rgba = np.zeros(values.shape + (4,), np.uint8)
     rgba[..., 3] = values
     pixels, x, y = warp(rgba, 0, 0)
-    return _placed(np.ascontiguousarray(pixels[..., 3]), x, y, width, height)
+    return placed(np.ascontiguousarray(pixels[..., 3]), x, y, width, height)
