@@ -2,6 +2,7 @@
 (engine.testing.real_objects; bench/bench_mask_real.py gives the full table)."""
 import numpy as np
 
+from engine.box import Box
 from engine.methods.decompose_steps.segment import (GrabCutSegmenter, choose_cut, outline_contrast,
                                                     structure_chroma)
 from engine.testing.real_objects import CASES, iou
@@ -136,3 +137,37 @@ def test_where_the_lightness_cuts_disagree_the_structure_cut_decides():
     with_ground = obj.copy()
     with_ground[20:60, 60:70] = True
     assert (choose_cut(img, [with_ground, obj], vote=with_ground) == obj).all()
+
+
+def test_a_loose_box_around_the_astronaut_covering_the_whole_picture_still_finds_her():
+    # Grown by 5 %, the box covers the whole picture: nothing outside it to learn the
+    # background from, and the mask was the whole picture (IoU 0.54). The background is
+    # now learnt from bands inside the box's sides, but for the bottom one, whose
+    # colours (the suit) are the middle's: she runs off the picture there.
+    c = case("astronaut")
+    image = c.image()
+    h, w = image.shape[:2]
+    box = c.box.expand(int(0.05 * max(c.box.w, c.box.h))).clip(w, h)
+    assert (box.w, box.h) == (w, h)
+    mask = GrabCutSegmenter()(image, box, None, np.ones((h, w), bool))
+    assert iou(mask, *c.truth(image.shape)) > 0.75
+    assert not mask[30, 350] and not mask[300, 480]     # the pale wall; the black table
+    assert mask[250, 150] and mask[500, 100]            # the suit, to the bottom edge
+
+
+def test_a_box_over_the_whole_picture_takes_the_object_whether_or_not_it_runs_off_an_edge():
+    rng = np.random.default_rng(0)
+    ground = np.zeros((120, 120, 3), np.uint8)
+    ground[:, :60] = (60, 90, 160)
+    ground[:, 60:] = (80, 150, 90)
+    ground = np.clip(ground + rng.integers(-8, 9, ground.shape), 0, 255).astype(np.uint8)
+    whole, valid = Box.from_corners(0, 0, 120, 120), np.ones((120, 120), bool)
+    standing = np.zeros((120, 120), bool)
+    standing[30:, 40:80] = True           # runs off the bottom edge
+    floating = np.zeros((120, 120), bool)
+    floating[30:90, 35:85] = True         # clear of every edge
+    for obj in (standing, floating):
+        img = ground.copy()
+        img[obj] = (200, 60, 40)
+        mask = GrabCutSegmenter()(img, whole, None, valid)
+        assert (mask & obj).sum() / (mask | obj).sum() > 0.95
