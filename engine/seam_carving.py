@@ -12,10 +12,12 @@ left. Widening finds the k seams narrowing would remove first and doubles each o
 not repeat one seam k times. Heights are done on the transposed picture.
 
 Speed: each seam is one dynamic-programming pass over the current picture (numba,
-~2 ms for 1000 x 750) and a shift of the rows right of it; the gray picture, the
-protection and the map to original columns shrink as seams go, and the RGBA pixels are
-gathered once at the end, so the kept pixels are copied exactly. A 1000 x 750 picture
-narrowed to 75 % (250 seams) takes well under a second on the 2-core machine.
+~6 ms for 1000 x 750 on the shared 2-core machine) and a shift of the rows right of it;
+the gray picture, the protection and the map to original columns shrink as seams go,
+and the RGBA pixels are gathered once at the end, so the kept pixels are copied exactly.
+From `REDUCE_ABOVE` pixels the seams are found on a half-size copy and each taken two
+columns wide (`find_seams`): 1000 x 750 narrowed to 75 % takes ~0.3 s instead of ~1.8 s,
+with results alike by eye on skimage's coffee.
 
 `content_aware_resize` also takes `amount` (Photoshop's Amount): the share of the change
 in size done by seams; the rest is ordinary resampling by the caller's `resample`, so
@@ -28,6 +30,7 @@ from typing import Callable, Optional
 import numpy as np
 from numba import njit
 
+REDUCE_ABOVE = 300_000  # pixels from which seams are found on a half-size copy
 PROTECT_COST = 1.0e5   # per protected pixel, against brightness jumps of at most 255
 SKIN_COST = 2.0e3      # skin is kept while seams can go through other things of no edge
 
@@ -142,6 +145,70 @@ def _doubled(seams, w):
     return left, right
 
 
+@njit(cache=True)
+def _paired(low, h, w, k):
+    """Full-size seams (k, h original columns, distinct in each row) from seams found on
+    the half-size copy (`low`, (n, ceil(h / 2)) columns of it): a low seam through column
+    c takes columns 2c and 2c + 1 of both its rows, in the order the seams were found."""
+    n = low.shape[0]
+    out = np.empty((k, h), np.int32)
+    taken = np.zeros(w, np.bool_)
+    for i in range(h):
+        taken[:] = False
+        t = 0
+        for s in range(n):
+            for c in (2 * low[s, i // 2], 2 * low[s, i // 2] + 1):
+                if t < k and c < w and not taken[c]:
+                    taken[c] = True
+                    out[t, i] = c
+                    t += 1
+        c = w - 1
+        while t < k:  # an odd width short of a column: the rightmost left (rare)
+            if not taken[c]:
+                taken[c] = True
+                out[t, i] = c
+                t += 1
+            c -= 1
+    return out
+
+
+@njit(cache=True)
+def _kept(seams, w):
+    """The columns each row keeps (h, w - k) when `seams` (k, h) are removed."""
+    k, h = seams.shape
+    out = np.empty((h, w - k), np.int32)
+    gone = np.zeros(w, np.bool_)
+    for i in range(h):
+        gone[:] = False
+        for s in range(k):
+            gone[seams[s, i]] = True
+        o = 0
+        for j in range(w):
+            if not gone[j]:
+                out[i, o] = j
+                o += 1
+    return out
+
+
+def find_seams(rgba: np.ndarray, cost: np.ndarray, k: int) -> np.ndarray:
+    """The `k` vertical seams (k, h original columns) narrowing would remove first. A large
+    picture's are found on a half-size copy (2 x 2 means of brightness, the highest cost of
+    each block) and each taken twice as wide: a quarter of the pixels per pass and half the
+    passes; the pixels kept are still the picture's own."""
+    h, w = rgba.shape[:2]
+    gray = _gray(rgba)
+    hh, hw = (h + 1) // 2, (w + 1) // 2
+    n = (k + 1) // 2 + 1
+    if h * w < REDUCE_ABOVE or n >= hw or h < 2:
+        return _carve(gray, np.ascontiguousarray(cost, np.float32), k)[1]
+    pad = ((0, 2 * hh - h), (0, 2 * hw - w))
+    small = np.pad(gray, pad, mode="edge").reshape(hh, 2, hw, 2).mean(axis=(1, 3))
+    small_cost = np.pad(cost, pad, mode="edge").reshape(hh, 2, hw, 2).max(axis=(1, 3))
+    _, low = _carve(np.ascontiguousarray(small, np.float32),
+                    np.ascontiguousarray(small_cost, np.float32), n)
+    return _paired(low, h, w, k)
+
+
 def skin_mask(rgba: np.ndarray) -> np.ndarray:
     """Skin tones (h, w bool): the YCbCr box of Chai & Ngan (1999), Cb 77..127 and Cr
     133..173, on opaque enough pixels of some brightness."""
@@ -181,13 +248,13 @@ def carve_width(rgba: np.ndarray, width: int, cost: np.ndarray) -> tuple[np.ndar
     if width == w:
         return rgba, cost
     if width < w:
-        columns, _ = _carve(_gray(rgba), cost, w - width)
+        columns = _kept(find_seams(rgba, cost, w - width), w)
         return (np.take_along_axis(rgba, columns[..., None], axis=1),
                 np.take_along_axis(cost, columns, axis=1))
     while rgba.shape[1] < width:  # at most the picture's own width more per pass
         w = rgba.shape[1]
         k = min(width - w, max(1, w // 2))
-        _, seams = _carve(_gray(rgba), cost, k)
+        seams = find_seams(rgba, cost, k)
         left, right = _doubled(seams, w)
         pm = _premultiplied(rgba)
         mixed = 0.5 * (np.take_along_axis(pm, left[..., None], axis=1)

@@ -9,7 +9,7 @@ from editor.model import Document, channels
 from editor.model.content_scale import ScaleOptions, content_aware_scale, resampled
 from editor.model.errors import DocumentError
 from engine.box import Box
-from engine.seam_carving import skin_mask
+from engine.seam_carving import REDUCE_ABOVE, skin_mask
 
 GROUND = (90, 150, 210, 255)
 
@@ -136,3 +136,28 @@ def test_heights_scale_too_and_refusals_say_why():
     doc.active = doc.group([layer])
     with pytest.raises(DocumentError, match="group"):
         content_aware_scale(doc, ScaleOptions(width_pct=50))
+
+
+def test_a_large_picture_found_at_half_size_keeps_its_objects_too():
+    """From 300 000 pixels the seams are found on a half-size copy (and taken two columns
+    wide): objects at odd columns still come out whole."""
+    rng = np.random.default_rng(11)
+    img = np.empty((500, 800, 4), np.uint8)
+    img[:] = GROUND
+    img[:, :, 2] = np.linspace(150, 250, 800).astype(np.uint8)  # a gentle sky, not flat
+    block = rng.integers(0, 256, (201, 161, 4), dtype=np.uint8)
+    block[..., 3] = 255
+    img[151:352, 101:262] = block
+    img[71:430, 531:693] = rng.integers(0, 256, (359, 162, 4), dtype=np.uint8)
+    img[..., 3] = 255
+    person = img[71:430, 531:693].copy()
+    doc = Document(800, 500)
+    layer = doc.add_image(img, "Big", 0, 0)
+    assert 800 * 500 >= REDUCE_ABOVE
+    content_aware_scale(doc, ScaleOptions(width_pct=75))
+    out = layer.pixels
+    assert out.shape == (500, 600, 4)
+    a = found(out, block, slice(151, 352))
+    b = found(out, person, slice(71, 430))
+    assert len(a) == 1 and len(b) == 1
+    assert b[0] - (a[0] + 161) < 531 - 262   # the ground between shrank
