@@ -161,3 +161,21 @@ def test_a_large_picture_found_at_half_size_keeps_its_objects_too():
     b = found(out, person, slice(71, 430))
     assert len(a) == 1 and len(b) == 1
     assert b[0] - (a[0] + 161) < 531 - 262   # the ground between shrank
+
+
+def test_a_selection_scales_only_its_content_and_the_outside_stays():
+    img, _ = two_objects()
+    doc = Document(200, 120)
+    layer = doc.add_image(img, "Photo", 0, 0)
+    doc.set_selection(Box(0, 0, 100, 120))        # the block's half of the picture
+    before = doc.history.count
+    content_aware_scale(doc, ScaleOptions(width_pct=70))
+    assert doc.history.count == before + 1 and doc.history.undo_name() == "Content-Aware Scale"
+    out = layer.pixels
+    assert out.shape == (120, 200, 4) and (layer.x, layer.y) == (0, 0)
+    assert np.array_equal(out[:, 100:], img[:, 100:])        # outside: untouched
+    assert len(found(out[:, :70], img[30:90, 20:60], slice(30, 90))) == 1   # block whole
+    assert (out[:, 70:100, 3] == 0).all()                    # where the content was: cleared
+    assert doc.selection == Box(0, 0, 70, 120)               # the selection follows
+    doc.history.undo()
+    assert np.array_equal(layer.pixels, img) and doc.selection == Box(0, 0, 100, 120)

@@ -91,3 +91,26 @@ def test_protect_lists_alpha_channels_and_enlarging_works(window, qtbot):
     assert seen["items"] == ["None", "Keep"]
     assert layer.pixels.shape == (120, 250, 4)
     assert len(found(layer.pixels, w.test_image[30:90, 20:60], slice(30, 90))) == 1
+
+
+def test_with_a_selection_the_dialog_scales_its_content(window, qtbot):
+    w = window
+    doc = w.doc
+    (layer,) = doc.layers()
+    img = w.test_image
+    doc.set_selection(Box(0, 0, 100, 120))
+
+    def drive(dialog, seen):
+        dialog.width_pct.setValue(70)
+        dialog.update_preview()
+        seen["size"] = dialog.size_label.text()
+        seen["preview"] = dialog.preview.pixmap().width()
+
+    seen = in_modal_dialog(qtbot, w.actions["content_aware_scale"].trigger, drive,
+                           "ContentScaleDialog")
+    assert "100 × 120 px" in seen["size"] and "70 × 120 px" in seen["size"]
+    assert seen["preview"] == 70
+    assert np.array_equal(layer.pixels[:, 100:], img[:, 100:])
+    assert len(found(layer.pixels[:, :70], img[30:90, 20:60], slice(30, 90))) == 1
+    w.actions["undo"].trigger()
+    assert np.array_equal(layer.pixels, img)

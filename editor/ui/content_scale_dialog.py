@@ -1,6 +1,6 @@
 """Edit > Content-Aware Scale… (Alt+Shift+Ctrl+C): a dialog with Photoshop's options bar
 fields (W and H in per cent, Amount, Protect: None or an alpha channel, Protect Skin
-Tones) and a live preview of the active layer at a reduced size; OK scales the layer in
+Tones) and a live preview of the active layer (or its selected pixels) at a reduced size; OK scales the layer in
 one undo step (`editor.model.content_scale`), Cancel or Esc leaves it as it was.
 
 A dialog rather than the Free Transform box: the transform box previews by redrawing the
@@ -37,7 +37,8 @@ class ContentScaleDialog(QDialog):
         self.setWindowTitle("Content-Aware Scale")
         self.setObjectName("ContentScaleDialog")
         self.doc, self.layer = doc, layer
-        h, w = layer.pixels.shape[:2]
+        self.source = content_scale.scale_source(doc, layer)  # the layer, or the selection's
+        h, w = self.source.pixels.shape[:2]
         self.source_size = (w, h)
         layout = QHBoxLayout(self)
         self.preview = QLabel()
@@ -80,8 +81,8 @@ class ContentScaleDialog(QDialog):
         # The reduced copy the preview carves, and its protection, taken once.
         scale = min(1.0, PREVIEW_SIDE / max(w, h))
         self._small_size = (max(1, round(w * scale)), max(1, round(h * scale)))
-        self._small = content_scale.resampled(layer.pixels, *self._small_size) \
-            if scale < 1.0 else layer.pixels
+        self._small = content_scale.resampled(self.source.pixels, *self._small_size) \
+            if scale < 1.0 else self.source.pixels
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(PREVIEW_DELAY_MS)
@@ -103,7 +104,7 @@ class ContentScaleDialog(QDialog):
                                 f"{w} × {h} px")
         protect = None
         if options.protect is not None:
-            full = content_scale.protect_mask(self.doc, self.layer, options.protect)
+            full = content_scale.protect_mask(self.doc, self.source.box, options.protect)
             protect = content_scale.resampled(
                 np.repeat((full * 255).astype(np.uint8)[..., None], 4, axis=2),
                 *self._small_size)[..., 3].astype(np.float32) / 255.0 \
@@ -125,10 +126,11 @@ class ContentScaleCommands:
 
     def content_aware_scale(self) -> Optional[ContentScaleDialog]:
         w = self.window
-        layer = run_on_doc(w, "Could not scale", lambda doc: scalable_layer(doc.active))
-        if layer is None:
+        dialog = run_on_doc(w, "Could not scale", lambda doc: ContentScaleDialog(
+            w, scalable_layer(doc.active), doc))
+        if dialog is None:
             return None
-        dialog = ContentScaleDialog(w, layer, w.doc)
+        layer = dialog.layer
         self.dialog = dialog  # for tests and screenshots
         if not dialog.exec():
             return dialog
