@@ -114,3 +114,25 @@ def test_with_a_selection_the_dialog_scales_its_content(window, qtbot):
     assert len(found(layer.pixels[:, :70], img[30:90, 20:60], slice(30, 90))) == 1
     w.actions["undo"].trigger()
     assert np.array_equal(layer.pixels, img)
+
+
+def test_esc_closes_the_dialog_and_changes_nothing(window, qtbot):
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    w = window
+    doc = w.doc
+    (layer,) = doc.layers()
+    count = doc.history.count
+    seen = []
+
+    def press_esc():
+        dialog = QApplication.activeModalWidget()
+        seen.append(dialog.objectName())
+        dialog.width_pct.setValue(50)
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+
+    QTimer.singleShot(0, press_esc)
+    w.actions["content_aware_scale"].trigger()
+    assert seen == ["ContentScaleDialog"]
+    assert np.array_equal(layer.pixels, w.test_image) and doc.history.count == count
