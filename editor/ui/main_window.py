@@ -31,6 +31,7 @@ from .canvas import CanvasView
 from .color_panel import ColorPanel
 from .decompose_commands import DecomposeCommands
 from .difference_commands import DifferenceCommands
+from .content_scale_dialog import ContentScaleCommands
 from .edit_commands import EditCommands
 from .file_commands import FileCommands
 from .filter_commands import FilterCommands
@@ -206,6 +207,7 @@ class MainWindow(QMainWindow):
         self.decompose_commands = DecomposeCommands(self)  # Decompose, Quick Mask, layered images
         self.difference_commands = DifferenceCommands(self)  # New Layer from Difference
         self.edit_commands = EditCommands(self)  # Cut, Copy Merged, Paste in Place, Clear, Fill…
+        self.content_scale_commands = ContentScaleCommands(self)  # Edit > Content-Aware Scale
         self.image_commands = ImageCommands(self)  # the Image menu: sizes, crop, rotate canvas
         self.select_commands = SelectCommands(self)  # Reselect, Inverse, Feather, shape keys
         self.mask_commands = MaskCommands(self)  # Layer > Layer Mask, clipping masks
@@ -227,7 +229,7 @@ class MainWindow(QMainWindow):
                        self.select_and_mask,
                        self.mask_display, self.adjustment_commands,
                        self.text_edit_commands, self.path_commands, self.filter_commands,
-                       self.channel_commands):
+                       self.channel_commands, self.content_scale_commands):
             add_actions(self, module.action_specs())
         self._build_paths_panel()  # its buttons show the actions just made
         self.tool_actions = build_tool_actions(self)
