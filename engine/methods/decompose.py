@@ -404,7 +404,7 @@ class DecomposePipeline:
             # (Without the shadow step the user asked for the darkening to stay.)
             c_total, c_foreground, c_background = keep_ground(
                 c_image, c_total, c_foreground, c_background, background[cs], hole[cs],
-                (wvalid & ~hole)[cs], 3 * max(3, radius))
+                (wvalid & ~hole)[cs], 3 * max(3, radius), c_alpha)
             alpha[cs] = np.maximum(c_alpha, 1.0 - (1.0 - c_total)
                                    / np.maximum(1.0 - shadow.opacity[cs], 1e-6))
             c_alpha = alpha[cs]
