@@ -76,7 +76,8 @@ def alt_click(qtbot, canvas, x, y):
 
 def healed(w, qtbot):
     """Waits for the stroke's heal (a job on the worker) to land."""
-    qtbot.waitUntil(lambda: not getattr(w.tools.current, "busy", False), timeout=20000)
+    # (Generous: a first fill or heal in a process may wait for its compiled kernels.)
+    qtbot.waitUntil(lambda: not getattr(w.tools.current, "busy", False), timeout=90000)
 
 
 def sampling_brush(w, qtbot):
