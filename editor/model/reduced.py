@@ -11,8 +11,8 @@ layers with other blend modes) become stand-ins with reduced inputs, drawn by
 the very same node-drawing code (render_nodes.py's `_draw_nodes`):
 
 - a pixel layer's stand-in holds the 2**level box average of its
-  premultiplied pixels, with its layer mask already multiplied in (the
-  masked pixels render_layers.py keeps anyway), placed at its position / 2**level;
+  premultiplied pixels, with its layer mask already multiplied in (render_layers.py's
+  `straight_masked`, made for the reduction), placed at its position / 2**level;
 - an adjustment layer keeps its settings, its mask reduced (a fill layer also the box
   its gradient is laid out on, reduced; a pattern fill its tile, `Adjustment.reduced`;
   a shape layer its stroke, the stroke's coverage through its layer mask reduced: the
