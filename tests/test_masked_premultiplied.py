@@ -134,3 +134,26 @@ def test_a_plain_masked_document_keeps_one_copy_of_each_masked_layer():
     fresh = Renderer(doc)
     fresh.update()
     assert top in render_layers._straight_cache
+
+
+@pytest.mark.parametrize("mask_box,feather,density", [((0, 0, N, N), 0.0, 255),
+                                                      ((-9, -5, N + 20, N + 12), 0.0, 180),
+                                                      ((30, 20, 150, 170), 1.5, 255)])
+def test_a_masked_layers_stand_in_is_the_reduction_of_its_straight_masked_pixels(
+        mask_box, feather, density):
+    """A zoomed-out drag's stand-in of a masked layer, reduced with the mask's coverage
+    multiplied in as it goes (no masked copy made), equals the reduction of the layer's
+    straight pixels through its mask, at every level (a mask as big as the layer, bigger,
+    smaller and feathered)."""
+    from editor.model import reduced
+
+    doc, top = every_pair_document()
+    x, y, w, h = mask_box
+    top.mask = LayerMask(np.random.default_rng(5).integers(0, 256, (h, w), dtype=np.uint8),
+                         x, y, default=0, density=density, feather=feather)
+    straight = top.pixels.copy()
+    coverage = top.mask.coverage(top.bounds()).astype(np.uint32)
+    straight[..., 3] = (straight[..., 3].astype(np.uint32) * coverage + 127) // 255
+    for level in (1, 2, 3):
+        np.testing.assert_array_equal(reduced.reduced_pixels(top, level),
+                                      reduced._reduce_straight(straight, level))

@@ -193,7 +193,7 @@ class Renderer:
         # active later starts from them at once (`_preview_caches`), and they stay valid
         # until that layer's own pixels change.
         for layer in self._unreduced():
-            reduced.reduced_pixels(layer, self._view_level, straight_masked)
+            reduced.reduced_pixels(layer, self._view_level)
             if time.perf_counter() >= end:
                 return True
         prepared = self._prepared
@@ -463,7 +463,7 @@ class Renderer:
             if _split_top_level(self.doc.root.children, layer) is None:
                 return None
             proxies: dict = {}
-            nodes = reduced.reduced_nodes(self.doc.root.children, level, straight_masked, proxies)
+            nodes = reduced.reduced_nodes(self.doc.root.children, level, proxies)
             proxy = proxies[id(layer)]
             focus = _build_focus(nodes, proxy, canvas)
             return None if focus is None else (proxy, focus)

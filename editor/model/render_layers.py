@@ -420,9 +420,10 @@ def drawn_masked_pixels(layer: Layer) -> np.ndarray:
 
 def straight_masked(layer: Layer, box: Optional[Box] = None) -> np.ndarray:
     """`masked_pixels` over canvas box `box` (default the layer's), made anew and kept
-    nowhere, unless the kept straight pixels are already there: for callers that keep what
-    they make (a reduction) or use them once (a transform's preview, a blend mode Qt
-    lacks), so a masked document holds one copy of each masked layer, the drawn one."""
+    nowhere, unless the kept straight pixels are already there: for callers that use them
+    once (a transform's preview, a blend mode Qt lacks, a 16-bit buffer), so a masked
+    document holds one copy of each masked layer, the drawn one (reductions multiply the
+    coverage in as they go: reduced.py's `_reduce_straight`)."""
     mask = layer.active_mask()
     bounds = layer.bounds()
     box = bounds if box is None else box.intersect(bounds)
@@ -595,6 +596,8 @@ def warm_up() -> None:
                 _mask_kernel(size, premultiplied)(pixels[sl], coverage[sl],
                                                   np.empty_like(pixels)[sl])
     reduced._reduce_straight(pixels, 1)
+    for cover in (coverage, np.full((4, 8), 128, np.uint8)[:, 1:7]):  # a mask's, or a view
+        reduced._reduce_straight(pixels, 1, cover)  # of a bigger mask's pixels
     soft = np.full((4, 6), 0.5, np.float32)  # a stroke round soft pixels (stroke_kernels)
     soft_reach(soft, np.zeros_like(soft), np.float32(254.5 / 255), 1)
     for settings in (adjustments.Levels(rgb=(10, 240, 1.1, 0, 255)),
