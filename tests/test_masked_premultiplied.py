@@ -133,7 +133,14 @@ def test_a_plain_masked_document_keeps_one_copy_of_each_masked_layer():
     top.changed()
     fresh = Renderer(doc)
     fresh.update()
-    assert top in render_layers._straight_cache
+    assert top in render_layers._straight_cache  # (its effects are made from them)
+    assert top not in render_layers._masked_cache  # the drawn copy let go
+    top.effects = LayerEffects()
+    top.changed()
+    fresh = Renderer(doc)
+    fresh.update()
+    assert top in render_layers._masked_cache and top not in render_layers._straight_cache
+    np.testing.assert_array_equal(fresh.composite.array, straight_reference(doc, top))
 
 
 @pytest.mark.parametrize("mask_box,feather,density", [((0, 0, N, N), 0.0, 255),

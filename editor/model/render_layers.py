@@ -394,6 +394,9 @@ def _kept_through_mask(layer: Layer, premultiplied: bool) -> np.ndarray:
         return out
 
     cache = _masked_cache if premultiplied else _straight_cache
+    # A layer drawn one way (with effects or without) holds only that way's pixels: a
+    # style added to a masked layer frees its drawn ones, and removed, its straight ones.
+    (_straight_cache if premultiplied else _masked_cache).pop(layer, None)
     return _kept(layer, _masked_key(layer, mask), layer.bounds(), (layer.x, layer.y), mask,
                  redo, make, cache)[0]
 
