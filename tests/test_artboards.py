@@ -212,12 +212,12 @@ def test_reduced_stand_in_of_an_artboard_keeps_its_rectangle_and_background(qapp
     """A zoomed-out drag draws the stand-ins (reduced.py): the artboard's at half size shows
     its background and clips its content as the full-size composite, box-averaged, does."""
     from editor.model import reduced
-    from editor.model.render import composite_nodes, masked_pixels
+    from editor.model.render import composite_nodes
 
     doc = scene()
     doc.root.children[0].artboard = Artboard(Box(10, 6, 30, 28), "other", (10, 200, 90))
     exact = premultiplied(composite_document(doc)).reshape(20, 2, 30, 2, 4).mean(axis=(1, 3))
-    nodes = reduced.reduced_nodes(doc.root.children, 1, masked_pixels)
+    nodes = reduced.reduced_nodes(doc.root.children, 1)
     assert nodes[0].artboard.box == Box(5, 3, 15, 14)
     small = premultiplied(composite_nodes(nodes, Box(0, 0, 30, 20)))
     assert np.abs(small - exact).max() * 255 <= 2

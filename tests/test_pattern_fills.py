@@ -202,7 +202,7 @@ def test_a_psb_keeps_its_patterns_and_a_reduced_stand_in_tiles_the_reduced_patte
     # Half size (a drag on a zoomed-out canvas): the tile at 50 % is sampled between
     # pixels, so each reduced pixel is the mean of its 2 x 2 block (premultiplied).
     full = composite_nodes([fill], doc.canvas).astype(np.float64)
-    half = composite_nodes(reduced_nodes([fill], 1, lambda layer: layer.pixels),
+    half = composite_nodes(reduced_nodes([fill], 1),
                            Box(0, 0, W // 2, H // 2)).astype(int)
     full[..., :3] *= full[..., 3:] / 255
     block = full.reshape(H // 2, 2, W // 2, 2, 4).mean(axis=(1, 3))

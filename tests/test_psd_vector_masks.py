@@ -117,7 +117,7 @@ def test_reduced_previews_draw_the_path():
     layer = Layer("blue", swatch(H, W, (0, 90, 250)))
     square = np.array([[(x, y)] * 3 for x, y in ((8, 8), (40, 8), (40, 24), (8, 24))], float)
     layer.vector_mask = VectorMask([Subpath(square, True, 1)], doc.canvas)
-    proxy = reduced_nodes([layer], 1, masked_pixels)
+    proxy = reduced_nodes([layer], 1)
     half = composite_nodes(proxy, Box(0, 0, W // 2, H // 2))
     assert half[8, 10, 3] == 255 and half[2, 2, 3] == 0 and half[14, 10, 3] == 0
     assert half[4:12, 4:20, 3].min() == 255 and half[:, :4, 3].max() == 0

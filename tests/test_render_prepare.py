@@ -224,6 +224,8 @@ def test_warm_up_loads_every_kernel_of_the_composite():
 
     render.warm_up()
     for kernel in (render._KERNELS[True], render._KERNELS[False], reduced._KERNEL[0],
+                   render._KERNELS[("premultiplied", True)],
+                   render._KERNELS[("premultiplied", False)],
                    adjust_kernels.adjust_screen, adjust_kernels.mix_screen,
                    adjust_kernels.adjust_precise):
         layouts = {sig[0].layout for sig in kernel.signatures}

@@ -11,8 +11,8 @@ layers with other blend modes) become stand-ins with reduced inputs, drawn by
 the very same node-drawing code (render_nodes.py's `_draw_nodes`):
 
 - a pixel layer's stand-in holds the 2**level box average of its
-  premultiplied pixels, with its layer mask already multiplied in (the
-  masked pixels render_layers.py keeps anyway), placed at its position / 2**level;
+  premultiplied pixels, with its layer mask's coverage multiplied in as it is reduced
+  (`_reduce_straight`), placed at its position / 2**level;
 - an adjustment layer keeps its settings, its mask reduced (a fill layer also the box
   its gradient is laid out on, reduced; a pattern fill its tile, `Adjustment.reduced`;
   a shape layer its stroke, the stroke's coverage through its layer mask reduced: the
@@ -31,7 +31,7 @@ drag pays for them once; a move does not change them (only the position).
 from __future__ import annotations
 
 import weakref
-from typing import Callable, Optional, Sequence
+from typing import Optional, Sequence
 
 import numpy as np
 
@@ -71,16 +71,21 @@ def box_average(array: np.ndarray, level: int) -> np.ndarray:
 _KERNEL: list = []
 
 
-def _reduce_straight(pixels: np.ndarray, level: int) -> np.ndarray:
+def _reduce_straight(pixels: np.ndarray, level: int,
+                     coverage: Optional[np.ndarray] = None) -> np.ndarray:
     """Straight RGBA reduced by 2**level as premultiplied colour (transparent pixels'
     colours do not bleed in), straight again: the box average of alpha and the
-    alpha-weighted average of colour, rounded once. One numba pass over both cores (Qt's
-    conversions around an opencv resize took ~5x longer on a 12-megapixel layer)."""
+    alpha-weighted average of colour, rounded once. With `coverage` (a mask's, uint8 of
+    the pixels' size) each alpha is first multiplied by it, rounded as render_layers.py's
+    mask kernel does: the reduction of a masked layer without its masked pixels made
+    (48 MB of a 12-megapixel layer, which the screen keeps premultiplied, not straight).
+    One numba pass over both cores (Qt's conversions around an opencv resize took ~5x
+    longer on a 12-megapixel layer)."""
     if not _KERNEL:
         from numba import njit, prange
 
         @njit(parallel=True, cache=True, nogil=True)
-        def kernel(src, s, out):  # pragma: no cover (compiled)
+        def kernel(src, s, out, coverage, masked):  # pragma: no cover (compiled)
             h, w = src.shape[0], src.shape[1]
             oh, ow = out.shape[0], out.shape[1]
             for oy in prange(oh):
@@ -91,6 +96,9 @@ def _reduce_straight(pixels: np.ndarray, level: int) -> np.ndarray:
                     for y in range(y0, y1):
                         for x in range(x0, x1):
                             alpha = np.uint32(src[y, x, 3])
+                            if masked:
+                                v = alpha * np.uint32(coverage[y, x]) + np.uint32(128)
+                                alpha = (v + (v >> np.uint32(8))) >> np.uint32(8)
                             r += np.uint32(src[y, x, 0]) * alpha
                             g += np.uint32(src[y, x, 1]) * alpha
                             b += np.uint32(src[y, x, 2]) * alpha
@@ -109,8 +117,12 @@ def _reduce_straight(pixels: np.ndarray, level: int) -> np.ndarray:
     s = 1 << level
     h, w = pixels.shape[:2]
     out = prefaulted.zeros((max(1, -(-h // s)), max(1, -(-w // s)), 4), np.uint8)
-    _KERNEL[0](pixels, s, out)
+    masked = coverage is not None
+    _KERNEL[0](pixels, s, out, coverage if masked else _NO_COVERAGE, masked)
     return out
+
+
+_NO_COVERAGE = np.zeros((1, 1), np.uint8)
 
 
 def _mask_key(mask: Optional[LayerMask], node: Node) -> tuple:
@@ -125,13 +137,15 @@ def _layer_key(layer: Layer, level: int) -> tuple:
             _mask_key(layer.active_mask(), layer))
 
 
-def reduced_pixels(layer: Layer, level: int, masked: Callable[[Layer], np.ndarray]) -> np.ndarray:
-    """`layer`'s pixels through its mask (`masked(layer)`), reduced to `level` (cached)."""
+def reduced_pixels(layer: Layer, level: int) -> np.ndarray:
+    """`layer`'s pixels through its mask, reduced to `level` (cached)."""
     key = _layer_key(layer, level)
     hit = _layer_cache.get(layer)
     if hit is not None and hit[0] == key:
         return hit[1]
-    out = _reduce_straight(masked(layer), level)
+    mask = layer.active_mask()
+    out = _reduce_straight(layer.pixels, level,
+                           None if mask is None else mask.coverage(layer.bounds()))
     _layer_cache[layer] = (key, out)
     return out
 
@@ -271,7 +285,7 @@ def reduced_frame(layer: FillLayer, level: int) -> tuple[float, float, float, fl
     return (x - half) / s, (y - half) / s, w / s, h / s
 
 
-def reduced_nodes(nodes: Sequence[Node], level: int, masked: Callable[[Layer], np.ndarray],
+def reduced_nodes(nodes: Sequence[Node], level: int,
                   proxies: Optional[dict] = None) -> list[Node]:
     """Stand-ins of `nodes` at `level`; `proxies`, when given, gets each node's stand-in by
     the node's id."""
@@ -285,7 +299,7 @@ def reduced_nodes(nodes: Sequence[Node], level: int, masked: Callable[[Layer], n
             if isinstance(node, FillLayer):
                 _stand_in_fill(proxy, node, level)
         elif isinstance(node, Layer):
-            pixels = (reduced_pixels(node, level, masked) if not node.is_empty()
+            pixels = (reduced_pixels(node, level) if not node.is_empty()
                       else node.pixels)
             proxy = Layer(node.name, pixels, visible=node.visible, opacity=node.opacity,
                           blend_mode=node.blend_mode)
@@ -294,7 +308,7 @@ def reduced_nodes(nodes: Sequence[Node], level: int, masked: Callable[[Layer], n
             assert isinstance(node, Group)
             # (A styled Pass Through group composites on its own, as it does at full
             # resolution: its stand-in carries its style, below.)
-            proxy = Group(node.name, reduced_nodes(node.children, level, masked, proxies),
+            proxy = Group(node.name, reduced_nodes(node.children, level, proxies),
                           visible=node.visible, opacity=node.opacity,
                           blend_mode="normal" if node.blend_mode == "pass_through"
                           and node.draws_style() else node.blend_mode)

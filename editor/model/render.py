@@ -55,7 +55,8 @@ from .render_buffer import PixelBuffer, _Painter
 from .render_focus import (_Focus, _build_focus, _finish, _focus_in_steps, _identities,
                            _reduced_focus, _reduced_in_steps, _redraw_with_focus,
                            _split_top_level)
-from .render_layers import _KERNELS, _styled_cache, adjust_buffer, masked_pixels, warm_up
+from .render_layers import (_KERNELS, _styled_cache, adjust_buffer, masked_pixels,
+                            straight_masked, warm_up)
 from .render_nodes import _draw_nodes, composite_document, composite_nodes, nodes_below
 
 if TYPE_CHECKING:
@@ -68,8 +69,8 @@ if TYPE_CHECKING:
 # (`_build_focus`: this one, the Renderer's; `STEP_PIXELS`: render_focus; `STYLED_BAND_PIXELS`,
 # `_styled_group_images`: render_nodes).
 __all__ = ["Renderer", "PixelBuffer", "composite_document", "composite_nodes", "nodes_below",
-           "masked_pixels", "adjust_buffer", "warm_up", "VIEW_MARGIN", "_KERNELS",
-           "_styled_cache", "_build_focus"]
+           "masked_pixels", "straight_masked", "adjust_buffer", "warm_up", "VIEW_MARGIN",
+           "_KERNELS", "_styled_cache", "_build_focus"]
 
 _MAX_DIRTY_BOXES = 8
 _NONE = object()  # `Renderer._take_prepared`: nothing prepared (None is a prepared answer)
@@ -192,7 +193,7 @@ class Renderer:
         # active later starts from them at once (`_preview_caches`), and they stay valid
         # until that layer's own pixels change.
         for layer in self._unreduced():
-            reduced.reduced_pixels(layer, self._view_level, masked_pixels)
+            reduced.reduced_pixels(layer, self._view_level)
             if time.perf_counter() >= end:
                 return True
         prepared = self._prepared
@@ -462,7 +463,7 @@ class Renderer:
             if _split_top_level(self.doc.root.children, layer) is None:
                 return None
             proxies: dict = {}
-            nodes = reduced.reduced_nodes(self.doc.root.children, level, masked_pixels, proxies)
+            nodes = reduced.reduced_nodes(self.doc.root.children, level, proxies)
             proxy = proxies[id(layer)]
             focus = _build_focus(nodes, proxy, canvas)
             return None if focus is None else (proxy, focus)

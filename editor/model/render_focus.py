@@ -19,7 +19,7 @@ from engine.box import Box
 from . import prefaulted, reduced
 from .layers import AdjustmentLayer, FillLayer, Group, Layer, Node
 from .render_buffer import _QT_MODE_NAMES, PixelBuffer, _Painter
-from .render_layers import _styled_images, masked_pixels
+from .render_layers import _styled_images
 from .render_nodes import _draw_nodes, _group_mode
 
 
@@ -75,7 +75,7 @@ def _finish(work: Iterator[None]):
 def _reduced_unit(full: _Focus, level: int) -> tuple[Layer, list[Node]]:
     """The stand-ins at pyramid `level` of `full`'s focus layer and of its unit."""
     proxies: dict = {}
-    unit = reduced.reduced_nodes(full.unit, level, masked_pixels, proxies)
+    unit = reduced.reduced_nodes(full.unit, level, proxies)
     return proxies[id(full.layer)], unit
 
 
@@ -116,7 +116,7 @@ def _reduced_focus_in_steps(full: _Focus, proxy: Layer, unit: list[Node],
         return out
 
     def live(nodes: Sequence[Node]) -> list[Node]:
-        return reduced.reduced_nodes(nodes, level, masked_pixels)
+        return reduced.reduced_nodes(nodes, level)
 
     below = shrink(full.below)
     yield

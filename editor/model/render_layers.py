@@ -15,6 +15,7 @@ effects is applied after them (`_effect_masks`, `_hidden_styled_images`).
 """
 from __future__ import annotations
 
+import sys
 import weakref
 from typing import TYPE_CHECKING, Optional
 
@@ -329,46 +330,116 @@ def _draw_fill(painter: _Painter, layer: FillLayer, region: Box, mode: str, opac
 
 def _draw_masked(painter: _Painter, layer: Layer, mask, region: Box, mode: str,
                  opacity: int) -> None:
-    """A layer through its mask. The masked pixels of the whole layer are made once per
+    """A layer through its mask. On the screen in Qt's modes, the masked pixels of the
+    whole layer, premultiplied as Qt draws them (`drawn_masked_pixels`), are made once per
     change of the layer or its mask (its `revision`) and kept beside it, so redraws, drags
-    and the Renderer's caches cost what an unmasked layer costs."""
+    and the Renderer's caches cost what an unmasked layer costs. Other modes, and 16-bit
+    buffers (which Qt premultiplies at 16 bits from straight pixels), get the straight
+    masked pixels of the box drawn, made for the draw (`straight_masked`)."""
     inter = layer.bounds().intersect(region).intersect(painter.buffer.box)
     if inter.is_empty() or opacity <= 0:
         return
-    masked = masked_pixels(layer)
-    if mode in _QT_MODE_NAMES:
+    if mode in _QT_MODE_NAMES and not painter.buffer.precise:
+        drawn = drawn_masked_pixels(layer)
         _, QtGui = _qt()
-        image = QtGui.QImage(masked.data, masked.shape[1], masked.shape[0], masked.strides[0],
-                             QtGui.QImage.Format.Format_RGBA8888)
+        image = QtGui.QImage(drawn.data, drawn.shape[1], drawn.shape[0], drawn.strides[0],
+                             QtGui.QImage.Format.Format_ARGB32_Premultiplied)
         painter.draw(image, layer.bounds(), region, mode, opacity)
+    elif mode in _QT_MODE_NAMES:
+        image = _straight_image(straight_masked(layer, inter))
+        painter.draw(image, inter, region, mode, opacity)
     else:
-        src = to_float(masked[inter.translate(-layer.x, -layer.y).slices()])
-        painter.blend_numpy(src, inter, region, mode, opacity)
+        painter.blend_numpy(to_float(straight_masked(layer, inter)), inter, region, mode,
+                            opacity)
 
 
-# Per layer: (key, the layer's revision, pixels, their box relative to an origin).
+def _straight_image(pixels: np.ndarray):
+    """Straight RGBA pixels as a QImage over their memory."""
+    _, QtGui = _qt()
+    return QtGui.QImage(pixels.data, pixels.shape[1], pixels.shape[0], pixels.strides[0],
+                        QtGui.QImage.Format.Format_RGBA8888)
+
+
+# Per layer: (key, the layer's revision, pixels, their box relative to an origin): what is
+# drawn of a masked layer (`drawn_masked_pixels`) or of a fill layer (`masked_fill_pixels`).
 _masked_cache: "weakref.WeakKeyDictionary[Layer, tuple]" = weakref.WeakKeyDictionary()
+# The same of a masked layer's straight pixels (`masked_pixels`), made only for the callers
+# that keep what they make from them (a styled layer's effects): most documents hold none.
+_straight_cache: "weakref.WeakKeyDictionary[Layer, tuple]" = weakref.WeakKeyDictionary()
 
 
-def masked_pixels(layer: Layer) -> np.ndarray:
-    """`layer`'s straight RGBA with its alpha multiplied by its enabled mask's coverage
-    (cached until the layer or its mask changes; do not modify it)."""
+def _masked_key(layer: Layer, mask) -> tuple:
+    return (Same(layer.pixels, mask.pixels), mask.x - layer.x, mask.y - layer.y,
+            mask.default, mask.density, mask.feather, layer.pixels.shape)
+
+
+def _through_mask(layer: Layer, mask, box: Box, out: np.ndarray, premultiplied: bool) -> None:
+    """`out` = `layer`'s pixels over canvas box `box` with their alpha times `mask`'s
+    coverage: straight RGBA, or Qt's premultiplied ARGB32 (`_mask_kernel`)."""
+    _mask_kernel(box.area, premultiplied)(
+        layer.pixels[box.translate(-layer.x, -layer.y).slices()], mask.coverage(box), out)
+
+
+def _kept_through_mask(layer: Layer, premultiplied: bool) -> np.ndarray:
     mask = layer.active_mask()
     if mask is None:
         return layer.pixels
-    key = (Same(layer.pixels, mask.pixels), mask.x - layer.x, mask.y - layer.y,
-           mask.default, mask.density, mask.feather, layer.pixels.shape)
 
     def redo(box: Box, out: np.ndarray) -> None:
-        _mask_kernel(box.area)(layer.pixels[box.translate(-layer.x, -layer.y).slices()],
-                               mask.coverage(box), out)
+        _through_mask(layer, mask, box, out, premultiplied)
 
     def make(box: Box) -> np.ndarray:
         out = prefaulted.empty_like(layer.pixels)
         redo(box, out)
         return out
 
-    return _kept(layer, key, layer.bounds(), (layer.x, layer.y), mask, redo, make)[0]
+    cache = _masked_cache if premultiplied else _straight_cache
+    # A layer drawn one way (with effects or without) holds only that way's pixels: a
+    # style added to a masked layer frees its drawn ones, and removed, its straight ones.
+    (_straight_cache if premultiplied else _masked_cache).pop(layer, None)
+    return _kept(layer, _masked_key(layer, mask), layer.bounds(), (layer.x, layer.y), mask,
+                 redo, make, cache)[0]
+
+
+def masked_pixels(layer: Layer) -> np.ndarray:
+    """`layer`'s straight RGBA with its alpha multiplied by its enabled mask's coverage
+    (cached until the layer or its mask changes; do not modify it). Kept apart from what
+    the screen draws (`drawn_masked_pixels`): a caller that does not keep what it makes
+    from them takes `straight_masked`, which keeps nothing."""
+    return _kept_through_mask(layer, premultiplied=False)
+
+
+def drawn_masked_pixels(layer: Layer) -> np.ndarray:
+    """`layer` through its enabled mask as the screen draws it: Qt's
+    Format_ARGB32_Premultiplied (B, G, R, A bytes), each colour times the masked alpha
+    rounded as Qt's qPremultiply does, so drawing it gives exactly what drawing the
+    straight `masked_pixels` did: Qt premultiplied those as it drew them (a 12-megapixel
+    layer drawn in 8.0 ms from them, 5.2 ms from these; making these costs ~8-14 ms more
+    than the straight ones, once per change). Kept until the layer or its mask changes
+    (do not modify it); strokes redo only their boxes. A layer without a mask: its own
+    (straight) pixels."""
+    return _kept_through_mask(layer, premultiplied=True)
+
+
+def straight_masked(layer: Layer, box: Optional[Box] = None) -> np.ndarray:
+    """`masked_pixels` over canvas box `box` (default the layer's), made anew and kept
+    nowhere, unless the kept straight pixels are already there: for callers that use them
+    once (a transform's preview, a blend mode Qt lacks, a 16-bit buffer), so a masked
+    document holds one copy of each masked layer, the drawn one (reductions multiply the
+    coverage in as they go: reduced.py's `_reduce_straight`)."""
+    mask = layer.active_mask()
+    bounds = layer.bounds()
+    box = bounds if box is None else box.intersect(bounds)
+    local = box.translate(-layer.x, -layer.y).slices()
+    if mask is None:
+        return layer.pixels[local]
+    hit = _straight_cache.get(layer)
+    if hit is not None and hit[0] == _masked_key(layer, mask) \
+            and hit[1] == layer.revision and hit[3].translate(layer.x, layer.y) == bounds:
+        return hit[2][local]
+    out = prefaulted.zeros((box.h, box.w, 4), np.uint8)  # (a whole layer's: mapped in at once)
+    _through_mask(layer, mask, box, out, premultiplied=False)
+    return out
 
 
 def masked_fill_pixels(layer: FillLayer, canvas: Box) -> tuple[np.ndarray, Box]:
@@ -391,18 +462,18 @@ def masked_fill_pixels(layer: FillLayer, canvas: Box) -> tuple[np.ndarray, Box]:
 
     origin = (0, 0) if mask is None else (mask.x, mask.y)
     return _kept(layer, key, layer.content_bounds(canvas), origin, mask, redo,
-                 lambda box: layer.content(box, mask, user))
+                 lambda box: layer.content(box, mask, user), _masked_cache)
 
 
 def _kept(layer: Layer, key: tuple, box: Box, origin: tuple[int, int], mask, redo,
-          make) -> tuple[np.ndarray, Box]:
+          make, cache) -> tuple[np.ndarray, Box]:
     """`layer`'s pixels drawn through `mask` over canvas box `box` (at least), and their
     box: kept by `key`, made again (`make(box)`) when the key changes or the kept box,
     which moves with `origin`, does not hold `box`; after strokes on the layer or its mask
     (its `revision`) only the boxes they changed are redone in place, by
-    `redo(canvas box, out)` (out: the kept pixels there)."""
+    `redo(canvas box, out)` (out: the kept pixels there). Kept in `cache`, by layer."""
     ox, oy = origin
-    hit = _masked_cache.get(layer)
+    hit = cache.get(layer)
     if hit is not None and hit[0] == key:
         kept = hit[3].translate(ox, oy)
         changed = layer.changed_since(hit[1]) if kept.intersect(box) == box else None
@@ -412,10 +483,10 @@ def _kept(layer: Layer, key: tuple, box: Box, origin: tuple[int, int], mask, red
                           changed.w + 2 * pad, changed.h + 2 * pad).intersect(kept)
             if not changed.is_empty():
                 redo(changed, hit[2][changed.translate(-kept.x, -kept.y).slices()])
-            _masked_cache[layer] = (key, layer.revision, hit[2], hit[3])
+            cache[layer] = (key, layer.revision, hit[2], hit[3])
             return hit[2], kept
     out = make(box)
-    _masked_cache[layer] = (key, layer.revision, out, box.translate(-ox, -oy))
+    cache[layer] = (key, layer.revision, out, box.translate(-ox, -oy))
     return out, box
 
 
@@ -423,30 +494,54 @@ _KERNELS: dict = {}
 _SERIAL_BELOW = 1 << 18  # pixels: under this, starting numba's threads costs more than it saves
 
 
-def _mask_kernel(pixels: int = 1 << 30):
+def _mask_kernel(pixels: int = 1 << 30, premultiplied: bool = False):
     """A numba kernel (compiled once, cached on disk) that copies RGBA and multiplies the
     alpha by the coverage with exact rounding, in one pass: numpy's uint16 version took
-    several passes over the 12-megapixel layers. Big regions use both cores; a brush
-    dab's box runs on one (waking the thread pool took ~8 ms on the loaded machine)."""
+    several passes over the 12-megapixel layers. `premultiplied`: it writes Qt's
+    Format_ARGB32_Premultiplied instead (B, G, R, A bytes on a little-endian machine),
+    each colour times that alpha rounded as qPremultiply (and Qt's SIMD conversions of
+    RGBA8888) do, (t + (t >> 8) + 128) >> 8 of t = c * a, which is not always the
+    nearest. Big regions use both cores; a brush dab's box runs on one (waking the thread
+    pool took ~8 ms on the loaded machine). `_KERNELS[parallel]`: the straight ones."""
     parallel = pixels >= _SERIAL_BELOW
-    kernel = _KERNELS.get(parallel)
+    name = ("premultiplied", parallel) if premultiplied else parallel
+    kernel = _KERNELS.get(name)
     if kernel is None:
         from numba import njit, prange
 
         loop = prange if parallel else range
 
-        @njit(parallel=parallel, cache=True, nogil=True)
-        def kernel(pixels, coverage, out):  # pragma: no cover (compiled)
-            h, w = coverage.shape
-            for y in loop(h):
-                for x in range(w):
-                    out[y, x, 0] = pixels[y, x, 0]
-                    out[y, x, 1] = pixels[y, x, 1]
-                    out[y, x, 2] = pixels[y, x, 2]
-                    v = np.uint32(pixels[y, x, 3]) * np.uint32(coverage[y, x]) + np.uint32(128)
-                    out[y, x, 3] = (v + (v >> np.uint32(8))) >> np.uint32(8)
+        if premultiplied:
+            assert sys.byteorder == "little"  # (ARGB32 is B, G, R, A in memory there)
 
-        _KERNELS[parallel] = kernel
+            @njit(parallel=parallel, cache=True, nogil=True)
+            def kernel(pixels, coverage, out):  # pragma: no cover (compiled)
+                h, w = coverage.shape
+                half = np.uint32(128)
+                for y in loop(h):
+                    for x in range(w):
+                        v = np.uint32(pixels[y, x, 3]) * np.uint32(coverage[y, x]) + half
+                        a = (v + (v >> np.uint32(8))) >> np.uint32(8)
+                        r = np.uint32(pixels[y, x, 0]) * a
+                        g = np.uint32(pixels[y, x, 1]) * a
+                        b = np.uint32(pixels[y, x, 2]) * a
+                        out[y, x, 0] = (b + (b >> np.uint32(8)) + half) >> np.uint32(8)
+                        out[y, x, 1] = (g + (g >> np.uint32(8)) + half) >> np.uint32(8)
+                        out[y, x, 2] = (r + (r >> np.uint32(8)) + half) >> np.uint32(8)
+                        out[y, x, 3] = a
+        else:
+            @njit(parallel=parallel, cache=True, nogil=True)
+            def kernel(pixels, coverage, out):  # pragma: no cover (compiled)
+                h, w = coverage.shape
+                for y in loop(h):
+                    for x in range(w):
+                        out[y, x, 0] = pixels[y, x, 0]
+                        out[y, x, 1] = pixels[y, x, 1]
+                        out[y, x, 2] = pixels[y, x, 2]
+                        v = np.uint32(pixels[y, x, 3]) * np.uint32(coverage[y, x]) + np.uint32(128)
+                        out[y, x, 3] = (v + (v >> np.uint32(8))) >> np.uint32(8)
+
+        _KERNELS[name] = kernel
     return kernel
 
 
@@ -498,10 +593,14 @@ def warm_up() -> None:
     for angle in (0, 30):  # a scaled and a turned Pattern fill (pattern_kernels)
         patterns.tile(pattern, Box(0, 0, 6, 4), 50, angle)
     coverage = np.full((4, 6), 128, np.uint8)
-    for size in (1, _SERIAL_BELOW):  # the one-core and the two-core mask kernel
-        for sl in (np.s_[:, :], np.s_[:, 1:4]):
-            _mask_kernel(size)(pixels[sl], coverage[sl], np.empty_like(pixels)[sl])
+    for size in (1, _SERIAL_BELOW):  # the one-core and the two-core mask kernels
+        for premultiplied in (False, True):
+            for sl in (np.s_[:, :], np.s_[:, 1:4]):
+                _mask_kernel(size, premultiplied)(pixels[sl], coverage[sl],
+                                                  np.empty_like(pixels)[sl])
     reduced._reduce_straight(pixels, 1)
+    for cover in (coverage, np.full((4, 8), 128, np.uint8)[:, 1:7]):  # a mask's, or a view
+        reduced._reduce_straight(pixels, 1, cover)  # of a bigger mask's pixels
     soft = np.full((4, 6), 0.5, np.float32)  # a stroke round soft pixels (stroke_kernels)
     soft_reach(soft, np.zeros_like(soft), np.float32(254.5 / 255), 1)
     for settings in (adjustments.Levels(rgb=(10, 240, 1.1, 0, 255)),

@@ -20,7 +20,7 @@ from PySide6.QtGui import QPainter, QTransform
 
 from editor.model import AdjustmentLayer, FillLayer, Group, Layer, Node
 from editor.model.document import transform_frame
-from editor.model.render import composite_document, composite_nodes, masked_pixels
+from editor.model.render import composite_document, composite_nodes, straight_masked
 
 from .pyramid import Pyramid
 from .qimage import premultiplied
@@ -78,7 +78,7 @@ class LayerPreview:
         else:
             content = node.pixels
             if node.active_mask() is not None:  # as it is composited: through its mask
-                content = masked_pixels(node)
+                content = straight_masked(node)
                 # An unlinked mask or path stays put.
                 self.exact = self.exact and all(m is None or m.linked
                                                 for m in (node.mask, node.vector_mask))
