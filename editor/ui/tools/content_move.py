@@ -19,14 +19,15 @@ from __future__ import annotations
 
 from typing import Optional
 
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSpinBox
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox
 
 from editor.model import content_move
 
 from .patch import PatchTool
+from .sample_all import SampleAllLayers
 
 
-class ContentMoveTool(PatchTool):
+class ContentMoveTool(SampleAllLayers, PatchTool):
     id = "content_move"
     label = "Content-Aware Move Tool"
     letter = "J"
@@ -34,15 +35,16 @@ class ContentMoveTool(PatchTool):
     tip = ("Draw round an object, then drag the selection: the object moves there and its "
            "old place is filled from its surroundings (Extend: it is copied)")
     MODES = (("move", "Move"), ("extend", "Extend"))
+    SAMPLE_ALL_TIP = ("Move what the canvas shows, not only the active layer (work on an "
+                      "empty layer above to keep the move apart)")
 
     def __init__(self, window):
         super().__init__(window)
         settings = window.settings
         self.structure = settings.value(f"tools/{self.id}/structure",
                                         content_move.DEFAULT_STRUCTURE, int)
-        self.sample_all = settings.value(f"tools/{self.id}/sample_all", False, bool)
+        self.load_sample_all()
         self._structure_spin: Optional[QSpinBox] = None
-        self._sample_box: Optional[QCheckBox] = None
 
     def set_structure(self, value: int) -> None:
         self.structure = max(1, min(7, int(value)))
@@ -50,13 +52,6 @@ class ContentMoveTool(PatchTool):
         spin = self._structure_spin
         if spin is not None and spin.value() != self.structure:
             spin.setValue(self.structure)
-
-    def set_sample_all(self, on: bool) -> None:
-        self.sample_all = bool(on)
-        self.window.settings.set_value(f"tools/{self.id}/sample_all", self.sample_all)
-        box = self._sample_box
-        if box is not None and box.isChecked() != self.sample_all:
-            box.setChecked(self.sample_all)
 
     def drop(self, canvas, offset: tuple[int, int]) -> None:
         doc = canvas.doc
@@ -93,12 +88,5 @@ class ContentMoveTool(PatchTool):
         row.addWidget(spin)
         self._structure_spin = spin
         row.addSpacing(10)
-        box = QCheckBox("Sample All Layers")
-        box.setObjectName("content_move_sample_all")
-        box.setToolTip("Move what the canvas shows, not only the active layer (work on an "
-                       "empty layer above to keep the move apart)")
-        box.setChecked(self.sample_all)
-        box.toggled.connect(self.set_sample_all)
-        row.addWidget(box)
-        self._sample_box = box
+        self.add_sample_all(row)
         row.addSpacing(10)

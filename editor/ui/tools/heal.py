@@ -18,7 +18,7 @@ from typing import Optional
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel
+from PySide6.QtWidgets import QHBoxLayout, QLabel
 
 from editor.jobs import Job
 from editor.model.content_fill import (apply_content_fill, check_fillable, prepare_stroke_fill,
@@ -28,6 +28,7 @@ from editor.model.errors import DocumentError
 
 from ..mask_tint import TINT, TINT_OPACITY
 from .brush import BrushTool
+from .sample_all import SampleAllLayers
 
 HISTORY_NAME = "Spot Healing Brush"
 
@@ -49,7 +50,7 @@ class _Stroke:
         return QRectF(pa, pb).normalized().adjusted(-r, -r, r, r)
 
 
-class SpotHealingTool(BrushTool):
+class SpotHealingTool(SampleAllLayers, BrushTool):
     id = "spot_heal"
     label = "Spot Healing Brush Tool"
     letter = "J"
@@ -59,22 +60,16 @@ class SpotHealingTool(BrushTool):
     history_name = HISTORY_NAME
     sliders = ("size",)
     verb = "heal"
+    SAMPLE_ALL_TIP = ("Fill from what the canvas shows, not only the active layer (heal on "
+                      "an empty layer above to keep the retouch apart)")
 
     def __init__(self, window):
         super().__init__(window)
-        self.sample_all = window.settings.value(f"tools/{self.id}/sample_all", False, bool)
+        self.load_sample_all()
         self._stroke: Optional[_Stroke] = None   # being painted
         self._queue: list[_Stroke] = []          # painted; the first one is being filled
         self._job: Optional[Job] = None
-        self._sample_box: Optional[QCheckBox] = None
         window.jobs.job_ended.connect(self._job_ended)
-
-    def set_sample_all(self, on: bool) -> None:
-        self.sample_all = bool(on)
-        self.window.settings.set_value(f"tools/{self.id}/sample_all", self.sample_all)
-        box = self._sample_box
-        if box is not None and box.isChecked() != self.sample_all:
-            box.setChecked(self.sample_all)
 
     @property
     def busy(self) -> bool:
@@ -212,11 +207,4 @@ class SpotHealingTool(BrushTool):
     def add_options(self, row: QHBoxLayout) -> None:
         row.addWidget(QLabel("Type: Content-Aware"))
         row.addSpacing(10)
-        box = QCheckBox("Sample All Layers")
-        box.setObjectName("spot_heal_sample_all")
-        box.setToolTip("Fill from what the canvas shows, not only the active layer (heal on "
-                       "an empty layer above to keep the retouch apart)")
-        box.setChecked(self.sample_all)
-        box.toggled.connect(self.set_sample_all)
-        row.addWidget(box)
-        self._sample_box = box
+        self.add_sample_all(row)
