@@ -12,18 +12,14 @@ from editor.model.edit_ops import stroke
 from editor.model.render import composite_document
 from engine.box import Box
 
-from ui_helpers import image_drag, image_pos, make_window, open_photo, photo
+from ui_helpers import image_drag, image_pos, photo, zoomed_photo_window
 
 W, H = 96, 64
 
 
 @pytest.fixture
 def opened(qtbot, tmp_path, monkeypatch):
-    window = make_window(qtbot, tmp_path, monkeypatch)
-    open_photo(window, qtbot, tmp_path, monkeypatch, W, H)
-    window.canvas.set_zoom(4.0)
-    window.canvas.setFocus()
-    return window
+    return zoomed_photo_window(qtbot, tmp_path, monkeypatch, W, H, 4.0)
 
 
 def select(qtbot, window, box: Box) -> None:

@@ -16,7 +16,7 @@ from editor.model.files import open_document, save_document
 from editor.model.render import composite_document
 from editor.ui.curve_graph import CurveGraph
 from test_ui_adjustments import editor_widget
-from ui_helpers import image_drag, make_window, open_photo, screen
+from ui_helpers import image_drag, screen, zoomed_photo_window
 
 W, H = 96, 64
 TEAL = (20, 160, 150)
@@ -24,11 +24,7 @@ TEAL = (20, 160, 150)
 
 @pytest.fixture
 def opened(qtbot, tmp_path, monkeypatch):
-    window = make_window(qtbot, tmp_path, monkeypatch)
-    open_photo(window, qtbot, tmp_path, monkeypatch, W, H)
-    window.canvas.set_zoom(4.0)
-    window.canvas.setFocus()
-    return window
+    return zoomed_photo_window(qtbot, tmp_path, monkeypatch, W, H, 4.0)
 
 
 def content_texts(window) -> list[str]:

@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor
 from editor.model import selection_ops
 from engine.box import Box
 
-from ui_helpers import image_drag, image_pos, make_window, open_photo, photo
+from ui_helpers import image_drag, image_pos, photo, zoomed_photo_window
 
 W, H = 96, 64
 SHIFT, ALT = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.AltModifier
@@ -19,11 +19,7 @@ SHIFT, ALT = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.AltModifier
 
 @pytest.fixture
 def opened(qtbot, tmp_path, monkeypatch):
-    window = make_window(qtbot, tmp_path, monkeypatch)
-    open_photo(window, qtbot, tmp_path, monkeypatch, W, H)
-    window.canvas.set_zoom(4.0)
-    window.canvas.setFocus()
-    return window
+    return zoomed_photo_window(qtbot, tmp_path, monkeypatch, W, H, 4.0)
 
 
 def ellipse_truth(box: Box) -> np.ndarray:
