@@ -25,9 +25,9 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Optional
 
 import numpy as np
-from PySide6.QtCore import QEventLoop, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCursor, QImage, QKeySequence, QPixmap
-from PySide6.QtWidgets import (QApplication, QButtonGroup, QCheckBox, QComboBox, QDialog,
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog,
                                QFormLayout, QHBoxLayout, QLabel, QSlider, QSpinBox,
                                QToolButton, QVBoxLayout, QWidget)
 
@@ -35,7 +35,7 @@ from editor.model import Layer, color_range as cr, selection_ops
 
 from .dialogs import ok_cancel
 from .mask_tint import TINT, TINT_OPACITY
-from .refine_brush import CanvasOnly
+from .beside_canvas import BesideCanvas
 from .tools import Tool
 
 if TYPE_CHECKING:
@@ -133,18 +133,17 @@ def reduced(image: np.ndarray, side: int = PREVIEW_SIDE) -> tuple[np.ndarray, fl
     return cv2.resize(image, size, interpolation=cv2.INTER_AREA), scale
 
 
-class CanvasSampling:
+class CanvasSampling(BesideCanvas):
     """What Color Range's and Replace Color's dialogs share: open beside the canvas (not
     modal) with the canvas as their eyedropper (`ColorRangePickMode`), the Sample / Add /
     Subtract buttons, and the samples clicked, Ctrl+Z and Shift+Ctrl+Z stepping through
-    them. The dialog calls `_init_sampling` first and `_leave_canvas` when it is done, and
-    has `samples_changed()` (the samples moved)."""
+    them. The dialog calls `_init_sampling` first and `leave_canvas` when it is done, and
+    has `samples_changed()` (the samples moved); `exec_beside_canvas` shows it."""
 
     def _init_sampling(self, window: "EditorWindow") -> None:
         self.main_window = window
         self.canvas = window.canvas
         self.mode = ColorRangePickMode(window, self)
-        self._guard: Optional[CanvasOnly] = None
         self.samples: tuple[cr.Sample, ...] = ()
         self._undone: list[tuple[cr.Sample, ...]] = []   # samples Ctrl+Z took back
         self._before: list[tuple[cr.Sample, ...]] = []   # the samples before each click
@@ -200,39 +199,15 @@ class CanvasSampling:
             self.samples = self._undone.pop()
             self.samples_changed()
 
-    def exec_beside_canvas(self) -> bool:
-        """As exec(), True for OK; but the canvas takes the eyedropper's clicks meanwhile
-        (`CanvasOnly` keeps the rest of the window still)."""
-        w = self.main_window
-        if self.canvas is not None:
-            w.tools.start_mode(self.mode)
-        self._guard = CanvasOnly(w, self.canvas, self)
-        QApplication.instance().installEventFilter(self._guard)
-        loop = QEventLoop()
-        self.finished.connect(loop.quit)
-        if isinstance(w, QWidget) and w.isVisible():  # at the window's right edge
-            size = self.sizeHint()
-            right = w.mapToGlobal(w.rect().topRight())
-            self.move(right.x() - size.width() - 16, right.y() + 80)
-        self.show()
-        self.activateWindow()
-        if self.isVisible():
-            loop.exec()
-        return self.result() == QDialog.DialogCode.Accepted
-
-    def _leave_canvas(self) -> None:
-        """The canvas given back (OK, Cancel, Esc and the close box)."""
-        if self._guard is not None:
-            QApplication.instance().removeEventFilter(self._guard)
-            self._guard = None
-        tools = self.main_window.tools
-        if tools.mode is self.mode:
-            tools.end_mode(commit=True)
+    def canvas_mode(self):
+        return self.mode
 
 
 class ColorRangeDialog(CanvasSampling, QDialog):
     """The settings, the eyedroppers' samples and the previews; `settings()` is what OK
     selects and `result_op()` how it joins the selection."""
+
+    OVERLAY = OVERLAY  # the canvas overlay its preview sets
 
     def __init__(self, window: "EditorWindow"):
         super().__init__(window)  # type: ignore[arg-type]
@@ -486,10 +461,7 @@ class ColorRangeDialog(CanvasSampling, QDialog):
 
     def done(self, result: int) -> None:  # OK, Cancel, Esc and the close box all end here
         self._closed = True
-        self._leave_canvas()
-        if self.canvas is not None:
-            self.canvas.selection_outline_shown = True
-            self.canvas.clear_overlay(OVERLAY)
+        self.leave_canvas()
         super().done(result)
 
 

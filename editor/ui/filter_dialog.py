@@ -572,7 +572,7 @@ class ReplaceColorDialog(CanvasSampling, PixelDialog):
         return True
 
     def done(self, result: int) -> None:  # OK, Cancel, Esc and the close box all end here
-        self._leave_canvas()
+        self.leave_canvas()
         super().done(result)
 
 

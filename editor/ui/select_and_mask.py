@@ -27,9 +27,9 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Optional
 
 import numpy as np
-from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDialog, QDoubleSpinBox,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDoubleSpinBox,
                                QFormLayout, QGroupBox, QHBoxLayout, QLabel, QSlider, QSpinBox,
                                QVBoxLayout, QWidget)
 
@@ -41,7 +41,8 @@ from . import worker
 from .actions import ActionSpec, Context
 from .dialogs import ok_cancel
 from .mask_tint import TINT
-from .refine_brush import CanvasOnly, RefineBrushMode
+from .beside_canvas import BesideCanvas
+from .refine_brush import RefineBrushMode
 from .tools.brush import MAX_SIZE
 
 if TYPE_CHECKING:
@@ -90,8 +91,10 @@ def view_image(image: np.ndarray, alpha: np.ndarray, view: str) -> np.ndarray:
     return np.clip(np.rint(out), 0, 255).astype(np.uint8)
 
 
-class SelectAndMaskDialog(QDialog):
+class SelectAndMaskDialog(BesideCanvas, QDialog):
     """The sliders and the live preview; `job()` is what OK applies."""
+
+    OVERLAY = OVERLAY  # the canvas overlay its preview sets
 
     def __init__(self, window: "EditorWindow", job: RefineJob):
         super().__init__(window)  # type: ignore[arg-type]
@@ -107,7 +110,6 @@ class SelectAndMaskDialog(QDialog):
         # The Refine Edge Brush's paint on the canvas (the dialog's, not the document's).
         self.painted = np.zeros(job.mask.shape, np.uint8)
         self.brush = RefineBrushMode(window, self, self.painted)
-        self._guard: Optional[CanvasOnly] = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
@@ -367,24 +369,10 @@ class SelectAndMaskDialog(QDialog):
                                                     self.view.currentData()), doc.canvas)
 
     # -- open beside the canvas ------------------------------------------------------------------
-    def exec_beside_canvas(self) -> bool:
-        """As exec(), True for OK; but the canvas takes the Refine Edge Brush's strokes
-        meanwhile (`CanvasOnly` keeps the rest of the window still)."""
-        w = self.main_window
-        if self.canvas is not None:
-            w.tools.start_mode(self.brush)
-        self._guard = CanvasOnly(w, self.canvas, self)
-        QApplication.instance().installEventFilter(self._guard)
-        loop = QEventLoop()
-        self.finished.connect(loop.quit)
-        self._place_beside_canvas()
-        self.show()
-        self.activateWindow()
-        if self.isVisible():
-            loop.exec()
-        return self.result() == QDialog.DialogCode.Accepted
+    def canvas_mode(self):
+        return self.brush
 
-    def _place_beside_canvas(self) -> None:
+    def place_beside_canvas(self) -> None:
         """At the window's right edge, over the panels, level with the canvas's top: the
         canvas, where the brush paints and the preview shows, stays in sight (Photoshop's
         Select and Mask keeps its settings in a panel on the right, too)."""
@@ -400,15 +388,7 @@ class SelectAndMaskDialog(QDialog):
     def done(self, result: int) -> None:  # OK, Cancel, Esc and the close box all end here
         self._closed = True
         self._timer.stop()
-        if self._guard is not None:
-            QApplication.instance().removeEventFilter(self._guard)
-            self._guard = None
-        tools = self.main_window.tools
-        if tools.mode is self.brush:
-            tools.end_mode(commit=True)
-        if self.canvas is not None:
-            self.canvas.selection_outline_shown = True
-            self.canvas.clear_overlay(OVERLAY)
+        self.leave_canvas()
         super().done(result)
 
 
