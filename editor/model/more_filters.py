@@ -446,3 +446,8 @@ FILTERS: dict[str, type] = {
     "median": Median, "mosaic": Mosaic, "unsharp_mask": UnsharpMask, "emboss": Emboss,
     "find_edges": FindEdges, "high_pass": HighPass, "maximum": Maximum, "minimum": Minimum,
     "offset": Offset}
+
+# More filters register themselves in FILTERS as they load (they use this module's helpers):
+# Average, Sharpen, Despeckle, Wind... (`extra_filters`), Pixelate's (`cell_filters`).
+from . import cell_filters, extra_filters  # noqa: E402
+REGISTERED = (cell_filters, extra_filters)
