@@ -144,6 +144,20 @@ class Pointillize(Operation):
         return _blend_premultiplied(old, out, coverage)
 
 
+def dot_radius(share: np.ndarray, cell: float) -> np.ndarray:
+    """The radius of a round dot that covers `share` (0..1) of a square cell of side `cell`:
+    pi r^2 while the dot lies inside the square, less the four caps beyond its sides after
+    (a table of that area, inverted by interpolation)."""
+    h = cell / 2
+    r = np.linspace(0, h * math.sqrt(2), 513)
+    over = np.clip(h / np.maximum(r, 1e-9), -1, 1)
+    caps = np.where(r > h, r * r * np.arccos(over) - h * np.sqrt(np.maximum(r * r - h * h, 0)),
+                    0)
+    area = (np.pi * r * r - 4 * caps) / (cell * cell)
+    radius = np.interp(share, area, r)
+    return np.where(share >= 1, h * math.sqrt(2) + 1, radius)  # (full: past the corners)
+
+
 @dataclass(frozen=True)
 class ColorHalftone(Operation):
     label: ClassVar[str] = "Color Halftone"
@@ -179,7 +193,7 @@ class ColorHalftone(Operation):
             at = cv2.remap(np.ascontiguousarray(mean[..., c]), (cx - ox - 0.5).astype(np.float32),
                            (cy - oy - 0.5).astype(np.float32), cv2.INTER_LINEAR,
                            borderMode=_border()).astype(np.float64)
-            radius = cell / math.sqrt(2) * np.sqrt(at / 255)
+            radius = dot_radius(at / 255, cell)
             ink = np.clip(radius - np.hypot(u - uc, v - vc) + 0.5, 0, 1)
             out[..., c] = np.clip(ink * 255 + 0.5, 0, 255).astype(np.uint8)
         out[old[..., 3] == 0] = old[old[..., 3] == 0]

@@ -23,7 +23,7 @@ usual reimplementations (the look, not Photoshop's exact numbers):
   premultiplied colour. The samples are made by halving: each pass averages the last
   result turned (scaled) both ways by half the previous step, so k passes give 2^k evenly
   spaced samples; Draft spaces them about 4 px apart at the farthest corner, Good 1 px,
-  Best 0.5 px. The centre is a fraction of the box the filter changes (the selection's box
+  Best 0.5 px with bicubic samples. The centre is a fraction of the box the filter changes (the selection's box
   or the layer).
 - Sharpen / Sharpen More: v + s (v - the mean of the 8 neighbours), s = 1 and 3 (our
   choice); a transparent neighbour counts as the pixel itself (`_neighbour_differences`).
@@ -46,11 +46,10 @@ usual reimplementations (the look, not Photoshop's exact numbers):
   px (Normal), or only where that one is darker (Darken Only) or lighter (Lighten Only)
   by the sum of its channels.
 - Solarize: a channel above 128 inverted (255 - v), the rest kept; alpha stays.
-- Wind: along each row, each channel's value carried downwind, falling linearly to
-  nothing over a length chosen per row (Wind 8-40 px, Blast 30-120 px), the brighter
-  value kept (max-plus doubling: log2 passes); Stagger carries rows shifted by a random 0-16
-  px instead. From the Right blows to the left. On premultiplied colour: alpha is carried
-  too.
+- Wind: along each row, each channel's value carried downwind, fading by e^-3 over a
+  length chosen per row (Wind 8-40 px, Blast 30-120 px), the brighter value kept (max-times
+  doubling: log2 passes); Stagger also carries the rows shifted by a random 0-16 px. From
+  the Right blows to the left. On premultiplied colour: alpha fades with the colour.
 - Tiles: the box it changes (selection's box or layer) cut into square tiles, `number`
   across its shorter side, each moved by a random offset up to `offset` % of a tile; what
   is uncovered shows the Background colour, the Foreground colour, the inverse picture or
@@ -186,12 +185,16 @@ class RadialBlur(Operation):
 
         opaque = _opaque(src)
         a = src[..., :3].astype(np.float32) if opaque else _premultiplied(src)
-        cx = inner.x + self.centre_x * inner.w
-        cy = inner.y + self.centre_y * inner.h
+        # (OpenCV puts pixel i's centre at i: the box spans i0 - 0.5 .. i1 - 0.5.)
+        cx = inner.x - 0.5 + self.centre_x * inner.w
+        cy = inner.y - 0.5 + self.centre_y * inner.h
         h, w = a.shape[:2]
         far = max(math.hypot(x - cx, y - cy) for x in (0, w) for y in (0, h))
         centre, half, count = self.passes(far)
-        flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+        # Best: bicubic samples (each pass resamples: bilinear ones soften the picture a little
+        # at every pass).
+        flags = (cv2.INTER_CUBIC if self.quality == "best" else cv2.INTER_LINEAR) \
+            | cv2.WARP_INVERSE_MAP
 
         def moved(x, t):  # x sampled turned by t radians, or scaled by exp(t), about the centre
             if self.method == "spin":
@@ -481,8 +484,13 @@ class Wind(Operation):
             raise ValueError(f"Wind is {'/'.join(WIND_METHODS)} from the "
                              f"{' or '.join(WIND_FROM)}")
 
+    def carried(self) -> int:
+        """How far a value is carried at most (px): twice the longest length, where it has
+        faded to e^-6 of itself."""
+        return 2 * WIND_LENGTHS[self.method][1]
+
     def reach(self) -> int:
-        return WIND_LENGTHS[self.method][1] + (STAGGER if self.method == "stagger" else 0) + 2
+        return self.carried() + (STAGGER if self.method == "stagger" else 0) + 2
 
     def process(self, src, inner, where, coverage):
         opaque = _opaque(src)
@@ -494,17 +502,21 @@ class Wind(Operation):
         rows = np.arange(h) + (where.y - inner.y)
         low, high = WIND_LENGTHS[self.method]
         length = low + hash01(21, rows) * (high - low)
-        fall = (np.float32(255) / length.astype(np.float32))[:, None, None]
         if self.method == "stagger":
             shift = (hash01(22, rows) * (STAGGER + 1)).astype(np.int64)
             cols = np.clip(np.arange(w)[None, :] + shift[:, None], 0, w - 1)
             a = np.maximum(a, a[np.arange(h)[:, None], cols])
+        # out(x) = max over k <= carried of a(x + k) e^(-3 k / length): a fade by a factor
+        # (premultiplied colour and alpha fade together), composed by doubling the steps.
+        rate = (np.float32(-3) / length.astype(np.float32))[:, None, None]
         out = a.copy()
-        step = 1
-        while step < high:  # out(x) = max over k < 2 high of a(x + k) - fall k
+        done, step = 0, 1
+        while done < self.carried():
+            step = min(step, self.carried() - done)
             ahead = np.concatenate([out[:, step:], np.repeat(out[:, -1:], min(step, w), 1)],
                                    axis=1)[:, :w]
-            np.maximum(out, ahead - fall * np.float32(step), out=out)
+            np.maximum(out, ahead * np.exp(rate * np.float32(step)), out=out)
+            done += step
             step *= 2
         if self.direction == "left":
             out = out[:, ::-1]

@@ -34,6 +34,7 @@ from editor.model.adjustments import KINDS
 from editor.model.liquify import Liquify
 
 from .actions import ActionSpec, Context, Spec, SubmenuSpec, has_doc, run_on_doc
+from .extra_filter_dialogs import DIALOGS, with_colours, with_extra_items
 from .filter_dialog import (FILTER_ROWS, AdjustDialog, EqualizeDialog, FadeDialog, FilterDialog,
                             ReplaceColorDialog, ShadowsHighlightsDialog)
 from .liquify_dialog import LiquifyDialog
@@ -71,6 +72,8 @@ FILTER_MENUS = (("filter_blur", "&Blur", (("box_blur", "&Box Blur…"),
                 ("filter_other", "&Other", (("high_pass", "&High Pass…"),
                                             ("maximum", "Ma&ximum…"), ("minimum", "M&inimum…"),
                                             ("offset", "&Offset…"))))
+# Average, Sharpen, Despeckle, Crystallize, Wind... in their places (`extra_filter_dialogs`).
+FILTER_MENUS = with_extra_items(FILTER_MENUS)
 
 
 class FilterCommands:
@@ -185,14 +188,14 @@ class FilterCommands:
     def filter(self, kind: str) -> None:
         """Filter > ... > `kind`: its dialog over the active layer (a filter without settings,
         as Find Edges, runs at once as Last Filter does)."""
-        op = mf.FILTERS[kind]()
+        op = with_colours(mf.FILTERS[kind](), self.window)
         target = self._target(op.label, "filter")
         if target is None:
             return
         if type(op) not in FILTER_ROWS:
             self._submit(op, target)
             return
-        dialog = FilterDialog(self.window, target, op)
+        dialog = DIALOGS.get(type(op), FilterDialog)(self.window, target, op)
         if dialog.exec():
             self.last = dialog.operation()
 
