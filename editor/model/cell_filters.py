@@ -178,7 +178,8 @@ class ColorHalftone(Operation):
 
         cell = 2.0 * int(self.radius)
         k = int(cell) | 1
-        mean = _blurred(src, Box(0, 0, src.shape[1], src.shape[0]), lambda a: cv2.blur(a, (k, k), borderType=_border()))
+        whole = Box(0, 0, src.shape[1], src.shape[0])  # (cell centres lie anywhere in src)
+        mean = _blurred(src, whole, lambda a: cv2.blur(a, (k, k), borderType=_border()))
         ox, oy = where.x - inner.x, where.y - inner.y
         ys = np.arange(where.y, where.y1, dtype=np.float64)[:, None] + 0.5
         xs = np.arange(where.x, where.x1, dtype=np.float64)[None, :] + 0.5

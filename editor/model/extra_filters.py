@@ -23,8 +23,8 @@ usual reimplementations (the look, not Photoshop's exact numbers):
   premultiplied colour. The samples are made by halving: each pass averages the last
   result turned (scaled) both ways by half the previous step, so k passes give 2^k evenly
   spaced samples; Draft spaces them about 4 px apart at the farthest corner, Good 1 px,
-  Best 0.5 px with bicubic samples. The centre is a fraction of the box the filter changes (the selection's box
-  or the layer).
+  Best 0.5 px with bicubic samples. The centre is a fraction of the box the filter changes
+  (the selection's box, or the canvas: the blur spreads a layer's pixels anywhere).
 - Sharpen / Sharpen More: v + s (v - the mean of the 8 neighbours), s = 1 and 3 (our
   choice); a transparent neighbour counts as the pixel itself (`_neighbour_differences`).
 - Sharpen Edges: Sharpen More's step where the colour's Sobel gradient (Find Edges's

@@ -120,7 +120,8 @@ NOTES.update({
 
 
 class CentreBox(QWidget):
-    """Radial Blur's Blur Center: the box the filter changes (the layer's pixels, reduced),
+    """Radial Blur's Blur Center: the box the filter changes (the selection's box or the
+    canvas; the layer's pixels there, reduced),
     the blur's pattern drawn about the centre; a click or a drag moves the centre."""
 
     SIDE = 180

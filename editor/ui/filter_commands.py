@@ -21,7 +21,11 @@ Filter runs a filter). The dialogs (`filter_dialog.py`) preview live on the canv
 one undo step, Cancel leaves nothing; Find Edges has no dialog and runs at once, as a job.
 Last Filter (Ctrl+F) runs the last one again with its settings. The work is
 `editor.model.filter_ops` with the operations of `editor.model.pixel_filters` and
-`more_filters` (whose FILTERS names them all).
+`more_filters` (whose FILTERS names them all). Average, Blur, Blur More, Radial Blur, Sharpen,
+Sharpen Edges, Sharpen More, Smart Sharpen, Despeckle, Reduce Noise, Color Halftone,
+Crystallize, Facet, Fragment, Pointillize, Diffuse, Solarize, Tiles and Wind
+(`editor.model.extra_filters`, `cell_filters`) join the submenus in Photoshop's order from
+`extra_filter_dialogs.py`, which also holds their rows and Radial Blur's dialog.
 """
 from __future__ import annotations
 
