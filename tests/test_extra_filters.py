@@ -95,6 +95,31 @@ def test_blur_more_spreads_an_edge_farther_than_blur():
     assert changed == [2, 6]
 
 
+@pytest.mark.parametrize("sides, area", [(3, 3 * 3 ** 0.5 / 4), (4, 2.0),
+                                         (6, 3 * 3 ** 0.5 / 2)])
+def test_lens_blur_opens_a_point_into_the_iris(sides, area):
+    pixels = flat(41, 41, (0, 0, 0))
+    pixels[20, 20, :3] = 255
+    out = applied(pixels, ef.LensBlur(sides, 12))
+    lit = out[..., 0] > 0
+    assert abs(lit.sum() / (area * 144) - 1) < 0.2  # the polygon's area, corners 12 px out
+    assert (out[..., 0] == out[..., 0].max())[lit].mean() > 0.6  # flat inside: a bokeh shape
+    turned = applied(pixels, ef.LensBlur(sides, 12, 0, 180 // sides)) > 0
+    assert (turned[..., 0] != lit).sum() > 20
+    disc = applied(pixels, ef.LensBlur(sides, 12, 100))[..., 0] > 0
+    assert abs(disc.sum() / (np.pi * 144) - 1) < 0.15  # Blade Curvature 100: a disc
+
+
+def test_lens_blur_brightens_highlights_above_the_threshold():
+    pixels = flat(41, 41, (0, 0, 0))
+    pixels[20, 20, :3] = 255
+    pixels[10, 10, :3] = 200
+    plain = applied(pixels, ef.LensBlur(6, 5))
+    bright = applied(pixels, ef.LensBlur(6, 5, 0, 0, 100, 250))
+    assert bright[20, 20, 0] > 3 * plain[20, 20, 0]
+    np.testing.assert_array_equal(bright[10, 10], plain[10, 10])  # below the threshold
+
+
 def polar(size=81):
     """(radius, angle) of each pixel's centre about the image's centre."""
     y, x = np.mgrid[:size, :size] - (size - 1) / 2
@@ -271,6 +296,24 @@ def test_fragment_makes_four_offset_copies():
 
 # -- Stylize ------------------------------------------------------------------------------
 
+def test_oil_paint_flattens_into_patches_and_lights_the_bristles():
+    pixels = step()
+    np.testing.assert_array_equal(applied(pixels, ef.OilPaint(lighting=False)), pixels)
+    # Lit without bristles, a flat colour has no slope: it stays.
+    plain = flat(40, 40, (150, 120, 90))
+    np.testing.assert_array_equal(applied(plain, ef.OilPaint(bristle=0)), plain)
+    textured = applied(plain, ef.OilPaint(bristle=8, shine=3))
+    assert textured[..., 0].std() > 1
+    np.testing.assert_array_equal(applied(plain, ef.OilPaint(bristle=8, shine=3)), textured)
+    rng = np.random.default_rng(13)
+    noisy = flat(40, 40, (128, 128, 128))
+    noisy[..., :3] = np.clip(128 + rng.normal(0, 12, (40, 40, 1)), 0, 255)
+    out = applied(noisy, ef.OilPaint(4, lighting=False))
+    assert len(np.unique(out[..., 0])) < len(np.unique(noisy[..., 0]))
+    assert np.abs(np.diff(out[..., 0].astype(int), axis=1)).mean() < \
+        0.4 * np.abs(np.diff(noisy[..., 0].astype(int), axis=1)).mean()
+
+
 def test_solarize_inverts_only_above_128():
     pixels = flat(1, 256, (0, 0, 0))
     pixels[0, :, :3] = np.arange(256)[:, None]
@@ -349,6 +392,7 @@ def red_square() -> np.ndarray:
 
 
 @pytest.mark.parametrize("op", [ef.Average(), ef.Blur(), ef.BlurMore(), ef.RadialBlur(20),
+                                ef.LensBlur(5, 6, 30), ef.OilPaint(lighting=False),
                                 ef.RadialBlur(40, "zoom"), ef.Sharpen(), ef.SharpenMore(),
                                 ef.SharpenEdges(), ef.SmartSharpen(),
                                 ef.SmartSharpen(200, 2.0, 10, "lens"), ef.Despeckle(),
@@ -361,7 +405,8 @@ def test_transparent_pixels_lend_no_colour(op):
     assert np.abs(out[seen][:, :3].astype(int) - RED).max() <= 1
 
 
-@pytest.mark.parametrize("op", [ef.Blur(), ef.BlurMore(), ef.Sharpen(), ef.SharpenEdges(),
+@pytest.mark.parametrize("op", [ef.Blur(), ef.BlurMore(), ef.LensBlur(7, 6, 20, 10, 50, 200),
+                                ef.OilPaint(), ef.Sharpen(), ef.SharpenEdges(),
                                 ef.SmartSharpen(150, 1.5, 20, "motion", 30), ef.Despeckle(),
                                 ef.ReduceNoise(), ef.Diffuse("darken"), ef.Solarize(),
                                 ef.Wind("stagger"), cf.Crystallize(8), cf.Pointillize(6),

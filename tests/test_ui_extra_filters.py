@@ -26,8 +26,8 @@ def texts(menu) -> list[str]:
 def test_blur_and_sharpen_hold_photoshops_items_in_order(opened):
     w = opened
     assert texts(w.menus["filter_blur"]) == [
-        "Average", "Blur", "Blur More", "Box Blur…", "Gaussian Blur…", "Motion Blur…",
-        "Radial Blur…", "Surface Blur…"]
+        "Average", "Blur", "Blur More", "Box Blur…", "Gaussian Blur…", "Lens Blur…",
+        "Motion Blur…", "Radial Blur…", "Surface Blur…"]
     assert texts(w.menus["filter_sharpen"]) == [
         "Sharpen", "Sharpen Edges", "Sharpen More", "Smart Sharpen…", "Unsharp Mask…"]
 

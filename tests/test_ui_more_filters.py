@@ -198,8 +198,8 @@ def test_filter_menu_holds_photoshops_submenus(opened):
                                       "Reduce Noise…"],
                      "filter_pixelate": ["Color Halftone…", "Crystallize…", "Facet", "Fragment",
                                          "Mosaic…", "Pointillize…"],
-                     "filter_stylize": ["Diffuse…", "Emboss…", "Find Edges", "Solarize",
-                                        "Tiles…", "Wind…"],
+                     "filter_stylize": ["Diffuse…", "Emboss…", "Find Edges", "Oil Paint…",
+                                        "Solarize", "Tiles…", "Wind…"],
                      "filter_other": ["High Pass…", "Maximum…", "Minimum…", "Offset…"]}
 
 

@@ -14,8 +14,9 @@ Crystallize, Facet, Fragment and Pointillize, `Operation`s as the others (regist
   mean's share of 255 (radius cell / sqrt(2) x sqrt(mean / 255)), black around it, anti-
   aliased. Channels 1-3 are red, green and blue (Photoshop's default angles 108, 162, 90);
   channel 4 applies to CMYK only and is kept for the dialog's sake.
-- Facet: a Kuwahara filter of radius 2: each pixel the mean of whichever of the four 3 x 3
-  squares that have it as a corner has the least luma variance (flat patches, edges kept).
+- Facet: a Kuwahara filter of radius 2 (`kuwahara.py`): each pixel the mean of whichever of
+  the four 3 x 3 squares that have it as a corner has the least luma variance (flat
+  patches, edges kept).
 - Fragment: the mean of four copies moved 4 px diagonally each way (premultiplied).
 """
 from __future__ import annotations
@@ -30,7 +31,8 @@ from numba import njit, prange
 from engine.box import Box
 
 from . import more_filters as mf
-from .canvas_hash import hash01, luma as _luma
+from .canvas_hash import hash01
+from .kuwahara import kuwahara
 from .more_filters import _border
 from .pixel_filters import (Operation, _blend_premultiplied, _blurred, _opaque, _premultiplied,
                             _straight)
@@ -209,25 +211,8 @@ class Facet(Operation):
         return FACET_RADIUS + 1
 
     def process(self, src, inner, where, coverage):
-        import cv2
-
         opaque = _opaque(src)
-        a = src.astype(np.float32) if opaque else _premultiplied(src)
-        luma = _luma(a)
-        k = FACET_RADIUS + 1
-        best_var, best = None, None
-        for anchor in ((0, 0), (k - 1, 0), (0, k - 1), (k - 1, k - 1)):
-            def box(x):
-                return cv2.boxFilter(x, -1, (k, k), anchor=anchor, borderType=_border())
-            m = box(luma)
-            var = box(luma * luma) - m * m
-            mean = box(a)
-            if best is None:
-                best_var, best = var, mean
-            else:
-                lower = var < best_var
-                best_var = np.where(lower, var, best_var)
-                best = np.where(lower[..., None], mean, best)
+        best = kuwahara(src.astype(np.float32) if opaque else _premultiplied(src), FACET_RADIUS)
         part = best[inner.slices()]
         old = src[inner.slices()]
         if opaque:

@@ -1,6 +1,7 @@
-"""More of the Filter menu's filters: Blur (Average, Blur, Blur More, Radial Blur), Sharpen
-(Sharpen, Sharpen Edges, Sharpen More, Smart Sharpen), Noise (Despeckle, Reduce Noise) and
-Stylize (Diffuse, Solarize, Wind, Tiles). Pixelate's new filters are `cell_filters.py`.
+"""More of the Filter menu's filters: Blur (Average, Blur, Blur More, Lens Blur, Radial Blur),
+Sharpen (Sharpen, Sharpen Edges, Sharpen More, Smart Sharpen), Noise (Despeckle, Reduce
+Noise) and Stylize (Diffuse, Oil Paint, Solarize, Tiles, Wind). Pixelate's new filters are
+`cell_filters.py`.
 
 Each is an `Operation` as those of `pixel_filters.py` and `more_filters.py` (frozen
 settings, `process` on a crop with `reach()` pixels around it, mixed with the old pixels by
@@ -18,6 +19,12 @@ usual reimplementations (the look, not Photoshop's exact numbers):
 - Blur / Blur More: binomial kernels on premultiplied colour, as Gaussian Blur: Blur the
   3-tap [1 2 1]/4 each way (variance 0.5 px^2), Blur More the 7-tap [1 6 15 20 15 6 1]/64
   (variance 1.5: "three to four times" Blur, as Photoshop's manual says).
+- Lens Blur: the mean over the iris, a regular polygon of 3-8 sides with its corners
+  `radius` px out, turned by Rotation, its sides bowed towards the circle by Blade Curvature
+  (`iris_kernel`), on premultiplied colour; Specular Highlights: pixels whose luma is at
+  least Threshold weigh up to 5 x (Brightness 100) before the blur, so bright points open
+  into bright shapes of the iris. No depth map (the whole layer is out of focus) and no
+  noise (Filter > Noise > Add Noise after it).
 - Radial Blur: the mean of the picture turned about the centre through an arc of `amount`
   degrees (Spin), or scaled towards it by factors from 1 - amount/200 to 1 (Zoom), on
   premultiplied colour. The samples are made by halving: each pass averages the last
@@ -45,6 +52,11 @@ usual reimplementations (the look, not Photoshop's exact numbers):
 - Diffuse: each pixel takes the pixel (all four channels) at a random offset of up to 2
   px (Normal), or only where that one is darker (Darken Only) or lighter (Lighten Only)
   by the sum of its channels.
+- Oil Paint: patches of paint by a Kuwahara filter (`kuwahara.py`) of radius Stylization;
+  with Lighting, the paint's relief (its luma, plus bristles: noise of the canvas position
+  blurred to Scale px, Bristle Detail x 3 levels deep, all smoothed by Cleanliness x 0.3
+  px) lit from Angle: the slope towards the light x Shine x 1.5 added to the colour. Alpha
+  stays.
 - Solarize: a channel above 128 inverted (255 - v), the rest kept; alpha stays.
 - Wind: along each row, each channel's value carried downwind, fading by e^-3 over a
   length chosen per row (Wind 8-40 px, Blast 30-120 px), the brighter value kept (max-times
@@ -67,10 +79,11 @@ from engine.box import Box
 
 from . import more_filters as mf
 from .canvas_hash import hash01, luma as _luma
+from .kuwahara import kuwahara
 from .more_filters import SOBEL, _border, _neighbour_differences
 from .pixel_filters import (RADIUS_EXACT, Operation, _blend_premultiplied, _blurred,
-                            _mix_colours, _opaque, _premultiplied, _straight, gaussian, mix8,
-                            motion_kernel, soft_colour)
+                            _mix_colours, _opaque, _premultiplied, _straight, gaussian,
+                            gaussian_kernel_radius, mix8, motion_kernel, soft_colour)
 
 RADIAL_METHODS = ("spin", "zoom")
 RADIAL_QUALITY = ("draft", "good", "best")
@@ -141,6 +154,69 @@ class Blur(_KernelBlur):
 class BlurMore(_KernelBlur):
     label: ClassVar[str] = "Blur More"
     taps: ClassVar[int] = 7
+
+
+IRIS_SHAPES = (3, 4, 5, 6, 7, 8)  # Lens Blur's iris: triangle .. octagon
+
+
+def iris_kernel(sides: int, radius: float, curvature: float, rotation: float) -> np.ndarray:
+    """float32 kernel summing to 1: a regular polygon of `sides` whose corners lie `radius`
+    px out, turned by `rotation` degrees, its sides bowed out towards the circle by
+    `curvature` (0..1; 1: a disc), drawn anti-aliased."""
+    r = max(float(radius), 0.5)
+    n = int(math.ceil(r)) + 1
+    y, x = np.mgrid[-n:n + 1, -n:n + 1].astype(np.float64)
+    rho, theta = np.hypot(x, y), np.arctan2(-y, x) - math.radians(rotation)
+    wedge = 2 * math.pi / sides
+    # The polygon's edge at angle theta (its corners at radius r), bowed towards the circle.
+    edge = r * math.cos(math.pi / sides) / np.cos(np.mod(theta, wedge) - wedge / 2)
+    edge = edge + (r - edge) * curvature
+    k = np.clip(edge - rho + 0.5, 0, 1).astype(np.float32)
+    return k / k.sum()
+
+
+@dataclass(frozen=True)
+class LensBlur(Operation):
+    label: ClassVar[str] = "Lens Blur"
+    grows: ClassVar[bool] = True
+    sides: int = 6            # IRIS_SHAPES: Iris Shape
+    radius: int = 15          # 0..100 px
+    curvature: int = 0        # 0..100: Blade Curvature
+    rotation: int = 0         # 0..360 degrees
+    brightness: int = 0       # 0..100: Specular Highlights' Brightness
+    threshold: int = 255      # 0..255: ... and Threshold
+
+    def __post_init__(self):
+        if self.sides not in IRIS_SHAPES:
+            raise ValueError(f"the iris has 3 to 8 sides, not {self.sides!r}")
+
+    def reach(self) -> int:
+        return int(self.radius) + 3
+
+    def is_identity(self) -> bool:
+        return self.radius <= 0
+
+    def process(self, src, inner, where, coverage):
+        import cv2
+
+        kernel = iris_kernel(self.sides, self.radius, self.curvature / 100, self.rotation)
+        opaque = _opaque(src)
+        a = src[..., :3].astype(np.float32) if opaque else _premultiplied(src)
+        if self.brightness > 0:  # highlights brightened before the blur: bright bokeh shapes
+            light = _luma(src[..., :3].astype(np.float32))
+            gain = np.where(light >= self.threshold,
+                            np.float32(1 + SPECULAR_GAIN * self.brightness / 100), 1)
+            a[..., :3] *= gain[..., None].astype(np.float32)
+        part = cv2.filter2D(a, -1, kernel, borderType=_border())[inner.slices()]
+        if opaque:
+            out = src[inner.slices()].copy()
+            out[..., :3] = np.clip(part + 0.5, 0, 255)
+        else:
+            out = _straight(np.ascontiguousarray(part))
+        return _blend_premultiplied(src[inner.slices()], out, coverage)
+
+
+SPECULAR_GAIN = 4.0  # Lens Blur's Brightness at 100: highlights weigh 5 x before the blur
 
 
 @dataclass(frozen=True)
@@ -460,6 +536,64 @@ class Diffuse(Operation):
 
 
 @dataclass(frozen=True)
+class OilPaint(Operation):
+    label: ClassVar[str] = "Oil Paint"
+    stylization: float = 4.0   # 0.1..10: the paint's patches (Kuwahara radius, px)
+    cleanliness: float = 5.0   # 0..10: the strokes' relief smoothed by cleanliness x 0.3 px
+    scale: float = 1.0         # 0.1..10: the bristles' size (px)
+    bristle: float = 5.0       # 0..10: Bristle Detail, the bristles' depth
+    lighting: bool = True
+    angle: int = -60           # -180..180 degrees: where the light comes from
+    shine: float = 1.0         # 0..10
+
+    def radius(self) -> int:
+        return max(1, int(round(self.stylization)))
+
+    def reach(self) -> int:
+        return self.radius() + int(math.ceil(3 * (self.cleanliness * 0.3 + self.scale))) + 4
+
+    def process(self, src, inner, where, coverage):
+        import cv2
+
+        opaque = _opaque(src)
+        base = kuwahara(src.astype(np.float32) if opaque else _premultiplied(src), self.radius())
+        colour = base[..., :3]
+        if not opaque:
+            colour = colour * (np.float32(255) / np.maximum(base[..., 3:4], np.float32(1e-6)))
+        if self.lighting and self.shine > 0:
+            # The paint's height: its lightness, with bristles (noise of the canvas position,
+            # blurred to their size), smoothed by Cleanliness; lit from `angle`.
+            height = _luma(colour)
+            if self.bristle > 0:
+                h, w = src.shape[:2]
+                x0, y0 = where.x - inner.x, where.y - inner.y
+                grain = hash01(51, np.arange(y0, y0 + h)[:, None], np.arange(x0, x0 + w)[None, :])
+                grain = gaussian(grain - np.float32(0.5), float(self.scale))
+                grain *= np.float32(1 / _blurred_noise_std(float(self.scale)))  # (unit std)
+                height = height + np.float32(self.bristle * 3) * grain
+            if self.cleanliness > 0:
+                height = gaussian(height, self.cleanliness * 0.3)
+            a = math.radians(self.angle)
+            gx = cv2.Sobel(height, cv2.CV_32F, 1, 0, ksize=3, borderType=_border())
+            gy = cv2.Sobel(height, cv2.CV_32F, 0, 1, ksize=3, borderType=_border())
+            facing = (gx * np.float32(math.cos(a)) - gy * np.float32(math.sin(a))) / 8
+            colour = colour + (np.float32(self.shine * OIL_SHINE) * facing)[..., None]
+        return _mix_colours(src[inner.slices()], colour[inner.slices()], coverage)
+
+
+def _blurred_noise_std(sigma: float) -> float:
+    """The standard deviation of uniform noise in -0.5..0.5 after Gaussian Blur's kernel of
+    `sigma` (a constant, not the crop's: every band scales its bristles alike)."""
+    import cv2
+
+    g = cv2.getGaussianKernel(2 * gaussian_kernel_radius(sigma) + 1, sigma)[:, 0]
+    return float(np.sum(g * g)) / math.sqrt(12)
+
+
+OIL_SHINE = 1.5  # Oil Paint: the relief's light per unit of Shine (levels per level of slope)
+
+
+@dataclass(frozen=True)
 class Solarize(Operation):
     label: ClassVar[str] = "Solarize"
 
@@ -573,8 +707,10 @@ class Tiles(Operation):
 
 
 FILTERS: dict[str, type] = {
-    "average": Average, "blur": Blur, "blur_more": BlurMore, "radial_blur": RadialBlur,
+    "average": Average, "blur": Blur, "blur_more": BlurMore, "lens_blur": LensBlur,
+    "radial_blur": RadialBlur,
     "sharpen": Sharpen, "sharpen_edges": SharpenEdges, "sharpen_more": SharpenMore,
     "smart_sharpen": SmartSharpen, "despeckle": Despeckle, "reduce_noise": ReduceNoise,
-    "diffuse": Diffuse, "solarize": Solarize, "wind": Wind, "tiles": Tiles}
+    "diffuse": Diffuse, "oil_paint": OilPaint, "solarize": Solarize, "wind": Wind,
+    "tiles": Tiles}
 mf.FILTERS.update(FILTERS)  # the menu's one registry (more_filters imports this module)

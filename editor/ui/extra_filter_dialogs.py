@@ -31,21 +31,23 @@ if TYPE_CHECKING:
 # Per submenu: the filters in Photoshop's order (the existing ones among them), and the new
 # items' texts.
 ORDER = {
-    "filter_blur": ("average", "blur", "blur_more", "box_blur", "gaussian_blur", "motion_blur",
-                    "radial_blur", "surface_blur"),
+    "filter_blur": ("average", "blur", "blur_more", "box_blur", "gaussian_blur", "lens_blur",
+                    "motion_blur", "radial_blur", "surface_blur"),
     "filter_noise": ("add_noise", "despeckle", "dust_scratches", "median", "reduce_noise"),
     "filter_pixelate": ("color_halftone", "crystallize", "facet", "fragment", "mosaic",
                         "pointillize"),
     "filter_sharpen": ("sharpen", "sharpen_edges", "sharpen_more", "smart_sharpen",
                        "unsharp_mask"),
-    "filter_stylize": ("diffuse", "emboss", "find_edges", "solarize", "tiles", "wind")}
+    "filter_stylize": ("diffuse", "emboss", "find_edges", "oil_paint", "solarize", "tiles",
+                       "wind")}
 MENU_ITEMS = {
     "average": "&Average", "blur": "B&lur", "blur_more": "Blur M&ore",
-    "radial_blur": "&Radial Blur…", "despeckle": "D&especkle", "reduce_noise": "&Reduce Noise…",
+    "lens_blur": "&Lens Blur…", "radial_blur": "&Radial Blur…", "despeckle": "D&especkle", "reduce_noise": "&Reduce Noise…",
     "color_halftone": "&Color Halftone…", "crystallize": "C&rystallize…", "facet": "&Facet",
     "fragment": "F&ragment", "pointillize": "&Pointillize…", "sharpen": "&Sharpen",
     "sharpen_edges": "Sharpen &Edges", "sharpen_more": "Sharpen M&ore",
-    "smart_sharpen": "S&mart Sharpen…", "diffuse": "&Diffuse…", "solarize": "&Solarize",
+    "smart_sharpen": "S&mart Sharpen…", "diffuse": "&Diffuse…", "oil_paint": "&Oil Paint…",
+    "solarize": "&Solarize",
     "tiles": "&Tiles…", "wind": "&Wind…"}
 
 
@@ -79,6 +81,13 @@ ROWS = {
                     ("choice", "method", "Blur Method", ef.RADIAL_METHODS, ("Spin", "Zoom")),
                     ("choice", "quality", "Quality", ef.RADIAL_QUALITY,
                      ("Draft", "Good", "Best"))],
+    ef.LensBlur: [("choice", "sides", "Iris Shape", ef.IRIS_SHAPES,
+                   ("Triangle", "Square", "Pentagon", "Hexagon", "Heptagon", "Octagon")),
+                  ("radius", "Radius", 0, 100, 0, " px"),
+                  ("curvature", "Blade Curvature", 0, 100, 0, ""),
+                  ("rotation", "Rotation", 0, 360, 0, "°"),
+                  ("brightness", "Specular Brightness", 0, 100, 0, ""),
+                  ("threshold", "Specular Threshold", 0, 255, 0, "")],
     ef.SmartSharpen: [("amount", "Amount", 0, 500, 0, " %"),
                       ("radius", "Radius", 0.1, 64, 1, " px"),
                       ("reduce_noise", "Reduce Noise", 0, 100, 0, " %"),
@@ -94,6 +103,13 @@ ROWS = {
     ef.Wind: [("choice", "method", "Method", ef.WIND_METHODS, ("Wind", "Blast", "Stagger")),
               ("choice", "direction", "Direction", ef.WIND_FROM,
                ("From the Right", "From the Left"))],
+    ef.OilPaint: [("stylization", "Stylization", 0.1, 10, 1, ""),
+                  ("cleanliness", "Cleanliness", 0, 10, 1, ""),
+                  ("scale", "Scale", 0.1, 10, 1, ""),
+                  ("bristle", "Bristle Detail", 0, 10, 1, ""),
+                  ("check", "lighting", "Lighting"),
+                  ("angle", "Angle", -180, 180, 0, "°"),
+                  ("shine", "Shine", 0, 10, 1, "")],
     ef.Tiles: [("number", "Number Of Tiles", 1, 99, 0, ""),
                ("offset", "Maximum Offset", 1, 99, 0, " %"),
                ("choice", "fill", "Fill Empty Area With", ef.TILE_FILLS,
@@ -112,6 +128,8 @@ NOTES.update({
                      "angle is Motion Blur's.",
     ef.ReduceNoise: "Smooths the lightness by an edge-preserving filter and blurs the colour "
                     "noise; Photoshop's own method is not published.",
+    ef.LensBlur: "The whole layer is out of focus (no depth map); highlights at or above "
+                 "the threshold open into bright shapes of the iris.",
     ef.Tiles: "Background and Foreground are the toolbar's colours.",
     cf.ColorHalftone: "Channels 1-3 are red, green and blue; Channel 4 is used for CMYK "
                       "images only.",
