@@ -448,3 +448,22 @@ def test_a_soft_selection_fades_the_filter(op):
     lo, hi = (f(pixels, full)[..., :3].astype(int) for f in (np.minimum, np.maximum))
     between = (lo - 1 <= out[..., :3]) & (out[..., :3] <= hi + 1)
     assert between[part].all()
+
+
+def test_the_filter_verb_runs_them_with_their_settings_in_the_dialogs_order(tmp_path):
+    from PIL import Image
+
+    from test_cli_filter import _run
+
+    pixels = noise_image(40, 50, 14)
+    src, out = tmp_path / "in.png", tmp_path / "out.png"
+    Image.fromarray(pixels).save(src)
+    done = _run(str(src), "-o", str(out), "--solarize", "--crystallize", "9",
+                "--radial-blur", "20,zoom,best,0.2,0.7", "--wind", "blast,left", "--sharpen")
+    assert done.returncode == 0, done.stderr
+    assert "Solarize, Crystallize, Radial Blur, Wind, Sharpen" in done.stdout
+    expected = pixels
+    for op in (ef.Solarize(), cf.Crystallize(9), ef.RadialBlur(20, "zoom", "best", 0.2, 0.7),
+               ef.Wind("blast", "left"), ef.Sharpen()):
+        expected = applied(expected, op)
+    np.testing.assert_array_equal(np.asarray(Image.open(out).convert("RGBA")), expected)

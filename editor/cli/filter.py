@@ -7,6 +7,7 @@
          --dust-scratches RADIUS,THRESHOLD | --high-pass RADIUS | --maximum RADIUS[,round] |
          --minimum RADIUS[,round] | --offset H,V[,transparent|repeat|wrap] |
          --emboss ANGLE,HEIGHT,AMOUNT | --find-edges | --mosaic CELL |
+         --average | --crystallize CELL | --solarize | --wind wind|blast|stagger[,left] | ... |
          --invert | --desaturate | --adjust KIND=JSON) ...
 
 The same operations as the editor's (`filter_ops.apply` with `pixel_filters`), in
@@ -35,6 +36,19 @@ MORE = {"box_blur": "RADIUS", "surface_blur": "RADIUS,THRESHOLD", "median": "RAD
         "maximum": "RADIUS[,square|round]", "minimum": "RADIUS[,square|round]",
         "offset": "H,V[,transparent|repeat|wrap]", "emboss": "ANGLE,HEIGHT,AMOUNT",
         "find_edges": None, "mosaic": "CELL"}
+# Those of extra_filters and cell_filters (Photoshop's Average ... Wind), likewise.
+MORE.update({
+    "average": None, "blur": None, "blur_more": None,
+    "lens_blur": "SIDES,RADIUS[,CURVATURE,ROTATION,BRIGHTNESS,THRESHOLD]",
+    "radial_blur": "AMOUNT[,spin|zoom][,draft|good|best][,CX,CY]", "sharpen": None,
+    "sharpen_edges": None, "sharpen_more": None,
+    "smart_sharpen": "AMOUNT,RADIUS,NOISE[,gaussian|lens|motion][,ANGLE]", "despeckle": None,
+    "reduce_noise": "STRENGTH[,DETAILS,COLOR,SHARPEN]", "color_halftone": "RADIUS[,C1,C2,C3,C4]",
+    "crystallize": "CELL", "facet": None, "fragment": None, "pointillize": "CELL",
+    "diffuse": "normal|darken|lighten",
+    "oil_paint": "STYLIZATION,CLEANLINESS,SCALE,BRISTLE[,LIGHTING,ANGLE,SHINE]",
+    "solarize": None, "tiles": "NUMBER,OFFSET[,background|foreground|inverse|unaltered]",
+    "wind": "wind|blast|stagger[,right|left]"})
 
 
 def _settings(kind: str, parts: list[str]) -> pf.Operation:
