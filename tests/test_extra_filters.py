@@ -204,6 +204,22 @@ def test_smart_sharpen_steepens_a_soft_edge_and_reduce_noise_spares_the_grain():
     np.testing.assert_array_equal(quiet, grain)
 
 
+def test_smart_sharpen_fades_in_the_shadows_and_highlights_only():
+    dark, light = step(low=40, high=80), step(low=170, high=215)
+    for pixels, tone, other in ((dark, "shadow", "highlight"), (light, "highlight", "shadow")):
+        plain = applied(pixels, ef.SmartSharpen(200, 1.0, 0))
+        faded = applied(pixels, ef.SmartSharpen(200, 1.0, 0, **{f"{tone}_fade": 100}))
+        left = applied(pixels, ef.SmartSharpen(200, 1.0, 0, **{f"{other}_fade": 100}))
+        np.testing.assert_array_equal(left, plain)  # the other tone's fade: nothing to fade
+
+        def change(out):
+            return np.abs(out[..., :3].astype(int) - pixels[..., :3]).sum()
+        assert 0.2 * change(plain) < change(faded) < 0.6 * change(plain)
+        # Tonal Width 0: no range to fade.
+        np.testing.assert_array_equal(applied(pixels, ef.SmartSharpen(
+            200, 1.0, 0, **{f"{tone}_fade": 100, f"{tone}_width": 0})), plain)
+
+
 # -- Noise --------------------------------------------------------------------------------
 
 def test_despeckle_removes_a_speck_and_keeps_a_hard_edge():

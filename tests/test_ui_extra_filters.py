@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QApplication, QRadioButton
+from PySide6.QtWidgets import QApplication, QCheckBox, QRadioButton, QWidget
 
 from editor.model import Document, cell_filters as cf, extra_filters as ef, filter_ops
 from editor.model.layers import Layer
@@ -157,3 +157,25 @@ def test_items_without_a_dialog_run_at_once_as_one_step(opened, qtbot, kind, op)
     np.testing.assert_array_equal(layer.pixels, before)
     ctrl_f(qtbot, w)
     np.testing.assert_array_equal(layer.pixels, expected)
+
+
+def test_smart_sharpen_folds_its_shadows_and_highlights_rows(opened, qtbot):
+    w, doc = opened, opened.doc
+    layer = doc.active
+    before = layer.pixels.copy()
+
+    def drive(dialog, seen):
+        fade = dialog.findChild(QWidget, "Filter_shadow_fade")
+        assert not fade.isVisible() and dialog.findChild(QWidget, "Filter_amount").isVisible()
+        dialog.findChild(QCheckBox, "SmartSharpenTones").setChecked(True)
+        assert fade.isVisible()
+        set_number(dialog, "shadow_fade", 80)
+        set_number(dialog, "shadow_radius", 3)
+        dialog.findChild(QRadioButton, "Filter_remove_lens").click()
+        seen["op"] = dialog.operation()
+
+    seen = in_modal_dialog(qtbot, w.actions["filter_smart_sharpen"].trigger, drive,
+                           "PixelDialog_SmartSharpen")
+    assert seen["op"] == ef.SmartSharpen(remove="lens", shadow_fade=80, shadow_radius=3)
+    np.testing.assert_array_equal(layer.pixels, reference(before, seen["op"]))
+    assert doc.history.undo_name() == "Smart Sharpen"

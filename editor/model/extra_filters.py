@@ -39,7 +39,10 @@ usual reimplementations (the look, not Photoshop's exact numbers):
 - Smart Sharpen: v + amount/100 * d, d = v - the blur to remove (Gaussian: Gaussian
   Blur's kernel of `radius`; Lens Blur: a disc of `radius`; Motion Blur: Motion Blur's
   line of 2 radius at `angle`), d first shrunk towards 0 by Reduce Noise % of 16 levels
-  (soft threshold: grain smaller than that is not sharpened).
+  (soft threshold: grain smaller than that is not sharpened). Shadows / Highlights: the
+  change is faded by Fade Amount where the surroundings (Gaussian of the tone's Radius) are
+  dark (light), fully at black (white) and not at all from Tonal Width % of the way up
+  (down), linearly between.
 - Despeckle: a 3x3 median then a Gaussian of 1 px everywhere except within 2 px of an
   edge (the median's Sobel gradient above about 20 levels), where the pixel stays: an
   isolated speck goes, a hard edge stays. No settings.
@@ -392,18 +395,29 @@ class SmartSharpen(Operation):
     reduce_noise: int = 10      # 0..100 %
     remove: str = "gaussian"    # BLUR_REMOVED
     angle: int = 0              # -360..360 degrees (Motion Blur)
+    shadow_fade: int = 0        # 0..100 %: Shadows' Fade Amount
+    shadow_width: int = 50      # 0..100 %: ... Tonal Width
+    shadow_radius: int = 1      # 1..100 px: ... Radius
+    highlight_fade: int = 0     # likewise for the highlights
+    highlight_width: int = 50
+    highlight_radius: int = 1
 
     def __post_init__(self):
         if self.remove not in BLUR_REMOVED:
             raise ValueError(f"Remove is {' or '.join(BLUR_REMOVED)}, not {self.remove!r}")
 
+    def tone_radii(self) -> list[int]:
+        """The radii of the tonal ranges that fade the sharpening (none when not faded)."""
+        return [r for fade, r in ((self.shadow_fade, self.shadow_radius),
+                                  (self.highlight_fade, self.highlight_radius)) if fade > 0]
+
     def reach(self) -> int:
-        if self.remove == "gaussian":
-            return int(math.ceil(3 * self.radius)) + 2
-        return int(math.ceil(self.radius)) + 2
+        own = 3 * self.radius if self.remove == "gaussian" else self.radius
+        return int(math.ceil(max([own] + [3 * r for r in self.tone_radii()]))) + 2
 
     def banded(self) -> bool:
-        return self.remove != "gaussian" or self.radius <= RADIUS_EXACT
+        return (self.remove != "gaussian" or self.radius <= RADIUS_EXACT) and \
+            all(r <= RADIUS_EXACT for r in self.tone_radii())
 
     def is_identity(self) -> bool:
         return self.amount <= 0 or self.radius <= 0
@@ -424,7 +438,18 @@ class SmartSharpen(Operation):
         t = np.float32(self.reduce_noise / 100 * NOISE_LEVELS)
         if t > 0:
             d = np.sign(d) * np.maximum(np.abs(d) - t, 0)
-        return _mix_colours(old, v + np.float32(self.amount / 100) * d, coverage)
+        change = np.float32(self.amount / 100) * d
+        for fade, width, radius, dark in ((self.shadow_fade, self.shadow_width,
+                                           self.shadow_radius, True),
+                                          (self.highlight_fade, self.highlight_width,
+                                           self.highlight_radius, False)):
+            if fade > 0 and width > 0:
+                # How far the surroundings' lightness lies inside the tonal range: 1 at
+                # black (white), 0 at `width` % of the way up (down).
+                light = _luma(soft_colour(src, inner, float(radius)))
+                into = (light if dark else 255 - light) / np.float32(width / 100 * 255)
+                change *= (1 - np.float32(fade / 100) * np.clip(1 - into, 0, 1))[..., None]
+        return _mix_colours(old, v + change, coverage)
 
 
 # -- Noise --------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The Filter menu's items for `extra_filters` and `cell_filters`: where they go in the Blur,
 Noise, Pixelate, Sharpen and Stylize submenus (Photoshop's alphabetical order), their dialog
-rows (Photoshop's settings and ranges) and notes, and Radial Blur's dialog, whose Blur
-Center box is clicked or dragged to place the centre.
+rows (Photoshop's settings and ranges) and notes, Radial Blur's dialog, whose Blur Center
+box is clicked or dragged to place the centre, and Smart Sharpen's, whose Shadows /
+Highlights rows fold away.
 
 `filter_commands` merges MENU_ITEMS into its FILTER_MENUS (`with_extra_items`) and opens
 DIALOGS' dialog for a filter that has one (else `FilterDialog`); the rows and notes join
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QWidget
 
 from editor.model import cell_filters as cf, extra_filters as ef, filter_ops
 from editor.model import pixel_filters as pf
@@ -93,7 +94,13 @@ ROWS = {
                       ("reduce_noise", "Reduce Noise", 0, 100, 0, " %"),
                       ("choice", "remove", "Remove", ef.BLUR_REMOVED,
                        ("Gaussian Blur", "Lens Blur", "Motion Blur")),
-                      ("angle", "Angle", -360, 360, 0, "°")],
+                      ("angle", "Angle", -360, 360, 0, "°"),
+                      ("shadow_fade", "Shadows Fade Amount", 0, 100, 0, " %"),
+                      ("shadow_width", "Shadows Tonal Width", 0, 100, 0, " %"),
+                      ("shadow_radius", "Shadows Radius", 1, 100, 0, " px"),
+                      ("highlight_fade", "Highlights Fade Amount", 0, 100, 0, " %"),
+                      ("highlight_width", "Highlights Tonal Width", 0, 100, 0, " %"),
+                      ("highlight_radius", "Highlights Radius", 1, 100, 0, " px")],
     ef.ReduceNoise: [("strength", "Strength", 0, 10, 0, ""),
                      ("preserve", "Preserve Details", 0, 100, 0, " %"),
                      ("color", "Reduce Color Noise", 0, 100, 0, " %"),
@@ -212,4 +219,28 @@ class RadialBlurDialog(FilterDialog):
         super().changed()
 
 
-DIALOGS = {ef.RadialBlur: RadialBlurDialog}
+class SmartSharpenDialog(FilterDialog):
+    """Smart Sharpen: Amount, Radius, Reduce Noise, Remove and its angle; the Shadows /
+    Highlights check shows their Fade Amount, Tonal Width and Radius (Photoshop's folded
+    section)."""
+
+    TONES = ("shadow_fade", "shadow_width", "shadow_radius", "highlight_fade",
+             "highlight_width", "highlight_radius")
+
+    def __init__(self, window: "EditorWindow", target: filter_ops.Target,
+                 op: ef.SmartSharpen):
+        super().__init__(window, target, op)
+        self.tones = QCheckBox("Shadows / Highlights")
+        self.tones.setObjectName("SmartSharpenTones")
+        self.tones.toggled.connect(self._show_tones)
+        self.body.insertWidget(1, self.tones)
+        self._show_tones(False)
+
+    def _show_tones(self, shown: bool) -> None:
+        form = self.form.layout()
+        for row, spec in enumerate(FILTER_ROWS[ef.SmartSharpen]):
+            if spec[0] in self.TONES:
+                form.setRowVisible(row, shown)
+
+
+DIALOGS = {ef.RadialBlur: RadialBlurDialog, ef.SmartSharpen: SmartSharpenDialog}
