@@ -42,10 +42,10 @@ ORDER = {
     "filter_stylize": ("diffuse", "emboss", "find_edges", "oil_paint", "solarize", "tiles",
                        "wind")}
 MENU_ITEMS = {
-    "average": "&Average", "blur": "B&lur", "blur_more": "Blur M&ore",
+    "average": "&Average", "blur": "Bl&ur", "blur_more": "Blur M&ore",
     "lens_blur": "&Lens Blur…", "radial_blur": "&Radial Blur…", "despeckle": "D&especkle", "reduce_noise": "&Reduce Noise…",
     "color_halftone": "&Color Halftone…", "crystallize": "C&rystallize…", "facet": "&Facet",
-    "fragment": "F&ragment", "pointillize": "&Pointillize…", "sharpen": "&Sharpen",
+    "fragment": "Fra&gment", "pointillize": "&Pointillize…", "sharpen": "&Sharpen",
     "sharpen_edges": "Sharpen &Edges", "sharpen_more": "Sharpen M&ore",
     "smart_sharpen": "S&mart Sharpen…", "diffuse": "&Diffuse…", "oil_paint": "&Oil Paint…",
     "solarize": "&Solarize",
