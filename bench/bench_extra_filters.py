@@ -20,14 +20,17 @@ from ui_helpers import photo  # noqa: E402
 
 W, H = 2000, 1500
 pix = photo(W, H, "astronaut")
-ops = [ef.Average(), ef.Blur(), ef.BlurMore(), ef.RadialBlur(10, "spin", "draft"),
+ops = [ef.Average(), ef.Blur(), ef.BlurMore(), ef.LensBlur(), ef.LensBlur(8, 50, 50, 0, 50, 230),
+       ef.RadialBlur(10, "spin", "draft"),
        ef.RadialBlur(10, "spin", "good"), ef.RadialBlur(10, "spin", "best"),
        ef.RadialBlur(100, "spin", "good"), ef.RadialBlur(30, "zoom", "good"),
        ef.RadialBlur(100, "zoom", "best"), ef.Sharpen(), ef.SharpenEdges(), ef.SharpenMore(),
        ef.SmartSharpen(), ef.SmartSharpen(200, 10.0, 10, "lens"),
-       ef.SmartSharpen(200, 5.0, 10, "motion", 30), ef.Despeckle(), ef.ReduceNoise(),
+       ef.SmartSharpen(200, 5.0, 10, "motion", 30),
+       ef.SmartSharpen(shadow_fade=50, highlight_fade=50, shadow_radius=30),
+       ef.Despeckle(), ef.ReduceNoise(),
        ef.ReduceNoise(10, 0, 100, 50),
-       ef.Diffuse(), ef.Solarize(), ef.Wind(), ef.Wind("blast"), ef.Wind("stagger"), ef.Tiles(),
+       ef.Diffuse(), ef.OilPaint(), ef.OilPaint(10, 10, 10, 10), ef.Solarize(), ef.Wind(), ef.Wind("blast"), ef.Wind("stagger"), ef.Tiles(),
        cf.ColorHalftone(), cf.Crystallize(10), cf.Crystallize(100), cf.Facet(), cf.Fragment(),
        cf.Pointillize(), cf.Pointillize(50)]
 
