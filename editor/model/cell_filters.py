@@ -6,7 +6,7 @@ Crystallize, Facet, Fragment and Pointillize, `Operation`s as the others (regist
   in its square by a hash of the square's canvas position: the same cells whatever the
   crop, band or selection), each cell the mean of its pixels (premultiplied). The nearest
   seed is a numba kernel that looks at the 5 x 5 squares around a pixel (a seed can lie
-  in any part of its square, so that finds the nearest exactly).
+  in any part of its square, so that finds the nearest exactly; `cell_kernels.py`).
 - Pointillize: the same cells; a dot of radius 0.4-0.6 cell (by the hash) around each seed
   in its cell's mean colour, anti-aliased, on the Background colour.
 - Color Halftone: per channel a screen of square cells of side 2 x Max Radius turned by the
@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
-from numba import njit, prange
 
 from engine.box import Box
 
@@ -41,27 +40,6 @@ FRAGMENT_SHIFT = 4
 FACET_RADIUS = 2
 
 
-@njit(parallel=True, cache=True, nogil=True)
-def _nearest_seed(seed_x, seed_y, gx0, gy0, size, x0, y0, labels, dist):  # pragma: no cover
-    """For each pixel of a crop whose corner is canvas (x0, y0): the index (row-major in the
-    seed grid whose first square is (gx0, gy0)) of the nearest seed, and its distance."""
-    gh, gw = seed_x.shape
-    for r in prange(labels.shape[0]):
-        y = y0 + r + 0.5
-        gy = int(math.floor(y / size)) - gy0
-        for c in range(labels.shape[1]):
-            x = x0 + c + 0.5
-            gx = int(math.floor(x / size)) - gx0
-            best, at = 1e300, 0
-            for i in range(max(gy - 2, 0), min(gy + 3, gh)):
-                for j in range(max(gx - 2, 0), min(gx + 3, gw)):
-                    d = (seed_x[i, j] - x) ** 2 + (seed_y[i, j] - y) ** 2
-                    if d < best:
-                        best, at = d, i * gw + j
-            labels[r, c] = at
-            dist[r, c] = math.sqrt(best)
-
-
 def voronoi(box_x: int, box_y: int, h: int, w: int, size: int, seed: int):
     """(labels int32 (h, w), distances float32 (h, w), the seeds' canvas x and y flat) of the
     crop at canvas (box_x, box_y): Voronoi cells of one seed per square of `size`."""
@@ -70,9 +48,11 @@ def voronoi(box_x: int, box_y: int, h: int, w: int, size: int, seed: int):
     gy, gx = np.mgrid[gy0:gy1, gx0:gx1]
     seed_x = (gx + hash01(seed, gx, gy)) * np.float64(size)
     seed_y = (gy + hash01(seed + 1, gx, gy)) * np.float64(size)
+    from .cell_kernels import nearest_seed  # (numba: loaded when first used, not at start-up)
+
     labels = np.empty((h, w), np.int32)
     dist = np.empty((h, w), np.float32)
-    _nearest_seed(seed_x, seed_y, gx0, gy0, float(size), box_x, box_y, labels, dist)
+    nearest_seed(seed_x, seed_y, gx0, gy0, float(size), box_x, box_y, labels, dist)
     return labels, dist, seed_x.ravel(), seed_y.ravel()
 
 
