@@ -114,16 +114,24 @@ class Average(Operation):
         return False  # one mean of the whole box
 
     def process(self, src, inner, where, coverage):
+        import cv2
+
         old = src[inner.slices()]
-        weight = old[..., 3].astype(np.float64)
+        # The weights alpha x coverage; OpenCV's sums accumulate in double (numpy's float64
+        # products of 12 MP took most of a second).
+        weight = np.ascontiguousarray(old[..., 3])
         if coverage is not None:
-            weight = weight * coverage
-        total = weight.sum()
+            weight = cv2.multiply(weight, np.ascontiguousarray(coverage), scale=1 / 255,
+                                  dtype=cv2.CV_32F)
+        else:
+            weight = weight.astype(np.float32)
+        total = cv2.sumElems(weight)[0]
         if total <= 0:
             return old.copy()
-        mean = np.tensordot(weight, old[..., :3].astype(np.float64), axes=([0, 1], [0, 1]))
-        rgb = np.broadcast_to((mean / total).astype(np.float32), old[..., :3].shape)
-        return _mix_colours(old, rgb, coverage)
+        rgb = np.ascontiguousarray(old[..., :3])
+        sums = cv2.sumElems(cv2.multiply(rgb, cv2.merge([weight] * 3), dtype=cv2.CV_32F))
+        mean = np.float32(sums[:3]) / np.float32(total)
+        return _mix_colours(old, np.broadcast_to(mean, rgb.shape), coverage)
 
 
 def _binomial(taps: int) -> np.ndarray:
