@@ -7,8 +7,8 @@ with nothing selected, the layer over the whole canvas): that box is the picture
 its centre their centre, and they read only from inside it (`reach` is the canvas and they
 run whole, as Offset does). Every filter is an inverse map: for each output pixel, where in
 the box it reads (numpy over the whole box, no loop over pixels), and `remap_rgba` reads
-there (`cv2.remap`, bicubic, on premultiplied colour so nothing comes in from transparent
-pixels). The box's own coordinates are normalised to -1..1 from its centre (X right, Y
+there (`cv2.remap`: bicubic on an opaque picture, bilinear on premultiplied colour where
+there is transparency, so nothing comes in from transparent pixels). The box's own coordinates are normalised to -1..1 from its centre (X right, Y
 down), so a round filter is elliptical in a box that is not square, as Photoshop's are.
 
 - Pinch (Amount -100..100 %): inside the ellipse inscribed in the box a point at radius r
@@ -77,16 +77,19 @@ def _check(value, allowed, what):
 def remap_rgba(pixels: np.ndarray, at: np.ndarray, border: str = "repeat",
                cubic: bool = True) -> np.ndarray:
     """Straight uint8 RGBA read from `pixels` at `at` ((h, w, 2) float32 x, y positions in
-    `pixels`' own pixels), bicubic (or bilinear), on premultiplied colour; beyond `pixels`
-    transparent, its edge repeated or wrapped around (`BORDERS`). An opaque picture is read
-    in 8 bits as it is (it is its own premultiplied colour: no float copy); only the pixels
-    partly read from transparent beyond are divided back."""
+    `pixels`' own pixels); beyond `pixels` transparent, its edge repeated or wrapped around
+    (`BORDERS`). An opaque picture is read bicubically (or bilinearly) in 8 bits as it is
+    (it is its own premultiplied colour: no float copy); only the pixels partly read from
+    transparent beyond are divided back. A picture with transparency is read bilinearly on
+    premultiplied colour: a mix of neighbours with positive weights, so a flat colour stays
+    that colour to the faintest edge (bicubic's negative lobes would tint faint pixels)."""
     import cv2
 
-    flags = cv2.INTER_CUBIC if cubic else cv2.INTER_LINEAR
+    opaque = _opaque(pixels)
+    flags = cv2.INTER_CUBIC if cubic and opaque else cv2.INTER_LINEAR
     mode = {"transparent": cv2.BORDER_CONSTANT, "repeat": cv2.BORDER_REPLICATE,
             "wrap": cv2.BORDER_WRAP}[border]
-    if _opaque(pixels):
+    if opaque:
         out = cv2.remap(np.ascontiguousarray(pixels), at, None, flags, borderMode=mode,
                         borderValue=(0, 0, 0, 0))
         if border == "transparent":
@@ -97,12 +100,8 @@ def remap_rgba(pixels: np.ndarray, at: np.ndarray, border: str = "repeat",
                 part[:, :3] = np.where(a > 0, part[:, :3] * 255 / np.maximum(a, 1) + 0.5, 0)
                 out[edge] = np.clip(part, 0, 255).astype(np.uint8)
         return out
-    pre = cv2.remap(_premultiplied(pixels), at, None, flags, borderMode=mode,
-                    borderValue=(0, 0, 0, 0))
-    if cubic:  # (bicubic overshoots a little: colour never above its alpha)
-        np.clip(pre, 0, 255, out=pre)
-        np.minimum(pre[..., :3], pre[..., 3:4], out=pre[..., :3])
-    return _straight(pre)
+    return _straight(cv2.remap(_premultiplied(pixels), at, None, flags, borderMode=mode,
+                               borderValue=(0, 0, 0, 0)))
 
 
 def normalised(h: int, w: int) -> tuple[np.ndarray, np.ndarray]:
@@ -243,7 +242,7 @@ class ZigZag(_Distort):
 
     def radius(self, r):
         # Out and back by up to 0.6 of a ridge's width at 100 (it folds beyond ~25).
-        k = np.float32(self.amount / 100 * 0.6 / self.ridges)
+        k = np.float32(self.amount / 100 * 0.6 / max(self.ridges, 1))
         return np.maximum(r + k * self._wave(r), 0)
 
     def turn(self, r):

@@ -28,9 +28,9 @@ import numpy as np
 
 from .pixel_filters import Operation, _blend_premultiplied, _mix_colours
 
-CELL_LARGEST = 256   # px between the coarsest lattice's points
+CELL_LARGEST = 128   # px between the coarsest lattice's points
 CELL_SMALLEST = 2    # the finest
-GAIN = 2.2           # the sum's spread around 0.5 (about 5 % of the pixels clip at 0 or 1)
+GAIN = 1.8           # the sum's spread around 0.5 (a few % of the pixels clip at 0 or 1)
 WHOLE = 1 << 24      # Clouds' reach: the whole canvas
 
 
@@ -81,6 +81,7 @@ def _colour_of(t: np.ndarray, foreground, background) -> np.ndarray:
 class Clouds(Operation):
     label: ClassVar[str] = "Clouds"
     grows: ClassVar[bool] = True  # it paints transparent pixels too
+    paints: ClassVar[bool] = True  # an empty layer too (`filter_ops.prepare`)
     foreground: tuple = (0, 0, 0)
     background: tuple = (255, 255, 255)
     seed: int = 0
@@ -108,6 +109,7 @@ class Clouds(Operation):
 class DifferenceClouds(Clouds):
     label: ClassVar[str] = "Difference Clouds"
     grows: ClassVar[bool] = False  # on the layer's pixels: alpha stays
+    paints: ClassVar[bool] = False
 
     def reach(self) -> int:
         return 0

@@ -13,9 +13,11 @@ after Invert, Posterize, Threshold, Gradient Map and Selective Color; Shadows/Hi
 dialog, Show More Options), then Desaturate, Replace Color (its dialog beside the canvas, the
 canvas its eyedropper) and Equalize (a question only when something is selected), in
 `editor.model.tone_adjustments`. The Filter menu holds, in Photoshop's
-order, Blur (Box Blur, Gaussian Blur, Motion Blur, Surface Blur), Noise (Add Noise, Dust &
-Scratches, Median), Pixelate (Mosaic), Sharpen (Unsharp Mask), Stylize (Emboss, Find Edges)
-and Other (High Pass, Maximum, Minimum, Offset); before them Liquify (Shift+Ctrl+X:
+order, Blur (Box Blur, Gaussian Blur, Motion Blur, Surface Blur), Distort (Pinch, Polar
+Coordinates, Ripple, Spherize, Twirl, Wave, ZigZag), Noise (Add Noise, Dust & Scratches,
+Median), Pixelate (Mosaic), Render (Clouds and Difference Clouds: no dialog, a new pattern in
+the foreground and background colours each time, Last Filter's too), Sharpen (Unsharp
+Mask), Stylize (Emboss, Find Edges) and Other (High Pass, Maximum, Minimum, Offset); before them Liquify (Shift+Ctrl+X:
 `liquify_dialog.py` paints `editor.model.liquify`'s field, OK runs it as a job as Last
 Filter runs a filter). The dialogs (`filter_dialog.py`) preview live on the canvas; OK is
 one undo step, Cancel leaves nothing; Find Edges has no dialog and runs at once, as a job.
@@ -25,6 +27,7 @@ Last Filter (Ctrl+F) runs the last one again with its settings. The work is
 """
 from __future__ import annotations
 
+import random
 from typing import TYPE_CHECKING, Optional
 
 from editor.jobs import operation_job
@@ -71,6 +74,26 @@ FILTER_MENUS = (("filter_blur", "&Blur", (("box_blur", "&Box Blur…"),
                 ("filter_other", "&Other", (("high_pass", "&High Pass…"),
                                             ("maximum", "Ma&ximum…"), ("minimum", "M&inimum…"),
                                             ("offset", "&Offset…"))))
+
+
+
+def _after(menus: tuple, name: str, menu: tuple) -> tuple:
+    """`menus` with `menu` after the submenu called `name`."""
+    i = [m[0] for m in menus].index(name) + 1
+    return menus[:i] + (menu,) + menus[i:]
+
+
+# Distort after Blur, Render after Pixelate, as Photoshop's menu has them
+# (`editor.model.distort_filters`, `render_filters`).
+FILTER_MENUS = _after(FILTER_MENUS, "filter_blur", (
+    "filter_distort", "&Distort", (("pinch", "&Pinch…"),
+                                   ("polar_coordinates", "P&olar Coordinates…"),
+                                   ("ripple", "&Ripple…"), ("spherize", "&Spherize…"),
+                                   ("twirl", "&Twirl…"), ("wave", "&Wave…"),
+                                   ("zigzag", "&ZigZag…"))))
+FILTER_MENUS = _after(FILTER_MENUS, "filter_pixelate", (
+    "filter_render", "&Render", (("clouds", "&Clouds"),
+                                 ("difference_clouds", "&Difference Clouds"))))
 
 
 class FilterCommands:
@@ -169,11 +192,11 @@ class FilterCommands:
                            enabled=has_doc, menu="image_adjustments")
                 for kind, text in TONAL_ADJUSTMENTS]
 
-    def _target(self, label: str, verb: str):
+    def _target(self, label: str, verb: str, empty_ok: bool = False):
         """The active pixel layer prepared, or None (the reason reported in one line)."""
         w = self.window
         return run_on_doc(w, f"Could not apply {label}",
-                          lambda doc: filter_ops.prepare(doc, doc.active, verb))
+                          lambda doc: filter_ops.prepare(doc, doc.active, verb, empty_ok))
 
     def adjust(self, kind: str) -> None:
         """Image > Adjustments > `kind`: its dialog over the active layer."""
@@ -185,8 +208,8 @@ class FilterCommands:
     def filter(self, kind: str) -> None:
         """Filter > ... > `kind`: its dialog over the active layer (a filter without settings,
         as Find Edges, runs at once as Last Filter does)."""
-        op = mf.FILTERS[kind]()
-        target = self._target(op.label, "filter")
+        op = self._fresh(mf.FILTERS[kind]())
+        target = self._target(op.label, "filter", getattr(op, "paints", False))
         if target is None:
             return
         if type(op) not in FILTER_ROWS:
@@ -266,10 +289,21 @@ class FilterCommands:
     def repeat(self) -> None:
         """Filter > Last Filter (Ctrl+F): the last filter with its settings on the active
         layer, run as a job (progress in the status bar, Esc cancels), one undo step."""
-        op = self.last
-        target = self._target(op.label, "filter") if op is not None else None
+        op = self._fresh(self.last) if self.last is not None else None
+        target = self._target(op.label, "filter", getattr(op, "paints", False)) \
+            if op is not None else None
         if target is not None:
             self._submit(op, target)
+
+    def _fresh(self, op: pf.Operation) -> pf.Operation:
+        """Clouds and Difference Clouds: a new pattern in the colours of the moment, each time
+        (as Photoshop's; Last Filter too). Other filters as they are."""
+        again = getattr(op, "again", None)
+        if again is None:
+            return op
+        w = self.window
+        return again(w.foreground.getRgb()[:3], w.background.getRgb()[:3],
+                     random.randrange(1 << 31))
 
     def _submit(self, op: pf.Operation, target: filter_ops.Target) -> None:
         """Runs `op` on `target` as a job and records it as one undo step; it becomes the

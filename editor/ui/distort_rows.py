@@ -1,0 +1,47 @@
+"""The Filter > Distort dialogs' rows, with Photoshop's settings and ranges, and their notes
+(merged into `filter_dialog.FILTER_ROWS` and `NOTES`; the row formats are FilterForm's).
+Clouds and Difference Clouds have no dialog (they run at once, as Photoshop's)."""
+from __future__ import annotations
+
+from editor.model import distort_filters as df
+
+DISTORT_ROWS = {
+    df.Pinch: [("amount", "Amount", -100, 100, 0, " %")],
+    df.PolarCoordinates: [("choice", "mode", "Options", df.POLAR_MODES,
+                           ("Rectangular to Polar", "Polar to Rectangular"))],
+    df.Ripple: [("amount", "Amount", -999, 999, 0, " %"),
+                ("choice", "size", "Size", df.RIPPLE_SIZES, ("Small", "Medium", "Large"))],
+    df.Spherize: [("amount", "Amount", -100, 100, 0, " %"),
+                  ("choice", "mode", "Mode", df.SPHERIZE_MODES,
+                   ("Normal", "Horizontal only", "Vertical only"))],
+    df.Twirl: [("angle", "Angle", -999, 999, 0, "°")],
+    df.Wave: [("generators", "Number of Generators", 1, 999, 0, ""),
+              ("wavelength_min", "Wavelength Min.", 1, 998, 0, ""),
+              ("wavelength_max", "Wavelength Max.", 2, 999, 0, ""),
+              ("amplitude_min", "Amplitude Min.", 1, 998, 0, ""),
+              ("amplitude_max", "Amplitude Max.", 2, 999, 0, ""),
+              ("scale_h", "Scale Horiz.", 1, 100, 0, " %"),
+              ("scale_v", "Scale Vert.", 1, 100, 0, " %"),
+              ("choice", "kind", "Type", df.WAVE_TYPES, ("Sine", "Triangle", "Square")),
+              ("choice", "undefined", "Undefined Areas", df.WAVE_FILLS,
+               ("Wrap Around", "Repeat Edge Pixels")),
+              ("seed", "seed", "Seed")],
+    df.ZigZag: [("amount", "Amount", -100, 100, 0, ""),
+                ("ridges", "Ridges", 0, 20, 0, ""),
+                ("choice", "style", "Style", df.ZIGZAG_STYLES,
+                 ("Around center", "Out from center", "Pond ripples"))],
+}
+
+DISTORT_NOTES = {
+    df.Pinch: "Squeezes the ellipse inside the selection's box towards its centre (negative: "
+              "swells it); its rim and what lies beyond stay.",
+    df.Spherize: "Wraps the ellipse inside the selection's box around a ball (negative: "
+                 "around the inside of one).",
+    df.Twirl: "Turns the middle of the ellipse most and its rim not at all; positive angles "
+              "turn clockwise.",
+    df.ZigZag: "Ripples the ellipse inside the selection's box from its centre out.",
+    df.PolarCoordinates: "Rectangular to Polar: the top row goes to the centre, the bottom "
+                         "row to the rim.",
+    df.Wave: "Randomize draws new wavelengths, amplitudes and phases; the same seed always "
+             "gives the same wave.",
+}
