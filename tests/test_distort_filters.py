@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy import ndimage
 
 from editor.model import Document, filter_ops
 from editor.model import distort_filters as df, render_filters as rf
@@ -236,3 +237,54 @@ def test_difference_clouds_are_the_difference_of_the_clouds_and_the_layer():
     expected = np.abs(pixels[..., :3].astype(int) - clouds[..., :3])
     assert np.abs(out[..., :3].astype(int) - expected).max() <= 1
     np.testing.assert_array_equal(out[..., 3], pixels[..., 3])
+
+
+def test_displace_moves_pixels_by_the_maps_red_and_green():
+    """A map whose left half is 128 (no move) and right half 255 in red, 0 in green: at
+    10 % the right half reads 12.7 px to the right and 12.8 px up (the picture there moves
+    left and down); the left half stays."""
+    pixels = photo(W, H)
+    grey = np.full((H, W, 4), 128, np.uint8)
+    grey[..., 3] = 255
+    grey[:, W // 2:, 0] = 255
+    grey[:, W // 2:, 1] = 0
+    op = df.Displace(10, 10, "stretch", "repeat", df.DisplacementMap(grey, "map"))
+    out = applied(op, pixels)
+    np.testing.assert_array_equal(out[:, :W // 2 - 2], pixels[:, :W // 2 - 2])
+    # x + 12.7 (to the right), y - 12.8 (up), edges repeated; bicubic between pixels.
+    ys, xs = np.mgrid[0:H, 0:W].astype(float)
+    expected = np.stack([ndimage.map_coordinates(
+        pixels[..., c].astype(float), [np.clip(ys - 12.8, 0, H - 1), np.clip(xs + 12.7, 0, W - 1)],
+        order=1) for c in range(3)], axis=-1)
+    right = (slice(16, H), slice(W // 2 + 2, W - 16))
+    assert np.abs(out[right][..., :3].astype(float) - expected[right]).mean() < 6
+    assert np.abs(out[right][..., :3].astype(float) - pixels[right][..., :3]).mean() > 15
+
+
+def test_displace_tiles_a_small_map_and_wraps_around():
+    """Tile: an 8 x 8 map with one light column repeats every 8 px across the layer."""
+    pixels = np.zeros((H, W, 4), np.uint8)
+    pixels[..., 3] = 255
+    pixels[:, :, 0] = (np.arange(W) * 2).astype(np.uint8)[None, :]
+    tile = np.full((8, 8, 4), 128, np.uint8)
+    tile[..., 3] = 255
+    tile[:, 3, 0] = 228  # +100 levels: 10 px to the right at 10 %
+    op = df.Displace(10, 0, "tile", "wrap", df.DisplacementMap(tile, "tile"))
+    out = applied(op, pixels)
+    moved = np.nonzero(out[10, :, 0] != pixels[10, :, 0])[0]
+    np.testing.assert_array_equal(moved, np.arange(3, W, 8))
+    np.testing.assert_array_equal(out[10, 3, 0], pixels[10, 13, 0])
+    np.testing.assert_array_equal(out[10, W - 5, 0], pixels[10, (W - 5 + 10) % W, 0])
+
+
+def test_displace_reads_a_map_from_a_file(tmp_path):
+    from PIL import Image
+
+    path = tmp_path / "map.png"
+    Image.fromarray(np.full((5, 7), 200, np.uint8)).save(path)  # a grey map
+    displacement = df.load_map(str(path))
+    assert displacement.name == "map.png" and displacement.pixels.shape == (5, 7, 4)
+    red, green = displacement.values(H, W, "stretch")
+    np.testing.assert_allclose(red, 200, atol=0.01)
+    np.testing.assert_allclose(green, 200, atol=0.01)
+    assert df.Displace(10, 10).is_identity()  # no map chosen yet: no step

@@ -32,7 +32,8 @@ def test_distort_and_render_are_in_photoshops_places(opened):
     assert filters.index("Distort") == filters.index("Blur") + 1
     assert filters.index("Render") == filters.index("Pixelate") + 1
     assert texts(w.menus["filter_distort"]) == [
-        "Pinch…", "Polar Coordinates…", "Ripple…", "Spherize…", "Twirl…", "Wave…", "ZigZag…"]
+        "Displace…", "Pinch…", "Polar Coordinates…", "Ripple…", "Spherize…", "Twirl…", "Wave…",
+        "ZigZag…"]
     assert texts(w.menus["filter_render"]) == ["Clouds", "Difference Clouds"]
 
 
@@ -180,3 +181,35 @@ def test_difference_clouds_run_at_once_on_the_photo(opened, qtbot):
     assert doc.history.undo_name() == "Difference Clouds"
     assert (np.abs(layer.pixels.astype(int) - before) > 20).any(axis=-1).mean() > 0.3
     np.testing.assert_array_equal(layer.pixels[..., 3], before[..., 3])
+
+
+def test_displace_previews_once_a_map_is_chosen(opened, qtbot, tmp_path, monkeypatch):
+    """Filter > Distort > Displace…: nothing moves until Choose… gives a map (a PNG here);
+    then the preview, and OK is one step with that map."""
+    from ui_helpers import write_png
+
+    w, doc = opened, opened.doc
+    layer = doc.active
+    before = layer.pixels.copy()
+    grey = np.full((16, 16, 4), 128, np.uint8)
+    grey[..., 3] = 255
+    grey[:8, :, :2] = 255  # the top half: left and up
+    path = write_png(tmp_path / "map.png", grey)
+    steps = doc.history.index
+
+    def drive(dialog, seen):
+        drive_settings({"horizontal": 40, "vertical": -30, "undefined": "wrap"})(dialog, seen)
+        assert dialog.preview.shown is None and np.array_equal(layer.pixels, before)
+        monkeypatch.setattr("editor.ui.dialogs.ask_open_paths", lambda *a, **k: [path])
+        qtbot.mouseClick(dialog.findChild(QPushButton, "Filter_map_choose"),
+                         Qt.MouseButton.LeftButton)
+        seen["op"] = op = dialog.operation()
+        assert op.map is not None and op.map.name == "map.png"
+        qtbot.waitUntil(lambda: dialog.preview.shown == op, timeout=10000)
+        assert not np.array_equal(layer.pixels, before)
+
+    seen = in_modal_dialog(qtbot, w.actions["filter_displace"].trigger, drive,
+                           "PixelDialog_Displace")
+    box = Box(0, 0, W, H)
+    assert doc.history.index == steps + 1 and doc.history.undo_name() == "Displace"
+    np.testing.assert_array_equal(layer.pixels, seen["op"].process(before, box, box, None))

@@ -8,8 +8,9 @@ its centre their centre, and they read only from inside it (`reach` is the canva
 run whole, as Offset does). Every filter is an inverse map: for each output pixel, where in
 the box it reads (numpy over the whole box, no loop over pixels), and `remap_rgba` reads
 there (`cv2.remap`: bicubic on an opaque picture, bilinear on premultiplied colour where
-there is transparency, so nothing comes in from transparent pixels). The box's own coordinates are normalised to -1..1 from its centre (X right, Y
-down), so a round filter is elliptical in a box that is not square, as Photoshop's are.
+there is transparency, so nothing comes in from transparent pixels). The box's own
+coordinates are normalised to -1..1 from its centre (X right, Y down), so a round filter
+is elliptical in a box that is not square, as Photoshop's are.
 
 - Pinch (Amount -100..100 %): inside the ellipse inscribed in the box a point at radius r
   reads radius f(r) = r + k r (1 - r)^2, k = 2 amount (positive: what is near the centre is
@@ -45,14 +46,21 @@ down), so a round filter is elliptical in a box that is not square, as Photoshop
   generators' waves at y, column x up and down by the sum at x (over sqrt(generators), so
   more generators make the wave less regular rather than larger), times the scales.
 
+- Displace (Horizontal and Vertical Scale -999..999 %, Stretch to Fit / Tile, Wrap Around /
+  Repeat Edge Pixels, a map chosen from an image file or PSD): as Photoshop documents it,
+  the map's red channel moves pixels sideways and its green one up and down (a grey map
+  both), 128 not at all, 0 and 255 the most: (v - 128) x scale / 100 pixels (100 %: up to
+  128 px); a positive value reads from the right / below, so light areas move the picture
+  left / up. The map is stretched to the box or tiled from its corner.
+
 None of Photoshop's distortion formulas is published: these follow their documented
-settings and look, not its exact pixels. Displace (a map read from a file) is not here.
+settings and look, not its exact pixels.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Optional
 
 import numpy as np
 
@@ -66,6 +74,7 @@ RIPPLE_WAVELENGTH = {"small": 10.0, "medium": 18.0, "large": 32.0}  # px
 WAVE_TYPES = ("sine", "triangle", "square")
 WAVE_FILLS = ("wrap", "repeat")
 ZIGZAG_STYLES = ("around", "out", "pond")
+DISPLACE_FITS = ("stretch", "tile")
 WHOLE = 1 << 24  # reach: the whole canvas (they bend the box whole)
 
 
@@ -381,7 +390,78 @@ class Wave(_Distort):
                           along(w, phases[1], self.scale_v))
 
 
+class DisplacementMap:
+    """Displace's map: an image's pixels (straight RGBA, read-only) and its file's name.
+    Compared by identity, as Liquify's field: the live preview and Last Filter compare
+    operations, and the same map chosen once is the same map."""
+
+    def __init__(self, pixels: np.ndarray, name: str = ""):
+        self.pixels, self.name = pixels, name
+        self.pixels.setflags(write=False)
+
+    def __repr__(self) -> str:
+        return f"DisplacementMap({self.name!r}, {self.pixels.shape[1]}x{self.pixels.shape[0]})"
+
+    def values(self, h: int, w: int, fit: str) -> tuple[np.ndarray, np.ndarray]:
+        """float32 (h, w) red and green, 0..255 (transparent pixels count as 128: no move),
+        stretched to the box or tiled from its top-left corner."""
+        import cv2
+
+        v = self.pixels.astype(np.float32)
+        a = v[..., 3:4] * np.float32(1 / 255)
+        rg = np.ascontiguousarray(128 + (v[..., :2] - 128) * a)
+        if fit == "stretch":
+            rg = cv2.resize(rg, (w, h), interpolation=cv2.INTER_LINEAR if
+                            (w >= rg.shape[1] and h >= rg.shape[0]) else cv2.INTER_AREA)
+        else:
+            rows = np.arange(h) % rg.shape[0]
+            cols = np.arange(w) % rg.shape[1]
+            rg = rg[rows][:, cols]
+        return rg[..., 0], rg[..., 1]
+
+
+def load_map(path: str) -> DisplacementMap:
+    """The displacement map in an image file or PSD (its composite)."""
+    import os
+
+    from .files import read_image
+
+    return DisplacementMap(read_image(path), os.path.basename(path))
+
+
+@dataclass(frozen=True)
+class Displace(_Distort):
+    label: ClassVar[str] = "Displace"
+    horizontal: int = 10        # -999..999 %: 100 % moves up to 128 px
+    vertical: int = 10          # -999..999 %
+    fit: str = "stretch"        # DISPLACE_FITS
+    undefined: str = "repeat"   # WAVE_FILLS
+    map: Optional[DisplacementMap] = None
+
+    def __post_init__(self):
+        _check(self.fit, DISPLACE_FITS, "the map's fit")
+        _check(self.undefined, WAVE_FILLS, "undefined areas")
+
+    def is_identity(self) -> bool:
+        return self.map is None or (self.horizontal == 0 and self.vertical == 0)
+
+    def border_of(self) -> str:
+        return self.undefined
+
+    def read_at(self, h, w, where):
+        at = np.empty((h, w, 2), np.float32)
+        if self.map is None:
+            at[..., 0], at[..., 1] = np.arange(w)[None, :], np.arange(h)[:, None]
+            return at
+        red, green = self.map.values(h, w, self.fit)
+        at[..., 0] = np.arange(w, dtype=np.float32)[None, :] \
+            + (red - 128) * np.float32(self.horizontal / 100)
+        at[..., 1] = np.arange(h, dtype=np.float32)[:, None] \
+            + (green - 128) * np.float32(self.vertical / 100)
+        return at
+
+
 # Filter > Distort's filters by kind, merged into `more_filters.FILTERS`.
 DISTORT_FILTERS: dict[str, type] = {
-    "pinch": Pinch, "polar_coordinates": PolarCoordinates, "ripple": Ripple,
+    "displace": Displace, "pinch": Pinch, "polar_coordinates": PolarCoordinates, "ripple": Ripple,
     "spherize": Spherize, "twirl": Twirl, "wave": Wave, "zigzag": ZigZag}

@@ -6,6 +6,13 @@ from __future__ import annotations
 from editor.model import distort_filters as df
 
 DISTORT_ROWS = {
+    df.Displace: [("horizontal", "Horizontal Scale", -999, 999, 0, " %"),
+                  ("vertical", "Vertical Scale", -999, 999, 0, " %"),
+                  ("choice", "fit", "Displacement Map", df.DISPLACE_FITS,
+                   ("Stretch to Fit", "Tile")),
+                  ("choice", "undefined", "Undefined Areas", df.WAVE_FILLS,
+                   ("Wrap Around", "Repeat Edge Pixels")),
+                  ("file", "map", "Map", df.load_map)],
     df.Pinch: [("amount", "Amount", -100, 100, 0, " %")],
     df.PolarCoordinates: [("choice", "mode", "Options", df.POLAR_MODES,
                            ("Rectangular to Polar", "Polar to Rectangular"))],
@@ -33,6 +40,9 @@ DISTORT_ROWS = {
 }
 
 DISTORT_NOTES = {
+    df.Displace: "Moves each pixel by the map's red (sideways) and green (up and down) "
+                 "channels: 128 not at all, lighter to the left and up; 100 % moves up to "
+                 "128 px. Choose the map (an image or PSD) to see it.",
     df.Pinch: "Squeezes the ellipse inside the selection's box towards its centre (negative: "
               "swells it); its rim and what lies beyond stay.",
     df.Spherize: "Wraps the ellipse inside the selection's box around a ball (negative: "

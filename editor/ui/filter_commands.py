@@ -13,17 +13,21 @@ after Invert, Posterize, Threshold, Gradient Map and Selective Color; Shadows/Hi
 dialog, Show More Options), then Desaturate, Replace Color (its dialog beside the canvas, the
 canvas its eyedropper) and Equalize (a question only when something is selected), in
 `editor.model.tone_adjustments`. The Filter menu holds, in Photoshop's
-order, Blur (Box Blur, Gaussian Blur, Motion Blur, Surface Blur), Distort (Pinch, Polar
-Coordinates, Ripple, Spherize, Twirl, Wave, ZigZag), Noise (Add Noise, Dust & Scratches,
-Median), Pixelate (Mosaic), Render (Clouds and Difference Clouds: no dialog, a new pattern in
-the foreground and background colours each time, Last Filter's too), Sharpen (Unsharp
-Mask), Stylize (Emboss, Find Edges) and Other (High Pass, Maximum, Minimum, Offset); before them Liquify (Shift+Ctrl+X:
+order, Blur (Box Blur, Gaussian Blur, Motion Blur, Surface Blur), Noise (Add Noise, Dust &
+Scratches, Median), Pixelate (Mosaic), Sharpen (Unsharp Mask), Stylize (Emboss, Find Edges)
+and Other (High Pass, Maximum, Minimum, Offset); before them Liquify (Shift+Ctrl+X:
 `liquify_dialog.py` paints `editor.model.liquify`'s field, OK runs it as a job as Last
 Filter runs a filter). The dialogs (`filter_dialog.py`) preview live on the canvas; OK is
 one undo step, Cancel leaves nothing; Find Edges has no dialog and runs at once, as a job.
 Last Filter (Ctrl+F) runs the last one again with its settings. The work is
 `editor.model.filter_ops` with the operations of `editor.model.pixel_filters` and
 `more_filters` (whose FILTERS names them all).
+
+Filter > Distort (Displace, Pinch, Polar Coordinates, Ripple, Spherize, Twirl, Wave, ZigZag:
+`editor.model.distort_filters`, their rows in `distort_rows.py`) comes after Blur, and Render
+(Clouds, Difference Clouds: `editor.model.render_filters`) after Pixelate, as in Photoshop;
+Clouds have no dialog and make a new pattern in the foreground and background colours of
+the moment each time, Last Filter's too (`_fresh`).
 """
 from __future__ import annotations
 
@@ -76,7 +80,6 @@ FILTER_MENUS = (("filter_blur", "&Blur", (("box_blur", "&Box Blur…"),
                                             ("offset", "&Offset…"))))
 
 
-
 def _after(menus: tuple, name: str, menu: tuple) -> tuple:
     """`menus` with `menu` after the submenu called `name`."""
     i = [m[0] for m in menus].index(name) + 1
@@ -86,7 +89,7 @@ def _after(menus: tuple, name: str, menu: tuple) -> tuple:
 # Distort after Blur, Render after Pixelate, as Photoshop's menu has them
 # (`editor.model.distort_filters`, `render_filters`).
 FILTER_MENUS = _after(FILTER_MENUS, "filter_blur", (
-    "filter_distort", "&Distort", (("pinch", "&Pinch…"),
+    "filter_distort", "&Distort", (("displace", "&Displace…"), ("pinch", "&Pinch…"),
                                    ("polar_coordinates", "P&olar Coordinates…"),
                                    ("ripple", "&Ripple…"), ("spherize", "&Spherize…"),
                                    ("twirl", "&Twirl…"), ("wave", "&Wave…"),

@@ -389,6 +389,8 @@ class FilterForm(QWidget):
                 form.addRow("", check)
             elif row[0] == "seed":
                 self._seed_row(form, *row[1:])
+            elif row[0] == "file":
+                self._file_row(form, *row[1:])
             elif row[0] == "choice":
                 _, key, label, values, texts = row
                 group = QButtonGroup(self)
@@ -478,6 +480,36 @@ class FilterForm(QWidget):
         line.addWidget(spin)
         line.addWidget(button)
         line.addStretch(1)
+        form.addRow(label, line)
+
+    def _file_row(self, form, key, label, loader) -> None:
+        """A file the setting is read from (`loader(path)`; Displace's map): Choose… and the
+        file's name, or why it could not be read."""
+        from . import dialogs
+
+        button = QPushButton("Choose…")
+        button.setObjectName(f"Filter_{key}_choose")
+        button.setAutoDefault(False)
+        name = QLabel("(none: choose one)")
+        name.setObjectName(f"Filter_{key}_name")
+        name.setWordWrap(True)
+
+        def choose(_on=False):
+            paths = dialogs.ask_open_paths(self, "", f"Choose the {label}")
+            if not paths:
+                return
+            try:
+                value = loader(paths[0])
+            except Exception as exc:  # (a file that is no image: said in one line)
+                name.setText(describe(exc))
+                return
+            name.setText(getattr(value, "name", "") or paths[0])
+            self._set(key, value)
+
+        button.clicked.connect(choose)
+        line = QHBoxLayout()
+        line.addWidget(button)
+        line.addWidget(name, 1)
         form.addRow(label, line)
 
     def _set(self, key: str, value) -> None:
