@@ -288,3 +288,34 @@ def test_displace_reads_a_map_from_a_file(tmp_path):
     np.testing.assert_allclose(red, 200, atol=0.01)
     np.testing.assert_allclose(green, 200, atol=0.01)
     assert df.Displace(10, 10).is_identity()  # no map chosen yet: no step
+
+
+@pytest.mark.parametrize("lens", rf.LENSES)
+def test_lens_flare_lights_the_picture_most_at_its_centre(lens):
+    """Screen: every pixel only gets lighter; white at the flare's centre, the far corner
+    hardly touched; more Brightness, more light; alpha stays."""
+    pixels = photo(W, H)
+    pixels[..., :3] //= 2  # (dark enough to see the light)
+    pixels[:10, :10, 3] = 100
+    op = rf.LensFlare(100, lens, center=(30.0, 25.0), frame=(0, 0, W, H))
+    out = applied(op, pixels)
+    gain = out[..., :3].astype(int) - pixels[..., :3]
+    assert gain.min() >= -1
+    assert (out[25, 30, :3] >= 245).all()
+    assert gain[-5:, -5:].max() <= 25
+    np.testing.assert_array_equal(out[..., 3], pixels[..., 3])
+    brighter = applied(rf.LensFlare(250, lens, center=(30.0, 25.0), frame=(0, 0, W, H)),
+                       pixels)
+    assert brighter[..., :3].astype(int).sum() > out[..., :3].astype(int).sum()
+
+
+def test_lens_flare_is_the_same_in_bands_and_inside_a_selection(monkeypatch):
+    """Drawn for the canvas (its frame): bands of rows and a selection see the same flare."""
+    pixels = photo(W, H)
+    op = rf.LensFlare(150, "prime105", center=(70.0, 20.0), frame=(0, 0, W, H))
+    whole = applied(op, pixels)
+    box = Box(40, 10, 50, 40)
+    part = applied(op, pixels, select=box)
+    np.testing.assert_array_equal(part[box.slices()], whole[box.slices()])
+    monkeypatch.setattr(filter_ops, "BAND_PIXELS", W * 16)
+    np.testing.assert_array_equal(applied(op, pixels), whole)

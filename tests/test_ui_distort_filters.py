@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QApplication, QPushButton, QSpinBox
+from PySide6.QtWidgets import QApplication, QPushButton, QSpinBox, QWidget
 
 from editor.model import distort_filters as df
 from engine.box import Box
@@ -34,7 +34,7 @@ def test_distort_and_render_are_in_photoshops_places(opened):
     assert texts(w.menus["filter_distort"]) == [
         "Displace…", "Pinch…", "Polar Coordinates…", "Ripple…", "Spherize…", "Twirl…", "Wave…",
         "ZigZag…"]
-    assert texts(w.menus["filter_render"]) == ["Clouds", "Difference Clouds"]
+    assert texts(w.menus["filter_render"]) == ["Clouds", "Difference Clouds", "Lens Flare…"]
 
 
 def ctrl_f(qtbot, w) -> None:
@@ -213,3 +213,41 @@ def test_displace_previews_once_a_map_is_chosen(opened, qtbot, tmp_path, monkeyp
     box = Box(0, 0, W, H)
     assert doc.history.index == steps + 1 and doc.history.undo_name() == "Displace"
     np.testing.assert_array_equal(layer.pixels, seen["op"].process(before, box, box, None))
+
+
+def test_lens_flare_centre_is_clicked_on_the_dialogs_thumbnail(opened, qtbot):
+    """Filter > Render > Lens Flare…: a click on the thumbnail puts the flare there (the
+    preview follows), Brightness and Lens Type as rows; OK is one step, Ctrl+F the same
+    flare again."""
+    w, doc = opened, opened.doc
+    layer = doc.active
+    before = layer.pixels.copy()
+
+    def drive(dialog, seen):
+        view = dialog.findChild(QWidget, "LensFlareCenter")
+        assert dialog.operation().center == (W / 2, H / 2)  # the middle at first
+        qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=view.to_widget(20, 15).toPoint())
+        drive_settings({"brightness": 150, "lens": "prime105"})(dialog, seen)
+        seen["op"] = op = dialog.operation()
+        x, y = op.center
+        assert abs(x - 20) <= 1 and abs(y - 15) <= 1  # (a thumbnail pixel's worth)
+        qtbot.waitUntil(lambda: dialog.preview.shown == op, timeout=10000)
+        seen["previewed"] = screen(w)
+
+    seen = in_modal_dialog(qtbot, w.actions["filter_lens_flare"].trigger, drive,
+                           "PixelDialog_LensFlare")
+    op = seen["op"]
+    assert op.brightness == 150 and op.lens == "prime105" and op.frame == (0, 0, W, H)
+    box = Box(0, 0, W, H)
+    once = layer.pixels.copy()
+    np.testing.assert_array_equal(once, op.process(before, box, box, None))
+    np.testing.assert_array_equal(seen["previewed"], once[..., :3].astype(int))
+    assert doc.history.undo_name() == "Lens Flare"
+    # The light is where the click was: white there, the far corner hardly lit.
+    assert (once[15, 20, :3] >= 240).all()
+    assert (once[-4:, -4:, :3].astype(int) - before[-4:, -4:, :3]).max() <= 30
+    doc.history.undo()
+    steps = doc.history.index
+    ctrl_f(qtbot, w)
+    qtbot.waitUntil(lambda: doc.history.index == steps + 1, timeout=20000)
+    np.testing.assert_array_equal(layer.pixels, once)

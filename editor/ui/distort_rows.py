@@ -1,9 +1,11 @@
-"""The Filter > Distort dialogs' rows, with Photoshop's settings and ranges, and their notes
-(merged into `filter_dialog.FILTER_ROWS` and `NOTES`; the row formats are FilterForm's).
-Clouds and Difference Clouds have no dialog (they run at once, as Photoshop's)."""
+"""The Filter > Distort dialogs' rows and Lens Flare's, with Photoshop's settings and ranges,
+and their notes (merged into `filter_dialog.FILTER_ROWS` and `NOTES`; the row formats are
+FilterForm's). Clouds and Difference Clouds have no dialog (they run at once, as
+Photoshop's); Lens Flare's centre is clicked on its dialog's thumbnail
+(`lens_flare_dialog.py`)."""
 from __future__ import annotations
 
-from editor.model import distort_filters as df
+from editor.model import distort_filters as df, render_filters as rf
 
 DISTORT_ROWS = {
     df.Displace: [("horizontal", "Horizontal Scale", -999, 999, 0, " %"),
@@ -37,6 +39,9 @@ DISTORT_ROWS = {
                 ("ridges", "Ridges", 0, 20, 0, ""),
                 ("choice", "style", "Style", df.ZIGZAG_STYLES,
                  ("Around center", "Out from center", "Pond ripples"))],
+    rf.LensFlare: [("brightness", "Brightness", 10, 300, 0, " %"),
+                   ("choice", "lens", "Lens Type", rf.LENSES,
+                    ("50-300mm Zoom", "35mm Prime", "105mm Prime", "Movie Prime"))],
 }
 
 DISTORT_NOTES = {

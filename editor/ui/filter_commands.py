@@ -25,9 +25,10 @@ Last Filter (Ctrl+F) runs the last one again with its settings. The work is
 
 Filter > Distort (Displace, Pinch, Polar Coordinates, Ripple, Spherize, Twirl, Wave, ZigZag:
 `editor.model.distort_filters`, their rows in `distort_rows.py`) comes after Blur, and Render
-(Clouds, Difference Clouds: `editor.model.render_filters`) after Pixelate, as in Photoshop;
-Clouds have no dialog and make a new pattern in the foreground and background colours of
-the moment each time, Last Filter's too (`_fresh`).
+(Clouds, Difference Clouds, Lens Flare: `editor.model.render_filters`; Lens Flare's centre
+clicked in `lens_flare_dialog.py`) after Pixelate, as in Photoshop; Clouds have no dialog and
+make a new pattern in the foreground and background colours of the moment each time, Last
+Filter's too (`_fresh`).
 """
 from __future__ import annotations
 
@@ -43,6 +44,7 @@ from editor.model.liquify import Liquify
 from .actions import ActionSpec, Context, Spec, SubmenuSpec, has_doc, run_on_doc
 from .filter_dialog import (FILTER_ROWS, AdjustDialog, EqualizeDialog, FadeDialog, FilterDialog,
                             ReplaceColorDialog, ShadowsHighlightsDialog)
+from .lens_flare_dialog import DIALOGS
 from .liquify_dialog import LiquifyDialog
 
 if TYPE_CHECKING:
@@ -96,7 +98,8 @@ FILTER_MENUS = _after(FILTER_MENUS, "filter_blur", (
                                    ("zigzag", "&ZigZag…"))))
 FILTER_MENUS = _after(FILTER_MENUS, "filter_pixelate", (
     "filter_render", "&Render", (("clouds", "&Clouds"),
-                                 ("difference_clouds", "&Difference Clouds"))))
+                                 ("difference_clouds", "&Difference Clouds"),
+                                 ("lens_flare", "&Lens Flare…"))))
 
 
 class FilterCommands:
@@ -218,7 +221,7 @@ class FilterCommands:
         if type(op) not in FILTER_ROWS:
             self._submit(op, target)
             return
-        dialog = FilterDialog(self.window, target, op)
+        dialog = DIALOGS.get(type(op), FilterDialog)(self.window, target, op)
         if dialog.exec():
             self.last = dialog.operation()
 
