@@ -34,7 +34,7 @@ DISTORT_ROWS = {
               ("choice", "kind", "Type", df.WAVE_TYPES, ("Sine", "Triangle", "Square")),
               ("choice", "undefined", "Undefined Areas", df.WAVE_FILLS,
                ("Wrap Around", "Repeat Edge Pixels")),
-              ("seed", "seed", "Seed")],
+              ("randomize", "seed", "Seed")],
     df.ZigZag: [("amount", "Amount", -100, 100, 0, ""),
                 ("ridges", "Ridges", 0, 20, 0, ""),
                 ("choice", "style", "Style", df.ZIGZAG_STYLES,

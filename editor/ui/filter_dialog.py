@@ -363,7 +363,7 @@ FILTER_ROWS = {
                         ("lightness", "Lightness", -100, 100, 0, "")],
 }
 FILTER_ROWS.update(DISTORT_ROWS)  # Filter > Distort's (`distort_rows.py`)
-SEED_MAX = 999999  # a ("seed", field, label) row: a number and Randomize
+SEED_MAX = 999999  # a ("randomize", field, label) row: a seed and Randomize
 # Shadows/Highlights: the rows "Show More Options" shows.
 MORE_OPTIONS = ("shadow_tone", "highlight_tone", "radius", "color", "midtone")
 
@@ -387,7 +387,7 @@ class FilterForm(QWidget):
                 check.setChecked(bool(getattr(op, key)))
                 check.toggled.connect(lambda v, k=key: self._set(k, bool(v)))
                 form.addRow("", check)
-            elif row[0] == "seed":
+            elif row[0] == "randomize":
                 self._seed_row(form, *row[1:])
             elif row[0] == "file":
                 self._file_row(form, *row[1:])
