@@ -319,3 +319,39 @@ def test_lens_flare_is_the_same_in_bands_and_inside_a_selection(monkeypatch):
     np.testing.assert_array_equal(part[box.slices()], whole[box.slices()])
     monkeypatch.setattr(filter_ops, "BAND_PIXELS", W * 16)
     np.testing.assert_array_equal(applied(op, pixels), whole)
+
+
+def test_a_soft_selection_fades_the_distortion_in_at_its_edge():
+    """A feathered ellipse selected: Twirl acts on its box; where the selection is full the
+    pixels are the whole Twirl's of that box, where it is empty they stay, in between they
+    lie between the two."""
+    from editor.model import selection_ops
+
+    pixels = photo(W, H)
+    doc = Document(W, H)
+    layer = Layer("photo", pixels.copy())
+    doc.add_layer(layer)
+    mask = selection_ops.feathered(selection_ops.ellipse_mask(doc, Box(20, 10, 70, 60)), 5)
+    selection_ops.select_mask(doc, mask)
+    coverage = selection_ops.current_mask(doc)
+    box = filter_ops.prepare(doc, layer).selected
+    op = df.Twirl(300)
+    filter_ops.apply(doc, op, layer)
+    out = layer.canvas_crop(doc.canvas).astype(int)
+    full = pixels.astype(int)
+    full[box.slices()] = op.process(pixels, box, box, None)
+    np.testing.assert_array_equal(out[coverage == 255], full[coverage == 255])
+    np.testing.assert_array_equal(out[coverage == 0], pixels[coverage == 0])
+    soft = (coverage > 20) & (coverage < 235)
+    low = np.minimum(full, pixels)[soft][:, :3] - 1
+    high = np.maximum(full, pixels)[soft][:, :3] + 1
+    assert soft.sum() > 100 and ((out[soft][:, :3] >= low) & (out[soft][:, :3] <= high)).all()
+
+
+def test_difference_clouds_in_bands_are_the_same(monkeypatch):
+    """Difference Clouds run in bands of rows (the worker's progress steps): the same."""
+    pixels = photo(W, H)
+    op = rf.DifferenceClouds(FG, BG, seed=4)
+    whole = applied(op, pixels)
+    monkeypatch.setattr(filter_ops, "BAND_PIXELS", W * 16)
+    np.testing.assert_array_equal(applied(op, pixels), whole)

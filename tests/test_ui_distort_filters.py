@@ -83,6 +83,8 @@ def test_dialog_previews_and_ok_is_one_step_that_ctrl_f_repeats(opened, qtbot, k
     np.testing.assert_array_equal(once[outside], before[outside])
     assert (once != before).any(axis=-1).mean() > 0.1
     assert doc.history.index == steps + 1 and doc.history.undo_name() == op.label
+    w.update_actions()
+    assert w.actions["fade"].isEnabled()  # Edit > Fade can fade it
     doc.history.undo()
     np.testing.assert_array_equal(layer.pixels, before)
     # Last Filter (Ctrl+F), on the whole layer now: the same settings, one more step.
