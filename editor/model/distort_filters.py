@@ -37,7 +37,7 @@ is elliptical in a box that is not square, as Photoshop's are.
   hold the top rows).
 - Ripple (Amount -999..999 %, Size small / medium / large): each row moves sideways and
   each column up and down by a sum of two sines of canvas position (wavelengths 10, 18, 32
-  px and a weaker one 0.37 of that), amplitude amount / 100 x a fifth of the wavelength;
+  px and a weaker one 0.37 of that), amplitude amount / 100 x a tenth of the wavelength;
   the box's edges repeat.
 - Wave (Number of Generators 1..999, Wavelength and Amplitude min..max 1..999 px, Scale
   horizontal / vertical 1..100 %, Sine / Triangle / Square, Wrap Around / Repeat Edge
@@ -321,7 +321,7 @@ class Ripple(_Distort):
 
     def read_at(self, h, w, where):
         length = RIPPLE_WAVELENGTH[self.size]
-        amplitude = self.amount / 100 * length / 5
+        amplitude = self.amount / 100 * length / 10
 
         def ripple(t):  # canvas positions: the ripples stay put whatever the box
             return amplitude * (np.sin(2 * math.pi * t / length)
