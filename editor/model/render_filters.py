@@ -27,12 +27,12 @@ from typing import ClassVar, Optional
 
 import numpy as np
 
+from .distort_filters import WHOLE  # (Clouds' reach: the whole canvas, as the distortions')
 from .pixel_filters import Operation, _blend_premultiplied, _mix_colours
 
 CELL_LARGEST = 128   # px between the coarsest lattice's points
 CELL_SMALLEST = 2    # the finest
 GAIN = 1.8           # the sum's spread around 0.5 (a few % of the pixels clip at 0 or 1)
-WHOLE = 1 << 24      # Clouds' reach: the whole canvas
 
 
 def _hash(ix: np.ndarray, iy: np.ndarray, salt: int) -> np.ndarray:
