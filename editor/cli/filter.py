@@ -7,6 +7,9 @@
          --dust-scratches RADIUS,THRESHOLD | --high-pass RADIUS | --maximum RADIUS[,round] |
          --minimum RADIUS[,round] | --offset H,V[,transparent|repeat|wrap] |
          --emboss ANGLE,HEIGHT,AMOUNT | --find-edges | --mosaic CELL |
+         --pinch AMOUNT | --polar-coordinates to_polar|to_rect | --ripple AMOUNT[,SIZE] |
+         --spherize AMOUNT[,MODE] | --twirl ANGLE | --wave N,WL_MIN,WL_MAX,... |
+         --zigzag AMOUNT,RIDGES[,STYLE] | --clouds | --difference-clouds |
          --invert | --desaturate | --adjust KIND=JSON) ...
 
 The same operations as the editor's (`filter_ops.apply` with `pixel_filters`), in
@@ -35,13 +38,22 @@ MORE = {"box_blur": "RADIUS", "surface_blur": "RADIUS,THRESHOLD", "median": "RAD
         "maximum": "RADIUS[,square|round]", "minimum": "RADIUS[,square|round]",
         "offset": "H,V[,transparent|repeat|wrap]", "emboss": "ANGLE,HEIGHT,AMOUNT",
         "find_edges": None, "mosaic": "CELL"}
+# Filter > Distort and Render (Displace's map and Lens Flare's centre are the dialog's only;
+# --clouds: black to white, seed 0).
+MORE.update({"pinch": "AMOUNT", "polar_coordinates": "to_polar|to_rect",
+             "ripple": "AMOUNT[,small|medium|large]",
+             "spherize": "AMOUNT[,normal|horizontal|vertical]", "twirl": "ANGLE",
+             "wave": "GENERATORS,WL_MIN,WL_MAX,AMP_MIN,AMP_MAX,SCALE_H,SCALE_V"
+                     "[,sine|triangle|square][,wrap|repeat][,SEED]",
+             "zigzag": "AMOUNT,RIDGES[,around|out|pond]", "clouds": None,
+             "difference_clouds": None})
 
 
 def _settings(kind: str, parts: list[str]) -> pf.Operation:
     """`mf.FILTERS[kind]` from its numbers in field order and a word for its choice."""
     cls = mf.FILTERS[kind]
-    numbers = [p for p in parts if not p.isalpha()]
-    words = [p for p in parts if p.isalpha()]
+    words = [p for p in parts if p.replace("_", "").isalpha()]  # (to_polar is a word)
+    numbers = [p for p in parts if p not in words]
     values = {}
     for field in dataclasses.fields(cls):
         if isinstance(field.default, str):

@@ -446,3 +446,10 @@ FILTERS: dict[str, type] = {
     "median": Median, "mosaic": Mosaic, "unsharp_mask": UnsharpMask, "emboss": Emboss,
     "find_edges": FindEdges, "high_pass": HighPass, "maximum": Maximum, "minimum": Minimum,
     "offset": Offset}
+
+# Filter > Distort and Render (their own modules).
+from .distort_filters import DISTORT_FILTERS  # noqa: E402
+from .render_filters import RENDER_FILTERS  # noqa: E402
+
+FILTERS.update(DISTORT_FILTERS)
+FILTERS.update(RENDER_FILTERS)
