@@ -108,6 +108,10 @@ def run(files: list[str]) -> int:
     window = start_window(files)
     code = app.exec()
     worker.wait_all()  # a file still being read when the window closed
+    # A model still loading in the background when the window closed: the window has gone,
+    # let the load end before Python tears torch down under it (the thread is a daemon, so a
+    # load that takes longer does not keep the process alive).
+    window.jobs.background.shutdown(30000)
     del window
     return code
 

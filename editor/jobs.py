@@ -14,12 +14,17 @@ that fails or is cancelled leaves nothing half-done.
 `cancel()` sets the running job's `engine.progress.CancelToken`; the engine
 checks it at every step, so a generation stops within one denoising step.
 `warm_up_job` imports torch and loads the chosen model in the background so
-the first generation starts at once.
+the first generation starts at once. Such quiet background work goes to a
+`BackgroundRunner`: its own worker beside the user's queue, so a user's job
+never waits behind a preload (a job that needs the model being loaded waits
+for that one load in the engine's model cache and reuses it), and, being a
+daemon thread, it never holds up closing the window.
 """
 from __future__ import annotations
 
 import logging
 import queue
+import threading
 from typing import Any, Callable, Optional
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -63,19 +68,49 @@ class Job:
         return f"<Job {self.name!r} {self.state}>"
 
 
+def _serve(runner: "JobRunner") -> None:
+    """Takes jobs from the runner's queue and runs them until it receives None."""
+    while True:
+        job = runner._queue.get()
+        if job is None:
+            return
+        runner._execute(job)
+
+
 class _Worker(QThread):
-    """Takes jobs from the queue and runs them until it receives None."""
+    """The user's queue: one QThread, stopped and waited for when the window closes."""
 
     def __init__(self, runner: "JobRunner"):
         super().__init__()
         self._runner = runner
 
     def run(self) -> None:
-        while True:
-            job = self._runner._queue.get()
-            if job is None:
-                return
-            self._runner._execute(job)
+        _serve(self._runner)
+
+
+class _DaemonWorker(threading.Thread):
+    """A `BackgroundRunner`'s worker: a daemon thread with the QThread calls JobRunner uses.
+
+    Loading a model cannot be cancelled half-way; a daemon thread may be left to finish
+    (or to end with the process) when the window closes, where a QThread still running
+    when Qt destroys it would abort the program."""
+
+    def __init__(self, runner: "JobRunner"):
+        super().__init__(name="background-jobs", daemon=True)
+        self._runner = runner
+
+    def run(self) -> None:
+        try:
+            _serve(self._runner)
+        except RuntimeError:  # the runner (its window) was deleted: nobody to tell any more
+            log.debug("background runner gone while a job ran", exc_info=True)
+
+    def isRunning(self) -> bool:
+        return self.is_alive()
+
+    def wait(self, timeout_ms: int) -> bool:
+        self.join(max(0, timeout_ms) / 1000)
+        return not self.is_alive()
 
 
 class JobRunner(QObject):
@@ -101,7 +136,10 @@ class JobRunner(QObject):
         self._job_started.connect(self._on_started)
         self._job_report.connect(self._on_report)
         self._job_done.connect(self._on_done)
-        self._worker = _Worker(self)  # started by the first submit
+        self._worker = self._make_worker()  # started by the first submit
+
+    def _make_worker(self):
+        return _Worker(self)
 
     # -- GUI thread API ----------------------------------------------------------------
     def submit(self, job: Job) -> Job:
@@ -205,6 +243,25 @@ class JobRunner(QObject):
         self.ended.emit(job)
         if not self._pending:
             self.idle.emit()
+
+
+class BackgroundRunner(JobRunner):
+    """Quiet background work (the model warm-up) on its own daemon thread, beside the
+    user's `JobRunner`: user jobs start at once instead of queueing behind it.
+
+    Same signals and API as JobRunner; `shutdown` waits only `timeout_ms` (default: not
+    at all) and leaves a job that is still loading to the daemon thread."""
+
+    def _make_worker(self):
+        return _DaemonWorker(self)
+
+    def submit(self, job: Job) -> Job:
+        if self._worker.ident is not None and not self._worker.is_alive():
+            self._worker = self._make_worker()  # stopped by shutdown; a Python thread starts once
+        return super().submit(job)
+
+    def shutdown(self, timeout_ms: int = 0) -> bool:
+        return super().shutdown(timeout_ms)
 
 
 def warm_up_job(model: Optional[str] = None, *, device: str = "auto", dtype: str = "auto",

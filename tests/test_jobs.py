@@ -5,8 +5,8 @@ import time
 import numpy as np
 import pytest
 
-from editor.jobs import (CANCELLED, FAILED, FINISHED, Job, JobRunner, generate_job,
-                         warm_up_job)
+from editor.jobs import (CANCELLED, FAILED, FINISHED, BackgroundRunner, Job, JobRunner,
+                         generate_job, warm_up_job)
 from editor.model import Document
 from engine.box import Box
 from engine.errors import InvalidInput
@@ -125,6 +125,27 @@ def test_jobs_queue_in_order_and_cancel_all_skips_the_rest(qtbot, runner):
         runner.cancel_all()
         gate.set()
     assert [j.state for j in jobs] == [CANCELLED] * 3
+
+
+def test_background_work_runs_beside_the_queue_and_is_not_waited_for(qtbot, runner):
+    """A preload on the BackgroundRunner holds no user job up, and stopping the runner
+    (the window closing) does not wait for it; a later submit starts a new thread."""
+    background = BackgroundRunner()
+    gate = threading.Event()
+    preload = background.submit(Job("Loading model", lambda progress: gate.wait(30) and "m"))
+    qtbot.waitUntil(lambda: background.current is preload, timeout=5000)
+    with qtbot.waitSignal(runner.finished, timeout=5000):
+        job = runner.submit(Job("Fill", lambda progress: "filled"))
+    assert job.state == FINISHED and preload.state == "running"
+    began = time.monotonic()
+    assert not background.shutdown()  # still loading: left to its daemon thread
+    assert time.monotonic() - began < 0.5
+    gate.set()
+    qtbot.waitUntil(lambda: preload.state == CANCELLED, timeout=5000)
+    with qtbot.waitSignal(background.finished, timeout=5000) as finished:
+        background.submit(Job("again", lambda progress: "ok"))
+    assert finished.args == ["ok"]
+    assert background.shutdown(5000)
 
 
 def test_warm_up_loads_the_model_in_the_background(qtbot, runner, monkeypatch):

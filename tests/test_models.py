@@ -1,6 +1,8 @@
 """engine.models: catalogue, finding models, safety, conversion, downloads, devices, loading."""
 import json
 import os
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -12,7 +14,7 @@ from engine.models.convert import convert_to_safetensors
 from engine.models.devices import (DevicePlan, choose_device, is_out_of_memory,
                                    out_of_memory_guard, plan_device)
 from engine.models.download import _progress_bar_class, download_model
-from engine.models.loading import ModelCache, load_pipeline
+from engine.models.loading import LoadedModel, ModelCache, load_pipeline
 from engine.models.locate import detect_single_file_kind, find_model
 from engine.progress import CancelToken
 from engine.testing import tiny
@@ -296,6 +298,37 @@ def test_model_cache_keeps_the_last_model(sd_dir):
     assert cache.get(str(sd_dir), dtype="bfloat16") is not first
     cache.clear()
     assert cache.get(str(sd_dir)) is not first
+
+
+def test_a_second_caller_waits_for_the_model_being_loaded_and_reuses_it(sd_dir):
+    """The editor's background warm-up and a user's job ask on different threads: the model
+    the warm-up is loading is loaded once, and the job gets that one."""
+    entered, release = threading.Event(), threading.Event()
+    loads = []
+
+    def slow_load(source, plan, **kwargs):  # stands in for load_pipeline, held by the test
+        loads.append(source.path)
+        entered.set()
+        release.wait(30)
+        return LoadedModel(object(), source, plan)
+
+    cache = ModelCache(load=slow_load)
+    got = {}
+
+    def ask(who):
+        got[who] = cache.get(str(sd_dir), device="cpu")
+
+    warm_up = threading.Thread(target=ask, args=("warm-up",))
+    warm_up.start()
+    assert entered.wait(30)
+    job = threading.Thread(target=ask, args=("job",))
+    job.start()
+    time.sleep(0.3)  # the job's thread has asked by now
+    assert "job" not in got  # it waits for the load under way
+    release.set()
+    warm_up.join(30)
+    job.join(30)
+    assert len(loads) == 1 and got["job"] is got["warm-up"]
 
 
 # -- downloads (there is no network here) ---------------------------------------------------

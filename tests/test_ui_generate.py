@@ -285,6 +285,9 @@ def test_warm_up_loads_the_chosen_model_after_the_window_shows(qtbot, tmp_path, 
 
     monkeypatch.setattr(loading, "MODELS", loading.ModelCache())
     monkeypatch.setattr(main_window, "WARM_UP_DELAY_MS", 50)
+    # The kernels' warm-up (a QThread of its own, tested in test_render_prepare) would still
+    # be compiling when a run of this test alone ends, and Qt aborts on a running QThread.
+    monkeypatch.setattr(main_window, "_warm_up_kernels", lambda: None)
     settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     settings.recovery_dir = str(tmp_path / "recovery")
     model = str(tiny.cached_tiny("sd-inpaint"))

@@ -7,6 +7,9 @@
          --dust-scratches RADIUS,THRESHOLD | --high-pass RADIUS | --maximum RADIUS[,round] |
          --minimum RADIUS[,round] | --offset H,V[,transparent|repeat|wrap] |
          --emboss ANGLE,HEIGHT,AMOUNT | --find-edges | --mosaic CELL |
+         --pinch AMOUNT | --polar-coordinates to_polar|to_rect | --ripple AMOUNT[,SIZE] |
+         --spherize AMOUNT[,MODE] | --twirl ANGLE | --wave N,WL_MIN,WL_MAX,... |
+         --zigzag AMOUNT,RIDGES[,STYLE] | --clouds | --difference-clouds |
          --average | --crystallize CELL | --solarize | --wind wind|blast|stagger[,left] | ... |
          --invert | --desaturate | --adjust KIND=JSON) ...
 
@@ -36,6 +39,15 @@ MORE = {"box_blur": "RADIUS", "surface_blur": "RADIUS,THRESHOLD", "median": "RAD
         "maximum": "RADIUS[,square|round]", "minimum": "RADIUS[,square|round]",
         "offset": "H,V[,transparent|repeat|wrap]", "emboss": "ANGLE,HEIGHT,AMOUNT",
         "find_edges": None, "mosaic": "CELL"}
+# Filter > Distort and Render (Displace's map and Lens Flare's centre are the dialog's only;
+# --clouds: black to white, seed 0).
+MORE.update({"pinch": "AMOUNT", "polar_coordinates": "to_polar|to_rect",
+             "ripple": "AMOUNT[,small|medium|large]",
+             "spherize": "AMOUNT[,normal|horizontal|vertical]", "twirl": "ANGLE",
+             "wave": "GENERATORS,WL_MIN,WL_MAX,AMP_MIN,AMP_MAX,SCALE_H,SCALE_V"
+                     "[,sine|triangle|square][,wrap|repeat][,SEED]",
+             "zigzag": "AMOUNT,RIDGES[,around|out|pond]", "clouds": None,
+             "difference_clouds": None})
 # Those of extra_filters and cell_filters (Photoshop's Average ... Wind), likewise.
 MORE.update({
     "average": None, "blur": None, "blur_more": None,
@@ -54,8 +66,8 @@ MORE.update({
 def _settings(kind: str, parts: list[str]) -> pf.Operation:
     """`mf.FILTERS[kind]` from its numbers in field order and a word for its choice."""
     cls = mf.FILTERS[kind]
-    numbers = [p for p in parts if not p.isalpha()]
-    words = [p for p in parts if p.isalpha()]
+    words = [p for p in parts if p.replace("_", "").isalpha()]  # (to_polar is a word)
+    numbers = [p for p in parts if p not in words]
     values = {}
     for field in dataclasses.fields(cls):
         if isinstance(field.default, str):

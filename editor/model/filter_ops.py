@@ -86,9 +86,11 @@ class Result:
     op: Operation
 
 
-def prepare(doc: Document, node: Optional[Node], what: str = "filter") -> Target:
+def prepare(doc: Document, node: Optional[Node], what: str = "filter",
+            empty_ok: bool = False) -> Target:
     """The active pixel layer ready for an operation, or a DocumentError in one line saying
-    why it cannot be (`what`: the verb of that line)."""
+    why it cannot be (`what`: the verb of that line). `empty_ok`: an operation that paints
+    (Clouds) takes an empty layer too."""
     if node is None:
         raise DocumentError(f"Select a pixel layer to {what}.")
     if doc.active is node and doc.mask_targeted and node.mask is not None:
@@ -103,7 +105,7 @@ def prepare(doc: Document, node: Optional[Node], what: str = "filter") -> Target
     raise_if_locked(node, "pixels")
     if not node.is_shown():
         raise DocumentError(f"Layer '{node.name}' is hidden: show it to {what} it.")
-    if node.is_empty() or not node.pixels[..., 3].any():
+    if not empty_ok and (node.is_empty() or not node.pixels[..., 3].any()):
         raise DocumentError(f"Layer '{node.name}' has no pixels to {what}.")
     selection = current_mask(doc)
     selected = mask_bounds(selection) if selection is not None else None
@@ -204,5 +206,6 @@ def keep(doc: Document, edit: cmds.PixelEdit) -> None:
 def apply(doc: Document, op: Operation, node: Optional[Node] = None,
           progress: ProgressFn = no_progress, what: str = "filter") -> None:
     """Runs `op` on the active (or given) pixel layer and applies it: one undo step."""
-    target = prepare(doc, node if node is not None else doc.active, what)
+    target = prepare(doc, node if node is not None else doc.active, what,
+                     getattr(op, "paints", False))
     keep(doc, show(doc, target, run(target, op, progress)))

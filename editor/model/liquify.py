@@ -24,9 +24,9 @@ Each is a composition with the field as it is, so the strokes add up as the pict
 shown moves, not as the offsets would sum. `Liquify` is the filter (`pixel_filters`'
 `Operation`): a frozen copy of the field, upsampled smoothly (bicubic) to the canvas
 pixels of each band `filter_ops.run` hands it, the layer read there by `cv2.remap`
-(bilinear, on premultiplied colour, transparent beyond the layer; an opaque layer in 8
-bits, which is premultiplied already), mixed with the old pixels by the selection's
-coverage. Its reach is the largest offset, so a band reads
+(`distort_filters.remap_rgba`: bilinear, on premultiplied colour, transparent beyond the
+layer; an opaque layer in 8 bits, which is premultiplied already), mixed with the old pixels
+by the selection's coverage. Its reach is the largest offset, so a band reads
 all it needs and the layer grows where pixels are pushed beyond its edge. Qt-free.
 """
 from __future__ import annotations
@@ -39,8 +39,8 @@ import numpy as np
 
 from engine.box import Box
 
-from .pixel_filters import (Operation, _blend_premultiplied, _opaque, _premultiplied,
-                            _straight)
+from .distort_filters import remap_rgba
+from .pixel_filters import Operation, _blend_premultiplied, _premultiplied, _straight
 
 premultiplied = _premultiplied  # (the dialog's view is kept premultiplied: `Mesh.warped`)
 
@@ -270,26 +270,9 @@ class Liquify(Operation):
         return self.mesh.largest == 0.0
 
     def process(self, src, inner, where, coverage):
-        import cv2
-
         d = self.mesh.offsets(where)  # -> where each output pixel reads, in `src`
         d[..., 0] += np.arange(inner.x, inner.x1, dtype=np.float32)[None, :]
         d[..., 1] += np.arange(inner.y, inner.y1, dtype=np.float32)[:, None]
         # Nothing beyond the crop: it holds the layer and the canvas, beyond is transparent.
-        if _opaque(src):
-            # Opaque colour against transparent black: the bilinear mix of the straight 8-bit
-            # values is already premultiplied (no float copies of the layer: about half the
-            # time on 12 MP); only the edge pixels partly read from beyond are divided back.
-            out = cv2.remap(src, d, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
-                            borderValue=(0, 0, 0, 0))
-            edge = out[..., 3] < 255
-            if edge.any():
-                part = out[edge].astype(np.float32)
-                a = part[:, 3:4]
-                part[:, :3] = np.where(a > 0, part[:, :3] * 255 / np.maximum(a, 1) + 0.5, 0)
-                out[edge] = np.clip(part, 0, 255).astype(np.uint8)
-        else:  # premultiplied, so no colour comes in from transparent pixels
-            out = _straight(cv2.remap(_premultiplied(src), d, None, cv2.INTER_LINEAR,
-                                      borderMode=cv2.BORDER_CONSTANT,
-                                      borderValue=(0, 0, 0, 0)))
+        out = remap_rgba(src, d, "transparent", cubic=False)
         return _blend_premultiplied(src[inner.slices()], out, coverage)

@@ -447,6 +447,13 @@ FILTERS: dict[str, type] = {
     "find_edges": FindEdges, "high_pass": HighPass, "maximum": Maximum, "minimum": Minimum,
     "offset": Offset}
 
+# Filter > Distort and Render (their own modules).
+from .distort_filters import DISTORT_FILTERS  # noqa: E402
+from .render_filters import RENDER_FILTERS  # noqa: E402
+
+FILTERS.update(DISTORT_FILTERS)
+FILTERS.update(RENDER_FILTERS)
+
 # More filters register themselves in FILTERS as they load (they use this module's helpers):
 # Average, Sharpen, Despeckle, Wind... (`extra_filters`), Pixelate's (`cell_filters`).
 from . import cell_filters, extra_filters  # noqa: E402

@@ -21,14 +21,25 @@ Filter runs a filter). The dialogs (`filter_dialog.py`) preview live on the canv
 one undo step, Cancel leaves nothing; Find Edges has no dialog and runs at once, as a job.
 Last Filter (Ctrl+F) runs the last one again with its settings. The work is
 `editor.model.filter_ops` with the operations of `editor.model.pixel_filters` and
-`more_filters` (whose FILTERS names them all). Average, Blur, Blur More, Radial Blur, Sharpen,
-Sharpen Edges, Sharpen More, Smart Sharpen, Despeckle, Reduce Noise, Color Halftone,
-Crystallize, Facet, Fragment, Pointillize, Diffuse, Solarize, Tiles and Wind
-(`editor.model.extra_filters`, `cell_filters`) join the submenus in Photoshop's order from
-`extra_filter_dialogs.py`, which also holds their rows and Radial Blur's dialog.
+`more_filters` (whose FILTERS names them all).
+
+Filter > Distort (Displace, Pinch, Polar Coordinates, Ripple, Spherize, Twirl, Wave, ZigZag:
+`editor.model.distort_filters`, their rows in `distort_rows.py`) comes after Blur, and Render
+(Clouds, Difference Clouds, Lens Flare: `editor.model.render_filters`; Lens Flare's centre
+clicked in `lens_flare_dialog.py`) after Pixelate, as in Photoshop; Clouds have no dialog and
+make a new pattern in the foreground and background colours of the moment each time, Last
+Filter's too (`_fresh`).
+
+Average, Blur, Blur More, Lens Blur, Radial Blur, Sharpen, Sharpen Edges, Sharpen More, Smart
+Sharpen, Despeckle, Reduce Noise, Color Halftone, Crystallize, Facet, Fragment, Pointillize,
+Diffuse, Oil Paint, Solarize, Tiles and Wind (`editor.model.extra_filters`, `cell_filters`)
+join the Blur, Noise, Pixelate, Sharpen and Stylize submenus in Photoshop's order from
+`extra_filter_dialogs.py`, which also holds their rows and Radial Blur's and Smart Sharpen's
+dialogs.
 """
 from __future__ import annotations
 
+import random
 from typing import TYPE_CHECKING, Optional
 
 from editor.jobs import operation_job
@@ -38,9 +49,10 @@ from editor.model.adjustments import KINDS
 from editor.model.liquify import Liquify
 
 from .actions import ActionSpec, Context, Spec, SubmenuSpec, has_doc, run_on_doc
-from .extra_filter_dialogs import DIALOGS, with_colours, with_extra_items
+from .extra_filter_dialogs import DIALOGS as EXTRA_DIALOGS, with_colours, with_extra_items
 from .filter_dialog import (FILTER_ROWS, AdjustDialog, EqualizeDialog, FadeDialog, FilterDialog,
                             ReplaceColorDialog, ShadowsHighlightsDialog)
+from .lens_flare_dialog import DIALOGS as FLARE_DIALOGS
 from .liquify_dialog import LiquifyDialog
 
 if TYPE_CHECKING:
@@ -78,6 +90,29 @@ FILTER_MENUS = (("filter_blur", "&Blur", (("box_blur", "&Box Blur…"),
                                             ("offset", "&Offset…"))))
 # Average, Sharpen, Despeckle, Crystallize, Wind... in their places (`extra_filter_dialogs`).
 FILTER_MENUS = with_extra_items(FILTER_MENUS)
+
+
+def _after(menus: tuple, name: str, menu: tuple) -> tuple:
+    """`menus` with `menu` after the submenu called `name`."""
+    i = [m[0] for m in menus].index(name) + 1
+    return menus[:i] + (menu,) + menus[i:]
+
+
+# Distort after Blur, Render after Pixelate, as Photoshop's menu has them
+# (`editor.model.distort_filters`, `render_filters`).
+FILTER_MENUS = _after(FILTER_MENUS, "filter_blur", (
+    "filter_distort", "&Distort", (("displace", "&Displace…"), ("pinch", "&Pinch…"),
+                                   ("polar_coordinates", "P&olar Coordinates…"),
+                                   ("ripple", "&Ripple…"), ("spherize", "&Spherize…"),
+                                   ("twirl", "&Twirl…"), ("wave", "&Wave…"),
+                                   ("zigzag", "&ZigZag…"))))
+FILTER_MENUS = _after(FILTER_MENUS, "filter_pixelate", (
+    "filter_render", "&Render", (("clouds", "&Clouds"),
+                                 ("difference_clouds", "&Difference Clouds"),
+                                 ("lens_flare", "&Lens Flare…"))))
+
+# The filters whose dialog is not `FilterDialog`.
+DIALOGS = {**FLARE_DIALOGS, **EXTRA_DIALOGS}
 
 
 class FilterCommands:
@@ -176,11 +211,11 @@ class FilterCommands:
                            enabled=has_doc, menu="image_adjustments")
                 for kind, text in TONAL_ADJUSTMENTS]
 
-    def _target(self, label: str, verb: str):
+    def _target(self, label: str, verb: str, empty_ok: bool = False):
         """The active pixel layer prepared, or None (the reason reported in one line)."""
         w = self.window
         return run_on_doc(w, f"Could not apply {label}",
-                          lambda doc: filter_ops.prepare(doc, doc.active, verb))
+                          lambda doc: filter_ops.prepare(doc, doc.active, verb, empty_ok))
 
     def adjust(self, kind: str) -> None:
         """Image > Adjustments > `kind`: its dialog over the active layer."""
@@ -192,8 +227,8 @@ class FilterCommands:
     def filter(self, kind: str) -> None:
         """Filter > ... > `kind`: its dialog over the active layer (a filter without settings,
         as Find Edges, runs at once as Last Filter does)."""
-        op = with_colours(mf.FILTERS[kind](), self.window)
-        target = self._target(op.label, "filter")
+        op = with_colours(self._fresh(mf.FILTERS[kind]()), self.window)
+        target = self._target(op.label, "filter", getattr(op, "paints", False))
         if target is None:
             return
         if type(op) not in FILTER_ROWS:
@@ -273,10 +308,21 @@ class FilterCommands:
     def repeat(self) -> None:
         """Filter > Last Filter (Ctrl+F): the last filter with its settings on the active
         layer, run as a job (progress in the status bar, Esc cancels), one undo step."""
-        op = self.last
-        target = self._target(op.label, "filter") if op is not None else None
+        op = self._fresh(self.last) if self.last is not None else None
+        target = self._target(op.label, "filter", getattr(op, "paints", False)) \
+            if op is not None else None
         if target is not None:
             self._submit(op, target)
+
+    def _fresh(self, op: pf.Operation) -> pf.Operation:
+        """Clouds and Difference Clouds: a new pattern in the colours of the moment, each time
+        (as Photoshop's; Last Filter too). Other filters as they are."""
+        again = getattr(op, "again", None)
+        if again is None:
+            return op
+        w = self.window
+        return again(w.foreground.getRgb()[:3], w.background.getRgb()[:3],
+                     random.randrange(1 << 31))
 
     def _submit(self, op: pf.Operation, target: filter_ops.Target) -> None:
         """Runs `op` on `target` as a job and records it as one undo step; it becomes the

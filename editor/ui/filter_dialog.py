@@ -23,7 +23,8 @@ from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDoubleSpinBox,
                                QFormLayout, QHBoxLayout, QLabel, QLayout, QProgressBar,
-                               QRadioButton, QSlider, QSpinBox, QVBoxLayout, QWidget)
+                               QPushButton, QRadioButton, QSlider, QSpinBox, QVBoxLayout,
+                               QWidget)
 
 from editor.model import (adjustments as adj, color_range as cr, fade, filter_ops,
                           more_filters as mf, pixel_filters as pf, tone_adjustments as tone)
@@ -39,6 +40,7 @@ from .adjustment_editor import AdjustmentEditor, fields
 from .color_range import THUMB_SIDE, CanvasSampling, PreviewThumb, reduced
 from .curve_graph import CurveGraph
 from .dialogs import ok_cancel
+from .distort_rows import DISTORT_NOTES, DISTORT_ROWS
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -360,6 +362,8 @@ FILTER_ROWS = {
                         ("saturation", "Saturation", -100, 100, 0, ""),
                         ("lightness", "Lightness", -100, 100, 0, "")],
 }
+FILTER_ROWS.update(DISTORT_ROWS)  # Filter > Distort's (`distort_rows.py`)
+SEED_MAX = 999999  # a ("randomize", field, label) row: a seed and Randomize
 # Shadows/Highlights: the rows "Show More Options" shows.
 MORE_OPTIONS = ("shadow_tone", "highlight_tone", "radius", "color", "midtone")
 
@@ -383,6 +387,10 @@ class FilterForm(QWidget):
                 check.setChecked(bool(getattr(op, key)))
                 check.toggled.connect(lambda v, k=key: self._set(k, bool(v)))
                 form.addRow("", check)
+            elif row[0] == "randomize":
+                self._seed_row(form, *row[1:])
+            elif row[0] == "file":
+                self._file_row(form, *row[1:])
             elif row[0] == "choice":
                 _, key, label, values, texts = row
                 group = QButtonGroup(self)
@@ -453,6 +461,57 @@ class FilterForm(QWidget):
         line.addWidget(spin)
         form.addRow(label, line)
 
+    def _seed_row(self, form, key, label) -> None:
+        """A seed and Photoshop's Randomize button (a new seed drawn)."""
+        import random
+
+        spin = QSpinBox()
+        spin.setObjectName(f"Filter_{key}")
+        spin.setRange(0, SEED_MAX)
+        spin.setKeyboardTracking(False)
+        spin.setValue(int(getattr(self.op, key)))
+        spin.setFixedWidth(110)
+        spin.valueChanged.connect(lambda v, k=key: self._set(k, int(v)))
+        button = QPushButton("Randomize")
+        button.setObjectName(f"Filter_{key}_randomize")
+        button.setAutoDefault(False)  # (Enter is OK's)
+        button.clicked.connect(lambda _on=False: spin.setValue(random.randrange(SEED_MAX + 1)))
+        line = QHBoxLayout()
+        line.addWidget(spin)
+        line.addWidget(button)
+        line.addStretch(1)
+        form.addRow(label, line)
+
+    def _file_row(self, form, key, label, loader) -> None:
+        """A file the setting is read from (`loader(path)`; Displace's map): Choose… and the
+        file's name, or why it could not be read."""
+        from . import dialogs
+
+        button = QPushButton("Choose…")
+        button.setObjectName(f"Filter_{key}_choose")
+        button.setAutoDefault(False)
+        name = QLabel("(none: choose one)")
+        name.setObjectName(f"Filter_{key}_name")
+        name.setWordWrap(True)
+
+        def choose(_on=False):
+            paths = dialogs.ask_open_paths(self, "", f"Choose the {label}")
+            if not paths:
+                return
+            try:
+                value = loader(paths[0])
+            except Exception as exc:  # (a file that is no image: said in one line)
+                name.setText(describe(exc))
+                return
+            name.setText(getattr(value, "name", "") or paths[0])
+            self._set(key, value)
+
+        button.clicked.connect(choose)
+        line = QHBoxLayout()
+        line.addWidget(button)
+        line.addWidget(name, 1)
+        form.addRow(label, line)
+
     def _set(self, key: str, value) -> None:
         if getattr(self.op, key) != value:
             self.op = replace(self.op, **{key: value})
@@ -484,6 +543,7 @@ NOTES = {
                       "than the threshold.",
     mf.HighPass: "Keeps the detail finer than the radius over grey 128.",
     mf.Mosaic: "The cells are aligned to the canvas's top-left corner.",
+    **DISTORT_NOTES,
     tone.ShadowsHighlights: "Lifts the shadows and darkens the highlights by their "
                             "surroundings (an edge-aware local tone method: Photoshop's own "
                             "is not published).",

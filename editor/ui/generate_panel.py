@@ -768,7 +768,7 @@ class GeneratePanel(QWidget):
         job = warm_up_job(model, device=self.settings.engine_device,
                           dtype=self.settings.engine_dtype, cpu_offload=self.settings.cpu_offload,
                           if_present=True)
-        return self.main_window.jobs.submit(job)
+        return self.main_window.jobs.submit_background(job)
 
 
 def _thumbnail_icon(rgb) -> QIcon:

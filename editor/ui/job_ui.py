@@ -15,6 +15,11 @@ and removed when the job ends. A failure is shown as one dialog titled
 `failure_title` (a quiet job, such as the engine warm-up, only says it in
 the status bar); the job's own `on_finished` runs only after success, so a
 failed or cancelled job leaves the document as it was.
+
+Quiet background work (the engine warm-up) goes to `submit_background`
+instead: it runs on its own thread (`editor.jobs.BackgroundRunner`), never
+in the user's queue, shows nothing while it runs and only says a failure in
+the status bar; closing the window does not wait for it.
 """
 from __future__ import annotations
 
@@ -25,7 +30,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
-from editor.jobs import CANCELLED, FAILED, Job, JobRunner
+from editor.jobs import CANCELLED, FAILED, BackgroundRunner, Job, JobRunner
 from engine.box import Box
 from engine.errors import ModelError
 
@@ -103,6 +108,8 @@ class JobUI(QObject):
         super().__init__(window)
         self.window = window
         self.runner = runner or JobRunner(self)
+        self.background = BackgroundRunner(self)
+        self.background.ended.connect(self._report)
         self.status = JobStatus()
         self._targets: dict[Job, _Target] = {}
         self.cancel_action = QAction("Cancel Job", window)
@@ -123,6 +130,12 @@ class JobUI(QObject):
         """Queues `job`; its previews are drawn on `canvas` inside image box `preview_box`."""
         self._targets[job] = _Target(canvas, preview_box, failure_title or f"{job.name} failed")
         return self.runner.submit(job)
+
+    def submit_background(self, job: Job) -> Job:
+        """Runs quiet `job` (a preload) on the background thread: the user's jobs do not wait
+        for it, and it has no progress, Cancel or preview of its own."""
+        job.quiet = True
+        return self.background.submit(job)
 
     def cancel(self) -> None:
         """Cancels the running job (Esc, the Cancel button)."""
@@ -146,7 +159,9 @@ class JobUI(QObject):
                 target.canvas = None
 
     def shutdown(self, timeout_ms: int = 10000) -> bool:
-        """Cancels every job and stops the worker (the window is closing)."""
+        """Cancels every job and stops the worker (the window is closing); a model still
+        loading in the background is not waited for (its daemon thread finishes alone)."""
+        self.background.shutdown(0)
         return self.runner.shutdown(timeout_ms)
 
     # -- runner signals ----------------------------------------------------------------------
@@ -178,6 +193,11 @@ class JobUI(QObject):
         if self.runner.current is None:
             self.status.clear()
             self.cancel_action.setEnabled(False)
+        self._report(job, target)
+        self.job_ended.emit(job)
+
+    def _report(self, job: Job, target: Optional[_Target] = None) -> None:
+        """Tells the user how `job` ended, if it needs saying (a quiet job: status bar only)."""
         if job.state == FAILED:
             if job.quiet:
                 self.window.status(f"{job.name}: {job.error}")
@@ -190,5 +210,4 @@ class JobUI(QObject):
                     dialogs.show_error(self.window, title, job.error or "The job failed.")
         elif job.state == CANCELLED and not job.quiet:
             self.window.status(f"{job.name} cancelled.")
-        self.job_ended.emit(job)
 

@@ -19,7 +19,7 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from engine.nets.bfs_folder import RGBA_VAE_DIR
 
@@ -199,12 +199,19 @@ class ModelCache:
 
     `MODELS` holds the generative pipeline; the decomposition's mask and matting
     models (a few hundred MB) have a cache each, so they stay loaded beside it.
+
+    `get` holds the cache's lock while it loads: the editor's background warm-up and
+    a user's job run on different threads, and one that asks for the model the other
+    is loading waits for that load and then reuses it, instead of loading it twice
+    (twice the memory) or racing to replace it. `load` is how a model is loaded
+    (`load_pipeline`; tests pass a slow or counting stand-in).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, load: Optional[Callable[..., LoadedModel]] = None) -> None:
         self._lock = threading.Lock()
         self._key: Optional[tuple] = None
         self._model: Optional[LoadedModel] = None
+        self._load = load or load_pipeline
 
     def get(self, ref: str, *, device: str = "auto", dtype: str = "auto",
             cpu_offload: Optional[bool] = None, vae_tiling: Optional[bool] = None,
@@ -217,7 +224,7 @@ class ModelCache:
             if self._model is not None and key == self._key:
                 return self._model
             self._drop()
-            self._model = load_pipeline(source, plan, cache_dir=cache_dir)
+            self._model = self._load(source, plan, cache_dir=cache_dir)
             self._key = key
             return self._model
 
