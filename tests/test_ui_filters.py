@@ -76,7 +76,8 @@ def test_menus_hold_the_adjustments_and_filters(opened):
          "Stylize", "Other"]
     assert not w.actions["filter_last"].isEnabled()  # no filter applied yet
     assert [a.text().replace("&", "") for a in w.menus["filter_blur"].actions()] == \
-        ["Box Blur…", "Gaussian Blur…", "Motion Blur…", "Surface Blur…"]
+        ["Average", "Blur", "Blur More", "Box Blur…", "Gaussian Blur…", "Lens Blur…",
+         "Motion Blur…", "Radial Blur…", "Surface Blur…"]
 
 
 SETTINGS = [adj.BrightnessContrast(brightness=40, contrast=30),

@@ -194,9 +194,12 @@ def test_filter_menu_holds_photoshops_submenus(opened):
     names = {m: [a.text().replace("&&", "+").replace("&", "").replace("+", "&")
                  for a in w.menus[m].actions()]
              for m in ("filter_noise", "filter_pixelate", "filter_stylize", "filter_other")}
-    assert names == {"filter_noise": ["Add Noise…", "Dust & Scratches…", "Median…"],
-                     "filter_pixelate": ["Mosaic…"],
-                     "filter_stylize": ["Emboss…", "Find Edges"],
+    assert names == {"filter_noise": ["Add Noise…", "Despeckle", "Dust & Scratches…", "Median…",
+                                      "Reduce Noise…"],
+                     "filter_pixelate": ["Color Halftone…", "Crystallize…", "Facet", "Fragment",
+                                         "Mosaic…", "Pointillize…"],
+                     "filter_stylize": ["Diffuse…", "Emboss…", "Find Edges", "Oil Paint…",
+                                        "Solarize", "Tiles…", "Wind…"],
                      "filter_other": ["High Pass…", "Maximum…", "Minimum…", "Offset…"]}
 
 

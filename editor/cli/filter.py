@@ -10,6 +10,7 @@
          --pinch AMOUNT | --polar-coordinates to_polar|to_rect | --ripple AMOUNT[,SIZE] |
          --spherize AMOUNT[,MODE] | --twirl ANGLE | --wave N,WL_MIN,WL_MAX,... |
          --zigzag AMOUNT,RIDGES[,STYLE] | --clouds | --difference-clouds |
+         --average | --crystallize CELL | --solarize | --wind wind|blast|stagger[,left] | ... |
          --invert | --desaturate | --adjust KIND=JSON) ...
 
 The same operations as the editor's (`filter_ops.apply` with `pixel_filters`), in
@@ -47,6 +48,19 @@ MORE.update({"pinch": "AMOUNT", "polar_coordinates": "to_polar|to_rect",
                      "[,sine|triangle|square][,wrap|repeat][,SEED]",
              "zigzag": "AMOUNT,RIDGES[,around|out|pond]", "clouds": None,
              "difference_clouds": None})
+# Those of extra_filters and cell_filters (Photoshop's Average ... Wind), likewise.
+MORE.update({
+    "average": None, "blur": None, "blur_more": None,
+    "lens_blur": "SIDES,RADIUS[,CURVATURE,ROTATION,BRIGHTNESS,THRESHOLD]",
+    "radial_blur": "AMOUNT[,spin|zoom][,draft|good|best][,CX,CY]", "sharpen": None,
+    "sharpen_edges": None, "sharpen_more": None,
+    "smart_sharpen": "AMOUNT,RADIUS,NOISE[,gaussian|lens|motion][,ANGLE]", "despeckle": None,
+    "reduce_noise": "STRENGTH[,DETAILS,COLOR,SHARPEN]", "color_halftone": "RADIUS[,C1,C2,C3,C4]",
+    "crystallize": "CELL", "facet": None, "fragment": None, "pointillize": "CELL",
+    "diffuse": "normal|darken|lighten",
+    "oil_paint": "STYLIZATION,CLEANLINESS,SCALE,BRISTLE[,LIGHTING,ANGLE,SHINE]",
+    "solarize": None, "tiles": "NUMBER,OFFSET[,background|foreground|inverse|unaltered]",
+    "wind": "wind|blast|stagger[,right|left]"})
 
 
 def _settings(kind: str, parts: list[str]) -> pf.Operation:

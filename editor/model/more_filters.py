@@ -453,3 +453,8 @@ from .render_filters import RENDER_FILTERS  # noqa: E402
 
 FILTERS.update(DISTORT_FILTERS)
 FILTERS.update(RENDER_FILTERS)
+
+# More filters register themselves in FILTERS as they load (they use this module's helpers):
+# Average, Sharpen, Despeckle, Wind... (`extra_filters`), Pixelate's (`cell_filters`).
+from . import cell_filters, extra_filters  # noqa: E402
+REGISTERED = (cell_filters, extra_filters)

@@ -29,6 +29,13 @@ Filter > Distort (Displace, Pinch, Polar Coordinates, Ripple, Spherize, Twirl, W
 clicked in `lens_flare_dialog.py`) after Pixelate, as in Photoshop; Clouds have no dialog and
 make a new pattern in the foreground and background colours of the moment each time, Last
 Filter's too (`_fresh`).
+
+Average, Blur, Blur More, Lens Blur, Radial Blur, Sharpen, Sharpen Edges, Sharpen More, Smart
+Sharpen, Despeckle, Reduce Noise, Color Halftone, Crystallize, Facet, Fragment, Pointillize,
+Diffuse, Oil Paint, Solarize, Tiles and Wind (`editor.model.extra_filters`, `cell_filters`)
+join the Blur, Noise, Pixelate, Sharpen and Stylize submenus in Photoshop's order from
+`extra_filter_dialogs.py`, which also holds their rows and Radial Blur's and Smart Sharpen's
+dialogs.
 """
 from __future__ import annotations
 
@@ -42,9 +49,10 @@ from editor.model.adjustments import KINDS
 from editor.model.liquify import Liquify
 
 from .actions import ActionSpec, Context, Spec, SubmenuSpec, has_doc, run_on_doc
+from .extra_filter_dialogs import DIALOGS as EXTRA_DIALOGS, with_colours, with_extra_items
 from .filter_dialog import (FILTER_ROWS, AdjustDialog, EqualizeDialog, FadeDialog, FilterDialog,
                             ReplaceColorDialog, ShadowsHighlightsDialog)
-from .lens_flare_dialog import DIALOGS
+from .lens_flare_dialog import DIALOGS as FLARE_DIALOGS
 from .liquify_dialog import LiquifyDialog
 
 if TYPE_CHECKING:
@@ -80,6 +88,8 @@ FILTER_MENUS = (("filter_blur", "&Blur", (("box_blur", "&Box Blur…"),
                 ("filter_other", "&Other", (("high_pass", "&High Pass…"),
                                             ("maximum", "Ma&ximum…"), ("minimum", "M&inimum…"),
                                             ("offset", "&Offset…"))))
+# Average, Sharpen, Despeckle, Crystallize, Wind... in their places (`extra_filter_dialogs`).
+FILTER_MENUS = with_extra_items(FILTER_MENUS)
 
 
 def _after(menus: tuple, name: str, menu: tuple) -> tuple:
@@ -100,6 +110,9 @@ FILTER_MENUS = _after(FILTER_MENUS, "filter_pixelate", (
     "filter_render", "&Render", (("clouds", "&Clouds"),
                                  ("difference_clouds", "&Difference Clouds"),
                                  ("lens_flare", "&Lens Flare…"))))
+
+# The filters whose dialog is not `FilterDialog`.
+DIALOGS = {**FLARE_DIALOGS, **EXTRA_DIALOGS}
 
 
 class FilterCommands:
@@ -214,7 +227,7 @@ class FilterCommands:
     def filter(self, kind: str) -> None:
         """Filter > ... > `kind`: its dialog over the active layer (a filter without settings,
         as Find Edges, runs at once as Last Filter does)."""
-        op = self._fresh(mf.FILTERS[kind]())
+        op = with_colours(self._fresh(mf.FILTERS[kind]()), self.window)
         target = self._target(op.label, "filter", getattr(op, "paints", False))
         if target is None:
             return
