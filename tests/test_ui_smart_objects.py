@@ -1,0 +1,216 @@
+"""Smart objects in the editor: Layer > Smart Objects > Convert to Smart Object, Free
+Transform and Edit > Transform changing only the placement (scaled to 10 % and back to
+100 % gives the very pixels back; a pixel layer loses its detail), painting refused,
+Rasterize, Export and Replace Contents, the badge in the Layers panel."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDoubleSpinBox
+
+from editor.model.layers import Layer
+from editor.model.smart_object import SmartObjectLayer
+from ui_helpers import image_drag, photo, write_png
+
+
+def transform_by_width(w, qtbot, percent: float) -> None:
+    """Ctrl+T, W typed in the options bar (proportions linked), Enter on the canvas."""
+    qtbot.keyClick(w.canvas, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    assert w.tools.current.id == "transform"
+    spin = width_field(w)
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, f"{percent:g}")
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    w.canvas.setFocus()
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Return)
+    assert w.tools.mode is None and w.test_errors == []
+
+
+def width_field(w) -> QDoubleSpinBox:
+    """The options bar's W field of the running Free Transform (earlier ones may linger
+    until deleted)."""
+    (spin,) = [s for s in w.findChildren(QDoubleSpinBox, "Transform_w") if s.isVisible()]
+    return spin
+
+
+def convert(w) -> SmartObjectLayer:
+    w.update_actions()
+    action = w.actions["convert_to_smart_object"]
+    assert action.isEnabled()
+    action.trigger()
+    assert w.test_errors == []
+    assert isinstance(w.doc.active, SmartObjectLayer)
+    return w.doc.active
+
+
+def test_scaled_down_and_up_again_a_smart_object_keeps_its_pixels(opened, qtbot):
+    w, doc = opened, opened.doc
+    (layer,) = doc.layers()
+    original, box = layer.pixels.copy(), layer.bounds()
+    w.canvas.setFocus()
+
+    # A pixel layer loses its detail: 10 %, then back to its old size (1000 % of 10 %).
+    transform_by_width(w, qtbot, 10)
+    assert layer.bounds().w < 12
+    transform_by_width(w, qtbot, 1000)
+    lost = np.abs(layer.canvas_crop(box).astype(int) - original.astype(int)).mean()
+    assert lost > 8
+    w.actions["undo"].trigger()
+    w.actions["undo"].trigger()
+    assert np.array_equal(layer.pixels, original)
+
+    # Convert to Smart Object: one step, the same pixels shown.
+    steps = doc.history.index
+    smart = convert(w)
+    assert doc.history.index == steps + 1 and doc.history.undo_name() == "Convert to Smart Object"
+    assert smart.name == layer.name and smart.bounds() == box
+    assert np.array_equal(smart.pixels, original)
+
+    # 10 %: the options bar shows the scale from the contents the next time, and 100 %
+    # gives back the very pixels.
+    transform_by_width(w, qtbot, 10)
+    assert smart.bounds().w < 12 and doc.history.undo_name() == "Free Transform"
+    qtbot.keyClick(w.canvas, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    assert width_field(w).value() == pytest.approx(10.0)
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Escape)
+    transform_by_width(w, qtbot, 100)
+    assert smart.bounds() == box and np.array_equal(smart.pixels, original)
+    assert isinstance(doc.active, SmartObjectLayer)
+
+    # Undo walks back through the placements, then to the pixel layer.
+    w.actions["undo"].trigger()
+    assert smart.bounds().w < 12
+    w.actions["undo"].trigger()
+    w.actions["undo"].trigger()
+    (back,) = doc.layers()
+    assert type(back) is Layer and np.array_equal(back.pixels, original)
+
+
+def test_flips_turns_and_moves_change_the_placement(opened, qtbot):
+    w, doc = opened, opened.doc
+    (layer,) = doc.layers()
+    original = layer.pixels.copy()
+    smart = convert(w)
+    w.actions["flip_h"].trigger()
+    assert doc.history.undo_name() == "Flip Horizontal"
+    assert np.array_equal(smart.pixels, original[:, ::-1])
+    # The contents are kept as they were: the placement is mirrored.
+    assert np.array_equal(smart.contents.pixels, original)
+    assert smart.placement[0] == (96.0, 0.0) and smart.placement[1] == (0.0, 0.0)
+    w.actions["rotate_cw"].trigger()
+    assert smart.bounds().w == 64 and smart.bounds().h == 96
+    assert np.array_equal(smart.pixels, np.rot90(original[:, ::-1], -1))
+    # A move moves the placement along: a transform afterwards starts from there.
+    x0, y0 = smart.x, smart.y
+    qtbot.keyClick(w.canvas, Qt.Key.Key_V)
+    image_drag(qtbot, w.canvas, [(30, 30), (35, 34), (40, 38)])
+    dx, dy = smart.x - x0, smart.y - y0
+    assert (dx, dy) != (0, 0)
+    assert min(x for x, _ in smart.placement) == smart.x
+    w.actions["flip_v"].trigger()
+    w.actions["flip_v"].trigger()
+    assert (smart.x, smart.y) == (x0 + dx, y0 + dy)
+    assert np.array_equal(smart.pixels, np.rot90(original[:, ::-1], -1))
+
+
+def test_distort_keeps_the_contents_and_comes_back(opened, qtbot):
+    """Edit > Transform > Distort: a corner dragged, committed, then dragged back: the
+    contents come back exactly (a pixel layer's would be resampled twice)."""
+    w, doc = opened, opened.doc
+    (layer,) = doc.layers()
+    original = layer.pixels.copy()
+    smart = convert(w)
+    w.canvas.set_zoom(4.0)
+    w.canvas.setFocus()
+    w.actions["distort"].trigger()
+    image_drag(qtbot, w.canvas, [(96, 64), (90, 60), (80, 50)])
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Return)
+    assert w.test_errors == [] and doc.history.undo_name() == "Free Transform"
+    assert smart.placement[2] == pytest.approx((80.0, 50.0), abs=0.5)
+    assert not np.array_equal(smart.canvas_crop(doc.canvas), original)
+    # Free Transform again starts from the distorted corners.
+    qtbot.keyClick(w.canvas, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    assert w.tools.current.quad == smart.placement
+    corner = smart.placement[2]
+    image_drag(qtbot, w.canvas, [corner, (90, 60), (96, 64)])
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Return)
+    assert w.test_errors == []
+    assert smart.placement[2] == pytest.approx((96.0, 64.0), abs=0.01)
+
+
+def test_painting_is_refused_until_rasterized(opened, qtbot):
+    w, doc = opened, opened.doc
+    smart = convert(w)
+    pixels = smart.pixels.copy()
+    w.canvas.setFocus()
+    qtbot.keyClick(w.canvas, Qt.Key.Key_B)
+    image_drag(qtbot, w.canvas, [(20, 20), (40, 20)])
+    assert w.test_errors, "painting on a smart object should be refused"
+    message = w.test_errors[-1][1]
+    assert "smart object" in message and "Rasterize > Smart Object" in message
+    assert np.array_equal(smart.pixels, pixels)
+    w.test_errors.clear()
+    # Layer > Rasterize > Smart Object: a pixel layer with the same pixels, one step.
+    w.update_actions()
+    action = w.actions["rasterize_smart_object"]
+    assert action.isEnabled() and not w.actions["rasterize_type"].isEnabled()
+    action.trigger()
+    (plain,) = doc.layers()
+    assert type(plain) is Layer and doc.active is plain
+    assert np.array_equal(plain.pixels, pixels)
+    assert doc.history.undo_name() == "Rasterize Smart Object"
+    w.update_actions()
+    assert not action.isEnabled() and w.actions["convert_to_smart_object"].isEnabled()
+
+
+def test_export_and_replace_contents(opened, qtbot, tmp_path, monkeypatch):
+    from PIL import Image
+
+    w, doc = opened, opened.doc
+    (layer,) = doc.layers()
+    original = layer.pixels.copy()
+    smart = convert(w)
+    transform_by_width(w, qtbot, 50)
+    assert smart.bounds().w == 48
+    # Export Contents: the full-resolution contents, not the 50 % shown.
+    out = tmp_path / "contents.png"
+    monkeypatch.setattr("editor.ui.dialogs.ask_save_path", lambda *a, **k: str(out))
+    w.actions["export_contents"].trigger()
+    assert w.test_errors == []
+    exported = np.asarray(Image.open(out).convert("RGBA"))
+    assert np.array_equal(exported, original)
+    # Replace Contents: a picture twice as large drawn within the same placement.
+    placement = smart.placement
+    bigger = photo(192, 128, "astronaut")
+    path = write_png(tmp_path / "astronaut.png", bigger)
+    monkeypatch.setattr("editor.ui.dialogs.ask_open_paths", lambda *a, **k: [path])
+    w.actions["replace_contents"].trigger()
+    assert w.test_errors == [] and doc.history.undo_name() == "Replace Contents"
+    assert smart.placement == placement and smart.contents.width == 192
+    assert smart.bounds().w == 48
+    # Scaled to 400 % of its place, it shows the new picture at full resolution.
+    transform_by_width(w, qtbot, 100)
+    assert np.array_equal(smart.pixels, bigger)
+    w.actions["undo"].trigger()
+    w.actions["undo"].trigger()
+    assert smart.contents.width == 96 and smart.placement == placement
+
+
+def test_layers_panel_marks_a_smart_object(opened, qtbot):
+    from editor.ui.layers_panel import smart_badge_rect
+
+    w = opened
+    panel = w.layers_panel.list
+    before = panel.grab().toImage()
+    smart = convert(w)
+    panel.update()
+    qtbot.wait(50)
+    after = panel.grab().toImage()
+    thumb = panel.thumb_rect(smart)
+    badge = smart_badge_rect(thumb)
+    changed = sum(before.pixel(x, y) != after.pixel(x, y)
+                  for x in range(badge.left(), badge.right())
+                  for y in range(badge.top(), badge.bottom()))
+    assert changed > badge.width() * badge.height() // 3
