@@ -131,10 +131,12 @@ from . import psd_colour
 from .layers import (BLEND_MODES, AdjustmentLayer, FillLayer, Group, Layer, LayerMask, Node,
                      check_pixels)
 from .limits import check_pixel_limit, read_head
+from .smart_object import SmartObjectLayer
 from .text_layer import TextLayer
 from .psd_adjustments import (_adjustment_tags, _more_adjustment_tags, read_adjustment,
                               read_legacy_brightness_contrast)
 from .psd_channels import read_channels
+from .psd_smart import read_smart_object
 from .psd_colour import _needs_icc
 from .psd_effects import (_effect_tags, _fxrp, _light_resources, _listed_before_present,
                           read_layer_effects)
@@ -337,7 +339,15 @@ class _Reader:
             source_kind = None if kind == "pixel" else (
                 "fill" if isinstance(item, PsdFill) else kind)
             typed = read_type(item) if kind == "type" else None
-            if isinstance(typed, tuple):  # editable: Photoshop's pixels shown until edited
+            if kind == "smartobject" and self.decode:
+                typed = read_smart_object(item, self.path, self.limit)
+            if isinstance(typed, tuple) and kind == "smartobject":
+                # Its contents and placement: Photoshop's pixels shown until transformed
+                contents, placement = typed
+                node = SmartObjectLayer(name, contents, placement, None, x, y,
+                                        visible=item.visible, opacity=item.opacity,
+                                        blend_mode=self.mode(item, False), locked=_locked(item))
+            elif isinstance(typed, tuple):  # editable: Photoshop's pixels shown until edited
                 settings, (ax, ay) = typed
                 node = TextLayer(name, settings, None, x, y, (ax - x, ay - y),
                                  visible=item.visible, opacity=item.opacity,
