@@ -214,3 +214,6 @@ def test_layers_panel_marks_a_smart_object(opened, qtbot):
                   for x in range(badge.left(), badge.right())
                   for y in range(badge.top(), badge.bottom()))
     assert changed > badge.width() * badge.height() // 3
+    # The Properties panel names it, and its contents.
+    qtbot.waitUntil(lambda: w.properties_panel.heading.text() == "SMART OBJECT")
+    assert "Smart Object: cat.png, 96 × 64 px" in w.properties_panel.kind.text()
