@@ -217,3 +217,38 @@ def test_layers_panel_marks_a_smart_object(opened, qtbot):
     # The Properties panel names it, and its contents.
     qtbot.waitUntil(lambda: w.properties_panel.heading.text() == "SMART OBJECT")
     assert "Smart Object: cat.png, 96 × 64 px" in w.properties_panel.kind.text()
+
+
+def test_edit_contents_opens_a_tab_whose_save_updates_the_smart_object(opened, qtbot):
+    from editor.model.render import composite_document
+
+    w, parent = opened, opened.doc
+    smart = convert(w)
+    twin = parent.duplicate(smart)  # shares the contents: updated along (linked instances)
+    parent.set_active(smart)
+    w.canvas.setFocus()
+    transform_by_width(w, qtbot, 50)
+    placement, steps = smart.placement, parent.history.index
+    w.update_actions()
+    w.actions["edit_contents"].trigger()
+    assert w.test_errors == [] and len(w.sessions) == 2
+    child = w.doc
+    assert child is not parent and child.size == (96, 64) and not child.modified
+    assert np.array_equal(composite_document(child), smart.contents.pixels)
+    # Paint in the contents at full resolution, then File > Save.
+    w.canvas.set_zoom(2.0)
+    w.canvas.setFocus()
+    qtbot.keyClick(w.canvas, Qt.Key.Key_B)
+    image_drag(qtbot, w.canvas, [(10, 30), (50, 32), (90, 34)])
+    assert child.modified
+    edited = composite_document(child)
+    w.actions["save"].trigger()
+    assert w.test_errors == [] and not child.modified and len(w.sessions) == 2
+    # The parent has one more step, its smart objects show the new contents in place.
+    assert parent.history.index == steps + 1 and parent.history.undo_name() == "Edit Contents"
+    assert np.array_equal(smart.contents.pixels, edited) and twin.contents is smart.contents
+    assert smart.placement == placement and smart.bounds().w == 48
+    assert smart.contents.filetype == "8bps"  # kept as a PSD of its layers
+    parent.history.undo()
+    assert not np.array_equal(smart.contents.pixels, edited)
+    assert smart.placement == placement

@@ -229,6 +229,10 @@ class Document:
         self.source_path: Optional[str] = None
         # Problems noticed when the document was read (e.g. rasterised text layers).
         self.warnings: list[str] = []
+        # (parent document, smart object layer) when this document is a smart object's
+        # contents opened by Edit Contents: saving it updates the smart object
+        # (smart_object.save_contents).
+        self.contents_of: Optional[tuple] = None
         # What the canvas shows has changed inside `box` (None: everywhere) because of `layer`.
         self.region_changed = Signal()     # (box | None, layer | None)
         self.structure_changed = Signal()  # ()

@@ -111,21 +111,30 @@ def _corners(values) -> Optional[tuple]:
     return ((v[0], v[1]), (v[2], v[3]), (v[4], v[5]), (v[6], v[7]))
 
 
+def read_embedded_psd(data: bytes, limit: Optional[int] = None):
+    """An embedded PSD or PSB (a smart object's contents) as a Document."""
+    from .limits import pixel_limit
+    from .psd import read_psd
+
+    # (psd-tools reads files: the embedded one goes through a temporary file)
+    fd, temp = tempfile.mkstemp(suffix=".psd")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        doc = read_psd(temp, pixel_limit() if limit is None else limit)
+    finally:
+        os.remove(temp)
+    doc.path = doc.source_path = None
+    return doc
+
+
 def _decode(data: bytes, filetype: str, path: str, limit: int) -> Optional[np.ndarray]:
     """The embedded file's straight RGBA pixels; None for a kind we do not decode (PDF,
     Illustrator's)."""
     if data[:4] == b"8BPS" or filetype in _PSD_TYPES:
-        from .psd import read_psd
         from .render import composite_document
 
-        # (psd-tools reads files: the embedded one goes through a temporary file)
-        fd, temp = tempfile.mkstemp(suffix=".psd")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            return composite_document(read_psd(temp, limit))
-        finally:
-            os.remove(temp)
+        return composite_document(read_embedded_psd(data, limit))
     if filetype in ("pdf", "ai") or data[:5] == b"%PDF-":
         return None
     from PIL import Image

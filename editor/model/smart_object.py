@@ -271,26 +271,77 @@ def set_placement(doc: "Document", layer: SmartObjectLayer, placement: Quad,
 
 
 def replace_contents(doc: "Document", layer, pixels: np.ndarray, filename: str,
-                     data: Optional[bytes] = None, filetype: str = "png") -> None:
+                     data: Optional[bytes] = None, filetype: str = "png",
+                     name: str = "Replace Contents") -> None:
     """Layer > Smart Objects > Replace Contents: new contents, drawn within the placement of
     the old (its size, turn and distortion kept; the new picture's proportions kept inside
-    it, centred, as Photoshop fits it); one step."""
+    it, centred, as Photoshop fits it); one step. Every layer of the document that shares
+    the old contents (a duplicate: Photoshop's linked instances) takes the new ones."""
     check_smart_object(doc, layer, "replace its contents")
-    doc._check_unlocked(layer)
-    contents = SmartContents(check_pixels(pixels).copy(), filename, data, filetype)
     old = layer.contents
+    sharing = [n for n in doc.layers() if isinstance(n, SmartObjectLayer) and n.contents is old]
+    for node in sharing:
+        doc._check_unlocked(node)
+    contents = SmartContents(check_pixels(pixels).copy(), filename, data, filetype)
     w0, h0, w1, h1 = old.width, old.height, contents.width, contents.height
     if not (w1 and h1):
         raise DocumentError(f"'{filename}' is empty: there is nothing to place.")
     scale = min(w0 / w1, h0 / h1)
     ox, oy = (w0 - scale * w1) / 2, (h0 - scale * h1) / 2
-    m = quad_matrix(layer.placement, w0, h0)
-    corners = []
-    for u, v in rect_quad(ox, oy, scale * w1, scale * h1):
-        px, py, pw = m @ np.array([u, v, 1.0])
-        corners.append((tidy(px / pw), tidy(py / pw)))
-    doc.history.push(SetSmartObject(layer, contents, tuple(corners), _limit(doc),
-                                    "Replace Contents"))
+    with doc.history.macro(name):
+        for node in sharing:
+            m = quad_matrix(node.placement, w0, h0)
+            corners = []
+            for u, v in rect_quad(ox, oy, scale * w1, scale * h1):
+                px, py, pw = m @ np.array([u, v, 1.0])
+                corners.append((tidy(px / pw), tidy(py / pw)))
+            doc.history.push(SetSmartObject(node, contents, tuple(corners), _limit(doc), name))
+
+
+def contents_document(doc: "Document", layer) -> "Document":
+    """Layer > Smart Objects > Edit Contents: the contents as a document of their own (an
+    embedded PSD with its layers, else one layer of the pixels), linked to the smart object
+    (`Document.contents_of`) so that saving it updates the smart object (`save_contents`)."""
+    from .document import Document
+
+    check_smart_object(doc, layer, "edit its contents")
+    contents = layer.contents
+    child = None
+    if contents.filetype in ("8bps", "8bpb") and contents.data is not None:
+        from .psd_smart import read_embedded_psd
+
+        child = read_embedded_psd(contents.data)
+        child.warnings = []
+    if child is None or child.size != (contents.width, contents.height):
+        child = Document(contents.width, contents.height)
+        child.add_image(np.array(contents.pixels), "Layer 1", 0, 0)
+        child.history.clear()
+    child.contents_of = (doc, layer)
+    return child
+
+
+def save_contents(child: "Document") -> None:
+    """Saving a document made by `contents_document`: its composite becomes the contents of
+    the smart object it came from (and of the layers sharing them), kept as a PSD of its
+    layers (so Edit Contents opens them again), in one step of the parent document."""
+    import io
+
+    from .psd_write import write_psd
+    from .render import composite_document
+
+    link = getattr(child, "contents_of", None)
+    if link is None:
+        raise DocumentError("This document is not a smart object's contents.")
+    parent, layer = link
+    if not parent.contains(layer) or not isinstance(layer, SmartObjectLayer):
+        raise DocumentError(f"The smart object '{layer.name}' is no longer in its document: "
+                            f"use Save As to keep these contents as a file.")
+    out = io.BytesIO()
+    write_psd(child, out)
+    stem = layer.contents.filename.rsplit(".", 1)[0] or layer.name
+    replace_contents(parent, layer, composite_document(child), f"{stem}.psd",
+                     out.getvalue(), "8bps", name="Edit Contents")
+    child.history.mark_clean()
 
 
 def tidy(value: float) -> float:

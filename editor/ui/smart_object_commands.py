@@ -33,8 +33,12 @@ class SmartObjectCommands:
                        enabled=is_pixel_layer, menu="smart_objects",
                        tip="Keep the layer's pixels inside a smart object: transforms then "
                            "change its placement, never its pixels"),
+            ActionSpec("edit_contents", "&Edit Contents", self.edit_contents,
+                       enabled=is_smart_object, menu="smart_objects", separator=True,
+                       tip="Open the smart object's contents as a document: saving it "
+                           "updates the smart object"),
             ActionSpec("export_contents", "E&xport Contents…", self.export_contents,
-                       enabled=is_smart_object, menu="smart_objects", separator=True),
+                       enabled=is_smart_object, menu="smart_objects"),
             ActionSpec("replace_contents", "Re&place Contents…", self.replace_contents,
                        enabled=is_smart_object, menu="smart_objects"),
             ActionSpec("rasterize_smart_object", "&Smart Object", self.rasterize,
@@ -87,3 +91,31 @@ class SmartObjectCommands:
 
         run_on_doc(w, "Could not replace the contents", replace)
         w.settings.set_last_dir(path)
+
+    def edit_contents(self) -> None:
+        """The contents in a tab of their own; File > Save there updates the smart object."""
+        w = self.window
+        child = run_on_doc(w, "Could not edit the contents",
+                           lambda doc: smart_object.contents_document(doc, doc.active))
+        if child is None:
+            return
+        layer = child.contents_of[1]
+        w.add_session(child, layer.contents.filename)
+        w.status(f"Editing the contents of '{layer.name}': File > Save updates the smart "
+                 f"object.")
+
+    def save_contents(self, session) -> bool:
+        """File > Save on a smart object's contents: the smart object updated in its
+        document (one step there). False when it could not be."""
+        w = self.window
+        w.tools.end_mode(commit=True)
+        try:
+            smart_object.save_contents(session.doc)
+        except Exception as exc:
+            w.report(exc, "Could not update the smart object")
+            return False
+        session.saved()
+        parent, layer = session.doc.contents_of
+        w.document_saved(session)
+        w.status(f"Updated the smart object '{layer.name}'.")
+        return True
