@@ -7,9 +7,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QDoubleSpinBox
 
 from editor.model.layers import Layer
+from engine.box import Box
 from editor.model.smart_object import SmartObjectLayer
 from ui_helpers import image_drag, photo, write_png
 
@@ -252,3 +254,35 @@ def test_edit_contents_opens_a_tab_whose_save_updates_the_smart_object(opened, q
     parent.history.undo()
     assert not np.array_equal(smart.contents.pixels, edited)
     assert smart.placement == placement
+
+
+def test_its_mask_is_painted_and_a_group_and_the_canvas_transform_it(opened, qtbot):
+    """A smart object keeps a layer's extras: its layer mask is painted on (Photoshop's);
+    Free Transform of its group and Image Rotation change its placement, not its
+    contents, and its mask follows."""
+    w, doc = opened, opened.doc
+    (layer,) = doc.layers()
+    original = layer.pixels.copy()
+    smart = convert(w)
+    w.actions["mask_hide_all"].trigger()
+    assert smart.mask is not None and doc.mask_targeted
+    w.canvas.setFocus()
+    w.set_foreground(QColor(255, 255, 255))  # the brush reveals
+    qtbot.keyClick(w.canvas, Qt.Key.Key_B)
+    image_drag(qtbot, w.canvas, [(20, 30), (50, 30), (80, 30)])
+    assert w.test_errors == [] and smart.mask.pixels.max() == 255
+    assert np.array_equal(smart.pixels, original)  # the brush went to the mask only
+    # Its group scaled to 50 % as one picture: the smart object's placement halves.
+    doc.set_active(doc.group([smart], "Group"))
+    transform_by_width(w, qtbot, 50)
+    assert smart.bounds() == Box(24, 16, 48, 32)
+    assert smart.mask.width < 96
+    assert np.array_equal(smart.contents.pixels, original)
+    # Image > Image Rotation > 90° Clockwise turns its placement, and back at 200 % in
+    # place of the group's 50 % gives its pixels back turned.
+    w.actions["rotate_canvas_cw"].trigger()
+    assert doc.size == (64, 96) and w.test_errors == []
+    doc.set_active(smart)
+    transform_by_width(w, qtbot, 100)
+    assert smart.bounds().w == 64 and smart.bounds().h == 96
+    assert np.array_equal(smart.pixels, np.rot90(original, -1))
