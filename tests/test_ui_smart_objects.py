@@ -286,3 +286,20 @@ def test_its_mask_is_painted_and_a_group_and_the_canvas_transform_it(opened, qtb
     transform_by_width(w, qtbot, 100)
     assert smart.bounds().w == 64 and smart.bounds().h == 96
     assert np.array_equal(smart.pixels, np.rot90(original, -1))
+
+
+def test_double_click_on_its_thumbnail_edits_the_contents(opened, qtbot):
+    """Photoshop's way into a smart object from the Layers panel: a double-click on its
+    thumbnail opens its contents."""
+    from PySide6.QtCore import QPoint
+
+    w = opened
+    smart = convert(w)
+    panel = w.layers_panel.list
+    panel.rebuild()
+    thumb = panel.thumb_rect(smart)
+    qtbot.mouseDClick(panel, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                      QPoint(thumb.center()))
+    assert w.test_errors == [] and len(w.sessions) == 2
+    assert w.doc.contents_of == (w.sessions[0].doc, smart)
+    assert w.sessions[1].title == "cat.png"

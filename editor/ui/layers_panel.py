@@ -633,6 +633,8 @@ class LayerList(QWidget):
                 self.panel.main_window.adjustment_commands.edit_fill(node)
             elif isinstance(node, TextLayer):  # a type layer's: its text, to edit (Photoshop's)
                 self.panel.main_window.tools.tools["type"].edit_layer(node)
+            elif isinstance(node, SmartObjectLayer):  # a smart object's: Edit Contents
+                self.panel.main_window.smart_object_commands.edit_contents(node)
             else:  # a layer's thumbnail, as in Photoshop: the Layer Style dialog
                 style.edit(node)
 

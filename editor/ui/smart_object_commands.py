@@ -33,7 +33,7 @@ class SmartObjectCommands:
                        enabled=is_pixel_layer, menu="smart_objects",
                        tip="Keep the layer's pixels inside a smart object: transforms then "
                            "change its placement, never its pixels"),
-            ActionSpec("edit_contents", "&Edit Contents", self.edit_contents,
+            ActionSpec("edit_contents", "&Edit Contents", lambda: self.edit_contents(),
                        enabled=is_smart_object, menu="smart_objects", separator=True,
                        tip="Open the smart object's contents as a document: saving it "
                            "updates the smart object"),
@@ -92,11 +92,12 @@ class SmartObjectCommands:
         run_on_doc(w, "Could not replace the contents", replace)
         w.settings.set_last_dir(path)
 
-    def edit_contents(self) -> None:
-        """The contents in a tab of their own; File > Save there updates the smart object."""
+    def edit_contents(self, node=None) -> None:
+        """The contents of `node` (the active layer: the menu's) in a tab of their own;
+        File > Save there updates the smart object."""
         w = self.window
         child = run_on_doc(w, "Could not edit the contents",
-                           lambda doc: smart_object.contents_document(doc, doc.active))
+                           lambda doc: smart_object.contents_document(doc, node or doc.active))
         if child is None:
             return
         layer = child.contents_of[1]
