@@ -68,7 +68,8 @@ def test_identity_warp_is_read_and_linked_files_stay_pixels():
         assert any(f"'{name}'" in w and "external file" in w for w in doc.warnings)
 
 
-def test_our_smart_objects_are_read_by_psd_tools_and_come_back(tmp_path):
+@pytest.mark.parametrize("suffix", [".psd", ".psb"])
+def test_our_smart_objects_are_read_by_psd_tools_and_come_back(tmp_path, suffix):
     from psd_tools import PSDImage
 
     doc = Document(120, 90)
@@ -79,7 +80,7 @@ def test_our_smart_objects_are_read_by_psd_tools_and_come_back(tmp_path):
     so.set_placement(doc, smart, quad)
     twin = doc.duplicate(smart)
     doc.translate(twin, 30, 20)
-    path = str(tmp_path / "smart.psd")
+    path = str(tmp_path / f"smart{suffix}")
     save_document(doc, path)
 
     psd = PSDImage.open(path)

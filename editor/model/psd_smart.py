@@ -184,9 +184,11 @@ def smart_blocks(layer: SmartObjectLayer) -> list:
         return d
 
     data = DescriptorBlock(classID=b"null")
-    data[b"Idnt"] = String(contents.uid)
+    # (Photoshop's strings end with a null character: its own files' ids do)
+    data[b"Idnt"] = String(contents.uid + "\x00")
     # (one id per placement: each layer's own, made from the layer's)
-    data[b"placed"] = String(str(uuid.uuid5(uuid.NAMESPACE_OID, f"{contents.uid}/{layer.id}")))
+    placed_id = uuid.uuid5(uuid.NAMESPACE_OID, f"{contents.uid}/{layer.id}")
+    data[b"placed"] = String(f"{placed_id}\x00")
     data[b"PgNm"] = Integer(1)
     data[b"totalPages"] = Integer(1)
     data[b"Crop"] = Integer(1)
@@ -211,10 +213,11 @@ def smart_blocks(layer: SmartObjectLayer) -> list:
     placed = PlacedLayerData(kind=b"plcL", version=3, uuid=contents.uid.encode("macroman"),
                              page=1, total_pages=1, anti_alias=16,
                              layer_type=PlacedLayerType.RASTER, transform=tuple(corners),
-                             warp=warp(DescriptorBlock2))
-    return [TaggedBlock(key=Tag.SMART_OBJECT_LAYER_DATA1,
-                        data=SmartObjectLayerData(kind=b"soLD", version=4, data=data)),
-            TaggedBlock(key=Tag.PLACED_LAYER2, data=placed)]
+                             warp=warp(lambda **kw: DescriptorBlock2(version=0, **kw)))
+    # (in Photoshop's order: 'PlLd' first)
+    return [TaggedBlock(key=Tag.PLACED_LAYER2, data=placed),
+            TaggedBlock(key=Tag.SMART_OBJECT_LAYER_DATA1,
+                        data=SmartObjectLayerData(kind=b"soLD", version=4, data=data))]
 
 
 def linked_layers(layers) -> Optional[object]:
@@ -240,7 +243,7 @@ def linked_layers(layers) -> Optional[object]:
         opened[b"compInfo"] = comp
         items.append(LinkedLayer(
             kind=LinkedLayerType.DATA, version=7, uuid=contents.uid,
-            filename=contents.filename, filetype=_TYPE_CODES.get(filetype, b"png "),
-            creator=b"\0\0\0\0", open_file=opened, data=data, child_id="", mod_time=0.0,
+            filename=contents.filename + "\x00", filetype=_TYPE_CODES.get(filetype, b"png "),
+            creator=b"\0\0\0\0", open_file=opened, data=data, child_id="\x00", mod_time=0.0,
             lock_state=0))
     return LinkedLayers(items)
