@@ -45,7 +45,10 @@ on them, and reads each layer's channels from the file only to decode it.
 psd-tools' private attributes are reached in one function, `_low_level`.
 
 Reading turns every layer into a pixel layer or a group. Type and smart
-object layers keep the pixels Photoshop stored for them; a type layer that is point text
+object layers keep the pixels Photoshop stored for them; a smart object whose embedded file
+we decode (PNG, JPEG, PSD: `psd_smart.py`) becomes our `SmartObjectLayer`, its contents and
+placement read, Photoshop's pixels shown until it is transformed, and ours are written
+back as Photoshop writes them ('SoLd', 'PlLd', the document's 'lnk2'); a type layer that is point text
 in one style we draw becomes our text layer (`read_type`: its text, size, colour, font,
 faux bold and italic, tracking and alignment from the engine data in 'TySh'), Photoshop's
 pixels shown until it is edited; other type stays pixels, with a warning saying why. Our
@@ -116,7 +119,7 @@ in two steps), psd_layer_options (locks, Advanced Blending, artboards), psd_effe
 effects and contours), psd_fills (colours, gradients, patterns), psd_shapes (fill and
 shape layers' settings, vector strokes), psd_adjustments (adjustment layers), psd_paths
 (vector masks, the document's paths), psd_type (type layers), psd_xmp (our XMP packet),
-psd_colour (colours to sRGB) and psd_write (the writer).
+psd_smart (smart objects), psd_colour (colours to sRGB) and psd_write (the writer).
 """
 from __future__ import annotations
 

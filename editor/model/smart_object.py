@@ -16,7 +16,12 @@ placement and render it anew from the contents (`set_placement`), so a layer sca
 and back up again is what it was: nothing is lost between transforms.
 
 Each change is one undo step (`SetSmartObject` swaps contents, placement and the pixels
-rendered from them, drawn once when the step is made).
+rendered from them, drawn once when the step is made): Convert to Smart Object
+(`convert`), Rasterize, a new placement (`set_placement`), Replace Contents, and Edit
+Contents (`contents_document` opens the contents as a document of their own;
+`save_contents` puts that document back in the smart object). Layers that share contents
+(a duplicate) take new contents together, as Photoshop's linked instances do. A PSD keeps
+smart objects as Photoshop does (`psd_smart.py`).
 """
 from __future__ import annotations
 
