@@ -303,3 +303,27 @@ def test_double_click_on_its_thumbnail_edits_the_contents(opened, qtbot):
     assert w.test_errors == [] and len(w.sessions) == 2
     assert w.doc.contents_of == (w.sessions[0].doc, smart)
     assert w.sessions[1].title == "cat.png"
+
+
+def test_a_duplicate_shares_its_contents_a_copy_via_new_smart_object_does_not(
+        opened, qtbot, tmp_path, monkeypatch):
+    w, doc = opened, opened.doc
+    smart = convert(w)
+    w.actions["duplicate"].trigger()  # Layer > Duplicate Layer
+    (twin,) = [n for n in doc.layers() if n is not smart]
+    assert isinstance(twin, SmartObjectLayer)
+    doc.set_active(smart)
+    w.update_actions()
+    w.actions["new_smart_object_via_copy"].trigger()
+    own = doc.active
+    assert isinstance(own, SmartObjectLayer) and own not in (smart, twin)
+    assert doc.history.undo_name() == "New Smart Object via Copy"
+    assert own.contents.uid != smart.contents.uid and twin.contents is smart.contents
+    doc.set_active(smart)
+    path = write_png(tmp_path / "astronaut.png", photo(96, 64, "astronaut"))
+    monkeypatch.setattr("editor.ui.dialogs.ask_open_paths", lambda *a, **k: [path])
+    w.actions["replace_contents"].trigger()
+    assert w.test_errors == []
+    assert twin.contents is smart.contents and own.contents is not smart.contents
+    assert np.array_equal(twin.pixels, smart.pixels)
+    assert not np.array_equal(own.pixels, smart.pixels)

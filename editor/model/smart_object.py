@@ -251,6 +251,22 @@ def convert(doc: "Document", layer) -> SmartObjectLayer:
     return smart
 
 
+def new_via_copy(doc: "Document", layer) -> SmartObjectLayer:
+    """Layer > Smart Objects > New Smart Object via Copy: a copy just above it whose contents
+    are its own (a new id: replacing or editing them leaves the original as it is, unlike a
+    plain duplicate's, which are shared); one step."""
+    from .document import copy_name
+
+    check_smart_object(doc, layer, "copy")
+    old = layer.contents
+    copy = layer.copy(copy_name(layer.name, {n.name for n in doc.root.walk()}))
+    copy.contents = SmartContents(old.pixels, old.filename, old.data, old.filetype)
+    doc.history.push(cmds.InsertNode(copy, layer.parent, layer.index() + 1,
+                                     "New Smart Object via Copy"))
+    doc.set_active(copy)
+    return copy
+
+
 def rasterize(doc: "Document", layer) -> Layer:
     """Layer > Rasterize > Smart Object: a plain pixel layer with the pixels it shows, its
     place, name, mask and style (its contents no longer kept); one step."""

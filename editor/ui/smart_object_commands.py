@@ -1,4 +1,5 @@
-"""Layer > Smart Objects (Convert to Smart Object, Export Contents…, Replace Contents…) and
+"""Layer > Smart Objects (Convert to Smart Object, New Smart Object via Copy, Edit Contents,
+Export Contents…, Replace Contents…) and
 Layer > Rasterize > Smart Object: the commands of `editor/model/smart_object.py`, each one
 undo step. Free Transform and Edit > Transform change a smart object's placement
 (`tools/transform.py`, `Document.flip`); painting on one is refused in one line naming
@@ -33,6 +34,9 @@ class SmartObjectCommands:
                        enabled=is_pixel_layer, menu="smart_objects",
                        tip="Keep the layer's pixels inside a smart object: transforms then "
                            "change its placement, never its pixels"),
+            ActionSpec("new_smart_object_via_copy", "&New Smart Object via Copy",
+                       self.new_via_copy, enabled=is_smart_object, menu="smart_objects",
+                       tip="A copy whose contents are its own (a duplicate shares them)"),
             ActionSpec("edit_contents", "&Edit Contents", lambda: self.edit_contents(),
                        enabled=is_smart_object, menu="smart_objects", separator=True,
                        tip="Open the smart object's contents as a document: saving it "
@@ -50,6 +54,10 @@ class SmartObjectCommands:
     def convert(self) -> None:
         run_on_doc(self.window, "Could not convert to a smart object",
                    lambda doc: smart_object.convert(doc, doc.active))
+
+    def new_via_copy(self) -> None:
+        run_on_doc(self.window, "Could not copy the smart object",
+                   lambda doc: smart_object.new_via_copy(doc, doc.active))
 
     def rasterize(self) -> None:
         w = self.window
