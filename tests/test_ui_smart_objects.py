@@ -154,6 +154,11 @@ def test_painting_is_refused_until_rasterized(opened, qtbot):
     assert "smart object" in message and "Rasterize > Smart Object" in message
     assert np.array_equal(smart.pixels, pixels)
     w.test_errors.clear()
+    # So is Warp, before it starts.
+    w.actions["warp"].trigger()
+    assert w.tools.mode is None
+    assert w.test_errors and "Rasterize > Smart Object" in w.test_errors[-1][1]
+    w.test_errors.clear()
     # Layer > Rasterize > Smart Object: a pixel layer with the same pixels, one step.
     w.update_actions()
     action = w.actions["rasterize_smart_object"]
