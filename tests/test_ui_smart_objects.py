@@ -154,6 +154,11 @@ def test_painting_is_refused_until_rasterized(opened, qtbot):
     assert "smart object" in message and "Rasterize > Smart Object" in message
     assert np.array_equal(smart.pixels, pixels)
     w.test_errors.clear()
+    # So is a filter (Image > Adjustments > Invert, Ctrl+I).
+    w.actions["adjust_invert"].trigger()
+    assert w.test_errors and "Rasterize > Smart Object" in w.test_errors[-1][1]
+    assert np.array_equal(smart.pixels, pixels)
+    w.test_errors.clear()
     # So is Warp, before it starts.
     w.actions["warp"].trigger()
     assert w.tools.mode is None
