@@ -177,3 +177,29 @@ def test_save_as_and_open_in_the_editor_keep_the_smart_object(opened, qtbot, tmp
     assert np.array_equal(smart.pixels, original)
     qtbot.keyClick(w.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert smart.bounds().w == 24
+
+
+def test_info_lists_smart_objects_without_decoding_them():
+    """`python main.py info` (a description: nothing decoded) names Photoshop's embedded smart
+    objects as smart objects, as the editor opens them, and linked ones as pixels."""
+    import json
+    import subprocess
+    import sys
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    path = os.path.join(FILES, "placedLayer.psd")
+    run = subprocess.run([sys.executable, "main.py", "info", path, "--json"], cwd=root,
+                         capture_output=True, text=True, timeout=120,
+                         env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    kinds = {n["name"]: n["kind"] for n in report["layers"]}
+    assert kinds == {"embedded-png": "smartobject", "linked-png": "pixel",
+                     "linked-psd": "pixel", "Background": "pixel"}
+    (smart,) = [n for n in report["layers"] if n["kind"] == "smartobject"]
+    assert smart["smart_object"]["placement"] == [[96.0, 96.0], [160.0, 96.0],
+                                                  [160.0, 160.0], [96.0, 160.0]]
+    assert len(report["warnings"]) == 2
+    text = subprocess.run([sys.executable, "main.py", "info", path], cwd=root,
+                          capture_output=True, text=True, timeout=120).stdout
+    assert text.splitlines()[0].endswith("3 layers, 1 smart object")

@@ -342,8 +342,8 @@ class _Reader:
             source_kind = None if kind == "pixel" else (
                 "fill" if isinstance(item, PsdFill) else kind)
             typed = read_type(item) if kind == "type" else None
-            if kind == "smartobject" and self.decode:
-                typed = read_smart_object(item, self.path, self.limit)
+            if kind == "smartobject":
+                typed = read_smart_object(item, self.path, self.limit, self.decode)
             if isinstance(typed, tuple) and kind == "smartobject":
                 # Its contents and placement: Photoshop's pixels shown until transformed
                 contents, placement = typed

@@ -37,8 +37,10 @@ _TYPE_CODES = {"png": b"png ", "jpg": b"JPEG", "jpeg": b"JPEG", "8bps": b"8BPS",
 _PSD_TYPES = ("8bps", "8bpb", "8bpsd", "psd", "psb")
 
 
-def read_smart_object(item, path: str, limit: int) -> Union[tuple[SmartContents, tuple], str]:
-    """A psd-tools smart object layer's (contents, placement), or why it stays pixels."""
+def read_smart_object(item, path: str, limit: int, decode: bool = True
+                      ) -> Union[tuple[SmartContents, tuple], str]:
+    """A psd-tools smart object layer's (contents, placement), or why it stays pixels.
+    Without `decode` (a description of the file: `info`), the contents hold no pixels."""
     try:
         so = item.smart_object
         kind = so.kind
@@ -58,6 +60,9 @@ def read_smart_object(item, path: str, limit: int) -> Union[tuple[SmartContents,
         return "its placement is missing"
     data = so.data
     filetype = (so.filetype or so.detected_filetype or "").lower()
+    if not decode and not _undecoded(data, filetype):
+        return SmartContents(np.zeros((0, 0, 4), np.uint8), so.filename or "Contents", None,
+                             filetype, so.unique_id or str(uuid.uuid4())), corners
     try:
         pixels = _decode(data, filetype, path, limit)
     except Exception as exc:  # (any decoder's failure: the stored pixels stay)
@@ -128,6 +133,11 @@ def read_embedded_psd(data: bytes, limit: Optional[int] = None):
     return doc
 
 
+def _undecoded(data: bytes, filetype: str) -> bool:
+    """Contents we do not decode: vector files (PDF, Illustrator's)."""
+    return filetype in ("pdf", "ai") or data[:5] == b"%PDF-"
+
+
 def _decode(data: bytes, filetype: str, path: str, limit: int) -> Optional[np.ndarray]:
     """The embedded file's straight RGBA pixels; None for a kind we do not decode (PDF,
     Illustrator's)."""
@@ -135,7 +145,7 @@ def _decode(data: bytes, filetype: str, path: str, limit: int) -> Optional[np.nd
         from .render import composite_document
 
         return composite_document(read_embedded_psd(data, limit))
-    if filetype in ("pdf", "ai") or data[:5] == b"%PDF-":
+    if _undecoded(data, filetype):
         return None
     from PIL import Image
 
