@@ -337,3 +337,22 @@ def test_a_duplicate_shares_its_contents_a_copy_via_new_smart_object_does_not(
     assert twin.contents is smart.contents and own.contents is not smart.contents
     assert np.array_equal(twin.pixels, smart.pixels)
     assert not np.array_equal(own.pixels, smart.pixels)
+
+
+def test_contents_whose_document_was_closed_are_saved_as_a_file(opened, qtbot, tmp_path,
+                                                              monkeypatch):
+    w = opened
+    parent_session = w.session
+    convert(w)
+    w.actions["edit_contents"].trigger()
+    child = w.doc
+    w.close_session(parent_session)
+    assert len(w.sessions) == 1 and w.doc is child
+    w.canvas.setFocus()
+    qtbot.keyClick(w.canvas, Qt.Key.Key_B)
+    image_drag(qtbot, w.canvas, [(10, 30), (50, 32)])
+    target = str(tmp_path / "contents.psd")
+    monkeypatch.setattr("editor.ui.dialogs.ask_save_path", lambda *a, **k: target)
+    w.actions["save"].trigger()
+    assert w.test_errors == [] and not child.modified
+    assert child.path == target and child.contents_of is None

@@ -118,13 +118,23 @@ class SmartObjectCommands:
         document (one step there). False when it could not be."""
         w = self.window
         w.tools.end_mode(commit=True)
+        parent, layer = session.doc.contents_of
+        if all(s.doc is not parent for s in w.sessions):
+            # Its document was closed: nothing to update; the contents become a file of
+            # their own (Save As), and stop being the smart object's.
+            w.status(f"The document holding '{layer.name}' was closed: save these contents "
+                     f"as a file of their own.")
+            session.doc.contents_of = None
+            if not w.files.save_as(session):
+                session.doc.contents_of = (parent, layer)
+                return False
+            return True
         try:
             smart_object.save_contents(session.doc)
         except Exception as exc:
             w.report(exc, "Could not update the smart object")
             return False
         session.saved()
-        parent, layer = session.doc.contents_of
         w.document_saved(session)
         w.status(f"Updated the smart object '{layer.name}'.")
         return True
