@@ -22,6 +22,7 @@ from editor.model.document import Document
 from editor.model.files import (PSD_SUFFIXES, check_pixel_limit, open_document, pixel_limit,
                                 read_image, save_document, write_document)
 from editor.model.layers import LOCK_LABELS, AdjustmentLayer, Layer
+from editor.model.smart_object import SmartObjectLayer
 from editor.model.text_layer import TextLayer
 
 _POSITION = re.compile(r"^(?P<file>.+)@(?P<x>[+-]?\d+),(?P<y>[+-]?\d+)$")
@@ -107,6 +108,9 @@ def describe_document(doc, file: str) -> dict:
         if isinstance(node, TextLayer):  # a type layer's text and how it is set
             entry["text"] = dict(node.type_settings.as_dict(), anchor=list(node.anchor()),
                                  description=node.type_settings.describe())
+        if isinstance(node, SmartObjectLayer):  # its embedded file and where it is placed
+            entry["smart_object"] = {"contents": node.contents.filename,
+                                     "placement": [list(p) for p in node.placement]}
         if isinstance(node, Layer):
             entry.update(x=node.x, y=node.y, width=node.width, height=node.height,
                          recipe=node.recipe, source_kind=node.source_kind)
@@ -124,14 +128,16 @@ def format_report(report: dict) -> str:
     groups = sum(1 for n in layers if n["kind"] == "group")
     fills = sum(1 for n in layers if n["kind"] == "fill")
     texts = sum(1 for n in layers if n["kind"] == "text")
-    adjusting = len(layers) - pixel - groups - fills - texts
+    smart = sum(1 for n in layers if n["kind"] == "smartobject")
+    adjusting = len(layers) - pixel - groups - fills - texts - smart
     lines = [f"{report['file']}: {report['width']}x{report['height']}, "
              f"{pixel} layer{'s' if pixel != 1 else ''}"
              + (f", {groups} group{'s' if groups != 1 else ''}" if groups else "")
              + (f", {adjusting} adjustment layer{'s' if adjusting != 1 else ''}"
                 if adjusting else "")
              + (f", {fills} fill layer{'s' if fills != 1 else ''}" if fills else "")
-             + (f", {texts} text layer{'s' if texts != 1 else ''}" if texts else "")]
+             + (f", {texts} text layer{'s' if texts != 1 else ''}" if texts else "")
+             + (f", {smart} smart object{'s' if smart != 1 else ''}" if smart else "")]
     for n in layers:
         indent = "  " * (len(n["group_path"]) + 1)
         flags = [] if n["visible"] else ["hidden"]

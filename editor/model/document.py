@@ -88,9 +88,22 @@ def raise_if_derived(node: Node) -> None:
         (n for n in node.walk() if getattr(n, "derived", None)), None) \
         if isinstance(node, Group) else None
     if held is not None:
-        raise DocumentError(f"'{held.name}' is a {held.derived} layer: rasterize it first "
-                            f"(Layer > Rasterize > Type); its text is then no longer "
-                            f"editable.")
+        if held.derived == "type":
+            raise DocumentError(f"'{held.name}' is a {held.derived} layer: rasterize it first "
+                                f"(Layer > Rasterize > Type); its text is then no longer "
+                                f"editable.")
+        # (Photoshop: "the target layer is a smart object. Rasterize the smart object first")
+        raise DocumentError(f"'{held.name}' is a {held.derived}: rasterize the "
+                            f"{held.derived} first ({held.derived_hint}) to change its "
+                            f"pixels; its contents are then no longer kept.")
+
+
+def transforms_placements(node: Node) -> bool:
+    """Whether every layer of `node` whose pixels are derived is a smart object (whose
+    transforms change its placement, not its pixels): then a transform may go on."""
+    nodes = [node, *node.walk()] if isinstance(node, Group) else [node]
+    return all(getattr(n, "transforms_placement", False) for n in nodes
+               if getattr(n, "derived", None))
 
 
 def linked_masks(node: Node) -> list[Node]:
@@ -216,6 +229,10 @@ class Document:
         self.source_path: Optional[str] = None
         # Problems noticed when the document was read (e.g. rasterised text layers).
         self.warnings: list[str] = []
+        # (parent document, smart object layer) when this document is a smart object's
+        # contents opened by Edit Contents: saving it updates the smart object
+        # (smart_object.save_contents).
+        self.contents_of: Optional[tuple] = None
         # What the canvas shows has changed inside `box` (None: everywhere) because of `layer`.
         self.region_changed = Signal()     # (box | None, layer | None)
         self.structure_changed = Signal()  # ()
@@ -834,13 +851,20 @@ class Document:
             raise DocumentError("Select a layer or a group to transform.")
         self._check_in_doc(node)
         self._check_unlocked(node)
-        self._check_lock(node, "pixels")
+        raise_if_locked(node, "pixels", derived_ok=transforms_placements(node))
         self._check_lock(node, "position")
         frame = transform_frame(node)
         layers = [node] if isinstance(node, Layer) else list(node.layers())
         with self.history.macro(name):
             for layer in layers:
-                if not layer.is_empty():
+                if getattr(layer, "transforms_placement", False):
+                    # A smart object: its placement's corners go where its pixels would,
+                    # and it is drawn anew from its contents.
+                    from .smart_object import set_placement
+
+                    corners = points(frame, np.array(layer.placement, np.float64))
+                    set_placement(self, layer, tuple(map(tuple, corners.tolist())), name)
+                elif not layer.is_empty():
                     x, y = place(frame, layer.bounds())
                     self.set_pixels(layer, np.ascontiguousarray(fn(layer.pixels)), x, y, name)
             for masked in linked_masks(node):
@@ -936,6 +960,8 @@ class Document:
             rx, ry = effects.reference_point
             layer.effects = dataclasses.replace(
                 effects, reference_point=(rx + int(x) - layer.x, ry + int(y) - layer.y))
+        if getattr(layer, "transforms_placement", False):  # a smart object's placement
+            layer.placement = layer.moved_placement(int(x) - layer.x, int(y) - layer.y)
         layer.x, layer.y = int(x), int(y)
         self.node_changed.emit(layer, "offset")
         self.region_changed.emit(styled_reach(old.union(layer.drawn_bounds()), layer), layer)

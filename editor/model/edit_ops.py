@@ -111,7 +111,7 @@ def layer_via_copy(doc: Document, node: Optional[Node], cut: bool = False) -> No
             raise DocumentError("Select a layer to copy.")
         return doc.duplicate(node)
     layer = pixel_layer(node, "copy its pixels to a new layer")
-    if layer.kind not in ("pixel", "text"):  # (a text layer's pixels copy as pixels)
+    if layer.kind not in ("pixel", "text", "smartobject"):  # (their shown pixels copy as pixels)
         raise DocumentError(f"'{layer.name}' has no pixels of its own: select a pixel "
                             f"layer for {name}.")
     if cut:  # refused before anything changes, in the lock's own words

@@ -28,6 +28,7 @@ from .errors import DocumentError
 from .layers import Layer
 from .render import composite_document
 from .resample import transform_pixels, warp_mask
+from .smart_object import SmartObjectLayer, set_placement
 from .text_layer import SetText, TextLayer
 
 MAX_SIDE = 30000  # as Photoshop's PSD limit
@@ -136,7 +137,8 @@ def crop(doc: Document, box: Box, name: str = "Crop") -> None:
         for layer in layers:
             if layer.is_empty():
                 continue
-            if isinstance(layer, TextLayer):  # moved whole, its text kept (Photoshop's)
+            if isinstance(layer, (TextLayer, SmartObjectLayer)):
+                # moved whole, its text or contents kept (Photoshop's)
                 doc.history.push(cmds.Translate(layer, -box.x, -box.y, name))
                 continue
             inside = layer.bounds().intersect(box)
@@ -235,6 +237,10 @@ def image_size(doc: Document, width: int, height: int) -> None:
                 doc.history.push(SetText(layer, settings.replace(size=settings.size * sy),
                                          "Image Size", (round(ax * sx), round(ay * sy))))
                 continue
+            if isinstance(layer, SmartObjectLayer):  # its placement scaled, contents kept
+                set_placement(doc, layer, tuple((x * sx, y * sy) for x, y in layer.placement),
+                              "Image Size")
+                continue
             if layer.is_empty():
                 continue
             pixels, x, y = transform_pixels(layer.pixels, (sx, 0.0, layer.x * sx, 0.0, sy,
@@ -251,10 +257,14 @@ def image_size(doc: Document, width: int, height: int) -> None:
 def _remap(doc: Document, name: str, fn, place, size: tuple[int, int], points) -> None:
     layers = unlocked_layers(doc)
     for layer in layers:  # (turned or mirrored text is not what its settings draw)
-        raise_if_derived(layer)
+        if not isinstance(layer, SmartObjectLayer):
+            raise_if_derived(layer)
     with doc.history.macro(name):
         for layer in layers:
-            if not layer.is_empty():
+            if isinstance(layer, SmartObjectLayer):  # its placement turned or mirrored
+                corners = points(np.array(layer.placement, np.float64))
+                set_placement(doc, layer, tuple(map(tuple, corners.tolist())), name)
+            elif not layer.is_empty():
                 x, y = place(layer.bounds())
                 doc.history.push(cmds.SetPixels(layer, np.ascontiguousarray(fn(layer.pixels)),
                                                 x, y, name))

@@ -400,6 +400,11 @@ class Layer(PlacedPixels, Node):
     # What draws its pixels when they are not the user's to paint (a type layer's text,
     # text_layer.py): painting, filters and transforms are refused until it is rasterised.
     derived: Optional[str] = None
+    # The menu command that makes such pixels plain (named when a change is refused).
+    derived_hint: Optional[str] = None
+    # Whether a transform changes the placement it is drawn through (a smart object,
+    # smart_object.py) instead of its pixels.
+    transforms_placement = False
 
     def __init__(self, name: str, pixels: Optional[np.ndarray] = None, x: int = 0, y: int = 0, *,
                  visible: bool = True, opacity: int = 255, blend_mode: str = "normal",

@@ -45,7 +45,10 @@ on them, and reads each layer's channels from the file only to decode it.
 psd-tools' private attributes are reached in one function, `_low_level`.
 
 Reading turns every layer into a pixel layer or a group. Type and smart
-object layers keep the pixels Photoshop stored for them; a type layer that is point text
+object layers keep the pixels Photoshop stored for them; a smart object whose embedded file
+we decode (PNG, JPEG, PSD: `psd_smart.py`) becomes our `SmartObjectLayer`, its contents and
+placement read, Photoshop's pixels shown until it is transformed, and ours are written
+back as Photoshop writes them ('SoLd', 'PlLd', the document's 'lnk2'); a type layer that is point text
 in one style we draw becomes our text layer (`read_type`: its text, size, colour, font,
 faux bold and italic, tracking and alignment from the engine data in 'TySh'), Photoshop's
 pixels shown until it is edited; other type stays pixels, with a warning saying why. Our
@@ -116,7 +119,7 @@ in two steps), psd_layer_options (locks, Advanced Blending, artboards), psd_effe
 effects and contours), psd_fills (colours, gradients, patterns), psd_shapes (fill and
 shape layers' settings, vector strokes), psd_adjustments (adjustment layers), psd_paths
 (vector masks, the document's paths), psd_type (type layers), psd_xmp (our XMP packet),
-psd_colour (colours to sRGB) and psd_write (the writer).
+psd_smart (smart objects), psd_colour (colours to sRGB) and psd_write (the writer).
 """
 from __future__ import annotations
 
@@ -131,10 +134,12 @@ from . import psd_colour
 from .layers import (BLEND_MODES, AdjustmentLayer, FillLayer, Group, Layer, LayerMask, Node,
                      check_pixels)
 from .limits import check_pixel_limit, read_head
+from .smart_object import SmartObjectLayer
 from .text_layer import TextLayer
 from .psd_adjustments import (_adjustment_tags, _more_adjustment_tags, read_adjustment,
                               read_legacy_brightness_contrast)
 from .psd_channels import read_channels
+from .psd_smart import read_smart_object
 from .psd_colour import _needs_icc
 from .psd_effects import (_effect_tags, _fxrp, _light_resources, _listed_before_present,
                           read_layer_effects)
@@ -337,7 +342,15 @@ class _Reader:
             source_kind = None if kind == "pixel" else (
                 "fill" if isinstance(item, PsdFill) else kind)
             typed = read_type(item) if kind == "type" else None
-            if isinstance(typed, tuple):  # editable: Photoshop's pixels shown until edited
+            if kind == "smartobject":
+                typed = read_smart_object(item, self.path, self.limit, self.decode)
+            if isinstance(typed, tuple) and kind == "smartobject":
+                # Its contents and placement: Photoshop's pixels shown until transformed
+                contents, placement = typed
+                node = SmartObjectLayer(name, contents, placement, None, x, y,
+                                        visible=item.visible, opacity=item.opacity,
+                                        blend_mode=self.mode(item, False), locked=_locked(item))
+            elif isinstance(typed, tuple):  # editable: Photoshop's pixels shown until edited
                 settings, (ax, ay) = typed
                 node = TextLayer(name, settings, None, x, y, (ax - x, ay - y),
                                  visible=item.visible, opacity=item.opacity,

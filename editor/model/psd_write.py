@@ -25,10 +25,12 @@ from .psd_layer_options import (LOCK_ALL, LOCK_PIXELS, LOCK_POSITION, LOCK_TRANS
                                 artboard_block, write_advanced_blending)
 from .psd_paths import path_resources, vector_path_blocks
 from .psd_shapes import pattern_anchor_block, stroke_blocks
+from .psd_smart import linked_layers, smart_blocks
 from .psd_source import MAX_GROUP_DEPTH, _too_deep
 from .psd_type import type_block
 from .psd_xmp import _xmp_packet
 from .render import composite_document
+from .smart_object import SmartObjectLayer
 from .text_layer import TextLayer
 from .vector_mask import VectorMask
 
@@ -119,13 +121,19 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False) -> None:
         f.seek(end)
     GlobalLayerMaskInfo().write(f)
     patterns = used_patterns(doc)
-    if patterns:  # the document's patterns: a 'Patt' block after the global mask info
+    linked = linked_layers(doc.layers())
+    if patterns or linked is not None:
+        # The document's patterns ('Patt') and the smart objects' embedded files ('lnk2'):
+        # blocks after the global mask info.
         from psd_tools.constants import Tag
         from psd_tools.psd.patterns import Patterns
         from psd_tools.psd.tagged_blocks import TaggedBlocks
 
         blocks = TaggedBlocks()
-        blocks.set_data(Tag.PATTERNS1, Patterns(pattern_records(patterns)))
+        if patterns:
+            blocks.set_data(Tag.PATTERNS1, Patterns(pattern_records(patterns)))
+        if linked is not None:
+            blocks.set_data(Tag.LINKED_LAYER2, linked)
         blocks.write(f, version=version, padding=4)
     end = f.tell()
     f.seek(section)
@@ -279,6 +287,9 @@ class _Writer:
         if isinstance(node, TextLayer):  # a type layer for Photoshop: its text, editable
             block = type_block(node, next(self.text_index))
             record.tagged_blocks[block.key] = block
+        if isinstance(node, SmartObjectLayer):  # its placement; its file is in 'lnk2'
+            for block in smart_blocks(node):
+                record.tagged_blocks[block.key] = block
         if node.vector_mask is not None:
             for block in vector_path_blocks(node.vector_mask, plan.width, plan.height):
                 record.tagged_blocks[block.key] = block

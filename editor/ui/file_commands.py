@@ -219,6 +219,8 @@ class FileCommands:
         session = session or self.window.session
         if session is None:
             return False
+        if session.doc.contents_of is not None:  # a smart object's contents (Edit Contents)
+            return self.window.smart_object_commands.save_contents(session)
         path = session.doc.path
         if not path or not path.lower().endswith(PSD_EXTENSIONS):
             return self.save_as(session)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QLabel, QLi
 from editor.model import AdjustmentLayer, FillLayer, Group, Layer, Node, mask_ops
 from editor.model.adjustments import SolidColor
 from editor.model.layers import BLEND_MODE_LABELS, BLEND_MODE_MENU, GROUP_BLEND_MODE_MENU
+from editor.model.smart_object import SmartObjectLayer
 from editor.model.text_layer import TextLayer
 
 from .gradient_dialog import paint_thumbnail
@@ -138,6 +139,14 @@ class LayerList(QWidget):
             if slot == kind:
                 return QRect(x, i * ROW_H + (ROW_H - THUMB) // 2, THUMB, THUMB)
         return QRect()
+
+    def thumb_rect(self, node: Node) -> QRect:
+        """Where `node`'s own thumbnail is (empty: it has no row)."""
+        i = self.row_of(node)
+        if i < 0:
+            return QRect()
+        return QRect(EYE_W + self.rows[i][1] * INDENT + ARROW_W,
+                     i * ROW_H + (ROW_H - THUMB) // 2, THUMB, THUMB)
 
     def name_rect(self, node: Node, depth: int, row: int) -> QRect:
         left = EYE_W + depth * INDENT + ARROW_W + THUMB + 10
@@ -311,6 +320,8 @@ class LayerList(QWidget):
         p.setPen(QPen(QColor("#111214"), 1))
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRect(target.adjusted(-0.5, -0.5, 0.5, 0.5))
+        if isinstance(layer, SmartObjectLayer):
+            paint_smart_badge(p, rect)
 
     def _paint_swatch(self, p: QPainter, rect: QRect, color: Optional[QColor]) -> None:
         """A fill's thumbnail: `color` (None: what is drawn there already), framed."""
@@ -622,6 +633,8 @@ class LayerList(QWidget):
                 self.panel.main_window.adjustment_commands.edit_fill(node)
             elif isinstance(node, TextLayer):  # a type layer's: its text, to edit (Photoshop's)
                 self.panel.main_window.tools.tools["type"].edit_layer(node)
+            elif isinstance(node, SmartObjectLayer):  # a smart object's: Edit Contents
+                self.panel.main_window.smart_object_commands.edit_contents(node)
             else:  # a layer's thumbnail, as in Photoshop: the Layer Style dialog
                 style.edit(node)
 
@@ -1073,3 +1086,38 @@ class LayersPanel(QWidget):
             else:
                 menu.addAction(self.main_window.action(name))
         menu.exec(global_pos)
+
+
+def smart_badge_rect(thumb: QRect) -> QRect:
+    """Where a smart object's badge sits on its thumbnail's box: the bottom-right corner."""
+    return QRect(thumb.right() - 12, thumb.bottom() - 13, 12, 14)
+
+
+def paint_smart_badge(p: QPainter, thumb: QRect) -> None:
+    """Photoshop's smart object badge on a layer's thumbnail: a small page with a folded
+    corner, white on a dark outline, over the thumbnail's bottom-right corner."""
+    box = QRectF(smart_badge_rect(thumb)).adjusted(0.5, 0.5, -0.5, -0.5)
+    fold = 4.0
+    page = QPainterPath()
+    page.moveTo(box.left(), box.top())
+    page.lineTo(box.right() - fold, box.top())
+    page.lineTo(box.right(), box.top() + fold)
+    page.lineTo(box.right(), box.bottom())
+    page.lineTo(box.left(), box.bottom())
+    page.closeSubpath()
+    p.save()
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(QPen(QColor("#1b1c1f"), 1.2))
+    p.setBrush(QColor("#f4f5f7"))
+    p.drawPath(page)
+    p.setBrush(QColor("#9aa0aa"))
+    corner = QPainterPath()
+    corner.moveTo(box.right() - fold, box.top())
+    corner.lineTo(box.right() - fold, box.top() + fold)
+    corner.lineTo(box.right(), box.top() + fold)
+    corner.closeSubpath()
+    p.drawPath(corner)
+    p.setPen(QPen(QColor("#4d8fe8"), 1.4))  # the page's picture: a small blue mark
+    p.drawLine(QPointF(box.left() + 2.5, box.bottom() - 3), QPointF(box.right() - 2.5, box.bottom() - 3))
+    p.drawLine(QPointF(box.left() + 2.5, box.bottom() - 6), QPointF(box.right() - 3.5, box.bottom() - 6))
+    p.restore()

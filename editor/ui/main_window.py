@@ -64,6 +64,7 @@ from .tools import ToolManager
 from .tools.toolbox import GROUPS as TOOL_GROUPS, all_tools
 from .transform_commands import TransformCommands
 from .type_commands import TypeCommands
+from .smart_object_commands import SmartObjectCommands
 from .view_commands import ViewCommands
 
 APP_NAME = "Layered"
@@ -216,6 +217,7 @@ class MainWindow(QMainWindow):
         self.select_and_mask = SelectAndMaskCommands(self)  # Select > Select and Mask…
         self.adjustment_commands = AdjustmentCommands(self)  # Layer > New Adjustment Layer
         self.type_commands = TypeCommands(self)  # Layer > Rasterize > Type
+        self.smart_object_commands = SmartObjectCommands(self)  # Layer > Smart Objects
         self.text_edit_commands = TextEditCommands(self)  # Layer > Edit with Text…
         self.view_commands = ViewCommands(self)  # zoom field, rulers, guides, snapping
         self.path_commands = PathCommands(self)  # the Paths panel's, Vector Mask > Current Path
@@ -225,6 +227,7 @@ class MainWindow(QMainWindow):
                        self.view_commands, self.palette_commands,
                        self.decompose_commands, self.difference_commands, self.edit_commands,
                        self.image_commands, self.mask_commands, self.type_commands,
+                       self.smart_object_commands,
                        self.style_commands,
                        self.select_and_mask,
                        self.mask_display, self.adjustment_commands,

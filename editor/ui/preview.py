@@ -21,6 +21,7 @@ from PySide6.QtGui import QPainter, QTransform
 from editor.model import AdjustmentLayer, FillLayer, Group, Layer, Node
 from editor.model.document import transform_frame
 from editor.model.render import composite_document, composite_nodes, straight_masked
+from editor.model.smart_object import SmartObjectLayer
 
 from .pyramid import Pyramid
 from .qimage import premultiplied
@@ -75,6 +76,11 @@ class LayerPreview:
             self.shift = (box.x - frame.x, box.y - frame.y)
             content = node.content(box, node.active_mask(), node.user_mask())
             self.exact = False
+        elif isinstance(node, SmartObjectLayer):
+            # Its contents, at full resolution: the transform places the contents'
+            # rectangle (Free Transform's frame of a smart object). Its mask is left out.
+            content = node.contents.pixels
+            self.exact = self.exact and node.active_mask() is None
         else:
             content = node.pixels
             if node.active_mask() is not None:  # as it is composited: through its mask

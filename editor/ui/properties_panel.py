@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QDoubleSpinBox, QFormLayout, QFrame, QLabel, QLin
                                QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
 from editor.model import AdjustmentLayer, FillLayer, Group, Layer, mask_ops
+from editor.model.smart_object import SmartObjectLayer
 from editor.model.text_layer import TextLayer
 
 from .adjustment_editor import AdjustmentEditor
@@ -197,6 +198,7 @@ class PropertiesPanel(QWidget):
                                      "FILL LAYER" if isinstance(node, FillLayer) else
                                      "ADJUSTMENT LAYER" if isinstance(node, AdjustmentLayer)
                                      else "TYPE LAYER" if isinstance(node, TextLayer)
+                                     else "SMART OBJECT" if isinstance(node, SmartObjectLayer)
                                      else "PIXEL LAYER")
                 if not self.name.hasFocus():
                     self.name.setText(node.name)
@@ -207,7 +209,10 @@ class PropertiesPanel(QWidget):
                 kind = ("Group" if isinstance(node, Group) else node.settings.label
                         if isinstance(node, AdjustmentLayer) else
                         f"Text: {node.type_settings.describe()}"
-                        if isinstance(node, TextLayer) else "Pixels")
+                        if isinstance(node, TextLayer) else
+                        f"Smart Object: {node.contents.filename}, "
+                        f"{node.contents.width} × {node.contents.height} px"
+                        if isinstance(node, SmartObjectLayer) else "Pixels")
                 if isinstance(node, Layer) and node.source_kind:
                     kind += f" (was a {node.source_kind} layer)"
                 if node.is_locked():

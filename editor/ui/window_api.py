@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from .select_commands import SelectCommands
     from .session import DocumentSession
     from .settings import Settings
+    from .smart_object_commands import SmartObjectCommands
     from .tools import ToolManager
 
 
@@ -58,6 +59,7 @@ class EditorWindow(Protocol):
     layer_commands: "LayerCommands"
     adjustment_commands: "AdjustmentCommands"
     path_commands: "PathCommands"
+    smart_object_commands: "SmartObjectCommands"   # File > Save of a smart object's contents
     layers_panel: "LayersPanel"
     generate_panel: "GeneratePanel"
 

@@ -38,9 +38,11 @@ from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QToolButton, 
 
 from editor.model import DocumentError, Group, Layer, Node
 from editor.model.commands import SetMask
-from editor.model.document import LockedError, linked_masks, raise_if_locked, transform_frame
-from editor.model import text_layer
+from editor.model.document import (LockedError, linked_masks, raise_if_locked,
+                                   transform_frame, transforms_placements)
+from editor.model import smart_object, text_layer
 from editor.model.resample import perspective_pixels, transform_pixels, warp_mask
+from editor.model.smart_object import SmartObjectLayer, tidy as _tidy
 from editor.model.text_layer import TextLayer
 
 from ..icons import icon, pixmap
@@ -130,11 +132,23 @@ class TransformTool(Tool):
         self.frame = transform_frame(node)
         self.w, self.h = self.frame.w, self.frame.h
         self.start = Pose(self.frame.x + self.w / 2, self.frame.y + self.h / 2)
-        self.placement = self.start
-        self._steps: list[tuple] = []   # (placement, quad) before each step, for Ctrl+Z
         # Distorted (Ctrl+drag on a corner): the canvas points of the frame's four corners,
         # top-left, top-right, bottom-right, bottom-left; None while it is an affine placement.
-        self.quad: Optional[tuple[tuple[float, float], ...]] = None
+        self._start_quad: Optional[tuple[tuple[float, float], ...]] = None
+        if isinstance(node, SmartObjectLayer):
+            # A smart object's frame is its contents' rectangle where its placement puts
+            # it, so the numbers are its scale and turn from the contents (Photoshop's:
+            # 10 % stays 10 % when transformed again, and 100 % is the contents' size).
+            contents = node.contents
+            self.w, self.h = contents.width, contents.height
+            pose = smart_object.pose_of(node.placement, self.w, self.h)
+            if pose is not None:
+                self.start = Pose(*pose)
+            else:  # distorted: the quad's corners, as Distort leaves them
+                self._start_quad = node.placement
+        self.placement = self.start
+        self._steps: list[tuple] = []   # (placement, quad) before each step, for Ctrl+Z
+        self.quad = self._start_quad
         self._drag: Optional[tuple] = None
         self._preview: Optional[LayerPreview] = None
         self._canvas = None
@@ -155,7 +169,9 @@ class TransformTool(Tool):
             if locked is not None:
                 raise LockedError(f"Layer '{locked.name}' in group '{node.name}' is locked.")
         # (a type layer is scaled as type, or rasterised on commit; a group's are refused)
-        raise_if_locked(node, "pixels", derived_ok=isinstance(node, TextLayer))
+        # (a smart object's placement is transformed, its contents kept)
+        raise_if_locked(node, "pixels", derived_ok=isinstance(node, TextLayer)
+                        or transforms_placements(node))
         raise_if_locked(node, "position")
         transform_frame(node)  # raises when there is nothing to transform
         if not node.is_shown():
@@ -199,7 +215,7 @@ class TransformTool(Tool):
             doc.history.changed.connect(self._document_changed)
 
     def _unchanged(self) -> bool:
-        return self.placement == self.start and self.quad is None
+        return self.placement == self.start and self.quad == self._start_quad
 
     def _apply(self, doc) -> None:
         """The transform set in the document as one undo step."""
@@ -216,7 +232,39 @@ class TransformTool(Tool):
             self.window.status(f"'{name}' was rasterized to be transformed so: Layered "
                                f"keeps type editable when it is only scaled and moved.")
             return
+        if isinstance(self.node, SmartObjectLayer):
+            self._commit_placement(doc)
+            return
         self._commit_pixels(doc, p)
+
+    def _commit_placement(self, doc) -> None:
+        """A smart object: its placement becomes the frame's corners, drawn anew from its
+        contents; its linked mask and paths follow the same canvas-to-canvas map (the new
+        placement after the old one undone)."""
+        node = self.node
+        new = tuple((_tidy(x), _tidy(y)) for x, y in self._image_corners())
+        if new == node.placement:
+            return
+        old = smart_object.quad_matrix(node.placement, self.w, self.h)
+        m = smart_object.quad_matrix(new, self.w, self.h) @ np.linalg.inv(old)
+        m /= m[2, 2]
+        affine = abs(m[2, 0]) < 1e-12 and abs(m[2, 1]) < 1e-12
+        dx, dy = m[0, 2], m[1, 2]
+        if affine and np.allclose(m[:2, :2], np.eye(2), rtol=0, atol=1e-12) \
+                and float(_tidy(dx)).is_integer() and float(_tidy(dy)).is_integer():
+            doc.translate(node, int(_tidy(dx)), int(_tidy(dy)))  # moved only: as it is
+            return
+
+        def at(x: int, y: int):
+            # An array whose pixel (0, 0) lies at canvas (x, y), through the map.
+            t = m @ np.array([[1, 0, x], [0, 1, y], [0, 0, 1]], np.float64)
+            return tuple(t[:2].ravel()) if affine else t
+
+        def project(q: np.ndarray) -> np.ndarray:
+            h = np.column_stack([q, np.ones(len(q))]) @ m.T
+            return np.vectorize(_tidy)(h[:, :2] / h[:, 2:3])
+
+        self._warp(doc, transform_pixels if affine else perspective_pixels, at, project)
 
     def _commit_type(self, doc) -> bool:
         """A type layer scaled keeping its proportions (and moved) stays type: its size and
@@ -298,6 +346,11 @@ class TransformTool(Tool):
         layers = [self.node] if isinstance(self.node, Layer) else list(self.node.layers())
         with doc.history.macro(self.step):
             for layer in layers:
+                if isinstance(layer, SmartObjectLayer):  # its placement, drawn anew
+                    corners = paths(np.array(layer.placement, np.float64))
+                    smart_object.set_placement(doc, layer, tuple(map(tuple, corners.tolist())),
+                                               self.step)
+                    continue
                 if layer.is_empty():
                     continue
                 pixels, x, y = resample(layer.pixels, at(layer.x, layer.y), limit)
@@ -320,7 +373,7 @@ class TransformTool(Tool):
 
     def cancel(self, canvas) -> None:
         self.placement = self.start
-        self.quad = None
+        self.quad = self._start_quad
 
     # -- editing the placement ------------------------------------------------------------
     def flip(self, horizontal: bool) -> None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QW
 
 from editor.model import AdjustmentLayer, DocumentError, Layer
 from editor.model import warp
+from editor.model.document import raise_if_derived
 from editor.model.text_layer import TextLayer
 
 from ..pyramid import Pyramid
@@ -60,6 +61,7 @@ class WarpTool(TransformTool):
         if not isinstance(node, Layer) or isinstance(node, (AdjustmentLayer, TextLayer)):
             raise DocumentError("Warp works on a pixel layer: select one first (rasterize "
                                 "type first).")
+        raise_if_derived(node)  # a smart object: its placement is no mesh (rasterize it)
         TransformTool.check(node)
 
     # -- commit and cancel (TransformTool.commit calls these) ---------------------------------

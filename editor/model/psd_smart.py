@@ -1,0 +1,259 @@
+"""Smart object layers in PSD files (`smart_object.py`'s `SmartObjectLayer`).
+
+Photoshop keeps a smart object in three places: the layer's 'SoLd' block (a descriptor:
+'Idnt' the unique id of the embedded file, 'placed' the id of this placement, 'Trnf'
+and 'nonAffineTransform' the four corners of the contents on the canvas as eight
+doubles, top-left first and clockwise, 'Sz  ' the contents' size, 'warp' with its warp),
+the older 'PlLd' block beside it (the same id and corners, which psd-tools'
+`transform_box` reads), and, after the layers, the document's 'lnk2' block: one entry per
+embedded file (kind 'liFD', the id, the file name, its type code such as 'png ', and the
+file's bytes), which `Idnt` names. The layer's own pixels are what Photoshop rendered.
+
+Reading (`read_smart_object`): an embedded PNG, JPEG (or another image Pillow decodes) or
+PSD/PSB (its composite) becomes the contents, and the corners the placement; the layer
+shows the pixels Photoshop stored until it is transformed. A linked (external) file, a
+warp, smart filters or contents that cannot be decoded leave a pixel layer with
+Photoshop's pixels, and the reason (the reader warns, as before).
+
+Writing (`smart_blocks`, `linked_layers`): our smart objects are written as Photoshop
+writes them: 'SoLd' and 'PlLd' on the layer, one 'lnk2' entry per contents (layers that
+share contents share the entry), the contents' own file as read, or a PNG of them.
+"""
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+import uuid
+from typing import Optional, Union
+
+import numpy as np
+
+from .limits import check_pixel_limit
+from .smart_object import SmartContents, SmartObjectLayer
+
+# Photoshop's 4-letter type codes of the files we write, by our `filetype`.
+_TYPE_CODES = {"png": b"png ", "jpg": b"JPEG", "jpeg": b"JPEG", "8bps": b"8BPS", "8bpb": b"8BPB"}
+_PSD_TYPES = ("8bps", "8bpb", "8bpsd", "psd", "psb")
+
+
+def read_smart_object(item, path: str, limit: int, decode: bool = True
+                      ) -> Union[tuple[SmartContents, tuple], str]:
+    """A psd-tools smart object layer's (contents, placement), or why it stays pixels.
+    Without `decode` (a description of the file: `info`), the contents hold no pixels."""
+    try:
+        so = item.smart_object
+        kind = so.kind
+    except (ValueError, KeyError, AttributeError):
+        return "its embedded file is missing"
+    if kind != "data":
+        return f"its contents are an {kind} file, not embedded" if kind == "external" \
+            else f"its contents are an {kind}, not embedded"
+    config = so._config.data if so._config is not None else {}
+    if not _unwarped(config.get(b"warp")):
+        return "it is warped"
+    if b"filterFX" in config:
+        return "it has smart filters"
+    corners = _corners(config.get(b"nonAffineTransform")) or _corners(config.get(b"Trnf")) \
+        or _corners(so.transform_box)
+    if corners is None:
+        return "its placement is missing"
+    data = so.data
+    filetype = (so.filetype or so.detected_filetype or "").lower()
+    if not decode and not _undecoded(data, filetype):
+        return SmartContents(np.zeros((0, 0, 4), np.uint8), so.filename or "Contents", None,
+                             filetype, so.unique_id or str(uuid.uuid4())), corners
+    try:
+        pixels = _decode(data, filetype, path, limit)
+    except Exception as exc:  # (any decoder's failure: the stored pixels stay)
+        return f"its {filetype or 'embedded'} contents could not be read: {exc}"
+    if pixels is None:
+        return f"its contents are {filetype or 'a file'} Layered does not decode"
+    contents = SmartContents(pixels, so.filename or "Contents", bytes(data),
+                             "8bps" if filetype in _PSD_TYPES else filetype,
+                             so.unique_id or str(uuid.uuid4()))
+    return contents, corners
+
+
+def _unwarped(warp) -> bool:
+    """Whether a smart object's 'warp' leaves it unbent: no warp, or a custom warp whose
+    mesh is the regular grid over its bounds (what Photoshop keeps after a warp was
+    undone, or for a file placed in a newer version)."""
+    if warp is None:
+        return True
+    style = getattr(warp.get(b"warpStyle"), "enum", b"warpNone")
+    if style == b"warpNone":
+        return True
+    if style != b"warpCustom":
+        return False
+    try:
+        mesh = warp[b"customEnvelopeWarp"][b"meshPoints"]
+        xs = [float(getattr(v, "value", v)) for v in mesh[b"Hrzn"]]
+        ys = [float(getattr(v, "value", v)) for v in mesh[b"Vrtc"]]
+        bounds = warp[b"bounds"]
+        left, top, right, bottom = (float(getattr(bounds[k], "value", bounds[k]))
+                                    for k in (b"Left", b"Top ", b"Rght", b"Btom"))
+        nu, nv = int(warp[b"uOrder"]), int(warp[b"vOrder"])
+    except (KeyError, TypeError, ValueError):
+        return False
+    if len(xs) != nu * nv or len(ys) != nu * nv or nu < 2 or nv < 2:
+        return False
+    tolerance = 1e-3 * max(1.0, right - left, bottom - top)
+    return all(abs(xs[i] - (left + (i % nu) * (right - left) / (nu - 1))) <= tolerance
+               and abs(ys[i] - (top + (i // nu) * (bottom - top) / (nv - 1))) <= tolerance
+               for i in range(nu * nv))
+
+
+def _corners(values) -> Optional[tuple]:
+    if values is None:
+        return None
+    try:
+        v = [float(getattr(x, "value", x)) for x in values]
+    except (TypeError, ValueError):
+        return None
+    if len(v) != 8 or not all(np.isfinite(v)):
+        return None
+    return ((v[0], v[1]), (v[2], v[3]), (v[4], v[5]), (v[6], v[7]))
+
+
+def read_embedded_psd(data: bytes, limit: Optional[int] = None):
+    """An embedded PSD or PSB (a smart object's contents) as a Document."""
+    from .limits import pixel_limit
+    from .psd import read_psd
+
+    # (psd-tools reads files: the embedded one goes through a temporary file)
+    fd, temp = tempfile.mkstemp(suffix=".psd")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        doc = read_psd(temp, pixel_limit() if limit is None else limit)
+    finally:
+        os.remove(temp)
+    doc.path = doc.source_path = None
+    return doc
+
+
+def _undecoded(data: bytes, filetype: str) -> bool:
+    """Contents we do not decode: vector files (PDF, Illustrator's)."""
+    return filetype in ("pdf", "ai") or data[:5] == b"%PDF-"
+
+
+def _decode(data: bytes, filetype: str, path: str, limit: int) -> Optional[np.ndarray]:
+    """The embedded file's straight RGBA pixels; None for a kind we do not decode (PDF,
+    Illustrator's)."""
+    if data[:4] == b"8BPS" or filetype in _PSD_TYPES:
+        from .render import composite_document
+
+        return composite_document(read_embedded_psd(data, limit))
+    if _undecoded(data, filetype):
+        return None
+    from PIL import Image
+
+    from .images import _to_rgba, _upright
+
+    with Image.open(io.BytesIO(data)) as image:
+        check_pixel_limit(path, image.width, image.height, limit, "a smart object's contents")
+        image.load()
+        return _to_rgba(_upright(image), path, [])
+
+
+# -- writing -----------------------------------------------------------------------------
+
+def smart_blocks(layer: SmartObjectLayer) -> list:
+    """The layer's 'SoLd' and 'PlLd' blocks (TaggedBlock), as Photoshop writes them."""
+    from psd_tools.constants import PlacedLayerType, Tag
+    from psd_tools.psd.descriptor import (Descriptor, DescriptorBlock, DescriptorBlock2, Double,
+                                          Enumerated, Integer, List, String, UnitFloat)
+    from psd_tools.psd.tagged_blocks import PlacedLayerData, SmartObjectLayerData, TaggedBlock
+    from psd_tools.terminology import Unit
+
+    contents = layer.contents
+    w, h = contents.width, contents.height
+    corners = [float(v) for point in layer.placement for v in point]
+
+    def warp(block):
+        warp = block(classID=b"warp")
+        warp[b"warpStyle"] = Enumerated(b"warpStyle", b"warpNone")
+        warp[b"warpValue"] = Double(0.0)
+        warp[b"warpPerspective"] = Double(0.0)
+        warp[b"warpPerspectiveOther"] = Double(0.0)
+        warp[b"warpRotate"] = Enumerated(b"Ornt", b"Hrzn")
+        bounds = Descriptor(classID=b"Rctn")
+        for key, value in ((b"Top ", 0.0), (b"Left", 0.0), (b"Btom", float(h)),
+                           (b"Rght", float(w))):
+            bounds[key] = UnitFloat(unit=Unit.Pixels, value=value)
+        warp[b"bounds"] = bounds
+        warp[b"uOrder"] = Integer(4)
+        warp[b"vOrder"] = Integer(4)
+        return warp
+
+    def ratio(numerator: int, denominator: int):
+        d = Descriptor(classID=b"null")
+        d[b"numerator"] = Integer(numerator)
+        d[b"denominator"] = Integer(denominator)
+        return d
+
+    data = DescriptorBlock(classID=b"null")
+    # (Photoshop's strings end with a null character: its own files' ids do)
+    data[b"Idnt"] = String(contents.uid + "\x00")
+    # (one id per placement: each layer's own, made from the layer's)
+    placed_id = uuid.uuid5(uuid.NAMESPACE_OID, f"{contents.uid}/{layer.id}")
+    data[b"placed"] = String(f"{placed_id}\x00")
+    data[b"PgNm"] = Integer(1)
+    data[b"totalPages"] = Integer(1)
+    data[b"Crop"] = Integer(1)
+    data[b"frameStep"] = ratio(0, 600)
+    data[b"duration"] = ratio(0, 600)
+    data[b"frameCount"] = Integer(1)
+    data[b"Annt"] = Integer(16)
+    data[b"Type"] = Integer(2)
+    data[b"Trnf"] = List([Double(v) for v in corners])
+    data[b"nonAffineTransform"] = List([Double(v) for v in corners])
+    data[b"warp"] = warp(Descriptor)
+    size = Descriptor(classID=b"Pnt ")
+    size[b"Wdth"] = Double(float(w))
+    size[b"Hght"] = Double(float(h))
+    data[b"Sz  "] = size
+    data[b"Rslt"] = UnitFloat(unit=Unit.Density, value=72.0)
+    data[b"comp"] = Integer(-1)
+    comp = Descriptor(classID=b"null")
+    comp[b"compID"] = Integer(-1)
+    comp[b"originalCompID"] = Integer(-1)
+    data[b"compInfo"] = comp
+    placed = PlacedLayerData(kind=b"plcL", version=3, uuid=contents.uid.encode("macroman"),
+                             page=1, total_pages=1, anti_alias=16,
+                             layer_type=PlacedLayerType.RASTER, transform=tuple(corners),
+                             warp=warp(lambda **kw: DescriptorBlock2(version=0, **kw)))
+    # (in Photoshop's order: 'PlLd' first)
+    return [TaggedBlock(key=Tag.PLACED_LAYER2, data=placed),
+            TaggedBlock(key=Tag.SMART_OBJECT_LAYER_DATA1,
+                        data=SmartObjectLayerData(kind=b"soLD", version=4, data=data))]
+
+
+def linked_layers(layers) -> Optional[object]:
+    """The document's 'lnk2' data: one embedded file per contents of the smart objects in
+    `layers` (shared contents once); None without smart objects."""
+    from psd_tools.constants import LinkedLayerType
+    from psd_tools.psd.descriptor import Descriptor, DescriptorBlock, Integer
+    from psd_tools.psd.linked_layer import LinkedLayer, LinkedLayers
+
+    seen: dict[str, SmartContents] = {}
+    for layer in layers:
+        if isinstance(layer, SmartObjectLayer):
+            seen.setdefault(layer.contents.uid, layer.contents)
+    if not seen:
+        return None
+    items = []
+    for contents in seen.values():
+        data, filetype = contents.encoded()
+        opened = DescriptorBlock(classID=b"null")
+        comp = Descriptor(classID=b"null")
+        comp[b"compID"] = Integer(-1)
+        comp[b"originalCompID"] = Integer(-1)
+        opened[b"compInfo"] = comp
+        items.append(LinkedLayer(
+            kind=LinkedLayerType.DATA, version=7, uuid=contents.uid,
+            filename=contents.filename + "\x00", filetype=_TYPE_CODES.get(filetype, b"png "),
+            creator=b"\0\0\0\0", open_file=opened, data=data, child_id="\x00", mod_time=0.0,
+            lock_state=0))
+    return LinkedLayers(items)

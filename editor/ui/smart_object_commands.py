@@ -1,0 +1,140 @@
+"""Layer > Smart Objects (Convert to Smart Object, New Smart Object via Copy, Edit Contents,
+Export Contents…, Replace Contents…) and
+Layer > Rasterize > Smart Object: the commands of `editor/model/smart_object.py`, each one
+undo step. Free Transform and Edit > Transform change a smart object's placement
+(`tools/transform.py`, `Document.flip`); painting on one is refused in one line naming
+Rasterize (`document.raise_if_derived`)."""
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from editor.model import smart_object
+from editor.model.smart_object import SmartObjectLayer
+
+from . import dialogs
+from .actions import ActionSpec, Context, Spec, SubmenuSpec, is_pixel_layer, run_on_doc
+
+if TYPE_CHECKING:
+    from .window_api import EditorWindow
+
+
+def is_smart_object(c: Context) -> bool:
+    return isinstance(c.node, SmartObjectLayer)
+
+
+class SmartObjectCommands:
+    def __init__(self, window: "EditorWindow"):
+        self.window = window
+
+    def action_specs(self) -> list[Spec]:
+        return [
+            SubmenuSpec("smart_objects", "Smart Ob&jects", menu="layer", after="rasterize"),
+            ActionSpec("convert_to_smart_object", "&Convert to Smart Object", self.convert,
+                       enabled=is_pixel_layer, menu="smart_objects",
+                       tip="Keep the layer's pixels inside a smart object: transforms then "
+                           "change its placement, never its pixels"),
+            ActionSpec("new_smart_object_via_copy", "&New Smart Object via Copy",
+                       self.new_via_copy, enabled=is_smart_object, menu="smart_objects",
+                       tip="A copy whose contents are its own (a duplicate shares them)"),
+            ActionSpec("edit_contents", "&Edit Contents", lambda: self.edit_contents(),
+                       enabled=is_smart_object, menu="smart_objects", separator=True,
+                       tip="Open the smart object's contents as a document: saving it "
+                           "updates the smart object"),
+            ActionSpec("export_contents", "E&xport Contents…", self.export_contents,
+                       enabled=is_smart_object, menu="smart_objects"),
+            ActionSpec("replace_contents", "Re&place Contents…", self.replace_contents,
+                       enabled=is_smart_object, menu="smart_objects"),
+            ActionSpec("rasterize_smart_object", "&Smart Object", self.rasterize,
+                       enabled=is_smart_object, menu="rasterize",
+                       tip="Make the smart object a pixel layer (its contents are then no "
+                           "longer kept)"),
+        ]
+
+    def convert(self) -> None:
+        run_on_doc(self.window, "Could not convert to a smart object",
+                   lambda doc: smart_object.convert(doc, doc.active))
+
+    def new_via_copy(self) -> None:
+        run_on_doc(self.window, "Could not copy the smart object",
+                   lambda doc: smart_object.new_via_copy(doc, doc.active))
+
+    def rasterize(self) -> None:
+        w = self.window
+        layer = run_on_doc(w, "Could not rasterize the smart object",
+                           lambda doc: smart_object.rasterize(doc, doc.active))
+        if layer is not None:
+            w.status(f"'{layer.name}' is a pixel layer now: its contents are no longer kept.")
+
+    def export_contents(self) -> None:
+        w = self.window
+        layer = w.doc.active if w.doc is not None else None
+        if not isinstance(layer, SmartObjectLayer):
+            return
+        stem = os.path.splitext(layer.contents.filename)[0] or layer.name
+        path = dialogs.ask_save_path(w, os.path.join(w.settings.last_dir(), stem + ".png"),
+                                     "Export Contents", "PNG image (*.png)")
+        if not path:
+            return
+        if run_on_doc(w, "Could not export the contents",
+                      lambda doc: smart_object.export_contents(layer, path) or True):
+            w.settings.set_last_dir(path)
+            w.status(f"The contents of '{layer.name}' were exported to {path}.")
+
+    def replace_contents(self) -> None:
+        w = self.window
+        if w.doc is None or not isinstance(w.doc.active, SmartObjectLayer):
+            return
+        paths = dialogs.ask_open_paths(w, w.settings.last_dir(), "Replace Contents",
+                                       dialogs.IMAGE_FILTER)
+        if not paths:
+            return
+        path = paths[0]
+
+        def replace(doc) -> None:
+            from editor.model import files
+
+            pixels = files.read_image(path)
+            smart_object.replace_contents(doc, doc.active, pixels, os.path.basename(path))
+
+        run_on_doc(w, "Could not replace the contents", replace)
+        w.settings.set_last_dir(path)
+
+    def edit_contents(self, node=None) -> None:
+        """The contents of `node` (the active layer: the menu's) in a tab of their own;
+        File > Save there updates the smart object."""
+        w = self.window
+        child = run_on_doc(w, "Could not edit the contents",
+                           lambda doc: smart_object.contents_document(doc, node or doc.active))
+        if child is None:
+            return
+        layer = child.contents_of[1]
+        w.add_session(child, layer.contents.filename)
+        w.status(f"Editing the contents of '{layer.name}': File > Save updates the smart "
+                 f"object.")
+
+    def save_contents(self, session) -> bool:
+        """File > Save on a smart object's contents: the smart object updated in its
+        document (one step there). False when it could not be."""
+        w = self.window
+        w.tools.end_mode(commit=True)
+        parent, layer = session.doc.contents_of
+        if all(s.doc is not parent for s in w.sessions):
+            # Its document was closed: nothing to update; the contents become a file of
+            # their own (Save As), and stop being the smart object's.
+            w.status(f"The document holding '{layer.name}' was closed: save these contents "
+                     f"as a file of their own.")
+            session.doc.contents_of = None
+            if not w.files.save_as(session):
+                session.doc.contents_of = (parent, layer)
+                return False
+            return True
+        try:
+            smart_object.save_contents(session.doc)
+        except Exception as exc:
+            w.report(exc, "Could not update the smart object")
+            return False
+        session.saved()
+        w.document_saved(session)
+        w.status(f"Updated the smart object '{layer.name}'.")
+        return True
