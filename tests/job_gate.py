@@ -1,0 +1,36 @@
+"""Holds an operation's worker part at a gate, so that a test sees its job running (and
+can cancel it) before it ends, however fast or slow the machine is.
+
+    gate = Gate(monkeypatch, color_range, "range_mask")
+    ... the user's OK ...
+    qtbot.waitUntil(lambda: gate.reached)   # running off the GUI thread, held
+    gate.open()
+
+A call on the GUI thread (a dialog's preview) is not held, and is not counted: code that
+still runs the operation on the GUI thread never reaches the gate.
+"""
+from __future__ import annotations
+
+import threading
+
+
+class Gate:
+    def __init__(self, monkeypatch, owner, name: str, timeout: float = 10.0):
+        self.event = threading.Event()
+        self.calls = 0                      # calls off the GUI thread
+        original = getattr(owner, name)
+
+        def held(*args, **kwargs):
+            if threading.current_thread() is not threading.main_thread():
+                self.calls += 1
+                self.event.wait(timeout)
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, held)
+
+    @property
+    def reached(self) -> bool:
+        return self.calls > 0
+
+    def open(self) -> None:
+        self.event.set()
