@@ -34,3 +34,14 @@ class Gate:
 
     def open(self) -> None:
         self.event.set()
+
+
+def press_esc(qtbot, window) -> None:
+    """Esc on the canvas, as a user cancels the running job (the window active again after
+    a dialog)."""
+    from PySide6.QtCore import Qt
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.canvas.setFocus()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Escape)

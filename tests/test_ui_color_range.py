@@ -13,7 +13,7 @@ from editor.model import color_range as cr
 from editor.model.selection_ops import current_mask
 from editor.ui.color_range import OVERLAY
 from engine.box import Box
-from job_gate import Gate
+from job_gate import Gate, press_esc
 from ui_helpers import image_pos, make_window, open_photo
 
 W, H = 96, 64
@@ -210,10 +210,7 @@ def test_esc_while_selecting_leaves_the_document_as_it_was(qtbot, tmp_path, monk
     in_color_range(w, qtbot, drive, wait=False)
     qtbot.waitUntil(lambda: gate.reached, timeout=5000)
     job = w.jobs.current
-    w.activateWindow()  # (the dialog beside the canvas had the keys)
-    qtbot.waitUntil(w.isActiveWindow)
-    w.canvas.setFocus()
-    qtbot.keyClick(w.canvas, Qt.Key.Key_Escape)  # the job's Cancel
+    press_esc(qtbot, w)  # the job's Cancel
     assert job.token.cancelled
     gate.open()
     qtbot.waitUntil(lambda: not w.jobs.busy, timeout=10000)
