@@ -3,7 +3,7 @@ can cancel it) before it ends, however fast or slow the machine is.
 
     gate = Gate(monkeypatch, color_range, "range_mask")
     ... the user's OK ...
-    qtbot.waitUntil(lambda: gate.reached)   # running off the GUI thread, held
+    job = gate.running_job(qtbot, window)   # running off the GUI thread, held
     gate.open()
 
 A call on the GUI thread (a dialog's preview) is not held, and is not counted: code that
@@ -34,6 +34,12 @@ class Gate:
 
     def open(self) -> None:
         self.event.set()
+
+    def running_job(self, qtbot, window):
+        """Waits until the work is held here and the window shows its job; the job."""
+        qtbot.waitUntil(lambda: self.reached and window.jobs.current is not None,
+                        timeout=5000)
+        return window.jobs.current
 
 
 def press_esc(qtbot, window) -> None:

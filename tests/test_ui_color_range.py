@@ -182,8 +182,7 @@ def test_ok_selects_as_a_job_off_the_gui_thread_in_one_step(qtbot, tmp_path, mon
         seen["settings"] = dialog.settings()
 
     seen = in_color_range(w, qtbot, drive, wait=False)
-    qtbot.waitUntil(lambda: gate.reached, timeout=5000)
-    job = w.jobs.current
+    job = gate.running_job(qtbot, w)
     assert job is not None and job.name == "Color Range" and w.jobs.busy
     assert w.jobs.status.isVisible() and w.jobs.cancel_action.isEnabled()
     assert current_mask(doc) is None and doc.history.count == count  # nothing yet
@@ -208,8 +207,7 @@ def test_esc_while_selecting_leaves_the_document_as_it_was(qtbot, tmp_path, monk
         click(qtbot, w, 30, 20)
 
     in_color_range(w, qtbot, drive, wait=False)
-    qtbot.waitUntil(lambda: gate.reached, timeout=5000)
-    job = w.jobs.current
+    job = gate.running_job(qtbot, w)
     press_esc(qtbot, w)  # the job's Cancel
     assert job.token.cancelled
     gate.open()

@@ -158,8 +158,7 @@ def test_ok_scales_as_a_job_off_the_gui_thread(window, qtbot, monkeypatch):
     gate = Gate(monkeypatch, content_scale, "scaled_pixels")
     in_modal_dialog(qtbot, w.actions["content_aware_scale"].trigger, narrow,
                     "ContentScaleDialog")
-    qtbot.waitUntil(lambda: gate.reached, timeout=5000)
-    job = w.jobs.current
+    job = gate.running_job(qtbot, w)
     assert job is not None and job.name == "Content-Aware Scale" and w.jobs.busy
     assert w.jobs.status.isVisible() and w.jobs.cancel_action.isEnabled()
     assert np.array_equal(layer.pixels, w.test_image) and doc.history.count == count
@@ -182,8 +181,7 @@ def test_cancelling_the_job_leaves_the_layer_bit_identical(window, qtbot, monkey
         gate = Gate(monkeypatch, content_scale, "scaled_pixels")
         in_modal_dialog(qtbot, w.actions["content_aware_scale"].trigger, narrow,
                         "ContentScaleDialog")
-        qtbot.waitUntil(lambda: gate.reached, timeout=5000)
-        job = w.jobs.current
+        job = gate.running_job(qtbot, w)
         if how == "esc":
             press_esc(qtbot, w)
         else:
