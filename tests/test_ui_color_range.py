@@ -230,11 +230,14 @@ def test_a_failure_is_one_readable_line_and_changes_nothing(qtbot, tmp_path, mon
         return real(image, settings) if progress is None else real(image, settings, progress)
 
     monkeypatch.setattr(cr, "range_mask", fails)
+    ended = []
+    w.jobs.job_ended.connect(lambda job: ended.append((job.name, job.state)))
 
     def drive(dialog, seen):
         click(qtbot, w, 30, 20)
 
     in_color_range(w, qtbot, drive)
+    assert ended == [("Color Range", "failed")]  # the job failed, not the window
     assert current_mask(doc) is None and doc.history.count == count
     assert len(w.test_errors) == 1
     title, message = w.test_errors[0]

@@ -305,9 +305,12 @@ def test_a_failed_solve_says_one_line_and_changes_nothing(coffee, qtbot, monkeyp
         raise MemoryError()
 
     monkeypatch.setattr(quick_select, "quick_select", fails)
+    ended = []
+    w.jobs.job_ended.connect(lambda job: ended.append((job.name, job.state)))
     count = doc.history.count
     image_drag(qtbot, w.canvas, ACROSS_COFFEE)
     qtbot.waitUntil(lambda: not w.jobs.busy and bool(w.test_errors), timeout=10000)
+    assert ended == [("Quick Selection", "failed")]  # the job failed, not the window
     assert selection_ops.current_mask(doc) is None and doc.history.count == count
     (title, message), = w.test_errors
     assert title == "Could not select" and message and "\n" not in message
