@@ -243,3 +243,32 @@ def test_a_failure_is_one_readable_line_and_changes_nothing(qtbot, tmp_path, mon
     title, message = w.test_errors[0]
     assert title == "Could not select the colour range"
     assert message and "\n" not in message and "Traceback" not in message
+
+
+def test_quick_mask_tints_a_range_made_outside_it(qtbot, tmp_path, monkeypatch):
+    """The Quick Mask tint is worked out when Quick Mask shows it, not at every new
+    selection (`mask_tint.QuickMaskTint.invalidate`): entering it after Color Range still
+    tints exactly what the range selected."""
+    from ui_helpers import on_canvas
+
+    w = opened(qtbot, tmp_path, monkeypatch)
+    w.canvas.set_zoom(1)
+    doc = w.doc
+
+    def drive(dialog, seen):
+        click(qtbot, w, 30, 20)
+
+    in_color_range(w, qtbot, drive)
+    mask = current_mask(doc)
+    assert (mask == 255).any() and (mask == 0).any()
+    w.tools.end_mode(commit=True)
+    before = on_canvas(w.canvas)
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    w.actions["quick_mask"].trigger()
+    assert getattr(w.tools.mode, "paints_selection", False)
+    after = on_canvas(w.canvas)
+    changed = np.abs(after - before).max(axis=-1) > 8
+    assert changed[mask == 255].mean() > 0.9   # the tint shows the range
+    w.canvas._quick_tint.refresh(None)   # the tint worked out afresh: the same
+    assert np.array_equal(on_canvas(w.canvas), after)
