@@ -37,6 +37,7 @@ def subject_button(tool, sample_all: Callable[[], bool]) -> QToolButton:
 
     def clicked() -> None:
         add = bool(button.modifiers & Qt.KeyboardModifier.ShiftModifier)
+        button.modifiers = Qt.KeyboardModifier.NoModifier  # a later click() is a plain one
         tool.job = tool.window.select_commands.select_subject("add" if add else "replace",
                                                               sample_all())
 
