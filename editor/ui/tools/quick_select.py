@@ -4,7 +4,8 @@ the selection grows to the region the stroke covers and what is like it up to th
 picture's edges (`editor.model.quick_select`, GrabCut with the stroke). As in Photoshop:
 the options bar's New / Add / Subtract (after a stroke in New the tool adds), Alt paints
 to take away, Shift to add; [ and ] change the brush size; Sample All Layers looks at what
-the canvas shows instead of the active layer. Each stroke is one undo step."""
+the canvas shows instead of the active layer, for the strokes and the Select Subject
+button (`subject_button`) alike. Each stroke is one undo step."""
 from __future__ import annotations
 
 from typing import Optional
@@ -17,6 +18,7 @@ from editor.model import Layer, quick_select
 
 from .base import Tool
 from .brush import MAX_SIZE, BrushOutline, next_size, slider_pair
+from .subject_button import subject_button
 
 MODES = (("new", "New", "New selection: the next stroke starts a selection (then adds)"),
          ("add", "Add", "Add to the selection (Shift)"),
@@ -45,6 +47,7 @@ class QuickSelectionTool(Tool):
         self._outline = BrushOutline(QColor(255, 255, 255, 230))
         self._size_spin = None
         self._mode_buttons: Optional[QButtonGroup] = None
+        self.job = None   # the latest Select Subject (tests wait for it)
 
     # -- settings --------------------------------------------------------------------
     def set_size(self, size: int) -> None:
@@ -167,5 +170,6 @@ class QuickSelectionTool(Tool):
         box.setChecked(self.sample_all)
         box.toggled.connect(self.set_sample_all)
         row.addWidget(box)
+        row.addWidget(subject_button(self, lambda: self.sample_all))
         row.addStretch(1)
         return w
