@@ -132,8 +132,8 @@ on bench_decompose.py's horse on the Hubble field (1 MP), the cuts took
 the speck filter left 55 %; on the horse on chelsea, 57 % and 50 %
 (the rest of the cat's legs are lost in the cuts themselves, coloured like
 the fur: no later step can tell them apart). A part within NEAR_REDUCED
-reduced pixels of a bigger part is therefore kept (`clean_mask`'s `near`):
-the horse on hubble went from IoU 0.907 to 0.931 (thin parts 0.55 to 0.77),
+reduced pixels of a bigger part is therefore kept (`clean_mask`'s `near`;
+bench_mask_real.py --horses compares): the horse on hubble went from IoU 0.907 to 0.931 (thin parts 0.55 to 0.77),
 on chelsea from 0.862 to 0.872, at 4 MP alike (0.909 to 0.937, 0.859 to
 0.868); no other picture of either bench moved by more than 0.001, and the
 full decomposition's alpha error in the box fell from 7.8 to 5.9 (hubble)
@@ -204,7 +204,7 @@ class GrabCutSegmenter:
 
     def __init__(self, iterations: int = 5, max_side: int = 360,
                  lightness_weights: tuple = (0.25, 1.0), margin: float = 0.2,
-                 structure_vote: bool = True):
+                 structure_vote: bool = True, keep_near: int = NEAR_REDUCED):
         self.iterations = iterations
         self.margin = margin
         self.max_side = max_side
@@ -213,6 +213,9 @@ class GrabCutSegmenter:
         # disagree (see the module's docstring); with one lightness weight there is
         # nothing to decide and it does not run.
         self.structure_vote = structure_vote and len(self.lightness_weights) > 1
+        # Parts of the cut this near (reduced pixels) to the object are no specks; 0 drops
+        # every small part, as before (bench/bench_mask_real.py --horses compares).
+        self.keep_near = keep_near
 
     def __call__(self, image: np.ndarray, box: Optional[Box], hint: Optional[np.ndarray],
                  valid: np.ndarray, progress: ProgressFn = no_progress) -> np.ndarray:
@@ -260,7 +263,7 @@ class GrabCutSegmenter:
         up = cv2.resize(fg_small.astype(np.float32), (crop.w, crop.h), interpolation=cv2.INTER_LINEAR)
         mask = np.zeros((h, w), bool)
         mask[crop.slices()] = up > 0.5
-        return clean_mask(mask & valid, near=int(np.ceil(NEAR_REDUCED / scale)))
+        return clean_mask(mask & valid, near=int(np.ceil(self.keep_near / scale)))
 
     def _cut_from_border(self, small: np.ndarray, labels: np.ndarray, rect: Box,
                          progress: ProgressFn) -> np.ndarray:
