@@ -130,8 +130,8 @@ lower leg stayed in the background layer as a ghost. Followed stage by stage
 on bench_decompose.py's horse on the Hubble field (1 MP), the cuts took
 77 % of the thin parts (truth less its opening by 3 % of the box) and
 the speck filter left 55 %; on the horse on chelsea, 57 % and 50 %
-(the rest of the cat's legs are lost in the cuts themselves, coloured like
-the fur: no later step can tell them apart). A part within NEAR_REDUCED
+(the rest of that horse's legs are lost in the cuts themselves, coloured like
+the cat's fur behind them: no later step can tell them apart). A part within NEAR_REDUCED
 reduced pixels of a bigger part is therefore kept (`clean_mask`'s `near`;
 bench_mask_real.py --horses compares): the horse on hubble went from IoU 0.907 to 0.931 (thin parts 0.55 to 0.77),
 on chelsea from 0.862 to 0.872, at 4 MP alike (0.909 to 0.937, 0.859 to
@@ -143,8 +143,9 @@ outside the mask on both sides of it, decides the pinch. Running the cuts at
 full resolution did not help the legs by itself (720 reduced pixels instead
 of 360: the cuts kept 71 % of the chelsea horse's thin parts, but the speck
 filter left 52 %), and a last GrabCut iteration at full resolution
-around the mask (models frozen) cost 15 % more CPU, moved other masks by up
-to 0.06 (the astronaut in her loose box) and did not reach the pinched-off legs.
+around the mask (models frozen, a band of 4 % of the box) cost 15 % more CPU,
+moved other masks by up to 0.06 (the astronaut in her loose box) and kept
+few more of the legs (thin parts on hubble 0.55 as before, on chelsea 0.55).
 """
 from __future__ import annotations
 
