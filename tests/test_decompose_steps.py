@@ -85,6 +85,52 @@ def test_clean_mask_drops_specks_and_pinholes_but_keeps_real_holes():
     assert out[50, 50] and not out[35, 35] and not out[5, 90]
 
 
+def test_clean_mask_keeps_a_small_part_near_a_kept_one_when_asked():
+    mask = np.zeros((100, 100), bool)
+    mask[20:60, 20:80] = True
+    mask[64:80, 30:33] = True            # a lower leg, 4 px below the body
+    mask[90:92, 90:92] = True            # a speck, far away
+    assert not clean_mask(mask)[70, 31]
+    out = clean_mask(mask, near=5)
+    assert out[70, 31] and not out[90, 90]
+
+
+def legged_picture(seed=0, size=900):
+    """A red body on four 10-px legs over a mottled green ground; each leg's knee (8 px of
+    it) shows the ground's colours, as a dark hoof on dark ground or a leg the colour of
+    the grass behind it. Returns (picture, object, lower legs, box)."""
+    rng = np.random.default_rng(seed)
+    blotches = cv2.resize(rng.uniform(0, 1, (size // 24, size // 24, 3)).astype(np.float32),
+                          (size, size), interpolation=cv2.INTER_CUBIC)
+    ground_rgb = np.array([70, 110, 60]) + 70 * (blotches - 0.5) + rng.normal(0, 8, (size, size, 3))
+    obj = np.zeros((size, size), np.uint8)
+    knees, lower = np.zeros((size, size), bool), np.zeros((size, size), bool)
+    cy = size // 2 - 80
+    cv2.ellipse(obj, (size // 2, cy), (220, 120), 0, 0, 360, 1, -1)
+    for x in (size // 2 - 160, size // 2 - 110, size // 2 + 110, size // 2 + 160):
+        cv2.line(obj, (x, cy + 90), (x, cy + 320), 1, 10)
+        knees[cy + 210:cy + 218, x - 10:x + 11] = True
+        lower[cy + 218:cy + 330, x - 10:x + 11] = True
+    obj = obj > 0
+    colour = np.array([190, 80, 60]) + rng.normal(0, 8, (size, size, 3))
+    img = np.clip(np.where((obj & ~knees)[..., None], colour, ground_rgb), 0, 255).astype(np.uint8)
+    ys, xs = np.nonzero(obj)
+    box = Box.from_corners(int(xs.min()) - 20, int(ys.min()) - 20, int(xs.max()) + 20,
+                           int(ys.max()) + 20)
+    return img, obj, lower & obj, box
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_grabcut_keeps_the_legs_it_pinched_off_at_the_knees(seed):
+    # GrabCut works on a reduced crop, where a leg is a few pixels wide: it cuts each leg at
+    # its ground-coloured knee, and the lower legs, each far smaller than the body, used to
+    # be dropped as specks (and left in the background layer as ghosts).
+    img, obj, lower, box = legged_picture(seed)
+    mask = GrabCutSegmenter()(img, box, None, np.ones(obj.shape, bool))
+    assert (mask & lower).sum() > 0.85 * lower.sum()
+    assert (mask & ~obj).sum() < 0.01 * obj.sum()   # and nothing of the ground between them
+
+
 # -- step 2: matting ------------------------------------------------------------------------
 def test_trimap_has_a_narrow_inner_and_wide_outer_band():
     mask = disc_alpha(100, 100, 50, 50, 30, soft=0.01) > 0.5

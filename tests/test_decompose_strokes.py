@@ -104,7 +104,7 @@ def test_status_says_in_plain_words_what_happened():
 
 
 def test_with_no_marks_the_objects_are_found():
-    from engine.methods.layered import find_objects
+    from engine.methods.decompose_steps.salient import find_objects
 
     img, a1, a2 = two_balls(200)
     boxes = find_objects(img, 3)

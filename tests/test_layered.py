@@ -21,7 +21,8 @@ from _decompose_scenes import scene
 from engine.box import Box
 from engine.compose import over, to_float
 from engine.errors import Cancelled, InvalidInput
-from engine.methods.layered import LayeredRequest, find_main_object, generate_layered
+from engine.methods.decompose_steps.salient import find_main_object
+from engine.methods.layered import LayeredRequest, generate_layered
 from engine.models.catalogue import info_for_unlisted
 from engine.models.devices import DevicePlan
 from engine.models.loading import LoadedModel, load_pipeline

@@ -262,7 +262,7 @@ def _mask_parts(mask: np.ndarray, min_share: float) -> tuple[np.ndarray, np.ndar
 
 def found_objects(layer: Layer, count: int) -> list[Box]:
     """Canvas boxes of up to `count` objects found in `layer` (nothing marked)."""
-    from engine.methods.layered import find_objects
+    from engine.methods.decompose_steps.salient import find_objects
 
     try:
         found = find_objects(layer.pixels[..., :3], count)

@@ -1,4 +1,5 @@
-"""The Select menu: All, Deselect, Reselect, Inverse, Color Range (`color_range`), Feather,
+"""The Select menu: All, Deselect, Reselect, Inverse, Color Range (`color_range`), Subject
+(`select_subject`, a job; also the Object and Quick Selection tools' button), Feather,
 Modify (Border, Smooth, Expand, Contract), Grow, Similar; Shift+M / Shift+L / Shift+G /
 Shift+U switch the marquee, lasso, fill and shape tools' shapes (Shift+P, Shift+R and
 Shift+O the Pen, Blur and Dodge groups' tools); Ctrl+click on a layer's thumbnail selects its pixels.
@@ -8,12 +9,13 @@ is one undo step.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QInputDialog,
                                QSpinBox, QVBoxLayout)
 
-from editor.model import Layer, selection_ops
+from editor.jobs import Job, operation_job
+from editor.model import Layer, select_subject, selection_ops
 
 from .actions import ActionSpec, Context, SubmenuSpec, has_doc, has_selection, run_on_doc
 from .color_range import ColorRangeCommand
@@ -105,6 +107,10 @@ class SelectCommands:
                        menu="select", after="inverse", separator=True,
                        tip="Select the pixels of a colour (sampled on the canvas) or of a "
                            "colour or tonal range"),
+            ActionSpec("select_subject", "S&ubject", lambda: self.select_subject(), enabled=has_doc,
+                       menu="select", after="color_range",
+                       tip="Select the picture's main subject (of the active layer), with soft "
+                           "edges"),
             ActionSpec("cycle_marquee", "Switch Marquee Shape", lambda: self._cycle("marquee"),
                        "Shift+M"),
             ActionSpec("cycle_lasso", "Switch Lasso Shape", lambda: self._cycle("lasso"),
@@ -155,6 +161,39 @@ class SelectCommands:
             w.tool_group_buttons[GROUPS[tool_id]].defaultAction().trigger()
         else:
             w.tool_actions[tool_id].trigger()
+
+    def select_subject(self, op: str = "replace", sample_all: bool = False) -> Optional[Job]:
+        """Select > Subject (and the selection tools' "Select Subject" button): the main
+        subject of the active layer - or, `sample_all` or with a group active, of what the
+        canvas shows - found on the worker (`editor.model.select_subject`, with the
+        segmenter and matting Decompose Options chose) and made the selection by `op`
+        (replace; add with Shift on a tool's button) as one step, "Select Subject". Returns
+        the job, or None when there is nothing to look at (the user is told why)."""
+        w = self.window
+        session, doc = w.session, w.doc
+        if doc is None:
+            return None
+        title = "Could not select the subject"
+        try:
+            prepared = select_subject.prepare(doc, None if sample_all else doc.active,
+                                              w.decompose_commands.options())
+        except Exception as exc:
+            w.report(exc, title)
+            return None
+
+        def apply(mask) -> None:
+            if session not in w.sessions:
+                return  # the document was closed meanwhile
+            try:
+                select_subject.apply(doc, mask, op)
+            except Exception as exc:
+                w.report(exc, title)
+                return
+            w.status(f"Selected the subject of {prepared.source}.")
+
+        job = operation_job(select_subject.NAME, select_subject.run, prepared,
+                            on_finished=apply)
+        return w.jobs.submit(job, canvas=session.canvas, failure_title=title)
 
     def feather(self) -> None:
         if self.window.doc is None:

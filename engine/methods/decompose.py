@@ -249,6 +249,49 @@ class DecomposePipeline:
         rgb, src_alpha, box, hint = self.check_inputs(request)
         return self._object_masks(request, rgb, src_alpha > 0, box, hint, progress)
 
+    def object_alpha(self, request: DecomposeRequest,
+                     progress: ProgressFn = no_progress) -> np.ndarray:
+        """Steps 1 and 2 alone: the objects' alpha over the whole picture (H, W float32,
+        0..1), soft where the matting finds the edge soft - what Select > Subject selects.
+        Nothing of the background is computed."""
+        rgb, src_alpha, box, hint = self.check_inputs(request)
+        h, w = rgb.shape[:2]
+        valid = src_alpha > 0
+        stages = Stages(progress, {"mask": self.segmenter.weight,
+                                   "matting": self.matter.weight if request.matting else 0})
+        masks = self._object_masks(request, rgb, valid, box, hint, stages.stage("mask"))
+        stages.done("mask")
+        # The same window around the objects the split mats in (`__call__`).
+        obj = mask_bounds(np.logical_or.reduce(masks))
+        work = obj.expand(max(16, int(0.75 * max(obj.w, obj.h)))).clip(w, h)
+        ws = work.slices()
+        alphas, _ = self._alphas(masks, ws, rgb[ws], valid[ws], request.matting,
+                                 stages.stage("matting"))
+        out = np.zeros((h, w), np.float32)
+        out[ws] = layer_alphas(alphas)
+        stages.done("matting")
+        return out
+
+    def _alphas(self, masks: list[np.ndarray], ws, image8: np.ndarray, wvalid: np.ndarray,
+                matting: bool, progress: ProgressFn) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Step 2: each object's alpha and trimap inside the work window `ws` (slices):
+        matting in a band around the mask's edge, or the hard mask without `matting`."""
+        alphas, trimaps = [], []
+        for i, m in enumerate(masks):
+            bounds = mask_bounds(m)
+            radius = band_radius(bounds.w, bounds.h)
+            trimaps.append(make_trimap(m[ws], radius))
+            if matting:
+                a = self.matter(image8, trimaps[-1], _part(progress, i, len(masks)))
+                a = np.clip(a, 0.0, 1.0).astype(np.float32)
+                # Faint alpha far from the object is matting noise, not object.
+                a[a < 1.0 / 255.0] = 0.0
+                a[a > 254.0 / 255.0] = 1.0
+            else:
+                a = m[ws].astype(np.float32)
+            alphas.append(a * wvalid)
+        return alphas, trimaps
+
     def correct_mask(self, image: np.ndarray, mask: np.ndarray, add: Optional[np.ndarray] = None,
                      remove: Optional[np.ndarray] = None,
                      valid: Optional[np.ndarray] = None) -> np.ndarray:
@@ -322,20 +365,8 @@ class DecomposePipeline:
 
         # 2. Alpha: matting in a band around each mask's edge; the objects' alphas combine
         # as layers over each other do.
-        alphas, trimaps = [], []
-        for i, m in enumerate(masks):
-            bounds = mask_bounds(m)
-            radius = band_radius(bounds.w, bounds.h)
-            trimaps.append(make_trimap(m[ws], radius))
-            if request.matting:
-                a = self.matter(image8, trimaps[-1], _part(stages.stage("matting"), i, len(masks)))
-                a = np.clip(a, 0.0, 1.0).astype(np.float32)
-                # Faint alpha far from the object is matting noise, not object.
-                a[a < 1.0 / 255.0] = 0.0
-                a[a > 254.0 / 255.0] = 1.0
-            else:
-                a = m[ws].astype(np.float32)
-            alphas.append(a * wvalid)
+        alphas, trimaps = self._alphas(masks, ws, image8, wvalid, request.matting,
+                                       stages.stage("matting"))
         alpha = layer_alphas(alphas)
         trimap = np.max(np.stack(trimaps), axis=0)
         radius = band_radius(obj.w, obj.h) if len(masks) == 1 else \

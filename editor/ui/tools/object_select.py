@@ -3,13 +3,15 @@ Magic Wand): drag a rectangle around an object and the selection becomes the obj
 found in it. The object is found as Select > Object finds it, by the decomposition's
 segmenter on the active layer (`DecomposeCommands.find_object`: GrabCut from the box,
 or SAM when installed), on the worker thread. Shift at the press adds to the selection,
-Alt subtracts, Shift+Alt intersects; one undo step, "Object Selection"."""
+Alt subtracts, Shift+Alt intersects; one undo step, "Object Selection". The options
+bar's Select Subject button selects the active layer's main subject (`subject_button`)."""
 from __future__ import annotations
 
 from typing import Optional
 
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QCursor, QPainter, QPainterPath
+from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from editor.model import selection_ops
 from engine.box import Box
@@ -17,6 +19,7 @@ from engine.box import Box
 from ..canvas import paint_ants_path
 from .base import Tool
 from .marquee import selection_op
+from .subject_button import subject_button
 
 MIN_SIDE = 3   # a smaller drag is a click: it finds nothing
 
@@ -68,6 +71,15 @@ class ObjectSelectionTool(Tool):
 
     def deactivate(self, canvas) -> None:
         self._start, self._box = None, None
+
+    def build_options(self) -> QWidget:
+        w = QWidget()
+        row = QHBoxLayout(w)
+        row.setContentsMargins(0, 0, 0, 0)
+        # The box drag looks at the active layer, and so does its Select Subject.
+        row.addWidget(subject_button(self, lambda: False))
+        row.addStretch(1)
+        return w
 
     def cursor_at(self, canvas, ev) -> QCursor:
         return QCursor(Qt.CursorShape.CrossCursor)

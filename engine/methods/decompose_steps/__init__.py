@@ -13,6 +13,8 @@ shadow    the object's cast shadow: darker-than-surroundings pixels attached
 layers    foreground colours from composite, alpha and background; the
           high-frequency alignment that makes foreground over background give
           back the composite in 8 bits; the recomposition error
+salient   the main object (or objects) of a picture nobody marked: boxes for
+          the steps above (New Layered Image, Decompose and Select > Subject)
 
 Learned components, used when their models are on this computer (see choose):
 sam_segment     object mask by SAM from the box (and brush points)

@@ -1,0 +1,132 @@
+"""The salient objects of a picture, found with nothing marked.
+
+Three commands need "the main object" of a picture that the user has not
+marked: New Layered Image from Prompt (`engine.methods.layered`, the object
+to split off the generated picture), Layer > Decompose / Decompose into
+Layers with no box or paint (`editor.model.decompose_apply.found_objects`)
+and Select > Subject (`editor.model.select_subject`). They all take it from
+here, so that the three agree on what the subject is.
+
+The search is GrabCut on the picture reduced to FIND_SIDE, started from a
+rectangle inset from the border (the border's colours are the background's),
+with cast shadows dropped (`cast_shadow`). It returns boxes, grown a little:
+each caller segments the object again at full resolution inside its box
+(the decomposition's segmenter: GrabCut, or SAM when installed).
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from engine.box import Box
+from engine.errors import InvalidInput
+
+from .fill import pyramid_fill
+from .segment import clean_mask, mask_bounds
+
+# The main object is looked for inside this rectangle (the picture less a border of this
+# share of each side); generated pictures usually put the subject well inside the frame.
+INSET = 0.08
+FIND_SIDE = 320   # the search runs on the picture reduced to this side
+MIN_OBJECT, MAX_OBJECT = 0.01, 0.85  # share of the picture the found object may cover
+SHADOW_DEPTH, SHADOW_LIGHT, SHADOW_RIM, SHADOW_EVENNESS = 0.25, 0.85, 0.98, 0.2  # cast_shadow
+
+
+def find_main_object(picture: np.ndarray) -> Box:
+    """The box of the picture's main object, or InvalidInput when there is none to tell.
+
+    GrabCut learns the colours of the picture's border (the INSET margin,
+    taken as background) and of the centre, and cuts along the strongest
+    edges between them; the largest part it keeps, with any part at least
+    15 % of its size (a head cut off by a collar), is the main object. Its
+    box, grown a little, is what the decomposition gets - the decomposition
+    segments the object again at full resolution inside it. GrabCut also
+    cuts out the darker ground of a cast shadow; those pixels are dropped
+    first (`cast_shadow`), so the box holds the object, not its shadow.
+    """
+    found, scale = _foreground(picture)
+    found = clean_mask(found, keep=0.15)  # the main part and others of a similar size
+    share = float(found.mean())
+    if not MIN_OBJECT <= share <= MAX_OBJECT:
+        raise InvalidInput("No single main object could be told apart in the picture.",
+                           "Mark the object with a box (--box X,Y,W,H on the command line; "
+                           "the marquee and Layer > Decompose in the editor).")
+    return _grown_box(mask_bounds(found), found.shape, scale, picture.shape)
+
+
+def find_objects(picture: np.ndarray, count: int) -> list[Box]:
+    """Boxes of up to `count` salient objects, largest first (InvalidInput when there is none).
+
+    The same cut as `find_main_object`; each separate part of at least
+    `MIN_OBJECT` of the picture (small specks are not objects) is one object.
+    """
+    found, scale = _foreground(picture)
+    found = clean_mask(found, keep=0.05)
+    n, parts, stats, _ = cv2.connectedComponentsWithStats(found.astype(np.uint8), connectivity=8)
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    order = [i + 1 for i in np.argsort(areas)[::-1] if areas[i] >= MIN_OBJECT * found.size]
+    if not order or float(found.mean()) > MAX_OBJECT:
+        raise InvalidInput("No object could be told apart in the picture.",
+                           "Mark the objects with boxes.")
+    return [_grown_box(mask_bounds(parts == i), found.shape, scale, picture.shape)
+            for i in order[:max(1, count)]]
+
+
+def _grown_box(box: Box, small_shape, scale: float, shape) -> Box:
+    sh, sw = small_shape
+    h, w = shape[:2]
+    grow = max(2, round(0.04 * max(sw, sh)))
+    box = box.expand(grow).clip(sw, sh)
+    return Box.from_corners(int(box.x / scale), int(box.y / scale),
+                            min(w, int(np.ceil(box.x1 / scale))),
+                            min(h, int(np.ceil(box.y1 / scale))))
+
+
+def _foreground(picture: np.ndarray) -> tuple[np.ndarray, float]:
+    """GrabCut's foreground of the picture reduced to FIND_SIDE (shadows dropped), and the scale."""
+    h, w = picture.shape[:2]
+    scale = min(1.0, FIND_SIDE / max(h, w))
+    size = (max(8, round(w * scale)), max(8, round(h * scale)))
+    small = cv2.resize(np.ascontiguousarray(picture[..., :3]), size, interpolation=cv2.INTER_AREA)
+    sw, sh = size
+    rect = (round(INSET * sw), round(INSET * sh), sw - 2 * round(INSET * sw),
+            sh - 2 * round(INSET * sh))
+    labels = np.zeros((sh, sw), np.uint8)
+    bgd, fgd = np.zeros((1, 65)), np.zeros((1, 65))
+    cv2.setRNGSeed(0)
+    try:
+        cv2.grabCut(np.ascontiguousarray(small[..., ::-1]), labels, rect, bgd, fgd, 5,
+                    cv2.GC_INIT_WITH_RECT)
+    except cv2.error:
+        labels[:] = cv2.GC_BGD
+    found = (labels == cv2.GC_FGD) | (labels == cv2.GC_PR_FGD)
+    if found.any() and (~found).any():
+        found &= ~cast_shadow(small, found)
+        # Threads a pixel or two wide (what is left of a shadow's outline) do not join parts.
+        found = cv2.morphologyEx(found.astype(np.uint8), cv2.MORPH_OPEN,
+                                 np.ones((3, 3), np.uint8)) > 0
+    return found, scale
+
+
+def cast_shadow(picture: np.ndarray, found: np.ndarray) -> np.ndarray:
+    """Pixels of `found` that look like the ground around them in shadow.
+
+    The ground under `found` is estimated from the pixels around it (a
+    push-pull fill); a shadow pixel is that ground dimmed evenly in all three
+    channels, to between SHADOW_DEPTH and SHADOW_LIGHT of its brightness (a
+    shadow keeps the ground's hue; an object rarely is the ground's hue at
+    a uniformly lower level, and nearly black objects are darker than any
+    shadow, which the sky and nearby surfaces always light a little).
+    """
+    colours = picture.astype(np.float32) + 1.0
+    ground = pyramid_fill(colours, (~found).astype(np.float32))
+    ratio = colours / np.maximum(ground, 1.0)
+    level = ratio.mean(axis=2)
+    even = (ratio.max(axis=2) - ratio.min(axis=2)) < SHADOW_EVENNESS * level
+    core = found & even & (level > SHADOW_DEPTH) & (level < SHADOW_LIGHT)
+    # The soft rim of a shadow is barely darker than the ground: it counts as shadow
+    # where it touches the core (hysteresis), or it would join the shadow's outline to
+    # the object.
+    rim = found & even & (level > SHADOW_DEPTH) & (level < SHADOW_RIM)
+    near = cv2.dilate(core.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    return core | (rim & near)
