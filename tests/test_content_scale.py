@@ -205,3 +205,26 @@ def test_carving_in_runs_with_progress_finds_the_very_seams_and_can_be_cancelled
     with pytest.raises(Cancelled):
         seam_carving.content_aware_resize(img, 150, 100, progress=cancel_at_third)
     assert len(steps) == 3
+
+
+def test_a_result_refuses_a_layer_changed_while_it_was_computed():
+    """The editor's job: `prepare` on the document, `run` on the worker, `land` back. A
+    layer painted meanwhile is not overwritten by pixels scaled from what it was."""
+    from editor.model import content_scale as cs
+
+    img, _ = two_objects()
+    doc = Document(200, 120)
+    layer = doc.add_image(img, "Photo", 0, 0)
+    doc.set_active(layer)
+    prepared = cs.prepare(doc, ScaleOptions(width_pct=75))
+    out = cs.run(prepared)
+    edit = doc.begin_pixel_edit(layer, "Brush", cover=Box(0, 0, 4, 4))
+    edit.apply(doc, Box(0, 0, 4, 4), lambda view: view.__setitem__(Ellipsis, 7))
+    doc.end_pixel_edit(edit)
+    painted, count = layer.pixels.copy(), doc.history.count
+    with pytest.raises(DocumentError, match="changed meanwhile"):
+        cs.land(doc, prepared, out)
+    assert np.array_equal(layer.pixels, painted) and doc.history.count == count
+    fresh = cs.prepare(doc, ScaleOptions(width_pct=75))
+    cs.land(doc, fresh, cs.run(fresh))
+    assert layer.pixels.shape == (120, 150, 4) and doc.history.count == count + 1

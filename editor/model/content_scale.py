@@ -162,6 +162,7 @@ class Prepared:
     protect: Optional[np.ndarray]
     origin: tuple[int, int]
     shape: tuple[int, ...]
+    revision: int                 # the layer's pixels' revision (`Layer.changed`)
 
 
 def prepare(doc: Document, options: ScaleOptions, layer: Optional[Layer] = None
@@ -176,7 +177,7 @@ def prepare(doc: Document, options: ScaleOptions, layer: Optional[Layer] = None
     if source.rest is None:  # (the layer's own array: copied, the worker reads it)
         source = ScaleSource(layer.pixels.copy(), box)
     return Prepared(layer, source, options, protect_mask(doc, box, options.protect),
-                    (layer.x, layer.y), layer.pixels.shape)
+                    (layer.x, layer.y), layer.pixels.shape, layer.revision)
 
 
 def run(prepared: Prepared, progress: ProgressFn = no_progress) -> np.ndarray:
@@ -186,10 +187,11 @@ def run(prepared: Prepared, progress: ProgressFn = no_progress) -> np.ndarray:
 
 def land(doc: Document, prepared: Prepared, out: np.ndarray) -> Layer:
     """Puts the scaled pixels `out` on the layer in one undo step; refuses, in one line,
-    when the layer is gone or changed size or place meanwhile."""
+    when the layer is gone or changed meanwhile (painted, moved, resized: the result would
+    undo that)."""
     layer, source = prepared.layer, prepared.source
     if not doc.contains(layer) or (layer.x, layer.y) != prepared.origin \
-            or layer.pixels.shape != prepared.shape:
+            or layer.pixels.shape != prepared.shape or layer.revision != prepared.revision:
         raise DocumentError(f"Layer '{layer.name}' changed meanwhile; run Content-Aware "
                             "Scale again.")
     box = source.box

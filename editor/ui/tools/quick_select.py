@@ -49,9 +49,11 @@ class Stroke:
 
 
 def selection_key(doc) -> tuple:
-    """What says the selection changed: its box and its mask array (replaced, never edited
-    in place, by every selection command)."""
-    return doc.selection, id(doc.selection_mask)
+    """What says the selection may have changed: its box, its mask array (replaced by the
+    selection commands) and the history's place (Quick Mask's strokes paint the mask in
+    place, each an undo step)."""
+    history = doc.history
+    return doc.selection, id(doc.selection_mask), history.index, id(history.current())
 
 
 class QuickSelectionTool(Tool):
@@ -151,6 +153,8 @@ class QuickSelectionTool(Tool):
                 continue
             doc = stroke.session.doc
             old = None if stroke.op == "replace" else current_mask(doc)
+            if old is not None and old is doc.selection_mask:
+                old = old.copy()  # (the worker reads it; Quick Mask paints it in place)
             key = selection_key(doc)
             points = [(p.x(), p.y()) for p in stroke.points]
 
