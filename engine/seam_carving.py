@@ -22,6 +22,11 @@ with results alike by eye on skimage's coffee.
 `content_aware_resize` also takes `amount` (Photoshop's Amount): the share of the change
 in size done by seams; the rest is ordinary resampling by the caller's `resample`, so
 amount 0 is exactly ordinary scaling.
+
+A 4000 x 3000 photo narrowed to 75 % takes ~7 s, so the editor runs it as a job:
+`progress(step, total)` comes between runs of the carving of about `STEP_WORK` pixel
+visits (a few tenths of a second) and may raise Cancelled. Carving in runs gives the very
+seams of carving at once: each seam is found afresh on the picture left by the ones before.
 """
 from __future__ import annotations
 
@@ -30,6 +35,9 @@ from typing import Callable, Optional
 import numpy as np
 from numba import njit
 
+from .progress import ProgressFn, no_progress
+
+STEP_WORK = 1 << 25     # pixel visits of the carving between two progress steps
 REDUCE_ABOVE = 300_000  # pixels from which seams are found on a half-size copy
 PROTECT_COST = 1.0e5   # per protected pixel, against brightness jumps of at most 255
 SKIN_COST = 2.0e3      # skin is kept while seams can go through other things of no edge
@@ -190,7 +198,47 @@ def _kept(seams, w):
     return out
 
 
-def find_seams(rgba: np.ndarray, cost: np.ndarray, k: int) -> np.ndarray:
+class _Ticks:
+    """Counts the seams done against those to do, in full-size seams, for `progress`."""
+
+    STEPS = 100  # (per cent: "step 40 of 100" in the status bar)
+
+    def __init__(self, progress: ProgressFn, total: int):
+        self.progress, self.total, self.done = progress, max(1, int(total)), 0.0
+
+    def advance(self, seams: float) -> None:
+        self.done = min(self.total, self.done + seams)
+        self.progress(int(self.STEPS * self.done / self.total), self.STEPS)
+
+
+def _carve_in_runs(gray, bias, k, ticks: Optional[_Ticks], worth: float = 1.0):
+    """`_carve(gray, bias, k)` in runs of about `STEP_WORK` pixel visits with a tick
+    (`worth` full-size seams a seam) after each: the same columns and seams, since a run
+    goes on from the picture the one before left."""
+    h, w = gray.shape
+    run = max(1, STEP_WORK // max(1, h * w))
+    if ticks is None or k <= run:
+        out = _carve(gray, bias, k)
+        if ticks is not None:
+            ticks.advance(k * worth)
+        return out
+    columns = np.broadcast_to(np.arange(w, dtype=np.int32), (h, w))
+    found = []
+    left = k
+    while left > 0:
+        n = min(run, left)
+        kept, seams = _carve(gray, bias, n)
+        found.append(np.take_along_axis(columns, seams.T, axis=1).T)  # original columns
+        columns = np.take_along_axis(columns, kept, axis=1)
+        gray = np.ascontiguousarray(np.take_along_axis(gray, kept, axis=1))
+        bias = np.ascontiguousarray(np.take_along_axis(bias, kept, axis=1))
+        left -= n
+        ticks.advance(n * worth)
+    return np.ascontiguousarray(columns), np.concatenate(found)
+
+
+def find_seams(rgba: np.ndarray, cost: np.ndarray, k: int,
+               ticks: Optional[_Ticks] = None) -> np.ndarray:
     """The `k` vertical seams (k, h original columns) narrowing would remove first. A large
     picture's are found on a half-size copy (2 x 2 means of brightness, the highest cost of
     each block) and each taken twice as wide: a quarter of the pixels per pass and half the
@@ -200,12 +248,12 @@ def find_seams(rgba: np.ndarray, cost: np.ndarray, k: int) -> np.ndarray:
     hh, hw = (h + 1) // 2, (w + 1) // 2
     n = (k + 1) // 2 + 1
     if h * w < REDUCE_ABOVE or n >= hw or h < 2:
-        return _carve(gray, np.ascontiguousarray(cost, np.float32), k)[1]
+        return _carve_in_runs(gray, np.ascontiguousarray(cost, np.float32), k, ticks)[1]
     pad = ((0, 2 * hh - h), (0, 2 * hw - w))
     small = np.pad(gray, pad, mode="edge").reshape(hh, 2, hw, 2).mean(axis=(1, 3))
     small_cost = np.pad(cost, pad, mode="edge").reshape(hh, 2, hw, 2).max(axis=(1, 3))
-    _, low = _carve(np.ascontiguousarray(small, np.float32),
-                    np.ascontiguousarray(small_cost, np.float32), n)
+    _, low = _carve_in_runs(np.ascontiguousarray(small, np.float32),
+                            np.ascontiguousarray(small_cost, np.float32), n, ticks, k / n)
     return _paired(low, h, w, k)
 
 
@@ -240,7 +288,8 @@ def _unpremultiplied(pm: np.ndarray) -> np.ndarray:
     return np.clip(np.rint(out), 0, 255).astype(np.uint8)
 
 
-def carve_width(rgba: np.ndarray, width: int, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def carve_width(rgba: np.ndarray, width: int, cost: np.ndarray,
+                ticks: Optional[_Ticks] = None) -> tuple[np.ndarray, np.ndarray]:
     """`rgba` (h, w, 4 uint8) and its per-pixel extra `cost` (h, w float32) brought to
     `width` columns by removing or doubling seams."""
     h, w = rgba.shape[:2]
@@ -248,13 +297,13 @@ def carve_width(rgba: np.ndarray, width: int, cost: np.ndarray) -> tuple[np.ndar
     if width == w:
         return rgba, cost
     if width < w:
-        columns = _kept(find_seams(rgba, cost, w - width), w)
+        columns = _kept(find_seams(rgba, cost, w - width, ticks), w)
         return (np.take_along_axis(rgba, columns[..., None], axis=1),
                 np.take_along_axis(cost, columns, axis=1))
     while rgba.shape[1] < width:  # at most the picture's own width more per pass
         w = rgba.shape[1]
         k = min(width - w, max(1, w // 2))
-        seams = find_seams(rgba, cost, k)
+        seams = find_seams(rgba, cost, k, ticks)
         left, right = _doubled(seams, w)
         pm = _premultiplied(rgba)
         mixed = 0.5 * (np.take_along_axis(pm, left[..., None], axis=1)
@@ -268,29 +317,34 @@ def carve_width(rgba: np.ndarray, width: int, cost: np.ndarray) -> tuple[np.ndar
 
 
 def seam_carve(rgba: np.ndarray, width: int, height: int,
-               protect: Optional[np.ndarray] = None, skin: bool = False) -> np.ndarray:
+               protect: Optional[np.ndarray] = None, skin: bool = False,
+               progress: ProgressFn = no_progress) -> np.ndarray:
     """`rgba` (h, w, 4 uint8) brought to (height, width) by seams only: columns first,
-    then rows. `protect` (h, w, 0..1) marks pixels to keep; `skin` also keeps skin tones."""
+    then rows. `protect` (h, w, 0..1) marks pixels to keep; `skin` also keeps skin tones.
+    `progress` as the carving goes (see the module's docstring)."""
     h, w = rgba.shape[:2]
+    ticks = _Ticks(progress, abs(max(1, int(width)) - w) + abs(max(1, int(height)) - h))
+    ticks.advance(0)
     cost = np.zeros((h, w), np.float32)
     if protect is not None:
         cost += PROTECT_COST * np.asarray(protect, np.float32)
     if skin:
         cost += SKIN_COST * skin_mask(rgba)
-    out, cost = carve_width(np.ascontiguousarray(rgba), width, cost)
+    out, cost = carve_width(np.ascontiguousarray(rgba), width, cost, ticks)
     if max(1, int(height)) != h:
         t, _ = carve_width(np.ascontiguousarray(out.transpose(1, 0, 2)), height,
-                           np.ascontiguousarray(cost.T))
+                           np.ascontiguousarray(cost.T), ticks)
         out = t.transpose(1, 0, 2)
     return np.ascontiguousarray(out)
 
 
 def content_aware_resize(rgba: np.ndarray, width: int, height: int, amount: float = 1.0,
                          protect: Optional[np.ndarray] = None, skin: bool = False,
-                         resample: Optional[Callable[[np.ndarray, int, int], np.ndarray]] = None
-                         ) -> np.ndarray:
+                         resample: Optional[Callable[[np.ndarray, int, int], np.ndarray]] = None,
+                         progress: ProgressFn = no_progress) -> np.ndarray:
     """`rgba` brought to (height, width): `amount` (0..1) of the change by seams, the rest
-    by `resample(pixels, width, height)` (Pillow's Lanczos when None)."""
+    by `resample(pixels, width, height)` (Pillow's Lanczos when None). `progress` as the
+    seams go (it may raise Cancelled)."""
     h, w = rgba.shape[:2]
     width, height = max(1, int(width)), max(1, int(height))
     amount = min(1.0, max(0.0, float(amount)))
@@ -298,7 +352,7 @@ def content_aware_resize(rgba: np.ndarray, width: int, height: int, amount: floa
     ch = round(h + amount * (height - h))
     out = rgba
     if (cw, ch) != (w, h):
-        out = seam_carve(rgba, cw, ch, protect, skin)
+        out = seam_carve(rgba, cw, ch, protect, skin, progress)
     if (cw, ch) != (width, height):
         out = (resample or _lanczos)(out, width, height)
     return out

@@ -179,3 +179,52 @@ def test_a_selection_scales_only_its_content_and_the_outside_stays():
     assert doc.selection == Box(0, 0, 70, 120)               # the selection follows
     doc.history.undo()
     assert np.array_equal(layer.pixels, img) and doc.selection == Box(0, 0, 100, 120)
+
+
+def test_carving_in_runs_with_progress_finds_the_very_seams_and_can_be_cancelled(monkeypatch):
+    """The job's progress steps cut the carving into runs: the pixels are those of carving
+    at once, progress rises to its end, and a cancel raised there stops it."""
+    from engine import seam_carving
+    from engine.errors import Cancelled
+
+    img, _ = two_objects()
+    at_once = seam_carving.content_aware_resize(img, 150, 100)
+    monkeypatch.setattr(seam_carving, "STEP_WORK", 120 * 200 * 7)  # runs of 7 seams
+    steps = []
+    in_runs = seam_carving.content_aware_resize(img, 150, 100,
+                                                progress=lambda s, t, p=None: steps.append(s))
+    assert np.array_equal(in_runs, at_once)
+    assert len(steps) > 5 and steps == sorted(steps) and steps[-1] == 100
+
+    def cancel_at_third(step, total, preview=None):
+        steps.append(step)
+        if len(steps) == 3:
+            raise Cancelled()
+
+    steps.clear()
+    with pytest.raises(Cancelled):
+        seam_carving.content_aware_resize(img, 150, 100, progress=cancel_at_third)
+    assert len(steps) == 3
+
+
+def test_a_result_refuses_a_layer_changed_while_it_was_computed():
+    """The editor's job: `prepare` on the document, `run` on the worker, `land` back. A
+    layer painted meanwhile is not overwritten by pixels scaled from what it was."""
+    from editor.model import content_scale as cs
+
+    img, _ = two_objects()
+    doc = Document(200, 120)
+    layer = doc.add_image(img, "Photo", 0, 0)
+    doc.set_active(layer)
+    prepared = cs.prepare(doc, ScaleOptions(width_pct=75))
+    out = cs.run(prepared)
+    edit = doc.begin_pixel_edit(layer, "Brush", cover=Box(0, 0, 4, 4))
+    edit.apply(doc, Box(0, 0, 4, 4), lambda view: view.__setitem__(Ellipsis, 7))
+    doc.end_pixel_edit(edit)
+    painted, count = layer.pixels.copy(), doc.history.count
+    with pytest.raises(DocumentError, match="changed meanwhile"):
+        cs.land(doc, prepared, out)
+    assert np.array_equal(layer.pixels, painted) and doc.history.count == count
+    fresh = cs.prepare(doc, ScaleOptions(width_pct=75))
+    cs.land(doc, fresh, cs.run(fresh))
+    assert layer.pixels.shape == (120, 150, 4) and doc.history.count == count + 1

@@ -13,6 +13,7 @@ from editor.model import color_range as cr
 from editor.model.selection_ops import current_mask
 from editor.ui.color_range import OVERLAY
 from engine.box import Box
+from job_gate import Gate, press_esc
 from ui_helpers import image_pos, make_window, open_photo
 
 W, H = 96, 64
@@ -26,8 +27,10 @@ def opened(qtbot, tmp_path, monkeypatch):
     return w
 
 
-def in_color_range(w, qtbot, drive, button=QDialogButtonBox.StandardButton.Ok) -> dict:
-    """Select > Color Range…; drive(dialog, seen) while it is open, then `button`."""
+def in_color_range(w, qtbot, drive, button=QDialogButtonBox.StandardButton.Ok,
+                   wait: bool = True) -> dict:
+    """Select > Color Range…; drive(dialog, seen) while it is open, then `button`; with
+    `wait`, until the selection's job has ended."""
     seen: dict = {}
 
     def inside():
@@ -49,6 +52,8 @@ def in_color_range(w, qtbot, drive, button=QDialogButtonBox.StandardButton.Ok) -
     assert seen["dialog"] == "ColorRangeDialog" and seen["mode"]
     assert w.tools.mode is None and w.canvas.overlay(OVERLAY) is None
     assert w.canvas.selection_outline_shown
+    if wait:
+        qtbot.waitUntil(lambda: not w.jobs.busy, timeout=10000)
     return seen
 
 
@@ -159,3 +164,111 @@ def test_within_the_selection_a_tonal_range_and_cancel(qtbot, tmp_path, monkeypa
     assert doc.history.count == count + 1
     w.actions["undo"].trigger()
     assert current_mask(doc)[8:48, 10:60].min() == 255
+
+
+
+def test_ok_selects_as_a_job_off_the_gui_thread_in_one_step(qtbot, tmp_path, monkeypatch):
+    """The full-size range (0.5-0.8 s on a 12 Mpx photo) is a job: the status bar shows it
+    with its Cancel, the window answers meanwhile, and the selection lands at its end as
+    one undo step."""
+    w = opened(qtbot, tmp_path, monkeypatch)
+    doc = w.doc
+    picture = cr.sampled_image(doc, None)
+    count = doc.history.count
+    gate = Gate(monkeypatch, cr, "range_mask")
+
+    def drive(dialog, seen):
+        click(qtbot, w, 30, 20)
+        seen["settings"] = dialog.settings()
+
+    seen = in_color_range(w, qtbot, drive, wait=False)
+    job = gate.running_job(qtbot, w)
+    assert job is not None and job.name == "Color Range" and w.jobs.busy
+    assert w.jobs.status.isVisible() and w.jobs.cancel_action.isEnabled()
+    assert current_mask(doc) is None and doc.history.count == count  # nothing yet
+    gate.open()
+    qtbot.waitUntil(lambda: not w.jobs.busy, timeout=10000)
+    assert np.array_equal(current_mask(doc), cr.range_mask(picture, seen["settings"]))
+    assert doc.history.count == count + 1 and doc.history.undo_name() == "Color Range"
+    assert not w.jobs.status.isVisible() and w.test_errors == []
+    w.actions["undo"].trigger()
+    assert current_mask(doc) is None and doc.history.index == count
+
+
+def test_esc_while_selecting_leaves_the_document_as_it_was(qtbot, tmp_path, monkeypatch):
+    w = opened(qtbot, tmp_path, monkeypatch)
+    doc = w.doc
+    doc.set_selection(Box(10, 8, 50, 40))
+    before = current_mask(doc).copy()
+    count, index = doc.history.count, doc.history.index
+    gate = Gate(monkeypatch, cr, "range_mask")
+
+    def drive(dialog, seen):
+        click(qtbot, w, 30, 20)
+
+    in_color_range(w, qtbot, drive, wait=False)
+    job = gate.running_job(qtbot, w)
+    press_esc(qtbot, w)  # the job's Cancel
+    assert job.token.cancelled
+    gate.open()
+    qtbot.waitUntil(lambda: not w.jobs.busy, timeout=10000)
+    assert np.array_equal(current_mask(doc), before) and doc.selection == Box(10, 8, 50, 40)
+    assert (doc.history.count, doc.history.index) == (count, index)
+    assert w.statusBar().currentMessage() == "Color Range cancelled."
+    assert w.test_errors == []
+
+
+def test_a_failure_is_one_readable_line_and_changes_nothing(qtbot, tmp_path, monkeypatch):
+    w = opened(qtbot, tmp_path, monkeypatch)
+    doc = w.doc
+    count = doc.history.count
+    real = cr.range_mask
+
+    def fails(image, settings, progress=None):
+        if len(np.shape(image)) == 3 and np.shape(image)[:2] == (doc.height, doc.width):
+            raise MemoryError()  # (the full-size range only; the previews work)
+        return real(image, settings) if progress is None else real(image, settings, progress)
+
+    monkeypatch.setattr(cr, "range_mask", fails)
+    ended = []
+    w.jobs.job_ended.connect(lambda job: ended.append((job.name, job.state)))
+
+    def drive(dialog, seen):
+        click(qtbot, w, 30, 20)
+
+    in_color_range(w, qtbot, drive)
+    assert ended == [("Color Range", "failed")]  # the job failed, not the window
+    assert current_mask(doc) is None and doc.history.count == count
+    assert len(w.test_errors) == 1
+    title, message = w.test_errors[0]
+    assert title == "Could not select the colour range"
+    assert message and "\n" not in message and "Traceback" not in message
+
+
+def test_quick_mask_tints_a_range_made_outside_it(qtbot, tmp_path, monkeypatch):
+    """The Quick Mask tint is worked out when Quick Mask shows it, not at every new
+    selection (`mask_tint.QuickMaskTint.invalidate`): entering it after Color Range still
+    tints exactly what the range selected."""
+    from ui_helpers import on_canvas
+
+    w = opened(qtbot, tmp_path, monkeypatch)
+    w.canvas.set_zoom(1)
+    doc = w.doc
+
+    def drive(dialog, seen):
+        click(qtbot, w, 30, 20)
+
+    in_color_range(w, qtbot, drive)
+    mask = current_mask(doc)
+    assert (mask == 255).any() and (mask == 0).any()
+    w.tools.end_mode(commit=True)
+    before = on_canvas(w.canvas)
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    w.actions["quick_mask"].trigger()
+    assert getattr(w.tools.mode, "paints_selection", False)
+    after = on_canvas(w.canvas)
+    changed = np.abs(after - before).max(axis=-1) > 8
+    assert changed[mask == 255].mean() > 0.9   # the tint shows the range
+    w.canvas._quick_tint.refresh(None)   # the tint worked out afresh: the same
+    assert np.array_equal(on_canvas(w.canvas), after)

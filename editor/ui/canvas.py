@@ -435,7 +435,10 @@ class CanvasView(QWidget):
         self.fit()
 
     def _on_mask(self, box: Optional[Box]) -> None:
-        self._quick_tint.refresh(box)
+        if getattr(self.tools.current, "paints_selection", False):
+            self._quick_tint.refresh(box)  # (Quick Mask's strokes: the dabs' boxes)
+        else:
+            self._quick_tint.invalidate()  # (not shown: worked out when it is)
         self._outline = None
         if self.doc.selection_mask is not None and self.isVisible():
             self._ants.start()

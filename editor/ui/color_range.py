@@ -10,7 +10,8 @@ visible layers); Sample Merged off samples the active layer alone. The dialog sh
 the selection as a greyscale thumbnail and, as Photoshop's Selection Preview, on the
 canvas (Grayscale or Quick Mask tint, an overlay that never touches the document);
 both are computed on a reduced copy of the picture, the real one on OK. OK makes the
-selection in one undo step, "Color Range": within the selection (Photoshop's rule
+selection in one undo step, "Color Range" (the full-size range computed as a job: progress
+and Cancel in the status bar, nothing changes until it finished): within the selection (Photoshop's rule
 when something is selected), or as a new selection, added to or taken from it.
 
 `CanvasSampling` (the canvas as eyedropper, the pick buttons, the samples and their
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog,
                                QFormLayout, QHBoxLayout, QLabel, QSlider, QSpinBox,
                                QToolButton, QVBoxLayout, QWidget)
 
+from editor.jobs import Job
 from editor.model import Layer, color_range as cr, selection_ops
 
 from .dialogs import ok_cancel
@@ -45,6 +47,7 @@ OVERLAY = "color-range"
 PREVIEW_SIDE = 1024   # the reduced picture the previews are computed on (longer side, px)
 THUMB_SIDE = 220      # the dialog's greyscale thumbnail
 SETTINGS_KEY = "color_range/"
+JOB_NAME = "Color Range"
 PICKS = (("sample", "Sample", "Click a colour to sample it"),
          ("add", "+ Add", "Add to Sample (Shift+click)"),
          ("subtract", "− Subtract", "Subtract from Sample (Alt+click)"))
@@ -491,10 +494,22 @@ class ColorRangeCommand:
             return
         dialog.remember(w.settings)
         settings, op, image = dialog.settings(), dialog.result_op(), dialog.image
-        doc = dialog.doc
+        doc, session = dialog.doc, w.session
         if doc is not w.doc:
             return
-        try:
-            cr.apply(doc, image, settings, op)
-        except Exception as exc:
-            w.report(exc, "Could not select the colour range")
+        self.select(session, image, settings, op)
+
+    def select(self, session, image: np.ndarray, settings: cr.ColorRange, op: str) -> Job:
+        """The range of the whole picture as a job (0.5-0.8 s for 12 Mpx: progress and Esc
+        in the status bar, not a frozen window); the selection changes, in one undo step,
+        only when it finished. Returns the job."""
+        w = self.window
+
+        def land(mask: np.ndarray) -> None:
+            if session in w.sessions:  # (a document closed meanwhile takes nothing)
+                cr.apply_mask(session.doc, mask, op)
+
+        job = Job(JOB_NAME, lambda progress: cr.range_mask(image, settings, progress),
+                  on_finished=land)
+        return w.jobs.submit(job, canvas=session.canvas,
+                             failure_title="Could not select the colour range")

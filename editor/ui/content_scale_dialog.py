@@ -1,7 +1,8 @@
 """Edit > Content-Aware Scale… (Alt+Shift+Ctrl+C): a dialog with Photoshop's options bar
 fields (W and H in per cent, Amount, Protect: None or an alpha channel, Protect Skin
 Tones) and a live preview of the active layer (or its selected pixels) at a reduced size; OK scales the layer in
-one undo step (`editor.model.content_scale`), Cancel or Esc leaves it as it was.
+one undo step (`editor.model.content_scale`) as a job (seconds on a large photo: progress
+and Cancel in the status bar), Cancel or Esc (the dialog's, or the job's) leaves it as it was.
 
 A dialog rather than the Free Transform box: the transform box previews by redrawing the
 layer through an affine map per mouse move, which seam carving is not; a preview of a
@@ -13,10 +14,11 @@ from typing import TYPE_CHECKING, Optional
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QPixmap
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout,
                                QLabel, QVBoxLayout)
 
+from editor.jobs import Job
 from editor.model import content_scale
 from editor.model.content_scale import ScaleOptions, scalable_layer, scaled_pixels
 
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
 
 PREVIEW_SIDE = 360   # the preview's reduced copy fits this many pixels a side
 PREVIEW_DELAY_MS = 120
+FAILURE = "Could not scale"
 
 
 class ContentScaleDialog(QDialog):
@@ -81,8 +84,9 @@ class ContentScaleDialog(QDialog):
         # The reduced copy the preview carves, and its protection, taken once.
         scale = min(1.0, PREVIEW_SIDE / max(w, h))
         self._small_size = (max(1, round(w * scale)), max(1, round(h * scale)))
-        self._small = content_scale.resampled(self.source.pixels, *self._small_size) \
+        self._small = content_scale.preview_copy(self.source.pixels, *self._small_size) \
             if scale < 1.0 else self.source.pixels
+        self._protects: dict = {}  # alpha channel uid -> its reduced copy (taken once)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(PREVIEW_DELAY_MS)
@@ -97,18 +101,23 @@ class ContentScaleDialog(QDialog):
     def _schedule(self, *_) -> None:
         self._timer.start()
 
+    def _small_protect(self, uid) -> Optional[np.ndarray]:
+        """The alpha channel `uid` over the reduced copy (None: no protection); reduced
+        once per channel, not at every change of a field (0.4 s a time at 12 Mpx)."""
+        if uid is None:
+            return None
+        if uid not in self._protects:
+            full = content_scale.protect_mask(self.doc, self.source.box, uid)
+            self._protects[uid] = full if full.shape[::-1] == self._small_size else \
+                content_scale.preview_copy(full, *self._small_size)
+        return self._protects[uid]
+
     def update_preview(self) -> None:
         options = self.options()
         w, h = options.size(*self.source_size)
         self.size_label.setText(f"{self.source_size[0]} × {self.source_size[1]} px  →  "
                                 f"{w} × {h} px")
-        protect = None
-        if options.protect is not None:
-            full = content_scale.protect_mask(self.doc, self.source.box, options.protect)
-            protect = content_scale.resampled(
-                np.repeat((full * 255).astype(np.uint8)[..., None], 4, axis=2),
-                *self._small_size)[..., 3].astype(np.float32) / 255.0 \
-                if full.shape[::-1] != self._small_size else full
+        protect = self._small_protect(options.protect)
         pixels = scaled_pixels(self._small, options, protect)
         self.preview.setPixmap(QPixmap.fromImage(rgba_to_qimage(pixels)))
 
@@ -134,11 +143,27 @@ class ContentScaleCommands:
         self.dialog = dialog  # for tests and screenshots
         if not dialog.exec():
             return dialog
-        options = dialog.options()
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            run_on_doc(w, "Could not scale",
-                       lambda doc: content_scale.content_aware_scale(doc, options, layer))
-        finally:
-            QGuiApplication.restoreOverrideCursor()
+        self.scale(dialog.doc, dialog.options(), layer)
         return dialog
+
+    def scale(self, doc, options: ScaleOptions, layer) -> Optional[Job]:
+        """Scales `layer` by `options` as a job (seconds on a large photo: progress and Esc
+        in the status bar, the window answering); the layer changes, in one undo step, only
+        when it finished. Returns the job (None: nothing to scale, or refused)."""
+        w = self.window
+        session = w.session
+        try:
+            prepared = content_scale.prepare(doc, options, layer)
+        except Exception as exc:
+            w.report(exc, FAILURE)
+            return None
+        if prepared is None:
+            return None  # the same size: no step
+
+        def land(out) -> None:
+            if session in w.sessions:  # (a document closed meanwhile takes nothing)
+                content_scale.land(doc, prepared, out)
+
+        job = Job(content_scale.STEP_NAME,
+                  lambda progress: content_scale.run(prepared, progress), on_finished=land)
+        return w.jobs.submit(job, canvas=session.canvas, failure_title=FAILURE)
