@@ -10,9 +10,10 @@ so the grid of `identity` (points at thirds of the box) leaves every point where
 
 `warp_pixels` resamples by inverse mapping: the patch is evaluated to a dense forward mesh,
 each cell split into two triangles, and every pixel centre inside a triangle gets the source
-position interpolated from the triangle's corners (`inverse_map`; done at a quarter of the
-resolution and enlarged, see there); `cv2.remap` then samples the premultiplied source
-bilinearly there (the sampling of `resample.perspective_pixels`). Where the mesh folds over
+position interpolated from the triangle's corners (`inverse_map`, through
+`triangle_map.rasterise`; done at a quarter of the resolution and enlarged, see there);
+`triangle_map.remap` then samples the premultiplied source bilinearly there (the sampling of
+`resample.perspective_pixels`; Puppet Warp resamples its mesh the same way). Where the mesh folds over
 itself, the later triangle is drawn over the earlier.
 
 The presets (`preset`) are Photoshop's Warp Style menu, horizontal, with its Bend (-1..1):
@@ -30,14 +31,13 @@ import numpy as np
 
 from engine.box import Box
 
-from .resample import premultiplied_float, straight_uint8
+from .triangle_map import NOWHERE, rasterise, remap
 
 Grid = np.ndarray  # (4, 4, 2) float64 control points, canvas coordinates, [row (t), col (s)]
 
 PRESETS = ("Arc", "Arch", "Bulge", "Flag", "Wave")
 
 _CELL = 4.0  # the forward mesh's cells are about this many map pixels wide
-_NOWHERE = -1e4  # the inverse map's value where no source point lands
 _COARSE = 4  # the inverse map is rasterised at 1 / _COARSE resolution, then enlarged
 _MAX_CELLS = 512  # per axis: bounds the work for huge enlargements
 RING_WIDTH = 0.8  # Arc: the ring's width at most this share of its outer radius
@@ -194,51 +194,6 @@ def _triangles(points: np.ndarray, cells: np.ndarray) -> np.ndarray:
     return np.concatenate([first, second])
 
 
-def _rasterise(tri: np.ndarray, val: np.ndarray, map_x: np.ndarray, map_y: np.ndarray) -> None:
-    """Writes into the maps, at every pixel centre (integer coordinates) inside a triangle
-    of `tri`, `val` interpolated from its corners. Vectorised over the triangles: one pass
-    per offset within the largest triangle's bounding box (cells are a few pixels wide)."""
-    height, width = map_x.shape
-    tri = tri.astype(np.float64)
-    lo = np.ceil(tri.min(axis=1) - 1e-6).astype(np.int64)
-    hi = np.floor(tri.max(axis=1) + 1e-6).astype(np.int64)
-    lo = np.maximum(lo, 0)
-    hi = np.minimum(hi, (width - 1, height - 1))
-    x0, y0 = tri[:, 0, 0], tri[:, 0, 1]
-    ex1, ey1 = tri[:, 1, 0] - x0, tri[:, 1, 1] - y0
-    ex2, ey2 = tri[:, 2, 0] - x0, tri[:, 2, 1] - y0
-    det = ex1 * ey2 - ex2 * ey1
-    keep = (np.abs(det) > 1e-12) & (hi >= lo).all(axis=1)  # collapsed or off the map: nothing
-    if not keep.any():
-        return
-    lo, hi, det, val = lo[keep], hi[keep], det[keep], val[keep].astype(np.float64)
-    x0, y0, ex1, ey1, ex2, ey2 = (v[keep] for v in (x0, y0, ex1, ey1, ex2, ey2))
-    # Barycentric l1, l2 are linear in the pixel: a base at the box's corner plus steps.
-    a1, b1, a2, b2 = ey2 / det, -ex2 / det, -ey1 / det, ex1 / det
-    rx, ry = lo[:, 0] - x0, lo[:, 1] - y0
-    l1_base, l2_base = rx * a1 + ry * b1, rx * a2 + ry * b2
-    v0, d1, d2 = val[:, 0], val[:, 1] - val[:, 0], val[:, 2] - val[:, 0]
-    span = hi - lo
-    eps = 1e-7
-    for dy in range(int(span[:, 1].max()) + 1):
-        rows = np.flatnonzero(span[:, 1] >= dy)
-        r1 = l1_base[rows] + dy * b1[rows]
-        r2 = l2_base[rows] + dy * b2[rows]
-        ra1, ra2, rspan = a1[rows], a2[rows], span[rows, 0]
-        for dx in range(int(rspan.max()) + 1):
-            l1 = r1 + dx * ra1
-            l2 = r2 + dx * ra2
-            inside = (l1 >= -eps) & (l2 >= -eps) & (l1 + l2 <= 1 + eps) & (rspan >= dx)
-            if not inside.any():
-                continue
-            k = rows[inside]
-            l1, l2 = l1[inside, None], l2[inside, None]
-            value = v0[k] + l1 * d1[k] + l2 * d2[k]
-            py, px = lo[k, 1] + dy, lo[k, 0] + dx
-            map_x[py, px] = value[:, 0]
-            map_y[py, px] = value[:, 1]
-
-
 def inverse_map(grid: Grid, box, bounds: Box) -> tuple[np.ndarray, np.ndarray]:
     """For every pixel of `bounds`, the source point (in the coordinates `box` is given in)
     whose warp lands on its centre, in OpenCV's convention (pixel centres at integers), as
@@ -253,8 +208,8 @@ def inverse_map(grid: Grid, box, bounds: Box) -> tuple[np.ndarray, np.ndarray]:
     f = _COARSE
     margin = 2  # coarse pixels around the bounds, so the enlargement needs no border
     cw, ch = -(-bounds.w // f) + 2 * margin, -(-bounds.h // f) + 2 * margin
-    map_x = np.full((ch, cw), _NOWHERE, np.float32)
-    map_y = np.full((ch, cw), _NOWHERE, np.float32)
+    map_x = np.full((ch, cw), NOWHERE, np.float32)
+    map_y = np.full((ch, cw), NOWHERE, np.float32)
     _, least = _stretch(grid, box)
     pad = min(2.0 * f / max(least, 1e-3), 4.0 * f * 16)  # two coarse pixels of output
     out, src = _mesh(grid, box, pad, _CELL * f)
@@ -274,7 +229,7 @@ def inverse_map(grid: Grid, box, bounds: Box) -> tuple[np.ndarray, np.ndarray]:
     inner = inner_row[cells[:, 0]] & inner_col[cells[:, 1]]
     for chosen in (cells[~inner], cells[inner]):
         if len(chosen):
-            _rasterise(_triangles(out, chosen), _triangles(src, chosen), map_x, map_y)
+            rasterise(_triangles(out, chosen), _triangles(src, chosen), map_x, map_y)
     size = (cw * f, ch * f)
     crop = np.s_[margin * f:margin * f + bounds.h, margin * f:margin * f + bounds.w]
     fine_x = cv2_resize(map_x, size)[crop]
@@ -282,8 +237,8 @@ def inverse_map(grid: Grid, box, bounds: Box) -> tuple[np.ndarray, np.ndarray]:
     # A pixel between a drawn and an undrawn coarse sample would land on a mixture of a
     # source point and the far-off marker, which may fall inside the layer (a stray dot):
     # only pixels whose four coarse samples were all drawn keep theirs.
-    drawn = cv2_resize((map_x > _NOWHERE / 2).astype(np.float32), size)[crop]
-    fine_x[drawn < 1 - 1e-4] = _NOWHERE
+    drawn = cv2_resize((map_x > NOWHERE / 2).astype(np.float32), size)[crop]
+    fine_x[drawn < 1 - 1e-4] = NOWHERE
     return np.ascontiguousarray(fine_x), np.ascontiguousarray(fine_y)
 
 
@@ -315,8 +270,6 @@ def warp_pixels(pixels: np.ndarray, grid: Grid, box, clip: Optional[Box] = None
     pixel coordinates, `grid` where it goes, in the coordinates the result is placed in.
     Returns (pixels, x, y). Pixels of the array outside `box` are left behind (a layer's
     frame is its whole box; only a mask larger than its layer has such pixels)."""
-    import cv2
-
     h, w = pixels.shape[:2]
     bounds = warped_bounds(grid, box)
     if clip is not None:
@@ -324,6 +277,4 @@ def warp_pixels(pixels: np.ndarray, grid: Grid, box, clip: Optional[Box] = None
     if bounds.is_empty() or w == 0 or h == 0:
         return np.zeros((0, 0, 4), np.uint8), 0, 0
     map_x, map_y = inverse_map(grid, box, bounds)
-    out = cv2.remap(premultiplied_float(pixels), map_x, map_y, interpolation=cv2.INTER_LINEAR,
-                    borderMode=cv2.BORDER_CONSTANT, borderValue=0)
-    return straight_uint8(out), bounds.x, bounds.y
+    return remap(pixels, map_x, map_y), bounds.x, bounds.y
