@@ -20,8 +20,77 @@ NOWHERE = -1e4  # the inverse map's value where no source point lands
 
 def rasterise(tri: np.ndarray, val: np.ndarray, map_x: np.ndarray, map_y: np.ndarray) -> None:
     """Writes into the maps, at every pixel centre (integer coordinates) inside a triangle
-    of `tri`, `val` interpolated from its corners. Vectorised over the triangles: one pass
-    per offset within the largest triangle's bounding box (cells are a few pixels wide)."""
+    of `tri` ((M, 3, 2)), `val` ((M, 3, 2)) interpolated from its corners; where triangles
+    overlap (a fold), the later one wins.
+
+    Two ways, the same result: many small triangles (Warp's dense mesh) are vectorised over
+    the triangles, one pass per pixel offset within the largest one's box; a few large ones
+    (Puppet Warp's mesh) are each drawn with their number by OpenCV, and every covered pixel
+    then evaluates its triangle's affine map at once. Each costs what the other does not (a
+    numpy pass per offset; a Python call per triangle), so the cheaper one is chosen."""
+    if len(tri) == 0:
+        return
+    span = tri.max(axis=1) - tri.min(axis=1)
+    passes = float(np.prod(np.ceil(span.max(axis=0)) + 1))
+    if len(tri) < 20 * passes:
+        _rasterise_by_number(tri, val, map_x, map_y)
+    else:
+        _rasterise_by_offset(tri, val, map_x, map_y)
+
+
+def _rasterise_by_number(tri, val, map_x, map_y) -> None:
+    """`rasterise` for a few large triangles: drawn with their numbers (OpenCV's fill takes
+    the pixels whose centres are on or inside the edges), then each covered pixel's value
+    from its triangle's affine map (value = c + gx * x + gy * y)."""
+    import cv2
+
+    tri = tri.astype(np.float64)
+    val = val.astype(np.float64)
+    x0, y0 = tri[:, 0, 0], tri[:, 0, 1]
+    ex1, ey1 = tri[:, 1, 0] - x0, tri[:, 1, 1] - y0
+    ex2, ey2 = tri[:, 2, 0] - x0, tri[:, 2, 1] - y0
+    det = ex1 * ey2 - ex2 * ey1
+    ok = np.abs(det) > 1e-12  # collapsed: nothing
+    safe = np.where(ok, det, 1.0)
+    a1, b1, a2, b2 = ey2 / safe, -ex2 / safe, -ey1 / safe, ex1 / safe
+    d1, d2 = val[:, 1] - val[:, 0], val[:, 2] - val[:, 0]  # (M, 2)
+    gx = a1[:, None] * d1 + a2[:, None] * d2
+    gy = b1[:, None] * d1 + b2[:, None] * d2
+    c = val[:, 0] - gx * x0[:, None] - gy * y0[:, None]
+    height, width = map_x.shape
+    lo, hi = tri.min(axis=1), tri.max(axis=1)
+    ok &= (hi[:, 0] >= 0) & (hi[:, 1] >= 0) & (lo[:, 0] <= width - 1) & (lo[:, 1] <= height - 1)
+    chosen = np.flatnonzero(ok)
+    if len(chosen) == 0:
+        return
+    # Only the box the drawn triangles cover is worked on.
+    x_lo, y_lo = (max(0, int(np.floor(v))) for v in lo[chosen].min(axis=0))
+    x_hi = min(width, int(np.ceil(hi[chosen, 0].max())) + 1)
+    y_hi = min(height, int(np.ceil(hi[chosen, 1].max())) + 1)
+    numbers = np.full((y_hi - y_lo, x_hi - x_lo), -1, np.int32)
+    corners = np.rint((tri - (x_lo, y_lo)) * 16)
+    big = 1 << 20  # OpenCV's drawing takes int32 corners: far-off ones clamped (same lines)
+    corners = np.clip(corners, -big * 16, big * 16).astype(np.int32)
+    for n in chosen:
+        cv2.fillConvexPoly(numbers, corners[n], int(n), lineType=cv2.LINE_8, shift=4)
+    # The tables in float32 relative to the box (pixel values of a few thousand: exact to
+    # a thousandth); number -1 (nothing drawn) takes the last entry, NaN, and is not written.
+    c = c + gx * x_lo + gy * y_lo
+    table = [np.append(v.astype(np.float32), np.float32(np.nan)) for v in
+             (c[:, 0], gx[:, 0], gy[:, 0], c[:, 1], gx[:, 1], gy[:, 1])]
+    xs = np.arange(x_hi - x_lo, dtype=np.float32)[None, :]
+    ys = np.arange(y_hi - y_lo, dtype=np.float32)[:, None]
+    drawn = numbers >= 0
+    for target, (c0, cx, cy) in ((map_x, table[:3]), (map_y, table[3:])):
+        value = np.take(c0, numbers, mode="wrap")
+        value += np.take(cx, numbers, mode="wrap") * xs
+        value += np.take(cy, numbers, mode="wrap") * ys
+        np.copyto(target[y_lo:y_hi, x_lo:x_hi], value, where=drawn)
+
+
+def _rasterise_by_offset(tri, val, map_x, map_y) -> None:
+    """`rasterise` for many small triangles: vectorised over the triangles, one pass per
+    offset within the largest triangle's bounding box (cells are a few pixels wide)."""
     height, width = map_x.shape
     tri = tri.astype(np.float64)
     lo = np.ceil(tri.min(axis=1) - 1e-6).astype(np.int64)

@@ -20,18 +20,16 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QCursor, QPainter, QPainterPath, QPen, QPolygonF, QTransform
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QWidget
 
-from editor.model import AdjustmentLayer, DocumentError, Layer
+from editor.model import Layer
 from editor.model import warp
-from editor.model.text_layer import TextLayer
 
 from ..pyramid import Pyramid
 from ..qimage import premultiplied
+from .bend import BentPreview, check_pixel_layer
 from .marquee import HANDLE, paint_handles
 from .transform import GRAB, TransformTool
 
 _CORNERS = ((0, 0), (0, 3), (3, 3), (3, 0))
-_PREVIEW_SIZE = 1024  # the preview bends a copy at most this many pixels wide or high
-# (about a fitted view's: a drag redraws it on every move, in tens of milliseconds)
 _STYLES = ("None", "Custom", *warp.PRESETS)
 
 
@@ -49,17 +47,14 @@ class WarpTool(TransformTool):
         self.style = "None"
         self.bend = 0.5
         self._grid_steps: list[tuple[np.ndarray, str]] = []
-        self._bent: Optional[tuple[bytes, Pyramid, QTransform]] = None  # the preview's cache
-        self._small: Optional[tuple[np.ndarray, float]] = None  # the content scaled down
+        self._bent = BentPreview()
         self._style_box: Optional[QComboBox] = None
         self._bend_field: Optional[QDoubleSpinBox] = None
 
     @staticmethod
     def check(node) -> None:
         """Raises a clear error when the active node cannot be warped."""
-        if not isinstance(node, Layer) or isinstance(node, (AdjustmentLayer, TextLayer)):
-            raise DocumentError("Warp works on a pixel layer: select one first (rasterize "
-                                "type first).")
+        check_pixel_layer(node, "Warp")
         TransformTool.check(node)
 
     # -- commit and cancel (TransformTool.commit calls these) ---------------------------------
@@ -227,34 +222,17 @@ class WarpTool(TransformTool):
 
     def _bent_preview(self) -> tuple[Optional[Pyramid], QTransform]:
         """The layer as drawn, bent by the grid at a preview resolution, and where it goes."""
-        key = self.grid.tobytes()
-        if self._bent is not None and self._bent[0] == key:
-            return self._bent[1], self._bent[2]
-        content = self._preview.content
-        layer = self.node
-        if content is None or content.size == 0:
-            return None, QTransform()
-        if self._small is None:
-            import cv2
-
-            h, w = content.shape[:2]
-            r = min(1.0, _PREVIEW_SIZE / max(w, h))
-            small = content if r == 1.0 else cv2.resize(
-                content, (max(1, round(w * r)), max(1, round(h * r))),
-                interpolation=cv2.INTER_AREA)
-            self._small = (small, small.shape[1] / w)
-        small, r = self._small
-        # The small copy's coordinates: the layer's origin at 0, scaled by r.
-        lx, ly = layer.x, layer.y
+        lx, ly = self.node.x, self.node.y
         fx, fy, fw, fh = self.box
-        grid = (self.grid - (lx, ly)) * r
-        pixels, ox, oy = warp.warp_pixels(small, grid, ((fx - lx) * r, (fy - ly) * r,
-                                                         fw * r, fh * r))
-        placement = QTransform.fromTranslate(ox, oy) * QTransform.fromScale(1 / r, 1 / r) \
-            * QTransform.fromTranslate(lx, ly)
-        pyramid = Pyramid.from_qimage(premultiplied(pixels)) if pixels.size else None
-        self._bent = (key, pyramid, placement)
-        return pyramid, placement
+        grid = self.grid.copy()
+
+        def bend(small, r):
+            # The small copy's coordinates: the layer's origin at 0, scaled by r.
+            pixels, ox, oy = warp.warp_pixels(small, (grid - (lx, ly)) * r,
+                                              ((fx - lx) * r, (fy - ly) * r, fw * r, fh * r))
+            return (premultiplied(pixels) if pixels.size else None), ox, oy
+
+        return self._bent.get(self._preview, self.node, grid.tobytes(), bend)
 
     def paint_overlay(self, canvas, painter: QPainter) -> None:
         points = self._points(canvas)
