@@ -48,7 +48,7 @@ from .triangle_map import NOWHERE, rasterise, remap
 
 DENSITIES = {"Fewer Points": 10, "Normal": 18, "More Points": 30}  # lattice steps, longer side
 MODES = ("Rigid", "Normal", "Distort")
-MIN_SPACING = 6.0  # px: a small layer's lattice is no finer than this
+MIN_SPACING = 2.5  # px: a small layer's lattice is no finer than this
 PIN_WEIGHT = 1e5  # a pin's pull against one triangle corner's (unit) rigidity residual
 _CORNERS = ((0, 1, 2), (1, 2, 0), (2, 0, 1))  # (i, j, k): corner k in the frame of edge i -> j
 
@@ -108,15 +108,23 @@ def build_mesh(alpha: np.ndarray, x: int, y: int, density: str = "Normal",
             tris.append(np.stack([top[:-1], top[1:], bottom[1:]], axis=1))
     tris = np.concatenate(tris)
     points = lattice.reshape(-1, 2)
-    # Which triangles hold a pixel centre of the region: each triangle drawn with its number
-    # (pixel centres at integers for OpenCV, corners in 1/16 px).
-    ids = np.full(region.shape, -1, np.int32)
-    corners = np.rint((points[tris] - 0.5) * 16).astype(np.int32)
-    for n, tri in enumerate(corners):
-        cv2.fillConvexPoly(ids, tri, n, lineType=cv2.LINE_8, shift=4)
-    keep = np.unique(ids[region])
-    keep = keep[keep >= 0]
-    tris = tris[keep]
+    # Which triangles hold a pixel centre of the region, worked out on the lattice: in the
+    # strip between two rows the triangles are bounded by the two families of slanted
+    # lines a = u - v / 2 and b = u + v / 2 (u: across in steps, v: down the strip, 0..1,
+    # measured from the strip's top-left vertex), so floor(a) and floor(b) name the triangle.
+    px, py = cols + 0.5 - ox, rows + 0.5 - oy
+    r = np.floor(py / step_y).astype(np.int64)
+    v = py / step_y - r
+    odd = (r % 2).astype(bool)
+    u = px / spacing - np.where(odd, 0.5, 0.0)
+    a = np.floor(np.where(odd, u + v / 2, u - v / 2)).astype(np.int64)
+    b = np.floor(np.where(odd, u - v / 2, u + v / 2)).astype(np.int64)
+    per_row = n_cols - 1
+    # Even strips list their down triangles first (a == b), then the up ones (b == a + 1);
+    # odd strips their up ones first (b == a - 1), then the down ones (a == b).
+    second = np.where(odd, a == b, b == a + 1)
+    ids = r * 2 * per_row + second * per_row + a
+    tris = tris[np.unique(ids)]
     used, tris = np.unique(tris, return_inverse=True)
     return Mesh(points[used] + (x, y), tris.reshape(-1, 3).astype(np.int64))
 
@@ -298,15 +306,16 @@ def bent_bounds(bent: np.ndarray) -> Box:
                             math.ceil(hi[0] - 1e-6), math.ceil(hi[1] - 1e-6))
 
 
-def warp_pixels(pixels: np.ndarray, origin: tuple[float, float], mesh: Mesh, bent: np.ndarray,
-                clip: Optional[Box] = None) -> tuple[np.ndarray, int, int]:
-    """Straight RGBA `pixels` (pixel (0, 0) at canvas `origin`) resampled through the mesh bent
-    to `bent` (canvas points). Returns (pixels, x, y); outside the bent mesh: transparent."""
+def inverse_map(mesh: Mesh, bent: np.ndarray, origin: tuple[float, float],
+                clip: Optional[Box] = None) -> Optional[tuple[np.ndarray, np.ndarray, Box]]:
+    """For every pixel of the box the bent mesh covers (within `clip`): the source point, in
+    the pixels of an array whose pixel (0, 0) lies at canvas `origin`, as (map_x, map_y,
+    box) for `cv2.remap` (`triangle_map.NOWHERE` off the mesh); None when the box is empty."""
     bounds = bent_bounds(bent)
     if clip is not None:
         bounds = bounds.intersect(clip)
-    if bounds.is_empty() or pixels.size == 0:
-        return np.zeros((0, 0, 4), np.uint8), 0, 0
+    if bounds.is_empty():
+        return None
     map_x = np.full((bounds.h, bounds.w), NOWHERE, np.float32)
     map_y = np.full((bounds.h, bounds.w), NOWHERE, np.float32)
     t = mesh.triangles
@@ -314,4 +323,15 @@ def warp_pixels(pixels: np.ndarray, origin: tuple[float, float], mesh: Mesh, ben
     out = bent[t] - (bounds.x + 0.5, bounds.y + 0.5)
     src = mesh.points[t] - (origin[0] + 0.5, origin[1] + 0.5)
     rasterise(out, src, map_x, map_y)
+    return map_x, map_y, bounds
+
+
+def warp_pixels(pixels: np.ndarray, origin: tuple[float, float], mesh: Mesh, bent: np.ndarray,
+                clip: Optional[Box] = None) -> tuple[np.ndarray, int, int]:
+    """Straight RGBA `pixels` (pixel (0, 0) at canvas `origin`) resampled through the mesh bent
+    to `bent` (canvas points). Returns (pixels, x, y); outside the bent mesh: transparent."""
+    found = inverse_map(mesh, bent, origin, clip)
+    if found is None or pixels.size == 0:
+        return np.zeros((0, 0, 4), np.uint8), 0, 0
+    map_x, map_y, bounds = found
     return remap(pixels, map_x, map_y), bounds.x, bounds.y
