@@ -50,6 +50,7 @@ class PuppetTool(TransformTool):
         self._deformer: Optional[puppet.Deformer] = None
         self._bent_picture = BentPreview()
         self._premultiplied: Optional[np.ndarray] = None  # the small copy, for the preview
+        self._edges: Optional[tuple[puppet.Mesh, np.ndarray]] = None  # the mesh's, drawn
         self._build_mesh()
 
     @staticmethod
@@ -263,13 +264,17 @@ class PuppetTool(TransformTool):
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if self.show_mesh:
-            edges = self.mesh.edges()
-            a, b = self.bent[edges[:, 0]], self.bent[edges[:, 1]]
-            lines = [t.map(QLineF(x0, y0, x1, y1)) for (x0, y0), (x1, y1) in zip(a, b)]
-            painter.setPen(QPen(QColor(0, 0, 0, 90), 2))
-            painter.drawLines(lines)
-            painter.setPen(QPen(QColor("#4d8fe8"), 1))
-            painter.drawLines(lines)
+            if self._edges is None or self._edges[0] is not self.mesh:
+                self._edges = (self.mesh, self.mesh.edges())
+            edges = self._edges[1]
+            # Widget coordinates in one go; thin lines drawn without antialiasing (a dense
+            # mesh's thousands of smoothed lines would cost more than the bend itself).
+            widget = self.bent * t.m11() + (t.dx(), t.dy())
+            ends = np.concatenate([widget[edges[:, 0]], widget[edges[:, 1]]], axis=1).tolist()
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+            painter.setPen(QPen(QColor(77, 143, 232, 220), 1))
+            painter.drawLines([QLineF(*e) for e in ends])
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         # Photoshop's pins: yellow discs edged black, the selected one with a black centre.
         for i, (x, y) in enumerate(self.targets):
             p = t.map(QPointF(x, y))
