@@ -146,6 +146,32 @@ def test_two_pins_hold_and_a_third_bends_the_part_near_it(opened, qtbot):
     assert (near - middle) / 15 > (middle - 38) / 27
 
 
+def test_alt_drag_near_a_pin_turns_the_layer_around_it(opened, qtbot):
+    doc, canvas = opened.doc, opened.canvas
+    pixels = photo(40, 12, "astronaut")
+    pixels[:, -4:] = (255, 0, 0, 255)  # the right end marked red
+    layer = doc.add_image(pixels, "Bar", 40, 40)
+    tool = _start(opened)
+    _click(qtbot, canvas, 50, 46)
+    # Alt+drag from 8 px right of the pin (not on it) to 8 px below: a quarter turn clockwise.
+    image_drag(qtbot, canvas, [(58, 46), (56, 51), (50, 54)],
+               modifier=Qt.KeyboardModifier.AltModifier)
+    assert len(tool.targets) == 1 and abs(tool.angles[0] - np.pi / 2) < 1e-9
+    qtbot.keyClick(canvas, Qt.Key.Key_Return)
+    assert doc.history.undo_name() == "Puppet Warp"
+    # Turned about the pin at (50, 46): the bar now stands upright, its red end at the bottom.
+    assert layer.bounds().w < 20 and layer.bounds().h > 36
+    after = _on_canvas(layer)
+    pad = 40
+    expected = np.zeros_like(after)
+    # pixel (x, y) of the bar goes to (50 - (y - 46) - 1, 46 + (x - 50)) on the canvas
+    turned = np.rot90(pixels, k=-1)  # clockwise: (12, 40) -> (40, 12)
+    expected[pad + 36:pad + 76, pad + 44:pad + 56] = turned
+    inner = expected[..., 3] > 0
+    np.testing.assert_array_equal(after[inner], expected[inner])
+    assert (after[..., 3][~inner] == 0).all()
+
+
 def test_enter_is_one_step_and_a_linked_mask_bends_along(opened, qtbot):
     doc, canvas = opened.doc, opened.canvas
     pixels = photo(60, 24, "astronaut")

@@ -17,11 +17,13 @@ Shape Manipulation" (SIGGRAPH 2005), its two-step closed form on the mesh's vert
    to its fitted edge (a Laplacian-like least squares, x and y apart).
 
 Pins lie anywhere in the mesh, held by their triangle's barycentric weights as heavily
-weighted soft constraints (`PIN_WEIGHT`). Both matrices depend only on the mesh and on where
-the pins are bound, so they are factorised (sparse LU) when a pin is added or removed; a pin
-drag solves two sparse triangular pairs and a vectorised Procrustes (milliseconds for
+weighted soft constraints (`PIN_WEIGHT`). A pin may also be given an angle (Photoshop's
+Alt-drag around a pin, its Rotate: Fixed): the edges of the triangles around it are then held
+turned by that angle (`TURN_WEIGHT`), in both steps. Both matrices depend only on the mesh,
+on where the pins are bound and on which are turned, so they are factorised (sparse LU) when
+that changes; a pin drag, or a turn, solves two sparse triangular pairs and a vectorised Procrustes (milliseconds for
 thousands of vertices). A part of the mesh with no pin stays where it is and a part with a
-single pin moves along with it, as in Photoshop (a pinned-once part has no rotation to keep).
+single pin moves along with it, as in Photoshop (turned about it by its angle, if it has one).
 
 Mode: Rigid is step 2; Distort is step 1 (triangles may grow and shrink); Normal is their
 mean.
@@ -50,6 +52,7 @@ DENSITIES = {"Fewer Points": 10, "Normal": 18, "More Points": 30}  # lattice ste
 MODES = ("Rigid", "Normal", "Distort")
 MIN_SPACING = 2.5  # px: a small layer's lattice is no finer than this
 PIN_WEIGHT = 1e5  # a pin's pull against one triangle corner's (unit) rigidity residual
+TURN_WEIGHT = 1e3  # a turned pin's hold on the edges around it (per edge)
 _CORNERS = ((0, 1, 2), (1, 2, 0), (2, 0, 1))  # (i, j, k): corner k in the frame of edge i -> j
 
 
@@ -170,9 +173,11 @@ def _components(mesh: Mesh) -> np.ndarray:
 
 class Deformer:
     """The mesh bent by pins: bound once (and the two systems factorised) for a set of pins
-    at `anchors` (rest canvas points, (K, 2)); `solve(targets)` for each drag."""
+    at `anchors` (rest canvas points, (K, 2)), of which those marked in `turned` (K,) hold an
+    angle; `solve(targets, angles)` for each drag."""
 
-    def __init__(self, mesh: Mesh, anchors: np.ndarray, mode: str = "Rigid"):
+    def __init__(self, mesh: Mesh, anchors: np.ndarray, mode: str = "Rigid",
+                 turned: Optional[np.ndarray] = None):
         from scipy.sparse import coo_matrix, csc_matrix, diags
         from scipy.sparse.linalg import splu
 
@@ -199,6 +204,23 @@ class Deformer:
         if k:
             self._pin_of_part[part[pin_cols[::3]]] = np.arange(k)
         hold = diags(self._held.astype(np.float64))
+        # A turned pin holds the edges of the triangles that share a corner with its own.
+        self.turned = np.zeros(k, bool) if turned is None else np.asarray(turned, bool)
+        turn_edges, turn_owner = [], []
+        for pin in np.flatnonzero(self.turned):
+            ring = t[np.isin(t, t[self.pin_triangles[pin]]).any(axis=1)]
+            e = np.unique(np.sort(np.concatenate([ring[:, [0, 1]], ring[:, [1, 2]],
+                                                  ring[:, [2, 0]]]), axis=1), axis=0)
+            turn_edges.append(e)
+            turn_owner.append(np.full(len(e), pin))
+        self._turn_edges = np.concatenate(turn_edges) if turn_edges else np.zeros((0, 2), int)
+        self._turn_owner = np.concatenate(turn_owner) if turn_owner else np.zeros(0, int)
+        r = len(self._turn_edges)
+        T = coo_matrix((np.concatenate([-np.ones(r), np.ones(r)]),
+                        (np.tile(np.arange(r), 2), self._turn_edges.T.ravel())),
+                       shape=(r, n)).tocsc()
+        T2 = _interleaved(T)
+        self._T, self._T2 = T, T2
 
         # Step 1: each triangle corner in the frame of its opposite edge; rows of A in the
         # interleaved unknowns (x0, y0, x1, y1, ...).
@@ -226,37 +248,53 @@ class Deformer:
         hold2 = _interleaved(hold)
         self._B, self._B2 = B, B2
         self._hold, self._hold2 = hold, hold2
-        self._step1 = splu(csc_matrix(A.T @ A + PIN_WEIGHT * (B2.T @ B2) + hold2))
+        self._step1 = splu(csc_matrix(A.T @ A + PIN_WEIGHT * (B2.T @ B2) + hold2
+                                      + TURN_WEIGHT * (T2.T @ T2)))
         # Step 2: every triangle's three edges, x and y apart.
         ends = np.concatenate([t[:, [i, j]] for i, j, _ in _CORNERS])  # (3M, 2)
         D = coo_matrix((np.concatenate([-np.ones(3 * m), np.ones(3 * m)]),
                         (np.tile(np.arange(3 * m), 2), ends.T.ravel())), shape=(3 * m, n)).tocsc()
         self._D, self._ends = D, ends
-        self._step2 = splu(csc_matrix(D.T @ D + PIN_WEIGHT * (B.T @ B) + hold))
+        self._step2 = splu(csc_matrix(D.T @ D + PIN_WEIGHT * (B.T @ B) + hold
+                                      + TURN_WEIGHT * (T.T @ T)))
 
-    def _held_at(self, targets: np.ndarray) -> np.ndarray:
-        """Where held vertices go: at rest, moved by their part's one pin if it has one."""
+    def _held_at(self, targets: np.ndarray, angles: np.ndarray) -> np.ndarray:
+        """Where held vertices go: at rest, moved by their part's one pin if it has one (and
+        turned about it by its angle)."""
         p = self.mesh.points
         out = p.copy()
         which = self._pin_of_part[self._part]
         moved = which >= 0
         if moved.any():
             rest = self._pin_rest()
-            out[moved] += targets[which[moved]] - rest[which[moved]]
+            pin = which[moved]
+            turn = np.where(self.turned[pin], angles[pin], 0.0)
+            offset = p[moved] - rest[pin]
+            out[moved] = targets[pin] + _turned(offset, turn)
         return out
+
+    def _turned_edges(self, angles: np.ndarray) -> np.ndarray:
+        """The turned pins' held edges, their rest vectors turned by their pins' angles."""
+        p, e = self.mesh.points, self._turn_edges
+        return _turned(p[e[:, 1]] - p[e[:, 0]], angles[self._turn_owner])
 
     def _pin_rest(self) -> np.ndarray:
         """The pins' rest points as the mesh holds them (their barycentric mixes)."""
         return np.asarray(self._B @ self.mesh.points)
 
-    def solve(self, targets: np.ndarray) -> np.ndarray:
-        """The bent vertices (N, 2) for the pins at `targets` (K, 2), canvas points."""
+    def solve(self, targets: np.ndarray, angles: Optional[np.ndarray] = None) -> np.ndarray:
+        """The bent vertices (N, 2) for the pins at `targets` (K, 2), canvas points, the
+        turned ones by `angles` (K,) radians, clockwise on screen."""
         p, t = self.mesh.points, self.mesh.triangles
         q = np.asarray(targets, np.float64).reshape(-1, 2)
         if len(q) == 0:
             return p.copy()
-        held = self._held_at(q)
-        rhs = PIN_WEIGHT * (self._B2.T @ q.ravel()) + self._hold2 @ held.ravel()
+        angles = np.zeros(len(q)) if angles is None else np.nan_to_num(
+            np.asarray(angles, np.float64))
+        held = self._held_at(q, angles)
+        turned = self._turned_edges(angles)
+        rhs = PIN_WEIGHT * (self._B2.T @ q.ravel()) + self._hold2 @ held.ravel() \
+            + TURN_WEIGHT * (self._T2.T @ turned.ravel())
         similar = self._step1.solve(rhs).reshape(-1, 2)
         if self.mode == "Distort":
             return similar
@@ -275,12 +313,19 @@ class Deformer:
         fitted = np.stack([c3 * edge[:, 0] - s3 * edge[:, 1],
                            s3 * edge[:, 0] + c3 * edge[:, 1]], axis=1)
         pins = PIN_WEIGHT * (self._B.T @ q)
-        rhs = self._D.T @ fitted + pins + self._hold @ held
+        rhs = self._D.T @ fitted + pins + self._hold @ held + TURN_WEIGHT * (self._T.T @ turned)
         rigid = np.column_stack([self._step2.solve(np.ascontiguousarray(rhs[:, 0])),
                                  self._step2.solve(np.ascontiguousarray(rhs[:, 1]))])
         if self.mode == "Rigid":
             return rigid
         return (rigid + similar) / 2
+
+
+def _turned(vectors: np.ndarray, angles) -> np.ndarray:
+    """(N, 2) vectors turned by `angles` (scalar or (N,)), clockwise on screen (y down)."""
+    cos, sin = np.cos(angles), np.sin(angles)
+    x, y = vectors[:, 0], vectors[:, 1]
+    return np.column_stack([cos * x - sin * y, sin * x + cos * y])
 
 
 def _interleaved(matrix):

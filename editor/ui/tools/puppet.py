@@ -3,7 +3,9 @@
 A triangle mesh is laid over the layer's opaque pixels (`editor/model/puppet.py`) and drawn
 over the canvas. Click on the mesh to add a pin, drag a pin to move it (the layer bends
 live, as rigidly as it can around the other pins), Alt+click a pin to remove it, or Delete
-(Backspace) the selected one; Ctrl+Z steps back one pin change while it runs. The options
+(Backspace) the selected one; Alt+drag near a pin (not on it) turns the layer around it, and
+the pin then keeps that angle (Photoshop's Rotate: Fixed). Ctrl+Z steps back one pin change
+while it runs. The options
 bar has Photoshop's Mode (Rigid, Normal, Distort), Density (Fewer Points, Normal, More
 Points), Expansion (px the mesh reaches beyond the opaque pixels) and Show Mesh. Enter or
 the check button commits, as one undo step ("Puppet Warp", through `TransformTool`'s
@@ -23,11 +25,13 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBo
 from editor.model import DocumentError, Layer
 from editor.model import puppet
 
+from ..icons import pixmap
 from ..pyramid import Pyramid
 from .bend import BentPreview, check_pixel_layer
 from .transform import GRAB, TransformTool
 
 PIN_RADIUS = 5.0  # widget px
+TURN_REACH = 40.0  # widget px: an Alt+drag this near a pin (not on it) turns around it
 _DELETE_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
 
 
@@ -45,8 +49,9 @@ class PuppetTool(TransformTool):
         self.show_mesh = True
         self.anchors = np.zeros((0, 2))  # the pins where the layer is at rest (canvas)
         self.targets = np.zeros((0, 2))  # where they are now
+        self.angles = np.zeros(0)  # radians each turned pin holds (NaN: not turned)
         self.selected: Optional[int] = None
-        self._pin_steps: list[tuple[np.ndarray, np.ndarray, Optional[int]]] = []
+        self._pin_steps: list[tuple[np.ndarray, np.ndarray, np.ndarray, Optional[int]]] = []
         self._deformer: Optional[puppet.Deformer] = None
         self._bent_picture = BentPreview()
         self._premultiplied: Optional[np.ndarray] = None  # the small copy, for the preview
@@ -71,25 +76,28 @@ class PuppetTool(TransformTool):
         if len(self.anchors):
             _, _, inside = puppet.locate(self.mesh.points, self.mesh.triangles, self.anchors)
             self.anchors, self.targets = self.anchors[inside], self.targets[inside]
+            self.angles = self.angles[inside]
             self.selected = None
         self._solve(refactor=True)
 
     def _solve(self, refactor: bool = False) -> None:
         """The bent mesh for the pins where they are (`refactor`: the pins or the mode changed)."""
         if refactor:
-            self._deformer = puppet.Deformer(self.mesh, self.anchors, self.bend_mode) \
+            self._deformer = puppet.Deformer(self.mesh, self.anchors, self.bend_mode,
+                                             ~np.isnan(self.angles)) \
                 if len(self.anchors) else None
-        self.bent = self._deformer.solve(self.targets) if self._deformer is not None \
-            else self.mesh.points.copy()
+        self.bent = self._deformer.solve(self.targets, self.angles) \
+            if self._deformer is not None else self.mesh.points.copy()
         self._changed()
 
     def _remember(self) -> None:
-        self._pin_steps.append((self.anchors.copy(), self.targets.copy(), self.selected))
+        self._pin_steps.append((self.anchors.copy(), self.targets.copy(), self.angles.copy(),
+                                self.selected))
 
     def step_back(self) -> bool:
         if not self._pin_steps:
             return False
-        self.anchors, self.targets, self.selected = self._pin_steps.pop()
+        self.anchors, self.targets, self.angles, self.selected = self._pin_steps.pop()
         self._solve(refactor=True)
         return True
 
@@ -103,6 +111,7 @@ class PuppetTool(TransformTool):
         rest = w[0] @ self.mesh.points[self.mesh.triangles[tri[0]]]
         self.anchors = np.vstack([self.anchors, rest])
         self.targets = np.vstack([self.targets, point])
+        self.angles = np.append(self.angles, np.nan)
         self.selected = len(self.anchors) - 1
         self._solve(refactor=True)
         return self.selected
@@ -111,6 +120,7 @@ class PuppetTool(TransformTool):
         self._remember()
         self.anchors = np.delete(self.anchors, i, axis=0)
         self.targets = np.delete(self.targets, i, axis=0)
+        self.angles = np.delete(self.angles, i)
         self.selected = None
         self._solve(refactor=True)
 
@@ -148,23 +158,32 @@ class PuppetTool(TransformTool):
                    lambda q: puppet.map_points(mesh, bent, q))
 
     def cancel(self, canvas) -> None:
-        self.anchors, self.targets = np.zeros((0, 2)), np.zeros((0, 2))
+        self.anchors, self.targets, self.angles = np.zeros((0, 2)), np.zeros((0, 2)), np.zeros(0)
         self.bent = self.mesh.points.copy()
 
     def flip(self, horizontal: bool) -> None:
         """(Edit > Transform's flips do nothing while pinning.)"""
 
     # -- hit testing ------------------------------------------------------------------------
-    def _pin_at(self, canvas, pos: QPointF) -> Optional[int]:
-        """The pin under widget point `pos` (the nearest one within reach)."""
+    def _nearest_pin(self, canvas, pos: QPointF) -> tuple[Optional[int], float]:
+        """The pin nearest widget point `pos`, and how far it is (widget px)."""
         if not len(self.targets):
-            return None
+            return None, float("inf")
         t = canvas.image_transform()
-        widget = np.array([[p.x(), p.y()] for p in
-                           (t.map(QPointF(x, y)) for x, y in self.targets)])
+        widget = self.targets * t.m11() + (t.dx(), t.dy())
         d = np.hypot(widget[:, 0] - pos.x(), widget[:, 1] - pos.y())
         i = int(np.argmin(d))
-        return i if d[i] <= max(GRAB, PIN_RADIUS + 2) else None
+        return i, float(d[i])
+
+    def _pin_at(self, canvas, pos: QPointF) -> Optional[int]:
+        """The pin under widget point `pos` (the nearest one within reach)."""
+        i, d = self._nearest_pin(canvas, pos)
+        return i if d <= max(GRAB, PIN_RADIUS + 2) else None
+
+    def _turn_at(self, canvas, pos: QPointF) -> Optional[int]:
+        """The pin an Alt+drag from `pos` would turn around: near one, not on it."""
+        i, d = self._nearest_pin(canvas, pos)
+        return i if max(GRAB, PIN_RADIUS + 2) < d <= TURN_REACH else None
 
     # -- input ------------------------------------------------------------------------------
     def press(self, canvas, ev) -> None:
@@ -172,6 +191,21 @@ class PuppetTool(TransformTool):
         i = self._pin_at(canvas, ev.pos)
         if i is not None and ev.alt:  # Alt+click: the pin goes
             self.remove_pin(i)
+            return
+        turn = self._turn_at(canvas, ev.pos) if ev.alt else None
+        if turn is not None:  # Alt+drag near a pin: the layer turns around it
+            self._remember()
+            self.selected = turn
+            start = np.nan_to_num(self.angles[turn])
+            if np.isnan(self.angles[turn]):
+                self.angles[turn] = 0.0
+                self._solve(refactor=True)
+            x, y = self.targets[turn]
+            a0 = np.arctan2(ev.image.y() - y, ev.image.x() - x)
+            self._drag = ("turn", turn, start, a0)
+            self._changed()
+            return
+        if ev.alt:
             return
         if i is None:
             i = self.add_pin((ev.image.x(), ev.image.y()))
@@ -186,18 +220,25 @@ class PuppetTool(TransformTool):
             moved_from = self.targets[i].copy()
             self.selected = i
             self._changed()
-        self._drag = (i, self.targets[i].copy(), QPointF(ev.image), moved_from)
+        self._drag = ("move", i, self.targets[i].copy(), QPointF(ev.image), moved_from)
 
     def move(self, canvas, ev) -> None:
         if self._drag is None:
             return
-        i, start, at, _ = self._drag
+        if self._drag[0] == "turn":
+            _, i, start, a0 = self._drag
+            x, y = self.targets[i]
+            a = start + np.arctan2(ev.image.y() - y, ev.image.x() - x) - a0
+            self.angles[i] = float(np.arctan2(np.sin(a), np.cos(a)))
+            self._solve()
+            return
+        _, i, start, at, _ = self._drag
         self.targets[i] = start + (ev.image.x() - at.x(), ev.image.y() - at.y())
         self._solve()
 
     def release(self, canvas, ev) -> None:
-        if self._drag is not None:
-            i, _, _, moved_from = self._drag
+        if self._drag is not None and self._drag[0] == "move":
+            _, i, _, _, moved_from = self._drag
             if moved_from is not None and np.array_equal(moved_from, self.targets[i]) \
                     and self._pin_steps:
                 self._pin_steps.pop()  # a click on a pin only selects it: no step
@@ -222,6 +263,8 @@ class PuppetTool(TransformTool):
     def cursor_at(self, canvas, ev) -> QCursor:
         if self._pin_at(canvas, ev.pos) is not None:
             return QCursor(Qt.CursorShape.PointingHandCursor)
+        if ev.alt and self._turn_at(canvas, ev.pos) is not None:
+            return QCursor(pixmap("rotate", 20, "#ffffff", canvas.devicePixelRatioF()))
         return QCursor(Qt.CursorShape.CrossCursor)
 
     # -- drawing ----------------------------------------------------------------------------
@@ -275,9 +318,18 @@ class PuppetTool(TransformTool):
             painter.setPen(QPen(QColor(77, 143, 232, 220), 1))
             painter.drawLines([QLineF(*e) for e in ends])
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        # Photoshop's pins: yellow discs edged black, the selected one with a black centre.
+        # Photoshop's pins: yellow discs edged black, the selected one with a black centre; a
+        # turned pin has a ring around it (while turning, with a tick at its angle).
         for i, (x, y) in enumerate(self.targets):
             p = t.map(QPointF(x, y))
+            if not np.isnan(self.angles[i]):
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.setPen(QPen(QColor(255, 255, 255, 200), 1))
+                reach = TURN_REACH * 0.6
+                painter.drawEllipse(p, reach, reach)
+                if self._drag is not None and self._drag[0] == "turn" and self._drag[1] == i:
+                    a = self.angles[i]
+                    painter.drawLine(p, p + QPointF(np.cos(a) * reach, np.sin(a) * reach))
             painter.setPen(QPen(QColor(0, 0, 0), 1.2))
             painter.setBrush(QColor("#ffd21f"))
             painter.drawEllipse(p, PIN_RADIUS, PIN_RADIUS)
