@@ -216,6 +216,12 @@ def test_pins_are_added_removed_and_escape_leaves_the_layer_as_it_was(opened, qt
     _click(qtbot, canvas, 35, 55)
     image_drag(qtbot, canvas, [(60, 50), (70, 40), (80, 30)])
     assert not np.allclose(tool.bent, tool.mesh.points)
+    # The options bar's Mode: Distort lets triangles grow, Rigid keeps them (Normal between).
+    mode = tool.options().findChild(QComboBox, "PuppetMode")
+    assert mode.currentText() == "Normal"
+    normal = tool.bent.copy()
+    mode.setCurrentText("Distort")
+    assert not np.allclose(tool.bent, normal, atol=0.05)
     qtbot.keyClick(canvas, Qt.Key.Key_Escape)
     assert opened.tools.mode is None
     assert doc.history.count == steps
