@@ -314,9 +314,20 @@ def _mesh(grid: Grid, box, pad: float, cell: float, knots: Optional[Knots] = Non
     most, _ = _stretch(grid, box, knots)
     cols = int(min(_MAX_CELLS, max(1, math.ceil(most * (w + 2 * pad) / cell))))
     rows = int(min(_MAX_CELLS, max(1, math.ceil(most * (h + 2 * pad) / cell))))
-    s = np.linspace(-pad / w, 1 + pad / w, cols + 1)
-    t = np.linspace(-pad / h, 1 + pad / h, rows + 1)
+    ks, kt = knots_of(grid, knots)
+    s = _with_knots(np.linspace(-pad / w, 1 + pad / w, cols + 1), ks[1:-1])
+    t = _with_knots(np.linspace(-pad / h, 1 + pad / h, rows + 1), kt[1:-1])
     return evaluate(grid, s, t, knots), np.stack(np.meshgrid(x + s * w, y + t * h), axis=-1)
+
+
+def _with_knots(u: np.ndarray, inner: np.ndarray) -> np.ndarray:
+    """The mesh's parameters `u` with a split grid's inner knots among them: no cell straddles
+    a seam (where the warp may kink), so a patch left alone keeps its pixels exactly."""
+    if len(inner) == 0:
+        return u
+    step = (u[-1] - u[0]) / max(1, len(u) - 1)
+    far = np.min(np.abs(u[:, None] - inner[None, :]), axis=1) > 0.25 * step
+    return np.union1d(u[far], inner)
 
 
 def _triangles(points: np.ndarray, cells: np.ndarray) -> np.ndarray:
