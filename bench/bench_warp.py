@@ -6,7 +6,8 @@ resampling of the same layer for comparison.
 
 Each figure is `warp_pixels` as a commit calls it (bounds, inverse map, premultiplied
 bilinear remap, back to straight RGBA), with Bend 50 % and a custom grid whose corner and
-handles were dragged. The machine is shared; figures vary with its load.
+handles were dragged, split grids (3x3, 5x5, 12x12 patches) with one anchor dragged, and
+two vertical styles. The machine is shared; figures vary with its load.
 """
 from __future__ import annotations
 
@@ -42,6 +43,15 @@ def main() -> None:
     for style in warp.PRESETS:
         grid = warp.preset(style, 0.5, box)
         cases.append((style, lambda g=grid: warp.warp_pixels(pixels, g, box)))
+    for n in (3, 5, 12):  # split grids (Grid menu): an anchor's block dragged
+        knots = (warp.uniform(n), warp.uniform(n))
+        grid = warp.identity(box, knots)
+        grid[2:5, 2:5] += (0.04 * w, 0.05 * h)
+        cases.append((f"{n}x{n} grid, anchor dragged",
+                      lambda g=grid, k=knots: warp.warp_pixels(pixels, g, box, knots=k)))
+    for style in ("Arc", "Flag"):
+        grid = warp.preset(style, 0.5, box, vertical=True)
+        cases.append((f"{style} vertical", lambda g=grid: warp.warp_pixels(pixels, g, box)))
     skew = [[1.0, 0.1, 0.0], [0.05, 1.0, 0.0], [0.0001 / w, 0.0, 1.0]]
     cases.append(("perspective (Free Transform)", lambda: perspective_pixels(pixels, skew)))
     cases[0][1]()  # imports and first-call set-up out of the figures

@@ -159,11 +159,12 @@ def test_painting_is_refused_until_rasterized(opened, qtbot):
     assert w.test_errors and "Rasterize > Smart Object" in w.test_errors[-1][1]
     assert np.array_equal(smart.pixels, pixels)
     w.test_errors.clear()
-    # So is Warp, before it starts.
-    w.actions["warp"].trigger()
-    assert w.tools.mode is None
-    assert w.test_errors and "Rasterize > Smart Object" in w.test_errors[-1][1]
-    w.test_errors.clear()
+    # So are Warp and Puppet Warp, before they start.
+    for mode in ("warp", "puppet_warp"):
+        w.actions[mode].trigger()
+        assert w.tools.mode is None
+        assert w.test_errors and "Rasterize > Smart Object" in w.test_errors[-1][1]
+        w.test_errors.clear()
     # Layer > Rasterize > Smart Object: a pixel layer with the same pixels, one step.
     w.update_actions()
     action = w.actions["rasterize_smart_object"]

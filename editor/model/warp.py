@@ -8,14 +8,24 @@ tangent handles and four inner points. The patch maps the box's unit square (s, 
 
 so the grid of `identity` (points at thirds of the box) leaves every point where it is.
 
+A split warp (Photoshop's Grid menu 3x3 ... Custom, and its Split buttons) is R x C such
+patches side by side: a (3R + 1, 3C + 1, 2) grid whose patch (a, b) is the 4 x 4 block
+grid[3a:3a + 4, 3b:3b + 4], neighbours sharing their edge points (so no seam opens), over
+the spans between its `Knots` (where the lines meet the box's unit square; uniform when
+not given). `basis` gives each control row/column's weight at a parameter; `split` adds a
+line without changing the picture (the patch it cuts is refitted exactly), `unsplit`
+removes one.
+
 `warp_pixels` resamples by inverse mapping: the patch is evaluated to a dense forward mesh,
 each cell split into two triangles, and every pixel centre inside a triangle gets the source
-position interpolated from the triangle's corners (`inverse_map`; done at a quarter of the
-resolution and enlarged, see there); `cv2.remap` then samples the premultiplied source
-bilinearly there (the sampling of `resample.perspective_pixels`). Where the mesh folds over
+position interpolated from the triangle's corners (`inverse_map`, through
+`triangle_map.rasterise`; done at a quarter of the resolution and enlarged, see there);
+`triangle_map.remap` then samples the premultiplied source bilinearly there (the sampling of
+`resample.perspective_pixels`; Puppet Warp resamples its mesh the same way). Where the mesh folds over
 itself, the later triangle is drawn over the earlier.
 
-The presets (`preset`) are Photoshop's Warp Style menu, horizontal, with its Bend (-1..1):
+The presets (`preset`) are Photoshop's Warp Style menu, horizontal or vertical (the
+transpose), with its Bend (-1..1):
 the shape is a function of the box's points, and the grid is the cubic patch that passes
 through that function's values at the thirds of the box (corners exact).
 
@@ -30,14 +40,15 @@ import numpy as np
 
 from engine.box import Box
 
-from .resample import premultiplied_float, straight_uint8
+from .triangle_map import NOWHERE, rasterise, remap
 
-Grid = np.ndarray  # (4, 4, 2) float64 control points, canvas coordinates, [row (t), col (s)]
+Grid = np.ndarray  # (3 rows + 1, 3 cols + 1, 2) float64 control points, canvas coordinates,
+#                    [row (t), col (s)]; Photoshop's default is one patch: (4, 4, 2)
+Knots = tuple  # (s knots, t knots): where the patches' spans meet, ascending 0..1
 
 PRESETS = ("Arc", "Arch", "Bulge", "Flag", "Wave")
 
 _CELL = 4.0  # the forward mesh's cells are about this many map pixels wide
-_NOWHERE = -1e4  # the inverse map's value where no source point lands
 _COARSE = 4  # the inverse map is rasterised at 1 / _COARSE resolution, then enlarged
 _MAX_CELLS = 512  # per axis: bounds the work for huge enlargements
 RING_WIDTH = 0.8  # Arc: the ring's width at most this share of its outer radius
@@ -58,74 +69,194 @@ def bernstein_slopes(t: np.ndarray) -> np.ndarray:
                           axis=-1)
 
 
-def identity(box: tuple[float, float, float, float]) -> Grid:
-    """The grid that leaves the box (x, y, w, h) as it is: points at its thirds."""
+def uniform(patches: int) -> np.ndarray:
+    """Knots of `patches` equal spans over 0..1."""
+    return np.linspace(0.0, 1.0, int(patches) + 1)
+
+
+def knots_of(grid: Grid, knots: Optional[Knots] = None) -> Knots:
+    """`knots`, or the uniform ones of `grid`'s shape ((3 rows + 1, 3 cols + 1, 2))."""
+    if knots is not None:
+        return np.asarray(knots[0], np.float64), np.asarray(knots[1], np.float64)
+    return uniform((grid.shape[1] - 1) // 3), uniform((grid.shape[0] - 1) // 3)
+
+
+def basis(u: np.ndarray, knots: np.ndarray, slopes: bool = False) -> np.ndarray:
+    """Each control column's (or row's) weight at the parameters `u` (clipped to 0..1):
+    shape (len(u), 3 n + 1) for n spans; a parameter's span's four cubic Bernstein
+    polynomials at its place in that span (its derivatives by the global parameter with
+    `slopes`). The spans share their end points: the patches meet without a gap."""
+    u = np.clip(np.asarray(u, np.float64).reshape(-1), 0.0, 1.0)
+    knots = np.asarray(knots, np.float64)
+    n = len(knots) - 1
+    span = np.clip(np.searchsorted(knots, u, side="right") - 1, 0, n - 1)
+    width = knots[span + 1] - knots[span]
+    local = (u - knots[span]) / width
+    values = bernstein_slopes(local) / width[:, None] if slopes else bernstein(local)
+    out = np.zeros((len(u), 3 * n + 1))
+    rows = np.arange(len(u))[:, None]
+    out[rows, 3 * span[:, None] + np.arange(4)] = values
+    return out
+
+
+def identity(box: tuple[float, float, float, float], knots: Optional[Knots] = None) -> Grid:
+    """The grid that leaves the box (x, y, w, h) as it is: each patch's points at the thirds
+    of its span (one patch, Photoshop's default 4 x 4, without `knots`)."""
     x, y, w, h = box
-    s = np.linspace(0.0, 1.0, 4)
-    return np.stack(np.meshgrid(x + s * w, y + s * h), axis=-1)
+    ks, kt = knots_of(np.zeros((4, 4, 2)), knots)
+    s, t = _nodes(ks), _nodes(kt)
+    return np.stack(np.meshgrid(x + s * w, y + t * h), axis=-1)
 
 
-def is_identity(grid: Grid, box) -> bool:
-    return bool(np.allclose(grid, identity(box), atol=1e-9))
+def _nodes(knots: np.ndarray) -> np.ndarray:
+    """The thirds of every span: 3 n + 1 parameters, the control points' places."""
+    knots = np.asarray(knots, np.float64)
+    inner = knots[:-1, None] + np.outer(np.diff(knots), [0.0, 1 / 3, 2 / 3])
+    return np.append(inner.reshape(-1), knots[-1])
 
 
-def evaluate(grid: Grid, s: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """The patch at the parameters s (columns) x t (rows): shape (len(t), len(s), 2).
+def is_identity(grid: Grid, box, knots: Optional[Knots] = None) -> bool:
+    return bool(np.allclose(grid, identity(box, knots_of(grid, knots)), atol=1e-9))
+
+
+def evaluate(grid: Grid, s: np.ndarray, t: np.ndarray, knots: Optional[Knots] = None
+             ) -> np.ndarray:
+    """The patches at the parameters s (columns) x t (rows): shape (len(t), len(s), 2).
     Beyond the unit square it continues along its edges' tangents (the cubic itself would
     curl back): a margin around the box, and paths reaching past it, stay in order."""
     s, t = np.asarray(s, np.float64), np.asarray(t, np.float64)
     cs, ct = np.clip(s, 0, 1), np.clip(t, 0, 1)
     g = np.asarray(grid, np.float64)
+    ks, kt = knots_of(g, knots)
+    bs, bt = basis(s, ks), basis(t, kt)
 
-    def at(bt, bs):
-        return np.tensordot(bt, np.einsum("sj,ijk->isk", bs, g), axes=1)
+    def at(b_t, b_s):
+        return np.einsum("sj,tjk->tsk", b_s, np.tensordot(b_t, g, axes=1))
 
-    out = at(bernstein(ct), bernstein(cs))
+    out = at(bt, bs)
     if (s != cs).any():
-        out += (s - cs)[None, :, None] * at(bernstein(ct), bernstein_slopes(cs))
+        out += (s - cs)[None, :, None] * at(bt, basis(s, ks, True))
     if (t != ct).any():
-        out += (t - ct)[:, None, None] * at(bernstein_slopes(ct), bernstein(cs))
+        out += (t - ct)[:, None, None] * at(basis(t, kt, True), bs)
     return out
 
 
-def evaluate_points(grid: Grid, st: np.ndarray) -> np.ndarray:
-    """The patch at (N, 2) parameter pairs (s, t): (N, 2) canvas points (continued beyond
+def evaluate_points(grid: Grid, st: np.ndarray, knots: Optional[Knots] = None) -> np.ndarray:
+    """The patches at (N, 2) parameter pairs (s, t): (N, 2) canvas points (continued beyond
     the unit square as `evaluate` does)."""
     st = np.asarray(st, np.float64).reshape(-1, 2)
     c = np.clip(st, 0, 1)
     g = np.asarray(grid, np.float64)
-    bs, bt = bernstein(c[:, 0]), bernstein(c[:, 1])
+    ks, kt = knots_of(g, knots)
+    bs, bt = basis(st[:, 0], ks), basis(st[:, 1], kt)
     out = np.einsum("ni,nj,ijk->nk", bt, bs, g)
-    out += (st[:, :1] - c[:, :1]) * np.einsum("ni,nj,ijk->nk", bt, bernstein_slopes(c[:, 0]), g)
-    out += (st[:, 1:] - c[:, 1:]) * np.einsum("ni,nj,ijk->nk", bernstein_slopes(c[:, 1]), bs, g)
+    out += (st[:, :1] - c[:, :1]) * np.einsum("ni,nj,ijk->nk", bt, basis(st[:, 0], ks, True), g)
+    out += (st[:, 1:] - c[:, 1:]) * np.einsum("ni,nj,ijk->nk", basis(st[:, 1], kt, True), bs, g)
     return out
 
 
-def map_points(grid: Grid, box, points: np.ndarray) -> np.ndarray:
+def map_points(grid: Grid, box, points: np.ndarray, knots: Optional[Knots] = None
+               ) -> np.ndarray:
     """Canvas points of the unwarped box sent through the warp (paths follow their layer)."""
     x, y, w, h = box
     q = np.asarray(points, np.float64).reshape(-1, 2)
     st = np.column_stack([(q[:, 0] - x) / w, (q[:, 1] - y) / h])
-    return evaluate_points(grid, st)
+    return evaluate_points(grid, st, knots)
 
 
-def fit(box, shape: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]) -> Grid:
-    """The grid whose patch passes through `shape` at the box's thirds. `shape(s, t)` takes
-    the unit square's points and gives canvas (x, y)."""
-    nodes = np.linspace(0.0, 1.0, 4)
-    s, t = np.meshgrid(nodes, nodes)
+def fit(box, shape: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]],
+        knots: Optional[Knots] = None) -> Grid:
+    """The grid whose patches pass through `shape` at the thirds of their spans. `shape(s, t)`
+    takes the unit square's points (arrays of one shape) and gives canvas (x, y).
+
+    Each patch interpolates its own 4 x 4 nodes; an edge's control points depend only on
+    the values along that edge, so neighbours agree on the points they share, and a shape
+    that is itself one bicubic patch is reproduced exactly (splitting keeps the picture)."""
+    ks, kt = knots_of(np.zeros((4, 4, 2)), knots)
+    s, t = np.meshgrid(_nodes(ks), _nodes(kt))
     xs, ys = shape(s, t)
-    inverse = np.linalg.inv(bernstein(nodes))  # Bernstein values at the nodes -> weights
-    return np.stack([inverse @ np.asarray(v, np.float64) @ inverse.T for v in (xs, ys)], axis=-1)
+    values = np.stack([np.asarray(xs, np.float64), np.asarray(ys, np.float64)], axis=-1)
+    inverse = np.linalg.inv(bernstein(np.linspace(0.0, 1.0, 4)))  # values -> weights
+    out = np.empty_like(values)
+    for a in range(len(kt) - 1):
+        for b in range(len(ks) - 1):
+            block = np.s_[3 * a:3 * a + 4, 3 * b:3 * b + 4]
+            out[block] = np.einsum("ip,pqk,jq->ijk", inverse, values[block], inverse)
+    return out
 
 
-def preset(name: str, bend: float, box) -> Grid:
-    """Photoshop's warp style `name` (one of PRESETS) with `bend` in -1..1 over the box."""
+def refit(grid: Grid, knots: Optional[Knots], new_knots: Knots, box) -> Grid:
+    """The warp `grid` (over `knots`) given on other knots: exact where the new spans only
+    split the old ones, the nearest patches through the same points otherwise (a removed
+    split, a coarser grid)."""
     x, y, w, h = box
+
+    def shape(s, t):
+        p = evaluate_points(grid, np.column_stack([s.reshape(-1), t.reshape(-1)]), knots)
+        return p[:, 0].reshape(s.shape), p[:, 1].reshape(s.shape)
+
+    return fit(box, shape, new_knots)
+
+
+def split(grid: Grid, knots: Optional[Knots], box, s: Optional[float] = None,
+          t: Optional[float] = None) -> tuple[Grid, Knots]:
+    """Photoshop's Split Vertically (a column line at `s`), Horizontally (a row line at `t`)
+    or Crosswise (both): the grid and its knots, the picture unchanged. A line within a
+    hundredth of an existing one is not added."""
+    ks, kt = knots_of(grid, knots)
+
+    def add(k, u):
+        if u is None or not 0.0 < u < 1.0 or np.min(np.abs(k - u)) < 0.01:
+            return k
+        return np.sort(np.append(k, u))
+
+    new = (add(ks, s), add(kt, t))
+    if len(new[0]) == len(ks) and len(new[1]) == len(kt):
+        return np.asarray(grid, np.float64).copy(), (ks, kt)
+    return refit(grid, (ks, kt), new, box), new
+
+
+def unsplit(grid: Grid, knots: Optional[Knots], box, s: Optional[float] = None,
+            t: Optional[float] = None) -> tuple[Grid, Knots]:
+    """Remove Warp Split: the inner column line nearest `s` and/or row line nearest `t`
+    taken out, the merged patches refitted through the warp."""
+    ks, kt = knots_of(grid, knots)
+
+    def drop(k, u):
+        if u is None or len(k) <= 2:
+            return k
+        i = 1 + int(np.argmin(np.abs(k[1:-1] - u)))
+        return np.delete(k, i)
+
+    new = (drop(ks, s), drop(kt, t))
+    return refit(grid, (ks, kt), new, box), new
+
+
+def preset(name: str, bend: float, box, vertical: bool = False,
+           knots: Optional[Knots] = None) -> Grid:
+    """Photoshop's warp style `name` (one of PRESETS) with `bend` in -1..1 over the box,
+    bending horizontally (rows) or, `vertical`, the same shape turned a quarter: the
+    transpose of the horizontal one (columns bend; the left edge plays the top's part).
+    On `knots` (a split grid) each patch follows the style's shape."""
     if name not in PRESETS:
         raise ValueError(f"no warp style {name!r}")
     if abs(bend) < 1e-9:
-        return identity(box)
+        return identity(box, knots)
+    x, y, w, h = box
+    if vertical:
+        shape = _shape(name, bend, (y, x, h, w))
+
+        def turned(s, t):
+            ty, tx = shape(t, s)
+            return tx, ty
+
+        return fit(box, turned, knots)
+    return fit(box, _shape(name, bend, box), knots)
+
+
+def _shape(name: str, bend: float, box) -> Callable:
+    """The horizontal style `name`'s map of the unit square onto the canvas."""
+    x, y, w, h = box
 
     def arc(s, t):
         # Photoshop's fan: the edge the bend turns from keeps its corners and bows out into an
@@ -159,30 +290,44 @@ def preset(name: str, bend: float, box) -> Grid:
         return x + s * w, y + t * h - bend * h / 4 * np.sin(2 * np.pi * s) * (1 - 2 * t)
 
     shapes = {"Arc": arc, "Arch": arch, "Bulge": bulge, "Flag": flag, "Wave": wave}
-    return fit(box, shapes[name])
+    return shapes[name]
 
 
-def _stretch(grid: Grid, box) -> tuple[float, float]:
+def _stretch(grid: Grid, box, knots: Optional[Knots] = None) -> tuple[float, float]:
     """The most and the least output pixels per source pixel along the box's axes (from a
-    17 x 17 evaluation): how fine the mesh must be, how wide its margin."""
+    16 x 16 evaluation per patch, 17 x 17 at least): how fine the mesh must be, how wide
+    its margin."""
     x, y, w, h = box
-    coarse = evaluate(grid, np.linspace(0, 1, 17), np.linspace(0, 1, 17))
-    along_s = np.hypot(*np.diff(coarse, axis=1).transpose(2, 0, 1)) * 16 / max(w, 1e-9)
-    along_t = np.hypot(*np.diff(coarse, axis=0).transpose(2, 0, 1)) * 16 / max(h, 1e-9)
+    n = 16 * max(1, (grid.shape[0] - 1) // 3, (grid.shape[1] - 1) // 3)
+    coarse = evaluate(grid, np.linspace(0, 1, n + 1), np.linspace(0, 1, n + 1), knots)
+    along_s = np.hypot(*np.diff(coarse, axis=1).transpose(2, 0, 1)) * n / max(w, 1e-9)
+    along_t = np.hypot(*np.diff(coarse, axis=0).transpose(2, 0, 1)) * n / max(h, 1e-9)
     return float(max(along_s.max(), along_t.max())), float(min(along_s.min(), along_t.min()))
 
 
-def _mesh(grid: Grid, box, pad: float, cell: float) -> tuple[np.ndarray, np.ndarray]:
+def _mesh(grid: Grid, box, pad: float, cell: float, knots: Optional[Knots] = None
+          ) -> tuple[np.ndarray, np.ndarray]:
     """The forward mesh: (output points, source points), each (rows + 1, cols + 1, 2), of cells
     about `cell` output pixels wide where the patch stretches most; the unit square grown by
     `pad` source pixels each side (the patch continued, see `evaluate`)."""
     x, y, w, h = box
-    most, _ = _stretch(grid, box)
+    most, _ = _stretch(grid, box, knots)
     cols = int(min(_MAX_CELLS, max(1, math.ceil(most * (w + 2 * pad) / cell))))
     rows = int(min(_MAX_CELLS, max(1, math.ceil(most * (h + 2 * pad) / cell))))
-    s = np.linspace(-pad / w, 1 + pad / w, cols + 1)
-    t = np.linspace(-pad / h, 1 + pad / h, rows + 1)
-    return evaluate(grid, s, t), np.stack(np.meshgrid(x + s * w, y + t * h), axis=-1)
+    ks, kt = knots_of(grid, knots)
+    s = _with_knots(np.linspace(-pad / w, 1 + pad / w, cols + 1), ks[1:-1])
+    t = _with_knots(np.linspace(-pad / h, 1 + pad / h, rows + 1), kt[1:-1])
+    return evaluate(grid, s, t, knots), np.stack(np.meshgrid(x + s * w, y + t * h), axis=-1)
+
+
+def _with_knots(u: np.ndarray, inner: np.ndarray) -> np.ndarray:
+    """The mesh's parameters `u` with a split grid's inner knots among them: no cell straddles
+    a seam (where the warp may kink), so a patch left alone keeps its pixels exactly."""
+    if len(inner) == 0:
+        return u
+    step = (u[-1] - u[0]) / max(1, len(u) - 1)
+    far = np.min(np.abs(u[:, None] - inner[None, :]), axis=1) > 0.25 * step
+    return np.union1d(u[far], inner)
 
 
 def _triangles(points: np.ndarray, cells: np.ndarray) -> np.ndarray:
@@ -194,52 +339,8 @@ def _triangles(points: np.ndarray, cells: np.ndarray) -> np.ndarray:
     return np.concatenate([first, second])
 
 
-def _rasterise(tri: np.ndarray, val: np.ndarray, map_x: np.ndarray, map_y: np.ndarray) -> None:
-    """Writes into the maps, at every pixel centre (integer coordinates) inside a triangle
-    of `tri`, `val` interpolated from its corners. Vectorised over the triangles: one pass
-    per offset within the largest triangle's bounding box (cells are a few pixels wide)."""
-    height, width = map_x.shape
-    tri = tri.astype(np.float64)
-    lo = np.ceil(tri.min(axis=1) - 1e-6).astype(np.int64)
-    hi = np.floor(tri.max(axis=1) + 1e-6).astype(np.int64)
-    lo = np.maximum(lo, 0)
-    hi = np.minimum(hi, (width - 1, height - 1))
-    x0, y0 = tri[:, 0, 0], tri[:, 0, 1]
-    ex1, ey1 = tri[:, 1, 0] - x0, tri[:, 1, 1] - y0
-    ex2, ey2 = tri[:, 2, 0] - x0, tri[:, 2, 1] - y0
-    det = ex1 * ey2 - ex2 * ey1
-    keep = (np.abs(det) > 1e-12) & (hi >= lo).all(axis=1)  # collapsed or off the map: nothing
-    if not keep.any():
-        return
-    lo, hi, det, val = lo[keep], hi[keep], det[keep], val[keep].astype(np.float64)
-    x0, y0, ex1, ey1, ex2, ey2 = (v[keep] for v in (x0, y0, ex1, ey1, ex2, ey2))
-    # Barycentric l1, l2 are linear in the pixel: a base at the box's corner plus steps.
-    a1, b1, a2, b2 = ey2 / det, -ex2 / det, -ey1 / det, ex1 / det
-    rx, ry = lo[:, 0] - x0, lo[:, 1] - y0
-    l1_base, l2_base = rx * a1 + ry * b1, rx * a2 + ry * b2
-    v0, d1, d2 = val[:, 0], val[:, 1] - val[:, 0], val[:, 2] - val[:, 0]
-    span = hi - lo
-    eps = 1e-7
-    for dy in range(int(span[:, 1].max()) + 1):
-        rows = np.flatnonzero(span[:, 1] >= dy)
-        r1 = l1_base[rows] + dy * b1[rows]
-        r2 = l2_base[rows] + dy * b2[rows]
-        ra1, ra2, rspan = a1[rows], a2[rows], span[rows, 0]
-        for dx in range(int(rspan.max()) + 1):
-            l1 = r1 + dx * ra1
-            l2 = r2 + dx * ra2
-            inside = (l1 >= -eps) & (l2 >= -eps) & (l1 + l2 <= 1 + eps) & (rspan >= dx)
-            if not inside.any():
-                continue
-            k = rows[inside]
-            l1, l2 = l1[inside, None], l2[inside, None]
-            value = v0[k] + l1 * d1[k] + l2 * d2[k]
-            py, px = lo[k, 1] + dy, lo[k, 0] + dx
-            map_x[py, px] = value[:, 0]
-            map_y[py, px] = value[:, 1]
-
-
-def inverse_map(grid: Grid, box, bounds: Box) -> tuple[np.ndarray, np.ndarray]:
+def inverse_map(grid: Grid, box, bounds: Box, knots: Optional[Knots] = None
+                ) -> tuple[np.ndarray, np.ndarray]:
     """For every pixel of `bounds`, the source point (in the coordinates `box` is given in)
     whose warp lands on its centre, in OpenCV's convention (pixel centres at integers), as
     (map_x, map_y) for `cv2.remap`; far outside where nothing lands.
@@ -253,11 +354,11 @@ def inverse_map(grid: Grid, box, bounds: Box) -> tuple[np.ndarray, np.ndarray]:
     f = _COARSE
     margin = 2  # coarse pixels around the bounds, so the enlargement needs no border
     cw, ch = -(-bounds.w // f) + 2 * margin, -(-bounds.h // f) + 2 * margin
-    map_x = np.full((ch, cw), _NOWHERE, np.float32)
-    map_y = np.full((ch, cw), _NOWHERE, np.float32)
-    _, least = _stretch(grid, box)
+    map_x = np.full((ch, cw), NOWHERE, np.float32)
+    map_y = np.full((ch, cw), NOWHERE, np.float32)
+    _, least = _stretch(grid, box, knots)
     pad = min(2.0 * f / max(least, 1e-3), 4.0 * f * 16)  # two coarse pixels of output
-    out, src = _mesh(grid, box, pad, _CELL * f)
+    out, src = _mesh(grid, box, pad, _CELL * f, knots)
     # Canvas -> coarse pixel centres: fine pixel centre i (of the bounds) is coarse
     # (i + 0.5) / f - 0.5 + margin; the source in OpenCV's convention.
     out = (out - (bounds.x, bounds.y)) / f - 0.5 + margin
@@ -274,7 +375,7 @@ def inverse_map(grid: Grid, box, bounds: Box) -> tuple[np.ndarray, np.ndarray]:
     inner = inner_row[cells[:, 0]] & inner_col[cells[:, 1]]
     for chosen in (cells[~inner], cells[inner]):
         if len(chosen):
-            _rasterise(_triangles(out, chosen), _triangles(src, chosen), map_x, map_y)
+            rasterise(_triangles(out, chosen), _triangles(src, chosen), map_x, map_y)
     size = (cw * f, ch * f)
     crop = np.s_[margin * f:margin * f + bounds.h, margin * f:margin * f + bounds.w]
     fine_x = cv2_resize(map_x, size)[crop]
@@ -282,8 +383,8 @@ def inverse_map(grid: Grid, box, bounds: Box) -> tuple[np.ndarray, np.ndarray]:
     # A pixel between a drawn and an undrawn coarse sample would land on a mixture of a
     # source point and the far-off marker, which may fall inside the layer (a stray dot):
     # only pixels whose four coarse samples were all drawn keep theirs.
-    drawn = cv2_resize((map_x > _NOWHERE / 2).astype(np.float32), size)[crop]
-    fine_x[drawn < 1 - 1e-4] = _NOWHERE
+    drawn = cv2_resize((map_x > NOWHERE / 2).astype(np.float32), size)[crop]
+    fine_x[drawn < 1 - 1e-4] = NOWHERE
     return np.ascontiguousarray(fine_x), np.ascontiguousarray(fine_y)
 
 
@@ -294,36 +395,33 @@ def cv2_resize(values: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     return cv2.resize(values, size, interpolation=cv2.INTER_LINEAR)
 
 
-def warped_bounds(grid: Grid, box) -> Box:
+def warped_bounds(grid: Grid, box, knots: Optional[Knots] = None) -> Box:
     """The canvas box the warped box covers: its edges sampled about every output pixel
-    and its inside on a 33 x 33 lattice (a fold may reach beyond the edges)."""
-    most, _ = _stretch(grid, box)
+    and its inside on a lattice of 32 steps per patch (a fold may reach beyond the edges)."""
+    most, _ = _stretch(grid, box, knots)
     n = int(min(4 * _MAX_CELLS, max(2, math.ceil(most * max(box[2], box[3])))))
     u, ends = np.linspace(0, 1, n + 1), np.array([0.0, 1.0])
-    points = np.concatenate([evaluate(grid, u, ends).reshape(-1, 2),
-                             evaluate(grid, ends, u).reshape(-1, 2),
-                             evaluate(grid, np.linspace(0, 1, 33), np.linspace(0, 1, 33)
-                                      ).reshape(-1, 2)])
+    inside = np.linspace(0, 1, 32 * max(1, (grid.shape[0] - 1) // 3,
+                                        (grid.shape[1] - 1) // 3) + 1)
+    points = np.concatenate([evaluate(grid, u, ends, knots).reshape(-1, 2),
+                             evaluate(grid, ends, u, knots).reshape(-1, 2),
+                             evaluate(grid, inside, inside, knots).reshape(-1, 2)])
     lo, hi = points.min(axis=0), points.max(axis=0)
     return Box.from_corners(math.floor(lo[0] + 1e-6), math.floor(lo[1] + 1e-6),
                             math.ceil(hi[0] - 1e-6), math.ceil(hi[1] - 1e-6))
 
 
-def warp_pixels(pixels: np.ndarray, grid: Grid, box, clip: Optional[Box] = None
-                ) -> tuple[np.ndarray, int, int]:
+def warp_pixels(pixels: np.ndarray, grid: Grid, box, clip: Optional[Box] = None,
+                knots: Optional[Knots] = None) -> tuple[np.ndarray, int, int]:
     """Straight RGBA `pixels` warped: `box` (x, y, w, h) is the warped frame in the array's own
     pixel coordinates, `grid` where it goes, in the coordinates the result is placed in.
     Returns (pixels, x, y). Pixels of the array outside `box` are left behind (a layer's
     frame is its whole box; only a mask larger than its layer has such pixels)."""
-    import cv2
-
     h, w = pixels.shape[:2]
-    bounds = warped_bounds(grid, box)
+    bounds = warped_bounds(grid, box, knots)
     if clip is not None:
         bounds = bounds.intersect(clip)
     if bounds.is_empty() or w == 0 or h == 0:
         return np.zeros((0, 0, 4), np.uint8), 0, 0
-    map_x, map_y = inverse_map(grid, box, bounds)
-    out = cv2.remap(premultiplied_float(pixels), map_x, map_y, interpolation=cv2.INTER_LINEAR,
-                    borderMode=cv2.BORDER_CONSTANT, borderValue=0)
-    return straight_uint8(out), bounds.x, bounds.y
+    map_x, map_y = inverse_map(grid, box, bounds, knots)
+    return remap(pixels, map_x, map_y), bounds.x, bounds.y

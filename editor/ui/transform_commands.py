@@ -1,10 +1,10 @@
 """Edit > Free Transform (Ctrl+T) and the Transform submenu: Distort, Perspective, Warp, the
 flips and the quarter turns of the active layer or group.
 
-Free Transform is a tool mode (`tools.transform.TransformTool`), and Warp one made from it
-(`tools.warp.WarpTool`, a pixel layer only); while one runs, a flip flips the box being
-transformed. Otherwise the flips and turns are `Document`
-operations, which the command line calls too (`editor/cli/transform.py`).
+Free Transform is a tool mode (`tools.transform.TransformTool`), and Warp and Edit > Puppet
+Warp ones made from it (`tools.warp.WarpTool`, `tools.puppet.PuppetTool`, a pixel layer
+only); while one runs, a flip flips the box being transformed. Otherwise the flips and
+turns are `Document` operations, which the command line calls too (`editor/cli/transform.py`).
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Optional
 from editor.model import DocumentError
 
 from .actions import ActionSpec, SubmenuSpec, is_layer_or_group, run_on_doc
+from .tools.puppet import PuppetTool
 from .tools.transform import TransformTool
 from .tools.warp import WarpTool
 
@@ -43,6 +44,8 @@ class TransformCommands:
             item("rotate_cw", "Rotate 90° &Clockwise", lambda: self.rotate_quarter(1),
                  separator=True),
             item("rotate_ccw", "Rotate 90° C&ounter Clockwise", lambda: self.rotate_quarter(-1)),
+            ActionSpec("puppet_warp", "P&uppet Warp", lambda: self._start(PuppetTool),
+                       enabled=is_layer_or_group, menu="edit", after="transform"),
         ]
 
     def free_transform(self, corners: Optional[str] = None) -> None:
