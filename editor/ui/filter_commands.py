@@ -54,6 +54,7 @@ from .filter_dialog import (FILTER_ROWS, AdjustDialog, EqualizeDialog, FadeDialo
                             ReplaceColorDialog, ShadowsHighlightsDialog)
 from .lens_flare_dialog import DIALOGS as FLARE_DIALOGS
 from .liquify_dialog import LiquifyDialog
+from .tools.blur_gallery import BlurGalleryTool
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -181,7 +182,35 @@ class FilterCommands:
                     f"filter_{kind}", item_text, lambda k=kind: self.filter(k),
                     tip=f"{mf.FILTERS[kind].label} on the active layer (inside the selection)",
                     enabled=has_doc, menu=menu))
+        # Blur Gallery right after Blur's items ("filter_blur" also names the Blur filter's
+        # action, so `after` cannot point at the submenu).
+        i = next(i for i, spec in enumerate(specs) if spec.name == "filter_distort")
+        specs[i:i] = self._gallery_specs()
         return specs
+
+    def _gallery_specs(self) -> list[Spec]:
+        """Filter > Blur Gallery after Blur, as Photoshop's menu has it: each blur an
+        on-canvas mode (`tools/blur_gallery.py`) that applies through `_submit`."""
+        specs: list[Spec] = [SubmenuSpec("filter_blur_gallery", "Blur Ga&llery", menu="filter")]
+        for kind, text in (("field_blur", "&Field Blur…"), ("iris_blur", "&Iris Blur…"),
+                           ("tilt_shift", "&Tilt-Shift…")):
+            specs.append(ActionSpec(
+                f"filter_{kind}", text, lambda k=kind: self.blur_gallery(k),
+                tip=f"{mf.FILTERS[kind].label}: set the blur up on the canvas, Enter applies "
+                    "it to the active layer (inside the selection)",
+                enabled=has_doc, menu="filter_blur_gallery"))
+        return specs
+
+    def blur_gallery(self, kind: str) -> None:
+        """Filter > Blur Gallery > `kind`: its controls over the canvas (a mode: Enter
+        applies it as a job, one undo step; Esc leaves nothing)."""
+        w = self.window
+        if w.tools.mode is not None:
+            w.tools.end_mode(commit=True)
+        target = self._target(mf.FILTERS[kind].label, "filter")
+        if target is not None:
+            w.tools.start_mode(BlurGalleryTool(w, w.tools, kind, target))
+            w.canvas.setFocus()
 
     def _auto_specs(self) -> list[Spec]:
         """Image > Auto Tone, Auto Contrast, Auto Color after Adjustments, with Photoshop's

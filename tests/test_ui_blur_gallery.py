@@ -1,0 +1,175 @@
+"""Filter > Blur Gallery (Field Blur, Iris Blur, Tilt-Shift) driven through the window as a
+user would: the blur's controls dragged on the canvas, the options bar's Blur set, Enter
+applies it as one undo step (the job waited for), Esc leaves the layer bit for bit as it
+was; and the spatially varying blur itself."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QSpinBox
+
+from editor.model import blur_gallery as bg
+from engine.box import Box
+
+from ui_helpers import image_drag, image_pos, pasted_window
+
+W, H = 160, 120
+
+
+def checks(w: int = W, h: int = H) -> np.ndarray:
+    """Opaque 4 x 4 px black-and-white checks: a blur of a few px greys them."""
+    y, x = np.mgrid[:h, :w]
+    pixels = np.empty((h, w, 4), np.uint8)
+    pixels[..., :3] = np.where(((x // 4 + y // 4) % 2 == 0)[..., None], 230, 20)
+    pixels[..., 3] = 255
+    return pixels
+
+
+def contrast(pixels: np.ndarray) -> float:
+    """The spread of the red channel: ~105 for the sharp checks, near 0 blurred."""
+    return float(pixels[..., 0].astype(float).std())
+
+
+@pytest.fixture
+def opened(qtbot, tmp_path, monkeypatch):
+    return pasted_window(qtbot, tmp_path, monkeypatch, checks(), 3.0)
+
+
+def _start(window, kind: str):
+    action = window.actions[f"filter_{kind}"]
+    assert action in window.menus["filter_blur_gallery"].actions()
+    action.trigger()
+    tool = window.tools.mode
+    assert tool is not None and tool.id == "blur_gallery"
+    return tool
+
+
+def _blur_field(tool) -> QSpinBox:
+    return tool.options().findChild(QSpinBox, "BlurGallery_blur")
+
+
+def _apply(qtbot, window) -> None:
+    """Enter, and the job it starts waited for: one more undo step."""
+    doc = window.doc
+    steps = doc.history.index
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Return)
+    assert window.tools.mode is None
+    qtbot.waitUntil(lambda: doc.history.index == steps + 1, timeout=20000)
+
+
+def test_iris_blur_keeps_the_centre_sharp_and_blurs_the_corners(opened, qtbot):
+    w = opened
+    layer = next(w.doc.layers())
+    before = layer.pixels.copy()
+    tool = _start(w, "iris_blur")
+    _blur_field(tool).setValue(8)
+    assert tool.op.blur == 8
+    # Drag the ellipse's right-hand square out: wider, still level.
+    o = tool.op
+    image_drag(qtbot, w.canvas, [(o.cx + o.rx, o.cy), (o.cx + o.rx + 10, o.cy),
+                                 (o.cx + o.rx + 20, o.cy)])
+    assert tool.op.rx == pytest.approx(o.rx + 20, abs=1) and abs(tool.op.angle) < 2
+    _apply(qtbot, w)
+    after = layer.pixels
+    # The sharp region (the inner half of the ellipse about the centre) is untouched...
+    np.testing.assert_array_equal(after[52:68, 68:92], before[52:68, 68:92])
+    # ...the corners, beyond the ellipse, are blurred grey.
+    for corner in (after[:12, :12], after[:12, -12:], after[-12:, :12], after[-12:, -12:]):
+        assert contrast(corner) < 10 < 90 < contrast(before[:12, :12])
+    # One undo step gives the exact pixels back.
+    w.actions["undo"].trigger()
+    np.testing.assert_array_equal(layer.pixels, before)
+
+
+def test_tilt_shift_keeps_its_band_sharp_and_blurs_above_and_below(opened, qtbot):
+    w = opened
+    layer = next(w.doc.layers())
+    before = layer.pixels.copy()
+    tool = _start(w, "tilt_shift")
+    o = tool.op
+    assert o.angle == 0 and o.cy == H / 2
+    # The lower solid line dragged down: a band 2 x 20 px high, then the fade narrowed.
+    image_drag(qtbot, w.canvas, [(W / 4, o.cy + o.sharp), (W / 4, o.cy + 15),
+                                 (W / 4, o.cy + 20)])
+    assert tool.op.sharp == pytest.approx(20, abs=1)
+    o = tool.op
+    image_drag(qtbot, w.canvas, [(W / 4, o.cy - o.sharp - o.fade), (W / 4, o.cy - 28),
+                                 (W / 4, o.cy - 30)])
+    assert tool.op.fade == pytest.approx(10, abs=1)
+    _blur_field(tool).setValue(6)
+    _apply(qtbot, w)
+    after = layer.pixels
+    sharp = tool.op.sharp
+    band = slice(int(H / 2 - sharp) + 1, int(H / 2 + sharp) - 1)
+    np.testing.assert_array_equal(after[band], before[band])
+    assert contrast(after[:20]) < 10 and contrast(after[-20:]) < 10
+
+
+def test_field_blur_with_pins_of_0_and_20_px_blurs_one_side_only(opened, qtbot):
+    w = opened
+    layer = next(w.doc.layers())
+    before = layer.pixels.copy()
+    tool = _start(w, "field_blur")
+    assert len(tool.op.pins) == 1  # Photoshop's one pin in the middle
+    field = _blur_field(tool)
+    field.setValue(0)  # the selected (first) pin: no blur
+    x, y, _ = tool.op.pins[0]
+    image_drag(qtbot, w.canvas, [(x, y), (x - 20, y), (30, 60)])  # moved to the left
+    # A click on the right adds a pin, selected: 20 px there.
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=image_pos(w.canvas, 130, 60))
+    assert len(tool.op.pins) == 2 and tool.selected == 1
+    field.setValue(20)
+    pins = tool.op.pins
+    assert pins[0][2] == 0 and pins[1][2] == 20
+    assert abs(pins[0][0] - 30) <= 1 and abs(pins[1][0] - 130) <= 1
+    _apply(qtbot, w)
+    after = layer.pixels
+    # Round the 0 px pin the checks stay crisp; round the 20 px one they are grey.
+    left, right = after[30:90, 5:55], after[30:90, 105:155]
+    assert contrast(left) > 80 and contrast(right) < 5
+    assert contrast(after[:, :50]) > 3 * contrast(after[:, 110:])
+    # Around the 0 px pin the picture is as it was.
+    np.testing.assert_array_equal(after[58:63, 28:33], before[58:63, 28:33])
+
+
+def test_enter_is_one_undo_step_and_escape_leaves_the_layer_bit_for_bit(opened, qtbot):
+    w = opened
+    doc = w.doc
+    layer = next(doc.layers())
+    before = layer.pixels.copy()
+    steps, count = doc.history.index, doc.history.count
+    tool = _start(w, "iris_blur")
+    o = tool.op
+    image_drag(qtbot, w.canvas, [(o.cx, o.cy), (o.cx + 10, o.cy + 5), (o.cx + 20, o.cy + 10)])
+    assert tool.op.cx == pytest.approx(o.cx + 20, abs=1)
+    _blur_field(tool).setValue(25)
+    w.canvas.repaint()  # the preview is drawn: the document is not touched
+    np.testing.assert_array_equal(layer.pixels, before)
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Escape)
+    assert w.tools.mode is None
+    np.testing.assert_array_equal(layer.pixels, before)
+    assert (doc.history.index, doc.history.count) == (steps, count)
+    # Enter: exactly one step, named after the blur; undone, the pixels come back.
+    _start(w, "tilt_shift")
+    _apply(qtbot, w)
+    assert doc.history.index == steps + 1
+    assert not np.array_equal(layer.pixels, before)
+    w.actions["undo"].trigger()
+    assert doc.history.index == steps
+    np.testing.assert_array_equal(layer.pixels, before)
+
+
+def test_varying_blur_matches_gaussian_blur_where_the_radius_is_even():
+    from editor.model.pixel_filters import GaussianBlur
+
+    rng = np.random.default_rng(5)
+    pixels = rng.integers(0, 256, (60, 80, 4), dtype=np.uint8)
+    pixels[..., 3] = np.where(rng.random((60, 80)) < 0.3, 0, 255)  # holes: premultiplied
+    box = Box(0, 0, 80, 60)
+    for radius in (1.0, 2.25, 6.0):  # radii of the stack's levels: the plain blur
+        out = bg.varying_blur(pixels, box, np.full((60, 80), radius, np.float32))
+        plain = GaussianBlur(radius).process(pixels, box, box, None)
+        assert np.abs(out.astype(int) - plain).max() <= 1
+    zero = bg.varying_blur(pixels, box, np.zeros((60, 80), np.float32))
+    np.testing.assert_array_equal(zero, pixels)
