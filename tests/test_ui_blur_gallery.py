@@ -173,3 +173,28 @@ def test_varying_blur_matches_gaussian_blur_where_the_radius_is_even():
         assert np.abs(out.astype(int) - plain).max() <= 1
     zero = bg.varying_blur(pixels, box, np.zeros((60, 80), np.float32))
     np.testing.assert_array_equal(zero, pixels)
+
+
+def test_the_blur_keeps_inside_a_soft_selection_and_can_be_faded(opened, qtbot):
+    """Through the Filter menu's path: outside the selection nothing changes, its soft
+    edge mixes; Edit > Fade names the blur; Last Filter (Ctrl+F) runs the same blur."""
+    from editor.model import selection_ops
+
+    w = opened
+    doc = w.doc
+    layer = next(doc.layers())
+    before = layer.pixels.copy()
+    mask = selection_ops.feathered(selection_ops.ellipse_mask(doc, Box(0, 0, 80, 120)), 4)
+    selection_ops.select_mask(doc, mask)
+    coverage = selection_ops.current_mask(doc)
+    _start(w, "tilt_shift")
+    _apply(qtbot, w)
+    after = layer.pixels
+    outside = coverage == 0
+    np.testing.assert_array_equal(after[outside], before[outside])
+    inside = coverage == 255
+    assert contrast(after[:20][inside[:20]]) < 10  # the blur above the band, where selected
+    w.update_actions()
+    assert w.actions["fade"].text().replace("&", "") == "Fade Tilt-Shift…"
+    assert w.actions["fade"].isEnabled()
+    assert w.actions["filter_last"].text().replace("&", "") == "Last Filter (Tilt-Shift)"
