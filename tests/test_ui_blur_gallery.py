@@ -198,3 +198,16 @@ def test_the_blur_keeps_inside_a_soft_selection_and_can_be_faded(opened, qtbot):
     assert w.actions["fade"].text().replace("&", "") == "Fade Tilt-Shift…"
     assert w.actions["fade"].isEnabled()
     assert w.actions["filter_last"].text().replace("&", "") == "Last Filter (Tilt-Shift)"
+
+
+@pytest.mark.parametrize("op", [
+    bg.FieldBlur(pins=((30.0, 40.0, 0.0), (90.0, 70.0, 12.0))),
+    bg.IrisBlur(blur=9.0, cx=60, cy=50, rx=40, ry=25, angle=30, feather=0.4),
+    bg.TiltShift(blur=7.0, cx=60, cy=50, angle=-20, sharp=10, fade=15)])
+def test_the_previews_scaled_blur_is_the_blur_of_the_scaled_picture(op):
+    """The on-canvas preview blurs a copy of the layer (at x, y) scaled by r with
+    `scaled(r, -x, -y)`: at each of its pixels the radius r times the full blur's there."""
+    x, y, r = 20, 10, 0.5
+    full = op.radius_map(Box(x, y, 160, 120))  # the layer's pixels on the canvas
+    small = op.scaled(r, -x, -y).radius_map(Box(0, 0, 80, 60))
+    np.testing.assert_allclose(small, r * full[1::2, 1::2], atol=0.35)
