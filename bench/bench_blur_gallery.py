@@ -58,7 +58,8 @@ def main() -> None:
             small = cv2.resize(pixels, (round(w * r), round(h * r)), interpolation=cv2.INTER_AREA)
             sbox = Box(0, 0, small.shape[1], small.shape[0])
             scaled = op.scaled(r)
-            row.append(f"preview {size} {median_ms(lambda: scaled.process(small, sbox, sbox, None), args.runs):5.0f}")
+            ms = median_ms(lambda: scaled.process(small, sbox, sbox, None), args.runs)
+            row.append(f"preview {size} {ms:5.0f}")
         print("   ".join(row))
 
 
