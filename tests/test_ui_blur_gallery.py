@@ -211,3 +211,24 @@ def test_the_previews_scaled_blur_is_the_blur_of_the_scaled_picture(op):
     full = op.radius_map(Box(x, y, 160, 120))  # the layer's pixels on the canvas
     small = op.scaled(r, -x, -y).radius_map(Box(0, 0, 80, 60))
     np.testing.assert_allclose(small, r * full[1::2, 1::2], atol=0.35)
+
+
+def test_turning_the_blur_ring_sets_the_blur(opened, qtbot):
+    """A quarter turn clockwise round the centre pin's ring adds a quarter of RING_TURN
+    px; the options bar's Blur follows."""
+    from PySide6.QtCore import QPoint, QPointF
+
+    from editor.ui.tools.blur_gallery import RING, RING_TURN
+    from ui_helpers import drag
+
+    w = opened
+    tool = _start(w, "iris_blur")
+    assert tool.op.blur == 15
+    c = w.canvas.image_to_widget(QPointF(tool.op.cx, tool.op.cy))
+    at = [QPoint(round(c.x() + RING * np.sin(a)), round(c.y() - RING * np.cos(a)))
+          for a in np.linspace(0, np.pi / 2, 7)]
+    drag(qtbot, w.canvas, at)
+    assert tool.op.blur == pytest.approx(15 + RING_TURN / 4, abs=2)
+    assert _blur_field(tool).value() == round(tool.op.blur)
+    drag(qtbot, w.canvas, at[::-1])  # and back
+    assert tool.op.blur == pytest.approx(15, abs=2)

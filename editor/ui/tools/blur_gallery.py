@@ -1,7 +1,10 @@
 """Filter > Blur Gallery (Field Blur, Iris Blur, Tilt-Shift): an on-canvas mode, as
 Photoshop's, over the active pixel layer.
 
-The blur's controls are drawn over the canvas and dragged there:
+The blur's controls are drawn over the canvas and dragged there. As in Photoshop, the
+pin being set (Field's selected pin, Iris's and Tilt-Shift's centre) wears a blur ring:
+its arc shows the blur (a full turn RING_TURN px) and a drag round it turns the blur up
+(clockwise) or down, as the options bar's Blur field does.
 
 - Field Blur: pins, each with its own blur. A click where there is no pin adds one (with
   the options bar's Blur) and selects it; a drag moves a pin; Delete (Backspace) removes
@@ -49,6 +52,8 @@ PREVIEW_SIZE = 1024  # the preview's largest side (px) at rest
 DRAG_SIZE = 512      # ... while a drag is under way (redrawn at every move)
 GRAB = 8.0           # widget px: how near a handle or line a press takes it
 PIN = 7.0            # widget px: a pin's radius as drawn
+RING = 17.0          # widget px: the blur ring's radius round the pin being set
+RING_TURN = 100.0    # px of blur one full turn of the ring adds
 _DELETE_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
 KINDS = {"field_blur": bg.FieldBlur, "iris_blur": bg.IrisBlur, "tilt_shift": bg.TiltShift}
 
@@ -175,6 +180,15 @@ class BlurGalleryTool(Tool):
             out[f"f{i}"] = (o.cx + dx, o.cy + dy)
         return out
 
+    def _ring_centre(self) -> Optional[tuple[float, float]]:
+        """Where the blur ring is (canvas): round the pin being set."""
+        o = self.op
+        if isinstance(o, bg.FieldBlur):
+            if self.selected is None or self.selected >= len(o.pins):
+                return None
+            return o.pins[self.selected][0], o.pins[self.selected][1]
+        return o.cx, o.cy
+
     def _tilt_handles(self) -> dict[str, tuple[float, float]]:
         """Tilt-Shift's turn handles: on each solid line, across from the centre pin."""
         o = self.op
@@ -189,6 +203,12 @@ class BlurGalleryTool(Tool):
 
         o = self.op
         px = canvas.zoom / canvas.devicePixelRatioF()  # widget px per canvas px
+        ring = self._ring_centre()
+        if ring is not None:
+            c = self._w(canvas, *ring)
+            d = math.hypot(c.x() - pos.x(), c.y() - pos.y())
+            if PIN + 3 <= d <= RING + 5:
+                return "ring", None
         if isinstance(o, bg.FieldBlur):
             for i in reversed(range(len(o.pins))):
                 if near(o.pins[i][0], o.pins[i][1], PIN + 2):
@@ -236,7 +256,14 @@ class BlurGalleryTool(Tool):
         if what == "none":
             self._drag = None
             return
+        if what == "ring":  # (the pointer's last angle round the pin, in index's place)
+            index = self._ring_angle(canvas, ev.pos)
         self._drag = (what, index, QPointF(ev.image), self.op)
+
+    def _ring_angle(self, canvas, pos: QPointF) -> float:
+        """Degrees clockwise from 12 o'clock of `pos` round the ring's pin."""
+        c = self._w(canvas, *self._ring_centre())
+        return math.degrees(math.atan2(pos.x() - c.x(), c.y() - pos.y()))
 
     def _field_value(self) -> float:
         return float(self._blur_field.value()) if self._blur_field is not None else 15.0
@@ -247,6 +274,12 @@ class BlurGalleryTool(Tool):
         what, index, start, o = self._drag
         p = ev.image
         dx, dy = p.x() - start.x(), p.y() - start.y()
+        if what == "ring":  # the turn since the last move, unwrapped: clockwise adds blur
+            angle = self._ring_angle(canvas, ev.pos)
+            turn = (angle - index + 180) % 360 - 180
+            self._drag = (what, angle, start, o)
+            self.set_blur(self.blur() + turn / 360 * RING_TURN)
+            return
         if what == "pin":
             pins = list(o.pins)
             x, y, b = pins[index]
@@ -395,7 +428,22 @@ class BlurGalleryTool(Tool):
             self._paint_iris(canvas, painter, o)
         else:
             self._paint_tilt(canvas, painter, o)
+        ring = self._ring_centre()
+        if ring is not None:
+            self._paint_ring(painter, self._w(canvas, *ring))
         painter.restore()
+
+    def _paint_ring(self, painter: QPainter, p: QPointF) -> None:
+        """The blur ring: a thin circle, its arc from 12 o'clock clockwise the blur."""
+        rect = QRectF(p.x() - RING, p.y() - RING, 2 * RING, 2 * RING)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(QColor(0, 0, 0, 110), 5))
+        painter.drawEllipse(rect)
+        painter.setPen(QPen(QColor(255, 255, 255, 150), 2))
+        painter.drawEllipse(rect)
+        span = min(1.0, self.blur() / RING_TURN) * 360
+        painter.setPen(QPen(QColor("#ffffff"), 3.5))
+        painter.drawArc(rect, 90 * 16, -round(span * 16))  # (Qt: 1/16 degree, anticlockwise)
 
     @staticmethod
     def _pen(painter: QPainter, style=Qt.PenStyle.SolidLine) -> None:
