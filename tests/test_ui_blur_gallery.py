@@ -232,3 +232,23 @@ def test_turning_the_blur_ring_sets_the_blur(opened, qtbot):
     assert _blur_field(tool).value() == round(tool.op.blur)
     drag(qtbot, w.canvas, at[::-1])  # and back
     assert tool.op.blur == pytest.approx(15, abs=2)
+
+
+def test_ctrl_z_takes_back_the_last_change_then_cancels(opened, qtbot):
+    w = opened
+    doc = w.doc
+    layer = next(doc.layers())
+    before, steps = layer.pixels.copy(), doc.history.index
+    tool = _start(w, "field_blur")
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=image_pos(w.canvas, 130, 60))
+    _blur_field(tool).setValue(30)
+    assert len(tool.op.pins) == 2 and tool.op.pins[1][2] == 30
+    ctrl_z = (Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(w.canvas, *ctrl_z)
+    assert len(tool.op.pins) == 2 and tool.op.pins[1][2] == 15  # the blur back
+    assert _blur_field(tool).value() == 15
+    qtbot.keyClick(w.canvas, *ctrl_z)
+    assert len(tool.op.pins) == 1 and w.tools.mode is tool  # the pin gone
+    qtbot.keyClick(w.canvas, *ctrl_z)  # nothing left: the mode ends, the document as it was
+    assert w.tools.mode is None and doc.history.index == steps
+    np.testing.assert_array_equal(layer.pixels, before)

@@ -4,7 +4,8 @@ Photoshop's, over the active pixel layer.
 The blur's controls are drawn over the canvas and dragged there. As in Photoshop, the
 pin being set (Field's selected pin, Iris's and Tilt-Shift's centre) wears a blur ring:
 its arc shows the blur (a full turn RING_TURN px) and a drag round it turns the blur up
-(clockwise) or down, as the options bar's Blur field does.
+(clockwise) or down, as the options bar's Blur field does. Ctrl+Z takes the last change
+back while the mode runs (with none left, it cancels the mode).
 
 - Field Blur: pins, each with its own blur. A click where there is no pin adds one (with
   the options bar's Blur) and selects it; a drag moves a pin; Delete (Backspace) removes
@@ -99,6 +100,7 @@ class BlurGalleryTool(Tool):
         self._smalls: dict[int, tuple[np.ndarray, Optional[np.ndarray], float]] = {}
         self._shown: Optional[tuple] = None  # (op, size, Pyramid, placement)
         self._blur_field: Optional[QSpinBox] = None
+        self._steps: list[tuple[bg.GalleryBlur, Optional[int]]] = []  # Ctrl+Z's, in the mode
         self.layer = layer
 
     # -- life cycle ---------------------------------------------------------------------
@@ -151,6 +153,24 @@ class BlurGalleryTool(Tool):
             self._set(replace(self.op, pins=tuple(pins)))
         else:
             self._set(replace(self.op, blur=value))
+
+    def _remember(self) -> None:
+        """The settings as they are, for Ctrl+Z while the mode runs."""
+        self._steps.append((self.op, self.selected))
+
+    def step_back(self) -> bool:
+        """Ctrl+Z: the settings before the last change (False when there is none: the
+        window then cancels the mode, as Photoshop's Blur Gallery does)."""
+        if not self._steps:
+            return False
+        op, self.selected = self._steps.pop()
+        self._set(op)
+        return True
+
+    def _typed_blur(self, value: int) -> None:
+        """The Blur field changed by the user: one Ctrl+Z step."""
+        self._remember()
+        self.set_blur(value)
 
     def _set(self, op: bg.GalleryBlur) -> None:
         self.op = op
@@ -245,6 +265,8 @@ class BlurGalleryTool(Tool):
             return
         what, index = self._hit(canvas, ev.pos, ev.image)
         o = self.op
+        if what != "none":
+            self._remember()  # (taken back on release when nothing changed)
         if what == "add":  # Field: a new pin with the Blur field's amount
             pins = o.pins + ((ev.image.x(), ev.image.y(), self._field_value()),)
             self.selected = len(pins) - 1
@@ -326,6 +348,8 @@ class BlurGalleryTool(Tool):
 
     def release(self, canvas, ev) -> None:
         if self._drag is not None:
+            if self._steps and self._steps[-1] == (self.op, self.selected):
+                self._steps.pop()  # a click that changed nothing: no step
             self._drag = None
             canvas.update()  # the preview at its full size again
 
@@ -540,7 +564,7 @@ class BlurGalleryTool(Tool):
         field.setValue(round(self.blur()))
         field.setToolTip("The blur (px): the selected pin's" if self.kind == "field_blur"
                          else "The blur (px) beyond the sharp region's fade")
-        field.valueChanged.connect(self.set_blur)
+        field.valueChanged.connect(self._typed_blur)
         row.addWidget(field)
         self._blur_field = field
         hints = {"field_blur": "Click to add a pin, drag to move it; Delete removes it",
