@@ -22,10 +22,10 @@ back while the mode runs (with none left, it cancels the mode).
 While it runs the canvas shows the layer blurred at a reduced size over the stack
 (`LayerPreview`): at most DRAG_SIZE pixels wide or high while a drag is under way, then
 PREVIEW_SIZE once it ends (the blur's radii scaled with the picture). The selection's soft
-edge is previewed too. Enter, a double-click or the check button applies the blur at full
-size through the Filter menu's one path (`FilterCommands._submit`: a job, one undo step,
-Fade, Last Filter); Esc or the cancel button leaves the document untouched. The blurs
-themselves are `editor.model.blur_gallery`.
+edge is previewed too. Enter, a double-click on a pin (or inside the ellipse or band) or
+the check button applies the blur at full size through the Filter menu's one path
+(`FilterCommands._submit`: a job, one undo step, Fade, Last Filter); Esc or the cancel
+button leaves the document untouched. The blurs themselves are `editor.model.blur_gallery`.
 """
 from __future__ import annotations
 
@@ -354,6 +354,9 @@ class BlurGalleryTool(Tool):
             canvas.update()  # the preview at its full size again
 
     def double_click(self, canvas, ev) -> bool:
+        # On a pin or inside the controls (Field's quick clicks elsewhere add pins).
+        if self._hit(canvas, ev.pos, ev.image)[0] not in ("pin", "move"):
+            return False
         self.manager.end_mode(commit=True)
         return True
 
