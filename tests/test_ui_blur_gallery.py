@@ -252,3 +252,46 @@ def test_ctrl_z_takes_back_the_last_change_then_cancels(opened, qtbot):
     qtbot.keyClick(w.canvas, *ctrl_z)  # nothing left: the mode ends, the document as it was
     assert w.tools.mode is None and doc.history.index == steps
     np.testing.assert_array_equal(layer.pixels, before)
+
+
+def test_the_canvas_previews_what_enter_applies_and_the_layer_waits(opened, qtbot):
+    """While the mode runs the canvas shows the blur (at 100 % on a small layer, the very
+    blur Enter applies) and the layer's pixels stay as they were until Enter."""
+    from ui_helpers import on_canvas
+
+    w = opened
+    layer = next(w.doc.layers())
+    before = layer.pixels.copy()
+    w.canvas.set_zoom(1.0)
+    _start(w, "tilt_shift")
+    shown = on_canvas(w.canvas)
+    np.testing.assert_array_equal(layer.pixels, before)
+    above, band = (slice(0, 20), slice(10, 150)), (slice(54, 67), slice(10, 50))
+    assert contrast(shown[above]) < 10  # grey above the band on the screen...
+    np.testing.assert_array_equal(shown[band], before[band][..., :3])  # ...sharp inside it
+    _apply(qtbot, w)
+    assert np.abs(shown[above] - layer.pixels[above][..., :3]).max() <= 1
+
+
+def test_a_moved_layer_is_blurred_where_its_pixels_are_on_the_canvas(opened, qtbot):
+    """A layer off the canvas's corner: the band sits on its visible part, in canvas
+    coordinates; beyond the band its edge spreads into the transparency (the layer grows)."""
+    w = opened
+    doc = w.doc
+    pixels = np.zeros((40, 60, 4), np.uint8)
+    pixels[..., :3] = checks(60, 40)[..., :3]
+    pixels[..., 3] = 255
+    layer = doc.add_image(pixels, "Moved", -20, 30)
+    doc.set_active(layer)
+    tool = _start(w, "tilt_shift")
+    o = tool.op
+    assert (o.cx, o.cy) == (20, 50)  # the middle of what the canvas shows of it
+    _apply(qtbot, w)
+    assert layer.y < 30 and layer.y + layer.pixels.shape[0] > 70  # grown above and below
+    row = lambda y: layer.pixels[y - layer.y, 20 - layer.x:40 - layer.x]  # noqa: E731
+    # (canvas row y, columns 20..39)
+    sharp = int(o.sharp) - 1
+    for y in (50 - sharp, 50, 50 + sharp):  # the band: as it was
+        np.testing.assert_array_equal(row(y), pixels[y - 30, 40:])
+    assert contrast(row(31)[None]) < 10 and contrast(row(68)[None]) < 10
+    assert 0 < row(72)[5, 3] < 255  # spread beyond the layer's old edge, fading out
