@@ -295,3 +295,26 @@ def test_a_moved_layer_is_blurred_where_its_pixels_are_on_the_canvas(opened, qtb
         np.testing.assert_array_equal(row(y), pixels[y - 30, 40:])
     assert contrast(row(31)[None]) < 10 and contrast(row(68)[None]) < 10
     assert 0 < row(72)[5, 3] < 255  # spread beyond the layer's old edge, fading out
+
+
+def test_tilt_shift_turns_by_its_square_handle(opened, qtbot):
+    w = opened
+    layer = next(w.doc.layers())
+    before = layer.pixels.copy()
+    tool = _start(w, "tilt_shift")
+    o = tool.op
+    s = o.sharp
+    # The lower line's square dragged round a quarter of the way to the left: 45 degrees.
+    image_drag(qtbot, w.canvas, [(o.cx, o.cy + s), (o.cx - s / 3, o.cy + s),
+                                 (o.cx - s, o.cy + s)])
+    assert tool.op.angle == pytest.approx(45, abs=3)
+    assert (tool.op.cx, tool.op.cy, tool.op.sharp) == (o.cx, o.cy, s)
+    _blur_field(tool).setValue(6)
+    _apply(qtbot, w)
+    after = layer.pixels
+    # Along the turned centre line the checks stay; across it, far off, they are grey.
+    for t in (-40, -20, 20, 40):
+        y, x = int(o.cy + t), int(o.cx + t)
+        np.testing.assert_array_equal(after[y - 2:y + 2, x - 2:x + 2],
+                                      before[y - 2:y + 2, x - 2:x + 2])
+    assert contrast(after[10:30, 100:120]) < 10 and contrast(after[90:110, 40:60]) < 10
