@@ -230,3 +230,25 @@ def test_comps_survive_save_as_psd_and_reopening(opened, qtbot, tmp_path, monkey
     np.testing.assert_array_equal(screen(w), moved)
     row_click(qtbot, w, comp_uid(w, "Hidden"), icon=True)
     np.testing.assert_array_equal(screen(w), hidden)
+
+
+def test_a_history_snapshot_keeps_the_comps_and_they_apply_to_its_layers(opened, qtbot):
+    from editor.ui.history_panel import NAME
+
+    w, doc = opened, opened.doc
+    copy, moved, hidden = two_comps(w, qtbot)
+    w.docks["history"].raise_()
+    qtbot.mouseClick(w.history_panel.new_button, Qt.MouseButton.LeftButton)  # Snapshot 1
+    row_click(qtbot, w, comp_uid(w, "Moved"))
+    button(qtbot, w, "comp_delete")
+    assert rows(w) == [LAST_STATE, "Hidden"]
+    w.docks["history"].raise_()
+    panel = w.history_panel
+    panel._rebuild()
+    qtbot.mouseClick(panel.snapshots.viewport(), Qt.MouseButton.LeftButton,
+                     pos=panel.snapshot_rect(1, NAME).center())
+    assert doc.history.undo_name() == "Restore Snapshot 1"
+    assert rows(w) == [LAST_STATE, "Moved", "Hidden"]
+    assert copy not in list(doc.layers())  # (the restored layers are copies)
+    row_click(qtbot, w, comp_uid(w, "Moved"), icon=True)
+    np.testing.assert_array_equal(screen(w), moved)

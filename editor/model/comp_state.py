@@ -29,7 +29,8 @@ class NodeState:
 @dataclass(frozen=True)
 class LayerComp:
     """A comp: its name, which of the recorded states Apply restores, a comment, and the
-    states by node key (`node_key`). Never changed in place: Update makes a new one that
+    states by node (`snapshots.lineage`: a node a History snapshot restored
+    counts as the node it was copied from). Never changed in place: Update makes a new one that
     keeps the `uid`."""
 
     name: str

@@ -23,15 +23,10 @@ from .comp_state import CompsState, LayerComp, NodeState
 from .document import Document
 from .errors import DocumentError
 from .layers import BLEND_MODES, GROUP_BLEND_MODES, Layer, Node
+from .snapshots import lineage
 
 APPLY_STEP = "Apply Layer Comp"
 LAST_STATE = "Last Document State"
-
-
-def node_key(node: Node) -> int:
-    """The key a comp knows `node` by: its id, or for a node a History snapshot restored,
-    the id of the node it was copied from (its `lineage`)."""
-    return node.lineage if node.lineage is not None else node.id
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -55,8 +50,8 @@ def next_comp_name(doc: Document) -> str:
 
 
 def capture(doc: Document) -> dict[int, NodeState]:
-    """The state of every layer and group of `doc` now, by node key."""
-    return {node_key(n): NodeState(
+    """The state of every layer and group of `doc` now, by lineage."""
+    return {lineage(n): NodeState(
         visible=bool(n.visible),
         x=int(n.x) if isinstance(n, Layer) else None,
         y=int(n.y) if isinstance(n, Layer) else None,
@@ -139,7 +134,7 @@ def apply_comp(doc: Document, uid) -> None:
     current = doc.history.current()
     if uid is not None and (last is None or current is None or current.name != APPLY_STEP):
         last = LayerComp(LAST_STATE, states=capture(doc))
-    nodes = {node_key(n): n for n in doc.nodes()}
+    nodes = {lineage(n): n for n in doc.nodes()}
     with doc.history.macro(APPLY_STEP):
         for key, recorded in comp.states.items():
             node = nodes.get(key)
@@ -191,7 +186,7 @@ _FIELDS = ("visible", "x", "y", "blend_mode", "opacity", "fill_opacity", "effect
 
 def to_json(doc: Document, file_ids: Mapping[int, int]) -> list:
     """The comps as JSON values; each node's state under the layer id it is written with
-    (`file_ids`: node key -> the file's layer id; a node not written is left out)."""
+    (`file_ids`: node lineage -> the file's layer id; a node not written is left out)."""
     out = []
     for comp in doc.layer_comps.comps:
         layers = {str(file_ids[key]): [getattr(s, f) for f in _FIELDS]
@@ -216,7 +211,7 @@ def from_json(value, by_file_id: Mapping[int, Node]) -> CompsState:
                 continue
             s = NodeState(*fields)
             if _well_formed(s):
-                states[node_key(node)] = s
+                states[lineage(node)] = s
         comps.append(LayerComp(entry["name"], bool(entry.get("visibility", True)),
                                bool(entry.get("position", True)),
                                bool(entry.get("appearance", True)),

@@ -16,7 +16,6 @@ from . import layer_comps
 from .document import Document
 from .errors import SaveError
 from .images import flatten_on_white
-from .layer_comps import node_key
 from .layers import AdjustmentLayer, FillLayer, Group, Layer, LayerMask, Node
 from .mask_ops import clipping_base
 from .psd_adjustments import adjustment_blocks
@@ -33,6 +32,7 @@ from .psd_type import type_block
 from .psd_xmp import _xmp_packet
 from .render import composite_document
 from .smart_object import SmartObjectLayer
+from .snapshots import lineage
 from .text_layer import TextLayer
 from .vector_mask import VectorMask
 
@@ -187,7 +187,7 @@ class _Plan:
         self.pixels: list[Optional[np.ndarray]] = []
         self.masks: list[Optional[np.ndarray]] = []  # channel -2 of each record
         self.metadata: dict[str, dict] = {}
-        self.layer_ids: dict[int, int] = {}  # node key (layer_comps.node_key) -> layer id
+        self.layer_ids: dict[int, int] = {}  # node (snapshots.lineage) -> layer id
         self.width = self.height = 0  # the document's, for the paths' fractions
 
 
@@ -320,7 +320,7 @@ class _Writer:
             record.tagged_blocks[block.key] = block
         layer_id = next(self.ids)
         record.tagged_blocks.set_data(Tag.LAYER_ID, layer_id)
-        plan.layer_ids[node_key(node)] = layer_id  # (where the layer comps find it)
+        plan.layer_ids[lineage(node)] = layer_id  # (where the layer comps find it)
         entry: dict = {}
         if len(node.name) > 255:
             entry["name"] = node.name
