@@ -38,7 +38,6 @@ class NewLayerCompDialog(QDialog):
         self.name.setObjectName("CompName")
         self.name.selectAll()
         form.addRow("&Name:", self.name)
-        layout.addLayout(form)
         box = QGroupBox("Apply To Layers")
         row = QHBoxLayout(box)
         self.flags = {}
@@ -49,8 +48,7 @@ class NewLayerCompDialog(QDialog):
             check.setChecked(True if comp is None else getattr(comp, attr))
             row.addWidget(check)
             self.flags[attr] = check
-        layout.addWidget(box)
-        form = QFormLayout()
+        form.addRow(box)  # (one form: the Name and Comment fields line up)
         self.comment = QPlainTextEdit(comp.comment if comp is not None else "")
         self.comment.setObjectName("CompComment")
         self.comment.setTabChangesFocus(True)
