@@ -208,6 +208,21 @@ def set_visible(doc: "Document", layer, index: int, visible: bool) -> None:
                                                       f"{label}"))
 
 
+def set_blending(doc: "Document", layer, index: int, mode: str, opacity: float) -> None:
+    """A smart filter's Blending Options: its mode and opacity (0..1) over what it filters."""
+    from .layers import BLEND_MODES
+
+    _check_index(layer, index)
+    if mode not in BLEND_MODES or not 0.0 <= opacity <= 1.0:
+        raise DocumentError(f"A smart filter cannot blend by {mode!r} at {opacity:g}.")
+    old = layer.filters[index]
+    if (old.mode, old.opacity) == (mode, opacity):
+        return
+    new = layer.filters[:index] + (dataclasses.replace(old, mode=mode, opacity=opacity),) + \
+        layer.filters[index + 1:]
+    doc.history.push(SetSmartFilters(doc, layer, new, "Smart Filter Blending Options"))
+
+
 def delete(doc: "Document", layer, index: int) -> None:
     """A smart filter's context menu > Delete Smart Filter."""
     _check_index(layer, index)
