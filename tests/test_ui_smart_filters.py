@@ -10,7 +10,7 @@ import shutil
 
 import numpy as np
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMenu, QSpinBox
 
 from editor.model import filter_ops
 from editor.model.document import Document
@@ -30,6 +30,7 @@ def blurred(pixels: np.ndarray, x: int, y: int, size, radius: float) -> Layer:
     doc = Document(*size)
     layer = doc.add_image(pixels.copy(), "plain", x, y)
     filter_ops.apply(doc, FILTERS["gaussian_blur"](radius=radius), layer)
+    layer.document = doc  # (for a further filter on it)
     return layer
 
 
@@ -44,6 +45,14 @@ def blur_smart_object(w, qtbot, radius: float) -> SmartObjectLayer:
                lambda dialog, seen: set_number(dialog, "radius", radius))
     assert w.test_errors == []
     return smart
+
+
+def find_edges(w, qtbot, smart) -> None:
+    """Filter > Stylize > Find Edges (no dialog: it runs as a job)."""
+    count = len(smart.filters)
+    w.actions["filter_find_edges"].trigger()
+    qtbot.waitUntil(lambda: len(smart.filters) == count + 1, timeout=10000)
+    assert w.test_errors == []
 
 
 def panel_rows(w) -> list:
@@ -79,13 +88,17 @@ def test_a_filter_on_a_smart_object_becomes_a_smart_filter(opened, qtbot):
     w.actions["redo"].trigger()
     assert len(smart.filters) == 1 and same(smart, blurred(original, x, y, doc.size, 2.0))
     # A second filter goes on top (listed first), run on what the first made.
-    w.actions["adjust_invert"].trigger()
-    assert [f.label for f in smart.filters] == ["Gaussian Blur", "Invert"]
-    qtbot.waitUntil(lambda: panel_rows(w) == [smart.name, "Smart Filters", "Invert",
+    find_edges(w, qtbot, smart)
+    assert [f.label for f in smart.filters] == ["Gaussian Blur", "Find Edges"]
+    qtbot.waitUntil(lambda: panel_rows(w) == [smart.name, "Smart Filters", "Find Edges",
                                               "Gaussian Blur"])
-    expected = blurred(original, x, y, doc.size, 2.0).pixels
-    assert np.array_equal(smart.pixels[..., :3][expected[..., 3] > 0],
-                          255 - expected[..., :3][expected[..., 3] > 0])
+    expected = blurred(original, x, y, doc.size, 2.0)
+    filter_ops.apply(expected.document, FILTERS["find_edges"](), expected)
+    assert same(smart, expected)
+    # Adjustments other than Shadows/Highlights are refused on it, as Photoshop's are.
+    w.actions["adjust_invert"].trigger()
+    assert len(w.test_errors) == 1 and "smart object" in w.test_errors[0][1]
+    assert len(smart.filters) == 2
 
 
 def test_eye_delete_and_clear_are_undo_steps(opened, qtbot):
@@ -180,9 +193,9 @@ def test_scaled_down_and_up_a_smart_filter_is_run_again_on_the_contents(opened, 
 def test_a_saved_psd_keeps_the_smart_filters(opened, qtbot, tmp_path, monkeypatch):
     w, doc = opened, opened.doc
     smart = blur_smart_object(w, qtbot, 2.0)
-    w.actions["adjust_invert"].trigger()
+    find_edges(w, qtbot, smart)
     qtbot.mouseClick(w.layers_panel.list, Qt.MouseButton.LeftButton,
-                     pos=row_point(w, filter_row(w, "Invert"), EYE_W // 2))
+                     pos=row_point(w, filter_row(w, "Find Edges"), EYE_W // 2))
     shown, filters = smart.pixels.copy(), smart.filters
     assert [f.visible for f in filters] == [True, False]
     out = str(tmp_path / "filtered.psd")
@@ -197,9 +210,58 @@ def test_a_saved_psd_keeps_the_smart_filters(opened, qtbot, tmp_path, monkeypatc
     (again,) = w.doc.layers()
     assert isinstance(again, SmartObjectLayer) and again.filters == filters
     assert np.array_equal(again.pixels, shown)
-    qtbot.waitUntil(lambda: panel_rows(w) == [again.name, "Smart Filters", "Invert",
+    qtbot.waitUntil(lambda: panel_rows(w) == [again.name, "Smart Filters", "Find Edges",
                                               "Gaussian Blur"])
-    # Its filters still act: showing Invert again runs it on the reopened contents.
+    # Its filters still act: showing Find Edges again runs it on the reopened contents.
     qtbot.mouseClick(w.layers_panel.list, Qt.MouseButton.LeftButton,
-                     pos=row_point(w, filter_row(w, "Invert"), EYE_W // 2))
+                     pos=row_point(w, filter_row(w, "Find Edges"), EYE_W // 2))
     assert again.filters[1].visible and not np.array_equal(again.pixels, shown)
+
+
+def test_blending_options_and_shadows_highlights(opened, qtbot):
+    """A smart filter's Blending Options (its context menu) mix it over what it filtered;
+    Shadows/Highlights, the adjustment Photoshop allows as a smart filter, becomes one."""
+    w, doc = opened, opened.doc
+    (layer,) = doc.layers()
+    original, x, y = layer.pixels.copy(), layer.x, layer.y
+    smart = blur_smart_object(w, qtbot, 2.0)
+    full = blurred(original, x, y, doc.size, 2.0)
+    panel = w.layers_panel.list
+    qtbot.waitUntil(lambda: len(panel.rows) == 3)
+
+    seen = {}
+
+    def set_half():  # in the Blending Options dialog: Opacity 50 %, OK
+        dialog = QApplication.activeModalWidget()
+        seen["dialog"] = dialog.objectName()
+        dialog.findChild(QSpinBox, "SmartBlendingOpacity").setValue(50)
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+
+    def choose():  # in the row's context menu
+        menu = QApplication.activePopupWidget()
+        (action,) = [a for a in menu.actions() if a.text() == "Edit Smart Filter Blending Options…"]
+        menu.close()
+        QTimer.singleShot(0, set_half)
+        action.trigger()
+
+    QTimer.singleShot(50, choose)
+    qtbot.mouseClick(panel, Qt.MouseButton.RightButton,
+                     pos=row_point(w, filter_row(w, "Gaussian Blur"), 100))
+    assert seen["dialog"] == "SmartBlendingDialog"
+    assert (smart.filters[0].mode, smart.filters[0].opacity) == ("normal", 0.5)
+    assert doc.history.undo_name() == "Smart Filter Blending Options"
+    # Half the blur over the unblurred pixels (opaque inside the photo: a plain mix).
+    inside = original.astype(float)
+    blur = full.canvas_crop(smart.bounds().intersect(layer.bounds())).astype(float)
+    box = smart.bounds().intersect(layer.bounds())
+    got = smart.canvas_crop(box).astype(float)
+    want = (inside[box.translate(-x, -y).slices()] + blur) / 2
+    assert np.abs(got[..., :3] - want[..., :3]).max() <= 1
+    assert not np.array_equal(smart.pixels, full.pixels)
+    w.actions["undo"].trigger()
+    assert smart.filters[0].opacity == 1.0 and same(smart, full)
+
+    in_modal_dialog(qtbot, w.actions["adjust_shadows_highlights"].trigger, lambda d, s: None,
+                    "PixelDialog_ShadowsHighlights")
+    assert w.test_errors == []
+    assert [f.label for f in smart.filters] == ["Gaussian Blur", "Shadows/Highlights"]

@@ -94,10 +94,12 @@ class Result:
 
 
 def prepare(doc: Document, node: Optional[Node], what: str = "filter",
-            empty_ok: bool = False) -> Target:
+            empty_ok: bool = False, smart: Optional[bool] = None) -> Target:
     """The active pixel layer ready for an operation, or a DocumentError in one line saying
     why it cannot be (`what`: the verb of that line). `empty_ok`: an operation that paints
-    (Clouds) takes an empty layer too."""
+    (Clouds) takes an empty layer too. `smart`: whether the operation may go on a smart
+    object as a smart filter (None: filters may, adjustments not, as in Photoshop, where
+    Shadows/Highlights is the one adjustment a smart filter can be)."""
     if node is None:
         raise DocumentError(f"Select a pixel layer to {what}.")
     if doc.active is node and doc.mask_targeted and node.mask is not None:
@@ -108,6 +110,11 @@ def prepare(doc: Document, node: Optional[Node], what: str = "filter",
     if isinstance(node, Group) or not isinstance(node, Layer):
         raise DocumentError(f"'{node.name}' is a group: select a pixel layer to {what}.")
     if isinstance(node, SmartObjectLayer):
+        if not (smart if smart is not None else what == "filter"):
+            raise DocumentError(f"'{node.name}' is a smart object: only filters and "
+                                f"Shadows/Highlights go on it (as smart filters). Add an "
+                                f"adjustment layer clipped to it, or rasterize it first "
+                                f"(Layer > Rasterize > Smart Object).")
         return _prepare_smart(doc, node, what)
     if node.is_locked():
         raise LockedError(f"Layer '{node.name}' is locked.")

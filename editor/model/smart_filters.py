@@ -1,7 +1,8 @@
 """Smart Filters: Photoshop's filters on a smart object, kept as settings instead of pixels.
 
-A filter from the Filter menu (or an Image > Adjustments item) run on a smart object does
-not change its pixels: it becomes a `SmartFilter` (the operation with its settings, the
+A filter from the Filter menu (or Image > Adjustments > Shadows/Highlights, the one
+adjustment Photoshop allows as a smart filter; `filter_ops.prepare` refuses the others)
+run on a smart object does not change its pixels: it becomes a `SmartFilter` (the operation with its settings, the
 Blending Options' mode and opacity, an eye) at the top of the layer's `filters`. The shown
 pixels are the contents rendered through the placement (`smart_object.render`), then each
 visible filter in order, from the bottom of the list up, each blended over what it

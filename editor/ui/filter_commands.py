@@ -37,7 +37,8 @@ join the Blur, Noise, Pixelate, Sharpen and Stylize submenus in Photoshop's orde
 `extra_filter_dialogs.py`, which also holds their rows and Radial Blur's and Smart Sharpen's
 dialogs.
 
-On a smart object, a filter or an adjustment from these menus becomes a smart filter
+On a smart object, a filter (or Shadows/Highlights, as Photoshop allows; the other
+adjustments are refused there, as in Photoshop) becomes a smart filter
 (`editor.model.smart_filters`; its rows in the Layers panel: `smart_filter_rows.py`), whose
 dialog a double-click opens again; Layer > Smart Filter > Clear Smart Filters takes them
 all off.
@@ -262,11 +263,12 @@ class FilterCommands:
                            enabled=has_doc, menu="image_adjustments")
                 for kind, text in TONAL_ADJUSTMENTS]
 
-    def _target(self, label: str, verb: str, empty_ok: bool = False):
+    def _target(self, label: str, verb: str, empty_ok: bool = False,
+                smart: Optional[bool] = None):
         """The active pixel layer prepared, or None (the reason reported in one line)."""
         w = self.window
         return run_on_doc(w, f"Could not apply {label}",
-                          lambda doc: filter_ops.prepare(doc, doc.active, verb, empty_ok))
+                          lambda doc: filter_ops.prepare(doc, doc.active, verb, empty_ok, smart))
 
     def adjust(self, kind: str) -> None:
         """Image > Adjustments > `kind`: its dialog over the active layer."""
@@ -304,7 +306,8 @@ class FilterCommands:
 
     def shadows_highlights(self) -> None:
         """Image > Adjustments > Shadows/Highlights…: its dialog over the active layer."""
-        target = self._target(tone.ShadowsHighlights.label, "adjust")
+        # (the one adjustment Photoshop lets be a smart filter)
+        target = self._target(tone.ShadowsHighlights.label, "adjust", smart=True)
         if target is not None:
             ShadowsHighlightsDialog(self.window, target).exec()
 

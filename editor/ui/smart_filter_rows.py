@@ -60,8 +60,7 @@ def paint_filter_row(p: QPainter, rect: QRect, row: FilterRow, depth: int, eye_w
     x = eye_w + depth * indent + 14
     shown = layer.is_shown()
     if row.index is None:
-        # (Photoshop's white mask thumbnail stands here; we have no Smart Filters mask)
-        p.fillRect(QRect(x, top + h // 2 - 9, 18, 18), QColor("#f4f5f7"))
+        # (Photoshop's white mask thumbnail stands here: we have no Smart Filters mask yet)
         text, colour, bold = row.label, "#e8eaed" if shown else "#7d828b", True
     else:
         smart = layer.filters[row.index]
