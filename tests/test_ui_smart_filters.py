@@ -265,3 +265,58 @@ def test_blending_options_and_shadows_highlights(opened, qtbot):
                     "PixelDialog_ShadowsHighlights")
     assert w.test_errors == []
     assert [f.label for f in smart.filters] == ["Gaussian Blur", "Shadows/Highlights"]
+
+
+def test_the_smart_filters_mask_hides_and_reveals_their_effect(opened, qtbot, tmp_path,
+                                                                monkeypatch):
+    """The Smart Filters row's menu: Hide All (the contents as they are), Reveal All; a
+    new filter under Hide All is hidden too; the mask is kept in a PSD."""
+    w, doc = opened, opened.doc
+    (layer,) = doc.layers()
+    original = layer.pixels.copy()
+    smart = blur_smart_object(w, qtbot, 2.0)
+    shown = smart.pixels.copy()
+    assert smart.filter_mask is not None and smart.filter_mask.default == 255
+    panel = w.layers_panel.list
+    qtbot.waitUntil(lambda: len(panel.rows) == 3)
+
+    def menu_item(text):
+        def choose():
+            menu = QApplication.activePopupWidget()
+            (action,) = [a for a in menu.actions() if a.text() == text]
+            menu.close()
+            action.trigger()
+
+        QTimer.singleShot(50, choose)
+        qtbot.mouseClick(panel, Qt.MouseButton.RightButton, pos=row_point(w, 1, 100))
+        assert w.test_errors == []
+
+    menu_item("Hide All")
+    assert smart.filter_mask.default == 0 and np.array_equal(smart.pixels, original)
+    assert doc.history.undo_name() == "Filter Mask: Hide All"
+    find_edges(w, qtbot, smart)  # under Hide All: no effect either
+    assert np.array_equal(smart.pixels, original)
+    out = str(tmp_path / "hidden.psd")
+    monkeypatch.setattr("editor.ui.dialogs.ask_save_path", lambda *a, **k: out)
+    w.actions["save"].trigger()
+    qtbot.waitUntil(lambda: not doc.modified, timeout=10000)
+    copy = str(tmp_path / "copy.psd")
+    shutil.copyfile(out, copy)
+    monkeypatch.setattr("editor.ui.dialogs.ask_open_paths", lambda *a, **k: [copy])
+    w.actions["open"].trigger()
+    qtbot.waitUntil(lambda: len(w.sessions) == 2, timeout=10000)
+    (again,) = w.doc.layers()
+    assert again.filter_mask.default == 0 and len(again.filters) == 2
+    w.show_session(w.sessions[0])
+    assert w.doc is doc
+    qtbot.waitUntil(lambda: len(panel.rows) == 4)
+    menu_item("Reveal All")
+    assert smart.filter_mask.default == 255 and not np.array_equal(smart.pixels, original)
+    expected = blurred(original, layer.x, layer.y, doc.size, 2.0)
+    filter_ops.apply(expected.document, FILTERS["find_edges"](), expected)
+    assert same(smart, expected)
+    w.actions["undo"].trigger()
+    assert smart.filter_mask.default == 0 and np.array_equal(smart.pixels, original)
+    w.actions["undo"].trigger()  # the Find Edges
+    w.actions["undo"].trigger()  # the Hide All
+    assert smart.filter_mask.default == 255 and np.array_equal(smart.pixels, shown)

@@ -146,7 +146,14 @@ def _prepare_smart(doc: Document, node: SmartObjectLayer, what: str) -> Target:
         raise DocumentError(f"Layer '{node.name}' is hidden: show it to {what} it.")
     if node.is_empty() or not node.pixels[..., 3].any():
         raise DocumentError(f"Layer '{node.name}' has no pixels to {what}.")
-    return target_of(node, node.pixels.copy(), node.x, node.y, doc.canvas,
+    from .smart_filters import reveals_all, shown
+    from .smart_object import _limit
+
+    # The filters' own result (the mask limits the whole list's, the new filter's too).
+    pixels, x, y = (node.pixels.copy(), node.x, node.y) if reveals_all(node.filter_mask) else \
+        shown(node, node.contents, node.placement, node.filters, _limit(doc), doc.canvas,
+              use_mask=False)
+    return target_of(node, pixels, x, y, doc.canvas,
                      SmartEdit(node, node.filters, len(node.filters)))
 
 

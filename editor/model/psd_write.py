@@ -332,6 +332,8 @@ class _Writer:
                 from .smart_filters import as_entry
 
                 entry["smart_filters"] = as_entry(node.filters)
+                if node.filter_mask is not None:  # (Reveal All or Hide All: never painted)
+                    entry["smart_filters_mask"] = node.filter_mask.default
         if entry:
             entry["short_name"] = name
             plan.metadata[str(layer_id)] = entry

@@ -60,6 +60,10 @@ def _apply_metadata(psd, doc: Document, by_id: dict[int, Node]) -> None:
 
                 # (its pixels as saved show them: nothing to render again)
                 node.filters = from_entry(entry["smart_filters"])
+                if node.filters:
+                    from .layers import LayerMask
+
+                    node.filter_mask = LayerMask(default=entry.get("smart_filters_mask", 255))
             if isinstance(entry.get("text"), dict):
                 if isinstance(node, TextLayer):  # read from its 'TySh'
                     _prefer_entry(node, entry["text"])

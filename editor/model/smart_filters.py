@@ -16,9 +16,10 @@ pixels rendered from it): adding a filter (the filter dialogs' OK, through
 over the pixels below it), the eye (`set_visible`), Delete (`delete`) and Clear Smart
 Filters (`clear`). Rasterize bakes them (the shown pixels become a plain layer's).
 
-Not done: Photoshop's Smart Filters mask (a layer-mask-like coverage of the filters'
-effect); the filters act on the whole layer, and a selection is not turned into that
-mask. The filters are kept in a PSD in our XMP entry (`as_entry`, `from_entry`), not in
+The Smart Filters mask (`filter_mask`, a `LayerMask`: Photoshop adds a white one with
+the first filter) limits where the filters act (`masked`); Reveal All and Hide All set it
+(`set_mask`). Not done: painting on it (the brush targets only a layer's own mask), and a
+selection is not turned into it as Photoshop does when a filter is applied. The filters are kept in a PSD in our XMP entry (`as_entry`, `from_entry`), not in
 Photoshop's 'filterFX' descriptor.
 """
 from __future__ import annotations
@@ -114,16 +115,46 @@ def apply_filters(pixels: np.ndarray, x: int, y: int, filters, canvas: Box,
     return pixels, x, y
 
 
+def reveals_all(mask) -> bool:
+    """Whether a Smart Filters mask lets the filters act everywhere (or there is none)."""
+    return mask is None or not mask.enabled or (
+        mask.default == 255 and (mask.pixels.size == 0 or int(mask.pixels.min()) == 255))
+
+
+def masked(base: Pixels, filtered: Pixels, mask) -> Pixels:
+    """`filtered` where the Smart Filters mask reveals, `base` where it hides, mixed by its
+    grey in between (on premultiplied colour, as a layer mask mixes)."""
+    (bp, bx, by), (fp, fx, fy) = base, filtered
+    box = Box(bx, by, bp.shape[1], bp.shape[0]).union(Box(fx, fy, fp.shape[1], fp.shape[0]))
+    if box.is_empty():
+        return filtered
+
+    def premultiplied(pixels, x, y):
+        out = np.zeros((box.h, box.w, 4), np.float32)
+        out[Box(x, y, pixels.shape[1], pixels.shape[0]).translate(-box.x, -box.y).slices()] = \
+            compose.to_float(pixels)
+        out[..., :3] *= out[..., 3:4]
+        return out
+
+    b, f = premultiplied(bp, bx, by), premultiplied(fp, fx, fy)
+    m = compose.to_float(mask.raw_crop(box))[..., None]
+    return compose.to_uint8(compose.unpremultiply(b + (f - b) * m)), box.x, box.y
+
+
 def shown(layer: "SmartObjectLayer", contents, placement, filters, clip: Optional[Box],
-          canvas: Optional[Box]) -> Pixels:
+          canvas: Optional[Box], mask=None, use_mask: bool = True) -> Pixels:
     """What a smart object shows: `contents` rendered through `placement`, then `filters`
-    (`canvas`: where the filters may read and spread; None with no filters)."""
+    (`canvas`: where the filters may read and spread; None with no filters), their effect
+    limited by the Smart Filters `mask` (unless not `use_mask`: the filters' own result)."""
     from .smart_object import render
 
     pixels, x, y = render(contents, placement, clip)
-    if filters and canvas is not None:
-        return apply_filters(pixels, x, y, filters, canvas, layer)
-    return pixels, x, y
+    if not filters or canvas is None:
+        return pixels, x, y
+    filtered = apply_filters(pixels, x, y, filters, canvas, layer)
+    if not use_mask or reveals_all(mask):
+        return filtered
+    return masked((pixels, x, y), filtered, mask)
 
 
 class SetSmartFilters(Command):
@@ -131,21 +162,25 @@ class SetSmartFilters(Command):
     (once, when made, or given: a dialog's preview already computed them)."""
 
     def __init__(self, doc: "Document", layer: "SmartObjectLayer", filters: tuple, name: str,
-                 pixels: Optional[Pixels] = None):
+                 pixels: Optional[Pixels] = None, mask: object = "same"):
+        from .layers import LayerMask
         from .smart_object import _limit
 
         self.layer, self.name = layer, name
         filters = tuple(filters)
-        if pixels is None:
+        if isinstance(mask, str):  # the layer's: Photoshop adds a white one with the first
+            # filter and takes it off with the last
+            mask = None if not filters else layer.filter_mask or LayerMask()
+        if pixels is None or not reveals_all(mask):
             pixels = shown(layer, layer.contents, layer.placement, filters, _limit(doc),
-                           doc.canvas)
-        self._other = (filters, *pixels)
+                           doc.canvas, mask)
+        self._other = (filters, mask, *pixels)
 
     def _swap(self, doc: "Document") -> None:
         layer = self.layer
-        current = (layer.filters, layer.pixels, layer.x, layer.y)
-        filters, pixels, x, y = self._other
-        layer.filters = filters
+        current = (layer.filters, layer.filter_mask, layer.pixels, layer.x, layer.y)
+        filters, mask, pixels, x, y = self._other
+        layer.filters, layer.filter_mask = filters, mask
         doc._set_pixels(layer, pixels, x, y)
         doc.node_changed.emit(layer, "filters")  # (the Layers panel's rows)
         self._other = current
@@ -154,7 +189,7 @@ class SetSmartFilters(Command):
     undo = _swap
 
     def nbytes(self) -> int:
-        return int(self._other[1].nbytes)
+        return int(self._other[2].nbytes)
 
 
 # -- the dialogs' path (filter_ops) ---------------------------------------------------------
@@ -185,7 +220,7 @@ def edit_target(doc: "Document", layer, index: int) -> "Target":
     _check_index(layer, index)
     doc._check_unlocked(layer)
     pixels, x, y = shown(layer, layer.contents, layer.placement, layer.filters[:index],
-                         _limit(doc), doc.canvas)
+                         _limit(doc), doc.canvas, use_mask=False)
     return target_of(layer, pixels, x, y, doc.canvas, SmartEdit(layer, layer.filters, index))
 
 
@@ -222,6 +257,19 @@ def set_blending(doc: "Document", layer, index: int, mode: str, opacity: float) 
     new = layer.filters[:index] + (dataclasses.replace(old, mode=mode, opacity=opacity),) + \
         layer.filters[index + 1:]
     doc.history.push(SetSmartFilters(doc, layer, new, "Smart Filter Blending Options"))
+
+
+def set_mask(doc: "Document", layer, reveal: bool) -> None:
+    """The Smart Filters mask's Reveal All (white: the filters act everywhere) or Hide All
+    (black: nowhere), as Layer > Layer Mask's are for a layer mask."""
+    from .layers import LayerMask
+
+    if not getattr(layer, "filters", ()):
+        raise DocumentError(f"Layer '{layer.name}' has no smart filters.")
+    doc._check_unlocked(layer)
+    doc.history.push(SetSmartFilters(doc, layer, layer.filters,
+                                     f"Filter Mask: {'Reveal' if reveal else 'Hide'} All",
+                                     mask=LayerMask(default=255 if reveal else 0)))
 
 
 def delete(doc: "Document", layer, index: int) -> None:

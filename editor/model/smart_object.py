@@ -168,6 +168,7 @@ class SmartObjectLayer(Layer):
         self.contents = contents
         self.placement = tuple((float(px), float(py)) for px, py in placement)
         self.filters: tuple = ()  # its smart filters, bottom first (`smart_filters.py`)
+        self.filter_mask = None   # their Smart Filters mask (a LayerMask), with filters
 
     @classmethod
     def placed(cls, name: str, contents: SmartContents, placement: Quad,
@@ -190,6 +191,7 @@ class SmartObjectLayer(Layer):
 
     def _with_filters(self, other: "SmartObjectLayer") -> "SmartObjectLayer":
         self.filters = other.filters  # (immutable: shared)
+        self.filter_mask = other.filter_mask.copy() if other.filter_mask is not None else None
         return self
 
 
@@ -210,7 +212,8 @@ class SetSmartObject(Command):
         placement = tuple((float(x), float(y)) for x, y in placement)
         # The contents rendered anew, then its smart filters run again on them (`canvas`:
         # where they may read and spread): a transform never scales filtered pixels.
-        pixels, x, y = shown(layer, contents, placement, layer.filters, clip, canvas)
+        pixels, x, y = shown(layer, contents, placement, layer.filters, clip, canvas,
+                             layer.filter_mask)
         self._other = (contents, placement, pixels, x, y)
 
     def _swap(self, doc: "Document") -> None:

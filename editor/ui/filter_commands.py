@@ -207,6 +207,11 @@ class FilterCommands:
                    lambda doc: smart_filters.set_visible(
                        doc, layer, index, not layer.filters[index].visible))
 
+    def smart_filter_mask(self, layer, reveal: bool) -> None:
+        """The Smart Filters row's Reveal All / Hide All (one step)."""
+        run_on_doc(self.window, "Could not change the filter mask",
+                   lambda doc: smart_filters.set_mask(doc, layer, reveal))
+
     def delete_smart_filter(self, layer, index: int) -> None:
         run_on_doc(self.window, "Could not delete the smart filter",
                    lambda doc: smart_filters.delete(doc, layer, index))

@@ -1,8 +1,9 @@
 """The Layers panel's Smart Filters rows under a smart object (Photoshop's): a "Smart
 Filters" row, then one row per smart filter, the last applied on top, each with its eye
-and name. A click on the eye shows or hides the filter, a double-click on the row opens
-its dialog with its settings, the context menu edits its Blending Options, deletes it or
-clears them all (`filter_commands.FilterCommands`'s smart filter commands); each one undo
+and name, the Smart Filters row with its mask's thumbnail (white: Reveal All, black: Hide
+All). A click on the eye shows or hides the filter, a double-click on the row opens its
+dialog with its settings, the context menu edits its Blending Options, deletes it, sets
+the mask or clears them all (`filter_commands.FilterCommands`'s smart filter commands); each one undo
 step (`editor.model.smart_filters`)."""
 from __future__ import annotations
 
@@ -60,7 +61,12 @@ def paint_filter_row(p: QPainter, rect: QRect, row: FilterRow, depth: int, eye_w
     x = eye_w + depth * indent + 14
     shown = layer.is_shown()
     if row.index is None:
-        # (Photoshop's white mask thumbnail stands here: we have no Smart Filters mask yet)
+        mask = layer.filter_mask  # its thumbnail: white (Reveal All) or black (Hide All)
+        if mask is not None:
+            thumb = QRect(x, top + h // 2 - 9, 18, 18)
+            p.fillRect(thumb, QColor("#f4f5f7" if mask.default else "#000000"))
+            p.setPen(QColor("#5d626b"))
+            p.drawRect(thumb.adjusted(0, 0, -1, -1))
         text, colour, bold = row.label, "#e8eaed" if shown else "#7d828b", True
     else:
         smart = layer.filters[row.index]
@@ -84,7 +90,8 @@ def paint_filter_row(p: QPainter, rect: QRect, row: FilterRow, depth: int, eye_w
 
 def filter_menu(parent, window, row: FilterRow) -> QMenu:
     """A Smart Filters row's context menu (Photoshop's): for a filter, Edit Smart Filter,
-    its Blending Options and Delete Smart Filter; Clear Smart Filters on every row."""
+    its Blending Options and Delete Smart Filter; for the Smart Filters row, its mask's
+    Reveal All and Hide All; Clear Smart Filters on every row."""
     commands = window.filter_commands
     menu = QMenu(parent)
     if row.index is not None:
@@ -93,6 +100,10 @@ def filter_menu(parent, window, row: FilterRow) -> QMenu:
         menu.addAction("Edit Smart Filter Blending Options…",
                        lambda: commands.smart_filter_blending(row.layer, i))
         menu.addAction("Delete Smart Filter", lambda: commands.delete_smart_filter(row.layer, i))
+        menu.addSeparator()
+    else:  # the Smart Filters row: its mask's Reveal All and Hide All
+        menu.addAction("Reveal All", lambda: commands.smart_filter_mask(row.layer, True))
+        menu.addAction("Hide All", lambda: commands.smart_filter_mask(row.layer, False))
         menu.addSeparator()
     menu.addAction(window.action("clear_smart_filters"))
     return menu
