@@ -1,6 +1,6 @@
 """Layered's own data in a PSD's XMP packet (image resource 1060, our namespace): by
 layer id each layer's recipe, a name too long for its record, whether its mask is
-linked, its source kind, a text layer's settings and a smart object's smart filters; and the full names of the
+linked, its source kind and a text layer's settings; and the full names of the
 document's paths. Written with the file, applied to the layers when it is read.
 """
 from __future__ import annotations
@@ -55,6 +55,7 @@ def _apply_metadata(psd, doc: Document, by_id: dict[int, Node]) -> None:
                 node.recipe = entry["recipe"]
             if isinstance(entry.get("source_kind"), str):
                 node.source_kind = entry["source_kind"]
+            # A smart object's smart filters and their mask (`smart_filters.as_entry`).
             if isinstance(entry.get("smart_filters"), list) and hasattr(node, "filters"):
                 from .smart_filters import from_entry
 
