@@ -333,6 +333,12 @@ class _Writer:
                 entry["source_kind"] = node.source_kind
             if isinstance(node, TextLayer):  # its settings (the family's name as chosen)
                 entry["text"] = dict(node.type_settings.as_dict(), origin=list(node.origin))
+            if getattr(node, "filters", ()):  # a smart object's smart filters (ours only)
+                from .smart_filters import as_entry
+
+                entry["smart_filters"] = as_entry(node.filters)
+                if node.filter_mask is not None:  # (Reveal All or Hide All: never painted)
+                    entry["smart_filters_mask"] = node.filter_mask.default
         if entry:
             entry["short_name"] = name
             plan.metadata[str(layer_id)] = entry

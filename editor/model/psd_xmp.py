@@ -56,6 +56,16 @@ def _apply_metadata(psd, doc: Document, by_id: dict[int, Node]) -> None:
                 node.recipe = entry["recipe"]
             if isinstance(entry.get("source_kind"), str):
                 node.source_kind = entry["source_kind"]
+            # A smart object's smart filters and their mask (`smart_filters.as_entry`).
+            if isinstance(entry.get("smart_filters"), list) and hasattr(node, "filters"):
+                from .smart_filters import from_entry
+
+                # (its pixels as saved show them: nothing to render again)
+                node.filters = from_entry(entry["smart_filters"])
+                if node.filters:
+                    from .layers import LayerMask
+
+                    node.filter_mask = LayerMask(default=entry.get("smart_filters_mask", 255))
             if isinstance(entry.get("text"), dict):
                 if isinstance(node, TextLayer):  # read from its 'TySh'
                     _prefer_entry(node, entry["text"])
