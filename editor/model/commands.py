@@ -502,3 +502,20 @@ def _node_bytes(node: Node) -> int:
     if isinstance(node, Group):
         return own + sum(_node_bytes(n) for n in node.children)
     return own
+
+
+class SetLayerComps(Command):
+    """Replaces the document's layer comps (an immutable `comp_state.CompsState`); undo
+    brings back the state it replaced."""
+
+    def __init__(self, state, name: str):
+        self.name = name
+        self._other = state
+
+    def _swap(self, doc: "Document") -> None:
+        current = doc.layer_comps
+        doc._set_layer_comps(self._other)
+        self._other = current
+
+    redo = _swap
+    undo = _swap

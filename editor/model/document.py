@@ -18,6 +18,7 @@ import numpy as np
 from engine.box import Box, mask_bounds
 
 from . import commands as cmds
+from .comp_state import CompsState
 from .errors import DocumentError
 from .history import History, Macro
 from .layers import (BLEND_MODES, GROUP_BLEND_MODES, LOCK_LABELS, NO_LOCKS, AdjustmentLayer,
@@ -216,6 +217,10 @@ class Document:
         # never changed in place), oldest first; changed by undoable commands and saved
         # in the PSD (its 'Patt' block), where a Pattern fill layer finds its pattern.
         self.patterns: tuple = ()
+        # The Layer Comps panel's comps (a `layer_comps.CompsState`, never changed in place:
+        # the comps, the one applied last and the Last Document State); changed by
+        # `commands.SetLayerComps` and saved in the PSD.
+        self.layer_comps = CompsState()
         # The path the path tools edit and the canvas outlines: a DocPath's uid,
         # VECTOR_MASK_TARGET (the active node's vector mask) or None; a view state, as
         # `active` is (the commands that add or remove a path set it with their step).
@@ -248,6 +253,7 @@ class Document:
         self.paths_changed = Signal()      # () the document's paths changed
         self.channels_changed = Signal()   # () the document's alpha channels changed
         self.patterns_changed = Signal()   # () a pattern was defined (or that was undone)
+        self.layer_comps_changed = Signal()  # () the layer comps (or the applied one) changed
         self.path_target_changed = Signal()  # (target) another path is edited and outlined
         # Brush and Eraser paint the active node's layer mask instead of its pixels
         # (the mask thumbnail was clicked); a view state, not part of the document.
@@ -1040,6 +1046,10 @@ class Document:
     def _set_channels(self, channels: tuple) -> None:
         self.channels = tuple(channels)
         self.channels_changed.emit()
+
+    def _set_layer_comps(self, state) -> None:
+        self.layer_comps = state
+        self.layer_comps_changed.emit()
 
     def _set_patterns(self, patterns: tuple) -> None:
         self.patterns = tuple(patterns)

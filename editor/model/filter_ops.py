@@ -18,6 +18,11 @@ the operation works on the mask instead, on any kind of layer or group that has 
 mask's grey as opaque RGBA (its default grey beyond its box), the result's red channel
 back into the mask through `mask_ops.begin_mask_stroke` (the mask grows where a blur
 spreads), one undo step as well.
+
+On a smart object the operation becomes a smart filter instead (`smart_filters.py`): its
+target is the shown pixels, and `show` gives the layer the list with the new filter
+(`smart_filters.preview`), which `keep` records and `take_back` undoes as it does a
+stroke.
 """
 from __future__ import annotations
 
@@ -36,6 +41,7 @@ from .errors import DocumentError
 from .layers import AdjustmentLayer, Group, Layer, Node
 from .pixel_filters import Operation
 from .selection_ops import current_mask
+from .smart_object import SmartObjectLayer
 
 BAND_PIXELS = 1 << 21  # a band's pixels: a progress step, and bounded float memory
 
@@ -52,6 +58,7 @@ class Target:
     keeps_alpha: bool             # Lock Transparent Pixels: no growth, alpha stays
     on_mask: bool = False         # the node's layer mask (grey, opaque), not its pixels
     outside: tuple = (0, 0, 0, 0)  # what lies beyond the source (a mask's default grey)
+    smart: Optional[object] = None  # a smart object's: `smart_filters.SmartEdit`
 
     def bounds(self) -> Box:
         return Box(self.origin[0], self.origin[1], self.source.shape[1], self.source.shape[0])
@@ -87,10 +94,12 @@ class Result:
 
 
 def prepare(doc: Document, node: Optional[Node], what: str = "filter",
-            empty_ok: bool = False) -> Target:
+            empty_ok: bool = False, smart: Optional[bool] = None) -> Target:
     """The active pixel layer ready for an operation, or a DocumentError in one line saying
     why it cannot be (`what`: the verb of that line). `empty_ok`: an operation that paints
-    (Clouds) takes an empty layer too."""
+    (Clouds) takes an empty layer too. `smart`: whether the operation may go on a smart
+    object as a smart filter (None: filters may, adjustments not, as in Photoshop, where
+    Shadows/Highlights is the one adjustment a smart filter can be)."""
     if node is None:
         raise DocumentError(f"Select a pixel layer to {what}.")
     if doc.active is node and doc.mask_targeted and node.mask is not None:
@@ -100,6 +109,13 @@ def prepare(doc: Document, node: Optional[Node], what: str = "filter",
         raise DocumentError(f"'{node.name}' is {kind} layer: select a pixel layer to {what}.")
     if isinstance(node, Group) or not isinstance(node, Layer):
         raise DocumentError(f"'{node.name}' is a group: select a pixel layer to {what}.")
+    if isinstance(node, SmartObjectLayer):
+        if not (smart if smart is not None else what == "filter"):
+            raise DocumentError(f"'{node.name}' is a smart object: only filters and "
+                                f"Shadows/Highlights go on it (as smart filters). Add an "
+                                f"adjustment layer clipped to it, or rasterize it first "
+                                f"(Layer > Rasterize > Smart Object).")
+        return _prepare_smart(doc, node, what)
     if node.is_locked():
         raise LockedError(f"Layer '{node.name}' is locked.")
     raise_if_locked(node, "pixels")
@@ -117,6 +133,28 @@ def prepare(doc: Document, node: Optional[Node], what: str = "filter",
     if target.selected is not None and target.bounds().intersect(target.selected).is_empty():
         raise DocumentError(f"The selection does not touch layer '{node.name}'.")
     return target
+
+
+def _prepare_smart(doc: Document, node: SmartObjectLayer, what: str) -> Target:
+    """A smart object's shown pixels as the target of a new smart filter at the top of its
+    list (Photoshop's Smart Filters: the whole layer; a selection does not narrow it)."""
+    from .smart_filters import SmartEdit, target_of
+
+    if node.is_locked():
+        raise LockedError(f"Layer '{node.name}' is locked.")
+    if not node.is_shown():
+        raise DocumentError(f"Layer '{node.name}' is hidden: show it to {what} it.")
+    if node.is_empty() or not node.pixels[..., 3].any():
+        raise DocumentError(f"Layer '{node.name}' has no pixels to {what}.")
+    from .smart_filters import reveals_all, shown
+    from .smart_object import _limit
+
+    # The filters' own result (the mask limits the whole list's, the new filter's too).
+    pixels, x, y = (node.pixels.copy(), node.x, node.y) if reveals_all(node.filter_mask) else \
+        shown(node, node.contents, node.placement, node.filters, _limit(doc), doc.canvas,
+              use_mask=False)
+    return target_of(node, pixels, x, y, doc.canvas,
+                     SmartEdit(node, node.filters, len(node.filters)))
 
 
 def _prepare_mask(doc: Document, node: Node) -> Target:
@@ -165,6 +203,10 @@ def run(target: Target, op: Operation, progress: ProgressFn = no_progress) -> Re
 def show(doc: Document, target: Target, result: Result) -> cmds.PixelEdit:
     """Puts `result` on the layer as a brush stroke would (not recorded: `keep` records it,
     `take_back` restores the layer). Refuses, in one line, when the layer changed."""
+    if target.smart is not None:  # a smart object's new or edited smart filter
+        from .smart_filters import preview
+
+        return preview(doc, target, result)
     layer = target.layer
     held = layer.mask if target.on_mask else layer  # what holds the pixels changed
     if not doc.contains(layer) or held is None or (held.x, held.y) != target.origin \

@@ -141,6 +141,7 @@ from .psd_adjustments import (_adjustment_tags, _more_adjustment_tags, read_adju
 from .psd_channels import read_channels
 from .psd_smart import read_smart_object
 from .psd_colour import _needs_icc
+from .psd_comps import read_photoshop_comps
 from .psd_effects import (_effect_tags, _fxrp, _light_resources, _listed_before_present,
                           read_layer_effects)
 from .psd_fills import read_patterns
@@ -151,7 +152,7 @@ from .psd_shapes import read_fill, read_pattern_anchor, read_stroke
 from .psd_source import _PsdToolsLog, _Source, _low_level, _why
 from .psd_type import read_type
 from .psd_write import write_psd
-from .psd_xmp import _apply_metadata, _written_by_us, _xmp_path_names
+from .psd_xmp import _apply_metadata, _written_by_us, _xmp_layer_comps, _xmp_path_names
 
 __all__ = ["check_psd_size", "read_header", "read_psd", "write_psd"]
 
@@ -254,6 +255,10 @@ def read_psd(path: str, limit: int, pixels: bool = True) -> Document:
     _apply_metadata(psd, doc, reader.ids)
     doc.paths = tuple(read_path_resources(psd, _xmp_path_names(psd), reader.warn))
     doc.channels = tuple(alpha)
+    # Our comps, or in a file another program wrote, Photoshop's own.
+    doc.layer_comps = _xmp_layer_comps(psd, reader.ids)
+    if not doc.layer_comps.comps and not _written_by_us(psd):
+        doc.layer_comps = read_photoshop_comps(psd, reader.ids)
     doc.patterns = tuple(reader.patterns.values())
     doc.global_light = {key: psd.image_resources[key] for key in _light_resources()
                         if key in psd.image_resources} or None

@@ -12,6 +12,7 @@ import numpy as np
 
 from engine.box import Box
 
+from . import layer_comps
 from .document import Document
 from .errors import SaveError
 from .images import flatten_on_white
@@ -31,6 +32,7 @@ from .psd_type import type_block
 from .psd_xmp import _xmp_packet
 from .render import composite_document
 from .smart_object import SmartObjectLayer
+from .snapshots import lineage
 from .text_layer import TextLayer
 from .vector_mask import VectorMask
 
@@ -68,7 +70,8 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False) -> None:
     # (a flat PSD from another program has no such packet and opens as one layer).
     paths, path_names = path_resources(doc)
     resources[Resource.XMP_METADATA] = ImageResource(
-        key=Resource.XMP_METADATA, data=_xmp_packet(plan.metadata, path_names))
+        key=Resource.XMP_METADATA,
+        data=_xmp_packet(plan.metadata, path_names, layer_comps.to_json(doc, plan.layer_ids)))
     for resource in paths:
         resources[resource.key] = resource
     for key, resource in (doc.global_light or {}).items():  # the effects' global angle
@@ -184,6 +187,7 @@ class _Plan:
         self.pixels: list[Optional[np.ndarray]] = []
         self.masks: list[Optional[np.ndarray]] = []  # channel -2 of each record
         self.metadata: dict[str, dict] = {}
+        self.layer_ids: dict[int, int] = {}  # node (snapshots.lineage) -> layer id
         self.width = self.height = 0  # the document's, for the paths' fractions
 
 
@@ -316,6 +320,7 @@ class _Writer:
             record.tagged_blocks[block.key] = block
         layer_id = next(self.ids)
         record.tagged_blocks.set_data(Tag.LAYER_ID, layer_id)
+        plan.layer_ids[lineage(node)] = layer_id  # (where the layer comps find it)
         entry: dict = {}
         if len(node.name) > 255:
             entry["name"] = node.name
@@ -328,6 +333,12 @@ class _Writer:
                 entry["source_kind"] = node.source_kind
             if isinstance(node, TextLayer):  # its settings (the family's name as chosen)
                 entry["text"] = dict(node.type_settings.as_dict(), origin=list(node.origin))
+            if getattr(node, "filters", ()):  # a smart object's smart filters (ours only)
+                from .smart_filters import as_entry
+
+                entry["smart_filters"] = as_entry(node.filters)
+                if node.filter_mask is not None:  # (Reveal All or Hide All: never painted)
+                    entry["smart_filters_mask"] = node.filter_mask.default
         if entry:
             entry["short_name"] = name
             plan.metadata[str(layer_id)] = entry

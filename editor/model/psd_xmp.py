@@ -1,7 +1,7 @@
 """Layered's own data in a PSD's XMP packet (image resource 1060, our namespace): by
 layer id each layer's recipe, a name too long for its record, whether its mask is
-linked, its source kind and a text layer's settings; and the full names of the
-document's paths. Written with the file, applied to the layers when it is read.
+linked, its source kind and a text layer's settings; the full names of the
+document's paths; and the layer comps, each layer's state in them by layer id. Written with the file, applied to the layers when it is read.
 """
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 from typing import Optional
 from xml.sax.saxutils import escape
 
+from . import layer_comps
 from .document import Document
 from .layers import Layer, Node
 from .psd_type import _make_text_layer, _prefer_entry
@@ -55,6 +56,16 @@ def _apply_metadata(psd, doc: Document, by_id: dict[int, Node]) -> None:
                 node.recipe = entry["recipe"]
             if isinstance(entry.get("source_kind"), str):
                 node.source_kind = entry["source_kind"]
+            # A smart object's smart filters and their mask (`smart_filters.as_entry`).
+            if isinstance(entry.get("smart_filters"), list) and hasattr(node, "filters"):
+                from .smart_filters import from_entry
+
+                # (its pixels as saved show them: nothing to render again)
+                node.filters = from_entry(entry["smart_filters"])
+                if node.filters:
+                    from .layers import LayerMask
+
+                    node.filter_mask = LayerMask(default=entry.get("smart_filters_mask", 255))
             if isinstance(entry.get("text"), dict):
                 if isinstance(node, TextLayer):  # read from its 'TySh'
                     _prefer_entry(node, entry["text"])
@@ -81,6 +92,15 @@ def _xmp_path_names(psd) -> dict:
         if isinstance(names, dict) else {}
 
 
+def _xmp_layer_comps(psd, by_id: dict[int, Node]):
+    """The layer comps our XMP packet keeps (`layer_comps.from_json`), their states on the
+    nodes read (`by_id`: the file's layer ids)."""
+    from psd_tools.constants import Resource
+
+    value = _xmp_value(psd.image_resources.get_data(Resource.XMP_METADATA)) or {}
+    return layer_comps.from_json(value.get("layer_comps"), by_id)
+
+
 def _xmp_value(data) -> Optional[dict]:
     """The JSON object of our XMP packet; None when the file has none."""
     if not data:
@@ -99,10 +119,13 @@ def _xmp_value(data) -> Optional[dict]:
     return value if isinstance(value, dict) else {}
 
 
-def _xmp_packet(layers: dict, path_names: Optional[dict] = None) -> bytes:
+def _xmp_packet(layers: dict, path_names: Optional[dict] = None,
+                comps: Optional[list] = None) -> bytes:
     value = {"version": 1, "layers": layers}
     if path_names:
         value["paths"] = path_names  # names a path resource's Pascal string cannot hold
+    if comps:
+        value["layer_comps"] = comps  # (layer_comps.to_json: Photoshop's 1065 is not written)
     payload = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
     return (
         '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'

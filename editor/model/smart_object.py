@@ -9,9 +9,11 @@ Free Transform uses (`resample.py`; `render`), so everything that reads layers
 (compositing, masks, effects, the PSD's pixel channels, moving) takes it as a pixel
 layer. Moving it moves its placement along (`Document._set_offset`).
 
-Painting and filters on it are refused in one line (its `derived`, as a type layer's:
+Painting on it is refused in one line (its `derived`, as a type layer's:
 `document.raise_if_derived`) until Layer > Rasterize > Smart Object (`rasterize`) makes
-it a plain layer. Free Transform, the flips and the quarter turns change only its
+it a plain layer; a filter or an adjustment on it becomes a smart filter (`filters`,
+`smart_filters.py`), run again on the rendered contents after each change, baked by
+Rasterize. Free Transform, the flips and the quarter turns change only its
 placement and render it anew from the contents (`set_placement`), so a layer scaled down
 and back up again is what it was: nothing is lost between transforms.
 
@@ -165,6 +167,8 @@ class SmartObjectLayer(Layer):
         super().__init__(name, pixels, x, y, **kwargs)
         self.contents = contents
         self.placement = tuple((float(px), float(py)) for px, py in placement)
+        self.filters: tuple = ()  # its smart filters, bottom first (`smart_filters.py`)
+        self.filter_mask = None   # their Smart Filters mask (a LayerMask), with filters
 
     @classmethod
     def placed(cls, name: str, contents: SmartContents, placement: Quad,
@@ -183,7 +187,12 @@ class SmartObjectLayer(Layer):
             name or self.name, self.contents, self.placement,
             self.pixels if share else self.pixels.copy(), self.x, self.y, visible=self.visible,
             opacity=self.opacity, blend_mode=self.blend_mode, locked=self.locked,
-            recipe=self.recipe, source_kind=self.source_kind), share)
+            recipe=self.recipe, source_kind=self.source_kind), share)._with_filters(self)
+
+    def _with_filters(self, other: "SmartObjectLayer") -> "SmartObjectLayer":
+        self.filters = other.filters  # (immutable: shared)
+        self.filter_mask = other.filter_mask.copy() if other.filter_mask is not None else None
+        return self
 
 
 # Rendering is bounded as Free Transform's is: a canvas' width and height around it.
@@ -196,10 +205,15 @@ class SetSmartObject(Command):
     (rendered once, when made; undo and redo swap)."""
 
     def __init__(self, layer: SmartObjectLayer, contents: SmartContents, placement: Quad,
-                 clip: Optional[Box], name: str):
+                 clip: Optional[Box], name: str, canvas: Optional[Box] = None):
+        from .smart_filters import shown
+
         self.layer, self.name = layer, name
         placement = tuple((float(x), float(y)) for x, y in placement)
-        pixels, x, y = render(contents, placement, clip)
+        # The contents rendered anew, then its smart filters run again on them (`canvas`:
+        # where they may read and spread): a transform never scales filtered pixels.
+        pixels, x, y = shown(layer, contents, placement, layer.filters, clip, canvas,
+                             layer.filter_mask)
         self._other = (contents, placement, pixels, x, y)
 
     def _swap(self, doc: "Document") -> None:
@@ -288,7 +302,8 @@ def set_placement(doc: "Document", layer: SmartObjectLayer, placement: Quad,
                   name: str = "Free Transform") -> None:
     """Places the contents at the four canvas points `placement`, rendered anew from the
     contents (a transform of a smart object); one step (or part of the caller's)."""
-    doc.history.push(SetSmartObject(layer, layer.contents, placement, _limit(doc), name))
+    doc.history.push(SetSmartObject(layer, layer.contents, placement, _limit(doc), name,
+                                    doc.canvas))
 
 
 def replace_contents(doc: "Document", layer, pixels: np.ndarray, filename: str,
@@ -316,7 +331,8 @@ def replace_contents(doc: "Document", layer, pixels: np.ndarray, filename: str,
             for u, v in rect_quad(ox, oy, scale * w1, scale * h1):
                 px, py, pw = m @ np.array([u, v, 1.0])
                 corners.append((tidy(px / pw), tidy(py / pw)))
-            doc.history.push(SetSmartObject(node, contents, tuple(corners), _limit(doc), name))
+            doc.history.push(SetSmartObject(node, contents, tuple(corners), _limit(doc), name,
+                                            doc.canvas))
 
 
 def contents_document(doc: "Document", layer) -> "Document":

@@ -1,4 +1,4 @@
-"""What the Paths and Channels panels share: bound to one document session at a time
+"""What the Paths, Channels and Layer Comps panels share: bound to one document session at a time
 (its signals connected while it is shown), a list rebuilt once on the event loop's next
 turn however many changes arrive together, and a panel menu of the window's actions."""
 from __future__ import annotations
@@ -66,11 +66,11 @@ class DocumentPanel(QWidget):
         self.main_window.update_actions()
         return self._menu
 
-    def _make_list(self, name: str) -> PathList:
-        """The panel's rows (`self.list`): one chosen at a time, the panel menu on a right
-        click; a click, a double-click and a click below the rows go to the subclass's
-        `_clicked`, `_double_clicked` and `_choose_none`."""
-        self.list = PathList()
+    def _make_list(self, name: str, cls: type = PathList) -> PathList:
+        """The panel's rows (`self.list`, a `cls`: PathList or a subclass): one chosen at a
+        time, the panel menu on a right click; a click, a double-click and a click below
+        the rows go to the subclass's `_clicked`, `_double_clicked` and `_choose_none`."""
+        self.list = cls()
         self.list.setObjectName(name)
         self.list.setIconSize(QSize(THUMB, THUMB))
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

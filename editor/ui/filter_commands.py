@@ -36,6 +36,12 @@ Diffuse, Oil Paint, Solarize, Tiles and Wind (`editor.model.extra_filters`, `cel
 join the Blur, Noise, Pixelate, Sharpen and Stylize submenus in Photoshop's order from
 `extra_filter_dialogs.py`, which also holds their rows and Radial Blur's and Smart Sharpen's
 dialogs.
+
+On a smart object, a filter (or Shadows/Highlights, as Photoshop allows; the other
+adjustments are refused there, as in Photoshop) becomes a smart filter
+(`editor.model.smart_filters`; its rows in the Layers panel: `smart_filter_rows.py`), whose
+dialog a double-click opens again; Layer > Smart Filter > Clear Smart Filters takes them
+all off.
 """
 from __future__ import annotations
 
@@ -44,14 +50,14 @@ from typing import TYPE_CHECKING, Optional
 
 from editor.jobs import operation_job
 from editor.model import (auto_tone, fade, filter_ops, more_filters as mf, pixel_filters as pf,
-                          tone_adjustments as tone)
+                          smart_filters, tone_adjustments as tone)
 from editor.model.adjustments import KINDS
 from editor.model.liquify import Liquify
 
 from .actions import ActionSpec, Context, Spec, SubmenuSpec, has_doc, run_on_doc
 from .extra_filter_dialogs import DIALOGS as EXTRA_DIALOGS, with_colours, with_extra_items
 from .filter_dialog import (FILTER_ROWS, AdjustDialog, EqualizeDialog, FadeDialog, FilterDialog,
-                            ReplaceColorDialog, ShadowsHighlightsDialog)
+                            ReplaceColorDialog, ShadowsHighlightsDialog, SmartBlendingDialog)
 from .lens_flare_dialog import DIALOGS as FLARE_DIALOGS
 from .liquify_dialog import LiquifyDialog
 from .tools.blur_gallery import BlurGalleryTool
@@ -165,6 +171,7 @@ class FilterCommands:
             enabled=lambda c: c.doc is not None and not c.job_running
             and fade.last_edit(c.doc) is not None,
             label=self._fade_label, menu="edit", after="redo", separator=True))
+        specs += self._smart_filter_specs()
         specs.append(ActionSpec(
             "filter_last", "Last &Filter", self.repeat, "Ctrl+F",
             tip="The last filter again, with its settings (as a job: Esc cancels)",
@@ -212,6 +219,56 @@ class FilterCommands:
             w.tools.start_mode(BlurGalleryTool(w, w.tools, kind, target))
             w.canvas.setFocus()
 
+    # -- smart filters: a filter on a smart object (its rows in the Layers panel) ---------------
+    def _smart_filter_specs(self) -> list[Spec]:
+        """Layer > Smart Filter > Clear Smart Filters (Photoshop's place)."""
+        return [SubmenuSpec("smart_filter", "Smart Filte&r", menu="layer", after="smart_objects"),
+                ActionSpec("clear_smart_filters", "&Clear Smart Filters",
+                           lambda: run_on_doc(self.window, "Could not clear the smart filters",
+                                              lambda doc: smart_filters.clear(doc, doc.active)),
+                           enabled=lambda c: bool(getattr(c.node, "filters", ())),
+                           menu="smart_filter",
+                           tip="Takes every smart filter off the smart object")]
+
+    def toggle_smart_filter(self, layer, index: int) -> None:
+        """The eye of a smart filter's row: its effect hidden or shown (one step)."""
+        run_on_doc(self.window, "Could not change the smart filter",
+                   lambda doc: smart_filters.set_visible(
+                       doc, layer, index, not layer.filters[index].visible))
+
+    def smart_filter_mask(self, layer, reveal: bool) -> None:
+        """The Smart Filters row's Reveal All / Hide All (one step)."""
+        run_on_doc(self.window, "Could not change the filter mask",
+                   lambda doc: smart_filters.set_mask(doc, layer, reveal))
+
+    def delete_smart_filter(self, layer, index: int) -> None:
+        run_on_doc(self.window, "Could not delete the smart filter",
+                   lambda doc: smart_filters.delete(doc, layer, index))
+
+    def edit_smart_filter(self, layer, index: int) -> None:
+        """Double-click on a smart filter's row: its dialog with its settings, over the
+        pixels below it; OK puts the new settings in its place (one step)."""
+        target = run_on_doc(self.window, "Could not edit the smart filter",
+                            lambda doc: smart_filters.edit_target(doc, layer, index))
+        if target is None:
+            return
+        op = layer.filters[index].op
+        if isinstance(op, pf.Adjust):
+            AdjustDialog(self.window, target, op.settings).exec()
+        elif type(op) in FILTER_ROWS:
+            DIALOGS.get(type(op), FilterDialog)(self.window, target, op).exec()
+        else:
+            self.window.status(f"{op.label} has no settings to edit.")
+
+    def smart_filter_blending(self, layer, index: int) -> None:
+        """A smart filter's Blending Options: its mode and opacity (one step)."""
+        smart = layer.filters[index]
+        dialog = SmartBlendingDialog(self.window, smart.label, smart.mode, smart.opacity)
+        if dialog.exec():
+            mode, opacity = dialog.values()
+            run_on_doc(self.window, "Could not change the smart filter",
+                       lambda doc: smart_filters.set_blending(doc, layer, index, mode, opacity))
+
     def _auto_specs(self) -> list[Spec]:
         """Image > Auto Tone, Auto Contrast, Auto Color after Adjustments, with Photoshop's
         keys: Levels computed from the layer's histogram (`auto_tone`), one undo step."""
@@ -240,11 +297,12 @@ class FilterCommands:
                            enabled=has_doc, menu="image_adjustments")
                 for kind, text in TONAL_ADJUSTMENTS]
 
-    def _target(self, label: str, verb: str, empty_ok: bool = False):
+    def _target(self, label: str, verb: str, empty_ok: bool = False,
+                smart: Optional[bool] = None):
         """The active pixel layer prepared, or None (the reason reported in one line)."""
         w = self.window
         return run_on_doc(w, f"Could not apply {label}",
-                          lambda doc: filter_ops.prepare(doc, doc.active, verb, empty_ok))
+                          lambda doc: filter_ops.prepare(doc, doc.active, verb, empty_ok, smart))
 
     def adjust(self, kind: str) -> None:
         """Image > Adjustments > `kind`: its dialog over the active layer."""
@@ -282,7 +340,8 @@ class FilterCommands:
 
     def shadows_highlights(self) -> None:
         """Image > Adjustments > Shadows/Highlights…: its dialog over the active layer."""
-        target = self._target(tone.ShadowsHighlights.label, "adjust")
+        # (the one adjustment Photoshop lets be a smart filter)
+        target = self._target(tone.ShadowsHighlights.label, "adjust", smart=True)
         if target is not None:
             ShadowsHighlightsDialog(self.window, target).exec()
 

@@ -677,3 +677,34 @@ class FadeDialog(PixelDialog):
 
     def operation(self) -> fade.Fade:
         return self.form.op
+
+
+class SmartBlendingDialog(QDialog):
+    """A smart filter's Blending Options (Photoshop's): the mode and opacity by which the
+    filtered pixels lie over what the filter was given."""
+
+    def __init__(self, window: "EditorWindow", label: str, mode: str, opacity: float):
+        from PySide6.QtWidgets import QFormLayout, QSpinBox
+
+        from editor.model.layers import BLEND_MODE_MENU
+
+        super().__init__(window)
+        self.setWindowTitle(f"Blending Options ({label})")
+        self.setObjectName("SmartBlendingDialog")
+        form = QFormLayout(self)
+        self.mode = QComboBox()
+        self.mode.setObjectName("SmartBlendingMode")
+        for m in BLEND_MODE_MENU:
+            self.mode.addItem(BLEND_MODE_LABELS.get(m, m), m)
+        self.mode.setCurrentIndex(max(0, self.mode.findData(mode)))
+        form.addRow("Mode:", self.mode)
+        self.opacity = QSpinBox()
+        self.opacity.setObjectName("SmartBlendingOpacity")
+        self.opacity.setRange(0, 100)
+        self.opacity.setSuffix(" %")
+        self.opacity.setValue(round(opacity * 100))
+        form.addRow("Opacity:", self.opacity)
+        form.addRow(ok_cancel(self))
+
+    def values(self) -> tuple[str, float]:
+        return self.mode.currentData(), self.opacity.value() / 100

@@ -33,6 +33,7 @@ from .gradient_dialog import paint_thumbnail
 from .icons import icon, pixmap
 from .mask_menus import mask_menu
 from .qimage import rgba_to_qimage
+from .smart_filter_rows import FilterRow, filter_menu, filter_rows, paint_filter_row
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -52,12 +53,14 @@ _merge_keys = itertools.count(1)
 
 
 def layer_rows(root: Group, collapsed: set[int]) -> list[tuple[Node, int]]:
-    """The rows of the panel, top of the stack first, as (node, depth)."""
+    """The rows of the panel, top of the stack first, as (node, depth); a smart object's
+    Smart Filters rows (`FilterRow`) follow it."""
     rows: list[tuple[Node, int]] = []
 
     def walk(group: Group, depth: int) -> None:
         for child in reversed(group.children):
             rows.append((child, depth))
+            rows.extend(filter_rows(child, depth))
             if isinstance(child, Group) and child.id not in collapsed:
                 walk(child, depth + 1)
 
@@ -209,6 +212,10 @@ class LayerList(QWidget):
         last = min(len(self.rows) - 1, event.rect().bottom() // ROW_H)
         for i in range(first, last + 1):
             node, depth = self.rows[i]
+            if isinstance(node, FilterRow):
+                paint_filter_row(p, QRect(0, i * ROW_H, self.width(), ROW_H), node, depth,
+                                 EYE_W, INDENT, self.font(), dpr)
+                continue
             self._paint_row(p, i, node, depth, doc, dpr)
         self._paint_drop(p)
 
@@ -402,6 +409,8 @@ class LayerList(QWidget):
         if pos.x() < EYE_W or not 0 < i < len(self.rows) or abs(pos.y() - i * ROW_H) > CLIP_ZONE:
             return None
         upper, lower = self.rows[i - 1][0], self.rows[i][0]
+        if isinstance(upper, FilterRow) or isinstance(lower, FilterRow):
+            return None
         return upper if upper.parent is not None and upper.parent is lower.parent else None
 
     def _update_clip_cursor(self, pos: QPointF, modifiers) -> None:
@@ -436,6 +445,9 @@ class LayerList(QWidget):
             return
         node, depth = self.rows[i]
         x = e.position().x()
+        if isinstance(node, FilterRow):
+            self._filter_row_pressed(node, e)
+            return
         kind = self.mask_slot_at(node, depth, x)
         if e.button() == Qt.MouseButton.RightButton:
             if kind is not None:  # the mask's own menu, the mask targeted first
@@ -475,6 +487,18 @@ class LayerList(QWidget):
             return
         self._select(node, e.modifiers())
         self._press = (e.position(), node)
+
+    def _filter_row_pressed(self, row: FilterRow, e: QMouseEvent) -> None:
+        """A Smart Filters row: its eye shows or hides the filter, a right-click opens its
+        menu; either way the smart object becomes the active layer."""
+        doc = self.doc
+        if doc.active is not row.layer:
+            self._select(row.layer, Qt.KeyboardModifier.NoModifier)
+        if e.button() == Qt.MouseButton.RightButton:
+            filter_menu(self, self.panel.main_window, row).exec(e.globalPosition().toPoint())
+        elif e.button() == Qt.MouseButton.LeftButton and e.position().x() < EYE_W \
+                and row.index is not None:
+            self.panel.main_window.filter_commands.toggle_smart_filter(row.layer, row.index)
 
     def mask_slot_at(self, node: Node, depth: int, x: float) -> Optional[str]:
         """The kind of `node`'s mask thumbnail ("mask", "vector") at `x`, or None."""
@@ -599,6 +623,8 @@ class LayerList(QWidget):
             target = (doc.root, len(doc.root.children), ("line", 0, 0))
         else:
             node, depth = self.rows[i]
+            if isinstance(node, FilterRow):  # (below its smart object: after it)
+                node, depth = node.layer, depth - 1
             frac = (y - i * ROW_H) / ROW_H
             if isinstance(node, Group) and 0.25 <= frac <= 0.75:
                 target = (node, len(node.children), ("into", i))
@@ -618,6 +644,10 @@ class LayerList(QWidget):
         if i < 0 or e.position().x() < EYE_W:
             return
         node, depth = self.rows[i]
+        if isinstance(node, FilterRow):  # a smart filter's row: its dialog, its settings
+            if node.index is not None:
+                self.panel.main_window.filter_commands.edit_smart_filter(node.layer, node.index)
+            return
         point = e.position().toPoint()
         style = self.panel.main_window.style_commands
         if self.fx_rect(node).contains(point):  # Photoshop's: the fx mark opens Layer Style
@@ -956,6 +986,9 @@ class LayersPanel(QWidget):
         self._update_controls()
 
     def _node_changed(self, node: Node, attr: str) -> None:
+        if attr == "filters":  # a smart object's Smart Filters rows: at once (their indices)
+            self._rebuild()
+            return
         if attr in ("pixels", "offset"):
             self.list.thumbnail_changed(node)
             return

@@ -52,6 +52,8 @@ from .navigator_panel import NavigatorPanel
 from .palette_commands import PaletteCommands
 from .channel_commands import ChannelCommands
 from .channels_panel import ChannelsPanel
+from .layer_comp_commands import LayerCompCommands
+from .layer_comps_panel import LayerCompsPanel
 from .path_commands import PathCommands
 from .paths_panel import PathsPanel
 from .properties_panel import PropertiesPanel
@@ -69,9 +71,9 @@ from .view_commands import ViewCommands
 
 APP_NAME = "Layered"
 # The saved layout's version: 2 since the Paths panel, 3 since the Channels panel, 4 since
-# Navigator and Info (a layout saved without a new dock is not restored, so the new dock
-# takes its default place).
-STATE_VERSION = 4
+# Navigator and Info, 5 since Layer Comps (a layout saved without a new dock is not
+# restored, so the new dock takes its default place).
+STATE_VERSION = 5
 # The engine warms up (imports torch, loads the chosen model) this long after the window
 # first shows, so that start-up itself stays free of torch.
 WARM_UP_DELAY_MS = 2000
@@ -223,6 +225,7 @@ class MainWindow(QMainWindow):
         self.path_commands = PathCommands(self)  # the Paths panel's, Vector Mask > Current Path
         self.filter_commands = FilterCommands(self)  # Image > Adjustments, the Filter menu
         self.channel_commands = ChannelCommands(self)  # Save/Load Selection, the Channels panel's
+        self.layer_comp_commands = LayerCompCommands(self)  # Layer > Layer Comps, its panel's
         for module in (self.layer_commands, self.transform_commands, self.select_commands,
                        self.view_commands, self.palette_commands,
                        self.decompose_commands, self.difference_commands, self.edit_commands,
@@ -232,7 +235,8 @@ class MainWindow(QMainWindow):
                        self.select_and_mask,
                        self.mask_display, self.adjustment_commands,
                        self.text_edit_commands, self.path_commands, self.filter_commands,
-                       self.channel_commands, self.content_scale_commands):
+                       self.channel_commands, self.content_scale_commands,
+                       self.layer_comp_commands):
             add_actions(self, module.action_specs())
         self._build_paths_panel()  # its buttons show the actions just made
         self.tool_actions = build_tool_actions(self)
@@ -328,7 +332,8 @@ class MainWindow(QMainWindow):
         gen.visibilityChanged.connect(lambda visible: visible or self._give_back_heights())
 
     def _build_paths_panel(self) -> None:
-        """Channels and Paths, tabs beside Layers (Photoshop's group), behind it."""
+        """Channels and Paths, tabs beside Layers (Photoshop's group), behind it; Layer
+        Comps, a tab beside History."""
         # Photoshop's order: Layers | Channels | Paths (each tab goes after the last).
         self.channels_panel = ChannelsPanel(self)
         channels = self._dock("channels", "Channels", self.channels_panel)
@@ -337,6 +342,11 @@ class MainWindow(QMainWindow):
         paths = self._dock("paths", "Paths", self.paths_panel)
         self.tabifyDockWidget(channels, paths)
         self.docks["layers"].raise_()
+        # Layer Comps: a tab after History | Navigator | Info, behind History.
+        self.layer_comps_panel = LayerCompsPanel(self)
+        comps = self._dock("layer_comps", "Layer Comps", self.layer_comps_panel)
+        self.tabifyDockWidget(self.docks["info"], comps)
+        self.docks["history"].raise_()
 
     def _default_panel_sizes(self) -> None:
         props, hist, layers = (self.docks[k] for k in ("properties", "history", "layers"))
@@ -593,7 +603,7 @@ class MainWindow(QMainWindow):
         self.tools.set_canvas(session.canvas if session is not None else None)
         for panel in (self.layers_panel, self.history_panel, self.properties_panel,
                       self.generate_panel, self.paths_panel, self.channels_panel,
-                      self.navigator_panel, self.info_panel):
+                      self.navigator_panel, self.info_panel, self.layer_comps_panel):
             panel.set_session(session)
         self.tabs.setVisible(bool(self.sessions))
         self._refresh_state()

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from .generate_panel import GeneratePanel
     from .job_ui import JobUI
     from .layer_commands import LayerCommands
+    from .layer_comp_commands import LayerCompCommands
+    from .layer_comps_panel import LayerCompsPanel
     from .layers_panel import LayersPanel
     from .path_commands import PathCommands
     from .select_commands import SelectCommands
@@ -60,7 +62,9 @@ class EditorWindow(Protocol):
     adjustment_commands: "AdjustmentCommands"
     path_commands: "PathCommands"
     smart_object_commands: "SmartObjectCommands"   # File > Save of a smart object's contents
+    layer_comp_commands: "LayerCompCommands"   # the Layer Comps panel applies through it
     layers_panel: "LayersPanel"
+    layer_comps_panel: "LayerCompsPanel"       # whose chosen row the comp commands act on
     generate_panel: "GeneratePanel"
 
     @property

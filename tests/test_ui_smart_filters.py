@@ -1,0 +1,322 @@
+"""Smart Filters in the editor: a filter from the Filter menu on a smart object becomes a
+smart filter (its rows in the Layers panel) instead of being refused; its eye hides its
+effect, a double-click edits its settings, its menu deletes it, Clear Smart Filters takes
+them all off (each one undo step); a transform runs it again on the contents (10 % then
+100 % gives the very pixels of the blur on the original); Rasterize bakes it; a PSD saved
+and opened again keeps the list."""
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMenu, QSpinBox
+
+from editor.model import filter_ops
+from editor.model.document import Document
+from editor.model.layers import Layer
+from editor.model.more_filters import FILTERS
+from editor.model.smart_object import SmartObjectLayer
+from editor.ui.layers_panel import EYE_W, ROW_H
+from editor.ui.smart_filter_rows import FilterRow
+from test_ui_filters import run_dialog, set_number
+from test_ui_smart_objects import convert, transform_by_width
+from ui_helpers import in_modal_dialog
+
+
+def blurred(pixels: np.ndarray, x: int, y: int, size, radius: float) -> Layer:
+    """`pixels` blurred on a plain layer of a document of `size` (the Filter menu's path
+    for pixel layers): what a Gaussian Blur smart filter must show."""
+    doc = Document(*size)
+    layer = doc.add_image(pixels.copy(), "plain", x, y)
+    filter_ops.apply(doc, FILTERS["gaussian_blur"](radius=radius), layer)
+    layer.document = doc  # (for a further filter on it)
+    return layer
+
+
+def same(layer, expected) -> bool:
+    return layer.bounds() == expected.bounds() and np.array_equal(layer.pixels, expected.pixels)
+
+
+def blur_smart_object(w, qtbot, radius: float) -> SmartObjectLayer:
+    """Convert to Smart Object, then Filter > Blur > Gaussian Blur at `radius`, OK."""
+    smart = convert(w)
+    run_dialog(qtbot, w, "filter_gaussian_blur",
+               lambda dialog, seen: set_number(dialog, "radius", radius))
+    assert w.test_errors == []
+    return smart
+
+
+def find_edges(w, qtbot, smart) -> None:
+    """Filter > Stylize > Find Edges (no dialog: it runs as a job)."""
+    count = len(smart.filters)
+    w.actions["filter_find_edges"].trigger()
+    qtbot.waitUntil(lambda: len(smart.filters) == count + 1, timeout=10000)
+    assert w.test_errors == []
+
+
+def panel_rows(w) -> list:
+    return [(r.label if isinstance(r, FilterRow) else r.name) for r, _ in w.layers_panel.list.rows]
+
+
+def row_point(w, row: int, x: int) -> QPoint:
+    return QPoint(x, row * ROW_H + ROW_H // 2)
+
+
+def filter_row(w, label: str) -> int:
+    rows = w.layers_panel.list.rows
+    return next(i for i, (r, _) in enumerate(rows)
+                if isinstance(r, FilterRow) and r.index is not None and r.label == label)
+
+
+def test_a_filter_on_a_smart_object_becomes_a_smart_filter(opened, qtbot):
+    w, doc = opened, opened.doc
+    (layer,) = doc.layers()
+    original, x, y = layer.pixels.copy(), layer.x, layer.y
+    smart = blur_smart_object(w, qtbot, 2.0)
+    # Not refused, not rasterized: the same smart object, its filter kept as settings.
+    assert doc.active is smart and isinstance(smart, SmartObjectLayer)
+    assert [f.label for f in smart.filters] == ["Gaussian Blur"]
+    assert smart.filters[0].op == FILTERS["gaussian_blur"](radius=2.0)
+    assert doc.history.undo_name() == "Gaussian Blur"
+    assert same(smart, blurred(original, x, y, doc.size, 2.0))
+    qtbot.waitUntil(lambda: panel_rows(w) == [smart.name, "Smart Filters", "Gaussian Blur"])
+    # Undo takes the smart filter off, redo puts it back.
+    w.actions["undo"].trigger()
+    assert smart.filters == () and np.array_equal(smart.pixels, original)
+    qtbot.waitUntil(lambda: panel_rows(w) == [smart.name])
+    w.actions["redo"].trigger()
+    assert len(smart.filters) == 1 and same(smart, blurred(original, x, y, doc.size, 2.0))
+    # A second filter goes on top (listed first), run on what the first made.
+    find_edges(w, qtbot, smart)
+    assert [f.label for f in smart.filters] == ["Gaussian Blur", "Find Edges"]
+    qtbot.waitUntil(lambda: panel_rows(w) == [smart.name, "Smart Filters", "Find Edges",
+                                              "Gaussian Blur"])
+    expected = blurred(original, x, y, doc.size, 2.0)
+    filter_ops.apply(expected.document, FILTERS["find_edges"](), expected)
+    assert same(smart, expected)
+    # Adjustments other than Shadows/Highlights are refused on it, as Photoshop's are.
+    w.actions["adjust_invert"].trigger()
+    assert len(w.test_errors) == 1 and "smart object" in w.test_errors[0][1]
+    assert len(smart.filters) == 2
+
+
+def test_eye_delete_and_clear_are_undo_steps(opened, qtbot):
+    w, doc = opened, opened.doc
+    (layer,) = doc.layers()
+    original = layer.pixels.copy()
+    smart = blur_smart_object(w, qtbot, 2.0)
+    shown = smart.pixels.copy()
+    panel = w.layers_panel.list
+    qtbot.waitUntil(lambda: len(panel.rows) == 3)
+    # The eye of the filter's row hides its effect: the contents as they are (one step).
+    steps = doc.history.index
+    qtbot.mouseClick(panel, Qt.MouseButton.LeftButton, pos=row_point(w, filter_row(w, "Gaussian Blur"), EYE_W // 2))
+    assert not smart.filters[0].visible and np.array_equal(smart.pixels, original)
+    assert doc.history.index == steps + 1
+    w.actions["undo"].trigger()
+    assert smart.filters[0].visible and np.array_equal(smart.pixels, shown)
+    # Its context menu: Delete Smart Filter.
+    def choose():
+        menu = QApplication.activePopupWidget()
+        assert isinstance(menu, QMenu)
+        (action,) = [a for a in menu.actions() if a.text() == "Delete Smart Filter"]
+        menu.close()
+        action.trigger()
+
+    QTimer.singleShot(50, choose)
+    qtbot.mouseClick(panel, Qt.MouseButton.RightButton, pos=row_point(w, filter_row(w, "Gaussian Blur"), 100))
+    assert smart.filters == () and np.array_equal(smart.pixels, original)
+    assert doc.history.undo_name() == "Delete Smart Filter" and w.test_errors == []
+    qtbot.waitUntil(lambda: len(panel.rows) == 1)
+    w.actions["undo"].trigger()
+    assert len(smart.filters) == 1 and np.array_equal(smart.pixels, shown)
+    # Layer > Smart Filter > Clear Smart Filters.
+    w.update_actions()
+    assert w.actions["clear_smart_filters"].isEnabled()
+    w.actions["clear_smart_filters"].trigger()
+    assert smart.filters == () and np.array_equal(smart.pixels, original)
+    assert doc.history.undo_name() == "Clear Smart Filters"
+    w.actions["undo"].trigger()
+    assert len(smart.filters) == 1
+
+
+def test_double_click_on_a_smart_filter_edits_its_settings(opened, qtbot):
+    w, doc = opened, opened.doc
+    (layer,) = doc.layers()
+    original, x, y = layer.pixels.copy(), layer.x, layer.y
+    smart = blur_smart_object(w, qtbot, 2.0)
+    panel = w.layers_panel.list
+    qtbot.waitUntil(lambda: len(panel.rows) == 3)
+    seen_radius = []
+
+    def drive(dialog, seen):
+        seen_radius.append(dialog.findChild(object, "Filter_radius").value())
+        set_number(dialog, "radius", 4.0)
+
+    def inside(dialog, seen):
+        drive(dialog, seen)
+
+    steps = doc.history.index
+    in_modal_dialog(qtbot, lambda: qtbot.mouseDClick(
+        panel, Qt.MouseButton.LeftButton, pos=row_point(w, filter_row(w, "Gaussian Blur"), 100)),
+        inside, "PixelDialog_GaussianBlur")
+    assert seen_radius == [2.0]  # the dialog opened with its settings
+    assert smart.filters[0].op == FILTERS["gaussian_blur"](radius=4.0)
+    assert doc.history.index == steps + 1 and w.test_errors == []
+    assert same(smart, blurred(original, x, y, doc.size, 4.0))
+    w.actions["undo"].trigger()
+    assert smart.filters[0].op == FILTERS["gaussian_blur"](radius=2.0)
+    assert same(smart, blurred(original, x, y, doc.size, 2.0))
+
+
+def test_scaled_down_and_up_a_smart_filter_is_run_again_on_the_contents(opened, qtbot):
+    w, doc = opened, opened.doc
+    (layer,) = doc.layers()
+    original, x, y = layer.pixels.copy(), layer.x, layer.y
+    smart = blur_smart_object(w, qtbot, 2.0)
+    expected = blurred(original, x, y, doc.size, 2.0)
+    w.activateWindow()  # (the dialog had the keyboard: Ctrl+T goes to the window again)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    w.canvas.setFocus()
+    transform_by_width(w, qtbot, 10)
+    assert smart.bounds().w < 30 and len(smart.filters) == 1
+    transform_by_width(w, qtbot, 100)
+    assert same(smart, expected)  # the blur of the original, exactly
+    # Rasterize bakes the filter: a plain layer with those pixels.
+    w.update_actions()
+    w.actions["rasterize_smart_object"].trigger()
+    (plain,) = doc.layers()
+    assert type(plain) is Layer and same(plain, expected)
+
+
+def test_a_saved_psd_keeps_the_smart_filters(opened, qtbot, tmp_path, monkeypatch):
+    w, doc = opened, opened.doc
+    smart = blur_smart_object(w, qtbot, 2.0)
+    find_edges(w, qtbot, smart)
+    qtbot.mouseClick(w.layers_panel.list, Qt.MouseButton.LeftButton,
+                     pos=row_point(w, filter_row(w, "Find Edges"), EYE_W // 2))
+    shown, filters = smart.pixels.copy(), smart.filters
+    assert [f.visible for f in filters] == [True, False]
+    out = str(tmp_path / "filtered.psd")
+    monkeypatch.setattr("editor.ui.dialogs.ask_save_path", lambda *a, **k: out)
+    w.actions["save"].trigger()
+    qtbot.waitUntil(lambda: not doc.modified, timeout=10000)
+    copy = str(tmp_path / "copy.psd")  # (a file already open is only brought to the front)
+    shutil.copyfile(out, copy)
+    monkeypatch.setattr("editor.ui.dialogs.ask_open_paths", lambda *a, **k: [copy])
+    w.actions["open"].trigger()
+    qtbot.waitUntil(lambda: len(w.sessions) == 2, timeout=10000)
+    (again,) = w.doc.layers()
+    assert isinstance(again, SmartObjectLayer) and again.filters == filters
+    assert np.array_equal(again.pixels, shown)
+    qtbot.waitUntil(lambda: panel_rows(w) == [again.name, "Smart Filters", "Find Edges",
+                                              "Gaussian Blur"])
+    # Its filters still act: showing Find Edges again runs it on the reopened contents.
+    qtbot.mouseClick(w.layers_panel.list, Qt.MouseButton.LeftButton,
+                     pos=row_point(w, filter_row(w, "Find Edges"), EYE_W // 2))
+    assert again.filters[1].visible and not np.array_equal(again.pixels, shown)
+
+
+def test_blending_options_and_shadows_highlights(opened, qtbot):
+    """A smart filter's Blending Options (its context menu) mix it over what it filtered;
+    Shadows/Highlights, the adjustment Photoshop allows as a smart filter, becomes one."""
+    w, doc = opened, opened.doc
+    (layer,) = doc.layers()
+    original, x, y = layer.pixels.copy(), layer.x, layer.y
+    smart = blur_smart_object(w, qtbot, 2.0)
+    full = blurred(original, x, y, doc.size, 2.0)
+    panel = w.layers_panel.list
+    qtbot.waitUntil(lambda: len(panel.rows) == 3)
+
+    seen = {}
+
+    def set_half():  # in the Blending Options dialog: Opacity 50 %, OK
+        dialog = QApplication.activeModalWidget()
+        seen["dialog"] = dialog.objectName()
+        dialog.findChild(QSpinBox, "SmartBlendingOpacity").setValue(50)
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+
+    def choose():  # in the row's context menu
+        menu = QApplication.activePopupWidget()
+        (action,) = [a for a in menu.actions() if a.text() == "Edit Smart Filter Blending Options…"]
+        menu.close()
+        QTimer.singleShot(0, set_half)
+        action.trigger()
+
+    QTimer.singleShot(50, choose)
+    qtbot.mouseClick(panel, Qt.MouseButton.RightButton,
+                     pos=row_point(w, filter_row(w, "Gaussian Blur"), 100))
+    assert seen["dialog"] == "SmartBlendingDialog"
+    assert (smart.filters[0].mode, smart.filters[0].opacity) == ("normal", 0.5)
+    assert doc.history.undo_name() == "Smart Filter Blending Options"
+    # Half the blur over the unblurred pixels (opaque inside the photo: a plain mix).
+    inside = original.astype(float)
+    blur = full.canvas_crop(smart.bounds().intersect(layer.bounds())).astype(float)
+    box = smart.bounds().intersect(layer.bounds())
+    got = smart.canvas_crop(box).astype(float)
+    want = (inside[box.translate(-x, -y).slices()] + blur) / 2
+    assert np.abs(got[..., :3] - want[..., :3]).max() <= 1
+    assert not np.array_equal(smart.pixels, full.pixels)
+    w.actions["undo"].trigger()
+    assert smart.filters[0].opacity == 1.0 and same(smart, full)
+
+    in_modal_dialog(qtbot, w.actions["adjust_shadows_highlights"].trigger, lambda d, s: None,
+                    "PixelDialog_ShadowsHighlights")
+    assert w.test_errors == []
+    assert [f.label for f in smart.filters] == ["Gaussian Blur", "Shadows/Highlights"]
+
+
+def test_the_smart_filters_mask_hides_and_reveals_their_effect(opened, qtbot, tmp_path,
+                                                                monkeypatch):
+    """The Smart Filters row's menu: Hide All (the contents as they are), Reveal All; a
+    new filter under Hide All is hidden too; the mask is kept in a PSD."""
+    w, doc = opened, opened.doc
+    (layer,) = doc.layers()
+    original = layer.pixels.copy()
+    smart = blur_smart_object(w, qtbot, 2.0)
+    shown = smart.pixels.copy()
+    assert smart.filter_mask is not None and smart.filter_mask.default == 255
+    panel = w.layers_panel.list
+    qtbot.waitUntil(lambda: len(panel.rows) == 3)
+
+    def menu_item(text):
+        def choose():
+            menu = QApplication.activePopupWidget()
+            (action,) = [a for a in menu.actions() if a.text() == text]
+            menu.close()
+            action.trigger()
+
+        QTimer.singleShot(50, choose)
+        qtbot.mouseClick(panel, Qt.MouseButton.RightButton, pos=row_point(w, 1, 100))
+        assert w.test_errors == []
+
+    menu_item("Hide All")
+    assert smart.filter_mask.default == 0 and np.array_equal(smart.pixels, original)
+    assert doc.history.undo_name() == "Filter Mask: Hide All"
+    find_edges(w, qtbot, smart)  # under Hide All: no effect either
+    assert np.array_equal(smart.pixels, original)
+    out = str(tmp_path / "hidden.psd")
+    monkeypatch.setattr("editor.ui.dialogs.ask_save_path", lambda *a, **k: out)
+    w.actions["save"].trigger()
+    qtbot.waitUntil(lambda: not doc.modified, timeout=10000)
+    copy = str(tmp_path / "copy.psd")
+    shutil.copyfile(out, copy)
+    monkeypatch.setattr("editor.ui.dialogs.ask_open_paths", lambda *a, **k: [copy])
+    w.actions["open"].trigger()
+    qtbot.waitUntil(lambda: len(w.sessions) == 2, timeout=10000)
+    (again,) = w.doc.layers()
+    assert again.filter_mask.default == 0 and len(again.filters) == 2
+    w.show_session(w.sessions[0])
+    assert w.doc is doc
+    qtbot.waitUntil(lambda: len(panel.rows) == 4)
+    menu_item("Reveal All")
+    assert smart.filter_mask.default == 255 and not np.array_equal(smart.pixels, original)
+    expected = blurred(original, layer.x, layer.y, doc.size, 2.0)
+    filter_ops.apply(expected.document, FILTERS["find_edges"](), expected)
+    assert same(smart, expected)
+    w.actions["undo"].trigger()
+    assert smart.filter_mask.default == 0 and np.array_equal(smart.pixels, original)
+    w.actions["undo"].trigger()  # the Find Edges
+    w.actions["undo"].trigger()  # the Hide All
+    assert smart.filter_mask.default == 255 and np.array_equal(smart.pixels, shown)
