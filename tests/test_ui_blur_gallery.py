@@ -4,6 +4,8 @@ applies it as one undo step (the job waited for), Esc leaves the layer bit for b
 was; and the spatially varying blur itself."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
@@ -318,3 +320,54 @@ def test_tilt_shift_turns_by_its_square_handle(opened, qtbot):
         np.testing.assert_array_equal(after[y - 2:y + 2, x - 2:x + 2],
                                       before[y - 2:y + 2, x - 2:x + 2])
     assert contrast(after[10:30, 100:120]) < 10 and contrast(after[90:110, 40:60]) < 10
+
+
+def test_on_a_smart_object_the_blur_becomes_a_smart_filter(opened, qtbot):
+    """As the Filter menu's other filters: Enter adds Iris Blur to the smart object's
+    smart filters (one undo step), its contents untouched; Undo takes it off."""
+    from test_ui_smart_objects import convert
+    from ui_helpers import on_canvas
+
+    w = opened
+    smart = convert(w)
+    contents = smart.contents.pixels.copy()
+    shown = smart.pixels.copy()
+    w.canvas.set_zoom(1.0)
+    tool = _start(w, "iris_blur")
+    _blur_field(tool).setValue(8)
+    assert contrast(on_canvas(w.canvas)[:12, :12]) < 10  # previewed on the canvas
+    assert len(smart.filters) == 0
+    _apply(qtbot, w)
+    assert [type(f.op) for f in smart.filters] == [bg.IrisBlur]
+    assert smart.filters[0].op == tool.op
+    np.testing.assert_array_equal(smart.contents.pixels, contents)
+    assert contrast(smart.pixels[:12, :12]) < 10  # the corners blurred on the layer...
+    np.testing.assert_array_equal(smart.pixels[52:68, 68:92], shown[52:68, 68:92])  # not here
+    w.actions["undo"].trigger()
+    assert len(smart.filters) == 0
+    np.testing.assert_array_equal(smart.pixels, shown)
+
+
+def test_a_double_click_on_its_smart_filter_row_brings_the_controls_back(opened, qtbot):
+    from test_ui_smart_filters import filter_row, row_point
+    from test_ui_smart_objects import convert
+
+    w = opened
+    doc = w.doc
+    smart = convert(w)
+    tool = _start(w, "tilt_shift")
+    _blur_field(tool).setValue(8)
+    _apply(qtbot, w)
+    first = smart.filters[0].op
+    panel = w.layers_panel.list
+    qtbot.waitUntil(lambda: len(panel.rows) == 3)
+    qtbot.mouseDClick(panel, Qt.MouseButton.LeftButton,
+                      pos=row_point(w, filter_row(w, "Tilt-Shift"), 100))
+    tool = w.tools.mode
+    assert tool is not None and tool.id == "blur_gallery" and tool.op == first
+    assert _blur_field(tool).value() == 8
+    _blur_field(tool).setValue(3)
+    steps = doc.history.index
+    _apply(qtbot, w)
+    assert doc.history.index == steps + 1 and len(smart.filters) == 1
+    assert smart.filters[0].op == replace(first, blur=3)

@@ -60,7 +60,7 @@ from .filter_dialog import (FILTER_ROWS, AdjustDialog, EqualizeDialog, FadeDialo
                             ReplaceColorDialog, ShadowsHighlightsDialog, SmartBlendingDialog)
 from .lens_flare_dialog import DIALOGS as FLARE_DIALOGS
 from .liquify_dialog import LiquifyDialog
-from .tools.blur_gallery import BlurGalleryTool
+from .tools.blur_gallery import KINDS as GALLERY, BlurGalleryTool
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -117,6 +117,9 @@ FILTER_MENUS = _after(FILTER_MENUS, "filter_pixelate", (
     "filter_render", "&Render", (("clouds", "&Clouds"),
                                  ("difference_clouds", "&Difference Clouds"),
                                  ("lens_flare", "&Lens Flare…"))))
+
+# Blur Gallery's kinds by their operation (a smart filter's, edited on the canvas).
+GALLERY_KINDS = {cls: kind for kind, cls in GALLERY.items()}
 
 # The filters whose dialog is not `FilterDialog`.
 DIALOGS = {**FLARE_DIALOGS, **EXTRA_DIALOGS}
@@ -208,15 +211,18 @@ class FilterCommands:
                 enabled=has_doc, menu="filter_blur_gallery"))
         return specs
 
-    def blur_gallery(self, kind: str) -> None:
+    def blur_gallery(self, kind: str, target: Optional[filter_ops.Target] = None,
+                     op: Optional[pf.Operation] = None) -> None:
         """Filter > Blur Gallery > `kind`: its controls over the canvas (a mode: Enter
-        applies it as a job, one undo step; Esc leaves nothing)."""
+        applies it as a job, one undo step; Esc leaves nothing). `target` and `op`: a
+        Blur Gallery smart filter being edited (its settings in its place on Enter)."""
         w = self.window
         if w.tools.mode is not None:
             w.tools.end_mode(commit=True)
-        target = self._target(mf.FILTERS[kind].label, "filter")
+        if target is None:
+            target = self._target(mf.FILTERS[kind].label, "filter")
         if target is not None:
-            w.tools.start_mode(BlurGalleryTool(w, w.tools, kind, target))
+            w.tools.start_mode(BlurGalleryTool(w, w.tools, kind, target, op))
             w.canvas.setFocus()
 
     # -- smart filters: a filter on a smart object (its rows in the Layers panel) ---------------
@@ -257,6 +263,8 @@ class FilterCommands:
             AdjustDialog(self.window, target, op.settings).exec()
         elif type(op) in FILTER_ROWS:
             DIALOGS.get(type(op), FilterDialog)(self.window, target, op).exec()
+        elif type(op) in GALLERY_KINDS:  # Blur Gallery: its controls on the canvas again
+            self.blur_gallery(GALLERY_KINDS[type(op)], target, op)
         else:
             self.window.status(f"{op.label} has no settings to edit.")
 

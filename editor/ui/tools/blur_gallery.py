@@ -22,7 +22,8 @@ back while the mode runs (with none left, it cancels the mode).
 While it runs the canvas shows the layer blurred at a reduced size over the stack
 (`LayerPreview`): at most DRAG_SIZE pixels wide or high while a drag is under way, then
 PREVIEW_SIZE once it ends (the blur's radii scaled with the picture). The selection's soft
-edge is previewed too. Enter, a double-click on a pin (or inside the ellipse or band) or
+edge is previewed too; on a smart object, the pixels it shows (the blur becomes a smart
+filter, `editor.model.smart_filters`, as the Filter menu's other filters do). Enter, a double-click on a pin (or inside the ellipse or band) or
 the check button applies the blur at full size through the Filter menu's one path
 (`FilterCommands._submit`: a job, one undo step, Fade, Last Filter); Esc or the cancel
 button leaves the document untouched. The blurs themselves are `editor.model.blur_gallery`.
@@ -84,16 +85,20 @@ class BlurGalleryTool(Tool):
     id = "blur_gallery"
     icon = "tool-blur"
 
-    def __init__(self, window, manager, kind: str, target: filter_ops.Target):
+    def __init__(self, window, manager, kind: str, target: filter_ops.Target,
+                 op: Optional[bg.GalleryBlur] = None):
+        """`op`: the settings to start from (a smart filter's, edited), else Photoshop's
+        starting controls over the layer."""
         super().__init__(window)
         self.manager, self.kind, self.target = manager, kind, target
         layer = target.layer
         box = target.bounds().intersect(window.doc.canvas)
         if box.is_empty():
             box = target.bounds()
-        self.op: bg.GalleryBlur = start_op(kind, box)
+        self.op: bg.GalleryBlur = op if op is not None else start_op(kind, box)
         self.label = self.op.label
-        self.selected: Optional[int] = 0 if kind == "field_blur" else None  # Field's pin
+        self.selected: Optional[int] = \
+            0 if kind == "field_blur" and self.op.pins else None  # Field's pin being set
         self._drag: Optional[tuple] = None  # (what, index, press point, op at press)
         self._canvas = None
         self._preview: Optional[LayerPreview] = None
@@ -101,6 +106,8 @@ class BlurGalleryTool(Tool):
         self._shown: Optional[tuple] = None  # (op, size, Pyramid, placement)
         self._blur_field: Optional[QSpinBox] = None
         self._steps: list[tuple[bg.GalleryBlur, Optional[int]]] = []  # Ctrl+Z's, in the mode
+        self._content: Optional[np.ndarray] = None  # straight RGBA the preview blurs
+        self._origin = (0, 0)  # where its corner lies on the canvas
         self.layer = layer
 
     # -- life cycle ---------------------------------------------------------------------
@@ -109,6 +116,12 @@ class BlurGalleryTool(Tool):
             return
         self._canvas = canvas
         self._preview = LayerPreview(canvas.session, self.layer)
+        # What is blurred, and where it lies: a smart object's shown pixels (the new smart
+        # filter's input, `filter_ops.prepare`), else the layer as drawn (through its mask).
+        if getattr(self.target, "smart", None) is not None:
+            self._content, self._origin = self.target.source, self.target.origin
+        else:
+            self._content, self._origin = self._preview.content, (self.layer.x, self.layer.y)
         canvas.doc.history.changed.connect(self._document_changed)
         canvas.setFocus()
         canvas.update()
@@ -394,7 +407,7 @@ class BlurGalleryTool(Tool):
         if size not in self._smalls:
             import cv2
 
-            content = self._preview.content
+            content = self._content
             h, w = content.shape[:2]
             r = min(1.0, size / max(w, h))
             dims = (max(1, round(w * r)), max(1, round(h * r)))
@@ -419,16 +432,15 @@ class BlurGalleryTool(Tool):
         size = DRAG_SIZE if self._drag is not None else PREVIEW_SIZE
         if self._shown is not None and self._shown[:2] == (self.op, size):
             return self._shown[2], self._shown[3]
-        content = self._preview.content if self._preview is not None else None
+        content = self._content if self._preview is not None else None
         if content is None or content.size == 0 or self.target.on_mask:
             return None, QTransform()
         small, coverage, r = self._small(size)
-        layer = self.layer
-        op = self.op.scaled(r, -layer.x, -layer.y)
+        x, y = self._origin
+        op = self.op.scaled(r, -x, -y)
         box = Box(0, 0, small.shape[1], small.shape[0])
         out = op.process(small, box, box, coverage)
-        placement = QTransform.fromScale(1 / r, 1 / r) * QTransform.fromTranslate(layer.x,
-                                                                                  layer.y)
+        placement = QTransform.fromScale(1 / r, 1 / r) * QTransform.fromTranslate(x, y)
         pyramid = Pyramid.from_qimage(premultiplied(out))
         self._shown = (self.op, size, pyramid, placement)
         return pyramid, placement
