@@ -29,7 +29,9 @@ def texts(menu) -> list[str]:
 def test_distort_and_render_are_in_photoshops_places(opened):
     w = opened
     filters = texts(w.menus["filter"])
-    assert filters.index("Distort") == filters.index("Blur") + 1
+    # Blur, Blur Gallery, Distort, as in Photoshop
+    assert filters.index("Distort") == filters.index("Blur Gallery") + 1 \
+        == filters.index("Blur") + 2
     assert filters.index("Render") == filters.index("Pixelate") + 1
     assert texts(w.menus["filter_distort"]) == [
         "Displace…", "Pinch…", "Polar Coordinates…", "Ripple…", "Spherize…", "Twirl…", "Wave…",

@@ -60,6 +60,7 @@ from .filter_dialog import (FILTER_ROWS, AdjustDialog, EqualizeDialog, FadeDialo
                             ReplaceColorDialog, ShadowsHighlightsDialog, SmartBlendingDialog)
 from .lens_flare_dialog import DIALOGS as FLARE_DIALOGS
 from .liquify_dialog import LiquifyDialog
+from .tools.blur_gallery import KINDS as GALLERY, BlurGalleryTool
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -116,6 +117,9 @@ FILTER_MENUS = _after(FILTER_MENUS, "filter_pixelate", (
     "filter_render", "&Render", (("clouds", "&Clouds"),
                                  ("difference_clouds", "&Difference Clouds"),
                                  ("lens_flare", "&Lens Flare…"))))
+
+# Blur Gallery's kinds by their operation (a smart filter's, edited on the canvas).
+GALLERY_KINDS = {cls: kind for kind, cls in GALLERY.items()}
 
 # The filters whose dialog is not `FilterDialog`.
 DIALOGS = {**FLARE_DIALOGS, **EXTRA_DIALOGS}
@@ -188,7 +192,38 @@ class FilterCommands:
                     f"filter_{kind}", item_text, lambda k=kind: self.filter(k),
                     tip=f"{mf.FILTERS[kind].label} on the active layer (inside the selection)",
                     enabled=has_doc, menu=menu))
+        # Blur Gallery right after Blur's items ("filter_blur" also names the Blur filter's
+        # action, so `after` cannot point at the submenu).
+        i = next(i for i, spec in enumerate(specs) if spec.name == "filter_distort")
+        specs[i:i] = self._gallery_specs()
         return specs
+
+    def _gallery_specs(self) -> list[Spec]:
+        """Filter > Blur Gallery after Blur, as Photoshop's menu has it: each blur an
+        on-canvas mode (`tools/blur_gallery.py`) that applies through `_submit`."""
+        specs: list[Spec] = [SubmenuSpec("filter_blur_gallery", "Blur Ga&llery", menu="filter")]
+        for kind, text in (("field_blur", "&Field Blur…"), ("iris_blur", "&Iris Blur…"),
+                           ("tilt_shift", "&Tilt-Shift…")):
+            specs.append(ActionSpec(
+                f"filter_{kind}", text, lambda k=kind: self.blur_gallery(k),
+                tip=f"{mf.FILTERS[kind].label}: set the blur up on the canvas, Enter applies "
+                    "it to the active layer (inside the selection)",
+                enabled=has_doc, menu="filter_blur_gallery"))
+        return specs
+
+    def blur_gallery(self, kind: str, target: Optional[filter_ops.Target] = None,
+                     op: Optional[pf.Operation] = None) -> None:
+        """Filter > Blur Gallery > `kind`: its controls over the canvas (a mode: Enter
+        applies it as a job, one undo step; Esc leaves nothing). `target` and `op`: a
+        Blur Gallery smart filter being edited (its settings in its place on Enter)."""
+        w = self.window
+        if w.tools.mode is not None:
+            w.tools.end_mode(commit=True)
+        if target is None:
+            target = self._target(mf.FILTERS[kind].label, "filter")
+        if target is not None:
+            w.tools.start_mode(BlurGalleryTool(w, w.tools, kind, target, op))
+            w.canvas.setFocus()
 
     # -- smart filters: a filter on a smart object (its rows in the Layers panel) ---------------
     def _smart_filter_specs(self) -> list[Spec]:
@@ -228,6 +263,8 @@ class FilterCommands:
             AdjustDialog(self.window, target, op.settings).exec()
         elif type(op) in FILTER_ROWS:
             DIALOGS.get(type(op), FilterDialog)(self.window, target, op).exec()
+        elif type(op) in GALLERY_KINDS:  # Blur Gallery: its controls on the canvas again
+            self.blur_gallery(GALLERY_KINDS[type(op)], target, op)
         else:
             self.window.status(f"{op.label} has no settings to edit.")
 

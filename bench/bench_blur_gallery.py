@@ -1,0 +1,67 @@
+"""Filter > Blur Gallery's blurs (editor/model/blur_gallery.py) on a photo-sized opaque layer:
+the full-size blur Enter applies (what the job runs) and the on-canvas preview's reduced
+blurs at 1024 px (at rest) and 512 px (while dragging). Prints medians in ms.
+
+    python bench/bench_blur_gallery.py [--size 2000x1500] [--blur 15] [--runs 3]
+
+The machine is shared; figures vary with its load.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+
+def median_ms(run, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return 1000 * statistics.median(times)
+
+
+def main() -> None:
+    import cv2
+
+    from editor.model import blur_gallery as bg
+    from engine.box import Box
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", default="2000x1500")
+    parser.add_argument("--blur", type=float, default=15.0)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    w, h = (int(v) for v in args.size.split("x"))
+    rng = np.random.default_rng(0)
+    pixels = rng.integers(0, 256, (h, w, 4), dtype=np.uint8)
+    pixels[..., 3] = 255
+    b = args.blur
+    ops = (bg.FieldBlur(pins=((w / 4, h / 2, 0.0), (3 * w / 4, h / 2, b))),
+           bg.IrisBlur(blur=b, cx=w / 2, cy=h / 2, rx=0.35 * w, ry=0.3 * h, angle=15),
+           bg.TiltShift(blur=b, cx=w / 2, cy=h / 2, angle=10, sharp=0.08 * h, fade=0.17 * h))
+    print(f"{w}x{h} opaque layer, blur {b:g} px, median of {args.runs} runs (ms)")
+    for op in ops:
+        box = Box(0, 0, w, h)
+        full = median_ms(lambda: op.process(pixels, box, box, None), args.runs)
+        row = [f"{op.label:<11} full {full:7.0f}"]
+        for size in (1024, 512):
+            r = min(1.0, size / max(w, h))
+            small = cv2.resize(pixels, (round(w * r), round(h * r)), interpolation=cv2.INTER_AREA)
+            sbox = Box(0, 0, small.shape[1], small.shape[0])
+            scaled = op.scaled(r)
+            ms = median_ms(lambda: scaled.process(small, sbox, sbox, None), args.runs)
+            row.append(f"preview {size} {ms:5.0f}")
+        print("   ".join(row))
+
+
+if __name__ == "__main__":
+    main()
