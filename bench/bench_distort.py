@@ -11,16 +11,15 @@ Figures on the shared 2-core machine are noisy.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from editor.model import Document, filter_ops  # noqa: E402
+from bench_filters import time_filters  # noqa: E402
+from editor.model import Document  # noqa: E402
 from editor.model import distort_filters as df, render_filters as rf  # noqa: E402
 from editor.model.layers import Layer  # noqa: E402
 
@@ -57,20 +56,8 @@ def main() -> None:
     doc = Document(w, h)
     layer = Layer("bench", pixels)
     doc.add_layer(layer)
-    target = filter_ops.prepare(doc, layer)
     print(f"{w}x{h}, {'half transparent' if args.transparent else 'opaque'}:")
-    for op in ops:
-        times = []
-        for _ in range(args.runs + 1):
-            start = time.perf_counter()
-            result = filter_ops.run(target, op)
-            times.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        filter_ops.take_back(doc, filter_ops.show(doc, target, result))
-        shown = time.perf_counter() - start
-        print(f"  {op!r:64.64} run {statistics.median(times[1:]):6.2f} s"
-              f"  show+take back {shown:5.2f} s")
-
+    time_filters(doc, layer, ops, args.runs)
 
 if __name__ == "__main__":
     main()

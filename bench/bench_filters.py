@@ -57,21 +57,27 @@ def main() -> None:
         doc = Document(w, h)
         layer = Layer("bench", layer_pixels(w, h, transparent))
         doc.add_layer(layer)
-        target = filter_ops.prepare(doc, layer)
         print(f"{w}x{h}, {'half transparent' if transparent else 'opaque'}:")
-        for op in ops:
-            if args.only and op.label not in args.only.split(","):
-                continue
-            times = []
-            for _ in range(args.runs + 1):
-                start = time.perf_counter()
-                result = filter_ops.run(target, op)
-                times.append(time.perf_counter() - start)
+        time_filters(doc, layer, [op for op in ops
+                                  if not args.only or op.label in args.only.split(",")],
+                     args.runs)
+
+
+def time_filters(doc, layer, ops, runs: int) -> None:
+    """Prints, per filter, the median of `runs` `filter_ops.run` after one warm-up run, and
+    `show` + `take_back` (the preview put on the layer and taken off)."""
+    target = filter_ops.prepare(doc, layer)
+    for op in ops:
+        times = []
+        for _ in range(runs + 1):
             start = time.perf_counter()
-            filter_ops.take_back(doc, filter_ops.show(doc, target, result))
-            shown = time.perf_counter() - start
-            print(f"  {op!r:70.70} run {statistics.median(times[1:]):6.2f} s"
-                  f"  show+take back {shown:5.2f} s")
+            result = filter_ops.run(target, op)
+            times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        filter_ops.take_back(doc, filter_ops.show(doc, target, result))
+        shown = time.perf_counter() - start
+        print(f"  {op!r:70.70} run {statistics.median(times[1:]):6.2f} s"
+              f"  show+take back {shown:5.2f} s")
 
 
 if __name__ == "__main__":

@@ -48,6 +48,7 @@ from ..preview import LayerPreview
 from ..pyramid import Pyramid
 from ..qimage import premultiplied
 from .base import Tool
+from .layer_mode import LayerMode
 from .marquee import HANDLE, paint_handles
 
 PREVIEW_SIZE = 1024  # the preview's largest side (px) at rest
@@ -79,7 +80,7 @@ def _rotate(x: float, y: float, degrees: float) -> tuple[float, float]:
     return x * math.cos(a) - y * math.sin(a), x * math.sin(a) + y * math.cos(a)
 
 
-class BlurGalleryTool(Tool):
+class BlurGalleryTool(LayerMode, Tool):
     """One of the Blur Gallery's blurs being set up on the canvas (a ToolManager mode)."""
 
     id = "blur_gallery"
@@ -122,20 +123,9 @@ class BlurGalleryTool(Tool):
             self._content, self._origin = self.target.source, self.target.origin
         else:
             self._content, self._origin = self._preview.content, (self.layer.x, self.layer.y)
-        canvas.doc.history.changed.connect(self._document_changed)
+        self._watch(canvas)
         canvas.setFocus()
         canvas.update()
-
-    def deactivate(self, canvas) -> None:
-        if self._canvas is not None:
-            self._canvas.doc.history.changed.disconnect(self._document_changed)
-            self._canvas.update()
-        self._canvas = None
-        self._preview = None
-
-    def _document_changed(self) -> None:
-        # The document changed underneath (History panel, another window): nothing applies.
-        self.manager.end_mode(commit=False)
 
     def commit(self, canvas) -> None:
         """Enter: the blur at full size through the Filter menu's path (a job, one step)."""

@@ -48,6 +48,7 @@ from editor.model.text_layer import TextLayer
 from ..icons import icon, pixmap
 from ..preview import LayerPreview
 from .base import Tool
+from .layer_mode import LayerMode
 from .marquee import HANDLE, paint_handles
 
 GRAB = 7
@@ -115,7 +116,7 @@ class Pose:
         return QPointF(cos * v.x() - sin * v.y(), sin * v.x() + cos * v.y())
 
 
-class TransformTool(Tool):
+class TransformTool(LayerMode, Tool):
     id = "transform"
     label = "Free Transform"
     icon = "transform"
@@ -183,21 +184,10 @@ class TransformTool(Tool):
             return
         self._canvas = canvas
         self._preview = LayerPreview(canvas.session, self.node)
-        canvas.doc.history.changed.connect(self._document_changed)
+        self._watch(canvas)
         self._show()
         canvas.setFocus()
         canvas.update()
-
-    def deactivate(self, canvas) -> None:
-        if self._canvas is not None:
-            self._canvas.doc.history.changed.disconnect(self._document_changed)
-            self._canvas.update()
-        self._canvas = None
-        self._preview = None
-
-    def _document_changed(self) -> None:
-        # The document changed underneath (History panel, another window): start over.
-        self.manager.end_mode(commit=False)
 
     def commit(self, canvas) -> None:
         if canvas is None:
