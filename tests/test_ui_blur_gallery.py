@@ -371,3 +371,18 @@ def test_a_double_click_on_its_smart_filter_row_brings_the_controls_back(opened,
     _apply(qtbot, w)
     assert doc.history.index == steps + 1 and len(smart.filters) == 1
     assert smart.filters[0].op == replace(first, blur=3)
+
+
+@pytest.mark.parametrize("action", ["filter_iris_blur", "free_transform"])
+def test_a_change_underneath_ends_the_mode_and_applies_nothing(opened, qtbot, action):
+    # The document changes while the mode is open (here: the History panel's undo of the
+    # paste): the mode's preview no longer shows the layer, so it ends, adding nothing.
+    w = opened
+    steps = w.doc.history.index
+    w.actions[action].trigger()
+    assert w.tools.mode is not None
+    w.doc.history.undo()
+    assert w.tools.mode is None
+    assert w.doc.history.index == steps - 1
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Return)  # no mode left to commit
+    assert w.doc.history.index == steps - 1 and w.doc.history.can_redo()
