@@ -368,11 +368,7 @@ class BlurGalleryTool(LayerMode, Tool):
 
     def key_press(self, canvas, e) -> bool:
         key = e.key()
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.manager.end_mode(commit=True)
-            return True
-        if key == Qt.Key.Key_Escape:
-            self.manager.end_mode(commit=False)
+        if self._ends_mode(key):
             return True
         if key in _DELETE_KEYS and isinstance(self.op, bg.FieldBlur):
             if self.selected is not None and len(self.op.pins) > 1:

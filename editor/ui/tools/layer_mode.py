@@ -2,8 +2,10 @@
 Transform and its Warp and Puppet Warp, the Blur Gallery's blurs): it watches the
 document's history while active and ends, committing nothing, when the document changes
 underneath (the History panel, another window), since its preview no longer shows the
-layer as it is."""
+layer as it is; Enter commits it and Esc leaves it."""
 from __future__ import annotations
+
+from PySide6.QtCore import Qt
 
 
 class LayerMode:
@@ -25,3 +27,10 @@ class LayerMode:
 
     def _document_changed(self) -> None:
         self.manager.end_mode(commit=False)
+
+    def _ends_mode(self, key) -> bool:
+        """Enter commits the mode, Esc leaves it committing nothing; True when `key` did."""
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape):
+            self.manager.end_mode(commit=key != Qt.Key.Key_Escape)
+            return True
+        return False

@@ -520,11 +520,7 @@ class TransformTool(LayerMode, Tool):
 
     def key_press(self, canvas, e) -> bool:
         key = e.key()
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.manager.end_mode(commit=True)
-            return True
-        if key == Qt.Key.Key_Escape:
-            self.manager.end_mode(commit=False)
+        if self._ends_mode(key):
             return True
         arrows = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0),
                   Qt.Key.Key_Up: (0, -1), Qt.Key.Key_Down: (0, 1)}
