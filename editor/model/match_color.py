@@ -52,11 +52,12 @@ def from_lab(lab: np.ndarray) -> np.ndarray:
 
 
 def stats(pixels: np.ndarray, weights: Optional[np.ndarray] = None,
-          most: int = 1 << 20) -> Optional[Stats]:
+          most: int = 1 << 18) -> Optional[Stats]:
     """The Lab means and standard deviations of the visible pixels of straight RGBA
     `pixels` (..., 4), each counted by `weights` (uint8 coverage, same shape) when given;
-    on every few rows of a big picture (at most about `most` pixels). None when nothing is
-    visible (or selected)."""
+    on every few rows and columns of a big picture (at most about `most` pixels: a photo's
+    means and spreads settle long before; this runs on the dialog's thread). None when
+    nothing is visible (or selected)."""
     step = max(1, int(np.sqrt(pixels.shape[0] * pixels.shape[1] / most)))
     px = pixels[::step, ::step].reshape(-1, 4)
     w = px[:, 3].astype(np.float64)
