@@ -75,3 +75,16 @@ def test_the_selections_coverage_mixes_the_change_in():
     out = run(MatchColor(stats(target), stats(source)), target, coverage)
     np.testing.assert_array_equal(out[:, W // 2:], target[:, W // 2:])
     assert (out[:, : W // 2] != target[:, : W // 2]).any(-1).mean() > 0.5
+
+
+def test_use_selection_measures_only_the_selected_pixels():
+    left, right = photo(W, H, "chelsea"), photo(W, H, "coffee")
+    both = np.concatenate([left, right], 1)
+    weights = np.zeros(both.shape[:2], np.uint8)
+    weights[:, W:] = 255
+    np.testing.assert_allclose(stats(both, weights)[0], stats(right)[0], atol=1e-6)
+    np.testing.assert_allclose(stats(both, weights)[1], stats(right)[1], atol=1e-6)
+    assert np.abs(np.subtract(stats(both)[0], stats(right)[0])).max() > 2
+    transparent = both.copy()
+    transparent[:, :W, 3] = 0  # what cannot be seen does not count either
+    np.testing.assert_allclose(stats(transparent)[0], stats(right)[0], atol=1e-6)

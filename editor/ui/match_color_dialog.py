@@ -64,6 +64,10 @@ class MatchColorDialog(PixelDialog):
         rows.addRow("Layer:", self.layer)
         self.body.addWidget(statistics)
 
+        # Its own document's merged picture as it is now: the preview will change it.
+        whole = mc.measure(self.doc, None)
+        self._own_merged = {False: whole, True: whole if target.selection is None
+                            else mc.measure(self.doc, None, True)}
         self.source.currentIndexChanged.connect(lambda _i: self._source_chosen())
         self.layer.currentIndexChanged.connect(lambda _i: self._measure())
         self.in_source.toggled.connect(lambda _on: self._measure())
@@ -94,11 +98,15 @@ class MatchColorDialog(PixelDialog):
         doc = self._source_doc()
         source: Optional[mc.Stats] = None
         if doc is not None:
-            # (the target's own document shows the preview: its layer as the dialog opened)
+            # (the target's own document shows the preview: its layer and merged picture
+            # as the dialog opened)
+            use = self.in_source.isChecked() and self.in_source.isEnabled()
             if doc is self.doc and self.layer.currentData() is self.target.layer:
-                source = mc.target_stats(doc, self.target, self.in_source.isChecked())
+                source = mc.target_stats(doc, self.target, use)
+            elif doc is self.doc and self.layer.currentData() is None:
+                source = self._own_merged[use]
             else:
-                source = mc.measure(doc, self.layer.currentData(), self.in_source.isChecked())
+                source = mc.measure(doc, self.layer.currentData(), use)
         own = mc.target_stats(self.doc, self.target, self.in_target.isChecked()
                               and self.in_target.isEnabled())
         self.form.op = replace(self.form.op, source_stats=source, target_stats=own)
