@@ -50,6 +50,8 @@ def test_match_color_takes_another_documents_layer_as_source(qtbot, tmp_path, mo
     np.testing.assert_allclose(mean, s_mean, atol=3.0)
     np.testing.assert_allclose(std, s_std, rtol=0.15, atol=1.0)
     np.testing.assert_array_equal(source_layer.pixels, photo(W, H))  # the source untouched
+    qtbot.waitUntil(lambda: w.actions["fade"].isEnabled(), timeout=2000)
+    assert w.actions["fade"].text().replace("&", "") == "Fade Match Color…"
     w.actions["undo"].trigger()
     np.testing.assert_array_equal(layer.pixels, before)
     assert not w.test_errors
