@@ -61,8 +61,8 @@ def test_menus_hold_the_adjustments_and_filters(opened):
     assert texts == ["Brightness/Contrast…", "Levels…", "Curves…", "Exposure…", "Vibrance…",
                      "Hue/Saturation…", "Color Balance…", "Black & White…", "Photo Filter…",
                      "Channel Mixer…", "Invert", "Posterize…", "Threshold…", "Gradient Map…",
-                     "Selective Color…", "Shadows/Highlights…", "Desaturate", "Replace Color…",
-                     "Equalize"]
+                     "Selective Color…", "Shadows/Highlights…", "Desaturate", "Match Color…",
+                     "Replace Color…", "Equalize"]
     keys = {name: w.actions[name].shortcut().toString() for name in (
         "adjust_levels", "adjust_curves", "adjust_hue_saturation", "adjust_color_balance",
         "adjust_invert", "adjust_desaturate")}

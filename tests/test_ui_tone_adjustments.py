@@ -153,7 +153,8 @@ def test_equalize_asks_with_a_selection_and_not_without(opened, qtbot):
     layer = doc.active
     before = layer.pixels.copy()
     texts = menu_texts(w)
-    assert texts[texts.index("Desaturate"):] == ["Desaturate", "Replace Color…", "Equalize"]
+    assert texts[texts.index("Desaturate"):] == ["Desaturate", "Match Color…", "Replace Color…",
+                                                 "Equalize"]
     # No selection: at once, no dialog.
     steps = doc.history.count
     w.actions["adjust_equalize"].trigger()

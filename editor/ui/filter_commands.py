@@ -159,6 +159,10 @@ class FilterCommands:
                        "Shift+Ctrl+U",
                        tip="Turns the active layer's colours grey (inside the selection)",
                        enabled=has_doc, menu="image_adjustments", separator=True),
+            ActionSpec("adjust_match_color", "&Match Color…", self.match_color,
+                       tip="Matches the active layer's colours to another picture's "
+                           "(inside the selection)",
+                       enabled=has_doc, menu="image_adjustments"),
             ActionSpec("adjust_replace_color", "&Replace Color…", self.replace_color,
                        tip="Shifts the hue, saturation and lightness of the colours clicked "
                            "on the canvas (inside the selection)",
@@ -352,6 +356,14 @@ class FilterCommands:
         target = self._target(tone.ShadowsHighlights.label, "adjust", smart=True)
         if target is not None:
             ShadowsHighlightsDialog(self.window, target).exec()
+
+    def match_color(self) -> None:
+        """Image > Adjustments > Match Color…: its dialog over the active layer."""
+        from .match_color_dialog import MatchColorDialog  # (its rows registered with it)
+
+        target = self._target("Match Color", "adjust")
+        if target is not None:
+            MatchColorDialog(self.window, target).exec()
 
     def replace_color(self) -> None:
         """Image > Adjustments > Replace Color…: its dialog beside the canvas, the canvas its
