@@ -10,7 +10,8 @@ Edit > Fade (Shift+Ctrl+F) right after one of these, a filter or a stroke
 (`editor.model.fade`, in `FadeDialog`); Vibrance, Black & White
 (Alt+Shift+Ctrl+B), Photo Filter and Channel Mixer likewise, in Photoshop's places, and
 after Invert, Posterize, Threshold, Gradient Map and Selective Color; Shadows/Highlights (its
-dialog, Show More Options), then Desaturate, Replace Color (its dialog beside the canvas, the
+dialog, Show More Options), then Desaturate, Match Color (`match_color_dialog.py`: another
+document's layer or merged picture as the source), Replace Color (its dialog beside the canvas, the
 canvas its eyedropper) and Equalize (a question only when something is selected), in
 `editor.model.tone_adjustments`. The Filter menu holds, in Photoshop's
 order, Blur (Box Blur, Gaussian Blur, Motion Blur, Surface Blur), Noise (Add Noise, Dust &
