@@ -131,3 +131,37 @@ def test_mezzotint_is_seeded_and_the_same_wherever_it_runs():
     grey = np.full((64, 64, 4), 128, np.uint8)
     grey[..., 3] = 255
     assert 0.4 < (run(grey, op)[..., :3] == 255).mean() < 0.6
+
+
+def flat(colour, h=60, w=90) -> np.ndarray:
+    pixels = np.empty((h, w, 4), np.uint8)
+    pixels[..., :3] = colour
+    pixels[..., 3] = 255
+    return pixels
+
+
+def test_extrude_pyramids_shade_a_flat_colour_in_four_faces():
+    colour = np.float64([200, 120, 60])
+    out = run(flat(colour), lf.Extrude(type="pyramids", size=30, depth=40))
+    shades = {tuple(np.rint(colour * s).astype(int)) for s in lf.FACE_SHADES}
+    seen = {tuple(int(v) for v in p) for p in out[..., :3].reshape(-1, 3)}
+    assert seen == shades  # every face drawn, nothing but the four shades
+    np.testing.assert_array_equal(out[..., 3], 255)
+
+
+def test_extrude_blocks_stand_out_and_mask_incomplete_blocks_keeps_cut_cells():
+    pixels = photo(h=50, w=70)
+    op = lf.Extrude(size=20, depth=80, depth_from="level", solid=True, mask_incomplete=True)
+    out = run(pixels, op)
+    np.testing.assert_array_equal(run(pixels, op), out)  # no randomness left to chance
+    # The cells cut by the edges (x >= 60, y >= 40) are as they were...
+    np.testing.assert_array_equal(out[40:], pixels[40:])
+    np.testing.assert_array_equal(out[:, 60:], pixels[:, 60:])
+    # ...the whole ones are blocks: solid fronts of their cells' mean colours and shaded
+    # sides, so far fewer colours than the photo's.
+    inside = out[:40, :60, :3].reshape(-1, 3)
+    assert (inside != pixels[:40, :60, :3].reshape(-1, 3)).any(1).mean() > 0.9
+    assert len({tuple(p) for p in inside}) <= 6 * 5
+    # Without the mask the cut cells are blocks too.
+    whole = run(pixels, lf.Extrude(size=20, depth=80, depth_from="level", solid=True))
+    assert (whole[40:] != pixels[40:]).any()

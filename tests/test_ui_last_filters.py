@@ -1,7 +1,7 @@
 """Filter > Other > Custom, Stylize > Trace Contour and Pixelate > Mezzotint driven through
 the window: Custom's 5 x 5 grid, Scale and Offset typed in its dialog preview on the layer
 inside a soft selection, OK is one undo step, Last Filter (Ctrl+F) repeats it; Trace
-Contour's and Mezzotint's dialogs give their settings' pixels."""
+Contour's, Extrude's and Mezzotint's dialogs give their settings' pixels."""
 from __future__ import annotations
 
 import numpy as np
@@ -52,7 +52,8 @@ def test_custom_dialog_previews_and_ok_is_one_undo_step(opened, qtbot):
     assert doc.history.undo_name() == "Custom"
 
 
-def test_trace_contour_and_mezzotint_dialogs_give_their_settings_pixels(opened, qtbot):
+def test_trace_contour_extrude_and_mezzotint_dialogs_give_their_settings_pixels(opened,
+                                                                               qtbot):
     w, doc = opened, opened.doc
     layer = doc.active
     before = layer.pixels.copy()
@@ -65,6 +66,18 @@ def test_trace_contour_and_mezzotint_dialogs_give_their_settings_pixels(opened, 
                     "PixelDialog_TraceContour")
     np.testing.assert_array_equal(layer.pixels,
                                   reference(before, lf.TraceContour(100, "lower")))
+    doc.history.undo()
+
+    def extrude(dialog, seen):
+        dialog.findChild(QRadioButton, "Filter_type_pyramids").click()
+        set_number(dialog, "size", 16)
+        dialog.findChild(QRadioButton, "Filter_depth_from_level").click()
+
+    in_modal_dialog(qtbot, w.actions["filter_extrude"].trigger, extrude,
+                    "PixelDialog_Extrude")
+    np.testing.assert_array_equal(
+        layer.pixels, reference(before, lf.Extrude("pyramids", 16, depth_from="level")))
+    assert doc.history.undo_name() == "Extrude"
     doc.history.undo()
 
     def mezzotint(dialog, seen):

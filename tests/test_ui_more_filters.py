@@ -198,8 +198,9 @@ def test_filter_menu_holds_photoshops_submenus(opened):
                                       "Reduce Noise…"],
                      "filter_pixelate": ["Color Halftone…", "Crystallize…", "Facet", "Fragment",
                                          "Mezzotint…", "Mosaic…", "Pointillize…"],
-                     "filter_stylize": ["Diffuse…", "Emboss…", "Find Edges", "Oil Paint…",
-                                        "Solarize", "Tiles…", "Trace Contour…", "Wind…"],
+                     "filter_stylize": ["Diffuse…", "Emboss…", "Extrude…", "Find Edges",
+                                        "Oil Paint…", "Solarize", "Tiles…", "Trace Contour…",
+                                        "Wind…"],
                      "filter_other": ["Custom…", "High Pass…", "Maximum…", "Minimum…",
                                       "Offset…"]}
 

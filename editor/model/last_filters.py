@@ -1,5 +1,5 @@
-"""The last of Photoshop's Filter menu: Other > Custom, Stylize > Trace Contour and Pixelate >
-Mezzotint.
+"""The last of Photoshop's Filter menu: Other > Custom, Stylize > Extrude and Trace Contour,
+and Pixelate > Mezzotint.
 
 Each is an `Operation` as those of `extra_filters.py` (frozen settings, `process` on a crop
 with `reach()` pixels around it, mixed with the old pixels by the selection's coverage),
@@ -16,6 +16,14 @@ settings always give the same pixels whatever the bands or the selection.
   Level; Lower: value < Level) that touch a pixel outside it (4-neighbours) are the
   contour, drawn as that channel at 0 on white (255): a contour of all three channels is
   black, of one a colour. Alpha stays.
+- Extrude: the box it changes (the selection's box or the layer) cut into cells of Size
+  from its top-left corner, each raised as a block (or a pyramid) up to Depth: a random
+  height per cell (Random) or its luma's share of Depth (Level-based), seen from above the
+  box's centre (so the fronts stand out away from it, the sides facing it show). A block's
+  sides and a pyramid's faces are its alpha-weighted mean colour in four shades (lit from
+  the top left); a block's front is its cell (Solid Front Faces: the mean colour). Drawn
+  lowest first by OpenCV's polygons, one block at a time (the loop is over blocks, never
+  pixels). Mask Incomplete Blocks leaves the cells cut by the box's edge as they were.
 - Mezzotint: each channel thresholded against a random screen, so every channel is
   pure 0 or 255: Fine / Medium / Grainy / Coarse Dots a screen of white noise (blurred to 0 /
   0.7 / 0.35 / 1.4 px), Short / Medium / Long Lines one blurred along the rows (4 / 8 /
@@ -32,9 +40,9 @@ from typing import ClassVar
 import numpy as np
 
 from . import more_filters as mf
-from .canvas_hash import hash01
+from .canvas_hash import hash01, luma as _luma
 from .more_filters import _border
-from .pixel_filters import Operation, _mix_colours, motion_kernel
+from .pixel_filters import Operation, _blend_premultiplied, _mix_colours, motion_kernel
 
 IDENTITY_KERNEL = tuple(1 if i == 12 else 0 for i in range(25))  # the grid's centre: 1
 CONTOUR_EDGES = ("lower", "upper")
@@ -110,6 +118,109 @@ class TraceContour(Operation):
         return _mix_colours(src[inner.slices()], out, coverage)
 
 
+EXTRUDE_TYPES = ("blocks", "pyramids")
+EXTRUDE_DEPTHS = ("random", "level")
+# The shades of a block's sides (and a pyramid's faces) facing up, left, down, right: lit
+# from the top left (our choice; Photoshop's shades are not published).
+FACE_SHADES = (0.9, 0.75, 0.5, 0.62)
+
+
+@dataclass(frozen=True)
+class Extrude(Operation):
+    label: ClassVar[str] = "Extrude"
+    type: str = "blocks"         # EXTRUDE_TYPES
+    size: int = 30               # 2..255 px: the blocks' side
+    depth: int = 30              # 1..255: how far the highest block stands out
+    depth_from: str = "random"   # EXTRUDE_DEPTHS: Random, or Level-based (the cell's luma)
+    solid: bool = False          # Solid Front Faces: the block's mean colour on its front
+    mask_incomplete: bool = False  # Mask Incomplete Blocks: cells cut by the edge stay
+
+    def __post_init__(self):
+        if self.type not in EXTRUDE_TYPES or self.depth_from not in EXTRUDE_DEPTHS:
+            raise ValueError(f"Extrude is {'/'.join(EXTRUDE_TYPES)}, "
+                             f"{'/'.join(EXTRUDE_DEPTHS)}")
+
+    def banded(self) -> bool:
+        return False  # the blocks are cut from the whole box and seen from its centre
+
+    def process(self, src, inner, where, coverage):
+        import cv2
+
+        old = src[inner.slices()]
+        h, w = old.shape[:2]
+        side = max(2, int(self.size))
+        ny, nx = -(-h // side), -(-w // side)
+        # Each cell's alpha-weighted mean colour and mean alpha (sums over the cells by
+        # padding to whole cells: one reshape, no loop over pixels).
+        pad = np.zeros((ny * side, nx * side, 4), np.float32)
+        pad[:h, :w] = old
+        alpha = pad[..., 3:4].copy()
+        pad[:h, :w, 3] = 1  # (now counts the real pixels)
+
+        def cells(a):
+            return a.reshape(ny, side, nx, side, -1).sum((1, 3))
+
+        weight, count = cells(alpha)[..., 0], cells(pad[..., 3:4])[..., 0]
+        colour = cells(pad[..., :3] * alpha) / np.maximum(weight, 1e-6)[..., None]
+        mean_alpha = weight / np.maximum(count, 1)
+        if self.depth_from == "level":
+            height = _luma(colour) / np.float32(255) * self.depth
+        else:  # a hash of the cell: the same blocks for the same box
+            height = hash01(91, np.arange(ny)[:, None], np.arange(nx)[None, :]) * self.depth
+        # Seen from above the box's centre at a distance F: a point `z` up lies F / (F - z)
+        # times farther from the centre.
+        cx, cy = w / 2, h / 2
+        far = float(max(w, h) + 2 * 255)
+        out = old.copy()
+        # Painter's order: lower blocks first, then those farther out (their sides lie under
+        # the nearer ones').
+        ys, xs = np.mgrid[0:ny, 0:nx]
+        dist = np.hypot((xs + 0.5) * side - cx, (ys + 0.5) * side - cy)
+        order = np.lexsort((-dist.ravel(), height.ravel()))
+        shift = 4  # sub-pixel corners (1/16 px) for cv2's polygons
+        for i in order:
+            gy, gx = divmod(int(i), nx)
+            x0, y0 = gx * side, gy * side
+            x1, y1 = min(x0 + side, w), min(y0 + side, h)
+            if self.mask_incomplete and (x1 - x0 < side or y1 - y0 < side):
+                continue
+            z = float(height[gy, gx])
+            k = far / (far - z)
+            base = np.float64([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+            top = (base - (cx, cy)) * k + (cx, cy)
+            rgba = (*colour[gy, gx], mean_alpha[gy, gx])
+            if self.type == "pyramids":
+                apex = (base.mean(0) - (cx, cy)) * k + (cx, cy)
+                faces = [(base[0], base[1], apex), (base[3], base[0], apex),
+                         (base[2], base[3], apex), (base[1], base[2], apex)]
+            else:
+                faces = [(base[0], base[1], top[1], top[0]), (base[3], base[0], top[0], top[3]),
+                         (base[2], base[3], top[3], top[2]), (base[1], base[2], top[2], top[1])]
+            for face, shade in zip(faces, FACE_SHADES):
+                fill = tuple(float(v) * shade for v in rgba[:3]) + (float(rgba[3]),)
+                # (cv2 puts pixel i's centre at i: the cell's edges lie half a pixel out)
+                pts = np.rint((np.float64(face) - 0.5) * (1 << shift)).astype(np.int32)
+                cv2.fillConvexPoly(out, pts, fill, cv2.LINE_8, shift)
+            if self.type == "blocks":
+                # The front: the cell itself moved out (or its mean colour, solid).
+                fx, fy = int(round(top[0, 0])), int(round(top[0, 1]))
+                fw, fh = int(round(top[1, 0] - top[0, 0])), int(round(top[2, 1] - top[1, 1]))
+                fx0, fy0 = max(fx, 0), max(fy, 0)
+                fx1, fy1 = min(fx + fw, w), min(fy + fh, h)
+                if fw <= 0 or fh <= 0 or fx1 <= fx0 or fy1 <= fy0:
+                    continue
+                if self.solid:
+                    out[fy0:fy1, fx0:fx1] = np.uint8(np.clip(np.rint(rgba), 0, 255))
+                else:
+                    face = cv2.resize(np.ascontiguousarray(old[y0:y1, x0:x1]), (fw, fh),
+                                      interpolation=cv2.INTER_LINEAR)
+                    out[fy0:fy1, fx0:fx1] = face[fy0 - fy:fy1 - fy, fx0 - fx:fx1 - fx]
+        if self.mask_incomplete:  # (after the drawing: no side of a block reaches them)
+            out[h // side * side:], out[:, w // side * side:] = \
+                old[h // side * side:], old[:, w // side * side:]
+        return _blend_premultiplied(old, out, coverage)
+
+
 # -- Pixelate -----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -164,5 +275,5 @@ class Mezzotint(Operation):
 
 
 FILTERS: dict[str, type] = {"custom": Custom, "trace_contour": TraceContour,
-                            "mezzotint": Mezzotint}
+                            "extrude": Extrude, "mezzotint": Mezzotint}
 mf.FILTERS.update(FILTERS)  # the menu's one registry (more_filters imports this module)

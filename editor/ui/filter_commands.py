@@ -98,7 +98,7 @@ FILTER_MENUS = (("filter_blur", "&Blur", (("box_blur", "&Box Blur…"),
                                             ("offset", "&Offset…"))))
 # Average, Sharpen, Despeckle, Crystallize, Wind... in their places (`extra_filter_dialogs`).
 FILTER_MENUS = with_extra_items(FILTER_MENUS)
-FILTER_MENUS = with_last_items(FILTER_MENUS)  # Custom, Trace Contour, Mezzotint
+FILTER_MENUS = with_last_items(FILTER_MENUS)  # Custom, Extrude, Trace Contour, Mezzotint
 
 
 def _after(menus: tuple, name: str, menu: tuple) -> tuple:

@@ -1,6 +1,6 @@
 """The Filter menu's items for `last_filters`: Other > Custom (its dialog a 5 x 5 grid of
-weights with Scale and Offset, as Photoshop's), Stylize > Trace Contour and Pixelate >
-Mezzotint, in Photoshop's alphabetical order; their dialog rows join `filter_dialog`'s
+weights with Scale and Offset, as Photoshop's), Stylize > Extrude and Trace Contour, and
+Pixelate > Mezzotint, in Photoshop's alphabetical order; their dialog rows join `filter_dialog`'s
 tables when this module loads.
 
 `filter_commands` puts the items in their submenus (`with_last_items`, the same merge as
@@ -25,11 +25,11 @@ if TYPE_CHECKING:
 ORDER = {
     "filter_pixelate": ("color_halftone", "crystallize", "facet", "fragment", "mezzotint",
                         "mosaic", "pointillize"),
-    "filter_stylize": ("diffuse", "emboss", "find_edges", "oil_paint", "solarize", "tiles",
-                       "trace_contour", "wind"),
+    "filter_stylize": ("diffuse", "emboss", "extrude", "find_edges", "oil_paint", "solarize",
+                       "tiles", "trace_contour", "wind"),
     "filter_other": ("custom", "high_pass", "maximum", "minimum", "offset")}
-MENU_ITEMS = {"custom": "&Custom…", "trace_contour": "T&race Contour…",
-              "mezzotint": "M&ezzotint…"}
+MENU_ITEMS = {"custom": "&Custom…", "extrude": "E&xtrude…",
+              "trace_contour": "T&race Contour…", "mezzotint": "M&ezzotint…"}
 
 
 def with_last_items(menus: tuple) -> tuple:
@@ -43,6 +43,12 @@ FILTER_ROWS.update({
                 ("offset", "Offset", -9999, 9999, 0, "")],
     lf.TraceContour: [("level", "Level", 0, 255, 0, ""),
                       ("choice", "edge", "Edge", lf.CONTOUR_EDGES, ("Lower", "Upper"))],
+    lf.Extrude: [("choice", "type", "Type", lf.EXTRUDE_TYPES, ("Blocks", "Pyramids")),
+                 ("size", "Size", 2, 255, 0, " px"),
+                 ("depth", "Depth", 1, 255, 0, ""),
+                 ("choice", "depth_from", "", lf.EXTRUDE_DEPTHS, ("Random", "Level-based")),
+                 ("check", "solid", "Solid Front Faces"),
+                 ("check", "mask_incomplete", "Mask Incomplete Blocks")],
     lf.Mezzotint: [("choice", "type", "Type", lf.MEZZOTINT_TYPES,
                     ("Fine Dots", "Medium Dots", "Grainy Dots", "Coarse Dots", "Short Lines",
                      "Medium Lines", "Long Lines", "Short Strokes", "Medium Strokes",
@@ -54,6 +60,8 @@ NOTES.update({
                "centre is the pixel), divided by Scale, plus Offset.",
     lf.TraceContour: "Draws each channel's outline where it crosses the level: Upper "
                      "outlines the areas at or above it, Lower those below.",
+    lf.Extrude: "The blocks are seen from above the centre of the selection's box (or the "
+                "layer's).",
     lf.Mezzotint: "Every channel becomes pure black or white; the same seed always gives "
                   "the same pattern.",
 })
