@@ -172,49 +172,55 @@ class Extrude(Operation):
         cx, cy = w / 2, h / 2
         far = float(max(w, h) + 2 * 255)
         out = old.copy()
+        # Every block's corners, faces and fills at once (numpy); the loop below only draws.
+        ys, xs = np.mgrid[0:ny, 0:nx]
+        x0, y0 = (xs * side).ravel(), (ys * side).ravel()
+        x1, y1 = np.minimum(x0 + side, w), np.minimum(y0 + side, h)
+        k = far / (far - height.ravel().astype(np.float64))
+        base = np.stack([np.stack([x0, y0], -1), np.stack([x1, y0], -1),
+                         np.stack([x1, y1], -1), np.stack([x0, y1], -1)], 1).astype(np.float64)
+        centre = np.float64([cx, cy])
+        top = (base - centre) * k[:, None, None] + centre
+        if self.type == "pyramids":
+            apex = (base.mean(1) - centre) * k[:, None] + centre
+            faces = np.stack([np.stack([base[:, a], base[:, b], apex], 1)
+                              for a, b in ((0, 1), (3, 0), (2, 3), (1, 2))], 1)
+        else:
+            faces = np.stack([np.stack([base[:, a], base[:, b], top[:, b], top[:, a]], 1)
+                              for a, b in ((0, 1), (3, 0), (2, 3), (1, 2))], 1)
+        shift = 4  # sub-pixel corners (1/16 px) for cv2's polygons
+        # (cv2 puts pixel i's centre at i: the cell's edges lie half a pixel out)
+        pts = np.rint((faces - 0.5) * (1 << shift)).astype(np.int32)
+        rgba = np.concatenate([colour.reshape(-1, 3), mean_alpha.reshape(-1, 1)], 1)
+        fills = np.concatenate([rgba[:, None, :3] * np.float64(FACE_SHADES)[None, :, None],
+                                np.repeat(rgba[:, None, 3:], 4, 1)], 2).tolist()
+        solid = np.clip(np.rint(rgba), 0, 255).astype(np.uint8)
+        front = np.rint(top).astype(np.int64).tolist()
+        whole = ((x1 - x0 == side) & (y1 - y0 == side)) | (not self.mask_incomplete)
         # Painter's order: lower blocks first, then those farther out (their sides lie under
         # the nearer ones').
-        ys, xs = np.mgrid[0:ny, 0:nx]
         dist = np.hypot((xs + 0.5) * side - cx, (ys + 0.5) * side - cy)
         order = np.lexsort((-dist.ravel(), height.ravel()))
-        shift = 4  # sub-pixel corners (1/16 px) for cv2's polygons
-        for i in order:
-            gy, gx = divmod(int(i), nx)
-            x0, y0 = gx * side, gy * side
-            x1, y1 = min(x0 + side, w), min(y0 + side, h)
-            if self.mask_incomplete and (x1 - x0 < side or y1 - y0 < side):
-                continue
-            z = float(height[gy, gx])
-            k = far / (far - z)
-            base = np.float64([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
-            top = (base - (cx, cy)) * k + (cx, cy)
-            rgba = (*colour[gy, gx], mean_alpha[gy, gx])
+        order = order[whole[order]]
+        for i in order.tolist():
+            for f in range(4):
+                cv2.fillConvexPoly(out, pts[i, f], fills[i][f], cv2.LINE_8, shift)
             if self.type == "pyramids":
-                apex = (base.mean(0) - (cx, cy)) * k + (cx, cy)
-                faces = [(base[0], base[1], apex), (base[3], base[0], apex),
-                         (base[2], base[3], apex), (base[1], base[2], apex)]
+                continue
+            # The front: the cell itself moved out (or its mean colour, solid).
+            (fx, fy), (rx, _), (_, by) = front[i][0], front[i][1], front[i][2]
+            fw, fh = rx - fx, by - fy
+            fx0, fy0, fx1, fy1 = max(fx, 0), max(fy, 0), min(rx, w), min(by, h)
+            if fw <= 0 or fh <= 0 or fx1 <= fx0 or fy1 <= fy0:
+                continue
+            if self.solid:
+                out[fy0:fy1, fx0:fx1] = solid[i]
             else:
-                faces = [(base[0], base[1], top[1], top[0]), (base[3], base[0], top[0], top[3]),
-                         (base[2], base[3], top[3], top[2]), (base[1], base[2], top[2], top[1])]
-            for face, shade in zip(faces, FACE_SHADES):
-                fill = tuple(float(v) * shade for v in rgba[:3]) + (float(rgba[3]),)
-                # (cv2 puts pixel i's centre at i: the cell's edges lie half a pixel out)
-                pts = np.rint((np.float64(face) - 0.5) * (1 << shift)).astype(np.int32)
-                cv2.fillConvexPoly(out, pts, fill, cv2.LINE_8, shift)
-            if self.type == "blocks":
-                # The front: the cell itself moved out (or its mean colour, solid).
-                fx, fy = int(round(top[0, 0])), int(round(top[0, 1]))
-                fw, fh = int(round(top[1, 0] - top[0, 0])), int(round(top[2, 1] - top[1, 1]))
-                fx0, fy0 = max(fx, 0), max(fy, 0)
-                fx1, fy1 = min(fx + fw, w), min(fy + fh, h)
-                if fw <= 0 or fh <= 0 or fx1 <= fx0 or fy1 <= fy0:
-                    continue
-                if self.solid:
-                    out[fy0:fy1, fx0:fx1] = np.uint8(np.clip(np.rint(rgba), 0, 255))
-                else:
-                    face = cv2.resize(np.ascontiguousarray(old[y0:y1, x0:x1]), (fw, fh),
+                cell = old[y0[i]:y1[i], x0[i]:x1[i]]
+                if (fw, fh) != (cell.shape[1], cell.shape[0]):
+                    cell = cv2.resize(np.ascontiguousarray(cell), (fw, fh),
                                       interpolation=cv2.INTER_LINEAR)
-                    out[fy0:fy1, fx0:fx1] = face[fy0 - fy:fy1 - fy, fx0 - fx:fx1 - fx]
+                out[fy0:fy1, fx0:fx1] = cell[fy0 - fy:fy1 - fy, fx0 - fx:fx1 - fx]
         if self.mask_incomplete:  # (after the drawing: no side of a block reaches them)
             out[h // side * side:], out[:, w // side * side:] = \
                 old[h // side * side:], old[:, w // side * side:]
