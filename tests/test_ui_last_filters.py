@@ -1,6 +1,7 @@
 """Filter > Other > Custom, Stylize > Trace Contour and Pixelate > Mezzotint driven through
 the window: Custom's 5 x 5 grid, Scale and Offset typed in its dialog preview on the layer
-inside a soft selection, OK is one undo step, Last Filter (Ctrl+F) repeats it; Trace
+inside a soft selection, OK is one undo step, Last Filter (Ctrl+F) repeats it, Edit > Fade
+mixes it back; Trace
 Contour's, Extrude's and Mezzotint's dialogs give their settings' pixels."""
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from PySide6.QtWidgets import QRadioButton, QSpinBox
 
 from editor.model import last_filters as lf
 
+from test_fade import run_fade
 from test_ui_extra_filters import ctrl_f, reference, texts
 from test_ui_filters import set_number, soft_selection
 from ui_helpers import in_modal_dialog
@@ -50,6 +52,13 @@ def test_custom_dialog_previews_and_ok_is_one_undo_step(opened, qtbot):
     ctrl_f(qtbot, w)
     np.testing.assert_array_equal(layer.pixels, expected)
     assert doc.history.undo_name() == "Custom"
+    # Edit > Fade Custom… at 50 %: half way back to the pixels before.
+    qtbot.waitUntil(lambda: w.actions["fade"].isEnabled(), timeout=2000)
+    assert w.actions["fade"].text().replace("&", "") == "Fade Custom…"
+    run_fade(qtbot, w, 50)
+    half = (before.astype(int) + expected) / 2
+    assert np.abs(layer.pixels.astype(int) - half).max() <= 0.5
+    assert doc.history.undo_name() == "Fade Custom"
 
 
 def test_trace_contour_extrude_and_mezzotint_dialogs_give_their_settings_pixels(opened,
