@@ -197,10 +197,12 @@ def test_filter_menu_holds_photoshops_submenus(opened):
     assert names == {"filter_noise": ["Add Noise…", "Despeckle", "Dust & Scratches…", "Median…",
                                       "Reduce Noise…"],
                      "filter_pixelate": ["Color Halftone…", "Crystallize…", "Facet", "Fragment",
-                                         "Mosaic…", "Pointillize…"],
-                     "filter_stylize": ["Diffuse…", "Emboss…", "Find Edges", "Oil Paint…",
-                                        "Solarize", "Tiles…", "Wind…"],
-                     "filter_other": ["High Pass…", "Maximum…", "Minimum…", "Offset…"]}
+                                         "Mezzotint…", "Mosaic…", "Pointillize…"],
+                     "filter_stylize": ["Diffuse…", "Emboss…", "Extrude…", "Find Edges",
+                                        "Oil Paint…", "Solarize", "Tiles…", "Trace Contour…",
+                                        "Wind…"],
+                     "filter_other": ["Custom…", "High Pass…", "Maximum…", "Minimum…",
+                                      "Offset…"]}
 
 
 # -- transparency: a flat colour over transparent pixels ---------------------------------

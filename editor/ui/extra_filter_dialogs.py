@@ -52,14 +52,14 @@ MENU_ITEMS = {
     "tiles": "&Tiles…", "wind": "&Wind…"}
 
 
-def with_extra_items(menus: tuple) -> tuple:
-    """`filter_commands.FILTER_MENUS` with MENU_ITEMS put in their submenus in ORDER (items
-    not in ORDER keep their place after those that are)."""
+def with_extra_items(menus: tuple, orders: dict = ORDER, texts: dict = MENU_ITEMS) -> tuple:
+    """`filter_commands.FILTER_MENUS` with `texts`' items (MENU_ITEMS) put in their submenus
+    in `orders` (ORDER; items not in it keep their place after those that are)."""
     out = []
     for menu, text, items in menus:
-        order = ORDER.get(menu, ())
+        order = orders.get(menu, ())
         have = dict(items)
-        have.update({k: MENU_ITEMS[k] for k in order if k in MENU_ITEMS})
+        have.update({k: texts[k] for k in order if k in texts})
         ranked = sorted(have, key=lambda k: order.index(k) if k in order else len(order))
         out.append((menu, text, tuple((k, have[k]) for k in ranked)))
     return tuple(out)

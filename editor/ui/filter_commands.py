@@ -59,6 +59,7 @@ from .actions import ActionSpec, Context, Spec, SubmenuSpec, has_doc, run_on_doc
 from .extra_filter_dialogs import DIALOGS as EXTRA_DIALOGS, with_colours, with_extra_items
 from .filter_dialog import (FILTER_ROWS, AdjustDialog, EqualizeDialog, FadeDialog, FilterDialog,
                             ReplaceColorDialog, ShadowsHighlightsDialog, SmartBlendingDialog)
+from .last_filter_dialogs import DIALOGS as LAST_DIALOGS, with_last_items
 from .lens_flare_dialog import DIALOGS as FLARE_DIALOGS
 from .liquify_dialog import LiquifyDialog
 from .tools.blur_gallery import KINDS as GALLERY, BlurGalleryTool
@@ -98,6 +99,7 @@ FILTER_MENUS = (("filter_blur", "&Blur", (("box_blur", "&Box Blur…"),
                                             ("offset", "&Offset…"))))
 # Average, Sharpen, Despeckle, Crystallize, Wind... in their places (`extra_filter_dialogs`).
 FILTER_MENUS = with_extra_items(FILTER_MENUS)
+FILTER_MENUS = with_last_items(FILTER_MENUS)  # Custom, Extrude, Trace Contour, Mezzotint
 
 
 def _after(menus: tuple, name: str, menu: tuple) -> tuple:
@@ -123,7 +125,7 @@ FILTER_MENUS = _after(FILTER_MENUS, "filter_pixelate", (
 GALLERY_KINDS = {cls: kind for kind, cls in GALLERY.items()}
 
 # The filters whose dialog is not `FilterDialog`.
-DIALOGS = {**FLARE_DIALOGS, **EXTRA_DIALOGS}
+DIALOGS = {**FLARE_DIALOGS, **EXTRA_DIALOGS, **LAST_DIALOGS}
 
 
 class FilterCommands:
