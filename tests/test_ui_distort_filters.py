@@ -15,7 +15,7 @@ from editor.model import distort_filters as df
 from engine.box import Box
 
 from test_ui_more_filters import drive_settings
-from ui_helpers import in_modal_dialog, screen
+from ui_helpers import ctrl_f, in_modal_dialog, screen
 
 W, H = 96, 64
 SELECTED = Box(10, 6, 70, 50)
@@ -37,14 +37,6 @@ def test_distort_and_render_are_in_photoshops_places(opened):
         "Displace…", "Pinch…", "Polar Coordinates…", "Ripple…", "Spherize…", "Twirl…", "Wave…",
         "ZigZag…"]
     assert texts(w.menus["filter_render"]) == ["Clouds", "Difference Clouds", "Lens Flare…"]
-
-
-def ctrl_f(qtbot, w) -> None:
-    w.update_actions()
-    w.activateWindow()  # (the dialog had it)
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
-    w.canvas.setFocus()
-    qtbot.keyClick(w.canvas, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
 
 
 CASES = [("twirl", {"angle": 250}, df.Twirl(250)),

@@ -15,7 +15,7 @@ from editor.model import Document, cell_filters as cf, extra_filters as ef, filt
 from editor.model.layers import Layer
 
 from test_ui_filters import set_number, soft_selection
-from ui_helpers import in_modal_dialog
+from ui_helpers import ctrl_f, in_modal_dialog
 
 
 def texts(menu) -> list[str]:
@@ -43,16 +43,6 @@ def reference(pixels: np.ndarray, op, coverage=None) -> np.ndarray:
         selection_ops.select_mask(doc, coverage)
     filter_ops.apply(doc, op, layer)
     return layer.pixels.copy()
-
-
-def ctrl_f(qtbot, w) -> None:
-    doc = w.doc
-    steps = doc.history.index
-    w.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
-    w.canvas.setFocus()
-    qtbot.keyClick(w.canvas, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: doc.history.index == steps + 1, timeout=20000)
 
 
 def test_crystallize_dialog_previews_and_ok_is_one_undo_step(opened, qtbot):

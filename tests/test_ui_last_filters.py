@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QRadioButton, QSpinBox
 from editor.model import last_filters as lf
 
 from test_fade import run_fade
-from test_ui_extra_filters import ctrl_f, reference, texts
+from test_ui_extra_filters import reference, texts
 from test_ui_filters import set_number, soft_selection
-from ui_helpers import in_modal_dialog
+from ui_helpers import ctrl_f, in_modal_dialog
 
 BOX3 = tuple(1 if 1 <= i // 5 <= 3 and 1 <= i % 5 <= 3 else 0 for i in range(25))
 

@@ -144,6 +144,19 @@ def on_canvas(canvas) -> np.ndarray:
     return pixels[y:y + canvas.doc.height, x:x + canvas.doc.width].astype(np.int16)
 
 
+def ctrl_f(qtbot, w) -> None:
+    """Filter > Last Filter by its key (Ctrl+F) on the canvas, the window made active again
+    (a dialog had it); waits for the filter's undo step."""
+    doc = w.doc
+    steps = doc.history.index
+    w.update_actions()
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    w.canvas.setFocus()
+    qtbot.keyClick(w.canvas, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: doc.history.index == steps + 1, timeout=20000)
+
+
 def in_modal_dialog(qtbot, trigger, drive, name: str) -> dict:
     """Runs `trigger()`; in the modal dialog it opens (object name `name`), calls
     drive(dialog, seen), then presses OK, or Cancel if drive set seen["cancel"]. Returns
