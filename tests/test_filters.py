@@ -118,3 +118,21 @@ def test_the_wrong_layer_is_refused_in_one_line():
     doc.add_layer(far)
     with pytest.raises(DocumentError, match="does not touch"):
         filter_ops.prepare(doc, far)
+
+
+def assert_bands_do_not_show(monkeypatch, op, h: int, w: int, doc_h: int) -> None:
+    """`op` run in bands of rows (the worker's progress steps) on a partly transparent h x w
+    layer placed off the origin gives what it gives run whole."""
+    pixels = noise_image(h, w, 3)
+    pixels[:, :20, 3] = 0
+    pixels[40:, 30:50, 3] = 90
+    doc = Document(100, doc_h)
+    doc.add_layer(Layer("layer", pixels, 3, 5))
+    target = filter_ops.prepare(doc, doc.active)
+    whole = filter_ops.run(target, op).pixels
+    monkeypatch.setattr(filter_ops, "BAND_PIXELS", 80 * 16)
+    steps = []
+    banded = filter_ops.run(target, op, lambda step, total, preview=None:
+                            steps.append((step, total))).pixels
+    assert steps[-1][1] > 1
+    np.testing.assert_array_equal(banded, whole)

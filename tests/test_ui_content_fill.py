@@ -58,10 +58,10 @@ def window(qtbot, tmp_path, monkeypatch):
     return make_window(qtbot, tmp_path, monkeypatch)
 
 
-def test_edit_fill_content_aware_runs_as_a_job_and_is_one_undo_step(window, qtbot):
-    w = window
-    rgba = tiles_rgba()
-    damaged = rgba.copy()
+def paste_damaged_tiles(qtbot, w):
+    """Pastes the tiles with a magenta hole as a new document and selects round the hole;
+    returns the document, its layer and the pixels pasted."""
+    damaged = tiles_rgba()
     damaged[30:70, 35:80, :3] = (255, 0, 255)
     QGuiApplication.clipboard().setImage(rgba_to_qimage(damaged))
     w.actions["paste"].trigger()
@@ -69,10 +69,11 @@ def test_edit_fill_content_aware_runs_as_a_job_and_is_one_undo_step(window, qtbo
     doc = w.doc
     (layer,) = doc.layers()
     doc.set_selection(Box(33, 28, 50, 44))
-    count = doc.history.count
-    started = []
-    w.jobs.job_started.connect(started.append)
+    return doc, layer, damaged
 
+
+def fill_content_aware(w) -> None:
+    """Edit > Fill…, Contents: Content-Aware, OK."""
     def accept_dialog():
         dialog = QApplication.activeModalWidget()
         assert dialog is not None and dialog.objectName() == "FillDialog"
@@ -80,8 +81,17 @@ def test_edit_fill_content_aware_runs_as_a_job_and_is_one_undo_step(window, qtbo
         dialog.accept()
 
     QTimer.singleShot(0, accept_dialog)
-    assert w.actions["fill"].shortcut().toString() == "Shift+F5"
     w.actions["fill"].trigger()
+
+
+def test_edit_fill_content_aware_runs_as_a_job_and_is_one_undo_step(window, qtbot):
+    w = window
+    doc, layer, damaged = paste_damaged_tiles(qtbot, w)
+    count = doc.history.count
+    started = []
+    w.jobs.job_started.connect(started.append)
+    assert w.actions["fill"].shortcut().toString() == "Shift+F5"
+    fill_content_aware(w)
     qtbot.waitUntil(lambda: bool(started) and not w.jobs.busy, timeout=60000)
     assert started[0].name == "Content-Aware Fill" and started[0].state == FINISHED
     assert w.test_errors == []

@@ -327,21 +327,6 @@ def test_filters_work_on_the_targeted_layer_mask(opened, qtbot):
 def test_bands_do_not_show(monkeypatch, op):
     """Run in bands of rows (the worker's progress steps) on a partly transparent layer
     placed off the origin, each filter gives what it gives run whole."""
-    from editor.model import Document, filter_ops
+    from test_filters import assert_bands_do_not_show
 
-    from test_filters import noise_image
-    from editor.model.layers import Layer
-
-    pixels = noise_image(90, 80, 3)
-    pixels[:, :20, 3] = 0
-    pixels[40:, 30:50, 3] = 90
-    doc = Document(100, 100)
-    doc.add_layer(Layer("layer", pixels, 3, 5))
-    target = filter_ops.prepare(doc, doc.active)
-    whole = filter_ops.run(target, op).pixels
-    monkeypatch.setattr(filter_ops, "BAND_PIXELS", 80 * 16)
-    steps = []
-    banded = filter_ops.run(target, op, lambda step, total, preview=None:
-                            steps.append((step, total))).pixels
-    assert steps[-1][1] > 1
-    np.testing.assert_array_equal(banded, whole)
+    assert_bands_do_not_show(monkeypatch, op, 90, 80, 100)

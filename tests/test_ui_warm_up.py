@@ -10,20 +10,16 @@ import threading
 import time
 
 import pytest
-from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QSettings
 
 from editor.jobs import FAILED, FINISHED, RUNNING
 from editor.ui import main_window
 from editor.ui.generate_panel import GeneratePanel
-from editor.ui.qimage import rgba_to_qimage
 from editor.ui.settings import Settings
-from engine.box import Box
 from engine.errors import ModelError
 from engine.models import loading
 from engine.testing import tiny
-from test_ui_content_fill import tiles_rgba
+from test_ui_content_fill import fill_content_aware, paste_damaged_tiles
 from ui_helpers import make_window
 
 
@@ -80,25 +76,10 @@ def warming(qtbot, tmp_path, monkeypatch):
 def test_a_job_started_during_the_warm_up_runs_at_once(warming, qtbot):
     w, load, warm_up = warming()
     assert warm_up.state == RUNNING and not w.jobs.busy  # the user's queue is free
-    rgba = tiles_rgba()
-    damaged = rgba.copy()
-    damaged[30:70, 35:80, :3] = (255, 0, 255)
-    QGuiApplication.clipboard().setImage(rgba_to_qimage(damaged))
-    w.actions["paste"].trigger()
-    qtbot.waitUntil(lambda: w.doc is not None and len(list(w.doc.layers())) == 1)
-    doc = w.doc
-    (layer,) = doc.layers()
-    doc.set_selection(Box(33, 28, 50, 44))
+    doc, layer, _ = paste_damaged_tiles(qtbot, w)
     started = []
     w.jobs.job_started.connect(started.append)
-
-    def accept_dialog():
-        dialog = QApplication.activeModalWidget()
-        dialog.contents.setCurrentIndex(dialog.contents.findData("content_aware"))
-        dialog.accept()
-
-    QTimer.singleShot(0, accept_dialog)
-    w.actions["fill"].trigger()  # Edit > Fill > Content-Aware while the model loads
+    fill_content_aware(w)  # Edit > Fill > Content-Aware while the model loads
     qtbot.waitUntil(lambda: bool(started) and started[0].state == FINISHED, timeout=60000)
     assert started[0].name == "Content-Aware Fill" and w.test_errors == []
     assert doc.history.undo_name() == "Content-Aware Fill"
