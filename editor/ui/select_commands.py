@@ -119,6 +119,8 @@ class SelectCommands:
                        "Magic Wand", lambda: self._cycle("object_select"), "Shift+W"),
             ActionSpec("cycle_fill", "Switch Paint Bucket / Gradient",
                        lambda: self._cycle("fill"), "Shift+G"),
+            ActionSpec("cycle_eraser", "Switch Eraser Tools",
+                       lambda: self._cycle("eraser"), "Shift+E"),
             ActionSpec("cycle_pen", "Switch Pen Tools", lambda: self._cycle("pen"), "Shift+P"),
             ActionSpec("cycle_shape", "Switch Shape Tools",
                        lambda: self._cycle("shape"), "Shift+U"),

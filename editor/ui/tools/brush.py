@@ -21,7 +21,7 @@ from editor.model import history_brush
 from editor.model.brush_stroke import BrushStroke, mask_layer, pixel_layer
 from editor.model.errors import DocumentError
 from editor.model.dabs import SPACING
-from editor.model.commands import LayerMaskEdit
+from editor.model.commands import LayerMaskEdit, PixelEdit
 
 from .base import Tool
 from .eyedropper import sample_color
@@ -133,6 +133,24 @@ class BrushOutline:
         painter.restore()
 
 
+def pixel_target(tool: Tool, doc) -> Optional[Layer]:
+    """The active layer, when it is a shown pixel layer `tool` can work on; None with the
+    reason in the status bar (a targeted mask, no layer, a hidden one), in the words of the
+    tool's `label` and `verb` (the brushes', the Magic Eraser's)."""
+    if doc.mask_targeted and doc.active is not None and doc.active.mask is not None:
+        tool.window.status(f"The {tool.label} works on a layer's pixels: click the layer "
+                           "thumbnail to target them.")
+        return None
+    layer = doc.active_layer
+    if layer is None:
+        tool.window.status(f"Select a pixel layer to {tool.verb}.")
+        return None
+    if not layer.is_shown():
+        tool.window.status(f"Layer '{layer.name}' is hidden: show it to {tool.verb} on it.")
+        return None
+    return layer
+
+
 class BrushTool(Tool):
     id = "brush"
     label = "Brush Tool"
@@ -191,20 +209,7 @@ class BrushTool(Tool):
 
     # -- stroke ------------------------------------------------------------------------
     def pixel_target(self, doc) -> Optional[Layer]:
-        """The active layer, when it is a shown pixel layer this tool can work on; None
-        with the reason in the status bar (a targeted mask, no layer, a hidden one)."""
-        if doc.mask_targeted and doc.active is not None and doc.active.mask is not None:
-            self.window.status(f"The {self.label} works on a layer's pixels: click the layer "
-                               "thumbnail to target them.")
-            return None
-        layer = doc.active_layer
-        if layer is None:
-            self.window.status(f"Select a pixel layer to {self.verb}.")
-            return None
-        if not layer.is_shown():
-            self.window.status(f"Layer '{layer.name}' is hidden: show it to {self.verb} on it.")
-            return None
-        return layer
+        return pixel_target(self, doc)
 
     def press(self, canvas, ev) -> None:
         if ev.alt and self.alt_picks:
@@ -221,20 +226,25 @@ class BrushTool(Tool):
             return
         canvas.session.renderer.set_focus(layer)
         try:
-            self._edit = doc.begin_pixel_edit(layer, self.history_name, cover=doc.canvas)
+            self._edit, self._stroke = self.begin_pixel_stroke(doc, layer)
         except Exception as exc:
-            self.window.report(exc, "Could not paint")
+            self.window.report(exc, f"Could not {self.verb}")
             return
         self._layer, self._canvas = layer, canvas
+        self._first_dabs(canvas, ev)
+
+    def begin_pixel_stroke(self, doc, layer: Layer) -> tuple[PixelEdit, BrushStroke]:
+        """Begins a stroke on `layer`'s pixels: its undoable edit and the stroke laid through
+        it (the Background Eraser lays its own)."""
+        edit = doc.begin_pixel_edit(layer, self.history_name, cover=doc.canvas)
         locked = layer.transparency_locked()
         # On a layer with Lock Transparent Pixels the Eraser paints the background colour,
         # as Photoshop's does (its pixels' alpha may not change).
         color = self.window.background if self.erase else self.window.foreground
-        self._stroke = BrushStroke(doc, self._edit, (layer.x, layer.y), self.size,
-                                   self.hardness, self.flow,
-                                   pixel_layer((color.red(), color.green(), color.blue()),
-                                               self.opacity, self.erase and not locked, locked))
-        self._first_dabs(canvas, ev)
+        return edit, BrushStroke(doc, edit, (layer.x, layer.y), self.size, self.hardness,
+                                 self.flow,
+                                 pixel_layer((color.red(), color.green(), color.blue()),
+                                             self.opacity, self.erase and not locked, locked))
 
     def _first_dabs(self, canvas, ev) -> None:
         """A stroke's first dabs: at the press, or with Shift a straight line from where the

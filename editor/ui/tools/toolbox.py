@@ -11,6 +11,7 @@ from .clone import CloneStampTool
 from .content_move import ContentMoveTool
 from .crop import CropTool
 from .direct_select import DirectSelectionTool
+from .erasers import BackgroundEraserTool, MagicEraserTool
 from .eyedropper import EyedropperTool
 from .fill import FillTool
 from .focus import BlurTool, SharpenTool, SmudgeTool
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 
 def all_tools(window: "EditorWindow") -> list[Tool]:
     return [MoveTool(window), MarqueeTool(window), BrushTool(window), EraserTool(window),
+            BackgroundEraserTool(window), MagicEraserTool(window),
             SpotHealingTool(window), HealingBrushTool(window), PatchTool(window),
             ContentMoveTool(window), RedEyeTool(window), CloneStampTool(window),
             HistoryBrushTool(window), EyedropperTool(window),
@@ -55,6 +57,7 @@ def all_tools(window: "EditorWindow") -> list[Tool]:
 # letter takes the next one.
 GROUPS = {"crop": ("crop", "perspective_crop"),
           "object_select": ("object_select", "quick_select", "wand"),
+          "eraser": ("eraser", "background_eraser", "magic_eraser"),
           "spot_heal": ("spot_heal", "heal_brush", "patch", "content_move", "red_eye"),
           "pen": ("pen", "add_anchor", "delete_anchor", "convert_point"),
           "blur": ("blur", "sharpen", "smudge"),
