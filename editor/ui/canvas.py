@@ -35,6 +35,7 @@ from engine.box import Box, mask_bounds
 from .pyramid import Pyramid
 from .qimage import premultiplied
 from .mask_tint import LayerMaskTint, QuickMaskTint
+from .tools.color_sampler import paint_samplers
 from .tools.path_tools import paint_chosen_path
 
 if TYPE_CHECKING:
@@ -116,6 +117,7 @@ class CanvasView(QWidget):
     viewChanged = Signal()        # zoom or pan changed
     cursorMoved = Signal(object)  # QPointF in image pixels, or None when the mouse left
     maskViewChanged = Signal()    # the rubylith or the mask alone shown or hidden
+    settled = Signal()            # a drag's approximate composite is to be made exact
 
     def __init__(self, session: "DocumentSession", tools: "ToolManager", parent=None):
         super().__init__(parent)
@@ -172,12 +174,14 @@ class CanvasView(QWidget):
         doc.active_changed.connect(self._on_active)
         doc.paths_changed.connect(self._on_paths)  # the chosen path's outline
         doc.path_target_changed.connect(self._on_paths)
+        session.samplers.changed.connect(self.update)
 
     def close_session(self) -> None:
         doc = self.session.doc
         doc.active_changed.disconnect(self._on_active)
         doc.paths_changed.disconnect(self._on_paths)
         doc.path_target_changed.disconnect(self._on_paths)
+        self.session.samplers.changed.disconnect(self.update)
         self._prepare.stop()
         self._prepare_more.stop()
         doc.size_changed.disconnect(self._on_size)
@@ -397,6 +401,7 @@ class CanvasView(QWidget):
             return
         self.session.renderer.settle()
         self.update()
+        self.settled.emit()
 
     def update_image_box(self, box: Optional[Box]) -> None:
         """Schedules a repaint of the widget area that shows image box `box`."""
@@ -536,6 +541,7 @@ class CanvasView(QWidget):
             self._paint_selection(painter)
         if not getattr(tool, "shows_paths", False):
             paint_chosen_path(self, painter)  # the path tools draw it with its anchors
+        paint_samplers(self, painter)  # the colour samplers' targets, whichever the tool
         tool.paint_overlay(self, painter)
         if self.chrome is not None:
             self.chrome.paint(painter)

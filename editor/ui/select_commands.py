@@ -130,6 +130,8 @@ class SelectCommands:
                        lambda: self._cycle("dodge"), "Shift+O"),
             ActionSpec("cycle_crop", "Switch Crop / Perspective Crop",
                        lambda: self._cycle("crop"), "Shift+C"),
+            ActionSpec("cycle_eyedropper", "Switch Eyedropper / Color Sampler / Ruler",
+                       lambda: self._cycle("eyedropper"), "Shift+I"),
         ]
 
     def _op(self, what: str, fn) -> None:

@@ -8,6 +8,7 @@ from .anchor_points import AddAnchorPointTool, ConvertPointTool, DeleteAnchorPoi
 from .base import Tool
 from .brush import BrushTool, EraserTool
 from .clone import CloneStampTool
+from .color_sampler import ColorSamplerTool
 from .content_move import ContentMoveTool
 from .crop import CropTool
 from .direct_select import DirectSelectionTool
@@ -27,6 +28,7 @@ from .pen import PenTool
 from .perspective_crop import PerspectiveCropTool
 from .quick_select import QuickSelectionTool
 from .red_eye import RedEyeTool
+from .ruler import RulerTool
 from .shape import ShapeTool
 from .tone import BurnTool, DodgeTool, SpongeTool
 from .type_tool import TypeTool
@@ -40,7 +42,8 @@ def all_tools(window: "EditorWindow") -> list[Tool]:
     return [MoveTool(window), MarqueeTool(window), BrushTool(window), EraserTool(window),
             SpotHealingTool(window), HealingBrushTool(window), PatchTool(window),
             ContentMoveTool(window), RedEyeTool(window), CloneStampTool(window),
-            HistoryBrushTool(window), EyedropperTool(window),
+            HistoryBrushTool(window), EyedropperTool(window), ColorSamplerTool(window),
+            RulerTool(window),
             HandTool(window), ZoomTool(window), CropTool(window), PerspectiveCropTool(window),
             LassoTool(window), ObjectSelectionTool(window),
             QuickSelectionTool(window), MagicWandTool(window), FillTool(window), PenTool(window),
@@ -58,7 +61,8 @@ GROUPS = {"crop": ("crop", "perspective_crop"),
           "spot_heal": ("spot_heal", "heal_brush", "patch", "content_move", "red_eye"),
           "pen": ("pen", "add_anchor", "delete_anchor", "convert_point"),
           "blur": ("blur", "sharpen", "smudge"),
-          "dodge": ("dodge", "burn", "sponge")}
+          "dodge": ("dodge", "burn", "sponge"),
+          "eyedropper": ("eyedropper", "color_sampler", "ruler")}
 
 
 def next_in_group(tool_id: str) -> Optional[str]:
