@@ -7,10 +7,11 @@ import math
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtWidgets import QComboBox, QPushButton
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QPushButton
 
-from ui_helpers import image_drag, image_pos, pasted_window
+from ui_helpers import drag, image_drag, image_pos, pasted_window
 
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 ALT = Qt.KeyboardModifier.AltModifier
@@ -24,13 +25,14 @@ def noise(h: int = 60, w: int = 80) -> np.ndarray:
     return rgba
 
 
-def take(w, qtbot, tool_id: str) -> None:
-    """I, then Shift+I until `tool_id` (the Eyedropper's group) is the tool."""
-    qtbot.keyClick(w.canvas, Qt.Key.Key_I)
+def take(w, qtbot, tool_id: str, key=Qt.Key.Key_I) -> None:
+    """I (or `key`), then Shift+I until `tool_id` (of the Eyedropper's group, or the
+    group of `key`) is the tool."""
+    qtbot.keyClick(w.canvas, key)
     for _ in range(3):
         if w.tools.current.id == tool_id:
             return
-        qtbot.keyClick(w.canvas, Qt.Key.Key_I, SHIFT)
+        qtbot.keyClick(w.canvas, key, SHIFT)
     assert w.tools.current.id == tool_id
 
 
@@ -194,3 +196,78 @@ def test_straighten_layer_levels_the_measured_line_in_one_undo_step(qtbot, tmp_p
     w.tools.current.straighten()
     assert "Drag a line with the Ruler" in w.statusBar().currentMessage()
     assert np.array_equal(layer.pixels, before[0]) and w.doc.history.undo_name() != "Straighten Layer"
+
+
+# -- Rotate View ------------------------------------------------------------------------------
+def quadrants(h: int = 60, w: int = 80) -> np.ndarray:
+    """Four flat colours, one per quadrant: where a turned view shows what is easy to tell."""
+    pixels = np.zeros((h, w, 4), np.uint8)
+    pixels[..., 3] = 255
+    pixels[:h // 2, :w // 2, :3] = (255, 0, 0)
+    pixels[:h // 2, w // 2:, :3] = (0, 255, 0)
+    pixels[h // 2:, :w // 2, :3] = (0, 0, 255)
+    pixels[h // 2:, w // 2:, :3] = (255, 255, 0)
+    return pixels
+
+
+def screen_rgb(canvas, x: float, y: float) -> tuple:
+    image = canvas.grab().toImage()
+    p = image_pos(canvas, x, y)
+    c = image.pixelColor(round(p.x() * image.devicePixelRatio()), round(p.y() * image.devicePixelRatio()))
+    return c.red(), c.green(), c.blue()
+
+
+def test_rotate_view_turns_the_view_not_the_pixels_and_tools_land_where_clicked(
+        qtbot, tmp_path, monkeypatch):
+    pixels = quadrants()
+    w = pasted_window(qtbot, tmp_path, monkeypatch, pixels, 3.0)
+    canvas, doc = w.canvas, w.doc
+    (layer,) = doc.layers()
+    steps = doc.history.count
+    qtbot.keyClick(canvas, Qt.Key.Key_H)
+    qtbot.keyClick(canvas, Qt.Key.Key_H, SHIFT)  # Rotate View shares the Hand's place
+    assert w.tools.current.id == "rotate_view"
+    # A drag from right of the centre to below it: a quarter turn clockwise.
+    cx, cy = canvas.width() / 2, canvas.height() / 2
+    drag(qtbot, canvas, [QPoint(round(cx + 100), round(cy)), QPoint(round(cx + 70), round(cy + 70)),
+                         QPoint(round(cx), round(cy + 100))])
+    assert canvas.rotation == pytest.approx(90.0, abs=0.5)
+    field = w.options_stack.currentWidget().findChild(QDoubleSpinBox, "RotateViewAngle")
+    assert field.value() == pytest.approx(canvas.rotation, abs=0.05)
+    assert np.array_equal(layer.pixels, pixels) and doc.history.count == steps  # the view only
+    canvas.set_rotation(90.0)
+    # The screen shows each quadrant where its image point is mapped: red top-left of the
+    # image is now at the top right of the turned view.
+    for x, y in ((10, 10), (70, 10), (10, 50), (70, 50)):
+        assert screen_rgb(canvas, x, y) == tuple(pixels[y, x, :3])
+    red, green = image_pos(canvas, 10, 10), image_pos(canvas, 70, 10)
+    assert abs(red.x() - green.x()) < 3 and green.y() > red.y() + 100  # x runs down the screen
+
+    for angle in (90.0, 30.0):
+        field.setValue(angle)
+        assert canvas.rotation == angle
+        # A hard brush dab lands on the image pixel clicked.
+        w.set_foreground(QColor(255, 255, 255))
+        qtbot.keyClick(canvas, Qt.Key.Key_B)
+        brush = w.tools.current
+        brush.set_size(3)
+        before = layer.pixels.copy()
+        at = (23.5, 41.5) if angle == 90.0 else (57.5, 17.5)
+        qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=image_pos(canvas, *at))
+        qtbot.waitUntil(lambda: not np.array_equal(layer.pixels, before))
+        ys, xs = np.nonzero(np.any(layer.pixels != before, axis=2))
+        assert abs(xs.mean() + 0.5 - at[0]) <= 0.75 and abs(ys.mean() + 0.5 - at[1]) <= 0.75
+        assert tuple(layer.pixels[int(at[1]), int(at[0]), :3]) == (255, 255, 255)
+        # A Color Sampler click sits on the pixel clicked.
+        take(w, qtbot, "color_sampler")
+        qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=image_pos(canvas, 12.5, 44.5))
+        assert w.session.samplers.points[-1] == (12, 44)
+        take(w, qtbot, "rotate_view", Qt.Key.Key_H)
+        field = w.options_stack.currentWidget().findChild(QDoubleSpinBox, "RotateViewAngle")
+
+    # Esc with the tool puts the view upright.
+    assert w.tools.current.id == "rotate_view" and canvas.rotation == 30.0
+    qtbot.keyClick(canvas, Qt.Key.Key_Escape)
+    assert canvas.rotation == 0.0 and field.value() == 0.0
+    for x, y in ((10, 10), (70, 50)):
+        assert screen_rgb(canvas, x, y) == tuple(layer.pixels[y, x, :3])

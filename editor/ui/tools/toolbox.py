@@ -21,7 +21,7 @@ from .history_brush import HistoryBrushTool
 from .lasso import LassoTool
 from .marquee import MarqueeTool
 from .move import MoveTool
-from .navigate import HandTool, ZoomTool
+from .navigate import HandTool, RotateViewTool, ZoomTool
 from .object_select import ObjectSelectionTool
 from .patch import PatchTool
 from .pen import PenTool
@@ -44,7 +44,7 @@ def all_tools(window: "EditorWindow") -> list[Tool]:
             ContentMoveTool(window), RedEyeTool(window), CloneStampTool(window),
             HistoryBrushTool(window), EyedropperTool(window), ColorSamplerTool(window),
             RulerTool(window),
-            HandTool(window), ZoomTool(window), CropTool(window), PerspectiveCropTool(window),
+            HandTool(window), RotateViewTool(window), ZoomTool(window), CropTool(window), PerspectiveCropTool(window),
             LassoTool(window), ObjectSelectionTool(window),
             QuickSelectionTool(window), MagicWandTool(window), FillTool(window), PenTool(window),
             AddAnchorPointTool(window), DeleteAnchorPointTool(window), ConvertPointTool(window),
@@ -62,7 +62,8 @@ GROUPS = {"crop": ("crop", "perspective_crop"),
           "pen": ("pen", "add_anchor", "delete_anchor", "convert_point"),
           "blur": ("blur", "sharpen", "smudge"),
           "dodge": ("dodge", "burn", "sponge"),
-          "eyedropper": ("eyedropper", "color_sampler", "ruler")}
+          "eyedropper": ("eyedropper", "color_sampler", "ruler"),
+          "hand": ("hand", "rotate_view")}
 
 
 def next_in_group(tool_id: str) -> Optional[str]:
