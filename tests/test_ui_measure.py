@@ -11,7 +11,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QPushButton
 
-from ui_helpers import drag, image_drag, image_pos, pasted_window
+from ui_helpers import drag, image_drag, image_pos, pasted_window, write_png
 
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 ALT = Qt.KeyboardModifier.AltModifier
@@ -79,7 +79,15 @@ def test_color_samplers_read_in_info_follow_drags_edits_and_removal(noisy, qtbot
     qtbot.waitUntil(lambda: read(info, 2) == rgb(pixels, 30, 40, 3))
     assert read(info, 2) != rgb(pixels, 30, 40)
     assert read(info, 1) == rgb(pixels, 10, 20, 3)
-    assert w.tools.tools["eyedropper"].sample_size == 3  # the Eyedropper's, shared
+    # The Eyedropper's Sample Size is the same setting: its click picks the average too.
+    take(w, qtbot, "eyedropper")
+    shown = w.options_stack.currentWidget().findChild(QComboBox, "EyedropperSampleSize")
+    assert shown.currentData() == 3
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=image_pos(canvas, 30.5, 40.5))
+    picked = w.foreground
+    assert tuple(str(v) for v in (picked.red(), picked.green(), picked.blue())) == \
+        rgb(pixels, 30, 40, 3)
+    take(w, qtbot, "color_sampler")
     combo.setCurrentIndex(combo.findData(1))
     combo.activated.emit(combo.currentIndex())
     qtbot.waitUntil(lambda: read(info, 2) == rgb(pixels, 30, 40))
@@ -110,13 +118,24 @@ def test_color_samplers_read_in_info_follow_drags_edits_and_removal(noisy, qtbot
     qtbot.waitUntil(lambda: info.sampler_count() == 0)
 
 
-def test_ten_samplers_at_most(noisy, qtbot):
+def test_ten_samplers_at_most_and_each_document_has_its_own(noisy, qtbot, tmp_path, monkeypatch):
     w, _ = noisy
+    info = show_info(w, qtbot)
     take(w, qtbot, "color_sampler")
     for i in range(11):
         qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=image_pos(w.canvas, 5 + 6 * i, 30))
     assert len(w.session.samplers.points) == 10
     assert "10 colour samplers at most" in w.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: info.sampler_count() == 10)
+    first = w.session
+    monkeypatch.setattr("editor.ui.dialogs.ask_open_paths", lambda *a, **k: [
+        write_png(tmp_path / "second.png", noise(20, 30))])
+    w.actions["open"].trigger()  # a second document
+    qtbot.waitUntil(lambda: len(w.sessions) == 2 and w.session is not first)
+    qtbot.waitUntil(lambda: info.sampler_count() == 0)
+    assert w.session.samplers.points == []
+    w.show_session(first)
+    qtbot.waitUntil(lambda: info.sampler_count() == 10)
 
 
 def ruler_readouts(w) -> dict:
