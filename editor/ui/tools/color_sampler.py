@@ -37,14 +37,16 @@ def paint_samplers(canvas, painter: QPainter) -> None:
     points = canvas.session.samplers.points
     if not points:
         return
+    turn = painter.transform()  # view -> widget: Rotate View's turn, if any
     painter.save()
+    painter.resetTransform()  # the targets and their numbers stay upright on screen
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     font = QFont(painter.font())
     font.setPixelSize(11)
     font.setBold(True)
     painter.setFont(font)
     for number, (x, y) in enumerate(points, 1):
-        c = canvas.image_to_widget(QPointF(x + 0.5, y + 0.5))
+        c = turn.map(canvas.image_to_widget(QPointF(x + 0.5, y + 0.5)))
         for color, width in ((QColor("#ffffff"), 3.0), (QColor("#000000"), 1.0)):
             painter.setPen(QPen(color, width))
             painter.setBrush(Qt.BrushStyle.NoBrush)
