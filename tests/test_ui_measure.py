@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QPushButton
 
@@ -261,6 +261,17 @@ def test_rotate_view_turns_the_view_not_the_pixels_and_tools_land_where_clicked(
         assert screen_rgb(canvas, x, y) == tuple(pixels[y, x, :3])
     red, green = image_pos(canvas, 10, 10), image_pos(canvas, 70, 10)
     assert abs(red.x() - green.x()) < 3 and green.y() > red.y() + 100  # x runs down the screen
+    # The Hand still moves the picture with the pointer on screen.
+    qtbot.keyClick(canvas, Qt.Key.Key_H)
+    assert w.tools.current.id == "rotate_view"  # H takes the tool the group's place shows
+    qtbot.keyClick(canvas, Qt.Key.Key_H, SHIFT)
+    assert w.tools.current.id == "hand"
+    was = canvas.image_to_screen(QPointF(40, 30))
+    drag(qtbot, canvas, [QPoint(300, 300), QPoint(330, 300), QPoint(360, 300)])
+    now = canvas.image_to_screen(QPointF(40, 30))
+    assert (now.x() - was.x(), now.y() - was.y()) == pytest.approx((60, 0), abs=1)
+    take(w, qtbot, "rotate_view", Qt.Key.Key_H)
+    field = w.options_stack.currentWidget().findChild(QDoubleSpinBox, "RotateViewAngle")
 
     for angle in (90.0, 30.0):
         field.setValue(angle)
