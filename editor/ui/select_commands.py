@@ -132,6 +132,10 @@ class SelectCommands:
                        lambda: self._cycle("dodge"), "Shift+O"),
             ActionSpec("cycle_crop", "Switch Crop / Perspective Crop",
                        lambda: self._cycle("crop"), "Shift+C"),
+            ActionSpec("cycle_eyedropper", "Switch Eyedropper / Color Sampler / Ruler",
+                       lambda: self._cycle("eyedropper"), "Shift+I"),
+            ActionSpec("cycle_hand", "Switch Hand / Rotate View",
+                       lambda: self._cycle("hand"), "Shift+H"),
         ]
 
     def _op(self, what: str, fn) -> None:

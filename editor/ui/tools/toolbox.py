@@ -8,6 +8,7 @@ from .anchor_points import AddAnchorPointTool, ConvertPointTool, DeleteAnchorPoi
 from .base import Tool
 from .brush import BrushTool, EraserTool
 from .clone import CloneStampTool
+from .color_sampler import ColorSamplerTool
 from .content_move import ContentMoveTool
 from .crop import CropTool
 from .direct_select import DirectSelectionTool
@@ -21,13 +22,14 @@ from .history_brush import HistoryBrushTool
 from .lasso import LassoTool
 from .marquee import MarqueeTool
 from .move import MoveTool
-from .navigate import HandTool, ZoomTool
+from .navigate import HandTool, RotateViewTool, ZoomTool
 from .object_select import ObjectSelectionTool
 from .patch import PatchTool
 from .pen import PenTool
 from .perspective_crop import PerspectiveCropTool
 from .quick_select import QuickSelectionTool
 from .red_eye import RedEyeTool
+from .ruler import RulerTool
 from .shape import ShapeTool
 from .tone import BurnTool, DodgeTool, SpongeTool
 from .type_tool import TypeTool
@@ -42,8 +44,9 @@ def all_tools(window: "EditorWindow") -> list[Tool]:
             BackgroundEraserTool(window), MagicEraserTool(window),
             SpotHealingTool(window), HealingBrushTool(window), PatchTool(window),
             ContentMoveTool(window), RedEyeTool(window), CloneStampTool(window),
-            HistoryBrushTool(window), EyedropperTool(window),
-            HandTool(window), ZoomTool(window), CropTool(window), PerspectiveCropTool(window),
+            HistoryBrushTool(window), EyedropperTool(window), ColorSamplerTool(window),
+            RulerTool(window),
+            HandTool(window), RotateViewTool(window), ZoomTool(window), CropTool(window), PerspectiveCropTool(window),
             LassoTool(window), ObjectSelectionTool(window),
             QuickSelectionTool(window), MagicWandTool(window), FillTool(window), PenTool(window),
             AddAnchorPointTool(window), DeleteAnchorPointTool(window), ConvertPointTool(window),
@@ -61,7 +64,9 @@ GROUPS = {"crop": ("crop", "perspective_crop"),
           "spot_heal": ("spot_heal", "heal_brush", "patch", "content_move", "red_eye"),
           "pen": ("pen", "add_anchor", "delete_anchor", "convert_point"),
           "blur": ("blur", "sharpen", "smudge"),
-          "dodge": ("dodge", "burn", "sponge")}
+          "dodge": ("dodge", "burn", "sponge"),
+          "eyedropper": ("eyedropper", "color_sampler", "ruler"),
+          "hand": ("hand", "rotate_view")}
 
 
 def next_in_group(tool_id: str) -> Optional[str]:
