@@ -245,3 +245,23 @@ def test_the_canvas_previews_what_enter_applies(qtbot, tmp_path, monkeypatch, ki
     assert contrast(shown[blurred][None]) < 0.3 * contrast(before[blurred][None])
     _apply(qtbot, w)
     assert np.abs(shown[away] - layer.pixels[away][..., :3]).max() <= 1
+
+
+def test_path_blur_keeps_inside_the_selection(qtbot, tmp_path, monkeypatch):
+    """Through the Filter menu's path: outside the selection nothing changes."""
+    from editor.model import selection_ops
+
+    pixels = stripes(True)
+    w = pasted_window(qtbot, tmp_path, monkeypatch, pixels, 3.0)
+    doc = w.doc
+    layer = next(doc.layers())
+    selection_ops.select_mask(doc, selection_ops.ellipse_mask(doc, Box(20, 10, 80, 100)))
+    coverage = selection_ops.current_mask(doc)
+    _start(w, "path_blur")
+    _apply(qtbot, w)
+    after = layer.pixels
+    outside, inside = coverage == 0, coverage == 255
+    np.testing.assert_array_equal(after[outside], pixels[outside])
+    assert contrast(after[inside][None]) < 0.3 * contrast(pixels[inside][None])
+    w.update_actions()
+    assert w.actions["fade"].text().replace("&", "") == "Fade Path Blur…"
