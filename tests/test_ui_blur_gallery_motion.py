@@ -265,3 +265,22 @@ def test_path_blur_keeps_inside_the_selection(qtbot, tmp_path, monkeypatch):
     assert contrast(after[inside][None]) < 0.3 * contrast(pixels[inside][None])
     w.update_actions()
     assert w.actions["fade"].text().replace("&", "") == "Fade Path Blur…"
+
+
+def test_a_click_on_a_path_adds_a_point_and_a_drag_on_it_moves_the_path(
+        qtbot, tmp_path, monkeypatch):
+    w = pasted_window(qtbot, tmp_path, monkeypatch, checks(), 3.0)
+    tool = _start(w, "path_blur")
+    qtbot.mouseClick(w.canvas, Qt.MouseButton.LeftButton, pos=image_pos(w.canvas, 64, 60))
+    points = tool.op.paths[0][0]
+    assert len(points) == 4 and points[0] == (48, 60) and points[2:] == ((80, 60), (112, 60))
+    assert abs(points[1][0] - 64) <= 0.5 and abs(points[1][1] - 60) <= 0.5
+    image_drag(qtbot, w.canvas, [(96, 60), (96, 70), (96, 80)])  # the line, between points
+    moved = tool.op.paths[0][0]
+    assert [(x, round(y - y0)) for (x, y), (_, y0) in zip(moved, points)] == \
+        [(x, 20) for x, _ in points]
+    ctrl_z = (Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(w.canvas, *ctrl_z)
+    assert tool.op.paths[0][0] == points
+    qtbot.keyClick(w.canvas, *ctrl_z)
+    assert len(tool.op.paths[0][0]) == 3

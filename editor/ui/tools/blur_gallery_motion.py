@@ -11,8 +11,9 @@ a drag does, how they are drawn and their options-bar fields. The blurs themselv
   Photoshop's, Delete removes the selected spin (one stays). The centre snaps to pixel
   centres, so the centre pixel stays as it was.
 - Path Blur: each path is its curve with an arrow at its end, its end points and middle
-  point(s) dragged to shape it, a drag on its line moving it (Photoshop: Ctrl+drag), a drag
-  away from every path drawing a new one (its middle point half way). A click on an end
+  point(s) dragged to shape it, a click on its line adding a point there (as Photoshop's),
+  a drag on it moving the path (Photoshop: Ctrl+drag), a drag away from every path
+  drawing a new one (its middle point half way). A click on an end
   point selects it for the End Point Speed field; Speed, Taper and Centered Blur are the
   whole blur's. Delete removes the selected path (one stays).
 """
@@ -162,8 +163,12 @@ class MotionControls:
         return replace(o, paths=tuple(paths))
 
     def _motion_release(self, canvas, drag) -> None:
-        """A new path too short to be one (a click) goes, with its Ctrl+Z step."""
-        what, index, _start, _o = drag
+        """A click on a path's line (no drag) adds a point there, as Photoshop's; a new
+        path too short to be one (a click) goes, with its Ctrl+Z step."""
+        what, index, start, o = drag
+        if what == "line" and self.op == o:
+            self._add_point(index, start)
+            return
         if what != "new" or not self._steps:
             return
         points = self.op.paths[index][0]
@@ -172,6 +177,16 @@ class MotionControls:
             op, self.selected = self._steps.pop()
             self.end = None
             self._set(op)
+
+    def _add_point(self, i: int, at: QPointF) -> None:
+        """Path `i` with a point at `at`, between the two points of the span nearest it."""
+        points, s0, s1 = self.op.paths[i]
+        line = bm.curve(points)
+        near = int(((line[:, 0] - at.x()) ** 2 + (line[:, 1] - at.y()) ** 2).argmin())
+        span = min(len(points) - 2, near // bm.CURVE_STEPS) if len(points) > 2 else 0
+        paths = list(self.op.paths)
+        paths[i] = (points[:span + 1] + ((at.x(), at.y()),) + points[span + 1:], s0, s1)
+        self._set(replace(self.op, paths=tuple(paths)))
 
     def _delete_selected(self) -> None:
         """Delete: the selected spin or path (one always stays)."""
