@@ -331,6 +331,11 @@ class BlurGalleryTool(MotionControls, LayerMode, Tool):
             index = self._ring_angle(canvas, ev.pos)
         self._drag = (what, index, QPointF(ev.image), self.op)
 
+    def _ring_full(self) -> float:
+        """What a full turn of the ring adds: RING_TURN px of blur, 360 degrees of Spin's
+        Blur Angle."""
+        return 360.0 if isinstance(self.op, bm.SpinBlur) else RING_TURN
+
     def _ring_angle(self, canvas, pos: QPointF) -> float:
         """Degrees clockwise from 12 o'clock of `pos` round the ring's pin."""
         c = self._w(canvas, *self._ring_centre())
@@ -349,9 +354,7 @@ class BlurGalleryTool(MotionControls, LayerMode, Tool):
             angle = self._ring_angle(canvas, ev.pos)
             turn = (angle - index + 180) % 360 - 180
             self._drag = (what, angle, start, o)
-            # (Spin: the ring's turn is the Blur Angle's)
-            full = 360.0 if isinstance(self.op, bm.SpinBlur) else RING_TURN
-            self.set_blur(self.blur() + turn / 360 * full)
+            self.set_blur(self.blur() + turn / 360 * self._ring_full())
             return
         if isinstance(o, (bm.SpinBlur, bm.PathBlur)):
             self._set(self._motion_drag(what, index, start, o, p))
@@ -526,7 +529,7 @@ class BlurGalleryTool(MotionControls, LayerMode, Tool):
         painter.drawEllipse(rect)
         painter.setPen(QPen(QColor(255, 255, 255, 150), 2))
         painter.drawEllipse(rect)
-        span = min(1.0, self.blur() / RING_TURN) * 360
+        span = min(1.0, self.blur() / self._ring_full()) * 360
         painter.setPen(QPen(QColor("#ffffff"), 3.5))
         painter.drawArc(rect, 90 * 16, -round(span * 16))  # (Qt: 1/16 degree, anticlockwise)
 
@@ -644,8 +647,8 @@ class BlurGalleryTool(MotionControls, LayerMode, Tool):
                  "tilt_shift": "Drag the solid lines, the dashed lines, the squares to turn",
                  "spin_blur": "Click to add a spin (Alt+drag a centre: a copy); the squares "
                               "size and turn it, the dots feather it; Delete removes it",
-                 "path_blur": "Drag to draw a path; drag its points to shape it, its line "
-                              "to move it; Delete removes it"}
+                 "path_blur": "Drag to draw a path; drag its points to shape it; click its "
+                              "line to add a point, drag it to move it; Delete removes it"}
         hint = QLabel(hints[self.kind])
         hint.setObjectName("Dim")
         row.addSpacing(12)
