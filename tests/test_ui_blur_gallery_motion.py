@@ -127,7 +127,7 @@ def test_a_straight_horizontal_path_blurs_vertical_stripes_and_keeps_horizontal_
     _apply(qtbot, w)
     after = layer.pixels
     if vertical:  # along the motion: grey
-        assert contrast(after[:, 10:-10]) < 0.1 * contrast(pixels)  # (the edges repeat)
+        assert contrast(after[:, 10:-10]) < 0.15 * contrast(pixels)  # (the edges repeat)
     else:  # across it: each row is flat along the streak
         np.testing.assert_array_equal(after, pixels)
 
