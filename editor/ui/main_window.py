@@ -53,6 +53,7 @@ from .palette_commands import PaletteCommands
 from .channel_commands import ChannelCommands
 from .channels_panel import ChannelsPanel
 from .layer_comp_commands import LayerCompCommands
+from .matting_commands import MattingCommands
 from .layer_comps_panel import LayerCompsPanel
 from .path_commands import PathCommands
 from .paths_panel import PathsPanel
@@ -226,6 +227,7 @@ class MainWindow(QMainWindow):
         self.filter_commands = FilterCommands(self)  # Image > Adjustments, the Filter menu
         self.channel_commands = ChannelCommands(self)  # Save/Load Selection, the Channels panel's
         self.layer_comp_commands = LayerCompCommands(self)  # Layer > Layer Comps, its panel's
+        self.matting_commands = MattingCommands(self)  # Layer > Matting
         for module in (self.layer_commands, self.transform_commands, self.select_commands,
                        self.view_commands, self.palette_commands,
                        self.decompose_commands, self.difference_commands, self.edit_commands,
@@ -236,7 +238,7 @@ class MainWindow(QMainWindow):
                        self.mask_display, self.adjustment_commands,
                        self.text_edit_commands, self.path_commands, self.filter_commands,
                        self.channel_commands, self.content_scale_commands,
-                       self.layer_comp_commands):
+                       self.layer_comp_commands, self.matting_commands):
             add_actions(self, module.action_specs())
         self._build_paths_panel()  # its buttons show the actions just made
         self.tool_actions = build_tool_actions(self)
