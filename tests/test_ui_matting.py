@@ -1,4 +1,4 @@
-"""Layer > Matting (Defringe, Remove Black / White Matte) and Layer > Distribute, driven
+"""Layer > Matting (Color Decontaminate, Defringe, Remove Black / White Matte) and Layer > Distribute, driven
 through the menu's actions, the Layers panel and the Move tool's options bar; each one
 undo step."""
 from __future__ import annotations
@@ -7,6 +7,7 @@ import numpy as np
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QToolButton
 
+from editor.model import selection_ops
 from engine.box import Box
 
 from ui_helpers import in_modal_dialog
@@ -40,7 +41,7 @@ def test_defringe_gives_the_edge_the_inside_colour(opened, qtbot):
     steps, last = doc.history.count, doc.history.undo_name()
 
     in_modal_dialog(qtbot, opened.actions["defringe"].trigger,
-                    lambda dialog, seen: dialog.width_box.setValue(1), "DefringeDialog")
+                    lambda dialog, seen: dialog.value.setValue(1), "DefringeDialog")
     ring = ring_of(layer)
     assert ring.sum() == 4 * 15
     assert (layer.pixels[ring][:, :3] == INSIDE).all()  # the dark fringe took the inside's
@@ -143,3 +144,37 @@ def test_distribute_three_layers_evenly_and_undo(opened, qtbot):
     opened.test_errors.clear()
     opened.actions["distribute_top"].trigger()
     assert "three or more" in opened.test_errors[0][1] and (b.y == 30)
+
+
+def test_color_decontaminate_solves_the_mask_edge_from_the_old_background(opened, qtbot):
+    doc = opened.doc
+    red, blue = np.array([200, 40, 40]), np.array([30, 60, 200])
+    # A soft selection (a feathered box); the layer is the red object blended over blue
+    # by it, as a photo's soft edge is: the mask made from it cuts the object out.
+    doc.set_selection(Box(20, 14, 30, 30))
+    selection_ops.feather(doc, 8)
+    a = selection_ops.current_mask(doc).astype(np.float64)[..., None] / 255
+    pixels = np.dstack([np.rint(a * red + (1 - a) * blue), np.full((64, 96), 255)])
+    layer = doc.add_image(pixels.astype(np.uint8), "Cut out", 0, 0)
+    doc.set_active(layer)
+    opened.test_errors.clear()
+    in_modal_dialog(qtbot, opened.actions["color_decontaminate"].trigger, lambda d, s: None,
+                    "ColorDecontaminateDialog")
+    assert "needs a layer mask" in opened.test_errors[0][1]  # nothing to solve against
+    opened.actions["mask_reveal_selection"].trigger()
+    opened.actions["deselect"].trigger()
+    doc.set_mask_targeted(False)  # the layer's thumbnail clicked: its pixels targeted
+    before, mask = layer.pixels.copy(), layer.mask.pixels.copy()
+    in_modal_dialog(qtbot, opened.actions["color_decontaminate"].trigger,
+                    lambda d, s: d.value.setValue(100), "ColorDecontaminateDialog")
+    soft = (a[..., 0] > 0.15) & (a[..., 0] < 0.85)
+    got = layer.pixels[soft][:, :3].astype(int)
+    was = before[soft][:, :3].astype(int)
+    assert np.abs(was - red).mean() > 60  # blue in the soft edge before ...
+    assert np.abs(got - red).mean() < 12, np.abs(got - red).mean()  # ... the object's red now
+    solid = a[..., 0] >= 0.999
+    assert (layer.pixels[solid] == before[solid]).all()  # the solid object stays
+    assert (layer.pixels[..., 3] == 255).all() and (layer.mask.pixels == mask).all()
+    assert doc.history.undo_name() == "Color Decontaminate"
+    opened.actions["undo"].trigger()
+    assert (layer.pixels == before).all()

@@ -1,4 +1,5 @@
-"""Layer > Matting: Defringe, Remove Black Matte, Remove White Matte, as Photoshop has them.
+"""Layer > Matting: Color Decontaminate, Defringe, Remove Black Matte, Remove White Matte,
+as Photoshop has them.
 
 They clean the edge of a layer cut out of a picture (a pasted selection, a generated or
 decomposed foreground) whose soft or outer pixels still carry the old background's
@@ -14,6 +15,12 @@ smart object or a targeted layer mask. Alpha never changes; only colour does.
   stroke or a soft shadow far from any pure colour keeps its own). This is Photoshop's
   "replaces the color of any fringe pixels with the colors of nearby pixels containing
   pure colors"; its exact band is not published, this one is our reading.
+- Color Decontaminate (Amount, %): a layer with a layer mask (a cut-out that still holds
+  its old background, hidden by the mask: Select and Mask's Layer Mask output) gets along
+  the mask's soft edge the object's own colours, solved from the old background carried in
+  from where the mask hides all, the very `refine_edge.decontaminate` that Select and
+  Mask's Decontaminate Colors uses. The mask stays as it is. Without a mask there is no
+  old background to solve against: it says so (Defringe or Remove Matte fit then).
 - Remove Black / White Matte: the colours of translucent pixels were composited against
   black or white (premultiplied), c = a F + (1 - a) m; they are un-premultiplied,
   F = (c - (1 - a) m) / a, clipped to 0..255. Opaque and transparent pixels stay.
@@ -32,7 +39,7 @@ from engine.progress import ProgressFn, no_progress
 from . import filter_ops
 from .document import Document
 from .errors import DocumentError
-from .layers import Node
+from .layers import LayerMask, Node
 from .pixel_filters import Operation, mix8
 
 DEFRINGE_MAX = 200  # px: Photoshop's Defringe width goes to 200
@@ -67,6 +74,42 @@ class RemoveMatte(Operation):
     def process(self, src, inner, where, coverage):
         old = src[inner.slices()]
         return mix8(old, remove_matte(old, 255 if self.white else 0), coverage)
+
+
+@dataclass(frozen=True, eq=False)
+class ColorDecontaminate(Operation):
+    label: ClassVar[str] = "Color Decontaminate"
+    amount: float = 100.0          # %
+    matte: Optional[LayerMask] = None  # a copy of the layer's mask when it was asked
+
+    def reach(self) -> int:
+        return 1 << 24  # all of the layer: the old ground is carried in from anywhere
+
+    def banded(self) -> bool:
+        return False
+
+    def process(self, src, inner, where, coverage):
+        from .refine_edge import decontaminate  # (OpenCV and the fill steps: on first use)
+
+        read = Box(where.x - inner.x, where.y - inner.y, src.shape[1], src.shape[0])
+        alpha = self.matte.raw_crop(read).astype(np.float32) / 255.0
+        old = src[inner.slices()]
+        new = old.copy()
+        new[..., :3] = decontaminate(src[..., :3], alpha, self.amount / 100)[inner.slices()]
+        return mix8(old, new, coverage)
+
+
+def color_decontaminate(doc: Document, amount: float, node: Optional[Node] = None) -> None:
+    """Layer > Matting > Color Decontaminate on the active (or given) layer's mask edge."""
+    node = node if node is not None else doc.active
+    mask = getattr(node, "mask", None)
+    if node is not None and not isinstance(mask, LayerMask):
+        raise DocumentError(f"Color Decontaminate needs a layer mask on '{node.name}' (its "
+                            f"soft edge): add one, or use Defringe or Remove Black Matte.")
+    matte = None
+    if mask is not None:
+        matte = LayerMask(mask.pixels.copy(), mask.x, mask.y, default=mask.default)
+    apply(doc, ColorDecontaminate(float(amount), matte), node)
 
 
 def defringe(rgba: np.ndarray, width: int) -> np.ndarray:
@@ -120,5 +163,6 @@ def apply(doc: Document, op: Operation, node: Optional[Node] = None,
             and getattr(node, "mask", None) is not None:
         raise DocumentError(f"{op.label} works on a layer's pixels: click the thumbnail of "
                             f"'{node.name}' (not its mask) in the Layers panel.")
-    what = "defringe" if isinstance(op, Defringe) else "remove the matte from"
+    what = {Defringe: "defringe", ColorDecontaminate: "decontaminate"}.get(
+        type(op), "remove the matte from")
     filter_ops.apply(doc, op, node, progress, what=what)

@@ -38,6 +38,7 @@ from .filter_commands import FilterCommands
 from .generate_panel import GeneratePanel
 from .history_commands import HistoryCommands
 from .history_panel import HistoryPanel
+from .histogram_panel import HistogramPanel
 from .info_panel import InfoPanel
 from .icons import pixmap
 from .image_commands import ImageCommands
@@ -72,9 +73,9 @@ from .view_commands import ViewCommands
 
 APP_NAME = "Layered"
 # The saved layout's version: 2 since the Paths panel, 3 since the Channels panel, 4 since
-# Navigator and Info, 5 since Layer Comps (a layout saved without a new dock is not
-# restored, so the new dock takes its default place).
-STATE_VERSION = 5
+# Navigator and Info, 5 since Layer Comps, 6 since Histogram (a layout saved without a new
+# dock is not restored, so the new dock takes its default place).
+STATE_VERSION = 6
 # The engine warms up (imports torch, loads the chosen model) this long after the window
 # first shows, so that start-up itself stays free of torch.
 WARM_UP_DELAY_MS = 2000
@@ -246,7 +247,9 @@ class MainWindow(QMainWindow):
         self._build_options_bar()
         self.menus = build_menus(self, self.menuBar())
         self.menus["recent"].aboutToShow.connect(self._fill_recent_menu)
-        self.docks["info"].toggleViewAction().toggled.connect(self.actions["panel_info"].setChecked)
+        for key in ("info", "histogram"):
+            self.docks[key].toggleViewAction().toggled.connect(
+                self.actions[f"panel_{key}"].setChecked)
         self._build_status()
         self.decompose_commands.connect()
         self.view_commands.connect()
@@ -326,6 +329,12 @@ class MainWindow(QMainWindow):
         info = self._dock("info", "Info", self.info_panel)
         self.tabifyDockWidget(hist, navigator)
         self.tabifyDockWidget(navigator, info)
+        # Histogram: a tab after Info, hidden until View > Panels > Histogram shows it (not in
+        # Photoshop's default workspace either; hidden, it counts nothing).
+        self.histogram_panel = HistogramPanel(self)
+        histogram = self._dock("histogram", "Histogram", self.histogram_panel)
+        self.tabifyDockWidget(info, histogram)
+        histogram.hide()
         hist.raise_()
         props.raise_()
         self._default_panel_sizes()
@@ -484,13 +493,18 @@ class MainWindow(QMainWindow):
 
     def toggle_info(self) -> None:
         """F8 (Photoshop's): the Info panel to the front, or closed if it is there already."""
-        dock = self.docks["info"]
+        self.toggle_panel("info")
+
+    def toggle_panel(self, key: str) -> None:
+        """A panel's item of View > Panels (Photoshop's Window menu): the panel to the front
+        (shown in its tab group), or closed if it is there already."""
+        dock = self.docks[key]
         if dock.isVisible() and not dock.visibleRegion().isEmpty():  # in front
             dock.close()
         else:
             dock.show()
             dock.raise_()
-        self.actions["panel_info"].setChecked(not dock.isHidden())
+        self.actions[f"panel_{key}"].setChecked(not dock.isHidden())
 
     def reset_panels(self) -> None:
         for dock in self.docks.values():
@@ -605,7 +619,8 @@ class MainWindow(QMainWindow):
         self.tools.set_canvas(session.canvas if session is not None else None)
         for panel in (self.layers_panel, self.history_panel, self.properties_panel,
                       self.generate_panel, self.paths_panel, self.channels_panel,
-                      self.navigator_panel, self.info_panel, self.layer_comps_panel):
+                      self.navigator_panel, self.info_panel, self.layer_comps_panel,
+                      self.histogram_panel):
             panel.set_session(session)
         self.tabs.setVisible(bool(self.sessions))
         self._refresh_state()

@@ -1,5 +1,6 @@
-"""Layer > Matting: Defringe… (its Width in a small dialog, remembered), Remove Black Matte
-and Remove White Matte, on the active pixel layer (`editor.model.matting`): one undo step
+"""Layer > Matting: Color Decontaminate… (its Amount) and Defringe… (its Width), each asked
+in a small dialog and remembered, Remove Black Matte and Remove White Matte, on the active
+pixel layer (`editor.model.matting`): one undo step
 each, inside the selection; a layer that cannot take them says why in one line."""
 from __future__ import annotations
 
@@ -16,28 +17,28 @@ if TYPE_CHECKING:
     from .window_api import EditorWindow
 
 
-class DefringeDialog(QDialog):
-    """Photoshop's Defringe dialog: the Width in pixels."""
+class MattingDialog(QDialog):
+    """Defringe's and Color Decontaminate's dialog: one number (Width px, Amount %)."""
 
-    def __init__(self, parent, width: int):
+    def __init__(self, parent, title: str, label: str, high: int, suffix: str, value: int):
         super().__init__(parent)
-        self.setWindowTitle("Defringe")
-        self.setObjectName("DefringeDialog")
-        self.setMinimumWidth(240)
+        self.setWindowTitle(title)
+        self.setObjectName(title.replace(" ", "") + "Dialog")
+        self.setMinimumWidth(260)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
-        self.width_box = QSpinBox()
-        self.width_box.setObjectName("DefringeWidth")
-        self.width_box.setRange(1, matting.DEFRINGE_MAX)
-        self.width_box.setSuffix(" px")
-        self.width_box.setValue(width)
-        self.width_box.setMinimumWidth(100)
-        form.addRow("Width:", self.width_box)
+        self.value = QSpinBox()
+        self.value.setObjectName("MattingAmount")
+        self.value.setRange(1, high)
+        self.value.setSuffix(suffix)
+        self.value.setValue(value)
+        self.value.setMinimumWidth(100)
+        form.addRow(f"{label}:", self.value)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addSpacing(6)
         layout.addWidget(ok_cancel(self))
-        self.width_box.selectAll()
+        self.value.selectAll()
 
 
 class MattingCommands:
@@ -46,7 +47,11 @@ class MattingCommands:
 
     def action_specs(self) -> list:
         return [
-            SubmenuSpec("matting", "Matting", menu="layer", after="trim", separator=True),
+            SubmenuSpec("matting", "&Matting", menu="layer", separator=True),
+            ActionSpec("color_decontaminate", "&Color Decontaminate…", self.decontaminate,
+                       enabled=is_pixel_layer, menu="matting",
+                       tip="Replace the old background's colour along the layer mask's soft "
+                           "edge with the object's"),
             ActionSpec("defringe", "&Defringe…", self.defringe, enabled=is_pixel_layer,
                        menu="matting",
                        tip="Give the layer's edge pixels the colour of the pure pixels "
@@ -59,17 +64,31 @@ class MattingCommands:
                        menu="matting", tip="Undo a soft edge's blend with white"),
         ]
 
-    def defringe(self) -> None:
+    def _ask(self, key: str, title: str, label: str, high: int, suffix: str,
+             default: int):
+        """The dialog's number (remembered under layer/`key`), or None when cancelled."""
         w = self.window
         if w.doc is None:
-            return
-        dialog = DefringeDialog(w, w.settings.value("layer/defringe_width", 1, int))
+            return None
+        dialog = MattingDialog(w, title, label, high, suffix,
+                               w.settings.value(f"layer/{key}", default, int))
         if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        width = dialog.width_box.value()
-        w.settings.set_value("layer/defringe_width", width)
-        run_on_doc(w, "Could not defringe the layer",
-                   lambda d: matting.apply(d, matting.Defringe(width=width)))
+            return None
+        w.settings.set_value(f"layer/{key}", dialog.value.value())
+        return dialog.value.value()
+
+    def decontaminate(self) -> None:
+        amount = self._ask("decontaminate_amount", "Color Decontaminate", "Amount", 100,
+                           " %", 100)
+        if amount is not None:
+            run_on_doc(self.window, "Could not decontaminate the colours",
+                       lambda d: matting.color_decontaminate(d, amount))
+
+    def defringe(self) -> None:
+        width = self._ask("defringe_width", "Defringe", "Width", matting.DEFRINGE_MAX, " px", 1)
+        if width is not None:
+            run_on_doc(self.window, "Could not defringe the layer",
+                       lambda d: matting.apply(d, matting.Defringe(width=width)))
 
     def remove_matte(self, white: bool) -> None:
         run_on_doc(self.window, "Could not remove the matte",
