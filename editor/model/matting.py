@@ -101,6 +101,12 @@ class ColorDecontaminate(Operation):
 
 def color_decontaminate(doc: Document, amount: float, node: Optional[Node] = None) -> None:
     """Layer > Matting > Color Decontaminate on the active (or given) layer's mask edge."""
+    apply(doc, decontaminate_op(doc, amount, node), node)
+
+
+def decontaminate_op(doc: Document, amount: float, node: Optional[Node] = None):
+    """Color Decontaminate at `amount` % on the mask `node` (default: the active) has now, or
+    a DocumentError in one line when it has none."""
     node = node if node is not None else doc.active
     mask = getattr(node, "mask", None)
     if node is not None and not isinstance(mask, LayerMask):
@@ -109,7 +115,7 @@ def color_decontaminate(doc: Document, amount: float, node: Optional[Node] = Non
     matte = None
     if mask is not None:
         matte = LayerMask(mask.pixels.copy(), mask.x, mask.y, default=mask.default)
-    apply(doc, ColorDecontaminate(float(amount), matte), node)
+    return ColorDecontaminate(float(amount), matte)
 
 
 def defringe(rgba: np.ndarray, width: int) -> np.ndarray:
@@ -155,9 +161,9 @@ def remove_matte(rgba: np.ndarray, matte: int) -> np.ndarray:
     return out
 
 
-def apply(doc: Document, op: Operation, node: Optional[Node] = None,
-          progress: ProgressFn = no_progress) -> None:
-    """Runs a matting operation on the active (or given) pixel layer: one undo step."""
+def prepare(doc: Document, op: Operation, node: Optional[Node] = None) -> filter_ops.Target:
+    """The active (or given) pixel layer ready for a matting operation, or a DocumentError
+    in one line saying why it cannot be (`filter_ops.prepare`'s checks)."""
     node = node if node is not None else doc.active
     if node is not None and doc.active is node and doc.mask_targeted \
             and getattr(node, "mask", None) is not None:
@@ -165,4 +171,12 @@ def apply(doc: Document, op: Operation, node: Optional[Node] = None,
                             f"'{node.name}' (not its mask) in the Layers panel.")
     what = {Defringe: "defringe", ColorDecontaminate: "decontaminate"}.get(
         type(op), "remove the matte from")
-    filter_ops.apply(doc, op, node, progress, what=what)
+    return filter_ops.prepare(doc, node, what, smart=False)
+
+
+def apply(doc: Document, op: Operation, node: Optional[Node] = None,
+          progress: ProgressFn = no_progress) -> None:
+    """Runs a matting operation on the active (or given) pixel layer: one undo step (the
+    editor runs `filter_ops.run` as a job in between instead, as it runs filters)."""
+    target = prepare(doc, op, node)
+    filter_ops.keep(doc, filter_ops.show(doc, target, filter_ops.run(target, op, progress)))

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QFormLayout, QSpinBox, QVBoxLayout
 
-from editor.model import matting
+from editor.jobs import operation_job
+from editor.model import filter_ops, matting
 
 from .actions import ActionSpec, SubmenuSpec, is_pixel_layer, run_on_doc
 from .dialogs import ok_cancel
@@ -81,15 +82,35 @@ class MattingCommands:
         amount = self._ask("decontaminate_amount", "Color Decontaminate", "Amount", 100,
                            " %", 100)
         if amount is not None:
-            run_on_doc(self.window, "Could not decontaminate the colours",
-                       lambda d: matting.color_decontaminate(d, amount))
+            self._submit("Could not decontaminate the colours",
+                         lambda d: matting.decontaminate_op(d, amount))
 
     def defringe(self) -> None:
         width = self._ask("defringe_width", "Defringe", "Width", matting.DEFRINGE_MAX, " px", 1)
         if width is not None:
-            run_on_doc(self.window, "Could not defringe the layer",
-                       lambda d: matting.apply(d, matting.Defringe(width=width)))
+            self._submit("Could not defringe the layer", lambda d: matting.Defringe(width=width))
 
     def remove_matte(self, white: bool) -> None:
-        run_on_doc(self.window, "Could not remove the matte",
-                   lambda d: matting.apply(d, matting.RemoveMatte(white=white)))
+        self._submit("Could not remove the matte", lambda d: matting.RemoveMatte(white=white))
+
+    def _submit(self, title: str, make_op) -> None:
+        """Checks the layer now (a refusal is one line), runs the operation as a job (the
+        filters' path: 4 s of Defringe on 12 MP must not hold the window) and records it as
+        one undo step when it ends."""
+        w = self.window
+
+        def prepare(doc):
+            op = make_op(doc)
+            return op, matting.prepare(doc, op)
+
+        prepared = run_on_doc(w, title, prepare)
+        if prepared is None:
+            return
+        op, target = prepared
+
+        def keep(result) -> None:
+            run_on_doc(w, title, lambda d: filter_ops.keep(d, filter_ops.show(d, target, result)))
+
+        job = operation_job(op.label, lambda t, progress: filter_ops.run(t, op, progress),
+                            target, on_finished=keep)
+        w.jobs.submit(job, canvas=w.canvas, failure_title=title)
