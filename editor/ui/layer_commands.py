@@ -65,7 +65,9 @@ class LayerCommands:
                    enabled=has_doc, tip=f"Align {label}")
               for edge, (label, _, _) in align_ops.EDGES.items()),
             SubmenuSpec("distribute", "D&istribute", menu="layer"),
-            *(item(f"distribute_{how}", f"&{label}", (lambda h=how: self.distribute(h)),
+            # (Hori&zontally, Verti&cally: H and V are the centres' keys)
+            *(item(f"distribute_{how}", {"hspace": "Hori&zontally", "vspace": "Verti&cally"}
+                   .get(how, f"&{label}"), (lambda h=how: self.distribute(h)),
                    icon=f"distribute-{how}", menu="distribute",
                    separator=how in ("left", "hspace"), enabled=has_doc,
                    tip=f"Distribute {label}")

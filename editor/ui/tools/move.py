@@ -250,6 +250,5 @@ class MoveTool(Tool):
         hint.setObjectName("Dim")
         # The hint yields its room (cut at the right) so that the buttons always show.
         hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        row.addWidget(hint)
-        row.addStretch(1)
+        row.addWidget(hint, 1)  # (the rest of the bar: cut where it ends)
         return w
