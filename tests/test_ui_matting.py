@@ -149,6 +149,15 @@ def test_distribute_three_layers_evenly_and_undo(opened, qtbot):
     opened.actions["undo"].trigger()
     opened.actions["undo"].trigger()
     assert (a.x, a.y, b.x, b.y, c.x, c.y) == (2, 5, 12, 30, 60, 50)
+    # A layer that would move with its position locked refuses the whole step, in one line.
+    doc.set_lock(b, "position", True)
+    opened.test_errors.clear()
+    opened.actions["distribute_right"].trigger()
+    assert (a.x, b.x, c.x) == (2, 12, 60)
+    assert opened.test_errors == [("Could not distribute the layers",
+                                   "Layer 'B' has its position locked: unlock its position "
+                                   "in the Layers panel.")]
+    doc.set_lock(b, "position", False)
     # Two layers are not enough: one line, nothing moves.
     doc.set_active(a)
     ctrl_click_row(opened, qtbot, b)
