@@ -1,8 +1,9 @@
 """The Select menu: All, Deselect, Reselect, Inverse, Color Range (`color_range`), Subject
 (`select_subject`, a job; also the Object and Quick Selection tools' button), Feather,
 Modify (Border, Smooth, Expand, Contract), Grow, Similar; Shift+M / Shift+L / Shift+G /
-Shift+U switch the marquee, lasso, fill and shape tools' shapes (Shift+P, Shift+R and
-Shift+O the Pen, Blur and Dodge groups' tools); Ctrl+click on a layer's thumbnail selects its pixels.
+Shift+U switch the marquee, lasso, fill and shape tools' shapes (Shift+P, Shift+R,
+Shift+O and Shift+B the Pen, Blur, Dodge and Brush groups' tools); Ctrl+click on a layer's
+thumbnail selects its pixels.
 
 The selection maths are in `editor.model.selection_ops` (no Qt); each command
 is one undo step.
@@ -130,6 +131,8 @@ class SelectCommands:
                        lambda: self._cycle("dodge"), "Shift+O"),
             ActionSpec("cycle_crop", "Switch Crop / Perspective Crop",
                        lambda: self._cycle("crop"), "Shift+C"),
+            ActionSpec("cycle_brush", "Switch Brush / Pencil / Color Replacement",
+                       lambda: self._cycle("brush"), "Shift+B"),
         ]
 
     def _op(self, what: str, fn) -> None:

@@ -133,6 +133,11 @@ class BrushOutline:
         painter.restore()
 
 
+def mask_grey(color: QColor) -> int:
+    """The grey a colour paints on a layer mask (Rec. 601 luma, as Photoshop paints masks)."""
+    return int(round(0.299 * color.red() + 0.587 * color.green() + 0.114 * color.blue()))
+
+
 class BrushTool(Tool):
     id = "brush"
     label = "Brush Tool"
@@ -145,6 +150,7 @@ class BrushTool(Tool):
     default_hardness = 0.8
     verb = "paint"  # "Select a pixel layer to paint.", "... show it to paint on it."
     alt_picks = True  # Alt+click picks the foreground colour (the Brush's, not the Eraser's)
+    aliased = False   # the Pencil's dabs: a pixel is painted or not (`dabs.dab_mask`)
 
     def __init__(self, window):
         super().__init__(window)
@@ -229,11 +235,12 @@ class BrushTool(Tool):
         locked = layer.transparency_locked()
         # On a layer with Lock Transparent Pixels the Eraser paints the background colour,
         # as Photoshop's does (its pixels' alpha may not change).
-        color = self.window.background if self.erase else self.window.foreground
+        color = self.paint_colour(layer, None, ev.image)
         self._stroke = BrushStroke(doc, self._edit, (layer.x, layer.y), self.size,
                                    self.hardness, self.flow,
                                    pixel_layer((color.red(), color.green(), color.blue()),
-                                               self.opacity, self.erase and not locked, locked))
+                                               self.opacity, self.erase and not locked, locked),
+                                   self.aliased)
         self._first_dabs(canvas, ev)
 
     def _first_dabs(self, canvas, ev) -> None:
@@ -273,7 +280,8 @@ class BrushTool(Tool):
         self._stroke = BrushStroke(doc, edit, (layer.x, layer.y), self.size, self.hardness,
                                    self.flow,
                                    history_brush.history_layer(doc.snapshots.source.state, source,
-                                                               self.opacity, locked))
+                                                               self.opacity, locked),
+                                   self.aliased)
         self._first_dabs(canvas, ev)
 
     def _press_mask(self, canvas, ev) -> None:
@@ -289,12 +297,18 @@ class BrushTool(Tool):
             self.window.report(exc, "Could not paint on the mask")
             return
         self._layer, self._canvas = node, canvas
-        color = self.window.background if self.erase else self.window.foreground
-        grey = int(round(0.299 * color.red() + 0.587 * color.green() + 0.114 * color.blue()))
+        color = self.paint_colour(node, node.mask, ev.image)
         self._stroke = BrushStroke(doc, self._edit, (node.mask.x, node.mask.y), self.size,
-                                   self.hardness, self.flow, mask_layer(grey, self.opacity))
+                                   self.hardness, self.flow,
+                                   mask_layer(mask_grey(color), self.opacity), self.aliased)
         self._path.start(ev.image)
         self._apply(canvas, [ev.image])
+
+    def paint_colour(self, node, mask, point: QPointF) -> QColor:
+        """The colour a stroke pressed at canvas `point` paints on `node`'s pixels (or its
+        layer `mask`): the foreground, or the Eraser's background (the Pencil's Auto Erase
+        looks at what lies under the point)."""
+        return self.window.background if self.erase else self.window.foreground
 
     def move(self, canvas, ev) -> None:
         self._set_hover(canvas, ev.image)

@@ -1,0 +1,236 @@
+"""The Brush group's other tools as a user drives them in the window (B, Shift+B): the
+Pencil, whose strokes are aliased (a pixel is painted or not) and whose Auto Erase paints
+the background colour on a stroke begun on the foreground colour, and Color Replacement,
+which gives the pixels of the sampled colour the foreground's hue and saturation."""
+from __future__ import annotations
+
+import colorsys
+
+import cv2
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QCheckBox, QComboBox
+
+from ui_helpers import image_drag, pasted_window
+
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+PATH = [(10.0, 20.5), (60.5, 44.0), (120.0, 95.5), (150.5, 30.0)]  # (at 200 %: exact)
+
+
+@pytest.fixture
+def grey(qtbot, tmp_path, monkeypatch):
+    """A window showing a flat grey 160x120 picture, pasted as a user would."""
+    pixels = np.full((120, 160, 4), 128, np.uint8)
+    pixels[..., 3] = 255
+    return pasted_window(qtbot, tmp_path, monkeypatch, pixels, 2.0)
+
+
+def take(w, qtbot, tool_id: str):
+    """B, then Shift+B until `tool_id` is the tool (Brush -> Pencil -> Color Replacement)."""
+    qtbot.keyClick(w.canvas, Qt.Key.Key_B)
+    for _ in range(3):
+        if w.tools.current.id == tool_id:
+            break
+        qtbot.keyClick(w.canvas, Qt.Key.Key_B, SHIFT)
+    assert w.tools.current.id == tool_id
+    return w.tools.current
+
+
+def test_b_and_shift_b_cycle_the_brush_group(grey, qtbot):
+    w = grey
+    group = ("brush", "pencil", "color_replace")
+    button = w.tool_group_buttons[group]
+    assert list(button.menu().actions()) == [w.tool_actions[t] for t in group]
+    qtbot.keyClick(w.canvas, Qt.Key.Key_B)
+    assert w.tools.current.id == "brush"
+    for tool_id in ("pencil", "color_replace", "brush"):
+        qtbot.keyClick(w.canvas, Qt.Key.Key_B, SHIFT)
+        assert w.tools.current.id == tool_id and button.defaultAction() is w.tool_actions[tool_id]
+
+
+def new_transparent_layer(w):
+    w.actions["new_layer"].trigger()
+    layer = w.doc.active_layer
+    assert layer.is_empty() or not layer.pixels[..., 3].any()
+    return layer
+
+
+@pytest.mark.parametrize("size", [1, 6, 9])
+def test_a_pencil_stroke_paints_whole_pixels_and_undo_restores(grey, qtbot, size):
+    w = grey
+    doc = w.doc
+    layer = new_transparent_layer(w)
+    w.set_foreground(QColor(255, 0, 0))
+    tool = take(w, qtbot, "pencil")
+    tool.set_size(size)
+    steps = doc.history.count
+    image_drag(qtbot, w.canvas, PATH)
+    assert doc.history.count == steps + 1 and doc.history.undo_name() == "Pencil Tool"
+    alpha = layer.canvas_crop(doc.canvas)[..., 3]
+    painted = alpha == 255
+    assert ((alpha == 0) | painted).all(), np.unique(alpha)   # no partial alpha
+    assert (layer.canvas_crop(doc.canvas)[painted][:, :3] == (255, 0, 0)).all()
+    # A line along the path: the pixel pressed on, a dab within a pixel of each corner.
+    assert painted[20, 10]
+    for x, y in PATH:
+        assert painted[int(y) - 1:int(y) + 2, int(x) - 1:int(x) + 2].any()
+    assert painted.sum() > size * 150
+    count, _labels = cv2.connectedComponents(painted.astype(np.uint8), connectivity=8)
+    assert count == 2   # one unbroken line (and the background)
+    w.actions["undo"].trigger()
+    assert not layer.canvas_crop(doc.canvas)[..., 3].any()
+    # The Brush at 100 % hardness over the same path does leave partial pixels: what the
+    # test tells apart.
+    brush = take(w, qtbot, "brush")
+    brush.set_size(size)
+    brush.set_hardness(1.0)
+    image_drag(qtbot, w.canvas, PATH)
+    alpha = layer.canvas_crop(doc.canvas)[..., 3]
+    assert ((alpha > 0) & (alpha < 255)).any()
+
+
+def test_a_pencil_at_half_opacity_on_a_mask_is_one_grey(grey, qtbot):
+    """On a layer mask, Opacity 50 %: every pixel of the stroke is the same grey, the rest
+    untouched; one undo step takes it back."""
+    from editor.model import LayerMask
+
+    w = grey
+    doc = w.doc
+    (layer,) = doc.layers()
+    layer.mask = LayerMask(np.full((120, 160), 255, np.uint8), 0, 0)
+    doc.set_mask_targeted(True)
+    w.set_foreground(QColor(0, 0, 0))
+    tool = take(w, qtbot, "pencil")
+    tool.set_size(7)
+    tool.set_opacity(0.5)
+    image_drag(qtbot, w.canvas, PATH)
+    values = layer.mask.pixels
+    assert set(np.unique(values)) == {128, 255}
+    assert layer.pixels[..., :3].min() == 128   # the layer's pixels left alone
+    w.actions["undo"].trigger()
+    assert (layer.mask.pixels == 255).all()
+
+
+def test_shift_click_draws_a_straight_pencil_line(grey, qtbot):
+    w = grey
+    (layer,) = w.doc.layers()
+    w.set_foreground(QColor(0, 0, 255))
+    tool = take(w, qtbot, "pencil")
+    tool.set_size(3)
+    image_drag(qtbot, w.canvas, [(20.5, 30.5)])
+    image_drag(qtbot, w.canvas, [(140.5, 30.5)], modifier=SHIFT)
+    row = layer.pixels[30, :, :3]
+    assert (row[20:141] == (0, 0, 255)).all()
+    assert (layer.pixels[35:, :, :3] == 128).all()   # a line, nothing else
+
+
+def test_auto_erase_paints_the_background_colour_on_a_stroke_begun_on_the_foreground(
+        grey, qtbot):
+    w = grey
+    (layer,) = w.doc.layers()
+    w.set_foreground(QColor(255, 0, 0))
+    w.set_background(QColor(0, 255, 0))
+    tool = take(w, qtbot, "pencil")
+    tool.set_size(5)
+    box = w.findChild(QCheckBox, "pencil_auto_erase")
+    assert box is not None and not box.isChecked()
+    box.click()
+    assert tool.auto_erase
+    # Begun on grey: the foreground colour.
+    image_drag(qtbot, w.canvas, [(10.5, 60.5), (150.5, 60.5)])
+    assert tuple(layer.pixels[60, 80, :3]) == (255, 0, 0)
+    # Begun on that red line: the background colour, also where it crosses grey.
+    image_drag(qtbot, w.canvas, [(80.5, 60.5), (80.5, 110.5)])
+    assert tuple(layer.pixels[60, 80, :3]) == (0, 255, 0)
+    assert tuple(layer.pixels[100, 80, :3]) == (0, 255, 0)
+    # Off, a stroke begun on red paints red again.
+    box.click()
+    image_drag(qtbot, w.canvas, [(30.5, 60.5), (30.5, 110.5)])
+    assert tuple(layer.pixels[100, 30, :3]) == (255, 0, 0)
+
+
+def red_and_blue():
+    pixels = np.zeros((120, 160, 4), np.uint8)
+    pixels[:, :80] = (200, 40, 40, 255)
+    pixels[:, 80:] = (40, 40, 200, 255)
+    return pixels
+
+
+def lum(rgb) -> np.ndarray:
+    return np.asarray(rgb, np.float64) @ (0.3, 0.59, 0.11)
+
+
+def test_color_replacement_recolours_red_keeping_luminosity_and_leaves_blue(
+        qtbot, tmp_path, monkeypatch):
+    before = red_and_blue()
+    w = pasted_window(qtbot, tmp_path, monkeypatch, before, 2.0)
+    doc = w.doc
+    (layer,) = doc.layers()
+    fg = (40, 170, 60)
+    w.set_foreground(QColor(*fg))
+    tool = take(w, qtbot, "color_replace")
+    assert tool.tolerance == pytest.approx(0.3) and tool.mode == "color"
+    assert w.findChild(QComboBox, "color_replace_mode").currentText() == "Color"
+    tool.set_size(30)
+    steps = doc.history.count
+    # Along the border inside the red (the dab reaches 15 px into the blue), sampled
+    # continuously, the default.
+    image_drag(qtbot, w.canvas, [(72.5, 10.5), (72.5, 60.5), (72.5, 110.5)])
+    assert doc.history.count == steps + 1 and doc.history.undo_name() == "Color Replacement"
+    after = layer.pixels.copy()
+    assert np.array_equal(after[:, 80:], before[:, 80:])   # blue: beyond the tolerance
+    changed = after[20:100, 62:80, :3].reshape(-1, 3).astype(float)
+    assert (np.abs(lum(changed) - lum(before[0, 0, :3])) <= 1.0).all()   # luminosity kept
+    want = colorsys.rgb_to_hsv(*(np.array(fg) / 255))[0]
+    hues = [colorsys.rgb_to_hsv(*(c / 255))[0] for c in changed[::37]]
+    assert np.allclose(hues, want, atol=0.01)
+    assert (after[..., 3] == 255).all()
+    assert np.array_equal(after[:, :50], before[:, :50])   # only under the brush
+    w.actions["undo"].trigger()
+    assert np.array_equal(layer.pixels, before)
+
+    # Sampled Once on the red, a stroke across into the blue still changes only red.
+    combo = w.findChild(QComboBox, "color_replace_sampling")
+    combo.setCurrentIndex(combo.findData("once"))
+    assert tool.sampling == "once"
+    image_drag(qtbot, w.canvas, [(40.5, 60.5), (150.5, 60.5)])
+    assert np.array_equal(layer.pixels[:, 80:], before[:, 80:])
+    assert not np.array_equal(layer.pixels[:, :80], before[:, :80])
+    # Sampled continuously the same stroke takes the blue's colour once it is over it.
+    combo.setCurrentIndex(combo.findData("continuous"))
+    w.actions["undo"].trigger()
+    image_drag(qtbot, w.canvas, [(40.5, 60.5), (150.5, 60.5)])
+    assert not np.array_equal(layer.pixels[:, 80:], before[:, 80:])
+
+
+def test_color_replacement_stays_inside_the_selection_and_contiguous_limits(
+        qtbot, tmp_path, monkeypatch):
+    """A red stripe inside the blue beyond a blue gap: Contiguous leaves it, Discontiguous
+    takes it; a marquee selection keeps the stroke inside it."""
+    before = red_and_blue()
+    before[:, 100:104] = (200, 40, 40, 255)   # red, cut off from the red half by blue
+    w = pasted_window(qtbot, tmp_path, monkeypatch, before, 2.0)
+    (layer,) = w.doc.layers()
+    w.set_foreground(QColor(40, 170, 60))
+    tool = take(w, qtbot, "color_replace")
+    tool.set_size(60)
+    image_drag(qtbot, w.canvas, [(75.5, 60.5)])   # reaches x 45..105
+    assert np.array_equal(layer.pixels[:, 100:104], before[:, 100:104])
+    assert not np.array_equal(layer.pixels[60, 70], before[60, 70])
+    w.actions["undo"].trigger()
+    combo = w.findChild(QComboBox, "color_replace_limits")
+    combo.setCurrentIndex(combo.findData("discontiguous"))
+    image_drag(qtbot, w.canvas, [(75.5, 60.5)])
+    assert not np.array_equal(layer.pixels[60, 101], before[60, 101])
+    w.actions["undo"].trigger()
+    # Inside a marquee selection only.
+    qtbot.keyClick(w.canvas, Qt.Key.Key_M)
+    image_drag(qtbot, w.canvas, [(60, 40), (70, 50), (90, 80)])
+    take(w, qtbot, "color_replace")
+    image_drag(qtbot, w.canvas, [(75.5, 20.5), (75.5, 100.5)])
+    inside = np.zeros((120, 160), bool)
+    inside[40:80, 60:90] = True
+    assert np.array_equal(layer.pixels[~inside], before[~inside])
+    assert not np.array_equal(layer.pixels[inside], before[inside])
