@@ -93,7 +93,10 @@ class ColorReplaceStroke(ToneStroke):
         """How well each pixel of layer-local box `local` matches the sample (0..1), the
         Limits applied; `under`: where the dab reaches (a contiguous area stays in it)."""
         before = self.original[local.slices()].astype(np.int16)
-        distance = np.abs(before - self.sample).max(axis=-1).astype(np.float32)
+        diff = np.abs(before - self.sample)
+        # (two maximums: numpy's max over a last axis of 3 is ten times slower)
+        distance = np.maximum(np.maximum(diff[..., 0], diff[..., 1]),
+                              diff[..., 2]).astype(np.float32)
         if self.soft:
             band = max(1.0, SOFT_EDGE * self.tolerance)
             match = np.clip((self.tolerance - distance) / band + 1.0, 0.0, 1.0)

@@ -143,7 +143,8 @@ class BrushTool(Tool):
     label = "Brush Tool"
     letter = "B"
     icon = "tool-brush"
-    tip = "Paint on the active layer ([ and ] change the size; Alt+click picks a colour)"
+    tip = ("Paint on the active layer ([ and ] change the size; Alt+click picks a colour; "
+           "Shift+B: Pencil, Color Replacement)")
     erase = False
     history_name = "Brush Tool"
     sliders = ("size", "hardness", "opacity", "flow")  # the options bar's, in this order
