@@ -81,7 +81,7 @@ class ColorReplaceStroke(ToneStroke):
         on_layer = 0 <= ix < layer.width and 0 <= iy < layer.height
         if on_layer and layer.pixels[iy, ix, 3] > 0 and (
                 self.sampling == "continuous" or (self.sampling == "once" and self.sample is None)):
-            self.sample = self.original[iy, ix].astype(np.int16)
+            self.sample = self.before(Box(ix, iy, 1, 1))[0, 0].astype(np.int16)
         if self.sample is None:
             return  # nothing sampled yet (pressed off the layer, or on a transparent pixel)
         super().dab(x, y)
@@ -92,7 +92,7 @@ class ColorReplaceStroke(ToneStroke):
     def match(self, local: Box, under: np.ndarray) -> np.ndarray:
         """How well each pixel of layer-local box `local` matches the sample (0..1), the
         Limits applied; `under`: where the dab reaches (a contiguous area stays in it)."""
-        before = self.original[local.slices()].astype(np.int16)
+        before = self.before(local).astype(np.int16)
         diff = np.abs(before - self.sample)
         # (two maximums: numpy's max over a last axis of 3 is ten times slower)
         distance = np.maximum(np.maximum(diff[..., 0], diff[..., 1]),

@@ -86,9 +86,13 @@ class ToneStroke(RetouchStroke):
                  hardness: float, tone: Callable[[np.ndarray], np.ndarray]) -> None:
         super().__init__(doc, layer, edit, size, hardness)
         self.tone = tone
-        self.original = layer.pixels[..., :3].copy()
         # Zeros from calloc: only the pages a dab touches are ever made.
         self.cover = np.zeros(layer.pixels.shape[:2], np.float32)
+
+    def before(self, local: Box) -> np.ndarray:
+        """The colours inside layer-local box `local` as they were when the stroke began
+        (the edit's saved tiles: no copy of the whole layer at the press)."""
+        return self.edit.original(local)[..., :3]
 
     def paint(self, view: np.ndarray, local: Box, weight: np.ndarray) -> None:
         cover = self.cover[local.slices()]
@@ -99,7 +103,7 @@ class ToneStroke(RetouchStroke):
         if not grows.any():
             return
         cover[grows] = weight[grows]
-        before = self.original[local.slices()][grows]
+        before = self.before(local)[grows]
         start = before.astype(np.float32)
         goal = self.tone(before)
         rgb = start + (goal - start) * cover[grows][:, None]

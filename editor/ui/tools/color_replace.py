@@ -13,18 +13,17 @@ from __future__ import annotations
 
 from typing import Optional
 
-from PySide6.QtWidgets import QHBoxLayout, QSpinBox
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox
 
 from editor.model.color_replace import LIMITS, MODES, SAMPLINGS, ColorReplaceStroke
 
-from .brush import slider_pair
 from .eyedropper import sample_color
 from .retouch import RetouchTool
 
 MODE_LABELS = {"hue": "Hue", "saturation": "Saturation", "color": "Color",
                "luminosity": "Luminosity"}
-SAMPLING_LABELS = {"continuous": "Continuous", "once": "Once",
-                   "background": "Background Swatch"}
+# ("Background": Photoshop's Background Swatch, shortened so that the bar fits 1200 px)
+SAMPLING_LABELS = {"continuous": "Continuous", "once": "Once", "background": "Background"}
 LIMIT_LABELS = {"discontiguous": "Discontiguous", "contiguous": "Contiguous",
                 "find_edges": "Find Edges"}
 
@@ -101,15 +100,28 @@ class ColorReplacementTool(RetouchTool):
     def add_options(self, row: QHBoxLayout) -> None:
         self.add_choice(row, "Mode", "mode", [(MODE_LABELS[m], m) for m in MODES], self.mode,
                         self.set_mode)
-        self.add_choice(row, "Sampling", "sampling",
-                        [(SAMPLING_LABELS[s], s) for s in SAMPLINGS], self.sampling,
-                        self.set_sampling)
+        sampling = self.add_choice(row, "Sampling", "sampling",
+                                   [(SAMPLING_LABELS[s], s) for s in SAMPLINGS], self.sampling,
+                                   self.set_sampling)
+        sampling.setToolTip("The colour replaced: under the brush as it moves (Continuous), "
+                            "where the stroke began (Once), or the background colour "
+                            "(Background Swatch)")
         self.add_choice(row, "Limits", "limits", [(LIMIT_LABELS[v], v) for v in LIMITS],
                         self.limits, self.set_limits)
-        self._tolerance_spin = slider_pair(row, "Tolerance", 0, 100,
-                                           round(self.tolerance * 100), " %",
-                                           lambda v: self.set_tolerance(v / 100))
-        self._tolerance_spin.setObjectName("color_replace_tolerance")
+        # A field, as the Paint Bucket's and Magic Wand's Tolerance (the bar has no room
+        # for a slider beside the three drop-downs in a 1200-px window).
+        row.addWidget(QLabel("Tolerance"))
+        spin = QSpinBox()
+        spin.setObjectName("color_replace_tolerance")
+        spin.setRange(0, 100)
+        spin.setSuffix(" %")
+        spin.setValue(round(self.tolerance * 100))
+        spin.setToolTip("How far (in every channel) a colour may be from the sampled one and "
+                        "still be replaced")
+        spin.valueChanged.connect(lambda v: self.set_tolerance(v / 100))
+        row.addWidget(spin)
+        row.addSpacing(10)
+        self._tolerance_spin = spin
         self.add_check(row, "Anti-alias", "anti_alias",
                        "Soften the edge of the replaced colour", self.anti_alias,
                        self.set_anti_alias)
