@@ -126,6 +126,31 @@ def test_shift_click_draws_a_straight_pencil_line(grey, qtbot):
     assert (layer.pixels[35:, :, :3] == 128).all()   # a line, nothing else
 
 
+def test_the_pencil_keeps_to_the_selection_and_lock_transparent_pixels(grey, qtbot):
+    """A marquee box: nothing outside it changes. Lock Transparent Pixels on a layer with a
+    hole: the hole stays transparent, the rest is painted, the layer does not grow."""
+    w = grey
+    doc = w.doc
+    (layer,) = doc.layers()
+    layer.pixels[50:70, 70:90, 3] = 0   # a hole
+    before = layer.pixels.copy()
+    qtbot.mouseClick(w.layers_panel.lock_buttons["transparency"], Qt.MouseButton.LeftButton)
+    assert layer.locks.transparency
+    qtbot.keyClick(w.canvas, Qt.Key.Key_M)
+    image_drag(qtbot, w.canvas, [(40, 30), (60, 60), (120, 90)])
+    w.set_foreground(QColor(0, 0, 255))
+    tool = take(w, qtbot, "pencil")
+    tool.set_size(9)
+    image_drag(qtbot, w.canvas, [(5.5, 60.5), (80.5, 60.5), (155.5, 60.5)])
+    inside = np.zeros((120, 160), bool)
+    inside[30:90, 40:120] = True
+    after = layer.pixels
+    assert layer.pixels.shape == before.shape
+    assert np.array_equal(after[~inside], before[~inside])
+    assert np.array_equal(after[..., 3], before[..., 3])
+    assert tuple(after[60, 50]) == (0, 0, 255, 255) and tuple(after[60, 110]) == (0, 0, 255, 255)
+
+
 def test_auto_erase_paints_the_background_colour_on_a_stroke_begun_on_the_foreground(
         grey, qtbot):
     w = grey

@@ -1,12 +1,13 @@
-"""The retouching brushes' common tool: Dodge / Burn / Sponge (O) and Blur / Sharpen /
-Smudge (R) paint with the brush's round dab (`BrushTool`'s size, hardness, stroke path and
-options bar) but change the colours under it instead of laying paint; the maths of each is
-a stroke of `editor.model` (`tone`, `focus`), run dab by dab through the stroke's
-`PixelEdit`. So a stroke is one undo step, locks and Lock Transparent Pixels hold
-(`Document.begin_pixel_edit`), only the selection changes, and alpha never does (the layer
-does not grow either). A tool here adds its Strength (Exposure, Flow) and its own options.
-As in Photoshop, a stroke begun with Alt held is its twin's (Dodge <-> Burn, Blur <->
-Sharpen) with this tool's settings; the tool stays chosen.
+"""The retouching brushes' common tool: Dodge / Burn / Sponge (O), Blur / Sharpen / Smudge
+(R) and Color Replacement (B) paint with the brush's round dab (`BrushTool`'s size,
+hardness, stroke path and options bar) but change the colours under it instead of laying
+paint; the maths of each is a stroke of `editor.model` (`tone`, `focus`,
+`color_replace`), run dab by dab through the stroke's `PixelEdit`. So a stroke is one
+undo step, locks and Lock Transparent Pixels hold (`Document.begin_pixel_edit`), only the
+selection changes, and alpha never does (the layer does not grow either). A tool here
+adds its Strength (Exposure, Flow) and its own options. As in Photoshop, a stroke begun
+with Alt held is its twin's (Dodge <-> Burn, Blur <-> Sharpen) with this tool's settings;
+the tool stays chosen.
 """
 from __future__ import annotations
 
