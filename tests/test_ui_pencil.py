@@ -1,7 +1,8 @@
 """The Brush group's other tools as a user drives them in the window (B, Shift+B): the
 Pencil, whose strokes are aliased (a pixel is painted or not) and whose Auto Erase paints
 the background colour on a stroke begun on the foreground colour, and Color Replacement,
-which gives the pixels of the sampled colour the foreground's hue and saturation."""
+which gives the pixels of the sampled colour the foreground's hue and saturation, and the
+Mixer Brush, whose paint mixes with the colours it passes over."""
 from __future__ import annotations
 
 import colorsys
@@ -11,7 +12,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QCheckBox, QComboBox
+from PySide6.QtWidgets import QCheckBox, QComboBox, QSpinBox
 
 from ui_helpers import image_drag, pasted_window
 
@@ -28,9 +29,10 @@ def grey(qtbot, tmp_path, monkeypatch):
 
 
 def take(w, qtbot, tool_id: str):
-    """B, then Shift+B until `tool_id` is the tool (Brush -> Pencil -> Color Replacement)."""
+    """B, then Shift+B until `tool_id` is the tool (Brush -> Pencil -> Color Replacement ->
+    Mixer Brush)."""
     qtbot.keyClick(w.canvas, Qt.Key.Key_B)
-    for _ in range(3):
+    for _ in range(4):
         if w.tools.current.id == tool_id:
             break
         qtbot.keyClick(w.canvas, Qt.Key.Key_B, SHIFT)
@@ -40,12 +42,12 @@ def take(w, qtbot, tool_id: str):
 
 def test_b_and_shift_b_cycle_the_brush_group(grey, qtbot):
     w = grey
-    group = ("brush", "pencil", "color_replace")
+    group = ("brush", "pencil", "color_replace", "mixer_brush")
     button = w.tool_group_buttons[group]
     assert list(button.menu().actions()) == [w.tool_actions[t] for t in group]
     qtbot.keyClick(w.canvas, Qt.Key.Key_B)
     assert w.tools.current.id == "brush"
-    for tool_id in ("pencil", "color_replace", "brush"):
+    for tool_id in ("pencil", "color_replace", "mixer_brush", "brush"):
         qtbot.keyClick(w.canvas, Qt.Key.Key_B, SHIFT)
         assert w.tools.current.id == tool_id and button.defaultAction() is w.tool_actions[tool_id]
 
@@ -259,3 +261,56 @@ def test_color_replacement_stays_inside_the_selection_and_contiguous_limits(
     inside[40:80, 60:90] = True
     assert np.array_equal(layer.pixels[~inside], before[~inside])
     assert not np.array_equal(layer.pixels[inside], before[inside])
+
+
+def mixer(w, qtbot, wet, load, mix, size=20):
+    tool = take(w, qtbot, "mixer_brush")
+    tool.set_size(size)
+    for name, value in (("wet", wet), ("load", load), ("mix", mix)):
+        spin = w.findChild(QSpinBox, f"mixer_brush_{name}")
+        spin.setValue(value)
+        assert getattr(tool, name) == pytest.approx(value / 100)
+    return tool
+
+
+def test_a_dry_mixer_brush_paints_the_foreground_and_a_low_load_runs_dry(grey, qtbot):
+    w = grey
+    doc = w.doc
+    (layer,) = doc.layers()
+    before = layer.pixels.copy()
+    w.set_foreground(QColor(255, 0, 0))
+    mixer(w, qtbot, wet=0, load=100, mix=0)
+    steps = doc.history.count
+    image_drag(qtbot, w.canvas, [(10.5, 40.5), (80.5, 40.5), (150.5, 40.5)])
+    assert doc.history.count == steps + 1 and doc.history.undo_name() == "Mixer Brush"
+    for x in (20, 80, 140):
+        r, g, b, a = layer.pixels[40, x].astype(int)
+        assert r >= 245 and g <= 10 and b <= 10 and a == 255
+    # Load 1 %: the reservoir empties along the stroke: red at the start, grey at the end.
+    mixer(w, qtbot, wet=0, load=1, mix=0)
+    image_drag(qtbot, w.canvas, [(10.5, 80.5), (80.5, 80.5), (150.5, 80.5)])
+    start, end = layer.pixels[80, 20].astype(int), layer.pixels[80, 140].astype(int)
+    assert start[0] - start[1] > 200 and end[0] - end[1] < 30
+    w.actions["undo"].trigger()
+    w.actions["undo"].trigger()
+    assert np.array_equal(layer.pixels, before)
+
+
+def test_a_wet_mixer_brush_drags_the_colours_it_passes_over(qtbot, tmp_path, monkeypatch):
+    before = red_and_blue()
+    w = pasted_window(qtbot, tmp_path, monkeypatch, before, 2.0)
+    (layer,) = w.doc.layers()
+    w.set_foreground(QColor(0, 255, 0))
+    mixer(w, qtbot, wet=100, load=50, mix=100)
+    image_drag(qtbot, w.canvas, [(60.5, 60.5), (80.5, 60.5), (110.5, 60.5)])
+    after = layer.pixels.astype(int)
+    # Red dragged into the blue; no green from the reservoir (Mix 100 %: canvas paint only).
+    assert after[60, 90, 0] > after[60, 90, 2]
+    assert (after[..., 1] <= 40).all()
+    assert np.array_equal(layer.pixels[:40], before[:40])
+    # Half wet, half mixed: some of the reservoir's green goes on too.
+    w.actions["undo"].trigger()
+    mixer(w, qtbot, wet=50, load=50, mix=50)
+    image_drag(qtbot, w.canvas, [(60.5, 60.5), (80.5, 60.5), (110.5, 60.5)])
+    px = layer.pixels[60, 90].astype(int)
+    assert px[1] > 60 and px[0] + px[2] > 40   # the green mixed with red and blue

@@ -131,7 +131,7 @@ class SelectCommands:
                        lambda: self._cycle("dodge"), "Shift+O"),
             ActionSpec("cycle_crop", "Switch Crop / Perspective Crop",
                        lambda: self._cycle("crop"), "Shift+C"),
-            ActionSpec("cycle_brush", "Switch Brush / Pencil / Color Replacement",
+            ActionSpec("cycle_brush", "Switch Brush / Pencil / Color Replacement / Mixer Brush",
                        lambda: self._cycle("brush"), "Shift+B"),
         ]
 

@@ -144,7 +144,7 @@ class BrushTool(Tool):
     letter = "B"
     icon = "tool-brush"
     tip = ("Paint on the active layer ([ and ] change the size; Alt+click picks a colour; "
-           "Shift+B: Pencil, Color Replacement)")
+           "Shift+B: Pencil, Color Replacement, Mixer Brush)")
     erase = False
     history_name = "Brush Tool"
     sliders = ("size", "hardness", "opacity", "flow")  # the options bar's, in this order
@@ -213,11 +213,18 @@ class BrushTool(Tool):
             return None
         return layer
 
+    def picks_colour(self, canvas, ev) -> bool:
+        """Alt+click with a tool that picks colours (`alt_picks`): the foreground colour
+        from what the canvas shows there. True when the press was that."""
+        if not (ev.alt and self.alt_picks):
+            return False
+        color = sample_color(canvas, ev.image)
+        if color is not None:
+            self.window.set_foreground(color)
+        return True
+
     def press(self, canvas, ev) -> None:
-        if ev.alt and self.alt_picks:
-            color = sample_color(canvas, ev.image)
-            if color is not None:
-                self.window.set_foreground(color)
+        if self.picks_colour(canvas, ev):
             return
         doc = canvas.doc
         if doc.mask_targeted and doc.active is not None and doc.active.mask is not None:

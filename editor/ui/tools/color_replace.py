@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from typing import Optional
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox
+from PySide6.QtWidgets import QHBoxLayout, QSpinBox
 
 from editor.model.color_replace import LIMITS, MODES, SAMPLINGS, ColorReplaceStroke
 
-from .eyedropper import sample_color
 from .retouch import RetouchTool
 
 MODE_LABELS = {"hue": "Hue", "saturation": "Saturation", "color": "Color",
@@ -35,7 +34,7 @@ class ColorReplacementTool(RetouchTool):
     icon = "tool-color-replace"
     tip = ("Replace the colour you paint over with the foreground colour's, keeping its "
            "brightness (Tolerance: how alike a colour must be; Alt+click picks a colour; "
-           "Shift+B: Brush, Pencil)")
+           "Shift+B: Mixer Brush, Brush, Pencil)")
     history_name = "Color Replacement"
     verb = "replace colours"
     default_hardness = 1.0
@@ -82,12 +81,8 @@ class ColorReplacementTool(RetouchTool):
 
     # -- stroke ------------------------------------------------------------------------
     def press(self, canvas, ev) -> None:
-        if ev.alt:
-            color = sample_color(canvas, ev.image)
-            if color is not None:
-                self.window.set_foreground(color)
-            return
-        super().press(canvas, ev)
+        if not self.picks_colour(canvas, ev):
+            super().press(canvas, ev)
 
     def make_stroke(self, doc, layer, edit, twin=False) -> ColorReplaceStroke:
         fg, bg = self.window.foreground, self.window.background
@@ -108,20 +103,11 @@ class ColorReplacementTool(RetouchTool):
                             "(Background Swatch)")
         self.add_choice(row, "Limits", "limits", [(LIMIT_LABELS[v], v) for v in LIMITS],
                         self.limits, self.set_limits)
-        # A field, as the Paint Bucket's and Magic Wand's Tolerance (the bar has no room
-        # for a slider beside the three drop-downs in a 1200-px window).
-        row.addWidget(QLabel("Tolerance"))
-        spin = QSpinBox()
-        spin.setObjectName("color_replace_tolerance")
-        spin.setRange(0, 100)
-        spin.setSuffix(" %")
-        spin.setValue(round(self.tolerance * 100))
-        spin.setToolTip("How far (in every channel) a colour may be from the sampled one and "
-                        "still be replaced")
-        spin.valueChanged.connect(lambda v: self.set_tolerance(v / 100))
-        row.addWidget(spin)
-        row.addSpacing(10)
-        self._tolerance_spin = spin
+        # A field, as the Paint Bucket's Tolerance (the bar has no room for a slider beside
+        # the three drop-downs in a 1200-px window).
+        self._tolerance_spin = self.add_percent(
+            row, "Tolerance", "tolerance", "How far (in every channel) a colour may be from "
+            "the sampled one and still be replaced", self.tolerance, self.set_tolerance)
         self.add_check(row, "Anti-alias", "anti_alias",
                        "Soften the edge of the replaced colour", self.anti_alias,
                        self.set_anti_alias)

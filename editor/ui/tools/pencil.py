@@ -25,7 +25,7 @@ class PencilTool(BrushTool):
     icon = "tool-pencil"
     tip = ("Paint hard-edged, aliased strokes ([ and ] change the size; Auto Erase: a stroke "
            "begun on the foreground colour paints the background colour; Shift+B: Color "
-           "Replacement, Brush)")
+           "Replacement, Mixer Brush, Brush)")
     history_name = "Pencil Tool"
     sliders = ("size", "opacity")
     default_hardness = 1.0

@@ -105,6 +105,22 @@ class RetouchTool(BrushTool):
         row.addSpacing(10)
         return combo
 
+    def add_percent(self, row: QHBoxLayout, label: str, name: str, tip: str, value: float,
+                    on_change, lowest: int = 0) -> QSpinBox:
+        """A labelled percentage field (`value` 0..1) on the options bar, without a slider
+        (the Paint Bucket's Tolerance's kind), where the bar has no room for one."""
+        row.addWidget(QLabel(label))
+        spin = QSpinBox()
+        spin.setObjectName(f"{self.id}_{name}")
+        spin.setRange(lowest, 100)
+        spin.setSuffix(" %")
+        spin.setValue(round(value * 100))
+        spin.setToolTip(tip)
+        spin.valueChanged.connect(lambda v: on_change(v / 100))
+        row.addWidget(spin)
+        row.addSpacing(10)
+        return spin
+
     def add_check(self, row: QHBoxLayout, label: str, name: str, tip: str, value: bool,
                   on_change) -> QCheckBox:
         box = QCheckBox(label)

@@ -20,6 +20,7 @@ from .healing_brush import HealingBrushTool
 from .history_brush import HistoryBrushTool
 from .lasso import LassoTool
 from .marquee import MarqueeTool
+from .mixer import MixerBrushTool
 from .move import MoveTool
 from .navigate import HandTool, ZoomTool
 from .object_select import ObjectSelectionTool
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 
 def all_tools(window: "EditorWindow") -> list[Tool]:
     return [MoveTool(window), MarqueeTool(window), BrushTool(window), PencilTool(window),
-            ColorReplacementTool(window), EraserTool(window),
+            ColorReplacementTool(window), MixerBrushTool(window), EraserTool(window),
             SpotHealingTool(window), HealingBrushTool(window), PatchTool(window),
             ContentMoveTool(window), RedEyeTool(window), CloneStampTool(window),
             HistoryBrushTool(window), EyedropperTool(window),
@@ -56,7 +57,7 @@ def all_tools(window: "EditorWindow") -> list[Tool]:
 # Tools that share one place in the palette, as in Photoshop's toolbox: it shows the one
 # last taken, the others are in its menu (press and hold), and Shift with the first one's
 # letter takes the next one.
-GROUPS = {"brush": ("brush", "pencil", "color_replace"),
+GROUPS = {"brush": ("brush", "pencil", "color_replace", "mixer_brush"),
           "crop": ("crop", "perspective_crop"),
           "object_select": ("object_select", "quick_select", "wand"),
           "spot_heal": ("spot_heal", "heal_brush", "patch", "content_move", "red_eye"),
