@@ -1,6 +1,7 @@
 """The Brush group's cost per dab on a 2000 x 1500 photo layer: Brush, Pencil (aliased dabs
-through the same `BrushStroke`) and Color Replacement (each of its Limits), as the tools
-run them (dab coverage, selection, `PixelEdit.apply`, the tool's maths); prints the median
+through the same `BrushStroke`), Color Replacement (each of its Limits) and the Mixer Brush
+(whose dabs fall 5 % of the diameter apart, Smudge's spacing, against the others' 25 %),
+as the tools run them (dab coverage, selection, `PixelEdit.apply`, the tool's maths); prints the median
 ms per dab for each brush size, and the stroke's set-up (its press) once.
 
     python bench/bench_pencil.py [--sizes 30,100,300]
@@ -31,7 +32,9 @@ def main() -> None:
     from editor.model import Document
     from editor.model.brush_stroke import BrushStroke, pixel_layer
     from editor.model.color_replace import ColorReplaceStroke
-    from editor.model.dabs import dab_centres
+    from editor.model.dabs import SPACING, dab_centres
+    from editor.model.focus import SMUDGE_SPACING
+    from editor.model.mixer import MixerStroke
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="30,100,300")
@@ -53,7 +56,9 @@ def main() -> None:
                "pencil": lambda e, s: brush(e, s, True),
                "replace/discontiguous": lambda e, s: replace(e, s, "discontiguous"),
                "replace/contiguous": lambda e, s: replace(e, s, "contiguous"),
-               "replace/find_edges": lambda e, s: replace(e, s, "find_edges")}
+               "replace/find_edges": lambda e, s: replace(e, s, "find_edges"),
+               "mixer": lambda e, s: MixerStroke(doc, layer, e, s, 0.8, (40, 170, 60), 0.5,
+                                                 0.5, 0.5, 1.0)}
     path = np.array([(200, 700), (1800, 700), (1800, 1100), (200, 1100)], float)
     for name, make in strokes.items():
         figures = []
@@ -63,7 +68,8 @@ def main() -> None:
             stroke = make(edit, size)
             press = time.perf_counter() - t
             times = []
-            for c in dab_centres(path, size)[:200]:
+            spacing = SMUDGE_SPACING / SPACING if name == "mixer" else 1.0
+            for c in dab_centres(path, size * spacing)[:200]:
                 t = time.perf_counter()
                 stroke.dabs([tuple(c)])
                 times.append(time.perf_counter() - t)

@@ -49,7 +49,8 @@ def test_b_and_shift_b_cycle_the_brush_group(grey, qtbot):
     assert w.tools.current.id == "brush"
     for tool_id in ("pencil", "color_replace", "mixer_brush", "brush"):
         qtbot.keyClick(w.canvas, Qt.Key.Key_B, SHIFT)
-        assert w.tools.current.id == tool_id and button.defaultAction() is w.tool_actions[tool_id]
+        assert w.tools.current.id == tool_id
+        assert button.defaultAction() is w.tool_actions[tool_id]
 
 
 def new_transparent_layer(w):
@@ -150,7 +151,7 @@ def test_the_pencil_keeps_to_the_selection_and_lock_transparent_pixels(grey, qtb
     assert layer.pixels.shape == before.shape
     assert np.array_equal(after[~inside], before[~inside])
     assert np.array_equal(after[..., 3], before[..., 3])
-    assert tuple(after[60, 50]) == (0, 0, 255, 255) and tuple(after[60, 110]) == (0, 0, 255, 255)
+    assert tuple(after[60, 50]) == tuple(after[60, 110]) == (0, 0, 255, 255)
 
 
 def test_auto_erase_paints_the_background_colour_on_a_stroke_begun_on_the_foreground(

@@ -79,8 +79,9 @@ class ColorReplaceStroke(ToneStroke):
         self.centre = (ix, iy)
         layer = self.layer
         on_layer = 0 <= ix < layer.width and 0 <= iy < layer.height
-        if on_layer and layer.pixels[iy, ix, 3] > 0 and (
-                self.sampling == "continuous" or (self.sampling == "once" and self.sample is None)):
+        samples = self.sampling == "continuous" or (self.sampling == "once"
+                                                    and self.sample is None)
+        if on_layer and samples and layer.pixels[iy, ix, 3] > 0:
             self.sample = self.before(Box(ix, iy, 1, 1))[0, 0].astype(np.int16)
         if self.sample is None:
             return  # nothing sampled yet (pressed off the layer, or on a transparent pixel)

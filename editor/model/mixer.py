@@ -34,7 +34,8 @@ from .dabs import SPACING
 from .focus import SMUDGE_SPACING, SmudgeStroke
 from .layers import Layer
 
-DRAIN = 0.04   # the reservoir's loss per dab at Load 0: half gone after 17 dabs (0.85 diameter)
+# The reservoir's loss per dab at Load 0: half gone after 17 dabs (0.85 diameter).
+DRAIN = 0.04
 
 
 class MixerStroke(SmudgeStroke):
