@@ -315,3 +315,23 @@ def test_a_wet_mixer_brush_drags_the_colours_it_passes_over(qtbot, tmp_path, mon
     image_drag(qtbot, w.canvas, [(60.5, 60.5), (80.5, 60.5), (110.5, 60.5)])
     px = layer.pixels[60, 90].astype(int)
     assert px[1] > 60 and px[0] + px[2] > 40   # the green mixed with red and blue
+
+
+def test_color_replacement_modes_take_what_their_names_say():
+    """Hue: the foreground's hue, the pixel's saturation and luminosity; Saturation: the
+    foreground's saturation; Color: its hue and saturation; Luminosity: its luminosity."""
+    from editor.model.color_replace import replaced
+
+    pixel = np.array([[200, 60, 60]], np.uint8)      # a red, saturation 0.7 (HSV)
+    fg = np.array([60, 120, 100], np.float32) / 255  # a dull green-cyan
+    hsv = lambda c: colorsys.rgb_to_hsv(*(np.asarray(c, float) / 255))  # noqa: E731
+    out = {m: replaced(pixel, fg, m)[0] for m in ("hue", "saturation", "color", "luminosity")}
+    want_hue = colorsys.rgb_to_hsv(*fg)[0]
+    assert hsv(out["hue"])[0] == pytest.approx(want_hue, abs=0.01)
+    assert hsv(out["color"])[0] == pytest.approx(want_hue, abs=0.01)
+    for m in ("hue", "saturation", "color"):
+        assert lum(out[m]) == pytest.approx(lum(pixel[0]), abs=0.5), m
+    assert hsv(out["saturation"])[0] == pytest.approx(hsv(pixel[0])[0], abs=0.01)  # red still
+    assert hsv(out["saturation"])[1] < hsv(pixel[0])[1] - 0.2   # duller, as the green
+    assert lum(out["luminosity"]) == pytest.approx(lum(fg * 255), abs=0.5)
+    assert hsv(out["luminosity"])[0] == pytest.approx(hsv(pixel[0])[0], abs=0.01)
