@@ -81,7 +81,7 @@ class BackgroundEraserTool(BrushTool):
             return
         super().press(canvas, ev)
 
-    def begin_pixel_stroke(self, doc, layer):
+    def begin_pixel_stroke(self, doc, layer, at):
         """The Eraser's stroke, with the colour match in each dab; within the layer (an
         eraser never makes it grow) and through Lock Transparent Pixels, as Photoshop's."""
         edit = doc.begin_pixel_edit(layer, self.history_name,
