@@ -299,7 +299,7 @@ class BrushTool(Tool):
                                    self.flow,
                                    history_brush.history_layer(doc.snapshots.source.state, source,
                                                                self.opacity, locked),
-                                   self.aliased)
+                                   aliased=self.aliased)
         self._first_dabs(canvas, ev)
 
     def _press_mask(self, canvas, ev) -> None:
@@ -318,7 +318,8 @@ class BrushTool(Tool):
         color = self.paint_colour(node, node.mask, ev.image)
         self._stroke = BrushStroke(doc, self._edit, (node.mask.x, node.mask.y), self.size,
                                    self.hardness, self.flow,
-                                   mask_layer(mask_grey(color), self.opacity), self.aliased)
+                                   mask_layer(mask_grey(color), self.opacity),
+                                   aliased=self.aliased)
         self._path.start(ev.image)
         self._apply(canvas, [ev.image])
 

@@ -91,7 +91,7 @@ class BackgroundEraserTool(BrushTool):
             edit, self.tolerance, self.sampling, self.limits, _rgb(self.window.background),
             _rgb(self.window.foreground) if self.protect else None)
         return edit, BrushStroke(doc, edit, (layer.x, layer.y), self.size, self.hardness, 1.0,
-                                 pixel_layer((0, 0, 0), 1.0, True, False), weigh)
+                                 pixel_layer((0, 0, 0), 1.0, True, False), weigh=weigh)
 
     def add_options(self, row: QHBoxLayout) -> None:
         for key, labels, title in (("sampling", SAMPLING_LABELS, "Sampling"),
