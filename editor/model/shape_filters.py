@@ -31,9 +31,9 @@ Photoshop publishes none of their kernels: each follows its documented settings 
 - Fibers (Render; our formula): the Foreground and Background colours mixed by a pattern
   of vertical fibres, opaque, as Clouds: value noise along the rows, each column (or a few)
   its own lattice, smoothly interpolated. Variance sets how long the streaks of one shade
-  run (low: long streaks, high: short, varied fibres, as Photoshop documents); Strength how
-  much each column differs from its neighbours (low: a loose soft weave, high: short
-  stringy fibres). The lattice values are a hash of canvas position and seed
+  run (256 px at 1 down to 16 px at 64: low, long streaks, high, short, varied fibres, as
+  Photoshop documents); Strength the share of the single-column threads over a 4 px wide
+  weave, and how short they are (low: a loose soft weave, high: short stringy fibres). The lattice values are a hash of canvas position and seed
   (`hash01`): the same seed always gives the same fibres, whatever the bands or selection;
   Randomize draws a seed.
 """
@@ -171,42 +171,32 @@ class SmartBlur(Operation):
         own = np.ascontiguousarray(y[inner.slices()])
         levels = self.levels()
         step = float(levels[1] - levels[0])
-        t = np.float32(self.threshold)
-        # Each pixel of the band lies between two levels: i0 below it (share 1 - f) and
-        # i0 + 1 (share f). The pixels sorted by i0 once, so a level finds its own as two
-        # slices of that order (no scan of the whole band per level).
-        pos = own.ravel() / np.float32(step)
-        i0 = np.clip(np.floor(pos).astype(np.int64), 0, len(levels) - 2)
-        f = (pos - i0).astype(np.float32)
-        order = np.argsort(i0, kind="stable")
-        bounds = np.searchsorted(i0[order], np.arange(len(levels) + 1))
-        # Where each of them lies in the crop (the blurred planes are the crop's).
+        t = float(self.threshold)
         h, w = own.shape
-        at = ((order // w + inner.y) * src.shape[1] + order % w + inner.x)
-        total = np.zeros((h * w, 4), np.float32)
+        total = np.zeros((h, w, 4), np.float32)
         exact = self.radius <= RADIUS_EXACT  # (else `gaussian` reduces the whole plane)
         k = gaussian_kernel_radius(float(self.radius)) + 1
-        for j, level in enumerate(levels):
-            below = slice(bounds[j], bounds[j + 1])              # i0 == j: this level is below
-            above = slice(bounds[j - 1], bounds[j]) if j else slice(0, 0)  # i0 == j - 1
-            if below.start == below.stop and above.start == above.stop:
+        # Each level serves the pixels whose luma lies within a step of it (their share
+        # 1 - distance / step): only the rows holding such pixels are summed, and only
+        # those rows and the kernel's reach around them blurred (an exact kernel reads
+        # nothing farther, so the sums there are the whole plane's).
+        row_lo, row_hi = own.min(1), own.max(1)
+        for level in levels:
+            rows = np.flatnonzero((row_lo < level + step) & (row_hi > level - step))
+            if not rows.size:
                 continue  # (no pixel of the band takes this level)
-            # Only the rows the level's pixels need (and the kernel's reach around them):
-            # an exact kernel reads nothing farther, so the sums there are the same.
-            mine = np.concatenate([order[below], order[above]])
+            a, b = int(rows[0]), int(rows[-1]) + 1
             r0, r1 = 0, src.shape[0]
             if exact:
-                rows = mine // w + inner.y
-                r0, r1 = max(0, int(rows.min()) - k), min(src.shape[0], int(rows.max()) + k + 1)
-            part_y = y[r0:r1]
-            inside = (np.abs(part_y - np.float32(level)) <= t).view(np.uint8)
-            plane = np.zeros((r1 - r0,) + src.shape[1:], np.float32)
-            plane = cv2.copyTo(pre[r0:r1], inside, plane)
-            sums = gaussian(plane, float(self.radius)).reshape(-1, 4)
-            offset = r0 * src.shape[1]
-            for part, share in ((below, 1 - f[order[below]]), (above, f[order[above]])):
-                total[order[part]] += sums[at[part] - offset] * share[:, None]
-        total = total.reshape(h, w, 4)
+                r0, r1 = max(0, a + inner.y - k), min(src.shape[0], b + inner.y + k)
+            inside = cv2.compare(cv2.absdiff(y[r0:r1], level), t, cv2.CMP_LE)
+            plane = cv2.copyTo(pre[r0:r1], inside,
+                               np.zeros((r1 - r0,) + src.shape[1:], np.float32))
+            sums = gaussian(plane, float(self.radius))[a + inner.y - r0:b + inner.y - r0,
+                                                       inner.x:inner.x + w]
+            share = cv2.max(1 - cv2.absdiff(own[a:b], level) * np.float32(1 / step), 0)
+            part = total[a:b]
+            cv2.accumulateProduct(np.ascontiguousarray(sums), cv2.merge([share] * 4), part)
         den = total[..., 3:4]
         out = np.where(den > 1e-6, total[..., :3] / np.maximum(den, np.float32(1e-6)),
                        old[..., :3].astype(np.float32))
@@ -356,12 +346,14 @@ class Fibers(Operation):
 
     def pattern(self, where) -> np.ndarray:
         """float32 (h, w) 0..1 on canvas box `where`: 0 the foreground, 1 the background."""
-        length = 256.0 / (1 + (max(1, self.variance) - 1) * 0.65)  # a streak's length (px)
-        fibre = min(1.0, max(1, self.strength) / 32)  # the single columns' share
+        # A streak's length: 256 px at Variance 1 down to 16 px at 64.
+        length = 256.0 / (1 + (min(64, max(1, self.variance)) - 1) * 15 / 63)
+        strength = (min(64, max(1, self.strength)) - 1) / 63
+        fibre = 0.5 + 0.5 * strength  # the single columns' share: stringier as it grows
         s = int(self.seed) * 4
-        weave = _value_noise(s + 1, where, 6, length * 1.5)
-        threads = _value_noise(s + 2, where, 1, length)
-        fine = _value_noise(s + 3, where, 1, max(2.0, length / 4))
+        weave = _value_noise(s + 1, where, 4, length * 1.5)
+        threads = _value_noise(s + 2, where, 1, length * (1 - 0.5 * strength))
+        fine = _value_noise(s + 3, where, 1, max(4.0, length / 4))
         mixed = (np.float32(1 - fibre) * weave + np.float32(fibre) * threads) * np.float32(0.8) \
             + np.float32(0.2) * fine
         return np.clip((mixed - np.float32(0.5)) * np.float32(FIBER_GAIN) + np.float32(0.5),
