@@ -235,6 +235,7 @@ def test_the_filter_command_line_runs_them(tmp_path):
                sf.ShapeBlur(5, "ring")):
         expected = run(expected, op)
     np.testing.assert_array_equal(np.asarray(Image.open(out).convert("RGBA")), expected)
-    bad = _run(str(src), "-o", str(out), "--shear", "0.5")
-    assert bad.returncode == 2 and bad.stderr.strip().count("\n") == 0
-    assert "--shear" in bad.stderr
+    for wrong in ("0.5", "0:0.2,1:0,wrap,repeat", "0:0.9,1:0"):
+        bad = _run(str(src), "-o", str(out), "--shear", wrong)
+        assert bad.returncode == 2 and bad.stderr.strip().count("\n") == 0, bad.stderr
+        assert "--shear" in bad.stderr

@@ -100,7 +100,7 @@ def _shear(parts: list[str]) -> pf.Operation:
 
     words = [p for p in parts if p.isalpha()]
     points = tuple(tuple(float(v) for v in p.split(":")) for p in parts if p not in words)
-    if not points or any(len(p) != 2 for p in points):
+    if not points or any(len(p) != 2 for p in points) or len(words) > 1:
         raise ValueError(f"give the curve's points: {MORE['shear']}")
     return Shear(points, *words)
 
