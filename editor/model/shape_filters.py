@@ -297,13 +297,16 @@ class ShapeBlur(Operation):
                 np.subtract(rows[:, x0 + b + 1:x0 + b + 1 + w], rows[:, x0 + a:x0 + a + w],
                             out=run)
             np.add(total, run, out=total, casting="unsafe")
-        total = total.astype(np.int64)
+        # Straight colour = sum(colour x alpha) / sum(alpha) and alpha = the mean, rounded
+        # half up; in float64 (a division numpy does far faster than integers'), still exact:
+        # the sums are integers below 2^53, one division rounds once (a half stays a half),
+        # and a ratio that is not a half lies at least 1 / (2 x sum) away from one.
+        total = total.astype(np.float64)
         a_sum = total[..., 3]
         new = np.zeros(old.shape, np.uint8)
-        # straight colour = sum(colour x alpha) / sum(alpha), rounded half up
-        colour = (total[..., :3] * 255 + a_sum[..., None] // 2) // np.maximum(a_sum, 1)[..., None]
-        new[..., :3] = np.clip(np.where(a_sum[..., None] > 0, colour, 0), 0, 255)
-        new[..., 3] = np.clip((a_sum + count * 255 // 2) // (count * 255), 0, 255)
+        colour = np.floor(total[..., :3] * 255 / np.maximum(a_sum, 1)[..., None] + 0.5)
+        new[..., :3] = np.clip(colour, 0, 255)
+        new[..., 3] = np.clip(np.floor(a_sum / (count * 255) + 0.5), 0, 255)
         new[new[..., 3] == 0] = 0
         return _blend_premultiplied(old, new, coverage)
 
