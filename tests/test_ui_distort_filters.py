@@ -37,9 +37,10 @@ def test_distort_and_render_are_in_photoshops_places(opened):
         == filters.index("Blur") + 2
     assert filters.index("Render") == filters.index("Pixelate") + 1
     assert texts(w.menus["filter_distort"]) == [
-        "Displace…", "Pinch…", "Polar Coordinates…", "Ripple…", "Spherize…", "Twirl…", "Wave…",
-        "ZigZag…"]
-    assert texts(w.menus["filter_render"]) == ["Clouds", "Difference Clouds", "Lens Flare…"]
+        "Displace…", "Pinch…", "Polar Coordinates…", "Ripple…", "Shear…", "Spherize…", "Twirl…",
+        "Wave…", "ZigZag…"]
+    assert texts(w.menus["filter_render"]) == ["Clouds", "Difference Clouds", "Fibers…",
+                                               "Lens Flare…"]
 
 
 CASES = [("twirl", {"angle": 250}, df.Twirl(250)),

@@ -27,7 +27,7 @@ def test_blur_and_sharpen_hold_photoshops_items_in_order(opened):
     w = opened
     assert texts(w.menus["filter_blur"]) == [
         "Average", "Blur", "Blur More", "Box Blur…", "Gaussian Blur…", "Lens Blur…",
-        "Motion Blur…", "Radial Blur…", "Surface Blur…"]
+        "Motion Blur…", "Radial Blur…", "Shape Blur…", "Smart Blur…", "Surface Blur…"]
     assert texts(w.menus["filter_sharpen"]) == [
         "Sharpen", "Sharpen Edges", "Sharpen More", "Smart Sharpen…", "Unsharp Mask…"]
 

@@ -74,11 +74,11 @@ def test_menus_hold_the_adjustments_and_filters(opened):
     assert [a.text().replace("&", "") for a in filters.actions() if not a.isSeparator()] == \
         ["Last Filter", "Liquify…", "Blur", "Blur Gallery", "Distort", "Noise", "Pixelate",
          "Render", "Sharpen",
-         "Stylize", "Other"]
+         "Stylize", "Video", "Other"]
     assert not w.actions["filter_last"].isEnabled()  # no filter applied yet
     assert [a.text().replace("&", "") for a in w.menus["filter_blur"].actions()] == \
         ["Average", "Blur", "Blur More", "Box Blur…", "Gaussian Blur…", "Lens Blur…",
-         "Motion Blur…", "Radial Blur…", "Surface Blur…"]
+         "Motion Blur…", "Radial Blur…", "Shape Blur…", "Smart Blur…", "Surface Blur…"]
 
 
 SETTINGS = [adj.BrightnessContrast(brightness=40, contrast=30),

@@ -201,8 +201,8 @@ def test_filter_menu_holds_photoshops_submenus(opened):
                      "filter_stylize": ["Diffuse…", "Emboss…", "Extrude…", "Find Edges",
                                         "Oil Paint…", "Solarize", "Tiles…", "Trace Contour…",
                                         "Wind…"],
-                     "filter_other": ["Custom…", "High Pass…", "Maximum…", "Minimum…",
-                                      "Offset…"]}
+                     "filter_other": ["Custom…", "High Pass…", "HSB/HSL…", "Maximum…",
+                                      "Minimum…", "Offset…"]}
 
 
 # -- transparency: a flat colour over transparent pixels ---------------------------------

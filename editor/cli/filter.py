@@ -10,7 +10,9 @@
          --pinch AMOUNT | --polar-coordinates to_polar|to_rect | --ripple AMOUNT[,SIZE] |
          --spherize AMOUNT[,MODE] | --twirl ANGLE | --wave N,WL_MIN,WL_MAX,... |
          --zigzag AMOUNT,RIDGES[,STYLE] | --clouds | --difference-clouds |
-         --average | --crystallize CELL | --solarize | --wind wind|blast|stagger[,left] | ... |
+         --average | --crystallize CELL | --solarize | --wind wind|blast|stagger[,left] |
+         --shear ROW:SHIFT,... | --smart-blur RADIUS,THRESHOLD | --shape-blur RADIUS,SHAPE |
+         --fibers VARIANCE,STRENGTH | --hsb-hsl IN,OUT | --de-interlace odd|even | ... |
          --invert | --desaturate | --adjust KIND=JSON) ...
 
 The same operations as the editor's (`filter_ops.apply` with `pixel_filters`), in
@@ -61,6 +63,14 @@ MORE.update({
     "oil_paint": "STYLIZATION,CLEANLINESS,SCALE,BRISTLE[,LIGHTING,ANGLE,SHINE]",
     "solarize": None, "tiles": "NUMBER,OFFSET[,background|foreground|inverse|unaltered]",
     "wind": "wind|blast|stagger[,right|left]"})
+# Those of shape_filters and video_filters (--fibers: black to white; --shear: the curve's
+# points as ROW:SHIFT, the row 0..1 down the box, the shift -0.5..0.5 of its width).
+MORE.update({
+    "shear": "ROW:SHIFT,ROW:SHIFT[,...][,wrap|repeat]",
+    "smart_blur": "RADIUS,THRESHOLD[,low|medium|high][,normal|edge|overlay]",
+    "shape_blur": "RADIUS[,circle|square|ring|star|heart]",
+    "fibers": "VARIANCE,STRENGTH[,SEED]", "hsb_hsl": "rgb|hsb|hsl,rgb|hsb|hsl",
+    "de_interlace": "odd|even[,duplication|interpolation]", "ntsc_colors": None})
 
 
 def _settings(kind: str, parts: list[str]) -> pf.Operation:
@@ -70,6 +80,8 @@ def _settings(kind: str, parts: list[str]) -> pf.Operation:
     numbers = [p for p in parts if p not in words]
     values = {}
     for field in dataclasses.fields(cls):
+        if isinstance(field.default, tuple):
+            continue  # (colours, curves: not numbers in a row)
         if isinstance(field.default, str):
             if words:
                 values[field.name] = words.pop(0)
@@ -80,6 +92,17 @@ def _settings(kind: str, parts: list[str]) -> pf.Operation:
     if numbers or words:
         raise ValueError(f"too many settings: {MORE[kind] or 'none'}")
     return cls(**values)
+
+
+def _shear(parts: list[str]) -> pf.Operation:
+    """Shear from ROW:SHIFT points and a word for Undefined Areas."""
+    from editor.model.shape_filters import Shear
+
+    words = [p for p in parts if p.isalpha()]
+    points = tuple(tuple(float(v) for v in p.split(":")) for p in parts if p not in words)
+    if not points or any(len(p) != 2 for p in points) or len(words) > 1:
+        raise ValueError(f"give the curve's points: {MORE['shear']}")
+    return Shear(points, *words)
 
 
 def register(sub) -> None:
@@ -121,6 +144,8 @@ def operation(kind: str, value) -> pf.Operation:
             return pf.Adjust(adjustments.make(name.strip(), json.loads(settings or "{}")))
         parts = [v.strip() for v in (value or "").split(",") if v.strip()] \
             if isinstance(value, str) else []
+        if kind == "shear":
+            return _shear(parts)
         if kind in MORE:
             return _settings(kind, parts)
         if kind == "gaussian_blur":

@@ -38,6 +38,10 @@ join the Blur, Noise, Pixelate, Sharpen and Stylize submenus in Photoshop's orde
 `extra_filter_dialogs.py`, which also holds their rows and Radial Blur's and Smart Sharpen's
 dialogs.
 
+Shape Blur and Smart Blur (Blur), Shear (Distort), Fibers (Render), HSB/HSL (Other) and the
+Video submenu (De-Interlace, NTSC Colors) after Stylize (`editor.model.shape_filters`,
+`video_filters`) come from `shape_filter_dialogs.py`, with Shear's curve grid.
+
 On a smart object, a filter (or Shadows/Highlights, as Photoshop allows; the other
 adjustments are refused there, as in Photoshop) becomes a smart filter
 (`editor.model.smart_filters`; its rows in the Layers panel: `smart_filter_rows.py`), whose
@@ -62,6 +66,7 @@ from .filter_dialog import (FILTER_ROWS, AdjustDialog, EqualizeDialog, FadeDialo
 from .last_filter_dialogs import DIALOGS as LAST_DIALOGS, with_last_items
 from .lens_flare_dialog import DIALOGS as FLARE_DIALOGS
 from .liquify_dialog import LiquifyDialog
+from .shape_filter_dialogs import DIALOGS as SHAPE_DIALOGS, with_shape_items
 from .tools.blur_gallery import KINDS as GALLERY, BlurGalleryTool
 
 if TYPE_CHECKING:
@@ -120,12 +125,14 @@ FILTER_MENUS = _after(FILTER_MENUS, "filter_pixelate", (
     "filter_render", "&Render", (("clouds", "&Clouds"),
                                  ("difference_clouds", "&Difference Clouds"),
                                  ("lens_flare", "&Lens Flare…"))))
+# Shear, Smart and Shape Blur, Fibers, HSB/HSL in their places, and Video after Stylize.
+FILTER_MENUS = with_shape_items(FILTER_MENUS)
 
 # Blur Gallery's kinds by their operation (a smart filter's, edited on the canvas).
 GALLERY_KINDS = {cls: kind for kind, cls in GALLERY.items()}
 
 # The filters whose dialog is not `FilterDialog`.
-DIALOGS = {**FLARE_DIALOGS, **EXTRA_DIALOGS, **LAST_DIALOGS}
+DIALOGS = {**FLARE_DIALOGS, **EXTRA_DIALOGS, **LAST_DIALOGS, **SHAPE_DIALOGS}
 
 
 class FilterCommands:
