@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING, Optional
 
 from editor.jobs import operation_job
 from editor.model import (auto_tone, fade, filter_ops, more_filters as mf, pixel_filters as pf,
-                          smart_filters, tone_adjustments as tone)
+                          replay, smart_filters, tone_adjustments as tone)
 from editor.model.adjustments import KINDS
 from editor.model.liquify import Liquify
 
@@ -301,7 +301,7 @@ class FilterCommands:
         """Image > Auto Tone/Contrast/Color on the active pixel layer: one undo step."""
         label = auto_tone.MODES[mode]
         run_on_doc(self.window, f"Could not apply {label}",
-                   lambda doc: auto_tone.apply(doc, mode))
+                   lambda doc: replay.perform(doc, "auto", mode=mode))
 
     def _tonal_specs(self) -> list[Spec]:
         """Posterize, Threshold, Gradient Map and Selective Color after Invert, as Photoshop's menu has them:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QFormLayout, QGridLayout,
                                QLineEdit, QSpinBox, QToolButton, QVBoxLayout, QWidget)
 
-from editor.model import image_ops
+from editor.model import image_ops, replay
 from editor.model.duplicate import duplicate_document
 
 from .actions import ActionSpec, Spec, SubmenuSpec, has_doc, has_selection, run_on_doc
@@ -134,11 +134,12 @@ class ImageCommands:
         """The Image menu (between Edit and Layer) and its Image Rotation submenu."""
         def rotate(turns: int):
             return lambda: self._op("rotate the canvas",
-                                    lambda d: image_ops.rotate_canvas(d, turns))
+                                    lambda d: replay.perform(d, "rotate_canvas", turns=turns))
 
         def flip(horizontal: bool):
             return lambda: self._op("flip the canvas",
-                                    lambda d: image_ops.flip_canvas(d, horizontal))
+                                    lambda d: replay.perform(d, "flip_canvas",
+                                                                  horizontal=horizontal))
 
         return [
             ActionSpec("image_size", "Image &Size…", self.image_size, "Alt+Ctrl+I",
@@ -175,7 +176,8 @@ class ImageCommands:
         dialog = ImageSizeDialog(self.window, doc.size)
         if dialog.exec():
             width, height = dialog.chosen()
-            self._op("change the image size", lambda d: image_ops.image_size(d, width, height))
+            self._op("change the image size", lambda d: replay.perform(d, "image_size",
+                                                                             width=width, height=height))
 
     def canvas_size(self) -> None:
         doc = self.window.doc
@@ -185,7 +187,8 @@ class ImageCommands:
         if dialog.exec():
             width, height, anchor = dialog.chosen()
             self._op("change the canvas size",
-                     lambda d: image_ops.canvas_size(d, width, height, anchor))
+                     lambda d: replay.perform(d, "canvas_size", width=width, height=height,
+                                               anchor=anchor))
 
     def crop_to_selection(self) -> None:
         self._op("crop", image_ops.crop_to_selection)

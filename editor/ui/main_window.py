@@ -53,6 +53,7 @@ from .palette_commands import PaletteCommands
 from .channel_commands import ChannelCommands
 from .channels_panel import ChannelsPanel
 from .layer_comp_commands import LayerCompCommands
+from .actions_panel import ActionsPanel
 from .layer_comps_panel import LayerCompsPanel
 from .path_commands import PathCommands
 from .paths_panel import PathsPanel
@@ -71,9 +72,9 @@ from .view_commands import ViewCommands
 
 APP_NAME = "Layered"
 # The saved layout's version: 2 since the Paths panel, 3 since the Channels panel, 4 since
-# Navigator and Info, 5 since Layer Comps (a layout saved without a new dock is not
+# Navigator and Info, 5 since Layer Comps, 6 since Actions (a layout saved without a new dock is not
 # restored, so the new dock takes its default place).
-STATE_VERSION = 5
+STATE_VERSION = 6
 # The engine warms up (imports torch, loads the chosen model) this long after the window
 # first shows, so that start-up itself stays free of torch.
 WARM_UP_DELAY_MS = 2000
@@ -244,7 +245,8 @@ class MainWindow(QMainWindow):
         self._build_options_bar()
         self.menus = build_menus(self, self.menuBar())
         self.menus["recent"].aboutToShow.connect(self._fill_recent_menu)
-        self.docks["info"].toggleViewAction().toggled.connect(self.actions["panel_info"].setChecked)
+        for key in ("info", "actions"):
+            self.docks[key].toggleViewAction().toggled.connect(self.actions[f"panel_{key}"].setChecked)
         self._build_status()
         self.decompose_commands.connect()
         self.view_commands.connect()
@@ -346,6 +348,11 @@ class MainWindow(QMainWindow):
         self.layer_comps_panel = LayerCompsPanel(self)
         comps = self._dock("layer_comps", "Layer Comps", self.layer_comps_panel)
         self.tabifyDockWidget(self.docks["info"], comps)
+        # Actions (Alt+F9): a tab after Layer Comps, closed until asked for, as Photoshop's.
+        self.actions_panel = ActionsPanel(self)
+        actions = self._dock("actions", "Actions", self.actions_panel)
+        self.tabifyDockWidget(comps, actions)
+        actions.hide()
         self.docks["history"].raise_()
 
     def _default_panel_sizes(self) -> None:
@@ -482,13 +489,17 @@ class MainWindow(QMainWindow):
 
     def toggle_info(self) -> None:
         """F8 (Photoshop's): the Info panel to the front, or closed if it is there already."""
-        dock = self.docks["info"]
+        self.toggle_panel("info")
+
+    def toggle_panel(self, key: str) -> None:
+        """A panel's key (F8 Info, Alt+F9 Actions): to the front, or closed if it is there."""
+        dock = self.docks[key]
         if dock.isVisible() and not dock.visibleRegion().isEmpty():  # in front
             dock.close()
         else:
             dock.show()
             dock.raise_()
-        self.actions["panel_info"].setChecked(not dock.isHidden())
+        self.actions[f"panel_{key}"].setChecked(not dock.isHidden())
 
     def reset_panels(self) -> None:
         for dock in self.docks.values():
