@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from editor.model import adjustments as adj
 from test_ui_filters import run_dialog, set_number
@@ -21,13 +22,18 @@ def blur_hue_flip(w, qtbot) -> None:
     w.actions["flip_canvas_h"].trigger()
 
 
-def record(w, qtbot, name="Blur Hue Flip"):
-    """New Action (its dialog's Record), the three commands, Stop: the action recorded."""
+def record(w, qtbot, name="Blur Hue Flip", steps=None, key=""):
+    """New Action (its dialog's Record), the three commands (or `steps()`), Stop: the action
+    recorded."""
     panel = w.actions_panel
-    in_modal_dialog(qtbot, panel.buttons["new_action"].click,
-                    lambda d, s: d.name.setText(name), "NewActionDialog")
+
+    def fill(dialog, seen):
+        dialog.name.setText(name)
+        dialog.key.setCurrentIndex(dialog.key.findData(key))
+
+    in_modal_dialog(qtbot, panel.buttons["new_action"].click, fill, "NewActionDialog")
     assert panel.recording is not None and panel.buttons["record"].isChecked()
-    blur_hue_flip(w, qtbot)
+    (steps or (lambda: blur_hue_flip(w, qtbot)))()
     panel.buttons["stop"].click()
     assert panel.recording is None
     action = next(a for s in panel.sets for a in s.actions if a.name == name)
@@ -63,7 +69,9 @@ def step_item(w, action, index):
 def recorded(qtbot, tmp_path, monkeypatch):
     w = make_window(qtbot, tmp_path, monkeypatch)
     open_photo(w, qtbot, tmp_path, monkeypatch, 96, 64)
-    w.actions["panel_actions"].trigger()  # Alt+F9
+    assert not w.docks["actions"].isVisible()  # closed until asked for, as Photoshop's
+    assert w.actions["panel_actions"].shortcut().toString() == "Alt+F9"
+    w.actions["panel_actions"].trigger()
     assert w.docks["actions"].isVisible()
     action = record(w, qtbot)
     return w, action
@@ -199,3 +207,49 @@ def test_default_actions_play(qtbot, tmp_path, monkeypatch):
     rgb = doc.active.pixels[..., :3].astype(int)
     # Colorized: warm (red over blue) everywhere.
     assert (rgb[..., 0] >= rgb[..., 2]).mean() > 0.95
+
+
+def free_transform_by_numbers(w, qtbot) -> None:
+    """Ctrl+T, W 50 % (H follows, linked), angle 30°, Enter."""
+    w.actions["free_transform"].trigger()
+    tool = w.tools.current
+    assert tool.id == "transform"
+    tool._fields["w"].setValue(50.0)
+    tool._fields["angle"].setValue(30.0)
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Return)
+    assert w.tools.mode is None
+
+
+def test_free_transform_is_recorded_with_its_numbers(qtbot, tmp_path, monkeypatch):
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    open_photo(w, qtbot, tmp_path, monkeypatch, 96, 64)
+    w.doc.add_image(photo(20, 12, "astronaut"), "Small", 30, 20)
+    action = record(w, qtbot, "Turn", steps=lambda: free_transform_by_numbers(w, qtbot))
+    assert [s.label for s in action.steps] == ["Free Transform"]
+    settings = action.steps[0].settings
+    assert (settings["sx"], settings["sy"], settings["angle"]) == (0.5, 0.5, 30.0)
+    doc = second_document(w, qtbot, monkeypatch, tmp_path)
+    layer = doc.add_image(photo(20, 12, "astronaut"), "Small", 44, 8)
+    free_transform_by_numbers(w, qtbot)  # by hand
+    by_hand = (layer.x, layer.y, layer.pixels.copy())
+    w.actions["undo"].trigger()
+    assert (layer.x, layer.y, layer.width) == (44, 8, 20)
+    play(w, action)
+    assert doc.history.undo_name() == "Free Transform"
+    assert (layer.x, layer.y) == by_hand[:2] and np.array_equal(layer.pixels, by_hand[2])
+
+
+def test_function_key_plays_its_action(qtbot, tmp_path, monkeypatch):
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    open_photo(w, qtbot, tmp_path, monkeypatch, 96, 64)
+    action = record(w, qtbot, "Flip", steps=lambda: w.actions["flip_canvas_v"].trigger(),
+                    key="Shift+F3")
+    assert action.key == "Shift+F3" and len(action.steps) == 1
+    doc = second_document(w, qtbot, monkeypatch, tmp_path)
+    steps = doc.history.index
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    w.canvas.setFocus()
+    qtbot.keyClick(w.canvas, Qt.Key.Key_F3, Qt.KeyboardModifier.ShiftModifier)
+    assert doc.history.index == steps + 1
+    assert doc.history.undo_name() == "Flip Canvas Vertical"

@@ -78,15 +78,23 @@ def _report(doc: Document, name: str, settings: dict) -> None:
         fn(doc, name, settings)
 
 
+def performed(doc: Document, name: str, **settings) -> None:
+    """Command `name` was done outside `perform` (a tool mode's commit: Free Transform):
+    reported as a step all the same."""
+    _report(doc, name, settings)
+
+
 def perform(doc: Document, name: str, **settings):
-    """Does command `name` with `settings` on `doc` and reports it (a recorded step)."""
+    """Does command `name` with `settings` on `doc` and reports it (a recorded step). A
+    setting named `target` (the layer a dialog prepared: Equalize's) is passed on but not
+    recorded: playing prepares the layer in front anew."""
     global _depth
     _depth += 1
     try:
         result = COMMANDS[name].run(doc, **settings)
     finally:
         _depth -= 1
-    _report(doc, name, settings)
+    _report(doc, name, {k: v for k, v in settings.items() if k != "target"})
     return result
 
 
@@ -115,6 +123,11 @@ def label(name: str, settings: dict) -> str:
         from .auto_tone import MODES
 
         return MODES.get(settings.get("mode"), "Auto Tone")
+    if name == "flip_layer":
+        return "Flip " + ("Horizontal" if settings.get("horizontal") else "Vertical")
+    if name == "rotate_layer":
+        return "Rotate 90° " + ("Clockwise" if settings.get("turns", 1) > 0 else
+                                "Counter Clockwise")
     if name == "rotate_canvas":
         return {1: "Rotate 90° Clockwise", -1: "Rotate 90° Counter Clockwise",
                 2: "Rotate 180°"}.get(settings.get("turns"), "Rotate Canvas")
@@ -126,8 +139,13 @@ def details(name: str, settings: dict) -> list[str]:
     """A step's settings as "Name: value" lines (its rows when expanded)."""
     if name == "filter":
         settings = dict(settings.get("settings") or {})
-    elif name in ("flip_canvas", "rotate_canvas", "auto"):
+    elif name in ("flip_canvas", "rotate_canvas", "flip_layer", "rotate_layer", "auto"):
         return []
+    elif name == "free_transform":  # (Photoshop's: position, width and height %, angle)
+        return [f"Position: {settings.get('dx', 0):+g}, {settings.get('dy', 0):+g} px",
+                f"Width: {100 * settings.get('sx', 1):g} %",
+                f"Height: {100 * settings.get('sy', 1):g} %",
+                f"Angle: {settings.get('angle', 0):g}°"]
     lines = []
     for key, value in settings.items():
         text = json.dumps(value) if isinstance(value, (list, dict)) else str(value)
@@ -238,6 +256,14 @@ def _auto(doc: Document, mode: str) -> None:
     auto_tone.apply(doc, mode)
 
 
+@register("equalize", "Equalize")
+def _equalize(doc: Document, mode: str = "all", target=None) -> None:
+    """(`target`: the layer the window has prepared; not recorded, it is not JSON.)"""
+    from . import tone_adjustments
+
+    tone_adjustments.equalize(doc, mode, target=target)
+
+
 @register("image_size", "Image Size", dialog=True)
 def _image_size(doc: Document, width: int, height: int) -> None:
     from . import image_ops
@@ -264,6 +290,16 @@ def _flip(doc: Document, horizontal: bool) -> None:
     from . import image_ops
 
     image_ops.flip_canvas(doc, bool(horizontal))
+
+
+@register("flip_layer", "Flip Layer")
+def _flip_layer(doc: Document, horizontal: bool) -> None:
+    doc.flip(_active_layer(doc, "flip"), bool(horizontal))
+
+
+@register("rotate_layer", "Rotate Layer")
+def _rotate_layer(doc: Document, turns: int) -> None:
+    doc.rotate_quarter(_active_layer(doc, "rotate"), int(turns))
 
 
 @register("select_all", "Select All")

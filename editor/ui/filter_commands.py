@@ -395,7 +395,7 @@ class FilterCommands:
                 return
             mode = dialog.mode()
         run_on_doc(w, "Could not apply Equalize",
-                   lambda doc: tone.equalize(doc, mode, target=target))
+                   lambda doc: replay.perform(doc, "equalize", mode=mode, target=target))
 
     def _fade_label(self, c: Context) -> str:
         edit = fade.last_edit(c.doc) if c.doc is not None else None
