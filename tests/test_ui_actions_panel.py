@@ -185,7 +185,9 @@ def test_actions_persist_in_a_new_window_and_save_load(recorded, qtbot, tmp_path
     assert [s.enabled for s in again.steps] == [True, True, False]
     # Load Actions adds the file's set; a file that is not one says so in one line.
     count = len(w2.actions_panel.sets)
-    w2.actions_panel.load_from(exported)
+    monkeypatch.setattr("editor.ui.dialogs.ask_open_paths", lambda *a, **k: [exported])
+    load = next(a for a in w2.actions_panel.menu.actions() if a.text() == "Load Actions…")
+    load.trigger()
     assert len(w2.actions_panel.sets) == count + 1
     bad = tmp_path / "bad.atn"
     bad.write_bytes(b"\x00\x00\x00\x10binary")

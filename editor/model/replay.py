@@ -138,7 +138,16 @@ def label(name: str, settings: dict) -> str:
 def details(name: str, settings: dict) -> list[str]:
     """A step's settings as "Name: value" lines (its rows when expanded)."""
     if name == "filter":
-        settings = dict(settings.get("settings") or {})
+        values = dict(settings.get("settings") or {})
+        if "adjust" in settings:  # (only what differs from the kind's defaults)
+            from .adjustments import make
+
+            try:
+                default = json.loads(json.dumps(make(settings["adjust"]).as_dict()))
+            except ValueError:
+                default = {}
+            values = {k: v for k, v in values.items() if default.get(k) != v}
+        settings = values
     elif name in ("flip_canvas", "rotate_canvas", "flip_layer", "rotate_layer", "auto"):
         return []
     elif name == "free_transform":  # (Photoshop's: position, width and height %, angle)

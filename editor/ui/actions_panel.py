@@ -19,13 +19,14 @@ from typing import TYPE_CHECKING, Optional
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout,
-                               QLineEdit, QMenu, QToolButton, QTreeWidget, QTreeWidgetItem,
+                               QHeaderView, QLineEdit, QMenu, QToolButton, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
 from editor.model import action_sets, filter_ops, pixel_filters as pf, replay
 from editor.model.action_sets import Action, ActionSet, Step
 from editor.model.errors import DocumentError
 
+from . import dialogs
 from .dialogs import ok_cancel
 from .icons import icon
 
@@ -87,7 +88,10 @@ class ActionsPanel(QWidget):
         self.tree.setObjectName("ActionsTree")
         self.tree.setColumnCount(2)
         self.tree.setHeaderLabels(["Action", "Dialog"])
-        self.tree.setColumnWidth(0, 200)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.itemChanged.connect(self._item_changed)
         self.tree.itemDoubleClicked.connect(self._double_clicked)
         layout.addWidget(self.tree, 1)
@@ -247,13 +251,18 @@ class ActionsPanel(QWidget):
                 ("record", "●", "Begin recording", self.record),
                 ("play", "▶", "Play selection (the action, or from the selected step)",
                  self.play_selected),
-                ("new_set", "▭", "Create new set", self.new_set),
-                ("new_action", "+", "Create new action", self.new_action),
-                ("duplicate", "⧉", "Duplicate the action or step", self.duplicate),
-                ("delete", "🗑", "Delete the selection", self.delete)):
+                ("new_set", "folder", "Create new set", self.new_set),
+                ("new_action", "layer-new", "Create new action", self.new_action),
+                ("duplicate", "layer-duplicate", "Duplicate the action or step",
+                 self.duplicate),
+                ("delete", "layer-delete", "Delete the selection", self.delete)):
             button = QToolButton()
             button.setObjectName(f"ActionsButton_{name}")
-            button.setText(text)
+            if len(text) == 1:  # (the transport's glyphs; the others the Layers panel's icons)
+                button.setText(text)
+            else:
+                button.setIcon(icon(text))
+                button.setIconSize(QSize(18, 18))
             button.setToolTip(tip)
             button.clicked.connect(lambda _=False, s=slot: s())
             row.addWidget(button)
@@ -281,12 +290,16 @@ class ActionsPanel(QWidget):
                     self._keys.append(qaction)
 
     # -- sets and actions -------------------------------------------------------------------
-    def new_set(self, name: Optional[str] = None) -> ActionSet:
+    def new_set(self) -> Optional[ActionSet]:
+        """New Set…: its name asked (Cancel: none)."""
         names = [s.name for s in self.sets]
         n = len(self.sets) + 1
         while f"Set {n}" in names:
             n += 1
-        aset = ActionSet(name or f"Set {n}")
+        name = dialogs.ask_text(self, "New Set", "Name:", f"Set {n}")
+        if name is None:
+            return None
+        aset = ActionSet(name.strip() or f"Set {n}")
         self.sets.append(aset)
         self.changed()
         self.tree.setCurrentItem(self.item_for(len(self.sets) - 1))
@@ -312,13 +325,12 @@ class ActionsPanel(QWidget):
         return action
 
     def rename(self) -> None:
-        from PySide6.QtWidgets import QInputDialog
-
+        """A double-click on an action: its name."""
         chosen = self.selected()
         if chosen is None or chosen[1] is None:
             return
-        name, ok = QInputDialog.getText(self, "Action Options", "Name:", text=chosen[1].name)
-        if ok and name.strip():
+        name = dialogs.ask_text(self, "Action Options", "Name:", chosen[1].name)
+        if name is not None and name.strip():
             chosen[1].name = name.strip()
             self.changed()
 
@@ -363,7 +375,7 @@ class ActionsPanel(QWidget):
         path, _ = QFileDialog.getSaveFileName(self, "Save Actions", "actions.json",
                                               "Actions (*.json)")
         if path:
-            self.save_to(path)
+            self.save_to(path if path.lower().endswith(".json") else path + ".json")
 
     def save_to(self, path: str, only: Optional[ActionSet] = None) -> None:
         """Save Actions: the selected set (or all of them) as JSON."""
@@ -376,9 +388,9 @@ class ActionsPanel(QWidget):
             self.window_.report(exc, "Could not save the actions")
 
     def load_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Load Actions", "", "Actions (*.json)")
-        if path:
-            self.load_from(path)
+        paths = dialogs.ask_open_paths(self, "", "Load Actions", "Actions (*.json)")
+        if paths:
+            self.load_from(paths[0])
 
     def load_from(self, path: str) -> None:
         """Load Actions: the file's sets added after the others."""
