@@ -130,6 +130,7 @@ def test_modal_step_opens_its_dialog_and_cancel_stops(recorded, qtbot):
     doc = w.doc
     item = step_item(w, action, 1)
     assert item.checkState(1) == Qt.CheckState.Unchecked  # the Dialog toggle, off
+    assert step_item(w, action, 2).data(1, Qt.ItemDataRole.CheckStateRole) is None  # (a flip)
     item.setCheckState(1, Qt.CheckState.Checked)
     assert action.steps[1].dialog is True
     before = doc.active.pixels.copy()
@@ -255,3 +256,20 @@ def test_function_key_plays_its_action(qtbot, tmp_path, monkeypatch):
     qtbot.keyClick(w.canvas, Qt.Key.Key_F3, Qt.KeyboardModifier.ShiftModifier)
     assert doc.history.index == steps + 1
     assert doc.history.undo_name() == "Flip Canvas Vertical"
+
+
+def test_duplicate_and_delete(recorded, qtbot):
+    w, action = recorded
+    panel = w.actions_panel
+    play(w, action)  # (selects it)
+    panel.buttons["duplicate"].click()
+    aset = next(s for s in panel.sets if any(a is action for a in s.actions))
+    copy = aset.actions[[a.name for a in aset.actions].index("Blur Hue Flip copy")]
+    assert [s.label for s in copy.steps] == NAMES and copy.steps is not action.steps
+    panel.tree.setCurrentItem(step_item(w, copy, 1))
+    panel.buttons["delete"].click()
+    assert [s.label for s in copy.steps] == [NAMES[0], NAMES[2]]
+    assert [s.label for s in action.steps] == NAMES  # the original keeps its steps
+    panel.tree.setCurrentItem(panel.item_for(panel.sets.index(aset), aset.actions.index(copy)))
+    panel.buttons["delete"].click()
+    assert "Blur Hue Flip copy" not in [a.name for a in aset.actions]

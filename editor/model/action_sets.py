@@ -35,8 +35,12 @@ class Step:
         return replay.details(self.command, self.settings)
 
     def has_dialog(self) -> bool:
+        """Whether playing it can open a dialog (its Dialog toggle): a command with one, and
+        for a filter or adjustment one with settings (not Find Edges, Invert, Desaturate)."""
         command = replay.COMMANDS.get(self.command)
-        return command is not None and command.dialog
+        if command is None or not command.dialog:
+            return False
+        return self.command != "filter" or bool(self.settings.get("settings"))
 
 
 @dataclass

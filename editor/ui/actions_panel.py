@@ -448,6 +448,9 @@ class ActionsPanel(QWidget):
             return False
         if self.playing:
             return False
+        if w.jobs.busy:  # (a filter still running as a job would land between the steps)
+            w.status("Wait for the running job to finish (or Esc cancels it), then play.")
+            return False
         if action is self.recording:
             self.stop()
         w.tools.end_mode(commit=True)
