@@ -273,3 +273,47 @@ def test_duplicate_and_delete(recorded, qtbot):
     panel.tree.setCurrentItem(panel.item_for(panel.sets.index(aset), aset.actions.index(copy)))
     panel.buttons["delete"].click()
     assert "Blur Hue Flip copy" not in [a.name for a in aset.actions]
+
+
+def select_fill_size(w, qtbot) -> None:
+    """Select > All, Inverse, Inverse again, Edit > Fill with 50 % grey, Deselect, Image Size
+    48 × 30, Layer > Duplicate Layer."""
+    w.actions["select_all"].trigger()
+    w.actions["inverse"].trigger()
+    w.actions["inverse"].trigger()
+
+    def grey(dialog, seen):
+        dialog.contents.setCurrentIndex(dialog.contents.findData("gray"))
+        dialog.opacity.setValue(50)
+
+    in_modal_dialog(qtbot, w.actions["fill"].trigger, grey, "FillDialog")
+    w.actions["deselect"].trigger()
+
+    def size(dialog, seen):
+        dialog.keep.setChecked(False)
+        dialog.width_box.setValue(48)
+        dialog.height_box.setValue(30)
+
+    in_modal_dialog(qtbot, w.actions["image_size"].trigger, size, "ImageSizeDialog")
+    w.actions["duplicate"].trigger()
+
+
+def test_selection_fill_size_and_layer_steps(qtbot, tmp_path, monkeypatch):
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    open_photo(w, qtbot, tmp_path, monkeypatch, 96, 64)
+    action = record(w, qtbot, "Grey", steps=lambda: select_fill_size(w, qtbot))
+    assert [s.label for s in action.steps] == [
+        "Select All", "Select Inverse", "Select Inverse", "Fill", "Deselect", "Image Size",
+        "Duplicate Layer"]
+    assert action.steps[3].settings == {"rgba": [128, 128, 128, 128]}
+    doc = second_document(w, qtbot, monkeypatch, tmp_path)
+    steps = doc.history.index
+    select_fill_size(w, qtbot)
+    by_hand = [layer.pixels.copy() for layer in doc.layers()]
+    while doc.history.index > steps:
+        w.actions["undo"].trigger()
+    assert doc.size == (80, 56)
+    play(w, action)
+    assert doc.size == (48, 30) and doc.history.index == steps + 7
+    assert all(np.array_equal(a.pixels, b) for a, b in zip(doc.layers(), by_hand))
+    assert len(list(doc.layers())) == len(by_hand) == 2
