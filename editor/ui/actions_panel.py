@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Optional
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout,
-                               QHeaderView, QLineEdit, QMenu, QToolButton, QTreeWidget, QTreeWidgetItem,
-                               QVBoxLayout, QWidget)
+                               QHeaderView, QLineEdit, QMenu, QToolButton, QTreeWidget,
+                               QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from editor.model import action_sets, filter_ops, pixel_filters as pf, replay
 from editor.model.action_sets import Action, ActionSet, Step

@@ -139,7 +139,7 @@ class ImageCommands:
         def flip(horizontal: bool):
             return lambda: self._op("flip the canvas",
                                     lambda d: replay.perform(d, "flip_canvas",
-                                                                  horizontal=horizontal))
+                                                             horizontal=horizontal))
 
         return [
             ActionSpec("image_size", "Image &Size…", self.image_size, "Alt+Ctrl+I",
@@ -176,8 +176,8 @@ class ImageCommands:
         dialog = ImageSizeDialog(self.window, doc.size)
         if dialog.exec():
             width, height = dialog.chosen()
-            self._op("change the image size", lambda d: replay.perform(d, "image_size",
-                                                                             width=width, height=height))
+            self._op("change the image size",
+                     lambda d: replay.perform(d, "image_size", width=width, height=height))
 
     def canvas_size(self) -> None:
         doc = self.window.doc

@@ -89,10 +89,12 @@ class LayerCommands:
                  lambda d: d.add_layer(Group(d.next_layer_name("Group")), name="New Group"))
 
     def duplicate_layer(self) -> None:
-        self._op("Could not duplicate the layer", lambda d: d.active and replay.perform(d, "duplicate_layer"))
+        self._op("Could not duplicate the layer",
+                 lambda d: d.active and replay.perform(d, "duplicate_layer"))
 
     def delete_layer(self) -> None:
-        self._op("Could not delete the layer", lambda d: d.active and replay.perform(d, "delete_layer"))
+        self._op("Could not delete the layer",
+                 lambda d: d.active and replay.perform(d, "delete_layer"))
 
     def rename_layer(self) -> None:
         w = self.window

@@ -246,7 +246,8 @@ class MainWindow(QMainWindow):
         self.menus = build_menus(self, self.menuBar())
         self.menus["recent"].aboutToShow.connect(self._fill_recent_menu)
         for key in ("info", "actions"):
-            self.docks[key].toggleViewAction().toggled.connect(self.actions[f"panel_{key}"].setChecked)
+            self.docks[key].toggleViewAction().toggled.connect(
+                self.actions[f"panel_{key}"].setChecked)
         self._build_status()
         self.decompose_commands.connect()
         self.view_commands.connect()
