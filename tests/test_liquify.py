@@ -82,3 +82,34 @@ def test_a_half_frozen_field_moves_half_as_far_and_a_frozen_one_not_at_all():
     frozen.warp((80, 60), (6, -3), 30, 100, 50)
     frozen.dab("twirl", (80, 60), 60, 100, 50)
     np.testing.assert_allclose(frozen.field, free.field, atol=1e-5)
+
+
+def test_smooth_evens_out_a_ripple_and_keeps_a_uniform_push():
+    mesh = liquify.Mesh(Box(0, 0, W, H))
+    x = np.arange(W, dtype=np.float32)
+    mesh.field[..., 0] = 3.0 + 2.0 * np.sin(x / 2.0)[None, :]  # a push with a fine ripple
+    before = mesh.field.copy()
+    for _ in range(6):
+        mesh.dab("smooth", (80, 60), 60, 100, 100)
+    inner = (slice(52, 68), slice(62, 98))  # well inside the brush's full-strength core
+    ripple_before = np.abs(before[inner][..., 0] - 3.0).mean()
+    ripple_after = np.abs(mesh.field[inner][..., 0] - 3.0).mean()
+    assert ripple_after < 0.2 * ripple_before, (ripple_before, ripple_after)
+    assert abs(mesh.field[inner][..., 0].mean() - 3.0) < 0.1  # the push itself stays
+    far = (slice(0, 20), slice(0, 40))
+    np.testing.assert_array_equal(mesh.field[far], before[far])  # beyond the brush
+    flat = liquify.Mesh(Box(0, 0, W, H))
+    flat.field[..., 1] = -4.0
+    flat.dab("smooth", (80, 60), 60, 100, 50)
+    np.testing.assert_allclose(flat.field[..., 1], -4.0, atol=1e-5)
+
+
+def test_push_left_pushes_to_the_left_of_the_drag_and_reverse_to_the_right():
+    for reverse, sign in ((False, -1.0), (True, 1.0)):
+        mesh = liquify.Mesh(Box(0, 0, W, H))
+        mesh.stroke("push_left", (80, 70), (80, 50), 40, 100, 50, reverse)  # dragged up
+        d = mesh.field[60, 80]  # the output reads from where the pixels came from
+        assert sign * -d[0] > 10 and abs(d[1]) < 1, (reverse, d)
+    down = liquify.Mesh(Box(0, 0, W, H))
+    down.stroke("push_left", (80, 50), (80, 70), 40, 100, 50)
+    assert -down.field[60, 80, 0] > 10  # dragged down: to the right

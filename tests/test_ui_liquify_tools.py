@@ -1,8 +1,10 @@
 """Filter > Liquify…'s Freeze Mask (F), Thaw Mask (D), Mask options, Twirl Clockwise (C,
-Alt: counter-clockwise) and the view's zoom and pan, driven through the window: a frozen
+Alt: counter-clockwise), Push Left (O, Alt: right), Smooth (E) and the view's zoom and pan,
+driven through the window: a frozen
 disc stays put under a Forward Warp that moves the unfrozen one beside it (the mask shown
 as a red tint, not applied to the pixels), Thaw, Invert All and Mask All change which one
-moves; Twirl turns a radial bar about the brush's centre, the way the key says; at 200 %
+moves; Twirl turns a radial bar about the brush's centre, the way the key says; Push Left
+moves a dot left of an upward drag; Smooth straightens a bar warped into a zigzag; at 200 %
 a drag of N view pixels moves a dot N/2 canvas pixels, and after a pan the brush still
 paints where the pointer shows."""
 from __future__ import annotations
@@ -15,8 +17,8 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPushButton
 
-from test_ui_liquify import (DARK, GREY, H, W, at, dark, key, line, liquify, set_option,
-                             stroke)
+from test_ui_liquify import (DARK, DOT, GREY, H, W, at, centre, dark, dot_picture, key, line,
+                             liquify, set_option, stroke)
 from ui_helpers import pasted_window
 
 LEFT, RIGHT = (35, 45), (85, 45)  # two discs' centres
@@ -267,3 +269,76 @@ def test_zoomed_and_panned_the_brush_paints_in_canvas_pixels(qtbot, tmp_path, mo
     print("zoomed drag moved the spot", move)
     assert abs(move[0] - 20) <= 3 and abs(move[1]) <= 1.5, move
     assert np.allclose(seen["shown"], spot(layer.pixels), atol=1)
+
+
+def push_left(qtbot, alt: bool):
+    """Push Left (O): a drag of 20 canvas pixels up over the dot (Alt held: pushes right)."""
+    def drive(dialog):
+        view = dialog.view
+        key(qtbot, dialog, Qt.Key.Key_O)
+        assert dialog.tool == "push_left"
+        set_option(dialog, "size", 40)
+        mods = Qt.KeyboardModifier.AltModifier if alt else NONE
+        points = line(view, (DOT[0], DOT[1] + 10), (DOT[0], DOT[1] - 10))
+        QTest.mousePress(view, LEFT_BUTTON, mods, points[0])
+        for p in points[1:]:
+            QTest.mouseEvent(QTest.MouseAction.MouseMove, view, LEFT_BUTTON, mods, p)
+        QTest.mouseRelease(view, LEFT_BUTTON, mods, points[-1])
+    return drive
+
+
+def test_push_left_moves_the_dot_left_of_an_upward_drag_and_alt_right(qtbot, tmp_path,
+                                                                       monkeypatch):
+    w = pasted_window(qtbot, tmp_path, monkeypatch, dot_picture(), 1.0)
+    doc, layer = w.doc, w.doc.active
+    before = layer.pixels.copy()
+    steps = doc.history.index
+    shifts = {}
+    for alt in (False, True):
+        liquify(qtbot, w, push_left(qtbot, alt))
+        qtbot.waitUntil(lambda: doc.history.index == steps + 1, timeout=20000)
+        shifts[alt] = centre(layer.pixels) - centre(before)
+        doc.history.undo()
+        np.testing.assert_array_equal(layer.pixels, before)
+    print("push left shifts", shifts)
+    assert shifts[False][0] < -10 and shifts[True][0] > 10, shifts
+    assert abs(shifts[False][1]) < 3 and abs(shifts[True][1]) < 3, shifts
+
+
+def wavy_bar_spread(pixels) -> float:
+    """How far the dark vertical bar's centre wanders from row to row (rows 25..65)."""
+    rows = []
+    for y in range(25, 65):
+        xs = np.nonzero(dark(pixels[y:y + 1]))[1]
+        assert 3 <= xs.size <= 16, (y, xs.size)  # the bar is still there, not smeared
+        rows.append(xs.mean())
+    return float(np.std(rows))
+
+
+def test_smooth_straightens_a_bar_warped_into_a_zigzag(qtbot, tmp_path, monkeypatch):
+    pixels = np.zeros((H, W, 4), np.uint8)
+    pixels[..., :3] = GREY
+    pixels[..., 3] = 255
+    pixels[:, 57:63, :3] = DARK  # a vertical bar
+    w = pasted_window(qtbot, tmp_path, monkeypatch, pixels, 1.0)
+    seen = {}
+
+    def drive(dialog):
+        view = dialog.view
+        set_option(dialog, "size", 14)
+        for i, y in enumerate(range(28, 64, 8)):  # small pushes, alternately left and right
+            dx = 6 if i % 2 else -6
+            stroke(view, line(view, (60, y), (60 + dx, y), n=6))
+        seen["zigzag"] = wavy_bar_spread(view.shown())
+        key(qtbot, dialog, Qt.Key.Key_E)
+        assert dialog.tool == "smooth"
+        set_option(dialog, "size", 70)
+        QTest.mousePress(view, LEFT_BUTTON, NONE, at(view, 60, 45))
+        qtbot.wait(600)
+        QTest.mouseRelease(view, LEFT_BUTTON, NONE, at(view, 60, 45))
+        seen["smoothed"] = wavy_bar_spread(view.shown())
+
+    liquify(qtbot, w, drive, cancel=True)
+    print("bar spread", seen)
+    assert seen["zigzag"] > 1.5
+    assert seen["smoothed"] < 0.5 * seen["zigzag"], seen

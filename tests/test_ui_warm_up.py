@@ -10,9 +10,11 @@ import threading
 import time
 
 import pytest
-from PySide6.QtCore import QSettings
+import numpy as np
+from PySide6.QtCore import QSettings, Qt
 
-from editor.jobs import FAILED, FINISHED, RUNNING
+from editor.jobs import CANCELLED, FAILED, FINISHED, RUNNING
+from editor.model import Document
 from editor.ui import main_window
 from editor.ui.generate_panel import GeneratePanel
 from editor.ui.settings import Settings
@@ -20,6 +22,7 @@ from engine.errors import ModelError
 from engine.models import loading
 from engine.testing import tiny
 from test_ui_content_fill import fill_content_aware, paste_damaged_tiles
+from test_ui_generate import draw_box
 from ui_helpers import make_window
 
 
@@ -106,3 +109,33 @@ def test_a_failing_warm_up_only_says_so_in_the_status_bar(warming, qtbot):
     assert w.test_errors == []  # no dialog
     assert w.statusBar().currentMessage() == (
         "Loading model: tiny-sd could not be loaded: broken file. Download it again.")
+
+
+def test_a_generation_waiting_for_the_warm_ups_load_can_be_cancelled(warming, qtbot):
+    """Generate needs the model the warm-up is still loading, so it waits for that load; the
+    status bar's Cancel ends the wait at once (it used to run until the load finished)."""
+    w, load, warm_up = warming()
+    doc = Document(96, 64)
+    doc.add_image(np.full((64, 96, 4), 200, np.uint8), "Background", 0, 0)
+    w.add_session(doc, "scene")
+    w.canvas.fit()
+    w.docks["generate"].raise_()
+    panel = w.generate_panel
+    qtbot.waitUntil(lambda: panel.choices is not None, timeout=10000)
+    draw_box(qtbot, w, 30, 20, 60, 44)
+    qtbot.keyClicks(panel.prompt, "a red ball")
+    qtbot.mouseClick(panel.generate_button, Qt.MouseButton.LeftButton)
+    job = panel.job
+    assert job is not None
+    qtbot.waitUntil(lambda: job.state == RUNNING, timeout=10000)
+    qtbot.wait(300)  # inside the model cache, waiting for the warm-up's load
+    assert job.state == RUNNING and warm_up.state == RUNNING
+    began = time.monotonic()
+    qtbot.mouseClick(w.jobs.status.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: job.state == CANCELLED, timeout=10000)
+    assert time.monotonic() - began < 3.0
+    assert warm_up.state == RUNNING  # the load itself goes on for the next job
+    assert [layer.name for layer in doc.layers()] == ["Background"] and w.test_errors == []
+    load.release()
+    qtbot.waitUntil(lambda: warm_up.state == FINISHED, timeout=10000)
+    assert len(load.loads) == 1

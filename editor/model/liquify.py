@@ -11,6 +11,12 @@ Density sets how much of the radius is full strength):
   move; a long move is cut into steps of a quarter of the radius, so the push never
   folds the picture over itself.
 - Reconstruct (R) brings D back towards zero: D' = D (1 - k w).
+- Smooth (E) eases the field under the brush towards its own local average (a Gaussian
+  of a third of the radius): D' = D + k w (G * D - D). Kinks and ripples left by warps
+  even out while the broad push stays, which Reconstruct would take back.
+- Push Left (O) pushes what lies under the brush sideways, to the left of the drag (up
+  moves pixels left, down moves them right; Alt the other way, as in Photoshop): a
+  Forward Warp whose move is the drag turned by -90 degrees.
 - Pucker (S) and Bloat (B) read from further from / nearer to the brush's centre c,
   s(p) = -/+ k w (c - p): D'(p) = D(p + s) + s; what is under the brush shrinks / grows.
 - Twirl Clockwise (C; counter-clockwise with `reverse`, Alt in the dialog) reads from p
@@ -44,10 +50,12 @@ from .pixel_filters import Operation, _blend_premultiplied, _premultiplied, _str
 
 premultiplied = _premultiplied  # (the dialog's view is kept premultiplied: `Mesh.warped`)
 
-TOOLS = ("warp", "reconstruct", "pucker", "bloat", "twirl", "freeze", "thaw")
+TOOLS = ("warp", "reconstruct", "smooth", "pucker", "bloat", "twirl", "push_left", "freeze",
+         "thaw")
 STEP = 0.25      # a warp's longest step, in brush radii (longer moves are cut)
 SQUEEZE = 0.04   # Pucker / Bloat: the share of the way to the centre per dab at full strength
 RESTORE = 0.25   # Reconstruct: the share of the offset taken back per dab at full strength
+SMOOTH = 0.5     # Smooth: the share of the way to the local average per dab at full strength
 TWIRL = 0.05    # Twirl: radians turned per dab at full strength (about 3 degrees)
 CORE = 0.8       # Density 100: the brush at full strength out to this share of its radius
 
@@ -107,14 +115,19 @@ class Mesh:
                size: float, pressure: float, density: float, reverse: bool = False) -> None:
         """The brush (diameter `size` canvas pixels, Pressure and Density 0..100) moved from
         `start` to `end` (canvas points): dabs every STEP radii along the way (the first at
-        `start` for a warp, which pushes by the move; at `end` otherwise)."""
+        `start` for a warp or Push Left, which push by the move; at `end` otherwise).
+        `reverse` turns Twirl counter-clockwise and Push Left to the right."""
         radius = max(size / 2.0, 0.5)
         dx, dy = end[0] - start[0], end[1] - start[1]
         steps = max(1, int(math.ceil(math.hypot(dx, dy) / (STEP * radius))))
         for i in range(steps):
-            if tool == "warp":
+            if tool in ("warp", "push_left"):
                 at = (start[0] + dx * i / steps, start[1] + dy * i / steps)
-                self.warp(at, (dx / steps, dy / steps), radius, pressure, density)
+                move = (dx / steps, dy / steps)
+                if tool == "push_left":  # the drag turned a quarter left (y grows down)
+                    side = -1.0 if reverse else 1.0
+                    move = (side * move[1], -side * move[0])
+                self.warp(at, move, radius, pressure, density)
             else:
                 at = (start[0] + dx * (i + 1) / steps, start[1] + dy * (i + 1) / steps)
                 self.dab(tool, at, size, pressure, density, reverse)
@@ -161,6 +174,11 @@ class Mesh:
         if tool == "reconstruct":
             self._apply(where, self.field[where] * (1.0 - RESTORE * w)[..., None])
             return
+        if tool == "smooth":
+            mean = self._local_mean(where, radius)
+            old = self.field[where]
+            self._apply(where, old + (mean - old) * (SMOOTH * w)[..., None])
+            return
         gx, gy = self.to_grid(*at)
         if tool == "twirl":
             # Canvas offsets from the centre, turned by -a (clockwise on screen, y down:
@@ -179,6 +197,22 @@ class Mesh:
         new[..., 0] += su / self.sx
         new[..., 1] += sv / self.sy
         self._apply(where, new)
+
+    def _local_mean(self, where, radius: float) -> np.ndarray:
+        """The field's Gaussian average (sigma a third of `radius`, in each axis's cells) at
+        the cells of `where`, read from a window grown by three sigmas so the dab's rim
+        averages over what lies beyond it too (the edge of the grid repeated)."""
+        import cv2
+
+        sigma_x, sigma_y = max(radius * self.sx / 3.0, 0.5), max(radius * self.sy / 3.0, 0.5)
+        px, py = int(math.ceil(3 * sigma_x)), int(math.ceil(3 * sigma_y))
+        h, w = self.field.shape[:2]
+        ys, xs = where
+        y0, y1 = max(0, ys.start - py), min(h, ys.stop + py)
+        x0, x1 = max(0, xs.start - px), min(w, xs.stop + px)
+        grown = cv2.GaussianBlur(self.field[y0:y1, x0:x1], (0, 0), sigma_x, sigmaY=sigma_y,
+                                 borderType=cv2.BORDER_REPLICATE)
+        return grown[ys.start - y0:ys.stop - y0, xs.start - x0:xs.stop - x0]
 
     # -- the freeze mask (Mask: None / Mask All / Invert All) -------------------------------
 

@@ -3,8 +3,9 @@
 The layer (where the canvas and it are, reduced to fit VIEW_SIZE when large, enlarged
 by a whole factor when small) is shown over a checkerboard as the field (`liquify.Mesh`,
 one grid cell per pixel shown) moves it, redrawn at each dab: the live preview. The
-tools are Photoshop's Forward Warp (W), Reconstruct (R), Twirl Clockwise (C; with Alt
-held, counter-clockwise), Pucker (S), Bloat (B), Freeze Mask (F) and Thaw Mask (D): the
+tools are Photoshop's Forward Warp (W), Reconstruct (R), Smooth (E), Twirl Clockwise (C;
+with Alt held, counter-clockwise), Pucker (S), Bloat (B), Push Left (O; Alt pushes right),
+Freeze Mask (F) and Thaw Mask (D): the
 mask, shown as a red tint, protects the cells under it from the other tools (Mask:
 None, Mask All, Invert All; it lives in the dialog only, as Photoshop's does). Brush
 Size ([ and ] too), Density (the brush's soft edge), Pressure (how far a dab goes) and
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 VIEW_SIZE = (960, 680)   # the view's largest size (px): larger layers are reduced to fit
 ZOOM_MAX = 8             # a small layer is enlarged by at most this whole factor
 TICK_MS = 40             # the tools that work while the mouse is held still: how often
-HELD = ("reconstruct", "twirl", "pucker", "bloat")
+HELD = ("reconstruct", "smooth", "twirl", "pucker", "bloat")
 # Photoshop's zoom levels (screen pixels per canvas pixel) that the view steps through.
 ZOOMS = (0.05, 0.0625, 0.0833, 0.125, 0.1667, 0.25, 0.3333, 0.5, 0.6667, 1.0, 2.0, 3.0,
          4.0, 5.0, 6.0, 7.0, 8.0, 12.0, 16.0, 24.0, 32.0)
@@ -45,10 +46,13 @@ FREEZE_TINT = (255, 0, 0, 128)  # the freeze mask's red at full strength (RGBA)
 # (tool, label, key, tip) in Photoshop's order.
 TOOLS = (("warp", "Forward Warp", "W", "Pushes pixels along the drag"),
          ("reconstruct", "Reconstruct", "R", "Brings the pixels back towards the original"),
+         ("smooth", "Smooth", "E", "Evens out kinks and ripples of the warps under the brush"),
          ("twirl", "Twirl Clockwise", "C",
           "Turns the pixels under the brush clockwise while held (Alt: counter-clockwise)"),
          ("pucker", "Pucker", "S", "Draws pixels towards the brush's centre"),
          ("bloat", "Bloat", "B", "Pushes pixels away from the brush's centre"),
+         ("push_left", "Push Left", "O",
+          "Pushes pixels left when dragged up, right when dragged down (Alt: the other way)"),
          ("freeze", "Freeze Mask", "F", "Protects the pixels painted from the other tools"),
          ("thaw", "Thaw Mask", "D", "Takes the freeze mask away where painted"))
 # (option, label, low, high, default, suffix): Photoshop's defaults.
@@ -266,7 +270,7 @@ class LiquifyDialog(QDialog):
         self.view = LiquifyView(self, picture, zoom)
         self.tool = "warp"
         self._last: Optional[tuple[float, float]] = None  # the brush while the mouse is down
-        self._reverse = False  # Alt held with the mouse: Twirl counter-clockwise
+        self._reverse = False  # Alt held with the mouse: Twirl counter-clockwise, push right
         self._tick = QTimer(self)
         self._tick.setInterval(TICK_MS)
         self._tick.timeout.connect(self._held)
@@ -390,7 +394,7 @@ class LiquifyDialog(QDialog):
 
     def press(self, at: tuple[float, float], reverse: bool = False) -> None:
         self._last, self._reverse = at, reverse
-        if self.tool != "warp":
+        if self.tool not in ("warp", "push_left"):
             self._dab(at, self.value("pressure"))
             if self.tool in HELD:
                 self._tick.start()
@@ -415,7 +419,8 @@ class LiquifyDialog(QDialog):
         self._tick.stop()
 
     def _held(self) -> None:
-        """Reconstruct, Twirl, Pucker and Bloat go on where the mouse is held (Brush Rate)."""
+        """Reconstruct, Smooth, Twirl, Pucker and Bloat go on where the mouse is held (Brush
+        Rate)."""
         if self._last is not None and self.value("rate") > 0:
             self._dab(self._last, self.value("pressure") * self.value("rate") / 100)
 

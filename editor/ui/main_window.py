@@ -31,6 +31,7 @@ from .canvas import CanvasView
 from .color_panel import ColorPanel
 from .decompose_commands import DecomposeCommands
 from .difference_commands import DifferenceCommands
+from .auto_align_commands import AutoAlignCommands
 from .content_scale_dialog import ContentScaleCommands
 from .edit_commands import EditCommands
 from .file_commands import FileCommands
@@ -212,6 +213,7 @@ class MainWindow(QMainWindow):
         self.difference_commands = DifferenceCommands(self)  # New Layer from Difference
         self.edit_commands = EditCommands(self)  # Cut, Copy Merged, Paste in Place, Clear, Fill…
         self.content_scale_commands = ContentScaleCommands(self)  # Edit > Content-Aware Scale
+        self.auto_align_commands = AutoAlignCommands(self)  # Edit > Auto-Align Layers
         self.image_commands = ImageCommands(self)  # the Image menu: sizes, crop, rotate canvas
         self.select_commands = SelectCommands(self)  # Reselect, Inverse, Feather, shape keys
         self.mask_commands = MaskCommands(self)  # Layer > Layer Mask, clipping masks
@@ -237,7 +239,7 @@ class MainWindow(QMainWindow):
                        self.mask_display, self.adjustment_commands,
                        self.text_edit_commands, self.path_commands, self.filter_commands,
                        self.channel_commands, self.content_scale_commands,
-                       self.layer_comp_commands):
+                       self.auto_align_commands, self.layer_comp_commands):
             add_actions(self, module.action_specs())
         self._build_paths_panel()  # its buttons show the actions just made
         self.tool_actions = build_tool_actions(self)

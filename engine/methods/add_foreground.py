@@ -186,7 +186,7 @@ def add_foreground(request: AddForegroundRequest, progress: ProgressFn = no_prog
     if model is None:
         ref = request.model or load_catalogue().default_for(METHOD).id
         model = loading.get_pipeline(ref, device=request.device, dtype=request.dtype,
-                             cpu_offload=request.cpu_offload)
+                             cpu_offload=request.cpu_offload, progress=progress)
     if model.family not in inpainting.FAMILIES:
         raise ModelError(f"{model.source.ref} is a {model.family} model, not an inpainting model.",
                          "Choose the BFS method for it, or an inpainting model here.")

@@ -239,7 +239,8 @@ def edit_image(request: EditRequest, progress: ProgressFn = no_progress, *, mode
     mask = subject_mask(request)
     if model is None:
         ref = request.model or load_catalogue().default_for(METHOD).id
-        model = loading.get_pipeline(ref, device=request.device, dtype=request.dtype, cache_dir=cache_dir)
+        model = loading.get_pipeline(ref, device=request.device, dtype=request.dtype,
+                                     cache_dir=cache_dir, progress=progress)
     pipe, plan = model.pipeline, model.plan
     unet, device = pipe.unet, torch.device(plan.device)
     stages = Stages(progress, phase_weights(request))

@@ -131,7 +131,8 @@ def generate_layered(request: LayeredRequest, progress: ProgressFn = no_progress
     if model is None:
         ref = request.model or load_catalogue().default_for(METHOD).id
         model = loading.get_pipeline(ref, device=request.device, dtype=request.dtype,
-                             cpu_offload=request.cpu_offload, cache_dir=cache_dir)
+                             cpu_offload=request.cpu_offload, cache_dir=cache_dir,
+                             progress=progress)
 
     info = model.info
     steps = request.steps or info.default_steps

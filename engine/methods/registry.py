@@ -165,7 +165,8 @@ def _bfs_run(spec: GenerateSpec, background: np.ndarray, box: Box,
     if not ref:
         raise ModelError(BFS.missing_model)
     loaded = get_pipeline(ref, device=spec.device, dtype=spec.dtype,
-                          cpu_offload=spec.cpu_offload)  # BFS ignores offload; same cache key
+                          cpu_offload=spec.cpu_offload,  # BFS ignores offload; same cache key
+                          progress=progress)
     if loaded.family not in BFS.families:
         raise ModelError(f"{ref} is not a BFS model folder.",
                          "Choose the Inpaint + extract method for it, or a BFS model here.")

@@ -24,6 +24,7 @@ from typing import Any, Callable, Optional
 from engine.nets.bfs_folder import RGBA_VAE_DIR
 
 from ..errors import EngineError, ModelError
+from ..progress import ProgressFn
 from .catalogue import BFS_FAMILY, VISION_FAMILIES, ModelInfo
 from .devices import DevicePlan, free_memory, is_out_of_memory, out_of_memory_guard, plan_device
 from .flux_single_file import load_flux_fill_single_file
@@ -205,7 +206,13 @@ class ModelCache:
     is loading waits for that load and then reuses it, instead of loading it twice
     (twice the memory) or racing to replace it. `load` is how a model is loaded
     (`load_pipeline`; tests pass a slow or counting stand-in).
+
+    A job that passes its `progress` to `get` can be cancelled while it waits for the
+    other thread's load: the wait wakes every `WAIT_POLL_S` to call `progress(0, 1)`
+    (nothing done yet), which raises `Cancelled` once the user cancels.
     """
+
+    WAIT_POLL_S = 0.1
 
     def __init__(self, load: Optional[Callable[..., LoadedModel]] = None) -> None:
         self._lock = threading.Lock()
@@ -215,8 +222,14 @@ class ModelCache:
 
     def get(self, ref: str, *, device: str = "auto", dtype: str = "auto",
             cpu_offload: Optional[bool] = None, vae_tiling: Optional[bool] = None,
-            cache_dir: str | os.PathLike | None = None, config: Optional[str] = None) -> LoadedModel:
-        with self._lock:
+            cache_dir: str | os.PathLike | None = None, config: Optional[str] = None,
+            progress: Optional[ProgressFn] = None) -> LoadedModel:
+        if progress is None:
+            self._lock.acquire()
+        else:
+            while not self._lock.acquire(timeout=self.WAIT_POLL_S):
+                progress(0, 1)
+        try:
             source = find_model(ref, cache_dir=cache_dir, config=config)
             plan = plan_device(device, dtype, min_vram_gb=source.info.min_vram_gb,
                                cpu_offload=cpu_offload, vae_tiling=vae_tiling)
@@ -227,6 +240,8 @@ class ModelCache:
             self._model = self._load(source, plan, cache_dir=cache_dir)
             self._key = key
             return self._model
+        finally:
+            self._lock.release()
 
     def clear(self) -> None:
         with self._lock:

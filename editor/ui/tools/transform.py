@@ -38,9 +38,10 @@ from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QToolButton, 
 
 from editor.model import DocumentError, Group, Layer, Node
 from editor.model.commands import SetMask
-from editor.model.document import (LockedError, linked_masks, raise_if_locked,
+from editor.model.document import (LockedError, raise_if_locked,
                                    transform_frame, transforms_placements)
 from editor.model import replay, smart_object, text_layer
+from editor.model.layer_warp import warp_node
 from editor.model.resample import perspective_pixels, transform_pixels, warp_mask
 from editor.model.smart_object import SmartObjectLayer, tidy as _tidy
 from editor.model.text_layer import TextLayer
@@ -334,29 +335,8 @@ class TransformTool(LayerMode, Tool):
         self._warp(doc, perspective_pixels, at, project)
 
     def _warp(self, doc, resample, at, paths) -> None:
-        """One Free Transform (or Warp) step: the node's layers and linked masks resampled by
-        `resample(pixels, at(x, y), limit)` (`at`: the transform of an array whose pixel
-        (0, 0) lies at canvas (x, y)), its paths mapped by `paths` (canvas points)."""
-        # Keep what lies within a canvas' width/height around the canvas: enough
-        # for any later move, bounded in memory however far the layer is enlarged.
-        limit = doc.canvas.expand(doc.width, doc.height)
-        layers = [self.node] if isinstance(self.node, Layer) else list(self.node.layers())
-        with doc.history.macro(self.step):
-            for layer in layers:
-                if isinstance(layer, SmartObjectLayer):  # its placement, drawn anew
-                    corners = paths(np.array(layer.placement, np.float64))
-                    smart_object.set_placement(doc, layer, tuple(map(tuple, corners.tolist())),
-                                               self.step)
-                    continue
-                if layer.is_empty():
-                    continue
-                pixels, x, y = resample(layer.pixels, at(layer.x, layer.y), limit)
-                doc.set_pixels(layer, pixels, x, y, self.step)
-            for node in linked_masks(self.node):  # linked masks transform along
-                m = node.mask
-                moved = warp_mask(m, lambda px: resample(px, at(m.x, m.y), limit))
-                doc.history.push(SetMask(node, moved, self.step))
-            doc.transform_paths(self.node, paths, self.step)
+        """One Free Transform (or Warp, Puppet Warp) step (`layer_warp.warp_node`)."""
+        warp_node(doc, self.node, self.step, resample, at, paths)
 
     def _quad_transform(self) -> QTransform:
         """The frame's rectangle (local coordinates) -> the four corners on the canvas."""

@@ -83,7 +83,7 @@ class DiffusionInpainter:
             return image
         h, w = image.shape[:2]
         loaded = loading.get_pipeline(self.model, device=self.device, dtype=self.dtype,
-                              cache_dir=self.cache_dir)
+                              cache_dir=self.cache_dir, progress=progress)
         pipe, family, device = loaded.pipeline, loaded.family, loaded.plan.device
 
         # 1-2. The window around the hole, at the model's working size.
