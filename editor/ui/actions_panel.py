@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout,
                                QHeaderView, QLineEdit, QMenu, QToolButton, QTreeWidget,
@@ -111,13 +111,15 @@ class ActionsPanel(QWidget):
                 self.window_.status(str(exc))
         return action_sets.default_sets()
 
-    def changed(self) -> None:
-        """After every change: saved, the tree and the function keys redone."""
+    def changed(self, rebuild: bool = True) -> None:
+        """After every change: saved, the tree and the function keys redone (not from a
+        row's own signal: clearing the tree there would delete the row emitting it)."""
         try:
             action_sets.save(self.path, self.sets)
         except OSError as exc:
             self.window_.status(f"Could not save the actions: {exc}")
-        self.rebuild()
+        if rebuild:
+            self.rebuild()
 
     # -- the tree ---------------------------------------------------------------------------
     def rebuild(self) -> None:
@@ -213,12 +215,12 @@ class ActionsPanel(QWidget):
             step.enabled = on
         else:
             step.dialog = on
-        self.changed()
+        self.changed(rebuild=False)  # (the row shows the change already)
 
     def _double_clicked(self, item: QTreeWidgetItem, column: int) -> None:
         key = self._key(item)
         if key is not None and len(key) == 2 and column == 0:
-            self.rename()
+            QTimer.singleShot(0, self.rename)  # (after the row's signal: renaming redoes it)
 
     # -- the buttons and the panel menu ---------------------------------------------------
     def _button_row(self) -> QHBoxLayout:
