@@ -123,6 +123,13 @@ def test_play_from_a_selected_step(recorded, qtbot):
     steps = doc.history.index
     play(w, action, step=2)  # the flip only
     assert doc.history.index == steps + 1
+    # Record with a step selected: the new steps go in after it.
+    panel = w.actions_panel
+    panel.tree.setCurrentItem(step_item(w, action, 0))
+    panel.buttons["record"].click()
+    w.actions["flip_canvas_v"].trigger()
+    panel.buttons["stop"].click()
+    assert [s.label for s in action.steps] == [NAMES[0], "Flip Canvas Vertical"] + NAMES[1:]
 
 
 def test_modal_step_opens_its_dialog_and_cancel_stops(recorded, qtbot):

@@ -79,6 +79,7 @@ class ActionsPanel(QWidget):
         self.path = window.settings.actions_path
         self.sets: list[ActionSet] = self._load_startup()
         self.recording: Optional[Action] = None
+        self.insert_at = 0  # where the next recorded step goes in it
         self.playing = False
         self._keys: list[QAction] = []
         layout = QVBoxLayout(self)
@@ -406,13 +407,15 @@ class ActionsPanel(QWidget):
 
     # -- recording --------------------------------------------------------------------------
     def record(self) -> None:
-        """Record: what the user does from now on is added to the selected action."""
+        """Record: what the user does from now on is added to the selected action (after
+        the selected step, as Photoshop inserts; else at its end)."""
         chosen = self.selected()
         if chosen is None or chosen[1] is None:
             self.window_.status("Select an action to record into (or make one: New Action).")
             self._update_buttons()
             return
         self.recording = chosen[1]
+        self.insert_at = len(chosen[1].steps) if chosen[2] is None else chosen[2] + 1
         replay.listen(self._recorded)
         self.window_.status(f"Recording '{self.recording.name}': Stop ends it.")
         self.rebuild()
@@ -427,16 +430,20 @@ class ActionsPanel(QWidget):
     def _recorded(self, doc, name: str, settings: dict) -> None:
         if self.recording is None or self.playing:
             return
-        self.recording.steps.append(Step(name, settings))
+        self.recording.steps.insert(self.insert_at, Step(name, settings))
+        self.insert_at += 1
         self.changed()
 
     # -- playing ----------------------------------------------------------------------------
     def play_selected(self) -> bool:
-        """Play: the selected action, or its steps from the selected one on."""
+        """Play: the selected action, or its steps from the selected one on, or a selected
+        set's actions one after another (as Photoshop plays a set)."""
         chosen = self.selected()
-        if chosen is None or chosen[1] is None:
+        if chosen is None:
             self.window_.status("Select an action (or one of its steps) to play.")
             return False
+        if chosen[1] is None:
+            return all(self.play(action) for action in list(chosen[0].actions))
         return self.play(chosen[1], chosen[2] or 0)
 
     def play(self, action: Action, start: int = 0) -> bool:
