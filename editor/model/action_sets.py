@@ -111,7 +111,8 @@ def duplicate(action: Action, names: list[str]) -> Action:
 
 
 def _filter(op) -> Step:
-    return Step("filter", replay.operation_settings(op))
+    # (as plain JSON, as a recorded step's settings are: tuples become lists)
+    return Step("filter", json.loads(json.dumps(replay.operation_settings(op))))
 
 
 def default_sets() -> list[ActionSet]:
