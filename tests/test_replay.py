@@ -28,6 +28,14 @@ def test_every_adjustment_round_trips_through_json(kind):
     assert _round_trip(op) == op
 
 
+def test_the_other_adjustments_round_trip_by_their_class():
+    from editor.model import tone_adjustments as tone
+
+    for op in (pf.Desaturate(), tone.ShadowsHighlights()):
+        assert "class" in replay.operation_settings(op)
+        assert _round_trip(op) == op
+
+
 def test_what_cannot_be_replayed_is_not_recorded():
     from editor.model.fade import Fade
 

@@ -74,7 +74,7 @@ class NewActionDialog(QDialog):
 class ActionsPanel(QWidget):
     def __init__(self, window: "EditorWindow"):
         super().__init__(window)
-        self.window_ = window
+        self.main_window = window
         self.setObjectName("DockBody")
         self.path = window.settings.actions_path
         self.sets: list[ActionSet] = self._load_startup()
@@ -109,7 +109,7 @@ class ActionsPanel(QWidget):
             try:
                 return action_sets.load(self.path)
             except DocumentError as exc:
-                self.window_.status(str(exc))
+                self.main_window.status(str(exc))
         return action_sets.default_sets()
 
     def changed(self, rebuild: bool = True) -> None:
@@ -118,7 +118,7 @@ class ActionsPanel(QWidget):
         try:
             action_sets.save(self.path, self.sets)
         except OSError as exc:
-            self.window_.status(f"Could not save the actions: {exc}")
+            self.main_window.status(f"Could not save the actions: {exc}")
         if rebuild:
             self.rebuild()
 
@@ -279,7 +279,7 @@ class ActionsPanel(QWidget):
 
     def _bind_keys(self) -> None:
         """Each action's function key plays it (on the window: it works anywhere)."""
-        w = self.window_
+        w = self.main_window
         for qaction in self._keys:
             w.removeAction(qaction)
         self._keys = []
@@ -388,7 +388,7 @@ class ActionsPanel(QWidget):
         try:
             action_sets.save(path, [only] if only is not None else self.sets)
         except OSError as exc:
-            self.window_.report(exc, "Could not save the actions")
+            self.main_window.report(exc, "Could not save the actions")
 
     def load_dialog(self) -> None:
         paths = dialogs.ask_open_paths(self, "", "Load Actions", "Actions (*.json)")
@@ -400,7 +400,7 @@ class ActionsPanel(QWidget):
         try:
             loaded = action_sets.load(path)
         except DocumentError as exc:
-            self.window_.report(exc, "Could not load the actions")
+            self.main_window.report(exc, "Could not load the actions")
             return
         self.sets += loaded
         self.changed()
@@ -411,19 +411,19 @@ class ActionsPanel(QWidget):
         the selected step, as Photoshop inserts; else at its end)."""
         chosen = self.selected()
         if chosen is None or chosen[1] is None:
-            self.window_.status("Select an action to record into (or make one: New Action).")
+            self.main_window.status("Select an action to record into (or make one: New Action).")
             self._update_buttons()
             return
         self.recording = chosen[1]
         self.insert_at = len(chosen[1].steps) if chosen[2] is None else chosen[2] + 1
         replay.listen(self._recorded)
-        self.window_.status(f"Recording '{self.recording.name}': Stop ends it.")
+        self.main_window.status(f"Recording '{self.recording.name}': Stop ends it.")
         self.rebuild()
 
     def stop(self) -> None:
         replay.unlisten(self._recorded)
         if self.recording is not None:
-            self.window_.status(f"Stopped recording '{self.recording.name}'.")
+            self.main_window.status(f"Stopped recording '{self.recording.name}'.")
         self.recording = None
         self.rebuild()
 
@@ -440,7 +440,7 @@ class ActionsPanel(QWidget):
         set's actions one after another (as Photoshop plays a set)."""
         chosen = self.selected()
         if chosen is None:
-            self.window_.status("Select an action (or one of its steps) to play.")
+            self.main_window.status("Select an action (or one of its steps) to play.")
             return False
         if chosen[1] is None:
             return all(self.play(action) for action in list(chosen[0].actions))
@@ -450,7 +450,7 @@ class ActionsPanel(QWidget):
         """Plays `action`'s checked steps from `start` on the document in front, each its
         own undo step. A step that cannot apply stops the action with one line; Cancel in a
         step's dialog stops it silently. The steps already played stay done."""
-        w = self.window_
+        w = self.main_window
         doc = w.doc
         if doc is None:
             w.status("Open a document to play an action.")
@@ -491,7 +491,7 @@ class ActionsPanel(QWidget):
         from .filter_dialog import FILTER_ROWS, AdjustDialog, FilterDialog
         from .image_commands import CanvasSizeDialog, ImageSizeDialog
 
-        w = self.window_
+        w = self.main_window
         if step.command == "filter":
             op = replay.operation(step.settings)
             if isinstance(op, pf.Adjust):
