@@ -324,3 +324,29 @@ def test_selection_fill_size_and_layer_steps(qtbot, tmp_path, monkeypatch):
     assert doc.size == (48, 30) and doc.history.index == steps + 7
     assert all(np.array_equal(a.pixels, b) for a, b in zip(doc.layers(), by_hand))
     assert len(list(doc.layers())) == len(by_hand) == 2
+
+
+def test_image_size_step_in_its_dialog(qtbot, tmp_path, monkeypatch):
+    """A played Image Size step with its Dialog on: the dialog shows the recorded size; what
+    the user types there is what is done."""
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    open_photo(w, qtbot, tmp_path, monkeypatch, 96, 64)
+
+    def size(dialog, seen):
+        dialog.keep.setChecked(False)
+        dialog.width_box.setValue(48)
+        dialog.height_box.setValue(30)
+
+    action = record(w, qtbot, "Size", steps=lambda: in_modal_dialog(
+        qtbot, w.actions["image_size"].trigger, size, "ImageSizeDialog"))
+    step_item(w, action, 0).setCheckState(1, Qt.CheckState.Checked)
+    doc = second_document(w, qtbot, monkeypatch, tmp_path)
+
+    def change(dialog, seen):
+        seen["shown"] = dialog.chosen()
+        dialog.width_box.setValue(40)
+
+    seen = in_modal_dialog(qtbot, lambda: play(w, action), change, "ImageSizeDialog")
+    assert seen["shown"] == (48, 30)
+    assert doc.size == (40, 30)
+    assert action.steps[0].settings == {"width": 48, "height": 30}  # (the action unchanged)
