@@ -350,3 +350,13 @@ def test_image_size_step_in_its_dialog(qtbot, tmp_path, monkeypatch):
     assert seen["shown"] == (48, 30)
     assert doc.size == (40, 30)
     assert action.steps[0].settings == {"width": 48, "height": 30}  # (the action unchanged)
+
+
+def test_a_damaged_actions_file_is_kept_aside(qtbot, tmp_path, monkeypatch):
+    (tmp_path / "actions.json").write_text("{ not json")
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    assert w.actions_panel.sets[0].name == "Default Actions"
+    assert (tmp_path / "actions.json.damaged").read_text() == "{ not json"
+    monkeypatch.setattr("editor.ui.dialogs.ask_text", lambda *a: "Mine")
+    w.actions_panel.buttons["new_set"].click()
+    assert json.load(open(tmp_path / "actions.json"))["sets"][-1]["name"] == "Mine"

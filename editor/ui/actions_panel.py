@@ -14,6 +14,7 @@ each change; an action's function key plays it.
 """
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Optional
 
 from PySide6.QtCore import QSize, Qt, QTimer
@@ -101,15 +102,19 @@ class ActionsPanel(QWidget):
 
     # -- the sets and their file ------------------------------------------------------------
     def _load_startup(self) -> list[ActionSet]:
-        """The saved sets, or the default set the first time (a damaged file: the defaults,
-        the file left as it is until the next change)."""
-        import os
-
+        """The saved sets, or the default set the first time. A damaged file is moved aside
+        (actions.json.damaged) rather than overwritten by the next change, and the defaults
+        are used."""
         if os.path.exists(self.path):
             try:
                 return action_sets.load(self.path)
             except DocumentError as exc:
-                self.main_window.status(str(exc))
+                aside = self.path + ".damaged"
+                try:
+                    os.replace(self.path, aside)
+                except OSError:
+                    aside = self.path
+                self.main_window.status(f"{exc} It was kept as {aside}.")
         return action_sets.default_sets()
 
     def changed(self, rebuild: bool = True) -> None:
