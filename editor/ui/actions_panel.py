@@ -99,6 +99,9 @@ class ActionsPanel(QWidget):
         layout.addWidget(self.tree, 1)
         layout.addLayout(self._button_row())
         self.rebuild()
+        # A window closed while recording stops listening (its panel is gone).
+        listener = self._recorded
+        self.destroyed.connect(lambda *_: replay.unlisten(listener))
 
     # -- the sets and their file ------------------------------------------------------------
     def _load_startup(self) -> list[ActionSet]:
