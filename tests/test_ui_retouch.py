@@ -391,7 +391,9 @@ def test_the_stroke_shows_as_a_red_trail_until_it_is_healed(spotted, qtbot):
 
 
 RETOUCH_TOOLS = ("spot_heal", "heal_brush", "patch", "content_move", "red_eye", "clone_stamp",
-                 "brush", "eraser", "blur", "sharpen", "smudge", "dodge", "burn", "sponge")
+                 "brush", "pencil", "color_replace", "mixer_brush", "eraser", "background_eraser",
+                 "magic_eraser", "blur", "sharpen", "smudge",
+                 "dodge", "burn", "sponge")
 
 
 def test_every_brush_tools_options_fit_a_1200_px_window_unclipped(qtbot, tmp_path,

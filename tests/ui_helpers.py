@@ -43,8 +43,8 @@ def make_window(qtbot, tmp_path, monkeypatch=None, size=(1200, 800), settings=No
 
 
 def image_pos(canvas, x: float, y: float) -> QPoint:
-    """The canvas widget pixel that shows image point (x, y)."""
-    return canvas.image_to_widget(QPointF(x, y)).toPoint()
+    """The canvas widget pixel that shows image point (x, y) (where the view is turned too)."""
+    return canvas.image_to_screen(QPointF(x, y)).toPoint()
 
 
 def drag(qtbot, widget, points, button=Qt.MouseButton.LeftButton,

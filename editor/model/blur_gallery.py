@@ -27,8 +27,8 @@ as they were.
 
 `scaled(r, dx, dy)` gives the same blur for a copy of the picture moved by (dx, dy) and
 scaled by r: the on-canvas mode's reduced live preview (`editor/ui/tools/blur_gallery.py`).
-Photoshop's Tilt-Shift Distortion, Path Blur, Spin Blur and the Effects (bokeh) panel are
-not here.
+Path Blur and Spin Blur are `blur_gallery_motion.py`. Photoshop's Tilt-Shift Distortion
+and the Effects (bokeh) panel are not here.
 """
 from __future__ import annotations
 
@@ -259,3 +259,7 @@ class TiltShift(GalleryBlur):
 # Filter > Blur Gallery's filters by kind, merged into `more_filters.FILTERS`.
 GALLERY_FILTERS: dict[str, type] = {"field_blur": FieldBlur, "iris_blur": IrisBlur,
                                     "tilt_shift": TiltShift}
+
+from .blur_gallery_motion import MOTION_FILTERS  # noqa: E402  (Path Blur, Spin Blur)
+
+GALLERY_FILTERS.update(MOTION_FILTERS)

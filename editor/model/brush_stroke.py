@@ -1,4 +1,4 @@
-"""A Brush or Eraser stroke as Photoshop lays it, on a layer's pixels or on a mask.
+"""A Brush, Pencil or Eraser stroke as Photoshop lays it, on a layer's pixels or on a mask.
 
 The dabs build up the stroke's cover (`StrokeCover`: each adds Flow x its coverage of
 what is not covered yet); after each batch of dabs the stroke is laid again, over the
@@ -66,16 +66,23 @@ class BrushStroke:
     layer's pixels or a `LayerMaskEdit`, begun by the caller, who also ends it), whose
     array starts at canvas point `origin`. `lay(view, before, cover, at)` lays the stroke
     on `view` (the edited array inside canvas box `at`) from `before` (the same pixels
-    before the stroke) through `cover` (its coverage there, the selection applied)."""
+    before the stroke) through `cover` (its coverage there, the selection applied).
+    `weigh(mask, box, cx, cy)`, if given, has its say in each dab: it returns the part of
+    the dab's coverage `mask` (on `box` of the array, centred at cx, cy there) to keep
+    (the Background Eraser's colour match, `erasers.BackgroundErase`). `aliased`: the
+    Pencil's dabs (`dab_mask`), whose pixels are painted or not."""
 
     def __init__(self, doc, edit: PixelEdit, origin: tuple[int, int], size: float,
                  hardness: float, flow: float,
-                 lay: Callable[[np.ndarray, np.ndarray, np.ndarray, Box], None]):
+                 lay: Callable[[np.ndarray, np.ndarray, np.ndarray, Box], None],
+                 weigh: Optional[Callable[[np.ndarray, Box, float, float], np.ndarray]] = None,
+                 aliased: bool = False):
         self.doc, self.edit, self.origin = doc, edit, origin
-        self.size, self.hardness = size, hardness
+        self.size, self.hardness, self.aliased = size, hardness, aliased
         self.selection = SelectionCoverage(doc)
         self.cover = StrokeCover(edit.shape, flow)
         self.lay = lay
+        self.weigh = weigh
 
     def dabs(self, centres: Iterable[tuple[float, float]]) -> Optional[Box]:
         """Adds dabs at canvas points `centres` and lays the stroke where they reach; the
@@ -83,7 +90,9 @@ class BrushStroke:
         ox, oy = self.origin
         union = None
         for cx, cy in centres:
-            mask, box = dab_mask(cx - ox, cy - oy, self.size, self.hardness)
+            mask, box = dab_mask(cx - ox, cy - oy, self.size, self.hardness, self.aliased)
+            if self.weigh is not None:
+                mask = self.weigh(mask, box, cx - ox, cy - oy)
             self.cover.add(mask, box)
             union = box if union is None else union.union(box)
         if union is None:

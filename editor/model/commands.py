@@ -208,6 +208,9 @@ class PixelEdit(Command):
         self.layer, self.name = layer, name
         self._tiles: dict[tuple[int, int], np.ndarray] = {}
         self._box = Box(0, 0, 0, 0)
+        # Set by the Background Eraser, which erases to transparency even where Lock
+        # Transparent Pixels is on, as Photoshop's does.
+        self.overrides_transparency_lock = False
 
     def _array(self) -> np.ndarray:
         """The array the stroke edits in place."""
@@ -261,7 +264,8 @@ class PixelEdit(Command):
 
     def _keeps_alpha(self) -> bool:
         # Masks (a layer's, Quick Mask's) are one channel: no lock touches them.
-        return self._array().ndim == 3 and self.layer.transparency_locked()
+        return self._array().ndim == 3 and self.layer.transparency_locked() \
+            and not self.overrides_transparency_lock
 
     def _swap(self, doc: "Document") -> None:
         pixels = self._array()

@@ -1,5 +1,6 @@
-"""The round brush's dabs, shared by the Brush and Eraser tools, Quick Mask painting and
-Stroke Path: one dab's coverage (hard, or soft by `hardness`), and the coverage of a
+"""The round brush's dabs, shared by the Brush, Pencil and Eraser tools, Quick Mask painting
+and Stroke Path: one dab's coverage (hard, soft by `hardness`, or aliased as the Pencil's:
+a pixel is in or out), and the coverage of a
 line of dabs along a polyline, spaced at a quarter of the diameter as the brush spaces
 them (Photoshop's default spacing)."""
 from __future__ import annotations
@@ -13,14 +14,26 @@ from engine.box import Box
 SPACING = 0.25  # of the diameter, between dabs
 
 
-def dab_mask(cx: float, cy: float, diameter: float, hardness: float) -> tuple[np.ndarray, Box]:
-    """Coverage (0..1 float32) of a round dab centred at (cx, cy), and the pixel box it covers."""
+def dab_mask(cx: float, cy: float, diameter: float, hardness: float,
+             aliased: bool = False) -> tuple[np.ndarray, Box]:
+    """Coverage (0..1 float32) of a round dab centred at (cx, cy), and the pixel box it
+    covers. `aliased` (the Pencil's): 1 where a pixel's centre lies within the dab, else 0,
+    the centre moved to the nearest pixel centre (odd diameters) or corner (even ones), so
+    that a dab is the same round shape wherever it falls and a 1-px pencil paints the pixel
+    under the pointer."""
     r = max(diameter / 2.0, 0.5)
+    if aliased:
+        if round(diameter) % 2:
+            cx, cy = math.floor(cx) + 0.5, math.floor(cy) + 0.5
+        else:
+            cx, cy = float(round(cx)), float(round(cy))
     x0, y0 = math.floor(cx - r), math.floor(cy - r)
     x1, y1 = math.ceil(cx + r), math.ceil(cy + r)
     yy, xx = np.ogrid[y0:y1, x0:x1]
     d = np.hypot(xx + 0.5 - cx, yy + 0.5 - cy).astype(np.float32)
-    if hardness >= 0.99:
+    if aliased:
+        mask = d <= r
+    elif hardness >= 0.99:
         mask = np.clip(r - d + 0.5, 0.0, 1.0)  # a hard edge, anti-aliased over one pixel
     else:
         inner = r * hardness

@@ -117,9 +117,13 @@ class SmudgeStroke(RetouchStroke):
         self.carried: Optional[np.ndarray] = None   # `_under`'s planes
         self._box = Box(0, 0, 0, 0)                   # the dab being laid down
 
+    def dab_box(self, x: float, y: float) -> Box:
+        """The layer-local box of the dab centred at (x, y): whole pixels, always one size."""
+        return Box(int(math.floor(x - self._r + 0.5)), int(math.floor(y - self._r + 0.5)),
+                   *self._n)
+
     def dab(self, x: float, y: float) -> None:
-        box = Box(int(math.floor(x - self._r + 0.5)), int(math.floor(y - self._r + 0.5)),
-                  *self._n)
+        box = self.dab_box(x, y)
         under = self._under(box)
         if self.carried is None:  # the first dab picks the colour up
             self.carried = under

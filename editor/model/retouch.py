@@ -1,8 +1,9 @@
-"""A stroke of a retouching brush (Dodge, Burn, Sponge, Blur, Sharpen, Smudge) on a pixel
-layer, dab by dab: the brush's round dab (`editor.model.dabs`), times the selection's
-coverage, changes the pixels under it through the stroke's `PixelEdit` (so the stroke is
-one undo step and Lock Transparent Pixels holds). Each tool's own maths is a subclass's
-`paint`; these tools change colours only, never alpha. No Qt here.
+"""A stroke of a retouching brush (Dodge, Burn, Sponge, Blur, Sharpen, Smudge, Color
+Replacement) on a pixel layer, dab by dab: the brush's round dab (`editor.model.dabs`),
+times the selection's coverage, changes the pixels under it through the stroke's
+`PixelEdit` (so the stroke is one undo step and Lock Transparent Pixels holds). Each
+tool's own maths is a subclass's `paint`; these tools change colours only, never alpha.
+No Qt here.
 """
 from __future__ import annotations
 

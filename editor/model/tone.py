@@ -33,7 +33,7 @@ from engine.box import Box
 from .commands import PixelEdit
 from .document import Document
 from .layers import Layer
-from .retouch import RetouchStroke, write_rgb
+from .retouch import RetouchStroke
 
 RANGES = ("shadows", "midtones", "highlights")
 LUMA = np.array([0.299, 0.587, 0.114], np.float32)
@@ -86,17 +86,29 @@ class ToneStroke(RetouchStroke):
                  hardness: float, tone: Callable[[np.ndarray], np.ndarray]) -> None:
         super().__init__(doc, layer, edit, size, hardness)
         self.tone = tone
-        self.original = layer.pixels[..., :3].copy()
         # Zeros from calloc: only the pages a dab touches are ever made.
         self.cover = np.zeros(layer.pixels.shape[:2], np.float32)
 
+    def before(self, local: Box) -> np.ndarray:
+        """The colours inside layer-local box `local` as they were when the stroke began
+        (the edit's saved tiles: no copy of the whole layer at the press)."""
+        return self.edit.original(local)[..., :3]
+
     def paint(self, view: np.ndarray, local: Box, weight: np.ndarray) -> None:
-        before = self.original[local.slices()]
         cover = self.cover[local.slices()]
-        np.maximum(cover, weight, out=cover)
+        # Only the pixels this dab covers more than any before change; the others keep what
+        # was laid on them (the same numbers again). A colour replacement that matches a
+        # few pixels of a large dab costs what those few cost.
+        grows = weight > cover
+        if not grows.any():
+            return
+        cover[grows] = weight[grows]
+        before = self.before(local)[grows]
         start = before.astype(np.float32)
         goal = self.tone(before)
-        write_rgb(view, start + (goal - start) * cover[..., None])
+        rgb = start + (goal - start) * cover[grows][:, None]
+        np.clip(rgb, 0.0, 255.0, out=rgb)
+        view[..., :3][grows] = np.rint(rgb).astype(np.uint8)
 
 
 def dodge_burn_stroke(doc: Document, layer: Layer, edit: PixelEdit, size: float,

@@ -278,6 +278,8 @@ def build_actions(window: "MainWindow") -> dict[str, QAction]:
         # (Info's own item: F8 brings the panel to the front, not only shows its dock)
         ActionSpec("panel_info", "Info", w.toggle_info, "F8", checkable=True,
                    checked=lambda c: not w.docks["info"].isHidden()),
+        ActionSpec("panel_histogram", "Histogram", lambda: w.toggle_panel("histogram"),
+                   checkable=True, checked=lambda c: not w.docks["histogram"].isHidden()),
         ActionSpec("panel_actions", "Actions", lambda: w.toggle_panel("actions"), "Alt+F9",
                    checkable=True, checked=lambda c: not w.docks["actions"].isHidden()),
         # Help

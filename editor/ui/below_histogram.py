@@ -16,6 +16,9 @@ document), the first of a shown layer at once, the others after the pause: selec
 Curves layer or a stroke or drag begun meanwhile is not held up. The graph draws without
 one until it comes. One is made at a time; a result that changes made while it ran have
 overtaken is dropped and made again.
+
+The Histogram panel's `HistogramFollower` is this with other counts (`_work`) and other
+changes that matter (`_affects`).
 """
 from __future__ import annotations
 
@@ -83,9 +86,13 @@ class BelowHistogram(QObject):
 
     # -- following the document ----------------------------------------------------------
     def _node_changed(self, node: Node, attr: str) -> None:
-        if self.node is None or node is self.node or not self._drawn_below(node):
-            return
-        self._schedule()
+        if self.node is not None and self._affects(node):
+            self._schedule()
+
+    def _affects(self, node: Node) -> bool:
+        """Whether a change of `node` can change the counts (`HistogramFollower` says
+        otherwise)."""
+        return node is not self.node and self._drawn_below(node)
 
     def _stack_changed(self) -> None:
         if self.node is not None:
@@ -108,18 +115,25 @@ class BelowHistogram(QObject):
         # the graph waits for, without the pause).
         self.timer.start(0 if self._counts is None else DELAY_MS)
 
-    def _remake(self) -> None:
+    def _work(self):
+        """What makes the counts off the GUI thread (None: nothing to count now)."""
         if self.node is None or self.doc is None or not self.doc.contains(self.node):
+            return None
+        doc, node = self.doc, self.node
+        return lambda: adjustment_ops.histogram_below(doc, node)
+
+    def _remake(self) -> None:
+        work = self._work()
+        if work is None:
             return
         if not self._is_shown():
             return  # stays stale: made when the graph shows again
         if self._running:
             self._again = True  # made when the one running ends
             return
-        doc, node, generation = self.doc, self.node, self._generation
+        generation = self._generation
         self._running, self._again = True, False
-        worker.start(lambda: adjustment_ops.histogram_below(doc, node),
-                     lambda counts: self._made(generation, counts), self._failed)
+        worker.start(work, lambda counts: self._made(generation, counts), self._failed)
 
     def _made(self, generation: int, counts: np.ndarray) -> None:
         if not shiboken6.isValid(self):

@@ -9,6 +9,14 @@ only the exposed rectangle from the level that suits the zoom.
 Zoom is in device pixels per image pixel, so 100 % is one image pixel per
 screen pixel on high-DPI screens too.
 
+Rotate View (`set_rotation`) turns the whole view about the widget's centre, not the
+pixels. The canvas keeps one "view" coordinate space, the widget's before that turn:
+`origin`, `image_to_widget`, `widget_rect` and a `CanvasEvent`'s `pos` are in it, so the
+tools draw and hit-test as if nothing were turned; `paintEvent` turns the painter (all
+but the pasteboard), `_event` turns a mouse position back (`screen_to_view`), and a
+repaint of a part of the view repaints the whole widget while turned. At 0 degrees the
+two spaces are the same.
+
 Overlays (`set_overlay`) are images drawn over the document inside an image
 box: a generation's step previews, candidates waiting to be applied. They are
 not layers and not in the history; the document never sees them.
@@ -35,6 +43,7 @@ from engine.box import Box, mask_bounds
 from .pyramid import Pyramid
 from .qimage import premultiplied
 from .mask_tint import LayerMaskTint, QuickMaskTint
+from .tools.color_sampler import paint_samplers
 from .tools.path_tools import paint_chosen_path
 
 if TYPE_CHECKING:
@@ -61,7 +70,8 @@ OVERLAY_FRAME = QColor("#5a93e6")
 
 
 class CanvasEvent:
-    """A mouse event as tools see it: widget position, image position, button, modifiers."""
+    """A mouse event as tools see it: widget position (in view coordinates: before Rotate
+    View's turn), image position, button, modifiers."""
 
     __slots__ = ("pos", "image", "button", "modifiers")
 
@@ -116,6 +126,7 @@ class CanvasView(QWidget):
     viewChanged = Signal()        # zoom or pan changed
     cursorMoved = Signal(object)  # QPointF in image pixels, or None when the mouse left
     maskViewChanged = Signal()    # the rubylith or the mask alone shown or hidden
+    settled = Signal()            # a drag's approximate composite is to be made exact
 
     def __init__(self, session: "DocumentSession", tools: "ToolManager", parent=None):
         super().__init__(parent)
@@ -123,6 +134,7 @@ class CanvasView(QWidget):
         self.tools = tools
         self.zoom = 1.0
         self.origin = QPointF(0, 0)     # widget position of image pixel (0, 0)
+        self.rotation = 0.0  # Rotate View: degrees, clockwise on screen, about the centre
         self._fitted = True             # follow the window size until the user zooms
         self._fit_cap = 1.0             # the first fit does not enlarge small images
         self._pyramid = Pyramid(session.renderer.composite.array, session.renderer.image)
@@ -172,12 +184,14 @@ class CanvasView(QWidget):
         doc.active_changed.connect(self._on_active)
         doc.paths_changed.connect(self._on_paths)  # the chosen path's outline
         doc.path_target_changed.connect(self._on_paths)
+        session.samplers.changed.connect(self.update)
 
     def close_session(self) -> None:
         doc = self.session.doc
         doc.active_changed.disconnect(self._on_active)
         doc.paths_changed.disconnect(self._on_paths)
         doc.path_target_changed.disconnect(self._on_paths)
+        self.session.samplers.changed.disconnect(self.update)
         self._prepare.stop()
         self._prepare_more.stop()
         doc.size_changed.disconnect(self._on_size)
@@ -219,6 +233,45 @@ class CanvasView(QWidget):
 
     def doc_rect(self) -> QRectF:
         return self.widget_rect(self.doc.canvas)
+
+    # -- Rotate View: view coordinates <-> the widget's (screen) coordinates ------------------
+    def view_rotation(self) -> QTransform:
+        """View coordinates -> widget (screen) coordinates: the turn about the centre."""
+        cx, cy = self.width() / 2, self.height() / 2
+        return QTransform().translate(cx, cy).rotate(self.rotation).translate(-cx, -cy)
+
+    def screen_to_view(self, p: QPointF) -> QPointF:
+        if not self.rotation:
+            return QPointF(p)
+        return self.view_rotation().inverted()[0].map(QPointF(p))
+
+    def view_to_screen(self, p: QPointF) -> QPointF:
+        return self.view_rotation().map(QPointF(p)) if self.rotation else QPointF(p)
+
+    def image_to_screen(self, p: QPointF) -> QPointF:
+        """The widget position (as the mouse gives it) that shows image point `p`."""
+        return self.view_to_screen(self.image_to_widget(p))
+
+    def screen_to_image(self, p: QPointF) -> QPointF:
+        return self.widget_to_image(self.screen_to_view(p))
+
+    def set_rotation(self, degrees: float) -> None:
+        """Turns the view (not the pixels) to `degrees` clockwise, about the widget's
+        centre: the image point there stays put. Kept in (-180, 180]."""
+        degrees = -((-float(degrees) + 180.0) % 360.0 - 180.0)
+        if abs(degrees) < 1e-9:
+            degrees = 0.0
+        if degrees == self.rotation:
+            return
+        self.rotation = degrees
+        self.update()
+        self.viewChanged.emit()
+
+    def update(self, *args) -> None:
+        # A part of the view is not an upright part of the widget while the view is turned.
+        if args and self.rotation:
+            args = ()
+        super().update(*args)
 
     def view_center_image(self) -> QPointF:
         """The image point at the centre of the view."""
@@ -280,10 +333,11 @@ class CanvasView(QWidget):
     # -- model updates -----------------------------------------------------------------
     def visible_box(self) -> Box:
         """The image box in view (whole pixels, clipped to the canvas)."""
-        top_left = self.widget_to_image(QPointF(0, 0))
-        bottom_right = self.widget_to_image(QPointF(self.width(), self.height()))
-        box = Box.from_corners(math.floor(top_left.x()) - 1, math.floor(top_left.y()) - 1,
-                               math.ceil(bottom_right.x()) + 1, math.ceil(bottom_right.y()) + 1)
+        corners = [self.screen_to_image(QPointF(x, y))
+                   for x in (0, self.width()) for y in (0, self.height())]
+        xs, ys = [p.x() for p in corners], [p.y() for p in corners]
+        box = Box.from_corners(math.floor(min(xs)) - 1, math.floor(min(ys)) - 1,
+                               math.ceil(max(xs)) + 1, math.ceil(max(ys)) + 1)
         return box.clip(self.doc.width, self.doc.height)
 
     def sync(self) -> list[Box]:
@@ -397,6 +451,7 @@ class CanvasView(QWidget):
             return
         self.session.renderer.settle()
         self.update()
+        self.settled.emit()
 
     def update_image_box(self, box: Optional[Box]) -> None:
         """Schedules a repaint of the widget area that shows image box `box`."""
@@ -512,6 +567,10 @@ class CanvasView(QWidget):
         painter = QPainter(self)
         rect = QRectF(event.rect())
         painter.fillRect(rect, PASTEBOARD)
+        if self.rotation:  # all the rest is drawn in view coordinates, turned
+            turn = self.view_rotation()
+            painter.setTransform(turn)
+            rect = turn.inverted()[0].mapRect(rect)
         doc_rect = self.doc_rect()
         self._paint_frame(painter, doc_rect)
         area = rect.intersected(doc_rect)
@@ -536,9 +595,10 @@ class CanvasView(QWidget):
             self._paint_selection(painter)
         if not getattr(tool, "shows_paths", False):
             paint_chosen_path(self, painter)  # the path tools draw it with its anchors
+        paint_samplers(self, painter)  # the colour samplers' targets, whichever the tool
         tool.paint_overlay(self, painter)
         if self.chrome is not None:
-            self.chrome.paint(painter)
+            self.chrome.paint(painter)  # the guides: on the image, turned with it
         painter.end()
         self.paint_count += 1
 
@@ -578,7 +638,8 @@ class CanvasView(QWidget):
         if source.isEmpty():
             return
         if smooth is None:
-            smooth = device_scale * step < 0.999 or local_to_image is not None
+            smooth = device_scale * step < 0.999 or local_to_image is not None \
+                or self.rotation % 90 != 0
         painter.save()
         painter.setClipRect(area)
         painter.setTransform(transform, True)
@@ -646,7 +707,7 @@ class CanvasView(QWidget):
 
     # -- input ---------------------------------------------------------------------------
     def _event(self, e: QMouseEvent) -> CanvasEvent:
-        pos = e.position()
+        pos = self.screen_to_view(e.position())
         return CanvasEvent(pos, self.widget_to_image(pos), e.button(), e.modifiers())
 
     def _pans(self, e: QMouseEvent) -> bool:
@@ -669,7 +730,8 @@ class CanvasView(QWidget):
         ev = self._event(e)
         self.cursorMoved.emit(ev.image)
         if self._pan_from is not None:
-            delta = e.position() - self._pan_from
+            # The image follows the hand on screen: the move turned back into the view.
+            delta = ev.pos - self.screen_to_view(self._pan_from)
             self._pan_from = e.position()
             self.pan_by(delta.x(), delta.y())
             return
@@ -701,7 +763,7 @@ class CanvasView(QWidget):
         if delta == 0:
             delta = e.pixelDelta().y()
         if delta:
-            self.set_zoom(self.zoom * 1.25 ** (delta / 120.0), e.position())
+            self.set_zoom(self.zoom * 1.25 ** (delta / 120.0), self.screen_to_view(e.position()))
         e.accept()
 
     def event(self, e) -> bool:
@@ -779,7 +841,7 @@ class CanvasView(QWidget):
             self.setCursor(Qt.CursorShape.OpenHandCursor)
             return
         if ev is None:
-            pos = QPointF(self.mapFromGlobal(QCursor.pos()))
+            pos = self.screen_to_view(QPointF(self.mapFromGlobal(QCursor.pos())))
             ev = CanvasEvent(pos, self.widget_to_image(pos), Qt.MouseButton.NoButton,
                              Qt.KeyboardModifier.NoModifier)
         self.setCursor(self.tools.current.cursor_at(self, ev))

@@ -258,7 +258,7 @@ class CanvasChrome:
         if self._guide_drag is None:
             return
         horizontal = self._guide_drag[1]
-        image = self.canvas.widget_to_image(pos)
+        image = self.canvas.screen_to_image(pos)  # (a turned view too)
         value = round(image.y() if horizontal else image.x())
         self._guide_pos = value
         self.canvas.update()

@@ -210,7 +210,8 @@ class FilterCommands:
         on-canvas mode (`tools/blur_gallery.py`) that applies through `_submit`."""
         specs: list[Spec] = [SubmenuSpec("filter_blur_gallery", "Blur Ga&llery", menu="filter")]
         for kind, text in (("field_blur", "&Field Blur…"), ("iris_blur", "&Iris Blur…"),
-                           ("tilt_shift", "&Tilt-Shift…")):
+                           ("tilt_shift", "&Tilt-Shift…"), ("path_blur", "&Path Blur…"),
+                           ("spin_blur", "&Spin Blur…")):
             specs.append(ActionSpec(
                 f"filter_{kind}", text, lambda k=kind: self.blur_gallery(k),
                 tip=f"{mf.FILTERS[kind].label}: set the blur up on the canvas, Enter applies "

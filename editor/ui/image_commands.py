@@ -1,5 +1,5 @@
-"""Image menu: Image Size, Canvas Size (with an anchor), Crop, Trim, Rotate and Flip Canvas,
-Duplicate (a new tab: `editor.model.duplicate`).
+"""Image menu: Image Size, Canvas Size (with an anchor), Crop, Trim, Rotate (quarter turns
+and Arbitrary…) and Flip Canvas, Duplicate (a new tab: `editor.model.duplicate`).
 
 The work is in `editor.model.image_ops` (no Qt); each command is one undo
 step. Image Size keeps the proportions unless unlinked; Canvas Size places
@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QFormLayout, QGridLayout,
-                               QLineEdit, QSpinBox, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QDoubleSpinBox, QFormLayout,
+                               QGridLayout, QHBoxLayout, QLabel, QLineEdit, QRadioButton,
+                               QSpinBox, QToolButton, QVBoxLayout, QWidget)
 
 from editor.model import image_ops, replay
 from editor.model.duplicate import duplicate_document
@@ -126,6 +127,38 @@ class CanvasSizeDialog(QDialog):
             image_ops.ANCHORS[self.anchor.checkedId()]
 
 
+class RotateCanvasDialog(QDialog):
+    """Image > Image Rotation > Arbitrary…: the angle and its direction (°CW / °CCW), as
+    Photoshop asks them; the last ones remembered."""
+
+    def __init__(self, parent, degrees: float, clockwise: bool):
+        super().__init__(parent)
+        self.setObjectName("RotateCanvasDialog")
+        self.setWindowTitle("Rotate Canvas")
+        layout = QVBoxLayout(self)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Angle:"))
+        self.angle = QDoubleSpinBox()
+        self.angle.setObjectName("RotateCanvasAngle")
+        self.angle.setRange(-359.99, 359.99)
+        self.angle.setDecimals(2)
+        self.angle.setValue(degrees)
+        row.addWidget(self.angle)
+        self.clockwise = QRadioButton("°CW")
+        self.clockwise.setObjectName("RotateCanvasCW")
+        self.counter = QRadioButton("°CCW")
+        self.counter.setObjectName("RotateCanvasCCW")
+        (self.clockwise if clockwise else self.counter).setChecked(True)
+        row.addWidget(self.clockwise)
+        row.addWidget(self.counter)
+        layout.addLayout(row)
+        layout.addWidget(ok_cancel(self))
+
+    def degrees(self) -> float:
+        """Clockwise degrees (negative: counter-clockwise)."""
+        return self.angle.value() * (1.0 if self.clockwise.isChecked() else -1.0)
+
+
 class ImageCommands:
     def __init__(self, window: "EditorWindow"):
         self.window = window
@@ -152,6 +185,8 @@ class ImageCommands:
             ActionSpec("rotate_canvas_cw", "90° &Clockwise", rotate(1), enabled=has_doc,
                        menu="image_rotation"),
             ActionSpec("rotate_canvas_ccw", "90° C&ounter Clockwise", rotate(-1),
+                       enabled=has_doc, menu="image_rotation"),
+            ActionSpec("rotate_canvas_arbitrary", "&Arbitrary…", self.rotate_arbitrary,
                        enabled=has_doc, menu="image_rotation"),
             ActionSpec("flip_canvas_h", "Flip Canvas &Horizontal", flip(True), enabled=has_doc,
                        menu="image_rotation", separator=True),
@@ -189,6 +224,21 @@ class ImageCommands:
             self._op("change the canvas size",
                      lambda d: replay.perform(d, "canvas_size", width=width, height=height,
                                                anchor=anchor))
+
+    def rotate_arbitrary(self) -> None:
+        w = self.window
+        if w.doc is None:
+            return
+        settings = w.settings
+        dialog = RotateCanvasDialog(w, settings.value("image/rotate_degrees", 0.0, float),
+                                    settings.value("image/rotate_clockwise", True, bool))
+        if not dialog.exec():
+            return
+        settings.set_value("image/rotate_degrees", dialog.angle.value())
+        settings.set_value("image/rotate_clockwise", dialog.clockwise.isChecked())
+        degrees = dialog.degrees()
+        if degrees:
+            self._op("rotate the canvas", lambda d: image_ops.rotate_arbitrary(d, degrees))
 
     def crop_to_selection(self) -> None:
         self._op("crop", image_ops.crop_to_selection)

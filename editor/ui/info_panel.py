@@ -5,7 +5,10 @@ and the size of what is being selected.
 - the pointer's X and Y in image pixels;
 - W and H of the selection, or of the marquee or crop box while it is dragged
   (`Tool.info_box`);
-- the document's size.
+- the document's size;
+- the colour samplers' colours (Color Sampler tool), #1..#10 as R G B, read with the
+  Eyedropper's Sample Size and kept current while the image changes (`region_changed`,
+  taken once per turn of the event loop).
 
 It reads one pixel of the screen composite the canvas already keeps
 (`eyedropper.composite_rgba` without syncing): a mouse move never composites anything.
@@ -80,23 +83,53 @@ class InfoPanel(QWidget):
         self.doc_size.setObjectName("Info_doc")
         outer.addSpacing(4)
         outer.addWidget(self.doc_size)
+        # The samplers' rows ("#n  R G B"), made as samplers are added.
+        self._sampler_box = QWidget()
+        self._sampler_grid = QGridLayout(self._sampler_box)
+        self._sampler_grid.setContentsMargins(0, 4, 0, 0)
+        self._sampler_grid.setHorizontalSpacing(6)
+        self._sampler_grid.setVerticalSpacing(2)
+        self._sampler_rows: list[dict[str, QLabel]] = []
+        outer.addWidget(self._sampler_box)
         outer.addStretch(1)
         self.refresh()
 
     def text(self, key: str) -> str:
-        """What a read-out shows ("doc": the document's size)."""
-        return self.doc_size.text() if key == "doc" else self.fields[key].text()
+        """What a read-out shows ("doc": the document's size; "#2G": sampler 2's green)."""
+        if key == "doc":
+            return self.doc_size.text()
+        if key.startswith("#"):
+            return self._sampler_rows[int(key[1:-1]) - 1][key[-1]].text()
+        return self.fields[key].text()
+
+    def sampler_count(self) -> int:
+        """How many samplers the panel lists."""
+        return sum(not row["#"].isHidden() for row in self._sampler_rows)
 
     def set_session(self, session: Optional["DocumentSession"]) -> None:
+        if self.session is not None:
+            self.session.samplers.changed.disconnect(self._later)
+            self.session.doc.region_changed.disconnect(self._image_changed)
+            self.session.canvas.settled.disconnect(self._later)
         self.session = session
         self._point = None
+        if session is not None:
+            session.samplers.changed.connect(self._later)
+            session.doc.region_changed.connect(self._image_changed)
+            session.canvas.settled.connect(self._later)  # a drag's draft made exact
         self.refresh()
+
+    def _image_changed(self, *_) -> None:
+        self._later()
+
+    def _later(self) -> None:
+        if not self._timer.isActive():
+            self._timer.start()
 
     def cursor_moved(self, point: Optional[QPointF]) -> None:
         """The pointer moved over the canvas (image px), or left it (None)."""
         self._point = point
-        if not self._timer.isActive():
-            self._timer.start()
+        self._later()
 
     def refresh(self) -> None:
         if not self.isVisible() and self.session is not None:
@@ -121,6 +154,44 @@ class InfoPanel(QWidget):
             self.fields[key].setText(str(value))
         doc = session.doc if session is not None else None
         self.doc_size.setText(f"Doc: {doc.width} × {doc.height} px" if doc is not None else "")
+        self._show_samplers(canvas)
+
+    def _show_samplers(self, canvas) -> None:
+        """The samplers' colours, read from the composite brought up to date (after an edit
+        the canvas may not have drawn yet)."""
+        points = canvas.session.samplers.points if canvas is not None else []
+        size = self.main_window.tools.tools["eyedropper"].sample_size
+        while len(self._sampler_rows) < len(points):
+            self._add_sampler_row()
+        for i, row in enumerate(self._sampler_rows):
+            shown = i < len(points)
+            for label in row.values():
+                label.setVisible(shown)
+            if not shown:
+                continue
+            x, y = points[i]
+            rgba = composite_rgba(canvas, QPointF(x + 0.5, y + 0.5), sync=True, size=size)
+            for channel, value in zip("RGB", rgba[:3] if rgba and rgba[3] else (BLANK,) * 3):
+                row[channel].setText(str(value))
+        self._sampler_box.setVisible(bool(points))
+
+    def _add_sampler_row(self) -> None:
+        n = len(self._sampler_rows) + 1
+        row = {"#": QLabel(f"#{n}")}
+        row["#"].setObjectName("Dim")
+        self._sampler_grid.addWidget(row["#"], n - 1, 0)
+        for column, channel in enumerate("RGB"):
+            name = QLabel(f"{channel}:")
+            name.setObjectName("Dim")
+            value = QLabel(BLANK)
+            value.setObjectName(f"Info_sampler{n}_{channel}")
+            value.setMinimumWidth(28)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self._sampler_grid.addWidget(name, n - 1, 1 + 2 * column)
+            self._sampler_grid.addWidget(value, n - 1, 2 + 2 * column)
+            row[channel.lower()] = name
+            row[channel] = value
+        self._sampler_rows.append(row)
 
     def showEvent(self, e) -> None:
         super().showEvent(e)

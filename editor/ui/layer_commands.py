@@ -1,5 +1,5 @@
 """The Layer menu's own commands: new layer or group, duplicate, Layer via Copy / Cut,
-delete, rename, show/hide, lock, Arrange, Align, group/ungroup, Merge Down, Merge Visible,
+delete, rename, show/hide, lock, Arrange, Align, Distribute, group/ungroup, Merge Down, Merge Visible,
 Stamp Visible, Flatten Image and Trim Layer to Content.
 
 Each is one `Document` operation (one undo step); other modules place their items
@@ -64,6 +64,14 @@ class LayerCommands:
                    icon=f"align-{edge}", menu="align", separator=edge == "left",
                    enabled=has_doc, tip=f"Align {label}")
               for edge, (label, _, _) in align_ops.EDGES.items()),
+            SubmenuSpec("distribute", "D&istribute", menu="layer"),
+            # (Hori&zontally, Verti&cally: H and V are the centres' keys)
+            *(item(f"distribute_{how}", {"hspace": "Hori&zontally", "vspace": "Verti&cally"}
+                   .get(how, f"&{label}"), (lambda h=how: self.distribute(h)),
+                   icon=f"distribute-{how}", menu="distribute",
+                   separator=how in ("left", "hspace"), enabled=has_doc,
+                   tip=f"Distribute {label}")
+              for how, (label, _, _) in align_ops.DISTRIBUTE.items()),
             item("group", "&Group Layers", self.group_layers, "Ctrl+G", "layer-group",
                  separator=True),
             item("ungroup", "&Ungroup Layers", self.ungroup_layers, "Shift+Ctrl+G",
@@ -147,6 +155,11 @@ class LayerCommands:
     def align(self, edge: str) -> None:
         nodes = self.window.layers_panel.selected_nodes()
         self._op("Could not align the layers", lambda d: align_ops.align(d, nodes, edge))
+
+    def distribute(self, how: str) -> None:
+        nodes = self.window.layers_panel.selected_nodes()
+        self._op("Could not distribute the layers",
+                 lambda d: align_ops.distribute(d, nodes, how))
 
     def merge_visible(self) -> None:
         self._op("Could not merge the visible layers", lambda d: replay.perform(d, "merge_visible"))

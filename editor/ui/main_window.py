@@ -31,7 +31,7 @@ from .canvas import CanvasView
 from .color_panel import ColorPanel
 from .decompose_commands import DecomposeCommands
 from .difference_commands import DifferenceCommands
-from .auto_align_commands import AutoAlignCommands
+from .auto_layers_commands import AutoLayersCommands
 from .content_scale_dialog import ContentScaleCommands
 from .edit_commands import EditCommands
 from .file_commands import FileCommands
@@ -39,6 +39,7 @@ from .filter_commands import FilterCommands
 from .generate_panel import GeneratePanel
 from .history_commands import HistoryCommands
 from .history_panel import HistoryPanel
+from .histogram_panel import HistogramPanel
 from .info_panel import InfoPanel
 from .icons import pixmap
 from .image_commands import ImageCommands
@@ -55,6 +56,7 @@ from .channel_commands import ChannelCommands
 from .channels_panel import ChannelsPanel
 from .layer_comp_commands import LayerCompCommands
 from .actions_panel import ActionsPanel
+from .matting_commands import MattingCommands
 from .layer_comps_panel import LayerCompsPanel
 from .path_commands import PathCommands
 from .paths_panel import PathsPanel
@@ -73,9 +75,9 @@ from .view_commands import ViewCommands
 
 APP_NAME = "Layered"
 # The saved layout's version: 2 since the Paths panel, 3 since the Channels panel, 4 since
-# Navigator and Info, 5 since Layer Comps, 6 since Actions (a layout saved without a new dock is not
-# restored, so the new dock takes its default place).
-STATE_VERSION = 6
+# Navigator and Info, 5 since Layer Comps, 6 since Histogram, 7 since Actions (a layout
+# saved without a new dock is not restored, so the new dock takes its default place).
+STATE_VERSION = 7
 # The engine warms up (imports torch, loads the chosen model) this long after the window
 # first shows, so that start-up itself stays free of torch.
 WARM_UP_DELAY_MS = 2000
@@ -213,7 +215,7 @@ class MainWindow(QMainWindow):
         self.difference_commands = DifferenceCommands(self)  # New Layer from Difference
         self.edit_commands = EditCommands(self)  # Cut, Copy Merged, Paste in Place, Clear, Fill…
         self.content_scale_commands = ContentScaleCommands(self)  # Edit > Content-Aware Scale
-        self.auto_align_commands = AutoAlignCommands(self)  # Edit > Auto-Align Layers
+        self.auto_layers_commands = AutoLayersCommands(self)  # Edit > Auto-Align/Blend Layers
         self.image_commands = ImageCommands(self)  # the Image menu: sizes, crop, rotate canvas
         self.select_commands = SelectCommands(self)  # Reselect, Inverse, Feather, shape keys
         self.mask_commands = MaskCommands(self)  # Layer > Layer Mask, clipping masks
@@ -229,6 +231,7 @@ class MainWindow(QMainWindow):
         self.filter_commands = FilterCommands(self)  # Image > Adjustments, the Filter menu
         self.channel_commands = ChannelCommands(self)  # Save/Load Selection, the Channels panel's
         self.layer_comp_commands = LayerCompCommands(self)  # Layer > Layer Comps, its panel's
+        self.matting_commands = MattingCommands(self)  # Layer > Matting
         for module in (self.layer_commands, self.transform_commands, self.select_commands,
                        self.view_commands, self.palette_commands,
                        self.decompose_commands, self.difference_commands, self.edit_commands,
@@ -239,7 +242,8 @@ class MainWindow(QMainWindow):
                        self.mask_display, self.adjustment_commands,
                        self.text_edit_commands, self.path_commands, self.filter_commands,
                        self.channel_commands, self.content_scale_commands,
-                       self.auto_align_commands, self.layer_comp_commands):
+                       self.auto_layers_commands, self.layer_comp_commands,
+                       self.matting_commands):
             add_actions(self, module.action_specs())
         self._build_paths_panel()  # its buttons show the actions just made
         self.tool_actions = build_tool_actions(self)
@@ -247,7 +251,7 @@ class MainWindow(QMainWindow):
         self._build_options_bar()
         self.menus = build_menus(self, self.menuBar())
         self.menus["recent"].aboutToShow.connect(self._fill_recent_menu)
-        for key in ("info", "actions"):
+        for key in ("info", "histogram", "actions"):
             self.docks[key].toggleViewAction().toggled.connect(
                 self.actions[f"panel_{key}"].setChecked)
         self._build_status()
@@ -329,6 +333,12 @@ class MainWindow(QMainWindow):
         info = self._dock("info", "Info", self.info_panel)
         self.tabifyDockWidget(hist, navigator)
         self.tabifyDockWidget(navigator, info)
+        # Histogram: a tab after Info, hidden until View > Panels > Histogram shows it (not in
+        # Photoshop's default workspace either; hidden, it counts nothing).
+        self.histogram_panel = HistogramPanel(self)
+        histogram = self._dock("histogram", "Histogram", self.histogram_panel)
+        self.tabifyDockWidget(info, histogram)
+        histogram.hide()
         hist.raise_()
         props.raise_()
         self._default_panel_sizes()
@@ -495,7 +505,8 @@ class MainWindow(QMainWindow):
         self.toggle_panel("info")
 
     def toggle_panel(self, key: str) -> None:
-        """A panel's key (F8 Info, Alt+F9 Actions): to the front, or closed if it is there."""
+        """A panel's item of View > Panels (Photoshop's Window menu): the panel to the front
+        (shown in its tab group), or closed if it is there already."""
         dock = self.docks[key]
         if dock.isVisible() and not dock.visibleRegion().isEmpty():  # in front
             dock.close()
@@ -617,7 +628,8 @@ class MainWindow(QMainWindow):
         self.tools.set_canvas(session.canvas if session is not None else None)
         for panel in (self.layers_panel, self.history_panel, self.properties_panel,
                       self.generate_panel, self.paths_panel, self.channels_panel,
-                      self.navigator_panel, self.info_panel, self.layer_comps_panel):
+                      self.navigator_panel, self.info_panel, self.layer_comps_panel,
+                      self.histogram_panel):
             panel.set_session(session)
         self.tabs.setVisible(bool(self.sessions))
         self._refresh_state()

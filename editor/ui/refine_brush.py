@@ -182,7 +182,7 @@ class RefineBrushMode(Tool):
         if self._trails:
             painter.save()
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            painter.setTransform(canvas.image_transform())
+            painter.setTransform(canvas.image_transform(), True)  # (under Rotate View's turn)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             for _stroke, trail, size, remove in self._trails:
                 colour = QColor(20, 20, 20, 110) if remove else QColor(120, 200, 255, 110)

@@ -1,8 +1,9 @@
 """The Select menu: All, Deselect, Reselect, Inverse, Color Range (`color_range`), Subject
 (`select_subject`, a job; also the Object and Quick Selection tools' button), Feather,
 Modify (Border, Smooth, Expand, Contract), Grow, Similar; Shift+M / Shift+L / Shift+G /
-Shift+U switch the marquee, lasso, fill and shape tools' shapes (Shift+P, Shift+R and
-Shift+O the Pen, Blur and Dodge groups' tools); Ctrl+click on a layer's thumbnail selects its pixels.
+Shift+U switch the marquee, lasso, fill and shape tools' shapes (Shift+P, Shift+R,
+Shift+O and Shift+B the Pen, Blur, Dodge and Brush groups' tools); Ctrl+click on a layer's
+thumbnail selects its pixels.
 
 The selection maths are in `editor.model.selection_ops` (no Qt); each command
 is one undo step.
@@ -120,6 +121,8 @@ class SelectCommands:
                        "Magic Wand", lambda: self._cycle("object_select"), "Shift+W"),
             ActionSpec("cycle_fill", "Switch Paint Bucket / Gradient",
                        lambda: self._cycle("fill"), "Shift+G"),
+            ActionSpec("cycle_eraser", "Switch Eraser Tools",
+                       lambda: self._cycle("eraser"), "Shift+E"),
             ActionSpec("cycle_pen", "Switch Pen Tools", lambda: self._cycle("pen"), "Shift+P"),
             ActionSpec("cycle_shape", "Switch Shape Tools",
                        lambda: self._cycle("shape"), "Shift+U"),
@@ -131,6 +134,12 @@ class SelectCommands:
                        lambda: self._cycle("dodge"), "Shift+O"),
             ActionSpec("cycle_crop", "Switch Crop / Perspective Crop",
                        lambda: self._cycle("crop"), "Shift+C"),
+            ActionSpec("cycle_eyedropper", "Switch Eyedropper / Color Sampler / Ruler",
+                       lambda: self._cycle("eyedropper"), "Shift+I"),
+            ActionSpec("cycle_hand", "Switch Hand / Rotate View",
+                       lambda: self._cycle("hand"), "Shift+H"),
+            ActionSpec("cycle_brush", "Switch Brush / Pencil / Color Replacement / Mixer Brush",
+                       lambda: self._cycle("brush"), "Shift+B"),
         ]
 
     def _op(self, what: str, fn) -> None:

@@ -8,6 +8,8 @@ from typing import Optional
 from editor.model import Document
 from editor.model.render import Renderer
 
+from .samplers import ColorSamplers
+
 
 class DocumentSession:
     """Everything the window keeps per open document (one tab)."""
@@ -26,6 +28,10 @@ class DocumentSession:
         # The Generate panel's inputs and candidates for this document
         # (editor.model.generate_state.GenerationState), made when the panel first shows it.
         self.generation = None
+        # The view's measuring marks, not the document's (not in the history nor the file):
+        # the Color Sampler's points and the Ruler's line ((x1, y1, x2, y2) image points).
+        self.samplers = ColorSamplers()
+        self.ruler: Optional[tuple[float, float, float, float]] = None
         doc.history.changed.connect(self._on_history)
 
     def _on_history(self) -> None:

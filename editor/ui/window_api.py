@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .edit_commands import EditCommands
     from .file_commands import FileCommands
     from .generate_panel import GeneratePanel
+    from .info_panel import InfoPanel
     from .job_ui import JobUI
     from .layer_commands import LayerCommands
     from .layer_comp_commands import LayerCompCommands
@@ -66,6 +67,7 @@ class EditorWindow(Protocol):
     layers_panel: "LayersPanel"
     layer_comps_panel: "LayerCompsPanel"       # whose chosen row the comp commands act on
     generate_panel: "GeneratePanel"
+    info_panel: "InfoPanel"                    # the colour samplers' read-outs (Sample Size)
 
     @property
     def session(self) -> Optional["DocumentSession"]: ...

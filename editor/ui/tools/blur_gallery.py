@@ -1,5 +1,5 @@
-"""Filter > Blur Gallery (Field Blur, Iris Blur, Tilt-Shift): an on-canvas mode, as
-Photoshop's, over the active pixel layer.
+"""Filter > Blur Gallery (Field Blur, Iris Blur, Tilt-Shift, Path Blur, Spin Blur): an
+on-canvas mode, as Photoshop's, over the active pixel layer.
 
 The blur's controls are drawn over the canvas and dragged there. As in Photoshop, the
 pin being set (Field's selected pin, Iris's and Tilt-Shift's centre) wears a blur ring:
@@ -18,6 +18,9 @@ back while the mode runs (with none left, it cancels the mode).
   dashed lines; a drag on a solid line widens the band, on a dashed line the fade, on a
   solid line's square handle turns the lines about the centre pin; elsewhere it moves
   them.
+- Path Blur and Spin Blur: their controls are `blur_gallery_motion.py` (mixed in here); a
+  spin is drawn and dragged as Iris's ellipse, its ring the Blur Angle (a full turn 360
+  degrees).
 
 While it runs the canvas shows the layer blurred at a reduced size over the stack
 (`LayerPreview`): at most DRAG_SIZE pixels wide or high while a drag is under way, then
@@ -40,6 +43,7 @@ from PySide6.QtGui import QColor, QCursor, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QToolButton, QWidget
 
 from editor.model import blur_gallery as bg
+from editor.model import blur_gallery_motion as bm
 from editor.model import filter_ops
 from engine.box import Box
 
@@ -48,6 +52,7 @@ from ..preview import LayerPreview
 from ..pyramid import Pyramid
 from ..qimage import premultiplied
 from .base import Tool
+from .blur_gallery_motion import MotionControls, new_path, new_spin
 from .layer_mode import LayerMode
 from .marquee import HANDLE, paint_handles
 
@@ -58,14 +63,20 @@ PIN = 7.0            # widget px: a pin's radius as drawn
 RING = 17.0          # widget px: the blur ring's radius round the pin being set
 RING_TURN = 100.0    # px of blur one full turn of the ring adds
 _DELETE_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
-KINDS = {"field_blur": bg.FieldBlur, "iris_blur": bg.IrisBlur, "tilt_shift": bg.TiltShift}
+KINDS = {"field_blur": bg.FieldBlur, "iris_blur": bg.IrisBlur, "tilt_shift": bg.TiltShift,
+         "path_blur": bm.PathBlur, "spin_blur": bm.SpinBlur}
 
 
 def start_op(kind: str, box: Box) -> bg.GalleryBlur:
     """Photoshop's starting controls for `kind` over canvas box `box` (the layer where the
     canvas shows it): one pin of 15 px in the middle; an ellipse about the middle; a band
-    across the middle."""
+    across the middle; one spin in the middle; one path left to right across it."""
     cx, cy = box.x + box.w / 2, box.y + box.h / 2
+    if kind == "spin_blur":
+        return bm.SpinBlur(spins=(new_spin(cx, cy, 0.3 * min(box.w, box.h)),))
+    if kind == "path_blur":
+        return bm.PathBlur(paths=(new_path((box.x + 0.3 * box.w, cy),
+                                           (box.x + 0.7 * box.w, cy)),))
     if kind == "field_blur":
         return bg.FieldBlur(pins=((cx, cy, 15.0),))
     if kind == "iris_blur":
@@ -80,7 +91,7 @@ def _rotate(x: float, y: float, degrees: float) -> tuple[float, float]:
     return x * math.cos(a) - y * math.sin(a), x * math.sin(a) + y * math.cos(a)
 
 
-class BlurGalleryTool(LayerMode, Tool):
+class BlurGalleryTool(MotionControls, LayerMode, Tool):
     """One of the Blur Gallery's blurs being set up on the canvas (a ToolManager mode)."""
 
     id = "blur_gallery"
@@ -98,8 +109,10 @@ class BlurGalleryTool(LayerMode, Tool):
             box = target.bounds()
         self.op: bg.GalleryBlur = op if op is not None else start_op(kind, box)
         self.label = self.op.label
-        self.selected: Optional[int] = \
-            0 if kind == "field_blur" and self.op.pins else None  # Field's pin being set
+        # Field's pin, Spin's spin, Path's path being set
+        self.selected: Optional[int] = 0 if kind in ("field_blur", "spin_blur", "path_blur") \
+            else None
+        self.end: Optional[int] = None  # Path: the selected path's end point (0, 1) being set
         self._drag: Optional[tuple] = None  # (what, index, press point, op at press)
         self._canvas = None
         self._preview: Optional[LayerPreview] = None
@@ -138,7 +151,10 @@ class BlurGalleryTool(LayerMode, Tool):
 
     # -- the blur's settings ------------------------------------------------------------
     def blur(self) -> float:
-        """The Blur field's value: the selected pin's (Field), the blur's (Iris, Tilt)."""
+        """The Blur field's value: the selected pin's (Field), the blur's (Iris, Tilt), the
+        selected spin's Blur Angle (Spin)."""
+        if isinstance(self.op, bm.SpinBlur):
+            return float(self.op.spins[self.selected][6]) if self.op.spins else 0.0
         if isinstance(self.op, bg.FieldBlur):
             if self.selected is None or self.selected >= len(self.op.pins):
                 return 15.0
@@ -146,6 +162,9 @@ class BlurGalleryTool(LayerMode, Tool):
         return float(self.op.blur)
 
     def set_blur(self, value: float) -> None:
+        if isinstance(self.op, bm.SpinBlur):
+            self._set_spin_angle(value)
+            return
         value = max(0.0, min(bg.MAX_BLUR, float(value)))
         if isinstance(self.op, bg.FieldBlur):
             if self.selected is None:
@@ -181,6 +200,7 @@ class BlurGalleryTool(LayerMode, Tool):
             self._blur_field.blockSignals(True)
             self._blur_field.setValue(round(self.blur()))
             self._blur_field.blockSignals(False)
+        self._sync_motion_fields()
         if self._canvas is not None:
             self._canvas.update()
 
@@ -188,10 +208,10 @@ class BlurGalleryTool(LayerMode, Tool):
     def _w(self, canvas, x: float, y: float) -> QPointF:
         return canvas.image_to_widget(QPointF(x, y))
 
-    def _iris_points(self) -> dict[str, tuple[float, float]]:
-        """The Iris's handles on the canvas: size handles on the axes, feather on the
-        diagonals of the sharp region."""
-        o = self.op
+    def _iris_points(self, o=None) -> dict[str, tuple[float, float]]:
+        """The Iris's (or a spin's, `o`) handles on the canvas: size handles on the axes,
+        feather on the diagonals of the sharp region."""
+        o = self.op if o is None else o
         out = {}
         for name, (u, v) in (("x+", (o.rx, 0)), ("x-", (-o.rx, 0)), ("y+", (0, o.ry)),
                              ("y-", (0, -o.ry))):
@@ -206,6 +226,10 @@ class BlurGalleryTool(LayerMode, Tool):
     def _ring_centre(self) -> Optional[tuple[float, float]]:
         """Where the blur ring is (canvas): round the pin being set."""
         o = self.op
+        if isinstance(o, bm.SpinBlur):
+            return o.spins[self.selected][:2] if o.spins else None
+        if isinstance(o, bm.PathBlur):
+            return None
         if isinstance(o, bg.FieldBlur):
             if self.selected is None or self.selected >= len(o.pins):
                 return None
@@ -232,25 +256,21 @@ class BlurGalleryTool(LayerMode, Tool):
             d = math.hypot(c.x() - pos.x(), c.y() - pos.y())
             if PIN + 3 <= d <= RING + 5:
                 return "ring", None
+        if isinstance(o, bm.SpinBlur):
+            return self._spin_hit(canvas, pos, image)
+        if isinstance(o, bm.PathBlur):
+            return self._path_hit(canvas, pos)
         if isinstance(o, bg.FieldBlur):
             for i in reversed(range(len(o.pins))):
                 if near(o.pins[i][0], o.pins[i][1], PIN + 2):
                     return "pin", i
             return "add", None
+        if isinstance(o, bg.IrisBlur):
+            what = self._ellipse_hit(canvas, pos, image, o)
+            return ("move" if what == "inside" else what), None
         if near(o.cx, o.cy, PIN + 2):
             return "move", None
         dx, dy = image.x() - o.cx, image.y() - o.cy
-        if isinstance(o, bg.IrisBlur):
-            for name, (x, y) in self._iris_points().items():
-                if near(x, y):
-                    return name, None
-            a = math.radians(o.angle)
-            u = (dx * math.cos(a) + dy * math.sin(a)) / max(o.rx, 1e-3)
-            v = (-dx * math.sin(a) + dy * math.cos(a)) / max(o.ry, 1e-3)
-            d = math.hypot(u, v)
-            if abs(d - 1) * min(o.rx, o.ry) * px <= GRAB:
-                return "scale", None
-            return ("move", None) if d < 1 else ("none", None)
         for name, (x, y) in self._tilt_handles().items():
             if near(x, y):
                 return name, None
@@ -262,6 +282,28 @@ class BlurGalleryTool(LayerMode, Tool):
             return "fade", None
         return "move", None
 
+    def _ellipse_hit(self, canvas, pos: QPointF, image: QPointF, o) -> str:
+        """What of the ellipse `o` (an Iris, or a spin's view) is at `pos`: "move" (its
+        centre pin), a handle's name, "scale" (its outline), "inside" or "none"."""
+        def near(x, y, reach=GRAB):
+            p = self._w(canvas, x, y)
+            return math.hypot(p.x() - pos.x(), p.y() - pos.y()) <= reach
+
+        if near(o.cx, o.cy, PIN + 2):
+            return "move"
+        for name, (x, y) in self._iris_points(o).items():
+            if near(x, y):
+                return name
+        px = canvas.zoom / canvas.devicePixelRatioF()  # widget px per canvas px
+        dx, dy = image.x() - o.cx, image.y() - o.cy
+        a = math.radians(o.angle)
+        u = (dx * math.cos(a) + dy * math.sin(a)) / max(o.rx, 1e-3)
+        v = (-dx * math.sin(a) + dy * math.cos(a)) / max(o.ry, 1e-3)
+        d = math.hypot(u, v)
+        if abs(d - 1) * min(o.rx, o.ry) * px <= GRAB:
+            return "scale"
+        return "inside" if d < 1 else "none"
+
     # -- input --------------------------------------------------------------------------
     def press(self, canvas, ev) -> None:
         if ev.button != Qt.MouseButton.LeftButton:
@@ -270,6 +312,10 @@ class BlurGalleryTool(LayerMode, Tool):
         o = self.op
         if what != "none":
             self._remember()  # (taken back on release when nothing changed)
+        if what != "ring" and isinstance(o, (bm.SpinBlur, bm.PathBlur)):
+            what, index = self._motion_press(what, index, ev)
+            self._drag = (what, index, QPointF(ev.image), self.op)
+            return
         if what == "add":  # Field: a new pin with the Blur field's amount
             pins = o.pins + ((ev.image.x(), ev.image.y(), self._field_value()),)
             self.selected = len(pins) - 1
@@ -284,6 +330,11 @@ class BlurGalleryTool(LayerMode, Tool):
         if what == "ring":  # (the pointer's last angle round the pin, in index's place)
             index = self._ring_angle(canvas, ev.pos)
         self._drag = (what, index, QPointF(ev.image), self.op)
+
+    def _ring_full(self) -> float:
+        """What a full turn of the ring adds: RING_TURN px of blur, 360 degrees of Spin's
+        Blur Angle."""
+        return 360.0 if isinstance(self.op, bm.SpinBlur) else RING_TURN
 
     def _ring_angle(self, canvas, pos: QPointF) -> float:
         """Degrees clockwise from 12 o'clock of `pos` round the ring's pin."""
@@ -303,7 +354,10 @@ class BlurGalleryTool(LayerMode, Tool):
             angle = self._ring_angle(canvas, ev.pos)
             turn = (angle - index + 180) % 360 - 180
             self._drag = (what, angle, start, o)
-            self.set_blur(self.blur() + turn / 360 * RING_TURN)
+            self.set_blur(self.blur() + turn / 360 * self._ring_full())
+            return
+        if isinstance(o, (bm.SpinBlur, bm.PathBlur)):
+            self._set(self._motion_drag(what, index, start, o, p))
             return
         if what == "pin":
             pins = list(o.pins)
@@ -351,6 +405,7 @@ class BlurGalleryTool(LayerMode, Tool):
 
     def release(self, canvas, ev) -> None:
         if self._drag is not None:
+            self._motion_release(canvas, self._drag)
             if self._steps and self._steps[-1] == (self.op, self.selected):
                 self._steps.pop()  # a click that changed nothing: no step
             self._drag = None
@@ -358,13 +413,14 @@ class BlurGalleryTool(LayerMode, Tool):
 
     def double_click(self, canvas, ev) -> bool:
         # On a pin or inside the controls (Field's quick clicks elsewhere add pins).
-        if self._hit(canvas, ev.pos, ev.image)[0] not in ("pin", "move"):
+        if self._hit(canvas, ev.pos, ev.image)[0] not in ("pin", "move", "point", "line"):
             return False
         self.manager.end_mode(commit=True)
         return True
 
     def claims_key(self, canvas, e) -> bool:
-        return e.key() in _DELETE_KEYS and isinstance(self.op, bg.FieldBlur)
+        return e.key() in _DELETE_KEYS and \
+            isinstance(self.op, (bg.FieldBlur, bm.SpinBlur, bm.PathBlur))
 
     def key_press(self, canvas, e) -> bool:
         key = e.key()
@@ -376,11 +432,14 @@ class BlurGalleryTool(LayerMode, Tool):
                 self.selected = len(pins) - 1
                 self._set(replace(self.op, pins=pins))
             return True
+        if key in _DELETE_KEYS and isinstance(self.op, (bm.SpinBlur, bm.PathBlur)):
+            self._delete_selected()
+            return True
         return False
 
     def cursor_at(self, canvas, ev) -> QCursor:
         what, _ = self._hit(canvas, ev.pos, ev.image)
-        if what in ("pin", "move"):
+        if what in ("pin", "move", "point", "line"):
             return QCursor(Qt.CursorShape.SizeAllCursor)
         if what in ("none",):
             return QCursor(Qt.CursorShape.ArrowCursor)
@@ -449,6 +508,10 @@ class BlurGalleryTool(LayerMode, Tool):
         if isinstance(o, bg.FieldBlur):
             for i, (x, y, _b) in enumerate(o.pins):
                 self._paint_pin(painter, self._w(canvas, x, y), i == self.selected)
+        elif isinstance(o, bm.SpinBlur):
+            self._paint_spins(canvas, painter)
+        elif isinstance(o, bm.PathBlur):
+            self._paint_paths(canvas, painter)
         elif isinstance(o, bg.IrisBlur):
             self._paint_iris(canvas, painter, o)
         else:
@@ -466,7 +529,7 @@ class BlurGalleryTool(LayerMode, Tool):
         painter.drawEllipse(rect)
         painter.setPen(QPen(QColor(255, 255, 255, 150), 2))
         painter.drawEllipse(rect)
-        span = min(1.0, self.blur() / RING_TURN) * 360
+        span = min(1.0, self.blur() / self._ring_full()) * 360
         painter.setPen(QPen(QColor("#ffffff"), 3.5))
         painter.drawArc(rect, 90 * 16, -round(span * 16))  # (Qt: 1/16 degree, anticlockwise)
 
@@ -498,7 +561,10 @@ class BlurGalleryTool(LayerMode, Tool):
         painter.drawEllipse(p, 3.0, 3.0)
         painter.setBrush(Qt.BrushStyle.NoBrush)
 
-    def _paint_iris(self, canvas, painter: QPainter, o: bg.IrisBlur) -> None:
+    def _paint_iris(self, canvas, painter: QPainter, o: bg.IrisBlur,
+                    selected: bool = True) -> None:
+        """The ellipse, its sharp region's (a spin's full blur's) dotted edge and, when
+        `selected`, its handles; its centre pin."""
         # The ellipse in canvas coordinates, turned, then mapped to the widget.
         centre = self._w(canvas, o.cx, o.cy)
         scale = canvas.zoom / canvas.devicePixelRatioF()
@@ -517,7 +583,10 @@ class BlurGalleryTool(LayerMode, Tool):
         painter.setPen(dashed)
         painter.drawEllipse(inner)  # where the sharp region ends
         painter.restore()
-        points = {k: self._w(canvas, *v) for k, v in self._iris_points().items()}
+        if not selected:
+            self._paint_pin(painter, centre, False)
+            return
+        points = {k: self._w(canvas, *v) for k, v in self._iris_points(o).items()}
         painter.setPen(QPen(QColor(0, 0, 0, 180), 1))
         painter.setBrush(QColor("#ffffff"))
         for name, p in points.items():
@@ -554,23 +623,32 @@ class BlurGalleryTool(LayerMode, Tool):
         row.setSpacing(4)
         row.addWidget(QLabel(self.label))
         row.addSpacing(8)
-        name = QLabel("Blur")
-        name.setObjectName("Dim")
-        row.addWidget(name)
-        field = QSpinBox()
-        field.setObjectName("BlurGallery_blur")
-        field.setRange(0, int(bg.MAX_BLUR))
-        field.setSuffix(" px")
-        field.setFixedWidth(84)
-        field.setValue(round(self.blur()))
-        field.setToolTip("The blur (px): the selected pin's" if self.kind == "field_blur"
-                         else "The blur (px) beyond the sharp region's fade")
-        field.valueChanged.connect(self._typed_blur)
-        row.addWidget(field)
-        self._blur_field = field
+        if self.kind == "path_blur":
+            self._path_fields(row)
+        else:
+            spin = self.kind == "spin_blur"
+            name = QLabel("Blur Angle" if spin else "Blur")
+            name.setObjectName("Dim")
+            row.addWidget(name)
+            field = QSpinBox()
+            field.setObjectName("BlurGallery_blur")
+            field.setRange(0, 360 if spin else int(bg.MAX_BLUR))
+            field.setSuffix("°" if spin else " px")
+            field.setFixedWidth(84)
+            field.setValue(round(self.blur()))
+            field.setToolTip({"field_blur": "The blur (px): the selected pin's",
+                              "spin_blur": "The selected spin's Blur Angle (degrees)"}.get(
+                                  self.kind, "The blur (px) beyond the sharp region's fade"))
+            field.valueChanged.connect(self._typed_blur)
+            row.addWidget(field)
+            self._blur_field = field
         hints = {"field_blur": "Click to add a pin, drag to move it; Delete removes it",
                  "iris_blur": "Drag the squares to size and turn, the dots to feather",
-                 "tilt_shift": "Drag the solid lines, the dashed lines, the squares to turn"}
+                 "tilt_shift": "Drag the solid lines, the dashed lines, the squares to turn",
+                 "spin_blur": "Click to add a spin (Alt+drag a centre: a copy); the squares "
+                              "size and turn it, the dots feather it; Delete removes it",
+                 "path_blur": "Drag to draw a path; drag its points to shape it; click its "
+                              "line to add a point, drag it to move it; Delete removes it"}
         hint = QLabel(hints[self.kind])
         hint.setObjectName("Dim")
         row.addSpacing(12)

@@ -21,7 +21,7 @@ from editor.model import history_brush
 from editor.model.brush_stroke import BrushStroke, mask_layer, pixel_layer
 from editor.model.errors import DocumentError
 from editor.model.dabs import SPACING
-from editor.model.commands import LayerMaskEdit
+from editor.model.commands import LayerMaskEdit, PixelEdit
 
 from .base import Tool
 from .eyedropper import sample_color
@@ -133,18 +133,43 @@ class BrushOutline:
         painter.restore()
 
 
+def pixel_target(tool: Tool, doc) -> Optional[Layer]:
+    """The active layer, when it is a shown pixel layer `tool` can work on; None with the
+    reason in the status bar (a targeted mask, no layer, a hidden one), in the words of the
+    tool's `label` and `verb` (the brushes', the Magic Eraser's)."""
+    if doc.mask_targeted and doc.active is not None and doc.active.mask is not None:
+        tool.window.status(f"The {tool.label} works on a layer's pixels: click the layer "
+                           "thumbnail to target them.")
+        return None
+    layer = doc.active_layer
+    if layer is None:
+        tool.window.status(f"Select a pixel layer to {tool.verb}.")
+        return None
+    if not layer.is_shown():
+        tool.window.status(f"Layer '{layer.name}' is hidden: show it to {tool.verb} on it.")
+        return None
+    return layer
+
+
+def mask_grey(color: QColor) -> int:
+    """The grey a colour paints on a layer mask (Rec. 601 luma, as Photoshop paints masks)."""
+    return int(round(0.299 * color.red() + 0.587 * color.green() + 0.114 * color.blue()))
+
+
 class BrushTool(Tool):
     id = "brush"
     label = "Brush Tool"
     letter = "B"
     icon = "tool-brush"
-    tip = "Paint on the active layer ([ and ] change the size; Alt+click picks a colour)"
+    tip = ("Paint on the active layer ([ and ] change the size; Alt+click picks a colour; "
+           "Shift+B: Pencil, Color Replacement, Mixer Brush)")
     erase = False
     history_name = "Brush Tool"
     sliders = ("size", "hardness", "opacity", "flow")  # the options bar's, in this order
     default_hardness = 0.8
     verb = "paint"  # "Select a pixel layer to paint.", "... show it to paint on it."
     alt_picks = True  # Alt+click picks the foreground colour (the Brush's, not the Eraser's)
+    aliased = False   # the Pencil's dabs: a pixel is painted or not (`dabs.dab_mask`)
 
     def __init__(self, window):
         super().__init__(window)
@@ -191,26 +216,20 @@ class BrushTool(Tool):
 
     # -- stroke ------------------------------------------------------------------------
     def pixel_target(self, doc) -> Optional[Layer]:
-        """The active layer, when it is a shown pixel layer this tool can work on; None
-        with the reason in the status bar (a targeted mask, no layer, a hidden one)."""
-        if doc.mask_targeted and doc.active is not None and doc.active.mask is not None:
-            self.window.status(f"The {self.label} works on a layer's pixels: click the layer "
-                               "thumbnail to target them.")
-            return None
-        layer = doc.active_layer
-        if layer is None:
-            self.window.status(f"Select a pixel layer to {self.verb}.")
-            return None
-        if not layer.is_shown():
-            self.window.status(f"Layer '{layer.name}' is hidden: show it to {self.verb} on it.")
-            return None
-        return layer
+        return pixel_target(self, doc)
+
+    def picks_colour(self, canvas, ev) -> bool:
+        """Alt+click with a tool that picks colours (`alt_picks`): the foreground colour
+        from what the canvas shows there. True when the press was that."""
+        if not (ev.alt and self.alt_picks):
+            return False
+        color = sample_color(canvas, ev.image)
+        if color is not None:
+            self.window.set_foreground(color)
+        return True
 
     def press(self, canvas, ev) -> None:
-        if ev.alt and self.alt_picks:
-            color = sample_color(canvas, ev.image)
-            if color is not None:
-                self.window.set_foreground(color)
+        if self.picks_colour(canvas, ev):
             return
         doc = canvas.doc
         if doc.mask_targeted and doc.active is not None and doc.active.mask is not None:
@@ -221,20 +240,26 @@ class BrushTool(Tool):
             return
         canvas.session.renderer.set_focus(layer)
         try:
-            self._edit = doc.begin_pixel_edit(layer, self.history_name, cover=doc.canvas)
+            self._edit, self._stroke = self.begin_pixel_stroke(doc, layer, ev.image)
         except Exception as exc:
-            self.window.report(exc, "Could not paint")
+            self.window.report(exc, f"Could not {self.verb}")
             return
         self._layer, self._canvas = layer, canvas
+        self._first_dabs(canvas, ev)
+
+    def begin_pixel_stroke(self, doc, layer: Layer, at: QPointF) -> tuple[PixelEdit, BrushStroke]:
+        """Begins a stroke pressed at canvas point `at` on `layer`'s pixels: its undoable edit
+        and the stroke laid through it (the Background Eraser lays its own)."""
+        edit = doc.begin_pixel_edit(layer, self.history_name, cover=doc.canvas)
         locked = layer.transparency_locked()
         # On a layer with Lock Transparent Pixels the Eraser paints the background colour,
         # as Photoshop's does (its pixels' alpha may not change).
-        color = self.window.background if self.erase else self.window.foreground
-        self._stroke = BrushStroke(doc, self._edit, (layer.x, layer.y), self.size,
-                                   self.hardness, self.flow,
-                                   pixel_layer((color.red(), color.green(), color.blue()),
-                                               self.opacity, self.erase and not locked, locked))
-        self._first_dabs(canvas, ev)
+        color = self.paint_colour(layer, None, at)
+        return edit, BrushStroke(doc, edit, (layer.x, layer.y), self.size, self.hardness,
+                                 self.flow,
+                                 pixel_layer((color.red(), color.green(), color.blue()),
+                                             self.opacity, self.erase and not locked, locked),
+                                 aliased=self.aliased)
 
     def _first_dabs(self, canvas, ev) -> None:
         """A stroke's first dabs: at the press, or with Shift a straight line from where the
@@ -273,7 +298,8 @@ class BrushTool(Tool):
         self._stroke = BrushStroke(doc, edit, (layer.x, layer.y), self.size, self.hardness,
                                    self.flow,
                                    history_brush.history_layer(doc.snapshots.source.state, source,
-                                                               self.opacity, locked))
+                                                               self.opacity, locked),
+                                   self.aliased)
         self._first_dabs(canvas, ev)
 
     def _press_mask(self, canvas, ev) -> None:
@@ -289,12 +315,18 @@ class BrushTool(Tool):
             self.window.report(exc, "Could not paint on the mask")
             return
         self._layer, self._canvas = node, canvas
-        color = self.window.background if self.erase else self.window.foreground
-        grey = int(round(0.299 * color.red() + 0.587 * color.green() + 0.114 * color.blue()))
+        color = self.paint_colour(node, node.mask, ev.image)
         self._stroke = BrushStroke(doc, self._edit, (node.mask.x, node.mask.y), self.size,
-                                   self.hardness, self.flow, mask_layer(grey, self.opacity))
+                                   self.hardness, self.flow,
+                                   mask_layer(mask_grey(color), self.opacity), self.aliased)
         self._path.start(ev.image)
         self._apply(canvas, [ev.image])
+
+    def paint_colour(self, node, mask, point: QPointF) -> QColor:
+        """The colour a stroke pressed at canvas `point` paints on `node`'s pixels (or its
+        layer `mask`): the foreground, or the Eraser's background (the Pencil's Auto Erase
+        looks at what lies under the point)."""
+        return self.window.background if self.erase else self.window.foreground
 
     def move(self, canvas, ev) -> None:
         self._set_hover(canvas, ev.image)

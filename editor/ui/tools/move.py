@@ -1,6 +1,6 @@
 """Move (V): drag the active layer or group; arrow keys nudge it by 1 px (Shift: 10 px).
 A drag starting on a guide moves the guide instead (onto a ruler: removes it). Its options
-bar also holds Layer > Align's six buttons.
+bar also holds Layer > Align's six buttons and Layer > Distribute's eight.
 
 Auto-Select (the options bar, remembered; Ctrl held at the press turns it on or off for
 that press, as in Photoshop) first makes the layer under the cursor active, or with
@@ -23,9 +23,10 @@ import math
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QCursor, QKeyEvent
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QSizePolicy,
+                               QToolButton, QWidget)
 
-from editor.model import Layer, pick
+from editor.model import Layer, align_ops, pick
 from editor.model.document import LockedError, raise_if_locked
 
 from .base import Tool
@@ -228,10 +229,26 @@ class MoveTool(Tool):
             row.addWidget(button)
             if edge == "bottom":
                 row.addSpacing(4)
+        # Distribute (Layer > Distribute's: three or more of the Layers panel's rows), after
+        # Align as in Photoshop's bar.
+        row.addSpacing(8)
+        for how in align_ops.DISTRIBUTE:
+            action = self.window.actions.get(f"distribute_{how}")
+            if action is None:
+                continue
+            button = QToolButton()
+            button.setObjectName(f"MoveDistribute_{how}")
+            button.setDefaultAction(action)
+            button.setAutoRaise(True)
+            button.setIconSize(QSize(18, 18))
+            row.addWidget(button)
+            if how in ("bottom", "right"):
+                row.addSpacing(4)
         row.addSpacing(8)
         hint = QLabel("Drag to move the active layer · arrow keys nudge 1 px (Shift: 10 px) · "
                       "Ctrl+T transforms")
         hint.setObjectName("Dim")
-        row.addWidget(hint)
-        row.addStretch(1)
+        # The hint yields its room (cut at the right) so that the buttons always show.
+        hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        row.addWidget(hint, 1)  # (the rest of the bar: cut where it ends)
         return w

@@ -1,12 +1,13 @@
-"""The retouching brushes' common tool: Dodge / Burn / Sponge (O) and Blur / Sharpen /
-Smudge (R) paint with the brush's round dab (`BrushTool`'s size, hardness, stroke path and
-options bar) but change the colours under it instead of laying paint; the maths of each is
-a stroke of `editor.model` (`tone`, `focus`), run dab by dab through the stroke's
-`PixelEdit`. So a stroke is one undo step, locks and Lock Transparent Pixels hold
-(`Document.begin_pixel_edit`), only the selection changes, and alpha never does (the layer
-does not grow either). A tool here adds its Strength (Exposure, Flow) and its own options.
-As in Photoshop, a stroke begun with Alt held is its twin's (Dodge <-> Burn, Blur <->
-Sharpen) with this tool's settings; the tool stays chosen.
+"""The retouching brushes' common tool: Dodge / Burn / Sponge (O), Blur / Sharpen / Smudge
+(R) and Color Replacement (B) paint with the brush's round dab (`BrushTool`'s size,
+hardness, stroke path and options bar) but change the colours under it instead of laying
+paint; the maths of each is a stroke of `editor.model` (`tone`, `focus`,
+`color_replace`), run dab by dab through the stroke's `PixelEdit`. So a stroke is one
+undo step, locks and Lock Transparent Pixels hold (`Document.begin_pixel_edit`), only the
+selection changes, and alpha never does (the layer does not grow either). A tool here
+adds its Strength (Exposure, Flow) and its own options. As in Photoshop, a stroke begun
+with Alt held is its twin's (Dodge <-> Burn, Blur <-> Sharpen) with this tool's settings;
+the tool stays chosen.
 """
 from __future__ import annotations
 
@@ -103,6 +104,22 @@ class RetouchTool(BrushTool):
         row.addWidget(combo)
         row.addSpacing(10)
         return combo
+
+    def add_percent(self, row: QHBoxLayout, label: str, name: str, tip: str, value: float,
+                    on_change, lowest: int = 0) -> QSpinBox:
+        """A labelled percentage field (`value` 0..1) on the options bar, without a slider
+        (the Paint Bucket's Tolerance's kind), where the bar has no room for one."""
+        row.addWidget(QLabel(label))
+        spin = QSpinBox()
+        spin.setObjectName(f"{self.id}_{name}")
+        spin.setRange(lowest, 100)
+        spin.setSuffix(" %")
+        spin.setValue(round(value * 100))
+        spin.setToolTip(tip)
+        spin.valueChanged.connect(lambda v: on_change(v / 100))
+        row.addWidget(spin)
+        row.addSpacing(10)
+        return spin
 
     def add_check(self, row: QHBoxLayout, label: str, name: str, tip: str, value: bool,
                   on_change) -> QCheckBox:

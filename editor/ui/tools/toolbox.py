@@ -8,9 +8,12 @@ from .anchor_points import AddAnchorPointTool, ConvertPointTool, DeleteAnchorPoi
 from .base import Tool
 from .brush import BrushTool, EraserTool
 from .clone import CloneStampTool
+from .color_replace import ColorReplacementTool
+from .color_sampler import ColorSamplerTool
 from .content_move import ContentMoveTool
 from .crop import CropTool
 from .direct_select import DirectSelectionTool
+from .erasers import BackgroundEraserTool, MagicEraserTool
 from .eyedropper import EyedropperTool
 from .fill import FillTool
 from .focus import BlurTool, SharpenTool, SmudgeTool
@@ -19,14 +22,17 @@ from .healing_brush import HealingBrushTool
 from .history_brush import HistoryBrushTool
 from .lasso import LassoTool
 from .marquee import MarqueeTool
+from .mixer import MixerBrushTool
 from .move import MoveTool
-from .navigate import HandTool, ZoomTool
+from .navigate import HandTool, RotateViewTool, ZoomTool
 from .object_select import ObjectSelectionTool
 from .patch import PatchTool
 from .pen import PenTool
+from .pencil import PencilTool
 from .perspective_crop import PerspectiveCropTool
 from .quick_select import QuickSelectionTool
 from .red_eye import RedEyeTool
+from .ruler import RulerTool
 from .shape import ShapeTool
 from .tone import BurnTool, DodgeTool, SpongeTool
 from .type_tool import TypeTool
@@ -37,11 +43,14 @@ if TYPE_CHECKING:
 
 
 def all_tools(window: "EditorWindow") -> list[Tool]:
-    return [MoveTool(window), MarqueeTool(window), BrushTool(window), EraserTool(window),
+    return [MoveTool(window), MarqueeTool(window), BrushTool(window), PencilTool(window),
+            ColorReplacementTool(window), MixerBrushTool(window), EraserTool(window),
+            BackgroundEraserTool(window), MagicEraserTool(window),
             SpotHealingTool(window), HealingBrushTool(window), PatchTool(window),
             ContentMoveTool(window), RedEyeTool(window), CloneStampTool(window),
-            HistoryBrushTool(window), EyedropperTool(window),
-            HandTool(window), ZoomTool(window), CropTool(window), PerspectiveCropTool(window),
+            HistoryBrushTool(window), EyedropperTool(window), ColorSamplerTool(window),
+            RulerTool(window),
+            HandTool(window), RotateViewTool(window), ZoomTool(window), CropTool(window), PerspectiveCropTool(window),
             LassoTool(window), ObjectSelectionTool(window),
             QuickSelectionTool(window), MagicWandTool(window), FillTool(window), PenTool(window),
             AddAnchorPointTool(window), DeleteAnchorPointTool(window), ConvertPointTool(window),
@@ -53,12 +62,16 @@ def all_tools(window: "EditorWindow") -> list[Tool]:
 # Tools that share one place in the palette, as in Photoshop's toolbox: it shows the one
 # last taken, the others are in its menu (press and hold), and Shift with the first one's
 # letter takes the next one.
-GROUPS = {"crop": ("crop", "perspective_crop"),
+GROUPS = {"brush": ("brush", "pencil", "color_replace", "mixer_brush"),
+          "crop": ("crop", "perspective_crop"),
           "object_select": ("object_select", "quick_select", "wand"),
+          "eraser": ("eraser", "background_eraser", "magic_eraser"),
           "spot_heal": ("spot_heal", "heal_brush", "patch", "content_move", "red_eye"),
           "pen": ("pen", "add_anchor", "delete_anchor", "convert_point"),
           "blur": ("blur", "sharpen", "smudge"),
-          "dodge": ("dodge", "burn", "sponge")}
+          "dodge": ("dodge", "burn", "sponge"),
+          "eyedropper": ("eyedropper", "color_sampler", "ruler"),
+          "hand": ("hand", "rotate_view")}
 
 
 def next_in_group(tool_id: str) -> Optional[str]:

@@ -179,6 +179,17 @@ class TransformTool(LayerMode, Tool):
         if not node.is_shown():
             raise DocumentError(f"{what} '{node.name}' is hidden: show it to transform it.")
 
+    @classmethod
+    def turn(cls, window, doc, node, angle: float, step: str) -> None:
+        """Turns `node` by `angle` radians (clockwise on screen) about its frame's centre,
+        committed as Free Transform commits, as one undo step named `step` (the Ruler's
+        Straighten Layer). Raises DocumentError when the node cannot be transformed."""
+        cls.check(node)
+        tool = cls(window, window.tools, node)
+        tool.step = step
+        tool.placement = replace(tool.start, angle=tool.start.angle + angle)
+        tool._apply(doc)
+
     # -- life cycle -----------------------------------------------------------------
     def activate(self, canvas) -> None:
         if canvas is None or self._canvas is canvas:
@@ -224,7 +235,7 @@ class TransformTool(LayerMode, Tool):
             # Turned, skewed, flipped, stretched or distorted type is not what its
             # settings draw: it becomes pixels in the transform's own step.
             name = self.node.name
-            with doc.history.macro("Free Transform"):
+            with doc.history.macro(self.step):
                 self.node = text_layer.rasterize(doc, self.node)
                 self._commit_pixels(doc, p)
             self.window.status(f"'{name}' was rasterized to be transformed so: Layered "
