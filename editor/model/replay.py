@@ -294,6 +294,13 @@ def _rotate(doc: Document, turns: int) -> None:
     image_ops.rotate_canvas(doc, int(turns))
 
 
+@register("rotate_arbitrary", "Rotate Canvas")
+def _rotate_arbitrary(doc: Document, degrees: float) -> None:
+    from . import image_ops
+
+    image_ops.rotate_arbitrary(doc, float(degrees))
+
+
 @register("flip_canvas", "Flip Canvas")
 def _flip(doc: Document, horizontal: bool) -> None:
     from . import image_ops

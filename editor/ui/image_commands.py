@@ -238,7 +238,8 @@ class ImageCommands:
         settings.set_value("image/rotate_clockwise", dialog.clockwise.isChecked())
         degrees = dialog.degrees()
         if degrees:
-            self._op("rotate the canvas", lambda d: image_ops.rotate_arbitrary(d, degrees))
+            self._op("rotate the canvas",
+                     lambda d: replay.perform(d, "rotate_arbitrary", degrees=degrees))
 
     def crop_to_selection(self) -> None:
         self._op("crop", image_ops.crop_to_selection)
