@@ -35,7 +35,7 @@ from engine.box import Box, mask_bounds
 from engine.progress import ProgressFn, no_progress
 
 from . import commands as cmds
-from . import mask_ops
+from . import mask_ops, replay
 from .document import Document, LockedError, raise_if_locked
 from .errors import DocumentError
 from .layers import AdjustmentLayer, Group, Layer, Node
@@ -206,7 +206,11 @@ def show(doc: Document, target: Target, result: Result) -> cmds.PixelEdit:
     if target.smart is not None:  # a smart object's new or edited smart filter
         from .smart_filters import preview
 
-        return preview(doc, target, result)
+        edit = preview(doc, target, result)
+        smart = target.smart
+        if smart.index >= len(smart.filters):  # a new smart filter (not one edited again)
+            edit.replay_op = result.op
+        return edit
     layer = target.layer
     held = layer.mask if target.on_mask else layer  # what holds the pixels changed
     if not doc.contains(layer) or held is None or (held.x, held.y) != target.origin \
@@ -229,6 +233,7 @@ def show(doc: Document, target: Target, result: Result) -> cmds.PixelEdit:
             view[...] = pixels
 
         edit.apply(doc, inside.translate(-held.x, -held.y), fn)
+    edit.replay_op = result.op  # (what `keep` reports to the Actions panel's recorder)
     return edit
 
 
@@ -241,8 +246,13 @@ def take_back(doc: Document, edit: cmds.PixelEdit) -> None:
 
 
 def keep(doc: Document, edit: cmds.PixelEdit) -> None:
-    """Records a shown result as one undo step (named after the operation)."""
+    """Records a shown result as one undo step (named after the operation). Every filter and
+    destructive adjustment ends here, so this is where an action records one, with its
+    settings (`replay.performed_operation`)."""
     doc.end_pixel_edit(edit)
+    op = getattr(edit, "replay_op", None)
+    if op is not None:
+        replay.performed_operation(doc, op)
 
 
 def apply(doc: Document, op: Operation, node: Optional[Node] = None,

@@ -280,6 +280,8 @@ def build_actions(window: "MainWindow") -> dict[str, QAction]:
                    checked=lambda c: not w.docks["info"].isHidden()),
         ActionSpec("panel_histogram", "Histogram", lambda: w.toggle_panel("histogram"),
                    checkable=True, checked=lambda c: not w.docks["histogram"].isHidden()),
+        ActionSpec("panel_actions", "Actions", lambda: w.toggle_panel("actions"), "Alt+F9",
+                   checkable=True, checked=lambda c: not w.docks["actions"].isHidden()),
         # Help
         ActionSpec("shortcuts", "&Keyboard Shortcuts", w.show_shortcuts, "F1"),
         ActionSpec("about", "&About Layered", w.show_about),

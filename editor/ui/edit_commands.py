@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (QButtonGroup, QColorDialog, QComboBox, QDialog, Q
                                QHBoxLayout, QPushButton, QRadioButton, QSpinBox, QVBoxLayout)
 
 from editor.jobs import Job
-from editor.model import DocumentError, edit_ops, patterns
+from editor.model import DocumentError, edit_ops, patterns, replay
 from editor.model.content_fill import apply_content_fill, prepare_content_fill, run_content_fill
 
 from .actions import ActionSpec, Context, has_doc, has_node, run_on_doc
@@ -326,7 +326,7 @@ class EditCommands:
             self.content_aware_fill(dialog.opacity.value() / 100.0)
             return
         rgba = dialog.rgba()
-        self._op("Could not fill", lambda d: edit_ops.fill(d, edit_ops.pixel_layer(d.active, "fill"), rgba))
+        self._op("Could not fill", lambda d: replay.perform(d, "fill", rgba=rgba))
 
     def content_aware_fill(self, opacity: float = 1.0):
         """Fills the selection of the active layer from its surroundings, as a job (progress

@@ -55,7 +55,7 @@ from typing import TYPE_CHECKING, Optional
 
 from editor.jobs import operation_job
 from editor.model import (auto_tone, fade, filter_ops, more_filters as mf, pixel_filters as pf,
-                          smart_filters, tone_adjustments as tone)
+                          replay, smart_filters, tone_adjustments as tone)
 from editor.model.adjustments import KINDS
 from editor.model.liquify import Liquify
 
@@ -309,7 +309,7 @@ class FilterCommands:
         """Image > Auto Tone/Contrast/Color on the active pixel layer: one undo step."""
         label = auto_tone.MODES[mode]
         run_on_doc(self.window, f"Could not apply {label}",
-                   lambda doc: auto_tone.apply(doc, mode))
+                   lambda doc: replay.perform(doc, "auto", mode=mode))
 
     def _tonal_specs(self) -> list[Spec]:
         """Posterize, Threshold, Gradient Map and Selective Color after Invert, as Photoshop's menu has them:
@@ -403,7 +403,7 @@ class FilterCommands:
                 return
             mode = dialog.mode()
         run_on_doc(w, "Could not apply Equalize",
-                   lambda doc: tone.equalize(doc, mode, target=target))
+                   lambda doc: replay.perform(doc, "equalize", mode=mode, target=target))
 
     def _fade_label(self, c: Context) -> str:
         edit = fade.last_edit(c.doc) if c.doc is not None else None

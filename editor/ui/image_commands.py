@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QDoubleSpinBox,
                                QGridLayout, QHBoxLayout, QLabel, QLineEdit, QRadioButton,
                                QSpinBox, QToolButton, QVBoxLayout, QWidget)
 
-from editor.model import image_ops
+from editor.model import image_ops, replay
 from editor.model.duplicate import duplicate_document
 
 from .actions import ActionSpec, Spec, SubmenuSpec, has_doc, has_selection, run_on_doc
@@ -167,11 +167,12 @@ class ImageCommands:
         """The Image menu (between Edit and Layer) and its Image Rotation submenu."""
         def rotate(turns: int):
             return lambda: self._op("rotate the canvas",
-                                    lambda d: image_ops.rotate_canvas(d, turns))
+                                    lambda d: replay.perform(d, "rotate_canvas", turns=turns))
 
         def flip(horizontal: bool):
             return lambda: self._op("flip the canvas",
-                                    lambda d: image_ops.flip_canvas(d, horizontal))
+                                    lambda d: replay.perform(d, "flip_canvas",
+                                                             horizontal=horizontal))
 
         return [
             ActionSpec("image_size", "Image &Size…", self.image_size, "Alt+Ctrl+I",
@@ -210,7 +211,8 @@ class ImageCommands:
         dialog = ImageSizeDialog(self.window, doc.size)
         if dialog.exec():
             width, height = dialog.chosen()
-            self._op("change the image size", lambda d: image_ops.image_size(d, width, height))
+            self._op("change the image size",
+                     lambda d: replay.perform(d, "image_size", width=width, height=height))
 
     def canvas_size(self) -> None:
         doc = self.window.doc
@@ -220,7 +222,8 @@ class ImageCommands:
         if dialog.exec():
             width, height, anchor = dialog.chosen()
             self._op("change the canvas size",
-                     lambda d: image_ops.canvas_size(d, width, height, anchor))
+                     lambda d: replay.perform(d, "canvas_size", width=width, height=height,
+                                               anchor=anchor))
 
     def rotate_arbitrary(self) -> None:
         w = self.window
@@ -235,7 +238,8 @@ class ImageCommands:
         settings.set_value("image/rotate_clockwise", dialog.clockwise.isChecked())
         degrees = dialog.degrees()
         if degrees:
-            self._op("rotate the canvas", lambda d: image_ops.rotate_arbitrary(d, degrees))
+            self._op("rotate the canvas",
+                     lambda d: replay.perform(d, "rotate_arbitrary", degrees=degrees))
 
     def crop_to_selection(self) -> None:
         self._op("crop", image_ops.crop_to_selection)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from editor.model import Document, Group, Layer, align_ops, edit_ops
+from editor.model import Document, Group, Layer, align_ops, edit_ops, replay
 
 from .actions import (ActionSpec, Context, SubmenuSpec, can_merge_down, has_doc, has_node,
                       is_group, is_pixel_layer, run_on_doc)
@@ -90,17 +90,19 @@ class LayerCommands:
         run_on_doc(self.window, title, fn)
 
     def new_layer(self) -> None:
-        self._op("Could not add a layer", lambda d: d.new_layer())
+        self._op("Could not add a layer", lambda d: replay.perform(d, "new_layer"))
 
     def new_group(self) -> None:
         self._op("Could not add a group",
                  lambda d: d.add_layer(Group(d.next_layer_name("Group")), name="New Group"))
 
     def duplicate_layer(self) -> None:
-        self._op("Could not duplicate the layer", lambda d: d.active and d.duplicate(d.active))
+        self._op("Could not duplicate the layer",
+                 lambda d: d.active and replay.perform(d, "duplicate_layer"))
 
     def delete_layer(self) -> None:
-        self._op("Could not delete the layer", lambda d: d.active and d.delete(d.active))
+        self._op("Could not delete the layer",
+                 lambda d: d.active and replay.perform(d, "delete_layer"))
 
     def rename_layer(self) -> None:
         w = self.window
@@ -160,17 +162,17 @@ class LayerCommands:
                  lambda d: align_ops.distribute(d, nodes, how))
 
     def merge_visible(self) -> None:
-        self._op("Could not merge the visible layers", lambda d: d.merge_visible())
+        self._op("Could not merge the visible layers", lambda d: replay.perform(d, "merge_visible"))
 
     def stamp_visible(self) -> None:
         self._op("Could not stamp the visible layers", lambda d: d.stamp_visible())
 
     def merge_down(self) -> None:
         self._op("Could not merge the layers",
-                 lambda d: d.merge_down(d.active) if isinstance(d.active, Layer) else None)
+                 lambda d: replay.perform(d, "merge_down") if isinstance(d.active, Layer) else None)
 
     def flatten(self) -> None:
-        self._op("Could not flatten the image", lambda d: d.flatten())
+        self._op("Could not flatten the image", lambda d: replay.perform(d, "flatten"))
 
     def group_layers(self) -> None:
         nodes = self.window.layers_panel.selected_nodes()

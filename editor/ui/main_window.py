@@ -55,6 +55,7 @@ from .palette_commands import PaletteCommands
 from .channel_commands import ChannelCommands
 from .channels_panel import ChannelsPanel
 from .layer_comp_commands import LayerCompCommands
+from .actions_panel import ActionsPanel
 from .matting_commands import MattingCommands
 from .layer_comps_panel import LayerCompsPanel
 from .path_commands import PathCommands
@@ -74,9 +75,9 @@ from .view_commands import ViewCommands
 
 APP_NAME = "Layered"
 # The saved layout's version: 2 since the Paths panel, 3 since the Channels panel, 4 since
-# Navigator and Info, 5 since Layer Comps, 6 since Histogram (a layout saved without a new
-# dock is not restored, so the new dock takes its default place).
-STATE_VERSION = 6
+# Navigator and Info, 5 since Layer Comps, 6 since Histogram, 7 since Actions (a layout
+# saved without a new dock is not restored, so the new dock takes its default place).
+STATE_VERSION = 7
 # The engine warms up (imports torch, loads the chosen model) this long after the window
 # first shows, so that start-up itself stays free of torch.
 WARM_UP_DELAY_MS = 2000
@@ -250,7 +251,7 @@ class MainWindow(QMainWindow):
         self._build_options_bar()
         self.menus = build_menus(self, self.menuBar())
         self.menus["recent"].aboutToShow.connect(self._fill_recent_menu)
-        for key in ("info", "histogram"):
+        for key in ("info", "histogram", "actions"):
             self.docks[key].toggleViewAction().toggled.connect(
                 self.actions[f"panel_{key}"].setChecked)
         self._build_status()
@@ -360,6 +361,11 @@ class MainWindow(QMainWindow):
         self.layer_comps_panel = LayerCompsPanel(self)
         comps = self._dock("layer_comps", "Layer Comps", self.layer_comps_panel)
         self.tabifyDockWidget(self.docks["info"], comps)
+        # Actions (Alt+F9): a tab after Layer Comps, closed until asked for, as Photoshop's.
+        self.actions_panel = ActionsPanel(self)
+        actions = self._dock("actions", "Actions", self.actions_panel)
+        self.tabifyDockWidget(comps, actions)
+        actions.hide()
         self.docks["history"].raise_()
 
     def _default_panel_sizes(self) -> None:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFormLayout
                                QSpinBox, QVBoxLayout)
 
 from editor.jobs import Job, operation_job
-from editor.model import Layer, select_subject, selection_ops
+from editor.model import Layer, replay, select_subject, selection_ops
 
 from .actions import ActionSpec, Context, SubmenuSpec, has_doc, has_selection, run_on_doc
 from .color_range import ColorRangeCommand
@@ -92,7 +92,8 @@ class SelectCommands:
                        lambda: self._op("reselect", selection_ops.reselect), "Shift+Ctrl+D",
                        enabled=can_reselect, menu="select", after="deselect"),
             ActionSpec("inverse", "&Inverse",
-                       lambda: self._op("invert the selection", selection_ops.inverse),
+                       lambda: self._op("invert the selection",
+                                       lambda d: replay.perform(d, "inverse")),
                        "Shift+Ctrl+I", enabled=has_doc, menu="select", after="reselect"),
             ActionSpec("feather", "&Feather…", self.feather, "Shift+F6", enabled=has_selection,
                        menu="select", after="inverse", separator=True),
@@ -145,14 +146,14 @@ class SelectCommands:
         run_on_doc(self.window, f"Could not {what}", fn)
 
     def select_all(self) -> None:
-        self._op("select", lambda d: d.set_selection(d.canvas, "Select All"))
+        self._op("select", lambda d: replay.perform(d, "select_all"))
 
     def deselect(self) -> None:
         w = self.window
         if getattr(w.tools.mode, "paints_selection", False) and w.doc is not None:
             w.doc.set_selection(None)  # Quick Mask stays on: the user starts the paint over
             return
-        self._op("deselect", lambda d: d.set_selection(None))
+        self._op("deselect", lambda d: replay.perform(d, "deselect"))
 
     def _cycle(self, tool_id: str) -> None:
         """Shift with a tool's letter: the next shape of that tool, or the next tool of its

@@ -83,6 +83,16 @@ class Settings:
     def set_last_dir(self, path: str) -> None:
         self.set_value("files/last_dir", os.path.dirname(os.path.abspath(path)))
 
+    # -- the Actions panel's sets ------------------------------------------------------------
+    @property
+    def actions_path(self) -> str:
+        """actions.json beside an INI settings file (tests, LAYERED_CONFIG_DIR), else in
+        the config folder."""
+        if self.q.format() == QSettings.Format.IniFormat and self.q.fileName():
+            return os.path.join(os.path.dirname(os.path.abspath(self.q.fileName())),
+                                "actions.json")
+        return os.path.join(config_dir(), "actions.json")
+
     # -- autosave ----------------------------------------------------------------
     @property
     def autosave_seconds(self) -> int:

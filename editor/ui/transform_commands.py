@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
-from editor.model import DocumentError
+from editor.model import DocumentError, replay
 
 from .actions import ActionSpec, SubmenuSpec, is_layer_or_group, run_on_doc
 from .tools.puppet import PuppetTool
@@ -76,9 +76,11 @@ class TransformCommands:
             return
         name = "Flip Horizontal" if horizontal else "Flip Vertical"
         run_on_doc(self.window, f"Could not {name.lower()}",
-                   lambda d: d.active is not None and d.flip(d.active, horizontal))
+                   lambda d: d.active is not None
+                   and replay.perform(d, "flip_layer", horizontal=horizontal))
 
     def rotate_quarter(self, direction: int) -> None:
         name = "Rotate 90° Clockwise" if direction > 0 else "Rotate 90° Counter Clockwise"
         run_on_doc(self.window, f"Could not {name.lower()}",
-                   lambda d: d.active is not None and d.rotate_quarter(d.active, direction))
+                   lambda d: d.active is not None
+                   and replay.perform(d, "rotate_layer", turns=direction))

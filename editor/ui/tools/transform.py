@@ -40,7 +40,7 @@ from editor.model import DocumentError, Group, Layer, Node
 from editor.model.commands import SetMask
 from editor.model.document import (LockedError, raise_if_locked,
                                    transform_frame, transforms_placements)
-from editor.model import smart_object, text_layer
+from editor.model import replay, smart_object, text_layer
 from editor.model.layer_warp import warp_node
 from editor.model.resample import perspective_pixels, transform_pixels, warp_mask
 from editor.model.smart_object import SmartObjectLayer, tidy as _tidy
@@ -211,6 +211,13 @@ class TransformTool(LayerMode, Tool):
         doc.history.changed.disconnect(self._document_changed)
         try:
             self._apply(doc)
+            if type(self) is TransformTool and self.quad is None \
+                    and not isinstance(self.node, (TextLayer, SmartObjectLayer)):
+                # An action records the transform as numbers, from the frame's centre.
+                p, s = self.placement, self.start
+                replay.performed(doc, "free_transform", dx=round(p.cx - s.cx, 4),
+                                 dy=round(p.cy - s.cy, 4), sx=round(p.sx, 6),
+                                 sy=round(p.sy, 6), angle=round(math.degrees(p.angle), 4))
         except Exception as exc:
             self.window.report(exc, f"Could not {self.verb}")
         finally:
@@ -648,3 +655,21 @@ class TransformTool(LayerMode, Tool):
             self._remember()
             self.placement = new
             self._changed()
+
+
+@replay.register("free_transform", "Free Transform")
+def play_free_transform(doc, dx: float = 0.0, dy: float = 0.0, sx: float = 1.0, sy: float = 1.0,
+                        angle: float = 0.0) -> None:
+    """A recorded Free Transform on the active layer or group of `doc`: moved by (dx, dy)
+    from its frame's centre, scaled by (sx, sy) (negative: flipped), turned by `angle`
+    degrees; one undo step, as the tool's commit."""
+    node = doc.active
+    TransformTool.check(node)
+    if isinstance(node, (TextLayer, SmartObjectLayer)):
+        raise DocumentError(f"'{node.name}': an action's Free Transform works on pixel "
+                            f"layers and groups (rasterize it first).")
+    tool = TransformTool(None, None, node)  # (no window: its commit only, no handles)
+    tool.placement = Pose(tool.start.cx + float(dx), tool.start.cy + float(dy), float(sx),
+                          float(sy), math.radians(float(angle)))
+    if not tool._unchanged():
+        tool._apply(doc)
