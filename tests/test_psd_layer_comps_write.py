@@ -179,3 +179,24 @@ def test_ours_open_while_photoshops_list_agrees_else_photoshops(tmp_path):
     assert [c.name for c in again.layer_comps.comps] == ["Spread", "Stacked in Photoshop"]
     assert again.layer_comps.comps[0].states[lineage(again.find_by_name("A"))].effects_on \
         is None
+
+
+def test_a_layers_settings_are_laid_out_as_photoshop_cc_writes_them():
+    """artboard-bgcolor.psd's "Layer 1" (at 79, 46) ends its 'cmls' with the setting for comp
+    id 0, the layer as saved: ours for a layer there is the same, byte for byte (the class
+    ids, names, key order and types of every descriptor)."""
+    def last_setting(layer) -> bytes:
+        f = io.BytesIO()
+        layer._record.tagged_blocks[Tag.METADATA_SETTING].write(f)
+        raw = f.getvalue()
+        at = raw.rindex(b"Objc\0\0\0\x01\0\0\0\0\0\0null\0\0\0\x05")
+        return raw[at:].rstrip(b"\0")
+
+    photoshop = PSDImage.open(Path(__file__).parent / "psd_tools_files" / "artboard-bgcolor.psd")
+    theirs = next(layer for layer in photoshop.descendants() if layer.name == "Layer 1")
+    doc = Document(100, 100)
+    doc.add_image(np.full((10, 10, 4), 255, np.uint8), "Layer 1", 79, 46)
+    layer_comps.new_comp(doc)
+    mine = list(PSDImage.open(_save(doc)))[0]
+    assert last_setting(mine) == last_setting(theirs)
+    assert mine._record.tagged_blocks.get_data(Tag.METADATA_SETTING)[0].data.version == 16
