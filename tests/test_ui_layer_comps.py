@@ -2,7 +2,8 @@
 its Last Document State row, New Layer Comp… (its dialog), applying a comp by a click on
 its icon, a double-click or the Previous/Next arrows (each one undo step, the composite
 as it was when the comp was made), Update, Delete, Rename, layers added or deleted since,
-and the comps kept through Save As PSD and File > Open. The layers are changed as a user
+and the comps kept through Save As PSD and File > Open (from Photoshop's copy of them
+too). The layers are changed as a user
 would: Duplicate Layer, the Move tool's arrow-key nudges, the Layers panel's eye."""
 from __future__ import annotations
 
@@ -226,6 +227,43 @@ def test_comps_survive_save_as_psd_and_reopening(opened, qtbot, tmp_path, monkey
     assert back is not doc
     assert rows(w) == [LAST_STATE, "Moved", "Hidden"]
     assert back.layer_comps.comps[0].comment == "the copy to the right"
+    row_click(qtbot, w, comp_uid(w, "Moved"), icon=True)
+    np.testing.assert_array_equal(screen(w), moved)
+    row_click(qtbot, w, comp_uid(w, "Hidden"), icon=True)
+    np.testing.assert_array_equal(screen(w), hidden)
+
+
+def test_photoshop_sees_the_comps_saved_and_they_open_from_its_copy(opened, qtbot, tmp_path,
+                                                                     monkeypatch):
+    """Saved, the comps are in Photoshop's resource 1065 and each layer's 'cmls' too; a file
+    with those alone (our XMP packet dropped, as by another program) opens with the same
+    comps, which apply as they did."""
+    from psd_tools import PSDImage
+    from psd_tools.constants import Resource, Tag
+
+    w, doc = opened, opened.doc
+    copy, moved, hidden = two_comps(w, qtbot)
+    path = str(tmp_path / "comps.psd")
+    monkeypatch.setattr("editor.ui.dialogs.ask_save_path", lambda *a, **k: path)
+    w.actions["save_as"].trigger()
+    qtbot.waitUntil(lambda: not doc.modified, timeout=10000)
+    psd = PSDImage.open(path)
+    entries = psd.image_resources.get_data(Resource.LAYER_COMPS)[b"list"]
+    assert [(e[b"Nm  "].value.rstrip("\0"), int(e[b"capturedInfo"])) for e in entries] == \
+        [("Moved", 7), ("Hidden", 7)]
+    top = list(psd)[-1]  # the copy
+    meta = top._record.tagged_blocks.get_data(Tag.METADATA_SETTING)
+    settings = next(m.data for m in meta if m.key == b"cmls")[b"layerSettings"]
+    # (saved hidden at x -10: in "Moved" shown, 20 px right of that)
+    assert [(bool(s[b"enab"]), int(s[b"Ofst"][b"Hrzn"])) for s in settings[:2]] == \
+        [(True, 20), (False, 0)]
+    del psd.image_resources[Resource.XMP_METADATA]
+    other = str(tmp_path / "photoshop.psd")
+    psd.save(other)
+    w.close_session(w.session)
+    open_file(w, qtbot, monkeypatch, other)
+    assert rows(w) == [LAST_STATE, "Moved", "Hidden"]
+    assert w.doc.layer_comps.comps[0].comment == "the copy to the right"
     row_click(qtbot, w, comp_uid(w, "Moved"), icon=True)
     np.testing.assert_array_equal(screen(w), moved)
     row_click(qtbot, w, comp_uid(w, "Hidden"), icon=True)

@@ -31,7 +31,8 @@ class LayerComp:
     """A comp: its name, which of the recorded states Apply restores, a comment, and the
     states by node (`snapshots.lineage`: a node a History snapshot restored
     counts as the node it was copied from). Never changed in place: Update makes a new one that
-    keeps the `uid`."""
+    keeps the `uid`. `file_id`: the id the file it was read from gave it (Photoshop's
+    'compID'), kept so that saving it back keeps it (None: made here)."""
 
     name: str
     visibility: bool = True
@@ -40,6 +41,7 @@ class LayerComp:
     comment: str = ""
     states: Mapping[int, NodeState] = field(default_factory=dict, compare=False, repr=False)
     uid: int = field(default_factory=lambda: next(_uids))
+    file_id: Optional[int] = field(default=None, compare=False)
 
     def replaced(self, **changes) -> "LayerComp":
         return dataclasses.replace(self, **changes)

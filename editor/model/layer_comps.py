@@ -11,7 +11,8 @@ last one was, is kept as the "Last Document State", which can be applied back.
 The document keeps the whole of it as one immutable `CompsState` (`Document.layer_comps`);
 each operation below is one undo step (`commands.SetLayerComps` swaps the state, in the
 same macro as the layer changes of an Apply). Comps are saved in our XMP packet
-(`to_json`/`from_json`, keyed by the file's layer ids), not in Photoshop's resource 1065.
+(`to_json`/`from_json`, keyed by the file's layer ids) and, for Photoshop, in its own
+resource 1065 and each layer's 'cmls' metadata (`psd_comps`).
 """
 from __future__ import annotations
 
@@ -51,13 +52,17 @@ def next_comp_name(doc: Document) -> str:
 
 def capture(doc: Document) -> dict[int, NodeState]:
     """The state of every layer and group of `doc` now, by lineage."""
-    return {lineage(n): NodeState(
+    return {lineage(n): state_of(n) for n in doc.nodes()}
+
+
+def state_of(n: Node) -> NodeState:
+    """The state of one layer or group now."""
+    return NodeState(
         visible=bool(n.visible),
         x=int(n.x) if isinstance(n, Layer) else None,
         y=int(n.y) if isinstance(n, Layer) else None,
         blend_mode=n.blend_mode, opacity=int(n.opacity), fill_opacity=int(n.fill_opacity),
         effects_on=None if n.effects is None else bool(n.effects.enabled))
-        for n in doc.nodes()}
 
 
 # -- the operations (each one undo step) ---------------------------------------------------
@@ -184,16 +189,17 @@ def _replacing(doc: Document, comp: LayerComp) -> tuple:
 _FIELDS = ("visible", "x", "y", "blend_mode", "opacity", "fill_opacity", "effects_on")
 
 
-def to_json(doc: Document, file_ids: Mapping[int, int]) -> list:
+def to_json(doc: Document, file_ids: Mapping[int, int], comp_ids: Mapping[int, int]) -> list:
     """The comps as JSON values; each node's state under the layer id it is written with
-    (`file_ids`: node lineage -> the file's layer id; a node not written is left out)."""
+    (`file_ids`: node lineage -> the file's layer id; a node not written is left out), each
+    comp with the id Photoshop's copy of it has in the file (`comp_ids`: uid -> 'compID')."""
     out = []
     for comp in doc.layer_comps.comps:
         layers = {str(file_ids[key]): [getattr(s, f) for f in _FIELDS]
                   for key, s in comp.states.items() if key in file_ids}
         out.append({"name": comp.name, "visibility": comp.visibility,
                     "position": comp.position, "appearance": comp.appearance,
-                    "comment": comp.comment, "layers": layers})
+                    "comment": comp.comment, "id": comp_ids[comp.uid], "layers": layers})
     return out
 
 
@@ -212,10 +218,12 @@ def from_json(value, by_file_id: Mapping[int, Node]) -> CompsState:
             s = NodeState(*fields)
             if _well_formed(s):
                 states[lineage(node)] = s
+        file_id = entry.get("id")
         comps.append(LayerComp(entry["name"], bool(entry.get("visibility", True)),
                                bool(entry.get("position", True)),
                                bool(entry.get("appearance", True)),
-                               str(entry.get("comment", "")), states))
+                               str(entry.get("comment", "")), states,
+                               file_id=file_id if type(file_id) is int else None))
     return CompsState(tuple(comps))
 
 

@@ -119,7 +119,8 @@ in two steps), psd_layer_options (locks, Advanced Blending, artboards), psd_effe
 effects and contours), psd_fills (colours, gradients, patterns), psd_shapes (fill and
 shape layers' settings, vector strokes), psd_adjustments (adjustment layers), psd_paths
 (vector masks, the document's paths), psd_type (type layers), psd_xmp (our XMP packet),
-psd_smart (smart objects), psd_colour (colours to sRGB) and psd_write (the writer).
+psd_smart (smart objects), psd_colour (colours to sRGB), psd_comps (Photoshop's layer
+comps) and psd_write (the writer).
 """
 from __future__ import annotations
 
@@ -141,7 +142,7 @@ from .psd_adjustments import (_adjustment_tags, _more_adjustment_tags, read_adju
 from .psd_channels import read_channels
 from .psd_smart import read_smart_object
 from .psd_colour import _needs_icc
-from .psd_comps import read_photoshop_comps
+from .psd_comps import chosen_comps, read_photoshop_comps
 from .psd_effects import (_effect_tags, _fxrp, _light_resources, _listed_before_present,
                           read_layer_effects)
 from .psd_fills import read_patterns
@@ -255,10 +256,9 @@ def read_psd(path: str, limit: int, pixels: bool = True) -> Document:
     _apply_metadata(psd, doc, reader.ids)
     doc.paths = tuple(read_path_resources(psd, _xmp_path_names(psd), reader.warn))
     doc.channels = tuple(alpha)
-    # Our comps, or in a file another program wrote, Photoshop's own.
-    doc.layer_comps = _xmp_layer_comps(psd, reader.ids)
-    if not doc.layer_comps.comps and not _written_by_us(psd):
-        doc.layer_comps = read_photoshop_comps(psd, reader.ids)
+    # Ours while Photoshop's copy agrees, else Photoshop's own (psd_comps.chosen_comps).
+    doc.layer_comps = chosen_comps(_xmp_layer_comps(psd, reader.ids),
+                                   read_photoshop_comps(psd, reader.ids))
     doc.patterns = tuple(reader.patterns.values())
     doc.global_light = {key: psd.image_resources[key] for key in _light_resources()
                         if key in psd.image_resources} or None

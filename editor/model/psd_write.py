@@ -1,6 +1,7 @@
 """Writing PSD and PSB files (`write_psd`): the layer records built in one walk of the
 tree, each layer's channels compressed and written in turn, the pixels stored for a fill
-layer (`fill_pixels`), the mask data, the document's patterns and the merged image.
+layer (`fill_pixels`), the mask data, the document's patterns and the merged image; the
+layer comps in our XMP packet and in Photoshop's form (`psd_comps`).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from .layers import AdjustmentLayer, FillLayer, Group, Layer, LayerMask, Node
 from .mask_ops import clipping_base
 from .psd_adjustments import adjustment_blocks
 from .psd_channels import channel_resources
+from .psd_comps import comp_ids, comps_resource, write_layer_settings
 from .psd_effects import effect_blocks
 from .psd_fills import pattern_records, used_patterns
 from .psd_layer_options import (LOCK_ALL, LOCK_PIXELS, LOCK_POSITION, LOCK_TRANSPARENCY,
@@ -64,14 +66,20 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False) -> None:
     # The merged image's planes: R, G, B, its transparency, then the alpha channels.
     header = FileHeader(version=version, channels=4 + len(doc.channels), height=doc.height,
                         width=doc.width, depth=8, color_mode=ColorMode.RGB)
-    plan = _Writer().plan(doc)  # checks offsets and depth before a byte is written
+    comps = doc.layer_comps
+    ids = comp_ids(comps.comps)  # (the same in 1065, in each layer's 'cmls' and in our XMP)
+    plan = _Writer(comps.comps, ids).plan(doc)  # checks offsets and depth before a byte is written
     resources = ImageResources.new()
     # Always present, so that a document without layers reads back without layers
     # (a flat PSD from another program has no such packet and opens as one layer).
     paths, path_names = path_resources(doc)
     resources[Resource.XMP_METADATA] = ImageResource(
         key=Resource.XMP_METADATA,
-        data=_xmp_packet(plan.metadata, path_names, layer_comps.to_json(doc, plan.layer_ids)))
+        data=_xmp_packet(plan.metadata, path_names,
+                         layer_comps.to_json(doc, plan.layer_ids, ids)))
+    comps_block = comps_resource(comps, ids)  # Photoshop's copy of the comps
+    if comps_block is not None:
+        resources[comps_block.key] = comps_block
     for resource in paths:
         resources[resource.key] = resource
     for key, resource in (doc.global_light or {}).items():  # the effects' global angle
@@ -194,7 +202,8 @@ class _Plan:
 class _Writer:
     """Builds the layer records in one walk of the tree (a stack, not recursion)."""
 
-    def __init__(self) -> None:
+    def __init__(self, comps: tuple = (), comp_ids: Optional[dict] = None) -> None:
+        self.comps, self.comp_ids = comps, comp_ids or {}  # (each layer's 'cmls')
         self.ids = itertools.count(1)
         self.text_index = itertools.count()  # each type layer's 'TextIndex', bottom first
 
@@ -321,6 +330,7 @@ class _Writer:
         layer_id = next(self.ids)
         record.tagged_blocks.set_data(Tag.LAYER_ID, layer_id)
         plan.layer_ids[lineage(node)] = layer_id  # (where the layer comps find it)
+        write_layer_settings(record, node, layer_id, self.comps, self.comp_ids)
         entry: dict = {}
         if len(node.name) > 255:
             entry["name"] = node.name

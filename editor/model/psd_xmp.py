@@ -125,7 +125,7 @@ def _xmp_packet(layers: dict, path_names: Optional[dict] = None,
     if path_names:
         value["paths"] = path_names  # names a path resource's Pascal string cannot hold
     if comps:
-        value["layer_comps"] = comps  # (layer_comps.to_json: Photoshop's 1065 is not written)
+        value["layer_comps"] = comps  # (layer_comps.to_json; Photoshop's copy: psd_comps)
     payload = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
     return (
         '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
