@@ -37,6 +37,7 @@ from .commands import SetMask
 from .document import Document
 from .errors import DocumentError
 from .layers import Layer, LayerMask, Node
+from .sharpness import laplacian_energy
 
 NAME = "Auto-Blend Layers"
 METHODS = {"stack": "Stack Images", "panorama": "Panorama"}
@@ -77,15 +78,6 @@ def prepare(doc: Document, nodes: Sequence[Node], method: str = "stack") -> Blen
     return BlendInput(method, layers, pictures, canvas)
 
 
-def _sharpness(picture: np.ndarray, sigma: float) -> np.ndarray:
-    import cv2
-
-    grey = cv2.cvtColor(np.ascontiguousarray(picture[..., :3]), cv2.COLOR_RGB2GRAY)
-    grey = cv2.GaussianBlur(grey.astype(np.float32), (0, 0), 1.0)
-    energy = np.abs(cv2.Laplacian(grey, cv2.CV_32F, ksize=3))
-    return cv2.GaussianBlur(energy, (0, 0), sigma)
-
-
 def _edge_distance(picture: np.ndarray) -> np.ndarray:
     import cv2
 
@@ -109,7 +101,7 @@ def weights(prepared: BlendInput, progress: ProgressFn = no_progress) -> np.ndar
              for p in prepared.pictures]
     if prepared.method == "stack":
         sigma = max(2.0, SHARP_SIGMA * min(size))
-        scores = [_sharpness(p, sigma) for p in small]
+        scores = [laplacian_energy(p[..., :3], sigma) for p in small]
         seam = SEAM_SIGMA
     else:
         scores = [_edge_distance(p) for p in small]

@@ -32,6 +32,7 @@ from .color_panel import ColorPanel
 from .decompose_commands import DecomposeCommands
 from .difference_commands import DifferenceCommands
 from .auto_layers_commands import AutoLayersCommands
+from .focus_area_dialog import FocusAreaCommands
 from .content_scale_dialog import ContentScaleCommands
 from .edit_commands import EditCommands
 from .file_commands import FileCommands
@@ -216,6 +217,7 @@ class MainWindow(QMainWindow):
         self.edit_commands = EditCommands(self)  # Cut, Copy Merged, Paste in Place, Clear, Fill…
         self.content_scale_commands = ContentScaleCommands(self)  # Edit > Content-Aware Scale
         self.auto_layers_commands = AutoLayersCommands(self)  # Edit > Auto-Align/Blend Layers
+        self.focus_area_commands = FocusAreaCommands(self)  # Select > Focus Area
         self.image_commands = ImageCommands(self)  # the Image menu: sizes, crop, rotate canvas
         self.select_commands = SelectCommands(self)  # Reselect, Inverse, Feather, shape keys
         self.mask_commands = MaskCommands(self)  # Layer > Layer Mask, clipping masks
@@ -242,7 +244,8 @@ class MainWindow(QMainWindow):
                        self.mask_display, self.adjustment_commands,
                        self.text_edit_commands, self.path_commands, self.filter_commands,
                        self.channel_commands, self.content_scale_commands,
-                       self.auto_layers_commands, self.layer_comp_commands,
+                       self.auto_layers_commands, self.focus_area_commands,
+                       self.layer_comp_commands,
                        self.matting_commands):
             add_actions(self, module.action_specs())
         self._build_paths_panel()  # its buttons show the actions just made
