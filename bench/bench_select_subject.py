@@ -1,103 +1,161 @@
-"""Select > Subject on scikit-image photos enlarged to 1-2 MP: time from the command to the
-selection (`editor.model.select_subject`: prepare, the worker's run, the undo step) and, where
-a rough truth exists, IoU; writes a grid of the selections over the photos to look at.
+"""Select > Subject on scikit-image photos enlarged to 1-1.5 MP, the finder of a baseline
+revision against the working tree's, in one run: IoU against hand-drawn truth, CPU seconds,
+and a grid of the selections to look at.
 
-    python bench/bench_select_subject.py [--grid OUT.png]
+    python bench/bench_select_subject.py [--grid OUT.png] [--baseline REV]
 
-Photos: astronaut (1200x1200), coffee (1500x1000), chelsea (1500x1000), rocket (800x1200),
-with the classical components (GrabCut, closed-form matting), as on a computer without
-models. The only truth is coffee's: cup and saucer as two ellipses fitted by eye on the
-600x400 original (rough: the spoon's handle and the saucer's shadow are not in it). The
-grid shows what is not selected darkened and tinted blue. Figures on the shared 2-core
-machine are provisional.
+Each photo runs the whole command (`editor.model.select_subject`: prepare, the worker's
+run, the undo step) twice: once with `find_main_object` from
+engine/methods/decompose_steps/salient.py as it was at `--baseline` (loaded from git), once
+with the working tree's; the rest of the command (the decomposition's mask and edge steps,
+classical components as on a computer without models) is the same for both.
+
+Photos: astronaut (1200x1200), coffee, chelsea and rocket (1500x1000, their own aspect),
+and bench_decompose.py's horse pasted on four photos (1 MP, its seeds as in
+bench_mask_real.py --horses). Truth: engine.testing.real_objects' hand-drawn masks of the
+astronaut, the coffee cup and the Falcon rocket (scaled up with the photo; parts of taste
+and the outline band not scored), the horse's alpha > 0.5. Chelsea has no truth: only the
+grid tells. IoU is of the selection at 50 %. CPU seconds are this process's (both cores'
+work counts; the machine's other load does not), for the whole command.
+
+The grid has one row per photo: the photo, the baseline's selection, the new selection and
+the truth, what is not selected darkened and tinted blue. Figures on the shared 2-core
+machine.
 """
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import subprocess
 import sys
 import time
 from pathlib import Path
 
+import cv2
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from editor.model import select_subject, selection_ops  # noqa: E402
 from editor.model.decompose_apply import StepChoices  # noqa: E402
 from editor.model.document import Document  # noqa: E402
+from engine.methods.decompose_steps import salient  # noqa: E402
+from engine.testing.real_objects import CASES, iou  # noqa: E402
 
-PHOTOS = (("astronaut", (1200, 1200)), ("coffee", (1500, 1000)), ("chelsea", (1500, 1000)),
-          ("rocket", (800, 1200)))
-# coffee's cup and saucer (600x400 original): ellipses (x0, y0, x1, y1) fitted by eye
-COFFEE_TRUTH = ((78, 72, 478, 388), (172, 12, 416, 300))
+SALIENT = "engine/methods/decompose_steps/salient.py"
+BASELINE = "c4543e0"   # the finder before the boundary-connectivity saliency
+PHOTOS = (("astronaut", (1200, 1200), "astronaut"), ("coffee", (1500, 1000), "coffee cup"),
+          ("chelsea", (1500, 1000), None), ("rocket", (1500, 1000), "falcon rocket"))
+HORSES = (("rocket", 1), ("chelsea", 4), ("immunohistochemistry", 1), ("hubble", 4))
 
 
 def photo(name: str, size: tuple[int, int]) -> np.ndarray:
     import skimage.data
-    from PIL import Image
 
-    rgb = np.asarray(Image.fromarray(getattr(skimage.data, name)()).resize(
-        size, Image.Resampling.LANCZOS))
-    return np.ascontiguousarray(np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)]))
+    rgb = getattr(skimage.data, name)()
+    return cv2.resize(rgb, size, interpolation=cv2.INTER_LANCZOS4)
 
 
-def coffee_truth(size: tuple[int, int]) -> np.ndarray:
-    w, h = size
-    sx, sy = w / 600, h / 400
-    yy, xx = np.mgrid[0:h, 0:w] + 0.5
-    truth = np.zeros((h, w), bool)
-    for x0, y0, x1, y1 in COFFEE_TRUTH:
-        cx, cy, ax, ay = (x0 + x1) / 2 * sx, (y0 + y1) / 2 * sy, (x1 - x0) / 2 * sx, \
-            (y1 - y0) / 2 * sy
-        truth |= ((xx - cx) / ax) ** 2 + ((yy - cy) / ay) ** 2 <= 1
-    return truth
+def scaled_truth(case_name: str, size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """(object, scored) of real_objects' case, drawn on the original photo, at `size`."""
+    case = next(c for c in CASES if c.name == case_name)
+    obj, scored = case.truth(case.image().shape)
+    return tuple(cv2.resize(m.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
+                 for m in (obj, scored))
 
 
-def tile(pixels: np.ndarray, mask: np.ndarray, side: int = 600):
-    from PIL import Image
+def cases():
+    """(name, RGB, truth object or None, scored or None) per photo."""
+    for name, size, truth in PHOTOS:
+        obj, scored = scaled_truth(truth, size) if truth else (None, None)
+        yield name, photo(name, size), obj, scored
+    from bench_decompose import backgrounds, make_case, resize_to
 
-    rgb = pixels[..., :3].astype(np.float32)
-    a = (mask.astype(np.float32) / 255.0)[..., None]
-    out = rgb * a + (0.3 * rgb + 0.7 * np.array([20, 40, 200], np.float32)) * (1 - a)
-    im = Image.fromarray(np.clip(out, 0, 255).astype(np.uint8))
-    im.thumbnail((side, side))
-    return im
+    bgs = backgrounds()
+    for bg, seed in HORSES:
+        image, _, t = make_case("horse", resize_to(bgs[bg], 1.0), seed)
+        obj = t["alpha"] > 0.5
+        yield f"horse/{bg[:10]}", image, obj, np.ones_like(obj)
+
+
+def baseline_finder(rev: str):
+    """`find_main_object` as salient.py was at `rev`, in its own module beside the current."""
+    source = subprocess.run(["git", "show", f"{rev}:{SALIENT}"], cwd=ROOT, check=True,
+                            capture_output=True, text=True).stdout
+    name = "engine.methods.decompose_steps._salient_baseline"
+    module = importlib.util.module_from_spec(importlib.util.spec_from_loader(name, loader=None))
+    module.__package__ = "engine.methods.decompose_steps"
+    exec(compile(source, f"{rev}:{SALIENT}", "exec"), module.__dict__)
+    return module.find_main_object
+
+
+def select(rgb: np.ndarray, finder) -> tuple[np.ndarray, float]:
+    """Select > Subject on a one-layer document of `rgb` with `finder`: (selection, CPU s)."""
+    h, w = rgb.shape[:2]
+    doc = Document(w, h)
+    doc.add_image(np.dstack([rgb, np.full((h, w), 255, np.uint8)]), "photo", 0, 0)
+    current = salient.find_main_object
+    salient.find_main_object = finder   # select_subject.run imports it at call time
+    try:
+        start = time.process_time()
+        prepared = select_subject.prepare(doc, doc.active, StepChoices.classical())
+        try:
+            select_subject.apply(doc, select_subject.run(prepared))
+            chosen = selection_ops.current_mask(doc)
+        except Exception as exc:  # a refusal (no subject found) selects nothing
+            print(f"  ({type(exc).__name__}: {exc})")
+            chosen = np.zeros((h, w), np.uint8)
+        return chosen, time.process_time() - start
+    finally:
+        salient.find_main_object = current
+
+
+def tinted(rgb: np.ndarray, mask: np.ndarray, height: int = 240) -> np.ndarray:
+    a = (mask.astype(np.float32) / 255.0)[..., None] if mask.dtype == np.uint8 else \
+        mask.astype(np.float32)[..., None]
+    view = rgb.astype(np.float32)
+    view = view * a + (0.3 * view + 0.7 * np.array([20, 40, 200], np.float32)) * (1 - a)
+    h, w = rgb.shape[:2]
+    return cv2.resize(np.clip(view, 0, 255).astype(np.uint8), (round(w * height / h), height),
+                      interpolation=cv2.INTER_AREA)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--grid", default="select_subject_grid.png")
+    parser.add_argument("--baseline", default=BASELINE,
+                        help=f"git revision of {SALIENT} to compare with (default {BASELINE})")
     args = parser.parse_args()
-    from PIL import Image
-
-    tiles = []
-    print(f"{'photo':10s} {'size':>10s} {'MP':>5s} {'seconds':>8s} {'selected':>9s} {'IoU':>6s}")
-    for name, size in PHOTOS:
-        pixels = photo(name, size)
-        doc = Document(*size)
-        doc.add_image(pixels, name, 0, 0)
-        start = time.perf_counter()
-        prepared = select_subject.prepare(doc, doc.active, StepChoices.classical())
-        mask = select_subject.run(prepared)
-        select_subject.apply(doc, mask)
-        seconds = time.perf_counter() - start
-        chosen = selection_ops.current_mask(doc)
-        share = float((chosen >= 128).mean())
-        score = ""
-        if name == "coffee":
-            truth = coffee_truth(size)
-            sel = chosen >= 128
-            score = f"{(sel & truth).sum() / (sel | truth).sum():.3f}"
-        print(f"{name:10s} {size[0]:>4d}x{size[1]:<5d} {size[0] * size[1] / 1e6:5.2f} "
-              f"{seconds:8.2f} {share:9.3f} {score:>6s}")
-        tiles.append(tile(pixels, chosen))
-    grid = Image.new("RGB", (sum(t.width for t in tiles), max(t.height for t in tiles)), "white")
-    x = 0
-    for t in tiles:
-        grid.paste(t, (x, 0))
-        x += t.width
-    grid.save(args.grid)
-    print(f"grid: {args.grid}")
+    finders = {"baseline": baseline_finder(args.baseline), "new": salient.find_main_object}
+    print(f"{'photo':18s} {'size':>10s} " + " ".join(f"{'IoU ' + n:>12s}" for n in finders)
+          + " " + " ".join(f"{'CPU s ' + n:>14s}" for n in finders))
+    rows, scores, seconds = [], {n: [] for n in finders}, {n: [] for n in finders}
+    for name, rgb, obj, scored in cases():
+        h, w = rgb.shape[:2]
+        masks, cells = [], []
+        for n, finder in finders.items():
+            chosen, cpu = select(rgb, finder)
+            masks.append(chosen)
+            seconds[n].append(cpu)
+            if obj is not None:
+                scores[n].append(iou(chosen >= 128, obj, scored))
+            cells.append(f"{scores[n][-1]:12.3f}" if obj is not None else f"{'-':>12s}")
+        print(f"{name:18s} {w:>4d}x{h:<5d} " + " ".join(cells) + " "
+              + " ".join(f"{seconds[n][-1]:14.2f}" for n in finders), flush=True)
+        truth = obj if obj is not None else np.zeros((h, w), bool)
+        views = [tinted(rgb, np.ones((h, w), bool))] + [tinted(rgb, m) for m in masks] \
+            + [tinted(rgb, truth)]
+        gap = np.full((views[0].shape[0], 6, 3), 255, np.uint8)
+        rows.append(np.hstack([x for v in views for x in (v, gap)]))
+    print(f"{'mean':18s} {'':10s} " + " ".join(f"{np.mean(scores[n]):12.3f}" for n in finders)
+          + " " + " ".join(f"{np.mean(seconds[n]):14.2f}" for n in finders))
+    width = max(r.shape[1] for r in rows)
+    rows = [np.pad(r, ((0, 6), (0, width - r.shape[1]), (0, 0)), constant_values=255)
+            for r in rows]
+    cv2.imwrite(args.grid, np.vstack(rows)[..., ::-1])
+    print(f"grid (photo, baseline, new, truth): {args.grid}")
 
 
 if __name__ == "__main__":

@@ -177,3 +177,26 @@ def test_quick_selection_button_samples_all_layers(qtbot, tmp_path, monkeypatch)
     button = tool.options().findChild(QToolButton, "quick_select_select_subject")
     run_and_wait(w, qtbot, lambda: (button.click(), tool.job)[1])
     assert iou(mask_of(doc) >= 128, truth) > 0.8
+
+
+def test_select_subject_on_a_photo_selects_the_rocket_not_the_sky(qtbot, tmp_path, monkeypatch):
+    """scikit-image's rocket at dusk: GrabCut alone took a rectangle of sky between the
+    launch towers; the saliency check (`decompose_steps.salient`) finds the rocket."""
+    import skimage.data
+
+    from engine.testing.real_objects import CASES, iou as scored_iou
+
+    rgb = skimage.data.rocket()
+    pixels = np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
+    case = next(c for c in CASES if c.name == "falcon rocket")
+    truth, scored = case.truth(rgb.shape)
+    w = pasted_window(qtbot, tmp_path, monkeypatch, pixels, 1.0)
+    steps = w.doc.history.count
+    w.actions["select_subject"].trigger()
+    qtbot.waitUntil(lambda: w.doc.history.count > steps or bool(w.test_errors), timeout=60000)
+    assert w.test_errors == []
+    selected = mask_of(w.doc) >= 128
+    assert scored_iou(selected, truth, scored) > 0.5
+    sky = np.zeros_like(selected)
+    sky[20:300, 120:290] = True   # left of the rocket, between the towers
+    assert selected[sky].mean() < 0.01
