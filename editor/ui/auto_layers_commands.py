@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Optional
 
 from PySide6.QtWidgets import QButtonGroup, QDialog, QLabel, QRadioButton, QVBoxLayout
 
-from editor.jobs import Job, operation_job
+from editor.jobs import Job
 from editor.model import auto_align, auto_blend
 
 from .actions import ActionSpec, Context
@@ -100,27 +100,19 @@ class AutoLayersCommands:
     def align(self, doc, nodes, projection: str) -> Optional[Job]:
         """The layers matched on the worker and moved when it finishes (one undo step)."""
         w = self.window
-        session = w.session
         try:
             prepared = auto_align.prepare(doc, nodes, projection)
         except Exception as exc:
             w.report(exc, FAILURE)
             return None
 
-        def land(aligned) -> None:
-            if session not in w.sessions:
-                return  # the document was closed meanwhile
-            try:
-                auto_align.apply(doc, prepared, aligned)
-            except Exception as exc:
-                w.report(exc, FAILURE)
-                return
-            w.status(f"Aligned {len(prepared.moving)} layer"
-                     f"{'s' if len(prepared.moving) != 1 else ''} onto "
-                     f"'{prepared.reference.name}'.")
+        def land(aligned) -> str:
+            auto_align.apply(doc, prepared, aligned)
+            moved = len(prepared.moving)
+            return (f"Aligned {moved} layer{'s' if moved != 1 else ''} onto "
+                    f"'{prepared.reference.name}'.")
 
-        job = operation_job(auto_align.NAME, auto_align.run, prepared, on_finished=land)
-        return w.jobs.submit(job, canvas=session.canvas, failure_title=FAILURE)
+        return w.jobs.submit_operation(auto_align.NAME, auto_align.run, prepared, land, FAILURE)
 
     def auto_blend(self) -> Optional[Job]:
         w = self.window
@@ -147,22 +139,15 @@ class AutoLayersCommands:
     def blend(self, doc, nodes, method: str) -> Optional[Job]:
         """The masks made on the worker and set when it finishes (one undo step)."""
         w = self.window
-        session = w.session
         try:
             prepared = auto_blend.prepare(doc, nodes, method)
         except Exception as exc:
             w.report(exc, BLEND_FAILURE)
             return None
 
-        def land(masks) -> None:
-            if session not in w.sessions:
-                return
-            try:
-                auto_blend.apply(doc, prepared, masks)
-            except Exception as exc:
-                w.report(exc, BLEND_FAILURE)
-                return
-            w.status(f"Blended {len(prepared.layers)} layers ({auto_blend.METHODS[method]}).")
+        def land(masks) -> str:
+            auto_blend.apply(doc, prepared, masks)
+            return f"Blended {len(prepared.layers)} layers ({auto_blend.METHODS[method]})."
 
-        job = operation_job(auto_blend.NAME, auto_blend.run, prepared, on_finished=land)
-        return w.jobs.submit(job, canvas=session.canvas, failure_title=BLEND_FAILURE)
+        return w.jobs.submit_operation(auto_blend.NAME, auto_blend.run, prepared, land,
+                                       BLEND_FAILURE)

@@ -151,7 +151,6 @@ class ContentScaleCommands:
         in the status bar, the window answering); the layer changes, in one undo step, only
         when it finished. Returns the job (None: nothing to scale, or refused)."""
         w = self.window
-        session = w.session
         try:
             prepared = content_scale.prepare(doc, options, layer)
         except Exception as exc:
@@ -161,9 +160,7 @@ class ContentScaleCommands:
             return None  # the same size: no step
 
         def land(out) -> None:
-            if session in w.sessions:  # (a document closed meanwhile takes nothing)
-                content_scale.land(doc, prepared, out)
+            content_scale.land(doc, prepared, out)
 
-        job = Job(content_scale.STEP_NAME,
-                  lambda progress: content_scale.run(prepared, progress), on_finished=land)
-        return w.jobs.submit(job, canvas=session.canvas, failure_title=FAILURE)
+        return w.jobs.submit_operation(content_scale.STEP_NAME, content_scale.run, prepared,
+                                       land, FAILURE)

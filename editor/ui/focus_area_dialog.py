@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout,
                                QSlider, QVBoxLayout, QWidget)
 
-from editor.jobs import Job, operation_job
+from editor.jobs import Job
 from editor.model import focus_area
 
 from .actions import ActionSpec, has_doc
@@ -99,22 +99,15 @@ class FocusAreaCommands:
                output: str) -> Optional[Job]:
         """Measures the focus on the worker; the output lands when it finishes."""
         w = self.window
-        session, doc = w.session, w.doc
+        doc = w.doc
         try:
             prepared = focus_area.prepare(doc, doc.active, in_focus, noise, soften)
         except Exception as exc:
             w.report(exc, FAILURE)
             return None
 
-        def land(result) -> None:
-            if session not in w.sessions:
-                return
-            try:
-                focus_area.apply(doc, prepared, result, output)
-            except Exception as exc:
-                w.report(exc, FAILURE)
-                return
-            w.status(f"Selected what is in focus (In-Focus Range {result.in_focus:.0f}).")
+        def land(result) -> str:
+            focus_area.apply(doc, prepared, result, output)
+            return f"Selected what is in focus (In-Focus Range {result.in_focus:.0f})."
 
-        job = operation_job(focus_area.NAME, focus_area.run, prepared, on_finished=land)
-        return w.jobs.submit(job, canvas=session.canvas, failure_title=FAILURE)
+        return w.jobs.submit_operation(focus_area.NAME, focus_area.run, prepared, land, FAILURE)

@@ -30,7 +30,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
-from editor.jobs import CANCELLED, FAILED, BackgroundRunner, Job, JobRunner
+from editor.jobs import CANCELLED, FAILED, BackgroundRunner, Job, JobRunner, operation_job
 from engine.box import Box
 from engine.errors import ModelError
 
@@ -130,6 +130,28 @@ class JobUI(QObject):
         """Queues `job`; its previews are drawn on `canvas` inside image box `preview_box`."""
         self._targets[job] = _Target(canvas, preview_box, failure_title or f"{job.name} failed")
         return self.runner.submit(job)
+
+    def submit_operation(self, name: str, run, prepared, apply, failure_title: str) -> Job:
+        """An editor/model operation on the current document: its worker part
+        `run(prepared, progress)` as job `name`; when it finishes, `apply(result)` on the GUI
+        thread (a string it returns goes to the status bar; its error is reported in one
+        line under `failure_title`), unless the document was closed meanwhile."""
+        w = self.window
+        session = w.session
+
+        def land(result) -> None:
+            if session not in w.sessions:
+                return  # the document was closed meanwhile: it takes nothing
+            try:
+                message = apply(result)
+            except Exception as exc:
+                w.report(exc, failure_title)
+                return
+            if message:
+                w.status(message)
+
+        job = operation_job(name, run, prepared, on_finished=land)
+        return self.submit(job, canvas=session.canvas, failure_title=failure_title)
 
     def submit_background(self, job: Job) -> Job:
         """Runs quiet `job` (a preload) on the background thread: the user's jobs do not wait

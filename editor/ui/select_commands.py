@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Optional
 from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QInputDialog,
                                QSpinBox, QVBoxLayout)
 
-from editor.jobs import Job, operation_job
+from editor.jobs import Job
 from editor.model import Layer, replay, select_subject, selection_ops
 
 from .actions import ActionSpec, Context, SubmenuSpec, has_doc, has_selection, run_on_doc
@@ -180,7 +180,7 @@ class SelectCommands:
         (replace; add with Shift on a tool's button) as one step, "Select Subject". Returns
         the job, or None when there is nothing to look at (the user is told why)."""
         w = self.window
-        session, doc = w.session, w.doc
+        doc = w.doc
         if doc is None:
             return None
         title = "Could not select the subject"
@@ -191,19 +191,12 @@ class SelectCommands:
             w.report(exc, title)
             return None
 
-        def apply(mask) -> None:
-            if session not in w.sessions:
-                return  # the document was closed meanwhile
-            try:
-                select_subject.apply(doc, mask, op)
-            except Exception as exc:
-                w.report(exc, title)
-                return
-            w.status(f"Selected the subject of {prepared.source}.")
+        def apply(mask) -> str:
+            select_subject.apply(doc, mask, op)
+            return f"Selected the subject of {prepared.source}."
 
-        job = operation_job(select_subject.NAME, select_subject.run, prepared,
-                            on_finished=apply)
-        return w.jobs.submit(job, canvas=session.canvas, failure_title=title)
+        return w.jobs.submit_operation(select_subject.NAME, select_subject.run, prepared,
+                                       apply, title)
 
     def feather(self) -> None:
         if self.window.doc is None:
