@@ -302,8 +302,8 @@ FILES = os.path.join(ROOT, "tests", "psd_tools_files")
 def test_photoshop_point_text_opens_editable(qapp, tmp_path):
     """Photoshop's point text (psd-tools' text.psd: three lines of 13 pt Arial) opens as a
     text layer with its text, size, colour and font, Photoshop's own pixels shown until
-    it is edited; drawn anew, it lands where Photoshop's did. Paragraph text (in a box)
-    stays pixels, and the warning says why."""
+    it is edited; drawn anew, it lands where Photoshop's did. Type with a baseline shift
+    (type-layer.psd's paragraph text) stays pixels, and the warning says why."""
     from psd_tools import PSDImage
 
     from editor.model.files import open_document, write_document
@@ -330,11 +330,11 @@ def test_photoshop_point_text_opens_editable(qapp, tmp_path):
     write_document(doc, str(tmp_path / "again.psd"))
     (again,) = text_layers(open_document(str(tmp_path / "again.psd")))
     assert again.type_settings == layer.type_settings and again.anchor() == (84, 120)
-    # Paragraph text is drawn in its box by Photoshop's engine: it stays Photoshop's pixels.
+    # A baseline shift is not drawn: that type stays Photoshop's pixels.
     boxed = open_document(os.path.join(FILES, "type-layer.psd"))
     assert text_layers(boxed) == []
-    assert any("text layer 'A' became a pixel layer (paragraph text in a box)" in w
-               for w in boxed.warnings)
+    assert any("text layer 'A' became a pixel layer (character scaling, baseline shift or "
+               "caps)" in w for w in boxed.warnings)
 
 
 def test_while_typing_undo_options_and_clicking_outside(window, qtbot):
