@@ -798,8 +798,9 @@ class TypeEdit(Tool):
             painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Difference)
             for rect in rects:
                 painter.fillRect(to_widget.mapRect(rect), QColor(255, 255, 255))
-        elif self.caret_shown:
-            # The text cursor: black with a white edge, seen on any colour.
+        elif self.caret_shown and layout(self.layer.type_settings)[self.line_col()[0]].shown:
+            # The text cursor: black with a white edge, seen on any colour (none in text
+            # beyond a paragraph box, which is not drawn: Photoshop's).
             a, b = self._caret_line(canvas)
             painter.setPen(QPen(QColor(255, 255, 255), 3))
             painter.drawLine(QLineF(a, b))
