@@ -255,7 +255,7 @@ def test_info_lists_text_layers(tmp_path):
 
 def test_drawing_follows_the_settings(qapp):
     """The model alone: bigger sizes draw bigger, alignment places the ink around the
-    anchor, bold draws more ink, and the colour is exact."""
+    anchor, bold draws more ink, tracking narrows it, and the colour is exact."""
     base = TextSettings("Type", size=30, color=(1, 2, 3))
     pixels, ox, oy = draw(base)
     assert (pixels[pixels[..., 3] > 0][:, :3] == (1, 2, 3)).all()
@@ -268,6 +268,11 @@ def test_drawing_follows_the_settings(qapp):
     assert ox <= 5 and rx >= right.shape[1] - 5 and abs(cx - center.shape[1] / 2) < 5
     empty, _, _ = draw(base.replace(text=" \n "))
     assert empty.size == 0
+    # Tracking (thousandths of an em after each letter): -100 at 30 pt, 3 px less a
+    # letter: "Type"'s ink about 9 px narrower (Qt drops it on a 72 dpi image: drawn at
+    # Qt's default resolution instead).
+    tight, _, _ = draw(base.replace(tracking=-100))
+    assert 7 <= pixels.shape[1] - tight.shape[1] <= 11, (pixels.shape, tight.shape)
 
 
 def test_image_menu_keeps_text_editable(qapp):
