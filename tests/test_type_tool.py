@@ -255,7 +255,7 @@ def test_info_lists_text_layers(tmp_path):
 
 def test_drawing_follows_the_settings(qapp):
     """The model alone: bigger sizes draw bigger, alignment places the ink around the
-    anchor, bold draws more ink, and the colour is exact."""
+    anchor, bold draws more ink, tracking narrows it, and the colour is exact."""
     base = TextSettings("Type", size=30, color=(1, 2, 3))
     pixels, ox, oy = draw(base)
     assert (pixels[pixels[..., 3] > 0][:, :3] == (1, 2, 3)).all()
@@ -268,6 +268,11 @@ def test_drawing_follows_the_settings(qapp):
     assert ox <= 5 and rx >= right.shape[1] - 5 and abs(cx - center.shape[1] / 2) < 5
     empty, _, _ = draw(base.replace(text=" \n "))
     assert empty.size == 0
+    # Tracking (thousandths of an em after each letter): -100 at 30 pt, 3 px less a
+    # letter: "Type"'s ink about 9 px narrower (Qt drops it on a 72 dpi image: drawn at
+    # Qt's default resolution instead).
+    tight, _, _ = draw(base.replace(tracking=-100))
+    assert 7 <= pixels.shape[1] - tight.shape[1] <= 11, (pixels.shape, tight.shape)
 
 
 def test_image_menu_keeps_text_editable(qapp):
@@ -302,8 +307,8 @@ FILES = os.path.join(ROOT, "tests", "psd_tools_files")
 def test_photoshop_point_text_opens_editable(qapp, tmp_path):
     """Photoshop's point text (psd-tools' text.psd: three lines of 13 pt Arial) opens as a
     text layer with its text, size, colour and font, Photoshop's own pixels shown until
-    it is edited; drawn anew, it lands where Photoshop's did. Paragraph text (in a box)
-    stays pixels, and the warning says why."""
+    it is edited; drawn anew, it lands where Photoshop's did. Type with a baseline shift
+    (type-layer.psd's paragraph text) stays pixels, and the warning says why."""
     from psd_tools import PSDImage
 
     from editor.model.files import open_document, write_document
@@ -330,11 +335,11 @@ def test_photoshop_point_text_opens_editable(qapp, tmp_path):
     write_document(doc, str(tmp_path / "again.psd"))
     (again,) = text_layers(open_document(str(tmp_path / "again.psd")))
     assert again.type_settings == layer.type_settings and again.anchor() == (84, 120)
-    # Paragraph text is drawn in its box by Photoshop's engine: it stays Photoshop's pixels.
+    # A baseline shift is not drawn: that type stays Photoshop's pixels.
     boxed = open_document(os.path.join(FILES, "type-layer.psd"))
     assert text_layers(boxed) == []
-    assert any("text layer 'A' became a pixel layer (paragraph text in a box)" in w
-               for w in boxed.warnings)
+    assert any("text layer 'A' became a pixel layer (character scaling, baseline shift or "
+               "caps)" in w for w in boxed.warnings)
 
 
 def test_while_typing_undo_options_and_clicking_outside(window, qtbot):

@@ -311,7 +311,7 @@ def image_size(doc: Document, width: int, height: int) -> None:
             if isinstance(layer, TextLayer):  # its type scaled, still editable
                 ax, ay = layer.anchor()
                 settings = layer.type_settings
-                doc.history.push(SetText(layer, settings.replace(size=settings.size * sy),
+                doc.history.push(SetText(layer, settings.scaled(sx, sy),
                                          "Image Size", (round(ax * sx), round(ay * sy))))
                 continue
             if isinstance(layer, SmartObjectLayer):  # its placement scaled, contents kept

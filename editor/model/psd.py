@@ -48,13 +48,13 @@ Reading turns every layer into a pixel layer or a group. Type and smart
 object layers keep the pixels Photoshop stored for them; a smart object whose embedded file
 we decode (PNG, JPEG, PSD: `psd_smart.py`) becomes our `SmartObjectLayer`, its contents and
 placement read, Photoshop's pixels shown until it is transformed, and ours are written
-back as Photoshop writes them ('SoLd', 'PlLd', the document's 'lnk2'); a type layer that is point text
-in one style we draw becomes our text layer (`read_type`: its text, size, colour, font,
-faux bold and italic, tracking and alignment from the engine data in 'TySh'), Photoshop's
+back as Photoshop writes them ('SoLd', 'PlLd', the document's 'lnk2'); a type layer that is point or paragraph
+text in one style we draw becomes our text layer (`read_type`: its text, size, colour, font,
+faux bold and italic, tracking, alignment and box from the engine data in 'TySh'), Photoshop's
 pixels shown until it is edited; other type stays pixels, with a warning saying why. Our
-own text layers are written as Photoshop writes point text: a 'TySh' block (psd_type's
-`type_block`: the engine data with the text, PostScript font name, size, colour, faux
-bold and italic, tracking and alignment, the transform at the anchor) beside the pixels
+own text layers are written as Photoshop writes point or paragraph text: a 'TySh' block
+(psd_type's `type_block`: the engine data with the text, PostScript font name, size,
+colour, faux bold and italic, tracking, alignment and box, the transform at the anchor) beside the pixels
 we drew (which every program shows, and Photoshop until it renders the type itself), so
 Photoshop, Photopea and psd-tools see type layers; their settings are in our XMP entry
 too. They come back editable from the 'TySh' alone; our entry, when it agrees with the

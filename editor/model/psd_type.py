@@ -1,14 +1,17 @@
 """Type layers in PSD files, both ways.
 
-Reading: Photoshop's point text in one style becomes our text layer (`read_type`, from
+Reading: Photoshop's point text and paragraph text (text in a box: its one shape's
+ShapeType 1 and BoxBounds) in one style become our text layer (`read_type`, from
 the engine data in 'TySh'); so does our own, which we write the same way, and whose
 settings our XMP entry also keeps (`_make_text_layer` for a file whose 'TySh' is gone,
 `_prefer_entry` for the exact family name when the two still agree).
 
 Writing (`type_block`): each of our text layers gets a 'TySh' block (TypeToolObjectSetting)
-as Photoshop writes for point text, so Photoshop, Photopea and psd-tools see a type layer:
-the transform is a translation to the anchor (the first baseline's start, middle or end,
-as `read_type` takes it); the text descriptor holds 'Txt ', gridding, orientation,
+as Photoshop writes for point or paragraph text, so Photoshop, Photopea and psd-tools see
+a type layer: the transform is a translation to the anchor (point text: the first
+baseline's start, middle or end, as `read_type` takes it; paragraph text: the box's
+top-left corner, its box [0, 0, width, height] in the shape's BoxBounds and the layout
+box 'bounds', as Photoshop writes them); the text descriptor holds 'Txt ', gridding, orientation,
 anti-aliasing, the layout box ('bounds') and ink box ('boundingBox') about the anchor, the
 layer's index among the type layers and the engine data: one paragraph run per line with
 the alignment, one style run (PostScript font name, size, colour, faux bold and italic,
@@ -31,9 +34,13 @@ from .text_layer import (TextLayer, TextSettings, font_face, fonts_ready, instal
 _TYPE_STYLE_KEYS = ("Font", "FontSize", "FillColor", "FauxBold", "FauxItalic", "Tracking",
                     "AutoLeading", "HorizontalScale", "VerticalScale", "BaselineShift",
                     "Underline", "Strikethrough", "FontCaps")
-# Photoshop's paragraph Justification: 0 left, 1 right, 2 centre (3..6: justified lines,
-# the same as left for the last, and only, line of point text).
-_JUSTIFICATION = {0: "left", 1: "right", 2: "center"}
+# Photoshop's paragraph Justification: 0 left, 1 right, 2 centre, 3 justified with the
+# last line left (4..6: its last line right, centred or justified too; for point text,
+# whose lines are each the last of a paragraph, 3..6 are all the same as left).
+_JUSTIFICATION = {0: "left", 1: "right", 2: "center", 3: "justify"}
+# The paragraph settings paragraph text is ours only without (Photoshop's defaults).
+_PARAGRAPH_PLAIN = {"FirstLineIndent": 0.0, "StartIndent": 0.0, "EndIndent": 0.0,
+                    "SpaceBefore": 0.0, "SpaceAfter": 0.0}
 
 
 def read_type(item):
@@ -51,8 +58,13 @@ def read_type(item):
         xx, xy, yx, yy, tx, ty = (float(v) for v in item.transform)
         text = str(item.text).replace("\r", "\n")
         shapes = engine["Rendered"]["Shapes"]["Children"]
+        box = None
         if any(int(value(c["ShapeType"])) != 0 for c in shapes):
-            return "paragraph text in a box"
+            cookie = shapes[0]["Cookie"]["Photoshop"] if len(shapes) == 1 else {}
+            if int(value(cookie.get("ShapeType", -1))) != 1 or "BoxBounds" not in cookie:
+                return "type on a path or in a shape"
+            left, top, right, bottom = (float(value(v)) for v in cookie["BoxBounds"])
+            box = (left, top, right, bottom)
         if abs(xy) > 1e-6 or abs(yx) > 1e-6 or abs(xx - yy) > 1e-6 or yy <= 0:
             return "rotated or scaled type"
         normal = resources["StyleSheetSet"][int(value(resources["TheNormalStyleSheet"]))]
@@ -76,7 +88,19 @@ def read_type(item):
         if not bool(value(style.get("AutoLeading", True))) and "\n" in text.rstrip("\n"):
             return "set leading"
         paragraph = engine["ParagraphRun"]["RunArray"][0]["ParagraphSheet"]["Properties"]
-        align = _JUSTIFICATION.get(int(value(paragraph.get("Justification", 0))), "left")
+        justification = int(value(paragraph.get("Justification", 0)))
+        align = _JUSTIFICATION.get(justification, "left")
+        if box is not None:
+            if justification not in _JUSTIFICATION:
+                return "justified lines we do not draw"
+            if any(abs(float(value(paragraph.get(k, v))) - v) > 1e-6
+                   for k, v in _PARAGRAPH_PLAIN.items()):
+                return "indents or space between paragraphs"
+            if abs(float(value(paragraph.get("AutoLeading", 1.2))) - 1.2) > 1e-6 or \
+                    not bool(value(style.get("AutoLeading", True))):
+                return "set leading"
+        elif align == "justify":
+            align = "left"
         color = style.get("FillColor")
         argb = [float(value(v)) for v in color["Values"]] if color is not None else [1, 0, 0, 0]
         postscript = str(value(resources["FontSet"][int(value(style["Font"]))]["Name"]))
@@ -87,7 +111,10 @@ def read_type(item):
             color=tuple(round(min(1.0, max(0.0, c)) * 255) for c in argb[1:4]),
             bold=bold or bool(value(style.get("FauxBold", False))),
             italic=italic or bool(value(style.get("FauxItalic", False))),
-            align=align, tracking=int(value(style.get("Tracking", 0))), postscript=postscript)
+            align=align, tracking=int(value(style.get("Tracking", 0))), postscript=postscript,
+            box=None if box is None else ((box[2] - box[0]) * xx, (box[3] - box[1]) * yy))
+        if box is not None:  # (the anchor: the box's top-left corner)
+            return settings, (round(tx + box[0] * xx), round(ty + box[1] * yy))
         return settings, (round(tx), round(ty))
     except DocumentError as exc:  # (a size beyond ours)
         return str(exc).rstrip(".")
@@ -133,7 +160,7 @@ def _make_text_layer(node: Layer, entry: dict) -> None:
 
 def _prefer_entry(node: TextLayer, entry: dict) -> None:
     """Our XMP entry's settings for a text layer read from its 'TySh' when the two agree
-    on all the engine data holds (text, size, colour, style, alignment, tracking): the
+    on all the engine data holds (text, size, colour, style, alignment, tracking, box): the
     entry keeps the family name as chosen, the engine data a PostScript name. When they
     disagree the type was edited in another program, which kept our packet as it was:
     its 'TySh' wins. The anchor is the 'TySh' transform's either way."""
@@ -144,8 +171,12 @@ def _prefer_entry(node: TextLayer, entry: dict) -> None:
     theirs = node.type_settings
     # (the size as read is the engine's times the transform's scale, rounded)
     same_size = abs(ours.size - theirs.size) <= 1e-3
-    if same_size and ours.replace(size=theirs.size, font=theirs.font,
-                                  postscript=theirs.postscript) == theirs:
+    # (a paragraph box likewise: the engine data's numbers are rounded)
+    same_box = (ours.box is None) == (theirs.box is None) and (
+        ours.box is None or max(abs(a - b) for a, b in zip(ours.box, theirs.box)) <= 1e-2)
+    if same_size and same_box and ours.replace(size=theirs.size, font=theirs.font,
+                                               postscript=theirs.postscript,
+                                               box=theirs.box) == theirs:
         # (the PostScript name kept: the one we wrote for that family, written again)
         node.type_settings = ours.replace(postscript=theirs.postscript)
 
@@ -197,7 +228,9 @@ def type_block(layer: TextLayer, index: int):
 
     ox, oy = layer.origin  # the ink box: the pixels we drew, cropped to their ink
     ink = (-ox, -oy, layer.width - ox, layer.height - oy)
-    if fonts_ready():  # the advance box, about the anchor (Photoshop's own lays it out anew)
+    if settings.box is not None:  # paragraph text: its box (Photoshop's)
+        data[b"bounds"] = box(b"bounds", 0.0, 0.0, *settings.box)
+    elif fonts_ready():  # the advance box, about the anchor (Photoshop's own lays it out anew)
         lines = layout(settings)
         data[b"bounds"] = box(b"bounds", min(line.x for line in lines),
                               -lines[0].ascent, max(line.x + line.width for line in lines),
@@ -245,7 +278,8 @@ def _name_style(postscript: str) -> tuple[bool, bool]:
 
 
 def _engine_data(settings: TextSettings, text: str):
-    """Photoshop's engine data for point text in one style (what `read_type` reads)."""
+    """Photoshop's engine data for point or paragraph text in one style (what `read_type`
+    reads)."""
     from psd_tools.psd.engine_data import EngineData
 
     def units(s: str) -> int:  # the engine counts UTF-16 code units
@@ -277,6 +311,14 @@ def _engine_data(settings: TextSettings, text: str):
     # The engine's text ends in a carriage return, which the last run counts; each line
     # is a paragraph, with its own run (as Photoshop writes them).
     paragraphs = [units(line) + 1 for line in text.split("\r")]
+    shape = 0 if settings.box is None else 1  # point text, or text in a box
+    cookie = {"ShapeType": shape}
+    if settings.box is None:
+        cookie["PointBase"] = [0.0, 0.0]
+    else:
+        cookie["BoxBounds"] = [0.0, 0.0, float(settings.box[0]), float(settings.box[1])]
+    cookie["Base"] = {"ShapeType": shape, "TransformPoint0": [1.0, 0.0],
+                      "TransformPoint1": [0.0, 1.0], "TransformPoint2": [0.0, 0.0]}
     grid_colour = {"Type": 1, "Values": [0.0, 0.0, 0.0, 1.0]}
     resources = {
         "KinsokuSet": [{"Name": name, "NoStart": start, "NoEnd": end,
@@ -313,13 +355,9 @@ def _engine_data(settings: TextSettings, text: str):
                          "AlignLineHeightToGridFlags": False},
             "AntiAlias": _SMOOTH, "UseFractionalGlyphWidths": True,
             "Rendered": {"Version": 1, "Shapes": {"WritingDirection": 0, "Children": [{
-                "ShapeType": 0, "Procession": 0,
+                "ShapeType": shape, "Procession": 0,
                 "Lines": {"WritingDirection": 0, "Children": []},
-                "Cookie": {"Photoshop": {
-                    "ShapeType": 0, "PointBase": [0.0, 0.0],
-                    "Base": {"ShapeType": 0, "TransformPoint0": [1.0, 0.0],
-                             "TransformPoint1": [0.0, 1.0],
-                             "TransformPoint2": [0.0, 0.0]}}}}]}}},
+                "Cookie": {"Photoshop": cookie}}]}}},
         "ResourceDict": resources,
         "DocumentResources": resources}
     return _engine_value(engine, EngineData)

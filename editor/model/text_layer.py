@@ -1,4 +1,5 @@
-"""Text layers (Photoshop's type layers): point text whose pixels are drawn from its settings.
+"""Text layers (Photoshop's type layers): point or paragraph text whose pixels are drawn
+from its settings.
 
 A `TextLayer` is a pixel layer whose pixels are derived: its `settings` (`TextSettings`:
 the text, which may hold several lines, the font family, size, colour, bold, italic,
@@ -7,6 +8,17 @@ QImage: this package's declared Qt dependency, loaded when text is first drawn) 
 anchor, the point the Type tool clicked. As in Photoshop's point text the anchor is on
 the first line's baseline, at the line's start (left aligned), middle (centred) or end
 (right aligned); each further line is 120 % of the size lower (Photoshop's Auto leading).
+
+Paragraph text (`TextSettings.box`: its width and height) is text in a box, as the Type
+tool's drag makes it: its anchor is the box's top-left corner; each paragraph (a line
+of the text) wraps at word boundaries to the box's width (a word wider than the box
+anywhere), found by Qt's QTextLayout with the font drawn with; the first baseline lies
+the font's cap height below the box's top (where Photoshop puts it: measured on its
+files, the capitals touch the box), the next ones 120 % of the size apart; lines that do
+not fit in the box's height (baseline and descent) are not drawn: Photoshop's overflow
+(`overflows`). Alignment is within the box; "justify" spreads each line but a
+paragraph's last over the box's width (Photoshop's Justify Last Left) by widening its
+spaces.
 
 Sizes are in points at 72 points per inch: one point is one document pixel (Photoshop's
 type at 72 ppi; Layered keeps no resolution of its own for documents).
@@ -29,6 +41,7 @@ from __future__ import annotations
 
 import math
 import sys
+from functools import lru_cache
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Optional
 
@@ -44,7 +57,8 @@ from .layers import Layer, empty_pixels
 if TYPE_CHECKING:
     from .document import Document
 
-ALIGNMENTS = ("left", "center", "right")
+ALIGNMENTS = ("left", "center", "right", "justify")  # justify: paragraph text only
+MAX_BOX = 30000.0  # a paragraph box's widest and tallest (pixels)
 MIN_SIZE, MAX_SIZE = 0.1, 1296.0  # points (Photoshop's range)
 LEADING = 1.2  # a line's height in sizes: Photoshop's Auto leading
 NAME_LENGTH = 40  # characters of the text a type layer is named after
@@ -66,6 +80,9 @@ class TextSettings:
     italic: bool = False
     align: str = "left"  # one of ALIGNMENTS
     tracking: int = 0  # Photoshop's tracking: thousandths of an em added between letters
+    # Paragraph text's box (width, height) in pixels, its top-left corner the anchor;
+    # None: point text.
+    box: Optional[tuple] = None
     # Photoshop's font name (a PostScript name) when the settings came from its file.
     postscript: Optional[str] = field(default=None, compare=False)
 
@@ -79,6 +96,12 @@ class TextSettings:
         object.__setattr__(self, "size", size)
         object.__setattr__(self, "color", tuple(int(c) for c in self.color)[:3])
         object.__setattr__(self, "tracking", int(self.tracking))
+        if self.box is not None:
+            w, h = (float(v) for v in self.box)
+            if not all(math.isfinite(v) and 1.0 <= v <= MAX_BOX for v in (w, h)):
+                raise DocumentError(f"A text box is 1 to {MAX_BOX:g} pixels wide and high, "
+                                    f"not {w:g} x {h:g}.")
+            object.__setattr__(self, "box", (w, h))
         # One line break for all: what a paste from Windows or an old Mac brings.
         text = str(self.text).replace("\r\n", "\n").replace("\r", "\n")
         object.__setattr__(self, "text", text)
@@ -88,6 +111,14 @@ class TextSettings:
             change.setdefault("postscript", None)  # (another font: not the file's any more)
         return replace(self, **change)
 
+    def scaled(self, sx: float, sy: Optional[float] = None) -> "TextSettings":
+        """The settings of the text scaled by `sx` across and `sy` (default `sx`) down:
+        its size by `sy`, a paragraph box's width and height by each (Image Size, Free
+        Transform)."""
+        sy = sx if sy is None else sy
+        box = None if self.box is None else (self.box[0] * sx, self.box[1] * sy)
+        return self.replace(size=round(self.size * sy, 3), box=box)
+
     def lines(self) -> list[str]:
         return self.text.split("\n")
 
@@ -96,20 +127,25 @@ class TextSettings:
         out["color"] = list(self.color)
         if out["postscript"] is None:
             del out["postscript"]
+        if out["box"] is None:
+            del out["box"]
+        else:
+            out["box"] = list(self.box)
         return out
 
     @classmethod
     def from_dict(cls, data: dict) -> "TextSettings":
         """Settings from `as_dict`'s form (a PSD's XMP entry); unknown keys are ignored."""
         known = {k: data[k] for k in ("text", "font", "size", "color", "bold", "italic",
-                                      "align", "tracking", "postscript") if k in data}
+                                      "align", "tracking", "postscript", "box") if k in data}
         return cls(**known)
 
     def describe(self) -> str:
         style = " ".join(s for s, on in (("bold", self.bold), ("italic", self.italic)) if on)
         return (f"{self.font} {self.size:g} pt" + (f" {style}" if style else "")
                 + " #{:02x}{:02x}{:02x}".format(*self.color) + f", {self.align}"
-                + (f", tracking {self.tracking}" if self.tracking else ""))
+                + (f", tracking {self.tracking}" if self.tracking else "")
+                + (", box {:g} x {:g}".format(*self.box) if self.box else ""))
 
 
 def layer_name(text: str) -> str:
@@ -134,11 +170,20 @@ def _qt():
     return QtGui
 
 
+def _dpi() -> int:
+    """The resolution Qt resolves fonts for by default (the primary screen's logical dots
+    per inch; 100 without a screen: Qt's qt_defaultDpi). The images text is drawn on have
+    it: for any other, Qt drops the font's absolute letter spacing (our tracking)."""
+    QtGui = _qt()
+    screen = QtGui.QGuiApplication.primaryScreen()
+    return round(screen.logicalDotsPerInchY()) if screen is not None else 100
+
+
 def _font(settings: TextSettings):
     QtGui = _qt()
     font = QtGui.QFont(settings.font)
-    # Drawn on a 72 dpi image (`_image`), a point is a pixel.
-    font.setPointSizeF(settings.size)
+    # A point is a pixel (72 ppi): the size in Qt's points at the image's resolution.
+    font.setPointSizeF(settings.size * 72.0 / _dpi())
     font.setBold(settings.bold)
     font.setItalic(settings.italic)
     # Unhinted outlines scale smoothly, as Photoshop draws type.
@@ -154,7 +199,7 @@ def _image(width: int, height: int):
     QtGui = _qt()
     image = QtGui.QImage(max(1, width), max(1, height),
                          QtGui.QImage.Format.Format_ARGB32_Premultiplied)
-    dots = round(72 / 0.0254)  # 72 dpi: Qt takes a point as a pixel on it
+    dots = round(_dpi() / 0.0254)  # (see `_dpi`: the size is set for it in `_font`)
     image.setDotsPerMeterX(dots)
     image.setDotsPerMeterY(dots)
     image.fill(0)
@@ -220,7 +265,9 @@ def installed_family(compact: str) -> Optional[str]:
 @dataclass(frozen=True)
 class Line:
     """One line laid out: its text, where it starts and its baseline (relative to the
-    anchor), its advance and the font's ascent and descent."""
+    anchor), its advance and the font's ascent and descent; where its text starts in the
+    whole text (`start`), the space's widening of a justified line (`spacing`, pixels),
+    and whether it is drawn (`shown`: paragraph text's lines beyond its box are not)."""
 
     text: str
     x: float
@@ -228,27 +275,117 @@ class Line:
     width: float
     ascent: float
     descent: float
+    start: int = 0
+    spacing: float = 0.0
+    shown: bool = True
+
+
+def _metrics(settings: TextSettings, spacing: float = 0.0):
+    QtGui = _qt()
+    return QtGui.QFontMetricsF(_line_font(settings, spacing), _image(1, 1))
+
+
+def _line_font(settings: TextSettings, spacing: float = 0.0):
+    font = _font(settings)
+    if spacing:
+        font.setWordSpacing(spacing)
+    return font
 
 
 def layout(settings: TextSettings) -> list[Line]:
-    """The lines of `settings` placed around the anchor (0, 0), first baseline at y = 0."""
-    QtGui = _qt()
-    metrics = QtGui.QFontMetricsF(_font(settings), _image(1, 1))
+    """The lines of `settings` placed about the anchor (0, 0): point text's first baseline
+    at y = 0, paragraph text's (`TextSettings.box`) the cap height below the box's top."""
+    return list(_layout(settings))
+
+
+@lru_cache(maxsize=32)  # (the caret, a click and a drag ask again and again while typing)
+def _layout(settings: TextSettings) -> tuple[Line, ...]:
+    if settings.box is not None:
+        return tuple(_wrapped(settings))
+    metrics = _metrics(settings)
     lines = []
+    start = 0
+    align = "left" if settings.align == "justify" else settings.align  # (a box's only)
     for i, text in enumerate(settings.lines()):
         width = metrics.horizontalAdvance(text)
-        x = {"left": 0.0, "center": -width / 2, "right": -width}[settings.align]
+        x = {"left": 0.0, "center": -width / 2, "right": -width}[align]
         lines.append(Line(text, x, i * LEADING * settings.size, width, metrics.ascent(),
-                          metrics.descent()))
+                          metrics.descent(), start))
+        start += len(text) + 1
+    return tuple(lines)
+
+
+def _wrapped(settings: TextSettings) -> list[Line]:
+    """Paragraph text's lines: each paragraph broken to the box's width by QTextLayout."""
+    QtGui = _qt()
+    box_w, box_h = settings.box
+    font = _font(settings)
+    metrics = _metrics(settings)
+    option = QtGui.QTextOption()
+    option.setWrapMode(QtGui.QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    ascent, descent = metrics.ascent(), metrics.descent()
+    baseline = metrics.capHeight()
+    lines = []
+    start = 0
+    for paragraph in settings.lines():
+        breaks = QtGui.QTextLayout(paragraph, font, _image(1, 1))
+        breaks.setTextOption(option)
+        breaks.beginLayout()
+        while True:
+            line = breaks.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(box_w)
+        breaks.endLayout()
+        spans = [(breaks.lineAt(i).textStart(), breaks.lineAt(i).textLength())
+                 for i in range(breaks.lineCount())] or [(0, 0)]
+        for i, (at, length) in enumerate(spans):
+            text = paragraph[at:at + length]
+            inked = text.rstrip(" ")  # (a line's trailing spaces are not aligned)
+            width = metrics.horizontalAdvance(inked)
+            spacing = 0.0
+            if settings.align == "justify" and i < len(spans) - 1 and inked.count(" "):
+                spacing = max(0.0, (box_w - width) / inked.count(" "))
+                width = box_w
+            x = {"left": 0.0, "justify": 0.0, "center": (box_w - width) / 2,
+                 "right": box_w - width}[settings.align]
+            lines.append(Line(text, x, baseline, width, ascent, descent, start + at, spacing,
+                              shown=baseline + descent <= box_h + 1e-3))
+            baseline += LEADING * settings.size
+        start += len(paragraph) + 1
     return lines
+
+
+def overflows(settings: TextSettings) -> bool:
+    """Whether paragraph text has lines its box does not show (Photoshop's overflow)."""
+    return settings.box is not None and any(
+        not line.shown and line.text.strip() for line in layout(settings))
+
+
+def line_of(settings: TextSettings, position: int) -> tuple[int, int]:
+    """The laid-out line and column of text position `position` (a position where a
+    wrapped line breaks is the next line's start)."""
+    lines = layout(settings)
+    line = max((i for i, placed in enumerate(lines) if placed.start <= position), default=0)
+    return line, max(0, min(position - lines[line].start, len(lines[line].text)))
+
+
+def position_of(settings: TextSettings, line: int, column: int) -> int:
+    """The text position at `column` of laid-out line `line` (both clamped)."""
+    lines = layout(settings)
+    placed = lines[max(0, min(line, len(lines) - 1))]
+    end = len(placed.text)
+    if placed.text.endswith(" ") and column >= end and any(
+            other.start == placed.start + end for other in lines):
+        end -= 1  # (before a wrapped line's last space: its end is the next line's start)
+    return placed.start + max(0, min(column, end))
 
 
 def caret(settings: TextSettings, line: int, column: int) -> tuple[float, float, float]:
     """Where the text cursor stands before character `column` of line `line`: (x, top,
     bottom) relative to the anchor."""
-    QtGui = _qt()
-    metrics = QtGui.QFontMetricsF(_font(settings), _image(1, 1))
     placed = layout(settings)[line]
+    metrics = _metrics(settings, placed.spacing)
     x = placed.x + metrics.horizontalAdvance(placed.text[:column])
     return x, placed.baseline - placed.ascent, placed.baseline + placed.descent
 
@@ -257,17 +394,15 @@ def draw(settings: TextSettings) -> tuple[np.ndarray, int, int]:
     """The text's straight RGBA pixels, cropped to what it covers, and where the anchor
     lies in them (ox, oy). Empty text (or spaces alone) draws no pixels (origin 0, 0)."""
     QtGui = _qt()
-    lines = [line for line in layout(settings) if line.text.strip()]
+    lines = [line for line in layout(settings) if line.text.strip() and line.shown]
     if not lines:
         return empty_pixels(), 0, 0
-    font = _font(settings)
-    metrics = QtGui.QFontMetricsF(font, _image(1, 1))
     # The box every glyph falls in: advances and ink (italic overhangs, accents), padded
     # for the anti-aliased edge; cropped to the ink afterwards.
     x0 = y0 = math.inf
     x1 = y1 = -math.inf
     for line in lines:
-        ink = metrics.boundingRect(line.text)
+        ink = _metrics(settings, line.spacing).boundingRect(line.text)
         x0 = min(x0, line.x + min(0.0, ink.left()))
         x1 = max(x1, line.x + max(line.width, ink.right()))
         y0 = min(y0, line.baseline + min(-line.ascent, ink.top()))
@@ -282,11 +417,11 @@ def draw(settings: TextSettings) -> tuple[np.ndarray, int, int]:
     painter = QtGui.QPainter(image)
     painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
     painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing)
-    painter.setFont(font)
     painter.setPen(QtGui.QColor(255, 255, 255))
     from PySide6.QtCore import QPointF
 
     for line in lines:
+        painter.setFont(_line_font(settings, line.spacing))
         painter.drawText(QPointF(line.x - left, line.baseline - top), line.text)
     painter.end()
     rows = np.frombuffer(image.constBits(), np.uint8).reshape(height, image.bytesPerLine())
@@ -386,19 +521,76 @@ def add_text(doc: "Document", settings: TextSettings, anchor: tuple[int, int],
     return layer
 
 
-def set_text(doc: "Document", layer, settings: TextSettings) -> None:
-    """Replaces a text layer's settings (its text, font, size, colour...): one step."""
+def set_text(doc: "Document", layer, settings: TextSettings,
+             anchor: Optional[tuple[int, int]] = None, name: str = "Edit Type Layer") -> None:
+    """Replaces a text layer's settings (its text, font, size, colour, box...), and its
+    anchor when given (a paragraph box resized from its left or top): one step."""
     check_editable(doc, layer)
-    if settings != layer.type_settings:
-        doc.history.push(SetText(layer, settings))
+    if settings != layer.type_settings or (anchor is not None
+                                           and tuple(anchor) != layer.anchor()):
+        doc.history.push(SetText(layer, settings, name, anchor))
 
 
-def preview_text(doc: "Document", layer: TextLayer, settings: TextSettings) -> None:
+def preview_text(doc: "Document", layer: TextLayer, settings: TextSettings,
+                 anchor: Optional[tuple[int, int]] = None) -> None:
     """Shows `settings` on a text layer without recording a step (the Type tool while the
     user types); the tool ends by previewing the settings it started from, then
     `set_text` with its own: one step."""
-    if settings != layer.type_settings:
-        SetText(layer, settings).redo(doc)
+    if settings != layer.type_settings or (anchor is not None
+                                           and tuple(anchor) != layer.anchor()):
+        SetText(layer, settings, anchor=anchor).redo(doc)
+
+
+def box_frame(layer: TextLayer) -> Optional[tuple[int, int, float, float]]:
+    """A paragraph text layer's box on the canvas: (x, y, width, height); None for point
+    text."""
+    box = layer.type_settings.box
+    if box is None:
+        return None
+    ax, ay = layer.anchor()
+    return ax, ay, box[0], box[1]
+
+
+def to_paragraph(settings: TextSettings, anchor: tuple[int, int]):
+    """Type > Convert to Paragraph Text's settings and anchor: a box around the lines as
+    they lie (as wide as the widest, as high as the lines need), the text where it was."""
+    lines = layout(settings)
+    metrics = _metrics(settings)
+    left = min(line.x for line in lines)
+    width = max(1.0, math.ceil(max(line.x + line.width for line in lines) - left) + 1)
+    height = max(1.0, math.ceil(metrics.capHeight() + (len(lines) - 1) * LEADING
+                                * settings.size + metrics.descent()) + 1)
+    box = replace(settings, box=(width, height))
+    return box, (round(anchor[0] + left), round(anchor[1] - metrics.capHeight()))
+
+
+def to_point(settings: TextSettings, anchor: tuple[int, int]):
+    """Type > Convert to Point Text's settings and anchor: each drawn line a line of its
+    own (a line break where the box wrapped it; lines beyond the box are dropped, as
+    Photoshop drops them), anchored at the first baseline's start, middle or end."""
+    lines = [line for line in layout(settings) if line.shown]
+    text = "\n".join(line.text.rstrip(" ") for line in lines)
+    align = "left" if settings.align == "justify" else settings.align
+    box_w = settings.box[0]
+    x = {"left": 0.0, "center": box_w / 2, "right": box_w}[align]
+    y = lines[0].baseline if lines else 0.0
+    point = replace(settings, box=None, text=text, align=align)
+    return point, (round(anchor[0] + x), round(anchor[1] + y))
+
+
+def convert_type(doc: "Document", layer) -> TextSettings:
+    """Type > Convert to Paragraph Text, or to Point Text for paragraph text: the text
+    stays where it lies (`to_paragraph`, `to_point`); one step. Returns the new settings."""
+    check_editable(doc, layer)
+    settings = layer.type_settings
+    if settings.box is None:
+        new, anchor = to_paragraph(settings, layer.anchor())
+        name = "Convert to Paragraph Text"
+    else:
+        new, anchor = to_point(settings, layer.anchor())
+        name = "Convert to Point Text"
+    set_text(doc, layer, new, anchor, name)
+    return new
 
 
 def check_editable(doc: "Document", layer) -> None:

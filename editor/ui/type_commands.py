@@ -1,6 +1,12 @@
 """Layer > Rasterize > Type: a text layer becomes a plain pixel layer (its text no longer
 editable), one undo step (`text_layer.rasterize`). Painting, filters and Free Transform
-refuse a text layer with one line naming this command (document.raise_if_derived)."""
+refuse a text layer with one line naming this command (document.raise_if_derived).
+
+Layer > Type > Convert to Paragraph Text (Convert to Point Text for paragraph text: the
+item follows the active layer, as Photoshop's Type menu's does) puts point text in a
+box around its lines, or paragraph text's drawn lines on lines of their own, the text
+where it was; one undo step (`text_layer.convert_type`). Text beyond a box is lost in
+the conversion (Photoshop's), and the status bar says so."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -17,6 +23,13 @@ def is_text_layer(c: Context) -> bool:
     return isinstance(c.node, text_layer.TextLayer)
 
 
+def convert_label(c: Context) -> str:
+    node = c.node
+    if isinstance(node, text_layer.TextLayer) and node.type_settings.box is not None:
+        return "Convert to &Point Text"
+    return "Convert to &Paragraph Text"
+
+
 class TypeCommands:
     def __init__(self, window: "EditorWindow"):
         self.window = window
@@ -27,7 +40,28 @@ class TypeCommands:
             ActionSpec("rasterize_type", "&Type", self.rasterize, enabled=is_text_layer,
                        tip="Make the text layer a pixel layer (its text is then no longer "
                            "editable)", menu="rasterize"),
+            SubmenuSpec("type", "T&ype", menu="layer"),
+            ActionSpec("convert_type", "Convert to &Paragraph Text", self.convert,
+                       enabled=is_text_layer, menu="type", label=convert_label,
+                       tip="Point text into a box its lines wrap in, or paragraph text into "
+                           "point text"),
         ]
+
+    def convert(self) -> None:
+        w = self.window
+        lost = []
+
+        def run(doc):
+            layer = doc.active
+            if isinstance(layer, text_layer.TextLayer):
+                lost.append(text_layer.overflows(layer.type_settings))
+            return text_layer.convert_type(doc, layer)
+
+        settings = run_on_doc(w, "Could not convert the text", run)
+        if settings is not None:
+            kind = "point" if settings.box is None else "paragraph"
+            w.status(f"The text is {kind} text now"
+                     + (" (the text beyond its box was left out)." if any(lost) else "."))
 
     def rasterize(self) -> None:
         w = self.window

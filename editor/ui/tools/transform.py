@@ -296,8 +296,9 @@ class TransformTool(LayerMode, Tool):
         settings = layer.type_settings
         limit = doc.canvas.expand(doc.width, doc.height)
         with doc.history.macro("Free Transform"):
-            doc.history.push(text_layer.SetText(layer, settings.replace(
-                size=round(settings.size * p.sx, 3)), "Free Transform", (round(ax), round(ay))))
+            # (a paragraph box scales with the type: its lines wrap as they did)
+            doc.history.push(text_layer.SetText(layer, settings.scaled(p.sx), "Free Transform",
+                                                (round(ax), round(ay))))
             if layer.mask is not None and layer.mask.linked and layer.mask.width:
                 m = layer.mask
                 at = (a, b, a * (m.x - ox) + c, d, e, d * (m.y - oy) + f)

@@ -1,7 +1,11 @@
-"""The Horizontal Type tool (T), Photoshop's point text.
+"""The Horizontal Type tool (T), Photoshop's point and paragraph text.
 
-A click on the canvas starts a new text layer anchored there; a click on a text layer
-edits it (the text cursor where the click was). While text is being edited a tool mode
+A click on the canvas starts a new text layer anchored there (point text); a drag draws
+a box and starts paragraph text in it (its lines wrap to the box: text_layer.py); a
+click on a text layer (or in a paragraph layer's box) edits it (the text cursor where
+the click was). While paragraph text is edited its box shows Photoshop's eight handles,
+which resize it (the text wraps anew as it goes; the left and top ones move the box's
+corner, the anchor), and a plus in the bottom-right one when text overflows the box. While text is being edited a tool mode
 (`TypeEdit`) has the keyboard: typed characters go in, Backspace and Delete take them
 out, Enter (Return) starts a new line, the arrows, Home and End move the text cursor
 (with Shift they select; Ctrl+A selects all, a double-click a word, a drag in the text
@@ -33,13 +37,16 @@ from PySide6.QtWidgets import (QApplication, QButtonGroup, QDoubleSpinBox, QFont
                                QHBoxLayout, QToolButton, QWidget)
 
 from editor.model.text_layer import (ALIGNMENTS, DEFAULT_FONT, MAX_SIZE, MIN_SIZE, TextLayer,
-                                     TextSettings, caret, check_editable, layer_name, layout,
+                                     TextSettings, box_frame, caret, check_editable,
+                                     layer_name, layout, line_of, overflows, position_of,
                                      preview_text, set_text)
 
 from ..icons import icon
 from .base import Tool
 
 GRAB = 4  # image pixels around a text layer's box that a click still edits it from
+DRAG = 4  # screen pixels a press must move to draw a paragraph box rather than click
+HANDLE = 6  # screen pixels: a paragraph box's handle's half width, and its grab
 _EDIT_KEYS = {Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Backspace,
               Qt.Key.Key_Delete, Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up,
               Qt.Key.Key_Down, Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_Tab,
@@ -53,6 +60,10 @@ def text_layer_at(doc, point: QPointF) -> Optional[TextLayer]:
             box = layer.bounds().expand(GRAB)
             if box.x <= point.x() < box.x1 and box.y <= point.y() < box.y1:
                 return layer
+            frame = box_frame(layer)  # (paragraph text: anywhere in its box)
+            if frame is not None and QRectF(*frame).adjusted(-GRAB, -GRAB, GRAB,
+                                                             GRAB).contains(point):
+                return layer
     return None
 
 
@@ -61,8 +72,8 @@ class TypeTool(Tool):
     label = "Horizontal Type Tool"
     letter = "T"
     icon = "tool-type"
-    tip = ("Click to type a new text layer, or click a text layer to edit it; "
-           "Ctrl+Enter (or Enter on the keypad) commits, Esc cancels")
+    tip = ("Click to type a new text layer, drag a box for paragraph text, or click a "
+           "text layer to edit it; Ctrl+Enter (or Enter on the keypad) commits, Esc cancels")
 
     def __init__(self, window):
         super().__init__(window)
@@ -78,12 +89,61 @@ class TypeTool(Tool):
         except Exception:  # a damaged settings file: Photoshop's defaults
             self.style = TextSettings()
         self._widgets: dict[str, QWidget] = {}
+        # A press away from text: where it was and where the drag is (widget and image
+        # points), a box drawn when it moves far enough, else point text on release.
+        self._drag: Optional[tuple[QPointF, QPointF, QPointF]] = None
 
     # -- input ------------------------------------------------------------------------
     def press(self, canvas, ev) -> None:
         if ev.button != Qt.MouseButton.LeftButton:
             return
-        self._start(canvas, text_layer_at(canvas.doc, ev.image), ev.image)
+        layer = text_layer_at(canvas.doc, ev.image)
+        if layer is not None:
+            self._start(canvas, layer, ev.image)
+        else:
+            self._drag = (QPointF(ev.pos), QPointF(ev.image), QPointF(ev.image))
+
+    def move(self, canvas, ev) -> None:
+        if self._drag is not None:
+            self._drag = (self._drag[0], self._drag[1], QPointF(ev.image))
+            canvas.update()
+
+    def release(self, canvas, ev) -> None:
+        if self._drag is None:
+            return
+        pos, start, end = self._drag
+        self._drag = None
+        canvas.update()
+        if (QPointF(ev.pos) - pos).manhattanLength() < DRAG:
+            self._start(canvas, None, start)  # a click: point text
+            return
+        x0, x1 = sorted((round(start.x()), round(end.x())))
+        y0, y1 = sorted((round(start.y()), round(end.y())))
+        self._start(canvas, None, QPointF(x0, y0), (max(1, x1 - x0), max(1, y1 - y0)))
+
+    def _drag_box(self) -> Optional[QRectF]:
+        if self._drag is None:
+            return None
+        return QRectF(self._drag[1], self._drag[2]).normalized()
+
+    def paint_overlay(self, canvas, painter: QPainter) -> None:
+        box = self._drag_box()
+        if box is None:
+            return
+        painter.save()
+        painter.setPen(QPen(QColor(0, 0, 0, 180), 1, Qt.PenStyle.DashLine))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(canvas.image_transform().mapRect(box))
+        painter.restore()
+
+    def info_box(self, canvas):
+        box = self._drag_box()
+        if box is None:
+            return canvas.doc.selection
+        from engine.box import Box
+
+        return Box(round(box.x()), round(box.y()), max(1, round(box.width())),
+                   max(1, round(box.height())))
 
     def edit_layer(self, layer: TextLayer) -> None:
         """Edits `layer`'s text, the text cursor at its end: the Layers panel's double-click
@@ -96,10 +156,12 @@ class TypeTool(Tool):
         window.tools.end_mode(commit=True)
         self._start(canvas, layer, None)
 
-    def _start(self, canvas, layer: Optional[TextLayer], point: Optional[QPointF]) -> None:
-        """Starts typing: into `layer` (None: a new text layer at `point`)."""
+    def _start(self, canvas, layer: Optional[TextLayer], point: Optional[QPointF],
+               box: Optional[tuple[int, int]] = None) -> None:
+        """Starts typing: into `layer` (None: a new text layer at `point`: paragraph text
+        in a box `box` wide and high with its top-left corner there, when given)."""
         try:
-            edit = TypeEdit(self, canvas, layer, point)
+            edit = TypeEdit(self, canvas, layer, point, box)
         except Exception as exc:
             self.window.report(exc, "Could not edit the text" if layer is not None
                                else "Could not make a text layer")
@@ -220,7 +282,8 @@ class TypeTool(Tool):
         for i, (align, icon_name, tip) in enumerate((
                 ("left", "align-left", "Left align text"),
                 ("center", "align-hcenter", "Center text"),
-                ("right", "align-right", "Right align text"))):
+                ("right", "align-right", "Right align text"),
+                ("justify", "text-justify", "Justify last left (paragraph text)"))):
             button = QToolButton()
             button.setObjectName(f"TypeTool_align_{align}")
             button.setIcon(icon(icon_name))
@@ -285,14 +348,15 @@ class TypeEdit(Tool):
     icon = TypeTool.icon
 
     def __init__(self, tool: TypeTool, canvas, layer: Optional[TextLayer],
-                 point: Optional[QPointF]):
+                 point: Optional[QPointF], box: Optional[tuple[int, int]] = None):
         super().__init__(tool.window)
         self.tool, self.doc = tool, canvas.doc
         doc = self.doc
         self.before = doc.active  # chosen again when a new layer is cancelled
         if layer is None:
             fg = tool.window.foreground
-            settings = tool.style.replace(text="", color=(fg.red(), fg.green(), fg.blue()))
+            settings = tool.style.replace(text="", color=(fg.red(), fg.green(), fg.blue()),
+                                          box=box)
             layer = TextLayer.drawn(layer_name(""), settings,
                                     (round(point.x()), round(point.y())))
             parent, index = doc._insertion_point(None)
@@ -307,8 +371,13 @@ class TypeEdit(Tool):
             self.position = len(layer.type_settings.text) if point is None else \
                 self.hit(layer, point)
         self.layer = layer
+        self.original_anchor = layer.anchor()
+        # A paragraph box's handle being dragged: (its place on the box: x and y, each 0,
+        # 0.5 or 1) and the box as it was when pressed (left, top, right, bottom).
+        self.resizing: Optional[tuple[tuple[float, float], tuple[float, ...]]] = None
         self.mark: Optional[int] = None  # the selection's other end; None: none selected
-        self.steps: list[tuple[TextSettings, int]] = []  # earlier states, for Ctrl+Z
+        # earlier states (settings, text cursor, anchor), for Ctrl+Z
+        self.steps: list[tuple[TextSettings, int, tuple[int, int]]] = []
         self.dragging = False  # a press in the text, its drag selecting
         # The blinking caret: shown for half of Qt's cursor flash time, hidden for the
         # other half, shown again at once by every key (as a text box does). The timer is
@@ -322,17 +391,20 @@ class TypeEdit(Tool):
         return self.original is None
 
     # -- the text -----------------------------------------------------------------------
-    def change(self, position: Optional[int] = None, extend: bool = False, **change) -> None:
+    def change(self, position: Optional[int] = None, extend: bool = False,
+               anchor: Optional[tuple[int, int]] = None, **change) -> None:
         """Shows the layer with its settings changed (and the text cursor at `position`;
-        with `extend` the selection stretched to it from where the cursor was)."""
+        with `extend` the selection stretched to it from where the cursor was; the anchor
+        moved to `anchor` when given)."""
         layer = self.layer
         if not self.doc.contains(layer):
             return
         settings = layer.type_settings.replace(**change)
-        if settings != layer.type_settings:
-            self.steps.append((layer.type_settings, self.position))
+        if settings != layer.type_settings or (anchor is not None
+                                               and anchor != layer.anchor()):
+            self.steps.append((layer.type_settings, self.position, layer.anchor()))
             try:
-                preview_text(self.doc, layer, settings)
+                preview_text(self.doc, layer, settings, anchor)
             except Exception as exc:
                 self.steps.pop()
                 self.window.report(exc, "Could not change the text")
@@ -375,15 +447,12 @@ class TypeEdit(Tool):
         self.change(start + len(text), text=old[:start] + text + old[end:])
 
     def line_col(self, position: Optional[int] = None) -> tuple[int, int]:
+        """The laid-out line and column of a text position (the text cursor's)."""
         at = self.position if position is None else position
-        before = self.layer.type_settings.text[:at]
-        line = before.count("\n")
-        return line, len(before) - (before.rfind("\n") + 1)
+        return line_of(self.layer.type_settings, at)
 
     def index_of(self, line: int, col: int) -> int:
-        lines = self.layer.type_settings.lines()
-        line = max(0, min(line, len(lines) - 1))
-        return sum(len(t) + 1 for t in lines[:line]) + max(0, min(col, len(lines[line])))
+        return position_of(self.layer.type_settings, line, col)
 
     def hit(self, layer: TextLayer, point: QPointF) -> int:
         """The text position nearest image point `point` (a click in the text)."""
@@ -398,7 +467,7 @@ class TypeEdit(Tool):
         text = lines[line].text
         x = point.x() - ax
         col = min(range(len(text) + 1), key=lambda c: abs(caret(settings, line, c)[0] - x))
-        return sum(len(t.text) + 1 for t in lines[:line]) + col
+        return position_of(settings, line, col)
 
     # -- mode life cycle (ToolManager.start_mode / end_mode) -----------------------------
     def activate(self, canvas) -> None:
@@ -438,10 +507,10 @@ class TypeEdit(Tool):
                 except Exception as exc:
                     self.window.report(exc, "Could not make the text layer")
             return
-        final = layer.type_settings
-        preview_text(doc, layer, self.original)
+        final, anchor = layer.type_settings, layer.anchor()
+        preview_text(doc, layer, self.original, self.original_anchor)
         try:
-            set_text(doc, layer, final)
+            set_text(doc, layer, final, anchor)
         except Exception as exc:
             self.window.report(exc, "Could not change the text")
 
@@ -453,7 +522,7 @@ class TypeEdit(Tool):
             doc._remove(layer)
             self._choose_before()
         else:
-            preview_text(doc, layer, self.original)
+            preview_text(doc, layer, self.original, self.original_anchor)
 
     def _choose_before(self) -> None:
         before = self.before
@@ -465,8 +534,8 @@ class TypeEdit(Tool):
         when nothing was changed."""
         if not self.steps:
             return False
-        settings, position = self.steps.pop()
-        preview_text(self.doc, self.layer, settings)
+        settings, position, anchor = self.steps.pop()
+        preview_text(self.doc, self.layer, settings, anchor)
         self.position, self.mark = position, None
         self.show_caret()
         self.tool.show(settings)
@@ -512,6 +581,11 @@ class TypeEdit(Tool):
     def press(self, canvas, ev) -> None:
         if ev.button != Qt.MouseButton.LeftButton:
             return
+        handle = self.handle_at(canvas, ev.pos)
+        if handle is not None:
+            x, y, w, h = box_frame(self.layer)
+            self.resizing = (handle, (x, y, x + w, y + h))
+            return
         if self._area().adjusted(-GRAB, -GRAB, GRAB, GRAB).contains(ev.image):
             # In the text: the cursor there (Shift: the selection stretched to it), and a
             # drag from there selects.
@@ -523,11 +597,43 @@ class TypeEdit(Tool):
         self.window.tools.end_mode(commit=True)
 
     def move(self, canvas, ev) -> None:
-        if self.dragging and self.doc.contains(self.layer):
+        if self.resizing is not None and self.doc.contains(self.layer):
+            (hx, hy), (left, top, right, bottom) = self.resizing
+            x, y = round(ev.image.x()), round(ev.image.y())
+            # (a side dragged past the other stops a pixel short of it)
+            if hx == 0:
+                left = min(x, right - 1)
+            elif hx == 1:
+                right = max(x, left + 1)
+            if hy == 0:
+                top = min(y, bottom - 1)
+            elif hy == 1:
+                bottom = max(y, top + 1)
+            self.change(box=(right - left, bottom - top), anchor=(left, top))
+        elif self.dragging and self.doc.contains(self.layer):
             self.change(self.hit(self.layer, ev.image), extend=True)
 
     def release(self, canvas, ev) -> None:
         self.dragging = False
+        self.resizing = None
+
+    def _handles(self, canvas) -> list[tuple[tuple[float, float], QPointF]]:
+        """A paragraph box's eight handles: (place on the box, widget point); none for
+        point text."""
+        frame = box_frame(self.layer)
+        if frame is None:
+            return []
+        x, y, w, h = frame
+        to_widget = canvas.image_transform()
+        return [((hx, hy), to_widget.map(QPointF(x + hx * w, y + hy * h)))
+                for hy in (0, 0.5, 1) for hx in (0, 0.5, 1) if (hx, hy) != (0.5, 0.5)]
+
+    def handle_at(self, canvas, pos: QPointF) -> Optional[tuple[float, float]]:
+        """The handle of the paragraph box under widget point `pos`, if any."""
+        for place, point in self._handles(canvas):
+            if abs(point.x() - pos.x()) <= HANDLE and abs(point.y() - pos.y()) <= HANDLE:
+                return place
+        return None
 
     def double_click(self, canvas, ev) -> bool:
         """A double-click in the text selects the word there (Photoshop's)."""
@@ -607,11 +713,21 @@ class TypeEdit(Tool):
         return True
 
     def cursor_at(self, canvas, ev) -> QCursor:
+        handle = self.handle_at(canvas, ev.pos) if self.doc.contains(self.layer) else None
+        if handle is not None:
+            shape = {(0, 0): Qt.CursorShape.SizeFDiagCursor, (1, 1): Qt.CursorShape.SizeFDiagCursor,
+                     (1, 0): Qt.CursorShape.SizeBDiagCursor, (0, 1): Qt.CursorShape.SizeBDiagCursor}
+            return QCursor(shape.get(handle, Qt.CursorShape.SizeHorCursor if handle[1] == 0.5
+                                     else Qt.CursorShape.SizeVerCursor))
         return QCursor(Qt.CursorShape.IBeamCursor)
 
     # -- drawing ------------------------------------------------------------------------
     def _area(self) -> QRectF:
-        """The text's lines' box in image coordinates (the caret's line when empty)."""
+        """The text's lines' box in image coordinates (the caret's line when empty); a
+        paragraph layer's own box."""
+        frame = box_frame(self.layer)
+        if frame is not None:
+            return QRectF(*frame)
         ax, ay = self.layer.anchor()
         area = QRectF()
         for placed in layout(self.layer.type_settings):
@@ -630,14 +746,16 @@ class TypeEdit(Tool):
         first, _ = self.line_col(start)
         last, _ = self.line_col(end)
         rects = []
+        lines = layout(settings)
         for line in range(first, last + 1):
-            line_start = self.index_of(line, 0)
-            line_end = self.index_of(line, 1 << 30)
+            line_start = lines[line].start
+            line_end = line_start + len(lines[line].text)
             c0 = max(start, line_start) - line_start
             c1 = min(end, line_end) - line_start
             x0, top, bottom = caret(settings, line, c0)
             x1 = caret(settings, line, c1)[0]
-            if end > line_end:  # the line break selected too: a space's width for it
+            if end > line_end and settings.text[line_end:line_end + 1] == "\n":
+                # the line break selected too: a space's width for it
                 x1 += settings.size * 0.3
             if x1 > x0:
                 rects.append(QRectF(ax + x0, ay + top, x1 - x0, bottom - top))
@@ -649,12 +767,30 @@ class TypeEdit(Tool):
         to_widget = canvas.image_transform()
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        # The text's box, dotted, as Photoshop frames the text being edited.
-        frame = to_widget.mapRect(self._area()).adjusted(-2, -2, 2, 2)
-        pen = QPen(QColor(0, 0, 0, 150), 1, Qt.PenStyle.DotLine)
-        painter.setPen(pen)
+        handles = self._handles(canvas)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawRect(frame)
+        if handles:
+            # A paragraph box: its edge, its handles, and a plus in the bottom-right one
+            # when text overflows it (Photoshop's).
+            painter.setPen(QPen(QColor(0, 0, 0, 180), 1))
+            painter.drawRect(to_widget.mapRect(self._area()))
+            painter.setBrush(QColor(255, 255, 255))
+            half = HANDLE - 2
+            for place, point in handles:
+                painter.drawRect(QRectF(point.x() - half, point.y() - half, 2 * half, 2 * half))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            if overflows(self.layer.type_settings):
+                corner = dict(handles)[(1, 1)]
+                painter.drawLine(QLineF(corner.x() - half + 2, corner.y(),
+                                        corner.x() + half - 2, corner.y()))
+                painter.drawLine(QLineF(corner.x(), corner.y() - half + 2,
+                                        corner.x(), corner.y() + half - 2))
+        else:
+            # The text's box, dotted, as Photoshop frames the text being edited.
+            frame = to_widget.mapRect(self._area()).adjusted(-2, -2, 2, 2)
+            pen = QPen(QColor(0, 0, 0, 150), 1, Qt.PenStyle.DotLine)
+            painter.setPen(pen)
+            painter.drawRect(frame)
         rects = self._selection_rects()
         if rects:
             # The selection inverted, glyphs and all, as Photoshop shows selected type; no
@@ -662,8 +798,9 @@ class TypeEdit(Tool):
             painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Difference)
             for rect in rects:
                 painter.fillRect(to_widget.mapRect(rect), QColor(255, 255, 255))
-        elif self.caret_shown:
-            # The text cursor: black with a white edge, seen on any colour.
+        elif self.caret_shown and layout(self.layer.type_settings)[self.line_col()[0]].shown:
+            # The text cursor: black with a white edge, seen on any colour (none in text
+            # beyond a paragraph box, which is not drawn: Photoshop's).
             a, b = self._caret_line(canvas)
             painter.setPen(QPen(QColor(255, 255, 255), 3))
             painter.drawLine(QLineF(a, b))
