@@ -70,6 +70,7 @@ from .tools.toolbox import GROUPS as TOOL_GROUPS, all_tools
 from .transform_commands import TransformCommands
 from .type_commands import TypeCommands
 from .smart_object_commands import SmartObjectCommands
+from .export_commands import ExportCommands
 from .view_commands import ViewCommands
 
 APP_NAME = "Layered"
@@ -231,6 +232,7 @@ class MainWindow(QMainWindow):
         self.channel_commands = ChannelCommands(self)  # Save/Load Selection, the Channels panel's
         self.layer_comp_commands = LayerCompCommands(self)  # Layer > Layer Comps, its panel's
         self.matting_commands = MattingCommands(self)  # Layer > Matting
+        self.export_commands = ExportCommands(self)  # File > Export, File > Place Embedded
         for module in (self.layer_commands, self.transform_commands, self.select_commands,
                        self.view_commands, self.palette_commands,
                        self.decompose_commands, self.difference_commands, self.edit_commands,
@@ -242,7 +244,7 @@ class MainWindow(QMainWindow):
                        self.text_edit_commands, self.path_commands, self.filter_commands,
                        self.channel_commands, self.content_scale_commands,
                        self.auto_layers_commands, self.layer_comp_commands,
-                       self.matting_commands):
+                       self.matting_commands, self.export_commands):
             add_actions(self, module.action_specs())
         self._build_paths_panel()  # its buttons show the actions just made
         self.tool_actions = build_tool_actions(self)
