@@ -267,3 +267,69 @@ def test_place_embedded_psd_embeds_the_psd(window, qtbot, monkeypatch, tmp_path)
     inner = smart_object.contents_document(doc, layer)
     assert [n.name for n in inner.layers()] == ["Cat", "Dot"]
     assert np.array_equal(layer.pixels, composite_document(source))
+
+
+def test_layers_to_files_draws_a_layer_with_its_mask_and_style(window, qtbot, tmp_path):
+    from editor.model import mask_ops
+    from editor.model.layer_effects import LayerEffects, Stroke
+    from engine.box import Box, opaque_bounds
+
+    doc = layered_document(window)
+    red = next(n for n in doc.layers() if n.name == "Red/Dot")
+    doc.set_selection(Box(8, 5, 3, 4))
+    mask_ops.add_mask(doc, red, "reveal_selection")  # its left half hidden
+    doc.set_selection(None)
+    doc.set_effects(red, LayerEffects(strokes=(Stroke(size=2.0, color=(0, 200, 0)),)))
+    out = tmp_path / "layers"
+    out.mkdir()
+    window.export_commands.write_layers(layers_to_files.LayersToFilesSettings(
+        str(out), "fx", visible_only=True, trim=True))
+    qtbot.waitUntil(lambda: not window.jobs.busy and len(os.listdir(out)) == 3, timeout=20000)
+    written = np.asarray(Image.open(out / "fx_0002_Red_Dot.png").convert("RGBA"))
+    # What the canvas shows of that layer alone, trimmed.
+    for node in doc.layers():
+        if node is not red:
+            doc.set_visible(node, False)
+    alone = composite_document(doc)
+    expected = alone[opaque_bounds(alone).slices()]
+    assert written.shape == expected.shape and written.shape[1] < 10  # the mask's cut
+    assert np.abs(written.astype(int) - expected.astype(int)).max() <= 1
+    assert (written[..., 1] >= 150).any()  # the green stroke came along
+
+
+def test_place_embedded_unreadable_file_is_one_error_and_no_layer(
+        window, qtbot, monkeypatch, tmp_path):
+    window.files.create_document(40, 30)
+    bad = tmp_path / "broken.png"
+    bad.write_bytes(b"\x89PNG not really")
+    monkeypatch.setattr("editor.ui.dialogs.ask_open_paths", lambda *a, **k: [str(bad)])
+    window.actions["place_embedded"].trigger()
+    qtbot.waitUntil(lambda: window.files.pending == 0 and bool(window.test_errors), timeout=10000)
+    assert len(window.test_errors) == 1 and "broken.png" in window.test_errors[0][1]
+    assert [n.name for n in window.doc.layers()] == ["Background"]
+    assert window.tools.mode is None and window.doc.history.index == 0
+
+
+def test_export_as_webp_gif_and_jpeg_copyright(tmp_path):
+    from editor.model.export_as import ExportSettings
+
+    doc = Document(40, 30)
+    square = np.zeros((20, 20, 4), np.uint8)
+    square[...] = (10, 200, 30, 255)
+    doc.add_image(square, "square", 10, 5)
+    for fmt, name in (("WEBP", "a.webp"), ("GIF", "a.gif")):
+        export_as.export_as(doc, tmp_path / name, ExportSettings(fmt, quality=100, width=20,
+                                                                 height=15))
+        image = Image.open(tmp_path / name)
+        assert image.format == fmt and image.size == (20, 15)
+        rgba = np.asarray(image.convert("RGBA"))
+        assert rgba[0, 0, 3] == 0 and rgba[7, 10, 3] == 255
+        assert np.abs(rgba[7, 10, :3].astype(int) - (10, 200, 30)).max() <= 2
+    export_as.export_as(doc, tmp_path / "c.jpg", ExportSettings("JPEG", copyright="(c) Me"))
+    assert Image.open(tmp_path / "c.jpg").getexif()[0x8298] == "(c) Me"
+    plain = tmp_path / "plain.jpg"
+    export_as.export_as(doc, plain, ExportSettings("JPEG"))
+    assert 0x8298 not in Image.open(plain).getexif()  # Metadata: None
+    with pytest.raises(Exception, match="quality"):
+        export_as.export_as(doc, tmp_path / "q.jpg", ExportSettings("JPEG", quality=0))
+    assert not (tmp_path / "q.jpg").exists()
