@@ -233,6 +233,12 @@ def test_place_embedded_fits_a_smart_object_and_esc_takes_it_back(
     assert [n.name for n in doc.layers()] == ["Background"]
     assert doc.history.index == steps and not doc.history.can_redo()
 
+    # Ctrl+Z before any handle is moved takes the place back too.
+    place(window, qtbot, monkeypatch, path)
+    window.actions["undo"].trigger()
+    assert window.tools.mode is None and [n.name for n in doc.layers()] == ["Background"]
+    assert doc.history.index == steps and not doc.history.can_redo()
+
     # Placed, nudged 3 px right, Enter: one step, which Ctrl+Z takes back whole.
     layer = place(window, qtbot, monkeypatch, path)
     window.canvas.setFocus()

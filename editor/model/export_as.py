@@ -25,6 +25,7 @@ from engine.box import Box
 from .errors import SaveError
 from .files import atomic_write
 from .images import write_flat
+from .limits import pixel_count, pixel_limit
 from .render import composite_document
 from .resample import transform_pixels
 
@@ -84,7 +85,11 @@ def encode(pixels: np.ndarray, settings: ExportSettings) -> bytes:
     """The exported file's bytes from the document's composite `pixels` (straight RGBA)."""
     settings.check()
     h, w = pixels.shape[:2]
-    picture = resized(pixels, settings.width or w, settings.height or h)
+    width, height = settings.width or w, settings.height or h
+    if width * height > pixel_limit():  # (the limit files are read with)
+        raise SaveError(f"{width} × {height} px is more than the {pixel_count(pixel_limit())} "
+                        f"pixels an image may have: choose a smaller size.")
+    picture = resized(pixels, width, height)
     out = io.BytesIO()
     write_flat(np.ascontiguousarray(picture), out, settings.format, int(settings.quality),
                transparency=settings.transparency and settings.format in TRANSPARENT,
