@@ -234,6 +234,7 @@ class MainWindow(QMainWindow):
         self.matting_commands = MattingCommands(self)  # Layer > Matting
         self.export_commands = ExportCommands(self)  # File > Export, File > Place Embedded
         for module in (self.layer_commands, self.transform_commands, self.select_commands,
+                       self.export_commands,
                        self.view_commands, self.palette_commands,
                        self.decompose_commands, self.difference_commands, self.edit_commands,
                        self.image_commands, self.mask_commands, self.type_commands,
@@ -244,7 +245,7 @@ class MainWindow(QMainWindow):
                        self.text_edit_commands, self.path_commands, self.filter_commands,
                        self.channel_commands, self.content_scale_commands,
                        self.auto_layers_commands, self.layer_comp_commands,
-                       self.matting_commands, self.export_commands):
+                       self.matting_commands):
             add_actions(self, module.action_specs())
         self._build_paths_panel()  # its buttons show the actions just made
         self.tool_actions = build_tool_actions(self)
