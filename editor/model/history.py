@@ -210,6 +210,17 @@ class History:
         while self._index < index:
             self.redo()
 
+    def discard_redo(self) -> None:
+        """Forgets the steps undone, so Redo cannot bring them back: a step taken back for
+        good (File > Place Embedded cancelled with Esc leaves nothing, not a Redo)."""
+        if self._index >= len(self._commands):
+            return
+        was_clean = self.is_clean
+        del self._commands[self._index:]
+        if self._clean is not None and self._clean > self._index:
+            self._clean = None
+        self._emit(was_clean)
+
     def mark_clean(self) -> None:
         """Records the current state as saved."""
         was_clean = self.is_clean

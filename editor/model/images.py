@@ -12,7 +12,7 @@ import io
 import re
 import struct
 import warnings
-from typing import IO
+from typing import IO, Optional
 
 import numpy as np
 
@@ -68,11 +68,15 @@ def read_flat(path: str, limit: int) -> tuple[np.ndarray, list[str]]:
     return pixels, notes
 
 
-def write_flat(pixels: np.ndarray, f: IO[bytes], fmt: str, quality: int) -> None:
-    """Encodes straight RGBA pixels; JPEG and BMP (no transparency) are flattened onto white."""
+def write_flat(pixels: np.ndarray, f: IO[bytes], fmt: str, quality: int, *,
+               transparency: bool = True, copyright: Optional[str] = None) -> None:
+    """Encodes straight RGBA pixels; JPEG and BMP (no transparency) are flattened onto white,
+    as is every format with `transparency` off. `copyright`: the one piece of metadata
+    written (Export As' Metadata: Copyright), a PNG text chunk or EXIF's Copyright tag;
+    without it nothing but the pixels is written."""
     from PIL import Image
 
-    if fmt in ("JPEG", "BMP"):
+    if fmt in ("JPEG", "BMP") or not transparency:
         image = Image.fromarray(flatten_on_white(pixels), "RGB")
     else:
         image = Image.fromarray(pixels, "RGBA")
@@ -84,6 +88,22 @@ def write_flat(pixels: np.ndarray, f: IO[bytes], fmt: str, quality: int) -> None
         options = {"quality": quality, "lossless": quality >= 100, "exact": True}
     elif fmt == "TIFF":
         options = {"compression": "tiff_adobe_deflate"}
+    elif fmt == "GIF":
+        # Pillow picks an adaptive palette; alpha 0 becomes the palette's transparent entry.
+        options = {"optimize": True}
+    if copyright:
+        if fmt == "PNG":
+            from PIL.PngImagePlugin import PngInfo
+
+            info = PngInfo()
+            info.add_text("Copyright", copyright)
+            options["pnginfo"] = info
+        elif fmt in ("JPEG", "WEBP", "TIFF"):
+            exif = Image.Exif()
+            exif[0x8298] = copyright  # EXIF Copyright
+            options["exif"] = exif
+        elif fmt == "GIF":
+            options["comment"] = copyright.encode("utf-8")
     image.save(f, fmt, **options)
 
 

@@ -263,7 +263,10 @@ def build_actions(window: "MainWindow") -> dict[str, QAction]:
         ActionSpec("revert", "Re&vert", f.revert, "F12",
                    tip="Reloads the document from its file (one undo step)",
                    enabled=lambda c: c.doc is not None and bool(c.doc.path or c.doc.source_path)),
-        ActionSpec("export", "&Export PNG/JPEG…", f.export, "Alt+Shift+Ctrl+W", enabled=has_doc),
+        # (File > Export; Alt+Shift+Ctrl+W is Export As…, export_commands, as Photoshop's)
+        ActionSpec("export", "&Quick Export as PNG…", f.export, enabled=has_doc,
+                   tip="The picture as it is, as a PNG (or JPEG by a .jpg name); Export As… "
+                       "has the options"),
         ActionSpec("quit", "&Quit", w.close, "Ctrl+Q"),
         # Edit
         ActionSpec("undo", "&Undo", h.undo, "Ctrl+Z", enabled=can_undo, label=undo_label),
@@ -353,8 +356,12 @@ def build_menus(window: "MainWindow", bar: QMenuBar) -> dict[str, QMenu]:
     recent = QMenu("Open &Recent", window)
     recent.setObjectName("menu_recent")
     menus["recent"] = recent
+    export = QMenu("E&xport", window)  # Quick Export here; Export As, Layers to Files: specs
+    export.setObjectName("menu_export_menu")
+    export.addAction(a["export"])
+    menus["export_menu"] = export
     menu("&File", "file", ["new", "open", recent, None, "import_layer", None, "close", "save",
-                           "save_as", "revert", "export", None, "quit"])
+                           "save_as", "revert", export, None, "quit"])
     menu("&Edit", "edit", ["undo", "redo", None, "copy", "paste", None, "models", "preferences"])
     menu("&Image", "image", [])  # filled by image_commands' specs
     menu("&Layer", "layer", [])  # layer_commands' specs, then the other modules'

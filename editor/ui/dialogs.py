@@ -71,8 +71,33 @@ def ask_save_path(parent: QWidget, start: str, title: str = "Save As",
     if not path:
         return None
     if not os.path.splitext(path)[1]:
-        path += ".jpg" if "JPEG" in (chosen or "") else (".png" if "PNG" in (chosen or "") else ".psd")
+        chosen = chosen or ""
+        path += next((suffix for kind, suffix in (("JPEG", ".jpg"), ("PNG", ".png"),
+                                                   ("WebP", ".webp"), ("GIF", ".gif"))
+                      if kind in chosen), ".psd")
     return path
+
+
+def ask_folder(parent: QWidget, start: str, title: str = "Choose a Folder") -> Optional[str]:
+    """A folder (Layers to Files' destination); None when cancelled."""
+    return QFileDialog.getExistingDirectory(parent, title, start) or None
+
+
+def ask_replace_files(parent: QWidget, folder: str, names: list[str]) -> bool:
+    """Files an export would write exist already: True to replace them."""
+    what = f"'{names[0]}' already exists" if len(names) == 1 else \
+        f"{len(names)} of the files already exist"
+    box = QMessageBox(QMessageBox.Icon.Question, "Replace files",
+                      f"{what} in {folder}. Replace {'it' if len(names) == 1 else 'them'}?",
+                      QMessageBox.StandardButton.NoButton, parent)
+    box.setObjectName("ReplaceFilesDialog")
+    if len(names) > 1:
+        box.setDetailedText("\n".join(names))
+    replace = box.addButton("Replace", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(replace)
+    box.exec()
+    return box.clickedButton() is replace
 
 
 # -- small questions -----------------------------------------------------------------------------

@@ -70,6 +70,11 @@ class FileCommands:
 
         worker.start(fn, finished, failed)
 
+    def read_then(self, label: str, fn: Callable, done: Callable, title: str) -> None:
+        """Reads on a worker as Open and Import do (`fn`), then `done(result)` here; for
+        other modules' file commands (File > Place Embedded)."""
+        self._run(label, fn, done, title)
+
     # -- new and open -----------------------------------------------------------------------
     def new_document(self) -> None:
         current = self.window.session
@@ -276,12 +281,15 @@ class FileCommands:
                   lambda: _files().open_document(path), loaded, "Could not revert")
 
     def export(self) -> None:
+        """File > Export > Quick Export as PNG: the picture as it is, to the file chosen
+        (a .jpg name writes JPEG at quality 95); Export As… has the options."""
         session = self.window.session
         if session is None:
             return
         stem = os.path.splitext(session.title)[0]
         folder = os.path.dirname(session.file) if session.file else self.settings.last_dir()
-        path = dialogs.ask_save_path(self.window, os.path.join(folder, stem + ".png"), "Export As",
+        path = dialogs.ask_save_path(self.window, os.path.join(folder, stem + ".png"),
+                                     "Quick Export as PNG",
                                      dialogs.EXPORT_FILTER)
         if not path:
             return

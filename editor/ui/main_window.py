@@ -72,6 +72,7 @@ from .tools.toolbox import GROUPS as TOOL_GROUPS, all_tools
 from .transform_commands import TransformCommands
 from .type_commands import TypeCommands
 from .smart_object_commands import SmartObjectCommands
+from .export_commands import ExportCommands
 from .view_commands import ViewCommands
 
 APP_NAME = "Layered"
@@ -234,7 +235,9 @@ class MainWindow(QMainWindow):
         self.channel_commands = ChannelCommands(self)  # Save/Load Selection, the Channels panel's
         self.layer_comp_commands = LayerCompCommands(self)  # Layer > Layer Comps, its panel's
         self.matting_commands = MattingCommands(self)  # Layer > Matting
+        self.export_commands = ExportCommands(self)  # File > Export, File > Place Embedded
         for module in (self.layer_commands, self.transform_commands, self.select_commands,
+                       self.export_commands,
                        self.view_commands, self.palette_commands,
                        self.decompose_commands, self.difference_commands, self.edit_commands,
                        self.image_commands, self.mask_commands, self.type_commands,

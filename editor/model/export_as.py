@@ -1,0 +1,109 @@
+"""File > Export > Export As…: what the document shows, written as PNG, JPEG, WebP or GIF,
+at a chosen size, with or without transparency and a copyright line.
+
+As Photoshop's Export As: the canvas stays as it is (no Canvas Size here), the picture is
+resized with proportions kept by the resampling Image Size uses (`resample.transform_pixels`:
+Lanczos when shrinking, bicubic when enlarging, on premultiplied alpha), the pixels are
+sRGB already (the editor converts on reading), and Metadata is None (nothing but the pixels)
+or Copyright (one line). `encode` makes the file's bytes, which the dialog's preview also
+uses for the size it shows; `write` puts them on disk through `files.atomic_write`, so a
+failed export leaves any old file as it was and no half-written one.
+
+Qt-free; the dialog is `editor/ui/export_commands.py`.
+"""
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Optional
+
+import numpy as np
+
+from engine.box import Box
+
+from .errors import SaveError
+from .files import atomic_write
+from .images import write_flat
+from .limits import pixel_count, pixel_limit
+from .render import composite_document
+from .resample import transform_pixels
+
+if TYPE_CHECKING:
+    from .document import Document
+
+# Format -> its file suffix; the formats that keep transparency.
+FORMATS = {"PNG": ".png", "JPEG": ".jpg", "WEBP": ".webp", "GIF": ".gif"}
+TRANSPARENT = ("PNG", "WEBP", "GIF")
+QUALITY_FORMATS = ("JPEG", "WEBP")
+MAX_SIDE = 30000
+
+
+@dataclass(frozen=True)
+class ExportSettings:
+    """What the Export As dialog chose. `width`/`height` None: the canvas' size."""
+
+    format: str = "PNG"
+    quality: int = 90                 # JPEG and WebP, 1..100
+    transparency: bool = True         # PNG, WebP, GIF (JPEG is always flattened onto white)
+    width: Optional[int] = None
+    height: Optional[int] = None
+    copyright: Optional[str] = None   # Metadata: Copyright; None: no metadata
+
+    def check(self) -> None:
+        if self.format not in FORMATS:
+            raise SaveError(f"Export As writes {', '.join(FORMATS)}, not {self.format!r}.")
+        if not 1 <= int(self.quality) <= 100:
+            raise SaveError(f"The quality must be 1..100, not {self.quality}.")
+        for side in (self.width, self.height):
+            if side is not None and not 1 <= int(side) <= MAX_SIDE:
+                raise SaveError(f"The image size must be 1..{MAX_SIDE} px a side, not {side}.")
+
+    @property
+    def suffix(self) -> str:
+        return FORMATS[self.format]
+
+
+def scaled_size(width: int, height: int, percent: float) -> tuple[int, int]:
+    """A `width` x `height` picture scaled by `percent`, at least a pixel a side."""
+    return max(1, round(width * percent / 100)), max(1, round(height * percent / 100))
+
+
+def resized(pixels: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Straight RGBA `pixels` resampled to exactly `width` x `height` (Image Size's way)."""
+    h, w = pixels.shape[:2]
+    if (w, h) == (width, height):
+        return pixels
+    out = np.zeros((height, width, 4), np.uint8)
+    scaled, x, y = transform_pixels(pixels, (width / w, 0.0, 0.0, 0.0, height / h, 0.0),
+                                    Box(0, 0, width, height))
+    out[y:y + scaled.shape[0], x:x + scaled.shape[1]] = scaled
+    return out
+
+
+def encode(pixels: np.ndarray, settings: ExportSettings) -> bytes:
+    """The exported file's bytes from the document's composite `pixels` (straight RGBA)."""
+    settings.check()
+    h, w = pixels.shape[:2]
+    width, height = settings.width or w, settings.height or h
+    if width * height > pixel_limit():  # (the limit files are read with)
+        raise SaveError(f"{width} × {height} px is more than the {pixel_count(pixel_limit())} "
+                        f"pixels an image may have: choose a smaller size.")
+    picture = resized(pixels, width, height)
+    out = io.BytesIO()
+    write_flat(np.ascontiguousarray(picture), out, settings.format, int(settings.quality),
+               transparency=settings.transparency and settings.format in TRANSPARENT,
+               copyright=settings.copyright or None)
+    return out.getvalue()
+
+
+def write(path: str | os.PathLike, data: bytes) -> None:
+    """`data` written to `path` all at once (a temporary file renamed over it)."""
+    atomic_write(os.fspath(path), lambda f: f.write(data))
+
+
+def export_as(doc: "Document", path: str | os.PathLike, settings: ExportSettings) -> int:
+    """What `doc` shows, exported to `path` by `settings`; returns the bytes written."""
+    data = encode(composite_document(doc), settings)
+    write(path, data)
+    return len(data)

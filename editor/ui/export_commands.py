@@ -1,0 +1,186 @@
+"""File > Export > Export As… (Alt+Shift+Ctrl+W) and Layers to Files…, and File > Place
+Embedded…: the commands of `editor/model/export_as.py`, `layers_to_files.py` and
+`place.py`.
+
+Export As asks its options in a dialog with a live preview (`export_dialogs.py`), then the
+file name, and writes on the GUI thread as Save does (the preview's file is reused when
+the options did not change since). Layers to Files runs as a job (progress and Cancel in
+the status bar), asks before replacing files that exist, and leaves nothing behind when
+cancelled. Place Embedded reads the file on a worker, adds the smart object layer (one
+undo step) and starts Free Transform on it (`tools/place_mode.py`): Enter commits the
+place, Esc takes it back. File > Export > Quick Export as PNG is the window's own `export`
+(`file_commands.py`).
+"""
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Optional
+
+from editor.jobs import Job, operation_job
+from editor.model import export_as, layers_to_files, place
+from editor.model.export_as import ExportSettings
+from editor.model.layers_to_files import LayersToFilesSettings
+from editor.model.render import composite_document
+
+from . import dialogs
+from .actions import ActionSpec, has_doc
+from .export_dialogs import FORMAT_LABELS, ExportAsDialog, LayersToFilesDialog
+from .file_commands import WaitCursor
+from .tools.place_mode import PlaceTool
+
+if TYPE_CHECKING:
+    from .window_api import EditorWindow
+
+EXPORT_FAILURE = "Could not export the image"
+LAYERS_FAILURE = "Could not export the layers"
+PLACE_FAILURE = "Could not place the file"
+
+
+class ExportCommands:
+    def __init__(self, window: "EditorWindow"):
+        self.window = window
+        self.dialog = None  # the last dialog shown (tests, screenshots)
+
+    def action_specs(self) -> list[ActionSpec]:
+        return [
+            ActionSpec("export_as", "Export &As…", self.export_as, "Alt+Shift+Ctrl+W",
+                       enabled=has_doc, menu="export_menu", after="export",
+                       tip="The picture as PNG, JPEG, WebP or GIF at a chosen size, with a "
+                           "preview of the file and its size"),
+            ActionSpec("layers_to_files", "&Layers to Files…", self.layers_to_files,
+                       enabled=has_doc, menu="export_menu", after="export_as", separator=True,
+                       tip="Each layer written as an image file of its own"),
+            ActionSpec("place_embedded", "Place &Embedded…", self.place_embedded,
+                       enabled=has_doc, menu="file", after="import_layer",
+                       tip="An image or PSD placed as a smart object layer, then transformed"),
+        ]
+
+    # -- Export As --------------------------------------------------------------------------
+    def export_as(self) -> Optional[str]:
+        """Returns the path written (None when cancelled or failed)."""
+        w = self.window
+        session = w.session
+        if session is None:
+            return None
+        w.tools.end_mode(commit=True)
+        settings = w.settings
+        fmt = settings.value("export_as/format", "PNG")
+        start = ExportSettings(
+            format=fmt if fmt in export_as.FORMATS else "PNG",
+            quality=settings.value("export_as/quality", 90, int),
+            transparency=settings.value("export_as/transparency", True, bool),
+            copyright=settings.value("export_as/copyright", "") or None)
+        with WaitCursor():
+            pixels = composite_document(session.doc)
+        self.dialog = dialog = ExportAsDialog(w, pixels, start,
+                                              settings.value("export_as/scale", 100, int))
+        if not dialog.exec():
+            return None
+        chosen = dialog.settings()
+        settings.set_value("export_as/format", chosen.format)
+        settings.set_value("export_as/quality", chosen.quality)
+        settings.set_value("export_as/transparency", dialog.transparency.isChecked())
+        settings.set_value("export_as/scale", dialog.scale.value())
+        settings.set_value("export_as/copyright", chosen.copyright or "")
+        stem = os.path.splitext(session.title)[0]
+        folder = os.path.dirname(session.file) if session.file else settings.last_dir()
+        suffix = chosen.suffix
+        label = FORMAT_LABELS[chosen.format]
+        patterns = "*.jpg *.jpeg" if chosen.format == "JPEG" else f"*{suffix}"
+        path = dialogs.ask_save_path(w, os.path.join(folder, stem + suffix), "Export As",
+                                     f"{label} image ({patterns})")
+        if not path:
+            return None
+        if os.path.splitext(path)[1].lower() not in ((".jpg", ".jpeg") if suffix == ".jpg"
+                                                     else (suffix,)):
+            path += suffix  # the name says the format written
+        try:
+            with WaitCursor():
+                data = dialog.file_for(chosen) or export_as.encode(pixels, chosen)
+                export_as.write(path, data)
+        except Exception as exc:
+            w.report(exc, EXPORT_FAILURE)
+            return None
+        settings.set_last_dir(path)
+        w.status(f"Exported {path} ({len(data):,} bytes).")
+        return path
+
+    # -- Layers to Files --------------------------------------------------------------------
+    def layers_to_files(self) -> Optional[Job]:
+        w = self.window
+        session = w.session
+        if session is None:
+            return None
+        w.tools.end_mode(commit=True)
+        settings = w.settings
+        folder = os.path.dirname(session.file) if session.file else settings.last_dir()
+        start = LayersToFilesSettings(
+            settings.value("layers_to_files/folder", folder),
+            os.path.splitext(session.title)[0],
+            settings.value("layers_to_files/visible_only", True, bool),
+            settings.value("layers_to_files/format", "PNG"),
+            settings.value("layers_to_files/quality", 90, int),
+            settings.value("layers_to_files/trim", False, bool))
+        self.dialog = dialog = LayersToFilesDialog(w, start)
+        if not dialog.exec():
+            return None
+        chosen = dialog.settings()
+        for key, value in (("folder", chosen.folder), ("visible_only", chosen.visible_only),
+                           ("format", chosen.format), ("quality", chosen.quality),
+                           ("trim", chosen.trim)):
+            settings.set_value(f"layers_to_files/{key}", value)
+        return self.write_layers(chosen)
+
+    def write_layers(self, chosen: LayersToFilesSettings) -> Optional[Job]:
+        """The job that writes the layers of the document in front by `chosen`."""
+        w = self.window
+        session = w.session
+        try:
+            prepared = layers_to_files.prepare(session.doc, chosen)
+        except Exception as exc:
+            w.report(exc, LAYERS_FAILURE)
+            return None
+        clashes = layers_to_files.existing(prepared)
+        if clashes and not dialogs.ask_replace_files(w, chosen.folder, clashes):
+            return None
+
+        def publish(done) -> None:
+            paths = layers_to_files.publish(done)
+            skipped = len(done.names) - len(paths)
+            w.status(f"Wrote {len(paths)} layer file{'s' if len(paths) != 1 else ''} to "
+                     f"{chosen.folder}" + (f" ({skipped} empty layer"
+                                           f"{'s' if skipped != 1 else ''} skipped)."
+                                           if skipped else "."))
+
+        job = operation_job(layers_to_files.NAME, layers_to_files.run, prepared,
+                            on_finished=publish,
+                            on_failed=lambda _m: layers_to_files.discard(prepared),
+                            on_cancelled=lambda: layers_to_files.discard(prepared))
+        return w.jobs.submit(job, canvas=session.canvas, failure_title=LAYERS_FAILURE)
+
+    # -- Place Embedded ---------------------------------------------------------------------
+    def place_embedded(self) -> None:
+        w = self.window
+        session = w.session
+        if session is None:
+            return
+        paths = dialogs.ask_open_paths(w, w.settings.last_dir(), "Place Embedded",
+                                       dialogs.IMAGE_FILTER)
+        if not paths:
+            return
+        path = paths[0]
+        w.settings.set_last_dir(path)
+
+        def placed(contents) -> None:
+            if session not in w.sessions:
+                return  # closed while the file was read
+            w.show_session(session)
+            w.tools.end_mode(commit=True)
+            layer = place.place_embedded(session.doc, contents)
+            w.tools.start_mode(PlaceTool(w, w.tools, layer))
+            if w.canvas is not None:
+                w.canvas.setFocus()
+            w.status(f"Placed '{os.path.basename(path)}': Enter places it, Esc cancels.")
+
+        w.files.read_then(f"Placing {os.path.basename(path)}…",
+                          lambda: place.read_contents(path), placed, PLACE_FAILURE)
