@@ -458,5 +458,5 @@ FILTERS.update(GALLERY_FILTERS)
 
 # More filters register themselves in FILTERS as they load (they use this module's helpers):
 # Average, Sharpen, Despeckle, Wind... (`extra_filters`), Pixelate's (`cell_filters`).
-from . import cell_filters, extra_filters, last_filters  # noqa: E402
-REGISTERED = (cell_filters, extra_filters, last_filters)
+from . import cell_filters, extra_filters, last_filters, lens_correction  # noqa: E402
+REGISTERED = (cell_filters, extra_filters, last_filters, lens_correction)
