@@ -61,12 +61,13 @@ def crossings(row: np.ndarray, lo: int, hi: int) -> list[float]:
     return out
 
 
-def test_barrel_distortion_is_straightened_by_the_matching_setting():
-    """A photo of straight vertical stripes through a barrel lens r_d = r (1 + k r^2) /
-    (1 + k), k = -0.2 (the stripes bow out), made by solving for r at each pixel; Remove
-    Distortion +80 (k = -0.25 x 0.8) puts each stripe back on its straight line: along
-    every row its crossings lie within a pixel of x = 10 n, where the photo's were bent
-    by several pixels."""
+@pytest.mark.parametrize("lines", ["vertical", "horizontal"])
+def test_barrel_distortion_is_straightened_by_the_matching_setting(lines):
+    """A photo of straight stripes (a checkerboard's vertical or horizontal lines) through a
+    barrel lens r_d = r (1 + k r^2) / (1 + k), k = -0.2 (the lines bow out), made by solving
+    for r at each pixel; Remove Distortion +80 (k = -0.25 x 0.8) puts each line back where
+    it was, straight: all along it within a pixel of its place (10 n), where the photo's
+    strayed by several pixels; -80 does not straighten them."""
     k = -0.2
     y, x = np.mgrid[0:H, 0:W].astype(float)
     dx, dy = (x - CX) / D, (y - CY) / D
@@ -75,24 +76,28 @@ def test_barrel_distortion_is_straightened_by_the_matching_setting():
     for _ in range(30):  # Newton on r (1 + k r^2) / (1 + k) = rd
         r -= (r * (1 + k * r * r) / (1 + k) - rd) / ((1 + 3 * k * r * r) / (1 + k))
     scale = np.where(rd > 0, r / np.maximum(rd, 1e-12), 1)
-    bent = rgba(stripes(CX + dx * scale * D))
+    bent = rgba(stripes(CX + dx * scale * D) if lines == "vertical"
+                else stripes(CY + dy * scale * D))
     amount = round(-k / DISTORTION_K * 100)
     assert amount == 80
     out = applied(LensCorrection(distortion=amount), bent)
-
-    rows = range(12, H - 12)  # (the sides' middles are the Edge's)
+    wrong = applied(LensCorrection(distortion=-amount), bent)
+    if lines == "horizontal":  # (measured along the columns)
+        bent, out, wrong = (image.transpose(1, 0, 2) for image in (bent, out, wrong))
+    h, w = bent.shape[:2]
+    rows = range(12, h - 12)  # (the sides' middles are the Edge's)
 
     def bowed(image):
-        """How far a stripe strays from where it crosses the middle row (px)."""
-        middle = np.array(crossings(image[H // 2], 15, W - 15))
+        """How far a line strays from where it crosses the middle row (px)."""
+        middle = np.array(crossings(image[h // 2], 15, w - 15))
         return max(np.abs(middle - c).min() for row in rows
-                   for c in crossings(image[row], 15, W - 15))
+                   for c in crossings(image[row], 15, w - 15))
 
     assert bowed(bent) > 2.5  # the lens bent them
     assert bowed(out) < 1.0  # straight again, within a pixel,
     assert max(abs(c - 10 * round(c / 10)) for row in rows  # and where they were
-               for c in crossings(out[row], 15, W - 15)) < 1.0
-    assert bowed(applied(LensCorrection(distortion=-amount), bent)) > 2.5  # (the wrong way)
+               for c in crossings(out[row], 15, w - 15)) < 1.0
+    assert bowed(wrong) > 2.5  # (the wrong way)
 
 
 def pattern(x, y):
@@ -139,21 +144,28 @@ def test_vignette_darkens_the_corners_and_not_the_centre_and_midpoint_moves_its_
     assert applied(LensCorrection(vignette=60), flat)[0, 0, 0] > 220
 
 
-def test_vertical_perspective_makes_converging_verticals_parallel():
-    """A rectangle shot from below (its sides leaning in towards the top: the image of an
-    upright rectangle under the perspective of kv = -0.4) stands upright again with
-    Vertical Perspective -40: its left side within a pixel of the same x from top to bottom,
-    where the photo's leaned by tens of pixels."""
+def keystoned(kv: float, a: float = 0.4, b: float = 0.4) -> np.ndarray:
+    """An upright white rectangle (half-width a, half-height b in half-diagonals) on black
+    as a camera tilted by the perspective kv shows it (its sides leaning in at the top for
+    kv < 0)."""
     import cv2
 
-    kv = -0.4
-    a = b = 0.4  # the upright rectangle's half-width and half-height (half-diagonals)
     corners = [(-a, -b), (a, -b), (a, b), (-a, b)]
     seen = [(x / (1 + kv * y), y / (1 + kv * y)) for x, y in corners]  # where the lens put them
     pts = np.array([[(CX + x * D) * 16, (CY + y * D) * 16] for x, y in seen], np.int32)
     grey = np.zeros((H, W), np.uint8)
     cv2.fillPoly(grey, [pts], 255, cv2.LINE_AA, shift=4)
-    pixels = rgba(grey.astype(float))
+    return rgba(grey.astype(float))
+
+
+def test_vertical_perspective_makes_converging_verticals_parallel():
+    """A rectangle shot from below (its sides leaning in towards the top: the image of an
+    upright rectangle under the perspective of kv = -0.4) stands upright again with
+    Vertical Perspective -40: its left side within a pixel of the same x from top to bottom,
+    where the photo's leaned by tens of pixels."""
+    kv = -0.4
+    a = b = 0.4  # the upright rectangle's half-width and half-height (half-diagonals)
+    pixels = keystoned(kv, a, b)
     amount = round(kv / PERSPECTIVE_K * 100)
     out = applied(LensCorrection(vertical=amount, edge="black"), pixels)
 
@@ -268,3 +280,26 @@ def test_a_soft_selection_fades_the_correction_in():
     assert ((mid >= lo) & (mid <= hi)).all()
     assert (np.abs(mid - whole[:, col, :3]) > 3).any()
     assert (np.abs(mid - pixels[:, col, :3]) > 3).any()
+
+
+def test_horizontal_perspective_is_the_vertical_turned_a_quarter():
+    """The keystoned rectangle turned on its side (transposed: its sides leaning in towards
+    the left) is straightened by Horizontal Perspective as the upright one by Vertical."""
+    pixels = keystoned(-0.4)
+    upright = applied(LensCorrection(vertical=-40, edge="black"), pixels)
+    side = applied(LensCorrection(horizontal=-40, edge="black"),
+                   np.ascontiguousarray(pixels.transpose(1, 0, 2)))
+    assert np.abs(side.transpose(1, 0, 2).astype(int) - upright).max() <= 1
+    assert np.abs(upright.astype(int) - pixels).max() > 100
+
+
+def test_a_small_layer_is_corrected_about_the_canvas_centre():
+    """A small layer in the canvas's top-left corner turned 180°: it lands in the bottom-right
+    corner (the lens's centre is the canvas's, not the layer's)."""
+    doc = Document(W, H)
+    layer = Layer("small", rgba(np.full((20, 30), 200.0)), 0, 0)
+    doc.add_layer(layer)
+    filter_ops.apply(doc, LensCorrection(angle=180.0), layer)
+    out = layer.canvas_crop(doc.canvas)
+    assert (out[-20:, -30:, 3] == 255).all() and (out[-20:, -30:, 0] == 200).all()
+    assert not out[:H - 21, :, 3].any() and not out[:, :W - 31, 3].any()

@@ -160,3 +160,14 @@ def test_on_a_smart_object_it_is_a_smart_filter(opened, qtbot):
     filter_ops.apply(plain, op, layer)
     np.testing.assert_array_equal(smart.pixels, layer.pixels)
     assert [f.op for f in from_entry(as_entry(smart.filters))] == [op]  # (kept in the PSD)
+    # Editing it again (the row's double-click) opens this dialog with its settings.
+
+    def check(dialog, seen):
+        seen["op"] = dialog.operation()
+        seen["grid"] = dialog.findChild(QCheckBox, "LensGrid") is not None
+        seen["cancel"] = True
+
+    seen = in_modal_dialog(qtbot, lambda: w.filter_commands.edit_smart_filter(smart, 0),
+                           check, NAME)
+    assert seen["op"] == op and seen["grid"]
+    assert [f.op for f in smart.filters] == [op]

@@ -144,10 +144,14 @@ class LensCorrection(Operation):
         cx, cy = (pw - 1) / 2, (ph - 1) / 2
         far = F32(-(pw + ph) - 16)  # well beyond the picture, whatever the kernel
 
+        beyond = None if ok.all() else ~ok  # (beyond the perspective's horizon)
+
         def positions(scale: float) -> np.ndarray:
             at = np.empty((h, w, 2), np.float32)
-            at[..., 0] = np.where(ok, u * F32(d * scale) + F32(cx), far)
-            at[..., 1] = np.where(ok, v * F32(d * scale) + F32(cy), far)
+            at[..., 0] = u * F32(d * scale) + F32(cx)
+            at[..., 1] = v * F32(d * scale) + F32(cy)
+            if beyond is not None:
+                at[beyond] = far
             return at
 
         border = {"extend": "repeat"}.get(self.edge, "transparent")
