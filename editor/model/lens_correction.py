@@ -143,7 +143,6 @@ class LensCorrection(Operation):
         d = math.hypot(pw, ph) / 2
         cx, cy = (pw - 1) / 2, (ph - 1) / 2
         far = F32(-(pw + ph) - 16)  # well beyond the picture, whatever the kernel
-
         beyond = None if ok.all() else ~ok  # (beyond the perspective's horizon)
 
         def positions(scale: float) -> np.ndarray:
@@ -157,18 +156,15 @@ class LensCorrection(Operation):
         border = {"extend": "repeat"}.get(self.edge, "transparent")
         fill = {"black": (0, 0, 0), "white": (255, 255, 255)}.get(self.edge)
         fringes = self.fringes()
-        read = {}  # RGBA read at each distinct channel scale (1: the picture's own)
-        for scale in sorted(set(fringes) | {1.0}):
-            at = positions(scale)
-            read[scale] = remap_rgba(src, at, border, fill=fill)
-            if scale == 1.0:
-                inside = ok & (at[..., 0] >= -0.5) & (at[..., 0] <= pw - 0.5) \
-                    & (at[..., 1] >= -0.5) & (at[..., 1] <= ph - 0.5)
-        new = read[1.0].copy()
-        for channel, scale in enumerate(fringes):
-            if scale != 1.0:
-                new[..., channel] = read[scale][..., channel]
+        base = positions(1.0)  # the picture's own map (alpha's, and unfringed channels')
+        new = remap_rgba(src, base, border, fill=fill)
+        for scale in set(fringes) - {1.0}:  # one more map per distinct fringe scale
+            read = remap_rgba(src, positions(scale), border, fill=fill)
+            for channel in (i for i, f in enumerate(fringes) if f == scale):
+                new[..., channel] = read[..., channel]
         if self.vignette:  # (on the picture read, not on the Edge beyond it)
+            inside = ok & (base[..., 0] >= -0.5) & (base[..., 0] <= pw - 0.5) \
+                & (base[..., 1] >= -0.5) & (base[..., 1] <= ph - 0.5)
             r = np.sqrt(u * u + v * v)
             gain = F32(1) + F32(self.vignette / 100) * smoothstep(0.95 * self.midpoint / 100, r)
             gain = np.where(inside, gain, F32(1))
