@@ -10,6 +10,7 @@
          --pinch AMOUNT | --polar-coordinates to_polar|to_rect | --ripple AMOUNT[,SIZE] |
          --spherize AMOUNT[,MODE] | --twirl ANGLE | --wave N,WL_MIN,WL_MAX,... |
          --zigzag AMOUNT,RIDGES[,STYLE] | --clouds | --difference-clouds |
+         --lens-correction DISTORTION[,RED,GREEN,BLUE,VIGNETTE,MIDPOINT,...][,EDGE] |
          --average | --crystallize CELL | --solarize | --wind wind|blast|stagger[,left] |
          --shear ROW:SHIFT,... | --smart-blur RADIUS,THRESHOLD | --shape-blur RADIUS,SHAPE |
          --fibers VARIANCE,STRENGTH | --hsb-hsl IN,OUT | --de-interlace odd|even | ... |
@@ -50,6 +51,9 @@ MORE.update({"pinch": "AMOUNT", "polar_coordinates": "to_polar|to_rect",
                      "[,sine|triangle|square][,wrap|repeat][,SEED]",
              "zigzag": "AMOUNT,RIDGES[,around|out|pond]", "clouds": None,
              "difference_clouds": None})
+# Filter > Lens Correction: the Custom tab's settings in its dialog's order.
+MORE["lens_correction"] = ("DISTORTION[,RED,GREEN,BLUE,VIGNETTE,MIDPOINT,VERTICAL,HORIZONTAL,"
+                           "ANGLE,SCALE][,extend|transparent|black|white]")
 # Those of extra_filters and cell_filters (Photoshop's Average ... Wind), likewise.
 MORE.update({
     "average": None, "blur": None, "blur_more": None,

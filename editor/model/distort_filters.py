@@ -84,24 +84,29 @@ def _check(value, allowed, what):
 
 
 def remap_rgba(pixels: np.ndarray, at: np.ndarray, border: str = "repeat",
-               cubic: bool = True) -> np.ndarray:
+               cubic: bool = True, fill: Optional[tuple] = None) -> np.ndarray:
     """Straight uint8 RGBA read from `pixels` at `at` ((h, w, 2) float32 x, y positions in
     `pixels`' own pixels); beyond `pixels` transparent, its edge repeated or wrapped around
     (`BORDERS`). An opaque picture is read bicubically (or bilinearly) in 8 bits as it is
     (it is its own premultiplied colour: no float copy); only the pixels partly read from
     transparent beyond are divided back. A picture with transparency is read bilinearly on
     premultiplied colour: a mix of neighbours with positive weights, so a flat colour stays
-    that colour to the faintest edge (bicubic's negative lobes would tint faint pixels)."""
+    that colour to the faintest edge (bicubic's negative lobes would tint faint pixels).
+    `fill`: an opaque (r, g, b) read beyond `pixels` instead (Lens Correction's Black and
+    White Color edges)."""
     import cv2
 
     opaque = _opaque(pixels)
     flags = cv2.INTER_CUBIC if cubic and opaque else cv2.INTER_LINEAR
     mode = {"transparent": cv2.BORDER_CONSTANT, "repeat": cv2.BORDER_REPLICATE,
             "wrap": cv2.BORDER_WRAP}[border]
+    beyond = (0, 0, 0, 0)
+    if fill is not None:  # (opaque: its premultiplied colour is itself)
+        mode, beyond = cv2.BORDER_CONSTANT, (*fill[:3], 255)
     if opaque:
         out = cv2.remap(np.ascontiguousarray(pixels), at, None, flags, borderMode=mode,
-                        borderValue=(0, 0, 0, 0))
-        if border == "transparent":
+                        borderValue=beyond)
+        if border == "transparent" and fill is None:
             edge = out[..., 3] < 255
             if edge.any():
                 part = out[edge].astype(np.float32)
@@ -110,7 +115,7 @@ def remap_rgba(pixels: np.ndarray, at: np.ndarray, border: str = "repeat",
                 out[edge] = np.clip(part, 0, 255).astype(np.uint8)
         return out
     return _straight(cv2.remap(_premultiplied(pixels), at, None, flags, borderMode=mode,
-                               borderValue=(0, 0, 0, 0)))
+                               borderValue=beyond))
 
 
 def normalised(h: int, w: int) -> tuple[np.ndarray, np.ndarray]:

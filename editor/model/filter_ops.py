@@ -36,6 +36,7 @@ from engine.progress import ProgressFn, no_progress
 
 from . import commands as cmds
 from . import mask_ops, replay
+from .distort_filters import WHOLE
 from .document import Document, LockedError, raise_if_locked
 from .errors import DocumentError
 from .layers import AdjustmentLayer, Group, Layer, Node
@@ -181,7 +182,10 @@ def run(target: Target, op: Operation, progress: ProgressFn = no_progress) -> Re
     box = target.region(op)
     out = np.empty((max(0, box.h), max(0, box.w), 4), np.uint8)
     reach = op.reach()
-    rows = max(16, BAND_PIXELS // max(1, box.w), 4 * reach) if op.banded() else max(1, box.h)
+    # Bands at least 4 x the reach high (the halo read is then at most half the work), but
+    # a whole-canvas reach reads it all whatever the band (Lens Correction's bands).
+    halo = 4 * reach if reach < WHOLE else 0
+    rows = max(16, BAND_PIXELS // max(1, box.w), halo) if op.banded() else max(1, box.h)
     bands = [Box(box.x, y, box.w, min(rows, box.y1 - y)) for y in range(box.y, box.y1, rows)]
     for i, band in enumerate(bands):
         read = band.expand(reach).intersect(target.extent)

@@ -458,6 +458,9 @@ FILTERS.update(GALLERY_FILTERS)
 
 # More filters register themselves in FILTERS as they load (they use this module's helpers):
 # Average, Sharpen, Despeckle, Wind... (`extra_filters`), Pixelate's (`cell_filters`), Shear,
-# Smart and Shape Blur, Fibers (`shape_filters`), HSB/HSL and Video's (`video_filters`).
-from . import cell_filters, extra_filters, last_filters, shape_filters, video_filters  # noqa: E402
-REGISTERED = (cell_filters, extra_filters, last_filters, shape_filters, video_filters)
+# Smart and Shape Blur, Fibers (`shape_filters`), HSB/HSL and Video's (`video_filters`),
+# Lens Correction (`lens_correction`).
+from . import (cell_filters, extra_filters, last_filters, lens_correction,  # noqa: E402
+               shape_filters, video_filters)
+REGISTERED = (cell_filters, extra_filters, last_filters, lens_correction, shape_filters,
+              video_filters)

@@ -16,7 +16,9 @@ canvas its eyedropper) and Equalize (a question only when something is selected)
 `editor.model.tone_adjustments`. The Filter menu holds, in Photoshop's
 order, Blur (Box Blur, Gaussian Blur, Motion Blur, Surface Blur), Noise (Add Noise, Dust &
 Scratches, Median), Pixelate (Mosaic), Sharpen (Unsharp Mask), Stylize (Emboss, Find Edges)
-and Other (High Pass, Maximum, Minimum, Offset); before them Liquify (Shift+Ctrl+X:
+and Other (High Pass, Maximum, Minimum, Offset); before them Lens Correction (Shift+Ctrl+R:
+`lens_correction_dialog.py`, Photoshop's Custom tab on `editor.model.lens_correction`) and
+Liquify (Shift+Ctrl+X:
 `liquify_dialog.py` paints `editor.model.liquify`'s field, OK runs it as a job as Last
 Filter runs a filter). The dialogs (`filter_dialog.py`) preview live on the canvas; OK is
 one undo step, Cancel leaves nothing; Find Edges has no dialog and runs at once, as a job.
@@ -64,6 +66,7 @@ from .extra_filter_dialogs import DIALOGS as EXTRA_DIALOGS, with_colours, with_e
 from .filter_dialog import (FILTER_ROWS, AdjustDialog, EqualizeDialog, FadeDialog, FilterDialog,
                             ReplaceColorDialog, ShadowsHighlightsDialog, SmartBlendingDialog)
 from .last_filter_dialogs import DIALOGS as LAST_DIALOGS, with_last_items
+from .lens_correction_dialog import DIALOGS as LENS_DIALOGS
 from .lens_flare_dialog import DIALOGS as FLARE_DIALOGS
 from .liquify_dialog import LiquifyDialog
 from .shape_filter_dialogs import DIALOGS as SHAPE_DIALOGS, with_shape_items
@@ -132,7 +135,7 @@ FILTER_MENUS = with_shape_items(FILTER_MENUS)
 GALLERY_KINDS = {cls: kind for kind, cls in GALLERY.items()}
 
 # The filters whose dialog is not `FilterDialog`.
-DIALOGS = {**FLARE_DIALOGS, **EXTRA_DIALOGS, **LAST_DIALOGS, **SHAPE_DIALOGS}
+DIALOGS = {**FLARE_DIALOGS, **EXTRA_DIALOGS, **LAST_DIALOGS, **SHAPE_DIALOGS, **LENS_DIALOGS}
 
 
 class FilterCommands:
@@ -194,11 +197,18 @@ class FilterCommands:
             tip="The last filter again, with its settings (as a job: Esc cancels)",
             enabled=lambda c: c.doc is not None and self.last is not None and not c.job_running,
             label=self._last_label, menu="filter"))
+        # Lens Correction, then Liquify, after Last Filter, as Photoshop's menu has them.
+        specs.append(ActionSpec(
+            "filter_lens_correction", "Lens &Correction…",
+            lambda: self.filter("lens_correction"), "Shift+Ctrl+R",
+            tip="Removes barrel or pincushion distortion, colour fringes and vignetting, "
+                "and straightens perspective (the active layer, inside the selection)",
+            enabled=has_doc, menu="filter", separator=True))
         specs.append(ActionSpec(
             "filter_liquify", "&Liquify…", self.liquify, "Shift+Ctrl+X",
             tip="Pushes, pulls, puckers and bloats the active layer's pixels with a brush "
                 "(inside the selection)",
-            enabled=has_doc, menu="filter", separator=True))
+            enabled=has_doc, menu="filter"))
         for i, (menu, text, items) in enumerate(FILTER_MENUS):
             specs.append(SubmenuSpec(menu, text, menu="filter", separator=i == 0))
             for kind, item_text in items:
