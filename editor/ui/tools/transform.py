@@ -12,9 +12,10 @@ across the drag's main axis moves the mirrored way, so the edge stays symmetric
 with plain corner drags doing that. Edit > Transform > Scale, Rotate and Skew start it with
 one kind of handle (`only`): Scale's handles only scale (a drag outside does nothing),
 Rotate's every drag but one inside the box (which moves) turns, Skew's side handles slide
-their side along itself and its corners move along one of their sides. Nothing touches the document until Enter (or the check
-button, or a double-click inside) commits: then the layer's pixels are
-resampled once (see `resample.py`) and set in one undo step. Esc cancels.
+their side along itself and its corners move along one of their sides. Nothing touches
+the document until Enter (or the check button, or a double-click inside) commits: then
+the layer's pixels are resampled once (see `resample.py`) and set in one undo step. Esc
+cancels.
 A group transforms as one picture, as in Photoshop: the handles frame all
 its layers, and on commit each layer is resampled through the same
 transform (its place in the group's frame included), in one undo step. An
