@@ -820,6 +820,14 @@ class Document:
                                    lambda f, b: (b.x, f.y + f.y1 - b.y1),
                                    lambda f, p: np.column_stack([p[:, 0], f.y + f.y1 - p[:, 1]]))
 
+    def rotate_half(self, node: Node) -> None:
+        """Turns a layer, or a group's layers as one picture, by 180° within its bounds (Edit >
+        Transform > Rotate 180°): both flips at once, so exact. One step."""
+        self._transform_layers(node, "Rotate 180°", lambda p: p[::-1, ::-1],
+                               lambda f, b: (f.x + f.x1 - b.x1, f.y + f.y1 - b.y1),
+                               lambda f, p: np.column_stack([f.x + f.x1 - p[:, 0],
+                                                             f.y + f.y1 - p[:, 1]]))
+
     def rotate_quarter(self, node: Node, direction: int) -> None:
         """Turns a layer, or a group's layers as one picture, by 90° about its bounds' centre:
         clockwise for `direction` > 0. One step."""

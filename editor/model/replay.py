@@ -126,8 +126,10 @@ def label(name: str, settings: dict) -> str:
     if name == "flip_layer":
         return "Flip " + ("Horizontal" if settings.get("horizontal") else "Vertical")
     if name == "rotate_layer":
-        return "Rotate 90° " + ("Clockwise" if settings.get("turns", 1) > 0 else
-                                "Counter Clockwise")
+        turns = settings.get("turns", 1)
+        if turns % 4 == 2:
+            return "Rotate 180°"
+        return "Rotate 90° " + ("Clockwise" if turns > 0 else "Counter Clockwise")
     if name == "rotate_canvas":
         return {1: "Rotate 90° Clockwise", -1: "Rotate 90° Counter Clockwise",
                 2: "Rotate 180°"}.get(settings.get("turns"), "Rotate Canvas")
@@ -150,6 +152,10 @@ def details(name: str, settings: dict) -> list[str]:
         settings = values
     elif name in ("flip_canvas", "rotate_canvas", "flip_layer", "rotate_layer", "auto"):
         return []
+    elif name == "free_transform" and settings.get("corners"):  # distorted, skewed
+        return [f"Frame: {settings['size'][0]:g} × {settings['size'][1]:g} px"] + [
+            f"{corner}: {x:+g}, {y:+g} px" for corner, (x, y) in zip(
+                ("Top left", "Top right", "Bottom right", "Bottom left"), settings["corners"])]
     elif name == "free_transform":  # (Photoshop's: position, width and height %, angle)
         return [f"Position: {settings.get('dx', 0):+g}, {settings.get('dy', 0):+g} px",
                 f"Width: {100 * settings.get('sx', 1):g} %",
@@ -315,7 +321,11 @@ def _flip_layer(doc: Document, horizontal: bool) -> None:
 
 @register("rotate_layer", "Rotate Layer")
 def _rotate_layer(doc: Document, turns: int) -> None:
-    doc.rotate_quarter(_active_layer(doc, "rotate"), int(turns))
+    node = _active_layer(doc, "rotate")
+    if int(turns) % 4 == 2:  # Rotate 180°
+        doc.rotate_half(node)
+    else:
+        doc.rotate_quarter(node, int(turns))
 
 
 @register("select_all", "Select All")

@@ -9,9 +9,13 @@ moves, the layer drawn through the projective map of its rectangle onto the four
 corners; Ctrl+Alt+Shift+drag on a corner is Perspective: the neighbouring corner
 across the drag's main axis moves the mirrored way, so the edge stays symmetric
 (a trapezoid). Edit > Transform > Distort / Perspective start Free Transform
-with plain corner drags doing that. Nothing touches the document until Enter (or the check
-button, or a double-click inside) commits: then the layer's pixels are
-resampled once (see `resample.py`) and set in one undo step. Esc cancels.
+with plain corner drags doing that. Edit > Transform > Scale, Rotate and Skew start it with
+one kind of handle (`only`): Scale's handles only scale (a drag outside does nothing),
+Rotate's every drag but one inside the box (which moves) turns, Skew's side handles slide
+their side along itself and its corners move along one of their sides. Nothing touches
+the document until Enter (or the check button, or a double-click inside) commits: then
+the layer's pixels are resampled once (see `resample.py`) and set in one undo step. Esc
+cancels.
 A group transforms as one picture, as in Photoshop: the handles frame all
 its layers, and on commit each layer is resampled through the same
 transform (its place in the group's frame included), in one undo step. An
@@ -22,6 +26,9 @@ scaled, its text drawn anew, as Photoshop keeps type editable); turned, skewed, 
 stretched or distorted it is rasterised in the same step, and the status bar says so. A
 group holding type is refused in one line (rasterize the type first).
 
+A commit reports the transform as the "free_transform" command's numbers (`numbers`: what
+an action records, and what Edit > Transform > Again repeats).
+
 While it runs the canvas shows a `LayerPreview`: the composites below and
 above the layer with the layer drawn in between through the current transform.
 """
@@ -29,7 +36,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Optional
+from typing import Callable, Optional
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -60,6 +67,38 @@ _SCALE_CURSORS = {
     (0, -1): Qt.CursorShape.SizeVerCursor, (0, 1): Qt.CursorShape.SizeVerCursor,
     (-1, 0): Qt.CursorShape.SizeHorCursor, (1, 0): Qt.CursorShape.SizeHorCursor,
 }
+
+
+def _along(a, b, dx: float, dy: float) -> tuple[float, float]:
+    """The drag (dx, dy) projected on the line from point `a` to point `b`."""
+    ux, uy = b[0] - a[0], b[1] - a[1]
+    n2 = ux * ux + uy * uy
+    if n2 == 0:
+        return 0.0, 0.0
+    t = (dx * ux + dy * uy) / n2
+    return t * ux, t * uy
+
+
+def _skewed(quad, handle: tuple[int, int], dx: float, dy: float) -> tuple:
+    """Skew: `quad` with side `handle`'s two corners slid along that side by the drag (the
+    opposite side stays), or corner `handle` alone moved along whichever of its two sides
+    the drag follows more."""
+    hx, hy = handle
+    corners = list(quad)
+    if hx and hy:
+        i = _QUAD_HANDLES.index(handle)
+        options = [_along(quad[i], quad[_QUAD_HANDLES.index(n)], dx, dy)
+                   for n in ((-hx, hy), (hx, -hy))]
+        mx, my = max(options, key=lambda m: math.hypot(*m))
+        moved = [i]
+    else:
+        moved = [i for i, (cx, cy) in enumerate(_QUAD_HANDLES)
+                 if (hx and cx == hx) or (hy and cy == hy)]
+        mx, my = _along(quad[moved[0]], quad[moved[1]], dx, dy)
+    for i in moved:
+        x, y = corners[i]
+        corners[i] = (x + mx, y + my)
+    return tuple(corners)
 
 
 def _mirrored(quad, handle: tuple[int, int], dx: float, dy: float) -> tuple:
@@ -124,10 +163,17 @@ class TransformTool(LayerMode, Tool):
     step = "Free Transform"  # the undo step's name (Warp, a subclass, names its own)
     verb = "transform"
 
-    def __init__(self, window, manager, node: Node, corners: Optional[str] = None):
+    def __init__(self, window, manager, node: Node, corners: Optional[str] = None,
+                 only: Optional[str] = None):
         super().__init__(window)
         # What a plain corner drag does: None (scale), "distort" or "perspective".
         self.corners = corners
+        # Edit > Transform > Scale, Rotate, Skew: the one kind of handle (None: all kinds).
+        self.only = only
+        if only is not None:
+            self.step = self.label = only.title()
+        # Told the transform's numbers (`numbers`) once committed: Transform Again's memory.
+        self.on_commit: Optional[Callable[[dict], None]] = None
         self.manager = manager
         self.node = node
         # A layer's box, the union of a group's layers, or what an adjustment's mask reveals.
@@ -210,18 +256,42 @@ class TransformTool(LayerMode, Tool):
         # Our own step is not a change underneath.
         doc.history.changed.disconnect(self._document_changed)
         try:
+            numbers = self.numbers() if type(self) is TransformTool else None
             self._apply(doc)
-            if type(self) is TransformTool and self.quad is None \
-                    and not isinstance(self.node, (TextLayer, SmartObjectLayer)):
-                # An action records the transform as numbers, from the frame's centre.
-                p, s = self.placement, self.start
-                replay.performed(doc, "free_transform", dx=round(p.cx - s.cx, 4),
-                                 dy=round(p.cy - s.cy, 4), sx=round(p.sx, 6),
-                                 sy=round(p.sy, 6), angle=round(math.degrees(p.angle), 4))
+            if numbers is not None:  # an action records it; Transform Again repeats it
+                replay.performed(doc, "free_transform", **numbers)
+                if self.on_commit is not None:
+                    self.on_commit(numbers)
         except Exception as exc:
             self.window.report(exc, f"Could not {self.verb}")
         finally:
             doc.history.changed.connect(self._document_changed)
+
+    def numbers(self) -> Optional[dict]:
+        """The transform as the "free_transform" command's settings, relative to the frame's
+        centre: moved by (dx, dy), scaled by (sx, sy), turned by `angle` degrees; distorted
+        or skewed, where the frame's corners went (`corners`, from its centre) and the
+        frame's `size`. A smart object's (whose options-bar numbers are its own scale and
+        turn, not a change) are always corners: where its new placement sends its frame's.
+        None for a type layer."""
+        if isinstance(self.node, TextLayer):
+            return None
+        if isinstance(self.node, SmartObjectLayer):
+            m = smart_object.quad_matrix(self._image_corners(), self.w, self.h) \
+                @ np.linalg.inv(smart_object.quad_matrix(self.node.placement, self.w, self.h))
+            f = self.frame
+            cx, cy = f.x + f.w / 2, f.y + f.h / 2
+            corners = []
+            for x, y in ((f.x, f.y), (f.x1, f.y), (f.x1, f.y1), (f.x, f.y1)):
+                u, v, z = m @ (x, y, 1.0)
+                corners.append([round(u / z - cx, 4), round(v / z - cy, 4)])
+            return dict(corners=corners, size=[f.w, f.h])
+        p, s = self.placement, self.start
+        if self.quad is not None:
+            return dict(corners=[[round(x - s.cx, 4), round(y - s.cy, 4)] for x, y in self.quad],
+                        size=[self.w, self.h])
+        return dict(dx=round(p.cx - s.cx, 4), dy=round(p.cy - s.cy, 4), sx=round(p.sx, 6),
+                    sy=round(p.sy, 6), angle=round(math.degrees(p.angle), 4))
 
     def _unchanged(self) -> bool:
         return self.placement == self.start and self.quad == self._start_quad
@@ -408,7 +478,13 @@ class TransformTool(LayerMode, Tool):
 
     def _handles(self, canvas) -> dict[tuple[int, int], QPointF]:
         if self.quad is not None:  # corners only: each moves alone
-            return dict(zip(_QUAD_HANDLES, self._corners(canvas)))
+            out = dict(zip(_QUAD_HANDLES, self._corners(canvas)))
+            if self.only == "skew":  # and the sides' middles, each sliding its side
+                for i, (hx, hy) in enumerate(_QUAD_HANDLES):
+                    nx, ny = _QUAD_HANDLES[(i + 1) % 4]
+                    a, b = out[(hx, hy)], out[(nx, ny)]
+                    out[((hx + nx) // 2, (hy + ny) // 2)] = (a + b) / 2
+            return out
         p, w, h = self.placement, self.w, self.h
         out = {}
         for hx in (-1, 0, 1):
@@ -427,9 +503,18 @@ class TransformTool(LayerMode, Tool):
         return "rotate", None
 
     # -- input -----------------------------------------------------------------------------
-    def press(self, canvas, ev) -> None:
-        kind, handle = self._hit(canvas, ev.pos)
-        mods = ev.modifiers
+    def _kind(self, canvas, pos: QPointF, mods) -> tuple[str, Optional[tuple[int, int]]]:
+        """What a drag from `pos` does: "scale", "move", "rotate", "distort", "perspective",
+        "skew" or "none", and the handle it holds."""
+        kind, handle = self._hit(canvas, pos)
+        if self.only == "rotate":  # every drag turns, but one inside the box moves it
+            return ("move", None) if kind == "move" else ("rotate", None)
+        if self.only == "scale":  # no turning, no distorting
+            if kind == "rotate" or (kind == "scale" and self.quad is not None):
+                return "none", None
+            return kind, handle
+        if self.only == "skew":
+            return {"scale": "skew", "rotate": "none"}.get(kind, kind), handle
         ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
         perspective = ctrl and bool(mods & Qt.KeyboardModifier.AltModifier) \
             and bool(mods & Qt.KeyboardModifier.ShiftModifier)
@@ -444,8 +529,12 @@ class TransformTool(LayerMode, Tool):
                 kind = "distort"
         elif kind == "rotate" and self.quad is not None:
             kind = "none"  # a distorted frame does not turn
+        return kind, handle
+
+    def press(self, canvas, ev) -> None:
+        kind, handle = self._kind(canvas, ev.pos, ev.modifiers)
         self._remember()
-        if kind in ("distort", "perspective") and self.quad is None:
+        if kind in ("distort", "perspective", "skew") and self.quad is None:
             self.quad = self._image_corners()
         self._drag = (kind, handle, self.placement, ev.image, self.quad)
 
@@ -460,6 +549,8 @@ class TransformTool(LayerMode, Tool):
             self.quad = tuple(corners)
         elif kind == "perspective":
             self.quad = _mirrored(quad0, handle, point.x() - start.x(), point.y() - start.y())
+        elif kind == "skew":
+            self.quad = _skewed(quad0, handle, point.x() - start.x(), point.y() - start.y())
         elif kind == "none":
             return
         elif kind == "move" and quad0 is not None:
@@ -534,11 +625,13 @@ class TransformTool(LayerMode, Tool):
         return False
 
     def cursor_at(self, canvas, ev) -> QCursor:
-        kind, handle = self._hit(canvas, ev.pos)
-        if kind == "scale":
+        kind, handle = self._kind(canvas, ev.pos, ev.modifiers)
+        if handle is not None:
             return QCursor(_SCALE_CURSORS[handle])
         if kind == "move":
             return QCursor(Qt.CursorShape.SizeAllCursor)
+        if kind == "none":
+            return QCursor(Qt.CursorShape.ArrowCursor)
         return QCursor(pixmap("rotate", 20, "#ffffff", canvas.devicePixelRatioF()))
 
     # -- drawing ------------------------------------------------------------------------------
@@ -571,7 +664,7 @@ class TransformTool(LayerMode, Tool):
         row = QHBoxLayout(w)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(4)
-        title = QLabel("Free Transform")
+        title = QLabel(self.label)
         row.addWidget(title)
         row.addSpacing(8)
         for key, label, suffix, low, high, decimals in (
@@ -660,17 +753,59 @@ class TransformTool(LayerMode, Tool):
 
 @replay.register("free_transform", "Free Transform")
 def play_free_transform(doc, dx: float = 0.0, dy: float = 0.0, sx: float = 1.0, sy: float = 1.0,
-                        angle: float = 0.0) -> None:
+                        angle: float = 0.0, corners=None, size=None) -> None:
     """A recorded Free Transform on the active layer or group of `doc`: moved by (dx, dy)
     from its frame's centre, scaled by (sx, sy) (negative: flipped), turned by `angle`
-    degrees; one undo step, as the tool's commit."""
+    degrees; or distorted: the map that took a frame of `size` (w, h) onto `corners`
+    (from its centre) applied about this frame's centre. One undo step, as the tool's
+    commit (Edit > Transform > Again is this, with the last transform's numbers)."""
     node = doc.active
     TransformTool.check(node)
-    if isinstance(node, (TextLayer, SmartObjectLayer)):
-        raise DocumentError(f"'{node.name}': an action's Free Transform works on pixel "
-                            f"layers and groups (rasterize it first).")
+    if isinstance(node, TextLayer):
+        raise DocumentError(f"'{node.name}' is type: a recorded or repeated Free Transform "
+                            f"works on pixel layers, smart objects and groups (rasterize "
+                            f"it first).")
     tool = TransformTool(None, None, node)  # (no window: its commit only, no handles)
-    tool.placement = Pose(tool.start.cx + float(dx), tool.start.cy + float(dy), float(sx),
-                          float(sy), math.radians(float(angle)))
+    if isinstance(node, SmartObjectLayer):  # its placement's corners through the same map
+        f = tool.frame
+        frame = Pose(f.x + f.w / 2, f.y + f.h / 2)
+        if corners is None:
+            corners = [(q.x() - frame.cx, q.y() - frame.cy) for q in (
+                Pose(frame.cx + float(dx), frame.cy + float(dy), float(sx), float(sy),
+                     math.radians(float(angle))).local_to_canvas(u, v, f.w, f.h)
+                for u, v in ((0, 0), (f.w, 0), (f.w, f.h), (0, f.h)))]
+            size = (f.w, f.h)
+        tool.quad = _through(frame, corners, size, node.placement)
+    elif corners is not None:
+        tool.quad = _corners_again(tool.start, tool.w, tool.h, corners, size)
+    else:
+        tool.placement = Pose(tool.start.cx + float(dx), tool.start.cy + float(dy),
+                              float(sx), float(sy), math.radians(float(angle)))
     if not tool._unchanged():
-        tool._apply(doc)
+        try:
+            tool._apply(doc)
+        except ValueError:  # (the map sends a corner through infinity: no picture)
+            raise DocumentError("Free Transform: these corners make no picture of this "
+                                "layer.") from None
+
+
+def _corners_again(centre: Pose, w: int, h: int, corners, size) -> tuple:
+    """The corners of a w x h frame centred on `centre` sent through the projective map that
+    took a frame of `size` onto `corners` (both from their frame's centre)."""
+    return _through(centre, corners, size, [(centre.cx + u, centre.cy + v) for u, v in (
+        (-w / 2, -h / 2), (w / 2, -h / 2), (w / 2, h / 2), (-w / 2, h / 2))])
+
+
+def _through(centre: Pose, corners, size, points) -> tuple:
+    """Canvas `points` sent, about `centre`, through the projective map that took a frame of
+    `size` onto `corners` (both from their frame's centre)."""
+    w0, h0 = (float(v) for v in size)
+    g = smart_object.quad_matrix([(float(x), float(y)) for x, y in corners], w0, h0) \
+        @ np.array([[1, 0, w0 / 2], [0, 1, h0 / 2], [0, 0, 1]], np.float64)
+    out = []
+    for px, py in points:
+        x, y, z = g @ (px - centre.cx, py - centre.cy, 1.0)
+        if z <= 1e-9:
+            raise DocumentError("Free Transform: these corners make no picture of this layer.")
+        out.append((centre.cx + x / z, centre.cy + y / z))
+    return tuple(out)
