@@ -283,6 +283,8 @@ def build_actions(window: "MainWindow") -> dict[str, QAction]:
                    checked=lambda c: not w.docks["info"].isHidden()),
         ActionSpec("panel_histogram", "Histogram", lambda: w.toggle_panel("histogram"),
                    checkable=True, checked=lambda c: not w.docks["histogram"].isHidden()),
+        ActionSpec("panel_swatches", "Swatches", lambda: w.toggle_panel("swatches"),
+                   checkable=True, checked=lambda c: not w.docks["swatches"].isHidden()),
         ActionSpec("panel_actions", "Actions", lambda: w.toggle_panel("actions"), "Alt+F9",
                    checkable=True, checked=lambda c: not w.docks["actions"].isHidden()),
         # Help

@@ -49,6 +49,7 @@ from .layer_commands import LayerCommands
 from .layers_panel import LayersPanel
 from .mask_commands import MaskCommands
 from .style_commands import StyleCommands
+from .swatches_panel import SwatchesPanel
 from .mask_display import MaskDisplayCommands
 from .models_dialog import ModelsDialog
 from .navigator_panel import NavigatorPanel
@@ -77,9 +78,10 @@ from .view_commands import ViewCommands
 
 APP_NAME = "Layered"
 # The saved layout's version: 2 since the Paths panel, 3 since the Channels panel, 4 since
-# Navigator and Info, 5 since Layer Comps, 6 since Histogram, 7 since Actions (a layout
-# saved without a new dock is not restored, so the new dock takes its default place).
-STATE_VERSION = 7
+# Navigator and Info, 5 since Layer Comps, 6 since Histogram, 7 since Actions, 8 since
+# Swatches (a layout saved without a new dock is not restored, so the new dock takes its
+# default place).
+STATE_VERSION = 8
 # The engine warms up (imports torch, loads the chosen model) this long after the window
 # first shows, so that start-up itself stays free of torch.
 WARM_UP_DELAY_MS = 2000
@@ -257,7 +259,7 @@ class MainWindow(QMainWindow):
         self._build_options_bar()
         self.menus = build_menus(self, self.menuBar())
         self.menus["recent"].aboutToShow.connect(self._fill_recent_menu)
-        for key in ("info", "histogram", "actions"):
+        for key in ("info", "histogram", "actions", "swatches"):
             self.docks[key].toggleViewAction().toggled.connect(
                 self.actions[f"panel_{key}"].setChecked)
         self._build_status()
@@ -331,6 +333,12 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(hist, layers, Qt.Orientation.Vertical)
         self.tabifyDockWidget(props, gen)
         self.tabifyDockWidget(gen, color)  # Properties | Generate | Color
+        # Swatches: a tab after Color (Photoshop's group), closed until View > Panels >
+        # Swatches shows it: a fourth tab open there would cut every title of the group short.
+        self.swatches_panel = SwatchesPanel(self)
+        swatches = self._dock("swatches", "Swatches", self.swatches_panel)
+        self.tabifyDockWidget(color, swatches)
+        swatches.hide()
         # History | Navigator | Info: tabs, not a group of their own, so that the column's
         # least height (and the window's) stays what it was.
         self.navigator_panel = NavigatorPanel(self)

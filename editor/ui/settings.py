@@ -83,15 +83,21 @@ class Settings:
     def set_last_dir(self, path: str) -> None:
         self.set_value("files/last_dir", os.path.dirname(os.path.abspath(path)))
 
-    # -- the Actions panel's sets ------------------------------------------------------------
+    # -- the Actions panel's sets, the Swatches panel's colours -------------------------------
+    def beside(self, name: str) -> str:
+        """A file of the editor's own beside an INI settings file (tests,
+        LAYERED_CONFIG_DIR), else in the config folder."""
+        if self.q.format() == QSettings.Format.IniFormat and self.q.fileName():
+            return os.path.join(os.path.dirname(os.path.abspath(self.q.fileName())), name)
+        return os.path.join(config_dir(), name)
+
     @property
     def actions_path(self) -> str:
-        """actions.json beside an INI settings file (tests, LAYERED_CONFIG_DIR), else in
-        the config folder."""
-        if self.q.format() == QSettings.Format.IniFormat and self.q.fileName():
-            return os.path.join(os.path.dirname(os.path.abspath(self.q.fileName())),
-                                "actions.json")
-        return os.path.join(config_dir(), "actions.json")
+        return self.beside("actions.json")
+
+    @property
+    def swatches_path(self) -> str:
+        return self.beside("swatches.json")
 
     # -- autosave ----------------------------------------------------------------
     @property
