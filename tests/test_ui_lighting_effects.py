@@ -33,11 +33,15 @@ def drag(widget, start: QPointF, end: QPointF, steps: int = 4) -> None:
     send(QEvent.Type.MouseButtonRelease, end, left, none)
 
 
-def brightest(pixels: np.ndarray) -> tuple[float, float]:
-    """The middle (x, y) of the brightest few % of the picture's gain over `before`."""
-    gain = pixels
+def brightest(gain: np.ndarray) -> tuple[float, float]:
+    """The middle (x, y) of the brightest 3 % of `gain`."""
     ys, xs = np.nonzero(gain >= np.percentile(gain, 97))
     return xs.mean() + 0.5, ys.mean() + 0.5
+
+
+def apart(a: float, b: float) -> float:
+    """Degrees between two angles."""
+    return abs((a - b + 180) % 360 - 180)
 
 
 def gain(after: np.ndarray, before: np.ndarray) -> np.ndarray:
@@ -147,3 +151,67 @@ def test_a_preset_and_a_texture_through_the_dialog(opened, qtbot):
     flat = le.LightingEffects(**{**seen["op"].__dict__, "texture": "none"})
     assert np.abs(flat.process(before, box, box, None).astype(int)
                   - layer.pixels).max() > 20
+
+
+def test_a_spots_handle_aims_it_and_an_infinite_lights_line_turns_it(opened, qtbot):
+    """The spot's long-axis handle dragged round to the left: the light comes from the
+    left (180 degrees) and its ellipse is as long as the drag; the infinite light's line
+    dragged down: it comes from below."""
+    w = opened
+
+    def drive(dialog, seen):
+        view = dialog.findChild(QWidget, "LightingPreview")
+        spot = dialog.operation().lights[0]
+        (hx, hy) = view.handles(spot)["major"]
+        drag(view, view.to_widget(hx, hy), view.to_widget(spot.x - 30, spot.y))
+        aimed = dialog.operation().lights[0]
+        assert apart(aimed.angle, 180) <= 2 and abs(aimed.radius - 30) <= 1
+        assert (aimed.x, aimed.y) == (spot.x, spot.y)
+        dialog.findChild(QPushButton, "LightingAdd_infinite").click()
+        sun = dialog.operation().lights[1]
+        (dx, dy) = view.handles(sun)["direction"]
+        drag(view, view.to_widget(dx, dy), view.to_widget(sun.x, sun.y + view.reach()))
+        turned = dialog.operation().lights[1]
+        assert apart(turned.angle, -90) <= 2 and turned.elevation < 5  # low, from below
+        seen["cancel"] = True
+
+    in_modal_dialog(qtbot, w.actions["filter_lighting_effects"].trigger, drive, NAME)
+
+
+def test_on_a_smart_object_it_is_a_smart_filter_edited_with_its_lights(opened, qtbot):
+    """OK on a smart object adds a smart filter; its dialog opens again with its own lights
+    (not the Default preset's); Edit > Fade works on the plain layer's step."""
+    from editor.model import smart_object
+
+    w, doc = opened, opened.doc
+    smart = smart_object.convert(doc, doc.active)
+
+    def drive(dialog, seen):
+        dialog.findChild(QPushButton, "LightingAdd_point").click()
+        seen["op"] = dialog.operation()
+
+    seen = in_modal_dialog(qtbot, w.actions["filter_lighting_effects"].trigger, drive, NAME)
+    op = seen["op"]
+    assert [f.op for f in smart.filters] == [op] and len(op.lights) == 2
+
+    def again(dialog, seen):
+        assert dialog.operation() == op
+        assert dialog.findChild(QListWidget, "LightingLights").count() == 2
+        seen["cancel"] = True
+
+    in_modal_dialog(qtbot, lambda: w.filter_commands.edit_smart_filter(smart, 0), again, NAME)
+    assert [f.op for f in smart.filters] == [op]
+
+
+def test_edit_fade_halves_the_lighting(opened, qtbot):
+    from test_fade import run_fade
+
+    w, doc = opened, opened.doc
+    before = doc.active.pixels.copy()
+    in_modal_dialog(qtbot, w.actions["filter_lighting_effects"].trigger,
+                    lambda dialog, seen: None, NAME)
+    lit = doc.active.pixels.copy()
+    run_fade(qtbot, w, 50)
+    assert doc.history.undo_name().startswith("Fade")
+    half = (before[..., :3].astype(int) + lit[..., :3]) / 2
+    assert np.abs(doc.active.pixels[..., :3] - half).max() <= 1

@@ -35,6 +35,8 @@ from typing import ClassVar, NamedTuple
 
 import numpy as np
 
+from engine.box import Box
+
 from .pixel_filters import Operation, _mix_colours
 
 KINDS = ("spot", "point", "infinite")
@@ -107,6 +109,21 @@ def light_field(light: Light, where) -> tuple[np.ndarray, tuple]:
     return strength, (ux * math.cos(e), uy * math.cos(e), math.sin(e))
 
 
+def footprint(light: Light, where):
+    """The part of canvas box `where` that `light` reaches (an infinite light: all of it)."""
+    if light.kind == "infinite":
+        return where
+    if light.kind == "point":
+        ex = ey = light.radius
+    else:  # the rotated ellipse's bounding box
+        a = math.radians(light.angle)
+        ex = math.hypot(light.radius * math.cos(a), light.minor * math.sin(a))
+        ey = math.hypot(light.radius * math.sin(a), light.minor * math.cos(a))
+    x0, y0 = math.floor(light.x - ex) - 1, math.floor(light.y - ey) - 1
+    x1, y1 = math.ceil(light.x + ex) + 1, math.ceil(light.y + ey) + 1
+    return Box(x0, y0, x1 - x0, y1 - y0).intersect(where)
+
+
 def height_map(src: np.ndarray, texture: str, white_high: bool) -> np.ndarray:
     """float32 0..1 heights of `src`'s pixels by the texture channel."""
     channel = src[..., {"red": 0, "green": 1, "blue": 2, "alpha": 3}[texture]]
@@ -169,19 +186,23 @@ class LightingEffects(Operation):
         diffuse += np.float32(level) * np.float32(self.ambient_colour) / np.float32(255)
         specular = np.zeros_like(diffuse)
         for light in self.lights:
-            if not light.intensity:
+            part = footprint(light, where)
+            if not light.intensity or part.is_empty():
                 continue
-            field, (lx, ly, lz) = light_field(light, where)
-            lit = np.maximum(nx * lx + ny * ly + nz * lz, 0)
+            # Only the box the light reaches (a spot or a bulb lights a small part).
+            at = part.translate(-where.x, -where.y).slices()
+            n = [v[at] if np.ndim(v) else v for v in (nx, ny, nz)]
+            field, (lx, ly, lz) = light_field(light, part)
+            lit = np.maximum(n[0] * lx + n[1] * ly + n[2] * lz, 0)
             amount = field * np.float32(light.intensity / INTENSITY_UNIT)
             colour = np.float32(light.colour) / np.float32(255)
-            diffuse += (amount * lit)[..., None] * colour
+            diffuse[at] += (amount * lit)[..., None] * colour
             # Blinn's half vector, the viewer straight above: (L + (0, 0, 1)) normalised
             hx, hy, hz = lx, ly, lz + np.float32(1)
             hn = np.float32(1) / np.sqrt(hx * hx + hy * hy + hz * hz)
-            facing = np.maximum((nx * hx + ny * hy + nz * hz) * hn, 0)
-            shine = np.power(np.asarray(facing, np.float32), shininess)
-            specular += (amount * shine * (lit > 0) * strength)[..., None] * colour
+            facing = np.maximum((n[0] * hx + n[1] * hy + n[2] * hz) * hn, 0)
+            shine = np.power(np.asarray(facing, np.float32), shininess) * strength
+            specular[at] += (amount * shine * (lit > 0))[..., None] * colour
         surface = old[..., :3].astype(np.float32) * np.float32(1 / 255)
         tint = np.float32(1) - metal + metal * surface      # plastic: the light's colour
         out = surface * diffuse + specular * tint
