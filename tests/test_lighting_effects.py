@@ -94,10 +94,10 @@ def test_ambience_raises_the_dark_areas():
     spot = le.Light("spot", 20, 20, radius=15, minor=15, intensity=50)
     low = brightness(applied(le.LightingEffects((spot,), ambience=-50), grey()))
     high = brightness(applied(le.LightingEffects((spot,), ambience=60), grey()))
-    assert high[-5, -5] > low[-5, -5] + 50
+    assert high[-5, -5] > low[-5, -5] + 35
     tinted = applied(le.LightingEffects((spot,), ambience=60, ambient_colour=(255, 0, 0)),
                      grey())
-    assert tinted[-5, -5, 0] > 70 and tinted[-5, -5, 1] < 10  # red ambient light only
+    assert tinted[-5, -5, 0] > 50 and tinted[-5, -5, 1] < 10  # red ambient light only
 
 
 def test_gloss_and_metallic_shape_the_highlight():

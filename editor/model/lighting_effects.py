@@ -14,7 +14,8 @@ band of rows or a selection sees the same light there as the whole canvas would:
 - Infinite (Directional): the same direction everywhere (`angle`, `elevation`); (x, y) is
   only where the dialog draws its handle.
 
-Intensity is -100..100 (50: the light as strong as white; negative lights take light away),
+Intensity is -100..100 (25: a light straight down doubles the colour; negative lights take
+light away),
 the colour the light's. The surface's normals come from a texture channel (None, Red,
 Green, Blue or the layer's transparency) as a height map (Height 0..100, white high unless
 `white_high` is off): central differences, the layer's edge pixels repeated.
@@ -42,7 +43,7 @@ from .pixel_filters import Operation, _mix_colours
 KINDS = ("spot", "point", "infinite")
 TEXTURES = ("none", "red", "green", "blue", "alpha")
 RELIEF = 40.0       # Height 100: a channel's full range over one pixel tilts ~88 degrees
-INTENSITY_UNIT = 50.0  # intensity that lights as much as white light
+INTENSITY_UNIT = 25.0  # the intensity whose light, straight down, doubles a colour
 
 
 class Light(NamedTuple):
@@ -181,7 +182,7 @@ class LightingEffects(Operation):
         shininess = np.float32(2 ** (1 + 7 * gloss))        # 2..256
         strength = np.float32(0.1 + 0.9 * gloss)
         metal = np.float32((self.metallic + 100) / 200)
-        level = (self.ambience + 100) / 200 * 0.8           # 8 (the default): 0.43
+        level = (self.ambience + 100) / 200 * 0.6           # 8 (the default): 0.32
         diffuse = np.zeros(old.shape[:2] + (3,), np.float32)
         diffuse += np.float32(level) * np.float32(self.ambient_colour) / np.float32(255)
         specular = np.zeros_like(diffuse)
@@ -223,22 +224,22 @@ def preset(name: str, frame: tuple) -> dict:
         lights = (_spot(cx, cy, -45, 0.55 * size, 0.35 * size),)
         return dict(lights=lights, ambience=8, gloss=0, metallic=0, exposure=0)
     if name == "Flashlight":  # a small round spot, straight on, in a dark room
-        lights = (_spot(cx, cy, 90, 0.25 * size, 0.25 * size, 60, 60, (255, 250, 225)),)
+        lights = (_spot(cx, cy, 90, 0.25 * size, 0.25 * size, 35, 60, (255, 250, 225)),)
         return dict(lights=lights, ambience=-60, gloss=20, metallic=0, exposure=0)
     if name == "Parallel":    # one infinite light from the upper left
-        lights = (Light("infinite", fx + 0.2 * fw, fy + 0.2 * fh, 135, 45, 1, 1, 40, 50),)
+        lights = (Light("infinite", fx + 0.2 * fw, fy + 0.2 * fh, 135, 45, 1, 1, 20, 50),)
         return dict(lights=lights, ambience=0, gloss=0, metallic=0, exposure=0)
     if name == "Soft Omni":   # a broad point light at the centre
-        lights = (Light("point", cx, cy, 90, 45, 0.8 * math.hypot(fw, fh) / 2, 1, 45, 50),)
+        lights = (Light("point", cx, cy, 90, 45, 0.8 * math.hypot(fw, fh) / 2, 1, 25, 50),)
         return dict(lights=lights, ambience=10, gloss=-20, metallic=0, exposure=0)
     if name == "Triple Spotlight":  # three spots along the middle, from above
-        lights = tuple(_spot(fx + t * fw, cy, 90, 0.4 * size, 0.25 * size, 40)
+        lights = tuple(_spot(fx + t * fw, cy, 90, 0.4 * size, 0.25 * size, 30)
                        for t in (0.2, 0.5, 0.8))
         return dict(lights=lights, ambience=-20, gloss=0, metallic=0, exposure=0)
     if name == "RGB Lights":  # red, green and blue spots overlapping at the centre
         lights = tuple(_spot(cx + 0.15 * size * math.cos(math.radians(a)),
                              cy - 0.15 * size * math.sin(math.radians(a)),
-                             a, 0.4 * size, 0.3 * size, 50, 40, colour)
+                             a, 0.4 * size, 0.3 * size, 35, 40, colour)
                        for a, colour in ((90, (255, 0, 0)), (210, (0, 255, 0)),
                                          (330, (0, 0, 255))))
         return dict(lights=lights, ambience=-30, gloss=0, metallic=0, exposure=0)
