@@ -40,7 +40,7 @@ def test_distort_and_render_are_in_photoshops_places(opened):
         "Displace…", "Pinch…", "Polar Coordinates…", "Ripple…", "Shear…", "Spherize…", "Twirl…",
         "Wave…", "ZigZag…"]
     assert texts(w.menus["filter_render"]) == ["Clouds", "Difference Clouds", "Fibers…",
-                                               "Lens Flare…"]
+                                               "Lens Flare…", "Lighting Effects…"]
 
 
 CASES = [("twirl", {"angle": 250}, df.Twirl(250)),

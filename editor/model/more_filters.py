@@ -451,10 +451,12 @@ FILTERS: dict[str, type] = {
 from .distort_filters import DISTORT_FILTERS  # noqa: E402
 from .render_filters import RENDER_FILTERS  # noqa: E402
 from .blur_gallery import GALLERY_FILTERS  # noqa: E402  (Filter > Blur Gallery)
+from .lighting_effects import LIGHTING_FILTERS  # noqa: E402  (Filter > Render)
 
 FILTERS.update(DISTORT_FILTERS)
 FILTERS.update(RENDER_FILTERS)
 FILTERS.update(GALLERY_FILTERS)
+FILTERS.update(LIGHTING_FILTERS)
 
 # More filters register themselves in FILTERS as they load (they use this module's helpers):
 # Average, Sharpen, Despeckle, Wind... (`extra_filters`), Pixelate's (`cell_filters`), Shear,

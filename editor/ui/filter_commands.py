@@ -29,7 +29,8 @@ Last Filter (Ctrl+F) runs the last one again with its settings. The work is
 Filter > Distort (Displace, Pinch, Polar Coordinates, Ripple, Spherize, Twirl, Wave, ZigZag:
 `editor.model.distort_filters`, their rows in `distort_rows.py`) comes after Blur, and Render
 (Clouds, Difference Clouds, Lens Flare: `editor.model.render_filters`; Lens Flare's centre
-clicked in `lens_flare_dialog.py`) after Pixelate, as in Photoshop; Clouds have no dialog and
+clicked in `lens_flare_dialog.py`; Lighting Effects: `editor.model.lighting_effects`, its
+lights dragged on the preview of `lighting_dialog.py`) after Pixelate, as in Photoshop; Clouds have no dialog and
 make a new pattern in the foreground and background colours of the moment each time, Last
 Filter's too (`_fresh`).
 
@@ -68,6 +69,7 @@ from .filter_dialog import (FILTER_ROWS, AdjustDialog, EqualizeDialog, FadeDialo
 from .last_filter_dialogs import DIALOGS as LAST_DIALOGS, with_last_items
 from .lens_correction_dialog import DIALOGS as LENS_DIALOGS
 from .lens_flare_dialog import DIALOGS as FLARE_DIALOGS
+from .lighting_dialog import DIALOGS as LIGHTING_DIALOGS, with_lighting_item
 from .liquify_dialog import LiquifyDialog
 from .shape_filter_dialogs import DIALOGS as SHAPE_DIALOGS, with_shape_items
 from .tools.blur_gallery import KINDS as GALLERY, BlurGalleryTool
@@ -130,12 +132,14 @@ FILTER_MENUS = _after(FILTER_MENUS, "filter_pixelate", (
                                  ("lens_flare", "&Lens Flare…"))))
 # Shear, Smart and Shape Blur, Fibers, HSB/HSL in their places, and Video after Stylize.
 FILTER_MENUS = with_shape_items(FILTER_MENUS)
+FILTER_MENUS = with_lighting_item(FILTER_MENUS)  # Render > Lighting Effects, last
 
 # Blur Gallery's kinds by their operation (a smart filter's, edited on the canvas).
 GALLERY_KINDS = {cls: kind for kind, cls in GALLERY.items()}
 
 # The filters whose dialog is not `FilterDialog`.
-DIALOGS = {**FLARE_DIALOGS, **EXTRA_DIALOGS, **LAST_DIALOGS, **SHAPE_DIALOGS, **LENS_DIALOGS}
+DIALOGS = {**FLARE_DIALOGS, **EXTRA_DIALOGS, **LAST_DIALOGS, **SHAPE_DIALOGS, **LENS_DIALOGS,
+           **LIGHTING_DIALOGS}
 
 
 class FilterCommands:
