@@ -113,24 +113,35 @@ def _closed_form(colours: np.ndarray, trimap: np.ndarray) -> np.ndarray:
 
 
 def _numba_without_openmp() -> None:
-    """Runs pymatting's parallel (numba) code on numba's own thread pool, not OpenMP.
+    """Runs numba's parallel code (pymatting's, the fills', the editor's kernels) on TBB's
+    thread pool, not OpenMP.
 
-    numba's default threading layer here is OpenMP, and it is the same libgomp
+    numba's default threading layer here may be OpenMP, and it is the same libgomp
     that torch loaded: once torch has run, numba's first parallel run resets the
     OpenMP thread count, so torch's `set_num_threads` is silently undone and the learned components,
     the diffusion fill and the editor's generation jobs share one spinning
     pool with pymatting (measured: torch.get_num_threads() went from 1 to 2
     after one closed-form solve; a tiny model's 4 denoising steps on the busy
-    2-core machine then took up to 10 s instead of 0.1-0.4 s). numba's
-    "workqueue" layer has its own threads. It must be chosen before numba's
-    first parallel run; a choice made in NUMBA_THREADING_LAYER is left alone.
+    2-core machine then took up to 10 s instead of 0.1-0.4 s). TBB has its own threads
+    and, unlike numba's "workqueue" layer, takes parallel kernels launched from two threads
+    at once: under "workqueue" the process aborted when the Hue/Saturation dialog's colour
+    bars were drawn on the GUI thread while its preview ran on the worker (a full test run
+    died so). "workqueue" stays the fallback where no TBB library is installed. The layer
+    must be chosen before numba's first parallel run; a choice made in
+    NUMBA_THREADING_LAYER is left alone.
     """
     import os
 
     if "NUMBA_THREADING_LAYER" not in os.environ:
+        import importlib
+
         import numba
 
-        numba.config.THREADING_LAYER = "workqueue"
+        try:
+            importlib.import_module("numba.np.ufunc.tbbpool")  # loads only with TBB installed
+            numba.config.THREADING_LAYER = "tbb"
+        except ImportError:
+            numba.config.THREADING_LAYER = "workqueue"
 
 
 def solve_reduced(colours: np.ndarray, trimap: np.ndarray, scale: float, solve) -> np.ndarray:
