@@ -88,6 +88,10 @@ def test_roundness_flattens_the_dab_and_angle_turns_it(white, qtbot, tool):
     click(w, qtbot, 100, 70)
     width, height = bbox(ink(w))
     assert abs(width - height) <= 2 and width < 34  # a diagonal ellipse
+    # Photoshop's angle turns counter-clockwise: at 45° the long axis rises to the right.
+    painted = ink(w)
+    assert painted[70 - 12, 100 + 12] and painted[70 + 12, 100 - 12]
+    assert not painted[70 + 12, 100 + 12] and not painted[70 - 12, 100 - 12]
 
 
 def test_spacing_separates_or_joins_the_dabs(white, qtbot):

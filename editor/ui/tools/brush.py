@@ -14,7 +14,7 @@ import math
 from typing import Optional
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QCursor, QPainter, QPen
+from PySide6.QtGui import QColor, QCursor, QPainter, QPainterPath, QPen, QPolygonF, QTransform
 from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QPushButton, QSlider, QSpinBox,
                                QWidget)
 
@@ -104,7 +104,8 @@ class StrokePath:
 
 
 class BrushOutline:
-    """The circle under the pointer that shows the brush's size (brush, eraser, Quick Mask)."""
+    """The circle under the pointer that shows the brush's size (brush, eraser, Quick Mask);
+    with Brush Settings' tip, its shape: the ellipse turned, or a sampled tip's outline."""
 
     def __init__(self, colour: QColor):
         self.colour = colour
@@ -117,7 +118,9 @@ class BrushOutline:
         self.point = point
         for r in (old, self.rect(canvas, size)):
             if r is not None:
-                canvas.update(r.toAlignedRect().adjusted(-2, -2, 2, 2))
+                # (a turned sampled tip reaches past the circle: up to its half-diagonal)
+                m = math.ceil(r.width() * 0.21) + 2
+                canvas.update(r.toAlignedRect().adjusted(-m, -m, m, m))
 
     def rect(self, canvas, size: float) -> Optional[QRectF]:
         if self.point is None or canvas is None:
@@ -126,18 +129,56 @@ class BrushOutline:
         r = max(size * canvas.scale / 2, 4)
         return QRectF(c.x() - r, c.y() - r, 2 * r, 2 * r)
 
-    def paint(self, canvas, painter: QPainter, size: float) -> None:
+    def paint(self, canvas, painter: QPainter, size: float,
+              tip: Optional[BrushTip] = None) -> None:
         rect = self.rect(canvas, size)
         if rect is None:
             return
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setPen(QPen(QColor(0, 0, 0, 160), 2.5))
-        painter.drawEllipse(rect)
-        painter.setPen(QPen(self.colour, 1))
-        painter.drawEllipse(rect)
+        shape = QPainterPath()
+        if tip is None or (tip.sample is None and tip.roundness >= 1.0):
+            shape.addEllipse(rect)
+        else:
+            d = rect.width()
+            turn = QTransform()
+            turn.translate(rect.center().x(), rect.center().y())
+            turn.rotate(-tip.angle)
+            turn.scale(d, d * tip.roundness)
+            shape = turn.map(tip_outline(tip.sample) if tip.sample is not None else _UNIT_CIRCLE)
+        for pen in (QPen(QColor(0, 0, 0, 160), 2.5), QPen(self.colour, 1)):
+            painter.setPen(pen)
+            painter.drawPath(shape)
         painter.restore()
+
+
+_UNIT_CIRCLE = QPainterPath()
+_UNIT_CIRCLE.addEllipse(QRectF(-0.5, -0.5, 1.0, 1.0))
+_OUTLINES: dict[int, tuple[object, QPainterPath]] = {}
+
+
+def tip_outline(sample) -> QPainterPath:
+    """A sampled tip's outline (where it is at least half paint), its longest side 1 and
+    centred on 0, as the pointer shows it; kept for the last few tips."""
+    hit = _OUTLINES.get(id(sample))
+    if hit is not None and hit[0] is sample:
+        return hit[1]
+    import cv2
+
+    h, w = sample.shape
+    k = max(h, w)
+    contours, _ = cv2.findContours((sample >= 128).astype("uint8"), cv2.RETR_EXTERNAL,
+                                   cv2.CHAIN_APPROX_SIMPLE)
+    path = QPainterPath()
+    for c in contours:
+        pts = [QPointF((x + 0.5 - w / 2) / k, (y + 0.5 - h / 2) / k) for x, y in c[:, 0]]
+        if len(pts) > 1:
+            path.addPolygon(QPolygonF(pts + pts[:1]))
+    if len(_OUTLINES) > 8:
+        _OUTLINES.clear()
+    _OUTLINES[id(sample)] = (sample, path)
+    return path
 
 
 def pixel_target(tool: Tool, doc) -> Optional[Layer]:
@@ -406,7 +447,8 @@ class BrushTool(Tool):
         self._outline.move_to(canvas, point, self.size)
 
     def paint_overlay(self, canvas, painter: QPainter) -> None:
-        self._outline.paint(canvas, painter, self.size)
+        self._outline.paint(canvas, painter, self.size,
+                            self.tip if self.id in TIP_TOOLS else None)
 
     def cursor_at(self, canvas, ev) -> QCursor:
         return QCursor(Qt.CursorShape.CrossCursor)
