@@ -170,6 +170,10 @@ def test_a_brush_defined_from_a_star_selection_paints_stars(white, qtbot):
     star = star_mask(60, 70, 40, 16)
     doc.history.push(SetSelectionMask(star, "Load Selection"))
     steps = doc.history.count
+    w.actions["define_brush"].trigger()   # the name asked, then Cancel: no brush
+    from editor.ui.brush_settings import presets_of
+    assert [p.name for p in presets_of(w).presets if p.tip.sample is not None] == \
+        ["Star", "Grass Blade", "Chalk"]
     w.answers.append("My Star")
     w.actions["define_brush"].trigger()
     assert doc.history.count == steps  # (the document does not change)
@@ -251,3 +255,13 @@ def test_one_undo_step_per_stroke_with_dynamics(white, qtbot):
     assert np.array_equal(layer.pixels, middle)
     w.doc.history.undo()
     assert np.array_equal(layer.pixels, before)
+
+
+def test_a_damaged_presets_file_is_kept_aside_and_the_defaults_used(white, qtbot, tmp_path):
+    w = white
+    (tmp_path / "brushes.json").write_text("{not json")
+    qtbot.keyClick(w.canvas, Qt.Key.Key_F5)   # (no tip tool in front: the Brush's settings)
+    panel = w.brush_settings
+    assert panel.isVisible() and panel.tool is w.tools.tools["brush"]
+    assert panel.list.count() == 5 and panel.list.item(0).text() == "Hard Round"
+    assert (tmp_path / "brushes.json.damaged").read_text() == "{not json"
