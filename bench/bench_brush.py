@@ -9,7 +9,9 @@ as the Brush tool paints (editor/model/brush_stroke.py): the renderer is told th
 focus, a stroke runs back and forth across the layer in dabs a quarter diameter apart, and
 after each dab the renderer updates, as the canvas does on every mouse move. Three cases on
 the same layer: (1) its pixels, no mask; (2) its pixels, with a mask; (3) its mask.
-Issue 15: painting on a mask keeps the brush's per-dab cost. The machine is shared: the load
+Issue 15: painting on a mask keeps the brush's per-dab cost. Three more on its pixels with
+Brush Settings' tips (brush_tip.py): flattened and turned, a sampled star, and with
+jitters and a scatter of two dabs a step (a "dab" there is one spacing step). The machine is shared: the load
 is printed, and CPU seconds beside wall seconds.
 """
 from __future__ import annotations
@@ -28,7 +30,7 @@ sys.path.insert(0, os.path.join(ROOT, "bench"))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def stroke(doc, layer, size: int, dabs: int, on_mask: bool) -> tuple[float, float]:
+def stroke(doc, layer, size: int, dabs: int, on_mask: bool, tip=None) -> tuple[float, float]:
     """Median (wall ms, CPU ms) per dab of one stroke, as the Brush tool paints it."""
     from editor.model import mask_ops
     from editor.model.brush_stroke import BrushStroke, mask_layer, pixel_layer
@@ -43,7 +45,7 @@ def stroke(doc, layer, size: int, dabs: int, on_mask: bool) -> tuple[float, floa
     else:
         edit = doc.begin_pixel_edit(layer, "Brush", cover=doc.canvas)
         target, lay = layer, pixel_layer((200, 40, 30), 1.0, False, False)
-    brush = BrushStroke(doc, edit, (target.x, target.y), size, 0.8, 1.0, lay)
+    brush = BrushStroke(doc, edit, (target.x, target.y), size, 0.8, 1.0, lay, tip=tip, seed=1)
     bounds = layer.bounds().intersect(doc.canvas)
     step = max(1.0, size / 4)
     walls, cpus = [], []
@@ -89,13 +91,22 @@ def main() -> None:
     r = np.hypot((xx - w / 2) / (w / 2), (yy - h / 2) / (h / 2))
     mask = LayerMask(np.clip((1.2 - r) * 255, 0, 255).astype(np.uint8), layer.x, layer.y,
                      default=0)
+    from editor.model.brush_tip import BrushTip, default_presets
+
+    star = next(p for p in default_presets() if p.name == "Star").tip
     for size in sizes:
-        for label, masked, on_mask in (("pixels, layer without a mask", False, False),
-                                       ("pixels, layer with a mask", True, False),
-                                       ("its layer mask", True, True)):
+        for label, masked, on_mask, tip in (
+                ("pixels, layer without a mask", False, False, None),
+                ("pixels, layer with a mask", True, False, None),
+                ("its layer mask", True, True, None),
+                ("pixels, 50 % round at 30°", False, False, BrushTip(angle=30, roundness=0.5)),
+                ("pixels, sampled star tip", False, False, star),
+                ("pixels, jitters, scatter x2", False, False,
+                 BrushTip(size_jitter=0.5, angle_jitter=0.5, roundness=0.6, scatter=1.0,
+                          count=2))):
             layer.mask = mask.copy() if masked else None
             layer.changed()
-            wall, cpu = stroke(doc, layer, size, args.dabs, on_mask)
+            wall, cpu = stroke(doc, layer, size, args.dabs, on_mask, tip)
             print(f"  {size:4d} px dab on {label:<30} {wall:7.1f} ms wall {cpu:7.1f} ms CPU "
                   f"per dab (paint + redraw)")
     print(f"load after: {os.getloadavg()[0]:.1f}")

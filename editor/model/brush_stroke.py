@@ -10,12 +10,14 @@ Photoshop; a second stroke adds 50 % of what is left. The Brush tool
 """
 from __future__ import annotations
 
+import math
 from typing import Callable, Iterable, Optional
 
 import numpy as np
 
 from engine.box import Box
 
+from .brush_tip import BrushTip
 from .commands import PixelEdit
 from .dabs import dab_mask
 from .edit_ops import SelectionCoverage
@@ -70,15 +72,22 @@ class BrushStroke:
     `weigh(mask, box, cx, cy)`, if given, has its say in each dab: it returns the part of
     the dab's coverage `mask` (on `box` of the array, centred at cx, cy there) to keep
     (the Background Eraser's colour match, `erasers.BackgroundErase`). `aliased`: the
-    Pencil's dabs (`dab_mask`), whose pixels are painted or not."""
+    Pencil's dabs (`dab_mask`), whose pixels are painted or not. `tip`: Brush Settings'
+    tip shape and dynamics (`brush_tip.BrushTip`), its jitters drawn from `seed`."""
 
     def __init__(self, doc, edit: PixelEdit, origin: tuple[int, int], size: float,
                  hardness: float, flow: float,
                  lay: Callable[[np.ndarray, np.ndarray, np.ndarray, Box], None],
                  weigh: Optional[Callable[[np.ndarray, Box, float, float], np.ndarray]] = None,
-                 aliased: bool = False):
+                 aliased: bool = False, tip: Optional[BrushTip] = None,
+                 seed: Optional[int] = None):
         self.doc, self.edit, self.origin = doc, edit, origin
         self.size, self.hardness, self.aliased = size, hardness, aliased
+        # Brush Settings' tip and dynamics; the plain round tip keeps the fast path below.
+        self.tip = tip if tip is not None and not tip.plain else None
+        self.rng = np.random.default_rng(seed)   # the dynamics' draws, one seed a stroke
+        self._last: Optional[tuple[float, float]] = None
+        self._direction = (1.0, 0.0)
         self.selection = SelectionCoverage(doc)
         self.cover = StrokeCover(edit.shape, flow)
         self.lay = lay
@@ -89,8 +98,15 @@ class BrushStroke:
         box of the array that changed (None: none of it)."""
         ox, oy = self.origin
         union = None
-        for cx, cy in centres:
-            mask, box = dab_mask(cx - ox, cy - oy, self.size, self.hardness, self.aliased)
+        tip = self.tip
+        placed = ((cx, cy, self.size, 0.0, 1.0, 1.0) for cx, cy in centres) if tip is None \
+            else self._placed(centres)
+        sample = None if tip is None else tip.sample
+        for cx, cy, size, angle, roundness, amount in placed:
+            mask, box = dab_mask(cx - ox, cy - oy, size, self.hardness, self.aliased, angle,
+                                 roundness, sample)
+            if amount < 1.0:  # Opacity / Flow Jitter thin the dab's paint
+                mask = mask * np.float32(amount)
             if self.weigh is not None:
                 mask = self.weigh(mask, box, cx - ox, cy - oy)
             self.cover.add(mask, box)
@@ -108,6 +124,20 @@ class BrushStroke:
         edit, at = self.edit, union.translate(ox, oy)
         return edit.apply(self.doc, union,
                           lambda view: self.lay(view, edit.original(union), cover, at))
+
+    def _placed(self, centres: Iterable[tuple[float, float]]) -> list[tuple]:
+        """The tip's dabs at each spacing step (`BrushTip.place`: x, y, diameter, angle,
+        roundness, amount), scattered across the way the stroke goes there."""
+        tip, out = self.tip, []
+        for cx, cy in centres:
+            if self._last is not None:
+                dx, dy = cx - self._last[0], cy - self._last[1]
+                n = math.hypot(dx, dy)
+                if n > 1e-6:
+                    self._direction = (dx / n, dy / n)
+            self._last = (cx, cy)
+            out += tip.place(cx, cy, self.size, self._direction, self.rng)
+        return out
 
     def relay_region(self, margin: int = 0) -> Optional[tuple[Box, np.ndarray, Box]]:
         """Where the whole stroke is laid again (the Healing Brush's heal on release): the

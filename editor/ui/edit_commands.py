@@ -1,5 +1,5 @@
-"""Edit menu: Cut, Copy Merged, Paste in Place, Clear, Fill and Stroke, Define Pattern, and
-Delete/Backspace.
+"""Edit menu: Cut, Copy Merged, Paste in Place, Clear, Fill and Stroke, Define Pattern,
+Define Brush Preset and Brush Settings (brush_settings.py), and Delete/Backspace.
 
 As in Photoshop: Delete (or Backspace) clears the selected pixels of the
 active layer, or deletes the layer when nothing is selected; Cut is copy +
@@ -213,6 +213,13 @@ class EditCommands:
                        tip="Make what the canvas shows in the selection (all of it without "
                            "one) a pattern, for Pattern fill layers",
                        enabled=has_doc, menu="edit", after="stroke", separator=True),
+            ActionSpec("define_brush", "Define &Brush Preset…", self.define_brush,
+                       tip="Make what the canvas shows in the selection a sampled brush tip "
+                           "(dark pixels paint), for the Brush, Pencil and Eraser",
+                       enabled=has_doc, menu="edit", after="define_pattern"),
+            ActionSpec("brush_settings", "Brush Settings…", self.brush_settings, "F5",
+                       tip="Brush Settings and presets: tip shape, dynamics, scattering",
+                       menu="edit", after="define_brush"),
         ]
 
     # -- commands ------------------------------------------------------------------------------
@@ -251,6 +258,18 @@ class EditCommands:
                      f"{pattern.height} px).")
 
         self._op("Could not define the pattern", op)
+
+    def define_brush(self) -> None:
+        """Edit > Define Brush Preset… (`brush_settings.define_brush_preset`)."""
+        from .brush_settings import define_brush_preset
+
+        define_brush_preset(self.window)
+
+    def brush_settings(self) -> None:
+        """Brush Settings (F5): the current tool's, or the Brush's."""
+        from .brush_settings import show_brush_settings
+
+        show_brush_settings(self.window)
 
     def copy_merged(self) -> None:
         def op(doc) -> None:

@@ -3,7 +3,8 @@
 A stroke is one undo step: it starts with `Document.begin_pixel_edit`, every
 mouse move paints the dabs along the segment in place (only touched tiles are
 kept for undo), and it ends with `end_pixel_edit`. Dabs are spaced at a
-quarter of the diameter, as in Photoshop; [ and ] change the size, Shift+click
+quarter of the diameter, as in Photoshop, unless Brush Settings (brush_settings.py: tip
+shape, dynamics, presets) say otherwise; [ and ] change the size, Shift+click
 paints a straight line from the last stroke, Alt+click picks a colour. The dab is
 `editor.model.dabs`' (Stroke Path draws the same dabs).
 """
@@ -13,12 +14,14 @@ import math
 from typing import Optional
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QCursor, QPainter, QPen
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSlider, QSpinBox, QWidget
+from PySide6.QtGui import QColor, QCursor, QPainter, QPainterPath, QPen, QPolygonF, QTransform
+from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QPushButton, QSlider, QSpinBox,
+                               QWidget)
 
 from editor.model import Layer, mask_ops
 from editor.model import history_brush
 from editor.model.brush_stroke import BrushStroke, mask_layer, pixel_layer
+from editor.model.brush_tip import BrushPreset, BrushTip, tip_from_json, tip_json
 from editor.model.errors import DocumentError
 from editor.model.dabs import SPACING
 from editor.model.commands import LayerMaskEdit, PixelEdit
@@ -28,6 +31,9 @@ from .eyedropper import sample_color
 
 MAX_SIZE = 1000
 SLIDER_MIN, SLIDER_MAX = 56, 110   # an options bar slider's width, widget pixels
+# The tools whose strokes take Brush Settings' tip and dynamics (the others keep the round
+# tip: their strokes sample, heal or smudge under each dab).
+TIP_TOOLS = {"brush", "pencil", "eraser", "history_brush"}
 _SIZE_STEPS = ((10, 1), (100, 10), (200, 25), (400, 50), (MAX_SIZE, 100))
 
 
@@ -77,9 +83,10 @@ class StrokePath:
     def start(self, point: QPointF) -> None:
         self.last, self.carry = point, 0.0
 
-    def to(self, point: QPointF, diameter: float) -> list[QPointF]:
-        """The dab centres on the segment from the last position to `point`."""
-        spacing = max(1.0, diameter * SPACING)
+    def to(self, point: QPointF, diameter: float, spacing: float = SPACING) -> list[QPointF]:
+        """The dab centres on the segment from the last position to `point`, `spacing`
+        diameters apart (Brush Settings' Spacing)."""
+        spacing = max(1.0, diameter * spacing)
         last = self.last
         dx, dy = point.x() - last.x(), point.y() - last.y()
         dist = math.hypot(dx, dy)
@@ -97,7 +104,8 @@ class StrokePath:
 
 
 class BrushOutline:
-    """The circle under the pointer that shows the brush's size (brush, eraser, Quick Mask)."""
+    """The circle under the pointer that shows the brush's size (brush, eraser, Quick Mask);
+    with Brush Settings' tip, its shape: the ellipse turned, or a sampled tip's outline."""
 
     def __init__(self, colour: QColor):
         self.colour = colour
@@ -110,7 +118,9 @@ class BrushOutline:
         self.point = point
         for r in (old, self.rect(canvas, size)):
             if r is not None:
-                canvas.update(r.toAlignedRect().adjusted(-2, -2, 2, 2))
+                # (a turned sampled tip reaches past the circle: up to its half-diagonal)
+                m = math.ceil(r.width() * 0.21) + 2
+                canvas.update(r.toAlignedRect().adjusted(-m, -m, m, m))
 
     def rect(self, canvas, size: float) -> Optional[QRectF]:
         if self.point is None or canvas is None:
@@ -119,18 +129,56 @@ class BrushOutline:
         r = max(size * canvas.scale / 2, 4)
         return QRectF(c.x() - r, c.y() - r, 2 * r, 2 * r)
 
-    def paint(self, canvas, painter: QPainter, size: float) -> None:
+    def paint(self, canvas, painter: QPainter, size: float,
+              tip: Optional[BrushTip] = None) -> None:
         rect = self.rect(canvas, size)
         if rect is None:
             return
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setPen(QPen(QColor(0, 0, 0, 160), 2.5))
-        painter.drawEllipse(rect)
-        painter.setPen(QPen(self.colour, 1))
-        painter.drawEllipse(rect)
+        shape = QPainterPath()
+        if tip is None or (tip.sample is None and tip.roundness >= 1.0):
+            shape.addEllipse(rect)
+        else:
+            d = rect.width()
+            turn = QTransform()
+            turn.translate(rect.center().x(), rect.center().y())
+            turn.rotate(-tip.angle)
+            turn.scale(d, d * tip.roundness)
+            shape = turn.map(tip_outline(tip.sample) if tip.sample is not None else _UNIT_CIRCLE)
+        for pen in (QPen(QColor(0, 0, 0, 160), 2.5), QPen(self.colour, 1)):
+            painter.setPen(pen)
+            painter.drawPath(shape)
         painter.restore()
+
+
+_UNIT_CIRCLE = QPainterPath()
+_UNIT_CIRCLE.addEllipse(QRectF(-0.5, -0.5, 1.0, 1.0))
+_OUTLINES: dict[int, tuple[object, QPainterPath]] = {}
+
+
+def tip_outline(sample) -> QPainterPath:
+    """A sampled tip's outline (where it is at least half paint), its longest side 1 and
+    centred on 0, as the pointer shows it; kept for the last few tips."""
+    hit = _OUTLINES.get(id(sample))
+    if hit is not None and hit[0] is sample:
+        return hit[1]
+    import cv2
+
+    h, w = sample.shape
+    k = max(h, w)
+    contours, _ = cv2.findContours((sample >= 128).astype("uint8"), cv2.RETR_EXTERNAL,
+                                   cv2.CHAIN_APPROX_SIMPLE)
+    path = QPainterPath()
+    for c in contours:
+        pts = [QPointF((x + 0.5 - w / 2) / k, (y + 0.5 - h / 2) / k) for x, y in c[:, 0]]
+        if len(pts) > 1:
+            path.addPolygon(QPolygonF(pts + pts[:1]))
+    if len(_OUTLINES) > 8:
+        _OUTLINES.clear()
+    _OUTLINES[id(sample)] = (sample, path)
+    return path
 
 
 def pixel_target(tool: Tool, doc) -> Optional[Layer]:
@@ -179,6 +227,9 @@ class BrushTool(Tool):
                                        self.default_hardness, float)
         self.opacity = settings.value(f"tools/{self.id}/opacity", 1.0, float)
         self.flow = settings.value(f"tools/{self.id}/flow", 1.0, float)
+        self.tip = tip_from_json(settings.value(f"tools/{self.id}/tip", ""))
+        self.preset_name = settings.value(f"tools/{self.id}/preset", "")
+        self.stroke_seed: Optional[int] = None  # the dynamics' seed (tests); None: a new one
         self._edit = None
         self._stroke: Optional[BrushStroke] = None
         self._layer = None
@@ -210,6 +261,26 @@ class BrushTool(Tool):
         self.flow = float(max(0.01, min(1.0, flow)))
         self.window.settings.set_value(f"tools/{self.id}/flow", self.flow)
         self._sync_controls()
+
+    def set_tip(self, tip: BrushTip) -> None:
+        """Brush Settings' tip shape and dynamics for this tool's next strokes."""
+        self.tip = tip.clamped()
+        self.window.settings.set_value(f"tools/{self.id}/tip", tip_json(self.tip))
+        self._sync_controls()
+
+    def apply_preset(self, preset: BrushPreset) -> None:
+        """A brush preset picked: its size, hardness and tip become the tool's."""
+        self.preset_name = preset.name
+        self.window.settings.set_value(f"tools/{self.id}/preset", preset.name)
+        self.set_hardness(preset.hardness)
+        self.set_tip(preset.tip)
+        self.set_size(preset.size)
+
+    def stroke_tip(self) -> dict:
+        """BrushStroke's tip and seed for this tool's strokes (none: the round tip)."""
+        if self.id not in TIP_TOOLS:
+            return {}
+        return {"tip": self.tip, "seed": self.stroke_seed}
 
     def change_size(self, direction: int) -> None:
         self.set_size(next_size(self.size, direction))
@@ -259,7 +330,7 @@ class BrushTool(Tool):
                                  self.flow,
                                  pixel_layer((color.red(), color.green(), color.blue()),
                                              self.opacity, self.erase and not locked, locked),
-                                 aliased=self.aliased)
+                                 aliased=self.aliased, **self.stroke_tip())
 
     def _first_dabs(self, canvas, ev) -> None:
         """A stroke's first dabs: at the press, or with Shift a straight line from where the
@@ -299,7 +370,7 @@ class BrushTool(Tool):
                                    self.flow,
                                    history_brush.history_layer(doc.snapshots.source.state, source,
                                                                self.opacity, locked),
-                                   aliased=self.aliased)
+                                   aliased=self.aliased, **self.stroke_tip())
         self._first_dabs(canvas, ev)
 
     def _press_mask(self, canvas, ev) -> None:
@@ -319,7 +390,7 @@ class BrushTool(Tool):
         self._stroke = BrushStroke(doc, self._edit, (node.mask.x, node.mask.y), self.size,
                                    self.hardness, self.flow,
                                    mask_layer(mask_grey(color), self.opacity),
-                                   aliased=self.aliased)
+                                   aliased=self.aliased, **self.stroke_tip())
         self._path.start(ev.image)
         self._apply(canvas, [ev.image])
 
@@ -361,8 +432,10 @@ class BrushTool(Tool):
             self.window.report(exc, "Could not paint")
 
     def _segment_to(self, canvas, point: QPointF) -> None:
-        """Dabs every quarter diameter along the path from the last position to `point`."""
-        centres = self._path.to(point, self.size)
+        """Dabs along the path from the last position to `point`, Spacing apart (a quarter
+        diameter unless Brush Settings say otherwise)."""
+        centres = self._path.to(point, self.size,
+                                self.tip.spacing if self.id in TIP_TOOLS else SPACING)
         if centres:
             self._apply(canvas, centres)
 
@@ -374,7 +447,8 @@ class BrushTool(Tool):
         self._outline.move_to(canvas, point, self.size)
 
     def paint_overlay(self, canvas, painter: QPainter) -> None:
-        self._outline.paint(canvas, painter, self.size)
+        self._outline.paint(canvas, painter, self.size,
+                            self.tip if self.id in TIP_TOOLS else None)
 
     def cursor_at(self, canvas, ev) -> QCursor:
         return QCursor(Qt.CursorShape.CrossCursor)
@@ -397,9 +471,22 @@ class BrushTool(Tool):
                                              lambda v: self.set_flow(v / 100))}
         for key in self.sliders:
             self._controls[key] = pairs[key]()
+        if self.id in TIP_TOOLS:
+            button = QPushButton("Brush Settings…")
+            button.setObjectName("brush_settings")
+            button.setToolTip("Brush Settings and presets: tip shape, angle, roundness, "
+                              "spacing, sampled tips, shape dynamics, scattering (F5)")
+            button.clicked.connect(self.open_settings)
+            row.addWidget(button)
         self.add_options(row)
         row.addStretch(1)
         return w
+
+    def open_settings(self) -> None:
+        """The Brush Settings window for this tool (one at a time, kept in front)."""
+        from editor.ui.brush_settings import show_brush_settings
+
+        show_brush_settings(self.window, self)
 
     def add_options(self, row: QHBoxLayout) -> None:
         """A tool's own options after the brush's sliders (the retouching tools' Sample)."""
@@ -410,6 +497,9 @@ class BrushTool(Tool):
         for key, spin in self._controls.items():
             if spin.value() != values[key]:
                 spin.setValue(values[key])
+        panel = getattr(self.window, "brush_settings", None)
+        if panel is not None and panel.tool is self:
+            panel.sync()
 
 
 class EraserTool(BrushTool):

@@ -73,7 +73,7 @@ class RetouchTool(BrushTool):
         self._first_dabs(canvas, ev)
 
     def _segment_to(self, canvas, point: QPointF) -> None:
-        centres = self._path.to(point, self.size * self.spacing / SPACING)
+        centres = self._path.to(point, self.size, self.spacing)
         if centres:
             self._apply(canvas, centres)
 
