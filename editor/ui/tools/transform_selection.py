@@ -18,7 +18,7 @@ from typing import Optional
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter, QPainterPath, QTransform
 
-from engine.box import Box
+from engine.box import Box, mask_bounds
 
 from editor.model import selection_ops
 from editor.model.resample import perspective_pixels, transform_pixels
@@ -56,11 +56,14 @@ class SelectionTransformTool(TransformTool):
         self._watch(canvas)
         # The selection's edge in image coordinates, drawn transformed while the mode runs
         # (the canvas's own ants would show where it was).
-        if self.doc.selection_mask is not None:
-            self._outline = QPainterPath(canvas.mask_outline())
-        else:
-            self._outline = QPainterPath()
-            self._outline.addRect(QRectF(self.frame.x, self.frame.y, self.w, self.h))
+        doc = self.doc
+        self._outline = QPainterPath() if doc.selection_mask is None else \
+            QPainterPath(canvas.mask_outline())
+        box = doc.selection
+        if box is not None and (doc.selection_mask is None
+                                or mask_bounds(doc.selection_mask) != box):
+            # (a marquee box, or one drawn over a painted mask: the canvas outlines both)
+            self._outline.addRect(QRectF(box.x, box.y, box.w, box.h))
         canvas.selection_outline_shown = False
         self._show()
         canvas.setFocus()
