@@ -20,7 +20,7 @@ from PySide6.QtGui import QPainter, QPainterPath, QTransform
 
 from engine.box import Box, mask_bounds
 
-from editor.model import selection_ops
+from editor.model import DocumentError, selection_ops
 from editor.model.resample import perspective_pixels, transform_pixels
 from editor.model.smart_object import tidy
 
@@ -102,7 +102,11 @@ class SelectionTransformTool(TransformTool):
 
             def warp(pixels):
                 return transform_pixels(pixels, affine, doc.canvas)
-        selection_ops.transform_selection(doc, corners, warp, self.step)
+        try:
+            selection_ops.transform_selection(doc, corners, warp, self.step)
+        except ValueError:  # (a corner past the horizon: the map sends it through infinity)
+            raise DocumentError("These corners make no picture of the selection: bring "
+                                "them back within the frame's horizon.") from None
 
     # -- drawing ------------------------------------------------------------------------
     def paints_content(self, canvas) -> bool:
