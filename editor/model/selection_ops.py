@@ -246,6 +246,45 @@ def reselect(doc: Document) -> None:
         doc.set_selection(box, "Reselect")
 
 
+def selection_bounds(doc: Document) -> Box:
+    """The canvas box around what is selected: Select > Transform Selection's frame. Raises a
+    one-line DocumentError when nothing is."""
+    mask = current_mask(doc)
+    box = None if mask is None else mask_bounds(mask)
+    if box is None:
+        raise DocumentError("Select an area first: Transform Selection transforms the "
+                            "selection's outline.")
+    return box
+
+
+def transform_selection(doc: Document, corners: Sequence[tuple[float, float]], warp,
+                        name: str = "Transform Selection") -> None:
+    """Select > Transform Selection: the selection sent through a transform of its frame
+    (`selection_bounds`), the layers' pixels untouched; one undo step. A marquee box (no
+    mask) becomes the polygon through `corners`, where the transform sends the box's four
+    corners (top-left, top-right, bottom-right, bottom-left), so its edges stay as crisp
+    as the marquee's: scaled or turned by quarter turns it stays a plain box. A mask (a
+    lasso's, a feathered one) is resampled by `warp` (straight RGBA pixels of the frame ->
+    (pixels, x, y) on the canvas: `resample.transform_pixels` or `perspective_pixels` with
+    the frame-local map, as Free Transform resamples a layer) through `warp_mask`, as a
+    layer mask follows its layer, so a soft edge stays soft."""
+    from .layers import LayerMask
+    from .resample import warp_mask
+
+    box = selection_bounds(doc)
+    if doc.selection_mask is None:
+        select_mask(doc, polygon_mask(doc, corners), "replace", name)
+        return
+    frame = LayerMask(current_mask(doc)[box.slices()], box.x, box.y, default=0)
+    moved = warp_mask(frame, warp)
+    mask = np.zeros((doc.height, doc.width), np.uint8)
+    at = Box(moved.x, moved.y, moved.width, moved.height)
+    inside = at.intersect(doc.canvas)
+    if not inside.is_empty():
+        mask[inside.slices()] = moved.pixels[inside.translate(-at.x, -at.y).slices()]
+    select_mask(doc, mask, "replace", name)
+
+
 # -- Select > Modify ------------------------------------------------------------------------------------
 MODIFY_LIMITS = {"expand": 500, "contract": 500, "smooth": 500, "border": 200}  # Photoshop's
 

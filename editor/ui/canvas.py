@@ -36,7 +36,7 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (QBrush, QColor, QCursor, QImage, QKeyEvent, QMouseEvent, QPainter,
                            QPainterPath, QPen, QPixmap, QPolygonF, QRegion, QTransform,
                            QWheelEvent)
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
 from engine.box import Box, mask_bounds
 
@@ -757,6 +757,20 @@ class CanvasView(QWidget):
                 self.tools.current.double_click(self, self._event(e)):
             return
         self.mousePressEvent(e)
+
+    def contextMenuEvent(self, e) -> None:
+        """Right-click: the tool's short menu of window actions (`Tool.context_actions`: the
+        selection tools' Deselect ... Transform Selection, as in Photoshop), if it has one."""
+        names = self.tools.current.context_actions
+        if not names or self._pressed:
+            super().contextMenuEvent(e)
+            return
+        window = self.tools.window
+        window.update_actions()  # (the menu shows what can be done now)
+        menu = QMenu(self)
+        for name in names:
+            menu.addAction(window.actions[name])
+        menu.exec(e.globalPos())
 
     def wheelEvent(self, e: QWheelEvent) -> None:
         delta = e.angleDelta().y() or e.angleDelta().x()

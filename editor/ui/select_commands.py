@@ -1,6 +1,7 @@
 """The Select menu: All, Deselect, Reselect, Inverse, Color Range (`color_range`), Subject
 (`select_subject`, a job; also the Object and Quick Selection tools' button), Feather,
-Modify (Border, Smooth, Expand, Contract), Grow, Similar; Shift+M / Shift+L / Shift+G /
+Modify (Border, Smooth, Expand, Contract), Grow, Similar, Transform Selection
+(`tools.transform_selection`); Shift+M / Shift+L / Shift+G /
 Shift+U switch the marquee, lasso, fill and shape tools' shapes (Shift+P, Shift+R,
 Shift+O and Shift+B the Pen, Blur, Dodge and Brush groups' tools); Ctrl+click on a layer's
 thumbnail selects its pixels.
@@ -16,11 +17,12 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFormLayout
                                QSpinBox, QVBoxLayout)
 
 from editor.jobs import Job
-from editor.model import Layer, replay, select_subject, selection_ops
+from editor.model import DocumentError, Layer, replay, select_subject, selection_ops
 
 from .actions import ActionSpec, Context, SubmenuSpec, has_doc, has_selection, run_on_doc
 from .color_range import ColorRangeCommand
 from .tools.toolbox import GROUPS, next_in_group
+from .tools.transform_selection import SelectionTransformTool
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -105,6 +107,10 @@ class SelectCommands:
                        menu="select", after="modify"),
             ActionSpec("similar", "Similar", lambda: self.grow(False), enabled=has_selection,
                        menu="select", after="grow"),
+            ActionSpec("transform_selection", "&Transform Selection", self.transform_selection,
+                       enabled=has_selection, menu="select", after="similar", separator=True,
+                       tip="Scale, turn or distort the selection's outline with Free "
+                           "Transform's handles (the pixels stay)"),
             ActionSpec("color_range", "C&olor Range…", self.color_range.run, enabled=has_doc,
                        menu="select", after="inverse", separator=True,
                        tip="Select the pixels of a colour (sampled on the canvas) or of a "
@@ -238,6 +244,25 @@ class SelectCommands:
         layer = layer if isinstance(layer, Layer) else None  # a group: what the canvas shows
         self._op("grow the selection",
                  lambda d: selection_ops.grow(d, tolerance, contiguous, layer))
+
+    def transform_selection(self) -> None:
+        """Select > Transform Selection: Free Transform's handles on the selection's outline
+        (`tools.transform_selection`), committed by Enter as one undo step."""
+        w = self.window
+        doc = w.doc
+        if doc is None:
+            return
+        if w.tools.mode is not None:
+            w.status(f"Finish {w.tools.mode.label} first (Enter or Esc), then transform "
+                     f"the selection.")
+            return
+        try:
+            SelectionTransformTool.check(doc)
+        except DocumentError as exc:
+            w.report(exc, "Could not transform the selection")
+            return
+        w.tools.start_mode(SelectionTransformTool(w, w.tools, doc))
+        w.canvas.setFocus()
 
     def layer_pixels(self, layer) -> None:
         """Ctrl+click on a thumbnail: the layer's pixels become the selection."""

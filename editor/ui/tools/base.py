@@ -14,6 +14,11 @@ if TYPE_CHECKING:
     from ..window_api import EditorWindow
 
 
+# The selection tools' right-click menu, a short form of Photoshop's.
+SELECTION_CONTEXT = ("deselect", "inverse", "feather", "select_and_mask", "save_selection",
+                     "transform_selection")
+
+
 class Tool:
     id = ""
     label = ""
@@ -22,6 +27,8 @@ class Tool:
     tip = ""
     pans = False  # a left drag pans the view (Hand)
     shows_paths = False  # it outlines the chosen path itself (else the canvas does)
+    # The window actions (by name) of its right-click menu on the canvas; none: no menu.
+    context_actions: tuple[str, ...] = ()
 
     def __init__(self, window: "EditorWindow"):
         self.window = window

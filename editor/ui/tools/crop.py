@@ -23,6 +23,7 @@ class CropTool(MarqueeTool):
     letter = "C"
     icon = "tool-crop"
     tip = "Drag the box's handles round what to keep; Enter crops, Esc starts over"
+    context_actions = ()  # (the Marquee's selection menu is not the crop's)
 
     combines = False  # one box, no shapes, no Shift/Alt combining
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QW
 from editor.model import selection_ops
 
 from ..canvas import paint_ants_path
-from .base import Tool
+from .base import SELECTION_CONTEXT, Tool
 from .marquee import selection_op
 
 CLOSE_DISTANCE = 8  # px on screen: a click this near the first point closes the polygon
@@ -26,6 +26,7 @@ class LassoTool(Tool):
     icon = "tool-lasso"
     tip = "Draw round what to select (Polygonal: click the corners); Shift adds, Alt subtracts"
     SHAPES = ("freehand", "polygon")
+    context_actions = SELECTION_CONTEXT
 
     def __init__(self, window):
         super().__init__(window)

@@ -15,7 +15,7 @@ from editor.model import selection_ops
 from engine.box import Box
 
 from ..canvas import paint_ants_path
-from .base import Tool
+from .base import SELECTION_CONTEXT, Tool
 
 HANDLE = 7          # handle size, logical pixels
 GRAB = 6            # how far from a handle a press still grabs it
@@ -61,6 +61,7 @@ class MarqueeTool(Tool):
     tip = "Draw the selection box (Shift: square); drag its handles to adjust it"
 
     SHAPES = ("rect", "ellipse")
+    context_actions = SELECTION_CONTEXT
     combines = True  # Shift/Alt at the press add, subtract, intersect (not for Crop)
 
     def __init__(self, window):

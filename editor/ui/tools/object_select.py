@@ -17,7 +17,7 @@ from editor.model import selection_ops
 from engine.box import Box
 
 from ..canvas import paint_ants_path
-from .base import Tool
+from .base import SELECTION_CONTEXT, Tool
 from .marquee import selection_op
 from .subject_button import subject_button
 
@@ -30,6 +30,7 @@ class ObjectSelectionTool(Tool):
     letter = "W"
     icon = "tool-object-select"
     tip = ("Drag a box around an object to select it (Shift adds, Alt subtracts)")
+    context_actions = SELECTION_CONTEXT
 
     def __init__(self, window):
         super().__init__(window)

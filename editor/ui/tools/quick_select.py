@@ -26,7 +26,7 @@ from editor.jobs import Job
 from editor.model import Layer, quick_select
 from editor.model.selection_ops import current_mask
 
-from .base import Tool
+from .base import SELECTION_CONTEXT, Tool
 from .brush import MAX_SIZE, BrushOutline, next_size, slider_pair
 from .subject_button import subject_button
 
@@ -63,6 +63,7 @@ class QuickSelectionTool(Tool):
     icon = "tool-quick-select"
     tip = ("Paint over what to select: the selection grows to its edges ([ and ] change the "
            "size; Alt takes away)")
+    context_actions = SELECTION_CONTEXT
 
     def __init__(self, window):
         super().__init__(window)

@@ -29,6 +29,9 @@ group holding type is refused in one line (rasterize the type first).
 A commit reports the transform as the "free_transform" command's numbers (`numbers`: what
 an action records, and what Edit > Transform > Again repeats).
 
+Select > Transform Selection is this mode on the selection's outline instead of a layer
+(`transform_selection.SelectionTransformTool`: its frame from `_frame_of`).
+
 While it runs the canvas shows a `LayerPreview`: the composites below and
 above the layer with the layer drawn in between through the current transform.
 """
@@ -42,6 +45,8 @@ import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QCursor, QPainter, QPen, QPolygonF, QTransform
 from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QToolButton, QWidget
+
+from engine.box import Box
 
 from editor.model import DocumentError, Group, Layer, Node
 from editor.model.commands import SetMask
@@ -176,8 +181,7 @@ class TransformTool(LayerMode, Tool):
         self.on_commit: Optional[Callable[[dict], None]] = None
         self.manager = manager
         self.node = node
-        # A layer's box, the union of a group's layers, or what an adjustment's mask reveals.
-        self.frame = transform_frame(node)
+        self.frame = self._frame_of(node)
         self.w, self.h = self.frame.w, self.frame.h
         self.start = Pose(self.frame.x + self.w / 2, self.frame.y + self.h / 2)
         # Distorted (Ctrl+drag on a corner): the canvas points of the frame's four corners,
@@ -203,6 +207,11 @@ class TransformTool(LayerMode, Tool):
         self._fields: dict[str, QDoubleSpinBox] = {}
         self._link: Optional[QToolButton] = None
         self._updating = False
+
+    def _frame_of(self, node) -> Box:
+        """The box the handles frame: a layer's box, the union of a group's layers, or what
+        an adjustment's mask reveals (Transform Selection's: the selection's bounds)."""
+        return transform_frame(node)
 
     @staticmethod
     def check(node) -> None:

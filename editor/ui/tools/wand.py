@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSpinBox, QWidget
 
 from editor.model import Layer, selection_ops
 
-from .base import Tool
+from .base import SELECTION_CONTEXT, Tool
 from .marquee import selection_op
 
 
@@ -21,6 +21,7 @@ class MagicWandTool(Tool):
     letter = "W"
     icon = "tool-wand"
     tip = "Click a colour to select it (Tolerance, Contiguous); Shift adds, Alt subtracts"
+    context_actions = SELECTION_CONTEXT
 
     def __init__(self, window):
         super().__init__(window)
