@@ -460,4 +460,6 @@ FILTERS.update(GALLERY_FILTERS)
 # Average, Sharpen, Despeckle, Wind... (`extra_filters`), Pixelate's (`cell_filters`), Shear,
 # Smart and Shape Blur, Fibers (`shape_filters`), HSB/HSL and Video's (`video_filters`).
 from . import cell_filters, extra_filters, last_filters, shape_filters, video_filters  # noqa: E402
-REGISTERED = (cell_filters, extra_filters, last_filters, shape_filters, video_filters)
+from . import gallery_filters  # noqa: E402  (Filter > Filter Gallery's effects)
+REGISTERED = (cell_filters, extra_filters, last_filters, shape_filters, video_filters,
+              gallery_filters)

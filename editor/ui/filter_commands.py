@@ -42,6 +42,10 @@ Shape Blur and Smart Blur (Blur), Shear (Distort), Fibers (Render), HSB/HSL (Oth
 Video submenu (De-Interlace, NTSC Colors) after Stylize (`editor.model.shape_filters`,
 `video_filters`) come from `shape_filter_dialogs.py`, with Shear's curve grid.
 
+Filter > Filter Gallery… (after Last Filter, as Photoshop's menu has it) opens
+`filter_gallery_dialog.py`: the artistic filters of `editor.model.gallery_filters` in their
+folders, stacked as effect layers and applied as one filter (`FilterGallery`).
+
 On a smart object, a filter (or Shadows/Highlights, as Photoshop allows; the other
 adjustments are refused there, as in Photoshop) becomes a smart filter
 (`editor.model.smart_filters`; its rows in the Layers panel: `smart_filter_rows.py`), whose
@@ -57,12 +61,14 @@ from editor.jobs import operation_job
 from editor.model import (auto_tone, fade, filter_ops, more_filters as mf, pixel_filters as pf,
                           replay, smart_filters, tone_adjustments as tone)
 from editor.model.adjustments import KINDS
+from editor.model.gallery_filters import FilterGallery
 from editor.model.liquify import Liquify
 
 from .actions import ActionSpec, Context, Spec, SubmenuSpec, has_doc, run_on_doc
 from .extra_filter_dialogs import DIALOGS as EXTRA_DIALOGS, with_colours, with_extra_items
 from .filter_dialog import (FILTER_ROWS, AdjustDialog, EqualizeDialog, FadeDialog, FilterDialog,
                             ReplaceColorDialog, ShadowsHighlightsDialog, SmartBlendingDialog)
+from .filter_gallery_dialog import GalleryDialog
 from .last_filter_dialogs import DIALOGS as LAST_DIALOGS, with_last_items
 from .lens_flare_dialog import DIALOGS as FLARE_DIALOGS
 from .liquify_dialog import LiquifyDialog
@@ -140,6 +146,7 @@ class FilterCommands:
         self.window = window
         self.last: Optional[pf.Operation] = None  # the filter OK applied last (Ctrl+F's)
         self.dialog: Optional[ReplaceColorDialog] = None  # Replace Color's, while open
+        self.gallery: Optional[FilterGallery] = None  # the Filter Gallery's stack OK applied
 
     def action_specs(self) -> list[Spec]:
         specs: list[Spec] = [SubmenuSpec("image_adjustments", "&Adjustments", menu="image",
@@ -195,10 +202,15 @@ class FilterCommands:
             enabled=lambda c: c.doc is not None and self.last is not None and not c.job_running,
             label=self._last_label, menu="filter"))
         specs.append(ActionSpec(
+            "filter_gallery", "Filter &Gallery…", self.filter_gallery,
+            tip="Artistic, Brush Strokes, Sketch, Stylize and Texture filters, several stacked "
+                "as effect layers, applied as one filter (inside the selection)",
+            enabled=has_doc, menu="filter", separator=True))
+        specs.append(ActionSpec(
             "filter_liquify", "&Liquify…", self.liquify, "Shift+Ctrl+X",
             tip="Pushes, pulls, puckers and bloats the active layer's pixels with a brush "
                 "(inside the selection)",
-            enabled=has_doc, menu="filter", separator=True))
+            enabled=has_doc, menu="filter"))
         for i, (menu, text, items) in enumerate(FILTER_MENUS):
             specs.append(SubmenuSpec(menu, text, menu="filter", separator=i == 0))
             for kind, item_text in items:
@@ -276,6 +288,8 @@ class FilterCommands:
         op = layer.filters[index].op
         if isinstance(op, pf.Adjust):
             AdjustDialog(self.window, target, op.settings).exec()
+        elif isinstance(op, FilterGallery):
+            GalleryDialog(self.window, target, op).exec()
         elif type(op) in FILTER_ROWS:
             DIALOGS.get(type(op), FilterDialog)(self.window, target, op).exec()
         elif type(op) in GALLERY_KINDS:  # Blur Gallery: its controls on the canvas again
@@ -347,6 +361,17 @@ class FilterCommands:
         dialog = DIALOGS.get(type(op), FilterDialog)(self.window, target, op)
         if dialog.exec():
             self.last = dialog.operation()
+
+    def filter_gallery(self) -> None:
+        """Filter > Filter Gallery…: its dialog over the active layer, opening on the stack
+        OK applied last (as Photoshop's); OK applies the stack as one filter, which becomes
+        the Last Filter."""
+        target = self._target(FilterGallery.label, "filter")
+        if target is None:
+            return
+        dialog = GalleryDialog(self.window, target, self.gallery)
+        if dialog.exec():
+            self.last = self.gallery = dialog.operation()
 
     def liquify(self) -> None:
         """Filter > Liquify… (Shift+Ctrl+X): its dialog paints a field over the active layer;

@@ -55,6 +55,7 @@ class LivePreview:
     def __init__(self, doc, target: filter_ops.Target, on_change: Callable[[], None]):
         self.doc, self.target, self.on_change = doc, target, on_change
         self.shown: Optional[pf.Operation] = None   # the operation whose result is on the layer
+        self.result: Optional[filter_ops.Result] = None  # its result (the gallery's preview)
         self.edit = None
         self.running: Optional[pf.Operation] = None
         self.pending: Optional[pf.Operation] = None
@@ -121,10 +122,10 @@ class LivePreview:
     def _show(self, result: Optional[filter_ops.Result]) -> None:
         if self.edit is not None:
             filter_ops.take_back(self.doc, self.edit)
-            self.edit, self.shown = None, None
+            self.edit, self.shown, self.result = None, None, None
         if result is not None:
             self.edit = filter_ops.show(self.doc, self.target, result)
-            self.shown = result.op
+            self.shown, self.result = result.op, result
 
     def busy(self) -> bool:
         return self.running is not None or self.pending is not None
