@@ -5,7 +5,7 @@ nothing, the layers' order and eyes, and the gallery as one smart filter."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QListWidget, QPushButton
 
 from editor.model import gallery_filters as gf
@@ -124,6 +124,14 @@ def test_layers_move_hide_and_delete(opened, qtbot):
         assert dialog.findChild(QLabel, "GalleryHeading").text() == "<b>Cutout</b>"
         click(dialog, "GalleryNew")
         click(dialog, "GalleryDelete")  # the copy goes again
+        # Dragged to the top of the list (the model's move, as a drop makes it) and back.
+        layers.model().moveRow(QModelIndex(), 2, QModelIndex(), 0)
+        qtbot.waitUntil(lambda: isinstance(dialog.operation().operations()[2], gf.Texturizer))
+        assert layer_names(dialog) == ["Texturizer", "Cutout", "Glowing Edges"]
+        assert dialog.operation().hidden == (2,)  # its eye went with it
+        layers.model().moveRow(QModelIndex(), 0, QModelIndex(), 3)
+        qtbot.waitUntil(lambda: isinstance(dialog.operation().operations()[0], gf.Texturizer))
+        assert layer_names(dialog) == ["Cutout", "Glowing Edges", "Texturizer"]
         seen["op"] = dialog.operation()
 
     seen = in_modal_dialog(qtbot, w.actions["filter_gallery"].trigger, drive, NAME)

@@ -5,19 +5,20 @@ of effect layers (the newest on top, as Photoshop lists them; each with its eye)
 
 Choosing a filter in the folders gives the selected effect layer that filter; New Effect
 Layer duplicates the selected one above it (Photoshop's button), Delete removes it (the last
-one stays), Up and Down move it in the stack. Every change previews on the layer, as the
-other filter dialogs do (`PixelDialog`), and in the large preview; OK applies the whole stack
-as ONE filter (`FilterGallery`): one undo step, Ctrl+F repeats it, Fade fades it, and on a
-smart object it is one smart filter whose double-click opens this dialog again.
+one stays), Up and Down (or a drag in the list) move it in the stack. Every change previews
+on the layer, as the other filter dialogs do (`PixelDialog`), and in the large preview; OK
+applies the whole stack as ONE filter (`FilterGallery`): one undo step, Ctrl+F repeats it,
+Fade fades it, and on a smart object it is one smart filter whose double-click opens this
+dialog again.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from editor.model import filter_ops, gallery_filters as gf
@@ -132,6 +133,12 @@ class GalleryDialog(PixelDialog):
         self.layers.setMinimumHeight(120)
         self.layers.currentRowChanged.connect(self._layer_chosen)
         self.layers.itemChanged.connect(self._eye_changed)
+        # Dragged up or down the list, as in Photoshop (Up and Down do the same by a place).
+        self.layers.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        # (after the model's own signal: the list is filled again)
+        self.layers.model().rowsMoved.connect(lambda *_a: QTimer.singleShot(0, self._reordered))
+        self.layers.model().layoutChanged.connect(
+            lambda *_a: QTimer.singleShot(0, self._reordered))
         side.addWidget(self.layers)
         buttons = QHBoxLayout()
         for name, text, tip, slot in (
@@ -167,6 +174,7 @@ class GalleryDialog(PixelDialog):
         self.layers.clear()
         for index in reversed(range(len(self.effects))):
             item = QListWidgetItem(self.effects[index].label)
+            item.setData(Qt.ItemDataRole.UserRole, index)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked if index in self.hidden
                                else Qt.CheckState.Checked)
@@ -202,6 +210,21 @@ class GalleryDialog(PixelDialog):
             return
         self.current = len(self.effects) - 1 - row
         self._fill()
+
+    def _reordered(self) -> None:
+        """The list's rows dragged into a new order: the stack follows (the top row is the
+        last applied), the dragged layer stays selected."""
+        if self._filling:
+            return
+        was = [self.layers.item(row).data(Qt.ItemDataRole.UserRole)
+               for row in reversed(range(self.layers.count()))]  # bottom first
+        if sorted(was) != list(range(len(self.effects))) or was == sorted(was):
+            return
+        self.effects = [self.effects[i] for i in was]
+        self.hidden = {new for new, old in enumerate(was) if old in self.hidden}
+        self.current = was.index(self.current)
+        self._fill()
+        self.changed()
 
     def _eye_changed(self, item: QListWidgetItem) -> None:
         if self._filling:
