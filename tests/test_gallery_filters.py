@@ -92,6 +92,12 @@ def test_angled_strokes_direction_balance_turns_the_strokes():
     assert down[23, 23] > 130 and down[17, 23] <= 129
 
 
+def test_ink_outlines_ink_the_edge_and_push_darks_and_lights_apart():
+    out = applied(step(40, 40, 60, 200), gf.InkOutlines(4, 30, 30)).astype(int)
+    assert out[:, 19:21, :3].min() < 40
+    assert out[10:30, :10, :3].max() < 60 and out[10:30, -10:, :3].min() > 200
+
+
 # -- Sketch -----------------------------------------------------------------------------------
 
 INK, PAPER = (200, 30, 0), (10, 60, 250)
@@ -153,6 +159,18 @@ def test_texturizer_brick_repeats_and_opposite_lights_shade_oppositely():
     assert gf.Texturizer(relief=0).is_identity()
 
 
+def test_craquelure_cracks_are_dark_lines_closer_at_a_smaller_spacing():
+    grey = flat(80, 80, (150, 150, 150))
+    out = applied(grey, gf.Craquelure(12, 6, 2)).astype(int)[..., 0]
+    ys, xs = np.mgrid[0:80, 0:80]
+    cracks = gf.crack_height(ys, xs, 12) < 0.3
+    assert 0.05 < cracks.mean() < 0.5
+    assert out[cracks].mean() < out[~cracks].mean() - 30
+    assert (gf.crack_height(ys, xs, 6) < 0.3).mean() > 1.5 * cracks.mean()
+    bright = applied(grey, gf.Craquelure(12, 6, 10)).astype(int)[..., 0]
+    assert bright[cracks].mean() > out[cracks].mean() + 20
+
+
 @pytest.mark.parametrize("texture", gf.TEXTURES)
 def test_every_texture_shades_a_flat_picture(texture):
     out = applied(flat(40, 40, (128, 128, 128)), gf.Texturizer(texture, 100, 8, "top_left"))
@@ -162,7 +180,7 @@ def test_every_texture_shades_a_flat_picture(texture):
 # -- every filter: bands, the selection, the stack ------------------------------------------
 
 EVERY = [gf.Cutout(), gf.DryBrush(), gf.PosterEdges(), gf.Watercolor(), gf.AngledStrokes(),
-         gf.GraphicPen(), gf.HalftonePattern(), gf.HalftonePattern(type="line"),
+         gf.InkOutlines(), gf.Craquelure(), gf.GraphicPen(), gf.HalftonePattern(), gf.HalftonePattern(type="line"),
          gf.Photocopy(), gf.GlowingEdges(), gf.Texturizer(), gf.Texturizer("sandstone"),
          gf.FilterGallery.of([gf.Watercolor(), gf.GlowingEdges(), gf.Photocopy()])]
 
