@@ -190,6 +190,19 @@ def test_bands_do_not_show(monkeypatch, op):
     assert_bands_do_not_show(monkeypatch, op, 400, 80, 410)
 
 
+@pytest.mark.parametrize("op", EVERY, ids=lambda op: op.label)
+def test_hidden_colours_never_show(op):
+    pixels = smooth_photo(48, 64)
+    pixels[:, :20, 3] = 0  # a transparent strip...
+    pixels[30:, 40:, 3] = 90  # ...and a half-transparent corner
+    white, black = pixels.copy(), pixels.copy()
+    white[:, :20, :3], black[:, :20, :3] = 255, 0  # ...whose colours differ
+    a, b = applied(white, op), applied(black, op)
+    seen = pixels[..., 3] > 0
+    np.testing.assert_array_equal(a[seen], b[seen])
+    assert not np.array_equal(a[seen], pixels[seen])
+
+
 @pytest.mark.parametrize("op", [gf.Cutout(), gf.Photocopy(),
                                 gf.FilterGallery.of([gf.GlowingEdges(), gf.Cutout()])],
                          ids=lambda op: op.label)

@@ -29,13 +29,33 @@ from engine.box import Box
 
 from . import more_filters as mf
 from .canvas_hash import hash01, luma
-from .pixel_filters import Operation, gaussian, gaussian_kernel_radius, mix8, motion_kernel
+from .pixel_filters import (Operation, _premultiplied, gaussian, gaussian_kernel_radius, mix8,
+                            motion_kernel)
 
 INK, PAPER = (0, 0, 0), (255, 255, 255)
 
 
+FILL_SIGMA = 4.0  # how far a visible colour spreads under transparent pixels (`_rgb`)
+FILL = gaussian_kernel_radius(FILL_SIGMA)  # what that adds to a filter's reach
+
+
 def _rgb(src: np.ndarray) -> np.ndarray:
-    return np.ascontiguousarray(src[..., :3])
+    """uint8 (h, w, 3) colours of the crop to filter, a transparent pixel's colour (which
+    nobody sees, and a blur or median would spread) replaced by the alpha-weighted mean of
+    the visible colours about it (a normalised Gaussian of FILL_SIGMA; black beyond its
+    reach): what a filter makes of the visible pixels never depends on the hidden ones.
+    The filters that read a neighbourhood add FILL to their reach."""
+    rgb = np.ascontiguousarray(src[..., :3])
+    hidden = src[..., 3] == 0
+    if not hidden.any():
+        return rgb
+    soft = gaussian(_premultiplied(src), FILL_SIGMA)
+    weight = soft[..., 3:4]
+    fill = np.where(weight > np.float32(1e-3),
+                    soft[..., :3] * (np.float32(255) / np.maximum(weight, np.float32(1e-3))), 0)
+    out = rgb.copy()
+    out[hidden] = np.clip(fill[hidden] + np.float32(0.5), 0, 255).astype(np.uint8)
+    return out
 
 
 def _done(src: np.ndarray, inner: Box, rgb: np.ndarray, coverage) -> np.ndarray:
@@ -105,7 +125,8 @@ class Cutout(Operation):
         return self.simplicity * (4 - self.fidelity) / 4
 
     def reach(self) -> int:
-        return self.simplicity + gaussian_kernel_radius(self._sigma()) + (3 - self.fidelity) + 1
+        return self.simplicity + gaussian_kernel_radius(self._sigma()) + (3 - self.fidelity) + 1 \
+            + FILL
 
     def process(self, src, inner, where, coverage):
         import cv2
@@ -132,7 +153,7 @@ class DryBrush(Operation):
     texture: int = 1   # Texture 1..3
 
     def reach(self) -> int:
-        return 5 * self.size + 1
+        return 5 * self.size + 1 + FILL
 
     def process(self, src, inner, where, coverage):
         import cv2
@@ -162,7 +183,7 @@ class PosterEdges(Operation):
     posterization: int = 2  # Posterization 0..6
 
     def reach(self) -> int:
-        return 4 + self.thickness // 2 + 1
+        return 4 + self.thickness // 2 + 1 + FILL
 
     def process(self, src, inner, where, coverage):
         import cv2
@@ -197,7 +218,7 @@ class Watercolor(Operation):
 
     def reach(self) -> int:
         r = self._radius()
-        return r + gaussian_kernel_radius(r / 2) + gaussian_kernel_radius(2 * r) + 2
+        return r + gaussian_kernel_radius(r / 2) + gaussian_kernel_radius(2 * r) + 2 + FILL
 
     def process(self, src, inner, where, coverage):
         r = self._radius()
@@ -225,7 +246,7 @@ class AngledStrokes(Operation):
     sharpness: int = 3   # Sharpness 0..10
 
     def reach(self) -> int:
-        return int(math.ceil(self.length / 2)) + 2 + 4
+        return int(math.ceil(self.length / 2)) + 2 + 4 + FILL
 
     def process(self, src, inner, where, coverage):
         import cv2
@@ -257,7 +278,7 @@ class InkOutlines(Operation):
     light: int = 10      # Light Intensity 0..50
 
     def reach(self) -> int:
-        return int(math.ceil(self.length / 2)) + 2 + 4
+        return int(math.ceil(self.length / 2)) + 2 + 4 + FILL
 
     def process(self, src, inner, where, coverage):
         import cv2
@@ -303,7 +324,7 @@ class Photocopy(Operation):
         return 1.0 + 0.5 * self.detail
 
     def reach(self) -> int:
-        return gaussian_kernel_radius(self._sigma()) + 1
+        return gaussian_kernel_radius(self._sigma()) + 1 + FILL
 
     def process(self, src, inner, where, coverage):
         lum = luma(_rgb(src).astype(np.float32))
@@ -401,7 +422,7 @@ class GlowingEdges(Operation):
     smoothness: int = 5   # Smoothness 1..15
 
     def reach(self) -> int:
-        return self.smoothness // 2 + 1 + self.width // 2 + 1
+        return self.smoothness // 2 + 1 + self.width // 2 + 1 + FILL
 
     def process(self, src, inner, where, coverage):
         import cv2
