@@ -268,3 +268,14 @@ def test_the_filter_verb_runs_a_stack(tmp_path):
     np.testing.assert_array_equal(np.asarray(Image.open(out).convert("RGBA")), expected)
     bad = _run(str(src), "-o", str(out), "--filter-gallery", "cutout,3+nope")
     assert bad.returncode != 0 and "nope" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_a_smart_filter_keeps_the_stack_in_the_files_entry():
+    from editor.model import smart_filters
+
+    op = gf.FilterGallery.of([gf.Texturizer("brick", 150, 9, "left", True), gf.Watercolor()],
+                             {1})
+    entry = json.loads(json.dumps(smart_filters.as_entry(
+        [smart_filters.SmartFilter(op, "normal", 0.5, True)])))
+    (back,) = smart_filters.from_entry(entry)
+    assert back.op == op and back.opacity == 0.5
