@@ -169,3 +169,34 @@ def test_on_a_smart_object_the_stack_is_one_smart_filter(opened, qtbot):
                             NAME)
     assert again["names"] == ["Angled Strokes", "Poster Edges"]
     assert QApplication.activeModalWidget() is None
+
+
+def test_an_action_records_the_stack_and_plays_it_in_the_gallery(opened, qtbot):
+    from test_ui_actions_panel import play, record, step_item
+
+    w, doc = opened, opened.doc
+    layer = doc.active
+    before = layer.pixels.copy()
+    w.actions["panel_actions"].trigger()
+
+    def gallery():
+        def drive(dialog, seen):
+            choose(qtbot, dialog, "photocopy")
+            click(dialog, "GalleryNew")
+            choose(qtbot, dialog, "texturizer")
+        in_modal_dialog(qtbot, w.actions["filter_gallery"].trigger, drive, NAME)
+
+    action = record(w, qtbot, "Sketch", gallery)
+    assert [s.label for s in action.steps] == ["Filter Gallery"]
+    done = layer.pixels.copy()
+    doc.history.undo()
+    np.testing.assert_array_equal(layer.pixels, before)
+    play(w, action)
+    qtbot.waitUntil(lambda: doc.history.undo_name() == "Filter Gallery", timeout=20000)
+    np.testing.assert_array_equal(layer.pixels, done)
+    doc.history.undo()
+    step_item(w, action, 0).setCheckState(1, Qt.CheckState.Checked)  # its dialog, on
+    seen = in_modal_dialog(qtbot, lambda: play(w, action),
+                           lambda dialog, s: s.update(names=layer_names(dialog)), NAME)
+    assert seen["names"] == ["Texturizer", "Photocopy"]
+    np.testing.assert_array_equal(layer.pixels, done)

@@ -68,7 +68,7 @@ from .actions import ActionSpec, Context, Spec, SubmenuSpec, has_doc, run_on_doc
 from .extra_filter_dialogs import DIALOGS as EXTRA_DIALOGS, with_colours, with_extra_items
 from .filter_dialog import (FILTER_ROWS, AdjustDialog, EqualizeDialog, FadeDialog, FilterDialog,
                             ReplaceColorDialog, ShadowsHighlightsDialog, SmartBlendingDialog)
-from .filter_gallery_dialog import GalleryDialog
+from .filter_gallery_dialog import DIALOGS as GALLERY_DIALOGS, GalleryDialog
 from .last_filter_dialogs import DIALOGS as LAST_DIALOGS, with_last_items
 from .lens_flare_dialog import DIALOGS as FLARE_DIALOGS
 from .liquify_dialog import LiquifyDialog
@@ -138,7 +138,8 @@ FILTER_MENUS = with_shape_items(FILTER_MENUS)
 GALLERY_KINDS = {cls: kind for kind, cls in GALLERY.items()}
 
 # The filters whose dialog is not `FilterDialog`.
-DIALOGS = {**FLARE_DIALOGS, **EXTRA_DIALOGS, **LAST_DIALOGS, **SHAPE_DIALOGS}
+DIALOGS = {**FLARE_DIALOGS, **EXTRA_DIALOGS, **LAST_DIALOGS, **SHAPE_DIALOGS,
+           **GALLERY_DIALOGS}
 
 
 class FilterCommands:
@@ -288,9 +289,7 @@ class FilterCommands:
         op = layer.filters[index].op
         if isinstance(op, pf.Adjust):
             AdjustDialog(self.window, target, op.settings).exec()
-        elif isinstance(op, FilterGallery):
-            GalleryDialog(self.window, target, op).exec()
-        elif type(op) in FILTER_ROWS:
+        elif type(op) in FILTER_ROWS or type(op) in DIALOGS:  # (DIALOGS: the gallery's)
             DIALOGS.get(type(op), FilterDialog)(self.window, target, op).exec()
         elif type(op) in GALLERY_KINDS:  # Blur Gallery: its controls on the canvas again
             self.blur_gallery(GALLERY_KINDS[type(op)], target, op)

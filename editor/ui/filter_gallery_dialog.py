@@ -292,3 +292,8 @@ class GalleryDialog(PixelDialog):
             return
         small, _scale = reduced(np.ascontiguousarray(pixels), PREVIEW_SIDE)
         self.picture.setPixmap(QPixmap.fromImage(rgba_to_qimage(small)))
+
+
+# The dialog `filter_commands` (a smart filter's double-click) and the Actions panel (a step
+# played with its dialog) open for the gallery's operation.
+DIALOGS = {gf.FilterGallery: GalleryDialog}
