@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QApplication, QLabel, QListWidget, QPushButton
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QListWidget, QPushButton
 
 from editor.model import gallery_filters as gf
 
@@ -110,6 +110,9 @@ def test_layers_move_hide_and_delete(opened, qtbot):
 
     def drive(dialog, seen):
         choose(qtbot, dialog, "texturizer")
+        for key, value in (("texture", "brick"), ("light", "bottom_right")):  # drop-downs
+            combo = dialog.findChild(QComboBox, f"Filter_{key}")
+            combo.setCurrentIndex(combo.findData(value))
         click(dialog, "GalleryNew")
         choose(qtbot, dialog, "cutout")
         click(dialog, "GalleryNew")
@@ -137,6 +140,7 @@ def test_layers_move_hide_and_delete(opened, qtbot):
     seen = in_modal_dialog(qtbot, w.actions["filter_gallery"].trigger, drive, NAME)
     op = seen["op"]
     assert [type(o) for o in op.operations()] == [gf.Texturizer, gf.GlowingEdges, gf.Cutout]
+    assert op.operations()[0] == gf.Texturizer("brick", light="bottom_right")
     assert op.hidden == (0,)
     np.testing.assert_array_equal(
         layer.pixels, reference(before, gf.FilterGallery.of([gf.GlowingEdges(), gf.Cutout()])))

@@ -317,7 +317,8 @@ class AdjustDialog(PixelDialog):
 # -- filters: a few rows --------------------------------------------------------------------
 
 # Per filter: its rows (field, label, low, high, decimals, suffix) for numbers, ("check",
-# field, label), ("choice", field, label, values, texts) for radio buttons.
+# field, label), ("choice", field, label, values, texts) for radio buttons ("combo", the
+# same, for a drop-down).
 FILTER_ROWS = {
     fade.Fade: [("opacity", "Opacity", 0, 100, 0, " %")],
     pf.GaussianBlur: [("radius", "Radius", 0.1, 250, 1, " px")],
@@ -392,6 +393,16 @@ class FilterForm(QWidget):
                 self._seed_row(form, *row[1:])
             elif row[0] == "file":
                 self._file_row(form, *row[1:])
+            elif row[0] == "combo":  # a choice of many: a drop-down (Photoshop's Light)
+                _, key, label, values, texts = row
+                combo = QComboBox()
+                combo.setObjectName(f"Filter_{key}")
+                for value, text in zip(values, texts):
+                    combo.addItem(text, value)
+                combo.setCurrentIndex(max(0, combo.findData(getattr(op, key))))
+                combo.currentIndexChanged.connect(
+                    lambda i, k=key, c=combo: self._set(k, c.itemData(i)))
+                form.addRow(label, combo)
             elif row[0] == "choice":
                 _, key, label, values, texts = row
                 group = QButtonGroup(self)
