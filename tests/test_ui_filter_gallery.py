@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QListWidget, QPushButton
 
 from editor.model import gallery_filters as gf
@@ -83,6 +84,14 @@ def test_a_stack_of_two_is_one_undo_step_and_ctrl_f_repeats_it(opened, qtbot):
     w.update_actions()
     assert w.actions["fade"].isEnabled()
     assert w.actions["filter_last"].text().replace("&", "") == "Last Filter (Filter Gallery)"
+    # Ctrl+F draws the Photocopy layer in the colours of the moment, as the menu would.
+    doc.history.undo()
+    w.set_foreground(QColor(200, 0, 0))
+    ctrl_f(qtbot, w)
+    red = op.again((200, 0, 0), (255, 255, 255), 0)
+    assert red.operations()[0].foreground == (200, 0, 0)
+    np.testing.assert_array_equal(layer.pixels, reference(before, red, coverage))
+    assert not np.array_equal(layer.pixels, expected)
 
 
 def test_cancel_leaves_nothing(opened, qtbot):

@@ -20,7 +20,7 @@ Ctrl+F.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import ClassVar
 
 import numpy as np
@@ -616,6 +616,13 @@ class FilterGallery(Operation):
     @classmethod
     def of(cls, ops, hidden=()) -> "FilterGallery":
         return cls(tuple(effect_of(op) for op in ops), tuple(sorted(hidden)))
+
+    def again(self, foreground, background, seed) -> "FilterGallery":
+        """Last Filter's stack: the Sketch layers in the colours of the moment (as the
+        menu gives them when the gallery opens); the rest as they were."""
+        ops = [replace(op, foreground=tuple(foreground), background=tuple(background))
+               if hasattr(op, "foreground") else op for op in self._ops]
+        return FilterGallery.of(ops, self.hidden)
 
     def operations(self) -> tuple:
         """Every effect layer's operation, bottom first (the hidden ones too)."""

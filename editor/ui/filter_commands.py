@@ -368,7 +368,9 @@ class FilterCommands:
         target = self._target(FilterGallery.label, "filter")
         if target is None:
             return
-        dialog = GalleryDialog(self.window, target, self.gallery)
+        # (its Sketch layers in the colours of the moment, as Last Filter's: `_fresh`)
+        dialog = GalleryDialog(self.window, target,
+                               self._fresh(self.gallery) if self.gallery else None)
         if dialog.exec():
             self.last = self.gallery = dialog.operation()
 
@@ -459,7 +461,8 @@ class FilterCommands:
 
     def _fresh(self, op: pf.Operation) -> pf.Operation:
         """Clouds and Difference Clouds: a new pattern in the colours of the moment, each time
-        (as Photoshop's; Last Filter too). Other filters as they are."""
+        (as Photoshop's; Last Filter too); the Filter Gallery's Sketch layers in those
+        colours. Other filters as they are."""
         again = getattr(op, "again", None)
         if again is None:
             return op
