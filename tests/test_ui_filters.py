@@ -72,7 +72,8 @@ def test_menus_hold_the_adjustments_and_filters(opened):
     filters = w.menus["filter"]
     assert filters.menuAction() in w.menuBar().actions()
     assert [a.text().replace("&", "") for a in filters.actions() if not a.isSeparator()] == \
-        ["Last Filter", "Lens Correction…", "Liquify…", "Blur", "Blur Gallery", "Distort", "Noise", "Pixelate",
+        ["Last Filter", "Filter Gallery…", "Lens Correction…", "Liquify…", "Blur", "Blur Gallery",
+         "Distort", "Noise", "Pixelate",
          "Render", "Sharpen",
          "Stylize", "Video", "Other"]
     assert not w.actions["filter_last"].isEnabled()  # no filter applied yet

@@ -14,13 +14,16 @@
          --average | --crystallize CELL | --solarize | --wind wind|blast|stagger[,left] |
          --shear ROW:SHIFT,... | --smart-blur RADIUS,THRESHOLD | --shape-blur RADIUS,SHAPE |
          --fibers VARIANCE,STRENGTH | --hsb-hsl IN,OUT | --de-interlace odd|even | ... |
+         --filter-gallery KIND[,N...][+KIND[,N...]...] |
          --invert | --desaturate | --adjust KIND=JSON) ...
 
 The same operations as the editor's (`filter_ops.apply` with `pixel_filters`), in
 the order given, each one undo step, inside the box given by --select (else on the
 whole layer). The filters of `more_filters` take their settings in the dialog's order
 (numbers; a word for a choice), the ones left out at the dialog's defaults; a setting list
-that begins with a minus is written after '=': `--offset=-7,9,repeat`. --adjust takes an adjustment layer's settings by kind and JSON, as
+that begins with a minus is written after '=': `--offset=-7,9,repeat`. --filter-gallery
+takes the Filter Gallery's effect layers bottom first, joined by '+', each a filter of
+`gallery_filters.EFFECTS` and its settings in the dialog's order: `cutout,4,4,2+photocopy`. --adjust takes an adjustment layer's settings by kind and JSON, as
 `info` reports them: `--adjust 'levels={"rgb": [20, 230, 1.2, 0, 255]}'`.
 """
 from __future__ import annotations
@@ -94,7 +97,7 @@ def _settings(kind: str, parts: list[str]) -> pf.Operation:
             values[field.name] = int(round(number)) if isinstance(field.default, int) \
                 else number
     if numbers or words:
-        raise ValueError(f"too many settings: {MORE[kind] or 'none'}")
+        raise ValueError(f"too many settings: {MORE.get(kind) or 'none'}")
     return cls(**values)
 
 
@@ -107,6 +110,20 @@ def _shear(parts: list[str]) -> pf.Operation:
     if not points or any(len(p) != 2 for p in points) or len(words) > 1:
         raise ValueError(f"give the curve's points: {MORE['shear']}")
     return Shear(points, *words)
+
+
+def _gallery(value: str) -> pf.Operation:
+    """The Filter Gallery's stack from `KIND,N,...+KIND,...` (`_settings` for each)."""
+    from editor.model import gallery_filters as gf
+
+    ops = []
+    for layer in (value or "").split("+"):
+        kind, *parts = [p.strip() for p in layer.split(",") if p.strip()] or [""]
+        if kind not in gf.EFFECTS:
+            raise ValueError(f"no filter {kind!r} in the gallery: one of "
+                             f"{', '.join(gf.EFFECTS)}")
+        ops.append(_settings(kind, parts))
+    return gf.FilterGallery.of(ops)
 
 
 def register(sub) -> None:
@@ -129,6 +146,8 @@ def register(sub) -> None:
             p.add_argument(option, dest=kind, nargs=0, action=_Step)
         else:
             p.add_argument(option, dest=kind, metavar=metavar, action=_Step)
+    p.add_argument("--filter-gallery", dest="filter_gallery", metavar="KIND[,N...][+KIND...]",
+                   action=_Step)
     p.add_argument("--invert", dest="invert", nargs=0, action=_Step)
     p.add_argument("--desaturate", dest="desaturate", nargs=0, action=_Step)
     p.add_argument("--adjust", dest="adjust", metavar="KIND=JSON", action=_Step,
@@ -150,6 +169,8 @@ def operation(kind: str, value) -> pf.Operation:
             if isinstance(value, str) else []
         if kind == "shear":
             return _shear(parts)
+        if kind == "filter_gallery":
+            return _gallery(value)
         if kind in MORE:
             return _settings(kind, parts)
         if kind == "gaussian_blur":

@@ -464,5 +464,6 @@ FILTERS.update(LIGHTING_FILTERS)
 # Lens Correction (`lens_correction`).
 from . import (cell_filters, extra_filters, last_filters, lens_correction,  # noqa: E402
                shape_filters, video_filters)
+from . import gallery_filters  # noqa: E402  (Filter > Filter Gallery's effects)
 REGISTERED = (cell_filters, extra_filters, last_filters, lens_correction, shape_filters,
-              video_filters)
+              video_filters, gallery_filters)

@@ -505,7 +505,7 @@ class ActionsPanel(QWidget):
             if isinstance(op, pf.Adjust):
                 target = filter_ops.prepare(doc, doc.active, "adjust")
                 dialog = AdjustDialog(w, target, op.settings)
-            elif type(op) in FILTER_ROWS:
+            elif type(op) in FILTER_ROWS or type(op) in DIALOGS:  # (DIALOGS: the gallery's)
                 target = filter_ops.prepare(doc, doc.active, "filter",
                                             getattr(op, "paints", False))
                 dialog = DIALOGS.get(type(op), FilterDialog)(w, target, op)

@@ -45,6 +45,10 @@ Shape Blur and Smart Blur (Blur), Shear (Distort), Fibers (Render), HSB/HSL (Oth
 Video submenu (De-Interlace, NTSC Colors) after Stylize (`editor.model.shape_filters`,
 `video_filters`) come from `shape_filter_dialogs.py`, with Shear's curve grid.
 
+Filter > Filter Gallery… (after Last Filter, as Photoshop's menu has it) opens
+`filter_gallery_dialog.py`: the artistic filters of `editor.model.gallery_filters` in their
+folders, stacked as effect layers and applied as one filter (`FilterGallery`).
+
 On a smart object, a filter (or Shadows/Highlights, as Photoshop allows; the other
 adjustments are refused there, as in Photoshop) becomes a smart filter
 (`editor.model.smart_filters`; its rows in the Layers panel: `smart_filter_rows.py`), whose
@@ -60,12 +64,14 @@ from editor.jobs import operation_job
 from editor.model import (auto_tone, fade, filter_ops, more_filters as mf, pixel_filters as pf,
                           replay, smart_filters, tone_adjustments as tone)
 from editor.model.adjustments import KINDS
+from editor.model.gallery_filters import FilterGallery
 from editor.model.liquify import Liquify
 
 from .actions import ActionSpec, Context, Spec, SubmenuSpec, has_doc, run_on_doc
 from .extra_filter_dialogs import DIALOGS as EXTRA_DIALOGS, with_colours, with_extra_items
 from .filter_dialog import (FILTER_ROWS, AdjustDialog, EqualizeDialog, FadeDialog, FilterDialog,
                             ReplaceColorDialog, ShadowsHighlightsDialog, SmartBlendingDialog)
+from .filter_gallery_dialog import DIALOGS as GALLERY_DIALOGS, GalleryDialog
 from .last_filter_dialogs import DIALOGS as LAST_DIALOGS, with_last_items
 from .lens_correction_dialog import DIALOGS as LENS_DIALOGS
 from .lens_flare_dialog import DIALOGS as FLARE_DIALOGS
@@ -139,7 +145,7 @@ GALLERY_KINDS = {cls: kind for kind, cls in GALLERY.items()}
 
 # The filters whose dialog is not `FilterDialog`.
 DIALOGS = {**FLARE_DIALOGS, **EXTRA_DIALOGS, **LAST_DIALOGS, **SHAPE_DIALOGS, **LENS_DIALOGS,
-           **LIGHTING_DIALOGS}
+           **LIGHTING_DIALOGS, **GALLERY_DIALOGS}
 
 
 class FilterCommands:
@@ -147,6 +153,7 @@ class FilterCommands:
         self.window = window
         self.last: Optional[pf.Operation] = None  # the filter OK applied last (Ctrl+F's)
         self.dialog: Optional[ReplaceColorDialog] = None  # Replace Color's, while open
+        self.gallery: Optional[FilterGallery] = None  # the Filter Gallery's stack OK applied
 
     def action_specs(self) -> list[Spec]:
         specs: list[Spec] = [SubmenuSpec("image_adjustments", "&Adjustments", menu="image",
@@ -201,13 +208,19 @@ class FilterCommands:
             tip="The last filter again, with its settings (as a job: Esc cancels)",
             enabled=lambda c: c.doc is not None and self.last is not None and not c.job_running,
             label=self._last_label, menu="filter"))
-        # Lens Correction, then Liquify, after Last Filter, as Photoshop's menu has them.
+        # Filter Gallery, Lens Correction, then Liquify, after Last Filter, as Photoshop's
+        # menu has them.
+        specs.append(ActionSpec(
+            "filter_gallery", "Filter &Gallery…", self.filter_gallery,
+            tip="Artistic, Brush Strokes, Sketch, Stylize and Texture filters, several stacked "
+                "as effect layers, applied as one filter (inside the selection)",
+            enabled=has_doc, menu="filter", separator=True))
         specs.append(ActionSpec(
             "filter_lens_correction", "Lens &Correction…",
             lambda: self.filter("lens_correction"), "Shift+Ctrl+R",
             tip="Removes barrel or pincushion distortion, colour fringes and vignetting, "
                 "and straightens perspective (the active layer, inside the selection)",
-            enabled=has_doc, menu="filter", separator=True))
+            enabled=has_doc, menu="filter"))
         specs.append(ActionSpec(
             "filter_liquify", "&Liquify…", self.liquify, "Shift+Ctrl+X",
             tip="Pushes, pulls, puckers and bloats the active layer's pixels with a brush "
@@ -290,7 +303,7 @@ class FilterCommands:
         op = layer.filters[index].op
         if isinstance(op, pf.Adjust):
             AdjustDialog(self.window, target, op.settings).exec()
-        elif type(op) in FILTER_ROWS:
+        elif type(op) in FILTER_ROWS or type(op) in DIALOGS:  # (DIALOGS: the gallery's)
             DIALOGS.get(type(op), FilterDialog)(self.window, target, op).exec()
         elif type(op) in GALLERY_KINDS:  # Blur Gallery: its controls on the canvas again
             self.blur_gallery(GALLERY_KINDS[type(op)], target, op)
@@ -361,6 +374,19 @@ class FilterCommands:
         dialog = DIALOGS.get(type(op), FilterDialog)(self.window, target, op)
         if dialog.exec():
             self.last = dialog.operation()
+
+    def filter_gallery(self) -> None:
+        """Filter > Filter Gallery…: its dialog over the active layer, opening on the stack
+        OK applied last (as Photoshop's); OK applies the stack as one filter, which becomes
+        the Last Filter."""
+        target = self._target(FilterGallery.label, "filter")
+        if target is None:
+            return
+        # (its Sketch layers in the colours of the moment, as Last Filter's: `_fresh`)
+        dialog = GalleryDialog(self.window, target,
+                               self._fresh(self.gallery) if self.gallery else None)
+        if dialog.exec():
+            self.last = self.gallery = dialog.operation()
 
     def liquify(self) -> None:
         """Filter > Liquify… (Shift+Ctrl+X): its dialog paints a field over the active layer;
@@ -449,7 +475,8 @@ class FilterCommands:
 
     def _fresh(self, op: pf.Operation) -> pf.Operation:
         """Clouds and Difference Clouds: a new pattern in the colours of the moment, each time
-        (as Photoshop's; Last Filter too). Other filters as they are."""
+        (as Photoshop's; Last Filter too); the Filter Gallery's Sketch layers in those
+        colours. Other filters as they are."""
         again = getattr(op, "again", None)
         if again is None:
             return op

@@ -55,6 +55,7 @@ class LivePreview:
     def __init__(self, doc, target: filter_ops.Target, on_change: Callable[[], None]):
         self.doc, self.target, self.on_change = doc, target, on_change
         self.shown: Optional[pf.Operation] = None   # the operation whose result is on the layer
+        self.result: Optional[filter_ops.Result] = None  # its result (the gallery's preview)
         self.edit = None
         self.running: Optional[pf.Operation] = None
         self.pending: Optional[pf.Operation] = None
@@ -121,10 +122,10 @@ class LivePreview:
     def _show(self, result: Optional[filter_ops.Result]) -> None:
         if self.edit is not None:
             filter_ops.take_back(self.doc, self.edit)
-            self.edit, self.shown = None, None
+            self.edit, self.shown, self.result = None, None, None
         if result is not None:
             self.edit = filter_ops.show(self.doc, self.target, result)
-            self.shown = result.op
+            self.shown, self.result = result.op, result
 
     def busy(self) -> bool:
         return self.running is not None or self.pending is not None
@@ -316,7 +317,8 @@ class AdjustDialog(PixelDialog):
 # -- filters: a few rows --------------------------------------------------------------------
 
 # Per filter: its rows (field, label, low, high, decimals, suffix) for numbers, ("check",
-# field, label), ("choice", field, label, values, texts) for radio buttons.
+# field, label), ("choice", field, label, values, texts) for radio buttons ("combo", the
+# same, for a drop-down).
 FILTER_ROWS = {
     fade.Fade: [("opacity", "Opacity", 0, 100, 0, " %")],
     pf.GaussianBlur: [("radius", "Radius", 0.1, 250, 1, " px")],
@@ -391,6 +393,16 @@ class FilterForm(QWidget):
                 self._seed_row(form, *row[1:])
             elif row[0] == "file":
                 self._file_row(form, *row[1:])
+            elif row[0] == "combo":  # a choice of many: a drop-down (Photoshop's Light)
+                _, key, label, values, texts = row
+                combo = QComboBox()
+                combo.setObjectName(f"Filter_{key}")
+                for value, text in zip(values, texts):
+                    combo.addItem(text, value)
+                combo.setCurrentIndex(max(0, combo.findData(getattr(op, key))))
+                combo.currentIndexChanged.connect(
+                    lambda i, k=key, c=combo: self._set(k, c.itemData(i)))
+                form.addRow(label, combo)
             elif row[0] == "choice":
                 _, key, label, values, texts = row
                 group = QButtonGroup(self)
