@@ -14,6 +14,7 @@
          --average | --crystallize CELL | --solarize | --wind wind|blast|stagger[,left] |
          --shear ROW:SHIFT,... | --smart-blur RADIUS,THRESHOLD | --shape-blur RADIUS,SHAPE |
          --fibers VARIANCE,STRENGTH | --hsb-hsl IN,OUT | --de-interlace odd|even | ... |
+         --camera-raw TEMP,TINT,EXPOSURE,CONTRAST,HIGHLIGHTS,SHADOWS,... |
          --invert | --desaturate | --adjust KIND=JSON) ...
 
 The same operations as the editor's (`filter_ops.apply` with `pixel_filters`), in
@@ -75,6 +76,9 @@ MORE.update({
     "shape_blur": "RADIUS[,circle|square|ring|star|heart]",
     "fibers": "VARIANCE,STRENGTH[,SEED]", "hsb_hsl": "rgb|hsb|hsl,rgb|hsb|hsl",
     "de_interlace": "odd|even[,duplication|interpolation]", "ntsc_colors": None})
+# Camera Raw Filter's Basic panel, in its order (those left out stay at 0).
+MORE["camera_raw"] = ("TEMP,TINT,EXPOSURE,CONTRAST,HIGHLIGHTS,SHADOWS,WHITES,BLACKS,TEXTURE,"
+                      "CLARITY,DEHAZE,VIBRANCE,SATURATION")
 
 
 def _settings(kind: str, parts: list[str]) -> pf.Operation:
