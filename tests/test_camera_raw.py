@@ -197,3 +197,17 @@ def test_the_filter_command_line(tmp_path):
     before = lum(photo(side=64))
     after = read_image(str(out))
     assert lum(after).mean() > before.mean() + 20
+
+
+def test_the_reduced_preview_looks_like_the_full_result_reduced():
+    """The dialog's preview (the layer reduced, the local radii scaled with it) is the full
+    result reduced, within a few levels: what the sliders show is what OK gives."""
+    full = photo(side=384)
+    op = cr.CameraRaw(shadows=70, highlights=-60, clarity=60, texture=40, dehaze=30)
+    small = np.ascontiguousarray(cv2.resize(full, (192, 192), interpolation=cv2.INTER_AREA))
+    expected = cv2.resize(develop(full, **op.__dict__), (192, 192),
+                          interpolation=cv2.INTER_AREA)[..., :3].astype(int)
+    previewed = cr.preview(op, small, 0.5)[..., :3].astype(int)
+    assert np.abs(previewed - expected).mean() < 3
+    unscaled = cr.preview(op, small, 1.0)[..., :3].astype(int)  # (radii not scaled: further)
+    assert np.abs(unscaled - expected).mean() > np.abs(previewed - expected).mean()

@@ -27,7 +27,7 @@ from .qimage import rgba_to_qimage
 if TYPE_CHECKING:
     from .window_api import EditorWindow
 
-VIEW_SIDE = 560  # the preview's longer side (px)
+VIEW_SIDE = 720  # the preview's longer side (px)
 
 FILTER_ROWS[cr.CameraRaw] = [
     ("temperature", "Temperature", -100, 100, 0, ""),
@@ -63,7 +63,7 @@ class CameraRawDialog(FilterDialog):
         self.view = QLabel()
         self.view.setObjectName("CameraRawPreview")
         self.view.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.view.setMinimumSize(VIEW_SIDE, VIEW_SIDE * 3 // 4)
+        self.view.setMinimumSize(VIEW_SIDE, VIEW_SIDE * 2 // 3)
         self.before = QPushButton("Before (P)")
         self.before.setObjectName("CameraRawBefore")
         self.before.setCheckable(True)
@@ -92,6 +92,14 @@ class CameraRawDialog(FilterDialog):
         top.addLayout(left, 1)
         top.addWidget(self.form)
         self.body.insertLayout(0, top)
+
+    def keyPressEvent(self, event) -> None:
+        # P and Y reach here when no shortcut took them (the window not active yet).
+        if event.modifiers() == Qt.KeyboardModifier.NoModifier and \
+                event.key() in (Qt.Key.Key_P, Qt.Key.Key_Y):
+            (self.before if event.key() == Qt.Key.Key_P else self.split).toggle()
+            return
+        super().keyPressEvent(event)
 
     def changed(self) -> None:
         """A slider moved: the reduced copy developed again (the canvas waits for OK)."""
