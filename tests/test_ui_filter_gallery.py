@@ -39,7 +39,7 @@ def layer_names(dialog) -> list[str]:
 def test_filter_gallery_follows_last_filter_in_the_menu(opened):
     items = texts(opened.menus["filter"])
     i = items.index("Filter Gallery…")
-    assert items[i - 1] == "Last Filter" and items[i + 1] == "Liquify…"
+    assert items[i - 1] == "Last Filter" and items[i + 1] == "Camera Raw Filter…"
 
 
 def test_a_stack_of_two_is_one_undo_step_and_ctrl_f_repeats_it(opened, qtbot):

@@ -30,8 +30,8 @@ def test_menu_place_key_and_sections(opened, qtbot):
     w = opened
     texts = [a.text().replace("&", "") for a in w.menus["filter"].actions()
              if not a.isSeparator()]
-    assert texts.index("Lens Correction…") == texts.index("Last Filter") + 1 \
-        == texts.index("Liquify…") - 1
+    assert texts.index("Lens Correction…") == texts.index("Last Filter") + 3 \
+        == texts.index("Camera Raw Filter…") + 1 == texts.index("Liquify…") - 1
     assert w.actions["filter_lens_correction"].shortcut().toString() == "Ctrl+Shift+R"
 
     def drive(dialog, seen):

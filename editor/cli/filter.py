@@ -15,6 +15,7 @@
          --shear ROW:SHIFT,... | --smart-blur RADIUS,THRESHOLD | --shape-blur RADIUS,SHAPE |
          --fibers VARIANCE,STRENGTH | --hsb-hsl IN,OUT | --de-interlace odd|even | ... |
          --filter-gallery KIND[,N...][+KIND[,N...]...] |
+         --camera-raw TEMP,TINT,EXPOSURE,CONTRAST,HIGHLIGHTS,SHADOWS,... |
          --invert | --desaturate | --adjust KIND=JSON) ...
 
 The same operations as the editor's (`filter_ops.apply` with `pixel_filters`), in
@@ -78,6 +79,9 @@ MORE.update({
     "shape_blur": "RADIUS[,circle|square|ring|star|heart]",
     "fibers": "VARIANCE,STRENGTH[,SEED]", "hsb_hsl": "rgb|hsb|hsl,rgb|hsb|hsl",
     "de_interlace": "odd|even[,duplication|interpolation]", "ntsc_colors": None})
+# Camera Raw Filter's Basic panel, in its order (those left out stay at 0).
+MORE["camera_raw"] = ("TEMP,TINT,EXPOSURE,CONTRAST,HIGHLIGHTS,SHADOWS,WHITES,BLACKS,TEXTURE,"
+                      "CLARITY,DEHAZE,VIBRANCE,SATURATION")
 
 
 def _settings(kind: str, parts: list[str]) -> pf.Operation:

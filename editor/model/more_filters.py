@@ -457,6 +457,9 @@ FILTERS.update(DISTORT_FILTERS)
 FILTERS.update(RENDER_FILTERS)
 FILTERS.update(GALLERY_FILTERS)
 FILTERS.update(LIGHTING_FILTERS)
+from .camera_raw import CameraRaw  # noqa: E402  (Filter > Camera Raw Filter…)
+
+FILTERS["camera_raw"] = CameraRaw
 
 # More filters register themselves in FILTERS as they load (they use this module's helpers):
 # Average, Sharpen, Despeckle, Wind... (`extra_filters`), Pixelate's (`cell_filters`), Shear,

@@ -76,6 +76,14 @@ def _visible_luminance(lum: np.ndarray, alpha: np.ndarray, radius: int) -> np.nd
     return lum * a + around * (np.float32(1) - a)
 
 
+def s_curve(v: np.ndarray, amount: float) -> np.ndarray:
+    """Midtone contrast `amount` (-100..100) as an S curve about 0.5 on `v` (float32 0..1):
+    0, 0.5 and 1 stay, slope 1 + amount/200 at 0.5 (never below 0 at the ends). Camera Raw
+    Filter's Contrast uses it too."""
+    c = np.float32(amount / 200)  # slope 1 + c at 0.5, 1 - 2c >= 0 at 0 and 1
+    return v + c * (v - np.float32(0.5)) * 4 * v * (np.float32(1) - v)
+
+
 @dataclass(frozen=True)
 class ShadowsHighlights(Operation):
     label: ClassVar[str] = "Shadows/Highlights"
@@ -118,8 +126,7 @@ class ShadowsHighlights(Operation):
             moved = one - np.power(one - moved, one / (one + k))
         new = np.clip(lum + (moved - base), 0, 1)
         if self.midtone:
-            c = np.float32(self.midtone / 200)  # slope 1 + c at 0.5, 1 - 2c >= 0 at 0 and 1
-            new = new + c * (new - np.float32(0.5)) * 4 * new * (one - new)
+            new = s_curve(new, self.midtone)
         change = np.abs(new - lum)
         gain = one + np.float32(self.color / 100) * np.minimum(change * COLOR_REACH, one)
         return np.clip(new[..., None] + (rgb - lum[..., None]) * gain[..., None], 0, 1)

@@ -30,7 +30,9 @@ Filter > Distort (Displace, Pinch, Polar Coordinates, Ripple, Spherize, Twirl, W
 `editor.model.distort_filters`, their rows in `distort_rows.py`) comes after Blur, and Render
 (Clouds, Difference Clouds, Lens Flare: `editor.model.render_filters`; Lens Flare's centre
 clicked in `lens_flare_dialog.py`; Lighting Effects: `editor.model.lighting_effects`, its
-lights dragged on the preview of `lighting_dialog.py`) after Pixelate, as in Photoshop; Clouds have no dialog and
+lights dragged on the preview of `lighting_dialog.py`) after Pixelate, as in Photoshop;
+Camera Raw Filter (Shift+Ctrl+A: `editor.model.camera_raw`, its before/after preview in
+`camera_raw_dialog.py`) comes before Lens Correction; Clouds have no dialog and
 make a new pattern in the foreground and background colours of the moment each time, Last
 Filter's too (`_fresh`).
 
@@ -68,6 +70,7 @@ from editor.model.gallery_filters import FilterGallery
 from editor.model.liquify import Liquify
 
 from .actions import ActionSpec, Context, Spec, SubmenuSpec, has_doc, run_on_doc
+from .camera_raw_dialog import DIALOGS as CAMERA_RAW_DIALOGS
 from .extra_filter_dialogs import DIALOGS as EXTRA_DIALOGS, with_colours, with_extra_items
 from .filter_dialog import (FILTER_ROWS, AdjustDialog, EqualizeDialog, FadeDialog, FilterDialog,
                             ReplaceColorDialog, ShadowsHighlightsDialog, SmartBlendingDialog)
@@ -145,7 +148,7 @@ GALLERY_KINDS = {cls: kind for kind, cls in GALLERY.items()}
 
 # The filters whose dialog is not `FilterDialog`.
 DIALOGS = {**FLARE_DIALOGS, **EXTRA_DIALOGS, **LAST_DIALOGS, **SHAPE_DIALOGS, **LENS_DIALOGS,
-           **LIGHTING_DIALOGS, **GALLERY_DIALOGS}
+           **LIGHTING_DIALOGS, **GALLERY_DIALOGS, **CAMERA_RAW_DIALOGS}
 
 
 class FilterCommands:
@@ -208,13 +211,19 @@ class FilterCommands:
             tip="The last filter again, with its settings (as a job: Esc cancels)",
             enabled=lambda c: c.doc is not None and self.last is not None and not c.job_running,
             label=self._last_label, menu="filter"))
-        # Filter Gallery, Lens Correction, then Liquify, after Last Filter, as Photoshop's
-        # menu has them.
+        # Filter Gallery, Camera Raw Filter, Lens Correction, then Liquify, after Last Filter,
+        # as Photoshop's menu has them.
         specs.append(ActionSpec(
             "filter_gallery", "Filter &Gallery…", self.filter_gallery,
             tip="Artistic, Brush Strokes, Sketch, Stylize and Texture filters, several stacked "
                 "as effect layers, applied as one filter (inside the selection)",
             enabled=has_doc, menu="filter", separator=True))
+        specs.append(ActionSpec(
+            "filter_camera_raw", "Camera &Raw Filter…",
+            lambda: self.filter("camera_raw"), "Shift+Ctrl+A",
+            tip="Develops the active layer as Camera Raw's Basic panel does: white balance, "
+                "exposure, tone, texture, clarity, dehaze, vibrance (inside the selection)",
+            enabled=has_doc, menu="filter"))
         specs.append(ActionSpec(
             "filter_lens_correction", "Lens &Correction…",
             lambda: self.filter("lens_correction"), "Shift+Ctrl+R",
