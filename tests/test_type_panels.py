@@ -129,6 +129,12 @@ def test_baseline_shift_raises_the_ink_and_panels_follow_the_layer(window, qtbot
     qtbot.waitUntil(lambda: panel.size.value() == 30.0)
     enter(qtbot, panel.h_scale, "150")
     assert layer.type_settings.h_scale == 150.0
+    # Kerning: a step up from Metrics is 0 (the font's pairs off); typed, a value.
+    assert panel.kerning.text() == "Metrics" and layer.type_settings.kerning is None
+    panel.kerning.stepBy(1)
+    assert layer.type_settings.kerning == 0
+    enter(qtbot, panel.kerning, "50")
+    assert layer.type_settings.kerning == 50
     # The background chosen: the panels are disabled; the text layer again: enabled.
     doc.set_active(doc.root.children[0])
     qtbot.waitUntil(lambda: not panel.isEnabled())

@@ -66,6 +66,17 @@ def shown_type(window: "EditorWindow") -> Optional[TextSettings]:
     return layer.type_settings if isinstance(layer, TextLayer) else None
 
 
+class KerningBox(QSpinBox):
+    """Kerning: "Metrics" below Photoshop's range, then -1000..10000; a step up from
+    Metrics gives 0 (no kerning), as the first value after Metrics in Photoshop's list."""
+
+    def stepBy(self, steps: int) -> None:
+        if self.value() == KERNING_METRICS and steps > 0:
+            self.setValue(0)
+        else:
+            super().stepBy(steps)
+
+
 def _spin(name: str, tip: str, low: float, high: float, suffix: str = " pt",
           decimals: int = 2) -> QDoubleSpinBox:
     box = QDoubleSpinBox()
@@ -150,7 +161,7 @@ class CharacterPanel(_TypePanel):
         self.leading.setSpecialValueText("(Auto)")
         self.leading.valueChanged.connect(
             lambda v: self.apply(leading=float(v) if v > 0 else None))
-        self.kerning = QSpinBox()
+        self.kerning = KerningBox()
         self.kerning.setObjectName("Character_kerning")
         self.kerning.setToolTip("Kerning: Metrics (the font's own) or a value in "
                                 "thousandths of an em")
