@@ -4,7 +4,8 @@ undo step; baseline shift raises the ink; the first-line indent and the space be
 paragraph in the Paragraph panel move the lines; the panels follow the active layer and
 the Type tool's options bar; and a PSD round trip of leading, baseline shift, indents and
 spaces through our writer, psd-tools' reader (the engine data) and our reader of the
-'TySh' alone, back into a live layer drawing the same pixels."""
+'TySh' alone, back into a live layer drawing the same pixels; Photoshop's paragraph
+files with a baseline shift open live; scales, caps and rules change the ink."""
 from __future__ import annotations
 
 import numpy as np
@@ -181,7 +182,8 @@ def test_psd_round_trip_of_leading_shift_and_indents(window, qtbot, tmp_path):
     layer = typed(w, qtbot, SENTENCE + "\nAnd more", box=(20, 10, 200, 230))
     set_text(w.doc, layer, layer.type_settings.replace(
         leading=40.0, baseline_shift=3.5, indent_left=6.0, indent_right=4.0,
-        indent_first=12.0, space_before=5.0, space_after=7.0, kerning=25))
+        indent_first=12.0, space_before=5.0, space_after=7.0, kerning=25, h_scale=110.0,
+        v_scale=90.0, caps="small", underline=True, align="justify_center"))
     settings = layer.type_settings
     path = str(tmp_path / "spaced.psd")
     write_document(w.doc, path)
@@ -190,8 +192,12 @@ def test_psd_round_trip_of_leading_shift_and_indents(window, qtbot, tmp_path):
     assert not style["AutoLeading"] and float(style["Leading"]) == 40.0
     assert float(style["BaselineShift"]) == 3.5
     assert not style["AutoKerning"] and int(style["Kerning"]) == 25
+    assert float(style["HorizontalScale"]) == pytest.approx(1.1)
+    assert float(style["VerticalScale"]) == pytest.approx(0.9)
+    assert int(style["FontCaps"]) == 1 and style["Underline"] and not style["Strikethrough"]
     for run in item.engine_dict["ParagraphRun"]["RunArray"]:
         props = run["ParagraphSheet"]["Properties"]
+        assert int(props["Justification"]) == 5  # (justify last centred)
         assert [float(props[k]) for k in ("StartIndent", "EndIndent", "FirstLineIndent",
                                           "SpaceBefore", "SpaceAfter")] == \
             [6.0, 4.0, 12.0, 5.0, 7.0]
@@ -226,3 +232,28 @@ def test_photoshop_paragraph_text_with_a_baseline_shift_opens_live(qapp):
         ours = (ax - ox, ay - oy, pixels.shape[1], pixels.shape[0])
         theirs = (layer.x, layer.y, layer.width, layer.height)  # (Photoshop's pixels)
         assert all(abs(a - b) <= 3 for a, b in zip(ours, theirs)), (ours, theirs)
+
+
+def test_scales_caps_and_lines_change_the_ink(qapp):
+    """Vertical and horizontal scale stretch the ink, All Caps draws capitals, underline
+    and strikethrough add a rule across the word."""
+    from editor.model.text_layer import TextSettings
+
+    plain = TextSettings("Type", size=40.0)
+
+    def box(settings):
+        pixels, _, _ = draw(settings)
+        return pixels.shape[1], pixels.shape[0]
+
+    w0, h0 = box(plain)
+    w1, h1 = box(plain.replace(v_scale=200.0))
+    assert abs(w1 - w0) <= 2 and abs(h1 - 2 * h0) <= 4, (w0, h0, w1, h1)
+    w2, h2 = box(plain.replace(h_scale=200.0))
+    assert abs(w2 - 2 * w0) <= 6 and abs(h2 - h0) <= 2, (w0, h0, w2, h2)
+    assert box(TextSettings("type", size=40.0, caps="all")) == box(
+        TextSettings("TYPE", size=40.0))
+    for line in ("underline", "strikethrough"):
+        pixels, _, _ = draw(plain.replace(**{line: True}))
+        rows = (pixels[..., 3] > 128).sum(axis=1)
+        assert rows.max() >= 0.9 * pixels.shape[1], line  # (a row inked from end to end)
+        assert (draw(plain)[0][..., 3] > 128).sum(axis=1).max() < 0.9 * w0
