@@ -2,9 +2,9 @@
 psd-tools' corpus (tests/psd_tools_files: type-layer.psd, effect-stroke-gradient.psd),
 drawn by us from their engine data and compared with the pixels Photoshop stored.
 
-Their style has a baseline shift, which Layered does not draw (so they open as pixels):
-here it is set aside while reading and applied as a whole-pixel offset (rounded) to our
-drawing; so is their set leading (one line each: it changes nothing). Arial is drawn with Liberation Sans (metric-compatible) where Arial is absent.
+Their style has a baseline shift and a set leading (one line each), which our reader
+takes and our drawing draws, as opening the file does. Arial is drawn with Liberation
+Sans (metric-compatible) where Arial is absent.
 Prints each layer's mean alpha level error (0..255) over the union of both inks' boxes,
 and the offset of the ink boxes."""
 from __future__ import annotations
@@ -29,20 +29,13 @@ def compare(path: str):
     for item in PSDImage.open(path).descendants():
         if item.kind != "type":
             continue
-        run = item.engine_dict["StyleRun"]["RunArray"][0]["StyleSheet"]["StyleSheetData"]
-        shift = float(run.get("BaselineShift", 0.0))
-        run["BaselineShift"] = 0.0
-        # (one line each: their set leading changes nothing; set aside too)
-        run["AutoLeading"] = True
-        for para in item.engine_dict["ParagraphRun"]["RunArray"]:
-            para["ParagraphSheet"]["Properties"]["AutoLeading"] = 1.2
         read = read_type(item)
         if not isinstance(read, tuple):
             out.append((item.name, read))
             continue
         settings, (ax, ay) = read
         pixels, ox, oy = draw(settings)
-        x0, y0 = ax - ox, ay - oy + round(-shift)  # (a negative shift lowers the text)
+        x0, y0 = ax - ox, ay - oy
         theirs = np.asarray(item.topil().convert("RGBA"))[..., 3].astype(float)
         tx, ty = item.left, item.top
         left, top = min(x0, tx), min(y0, ty)

@@ -204,9 +204,10 @@ def test_psd_round_trip_keeps_paragraph_text(window, qtbot, monkeypatch, tmp_pat
 
 
 def test_photoshop_paragraph_text_opens_live(qapp, tmp_path):
-    """Photoshop's paragraph text as its engine data has it (psd-tools' type-layer.psd,
-    its baseline shift and set leading taken out: what we draw) opens as paragraph text
-    in its box, anchored at the box's corner."""
+    """Photoshop's paragraph text as its engine data has it (psd-tools' type-layer.psd:
+    a baseline shift of -0.59 pt and an Auto leading of 175 %, one line) opens as
+    paragraph text in its box, anchored at the box's corner, shifted down as Photoshop
+    shifts it."""
     import os
 
     from psd_tools import PSDImage
@@ -215,13 +216,9 @@ def test_photoshop_paragraph_text_opens_live(qapp, tmp_path):
 
     path = os.path.join(os.path.dirname(__file__), "psd_tools_files", "type-layer.psd")
     (item,) = [i for i in PSDImage.open(path).descendants() if i.kind == "type"]
-    assert "baseline shift" in read_type(item)
-    run = item.engine_dict["StyleRun"]["RunArray"][0]["StyleSheet"]["StyleSheetData"]
-    run["BaselineShift"] = 0.0
-    item.engine_dict["ParagraphRun"]["RunArray"][0]["ParagraphSheet"]["Properties"][
-        "AutoLeading"] = 1.2
     settings, anchor = read_type(item)
     assert settings.text == "A" and settings.align == "center" and settings.size == 30.0
+    assert settings.baseline_shift == pytest.approx(-0.593) and settings.leading == 52.5
     assert settings.box == pytest.approx((32.0, 28.02122)) and anchor == (0, 5)
     # Drawn by us, the "A" lands on Photoshop's within a pixel or two.
     pixels, ox, oy = draw(settings)

@@ -308,7 +308,7 @@ def test_photoshop_point_text_opens_editable(qapp, tmp_path):
     """Photoshop's point text (psd-tools' text.psd: three lines of 13 pt Arial) opens as a
     text layer with its text, size, colour and font, Photoshop's own pixels shown until
     it is edited; drawn anew, it lands where Photoshop's did. Type with a baseline shift
-    (type-layer.psd's paragraph text) stays pixels, and the warning says why."""
+    (type-layer.psd's paragraph text) opens editable too, its shift kept."""
     from psd_tools import PSDImage
 
     from editor.model.files import open_document, write_document
@@ -335,11 +335,11 @@ def test_photoshop_point_text_opens_editable(qapp, tmp_path):
     write_document(doc, str(tmp_path / "again.psd"))
     (again,) = text_layers(open_document(str(tmp_path / "again.psd")))
     assert again.type_settings == layer.type_settings and again.anchor() == (84, 120)
-    # A baseline shift is not drawn: that type stays Photoshop's pixels.
+    # A baseline shift is drawn (the Character panel's): that type is live too.
     boxed = open_document(os.path.join(FILES, "type-layer.psd"))
-    assert text_layers(boxed) == []
-    assert any("text layer 'A' became a pixel layer (character scaling, baseline shift or "
-               "caps)" in w for w in boxed.warnings)
+    (shifted,) = text_layers(boxed)
+    assert shifted.type_settings.baseline_shift == pytest.approx(-0.593)
+    assert not any("became a pixel layer" in w for w in boxed.warnings), boxed.warnings
 
 
 def test_while_typing_undo_options_and_clicking_outside(window, qtbot):

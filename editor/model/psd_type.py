@@ -14,8 +14,10 @@ top-left corner, its box [0, 0, width, height] in the shape's BoxBounds and the 
 box 'bounds', as Photoshop writes them); the text descriptor holds 'Txt ', gridding, orientation,
 anti-aliasing, the layout box ('bounds') and ink box ('boundingBox') about the anchor, the
 layer's index among the type layers and the engine data: one paragraph run per line with
-the alignment, one style run (PostScript font name, size, colour, faux bold and italic,
-tracking, Auto leading), Photoshop's grid and kinsoku defaults, the point-text shape and
+the alignment, indents and paragraph spaces (StartIndent, EndIndent, FirstLineIndent,
+SpaceBefore, SpaceAfter), one style run (PostScript font name, size, colour, faux bold and
+italic, tracking, leading or AutoLeading, kerning or AutoKerning, BaselineShift, the
+scales, FontCaps, Underline, Strikethrough), Photoshop's grid and kinsoku defaults, the point-text shape and
 the document resources with the font set; the warp descriptor says no warp. The layer's
 pixels stay what we drew, which Photoshop shows until it renders the type itself.
 """
@@ -32,21 +34,28 @@ from .text_layer import (TextLayer, TextSettings, font_face, fonts_ready, instal
 # The character styles Photoshop's text engine may set that decide how text is drawn:
 # a text layer is ours only when one style holds for all its characters and we draw it.
 _TYPE_STYLE_KEYS = ("Font", "FontSize", "FillColor", "FauxBold", "FauxItalic", "Tracking",
-                    "AutoLeading", "HorizontalScale", "VerticalScale", "BaselineShift",
-                    "Underline", "Strikethrough", "FontCaps")
+                    "AutoLeading", "Leading", "AutoKerning", "Kerning", "HorizontalScale",
+                    "VerticalScale", "BaselineShift", "Underline", "Strikethrough",
+                    "FontCaps")
 # Photoshop's paragraph Justification: 0 left, 1 right, 2 centre, 3 justified with the
-# last line left (4..6: its last line right, centred or justified too; for point text,
+# last line left, 4 its last line right, 5 centred, 6 justified too (for point text,
 # whose lines are each the last of a paragraph, 3..6 are all the same as left).
-_JUSTIFICATION = {0: "left", 1: "right", 2: "center", 3: "justify"}
-# The paragraph settings paragraph text is ours only without (Photoshop's defaults).
-_PARAGRAPH_PLAIN = {"FirstLineIndent": 0.0, "StartIndent": 0.0, "EndIndent": 0.0,
-                    "SpaceBefore": 0.0, "SpaceAfter": 0.0}
+_JUSTIFICATION = {0: "left", 1: "right", 2: "center", 3: "justify", 4: "justify_right",
+                  5: "justify_center", 6: "justify_all"}
+# The paragraph run's indents and spaces (points) and our settings for them.
+_PARAGRAPH_KEYS = {"StartIndent": "indent_left", "EndIndent": "indent_right",
+                   "FirstLineIndent": "indent_first", "SpaceBefore": "space_before",
+                   "SpaceAfter": "space_after"}
+_CAPS = {0: "normal", 1: "small", 2: "all"}  # Photoshop's FontCaps
 
 
 def read_type(item):
-    """A Photoshop type layer as our text: (TextSettings, anchor) when it is point text in
-    one style we draw (font, size, colour, faux bold and italic, tracking, alignment; not
-    rotated, skewed or warped); otherwise the reason it is not, in a few words. Its text
+    """A Photoshop type layer as our text: (TextSettings, anchor) when it is point or
+    paragraph text in one style and one paragraph setting we draw (font, size, colour,
+    faux bold and italic, tracking, leading, kerning, baseline shift, scales, caps,
+    underline, strikethrough, alignment, indents and paragraph spaces; not rotated,
+    skewed or warped); otherwise the reason it is not, in a few words. An Auto leading
+    other than 120 % comes as the leading it makes. Its text
     is in the engine data ('TySh'), the size scaled by the layer's transform; the anchor
     is the transform's origin (the first baseline's start, middle or end)."""
 
@@ -79,28 +88,35 @@ def read_type(item):
             return "several styles in one text"
         style = {**defaults, **dict(engine["StyleRun"]["RunArray"][0]["StyleSheet"]
                                     ["StyleSheetData"])}
-        for key, plain in (("HorizontalScale", 1.0), ("VerticalScale", 1.0),
-                           ("BaselineShift", 0.0), ("FontCaps", 0)):
-            if key in style and abs(float(value(style[key])) - plain) > 1e-6:
-                return "character scaling, baseline shift or caps"
-        if any(bool(value(style.get(k, False))) for k in ("Underline", "Strikethrough")):
-            return "underlined or struck-through text"
-        if not bool(value(style.get("AutoLeading", True))) and "\n" in text.rstrip("\n"):
-            return "set leading"
-        paragraph = engine["ParagraphRun"]["RunArray"][0]["ParagraphSheet"]["Properties"]
+        caps = int(value(style.get("FontCaps", 0)))
+        if caps not in _CAPS:
+            return "caps we do not draw"
+        auto_leading = bool(value(style.get("AutoLeading", True)))
+        runs = [dict(r["ParagraphSheet"]["Properties"])
+                for r in engine["ParagraphRun"]["RunArray"]]
+        paragraph = runs[0]
         justification = int(value(paragraph.get("Justification", 0)))
         align = _JUSTIFICATION.get(justification, "left")
+        if len({tuple(repr(r.get(k)) for k in ("Justification", *_PARAGRAPH_KEYS))
+                for r in runs}) > 1:
+            return "several paragraph settings in one text"
+        spaces = {ours: float(value(paragraph.get(key, 0.0))) * yy
+                  for key, ours in _PARAGRAPH_KEYS.items()}
+        leading = None if auto_leading else float(value(style["Leading"]))
+        auto = float(value(paragraph.get("AutoLeading", 1.2)))
+        if auto_leading and abs(auto - 1.2) > 1e-6:
+            # An Auto leading other than our 120 % (Photoshop's Justification dialog): its
+            # distance, set (drawn the same; written back as a set leading).
+            leading = auto * float(value(style["FontSize"]))
         if box is not None:
             if justification not in _JUSTIFICATION:
                 return "justified lines we do not draw"
-            if any(abs(float(value(paragraph.get(k, v))) - v) > 1e-6
-                   for k, v in _PARAGRAPH_PLAIN.items()):
-                return "indents or space between paragraphs"
-            if abs(float(value(paragraph.get("AutoLeading", 1.2))) - 1.2) > 1e-6 or \
-                    not bool(value(style.get("AutoLeading", True))):
-                return "set leading"
-        elif align == "justify":
-            align = "left"
+        else:
+            if align not in ("left", "center", "right"):
+                align = "left"
+            # (point text: indents and spaces are kept, drawn only once it is in a box)
+        kerning = None if bool(value(style.get("AutoKerning", True))) else \
+            int(value(style.get("Kerning", 0)))
         color = style.get("FillColor")
         argb = [float(value(v)) for v in color["Values"]] if color is not None else [1, 0, 0, 0]
         postscript = str(value(resources["FontSet"][int(value(style["Font"]))]["Name"]))
@@ -112,7 +128,15 @@ def read_type(item):
             bold=bold or bool(value(style.get("FauxBold", False))),
             italic=italic or bool(value(style.get("FauxItalic", False))),
             align=align, tracking=int(value(style.get("Tracking", 0))), postscript=postscript,
-            box=None if box is None else ((box[2] - box[0]) * xx, (box[3] - box[1]) * yy))
+            box=None if box is None else ((box[2] - box[0]) * xx, (box[3] - box[1]) * yy),
+            leading=None if leading is None else round(leading * yy, 3),
+            kerning=kerning,
+            baseline_shift=round(float(value(style.get("BaselineShift", 0.0))) * yy, 3),
+            h_scale=round(float(value(style.get("HorizontalScale", 1.0))) * 100, 3),
+            v_scale=round(float(value(style.get("VerticalScale", 1.0))) * 100, 3),
+            caps=_CAPS[caps], underline=bool(value(style.get("Underline", False))),
+            strikethrough=bool(value(style.get("Strikethrough", False))),
+            **{k: round(v, 3) for k, v in spaces.items()})
         if box is not None:  # (the anchor: the box's top-left corner)
             return settings, (round(tx + box[0] * xx), round(ty + box[1] * yy))
         return settings, (round(tx), round(ty))
@@ -287,8 +311,10 @@ def _engine_data(settings: TextSettings, text: str):
 
     postscript, faux_bold, faux_italic = _postscript(settings)
     paragraph = {
-        "Justification": _JUSTIFICATION_CODES[settings.align], "FirstLineIndent": 0.0,
-        "StartIndent": 0.0, "EndIndent": 0.0, "SpaceBefore": 0.0, "SpaceAfter": 0.0,
+        "Justification": _JUSTIFICATION_CODES[settings.align],
+        "FirstLineIndent": settings.indent_first, "StartIndent": settings.indent_left,
+        "EndIndent": settings.indent_right, "SpaceBefore": settings.space_before,
+        "SpaceAfter": settings.space_after,
         "AutoHyphenate": False, "HyphenatedWordSize": 6, "PreHyphen": 2, "PostHyphen": 2,
         "ConsecutiveHyphens": 8, "Zone": 36.0, "WordSpacing": [0.8, 1.0, 1.33],
         "LetterSpacing": [0.0, 0.0, 0.0], "GlyphSpacing": [1.0, 1.0, 1.0],
@@ -297,10 +323,14 @@ def _engine_data(settings: TextSettings, text: str):
     adjustments = {"Axis": [1.0, 0.0, 1.0], "XY": [0.0, 0.0]}
     style = {
         "Font": 0, "FontSize": float(settings.size), "FauxBold": faux_bold,
-        "FauxItalic": faux_italic, "AutoLeading": True, "Leading": 0.0,
-        "HorizontalScale": 1.0, "VerticalScale": 1.0, "Tracking": settings.tracking,
-        "AutoKerning": True, "Kerning": 0, "BaselineShift": 0.0, "FontCaps": 0,
-        "FontBaseline": 0, "Underline": False, "Strikethrough": False, "Ligatures": True,
+        "FauxItalic": faux_italic, "AutoLeading": settings.leading is None,
+        "Leading": float(settings.leading or 0.0),
+        "HorizontalScale": settings.h_scale / 100.0, "VerticalScale": settings.v_scale / 100.0,
+        "Tracking": settings.tracking, "AutoKerning": settings.kerning is None,
+        "Kerning": int(settings.kerning or 0), "BaselineShift": float(settings.baseline_shift),
+        "FontCaps": {v: k for k, v in _CAPS.items()}[settings.caps], "FontBaseline": 0,
+        "Underline": settings.underline, "Strikethrough": settings.strikethrough,
+        "Ligatures": True,
         "DLigatures": False, "BaselineDirection": 2, "Tsume": 0.0, "StyleRunAlignment": 2,
         "Language": 0, "NoBreak": False,
         "FillColor": {"Type": 1, "Values": [1.0] + [c / 255.0 for c in settings.color]},
@@ -327,10 +357,13 @@ def _engine_data(settings: TextSettings, text: str):
         "MojiKumiSet": [{"InternalName": f"Photoshop6MojiKumiSet{i}"} for i in range(1, 5)],
         "TheNormalStyleSheet": 0, "TheNormalParagraphSheet": 0,
         "ParagraphSheetSet": [{"Name": "Normal RGB", "DefaultStyleSheet": 0,
-                               "Properties": dict(paragraph, Justification=0)}],
+                               "Properties": dict(paragraph, Justification=0,
+                                                  **{k: 0.0 for k in _PARAGRAPH_KEYS})}],
         "StyleSheetSet": [{"Name": "Normal RGB", "StyleSheetData": dict(
             style, FontSize=12.0, FauxBold=False, FauxItalic=False, Tracking=0,
-            FillColor={"Type": 1, "Values": [1.0, 0.0, 0.0, 0.0]})}],
+            AutoLeading=True, Leading=0.0, HorizontalScale=1.0, VerticalScale=1.0,
+            AutoKerning=True, Kerning=0, BaselineShift=0.0, FontCaps=0, Underline=False,
+            Strikethrough=False, FillColor={"Type": 1, "Values": [1.0, 0.0, 0.0, 0.0]})}],
         "FontSet": [{"Name": postscript, "Script": 0, "FontType": 1, "Synthetic": 0},
                     {"Name": "AdobeInvisFont", "Script": 0, "FontType": 0, "Synthetic": 0}],
         "SuperscriptSize": 0.583, "SuperscriptPosition": 0.333, "SubscriptSize": 0.583,

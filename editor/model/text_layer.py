@@ -3,22 +3,31 @@ from its settings.
 
 A `TextLayer` is a pixel layer whose pixels are derived: its `settings` (`TextSettings`:
 the text, which may hold several lines, the font family, size, colour, bold, italic,
-alignment and tracking) are drawn anti-aliased by Qt's text engine (QFont, QPainter on a
-QImage: this package's declared Qt dependency, loaded when text is first drawn) around its
-anchor, the point the Type tool clicked. As in Photoshop's point text the anchor is on
-the first line's baseline, at the line's start (left aligned), middle (centred) or end
-(right aligned); each further line is 120 % of the size lower (Photoshop's Auto leading).
+alignment, tracking, and the rest of the Character and Paragraph panels': leading,
+kerning, baseline shift, vertical and horizontal scale, caps, underline, strikethrough,
+indents and paragraph spaces; one style for the whole layer) are drawn anti-aliased by
+Qt's text engine (QFont, QPainter on a QImage: this package's declared Qt dependency,
+loaded when text is first drawn) around its anchor, the point the Type tool clicked. As
+in Photoshop's point text the anchor is on the first line's baseline, at the line's
+start (left aligned), middle (centred) or end (right aligned); each further line is the
+leading lower (Auto: 120 % of the size, Photoshop's). The baseline shift raises the
+glyphs, not the lines (the anchor and the caret stay); the vertical scale scales the
+font's size and the horizontal one stretches it (QFont.setStretch); a manual kerning
+turns the font's pairs off and spaces every pair, as tracking does.
 
 Paragraph text (`TextSettings.box`: its width and height) is text in a box, as the Type
 tool's drag makes it: its anchor is the box's top-left corner; each paragraph (a line
 of the text) wraps at word boundaries to the box's width (a word wider than the box
 anywhere), found by Qt's QTextLayout with the font drawn with; the first baseline lies
 the font's cap height below the box's top (where Photoshop puts it: measured on its
-files, the capitals touch the box), the next ones 120 % of the size apart; lines that do
+files, the capitals touch the box), the next ones the leading apart; lines that do
 not fit in the box's height (baseline and descent) are not drawn: Photoshop's overflow
-(`overflows`). Alignment is within the box; "justify" spreads each line but a
-paragraph's last over the box's width (Photoshop's Justify Last Left) by widening its
-spaces.
+(`overflows`). The left and right indents narrow the box for every line, the first-line
+indent moves each paragraph's first line; the space before and after paragraphs parts
+them. Alignment is within the indents; the justify modes spread each line but a
+paragraph's last over that width by widening its spaces, the last one left, centred or
+right aligned (Photoshop's Justify Last Left, Centered, Right), or spread too (Justify
+All).
 
 Sizes are in points at 72 points per inch: one point is one document pixel (Photoshop's
 type at 72 ppi; Layered keeps no resolution of its own for documents).
@@ -57,7 +66,15 @@ from .layers import Layer, empty_pixels
 if TYPE_CHECKING:
     from .document import Document
 
-ALIGNMENTS = ("left", "center", "right", "justify")  # justify: paragraph text only
+# justify (Photoshop's Justify Last Left), justify_center, justify_right (the last line
+# centred or right aligned), justify_all (the last line spread too): paragraph text only.
+ALIGNMENTS = ("left", "center", "right", "justify", "justify_center", "justify_right",
+              "justify_all")
+CAPS = ("normal", "small", "all")  # Photoshop's FontCaps 0, 1, 2
+MAX_LEADING = 5000.0  # points (Photoshop's most)
+MAX_SHIFT = 5000.0  # a baseline shift's most either way (points)
+MIN_SCALE, MAX_SCALE = 1.0, 1000.0  # vertical and horizontal scale (percent; Photoshop's 0..1000)
+MAX_INDENT = 8000.0  # an indent's or a paragraph space's most either way (points)
 MAX_BOX = 30000.0  # a paragraph box's widest and tallest (pixels)
 MIN_SIZE, MAX_SIZE = 0.1, 1296.0  # points (Photoshop's range)
 LEADING = 1.2  # a line's height in sizes: Photoshop's Auto leading
@@ -85,6 +102,27 @@ class TextSettings:
     box: Optional[tuple] = None
     # Photoshop's font name (a PostScript name) when the settings came from its file.
     postscript: Optional[str] = field(default=None, compare=False)
+    # The Character panel's (whole-layer: one style per layer). Leading: the distance
+    # between baselines in points, None for Auto (120 % of the size); kerning: None for
+    # Metrics (the font's pairs), else a manual value in thousandths of an em added
+    # between letters with the font's pairs off ("0" is Photoshop's plain no kerning);
+    # baseline shift in points, up; scales in percent.
+    leading: Optional[float] = None
+    kerning: Optional[int] = None
+    baseline_shift: float = 0.0
+    h_scale: float = 100.0
+    v_scale: float = 100.0
+    caps: str = "normal"  # one of CAPS
+    underline: bool = False
+    strikethrough: bool = False
+    # The Paragraph panel's (paragraph text): indents from the box's left and right
+    # edges, the first line's beside the left one (may be negative: a hanging indent),
+    # and the space before and after each paragraph, in points.
+    indent_left: float = 0.0
+    indent_right: float = 0.0
+    indent_first: float = 0.0
+    space_before: float = 0.0
+    space_after: float = 0.0
 
     def __post_init__(self):
         if self.align not in ALIGNMENTS:
@@ -96,6 +134,26 @@ class TextSettings:
         object.__setattr__(self, "size", size)
         object.__setattr__(self, "color", tuple(int(c) for c in self.color)[:3])
         object.__setattr__(self, "tracking", int(self.tracking))
+        if self.caps not in CAPS:
+            raise ValueError(f"unknown caps {self.caps!r}")
+        if self.leading is not None:
+            object.__setattr__(self, "leading", _ranged("A leading", self.leading, 0.01,
+                                                        MAX_LEADING))
+        if self.kerning is not None:
+            object.__setattr__(self, "kerning", int(_ranged("A kerning", self.kerning,
+                                                            -1000, 10000)))
+        object.__setattr__(self, "baseline_shift", _ranged(
+            "A baseline shift", self.baseline_shift, -MAX_SHIFT, MAX_SHIFT))
+        for key in ("h_scale", "v_scale"):
+            object.__setattr__(self, key, _ranged("A type scale", getattr(self, key),
+                                                  MIN_SCALE, MAX_SCALE, "%"))
+        for key in ("indent_left", "indent_right", "indent_first", "space_before",
+                    "space_after"):
+            object.__setattr__(self, key, _ranged("An indent or paragraph space",
+                                                  getattr(self, key), -MAX_INDENT,
+                                                  MAX_INDENT))
+        for key in ("underline", "strikethrough", "bold", "italic"):
+            object.__setattr__(self, key, bool(getattr(self, key)))
         if self.box is not None:
             w, h = (float(v) for v in self.box)
             if not all(math.isfinite(v) and 1.0 <= v <= MAX_BOX for v in (w, h)):
@@ -117,16 +175,29 @@ class TextSettings:
         Transform)."""
         sy = sx if sy is None else sy
         box = None if self.box is None else (self.box[0] * sx, self.box[1] * sy)
-        return self.replace(size=round(self.size * sy, 3), box=box)
+        leading = None if self.leading is None else round(self.leading * sy, 3)
+        return self.replace(
+            size=round(self.size * sy, 3), box=box, leading=leading,
+            baseline_shift=round(self.baseline_shift * sy, 3),
+            **{k: round(getattr(self, k) * sx, 3) for k in ("indent_left", "indent_right",
+                                                            "indent_first")},
+            **{k: round(getattr(self, k) * sy, 3) for k in ("space_before", "space_after")})
 
     def lines(self) -> list[str]:
         return self.text.split("\n")
+
+    def line_height(self) -> float:
+        """The distance between baselines: the set leading, else Auto's 120 % of the size."""
+        return LEADING * self.size if self.leading is None else self.leading
 
     def as_dict(self) -> dict:
         out = asdict(self)
         out["color"] = list(self.color)
         if out["postscript"] is None:
             del out["postscript"]
+        for key, plain in _PLAIN.items():  # (the defaults left out: older files' form)
+            if out[key] == plain:
+                del out[key]
         if out["box"] is None:
             del out["box"]
         else:
@@ -137,7 +208,8 @@ class TextSettings:
     def from_dict(cls, data: dict) -> "TextSettings":
         """Settings from `as_dict`'s form (a PSD's XMP entry); unknown keys are ignored."""
         known = {k: data[k] for k in ("text", "font", "size", "color", "bold", "italic",
-                                      "align", "tracking", "postscript", "box") if k in data}
+                                      "align", "tracking", "postscript", "box", *_PLAIN)
+                 if k in data}
         return cls(**known)
 
     def describe(self) -> str:
@@ -145,7 +217,27 @@ class TextSettings:
         return (f"{self.font} {self.size:g} pt" + (f" {style}" if style else "")
                 + " #{:02x}{:02x}{:02x}".format(*self.color) + f", {self.align}"
                 + (f", tracking {self.tracking}" if self.tracking else "")
+                + "".join(f", {k.replace('_', ' ')} {getattr(self, k)!r}"
+                          for k, plain in _PLAIN.items() if getattr(self, k) != plain)
                 + (", box {:g} x {:g}".format(*self.box) if self.box else ""))
+
+
+# The Character and Paragraph panels' settings and their defaults (Photoshop's).
+_PLAIN = {"leading": None, "kerning": None, "baseline_shift": 0.0, "h_scale": 100.0,
+          "v_scale": 100.0, "caps": "normal", "underline": False, "strikethrough": False,
+          "indent_left": 0.0, "indent_right": 0.0, "indent_first": 0.0,
+          "space_before": 0.0, "space_after": 0.0}
+
+
+def _ranged(what: str, value, low: float, high: float, unit: str = " pt") -> float:
+    """`value` as a float when it lies in [low, high]; else one readable line."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        v = math.nan
+    if not (math.isfinite(v) and low <= v <= high):
+        raise DocumentError(f"{what} is {low:g} to {high:g}{unit}, not {value!r}.")
+    return v
 
 
 def layer_name(text: str) -> str:
@@ -182,16 +274,28 @@ def _dpi() -> int:
 def _font(settings: TextSettings):
     QtGui = _qt()
     font = QtGui.QFont(settings.font)
-    # A point is a pixel (72 ppi): the size in Qt's points at the image's resolution.
-    font.setPointSizeF(settings.size * 72.0 / _dpi())
+    # A point is a pixel (72 ppi): the size in Qt's points at the image's resolution. The
+    # vertical scale scales the size, the horizontal one (relative to it) stretches it.
+    font.setPointSizeF(settings.size * settings.v_scale / 100.0 * 72.0 / _dpi())
+    if settings.h_scale != settings.v_scale:
+        font.setStretch(max(1, min(4000, round(100.0 * settings.h_scale / settings.v_scale))))
     font.setBold(settings.bold)
     font.setItalic(settings.italic)
     # Unhinted outlines scale smoothly, as Photoshop draws type.
     font.setHintingPreference(QtGui.QFont.HintingPreference.PreferNoHinting)
     font.setStyleStrategy(QtGui.QFont.StyleStrategy.PreferAntialias)
-    if settings.tracking:
+    # Metrics kerning is the font's own pairs; a manual value turns them off and, set for
+    # every character (one style per layer), spaces each pair as tracking does.
+    font.setKerning(settings.kerning is None)
+    spacing = settings.tracking + (settings.kerning or 0)
+    if spacing:
         font.setLetterSpacing(QtGui.QFont.SpacingType.AbsoluteSpacing,
-                              settings.tracking * settings.size / 1000.0)
+                              spacing * settings.size / 1000.0)
+    caps = QtGui.QFont.Capitalization
+    font.setCapitalization({"normal": caps.MixedCase, "small": caps.SmallCaps,
+                            "all": caps.AllUppercase}[settings.caps])
+    font.setUnderline(settings.underline)
+    font.setStrikeOut(settings.strikethrough)
     return font
 
 
@@ -305,18 +409,21 @@ def _layout(settings: TextSettings) -> tuple[Line, ...]:
     metrics = _metrics(settings)
     lines = []
     start = 0
-    align = "left" if settings.align == "justify" else settings.align  # (a box's only)
+    align = settings.align if settings.align in ("left", "center", "right") else "left"
+    # (the justify modes are a box's only: each point text line is a paragraph's last)
     for i, text in enumerate(settings.lines()):
         width = metrics.horizontalAdvance(text)
         x = {"left": 0.0, "center": -width / 2, "right": -width}[align]
-        lines.append(Line(text, x, i * LEADING * settings.size, width, metrics.ascent(),
+        lines.append(Line(text, x, i * settings.line_height(), width, metrics.ascent(),
                           metrics.descent(), start))
         start += len(text) + 1
     return tuple(lines)
 
 
 def _wrapped(settings: TextSettings) -> list[Line]:
-    """Paragraph text's lines: each paragraph broken to the box's width by QTextLayout."""
+    """Paragraph text's lines: each paragraph broken by QTextLayout to the box's width less
+    its indents (the first line's beside the left one), the space before a paragraph (not
+    the first: Photoshop's, at the box's top) and after one (not the last) between them."""
     QtGui = _qt()
     box_w, box_h = settings.box
     font = _font(settings)
@@ -325,9 +432,14 @@ def _wrapped(settings: TextSettings) -> list[Line]:
     option.setWrapMode(QtGui.QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
     ascent, descent = metrics.ascent(), metrics.descent()
     baseline = metrics.capHeight()
+    left, right = settings.indent_left, box_w - settings.indent_right
+    last_align = {"justify": "left", "justify_center": "center", "justify_right": "right",
+                  "justify_all": "justify"}
     lines = []
     start = 0
-    for paragraph in settings.lines():
+    for p, paragraph in enumerate(settings.lines()):
+        if p:
+            baseline += settings.space_after + settings.space_before
         breaks = QtGui.QTextLayout(paragraph, font, _image(1, 1))
         breaks.setTextOption(option)
         breaks.beginLayout()
@@ -335,7 +447,8 @@ def _wrapped(settings: TextSettings) -> list[Line]:
             line = breaks.createLine()
             if not line.isValid():
                 break
-            line.setLineWidth(box_w)
+            first = settings.indent_first if breaks.lineCount() == 1 else 0.0
+            line.setLineWidth(max(1.0, right - left - first))
         breaks.endLayout()
         spans = [(breaks.lineAt(i).textStart(), breaks.lineAt(i).textLength())
                  for i in range(breaks.lineCount())] or [(0, 0)]
@@ -343,15 +456,19 @@ def _wrapped(settings: TextSettings) -> list[Line]:
             text = paragraph[at:at + length]
             inked = text.rstrip(" ")  # (a line's trailing spaces are not aligned)
             width = metrics.horizontalAdvance(inked)
+            x0 = left + (settings.indent_first if i == 0 else 0.0)
+            room = max(1.0, right - x0)
+            align = settings.align
+            if align in last_align and i == len(spans) - 1:
+                align = last_align[align]
             spacing = 0.0
-            if settings.align == "justify" and i < len(spans) - 1 and inked.count(" "):
-                spacing = max(0.0, (box_w - width) / inked.count(" "))
-                width = box_w
-            x = {"left": 0.0, "justify": 0.0, "center": (box_w - width) / 2,
-                 "right": box_w - width}[settings.align]
+            if align in last_align and inked.count(" "):
+                spacing = max(0.0, (room - width) / inked.count(" "))
+                width = room
+            x = x0 + {"center": (room - width) / 2, "right": room - width}.get(align, 0.0)
             lines.append(Line(text, x, baseline, width, ascent, descent, start + at, spacing,
                               shown=baseline + descent <= box_h + 1e-3))
-            baseline += LEADING * settings.size
+            baseline += settings.line_height()
         start += len(paragraph) + 1
     return lines
 
@@ -399,14 +516,16 @@ def draw(settings: TextSettings) -> tuple[np.ndarray, int, int]:
         return empty_pixels(), 0, 0
     # The box every glyph falls in: advances and ink (italic overhangs, accents), padded
     # for the anti-aliased edge; cropped to the ink afterwards.
+    # (the baseline shift raises the glyphs, not the lines: the anchor and caret stay)
+    shift = settings.baseline_shift
     x0 = y0 = math.inf
     x1 = y1 = -math.inf
     for line in lines:
         ink = _metrics(settings, line.spacing).boundingRect(line.text)
         x0 = min(x0, line.x + min(0.0, ink.left()))
         x1 = max(x1, line.x + max(line.width, ink.right()))
-        y0 = min(y0, line.baseline + min(-line.ascent, ink.top()))
-        y1 = max(y1, line.baseline + max(line.descent, ink.bottom()))
+        y0 = min(y0, line.baseline - shift + min(-line.ascent, ink.top()))
+        y1 = max(y1, line.baseline - shift + max(line.descent, ink.bottom()))
     pad = 2 + math.ceil(settings.size * 0.1)
     left, top = math.floor(x0) - pad, math.floor(y0) - pad
     width, height = math.ceil(x1) + pad - left, math.ceil(y1) + pad - top
@@ -422,7 +541,7 @@ def draw(settings: TextSettings) -> tuple[np.ndarray, int, int]:
 
     for line in lines:
         painter.setFont(_line_font(settings, line.spacing))
-        painter.drawText(QPointF(line.x - left, line.baseline - top), line.text)
+        painter.drawText(QPointF(line.x - left, line.baseline - shift - top), line.text)
     painter.end()
     rows = np.frombuffer(image.constBits(), np.uint8).reshape(height, image.bytesPerLine())
     alpha = rows[:, :width * 4].reshape(height, width, 4)[..., 3]  # BGRA: alpha is coverage
@@ -558,8 +677,8 @@ def to_paragraph(settings: TextSettings, anchor: tuple[int, int]):
     metrics = _metrics(settings)
     left = min(line.x for line in lines)
     width = max(1.0, math.ceil(max(line.x + line.width for line in lines) - left) + 1)
-    height = max(1.0, math.ceil(metrics.capHeight() + (len(lines) - 1) * LEADING
-                                * settings.size + metrics.descent()) + 1)
+    height = max(1.0, math.ceil(metrics.capHeight() + (len(lines) - 1)
+                                * settings.line_height() + metrics.descent()) + 1)
     box = replace(settings, box=(width, height))
     return box, (round(anchor[0] + left), round(anchor[1] - metrics.capHeight()))
 
@@ -570,7 +689,8 @@ def to_point(settings: TextSettings, anchor: tuple[int, int]):
     Photoshop drops them), anchored at the first baseline's start, middle or end."""
     lines = [line for line in layout(settings) if line.shown]
     text = "\n".join(line.text.rstrip(" ") for line in lines)
-    align = "left" if settings.align == "justify" else settings.align
+    align = {"justify": "left", "justify_center": "center", "justify_right": "right",
+             "justify_all": "left"}.get(settings.align, settings.align)
     box_w = settings.box[0]
     x = {"left": 0.0, "center": box_w / 2, "right": box_w}[align]
     y = lines[0].baseline if lines else 0.0

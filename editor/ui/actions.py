@@ -285,6 +285,10 @@ def build_actions(window: "MainWindow") -> dict[str, QAction]:
                    checkable=True, checked=lambda c: not w.docks["histogram"].isHidden()),
         ActionSpec("panel_swatches", "Swatches", lambda: w.toggle_panel("swatches"),
                    checkable=True, checked=lambda c: not w.docks["swatches"].isHidden()),
+        ActionSpec("panel_character", "Character", lambda: w.toggle_panel("character"),
+                   checkable=True, checked=lambda c: not w.docks["character"].isHidden()),
+        ActionSpec("panel_paragraph", "Paragraph", lambda: w.toggle_panel("paragraph"),
+                   checkable=True, checked=lambda c: not w.docks["paragraph"].isHidden()),
         ActionSpec("panel_actions", "Actions", lambda: w.toggle_panel("actions"), "Alt+F9",
                    checkable=True, checked=lambda c: not w.docks["actions"].isHidden()),
         # Help

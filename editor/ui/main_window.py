@@ -50,6 +50,7 @@ from .layers_panel import LayersPanel
 from .mask_commands import MaskCommands
 from .style_commands import StyleCommands
 from .swatches_panel import SwatchesPanel
+from .type_panels import CharacterPanel, ParagraphPanel
 from .mask_display import MaskDisplayCommands
 from .models_dialog import ModelsDialog
 from .navigator_panel import NavigatorPanel
@@ -79,9 +80,9 @@ from .view_commands import ViewCommands
 APP_NAME = "Layered"
 # The saved layout's version: 2 since the Paths panel, 3 since the Channels panel, 4 since
 # Navigator and Info, 5 since Layer Comps, 6 since Histogram, 7 since Actions, 8 since
-# Swatches (a layout saved without a new dock is not restored, so the new dock takes its
-# default place).
-STATE_VERSION = 8
+# Swatches, 9 since Character and Paragraph (a layout saved without a new dock is not
+# restored, so the new dock takes its default place).
+STATE_VERSION = 9
 # The engine warms up (imports torch, loads the chosen model) this long after the window
 # first shows, so that start-up itself stays free of torch.
 WARM_UP_DELAY_MS = 2000
@@ -259,7 +260,7 @@ class MainWindow(QMainWindow):
         self._build_options_bar()
         self.menus = build_menus(self, self.menuBar())
         self.menus["recent"].aboutToShow.connect(self._fill_recent_menu)
-        for key in ("info", "histogram", "actions", "swatches"):
+        for key in ("info", "histogram", "actions", "swatches", "character", "paragraph"):
             self.docks[key].toggleViewAction().toggled.connect(
                 self.actions[f"panel_{key}"].setChecked)
         self._build_status()
@@ -339,6 +340,16 @@ class MainWindow(QMainWindow):
         swatches = self._dock("swatches", "Swatches", self.swatches_panel)
         self.tabifyDockWidget(color, swatches)
         swatches.hide()
+        # Character | Paragraph: tabs after Swatches, closed until View > Panels shows them
+        # (Photoshop's default workspace has them closed too).
+        self.character_panel = CharacterPanel(self)
+        character = self._dock("character", "Character", self.character_panel)
+        self.paragraph_panel = ParagraphPanel(self)
+        paragraph = self._dock("paragraph", "Paragraph", self.paragraph_panel)
+        self.tabifyDockWidget(swatches, character)
+        self.tabifyDockWidget(character, paragraph)
+        character.hide()
+        paragraph.hide()
         # History | Navigator | Info: tabs, not a group of their own, so that the column's
         # least height (and the window's) stays what it was.
         self.navigator_panel = NavigatorPanel(self)
@@ -731,6 +742,14 @@ class MainWindow(QMainWindow):
         refresh_actions(self, Context(doc, node, self.jobs.busy))
         self.size_label.setText(f"{doc.width} × {doc.height} px" if doc else "")
         self.info_panel.refresh()  # the selection's size, the document's
+        self.refresh_type_panels()
+
+    def refresh_type_panels(self) -> None:
+        """The Character and Paragraph panels show the active type layer's settings."""
+        for panel in (getattr(self, "character_panel", None),
+                      getattr(self, "paragraph_panel", None)):
+            if panel is not None and "type" in self.tools.tools:
+                panel.refresh()
 
     def _view_changed(self) -> None:
         canvas = self.canvas

@@ -53,6 +53,10 @@ _EDIT_KEYS = {Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key
               Qt.Key.Key_Backtab}
 
 
+# The settings kept for the next start (the others last while the editor runs).
+_REMEMBERED = ("font", "size", "bold", "italic", "align")
+
+
 def text_layer_at(doc, point: QPointF) -> Optional[TextLayer]:
     """The top-most shown text layer whose box (grown by GRAB) holds image point `point`."""
     for layer in reversed(list(doc.layers())):
@@ -192,14 +196,20 @@ class TypeTool(Tool):
         mode = self.window.tools.mode
         return mode if isinstance(mode, TypeEdit) and mode.tool is self else None
 
-    def set_option(self, **change) -> None:
-        """Font, size, colour, bold, italic or alignment chosen on the options bar: kept for
-        the next text; part of the edit while text is edited, else one undo step for the
-        active text layer."""
+    def set_option(self, focus: bool = True, **change) -> None:
+        """Font, size, colour, bold, italic or alignment chosen on the options bar (or any
+        setting on the Character and Paragraph panels, which call this: `focus` False
+        leaves the keyboard with them): kept for the next text; part of the edit while
+        text is edited, else one undo step for the active text layer."""
         if "color" not in change:
-            self.style = self.style.replace(**change)
+            try:
+                self.style = self.style.replace(**change)
+            except Exception as exc:
+                self.window.report(exc, "Could not change the text")
+                return
             for key, value in change.items():
-                self.window.settings.set_value(f"tools/type/{key}", value)
+                if key in _REMEMBERED:
+                    self.window.settings.set_value(f"tools/type/{key}", value)
         edit = self.editing()
         canvas = self.window.canvas
         if edit is not None:
@@ -216,7 +226,7 @@ class TypeTool(Tool):
             elif "color" in change:
                 self.window.set_foreground(QColor(*change["color"]))
                 self.show(self.style)
-        if canvas is not None and "font" not in change:
+        if canvas is not None and "font" not in change and focus:
             canvas.setFocus()  # typing goes on into the text
 
     def choose_color(self) -> None:
@@ -325,13 +335,17 @@ class TypeTool(Tool):
         widgets["color"].setStyleSheet(f"border-left: 14px solid {name};")
         widgets["bold"].setChecked(settings.bold)
         widgets["italic"].setChecked(settings.italic)
-        for align in ALIGNMENTS:
-            widgets[f"align_{align}"].setChecked(align == settings.align)
+        for align in ALIGNMENTS:  # (the other justify modes: the Paragraph panel's)
+            if f"align_{align}" in widgets:
+                widgets[f"align_{align}"].setChecked(align == settings.align)
         editing = self.editing() is not None
         widgets["cancel"].setEnabled(editing)
         widgets["commit"].setEnabled(editing)
         for widget in widgets.values():
             widget.blockSignals(False)
+        refresh = getattr(self.window, "refresh_type_panels", None)
+        if refresh is not None:  # the Character and Paragraph panels show the same
+            refresh()
 
 
 class TypeEdit(Tool):
