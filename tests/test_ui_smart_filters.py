@@ -468,6 +468,27 @@ def test_the_smart_filters_mask_is_painted_as_a_layer_mask(opened, qtbot, tmp_pa
     w.actions["undo"].trigger()
     assert smart.filter_mask is mask
     np.testing.assert_array_equal(smart.canvas_crop(box), painted)
+    # Free Transform to 50 % (about its centre): the mask is scaled along, its black half
+    # still over the smart object's left half (now x 24..48, y 16..48).
+    from test_ui_smart_objects import width_field
+
+    w.update_actions()
+    w.actions["free_transform"].trigger()  # (Edit > Free Transform; W typed, Enter)
+    spin = width_field(w)
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, "50")
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_Return)
+    assert w.tools.mode is None and w.test_errors == []
+    scaled = smart.filter_mask
+    assert smart.bounds().w < 80 and scaled is not mask  # (48 wide, the blur beyond)
+    assert scaled.raw_crop(Box(26, 20, 20, 24)).max() <= 10
+    assert scaled.raw_crop(Box(50, 20, 20, 24)).min() >= 245
+    w.actions["undo"].trigger()
+    assert smart.filter_mask is mask
+    np.testing.assert_array_equal(smart.canvas_crop(box), painted)
     # A filter with the mask targeted filters the mask (no second smart filter): its edge
     # softened, the pixels there a mix.
     run_dialog(qtbot, w, "filter_gaussian_blur",
@@ -506,3 +527,10 @@ def test_the_smart_filters_mask_is_painted_as_a_layer_mask(opened, qtbot, tmp_pa
     image_drag(qtbot, w.canvas, [(10, 5), (10, 35), (10, 60), (35, 60), (35, 30), (35, 5)])
     assert w.test_errors == []
     np.testing.assert_array_equal(again.canvas_crop(box), blur)
+    # Clear Smart Filters takes the mask off too: the tools target the pixels again.
+    assert w.doc.mask_targeted
+    w.update_actions()
+    w.actions["clear_smart_filters"].trigger()
+    assert again.filter_mask is None and not w.doc.mask_targeted
+    w.actions["undo"].trigger()
+    assert again.filter_mask is not None and again.filters == smart.filters

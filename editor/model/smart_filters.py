@@ -241,6 +241,8 @@ class SetSmartFilters(Command):
         current = (layer.filters, layer.filter_mask, layer.pixels, layer.x, layer.y)
         filters, mask, pixels, x, y = self._other
         layer.filters, layer.filter_mask = filters, mask
+        if mask is None and doc.active is layer and doc.mask_target == "filter_mask":
+            doc.set_mask_targeted(False)  # (the mask painted on is gone: the pixels again)
         doc._set_pixels(layer, pixels, x, y)
         doc.node_changed.emit(layer, "filters")  # (the Layers panel's rows)
         self._other = current
