@@ -9,11 +9,12 @@ from __future__ import annotations
 import shutil
 
 import numpy as np
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QPoint, QRect, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMenu, QSpinBox
 
 from editor.model import filter_ops
 from editor.model.document import Document
+from engine.box import Box
 from editor.model.layers import Layer
 from editor.model.more_filters import FILTERS
 from editor.model.smart_object import SmartObjectLayer
@@ -320,3 +321,216 @@ def test_the_smart_filters_mask_hides_and_reveals_their_effect(opened, qtbot, tm
     w.actions["undo"].trigger()  # the Find Edges
     w.actions["undo"].trigger()  # the Hide All
     assert smart.filter_mask.default == 255 and np.array_equal(smart.pixels, shown)
+
+
+def filter_mask_thumb(w) -> QPoint:
+    """The middle of the Smart Filters row's mask thumbnail in the Layers panel."""
+    from editor.ui.layers_panel import INDENT, THUMB
+    from editor.ui.smart_filter_rows import mask_thumb_rect
+
+    panel = w.layers_panel.list
+    i, depth = next((i, d) for i, (r, d) in enumerate(panel.rows)
+                    if isinstance(r, FilterRow) and r.index is None)
+    return mask_thumb_rect(QRect(0, i * ROW_H, panel.width(), ROW_H), depth, EYE_W, INDENT,
+                           THUMB).center()
+
+
+def mixed(base: np.ndarray, blur: np.ndarray, grey: int) -> np.ndarray:
+    """Opaque `blur` over opaque `base` where a mask of `grey` reveals it."""
+    return base.astype(float) + (blur.astype(float) - base.astype(float)) * grey / 255
+
+
+def test_the_smart_filters_mask_is_painted_as_a_layer_mask(opened, qtbot, tmp_path,
+                                                           monkeypatch):
+    """Clicking the Smart Filters mask's thumbnail targets it (as a layer mask's); the Brush
+    paints black on it over the left half: there the unblurred contents show, the right
+    half stays blurred; one undo step per stroke, and the layer's pixels are not painted.
+    Edit > Fill with 50 % Gray mixes the two; Shift+click disables the mask; Alt+click
+    shows it alone; the Move tool moves it with the layer; a saved PSD keeps the painted
+    mask and the same pixels, and it is painted on again after the reopen."""
+    from PySide6.QtGui import QColor
+
+    from editor.model.render_nodes import composite_document
+    from editor.ui.edit_commands import FillDialog
+    from ui_helpers import image_drag
+
+    w, doc, canvas = opened, opened.doc, opened.canvas
+    (layer,) = doc.layers()
+    original = layer.pixels.copy()
+    box = layer.bounds()  # (the photo: opaque everywhere on the canvas)
+    smart = blur_smart_object(w, qtbot, 3.0)
+    blur = smart.canvas_crop(box).copy()
+    assert not np.array_equal(blur, original)
+    panel = w.layers_panel.list
+    qtbot.waitUntil(lambda: len(panel.rows) == 3)
+    # Click the mask's thumbnail: the filter mask is targeted, not the layer's pixels.
+    qtbot.mouseClick(panel, Qt.MouseButton.LeftButton, pos=filter_mask_thumb(w))
+    assert doc.active is smart and doc.mask_targeted and doc.targeted_mask() is smart.filter_mask
+    assert smart.mask is None  # (no layer mask was made)
+    contents = smart.contents
+    # The Brush, black, over the left half (the selection keeps it there).
+    doc.set_selection(Box(0, 0, 48, 64))
+    canvas.set_zoom(4.0)
+    canvas.setFocus()
+    w.tool_actions["brush"].trigger()
+    brush = w.tools.current
+    brush.set_size(40)
+    brush.set_hardness(1.0)
+    w.set_foreground(QColor(0, 0, 0))
+    steps = doc.history.index
+    image_drag(qtbot, canvas, [(10, 5), (10, 35), (10, 60), (35, 60), (35, 30), (35, 5)])
+    assert w.test_errors == []
+    assert doc.history.index == steps + 1 and doc.history.undo_name() == "Brush Tool"
+    assert smart.contents is contents and smart.filters[0].op.radius == 3.0
+    mask = smart.filter_mask
+    assert mask.raw_crop(Box(0, 0, 48, 64)).max() == 0 and mask.raw_crop(Box(48, 0, 48, 64)).min() == 255
+    painted = smart.canvas_crop(box)
+    np.testing.assert_array_equal(painted[:, :48], original[:, :48])  # unblurred
+    np.testing.assert_array_equal(painted[:, 50:], blur[:, 50:])      # blurred
+    # The canvas shows it too.
+    w.session.renderer.update()
+    assert np.array_equal(composite_document(doc)[:, :48, :3], original[:, :48, :3])
+    # Undo: the blur everywhere again; redo: painted again.
+    w.actions["undo"].trigger()
+    np.testing.assert_array_equal(smart.canvas_crop(box), blur)
+    w.actions["redo"].trigger()
+    np.testing.assert_array_equal(smart.canvas_crop(box), painted)
+
+    # Edit > Fill, 50 % Gray, over the whole mask: half the blur everywhere.
+    doc.set_selection(None)
+
+    def accept():
+        dialog = next(d for d in w.findChildren(FillDialog) if d.isVisible())
+        dialog.contents.setCurrentIndex(dialog.contents.findData("gray"))
+        dialog.opacity.setValue(100)
+        dialog.buttons.accepted.emit()
+
+    QTimer.singleShot(0, accept)
+    w.update_actions()
+    w.actions["fill"].trigger()  # (Edit > Fill…)
+    assert w.test_errors == [] and doc.history.undo_name() == "Fill"
+    assert (mask.raw_crop(doc.canvas) == 128).all()
+    half = smart.canvas_crop(box)
+    assert np.abs(half[..., :3] - mixed(original, blur, 128)[..., :3]).max() <= 1
+    assert not np.array_equal(half, blur) and not np.array_equal(half, original)
+    w.actions["undo"].trigger()
+    np.testing.assert_array_equal(smart.canvas_crop(box), painted)
+
+    # Shift+click: the mask disabled (the blur everywhere), again: enabled.
+    qtbot.mouseClick(panel, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier,
+                     pos=filter_mask_thumb(w))
+    assert not mask.enabled and doc.history.undo_name() == "Disable Filter Mask"
+    np.testing.assert_array_equal(smart.canvas_crop(box), blur)
+    w.actions["undo"].trigger()
+    assert mask.enabled
+    np.testing.assert_array_equal(smart.canvas_crop(box), painted)
+    # Properties: the FILTER MASK's Density at 50 %: the left half half blurred (one step).
+    from PySide6.QtWidgets import QSpinBox as SpinBox
+
+    density = w.findChild(SpinBox, "PropFilterMaskDensity")
+    qtbot.waitUntil(lambda: density.isVisibleTo(density.window()), timeout=3000)
+    density.setValue(50)
+    assert mask.density == 128 and doc.history.undo_name() == "Change Mask Density"
+    left = smart.canvas_crop(box)[:, :44, :3].astype(float)
+    want = mixed(blur, original, 128)[:, :44, :3]  # (hides at half strength)
+    assert np.abs(left - want).max() <= 1
+    w.actions["undo"].trigger()
+    assert mask.density == 255
+    np.testing.assert_array_equal(smart.canvas_crop(box), painted)
+    # Alt+click: the mask alone on the canvas (black left, white right), again: the image.
+    qtbot.mouseClick(panel, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.AltModifier,
+                     pos=filter_mask_thumb(w))
+    renderer = w.session.renderer
+    assert renderer.mask_view is smart
+    renderer.update()
+    view = renderer.composite.array
+    assert view[10, 10, :3].max() == 0 and view[10, 80, :3].min() == 255
+    qtbot.mouseClick(panel, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.AltModifier,
+                     pos=filter_mask_thumb(w))
+    assert renderer.mask_view is None
+    # The Move tool moves the mask with the smart object (linked, as a layer mask).
+    w.tool_actions["move"].trigger()
+    x0 = mask.x
+    image_drag(qtbot, canvas, [(60, 30), (65, 30), (70, 30)])
+    assert w.test_errors == [] and doc.history.undo_name() == "Move"
+    assert smart.filter_mask.x == x0 + 10
+    np.testing.assert_array_equal(smart.canvas_crop(box.translate(10, 0)), painted)
+    w.actions["undo"].trigger()
+    assert smart.filter_mask.x == x0
+    np.testing.assert_array_equal(smart.canvas_crop(box), painted)
+    # Edit > Transform > Flip Horizontal: the mask flips with it (the blur now on the left).
+    w.actions["flip_h"].trigger()
+    assert w.test_errors == []
+    flipped = smart.filter_mask
+    assert flipped.raw_crop(Box(52, 0, 44, 64)).max() == 0 and flipped.raw_crop(Box(0, 0, 44, 64)).min() == 255
+    mirror = smart.canvas_crop(box)
+    np.testing.assert_array_equal(mirror[:, 52:], original[:, ::-1][:, 52:])  # unblurred
+    w.actions["undo"].trigger()
+    assert smart.filter_mask is mask
+    np.testing.assert_array_equal(smart.canvas_crop(box), painted)
+    # Free Transform to 50 % (about its centre): the mask is scaled along, its black half
+    # still over the smart object's left half (now x 24..48, y 16..48).
+    from test_ui_smart_objects import width_field
+
+    w.update_actions()
+    w.actions["free_transform"].trigger()  # (Edit > Free Transform; W typed, Enter)
+    spin = width_field(w)
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, "50")
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_Return)
+    assert w.tools.mode is None and w.test_errors == []
+    scaled = smart.filter_mask
+    assert smart.bounds().w < 80 and scaled is not mask  # (48 wide, the blur beyond)
+    assert scaled.raw_crop(Box(26, 20, 20, 24)).max() <= 10
+    assert scaled.raw_crop(Box(50, 20, 20, 24)).min() >= 245
+    w.actions["undo"].trigger()
+    assert smart.filter_mask is mask
+    np.testing.assert_array_equal(smart.canvas_crop(box), painted)
+    # A filter with the mask targeted filters the mask (no second smart filter): its edge
+    # softened, the pixels there a mix.
+    run_dialog(qtbot, w, "filter_gaussian_blur",
+               lambda dialog, seen: set_number(dialog, "radius", 3.0))
+    assert w.test_errors == [] and len(smart.filters) == 1
+    edge = smart.filter_mask.raw_crop(Box(44, 30, 8, 1))[0]
+    assert 0 < edge[3] < 255 and 0 < edge[4] < 255
+    assert not np.array_equal(smart.canvas_crop(box), painted)
+    w.actions["undo"].trigger()
+    np.testing.assert_array_equal(smart.canvas_crop(box), painted)
+
+    # Saved and opened again: the painted mask and the same pixels.
+    out = str(tmp_path / "painted.psd")
+    monkeypatch.setattr("editor.ui.dialogs.ask_save_path", lambda *a, **k: out)
+    w.actions["save"].trigger()
+    qtbot.waitUntil(lambda: not doc.modified, timeout=10000)
+    copy = str(tmp_path / "copy.psd")
+    shutil.copyfile(out, copy)
+    monkeypatch.setattr("editor.ui.dialogs.ask_open_paths", lambda *a, **k: [copy])
+    w.actions["open"].trigger()
+    qtbot.waitUntil(lambda: len(w.sessions) == 2, timeout=10000)
+    (again,) = w.doc.layers()
+    assert isinstance(again, SmartObjectLayer) and again.filters == smart.filters
+    np.testing.assert_array_equal(again.filter_mask.raw_crop(w.doc.canvas),
+                                  mask.raw_crop(doc.canvas))
+    np.testing.assert_array_equal(again.canvas_crop(box), painted)
+    # Its mask is still painted on: white over the left half brings the blur back there.
+    qtbot.waitUntil(lambda: len(w.layers_panel.list.rows) == 3)
+    qtbot.mouseClick(w.layers_panel.list, Qt.MouseButton.LeftButton, pos=filter_mask_thumb(w))
+    assert w.doc.targeted_mask() is again.filter_mask
+    w.doc.set_selection(Box(0, 0, 48, 64))
+    w.set_foreground(QColor(255, 255, 255))
+    w.canvas.set_zoom(4.0)
+    w.tool_actions["brush"].trigger()
+    w.tools.current.set_size(40)
+    image_drag(qtbot, w.canvas, [(10, 5), (10, 35), (10, 60), (35, 60), (35, 30), (35, 5)])
+    assert w.test_errors == []
+    np.testing.assert_array_equal(again.canvas_crop(box), blur)
+    # Clear Smart Filters takes the mask off too: the tools target the pixels again.
+    assert w.doc.mask_targeted
+    w.update_actions()
+    w.actions["clear_smart_filters"].trigger()
+    assert again.filter_mask is None and not w.doc.mask_targeted
+    w.actions["undo"].trigger()
+    assert again.filter_mask is not None and again.filters == smart.filters

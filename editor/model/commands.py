@@ -291,27 +291,30 @@ class LayerMaskEdit(PixelEdit):
     """A stroke on a node's layer mask (its (H, W) uint8 array), kept as touched tiles;
     used like `PixelEdit` with mask-local boxes."""
 
-    def __init__(self, node: Node, name: str = "Brush"):
+    def __init__(self, node: Node, name: str = "Brush", which: str = "mask"):
         super().__init__(node, name)  # type: ignore[arg-type]
+        self.which = which  # "mask", or "filter_mask": a smart object's Smart Filters mask
 
     def _array(self) -> np.ndarray:
-        assert self.layer.mask is not None
-        return self.layer.mask.pixels
+        mask = getattr(self.layer, self.which)
+        assert mask is not None
+        return mask.pixels
 
     def _edited(self, doc: "Document", box: Box) -> None:
-        doc._mask_pixels_edited(self.layer, box)
+        doc._mask_pixels_edited(self.layer, box, self.which)
 
 
 class SetMask(Command):
     """Adds, replaces or removes (None) a node's layer mask."""
 
-    def __init__(self, node: Node, mask: Optional[LayerMask], name: str = "Add Layer Mask"):
-        self.node, self.name = node, name
+    def __init__(self, node: Node, mask: Optional[LayerMask], name: str = "Add Layer Mask",
+                 which: str = "mask"):
+        self.node, self.name, self.which = node, name, which
         self._other = mask
 
     def _swap(self, doc: "Document") -> None:
-        current = self.node.mask
-        doc._set_mask(self.node, self._other)
+        current = getattr(self.node, self.which)
+        doc._set_mask(self.node, self._other, self.which)
         self._other = current
 
     redo = _swap
@@ -325,22 +328,23 @@ class SetMaskAttr(Command):
     """Sets one property of a node's mask (enabled, linked, density, feather)."""
 
     def __init__(self, node: Node, attr: str, value: Any, name: Optional[str] = None,
-                 merge_key: Optional[Hashable] = None):
-        assert node.mask is not None
-        self.node, self.attr, self.value = node, attr, value
-        self.old = getattr(node.mask, attr)
+                 merge_key: Optional[Hashable] = None, which: str = "mask"):
+        mask = getattr(node, which)
+        assert mask is not None
+        self.node, self.attr, self.value, self.which = node, attr, value, which
+        self.old = getattr(mask, attr)
         self.name = name or f"Change Mask {attr.title()}"
         self.merge_key = merge_key
 
     def redo(self, doc: "Document") -> None:
-        doc._set_mask_attr(self.node, self.attr, self.value)
+        doc._set_mask_attr(self.node, self.attr, self.value, self.which)
 
     def undo(self, doc: "Document") -> None:
-        doc._set_mask_attr(self.node, self.attr, self.old)
+        doc._set_mask_attr(self.node, self.attr, self.old, self.which)
 
     def merge(self, newer: Command) -> bool:
         if not (isinstance(newer, SetMaskAttr) and newer.node is self.node
-                and newer.attr == self.attr):
+                and newer.attr == self.attr and newer.which == self.which):
             return False
         self.value = newer.value
         return True

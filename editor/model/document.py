@@ -107,12 +107,13 @@ def transforms_placements(node: Node) -> bool:
                if getattr(n, "derived", None))
 
 
-def linked_masks(node: Node) -> list[Node]:
+def linked_masks(node: Node, which: str = "mask") -> list[Node]:
     """`node` and the nodes below it whose mask is linked and not empty: the masks that
-    follow a transform of `node` (flip, quarter turn, Free Transform)."""
+    follow a transform of `node` (flip, quarter turn, Free Transform); `which`
+    "filter_mask": the smart objects' Smart Filters masks (linked to their layer too)."""
     nodes = [node, *node.walk()] if isinstance(node, Group) else [node]
-    return [n for n in nodes if n.mask is not None and n.mask.linked
-            and n.mask.width and n.mask.height]
+    masks = [(n, getattr(n, which, None)) for n in nodes]
+    return [n for n, m in masks if m is not None and m.linked and m.width and m.height]
 
 
 def transform_frame(node: Node) -> Box:
@@ -258,6 +259,9 @@ class Document:
         # Brush and Eraser paint the active node's layer mask instead of its pixels
         # (the mask thumbnail was clicked); a view state, not part of the document.
         self.mask_targeted = False
+        # Which mask of the active node they paint: its layer mask ("mask") or a smart
+        # object's Smart Filters mask ("filter_mask"), both `LayerMask`s painted alike.
+        self.mask_target = "mask"
         self.history = History(self, max_history_steps, max_history_bytes)
         # The History panel's snapshots (in memory only) and the History Brush's source.
         self.snapshots = Snapshots(self)
@@ -310,6 +314,7 @@ class Document:
             self.active = node
             # An adjustment layer has no pixels: the brush paints its mask (Photoshop).
             self.mask_targeted = isinstance(node, AdjustmentLayer) and node.mask is not None
+            self.mask_target = "mask"
             self.active_changed.emit(node)
 
     def set_path_target(self, target) -> None:
@@ -327,13 +332,29 @@ class Document:
             self.channel_target = uid
             self.channels_changed.emit()
 
-    def set_mask_targeted(self, targeted: bool) -> None:
-        """Brush and Eraser paint the active node's mask (True) or its pixels (False)."""
+    def set_mask_targeted(self, targeted: bool, which: str = "mask") -> None:
+        """Brush and Eraser paint the active node's mask (True) or its pixels (False);
+        `which` of its masks: "mask" (its layer mask) or "filter_mask" (Smart Filters')."""
+        which = which if targeted else "mask"
         targeted = bool((targeted or isinstance(self.active, AdjustmentLayer))
-                        and self.active is not None and self.active.mask is not None)
-        if targeted != self.mask_targeted:
-            self.mask_targeted = targeted
+                        and getattr(self.active, which, None) is not None)
+        if not targeted:
+            which = "mask"
+        if (targeted, which) != (self.mask_targeted, self.mask_target):
+            self.mask_targeted, self.mask_target = targeted, which
             self.active_changed.emit(self.active)
+
+    def mask_attr(self, node: Optional[Node]) -> str:
+        """The attribute of `node`'s mask the mask-painting paths act on: the targeted one
+        when `node` is the active node ("mask" or "filter_mask"), else its layer mask."""
+        return self.mask_target if node is not None and node is self.active \
+            and self.mask_targeted else "mask"
+
+    def targeted_mask(self):
+        """The mask the tools paint (a `LayerMask`), or None when they paint pixels."""
+        if not self.mask_targeted or self.active is None:
+            return None
+        return getattr(self.active, self.mask_target, None)
 
     def next_layer_name(self, stem: str = "Layer") -> str:
         """"Layer 1", then one more than the highest "Layer N" in the document (as Photoshop
@@ -881,10 +902,11 @@ class Document:
                 elif not layer.is_empty():
                     x, y = place(frame, layer.bounds())
                     self.set_pixels(layer, np.ascontiguousarray(fn(layer.pixels)), x, y, name)
-            for masked in linked_masks(node):
-                mask = masked.mask
-                moved = mask.remapped(fn, *place(frame, mask.bounds()))
-                self.history.push(cmds.SetMask(masked, moved, name))
+            for which in ("mask", "filter_mask"):
+                for masked in linked_masks(node, which):
+                    mask = getattr(masked, which)
+                    moved = mask.remapped(fn, *place(frame, mask.bounds()))
+                    self.history.push(cmds.SetMask(masked, moved, name, which))
             self.transform_paths(node, lambda p: points(frame, p), name)
 
     def transform_paths(self, node: Node, points, name: str) -> None:
@@ -967,6 +989,10 @@ class Document:
             layer.mask.y += int(y) - layer.y
         if layer.vector_mask is not None and layer.vector_mask.linked:  # so does its path
             layer.vector_mask = layer.vector_mask.translated(int(x) - layer.x, int(y) - layer.y)
+        filter_mask = getattr(layer, "filter_mask", None)
+        if filter_mask is not None and filter_mask.linked:  # and a Smart Filters mask
+            filter_mask.x += int(x) - layer.x
+            filter_mask.y += int(y) - layer.y
         effects = layer.effects
         if effects is not None and effects.reference_point is not None:
             # The style's reference point ('fxrp') moves along: a pattern overlay linked
@@ -993,26 +1019,45 @@ class Document:
         self.region_changed.emit(styled_reach(local_box.translate(layer.x, layer.y), layer),
                                  layer)
 
-    def _set_mask(self, node: Node, mask) -> None:
+    def _set_mask(self, node: Node, mask, which: str = "mask") -> None:
         node.changed()
-        node.mask = mask
-        if self.active is node:
+        setattr(node, which, mask)
+        if self.active is node and self.mask_attr(node) == which:
             self.mask_targeted = mask is not None and (self.mask_targeted
                                                        or isinstance(node, AdjustmentLayer))
+            if not self.mask_targeted:
+                self.mask_target = "mask"
+        if which != "mask":  # the Smart Filters mask: the filtered pixels shown anew
+            from .smart_filters import remask
+
+            remask(self, node, None)
+            return
         self.node_changed.emit(node, "mask")
         self.structure_changed.emit()  # the Layers panel shows or hides the thumbnail
         self.region_changed.emit(styled_reach(node.drawn_bounds(), node),
                                  node if isinstance(node, Layer) else None)
 
-    def _set_mask_attr(self, node: Node, attr: str, value) -> None:
+    def _set_mask_attr(self, node: Node, attr: str, value, which: str = "mask") -> None:
         node.changed()
-        assert node.mask is not None
-        setattr(node.mask, attr, value)
+        mask = getattr(node, which)
+        assert mask is not None
+        setattr(mask, attr, value)
+        if which != "mask":
+            from .smart_filters import remask
+
+            remask(self, node, None)
+            return
         self.node_changed.emit(node, "mask")
         self.region_changed.emit(styled_reach(node.drawn_bounds(), node),
                                  node if isinstance(node, Layer) else None)
 
-    def _mask_pixels_edited(self, node: Node, local_box: Box) -> None:
+    def _mask_pixels_edited(self, node: Node, local_box: Box, which: str = "mask") -> None:
+        if which != "mask":  # the Smart Filters mask: the filtered pixels shown there anew
+            from .smart_filters import remask
+
+            mask = getattr(node, which)
+            remask(self, node, local_box.translate(mask.x, mask.y))
+            return
         if isinstance(node, Layer):  # in the layer's own coordinates
             node.changed(local_box.translate(node.mask.x - node.x, node.mask.y - node.y))
         else:

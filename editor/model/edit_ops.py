@@ -188,8 +188,8 @@ def _paint_mask(doc: Document, node: Node, box: Box, coverage: np.ndarray, colou
     colours = colours[part]
     strength = coverage[part] * (colours[..., 3] / 255.0)
     grey = 0.299 * colours[..., 0] + 0.587 * colours[..., 1] + 0.114 * colours[..., 2]  # the brush's
-    edit = mask_ops.begin_mask_stroke(doc, node, name, inside)
-    mask = node.mask
+    edit = mask_ops.begin_mask_stroke(doc, node, name, inside)  # (the targeted mask)
+    mask = getattr(node, edit.which)
     edit.apply(doc, inside.translate(-mask.x, -mask.y),
                lambda view: mask_ops.paint_mask_dab(view, strength, grey, 1.0))
     mask_ops.end_mask_stroke(doc, edit)

@@ -58,6 +58,7 @@ class Target:
     selected: Optional[Box]       # its box (None: no selection)
     keeps_alpha: bool             # Lock Transparent Pixels: no growth, alpha stays
     on_mask: bool = False         # the node's layer mask (grey, opaque), not its pixels
+    which: str = "mask"           # which mask: "mask", "filter_mask" (Smart Filters')
     outside: tuple = (0, 0, 0, 0)  # what lies beyond the source (a mask's default grey)
     smart: Optional[object] = None  # a smart object's: `smart_filters.SmartEdit`
 
@@ -103,8 +104,8 @@ def prepare(doc: Document, node: Optional[Node], what: str = "filter",
     Shadows/Highlights is the one adjustment a smart filter can be)."""
     if node is None:
         raise DocumentError(f"Select a pixel layer to {what}.")
-    if doc.active is node and doc.mask_targeted and node.mask is not None:
-        return _prepare_mask(doc, node)
+    if doc.active is node and doc.targeted_mask() is not None:
+        return _prepare_mask(doc, node, doc.mask_target)
     if isinstance(node, AdjustmentLayer):
         kind = "a fill" if node.kind == "fill" else "an adjustment"
         raise DocumentError(f"'{node.name}' is {kind} layer: select a pixel layer to {what}.")
@@ -158,12 +159,13 @@ def _prepare_smart(doc: Document, node: SmartObjectLayer, what: str) -> Target:
                      SmartEdit(node, node.filters, len(node.filters)))
 
 
-def _prepare_mask(doc: Document, node: Node) -> Target:
-    """The targeted layer mask of `node` as opaque grey RGBA (what Photoshop's filters and
-    adjustments work on when the mask is targeted)."""
+def _prepare_mask(doc: Document, node: Node, which: str = "mask") -> Target:
+    """The targeted mask of `node` (`which`: its layer mask, or a smart object's Smart
+    Filters mask) as opaque grey RGBA (what Photoshop's filters and adjustments work on
+    when the mask is targeted)."""
     if node.is_locked():
         raise LockedError(f"Layer '{node.name}' is locked.")
-    mask = node.mask
+    mask = getattr(node, which)
     grey = np.empty(mask.pixels.shape + (4,), np.uint8)
     grey[..., :3] = mask.pixels[..., None]
     grey[..., 3] = 255
@@ -173,7 +175,7 @@ def _prepare_mask(doc: Document, node: Node) -> Target:
         selection = None
     d = mask.default
     return Target(node, grey, (mask.x, mask.y), doc.canvas.union(mask.bounds()), selection,
-                  selected, False, on_mask=True, outside=(d, d, d, 255))
+                  selected, False, on_mask=True, which=which, outside=(d, d, d, 255))
 
 
 def run(target: Target, op: Operation, progress: ProgressFn = no_progress) -> Result:
@@ -216,14 +218,16 @@ def show(doc: Document, target: Target, result: Result) -> cmds.PixelEdit:
             edit.replay_op = result.op
         return edit
     layer = target.layer
-    held = layer.mask if target.on_mask else layer  # what holds the pixels changed
+    # what holds the pixels changed
+    held = getattr(layer, target.which) if target.on_mask else layer
     if not doc.contains(layer) or held is None or (held.x, held.y) != target.origin \
             or held.pixels.shape[:2] != target.source.shape[:2]:
         raise DocumentError(f"Layer '{layer.name}' changed meanwhile; run the "
                             f"{result.op.label} again.")
     if target.on_mask:
-        edit = mask_ops.begin_mask_stroke(doc, layer, result.op.label, result.box)
-        held = layer.mask  # (grown to hold the box)
+        edit = mask_ops.begin_mask_stroke(doc, layer, result.op.label, result.box,
+                                          target.which)
+        held = getattr(layer, target.which)  # (grown to hold the box)
     else:
         edit = doc.begin_pixel_edit(layer, result.op.label, cover=result.box)
     # The layer has grown to hold the box, unless Lock Transparent Pixels holds it.

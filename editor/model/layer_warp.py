@@ -46,8 +46,9 @@ def warp_node(doc: Document, node: Node, step: str, resample: Callable, at: Call
                 continue
             pixels, x, y = resample(layer.pixels, at(layer.x, layer.y), limit)
             doc.set_pixels(layer, pixels, x, y, step)
-        for masked in linked_masks(node):  # linked masks transform along
-            m = masked.mask
-            moved = warp_mask(m, lambda px: resample(px, at(m.x, m.y), limit))
-            doc.history.push(SetMask(masked, moved, step))
+        for which in ("mask", "filter_mask"):  # linked masks transform along (and a
+            for masked in linked_masks(node, which):  # smart object's Smart Filters mask)
+                m = getattr(masked, which)
+                moved = warp_mask(m, lambda px: resample(px, at(m.x, m.y), limit))
+                doc.history.push(SetMask(masked, moved, step, which))
         doc.transform_paths(node, paths, step)

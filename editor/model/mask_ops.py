@@ -103,16 +103,21 @@ def apply_mask(doc: Document, node: Optional[Node]) -> None:
         doc.history.push(cmds.SetMask(node, None, "Apply Layer Mask"))
 
 
-def set_mask_enabled(doc: Document, node: Optional[Node], enabled: bool) -> None:
-    node = _require_mask(doc, node)
+def set_mask_enabled(doc: Document, node: Optional[Node], enabled: bool,
+                     which: str = "mask") -> None:
+    """Shift+click on a mask's thumbnail (`which`: "filter_mask", the Smart Filters')."""
+    node = _require_mask(doc, node, which)
     _check_unlocked(doc, node)
+    noun = "Layer Mask" if which == "mask" else "Filter Mask"
     doc.history.push(cmds.SetMaskAttr(node, "enabled", bool(enabled),
-                                      "Enable Layer Mask" if enabled else "Disable Layer Mask"))
+                                      f"{'Enable' if enabled else 'Disable'} {noun}",
+                                      which=which))
 
 
-def set_mask_attr(doc: Document, node: Optional[Node], attr: str, value, merge_key=None) -> None:
+def set_mask_attr(doc: Document, node: Optional[Node], attr: str, value, merge_key=None,
+                  which: str = "mask") -> None:
     """Density (0..255), feather (pixels), linked (bool)."""
-    node = _require_mask(doc, node)
+    node = _require_mask(doc, node, which)
     _check_unlocked(doc, node)
     if attr == "density":
         value = max(0, min(255, int(value)))
@@ -122,7 +127,7 @@ def set_mask_attr(doc: Document, node: Optional[Node], attr: str, value, merge_k
         value = bool(value)
     else:
         raise ValueError(f"unknown mask attribute {attr!r}")
-    doc.history.push(cmds.SetMaskAttr(node, attr, value, merge_key=merge_key))
+    doc.history.push(cmds.SetMaskAttr(node, attr, value, merge_key=merge_key, which=which))
 
 
 def delete_vector_mask(doc: Document, node: Optional[Node]) -> None:
@@ -235,11 +240,12 @@ SELECTION_STEP_NAMES = {"replace": "Load Selection", "add": "Add {} to Selection
                         "intersect": "Intersect {} with Selection"}
 
 
-def mask_to_selection(doc: Document, node: Optional[Node], op: str = "replace") -> None:
+def mask_to_selection(doc: Document, node: Optional[Node], op: str = "replace",
+                      which: str = "mask") -> None:
     """Ctrl+click on the mask thumbnail (with Shift, Alt: add, subtract, intersect): the
     mask's values become the selection, or are combined with it."""
-    node = _require_mask(doc, node)
-    select_mask(doc, node.mask.raw_crop(doc.canvas), op,
+    node = _require_mask(doc, node, which)
+    select_mask(doc, getattr(node, which).raw_crop(doc.canvas), op,
                 SELECTION_STEP_NAMES[op].format("Mask"))
 
 
@@ -250,13 +256,16 @@ def vector_mask_to_selection(doc: Document, node: Optional[Node], op: str = "rep
                 SELECTION_STEP_NAMES[op].format("Vector Mask"))
 
 
-def begin_mask_stroke(doc: Document, node: Node, name: str, cover: Box) -> cmds.LayerMaskEdit:
-    """Starts a stroke on `node`'s mask; if canvas box `cover` reaches beyond the mask, the
+def begin_mask_stroke(doc: Document, node: Node, name: str, cover: Box,
+                      which: Optional[str] = None) -> cmds.LayerMaskEdit:
+    """Starts a stroke on `node`'s mask (`which`: "mask", "filter_mask"; None: the one
+    targeted, `Document.mask_attr`); if canvas box `cover` reaches beyond the mask, the
     mask grows first (filled with its default), in the same undo step. Finish with
     `end_mask_stroke`."""
-    node = _require_mask(doc, node)
+    which = doc.mask_attr(node) if which is None else which
+    node = _require_mask(doc, node, which)
     _check_unlocked(doc, node)
-    mask = node.mask
+    mask = getattr(node, which)
     grown = None
     bounds = mask.bounds()
     if bounds.intersect(cover) != cover:
@@ -265,9 +274,9 @@ def begin_mask_stroke(doc: Document, node: Node, name: str, cover: Box) -> cmds.
         values[bounds.translate(-box.x, -box.y).slices()] = mask.pixels
         bigger = mask.shared_copy()
         bigger.pixels, bigger.x, bigger.y = values, box.x, box.y
-        grown = cmds.SetMask(node, bigger, "Grow Layer Mask")
+        grown = cmds.SetMask(node, bigger, "Grow Layer Mask", which)
         grown.redo(doc)
-    edit = cmds.LayerMaskEdit(node, name)
+    edit = cmds.LayerMaskEdit(node, name, which)
     edit.grown = grown  # type: ignore[attr-defined]
     return edit
 
@@ -362,10 +371,11 @@ def toggle_clipping(doc: Document, node: Optional[Node]) -> None:
     set_clipping(doc, node, not node.clipping)
 
 
-def _require_mask(doc: Document, node: Optional[Node]) -> Node:
+def _require_mask(doc: Document, node: Optional[Node], which: str = "mask") -> Node:
     node = _target(doc, node)
-    if node.mask is None:
-        raise DocumentError(f"'{node.name}' has no layer mask.")
+    if getattr(node, which, None) is None:
+        noun = "layer mask" if which == "mask" else "Smart Filters mask"
+        raise DocumentError(f"'{node.name}' has no {noun}.")
     return node
 
 

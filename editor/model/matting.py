@@ -165,8 +165,7 @@ def prepare(doc: Document, op: Operation, node: Optional[Node] = None) -> filter
     """The active (or given) pixel layer ready for a matting operation, or a DocumentError
     in one line saying why it cannot be (`filter_ops.prepare`'s checks)."""
     node = node if node is not None else doc.active
-    if node is not None and doc.active is node and doc.mask_targeted \
-            and getattr(node, "mask", None) is not None:
+    if node is not None and doc.active is node and doc.targeted_mask() is not None:
         raise DocumentError(f"{op.label} works on a layer's pixels: click the thumbnail of "
                             f"'{node.name}' (not its mask) in the Layers panel.")
     what = {Defringe: "defringe", ColorDecontaminate: "decontaminate"}.get(

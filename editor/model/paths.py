@@ -354,8 +354,8 @@ def vector_mask_from_path(doc: Document, node: Optional[Node],
 
 def _paint_target(doc: Document, node: Optional[Node], what: str) -> Node:
     """The node Fill or Stroke Path paints: its layer mask when targeted, else its pixels."""
-    if doc.mask_targeted and node is not None and node.mask is not None:
-        return node
+    if node is not None and node is doc.active and doc.targeted_mask() is not None:
+        return node  # (its layer mask or a smart object's Smart Filters mask)
     return pixel_layer(node, what)
 
 

@@ -347,8 +347,11 @@ class _Writer:
                 from .smart_filters import as_entry
 
                 entry["smart_filters"] = as_entry(node.filters)
-                if node.filter_mask is not None:  # (Reveal All or Hide All: never painted)
+                if node.filter_mask is not None:  # (its default alone: files of before)
+                    from .smart_filters import mask_entry
+
                     entry["smart_filters_mask"] = node.filter_mask.default
+                    entry["smart_filters_mask_values"] = mask_entry(node.filter_mask)
         if entry:
             entry["short_name"] = name
             plan.metadata[str(layer_id)] = entry

@@ -63,9 +63,10 @@ def _apply_metadata(psd, doc: Document, by_id: dict[int, Node]) -> None:
                 # (its pixels as saved show them: nothing to render again)
                 node.filters = from_entry(entry["smart_filters"])
                 if node.filters:
-                    from .layers import LayerMask
+                    from .smart_filters import mask_from_entry
 
-                    node.filter_mask = LayerMask(default=entry.get("smart_filters_mask", 255))
+                    node.filter_mask = mask_from_entry(entry.get("smart_filters_mask_values"),
+                                                       entry.get("smart_filters_mask", 255))
             if isinstance(entry.get("text"), dict):
                 if isinstance(node, TextLayer):  # read from its 'TySh'
                     _prefer_entry(node, entry["text"])

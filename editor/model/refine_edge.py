@@ -259,7 +259,9 @@ def prepare(doc: Document, settings: RefineSettings = RefineSettings(), output: 
     paints it), else the selection; the picture is the active pixel layer's (transparent
     parts black), or what the canvas shows with `sample_all` or for a group."""
     node = doc.active
-    from_mask = bool(doc.mask_targeted and node is not None and node.mask is not None)
+    # (a layer mask only: a smart object's Smart Filters mask is not refined here)
+    from_mask = bool(doc.mask_targeted and doc.mask_target == "mask" and node is not None
+                     and node.mask is not None)
     if from_mask:
         mask = node.mask.raw_crop(doc.canvas)
     else:

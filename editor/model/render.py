@@ -334,12 +334,14 @@ class Renderer:
         if not boxes:
             return []
         view = self.mask_view
-        if view is not None and (view.mask is None or not self.doc.contains(view)):
+        # (the mask targeted when the view is the active node's: its Smart Filters mask too)
+        shown = getattr(view, self.doc.mask_attr(view), None) if view is not None else None
+        if view is not None and (shown is None or not self.doc.contains(view)):
             self.mask_view = view = None
             boxes = [self.doc.canvas]
         if view is not None:
             for box in boxes:
-                values = view.mask.raw_crop(box)
+                values = shown.raw_crop(box)
                 region = self.composite.region(box)
                 region[..., :3] = values[..., None]
                 region[..., 3] = 255

@@ -154,8 +154,8 @@ def wand_mask(doc: Document, x: int, y: int, tolerance: int = 32, contiguous: bo
 def _sampled(doc: Document, layer: Optional[Node], on_mask: bool = False) -> np.ndarray:
     """The picture the Magic Wand (and Grow, Similar) sample: `layer`'s pixels, its layer
     mask's values (`on_mask`) or, without a layer, what the canvas shows."""
-    if on_mask:  # the mask's values as an opaque grey picture
-        grey = layer.mask.raw_crop(doc.canvas)
+    if on_mask:  # the (targeted) mask's values as an opaque grey picture
+        grey = getattr(layer, doc.mask_attr(layer)).raw_crop(doc.canvas)
         return np.dstack([grey, grey, grey, np.full_like(grey, 255)])
     if layer is not None:
         return layer.canvas_crop(doc.canvas)

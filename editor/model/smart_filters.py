@@ -17,9 +17,15 @@ over the pixels below it), the eye (`set_visible`), Delete (`delete`) and Clear 
 Filters (`clear`). Rasterize bakes them (the shown pixels become a plain layer's).
 
 The Smart Filters mask (`filter_mask`, a `LayerMask`: Photoshop adds a white one with
-the first filter) limits where the filters act (`masked`); Reveal All and Hide All set it
-(`set_mask`). Not done: painting on it (the brush targets only a layer's own mask), and a
-selection is not turned into it as Photoshop does when a filter is applied. The filters are kept in a PSD in our XMP entry (`as_entry`, `from_entry`), not in
+the first filter) limits where the filters act (`masked`, through its density and
+feather as a layer mask's); Reveal All and Hide All set it (`set_mask`). It is painted
+as a layer mask is, by the same paths (`Document.mask_target` "filter_mask": the Brush,
+Eraser, Gradient, Edit > Fill and the filters through `mask_ops.begin_mask_stroke`);
+each change shows the pixels anew from the last rendered and filtered pixels (`remask`,
+kept on the layer: the filters are not run again for a stroke). Linked to its layer as
+Photoshop's is, it moves, flips, turns and transforms with it as a linked layer mask does
+(`Document._set_offset`, `linked_masks`). Not done: a selection is not turned into it as
+Photoshop does when a filter is applied, and it cannot be unlinked. The filters are kept in a PSD in our XMP entry (`as_entry`, `from_entry`), not in
 Photoshop's 'filterFX' descriptor.
 """
 from __future__ import annotations
@@ -137,7 +143,7 @@ def masked(base: Pixels, filtered: Pixels, mask) -> Pixels:
         return out
 
     b, f = premultiplied(bp, bx, by), premultiplied(fp, fx, fy)
-    m = compose.to_float(mask.raw_crop(box))[..., None]
+    m = compose.to_float(mask.coverage(box))[..., None]  # (its density and feather)
     return compose.to_uint8(compose.unpremultiply(b + (f - b) * m)), box.x, box.y
 
 
@@ -152,9 +158,63 @@ def shown(layer: "SmartObjectLayer", contents, placement, filters, clip: Optiona
     if not filters or canvas is None:
         return pixels, x, y
     filtered = apply_filters(pixels, x, y, filters, canvas, layer)
+    if layer is not None and use_mask:  # what `remask` mixes again when the mask is painted
+        # (its own copy of the filtered pixels: a stroke on the mask paints the shown ones)
+        layer._filter_parts = ((contents, placement, filters, clip, canvas),
+                               (pixels, x, y), (filtered[0].copy(), *filtered[1:]))
     if not use_mask or reveals_all(mask):
         return filtered
     return masked((pixels, x, y), filtered, mask)
+
+
+def remask(doc: "Document", layer: "SmartObjectLayer", box: Optional[Box]) -> None:
+    """The Smart Filters mask of `layer` changed inside canvas `box` (None: anywhere): its
+    pixels mixed again from its rendered and filtered pixels (`shown`'s, kept), the filters
+    run again only when those are not the current ones' (after a reopen)."""
+    from .smart_object import _limit
+
+    clip, canvas = _limit(doc), doc.canvas
+    parts = getattr(layer, "_filter_parts", None)
+    key = (layer.contents, layer.placement, layer.filters, clip, canvas)
+    if parts is None or len(parts[0]) != len(key) or \
+            any(a is not b and a != b for a, b in zip(parts[0], key)):
+        shown(layer, layer.contents, layer.placement, layer.filters, clip, canvas,
+              layer.filter_mask)  # (keeps the parts)
+        parts = layer._filter_parts
+    _, base, filtered = parts
+    mask = layer.filter_mask
+    if reveals_all(mask):
+        doc._set_pixels(layer, filtered[0].copy(), *filtered[1:])
+    elif box is None or layer.bounds() != _union(base, filtered):
+        doc._set_pixels(layer, *masked(base, filtered, mask))
+    else:  # a stroke: only its box (and its feather's reach) mixed again, in place
+        box = box.expand(mask.reach).intersect(layer.bounds())
+        if box.is_empty():
+            return
+        from .commands import tiles_under
+
+        part = masked(_cropped(base, box), _cropped(filtered, box), mask)
+        local = box.translate(-layer.x, -layer.y)
+        # (a History snapshot sharing the array keeps these tiles as they were)
+        doc.snapshots.before_write(layer.pixels, list(tiles_under(local)))
+        layer.pixels[local.slices()] = part[0]
+        doc._pixels_edited(layer, local)
+    doc.node_changed.emit(layer, "mask_pixels")  # (the Layers panel's thumbnail)
+
+
+def _union(a: Pixels, b: Pixels) -> Box:
+    return Box(a[1], a[2], a[0].shape[1], a[0].shape[0]).union(
+        Box(b[1], b[2], b[0].shape[1], b[0].shape[0]))
+
+
+def _cropped(pixels: Pixels, box: Box) -> Pixels:
+    """`pixels` inside canvas `box` (transparent where they are not)."""
+    p, x, y = pixels
+    out = np.zeros((box.h, box.w, 4), np.uint8)
+    inter = box.intersect(Box(x, y, p.shape[1], p.shape[0]))
+    if not inter.is_empty():
+        out[inter.translate(-box.x, -box.y).slices()] = p[inter.translate(-x, -y).slices()]
+    return out, box.x, box.y
 
 
 class SetSmartFilters(Command):
@@ -181,6 +241,8 @@ class SetSmartFilters(Command):
         current = (layer.filters, layer.filter_mask, layer.pixels, layer.x, layer.y)
         filters, mask, pixels, x, y = self._other
         layer.filters, layer.filter_mask = filters, mask
+        if mask is None and doc.active is layer and doc.mask_target == "filter_mask":
+            doc.set_mask_targeted(False)  # (the mask painted on is gone: the pixels again)
         doc._set_pixels(layer, pixels, x, y)
         doc.node_changed.emit(layer, "filters")  # (the Layers panel's rows)
         self._other = current
@@ -341,6 +403,45 @@ def _tuples(value):
     if isinstance(value, dict):
         return {k: _tuples(v) for k, v in value.items()}
     return value
+
+
+def mask_entry(mask) -> dict:
+    """The Smart Filters mask as plain values for our XMP entry: its default colour, its
+    flags and its painted values (zlib-compressed, base64), as a layer mask is kept."""
+    import base64
+    import zlib
+
+    out = {"default": int(mask.default), "enabled": bool(mask.enabled),
+           "density": int(mask.density), "feather": float(mask.feather)}
+    if mask.pixels.size:
+        out.update(x=int(mask.x), y=int(mask.y), w=int(mask.pixels.shape[1]),
+                   h=int(mask.pixels.shape[0]), values=base64.b64encode(zlib.compress(
+                       np.ascontiguousarray(mask.pixels).tobytes(), 6)).decode("ascii"))
+    return out
+
+
+def mask_from_entry(entry, default=255):
+    """`mask_entry`'s mask back (an older entry's: `default` alone, Reveal or Hide All)."""
+    import base64
+    import zlib
+
+    from .layers import LayerMask
+
+    if not isinstance(entry, dict):
+        return LayerMask(default=int(default))
+    mask = LayerMask(default=int(entry.get("default", default)))
+    try:
+        if "values" in entry:
+            w, h = int(entry["w"]), int(entry["h"])
+            values = np.frombuffer(zlib.decompress(base64.b64decode(entry["values"])),
+                                   np.uint8).reshape(h, w).copy()
+            mask.pixels, mask.x, mask.y = values, int(entry["x"]), int(entry["y"])
+        mask.enabled = bool(entry.get("enabled", True))
+        mask.density = max(0, min(255, int(entry.get("density", 255))))
+        mask.feather = max(0.0, float(entry.get("feather", 0.0)))
+    except (KeyError, TypeError, ValueError, zlib.error):
+        pass  # (damaged values: the mask's default everywhere)
+    return mask
 
 
 def from_entry(entry) -> tuple:

@@ -366,6 +366,10 @@ class CanvasView(QWidget):
                                                or not self.doc.mask_targeted):
             renderer.set_mask_view(None)
             self.update()
+        elif renderer.mask_view is not None:  # its other mask targeted (a smart object's
+            renderer.set_mask_view(None)       # Smart Filters mask): that one shown alone
+            renderer.set_mask_view(node)
+            self.update()
         if self.rubylith is not None and node is not self.rubylith.node:
             self.show_rubylith(None)
         if self.doc.path_target is not None:

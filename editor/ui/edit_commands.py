@@ -78,7 +78,7 @@ def node_and_selection(c: Context) -> bool:
 def _mask_targeted(doc) -> bool:
     """Brush, Fill, Stroke and Clear act on the active node's layer mask (its thumbnail
     clicked, or an adjustment layer's)."""
-    return doc.mask_targeted and doc.active is not None and doc.active.mask is not None
+    return doc.targeted_mask() is not None
 
 
 class FillDialog(QDialog):

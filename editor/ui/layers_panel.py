@@ -33,7 +33,8 @@ from .gradient_dialog import paint_thumbnail
 from .icons import icon, pixmap
 from .mask_menus import mask_menu
 from .qimage import rgba_to_qimage
-from .smart_filter_rows import FilterRow, filter_menu, filter_rows, paint_filter_row
+from .smart_filter_rows import FilterRow, filter_menu, filter_rows, mask_thumb_rect, \
+    paint_filter_row
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -213,8 +214,14 @@ class LayerList(QWidget):
         for i in range(first, last + 1):
             node, depth = self.rows[i]
             if isinstance(node, FilterRow):
-                paint_filter_row(p, QRect(0, i * ROW_H, self.width(), ROW_H), node, depth,
-                                 EYE_W, INDENT, self.font(), dpr)
+                rect = QRect(0, i * ROW_H, self.width(), ROW_H)
+                paint_filter_row(p, rect, node, depth, EYE_W, INDENT, self.font(), dpr, THUMB)
+                mask = node.layer.filter_mask
+                if node.index is None and mask is not None:
+                    self._paint_mask_thumb(
+                        p, mask_thumb_rect(rect, depth, EYE_W, INDENT, THUMB),
+                        self._mask_thumbnail(node.layer, "filter_mask"), mask.enabled,
+                        node.layer is doc.active and doc.targeted_mask() is mask)
                 continue
             self._paint_row(p, i, node, depth, doc, dpr)
         self._paint_drop(p)
@@ -267,7 +274,7 @@ class LayerList(QWidget):
             rect = QRect(left, top + (ROW_H - THUMB) // 2, THUMB, THUMB)
             if kind == "mask":
                 self._paint_mask_thumb(p, rect, self._mask_thumbnail(node), node.mask.enabled,
-                                       node is doc.active and doc.mask_targeted)
+                                       node is doc.active and doc.targeted_mask() is node.mask)
             else:
                 self._paint_mask_thumb(p, rect, self.vector_thumbnail(node),
                                        node.vector_mask.enabled, False)
@@ -338,17 +345,19 @@ class LayerList(QWidget):
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRect(QRectF(rect.adjusted(3, 3, -3, -3)).adjusted(-0.5, -0.5, 0.5, 0.5))
 
-    def _mask_thumbnail(self, node: Node) -> QPixmap:
-        mask = node.mask
-        key = ("mask", node.revision, id(mask.pixels), mask.x, mask.y, mask.default,
+    def _mask_thumbnail(self, node: Node, which: str = "mask") -> QPixmap:
+        """`node`'s layer mask's thumbnail (`which` "filter_mask": its Smart Filters')."""
+        mask = getattr(node, which)
+        key = (which, node.revision, id(mask.pixels), mask.x, mask.y, mask.default,
                self.doc.width, self.doc.height)
-        cached = self._thumbs.get(-node.id)
+        slot = -node.id if which == "mask" else f"{which}:{node.id}"
+        cached = self._thumbs.get(slot)
         if cached is not None and cached[0] == key:
             return cached[1]
         doc = self.doc
         result = grey_thumbnail(mask.raw_crop(doc.canvas), doc.width, doc.height,
                                 self.devicePixelRatioF())
-        self._thumbs[-node.id] = (key, result)
+        self._thumbs[slot] = (key, result)
         return result
 
     def vector_thumbnail(self, node: Node) -> QPixmap:
@@ -492,6 +501,14 @@ class LayerList(QWidget):
         """A Smart Filters row: its eye shows or hides the filter, a right-click opens its
         menu; either way the smart object becomes the active layer."""
         doc = self.doc
+        if row.index is None and row.layer.filter_mask is not None \
+                and e.button() == Qt.MouseButton.LeftButton:
+            i = self._row_at(e.position().y())
+            thumb = mask_thumb_rect(QRect(0, i * ROW_H, self.width(), ROW_H), self.rows[i][1],
+                                    EYE_W, INDENT, THUMB)
+            if thumb.left() <= e.position().x() < thumb.right() + 1:
+                self._mask_thumb_clicked(row.layer, e.modifiers(), "filter_mask")
+                return
         if doc.active is not row.layer:
             self._select(row.layer, Qt.KeyboardModifier.NoModifier)
         if e.button() == Qt.MouseButton.RightButton:
@@ -514,27 +531,29 @@ class LayerList(QWidget):
         menu.exec(pos)
         menu.deleteLater()
 
-    def _mask_thumb_clicked(self, node: Node, modifiers) -> None:
-        """Click: paint on the mask; Shift+click: disable/enable it; Ctrl+click: load it
+    def _mask_thumb_clicked(self, node: Node, modifiers, which: str = "mask") -> None:
+        """Click: paint on the mask (`which`: the layer mask, or "filter_mask": a smart
+        object's Smart Filters mask); Shift+click: disable/enable it; Ctrl+click: load it
         as the selection (Ctrl+Shift: add it, Ctrl+Alt: subtract it, Ctrl+Shift+Alt:
         intersect); Alt+click: show the mask alone on the canvas (again: the image)."""
         doc = self.doc
         if modifiers & Qt.KeyboardModifier.ControlModifier:
             op = selection_op(modifiers)
-            self.panel.guard(lambda: mask_ops.mask_to_selection(doc, node, op))
+            self.panel.guard(lambda: mask_ops.mask_to_selection(doc, node, op, which))
         elif modifiers & Qt.KeyboardModifier.AltModifier:
             session = self.panel.session
-            shown = session.renderer.mask_view is node
+            shown = session.renderer.mask_view is node and doc.mask_attr(node) == which
             # Targeted first: making another layer active ends the view of a mask alone.
             doc.set_active(node)
-            doc.set_mask_targeted(True)
+            doc.set_mask_targeted(True, which)
             session.canvas.show_mask_alone(None if shown else node)  # the rubylith goes
         elif modifiers & Qt.KeyboardModifier.ShiftModifier:
-            self.panel.guard(lambda: mask_ops.set_mask_enabled(doc, node, not node.mask.enabled))
+            self.panel.guard(lambda: mask_ops.set_mask_enabled(
+                doc, node, not getattr(node, which).enabled, which))
         else:
             self.selected = set()
             doc.set_active(node)
-            doc.set_mask_targeted(True)
+            doc.set_mask_targeted(True, which)
         self.update()
 
     def _vector_thumb_clicked(self, node: Node, modifiers) -> None:

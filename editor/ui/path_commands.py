@@ -47,7 +47,7 @@ def has_work_path(c: Context) -> bool:
 def can_paint_path(c: Context) -> bool:
     """A path is chosen and the active node is a pixel layer (or its mask is targeted)."""
     return has_path(c) and c.node is not None and (
-        c.node.kind == "pixel" or (c.doc.mask_targeted and c.node.mask is not None))
+        c.node.kind == "pixel" or (c.node is c.doc.active and c.doc.targeted_mask() is not None))
 
 
 def can_mask_with_path(c: Context) -> bool:

@@ -231,11 +231,14 @@ class PropertiesPanel(QWidget):
 
     # -- the layer mask and the vector mask: density and feather ----------------------------
     def _build_mask_section(self, layout) -> None:
-        """Two like sections: LAYER MASK (node.mask) and VECTOR MASK (node.vector_mask)."""
+        """Like sections: LAYER MASK (node.mask), VECTOR MASK (node.vector_mask) and a smart
+        object's FILTER MASK (node.filter_mask, its Smart Filters mask)."""
         self.mask_box, self.mask_density, self.mask_feather = self._mask_section(
             layout, "LAYER MASK", "PropMask", "mask")
         self.vector_box, self.vector_density, self.vector_feather = self._mask_section(
             layout, "VECTOR MASK", "PropVector", "vector_mask")
+        self.filter_box, self.filter_density, self.filter_feather = self._mask_section(
+            layout, "FILTER MASK", "PropFilterMask", "filter_mask")
 
     def _mask_section(self, layout, title_text: str, prefix: str, which: str):
         box_widget = QWidget()
@@ -269,8 +272,9 @@ class PropertiesPanel(QWidget):
     def _refresh_mask(self, node) -> None:
         for which, box, density, feather in (
                 ("mask", self.mask_box, self.mask_density, self.mask_feather),
-                ("vector_mask", self.vector_box, self.vector_density, self.vector_feather)):
-            mask = getattr(node, which) if node is not None else None
+                ("vector_mask", self.vector_box, self.vector_density, self.vector_feather),
+                ("filter_mask", self.filter_box, self.filter_density, self.filter_feather)):
+            mask = getattr(node, which, None) if node is not None else None
             box.setVisible(mask is not None)
             if mask is not None:
                 density.setValue(round(mask.density * 100 / 255))
@@ -278,12 +282,14 @@ class PropertiesPanel(QWidget):
 
     def _mask_attr(self, which: str, attr: str, value) -> None:
         node = self._active()
-        if self._updating or node is None or getattr(node, which) is None:
+        if self._updating or node is None or getattr(node, which, None) is None:
             return
-        change = mask_ops.set_mask_attr if which == "mask" else mask_ops.set_vector_mask_attr
         try:
             # No merge key: each value typed or stepped is its own undo step (as opacity's).
-            change(self.session.doc, node, attr, value)
+            if which == "vector_mask":
+                mask_ops.set_vector_mask_attr(self.session.doc, node, attr, value)
+            else:  # a layer mask or a Smart Filters mask, alike
+                mask_ops.set_mask_attr(self.session.doc, node, attr, value, which=which)
         except Exception as exc:
             self.main_window.report(exc, "Could not change the mask")
 

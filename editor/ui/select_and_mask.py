@@ -67,7 +67,8 @@ SETTINGS_KEY = "select_and_mask/"
 def can_select_and_mask(c: Context) -> bool:
     """A selection to refine, or a targeted layer mask."""
     return c.has_selection or (c.doc is not None and c.node is not None
-                               and c.node.mask is not None and c.doc.mask_targeted)
+                               and c.node.mask is not None and c.doc.mask_targeted
+                               and c.doc.mask_target == "mask")
 
 
 def can_refine_mask(c: Context) -> bool:

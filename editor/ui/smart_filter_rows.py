@@ -49,9 +49,16 @@ def filter_rows(node, depth: int) -> list[tuple[FilterRow, int]]:
         [(FilterRow(node, i), depth + 1) for i in reversed(range(len(filters)))]
 
 
+def mask_thumb_rect(rect: QRect, depth: int, eye_w: int, indent: int, thumb: int) -> QRect:
+    """Where the Smart Filters row in `rect` shows its mask's thumbnail (`thumb` px)."""
+    return QRect(eye_w + depth * indent + 14, rect.top() + (rect.height() - thumb) // 2,
+                 thumb, thumb)
+
+
 def paint_filter_row(p: QPainter, rect: QRect, row: FilterRow, depth: int, eye_w: int,
-                     indent: int, font: QFont, dpr: float) -> None:
-    """One Smart Filters row: smaller than a layer's, its eye when it has one."""
+                     indent: int, font: QFont, dpr: float, thumb: int) -> None:
+    """One Smart Filters row: its eye when it has one, room for its mask's thumbnail (the
+    panel paints it, as a layer mask's)."""
     top, h = rect.top(), rect.height()
     p.fillRect(QRect(0, top + h - 1, rect.width(), 1), QColor("#1d1e21"))
     p.fillRect(QRect(eye_w - 1, top, 1, h - 1), QColor("#1d1e21"))
@@ -60,14 +67,11 @@ def paint_filter_row(p: QPainter, rect: QRect, row: FilterRow, depth: int, eye_w
         return  # (a row of a list changed since the rows were made)
     x = eye_w + depth * indent + 14
     shown = layer.is_shown()
-    if row.index is None:
-        mask = layer.filter_mask  # its thumbnail: white (Reveal All) or black (Hide All)
-        if mask is not None:
-            thumb = QRect(x, top + h // 2 - 9, 18, 18)
-            p.fillRect(thumb, QColor("#f4f5f7" if mask.default else "#000000"))
-            p.setPen(QColor("#5d626b"))
-            p.drawRect(thumb.adjusted(0, 0, -1, -1))
+    left = x + 26
+    if row.index is None:  # (its mask's thumbnail: the panel's, as a layer mask's)
         text, colour, bold = row.label, "#e8eaed" if shown else "#7d828b", True
+        if layer.filter_mask is not None:
+            left = mask_thumb_rect(rect, depth, eye_w, indent, thumb).right() + 8
     else:
         smart = layer.filters[row.index]
         if smart.visible:
@@ -81,7 +85,6 @@ def paint_filter_row(p: QPainter, rect: QRect, row: FilterRow, depth: int, eye_w
     f.setBold(bold)
     p.setFont(f)
     p.setPen(QColor(colour))
-    left = x + 26
     p.drawText(QRect(left, top, rect.width() - left - 8, h),
                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                p.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight,

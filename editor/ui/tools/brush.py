@@ -185,7 +185,7 @@ def pixel_target(tool: Tool, doc) -> Optional[Layer]:
     """The active layer, when it is a shown pixel layer `tool` can work on; None with the
     reason in the status bar (a targeted mask, no layer, a hidden one), in the words of the
     tool's `label` and `verb` (the brushes', the Magic Eraser's)."""
-    if doc.mask_targeted and doc.active is not None and doc.active.mask is not None:
+    if doc.targeted_mask() is not None:
         tool.window.status(f"The {tool.label} works on a layer's pixels: click the layer "
                            "thumbnail to target them.")
         return None
@@ -303,7 +303,7 @@ class BrushTool(Tool):
         if self.picks_colour(canvas, ev):
             return
         doc = canvas.doc
-        if doc.mask_targeted and doc.active is not None and doc.active.mask is not None:
+        if doc.targeted_mask() is not None:
             self._press_mask(canvas, ev)
             return
         layer = self.pixel_target(doc)
@@ -386,8 +386,9 @@ class BrushTool(Tool):
             self.window.report(exc, "Could not paint on the mask")
             return
         self._layer, self._canvas = node, canvas
-        color = self.paint_colour(node, node.mask, ev.image)
-        self._stroke = BrushStroke(doc, self._edit, (node.mask.x, node.mask.y), self.size,
+        mask = getattr(node, self._edit.which)  # (its layer mask or Smart Filters mask)
+        color = self.paint_colour(node, mask, ev.image)
+        self._stroke = BrushStroke(doc, self._edit, (mask.x, mask.y), self.size,
                                    self.hardness, self.flow,
                                    mask_layer(mask_grey(color), self.opacity),
                                    aliased=self.aliased, **self.stroke_tip())
@@ -525,7 +526,7 @@ class EraserTool(BrushTool):
         """Photoshop's Erase to History (the option, or Alt held for one stroke): the layer
         painted back as it was in the History Brush's source instead of erased."""
         doc = canvas.doc
-        masked = doc.mask_targeted and doc.active is not None and doc.active.mask is not None
+        masked = doc.targeted_mask() is not None
         if self.to_history != bool(ev.alt) and not masked:
             self._press_history(canvas, ev)
         else:

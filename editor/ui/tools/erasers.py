@@ -75,8 +75,7 @@ class BackgroundEraserTool(BrushTool):
 
     def press(self, canvas, ev) -> None:
         doc = canvas.doc
-        if not (ev.alt and self.alt_picks) and doc.mask_targeted and doc.active is not None \
-                and doc.active.mask is not None:
+        if not (ev.alt and self.alt_picks) and doc.targeted_mask() is not None:
             pixel_target(self, doc)  # one line: it works on pixels, not on a mask
             return
         super().press(canvas, ev)

@@ -26,7 +26,7 @@ def _rgba(color: QColor) -> tuple[int, int, int, int]:
 
 
 def _mask_targeted(doc) -> bool:
-    return doc.mask_targeted and doc.active is not None and doc.active.mask is not None
+    return doc.targeted_mask() is not None
 
 
 class FillTool(Tool):
