@@ -4,7 +4,7 @@ size not offered, and Calculations' results (a new channel, a new tab)."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QCheckBox, QGroupBox, QLabel
 
 from editor.model.document import Document
 from editor.model.duplicate import duplicate_document
@@ -141,3 +141,31 @@ def test_cancelled_calculations_changes_nothing(opened, qtbot):
     in_modal_dialog(qtbot, w.actions["calculations"].trigger,
                     lambda d, seen: seen.update(cancel=True), "CalculationsDialog")
     assert doc.history.index == steps and not doc.channels and len(w.sessions) == 1
+
+
+def test_onto_a_targeted_mask_with_a_mask_changes_only_the_layer_mask(opened, qtbot):
+    from editor.model import mask_ops
+
+    w, doc = opened, opened.doc
+    layer = doc.active
+    mask_ops.add_mask(doc, layer)
+    doc.set_mask_targeted(True)
+    pixels, mask = layer.pixels.copy(), layer.mask.pixels.copy()
+    red = pixels[..., 0]
+    steps = doc.history.index
+
+    def drive(dialog, seen):
+        seen["target"] = [lab.text() for lab in dialog.findChildren(QLabel)
+                          if lab.text().startswith("Target:")]
+        choose(dialog, "SourceChannel", "Red")
+        choose(dialog, "Blending", "Normal")
+        dialog.findChild(QGroupBox, "MaskBox").setChecked(True)
+        choose(dialog, "MaskChannel", "Red")  # the red channel weighs itself
+
+    seen = in_modal_dialog(qtbot, w.actions["apply_image"].trigger, drive, "ApplyImageDialog")
+    assert "Layer Mask" in seen["target"][0]
+    assert doc.history.index == steps + 1 and np.array_equal(layer.pixels, pixels)
+    m = layer.mask
+    assert (m.x, m.y) == (0, 0) and m.pixels.shape == red.shape
+    expected = mask * (1 - red / 255.0) + red * (red / 255.0)
+    assert np.abs(m.pixels - expected).max() <= 1
