@@ -127,8 +127,9 @@ class Settings:
 
 
 class ApplyImageOp:
-    """What `filter_ops.show`/`keep` need of an operation: its label (the undo step). Its
-    settings hold documents, so the Actions panel does not record it (`operation_settings`)."""
+    """What `filter_ops.show`/`keep` need of an operation: its label (the undo step). It is
+    not a "filter" step for the Actions panel (`operation_settings` gives None): actions
+    record Apply Image as `replay`'s "apply_image" (`plain_settings`)."""
     label = "Apply Image"
 
 
