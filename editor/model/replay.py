@@ -279,6 +279,31 @@ def _equalize(doc: Document, mode: str = "all", target=None) -> None:
     tone_adjustments.equalize(doc, mode, target=target)
 
 
+@register("apply_image", "Apply Image")
+def _apply_image(doc: Document, source: dict, mode: str, opacity: float = 1.0,
+                 preserve_transparency: bool = False, mask: Optional[dict] = None,
+                 scale: float = 1.0, offset: int = 0) -> None:
+    from . import apply_image as ai
+
+    ai.apply_image(doc, ai.Settings(ai.source_of(doc, source), mode, float(opacity),
+                                    bool(preserve_transparency), ai.source_of(doc, mask),
+                                    float(scale), int(offset)))
+
+
+@register("calculations", "Calculations")
+def _calculations(doc: Document, source1: dict, source2: dict, mode: str,
+                  opacity: float = 1.0, mask: Optional[dict] = None, scale: float = 1.0,
+                  offset: int = 0, result: str = "channel") -> None:
+    """(A new document is not recorded: the window opens it.)"""
+    from . import apply_image as ai
+
+    if result == "document":
+        raise DocumentError("Calculations to a new document is not played in an action.")
+    ai.calculations(doc, ai.Calculation(ai.source_of(doc, source1), ai.source_of(doc, source2),
+                                        mode, float(opacity), ai.source_of(doc, mask),
+                                        float(scale), int(offset)), result)
+
+
 @register("image_size", "Image Size", dialog=True)
 def _image_size(doc: Document, width: int, height: int) -> None:
     from . import image_ops

@@ -24,6 +24,7 @@ from editor.model.files import open_document
 
 from . import dialogs, worker
 from .adjustment_commands import AdjustmentCommands
+from .apply_image_dialog import ApplyImageCommands
 from .actions import (Context, Spec, add_actions, build_actions, build_menus, build_tool_actions,
                       in_menu_order, refresh_actions)
 from .autosave import Autosaver, find_orphans
@@ -235,6 +236,7 @@ class MainWindow(QMainWindow):
         self.view_commands = ViewCommands(self)  # zoom field, rulers, guides, snapping
         self.path_commands = PathCommands(self)  # the Paths panel's, Vector Mask > Current Path
         self.filter_commands = FilterCommands(self)  # Image > Adjustments, the Filter menu
+        self.apply_image_commands = ApplyImageCommands(self)  # Image > Apply Image, Calculations
         self.channel_commands = ChannelCommands(self)  # Save/Load Selection, the Channels panel's
         self.layer_comp_commands = LayerCompCommands(self)  # Layer > Layer Comps, its panel's
         self.matting_commands = MattingCommands(self)  # Layer > Matting
@@ -249,6 +251,7 @@ class MainWindow(QMainWindow):
                        self.select_and_mask,
                        self.mask_display, self.adjustment_commands,
                        self.text_edit_commands, self.path_commands, self.filter_commands,
+                       self.apply_image_commands,
                        self.channel_commands, self.content_scale_commands,
                        self.auto_layers_commands, self.focus_area_commands,
                        self.layer_comp_commands,
