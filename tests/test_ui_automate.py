@@ -258,6 +258,35 @@ def test_photomerge_makes_one_panorama_matching_the_photo(qtbot, tmp_path, monke
     assert np.abs(photo[right_part][..., :3] - full[right_part]).mean() < 4.0
 
 
+def test_photomerge_joins_a_row_whose_ends_share_nothing(qtbot, tmp_path, monkeypatch):
+    """Three crops in a row: the first and the third do not overlap, so the third is placed
+    onto the second (each file onto one already placed)."""
+    from skimage import data
+
+    full = cv2.resize(data.coffee(), (900, 600), interpolation=cv2.INTER_CUBIC)
+    paths = []
+    for i, (a, b) in enumerate([(0, 400), (250, 650), (500, 900)]):
+        paths.append(str(tmp_path / f"part{i}.png"))
+        Image.fromarray(full[:, a:b]).save(paths[-1])
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    choose_files(monkeypatch, paths, layout="collage", blend=True)
+    w.actions["photomerge"].trigger()
+    qtbot.waitUntil(lambda: not w.jobs.busy and bool(w.sessions), timeout=60000)
+    assert not w.test_errors
+    doc = w.doc
+    assert abs(doc.width - 900) <= 4 and abs(doc.height - 600) <= 4
+    first = list(doc.layers())[0]
+    comp = composite_document(doc).astype(int)[first.y:first.y + 600, first.x:first.x + 900]
+    inner = (slice(20, 580), slice(20, 880))
+    assert np.abs(comp[inner][..., :3] - full[inner]).mean() < 2.0
+    # Two steps: the alignment (the canvas grown with it) and the blend; undo takes both
+    # back to the files stacked on the first one's canvas.
+    assert doc.history.names() == ["Auto-Align Layers", "Auto-Blend Layers"]
+    w.actions["undo"].trigger()
+    w.actions["undo"].trigger()
+    assert doc.size == (400, 600) and [(n.x, n.y) for n in doc.layers()] == [(0, 0)] * 3
+
+
 def test_load_files_into_stack_makes_a_layer_per_file(qtbot, tmp_path, monkeypatch):
     paths = pngs(tmp_path / "in", 3)
     Image.fromarray(np.zeros((30, 10, 3), np.uint8)).save(tmp_path / "in" / "tall.png")

@@ -7,16 +7,17 @@ made into one new document, a layer per file.
   then aligned (Edit > Auto-Align Layers, `auto_align`, projection Auto).
 - `photomerge(paths, layout)`: the stack, aligned by the layout (Auto and Perspective:
   a perspective homography; Collage: move, turn and scale; Reposition: a move only; as
-  `auto_align.PROJECTIONS`), the canvas grown to the bounds of all the layers (Photoshop's
-  panorama canvas; nothing is cropped), then, with `blend`, Auto-Blend Layers' Panorama
+  `auto_align.PROJECTIONS`), each file onto one already placed (the latest that shares
+  enough with it: a row of photos joins though its ends share nothing), the canvas grown
+  to the bounds of all the layers (Photoshop's panorama canvas; nothing is cropped), then, with `blend`, Auto-Blend Layers' Panorama
   (`auto_blend`: a layer mask on each so the seams run down the middles of the overlaps).
   Photoshop's Cylindrical and Spherical layouts, Vignette Removal and Geometric Distortion
   Correction are not offered.
 
 Both run whole on the worker thread: the document is new and nobody else sees it until it
 is done, so the align and blend modules' three parts (prepare, run, apply) are called in a
-row here; the document's history holds Auto-Align Layers and Auto-Blend Layers as steps
-after its opening state. No Qt.
+row here; the document's history holds Auto-Align Layers (the canvas growth with it) and
+Auto-Blend Layers as steps after its opening state. No Qt.
 """
 from __future__ import annotations
 
@@ -87,22 +88,46 @@ def layers_bounds(doc: Document) -> Box:
     return box if box is not None else doc.canvas
 
 
+def _align_chain(doc: Document, projection: str) -> None:
+    """Each layer (from the second file on) aligned onto one already placed, the latest
+    first, the canvas grown to the layers' bounds after each: a row of photos where the
+    first and the last share nothing still joins. One undo step."""
+    layers = list(doc.layers())  # bottom (the first file) first
+    placed = [layers[0]]
+    with doc.history.macro(auto_align.NAME):
+        for layer in layers[1:]:
+            failure = None
+            for reference in reversed(placed):
+                # The lower of the two chosen layers is the reference (none is locked).
+                prepared = auto_align.prepare(doc, [reference, layer], projection)
+                try:
+                    aligned = auto_align.run(prepared)
+                except InvalidInput as exc:
+                    failure = failure or exc
+                    continue
+                auto_align.apply(doc, prepared, aligned)
+                break
+            else:
+                raise DocumentError(f"'{layer.name}' shares too little with the other photos "
+                                    f"to be placed ({failure}).")
+            placed.append(layer)
+            bounds = layers_bounds(doc)
+            if bounds != doc.canvas:  # (the next one may reach further out)
+                crop(doc, bounds, "Reveal All")
+
+
 def photomerge(paths: Sequence[str], layout: str = "auto", blend: bool = True,
                progress: ProgressFn = no_progress) -> Document:
-    """The panorama document (worker thread); a DocumentError in one line when the files
-    share too little to be aligned."""
+    """The panorama document (worker thread); a DocumentError in one line when a file
+    shares too little with the others to be aligned."""
     if layout not in LAYOUTS:
         raise ValueError(f"the layouts are {', '.join(LAYOUTS)}, not {layout!r}")
     if len(paths) < 2:
         raise DocumentError("Photomerge needs two or more files.")
-    steps = len(paths) + 3
+    steps = len(paths) + 2
     doc = load_stack(paths, progress=lambda i, _n: progress(i, steps))
-    _align(doc, layout)
+    _align_chain(doc, layout)
     progress(len(paths) + 1, steps)
-    bounds = layers_bounds(doc)
-    if bounds != doc.canvas:
-        crop(doc, bounds, "Reveal All")
-    progress(len(paths) + 2, steps)
     if blend:
         prepared = auto_blend.prepare(doc, list(doc.layers()), "panorama")
         auto_blend.apply(doc, prepared, auto_blend.run(prepared))
