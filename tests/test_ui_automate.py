@@ -298,7 +298,10 @@ def test_load_files_into_stack_makes_a_layer_per_file(qtbot, tmp_path, monkeypat
     doc = w.doc
     assert [n.name for n in doc.layers()] == ["shot0", "shot1", "shot2", "tall"]
     assert doc.size == (20, 30)  # the largest file's each side
-    assert np.array_equal(list(doc.layers())[1].pixels, files.read_image(paths[1]))
+    layers = list(doc.layers())
+    assert np.array_equal(layers[1].pixels, files.read_image(paths[1]))
+    assert [(n.x, n.y) for n in layers] == [(0, 8)] * 3 + [(5, 0)]  # centred
+    assert len(w.sessions) == 1 and doc.history.names() == []
 
 
 def test_load_files_into_stack_can_align_them(qtbot, tmp_path, monkeypatch, coffee_halves):
@@ -309,5 +312,5 @@ def test_load_files_into_stack_can_align_them(qtbot, tmp_path, monkeypatch, coff
     qtbot.waitUntil(lambda: not w.jobs.busy and bool(w.sessions), timeout=60000)
     left, right = list(w.doc.layers())
     assert (left.x, left.y) == (0, 0)
-    assert abs(right.x - 200) < 25  # moved onto where it lies on the left one's photo
+    assert abs(right.x - 200) < 25 and abs(right.y) < 25  # moved onto where it lies on the left one's photo
     assert w.doc.size == (400, 400)  # Load Files into Stack does not grow the canvas

@@ -2,8 +2,8 @@
 made into one new document, a layer per file.
 
 - `load_stack(paths)`: as Photoshop's script: one layer per file (a PSD's composite),
-  named after the file (without its extension), the first file at the bottom, each at the
-  canvas's top left; the canvas as large as the largest file. With `align`, the layers are
+  named after the file (without its extension), the first file at the bottom, each centred on
+  the canvas, which is as large as the largest file. With `align`, the layers are
   then aligned (Edit > Auto-Align Layers, `auto_align`, projection Auto).
 - `photomerge(paths, layout)`: the stack, aligned by the layout (Auto and Perspective:
   a perspective homography; Collage: move, turn and scale; Reposition: a move only; as
@@ -59,7 +59,10 @@ def load_stack(paths: Sequence[str], align: bool = False,
     height = max(p.shape[0] for _, p in pictures)
     doc = Document(width, height)
     for name, pixels in pictures:
-        layer = Layer(name, pixels)
+        # Centred, as Photoshop's script places a smaller file (it duplicates each into the
+        # stack document, which centres a layer from a document of another size).
+        layer = Layer(name, pixels, (width - pixels.shape[1]) // 2,
+                      (height - pixels.shape[0]) // 2)
         layer.parent = doc.root
         doc.root.children.append(layer)
         doc.active = layer
