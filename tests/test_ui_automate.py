@@ -314,3 +314,31 @@ def test_load_files_into_stack_can_align_them(qtbot, tmp_path, monkeypatch, coff
     assert (left.x, left.y) == (0, 0)
     assert abs(right.x - 200) < 25 and abs(right.y) < 25  # moved onto where it lies on the left one's photo
     assert w.doc.size == (400, 400)  # Load Files into Stack does not grow the canvas
+
+
+def test_a_batch_playing_on_the_worker_does_not_silence_recording_here():
+    """`replay.quiet` is per thread: while a batch plays (quiet) on the worker, what the
+    user does on the GUI thread is still reported to the Actions panel's recorder."""
+    from editor.model.document import Document
+
+    heard, inside, leave = [], threading.Event(), threading.Event()
+
+    def worker():
+        with replay.quiet():
+            inside.set()
+            leave.wait(5)
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    listener = lambda doc, name, settings: heard.append(name)  # noqa: E731
+    replay.listen(listener)
+    try:
+        assert inside.wait(5)
+        doc = Document(8, 8)
+        doc.new_layer()
+        replay.perform(doc, "duplicate_layer")
+    finally:
+        leave.set()
+        thread.join()
+        replay.unlisten(listener)
+    assert heard == ["duplicate_layer"]
