@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import json
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
@@ -39,7 +40,9 @@ class Command:
 COMMANDS: dict[str, Command] = {}
 _listeners: list[Listener] = []
 _depth = 0    # commands running inside `perform` (only the outermost is reported)
-_quiet = 0    # `quiet()` blocks: an action playing
+# `quiet()` blocks (an action playing), per thread: File > Automate > Batch plays actions on
+# the worker while the user may be recording on the GUI thread.
+_quiet = threading.local()
 
 
 def register(name: str, label: str, dialog: bool = False):
@@ -62,16 +65,15 @@ def unlisten(fn: Listener) -> None:
 @contextmanager
 def quiet():
     """Nothing done inside is reported (a played action is not recorded again)."""
-    global _quiet
-    _quiet += 1
+    _quiet.depth = getattr(_quiet, "depth", 0) + 1
     try:
         yield
     finally:
-        _quiet -= 1
+        _quiet.depth -= 1
 
 
 def _report(doc: Document, name: str, settings: dict) -> None:
-    if _depth or _quiet:
+    if _depth or getattr(_quiet, "depth", 0):
         return
     settings = json.loads(json.dumps(settings))  # (plain JSON: tuples become lists)
     for fn in list(_listeners):
@@ -240,7 +242,7 @@ def operation(settings: dict):
 
 def performed_operation(doc: Document, op) -> None:
     """`filter_ops.keep` kept `op` on the active layer: reported as a "filter" step."""
-    if _depth or _quiet or not _listeners:
+    if _depth or getattr(_quiet, "depth", 0) or not _listeners:
         return
     settings = operation_settings(op)
     if settings is not None:

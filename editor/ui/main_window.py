@@ -76,6 +76,7 @@ from .transform_commands import TransformCommands
 from .type_commands import TypeCommands
 from .smart_object_commands import SmartObjectCommands
 from .export_commands import ExportCommands
+from .automate_commands import AutomateCommands
 from .view_commands import ViewCommands
 
 APP_NAME = "Layered"
@@ -241,8 +242,9 @@ class MainWindow(QMainWindow):
         self.layer_comp_commands = LayerCompCommands(self)  # Layer > Layer Comps, its panel's
         self.matting_commands = MattingCommands(self)  # Layer > Matting
         self.export_commands = ExportCommands(self)  # File > Export, File > Place Embedded
+        self.automate_commands = AutomateCommands(self)  # File > Automate, File > Scripts
         for module in (self.layer_commands, self.transform_commands, self.select_commands,
-                       self.export_commands,
+                       self.export_commands, self.automate_commands,
                        self.view_commands, self.palette_commands,
                        self.decompose_commands, self.difference_commands, self.edit_commands,
                        self.image_commands, self.mask_commands, self.type_commands,

@@ -1,0 +1,307 @@
+"""File > Automate (Batch…, Photomerge…) and File > Scripts (Load Files into Stack…): the
+commands of `editor/model/batch.py` and `photomerge.py`.
+
+Each asks its settings in a dialog, then runs as a job (progress and Cancel in the status
+bar). Batch processes documents of the model only (no tab opens; with Destination None the
+processed documents open as tabs when it finishes, as Photoshop leaves them open);
+Photomerge and Load Files into Stack open their new document as a tab when done. A cancelled
+job opens nothing; a cancelled Batch keeps the files it finished and leaves no partial one.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+from typing import TYPE_CHECKING, Optional
+
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel,
+                               QLineEdit, QListWidget, QPushButton, QSpinBox, QVBoxLayout,
+                               QWidget)
+
+from editor.jobs import Job, operation_job
+from editor.model import batch, photomerge
+from editor.model.batch import BatchSettings
+from editor.model.errors import DocumentError
+
+from . import dialogs
+from .actions import ActionSpec, SubmenuSpec
+from .dialogs import ok_cancel
+
+if TYPE_CHECKING:
+    from .window_api import EditorWindow
+
+BATCH_FAILURE = "Batch stopped"
+MERGE_FAILURE = "Could not merge the photos"
+STACK_FAILURE = "Could not load the files into a stack"
+
+
+def _combo(name: str, choices: dict[str, str], current: str) -> QComboBox:
+    box = QComboBox()
+    box.setObjectName(name)
+    for key, label in choices.items():
+        box.addItem(label, key)
+    box.setCurrentIndex(max(0, box.findData(current)))
+    return box
+
+
+def _path_row(edit: QLineEdit, button: QPushButton) -> QWidget:
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(edit, 1)
+    layout.addWidget(button)
+    return row
+
+
+class BatchDialog(QDialog):
+    """Play (set, action), Source folder, Destination, File Naming, Errors."""
+
+    def __init__(self, window: "EditorWindow", start: BatchSettings, chosen: tuple[str, str]):
+        super().__init__(window)
+        self.setObjectName("BatchDialog")
+        self.setWindowTitle("Batch")
+        self.sets = window.actions_panel.sets
+        form = QFormLayout(self)
+        self.set_box = QComboBox()
+        self.set_box.setObjectName("batch_set")
+        self.action_box = QComboBox()
+        self.action_box.setObjectName("batch_action")
+        self.set_box.addItems([s.name for s in self.sets])
+        self.set_box.currentIndexChanged.connect(self._fill_actions)
+        self.set_box.setCurrentIndex(max(0, self.set_box.findText(chosen[0])))
+        self._fill_actions()
+        self.action_box.setCurrentIndex(max(0, self.action_box.findText(chosen[1])))
+        form.addRow("Set:", self.set_box)
+        form.addRow("Action:", self.action_box)
+        self.source = QLineEdit(start.source)
+        self.source.setObjectName("batch_source")
+        form.addRow("Source folder:", _path_row(self.source, self._browse(self.source)))
+        self.subfolders = QCheckBox("Include All Subfolders")
+        self.subfolders.setObjectName("batch_subfolders")
+        self.subfolders.setChecked(start.subfolders)
+        form.addRow("", self.subfolders)
+        self.destination = _combo("batch_destination", batch.DESTINATIONS, start.destination)
+        form.addRow("Destination:", self.destination)
+        self.folder = QLineEdit(start.folder)
+        self.folder.setObjectName("batch_folder")
+        form.addRow("Destination folder:", _path_row(self.folder, self._browse(self.folder)))
+        self.naming = _combo("batch_naming", batch.NAMINGS, start.naming)
+        form.addRow("File naming:", self.naming)
+        self.start = QSpinBox()
+        self.start.setObjectName("batch_start")
+        self.start.setRange(0, 999999)
+        self.start.setValue(start.start)
+        form.addRow("Starting serial #:", self.start)
+        self.format = _combo("batch_format", batch.FORMATS, start.format)
+        form.addRow("Save as:", self.format)
+        self.errors = _combo("batch_errors", batch.ERRORS, start.errors)
+        form.addRow("Errors:", self.errors)
+        self.log_path = QLineEdit(start.log_path)
+        self.log_path.setObjectName("batch_log")
+        save_as = QPushButton("Save As…")
+        save_as.clicked.connect(self._choose_log)
+        form.addRow("Error log:", _path_row(self.log_path, save_as))
+        form.addRow(ok_cancel(self))
+        self.destination.currentIndexChanged.connect(self._follow)
+        self.errors.currentIndexChanged.connect(self._follow)
+        self._follow()
+
+    def _follow(self) -> None:
+        """Only the rows the chosen Destination and Errors use are editable."""
+        to_folder = self.destination.currentData() == "folder"
+        for widget in (self.folder, self.naming, self.start):
+            widget.setEnabled(to_folder)
+        self.format.setEnabled(to_folder)  # (Save and Close keeps each file's own format)
+        self.log_path.setEnabled(self.errors.currentData() == "log")
+
+    def _fill_actions(self) -> None:
+        self.action_box.clear()
+        i = self.set_box.currentIndex()
+        if 0 <= i < len(self.sets):
+            self.action_box.addItems([a.name for a in self.sets[i].actions])
+
+    def _browse(self, edit: QLineEdit) -> QPushButton:
+        button = QPushButton("Choose…")
+
+        def choose() -> None:
+            folder = dialogs.ask_folder(self, edit.text() or os.path.expanduser("~"))
+            if folder:
+                edit.setText(folder)
+        button.clicked.connect(choose)
+        return button
+
+    def _choose_log(self) -> None:
+        path = dialogs.ask_save_path(self, self.log_path.text() or "Batch errors.txt",
+                                     "Error log", "Text file (*.txt)")
+        if path:
+            self.log_path.setText(path)
+
+    def action(self):
+        i, j = self.set_box.currentIndex(), self.action_box.currentIndex()
+        if 0 <= i < len(self.sets) and 0 <= j < len(self.sets[i].actions):
+            return self.sets[i].actions[j]
+        return None
+
+    def settings(self) -> BatchSettings:
+        return BatchSettings(self.source.text().strip(), self.subfolders.isChecked(),
+                             self.destination.currentData(), self.folder.text().strip(),
+                             self.naming.currentData(), self.start.value(),
+                             self.format.currentData(), self.errors.currentData(),
+                             self.log_path.text().strip())
+
+
+class FilesDialog(QDialog):
+    """A list of source files (Browse…, Remove) and the command's own options below."""
+
+    def __init__(self, window: "EditorWindow", name: str, title: str, start_dir: str):
+        super().__init__(window)
+        self.setObjectName(name)
+        self.setWindowTitle(title)
+        self.start_dir = start_dir
+        self.layout_ = QVBoxLayout(self)
+        self.list = QListWidget()
+        self.list.setObjectName(f"{name}_files")
+        browse, remove = QPushButton("Browse…"), QPushButton("Remove")
+        browse.clicked.connect(self.browse)
+        remove.clicked.connect(lambda: [self.list.takeItem(self.list.row(i))
+                                        for i in self.list.selectedItems()])
+        self.layout_.addWidget(self.list)
+        self.layout_.addWidget(_path_row(browse, remove))
+
+    def browse(self) -> None:
+        for path in dialogs.ask_open_paths(self, self.start_dir, self.windowTitle(),
+                                           dialogs.IMAGE_FILTER):
+            self.list.addItem(path)
+
+    def paths(self) -> list[str]:
+        return [self.list.item(i).text() for i in range(self.list.count())]
+
+    def finish(self) -> None:
+        self.layout_.addWidget(ok_cancel(self))
+
+
+class AutomateCommands:
+    def __init__(self, window: "EditorWindow"):
+        self.window = window
+        self.dialog: Optional[QDialog] = None  # the last one shown (tests, screenshots)
+
+    def action_specs(self) -> list:
+        return [
+            SubmenuSpec("automate_menu", "Au&tomate", menu="file", after="export_menu"),
+            SubmenuSpec("scripts_menu", "Scri&pts", menu="file", after="automate_menu"),
+            ActionSpec("batch", "&Batch…", self.batch, menu="automate_menu",
+                       tip="Play an action on every image of a folder, saving each"),
+            ActionSpec("photomerge", "&Photomerge…", self.photomerge, menu="automate_menu",
+                       after="batch", separator=True,
+                       tip="Overlapping photos aligned and blended into one panorama"),
+            ActionSpec("load_stack", "Load Files into &Stack…", self.load_stack,
+                       menu="scripts_menu",
+                       tip="Image files as the layers of one new document"),
+        ]
+
+    # -- Batch ------------------------------------------------------------------------------
+    def batch(self) -> Optional[Job]:
+        w = self.window
+        s = w.settings
+        start = BatchSettings(
+            s.value("batch/source", s.last_dir()), s.value("batch/subfolders", False, bool),
+            s.value("batch/destination", "folder"), s.value("batch/folder", ""),
+            s.value("batch/naming", "document"), s.value("batch/start", 1, int),
+            s.value("batch/format", "original"), s.value("batch/errors", "stop"),
+            s.value("batch/log_path", ""))
+        chosen = (s.value("batch/set", ""), s.value("batch/action", ""))
+        self.dialog = dialog = BatchDialog(w, start, chosen)
+        if not dialog.exec():
+            return None
+        settings, action = dialog.settings(), dialog.action()
+        for key, value in dataclasses.asdict(settings).items():
+            s.set_value(f"batch/{key}", value)
+        s.set_value("batch/set", dialog.set_box.currentText())
+        s.set_value("batch/action", action.name if action else "")
+        return self.run_batch(settings, action)
+
+    def run_batch(self, settings: BatchSettings, action) -> Optional[Job]:
+        """The batch job: `action` played on each file of the source folder."""
+        w = self.window
+        try:
+            prepared = batch.prepare(settings, action)
+        except Exception as exc:
+            w.report(exc, BATCH_FAILURE)
+            return None
+
+        def finished(done: batch.Done) -> None:
+            for path, doc in done.documents:  # Destination None: left open, as Photoshop
+                w.add_session(doc, os.path.basename(path))
+            count = len(done.written) or len(done.documents)
+            text = f"Batch: {count} file{'s' if count != 1 else ''} processed"
+            if done.failed:
+                text += f", {len(done.failed)} failed (see {settings.log_path})"
+            w.status(text + ".")
+
+        job = operation_job(batch.NAME, batch.run, prepared, on_finished=finished)
+        return w.jobs.submit(job, failure_title=BATCH_FAILURE)
+
+    # -- Photomerge and Load Files into Stack -----------------------------------------------
+    def photomerge(self) -> Optional[Job]:
+        w = self.window
+        s = w.settings
+        self.dialog = dialog = FilesDialog(w, "PhotomergeDialog", "Photomerge", s.last_dir())
+        layout = _combo("photomerge_layout", photomerge.LAYOUTS, s.value("photomerge/layout",
+                                                                         "auto"))
+        blend = QCheckBox("Blend Images Together")
+        blend.setObjectName("photomerge_blend")
+        blend.setChecked(s.value("photomerge/blend", True, bool))
+        dialog.layout_.addWidget(QLabel("Layout:"))
+        dialog.layout_.addWidget(layout)
+        dialog.layout_.addWidget(blend)
+        dialog.layout = layout
+        dialog.blend = blend
+        dialog.finish()
+        if not dialog.exec():
+            return None
+        s.set_value("photomerge/layout", layout.currentData())
+        s.set_value("photomerge/blend", blend.isChecked())
+        return self.run_photomerge(dialog.paths(), layout.currentData(), blend.isChecked())
+
+    def run_photomerge(self, paths: list[str], layout: str = "auto",
+                       blend: bool = True) -> Optional[Job]:
+        return self._new_document_job(
+            photomerge.NAME, lambda progress: photomerge.photomerge(paths, layout, blend,
+                                                                    progress),
+            "Untitled_Panorama", MERGE_FAILURE, len(paths) >= 2,
+            "Photomerge needs two or more files.")
+
+    def load_stack(self) -> Optional[Job]:
+        w = self.window
+        s = w.settings
+        self.dialog = dialog = FilesDialog(w, "LoadStackDialog", "Load Layers", s.last_dir())
+        align = QCheckBox("Attempt to Automatically Align Source Images")
+        align.setObjectName("load_stack_align")
+        align.setChecked(s.value("load_stack/align", False, bool))
+        dialog.layout_.addWidget(align)
+        dialog.align = align
+        dialog.finish()
+        if not dialog.exec():
+            return None
+        s.set_value("load_stack/align", align.isChecked())
+        return self.run_load_stack(dialog.paths(), align.isChecked())
+
+    def run_load_stack(self, paths: list[str], align: bool = False) -> Optional[Job]:
+        return self._new_document_job(
+            photomerge.STACK_NAME, lambda progress: photomerge.load_stack(paths, align,
+                                                                          progress),
+            None, STACK_FAILURE, bool(paths) and (len(paths) >= 2 or not align),
+            "Choose the files to load (Browse…)" if not paths else
+            "Aligning needs two or more files.")
+
+    def _new_document_job(self, name: str, run, title: Optional[str], failure: str,
+                          ok: bool, refusal: str) -> Optional[Job]:
+        w = self.window
+        if not ok:
+            w.report(DocumentError(refusal), failure)
+            return None
+
+        def finished(doc) -> None:
+            w.add_session(doc, title or w.next_untitled())
+            w.status(f"{name}: {len(list(doc.layers()))} layers.")
+
+        return w.jobs.submit(Job(name, run, on_finished=finished), failure_title=failure)
