@@ -828,21 +828,22 @@ class LayersPanel(QWidget):
         grid.setContentsMargins(8, 8, 8, 8)
         grid.setSpacing(6)
         # Photoshop's filter by name (Select > Find Layers focuses it): only the layers
-        # whose name holds the text are listed.
+        # whose name holds the text are listed. Beside the blend mode, not a row of its
+        # own, so the panel's least height stays what it was.
         self.filter_field = QLineEdit()
         self.filter_field.setObjectName("LayerFilter")
-        self.filter_field.setPlaceholderText("Find layers by name")
+        self.filter_field.setPlaceholderText("Find layers")
         self.filter_field.setClearButtonEnabled(True)
         self.filter_field.setToolTip("Show only the layers whose name contains this text "
                                      "(Select > Find Layers, Alt+Shift+Ctrl+F)")
         self.filter_field.textChanged.connect(lambda _: self._rebuild())
-        grid.addWidget(self.filter_field)
         top = QHBoxLayout()
         self.blend = QComboBox()
         self.blend.setToolTip("Blend mode of the active layer")
         self.blend.setObjectName("BlendMode")
         self.blend.activated.connect(self._blend_chosen)
-        top.addWidget(self.blend, 1)
+        top.addWidget(self.blend, 3)
+        top.addWidget(self.filter_field, 2)
         grid.addLayout(top)
         bottom = QHBoxLayout()
         label = QLabel("Opacity")
