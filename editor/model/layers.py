@@ -274,6 +274,8 @@ class Node:
         self.knockout = "none"
         self.channels = (True, True, True)
         self.locks = NO_LOCKS  # the partial locks (Lock All is `locked`)
+        # Link Layers: nodes sharing a non-zero number move together (layer_set_ops).
+        self.link_group = 0
         # BLENDING_OPTIONS: Blend Interior Effects as Group ('infx'), Blend Clipped Layers as
         # Group ('clbl'), Transparency Shapes Layer ('tsly'), Layer / Vector Mask Hides
         # Effects ('lmgm', 'vmgm'), at Photoshop's defaults.

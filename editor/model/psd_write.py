@@ -336,6 +336,8 @@ class _Writer:
             entry["name"] = node.name
         if node.mask is not None and not node.mask.linked:
             entry["mask_linked"] = False
+        if node.link_group:  # Link Layers (layer_set_ops; no PSD block of Photoshop's known)
+            entry["link_group"] = node.link_group
         if isinstance(node, Layer):
             if node.recipe:
                 entry["recipe"] = node.recipe

@@ -1,6 +1,6 @@
 """Layered's own data in a PSD's XMP packet (image resource 1060, our namespace): by
 layer id each layer's recipe, a name too long for its record, whether its mask is
-linked, its source kind and a text layer's settings; the full names of the
+linked, the layers linked together (Link Layers), its source kind and a text layer's settings; the full names of the
 document's paths; and the layer comps, each layer's state in them by layer id. Written with the file, applied to the layers when it is read.
 """
 from __future__ import annotations
@@ -51,6 +51,8 @@ def _apply_metadata(psd, doc: Document, by_id: dict[int, Node]) -> None:
             node.name = entry["name"]
         if node.mask is not None and isinstance(entry.get("mask_linked"), bool):
             node.mask.linked = entry["mask_linked"]
+        if isinstance(entry.get("link_group"), int) and entry["link_group"] > 0:
+            node.link_group = entry["link_group"]  # Link Layers (layer_set_ops)
         if isinstance(node, Layer):
             if isinstance(entry.get("recipe"), dict):
                 node.recipe = entry["recipe"]

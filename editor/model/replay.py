@@ -410,3 +410,42 @@ def _fill(doc: Document, rgba) -> None:
     from . import edit_ops
 
     edit_ops.fill(doc, edit_ops.pixel_layer(doc.active, "fill"), tuple(int(v) for v in rgba))
+
+
+# -- the Layers panel's chosen layers (layer_set_ops): recorded by their names ----------------
+
+def _chosen(doc: Document, names, target) -> list:
+    """The nodes a step acts on: those the window chose (`target`, not recorded), or when
+    played, the document's nodes with the recorded names."""
+    if target is not None:
+        return list(target)
+    wanted = {str(n) for n in names or ()}
+    return [n for n in doc.nodes() if n.name in wanted]
+
+
+@register("merge_layers", "Merge Layers")
+def _merge_layers(doc: Document, names=(), target=None) -> None:
+    from . import layer_set_ops
+
+    layer_set_ops.merge_layers(doc, _chosen(doc, names, target))
+
+
+@register("reverse_layers", "Reverse")
+def _reverse_layers(doc: Document, names=(), target=None) -> None:
+    from . import layer_set_ops
+
+    layer_set_ops.reverse(doc, _chosen(doc, names, target))
+
+
+@register("link_layers", "Link Layers")
+def _link_layers(doc: Document, names=(), target=None) -> None:
+    from . import layer_set_ops
+
+    layer_set_ops.link(doc, _chosen(doc, names, target))
+
+
+@register("unlink_layers", "Unlink Layers")
+def _unlink_layers(doc: Document, names=(), target=None) -> None:
+    from . import layer_set_ops
+
+    layer_set_ops.unlink(doc, _chosen(doc, names, target))

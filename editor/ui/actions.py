@@ -36,6 +36,8 @@ class Context:
     doc: Optional[Document] = None
     node: Optional[Node] = None       # the active layer or group
     job_running: bool = False         # an engine job is running or queued
+    # The Layers panel's chosen nodes (its Ctrl/Shift choice, with the active node).
+    chosen: tuple = ()
 
     @property
     def has_selection(self) -> bool:

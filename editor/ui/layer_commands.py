@@ -1,5 +1,6 @@
 """The Layer menu's own commands: new layer or group, duplicate, Layer via Copy / Cut,
-delete, rename, show/hide, lock, Arrange, Align, Distribute, group/ungroup, Merge Down, Merge Visible,
+delete, rename, show/hide, lock, Arrange, Align, Distribute, group/ungroup, Merge Down (Merge
+Layers with several chosen), Merge Visible,
 Stamp Visible, Flatten Image and Trim Layer to Content.
 
 Each is one `Document` operation (one undo step); other modules place their items
@@ -22,6 +23,11 @@ if TYPE_CHECKING:
 def can_cut_to_layer(c: Context) -> bool:
     """Layer via Cut: a pixel layer and a selection to cut from it."""
     return is_pixel_layer(c) and c.has_selection
+
+
+def merges_chosen(c: Context) -> bool:
+    """Several layers chosen in the Layers panel: Ctrl+E merges them (Merge Layers)."""
+    return c.doc is not None and len(c.chosen) > 1
 
 
 class LayerCommands:
@@ -76,8 +82,12 @@ class LayerCommands:
                  separator=True),
             item("ungroup", "&Ungroup Layers", self.ungroup_layers, "Shift+Ctrl+G",
                  enabled=is_group),
-            item("merge_down", "&Merge Down", self.merge_down, "Ctrl+E", "merge-down",
-                 can_merge_down, separator=True),
+            # Ctrl+E: Merge Down, or Merge Layers with several layers chosen (Photoshop's
+            # one item, named for what it does).
+            ActionSpec("merge_down", "&Merge Down", self.merge_down, "Ctrl+E", icon="merge-down",
+                       enabled=lambda c: can_merge_down(c) or merges_chosen(c),
+                       label=lambda c: "&Merge Layers" if merges_chosen(c) else "&Merge Down",
+                       menu="layer", separator=True),
             item("merge_visible", "Merge &Visible", self.merge_visible, "Shift+Ctrl+E",
                  enabled=has_doc),
             item("stamp_visible", "&Stamp Visible", self.stamp_visible, "Shift+Ctrl+Alt+E",
@@ -168,6 +178,11 @@ class LayerCommands:
         self._op("Could not stamp the visible layers", lambda d: d.stamp_visible())
 
     def merge_down(self) -> None:
+        nodes = self.window.layers_panel.selected_nodes()
+        if len(nodes) > 1:  # Merge Layers: where the topmost was
+            self._op("Could not merge the layers", lambda d: replay.perform(
+                d, "merge_layers", names=[n.name for n in nodes], target=nodes))
+            return
         self._op("Could not merge the layers",
                  lambda d: replay.perform(d, "merge_down") if isinstance(d.active, Layer) else None)
 

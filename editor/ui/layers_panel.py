@@ -47,22 +47,27 @@ ARROW_W = 14
 THUMB = 34
 LOCK_W = 28
 FX_W = 22  # the "fx" mark of a layer with a layer style, left of the lock
+LINK_W = 20  # the chain of a linked layer, left of its "fx"
 MASK_GAP = 4  # between the layer thumbnail and the mask thumbnail
 VECTOR_GREY = 128  # a vector mask's thumbnail outside the path (inside: white)
 CLIP_ZONE = 4  # pixels either side of the line between two rows where Alt+click clips
 _merge_keys = itertools.count(1)
 
 
-def layer_rows(root: Group, collapsed: set[int]) -> list[tuple[Node, int]]:
+def layer_rows(root: Group, collapsed: set[int], name_filter: str = "") -> list[tuple[Node, int]]:
     """The rows of the panel, top of the stack first, as (node, depth); a smart object's
-    Smart Filters rows (`FilterRow`) follow it."""
+    Smart Filters rows (`FilterRow`) follow it. With `name_filter` (Select > Find Layers)
+    only the nodes whose name holds it (any case), in closed groups too, as Photoshop's
+    filter by name."""
     rows: list[tuple[Node, int]] = []
+    wanted = name_filter.casefold()
 
     def walk(group: Group, depth: int) -> None:
         for child in reversed(group.children):
-            rows.append((child, depth))
-            rows.extend(filter_rows(child, depth))
-            if isinstance(child, Group) and child.id not in collapsed:
+            if not wanted or wanted in child.name.casefold():
+                rows.append((child, depth))
+                rows.extend(filter_rows(child, depth))
+            if isinstance(child, Group) and (wanted or child.id not in collapsed):
                 walk(child, depth + 1)
 
     walk(root, 0)
@@ -103,9 +108,11 @@ class LayerList(QWidget):
     # -- content ----------------------------------------------------------------------
     def rebuild(self) -> None:
         doc = self.doc
-        self.rows = layer_rows(doc.root, self.collapsed) if doc is not None else []
+        self.rows = layer_rows(doc.root, self.collapsed, self.panel.name_filter()) \
+            if doc is not None else []
         live = {node.id for node, _ in self.rows}
-        self.selected &= live
+        # (chosen nodes in closed groups stay chosen: Select > All Layers chooses them)
+        self.selected &= {node.id for node in doc.nodes()} if doc is not None else set()
         self._thumbs = {k: v for k, v in self._thumbs.items() if k in live}
         self._vector_thumbs = {k: v for k, v in self._vector_thumbs.items() if k in live}
         self.setFixedHeight(max(ROW_H * len(self.rows), 1))
@@ -155,7 +162,8 @@ class LayerList(QWidget):
     def name_rect(self, node: Node, depth: int, row: int) -> QRect:
         left = EYE_W + depth * INDENT + ARROW_W + THUMB + 10
         left += len(self.mask_slots(node, depth)) * (MASK_GAP + THUMB)
-        right = LOCK_W + 4 + (FX_W if node.effects is not None else 0)
+        right = LOCK_W + 4 + (FX_W if node.effects is not None else 0) \
+            + (LINK_W if node.link_group else 0)
         return QRect(left, row * ROW_H + 6, max(20, self.width() - left - right), ROW_H - 12)
 
     def fx_rect(self, node: Node) -> QRect:
@@ -303,6 +311,10 @@ class LayerList(QWidget):
             p.setFont(fx)
             p.setPen(QColor("#c9ccd2" if node.effects.enabled else "#5d626b"))
             p.drawText(self.fx_rect(node), Qt.AlignmentFlag.AlignCenter, "fx")
+        if node.link_group:  # Link Layers: Photoshop's chain, right of the name
+            p.drawPixmap(QPoint(self.width() - LOCK_W - (FX_W if node.effects is not None else 0)
+                                - LINK_W + 2, top + ROW_H // 2 - 8),
+                         pixmap("link", 16, "#c9ccd2", dpr))
         if node.locked or node.locks.any():  # a partial lock: dimmer, as Photoshop's hollow one
             p.drawPixmap(QPoint(self.width() - LOCK_W + 5, top + ROW_H // 2 - 8),
                          pixmap("lock", 16, "#c9ccd2" if node.locked else "#8a8f98", dpr))
@@ -462,7 +474,8 @@ class LayerList(QWidget):
             if kind is not None:  # the mask's own menu, the mask targeted first
                 self._mask_thumb_menu(node, kind, e.globalPosition().toPoint())
                 return
-            self._select(node, e.modifiers())
+            if node.id not in self.selected:  # (a chosen row keeps the choice, as Photoshop)
+                self._select(node, e.modifiers())
             self.panel.context_menu(e.globalPosition().toPoint())
             return
         if e.button() != Qt.MouseButton.LeftButton:
@@ -583,6 +596,7 @@ class LayerList(QWidget):
             elif node.id in self.selected and node is not doc.active:
                 self.selected.discard(node.id)
                 self.update()
+                self.panel.main_window.update_actions()  # (Merge Down / Merge Layers)
                 return
             else:
                 self.selected.add(node.id)
@@ -832,12 +846,23 @@ class LayersPanel(QWidget):
         grid = QVBoxLayout(controls)
         grid.setContentsMargins(8, 8, 8, 8)
         grid.setSpacing(6)
+        # Photoshop's filter by name (Select > Find Layers focuses it): only the layers
+        # whose name holds the text are listed. Beside the blend mode, not a row of its
+        # own, so the panel's least height stays what it was.
+        self.filter_field = QLineEdit()
+        self.filter_field.setObjectName("LayerFilter")
+        self.filter_field.setPlaceholderText("Find layers")
+        self.filter_field.setClearButtonEnabled(True)
+        self.filter_field.setToolTip("Show only the layers whose name contains this text "
+                                     "(Select > Find Layers, Alt+Shift+Ctrl+F)")
+        self.filter_field.textChanged.connect(lambda _: self._rebuild())
         top = QHBoxLayout()
         self.blend = QComboBox()
         self.blend.setToolTip("Blend mode of the active layer")
         self.blend.setObjectName("BlendMode")
         self.blend.activated.connect(self._blend_chosen)
-        top.addWidget(self.blend, 1)
+        top.addWidget(self.blend, 3)
+        top.addWidget(self.filter_field, 2)
         grid.addLayout(top)
         bottom = QHBoxLayout()
         label = QLabel("Opacity")
@@ -1025,12 +1050,37 @@ class LayersPanel(QWidget):
         if i >= 0:
             self.scroll.ensureVisible(0, i * ROW_H + ROW_H // 2, 0, ROW_H)
 
+    def name_filter(self) -> str:
+        """The filter row's text (Find Layers): the rows show only names holding it."""
+        return self.filter_field.text().strip()
+
+    def find_layers(self) -> None:
+        """Select > Find Layers: the filter row, focused with its text chosen."""
+        self.filter_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_field.selectAll()
+
+    def choose(self, nodes: list[Node]) -> None:
+        """Chooses `nodes` (Select > All Layers; [] with no active node: Deselect Layers),
+        as a Ctrl+click on each would."""
+        doc = self.session.doc if self.session is not None else None
+        if doc is None:
+            return
+        self.list.selected = {n.id for n in nodes}
+        if not nodes:
+            doc.set_active(None)
+        elif doc.active not in nodes:
+            doc.set_active(nodes[-1])
+        self.list.update()
+        self.main_window.update_actions()
+
     def selected_nodes(self) -> list[Node]:
         """The rows chosen for grouping: the Ctrl/Shift selection, or the active node."""
         doc = self.session.doc if self.session is not None else None
         if doc is None:
             return []
         nodes = [n for n, _ in self.list.rows if n.id in self.list.selected]
+        shown = {n.id for n in nodes}
+        nodes += [n for n in doc.nodes() if n.id in self.list.selected and n.id not in shown]
         if doc.active is not None and doc.active not in nodes:
             nodes.append(doc.active)
         return nodes
@@ -1130,9 +1180,12 @@ class LayersPanel(QWidget):
             self.main_window.report(exc, "Could not change the layer")
 
     def context_menu(self, global_pos: QPoint) -> None:
+        self.main_window.update_actions()  # (the menu copies their enabling as it opens)
         menu = QMenu(self)
         for name in ("rename_layer", "duplicate", "delete_layer", None, "merge_down", "flatten",
-                     None, "group", "ungroup", None, "free_transform", "decompose"):
+                     None, "group", "ungroup", "link_layers", "unlink_layers", None,
+                     "style_copy", "style_paste", "style_clear", None,
+                     "free_transform", "decompose"):
             if name is None:
                 menu.addSeparator()
             else:

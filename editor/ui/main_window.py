@@ -47,6 +47,7 @@ from .icons import pixmap
 from .image_commands import ImageCommands
 from .job_ui import JobUI
 from .layer_commands import LayerCommands
+from .layer_set_commands import LayerSetCommands
 from .layers_panel import LayersPanel
 from .mask_commands import MaskCommands
 from .style_commands import StyleCommands
@@ -228,6 +229,8 @@ class MainWindow(QMainWindow):
         self.select_commands = SelectCommands(self)  # Reselect, Inverse, Feather, shape keys
         self.mask_commands = MaskCommands(self)  # Layer > Layer Mask, clipping masks
         self.style_commands = StyleCommands(self)  # Layer > Layer Style
+        # Copy/Paste Layer Style, Reverse, Link Layers, Select > All/Find Layers
+        self.layer_set_commands = LayerSetCommands(self)
         self.mask_display = MaskDisplayCommands(self)  # \ (the mask's overlay), Mask Options
         self.select_and_mask = SelectAndMaskCommands(self)  # Select > Select and Mask…
         self.adjustment_commands = AdjustmentCommands(self)  # Layer > New Adjustment Layer
@@ -249,7 +252,7 @@ class MainWindow(QMainWindow):
                        self.decompose_commands, self.difference_commands, self.edit_commands,
                        self.image_commands, self.mask_commands, self.type_commands,
                        self.smart_object_commands,
-                       self.style_commands,
+                       self.style_commands, self.layer_set_commands,
                        self.select_and_mask,
                        self.mask_display, self.adjustment_commands,
                        self.text_edit_commands, self.path_commands, self.filter_commands,
@@ -744,7 +747,8 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"{session.title}{'*' if session.modified else ''} — {APP_NAME}")
         doc = session.doc if session else None
         node = doc.active if doc else None
-        refresh_actions(self, Context(doc, node, self.jobs.busy))
+        chosen = tuple(self.layers_panel.selected_nodes()) if doc is not None else ()
+        refresh_actions(self, Context(doc, node, self.jobs.busy, chosen))
         self.size_label.setText(f"{doc.width} × {doc.height} px" if doc else "")
         self.info_panel.refresh()  # the selection's size, the document's
         self.refresh_type_panels()

@@ -26,7 +26,7 @@ from PySide6.QtGui import QCursor, QKeyEvent
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QSizePolicy,
                                QToolButton, QWidget)
 
-from editor.model import Layer, align_ops, pick
+from editor.model import Layer, align_ops, layer_set_ops, pick
 from editor.model.document import LockedError, raise_if_locked
 
 from .base import Tool
@@ -46,6 +46,7 @@ class MoveTool(Tool):
     def __init__(self, window):
         super().__init__(window)
         self._node = None
+        self._moved = []  # the node and those linked to it, during a drag
         self._start = None
         self._applied = (0, 0)
         self._key = None
@@ -104,10 +105,12 @@ class MoveTool(Tool):
         self._start = ev.image
         self._applied = (0, 0)
         self._key = ("move", next(_drags))
-        if isinstance(node, Layer):
+        # Layers linked to it move along (Layer > Link Layers), as in Photoshop.
+        self._moved = layer_set_ops.linked(canvas.doc, node)
+        if isinstance(node, Layer) and len(self._moved) == 1:
             canvas.session.renderer.set_focus(node)
         else:
-            # A group moves all its layers: one macro for the whole drag.
+            # A group moves all its layers, a link all its nodes: one macro for the drag.
             self._macro = canvas.doc.history.macro("Move")
             self._macro.__enter__()
 
@@ -131,7 +134,8 @@ class MoveTool(Tool):
         if step == (0, 0):
             return
         try:
-            canvas.doc.translate(self._node, step[0], step[1], merge_key=self._key)
+            for node in self._moved:
+                canvas.doc.translate(node, step[0], step[1], merge_key=self._key)
         except Exception as exc:  # the model refused: stop the drag, say why
             self._finish()
             self.window.report(exc, "Could not move the layer")
@@ -181,7 +185,10 @@ class MoveTool(Tool):
         if isinstance(node, Layer):
             canvas.session.renderer.set_focus(node)
         try:
-            canvas.doc.translate(node, direction[0] * step, direction[1] * step)
+            moved = layer_set_ops.linked(canvas.doc, node)
+            with canvas.doc.history.macro("Move"):  # (with the layers linked to it)
+                for each in moved:
+                    canvas.doc.translate(each, direction[0] * step, direction[1] * step)
         except Exception as exc:
             self.window.report(exc, "Could not move the layer")
         return True

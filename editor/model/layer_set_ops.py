@@ -1,0 +1,177 @@
+"""Operations on several chosen layers at once (the Layers panel's Ctrl/Shift choice):
+Copy / Paste Layer Style, Merge Layers, Arrange > Reverse and Link / Unlink Layers.
+Each is one undo step; Qt-free.
+
+A layer style as Photoshop copies it (`StyleCopy`) is the effects together with the
+Blending Options of the Layer Style dialog: blend mode, opacity, fill opacity, knockout,
+channels and the Advanced Blending flags.
+
+Linked layers (`Node.link_group`, 0: not linked) share a non-zero number: the Move tool
+moves them together (`linked`). Saved in our XMP packet (`psd_xmp`): psd-tools knows no
+tagged block for Photoshop's layer links ('lnkD'/'lnk2'/'lnkE' are linked smart-object
+files, not layer links).
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+from . import commands as cmds
+from .errors import DocumentError
+from .layers import (BLENDING_OPTIONS, GROUP_BLEND_MODES, BLEND_MODES, AdjustmentLayer, Group,
+                     Layer, Node, opaque_bounds)
+
+
+@dataclass(frozen=True)
+class StyleCopy:
+    """What Copy Layer Style takes from a node (all immutable values)."""
+    effects: object                     # layer_effects.LayerEffects or None
+    blend_mode: str
+    opacity: int
+    fill_opacity: int
+    knockout: str
+    channels: tuple
+    options: tuple                      # BLENDING_OPTIONS' flags, in their order
+
+
+def copy_style(node: Node) -> StyleCopy:
+    return StyleCopy(node.effects, node.blend_mode, node.opacity, node.fill_opacity,
+                     node.knockout, tuple(node.channels),
+                     tuple(bool(getattr(node, attr)) for attr, _, _, _ in BLENDING_OPTIONS))
+
+
+def paste_style(doc, nodes: Iterable[Node], style: StyleCopy) -> None:
+    """Paste Layer Style onto every one of `nodes` that draws a style (not adjustment
+    layers), one step. A blend mode the target cannot take (Pass Through on a layer) is
+    left as it is."""
+    targets = [n for n in nodes if n is not doc.root and n.draws_effects]
+    if not targets:
+        raise DocumentError("Choose a layer that can take a layer style to paste it on.")
+    name = "Paste Layer Style"
+    with doc.history.macro(name):
+        for node in targets:
+            allowed = GROUP_BLEND_MODES if isinstance(node, Group) else BLEND_MODES
+            values = {"effects": style.effects, "opacity": style.opacity,
+                      "fill_opacity": style.fill_opacity, "knockout": style.knockout,
+                      "channels": style.channels,
+                      **{attr: on for (attr, _, _, _), on in zip(BLENDING_OPTIONS, style.options)}}
+            if style.blend_mode in allowed:
+                values["blend_mode"] = style.blend_mode
+            for attr, value in values.items():
+                if getattr(node, attr) != value:
+                    doc.history.push(cmds.SetAttr(node, attr, value, name))
+
+
+def _in_order(doc, nodes: Iterable[Node]) -> list[Node]:
+    """`nodes` bottom of the stack first, without the root, repeats or nodes inside a
+    group that is itself among them."""
+    nodes = [n for n in nodes if n is not doc.root and doc.contains(n)]
+    chosen = {id(n) for n in nodes}
+    nodes = [n for n in nodes if not any(id(g) in chosen for g in n.ancestors())]
+    order = {id(n): i for i, n in enumerate(doc.nodes())}
+    return sorted({id(n): n for n in nodes}.values(), key=lambda n: order[id(n)])
+
+
+def merge_layers(doc, nodes: Iterable[Node]) -> Layer:
+    """Photoshop's Merge Layers (Ctrl+E with several layers chosen): their composite, as
+    they show stacked in that order (hidden ones add nothing and are discarded, as
+    Photoshop's), in one pixel layer where the topmost was, named after it. Drawn by
+    `render.composite_nodes` over the layers' reach, as Merge Down is. One step."""
+    from .render import composite_nodes
+
+    nodes = _in_order(doc, nodes)
+    if len(nodes) < 2:
+        raise DocumentError("Choose two or more layers to merge.")
+    for node in nodes:
+        doc._check_unlocked(node)
+    copies = [n.copy(share=True) for n in nodes]
+    # A chosen layer clipped to a base left out of the merge draws on its own.
+    for copy in itertools.takewhile(lambda n: n.clipping, copies):
+        copy.clipping = False
+    box = doc.canvas
+    for node in nodes:
+        for layer in ([node] if isinstance(node, Layer) else list(node.layers())):
+            if not isinstance(layer, AdjustmentLayer) and not layer.is_empty():
+                box = box.union(layer.drawn_bounds())
+    pixels, x, y = composite_nodes(copies, box), box.x, box.y
+    trimmed = opaque_bounds(pixels)
+    if trimmed is not None:
+        pixels = pixels[trimmed.slices()].copy()
+        x, y = x + trimmed.x, y + trimmed.y
+    else:  # (all hidden or empty: an empty layer, as Photoshop)
+        pixels, x, y = pixels[:0, :0].copy(), 0, 0
+    top = nodes[-1]
+    merged = Layer(top.name, pixels, x, y)
+    parents = [n.parent for n in nodes]
+    name = "Merge Layers"
+    with doc.history.macro(name):
+        doc.history.push(cmds.InsertNode(merged, top.parent, top.index() + 1, name))
+        for node in nodes:
+            doc.history.push(cmds.RemoveNode(node, name))
+        doc._release_baseless([merged.parent, *parents], name)
+        doc.set_active(merged)
+    return merged
+
+
+def reverse(doc, nodes: Iterable[Node]) -> None:
+    """Layer > Arrange > Reverse: the chosen nodes swap places, the lowest taking the
+    topmost's place and so on, among the siblings of each group (Photoshop's). One step."""
+    nodes = _in_order(doc, nodes)
+    by_parent: dict[int, list[Node]] = {}
+    for node in nodes:
+        by_parent.setdefault(id(node.parent), []).append(node)
+    groups = [g for g in by_parent.values() if len(g) > 1]
+    if not groups:
+        raise DocumentError("Choose two or more layers in one group to reverse.")
+    name = "Reverse Layers"
+    with doc.history.macro(name):
+        for chosen in groups:
+            parent = chosen[0].parent
+            slots = sorted(n.index() for n in chosen)
+            final = list(parent.children)
+            for slot, node in zip(slots, reversed(chosen)):
+                final[slot] = node
+            for i, node in enumerate(final):
+                if parent.children[i] is not node:
+                    doc.history.push(cmds.MoveNode(node, parent, i, name))
+            doc._release_baseless([parent], name)
+
+
+def linked(doc, node: Optional[Node]) -> list[Node]:
+    """`node` and the nodes linked to it (just `node` when it is not linked)."""
+    if node is None:
+        return []
+    group = node.link_group
+    if not group:
+        return [node]
+    return [node] + [n for n in doc.nodes() if n is not node and n.link_group == group]
+
+
+def link(doc, nodes: Iterable[Node]) -> None:
+    """Link Layers: the chosen nodes, and those already linked to any of them, become one
+    linked set. One step."""
+    nodes = _in_order(doc, nodes)
+    if len(nodes) < 2:
+        raise DocumentError("Choose two or more layers to link.")
+    joined = {id(m): m for n in nodes for m in linked(doc, n)}
+    number = 1 + max((n.link_group for n in doc.nodes()), default=0)
+    with doc.history.macro("Link Layers"):
+        for node in joined.values():
+            doc.history.push(cmds.SetAttr(node, "link_group", number, "Link Layers"))
+
+
+def unlink(doc, nodes: Iterable[Node]) -> None:
+    """Unlink Layers: the chosen nodes leave their links; one left alone in a set is
+    unlinked too. One step."""
+    nodes = [n for n in _in_order(doc, nodes) if n.link_group]
+    if not nodes:
+        raise DocumentError("The chosen layers are not linked.")
+    numbers = {n.link_group for n in nodes}
+    with doc.history.macro("Unlink Layers"):
+        for node in nodes:
+            doc.history.push(cmds.SetAttr(node, "link_group", 0, "Unlink Layers"))
+        for number in numbers:
+            rest = [n for n in doc.nodes() if n.link_group == number]
+            if len(rest) == 1:
+                doc.history.push(cmds.SetAttr(rest[0], "link_group", 0, "Unlink Layers"))
