@@ -226,3 +226,26 @@ def test_photoshops_artboard_files_before_and_after(qapp, name, before, after):
         board.artboard = None
     plain, _ = error(composite_document(doc), theirs)
     assert plain >= before - 0.5
+
+
+def test_options_bar_background_one_step_each(win, qtbot, monkeypatch):
+    doc, canvas = win.doc, win.canvas
+    image_drag(qtbot, canvas, [(20, 15), (50, 40)])
+    (board,) = boards(doc)
+    combo = win.tools.current.options().findChild(object, "ArtboardBackground")
+    assert combo.isEnabled() and combo.currentText() == "White"
+    steps = doc.history.index
+    combo.textActivated.emit("Black")
+    assert board.artboard.background == "black" and doc.history.index == steps + 1
+    assert tuple(composite_document(doc)[20, 30]) == (0, 0, 0, 255)
+    from PySide6.QtGui import QColor
+    monkeypatch.setattr("editor.ui.dialogs.ask_color", lambda *a: QColor(10, 200, 90))
+    combo.textActivated.emit("Other…")
+    assert board.artboard.fill() == (10, 200, 90) and doc.history.index == steps + 2
+    assert tuple(composite_document(doc)[20, 30]) == (10, 200, 90, 255)
+    monkeypatch.setattr("editor.ui.dialogs.ask_color", lambda *a: None)  # cancelled
+    combo.textActivated.emit("Other…")
+    assert doc.history.index == steps + 2 and combo.currentText() == "Other…"
+    win.actions["undo"].trigger()
+    assert board.artboard.background == "black"
+    qtbot.waitUntil(lambda: combo.currentText() == "Black")  # the bar follows the undo

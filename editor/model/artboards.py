@@ -1,10 +1,12 @@
 """Photoshop's artboard commands: a new artboard (the Artboard tool's drag, Layer > New >
-Artboard…), Artboard from Layers, and an artboard resized; each one undo step. An artboard
+Artboard…), Artboard from Layers, an artboard resized or given another background; each
+one undo step. An artboard
 is a top-level group marked with its `layers.Artboard` (rectangle and background), as
 Photoshop keeps them (artboards do not nest); moving one with its content is
 `Document.translate` (its rectangle moves along)."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Iterable, Optional
 
 from engine.box import Box
@@ -78,3 +80,16 @@ def resize_artboard(doc: Document, group: Group, box: Box) -> None:
     if box != group.artboard.box:
         doc.history.push(cmds.SetAttr(group, "artboard", group.artboard.placed(_checked(box)),
                                       "Resize Artboard"))
+
+
+def set_background(doc: Document, group: Group, background: str,
+                   color: Optional[tuple] = None) -> None:
+    """The artboard's background (one of ARTBOARD_BACKGROUNDS; `color` for "other")."""
+    if group.artboard is None:
+        raise DocumentError("The layer is not an artboard.")
+    if background not in ARTBOARD_BACKGROUNDS:
+        raise DocumentError(f"Unknown artboard background {background!r}.")
+    changed = replace(group.artboard, background=background,
+                      color=tuple(color) if color is not None else group.artboard.color)
+    if changed != group.artboard:
+        doc.history.push(cmds.SetAttr(group, "artboard", changed, "Artboard Background"))

@@ -14,12 +14,11 @@ from editor.model.artboards import (CUSTOM, PRESETS, artboard_from_layers, new_a
 from engine.box import Box
 
 from .actions import ActionSpec, has_doc, has_node, run_on_doc
+from .tools.artboard import BACKGROUNDS
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
 
-BACKGROUNDS = {"White": "white", "Black": "black", "Transparent": "transparent",
-               "Other…": "other"}
 
 
 class NewArtboardDialog(QDialog):

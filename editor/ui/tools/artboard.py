@@ -5,8 +5,9 @@ corner) to move it with its content. Each drag is one undo step (`model.artboard
 `Document.translate`), shown as an outline until the release; Esc during a drag cancels
 it. A click on an artboard makes it active.
 
-The options bar's Size (a few presets, or Custom) and W / H show and set the active
-artboard's size (one undo step each)."""
+The options bar's Size (a few presets, or Custom), W / H and Background (White, Black,
+Transparent, Other… through the Color Picker) show and set the active artboard's (one undo
+step each)."""
 from __future__ import annotations
 
 from typing import Optional
@@ -17,11 +18,14 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QWidget
 
 from editor.model import DocumentError
 from editor.model.artboards import (CUSTOM, PRESETS, artboard_groups, new_artboard, preset_of,
-                                    resize_artboard)
+                                    resize_artboard, set_background)
 from engine.box import Box
 
 from .base import Tool
 
+# The backgrounds as the options bar and the New Artboard dialog name them.
+BACKGROUNDS = {"White": "white", "Black": "black", "Transparent": "transparent",
+               "Other…": "other"}
 GRAB = 6  # widget pixels: how near a press must be to take a handle
 LABEL_GAP = 4  # widget pixels between the label's baseline and the artboard's top edge
 # Each handle: which of the box's edges (left, top, right, bottom) it moves.
@@ -63,6 +67,7 @@ class ArtboardTool(Tool):
         self._size: Optional[QComboBox] = None
         self._w: Optional[QSpinBox] = None
         self._h: Optional[QSpinBox] = None
+        self._background: Optional[QComboBox] = None
 
     # -- hit tests (widget pixels) ----------------------------------------------------
     def label_rect(self, canvas, group) -> QRectF:
@@ -199,6 +204,7 @@ class ArtboardTool(Tool):
         doc = canvas.doc
         if doc is None:
             return
+        self.show_size()  # the bar follows the active artboard (an undo, the Layers panel)
         painter.save()
         for group in artboard_groups(doc):
             if not group.visible:
@@ -232,7 +238,8 @@ class ArtboardTool(Tool):
         if self._w is None:
             return
         group = self._active_artboard()
-        for widget in (self._size, self._w, self._h):
+        widgets = (self._size, self._w, self._h, self._background)
+        for widget in widgets:
             widget.blockSignals(True)
             widget.setEnabled(group is not None)
         if group is not None:
@@ -240,7 +247,9 @@ class ArtboardTool(Tool):
             self._w.setValue(box.w)
             self._h.setValue(box.h)
             self._size.setCurrentText(preset_of(box.w, box.h))
-        for widget in (self._size, self._w, self._h):
+            kind = group.artboard.background
+            self._background.setCurrentText(next(t for t, k in BACKGROUNDS.items() if k == kind))
+        for widget in widgets:
             widget.blockSignals(False)
 
     def set_size(self, width: int, height: int) -> None:
@@ -253,6 +262,26 @@ class ArtboardTool(Tool):
             resize_artboard(doc, group, Box(box.x, box.y, int(width), int(height)))
         except DocumentError as exc:
             self.window.report(exc, "Could not resize the artboard")
+        self.show_size()
+
+    def _background_chosen(self, text: str) -> None:
+        group, doc = self._active_artboard(), self.window.doc
+        if group is None:
+            return
+        kind, color = BACKGROUNDS[text], None
+        if kind == "other":
+            from editor.ui import dialogs
+
+            picked = dialogs.ask_color(self.window, QColor(*group.artboard.color),
+                                       "Color Picker (Artboard Background)")
+            if picked is None:  # cancelled: as it was
+                self.show_size()
+                return
+            color = (picked.red(), picked.green(), picked.blue())
+        try:
+            set_background(doc, group, kind, color)
+        except DocumentError as exc:
+            self.window.report(exc, "Could not set the artboard's background")
         self.show_size()
 
     def _preset_chosen(self, name: str) -> None:
@@ -286,6 +315,15 @@ class ArtboardTool(Tool):
             box.valueChanged.connect(lambda _=0: self.set_size(self._w.value(), self._h.value()))
             row.addWidget(box)
             setattr(self, f"_{key.lower()}", box)
+        name = QLabel("Background:")
+        name.setObjectName("Dim")
+        row.addWidget(name)
+        self._background = QComboBox()
+        self._background.setObjectName("ArtboardBackground")
+        self._background.addItems(list(BACKGROUNDS))
+        self._background.setToolTip("The colour drawn under the active artboard's content")
+        self._background.textActivated.connect(self._background_chosen)
+        row.addWidget(self._background)
         row.addStretch(1)
         self.show_size()
         return w
