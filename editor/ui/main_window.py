@@ -25,6 +25,7 @@ from editor.model.files import open_document
 from . import dialogs, worker
 from .adjustment_commands import AdjustmentCommands
 from .apply_image_dialog import ApplyImageCommands
+from .artboard_dialog import ArtboardCommands
 from .actions import (Context, Spec, add_actions, build_actions, build_menus, build_tool_actions,
                       in_menu_order, refresh_actions)
 from .autosave import Autosaver, find_orphans
@@ -217,6 +218,7 @@ class MainWindow(QMainWindow):
         # Command modules contribute their actions before the menus are built
         # (docs/adding_a_command.md); build_menus puts each in its place, in this order.
         self.layer_commands = LayerCommands(self)  # the Layer menu's own commands
+        self.artboard_commands = ArtboardCommands(self)  # Layer > New Artboard, from Layers
         self.transform_commands = TransformCommands(self)  # Free Transform, flips, quarter turns
         self.palette_commands = PaletteCommands(self)  # X, D, [ and ]
         self.decompose_commands = DecomposeCommands(self)  # Decompose, Quick Mask, layered images
@@ -246,8 +248,8 @@ class MainWindow(QMainWindow):
         self.matting_commands = MattingCommands(self)  # Layer > Matting
         self.export_commands = ExportCommands(self)  # File > Export, File > Place Embedded
         self.automate_commands = AutomateCommands(self)  # File > Automate, File > Scripts
-        for module in (self.layer_commands, self.transform_commands, self.select_commands,
-                       self.export_commands, self.automate_commands,
+        for module in (self.layer_commands, self.artboard_commands, self.transform_commands,
+                       self.select_commands, self.export_commands, self.automate_commands,
                        self.view_commands, self.palette_commands,
                        self.decompose_commands, self.difference_commands, self.edit_commands,
                        self.image_commands, self.mask_commands, self.type_commands,

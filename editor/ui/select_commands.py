@@ -142,6 +142,8 @@ class SelectCommands:
                        lambda: self._cycle("crop"), "Shift+C"),
             ActionSpec("cycle_eyedropper", "Switch Eyedropper / Color Sampler / Ruler",
                        lambda: self._cycle("eyedropper"), "Shift+I"),
+            ActionSpec("cycle_move", "Switch Move / Artboard",
+                       lambda: self._cycle("move"), "Shift+V"),
             ActionSpec("cycle_hand", "Switch Hand / Rotate View",
                        lambda: self._cycle("hand"), "Shift+H"),
             ActionSpec("cycle_brush", "Switch Brush / Pencil / Color Replacement / Mixer Brush",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Optional
 
 from .anchor_points import AddAnchorPointTool, ConvertPointTool, DeleteAnchorPointTool
+from .artboard import ArtboardTool
 from .base import Tool
 from .brush import BrushTool, EraserTool
 from .clone import CloneStampTool
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 
 
 def all_tools(window: "EditorWindow") -> list[Tool]:
-    return [MoveTool(window), MarqueeTool(window), BrushTool(window), PencilTool(window),
+    return [MoveTool(window), ArtboardTool(window), MarqueeTool(window), BrushTool(window), PencilTool(window),
             ColorReplacementTool(window), MixerBrushTool(window), EraserTool(window),
             BackgroundEraserTool(window), MagicEraserTool(window),
             SpotHealingTool(window), HealingBrushTool(window), PatchTool(window),
@@ -62,7 +63,8 @@ def all_tools(window: "EditorWindow") -> list[Tool]:
 # Tools that share one place in the palette, as in Photoshop's toolbox: it shows the one
 # last taken, the others are in its menu (press and hold), and Shift with the first one's
 # letter takes the next one.
-GROUPS = {"brush": ("brush", "pencil", "color_replace", "mixer_brush"),
+GROUPS = {"move": ("move", "artboard"),
+          "brush": ("brush", "pencil", "color_replace", "mixer_brush"),
           "crop": ("crop", "perspective_crop"),
           "object_select": ("object_select", "quick_select", "wand"),
           "eraser": ("eraser", "background_eraser", "magic_eraser"),
