@@ -238,3 +238,19 @@ def test_s_and_y_groups_share_a_palette_place_and_shift_cycles_them(stamped, qtb
             assert w.tools.current.id != shown or len(group) == 1
             shown = w.tools.current.id
             assert button.defaultAction() is w.tool_actions[shown]
+
+
+def test_art_history_tolerance_keeps_strokes_where_the_layer_differs(reddened, qtbot):
+    w, tool, layer, photo = reddened
+    red = layer.pixels.copy()
+    # Where the layer is the source already, a high Tolerance paints nothing...
+    w.actions["undo"].trigger()  # the Fill: the layer is the photo again
+    opened = layer.pixels.copy()
+    tool.set_tolerance(20)
+    image_drag(qtbot, w.canvas, [A, B])
+    assert np.array_equal(layer.pixels, opened)
+    # ...where it is red, it paints.
+    w.actions["redo"].trigger()
+    assert np.array_equal(layer.pixels, red)
+    image_drag(qtbot, w.canvas, [A, B])
+    assert (layer.pixels != red).any()
