@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 
+from editor.model.history_brush import NO_LAYER
 from editor.ui.history_panel import BRUSH
 from test_ui_history_snapshots import click_snapshot
 from test_ui_retouch import distance_to_segment
@@ -254,3 +255,44 @@ def test_art_history_tolerance_keeps_strokes_where_the_layer_differs(reddened, q
     assert np.array_equal(layer.pixels, red)
     image_drag(qtbot, w.canvas, [A, B])
     assert (layer.pixels != red).any()
+
+
+def test_the_locks_hold_for_both_tools(stamped, qtbot):
+    w, tool, pattern = stamped
+    doc = w.doc
+    layer = doc.active
+    # Lock Transparent Pixels: the pattern goes only where the layer has pixels.
+    w.tool_actions["marquee"].trigger()
+    image_drag(qtbot, w.canvas, [(0, 16), (10, 20), (20, 24)])
+    w.tool_actions["pattern_stamp"].trigger()
+    image_drag(qtbot, w.canvas, [(4.5, 20.5), (16.5, 20.5)])
+    w.actions["deselect"].trigger()
+    owned = on_layer(w)[..., 3] > 0
+    assert owned.sum() > 30 and not owned[:, 20:].any()
+    doc.set_lock(layer, "transparency", True)
+    image_drag(qtbot, w.canvas, [(4.5, 20.5), (44.5, 20.5)])
+    assert w.test_errors == []
+    assert np.array_equal(on_layer(w)[..., 3] > 0, owned)  # no new pixels
+    # Lock Image Pixels: the stroke is refused in one message, nothing changes.
+    doc.set_lock(layer, "transparency", False)
+    doc.set_lock(layer, "pixels", True)
+    before, steps = on_layer(w), doc.history.count
+    image_drag(qtbot, w.canvas, [(4.5, 30.5), (44.5, 30.5)])
+    assert doc.history.count == steps and np.array_equal(on_layer(w), before)
+    assert w.test_errors and "pixels locked" in w.test_errors[-1][1]
+    # The Art History Brush refuses a layer its source (the document as opened) lacks, in
+    # one line, as the History Brush does.
+    w.tool_actions["art_history_brush"].trigger()
+    image_drag(qtbot, w.canvas, [(4.5, 30.5), (44.5, 30.5)])
+    assert doc.history.count == steps and np.array_equal(on_layer(w), before)
+    assert w.statusBar().currentMessage() == NO_LAYER
+
+
+def test_art_history_brush_honours_the_lock_on_pixels(reddened, qtbot):
+    w, tool, layer, photo = reddened
+    doc = w.doc
+    doc.set_lock(layer, "pixels", True)
+    before, steps = layer.pixels.copy(), doc.history.count
+    image_drag(qtbot, w.canvas, [A, B])
+    assert doc.history.count == steps and np.array_equal(layer.pixels, before)
+    assert w.test_errors and "pixels locked" in w.test_errors[-1][1]
