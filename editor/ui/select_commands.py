@@ -146,6 +146,10 @@ class SelectCommands:
                        lambda: self._cycle("move"), "Shift+V"),
             ActionSpec("cycle_hand", "Switch Hand / Rotate View",
                        lambda: self._cycle("hand"), "Shift+H"),
+            ActionSpec("cycle_clone_stamp", "Switch Clone Stamp / Pattern Stamp",
+                       lambda: self._cycle("clone_stamp"), "Shift+S"),
+            ActionSpec("cycle_history_brush", "Switch History Brush / Art History Brush",
+                       lambda: self._cycle("history_brush"), "Shift+Y"),
             ActionSpec("cycle_brush", "Switch Brush / Pencil / Color Replacement / Mixer Brush",
                        lambda: self._cycle("brush"), "Shift+B"),
         ]

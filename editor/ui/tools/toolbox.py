@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Optional
 
 from .anchor_points import AddAnchorPointTool, ConvertPointTool, DeleteAnchorPointTool
+from .art_history import ArtHistoryBrushTool
 from .artboard import ArtboardTool
 from .base import Tool
 from .brush import BrushTool, EraserTool
@@ -28,6 +29,7 @@ from .move import MoveTool
 from .navigate import HandTool, RotateViewTool, ZoomTool
 from .object_select import ObjectSelectionTool
 from .patch import PatchTool
+from .pattern_stamp import PatternStampTool
 from .pen import PenTool
 from .pencil import PencilTool
 from .perspective_crop import PerspectiveCropTool
@@ -49,7 +51,8 @@ def all_tools(window: "EditorWindow") -> list[Tool]:
             BackgroundEraserTool(window), MagicEraserTool(window),
             SpotHealingTool(window), HealingBrushTool(window), PatchTool(window),
             ContentMoveTool(window), RedEyeTool(window), CloneStampTool(window),
-            HistoryBrushTool(window), EyedropperTool(window), ColorSamplerTool(window),
+            PatternStampTool(window), HistoryBrushTool(window), ArtHistoryBrushTool(window),
+            EyedropperTool(window), ColorSamplerTool(window),
             RulerTool(window),
             HandTool(window), RotateViewTool(window), ZoomTool(window), CropTool(window), PerspectiveCropTool(window),
             LassoTool(window), ObjectSelectionTool(window),
@@ -67,6 +70,8 @@ GROUPS = {"move": ("move", "artboard"),
           "brush": ("brush", "pencil", "color_replace", "mixer_brush"),
           "crop": ("crop", "perspective_crop"),
           "object_select": ("object_select", "quick_select", "wand"),
+          "clone_stamp": ("clone_stamp", "pattern_stamp"),
+          "history_brush": ("history_brush", "art_history_brush"),
           "eraser": ("eraser", "background_eraser", "magic_eraser"),
           "spot_heal": ("spot_heal", "heal_brush", "patch", "content_move", "red_eye"),
           "pen": ("pen", "add_anchor", "delete_anchor", "convert_point"),

@@ -1,0 +1,138 @@
+"""Pattern Stamp (S, with the Clone Stamp; Shift+S): paint with a pattern of the document.
+
+The dabs are the brush's (size, hardness, opacity, flow: `BrushTool`'s stroke path and
+options bar); each lays the pattern chosen in the options bar (the document's patterns:
+Edit > Define Pattern), tiled as a Pattern fill tiles it (`editor.model.pattern_stamp`).
+Aligned (the default) anchors the tiles to the canvas, so strokes line up with each
+other; off, each stroke starts the pattern at its first dab. Each stroke is one undo
+step; the layer's locks hold (`Document.begin_pixel_edit`, `PixelEdit`) and only the
+selection changes.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel
+
+from editor.model.brush_stroke import BrushStroke
+from editor.model.errors import DocumentError
+from editor.model.pattern_stamp import NO_PATTERN, pattern_layer, stroke_phase
+from editor.model.patterns import Pattern, display_name
+
+from .brush import BrushTool
+
+
+class PatternCombo(QComboBox):
+    """The options bar's pattern menu: the active document's patterns, listed afresh
+    each time it opens (patterns come and go with Define Pattern and undo)."""
+
+    def __init__(self, tool: "PatternStampTool"):
+        super().__init__()
+        self.tool = tool
+        self.currentIndexChanged.connect(self._picked)
+        self.refresh()
+
+    def refresh(self) -> None:
+        doc = self.tool.window.doc
+        chosen = self.tool.chosen_pattern(doc) if doc is not None else None
+        self.blockSignals(True)
+        self.clear()
+        for pattern in (doc.patterns if doc is not None else ()):
+            self.addItem(display_name(pattern.name), pattern.id)
+        if chosen is not None:
+            self.setCurrentIndex(self.findData(chosen.id))
+        self.blockSignals(False)
+
+    def showPopup(self) -> None:
+        self.refresh()
+        super().showPopup()
+
+    def _picked(self, _index: int) -> None:
+        if self.currentData() is not None:
+            self.tool.set_pattern(self.currentData())
+
+
+class PatternStampTool(BrushTool):
+    id = "pattern_stamp"
+    label = "Pattern Stamp Tool"
+    letter = "S"
+    icon = "tool-pattern-stamp"
+    tip = "Paint with the pattern chosen in the options bar ([ and ] change the size)"
+    history_name = "Pattern Stamp"
+    verb = "paint"
+    alt_picks = False
+    sliders = ("size", "hardness", "opacity", "flow")  # Photoshop's options bar
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.aligned = window.settings.value(f"tools/{self.id}/aligned", True, bool)
+        self.pattern_id: Optional[str] = None
+        self._option_widgets: dict = {}
+
+    def set_aligned(self, on: bool) -> None:
+        self.aligned = bool(on)
+        self.window.settings.set_value(f"tools/{self.id}/aligned", self.aligned)
+        box = self._option_widgets.get("aligned")
+        if box is not None and box.isChecked() != self.aligned:
+            box.setChecked(self.aligned)
+
+    def set_pattern(self, pattern_id: str) -> None:
+        """The pattern the next strokes paint (by its id, among the document's)."""
+        self.pattern_id = pattern_id
+        combo = self._option_widgets.get("pattern")
+        if combo is not None and combo.currentData() != pattern_id:
+            combo.refresh()
+
+    def chosen_pattern(self, doc) -> Optional[Pattern]:
+        """The pattern chosen in the options bar, or the document's first (None: the
+        document has none)."""
+        for pattern in doc.patterns:
+            if pattern.id == self.pattern_id:
+                return pattern
+        return doc.patterns[0] if doc.patterns else None
+
+    def activate(self, canvas) -> None:
+        super().activate(canvas)
+        combo = self._option_widgets.get("pattern")
+        if combo is not None:  # (another document may be in front now)
+            combo.refresh()
+
+    def press(self, canvas, ev) -> None:
+        doc = canvas.doc
+        layer = self.pixel_target(doc)
+        if layer is None:
+            return
+        pattern = self.chosen_pattern(doc)
+        if pattern is None:
+            self.window.status(NO_PATTERN)
+            return
+        try:
+            edit = doc.begin_pixel_edit(layer, self.history_name, cover=doc.canvas)
+        except DocumentError as exc:
+            self.window.report(exc, f"Could not {self.verb}")
+            return
+        canvas.session.renderer.set_focus(layer)
+        phase = stroke_phase(self.aligned, ev.image.x(), ev.image.y())
+        lay = pattern_layer(pattern, phase, self.opacity, layer.transparency_locked())
+        self._stroke = BrushStroke(doc, edit, (layer.x, layer.y), self.size, self.hardness,
+                                   self.flow, lay)
+        self._edit, self._layer, self._canvas = edit, layer, canvas
+        self._path.start(ev.image)
+        self._apply(canvas, [ev.image])
+
+    def add_options(self, row: QHBoxLayout) -> None:
+        row.addWidget(QLabel("Pattern"))
+        combo = PatternCombo(self)
+        combo.setObjectName("pattern_stamp_pattern")
+        combo.setMinimumWidth(110)
+        combo.setToolTip("The pattern the strokes paint (Edit > Define Pattern adds one)")
+        row.addWidget(combo)
+        row.addSpacing(10)
+        aligned = QCheckBox("Aligned")
+        aligned.setObjectName("pattern_stamp_aligned")
+        aligned.setToolTip("Tiles anchored to the canvas, so strokes line up (off: each "
+                           "stroke starts the pattern where it begins)")
+        aligned.setChecked(self.aligned)
+        aligned.toggled.connect(self.set_aligned)
+        row.addWidget(aligned)
+        self._option_widgets = {"aligned": aligned, "pattern": combo}
