@@ -29,7 +29,7 @@ import math
 from typing import Optional
 
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QColor, QCursor, QPainter
+from PySide6.QtGui import QColor, QCursor, QIcon, QPainter, QPainterPath, QPixmap
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout,
                                QFrame, QHBoxLayout, QLabel, QSpinBox, QToolButton, QWidget)
 
@@ -39,8 +39,10 @@ from editor.model.shape_stroke import (ALIGNMENTS, CAPS, DASH_PRESETS, JOINS, MA
                                        ShapeStroke)
 
 from .base import Tool
+from .path_tools import image_outline
 from .pen import outline, paint_outline
 
+PICKER_ICON = 20   # px: the Shape picker's drawings of its shapes
 DRAG_DISTANCE = 3  # px on screen: a press moved less than this is a click (no shape)
 # The options bar's Mode: (key, label, tip).
 MODES = (("shape", "Shape", "A new shape layer (a fill with a vector mask)"),
@@ -366,7 +368,7 @@ class ShapeTool(Tool):
         picker.blockSignals(True)
         picker.clear()
         for shape in self.library():
-            picker.addItem(shape.name)
+            picker.addItem(shape_icon(shape, self.window.palette().text().color()), shape.name)
         picker.setCurrentIndex(max(0, picker.findText(self.custom().name)))
         picker.blockSignals(False)
 
@@ -484,3 +486,20 @@ class ShapeTool(Tool):
         else:
             text = f"W {points[2] - points[0]:.0f}  H {points[3] - points[1]:.0f} px"
         self._readout.setText(text)
+
+
+def shape_icon(shape: custom_shapes.CustomShape, color: QColor) -> QIcon:
+    """The shape drawn filled in `color` in a square, its proportions kept (the picker's)."""
+    pixmap = QPixmap(PICKER_ICON, PICKER_ICON)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    side = PICKER_ICON - 2
+    w, h = (side, side / shape.aspect) if shape.aspect >= 1 else (side * shape.aspect, side)
+    x0, y0 = (PICKER_ICON - w) / 2, (PICKER_ICON - h) / 2
+    path = QPainterPath()
+    for sub in shape.fitted(x0, y0, x0 + w, y0 + h):
+        image_outline(sub.knots, True, path)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.fillPath(path, color)
+    painter.end()
+    return QIcon(pixmap)
