@@ -332,5 +332,7 @@ def test_rounded_rectangle_polygon_and_line_tools_with_their_options(opened, qtb
     np.testing.assert_array_equal(shown[away], before[away])
     # The options are kept for the next time.
     assert w.settings.value("tools/shape/weight", 0, int) == 6
+    qtbot.keyClick(canvas, Qt.Key.Key_U, shift)  # then the Custom Shape, as Photoshop's
+    assert tool.shape == "custom"
     qtbot.keyClick(canvas, Qt.Key.Key_U, shift)
     assert tool.shape == "rectangle"

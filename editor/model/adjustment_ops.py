@@ -24,6 +24,7 @@ from .document import Document
 from .errors import DocumentError
 from .layers import AdjustmentLayer, FillLayer, Node
 from .shape_stroke import ShapeStroke
+from .vector_mask import VectorMask
 from .render import composite_document
 
 # Rows sampled: a histogram's shape, cheaply. Few tall strips rather than many thin ones:
@@ -32,7 +33,8 @@ from .render import composite_document
 HISTOGRAM_STRIPS, HISTOGRAM_STRIP_ROWS = 4, 24
 # The shape tools' shapes by their layer names, in Photoshop's order (Shift+U's).
 SHAPES = {"rectangle": "Rectangle", "rounded_rectangle": "Rounded Rectangle",
-          "ellipse": "Ellipse", "polygon": "Polygon", "line": "Line"}
+          "ellipse": "Ellipse", "polygon": "Polygon", "line": "Line",
+          "custom": "Custom Shape"}
 # Their options' defaults (Photoshop's): corner radius and line weight in pixels.
 RADIUS, SIDES, WEIGHT = 10, 5, 4
 
@@ -124,23 +126,39 @@ def shape_knots(shape: str, points: tuple, *, radius: float = RADIUS, sides: int
     raise ValueError(f"unknown shape {shape!r}")
 
 
-def add_shape(doc: Document, shape: str, points: tuple, color: tuple,
-              stroke: Optional[ShapeStroke] = None, **options) -> FillLayer:
-    """The shape tools: a new Solid Color fill layer of `color` (r, g, b) above the active
-    node whose vector mask is `shape` made from `points` and `options` (`shape_knots`),
-    with `stroke` (its fill on or off too) when given: Photoshop's shape layer, made in one
-    undo step."""
-    knots = shape_knots(shape, points, **options)
+def shape_vector(doc: Document, shape: str, points: tuple, custom=None,
+                 **options) -> VectorMask:
+    """The path a shape tool's drag makes (canvas pixels): `shape_knots` of `shape`, or
+    for "custom" the subpaths of `custom` (a `custom_shapes.CustomShape`) stretched onto
+    the box `points`. Refuses a drag too small to make anything."""
     a, b, c, d = (float(v) for v in points)
     if shape in ("polygon", "line"):  # a drag from its centre or one end
         if np.hypot(c - a, d - b) < 1:
             raise DocumentError(f"Drag out a {SHAPES[shape].lower()} at least one pixel long.")
     elif abs(c - a) < 1 or abs(d - b) < 1:
         raise DocumentError("Drag out a shape at least one pixel wide and high.")
+    if shape == "custom":
+        if custom is None:
+            raise DocumentError("Choose a shape in the Shape picker first.")
+        vector = VectorMask(custom.fitted(a, b, c, d), doc.canvas)
+        vector.edited = True
+        return vector
+    return path_edit.with_new_subpath(None, shape_knots(shape, points, **options), True,
+                                      doc.canvas)
+
+
+def add_shape(doc: Document, shape: str, points: tuple, color: tuple,
+              stroke: Optional[ShapeStroke] = None, custom=None, **options) -> FillLayer:
+    """The shape tools: a new Solid Color fill layer of `color` (r, g, b) above the active
+    node whose vector mask is `shape` made from `points` and `options` (`shape_vector`),
+    with `stroke` (its fill on or off too) when given: Photoshop's shape layer, made in one
+    undo step. A custom shape's layer is "Shape N", as Photoshop names it."""
+    vector = shape_vector(doc, shape, points, custom, **options)
     label = SHAPES[shape]
-    layer = FillLayer(doc.next_layer_name(label), SolidColor(tuple(color)[:3]))
+    layer = FillLayer(doc.next_layer_name("Shape" if shape == "custom" else label),
+                      SolidColor(tuple(color)[:3]))
     # The path is the layer's before it is added: one step, and undo takes both away.
-    layer.vector_mask = path_edit.with_new_subpath(None, knots, True, doc.canvas)
+    layer.vector_mask = vector
     layer.stroke = stroke
     doc.add_layer(layer, name=f"{label} Tool")
     return layer

@@ -53,14 +53,15 @@ def is_smooth(knot: np.ndarray, tolerance: float = 1e-3) -> bool:
 
 
 def shape_box(ax: float, ay: float, x: float, y: float, *, square: bool = False,
-              centred: bool = False) -> tuple[float, float, float, float]:
+              centred: bool = False, aspect: float = 1.0) -> tuple[float, float, float, float]:
     """The box (x0, y0, x1, y1) a shape tool's drag from (ax, ay) to (x, y) draws, as
-    Photoshop's: `square` (Shift) makes both sides the longer one, `centred` (Alt) takes
-    the press as the centre rather than a corner."""
+    Photoshop's: `square` (Shift) makes both sides the longer one (for a custom shape: the
+    box of its own proportions, width over height `aspect`, that holds the drag), `centred`
+    (Alt) takes the press as the centre rather than a corner."""
     dx, dy = x - ax, y - ay
     if square:
-        side = max(abs(dx), abs(dy))
-        dx, dy = np.copysign(side, dx), np.copysign(side, dy)
+        width = max(abs(dx), abs(dy) * aspect)
+        dx, dy = np.copysign(width, dx), np.copysign(width / aspect, dy)
     if centred:
         return ax - abs(dx), ay - abs(dy), ax + abs(dx), ay + abs(dy)
     return min(ax, ax + dx), min(ay, ay + dy), max(ax, ax + dx), max(ay, ay + dy)
@@ -135,7 +136,7 @@ def line_knots(x0: float, y0: float, x1: float, y1: float, weight: float) -> np.
 
 
 def shape_drag(shape: str, ax: float, ay: float, x: float, y: float, *, shift: bool = False,
-               alt: bool = False) -> tuple[float, float, float, float]:
+               alt: bool = False, aspect: float = 1.0) -> tuple[float, float, float, float]:
     """What a shape tool's drag from (ax, ay) to (x, y) defines, as Photoshop's tools take
     it: for a polygon its centre (the press) and a corner (the pointer; Shift: the corner
     straight above the centre, the polygon upright); for a line its two ends (Shift: at a
@@ -147,7 +148,7 @@ def shape_drag(shape: str, ax: float, ay: float, x: float, y: float, *, shift: b
         return ax, ay, float(x), float(y)
     if shape == "line":
         return (ax, ay, *constrained(ax, ay, x, y)) if shift else (ax, ay, x, y)
-    return shape_box(ax, ay, x, y, square=shift, centred=alt)
+    return shape_box(ax, ay, x, y, square=shift, centred=alt, aspect=aspect)
 
 
 @dataclass(frozen=True)

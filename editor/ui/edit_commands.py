@@ -8,7 +8,10 @@ pixels came from, so Paste in Place (Shift+Ctrl+V) puts them back at the same
 canvas position. Fill (Shift+F5) and Stroke ask for colour and width in small
 dialogs. Define Pattern asks a name and makes what the canvas shows in the selection (all
 of it without one) a pattern of the document (`patterns.define_pattern`, one undo step),
-for Pattern fill layers. The pixel work is in `editor.model.edit_ops` (no Qt).
+for Pattern fill layers. Define Custom Shape asks a name and makes the chosen path (the
+Paths panel's, else the active shape layer's vector mask) a shape of the Custom Shape
+tool's library (`custom_shapes`, kept beside the settings; no undo step: the document is
+unchanged, as in Photoshop). The pixel work is in `editor.model.edit_ops` (no Qt).
 """
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ from PySide6.QtWidgets import (QButtonGroup, QColorDialog, QComboBox, QDialog, Q
                                QHBoxLayout, QPushButton, QRadioButton, QSpinBox, QVBoxLayout)
 
 from editor.jobs import Job
-from editor.model import DocumentError, edit_ops, patterns, replay
+from editor.model import DocumentError, custom_shapes, edit_ops, paths, patterns, replay
 from editor.model.content_fill import apply_content_fill, prepare_content_fill, run_content_fill
 
 from .actions import ActionSpec, Context, has_doc, has_node, run_on_doc
@@ -213,6 +216,10 @@ class EditCommands:
                        tip="Make what the canvas shows in the selection (all of it without "
                            "one) a pattern, for Pattern fill layers",
                        enabled=has_doc, menu="edit", after="stroke", separator=True),
+            ActionSpec("define_custom_shape", "Define Custom &Shape…", self.define_custom_shape,
+                       tip="Make the chosen path (or the shape layer's) a shape for the "
+                           "Custom Shape tool",
+                       enabled=has_doc, menu="edit", after="define_pattern"),
             ActionSpec("define_brush", "Define &Brush Preset…", self.define_brush,
                        tip="Make what the canvas shows in the selection a sampled brush tip "
                            "(dark pixels paint), for the Brush, Pencil and Eraser",
@@ -258,6 +265,36 @@ class EditCommands:
                      f"{pattern.height} px).")
 
         self._op("Could not define the pattern", op)
+
+    def define_custom_shape(self) -> None:
+        """Edit > Define Custom Shape…: the chosen path, else the active layer's vector
+        mask; a name (Photoshop's "Shape N"); then the shape joins the library and the
+        Shape tool's picker chooses it."""
+        w, doc = self.window, self.window.doc
+        if doc is None:
+            return
+        w.tools.end_mode(commit=True)
+        vector = paths.target_vector(doc)
+        if vector is None and doc.active is not None:
+            vector = getattr(doc.active, "vector_mask", None)
+        if vector is None or not vector.subpaths:
+            w.status("Choose a path in the Paths panel, or a shape layer, to define a "
+                     "custom shape.")
+            return
+        tool = w.tools.tools["shape"]
+        names = {c.name for c in tool.library()}
+        number = 1
+        while f"Shape {number}" in names:
+            number += 1
+        name = dialogs.ask_text(w, "Shape Name", "Name:", f"Shape {number}")
+        if name is None:
+            return
+        try:
+            tool.define_custom(custom_shapes.from_vector(name, vector))
+        except (DocumentError, OSError) as exc:
+            w.report(exc, "Could not define the custom shape")
+            return
+        w.status(f"Defined the custom shape '{name.strip()}'.")
 
     def define_brush(self) -> None:
         """Edit > Define Brush Preset… (`brush_settings.define_brush_preset`)."""

@@ -12,25 +12,43 @@ round, square), join (miter, round, bevel) and dashes (Photoshop's Stroke Option
 presets: solid, dashed, dotted with round caps) (all kept in the settings). Fill and Stroke apply
 to the next shape and, each change one undo step, to the active shape layer
 (`adjustment_ops.set_stroke`). The outline follows the drag; a click without a drag makes
-nothing. The path is kept in fractions of a pixel, as the pointer gives it."""
+nothing. The path is kept in fractions of a pixel, as the pointer gives it.
+
+The Custom Shape (the sixth shape, Photoshop's Custom Shape tool) draws the shape chosen in
+the options bar's Shape picker (`custom_shapes`: the built-in ones and those Edit > Define
+Custom Shape made, kept in custom_shapes.json beside the settings) stretched to the dragged
+box; Shift keeps the shape's own proportions, Alt draws from the centre.
+
+The Mode (Photoshop's "pick tool mode", every shape): Shape makes the shape layer; Path
+puts the outline into the chosen path or a new Work Path (`paths.add_subpath`); Pixels
+paints it in the foreground colour on the active layer (`paths.fill_path`). One undo step
+each."""
 from __future__ import annotations
 
 import math
 from typing import Optional
 
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QColor, QCursor, QPainter
+from PySide6.QtGui import QColor, QCursor, QIcon, QPainter, QPainterPath, QPixmap
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout,
                                QFrame, QHBoxLayout, QLabel, QSpinBox, QToolButton, QWidget)
 
-from editor.model import FillLayer, adjustment_ops, path_edit
+from editor.model import FillLayer, adjustment_ops, custom_shapes, path_edit, paths
+from editor.model.errors import DocumentError
 from editor.model.shape_stroke import (ALIGNMENTS, CAPS, DASH_PRESETS, JOINS, MAX_WIDTH,
                                        ShapeStroke)
 
 from .base import Tool
+from .path_tools import image_outline
 from .pen import outline, paint_outline
 
+PICKER_ICON = 20   # px: the Shape picker's drawings of its shapes
 DRAG_DISTANCE = 3  # px on screen: a press moved less than this is a click (no shape)
+# The options bar's Mode: (key, label, tip).
+MODES = (("shape", "Shape", "A new shape layer (a fill with a vector mask)"),
+         ("path", "Path", "Into the chosen path, or a new Work Path"),
+         ("pixels", "Pixels", "Painted in the foreground colour on the active layer"))
+LIBRARY_FILE = "custom_shapes.json"  # the user's shapes, beside the settings
 
 
 class ShapeTool(Tool):
@@ -56,6 +74,15 @@ class ShapeTool(Tool):
         self.radius = settings.value("tools/shape/radius", adjustment_ops.RADIUS, int)
         self.sides = settings.value("tools/shape/sides", adjustment_ops.SIDES, int)
         self.weight = settings.value("tools/shape/weight", adjustment_ops.WEIGHT, int)
+        self.mode = settings.value("tools/shape/mode", "shape")
+        if self.mode not in [m[0] for m in MODES]:
+            self.mode = "shape"
+        # The Shape picker: the built-in shapes, then the user's (Define Custom Shape).
+        self.library_path = settings.beside(LIBRARY_FILE)
+        self.user_shapes = custom_shapes.load_library(self.library_path)
+        self.custom_name = settings.value("tools/shape/custom", custom_shapes.BUILTIN[0].name)
+        self._picker: Optional[QComboBox] = None
+        self._mode_box: Optional[QComboBox] = None
         # Fill and Stroke (the options bar's): what the next shape gets.
         color = QColor(settings.value("tools/shape/stroke_color", "#000000"))
         alignment = settings.value("tools/shape/stroke_alignment", "inside")
@@ -92,6 +119,46 @@ class ShapeTool(Tool):
             self._buttons.button(self.SHAPES.index(shape)).setChecked(True)
         for owner, widget in self._option_widgets:
             widget.setVisible(owner == shape)
+
+    def library(self) -> list:
+        """The Shape picker's shapes: the built-in ones, then the user's."""
+        return [*custom_shapes.BUILTIN, *self.user_shapes]
+
+    def custom(self) -> custom_shapes.CustomShape:
+        """The shape chosen in the Shape picker (the first one when it is gone)."""
+        shapes = self.library()
+        return next((c for c in shapes if c.name == self.custom_name), shapes[0])
+
+    def set_custom(self, name: str) -> None:
+        """Chooses the custom shape `name` in the picker."""
+        if not any(c.name == name for c in self.library()):
+            raise ValueError(f"no custom shape {name!r}")
+        self.custom_name = name
+        self.window.settings.set_value("tools/shape/custom", name)
+        if self._picker is not None:
+            index = self._picker.findText(name)
+            if index != self._picker.currentIndex():
+                self._picker.setCurrentIndex(index)
+
+    def define_custom(self, shape: custom_shapes.CustomShape) -> None:
+        """Edit > Define Custom Shape: `shape` joins the library (replacing one of its name
+        among the user's), written to the JSON file, and is chosen."""
+        if any(c.name == shape.name for c in custom_shapes.BUILTIN):
+            raise DocumentError(f"'{shape.name}' is a built-in shape's name: choose another.")
+        self.user_shapes = [c for c in self.user_shapes if c.name != shape.name] + [shape]
+        custom_shapes.save_library(self.library_path, self.user_shapes)
+        self._fill_picker()
+        self.set_custom(shape.name)
+        self.set_shape("custom")
+
+    def set_mode(self, mode: str) -> None:
+        """Shape, Path or Pixels (the options bar's Mode)."""
+        if mode not in [m[0] for m in MODES]:
+            raise ValueError(f"unknown shape mode {mode!r}")
+        self.mode = mode
+        self.window.settings.set_value("tools/shape/mode", mode)
+        if self._mode_box is not None:
+            self._mode_box.setCurrentIndex([m[0] for m in MODES].index(mode))
 
     def set_option(self, key: str, value: int) -> None:
         """The corner radius, the polygon's sides or the line's weight (options bar)."""
@@ -150,6 +217,8 @@ class ShapeTool(Tool):
             self.set_stroke_option(color=(color.red(), color.green(), color.blue()))
 
     def shape_options(self) -> dict:
+        if self.shape == "custom":
+            return {"custom": self.custom()}
         return {"radius": self.radius, "sides": self.sides, "weight": self.weight}
 
     def cycle(self) -> None:
@@ -181,9 +250,10 @@ class ShapeTool(Tool):
         if (ev.pos - widget).manhattanLength() < DRAG_DISTANCE:
             self._points = None
         else:
+            aspect = self.custom().aspect if self.shape == "custom" else 1.0
             self._points = path_edit.shape_drag(self.shape, image.x(), image.y(),
                                                 ev.image.x(), ev.image.y(),
-                                                shift=ev.shift, alt=ev.alt)
+                                                shift=ev.shift, alt=ev.alt, aspect=aspect)
         self._show()
         canvas.update()
 
@@ -197,10 +267,22 @@ class ShapeTool(Tool):
         if points is None:
             return
         color = self.window.foreground
+        rgb = (color.red(), color.green(), color.blue())
+        doc = canvas.doc
         try:
-            adjustment_ops.add_shape(canvas.doc, self.shape, points,
-                                     (color.red(), color.green(), color.blue()),
-                                     stroke=self.new_stroke(), **self.shape_options())
+            if self.mode == "shape":
+                adjustment_ops.add_shape(doc, self.shape, points, rgb,
+                                         stroke=self.new_stroke(), **self.shape_options())
+                return
+            vector = adjustment_ops.shape_vector(doc, self.shape, points,
+                                                 **self.shape_options())
+            # One step however many subpaths go into the path (a paw has five).
+            with doc.history.macro(f"{adjustment_ops.SHAPES[self.shape]} Tool"):
+                if self.mode == "pixels":
+                    paths.fill_path(doc, doc.active, (*rgb, 255), vector=vector)
+                else:
+                    for sub in vector.subpaths:
+                        paths.add_subpath(doc, sub.knots, sub.closed)
         except Exception as exc:
             self.window.report(exc, "Could not make the shape")
 
@@ -211,9 +293,14 @@ class ShapeTool(Tool):
     def paint_overlay(self, canvas, painter: QPainter) -> None:
         if self._points is None:
             return
-        knots = adjustment_ops.shape_knots(self.shape, self._points, **self.shape_options())
-        if len(knots):
-            paint_outline(painter, outline(canvas, knots, True))
+        if self.shape == "custom":
+            subpaths = [(s.knots, s.closed) for s in self.custom().fitted(*self._points)]
+        else:
+            subpaths = [(adjustment_ops.shape_knots(self.shape, self._points,
+                                                    **self.shape_options()), True)]
+        for knots, closed in subpaths:
+            if len(knots):
+                paint_outline(painter, outline(canvas, knots, closed))
 
     # -- options bar ------------------------------------------------------------------
     def build_options(self) -> QWidget:
@@ -221,8 +308,16 @@ class ShapeTool(Tool):
         row = QHBoxLayout(w)
         row.setContentsMargins(0, 0, 0, 0)
         self._buttons = QButtonGroup(w)
+        mode = QComboBox()
+        mode.setObjectName("ShapeTool_mode")
+        mode.setToolTip("Pick tool mode: " + "; ".join(f"{m[1]}: {m[2]}" for m in MODES))
+        mode.addItems([m[1] for m in MODES])
+        mode.setCurrentIndex([m[0] for m in MODES].index(self.mode))
+        mode.currentIndexChanged.connect(lambda i: self.set_mode(MODES[i][0]))
+        self._mode_box = mode
+        row.addWidget(mode)
         marks = {"rectangle": "▭", "rounded_rectangle": "▢", "ellipse": "◯", "polygon": "⬠",
-                 "line": "╱"}
+                 "line": "╱", "custom": "♥"}
         for i, shape in enumerate(self.SHAPES):
             button = QToolButton()
             button.setObjectName(f"ShapeTool_{shape}")
@@ -248,12 +343,34 @@ class ShapeTool(Tool):
                 widget.setVisible(owner == self.shape)
                 self._option_widgets.append((owner, widget))
                 row.addWidget(widget)
+        picker = QComboBox()
+        picker.setObjectName("ShapeTool_custom_shape")
+        picker.setToolTip("Shape: the custom shape to draw (Edit > Define Custom Shape adds "
+                          "one from a path)")
+        self._picker = picker
+        self._fill_picker()
+        picker.currentTextChanged.connect(lambda name: name and self.set_custom(name))
+        picker.setVisible(self.shape == "custom")
+        self._option_widgets.append(("custom", picker))
+        row.addWidget(picker)
         self._build_stroke_options(row)
         self._readout = QLabel("Fill: the foreground colour")
         self._readout.setObjectName("Dim")
         row.addWidget(self._readout)
         row.addStretch(1)
         return w
+
+    def _fill_picker(self) -> None:
+        """The Shape picker lists the library, its chosen shape current (no signal)."""
+        picker = self._picker
+        if picker is None:
+            return
+        picker.blockSignals(True)
+        picker.clear()
+        for shape in self.library():
+            picker.addItem(shape_icon(shape, self.window.palette().text().color()), shape.name)
+        picker.setCurrentIndex(max(0, picker.findText(self.custom().name)))
+        picker.blockSignals(False)
 
     def _build_stroke_options(self, row: QHBoxLayout) -> None:
         """Fill on/off; Stroke on/off, its colour (a swatch opening the colour picker),
@@ -369,3 +486,20 @@ class ShapeTool(Tool):
         else:
             text = f"W {points[2] - points[0]:.0f}  H {points[3] - points[1]:.0f} px"
         self._readout.setText(text)
+
+
+def shape_icon(shape: custom_shapes.CustomShape, color: QColor) -> QIcon:
+    """The shape drawn filled in `color` in a square, its proportions kept (the picker's)."""
+    pixmap = QPixmap(PICKER_ICON, PICKER_ICON)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    side = PICKER_ICON - 2
+    w, h = (side, side / shape.aspect) if shape.aspect >= 1 else (side * shape.aspect, side)
+    x0, y0 = (PICKER_ICON - w) / 2, (PICKER_ICON - h) / 2
+    path = QPainterPath()
+    for sub in shape.fitted(x0, y0, x0 + w, y0 + h):
+        image_outline(sub.knots, True, path)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.fillPath(path, color)
+    painter.end()
+    return QIcon(pixmap)
