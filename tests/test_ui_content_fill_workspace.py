@@ -124,3 +124,12 @@ def test_cancel_changes_nothing(window, qtbot):
     qtbot.wait(50)
     assert not w.jobs.busy and doc.history.count == count
     assert np.array_equal(layer.pixels, rgba) and list(doc.layers()) == [layer]
+
+
+def test_without_a_selection_it_says_what_to_do(window, qtbot):
+    w = window
+    doc, layer, rgba = paste_with_selection(w, qtbot)
+    w.actions["deselect"].trigger()
+    w.actions["content_aware_fill"].trigger()
+    assert len(w.test_errors) == 1 and "Select the area to fill" in w.test_errors[0][1]
+    assert QApplication.activeModalWidget() is None

@@ -102,12 +102,16 @@ class ContentFillWorkspace(QDialog):
         layout = QHBoxLayout(self)
         self.view = SamplingView(self)
         self.view.setMinimumSize(*self.small_size)
-        layout.addWidget(self.view)
         self.preview = QLabel()
         self.preview.setObjectName("ContentFillPreview")
         self.preview.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.preview.setMinimumSize(*self.small_size)
-        layout.addWidget(self.preview)
+        for caption, widget in (("Sampling Area (brush: drag adds, Alt+drag subtracts)",
+                                 self.view), ("Preview", self.preview)):
+            column = QVBoxLayout()
+            column.addWidget(QLabel(caption))
+            column.addWidget(widget, 1)
+            layout.addLayout(column)
         side = QVBoxLayout()
         form = QFormLayout()
         self.sampling = QComboBox()
