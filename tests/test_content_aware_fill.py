@@ -221,3 +221,94 @@ def test_a_fill_copied_from_differently_lit_places_has_no_seam():
         return float(np.std((a - cv2.GaussianBlur(a, (0, 0), 2))[hole]))
     assert detail(out) > 0.8 * detail(copied)
     assert np.array_equal(out[~hole], copied[~hole])
+
+
+# -- Edit > Content-Aware Fill…'s options: Sampling Area, Color Adaptation, Output To ---------
+def two_colour_rgba(h=80, w=96):
+    """Red on the left half, blue on the right, a little grain (uint8 RGBA)."""
+    rng = np.random.default_rng(1)
+    rgb = np.zeros((h, w, 3), np.float32)
+    rgb[:, : w // 2] = (0.85, 0.15, 0.1)
+    rgb[:, w // 2:] = (0.1, 0.2, 0.85)
+    rgb += rng.normal(0, 0.03, (h, w, 1)).astype(np.float32)
+    return np.dstack([np.clip(np.rint(rgb * 255), 0, 255), np.full((h, w), 255)]).astype(np.uint8)
+
+
+@pytest.mark.parametrize("side", ["red", "blue"])
+def test_the_sampling_area_decides_where_the_fill_comes_from(side):
+    from engine.methods.decompose_steps.patchmatch_fill import content_aware_fill
+
+    rgba = two_colour_rgba()
+    img = rgba[..., :3].astype(np.float32) / 255
+    hole = np.zeros((80, 96), bool)
+    hole[24:56, 32:64] = True                      # straddles the boundary at x = 48
+    sampling = np.zeros_like(hole)
+    if side == "red":
+        sampling[:, :48] = True
+    else:
+        sampling[:, 48:] = True
+    # Color Adaptation None: the copy as found (the default blend would shade the fill
+    # toward the other colour where the hole's rim is of it, as Photoshop's does).
+    out = content_aware_fill(img, hole, seed=2, sampling=sampling, color_adaptation="none")
+    inner = out[24:56, 32:64]
+    red, blue = inner[..., 0].mean(), inner[..., 2].mean()
+    if side == "red":
+        assert red > 0.75 and blue < 0.2
+    else:
+        assert blue > 0.75 and red < 0.2
+    assert np.array_equal(out[~hole], img[~hole])
+
+
+def test_without_the_new_options_the_fill_is_the_same_bit_for_bit():
+    """The digest of the fill before the Sampling Area and Color Adaptation were added
+    (main at d51a1df, same input and seed): not given, they change nothing."""
+    import hashlib
+
+    from engine.methods.decompose_steps.patchmatch_fill import content_aware_fill
+
+    rng = np.random.default_rng(5)
+    yy, xx = np.mgrid[:80, :96].astype(np.float32)
+    img = np.dstack([0.5 + 0.4 * np.sin(xx / 3), 0.5 + 0.3 * np.cos(yy / 4),
+                     rng.random((80, 96), dtype=np.float32) * 0.3]).astype(np.float32)
+    hole = np.zeros((80, 96), bool)
+    hole[25:55, 30:70] = True
+    out = content_aware_fill(img, hole, seed=7)
+    assert hashlib.sha256(out.tobytes()).hexdigest() == \
+        "a6c74e58cced03e4c8f7fe199fc64d593ae3e7e45ff507100fb277cd08a98c1d"
+    # Color Adaptation None keeps the copy as found: it differs from the default's blend.
+    plain = content_aware_fill(img, hole, seed=7, color_adaptation="none")
+    assert not np.array_equal(plain, out)
+    with pytest.raises(ValueError, match="Color Adaptation"):
+        content_aware_fill(img, hole, color_adaptation="extreme")
+
+
+@pytest.mark.parametrize("output", ["new", "duplicate"])
+def test_output_to_a_new_or_duplicate_layer_leaves_the_layer_unchanged(output):
+    from editor.model import Document
+    from editor.model.content_fill import (apply_content_fill, prepare_content_fill,
+                                           run_content_fill, sampling_area)
+    from engine.box import Box
+
+    rgba = two_colour_rgba()
+    doc = Document(96, 80)
+    layer = doc.add_image(rgba, "Photo", 0, 0)
+    doc.set_selection(Box(20, 24, 16, 32))          # on the red half
+    job = prepare_content_fill(doc, layer)
+    job.sampling = sampling_area(job, "auto")
+    assert job.sampling.any() and not (job.sampling & job.hole).any()
+    count = doc.history.count
+    target = apply_content_fill(doc, job, run_content_fill(job), output=output)
+    assert doc.history.count == count + 1 and doc.history.undo_name() == "Content-Aware Fill"
+    assert np.array_equal(layer.pixels, rgba)
+    assert list(doc.layers()) == [layer, target] and target is not layer
+    a = np.zeros((80, 96), np.uint8)
+    a[target.y:target.y + target.height, target.x:target.x + target.width] = target.pixels[..., 3]
+    if output == "new":   # only the fill: opaque over the selection, clear elsewhere
+        assert (a[24:56, 20:36] == 255).all() and a[:, 48:].max() == 0
+    else:
+        assert (a == 255).all()
+    full = np.zeros((80, 96, 4), np.uint8)
+    full[target.y:target.y + target.height, target.x:target.x + target.width] = target.pixels
+    assert full[26:54, 22:34, 0].mean() > 180       # red, from around it
+    doc.history.undo()
+    assert list(doc.layers()) == [layer]

@@ -12,13 +12,19 @@ change. Edit > Fill's window is the whole layer and the layer does not grow;
 a stroke's window is the stroke's box grown by its size (the fill samples the
 stroke's surroundings, and a small window keeps it fast on a large picture),
 and the layer grows to take the fill when it is sampled from other layers.
+Edit > Content-Aware Fill…'s workspace (`editor.ui.content_fill_workspace`) adds to the
+same job a Sampling Area (`sampling_area`: where patches may be copied from), a Color
+Adaptation and an Output To (`apply_content_fill`'s `output`: the layer itself, a new
+layer holding only the fill, or a duplicate of the layer), and previews it on a reduced
+copy (`reduced`).
 No Qt here.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
+import cv2
 import numpy as np
 
 from engine.box import Box
@@ -44,6 +50,11 @@ class ContentFill:
     hole: np.ndarray          # (h, w) bool: pixels to invent
     seed: int = 0
     geometry: tuple = ()      # the layer's (x, y, shape) when prepared; apply checks it
+    sampling: Optional[np.ndarray] = None   # (h, w) bool: where patches may come from (None: around the hole)
+    color_adaptation: str = "default"       # patchmatch_fill.COLOR_ADAPTATION's names
+
+SAMPLING_AREAS = ("auto", "rectangular", "custom")
+OUTPUTS = ("current", "new", "duplicate")
 
 
 def check_fillable(layer) -> Layer:
@@ -115,8 +126,45 @@ def run_content_fill(job: ContentFill, progress: ProgressFn = no_progress) -> np
 
     rgb = job.pixels[..., :3].astype(np.float32) / 255.0
     known = (job.pixels[..., 3] > 0) & ~job.hole
-    out = content_aware_fill(rgb, job.hole, known, seed=job.seed, progress=progress)
+    out = content_aware_fill(rgb, job.hole, known, seed=job.seed, progress=progress,
+                             sampling=job.sampling, color_adaptation=job.color_adaptation)
     return np.clip(np.rint(out * 255.0), 0, 255).astype(np.uint8)
+
+
+def sampling_area(job: ContentFill, kind: str) -> np.ndarray:
+    """The workspace's Sampling Area `kind` over the window (h, w bool), before any brush:
+    "auto" the picture within a band around the hole as wide as the crop the fill samples
+    by default (shaped like the hole, as Photoshop's Auto), "rectangular" that crop's
+    whole box. Only known pixels (not the hole, not transparent) are ever sampled."""
+    from engine.methods.decompose_steps.patchmatch_fill import PATCH, fill_crop
+
+    if kind not in ("auto", "rectangular"):
+        raise ValueError(f"no sampling area '{kind}'")
+    known = (job.pixels[..., 3] > 0) & ~job.hole
+    y0, y1, x0, x1 = fill_crop(job.hole)
+    area = np.zeros_like(known)
+    area[y0:y1, x0:x1] = True
+    if kind == "auto":
+        ys, xs = np.nonzero(job.hole)
+        band = max(8 * PATCH, int(ys.max() - ys.min()) + 1, int(xs.max() - xs.min()) + 1)
+        dist = cv2.distanceTransform((~job.hole).astype(np.uint8), cv2.DIST_L2, 3)
+        area &= dist <= band / 2   # half the crop's margin: a band, not the box again
+    return area & known
+
+
+def reduced(job: ContentFill, side: int) -> ContentFill:
+    """A copy of `job` whose window fits `side` pixels a side (the workspace's preview)."""
+    h, w = job.hole.shape
+    scale = min(1.0, side / max(h, w))
+    if scale >= 1.0:
+        return job
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    pixels = cv2.resize(job.pixels, size, interpolation=cv2.INTER_AREA)
+    coverage = cv2.resize(job.coverage.astype(np.float32), size, interpolation=cv2.INTER_AREA)
+    sampling = None if job.sampling is None else cv2.resize(
+        job.sampling.astype(np.float32), size, interpolation=cv2.INTER_AREA) >= 0.5
+    hole = cv2.resize(job.hole.astype(np.float32), size, interpolation=cv2.INTER_AREA) > 0
+    return replace(job, pixels=pixels, coverage=coverage, hole=hole, sampling=sampling)
 
 
 def fill_strength(job: ContentFill) -> np.ndarray:
@@ -138,12 +186,32 @@ def blend_fill(view: np.ndarray, filled: np.ndarray, strength: np.ndarray) -> No
 
 
 def apply_content_fill(doc: Document, job: ContentFill, filled: np.ndarray,
-                       opacity: float = 1.0, name: str = "Content-Aware Fill") -> None:
-    """Blends `filled` into the layer where the region is, in one undo step."""
+                       opacity: float = 1.0, name: str = "Content-Aware Fill",
+                       output: str = "current") -> Layer:
+    """Blends `filled` where the region is, in one undo step, into the layer ("current"),
+    a new empty layer above it that then holds only the fill ("new"), or a copy of the
+    layer above it ("duplicate"); returns the layer filled."""
     layer = job.layer
+    if output not in OUTPUTS:
+        raise DocumentError(f"Output To is one of {', '.join(OUTPUTS)}, not '{output}'.")
     if not doc.contains(layer) or (layer.x, layer.y, layer.pixels.shape) != job.geometry:
         raise DocumentError(f"Layer '{layer.name}' changed while it was being filled; "
                             "run the fill again.")
+    if output == "current":
+        _blend_into(doc, job, layer, filled, opacity, name)
+        return layer
+    with doc.history.macro(name):
+        if output == "new":
+            target = doc.add_layer(Layer(doc.next_layer_name()), layer.parent,
+                                   layer.index() + 1, name="New Layer")
+        else:
+            target = doc.duplicate(layer)
+        _blend_into(doc, job, target, filled, opacity, name)
+    return target
+
+
+def _blend_into(doc: Document, job: ContentFill, layer: Layer, filled: np.ndarray,
+                opacity: float, name: str) -> None:
     strength = fill_strength(job) * float(opacity)
     ys, xs = np.nonzero(strength > 0)
     local = Box.from_corners(int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)

@@ -36,6 +36,7 @@ from .difference_commands import DifferenceCommands
 from .auto_layers_commands import AutoLayersCommands
 from .focus_area_dialog import FocusAreaCommands
 from .content_scale_dialog import ContentScaleCommands
+from .content_fill_workspace import ContentFillWorkspaceCommands
 from .edit_commands import EditCommands
 from .file_commands import FileCommands
 from .filter_commands import FilterCommands
@@ -225,6 +226,7 @@ class MainWindow(QMainWindow):
         self.difference_commands = DifferenceCommands(self)  # New Layer from Difference
         self.edit_commands = EditCommands(self)  # Cut, Copy Merged, Paste in Place, Clear, Fill…
         self.content_scale_commands = ContentScaleCommands(self)  # Edit > Content-Aware Scale
+        self.content_fill_workspace = ContentFillWorkspaceCommands(self)  # Edit > Content-Aware Fill…
         self.auto_layers_commands = AutoLayersCommands(self)  # Edit > Auto-Align/Blend Layers
         self.focus_area_commands = FocusAreaCommands(self)  # Select > Focus Area
         self.image_commands = ImageCommands(self)  # the Image menu: sizes, crop, rotate canvas
@@ -260,6 +262,7 @@ class MainWindow(QMainWindow):
                        self.text_edit_commands, self.path_commands, self.filter_commands,
                        self.apply_image_commands,
                        self.channel_commands, self.content_scale_commands,
+                       self.content_fill_workspace,
                        self.auto_layers_commands, self.focus_area_commands,
                        self.layer_comp_commands,
                        self.matting_commands):

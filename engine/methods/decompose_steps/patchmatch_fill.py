@@ -44,6 +44,14 @@ the first use on a computer compiles them once, about 10-20 s; later
 processes load them from numba's cache). The random numbers are a hash of
 (seed, pixel, pass), so a seed gives the same fill every time. `progress`
 is called after every search-and-vote pass and may raise to cancel.
+
+Two options serve Edit > Content-Aware Fill…'s workspace: `sampling` (bool) restricts
+where source patches may come from (its Sampling Area; the crop then reaches over it too;
+the known picture outside it still shapes the targets, it is only never copied), and
+`color_adaptation` sets how far `blend_seams` may shift the copy's colours to fit the
+hole's surroundings ("none": the copy as found; "default": SEAM_REACH; "high",
+"very high": reaches two and four times wider). Not given, the fill is the same as
+before, bit for bit.
 """
 from __future__ import annotations
 
@@ -72,17 +80,25 @@ REUSE = 0.001             # each other patch copying the same source costs this 
 SHARE_POWER = 2.0         # ... divided by (targets per source)^this where there are more targets
 PRIORS_FROM = 2           # both on this level and coarser ones only (see _priors)
 COARSE_HOLE = 3.0         # coarsest level: the hole is at most this many pixels thick
+# Color Adaptation (Photoshop's names) -> how far blend_seams spreads a step (0: no blend).
+COLOR_ADAPTATION = {"none": 0.0, "default": SEAM_REACH, "high": 2 * SEAM_REACH,
+                    "very high": 4 * SEAM_REACH}
 
 
 def content_aware_fill(image: np.ndarray, hole: np.ndarray, known: Optional[np.ndarray] = None, *,
                        seed: int = 0, progress: ProgressFn = no_progress,
-                       patch: int = PATCH) -> np.ndarray:
+                       patch: int = PATCH, sampling: Optional[np.ndarray] = None,
+                       color_adaptation: str = "default") -> np.ndarray:
     """Fills `hole` (H, W bool) of float RGB `image` (H, W, 3; 0..1) from the `known` pixels.
 
     `known` (bool) marks pixels patches may be copied from (default: all outside
     the hole); pixels neither known nor in the hole are kept but never copied.
+    `sampling` (bool, optional) further limits the sources to patches lying wholly in
+    it (the workspace's Sampling Area); `color_adaptation` is one of COLOR_ADAPTATION.
     Returns a float32 image equal to `image` outside the hole.
     """
+    if color_adaptation not in COLOR_ADAPTATION:
+        raise ValueError(f"Color Adaptation is one of {', '.join(COLOR_ADAPTATION)}")
     if image.ndim != 3 or image.shape[2] != 3:
         raise ValueError("content_aware_fill takes an (H, W, 3) image")
     _numba_without_openmp()
@@ -96,18 +112,32 @@ def content_aware_fill(image: np.ndarray, hole: np.ndarray, known: Optional[np.n
     if not known.any():
         raise ValueError("content_aware_fill needs at least one known pixel")
     r = patch // 2
+    cy0, cy1, cx0, cx1 = fill_crop(hole, patch)
+    if sampling is not None:
+        sampling = np.asarray(sampling, bool) & known
+        if not sampling.any():
+            raise ValueError("The sampling area holds no picture to copy from")
+        # The crop reaches over the whole sampling area, wherever it is.
+        sy, sx = np.nonzero(sampling)
+        cy0, cy1 = min(cy0, sy.min()), max(cy1, sy.max() + 1)
+        cx0, cx1 = min(cx0, sx.min()), max(cx1, sx.max() + 1)
+    crop = (slice(cy0, cy1), slice(cx0, cx1))
+    with_texture = np.dstack([image[crop], texture_feature(image[crop], known[crop], r)])
+    filled = _complete(with_texture, hole[crop], known[crop], seed, progress, r,
+                       None if sampling is None else sampling[crop],
+                       COLOR_ADAPTATION[color_adaptation])[..., :3]
+    out[crop] = np.where(hole[crop][..., None], filled, image[crop])
+    return out
+
+
+def fill_crop(hole: np.ndarray, patch: int = PATCH) -> tuple[int, int, int, int]:
+    """(y0, y1, x0, x1) of the crop the fill samples by default: the hole's box grown by
+    its size (at least a few patches); the workspace shows it as its Rectangular area."""
     h, w = hole.shape
-    # The crop: the hole's box grown by its size (at least a few patches).
     ys, xs = np.nonzero(hole)
     y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
     margin = max(8 * patch, int(max(y1 - y0, x1 - x0)))
-    cy0, cy1 = max(0, y0 - margin), min(h, y1 + margin)
-    cx0, cx1 = max(0, x0 - margin), min(w, x1 + margin)
-    crop = (slice(cy0, cy1), slice(cx0, cx1))
-    with_texture = np.dstack([image[crop], texture_feature(image[crop], known[crop], r)])
-    filled = _complete(with_texture, hole[crop], known[crop], seed, progress, r)[..., :3]
-    out[crop] = np.where(hole[crop][..., None], filled, image[crop])
-    return out
+    return max(0, y0 - margin), min(h, y1 + margin), max(0, x0 - margin), min(w, x1 + margin)
 
 
 def warm_up() -> None:
@@ -141,19 +171,22 @@ def texture_feature(image: np.ndarray, known: np.ndarray, r: int) -> np.ndarray:
     return (TEXTURE_WEIGHT * mag).astype(np.float32)
 
 
-def _complete(image, hole, known, seed, progress, r):
+def _complete(image, hole, known, seed, progress, r, sampling=None, seam_reach=SEAM_REACH):
     # The pyramid: halve until the hole is a few pixels thick (or the crop too small).
     thickness = float(cv2.distanceTransform(hole.astype(np.uint8), cv2.DIST_L2, 3).max())
     levels = [(image, hole, known)]
+    samplings = [sampling]
     while thickness / 2 ** (len(levels) - 1) > COARSE_HOLE and min(levels[-1][1].shape) >= 8 * (2 * r + 1):
         levels.append(_half(*levels[-1]))
+        samplings.append(None if sampling is None else _half_mask(samplings[-1]))
     passes = [_passes(i, len(levels)) for i in range(len(levels))]
     total, done = sum(e for e, _ in passes), 0
 
     img = nny = nnx = None
     for i in reversed(range(len(levels))):
         lv_img, lv_hole, lv_known = levels[i]
-        source_ok = _source_centres(lv_known, r)
+        source_ok = _source_centres(lv_known if samplings[i] is None
+                                    else lv_known & samplings[i], r)
         if not source_ok.any():
             # Too little known picture for whole patches at this level: keep the smooth fill.
             img = pyramid_fill(lv_img, lv_known.astype(np.float32))
@@ -197,12 +230,13 @@ def _complete(image, hole, known, seed, progress, r):
         # Averaging overlapping patches blurs fine texture; at full resolution each hole
         # pixel takes the centre of its own best match instead (Newson et al. 2014).
         _copy_centres(img, lv_hole, nny, nnx)
-        if BLEND:
-            img[..., :3] = blend_seams(img[..., :3], lv_hole, nny, nnx)
+        if BLEND and seam_reach > 0:
+            img[..., :3] = blend_seams(img[..., :3], lv_hole, nny, nnx, seam_reach)
     return img
 
 
-def blend_seams(img: np.ndarray, hole: np.ndarray, nny: np.ndarray, nnx: np.ndarray) -> np.ndarray:
+def blend_seams(img: np.ndarray, hole: np.ndarray, nny: np.ndarray, nnx: np.ndarray,
+                reach: float = SEAM_REACH) -> np.ndarray:
     """The copied fill made seamless in the gradient domain (Perez et al. 2003).
 
     Each hole pixel was copied from its own best match, so neighbouring pixels may
@@ -230,7 +264,7 @@ def blend_seams(img: np.ndarray, hole: np.ndarray, nny: np.ndarray, nnx: np.ndar
     # conditioned: over-relaxed Gauss-Seidel from the copy converges in SEAM_SWEEPS sweeps
     # (to 0.5 levels on average on a 220k-pixel hole; a sparse direct solve took 4 s there,
     # conjugate gradients 4.5 s).
-    screen = np.float32(1.0 / SEAM_REACH ** 2)
+    screen = np.float32(1.0 / reach ** 2)
     field, weight = _seam_system(np.ascontiguousarray(img, np.float32), hole, nny, nnx,
                                  np.ascontiguousarray(level, np.float32), screen)
     out = np.ascontiguousarray(img, np.float32).copy()
@@ -338,6 +372,13 @@ def _half(image, hole, known):
     small_hole = cv2.resize(hole.astype(np.float32), size, interpolation=cv2.INTER_AREA) > 0
     small_known = (den >= 0.999) & ~small_hole
     return np.ascontiguousarray(small), small_hole, small_known
+
+
+def _half_mask(mask: np.ndarray) -> np.ndarray:
+    """A bool mask at half size: the pixels wholly inside it (as `_half` keeps `known`)."""
+    h, w = mask.shape
+    return cv2.resize(mask.astype(np.float32), ((w + 1) // 2, (h + 1) // 2),
+                      interpolation=cv2.INTER_AREA) >= 0.999
 
 
 def _source_centres(known: np.ndarray, r: int) -> np.ndarray:
