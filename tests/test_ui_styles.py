@@ -26,7 +26,7 @@ def shown(w, qtbot):
     panels = next(a.menu() for a in w.menus["view"].actions() if a.text() == "&Panels")
     item = next(a for a in panels.actions() if a.text() == "Styles")
     item.trigger()
-    assert item.isChecked()
+    assert item.isChecked() and dock in w.tabifiedDockWidgets(w.docks["color"])
     qtbot.waitUntil(lambda: not dock.visibleRegion().isEmpty() and w.styles_panel.grid.width() > 60)
     return w.styles_panel
 
@@ -157,3 +157,10 @@ def test_every_default_style_survives_its_file_and_draws_a_thumbnail(qtbot, tmp_
     shadowed = stp.thumbnail(styles[0].effects).toImage()
     # The shadow falls below right of the square (light from 120 degrees).
     assert shadowed.pixelColor(36, 38).lightness() < plain.pixelColor(36, 38).lightness()
+
+
+def test_a_style_keeps_no_reference_point_of_the_layer_it_was_made_from():
+    effects = LayerEffects(drop_shadows=(DropShadow(),), reference_point=(30.0, 12.0))
+    kept = style_presets.style_effects(effects)
+    assert kept.reference_point is None and kept.drop_shadows == effects.drop_shadows
+    assert style_presets.effects_from_text(style_presets.effects_to_text(kept)) == kept

@@ -18,7 +18,7 @@ import binascii
 import io
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import SimpleNamespace
 from typing import Optional
 
@@ -45,6 +45,16 @@ class Style:
 def blending_of(node) -> dict:
     """`node`'s blending options, as a style keeps them."""
     return {attr: getattr(node, attr) for attr in BLENDING_ATTRS}
+
+
+def style_effects(effects: LayerEffects) -> LayerEffects:
+    """A layer's effects as a style keeps them: without the layer's reference point (its
+    'fxrp', where that layer's linked patterns start), which a style applied to another
+    layer must not carry (there the layer's own box places them, as for a new style)."""
+    from psd_tools.constants import Tag
+
+    return replace(effects, reference_point=None,
+                   blocks=tuple(b for b in effects.blocks if b.key != Tag.REFERENCE_POINT))
 
 
 # -- the effects as bytes: psd_effects' descriptor ----------------------------------------------

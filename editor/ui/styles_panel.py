@@ -321,7 +321,8 @@ class StylesPanel(QWidget):
         if chosen is None:
             return None
         name, with_blending = chosen
-        effects = node.effects if node.effects is not None else LayerEffects()
+        effects = (style_presets.style_effects(node.effects) if node.effects is not None
+                   else LayerEffects())
         style = Style(name.strip() or f"Style {n}", effects,
                       style_presets.blending_of(node) if with_blending else None)
         self.styles.append(style)
