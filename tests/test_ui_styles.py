@@ -8,12 +8,13 @@ import json
 
 import numpy as np
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QCheckBox, QLineEdit
 
 from editor.model import style_presets
 from editor.model.layer_effects import DropShadow, LayerEffects
 from editor.ui import styles_panel as stp
 from editor.ui.layers_panel import ROW_H
-from ui_helpers import make_window, pasted_window, screen
+from ui_helpers import in_modal_dialog, make_window, pasted_window, screen
 
 LEFT = Qt.MouseButton.LeftButton
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -121,15 +122,27 @@ def test_new_style_from_a_layer_applies_to_another_and_persists(qtbot, tmp_path,
 
 
 def test_new_style_without_blending_leaves_the_layers_blending(qtbot, tmp_path, monkeypatch):
+    """Photoshop's New Style dialog, driven: the name typed, "Include Layer Blending
+    Options" unticked, OK; then Cancel makes none."""
     w, (a, b, c) = scene(qtbot, tmp_path, monkeypatch)
     w.doc.set_effects(a, LayerEffects(drop_shadows=(DropShadow(),)))
     w.doc.set_opacity(a, 100)
     panel = shown(w, qtbot)
     choose(w, qtbot, a)
-    monkeypatch.setattr(stp, "ask_new_style", lambda parent, name: ("Plain", False))
-    panel.new_style()
-    monkeypatch.setattr(stp, "ask_new_style", lambda parent, name: None)  # Cancel: none
-    panel.new_style()
+    count = len(panel.styles)
+
+    def plain(dialog, seen):
+        name = dialog.findChild(QLineEdit, "NewStyleName")
+        assert name.text() == f"Style {count + 1}"
+        name.setText("Plain")
+        box = dialog.findChild(QCheckBox, "NewStyleBlending")
+        assert box.isChecked()  # Photoshop's default
+        box.setChecked(False)
+
+    new = lambda: qtbot.mouseClick(panel.buttons["new_style"], LEFT)  # noqa: E731
+    in_modal_dialog(qtbot, new, plain, "NewStyleDialog")
+    in_modal_dialog(qtbot, new, lambda dialog, seen: seen.update(cancel=True), "NewStyleDialog")
+    assert len(panel.styles) == count + 1 and panel.styles[-1].blending is None
     assert [s.name for s in panel.styles].count("Plain") == 1 and panel.styles[-1].name == "Plain"
     choose(w, qtbot, b)
     click_style(qtbot, panel, "Plain")

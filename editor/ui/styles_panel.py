@@ -83,12 +83,15 @@ def ask_new_style(parent: QWidget, name: str) -> Optional[tuple[str, bool]]:
     """Photoshop's New Style dialog: the name and "Include Layer Blending Options" (ticked,
     Photoshop's default); None on Cancel."""
     dialog = QDialog(parent)
+    dialog.setObjectName("NewStyleDialog")
     dialog.setWindowTitle("New Style")
     form = QFormLayout(dialog)
     edit = QLineEdit(name)
+    edit.setObjectName("NewStyleName")
     edit.selectAll()
     form.addRow("Name:", edit)
     blending = QCheckBox("Include Layer Blending Options")
+    blending.setObjectName("NewStyleBlending")
     blending.setChecked(True)
     form.addRow(blending)
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
