@@ -177,3 +177,17 @@ def test_a_style_keeps_no_reference_point_of_the_layer_it_was_made_from():
     kept = style_presets.style_effects(effects)
     assert kept.reference_point is None and kept.drop_shadows == effects.drop_shadows
     assert style_presets.effects_from_text(style_presets.effects_to_text(kept)) == kept
+
+
+def test_an_inside_stroke_style_outlines_a_layer_whose_pixels_end_at_its_edge(qtbot, tmp_path,
+                                                                               monkeypatch):
+    """Outline (an inside stroke) on a square layer with no transparent border: stroked
+    along the layer's edge, as Photoshop strokes it (it drew nothing here before)."""
+    w, (a, b, c) = scene(qtbot, tmp_path, monkeypatch)
+    panel = shown(w, qtbot)
+    choose(w, qtbot, a)
+    click_style(qtbot, panel, "Outline")
+    seen = screen(w)
+    assert (seen[14:26, 6:9] == 20).all() and (seen[14:26, 15:18] == 20).all()  # 3 px, dark
+    assert (seen[17:23, 9:15] == 255).all()  # the white overlay inside
+    assert (seen[14:26, 5] == 255).all()  # nothing outside
