@@ -73,11 +73,19 @@ def test_a_default_style_applies_to_every_chosen_layer_in_one_step(qtbot, tmp_pa
     assert not np.array_equal(after[14:26, 24:36], before[14:26, 24:36])  # B too
     assert np.array_equal(after[14:26, 42:54], before[14:26, 42:54])  # C as it was
     assert w.doc.history.count == steps + 1 and w.doc.history.undo_name() == "Apply Style"
-    # Another style replaces the first (not added to it).
-    click_style(qtbot, panel, "Soft Shadow")
-    assert a.effects.bevels == () and len(a.effects.drop_shadows) == 1
-    w.actions["undo"].trigger()
-    w.actions["undo"].trigger()
+    # Another style replaces the first (not added to it) ...
+    soft = click_style(qtbot, panel, "Soft Shadow")
+    assert a.effects.bevels == () and a.effects.drop_shadows == soft.effects.drop_shadows
+    # ... Shift+click adds one: Outline's stroke and overlay join the soft shadow.
+    i = panel.find("Outline")
+    qtbot.mouseClick(panel.grid, LEFT, Qt.KeyboardModifier.ShiftModifier,
+                     panel.grid.rect_of(i).center())
+    for layer in (a, b):
+        assert layer.effects.drop_shadows == soft.effects.drop_shadows
+        assert layer.effects.strokes == panel.styles[i].effects.strokes
+    assert w.doc.history.count == steps + 3
+    for _ in range(3):
+        w.actions["undo"].trigger()
     assert a.effects is None and b.effects is None and np.array_equal(screen(w), before)
     assert w.test_errors == []
 

@@ -24,7 +24,7 @@ from typing import Optional
 
 from .adjustments import GradientFill
 from .errors import DocumentError
-from .layer_effects import (BevelEmboss, ColorOverlay, DropShadow, GradientOverlay,
+from .layer_effects import (EDITABLE, BevelEmboss, ColorOverlay, DropShadow, GradientOverlay,
                             InnerGlow, InnerShadow, LayerEffects, OuterGlow, Satin, Stroke)
 from .layers import BLENDING_OPTIONS, BLEND_MODES, KNOCKOUTS
 
@@ -55,6 +55,15 @@ def style_effects(effects: LayerEffects) -> LayerEffects:
 
     return replace(effects, reference_point=None,
                    blocks=tuple(b for b in effects.blocks if b.key != Tag.REFERENCE_POINT))
+
+
+def added(effects: Optional[LayerEffects], style: LayerEffects) -> LayerEffects:
+    """Shift+click in Photoshop's Styles: the style's effects added to a layer's, each kind
+    the style has taking the place of the layer's of that kind, the others kept."""
+    if effects is None:
+        return style
+    return replace(effects, enabled=True, **{kind: getattr(style, kind)
+                                             for kind, _, _ in EDITABLE if getattr(style, kind)})
 
 
 # -- the effects as bytes: psd_effects' descriptor ----------------------------------------------

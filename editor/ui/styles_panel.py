@@ -4,7 +4,8 @@ style by the editor's own renderer on a tiny document (`thumbnail`).
 
 Click a style: it replaces the style of every layer chosen in the Layers panel (their
 effects, and their blending options when the style has them, as Photoshop's Styles do),
-one undo step ("Apply Style"); a layer whose style cannot be drawn (an adjustment layer)
+one undo step ("Apply Style"); Shift+click adds its effects to theirs (each kind it has
+in place of theirs of that kind); a layer whose style cannot be drawn (an adjustment layer)
 is left alone. New Style… (the button, the panel menu) makes one from the active layer's
 effects, with its blending options when "Include Layer Blending Options" is ticked;
 double-click or Rename… renames; Delete deletes the selected style. Styles are the user's,
@@ -166,7 +167,7 @@ class StyleGrid(QWidget):
         i = self.index_at(e.position().toPoint())
         if e.button() == Qt.MouseButton.LeftButton and i is not None:
             self.panel.select(i)
-            self.panel.apply(i)
+            self.panel.apply(i, add=bool(e.modifiers() & Qt.KeyboardModifier.ShiftModifier))
 
     def mouseDoubleClickEvent(self, e) -> None:
         i = self.index_at(e.position().toPoint())
@@ -285,9 +286,11 @@ class StylesPanel(QWidget):
         self.selected = i
         self.grid.update()
 
-    def apply(self, i: int) -> None:
+    def apply(self, i: int, add: bool = False) -> None:
         """The style onto every layer chosen in the Layers panel: their effects replaced
-        (and their blending, where the style has it), one step "Apply Style"."""
+        (and their blending, where the style has it), one step "Apply Style". `add`
+        (Shift+click, Photoshop's): the style's effects added to theirs
+        (`style_presets.added`), their blending left as it is."""
         w = self.main_window
         doc = w.doc
         if doc is None:
@@ -301,9 +304,11 @@ class StylesPanel(QWidget):
         try:
             with doc.history.macro("Apply Style"):
                 for node in nodes:
-                    if node.effects != style.effects:
-                        doc.set_effects(node, style.effects, "Apply Style")
-                    if style.blending is not None:
+                    effects = (style_presets.added(node.effects, style.effects) if add
+                               else style.effects)
+                    if node.effects != effects:
+                        doc.set_effects(node, effects, "Apply Style")
+                    if style.blending is not None and not add:
                         _set_blending(doc, node, style.blending)
         except Exception as exc:
             w.report(exc, "Could not apply the style")
