@@ -112,7 +112,9 @@ class StyleGrid(QWidget):
         super().__init__()
         self.panel = panel
         self.setObjectName("StyleGrid")
-        self._pixmaps: dict[int, QPixmap] = {}  # by id(style.effects): drawn once each
+        # Drawn once per style: by id(style.effects), with the effects themselves (held, so
+        # that a deleted style's id is not taken by a new style's effects).
+        self._pixmaps: dict[int, tuple[LayerEffects, QPixmap]] = {}
 
     def columns(self) -> int:
         return max(1, (max(self.width(), CELL + 2 * MARGIN) - 2 * MARGIN + GAP) // (CELL + GAP))
@@ -136,9 +138,9 @@ class StyleGrid(QWidget):
 
     def pixmap(self, style: Style) -> QPixmap:
         key = id(style.effects)
-        if key not in self._pixmaps:
-            self._pixmaps[key] = thumbnail(style.effects)
-        return self._pixmaps[key]
+        if key not in self._pixmaps or self._pixmaps[key][0] is not style.effects:
+            self._pixmaps[key] = (style.effects, thumbnail(style.effects))
+        return self._pixmaps[key][1]
 
     def paintEvent(self, event) -> None:
         p = QPainter(self)
