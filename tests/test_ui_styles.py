@@ -187,6 +187,16 @@ def test_a_style_keeps_no_reference_point_of_the_layer_it_was_made_from():
     assert style_presets.effects_from_text(style_presets.effects_to_text(kept)) == kept
 
 
+def test_a_style_made_from_a_pass_through_group_survives_its_file():
+    from editor.model.layers import Group
+
+    blending = style_presets.blending_of(Group("g"))
+    assert blending["blend_mode"] == "pass_through"
+    style = style_presets.Style("G", LayerEffects(), blending)
+    (back,) = style_presets.from_json(json.loads(json.dumps(style_presets.to_json([style]))))
+    assert back.blending == blending
+
+
 def test_an_inside_stroke_style_outlines_a_layer_whose_pixels_end_at_its_edge(qtbot, tmp_path,
                                                                                monkeypatch):
     """Outline (an inside stroke) on a square layer with no transparent border: stroked

@@ -26,7 +26,7 @@ from .adjustments import GradientFill
 from .errors import DocumentError
 from .layer_effects import (EDITABLE, BevelEmboss, ColorOverlay, DropShadow, GradientOverlay,
                             InnerGlow, InnerShadow, LayerEffects, OuterGlow, Satin, Stroke)
-from .layers import BLENDING_OPTIONS, BLEND_MODES, KNOCKOUTS
+from .layers import BLENDING_OPTIONS, GROUP_BLEND_MODES, KNOCKOUTS
 
 # What "Include Layer Blending Options" takes from a layer, by attribute: mode, opacity
 # and fill (0..255), knockout, channels, then Advanced Blending's flags.
@@ -165,7 +165,7 @@ def _blending_from(data) -> Optional[dict]:
         return None
     b = {attr: data[attr] for attr in BLENDING_ATTRS}
     b["channels"] = tuple(bool(c) for c in b["channels"])
-    if b["blend_mode"] not in BLEND_MODES or b["knockout"] not in KNOCKOUTS \
+    if b["blend_mode"] not in GROUP_BLEND_MODES or b["knockout"] not in KNOCKOUTS \
             or len(b["channels"]) != 3:
         raise ValueError("unknown blending options")
     for attr in ("opacity", "fill_opacity"):

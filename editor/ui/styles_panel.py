@@ -370,10 +370,12 @@ class StylesPanel(QWidget):
 
 
 def _set_blending(doc, node, blending: dict) -> None:
-    """A style's blending options onto `node`, each through the document's own setter."""
-    from editor.model.layers import BLEND_MODES
+    """A style's blending options onto `node`, each through the document's own setter (a
+    group's Pass Through, from a style made from a group, is a group's only)."""
+    from editor.model.layers import BLEND_MODES, Group
 
-    if blending["blend_mode"] != node.blend_mode and blending["blend_mode"] in BLEND_MODES:
+    if blending["blend_mode"] != node.blend_mode and (
+            blending["blend_mode"] in BLEND_MODES or isinstance(node, Group)):
         doc.set_blend_mode(node, blending["blend_mode"])
     if blending["opacity"] != node.opacity:
         doc.set_opacity(node, blending["opacity"])
