@@ -831,6 +831,12 @@ def stroke_emboss_light(alpha: np.ndarray, bevel: BevelEmboss,
 
 def stroke_alpha(alpha: np.ndarray, stroke: Stroke) -> np.ndarray:
     """Where the stroke paints (0..1), before its opacity."""
+    if stroke.position != "outside" and alpha.size and (
+            alpha[0].any() or alpha[-1].any() or alpha[:, 0].any() or alpha[:, -1].any()):
+        # Beyond the array is transparent: a shape that reaches its edge (a layer's pixels
+        # end there, and `margin()` pads nothing for an inside stroke) is stroked along it
+        # too, as Photoshop strokes a square layer or a whole-canvas one (a frame).
+        return stroke_alpha(np.pad(alpha, 1), stroke)[1:-1, 1:-1]
     if stroke.position == "inside":
         return alpha - np.minimum(alpha, 1.0 - _grown_from_edge(1.0 - alpha, stroke.size))
     if stroke.position == "center":

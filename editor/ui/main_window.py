@@ -53,6 +53,7 @@ from .layer_set_commands import LayerSetCommands
 from .layers_panel import LayersPanel
 from .mask_commands import MaskCommands
 from .style_commands import StyleCommands
+from .styles_panel import StylesPanel
 from .swatches_panel import SwatchesPanel
 from .type_panels import CharacterPanel, ParagraphPanel
 from .mask_display import MaskDisplayCommands
@@ -85,9 +86,9 @@ from .view_commands import ViewCommands
 APP_NAME = "Layered"
 # The saved layout's version: 2 since the Paths panel, 3 since the Channels panel, 4 since
 # Navigator and Info, 5 since Layer Comps, 6 since Histogram, 7 since Actions, 8 since
-# Swatches, 9 since Character and Paragraph (a layout saved without a new dock is not
-# restored, so the new dock takes its default place).
-STATE_VERSION = 9
+# Swatches, 9 since Character and Paragraph, 10 since Styles (a layout saved without a new
+# dock is not restored, so the new dock takes its default place).
+STATE_VERSION = 10
 # The engine warms up (imports torch, loads the chosen model) this long after the window
 # first shows, so that start-up itself stays free of torch.
 WARM_UP_DELAY_MS = 2000
@@ -273,7 +274,8 @@ class MainWindow(QMainWindow):
         self._build_options_bar()
         self.menus = build_menus(self, self.menuBar())
         self.menus["recent"].aboutToShow.connect(self._fill_recent_menu)
-        for key in ("info", "histogram", "actions", "swatches", "character", "paragraph"):
+        for key in ("info", "histogram", "actions", "swatches", "character", "paragraph",
+                    "styles"):
             self.docks[key].toggleViewAction().toggled.connect(
                 self.actions[f"panel_{key}"].setChecked)
         self._build_status()
@@ -363,6 +365,12 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(character, paragraph)
         character.hide()
         paragraph.hide()
+        # Styles: a tab after Paragraph, closed until View > Panels > Styles shows it (its
+        # thumbnails are drawn only once it is shown).
+        self.styles_panel = StylesPanel(self)
+        styles = self._dock("styles", "Styles", self.styles_panel)
+        self.tabifyDockWidget(paragraph, styles)
+        styles.hide()
         # History | Navigator | Info: tabs, not a group of their own, so that the column's
         # least height (and the window's) stays what it was.
         self.navigator_panel = NavigatorPanel(self)
