@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 from dataclasses import dataclass, field
 
-from . import adjustments, pixel_filters as pf, replay
+from . import adjustments, pixel_filters as pf, preset_file, replay
 from .errors import DocumentError
 
 FORMAT, VERSION = "layered-actions", 1
@@ -84,22 +83,12 @@ def from_json(data) -> list[ActionSet]:
 
 
 def load(path: str) -> list[ActionSet]:
-    try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DocumentError(f"Could not read {os.path.basename(path)}: {exc}") from None
-    return from_json(data)
+    return from_json(preset_file.read_json(path))
 
 
 def save(path: str, sets: list[ActionSet]) -> None:
-    """Writes the sets (a temporary file renamed over the old one: a failed write keeps it)."""
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    part = os.path.join(folder, f".{os.path.basename(path)}.part")
-    with open(part, "w", encoding="utf-8") as f:
-        json.dump(to_json(sets), f, indent=1)
-    os.replace(part, path)
+    """Writes the sets (atomically: a failed write keeps the old file; SaveError)."""
+    preset_file.write_json(path, to_json(sets))
 
 
 def duplicate(action: Action, names: list[str]) -> Action:

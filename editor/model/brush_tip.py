@@ -14,13 +14,13 @@ from __future__ import annotations
 import base64
 import json
 import math
-import os
 from dataclasses import dataclass, field, fields, replace
 from typing import Optional
 
 import cv2
 import numpy as np
 
+from . import preset_file
 from .dabs import SPACING
 from .errors import DocumentError
 
@@ -210,22 +210,18 @@ def default_presets() -> list[BrushPreset]:
 
 def load(path: str) -> list[BrushPreset]:
     """The presets saved at `path` (brushes.json); a damaged file raises DocumentError."""
+    data = preset_file.read_json(path)
     try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
         return [BrushPreset.from_dict(d) for d in data["presets"]]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError) as exc:
         raise DocumentError(f"The brush presets file {path} could not be read ({exc}).") \
             from exc
 
 
 def save(path: str, presets: list[BrushPreset]) -> None:
-    """Writes the presets to `path` (via a temporary file, so a crash leaves the old one)."""
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump({"version": 1, "presets": [p.to_dict() for p in presets]}, f)
-    os.replace(tmp, path)
+    """Writes the presets to `path` (atomically: a crash leaves the old one; SaveError)."""
+    preset_file.write_json(path, {"version": 1, "presets": [p.to_dict() for p in presets]},
+                           indent=None)
 
 
 def tip_json(tip: BrushTip) -> str:

@@ -7,13 +7,11 @@ the others (a Solid Color fill with a vector mask): nothing of the library goes 
 document."""
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import dataclass
 
 import numpy as np
 
-from . import path_edit
+from . import path_edit, preset_file
 from .errors import DocumentError
 from .path_edit import KAPPA, corner_knot
 from .vector_mask import Subpath, VectorMask
@@ -98,20 +96,15 @@ def load_library(path: str) -> list[CustomShape]:
     """The user's shapes from `path` (none when it is missing or unreadable: the library
     must never stop the editor starting)."""
     try:
-        with open(path, encoding="utf-8") as f:
-            return [from_dict(d) for d in json.load(f)["shapes"]]
-    except (OSError, ValueError, KeyError, TypeError, DocumentError):
+        return [from_dict(d) for d in preset_file.read_json(path)["shapes"]]
+    except (ValueError, KeyError, TypeError, DocumentError):
         return []
 
 
 def save_library(path: str, shapes) -> None:
-    """Writes the user's shapes to `path` (through a temporary file: a crash mid-write
-    keeps the old library)."""
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump({"shapes": [s.to_dict() for s in shapes]}, f)
-    os.replace(tmp, path)
+    """Writes the user's shapes to `path` (atomically: a crash mid-write keeps the old
+    library; SaveError)."""
+    preset_file.write_json(path, {"shapes": [s.to_dict() for s in shapes]}, indent=None)
 
 
 # -- the built-in shapes (drawn on a 0..1 box; `normalized` fits them exactly) ---------------

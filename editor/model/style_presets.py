@@ -16,12 +16,11 @@ from __future__ import annotations
 import base64
 import binascii
 import io
-import json
-import os
 from dataclasses import dataclass, field, replace
 from types import SimpleNamespace
 from typing import Optional
 
+from . import preset_file
 from .adjustments import GradientFill
 from .errors import DocumentError
 from .layer_effects import (EDITABLE, BevelEmboss, ColorOverlay, DropShadow, GradientOverlay,
@@ -187,17 +186,9 @@ def from_json(data) -> list[Style]:
 
 
 def load(path: str) -> list[Style]:
-    try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DocumentError(f"Could not read {os.path.basename(path)}: {exc}") from None
-    return from_json(data)
+    return from_json(preset_file.read_json(path))
 
 
 def save(path: str, styles: list[Style]) -> None:
-    """Writes the styles (through a temporary file, as swatches.json: a failed write keeps
-    the old one)."""
-    from .swatch_book import _write
-
-    _write(path, json.dumps(to_json(styles), indent=1).encode("utf-8"))
+    """Writes the styles (atomically: a failed write keeps the old file; SaveError)."""
+    preset_file.write_json(path, to_json(styles))

@@ -19,12 +19,12 @@ Everything here is Qt-free: colours are (r, g, b) tuples of 0..255 ints.
 from __future__ import annotations
 
 import colorsys
-import json
 import os
 import struct
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
+from . import preset_file
 from .errors import DocumentError
 
 RGB = tuple[int, int, int]
@@ -104,26 +104,12 @@ def from_json(data) -> Book:
 
 
 def load(path: str) -> Book:
-    try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DocumentError(f"Could not read {os.path.basename(path)}: {exc}") from None
-    return from_json(data)
+    return from_json(preset_file.read_json(path))
 
 
 def save(path: str, book: Book) -> None:
-    """Writes the book (a temporary file renamed over the old one: a failed write keeps it)."""
-    _write(path, json.dumps(to_json(book), indent=1).encode("utf-8"))
-
-
-def _write(path: str, data: bytes) -> None:
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    part = os.path.join(folder, f".{os.path.basename(path)}.part")
-    with open(part, "wb") as f:
-        f.write(data)
-    os.replace(part, path)
+    """Writes the book (atomically: a failed write keeps the old file; SaveError)."""
+    preset_file.write_json(path, to_json(book))
 
 
 # -- colour conversions for the files' other spaces ------------------------------------------
@@ -344,4 +330,4 @@ def export_file(path: str, book: Union[Book, list[Swatch]]) -> None:
         data = write_ase(book)
     else:
         data = write_aco(book.all_swatches())
-    _write(path, data)
+    preset_file.write_bytes(path, data)

@@ -14,22 +14,22 @@ each change; an action's function key plays it.
 """
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Optional
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout,
-                               QHeaderView, QLineEdit, QMenu, QToolButton, QTreeWidget,
+                               QHeaderView, QLineEdit, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from editor.model import action_sets, filter_ops, pixel_filters as pf, replay
+from editor.model import action_sets, filter_ops, pixel_filters as pf, preset_file, replay
 from editor.model.action_sets import Action, ActionSet, Step
 from editor.model.errors import DocumentError
 
 from . import dialogs
 from .dialogs import ok_cancel
 from .icons import icon
+from .preset_panel import button_row, renamed
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -108,25 +108,14 @@ class ActionsPanel(QWidget):
         """The saved sets, or the default set the first time. A damaged file is moved aside
         (actions.json.damaged) rather than overwritten by the next change, and the defaults
         are used."""
-        if os.path.exists(self.path):
-            try:
-                return action_sets.load(self.path)
-            except DocumentError as exc:
-                aside = self.path + ".damaged"
-                try:
-                    os.replace(self.path, aside)
-                except OSError:
-                    aside = self.path
-                self.main_window.status(f"{exc} It was kept as {aside}.")
-        return action_sets.default_sets()
+        return preset_file.load_or_default(self.path, action_sets.load, action_sets.default_sets,
+                                           self.main_window.status)
 
     def changed(self, rebuild: bool = True) -> None:
         """After every change: saved, the tree and the function keys redone (not from a
         row's own signal: clearing the tree there would delete the row emitting it)."""
-        try:
-            action_sets.save(self.path, self.sets)
-        except OSError as exc:
-            self.main_window.status(f"Could not save the actions: {exc}")
+        preset_file.save_or_note(lambda: action_sets.save(self.path, self.sets), "actions",
+                                 self.main_window.status)
         if rebuild:
             self.rebuild()
 
@@ -233,51 +222,22 @@ class ActionsPanel(QWidget):
 
     # -- the buttons and the panel menu ---------------------------------------------------
     def _button_row(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        row.setContentsMargins(6, 4, 6, 4)
-        menu_button = QToolButton()
-        menu_button.setObjectName("ActionsButton_menu")
-        menu_button.setIcon(icon("menu"))
-        menu_button.setIconSize(QSize(18, 18))
-        menu_button.setToolTip("Actions panel menu")
-        self.menu = QMenu(self)
-        self.menu.setObjectName("ActionsMenu")
-        for text, slot in (("New Action…", self.new_action), ("New Set…", self.new_set),
-                           ("Duplicate", self.duplicate), ("Delete", self.delete),
-                           ("Play", self.play_selected), ("Start Recording", self.record),
-                           (None, None), ("Reset Actions", self.reset),
-                           ("Load Actions…", self.load_dialog),
-                           ("Save Actions…", self.save_dialog)):
-            if text is None:
-                self.menu.addSeparator()
-            else:
-                self.menu.addAction(text, slot)
-        menu_button.clicked.connect(lambda: self.menu.exec(
-            menu_button.mapToGlobal(menu_button.rect().bottomLeft())))
-        row.addWidget(menu_button)
-        row.addStretch(1)
-        self.buttons: dict[str, QToolButton] = {}
-        for name, text, tip, slot in (
-                ("stop", "■", "Stop recording", self.stop),
-                ("record", "●", "Begin recording", self.record),
-                ("play", "▶", "Play selection (the action, or from the selected step)",
-                 self.play_selected),
-                ("new_set", "folder", "Create new set", self.new_set),
-                ("new_action", "layer-new", "Create new action", self.new_action),
-                ("duplicate", "layer-duplicate", "Duplicate the action or step",
-                 self.duplicate),
-                ("delete", "layer-delete", "Delete the selection", self.delete)):
-            button = QToolButton()
-            button.setObjectName(f"ActionsButton_{name}")
-            if len(text) == 1:  # (the transport's glyphs; the others the Layers panel's icons)
-                button.setText(text)
-            else:
-                button.setIcon(icon(text))
-                button.setIconSize(QSize(18, 18))
-            button.setToolTip(tip)
-            button.clicked.connect(lambda _=False, s=slot: s())
-            row.addWidget(button)
-            self.buttons[name] = button
+        row = button_row(
+            self, "Actions", "Actions",
+            (("New Action…", self.new_action), ("New Set…", self.new_set),
+             ("Duplicate", self.duplicate), ("Delete", self.delete),
+             ("Play", self.play_selected), ("Start Recording", self.record),
+             (None, None), ("Reset Actions", self.reset),
+             ("Load Actions…", self.load_dialog),
+             ("Save Actions…", self.save_dialog)),
+            (("stop", "■", "Stop recording", self.stop),
+             ("record", "●", "Begin recording", self.record),
+             ("play", "▶", "Play selection (the action, or from the selected step)",
+              self.play_selected),
+             ("new_set", "folder", "Create new set", self.new_set),
+             ("new_action", "layer-new", "Create new action", self.new_action),
+             ("duplicate", "layer-duplicate", "Duplicate the action or step", self.duplicate),
+             ("delete", "layer-delete", "Delete the selection", self.delete)))
         self.buttons["record"].setCheckable(True)
         return row
 
@@ -340,9 +300,7 @@ class ActionsPanel(QWidget):
         chosen = self.selected()
         if chosen is None or chosen[1] is None:
             return
-        name = dialogs.ask_text(self, "Action Options", "Name:", chosen[1].name)
-        if name is not None and name.strip():
-            chosen[1].name = name.strip()
+        if renamed(self, "Action Options", chosen[1]):
             self.changed()
 
     def duplicate(self) -> None:
@@ -395,7 +353,7 @@ class ActionsPanel(QWidget):
             only = chosen[0] if chosen else None
         try:
             action_sets.save(path, [only] if only is not None else self.sets)
-        except OSError as exc:
+        except (OSError, DocumentError) as exc:
             self.main_window.report(exc, "Could not save the actions")
 
     def load_dialog(self) -> None:

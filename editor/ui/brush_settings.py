@@ -6,12 +6,11 @@ one to take its size, hardness and tip; New, Rename, Delete), on the right the c
 tool's Brush Tip Shape (Size, Angle, Roundness, Hardness, Spacing), Shape Dynamics (Size,
 Angle, Roundness Jitter), Scattering (Scatter, Both Axes, Count) and Transfer (Opacity,
 Flow Jitter). Changes apply to the tool at once, as the panel's do. The presets live in
-brushes.json beside the settings (`Settings.beside`), written after every change; Edit >
+brushes.json beside the settings (`Settings.brushes_path`), written after every change; Edit >
 Define Brush Preset… adds one from the selection (`define_brush_preset`).
 """
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from typing import Optional
 
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QFormLayout, QHBoxLayout, QLa
                                QListWidget, QListWidgetItem, QPushButton, QSpinBox,
                                QVBoxLayout)
 
-from editor.model import brush_tip
+from editor.model import brush_tip, preset_file
 from editor.model.brush_tip import BrushPreset, BrushTip
 from editor.model.errors import DocumentError
 
@@ -36,23 +35,13 @@ class BrushPresets:
 
     def __init__(self, window):
         self.window = window
-        self.path = window.settings.beside("brushes.json")
-        self.presets: list[BrushPreset] = brush_tip.default_presets()
-        try:
-            if os.path.exists(self.path):
-                self.presets = brush_tip.load(self.path)
-        except DocumentError as exc:
-            try:
-                os.replace(self.path, self.path + ".damaged")
-            except OSError:
-                pass
-            window.status(f"{exc} It was kept as {self.path}.damaged.")
+        self.path = window.settings.brushes_path
+        self.presets: list[BrushPreset] = preset_file.load_or_default(
+            self.path, brush_tip.load, brush_tip.default_presets, window.status)
 
     def changed(self) -> None:
-        try:
-            brush_tip.save(self.path, self.presets)
-        except OSError as exc:
-            self.window.status(f"Could not save the brush presets: {exc}")
+        preset_file.save_or_note(lambda: brush_tip.save(self.path, self.presets),
+                                 "brush presets", self.window.status)
 
     def find(self, name: str) -> Optional[BrushPreset]:
         return next((p for p in self.presets if p.name == name), None)

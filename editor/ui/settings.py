@@ -83,7 +83,8 @@ class Settings:
     def set_last_dir(self, path: str) -> None:
         self.set_value("files/last_dir", os.path.dirname(os.path.abspath(path)))
 
-    # -- the Actions panel's sets, the Swatches panel's colours -------------------------------
+    # -- the user's presets (`editor.model.preset_file`): actions, swatches, styles, brushes,
+    # custom shapes, each a JSON file beside the settings ------------------------------------
     def beside(self, name: str) -> str:
         """A file of the editor's own beside an INI settings file (tests,
         LAYERED_CONFIG_DIR), else in the config folder."""
@@ -98,6 +99,18 @@ class Settings:
     @property
     def swatches_path(self) -> str:
         return self.beside("swatches.json")
+
+    @property
+    def styles_path(self) -> str:
+        return self.beside("styles.json")
+
+    @property
+    def brushes_path(self) -> str:
+        return self.beside("brushes.json")
+
+    @property
+    def custom_shapes_path(self) -> str:
+        return self.beside("custom_shapes.json")
 
     # -- autosave ----------------------------------------------------------------
     @property

@@ -14,25 +14,21 @@ change (a damaged file is kept aside as styles.json.damaged and the default set 
 """
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Optional
 
 import numpy as np
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFormLayout,
-                               QHBoxLayout, QLineEdit, QMenu, QMessageBox, QScrollArea, QToolButton,
-                               QToolTip, QVBoxLayout, QWidget)
+                               QHBoxLayout, QLineEdit, QMenu, QToolTip, QWidget)
 
-from editor.model import style_presets
+from editor.model import preset_file, style_presets
 from editor.model.document import Document
-from editor.model.errors import DocumentError
 from editor.model.layer_effects import LayerEffects
 from editor.model.layers import BLENDING_OPTIONS, Layer
 from editor.model.style_presets import Style
 
-from . import dialogs
-from .icons import icon
+from .preset_panel import button_row, grid_body, renamed, reset_asked
 from .style_commands import can_style
 
 if TYPE_CHECKING:
@@ -193,20 +189,10 @@ class StylesPanel(QWidget):
         super().__init__(window)
         self.main_window = window
         self.setObjectName("DockBody")
-        self.path = window.settings.beside("styles.json")
+        self.path = window.settings.styles_path
         self._styles: Optional[list[Style]] = None  # read when first wanted (`styles`)
         self.selected: Optional[int] = None
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        self.grid = StyleGrid(self)
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName("StyleScroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setWidget(self.grid)
-        layout.addWidget(self.scroll, 1)
-        layout.addLayout(self._button_row())
+        grid_body(self, StyleGrid(self), "StyleScroll", self._button_row)
 
     # -- the styles and their file ------------------------------------------------------------
     @property
@@ -224,23 +210,12 @@ class StylesPanel(QWidget):
     def _load_startup(self) -> list[Style]:
         """The saved styles, or the default set the first time; a damaged file is moved
         aside (styles.json.damaged) rather than overwritten, and the defaults used."""
-        if os.path.exists(self.path):
-            try:
-                return style_presets.load(self.path)
-            except DocumentError as exc:
-                aside = self.path + ".damaged"
-                try:
-                    os.replace(self.path, aside)
-                except OSError:
-                    aside = self.path
-                self.main_window.status(f"{exc} It was kept as {aside}.")
-        return style_presets.default_styles()
+        return preset_file.load_or_default(self.path, style_presets.load,
+                                           style_presets.default_styles, self.main_window.status)
 
     def changed(self) -> None:
-        try:
-            style_presets.save(self.path, self.styles)
-        except OSError as exc:
-            self.main_window.status(f"Could not save the styles: {exc}")
+        preset_file.save_or_note(lambda: style_presets.save(self.path, self.styles), "styles",
+                                 self.main_window.status)
         self.grid.relayout()
 
     def find(self, name: str) -> Optional[int]:
@@ -248,40 +223,14 @@ class StylesPanel(QWidget):
         return next((i for i, s in enumerate(self.styles) if s.name == name), None)
 
     def _button_row(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        row.setContentsMargins(6, 4, 6, 4)
-        menu_button = QToolButton()
-        menu_button.setObjectName("StylesButton_menu")
-        menu_button.setIcon(icon("menu"))
-        menu_button.setIconSize(QSize(18, 18))
-        menu_button.setToolTip("Styles panel menu")
-        self.menu = QMenu(self)
-        self.menu.setObjectName("StylesMenu")
-        for text, slot in (("New Style…", self.new_style), ("Rename Style…", lambda: self.rename()),
-                           ("Delete Style", lambda: self.delete()), (None, None),
-                           ("Reset Styles", self.reset)):
-            if text is None:
-                self.menu.addSeparator()
-            else:
-                self.menu.addAction(text, slot)
-        menu_button.clicked.connect(lambda: self.menu.exec(
-            menu_button.mapToGlobal(menu_button.rect().bottomLeft())))
-        row.addWidget(menu_button)
-        row.addStretch(1)
-        self.buttons: dict[str, QToolButton] = {}
-        for name, icon_name, tip, slot in (
-                ("new_style", "layer-new", "Create new style from the active layer's style",
-                 self.new_style),
-                ("delete", "layer-delete", "Delete the selected style", lambda: self.delete())):
-            button = QToolButton()
-            button.setObjectName(f"StylesButton_{name}")
-            button.setIcon(icon(icon_name))
-            button.setIconSize(QSize(18, 18))
-            button.setToolTip(tip)
-            button.clicked.connect(lambda _=False, s=slot: s())
-            row.addWidget(button)
-            self.buttons[name] = button
-        return row
+        return button_row(
+            self, "Styles", "Styles",
+            (("New Style…", self.new_style), ("Rename Style…", lambda: self.rename()),
+             ("Delete Style", lambda: self.delete()), (None, None),
+             ("Reset Styles", self.reset)),
+            (("new_style", "layer-new", "Create new style from the active layer's style",
+              self.new_style),
+             ("delete", "layer-delete", "Delete the selected style", lambda: self.delete())))
 
     # -- what the user does -----------------------------------------------------------------
     def select(self, i: Optional[int]) -> None:
@@ -344,9 +293,7 @@ class StylesPanel(QWidget):
         i = i if i is not None else self.selected
         if i is None:
             return
-        name = dialogs.ask_text(self, "Style Name", "Name:", self.styles[i].name)
-        if name is not None and name.strip():
-            self.styles[i].name = name.strip()
+        if renamed(self, "Style Name", self.styles[i]):
             self.changed()
 
     def delete(self, i: Optional[int] = None) -> None:
@@ -361,9 +308,7 @@ class StylesPanel(QWidget):
 
     def reset(self) -> None:
         """Reset Styles: the default set in place of the user's (asked first)."""
-        answer = QMessageBox.question(self, "Styles", "Replace the current styles with "
-                                      "the default styles?")
-        if answer == QMessageBox.StandardButton.Yes:
+        if reset_asked(self, "Styles", "styles"):
             self.styles = style_presets.default_styles()
             self.selected = None
             self.changed()

@@ -16,17 +16,18 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Optional
 
-from PySide6.QtCore import QMimeData, QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QMimeData, QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QDrag, QPainter, QPen
-from PySide6.QtWidgets import (QApplication, QFileDialog, QHBoxLayout, QMenu, QMessageBox,
-                               QScrollArea, QToolButton, QToolTip, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QFileDialog, QHBoxLayout, QMenu, QToolButton,
+                               QToolTip, QWidget)
 
-from editor.model import swatch_book
+from editor.model import preset_file, swatch_book
 from editor.model.errors import DocumentError
 from editor.model.swatch_book import Book, Group, Swatch
 
 from . import dialogs
-from .icons import icon, pixmap
+from .icons import pixmap
+from .preset_panel import button_row, grid_body, renamed, reset_asked
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -248,39 +249,18 @@ class SwatchesPanel(QWidget):
         self.path = window.settings.swatches_path
         self.book: Book = self._load_startup()
         self.selected: Optional[Key] = None
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        self.grid = SwatchGrid(self)
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName("SwatchScroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setWidget(self.grid)
-        layout.addWidget(self.scroll, 1)
-        layout.addLayout(self._button_row())
+        grid_body(self, SwatchGrid(self), "SwatchScroll", self._button_row)
 
     # -- the book and its file ----------------------------------------------------------------
     def _load_startup(self) -> Book:
         """The saved swatches, or the default set the first time; a damaged file is moved
         aside (swatches.json.damaged) rather than overwritten, and the defaults used."""
-        if os.path.exists(self.path):
-            try:
-                return swatch_book.load(self.path)
-            except DocumentError as exc:
-                aside = self.path + ".damaged"
-                try:
-                    os.replace(self.path, aside)
-                except OSError:
-                    aside = self.path
-                self.main_window.status(f"{exc} It was kept as {aside}.")
-        return swatch_book.default_book()
+        return preset_file.load_or_default(self.path, swatch_book.load,
+                                           swatch_book.default_book, self.main_window.status)
 
     def changed(self) -> None:
-        try:
-            swatch_book.save(self.path, self.book)
-        except OSError as exc:
-            self.main_window.status(f"Could not save the swatches: {exc}")
+        preset_file.save_or_note(lambda: swatch_book.save(self.path, self.book), "swatches",
+                                 self.main_window.status)
         self.grid.relayout()
 
     def swatches_of(self, g: Optional[int]) -> list[Swatch]:
@@ -299,45 +279,20 @@ class SwatchesPanel(QWidget):
 
     # -- the buttons and the panel menu ---------------------------------------------------------
     def _button_row(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        row.setContentsMargins(6, 4, 6, 4)
-        menu_button = QToolButton()
-        menu_button.setObjectName("SwatchesButton_menu")
-        menu_button.setIcon(icon("menu"))
-        menu_button.setIconSize(QSize(18, 18))
-        menu_button.setToolTip("Swatches panel menu")
-        self.menu = QMenu(self)
-        self.menu.setObjectName("SwatchesMenu")
-        for text, slot in (("New Swatch…", self.new_swatch), ("New Swatch Group…", self.new_group),
-                           ("Rename…", lambda: self.rename()), ("Delete", lambda: self.delete()),
-                           (None, None), ("Import Swatches…", self.import_dialog),
-                           ("Export Swatches…", self.export_dialog),
-                           (None, None), ("Reset Swatches…", self.reset)):
-            if text is None:
-                self.menu.addSeparator()
-            else:
-                self.menu.addAction(text, slot)
-        menu_button.clicked.connect(lambda: self.menu.exec(
-            menu_button.mapToGlobal(menu_button.rect().bottomLeft())))
-        row.addWidget(menu_button)
-        row.addStretch(1)
-        self.buttons: dict[str, QToolButton] = {}
-        for name, icon_name, tip, slot in (
-                ("new_group", "folder", "Create new group (the selected swatch goes in it)",
-                 self.new_group),
-                ("new_swatch", "layer-new", "Create new swatch of the foreground colour",
-                 self.new_swatch),
-                ("delete", "layer-delete", "Delete the selected swatch or group (or drag a "
-                                           "swatch here)", lambda: self.delete())):
-            button = TrashButton(self) if name == "delete" else QToolButton()
-            button.setObjectName(f"SwatchesButton_{name}")
-            button.setIcon(icon(icon_name))
-            button.setIconSize(QSize(18, 18))
-            button.setToolTip(tip)
-            button.clicked.connect(lambda _=False, s=slot: s())
-            row.addWidget(button)
-            self.buttons[name] = button
-        return row
+        return button_row(
+            self, "Swatches", "Swatches",
+            (("New Swatch…", self.new_swatch), ("New Swatch Group…", self.new_group),
+             ("Rename…", lambda: self.rename()), ("Delete", lambda: self.delete()),
+             (None, None), ("Import Swatches…", self.import_dialog),
+             ("Export Swatches…", self.export_dialog),
+             (None, None), ("Reset Swatches…", self.reset)),
+            (("new_group", "folder", "Create new group (the selected swatch goes in it)",
+              self.new_group),
+             ("new_swatch", "layer-new", "Create new swatch of the foreground colour",
+              self.new_swatch),
+             ("delete", "layer-delete", "Delete the selected swatch or group (or drag a "
+                                        "swatch here)", lambda: self.delete())),
+            lambda name: TrashButton(self) if name == "delete" else QToolButton())
 
     # -- what the user does ---------------------------------------------------------------------
     def select(self, key: Optional[Key]) -> None:
@@ -400,9 +355,7 @@ class SwatchesPanel(QWidget):
             item, title = self.book.groups[key[0]], "Group Name"
         else:
             item, title = self.swatch(key), "Color Swatch Name"
-        name = dialogs.ask_text(self, title, "Name:", item.name)
-        if name is not None and name.strip():
-            item.name = name.strip()
+        if renamed(self, title, item):
             self.changed()
 
     def delete(self, key: Optional[Key] = None) -> None:
@@ -439,9 +392,7 @@ class SwatchesPanel(QWidget):
 
     def reset(self) -> None:
         """Reset Swatches: the default set replaces the swatches (asked first)."""
-        answer = QMessageBox.question(self, "Swatches", "Replace the current swatches with "
-                                      "the default swatches?")
-        if answer == QMessageBox.StandardButton.Yes:
+        if reset_asked(self, "Swatches", "swatches"):
             self.book = swatch_book.default_book()
             self.selected = None
             self.changed()
@@ -478,7 +429,7 @@ class SwatchesPanel(QWidget):
         another; .ase keeps them)."""
         try:
             swatch_book.export_file(path, self.book)
-        except OSError as exc:
+        except (OSError, DocumentError) as exc:
             self.main_window.report(exc, "Could not export the swatches")
             return
         self.main_window.status(f"Swatches exported to {os.path.basename(path)}.")

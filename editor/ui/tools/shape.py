@@ -48,7 +48,6 @@ DRAG_DISTANCE = 3  # px on screen: a press moved less than this is a click (no s
 MODES = (("shape", "Shape", "A new shape layer (a fill with a vector mask)"),
          ("path", "Path", "Into the chosen path, or a new Work Path"),
          ("pixels", "Pixels", "Painted in the foreground colour on the active layer"))
-LIBRARY_FILE = "custom_shapes.json"  # the user's shapes, beside the settings
 
 
 class ShapeTool(Tool):
@@ -78,7 +77,7 @@ class ShapeTool(Tool):
         if self.mode not in [m[0] for m in MODES]:
             self.mode = "shape"
         # The Shape picker: the built-in shapes, then the user's (Define Custom Shape).
-        self.library_path = settings.beside(LIBRARY_FILE)
+        self.library_path = settings.custom_shapes_path
         self.user_shapes = custom_shapes.load_library(self.library_path)
         self.custom_name = settings.value("tools/shape/custom", custom_shapes.BUILTIN[0].name)
         self._picker: Optional[QComboBox] = None
