@@ -14,10 +14,8 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox
 
-from editor.model import history_brush
 from editor.model.art_history import STYLES, ArtHistoryStroke
 from editor.model.dabs import SPACING
-from editor.model.errors import DocumentError
 
 from .brush import BrushTool
 
@@ -69,23 +67,11 @@ class ArtHistoryBrushTool(BrushTool):
             spin.setValue(self.tolerance)
 
     def press(self, canvas, ev) -> None:
-        doc = canvas.doc
-        layer = self.pixel_target(doc)
-        if layer is None:
+        begun = self._begin_history_edit(canvas)
+        if begun is None:
             return
-        try:
-            source = history_brush.source_layer(doc, layer)
-        except DocumentError as exc:
-            self.window.status(str(exc))  # one line, nothing painted
-            return
-        try:
-            edit = doc.begin_pixel_edit(layer, self.history_name,
-                                        cover=source.bounds().intersect(doc.canvas))
-        except DocumentError as exc:
-            self.window.report(exc, f"Could not {self.verb}")
-            return
-        canvas.session.renderer.set_focus(layer)
-        self._edit, self._layer, self._canvas = edit, layer, canvas
+        edit, source = begun
+        doc, layer = canvas.doc, self._layer
         self._stroke = ArtHistoryStroke(doc, edit, (layer.x, layer.y),
                                         doc.snapshots.source.state, source, self.size,
                                         self.hardness, self.opacity,
