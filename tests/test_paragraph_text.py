@@ -8,11 +8,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from editor.model.text_layer import (TextLayer, TextSettings, draw, layout, overflows,
                                      position_of)
-from ui_helpers import image_drag, image_pos, make_window, open_file, open_photo
+from ui_helpers import image_drag, image_pos, open_file, zoomed_photo_window
 
 SENTENCE = "The quick brown fox jumps over the lazy dog and runs far away"
 
@@ -20,13 +19,7 @@ SENTENCE = "The quick brown fox jumps over the lazy dog and runs far away"
 @pytest.fixture
 def window(qtbot, tmp_path, monkeypatch):
     """A window with a 320 x 200 photo opened, at 100 %, focused."""
-    w = make_window(qtbot, tmp_path, monkeypatch)
-    open_photo(w, qtbot, tmp_path, monkeypatch, 320, 200)
-    w.canvas.set_zoom(1.0)
-    w.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
-    w.canvas.setFocus()
-    return w
+    return zoomed_photo_window(qtbot, tmp_path, monkeypatch, 320, 200, 1.0, activate=True)
 
 
 def text_layers(doc):

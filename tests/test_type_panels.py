@@ -11,23 +11,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from editor.model.text_layer import TextLayer, draw
-from ui_helpers import image_drag, make_window, open_photo
+from ui_helpers import image_drag, zoomed_photo_window
 
 SENTENCE = "The quick brown fox jumps over the lazy dog and runs far away"
 
 
 @pytest.fixture
 def window(qtbot, tmp_path, monkeypatch):
-    w = make_window(qtbot, tmp_path, monkeypatch)
-    open_photo(w, qtbot, tmp_path, monkeypatch, 320, 240)
-    w.canvas.set_zoom(1.0)
-    w.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
-    w.canvas.setFocus()
-    return w
+    return zoomed_photo_window(qtbot, tmp_path, monkeypatch, 320, 240, 1.0, activate=True)
 
 
 def typed(w, qtbot, text, box=None, at=(20, 40)):

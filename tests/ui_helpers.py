@@ -94,12 +94,17 @@ def open_photo(window, qtbot, tmp_path, monkeypatch, width: int, height: int) ->
     return png
 
 
-def zoomed_photo_window(qtbot, tmp_path, monkeypatch, width: int, height: int, zoom: float):
+def zoomed_photo_window(qtbot, tmp_path, monkeypatch, width: int, height: int, zoom: float,
+                        activate: bool = False):
     """The window with a photo of `width` x `height` opened (`open_photo`), shown at `zoom`,
-    the canvas focused: where the path and shape tools' tests click."""
+    the canvas focused: where the path and shape tools' tests click. `activate`: the window
+    made the active one first (the tools' letters are the window's shortcuts)."""
     window = make_window(qtbot, tmp_path, monkeypatch)
     open_photo(window, qtbot, tmp_path, monkeypatch, width, height)
     window.canvas.set_zoom(zoom)
+    if activate:
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     window.canvas.setFocus()
     return window
 
