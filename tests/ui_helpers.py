@@ -187,6 +187,32 @@ def in_modal_dialog(qtbot, trigger, drive, name: str) -> dict:
     return seen
 
 
+def smart_filter_edited_again(qtbot, w, trigger, drive, check, name: str):
+    """The active layer converted to a smart object; the filter's dialog (`trigger`, set by
+    `drive(dialog)`) OK'd adds one smart filter; its dialog opened again from that filter
+    shows the same operation (and passes `check(dialog)`), and Cancel keeps the filter.
+    Returns the operation."""
+    from editor.model import smart_object
+
+    smart = smart_object.convert(w.doc, w.doc.active)
+
+    def first(dialog, seen):
+        drive(dialog)
+        seen["op"] = dialog.operation()
+
+    op = in_modal_dialog(qtbot, trigger, first, name)["op"]
+    assert [f.op for f in smart.filters] == [op]
+
+    def again(dialog, seen):
+        assert dialog.operation() == op
+        check(dialog)
+        seen["cancel"] = True
+
+    in_modal_dialog(qtbot, lambda: w.filter_commands.edit_smart_filter(smart, 0), again, name)
+    assert [f.op for f in smart.filters] == [op]
+    return op
+
+
 def screen(window) -> np.ndarray:
     """What the canvas shows (the Renderer's 8-bit composite) as RGB ints."""
     renderer = window.session.renderer
