@@ -53,18 +53,19 @@ class ArtHistoryBrushTool(BrushTool):
             combo.setCurrentText(self.style)
 
     def set_area(self, area: int) -> None:
-        self.area = int(max(0, min(MAX_AREA, area)))
-        self.window.settings.set_value(f"tools/{self.id}/area", self.area)
-        spin = self._option_widgets.get("area")
-        if spin is not None and spin.value() != self.area:
-            spin.setValue(self.area)
+        self._set_number("area", area, MAX_AREA)
 
     def set_tolerance(self, tolerance: int) -> None:
-        self.tolerance = int(max(0, min(100, tolerance)))
-        self.window.settings.set_value(f"tools/{self.id}/tolerance", self.tolerance)
-        spin = self._option_widgets.get("tolerance")
-        if spin is not None and spin.value() != self.tolerance:
-            spin.setValue(self.tolerance)
+        self._set_number("tolerance", tolerance, 100)
+
+    def _set_number(self, key: str, value: int, top: int) -> None:
+        """Option `key` set to `value` (within 0..top), kept, and shown in its spin box."""
+        value = int(max(0, min(top, value)))
+        setattr(self, key, value)
+        self.window.settings.set_value(f"tools/{self.id}/{key}", value)
+        spin = self._option_widgets.get(key)
+        if spin is not None and spin.value() != value:
+            spin.setValue(value)
 
     def press(self, canvas, ev) -> None:
         begun = self._begin_history_edit(canvas)

@@ -25,7 +25,24 @@ from .brush import BrushTool
 CROSS = 7  # the source crosshair's arm, widget pixels
 
 
-class CloneStampTool(BrushTool):
+class AlignedStamp(BrushTool):
+    """A stamp with Photoshop's Aligned option, kept per tool (the Clone and Pattern
+    Stamps'); the options bar's check box is `_option_widgets["aligned"]`."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.aligned = window.settings.value(f"tools/{self.id}/aligned", True, bool)
+        self._option_widgets: dict = {}
+
+    def set_aligned(self, on: bool) -> None:
+        self.aligned = bool(on)
+        self.window.settings.set_value(f"tools/{self.id}/aligned", self.aligned)
+        box = self._option_widgets.get("aligned")
+        if box is not None and box.isChecked() != self.aligned:
+            box.setChecked(self.aligned)
+
+
+class CloneStampTool(AlignedStamp):
     id = "clone_stamp"
     label = "Clone Stamp Tool"
     letter = "S"
@@ -40,7 +57,6 @@ class CloneStampTool(BrushTool):
     def __init__(self, window):
         super().__init__(window)
         settings = window.settings
-        self.aligned = settings.value(f"tools/{self.id}/aligned", True, bool)
         all_layers = settings.value(f"tools/{self.id}/sample_all", False, bool)  # (older)
         self.sample = settings.value(f"tools/{self.id}/sample",
                                      "all" if all_layers else "current", str)
@@ -51,14 +67,6 @@ class CloneStampTool(BrushTool):
         self._source_doc = None        # the document the source point was set on
         self._offset = (0, 0)
         self._cross: Optional[QRectF] = None
-        self._option_widgets: dict = {}
-
-    def set_aligned(self, on: bool) -> None:
-        self.aligned = bool(on)
-        self.window.settings.set_value(f"tools/{self.id}/aligned", self.aligned)
-        box = self._option_widgets.get("aligned")
-        if box is not None and box.isChecked() != self.aligned:
-            box.setChecked(self.aligned)
 
     @property
     def sample_all(self) -> bool:

@@ -19,7 +19,7 @@ from editor.model.errors import DocumentError
 from editor.model.pattern_stamp import NO_PATTERN, pattern_layer, stroke_phase
 from editor.model.patterns import Pattern, display_name
 
-from .brush import BrushTool
+from .clone import AlignedStamp
 
 
 class PatternCombo(QComboBox):
@@ -52,7 +52,7 @@ class PatternCombo(QComboBox):
             self.tool.set_pattern(self.currentData())
 
 
-class PatternStampTool(BrushTool):
+class PatternStampTool(AlignedStamp):
     id = "pattern_stamp"
     label = "Pattern Stamp Tool"
     letter = "S"
@@ -65,16 +65,7 @@ class PatternStampTool(BrushTool):
 
     def __init__(self, window):
         super().__init__(window)
-        self.aligned = window.settings.value(f"tools/{self.id}/aligned", True, bool)
         self.pattern_id: Optional[str] = None
-        self._option_widgets: dict = {}
-
-    def set_aligned(self, on: bool) -> None:
-        self.aligned = bool(on)
-        self.window.settings.set_value(f"tools/{self.id}/aligned", self.aligned)
-        box = self._option_widgets.get("aligned")
-        if box is not None and box.isChecked() != self.aligned:
-            box.setChecked(self.aligned)
 
     def set_pattern(self, pattern_id: str) -> None:
         """The pattern the next strokes paint (by its id, among the document's)."""
