@@ -41,6 +41,16 @@ class AlignedStamp(BrushTool):
         if box is not None and box.isChecked() != self.aligned:
             box.setChecked(self.aligned)
 
+    def _aligned_box(self, row: QHBoxLayout, name: str, tip: str) -> QCheckBox:
+        """The options bar's Aligned check box (the caller puts it in `_option_widgets`)."""
+        aligned = QCheckBox("Aligned")
+        aligned.setObjectName(name)
+        aligned.setToolTip(tip)
+        aligned.setChecked(self.aligned)
+        aligned.toggled.connect(self.set_aligned)
+        row.addWidget(aligned)
+        return aligned
+
 
 class CloneStampTool(AlignedStamp):
     id = "clone_stamp"
@@ -157,13 +167,9 @@ class CloneStampTool(AlignedStamp):
 
     # -- options bar -------------------------------------------------------------------
     def add_options(self, row: QHBoxLayout) -> None:
-        aligned = QCheckBox("Aligned")
-        aligned.setObjectName("clone_aligned")
-        aligned.setToolTip("Keep the offset to the source from one stroke to the next "
-                           "(off: every stroke starts again at the source point)")
-        aligned.setChecked(self.aligned)
-        aligned.toggled.connect(self.set_aligned)
-        row.addWidget(aligned)
+        aligned = self._aligned_box(
+            row, "clone_aligned", "Keep the offset to the source from one stroke to the next "
+                                  "(off: every stroke starts again at the source point)")
         row.addSpacing(10)
         row.addWidget(QLabel("Sample"))
         sample = QComboBox()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel
 
 from editor.model.brush_stroke import BrushStroke
 from editor.model.errors import DocumentError
@@ -119,11 +119,7 @@ class PatternStampTool(AlignedStamp):
         combo.setToolTip("The pattern the strokes paint (Edit > Define Pattern adds one)")
         row.addWidget(combo)
         row.addSpacing(10)
-        aligned = QCheckBox("Aligned")
-        aligned.setObjectName("pattern_stamp_aligned")
-        aligned.setToolTip("Tiles anchored to the canvas, so strokes line up (off: each "
-                           "stroke starts the pattern where it begins)")
-        aligned.setChecked(self.aligned)
-        aligned.toggled.connect(self.set_aligned)
-        row.addWidget(aligned)
+        aligned = self._aligned_box(
+            row, "pattern_stamp_aligned", "Tiles anchored to the canvas, so strokes line up "
+                                          "(off: each stroke starts the pattern where it begins)")
         self._option_widgets = {"aligned": aligned, "pattern": combo}
