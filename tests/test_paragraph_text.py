@@ -41,19 +41,22 @@ def commit(w, qtbot):
 
 
 def ink(layer):
-    """The layer's inked columns (canvas x) and its rows of ink: [(top, bottom)] bands
-    of canvas rows with any ink, separated by blank rows."""
+    """The layer's inked columns (canvas x) and its rows of ink (`bands`)."""
     alpha = layer.pixels[..., 3] > 0
-    cols = np.nonzero(alpha.any(axis=0))[0] + layer.x
-    rows = alpha.any(axis=1)
-    bands, start = [], None
+    return np.nonzero(alpha.any(axis=0))[0] + layer.x, bands(layer)
+
+
+def bands(layer):
+    """The canvas rows of each line's ink: [(top, bottom)], separated by blank rows."""
+    rows = (layer.pixels[..., 3] > 0).any(axis=1)
+    out, start = [], None
     for i, on in enumerate(list(rows) + [False]):
         if on and start is None:
             start = i
         elif not on and start is not None:
-            bands.append((start + layer.y, i + layer.y))
+            out.append((start + layer.y, i + layer.y))
             start = None
-    return cols, bands
+    return out
 
 
 def test_a_dragged_box_wraps_the_text_and_its_handles_rewrap(window, qtbot):

@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from editor.model.text_layer import TextLayer, draw
+from test_paragraph_text import bands
 from ui_helpers import image_drag, zoomed_photo_window
 
 SENTENCE = "The quick brown fox jumps over the lazy dog and runs far away"
@@ -49,19 +50,6 @@ def enter(qtbot, spin, text):
     edit.selectAll()
     qtbot.keyClicks(edit, text)
     qtbot.keyClick(edit, Qt.Key.Key_Return)
-
-
-def bands(layer):
-    """The canvas rows of each line's ink: [(top, bottom)], separated by blank rows."""
-    rows = (layer.pixels[..., 3] > 0).any(axis=1)
-    out, start = [], None
-    for i, on in enumerate(list(rows) + [False]):
-        if on and start is None:
-            start = i
-        elif not on and start is not None:
-            out.append((start + layer.y, i + layer.y))
-            start = None
-    return out
 
 
 def first_ink_column(layer, top, bottom):
