@@ -132,15 +132,9 @@ class AutoLayersCommands:
     def _submit(self, module, failure: str, doc, nodes, choice: str, done) -> Optional[Job]:
         """`module`'s work on the worker, applied when it finishes (one undo step);
         `done(prepared)` is the status line then."""
-        w = self.window
-        try:
-            prepared = module.prepare(doc, nodes, choice)
-        except Exception as exc:
-            w.report(exc, failure)
-            return None
-
-        def land(result) -> str:
+        def land(prepared, result) -> str:
             module.apply(doc, prepared, result)
             return done(prepared)
 
-        return w.jobs.submit_operation(module.NAME, module.run, prepared, land, failure)
+        return self.window.jobs.submit_prepared(
+            module.NAME, lambda: module.prepare(doc, nodes, choice), module.run, land, failure)
