@@ -343,6 +343,15 @@ class BrushTool(Tool):
             self._path.start(ev.image)
             self._apply(canvas, [ev.image])
 
+    def _begin_edit(self, doc, layer, cover):
+        """The pixel edit of a stroke on `layer` that may paint within `cover`, or None
+        with the refusal (a locked layer...) reported in one line."""
+        try:
+            return doc.begin_pixel_edit(layer, self.history_name, cover=cover)
+        except DocumentError as exc:
+            self.window.report(exc, f"Could not {self.verb}")
+            return None
+
     def _begin_history_edit(self, canvas):
         """The pixel edit of a stroke that paints the active layer back from the History
         Brush's source (the History Brush, Erase to History, the Art History Brush): the
@@ -357,12 +366,9 @@ class BrushTool(Tool):
         except DocumentError as exc:
             self.window.status(str(exc))  # one line, nothing painted
             return None
-        try:
-            # Room for the source's pixels (a layer shrunk since grows back), no more.
-            edit = doc.begin_pixel_edit(layer, self.history_name,
-                                        cover=source.bounds().intersect(doc.canvas))
-        except DocumentError as exc:
-            self.window.report(exc, f"Could not {self.verb}")
+        # Room for the source's pixels (a layer shrunk since grows back), no more.
+        edit = self._begin_edit(doc, layer, source.bounds().intersect(doc.canvas))
+        if edit is None:
             return None
         canvas.session.renderer.set_focus(layer)
         self._edit, self._layer, self._canvas = edit, layer, canvas

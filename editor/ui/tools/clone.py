@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel
 
 from editor.model.brush_stroke import BrushStroke
 from editor.model.clone import NO_SOURCE, SAMPLES, CloneSource, clone_layer, snapshot
-from editor.model.errors import DocumentError
 
 from .brush import BrushTool
 
@@ -108,10 +107,8 @@ class CloneStampTool(AlignedStamp):
         if self._source_doc is not doc:
             self.window.status(self.no_source)
             return
-        try:
-            edit = doc.begin_pixel_edit(layer, self.history_name, cover=doc.canvas)
-        except DocumentError as exc:
-            self.window.report(exc, f"Could not {self.verb}")
+        edit = self._begin_edit(doc, layer, doc.canvas)
+        if edit is None:
             return
         self._offset = self.source.start_stroke(ev.image.x(), ev.image.y(), self.aligned)
         canvas.session.renderer.set_focus(layer)

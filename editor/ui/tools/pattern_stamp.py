@@ -15,7 +15,6 @@ from typing import Optional
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel
 
 from editor.model.brush_stroke import BrushStroke
-from editor.model.errors import DocumentError
 from editor.model.pattern_stamp import NO_PATTERN, pattern_layer, stroke_phase
 from editor.model.patterns import Pattern, display_name
 
@@ -97,10 +96,8 @@ class PatternStampTool(AlignedStamp):
         if pattern is None:
             self.window.status(NO_PATTERN)
             return
-        try:
-            edit = doc.begin_pixel_edit(layer, self.history_name, cover=doc.canvas)
-        except DocumentError as exc:
-            self.window.report(exc, f"Could not {self.verb}")
+        edit = self._begin_edit(doc, layer, doc.canvas)
+        if edit is None:
             return
         canvas.session.renderer.set_focus(layer)
         phase = stroke_phase(self.aligned, ev.image.x(), ev.image.y())
