@@ -14,12 +14,10 @@ import argparse
 import os
 import sys
 
-import numpy as np
-
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from timing import median_ms  # noqa: E402
+from timing import median_ms, opaque_noise  # noqa: E402
 
 
 def main() -> None:
@@ -36,9 +34,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     w, h = (int(v) for v in args.size.split("x"))
-    rng = np.random.default_rng(0)
-    pixels = rng.integers(0, 256, (h, w, 4), dtype=np.uint8)
-    pixels[..., 3] = 255
+    pixels = opaque_noise(w, h)
     b = args.blur
     ops = (bg.FieldBlur(pins=((w / 4, h / 2, 0.0), (3 * w / 4, h / 2, b))),
            bg.IrisBlur(blur=b, cx=w / 2, cy=h / 2, rx=0.35 * w, ry=0.3 * h, angle=15),

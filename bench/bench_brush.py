@@ -30,6 +30,22 @@ sys.path.insert(0, os.path.join(ROOT, "bench"))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+def time_dabs(brush, renderer, point, dabs: int) -> tuple[float, float]:
+    """Median (wall ms, CPU ms) per dab of `brush` at `point(k)`, k = 1..dabs, each dab
+    followed by a renderer update as the canvas redraws on every mouse move. Dab 0 builds
+    the focus caches and is left out."""
+    walls, cpus = [], []
+    for k in range(dabs + 1):
+        x, y = point(k)
+        wall, cpu = time.perf_counter(), time.process_time()
+        brush.dabs([(x, y)])
+        renderer.update()
+        if k:
+            walls.append((time.perf_counter() - wall) * 1000)
+            cpus.append((time.process_time() - cpu) * 1000)
+    return statistics.median(walls), statistics.median(cpus)
+
+
 def stroke(doc, layer, size: int, dabs: int, on_mask: bool, tip=None) -> tuple[float, float]:
     """Median (wall ms, CPU ms) per dab of one stroke, as the Brush tool paints it."""
     from editor.model import mask_ops
@@ -48,24 +64,20 @@ def stroke(doc, layer, size: int, dabs: int, on_mask: bool, tip=None) -> tuple[f
     brush = BrushStroke(doc, edit, (target.x, target.y), size, 0.8, 1.0, lay, tip=tip, seed=1)
     bounds = layer.bounds().intersect(doc.canvas)
     step = max(1.0, size / 4)
-    walls, cpus = [], []
-    for k in range(dabs + 1):  # the first dab builds the focus caches: left out
+
+    def point(k: int) -> tuple[float, float]:
         along = (k * step) % (2 * max(1, bounds.w - 1))
-        x = bounds.x + (along if along < bounds.w else 2 * bounds.w - along)
-        y = bounds.y + bounds.h / 2
-        wall, cpu = time.perf_counter(), time.process_time()
-        brush.dabs([(x, y)])
-        renderer.update()
-        if k:
-            walls.append((time.perf_counter() - wall) * 1000)
-            cpus.append((time.process_time() - cpu) * 1000)
+        return (bounds.x + (along if along < bounds.w else 2 * bounds.w - along),
+                bounds.y + bounds.h / 2)
+
+    timing = time_dabs(brush, renderer, point, dabs)
     if on_mask:
         mask_ops.end_mask_stroke(doc, edit)
     else:
         doc.end_pixel_edit(edit)
     renderer.close()
     doc.history.undo()
-    return statistics.median(walls), statistics.median(cpus)
+    return timing
 
 
 def main() -> None:

@@ -32,24 +32,16 @@ def photo(w: int, h: int) -> np.ndarray:
     return np.dstack([rgb, np.full((h, w), 255, np.uint8)])
 
 
-def main() -> None:
+def photo_bench(ops_for) -> None:
+    """Times the filters `ops_for(w, h)` on `photo` with the command line the photo benches
+    share (--runs, --size, --transparent)."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--size", default="2000x1500")
     parser.add_argument("--transparent", action="store_true")
     args = parser.parse_args()
     w, h = (int(v) for v in args.size.split("x"))
-    grey = np.full((256, 256, 4), 128, np.uint8)
-    grey[..., :2] = np.random.default_rng(0).integers(0, 256, (256, 256, 2))
-    ops = [df.Displace(10, 10, map=df.DisplacementMap(grey, "noise")),
-           df.Pinch(50), df.Pinch(-100), df.PolarCoordinates("to_polar"),
-           df.PolarCoordinates("to_rect"), df.Ripple(100, "medium"), df.Ripple(999, "large"),
-           df.Spherize(100), df.Spherize(100, "horizontal"), df.Twirl(50), df.Twirl(999),
-           df.Wave(), df.Wave(generators=999, kind="square", undefined="wrap"),
-           df.ZigZag(10, 5, "pond"), df.ZigZag(50, 20, "around"),
-           rf.Clouds((0, 0, 0), (255, 255, 255), 1), rf.DifferenceClouds(seed=1),
-           rf.LensFlare(100, "zoom", (w / 3, h / 3), (0, 0, w, h)),
-           rf.LensFlare(150, "movie", (w / 3, h / 3), (0, 0, w, h))]
+    ops = ops_for(w, h)
     pixels = photo(w, h)
     if args.transparent:
         pixels[:, : w // 2, 3] = 0
@@ -59,5 +51,20 @@ def main() -> None:
     print(f"{w}x{h}, {'half transparent' if args.transparent else 'opaque'}:")
     time_filters(doc, layer, ops, args.runs)
 
+
+def distort_ops(w: int, h: int) -> list:
+    grey = np.full((256, 256, 4), 128, np.uint8)
+    grey[..., :2] = np.random.default_rng(0).integers(0, 256, (256, 256, 2))
+    return [df.Displace(10, 10, map=df.DisplacementMap(grey, "noise")),
+            df.Pinch(50), df.Pinch(-100), df.PolarCoordinates("to_polar"),
+            df.PolarCoordinates("to_rect"), df.Ripple(100, "medium"), df.Ripple(999, "large"),
+            df.Spherize(100), df.Spherize(100, "horizontal"), df.Twirl(50), df.Twirl(999),
+            df.Wave(), df.Wave(generators=999, kind="square", undefined="wrap"),
+            df.ZigZag(10, 5, "pond"), df.ZigZag(50, 20, "around"),
+            rf.Clouds((0, 0, 0), (255, 255, 255), 1), rf.DifferenceClouds(seed=1),
+            rf.LensFlare(100, "zoom", (w / 3, h / 3), (0, 0, w, h)),
+            rf.LensFlare(150, "movie", (w / 3, h / 3), (0, 0, w, h))]
+
+
 if __name__ == "__main__":
-    main()
+    photo_bench(distort_ops)

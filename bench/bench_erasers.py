@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import time
 
@@ -22,6 +21,8 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from bench_brush import time_dabs  # noqa: E402
 
 W, H = 2000, 1500
 
@@ -55,20 +56,13 @@ def stroke(doc, layer, size: int, dabs: int, limits: str) -> tuple[float, float]
     brush = BrushStroke(doc, edit, (0, 0), size, 0.5, 1.0,
                         pixel_layer((0, 0, 0), 1.0, True, False), weigh)
     step = max(1.0, size / 4)
-    walls, cpus = [], []
-    for k in range(dabs + 1):  # the first dab builds the focus caches: left out
-        x = 100 + (k * step) % (W - 200)
-        y = H / 2 + 200 * np.sin(k / 10)
-        wall, cpu = time.perf_counter(), time.process_time()
-        brush.dabs([(x, y)])
-        renderer.update()
-        if k:
-            walls.append((time.perf_counter() - wall) * 1000)
-            cpus.append((time.process_time() - cpu) * 1000)
+    timing = time_dabs(brush, renderer,
+                       lambda k: (100 + (k * step) % (W - 200), H / 2 + 200 * np.sin(k / 10)),
+                       dabs)
     doc.end_pixel_edit(edit)
     renderer.close()
     doc.history.undo()
-    return statistics.median(walls), statistics.median(cpus)
+    return timing
 
 
 def main() -> None:

@@ -435,6 +435,12 @@ def test_bands_do_not_show(monkeypatch, op):
 @pytest.mark.parametrize("op", [ef.SharpenMore(), ef.Solarize(), cf.Crystallize(8),
                                 ef.Wind()], ids=repr)
 def test_a_soft_selection_fades_the_filter(op):
+    assert_soft_selection_fades(op)
+
+
+def assert_soft_selection_fades(op):
+    """Under a feathered elliptic selection `op` leaves the unselected pixels alone, applies
+    fully inside and in between lands between the original and the filtered pixels."""
     from editor.model import selection_ops
 
     pixels = noise_image(60, 80, 12)

@@ -29,6 +29,20 @@ def run_fade(qtbot, w, opacity: int, mode: str = "normal", cancel=False, seen_pr
     return in_modal_dialog(qtbot, w.actions["fade"].trigger, drive, "PixelDialog_Fade")
 
 
+def assert_fade_halves(qtbot, w, trigger, drive, name: str) -> None:
+    """A filter run through its dialog (`trigger`, set by `drive(dialog, seen)`), then Edit >
+    Fade at 50 %: the last step is the Fade and the layer lies halfway between its pixels
+    before and the filtered ones."""
+    doc = w.doc
+    before = doc.active.pixels.copy()
+    in_modal_dialog(qtbot, trigger, drive, name)
+    filtered = doc.active.pixels.copy()
+    run_fade(qtbot, w, 50)
+    assert doc.history.undo_name().startswith("Fade")
+    half = (before[..., :3].astype(int) + filtered[..., :3]) / 2
+    assert np.abs(doc.active.pixels[..., :3] - half).max() <= 1
+
+
 def blurred(qtbot, w):
     run_dialog(qtbot, w, "filter_gaussian_blur", lambda d, s: set_number(d, "radius", 3.0))
     assert w.doc.history.undo_name() == "Gaussian Blur"

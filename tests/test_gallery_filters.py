@@ -8,10 +8,9 @@ import json
 import numpy as np
 import pytest
 
-from editor.model import Document, filter_ops, gallery_filters as gf, replay
-from editor.model.layers import Layer
+from editor.model import gallery_filters as gf, replay
 
-from test_extra_filters import applied, flat, step
+from test_extra_filters import applied, assert_soft_selection_fades, flat, step
 from test_filters import assert_bands_do_not_show, noise_image
 
 
@@ -207,24 +206,7 @@ def test_hidden_colours_never_show(op):
                                 gf.FilterGallery.of([gf.GlowingEdges(), gf.Cutout()])],
                          ids=lambda op: op.label)
 def test_a_soft_selection_fades_the_filter(op):
-    from editor.model import selection_ops
-    from engine.box import Box
-
-    pixels = noise_image(60, 80, 12)
-    doc = Document(80, 60)
-    layer = Layer("layer", pixels.copy())
-    doc.add_layer(layer)
-    mask = selection_ops.feathered(selection_ops.ellipse_mask(doc, Box(20, 10, 40, 40)), 4)
-    selection_ops.select_mask(doc, mask)
-    coverage = selection_ops.current_mask(doc)
-    full = applied(pixels, op)
-    filter_ops.apply(doc, op, layer)
-    out = layer.pixels
-    np.testing.assert_array_equal(out[coverage == 0], pixels[coverage == 0])
-    np.testing.assert_array_equal(out[coverage == 255][:, :3], full[coverage == 255][:, :3])
-    part = (coverage > 60) & (coverage < 196)
-    lo, hi = (f(pixels, full)[..., :3].astype(int) for f in (np.minimum, np.maximum))
-    assert ((lo - 1 <= out[..., :3]) & (out[..., :3] <= hi + 1))[part].all()
+    assert_soft_selection_fades(op)
 
 
 def test_the_stack_applies_in_order_as_one_step():

@@ -8,11 +8,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from editor.model.text_layer import (TextLayer, TextSettings, draw, layout, overflows,
                                      position_of)
-from ui_helpers import image_drag, image_pos, make_window, open_file, open_photo
+from ui_helpers import image_drag, image_pos, open_file, zoomed_photo_window
 
 SENTENCE = "The quick brown fox jumps over the lazy dog and runs far away"
 
@@ -20,13 +19,7 @@ SENTENCE = "The quick brown fox jumps over the lazy dog and runs far away"
 @pytest.fixture
 def window(qtbot, tmp_path, monkeypatch):
     """A window with a 320 x 200 photo opened, at 100 %, focused."""
-    w = make_window(qtbot, tmp_path, monkeypatch)
-    open_photo(w, qtbot, tmp_path, monkeypatch, 320, 200)
-    w.canvas.set_zoom(1.0)
-    w.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
-    w.canvas.setFocus()
-    return w
+    return zoomed_photo_window(qtbot, tmp_path, monkeypatch, 320, 200, 1.0, activate=True)
 
 
 def text_layers(doc):
@@ -48,19 +41,22 @@ def commit(w, qtbot):
 
 
 def ink(layer):
-    """The layer's inked columns (canvas x) and its rows of ink: [(top, bottom)] bands
-    of canvas rows with any ink, separated by blank rows."""
+    """The layer's inked columns (canvas x) and its rows of ink (`bands`)."""
     alpha = layer.pixels[..., 3] > 0
-    cols = np.nonzero(alpha.any(axis=0))[0] + layer.x
-    rows = alpha.any(axis=1)
-    bands, start = [], None
+    return np.nonzero(alpha.any(axis=0))[0] + layer.x, bands(layer)
+
+
+def bands(layer):
+    """The canvas rows of each line's ink: [(top, bottom)], separated by blank rows."""
+    rows = (layer.pixels[..., 3] > 0).any(axis=1)
+    out, start = [], None
     for i, on in enumerate(list(rows) + [False]):
         if on and start is None:
             start = i
         elif not on and start is not None:
-            bands.append((start + layer.y, i + layer.y))
+            out.append((start + layer.y, i + layer.y))
             start = None
-    return cols, bands
+    return out
 
 
 def test_a_dragged_box_wraps_the_text_and_its_handles_rewrap(window, qtbot):

@@ -11,23 +11,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from editor.model.text_layer import TextLayer, draw
-from ui_helpers import image_drag, make_window, open_photo
+from test_paragraph_text import bands
+from ui_helpers import image_drag, zoomed_photo_window
 
 SENTENCE = "The quick brown fox jumps over the lazy dog and runs far away"
 
 
 @pytest.fixture
 def window(qtbot, tmp_path, monkeypatch):
-    w = make_window(qtbot, tmp_path, monkeypatch)
-    open_photo(w, qtbot, tmp_path, monkeypatch, 320, 240)
-    w.canvas.set_zoom(1.0)
-    w.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
-    w.canvas.setFocus()
-    return w
+    return zoomed_photo_window(qtbot, tmp_path, monkeypatch, 320, 240, 1.0, activate=True)
 
 
 def typed(w, qtbot, text, box=None, at=(20, 40)):
@@ -56,19 +50,6 @@ def enter(qtbot, spin, text):
     edit.selectAll()
     qtbot.keyClicks(edit, text)
     qtbot.keyClick(edit, Qt.Key.Key_Return)
-
-
-def bands(layer):
-    """The canvas rows of each line's ink: [(top, bottom)], separated by blank rows."""
-    rows = (layer.pixels[..., 3] > 0).any(axis=1)
-    out, start = [], None
-    for i, on in enumerate(list(rows) + [False]):
-        if on and start is None:
-            start = i
-        elif not on and start is not None:
-            out.append((start + layer.y, i + layer.y))
-            start = None
-    return out
 
 
 def first_ink_column(layer, top, bottom):

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QDoubleSpinBox
 
 from editor.model import Layer
 from editor.model.text_layer import TextLayer, TextSettings, add_text, draw, set_text
-from ui_helpers import image_drag, image_pos, make_window, open_file, open_photo
+from ui_helpers import image_drag, image_pos, open_file, zoomed_photo_window
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -25,13 +25,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def window(qtbot, tmp_path, monkeypatch):
     """A window with a 320 x 200 photo opened, at 100 %, focused (the tools' letters are
     the window's shortcuts)."""
-    w = make_window(qtbot, tmp_path, monkeypatch)
-    open_photo(w, qtbot, tmp_path, monkeypatch, 320, 200)
-    w.canvas.set_zoom(1.0)
-    w.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
-    w.canvas.setFocus()
-    return w
+    return zoomed_photo_window(qtbot, tmp_path, monkeypatch, 320, 200, 1.0, activate=True)
 
 
 def type_at(w, qtbot, x, y, text):

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDoubleSpinBox, QLabel, QPushButton, QSpinBox
 from editor.model import camera_raw as cr
 from engine.box import Box
 
-from ui_helpers import ctrl_f, in_modal_dialog
+from ui_helpers import ctrl_f, in_modal_dialog, smart_filter_edited_again
 
 W, H = 96, 64
 NAME = "PixelDialog_CameraRawFilter"
@@ -97,40 +97,20 @@ def test_cancel_and_zero_settings_leave_nothing(opened, qtbot):
 
 
 def test_on_a_smart_object_it_is_a_smart_filter_edited_again(opened, qtbot):
-    from editor.model import smart_object
-
-    w, doc = opened, opened.doc
-    smart = smart_object.convert(doc, doc.active)
-
-    def drive(dialog, seen):
+    def drive(dialog):
         dialog.findChild(QSpinBox, "Filter_vibrance").setValue(50)
-        seen["op"] = dialog.operation()
 
-    seen = in_modal_dialog(qtbot, w.actions["filter_camera_raw"].trigger, drive, NAME)
-    op = seen["op"]
-    assert [f.op for f in smart.filters] == [op]
-
-    def again(dialog, seen):
-        assert dialog.operation() == op
+    def check(dialog):
         assert dialog.findChild(QSpinBox, "Filter_vibrance").value() == 50
-        seen["cancel"] = True
 
-    in_modal_dialog(qtbot, lambda: w.filter_commands.edit_smart_filter(smart, 0), again, NAME)
-    assert [f.op for f in smart.filters] == [op]
+    smart_filter_edited_again(qtbot, opened, opened.actions["filter_camera_raw"].trigger,
+                              drive, check, NAME)
 
 
 def test_edit_fade_halves_it(opened, qtbot):
-    from test_fade import run_fade
-
-    w, doc = opened, opened.doc
-    before = doc.active.pixels.copy()
+    from test_fade import assert_fade_halves
 
     def drive(dialog, seen):
         dialog.findChild(QDoubleSpinBox, "Filter_exposure").setValue(1.5)
 
-    in_modal_dialog(qtbot, w.actions["filter_camera_raw"].trigger, drive, NAME)
-    bright = doc.active.pixels.copy()
-    run_fade(qtbot, w, 50)
-    assert doc.history.undo_name().startswith("Fade")
-    half = (before[..., :3].astype(int) + bright[..., :3]) / 2
-    assert np.abs(doc.active.pixels[..., :3] - half).max() <= 1
+    assert_fade_halves(qtbot, opened, opened.actions["filter_camera_raw"].trigger, drive, NAME)

@@ -74,18 +74,28 @@ def test_crystallize_dialog_previews_and_ok_is_one_undo_step(opened, qtbot):
 
 
 def test_cancel_leaves_nothing(opened, qtbot):
-    w, doc = opened, opened.doc
+    def set_up(dialog):
+        dialog.findChild(QRadioButton, "Filter_method_blast").click()
+        qtbot.waitUntil(lambda: dialog.preview.shown == ef.Wind("blast"), timeout=20000)
+
+    assert_cancel_leaves_nothing(qtbot, opened, opened.actions["filter_wind"].trigger, set_up,
+                                 "PixelDialog_Wind")
+
+
+def assert_cancel_leaves_nothing(qtbot, w, trigger, set_up, name: str) -> None:
+    """In the filter's dialog (`trigger`) `set_up(dialog)` waits for a preview that changes
+    the active layer; Cancel then leaves its pixels and the history as they were."""
+    doc = w.doc
     layer = doc.active
     before = layer.pixels.copy()
     steps = doc.history.index
 
     def drive(dialog, seen):
-        dialog.findChild(QRadioButton, "Filter_method_blast").click()
-        qtbot.waitUntil(lambda: dialog.preview.shown == ef.Wind("blast"), timeout=20000)
+        set_up(dialog)
         assert not np.array_equal(layer.pixels, before)
         seen["cancel"] = True
 
-    in_modal_dialog(qtbot, w.actions["filter_wind"].trigger, drive, "PixelDialog_Wind")
+    in_modal_dialog(qtbot, trigger, drive, name)
     np.testing.assert_array_equal(layer.pixels, before)
     assert doc.history.index == steps
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QListWidget, QPus
 
 from editor.model import gallery_filters as gf
 
-from test_ui_extra_filters import reference, texts
+from test_ui_extra_filters import assert_cancel_leaves_nothing, reference, texts
 from test_ui_filters import set_number, soft_selection
 from ui_helpers import ctrl_f, in_modal_dialog
 
@@ -95,21 +95,13 @@ def test_a_stack_of_two_is_one_undo_step_and_ctrl_f_repeats_it(opened, qtbot):
 
 
 def test_cancel_leaves_nothing(opened, qtbot):
-    w, doc = opened, opened.doc
-    layer = doc.active
-    before = layer.pixels.copy()
-    steps = doc.history.index
-
-    def drive(dialog, seen):
+    def set_up(dialog):
         choose(qtbot, dialog, "halftone_pattern")
         qtbot.waitUntil(lambda: isinstance(dialog.preview.shown, gf.FilterGallery)
                         and not dialog.preview.busy(), timeout=20000)
-        assert not np.array_equal(layer.pixels, before)
-        seen["cancel"] = True
 
-    in_modal_dialog(qtbot, w.actions["filter_gallery"].trigger, drive, NAME)
-    np.testing.assert_array_equal(layer.pixels, before)
-    assert doc.history.index == steps
+    assert_cancel_leaves_nothing(qtbot, opened, opened.actions["filter_gallery"].trigger,
+                                 set_up, NAME)
 
 
 def test_layers_move_hide_and_delete(opened, qtbot):

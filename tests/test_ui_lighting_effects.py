@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QListWidget, QPushButton,
 from editor.model import lighting_effects as le
 from engine.box import Box
 
-from ui_helpers import ctrl_f, in_modal_dialog, screen
+from ui_helpers import ctrl_f, in_modal_dialog, screen, smart_filter_edited_again
 
 W, H = 96, 64
 NAME = "PixelDialog_LightingEffects"
@@ -181,37 +181,19 @@ def test_a_spots_handle_aims_it_and_an_infinite_lights_line_turns_it(opened, qtb
 def test_on_a_smart_object_it_is_a_smart_filter_edited_with_its_lights(opened, qtbot):
     """OK on a smart object adds a smart filter; its dialog opens again with its own lights
     (not the Default preset's); Edit > Fade works on the plain layer's step."""
-    from editor.model import smart_object
-
-    w, doc = opened, opened.doc
-    smart = smart_object.convert(doc, doc.active)
-
-    def drive(dialog, seen):
+    def drive(dialog):
         dialog.findChild(QPushButton, "LightingAdd_point").click()
-        seen["op"] = dialog.operation()
 
-    seen = in_modal_dialog(qtbot, w.actions["filter_lighting_effects"].trigger, drive, NAME)
-    op = seen["op"]
-    assert [f.op for f in smart.filters] == [op] and len(op.lights) == 2
-
-    def again(dialog, seen):
-        assert dialog.operation() == op
+    def check(dialog):
         assert dialog.findChild(QListWidget, "LightingLights").count() == 2
-        seen["cancel"] = True
 
-    in_modal_dialog(qtbot, lambda: w.filter_commands.edit_smart_filter(smart, 0), again, NAME)
-    assert [f.op for f in smart.filters] == [op]
+    op = smart_filter_edited_again(qtbot, opened, opened.actions["filter_lighting_effects"].trigger,
+                                   drive, check, NAME)
+    assert len(op.lights) == 2
 
 
 def test_edit_fade_halves_the_lighting(opened, qtbot):
-    from test_fade import run_fade
+    from test_fade import assert_fade_halves
 
-    w, doc = opened, opened.doc
-    before = doc.active.pixels.copy()
-    in_modal_dialog(qtbot, w.actions["filter_lighting_effects"].trigger,
-                    lambda dialog, seen: None, NAME)
-    lit = doc.active.pixels.copy()
-    run_fade(qtbot, w, 50)
-    assert doc.history.undo_name().startswith("Fade")
-    half = (before[..., :3].astype(int) + lit[..., :3]) / 2
-    assert np.abs(doc.active.pixels[..., :3] - half).max() <= 1
+    assert_fade_halves(qtbot, opened, opened.actions["filter_lighting_effects"].trigger,
+                       lambda dialog, seen: None, NAME)

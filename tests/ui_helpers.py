@@ -94,12 +94,17 @@ def open_photo(window, qtbot, tmp_path, monkeypatch, width: int, height: int) ->
     return png
 
 
-def zoomed_photo_window(qtbot, tmp_path, monkeypatch, width: int, height: int, zoom: float):
+def zoomed_photo_window(qtbot, tmp_path, monkeypatch, width: int, height: int, zoom: float,
+                        activate: bool = False):
     """The window with a photo of `width` x `height` opened (`open_photo`), shown at `zoom`,
-    the canvas focused: where the path and shape tools' tests click."""
+    the canvas focused: where the path and shape tools' tests click. `activate`: the window
+    made the active one first (the tools' letters are the window's shortcuts)."""
     window = make_window(qtbot, tmp_path, monkeypatch)
     open_photo(window, qtbot, tmp_path, monkeypatch, width, height)
     window.canvas.set_zoom(zoom)
+    if activate:
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     window.canvas.setFocus()
     return window
 
@@ -180,6 +185,32 @@ def in_modal_dialog(qtbot, trigger, drive, name: str) -> dict:
     trigger()
     assert seen["dialog"] == name
     return seen
+
+
+def smart_filter_edited_again(qtbot, w, trigger, drive, check, name: str):
+    """The active layer converted to a smart object; the filter's dialog (`trigger`, set by
+    `drive(dialog)`) OK'd adds one smart filter; its dialog opened again from that filter
+    shows the same operation (and passes `check(dialog)`), and Cancel keeps the filter.
+    Returns the operation."""
+    from editor.model import smart_object
+
+    smart = smart_object.convert(w.doc, w.doc.active)
+
+    def first(dialog, seen):
+        drive(dialog)
+        seen["op"] = dialog.operation()
+
+    op = in_modal_dialog(qtbot, trigger, first, name)["op"]
+    assert [f.op for f in smart.filters] == [op]
+
+    def again(dialog, seen):
+        assert dialog.operation() == op
+        check(dialog)
+        seen["cancel"] = True
+
+    in_modal_dialog(qtbot, lambda: w.filter_commands.edit_smart_filter(smart, 0), again, name)
+    assert [f.op for f in smart.filters] == [op]
+    return op
 
 
 def screen(window) -> np.ndarray:

@@ -22,7 +22,8 @@ from .comp_state import CompsState
 from .errors import DocumentError
 from .history import History, Macro
 from .layers import (BLEND_MODES, GROUP_BLEND_MODES, LOCK_LABELS, NO_LOCKS, AdjustmentLayer,
-                     FillLayer, Group, Layer, Node, check_pixels, clipping_base, opaque_bounds)
+                     FillLayer, Group, Layer, Node, check_pixels, clipping_base, merge_reach,
+                     opaque_bounds, trimmed_to_opaque)
 from .layers import BLENDING_OPTIONS
 from .render import composite_document, composite_nodes
 from .signals import Signal
@@ -669,17 +670,9 @@ class Document:
             raise DocumentError("There are no visible layers to merge.")
         gone = [n for n in self.root.children if not keep_hidden or _shown_only(n)]
         if keep_hidden:
-            # Beyond the canvas too, as Merge Down keeps what lies there; an adjustment
-            # or fill layer reaches everywhere but adds no pixels beyond the canvas.
-            box = self.canvas
-            for layer in shown:
-                if not isinstance(layer, AdjustmentLayer) and not layer.is_empty():
-                    box = box.union(layer.drawn_bounds())
+            box = merge_reach(self.canvas, shown)  # beyond the canvas too
             pixels, x, y = composite_document(self, box), box.x, box.y
-            trimmed = opaque_bounds(pixels)
-            if trimmed is not None:
-                pixels = pixels[trimmed.slices()].copy()
-                x, y = x + trimmed.x, y + trimmed.y
+            pixels, x, y = trimmed_to_opaque(pixels, x, y) or (pixels, x, y)
             lowest = next(n for n in self.root.children if _any_shown(n))
             index = sum(1 for n in self.root.children[:lowest.index()] if n not in gone)
             pixel_layers = [n for n in shown if not isinstance(n, AdjustmentLayer)]

@@ -19,8 +19,8 @@ from typing import Iterable, Optional
 
 from . import commands as cmds
 from .errors import DocumentError
-from .layers import (BLENDING_OPTIONS, GROUP_BLEND_MODES, BLEND_MODES, AdjustmentLayer, Group,
-                     Layer, Node, opaque_bounds)
+from .layers import (BLENDING_OPTIONS, GROUP_BLEND_MODES, BLEND_MODES, Group, Layer, Node,
+                     merge_reach, trimmed_to_opaque)
 
 
 @dataclass(frozen=True)
@@ -89,18 +89,12 @@ def merge_layers(doc, nodes: Iterable[Node]) -> Layer:
     # A chosen layer clipped to a base left out of the merge draws on its own.
     for copy in itertools.takewhile(lambda n: n.clipping, copies):
         copy.clipping = False
-    box = doc.canvas
-    for node in nodes:
-        for layer in ([node] if isinstance(node, Layer) else list(node.layers())):
-            if not isinstance(layer, AdjustmentLayer) and not layer.is_empty():
-                box = box.union(layer.drawn_bounds())
-    pixels, x, y = composite_nodes(copies, box), box.x, box.y
-    trimmed = opaque_bounds(pixels)
-    if trimmed is not None:
-        pixels = pixels[trimmed.slices()].copy()
-        x, y = x + trimmed.x, y + trimmed.y
-    else:  # (all hidden or empty: an empty layer, as Photoshop)
-        pixels, x, y = pixels[:0, :0].copy(), 0, 0
+    box = merge_reach(doc.canvas, [layer for node in nodes for layer in
+                                   ([node] if isinstance(node, Layer) else node.layers())])
+    pixels = composite_nodes(copies, box)
+    trimmed = trimmed_to_opaque(pixels, box.x, box.y)
+    # (all hidden or empty: an empty layer, as Photoshop)
+    pixels, x, y = trimmed if trimmed is not None else (pixels[:0, :0].copy(), 0, 0)
     top = nodes[-1]
     merged = Layer(top.name, pixels, x, y)
     parents = [n.parent for n in nodes]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field, replace
-from typing import Iterator, Optional
+from typing import Iterable, Iterator, Optional
 
 import numpy as np
 
@@ -727,6 +727,26 @@ def clipping_base(node: Node) -> Optional[Node]:
         if not other.clipping:
             return other
     return None
+
+
+def merge_reach(canvas: Box, layers: Iterable[Layer]) -> Box:
+    """Where a merge of `layers` draws: the canvas and, beyond it, as far as their pixels
+    reach (as Merge Down keeps what lies there); an adjustment or fill layer reaches
+    everywhere but adds no pixels beyond the canvas."""
+    box = canvas
+    for layer in layers:
+        if not isinstance(layer, AdjustmentLayer) and not layer.is_empty():
+            box = box.union(layer.drawn_bounds())
+    return box
+
+
+def trimmed_to_opaque(pixels: np.ndarray, x: int, y: int) -> Optional[tuple]:
+    """(pixels, x, y): a merge's `pixels` placed at (x, y) cut to their opaque part, with
+    its origin; None when no pixel is opaque."""
+    trimmed = opaque_bounds(pixels)
+    if trimmed is None:
+        return None
+    return pixels[trimmed.slices()].copy(), x + trimmed.x, y + trimmed.y
 
 
 def check_pixels(pixels: np.ndarray) -> np.ndarray:

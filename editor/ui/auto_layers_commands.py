@@ -75,79 +75,66 @@ class AutoLayersCommands:
                            enabled=_two_chosen, menu="edit", after="auto_align")]
 
     def auto_align(self) -> Optional[Job]:
-        w = self.window
-        doc = w.doc
-        if doc is None:
-            return None
-        nodes = w.layers_panel.selected_nodes()
-        try:
-            auto_align.prepare(doc, nodes)  # refuse before asking anything
-        except Exception as exc:
-            w.report(exc, FAILURE)
-            return None
-        settings = w.settings
-        self.dialog = dialog = ChoiceDialog(
-            w, "AutoAlignDialog", "Auto-Align Layers", "Projection", auto_align.PROJECTIONS,
-            settings.value("auto_align/projection", "auto"),
-            "The layer whose position is locked stays put (with none locked, the lowest "
-            "chosen layer); the others move onto it.")
-        if not dialog.exec():
-            return None
-        projection = dialog.choice()
-        settings.set_value("auto_align/projection", projection)
-        return self.align(doc, nodes, projection)
+        chosen = self._ask(auto_align, FAILURE, "auto_align/projection", "auto",
+                           "AutoAlignDialog", "Auto-Align Layers", "Projection",
+                           auto_align.PROJECTIONS,
+                           "The layer whose position is locked stays put (with none locked, "
+                           "the lowest chosen layer); the others move onto it.")
+        return None if chosen is None else self.align(*chosen)
 
     def align(self, doc, nodes, projection: str) -> Optional[Job]:
         """The layers matched on the worker and moved when it finishes (one undo step)."""
-        w = self.window
-        try:
-            prepared = auto_align.prepare(doc, nodes, projection)
-        except Exception as exc:
-            w.report(exc, FAILURE)
-            return None
-
-        def land(aligned) -> str:
-            auto_align.apply(doc, prepared, aligned)
+        def done(prepared) -> str:
             moved = len(prepared.moving)
             return (f"Aligned {moved} layer{'s' if moved != 1 else ''} onto "
                     f"'{prepared.reference.name}'.")
 
-        return w.jobs.submit_operation(auto_align.NAME, auto_align.run, prepared, land, FAILURE)
+        return self._submit(auto_align, FAILURE, doc, nodes, projection, done)
 
     def auto_blend(self) -> Optional[Job]:
+        chosen = self._ask(auto_blend, BLEND_FAILURE, "auto_blend/method", "panorama",
+                           "AutoBlendDialog", "Auto-Blend Layers", "Blend Method",
+                           auto_blend.METHODS,
+                           "Each layer gets a layer mask (replacing its own); the pixels are "
+                           "not changed.")
+        return None if chosen is None else self.blend(*chosen)
+
+    def blend(self, doc, nodes, method: str) -> Optional[Job]:
+        """The masks made on the worker and set when it finishes (one undo step)."""
+        return self._submit(auto_blend, BLEND_FAILURE, doc, nodes, method,
+                            lambda prepared: f"Blended {len(prepared.layers)} layers "
+                                             f"({auto_blend.METHODS[method]}).")
+
+    def _ask(self, module, failure: str, setting: str, default: str, name: str, title: str,
+             heading: str, choices: dict[str, str], note: str) -> Optional[tuple]:
+        """(document, chosen layers, choice) once `module` accepts the chosen layers and the
+        user picks in the dialog (remembered under `setting`); None when refused (one line,
+        before any dialog) or cancelled."""
         w = self.window
         doc = w.doc
         if doc is None:
             return None
         nodes = w.layers_panel.selected_nodes()
         try:
-            auto_blend.prepare(doc, nodes)  # refuse before asking anything
+            module.prepare(doc, nodes)  # refuse before asking anything
         except Exception as exc:
-            w.report(exc, BLEND_FAILURE)
+            w.report(exc, failure)
             return None
         settings = w.settings
-        self.dialog = dialog = ChoiceDialog(
-            w, "AutoBlendDialog", "Auto-Blend Layers", "Blend Method", auto_blend.METHODS,
-            settings.value("auto_blend/method", "panorama"),
-            "Each layer gets a layer mask (replacing its own); the pixels are not changed.")
+        self.dialog = dialog = ChoiceDialog(w, name, title, heading, choices,
+                                            settings.value(setting, default), note)
         if not dialog.exec():
             return None
-        method = dialog.choice()
-        settings.set_value("auto_blend/method", method)
-        return self.blend(doc, nodes, method)
+        choice = dialog.choice()
+        settings.set_value(setting, choice)
+        return doc, nodes, choice
 
-    def blend(self, doc, nodes, method: str) -> Optional[Job]:
-        """The masks made on the worker and set when it finishes (one undo step)."""
-        w = self.window
-        try:
-            prepared = auto_blend.prepare(doc, nodes, method)
-        except Exception as exc:
-            w.report(exc, BLEND_FAILURE)
-            return None
+    def _submit(self, module, failure: str, doc, nodes, choice: str, done) -> Optional[Job]:
+        """`module`'s work on the worker, applied when it finishes (one undo step);
+        `done(prepared)` is the status line then."""
+        def land(prepared, result) -> str:
+            module.apply(doc, prepared, result)
+            return done(prepared)
 
-        def land(masks) -> str:
-            auto_blend.apply(doc, prepared, masks)
-            return f"Blended {len(prepared.layers)} layers ({auto_blend.METHODS[method]})."
-
-        return w.jobs.submit_operation(auto_blend.NAME, auto_blend.run, prepared, land,
-                                       BLEND_FAILURE)
+        return self.window.jobs.submit_prepared(
+            module.NAME, lambda: module.prepare(doc, nodes, choice), module.run, land, failure)

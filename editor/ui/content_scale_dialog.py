@@ -150,17 +150,10 @@ class ContentScaleCommands:
         """Scales `layer` by `options` as a job (seconds on a large photo: progress and Esc
         in the status bar, the window answering); the layer changes, in one undo step, only
         when it finished. Returns the job (None: nothing to scale, or refused)."""
-        w = self.window
-        try:
-            prepared = content_scale.prepare(doc, options, layer)
-        except Exception as exc:
-            w.report(exc, FAILURE)
-            return None
-        if prepared is None:
-            return None  # the same size: no step
-
-        def land(out) -> None:
+        def land(prepared, out) -> None:  # (no status line)
             content_scale.land(doc, prepared, out)
 
-        return w.jobs.submit_operation(content_scale.STEP_NAME, content_scale.run, prepared,
-                                       land, FAILURE)
+        # (prepare gives None at the same size: no job, no step)
+        return self.window.jobs.submit_prepared(
+            content_scale.STEP_NAME, lambda: content_scale.prepare(doc, options, layer),
+            content_scale.run, land, FAILURE)

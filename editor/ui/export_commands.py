@@ -56,13 +56,25 @@ class ExportCommands:
         ]
 
     # -- Export As --------------------------------------------------------------------------
+    def _front_session(self):
+        """The document in front with any transform mode committed first (what an export
+        writes), or None."""
+        session = self.window.session
+        if session is not None:
+            self.window.tools.end_mode(commit=True)
+        return session
+
+    def _folder(self, session) -> str:
+        """Where an export proposes to write: beside the document's file, else the last
+        folder used."""
+        return os.path.dirname(session.file) if session.file else self.window.settings.last_dir()
+
     def export_as(self) -> Optional[str]:
         """Returns the path written (None when cancelled or failed)."""
         w = self.window
-        session = w.session
+        session = self._front_session()
         if session is None:
             return None
-        w.tools.end_mode(commit=True)
         settings = w.settings
         fmt = settings.value("export_as/format", "PNG")
         start = ExportSettings(
@@ -83,7 +95,7 @@ class ExportCommands:
         settings.set_value("export_as/scale", dialog.scale.value())
         settings.set_value("export_as/copyright", chosen.copyright or "")
         stem = os.path.splitext(session.title)[0]
-        folder = os.path.dirname(session.file) if session.file else settings.last_dir()
+        folder = self._folder(session)
         suffix = chosen.suffix
         label = FORMAT_LABELS[chosen.format]
         patterns = "*.jpg *.jpeg" if chosen.format == "JPEG" else f"*{suffix}"
@@ -108,12 +120,11 @@ class ExportCommands:
     # -- Layers to Files --------------------------------------------------------------------
     def layers_to_files(self) -> Optional[Job]:
         w = self.window
-        session = w.session
+        session = self._front_session()
         if session is None:
             return None
-        w.tools.end_mode(commit=True)
         settings = w.settings
-        folder = os.path.dirname(session.file) if session.file else settings.last_dir()
+        folder = self._folder(session)
         start = LayersToFilesSettings(
             settings.value("layers_to_files/folder", folder),
             os.path.splitext(session.title)[0],

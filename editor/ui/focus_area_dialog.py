@@ -98,16 +98,13 @@ class FocusAreaCommands:
     def select(self, in_focus: Optional[float], noise: float, soften: bool,
                output: str) -> Optional[Job]:
         """Measures the focus on the worker; the output lands when it finishes."""
-        w = self.window
-        doc = w.doc
-        try:
-            prepared = focus_area.prepare(doc, doc.active, in_focus, noise, soften)
-        except Exception as exc:
-            w.report(exc, FAILURE)
-            return None
+        doc = self.window.doc
 
-        def land(result) -> str:
+        def land(prepared, result) -> str:
             focus_area.apply(doc, prepared, result, output)
             return f"Selected what is in focus (In-Focus Range {result.in_focus:.0f})."
 
-        return w.jobs.submit_operation(focus_area.NAME, focus_area.run, prepared, land, FAILURE)
+        return self.window.jobs.submit_prepared(
+            focus_area.NAME,
+            lambda: focus_area.prepare(doc, doc.active, in_focus, noise, soften),
+            focus_area.run, land, FAILURE)

@@ -153,6 +153,21 @@ class JobUI(QObject):
         job = operation_job(name, run, prepared, on_finished=land)
         return self.submit(job, canvas=session.canvas, failure_title=failure_title)
 
+    def submit_prepared(self, name: str, prepare, run, apply,
+                        failure_title: str) -> Optional[Job]:
+        """`submit_operation` of what `prepare()` returns, on the GUI thread first: its
+        refusal is reported in one line under `failure_title` (no job), None is nothing to
+        do (no job); `apply(prepared, result)` lands it."""
+        try:
+            prepared = prepare()
+        except Exception as exc:
+            self.window.report(exc, failure_title)
+            return None
+        if prepared is None:
+            return None
+        return self.submit_operation(name, run, prepared,
+                                     lambda result: apply(prepared, result), failure_title)
+
     def submit_background(self, job: Job) -> Job:
         """Runs quiet `job` (a preload) on the background thread: the user's jobs do not wait
         for it, and it has no progress, Cancel or preview of its own."""

@@ -196,19 +196,16 @@ class SelectCommands:
         if doc is None:
             return None
         title = "Could not select the subject"
-        try:
-            prepared = select_subject.prepare(doc, None if sample_all else doc.active,
-                                              w.decompose_commands.options())
-        except Exception as exc:
-            w.report(exc, title)
-            return None
 
-        def apply(mask) -> str:
+        def apply(prepared, mask) -> str:
             select_subject.apply(doc, mask, op)
             return f"Selected the subject of {prepared.source}."
 
-        return w.jobs.submit_operation(select_subject.NAME, select_subject.run, prepared,
-                                       apply, title)
+        return w.jobs.submit_prepared(
+            select_subject.NAME,
+            lambda: select_subject.prepare(doc, None if sample_all else doc.active,
+                                           w.decompose_commands.options()),
+            select_subject.run, apply, title)
 
     def feather(self) -> None:
         if self.window.doc is None:

@@ -14,10 +14,8 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox
 
-from editor.model import history_brush
 from editor.model.art_history import STYLES, ArtHistoryStroke
 from editor.model.dabs import SPACING
-from editor.model.errors import DocumentError
 
 from .brush import BrushTool
 
@@ -55,37 +53,26 @@ class ArtHistoryBrushTool(BrushTool):
             combo.setCurrentText(self.style)
 
     def set_area(self, area: int) -> None:
-        self.area = int(max(0, min(MAX_AREA, area)))
-        self.window.settings.set_value(f"tools/{self.id}/area", self.area)
-        spin = self._option_widgets.get("area")
-        if spin is not None and spin.value() != self.area:
-            spin.setValue(self.area)
+        self._set_number("area", area, MAX_AREA)
 
     def set_tolerance(self, tolerance: int) -> None:
-        self.tolerance = int(max(0, min(100, tolerance)))
-        self.window.settings.set_value(f"tools/{self.id}/tolerance", self.tolerance)
-        spin = self._option_widgets.get("tolerance")
-        if spin is not None and spin.value() != self.tolerance:
-            spin.setValue(self.tolerance)
+        self._set_number("tolerance", tolerance, 100)
+
+    def _set_number(self, key: str, value: int, top: int) -> None:
+        """Option `key` set to `value` (within 0..top), kept, and shown in its spin box."""
+        value = int(max(0, min(top, value)))
+        setattr(self, key, value)
+        self.window.settings.set_value(f"tools/{self.id}/{key}", value)
+        spin = self._option_widgets.get(key)
+        if spin is not None and spin.value() != value:
+            spin.setValue(value)
 
     def press(self, canvas, ev) -> None:
-        doc = canvas.doc
-        layer = self.pixel_target(doc)
-        if layer is None:
+        begun = self._begin_history_edit(canvas)
+        if begun is None:
             return
-        try:
-            source = history_brush.source_layer(doc, layer)
-        except DocumentError as exc:
-            self.window.status(str(exc))  # one line, nothing painted
-            return
-        try:
-            edit = doc.begin_pixel_edit(layer, self.history_name,
-                                        cover=source.bounds().intersect(doc.canvas))
-        except DocumentError as exc:
-            self.window.report(exc, f"Could not {self.verb}")
-            return
-        canvas.session.renderer.set_focus(layer)
-        self._edit, self._layer, self._canvas = edit, layer, canvas
+        edit, source = begun
+        doc, layer = canvas.doc, self._layer
         self._stroke = ArtHistoryStroke(doc, edit, (layer.x, layer.y),
                                         doc.snapshots.source.state, source, self.size,
                                         self.hardness, self.opacity,

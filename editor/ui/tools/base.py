@@ -7,11 +7,33 @@ from typing import TYPE_CHECKING, Optional
 
 from PySide6.QtCore import QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QCursor, QKeyEvent, QPainter
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSpinBox, QWidget
 
 if TYPE_CHECKING:
     from ..canvas import CanvasEvent, CanvasView
     from ..window_api import EditorWindow
+
+
+def check_option(row: QHBoxLayout, tool: "Tool", key: str, text: str, name: str) -> QCheckBox:
+    """A check box for the boolean option `key` of `tool` (`set_option` keeps it)."""
+    box = QCheckBox(text)
+    box.setObjectName(name)
+    box.setChecked(getattr(tool, key))
+    box.toggled.connect(lambda on: tool.set_option(key, on))
+    row.addWidget(box)
+    return box
+
+
+def tolerance_spin(row: QHBoxLayout, tool: "Tool", name: str) -> QSpinBox:
+    """The 0-255 Tolerance of a colour-picking tool (Magic Wand, Magic Eraser), labelled."""
+    row.addWidget(QLabel("Tolerance"))
+    spin = QSpinBox()
+    spin.setObjectName(name)
+    spin.setRange(0, 255)
+    spin.setValue(tool.tolerance)
+    spin.valueChanged.connect(lambda v: tool.set_option("tolerance", v))
+    row.addWidget(spin)
+    return spin
 
 
 # The selection tools' right-click menu, a short form of Photoshop's.
@@ -35,6 +57,11 @@ class Tool:
         self._options: Optional[QWidget] = None
 
     # -- life cycle ---------------------------------------------------------------
+    def set_option(self, key: str, value) -> None:
+        """An options-bar setting: kept on the tool and in the settings (tools/<id>/<key>)."""
+        setattr(self, key, value)
+        self.window.settings.set_value(f"tools/{self.id}/{key}", value)
+
     def activate(self, canvas: Optional["CanvasView"]) -> None:
         pass
 

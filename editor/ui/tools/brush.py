@@ -343,28 +343,45 @@ class BrushTool(Tool):
             self._path.start(ev.image)
             self._apply(canvas, [ev.image])
 
-    def _press_history(self, canvas, ev) -> None:
-        """A stroke that paints the active layer back as it was in the History Brush's
-        source (the History Brush; the Eraser's Erase to History). A layer the source does
-        not have is refused in one line, as Photoshop refuses."""
+    def _begin_edit(self, doc, layer, cover):
+        """The pixel edit of a stroke on `layer` that may paint within `cover`, or None
+        with the refusal (a locked layer...) reported in one line."""
+        try:
+            return doc.begin_pixel_edit(layer, self.history_name, cover=cover)
+        except DocumentError as exc:
+            self.window.report(exc, f"Could not {self.verb}")
+            return None
+
+    def _begin_history_edit(self, canvas):
+        """The pixel edit of a stroke that paints the active layer back from the History
+        Brush's source (the History Brush, Erase to History, the Art History Brush): the
+        edit and the source layer, or None when refused. A layer the source does not have
+        is refused in one line, as Photoshop refuses."""
         doc = canvas.doc
         layer = self.pixel_target(doc)
         if layer is None:
-            return
+            return None
         try:
             source = history_brush.source_layer(doc, layer)
         except DocumentError as exc:
             self.window.status(str(exc))  # one line, nothing painted
-            return
-        try:
-            # Room for the source's pixels (a layer shrunk since grows back), no more.
-            edit = doc.begin_pixel_edit(layer, self.history_name,
-                                        cover=source.bounds().intersect(doc.canvas))
-        except DocumentError as exc:
-            self.window.report(exc, f"Could not {self.verb}")
-            return
+            return None
+        # Room for the source's pixels (a layer shrunk since grows back), no more.
+        edit = self._begin_edit(doc, layer, source.bounds().intersect(doc.canvas))
+        if edit is None:
+            return None
         canvas.session.renderer.set_focus(layer)
         self._edit, self._layer, self._canvas = edit, layer, canvas
+        return edit, source
+
+    def _press_history(self, canvas, ev) -> None:
+        """A stroke that paints the active layer back as it was in the History Brush's
+        source (the History Brush; the Eraser's Erase to History)."""
+        begun = self._begin_history_edit(canvas)
+        if begun is None:
+            return
+        edit, source = begun
+        doc, layer = canvas.doc, self._layer
         locked = layer.transparency_locked()
         self._stroke = BrushStroke(doc, edit, (layer.x, layer.y), self.size, self.hardness,
                                    self.flow,

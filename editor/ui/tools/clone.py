@@ -18,14 +18,40 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel
 
 from editor.model.brush_stroke import BrushStroke
 from editor.model.clone import NO_SOURCE, SAMPLES, CloneSource, clone_layer, snapshot
-from editor.model.errors import DocumentError
 
 from .brush import BrushTool
 
 CROSS = 7  # the source crosshair's arm, widget pixels
 
 
-class CloneStampTool(BrushTool):
+class AlignedStamp(BrushTool):
+    """A stamp with Photoshop's Aligned option, kept per tool (the Clone and Pattern
+    Stamps'); the options bar's check box is `_option_widgets["aligned"]`."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.aligned = window.settings.value(f"tools/{self.id}/aligned", True, bool)
+        self._option_widgets: dict = {}
+
+    def set_aligned(self, on: bool) -> None:
+        self.aligned = bool(on)
+        self.window.settings.set_value(f"tools/{self.id}/aligned", self.aligned)
+        box = self._option_widgets.get("aligned")
+        if box is not None and box.isChecked() != self.aligned:
+            box.setChecked(self.aligned)
+
+    def _aligned_box(self, row: QHBoxLayout, name: str, tip: str) -> QCheckBox:
+        """The options bar's Aligned check box (the caller puts it in `_option_widgets`)."""
+        aligned = QCheckBox("Aligned")
+        aligned.setObjectName(name)
+        aligned.setToolTip(tip)
+        aligned.setChecked(self.aligned)
+        aligned.toggled.connect(self.set_aligned)
+        row.addWidget(aligned)
+        return aligned
+
+
+class CloneStampTool(AlignedStamp):
     id = "clone_stamp"
     label = "Clone Stamp Tool"
     letter = "S"
@@ -40,7 +66,6 @@ class CloneStampTool(BrushTool):
     def __init__(self, window):
         super().__init__(window)
         settings = window.settings
-        self.aligned = settings.value(f"tools/{self.id}/aligned", True, bool)
         all_layers = settings.value(f"tools/{self.id}/sample_all", False, bool)  # (older)
         self.sample = settings.value(f"tools/{self.id}/sample",
                                      "all" if all_layers else "current", str)
@@ -51,14 +76,6 @@ class CloneStampTool(BrushTool):
         self._source_doc = None        # the document the source point was set on
         self._offset = (0, 0)
         self._cross: Optional[QRectF] = None
-        self._option_widgets: dict = {}
-
-    def set_aligned(self, on: bool) -> None:
-        self.aligned = bool(on)
-        self.window.settings.set_value(f"tools/{self.id}/aligned", self.aligned)
-        box = self._option_widgets.get("aligned")
-        if box is not None and box.isChecked() != self.aligned:
-            box.setChecked(self.aligned)
 
     @property
     def sample_all(self) -> bool:
@@ -90,10 +107,8 @@ class CloneStampTool(BrushTool):
         if self._source_doc is not doc:
             self.window.status(self.no_source)
             return
-        try:
-            edit = doc.begin_pixel_edit(layer, self.history_name, cover=doc.canvas)
-        except DocumentError as exc:
-            self.window.report(exc, f"Could not {self.verb}")
+        edit = self._begin_edit(doc, layer, doc.canvas)
+        if edit is None:
             return
         self._offset = self.source.start_stroke(ev.image.x(), ev.image.y(), self.aligned)
         canvas.session.renderer.set_focus(layer)
@@ -149,13 +164,9 @@ class CloneStampTool(BrushTool):
 
     # -- options bar -------------------------------------------------------------------
     def add_options(self, row: QHBoxLayout) -> None:
-        aligned = QCheckBox("Aligned")
-        aligned.setObjectName("clone_aligned")
-        aligned.setToolTip("Keep the offset to the source from one stroke to the next "
-                           "(off: every stroke starts again at the source point)")
-        aligned.setChecked(self.aligned)
-        aligned.toggled.connect(self.set_aligned)
-        row.addWidget(aligned)
+        aligned = self._aligned_box(
+            row, "clone_aligned", "Keep the offset to the source from one stroke to the next "
+                                  "(off: every stroke starts again at the source point)")
         row.addSpacing(10)
         row.addWidget(QLabel("Sample"))
         sample = QComboBox()

@@ -17,12 +17,12 @@ import math
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCursor
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from editor.model import erasers
 from editor.model.brush_stroke import BrushStroke, pixel_layer
 
-from .base import Tool
+from .base import Tool, check_option, tolerance_spin
 from .brush import BrushTool, pixel_target, slider_pair
 
 SAMPLING_LABELS = {"continuous": "Continuous", "once": "Once", "swatch": "Background Swatch"}
@@ -32,16 +32,6 @@ LIMITS_LABELS = {"discontiguous": "Discontiguous", "contiguous": "Contiguous",
 
 def _rgb(color) -> tuple[int, int, int]:
     return color.red(), color.green(), color.blue()
-
-
-def _check(row: QHBoxLayout, tool, key: str, text: str, name: str) -> QCheckBox:
-    """A check box for the boolean setting `key` of `tool` (its `_set` keeps it)."""
-    box = QCheckBox(text)
-    box.setObjectName(name)
-    box.setChecked(getattr(tool, key))
-    box.toggled.connect(lambda on: tool._set(key, on))
-    row.addWidget(box)
-    return box
 
 
 class BackgroundEraserTool(BrushTool):
@@ -68,10 +58,6 @@ class BackgroundEraserTool(BrushTool):
             self.limits = "contiguous"
         self.tolerance = settings.value("tools/background_eraser/tolerance", 0.5, float)
         self.protect = settings.value("tools/background_eraser/protect", False, bool)
-
-    def _set(self, key: str, value) -> None:
-        setattr(self, key, value)
-        self.window.settings.set_value(f"tools/background_eraser/{key}", value)
 
     def press(self, canvas, ev) -> None:
         doc = canvas.doc
@@ -102,12 +88,12 @@ class BackgroundEraserTool(BrushTool):
                 combo.addItem(text, value)
             combo.setCurrentIndex(combo.findData(getattr(self, key)))
             combo.currentIndexChanged.connect(
-                lambda _i, k=key, c=combo: self._set(k, c.currentData()))
+                lambda _i, k=key, c=combo: self.set_option(k, c.currentData()))
             row.addWidget(combo)
         spin = slider_pair(row, "Tolerance", 0, 100, round(self.tolerance * 100), " %",
-                           lambda v: self._set("tolerance", v / 100))
+                           lambda v: self.set_option("tolerance", v / 100))
         spin.setObjectName("background_eraser_tolerance")
-        box = _check(row, self, "protect", "Protect Foreground Color",
+        box = check_option(row, self, "protect", "Protect Foreground Color",
                      "background_eraser_protect")
         box.setToolTip("Keep the pixels like the foreground colour (Alt+click picks it)")
 
@@ -128,10 +114,6 @@ class MagicEraserTool(Tool):
         self.contiguous = settings.value("tools/magic_eraser/contiguous", True, bool)
         self.all_layers = settings.value("tools/magic_eraser/all_layers", False, bool)
         self.opacity = settings.value("tools/magic_eraser/opacity", 1.0, float)
-
-    def _set(self, key: str, value) -> None:
-        setattr(self, key, value)
-        self.window.settings.set_value(f"tools/magic_eraser/{key}", value)
 
     def press(self, canvas, ev) -> None:
         doc = canvas.doc
@@ -158,19 +140,13 @@ class MagicEraserTool(Tool):
         w = QWidget()
         row = QHBoxLayout(w)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(QLabel("Tolerance"))
-        spin = QSpinBox()
-        spin.setObjectName("magic_eraser_tolerance")
-        spin.setRange(0, 255)
-        spin.setValue(self.tolerance)
-        spin.valueChanged.connect(lambda v: self._set("tolerance", v))
-        row.addWidget(spin)
+        tolerance_spin(row, self, "magic_eraser_tolerance")
         for key, text in (("anti_alias", "Anti-alias"), ("contiguous", "Contiguous"),
                           ("all_layers", "Sample All Layers")):
-            _check(row, self, key, text, f"magic_eraser_{key}")
+            check_option(row, self, key, text, f"magic_eraser_{key}")
         row.addSpacing(10)
         opacity = slider_pair(row, "Opacity", 1, 100, round(self.opacity * 100), " %",
-                              lambda v: self._set("opacity", v / 100))
+                              lambda v: self.set_option("opacity", v / 100))
         opacity.setObjectName("magic_eraser_opacity")
         row.addStretch(1)
         return w

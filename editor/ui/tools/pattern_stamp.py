@@ -12,14 +12,13 @@ from __future__ import annotations
 
 from typing import Optional
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel
 
 from editor.model.brush_stroke import BrushStroke
-from editor.model.errors import DocumentError
 from editor.model.pattern_stamp import NO_PATTERN, pattern_layer, stroke_phase
 from editor.model.patterns import Pattern, display_name
 
-from .brush import BrushTool
+from .clone import AlignedStamp
 
 
 class PatternCombo(QComboBox):
@@ -52,7 +51,7 @@ class PatternCombo(QComboBox):
             self.tool.set_pattern(self.currentData())
 
 
-class PatternStampTool(BrushTool):
+class PatternStampTool(AlignedStamp):
     id = "pattern_stamp"
     label = "Pattern Stamp Tool"
     letter = "S"
@@ -65,16 +64,7 @@ class PatternStampTool(BrushTool):
 
     def __init__(self, window):
         super().__init__(window)
-        self.aligned = window.settings.value(f"tools/{self.id}/aligned", True, bool)
         self.pattern_id: Optional[str] = None
-        self._option_widgets: dict = {}
-
-    def set_aligned(self, on: bool) -> None:
-        self.aligned = bool(on)
-        self.window.settings.set_value(f"tools/{self.id}/aligned", self.aligned)
-        box = self._option_widgets.get("aligned")
-        if box is not None and box.isChecked() != self.aligned:
-            box.setChecked(self.aligned)
 
     def set_pattern(self, pattern_id: str) -> None:
         """The pattern the next strokes paint (by its id, among the document's)."""
@@ -106,10 +96,8 @@ class PatternStampTool(BrushTool):
         if pattern is None:
             self.window.status(NO_PATTERN)
             return
-        try:
-            edit = doc.begin_pixel_edit(layer, self.history_name, cover=doc.canvas)
-        except DocumentError as exc:
-            self.window.report(exc, f"Could not {self.verb}")
+        edit = self._begin_edit(doc, layer, doc.canvas)
+        if edit is None:
             return
         canvas.session.renderer.set_focus(layer)
         phase = stroke_phase(self.aligned, ev.image.x(), ev.image.y())
@@ -128,11 +116,7 @@ class PatternStampTool(BrushTool):
         combo.setToolTip("The pattern the strokes paint (Edit > Define Pattern adds one)")
         row.addWidget(combo)
         row.addSpacing(10)
-        aligned = QCheckBox("Aligned")
-        aligned.setObjectName("pattern_stamp_aligned")
-        aligned.setToolTip("Tiles anchored to the canvas, so strokes line up (off: each "
-                           "stroke starts the pattern where it begins)")
-        aligned.setChecked(self.aligned)
-        aligned.toggled.connect(self.set_aligned)
-        row.addWidget(aligned)
+        aligned = self._aligned_box(
+            row, "pattern_stamp_aligned", "Tiles anchored to the canvas, so strokes line up "
+                                          "(off: each stroke starts the pattern where it begins)")
         self._option_widgets = {"aligned": aligned, "pattern": combo}

@@ -7,11 +7,11 @@ import math
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCursor
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSpinBox, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from editor.model import Layer, selection_ops
 
-from .base import SELECTION_CONTEXT, Tool
+from .base import SELECTION_CONTEXT, Tool, check_option, tolerance_spin
 from .marquee import selection_op
 
 
@@ -46,26 +46,12 @@ class MagicWandTool(Tool):
     def cursor_at(self, canvas, ev) -> QCursor:
         return QCursor(Qt.CursorShape.CrossCursor)
 
-    def _set(self, key: str, value) -> None:
-        setattr(self, key, value)
-        self.window.settings.set_value(f"tools/wand/{key}", value)
-
     def build_options(self) -> QWidget:
         w = QWidget()
         row = QHBoxLayout(w)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(QLabel("Tolerance"))
-        spin = QSpinBox()
-        spin.setObjectName("WandTolerance")
-        spin.setRange(0, 255)
-        spin.setValue(self.tolerance)
-        spin.valueChanged.connect(lambda v: self._set("tolerance", v))
-        row.addWidget(spin)
+        tolerance_spin(row, self, "WandTolerance")
         for key, text in (("contiguous", "Contiguous"), ("all_layers", "Sample All Layers")):
-            box = QCheckBox(text)
-            box.setObjectName(f"Wand_{key}")
-            box.setChecked(getattr(self, key))
-            box.toggled.connect(lambda on, k=key: self._set(k, on))
-            row.addWidget(box)
+            check_option(row, self, key, text, f"Wand_{key}")
         row.addStretch(1)
         return w
