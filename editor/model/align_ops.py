@@ -40,12 +40,7 @@ EDGES = {
 
 # id -> (menu label, axis, where on the box as in EDGES; None: equal gaps between boxes)
 DISTRIBUTE = {
-    "top": ("Top Edges", "y", 0.0),
-    "vcenter": ("Vertical Centers", "y", 0.5),
-    "bottom": ("Bottom Edges", "y", 1.0),
-    "left": ("Left Edges", "x", 0.0),
-    "hcenter": ("Horizontal Centers", "x", 0.5),
-    "right": ("Right Edges", "x", 1.0),
+    **EDGES,
     "hspace": ("Horizontally", "x", None),
     "vspace": ("Vertically", "y", None),
 }

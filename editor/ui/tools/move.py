@@ -204,6 +204,22 @@ class MoveTool(Tool):
         setattr(self, key, value)
         self.window.settings.set_value(f"tools/move/{key}", value)
 
+    def _action_buttons(self, row, prefix: str, ids, name: str, gaps: tuple) -> None:
+        """Buttons for the window's `prefix_<id>` actions, a small gap after each of `gaps`
+        (Photoshop's groups: the vertical edges, then the horizontal ones)."""
+        for key in ids:
+            action = self.window.actions.get(f"{prefix}_{key}")
+            if action is None:
+                continue
+            button = QToolButton()
+            button.setObjectName(f"{name}_{key}")
+            button.setDefaultAction(action)
+            button.setAutoRaise(True)
+            button.setIconSize(QSize(18, 18))
+            row.addWidget(button)
+            if key in gaps:
+                row.addSpacing(4)
+
     def build_options(self) -> QWidget:
         w = QWidget()
         row = QHBoxLayout(w)
@@ -224,33 +240,12 @@ class MoveTool(Tool):
         # Align (Layer > Align's actions: the Layers panel's chosen rows, or one layer to
         # the selection), as Photoshop's Move options bar has it.
         row.addSpacing(8)
-        for edge in ("top", "vcenter", "bottom", "left", "hcenter", "right"):
-            action = self.window.actions.get(f"align_{edge}")
-            if action is None:
-                continue
-            button = QToolButton()
-            button.setObjectName(f"MoveAlign_{edge}")
-            button.setDefaultAction(action)
-            button.setAutoRaise(True)
-            button.setIconSize(QSize(18, 18))
-            row.addWidget(button)
-            if edge == "bottom":
-                row.addSpacing(4)
+        self._action_buttons(row, "align", align_ops.EDGES, "MoveAlign", ("bottom",))
         # Distribute (Layer > Distribute's: three or more of the Layers panel's rows), after
         # Align as in Photoshop's bar.
         row.addSpacing(8)
-        for how in align_ops.DISTRIBUTE:
-            action = self.window.actions.get(f"distribute_{how}")
-            if action is None:
-                continue
-            button = QToolButton()
-            button.setObjectName(f"MoveDistribute_{how}")
-            button.setDefaultAction(action)
-            button.setAutoRaise(True)
-            button.setIconSize(QSize(18, 18))
-            row.addWidget(button)
-            if how in ("bottom", "right"):
-                row.addSpacing(4)
+        self._action_buttons(row, "distribute", align_ops.DISTRIBUTE, "MoveDistribute",
+                            ("bottom", "right"))
         row.addSpacing(8)
         hint = QLabel("Drag to move the active layer · arrow keys nudge 1 px (Shift: 10 px) · "
                       "Ctrl+T transforms")
