@@ -70,6 +70,17 @@ def filter_row(w, label: str) -> int:
                 if isinstance(r, FilterRow) and r.index is not None and r.label == label)
 
 
+
+def save_and_open_a_copy(w, qtbot, monkeypatch, doc, out: str, copy: str) -> None:
+    """File > Save of `doc` to `out`, then File > Open of a copy of that file (a second tab)."""
+    monkeypatch.setattr("editor.ui.dialogs.ask_save_path", lambda *a, **k: out)
+    w.actions["save"].trigger()
+    qtbot.waitUntil(lambda: not doc.modified, timeout=10000)
+    shutil.copyfile(out, copy)
+    monkeypatch.setattr("editor.ui.dialogs.ask_open_paths", lambda *a, **k: [copy])
+    w.actions["open"].trigger()
+    qtbot.waitUntil(lambda: len(w.sessions) == 2, timeout=10000)
+
 def test_a_filter_on_a_smart_object_becomes_a_smart_filter(opened, qtbot):
     w, doc = opened, opened.doc
     (layer,) = doc.layers()
@@ -298,14 +309,7 @@ def test_the_smart_filters_mask_hides_and_reveals_their_effect(opened, qtbot, tm
     find_edges(w, qtbot, smart)  # under Hide All: no effect either
     assert np.array_equal(smart.pixels, original)
     out = str(tmp_path / "hidden.psd")
-    monkeypatch.setattr("editor.ui.dialogs.ask_save_path", lambda *a, **k: out)
-    w.actions["save"].trigger()
-    qtbot.waitUntil(lambda: not doc.modified, timeout=10000)
-    copy = str(tmp_path / "copy.psd")
-    shutil.copyfile(out, copy)
-    monkeypatch.setattr("editor.ui.dialogs.ask_open_paths", lambda *a, **k: [copy])
-    w.actions["open"].trigger()
-    qtbot.waitUntil(lambda: len(w.sessions) == 2, timeout=10000)
+    save_and_open_a_copy(w, qtbot, monkeypatch, doc, out, str(tmp_path / "copy.psd"))
     (again,) = w.doc.layers()
     assert again.filter_mask.default == 0 and len(again.filters) == 2
     w.show_session(w.sessions[0])
@@ -502,14 +506,7 @@ def test_the_smart_filters_mask_is_painted_as_a_layer_mask(opened, qtbot, tmp_pa
 
     # Saved and opened again: the painted mask and the same pixels.
     out = str(tmp_path / "painted.psd")
-    monkeypatch.setattr("editor.ui.dialogs.ask_save_path", lambda *a, **k: out)
-    w.actions["save"].trigger()
-    qtbot.waitUntil(lambda: not doc.modified, timeout=10000)
-    copy = str(tmp_path / "copy.psd")
-    shutil.copyfile(out, copy)
-    monkeypatch.setattr("editor.ui.dialogs.ask_open_paths", lambda *a, **k: [copy])
-    w.actions["open"].trigger()
-    qtbot.waitUntil(lambda: len(w.sessions) == 2, timeout=10000)
+    save_and_open_a_copy(w, qtbot, monkeypatch, doc, out, str(tmp_path / "copy.psd"))
     (again,) = w.doc.layers()
     assert isinstance(again, SmartObjectLayer) and again.filters == smart.filters
     np.testing.assert_array_equal(again.filter_mask.raw_crop(w.doc.canvas),
