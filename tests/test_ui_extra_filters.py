@@ -23,6 +23,24 @@ def texts(menu) -> list[str]:
             for a in menu.actions() if not a.isSeparator()]
 
 
+
+def assert_applied_as_previewed(qtbot, w, layer, seen, expected, before, coverage, steps: int,
+                                name: str) -> None:
+    """A filter dialog's OK: what the preview showed (`seen["previewed"]`, no step while
+    open) is what landed, in one step named `name`, nothing outside the selection's
+    `coverage` changed; Undo gives `before` back and Ctrl+F the same pixels again."""
+    doc = w.doc
+    np.testing.assert_array_equal(seen["previewed"], expected)
+    assert seen["steps"] == steps  # the preview is no step
+    np.testing.assert_array_equal(layer.pixels, expected)
+    assert doc.history.index == steps + 1 and doc.history.undo_name() == name
+    np.testing.assert_array_equal(layer.pixels[coverage == 0], before[coverage == 0])
+    doc.history.undo()
+    np.testing.assert_array_equal(layer.pixels, before)
+    ctrl_f(qtbot, w)
+    np.testing.assert_array_equal(layer.pixels, expected)
+    assert doc.history.undo_name() == name
+
 def test_blur_and_sharpen_hold_photoshops_items_in_order(opened):
     w = opened
     assert texts(w.menus["filter_blur"]) == [
@@ -61,16 +79,8 @@ def test_crystallize_dialog_previews_and_ok_is_one_undo_step(opened, qtbot):
 
     seen = in_modal_dialog(qtbot, w.actions["filter_crystallize"].trigger, drive,
                            "PixelDialog_Crystallize")
-    np.testing.assert_array_equal(seen["previewed"], expected)
-    assert seen["steps"] == steps  # the preview is no step
-    np.testing.assert_array_equal(layer.pixels, expected)
-    assert doc.history.index == steps + 1 and doc.history.undo_name() == "Crystallize"
-    np.testing.assert_array_equal(layer.pixels[coverage == 0], before[coverage == 0])
-    doc.history.undo()
-    np.testing.assert_array_equal(layer.pixels, before)
-    ctrl_f(qtbot, w)
-    np.testing.assert_array_equal(layer.pixels, expected)
-    assert doc.history.undo_name() == "Crystallize"
+    assert_applied_as_previewed(qtbot, w, layer, seen, expected, before, coverage, steps,
+                                "Crystallize")
 
 
 def test_cancel_leaves_nothing(opened, qtbot):

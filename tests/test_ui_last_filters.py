@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QRadioButton, QSpinBox
 from editor.model import last_filters as lf
 
 from test_fade import run_fade
-from test_ui_extra_filters import reference, texts
+from test_ui_extra_filters import assert_applied_as_previewed, reference, texts
 from test_ui_filters import set_number, soft_selection
-from ui_helpers import ctrl_f, in_modal_dialog
+from ui_helpers import in_modal_dialog
 
 BOX3 = tuple(1 if 1 <= i // 5 <= 3 and 1 <= i % 5 <= 3 else 0 for i in range(25))
 
@@ -42,16 +42,8 @@ def test_custom_dialog_previews_and_ok_is_one_undo_step(opened, qtbot):
 
     seen = in_modal_dialog(qtbot, w.actions["filter_custom"].trigger, drive,
                            "PixelDialog_Custom")
-    np.testing.assert_array_equal(seen["previewed"], expected)
-    assert seen["steps"] == steps  # the preview is no step
-    np.testing.assert_array_equal(layer.pixels, expected)
-    assert doc.history.index == steps + 1 and doc.history.undo_name() == "Custom"
-    np.testing.assert_array_equal(layer.pixels[coverage == 0], before[coverage == 0])
-    doc.history.undo()
-    np.testing.assert_array_equal(layer.pixels, before)
-    ctrl_f(qtbot, w)
-    np.testing.assert_array_equal(layer.pixels, expected)
-    assert doc.history.undo_name() == "Custom"
+    assert_applied_as_previewed(qtbot, w, layer, seen, expected, before, coverage, steps,
+                                "Custom")
     # Edit > Fade Custom… at 50 %: half way back to the pixels before.
     qtbot.waitUntil(lambda: w.actions["fade"].isEnabled(), timeout=2000)
     assert w.actions["fade"].text().replace("&", "") == "Fade Custom…"
