@@ -7,9 +7,9 @@ Blending Options of the Layer Style dialog: blend mode, opacity, fill opacity, k
 channels and the Advanced Blending flags.
 
 Linked layers (`Node.link_group`, 0: not linked) share a non-zero number: the Move tool
-moves them together (`linked`). Saved in our XMP packet (`psd_xmp`): psd-tools knows no
-tagged block for Photoshop's layer links ('lnkD'/'lnk2'/'lnkE' are linked smart-object
-files, not layer links).
+moves them together (`linked`). Saved where Photoshop keeps them, image resource 1026
+(`psd_links`); files we saved before that kept them in our XMP packet (`psd_xmp` still
+reads it).
 """
 from __future__ import annotations
 
