@@ -785,17 +785,26 @@ def play_free_transform(doc, dx: float = 0.0, dy: float = 0.0, sx: float = 1.0, 
                 for u, v in ((0, 0), (f.w, 0), (f.w, f.h), (0, f.h)))]
             size = (f.w, f.h)
         tool.quad = _through(frame, corners, size, node.placement)
-    elif corners is not None:
-        tool.quad = _corners_again(tool.start, tool.w, tool.h, corners, size)
     else:
-        tool.placement = Pose(tool.start.cx + float(dx), tool.start.cy + float(dy),
-                              float(sx), float(sy), math.radians(float(angle)))
+        set_numbers(tool, dx, dy, sx, sy, angle, corners, size)
     if not tool._unchanged():
         try:
             tool._apply(doc)
         except ValueError:  # (the map sends a corner through infinity: no picture)
             raise DocumentError("Free Transform: these corners make no picture of this "
                                 "layer.") from None
+
+
+def set_numbers(tool: TransformTool, dx: float = 0.0, dy: float = 0.0, sx: float = 1.0,
+                sy: float = 1.0, angle: float = 0.0, corners=None, size=None) -> None:
+    """Puts a tool's frame where recorded numbers (`TransformTool.numbers`) take it, about
+    this frame's centre: the placement, or the distorted corners (a recorded Free Transform
+    or Transform Selection played back)."""
+    if corners is not None:
+        tool.quad = _corners_again(tool.start, tool.w, tool.h, corners, size)
+    else:
+        tool.placement = Pose(tool.start.cx + float(dx), tool.start.cy + float(dy),
+                              float(sx), float(sy), math.radians(float(angle)))
 
 
 def _corners_again(centre: Pose, w: int, h: int, corners, size) -> tuple:
