@@ -142,6 +142,21 @@ def linked(doc, node: Optional[Node]) -> list[Node]:
     return [node] + [n for n in doc.nodes() if n is not node and n.link_group == group]
 
 
+def carried_along(node: Node) -> list[Node]:
+    """The nodes a transform of `node` carries along, bottom of the stack first: those linked
+    to it, less any inside `node` or holding it, or inside another one carried (a group
+    moves its own layers: none is transformed twice)."""
+    if not node.link_group:
+        return []
+    *_, root = (node, *node.ancestors())
+    inside = {id(n) for n in node.walk()} if hasattr(node, "walk") else set()
+    holding = {id(g) for g in node.ancestors()}
+    partners = [n for n in root.walk() if n is not node and n.link_group == node.link_group
+                and id(n) not in inside and id(n) not in holding]
+    chosen = {id(n) for n in partners}
+    return [n for n in partners if not any(id(g) in chosen for g in n.ancestors())]
+
+
 def link(doc, nodes: Iterable[Node]) -> None:
     """Link Layers: the chosen nodes, and those already linked to any of them, become one
     linked set. One step."""
