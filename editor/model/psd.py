@@ -353,10 +353,11 @@ class _Reader:
                 typed = read_smart_object(item, self.path, self.limit, self.decode)
             if isinstance(typed, tuple) and kind == "smartobject":
                 # Its contents and placement: Photoshop's pixels shown until transformed
-                contents, placement = typed
+                contents, placement, filters = typed
                 node = SmartObjectLayer(name, contents, placement, None, x, y,
                                         visible=item.visible, opacity=item.opacity,
                                         blend_mode=self.mode(item, False), locked=_locked(item))
+                node.filters = filters  # Photoshop's (our XMP entry's replace them: psd_xmp)
             elif isinstance(typed, tuple):  # editable: Photoshop's pixels shown until edited
                 settings, (ax, ay) = typed
                 node = TextLayer(name, settings, None, x, y, (ax - x, ay - y),
