@@ -342,3 +342,35 @@ def test_a_batch_playing_on_the_worker_does_not_silence_recording_here():
         thread.join()
         replay.unlisten(listener)
     assert heard == ["duplicate_layer"]
+
+
+def test_photomerge_offers_photoshops_six_layouts_and_merges_on_a_cylinder(
+        qtbot, tmp_path, monkeypatch):
+    """The Layout list as Photoshop's; Cylindrical on three views turned 0.5 rad apart (a
+    camera of focal length 300 px) makes one row of about 300 x (1.0 + 0.98) px."""
+    from test_panorama_projection import F, scene, view
+
+    tex = scene()
+    paths = []
+    for i, yaw in enumerate((0.0, 0.5, 1.0)):
+        paths.append(str(tmp_path / f"view{i}.png"))
+        Image.fromarray(view(tex, yaw)).save(paths[-1])
+    seen = {}
+
+    def fill(dialog: FilesDialog) -> int:
+        box = dialog.layout
+        seen["layouts"] = [box.itemText(i) for i in range(box.count())]
+        monkeypatch.setattr("editor.ui.dialogs.ask_open_paths", lambda *a, **k: paths)
+        dialog.browse()
+        box.setCurrentIndex(box.findData("cylindrical"))
+        return 1
+
+    monkeypatch.setattr(FilesDialog, "exec", fill)
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    w.actions["photomerge"].trigger()
+    qtbot.waitUntil(lambda: not w.jobs.busy and bool(w.sessions), timeout=60000)
+    assert seen["layouts"] == ["Auto", "Perspective", "Cylindrical", "Spherical", "Collage",
+                               "Reposition"]
+    assert not w.test_errors
+    assert abs(w.doc.width - F * (1.0 + 2 * np.arctan(160 / F))) < 8
+    assert w.settings.value("photomerge/layout") == "cylindrical"

@@ -11,8 +11,10 @@ made into one new document, a layer per file.
   enough with it: a row of photos joins though its ends share nothing), the canvas grown
   to the bounds of all the layers (Photoshop's panorama canvas; nothing is cropped), then, with `blend`, Auto-Blend Layers' Panorama
   (`auto_blend`: a layer mask on each so the seams run down the middles of the overlaps).
-  Photoshop's Cylindrical and Spherical layouts, Vignette Removal and Geometric Distortion
-  Correction are not offered.
+  Cylindrical and Spherical: each photo first reprojected onto a cylinder or a sphere round
+  the camera (`panorama_projection`, its focal length from EXIF or the photos' overlaps),
+  then placed by a move (Reposition). Vignette Removal and Geometric Distortion Correction
+  are not offered.
 
 Both run whole on the worker thread: the document is new and nobody else sees it until it
 is done, so the align and blend modules' three parts (prepare, run, apply) are called in a
@@ -28,7 +30,7 @@ from engine.box import Box
 from engine.errors import InvalidInput
 from engine.progress import ProgressFn, no_progress
 
-from . import auto_align, auto_blend, files
+from . import auto_align, auto_blend, files, panorama_projection
 from .document import Document
 from .errors import DocumentError
 from .image_ops import crop
@@ -36,7 +38,10 @@ from .layers import Layer
 
 STACK_NAME = "Load Files into Stack"
 NAME = "Photomerge"
-LAYOUTS = auto_align.PROJECTIONS   # Auto, Perspective, Collage, Reposition
+# Photoshop's order: Auto-Align's projections with Cylindrical and Spherical after Perspective.
+LAYOUTS = {"auto": "Auto", "perspective": "Perspective", "cylindrical": "Cylindrical",
+           "spherical": "Spherical", "collage": "Collage", "reposition": "Reposition"}
+assert set(auto_align.PROJECTIONS) <= set(LAYOUTS)
 
 
 def _name(path: str) -> str:
@@ -119,6 +124,22 @@ def _align_chain(doc: Document, projection: str) -> None:
                 crop(doc, bounds, "Reveal All")
 
 
+def _reproject(doc: Document, paths: Sequence[str], kind: str) -> None:
+    """Each layer (a file's photo, bottom first) reprojected onto the cylinder or sphere, the
+    focal length the first file's EXIF gives, else the photos' overlaps, else the first
+    photo's width; each stays centred on the canvas. Before any step: the opening state."""
+    layers = list(doc.layers())
+    width = layers[0].pixels.shape[1]
+    focal = panorama_projection.exif_focal(paths[0], width) \
+        or panorama_projection.focal_from_photos([layer.pixels for layer in layers]) \
+        or float(width)
+    for layer in layers:
+        pixels = panorama_projection.project(layer.pixels, focal, kind)
+        layer.pixels = pixels
+        layer.x = (doc.width - pixels.shape[1]) // 2
+        layer.y = (doc.height - pixels.shape[0]) // 2
+
+
 def photomerge(paths: Sequence[str], layout: str = "auto", blend: bool = True,
                progress: ProgressFn = no_progress) -> Document:
     """The panorama document (worker thread); a DocumentError in one line when a file
@@ -129,6 +150,9 @@ def photomerge(paths: Sequence[str], layout: str = "auto", blend: bool = True,
         raise DocumentError("Photomerge needs two or more files.")
     steps = len(paths) + 2
     doc = load_stack(paths, progress=lambda i, _n: progress(i, steps))
+    if layout in panorama_projection.KINDS:
+        _reproject(doc, paths, layout)
+        layout = "reposition"  # (on the cylinder or sphere the photos differ by a move)
     _align_chain(doc, layout)
     progress(len(paths) + 1, steps)
     if blend:
