@@ -143,9 +143,10 @@ def test_a_board_seen_in_perspective_comes_out_with_square_squares(opened, qtbot
     assert xs.shape == (8, 5) and ys.shape == (12, 3)
     x_off = np.abs(xs - np.arange(10, 60, 10)).max()
     y_off = np.abs(ys - np.arange(10, 40, 10)).max()
-    assert x_off < 0.6 and y_off < 0.6, (x_off, y_off)
     widths, heights = np.diff(xs, axis=1), np.diff(ys, axis=1)
-    assert abs(widths.mean() / heights.mean() - 1) < 0.02
+    # (measured: within 0.06 px across, 0.11 px down; squares 10.00 x 10.00 px on average)
+    assert x_off < 0.3 and y_off < 0.3, (x_off, y_off)
+    assert abs(widths.mean() / heights.mean() - 1) < 0.01
     # Undo puts the layer back exactly; redo warps it again.
     opened.actions["undo"].trigger()
     assert (layer.x, layer.y) == (0, 0)
@@ -292,3 +293,30 @@ def test_the_edit_menu_offers_it_for_pixel_layers_only(opened, qtbot):
     assert w.actions["puppet_warp"].isEnabled() and w.actions["perspective_warp"].isEnabled()
     qtbot.keyClick(w.canvas, Qt.Key.Key_Escape)
     assert w.tools.mode is None
+
+
+def test_the_mapping_is_each_planes_homography_inside_and_continuous_across_a_shared_side():
+    points = np.array([(0, 0), (100, 0), (100, 80), (0, 80), (200, 0), (200, 80)], float)
+    quads = np.array([(0, 1, 2, 3), (1, 4, 5, 2)])
+    warped = points + [(0, 0), (15, -10), (-10, 12), (5, 0), (-20, 6), (0, 0)]
+    hs = pw.homographies(points, quads, warped)
+
+    def through(h, q):
+        p = np.column_stack([q, np.ones(len(q))]) @ h.T
+        return p[:, :2] / p[:, 2:]
+
+    # Deep inside each plane (beyond the hand-over band): its own homography.
+    deep = [np.array([(30, 40), (50, 20), (60, 60)]), np.array([(140, 40), (170, 20)])]
+    for h, q in zip(hs, deep):
+        np.testing.assert_allclose(pw.map_points(points, quads, warped, q), through(h, q),
+                                   atol=1e-6)
+    # Along the shared side the two homographies disagree by pixels ...
+    side = np.column_stack([np.full(9, 100.0), np.linspace(0, 80, 9)])
+    assert np.abs(through(hs[0], side) - through(hs[1], side)).max() > 1.0
+    # ... but the mapping does not jump: 1e-4 px either side lands within 1e-3 px, and the
+    # side's ends are the shared warped corners.
+    left = pw.map_points(points, quads, warped, side - (1e-4, 0))
+    right = pw.map_points(points, quads, warped, side + (1e-4, 0))
+    assert np.abs(left - right).max() < 1e-3
+    ends = pw.map_points(points, quads, warped, side[[0, -1]])
+    np.testing.assert_allclose(ends, warped[[1, 2]], atol=1e-6)

@@ -10,13 +10,14 @@ stays one edge in both.
 The mapping of the picture: a point inside plane i goes through the homography H_i that
 takes the plane's layout corners to its warped ones. A point outside every plane follows
 each plane's homography continued along its tangent from the plane's nearest point (a
-homography itself would run off to infinity beyond the plane), and where several planes
-have a say (outside them all, or on an edge two share) their answers are averaged, weighted
-by 1 / distance^2: the mapping is continuous everywhere, and inside a plane it is that
-plane's homography (another plane's weight a pixel inside is ~1e-6 of its own). On an edge
-two planes share, their homographies send the edge's points to the same segment but not
-always to the same places along it (each also follows its plane's other corners); the
-average, spread over one mesh cell, keeps the picture whole there.
+homography itself would run off to infinity beyond the plane). Where several planes have a
+say their answers are averaged, each weighted by 1 / (reach + signed distance to its
+outline)^4 (negative inside): deeper than `reach` inside a plane (BAND of the smallest
+plane's size) that plane's homography alone counts; outside them all the nearest ones
+count most; and on a side two planes share, their homographies (which send the side's
+points to the same segment but not always to the same places along it: each also follows
+its plane's other corners) are averaged, the hand-over spread over `reach` on either side.
+So the mapping is continuous everywhere: no gap and no tear where planes meet.
 
 The pixels are resampled as Warp's are: a forward mesh over the array (`forward_mesh`),
 bent by that mapping, inverse-mapped at a quarter of the resolution and enlarged
@@ -35,7 +36,7 @@ from engine.box import Box
 from . import warp
 from .triangle_map import remap
 
-_EPS = 1e-6  # px^2: a plane's own weight inside it (1 / _EPS), against 1 / d^2 of the others
+BAND = 0.2  # of the smallest plane's side (the root of its area): the hand-over band
 MIN_SIDE = 2.0  # px: a plane's sides at least this long
 CELL = 8.0  # output px: the mesh's cells (piecewise affine: ~0.1 px off a homography)
 MAX_CELLS = 512  # per axis: bounds the work for a big layer
@@ -85,7 +86,8 @@ def homographies(points: np.ndarray, quads: np.ndarray, warped: np.ndarray) -> n
 
 def _nearest(quad: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The nearest point of the convex `quad` to each of the points `p` ((M, 2)): p itself
-    inside, else on the nearest side; and the distance ((M, 2), (M,))."""
+    inside, else on the nearest side; and the signed distance to its outline (negative
+    inside: how deep) ((M, 2), (M,))."""
     a = quad
     b = np.roll(quad, -1, axis=0)
     e = b - a  # (4, 2)
@@ -99,8 +101,13 @@ def _nearest(quad: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     k = np.argmin(d2, axis=1)
     rows = np.arange(len(p))
     near = np.where(inside[:, None], p, foot[rows, k])
-    dist = np.where(inside, 0.0, np.sqrt(d2[rows, k]))
-    return near, dist
+    dist = np.sqrt(d2[rows, k])
+    return near, np.where(inside, -dist, dist)
+
+
+def _area(quad: np.ndarray) -> float:
+    x, y = quad[:, 0], quad[:, 1]
+    return 0.5 * float(np.sum(x * np.roll(y, -1) - np.roll(x, -1) * y))
 
 
 def map_points(points: np.ndarray, quads: np.ndarray, warped: np.ndarray, q: np.ndarray,
@@ -113,10 +120,14 @@ def map_points(points: np.ndarray, quads: np.ndarray, warped: np.ndarray, q: np.
         return q.copy()
     if hs is None:
         hs = homographies(points, quads, warped)
+    points = np.asarray(points, np.float64)
+    # The band (source px) over which two planes' say hands over at a side they share.
+    reach = BAND * min(math.sqrt(abs(_area(points[quad]))) for quad in quads)
+    floor = (1e-3 * reach) ** 4 + 1e-12
     total = np.zeros_like(q)
     weight = np.zeros(len(q))
     for quad, h in zip(quads, hs):
-        near, dist = _nearest(np.asarray(points, np.float64)[quad], q)
+        near, signed = _nearest(points[quad], q)
         w = near @ h[2, :2] + h[2, 2]  # > 0 on the plane
         u = (near @ h[0, :2] + h[0, 2]) / w
         v = (near @ h[1, :2] + h[1, 2]) / w
@@ -124,7 +135,9 @@ def map_points(points: np.ndarray, quads: np.ndarray, warped: np.ndarray, q: np.
         d = q - near
         du = ((h[0, 0] - u * h[2, 0]) * d[:, 0] + (h[0, 1] - u * h[2, 1]) * d[:, 1]) / w
         dv = ((h[1, 0] - v * h[2, 0]) * d[:, 0] + (h[1, 1] - v * h[2, 1]) * d[:, 1]) / w
-        k = 1.0 / (dist * dist + _EPS)
+        # Deeper than `reach` inside the plane its weight is ~1e12 times any other's; on its
+        # outline 1 / reach^4, as its neighbour's there; outside it falls as 1 / distance^4.
+        k = 1.0 / (np.maximum(reach + signed, 0.0) ** 4 + floor)
         total += k[:, None] * np.column_stack([u + du, v + dv])
         weight += k
     return total / weight[:, None]
