@@ -288,11 +288,14 @@ def test_the_edit_menu_offers_it_for_pixel_layers_only(opened, qtbot):
     doc.set_active(layer)
     w.update_actions()
     assert w.actions["perspective_warp"].isEnabled()
-    # The filters stay as they were while it runs (a filter commits it first, as Warp's).
+    assert w.actions["filter_gaussian_blur"].isEnabled()
+    # While it runs the Filter menu stays enabled; Esc ends it and nothing changes.
+    steps = doc.history.count
     _start(w)
-    assert w.actions["puppet_warp"].isEnabled() and w.actions["perspective_warp"].isEnabled()
+    assert w.actions["filter_gaussian_blur"].isEnabled()
+    assert w.actions["perspective_warp"].isEnabled()
     qtbot.keyClick(w.canvas, Qt.Key.Key_Escape)
-    assert w.tools.mode is None
+    assert w.tools.mode is None and doc.history.count == steps
 
 
 def test_the_mapping_is_each_planes_homography_inside_and_continuous_across_a_shared_side():
