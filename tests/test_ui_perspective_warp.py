@@ -244,10 +244,16 @@ def test_straightening_sides_shift_click_and_the_automatic_buttons(opened, qtbot
     _click(qtbot, _button(tool, "PerspectiveStraightenBoth"))
     tl, tr, br, bl = tool.warped[tool.quads[0]]
     assert tl[0] == bl[0] and tr[0] == br[0] and tl[1] == tr[1] and bl[1] == br[1]
-    # Back to Layout: the warp is dropped, the plane stays; the buttons are Warp's only.
+    # Back to Layout: the plane as laid out (the Straighten buttons are Warp's only); a
+    # corner moved there brings its warped place along; back in Warp the warp is as it was.
+    warped = tool.warped.copy()
     _click(qtbot, _button(tool, "PerspectiveLayout"))
-    assert tool.mode == "layout" and tool._unchanged()
-    assert not _button(tool, "PerspectiveStraightenBoth").isEnabled()
+    assert tool.mode == "layout" and not _button(tool, "PerspectiveStraightenBoth").isEnabled()
+    _drag_corner(qtbot, canvas, SEEN[0], (28, 22))
+    assert tuple(tool.points[tool.quads[0][0]]) == (28, 22)
+    _click(qtbot, _button(tool, "PerspectiveWarp"))
+    np.testing.assert_array_equal(tool.warped - warped, np.where(
+        np.arange(len(warped))[:, None] == tool.quads[0][0], (-2, 2), 0))
     qtbot.keyClick(canvas, Qt.Key.Key_Escape)
 
 

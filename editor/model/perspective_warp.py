@@ -233,10 +233,11 @@ def edges(quads: np.ndarray) -> np.ndarray:
 
 
 def join(points: np.ndarray, quads: np.ndarray, plane: int, reach: float
-         ) -> tuple[np.ndarray, np.ndarray]:
+         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Plane `plane`'s sides that lie within `reach` of another plane's side (both ends near
     its ends) snap onto it and become that side: its corners are the other plane's there.
-    The points no plane uses any more are dropped (indices renumbered)."""
+    The points no plane uses any more are dropped (indices renumbered). Returns (points,
+    quads, kept): `kept` the old indices of the points left (to renumber `warped` alike)."""
     points = np.asarray(points, np.float64).copy()
     quads = np.asarray(quads, int).copy()
     mine = quads[plane]
@@ -262,7 +263,7 @@ def join(points: np.ndarray, quads: np.ndarray, plane: int, reach: float
     used = np.unique(quads)
     renumber = np.full(len(points), -1)
     renumber[used] = np.arange(len(used))
-    return points[used], renumber[quads]
+    return points[used], renumber[quads], used
 
 
 # -- Warp: straightening ------------------------------------------------------------------

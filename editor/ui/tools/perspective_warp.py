@@ -9,8 +9,9 @@ the picture inside each plane follows its homography (`editor/model/perspective_
 Shift+click a side to make it vertical or horizontal (whichever it is nearer) and keep it
 so while the corners move (Shift+click it again to free it); the options bar's Automatic
 Straighten buttons make every near-vertical side vertical, every near-horizontal one
-horizontal, or both. Going back to Layout drops the warp (the planes stay). Ctrl+Z steps
-back one change while it runs. Enter (or the check button) commits, as one undo step
+horizontal, or both. Back in Layout the picture shows as it is and the planes can be
+reshaped or added; the warp is kept (a laid-out corner moved brings its warped place along
+by as much) and shows again in Warp. Ctrl+Z steps back one change while it runs. Enter (or the check button) commits, as one undo step
 ("Perspective Warp", through `TransformTool`'s commit, as Warp's and Puppet Warp's); Esc
 cancels and leaves the layer as it was.
 
@@ -93,7 +94,7 @@ class PerspectiveWarpTool(TransformTool):
 
     def set_mode(self, mode: str) -> bool:
         """The options bar's Layout / Warp; False (and a status line) when Warp has no plane.
-        Back to Layout drops the warp."""
+        The warp is kept either way."""
         if mode == self.mode:
             return True
         if mode == "warp" and not len(self.quads):
@@ -103,8 +104,6 @@ class PerspectiveWarpTool(TransformTool):
             return False
         self._remember()
         self.mode = mode
-        self.warped = self.points.copy()
-        self.straight = {}
         self._changed()
         return True
 
@@ -147,7 +146,7 @@ class PerspectiveWarpTool(TransformTool):
 
     # -- commit and cancel (TransformTool.commit calls these) ---------------------------------
     def _unchanged(self) -> bool:
-        return self.mode != "warp" or not len(self.quads) or \
+        return not len(self.quads) or \
             bool(np.allclose(self.warped, self.points, rtol=0, atol=1e-9))
 
     def _apply(self, doc) -> None:
@@ -228,13 +227,13 @@ class PerspectiveWarpTool(TransformTool):
             for (a, b), axis in self.straight.items():
                 if i in (a, b):
                     corners[b if i == a else a, axis] = corners[i, axis]
-        if not self._valid(corners):
+        # (in Layout the warped corner moves by as much: the warp stays as it was made)
+        warped = corners if self.mode == "warp" else self.warped + (corners - self.points)
+        if not (self._valid(corners) and self._valid(warped)):
             return  # a plane stays convex: the corner stops where it last was
-        if self.mode == "warp":
-            self.warped = corners
-        else:
+        if self.mode == "layout":
             self.points = corners
-            self.warped = corners.copy()
+        self.warped = warped
         self._changed()
 
     def release(self, canvas, ev) -> None:
@@ -251,6 +250,7 @@ class PerspectiveWarpTool(TransformTool):
             self._remember()
             self.points, self.quads = pw.add_rectangle(self.points, self.quads,
                                                        (a.x(), a.y()), (b.x(), b.y()))
+            self.warped = np.vstack([self.warped, self.points[-4:]])  # a new plane: unwarped
             self._join(canvas, len(self.quads) - 1)
             return
         _, i, start, _ = drag
@@ -263,10 +263,12 @@ class PerspectiveWarpTool(TransformTool):
 
     def _join(self, canvas, plane: int) -> None:
         """Plane `plane`'s sides near another plane's snap onto them (shared from then on)."""
-        points, quads = pw.join(self.points, self.quads, plane, JOIN_REACH / self._scale(canvas))
-        if all(pw.is_convex(points[q]) for q in quads):
-            self.points, self.quads = points, quads
-        self.warped = self.points.copy()
+        points, quads, kept = pw.join(self.points, self.quads, plane,
+                                      JOIN_REACH / self._scale(canvas))
+        warped = self.warped[kept]  # (a joined corner takes its partner's warped place)
+        if all(pw.is_convex(points[q]) and pw.is_convex(warped[q]) for q in quads):
+            self.points, self.quads, self.warped = points, quads, warped
+            self.straight = {}  # (the sides were renumbered)
         self._changed()
 
     def double_click(self, canvas, ev) -> bool:
@@ -288,9 +290,13 @@ class PerspectiveWarpTool(TransformTool):
     # -- drawing ------------------------------------------------------------------------------
     def paint_content(self, canvas, painter: QPainter, area: QRectF) -> None:
         if self.mode != "warp" or self._unchanged():
-            super().paint_content(canvas, painter, area)  # the layer where it is
+            super().paint_content(canvas, painter, area)  # the layer as it is
             return
-        pixels, placement = self._bent_preview()
+        try:
+            pixels, placement = self._bent_preview()
+        except ValueError:  # (a plane folded: every edit keeps them convex, so never)
+            super().paint_content(canvas, painter, area)
+            return
         self._preview.paint(canvas, painter, area, placement, smooth=True, pixels=pixels)
 
     def _bent_preview(self) -> tuple[Optional[Pyramid], QTransform]:
