@@ -21,8 +21,9 @@ So the mapping is continuous everywhere: no gap and no tear where planes meet.
 
 The pixels are resampled as Warp's are: a forward mesh over the array (`forward_mesh`),
 bent by that mapping, inverse-mapped at a quarter of the resolution and enlarged
-(`warp.mesh_inverse_map`), sampled bilinearly and premultiplied (`triangle_map.remap`). Pure numpy/OpenCV: no Qt here; the mode is
-`editor/ui/tools/perspective_warp.py`.
+(`warp.mesh_inverse_map`), sampled bilinearly and premultiplied (`triangle_map.remap`).
+
+Pure numpy/OpenCV: no Qt here; the mode is `editor/ui/tools/perspective_warp.py`.
 """
 from __future__ import annotations
 

@@ -11,9 +11,10 @@ so while the corners move (Shift+click it again to free it); the options bar's A
 Straighten buttons make every near-vertical side vertical, every near-horizontal one
 horizontal, or both. Back in Layout the picture shows as it is and the planes can be
 reshaped or added; the warp is kept (a laid-out corner moved brings its warped place along
-by as much) and shows again in Warp. Ctrl+Z steps back one change while it runs. Enter (or the check button) commits, as one undo step
-("Perspective Warp", through `TransformTool`'s commit, as Warp's and Puppet Warp's); Esc
-cancels and leaves the layer as it was.
+by as much) and shows again in Warp. Ctrl+Z steps back one change while it runs. Enter (or
+the check button) commits, from either mode, as one undo step ("Perspective Warp", through
+`TransformTool`'s commit, as Warp's and Puppet Warp's); Esc cancels and leaves the layer as
+it was.
 
 While warping the canvas shows the layer warped at a preview resolution (`bend.BentPreview`,
 shared with Warp and Puppet Warp, on a coarser mesh than the commit's).
