@@ -329,3 +329,19 @@ def test_the_mapping_is_each_planes_homography_inside_and_continuous_across_a_sh
     assert np.abs(left - right).max() < 1e-3
     ends = pw.map_points(points, quads, warped, side[[0, -1]])
     np.testing.assert_allclose(ends, warped[[1, 2]], atol=1e-6)
+
+
+def test_a_layer_it_cannot_warp_is_refused_in_one_line(opened, qtbot):
+    doc = opened.doc
+    empty = doc.add_image(np.zeros((10, 10, 4), np.uint8), "Empty", 5, 5)
+    hidden = doc.add_image(photo(20, 10, "astronaut"), "Hidden", 30, 20)
+    doc.set_visible(hidden, False)
+    locked = doc.add_image(photo(20, 10, "astronaut"), "Locked", 30, 20)
+    doc.set_locked(locked, True)
+    for layer, words in ((empty, "nothing"), (hidden, "hidden"), (locked, "locked")):
+        doc.set_active(layer)
+        before = len(opened.test_errors)
+        opened.actions["perspective_warp"].trigger()
+        assert opened.tools.mode is None and len(opened.test_errors) == before + 1
+        message = opened.test_errors[-1][1]
+        assert words in message.lower() and "\n" not in message, message

@@ -33,7 +33,7 @@ from PySide6.QtGui import (QColor, QCursor, QImage, QPainter, QPainterPath, QPen
                            QTransform)
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QWidget
 
-from editor.model import Layer
+from editor.model import DocumentError, Layer
 from editor.model import perspective_warp as pw
 from editor.model.resample import premultiplied_float
 
@@ -72,6 +72,8 @@ class PerspectiveWarpTool(TransformTool):
         """Raises a one-line error when the active node cannot be perspective-warped."""
         check_pixel_layer(node, "Perspective Warp")
         TransformTool.check(node)
+        if not (node.pixels[..., 3] > 0).any():
+            raise DocumentError(f"Layer '{node.name}' is empty: there is nothing to warp.")
 
     # -- state, steps -------------------------------------------------------------------------
     def _state(self) -> tuple:
