@@ -282,7 +282,7 @@ def test_warp_without_a_plane_says_so_and_a_linked_mask_follows(opened, qtbot):
     assert np.allclose(corner, [[95.5, 30.5]], atol=0.2)
 
 
-def test_the_edit_menu_offers_it_for_pixel_layers_only(opened, qtbot):
+def test_the_edit_menu_offers_it_for_layers_with_pixels(opened, qtbot):
     w = opened
     menu = [a.text().replace("&", "") for a in w.menus["edit"].actions()]
     assert menu.index("Perspective Warp") == menu.index("Puppet Warp") + 1
@@ -338,8 +338,16 @@ def test_a_layer_it_cannot_warp_is_refused_in_one_line(opened, qtbot):
     doc.set_visible(hidden, False)
     locked = doc.add_image(photo(20, 10, "astronaut"), "Locked", 30, 20)
     doc.set_locked(locked, True)
-    for layer, words in ((empty, "nothing"), (hidden, "hidden"), (locked, "locked")):
+    doc.set_active(doc.add_image(photo(20, 10, "chelsea"), "Smart", 10, 10))
+    opened.update_actions()
+    opened.actions["convert_to_smart_object"].trigger()
+    smart = doc.active
+    assert smart.kind == "smartobject"
+    for layer, words in ((empty, "nothing"), (hidden, "hidden"), (locked, "locked"),
+                         (smart, "rasterize > smart object")):
         doc.set_active(layer)
+        opened.update_actions()
+        assert opened.actions["perspective_warp"].isEnabled()
         before = len(opened.test_errors)
         opened.actions["perspective_warp"].trigger()
         assert opened.tools.mode is None and len(opened.test_errors) == before + 1

@@ -19,10 +19,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
-from editor.model import DocumentError, replay
+from editor.model import DocumentError, Layer, replay
 
-from .actions import (ActionSpec, Context, SubmenuSpec, is_layer_or_group, is_pixel_layer,
-                      run_on_doc)
+from .actions import ActionSpec, Context, SubmenuSpec, is_layer_or_group, run_on_doc
 from .tools.perspective_warp import PerspectiveWarpTool
 from .tools.puppet import PuppetTool
 from .tools.transform import TransformTool
@@ -31,6 +30,12 @@ from .tools.warp import WarpTool
 if TYPE_CHECKING:
     from .actions import Spec
     from .window_api import EditorWindow
+
+
+def _has_pixels(c: Context) -> bool:
+    """Perspective Warp's menu item: a layer with pixels (type and a smart object are then
+    refused in one line saying what to do, as Warp and Puppet Warp refuse them)."""
+    return isinstance(c.node, Layer) and c.node.kind in ("pixel", "text", "smartobject")
 
 
 class TransformCommands:
@@ -70,7 +75,7 @@ class TransformCommands:
             ActionSpec("puppet_warp", "P&uppet Warp", lambda: self._start(PuppetTool),
                        enabled=is_layer_or_group, menu="edit", after="transform"),
             ActionSpec("perspective_warp", "Perspecti&ve Warp",
-                       lambda: self._start(PerspectiveWarpTool), enabled=is_pixel_layer,
+                       lambda: self._start(PerspectiveWarpTool), enabled=_has_pixels,
                        menu="edit", after="puppet_warp"),
         ]
 
