@@ -105,7 +105,8 @@ INK, PAPER = (200, 30, 0), (10, 60, 250)
 @pytest.mark.parametrize("op", [gf.Photocopy(foreground=INK, background=PAPER),
                                 gf.HalftonePattern(4, 5, "dot", INK, PAPER),
                                 gf.HalftonePattern(3, 0, "circle", INK, PAPER),
-                                gf.GraphicPen(10, 50, "horizontal", INK, PAPER)], ids=repr)
+                                gf.GraphicPen(10, 50, "horizontal", INK, PAPER),
+                                gf.Charcoal(3, 5, 50, INK, PAPER)], ids=repr)
 def test_sketch_filters_draw_only_in_the_two_colours(op):
     out = applied(smooth_photo(), op)
     assert on_segment(out, INK, PAPER)
@@ -115,6 +116,24 @@ def test_photocopy_inks_the_dark_side_of_edges_and_leaves_flat_paper():
     out = applied(step(40, 40, 60, 200), gf.Photocopy(7, 20))
     assert (out[:, :5, :3] == 255).all() and (out[:, -5:, :3] == 255).all()  # (beyond 3 sigma)
     assert out[:, 17:20, :3].min() < 60  # dark ink just before the edge
+
+
+def test_charcoal_strokes_run_up_right_and_darker_tones_take_more_charcoal():
+    grey = flat(80, 80, (128, 128, 128))
+    ink = 1 - applied(grey, gf.Charcoal(3, 5, 50))[..., 0].astype(float) / 255
+    ink -= ink.mean()
+    up_right = (ink[3:, :-3] * ink[:-3, 3:]).mean()   # (x, y) with (x + 3, y - 3)
+    down_right = (ink[:-3, :-3] * ink[3:, 3:]).mean()  # (x, y) with (x + 3, y + 3)
+    assert up_right > 3 * abs(down_right)
+    dark = applied(flat(60, 60, (70, 70, 70)), gf.Charcoal())[..., 0].mean()
+    light = applied(flat(60, 60, (190, 190, 190)), gf.Charcoal())[..., 0].mean()
+    assert dark < light - 60
+    more = applied(grey, gf.Charcoal(balance=80))[..., 0].mean()
+    assert more < applied(grey, gf.Charcoal())[..., 0].mean() - 20
+    # An edge is drawn on flat paper.
+    out = applied(step(40, 40, 230, 250), gf.Charcoal(detail=5))[..., 0].astype(float)
+    assert out[:, :5].mean() > 200 and out[:, -5:].mean() > 200
+    assert out[:, 18:22].mean() < out[:, :5].mean() - 60
 
 
 def test_halftone_dots_repeat_with_their_size_and_follow_the_tone():
@@ -180,7 +199,8 @@ def test_every_texture_shades_a_flat_picture(texture):
 
 EVERY = [gf.Cutout(), gf.DryBrush(), gf.PosterEdges(), gf.Watercolor(), gf.AngledStrokes(),
          gf.InkOutlines(), gf.Craquelure(), gf.GraphicPen(), gf.HalftonePattern(), gf.HalftonePattern(type="line"),
-         gf.Photocopy(), gf.GlowingEdges(), gf.Texturizer(), gf.Texturizer("sandstone"),
+         gf.Photocopy(), gf.Charcoal(), gf.GlowingEdges(), gf.Texturizer(),
+         gf.Texturizer("sandstone"),
          gf.FilterGallery.of([gf.Watercolor(), gf.GlowingEdges(), gf.Photocopy()])]
 
 

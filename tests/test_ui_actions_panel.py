@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from editor.model import adjustments as adj
+from engine.box import Box
 from test_ui_filters import run_dialog, set_number
 from ui_helpers import in_modal_dialog, make_window, open_photo, photo, write_png
 
@@ -247,6 +248,40 @@ def test_free_transform_is_recorded_with_its_numbers(qtbot, tmp_path, monkeypatc
     play(w, action)
     assert doc.history.undo_name() == "Free Transform"
     assert (layer.x, layer.y) == by_hand[:2] and np.array_equal(layer.pixels, by_hand[2])
+
+
+def transform_selection_by_numbers(w, qtbot) -> None:
+    """A 20 x 10 marquee at (10, 10), Select > Transform Selection, W 200 % (H follows),
+    Enter."""
+    w.doc.set_selection(Box(10, 10, 20, 10))
+    w.actions["transform_selection"].trigger()
+    tool = w.tools.current
+    assert tool.id == "transform_selection"
+    tool._fields["w"].setValue(200.0)
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Return)
+    assert w.tools.mode is None
+
+
+def test_transform_selection_is_recorded_and_played_about_the_new_selection(
+        qtbot, tmp_path, monkeypatch):
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    open_photo(w, qtbot, tmp_path, monkeypatch, 96, 64)
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    w.canvas.setFocus()
+    action = record(w, qtbot, "Grow", steps=lambda: transform_selection_by_numbers(w, qtbot))
+    assert w.doc.selection == Box(0, 5, 40, 20)  # doubled about its centre
+    assert [s.label for s in action.steps] == ["Transform Selection"]
+    assert (action.steps[0].settings["sx"], action.steps[0].settings["sy"]) == (2.0, 2.0)
+    doc = second_document(w, qtbot, monkeypatch, tmp_path)
+    doc.set_selection(Box(40, 20, 10, 6))
+    pixels = doc.active.pixels.copy()
+    play(w, action)
+    assert doc.history.undo_name() == "Transform Selection"
+    assert doc.selection == Box(35, 17, 20, 12)  # the same numbers about this frame's centre
+    assert np.array_equal(doc.active.pixels, pixels)  # the pixels untouched
+    w.actions["undo"].trigger()
+    assert doc.selection == Box(40, 20, 10, 6)
 
 
 def test_function_key_plays_its_action(qtbot, tmp_path, monkeypatch):

@@ -284,3 +284,44 @@ def test_a_click_on_a_path_adds_a_point_and_a_drag_on_it_moves_the_path(
     assert tool.op.paths[0][0] == points
     qtbot.keyClick(w.canvas, *ctrl_z)
     assert len(tool.op.paths[0][0]) == 3
+
+
+def test_strobe_leaves_sharper_copies_at_the_flashes(qtbot, tmp_path, monkeypatch):
+    """A small bright square on black, the default horizontal path, streaks of 40 px:
+    plain, the square is smeared evenly over ±20 px; with Motion Blur Effects' Strobe
+    Strength 100 %, 3 flashes (the streak's start, middle and end), copies stand at ±20 px
+    and the smear between them is gone."""
+    on = np.zeros((H, W), bool)
+    on[59:62, 79:82] = True
+    pixels = pattern(on)
+    pixels[~on, :3] = 0
+
+    def blurred(strobe: int):
+        w = pasted_window(qtbot, tmp_path, monkeypatch, pixels, 3.0)
+        layer = next(w.doc.layers())
+        tool = _start(w, "path_blur")
+        _field(tool, "speed").setValue(40)
+        _field(tool, "strobe").setValue(strobe)
+        _field(tool, "flashes").setValue(3)
+        assert (tool.op.strobe, tool.op.flashes) == (strobe, 3)
+        _apply(qtbot, w)
+        return layer.pixels[60, :, 0].astype(int)
+
+    plain, strobed = blurred(0), blurred(100)
+    # Plain: as bright 10 px away as 20 px away (one even smear).
+    assert plain[90] > 5 and abs(plain[90] - plain[100]) <= 0.5 * plain[90] + 2
+    # Strobed: the copies at ±20 px, nothing half way.
+    assert strobed[100] > 3 * max(strobed[90], 1) and strobed[60] > 3 * max(strobed[70], 1)
+    assert strobed[80] > 3 * max(strobed[90], 1)
+    assert strobed[90] < plain[90]
+
+
+def test_strobe_zero_is_the_plain_blur_and_flashes_are_checked():
+    op = bm.PathBlur(paths=((((10, 30), (90, 30)), 40, 40),), taper=20)
+    src = pattern(np.random.default_rng(3).random((60, 100)) > 0.5)
+    box = Box(0, 0, 100, 60)
+    np.testing.assert_array_equal(op.process(src, box, box, None),
+                                  bm.PathBlur(paths=op.paths, taper=20, strobe=0,
+                                              flashes=7).process(src, box, box, None))
+    with pytest.raises(ValueError, match="Strobe Flashes"):
+        bm.PathBlur(flashes=0)

@@ -15,7 +15,7 @@ from editor.model import Document, Layer
 from editor.model.files import open_document, save_document
 from editor.model.layer_effects import DropShadow, LayerEffects, Stroke
 from editor.model.render import composite_document
-from ui_helpers import image_drag, make_window
+from ui_helpers import image_drag, make_window, on_canvas
 
 W, H = 40, 30
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -224,3 +224,52 @@ def test_linked_layers_move_together_and_stay_linked_in_the_psd(qtbot, tmp_path,
     click_row(w, qtbot, "A")
     w.actions["unlink_layers"].trigger()
     assert not a.link_group and not c.link_group
+
+
+def _opaque_box(layer):
+    ys, xs = np.nonzero(layer.pixels[..., 3] > 128)
+    return (layer.x + xs.min(), layer.y + ys.min(), xs.max() - xs.min() + 1,
+            ys.max() - ys.min() + 1)
+
+
+def test_free_transform_carries_the_linked_layers(qtbot, tmp_path, monkeypatch):
+    """A linked to C: Ctrl+T on A frames both (A at (2, 2), C at (14, 10), 12 px each: the
+    frame (2, 2)-(26, 22), centre (14, 12)); W 200 % scales both about that centre while
+    the preview shows C where it goes; Enter is one step; E stays; undo puts both back."""
+    w = window(qtbot, tmp_path, monkeypatch)
+    w.canvas.set_zoom(1.0)
+    choose(w, qtbot, "A", "C")
+    w.actions["link_layers"].trigger()
+    a, c, e = node(w, "A"), node(w, "C"), node(w, "E")
+    click_row(w, qtbot, "A")
+    e_before = (e.x, e.y, e.pixels.copy())
+    steps = w.doc.history.count
+    w.actions["free_transform"].trigger()
+    tool = w.tools.current
+    assert tool.id == "transform" and (tool.w, tool.h) == (24, 20)
+    tool._fields["w"].setValue(200.0)
+    qtbot.wait(50)
+    shown = on_canvas(w.canvas)
+    # (32, 29) is inside where C goes, (14..38) x (8..32), outside every layer before: C's
+    # blue at its half opacity over the grey background.
+    assert np.abs(shown[29, 32] - (130, 130, 215)).max() <= 3, shown[29, 32]
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Return)
+    assert w.tools.mode is None
+    assert w.doc.history.count == steps + 1 and w.doc.history.undo_name() == "Free Transform"
+    assert np.allclose(_opaque_box(a), (-10, -8, 24, 24), atol=1), _opaque_box(a)
+    assert np.allclose(_opaque_box(c), (14, 8, 24, 24), atol=1), _opaque_box(c)
+    assert (e.x, e.y) == e_before[:2] and np.array_equal(e.pixels, e_before[2])
+    w.actions["undo"].trigger()
+    assert _opaque_box(a) == (2, 2, 12, 12) and _opaque_box(c) == (14, 10, 12, 12)
+
+
+def test_free_transform_refuses_a_locked_linked_layer_in_one_line(qtbot, tmp_path,
+                                                                  monkeypatch):
+    w = window(qtbot, tmp_path, monkeypatch)
+    choose(w, qtbot, "A", "C")
+    w.actions["link_layers"].trigger()
+    node(w, "C").locked = True
+    click_row(w, qtbot, "A")
+    w.actions["free_transform"].trigger()
+    assert w.tools.mode is None
+    assert len(w.test_errors) == 1 and "'C', linked to 'A', is locked" in w.test_errors[0][1]

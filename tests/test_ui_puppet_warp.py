@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QSpinBox
+from PySide6.QtWidgets import QComboBox, QSpinBox, QToolButton
 
 from editor.model import LayerMask, puppet
 from editor.model.commands import SetMask
@@ -243,3 +243,52 @@ def test_puppet_warp_refuses_a_group_and_an_empty_layer_in_one_line(opened, qtbo
     assert opened.tools.mode is None
     message = opened.test_errors[-1][1]
     assert "nothing" in message and "\n" not in message
+
+
+@pytest.mark.parametrize("keys, front", [((), "red"), ((Qt.Key.Key_BracketRight,), "blue"),
+                                          ((Qt.Key.Key_BracketRight, Qt.Key.Key_BracketLeft,
+                                            Qt.Key.Key_BracketLeft), "red")])
+def test_pin_depth_puts_the_folded_part_in_front_or_behind(opened, qtbot, keys, front):
+    """A bar, red on its left half and blue on its right, pinned at both ends and in the
+    middle; the right end dragged round over the top onto the left half: the right half
+    folds over the left. Pin Depth (] forward, [ backward) on the dragged pin decides which
+    half shows where they overlap."""
+    doc, canvas = opened.doc, opened.canvas
+    pixels = np.zeros((10, 100, 4), np.uint8)
+    pixels[..., 3] = 255
+    pixels[:, :50, 0] = 255
+    pixels[:, 50:, 2] = 255
+    layer = doc.add_image(pixels, "Bar", 10, 40)
+    tool = _start(opened)
+    _click(qtbot, canvas, 15, 45)
+    _click(qtbot, canvas, 60, 45)
+    _click(qtbot, canvas, 105, 45)
+    image_drag(qtbot, canvas, [(105, 45), (95, 30), (80, 15), (60, 8), (40, 15), (30, 30),
+                               (25, 45)])
+    assert tool.selected == 2
+    for key in keys:
+        qtbot.keyClick(canvas, key)
+    assert tool.depths[2] == sum(1 if k == Qt.Key.Key_BracketRight else -1 for k in keys)
+    bar = tool.options()
+    assert bar.findChild(QToolButton, "PuppetPinForward") is not None
+    qtbot.keyClick(canvas, Qt.Key.Key_Return)
+    assert doc.history.undo_name() == "Puppet Warp"
+    seen = _on_canvas(layer)[45 + 40, 40 + 40, :3]
+    assert tuple(seen) == ((255, 0, 0) if front == "red" else (0, 0, 255)), seen
+
+
+def test_pin_depth_buttons_act_on_the_selected_pin_and_ctrl_z_steps_back(opened, qtbot):
+    doc = opened.doc
+    doc.add_image(photo(60, 30), "Photo", 20, 20)
+    tool = _start(opened)
+    bar = tool.options()
+    forward = bar.findChild(QToolButton, "PuppetPinForward")
+    backward = bar.findChild(QToolButton, "PuppetPinBackward")
+    forward.click()  # no pin selected: nothing
+    assert len(tool.depths) == 0
+    _click(qtbot, opened.canvas, 40, 30)
+    forward.click()
+    forward.click()
+    backward.click()
+    assert list(tool.depths) == [1]
+    assert tool.step_back() and list(tool.depths) == [2]

@@ -7,9 +7,9 @@ Blending Options of the Layer Style dialog: blend mode, opacity, fill opacity, k
 channels and the Advanced Blending flags.
 
 Linked layers (`Node.link_group`, 0: not linked) share a non-zero number: the Move tool
-moves them together (`linked`). Saved in our XMP packet (`psd_xmp`): psd-tools knows no
-tagged block for Photoshop's layer links ('lnkD'/'lnk2'/'lnkE' are linked smart-object
-files, not layer links).
+moves them together (`linked`). Saved where Photoshop keeps them, image resource 1026
+(`psd_links`); files we saved before that kept them in our XMP packet (`psd_xmp` still
+reads it).
 """
 from __future__ import annotations
 
@@ -140,6 +140,21 @@ def linked(doc, node: Optional[Node]) -> list[Node]:
     if not group:
         return [node]
     return [node] + [n for n in doc.nodes() if n is not node and n.link_group == group]
+
+
+def carried_along(node: Node) -> list[Node]:
+    """The nodes a transform of `node` carries along, bottom of the stack first: those linked
+    to it, less any inside `node` or holding it, or inside another one carried (a group
+    moves its own layers: none is transformed twice)."""
+    if not node.link_group:
+        return []
+    *_, root = (node, *node.ancestors())
+    inside = {id(n) for n in node.walk()} if hasattr(node, "walk") else set()
+    holding = {id(g) for g in node.ancestors()}
+    partners = [n for n in root.walk() if n is not node and n.link_group == node.link_group
+                and id(n) not in inside and id(n) not in holding]
+    chosen = {id(n) for n in partners}
+    return [n for n in partners if not any(id(g) in chosen for g in n.ancestors())]
 
 
 def link(doc, nodes: Iterable[Node]) -> None:

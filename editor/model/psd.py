@@ -153,6 +153,7 @@ from .psd_shapes import read_fill, read_pattern_anchor, read_stroke
 from .psd_source import _PsdToolsLog, _Source, _low_level, _why
 from .psd_type import read_type
 from .psd_write import write_psd
+from .psd_links import read_link_groups
 from .psd_xmp import _apply_metadata, _written_by_us, _xmp_layer_comps, _xmp_path_names
 
 __all__ = ["check_psd_size", "read_header", "read_psd", "write_psd"]
@@ -253,6 +254,7 @@ def read_psd(path: str, limit: int, pixels: bool = True) -> Document:
     for child in children:
         child.parent = doc.root
         doc.root.children.append(child)
+    read_link_groups(psd, reader.ids)  # Photoshop's Link Layers (resource 1026)
     _apply_metadata(psd, doc, reader.ids)
     doc.paths = tuple(read_path_resources(psd, _xmp_path_names(psd), reader.warn))
     doc.channels = tuple(alpha)
@@ -351,10 +353,11 @@ class _Reader:
                 typed = read_smart_object(item, self.path, self.limit, self.decode)
             if isinstance(typed, tuple) and kind == "smartobject":
                 # Its contents and placement: Photoshop's pixels shown until transformed
-                contents, placement = typed
+                contents, placement, filters = typed
                 node = SmartObjectLayer(name, contents, placement, None, x, y,
                                         visible=item.visible, opacity=item.opacity,
                                         blend_mode=self.mode(item, False), locked=_locked(item))
+                node.filters = filters  # Photoshop's (our XMP entry's replace them: psd_xmp)
             elif isinstance(typed, tuple):  # editable: Photoshop's pixels shown until edited
                 settings, (ax, ay) = typed
                 node = TextLayer(name, settings, None, x, y, (ax - x, ay - y),

@@ -38,9 +38,10 @@ _PSD_TYPES = ("8bps", "8bpb", "8bpsd", "psd", "psb")
 
 
 def read_smart_object(item, path: str, limit: int, decode: bool = True
-                      ) -> Union[tuple[SmartContents, tuple], str]:
-    """A psd-tools smart object layer's (contents, placement), or why it stays pixels.
-    Without `decode` (a description of the file: `info`), the contents hold no pixels."""
+                      ) -> Union[tuple[SmartContents, tuple, tuple], str]:
+    """A psd-tools smart object layer's (contents, placement, smart filters), or why it stays
+    pixels. Without `decode` (a description of the file: `info`), the contents hold no
+    pixels."""
     try:
         so = item.smart_object
         kind = so.kind
@@ -52,8 +53,13 @@ def read_smart_object(item, path: str, limit: int, decode: bool = True
     config = so._config.data if so._config is not None else {}
     if not _unwarped(config.get(b"warp")):
         return "it is warped"
-    if b"filterFX" in config:
-        return "it has smart filters"
+    filters: tuple = ()
+    if b"filterFX" in config:  # Photoshop's smart filters (psd_smart_filters)
+        from .psd_smart_filters import read_filter_fx
+
+        filters = read_filter_fx(config[b"filterFX"])
+        if isinstance(filters, str):
+            return filters
     corners = _corners(config.get(b"nonAffineTransform")) or _corners(config.get(b"Trnf")) \
         or _corners(so.transform_box)
     if corners is None:
@@ -62,7 +68,7 @@ def read_smart_object(item, path: str, limit: int, decode: bool = True
     filetype = (so.filetype or so.detected_filetype or "").lower()
     if not decode and not _undecoded(data, filetype):
         return SmartContents(np.zeros((0, 0, 4), np.uint8), so.filename or "Contents", None,
-                             filetype, so.unique_id or str(uuid.uuid4())), corners
+                             filetype, so.unique_id or str(uuid.uuid4())), corners, filters
     try:
         pixels = _decode(data, filetype, path, limit)
     except Exception as exc:  # (any decoder's failure: the stored pixels stay)
@@ -72,7 +78,7 @@ def read_smart_object(item, path: str, limit: int, decode: bool = True
     contents = SmartContents(pixels, so.filename or "Contents", bytes(data),
                              "8bps" if filetype in _PSD_TYPES else filetype,
                              so.unique_id or str(uuid.uuid4()))
-    return contents, corners
+    return contents, corners, filters
 
 
 def _unwarped(warp) -> bool:
@@ -215,6 +221,12 @@ def smart_blocks(layer: SmartObjectLayer) -> list:
     size[b"Hght"] = Double(float(h))
     data[b"Sz  "] = size
     data[b"Rslt"] = UnitFloat(unit=Unit.Density, value=72.0)
+    if getattr(layer, "filters", ()):  # Photoshop's smart filters, where it has them all
+        from .psd_smart_filters import filter_fx
+
+        fx = filter_fx(layer.filters)
+        if fx is not None:
+            data[b"filterFX"] = fx
     data[b"comp"] = Integer(-1)
     comp = Descriptor(classID=b"null")
     comp[b"compID"] = Integer(-1)

@@ -24,6 +24,7 @@ from .psd_channels import channel_resources
 from .psd_comps import comp_ids, comps_resource, write_layer_settings
 from .psd_effects import effect_blocks
 from .psd_fills import pattern_records, used_patterns
+from .psd_links import link_resources
 from .psd_layer_options import (LOCK_ALL, LOCK_PIXELS, LOCK_POSITION, LOCK_TRANSPARENCY,
                                 artboard_block, write_advanced_blending)
 from .psd_paths import path_resources, vector_path_blocks
@@ -86,6 +87,9 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False) -> None:
         resources[key] = resource
     for resource in channel_resources(doc):  # the alpha channels' names and ids
         resources[resource.key] = resource
+    if any(plan.link_groups):  # Link Layers, where Photoshop keeps them
+        for resource in link_resources(plan.link_groups):
+            resources[resource.key] = resource
     header.write(f)
     ColorModeData().write(f)
     resources.write(f)
@@ -194,6 +198,7 @@ class _Plan:
         self.records: list = []
         self.pixels: list[Optional[np.ndarray]] = []
         self.masks: list[Optional[np.ndarray]] = []  # channel -2 of each record
+        self.link_groups: list[int] = []  # each record's Link Layers number (psd_links)
         self.metadata: dict[str, dict] = {}
         self.layer_ids: dict[int, int] = {}  # node (snapshots.lineage) -> layer id
         self.width = self.height = 0  # the document's, for the paths' fractions
@@ -225,10 +230,12 @@ class _Writer:
                 plan.records.append(self.divider())
                 plan.pixels.append(None)
                 plan.masks.append(None)
+                plan.link_groups.append(0)
                 stack.append((node, depth, True))
                 stack.extend((child, depth + 1, False) for child in reversed(node.children))
                 continue
             plan.records.append(self.record(node, plan))
+            plan.link_groups.append(node.link_group)
             if isinstance(node, FillLayer):  # made when written, one layer at a time
                 plan.pixels.append(lambda n=node: fill_pixels(n, Box(0, 0, doc.width,
                                                                       doc.height))[0])
@@ -336,8 +343,6 @@ class _Writer:
             entry["name"] = node.name
         if node.mask is not None and not node.mask.linked:
             entry["mask_linked"] = False
-        if node.link_group:  # Link Layers (layer_set_ops; no PSD block of Photoshop's known)
-            entry["link_group"] = node.link_group
         if isinstance(node, Layer):
             if node.recipe:
                 entry["recipe"] = node.recipe

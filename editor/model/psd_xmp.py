@@ -52,7 +52,7 @@ def _apply_metadata(psd, doc: Document, by_id: dict[int, Node]) -> None:
         if node.mask is not None and isinstance(entry.get("mask_linked"), bool):
             node.mask.linked = entry["mask_linked"]
         if isinstance(entry.get("link_group"), int) and entry["link_group"] > 0:
-            node.link_group = entry["link_group"]  # Link Layers (layer_set_ops)
+            node.link_group = entry["link_group"]  # Link Layers as we saved them before psd_links
         if isinstance(node, Layer):
             if isinstance(entry.get("recipe"), dict):
                 node.recipe = entry["recipe"]

@@ -28,6 +28,9 @@ single pin moves along with it, as in Photoshop (turned about it by its angle, i
 Mode: Rigid is step 2; Distort is step 1 (triangles may grow and shrink); Normal is their
 mean.
 
+Pin Depth (`depth_order`): where the bent mesh folds over itself, the part held by a pin
+brought forward lies over the rest, one sent backward under it.
+
 `warp_pixels` resamples through the bent triangles: every output pixel centre inside a bent
 triangle samples the source at the point the triangle's affine map sends back
 (`triangle_map`, Warp's own rasteriser and bilinear premultiplied remap); outside the mesh the
@@ -351,11 +354,26 @@ def bent_bounds(bent: np.ndarray) -> Box:
                             math.ceil(hi[0] - 1e-6), math.ceil(hi[1] - 1e-6))
 
 
+def depth_order(mesh: Mesh, anchors: np.ndarray, depths: np.ndarray) -> Optional[np.ndarray]:
+    """Pin Depth: the order to draw the triangles in where the bent mesh folds over itself
+    (the later wins, `triangle_map.rasterise`). Each triangle takes the depth of the pin
+    nearest its centre at rest (the part of the layer that pin holds); a stable sort keeps
+    the mesh's own order among equal depths, so with every depth 0 nothing changes (None)."""
+    depths = np.asarray(depths)
+    if not len(depths) or not depths.any():
+        return None
+    centres = mesh.points[mesh.triangles].mean(axis=1)
+    d2 = ((centres[:, None, :] - np.asarray(anchors, np.float64)[None, :, :]) ** 2).sum(-1)
+    return np.argsort(depths[np.argmin(d2, axis=1)], kind="stable")
+
+
 def inverse_map(mesh: Mesh, bent: np.ndarray, origin: tuple[float, float],
-                clip: Optional[Box] = None) -> Optional[tuple[np.ndarray, np.ndarray, Box]]:
+                clip: Optional[Box] = None, order: Optional[np.ndarray] = None
+                ) -> Optional[tuple[np.ndarray, np.ndarray, Box]]:
     """For every pixel of the box the bent mesh covers (within `clip`): the source point, in
     the pixels of an array whose pixel (0, 0) lies at canvas `origin`, as (map_x, map_y,
-    box) for `cv2.remap` (`triangle_map.NOWHERE` off the mesh); None when the box is empty."""
+    box) for `cv2.remap` (`triangle_map.NOWHERE` off the mesh); None when the box is empty.
+    `order`: the triangles' drawing order where the mesh folds (`depth_order`)."""
     bounds = bent_bounds(bent)
     if clip is not None:
         bounds = bounds.intersect(clip)
@@ -363,7 +381,7 @@ def inverse_map(mesh: Mesh, bent: np.ndarray, origin: tuple[float, float],
         return None
     map_x = np.full((bounds.h, bounds.w), NOWHERE, np.float32)
     map_y = np.full((bounds.h, bounds.w), NOWHERE, np.float32)
-    t = mesh.triangles
+    t = mesh.triangles if order is None else mesh.triangles[order]
     # Pixel centres at integers (OpenCV's convention) on both sides.
     out = bent[t] - (bounds.x + 0.5, bounds.y + 0.5)
     src = mesh.points[t] - (origin[0] + 0.5, origin[1] + 0.5)
@@ -372,10 +390,12 @@ def inverse_map(mesh: Mesh, bent: np.ndarray, origin: tuple[float, float],
 
 
 def warp_pixels(pixels: np.ndarray, origin: tuple[float, float], mesh: Mesh, bent: np.ndarray,
-                clip: Optional[Box] = None) -> tuple[np.ndarray, int, int]:
+                clip: Optional[Box] = None, order: Optional[np.ndarray] = None
+                ) -> tuple[np.ndarray, int, int]:
     """Straight RGBA `pixels` (pixel (0, 0) at canvas `origin`) resampled through the mesh bent
-    to `bent` (canvas points). Returns (pixels, x, y); outside the bent mesh: transparent."""
-    found = inverse_map(mesh, bent, origin, clip)
+    to `bent` (canvas points), folds drawn in `order` (`depth_order`). Returns (pixels, x, y);
+    outside the bent mesh: transparent."""
+    found = inverse_map(mesh, bent, origin, clip, order)
     if found is None or pixels.size == 0:
         return np.zeros((0, 0, 4), np.uint8), 0, 0
     map_x, map_y, bounds = found

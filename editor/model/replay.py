@@ -154,11 +154,11 @@ def details(name: str, settings: dict) -> list[str]:
         settings = values
     elif name in ("flip_canvas", "rotate_canvas", "flip_layer", "rotate_layer", "auto"):
         return []
-    elif name == "free_transform" and settings.get("corners"):  # distorted, skewed
+    elif name in ("free_transform", "transform_selection") and settings.get("corners"):
         return [f"Frame: {settings['size'][0]:g} × {settings['size'][1]:g} px"] + [
             f"{corner}: {x:+g}, {y:+g} px" for corner, (x, y) in zip(
                 ("Top left", "Top right", "Bottom right", "Bottom left"), settings["corners"])]
-    elif name == "free_transform":  # (Photoshop's: position, width and height %, angle)
+    elif name in ("free_transform", "transform_selection"):  # (Photoshop's numbers)
         return [f"Position: {settings.get('dx', 0):+g}, {settings.get('dy', 0):+g} px",
                 f"Width: {100 * settings.get('sx', 1):g} %",
                 f"Height: {100 * settings.get('sy', 1):g} %",

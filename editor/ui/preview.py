@@ -13,10 +13,12 @@ real composite is brought up to date once, when the gesture ends.
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Sequence
 
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter, QTransform
+
+from engine.box import Box
 
 from editor.model import AdjustmentLayer, FillLayer, Group, Layer, Node
 from editor.model.document import transform_frame
@@ -38,12 +40,30 @@ _INEXACT_MODES = ("color_dodge", "color_burn")
 
 
 class LayerPreview:
-    def __init__(self, session, node: Node):
+    def __init__(self, session, node: Node, partners: Sequence[Node] = (),
+                 frame: Optional[Box] = None):
+        """`partners`: layers linked to `node` that move with it, `frame` the box holding
+        them all (Free Transform's): drawn together over the rest of the stack."""
         renderer, doc = session.renderer, session.doc
         self.layer = node
         # Where the drawn pixels' top-left lies from the transformed frame's (layer-local
         # pixels): a shape's stroke drawn beyond its path's box.
         self.shift = (0, 0)
+        self.blend_mode, self.opacity = node.blend_mode, node.opacity
+        if partners and frame is not None:
+            # The rest of the stack below, the moving ones composited together on their
+            # own over it (their order kept, what lies between them drawn under them):
+            # a preview's approximation, as a group's is.
+            moving = [n for n in doc.nodes() if n is node or any(n is p for p in partners)]
+            self.exact = False
+            self.below = Pyramid.from_qimage(premultiplied(composite_nodes(
+                _without(doc.root, moving), doc.canvas, precise=False)))
+            self.above = None
+            self.content = composite_nodes(_without(doc.root, moving, keep=True), frame,
+                                           precise=False)
+            self.pixels = Pyramid.from_qimage(premultiplied(self.content))
+            self.blend_mode, self.opacity = "normal", 255
+            return
         if isinstance(node, AdjustmentLayer) and not isinstance(node, FillLayer):
             # No pixels of its own to draw moving: the picture stays as it is while the box
             # (what its mask reveals) is placed; the mask is transformed on commit.
@@ -102,11 +122,34 @@ class LayerPreview:
             if self.shift != (0, 0):  # the pixels' corner from the frame's, then placed
                 placement = QTransform.fromTranslate(*self.shift) * placement
             mode = getattr(QPainter.CompositionMode,
-                           "CompositionMode_" + QT_MODES.get(layer.blend_mode, "SourceOver"))
+                           "CompositionMode_" + QT_MODES.get(self.blend_mode, "SourceOver"))
             canvas.draw_pyramid(painter, pixels, area, placement, smooth=smooth, mode=mode,
-                                opacity=layer.opacity / 255.0)
+                                opacity=self.opacity / 255.0)
         if self.above is not None:
             canvas.draw_pyramid(painter, self.above, area)
+
+
+def _without(group: Group, nodes: Sequence[Node], keep: bool = False) -> list[Node]:
+    """`group`'s children with `nodes` left out (or, with `keep`, only `nodes` and the groups
+    holding them), as copies of the groups on the way (the originals keep their children
+    and parents), for compositing."""
+    chosen = {id(n) for n in nodes}
+    out: list[Node] = []
+    for child in group.children:
+        if id(child) in chosen:
+            if keep:
+                out.append(child)
+            continue
+        if isinstance(child, Group) and any(id(n) in chosen for n in child.walk()):
+            pruned = Group(child.name, visible=child.visible, opacity=child.opacity,
+                           blend_mode=child.blend_mode)
+            pruned.mask, pruned.clipping, pruned.artboard = child.mask, child.clipping, \
+                child.artboard
+            pruned.children = _without(child, nodes, keep)
+            out.append(pruned)
+        elif not keep:
+            out.append(child)
+    return out
 
 
 def _nodes_above(node: Node) -> list[Node]:

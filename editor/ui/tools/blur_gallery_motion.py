@@ -14,7 +14,8 @@ a drag does, how they are drawn and their options-bar fields. The blurs themselv
   point(s) dragged to shape it, a click on its line adding a point there (as Photoshop's),
   a drag on it moving the path (Photoshop: Ctrl+drag), a drag away from every path
   drawing a new one (its middle point half way). A click on an end
-  point selects it for the End Point Speed field; Speed, Taper and Centered Blur are the
+  point selects it for the End Point Speed field; Speed, Taper, Centered Blur and the
+  Motion Blur Effects' Strobe Strength, Strobe Flashes and Flash Duration are the
   whole blur's. Delete removes the selected path (one stays).
 """
 from __future__ import annotations
@@ -236,13 +237,19 @@ class MotionControls:
                 ("speed", "Speed", 500, " %", "How long the streaks are, for every path"),
                 ("taper", "Taper", 100, " %", "How much the streaks fade towards their ends"),
                 ("end_speed", "End Point Speed", 500, " px",
-                 "The selected end point's speed: the streak's length there at 100 %")):
+                 "The selected end point's speed: the streak's length there at 100 %"),
+                ("strobe", "Strobe Strength", 100, " %",
+                 "Motion Blur Effects: how much of the streak only the flashes show"),
+                ("flashes", "Strobe Flashes", 100, "",
+                 "How many sharper copies the flashes leave along each streak"),
+                ("flash_duration", "Flash Duration", 360, "°",
+                 "How long each flash lasts, as a share of the time between flashes")):
             name = QLabel(text)
             name.setObjectName("Dim")
             row.addWidget(name)
             field = QSpinBox()
             field.setObjectName(f"BlurGallery_{key}")
-            field.setRange(0, top)
+            field.setRange(1 if key == "flashes" else 0, top)
             field.setSuffix(suffix)
             field.setFixedWidth(76)
             field.setToolTip(tip)
@@ -270,6 +277,8 @@ class MotionControls:
             new = replace(o, paths=tuple(paths))
         elif key == "centered":
             new = replace(o, centered=bool(value))
+        elif key == "flashes":
+            new = replace(o, flashes=max(1, int(value)))
         else:
             new = replace(o, **{key: float(value)})
         if new != o:
@@ -284,7 +293,8 @@ class MotionControls:
         end: Optional[float] = None
         if self.end is not None and self.selected is not None and self.selected < len(o.paths):
             end = o.paths[self.selected][1 + self.end]
-        values = {"speed": o.speed, "taper": o.taper, "end_speed": end or 0.0}
+        values = {"speed": o.speed, "taper": o.taper, "end_speed": end or 0.0,
+                  "strobe": o.strobe, "flashes": o.flashes, "flash_duration": o.flash_duration}
         for key, field in self._speed_fields.items():
             field.blockSignals(True)
             if key == "centered":

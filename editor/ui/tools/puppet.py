@@ -7,7 +7,9 @@ live, as rigidly as it can around the other pins), Alt+click a pin to remove it,
 the pin then keeps that angle (Photoshop's Rotate: Fixed). Ctrl+Z steps back one pin change
 while it runs. The options
 bar has Photoshop's Mode (Rigid, Normal, Distort), Density (Fewer Points, Normal, More
-Points), Expansion (px the mesh reaches beyond the opaque pixels) and Show Mesh. Enter or
+Points), Expansion (px the mesh reaches beyond the opaque pixels), Pin Depth (] and [:
+the selected pin's part of the layer in front of, or behind, the rest where the mesh folds
+over itself) and Show Mesh. Enter or
 the check button commits, as one undo step ("Puppet Warp", through `TransformTool`'s
 commit, the same as Free Transform's and Warp's); Esc cancels and leaves nothing.
 While it runs the canvas shows the layer bent at a preview resolution over the stack
@@ -20,7 +22,8 @@ from typing import Optional
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QCursor, QImage, QPainter, QPen, QTransform
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QWidget
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox,
+                               QToolButton, QWidget)
 
 from editor.model import DocumentError, Layer
 from editor.model import puppet
@@ -33,6 +36,7 @@ from .transform import GRAB, TransformTool
 PIN_RADIUS = 5.0  # widget px
 TURN_REACH = 40.0  # widget px: an Alt+drag this near a pin (not on it) turns around it
 _DELETE_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+_DEPTH_KEYS = (Qt.Key.Key_BracketRight, Qt.Key.Key_BracketLeft)  # Photoshop's Pin Depth
 
 
 class PuppetTool(TransformTool):
@@ -50,8 +54,9 @@ class PuppetTool(TransformTool):
         self.anchors = np.zeros((0, 2))  # the pins where the layer is at rest (canvas)
         self.targets = np.zeros((0, 2))  # where they are now
         self.angles = np.zeros(0)  # radians each turned pin holds (NaN: not turned)
+        self.depths = np.zeros(0, int)  # each pin's Pin Depth (higher: in front where it folds)
         self.selected: Optional[int] = None
-        self._pin_steps: list[tuple[np.ndarray, np.ndarray, np.ndarray, Optional[int]]] = []
+        self._pin_steps: list[tuple] = []
         self._deformer: Optional[puppet.Deformer] = None
         self._bent_picture = BentPreview()
         self._premultiplied: Optional[np.ndarray] = None  # the small copy, for the preview
@@ -76,7 +81,7 @@ class PuppetTool(TransformTool):
         if len(self.anchors):
             _, _, inside = puppet.locate(self.mesh.points, self.mesh.triangles, self.anchors)
             self.anchors, self.targets = self.anchors[inside], self.targets[inside]
-            self.angles = self.angles[inside]
+            self.angles, self.depths = self.angles[inside], self.depths[inside]
             self.selected = None
         self._solve(refactor=True)
 
@@ -92,12 +97,13 @@ class PuppetTool(TransformTool):
 
     def _remember(self) -> None:
         self._pin_steps.append((self.anchors.copy(), self.targets.copy(), self.angles.copy(),
-                                self.selected))
+                                self.depths.copy(), self.selected))
 
     def step_back(self) -> bool:
         if not self._pin_steps:
             return False
-        self.anchors, self.targets, self.angles, self.selected = self._pin_steps.pop()
+        self.anchors, self.targets, self.angles, self.depths, self.selected = \
+            self._pin_steps.pop()
         self._solve(refactor=True)
         return True
 
@@ -112,6 +118,7 @@ class PuppetTool(TransformTool):
         self.anchors = np.vstack([self.anchors, rest])
         self.targets = np.vstack([self.targets, point])
         self.angles = np.append(self.angles, np.nan)
+        self.depths = np.append(self.depths, 0)
         self.selected = len(self.anchors) - 1
         self._solve(refactor=True)
         return self.selected
@@ -121,6 +128,7 @@ class PuppetTool(TransformTool):
         self.anchors = np.delete(self.anchors, i, axis=0)
         self.targets = np.delete(self.targets, i, axis=0)
         self.angles = np.delete(self.angles, i)
+        self.depths = np.delete(self.depths, i)
         self.selected = None
         self._solve(refactor=True)
 
@@ -148,11 +156,25 @@ class PuppetTool(TransformTool):
     def _unchanged(self) -> bool:
         return bool(np.allclose(self.bent, self.mesh.points, rtol=0, atol=1e-6))
 
+    def set_depth(self, step: int) -> bool:
+        """Pin Depth: the selected pin's part of the layer brought forward (+1) or sent
+        backward (-1) where the mesh folds; one Ctrl+Z step. False without a selected pin."""
+        if self.selected is None:
+            return False
+        self._remember()
+        self.depths = self.depths.copy()
+        self.depths[self.selected] += step
+        self._changed()
+        return True
+
+    def _order(self) -> Optional[np.ndarray]:
+        return puppet.depth_order(self.mesh, self.anchors, self.depths)
+
     def _apply(self, doc) -> None:
-        mesh, bent = self.mesh, self.bent.copy()
+        mesh, bent, order = self.mesh, self.bent.copy(), self._order()
 
         def resample(pixels, origin, limit):
-            return puppet.warp_pixels(pixels, origin, mesh, bent, limit)
+            return puppet.warp_pixels(pixels, origin, mesh, bent, limit, order)
 
         self._warp(doc, resample, lambda x, y: (x, y),
                    lambda q: puppet.map_points(mesh, bent, q))
@@ -248,7 +270,7 @@ class PuppetTool(TransformTool):
         return False
 
     def claims_key(self, canvas, e) -> bool:
-        return e.key() in _DELETE_KEYS and self.selected is not None
+        return e.key() in _DELETE_KEYS + _DEPTH_KEYS and self.selected is not None
 
     def key_press(self, canvas, e) -> bool:
         if e.key() in _DELETE_KEYS:
@@ -256,6 +278,8 @@ class PuppetTool(TransformTool):
                 return False
             self.remove_pin(self.selected)
             return True
+        if e.key() in _DEPTH_KEYS:  # ] forward, [ backward
+            return self.set_depth(1 if e.key() == Qt.Key.Key_BracketRight else -1)
         if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape):
             return super().key_press(canvas, e)
         return False
@@ -276,7 +300,7 @@ class PuppetTool(TransformTool):
         """The layer as drawn, bent through the mesh at a preview resolution, and where it
         goes."""
         lx, ly = self.node.x, self.node.y
-        mesh, bent = self.mesh, self.bent.copy()
+        mesh, bent, order = self.mesh, self.bent.copy(), self._order()
 
         def bend(small, r):
             import cv2
@@ -287,7 +311,8 @@ class PuppetTool(TransformTool):
                 self._premultiplied = premultiplied_float(small)
             # The small copy's coordinates: the layer's origin at 0, scaled by r.
             found = puppet.inverse_map(puppet.Mesh((mesh.points - (lx, ly)) * r,
-                                                   mesh.triangles), (bent - (lx, ly)) * r, (0, 0))
+                                                   mesh.triangles), (bent - (lx, ly)) * r, (0, 0),
+                                         order=order)
             if found is None:
                 return None, 0, 0
             map_x, map_y, box = found
@@ -299,8 +324,8 @@ class PuppetTool(TransformTool):
                 .convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
             return image, box.x, box.y
 
-        return self._bent_picture.get(self._preview, self.node,
-                                      bent.tobytes() + self.bend_mode.encode(), bend)
+        return self._bent_picture.get(self._preview, self.node, bent.tobytes()
+                                      + self.bend_mode.encode() + self.depths.tobytes(), bend)
 
     def paint_overlay(self, canvas, painter: QPainter) -> None:
         t = canvas.image_transform()
@@ -374,6 +399,18 @@ class PuppetTool(TransformTool):
         expansion.setValue(self.expansion)
         expansion.valueChanged.connect(lambda v: self.set_options(expansion=v))
         labelled("Expansion", expansion)
+        for name, text, step, tip in (
+                ("PuppetPinForward", "Pin Depth +", 1,
+                 "Bring the selected pin's part forward where the mesh folds (])"),
+                ("PuppetPinBackward", "Pin Depth −", -1,
+                 "Send the selected pin's part backward where the mesh folds ([)")):
+            button = QToolButton()
+            button.setObjectName(name)
+            button.setText(text)
+            button.setToolTip(tip)
+            button.clicked.connect(lambda _=False, s=step: self.set_depth(s))
+            row.addWidget(button)
+        row.addSpacing(8)
         show = QCheckBox("Show Mesh")
         show.setObjectName("PuppetShowMesh")
         show.setChecked(self.show_mesh)

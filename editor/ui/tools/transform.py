@@ -53,6 +53,7 @@ from editor.model.commands import SetMask
 from editor.model.document import (LockedError, raise_if_locked,
                                    transform_frame, transforms_placements)
 from editor.model import replay, smart_object, text_layer
+from editor.model.layer_set_ops import carried_along
 from editor.model.layer_warp import warp_node
 from editor.model.resample import perspective_pixels, transform_pixels, warp_mask
 from editor.model.smart_object import SmartObjectLayer, tidy as _tidy
@@ -181,7 +182,12 @@ class TransformTool(LayerMode, Tool):
         self.on_commit: Optional[Callable[[dict], None]] = None
         self.manager = manager
         self.node = node
+        # Layers linked to it go along (Layer > Link Layers), as in Photoshop: the frame
+        # holds them all and each is resampled through the same map (`_warp`).
+        self.partners = transform_partners(node) if type(self) is TransformTool else []
         self.frame = self._frame_of(node)
+        for partner in self.partners:
+            self.frame = self.frame.union(transform_frame(partner))
         self.w, self.h = self.frame.w, self.frame.h
         self.start = Pose(self.frame.x + self.w / 2, self.frame.y + self.h / 2)
         # Distorted (Ctrl+drag on a corner): the canvas points of the frame's four corners,
@@ -233,6 +239,12 @@ class TransformTool(LayerMode, Tool):
         transform_frame(node)  # raises when there is nothing to transform
         if not node.is_shown():
             raise DocumentError(f"{what} '{node.name}' is hidden: show it to transform it.")
+        for partner in transform_partners(node):
+            if partner.is_locked() or any(n.locked for n in getattr(partner, "layers",
+                                                                    lambda: ())()):
+                raise LockedError(f"'{partner.name}', linked to '{node.name}', is locked: "
+                                  f"unlink or unlock it to transform them.")
+            raise_if_locked(partner, "position")
 
     @classmethod
     def turn(cls, window, doc, node, angle: float, step: str) -> None:
@@ -250,7 +262,7 @@ class TransformTool(LayerMode, Tool):
         if canvas is None or self._canvas is canvas:
             return
         self._canvas = canvas
-        self._preview = LayerPreview(canvas.session, self.node)
+        self._preview = LayerPreview(canvas.session, self.node, self.partners, self.frame)
         self._watch(canvas)
         self._show()
         canvas.setFocus()
@@ -394,7 +406,9 @@ class TransformTool(LayerMode, Tool):
             return
         dx, dy = p.cx - self.start.cx, p.cy - self.start.cy
         if (p.sx, p.sy, p.angle) == (1.0, 1.0, 0.0) and dx.is_integer() and dy.is_integer():
-            doc.translate(self.node, int(dx), int(dy))
+            with doc.history.macro(self.step):  # (one step with the linked layers)
+                for node in [self.node, *self.partners]:
+                    doc.translate(node, int(dx), int(dy))
             return
 
         a, b, c, d, e, f = p.affine(self.w, self.h)
@@ -426,8 +440,23 @@ class TransformTool(LayerMode, Tool):
         self._warp(doc, perspective_pixels, at, project)
 
     def _warp(self, doc, resample, at, paths) -> None:
-        """One Free Transform (or Warp, Puppet Warp) step (`layer_warp.warp_node`)."""
-        warp_node(doc, self.node, self.step, resample, at, paths)
+        """One Free Transform (or Warp, Puppet Warp) step (`layer_warp.warp_node`), the
+        linked layers resampled through the same map in the same step (type among them
+        rasterized first, as the active type layer is when turned or distorted)."""
+        if not self.partners:
+            warp_node(doc, self.node, self.step, resample, at, paths)
+            return
+        rasterized = []
+        with doc.history.macro(self.step):
+            warp_node(doc, self.node, self.step, resample, at, paths)
+            for node in self.partners:
+                if isinstance(node, TextLayer):
+                    rasterized.append(node.name)
+                    node = text_layer.rasterize(doc, node)
+                warp_node(doc, node, self.step, resample, at, paths)
+        if rasterized and self.window is not None:
+            self.window.status(f"Linked type {', '.join(repr(n) for n in rasterized)} was "
+                               f"rasterized to be transformed along.")
 
     def _quad_transform(self) -> QTransform:
         """The frame's rectangle (local coordinates) -> the four corners on the canvas."""
@@ -760,6 +789,22 @@ class TransformTool(LayerMode, Tool):
             self._changed()
 
 
+def transform_partners(node) -> list:
+    """The linked layers a Free Transform of `node` carries (`layer_set_ops.carried_along`).
+    None for a type layer or a smart object, whose frames are their own (type kept
+    editable, a placement's contents): they transform alone, as before links were carried."""
+    if node is None or isinstance(node, (TextLayer, SmartObjectLayer)):
+        return []
+    out = []
+    for partner in carried_along(node):
+        try:
+            transform_frame(partner)
+        except DocumentError:  # (empty, or an adjustment without a mask: nothing to move)
+            continue
+        out.append(partner)
+    return out
+
+
 @replay.register("free_transform", "Free Transform")
 def play_free_transform(doc, dx: float = 0.0, dy: float = 0.0, sx: float = 1.0, sy: float = 1.0,
                         angle: float = 0.0, corners=None, size=None) -> None:
@@ -785,17 +830,26 @@ def play_free_transform(doc, dx: float = 0.0, dy: float = 0.0, sx: float = 1.0, 
                 for u, v in ((0, 0), (f.w, 0), (f.w, f.h), (0, f.h)))]
             size = (f.w, f.h)
         tool.quad = _through(frame, corners, size, node.placement)
-    elif corners is not None:
-        tool.quad = _corners_again(tool.start, tool.w, tool.h, corners, size)
     else:
-        tool.placement = Pose(tool.start.cx + float(dx), tool.start.cy + float(dy),
-                              float(sx), float(sy), math.radians(float(angle)))
+        set_numbers(tool, dx, dy, sx, sy, angle, corners, size)
     if not tool._unchanged():
         try:
             tool._apply(doc)
         except ValueError:  # (the map sends a corner through infinity: no picture)
             raise DocumentError("Free Transform: these corners make no picture of this "
                                 "layer.") from None
+
+
+def set_numbers(tool: TransformTool, dx: float = 0.0, dy: float = 0.0, sx: float = 1.0,
+                sy: float = 1.0, angle: float = 0.0, corners=None, size=None) -> None:
+    """Puts a tool's frame where recorded numbers (`TransformTool.numbers`) take it, about
+    this frame's centre: the placement, or the distorted corners (a recorded Free Transform
+    or Transform Selection played back)."""
+    if corners is not None:
+        tool.quad = _corners_again(tool.start, tool.w, tool.h, corners, size)
+    else:
+        tool.placement = Pose(tool.start.cx + float(dx), tool.start.cy + float(dy),
+                              float(sx), float(sy), math.radians(float(angle)))
 
 
 def _corners_again(centre: Pose, w: int, h: int, corners, size) -> tuple:

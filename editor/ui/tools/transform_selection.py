@@ -8,7 +8,8 @@ Nothing changes until Enter (or the check button, or a double-click inside): the
 selection is sent through the transform (`selection_ops.transform_selection`: a marquee
 box as the polygon of its moved corners, a mask resampled as Free Transform resamples a
 layer's pixels) in one undo step, "Transform Selection"; the layers' pixels stay as they
-are. Esc leaves the selection as it was. While it runs the canvas shows the picture as
+are. Esc leaves the selection as it was. An action records it as the "transform_selection"
+command with Free Transform's numbers about the selection's frame (`play_transform_selection`). While it runs the canvas shows the picture as
 it is, with the marching ants along the transformed outline instead of the selection's.
 """
 from __future__ import annotations
@@ -20,13 +21,13 @@ from PySide6.QtGui import QPainter, QPainterPath, QTransform
 
 from engine.box import Box, mask_bounds
 
-from editor.model import DocumentError, selection_ops
+from editor.model import DocumentError, replay, selection_ops
 from editor.model.resample import perspective_pixels, transform_pixels
 from editor.model.smart_object import tidy
 
 from ..canvas import paint_ants_path
 from .marquee import HANDLE, paint_handles
-from .transform import TransformTool
+from .transform import TransformTool, set_numbers
 
 
 class SelectionTransformTool(TransformTool):
@@ -80,7 +81,9 @@ class SelectionTransformTool(TransformTool):
         doc = canvas.doc
         doc.history.changed.disconnect(self._document_changed)  # our own step
         try:
+            numbers = self.numbers()
             self._apply(doc)
+            replay.performed(doc, "transform_selection", **numbers)  # (an action records it)
         except Exception as exc:
             self.window.report(exc, "Could not transform the selection")
         finally:
@@ -130,3 +133,17 @@ class SelectionTransformTool(TransformTool):
             if to_widget is not None:
                 paint_ants_path(painter, to_widget.map(self._outline), canvas._ant_phase)
         paint_handles(painter, self._handles(canvas).values(), HANDLE)
+
+
+@replay.register("transform_selection", "Transform Selection")
+def play_transform_selection(doc, dx: float = 0.0, dy: float = 0.0, sx: float = 1.0,
+                             sy: float = 1.0, angle: float = 0.0, corners=None,
+                             size=None) -> None:
+    """A recorded Transform Selection: the selection's frame moved, scaled, turned (or
+    distorted) as the recorded numbers say, about this selection's frame's centre, as Free
+    Transform's are played (`transform.play_free_transform`); one undo step."""
+    SelectionTransformTool.check(doc)
+    tool = SelectionTransformTool(None, None, doc)  # (no window: its commit only)
+    set_numbers(tool, dx, dy, sx, sy, angle, corners, size)
+    if not tool._unchanged():
+        tool._apply(doc)
