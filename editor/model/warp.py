@@ -343,7 +343,20 @@ def inverse_map(grid: Grid, box, bounds: Box, knots: Optional[Knots] = None
                 ) -> tuple[np.ndarray, np.ndarray]:
     """For every pixel of `bounds`, the source point (in the coordinates `box` is given in)
     whose warp lands on its centre, in OpenCV's convention (pixel centres at integers), as
-    (map_x, map_y) for `cv2.remap`; far outside where nothing lands.
+    (map_x, map_y) for `cv2.remap`; far outside where nothing lands (`mesh_inverse_map` of
+    the patch's forward mesh, grown by two coarse pixels of output around the box)."""
+    _, least = _stretch(grid, box, knots)
+    pad = min(2.0 * _COARSE / max(least, 1e-3), 4.0 * _COARSE * 16)
+    out, src = _mesh(grid, box, pad, _CELL * _COARSE, knots)
+    return mesh_inverse_map(out, src, box, bounds)
+
+
+def mesh_inverse_map(out: np.ndarray, src: np.ndarray, box, bounds: Box
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """`inverse_map` of a forward mesh: `src` (rows + 1, cols + 1, 2) canvas points on a
+    regular lattice (its rows at one y, its columns at one x) over the source `box` grown by
+    a margin, `out` where each lands; the cells a few output pixels wide. Perspective Warp
+    (`perspective_warp.py`) resamples its planes' mapping through this too.
 
     The map is rasterised at a quarter of the resolution and enlarged bilinearly: the
     inverse of a smooth patch is smooth, so this is exact for affine grids and within a few
@@ -356,9 +369,6 @@ def inverse_map(grid: Grid, box, bounds: Box, knots: Optional[Knots] = None
     cw, ch = -(-bounds.w // f) + 2 * margin, -(-bounds.h // f) + 2 * margin
     map_x = np.full((ch, cw), NOWHERE, np.float32)
     map_y = np.full((ch, cw), NOWHERE, np.float32)
-    _, least = _stretch(grid, box, knots)
-    pad = min(2.0 * f / max(least, 1e-3), 4.0 * f * 16)  # two coarse pixels of output
-    out, src = _mesh(grid, box, pad, _CELL * f, knots)
     # Canvas -> coarse pixel centres: fine pixel centre i (of the bounds) is coarse
     # (i + 0.5) / f - 0.5 + margin; the source in OpenCV's convention.
     out = (out - (bounds.x, bounds.y)) / f - 0.5 + margin

@@ -67,7 +67,7 @@ class AutoLayersCommands:
         return [ActionSpec("auto_align", "Auto-Align &Layers…", self.auto_align,
                            tip="Move, turn, scale or put in perspective the layers chosen in "
                                "the Layers panel so their content lies on one another's",
-                           enabled=_two_chosen, menu="edit", after="puppet_warp"),
+                           enabled=_two_chosen, menu="edit", after="perspective_warp"),
                 ActionSpec("auto_blend", "Auto-&Blend Layers…", self.auto_blend,
                            tip="Mask the layers chosen in the Layers panel so together they "
                                "show the sharpest parts of each (Stack Images) or one picture "

@@ -1,8 +1,9 @@
 """Edit > Free Transform (Ctrl+T) and the Transform submenu: Again, Scale, Rotate, Skew,
 Distort, Perspective, Warp, the flips and the turns of the active layer or group.
 
-Free Transform is a tool mode (`tools.transform.TransformTool`), and Warp and Edit > Puppet
-Warp ones made from it (`tools.warp.WarpTool`, `tools.puppet.PuppetTool`, a pixel layer
+Free Transform is a tool mode (`tools.transform.TransformTool`), and Warp, Edit > Puppet
+Warp and Edit > Perspective Warp ones made from it (`tools.warp.WarpTool`,
+`tools.puppet.PuppetTool`, `tools.perspective_warp.PerspectiveWarpTool`, a pixel layer
 only); while one runs, a flip flips the box being transformed. Otherwise the flips and
 turns are `Document` operations, which the command line calls too (`editor/cli/transform.py`).
 
@@ -18,9 +19,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
-from editor.model import DocumentError, replay
+from editor.model import DocumentError, Layer, replay
 
 from .actions import ActionSpec, Context, SubmenuSpec, is_layer_or_group, run_on_doc
+from .tools.perspective_warp import PerspectiveWarpTool
 from .tools.puppet import PuppetTool
 from .tools.transform import TransformTool
 from .tools.warp import WarpTool
@@ -28,6 +30,12 @@ from .tools.warp import WarpTool
 if TYPE_CHECKING:
     from .actions import Spec
     from .window_api import EditorWindow
+
+
+def _has_pixels(c: Context) -> bool:
+    """Perspective Warp's menu item: a layer with pixels (type and a smart object are then
+    refused in one line saying what to do, as Warp and Puppet Warp refuse them)."""
+    return isinstance(c.node, Layer) and c.node.kind in ("pixel", "text", "smartobject")
 
 
 class TransformCommands:
@@ -66,6 +74,9 @@ class TransformCommands:
             item("flip_v", "Flip &Vertical", lambda: self.flip(False)),
             ActionSpec("puppet_warp", "P&uppet Warp", lambda: self._start(PuppetTool),
                        enabled=is_layer_or_group, menu="edit", after="transform"),
+            ActionSpec("perspective_warp", "Perspecti&ve Warp",
+                       lambda: self._start(PerspectiveWarpTool), enabled=_has_pixels,
+                       menu="edit", after="puppet_warp"),
         ]
 
     def free_transform(self, corners: Optional[str] = None, only: Optional[str] = None) -> None:
