@@ -273,3 +273,53 @@ def test_free_transform_refuses_a_locked_linked_layer_in_one_line(qtbot, tmp_pat
     w.actions["free_transform"].trigger()
     assert w.tools.mode is None
     assert len(w.test_errors) == 1 and "'C', linked to 'A', is locked" in w.test_errors[0][1]
+
+
+def test_convert_to_smart_object_takes_the_chosen_layers_into_one(qtbot, tmp_path,
+                                                                   monkeypatch):
+    """D and E chosen (both normal, next to each other): one smart object named E where E
+    was, showing the same picture, its contents a PSD of copies of D and E cropped to them
+    (Edit Contents opens those two layers); one undo step; a group converts the same way."""
+    from editor.model import smart_object
+    from editor.model.smart_object import SmartObjectLayer
+
+    w = window(qtbot, tmp_path, monkeypatch)
+    before = composite_document(w.doc)
+    choose(w, qtbot, "D", "E")
+    steps = w.doc.history.count
+    w.actions["convert_to_smart_object"].trigger()
+    assert not w.test_errors
+    names = [n.name for n in w.doc.root.children]
+    assert names == ["Background", "A", "B", "C", "E"]
+    smart = node(w, "E")
+    assert isinstance(smart, SmartObjectLayer) and w.doc.active is smart
+    assert (smart.x, smart.y, smart.pixels.shape[:2]) == (18, 4, (24, 20))  # D's and E's box
+    assert w.doc.history.count == steps + 1
+    assert w.doc.history.undo_name() == "Convert to Smart Object"
+    assert np.abs(composite_document(w.doc).astype(int) - before.astype(int)).max() <= 1
+    inside = smart_object.contents_document(w.doc, smart)
+    assert [n.name for n in inside.root.children] == ["D", "E"]
+    assert inside.size == (20, 24) and (inside.root.children[1].x, inside.root.children[1].y) \
+        == (8, 12)
+    w.actions["undo"].trigger()
+    assert [n.name for n in w.doc.root.children] == ["Background", "A", "B", "C", "D", "E"]
+    # A group alone.
+    from editor.model import Group
+    b, c = node(w, "B"), node(w, "C")
+    group = Group("G", [])
+    w.doc.root.children.insert(b.index(), group)
+    group.parent = w.doc.root
+    for layer in (b, c):
+        w.doc.root.children.remove(layer)
+        layer.parent = group
+        group.children.append(layer)
+    w.doc.set_active(group)
+    w.layers_panel.list.rebuild()
+    click_row(w, qtbot, "G")
+    w.actions["convert_to_smart_object"].trigger()
+    assert not w.test_errors
+    smart = node(w, "G")
+    assert isinstance(smart, SmartObjectLayer)
+    inside = smart_object.contents_document(w.doc, smart)
+    assert [n.name for n in inside.root.children] == ["G"]
+    assert [n.name for n in inside.root.children[0].children] == ["B", "C"]

@@ -63,7 +63,7 @@ def paste_style(doc, nodes: Iterable[Node], style: StyleCopy) -> None:
                     doc.history.push(cmds.SetAttr(node, attr, value, name))
 
 
-def _in_order(doc, nodes: Iterable[Node]) -> list[Node]:
+def stack_order(doc, nodes: Iterable[Node]) -> list[Node]:
     """`nodes` bottom of the stack first, without the root, repeats or nodes inside a
     group that is itself among them."""
     nodes = [n for n in nodes if n is not doc.root and doc.contains(n)]
@@ -80,7 +80,7 @@ def merge_layers(doc, nodes: Iterable[Node]) -> Layer:
     `render.composite_nodes` over the layers' reach, as Merge Down is. One step."""
     from .render import composite_nodes
 
-    nodes = _in_order(doc, nodes)
+    nodes = stack_order(doc, nodes)
     if len(nodes) < 2:
         raise DocumentError("Choose two or more layers to merge.")
     for node in nodes:
@@ -111,7 +111,7 @@ def merge_layers(doc, nodes: Iterable[Node]) -> Layer:
 def reverse(doc, nodes: Iterable[Node]) -> None:
     """Layer > Arrange > Reverse: the chosen nodes swap places, the lowest taking the
     topmost's place and so on, among the siblings of each group (Photoshop's). One step."""
-    nodes = _in_order(doc, nodes)
+    nodes = stack_order(doc, nodes)
     by_parent: dict[int, list[Node]] = {}
     for node in nodes:
         by_parent.setdefault(id(node.parent), []).append(node)
@@ -160,7 +160,7 @@ def carried_along(node: Node) -> list[Node]:
 def link(doc, nodes: Iterable[Node]) -> None:
     """Link Layers: the chosen nodes, and those already linked to any of them, become one
     linked set. One step."""
-    nodes = _in_order(doc, nodes)
+    nodes = stack_order(doc, nodes)
     if len(nodes) < 2:
         raise DocumentError("Choose two or more layers to link.")
     joined = {id(m): m for n in nodes for m in linked(doc, n)}
@@ -173,7 +173,7 @@ def link(doc, nodes: Iterable[Node]) -> None:
 def unlink(doc, nodes: Iterable[Node]) -> None:
     """Unlink Layers: the chosen nodes leave their links; one left alone in a set is
     unlinked too. One step."""
-    nodes = [n for n in _in_order(doc, nodes) if n.link_group]
+    nodes = [n for n in stack_order(doc, nodes) if n.link_group]
     if not nodes:
         raise DocumentError("The chosen layers are not linked.")
     numbers = {n.link_group for n in nodes}

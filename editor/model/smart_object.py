@@ -27,6 +27,7 @@ smart objects as Photoshop does (`psd_smart.py`).
 """
 from __future__ import annotations
 
+import io
 import math
 import uuid
 from dataclasses import dataclass, field
@@ -39,7 +40,7 @@ from engine.box import Box, opaque_bounds
 from . import commands as cmds
 from .errors import DocumentError
 from .history import Command, Macro
-from .layers import Layer, check_pixels
+from .layers import NO_LOCKS, Layer, check_pixels
 from .resample import perspective_pixels, transform_pixels
 
 if TYPE_CHECKING:
@@ -262,6 +263,57 @@ def convert(doc: "Document", layer) -> SmartObjectLayer:
                              locked=layer.locked, recipe=layer.recipe)
     layer._copy_extras(smart)
     _replace(doc, layer, smart, "Convert to Smart Object")
+    return smart
+
+
+def convert_nodes(doc: "Document", nodes) -> SmartObjectLayer:
+    """Convert to Smart Object for several chosen layers, a group, or a layer that is not a
+    plain pixel layer (type, shape, fill, adjustment, a smart object): its contents are a
+    document of copies of them, as they are (groups, masks, styles, blend modes among
+    themselves), cropped to what they show together and kept as a PSD (Edit Contents opens
+    those layers again); the smart object, named after the topmost, takes the topmost's
+    place and shows their composite; one step. As in Photoshop, what they blended with
+    below them is no longer reached from inside the smart object."""
+    from .document import Document
+    from .image_ops import crop
+    from .layer_set_ops import stack_order
+    from .psd_write import write_psd
+    from .render import composite_document
+
+    nodes = stack_order(doc, nodes)
+    if not nodes:
+        raise DocumentError("Select the layers to convert to a smart object.")
+    for node in nodes:
+        doc._check_unlocked(node)
+    child = Document(doc.width, doc.height)
+    locks = []
+    for node in nodes:
+        copy = node.copy()
+        for each in [copy, *(copy.walk() if hasattr(copy, "walk") else ())]:
+            locks.append((each, each.locked, each.locks))
+            each.locked, each.locks = False, NO_LOCKS  # (until the crop below has moved it)
+        copy.parent = child.root
+        child.root.children.append(copy)
+    box = opaque_bounds(composite_document(child))
+    if box is None:
+        raise DocumentError("The chosen layers show nothing: there is nothing to put in a "
+                            "smart object.")
+    crop(child, box, "Crop")
+    child.history.clear()
+    for each, locked, partial in locks:
+        each.locked, each.locks = locked, partial
+    pixels = composite_document(child)
+    data = io.BytesIO()
+    write_psd(child, data)
+    top = nodes[-1]
+    contents = SmartContents(pixels, f"{top.name}.psd", data.getvalue(), "8bps")
+    smart = SmartObjectLayer(top.name, contents, rect_quad(box.x, box.y, box.w, box.h),
+                             np.array(pixels), box.x, box.y)
+    name = "Convert to Smart Object"
+    commands = [cmds.InsertNode(smart, top.parent, top.index() + 1, name)]
+    commands += [cmds.RemoveNode(node, name) for node in nodes]
+    doc.history.push(Macro(name, commands))
+    doc.set_active(smart)
     return smart
 
 

@@ -10,13 +10,18 @@ import os
 from typing import TYPE_CHECKING
 
 from editor.model import smart_object
+from editor.model.layers import Layer
 from editor.model.smart_object import SmartObjectLayer
 
 from . import dialogs
-from .actions import ActionSpec, Context, Spec, SubmenuSpec, is_pixel_layer, run_on_doc
+from .actions import ActionSpec, Context, Spec, SubmenuSpec, run_on_doc
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
+
+
+def is_plain_pixel_layer(node) -> bool:
+    return isinstance(node, Layer) and node.kind == "pixel"
 
 
 def is_smart_object(c: Context) -> bool:
@@ -31,9 +36,9 @@ class SmartObjectCommands:
         return [
             SubmenuSpec("smart_objects", "Smart Ob&jects", menu="layer", after="rasterize"),
             ActionSpec("convert_to_smart_object", "&Convert to Smart Object", self.convert,
-                       enabled=is_pixel_layer, menu="smart_objects",
-                       tip="Keep the layer's pixels inside a smart object: transforms then "
-                           "change its placement, never its pixels"),
+                       enabled=lambda c: c.node is not None, menu="smart_objects",
+                       tip="Keep the layer's (or the chosen layers') pixels inside a smart "
+                           "object: transforms then change its placement, never its pixels"),
             ActionSpec("new_smart_object_via_copy", "&New Smart Object via Copy",
                        self.new_via_copy, enabled=is_smart_object, menu="smart_objects",
                        tip="A copy whose contents are its own (a duplicate shares them)"),
@@ -52,8 +57,17 @@ class SmartObjectCommands:
         ]
 
     def convert(self) -> None:
-        run_on_doc(self.window, "Could not convert to a smart object",
-                   lambda doc: smart_object.convert(doc, doc.active))
+        """One pixel layer: its pixels in a smart object (`convert`); several chosen layers,
+        a group or any other layer: a smart object of a document of them (`convert_nodes`)."""
+        chosen = self.window.layers_panel.selected_nodes()
+
+        def run(doc):
+            nodes = [n for n in chosen if doc.contains(n)] or [doc.active]
+            if len(nodes) == 1 and is_plain_pixel_layer(nodes[0]):
+                return smart_object.convert(doc, nodes[0])
+            return smart_object.convert_nodes(doc, nodes)
+
+        run_on_doc(self.window, "Could not convert to a smart object", run)
 
     def new_via_copy(self) -> None:
         run_on_doc(self.window, "Could not copy the smart object",
