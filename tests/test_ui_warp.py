@@ -105,8 +105,10 @@ def test_arc_style_bends_a_straight_line_into_a_curve(opened, qtbot):
     bar = tool.options()
     styles = bar.findChild(QComboBox, "WarpStyle")
     bend = bar.findChild(QDoubleSpinBox, "WarpBend")
-    assert [styles.itemText(i) for i in range(styles.count())][:7] == \
-        ["None", "Custom", "Arc", "Arch", "Bulge", "Flag", "Wave"]
+    assert [styles.itemText(i) for i in range(styles.count())] == \
+        ["None", "Custom", "Arc", "Arc Lower", "Arc Upper", "Arch", "Bulge", "Shell Lower",
+         "Shell Upper", "Flag", "Wave", "Fish", "Rise", "Fisheye", "Inflate", "Squeeze",
+         "Twist"]  # (Photoshop's Warp Style menu)
     assert not bend.isEnabled()
     styles.setCurrentText("Arc")
     assert bend.isEnabled() and bend.value() == 50.0  # Photoshop's default bend
