@@ -152,7 +152,8 @@ def test_the_active_layer_alone_and_nothing_to_find(window, qtbot):
     def drive(dialog):
         click(qtbot, dialog, "FindNext")
         assert message(dialog) == "Type the text to find first."
-        fill(qtbot, dialog, "dog", "cow")
+        assert dialog.findChild(QCheckBox, "SearchAllLayers").isChecked()  # (at first)
+        fill(qtbot, dialog, "dog", "cow", SearchAllLayers=False)
         click(qtbot, dialog, "FindNext")  # only the active layer: no dog in it
         assert message(dialog) == "'dog' was not found."
         click(qtbot, dialog, "ChangeAll")

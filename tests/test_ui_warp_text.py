@@ -177,6 +177,32 @@ def test_photoshops_warp_descriptor_is_read(qapp):
                                "warp_v": 0.0, "warp_vertical": False}
 
 
+def test_a_warp_too_large_is_said_in_the_dialog(window, qtbot, monkeypatch):
+    """A warp whose pixels would pass the text's pixel limit (here made small) is one line
+    in the dialog, with OK off; a smaller bend is shown again and OK'd."""
+    w = window
+    layer = warped_layer(w, qtbot)
+    flat = layer.width * layer.height
+    monkeypatch.setattr("editor.model.text_layer.MAX_TEXT_PIXELS", int(flat * 2.5))
+    steps = w.doc.history.index
+
+    def drive(dialog, seen):
+        from PySide6.QtWidgets import QDialogButtonBox, QLabel
+
+        ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        dialog.findChild(QComboBox, "WarpTextStyle").setCurrentText("Arc")
+        bend = dialog.findChild(QDoubleSpinBox, "WarpTextBend")
+        bend.setValue(100)
+        line = dialog.findChild(QLabel, "WarpTextMessage").text()
+        assert line.startswith("The warped text would cover") and "\n" not in line
+        assert not ok.isEnabled()
+        bend.setValue(5)
+        assert dialog.findChild(QLabel, "WarpTextMessage").text() == "" and ok.isEnabled()
+
+    in_modal_dialog(qtbot, w.actions["warp_text"].trigger, drive, "WarpTextDialog")
+    assert w.doc.history.index == steps + 1 and layer.type_settings.warp_bend == 5.0
+
+
 def test_bad_values_are_refused_in_one_line(window, qtbot):
     w = window
     layer = warped_layer(w, qtbot)

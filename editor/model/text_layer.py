@@ -587,7 +587,7 @@ def draw(settings: TextSettings) -> tuple[np.ndarray, int, int]:
         # Bent over the text's box (its lines' advances and ink), then placed about the
         # anchor as the flat pixels were.
         pixels, left, top = text_warp.warped(settings, pixels, (x0, y0, x1 - x0, y1 - y0),
-                                             left, top)
+                                             left, top, MAX_TEXT_PIXELS)
     ink = opaque_bounds(pixels)
     if ink is None:
         return empty_pixels(), 0, 0

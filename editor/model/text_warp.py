@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import warp
+from .errors import DocumentError
 
 if TYPE_CHECKING:
     from .document import Document
@@ -43,13 +44,19 @@ def is_warped(settings: "TextSettings") -> bool:
 
 
 def warped(settings: "TextSettings", pixels: np.ndarray, box: tuple,
-           left: float, top: float) -> tuple[np.ndarray, int, int]:
+           left: float, top: float, limit: int) -> tuple[np.ndarray, int, int]:
     """The flat text `pixels` (straight RGBA, their top-left corner at (left, top) about
     the anchor) bent by the settings' warp over `box` (x, y, w, h about the anchor: the
     text's box). Returns (pixels, x, y): the bent pixels and their top-left corner about
-    the anchor."""
+    the anchor. A warp that would cover more than `limit` pixels is refused in one line
+    (a huge text bent into a ring)."""
     x, y, w, h = box
-    out, ox, oy = warp.warp_pixels(pixels, _grid(settings, box), (x - left, y - top, w, h))
+    grid = _grid(settings, box)
+    bounds = warp.warped_bounds(grid, box)
+    if bounds.w * bounds.h > limit:
+        raise DocumentError(f"The warped text would cover {bounds.w} x {bounds.h} pixels: "
+                            f"make it smaller or bend it less.")
+    out, ox, oy = warp.warp_pixels(pixels, grid, (x - left, y - top, w, h))
     return out, ox, oy
 
 

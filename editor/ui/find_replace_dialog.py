@@ -1,6 +1,7 @@
 """Edit > Find and Replace Text…: Photoshop's dialog over the type layers' text.
 
-Find What, Change To, Search All Layers, Case Sensitive and Whole Word; Find Next finds
+Find What, Change To, Search All Layers (ticked at first, as in Photoshop), Case
+Sensitive and Whole Word; Find Next finds
 the next match (its layer made active, the match told in the dialog's line), Change
 replaces the match found, Change All every match (one undo step for all), Change/Find
 replaces and finds the next; Done closes. Each change is one undo step
@@ -33,6 +34,7 @@ class FindReplaceDialog(QDialog):
         self.change_to.setObjectName("ChangeTo")
         self.all_layers = QCheckBox("Search &All Layers")
         self.all_layers.setObjectName("SearchAllLayers")
+        self.all_layers.setChecked(True)  # (Photoshop's default)
         self.case = QCheckBox("&Case Sensitive")
         self.case.setObjectName("CaseSensitive")
         self.whole = QCheckBox("&Whole Word Only")
