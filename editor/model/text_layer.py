@@ -29,6 +29,11 @@ paragraph's last over that width by widening its spaces, the last one left, cent
 right aligned (Photoshop's Justify Last Left, Centered, Right), or spread too (Justify
 All).
 
+Type > Warp Text bends the drawn text as Photoshop's does (`TextSettings.warp_style` and
+its values; text_warp.py): the text is drawn flat, then resampled through Edit >
+Transform > Warp's preset of the same style over the text's box (`_text_box`); the
+Type tool's caret and selection follow it (`warp_points`).
+
 Sizes are in points at 72 points per inch: one point is one document pixel (Photoshop's
 type at 72 ppi; Layered keeps no resolution of its own for documents).
 
