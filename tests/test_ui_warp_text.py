@@ -258,3 +258,25 @@ def test_the_caret_follows_the_warp_while_editing(window, qtbot):
     assert rows.min() - 6 <= max(a.y(), b.y()) <= rows.max() + 12
     qtbot.keyClick(w.canvas, Qt.Key.Key_Escape)
     assert w.tools.mode is None
+
+
+def test_a_click_in_warped_text_puts_the_caret_where_the_letters_are(window, qtbot):
+    """Arc at 100 %: the third letter's gap lies well left of where it would be flat; a
+    click there with the Type tool puts the caret there, not where the flat text's
+    column under the click would."""
+    from editor.model.text_layer import caret, warp_points
+    from ui_helpers import image_drag
+
+    w = window
+    layer = warped_layer(w, qtbot)
+    text_warp.warp_text(w.doc, layer, "Arc", 100)
+    s = layer.type_settings
+    x, top, bottom = caret(s, 0, 3)
+    ((wx, wy),) = warp_points(s, [(x, (top + bottom) / 2)])
+    assert wx < x - 8  # (a flat hit at that x would land columns earlier)
+    ax, ay = layer.anchor()
+    qtbot.keyClick(w.canvas, Qt.Key.Key_T)
+    image_drag(qtbot, w.canvas, [(ax + wx, ay + wy), (ax + wx, ay + wy)])
+    edit = w.tools.mode
+    assert edit is not None and edit.layer is layer and edit.position == 3
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Escape)
