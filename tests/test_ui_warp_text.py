@@ -280,3 +280,30 @@ def test_a_click_in_warped_text_puts_the_caret_where_the_letters_are(window, qtb
     edit = w.tools.mode
     assert edit is not None and edit.layer is layer and edit.position == 3
     qtbot.keyClick(w.canvas, Qt.Key.Key_Escape)
+
+
+def test_a_distortion_alone_is_a_perspective(window, qtbot):
+    """Bend 0 % with a Horizontal Distortion (Photoshop's pure perspective): the text's
+    right end grows taller than its left one; flat, the two are as tall."""
+    w = window
+    layer = typed(w, qtbot, "HHHHHHHH", at=(40, 120))
+    set_text(w.doc, layer, layer.type_settings.replace(size=40.0))
+
+    def heights(layer):
+        left = ink_rows(layer, layer.x + 6)
+        right = ink_rows(layer, layer.x + layer.width - 7)
+        return left[1] - left[0], right[1] - right[0]
+
+    flat_left, flat_right = heights(layer)
+    assert abs(flat_left - flat_right) <= 1
+
+    def drive(dialog, seen):
+        dialog.findChild(QComboBox, "WarpTextStyle").setCurrentText("Arc")
+        dialog.findChild(QDoubleSpinBox, "WarpTextBend").setValue(0)
+        dialog.findChild(QDoubleSpinBox, "WarpTextHorizontalDistortion").setValue(60)
+
+    in_modal_dialog(qtbot, w.actions["warp_text"].trigger, drive, "WarpTextDialog")
+    s = layer.type_settings
+    assert (s.warp_style, s.warp_bend, s.warp_h) == ("Arc", 0.0, 60.0)
+    left, right = heights(layer)
+    assert right > 1.4 * left

@@ -250,7 +250,10 @@ def preset(name: str, bend: float, box, vertical: bool = False,
     if abs(bend) < 1e-9 and abs(across) < 1e-9 and abs(down) < 1e-9:
         return identity(box, knots)
     x, y, w, h = box
-    if vertical:
+    if abs(bend) < 1e-9:  # the distortions alone (Photoshop's pure perspective)
+        def shape(s, t):
+            return x + s * w, y + t * h
+    elif vertical:
         turned_shape = _shape(name, bend, (y, x, h, w))
 
         def shape(s, t):
