@@ -55,7 +55,6 @@ PRESETS = ("Arc", "Arc Lower", "Arc Upper", "Arch", "Bulge", "Shell Lower", "She
 _CELL = 4.0  # the forward mesh's cells are about this many map pixels wide
 _COARSE = 4  # the inverse map is rasterised at 1 / _COARSE resolution, then enlarged
 _MAX_CELLS = 512  # per axis: bounds the work for huge enlargements
-RING_WIDTH = 0.8  # Arc: the ring's width at most this share of its outer radius
 
 
 def bernstein(t: np.ndarray) -> np.ndarray:
@@ -303,22 +302,21 @@ def _shape(name: str, bend: float, box) -> Callable:
     cx, cy = x + w / 2, y + h / 2
 
     def arc(s, t):
-        # Photoshop's fan: the edge the bend turns from keeps its corners and bows out into an
-        # arc of bend x 180 degrees (100 %: a half ring); every other row is an arc about the
-        # same centre, so the far edge comes in. A box too tall for that ring (its far edge
-        # would pass the centre) has its rows drawn closer, the ring's width at most
-        # RING_WIDTH of its radius, so the bend still grows with Bend.
+        # Photoshop's fan: the edge the bend turns from (the bottom for a positive bend)
+        # becomes an arc of bend x 180 degrees as long as the edge was (100 %: a half ring),
+        # its ends on the edge's line; every other row is an arc about the same centre, the
+        # box's height further out, so the far edge spreads wide. Measured on ag-psd's
+        # text-complex.psd (Photoshop's Warp Text Arc +50 %), this lands the warped text's
+        # width and top within 3 px of Photoshop's.
         half = abs(bend) * math.pi / 2
-        radius = w / 2 / math.sin(half)
-        depth = min(h, RING_WIDTH * radius)
-        if bend > 0:  # bowed upwards: the top corners stay, the centre below them
-            r = radius - t * depth
-            cy = y + radius * math.cos(half)
-            a = (s - 0.5) * 2 * half
-            return x + w / 2 + r * np.sin(a), cy - r * np.cos(a)
-        r = radius - (1 - t) * depth    # bowed downwards: the bottom corners stay
-        cy = y + h - radius * math.cos(half)
+        inner = w / (2 * half)
         a = (s - 0.5) * 2 * half
+        if bend > 0:  # bowed upwards: the bottom's ends on its line, the centre below
+            r = inner + (1 - t) * h
+            cy = y + h + inner * math.cos(half)
+            return x + w / 2 + r * np.sin(a), cy - r * np.cos(a)
+        r = inner + t * h    # bowed downwards: the top's ends on its line, the centre above
+        cy = y - inner * math.cos(half)
         return x + w / 2 + r * np.sin(a), cy + r * np.cos(a)
 
     def hump(s):  # 1 in the middle of a row, 0 at its ends: a parabola
