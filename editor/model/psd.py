@@ -50,11 +50,13 @@ we decode (PNG, JPEG, PSD: `psd_smart.py`) becomes our `SmartObjectLayer`, its c
 placement read, Photoshop's pixels shown until it is transformed, and ours are written
 back as Photoshop writes them ('SoLd', 'PlLd', the document's 'lnk2'); a type layer that is point or paragraph
 text in one style we draw becomes our text layer (`read_type`: its text, size, colour, font,
-faux bold and italic, tracking, alignment and box from the engine data in 'TySh'), Photoshop's
+faux bold and italic, tracking, alignment and box from the engine data in 'TySh', Warp
+Text from its warp descriptor), Photoshop's
 pixels shown until it is edited; other type stays pixels, with a warning saying why. Our
 own text layers are written as Photoshop writes point or paragraph text: a 'TySh' block
 (psd_type's `type_block`: the engine data with the text, PostScript font name, size,
-colour, faux bold and italic, tracking, alignment and box, the transform at the anchor) beside the pixels
+colour, faux bold and italic, tracking, alignment and box, the transform at the anchor,
+the warp descriptor with Warp Text's style and values) beside the pixels
 we drew (which every program shows, and Photoshop until it renders the type itself), so
 Photoshop, Photopea and psd-tools see type layers; their settings are in our XMP entry
 too. They come back editable from the 'TySh' alone; our entry, when it agrees with the

@@ -18,13 +18,15 @@ the alignment, indents and paragraph spaces (StartIndent, EndIndent, FirstLineIn
 SpaceBefore, SpaceAfter), one style run (PostScript font name, size, colour, faux bold and
 italic, tracking, leading or AutoLeading, kerning or AutoKerning, BaselineShift, the
 scales, FontCaps, Underline, Strikethrough), Photoshop's grid and kinsoku defaults, the point-text shape and
-the document resources with the font set; the warp descriptor says no warp. The layer's
+the document resources with the font set; the warp descriptor holds Warp Text's style,
+bend, distortions and orientation (text_warp.py), which `read_type` reads back. The layer's
 pixels stay what we drew, which Photoshop shows until it renders the type itself.
 """
 from __future__ import annotations
 
 import re
 
+from . import text_warp
 from .errors import DocumentError
 from .layers import Layer
 from .text_layer import (TextLayer, TextSettings, font_face, fonts_ready, installed_family,
@@ -53,8 +55,8 @@ def read_type(item):
     """A Photoshop type layer as our text: (TextSettings, anchor) when it is point or
     paragraph text in one style and one paragraph setting we draw (font, size, colour,
     faux bold and italic, tracking, leading, kerning, baseline shift, scales, caps,
-    underline, strikethrough, alignment, indents and paragraph spaces; not rotated,
-    skewed or warped); otherwise the reason it is not, in a few words. An Auto leading
+    underline, strikethrough, alignment, indents and paragraph spaces, Warp Text's
+    styles (`read_warp`); not rotated or skewed); otherwise the reason it is not, in a few words. An Auto leading
     other than 120 % comes as the leading it makes. Its text
     is in the engine data ('TySh'), the size scaled by the layer's transform; the anchor
     is the transform's origin (the first baseline's start, middle or end)."""
@@ -137,6 +139,10 @@ def read_type(item):
             caps=_CAPS[caps], underline=bool(value(style.get("Underline", False))),
             strikethrough=bool(value(style.get("Strikethrough", False))),
             **{k: round(v, 3) for k, v in spaces.items()})
+        warp = read_warp(item)
+        if isinstance(warp, str):
+            return warp
+        settings = settings.replace(**warp)
         if box is not None:  # (the anchor: the box's top-left corner)
             return settings, (round(tx + box[0] * xx), round(ty + box[1] * yy))
         return settings, (round(tx), round(ty))
@@ -144,6 +150,32 @@ def read_type(item):
         return str(exc).rstrip(".")
     except Exception:
         return "its type data could not be read"
+
+
+def read_warp(item):
+    """A type layer's Warp Text from its 'TySh' warp descriptor as our settings' warp_*
+    values (bend and distortions in percent, as Photoshop stores them); a style we do
+    not draw (Photoshop's Cylinder, a custom warp) as its reason, in a few words."""
+    warp = getattr(item, "warp", None)
+    if not warp:
+        return {}
+
+    def value(key, default=0.0):
+        v = warp.get(key, default)
+        return float(getattr(v, "value", v))
+
+    style = warp.get(b"warpStyle")
+    code = getattr(style, "enum", style)
+    code = code.decode("latin-1") if isinstance(code, bytes) else str(code or "warpNone")
+    names = {v: k for k, v in text_warp.PSD_STYLES.items()}
+    if code not in names:
+        return f"a {code} warp"
+    rotate = warp.get(b"warpRotate")
+    rotate = getattr(rotate, "enum", rotate)
+    return {"warp_style": names[code], "warp_bend": round(value(b"warpValue"), 3),
+            "warp_h": round(value(b"warpPerspective"), 3),
+            "warp_v": round(value(b"warpPerspectiveOther"), 3),
+            "warp_vertical": rotate in (b"Vrtc", "Vrtc")}
 
 
 def font_family(postscript: str) -> tuple[str, bool, bool]:
@@ -264,11 +296,13 @@ def type_block(layer: TextLayer, index: int):
     data[b"boundingBox"] = box(b"boundingBox", *ink)
     data[b"TextIndex"] = Integer(index)
     data[b"EngineData"] = RawData(_engine_data(settings, text))
-    warp = DescriptorBlock(classID=b"warp", name="\x00")
-    warp[b"warpStyle"] = Enumerated(b"warpStyle", b"warpNone")
-    for key in (b"warpValue", b"warpPerspective", b"warpPerspectiveOther"):
-        warp[key] = Double(0.0)
-    warp[b"warpRotate"] = Enumerated(b"Ornt", b"Hrzn")
+    warp = DescriptorBlock(classID=b"warp", name="\x00")  # Warp Text's (text_warp.py)
+    warp[b"warpStyle"] = Enumerated(b"warpStyle",
+                                    text_warp.PSD_STYLES[settings.warp_style].encode())
+    for key, value in ((b"warpValue", settings.warp_bend), (b"warpPerspective", settings.warp_h),
+                       (b"warpPerspectiveOther", settings.warp_v)):
+        warp[key] = Double(float(value))
+    warp[b"warpRotate"] = Enumerated(b"Ornt", b"Vrtc" if settings.warp_vertical else b"Hrzn")
     ax, ay = layer.anchor()
     setting = TypeToolObjectSetting(
         version=1, transform=(1.0, 0.0, 0.0, 1.0, float(ax), float(ay)), text_version=50,

@@ -29,6 +29,11 @@ paragraph's last over that width by widening its spaces, the last one left, cent
 right aligned (Photoshop's Justify Last Left, Centered, Right), or spread too (Justify
 All).
 
+Type > Warp Text bends the drawn text as Photoshop's does (`TextSettings.warp_style` and
+its values; text_warp.py): the text is drawn flat, then resampled through Edit >
+Transform > Warp's preset of the same style over the text's box (`_text_box`); the
+Type tool's caret and selection follow it (`warp_points`).
+
 Sizes are in points at 72 points per inch: one point is one document pixel (Photoshop's
 type at 72 ppi; Layered keeps no resolution of its own for documents).
 
@@ -59,6 +64,7 @@ import numpy as np
 from engine.box import opaque_bounds
 
 from . import commands as cmds
+from . import text_warp
 from .errors import DocumentError
 from .history import Command, Macro
 from .layers import Layer, empty_pixels
@@ -123,6 +129,14 @@ class TextSettings:
     indent_first: float = 0.0
     space_before: float = 0.0
     space_after: float = 0.0
+    # Type > Warp Text (text_warp.py): a style of text_warp.STYLES, its bend and the
+    # horizontal and vertical distortions in percent (-100..100), and whether it bends
+    # vertically (Photoshop's Vertical orientation).
+    warp_style: str = "None"
+    warp_bend: float = 0.0
+    warp_h: float = 0.0
+    warp_v: float = 0.0
+    warp_vertical: bool = False
 
     def __post_init__(self):
         if self.align not in ALIGNMENTS:
@@ -152,7 +166,13 @@ class TextSettings:
             object.__setattr__(self, key, _ranged("An indent or paragraph space",
                                                   getattr(self, key), -MAX_INDENT,
                                                   MAX_INDENT))
-        for key in ("underline", "strikethrough", "bold", "italic"):
+        if self.warp_style not in text_warp.STYLES:
+            raise DocumentError(f"There is no warp style {self.warp_style!r}: choose one of "
+                                f"{', '.join(text_warp.STYLES)}.")
+        for key, what in (("warp_bend", "A warp's bend"), ("warp_h", "A horizontal distortion"),
+                          ("warp_v", "A vertical distortion")):
+            object.__setattr__(self, key, _ranged(what, getattr(self, key), -100, 100, "%"))
+        for key in ("underline", "strikethrough", "bold", "italic", "warp_vertical"):
             object.__setattr__(self, key, bool(getattr(self, key)))
         if self.box is not None:
             w, h = (float(v) for v in self.box)
@@ -226,7 +246,8 @@ class TextSettings:
 _PLAIN = {"leading": None, "kerning": None, "baseline_shift": 0.0, "h_scale": 100.0,
           "v_scale": 100.0, "caps": "normal", "underline": False, "strikethrough": False,
           "indent_left": 0.0, "indent_right": 0.0, "indent_first": 0.0,
-          "space_before": 0.0, "space_after": 0.0}
+          "space_before": 0.0, "space_after": 0.0, "warp_style": "None", "warp_bend": 0.0,
+          "warp_h": 0.0, "warp_v": 0.0, "warp_vertical": False}
 
 
 def _ranged(what: str, value, low: float, high: float, unit: str = " pt") -> float:
@@ -507,15 +528,9 @@ def caret(settings: TextSettings, line: int, column: int) -> tuple[float, float,
     return x, placed.baseline - placed.ascent, placed.baseline + placed.descent
 
 
-def draw(settings: TextSettings) -> tuple[np.ndarray, int, int]:
-    """The text's straight RGBA pixels, cropped to what it covers, and where the anchor
-    lies in them (ox, oy). Empty text (or spaces alone) draws no pixels (origin 0, 0)."""
-    QtGui = _qt()
-    lines = [line for line in layout(settings) if line.text.strip() and line.shown]
-    if not lines:
-        return empty_pixels(), 0, 0
-    # The box every glyph falls in: advances and ink (italic overhangs, accents), padded
-    # for the anti-aliased edge; cropped to the ink afterwards.
+def _text_box(settings: TextSettings, lines: list) -> tuple[float, float, float, float]:
+    """The box (x0, y0, x1, y1 about the anchor) of drawn `lines`' advances and ink: what
+    the text's pixels cover, and what Warp Text bends."""
     # (the baseline shift raises the glyphs, not the lines: the anchor and caret stay)
     shift = settings.baseline_shift
     x0 = y0 = math.inf
@@ -526,6 +541,31 @@ def draw(settings: TextSettings) -> tuple[np.ndarray, int, int]:
         x1 = max(x1, line.x + max(line.width, ink.right()))
         y0 = min(y0, line.baseline - shift + min(-line.ascent, ink.top()))
         y1 = max(y1, line.baseline - shift + max(line.descent, ink.bottom()))
+    return x0, y0, x1, y1
+
+
+def warp_points(settings: TextSettings, points) -> np.ndarray:
+    """Points about the anchor on the flat text ((N, 2): the caret's, a selection's) where
+    Warp Text puts them; as they are when the text is not warped (or draws nothing)."""
+    points = np.asarray(points, np.float64).reshape(-1, 2)
+    lines = [line for line in layout(settings) if line.text.strip() and line.shown]
+    if not text_warp.is_warped(settings) or not lines:
+        return points
+    x0, y0, x1, y1 = _text_box(settings, lines)
+    return text_warp.map_points(settings, (x0, y0, x1 - x0, y1 - y0), points)
+
+
+def draw(settings: TextSettings) -> tuple[np.ndarray, int, int]:
+    """The text's straight RGBA pixels, cropped to what it covers, and where the anchor
+    lies in them (ox, oy). Empty text (or spaces alone) draws no pixels (origin 0, 0)."""
+    QtGui = _qt()
+    lines = [line for line in layout(settings) if line.text.strip() and line.shown]
+    if not lines:
+        return empty_pixels(), 0, 0
+    # The box every glyph falls in: advances and ink (italic overhangs, accents), padded
+    # for the anti-aliased edge; cropped to the ink afterwards.
+    shift = settings.baseline_shift
+    x0, y0, x1, y1 = _text_box(settings, lines)
     pad = 2 + math.ceil(settings.size * 0.1)
     left, top = math.floor(x0) - pad, math.floor(y0) - pad
     width, height = math.ceil(x1) + pad - left, math.ceil(y1) + pad - top
@@ -548,6 +588,11 @@ def draw(settings: TextSettings) -> tuple[np.ndarray, int, int]:
     pixels = np.zeros((height, width, 4), np.uint8)
     pixels[..., :3] = settings.color  # one colour: straight RGB everywhere, alpha the ink
     pixels[..., 3] = alpha
+    if text_warp.is_warped(settings):
+        # Bent over the text's box (its lines' advances and ink), then placed about the
+        # anchor as the flat pixels were.
+        pixels, left, top = text_warp.warped(settings, pixels, (x0, y0, x1 - x0, y1 - y0),
+                                             left, top, MAX_TEXT_PIXELS)
     ink = opaque_bounds(pixels)
     if ink is None:
         return empty_pixels(), 0, 0

@@ -25,9 +25,11 @@ position interpolated from the triangle's corners (`inverse_map`, through
 itself, the later triangle is drawn over the earlier.
 
 The presets (`preset`) are Photoshop's Warp Style menu, horizontal or vertical (the
-transpose), with its Bend (-1..1):
-the shape is a function of the box's points, and the grid is the cubic patch that passes
-through that function's values at the thirds of the box (corners exact).
+transpose), with its Bend (-1..1) and Warp Text's Horizontal and Vertical Distortion
+(-1..1, a perspective of the box: `_distortion`): the shape is a function of the box's
+points, and the grid is the cubic patch that passes through that function's values at
+the thirds of the box (corners exact). Photoshop's own formulas are not published: the
+shapes are drawn after its style icons and results (their look, not their pixels).
 
 Pure numpy/OpenCV: no Qt here; the Warp mode (`editor/ui/tools/warp.py`) drives it.
 """
@@ -46,12 +48,13 @@ Grid = np.ndarray  # (3 rows + 1, 3 cols + 1, 2) float64 control points, canvas 
 #                    [row (t), col (s)]; Photoshop's default is one patch: (4, 4, 2)
 Knots = tuple  # (s knots, t knots): where the patches' spans meet, ascending 0..1
 
-PRESETS = ("Arc", "Arch", "Bulge", "Flag", "Wave")
+# Photoshop's Warp Style menu (Transform > Warp's and Warp Text's), in its order.
+PRESETS = ("Arc", "Arc Lower", "Arc Upper", "Arch", "Bulge", "Shell Lower", "Shell Upper",
+           "Flag", "Wave", "Fish", "Rise", "Fisheye", "Inflate", "Squeeze", "Twist")
 
 _CELL = 4.0  # the forward mesh's cells are about this many map pixels wide
 _COARSE = 4  # the inverse map is rasterised at 1 / _COARSE resolution, then enlarged
 _MAX_CELLS = 512  # per axis: bounds the work for huge enlargements
-RING_WIDTH = 0.8  # Arc: the ring's width at most this share of its outer radius
 
 
 def bernstein(t: np.ndarray) -> np.ndarray:
@@ -233,63 +236,148 @@ def unsplit(grid: Grid, knots: Optional[Knots], box, s: Optional[float] = None,
 
 
 def preset(name: str, bend: float, box, vertical: bool = False,
-           knots: Optional[Knots] = None) -> Grid:
+           knots: Optional[Knots] = None, distortion: tuple[float, float] = (0.0, 0.0)
+           ) -> Grid:
     """Photoshop's warp style `name` (one of PRESETS) with `bend` in -1..1 over the box,
     bending horizontally (rows) or, `vertical`, the same shape turned a quarter: the
     transpose of the horizontal one (columns bend; the left edge plays the top's part).
+    `distortion` is Warp Text's (horizontal, vertical) in -1..1, applied after the bend.
     On `knots` (a split grid) each patch follows the style's shape."""
     if name not in PRESETS:
         raise ValueError(f"no warp style {name!r}")
-    if abs(bend) < 1e-9:
+    across, down = (float(d) for d in distortion)
+    if abs(bend) < 1e-9 and abs(across) < 1e-9 and abs(down) < 1e-9:
         return identity(box, knots)
     x, y, w, h = box
-    if vertical:
-        shape = _shape(name, bend, (y, x, h, w))
+    if abs(bend) < 1e-9:  # the distortions alone (Photoshop's pure perspective)
+        def shape(s, t):
+            return x + s * w, y + t * h
+    elif vertical:
+        turned_shape = _shape(name, bend, (y, x, h, w))
 
-        def turned(s, t):
-            ty, tx = shape(t, s)
+        def shape(s, t):
+            ty, tx = turned_shape(t, s)
             return tx, ty
+    else:
+        shape = _shape(name, bend, box)
+    if abs(across) < 1e-9 and abs(down) < 1e-9:
+        return fit(box, shape, knots)
+    perspective = _distortion(box, across, down)
 
-        return fit(box, turned, knots)
-    return fit(box, _shape(name, bend, box), knots)
+    def distorted(s, t):
+        px, py = shape(s, t)
+        return perspective(np.asarray(px, np.float64), np.asarray(py, np.float64))
+
+    return fit(box, distorted, knots)
+
+
+def _distortion(box, across: float, down: float) -> Callable:
+    """Warp Text's Horizontal and Vertical Distortion as the perspective (a homography)
+    that takes the box to a trapezoid: `across` > 0 makes its right edge taller and the
+    left one shorter (each by half of it: 100 % halves the left edge), `down` > 0 its
+    bottom edge wider and the top one narrower; the centre lines stay."""
+    x, y, w, h = box
+    cx, cy = x + w / 2, y + h / 2
+    src, dst = [], []
+    for u, v in ((-1, -1), (1, -1), (1, 1), (-1, 1)):
+        src.append((cx + u * w / 2, cy + v * h / 2))
+        dst.append((cx + u * w / 2 * (1 + down / 2 * v), cy + v * h / 2 * (1 + across / 2 * u)))
+    import cv2
+
+    m = cv2.getPerspectiveTransform(np.float32(src), np.float32(dst)).astype(np.float64)
+
+    def apply(px, py):
+        d = m[2, 0] * px + m[2, 1] * py + m[2, 2]
+        return ((m[0, 0] * px + m[0, 1] * py + m[0, 2]) / d,
+                (m[1, 0] * px + m[1, 1] * py + m[1, 2]) / d)
+
+    return apply
 
 
 def _shape(name: str, bend: float, box) -> Callable:
-    """The horizontal style `name`'s map of the unit square onto the canvas."""
+    """The horizontal style `name`'s map of the unit square onto the canvas. The edges
+    that move, move by `sag` (half the box's height at a bend of 100 %)."""
     x, y, w, h = box
+    sag = bend * h / 2
+    cx, cy = x + w / 2, y + h / 2
 
     def arc(s, t):
-        # Photoshop's fan: the edge the bend turns from keeps its corners and bows out into an
-        # arc of bend x 180 degrees (100 %: a half ring); every other row is an arc about the
-        # same centre, so the far edge comes in. A box too tall for that ring (its far edge
-        # would pass the centre) has its rows drawn closer, the ring's width at most
-        # RING_WIDTH of its radius, so the bend still grows with Bend.
+        # Photoshop's fan: the edge the bend turns from (the bottom for a positive bend)
+        # becomes an arc of bend x 180 degrees as long as the edge was (100 %: a half ring),
+        # its ends on the edge's line; every other row is an arc about the same centre, the
+        # box's height further out, so the far edge spreads wide. Measured on ag-psd's
+        # text-complex.psd (Photoshop's Warp Text Arc +50 %), this lands the warped text's
+        # width and top within 3 px of Photoshop's.
         half = abs(bend) * math.pi / 2
-        radius = w / 2 / math.sin(half)
-        depth = min(h, RING_WIDTH * radius)
-        if bend > 0:  # bowed upwards: the top corners stay, the centre below them
-            r = radius - t * depth
-            cy = y + radius * math.cos(half)
-            a = (s - 0.5) * 2 * half
-            return x + w / 2 + r * np.sin(a), cy - r * np.cos(a)
-        r = radius - (1 - t) * depth    # bowed downwards: the bottom corners stay
-        cy = y + h - radius * math.cos(half)
+        inner = w / (2 * half)
         a = (s - 0.5) * 2 * half
+        if bend > 0:  # bowed upwards: the bottom's ends on its line, the centre below
+            r = inner + (1 - t) * h
+            cy = y + h + inner * math.cos(half)
+            return x + w / 2 + r * np.sin(a), cy - r * np.cos(a)
+        r = inner + t * h    # bowed downwards: the top's ends on its line, the centre above
+        cy = y - inner * math.cos(half)
         return x + w / 2 + r * np.sin(a), cy + r * np.cos(a)
 
+    def hump(s):  # 1 in the middle of a row, 0 at its ends: a parabola
+        return 1 - (2 * s - 1) ** 2
+
+    def arc_lower(s, t):  # the top stays; the bottom bows down and its ends flare out
+        return x + s * w + t * (2 * s - 1) * sag / 2, y + t * (h + sag * hump(s))
+
+    def arc_upper(s, t):  # the bottom stays; the top bows up and its ends flare out
+        return (x + s * w + (1 - t) * (2 * s - 1) * sag / 2,
+                y + h - (1 - t) * (h + sag * hump(s)))
+
     def arch(s, t):  # every row lifts by the same parabola: the sides stay upright
-        return x + s * w, y + t * h - bend * h / 2 * (1 - (2 * s - 1) ** 2)
+        return x + s * w, y + t * h - sag * hump(s)
 
     def bulge(s, t):  # the top edge lifts and the bottom edge sinks; the middle row stays
-        return x + s * w, y + t * h + bend * h / 2 * (2 * t - 1) * (1 - (2 * s - 1) ** 2)
+        return x + s * w, y + t * h + sag * (2 * t - 1) * hump(s)
+
+    def shell_lower(s, t):  # the top stays; the bottom's middle sinks, its ends rise
+        return x + s * w, y + t * (h + sag * (2 * hump(s) - 1))
+
+    def shell_upper(s, t):  # the bottom stays; the top's middle lifts, its ends come down
+        return x + s * w, y + h - (1 - t) * (h + sag * (2 * hump(s) - 1))
 
     def flag(s, t):  # every row one period of a wave
-        return x + s * w, y + t * h - bend * h / 4 * np.sin(2 * np.pi * s)
+        return x + s * w, y + t * h - sag / 2 * np.sin(2 * np.pi * s)
 
     def wave(s, t):  # the top and bottom edges wave against each other
-        return x + s * w, y + t * h - bend * h / 4 * np.sin(2 * np.pi * s) * (1 - 2 * t)
+        return x + s * w, y + t * h - sag / 2 * np.sin(2 * np.pi * s) * (1 - 2 * t)
 
-    shapes = {"Arc": arc, "Arch": arch, "Bulge": bulge, "Flag": flag, "Wave": wave}
+    def fish(s, t):  # a body that swells, a waist, a tail as tall as the head
+        return x + s * w, y + t * h + sag * (2 * t - 1) * np.sin(2 * np.pi * s) * 0.75
+
+    def rise(s, t):  # the rows climb from the left end to the right one (sides upright)
+        return x + s * w, y + t * h - sag * np.sin(np.pi * (s - 0.5))
+
+    def fisheye(s, t):  # the middle magnified, the corners kept, the edges bowed out
+        u, v = 2 * s - 1, 2 * t - 1
+        grow = 1 + bend / 2 * (1 - (u * u + v * v) / 2)
+        return cx + u * w / 2 * grow, cy + v * h / 2 * grow
+
+    def inflate(s, t):  # every edge bows out, most across the rows
+        u, v = 2 * s - 1, 2 * t - 1
+        return (cx + u * w / 2 * (1 + bend / 4 * (1 - v * v)),
+                cy + v * h / 2 * (1 + bend / 2 * (1 - u * u)))
+
+    def squeeze(s, t):  # the top and bottom pinched in the middle, the middle rows wider
+        u, v = 2 * s - 1, 2 * t - 1
+        return (cx + u * w / 2 * (1 + bend / 4 * (1 - v * v)),
+                cy + v * h / 2 * (1 - bend / 2 * (1 - u * u)))
+
+    def twist(s, t):  # turned about the centre, the most there, none at the corners
+        u, v = 2 * s - 1, 2 * t - 1
+        a = bend * np.pi / 2 * (1 - np.minimum(1.0, np.hypot(u, v) / math.sqrt(2))) ** 2
+        dx, dy = u * w / 2, v * h / 2
+        return cx + dx * np.cos(a) - dy * np.sin(a), cy + dx * np.sin(a) + dy * np.cos(a)
+
+    shapes = {"Arc": arc, "Arc Lower": arc_lower, "Arc Upper": arc_upper, "Arch": arch,
+              "Bulge": bulge, "Shell Lower": shell_lower, "Shell Upper": shell_upper,
+              "Flag": flag, "Wave": wave, "Fish": fish, "Rise": rise, "Fisheye": fisheye,
+              "Inflate": inflate, "Squeeze": squeeze, "Twist": twist}
     return shapes[name]
 
 

@@ -6,12 +6,16 @@ Layer > Type > Convert to Paragraph Text (Convert to Point Text for paragraph te
 item follows the active layer, as Photoshop's Type menu's does) puts point text in a
 box around its lines, or paragraph text's drawn lines on lines of their own, the text
 where it was; one undo step (`text_layer.convert_type`). Text beyond a box is lost in
-the conversion (Photoshop's), and the status bar says so."""
+the conversion (Photoshop's), and the status bar says so.
+
+Layer > Type > Warp Text… (warp_text_dialog.py) bends the active type layer, its text
+kept editable; Edit > Find and Replace Text… (find_replace_dialog.py) changes words in
+the type layers' text."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from editor.model import text_layer
+from editor.model import text_layer, text_warp
 
 from .actions import ActionSpec, Context, Spec, SubmenuSpec, run_on_doc
 
@@ -45,7 +49,48 @@ class TypeCommands:
                        enabled=is_text_layer, menu="type", label=convert_label,
                        tip="Point text into a box its lines wrap in, or paragraph text into "
                            "point text"),
+            ActionSpec("warp_text", "&Warp Text…", self.warp_text, enabled=is_text_layer,
+                       menu="type", icon="text-warp",
+                       tip="Bend the text layer into an arc, a flag, a wave… (it stays "
+                           "editable text)"),
+            ActionSpec("find_replace_text", "Find and Replace Te&xt…", self.find_replace,
+                       menu="edit", after="stroke",
+                       enabled=lambda c: c.doc is not None,
+                       tip="Find words in the type layers and change them"),
         ]
+
+    def warp_text(self) -> None:
+        """Type > Warp Text… (and the Type tool's options-bar button) on the active type
+        layer: the dialog previews; OK is one undo step, Cancel leaves it as it was."""
+        from .warp_text_dialog import WarpTextDialog
+
+        w = self.window
+
+        def run(doc):
+            layer = doc.active
+            text_layer.check_editable(doc, layer)
+            dialog = WarpTextDialog(w, doc, layer)
+            if dialog.exec() != dialog.DialogCode.Accepted:
+                return None
+            values = dialog.values()
+            text_warp.warp_text(doc, layer, values["warp_style"], values["warp_bend"],
+                                values["warp_h"], values["warp_v"], values["warp_vertical"])
+            return values
+
+        values = run_on_doc(w, "Could not warp the text", run)
+        if values is not None:
+            w.status("The text is flat again." if values["warp_style"] == text_warp.NONE
+                     else f"The text is warped: {values['warp_style']}.")
+
+    def find_replace(self) -> None:
+        """Edit > Find and Replace Text…: the dialog (each change one undo step)."""
+        from .find_replace_dialog import FindReplaceDialog
+
+        w = self.window
+        if w.doc is None:
+            return
+        w.tools.end_mode(commit=True)
+        FindReplaceDialog(w, w).exec()
 
     def convert(self) -> None:
         w = self.window

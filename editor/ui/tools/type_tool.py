@@ -25,21 +25,24 @@ colour, bold, italic and alignment: what the next text gets, and, changed while 
 layer is being edited, part of that edit; changed with a text layer active (not being
 edited), one undo step of its own, as in Photoshop. New text takes the foreground
 colour, as Photoshop's does, and the bar's swatch follows it while no text layer is
-active.
+active. Its warp button opens Type > Warp Text… for the text (committing an edit in
+progress first, as any menu command does).
 """
 from __future__ import annotations
 
 from typing import Optional
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QCursor, QFont, QKeyEvent, QKeySequence, QPainter, QPen
+from PySide6.QtGui import (QColor, QCursor, QFont, QKeyEvent, QKeySequence, QPainter, QPen,
+                           QPolygonF)
 from PySide6.QtWidgets import (QApplication, QButtonGroup, QDoubleSpinBox, QFontComboBox,
                                QHBoxLayout, QToolButton, QWidget)
 
 from editor.model.text_layer import (ALIGNMENTS, DEFAULT_FONT, MAX_SIZE, MIN_SIZE, TextLayer,
                                      TextSettings, box_frame, caret, check_editable,
                                      layer_name, layout, line_of, overflows, position_of,
-                                     preview_text, set_text)
+                                     preview_text, set_text, warp_points)
+from editor.model.text_warp import is_warped
 
 from ..icons import icon
 from .base import Tool
@@ -303,6 +306,12 @@ class TypeTool(Tool):
             aligns.addButton(button, i)
             row.addWidget(button)
             self._widgets[f"align_{align}"] = button
+        warp = QToolButton()  # Photoshop's Create Warped Text button: Type > Warp Text…
+        warp.setObjectName("TypeTool_warp")
+        warp.setIcon(icon("text-warp"))
+        warp.setToolTip("Create warped text (Warp Text…)")
+        warp.clicked.connect(lambda: self.window.type_commands.warp_text())
+        row.addWidget(warp)
         cancel = QToolButton()
         cancel.setObjectName("TypeTool_cancel")
         cancel.setIcon(icon("cancel"))
@@ -317,7 +326,7 @@ class TypeTool(Tool):
         row.addWidget(commit)
         row.addStretch(1)
         self._widgets.update(font=font, size=size, color=color, bold=bold, italic=italic,
-                             cancel=cancel, commit=commit)
+                             warp=warp, cancel=cancel, commit=commit)
         self.show(self.style)
         return w
 
@@ -480,6 +489,14 @@ class TypeEdit(Tool):
                 line = i
         text = lines[line].text
         x = point.x() - ax
+        if is_warped(settings):
+            # Warped: the caret place, on any line, whose warped middle is nearest the click.
+            places = [(i, c, *caret(settings, i, c)) for i, placed in enumerate(lines)
+                      for c in range(len(placed.text) + 1)]
+            middles = warp_points(settings, [(cx, (top + bottom) / 2)
+                                             for _, _, cx, top, bottom in places])
+            near = int(((middles - (x, y)) ** 2).sum(axis=1).argmin())
+            return position_of(settings, places[near][0], places[near][1])
         col = min(range(len(text) + 1), key=lambda c: abs(caret(settings, line, c)[0] - x))
         return position_of(settings, line, col)
 
@@ -587,9 +604,24 @@ class TypeEdit(Tool):
         ax, ay = self.layer.anchor()
         line, col = self.line_col()
         x, top, bottom = caret(self.layer.type_settings, line, col)
+        # (on warped text, where the warp puts the caret's ends)
+        (x0, y0), (x1, y1) = warp_points(self.layer.type_settings, [(x, top), (x, bottom)])
         to_widget = canvas.image_transform()
-        return (to_widget.map(QPointF(ax + x, ay + top)),
-                to_widget.map(QPointF(ax + x, ay + bottom)))
+        return (to_widget.map(QPointF(ax + x0, ay + y0)),
+                to_widget.map(QPointF(ax + x1, ay + y1)))
+
+    def _warped(self, rect: QRectF) -> QPolygonF:
+        """An image rectangle about the text as Warp Text bends it: its outline, each edge
+        in eight steps, through the layer's warp (the rectangle itself for flat text)."""
+        settings = self.layer.type_settings
+        if not is_warped(settings):
+            return QPolygonF(rect)
+        ax, ay = self.layer.anchor()
+        steps = [i / 8 for i in range(8)]
+        l, t, r, b = rect.left() - ax, rect.top() - ay, rect.right() - ax, rect.bottom() - ay
+        outline = ([(l + (r - l) * u, t) for u in steps] + [(r, t + (b - t) * u) for u in steps]
+                   + [(r - (r - l) * u, b) for u in steps] + [(l, b - (b - t) * u) for u in steps])
+        return QPolygonF([QPointF(ax + x, ay + y) for x, y in warp_points(settings, outline)])
 
     # -- input --------------------------------------------------------------------------
     def press(self, canvas, ev) -> None:
@@ -801,17 +833,20 @@ class TypeEdit(Tool):
                                         corner.x(), corner.y() + half - 2))
         else:
             # The text's box, dotted, as Photoshop frames the text being edited.
-            frame = to_widget.mapRect(self._area()).adjusted(-2, -2, 2, 2)
+            # (bent with warped text)
+            frame = to_widget.map(self._warped(self._area().adjusted(-2, -2, 2, 2)))
             pen = QPen(QColor(0, 0, 0, 150), 1, Qt.PenStyle.DotLine)
             painter.setPen(pen)
-            painter.drawRect(frame)
+            painter.drawPolygon(frame)
         rects = self._selection_rects()
         if rects:
             # The selection inverted, glyphs and all, as Photoshop shows selected type; no
             # caret meanwhile (Photoshop's).
             painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Difference)
-            for rect in rects:
-                painter.fillRect(to_widget.mapRect(rect), QColor(255, 255, 255))
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(255, 255, 255))
+            for rect in rects:  # (bent with warped text)
+                painter.drawPolygon(to_widget.map(self._warped(rect)))
         elif self.caret_shown and layout(self.layer.type_settings)[self.line_col()[0]].shown:
             # The text cursor: black with a white edge, seen on any colour (none in text
             # beyond a paragraph box, which is not drawn: Photoshop's).

@@ -5,8 +5,8 @@ corners, their eight tangent handles, four inner points) bending the layer as a 
 Bezier patch (`editor/model/warp.py`). Drag a point to move it (a corner brings its
 handles and inner point along, as one block), or drag inside the grid to bend that part:
 the grid changes as little as it can for the point under the pointer to follow it. The
-options bar's Warp menu sets the grid to one of Photoshop's styles (Arc, Arch, Bulge,
-Flag, Wave) with the Bend in percent and its orientation (Vertical: the columns bend);
+options bar's Warp menu sets the grid to one of Photoshop's fifteen styles (Arc to Twist:
+`warp.PRESETS`, the ones Type > Warp Text bends type with) with the Bend in percent and its orientation (Vertical: the columns bend);
 None puts it back.
 
 The Grid menu (Default, 3x3, 4x4, 5x5, Custom rows x columns) splits the warp into that
