@@ -113,7 +113,7 @@ def test_follows_the_pointer_keys_and_cancel(disc, qtbot):
     pixels = layer.pixels.copy()
     # [ and ] change Width, shown on the options bar.
     qtbot.keyClick(canvas, Qt.Key.Key_BracketRight)
-    spin = window.findChild(QSpinBox, "Magnetic_width")
+    spin = window.findChild(QSpinBox, "lasso_width")
     assert trace.width == 11 and spin.value() == 11
     qtbot.keyClick(canvas, Qt.Key.Key_BracketLeft)
     assert trace.width == 10 and spin.value() == 10

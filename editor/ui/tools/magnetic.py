@@ -24,7 +24,7 @@ from .marquee import paint_handles
 from .sample_all import SampleAllLayers
 
 if TYPE_CHECKING:
-    from .lasso import LassoTool
+    from .base import Tool
 
 CLOSE_DISTANCE = 8  # px on screen: a click this near the first point closes the outline
 
@@ -43,18 +43,19 @@ def fastening_spacing(frequency: int) -> float:
 
 
 class MagneticTrace(SampleAllLayers):
-    """The outline being drawn with the Magnetic Lasso, and its options. Points are canvas
+    """The outline being drawn with the Magnetic Lasso (or the Freeform Pen's Magnetic
+    option), and its options, kept as the tool's (tools/<id>/width ...). Points are canvas
     coordinates (x, y); a pixel's centre is at (x + 0.5, y + 0.5)."""
 
-    id = "lasso"  # its options are kept as the Lasso's (tools/lasso/...)
     SAMPLE_ALL_TIP = "Follow the edges of what the canvas shows, not only the active layer"
 
-    def __init__(self, tool: "LassoTool"):
+    def __init__(self, tool: "Tool"):
         self.tool = tool
+        self.id = tool.id
         self.window = tool.window
         settings = self.window.settings
         for key, (low, high, default, _suffix, _tip) in OPTIONS.items():
-            value = settings.value(f"tools/lasso/{key}", default, int)
+            value = settings.value(f"tools/{self.id}/{key}", default, int)
             setattr(self, key, min(max(value, low), high))
         self.load_sample_all()
         self._spins: dict[str, QSpinBox] = {}
@@ -82,7 +83,7 @@ class MagneticTrace(SampleAllLayers):
         low, high = OPTIONS[key][:2]
         value = min(max(int(value), low), high)
         setattr(self, key, value)
-        self.window.settings.set_value(f"tools/lasso/{key}", value)
+        self.window.settings.set_value(f"tools/{self.id}/{key}", value)
         spin = self._spins.get(key)
         if spin is not None and spin.value() != value:
             spin.setValue(value)
@@ -96,7 +97,7 @@ class MagneticTrace(SampleAllLayers):
         for key, (low, high, _default, suffix, tip) in OPTIONS.items():
             row.addWidget(QLabel(key.capitalize()))
             spin = QSpinBox()
-            spin.setObjectName(f"Magnetic_{key}")
+            spin.setObjectName(f"{self.id}_{key}")
             spin.setRange(low, high)
             spin.setSuffix(suffix)
             spin.setToolTip(tip)
