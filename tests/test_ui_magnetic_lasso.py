@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QSpinBox
 
-from ui_helpers import image_pos, pasted_window
+from ui_helpers import image_drag, image_pos, pasted_window
 
 W, H, R, CX, CY = 160, 120, 40, 80.0, 60.0
 SHIFT, ALT = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.AltModifier
@@ -184,6 +184,19 @@ def test_feather_and_sample_all_layers(disc, qtbot):
     soft = doc.selection_mask
     assert ((soft > 20) & (soft < 235)).sum() > 3 * ((sharp > 20) & (sharp < 235)).sum()
     assert iou(soft, truth) > 0.9
+    # Contrast 90 %: the disc's step (190 levels of 255) is no edge any more, the first
+    # point stays where it was clicked; Alt+drag draws a freehand segment.
+    window.findChild(QSpinBox, "lasso_contrast").setValue(90)
+    assert tool.magnetic.contrast == 90
+    click(qtbot, canvas, CX + R + 5, CY)
+    assert tool.magnetic.anchors[0] == pytest.approx((CX + R + 5.5, CY + 0.5), abs=0.3)
+    count = len(tool.magnetic.segments)
+    image_drag(qtbot, canvas, [(CX + R + 5, CY + 2), (CX + R + 5, CY + 10), (CX + R + 5, CY + 20)],
+               modifier=ALT)
+    assert len(tool.magnetic.segments) >= count + 3
+    assert all(len(part) == 2 for part in tool.magnetic.segments)  # straight pieces
+    qtbot.keyClick(canvas, Qt.Key.Key_Escape)
+    assert not tool.drawing
 
 
 def test_zoomed_out_the_outline_follows_at_the_view_resolution(qtbot, tmp_path, monkeypatch):
