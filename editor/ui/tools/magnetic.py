@@ -66,6 +66,7 @@ class MagneticTrace(SampleAllLayers):
         self.segments: list[np.ndarray] = []  # fastening point to fastening point
         self.live: Optional[np.ndarray] = None  # the last fastening point to the pointer
         self._painted: Optional[tuple] = None  # (view and points, the fastened part on screen)
+        self._changes = 0  # counts points fastened and taken back (what `_painted` drew)
 
     @property
     def active(self) -> bool:
@@ -149,7 +150,8 @@ class MagneticTrace(SampleAllLayers):
     def follow(self, canvas, point: QPointF, fasten: bool = True,
                spacing: Optional[float] = None) -> None:
         """The live segment from the last fastening point to the edge nearest `point`;
-        a point is fastened once it is `spacing` (Frequency's) from the last one."""
+        it is fastened once it runs `spacing` image px along the edge (by default
+        Frequency's spacing on screen)."""
         wire = self.wire
         source = wire.clamp(*self.anchors[-1])
         target = wire.edge_near(point.x(), point.y(), self.width)
@@ -174,6 +176,7 @@ class MagneticTrace(SampleAllLayers):
         if self.segments:
             self.segments.pop()
             self.live = None
+            self._changes += 1
         else:
             self.reset()
 
@@ -191,6 +194,7 @@ class MagneticTrace(SampleAllLayers):
     def _fasten(self, path: np.ndarray) -> None:
         self.segments.append(np.asarray(path, np.float64))
         self.live = None
+        self._changes += 1
 
     @staticmethod
     def _centre(pixel) -> tuple[float, float]:
@@ -210,8 +214,7 @@ class MagneticTrace(SampleAllLayers):
             return
         # The fastened part (thousands of points on a long outline) is mapped to the
         # screen once per view and point fastened, not at every move.
-        key = (canvas.scale, canvas.origin.x(), canvas.origin.y(), len(self.segments),
-               id(self.segments[-1]) if self.segments else None)
+        key = (canvas.scale, canvas.origin.x(), canvas.origin.y(), self._changes)
         if self._painted is None or self._painted[0] != key:
             fastened = QPainterPath(canvas.image_to_widget(QPointF(*self._start)))
             for part in self.segments:
