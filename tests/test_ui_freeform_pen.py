@@ -73,6 +73,15 @@ def test_a_freehand_circle_becomes_few_smooth_anchors(disc, qtbot):
     image_drag(qtbot, canvas, ring[:40])
     [open_one] = work_subpaths(doc)
     assert not open_one.closed
+    # Shape mode (the Pen's default): into the active layer's vector mask.
+    window.actions["undo"].trigger()  # (no Work Path for Auto Add/Delete to act on)
+    box = tool.options().findChild(QComboBox, "PenMode")
+    box.setCurrentIndex(box.findData("shape"))
+    box.activated.emit(box.currentIndex())
+    layer = doc.active
+    assert getattr(layer, "vector_mask", None) is None
+    image_drag(qtbot, canvas, ring)
+    assert len(layer.vector_mask.subpaths) == 1 and layer.vector_mask.subpaths[0].closed
 
 
 def test_magnetic_traces_the_disc(disc, qtbot):
@@ -94,6 +103,9 @@ def test_magnetic_traces_the_disc(disc, qtbot):
     click(qtbot, canvas, CX, CY)  # the middle of the disc: not wanted
     qtbot.keyClick(canvas, Qt.Key.Key_Backspace)
     assert len(tool.trace.anchors) == 3
+    click(qtbot, canvas, CX, CY)
+    window.actions["undo"].trigger()  # Ctrl+Z while tracing: the last point, as Backspace
+    assert len(tool.trace.anchors) == 3 and tool.trace.active
     for x, y in CLICKS[3:]:
         click(qtbot, canvas, x, y)
     steps = doc.history.count
