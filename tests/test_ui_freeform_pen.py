@@ -9,12 +9,13 @@ import math
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox
 
 from editor.model import paths
 
 from test_ui_magnetic_lasso import CLICKS, CX, CY, R, click, disc_picture, iou
-from ui_helpers import image_drag, pasted_window
+from ui_helpers import image_drag, image_pos, pasted_window
 
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 
@@ -73,8 +74,18 @@ def test_a_freehand_circle_becomes_few_smooth_anchors(disc, qtbot):
     image_drag(qtbot, canvas, ring[:40])
     [open_one] = work_subpaths(doc)
     assert not open_one.closed
-    # Shape mode (the Pen's default): into the active layer's vector mask.
     window.actions["undo"].trigger()  # (no Work Path for Auto Add/Delete to act on)
+    # Esc while dragging drops the stroke.
+    steps = doc.history.count
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=image_pos(canvas, *ring[0]))
+    for x, y in ring[1:30]:
+        QTest.mouseEvent(QTest.MouseAction.MouseMove, canvas, Qt.MouseButton.LeftButton,
+                         Qt.KeyboardModifier.NoModifier, image_pos(canvas, x, y))
+    assert tool.drawing
+    qtbot.keyClick(canvas, Qt.Key.Key_Escape)
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=image_pos(canvas, *ring[30]))
+    assert not tool.drawing and doc.history.count == steps
+    # Shape mode (the Pen's default): into the active layer's vector mask.
     box = tool.options().findChild(QComboBox, "PenMode")
     box.setCurrentIndex(box.findData("shape"))
     box.activated.emit(box.currentIndex())

@@ -131,9 +131,15 @@ class FreeformPenTool(PenTool):
     def claims_key(self, canvas, e) -> bool:
         if self.trace.active:
             return key_claimed(e.key())
+        if self.stroke and e.key() == Qt.Key.Key_Escape:
+            return True
         return super().claims_key(canvas, e)
 
     def key_press(self, canvas, e) -> bool:
+        if self.stroke and e.key() == Qt.Key.Key_Escape:  # a stroke being dragged: dropped
+            self.stroke = []
+            canvas.update()
+            return True
         if not self.trace.active:
             return super().key_press(canvas, e)
         if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
