@@ -11,6 +11,7 @@ import math
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QSpinBox
 
 from ui_helpers import image_drag, image_pos, pasted_window
@@ -139,6 +140,19 @@ def test_follows_the_pointer_keys_and_cancel(disc, qtbot):
     qtbot.keyClick(canvas, Qt.Key.Key_Escape)
     assert not tool.drawing and doc.selection is None and doc.selection_mask is None
     assert doc.history.undo_name() == steps
+    # (So does Esc in a freehand Lasso's drag: the selection there is stays.)
+    window.actions["select_all"].trigger()
+    tool.set_shape("freehand")
+    count = doc.history.count
+    qtbot.mousePress(canvas, LEFT, pos=image_pos(canvas, 20, 20))
+    for x in range(22, 60, 4):
+        QTest.mouseEvent(QTest.MouseAction.MouseMove, canvas, LEFT, Qt.KeyboardModifier.NoModifier,
+                         image_pos(canvas, x, x // 2 + 10))
+    qtbot.keyClick(canvas, Qt.Key.Key_Escape)
+    qtbot.mouseRelease(canvas, LEFT, pos=image_pos(canvas, 60, 40))
+    assert doc.history.count == count and doc.selection is not None
+    window.actions["deselect"].trigger()
+    tool.set_shape("magnetic")
     # Alt+click adds a straight segment (a corner cut through the disc), and a
     # double-click closes; Anti-alias off gives a hard edge.
     window.findChild(QCheckBox, "Lasso_anti_alias").setChecked(False)

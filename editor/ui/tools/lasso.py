@@ -118,7 +118,7 @@ class LassoTool(Tool):
             canvas.update()
 
     def release(self, canvas, ev) -> None:
-        if self.shape == "freehand":
+        if self.shape == "freehand" and self.points:  # (none: Esc dropped the outline)
             self.finish(canvas)
 
     def double_click(self, canvas, ev) -> bool:
