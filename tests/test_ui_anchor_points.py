@@ -69,7 +69,7 @@ def assert_saved_and_read_back(w, tmp_path, name) -> None:
 
 def test_the_pen_group_shares_one_palette_place_and_shift_p_cycles_it(opened, qtbot):
     w, canvas = opened, opened.canvas
-    group = ("pen", "add_anchor", "delete_anchor", "convert_point")
+    group = ("pen", "freeform_pen", "add_anchor", "delete_anchor", "convert_point")
     button = w.tool_group_buttons[group]
     assert [a for a in button.menu().actions()] == [w.tool_actions[t] for t in group]
     assert button.defaultAction() is w.tool_actions["pen"]
@@ -83,7 +83,7 @@ def test_the_pen_group_shares_one_palette_place_and_shift_p_cycles_it(opened, qt
         assert w.tools.current.id == tool_id and w.tool_actions[tool_id].isChecked()
         assert button.defaultAction() is w.tool_actions[tool_id]  # the place shows it
     # Chosen from the place's menu, as a user does after pressing and holding it.
-    button.menu().actions()[3].trigger()
+    button.menu().actions()[4].trigger()
     assert w.tools.current.id == "convert_point" and button.defaultAction().isChecked()
     qtbot.keyClick(canvas, Qt.Key.Key_P)
     assert w.tools.current.id == "pen"
@@ -94,7 +94,8 @@ def test_add_anchor_point_splits_a_segment_and_the_shape_stays(opened, qtbot, tm
     layer = draw_shape(w, qtbot)
     drawn = layer.vector_mask
     before = alpha(w)
-    qtbot.keyClick(canvas, Qt.Key.Key_P, SHIFT)
+    qtbot.keyClick(canvas, Qt.Key.Key_P, SHIFT)  # the Freeform Pen,
+    qtbot.keyClick(canvas, Qt.Key.Key_P, SHIFT)  # then Add Anchor Point
     tool = w.tools.current
     assert tool.id == "add_anchor"
     # A click on the curved segment (from the first anchor to the smooth one).
@@ -141,8 +142,9 @@ def test_delete_anchor_point_removes_the_clicked_anchor(opened, qtbot, tmp_path)
     layer = draw_shape(w, qtbot)
     drawn = layer.vector_mask
     before = alpha(w)
-    menu = w.tool_group_buttons[("pen", "add_anchor", "delete_anchor", "convert_point")].menu()
-    menu.actions()[2].trigger()  # taken from the Pen's place in the palette
+    menu = w.tool_group_buttons[("pen", "freeform_pen", "add_anchor", "delete_anchor",
+                                 "convert_point")].menu()
+    menu.actions()[3].trigger()  # taken from the Pen's place in the palette
     assert w.tools.current.id == "delete_anchor"
     steps = doc.history.count
     click(qtbot, canvas, 15, 45)
@@ -175,7 +177,7 @@ def test_convert_point_makes_corners_and_smooth_points(opened, qtbot, tmp_path):
     layer = draw_shape(w, qtbot)
     drawn = layer.vector_mask
     before = alpha(w)
-    for _ in range(3):
+    for _ in range(4):
         qtbot.keyClick(canvas, Qt.Key.Key_P, SHIFT)
     tool = w.tools.current
     assert tool.id == "convert_point"

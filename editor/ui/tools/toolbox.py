@@ -19,6 +19,7 @@ from .erasers import BackgroundEraserTool, MagicEraserTool
 from .eyedropper import EyedropperTool
 from .fill import FillTool
 from .focus import BlurTool, SharpenTool, SmudgeTool
+from .freeform_pen import FreeformPenTool
 from .heal import SpotHealingTool
 from .healing_brush import HealingBrushTool
 from .history_brush import HistoryBrushTool
@@ -56,7 +57,7 @@ def all_tools(window: "EditorWindow") -> list[Tool]:
             RulerTool(window),
             HandTool(window), RotateViewTool(window), ZoomTool(window), CropTool(window), PerspectiveCropTool(window),
             LassoTool(window), ObjectSelectionTool(window),
-            QuickSelectionTool(window), MagicWandTool(window), FillTool(window), PenTool(window),
+            QuickSelectionTool(window), MagicWandTool(window), FillTool(window), PenTool(window), FreeformPenTool(window),
             AddAnchorPointTool(window), DeleteAnchorPointTool(window), ConvertPointTool(window),
             DirectSelectionTool(window), ShapeTool(window), BlurTool(window), SharpenTool(window),
             SmudgeTool(window), DodgeTool(window), BurnTool(window), SpongeTool(window),
@@ -74,7 +75,7 @@ GROUPS = {"move": ("move", "artboard"),
           "history_brush": ("history_brush", "art_history_brush"),
           "eraser": ("eraser", "background_eraser", "magic_eraser"),
           "spot_heal": ("spot_heal", "heal_brush", "patch", "content_move", "red_eye"),
-          "pen": ("pen", "add_anchor", "delete_anchor", "convert_point"),
+          "pen": ("pen", "freeform_pen", "add_anchor", "delete_anchor", "convert_point"),
           "blur": ("blur", "sharpen", "smudge"),
           "dodge": ("dodge", "burn", "sponge"),
           "eyedropper": ("eyedropper", "color_sampler", "ruler"),
