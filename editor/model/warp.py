@@ -322,11 +322,16 @@ def _shape(name: str, bend: float, box) -> Callable:
     def hump(s):  # 1 in the middle of a row, 0 at its ends: a parabola
         return 1 - (2 * s - 1) ** 2
 
+    # How far Arc Lower's and Arc Upper's ends flare: half the sag, but never more than a
+    # third of the box's width inwards (a tall narrow box, or a wide one bent vertically,
+    # would otherwise fold over itself).
+    flare = max(sag / 2, -w / 3)
+
     def arc_lower(s, t):  # the top stays; the bottom bows down and its ends flare out
-        return x + s * w + t * (2 * s - 1) * sag / 2, y + t * (h + sag * hump(s))
+        return x + s * w + t * (2 * s - 1) * flare, y + t * (h + sag * hump(s))
 
     def arc_upper(s, t):  # the bottom stays; the top bows up and its ends flare out
-        return (x + s * w + (1 - t) * (2 * s - 1) * sag / 2,
+        return (x + s * w + (1 - t) * (2 * s - 1) * flare,
                 y + h - (1 - t) * (h + sag * hump(s)))
 
     def arch(s, t):  # every row lifts by the same parabola: the sides stay upright
@@ -369,10 +374,12 @@ def _shape(name: str, bend: float, box) -> Callable:
                 cy + v * h / 2 * (1 - bend / 2 * (1 - u * u)))
 
     def twist(s, t):  # turned about the centre, the most there, none at the corners
+        # (turned in the box's own unit square, then stretched back: a wide box of text
+        # swirls within its height instead of swinging its ends far above and below)
         u, v = 2 * s - 1, 2 * t - 1
         a = bend * np.pi / 2 * (1 - np.minimum(1.0, np.hypot(u, v) / math.sqrt(2))) ** 2
-        dx, dy = u * w / 2, v * h / 2
-        return cx + dx * np.cos(a) - dy * np.sin(a), cy + dx * np.sin(a) + dy * np.cos(a)
+        return (cx + (u * np.cos(a) - v * np.sin(a)) * w / 2,
+                cy + (u * np.sin(a) + v * np.cos(a)) * h / 2)
 
     shapes = {"Arc": arc, "Arc Lower": arc_lower, "Arc Upper": arc_upper, "Arch": arch,
               "Bulge": bulge, "Shell Lower": shell_lower, "Shell Upper": shell_upper,
