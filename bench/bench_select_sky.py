@@ -34,6 +34,13 @@ from editor.model import select_sky, selection_ops  # noqa: E402
 from editor.model.document import Document  # noqa: E402
 from engine.testing.real_objects import EDGE_BAND, iou  # noqa: E402
 
+# Skies that are not blue or grey: Layered's built-in skies put into a photo's sky by its
+# truth (hard-edged: the truth is exact there) - name: (photo, built-in sky).
+PUT_IN = {"camera+sunset": ("camera", "Sunset (Layered)"),
+          "camera+clouds": ("camera", "Blue Sky (Layered)"),
+          "rocket+overcast": ("rocket", "Overcast (Layered)")}
+
+
 # name: (sky polygons, holes in them, ignored polygons); None: no sky in the photo.
 TRUTH = {
     "rocket": (
@@ -57,20 +64,32 @@ TRUTH = {
                                                              (0, 190)),
          ((255, 132), (335, 132), (335, 175), (255, 175))),
     ),
+    **{name: () for name in PUT_IN},   # (their photo's truth)
     "coffee": None, "chelsea": None, "astronaut": None, "grass": None, "coins": None,
+    "page": None, "text": None, "moon": None, "hubble_deep_field": None,
+    "immunohistochemistry": None, "brick": None, "retina": None, "gravel": None,
 }
 
 
 def photo(name: str) -> np.ndarray:
     import skimage.data
 
+    if name in PUT_IN:
+        from editor.model.sky_replace import builtin_skies, horizon_row, placed_sky
+
+        base, which = PUT_IN[name]
+        rgb = photo(base)
+        sky, _ = truth(name, rgb.shape)
+        h, w = sky.shape
+        new = placed_sky(builtin_skies()[which], w, h, horizon_row(sky), 1.0, False)
+        return np.where(sky[..., None], new[..., :3], rgb)
     img = getattr(skimage.data, name)()
     return np.dstack([img] * 3) if img.ndim == 2 else img[..., :3]
 
 
 def truth(name: str, shape) -> tuple[np.ndarray, np.ndarray]:
     """(sky, scored), bool (H, W), on the original photo."""
-    polygons, holes, ignore = TRUTH[name]
+    polygons, holes, ignore = TRUTH[PUT_IN[name][0] if name in PUT_IN else name]
     sky = np.zeros(shape[:2], np.uint8)
     for poly in polygons:
         cv2.fillPoly(sky, [np.array(poly, np.int32)], 1)
