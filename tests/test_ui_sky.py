@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 
 from editor.model import AdjustmentLayer, Group, Layer, selection_ops
 from editor.model.render import composite_document
 from editor.model.sky_replace import GROUP_NAME, builtin_skies
 from editor.ui.sky_replacement_dialog import OVERLAY
-from ui_helpers import in_modal_dialog, pasted_window, photo
+from ui_helpers import in_modal_dialog, pasted_window, photo, write_png
 
 
 def sky_scene(h: int = 200, w: int = 300, seed: int = 5) -> tuple[np.ndarray, np.ndarray]:
@@ -166,13 +168,25 @@ def test_sky_replacement_to_a_duplicate_layer_and_cancel(qtbot, tmp_path, monkey
 
     def cancel(dialog, seen):
         dialog.fields["shift_edge"].setValue(50)
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+        assert not dialog.isVisible()
         seen["cancel"] = True
 
     replace_sky(w, qtbot, cancel)
     assert doc.history.count == steps and np.array_equal(composite_document(doc), before)
     assert len(list(doc.layers())) == 1
 
+    # Load Sky…: a picture of the user's (a red-to-orange sky) becomes the choice.
+    yy = np.linspace(0, 1, 120)[:, None, None]
+    red = np.broadcast_to(np.array([200, 30, 20]) * (1 - yy) + np.array([250, 140, 40]) * yy,
+                          (120, 160, 3)).astype(np.uint8)
+    path = write_png(tmp_path / "red sky.png", red)
+    monkeypatch.setattr("editor.ui.sky_replacement_dialog.QFileDialog.getOpenFileName",
+                        lambda *a, **k: (path, ""))
+
     def duplicate(dialog, seen):
+        qtbot.mouseClick(dialog.findChild(QPushButton, "SkyLoad"), Qt.MouseButton.LeftButton)
+        assert dialog.sky.currentText() == "red sky.png"
         dialog.output.setCurrentIndex(dialog.output.findData("duplicate"))
         dialog.lighting_mode.setCurrentIndex(dialog.lighting_mode.findData("screen"))
 
@@ -181,11 +195,14 @@ def test_sky_replacement_to_a_duplicate_layer_and_cancel(qtbot, tmp_path, monkey
     layers = list(doc.layers())
     assert [n.name for n in layers][-1] == "Sky Replacement" and len(layers) == 2
     merged = layers[-1].pixels.astype(np.int16)
-    # Default Foreground Adaptation (Screen at 50 %) lifts the ground a little, never darkens.
-    diff = merged[~truth][:, :3] - pixels.astype(np.int16)[~truth][:, :3]
-    assert diff.mean() > 1 and np.percentile(diff[inner(~truth)[~truth]], 1) >= -2
-    blue = builtin_skies()["Blue Sky (Layered)"]   # the first choice
-    assert np.abs(merged[truth][:, :3].mean(0) - blue.reshape(-1, 3).mean(0)).max() < 50
+    # Default Foreground Adaptation: Screen at 50 % lifts the ground a little, never darkens
+    # it; Color at 25 % draws its hues toward the red sky's (the luminosity stays).
+    diff = (merged - pixels.astype(np.int16))[inner(~truth)][:, :3]
+    luma = diff @ np.array([0.3, 0.59, 0.11])
+    assert luma.mean() > 1 and np.percentile(luma, 1) >= -2
+    assert diff[:, 0].mean() > diff[:, 2].mean() + 10
+    sky = merged[inner(truth)][:, :3].mean(0)
+    assert sky[0] > 180 and sky[2] < 80, sky   # the loaded red sky, where the blue one was
 
 
 def test_sky_replacement_without_sky_is_refused_in_one_line(qtbot, tmp_path, monkeypatch):
