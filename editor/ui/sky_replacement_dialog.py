@@ -12,6 +12,7 @@ The work is `editor.model.sky_replace` (no Qt).
 """
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from typing import TYPE_CHECKING, Optional
 
@@ -51,7 +52,8 @@ class SkyReplacementDialog(QDialog):
         self.setObjectName("SkyReplacementDialog")
         self.setWindowTitle("Sky Replacement")
         self.main_window, self.canvas = window, window.canvas
-        self._job, self._skies = job, skies
+        self._job = job
+        self.skies = skies   # name -> RGB: the choices (built-in, then loaded)
         self._alpha: Optional[np.ndarray] = None   # the reduced copy's sky, once found
         self._running = self._stale = self._closed = False
         self.previews = 0          # how many previews were shown (tests)
@@ -70,7 +72,7 @@ class SkyReplacementDialog(QDialog):
         row = QHBoxLayout()
         self.sky = QComboBox()
         self.sky.setObjectName("SkyChoice")
-        for name in self._skies:
+        for name in self.skies:
             self.sky.addItem(name, name)
         self.sky.setToolTip("The built-in skies are Layered's own, drawn from gradients and "
                             "clouds; Load Sky… adds any picture")
@@ -142,7 +144,7 @@ class SkyReplacementDialog(QDialog):
                            output=self.output.currentData(), **values)
 
     def job(self) -> SkyJob:
-        return replace(self._job, sky=self._skies[self.sky.currentData()],
+        return replace(self._job, sky=self.skies[self.sky.currentData()],
                        settings=self.settings(), alpha=None)
 
     def load_sky(self) -> Optional[str]:
@@ -159,8 +161,6 @@ class SkyReplacementDialog(QDialog):
         except Exception as exc:  # a file that is no picture: one line, the dialog stays
             self.note.setText(f"Could not load that sky: {exc}")
             return None
-        import os
-
         self.main_window.settings.set_value("sky/folder", os.path.dirname(path))
         name = os.path.basename(path)
         self.add_sky(name, rgba)
@@ -171,7 +171,7 @@ class SkyReplacementDialog(QDialog):
         from editor.model.select_sky import flat_rgb
 
         rgb = flat_rgb(rgba) if rgba.shape[2] == 4 else rgba[..., :3].copy()
-        self._skies[name] = rgb
+        self.skies[name] = rgb
         if self.sky.findData(name) < 0:
             self.sky.addItem(name, name)
         self.sky.setCurrentIndex(self.sky.findData(name))
@@ -250,7 +250,7 @@ class SkyReplacementCommands:
             return None
         self.dialog = dialog
         accepted = dialog.exec()
-        self.loaded.update({k: v for k, v in dialog._skies.items()
+        self.loaded.update({k: v for k, v in dialog.skies.items()
                             if k not in sky_replace.builtin_skies()})
         if accepted:
             self.replace(dialog.job())
