@@ -1,12 +1,12 @@
 """Sky Replacement's Sky Adjustments and edge settings on the group it builds (no window):
 Flip mirrors the sky, Scale enlarges it about its horizon, Temperature warms or cools it,
-Brightness brightens it, Shift Edge moves the mask's edge and Fade Edge softens it."""
+Brightness darkens or brightens it (each an adjustment layer only when moved off 0), Shift Edge moves the mask's edge and Fade Edge softens it."""
 from __future__ import annotations
 
 import numpy as np
 
 from editor.model import sky_replace as sr
-from editor.model.adjustments import PhotoFilter
+from editor.model.adjustments import ColorBalance
 from test_ui_sky import sky_scene
 
 
@@ -34,8 +34,13 @@ def test_flip_mirrors_and_scale_enlarges_the_sky_about_the_horizon():
 def test_temperature_brightness_and_the_edge_settings():
     pixels, truth, warm = group_for(temperature=60, brightness=-40, lighting=0, color=0)
     _, _, cool = group_for(temperature=-60)
-    assert warm.children[2].settings == PhotoFilter(color=sr.WARM, density=30)
-    assert cool.children[2].settings.color == sr.COOL
+    named = lambda group: {n.name: n for n in group.children}  # noqa: E731
+    assert [n.name for n in warm.children] == list(sr.LAYER_NAMES)
+    assert [n.name for n in cool.children] == ["Sky", "Sky Temperature", "Foreground Color",
+                                               "Foreground Lighting"]
+    assert named(warm)["Sky Temperature"].settings == ColorBalance(midtones=(24, 0, -24))
+    assert named(cool)["Sky Temperature"].settings == ColorBalance(midtones=(-24, 0, 24))
+    assert named(warm)["Sky Temperature"].clipping and named(warm)["Sky Brightness"].clipping
     plain_pic = sr.composite(pixels, group_for(lighting=0, color=0)[2])
     warm_pic = sr.composite(pixels, warm)
     sky_now, sky_before = (p[truth][:, :3].astype(np.float32).mean(0)

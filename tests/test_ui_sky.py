@@ -119,6 +119,7 @@ def test_sky_replacement_makes_the_group_in_one_step_and_undo_removes_it(
         for field in ("lighting", "color"):   # the ground as it was
             dialog.fields[field].setValue(0)
         dialog.fields["brightness"].setValue(20)
+        dialog.fields["temperature"].setValue(25)
         qtbot.waitUntil(lambda: dialog.previews > seen["previews"], timeout=60000)
         assert np.array_equal(composite_document(doc), before)  # only the overlay changed
         seen["preview"] = dialog.preview_image
@@ -135,6 +136,7 @@ def test_sky_replacement_makes_the_group_in_one_step_and_undo_removes_it(
     assert type(sky_layer) is Layer and sky_layer.mask is not None
     assert isinstance(brightness, AdjustmentLayer) and brightness.clipping
     assert brightness.settings.brightness == 30 and temperature.clipping
+    assert temperature.settings.midtones == (10, 0, -10)   # warmer
     assert colour.blend_mode == "color" and lighting.blend_mode == "multiply"
     assert colour.mask is not None and lighting.mask is not None
     # The sky layer's mask is the sky: open where the sky was, shut on the ground.

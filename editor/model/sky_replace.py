@@ -8,7 +8,8 @@ softly), Sky Adjustments (Brightness, Temperature, Scale, Flip) and Foreground A
 
 - New Layers: a group "Sky Replacement Group" above the picture's layer holding, bottom to
   top, "Sky" (the new sky, its layer mask the sky's), "Sky Brightness" (Brightness/Contrast)
-  and "Sky Temperature" (Photo Filter, warming or cooling) clipped to it, "Foreground Color"
+  and "Sky Temperature" (Color Balance, warmer or cooler) clipped to it when those sliders
+  are off 0 (as Photoshop adds them), "Foreground Color"
   (the sky's blurred colours in Color mode) and "Foreground Lighting" (the same in Multiply or
   Screen), both masked to the foreground - everything stays editable, as Photoshop's;
 - Duplicate Layer: that stack merged into one new layer, "Sky Replacement".
@@ -30,7 +31,7 @@ import numpy as np
 from engine.box import Box
 from engine.progress import ProgressFn, no_progress
 
-from .adjustments import BrightnessContrast, PhotoFilter
+from .adjustments import BrightnessContrast, ColorBalance
 from .document import Document
 from .errors import DocumentError
 from .layers import AdjustmentLayer, Group, Layer, LayerMask, Node
@@ -41,12 +42,12 @@ from .selection_ops import feathered
 NAME = "Sky Replacement"            # the History step, the job, the merged layer
 GROUP_NAME = "Sky Replacement Group"
 LAYER_NAMES = ("Sky", "Sky Brightness", "Sky Temperature", "Foreground Color",
-               "Foreground Lighting")  # bottom to top
+               "Foreground Lighting")  # bottom to top (the two adjustments when not 0)
 LIGHTING_MODES = {"multiply": "Multiply", "screen": "Screen"}
 OUTPUTS = {"new_layers": "New Layers", "duplicate": "Duplicate Layer"}
 SHIFT_REACH = 0.01     # of the long side: how far Shift Edge ±100 moves the edge
 FADE_REACH = 0.04      # of the long side: Fade Edge 100's feather radius
-WARM, COOL = (236, 138, 0), (0, 109, 255)   # Photo Filter's Warming (85) and Cooling (80)
+TEMPERATURE_REACH = 40  # Color Balance's midtone shift at Temperature ±100
 PREVIEW_PIXELS = 300_000
 
 
@@ -173,13 +174,17 @@ def build_group(alpha: np.ndarray, sky: np.ndarray, settings: SkySettings) -> Gr
                                         settings.flip))
     mask = sky_mask(alpha, settings)
     sky_layer.mask = LayerMask(mask, 0, 0, default=0)
-    brightness = AdjustmentLayer("Sky Brightness",
-                                 BrightnessContrast(brightness=round(settings.brightness * 1.5)))
-    t = settings.temperature
-    temperature = AdjustmentLayer("Sky Temperature",
-                                  PhotoFilter(color=WARM if t >= 0 else COOL,
-                                              density=round(abs(t) / 2)))
-    brightness.clipping = temperature.clipping = True
+    # Photoshop adds the sky's adjustment layers only for the sliders moved off 0.
+    adjusted = []
+    if settings.brightness:
+        adjusted.append(AdjustmentLayer(
+            "Sky Brightness", BrightnessContrast(brightness=round(settings.brightness * 1.5))))
+    if settings.temperature:
+        # Warmer: the midtones toward red and yellow; cooler: toward cyan and blue.
+        t = round(settings.temperature * TEMPERATURE_REACH / 100)
+        adjusted.append(AdjustmentLayer("Sky Temperature", ColorBalance(midtones=(t, 0, -t))))
+    for layer in adjusted:
+        layer.clipping = True
     # The foreground takes the sky's light: its colours blurred far beyond any detail.
     tone = cv2.resize(cv2.resize(sky_layer.pixels[..., :3], (8, 8), interpolation=cv2.INTER_AREA),
                       (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
@@ -194,7 +199,7 @@ def build_group(alpha: np.ndarray, sky: np.ndarray, settings: SkySettings) -> Gr
     lighting = Layer("Foreground Lighting", _opaque(light), blend_mode=settings.lighting_mode,
                      opacity=round(settings.lighting / 100 * 255))
     lighting.mask = ground.copy()
-    return Group(GROUP_NAME, [sky_layer, brightness, temperature, colour, lighting])
+    return Group(GROUP_NAME, [sky_layer, *adjusted, colour, lighting])
 
 
 def _opaque(rgb: np.ndarray) -> np.ndarray:
