@@ -87,6 +87,23 @@ def test_select_sky_on_a_picture_without_sky_selects_nothing(qtbot, tmp_path, mo
     assert "No sky" in w.statusBar().currentMessage()
 
 
+def test_select_sky_takes_no_transparent_pixels_for_sky(qtbot, tmp_path, monkeypatch):
+    """A cut-out layer: its transparent top (white paper to the eye) is no overcast sky; the
+    real sky left in a transparent picture's opaque part is still found, only there."""
+    pixels, truth = sky_scene()
+    cut = pixels.copy()
+    cut[..., 3] = np.where(truth, 0, 255)
+    w = pasted_window(qtbot, tmp_path, monkeypatch, cut, 1.0)
+    assert w.doc.active.pixels[..., 3].min() == 0   # the paste kept the transparency
+    assert select_sky(w, qtbot) == 0 and (selected(w.doc) >= 128).sum() == 0
+    half = pixels.copy()
+    half[:, :150, 3] = 0
+    w = pasted_window(qtbot, tmp_path, monkeypatch, half, 1.0)
+    assert select_sky(w, qtbot) == 1
+    mask = selected(w.doc) >= 128
+    assert not mask[:, :150].any() and iou(mask[:, 150:], truth[:, 150:]) > 0.9
+
+
 def replace_sky(w, qtbot, drive) -> dict:
     """Edit > Sky Replacement… with `drive(dialog, seen)` inside once the first preview
     showed; waits for the job when OK was pressed."""

@@ -111,13 +111,16 @@ def _fill_small_holes(mask: np.ndarray, largest: int) -> np.ndarray:
     return out
 
 
-def sky_seeds(rgb: np.ndarray) -> np.ndarray:
+def sky_seeds(rgb: np.ndarray, opaque: Optional[np.ndarray] = None) -> np.ndarray:
     """bool (H, W): the surely-sky pixels of reduced RGB `rgb` - likely sky connected to the
-    top edge - or none where the picture has no sky."""
+    top edge - or none where the picture has no sky. `opaque` (uint8 (H, W)): the picture's
+    alpha; a transparent pixel is no sky (it is white paper in `rgb`)."""
     h, w = rgb.shape[:2]
     colour, smooth = sky_likelihood(rgb)
     height = np.linspace(1.0, 0.6, h, dtype=np.float32)[:, None]   # skies are up
     likely = colour * smooth * height > 0.35
+    if opaque is not None:
+        likely &= opaque >= 128
     likely = cv2.morphologyEx(likely.astype(np.uint8), cv2.MORPH_OPEN,
                               np.ones((3, 3), np.uint8)) > 0
     top = np.zeros_like(likely)
@@ -143,13 +146,17 @@ def sky_seeds(rgb: np.ndarray) -> np.ndarray:
 
 def sky_alpha(rgb: np.ndarray, progress: ProgressFn = no_progress,
               matte: bool = True) -> np.ndarray:
-    """The sky's soft mask (float32 (H, W) 0..1) of RGB uint8 `rgb`; all 0 without a sky.
-    `matte`: soften the edge by matting at full size (False: the hard outline, scaled up)."""
+    """The sky's soft mask (float32 (H, W) 0..1) of RGB or RGBA uint8 `rgb`; all 0 without a
+    sky; never more than the picture's own alpha. `matte`: soften the edge by matting at
+    full size (False: the hard outline, scaled up)."""
+    opaque = None
+    if rgb.shape[2] == 4:
+        opaque, rgb = rgb[..., 3], flat_rgb(rgb)
     h, w = rgb.shape[:2]
     small = _reduced(rgb)
     sh, sw = small.shape[:2]
     progress(0, 3)
-    seeds = sky_seeds(small)
+    seeds = sky_seeds(small, None if opaque is None else _reduced(opaque))
     if not seeds.any():
         progress(3, 3)
         return np.zeros((h, w), np.float32)
@@ -177,7 +184,7 @@ def sky_alpha(rgb: np.ndarray, progress: ProgressFn = no_progress,
     mask = (mask >= 0.5).astype(np.uint8) * 255
     if not matte:
         progress(3, 3)
-        return mask.astype(np.float32) / 255.0
+        return _within(mask.astype(np.float32) / 255.0, opaque)
     from .refine_edge import RefineSettings, refine_mask
 
     # A big picture is matted on a copy of about MATTE_PIXELS and the soft edge enlarged:
@@ -193,7 +200,11 @@ def sky_alpha(rgb: np.ndarray, progress: ProgressFn = no_progress,
                         progress=lambda i, n: progress(1 + i, 3))
     if s < 1.0:
         alpha = cv2.resize(alpha, (w, h), interpolation=cv2.INTER_LINEAR)
-    return np.clip(alpha, 0.0, 1.0).astype(np.float32)
+    return _within(np.clip(alpha, 0.0, 1.0).astype(np.float32), opaque)
+
+
+def _within(alpha: np.ndarray, opaque: Optional[np.ndarray]) -> np.ndarray:
+    return alpha if opaque is None else alpha * (opaque.astype(np.float32) / 255.0)
 
 
 # -- the command ----------------------------------------------------------------------------
@@ -222,7 +233,7 @@ def prepare(doc: Document, layer: Optional[Node] = None) -> SkyInput:
 
 def run(prepared: SkyInput, progress: ProgressFn = no_progress) -> np.ndarray:
     """The sky's soft mask over the canvas (uint8, 255 = surely sky). Worker thread."""
-    alpha = sky_alpha(flat_rgb(prepared.picture), progress)
+    alpha = sky_alpha(prepared.picture, progress)
     return np.round(alpha * 255.0).astype(np.uint8)
 
 

@@ -239,7 +239,7 @@ def prepare(doc: Document, sky: np.ndarray, settings: SkySettings,
 def run(job: SkyJob, progress: ProgressFn = no_progress) -> Node:
     """The group (New Layers) or the merged layer (Duplicate Layer). Worker thread. Refuses,
     in one line, a picture without sky."""
-    alpha = job.alpha if job.alpha is not None else sky_alpha(job.rgb, progress)
+    alpha = job.alpha if job.alpha is not None else sky_alpha(job.picture, progress)
     if not (alpha >= 0.5).any():
         raise DocumentError(f"No sky was found in {job.source}: Sky Replacement needs a "
                             "picture with sky at its top.")
@@ -260,7 +260,7 @@ def preview(job: SkyJob, max_pixels: int = PREVIEW_PIXELS) -> tuple[np.ndarray, 
                                                       interpolation=cv2.INTER_AREA)
     alpha = job.alpha
     if alpha is None:
-        alpha = sky_alpha(flat_rgb(picture))
+        alpha = sky_alpha(picture)
     if not (alpha >= 0.5).any():
         return picture, alpha
     return composite(picture, build_group(alpha, job.sky, job.settings)), alpha
