@@ -126,6 +126,9 @@ def test_sky_replacement_makes_the_group_in_one_step_and_undo_removes_it(
     pixels, truth = sky_scene()
     w = pasted_window(qtbot, tmp_path, monkeypatch, pixels, 1.0)
     doc = w.doc
+    (photo_layer,) = doc.layers()
+    w.actions["new_layer"].trigger()   # an empty layer above: the group goes under it
+    doc.set_active(photo_layer)
     before = composite_document(doc)
     steps = doc.history.count
     sky = builtin_skies()["Sunset (Layered)"]
@@ -144,8 +147,10 @@ def test_sky_replacement_makes_the_group_in_one_step_and_undo_removes_it(
     seen = replace_sky(w, qtbot, drive)
     assert seen["overlay"] and w.test_errors == []
     assert doc.history.count == steps + 1 and doc.history.undo_name() == "Sky Replacement"
-    group = doc.root.children[-1]
-    assert isinstance(group, Group) and group.name == GROUP_NAME and doc.active is group
+    assert [n.name for n in doc.root.children] == ["Pasted Layer", GROUP_NAME, "Layer 1"]
+    group = doc.root.children[1]
+    assert isinstance(group, Group) and doc.active is group
+    assert "layer 'Pasted Layer'" in w.statusBar().currentMessage()
     names = [n.name for n in group.children]
     assert names == ["Sky", "Sky Brightness", "Sky Temperature", "Foreground Color",
                      "Foreground Lighting"]

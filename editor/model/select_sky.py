@@ -32,7 +32,7 @@ from engine.progress import ProgressFn, no_progress
 
 from .document import Document
 from .errors import DocumentError
-from .layers import Layer, Node
+from .layers import AdjustmentLayer, Layer, Node
 from .selection_ops import _sampled, select_mask
 
 NAME = "Select Sky"          # the History step and the job's name
@@ -218,7 +218,7 @@ def flat_rgb(picture: np.ndarray) -> np.ndarray:
 def prepare(doc: Document, layer: Optional[Node] = None) -> SkyInput:
     """The picture Select Sky looks at: `layer`'s pixels, or with None (or a group, an
     adjustment) what the canvas shows. DocumentError when there is nothing to look at."""
-    if not isinstance(layer, Layer) or layer.kind != "layer":
+    if not isinstance(layer, Layer) or isinstance(layer, AdjustmentLayer):
         layer = None
     if not any(isinstance(n, Layer) and not n.is_empty() for n in doc.layers()):
         raise DocumentError("The document is empty: there is no sky to select.")

@@ -35,7 +35,7 @@ from .adjustments import BrightnessContrast, ColorBalance
 from .document import Document
 from .errors import DocumentError
 from .layers import AdjustmentLayer, Group, Layer, LayerMask, Node
-from .select_sky import flat_rgb, prepare as prepare_picture, sky_alpha
+from .select_sky import prepare as prepare_picture, sky_alpha
 from .refine_edge import shift_edge
 from .selection_ops import feathered
 
@@ -69,8 +69,7 @@ class SkySettings:
 @dataclass
 class SkyJob:
     """What the worker needs, copied on the GUI thread."""
-    rgb: np.ndarray                  # (H, W, 3) uint8: the picture whose sky is replaced
-    picture: np.ndarray              # (H, W, 4) uint8: the same as a layer shows it
+    picture: np.ndarray              # (H, W, 4) uint8: the picture whose sky is replaced
     sky: np.ndarray                  # (h, w, 3) uint8: the new sky
     settings: SkySettings
     target: Optional[Layer]          # the layer the group goes above; None: the top
@@ -231,8 +230,9 @@ def prepare(doc: Document, sky: np.ndarray, settings: SkySettings,
         raise DocumentError(f"Unknown Sky Replacement output or lighting mode: "
                             f"{settings.output}, {settings.lighting_mode}.")
     found = prepare_picture(doc, layer)
-    target = layer if isinstance(layer, Layer) and layer.kind == "layer" else None
-    return SkyJob(flat_rgb(found.picture), found.picture, np.ascontiguousarray(sky[..., :3]),
+    target = layer if isinstance(layer, Layer) and not isinstance(layer, AdjustmentLayer) \
+        else None
+    return SkyJob(found.picture, np.ascontiguousarray(sky[..., :3]),
                   settings, target, found.source)
 
 
@@ -253,7 +253,7 @@ def preview(job: SkyJob, max_pixels: int = PREVIEW_PIXELS) -> tuple[np.ndarray, 
     """(reduced picture with the new sky RGBA, the reduced sky mask found): the dialog's
     preview, on a copy reduced to about `max_pixels`. With `job.alpha` set (a previous
     preview's mask, reduced alike) the sky is not searched again."""
-    h, w = job.rgb.shape[:2]
+    h, w = job.picture.shape[:2]
     s = min(1.0, (max_pixels / (h * w)) ** 0.5)
     size = (max(1, round(w * s)), max(1, round(h * s)))
     picture = job.picture if s >= 1.0 else cv2.resize(job.picture, size,
@@ -269,7 +269,7 @@ def preview(job: SkyJob, max_pixels: int = PREVIEW_PIXELS) -> tuple[np.ndarray, 
 def apply(doc: Document, job: SkyJob, node: Node) -> Node:
     """Puts the group (or merged layer) above the target layer - at the top when the picture
     was the canvas's - as one undo step, and makes it active."""
-    if (doc.height, doc.width) != job.rgb.shape[:2]:
+    if (doc.height, doc.width) != job.picture.shape[:2]:
         raise DocumentError("The canvas changed size while the sky was being replaced: run "
                             "Sky Replacement again.")
     target = job.target if job.target is not None and doc.contains(job.target) else None
