@@ -75,6 +75,10 @@ class SkyJob:
     target: Optional[Layer]          # the layer the group goes above; None: the top
     source: str
     alpha: Optional[np.ndarray] = None   # the sky's mask (float 0..1), once found
+    # For the preview only: what the canvas shows under and over the target layer (RGBA),
+    # when there is something; the group lands between them.
+    below: Optional[np.ndarray] = None
+    above: Optional[np.ndarray] = None
 
 
 # -- the built-in skies ---------------------------------------------------------------------
@@ -208,14 +212,20 @@ def _opaque(rgb: np.ndarray) -> np.ndarray:
     return out
 
 
-def composite(picture: np.ndarray, group: Group) -> np.ndarray:
-    """RGBA `picture` with `group` over it, as the document would show the two."""
+def composite(picture: np.ndarray, group: Group, below: Optional[np.ndarray] = None,
+              above: Optional[np.ndarray] = None) -> np.ndarray:
+    """RGBA `picture` with `group` over it, as the document would show the two; for a preview,
+    between flat pictures of what lies `below` and `above` them."""
     from .render import composite_document
 
     h, w = picture.shape[:2]
     doc = Document(w, h)
-    doc.add_image(picture, "picture", 0, 0)
+    for pixels, name in ((below, "below"), (picture, "picture")):
+        if pixels is not None:
+            doc.add_image(pixels, name, 0, 0)
     doc.add_layer(group)
+    if above is not None:
+        doc.add_image(above, "above", 0, 0)
     return composite_document(doc)
 
 
@@ -232,8 +242,19 @@ def prepare(doc: Document, sky: np.ndarray, settings: SkySettings,
     found = prepare_picture(doc, layer)
     target = layer if isinstance(layer, Layer) and not isinstance(layer, AdjustmentLayer) \
         else None
-    return SkyJob(found.picture, np.ascontiguousarray(sky[..., :3]),
-                  settings, target, found.source)
+    job = SkyJob(found.picture, np.ascontiguousarray(sky[..., :3]), settings, target,
+                 found.source)
+    if target is not None:
+        # The layers around the target, flattened (a preview's approximation, as the
+        # canvas's drag preview makes it: blend modes above act on transparency).
+        from .render import composite_document, composite_nodes, nodes_above
+
+        below = composite_document(doc, below=target)
+        over = [n for n in nodes_above(target) if n.visible]
+        above = composite_nodes(over, doc.canvas, precise=False) if over else None
+        job.below = below if below[..., 3].any() else None
+        job.above = above if above is not None and above[..., 3].any() else None
+    return job
 
 
 def run(job: SkyJob, progress: ProgressFn = no_progress) -> Node:
@@ -256,14 +277,20 @@ def preview(job: SkyJob, max_pixels: int = PREVIEW_PIXELS) -> tuple[np.ndarray, 
     h, w = job.picture.shape[:2]
     s = min(1.0, (max_pixels / (h * w)) ** 0.5)
     size = (max(1, round(w * s)), max(1, round(h * s)))
-    picture = job.picture if s >= 1.0 else cv2.resize(job.picture, size,
-                                                      interpolation=cv2.INTER_AREA)
+
+    def small(pixels: Optional[np.ndarray]) -> Optional[np.ndarray]:
+        if pixels is None or s >= 1.0:
+            return pixels
+        return cv2.resize(pixels, size, interpolation=cv2.INTER_AREA)
+
+    picture = small(job.picture)
     alpha = job.alpha
     if alpha is None:
         alpha = sky_alpha(picture)
     if not (alpha >= 0.5).any():
         return picture, alpha
-    return composite(picture, build_group(alpha, job.sky, job.settings)), alpha
+    group = build_group(alpha, job.sky, job.settings)
+    return composite(picture, group, small(job.below), small(job.above)), alpha
 
 
 def apply(doc: Document, job: SkyJob, node: Node) -> Node:

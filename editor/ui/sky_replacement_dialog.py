@@ -143,9 +143,12 @@ class SkyReplacementDialog(QDialog):
                            lighting_mode=self.lighting_mode.currentData(),
                            output=self.output.currentData(), **values)
 
-    def job(self) -> SkyJob:
-        return replace(self._job, sky=self.skies[self.sky.currentData()],
-                       settings=self.settings(), alpha=None)
+    def job(self, preview: bool = False) -> SkyJob:
+        """What OK runs (the sky searched again at full size); with `preview`, what the
+        preview composites (the reduced sky found, the layers around the target)."""
+        job = replace(self._job, sky=self.skies[self.sky.currentData()],
+                      settings=self.settings(), alpha=self._alpha if preview else None)
+        return job if preview else replace(job, below=None, above=None)
 
     def load_sky(self) -> Optional[str]:
         """Load Sky…: any picture the editor opens becomes a choice (and is chosen). Returns
@@ -190,7 +193,7 @@ class SkyReplacementDialog(QDialog):
             self._stale = True
             return
         self._running, self._stale = True, False
-        job = replace(self.job(), alpha=self._alpha)
+        job = self.job(preview=True)
         worker.start(lambda: sky_replace.preview(job), self._preview_done,
                      self._preview_failed)
 
