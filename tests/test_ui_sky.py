@@ -229,6 +229,33 @@ def test_sky_replacement_to_a_duplicate_layer_and_cancel(qtbot, tmp_path, monkey
     assert sky[0] > 180 and sky[2] < 80, sky   # the loaded red sky, where the blue one was
 
 
+def test_sky_replacement_previews_the_layers_over_the_picture(qtbot, tmp_path, monkeypatch):
+    """A red badge on a layer above the photo stays over the new sky in the preview (the
+    group goes between them), and Cancel keeps both layers as they were."""
+    pixels, truth = sky_scene()
+    w = pasted_window(qtbot, tmp_path, monkeypatch, pixels, 1.0)
+    doc = w.doc
+    (photo_layer,) = doc.layers()
+    badge = np.zeros_like(pixels)
+    badge[20:50, 30:80] = (230, 20, 20, 255)
+    w.actions["new_layer"].trigger()
+    doc.set_pixels(doc.active, badge, 0, 0)
+    doc.set_active(photo_layer)
+    steps = doc.history.count
+
+    def drive(dialog, seen):
+        seen["preview"] = dialog.preview_image.astype(np.int16)
+        seen["cancel"] = True
+
+    seen = replace_sky(w, qtbot, drive)
+    shown = seen["preview"]
+    assert np.abs(shown[25:45, 35:75, :3] - [230, 20, 20]).max() <= 3   # the badge, on top
+    assert np.abs(shown[60:70, 150:200, :3].mean((0, 1))
+                  - pixels[60:70, 150:200, :3].mean((0, 1))).max() > 20   # a new sky round it
+    assert doc.history.count == steps and [n.name for n in doc.layers()] == [
+        "Pasted Layer", "Layer 1"]
+
+
 def test_sky_replacement_without_sky_is_refused_in_one_line(qtbot, tmp_path, monkeypatch):
     w = pasted_window(qtbot, tmp_path, monkeypatch, photo(300, 220, "coffee"), 1.0)
     steps = w.doc.history.count
