@@ -3,11 +3,12 @@ without any model - the sky is told apart by what skies are:
 
 1. a sky likelihood per pixel on a reduced copy (long side `WORK_SIDE`): sky colours (blue to
    cyan of any brightness - a dusk sky is dark navy -, a bright grey or white overcast, a
-   sunset's bright pinks, oranges and yellows),
-   smooth (little gradient energy around it) and high in the picture;
+   sunset's bright pinks, oranges and yellows), smooth (little gradient energy around it),
+   high in the picture and opaque;
 2. the likely pixels that are connected to the top border are the sky's seeds; a picture
    whose seeds cover too little of the top edge or of the picture has no sky and gets an
-   empty selection (a table top, a wall or a white object at the top is not a sky);
+   empty selection (a table top or an object at the top is not a sky), nor has one whose
+   grey seeds are mottled at a fine scale (a portrait's backdrop, a page: `sky_seeds`);
 3. GrabCut (OpenCV's graph cut with colour models of sky and ground) from those seeds draws
    the outline along the picture's edges; what it keeps must stay connected to the seeds,
    and small holes (birds, specks) are filled;

@@ -9,9 +9,9 @@ softly), Sky Adjustments (Brightness, Temperature, Scale, Flip) and Foreground A
 - New Layers: a group "Sky Replacement Group" above the picture's layer holding, bottom to
   top, "Sky" (the new sky, its layer mask the sky's), "Sky Brightness" (Brightness/Contrast)
   and "Sky Temperature" (Color Balance, warmer or cooler) clipped to it when those sliders
-  are off 0 (as Photoshop adds them), "Foreground Color"
-  (the sky's blurred colours in Color mode) and "Foreground Lighting" (the same in Multiply or
-  Screen), both masked to the foreground - everything stays editable, as Photoshop's;
+  are off 0 (as Photoshop adds them), "Foreground Color" (the sky's blurred colours in Color
+  mode) and "Foreground Lighting" (the same in Multiply or Screen), both masked to the
+  foreground - everything stays editable, as Photoshop's;
 - Duplicate Layer: that stack merged into one new layer, "Sky Replacement".
 
 Both are one undo step. The group is built off the document (`build_group`), so the dialog's
@@ -54,7 +54,7 @@ PREVIEW_PIXELS = 300_000
 @dataclass(frozen=True)
 class SkySettings:
     """The dialog's settings, in Photoshop's ranges and at its defaults."""
-    shift_edge: int = 0          # -100..100
+    shift_edge: int = 0          # -100..100: positive moves the edge down, into the ground
     fade_edge: int = 3           # 0..100
     brightness: int = 0          # -100..100
     temperature: int = 0         # -100..100 (warmer is positive)
