@@ -16,9 +16,9 @@ softly), Sky Adjustments (Brightness, Temperature, Scale, Flip) and Foreground A
 
 Both are one undo step. The group is built off the document (`build_group`), so the dialog's
 preview composites the same group over a reduced copy (`preview`): one path for the preview
-and OK. The built-in skies (`builtin_skies`) are Layered's own, drawn by a gradient and the
-Clouds filter's noise (`render_filters.clouds`) when the dialog first asks for them - not
-Adobe's photographs. No Qt here.
+and OK. The built-in skies (`BUILTIN_SKIES`) are Layered's own, drawn by a gradient and the
+Clouds filter's noise (`render_filters.clouds`) on the worker when a job first names one -
+not Adobe's photographs. No Qt here.
 """
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ class SkySettings:
 class SkyJob:
     """What the worker needs, copied on the GUI thread."""
     picture: np.ndarray              # (H, W, 4) uint8: the picture whose sky is replaced
-    sky: np.ndarray                  # (h, w, 3) uint8: the new sky
+    sky: object                      # (h, w, 3) uint8: the new sky, or a built-in's name
     settings: SkySettings
     target: Optional[Layer]          # the layer the group goes above; None: the top
     source: str
@@ -114,19 +114,35 @@ def _sky(stops, cloud, cover: float, seed: int, strength: float) -> np.ndarray:
     return np.clip(base + 0.5, 0, 255).astype(np.uint8)
 
 
+# name -> (gradient stops, cloud colour, cloud cover threshold, noise seed, cloud strength)
+BUILTIN_SKIES = {
+    "Blue Sky (Layered)": (((0, (38, 92, 178)), (1, (165, 200, 232))), (248, 248, 252), 0.55,
+                           11, 1.0),
+    "Clear Blue (Layered)": (((0, (24, 70, 160)), (1, (150, 192, 236))), (0, 0, 0), 1.0, 0,
+                             0.0),
+    "Sunset (Layered)": (((0, (42, 48, 112)), (0.55, (200, 104, 96)), (1, (252, 186, 92))),
+                         (255, 160, 120), 0.6, 23, 0.8),
+    "Overcast (Layered)": (((0, (150, 156, 168)), (1, (212, 214, 218))), (232, 233, 236), 0.35,
+                           5, 0.9),
+}
+
+
+def builtin_sky(name: str) -> np.ndarray:
+    """Layered's own sky `name` ((h, w, 3) uint8), drawn on first use (0.1-0.2 s: on the
+    worker, as a job names it) and kept."""
+    if name not in _BUILTIN:
+        _BUILTIN[name] = _sky(*BUILTIN_SKIES[name])
+    return _BUILTIN[name]
+
+
 def builtin_skies() -> dict[str, np.ndarray]:
-    """Layered's own skies (name -> (h, w, 3) uint8), drawn on first use and kept."""
-    if not _BUILTIN:
-        _BUILTIN["Blue Sky (Layered)"] = _sky(((0, (38, 92, 178)), (1, (165, 200, 232))),
-                                              (248, 248, 252), 0.55, 11, 1.0)
-        _BUILTIN["Clear Blue (Layered)"] = _sky(((0, (24, 70, 160)), (1, (150, 192, 236))),
-                                                (0, 0, 0), 1.0, 0, 0.0)
-        _BUILTIN["Sunset (Layered)"] = _sky(((0, (42, 48, 112)), (0.55, (200, 104, 96)),
-                                             (1, (252, 186, 92))), (255, 160, 120), 0.6, 23,
-                                            0.8)
-        _BUILTIN["Overcast (Layered)"] = _sky(((0, (150, 156, 168)), (1, (212, 214, 218))),
-                                              (232, 233, 236), 0.35, 5, 0.9)
-    return dict(_BUILTIN)
+    """Every built-in sky, name -> pixels."""
+    return {name: builtin_sky(name) for name in BUILTIN_SKIES}
+
+
+def sky_pixels(sky) -> np.ndarray:
+    """A job's sky: its pixels, or a built-in sky's name drawn now."""
+    return builtin_sky(sky) if isinstance(sky, str) else sky
 
 
 # -- the maths ------------------------------------------------------------------------------
@@ -230,20 +246,25 @@ def composite(picture: np.ndarray, group: Group, below: Optional[np.ndarray] = N
 
 
 # -- the operation --------------------------------------------------------------------------
-def prepare(doc: Document, sky: np.ndarray, settings: SkySettings,
+def prepare(doc: Document, sky, settings: SkySettings,
             layer: Optional[Node] = None) -> SkyJob:
-    """The picture (`layer`'s pixels, or what the canvas shows) and the new sky, copied for the
-    worker. DocumentError in one line when there is nothing to replace the sky of."""
-    if sky is None or sky.ndim != 3 or min(sky.shape[:2]) < 2:
+    """The picture (`layer`'s pixels, or what the canvas shows) and the new sky (RGB pixels or
+    a built-in sky's name), copied for the worker. DocumentError in one line when there is
+    nothing to replace the sky of."""
+    if isinstance(sky, str):
+        if sky not in BUILTIN_SKIES:
+            raise DocumentError(f"There is no built-in sky called '{sky}'.")
+    elif sky is None or sky.ndim != 3 or min(sky.shape[:2]) < 2:
         raise DocumentError("Choose a sky picture first.")
+    else:
+        sky = np.ascontiguousarray(sky[..., :3])
     if settings.output not in OUTPUTS or settings.lighting_mode not in LIGHTING_MODES:
         raise DocumentError(f"Unknown Sky Replacement output or lighting mode: "
                             f"{settings.output}, {settings.lighting_mode}.")
     found = prepare_picture(doc, layer)
     target = layer if isinstance(layer, Layer) and not isinstance(layer, AdjustmentLayer) \
         else None
-    job = SkyJob(found.picture, np.ascontiguousarray(sky[..., :3]), settings, target,
-                 found.source)
+    job = SkyJob(found.picture, sky, settings, target, found.source)
     if target is not None:
         # The layers around the target, flattened (a preview's approximation, as the
         # canvas's drag preview makes it: blend modes above act on transparency).
@@ -264,7 +285,7 @@ def run(job: SkyJob, progress: ProgressFn = no_progress) -> Node:
     if not (alpha >= 0.5).any():
         raise DocumentError(f"No sky was found in {job.source}: Sky Replacement needs a "
                             "picture with sky at its top.")
-    group = build_group(alpha, job.sky, job.settings)
+    group = build_group(alpha, sky_pixels(job.sky), job.settings)
     if job.settings.output == "duplicate":
         return Layer(NAME, composite(job.picture, group))
     return group
@@ -289,7 +310,7 @@ def preview(job: SkyJob, max_pixels: int = PREVIEW_PIXELS) -> tuple[np.ndarray, 
         alpha = sky_alpha(picture)
     if not (alpha >= 0.5).any():
         return picture, alpha
-    group = build_group(alpha, job.sky, job.settings)
+    group = build_group(alpha, sky_pixels(job.sky), job.settings)
     return composite(picture, group, small(job.below), small(job.above)), alpha
 
 

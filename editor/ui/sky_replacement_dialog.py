@@ -53,7 +53,7 @@ class SkyReplacementDialog(QDialog):
         self.setWindowTitle("Sky Replacement")
         self.main_window, self.canvas = window, window.canvas
         self._job = job
-        self.skies = skies   # name -> RGB: the choices (built-in, then loaded)
+        self.skies = skies   # name -> a built-in's name or loaded RGB: the choices
         self._alpha: Optional[np.ndarray] = None   # the reduced copy's sky, once found
         self._running = self._stale = self._closed = False
         self.previews = 0          # how many previews were shown (tests)
@@ -243,9 +243,10 @@ class SkyReplacementCommands:
         w = self.window
 
         def open_dialog(doc) -> SkyReplacementDialog:
-            skies = {**sky_replace.builtin_skies(), **self.loaded}
-            first = next(iter(skies.values()))
-            job = sky_replace.prepare(doc, first, SkySettings(), doc.active)
+            # The built-in skies by name: a preview or the job draws them on the worker.
+            skies = {**{name: name for name in sky_replace.BUILTIN_SKIES}, **self.loaded}
+            job = sky_replace.prepare(doc, next(iter(skies.values())), SkySettings(),
+                                      doc.active)
             return SkyReplacementDialog(w, job, skies)
 
         dialog = run_on_doc(w, FAILURE, open_dialog)
@@ -253,8 +254,7 @@ class SkyReplacementCommands:
             return None
         self.dialog = dialog
         accepted = dialog.exec()
-        self.loaded.update({k: v for k, v in dialog.skies.items()
-                            if k not in sky_replace.builtin_skies()})
+        self.loaded.update({k: v for k, v in dialog.skies.items() if not isinstance(v, str)})
         if accepted:
             self.replace(dialog.job())
         return dialog
