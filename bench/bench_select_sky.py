@@ -2,7 +2,7 @@
 IoU per photo, the share of a sky-less photo that gets selected, CPU seconds, and a grid
 of the selections to look at.
 
-    python bench/bench_select_sky.py [--grid OUT.png] [--scale S]
+    python bench/bench_select_sky.py [--grid OUT.png] [--scale S] [--replace]
 
 Each photo runs the whole command (`editor.model.select_sky`: prepare, the worker's run,
 the undo step) on a one-layer document, the photo enlarged by `--scale` (default 2, about
@@ -13,6 +13,9 @@ buildings and trees) and a band of `real_objects.EDGE_BAND` px along the drawn o
 (hand-drawn outlines are a few pixels off): scores skip both. IoU is of the selection at
 50 %. Photos without sky have no truth: the figure is the share of the picture selected
 (should be about 0). CPU seconds are this process's (both cores' work counts).
+
+With --replace, Edit > Sky Replacement (`editor.model.sky_replace`, New Layers, the built-in
+Sunset sky) is timed on the photos with sky too: the dialog's first preview, a next one, OK.
 
 The rocket's sky is a dusk sky, dark navy at the top; the camera's an overcast grey in a
 grey-level photo.
@@ -116,6 +119,31 @@ def select(rgb: np.ndarray) -> tuple[np.ndarray, float]:
     return (np.zeros((h, w), np.uint8) if chosen is None else chosen), cpu
 
 
+def time_replacement(rgb: np.ndarray) -> str:
+    """Edit > Sky Replacement's seconds (wall clock) on `rgb`: the dialog's first preview (the
+    sky searched on the reduced copy), a next preview (a slider moved), the OK job (New
+    Layers: the sky searched at full size, the group built)."""
+    from dataclasses import replace
+
+    from editor.model import sky_replace as sr
+
+    h, w = rgb.shape[:2]
+    doc = Document(w, h)
+    doc.add_image(np.dstack([rgb, np.full((h, w), 255, np.uint8)]), "photo", 0, 0)
+    job = sr.prepare(doc, "Sunset (Layered)", sr.SkySettings(), doc.active)
+    times = []
+    start = time.perf_counter()
+    _, alpha = sr.preview(job)
+    times.append(time.perf_counter() - start)
+    start = time.perf_counter()
+    sr.preview(replace(job, alpha=alpha, settings=sr.SkySettings(brightness=20)))
+    times.append(time.perf_counter() - start)
+    start = time.perf_counter()
+    sr.apply(doc, job, sr.run(job))
+    times.append(time.perf_counter() - start)
+    return "first preview {:.2f} s, next {:.2f} s, OK {:.2f} s".format(*times)
+
+
 def tinted(rgb: np.ndarray, mask: np.ndarray, height: int = 200) -> np.ndarray:
     a = mask.astype(np.float32)[..., None] / (255.0 if mask.dtype == np.uint8 else 1.0)
     view = rgb.astype(np.float32)
@@ -129,6 +157,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--grid", default="select_sky_grid.png")
     parser.add_argument("--scale", type=float, default=2.0)
+    parser.add_argument("--replace", action="store_true",
+                        help="also time Edit > Sky Replacement on the photos with sky")
     args = parser.parse_args()
     print(f"{'photo':16s} {'size':>10s} {'IoU':>7s} {'selected':>9s} {'CPU s':>7s}")
     rows, scores = [], []
@@ -150,6 +180,8 @@ def main() -> None:
             scores.append(iou(chosen >= 128, sky, scored))
             score = f"{scores[-1]:.3f}"
         print(f"{name:16s} {w:>4d}x{h:<5d} {score:>7s} {share:9.3f} {cpu:7.2f}", flush=True)
+        if args.replace and TRUTH[name] is not None:
+            print(f"{'':16s} Sky Replacement: {time_replacement(rgb)}", flush=True)
         gap = np.full((200, 6, 3), 255, np.uint8)
         rows.append(np.hstack([tinted(rgb, chosen), gap, tinted(rgb, sky)]))
     print(f"mean IoU of the photos with sky: {np.mean(scores):.3f}")
