@@ -57,7 +57,8 @@ from .render_focus import (_Focus, _build_focus, _finish, _focus_in_steps, _iden
                            _split_top_level)
 from .render_layers import (_KERNELS, _styled_cache, adjust_buffer, masked_pixels,
                             straight_masked, warm_up)
-from .render_nodes import _draw_nodes, composite_document, composite_nodes, nodes_below
+from .render_nodes import (_draw_nodes, composite_document, composite_nodes, nodes_above,
+                           nodes_below)
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QImage
@@ -68,7 +69,8 @@ if TYPE_CHECKING:
 # read by tests; a test that replaces a module variable patches the module that reads it
 # (`_build_focus`: this one, the Renderer's; `STEP_PIXELS`: render_focus; `STYLED_BAND_PIXELS`,
 # `_styled_group_images`: render_nodes).
-__all__ = ["Renderer", "PixelBuffer", "composite_document", "composite_nodes", "nodes_below",
+__all__ = ["Renderer", "PixelBuffer", "composite_document", "composite_nodes", "nodes_above",
+           "nodes_below",
            "masked_pixels", "straight_masked", "adjust_buffer", "warm_up", "VIEW_MARGIN",
            "_KERNELS", "_styled_cache", "_build_focus"]
 

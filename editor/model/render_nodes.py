@@ -859,6 +859,17 @@ def composite_document(doc: "Document", box: Optional[Box] = None, *, precise: b
     return composite_nodes(nodes, box, precise=precise)
 
 
+def nodes_above(node: Node) -> list[Node]:
+    """What is drawn over `node`, bottom to top: its later siblings, then its group's, and so
+    on up. Composited on their own over transparency, as a preview's approximation: a
+    group's opacity or blend mode does not reach the siblings inside it."""
+    out: list[Node] = []
+    while node.parent is not None:
+        out.extend(node.parent.children[node.index() + 1:])
+        node = node.parent
+    return out
+
+
 def nodes_below(root: Group, parent: Group, index: int) -> list[Node]:
     """What lies under position `index` of group `parent` (inside `root`), as a copy of
     `root`'s top level with everything from that position up pruned; the original nodes

@@ -71,6 +71,7 @@ from .paths_panel import PathsPanel
 from .properties_panel import PropertiesPanel
 from .select_and_mask import SelectAndMaskCommands
 from .select_commands import SelectCommands
+from .sky_replacement_dialog import SkyReplacementCommands
 from .session import DocumentSession
 from .settings import Settings
 from .text_edit_commands import TextEditCommands
@@ -227,6 +228,7 @@ class MainWindow(QMainWindow):
         self.difference_commands = DifferenceCommands(self)  # New Layer from Difference
         self.edit_commands = EditCommands(self)  # Cut, Copy Merged, Paste in Place, Clear, Fill…
         self.content_scale_commands = ContentScaleCommands(self)  # Edit > Content-Aware Scale
+        self.sky_replacement_commands = SkyReplacementCommands(self)  # Edit > Sky Replacement…
         self.content_fill_workspace = ContentFillWorkspaceCommands(self)  # Edit > Content-Aware Fill…
         self.auto_layers_commands = AutoLayersCommands(self)  # Edit > Auto-Align/Blend Layers
         self.focus_area_commands = FocusAreaCommands(self)  # Select > Focus Area
@@ -263,6 +265,7 @@ class MainWindow(QMainWindow):
                        self.text_edit_commands, self.path_commands, self.filter_commands,
                        self.apply_image_commands,
                        self.channel_commands, self.content_scale_commands,
+                       self.sky_replacement_commands,
                        self.content_fill_workspace,
                        self.auto_layers_commands, self.focus_area_commands,
                        self.layer_comp_commands,

@@ -22,7 +22,8 @@ from engine.box import Box
 
 from editor.model import AdjustmentLayer, FillLayer, Group, Layer, Node
 from editor.model.document import transform_frame
-from editor.model.render import composite_document, composite_nodes, straight_masked
+from editor.model.render import (composite_document, composite_nodes, nodes_above,
+                                 straight_masked)
 from editor.model.smart_object import SmartObjectLayer
 
 from .pyramid import Pyramid
@@ -76,7 +77,7 @@ class LayerPreview:
             below, above, exact = split
         else:  # a group, or a layer inside an isolated group: approximate
             below = premultiplied(composite_document(doc, below=node, precise=False))
-            over = _nodes_above(node)
+            over = nodes_above(node)
             above = premultiplied(composite_nodes(over, doc.canvas, precise=False)) if over else None
             exact = False
         self.exact = exact and node.blend_mode not in _INEXACT_MODES
@@ -149,15 +150,4 @@ def _without(group: Group, nodes: Sequence[Node], keep: bool = False) -> list[No
             out.append(pruned)
         elif not keep:
             out.append(child)
-    return out
-
-
-def _nodes_above(node: Node) -> list[Node]:
-    """What is drawn over `node`, bottom to top: its later siblings, then its group's, and so
-    on up. Composited on their own over transparency, as a preview's approximation: a
-    group's opacity or blend mode does not reach the siblings inside it."""
-    out: list[Node] = []
-    while node.parent is not None:
-        out.extend(node.parent.children[node.index() + 1:])
-        node = node.parent
     return out

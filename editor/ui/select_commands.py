@@ -1,5 +1,6 @@
 """The Select menu: All, Deselect, Reselect, Inverse, Color Range (`color_range`), Subject
-(`select_subject`, a job; also the Object and Quick Selection tools' button), Feather,
+(`select_subject`, a job; also the Object and Quick Selection tools' button), Sky
+(`select_sky`, a job), Feather,
 Modify (Border, Smooth, Expand, Contract), Grow, Similar, Transform Selection
 (`tools.transform_selection`); Shift+M / Shift+L / Shift+G /
 Shift+U switch the marquee, lasso, fill and shape tools' shapes (Shift+P, Shift+R,
@@ -17,7 +18,8 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFormLayout
                                QSpinBox, QVBoxLayout)
 
 from editor.jobs import Job
-from editor.model import DocumentError, Layer, replay, select_subject, selection_ops
+from editor.model import (DocumentError, Layer, replay, select_sky, select_subject,
+                          selection_ops)
 
 from .actions import ActionSpec, Context, SubmenuSpec, has_doc, has_selection, run_on_doc
 from .color_range import ColorRangeCommand
@@ -119,6 +121,9 @@ class SelectCommands:
                        menu="select", after="color_range",
                        tip="Select the picture's main subject (of the active layer), with soft "
                            "edges"),
+            ActionSpec("select_sky", "S&ky", lambda: self.select_sky(), enabled=has_doc,
+                       menu="select", after="select_subject",
+                       tip="Select the picture's sky (of the active layer), with soft edges"),
             ActionSpec("cycle_marquee", "Switch Marquee Shape", lambda: self._cycle("marquee"),
                        "Shift+M"),
             ActionSpec("cycle_lasso", "Switch Lasso Shape", lambda: self._cycle("lasso"),
@@ -206,6 +211,26 @@ class SelectCommands:
             lambda: select_subject.prepare(doc, None if sample_all else doc.active,
                                            w.decompose_commands.options()),
             select_subject.run, apply, title)
+
+    def select_sky(self, op: str = "replace") -> Optional[Job]:
+        """Select > Sky: the sky of the active layer (of what the canvas shows with a group or
+        an adjustment layer active), found on the worker (`editor.model.select_sky`) and made
+        the selection by `op` as one step, "Select Sky". A picture without sky deselects, and
+        the status line says so. Returns the job, or None when there is nothing to look at."""
+        w = self.window
+        doc = w.doc
+        if doc is None:
+            return None
+
+        def apply(prepared, mask) -> str:
+            select_sky.apply(doc, mask, op)
+            if not (mask >= 128).any():
+                return f"No sky was found in {prepared.source}: nothing is selected."
+            return f"Selected the sky of {prepared.source}."
+
+        return w.jobs.submit_prepared(select_sky.NAME,
+                                      lambda: select_sky.prepare(doc, doc.active),
+                                      select_sky.run, apply, "Could not select the sky")
 
     def feather(self) -> None:
         if self.window.doc is None:
