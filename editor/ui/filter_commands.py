@@ -96,7 +96,8 @@ ADJUSTMENTS = (("brightness_contrast", "&Brightness/Contrast…", None),
 # Balance, as Photoshop's menu has them.
 ADJUSTMENTS = ADJUSTMENTS[:4] + (("vibrance", "&Vibrance…", None),) + ADJUSTMENTS[4:] + (
     ("black_white", "Blac&k && White…", "Alt+Shift+Ctrl+B"),
-    ("photo_filter", "&Photo Filter…", None), ("channel_mixer", "Cha&nnel Mixer…", None))
+    ("photo_filter", "&Photo Filter…", None), ("channel_mixer", "Cha&nnel Mixer…", None),
+    ("color_lookup", "Colo&r Lookup…", None))  # (a 3D LUT file: `color_lookup.py`)
 # After Invert (its own one-shot item, Ctrl+I): the kinds whose dialog has a setting or two,
 # then Selective Color, as Photoshop's menu has them.
 TONAL_ADJUSTMENTS = (("posterize", "P&osterize…"), ("threshold", "&Threshold…"),
