@@ -7,7 +7,8 @@ written here once, per pixel, and serve the float path (`apply_mixed`), the
 8-bit screen kernel (`mix_screen`, through an exact 3D lookup it fills as it
 goes) and the 16-bit one of files and merges (`adjust_precise`, per pixel); the kernels also apply the lookup tables of the separable
 kinds, each in one pass over the premultiplied buffer. Threshold and Gradient Map, which map a
-pixel's luminance to a colour, go the mixing kinds' way (`_by_luminance`). Imported lazily: numba costs ~0.5 s to import.
+pixel's luminance to a colour, go the mixing kinds' way (`_by_luminance`), and so does Color
+Lookup's 3D LUT (`lut3d`, at the end). Imported lazily: numba costs ~0.5 s to import.
 """
 from __future__ import annotations
 

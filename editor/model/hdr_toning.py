@@ -97,9 +97,19 @@ class HDRToning(Operation):
 
 
 def _linear(src: np.ndarray) -> np.ndarray:
-    """float32 linear RGB of uint8 straight RGBA (gamma 2.2, one lookup per value)."""
+    """float32 linear RGB of uint8 straight RGBA (gamma 2.2, one lookup per value: OpenCV's,
+    several times numpy's indexing on 12 MP)."""
+    import cv2
+
     table = (np.arange(256, dtype=np.float32) / np.float32(255)) ** np.float32(2.2)
-    return table[src[..., :3]]
+    return cv2.LUT(np.ascontiguousarray(src[..., :3]), table)
+
+
+def _unit(src: np.ndarray) -> np.ndarray:
+    """float32 RGB 0..1 of uint8 straight RGBA."""
+    import cv2
+
+    return cv2.multiply(np.ascontiguousarray(src[..., :3]), 1 / 255, dtype=cv2.CV_32F)
 
 
 def _grey(rgb: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -110,8 +120,11 @@ def _grey(rgb: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 def _scaled(rgb: np.ndarray, old: np.ndarray, new: np.ndarray) -> np.ndarray:
     """`rgb` with each pixel scaled by new / old luminance, clipped to 0..1."""
+    import cv2
+
     ratio = new / np.maximum(old, np.float32(FLOOR))
-    out = rgb * ratio[..., None]
+    # (OpenCV's per-channel product: numpy's broadcast over the channels took seconds)
+    out = cv2.multiply(np.ascontiguousarray(rgb, np.float32), cv2.merge([ratio] * 3))
     return np.clip(out, np.float32(0), np.float32(1), out=out)  # (in place: half the time)
 
 
@@ -120,7 +133,7 @@ def develop(op: HDRToning, src: np.ndarray, scale: float) -> np.ndarray:
     the size of `src` against the layer (the dialog's reduced copy), by which the radius
     shrinks."""
     if op.method == "exposure_gamma":
-        rgb = src[..., :3].astype(np.float32) * np.float32(1 / 255)
+        rgb = _unit(src)
         return Exposure(exposure=float(op.exposure), gamma=float(op.gamma)).apply(rgb)
     if op.method == "equalize":
         return _equalized(src)
@@ -130,7 +143,7 @@ def develop(op: HDRToning, src: np.ndarray, scale: float) -> np.ndarray:
 def _equalized(src: np.ndarray) -> np.ndarray:
     from .tone_adjustments import equalize_table
 
-    rgb = src[..., :3].astype(np.float32) * np.float32(1 / 255)
+    rgb = _unit(src)
     lum = _grey(rgb, LUMA601)
     grey = np.empty(src.shape, np.uint8)
     grey[..., :3] = np.clip(lum * 255 + 0.5, 0, 255).astype(np.uint8)[..., None]

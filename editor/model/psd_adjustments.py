@@ -1,8 +1,8 @@
 """Adjustment layers in PSD files: our settings from the tagged blocks Photoshop writes
 and back (Brightness/Contrast, its legacy form too, Levels, Curves, Hue/Saturation, Color
 Balance, Exposure, Vibrance, Black & White, Photo Filter, Channel Mixer, Invert,
-Posterize, Threshold, Gradient Map, Selective Color), and the blocks of Solid Color, Gradient and Pattern
-fill layers.
+Posterize, Threshold, Gradient Map, Selective Color, Color Lookup), and the blocks of Solid
+Color, Gradient and Pattern fill layers.
 """
 from __future__ import annotations
 

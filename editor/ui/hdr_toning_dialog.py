@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Optional
 
 import numpy as np
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout
 
 from editor.model import filter_ops, hdr_toning as hdr
 
@@ -57,6 +57,11 @@ class HDRToningDialog(CameraRawDialog):
                  op: Optional[hdr.HDRToning] = None):
         self._ready = False
         super().__init__(window, target, op or hdr.PRESETS["Default"])
+        side = self.body.itemAt(0).layout()  # Camera Raw's: the preview, then the rows
+        side.removeWidget(self.form)
+        self.right = QVBoxLayout()
+        self.right.addWidget(self.form)
+        side.addLayout(self.right)
         self.preset = QComboBox()
         self.preset.setObjectName("HDRPreset")
         self.preset.addItems([*hdr.PRESETS, CUSTOM])
@@ -70,8 +75,9 @@ class HDRToningDialog(CameraRawDialog):
         self.curve.setObjectName("HDRToningCurve")
         self.curve.set_curve(self.form.op.curve, 0, self._histogram())
         self.curve.points_changed.connect(lambda points: self.form._set("curve", tuple(points)))
-        self.body.insertWidget(2, self.curve_label)
-        self.body.insertWidget(3, self.curve)
+        self.right.addWidget(self.curve_label)
+        self.right.addWidget(self.curve)
+        self.right.addStretch(1)
         self._ready = True
         self._show_method()
 
