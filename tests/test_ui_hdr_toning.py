@@ -56,6 +56,9 @@ def test_preview_then_ok_equals_the_preview_in_one_step(opened, qtbot):
     np.testing.assert_array_equal(layer.pixels[..., :3], seen["preview"])
     box = Box(0, 0, *layer.pixels.shape[1::-1])
     np.testing.assert_array_equal(layer.pixels, seen["op"].process(before, box, box, None))
+    w.update_actions()  # Edit > Fade can fade it, as the other adjustments
+    assert w.actions["fade"].isEnabled()
+    assert w.actions["fade"].text().replace("&", "") == "Fade HDR Toning…"
     doc.history.undo()
     np.testing.assert_array_equal(layer.pixels, before)
 

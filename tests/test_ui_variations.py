@@ -59,6 +59,8 @@ def test_more_red_raises_red_in_one_step(opened, qtbot):
     assert abs(after[..., 1].astype(int).mean() - before[..., 1].mean()) < 1
     box = Box(0, 0, after.shape[1], after.shape[0])
     np.testing.assert_array_equal(after, seen["op"].process(before, box, box, None))
+    w.update_actions()
+    assert w.actions["fade"].text().replace("&", "") == "Fade Variations…"
     doc.history.undo()
     np.testing.assert_array_equal(layer.pixels, before)
 

@@ -63,11 +63,13 @@ class HDRCommands:
         if not flat and not dialogs.ask_flatten(w, "HDR Toning"):
             return
         try:
+            if flat:  # (its own step, as the other adjustments': Edit > Fade can fade it)
+                HDRToningDialog(w, filter_ops.prepare(doc, doc.active, "adjust")).exec()
+                return
             with doc.history.macro("HDR Toning"):
-                if not flat:
-                    doc.flatten()
+                doc.flatten()
                 target = filter_ops.prepare(doc, doc.active, "adjust")
-                if not HDRToningDialog(w, target).exec() and not flat:
+                if not HDRToningDialog(w, target).exec():
                     raise _Cancelled
         except _Cancelled:
             pass
