@@ -1230,10 +1230,11 @@ class ColorLookup(_Mixing):
 @functools.lru_cache(maxsize=8)
 def _lut_params(data: bytes, fmt: str, interpolation: str) -> np.ndarray:
     """`adjust_kernels.lut3d`'s numbers for a LUT file (kept: the screen asks per redraw)."""
-    from .color_lookup import parse
+    from .color_lookup import identity, parse
 
-    if not data:
-        return np.array([0.0, 2.0, 0, 0, 0, 1, 1, 1] + [0.0] * 24)
+    if not data:  # (no file: the 2-point table that changes nothing)
+        return np.concatenate([np.array([0.0, 2.0, 0, 0, 0, 1, 1, 1]),
+                               identity(2).reshape(-1).astype(np.float64)])
     lut = parse(data, fmt)
     head = [float(interpolation == "tetrahedral"), float(lut.size), *lut.domain_min,
             *lut.domain_max]
