@@ -462,12 +462,13 @@ class AdjustmentEditor(QWidget):
                 button.setAutoDefault(False)  # (Enter is a dialog's OK)
                 button.setToolTip("Choose a .cube or .3dl 3D LUT file")
                 button.clicked.connect(lambda _=False, i=i: self._load_lut(i))
-                label = QLabel()
+                label = QLabel()  # (a box of its own: a file's name is long)
                 label.setObjectName(name + "_name")
-                line = QHBoxLayout()
-                line.addWidget(button)
-                line.addWidget(label, 1)
-                self.form.addRow(field.label, line)
+                box = QVBoxLayout()
+                box.setContentsMargins(0, 0, 0, 0)
+                box.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
+                box.addWidget(label)
+                self.form.addRow(field.label, box)
                 widgets = {"lut": label}
             elif field.kind == "points":
                 edit = QLineEdit()
@@ -513,6 +514,7 @@ class AdjustmentEditor(QWidget):
                     widgets["option"].setCurrentIndex(int(field.value))
                 elif "lut" in widgets:
                     widgets["lut"].setText(str(field.value))
+                    widgets["lut"].setToolTip(str(field.value))
                 elif "edit" in widgets and not widgets["edit"].hasFocus():
                     widgets["edit"].setText(str(field.value))
             self._rows = [(field, widgets) for (_, widgets), field in zip(self._rows, rows)]
