@@ -161,3 +161,11 @@ def test_local_adaptation_base_keeps_edges_and_detail_scales():
     assert texture(run(detail=200)) > 1.5 * texture(run(detail=0))
     with pytest.raises(ValueError):
         hdr.HDRToning(radius=0)
+    # Transparent pixels keep their alpha, and the colour hidden under alpha 0 does not
+    # reach the visible pixels' base: white or black under it, the same result.
+    holes = [src.copy(), src.copy()]
+    for hole, hidden in zip(holes, (0, 255)):
+        hole[:, 60:] = (hidden, hidden, hidden, 0)
+    out = [hdr.HDRToning().process(h, box, box, None) for h in holes]
+    np.testing.assert_array_equal(out[0][..., 3], holes[0][..., 3])
+    np.testing.assert_array_equal(out[0][:, :60], out[1][:, :60])

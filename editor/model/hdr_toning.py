@@ -10,7 +10,8 @@ Photoshop publishes none of its maths; what each method does here, and why:
   Edge Glow Strength evens out the base about middle grey (M = log2 0.18): B' = M +
   (B - M) / (1 + strength), so the stronger it is, the flatter the picture and the
   brighter the glow the smoother's residue leaves along strong edges (Photoshop's
-  "glow"); Edge Smoothness runs the filter a second time guided by the first base (an
+  "glow"); where the layer is transparent the base sees the visible pixels around, not
+  the colour under alpha 0 (Shadows/Highlights' `_visible_luminance`); Edge Smoothness runs the filter a second time guided by the first base (an
   edge kept sharper, a narrower glow). Detail scales l - B by 1 + detail / 100. Gamma is
   the contrast about M of the result, in stops (below 1 more contrast, above 1 flatter;
   1 as it is), Exposure adds stops. Each pixel's linear RGB is scaled by the ratio of
@@ -35,7 +36,7 @@ from typing import ClassVar
 import numpy as np
 
 from .adjustments import CURVE_IDENTITY, Curves, Exposure, Vibrance
-from .pixel_filters import Operation, _mix_colours
+from .pixel_filters import Operation, _mix_colours, _opaque
 
 METHODS = ("local", "equalize", "exposure_gamma")
 METHOD_LABELS = ("Local Adaptation", "Equalize Histogram", "Exposure and Gamma")
@@ -157,13 +158,18 @@ def _local(op: HDRToning, src: np.ndarray, scale: float) -> np.ndarray:
     import cv2
     from engine.methods.decompose_steps.matting import guided_grey
 
+    from .tone_adjustments import _visible_luminance
+
     lin = _linear(src)
     lum = _grey(lin, LUMA709)
     log = np.log2(np.maximum(lum, np.float32(FLOOR)))
     radius = max(1, int(round(op.radius * scale)))
-    base = guided_grey(log, log, radius, EPS)
+    seen = log  # what the base sees: where the layer is transparent, the visible pixels
+    if not _opaque(src):  # around (Shadows/Highlights' rule), not the colour under alpha 0
+        seen = _visible_luminance(log, src[..., 3], radius)
+    base = guided_grey(seen, seen, radius, EPS)
     if op.smooth_edges:  # guided by the first base: its edges, without the texture's
-        base = guided_grey(base, log, radius, SMOOTH_EPS)
+        base = guided_grey(base, seen, radius, SMOOTH_EPS)
     detail = (log - base) * np.float32(1 + op.detail / 100)
     flat = np.float32(MIDDLE) + (base - np.float32(MIDDLE)) * np.float32(1 / (1 + op.strength))
     tone = (flat + detail - np.float32(MIDDLE)) * np.float32(1 / op.gamma) \
