@@ -184,3 +184,38 @@ def test_recorded_steps_round_trip_through_json():
                var.Variations(midtones=(8, 0, -4), saturation=-12)):
         settings = json.loads(json.dumps(replay.operation_settings(op)))
         assert replay.operation(settings) == op
+
+
+def test_photoshops_color_lookup_layer_is_read_and_written_back(tmp_path):
+    """ag-psd's adjustment-layers.psd (Photoshop CS6; tests/ag_psd_files on main): its
+    'Color Lookup 1' layer (Candlelight.CUBE, 17 points, with Photoshop's device-link
+    profile) reads as our Color Lookup with that file, and is saved back with the file
+    and the profile as they were."""
+    import os
+
+    from psd_tools import PSDImage
+    from psd_tools.constants import Tag
+
+    from editor.model.files import open_document
+    from editor.model.psd_write import write_psd
+
+    source = os.path.join(os.path.dirname(__file__), "ag_psd_files", "adjustment-layers.psd")
+    if not os.path.exists(source):
+        pytest.skip("ag-psd's adjustment-layers.psd is not in this checkout")
+    doc = open_document(source)
+    node = [n for n in doc.root.walk() if n.name == "Color Lookup 1"][0]
+    settings = node.settings
+    assert isinstance(settings, adj.ColorLookup)
+    assert settings.name == "Candlelight.CUBE" and settings.format == "cube"
+    assert settings.lut().size == 17 and settings.profile
+    original = [item for item in PSDImage.open(source) if item.name == "Color Lookup 1"][0]
+    block = original.tagged_blocks.get_data(Tag.COLOR_LOOKUP)
+    assert settings.data == bytes(block[b"LUT3DFileData"].value)
+    out = str(tmp_path / "back.psd")
+    with open(out, "wb") as f:
+        write_psd(doc, f)
+    again = [item for item in PSDImage.open(out) if item.name == "Color Lookup 1"][0]
+    written = again.tagged_blocks.get_data(Tag.COLOR_LOOKUP)
+    for key in (b"LUT3DFileData", b"profile"):
+        assert bytes(written[key].value) == bytes(block[key].value)
+    assert written[b"LUTFormat"].enum == b"LUTFormatCUBE"
