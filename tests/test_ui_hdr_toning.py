@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLabel, QSpinBox
 
-from editor.model import commands as cmds, hdr_toning as hdr
+from editor.model import adjustments as adj, commands as cmds, hdr_toning as hdr
 from engine.box import Box
 
 from ui_helpers import in_modal_dialog
@@ -76,6 +76,14 @@ def test_methods_show_their_rows_and_the_curve_tones(opened, qtbot):
         assert not dialog.curve.isVisibleTo(dialog)
         equalized = shown(dialog)
         assert equalized.max() == 255 or equalized.min() == 0
+        method.setCurrentIndex(hdr.METHODS.index("exposure_gamma"))
+        assert not row_visible(dialog, "detail")
+        exposure = dialog.form.findChild(QDoubleSpinBox, "Filter_exposure")
+        assert exposure.isVisibleTo(dialog)
+        exposure.setValue(1.0)  # one stop: the Exposure adjustment's formula
+        rgb = before[..., :3].astype(np.float32) / 255
+        expected = np.clip(adj.Exposure(exposure=1.0).apply(rgb) * 255 + 0.5, 0, 255)
+        np.testing.assert_array_equal(shown(dialog), expected.astype(np.uint8))
         method.setCurrentIndex(hdr.METHODS.index("local"))
         dialog.curve.points_changed.emit(((0, 0), (128, 200), (255, 255)))  # a drag's end
         assert dialog.operation().curve == ((0, 0), (128, 200), (255, 255))
