@@ -28,7 +28,7 @@ def test_menu_and_panel_button_hold_the_six_kinds(opened):
              for a in menu.actions()]
     assert texts == ["Brightness/Contrast…", "Levels…", "Curves…", "Hue/Saturation…",
                      "Color Balance…", "Exposure…", "Vibrance…", "Black & White…",
-                     "Photo Filter…", "Channel Mixer…", "Invert…", "Posterize…", "Threshold…",
+                     "Photo Filter…", "Channel Mixer…", "Color Lookup…", "Invert…", "Posterize…", "Threshold…",
                      "Gradient Map…", "Selective Color…"]
     assert w.layers_panel.findChild(object, "LayerButton_adjustment") is not None
 

@@ -60,8 +60,9 @@ def test_menus_hold_the_adjustments_and_filters(opened):
              for a in w.menus["image_adjustments"].actions() if not a.isSeparator()]
     assert texts == ["Brightness/Contrast…", "Levels…", "Curves…", "Exposure…", "Vibrance…",
                      "Hue/Saturation…", "Color Balance…", "Black & White…", "Photo Filter…",
-                     "Channel Mixer…", "Invert", "Posterize…", "Threshold…", "Gradient Map…",
-                     "Selective Color…", "Shadows/Highlights…", "Desaturate", "Match Color…",
+                     "Channel Mixer…", "Color Lookup…", "Invert", "Posterize…", "Threshold…",
+                     "Gradient Map…", "Selective Color…", "Shadows/Highlights…", "HDR Toning…",
+                     "Variations…", "Desaturate", "Match Color…",
                      "Replace Color…", "Equalize"]
     keys = {name: w.actions[name].shortcut().toString() for name in (
         "adjust_levels", "adjust_curves", "adjust_hue_saturation", "adjust_color_balance",

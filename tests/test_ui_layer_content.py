@@ -46,7 +46,8 @@ def test_shape_layer_from_solid_color_to_gradient_keeps_its_shape(opened, qtbot,
     assert content_texts(w) == ["Solid Color…", "Gradient…", "Pattern…", "Brightness/Contrast…",
                                 "Levels…", "Curves…", "Hue/Saturation…", "Color Balance…",
                                 "Exposure…", "Vibrance…", "Black  White…", "Photo Filter…",
-                                "Channel Mixer…", "Invert…", "Posterize…", "Threshold…",
+                                "Channel Mixer…", "Color Lookup…", "Invert…", "Posterize…",
+                                "Threshold…",
                                 "Gradient Map…", "Selective Color…"]
     assert not w.actions["change_content_solid_color"].isEnabled()  # what it already is
     assert w.actions["change_content_gradient_fill"].isEnabled()

@@ -7,7 +7,8 @@ written here once, per pixel, and serve the float path (`apply_mixed`), the
 8-bit screen kernel (`mix_screen`, through an exact 3D lookup it fills as it
 goes) and the 16-bit one of files and merges (`adjust_precise`, per pixel); the kernels also apply the lookup tables of the separable
 kinds, each in one pass over the premultiplied buffer. Threshold and Gradient Map, which map a
-pixel's luminance to a colour, go the mixing kinds' way (`_by_luminance`). Imported lazily: numba costs ~0.5 s to import.
+pixel's luminance to a colour, go the mixing kinds' way (`_by_luminance`), and so does Color
+Lookup's 3D LUT (`lut3d`, at the end). Imported lazily: numba costs ~0.5 s to import.
 """
 from __future__ import annotations
 
@@ -183,6 +184,8 @@ def mixed_pixel(code, params, r, g, b):
     `adjustments.HueSaturation.params()` / `ColorBalance.params()` make them."""
     if code == THRESHOLD or code == GRADIENT_MAP:
         return _by_luminance(code, params, r, g, b)
+    if code == COLOR_LOOKUP:
+        return lut3d(params, r, g, b)
     if code == HUE_SATURATION:
         if params[3] > 0.5:  # Colorize: its hue and saturation, the pixel's lightness
             _, _, light = to_hsl(r, g, b)
@@ -572,3 +575,80 @@ def _by_luminance(code, params, r, g, b):
     size = (params.shape[0] - 1) // 3
     i = 1 + 3 * min(size - 1, max(0, np.int64(light * (size - 1) + 0.5)))
     return params[i], params[i + 1], params[i + 2]
+
+
+# -- Color Lookup: a 3D LUT (`color_lookup.py` reads the files) --------------------------------
+COLOR_LOOKUP = 30
+LUT_HEADER = 8  # params: tetrahedral?, n, domain min (r, g, b), domain max (r, g, b), table
+
+
+@njit(cache=True, nogil=True, fastmath=True, inline="always")
+def _lut_at(params, n, ir, ig, ib, c):
+    """Table entry [ib][ig][ir], channel c (the .cube order: red fastest)."""
+    return params[LUT_HEADER + ((ib * n + ig) * n + ir) * 3 + c]
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def _lut_cell(params, n, lo, hi, v):
+    """The cell (index of its lower corner) and the fraction inside it of value `v`
+    (clipped to the domain lo..hi)."""
+    t = (v - lo) / (hi - lo)
+    t = 0.0 if t < 0.0 else (1.0 if t > 1.0 else t)
+    x = t * (n - 1)
+    i = min(np.int64(x), n - 2)
+    return i, x - i
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def lut3d(params, r, g, b):
+    """One pixel (straight RGB 0..1) through a 3D LUT; `params` as
+    `adjustments.ColorLookup.params()` makes them: trilinear (params[0] 0) or tetrahedral
+    (1) interpolation between the table's points (the cell's 8 corners, or the 4 of the
+    tetrahedron of the cube split along its grey diagonal that holds the colour; a
+    colour on the table's grid comes out exactly)."""
+    n = np.int64(params[1])
+    ir, fr = _lut_cell(params, n, params[2], params[5], r)
+    ig, fg = _lut_cell(params, n, params[3], params[6], g)
+    ib, fb = _lut_cell(params, n, params[4], params[7], b)
+    return (_lut_channel(params, n, ir, ig, ib, fr, fg, fb, 0),
+            _lut_channel(params, n, ir, ig, ib, fr, fg, fb, 1),
+            _lut_channel(params, n, ir, ig, ib, fr, fg, fb, 2))
+
+
+@njit(cache=True, nogil=True, fastmath=True)
+def _lut_channel(params, n, ir, ig, ib, fr, fg, fb, c):
+    """Channel c of `lut3d` in the cell (ir, ig, ib) at fractions (fr, fg, fb)."""
+    c000 = _lut_at(params, n, ir, ig, ib, c)
+    c111 = _lut_at(params, n, ir + 1, ig + 1, ib + 1, c)
+    if params[0] > 0.5:  # tetrahedral
+        if fr > fg:
+            if fg > fb:
+                v = (c000 * (1 - fr) + _lut_at(params, n, ir + 1, ig, ib, c) * (fr - fg)
+                     + _lut_at(params, n, ir + 1, ig + 1, ib, c) * (fg - fb) + c111 * fb)
+            elif fr > fb:
+                v = (c000 * (1 - fr) + _lut_at(params, n, ir + 1, ig, ib, c) * (fr - fb)
+                     + _lut_at(params, n, ir + 1, ig, ib + 1, c) * (fb - fg) + c111 * fg)
+            else:
+                v = (c000 * (1 - fb) + _lut_at(params, n, ir, ig, ib + 1, c) * (fb - fr)
+                     + _lut_at(params, n, ir + 1, ig, ib + 1, c) * (fr - fg) + c111 * fg)
+        else:
+            if fb > fg:
+                v = (c000 * (1 - fb) + _lut_at(params, n, ir, ig, ib + 1, c) * (fb - fg)
+                     + _lut_at(params, n, ir, ig + 1, ib + 1, c) * (fg - fr) + c111 * fr)
+            elif fb > fr:
+                v = (c000 * (1 - fg) + _lut_at(params, n, ir, ig + 1, ib, c) * (fg - fb)
+                     + _lut_at(params, n, ir, ig + 1, ib + 1, c) * (fb - fr) + c111 * fr)
+            else:
+                v = (c000 * (1 - fg) + _lut_at(params, n, ir, ig + 1, ib, c) * (fg - fr)
+                     + _lut_at(params, n, ir + 1, ig + 1, ib, c) * (fr - fb) + c111 * fb)
+    else:  # trilinear
+        c100 = _lut_at(params, n, ir + 1, ig, ib, c)
+        c010 = _lut_at(params, n, ir, ig + 1, ib, c)
+        c110 = _lut_at(params, n, ir + 1, ig + 1, ib, c)
+        c001 = _lut_at(params, n, ir, ig, ib + 1, c)
+        c101 = _lut_at(params, n, ir + 1, ig, ib + 1, c)
+        c011 = _lut_at(params, n, ir, ig + 1, ib + 1, c)
+        low = (c000 * (1 - fr) + c100 * fr) * (1 - fg) + (c010 * (1 - fr) + c110 * fr) * fg
+        high = (c001 * (1 - fr) + c101 * fr) * (1 - fg) + (c011 * (1 - fr) + c111 * fr) * fg
+        v = low * (1 - fb) + high * fb
+    return _clip(v)

@@ -61,6 +61,7 @@ Adjustment Layer menu).
 """
 from __future__ import annotations
 
+import base64
 import functools
 from dataclasses import asdict, dataclass, field, replace
 from typing import ClassVar, Optional
@@ -1161,3 +1162,87 @@ def _tuples(value):
         return tuple(_tuples(v) for v in value)
     return value
 
+
+
+# -- Color Lookup: a 3D LUT file (`color_lookup.py` reads it; `adjust_kernels.lut3d`) -------
+LUT_INTERPOLATIONS = ("tetrahedral", "trilinear")
+
+
+@dataclass(frozen=True)
+class ColorLookup(_Mixing):
+    """The 3D LUT file's own bytes (Photoshop keeps them so in a PSD: 'LUT3DFileData'), its
+    format ("cube" or "3dl") and name, and how colours between its points are found.
+    Without a file it changes nothing, as Photoshop's new Color Lookup layer. `profile`:
+    the device-link profile Photoshop stores beside the file, kept to be written back
+    (not drawn)."""
+
+    kind: ClassVar[str] = "color_lookup"
+    label: ClassVar[str] = "Color Lookup"
+    code: ClassVar[int] = 30  # adjust_kernels.COLOR_LOOKUP
+    name: str = ""              # the file's name ("": none loaded)
+    data: bytes = b""           # the file's contents
+    format: str = "cube"        # "cube" or "3dl"
+    interpolation: str = "tetrahedral"
+    dither: bool = True         # Photoshop's Dither (kept, not drawn)
+    profile: bytes = b""
+
+    def __post_init__(self):
+        from .color_lookup import FORMATS
+
+        for key in ("data", "profile"):  # (JSON, a recorded step: base64 text)
+            value = getattr(self, key)
+            if isinstance(value, str):
+                object.__setattr__(self, key, base64.b64decode(value))
+        if self.format not in FORMATS:
+            raise ValueError(f"a 3D LUT is .cube or .3dl, not {self.format!r}")
+        if self.interpolation not in LUT_INTERPOLATIONS:
+            raise ValueError(f"Color Lookup interpolates {' or '.join(LUT_INTERPOLATIONS)}, "
+                             f"not {self.interpolation!r}")
+        if self.data:
+            self.lut()  # refused at once when it cannot be read
+
+    def lut(self):
+        from .color_lookup import parse
+
+        return parse(bytes(self.data), self.format)
+
+    def is_identity(self) -> bool:
+        return not self.data
+
+    def describe(self) -> str:
+        return f"lut={self.name or 'none'}, {self.interpolation}" if self.data else "no LUT"
+
+    def as_dict(self) -> dict:
+        """Plain values, the file's bytes as base64 text (a recorded step replays them)."""
+        return {"name": self.name, "data": base64.b64encode(self.data).decode("ascii"),
+                "format": self.format, "interpolation": self.interpolation,
+                "dither": self.dither, "profile": base64.b64encode(self.profile).decode("ascii")}
+
+    def params(self) -> np.ndarray:
+        return _lut_params(bytes(self.data), self.format, self.interpolation)
+
+    def apply(self, rgb: np.ndarray, levels: int = 65536) -> np.ndarray:
+        if not self.data:
+            return np.array(rgb, np.float32)
+        return super().apply(rgb, levels)
+
+
+@functools.lru_cache(maxsize=8)
+def _lut_params(data: bytes, fmt: str, interpolation: str) -> np.ndarray:
+    """`adjust_kernels.lut3d`'s numbers for a LUT file (kept: the screen asks per redraw)."""
+    from .color_lookup import identity, parse
+
+    if not data:  # (no file: the 2-point table that changes nothing)
+        return np.concatenate([np.array([0.0, 2.0, 0, 0, 0, 1, 1, 1]),
+                               identity(2).reshape(-1).astype(np.float64)])
+    lut = parse(data, fmt)
+    head = [float(interpolation == "tetrahedral"), float(lut.size), *lut.domain_min,
+            *lut.domain_max]
+    return np.concatenate([np.array(head), lut.table.reshape(-1).astype(np.float64)])
+
+
+# Photoshop's place: after Channel Mixer, before Invert (the kinds from Invert on taken out
+# and put back after it: the menus follow KINDS' order).
+_AFTER = {k: KINDS.pop(k) for k in list(KINDS)[list(KINDS).index("invert"):]}
+KINDS[ColorLookup.kind] = ColorLookup
+KINDS.update(_AFTER)

@@ -1,8 +1,8 @@
 """Adjustment layers in PSD files: our settings from the tagged blocks Photoshop writes
 and back (Brightness/Contrast, its legacy form too, Levels, Curves, Hue/Saturation, Color
 Balance, Exposure, Vibrance, Black & White, Photo Filter, Channel Mixer, Invert,
-Posterize, Threshold, Gradient Map, Selective Color), and the blocks of Solid Color, Gradient and Pattern
-fill layers.
+Posterize, Threshold, Gradient Map, Selective Color, Color Lookup), and the blocks of Solid
+Color, Gradient and Pattern fill layers.
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def _more_adjustment_tags() -> set:
     from psd_tools.constants import Tag
 
     return {Tag.VIBRANCE, Tag.BLACK_AND_WHITE, Tag.PHOTO_FILTER, Tag.CHANNEL_MIXER,
-            Tag.SELECTIVE_COLOR}
+            Tag.SELECTIVE_COLOR, Tag.COLOR_LOOKUP}
 
 
 def read_adjustment(item) -> Optional[adjustments.Adjustment]:
@@ -85,7 +85,7 @@ def read_adjustment(item) -> Optional[adjustments.Adjustment]:
             return adjustments.Exposure(round(item.exposure, 2), round(item.exposure_offset, 4),
                                         round(item.gamma, 2))
         if kind in ("vibrance", "blackandwhite", "photofilter", "channelmixer",
-                    "selectivecolor"):
+                    "selectivecolor", "colorlookup"):
             return read_more_adjustment(item)
     except (TypeError, ValueError, AttributeError):
         return None  # settings we cannot make sense of: carried, as unknown kinds
@@ -130,7 +130,68 @@ def read_more_adjustment(item) -> Optional[adjustments.Adjustment]:
         return adjustments.ChannelMixer(*rows, monochrome=bool(data.monochrome))
     if kind == "selectivecolor":
         return _read_selective_color(item._data)
+    if kind == "colorlookup":
+        return _read_color_lookup(item._data)
     return None
+
+
+# Color Lookup ('clrL'): Photoshop's descriptor holds the 3D LUT file itself
+# ('LUT3DFileData', its format in 'LUTFormat'), its path, Dither, and a device-link ICC
+# profile it built from the file ('profile'). We draw the file; the profile is kept and
+# written back as read (we cannot make one: a layer made here is saved without it).
+LUT_FORMATS = {"cube": b"LUTFormatCUBE", "3dl": b"LUTFormat3DL"}
+
+
+def _read_color_lookup(data) -> Optional[adjustments.ColorLookup]:
+    """Our Color Lookup from a 'clrL' descriptor; None (carried, not drawn) for an abstract
+    or device-link profile, a .look file, or a LUT that does not parse."""
+    from .color_lookup import LutError
+
+    if data is None:
+        return None
+    try:
+        kind = data.get(b"lookupType")
+        if kind is not None and kind.enum != b"3DLUT":
+            return None
+        raw = data.get(b"LUT3DFileData")
+        if raw is None:
+            return adjustments.ColorLookup()  # a new layer with no file chosen yet
+        code = data.get(b"LUTFormat")
+        fmt = next((f for f, c in LUT_FORMATS.items() if code is not None and code.enum == c),
+                   None)
+        if fmt is None:
+            return None
+        name = data.get(b"LUT3DFileName") or data.get(b"Nm  ")
+        name = str(getattr(name, "value", "") or "").rstrip("\x00")
+        name = name.replace("\\", "/").rsplit("/", 1)[-1]
+        profile = data.get(b"profile")
+        dither = data.get(b"Dthr")
+        return adjustments.ColorLookup(
+            name=name, data=bytes(raw.value), format=fmt,
+            dither=bool(dither.value) if dither is not None else True,
+            profile=bytes(profile.value) if profile is not None else b"")
+    except (LutError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def _color_lookup_block(settings: adjustments.ColorLookup):
+    """The 'clrL' descriptor Photoshop writes (its keys in its order)."""
+    from psd_tools.psd.adjustments import ColorLookup as Block
+    from psd_tools.psd.descriptor import Bool, Enumerated, RawData, String
+
+    data = Block(version=1, data_version=16)
+    data[b"lookupType"] = Enumerated(b"colorLookupType", b"3DLUT")
+    data[b"Nm  "] = String(settings.name)
+    data[b"Dthr"] = Bool(settings.dither)
+    if settings.profile:
+        data[b"profile"] = RawData(settings.profile)
+    if settings.data:
+        data[b"LUTFormat"] = Enumerated(b"LUTFormatType", LUT_FORMATS[settings.format])
+        data[b"dataOrder"] = Enumerated(b"colorLookupOrder", b"rgbOrder")
+        data[b"tableOrder"] = Enumerated(b"colorLookupOrder", b"bgrOrder")
+        data[b"LUT3DFileData"] = RawData(settings.data)
+        data[b"LUT3DFileName"] = String(settings.name)
+    return data
 
 
 def _read_selective_color(data) -> Optional[adjustments.SelectiveColor]:
@@ -199,6 +260,8 @@ def more_adjustment_blocks(settings: adjustments.Adjustment) -> Optional[list]:
         rows = [getattr(settings, name) for name in adjustments.SELECTIVE_FIELDS]
         return [(Tag.SELECTIVE_COLOR, blocks.SelectiveColor(
             version=1, method=int(settings.absolute), data=[adjustments.NO_CHANGE] + rows))]
+    if isinstance(settings, adjustments.ColorLookup):
+        return [(Tag.COLOR_LOOKUP, _color_lookup_block(settings))]
     return None
 
 

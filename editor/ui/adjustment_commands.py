@@ -1,5 +1,6 @@
 """Layer > New Adjustment Layer > Brightness/Contrast, Levels, Curves, Hue/Saturation,
-Color Balance, Exposure, Vibrance, Black & White, Photo Filter, Channel Mixer, Invert,
+Color Balance, Exposure, Vibrance, Black & White, Photo Filter, Channel Mixer, Color Lookup
+(a .cube or .3dl 3D LUT loaded in Properties), Invert,
 Posterize, Threshold, Gradient Map, Selective Color, and Layer > New Fill Layer > Solid Color, Gradient,
 Pattern (the Layers panel's adjustment button shows both); Layer > Change Layer Content,
 which turns the
@@ -46,6 +47,7 @@ MNEMONICS.update({"vibrance": "&Vibrance…", "black_white": "Blac&k && White…
 MNEMONICS.update({"invert": "&Invert…", "posterize": "P&osterize…", "threshold": "&Threshold…",
                   "gradient_map": "Gradient &Map…"})
 MNEMONICS["selective_color"] = "S&elective Color…"
+MNEMONICS["color_lookup"] = "Colo&r Lookup…"
 
 
 FILL_TEXTS = {SolidColor.kind: "&Solid Color…", GradientFill.kind: "&Gradient…",

@@ -27,6 +27,7 @@ Blacks, chosen as a channel is) with its four ink sliders, and its method.
 from __future__ import annotations
 
 import itertools
+import os
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable, Optional
 
@@ -196,7 +197,19 @@ def fields(settings: adj.Adjustment, channel: int, tone: int, hue_range: int = 0
         return _tonal_fields(s, number)
     if isinstance(s, adj.SelectiveColor):
         return selective_fields(s, channel)
+    if isinstance(s, adj.ColorLookup):
+        return lookup_fields(s)
     return []
+
+
+def lookup_fields(s: adj.ColorLookup) -> list[Field]:
+    """Color Lookup: its 3D LUT file (Load 3D LUT…, the file's name beside it) and how
+    colours between the table's points are found."""
+    return [Field("3D LUT File", "lut", s.name or "(none)",
+                  lambda v: replace(s, data=v[0], format=v[1], name=v[2])),
+            Field("Interpolation", "option", adj.LUT_INTERPOLATIONS.index(s.interpolation),
+                  lambda i: replace(s, interpolation=adj.LUT_INTERPOLATIONS[i]),
+                  choices=("Tetrahedral", "Trilinear"))]
 
 
 def selective_fields(s: adj.SelectiveColor, color: int) -> list[Field]:
@@ -443,6 +456,20 @@ class AdjustmentEditor(QWidget):
                 combo.currentIndexChanged.connect(lambda index, i=i: self._commit(i, index))
                 self.form.addRow(field.label, combo)
                 widgets = {"option": combo}
+            elif field.kind == "lut":  # Color Lookup's file: a button, its name beside
+                button = QPushButton("Load 3D LUT…")
+                button.setObjectName(name)
+                button.setAutoDefault(False)  # (Enter is a dialog's OK)
+                button.setToolTip("Choose a .cube or .3dl 3D LUT file")
+                button.clicked.connect(lambda _=False, i=i: self._load_lut(i))
+                label = QLabel()  # (a box of its own: a file's name is long)
+                label.setObjectName(name + "_name")
+                box = QVBoxLayout()
+                box.setContentsMargins(0, 0, 0, 0)
+                box.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
+                box.addWidget(label)
+                self.form.addRow(field.label, box)
+                widgets = {"lut": label}
             elif field.kind == "points":
                 edit = QLineEdit()
                 edit.setObjectName(name)
@@ -485,6 +512,9 @@ class AdjustmentEditor(QWidget):
                     widgets["gradbar"].set_settings(field.value)
                 elif "option" in widgets:
                     widgets["option"].setCurrentIndex(int(field.value))
+                elif "lut" in widgets:
+                    widgets["lut"].setText(str(field.value))
+                    widgets["lut"].setToolTip(str(field.value))
                 elif "edit" in widgets and not widgets["edit"].hasFocus():
                     widgets["edit"].setText(str(field.value))
             self._rows = [(field, widgets) for (_, widgets), field in zip(self._rows, rows)]
@@ -634,6 +664,22 @@ class AdjustmentEditor(QWidget):
         except ValueError as exc:  # typed points: the reason, as a sentence
             widgets["edit"].setText(str(field.value))
             self.main_window.report(DocumentError(str(exc)), "Could not change the curve")
+
+    def _load_lut(self, i: int) -> None:
+        """Load 3D LUT…: a .cube or .3dl file read into the settings (one step); a file
+        that cannot be read is said in one line and changes nothing."""
+        from editor.model.color_lookup import read_file
+
+        paths = dialogs.ask_open_paths(self, "", "Load 3D LUT",
+                                       "3D LUT files (*.cube *.3dl);;All files (*)")
+        if not paths:
+            return
+        try:
+            data, fmt = read_file(paths[0])
+        except ValueError as exc:
+            self.main_window.report(DocumentError(str(exc)), "Could not load the 3D LUT")
+            return
+        self._commit(i, (data, fmt, os.path.basename(paths[0])))
 
     def _choice(self, index: int) -> None:
         settings = self.current_settings()

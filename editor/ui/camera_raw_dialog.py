@@ -50,9 +50,11 @@ NOTES[cr.CameraRaw] = ("The preview is a reduced copy; OK develops the full laye
 class CameraRawDialog(FilterDialog):
     """The Basic panel's sliders beside a large before/after preview."""
 
+    title = "Camera Raw Filter"
+
     def __init__(self, window: "EditorWindow", target: filter_ops.Target, op: cr.CameraRaw):
         super().__init__(window, target, op)
-        self.setWindowTitle("Camera Raw Filter")
+        self.setWindowTitle(self.title)
         canvas = window.doc.canvas
         box = target.bounds().intersect(canvas)
         pixels = np.ascontiguousarray(target.crop(box if not box.is_empty() else
@@ -106,12 +108,16 @@ class CameraRawDialog(FilterDialog):
         if not hasattr(self, "view"):  # (FilterForm's first values, before the view exists)
             return
         try:
-            self.developed = cr.preview(self.operation(), self.small, self.scale)
+            self.developed = self.develop(self.operation())
             self.preview.error = None
         except Exception as exc:  # (said in one line under the sliders)
             self.preview.error = exc
         self._update_state()
         self._show()
+
+    def develop(self, op) -> np.ndarray:
+        """The reduced copy through `op` (HDR Toning's dialog puts its own here)."""
+        return cr.preview(op, self.small, self.scale)
 
     def _show(self) -> None:
         if self.split.isChecked():

@@ -153,6 +153,20 @@ def ask_define_pattern(parent: QWidget) -> bool:
     return box.clickedButton() is define
 
 
+def ask_flatten(parent: QWidget, what: str) -> bool:
+    """Photoshop's question before an operation that needs one flat layer (HDR Toning):
+    whether to flatten the document (hidden layers discarded) first."""
+    box = QMessageBox(QMessageBox.Icon.Question, what,
+                      f"{what} will flatten the document (hidden layers are discarded). "
+                      "Continue?", QMessageBox.StandardButton.NoButton, parent)
+    box.setObjectName("FlattenQuestion")
+    flatten = box.addButton("Flatten", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(flatten)
+    box.exec()
+    return box.clickedButton() is flatten
+
+
 def ask_layer_style(parent: QWidget, effects, kind: str, preview=None, global_angle=None,
                     patterns: tuple = (), blending=None, preview_blending=None):
     """The Layer Style dialog (`style_dialog.py`) on `effects` (LayerEffects or None) showing

@@ -8,9 +8,11 @@ the Invert adjustment's pass) and Desaturate (Shift+Ctrl+U); after the submenu, 
 Auto Tone, Auto Contrast and Auto Color (`editor.model.auto_tone`: a computed Levels);
 Edit > Fade (Shift+Ctrl+F) right after one of these, a filter or a stroke
 (`editor.model.fade`, in `FadeDialog`); Vibrance, Black & White
-(Alt+Shift+Ctrl+B), Photo Filter and Channel Mixer likewise, in Photoshop's places, and
+(Alt+Shift+Ctrl+B), Photo Filter, Channel Mixer and Color Lookup (a 3D LUT file) likewise,
+in Photoshop's places, and
 after Invert, Posterize, Threshold, Gradient Map and Selective Color; Shadows/Highlights (its
-dialog, Show More Options), then Desaturate, Match Color (`match_color_dialog.py`: another
+dialog, Show More Options; HDR Toning and Variations follow it, from `hdr_commands.py`),
+then Desaturate, Match Color (`match_color_dialog.py`: another
 document's layer or merged picture as the source), Replace Color (its dialog beside the canvas, the
 canvas its eyedropper) and Equalize (a question only when something is selected), in
 `editor.model.tone_adjustments`. The Filter menu holds, in Photoshop's
@@ -96,7 +98,8 @@ ADJUSTMENTS = (("brightness_contrast", "&Brightness/Contrast…", None),
 # Balance, as Photoshop's menu has them.
 ADJUSTMENTS = ADJUSTMENTS[:4] + (("vibrance", "&Vibrance…", None),) + ADJUSTMENTS[4:] + (
     ("black_white", "Blac&k && White…", "Alt+Shift+Ctrl+B"),
-    ("photo_filter", "&Photo Filter…", None), ("channel_mixer", "Cha&nnel Mixer…", None))
+    ("photo_filter", "&Photo Filter…", None), ("channel_mixer", "Cha&nnel Mixer…", None),
+    ("color_lookup", "Colo&r Lookup…", None))  # (a 3D LUT file: `color_lookup.py`)
 # After Invert (its own one-shot item, Ctrl+I): the kinds whose dialog has a setting or two,
 # then Selective Color, as Photoshop's menu has them.
 TONAL_ADJUSTMENTS = (("posterize", "P&osterize…"), ("threshold", "&Threshold…"),

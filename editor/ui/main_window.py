@@ -41,6 +41,7 @@ from .edit_commands import EditCommands
 from .file_commands import FileCommands
 from .filter_commands import FilterCommands
 from .generate_panel import GeneratePanel
+from .hdr_commands import HDRCommands
 from .history_commands import HistoryCommands
 from .history_panel import HistoryPanel
 from .histogram_panel import HistogramPanel
@@ -247,6 +248,7 @@ class MainWindow(QMainWindow):
         self.view_commands = ViewCommands(self)  # zoom field, rulers, guides, snapping
         self.path_commands = PathCommands(self)  # the Paths panel's, Vector Mask > Current Path
         self.filter_commands = FilterCommands(self)  # Image > Adjustments, the Filter menu
+        self.hdr_commands = HDRCommands(self)  # Image > Adjustments > HDR Toning, Variations
         self.apply_image_commands = ApplyImageCommands(self)  # Image > Apply Image, Calculations
         self.channel_commands = ChannelCommands(self)  # Save/Load Selection, the Channels panel's
         self.layer_comp_commands = LayerCompCommands(self)  # Layer > Layer Comps, its panel's
@@ -263,6 +265,7 @@ class MainWindow(QMainWindow):
                        self.select_and_mask,
                        self.mask_display, self.adjustment_commands,
                        self.text_edit_commands, self.path_commands, self.filter_commands,
+                       self.hdr_commands,
                        self.apply_image_commands,
                        self.channel_commands, self.content_scale_commands,
                        self.sky_replacement_commands,
