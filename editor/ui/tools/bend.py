@@ -1,5 +1,6 @@
 """What the modes that bend one pixel layer share (Edit > Transform > Warp,
-Edit > Puppet Warp): which layers they take, and their live preview.
+Edit > Puppet Warp, Edit > Perspective Warp): which layers they take, and their live
+preview.
 
 The preview bends a copy of the layer as drawn (through its mask), scaled down to at most
 `PREVIEW_SIZE` pixels wide or high (about a fitted view's: a drag redraws it on every move,
@@ -71,3 +72,20 @@ class BentPreview:
         pyramid = Pyramid.from_qimage(image) if image is not None else None
         self._bent = (key, pyramid, placement)
         return pyramid, placement
+
+
+def remapped_image(premultiplied: np.ndarray, found) -> tuple[Optional[QImage], float, float]:
+    """A `Bend`'s answer from an inverse map: `found` (map_x, map_y, box) or None, sampled
+    from the small copy's premultiplied float pixels (bilinear, transparent beyond)."""
+    if found is None:
+        return None, 0, 0
+    import cv2
+
+    map_x, map_y, box = found
+    out = cv2.remap(premultiplied, map_x, map_y, interpolation=cv2.INTER_LINEAR,
+                    borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    out = np.ascontiguousarray(np.rint(np.clip(out, 0, 255)).astype(np.uint8))
+    image = QImage(out.data, box.w, box.h, out.strides[0],
+                   QImage.Format.Format_RGBA8888_Premultiplied) \
+        .convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+    return image, box.x, box.y

@@ -29,7 +29,7 @@ from typing import Optional
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import (QColor, QCursor, QImage, QPainter, QPainterPath, QPen, QPolygonF,
+from PySide6.QtGui import (QColor, QCursor, QPainter, QPainterPath, QPen, QPolygonF,
                            QTransform)
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QWidget
 
@@ -38,7 +38,7 @@ from editor.model import perspective_warp as pw
 from editor.model.resample import premultiplied_float
 
 from ..pyramid import Pyramid
-from .bend import BentPreview, check_pixel_layer
+from .bend import BentPreview, check_pixel_layer, remapped_image
 from .marquee import HANDLE, paint_handles
 from .transform import GRAB, TransformTool
 
@@ -308,24 +308,13 @@ class PerspectiveWarpTool(TransformTool):
         points, quads, warped = self.points.copy(), self.quads.copy(), self.warped.copy()
 
         def bend(small, r):
-            import cv2
-
             if self._premultiplied is None:  # made once: the drags only move the corners
                 self._premultiplied = premultiplied_float(small)
             # The small copy's coordinates: the layer's origin at 0, scaled by r.
             found = pw.inverse_map((small.shape[1], small.shape[0]), (0, 0),
                                    (points - origin) * r, quads, (warped - origin) * r,
                                    cell=PREVIEW_CELL)
-            if found is None:
-                return None, 0, 0
-            map_x, map_y, box = found
-            out = cv2.remap(self._premultiplied, map_x, map_y, interpolation=cv2.INTER_LINEAR,
-                            borderMode=cv2.BORDER_CONSTANT, borderValue=0)
-            out = np.ascontiguousarray(np.rint(np.clip(out, 0, 255)).astype(np.uint8))
-            image = QImage(out.data, box.w, box.h, out.strides[0],
-                           QImage.Format.Format_RGBA8888_Premultiplied) \
-                .convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
-            return image, box.x, box.y
+            return remapped_image(self._premultiplied, found)
 
         key = points.tobytes() + quads.tobytes() + warped.tobytes()
         return self._bent.get(self._preview, self.node, key, bend)

@@ -21,7 +21,7 @@ from typing import Optional
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QCursor, QImage, QPainter, QPen, QTransform
+from PySide6.QtGui import QColor, QCursor, QPainter, QPen, QTransform
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox,
                                QToolButton, QWidget)
 
@@ -30,7 +30,7 @@ from editor.model import puppet
 
 from ..icons import pixmap
 from ..pyramid import Pyramid
-from .bend import BentPreview, check_pixel_layer
+from .bend import BentPreview, check_pixel_layer, remapped_image
 from .transform import GRAB, TransformTool
 
 PIN_RADIUS = 5.0  # widget px
@@ -303,8 +303,6 @@ class PuppetTool(TransformTool):
         mesh, bent, order = self.mesh, self.bent.copy(), self._order()
 
         def bend(small, r):
-            import cv2
-
             if self._premultiplied is None:  # made once: the drags only move the mesh
                 from editor.model.resample import premultiplied_float
 
@@ -313,16 +311,7 @@ class PuppetTool(TransformTool):
             found = puppet.inverse_map(puppet.Mesh((mesh.points - (lx, ly)) * r,
                                                    mesh.triangles), (bent - (lx, ly)) * r, (0, 0),
                                          order=order)
-            if found is None:
-                return None, 0, 0
-            map_x, map_y, box = found
-            out = cv2.remap(self._premultiplied, map_x, map_y, interpolation=cv2.INTER_LINEAR,
-                            borderMode=cv2.BORDER_CONSTANT, borderValue=0)
-            out = np.ascontiguousarray(np.rint(np.clip(out, 0, 255)).astype(np.uint8))
-            image = QImage(out.data, box.w, box.h, out.strides[0],
-                           QImage.Format.Format_RGBA8888_Premultiplied) \
-                .convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
-            return image, box.x, box.y
+            return remapped_image(self._premultiplied, found)
 
         return self._bent_picture.get(self._preview, self.node, bent.tobytes()
                                       + self.bend_mode.encode() + self.depths.tobytes(), bend)
