@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 
 import numpy as np
@@ -37,36 +36,17 @@ def main() -> None:
     sys.path.insert(0, os.path.abspath(args.repo))
     width, height = (int(v) for v in args.size.split("x"))
 
-    from PIL import Image
-    import skimage.data
-    from PySide6.QtCore import QElapsedTimer, QPointF, QSettings, Qt, QTimer
+    from PySide6.QtCore import QElapsedTimer, QPointF, Qt, QTimer
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
 
     import editor
-    import editor.ui.dialogs as dialogs
     from editor.model import color_range as cr, content_scale as cs
-    from editor.ui.main_window import MainWindow
-    from editor.ui.settings import Settings
+
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from timing import coffee_window
 
     print("code from", os.path.dirname(os.path.dirname(os.path.abspath(editor.__file__))))
-    app = QApplication.instance() or QApplication([])
-    tmp = tempfile.mkdtemp()
-    settings = Settings(QSettings(os.path.join(tmp, "s.ini"), QSettings.Format.IniFormat))
-    settings.recovery_dir = os.path.join(tmp, "recovery")
-    settings.warm_up = False
-    w = MainWindow(settings)
-    w.resize(1200, 800)
-    w.show()
-    rgb = np.asarray(Image.fromarray(skimage.data.coffee()).resize((width, height),
-                                                                  Image.Resampling.LANCZOS))
-    png = os.path.join(tmp, "coffee.png")
-    Image.fromarray(rgb).save(png)
-    dialogs.ask_open_paths = lambda *a, **k: [png]
-    dialogs.show_error = lambda parent, title, message: print("ERROR", title, message)
-    dialogs.ask_save_changes = lambda parent, name: "discard"
-    w.actions["open"].trigger()
-    spin_until(app, lambda: w.doc is not None, 60)
+    app, w = coffee_window(width, height)
     doc = w.doc
     cs.scaled_pixels(np.zeros((40, 40, 4), np.uint8), cs.ScaleOptions(width_pct=90))  # numba
 

@@ -16,12 +16,12 @@ import argparse
 import math
 import os
 import sys
-import tempfile
 import time
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 
 def main() -> None:
@@ -30,34 +30,12 @@ def main() -> None:
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
 
-    import skimage.data
-    from PIL import Image
-    from PySide6.QtCore import QPointF, QSettings, Qt
+    from PySide6.QtCore import QPointF, Qt
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
 
-    import editor.ui.dialogs as dialogs
-    from editor.ui.main_window import MainWindow
-    from editor.ui.settings import Settings
+    from timing import coffee_window
 
-    app = QApplication.instance() or QApplication([])
-    tmp = tempfile.mkdtemp()
-    settings = Settings(QSettings(os.path.join(tmp, "s.ini"), QSettings.Format.IniFormat))
-    settings.recovery_dir = os.path.join(tmp, "recovery")
-    settings.warm_up = False
-    w = MainWindow(settings)
-    w.resize(1200, 800)
-    w.show()
-    rgb = np.asarray(Image.fromarray(skimage.data.coffee()).resize((width, height),
-                                                                  Image.Resampling.LANCZOS))
-    png = os.path.join(tmp, "coffee.png")
-    Image.fromarray(rgb).save(png)
-    dialogs.ask_open_paths = lambda *a, **k: [png]
-    dialogs.show_error = lambda parent, title, message: print("ERROR", title, message)
-    dialogs.ask_save_changes = lambda parent, name: "discard"
-    w.actions["open"].trigger()
-    while w.doc is None:
-        app.processEvents()
+    app, w = coffee_window(width, height)
     doc, canvas = w.doc, w.canvas
     w.tools.select("lasso")
     tool = w.tools.current
