@@ -94,6 +94,26 @@ def test_blend_interior_effects_as_group(qapp, modes, grouped):
                   - expected).max() > 20
 
 
+def test_effects_on_a_multiply_layer_keep_their_own_modes(qapp):
+    """A Multiply layer with a Normal Color Overlay and a Normal inside Stroke, Blend
+    Interior Effects as Group off (Photoshop's default): the overlay and the stroke lie over
+    the multiplied layer in their own colours (the option's tip in Photoshop's manual: on,
+    the layer's mode applies to the overlay too); the stroke over the overlay. On, both are
+    multiplied onto the grey with the layer."""
+    layer = Layer("L", solid((200, 40, 40), 255, 20, 20), 10, 5, blend_mode="multiply")
+    layer.effects = LayerEffects(
+        color_overlays=(ColorOverlay(color=(20, 60, 220)),),
+        strokes=(Stroke(size=3, position="inside", color=(0, 255, 0)),))
+    doc = stack(Layer("Back", solid(GREY, 255, W, H)), layer)
+    for label, ours in every_path(doc).items():
+        assert close(ours[12:18, 16:24], (20, 60, 220)), (label, ours[15, 20])
+        assert close(ours[12:18, 10:12], (0, 255, 0)), (label, ours[15, 10])
+    layer.blend_interior = True
+    ours = composite_document(doc)
+    assert close(ours[15, 20], np.array([20, 60, 220]) * 100 / 255)
+    assert close(ours[15, 10], (0, 100, 0))
+
+
 def test_blend_interior_leaves_inner_shadows_over_the_faded_pixels(qapp):
     """Blend Interior Effects as Group fades the overlays, satins and inner glows, not an
     inner shadow: at Fill 0 % with an opaque Inner Shadow, the shadow still shows."""

@@ -1109,7 +1109,8 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
     its interior effects not as a group): the overlays, satins, glows, inner shadows and
     bevels' insides are not mixed into the layer's colours but come back as images of their
     own right over it, each its colour at its opacity times its coverage of the shape, in
-    its own mode: Photoshop blends them onto the layer already blended onto what lies below
+    its own mode, under the inside and centre strokes (images of their own then, in their
+    modes): Photoshop blends them onto the layer already blended onto what lies below
     (ag-psd's 2026-blend-modes.psd: a Difference Color Overlay on a Difference layer gives
     |overlay - |layer - backdrop||, a Color Burn one over a Color Burn layer burns the
     composite; mixed into the layer first they were up to 170 levels off)."""
@@ -1207,7 +1208,9 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
         paint = np.empty_like(layer)
         paint[..., :3] = np.asarray(s.color, np.float32) / 255.0
         cover = stroke_alpha(alpha, s)
-        own_mode = s.blend_mode != "normal"
+        # (With the interior effects apart, an inside or centre stroke lies over them as
+        # an image of its own too: Photoshop's order, the stroke above the overlays.)
+        own_mode = s.blend_mode != "normal" or (interior_apart and s.position != "outside")
         if s.position == "outside" and (fill < 1.0 or own_mode):
             # Outside the shape only: a faded layer shows no stroke through it, and one in
             # its own mode blends with what lies under the layer, not with the layer.
