@@ -1172,14 +1172,20 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
             interior += [(b.highlight_mode, b.highlight_opacity, b.highlight_color, inside[0]),
                          (b.shadow_mode, b.shadow_opacity, b.shadow_color, inside[1])]
     apart = []
-    if interior_apart:  # (each its own image over the layer, in its own mode)
-        for mode, opacity, color, cover in interior:
+    # (Each its own image over the layer, in its own mode; one in Dissolve always: its
+    # pattern shows each pixel of it whole or not at all, which no mixing can.)
+    for mode, opacity, color, cover in interior:
+        if interior_apart or mode == "dissolve":
             image = np.empty((h, w, 4), np.float32)
             image[..., :3] = np.asarray(color, np.float32) / 255.0 \
                 if isinstance(color, tuple) else color
             image[..., 3] = alpha * np.float32(opacity / 100.0) * cover
             apart.append((image, mode))
+    if interior_apart:
         interior = []
+    elif apart:  # (the Dissolve ones out: the count of those faded by the fill follows)
+        grouped = sum(i[0] != "dissolve" for i in interior[:grouped])
+        interior = [i for i in interior if i[0] != "dissolve"]
     alpha = own_alpha  # (the strokes and the outer bevels follow the layer's own shape)
     # Inside the shape, how much of it is covered: the faded pixels, then each interior
     # effect over them (at fill 1 it stays 1 and an effect mixes its colour into the
