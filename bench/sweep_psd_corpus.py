@@ -1,10 +1,14 @@
-"""Parity sweep: every Photoshop file of psd-tools' test corpus, opened and composited
-by Layered, against the merged image Photoshop stored in it.
+"""Parity sweep: every Photoshop file of a PSD test corpus (psd-tools' or ag-psd's),
+opened and composited by Layered, against the merged image Photoshop stored in it.
 
     python bench/sweep_psd_corpus.py MIRROR OUT [--worst N] [--only TEXT] [--timeout S]
 
-MIRROR is psd-tools' repository as a bare git directory (its .psd/.psb files are
-extracted into OUT/files) or a folder holding the files already. For each file:
+MIRROR is the corpus' repository as a bare git directory (its .psd/.psb files are
+extracted into OUT/files; a blob the mirror lacks is listed as missing) or a folder
+holding the files already. ag-psd's repository works too (`--only test/read/`: its
+Photoshop files, each test/read/<name>/src.psd, listed by <name>; their canvas.png is
+the same merged image as ag-psd reads it, blank where Photoshop stored none, so it is
+not used). For each file:
 open it as the editor does (`open_document`), composite it (`composite_document`),
 and compare with the merged image (psd-tools' `topil()`, the colour profile applied
 as our reader applies it). Files that are not 8-bit RGB, or hold no merged image, are
@@ -56,11 +60,11 @@ def extract(mirror: str, folder: str) -> list[str]:
             continue
         path = os.path.join(folder, name)
         if not os.path.exists(path):
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            data = subprocess.run(git + ["show", "HEAD:" + name], check=True,
-                                  capture_output=True).stdout
-            with open(path, "wb") as f:
-                f.write(data)
+            shown = subprocess.run(git + ["show", "HEAD:" + name], capture_output=True)
+            if shown.returncode == 0:  # (a blob the mirror lacks: `measure` says so)
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                with open(path, "wb") as f:
+                    f.write(shown.stdout)
         paths.append(path)
     return paths
 
@@ -103,6 +107,9 @@ def measure(path: str, timeout: int) -> dict:
     signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(timeout)
     try:
+        if not os.path.exists(path):
+            row["status"], row["error"] = "missing", "not in the mirror"
+            return row
         theirs, why = photoshop_merged(path)
         if theirs is None:
             row["status"], row["error"] = "skipped", why
@@ -148,7 +155,7 @@ def side_by_side(row: dict, out: str, index: int) -> str:
     amplified = 255 - np.clip(diff * 4, 0, 255).astype(np.uint8)
     gap = np.full((a.shape[0], 8, 3), 128, np.uint8)
     strip = np.concatenate([a, gap, b, gap, amplified], axis=1)
-    name = f"{index:02d}_{os.path.basename(row['file']).replace('.', '_')}.png"
+    name = f"{index:02d}_{os.path.basename(row['name']).replace('.', '_')}.png"
     Image.fromarray(strip).save(os.path.join(out, name))
     return name
 
@@ -168,6 +175,8 @@ def main() -> None:
     for row in rows:
         row["name"] = os.path.relpath(row["file"], root) if row["file"].startswith(root) \
             else row["file"]
+        if os.path.basename(row["name"]) in ("src.psd", "src.psb"):  # ag-psd: the folder
+            row["name"] = os.path.dirname(row["name"])
     measured = sorted((r for r in rows if r["mean"] is not None), key=lambda r: -r["mean"])
     for index, row in enumerate(measured[:args.worst]):
         row["png"] = side_by_side(row, args.out, index)
@@ -183,7 +192,8 @@ def main() -> None:
           f"{sum(r['status'] == 'skipped' for r in rows)} skipped, "
           f"{sum(r['status'] == 'exception' for r in rows)} exceptions, "
           f"{sum(r['status'] == 'timeout' for r in rows)} timeouts, "
-          f"{sum(r['status'] == 'size' for r in rows)} size mismatches")
+          f"{sum(r['status'] == 'size' for r in rows)} size mismatches, "
+          f"{sum(r['status'] == 'missing' for r in rows)} missing")
     for row in rows:
         if row["status"] in ("exception", "timeout"):
             print(f"  {row['name']}: {row['error']}")

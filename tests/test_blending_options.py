@@ -60,9 +60,12 @@ def close(ours: np.ndarray, expected, tolerance=2) -> bool:
 def test_blend_interior_effects_as_group(qapp, modes, grouped):
     """A layer at Fill 25 % with a Color Overlay at 60 %, over grey. As a group, the overlay
     mixes into the layer's colour L' = L + 0.6 (B(L, C) - L) and the Fill fades both:
-    alpha = Fill. Not as a group (the default) the overlay lies over the faded pixels:
-    alpha = 0.6 + Fill (1 - 0.6), colour L + (0.6 / alpha) (B(L, C) - L). Either is then
-    blended with the layer's mode onto the backdrop."""
+    alpha = Fill, then blended with the layer's mode onto the backdrop. Not as a group (the
+    default) on a Normal layer the overlay lies over the faded pixels: alpha = 0.6 + Fill
+    (1 - 0.6), colour L + (0.6 / alpha) (B(L, C) - L), blended onto the backdrop; on a layer
+    in another mode the faded layer is blended onto the backdrop in its mode, and the overlay
+    in its own onto that (Photoshop's, ag-psd's 2026-blend-modes.psd:
+    tests/test_ag_psd_composites.py)."""
     layer_mode, overlay_mode = modes
     layer = Layer("L", solid((200, 40, 40), 255, 20, 20), 10, 5, blend_mode=layer_mode)
     layer.fill_opacity = 64
@@ -80,12 +83,35 @@ def test_blend_interior_effects_as_group(qapp, modes, grouped):
         alpha = 0.6 + fill * 0.4
         color = own + 0.6 / alpha * (mixed - own)
     expected = composite_over(color, alpha, np.array(GREY) / 255, layer_mode)
+    if not grouped and layer_mode != "normal":
+        below = composite_over(own, fill, np.array(GREY) / 255, layer_mode) / 255
+        expected = composite_over(np.array([20, 60, 220]) / 255, 0.6, below, overlay_mode)
     for label, ours in every_path(doc).items():
         assert close(ours[8:22, 13:27], expected), (label, ours[15, 20], expected)
     # The two differ (the option does something here).
     layer.blend_interior = not grouped
     assert np.abs(composite_document(doc)[15, 20, :3].astype(int)
                   - expected).max() > 20
+
+
+def test_effects_on_a_multiply_layer_keep_their_own_modes(qapp):
+    """A Multiply layer with a Normal Color Overlay and a Normal inside Stroke, Blend
+    Interior Effects as Group off (Photoshop's default): the overlay and the stroke lie over
+    the multiplied layer in their own colours (the option's tip in Photoshop's manual: on,
+    the layer's mode applies to the overlay too); the stroke over the overlay. On, both are
+    multiplied onto the grey with the layer."""
+    layer = Layer("L", solid((200, 40, 40), 255, 20, 20), 10, 5, blend_mode="multiply")
+    layer.effects = LayerEffects(
+        color_overlays=(ColorOverlay(color=(20, 60, 220)),),
+        strokes=(Stroke(size=3, position="inside", color=(0, 255, 0)),))
+    doc = stack(Layer("Back", solid(GREY, 255, W, H)), layer)
+    for label, ours in every_path(doc).items():
+        assert close(ours[12:18, 16:24], (20, 60, 220)), (label, ours[15, 20])
+        assert close(ours[12:18, 10:12], (0, 255, 0)), (label, ours[15, 10])
+    layer.blend_interior = True
+    ours = composite_document(doc)
+    assert close(ours[15, 20], np.array([20, 60, 220]) * 100 / 255)
+    assert close(ours[15, 10], (0, 100, 0))
 
 
 def test_blend_interior_leaves_inner_shadows_over_the_faded_pixels(qapp):

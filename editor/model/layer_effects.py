@@ -1067,8 +1067,8 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
                   shape: Optional[np.ndarray] = None, origin: tuple[int, int] = (0, 0),
                   canvas: Optional[tuple[float, float, float, float]] = None,
                   interior_group: bool = False, interior_shape: Optional[np.ndarray] = None,
-                  vector_stroke: Optional[tuple] = None, layer_box: Optional[tuple] = None
-                  ) -> list[tuple[np.ndarray, Optional[str]]]:
+                  vector_stroke: Optional[tuple] = None, layer_box: Optional[tuple] = None,
+                  interior_apart: bool = False) -> list[tuple[np.ndarray, Optional[str]]]:
     """The layer with its drawn effects, as straight float RGBA images the size of `rgba`
     (a layer's straight float pixels padded by `effects.margin()`), bottom to top, each
     with the mode it blends with: the shadows and outer glows (their own modes), outside
@@ -1103,7 +1103,17 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
     effects: Photoshop draws a shape's stroke over its overlays (psd-tools'
     effects/stroke-composite.psd), not coloured by them. `layer_box` (x, y, width, height):
     the box a Gradient Overlay aligned with the layer is laid out on, when it is not the
-    bounds of the layer's pixels (a shape layer's: its path's, `VectorMask.extent`)."""
+    bounds of the layer's pixels (a shape layer's: its path's, `VectorMask.extent`).
+
+    `interior_apart` (`interior_blends_apart`: the layer blends in a mode other than Normal,
+    its interior effects not as a group): the overlays, satins, glows, inner shadows and
+    bevels' insides are not mixed into the layer's colours but come back as images of their
+    own right over it, each its colour at its opacity times its coverage of the shape, in
+    its own mode, under the inside and centre strokes (images of their own then, in their
+    modes): Photoshop blends them onto the layer already blended onto what lies below
+    (ag-psd's 2026-blend-modes.psd: a Difference Color Overlay on a Difference layer gives
+    |overlay - |layer - backdrop||, a Color Burn one over a Color Burn layer burns the
+    composite; mixed into the layer first they were up to 170 levels off)."""
     out: list[tuple[np.ndarray, str]] = []
     alpha = rgba[..., 3] if shape is None else shape
     if not effects.drawn():
@@ -1161,6 +1171,21 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
         if inside is not None:
             interior += [(b.highlight_mode, b.highlight_opacity, b.highlight_color, inside[0]),
                          (b.shadow_mode, b.shadow_opacity, b.shadow_color, inside[1])]
+    apart = []
+    # (Each its own image over the layer, in its own mode; one in Dissolve always: its
+    # pattern shows each pixel of it whole or not at all, which no mixing can.)
+    for mode, opacity, color, cover in interior:
+        if interior_apart or mode == "dissolve":
+            image = np.empty((h, w, 4), np.float32)
+            image[..., :3] = np.asarray(color, np.float32) / 255.0 \
+                if isinstance(color, tuple) else color
+            image[..., 3] = alpha * np.float32(opacity / 100.0) * cover
+            apart.append((image, mode))
+    if interior_apart:
+        interior = []
+    elif apart:  # (the Dissolve ones out: the count of those faded by the fill follows)
+        grouped = sum(i[0] != "dissolve" for i in interior[:grouped])
+        interior = [i for i in interior if i[0] != "dissolve"]
     alpha = own_alpha  # (the strokes and the outer bevels follow the layer's own shape)
     # Inside the shape, how much of it is covered: the faded pixels, then each interior
     # effect over them (at fill 1 it stays 1 and an effect mixes its colour into the
@@ -1189,7 +1214,9 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
         paint = np.empty_like(layer)
         paint[..., :3] = np.asarray(s.color, np.float32) / 255.0
         cover = stroke_alpha(alpha, s)
-        own_mode = s.blend_mode != "normal"
+        # (With the interior effects apart, an inside or centre stroke lies over them as
+        # an image of its own too: Photoshop's order, the stroke above the overlays.)
+        own_mode = s.blend_mode != "normal" or (interior_apart and s.position != "outside")
         if s.position == "outside" and (fill < 1.0 or own_mode):
             # Outside the shape only: a faded layer shows no stroke through it, and one in
             # its own mode blends with what lies under the layer, not with the layer.
@@ -1225,5 +1252,14 @@ def styled_layers(rgba: np.ndarray, effects: LayerEffects, fill: float = 1.0,
                 above.append((paint, mode))
     out.extend(under)
     out.append((layer, None))
+    out.extend(apart)
     out.extend(above)
     return out
+
+
+def interior_blends_apart(mode: str, interior_group: bool) -> bool:
+    """Whether a styled layer drawn in blend mode `mode` has its interior effects blended
+    onto what it was composited onto (`styled_layers`' `interior_apart`): Blend Interior
+    Effects as Group off and a mode other than Normal (where the two ways agree) and
+    Dissolve (whose scattered pixels a covering overlay would fill: unchecked)."""
+    return not interior_group and mode not in ("normal", "dissolve", "pass_through")

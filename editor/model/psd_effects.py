@@ -300,10 +300,9 @@ def _descriptor_type():
 
 
 def _effect_mode(effect) -> Optional[str]:
-    """The effect's blend mode as ours, None when Layered has no such mode (nor draws
-    an effect in Dissolve: its pattern is drawn for layers and groups only)."""
+    """The effect's blend mode as ours, None when Layered has no such mode."""
     name = getattr(getattr(effect, "blend_mode", None), "name", "").lower()
-    return name if name in BLEND_MODES and name != "dissolve" else None
+    return name if name in BLEND_MODES else None
 
 
 def effect_blocks(effects: layer_effects.LayerEffects, light=None) -> list:
@@ -374,7 +373,7 @@ _EFFECT_MODE_CODES = {
     "vivid_light": b"vividLight", "linear_light": b"linearLight", "pin_light": b"pinLight",
     "hard_mix": b"hardMix", "subtract": b"blendSubtraction", "divide": b"blendDivide",
     "hue": b"H   ", "saturation": b"Strt", "color": b"Clr ", "luminosity": b"Lmns",
-    "darker_color": b"darkerColor", "lighter_color": b"lighterColor"}
+    "darker_color": b"darkerColor", "lighter_color": b"lighterColor", "dissolve": b"Dslv"}
 
 
 def _new_effects_descriptor(enabled: bool):

@@ -57,7 +57,10 @@ def _read_subpaths(path, width: int, height: int) -> tuple[list[Subpath], int]:
             knots = [k for k in entry if isinstance(k, Knot)]
             values = np.array([[p[::-1] for p in (k.preceding, k.anchor, k.leaving)]
                                for k in knots], np.float64).reshape(-1, 3, 2) * scale
-            subpaths.append(Subpath(values, entry.is_closed(), int(entry.operation)))
+            # (The record's flags, psd-tools' `_unknown1`: 2 for a non-zero fill rule, as
+            # ag-psd reads them; 1 otherwise, even-odd.)
+            subpaths.append(Subpath(values, entry.is_closed(), int(entry.operation),
+                                    getattr(entry, "_unknown1", 1) == 2))
     return subpaths, initial
 
 

@@ -167,8 +167,10 @@ class _Painter:
         return painter
 
     def blend_numpy(self, straight: np.ndarray, straight_box: Box, region: Box, mode: str,
-                    opacity: int) -> None:
-        """Blends straight float RGBA (at canvas box `straight_box`) with numpy maths."""
+                    opacity: int, fill: int = 255) -> None:
+        """Blends straight float RGBA (at canvas box `straight_box`) with numpy maths, at
+        `opacity` and Fill `fill` (`composite_premultiplied`'s: it differs from opacity in
+        a few modes only)."""
         inter = straight_box.intersect(region).intersect(self.buffer.box)
         if inter.is_empty() or opacity <= 0:
             return
@@ -177,7 +179,8 @@ class _Painter:
         if mode == "dissolve":  # each pixel shown whole or not at all, by canvas position
             src = dissolve(src, opacity / 255.0, inter.x, inter.y)
             mode, opacity = "normal", 255
-        out = composite_premultiplied(self.buffer.read_float(inter), src, mode, opacity / 255.0)
+        out = composite_premultiplied(self.buffer.read_float(inter), src, mode, opacity / 255.0,
+                                      fill / 255.0)
         self.buffer.write_float(inter, out)
 
 

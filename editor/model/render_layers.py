@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Optional
 import numpy as np
 
 from engine.box import Box
-from engine.compose import blend, dissolve_noise, to_float, unpremultiply
+from engine.compose import FILL_NEUTRAL, blend, dissolve_noise, to_float, unpremultiply
 
 from . import layer_effects, prefaulted
 from .same import Same
@@ -42,6 +42,11 @@ def _draw_layer(painter: _Painter, layer: Layer, region: Box, mode: str, opacity
     fill = layer.fill_opacity if fill is None else fill
     if layer.draws_style():
         _draw_styled(painter, layer, region, mode, opacity, fill)
+        return
+    if fill < 255 and mode in FILL_NEUTRAL and (isinstance(layer, FillLayer)
+                                                or not isinstance(layer, AdjustmentLayer)):
+        # In these modes the Fill is not another opacity (`composite_premultiplied`).
+        _draw_special_fill(painter, layer, region, mode, opacity, fill)
         return
     # Without effects, Photoshop's fill opacity fades the layer as its opacity does.
     opacity = _times(opacity, fill)
@@ -64,6 +69,21 @@ def _draw_layer(painter: _Painter, layer: Layer, region: Box, mode: str, opacity
             return
         src = to_float(layer.pixels[inter.translate(-layer.x, -layer.y).slices()])
         painter.blend_numpy(src, inter, region, mode, opacity)
+
+
+def _draw_special_fill(painter: _Painter, layer: Layer, region: Box, mode: str, opacity: int,
+                       fill: int) -> None:
+    """A pixel or fill layer without effects in a mode of `FILL_NEUTRAL` below 100 % Fill:
+    its pixels through its masks blended with numpy, the Fill apart from the opacity."""
+    if isinstance(layer, FillLayer):
+        pixels, at = masked_fill_pixels(layer, painter.buffer.box)
+    else:
+        pixels, at = masked_pixels(layer), layer.bounds()
+    inter = at.intersect(region).intersect(painter.buffer.box)
+    if inter.is_empty() or opacity <= 0:
+        return
+    src = to_float(pixels[inter.translate(-at.x, -at.y).slices()])
+    painter.blend_numpy(src, inter, region, mode, opacity, fill)
 
 
 def _times(opacity: int, fill: int) -> int:
@@ -109,7 +129,7 @@ def _draw_styled(painter: _Painter, layer: Layer, region: Box, mode: str, opacit
     opacity; its fill opacity (`fill`) fades its own pixels only."""
     if opacity <= 0:
         return
-    made = _styled_images(layer, painter.buffer.box, fill, region)
+    made = _styled_images(layer, painter.buffer.box, fill, region, mode)
     if made is None:
         return
     images, box = made
@@ -117,15 +137,18 @@ def _draw_styled(painter: _Painter, layer: Layer, region: Box, mode: str, opacit
         painter.blend_numpy(image, box, region, own_mode or mode, opacity)
 
 
-def _styled_images(layer: Layer, buffer_box: Box, fill: int,
-                   region: Optional[Box] = None) -> Optional[tuple[list, Box]]:
-    """The images `_draw_styled` blends for `layer` drawn at fill opacity `fill` onto a
-    buffer over `buffer_box`, and their canvas box; None when they show nowhere in
-    `region` (default: all of the buffer). They are made once per change of the layer,
-    its mask or style (a fill layer's pixels are its kept ones: not made again)."""
+def _styled_images(layer: Layer, buffer_box: Box, fill: int, region: Optional[Box] = None,
+                   mode: Optional[str] = None) -> Optional[tuple[list, Box]]:
+    """The images `_draw_styled` blends for `layer` drawn at fill opacity `fill` in blend
+    mode `mode` (default its own) onto a buffer over `buffer_box`, and their canvas box;
+    None when they show nowhere in `region` (default: all of the buffer). They are made
+    once per change of the layer, its mask or style (a fill layer's pixels are its kept
+    ones: not made again)."""
+    apart = layer_effects.interior_blends_apart(mode or layer.blend_mode, layer.blend_interior)
     source_mask, hiding = _effect_masks(layer)
     if hiding is not None:  # Layer / Vector Mask Hides Effects
-        return _hidden_styled_images(layer, buffer_box, fill, region, source_mask, hiding)
+        return _hidden_styled_images(layer, buffer_box, fill, region, source_mask, hiding,
+                                     apart)
     pixels, at = _styled_source(layer, buffer_box)
     margin = layer.effects.margin()
     box = at.expand(margin)
@@ -145,7 +168,7 @@ def _styled_images(layer: Layer, buffer_box: Box, fill: int,
                                       mask.default, mask.density, mask.feather),
            effects, placed,
            getattr(layer, "settings", None), getattr(layer, "stroke", None), canvas)
-    key += (layer.blend_interior, layer.transparency_shapes)  # (Advanced Blending)
+    key += (layer.blend_interior, layer.transparency_shapes, apart)  # (Advanced Blending)
     source = getattr(layer, "stands_for", None)
     cache, owner = (_styled_cache, layer) if source is None else (_stand_in_styled, source)
     kept = cache.get(owner)
@@ -175,7 +198,7 @@ def _styled_images(layer: Layer, buffer_box: Box, fill: int,
                                                     shape, (box.x, box.y), canvas,
                                                     layer.blend_interior,
                                                     _interior_shape(layer, box, at), vector,
-                                                    _path_box(layer))
+                                                    _path_box(layer), apart)
     return kept[1][fill], box
 
 
@@ -247,7 +270,7 @@ _hidden_cache: "weakref.WeakKeyDictionary[Layer, tuple]" = weakref.WeakKeyDictio
 
 
 def _hidden_styled_images(layer: Layer, buffer_box: Box, fill: int, region: Optional[Box],
-                          source, hiding) -> Optional[tuple[list, Box]]:
+                          source, hiding, apart: bool = False) -> Optional[tuple[list, Box]]:
     """`_styled_images` of a layer whose mask hides its effects (Layer / Vector Mask Hides
     Effects): the effects made from the layer through `source` only (the masks that do not
     hide them; None: none), then the layer and every effect alike through `hiding`. Kept by
@@ -270,7 +293,7 @@ def _hidden_styled_images(layer: Layer, buffer_box: Box, fill: int, region: Opti
         else (at.w, at.h)
     key = (Same(layer.pixels), layer.revision, _mask_key(source, at), _mask_key(hiding, at),
            effects, placed, getattr(layer, "settings", None), getattr(layer, "stroke", None),
-           canvas, layer.blend_interior, layer.transparency_shapes)
+           canvas, layer.blend_interior, layer.transparency_shapes, apart)
     kept = _hidden_cache.get(layer)
     if kept is None or kept[0] != key:
         kept = (key, {})
@@ -291,7 +314,7 @@ def _hidden_styled_images(layer: Layer, buffer_box: Box, fill: int, region: Opti
         images = layer_effects.styled_layers(padded, effects, fill / 255.0, shape,
                                              (box.x, box.y), canvas, layer.blend_interior,
                                              _interior_shape(layer, box, at), None,
-                                             _path_box(layer))
+                                             _path_box(layer), apart)
         cover = hiding.coverage(box) * np.float32(1 / 255)
         for image, _ in images:
             image[..., 3] *= cover

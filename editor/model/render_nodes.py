@@ -686,7 +686,9 @@ def _styled_group_images(group: Group, shown: Box, precise: bool
     images = layer_effects.styled_layers(padded, effects, fill=group.fill_opacity / 255.0,
                                          interior_group=group.blend_interior,
                                          interior_shape=_interior_shape(
-                                             group, box, group.composite_bounds()))
+                                             group, box, group.composite_bounds()),
+                                         interior_apart=layer_effects.interior_blends_apart(
+                                             _group_mode(group), group.blend_interior))
     _, hiding = _effect_masks(group)
     if hiding is not None:  # Layer / Vector Mask Hides Effects: its mask hides them all
         cover = hiding.coverage(box) * np.float32(1 / 255)
@@ -741,7 +743,9 @@ def _content_key(group: Group) -> tuple:
                 out += (node.frame(),)
         return out
 
-    return (own_key(group), group.fill_opacity) + tuple(node_key(n) for n in group.walk())
+    # (Its mode too, where it decides how its interior effects are drawn: `styled_layers`.)
+    apart = layer_effects.interior_blends_apart(_group_mode(group), group.blend_interior)
+    return (own_key(group), group.fill_opacity, apart) + tuple(node_key(n) for n in group.walk())
 
 
 def _kept_rows(group: Group, precise: bool) -> Optional[_StyledRows]:

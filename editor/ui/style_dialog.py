@@ -225,8 +225,7 @@ class LayerStyleDialog(QDialog):
             elif widget_kind in ("mode", "choice"):
                 widget = QComboBox()
                 choices = CHOICES[field] if widget_kind == "choice" else \
-                    [(m, m.replace("_", " ").title()) for m in BLEND_MODES
-                     if m != "dissolve"]  # (effects are not drawn in Dissolve)
+                    [(m, m.replace("_", " ").title()) for m in BLEND_MODES]
                 for key, text in choices:
                     widget.addItem(text, key)
                 widget.currentIndexChanged.connect(
