@@ -2,13 +2,16 @@
 revision against the working tree's, in one run: IoU against hand-drawn truth, CPU seconds,
 and a grid of the selections to look at.
 
-    python bench/bench_select_subject.py [--grid OUT.png] [--baseline REV]
+    python bench/bench_select_subject.py [--grid OUT.png] [--baseline REV] [--old-mask]
 
 Each photo runs the whole command (`editor.model.select_subject`: prepare, the worker's
 run, the undo step) twice: once with `find_main_object` from
 engine/methods/decompose_steps/salient.py as it was at `--baseline` (loaded from git), once
 with the working tree's; the rest of the command (the decomposition's mask and edge steps,
-classical components as on a computer without models) is the same for both.
+classical components as on a computer without models) is the same for both, unless
+--old-mask gives the baseline the mask step as it was before the structure cut's own parts
+joined the mask (`GrabCutSegmenter(vote_adds=False)`): with `--baseline main --old-mask`
+the columns are main's command and the working tree's.
 
 Photos: astronaut (1200x1200), coffee, chelsea and rocket (1500x1000, their own aspect),
 and bench_decompose.py's horse pasted on four photos (1 MP, its seeds as in
@@ -91,8 +94,9 @@ def baseline_finder(rev: str):
     return module.find_main_object
 
 
-def select(rgb: np.ndarray, finder) -> tuple[np.ndarray, float]:
-    """Select > Subject on a one-layer document of `rgb` with `finder`: (selection, CPU s)."""
+def select(rgb: np.ndarray, finder, pipeline=None) -> tuple[np.ndarray, float]:
+    """Select > Subject on a one-layer document of `rgb` with `finder` (and `pipeline`, the
+    decomposition's, when given): (selection, CPU s)."""
     h, w = rgb.shape[:2]
     doc = Document(w, h)
     doc.add_image(np.dstack([rgb, np.full((h, w), 255, np.uint8)]), "photo", 0, 0)
@@ -101,6 +105,7 @@ def select(rgb: np.ndarray, finder) -> tuple[np.ndarray, float]:
     try:
         start = time.process_time()
         prepared = select_subject.prepare(doc, doc.active, StepChoices.classical())
+        prepared.pipeline = pipeline
         try:
             select_subject.apply(doc, select_subject.run(prepared))
             chosen = selection_ops.current_mask(doc)
@@ -127,8 +132,17 @@ def main() -> None:
     parser.add_argument("--grid", default="select_subject_grid.png")
     parser.add_argument("--baseline", default=BASELINE,
                         help=f"git revision of {SALIENT} to compare with (default {BASELINE})")
+    parser.add_argument("--old-mask", action="store_true",
+                        help="the baseline's mask step without the structure cut's own parts "
+                             "(GrabCutSegmenter(vote_adds=False), as before 2026-12-02 morning)")
     args = parser.parse_args()
     finders = {"baseline": baseline_finder(args.baseline), "new": salient.find_main_object}
+    pipelines = {"baseline": None, "new": None}
+    if args.old_mask:
+        from engine.methods.decompose import DecomposePipeline
+        from engine.methods.decompose_steps.segment import GrabCutSegmenter
+
+        pipelines["baseline"] = DecomposePipeline(segmenter=GrabCutSegmenter(vote_adds=False))
     print(f"{'photo':18s} {'size':>10s} " + " ".join(f"{'IoU ' + n:>12s}" for n in finders)
           + " " + " ".join(f"{'CPU s ' + n:>14s}" for n in finders))
     rows, scores, seconds = [], {n: [] for n in finders}, {n: [] for n in finders}
@@ -136,7 +150,7 @@ def main() -> None:
         h, w = rgb.shape[:2]
         masks, cells = [], []
         for n, finder in finders.items():
-            chosen, cpu = select(rgb, finder)
+            chosen, cpu = select(rgb, finder, pipelines[n])
             masks.append(chosen)
             seconds[n].append(cpu)
             if obj is not None:

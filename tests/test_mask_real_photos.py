@@ -139,6 +139,47 @@ def test_where_the_lightness_cuts_disagree_the_structure_cut_decides():
     assert (choose_cut(img, [with_ground, obj], vote=with_ground) == obj).all()
 
 
+def test_a_loose_box_around_the_shuttle_model_keeps_both_boosters():
+    # In a box 5 % looser both lightness cuts leave the white boosters on the pale wall
+    # out (the full-lightness cut's outline is 10 % stronger and replaced the others:
+    # IoU 0.72); the structure cut takes them, and a part only it takes now joins where
+    # it has the ground's lightness and more edges inside than the ground (0.89).
+    c = case("shuttle model")
+    image = c.image()
+    h, w = image.shape[:2]
+    box = c.box.expand(int(0.05 * max(c.box.w, c.box.h))).clip(w, h)
+    truth = c.truth(image.shape)
+    before = GrabCutSegmenter(vote_adds=False)(image, box, None, np.ones((h, w), bool))
+    after = GrabCutSegmenter()(image, box, None, np.ones((h, w), bool))
+    assert iou(before, *truth) < 0.75 and not before[100, 384] and not before[100, 446]
+    assert iou(after, *truth) > 0.85
+    assert after[100, 384] and after[100, 446]       # the left and the right booster
+    assert not after[100, 470] and not after[100, 360]  # the wall on either side
+
+
+def test_only_parts_with_the_grounds_lightness_and_more_structure_join_from_the_vote():
+    rng = np.random.default_rng(0)
+    img = np.full((120, 160, 3), 150, np.uint8) + rng.integers(0, 4, (120, 160, 3), dtype=np.uint8)
+    obj = np.zeros((120, 160), bool)
+    obj[30:90, 40:100] = True
+    img[obj] = (200, 60, 40)
+    rows = np.arange(120)[:, None] % 4 < 2
+    striped = np.zeros_like(obj)    # the ground's lightness, outlines inside: a pale part
+    striped[30:60, 100:125] = True
+    img[striped & rows], img[striped & ~rows] = 125, 178
+    smooth = np.zeros_like(obj)     # ground the structure cut took along the outline
+    smooth[66:90, 100:125] = True
+    dark = np.zeros_like(obj)       # darker than the ground: the lightness cuts saw it
+    dark[30:60, 15:40] = True
+    img[dark & rows], img[dark & ~rows] = 70, 100
+    vote = obj | striped | smooth | dark
+    joined = choose_cut(img, [obj, obj], vote=vote, vote_adds=True)
+    assert joined[striped].mean() > 0.95 and joined[obj].all()
+    assert not joined[smooth].any() and not joined[dark].any()
+    # Without vote_adds (choose_cut's default) the vote only decides where the cuts differ.
+    assert (choose_cut(img, [obj, obj], vote=vote) == obj).all()
+
+
 def test_a_loose_box_around_the_astronaut_covering_the_whole_picture_still_finds_her():
     # Grown by 5 %, the box covers the whole picture: nothing outside it to learn the
     # background from, and the mask was the whole picture (IoU 0.54). The background is

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QToolButton
 
 from editor.jobs import CANCELLED, FINISHED
 from editor.model import selection_ops
+from test_decompose_saliency import bust_scene
 from ui_helpers import pasted_window
 
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -200,3 +201,21 @@ def test_select_subject_on_a_photo_selects_the_rocket_not_the_sky(qtbot, tmp_pat
     sky = np.zeros_like(selected)
     sky[20:300, 120:290] = True   # left of the rocket, between the towers
     assert selected[sky].mean() < 0.01
+
+
+def test_select_subject_takes_a_body_that_runs_off_the_bottom_edge_to_the_edge(
+        qtbot, tmp_path, monkeypatch):
+    """The search's GrabCut starts from a rectangle inset from the border, and its box
+    stopped short of the bottom edge: the last rows of the body were left unselected. A
+    guess that reaches the inset margin where the margin has its colours runs off the
+    picture there, and its box goes to that edge (`salient._cut_sides`)."""
+    pixels, truth = bust_scene()
+    w = pasted_window(qtbot, tmp_path, monkeypatch, pixels, 1.0)
+    steps = w.doc.history.count
+    w.actions["select_subject"].trigger()
+    qtbot.waitUntil(lambda: w.doc.history.count > steps or bool(w.test_errors), timeout=60000)
+    assert w.test_errors == [] and w.doc.history.undo_name() == "Select Subject"
+    selected = mask_of(w.doc) >= 128
+    assert selected[-8:][truth[-8:]].mean() > 0.95   # the body's last rows, to the edge
+    assert iou(selected, truth) > 0.97, iou(selected, truth)
+    assert ground_share(selected, truth) < 0.01
