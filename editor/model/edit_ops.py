@@ -280,6 +280,28 @@ def gradient_fill(doc: Document, layer: Node, start: tuple[float, float],
         _paint_image(doc, layer, box, coverage, colours, "Gradient")
 
 
+def paste_into(doc: Document, pixels: np.ndarray, outside: bool = False) -> Layer:
+    """Edit > Paste Special > Paste Into (Paste Outside, `outside`): the pasted pixels as a
+    new layer centred on the selection, its layer mask the selection (or what lies outside
+    it), unlinked so that the picture can be moved behind the mask; the selection is then
+    gone (it is the mask now); one undo step."""
+    from . import commands as cmds
+    from .layers import LayerMask
+
+    box, coverage = _require_selection(doc, "paste into")
+    name = "Paste Outside" if outside else "Paste Into"
+    h, w = pixels.shape[:2]
+    with doc.history.macro(name):
+        layer = doc.add_image(pixels, doc.next_layer_name(), box.x + (box.w - w) // 2,
+                              box.y + (box.h - h) // 2, history_name=name)
+        inside = np.rint(coverage * 255).astype(np.uint8)
+        mask = LayerMask(255 - inside if outside else inside, box.x, box.y,
+                         default=255 if outside else 0, linked=False)
+        doc.history.push(cmds.SetMask(layer, mask, name))
+        doc.set_selection(None, name)
+    return layer
+
+
 def _require_selection(doc: Document, what: str) -> tuple[Box, np.ndarray]:
     region = selection_region(doc)
     if region is None:

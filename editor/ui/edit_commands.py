@@ -28,7 +28,7 @@ from editor.jobs import Job
 from editor.model import DocumentError, custom_shapes, edit_ops, paths, patterns, replay
 from editor.model.content_fill import apply_content_fill, prepare_content_fill, run_content_fill
 
-from .actions import ActionSpec, Context, has_doc, has_node, run_on_doc
+from .actions import ActionSpec, Context, has_doc, has_node, has_selection, run_on_doc
 from . import dialogs
 from .dialogs import ok_cancel
 from .qimage import qimage_to_rgba, rgba_to_qimage
@@ -204,10 +204,18 @@ class EditCommands:
                        enabled=has_doc, menu="edit", after="copy"),
             ActionSpec("paste_in_place", "Paste in &Place", self.paste_in_place, "Shift+Ctrl+V",
                        menu="edit", after="paste"),
+            ActionSpec("paste_into", "Paste &Into", lambda: self.paste_into(False),
+                       "Alt+Shift+Ctrl+V", enabled=has_selection, menu="edit",
+                       after="paste_in_place",
+                       tip="Paste as a new layer masked by the selection (the mask unlinked: "
+                           "move the picture behind it)"),
+            ActionSpec("paste_outside", "Paste &Outside", lambda: self.paste_into(True),
+                       enabled=has_selection, menu="edit", after="paste_into",
+                       tip="Paste as a new layer masked to show only outside the selection"),
             ActionSpec("clear", "Cl&ear", self.delete_key, ["Delete", "Backspace"],
                        tip="Clear the selected pixels (Delete); with nothing selected, delete "
                            "the layer",
-                       enabled=has_node, menu="edit", after="paste_in_place"),
+                       enabled=has_node, menu="edit", after="paste_outside"),
             ActionSpec("fill", "&Fill…", self.fill, "Shift+F5", enabled=has_node, menu="edit",
                        after="clear", separator=True),
             ActionSpec("stroke", "&Stroke…", self.stroke, enabled=node_and_selection,
@@ -338,6 +346,16 @@ class EditCommands:
         pixels = qimage_to_rgba(image)
         self._op("Could not paste", lambda doc: doc.add_image(pixels, "Pasted Layer", origin[0],
                                                               origin[1], history_name="Paste"))
+
+    def paste_into(self, outside: bool) -> None:
+        """Edit > Paste Into / Paste Outside: the clipboard's image as a new layer masked by
+        the selection (`edit_ops.paste_into`)."""
+        image = QGuiApplication.clipboard().image()
+        if image.isNull():
+            self.window.status("The clipboard holds no image to paste.")
+            return
+        pixels = qimage_to_rgba(image)
+        self._op("Could not paste", lambda doc: edit_ops.paste_into(doc, pixels, outside))
 
     def delete_key(self) -> None:
         """Delete / Backspace: clears the selection in the active layer, or deletes the layer."""
