@@ -200,3 +200,32 @@ def test_layers_panel_eye_lock_and_rename(window, qtbot):
     qtbot.keyClicks(editor, "Sky")
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     assert layer.name == "Sky" and doc.history.undo_name() == "Rename Layer"
+
+
+def test_save_a_copy_writes_another_file_and_leaves_the_document_as_it_was(
+        window, qtbot, monkeypatch, tmp_path):
+    """File > Save a Copy… (Alt+Ctrl+S): a layered copy and a flat PNG copy are written;
+    the document keeps its own file, title and unsaved mark; its own file is refused."""
+    from editor.model.files import open_document
+
+    good = write_png(tmp_path / "good.png", photo(40, 30))
+    open_through_menu(window, qtbot, monkeypatch, [good], 1)
+    doc = window.doc
+    doc.new_layer()
+    title = window.windowTitle()
+    for name in ("copy.psd", "copy.png"):
+        target = str(tmp_path / name)
+        monkeypatch.setattr("editor.ui.dialogs.ask_save_path", lambda *a, **k: target)
+        window.actions["save_copy"].trigger()
+        assert not window.test_errors and os.path.exists(target)
+        assert doc.modified and doc.path is None and window.windowTitle() == title
+    assert len(list(open_document(str(tmp_path / "copy.psd")).layers())) == 2
+    assert window.statusBar().currentMessage().startswith("Saved a copy to")
+    # Saved for real, then a copy onto its own file: refused in one line, nothing written.
+    kept = str(tmp_path / "kept.psd")
+    monkeypatch.setattr("editor.ui.dialogs.ask_save_path", lambda *a, **k: kept)
+    window.actions["save_as"].trigger()
+    stamp = os.path.getmtime(kept)
+    window.actions["save_copy"].trigger()
+    assert len(window.test_errors) == 1 and "another name" in window.test_errors[0][1]
+    assert os.path.getmtime(kept) == stamp

@@ -119,6 +119,23 @@ def _stem(path: str) -> str:
 def save_document(doc: Document, path: str | os.PathLike) -> None:
     """Saves `doc` as PSD (PSB for a `.psb` name); on success sets doc.path and marks it clean."""
     path = os.fspath(path)
+    _write_layered(doc, path)
+    doc.path = os.path.abspath(path)
+    doc.history.mark_clean()
+
+
+def save_copy(doc: Document, path: str | os.PathLike, *, quality: int = 95) -> None:
+    """File > Save a Copy: the document written to `path` (layered for .psd/.psb, else the
+    flat picture by suffix), the document itself untouched: its file, name and unsaved
+    state stay as they were."""
+    path = os.fspath(path)
+    if os.path.splitext(path)[1].lower() in PSD_SUFFIXES:
+        _write_layered(doc, path)
+    else:
+        export_image(doc, path, quality=quality)
+
+
+def _write_layered(doc: Document, path: str) -> None:
     suffix = os.path.splitext(path)[1].lower()
     if suffix not in PSD_SUFFIXES:
         raise SaveError(f"{path}: documents are saved as .psd or .psb; "
@@ -129,8 +146,6 @@ def save_document(doc: Document, path: str | os.PathLike) -> None:
     # the process instead of raising, which would leave the temporary behind.
     composite_document(doc, Box(0, 0, 1, 1))
     atomic_write(path, lambda f: psd.write_psd(doc, f, big=suffix == ".psb"))
-    doc.path = os.path.abspath(path)
-    doc.history.mark_clean()
 
 
 def write_document(doc: Document, path: str | os.PathLike, *, quality: int = 95) -> None:

@@ -262,6 +262,8 @@ def build_actions(window: "MainWindow") -> dict[str, QAction]:
         ActionSpec("close", "&Close", w.close_current, "Ctrl+W", enabled=has_doc),
         ActionSpec("save", "&Save", lambda: f.save(), "Ctrl+S", enabled=has_doc),
         ActionSpec("save_as", "Save &As…", lambda: f.save_as(), "Shift+Ctrl+S", enabled=has_doc),
+        ActionSpec("save_copy", "Save a Cop&y…", f.save_copy, "Alt+Ctrl+S", enabled=has_doc,
+                   tip="Write the document to another file; this one keeps its own file"),
         ActionSpec("revert", "Re&vert", f.revert, "F12",
                    tip="Reloads the document from its file (one undo step)",
                    enabled=lambda c: c.doc is not None and bool(c.doc.path or c.doc.source_path)),
@@ -371,7 +373,7 @@ def build_menus(window: "MainWindow", bar: QMenuBar) -> dict[str, QMenu]:
     export.addAction(a["export"])
     menus["export_menu"] = export
     menu("&File", "file", ["new", "open", recent, None, "import_layer", None, "close", "save",
-                           "save_as", "revert", export, None, "quit"])
+                           "save_as", "save_copy", "revert", export, None, "quit"])
     menu("&Edit", "edit", ["undo", "redo", None, "copy", "paste", None, "models", "preferences"])
     menu("&Image", "image", [])  # filled by image_commands' specs
     menu("&Layer", "layer", [])  # layer_commands' specs, then the other modules'

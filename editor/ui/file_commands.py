@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from editor.model import Document, Layer, files
+from editor.model import Document, DocumentError, Layer, files
 from editor.model.revert import revert as revert_document
 
 from . import dialogs, worker
@@ -243,6 +243,36 @@ class FileCommands:
         if not path.lower().endswith(PSD_EXTENSIONS):
             path += ".psd"
         return self._write(session, path)
+
+    def save_copy(self) -> bool:
+        """File > Save a Copy… (Alt+Ctrl+S): the document in front written to another file,
+        layered (.psd/.psb) or flat (.png, .jpg, ...); its own file, name and unsaved state
+        stay as they were."""
+        session = self.window.session
+        if session is None:
+            return False
+        stem = os.path.splitext(session.title)[0] + " copy"
+        folder = os.path.dirname(session.file) if session.file else self.settings.last_dir()
+        path = dialogs.ask_save_path(self.window, os.path.join(folder, stem + ".psd"),
+                                     "Save a Copy",
+                                     f"{dialogs.SAVE_FILTER};;{dialogs.EXPORT_FILTER}")
+        if not path:
+            return False
+        if session.file and os.path.abspath(path) == os.path.abspath(session.file):
+            self.window.report(DocumentError("A copy needs another name than the document's "
+                                             "own file (File > Save writes that one)."),
+                               "Could not save a copy")
+            return False
+        self.window.tools.end_mode(commit=True)
+        try:
+            with WaitCursor():
+                _files().save_copy(session.doc, path)
+        except Exception as exc:
+            self.window.report(exc, "Could not save a copy")
+            return False
+        self.settings.set_last_dir(path)
+        self.window.status(f"Saved a copy to {path}")
+        return True
 
     def _write(self, session: "DocumentSession", path: str) -> bool:
         self.window.tools.end_mode(commit=True)
