@@ -156,16 +156,17 @@ def test_recipes_survive_another_program_renumbering_layers(tmp_path):
 
 
 def test_other_programs_layer_kinds_become_pixel_layers_with_warnings(tmp_path):
-    """Type, smart object and unknown adjustment layers become pixel (or carried) layers
-    with warnings; Solid Color fill and shape layers become our live fill layers."""
-    from editor.model import FillLayer
+    """Type and smart object layers whose data cannot be read become pixel layers with
+    warnings; Solid Color fill and shape layers become our live fill layers; a Color Lookup
+    layer with no LUT in it is a live Color Lookup that changes nothing."""
+    from editor.model import AdjustmentLayer, FillLayer
 
     path = tmp_path / "foreign.psd"
     psd_samples.foreign_kinds_psd(path)
     doc = open_document(path)
     by_name = {layer.name: layer for layer in doc.layers()}
-    # Adjustment layers are kept (not drawn): empty, with their settings carried along.
-    assert by_name["Lookup"].source_kind == "adjustment" and by_name["Lookup"].is_empty()
+    lookup = by_name["Lookup"]
+    assert isinstance(lookup, AdjustmentLayer) and lookup.settings.data == b""
     assert by_name["Title"].source_kind == "type"
     assert by_name["Placed"].source_kind == "smartobject"
     np.testing.assert_array_equal(by_name["Title"].pixels, psd_samples.swatch(10, 20))
@@ -203,18 +204,15 @@ def test_other_programs_layer_kinds_become_pixel_layers_with_warnings(tmp_path):
     seen = composite_nodes([faded], faded_box)
     assert (np.abs(seen[..., 3].astype(int) - 100) <= 1).all()  # 200 x 128/255
     text = "\n".join(doc.warnings)
-    for expected in ("text layer 'Title'", "smart object layer 'Placed'",
-                     "adjustment layer 'Lookup'",
-                     "'pass through'"):
+    for expected in ("text layer 'Title'", "smart object layer 'Placed'", "'pass through'"):
         assert expected in text, expected
     assert all(w.startswith(str(path)) for w in doc.warnings)
     assert not doc.modified
     # And it saves as a plain layered PSD that reopens without warnings.
     save_document(doc, tmp_path / "ours.psd")
     again = open_document(tmp_path / "ours.psd")
-    # Only the adjustment (still not drawn) and the shape's path are noted again.
-    assert [w for w in again.warnings if "adjustment layer 'Lookup'" not in w
-            and "vector mask of 'Rect'" not in w] == []
+    # Only the shape's path is noted again.
+    assert [w for w in again.warnings if "vector mask of 'Rect'" not in w] == []
     assert [l.source_kind for l in again.layers()] == [l.source_kind for l in doc.layers()]
     assert [(l.opacity, l.fill_opacity) for l in again.layers() if l.name == "Faded fill"] \
         == [(200, 128)]

@@ -99,7 +99,8 @@ def test_the_menus_are_built_from_the_specs_alone(qtbot, tmp_path, monkeypatch):
     # every other action (the Layer, Select, View menus' too) is a module's spec.
     contributed = {s.name for s in w.contributed if isinstance(s, act.ActionSpec)}
     assert set(w.actions) - contributed == {
-        "new", "open", "import_layer", "close", "save", "save_as", "revert", "export", "quit",
+        "new", "open", "import_layer", "close", "save", "save_as", "save_copy", "revert",
+        "export", "quit",
         "undo", "redo", "copy", "paste", "models", "preferences", "reset_panels", "panel_info",
         "panel_histogram", "panel_swatches", "panel_character", "panel_paragraph",
         "panel_styles", "panel_actions", "shortcuts",
