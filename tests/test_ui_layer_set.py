@@ -323,3 +323,36 @@ def test_convert_to_smart_object_takes_the_chosen_layers_into_one(qtbot, tmp_pat
     inside = smart_object.contents_document(w.doc, smart)
     assert [n.name for n in inside.root.children] == ["G"]
     assert [n.name for n in inside.root.children[0].children] == ["B", "C"]
+
+
+def test_ctrl_e_on_a_group_merges_it_keeping_its_mode(qtbot, tmp_path, monkeypatch):
+    """Merge Group: D and E in group G (Multiply, opacity 200): Ctrl+E makes one layer "G",
+    Multiply, where the group was, the picture the same; one undo step puts the group back."""
+    from editor.model import Group
+
+    w = window(qtbot, tmp_path, monkeypatch)
+    d, e = node(w, "D"), node(w, "E")
+    group = Group("G", [], blend_mode="multiply", opacity=200)
+    w.doc.root.children.insert(d.index(), group)
+    group.parent = w.doc.root
+    for layer in (d, e):
+        w.doc.root.children.remove(layer)
+        layer.parent = group
+        group.children.append(layer)
+    w.doc.set_active(group)
+    w.layers_panel.list.rebuild()
+    before = composite_document(w.doc).astype(int)
+    click_row(w, qtbot, "G")
+    w.update_actions()
+    assert w.actions["merge_down"].isEnabled()
+    assert w.actions["merge_down"].text().replace("&", "") == "Merge Group"
+    w.actions["merge_down"].trigger()
+    assert not w.test_errors
+    merged = node(w, "G")
+    assert isinstance(merged, Layer) and merged.blend_mode == "multiply"
+    assert [n.name for n in w.doc.root.children] == ["Background", "A", "B", "C", "G"]
+    assert w.doc.history.undo_name() == "Merge Group"
+    assert np.abs(composite_document(w.doc).astype(int) - before).max() <= 1
+    w.actions["undo"].trigger()
+    assert isinstance(node(w, "G"), Group) and [n.name for n in node(w, "G").children] == \
+        ["D", "E"]

@@ -74,18 +74,25 @@ def stack_order(doc, nodes: Iterable[Node]) -> list[Node]:
 
 
 def merge_layers(doc, nodes: Iterable[Node]) -> Layer:
-    """Photoshop's Merge Layers (Ctrl+E with several layers chosen): their composite, as
+    """Photoshop's Merge Layers (Ctrl+E with several layers chosen; Merge Group with a
+    group alone, its mode kept on the merged layer): their composite, as
     they show stacked in that order (hidden ones add nothing and are discarded, as
     Photoshop's), in one pixel layer where the topmost was, named after it. Drawn by
     `render.composite_nodes` over the layers' reach, as Merge Down is. One step."""
     from .render import composite_nodes
 
     nodes = stack_order(doc, nodes)
-    if len(nodes) < 2:
+    group = nodes[0] if len(nodes) == 1 and isinstance(nodes[0], Group) else None
+    if len(nodes) < 2 and group is None:
         raise DocumentError("Choose two or more layers to merge.")
     for node in nodes:
         doc._check_unlocked(node)
     copies = [n.copy(share=True) for n in nodes]
+    if group is not None:
+        # Merge Group: its composite drawn as it shows, the group's blend mode kept on the
+        # merged layer (its opacity and mask in the pixels: the same picture for a mode
+        # other than Pass Through, which merges as Normal, as in Photoshop).
+        copies[0].blend_mode = "normal"
     # A chosen layer clipped to a base left out of the merge draws on its own.
     for copy in itertools.takewhile(lambda n: n.clipping, copies):
         copy.clipping = False
@@ -98,7 +105,9 @@ def merge_layers(doc, nodes: Iterable[Node]) -> Layer:
     top = nodes[-1]
     merged = Layer(top.name, pixels, x, y)
     parents = [n.parent for n in nodes]
-    name = "Merge Layers"
+    name = "Merge Layers" if group is None else "Merge Group"
+    if group is not None and group.blend_mode != "pass_through":
+        merged.blend_mode = group.blend_mode
     with doc.history.macro(name):
         doc.history.push(cmds.InsertNode(merged, top.parent, top.index() + 1, name))
         for node in nodes:

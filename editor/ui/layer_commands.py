@@ -85,8 +85,10 @@ class LayerCommands:
             # Ctrl+E: Merge Down, or Merge Layers with several layers chosen (Photoshop's
             # one item, named for what it does).
             ActionSpec("merge_down", "&Merge Down", self.merge_down, "Ctrl+E", icon="merge-down",
-                       enabled=lambda c: can_merge_down(c) or merges_chosen(c),
-                       label=lambda c: "&Merge Layers" if merges_chosen(c) else "&Merge Down",
+                       enabled=lambda c: can_merge_down(c) or merges_chosen(c)
+                       or isinstance(c.node, Group),
+                       label=lambda c: "&Merge Layers" if merges_chosen(c) else
+                       "&Merge Group" if isinstance(c.node, Group) else "&Merge Down",
                        menu="layer", separator=True),
             item("merge_visible", "Merge &Visible", self.merge_visible, "Shift+Ctrl+E",
                  enabled=has_doc),
@@ -179,7 +181,11 @@ class LayerCommands:
 
     def merge_down(self) -> None:
         nodes = self.window.layers_panel.selected_nodes()
-        if len(nodes) > 1:  # Merge Layers: where the topmost was
+        doc = self.window.doc
+        if len(nodes) <= 1 and doc is not None and isinstance(doc.active, Group):
+            nodes = [doc.active]  # Merge Group
+        if len(nodes) > 1 or (nodes and isinstance(nodes[0], Group)):
+            # Merge Layers (where the topmost was) or Merge Group (where it was)
             self._op("Could not merge the layers", lambda d: replay.perform(
                 d, "merge_layers", names=[n.name for n in nodes], target=nodes))
             return
