@@ -356,3 +356,31 @@ def test_ctrl_e_on_a_group_merges_it_keeping_its_mode(qtbot, tmp_path, monkeypat
     w.actions["undo"].trigger()
     assert isinstance(node(w, "G"), Group) and [n.name for n in node(w, "G").children] == \
         ["D", "E"]
+
+
+def test_delete_hidden_layers_and_rasterize_layer_style(qtbot, tmp_path, monkeypatch):
+    """Layer > Delete Hidden Layers takes every hidden layer in one step; Layer > Rasterize >
+    Layer Style draws A's Stroke into its pixels: the same picture, no style left."""
+    w = window(qtbot, tmp_path, monkeypatch)
+    node(w, "B").visible = node(w, "D").visible = False
+    w.actions["delete_hidden"].trigger()
+    assert [n.name for n in w.doc.root.children] == ["Background", "A", "C", "E"]
+    assert w.doc.history.undo_name() == "Delete Hidden Layers"
+    assert "Deleted 2 hidden layers" in w.statusBar().currentMessage()
+    w.actions["undo"].trigger()
+    assert [n.name for n in w.doc.root.children] == ["Background", "A", "B", "C", "D", "E"]
+    a = node(w, "A")
+    a.effects = LayerEffects(strokes=(Stroke(size=3, color=(10, 10, 10)),))
+    click_row(w, qtbot, "A")
+    w.update_actions()
+    assert w.actions["rasterize_style"].isEnabled()
+    assert w.actions["rasterize_style"] in w.menus["rasterize"].actions()
+    before = composite_document(w.doc).astype(int)
+    w.actions["rasterize_style"].trigger()
+    assert not w.test_errors
+    plain = node(w, "A")
+    assert plain.effects is None and plain.pixels.shape[:2] == (18, 18)  # grown by the stroke
+    assert w.doc.history.undo_name() == "Rasterize Layer Style"
+    assert np.abs(composite_document(w.doc).astype(int) - before).max() <= 1
+    w.update_actions()
+    assert not w.actions["rasterize_style"].isEnabled()

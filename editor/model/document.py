@@ -397,6 +397,13 @@ class Document:
         self.history.push(cmds.InsertNode(copy, node.parent, node.index() + 1, "Duplicate Layer"))
         return copy
 
+    def replace_node(self, old: Node, new: Node, name: str) -> None:
+        """`new` in `old`'s place in the stack, as one step named `name` (a layer made anew
+        from another: rasterized, converted)."""
+        parent, index = old.parent, old.index()
+        self.history.push(Macro(name, [cmds.RemoveNode(old, name),
+                                       cmds.InsertNode(new, parent, index, name)]))
+
     def delete(self, node: Node) -> None:
         self._check_in_doc(node)
         parent = node.parent

@@ -1,5 +1,6 @@
 """Operations on several chosen layers at once (the Layers panel's Ctrl/Shift choice):
-Copy / Paste Layer Style, Merge Layers, Arrange > Reverse and Link / Unlink Layers.
+Copy / Paste Layer Style, Merge Layers (and Merge Group), Arrange > Reverse, Link / Unlink
+Layers and Delete > Hidden Layers.
 Each is one undo step; Qt-free.
 
 A layer style as Photoshop copies it (`StyleCopy`) is the effects together with the
@@ -193,3 +194,23 @@ def unlink(doc, nodes: Iterable[Node]) -> None:
             rest = [n for n in doc.nodes() if n.link_group == number]
             if len(rest) == 1:
                 doc.history.push(cmds.SetAttr(rest[0], "link_group", 0, "Unlink Layers"))
+
+
+def delete_hidden(doc) -> int:
+    """Layer > Delete > Hidden Layers: every hidden layer and group (with what is in it) goes,
+    in one step; how many were deleted. Locked ones are refused in one line first."""
+    hidden = [n for n in doc.nodes() if not n.visible
+              and not any(not g.visible for g in n.ancestors() if g is not doc.root)]
+    if not hidden:
+        raise DocumentError("No layer is hidden: there is nothing to delete.")
+    for node in hidden:
+        doc._check_unlocked(node)
+    name = "Delete Hidden Layers"
+    with doc.history.macro(name):
+        parents = [n.parent for n in hidden]
+        for node in hidden:
+            doc.history.push(cmds.RemoveNode(node, name))
+        doc._release_baseless(parents, name)
+        if doc.active is not None and not doc.contains(doc.active):
+            doc.set_active(next(reversed(list(doc.layers())), None))
+    return len(hidden)

@@ -344,9 +344,7 @@ def rasterize(doc: "Document", layer) -> Layer:
 
 
 def _replace(doc: "Document", old: Layer, new: Layer, name: str) -> None:
-    parent, index = old.parent, old.index()
-    doc.history.push(Macro(name, [cmds.RemoveNode(old, name),
-                                  cmds.InsertNode(new, parent, index, name)]))
+    doc.replace_node(old, new, name)
     doc.set_active(new)
 
 

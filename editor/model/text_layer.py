@@ -63,10 +63,9 @@ import numpy as np
 
 from engine.box import opaque_bounds
 
-from . import commands as cmds
 from . import text_warp
 from .errors import DocumentError
-from .history import Command, Macro
+from .history import Command
 from .layers import Layer, empty_pixels
 
 if TYPE_CHECKING:
@@ -769,11 +768,8 @@ def rasterize(doc: "Document", layer) -> Layer:
     pixels, place, name, mask and style (its text no longer editable); one step."""
     check_editable(doc, layer)
     plain = Layer.copy(layer)  # Layer's copy makes a Layer: the same pixels and extras
-    parent, index = layer.parent, layer.index()
     # (the new layer in the old one's place, and chosen, as Photoshop leaves it)
-    doc.history.push(Macro("Rasterize Type", [cmds.RemoveNode(layer, "Rasterize Type"),
-                                              cmds.InsertNode(plain, parent, index,
-                                                              "Rasterize Type")]))
+    doc.replace_node(layer, plain, "Rasterize Type")
     return plain
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from editor.model import Document, Group, Layer, align_ops, edit_ops, replay
+from editor.model import Document, Group, Layer, align_ops, edit_ops, layer_set_ops, replay
+from editor.model.rasterize_style import rasterize_style
 
 from .actions import (ActionSpec, Context, SubmenuSpec, can_merge_down, has_doc, has_node,
                       is_group, is_pixel_layer, run_on_doc)
@@ -50,6 +51,8 @@ class LayerCommands:
             item("layer_via_cut", "Layer via Cu&t", lambda: self.layer_via(True),
                  "Shift+Ctrl+J", enabled=can_cut_to_layer),
             item("delete_layer", "De&lete Layer", self.delete_layer, icon="layer-delete"),
+            item("delete_hidden", "Delete &Hidden Layers", self.delete_hidden, enabled=has_doc,
+                 tip="Delete every hidden layer and group, in one step"),
             item("rename_layer", "&Rename Layer…", self.rename_layer),
             item("toggle_visible", "Show/&Hide Layer", self.toggle_visible, "Ctrl+,", "eye",
                  separator=True),
@@ -115,6 +118,16 @@ class LayerCommands:
     def delete_layer(self) -> None:
         self._op("Could not delete the layer",
                  lambda d: d.active and replay.perform(d, "delete_layer"))
+
+    def delete_hidden(self) -> None:
+        count = run_on_doc(self.window, "Could not delete the hidden layers",
+                           layer_set_ops.delete_hidden)
+        if count:
+            self.window.status(f"Deleted {count} hidden layer{'s' if count != 1 else ''}.")
+
+    def rasterize_style(self) -> None:
+        self._op("Could not rasterize the layer style",
+                 lambda d: rasterize_style(d, d.active))
 
     def rename_layer(self) -> None:
         w = self.window

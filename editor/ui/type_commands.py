@@ -1,5 +1,6 @@
 """Layer > Rasterize > Type: a text layer becomes a plain pixel layer (its text no longer
-editable), one undo step (`text_layer.rasterize`). Painting, filters and Free Transform
+editable), one undo step (`text_layer.rasterize`); the Rasterize submenu is made here, with
+its Layer Style item (`layer_commands.rasterize_style`). Painting, filters and Free Transform
 refuse a text layer with one line naming this command (document.raise_if_derived).
 
 Layer > Type > Convert to Paragraph Text (Convert to Point Text for paragraph text: the
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from editor.model import text_layer, text_warp
+from editor.model import Layer, text_layer, text_warp
 
 from .actions import ActionSpec, Context, Spec, SubmenuSpec, run_on_doc
 
@@ -44,6 +45,13 @@ class TypeCommands:
             ActionSpec("rasterize_type", "&Type", self.rasterize, enabled=is_text_layer,
                        tip="Make the text layer a pixel layer (its text is then no longer "
                            "editable)", menu="rasterize"),
+            # (Layer > Rasterize's other items: the submenu is made here, first)
+            ActionSpec("rasterize_style", "Layer &Style",
+                       lambda: self.window.layer_commands.rasterize_style(),
+                       enabled=lambda c: isinstance(c.node, Layer) and c.node.kind == "pixel"
+                       and c.node.effects is not None and c.node.effects.drawn(),
+                       menu="rasterize",
+                       tip="Draw the layer's effects into its pixels (the style is then gone)"),
             SubmenuSpec("type", "T&ype", menu="layer"),
             ActionSpec("convert_type", "Convert to &Paragraph Text", self.convert,
                        enabled=is_text_layer, menu="type", label=convert_label,
