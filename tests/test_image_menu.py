@@ -155,3 +155,28 @@ def test_crop_tool(qtbot, tmp_path, monkeypatch):
     assert tool.current_box(canvas) == doc.canvas
     window.actions["undo"].trigger()
     assert doc.size == (96, 64)
+
+
+def test_reveal_all_grows_the_canvas_to_the_layers_beyond_it(qtbot, tmp_path, monkeypatch):
+    """Image > Reveal All: a layer reaching 10 px past the right edge and 5 px above the top
+    grows the canvas to hold it (never shrinks it); the picture on the old canvas stays put;
+    one undo step; with nothing beyond the canvas, one line and no step."""
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    doc = two_layers()
+    doc.add_image(photo(20, 10, "coffee"), "Out", 50, -5)
+    w.add_session(doc, "t")
+    before = composite_document(doc)[:35].copy()  # (rows under the new layer's reach)
+    steps = doc.history.count
+    w.actions["reveal_all"].trigger()
+    assert not w.test_errors
+    assert doc.size == (70, 45) and doc.history.count == steps + 1
+    assert doc.history.undo_name() == "Reveal All"
+    out = next(n for n in doc.layers() if n.name == "Out")
+    assert (out.x, out.y) == (50, 0)  # (everything moved down by 5)
+    after = composite_document(doc)
+    assert np.array_equal(after[5:40, :60][:, :50], before[:, :50])
+    w.actions["reveal_all"].trigger()  # nothing beyond now
+    assert len(w.test_errors) == 1 and "nothing to reveal" in w.test_errors[0][1]
+    assert doc.history.count == steps + 1
+    w.actions["undo"].trigger()
+    assert doc.size == (60, 40)

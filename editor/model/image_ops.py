@@ -163,6 +163,25 @@ def crop_to_selection(doc: Document) -> None:
     crop(doc, region[0].clip(doc.width, doc.height), "Crop")
 
 
+def layers_bounds(doc: Document) -> Box:
+    """The box of every layer's pixels, on the canvas or beyond it (Photomerge's panorama
+    canvas); the canvas when no layer has pixels."""
+    box = None
+    for layer in doc.layers():
+        if isinstance(layer, Layer) and not layer.is_empty():
+            box = layer.bounds() if box is None else box.union(layer.bounds())
+    return box if box is not None else doc.canvas
+
+
+def reveal_all(doc: Document) -> None:
+    """Image > Reveal All: the canvas grown to show every layer's pixels that lie beyond it
+    (never shrunk); one undo step. Nothing beyond it is refused in one line."""
+    box = layers_bounds(doc).union(doc.canvas)
+    if box == doc.canvas:
+        raise DocumentError("Nothing lies beyond the canvas: there is nothing to reveal.")
+    crop(doc, box, "Reveal All")
+
+
 def trim(doc: Document) -> None:
     """Crops away the transparent border of the image (what every visible layer leaves
     empty), as Image > Trim based on transparent pixels."""

@@ -26,14 +26,13 @@ from __future__ import annotations
 import os
 from typing import Sequence
 
-from engine.box import Box
 from engine.errors import InvalidInput
 from engine.progress import ProgressFn, no_progress
 
 from . import auto_align, auto_blend, files, panorama_projection
 from .document import Document
 from .errors import DocumentError
-from .image_ops import crop
+from .image_ops import crop, layers_bounds
 from .layers import Layer
 
 STACK_NAME = "Load Files into Stack"
@@ -85,15 +84,6 @@ def _align(doc: Document, projection: str) -> None:
     except InvalidInput as exc:  # (its message names the two layers)
         raise DocumentError(str(exc)) from None
     auto_align.apply(doc, prepared, aligned)
-
-
-def layers_bounds(doc: Document) -> Box:
-    """The box of every layer's pixels (Photoshop's panorama canvas)."""
-    box = None
-    for layer in doc.layers():
-        if isinstance(layer, Layer) and not layer.is_empty():
-            box = layer.bounds() if box is None else box.union(layer.bounds())
-    return box if box is not None else doc.canvas
 
 
 def _align_chain(doc: Document, projection: str) -> None:

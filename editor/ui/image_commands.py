@@ -196,6 +196,9 @@ class ImageCommands:
                        enabled=has_selection, menu="image", separator=True),
             ActionSpec("trim_image", "&Trim Transparent Pixels", self.trim, enabled=has_doc,
                        menu="image"),
+            ActionSpec("reveal_all", "Re&veal All", self.reveal_all, enabled=has_doc,
+                       menu="image",
+                       tip="Grow the canvas to show the layers' pixels that lie beyond it"),
             ActionSpec("duplicate_document", "&Duplicate…", self.duplicate, enabled=has_doc,
                        tip="A new document copying this one (unsaved)", menu="image",
                        separator=True),
@@ -246,6 +249,9 @@ class ImageCommands:
 
     def trim(self) -> None:
         self._op("trim", image_ops.trim)
+
+    def reveal_all(self) -> None:
+        self._op("reveal all", image_ops.reveal_all)
 
     def duplicate(self) -> None:
         """Image > Duplicate…: asks the name, then opens the copy in a new tab."""
