@@ -137,3 +137,17 @@ def test_an_angled_tip_is_mirrored_and_off_paints_once(qtbot, tmp_path, monkeypa
     qtbot.mouseClick(win.canvas, Qt.MouseButton.LeftButton, pos=image_pos(win.canvas, 40, 50))
     ink = pixels(win)[..., 0] < 128
     assert ink[:, :80].any() and not ink[:, 80:].any()
+
+
+def test_the_eraser_copies_keep_to_the_selection(qtbot, tmp_path, monkeypatch):
+    win = white_window(qtbot, tmp_path, monkeypatch, 160, 100)
+    qtbot.keyClick(win.canvas, Qt.Key.Key_M)
+    image_drag(qtbot, win.canvas, [(10, 20), (30, 40), (60, 80)])
+    choose(win, "vertical", "eraser")
+    win.tools.current.set_size(10)
+    image_drag(qtbot, win.canvas, [(30.0, 50.0), (40.0, 50.0)])
+    alpha = pixels(win)[..., 3]
+    assert alpha[50, 35] == 0                # erased inside the selection
+    assert (alpha[:, 60:] == 255).all()     # its mirror copy lies outside: kept
+    win.actions["undo"].trigger()
+    assert (pixels(win) == 255).all()
