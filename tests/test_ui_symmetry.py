@@ -151,3 +151,50 @@ def test_the_eraser_copies_keep_to_the_selection(qtbot, tmp_path, monkeypatch):
     assert (alpha[:, 60:] == 255).all()     # its mirror copy lies outside: kept
     win.actions["undo"].trigger()
     assert (pixels(win) == 255).all()
+
+
+def test_on_a_layer_mask_the_copies_paint_the_mask(qtbot, tmp_path, monkeypatch):
+    win = white_window(qtbot, tmp_path, monkeypatch, 160, 100)
+    (layer,) = win.doc.layers()
+    win.actions["mask_reveal_all"].trigger()
+    assert layer.mask is not None and win.doc.mask_targeted
+    choose(win, "horizontal")
+    win.tools.current.set_size(10)
+    image_drag(qtbot, win.canvas, [(40.0, 20.0), (60.0, 20.0)])
+    mask = layer.mask.pixels
+    assert mask[20, 50] == 0 and mask[80, 50] == 0  # mirrored about y = 50
+    assert np.array_equal(mask, mask[::-1])
+    assert (layer.pixels == 255).all()  # the pixels are untouched
+
+
+def test_lock_transparent_pixels_keeps_every_copys_alpha(qtbot, tmp_path, monkeypatch):
+    base = np.full((100, 160, 4), 255, np.uint8)
+    base[:, 80:, 3] = 0  # the right half transparent
+    win = pasted_window(qtbot, tmp_path, monkeypatch, base, 2.0)
+    win.set_foreground(QColor(0, 0, 0))
+    (layer,) = win.doc.layers()
+    qtbot.mouseClick(win.layers_panel.lock_buttons["transparency"], Qt.MouseButton.LeftButton)
+    assert layer.locks.transparency
+    win.canvas.setFocus()
+    choose(win, "vertical")
+    win.tools.current.set_size(10)
+    image_drag(qtbot, win.canvas, [(30.0, 50.0), (40.0, 50.0)])
+    assert layer.pixels[50, 35, 0] == 0                          # painted on the left
+    assert np.array_equal(layer.pixels[..., 3], base[..., 3])   # no alpha changed
+
+
+def test_esc_during_a_handle_drag_puts_the_centre_back(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtTest import QTest
+
+    win = white_window(qtbot, tmp_path, monkeypatch, 160, 100)
+    choose(win, "vertical")
+    canvas = win.canvas
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=image_pos(canvas, 80, 50))
+    QTest.mouseEvent(QTest.MouseAction.MouseMove, canvas, Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.NoModifier, image_pos(canvas, 120, 50))
+    assert win.paint_symmetry.of(win.doc).cx == pytest.approx(120, abs=1)
+    qtbot.keyClick(canvas, Qt.Key.Key_Escape)
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=image_pos(canvas, 120, 50))
+    at = win.paint_symmetry.of(win.doc)
+    assert (at.cx, at.cy) == (80.0, 50.0)
+    assert (pixels(win) == 255).all()
