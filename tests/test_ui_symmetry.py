@@ -2,7 +2,8 @@
 user drives it: Vertical mirrors a stroke pixel for pixel about the canvas centre, Radial 4
 makes the image invariant under a quarter turn, the copies are one undo step and one
 stroke (Opacity caps their union), a drag on the handle moves the centre, an angled tip
-is mirrored, and Off paints once."""
+is mirrored, Dual Axis, Diagonal and Mandala mirror as their axes say, the copies keep
+to the selection, a layer mask and Lock Transparent Pixels, and Off paints once."""
 from __future__ import annotations
 
 import numpy as np
@@ -198,3 +199,25 @@ def test_esc_during_a_handle_drag_puts_the_centre_back(qtbot, tmp_path, monkeypa
     at = win.paint_symmetry.of(win.doc)
     assert (at.cx, at.cy) == (80.0, 50.0)
     assert (pixels(win) == 255).all()
+
+
+@pytest.mark.parametrize("kind, segments", [("dual", None), ("diagonal", None),
+                                            ("mandala", 4)])
+def test_dual_axis_diagonal_and_mandala_mirror_as_their_axes_say(
+        qtbot, tmp_path, monkeypatch, kind, segments):
+    win = white_window(qtbot, tmp_path, monkeypatch, 120, 120)
+    monkeypatch.setattr("editor.ui.dialogs.ask_segments", lambda *a: segments)
+    choose(win, kind)
+    win.tools.current.set_size(8)
+    image_drag(qtbot, win.canvas, [(15.0, 30.5), (30.5, 40.0), (45.0, 41.5)])
+    after = pixels(win)
+    ink = after[..., 0] < 250
+    # the diagonal axis rises to the right: (x, y) -> (120 - y, 120 - x)
+    flips = {"dual": [after[:, ::-1], after[::-1]],
+             "diagonal": [after.transpose(1, 0, 2)[::-1, ::-1]],
+             "mandala": [after[:, ::-1], after[::-1], after.transpose(1, 0, 2),
+                         np.rot90(after)]}[kind]
+    for k, flipped in enumerate(flips):
+        assert np.array_equal(flipped, after), k
+    copies = {"dual": 4, "diagonal": 2, "mandala": 8}[kind]
+    assert ink.sum() > copies * 150
