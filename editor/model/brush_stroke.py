@@ -7,6 +7,9 @@ brush's Opacity and only inside the selection (its soft edge fades the paint). S
 stroke at 50 % is 50 % wherever it passed, however many dabs overlap there, as in
 Photoshop; a second stroke adds 50 % of what is left. The Brush tool
 (editor/ui/tools/brush.py) feeds it the dab centres; the brush bench runs it as they do.
+With Paint Symmetry (symmetry.py) every dab is laid at each of its copies into the same
+cover, so the copies are one stroke: where they overlap the stroke's Opacity still caps
+them, and they are one undo step.
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from .commands import PixelEdit
 from .dabs import dab_mask
 from .edit_ops import SelectionCoverage
 from .mask_ops import paint_mask_dab
+from .symmetry import Symmetry
 
 
 def paint_dab(view: np.ndarray, mask: np.ndarray, color: tuple[int, int, int], opacity: float,
@@ -73,14 +77,15 @@ class BrushStroke:
     the dab's coverage `mask` (on `box` of the array, centred at cx, cy there) to keep
     (the Background Eraser's colour match, `erasers.BackgroundErase`). `aliased`: the
     Pencil's dabs (`dab_mask`), whose pixels are painted or not. `tip`: Brush Settings'
-    tip shape and dynamics (`brush_tip.BrushTip`), its jitters drawn from `seed`."""
+    tip shape and dynamics (`brush_tip.BrushTip`), its jitters drawn from `seed`.
+    `symmetry`: Paint Symmetry (`symmetry.Symmetry`), each dab laid at all its copies."""
 
     def __init__(self, doc, edit: PixelEdit, origin: tuple[int, int], size: float,
                  hardness: float, flow: float,
                  lay: Callable[[np.ndarray, np.ndarray, np.ndarray, Box], None],
                  weigh: Optional[Callable[[np.ndarray, Box, float, float], np.ndarray]] = None,
                  aliased: bool = False, tip: Optional[BrushTip] = None,
-                 seed: Optional[int] = None):
+                 seed: Optional[int] = None, symmetry: Optional[Symmetry] = None):
         self.doc, self.edit, self.origin = doc, edit, origin
         self.size, self.hardness, self.aliased = size, hardness, aliased
         # Brush Settings' tip and dynamics; the plain round tip keeps the fast path below.
@@ -92,38 +97,66 @@ class BrushStroke:
         self.cover = StrokeCover(edit.shape, flow)
         self.lay = lay
         self.weigh = weigh
+        self.symmetry = symmetry if symmetry is not None and symmetry.on else None
+        self._flipped_sample: Optional[np.ndarray] = None
 
     def dabs(self, centres: Iterable[tuple[float, float]]) -> Optional[Box]:
         """Adds dabs at canvas points `centres` and lays the stroke where they reach; the
         box of the array that changed (None: none of it)."""
         ox, oy = self.origin
-        union = None
         tip = self.tip
         placed = ((cx, cy, self.size, 0.0, 1.0, 1.0) for cx, cy in centres) if tip is None \
             else self._placed(centres)
         sample = None if tip is None else tip.sample
+        sym = self.symmetry
+        # One union per copy: the copies of a radial stroke lie all round the centre, and
+        # laying the box that holds them all would repaint most of the canvas each move.
+        unions: list[Optional[Box]] = [None] * (1 if sym is None else len(sym.transforms()))
         for cx, cy, size, angle, roundness, amount in placed:
-            mask, box = dab_mask(cx - ox, cy - oy, size, self.hardness, self.aliased, angle,
-                                 roundness, sample)
-            if amount < 1.0:  # Opacity / Flow Jitter thin the dab's paint
-                mask = mask * np.float32(amount)
-            if self.weigh is not None:
-                mask = self.weigh(mask, box, cx - ox, cy - oy)
-            self.cover.add(mask, box)
-            union = box if union is None else union.union(box)
-        if union is None:
+            copies = [(cx, cy, angle, False)] if sym is None else sym.copies(cx, cy, angle)
+            for i, (x, y, turn, flipped) in enumerate(copies):
+                mask, box = dab_mask(x - ox, y - oy, size, self.hardness, self.aliased, turn,
+                                     roundness, self._flipped(sample) if flipped else sample)
+                if amount < 1.0:  # Opacity / Flow Jitter thin the dab's paint
+                    mask = mask * np.float32(amount)
+                if self.weigh is not None:
+                    mask = self.weigh(mask, box, x - ox, y - oy)
+                self.cover.add(mask, box)
+                unions[i] = box if unions[i] is None else unions[i].union(box)
+        changed = None
+        for box in _merged([u for u in unions if u is not None]):
+            done = self._lay(box)
+            if done is not None:
+                changed = done if changed is None else changed.union(done)
+        return changed
+
+    def _flipped(self, sample: Optional[np.ndarray]) -> Optional[np.ndarray]:
+        """A sampled tip mirrored across its long axis (a reflected copy's tip), made once a
+        stroke; the round and elliptical tips are their own mirror images."""
+        if sample is None:
             return None
+        if self._flipped_sample is None:
+            self._flipped_sample = np.ascontiguousarray(sample[::-1])
+        return self._flipped_sample
+
+    def _lay(self, union: Box) -> Optional[Box]:
+        """Lays the stroke again over `union` of the array; the box that changed or None."""
+        ox, oy = self.origin
         h, w = self.cover.cover.shape
         union = union.clip(w, h)
         if union.is_empty():
             return None
-        cover = self.cover.of(union)
-        inside = self.selection.of(union.translate(ox, oy))
-        if inside is not None:
-            cover = cover * inside
+        cover = self._cover(union)
         edit, at = self.edit, union.translate(ox, oy)
         return edit.apply(self.doc, union,
                           lambda view: self.lay(view, edit.original(union), cover, at))
+
+    def _cover(self, box: Box) -> np.ndarray:
+        """The stroke's cover over `box` of the array, the selection applied."""
+        ox, oy = self.origin
+        cover = self.cover.of(box)
+        inside = self.selection.of(box.translate(ox, oy))
+        return cover if inside is None else cover * inside
 
     def _placed(self, centres: Iterable[tuple[float, float]]) -> list[tuple]:
         """The tip's dabs at each spacing step (`BrushTip.place`: x, y, diameter, angle,
@@ -151,11 +184,23 @@ class BrushStroke:
         box = Box(box.x - margin, box.y - margin, box.w + 2 * margin,
                   box.h + 2 * margin).clip(w, h)
         ox, oy = self.origin
-        cover = self.cover.of(box)
-        inside = self.selection.of(box.translate(ox, oy))
-        if inside is not None:
-            cover = cover * inside
-        return box, cover, box.translate(ox, oy)
+        return box, self._cover(box), box.translate(ox, oy)
+
+
+def _merged(boxes: list[Box]) -> list[Box]:
+    """`boxes` with those that overlap joined (laying a region twice is wasted work)."""
+    out: list[Box] = []
+    for box in boxes:
+        merged = True
+        while merged:
+            merged = False
+            for i, other in enumerate(out):
+                if not box.intersect(other).is_empty():
+                    box = box.union(out.pop(i))
+                    merged = True
+                    break
+        out.append(box)
+    return out
 
 
 def pixel_layer(color: tuple[int, int, int], opacity: float, erase: bool, locked: bool):

@@ -109,6 +109,15 @@ def ask_text(parent: QWidget, title: str, label: str, text: str = "") -> Optiona
     return value if ok else None
 
 
+def ask_segments(parent: QWidget, title: str, current: int) -> Optional[int]:
+    """Paint Symmetry's segment count for Radial or Mandala (2-12); None when cancelled."""
+    from PySide6.QtWidgets import QInputDialog
+
+    value, ok = QInputDialog.getInt(parent, f"{title} Symmetry", "Segment Count:", current,
+                                    2, 12)
+    return value if ok else None
+
+
 def ask_color(parent: QWidget, initial: QColor, title: str) -> Optional[QColor]:
     """A colour from the colour picker (Photoshop's Color Picker); None when cancelled."""
     from PySide6.QtWidgets import QColorDialog

@@ -6,7 +6,8 @@ kept for undo), and it ends with `end_pixel_edit`. Dabs are spaced at a
 quarter of the diameter, as in Photoshop, unless Brush Settings (brush_settings.py: tip
 shape, dynamics, presets) say otherwise; [ and ] change the size, Shift+click
 paints a straight line from the last stroke, Alt+click picks a colour. The dab is
-`editor.model.dabs`' (Stroke Path draws the same dabs).
+`editor.model.dabs`' (Stroke Path draws the same dabs). The Brush, Pencil and Eraser
+offer Paint Symmetry (symmetry_ui.py): the stroke lays each dab at its copies too.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from editor.model.commands import LayerMaskEdit, PixelEdit
 
 from .base import Tool
 from .eyedropper import sample_color
+from .symmetry_ui import SYMMETRY_TOOLS, paint_symmetry
 
 MAX_SIZE = 1000
 SLIDER_MIN, SLIDER_MAX = 56, 110   # an options bar slider's width, widget pixels
@@ -238,6 +240,7 @@ class BrushTool(Tool):
         self._stroke_end: Optional[QPointF] = None
         self._outline = BrushOutline(QColor(255, 255, 255, 230))
         self._controls: dict[str, QWidget] = {}
+        self._symmetry_from: Optional[tuple[float, float]] = None  # a handle drag's start
 
     # -- settings --------------------------------------------------------------------
     def set_size(self, size: int) -> None:
@@ -276,11 +279,15 @@ class BrushTool(Tool):
         self.set_tip(preset.tip)
         self.set_size(preset.size)
 
-    def stroke_tip(self) -> dict:
-        """BrushStroke's tip and seed for this tool's strokes (none: the round tip)."""
-        if self.id not in TIP_TOOLS:
-            return {}
-        return {"tip": self.tip, "seed": self.stroke_seed}
+    def stroke_tip(self, doc) -> dict:
+        """BrushStroke's tip and seed for this tool's strokes on `doc` (none: the round
+        tip), and Paint Symmetry where the tool has it."""
+        out = {}
+        if self.id in TIP_TOOLS:
+            out.update(tip=self.tip, seed=self.stroke_seed)
+        if self.id in SYMMETRY_TOOLS:
+            out["symmetry"] = paint_symmetry(self.window).of(doc)
+        return out
 
     def change_size(self, direction: int) -> None:
         self.set_size(next_size(self.size, direction))
@@ -300,6 +307,8 @@ class BrushTool(Tool):
         return True
 
     def press(self, canvas, ev) -> None:
+        if self._grabs_symmetry(canvas, ev):
+            return
         if self.picks_colour(canvas, ev):
             return
         doc = canvas.doc
@@ -330,7 +339,7 @@ class BrushTool(Tool):
                                  self.flow,
                                  pixel_layer((color.red(), color.green(), color.blue()),
                                              self.opacity, self.erase and not locked, locked),
-                                 aliased=self.aliased, **self.stroke_tip())
+                                 aliased=self.aliased, **self.stroke_tip(doc))
 
     def _first_dabs(self, canvas, ev) -> None:
         """A stroke's first dabs: at the press, or with Shift a straight line from where the
@@ -387,7 +396,7 @@ class BrushTool(Tool):
                                    self.flow,
                                    history_brush.history_layer(doc.snapshots.source.state, source,
                                                                self.opacity, locked),
-                                   aliased=self.aliased, **self.stroke_tip())
+                                   aliased=self.aliased, **self.stroke_tip(doc))
         self._first_dabs(canvas, ev)
 
     def _press_mask(self, canvas, ev) -> None:
@@ -408,7 +417,7 @@ class BrushTool(Tool):
         self._stroke = BrushStroke(doc, self._edit, (mask.x, mask.y), self.size,
                                    self.hardness, self.flow,
                                    mask_layer(mask_grey(color), self.opacity),
-                                   aliased=self.aliased, **self.stroke_tip())
+                                   aliased=self.aliased, **self.stroke_tip(doc))
         self._path.start(ev.image)
         self._apply(canvas, [ev.image])
 
@@ -419,16 +428,44 @@ class BrushTool(Tool):
         return self.window.background if self.erase else self.window.foreground
 
     def move(self, canvas, ev) -> None:
+        if self._symmetry_from is not None:
+            paint_symmetry(self.window).move(canvas.doc, ev.image.x(), ev.image.y())
+            return
         self._set_hover(canvas, ev.image)
         if self._edit is not None:
             self._segment_to(canvas, ev.image)
 
     def release(self, canvas, ev) -> None:
+        self._symmetry_from = None
         self._end_stroke()
 
     def deactivate(self, canvas) -> None:
+        self._symmetry_from = None
         self._end_stroke()
         self._set_hover(canvas, None)
+
+    def _grabs_symmetry(self, canvas, ev) -> bool:
+        """A press on Paint Symmetry's handle: the drag moves its centre (no paint)."""
+        if self.id not in SYMMETRY_TOOLS or canvas.doc is None:
+            return False
+        symmetry = paint_symmetry(self.window)
+        if not symmetry.handle_at(canvas, ev.pos):
+            return False
+        at = symmetry.of(canvas.doc)
+        self._symmetry_from = (at.cx, at.cy)
+        return True
+
+    def key_press(self, canvas, e) -> bool:
+        """Esc during a drag of the symmetry's handle puts the centre back."""
+        if self._symmetry_from is not None and e.key() == Qt.Key.Key_Escape:
+            paint_symmetry(self.window).move(canvas.doc, *self._symmetry_from)
+            self._symmetry_from = None
+            return True
+        return super().key_press(canvas, e)
+
+    def claims_key(self, canvas, e) -> bool:
+        return (self._symmetry_from is not None and e.key() == Qt.Key.Key_Escape) \
+            or super().claims_key(canvas, e)
 
     def leave(self, canvas) -> None:
         self._set_hover(canvas, None)
@@ -465,10 +502,15 @@ class BrushTool(Tool):
         self._outline.move_to(canvas, point, self.size)
 
     def paint_overlay(self, canvas, painter: QPainter) -> None:
+        if self.id in SYMMETRY_TOOLS:
+            paint_symmetry(self.window).paint(canvas, painter)
         self._outline.paint(canvas, painter, self.size,
                             self.tip if self.id in TIP_TOOLS else None)
 
     def cursor_at(self, canvas, ev) -> QCursor:
+        if self.id in SYMMETRY_TOOLS and (self._symmetry_from is not None or
+                                          paint_symmetry(self.window).handle_at(canvas, ev.pos)):
+            return QCursor(Qt.CursorShape.SizeAllCursor)
         return QCursor(Qt.CursorShape.CrossCursor)
 
     # -- options bar -------------------------------------------------------------------
@@ -496,6 +538,8 @@ class BrushTool(Tool):
                               "spacing, sampled tips, shape dynamics, scattering (F5)")
             button.clicked.connect(self.open_settings)
             row.addWidget(button)
+        if self.id in SYMMETRY_TOOLS:
+            row.addWidget(paint_symmetry(self.window).button())
         self.add_options(row)
         row.addStretch(1)
         return w
