@@ -50,8 +50,12 @@ where source patches may come from (its Sampling Area; the crop then reaches ove
 the known picture outside it still shapes the targets, it is only never copied), and
 `color_adaptation` sets how far `blend_seams` may shift the copy's colours to fit the
 hole's surroundings ("none": the copy as found; "default": SEAM_REACH; "high",
-"very high": reaches two and four times wider). Not given, the fill is the same as
-before, bit for bit.
+"very high": reaches two and four times wider; from "high" on each copied patch's contrast
+and brightness are also fitted, `COLOR_FIT`). Photoshop's other Fill Settings are
+`rotation` (Rotation Adaptation: "none", "low", "medium", "high", "full"), `scale` and
+`mirror`: source patches may be copied turned, scaled or flipped left to right, the search
+running over those transforms too (`patch_transforms`). Not given, the fill is the same
+as before, bit for bit (the kernels take the translation-only path).
 """
 from __future__ import annotations
 
@@ -80,6 +84,7 @@ LOCALITY = 0.5            # a source as far from its target as the hole is wide 
 REUSE = 0.001             # each other patch copying the same source costs this x patch area
 SHARE_POWER = 2.0         # ... divided by (targets per source)^this where there are more targets
 PRIORS_FROM = 2           # both on this level and coarser ones only (see _priors)
+TRANSFORM_SEARCH = 3      # search-and-vote passes x this where patches may be transformed
 COARSE_HOLE = 3.0         # coarsest level: the hole is at most this many pixels thick
 # Color Adaptation (Photoshop's names) -> how far blend_seams spreads a step (0: no blend).
 COLOR_ADAPTATION = {"none": 0.0, "default": SEAM_REACH, "high": 2 * SEAM_REACH,
@@ -197,6 +202,13 @@ def _complete(image, hole, known, seed, progress, r, sampling=None, seam_reach=S
         levels.append(_half(*levels[-1]))
         samplings.append(None if sampling is None else _half_mask(samplings[-1]))
     passes = [_passes(i, len(levels)) for i in range(len(levels))]
+    if len(rad) > 1:
+        # Transformed copies: a texture turned or flipped shows only at the finer levels
+        # (stripes a few pixels apart are a flat grey a few levels down), so the interior
+        # first gets untransformed copies, consistent among themselves; each pass of
+        # search and vote carries the right transform about a patch further in from the
+        # rim. More passes let it reach the middle.
+        passes = [(e * TRANSFORM_SEARCH, n) for e, n in passes]
     total, done = sum(e for e, _ in passes), 0
 
     img = nny = nnx = nnt = None
