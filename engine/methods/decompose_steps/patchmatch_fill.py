@@ -166,6 +166,8 @@ def warm_up() -> None:
     hole = np.zeros((64, 64), bool)
     hole[24:36, 26:38] = True
     content_aware_fill(image, hole)
+    # The Fill Settings' kernels too (the colour fit's; the others take the same types).
+    content_aware_fill(image, hole, color_adaptation="high", rotation="low", mirror=True)
 
 
 def texture_feature(image: np.ndarray, known: np.ndarray, r: int) -> np.ndarray:
