@@ -31,6 +31,7 @@ for each step the pipeline adds (mask only; + matting; + background solve;
     python bench/bench_decompose.py [--sizes 1,2,4] [--cases N] [--save DIR] [--diffusion-fill]
     python bench/bench_decompose.py --fills [--sizes 1,2,4] [--cases N] [--grid docs/content_aware_fill.png]
         [--first-seed N] [--other-photos]   (other objects and places; other photos: a second set)
+        [--variants OPTIONS ...] [--no-pyramid] [--no-timing] [--no-small]   (rows for the fill's Photoshop options)
 
     python bench/bench_decompose.py --strokes [--sizes 1,2] [--cases N]
 
@@ -353,6 +354,11 @@ def compare_fills(args, bgs, plan) -> int:
     """Old fill vs content-aware fill, side by side on the same pictures (--fills)."""
     fills = {"pyramid (old)": DecomposePipeline(inpainter=PyramidInpainter()),
              "patchmatch (new)": DecomposePipeline(inpainter=PatchMatchInpainter())}
+    if args.no_pyramid:
+        del fills["pyramid (old)"]
+    for spec in args.variants or ():
+        fills[f"patchmatch {spec} (new)"] = DecomposePipeline(
+            inpainter=PatchMatchInpainter(**fill_options(spec)))
     # numba compiles the PatchMatch loops on first use (cached on disk after that): time it apart.
     t0 = time.perf_counter()
     image, box, _ = make_case("pebble", resize_to(bgs["coffee"], 0.05), 0)
@@ -360,10 +366,13 @@ def compare_fills(args, bgs, plan) -> int:
     print(f"first PatchMatch call (compile or load from numba's cache): "
           f"{time.perf_counter() - t0:.1f} s")
     print(f"cpu threads: {cv2.getNumThreads()}, load average: {os.getloadavg()[0]:.2f}")
-    time_fill_alone(bgs)
+    if not args.no_timing:
+        time_fill_alone(bgs)
     tiles = []
     plan = plan + [(kind, bg, args.first_seed + len(plan) + i) for i, (kind, bg) in enumerate(TEXTURE_PAIRS)]
     sets = {"": OBJECT_SIZE, "small ": SMALL_OBJECT_SIZE}
+    if args.no_small:
+        del sets["small "]
     for n, mp in enumerate(float(s) for s in args.sizes.split(",")):
         rows: dict[str, list[dict]] = {f"{size}{subset} {name}": [] for size in sets
                                        for subset in ("photos", "textures") for name in fills}
@@ -403,6 +412,17 @@ def compare_fills(args, bgs, plan) -> int:
         cv2.imwrite(args.grid, grid[..., ::-1])
         print(f"grid (picture, old fill, new fill, truth) written to {args.grid}")
     return 0
+
+
+def fill_options(spec: str) -> dict:
+    """content_aware_fill's options from a --variants word: "rotation=full,scale,mirror,
+    color=high" (Photoshop's names; a bare name switches a checkbox on)."""
+    options = {}
+    for part in spec.split(","):
+        key, _, value = part.partition("=")
+        key = {"color": "color_adaptation"}.get(key, key)
+        options[key] = value.replace("_", " ") if value else True
+    return options
 
 
 def compare_strokes(args, bgs, plan) -> int:
@@ -506,6 +526,16 @@ def main() -> int:
     parser.add_argument("--fills", action="store_true",
                         help="compare the old fill and the content-aware fill side by side")
     parser.add_argument("--grid", help="with --fills: PNG of crops (picture, old, new, truth)")
+    parser.add_argument("--variants", nargs="+", metavar="OPTIONS",
+                        help="with --fills: more content-aware fill rows, each with the "
+                             "Content-Aware Fill options given, e.g. rotation=full,scale,mirror "
+                             "color=very_high")
+    parser.add_argument("--no-timing", action="store_true",
+                        help="with --fills: skip timing the fills alone on a 2 MP photo")
+    parser.add_argument("--no-small", action="store_true",
+                        help="with --fills: the large objects only")
+    parser.add_argument("--no-pyramid", action="store_true",
+                        help="with --fills: leave out the old pyramid fill's row")
     parser.add_argument("--edges", action="store_true",
                         help="fringe at the soft edge with and without the clean-edges step")
     parser.add_argument("--strokes", action="store_true",

@@ -133,3 +133,77 @@ def test_without_a_selection_it_says_what_to_do(window, qtbot):
     w.actions["content_aware_fill"].trigger()
     assert len(w.test_errors) == 1 and "Select the area to fill" in w.test_errors[0][1]
     assert QApplication.activeModalWidget() is None
+
+
+def stripes_rgba():
+    """Horizontal stripes on the left third, stripes at 45 degrees elsewhere."""
+    yy, xx = np.mgrid[:H, :W].astype(np.float32)
+    diagonal = 0.5 + 0.4 * np.sin(2 * np.pi * (yy + xx) / np.sqrt(2) / 8)
+    v = np.where(xx < 64, 0.5 + 0.4 * np.sin(2 * np.pi * yy / 8), diagonal)
+    rgb = np.dstack([v, 0.8 * v + 0.1, 1 - v])
+    return np.dstack([np.clip(np.rint(rgb * 255), 0, 255), np.full((H, W), 255)]).astype(np.uint8)
+
+
+def test_rotation_adaptation_scale_and_mirror_drive_the_preview_and_the_fill(window, qtbot):
+    """The only picture to copy from (a Custom sampling area painted over the left third)
+    holds the stripes horizontal; the hole lies in diagonal ones. With Rotation
+    Adaptation Medium the preview and the fill turn the copies to match."""
+    w = window
+    rgba = stripes_rgba()
+    QGuiApplication.clipboard().setImage(rgba_to_qimage(rgba))
+    w.actions["paste"].trigger()
+    qtbot.waitUntil(lambda: w.doc is not None and len(list(w.doc.layers())) == 1)
+    doc, layer = w.doc, w.doc.active
+    doc.set_selection(Box(100, 40, 32, 32))
+    count = doc.history.count
+    errors, jobs = [], []
+
+    def settled(dialog, shown):
+        qtbot.waitUntil(lambda: dialog.previews > shown and not dialog._running
+                        and not dialog._pending and not dialog._timer.isActive(), timeout=60000)
+
+    def error(view):
+        return float(np.abs(view[40:72, 100:132, :3].astype(int) - rgba[40:72, 100:132, :3]).mean())
+
+    def act(dialog):
+        assert [dialog.rotation.itemText(i) for i in range(dialog.rotation.count())] == \
+            ["None", "Low", "Medium", "High", "Full"]
+        assert dialog.rotation.currentData() == "none"
+        assert not dialog.scale_box.isChecked() and not dialog.mirror.isChecked()
+        qtbot.waitUntil(lambda: dialog.previews >= 1, timeout=60000)
+        dialog.sampling.setCurrentIndex(dialog.sampling.findData("custom"))
+        dialog.brush_size.setValue(16)
+        s = dialog.scale
+        for y in range(8, H, 16):
+            drag(qtbot, dialog.view, [QPoint(round(4 * s), round(y * s)),
+                                      QPoint(round(40 * s), round(y * s))])
+        assert dialog.area.any() and not dialog.area[:, 60:].any()
+        settled(dialog, dialog.previews - 1 if dialog._running else dialog.previews)
+        errors.append(error(dialog.preview_rgba))
+        shown = dialog.previews
+        dialog.rotation.setCurrentIndex(dialog.rotation.findData("medium"))
+        settled(dialog, shown)
+        errors.append(error(dialog.preview_rgba))
+        # Scale and Mirror reach the job and start a new preview too.
+        shown = dialog.previews
+        dialog.scale_box.click()
+        dialog.mirror.click()
+        settled(dialog, shown)
+        job = dialog.options_job()
+        assert (job.rotation, job.scale, job.mirror) == ("medium", True, True)
+        dialog.scale_box.click()
+        dialog.mirror.click()
+        jobs.append(dialog.options_job())
+        assert doc.history.count == count                      # nothing done yet
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+    workspace(w, qtbot, act)
+    assert errors[0] > 60 and errors[1] < 0.5 * errors[0]      # the preview turned the copies
+    assert (jobs[0].rotation, jobs[0].scale, jobs[0].mirror) == ("medium", False, False)
+    qtbot.waitUntil(lambda: not w.jobs.busy and doc.history.count == count + 1, timeout=60000)
+    assert w.test_errors == [] and doc.history.undo_name() == "Content-Aware Fill"
+    assert error(layer.pixels) < 0.5 * errors[0]
+    assert np.array_equal(np.delete(layer.pixels[40:72], np.s_[100:132], 1),
+                          np.delete(rgba[40:72], np.s_[100:132], 1))   # only the selection
+    w.actions["undo"].trigger()
+    assert np.array_equal(layer.pixels, rgba)

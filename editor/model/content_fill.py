@@ -13,8 +13,9 @@ a stroke's window is the stroke's box grown by its size (the fill samples the
 stroke's surroundings, and a small window keeps it fast on a large picture),
 and the layer grows to take the fill when it is sampled from other layers.
 Edit > Content-Aware Fill…'s workspace (`editor.ui.content_fill_workspace`) adds to the
-same job a Sampling Area (`sampling_area`: where patches may be copied from), a Color
-Adaptation and an Output To (`apply_content_fill`'s `output`: the layer itself, a new
+same job a Sampling Area (`sampling_area`: where patches may be copied from), Color
+Adaptation, Rotation Adaptation, Scale and Mirror (how a copied patch may be adapted) and
+an Output To (`apply_content_fill`'s `output`: the layer itself, a new
 layer holding only the fill, or a duplicate of the layer), and previews it on a reduced
 copy (`reduced`).
 No Qt here.
@@ -52,6 +53,9 @@ class ContentFill:
     geometry: tuple = ()      # the layer's (x, y, shape) when prepared; apply checks it
     sampling: Optional[np.ndarray] = None   # (h, w) bool: where patches may come from (None: around the hole)
     color_adaptation: str = "default"       # patchmatch_fill.COLOR_ADAPTATION's names
+    rotation: str = "none"                  # patch_transforms.ROTATION_ADAPTATION's names
+    scale: bool = False                     # sources may be copied scaled ...
+    mirror: bool = False                    # ... or flipped left to right
 
 SAMPLING_AREAS = ("auto", "rectangular", "custom")
 OUTPUTS = ("current", "new", "duplicate")
@@ -127,7 +131,8 @@ def run_content_fill(job: ContentFill, progress: ProgressFn = no_progress) -> np
     rgb = job.pixels[..., :3].astype(np.float32) / 255.0
     known = (job.pixels[..., 3] > 0) & ~job.hole
     out = content_aware_fill(rgb, job.hole, known, seed=job.seed, progress=progress,
-                             sampling=job.sampling, color_adaptation=job.color_adaptation)
+                             sampling=job.sampling, color_adaptation=job.color_adaptation,
+                             rotation=job.rotation, scale=job.scale, mirror=job.mirror)
     return np.clip(np.rint(out * 255.0), 0, 255).astype(np.uint8)
 
 

@@ -5,14 +5,13 @@ selection outlined; the Sampling Brush paints on it (drag adds, Alt+drag or Subt
 takes away; painting makes the area Custom). Right, a live Preview of the fill, computed
 on a reduced copy (`content_fill.reduced`) on a worker thread a moment after each change
 (a change during a run waits for it, then the newest one runs). The Fill Settings are
-Color Adaptation (None / Default / High / Very High: how far the copy's colours are shifted
-to fit the hole's surroundings, `patchmatch_fill.COLOR_ADAPTATION`) and Output To (Current
+Photoshop's: Color Adaptation (None / Default / High / Very High: how far the copy's colours
+are shifted to fit the hole's surroundings, and from High on each patch's contrast and
+brightness fitted, `patchmatch_fill.COLOR_ADAPTATION` and `COLOR_FIT`), Rotation Adaptation
+(None / Low / Medium / High / Full: how far a copied patch may be turned), Scale and
+Mirror (copies scaled, flipped left to right; `patch_transforms`), and Output To (Current
 Layer / New Layer / Duplicate Layer). OK fills at full size as a job (progress and Cancel
 in the status bar) in one undo step; Cancel or Esc changes nothing.
-
-Photoshop's Rotation Adaptation, Scale and Mirror are left out: the fill matches patches
-by translation only (PatchMatch over positions); rotated, scaled or mirrored candidates
-would need a search over those too, which the engine does not do.
 """
 from __future__ import annotations
 
@@ -46,6 +45,8 @@ TINT = 0.45
 FAILURE = "Could not fill"
 COLOR_ADAPTATIONS = (("None", "none"), ("Default", "default"), ("High", "high"),
                      ("Very High", "very high"))
+ROTATIONS = (("None", "none"), ("Low", "low"), ("Medium", "medium"), ("High", "high"),
+             ("Full", "full"))
 OUTPUTS = (("Current Layer", "current"), ("New Layer", "new"), ("Duplicate Layer", "duplicate"))
 
 
@@ -144,6 +145,20 @@ class ContentFillWorkspace(QDialog):
         self.color.setCurrentIndex(1)
         self.color.currentIndexChanged.connect(self._schedule)
         form.addRow("Color Adaptation", self.color)
+        self.rotation = QComboBox()
+        self.rotation.setObjectName("ContentFillRotationAdaptation")
+        for label, key in ROTATIONS:
+            self.rotation.addItem(label, key)
+        self.rotation.currentIndexChanged.connect(self._schedule)
+        form.addRow("Rotation Adaptation", self.rotation)
+        self.scale_box = QCheckBox("Scale")
+        self.scale_box.setObjectName("ContentFillScale")
+        self.scale_box.toggled.connect(self._schedule)
+        form.addRow("", self.scale_box)
+        self.mirror = QCheckBox("Mirror")
+        self.mirror.setObjectName("ContentFillMirror")
+        self.mirror.toggled.connect(self._schedule)
+        form.addRow("", self.mirror)
         self.output = QComboBox()
         self.output.setObjectName("ContentFillOutput")
         for label, key in OUTPUTS:
@@ -220,11 +235,13 @@ class ContentFillWorkspace(QDialog):
 
     # -- the preview ------------------------------------------------------------------------
     def options_job(self) -> ContentFill:
-        """The job with the dialog's sampling area and Color Adaptation (full size)."""
+        """The job with the dialog's sampling area and Fill Settings (full size)."""
         from dataclasses import replace
 
         return replace(self.job, sampling=self.area.copy(),
-                       color_adaptation=self.color.currentData())
+                       color_adaptation=self.color.currentData(),
+                       rotation=self.rotation.currentData(), scale=self.scale_box.isChecked(),
+                       mirror=self.mirror.isChecked())
 
     def _schedule(self, *_) -> None:
         self._timer.start()

@@ -50,8 +50,12 @@ where source patches may come from (its Sampling Area; the crop then reaches ove
 the known picture outside it still shapes the targets, it is only never copied), and
 `color_adaptation` sets how far `blend_seams` may shift the copy's colours to fit the
 hole's surroundings ("none": the copy as found; "default": SEAM_REACH; "high",
-"very high": reaches two and four times wider). Not given, the fill is the same as
-before, bit for bit.
+"very high": reaches two and four times wider; from "high" on each copied patch's contrast
+and brightness are also fitted, `COLOR_FIT`). Photoshop's other Fill Settings are
+`rotation` (Rotation Adaptation: "none", "low", "medium", "high", "full"), `scale` and
+`mirror`: source patches may be copied turned, scaled or flipped left to right, the search
+running over those transforms too (`patch_transforms`). Not given, the fill is the same
+as before, bit for bit (the kernels take the translation-only path).
 """
 from __future__ import annotations
 
@@ -64,6 +68,7 @@ from numba import njit, prange
 from ...progress import ProgressFn, no_progress
 from .fill import pyramid_fill
 from .matting import _numba_without_openmp
+from .patch_transforms import color_fit, color_stats, transform_table
 
 PATCH = 7                 # patch side (odd)
 CONFIDENCE_BASE = 1.3     # Wexler's gamma: trust decays by this per pixel into the hole
@@ -79,28 +84,38 @@ LOCALITY = 0.5            # a source as far from its target as the hole is wide 
 REUSE = 0.001             # each other patch copying the same source costs this x patch area
 SHARE_POWER = 2.0         # ... divided by (targets per source)^this where there are more targets
 PRIORS_FROM = 2           # both on this level and coarser ones only (see _priors)
+TRANSFORM_SEARCH = 3      # search-and-vote passes x this where patches may be transformed
 COARSE_HOLE = 3.0         # coarsest level: the hole is at most this many pixels thick
 # Color Adaptation (Photoshop's names) -> how far blend_seams spreads a step (0: no blend).
 COLOR_ADAPTATION = {"none": 0.0, "default": SEAM_REACH, "high": 2 * SEAM_REACH,
                     "very high": 4 * SEAM_REACH}
+# ... and the range of each patch's fitted contrast and brightness (lowest gain, highest
+# gain, largest |bias|; `patch_transforms.color_fit`), None: copied as found.
+COLOR_FIT = {"none": None, "default": None, "high": (0.75, 1.0 / 0.75, 0.15),
+             "very high": (0.5, 2.0, 0.3)}
 
 
 def content_aware_fill(image: np.ndarray, hole: np.ndarray, known: Optional[np.ndarray] = None, *,
                        seed: int = 0, progress: ProgressFn = no_progress,
                        patch: int = PATCH, sampling: Optional[np.ndarray] = None,
-                       color_adaptation: str = "default") -> np.ndarray:
+                       color_adaptation: str = "default", rotation: str = "none",
+                       scale: bool = False, mirror: bool = False) -> np.ndarray:
     """Fills `hole` (H, W bool) of float RGB `image` (H, W, 3; 0..1) from the `known` pixels.
 
     `known` (bool) marks pixels patches may be copied from (default: all outside
     the hole); pixels neither known nor in the hole are kept but never copied.
     `sampling` (bool, optional) further limits the sources to patches lying wholly in
-    it (the workspace's Sampling Area); `color_adaptation` is one of COLOR_ADAPTATION.
+    it (the workspace's Sampling Area); `color_adaptation` is one of COLOR_ADAPTATION;
+    `rotation` (one of ROTATION_ADAPTATION), `scale` and `mirror` let source patches be
+    copied rotated, scaled or flipped left to right (`patch_transforms`).
     Returns a float32 image equal to `image` outside the hole.
     """
     if color_adaptation not in COLOR_ADAPTATION:
         raise ValueError(f"Color Adaptation is one of {', '.join(COLOR_ADAPTATION)}")
     if image.ndim != 3 or image.shape[2] != 3:
         raise ValueError("content_aware_fill takes an (H, W, 3) image")
+    offs, rad = transform_table(patch // 2, rotation, scale, mirror)
+    fit = COLOR_FIT[color_adaptation]
     _numba_without_openmp()
     image = np.ascontiguousarray(image, np.float32)
     hole = np.asarray(hole, bool)
@@ -125,7 +140,8 @@ def content_aware_fill(image: np.ndarray, hole: np.ndarray, known: Optional[np.n
     with_texture = np.dstack([image[crop], texture_feature(image[crop], known[crop], r)])
     filled = _complete(with_texture, hole[crop], known[crop], seed, progress, r,
                        None if sampling is None else sampling[crop],
-                       COLOR_ADAPTATION[color_adaptation])[..., :3]
+                       COLOR_ADAPTATION[color_adaptation], offs, rad,
+                       None if fit is None else np.asarray(fit, np.float64))[..., :3]
     out[crop] = np.where(hole[crop][..., None], filled, image[crop])
     return out
 
@@ -150,6 +166,8 @@ def warm_up() -> None:
     hole = np.zeros((64, 64), bool)
     hole[24:36, 26:38] = True
     content_aware_fill(image, hole)
+    # The Fill Settings' kernels too (the colour fit's; the others take the same types).
+    content_aware_fill(image, hole, color_adaptation="high", rotation="low", mirror=True)
 
 
 def texture_feature(image: np.ndarray, known: np.ndarray, r: int) -> np.ndarray:
@@ -171,7 +189,13 @@ def texture_feature(image: np.ndarray, known: np.ndarray, r: int) -> np.ndarray:
     return (TEXTURE_WEIGHT * mag).astype(np.float32)
 
 
-def _complete(image, hole, known, seed, progress, r, sampling=None, seam_reach=SEAM_REACH):
+def _complete(image, hole, known, seed, progress, r, sampling=None, seam_reach=SEAM_REACH,
+              offs=None, rad=None, limits=None):
+    if offs is None:
+        offs, rad = transform_table(r)
+    no_fit = np.zeros((0, 0, 6), np.float32)
+    fitted = limits is not None
+    limits = np.asarray(limits if fitted else (1.0, 1.0, 0.0), np.float64)
     # The pyramid: halve until the hole is a few pixels thick (or the crop too small).
     thickness = float(cv2.distanceTransform(hole.astype(np.uint8), cv2.DIST_L2, 3).max())
     levels = [(image, hole, known)]
@@ -180,13 +204,22 @@ def _complete(image, hole, known, seed, progress, r, sampling=None, seam_reach=S
         levels.append(_half(*levels[-1]))
         samplings.append(None if sampling is None else _half_mask(samplings[-1]))
     passes = [_passes(i, len(levels)) for i in range(len(levels))]
+    if len(rad) > 1:
+        # Transformed copies: a texture turned or flipped shows only at the finer levels
+        # (stripes a few pixels apart are a flat grey a few levels down), so the interior
+        # first gets untransformed copies, consistent among themselves; each pass of
+        # search and vote carries the right transform about a patch further in from the
+        # rim. More passes let it reach the middle.
+        passes = [(e * TRANSFORM_SEARCH, n) for e, n in passes]
     total, done = sum(e for e, _ in passes), 0
 
-    img = nny = nnx = None
+    img = nny = nnx = nnt = None
     for i in reversed(range(len(levels))):
         lv_img, lv_hole, lv_known = levels[i]
-        source_ok = _source_centres(lv_known if samplings[i] is None
-                                    else lv_known & samplings[i], r)
+        room = _room(lv_known if samplings[i] is None else lv_known & samplings[i], r, rad)
+        source_ok = room >= r
+        # Color Adaptation's gain and bias: the known picture's local brightness and contrast.
+        adapt = color_stats(lv_img, lv_known, r) if fitted else no_fit
         if not source_ok.any():
             # Too little known picture for whole patches at this level: keep the smooth fill.
             img = pyramid_fill(lv_img, lv_known.astype(np.float32))
@@ -205,38 +238,45 @@ def _complete(image, hole, known, seed, progress, r, sampling=None, seam_reach=S
                            lv_img).astype(np.float32)
             nny = np.zeros(lv_hole.shape, np.int32)
             nnx = np.zeros(lv_hole.shape, np.int32)
-            _random_init(ty, tx, cand_y, cand_x, nny, nnx, np.uint64(seed * 7919 + i))
+            nnt = np.zeros(lv_hole.shape, np.int32)
+            _random_init(ty, tx, cand_y, cand_x, nny, nnx, nnt, room, rad, np.uint64(seed * 7919 + i))
         else:
-            nny, nnx = _upsample_nnf(nny, nnx, lv_hole.shape)
-            _repair(ty, tx, source_ok, cand_y, cand_x, nny, nnx, r, np.uint64(seed * 7919 + i))
+            nny, nnx, nnt = _upsample_nnf(nny, nnx, nnt, offs, r, lv_hole.shape)
+            _repair(ty, tx, room, rad, cand_y, cand_x, nny, nnx, nnt, np.uint64(seed * 7919 + i))
             up = cv2.resize(img, (lv_hole.shape[1], lv_hole.shape[0]), interpolation=cv2.INTER_LINEAR)
             img = np.ascontiguousarray(np.where(lv_hole[..., None], up, lv_img), np.float32)
             nnd = np.zeros(lv_hole.shape, np.float32)
-            _distances(img, ty, tx, nny, nnx, nnd, r, _used(nny, nnx, ty, tx, reuse), near)
-            _vote(img, lv_hole, ty, tx, nny, nnx, nnd, conf, r, _sigma2(nnd, ty, tx), i >= MODE_FROM_LEVEL)
+            _distances(img, ty, tx, nny, nnx, nnt, offs, nnd, r, _used(nny, nnx, ty, tx, reuse), near,
+                       adapt, limits)
+            _vote(img, lv_hole, ty, tx, nny, nnx, nnt, offs, nnd, conf, r, _sigma2(nnd, ty, tx),
+                  i >= MODE_FROM_LEVEL, adapt, limits)
         em, iters = passes[i]
         # The two finest levels refine the doubled matches nearby; coarser ones search the crop.
         reach = max(lv_hole.shape) if i >= 2 else (2 * r + 1) * (i + 1)
         for e in range(em):
             used = _used(nny, nnx, ty, tx, reuse)
             nnd = np.zeros(lv_hole.shape, np.float32)
-            _distances(img, ty, tx, nny, nnx, nnd, r, used, near)
-            _patchmatch(img, ty, tx, targets, source_ok, nny, nnx, nnd, r, iters,
-                        np.uint64((seed + 1) * 1_000_003 + i * 101 + e), reach, used, reuse, near)
-            _vote(img, lv_hole, ty, tx, nny, nnx, nnd, conf, r, _sigma2(nnd, ty, tx), i >= MODE_FROM_LEVEL)
+            _distances(img, ty, tx, nny, nnx, nnt, offs, nnd, r, used, near, adapt, limits)
+            _patchmatch(img, ty, tx, targets, room, rad, offs, nny, nnx, nnt, nnd, r, iters,
+                        np.uint64((seed + 1) * 1_000_003 + i * 101 + e), reach, used, reuse, near,
+                        adapt, limits)
+            _vote(img, lv_hole, ty, tx, nny, nnx, nnt, offs, nnd, conf, r, _sigma2(nnd, ty, tx),
+                  i >= MODE_FROM_LEVEL, adapt, limits)
             done += 1
             progress(done, total)
     if FINAL == "best" and nny is not None:
         # Averaging overlapping patches blurs fine texture; at full resolution each hole
         # pixel takes the centre of its own best match instead (Newson et al. 2014).
-        _copy_centres(img, lv_hole, nny, nnx)
+        gb = _gains(img, ty, tx, nny, nnx, adapt, limits)
+        _copy_centres(img, lv_hole, nny, nnx, gb)
         if BLEND and seam_reach > 0:
-            img[..., :3] = blend_seams(img[..., :3], lv_hole, nny, nnx, seam_reach)
+            img[..., :3] = blend_seams(img[..., :3], lv_hole, nny, nnx, seam_reach, nnt, offs, gb)
     return img
 
 
 def blend_seams(img: np.ndarray, hole: np.ndarray, nny: np.ndarray, nnx: np.ndarray,
-                reach: float = SEAM_REACH) -> np.ndarray:
+                reach: float = SEAM_REACH, nnt: Optional[np.ndarray] = None,
+                offs: Optional[np.ndarray] = None, gb: Optional[np.ndarray] = None) -> np.ndarray:
     """The copied fill made seamless in the gradient domain (Perez et al. 2003).
 
     Each hole pixel was copied from its own best match, so neighbouring pixels may
@@ -252,8 +292,15 @@ def blend_seams(img: np.ndarray, hole: np.ndarray, nny: np.ndarray, nnx: np.ndar
     own differences instead, Perez's mixed gradients, scored 0.1-0.2 dB lower under
     the object on every row of `bench_decompose.py --fills`: it redraws the grain
     wherever the copy is made of small pieces.) Each pair gets one guidance, the same
-    seen from either side, so the solve cannot drift.
+    seen from either side, so the solve cannot drift. A source's neighbour is read
+    through the match's transform (`nnt`, `offs`: `patch_transforms.transform_table`) and
+    its brightness through the match's gain and bias (`gb`, where not empty).
     """
+    if nnt is None or offs is None:
+        nnt = np.zeros(hole.shape, np.int32)
+        offs = transform_table(1)[0]
+    if gb is None:
+        gb = np.zeros((0, 0, 6), np.float32)
     # The local brightness of the known picture (the copies in the hole left out).
     k = (~hole).astype(np.float32)
     level = cv2.GaussianBlur(img * k[..., None], (0, 0), SEAM_LEVEL_SIGMA) / np.maximum(
@@ -265,7 +312,8 @@ def blend_seams(img: np.ndarray, hole: np.ndarray, nny: np.ndarray, nnx: np.ndar
     # (to 0.5 levels on average on a 220k-pixel hole; a sparse direct solve took 4 s there,
     # conjugate gradients 4.5 s).
     screen = np.float32(1.0 / reach ** 2)
-    field, weight = _seam_system(np.ascontiguousarray(img, np.float32), hole, nny, nnx,
+    field, weight = _seam_system(np.ascontiguousarray(img, np.float32), hole, nny, nnx, nnt,
+                                 np.ascontiguousarray(offs), gb,
                                  np.ascontiguousarray(level, np.float32), screen)
     out = np.ascontiguousarray(img, np.float32).copy()
     sor_solve(out, hole, field, weight, SEAM_SWEEPS, np.float32(1.8))
@@ -273,18 +321,21 @@ def blend_seams(img: np.ndarray, hole: np.ndarray, nny: np.ndarray, nnx: np.ndar
 
 
 @njit(cache=True, parallel=True)
-def _seam_system(img, hole, nny, nnx, level, screen):
+def _seam_system(img, hole, nny, nnx, nnt, offs, gb, level, screen):
     """blend_seams' right-hand side and diagonal: for each hole pixel p and neighbour q,
     the copy's difference less the step between their sources' surroundings (known q:
     its own value and the step to the rim), plus the screening toward the copy."""
     h, w, c = img.shape
+    side = int(np.sqrt(offs.shape[1]) + 0.5)   # the table's patch side
+    r = side // 2
+    fitted = gb.shape[0] > 0
     field = np.zeros((h, w, c), np.float32)
     weight = np.zeros((h, w), np.float32)
     for y in prange(h):
         for x in range(w):
             if not hole[y, x]:
                 continue
-            py, px = nny[y, x], nnx[y, x]
+            py, px, pt = nny[y, x], nnx[y, x], nnt[y, x]
             n = 0
             for k in range(4):
                 dy = -1 if k == 0 else (1 if k == 1 else 0)
@@ -293,19 +344,32 @@ def _seam_system(img, hole, nny, nnx, level, screen):
                 if qy < 0 or qy >= h or qx < 0 or qx >= w:
                     continue
                 n += 1
-                ay = min(max(py + dy, 0), h - 1)
-                ax = min(max(px + dx, 0), w - 1)
+                # p's source's neighbour toward q, and q's source's neighbour back toward p.
+                o = (dy + r) * side + dx + r
+                back = (r - dy) * side + r - dx
+                ay = min(max(py + offs[pt, o, 0], 0), h - 1)
+                ax = min(max(px + offs[pt, o, 1], 0), w - 1)
                 if hole[qy, qx]:
-                    sy, sx = nny[qy, qx], nnx[qy, qx]
-                    by = min(max(sy - dy, 0), h - 1)
-                    bx = min(max(sx - dx, 0), w - 1)
+                    sy, sx, qt = nny[qy, qx], nnx[qy, qx], nnt[qy, qx]
+                    by = min(max(sy + offs[qt, back, 0], 0), h - 1)
+                    bx = min(max(sx + offs[qt, back, 1], 0), w - 1)
                     for ch in range(c):
-                        step = 0.5 * ((level[sy, sx, ch] - level[ay, ax, ch])
-                                      + (level[by, bx, ch] - level[py, px, ch]))
+                        if fitted:
+                            gp, bp = gb[y, x, ch], gb[y, x, 3 + ch]
+                            gq, bq = gb[qy, qx, ch], gb[qy, qx, 3 + ch]
+                            step = 0.5 * ((gq * level[sy, sx, ch] + bq - gp * level[ay, ax, ch] - bp)
+                                          + (gq * level[by, bx, ch] + bq - gp * level[py, px, ch] - bp))
+                        else:
+                            step = 0.5 * ((level[sy, sx, ch] - level[ay, ax, ch])
+                                          + (level[by, bx, ch] - level[py, px, ch]))
                         field[y, x, ch] += img[y, x, ch] - img[qy, qx, ch] + step
                 else:
                     for ch in range(c):
-                        step = level[qy, qx, ch] - level[ay, ax, ch]
+                        if fitted:
+                            step = level[qy, qx, ch] - (gb[y, x, ch] * level[ay, ax, ch]
+                                                        + gb[y, x, 3 + ch])
+                        else:
+                            step = level[qy, qx, ch] - level[ay, ax, ch]
                         field[y, x, ch] += img[y, x, ch] + step
             for ch in range(c):
                 field[y, x, ch] += screen * img[y, x, ch]
@@ -338,13 +402,19 @@ def sor_solve(f, hole, field, weight, sweeps, omega):
 
 
 @njit(cache=True)
-def _copy_centres(img, hole, nny, nnx):
+def _copy_centres(img, hole, nny, nnx, gb):
+    """Each hole pixel takes its best match's centre (a transform leaves the centre where it
+    is), fitted by the match's gain and bias where `gb` is not empty."""
     h, w, c = img.shape
+    fitted = gb.shape[0] > 0
     for y in range(h):
         for x in range(w):
             if hole[y, x]:
                 for ch in range(c):
-                    img[y, x, ch] = img[nny[y, x], nnx[y, x], ch]
+                    v = img[nny[y, x], nnx[y, x], ch]
+                    if fitted and ch < 3:
+                        v = gb[y, x, ch] * v + gb[y, x, 3 + ch]
+                    img[y, x, ch] = v
 
 
 def _passes(level: int, count: int) -> tuple[int, int]:
@@ -381,11 +451,18 @@ def _half_mask(mask: np.ndarray) -> np.ndarray:
                       interpolation=cv2.INTER_AREA) >= 0.999
 
 
-def _source_centres(known: np.ndarray, r: int) -> np.ndarray:
-    """Centres of patches lying wholly in the known region."""
-    ok = cv2.erode(known.astype(np.uint8), np.ones((2 * r + 1, 2 * r + 1), np.uint8),
-                   borderType=cv2.BORDER_CONSTANT, borderValue=0) > 0
-    return np.ascontiguousarray(ok)
+def _room(known: np.ndarray, r: int, rad: np.ndarray) -> np.ndarray:
+    """For each pixel, the largest radius of a square around it lying wholly in the known
+    region and the picture (-1 outside it; int8, at most 127): the centre of a source
+    patch whose footprint reaches `rad` pixels must have room >= rad. With translations
+    only (`rad` == [r]) just whether it is at least r: the erosion of `known` by a patch."""
+    if rad.shape[0] == 1 and rad[0] == r:
+        ok = cv2.erode(known.astype(np.uint8), np.ones((2 * r + 1, 2 * r + 1), np.uint8),
+                       borderType=cv2.BORDER_CONSTANT, borderValue=0) > 0
+        return np.ascontiguousarray(np.where(ok, np.int8(r), np.int8(-1)))
+    padded = np.pad(known.astype(np.uint8), 1)
+    dist = cv2.distanceTransform(padded, cv2.DIST_C, 3)[1:-1, 1:-1]
+    return np.ascontiguousarray(np.minimum(np.rint(dist) - 1, 127).astype(np.int8))
 
 
 def _targets(hole: np.ndarray, r: int) -> np.ndarray:
@@ -459,13 +536,23 @@ def _sigma2(nnd: np.ndarray, ty: np.ndarray, tx: np.ndarray) -> float:
     return float(max(np.percentile(nnd[ty, tx], 75), 1e-6))
 
 
-def _upsample_nnf(nny, nnx, shape):
+def _upsample_nnf(nny, nnx, nnt, offs, r, shape):
+    """The NNF doubled: each pixel's match is its parent's, doubled, plus its own offset
+    from the parent read through the parent's transform."""
     h, w = shape
     yy = np.minimum(np.arange(h) // 2, nny.shape[0] - 1)
     xx = np.minimum(np.arange(w) // 2, nny.shape[1] - 1)
-    up_y = nny[yy][:, xx] * 2 + (np.arange(h) % 2)[:, None]
-    up_x = nnx[yy][:, xx] * 2 + (np.arange(w) % 2)[None, :]
-    return np.ascontiguousarray(up_y, np.int32), np.ascontiguousarray(up_x, np.int32)
+    if offs.shape[0] == 1:   # translations only: the offset is the child's own
+        up_y = nny[yy][:, xx] * 2 + (np.arange(h) % 2)[:, None]
+        up_x = nnx[yy][:, xx] * 2 + (np.arange(w) % 2)[None, :]
+        return (np.ascontiguousarray(up_y, np.int32), np.ascontiguousarray(up_x, np.int32),
+                np.zeros(shape, np.int32))
+    up_t = np.ascontiguousarray(nnt[yy][:, xx], np.int32)
+    child = (np.arange(h) % 2 + r)[:, None] * (2 * r + 1) + (np.arange(w) % 2 + r)[None, :]
+    step = offs[up_t, child]
+    up_y = nny[yy][:, xx] * 2 + step[..., 0]
+    up_x = nnx[yy][:, xx] * 2 + step[..., 1]
+    return np.ascontiguousarray(up_y, np.int32), np.ascontiguousarray(up_x, np.int32), up_t
 
 
 # -- compiled loops ---------------------------------------------------------------------------
@@ -480,114 +567,201 @@ def _rand(state):
 
 
 @njit(cache=True)
-def _random_init(ty, tx, cand_y, cand_x, nny, nnx, seed):
+def _random_init(ty, tx, cand_y, cand_x, nny, nnx, nnt, room, rad, seed):
     state = seed
     n = np.uint64(cand_y.shape[0])
+    kinds = np.uint64(rad.shape[0])
     for k in range(ty.shape[0]):
         state, z = _rand(state)
         j = z % n
         nny[ty[k], tx[k]] = cand_y[j]
         nnx[ty[k], tx[k]] = cand_x[j]
+        if kinds > 1:  # (no draw without transforms: the plain fill's random numbers stay)
+            state, z = _rand(state)
+            t = np.int32(z % kinds)
+            nnt[ty[k], tx[k]] = t if room[cand_y[j], cand_x[j]] >= rad[t] else 0
 
 
 @njit(cache=True)
-def _repair(ty, tx, source_ok, cand_y, cand_x, nny, nnx, r, seed):
-    """Upsampled matches that fall off the known region get a random known patch."""
-    h, w = source_ok.shape
+def _repair(ty, tx, room, rad, cand_y, cand_x, nny, nnx, nnt, seed):
+    """Upsampled matches whose patch falls off the known region get a random known patch."""
+    h, w = room.shape
     state = seed
     n = np.uint64(cand_y.shape[0])
     for k in range(ty.shape[0]):
         y, x = ty[k], tx[k]
         sy, sx = nny[y, x], nnx[y, x]
-        if sy < 0 or sy >= h or sx < 0 or sx >= w or not source_ok[sy, sx]:
+        if sy < 0 or sy >= h or sx < 0 or sx >= w or room[sy, sx] < rad[nnt[y, x]]:
             state, z = _rand(state)
             j = z % n
             nny[y, x] = cand_y[j]
             nnx[y, x] = cand_x[j]
+            nnt[y, x] = 0
 
 
 @njit(cache=True, inline="always")
-def _dist(img, y, x, sy, sx, r, best, used, near):
-    """Sum of squared differences of the patches at (y, x) and (sy, sx), stopping past `best`,
-    plus the source's reuse cost `used[sy, sx]` (none when `used` is empty) and `near` x its squared distance."""
+def _dist(img, y, x, sy, sx, t, offs, r, best, used, near, adapt, limits):
+    """Sum of squared differences of the patch at (y, x) and the source patch at (sy, sx)
+    read through transform `t` (`offs[t]`; 0 is the identity), stopping past `best`, plus
+    the source's reuse cost `used[sy, sx]` (none when `used` is empty) and `near` x its
+    squared distance. With `adapt` (`color_stats`, not empty) the source's colours are
+    first fitted to    the target's by gain and bias (`color_fit`)."""
     h, w, c = img.shape
     d = near * ((sy - y) * (sy - y) + (sx - x) * (sx - x))
     if used.shape[0] > 0:
         d += used[sy, sx]
+    if adapt.shape[0] > 0:
+        g0, g1, g2, b0, b1, b2 = color_fit(adapt, y, x, sy, sx, limits)
+        k = 0
+        for dy in range(-r, r + 1):
+            yy = y + dy
+            for dx in range(-r, r + 1):
+                xx = x + dx
+                if 0 <= yy < h and 0 <= xx < w:
+                    qy, qx = sy + offs[t, k, 0], sx + offs[t, k, 1]
+                    for ch in range(c):
+                        v = img[qy, qx, ch]
+                        if ch == 0:
+                            v = g0 * v + b0
+                        elif ch == 1:
+                            v = g1 * v + b1
+                        elif ch == 2:
+                            v = g2 * v + b2
+                        diff = img[yy, xx, ch] - v
+                        d += diff * diff
+                k += 1
+            if d >= best:
+                return d
+        return d
+    if t == 0:
+        for dy in range(-r, r + 1):
+            yy = y + dy
+            if yy < 0 or yy >= h:
+                continue
+            for dx in range(-r, r + 1):
+                xx = x + dx
+                if xx < 0 or xx >= w:
+                    continue
+                for ch in range(c):
+                    diff = img[yy, xx, ch] - img[sy + dy, sx + dx, ch]
+                    d += diff * diff
+            if d >= best:
+                return d
+        return d
+    k = 0
     for dy in range(-r, r + 1):
         yy = y + dy
-        if yy < 0 or yy >= h:
-            continue
         for dx in range(-r, r + 1):
             xx = x + dx
-            if xx < 0 or xx >= w:
-                continue
-            for ch in range(c):
-                diff = img[yy, xx, ch] - img[sy + dy, sx + dx, ch]
-                d += diff * diff
+            if 0 <= yy < h and 0 <= xx < w:
+                qy, qx = sy + offs[t, k, 0], sx + offs[t, k, 1]
+                for ch in range(c):
+                    diff = img[yy, xx, ch] - img[qy, qx, ch]
+                    d += diff * diff
+            k += 1
         if d >= best:
             return d
     return d
 
 
 @njit(cache=True, parallel=True)
-def _distances(img, ty, tx, nny, nnx, nnd, r, used, near):
+def _distances(img, ty, tx, nny, nnx, nnt, offs, nnd, r, used, near, adapt, limits):
     for k in prange(ty.shape[0]):
         y, x = ty[k], tx[k]
-        nnd[y, x] = _dist(img, y, x, nny[y, x], nnx[y, x], r, np.inf, used, near)
+        nnd[y, x] = _dist(img, y, x, nny[y, x], nnx[y, x], nnt[y, x], offs, r, np.inf, used,
+                          near, adapt, limits)
 
 
 @njit(cache=True)
-def _patchmatch(img, ty, tx, targets, source_ok, nny, nnx, nnd, r, iterations, seed, reach0,
-                used, reuse, near):
-    """PatchMatch (Barnes et al. 2009) on the targets' matches. `used` is each source's
-    reuse cost (`reuse` per target copying it), kept up to date as matches move."""
+def _patchmatch(img, ty, tx, targets, room, rad, offs, nny, nnx, nnt, nnd, r, iterations, seed,
+                reach0, used, reuse, near, adapt, limits):
+    """PatchMatch (Barnes et al. 2009) on the targets' matches, over positions and (with
+    more than one transform in `offs`) transforms (Generalized PatchMatch, Barnes et al.
+    2010). `used` is each source's reuse cost (`reuse` per target copying it), kept up
+    to date as matches move. A source (sy, sx) is valid for transform t where
+    room[sy, sx] >= rad[t]: its whole transformed patch lies in the known picture."""
     h, w = targets.shape
     state = seed
     n = ty.shape[0]
+    kinds = np.uint64(rad.shape[0])
+    side = 2 * r + 1
     for it in range(iterations):
         step = 1 if it % 2 == 0 else -1
         for i in range(n):
             k = i if step == 1 else n - 1 - i
             y, x = ty[k], tx[k]
-            by, bx, best = nny[y, x], nnx[y, x], nnd[y, x]
+            by, bx, bt, best = nny[y, x], nnx[y, x], nnt[y, x], nnd[y, x]
             # Weighed as if this target did not use its source yet: it competes fairly.
             if reuse > 0:  # (`used` is empty without it)
                 used[by, bx] -= reuse
             best -= reuse
-            # Propagation: the neighbour's match, shifted by one, continues the same place.
+            # Propagation: the neighbour's match, moved by one pixel through its transform,
+            # continues the same place (the identity: shifted by one).
             for a in range(2):
                 ny = y - step if a == 0 else y
                 nx = x if a == 0 else x - step
                 if ny < 0 or ny >= h or nx < 0 or nx >= w or not targets[ny, nx]:
                     continue
-                sy = nny[ny, nx] + (step if a == 0 else 0)
-                sx = nnx[ny, nx] + (0 if a == 0 else step)
-                if sy < 0 or sy >= h or sx < 0 or sx >= w or not source_ok[sy, sx]:
+                t = nnt[ny, nx]
+                if kinds > 1:
+                    o = (r + step) * side + r if a == 0 else r * side + r + step
+                    sy = nny[ny, nx] + offs[t, o, 0]
+                    sx = nnx[ny, nx] + offs[t, o, 1]
+                else:
+                    sy = nny[ny, nx] + (step if a == 0 else 0)
+                    sx = nnx[ny, nx] + (0 if a == 0 else step)
+                if sy < 0 or sy >= h or sx < 0 or sx >= w or room[sy, sx] < rad[t]:
                     continue
-                if sy == by and sx == bx:
+                if sy == by and sx == bx and t == bt:
                     continue
-                d = _dist(img, y, x, sy, sx, r, best, used, near)
+                d = _dist(img, y, x, sy, sx, t, offs, r, best, used, near, adapt, limits)
                 if d < best:
-                    by, bx, best = sy, sx, d
-            # Random search at halving distances around the best match.
+                    by, bx, bt, best = sy, sx, t, d
+            # Random search at halving distances around the best match (and, with
+            # transforms, half the tries under another transform drawn at random).
             reach = reach0
             while reach >= 1:
                 state, z = _rand(state)
                 sy = by + np.int64(z % np.uint64(2 * reach + 1)) - reach
                 state, z = _rand(state)
                 sx = bx + np.int64(z % np.uint64(2 * reach + 1)) - reach
-                if 0 <= sy < h and 0 <= sx < w and source_ok[sy, sx]:
-                    d = _dist(img, y, x, sy, sx, r, best, used, near)
+                t = bt
+                if kinds > 1:
+                    state, z = _rand(state)
+                    if z & np.uint64(1):
+                        t = np.int32((z >> np.uint64(1)) % kinds)
+                if 0 <= sy < h and 0 <= sx < w and room[sy, sx] >= rad[t]:
+                    d = _dist(img, y, x, sy, sx, t, offs, r, best, used, near, adapt, limits)
                     if d < best:
-                        by, bx, best = sy, sx, d
+                        by, bx, bt, best = sy, sx, t, d
                 reach //= 2
             if reuse > 0:
                 used[by, bx] += reuse
-            nny[y, x], nnx[y, x], nnd[y, x] = by, bx, best + reuse
+            nny[y, x], nnx[y, x], nnt[y, x], nnd[y, x] = by, bx, bt, best + reuse
 
 
-def _vote(img, hole, ty, tx, nny, nnx, nnd, conf, r, sigma2, mode):
+@njit(cache=True, parallel=True)
+def _fit_all(ty, tx, nny, nnx, adapt, limits, gb):
+    """Each target's gain and bias (gb[y, x] = g0, g1, g2, b0, b1, b2) for its match."""
+    for k in prange(ty.shape[0]):
+        y, x = ty[k], tx[k]
+        g0, g1, g2, b0, b1, b2 = color_fit(adapt, y, x, nny[y, x], nnx[y, x], limits)
+        gb[y, x, 0], gb[y, x, 1], gb[y, x, 2] = g0, g1, g2
+        gb[y, x, 3], gb[y, x, 4], gb[y, x, 5] = b0, b1, b2
+
+
+def _gains(img, ty, tx, nny, nnx, adapt, limits) -> np.ndarray:
+    """The targets' gain and bias (h, w, 6), or an empty array without Color Adaptation's
+    gain and bias (the kernels then copy the sources as they are)."""
+    if adapt.shape[0] == 0:
+        return np.zeros((0, 0, 6), np.float32)
+    gb = np.zeros(img.shape[:2] + (6,), np.float32)
+    gb[..., :3] = 1.0
+    _fit_all(ty, tx, nny, nnx, adapt, limits, gb)
+    return gb
+
+
+def _vote(img, hole, ty, tx, nny, nnx, nnt, offs, nnd, conf, r, sigma2, mode, adapt, limits):
     """Each hole pixel becomes the weighted mean of the matched patches over it (in place);
     a patch weighs its confidence times exp(-distance / 2 sigma^2) (Wexler et al.).
 
@@ -595,22 +769,40 @@ def _vote(img, hole, ty, tx, nny, nnx, nnd, conf, r, sigma2, mode):
     averaged (one mean-shift step from it, as Wexler et al. suggest): where the matches
     disagree (a dark edge here, a light ground there) the mean is a grey smear, the
     mode is one of them, so the coarse levels hand a sharp structure on to the finer ones.
+    Each patch votes with its source read through its transform and colour fit.
     """
     weights = np.maximum(conf * np.exp(-nnd / np.float32(2.0 * sigma2)), np.float32(1e-12))
-    _gather_vote(img, hole, nny, nnx, weights.astype(np.float32), r, bool(mode),
+    gb = _gains(img, ty, tx, nny, nnx, adapt, limits)
+    _gather_vote(img, hole, nny, nnx, nnt, offs, gb, weights.astype(np.float32), r, bool(mode),
                  MODE_RADIUS * MODE_RADIUS)
 
 
+@njit(cache=True, inline="always")
+def _voted(img, gb, fitted, sy, sx, cy, cx, ch):
+    """What the patch centred at (cy, cx) says of a pixel it takes from (sy, sx): the
+    source's value, fitted by the patch's gain and bias where `fitted`."""
+    v = img[sy, sx, ch]
+    if fitted and ch < 3:
+        v = gb[cy, cx, ch] * v + gb[cy, cx, 3 + ch]
+    return v
+
+
 @njit(cache=True, parallel=True)
-def _gather_vote(img, hole, nny, nnx, weights, r, mode, radius2):
+def _gather_vote(img, hole, nny, nnx, nnt, offs, gb, weights, r, mode, radius2):
     h, w, c = img.shape
     out = np.zeros((h, w, c), np.float32)
-    n_max = (2 * r + 1) * (2 * r + 1)
+    side = 2 * r + 1
+    n_max = side * side
+    fitted = gb.shape[0] > 0
+    plain = offs.shape[0] == 1
     for y in prange(h):
         acc = np.zeros(c, np.float64)
-        # The votes for one pixel: where each patch covering it takes that pixel from.
+        # The votes for one pixel: where each patch covering it takes that pixel from
+        # (and the patch's centre, whose colour fit applies).
         vy = np.empty(n_max, np.int64)
         vx = np.empty(n_max, np.int64)
+        cy_ = np.empty(n_max, np.int64)
+        cx_ = np.empty(n_max, np.int64)
         vw = np.empty(n_max, np.float32)
         for x in range(w):
             if not hole[y, x]:
@@ -625,12 +817,21 @@ def _gather_vote(img, hole, nny, nnx, weights, r, mode, radius2):
                     cx = x - dx
                     if cx < 0 or cx >= w:
                         continue
-                    vy[n], vx[n] = nny[cy, cx] + dy, nnx[cy, cx] + dx
+                    if plain:
+                        vy[n], vx[n] = nny[cy, cx] + dy, nnx[cy, cx] + dx
+                    else:
+                        t = nnt[cy, cx]
+                        o = (dy + r) * side + dx + r
+                        vy[n] = nny[cy, cx] + offs[t, o, 0]
+                        vx[n] = nnx[cy, cx] + offs[t, o, 1]
+                    if fitted:
+                        cy_[n], cx_[n] = cy, cx
                     vw[n] = weights[cy, cx]   # every centre within r of a hole pixel is a target
                     if vw[n] > vw[heaviest]:
                         heaviest = n
                     n += 1
             by, bx = vy[heaviest], vx[heaviest]
+            bcy, bcx = (cy_[heaviest], cx_[heaviest]) if fitted else (0, 0)
             acc[:] = 0.0
             wsum = 0.0
             for i in range(n):
@@ -638,12 +839,13 @@ def _gather_vote(img, hole, nny, nnx, weights, r, mode, radius2):
                     # The mode: the weighted mean of the votes near the heaviest one.
                     d = 0.0
                     for ch in range(3):
-                        diff = np.float64(img[vy[i], vx[i], ch]) - np.float64(img[by, bx, ch])
+                        diff = np.float64(_voted(img, gb, fitted, vy[i], vx[i], cy_[i], cx_[i], ch)) \
+                            - np.float64(_voted(img, gb, fitted, by, bx, bcy, bcx, ch))
                         d += diff * diff
                     if d >= radius2:
                         continue
                 for ch in range(c):
-                    acc[ch] += vw[i] * img[vy[i], vx[i], ch]
+                    acc[ch] += vw[i] * _voted(img, gb, fitted, vy[i], vx[i], cy_[i], cx_[i], ch)
                 wsum += vw[i]
             for ch in range(c):
                 out[y, x, ch] = acc[ch] / wsum
@@ -660,10 +862,12 @@ class PatchMatchInpainter:
     name = "patchmatch"
     weight = 8
 
-    def __init__(self, seed: int = 0):
+    def __init__(self, seed: int = 0, **options):
         self.seed = seed
+        self.options = options   # content_aware_fill's color_adaptation, rotation, scale, mirror
 
     def __call__(self, image: np.ndarray, hole: np.ndarray, known: Optional[np.ndarray] = None,
                  progress: ProgressFn = no_progress) -> np.ndarray:
-        out = content_aware_fill(image, hole, known, seed=self.seed, progress=progress)
+        out = content_aware_fill(image, hole, known, seed=self.seed, progress=progress,
+                                 **self.options)
         return np.clip(out, 0.0, 1.0)
