@@ -113,3 +113,25 @@ def test_cancelling_the_fill_leaves_the_document_unchanged(cropping, qtbot, monk
     assert doc.history.index == 0 and not doc.history.can_redo()
     assert doc.size == (120, 90)
     np.testing.assert_array_equal(layer.pixels, texture(120, 90))
+
+
+def test_a_box_past_the_canvas_is_filled_there_too():
+    """The model path on its own: a box reaching 12 px past the right edge, not turned."""
+    from editor.model import Document
+    from editor.model.content_fill import apply_content_fill, run_content_fill
+    from editor.model.crop_fill import prepare_crop_fill, straightened_crop
+    from engine.box import Box
+
+    doc = Document(120, 90)
+    layer = doc.add_image(texture(120, 90), "Photo", 0, 0)
+    box = Box(20, 0, 112, 90)
+    steps = doc.history.count
+    with doc.history.macro("Crop"):
+        straightened_crop(doc, box)
+        hole = brought_in((112, 90), (120, 90), box)
+        assert hole.sum() == 12 * 90 and hole[:, 100:].all()
+        job = prepare_crop_fill(doc, layer, hole)
+        apply_content_fill(doc, job, run_content_fill(job), name="Crop")
+    assert doc.size == (112, 90) and (layer.pixels[..., 3] == 255).all()
+    assert doc.history.count == steps + 1
+    np.testing.assert_array_equal(layer.pixels[:, :100], texture(120, 90)[:, 20:])

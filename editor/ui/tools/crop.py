@@ -41,6 +41,7 @@ class CropTool(MarqueeTool):
         self._boxes: dict[int, Box] = {}  # per document
         self.angle = 0.0            # the box's turn, degrees clockwise (the options bar's Angle)
         self._angle_field: Optional[QDoubleSpinBox] = None
+        self._aware_box: Optional[QCheckBox] = None
         self.fill_job = None        # the Content-Aware fill running after a crop (tests wait on it)
 
     def current_box(self, canvas) -> Optional[Box]:
@@ -70,6 +71,8 @@ class CropTool(MarqueeTool):
 
     def set_content_aware(self, on: bool) -> None:
         self.window.settings.set_value("crop/content_aware", bool(on))
+        if self._aware_box is not None and self._aware_box.isChecked() != bool(on):
+            self._aware_box.setChecked(bool(on))
 
     def set_angle(self, degrees: float) -> None:
         self.angle = float(degrees)
@@ -209,6 +212,7 @@ class CropTool(MarqueeTool):
                          "them (the active layer)")
         aware.setChecked(self.content_aware)
         aware.toggled.connect(self.set_content_aware)
+        self._aware_box = aware
         row.addWidget(aware)
         row.addStretch(1)
         canvas = self.window.tools.canvas
