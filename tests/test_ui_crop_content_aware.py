@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox
 
 from editor.jobs import CANCELLED, FINISHED
 from editor.model.crop_fill import brought_in
-from ui_helpers import make_window, write_png
+from engine.box import Box
+from ui_helpers import image_drag, make_window, write_png
 
 
 def texture(w: int, h: int, seed: int = 3) -> np.ndarray:
@@ -113,6 +114,22 @@ def test_cancelling_the_fill_leaves_the_document_unchanged(cropping, qtbot, monk
     assert doc.history.index == 0 and not doc.history.can_redo()
     assert doc.size == (120, 90)
     np.testing.assert_array_equal(layer.pixels, texture(120, 90))
+
+
+def test_a_box_dragged_past_the_edge_grows_the_canvas_filled(cropping, qtbot):
+    w = cropping
+    doc, canvas = w.doc, w.canvas
+    (layer,) = doc.layers()
+    canvas.set_zoom(2.0)
+    options(w)[1].setChecked(True)
+    image_drag(qtbot, canvas, [(120, 45), (126, 45), (132, 45)])  # the right handle, out
+    assert w.tools.current.current_box(canvas) == Box(0, 0, 132, 90)
+    qtbot.keyClick(canvas, Qt.Key.Key_Return)
+    job = w.tools.current.fill_job
+    qtbot.waitUntil(lambda: job.state == FINISHED, timeout=60000)
+    assert doc.size == (132, 90) and doc.history.count == 1
+    assert (layer.pixels[..., 3] == 255).all() and layer.pixels.shape[:2] == (90, 132)
+    np.testing.assert_array_equal(layer.pixels[:, :120], texture(120, 90))
 
 
 def test_a_box_past_the_canvas_is_filled_there_too():

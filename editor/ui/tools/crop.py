@@ -46,8 +46,14 @@ class CropTool(MarqueeTool):
 
     def current_box(self, canvas) -> Optional[Box]:
         doc = canvas.doc
-        box = self._boxes.get(id(doc), doc.canvas).clip(doc.width, doc.height)
-        return doc.canvas if box.is_empty() else box  # the canvas may have shrunk meanwhile
+        box = self._boxes.get(id(doc), doc.canvas)
+        # (the canvas may have shrunk meanwhile: a box off it starts over)
+        return doc.canvas if box.intersect(doc.canvas).is_empty() else box
+
+    def clipped(self, doc, box: Box) -> Box:
+        """A dragged box may reach past the canvas, as Photoshop's: the crop grows the
+        canvas there (empty, or filled with Content-Aware)."""
+        return box
 
     def set_box(self, canvas, box: Optional[Box]) -> None:
         if box is None:
