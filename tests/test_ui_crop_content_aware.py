@@ -132,6 +132,19 @@ def test_a_box_dragged_past_the_edge_grows_the_canvas_filled(cropping, qtbot):
     np.testing.assert_array_equal(layer.pixels[:, :120], texture(120, 90))
 
 
+def test_a_layer_that_cannot_take_the_fill_is_said_and_nothing_cropped(cropping, qtbot):
+    w = cropping
+    doc = w.doc
+    (layer,) = doc.layers()
+    doc.set_locked(layer, True)  # (the Layers panel's Lock All)
+    steps = doc.history.count
+    turn_and_crop(qtbot, w, True)
+    assert doc.history.count == steps and w.tools.current.fill_job is None
+    ((title, message),) = w.test_errors
+    assert title == "Could not crop" and "locked" in message and "\n" not in message.strip()
+    np.testing.assert_array_equal(layer.pixels, texture(120, 90))
+
+
 def test_a_box_past_the_canvas_is_filled_there_too():
     """The model path on its own: a box reaching 12 px past the right edge, not turned."""
     from editor.model import Document
