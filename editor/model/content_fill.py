@@ -83,7 +83,7 @@ def prepare_content_fill(doc: Document, layer: Layer, seed: int = 0) -> ContentF
                             "surroundings.")
     box, cov = region
     window = layer.bounds()
-    return _prepared(layer, window, layer.pixels.copy(), placed(cov, box, window), seed,
+    return prepare_window_fill(layer, window, layer.pixels.copy(), placed(cov, box, window), seed,
                      f"The selection does not cover layer '{layer.name}'.")
 
 
@@ -108,12 +108,15 @@ def prepare_stroke_fill(doc: Document, layer: Layer, box: Box, coverage: np.ndar
         pixels = placed(layer.pixels, layer.bounds(), window)
         outside = f"of layer '{layer.name}'"
     where = "inside the selection" if region is not None else outside
-    return _prepared(layer, window, pixels, placed(coverage, box, window), seed,
+    return prepare_window_fill(layer, window, pixels, placed(coverage, box, window), seed,
                      f"The {what} covers no pixels {where}.")
 
 
-def _prepared(layer: Layer, window: Box, pixels: np.ndarray, coverage: np.ndarray, seed: int,
-              nothing: str) -> ContentFill:
+def prepare_window_fill(layer: Layer, window: Box, pixels: np.ndarray, coverage: np.ndarray,
+                        seed: int, nothing: str) -> ContentFill:
+    """The fill of `coverage` (0..1 over canvas `window`) on `layer`, from `pixels` (the
+    window's RGBA); a DocumentError `nothing` if it covers nothing, or one saying there is
+    too little picture around it (the Crop tool's Content-Aware fills this way)."""
     hole = coverage >= HOLE_THRESHOLD
     if not hole.any():
         raise DocumentError(nothing)

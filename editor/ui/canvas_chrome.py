@@ -183,6 +183,8 @@ class CanvasChrome:
         self._updating = False
         self._guide_drag: Optional[tuple[Optional[int], bool]] = None  # (index, horizontal)
         self._guide_pos: Optional[float] = None
+        # Guides a dialog previews (View > New Guide Layout…) instead of the document's.
+        self.preview_guides: Optional[list[tuple[bool, float]]] = None
         canvas.viewChanged.connect(self.update_view)
         self.layout()
 
@@ -329,7 +331,10 @@ class CanvasChrome:
         painter.restore()
 
     def paint_guides(self, painter: QPainter) -> None:
-        lines = list(self.guides) if self.options.guides else []
+        if self.preview_guides is not None:
+            lines = list(self.preview_guides)
+        else:
+            lines = list(self.guides) if self.options.guides else []
         if self._guide_drag is not None and self._guide_pos is not None:
             index = self._guide_drag[0]
             if index is not None and index < len(lines):

@@ -406,7 +406,7 @@ class EditCommands:
         """Fills the selection of the active layer from its surroundings, as a job (progress
         and Cancel in the status bar); the result is one undo step. Returns the job."""
         w = self.window
-        session, doc = w.session, w.doc
+        doc = w.doc
         if doc is None:
             return None
         w.tools.end_mode(commit=True)
@@ -417,15 +417,35 @@ class EditCommands:
             return None
 
         def apply(filled) -> None:
-            if session not in w.sessions:
-                return  # the document was closed meanwhile
             apply_content_fill(doc, prepared, filled, opacity)
             w.status(f"Filled the selection of '{prepared.layer.name}' from its surroundings; "
                      "Ctrl+Z undoes.")
 
+        return self.fill_job(prepared, apply)
+
+    def fill_job(self, prepared, apply, ended=None, failure_title: str = "Could not fill"):
+        """Runs content-aware fill `prepared` as a job (progress and Cancel in the status
+        bar); `apply(filled)` lands it if the document is still open. `ended()` runs when
+        it does not land (cancelled, failed, or the document closed), so that a caller
+        that changed the document first (the Crop tool's Content-Aware) can take that back.
+        Edit > Fill's path, shared."""
+        w = self.window
+        session = w.session
+
+        def finished(filled) -> None:
+            if session not in w.sessions:
+                if ended is not None:
+                    ended()
+                return  # the document was closed meanwhile
+            apply(filled)
+
+        def failed(_message=None) -> None:
+            if ended is not None:
+                ended()
+
         job = Job("Content-Aware Fill", lambda progress: run_content_fill(prepared, progress),
-                  on_finished=apply)
-        return w.jobs.submit(job, canvas=session.canvas, failure_title="Could not fill")
+                  on_finished=finished, on_failed=failed, on_cancelled=failed)
+        return w.jobs.submit(job, canvas=session.canvas, failure_title=failure_title)
 
     def stroke(self) -> None:
         doc = self.window.doc

@@ -37,6 +37,7 @@ from .auto_layers_commands import AutoLayersCommands
 from .focus_area_dialog import FocusAreaCommands
 from .content_scale_dialog import ContentScaleCommands
 from .content_fill_workspace import ContentFillWorkspaceCommands
+from .guide_layout_dialog import GuideLayoutCommands
 from .edit_commands import EditCommands
 from .file_commands import FileCommands
 from .filter_commands import FilterCommands
@@ -246,6 +247,7 @@ class MainWindow(QMainWindow):
         self.smart_object_commands = SmartObjectCommands(self)  # Layer > Smart Objects
         self.text_edit_commands = TextEditCommands(self)  # Layer > Edit with Text…
         self.view_commands = ViewCommands(self)  # zoom field, rulers, guides, snapping
+        self.guide_layout_commands = GuideLayoutCommands(self)  # New Guide Layout, From Shape
         self.path_commands = PathCommands(self)  # the Paths panel's, Vector Mask > Current Path
         self.filter_commands = FilterCommands(self)  # Image > Adjustments, the Filter menu
         self.hdr_commands = HDRCommands(self)  # Image > Adjustments > HDR Toning, Variations
@@ -257,7 +259,7 @@ class MainWindow(QMainWindow):
         self.automate_commands = AutomateCommands(self)  # File > Automate, File > Scripts
         for module in (self.layer_commands, self.artboard_commands, self.transform_commands,
                        self.select_commands, self.export_commands, self.automate_commands,
-                       self.view_commands, self.palette_commands,
+                       self.view_commands, self.guide_layout_commands, self.palette_commands,
                        self.decompose_commands, self.difference_commands, self.edit_commands,
                        self.image_commands, self.mask_commands, self.type_commands,
                        self.smart_object_commands,

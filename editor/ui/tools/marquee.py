@@ -178,9 +178,14 @@ class MarqueeTool(Tool):
                 x0, x1 = (x1 - w, x1) if hx < 0 else (x0, x0 + w)
                 y0, y1 = (y1 - h, y1) if hy < 0 else (y0, y0 + h)
             box = Box.from_corners(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
-        self._preview = box.clip(doc.width, doc.height)
+        self._preview = self.clipped(doc, box)
         self._show(self._preview)
         canvas.update()
+
+    def clipped(self, doc, box: Box) -> Box:
+        """What of a dragged `box` is kept: the part on the canvas (the Crop tool's may reach
+        past it)."""
+        return box.clip(doc.width, doc.height)
 
     def release(self, canvas, ev) -> None:
         drag, preview = self._drag, self._preview
