@@ -178,6 +178,23 @@ def test_edit_contents_save_and_a_psd_keep_the_stack_mode(qtbot, tmp_path, monke
     assert (again.pixels[..., 0] == 30).all()
 
 
+def test_a_one_picture_smart_object_gets_its_picture_back_after_a_mode(opened, qtbot):
+    """A smart object of one pixel layer: Standard Deviation of one picture is black, and
+    None afterwards shows the picture again (the statistic never replaces the source)."""
+    w = opened
+    (layer,) = w.doc.layers()
+    original = layer.pixels.copy()
+    w.update_actions()
+    w.actions["convert_to_smart_object"].trigger()
+    smart = w.doc.active
+    assert isinstance(smart, SmartObjectLayer) and smart.contents.filetype == "png"
+    stack_mode(w, "std")
+    assert (smart.pixels[..., :3] == 0).all() and (smart.pixels[..., 3] == 255).all()
+    stack_mode(w, "none")
+    assert np.array_equal(smart.pixels, original)
+    assert w.doc.history.undo_name() == "Stack Mode None"
+
+
 def test_statistics_script_end_to_end(qtbot, tmp_path, monkeypatch):
     clean = photo(90, 60)
     paths = shots(tmp_path, clean)

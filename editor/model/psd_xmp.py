@@ -90,7 +90,8 @@ def _apply_stack_mode(node, mode: str, stacked: dict) -> None:
     from .stack_modes import MODES, stack_pixels
 
     old = node.contents
-    if mode not in MODES or old.data is None or old.width == 0:
+    if mode not in MODES or old.data is None or old.filetype not in ("8bps", "8bpb") \
+            or old.width == 0:
         return
     if old not in stacked:
         try:

@@ -440,12 +440,23 @@ def set_stack_mode(doc: "Document", layer, mode: str) -> None:
     if old.stack_mode == mode:
         return
     sharing = _sharing(doc, layer)
-    pixels = stack_pixels(embedded_document(old), mode)
+    child = embedded_document(old)
+    data, filetype, filename = old.data, old.filetype, old.filename
+    if filetype not in ("8bps", "8bpb") or data is None:
+        # Contents of one picture (never a stack yet: their pixels are the picture) are
+        # kept as a PSD of it from now on, so that a later mode (and None) is computed
+        # from the picture, never from a statistic's pixels.
+        from .psd_write import write_psd
+
+        out = io.BytesIO()
+        write_psd(child, out)
+        data, filetype = out.getvalue(), "8bps"
+        filename = (filename.rsplit(".", 1)[0] or layer.name) + ".psd"
+    pixels = stack_pixels(child, mode)
     if pixels.shape[:2] != (old.height, old.width):  # (an embedded file of another size)
         raise DocumentError("The smart object's embedded layers do not match its size: "
                             "open Edit Contents and save it first.")
-    contents = SmartContents(pixels, old.filename, old.data, old.filetype,
-                             stack_mode=mode)
+    contents = SmartContents(pixels, filename, data, filetype, stack_mode=mode)
     name = f"Stack Mode {MODES[mode]}"
     with doc.history.macro(name):
         for node in sharing:
