@@ -90,6 +90,7 @@ def test_median_makes_the_tourists_vanish_in_one_undo_step(qtbot, tmp_path, monk
 
     stack_mode(w, "median")
     assert error(smart.pixels, clean) < 0.01  # every tourist gone
+    qtbot.waitUntil(lambda: "Stack Mode Median" in w.properties_panel.kind.text())
     assert np.array_equal(smart.pixels, clean)
     assert doc.history.index == steps + 1 and doc.history.undo_name() == "Stack Mode Median"
     # Modes do not pile up: Maximum is of the shots, not of the median.
