@@ -15,17 +15,19 @@ from editor.ui.automate_commands import FilesDialog
 from ui_helpers import make_window, photo, write_png
 
 
-def shots(tmp_path, clean: np.ndarray) -> list[str]:
-    """Three PNGs of `clean`, each with a red 'tourist' blob at a different place."""
+def with_tourist(clean: np.ndarray, i: int) -> np.ndarray:
+    """`clean` with a red 'tourist' blob at the `i`th of three places."""
     h, w = clean.shape[:2]
-    paths = []
-    for i, (cx, cy) in enumerate([(w // 5, h // 3), (w // 2, 2 * h // 3), (4 * w // 5, h // 3)]):
-        yy, xx = np.mgrid[:h, :w]
-        blob = (xx - cx) ** 2 + (yy - cy) ** 2 <= (h // 6) ** 2
-        shot = clean.copy()
-        shot[blob, :3] = (220, 30, 30)
-        paths.append(write_png(tmp_path / f"shot{i}.png", shot))
-    return paths
+    cx, cy = [(w // 5, h // 3), (w // 2, 2 * h // 3), (4 * w // 5, h // 3)][i]
+    yy, xx = np.mgrid[:h, :w]
+    shot = clean.copy()
+    shot[(xx - cx) ** 2 + (yy - cy) ** 2 <= (h // 6) ** 2, :3] = (220, 30, 30)
+    return shot
+
+
+def shots(tmp_path, clean: np.ndarray) -> list[str]:
+    """Three PNGs of `clean`, each with its tourist at a different place."""
+    return [write_png(tmp_path / f"shot{i}.png", with_tourist(clean, i)) for i in range(3)]
 
 
 def choose_files(monkeypatch, paths, **options) -> None:
@@ -200,7 +202,7 @@ def test_statistics_script_end_to_end(qtbot, tmp_path, monkeypatch):
     clean = photo(90, 60)
     paths = shots(tmp_path, clean)
     w = make_window(qtbot, tmp_path, monkeypatch)
-    choose_files(monkeypatch, paths, mode="median", align=False)
+    choose_files(monkeypatch, paths, mode="median", align=True)
     w.actions["statistics"].trigger()
     qtbot.waitUntil(lambda: not w.jobs.busy and bool(w.sessions), timeout=30000)
     assert w.test_errors == []
@@ -211,6 +213,27 @@ def test_statistics_script_end_to_end(qtbot, tmp_path, monkeypatch):
     # Its contents are the three shots, as layers.
     w.actions["edit_contents"].trigger()
     assert [n.name for n in w.doc.layers()] == ["shot0", "shot1", "shot2"]
+
+
+def test_statistics_aligns_shots_taken_a_little_apart(qtbot, tmp_path, monkeypatch):
+    big = photo(240, 180)
+    clean = big[20:160, 20:220]
+    # Each shot framed a few pixels off, with its tourist: aligned, Median shows the scene.
+    framed = [big[20 + dy:160 + dy, 20 + dx:220 + dx].copy() for dx, dy in
+              [(0, 0), (6, -4), (-5, 5)]]
+    paths = [write_png(tmp_path / f"shot{i}.png", with_tourist(shot, i))
+             for i, shot in enumerate(framed)]
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    choose_files(monkeypatch, paths, mode="median", align=True)
+    w.actions["statistics"].trigger()
+    qtbot.waitUntil(lambda: not w.jobs.busy and bool(w.sessions), timeout=60000)
+    assert w.test_errors == []
+    (smart,) = w.doc.layers()
+    inside = (slice(10, 130), slice(10, 190))  # (the edges: a shot does not reach there)
+    shown = smart.canvas_crop(w.doc.canvas)
+    assert error(shown[inside], clean[inside]) < 2
+    assert w.doc.history.names()[-3:] == ["Auto-Align Layers", "Convert to Smart Object",
+                                          "Stack Mode Median"]
 
 
 def test_statistics_cancelled_opens_nothing_and_no_files_is_refused_in_one_line(
