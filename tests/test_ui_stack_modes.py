@@ -202,7 +202,7 @@ def test_statistics_script_end_to_end(qtbot, tmp_path, monkeypatch):
     clean = photo(90, 60)
     paths = shots(tmp_path, clean)
     w = make_window(qtbot, tmp_path, monkeypatch)
-    choose_files(monkeypatch, paths, mode="median", align=True)
+    choose_files(monkeypatch, paths, mode="median", align=False)
     w.actions["statistics"].trigger()
     qtbot.waitUntil(lambda: not w.jobs.busy and bool(w.sessions), timeout=30000)
     assert w.test_errors == []
