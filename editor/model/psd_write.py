@@ -350,6 +350,9 @@ class _Writer:
                 entry["source_kind"] = node.source_kind
             if isinstance(node, TextLayer):  # its settings (the family's name as chosen)
                 entry["text"] = dict(node.type_settings.as_dict(), origin=list(node.origin))
+            stack_mode = getattr(getattr(node, "contents", None), "stack_mode", "none")
+            if stack_mode != "none":  # an image stack's statistic (ours only: `stack_modes`)
+                entry["stack_mode"] = stack_mode
             if getattr(node, "filters", ()):  # a smart object's smart filters (ours only)
                 from .smart_filters import as_entry
 

@@ -1,6 +1,7 @@
 """Layered's own data in a PSD's XMP packet (image resource 1060, our namespace): by
 layer id each layer's recipe, a name too long for its record, whether its mask is
-linked, the layers linked together (Link Layers), its source kind and a text layer's settings; the full names of the
+linked, the layers linked together (Link Layers), its source kind, a text layer's settings and a
+smart object's stack mode (`stack_modes`); the full names of the
 document's paths; and the layer comps, each layer's state in them by layer id. Written with the file, applied to the layers when it is read.
 """
 from __future__ import annotations
@@ -38,6 +39,7 @@ def _apply_metadata(psd, doc: Document, by_id: dict[int, Node]) -> None:
     by_name: dict[str, list[Node]] = {}
     for node in doc.nodes():
         by_name.setdefault(node.name, []).append(node)
+    stacked: dict = {}  # (contents shared by several layers: made anew once)
     for key, entry in entries.items():
         if not isinstance(entry, dict):
             continue
@@ -69,11 +71,37 @@ def _apply_metadata(psd, doc: Document, by_id: dict[int, Node]) -> None:
 
                     node.filter_mask = mask_from_entry(entry.get("smart_filters_mask_values"),
                                                        entry.get("smart_filters_mask", 255))
+            if isinstance(entry.get("stack_mode"), str) and hasattr(node, "contents"):
+                _apply_stack_mode(node, entry["stack_mode"], stacked)
             if isinstance(entry.get("text"), dict):
                 if isinstance(node, TextLayer):  # read from its 'TySh'
                     _prefer_entry(node, entry["text"])
                 elif node.kind == "pixel":  # (a file of ours from before 'TySh' was written)
                     _make_text_layer(node, entry["text"])
+
+
+def _apply_stack_mode(node, mode: str, stacked: dict) -> None:
+    """An image stack's Stack Mode applied again to its contents as read (their pixels
+    are the embedded PSD's composite; the layer's own pixels as saved already show the
+    statistic). An unknown mode or unreadable contents leave them as read."""
+    import dataclasses
+
+    from .smart_object import embedded_document
+    from .stack_modes import MODES, stack_pixels
+
+    old = node.contents
+    if mode not in MODES or old.data is None or old.filetype not in ("8bps", "8bpb") \
+            or old.width == 0:
+        return
+    if old not in stacked:
+        try:
+            pixels = stack_pixels(embedded_document(old), mode)
+        except Exception:  # (any reader's failure: the contents stay as read)
+            return
+        if pixels.shape[:2] != (old.height, old.width):
+            return
+        stacked[old] = dataclasses.replace(old, pixels=pixels, stack_mode=mode)
+    node.contents = stacked[old]
 
 
 def _parse_xmp(data) -> Optional[dict]:

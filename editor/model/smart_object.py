@@ -57,14 +57,17 @@ class SmartContents:
     `filetype` Photoshop's 4-letter code lowercased: "png", "jpg", "8bps"), kept so that a
     PSD's smart object is written back as it was read; `encoded()` makes a PNG of the
     pixels for contents without a file. `uid` links the layers that share these contents
-    to the embedded file (a PSD's 'Idnt' and its 'lnk2' entry). Immutable: replaced,
-    never changed."""
+    to the embedded file (a PSD's 'Idnt' and its 'lnk2' entry). `stack_mode` (a key of
+    `stack_modes.MODES`): an image stack's statistic, which the pixels then show instead
+    of the embedded document's composite (Layer > Smart Objects > Stack Mode). Immutable:
+    replaced, never changed."""
 
     pixels: np.ndarray = field(repr=False)
     filename: str = "Contents.png"
     data: Optional[bytes] = field(default=None, repr=False)
     filetype: str = "png"
     uid: str = field(default_factory=lambda: str(uuid.uuid4()))
+    stack_mode: str = "none"
 
     def __post_init__(self):
         pixels = check_pixels(self.pixels)
@@ -326,7 +329,8 @@ def new_via_copy(doc: "Document", layer) -> SmartObjectLayer:
     check_smart_object(doc, layer, "copy")
     old = layer.contents
     copy = layer.copy(copy_name(layer.name, {n.name for n in doc.root.walk()}))
-    copy.contents = SmartContents(old.pixels, old.filename, old.data, old.filetype)
+    copy.contents = SmartContents(old.pixels, old.filename, old.data, old.filetype,
+                                  stack_mode=old.stack_mode)
     doc.history.push(cmds.InsertNode(copy, layer.parent, layer.index() + 1,
                                      "New Smart Object via Copy"))
     doc.set_active(copy)
@@ -356,19 +360,27 @@ def set_placement(doc: "Document", layer: SmartObjectLayer, placement: Quad,
                                     doc.canvas))
 
 
+def _sharing(doc: "Document", layer) -> list[SmartObjectLayer]:
+    """The layers of `doc` that share `layer`'s contents (Photoshop's linked instances)."""
+    old = layer.contents
+    sharing = [n for n in doc.layers() if isinstance(n, SmartObjectLayer) and n.contents is old]
+    for node in sharing:
+        doc._check_unlocked(node)
+    return sharing
+
+
 def replace_contents(doc: "Document", layer, pixels: np.ndarray, filename: str,
                      data: Optional[bytes] = None, filetype: str = "png",
-                     name: str = "Replace Contents") -> None:
+                     name: str = "Replace Contents", stack_mode: str = "none") -> None:
     """Layer > Smart Objects > Replace Contents: new contents, drawn within the placement of
     the old (its size, turn and distortion kept; the new picture's proportions kept inside
     it, centred, as Photoshop fits it); one step. Every layer of the document that shares
     the old contents (a duplicate: Photoshop's linked instances) takes the new ones."""
     check_smart_object(doc, layer, "replace its contents")
     old = layer.contents
-    sharing = [n for n in doc.layers() if isinstance(n, SmartObjectLayer) and n.contents is old]
-    for node in sharing:
-        doc._check_unlocked(node)
-    contents = SmartContents(check_pixels(pixels).copy(), filename, data, filetype)
+    sharing = _sharing(doc, layer)
+    contents = SmartContents(check_pixels(pixels).copy(), filename, data, filetype,
+                             stack_mode=stack_mode)
     w0, h0, w1, h1 = old.width, old.height, contents.width, contents.height
     if not (w1 and h1):
         raise DocumentError(f"'{filename}' is empty: there is nothing to place.")
@@ -389,10 +401,17 @@ def contents_document(doc: "Document", layer) -> "Document":
     """Layer > Smart Objects > Edit Contents: the contents as a document of their own (an
     embedded PSD with its layers, else one layer of the pixels), linked to the smart object
     (`Document.contents_of`) so that saving it updates the smart object (`save_contents`)."""
+    check_smart_object(doc, layer, "edit its contents")
+    child = embedded_document(layer.contents)
+    child.contents_of = (doc, layer)
+    return child
+
+
+def embedded_document(contents: SmartContents) -> "Document":
+    """The contents as a document: their embedded PSD with its layers, else one layer of
+    their pixels."""
     from .document import Document
 
-    check_smart_object(doc, layer, "edit its contents")
-    contents = layer.contents
     child = None
     if contents.filetype in ("8bps", "8bpb") and contents.data is not None:
         from .psd_smart import read_embedded_psd
@@ -403,18 +422,55 @@ def contents_document(doc: "Document", layer) -> "Document":
         child = Document(contents.width, contents.height)
         child.add_image(np.array(contents.pixels), "Layer 1", 0, 0)
         child.history.clear()
-    child.contents_of = (doc, layer)
     return child
 
 
+def set_stack_mode(doc: "Document", layer, mode: str) -> None:
+    """Layer > Smart Objects > Stack Mode: the smart object (and the layers sharing its
+    contents) shows the statistic `mode` of the layers inside it (`stack_modes`; "none":
+    their composite again), computed from the embedded layers each time (modes never
+    pile up); the same file, new contents; one step."""
+    from .stack_modes import MODES, check_mode, stack_pixels
+
+    check_smart_object(doc, layer, "set its stack mode")
+    check_mode(mode)
+    old = layer.contents
+    if old.stack_mode == mode:
+        return
+    sharing = _sharing(doc, layer)
+    child = embedded_document(old)
+    data, filetype, filename = old.data, old.filetype, old.filename
+    if filetype not in ("8bps", "8bpb") or data is None:
+        # Contents of one picture (never a stack yet: their pixels are the picture) are
+        # kept as a PSD of it from now on, so that a later mode (and None) is computed
+        # from the picture, never from a statistic's pixels.
+        from .psd_write import write_psd
+
+        out = io.BytesIO()
+        write_psd(child, out)
+        data, filetype = out.getvalue(), "8bps"
+        filename = (filename.rsplit(".", 1)[0] or layer.name) + ".psd"
+    pixels = stack_pixels(child, mode)
+    if pixels.shape[:2] != (old.height, old.width):  # (an embedded file of another size)
+        raise DocumentError("The smart object's embedded layers do not match its size: "
+                            "open Edit Contents and save it first.")
+    contents = SmartContents(pixels, filename, data, filetype, stack_mode=mode)
+    name = f"Stack Mode {MODES[mode]}"
+    with doc.history.macro(name):
+        for node in sharing:
+            doc.history.push(SetSmartObject(node, contents, node.placement, _limit(doc), name,
+                                            doc.canvas))
+
+
 def save_contents(child: "Document") -> None:
-    """Saving a document made by `contents_document`: its composite becomes the contents of
+    """Saving a document made by `contents_document`: its composite (an image stack: its
+    statistic again, `stack_modes`) becomes the contents of
     the smart object it came from (and of the layers sharing them), kept as a PSD of its
     layers (so Edit Contents opens them again), in one step of the parent document."""
     import io
 
     from .psd_write import write_psd
-    from .render import composite_document
+    from .stack_modes import stack_pixels
 
     link = getattr(child, "contents_of", None)
     if link is None:
@@ -426,8 +482,9 @@ def save_contents(child: "Document") -> None:
     out = io.BytesIO()
     write_psd(child, out)
     stem = layer.contents.filename.rsplit(".", 1)[0] or layer.name
-    replace_contents(parent, layer, composite_document(child), f"{stem}.psd",
-                     out.getvalue(), "8bps", name="Edit Contents")
+    mode = layer.contents.stack_mode  # (an image stack's statistic, of the edited layers)
+    replace_contents(parent, layer, stack_pixels(child, mode), f"{stem}.psd",
+                     out.getvalue(), "8bps", name="Edit Contents", stack_mode=mode)
     child.history.mark_clean()
 
 

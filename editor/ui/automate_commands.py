@@ -1,10 +1,11 @@
-"""File > Automate (Batch…, Photomerge…) and File > Scripts (Load Files into Stack…): the
-commands of `editor/model/batch.py` and `photomerge.py`.
+"""File > Automate (Batch…, Photomerge…) and File > Scripts (Load Files into Stack…,
+Statistics…): the commands of `editor/model/batch.py`, `photomerge.py` and
+`stack_modes.py`.
 
 Each asks its settings in a dialog, then runs as a job (progress and Cancel in the status
 bar). Batch processes documents of the model only (no tab opens; with Destination None the
 processed documents open as tabs when it finishes, as Photoshop leaves them open);
-Photomerge and Load Files into Stack open their new document as a tab when done. A cancelled
+Photomerge, Load Files into Stack and Statistics open their new document as a tab when done. A cancelled
 job opens nothing; a cancelled Batch keeps the files it finished and leaves no partial one.
 """
 from __future__ import annotations
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QHBox
                                QWidget)
 
 from editor.jobs import Job, operation_job
-from editor.model import batch, photomerge
+from editor.model import batch, photomerge, stack_modes
 from editor.model.batch import BatchSettings
 from editor.model.errors import DocumentError
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 BATCH_FAILURE = "Batch stopped"
 MERGE_FAILURE = "Could not merge the photos"
 STACK_FAILURE = "Could not load the files into a stack"
+STATISTICS_FAILURE = "Could not make the image statistics"
 
 
 def _combo(name: str, choices: dict[str, str], current: str) -> QComboBox:
@@ -196,6 +198,10 @@ class AutomateCommands:
             ActionSpec("load_stack", "Load Files into &Stack…", self.load_stack,
                        menu="scripts_menu",
                        tip="Image files as the layers of one new document"),
+            ActionSpec("statistics", "S&tatistics…", self.statistics, menu="scripts_menu",
+                       after="load_stack",
+                       tip="Image files stacked in one smart object showing a statistic "
+                           "of them per pixel (Median: what moves between shots vanishes)"),
         ]
 
     # -- Batch ------------------------------------------------------------------------------
@@ -293,6 +299,38 @@ class AutomateCommands:
             "Choose the files to load (Browse…)" if not paths else
             "Aligning needs two or more files.")
 
+    def statistics(self) -> Optional[Job]:
+        """File > Scripts > Statistics… (Photoshop's Image Statistics dialog): a Stack Mode,
+        the files, and whether to align them."""
+        w = self.window
+        s = w.settings
+        self.dialog = dialog = FilesDialog(w, "StatisticsDialog", "Image Statistics",
+                                           s.last_dir())
+        modes = {k: v for k, v in stack_modes.MODES.items() if k != "none"}
+        mode = _combo("statistics_mode", modes, s.value("statistics/mode", "median"))
+        align = QCheckBox("Attempt to Automatically Align Source Images")
+        align.setObjectName("statistics_align")
+        align.setChecked(s.value("statistics/align", False, bool))
+        dialog.layout_.insertWidget(0, QLabel("Choose Stack Mode:"))
+        dialog.layout_.insertWidget(1, mode)
+        dialog.layout_.addWidget(align)
+        dialog.mode, dialog.align = mode, align
+        dialog.finish()
+        if not dialog.exec():
+            return None
+        s.set_value("statistics/mode", mode.currentData())
+        s.set_value("statistics/align", align.isChecked())
+        return self.run_statistics(dialog.paths(), mode.currentData(), align.isChecked())
+
+    def run_statistics(self, paths: list[str], mode: str = "median",
+                       align: bool = False) -> Optional[Job]:
+        return self._new_document_job(
+            stack_modes.STATISTICS_NAME,
+            lambda progress: stack_modes.statistics(paths, mode, align, progress),
+            None, STATISTICS_FAILURE, bool(paths) and (len(paths) >= 2 or not align),
+            "Choose the files to load (Browse…)" if not paths else
+            "Aligning needs two or more files.")
+
     def _new_document_job(self, name: str, run, title: Optional[str], failure: str,
                           ok: bool, refusal: str) -> Optional[Job]:
         w = self.window
@@ -302,6 +340,7 @@ class AutomateCommands:
 
         def finished(doc) -> None:
             w.add_session(doc, title or w.next_untitled())
-            w.status(f"{name}: {len(list(doc.layers()))} layers.")
+            count = len(list(doc.layers()))
+            w.status(f"{name}: {count} layer{'s' if count != 1 else ''}.")
 
         return w.jobs.submit(Job(name, run, on_finished=finished), failure_title=failure)

@@ -213,6 +213,10 @@ class PropertiesPanel(QWidget):
                         f"Smart Object: {node.contents.filename}, "
                         f"{node.contents.width} × {node.contents.height} px"
                         if isinstance(node, SmartObjectLayer) else "Pixels")
+                if isinstance(node, SmartObjectLayer) and node.contents.stack_mode != "none":
+                    from editor.model.stack_modes import MODES
+
+                    kind += f", Stack Mode {MODES[node.contents.stack_mode]}"
                 if isinstance(node, Layer) and node.source_kind:
                     kind += f" (was a {node.source_kind} layer)"
                 if node.is_locked():

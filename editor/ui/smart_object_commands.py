@@ -1,6 +1,6 @@
 """Layer > Smart Objects (Convert to Smart Object, New Smart Object via Copy, Edit Contents,
-Export Contents…, Replace Contents…) and
-Layer > Rasterize > Smart Object: the commands of `editor/model/smart_object.py`, each one
+Export Contents…, Replace Contents…, Stack Mode: an image stack's statistic, `stack_modes.py`)
+and Layer > Rasterize > Smart Object: the commands of `editor/model/smart_object.py`, each one
 undo step. Free Transform and Edit > Transform change a smart object's placement
 (`tools/transform.py`, `Document.flip`); painting on one is refused in one line naming
 Rasterize (`document.raise_if_derived`)."""
@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from editor.model import smart_object
+from editor.model import smart_object, stack_modes
 from editor.model.layers import Layer
 from editor.model.smart_object import SmartObjectLayer
 
@@ -50,6 +50,16 @@ class SmartObjectCommands:
                        enabled=is_smart_object, menu="smart_objects"),
             ActionSpec("replace_contents", "Re&place Contents…", self.replace_contents,
                        enabled=is_smart_object, menu="smart_objects"),
+            SubmenuSpec("stack_mode", "Stac&k Mode", menu="smart_objects",
+                        after="replace_contents", separator=True),
+            *[ActionSpec(f"stack_mode_{mode}", label, self.stack_mode_setter(mode),
+                         enabled=is_smart_object, menu="stack_mode", checkable=True,
+                         checked=lambda c, m=mode: is_smart_object(c)
+                         and c.node.contents.stack_mode == m,
+                         separator=mode == "entropy",
+                         tip=None if mode == "none" else
+                         f"Show the {label} of the smart object's layers, per pixel")
+              for mode, label in stack_modes.MODES.items()],
             ActionSpec("rasterize_smart_object", "&Smart Object", self.rasterize,
                        enabled=is_smart_object, menu="rasterize",
                        tip="Make the smart object a pixel layer (its contents are then no "
@@ -68,6 +78,17 @@ class SmartObjectCommands:
             return smart_object.convert_nodes(doc, nodes)
 
         run_on_doc(self.window, "Could not convert to a smart object", run)
+
+    def stack_mode_setter(self, mode: str):
+        return lambda: self.set_stack_mode(mode)
+
+    def set_stack_mode(self, mode: str) -> None:
+        """Layer > Smart Objects > Stack Mode > `mode` on the active smart object (one
+        step; the statistic of the layers inside it)."""
+        w = self.window
+        run_on_doc(w, "Could not set the stack mode",
+                   lambda doc: smart_object.set_stack_mode(doc, doc.active, mode))
+        w.update_actions()  # (the submenu's check follows the contents)
 
     def new_via_copy(self) -> None:
         run_on_doc(self.window, "Could not copy the smart object",
