@@ -11,7 +11,7 @@ again (hair, fur), Alt+drag restores the plain edge, each stroke gives a new pre
 for that the dialog is not modal, and `refine_brush.CanvasOnly` keeps the rest of the
 window still as a modal dialog would. Photoshop's view keys work in it: F cycles the
 views, V, A, T and K pick one, X shows the picture as it is (again: the view). The
-preview is computed on a reduced copy of the picture on a worker thread (`worker.start`),
+preview is computed on a reduced copy of the picture on a worker thread (`DebouncedPreview`),
 a short pause after the last slider move or stroke, so dragging a slider never waits for
 matting. OK runs the full-size
 refinement as a job (progress and Cancel in the status bar) and applies it as one undo
@@ -27,7 +27,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Optional
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDoubleSpinBox,
                                QFormLayout, QGroupBox, QHBoxLayout, QLabel, QSlider, QSpinBox,
@@ -37,8 +37,8 @@ from editor.jobs import Job
 from editor.model import Layer, refine_edge
 from editor.model.refine_edge import OUTPUT_NAMES, RefineJob, RefineSettings
 
-from . import worker
 from .actions import ActionSpec, Context
+from .debounced_preview import DebouncedPreview
 from .dialogs import ok_cancel
 from .mask_tint import TINT
 from .beside_canvas import BesideCanvas
@@ -104,17 +104,12 @@ class SelectAndMaskDialog(BesideCanvas, QDialog):
         self.main_window = window
         self.canvas = window.canvas
         self._job = job
-        self._running = False   # a preview is being computed
-        self._stale = False     # the settings changed while it was
-        self._closed = False
         self.previews = 0       # how many previews were shown (tests)
         # The Refine Edge Brush's paint on the canvas (the dialog's, not the document's).
         self.painted = np.zeros(job.mask.shape, np.uint8)
         self.brush = RefineBrushMode(window, self, self.painted)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(DEBOUNCE_MS)
-        self._timer.timeout.connect(self._start_preview)
+        self._preview = DebouncedPreview(self, DEBOUNCE_MS, self._preview_work,
+                                         self._preview_done, self._preview_failed)
         self._build(window.settings)
         self._output_changed()
         self.schedule_preview()
@@ -327,35 +322,28 @@ class SelectAndMaskDialog(BesideCanvas, QDialog):
     # -- the preview ----------------------------------------------------------------------------
     def schedule_preview(self, *_args) -> None:
         """A preview a moment after the last change (one per pause, not one per pixel)."""
-        if not self._closed:
-            self._timer.start()
+        self._preview.schedule()
 
-    def _start_preview(self) -> None:
-        if self._closed:
-            return
-        if self._running:
-            self._stale = True
-            return
-        self._running, self._stale = True, False
+    @property
+    def _running(self) -> bool:  # (a preview is being computed)
+        return self._preview.running
+
+    @property
+    def _closed(self) -> bool:
+        return self._preview.closed
+
+    def _preview_work(self):
         job, strokes = self.job(), self.brush.strokes
-        worker.start(lambda: (refine_edge.preview(job), strokes), self._preview_done,
-                     self._preview_failed)
+        return lambda: (refine_edge.preview(job), strokes)
 
     def _preview_done(self, result) -> None:
-        self._running = False
-        if self._closed:
-            return
         (self._image, self._alpha), strokes = result
         self._show_view()
         self.brush.shown(strokes)
         self.previews += 1
-        if self._stale:
-            self._start_preview()
 
     def _preview_failed(self, exc: BaseException) -> None:
-        self._running = False
-        if not self._closed:
-            self.main_window.status(f"Select and Mask could not show its preview: {exc}")
+        self.main_window.status(f"Select and Mask could not show its preview: {exc}")
 
     def _show_view(self) -> None:
         if self._closed or getattr(self, "_alpha", None) is None or self.canvas is None:
@@ -387,8 +375,7 @@ class SelectAndMaskDialog(BesideCanvas, QDialog):
         self.move(right.x() - size.width() - 16, top + 8)
 
     def done(self, result: int) -> None:  # OK, Cancel, Esc and the close box all end here
-        self._closed = True
-        self._timer.stop()
+        self._preview.close()
         self.leave_canvas()
         super().done(result)
 

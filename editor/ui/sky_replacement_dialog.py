@@ -4,7 +4,7 @@ Temperature, Scale, Flip), Foreground Adaptation (Lighting Mode, Lighting Adjust
 Adjustment) and Output To (New Layers or Duplicate Layer).
 
 The result is previewed on the canvas (an overlay, never a change to the document), computed
-on a reduced copy on a worker thread (`worker.start`) a moment after the last change: the
+on a reduced copy on a worker thread (`DebouncedPreview`) a moment after the last change: the
 sky is searched once, when the dialog opens, and each change only rebuilds the layers over
 it. OK runs the full-size replacement as a job (progress and Cancel in the status bar) and
 lands it as one undo step, "Sky Replacement"; Cancel or Esc leaves the document as it was.
@@ -17,7 +17,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Optional
 
 import numpy as np
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout,
                                QGroupBox, QHBoxLayout, QLabel, QPushButton, QSpinBox,
                                QVBoxLayout)
@@ -26,8 +25,8 @@ from editor.jobs import Job
 from editor.model import files, sky_replace
 from editor.model.sky_replace import LIGHTING_MODES, OUTPUTS, SkyJob, SkySettings
 
-from . import worker
 from .actions import ActionSpec, has_doc, run_on_doc
+from .debounced_preview import DebouncedPreview
 from .dialogs import ok_cancel
 
 if TYPE_CHECKING:
@@ -55,13 +54,10 @@ class SkyReplacementDialog(QDialog):
         self._job = job
         self.skies = skies   # name -> a built-in's name or loaded RGB: the choices
         self._alpha: Optional[np.ndarray] = None   # the reduced copy's sky, once found
-        self._running = self._stale = self._closed = False
         self.previews = 0          # how many previews were shown (tests)
         self.preview_image: Optional[np.ndarray] = None
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(DEBOUNCE_MS)
-        self._timer.timeout.connect(self._start_preview)
+        self._preview = DebouncedPreview(self, DEBOUNCE_MS, self._preview_work,
+                                         self._preview_done, self._preview_failed)
         self._build()
         self.finished.connect(self._closing)
         self.schedule_preview()
@@ -183,24 +179,17 @@ class SkyReplacementDialog(QDialog):
     # -- the preview ----------------------------------------------------------------------------
     def schedule_preview(self, *_args) -> None:
         """A preview a moment after the last change (one per pause, not one per click)."""
-        if not self._closed:
-            self._timer.start()
+        self._preview.schedule()
 
-    def _start_preview(self) -> None:
-        if self._closed:
-            return
-        if self._running:
-            self._stale = True
-            return
-        self._running, self._stale = True, False
+    @property
+    def _running(self) -> bool:  # (a preview is being computed)
+        return self._preview.running
+
+    def _preview_work(self):
         job = self.job(preview=True)
-        worker.start(lambda: sky_replace.preview(job), self._preview_done,
-                     self._preview_failed)
+        return lambda: sky_replace.preview(job)
 
     def _preview_done(self, result) -> None:
-        self._running = False
-        if self._closed:
-            return
         image, self._alpha = result
         if not (self._alpha >= 0.5).any():
             self.note.setText("No sky was found in the picture: there is nothing to replace.")
@@ -210,17 +199,12 @@ class SkyReplacementDialog(QDialog):
             self.preview_image = image
             self.canvas.set_overlay(OVERLAY, image, self.main_window.doc.canvas)
         self.previews += 1
-        if self._stale:
-            self._start_preview()
 
     def _preview_failed(self, exc: BaseException) -> None:
-        self._running = False
-        if not self._closed:
-            self.note.setText(f"Could not show the preview: {exc}")
+        self.note.setText(f"Could not show the preview: {exc}")
 
     def _closing(self, _result: int) -> None:
-        self._closed = True
-        self._timer.stop()
+        self._preview.close()
         if self.canvas is not None:
             self.canvas.clear_overlay(OVERLAY)
 
