@@ -7,23 +7,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLabel, QSpinBox
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QSpinBox
 
 from editor.model import adjustments as adj, commands as cmds, hdr_toning as hdr
 from engine.box import Box
 
+from test_ui_camera_raw import shown  # (the dialog's preview: the same widget)
 from ui_helpers import in_modal_dialog
 
 NAME = "PixelDialog_HDRToning"
-
-
-def shown(dialog) -> np.ndarray:
-    image = dialog.findChild(QLabel, "CameraRawPreview").pixmap().toImage()
-    image = image.convertToFormat(QImage.Format.Format_RGBA8888)
-    h, w = image.height(), image.width()
-    rows = np.frombuffer(image.constBits(), np.uint8, count=h * image.bytesPerLine())
-    return rows.reshape(h, image.bytesPerLine())[:, :w * 4].reshape(h, w, 4)[..., :3].astype(int)
 
 
 def row_visible(dialog, key: str) -> bool:
