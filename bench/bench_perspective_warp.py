@@ -11,7 +11,6 @@ The machine is shared; figures vary with its load.
 """
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import sys
@@ -21,6 +20,9 @@ import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from timing import opaque_noise, size_and_runs  # noqa: E402
 
 
 def main() -> None:
@@ -30,14 +32,8 @@ def main() -> None:
     from editor.ui.main_window import MainWindow
     from editor.ui.settings import Settings
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", default="2000x1500")
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args()
-    w, h = (int(v) for v in args.size.split("x"))
-    rng = np.random.default_rng(0)
-    pixels = rng.integers(0, 256, (h, w, 4), dtype=np.uint8)
-    pixels[..., 3] = 255
+    w, h, runs = size_and_runs(__doc__.splitlines()[0])
+    pixels = opaque_noise(w, h)
     # Two planes sharing a side, over most of the layer; four corners dragged.
     s = np.array([w, h], np.float64)
     points = np.array([(0.1, 0.1), (0.5, 0.12), (0.52, 0.9), (0.08, 0.92), (0.9, 0.15),
@@ -69,10 +65,10 @@ def main() -> None:
                                                              warped))]
     preview(0)  # imports and first-call set-up out of the figures
     app.processEvents()
-    print(f"{w}x{h} layer, median of {args.runs} runs")
+    print(f"{w}x{h} layer, median of {runs} runs")
     for name, run in cases:
         times = []
-        for k in range(args.runs):
+        for k in range(runs):
             t = time.perf_counter()
             run(k)
             times.append(time.perf_counter() - t)

@@ -11,29 +11,25 @@ two vertical styles. The machine is shared; figures vary with its load.
 """
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import sys
 import time
 
-import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from timing import opaque_noise, size_and_runs  # noqa: E402
 
 
 def main() -> None:
     from editor.model import warp
     from editor.model.resample import perspective_pixels
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", default="2000x1500")
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args()
-    w, h = (int(v) for v in args.size.split("x"))
-    rng = np.random.default_rng(0)
-    pixels = rng.integers(0, 256, (h, w, 4), dtype=np.uint8)
+    w, h, runs = size_and_runs(__doc__.splitlines()[0])
+    pixels = opaque_noise(w, h)  # (its alpha does not matter to a warp's cost)
     box = (0, 0, w, h)
     custom = warp.identity(box)
     custom[2:, 2:] += (-0.25 * w, -0.2 * h)
@@ -55,10 +51,10 @@ def main() -> None:
     skew = [[1.0, 0.1, 0.0], [0.05, 1.0, 0.0], [0.0001 / w, 0.0, 1.0]]
     cases.append(("perspective (Free Transform)", lambda: perspective_pixels(pixels, skew)))
     cases[0][1]()  # imports and first-call set-up out of the figures
-    print(f"{w}x{h} layer, median of {args.runs} runs")
+    print(f"{w}x{h} layer, median of {runs} runs")
     for name, run in cases:
         times = []
-        for _ in range(args.runs):
+        for _ in range(runs):
             start = time.perf_counter()
             out, _, _ = run()
             times.append(time.perf_counter() - start)

@@ -26,6 +26,18 @@ def opaque_noise(w: int, h: int) -> np.ndarray:
     return pixels
 
 
+def size_and_runs(description: str, size: str = "2000x1500", runs: int = 5):
+    """The bench's --size WxH and --runs arguments: (width, height, runs)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--size", default=size)
+    parser.add_argument("--runs", type=int, default=runs)
+    args = parser.parse_args()
+    w, h = (int(v) for v in args.size.split("x"))
+    return w, h, args.runs
+
+
 def coffee_window(width: int, height: int):
     """(app, window): a shown 1200 x 800 main window with settings of its own (no warm-up)
     and skimage's coffee resized to width x height opened through File > Open; the error
