@@ -605,7 +605,8 @@ def _dist(img, y, x, sy, sx, t, offs, r, best, used, near, adapt, limits):
     read through transform `t` (`offs[t]`; 0 is the identity), stopping past `best`, plus
     the source's reuse cost `used[sy, sx]` (none when `used` is empty) and `near` x its
     squared distance. With `adapt` (`color_stats`, not empty) the source's colours are
-    first fitted to    the target's by gain and bias (`color_fit`)."""
+    first fitted to the target's by gain and bias (`color_fit`). The three loops are the
+    same sum kept apart on purpose: the untransformed one (most calls) indexes directly."""
     h, w, c = img.shape
     d = near * ((sy - y) * (sy - y) + (sx - x) * (sx - x))
     if used.shape[0] > 0:
