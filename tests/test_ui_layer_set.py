@@ -76,6 +76,24 @@ def choose(w, qtbot, *names):
     assert {n.name for n in w.layers_panel.selected_nodes()} == set(names)
 
 
+def grouped(w, name, names, **settings):
+    """The top-level layers `names` (next to each other) moved into a new group `name` where
+    the lowest was, made active; the Layers panel rebuilt."""
+    from editor.model import Group
+
+    layers = [node(w, n) for n in names]
+    group = Group(name, [], **settings)
+    w.doc.root.children.insert(layers[0].index(), group)
+    group.parent = w.doc.root
+    for layer in layers:
+        w.doc.root.children.remove(layer)
+        layer.parent = group
+        group.children.append(layer)
+    w.doc.set_active(group)
+    w.layers_panel.list.rebuild()
+    return group
+
+
 def shortcut(w, name, keys):
     """The action `name` holds the shortcut `keys`, and is run as the key would."""
     assert QKeySequence(keys) in w.actions[name].shortcuts()
@@ -304,17 +322,7 @@ def test_convert_to_smart_object_takes_the_chosen_layers_into_one(qtbot, tmp_pat
     w.actions["undo"].trigger()
     assert [n.name for n in w.doc.root.children] == ["Background", "A", "B", "C", "D", "E"]
     # A group alone.
-    from editor.model import Group
-    b, c = node(w, "B"), node(w, "C")
-    group = Group("G", [])
-    w.doc.root.children.insert(b.index(), group)
-    group.parent = w.doc.root
-    for layer in (b, c):
-        w.doc.root.children.remove(layer)
-        layer.parent = group
-        group.children.append(layer)
-    w.doc.set_active(group)
-    w.layers_panel.list.rebuild()
+    grouped(w, "G", ["B", "C"])
     click_row(w, qtbot, "G")
     w.actions["convert_to_smart_object"].trigger()
     assert not w.test_errors
@@ -331,16 +339,7 @@ def test_ctrl_e_on_a_group_merges_it_keeping_its_mode(qtbot, tmp_path, monkeypat
     from editor.model import Group
 
     w = window(qtbot, tmp_path, monkeypatch)
-    d, e = node(w, "D"), node(w, "E")
-    group = Group("G", [], blend_mode="multiply", opacity=200)
-    w.doc.root.children.insert(d.index(), group)
-    group.parent = w.doc.root
-    for layer in (d, e):
-        w.doc.root.children.remove(layer)
-        layer.parent = group
-        group.children.append(layer)
-    w.doc.set_active(group)
-    w.layers_panel.list.rebuild()
+    grouped(w, "G", ["D", "E"], blend_mode="multiply", opacity=200)
     before = composite_document(w.doc).astype(int)
     click_row(w, qtbot, "G")
     w.update_actions()
