@@ -356,7 +356,7 @@ def test_settings_edits_are_undoable_steps_and_a_drag_is_one():
     with pytest.raises(ValueError):
         adjustment_ops.set_settings(doc, layer, adj.Levels())
     with pytest.raises(DocumentError):
-        adjustment_ops.add_adjustment(doc, "color_lookup")  # (a kind not drawn)
+        adjustment_ops.add_adjustment(doc, "no_such_kind")  # (a kind Layered has not)
 
 
 def test_copies_paint_and_merge_rules():
