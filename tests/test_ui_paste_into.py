@@ -73,3 +73,29 @@ def test_paste_outside_shows_the_picture_round_the_selection(qtbot, tmp_path, mo
     assert np.array_equal(after[35:55, 50:70], before[35:55, 50:70])
     assert np.abs(after[25, 80, :3] - (20, 200, 40)).max() <= 1
     assert np.array_equal(after[:, :30], before[:, :30])  # beyond the layer: the photo
+
+
+def test_purge_histories_forgets_the_steps_and_keeps_the_picture(qtbot, tmp_path, monkeypatch):
+    """Edit > Purge > Histories, after its warning: the undo steps are gone, the picture and
+    the unsaved mark stay; Cancel purges nothing; Purge > Clipboard empties the clipboard."""
+    w = zoomed_photo_window(qtbot, tmp_path, monkeypatch, W, H, 2.0)
+    doc = w.doc
+    doc.new_layer()
+    doc.set_selection(Box(4, 4, 10, 10))
+    picture = composite_document(doc).copy()
+    asked = []
+    answer = [False]
+    monkeypatch.setattr("editor.ui.dialogs.ask_purge",
+                        lambda parent, what: asked.append(what) or answer[0])
+    w.update_actions()
+    w.actions["purge_histories"].trigger()
+    assert asked and doc.history.can_undo()  # cancelled: nothing purged
+    answer[0] = True
+    w.actions["purge_histories"].trigger()
+    assert not doc.history.can_undo() and doc.modified
+    assert np.array_equal(composite_document(doc), picture)
+    w.update_actions()
+    assert not w.actions["undo"].isEnabled()
+    _clip()
+    w.actions["purge_clipboard"].trigger()
+    assert QGuiApplication.clipboard().image().isNull()

@@ -235,6 +235,16 @@ class History:
         self._clean = 0
         self._emit(was_clean)
 
+    def purge(self) -> None:
+        """Edit > Purge > Histories: every step forgotten (their memory freed), the document
+        as it is; unsaved changes stay unsaved (unlike `clear`, for a fresh document)."""
+        was_clean = self.is_clean
+        self._commands.clear()
+        self._index = 0
+        self._clean = 0 if was_clean else None
+        self._merge_open = False
+        self._emit(was_clean)
+
     # -- internals -------------------------------------------------------------
     def _land_pending(self) -> None:
         hook, self.before_change = self.before_change, None   # once; it may push a step

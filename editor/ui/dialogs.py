@@ -83,21 +83,36 @@ def ask_folder(parent: QWidget, start: str, title: str = "Choose a Folder") -> O
     return QFileDialog.getExistingDirectory(parent, title, start) or None
 
 
+def ask_continue(parent: QWidget, title: str, text: str, button: str, name: str,
+                 details: Optional[str] = None) -> bool:
+    """A question with one action (`button`, the default) and Cancel: True for the action.
+    `name`: the box's object name (tests find it by that)."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text,
+                      QMessageBox.StandardButton.NoButton, parent)
+    box.setObjectName(name)
+    if details:
+        box.setDetailedText(details)
+    action = box.addButton(button, QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(action)
+    box.exec()
+    return box.clickedButton() is action
+
+
 def ask_replace_files(parent: QWidget, folder: str, names: list[str]) -> bool:
     """Files an export would write exist already: True to replace them."""
     what = f"'{names[0]}' already exists" if len(names) == 1 else \
         f"{len(names)} of the files already exist"
-    box = QMessageBox(QMessageBox.Icon.Question, "Replace files",
-                      f"{what} in {folder}. Replace {'it' if len(names) == 1 else 'them'}?",
-                      QMessageBox.StandardButton.NoButton, parent)
-    box.setObjectName("ReplaceFilesDialog")
-    if len(names) > 1:
-        box.setDetailedText("\n".join(names))
-    replace = box.addButton("Replace", QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(replace)
-    box.exec()
-    return box.clickedButton() is replace
+    return ask_continue(parent, "Replace files",
+                        f"{what} in {folder}. Replace {'it' if len(names) == 1 else 'them'}?",
+                        "Replace", "ReplaceFilesDialog",
+                        "\n".join(names) if len(names) > 1 else None)
+
+
+def ask_purge(parent: QWidget, what: str) -> bool:
+    """Edit > Purge's warning: True to purge `what` ("the histories", ...)."""
+    return ask_continue(parent, "Purge", f"Purge {what}? This cannot be undone.", "Purge",
+                        "PurgeQuestion")
 
 
 # -- small questions -----------------------------------------------------------------------------
@@ -165,15 +180,8 @@ def ask_define_pattern(parent: QWidget) -> bool:
 def ask_flatten(parent: QWidget, what: str) -> bool:
     """Photoshop's question before an operation that needs one flat layer (HDR Toning):
     whether to flatten the document (hidden layers discarded) first."""
-    box = QMessageBox(QMessageBox.Icon.Question, what,
-                      f"{what} will flatten the document (hidden layers are discarded). "
-                      "Continue?", QMessageBox.StandardButton.NoButton, parent)
-    box.setObjectName("FlattenQuestion")
-    flatten = box.addButton("Flatten", QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(flatten)
-    box.exec()
-    return box.clickedButton() is flatten
+    return ask_continue(parent, what, f"{what} will flatten the document (hidden layers are "
+                        "discarded). Continue?", "Flatten", "FlattenQuestion")
 
 
 def ask_layer_style(parent: QWidget, effects, kind: str, preview=None, global_angle=None,

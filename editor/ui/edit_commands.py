@@ -28,7 +28,8 @@ from editor.jobs import Job
 from editor.model import DocumentError, custom_shapes, edit_ops, paths, patterns, replay
 from editor.model.content_fill import apply_content_fill, prepare_content_fill, run_content_fill
 
-from .actions import ActionSpec, Context, has_doc, has_node, has_selection, run_on_doc
+from .actions import (ActionSpec, Context, SubmenuSpec, has_doc, has_node, has_selection,
+                      run_on_doc)
 from . import dialogs
 from .dialogs import ok_cancel
 from .qimage import qimage_to_rgba, rgba_to_qimage
@@ -212,6 +213,13 @@ class EditCommands:
             ActionSpec("paste_outside", "Paste &Outside", lambda: self.paste_into(True),
                        enabled=has_selection, menu="edit", after="paste_into",
                        tip="Paste as a new layer masked to show only outside the selection"),
+            SubmenuSpec("purge", "P&urge", menu="edit", after="preferences", separator=True),
+            ActionSpec("purge_histories", "&Histories", lambda: self.purge("histories"),
+                       enabled=has_doc, menu="purge",
+                       tip="Forget every open document's undo steps (their memory freed)"),
+            ActionSpec("purge_clipboard", "&Clipboard", lambda: self.purge("clipboard"),
+                       menu="purge"),
+            ActionSpec("purge_all", "&All", lambda: self.purge("all"), menu="purge"),
             ActionSpec("clear", "Cl&ear", self.delete_key, ["Delete", "Backspace"],
                        tip="Clear the selected pixels (Delete); with nothing selected, delete "
                            "the layer",
@@ -346,6 +354,23 @@ class EditCommands:
         pixels = qimage_to_rgba(image)
         self._op("Could not paste", lambda doc: doc.add_image(pixels, "Pasted Layer", origin[0],
                                                               origin[1], history_name="Paste"))
+
+    def purge(self, what: str) -> None:
+        """Edit > Purge > Histories / Clipboard / All, after Photoshop's warning: the open
+        documents' undo steps forgotten (snapshots kept), and/or the clipboard emptied."""
+        w = self.window
+        text = {"histories": "the histories of the open documents", "clipboard":
+                "the clipboard", "all": "the histories and the clipboard"}[what]
+        if not dialogs.ask_purge(w, text):
+            return
+        w.tools.end_mode(commit=True)
+        if what in ("histories", "all"):
+            for session in w.sessions:
+                session.doc.history.purge()
+        if what in ("clipboard", "all"):
+            QGuiApplication.clipboard().clear()
+        w.update_actions()
+        w.status(f"Purged {text}.")
 
     def paste_into(self, outside: bool) -> None:
         """Edit > Paste Into / Paste Outside: the clipboard's image as a new layer masked by
