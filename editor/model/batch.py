@@ -73,14 +73,14 @@ class Done:
     documents: list[tuple[str, Document]] = field(default_factory=list)  # destination None
 
 
-def source_files(folder: str, subfolders: bool = False, skip: str = "") -> list[str]:
-    """The image files of `folder` (and its subfolders), by path; `skip` a folder left out
-    (the destination, when it lies inside the source)."""
-    skip = os.path.realpath(skip) if skip else ""
+def source_files(folder: str, subfolders: bool = False, skip=()) -> list[str]:
+    """The image files of `folder` (and its subfolders), by path; `skip` a folder (or
+    several) left out (the destination, when it lies inside the source)."""
+    skip = {os.path.realpath(f) for f in ([skip] if isinstance(skip, str) else skip) if f}
     found = []
     for root, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".")
-                         and os.path.realpath(os.path.join(root, d)) != skip)
+                         and os.path.realpath(os.path.join(root, d)) not in skip)
         found += [os.path.join(root, n) for n in sorted(names) if not n.startswith(".")
                   and os.path.splitext(n)[1].lower() in files.OPEN_SUFFIXES]
         if not subfolders:
@@ -168,29 +168,47 @@ def run(prepared: Prepared, progress: ProgressFn = no_progress) -> Done:
     `progress`) stops between steps: the files already written stay, nothing is half
     written, and the errors met so far are still logged."""
     s = prepared.settings
+
+    def handle(done: Done, path: str, number: int, step_done: Callable[[], None]) -> None:
+        if s.destination == "none":
+            doc = files.open_document(path)
+            play_action(doc, prepared.action, step_done)
+            done.documents.append((path, doc))
+        else:
+            done.written.append(process(prepared, path, number, step_done))
+
+    return run_files(prepared.paths, handle, progress, s.errors,
+                     s.log_path if s.errors == "log" else "")
+
+
+# handle(done, path, number, step_done): one file's work, adding what it wrote to `done`.
+FileHandler = Callable[[Done, str, int, Callable[[], None]], None]
+
+
+def run_files(paths: list, handle: FileHandler, progress: ProgressFn = no_progress,
+              errors: str = "stop", log_path: str = "", log_empty: bool = True) -> Done:
+    """The file loop of Batch and of File > Scripts > Image Processor (worker thread):
+    `handle` called on each path in turn, one progress step per file, `step_done` (which
+    checks for a cancel) for it to call between its own steps. A file that fails is, by
+    `errors`, the end of the run ("stop": a DocumentError naming it) or a line of the log
+    ("log") and the next file. `log_path` (when given) gets the failures whatever ends the
+    run, a cancel included; with `log_empty` off only when there are some."""
     done = Done()
-    total = len(prepared.paths)
+    total = len(paths)
     try:
-        for number, path in enumerate(prepared.paths):
+        for number, path in enumerate(paths):
             progress(number, total)
             try:
-                doc = None
-                if s.destination == "none":
-                    doc = files.open_document(path)
-                    play_action(doc, prepared.action, lambda: progress(number, total))
-                    done.documents.append((path, doc))
-                else:
-                    done.written.append(process(prepared, path, number,
-                                                lambda: progress(number, total)))
+                handle(done, path, number, lambda: progress(number, total))
             except (DocumentError, OSError, ValueError, MemoryError) as exc:
                 reason = describe(exc)
-                if s.errors == "stop":
+                if errors == "stop":
                     raise DocumentError(f"{os.path.basename(path)}: {reason}") from None
                 done.failed.append((path, reason))
         progress(total, total)
     finally:
-        if s.errors == "log":
-            write_log(s.log_path, done.failed)
+        if log_path and (log_empty or done.failed):
+            write_log(log_path, done.failed)
     return done
 
 

@@ -69,11 +69,13 @@ def read_flat(path: str, limit: int) -> tuple[np.ndarray, list[str]]:
 
 
 def write_flat(pixels: np.ndarray, f: IO[bytes], fmt: str, quality: int, *,
-               transparency: bool = True, copyright: Optional[str] = None) -> None:
+               transparency: bool = True, copyright: Optional[str] = None,
+               tiff_compression: Optional[str] = "tiff_adobe_deflate") -> None:
     """Encodes straight RGBA pixels; JPEG and BMP (no transparency) are flattened onto white,
     as is every format with `transparency` off. `copyright`: the one piece of metadata
     written (Export As' Metadata: Copyright), a PNG text chunk or EXIF's Copyright tag;
-    without it nothing but the pixels is written."""
+    without it nothing but the pixels is written. `tiff_compression`: Pillow's name for a
+    TIFF's ("tiff_lzw"; None: uncompressed)."""
     from PIL import Image
 
     if fmt in ("JPEG", "BMP") or not transparency:
@@ -87,7 +89,7 @@ def write_flat(pixels: np.ndarray, f: IO[bytes], fmt: str, quality: int, *,
     elif fmt == "WEBP":
         options = {"quality": quality, "lossless": quality >= 100, "exact": True}
     elif fmt == "TIFF":
-        options = {"compression": "tiff_adobe_deflate"}
+        options = {"compression": tiff_compression or "raw"}
     elif fmt == "GIF":
         # Pillow picks an adaptive palette; alpha 0 becomes the palette's transparent entry.
         options = {"optimize": True}

@@ -180,16 +180,45 @@ def add_subpath(doc: Document, knots: np.ndarray, closed: bool) -> DocPath:
         raise DocumentError("A path needs at least two anchor points.")
     chosen = target_path(doc)
     if chosen is None:
-        vector = path_edit.with_new_subpath(None, knots, closed, doc.canvas)
-        new = DocPath(WORK_PATH, vector, work=True)
-        old = work_path(doc)
-        paths = _swapped(doc, old, new) if old is not None else [*doc.paths, new]
-        _push(doc, paths, new.uid, "New Work Path")
-        return new
+        return _new_work_path(doc, path_edit.with_new_subpath(None, knots, closed,
+                                                               doc.canvas), "New Work Path")
     changed = chosen.replaced(vector=path_edit.with_new_subpath(chosen.vector, knots, closed,
                                                                  doc.canvas))
     _push(doc, _swapped(doc, chosen, changed), chosen.uid, "Add Path")
     return changed
+
+
+def _new_work_path(doc: Document, vector: VectorMask, name: str) -> DocPath:
+    """A new Work Path holding `vector`, chosen, in place of the old one (one undo step)."""
+    new = DocPath(WORK_PATH, vector, work=True)
+    old = work_path(doc)
+    paths = _swapped(doc, old, new) if old is not None else [*doc.paths, new]
+    _push(doc, paths, new.uid, name)
+    return new
+
+
+def path_settings(vector: VectorMask) -> list[dict]:
+    """A path's subpaths as plain JSON, where they are drawn (the Actions panel's Insert
+    Path records them)."""
+    return [{"knots": knots.tolist(), "closed": bool(sub.closed),
+             "operation": int(sub.operation), "non_zero": bool(sub.non_zero)}
+            for sub, knots in zip(vector.subpaths, vector.moved_knots())]
+
+
+def set_work_path(doc: Document, subpaths: list) -> DocPath:
+    """Insert Path's step played (Photoshop's "Set Work Path"): the Work Path becomes the
+    recorded subpaths (`path_settings`), chosen."""
+    try:
+        subs = [Subpath(np.asarray(s["knots"], np.float64).reshape(-1, 3, 2),
+                        bool(s["closed"]), int(s.get("operation", 1)),
+                        bool(s.get("non_zero", False))) for s in subpaths]
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise DocumentError(f"Set Work Path: the recorded path is damaged ({exc}).") from None
+    if not subs:
+        raise DocumentError("Set Work Path: the recorded path is empty.")
+    vector = VectorMask(subs, doc.canvas)
+    vector.edited = True
+    return _new_work_path(doc, vector, "Set Work Path")
 
 
 def reshape_path(doc: Document, uid, vector: VectorMask, name: str) -> None:

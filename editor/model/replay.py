@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import inspect
 import json
 import threading
 from contextlib import contextmanager
@@ -154,6 +155,11 @@ def details(name: str, settings: dict) -> list[str]:
         settings = values
     elif name in ("flip_canvas", "rotate_canvas", "flip_layer", "rotate_layer", "auto"):
         return []
+    elif name == "set_work_path":
+        subpaths = settings.get("subpaths") or []
+        anchors = sum(len(s.get("knots") or ()) for s in subpaths if isinstance(s, dict))
+        return [f"{len(subpaths)} subpath{'s' if len(subpaths) != 1 else ''}, "
+                f"{anchors} anchor point{'s' if anchors != 1 else ''}"]
     elif name in ("free_transform", "transform_selection") and settings.get("corners"):
         return [f"Frame: {settings['size'][0]:g} × {settings['size'][1]:g} px"] + [
             f"{corner}: {x:+g}, {y:+g} px" for corner, (x, y) in zip(
@@ -170,6 +176,17 @@ def details(name: str, settings: dict) -> list[str]:
             text = text[:57] + "…"
         lines.append(f"{key.replace('_', ' ').capitalize()}: {text}")
     return lines
+
+
+def menu_commands() -> dict[str, str]:
+    """The commands the Actions panel's Insert Menu Item… offers, name -> label: those that
+    take no settings (Select All, Flatten Image), which play the same whatever was chosen
+    when they were inserted."""
+    found = {}
+    for name, command in COMMANDS.items():
+        if len(inspect.signature(command.run).parameters) == 1:  # (only the document)
+            found[name] = command.label
+    return found
 
 
 # -- filters and Image > Adjustments: the kept operation's settings ---------------------------
@@ -264,6 +281,23 @@ def _active_layer(doc: Document, what: str) -> Layer:
     if doc.active is None:
         raise DocumentError(f"Select a layer to {what}.")
     return doc.active
+
+
+@register("stop", "Stop")
+def _stop(doc: Document, message: str = "", allow_continue: bool = False) -> None:
+    """Insert Stop…'s step. The Actions panel shows its message and asks (it never calls
+    this); played where no one can answer (Batch, Image Processor), a stop that allows
+    continuing is passed and one that does not ends the action with its message."""
+    if not allow_continue:
+        raise DocumentError(f"Stop: {message}" if message else "Stop (a recorded stop).")
+
+
+@register("set_work_path", "Set Work Path")
+def _set_work_path(doc: Document, subpaths: list) -> None:
+    """Insert Path's step: the Work Path made the recorded one."""
+    from . import paths
+
+    paths.set_work_path(doc, subpaths)
 
 
 @register("auto", "Auto Tone")

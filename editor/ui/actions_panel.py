@@ -5,8 +5,13 @@ Its tree shows each set, its actions and each action's steps (a step expands to 
 settings); a step's check box says whether it plays, its Dialog box whether playing it
 opens its dialog with the recorded settings (OK goes on, Cancel stops the action there,
 the steps already played staying done). The buttons are Photoshop's: Stop, Record, Play,
-New Set, New Action, Delete, Duplicate; the panel menu holds Save Actions…, Load Actions…
-and Reset Actions. Recording listens to `editor.model.replay`: every command done through
+New Set, New Action, Delete, Duplicate; the panel menu holds Insert Menu Item…, Insert Stop…,
+Save Actions…, Load Actions… and Reset Actions. Insert Stop… adds a step that stops
+playback showing its message (Stop; with Allow Continue also Continue, which goes on);
+stopped there, the next step is selected, so Play goes on from it, as in Photoshop.
+Insert Menu Item… adds a command without settings chosen by its name
+(`replay.menu_commands`). Insert Path adds the path chosen in the Paths panel as a
+"Set Work Path" step. Recording listens to `editor.model.replay`: every command done through
 its registry, and every filter or adjustment kept (`filter_ops.keep`), becomes a step of
 the action being recorded. Each played step is its own undo step, as in Photoshop.
 The sets live in actions.json beside the settings (`Settings.actions_path`), saved after
@@ -18,9 +23,10 @@ from typing import TYPE_CHECKING, Optional
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout,
-                               QHeaderView, QLineEdit, QTreeWidget,
-                               QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout,
+                               QHBoxLayout, QHeaderView, QLineEdit, QMessageBox,
+                               QPlainTextEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
+                               QWidget)
 
 from editor.model import action_sets, filter_ops, pixel_filters as pf, preset_file, replay
 from editor.model.action_sets import Action, ActionSet, Step
@@ -70,6 +76,40 @@ class NewActionDialog(QDialog):
         self.buttons = ok_cancel(self)
         self.buttons.button(self.buttons.StandardButton.Ok).setText("Record")
         layout.addWidget(self.buttons)
+
+
+class InsertStopDialog(QDialog):
+    """Record Stop: the message shown when playback reaches it, and Allow Continue."""
+
+    def __init__(self, parent: QWidget):
+        super().__init__(parent)
+        self.setWindowTitle("Record Stop")
+        self.setObjectName("InsertStopDialog")
+        layout = QVBoxLayout(self)
+        self.message = QPlainTextEdit()
+        self.message.setObjectName("StopMessage")
+        self.message.setPlaceholderText("Message")
+        self.allow = QCheckBox("Allow Continue")
+        self.allow.setObjectName("StopAllowContinue")
+        layout.addWidget(self.message)
+        layout.addWidget(self.allow)
+        layout.addWidget(ok_cancel(self))
+
+
+class InsertMenuItemDialog(QDialog):
+    """Insert Menu Item: a command without settings, chosen by its name."""
+
+    def __init__(self, parent: QWidget):
+        super().__init__(parent)
+        self.setWindowTitle("Insert Menu Item")
+        self.setObjectName("InsertMenuItemDialog")
+        layout = QFormLayout(self)
+        self.command = QComboBox()
+        self.command.setObjectName("MenuItemCommand")
+        for name, label in sorted(replay.menu_commands().items(), key=lambda kv: kv[1]):
+            self.command.addItem(label, name)
+        layout.addRow("Menu Item:", self.command)
+        layout.addRow(ok_cancel(self))
 
 
 class ActionsPanel(QWidget):
@@ -227,6 +267,8 @@ class ActionsPanel(QWidget):
             (("New Action…", self.new_action), ("New Set…", self.new_set),
              ("Duplicate", self.duplicate), ("Delete", self.delete),
              ("Play", self.play_selected), ("Start Recording", self.record),
+             (None, None), ("Insert Menu Item…", self.insert_menu_item),
+             ("Insert Stop…", self.insert_stop), ("Insert Path", self.insert_path),
              (None, None), ("Reset Actions", self.reset),
              ("Load Actions…", self.load_dialog),
              ("Save Actions…", self.save_dialog)),
@@ -400,6 +442,93 @@ class ActionsPanel(QWidget):
         self.insert_at += 1
         self.changed()
 
+    # -- inserted steps ---------------------------------------------------------------------
+    def insert_stop(self) -> Optional[Step]:
+        """Insert Stop…: its message and Allow Continue asked (Cancel: nothing added)."""
+        if self._insertion() is None:
+            return None
+        dialog = InsertStopDialog(self)
+        if not dialog.exec():
+            return None
+        return self._insert(Step("stop", {"message": dialog.message.toPlainText().strip(),
+                                          "allow_continue": dialog.allow.isChecked()}))
+
+    def insert_menu_item(self) -> Optional[Step]:
+        """Insert Menu Item…: a command without settings, by its name."""
+        if self._insertion() is None:
+            return None
+        dialog = InsertMenuItemDialog(self)
+        if not dialog.exec() or not dialog.command.currentData():
+            return None
+        return self._insert(Step(dialog.command.currentData()))
+
+    def insert_path(self) -> Optional[Step]:
+        """Insert Path: the path chosen in the Paths panel of the document in front, as a
+        step that makes it the Work Path when played (Photoshop's "Set Work Path")."""
+        from editor.model import paths
+
+        doc = self.main_window.doc
+        vector = paths.target_vector(doc) if doc is not None else None
+        if vector is None or not vector.subpaths:
+            self.main_window.status("Choose a path in the Paths panel to insert "
+                                    "(draw one with the Pen tool).")
+            return None
+        return self._insert(Step("set_work_path", {"subpaths": paths.path_settings(vector)}))
+
+    def _insertion(self):
+        """(action, index) where an inserted step goes: while recording, where the next
+        recorded one would; else after the selected step, or at the end of the selected
+        action. None (and a status line) when no action is selected."""
+        if self.recording is not None:
+            return self.recording, self.insert_at
+        chosen = self.selected()
+        if chosen is None or chosen[1] is None:
+            self.main_window.status("Select an action (or one of its steps) to insert into.")
+            return None
+        action, at = chosen[1], chosen[2]
+        return action, len(action.steps) if at is None else at + 1
+
+    def _insert(self, step: Step) -> Optional[Step]:
+        where = self._insertion()
+        if where is None:
+            return None
+        action, index = where
+        action.steps.insert(index, step)
+        if action is self.recording:
+            self.insert_at += 1
+        self.changed()
+        self._select_step(action, index)
+        return step
+
+    def _select_step(self, action: Action, index: int) -> None:
+        for si, aset in enumerate(self.sets):
+            for ai, a in enumerate(aset.actions):
+                if a is action:
+                    item = self.item_for(si, ai, index) if index < len(action.steps) \
+                        else self.item_for(si, ai)
+                    if item is not None:
+                        self.tree.setCurrentItem(item)
+                    return
+
+    def _stop_asks_continue(self, step: Step) -> bool:
+        """A Stop step's message box: True when the user chooses Continue (offered only
+        with Allow Continue)."""
+        box = QMessageBox(self)
+        box.setObjectName("ActionStopMessage")
+        box.setWindowTitle("Actions")
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setText(step.settings.get("message") or "Stop.")
+        cont = None
+        if step.settings.get("allow_continue"):
+            cont = box.addButton("Continue", QMessageBox.ButtonRole.AcceptRole)
+            cont.setObjectName("ActionStopContinue")
+        stop = box.addButton("Stop", QMessageBox.ButtonRole.RejectRole)
+        stop.setObjectName("ActionStopStop")
+        box.setDefaultButton(stop)
+        box.setEscapeButton(stop)
+        box.exec()
+        return cont is not None and box.clickedButton() is cont
+
     # -- playing ----------------------------------------------------------------------------
     def play_selected(self) -> bool:
         """Play: the selected action, or its steps from the selected one on, or a selected
@@ -434,6 +563,15 @@ class ActionsPanel(QWidget):
             for i in range(start, len(action.steps)):
                 step = action.steps[i]
                 if not step.enabled:
+                    continue
+                if step.command == "stop":
+                    if not self._stop_asks_continue(step):
+                        # (Play goes on from the next step, as Photoshop's)
+                        self._select_step(action, i + 1)
+                        w.status(f"Action '{action.name}' stopped"
+                                 + (f": {step.settings['message']}"
+                                    if step.settings.get("message") else "."))
+                        return False
                     continue
                 try:
                     if step.dialog and step.has_dialog():

@@ -1,16 +1,18 @@
-"""File > Automate (Batch…, Photomerge…) and File > Scripts (Load Files into Stack…,
-Statistics…): the commands of `editor/model/batch.py`, `photomerge.py` and
-`stack_modes.py`.
+"""File > Automate (Batch…, Photomerge…) and File > Scripts (Image Processor…, Load Files
+into Stack…, Statistics…): the commands of `editor/model/batch.py`, `image_processor.py`,
+`photomerge.py` and `stack_modes.py`.
 
 Each asks its settings in a dialog, then runs as a job (progress and Cancel in the status
 bar). Batch processes documents of the model only (no tab opens; with Destination None the
 processed documents open as tabs when it finishes, as Photoshop leaves them open);
 Photomerge, Load Files into Stack and Statistics open their new document as a tab when done. A cancelled
-job opens nothing; a cancelled Batch keeps the files it finished and leaves no partial one.
+job opens nothing; a cancelled Batch or Image Processor keeps the files it finished and
+leaves no partial one.
 """
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 from typing import TYPE_CHECKING, Optional
 
@@ -19,7 +21,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QHBox
                                QWidget)
 
 from editor.jobs import Job, operation_job
-from editor.model import batch, photomerge, stack_modes
+from editor.model import batch, image_processor, photomerge, stack_modes
 from editor.model.batch import BatchSettings
 from editor.model.errors import DocumentError
 
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
     from .window_api import EditorWindow
 
 BATCH_FAILURE = "Batch stopped"
+PROCESSOR_FAILURE = "Image Processor stopped"
 MERGE_FAILURE = "Could not merge the photos"
 STACK_FAILURE = "Could not load the files into a stack"
 STATISTICS_FAILURE = "Could not make the image statistics"
@@ -195,8 +198,12 @@ class AutomateCommands:
             ActionSpec("photomerge", "&Photomerge…", self.photomerge, menu="automate_menu",
                        after="batch", separator=True,
                        tip="Overlapping photos aligned and blended into one panorama"),
-            ActionSpec("load_stack", "Load Files into &Stack…", self.load_stack,
+            ActionSpec("image_processor", "&Image Processor…", self.image_processor,
                        menu="scripts_menu",
+                       tip="Every image of a folder (or the open ones) saved as JPEG, PSD "
+                           "and/or TIFF copies, resized to fit, after an action"),
+            ActionSpec("load_stack", "Load Files into &Stack…", self.load_stack,
+                       menu="scripts_menu", after="image_processor", separator=True,
                        tip="Image files as the layers of one new document"),
             ActionSpec("statistics", "S&tatistics…", self.statistics, menu="scripts_menu",
                        after="load_stack",
@@ -245,6 +252,60 @@ class AutomateCommands:
 
         job = operation_job(batch.NAME, batch.run, prepared, on_finished=finished)
         return w.jobs.submit(job, failure_title=BATCH_FAILURE)
+
+    # -- Image Processor --------------------------------------------------------------------
+    def image_processor(self) -> Optional[Job]:
+        """File > Scripts > Image Processor…: its dialog (the last run's settings), then
+        the job."""
+        from .image_processor_dialog import ImageProcessorDialog
+
+        w = self.window
+        s = w.settings
+        start = image_processor.ProcessorSettings(source=s.last_dir())
+        try:  # (settings of an older version, or damaged: the defaults)
+            saved = json.loads(s.value("image_processor/settings", "") or "{}")
+            outputs = {k: image_processor.Output(**saved.pop(k)) for k in image_processor.FORMATS
+                       if k in saved}
+            start = dataclasses.replace(start, **saved, **outputs)
+        except (TypeError, ValueError, AttributeError):
+            pass
+        chosen = (s.value("image_processor/set", ""), s.value("image_processor/action", ""))
+        self.dialog = dialog = ImageProcessorDialog(
+            w, start, chosen, s.value("image_processor/run_action", False, bool))
+        if not dialog.exec():
+            return None
+        settings, action = dialog.settings(), dialog.action()
+        s.set_value("image_processor/settings", json.dumps(dataclasses.asdict(settings)))
+        s.set_value("image_processor/run_action", dialog.run_action.isChecked())
+        s.set_value("image_processor/set", dialog.set_box.currentText())
+        s.set_value("image_processor/action", action.name if action else "")
+        if dialog.run_action.isChecked() and action is None:
+            w.report(DocumentError("Choose the action to run (record one in the Actions "
+                                   "panel), or turn Run Action off."), PROCESSOR_FAILURE)
+            return None
+        return self.run_image_processor(settings, action)
+
+    def run_image_processor(self, settings, action=None) -> Optional[Job]:
+        """The Image Processor job on the settings' folder or the open documents."""
+        w = self.window
+        try:
+            documents = [(x.title, x.doc) for x in w.sessions] if settings.open_documents \
+                else None
+            prepared = image_processor.prepare(settings, action, documents)
+        except Exception as exc:
+            w.report(exc, PROCESSOR_FAILURE)
+            return None
+
+        def finished(done: batch.Done) -> None:
+            count = len(prepared.items) - len(done.failed)
+            text = f"Image Processor: {count} image{'s' if count != 1 else ''} processed"
+            if done.failed:
+                text += f", {len(done.failed)} failed (see {prepared.log_path})"
+            w.status(text + ".")
+
+        job = operation_job(image_processor.NAME, image_processor.run, prepared,
+                            on_finished=finished)
+        return w.jobs.submit(job, failure_title=PROCESSOR_FAILURE)
 
     # -- Photomerge and Load Files into Stack -----------------------------------------------
     def photomerge(self) -> Optional[Job]:
