@@ -107,6 +107,18 @@ def test_place_linked_then_update_modified_content(window, qtbot, monkeypatch, t
     assert (layer.x, layer.y, layer.width, layer.height) == (14, 10, 30, 20)
     assert (layer.pixels[2:-2, 2:-2, :3] == (10, 10, 200)).all()
 
+    # Bad input: a file that is no picture, or a linked file gone: one line, no step.
+    steps = doc.history.index
+    bad = tmp_path / "notes.png"
+    bad.write_text("not a picture")
+    monkeypatch.setattr("editor.ui.dialogs.ask_open_paths", lambda *a, **k: [str(bad)])
+    w.actions["relink_to_file"].trigger()
+    assert len(w.test_errors) == 1 and "\n" not in w.test_errors[0][1].strip()
+    os.remove(other)
+    w.actions["update_modified_content"].trigger()
+    assert len(w.test_errors) == 2 and "is missing" in w.test_errors[1][1]
+    assert doc.history.index == steps and layer.contents.link == other
+
 
 def test_the_layers_panel_shows_a_link_badge(window, qtbot, monkeypatch, tmp_path):
     from editor.ui.layers_panel import smart_badge_rect

@@ -116,7 +116,11 @@ def embed_linked(doc: "Document", layer) -> None:
     if old.link is None:
         raise DocumentError(f"'{layer.name}' is not a linked smart object: it is embedded "
                             f"already.")
-    put_contents(doc, layer, dataclasses.replace(old, link=None, modified=None), EMBED)
+    filename = old.filename
+    if old.data is None:  # (a kind kept as a PNG of its pixels once embedded: so named)
+        filename = os.path.splitext(filename)[0] + ".png"
+    put_contents(doc, layer, dataclasses.replace(old, filename=filename, link=None,
+                                                 modified=None), EMBED)
 
 
 # The file kinds an embedded smart object is written as, by suffix: its own file (a PNG,

@@ -41,6 +41,10 @@ from .smart_object import SmartContents, SmartObjectLayer
 
 # Photoshop's 4-letter type codes of the files we write, by our `filetype`.
 _TYPE_CODES = {"png": b"png ", "jpg": b"JPEG", "jpeg": b"JPEG", "8bps": b"8BPS", "8bpb": b"8BPB"}
+# ... and of linked files, by their suffix ("    ": another kind, as Photoshop writes it).
+_SUFFIX_CODES = {".png": b"png ", ".jpg": b"JPEG", ".jpeg": b"JPEG", ".psd": b"8BPS",
+                 ".psb": b"8BPB", ".tif": b"TIFF", ".tiff": b"TIFF", ".gif": b"GIFf",
+                 ".bmp": b"BMP "}
 _PSD_TYPES = ("8bps", "8bpb", "8bpsd", "psd", "psb")
 
 
@@ -403,10 +407,11 @@ def external_layers(layers, folder: Optional[str] = None) -> Optional[object]:
         utc = time.gmtime(when)
         stamp = (utc.tm_year, utc.tm_mon, utc.tm_mday, utc.tm_hour, utc.tm_min,
                  utc.tm_sec + (when % 1.0))
-        filetype = contents.filetype if contents.data is not None else "png"
+        # (the file's own kind, by its name: its contents may be decoded from any image)
+        code = _SUFFIX_CODES.get(os.path.splitext(name)[1].lower(), b"    ")
         items.append(LinkedLayer(
             kind=LinkedLayerType.EXTERNAL, version=7, uuid=contents.uid,
-            filename=name + "\x00", filetype=_TYPE_CODES.get(filetype, b"png "),
+            filename=name + "\x00", filetype=code,
             creator=b"\0\0\0\0", filesize=size, open_file=opened, linked_file=described,
             timestamp=stamp, data=b"", child_id="\x00", mod_time=0.0, lock_state=0))
     return LinkedLayers(items)
