@@ -65,7 +65,30 @@ def test_identity_warp_is_read_and_linked_files_stay_pixels():
         layer = by_name[name]
         assert type(layer) is Layer and layer.source_kind == "smartobject"
         assert not layer.is_empty()  # Photoshop's pixels kept
-        assert any(f"'{name}'" in w and "external file" in w for w in doc.warnings)
+        assert any(f"'{name}'" in w and "is missing" in w for w in doc.warnings)
+
+
+def test_photoshops_linked_smart_object_whose_file_is_beside_it_stays_linked(tmp_path):
+    import shutil
+
+    shutil.copy(os.path.join(FILES, "placedLayer.psd"), tmp_path / "placedLayer.psd")
+    first = open_document(os.path.join(FILES, "placedLayer.psd"))
+    picture = {n.name: n for n in first.layers()}["embedded-png"].contents.data
+    # (the PNG Photoshop linked, as it embedded it in the same file)
+    (tmp_path / "linked-layer.png").write_bytes(picture)
+    doc = open_document(tmp_path / "placedLayer.psd")
+    by_name = {n.name: n for n in doc.layers()}
+    layer = by_name["linked-png"]
+    assert isinstance(layer, SmartObjectLayer)
+    assert layer.contents.link == str(tmp_path / "linked-layer.png")
+    assert layer.contents.uid == "5a96c402-ab9c-1177-97ef-96ca454b82b7"
+    pixels, x, y = so.render(layer.contents, layer.placement)
+    assert (x, y) == (layer.x, layer.y) and np.array_equal(pixels, layer.pixels)
+    # Not the file Photoshop recorded (its date): one line says so; the PSD's is missing.
+    assert type(by_name["linked-psd"]) is Layer
+    assert [w for w in doc.warnings if "'linked-png'" in w and "changed since" in w]
+    assert [w for w in doc.warnings if "'linked-psd'" in w and "is missing" in w]
+    assert len(doc.warnings) == 2
 
 
 @pytest.mark.parametrize("suffix", [".psd", ".psb"])

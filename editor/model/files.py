@@ -145,7 +145,8 @@ def _write_layered(doc: Document, path: str) -> None:
     # exists: an interrupt (Ctrl+C, SIGTERM) landing inside PySide6's start-up aborts
     # the process instead of raising, which would leave the temporary behind.
     composite_document(doc, Box(0, 0, 1, 1))
-    atomic_write(path, lambda f: psd.write_psd(doc, f, big=suffix == ".psb"))
+    folder = os.path.dirname(os.path.abspath(path))
+    atomic_write(path, lambda f: psd.write_psd(doc, f, big=suffix == ".psb", folder=folder))
 
 
 def write_document(doc: Document, path: str | os.PathLike, *, quality: int = 95) -> None:

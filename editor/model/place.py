@@ -55,14 +55,14 @@ def fitted_placement(doc: Document, width: int, height: int):
 
 
 def place_embedded(doc: Document, contents: SmartContents,
-                   name: Optional[str] = None) -> SmartObjectLayer:
+                   name: Optional[str] = None, step: str = NAME) -> SmartObjectLayer:
     """Adds `contents` as a smart object layer above the active node, centred and fitted
-    to the canvas; one undo step named Place Embedded."""
+    to the canvas; one undo step named `step` (Place Embedded; Place Linked: `linked.py`)."""
     if contents.width == 0 or contents.height == 0:
         raise DocumentError(f"'{contents.filename}' is empty: there is nothing to place.")
     stem = os.path.splitext(contents.filename)[0]
     layer = SmartObjectLayer.placed(name or stem or "Placed", contents,
                                     fitted_placement(doc, contents.width, contents.height),
                                     _limit(doc))
-    doc.add_layer(layer, name=NAME)
+    doc.add_layer(layer, name=step)
     return layer

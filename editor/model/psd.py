@@ -126,6 +126,7 @@ comps) and psd_write (the writer).
 """
 from __future__ import annotations
 
+import os
 import struct
 from typing import Optional
 
@@ -360,6 +361,10 @@ class _Reader:
                                         visible=item.visible, opacity=item.opacity,
                                         blend_mode=self.mode(item, False), locked=_locked(item))
                 node.filters = filters  # Photoshop's (our XMP entry's replace them: psd_xmp)
+                if contents.link is not None and contents.modified is None and self.decode:
+                    self.warn(f"smart object layer '{name}' is linked to a file changed since "
+                              f"it was saved ({os.path.basename(contents.link)}): Layer > "
+                              f"Smart Objects > Update Modified Content shows it")
             elif isinstance(typed, tuple):  # editable: Photoshop's pixels shown until edited
                 settings, (ax, ay) = typed
                 node = TextLayer(name, settings, None, x, y, (ax - x, ay - y),

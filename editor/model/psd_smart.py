@@ -9,18 +9,25 @@ the older 'PlLd' block beside it (the same id and corners, which psd-tools'
 embedded file (kind 'liFD', the id, the file name, its type code such as 'png ', and the
 file's bytes), which `Idnt` names. The layer's own pixels are what Photoshop rendered.
 
+A linked smart object (File > Place Linked…, `linked.py`) has its entry in the
+document's 'lnkE' block instead (kind 'liFE': the file's name, an 'ExternalFileLink'
+descriptor with its 'fullPath' URL, 'originalPath' and 'relPath', its date and size).
+
 Reading (`read_smart_object`): an embedded PNG, JPEG (or another image Pillow decodes) or
 PSD/PSB (its composite) becomes the contents, and the corners the placement; the layer
-shows the pixels Photoshop stored until it is transformed. A linked (external) file, a
-warp, smart filters or contents that cannot be decoded leave a pixel layer with
-Photoshop's pixels, and the reason (the reader warns, as before).
+shows the pixels Photoshop stored until it is transformed. A linked file found at its
+full path or beside the PSD (`read_external`) is read, and the layer stays linked to it.
+A linked file that is missing, a warp, smart filters or contents that cannot be decoded
+leave a pixel layer with Photoshop's pixels, and the reason (the reader warns, as before).
 
-Writing (`smart_blocks`, `linked_layers`): our smart objects are written as Photoshop
-writes them: 'SoLd' and 'PlLd' on the layer, one 'lnk2' entry per contents (layers that
-share contents share the entry), the contents' own file as read, or a PNG of them.
+Writing (`smart_blocks`, `linked_layers`, `external_layers`): our smart objects are
+written as Photoshop writes them: 'SoLd' and 'PlLd' on the layer, one 'lnk2' entry per
+embedded contents (layers that share contents share the entry), the contents' own file
+as read, or a PNG of them; one 'lnkE' entry per linked file.
 """
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import tempfile
@@ -34,6 +41,10 @@ from .smart_object import SmartContents, SmartObjectLayer
 
 # Photoshop's 4-letter type codes of the files we write, by our `filetype`.
 _TYPE_CODES = {"png": b"png ", "jpg": b"JPEG", "jpeg": b"JPEG", "8bps": b"8BPS", "8bpb": b"8BPB"}
+# ... and of linked files, by their suffix ("    ": another kind, as Photoshop writes it).
+_SUFFIX_CODES = {".png": b"png ", ".jpg": b"JPEG", ".jpeg": b"JPEG", ".psd": b"8BPS",
+                 ".psb": b"8BPB", ".tif": b"TIFF", ".tiff": b"TIFF", ".gif": b"GIFf",
+                 ".bmp": b"BMP "}
 _PSD_TYPES = ("8bps", "8bpb", "8bpsd", "psd", "psb")
 
 
@@ -47,9 +58,8 @@ def read_smart_object(item, path: str, limit: int, decode: bool = True
         kind = so.kind
     except (ValueError, KeyError, AttributeError):
         return "its embedded file is missing"
-    if kind != "data":
-        return f"its contents are an {kind} file, not embedded" if kind == "external" \
-            else f"its contents are an {kind}, not embedded"
+    if kind not in ("data", "external"):
+        return f"its contents are an {kind}, not embedded"
     config = so._config.data if so._config is not None else {}
     if not _unwarped(config.get(b"warp")):
         return "it is warped"
@@ -64,6 +74,9 @@ def read_smart_object(item, path: str, limit: int, decode: bool = True
         or _corners(so.transform_box)
     if corners is None:
         return "its placement is missing"
+    if kind == "external":  # a linked file: read from where it is now, if it is there
+        contents = read_external(so._data, path, limit, decode)
+        return contents if isinstance(contents, str) else (contents, corners, filters)
     data = so.data
     filetype = (so.filetype or so.detected_filetype or "").lower()
     if not decode and not _undecoded(data, filetype):
@@ -79,6 +92,79 @@ def read_smart_object(item, path: str, limit: int, decode: bool = True
                              "8bps" if filetype in _PSD_TYPES else filetype,
                              so.unique_id or str(uuid.uuid4()))
     return contents, corners, filters
+
+
+def read_external(entry, path: str, limit: int, decode: bool = True
+                  ) -> Union[SmartContents, str]:
+    """A linked smart object's contents ('lnkE' entry `entry`) read from its file, found as
+    Photoshop finds it: at its full path, else at its path relative to the PSD (`path`),
+    else by its name next to the PSD; or why they stay pixels (the file missing). When the
+    file is not the one the PSD recorded (its size or date differ), its contents are marked
+    changed, so Update Modified Content reads it again (the layer shows Photoshop's pixels
+    until then, as Photoshop shows a changed link until updated)."""
+    from .linked import read_linked
+
+    found = linked_path(entry, path)
+    name = _link_name(entry)
+    if found is None:
+        return f"its linked file '{name}' is missing"
+    if not decode:
+        return SmartContents(np.zeros((0, 0, 4), np.uint8), os.path.basename(found), None,
+                             "", entry.uuid or str(uuid.uuid4()), link=found)
+    try:
+        contents = read_linked(found, max_pixels=limit)
+    except Exception as exc:  # (any decoder's failure: the stored pixels stay)
+        return f"its linked file '{found}' could not be read: {exc}"
+    same = _recorded_date(entry) is not None and entry.filesize == os.path.getsize(found) \
+        and abs(_recorded_date(entry) - contents.modified) < 2.0
+    return dataclasses.replace(contents, uid=entry.uuid or contents.uid,
+                               modified=contents.modified if same else None)
+
+
+def _text(descriptor, key: bytes) -> str:
+    try:
+        value = descriptor[key]
+    except (KeyError, TypeError):
+        return ""
+    return str(getattr(value, "value", value)).replace("\x00", "")
+
+
+def _link_name(entry) -> str:
+    return _text(entry.linked_file, b"Nm  ") or (entry.filename or "").strip("\x00")
+
+
+def linked_path(entry, path: str) -> Optional[str]:
+    """Where a 'lnkE' entry's file is now (see `read_external`), or None."""
+    from urllib.parse import unquote, urlparse
+
+    here = os.path.dirname(os.path.abspath(path)) if path else os.getcwd()
+    full = _text(entry.linked_file, b"fullPath")
+    if full.startswith("file:"):
+        full = unquote(urlparse(full).path)
+        if os.name == "nt" and full[:1] == "/" and full[2:3] == ":":  # file:///C:/...
+            full = full[1:]
+    candidates = [full, _text(entry.linked_file, b"originalPath")]
+    relative = _text(entry.linked_file, b"relPath")
+    if relative:
+        candidates.append(os.path.join(here, relative))
+    name = _link_name(entry)
+    if name:
+        candidates.append(os.path.join(here, os.path.basename(name)))
+    for candidate in candidates:
+        if candidate and os.path.isabs(candidate) and os.path.isfile(candidate):
+            return os.path.abspath(candidate)
+    return None
+
+
+def _recorded_date(entry) -> Optional[float]:
+    """The linked file's modification date the 'lnkE' entry records, as a POSIX time."""
+    import calendar
+
+    try:
+        year, month, day, hour, minute, seconds = entry.timestamp
+        return calendar.timegm((year, month, day, hour, minute, 0)) + seconds
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
 def _unwarped(warp) -> bool:
@@ -242,17 +328,24 @@ def smart_blocks(layer: SmartObjectLayer) -> list:
                         data=SmartObjectLayerData(kind=b"soLD", version=4, data=data))]
 
 
+def _contents(layers, linked: bool) -> dict[str, SmartContents]:
+    """The contents of the smart objects in `layers` (shared contents once), by id: the
+    linked ones, or the embedded ones."""
+    seen: dict[str, SmartContents] = {}
+    for layer in layers:
+        if isinstance(layer, SmartObjectLayer) and (layer.contents.link is not None) == linked:
+            seen.setdefault(layer.contents.uid, layer.contents)
+    return seen
+
+
 def linked_layers(layers) -> Optional[object]:
-    """The document's 'lnk2' data: one embedded file per contents of the smart objects in
-    `layers` (shared contents once); None without smart objects."""
+    """The document's 'lnk2' data: one embedded file per contents of the embedded smart
+    objects in `layers` (shared contents once); None without any."""
     from psd_tools.constants import LinkedLayerType
     from psd_tools.psd.descriptor import Descriptor, DescriptorBlock, Integer
     from psd_tools.psd.linked_layer import LinkedLayer, LinkedLayers
 
-    seen: dict[str, SmartContents] = {}
-    for layer in layers:
-        if isinstance(layer, SmartObjectLayer):
-            seen.setdefault(layer.contents.uid, layer.contents)
+    seen = _contents(layers, linked=False)
     if not seen:
         return None
     items = []
@@ -268,4 +361,57 @@ def linked_layers(layers) -> Optional[object]:
             filename=contents.filename + "\x00", filetype=_TYPE_CODES.get(filetype, b"png "),
             creator=b"\0\0\0\0", open_file=opened, data=data, child_id="\x00", mod_time=0.0,
             lock_state=0))
+    return LinkedLayers(items)
+
+
+def external_layers(layers, folder: Optional[str] = None) -> Optional[object]:
+    """The document's 'lnkE' data: one external file entry ('liFE') per contents of the
+    linked smart objects in `layers`, as Photoshop writes them: the file's name, its full
+    path (a file:// URL), its path relative to `folder` (the PSD's), its date and size, no
+    copy of its bytes; None without linked smart objects."""
+    import time
+    from pathlib import Path
+
+    from psd_tools.constants import LinkedLayerType
+    from psd_tools.psd.descriptor import Descriptor, DescriptorBlock, Integer, String
+    from psd_tools.psd.linked_layer import LinkedLayer, LinkedLayers
+
+    seen = _contents(layers, linked=True)
+    if not seen:
+        return None
+    items = []
+    for contents in seen.values():
+        link = contents.link
+        name = os.path.basename(link)
+        try:
+            stat = os.stat(link)
+            size, when = stat.st_size, stat.st_mtime
+        except OSError:  # (missing now: what was read is recorded)
+            size = len(contents.data) if contents.data is not None else 0
+            when = contents.modified or 0.0
+        try:
+            relative = os.path.relpath(link, folder).replace(os.sep, "/") if folder else name
+        except ValueError:  # (another drive)
+            relative = name
+        described = DescriptorBlock(classID=b"ExternalFileLink")
+        described[b"descVersion"] = Integer(2)
+        described[b"Nm  "] = String(name + "\x00")
+        described[b"fullPath"] = String(Path(link).as_uri() + "\x00")
+        described[b"originalPath"] = String(link + "\x00")
+        described[b"relPath"] = String(relative + "\x00")
+        opened = DescriptorBlock(classID=b"null")
+        comp = Descriptor(classID=b"null")
+        comp[b"compID"] = Integer(-1)
+        comp[b"originalCompID"] = Integer(-1)
+        opened[b"compInfo"] = comp
+        utc = time.gmtime(when)
+        stamp = (utc.tm_year, utc.tm_mon, utc.tm_mday, utc.tm_hour, utc.tm_min,
+                 utc.tm_sec + (when % 1.0))
+        # (the file's own kind, by its name: its contents may be decoded from any image)
+        code = _SUFFIX_CODES.get(os.path.splitext(name)[1].lower(), b"    ")
+        items.append(LinkedLayer(
+            kind=LinkedLayerType.EXTERNAL, version=7, uuid=contents.uid,
+            filename=name + "\x00", filetype=code,
+            creator=b"\0\0\0\0", filesize=size, open_file=opened, linked_file=described,
+            timestamp=stamp, data=b"", child_id="\x00", mod_time=0.0, lock_state=0))
     return LinkedLayers(items)

@@ -29,7 +29,7 @@ from .psd_layer_options import (LOCK_ALL, LOCK_PIXELS, LOCK_POSITION, LOCK_TRANS
                                 artboard_block, write_advanced_blending)
 from .psd_paths import path_resources, vector_path_blocks
 from .psd_shapes import pattern_anchor_block, stroke_blocks
-from .psd_smart import linked_layers, smart_blocks
+from .psd_smart import external_layers, linked_layers, smart_blocks
 from .psd_source import MAX_GROUP_DEPTH, _too_deep
 from .psd_type import type_block
 from .psd_xmp import _xmp_packet
@@ -46,8 +46,10 @@ MERGED_BAND_PIXELS = 4_000_000  # composited at a time for the merged image
 
 # -- writing --------------------------------------------------------------------------
 
-def write_psd(doc: Document, f: IO[bytes], big: bool = False) -> None:
-    """Writes `doc` as PSD (or PSB) to the open, seekable binary file `f`.
+def write_psd(doc: Document, f: IO[bytes], big: bool = False,
+              folder: Optional[str] = None) -> None:
+    """Writes `doc` as PSD (or PSB) to the open, seekable binary file `f`; `folder`: where
+    the file goes (linked smart objects' paths are recorded relative to it too).
 
     The layer records are built in one pass over the tree (psd-tools' `append`
     re-walks the whole document per added layer, which made 5000 layers take
@@ -137,7 +139,8 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False) -> None:
     GlobalLayerMaskInfo().write(f)
     patterns = used_patterns(doc)
     linked = linked_layers(doc.layers())
-    if patterns or linked is not None:
+    external = external_layers(doc.layers(), folder)
+    if patterns or linked is not None or external is not None:
         # The document's patterns ('Patt') and the smart objects' embedded files ('lnk2'):
         # blocks after the global mask info.
         from psd_tools.constants import Tag
@@ -149,6 +152,8 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False) -> None:
             blocks.set_data(Tag.PATTERNS1, Patterns(pattern_records(patterns)))
         if linked is not None:
             blocks.set_data(Tag.LINKED_LAYER2, linked)
+        if external is not None:  # linked smart objects' files ('lnkE': `external_layers`)
+            blocks.set_data(Tag.LINKED_LAYER_EXTERNAL, external)
         blocks.write(f, version=version, padding=4)
     end = f.tell()
     f.seek(section)

@@ -23,7 +23,8 @@ rendered from them, drawn once when the step is made): Convert to Smart Object
 Contents (`contents_document` opens the contents as a document of their own;
 `save_contents` puts that document back in the smart object). Layers that share contents
 (a duplicate) take new contents together, as Photoshop's linked instances do. A PSD keeps
-smart objects as Photoshop does (`psd_smart.py`).
+smart objects as Photoshop does (`psd_smart.py`). Linked smart objects, whose contents are
+read from a file outside the document (`SmartContents.link`), are `linked.py`'s.
 """
 from __future__ import annotations
 
@@ -59,8 +60,11 @@ class SmartContents:
     pixels for contents without a file. `uid` links the layers that share these contents
     to the embedded file (a PSD's 'Idnt' and its 'lnk2' entry). `stack_mode` (a key of
     `stack_modes.MODES`): an image stack's statistic, which the pixels then show instead
-    of the embedded document's composite (Layer > Smart Objects > Stack Mode). Immutable:
-    replaced, never changed."""
+    of the embedded document's composite (Layer > Smart Objects > Stack Mode). `link`: the
+    absolute path of the file a linked smart object (File > Place Linked…, `linked.py`)
+    reads its contents from, None when embedded; `modified`: that file's modification time
+    when it was read (None: not known to match the file, so Update Modified Content reads
+    it again). Immutable: replaced, never changed."""
 
     pixels: np.ndarray = field(repr=False)
     filename: str = "Contents.png"
@@ -68,6 +72,8 @@ class SmartContents:
     filetype: str = "png"
     uid: str = field(default_factory=lambda: str(uuid.uuid4()))
     stack_mode: str = "none"
+    link: Optional[str] = None
+    modified: Optional[float] = None
 
     def __post_init__(self):
         pixels = check_pixels(self.pixels)
@@ -330,7 +336,8 @@ def new_via_copy(doc: "Document", layer) -> SmartObjectLayer:
     old = layer.contents
     copy = layer.copy(copy_name(layer.name, {n.name for n in doc.root.walk()}))
     copy.contents = SmartContents(old.pixels, old.filename, old.data, old.filetype,
-                                  stack_mode=old.stack_mode)
+                                  stack_mode=old.stack_mode, link=old.link,
+                                  modified=old.modified)
     doc.history.push(cmds.InsertNode(copy, layer.parent, layer.index() + 1,
                                      "New Smart Object via Copy"))
     doc.set_active(copy)
@@ -377,13 +384,21 @@ def replace_contents(doc: "Document", layer, pixels: np.ndarray, filename: str,
     it, centred, as Photoshop fits it); one step. Every layer of the document that shares
     the old contents (a duplicate: Photoshop's linked instances) takes the new ones."""
     check_smart_object(doc, layer, "replace its contents")
-    old = layer.contents
-    sharing = _sharing(doc, layer)
     contents = SmartContents(check_pixels(pixels).copy(), filename, data, filetype,
                              stack_mode=stack_mode)
+    put_contents(doc, layer, contents, name)
+
+
+def put_contents(doc: "Document", layer: SmartObjectLayer, contents: SmartContents,
+                 name: str) -> None:
+    """`contents` in place of `layer`'s, for it and every layer sharing its contents, each
+    drawn within its old placement as Replace Contents fits them (contents of the same size
+    keep the placement as it is); one step named `name` (or part of the caller's)."""
+    old = layer.contents
+    sharing = _sharing(doc, layer)
     w0, h0, w1, h1 = old.width, old.height, contents.width, contents.height
     if not (w1 and h1):
-        raise DocumentError(f"'{filename}' is empty: there is nothing to place.")
+        raise DocumentError(f"'{contents.filename}' is empty: there is nothing to place.")
     scale = min(w0 / w1, h0 / h1)
     ox, oy = (w0 - scale * w1) / 2, (h0 - scale * h1) / 2
     with doc.history.macro(name):
@@ -435,6 +450,9 @@ def set_stack_mode(doc: "Document", layer, mode: str) -> None:
     check_smart_object(doc, layer, "set its stack mode")
     check_mode(mode)
     old = layer.contents
+    if old.link is not None:  # (its statistic would be kept inside: embedded)
+        raise DocumentError(f"'{layer.name}' is a linked smart object: embed it first "
+                            f"(Layer > Smart Objects > Embed Linked).")
     if old.stack_mode == mode:
         return
     sharing = _sharing(doc, layer)

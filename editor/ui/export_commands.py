@@ -6,7 +6,8 @@ Export As asks its options in a dialog with a live preview (`export_dialogs.py`)
 file name, and writes on the GUI thread as Save does (the preview's file is reused when
 the options did not change since). Layers to Files runs as a job (progress and Cancel in
 the status bar), asks before replacing files that exist, and leaves nothing behind when
-cancelled. Place Embedded reads the file on a worker, adds the smart object layer (one
+cancelled. Place Embedded (and Place Linked: the file linked, not embedded, `linked.py`)
+reads the file on a worker, adds the smart object layer (one
 undo step) and starts Free Transform on it (`tools/place_mode.py`): Enter commits the
 place, Esc takes it back. File > Export > Quick Export as PNG is the window's own `export`
 (`file_commands.py`).
@@ -17,7 +18,7 @@ import os
 from typing import TYPE_CHECKING, Optional
 
 from editor.jobs import Job, operation_job
-from editor.model import export_as, layers_to_files, place
+from editor.model import export_as, layers_to_files, linked, place
 from editor.model.export_as import ExportSettings
 from editor.model.layers_to_files import LayersToFilesSettings
 from editor.model.render import composite_document
@@ -53,6 +54,10 @@ class ExportCommands:
             ActionSpec("place_embedded", "Place &Embedded…", self.place_embedded,
                        enabled=has_doc, menu="file", after="import_layer",
                        tip="An image or PSD placed as a smart object layer, then transformed"),
+            ActionSpec("place_linked", "Place Lin&ked…", self.place_linked,
+                       enabled=has_doc, menu="file", after="place_embedded",
+                       tip="An image or PSD placed as a smart object that reads the file "
+                           "where it is (Update Modified Content reads it again)"),
         ]
 
     # -- Export As --------------------------------------------------------------------------
@@ -171,12 +176,18 @@ class ExportCommands:
 
     # -- Place Embedded ---------------------------------------------------------------------
     def place_embedded(self) -> None:
+        self._place("Place Embedded", place.read_contents, place.place_embedded)
+
+    def place_linked(self) -> None:
+        """File > Place Linked…: as Place Embedded, the contents linked to the file."""
+        self._place("Place Linked", linked.read_linked, linked.place_linked)
+
+    def _place(self, title: str, read, put) -> None:
         w = self.window
         session = w.session
         if session is None:
             return
-        paths = dialogs.ask_open_paths(w, w.settings.last_dir(), "Place Embedded",
-                                       dialogs.IMAGE_FILTER)
+        paths = dialogs.ask_open_paths(w, w.settings.last_dir(), title, dialogs.IMAGE_FILTER)
         if not paths:
             return
         path = paths[0]
@@ -187,11 +198,11 @@ class ExportCommands:
                 return  # closed while the file was read
             w.show_session(session)
             w.tools.end_mode(commit=True)
-            layer = place.place_embedded(session.doc, contents)
+            layer = put(session.doc, contents)
             w.tools.start_mode(PlaceTool(w, w.tools, layer))
             if w.canvas is not None:
                 w.canvas.setFocus()
             w.status(f"Placed '{os.path.basename(path)}': Enter places it, Esc cancels.")
 
         w.files.read_then(f"Placing {os.path.basename(path)}…",
-                          lambda: place.read_contents(path), placed, PLACE_FAILURE)
+                          lambda: read(path), placed, PLACE_FAILURE)

@@ -347,7 +347,10 @@ class LayerList(QWidget):
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRect(target.adjusted(-0.5, -0.5, 0.5, 0.5))
         if isinstance(layer, SmartObjectLayer):
-            paint_smart_badge(p, rect)
+            if layer.contents.link is not None:  # a linked smart object: Photoshop's chain
+                paint_link_badge(p, rect)
+            else:
+                paint_smart_badge(p, rect)
 
     def _paint_swatch(self, p: QPainter, rect: QRect, color: Optional[QColor]) -> None:
         """A fill's thumbnail: `color` (None: what is drawn there already), framed."""
@@ -1225,4 +1228,26 @@ def paint_smart_badge(p: QPainter, thumb: QRect) -> None:
     p.setPen(QPen(QColor("#4d8fe8"), 1.4))  # the page's picture: a small blue mark
     p.drawLine(QPointF(box.left() + 2.5, box.bottom() - 3), QPointF(box.right() - 2.5, box.bottom() - 3))
     p.drawLine(QPointF(box.left() + 2.5, box.bottom() - 6), QPointF(box.right() - 3.5, box.bottom() - 6))
+    p.restore()
+
+
+def paint_link_badge(p: QPainter, thumb: QRect) -> None:
+    """Photoshop's linked smart object badge, in the smart object badge's place: two chain
+    links, dark on a white tag."""
+    box = QRectF(smart_badge_rect(thumb)).adjusted(0.5, 0.5, -0.5, -0.5)
+    p.save()
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(QPen(QColor("#1b1c1f"), 1.0))
+    p.setBrush(QColor("#f4f5f7"))
+    p.drawRoundedRect(box, 2.0, 2.0)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.setPen(QPen(QColor("#1b1c1f"), 1.6))
+    # (two rounded links, slanted across each other from bottom-left to top-right)
+    cx, cy = box.center().x(), box.center().y()
+    for dx, dy in ((-1.8, 1.8), (1.8, -1.8)):
+        p.save()
+        p.translate(cx + dx, cy + dy)
+        p.rotate(-45)
+        p.drawRoundedRect(QRectF(-3.6, -1.9, 7.2, 3.8), 1.9, 1.9)
+        p.restore()
     p.restore()

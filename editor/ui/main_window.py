@@ -698,6 +698,8 @@ class MainWindow(QMainWindow):
         self.autosaver.forget(session)
         i = self.sessions.index(session)
         self.tabs.setTabToolTip(i, session.file or session.title)
+        if session.file:  # (a linked smart object's file, edited here: they read it again)
+            self.smart_object_commands.linked_file_saved(session.file)
         self._refresh_state()
 
     def close_current(self) -> None:

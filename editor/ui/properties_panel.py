@@ -210,7 +210,8 @@ class PropertiesPanel(QWidget):
                         if isinstance(node, AdjustmentLayer) else
                         f"Text: {node.type_settings.describe()}"
                         if isinstance(node, TextLayer) else
-                        f"Smart Object: {node.contents.filename}, "
+                        f"{'Linked ' if node.contents.link else ''}Smart Object: "
+                        f"{node.contents.filename}, "
                         f"{node.contents.width} × {node.contents.height} px"
                         if isinstance(node, SmartObjectLayer) else "Pixels")
                 if isinstance(node, SmartObjectLayer) and node.contents.stack_mode != "none":

@@ -1,8 +1,9 @@
-"""The Free Transform that File > Place Embedded starts on the layer it placed.
+"""The Free Transform that File > Place Embedded (and Place Linked) starts on the layer it
+placed.
 
 As in Photoshop, placing is not finished until the transform is: Enter (or the check
 button, a double-click inside, any other command) commits the place together with the
-transform as one undo step, Place Embedded; Esc (or Ctrl+Z with no handle drag to take
+transform as one undo step, Place Embedded (or Place Linked: the step that placed it); Esc (or Ctrl+Z with no handle drag to take
 back) takes the place back and leaves nothing, no layer and no Redo. Everything else is
 Free Transform's (`transform.py`).
 """
@@ -22,6 +23,7 @@ class PlaceTool(TransformTool):
         super().__init__(window, manager, node)
         # The step that added the layer: the transform joins it, a cancel takes it back.
         self._placed = window.doc.history.current()
+        self.step = getattr(self._placed, "name", None) or NAME
 
     def commit(self, canvas) -> None:
         if canvas is None:
@@ -34,8 +36,8 @@ class PlaceTool(TransformTool):
         try:
             parent, index = self.node.parent, self.node.index()
             history.undo()  # the layer out, then in again with its transform, in one step
-            with history.macro(NAME):
-                history.push(cmds.InsertNode(self.node, parent, index, NAME))
+            with history.macro(self.step):
+                history.push(cmds.InsertNode(self.node, parent, index, self.step))
                 self._apply(doc)
         except Exception as exc:
             self.window.report(exc, "Could not place the file")
