@@ -26,6 +26,7 @@ from editor.model.batch import BatchSettings
 from editor.model.errors import DocumentError
 
 from . import dialogs
+from .automate_rows import fill_actions, folder_button
 from .actions import ActionSpec, SubmenuSpec
 from .dialogs import ok_cancel
 
@@ -119,20 +120,10 @@ class BatchDialog(QDialog):
         self.log_path.setEnabled(self.errors.currentData() == "log")
 
     def _fill_actions(self) -> None:
-        self.action_box.clear()
-        i = self.set_box.currentIndex()
-        if 0 <= i < len(self.sets):
-            self.action_box.addItems([a.name for a in self.sets[i].actions])
+        fill_actions(self.action_box, self.sets, self.set_box.currentIndex())
 
     def _browse(self, edit: QLineEdit) -> QPushButton:
-        button = QPushButton("Choose…")
-
-        def choose() -> None:
-            folder = dialogs.ask_folder(self, edit.text() or os.path.expanduser("~"))
-            if folder:
-                edit.setText(folder)
-        button.clicked.connect(choose)
-        return button
+        return folder_button(self, edit)
 
     def _choose_log(self) -> None:
         path = dialogs.ask_save_path(self, self.log_path.text() or "Batch errors.txt",

@@ -4,7 +4,6 @@ types (each with its options and Resize to Fit W x H), and the preferences (Run 
 Copyright Info). Its settings are those of the last run (`settings_from` / `settings`)."""
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QGridLayout, QGroupBox,
@@ -14,7 +13,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QGridLayout, QGrou
 from editor.model import image_processor as ip
 from editor.model.image_processor import Output, ProcessorSettings
 
-from . import dialogs
+from .automate_rows import fill_actions, folder_button
 from .dialogs import ok_cancel
 
 if TYPE_CHECKING:
@@ -181,20 +180,10 @@ class ImageProcessorDialog(QDialog):
         self.action_box.setEnabled(self.run_action.isChecked())
 
     def _fill_actions(self) -> None:
-        self.action_box.clear()
-        i = self.set_box.currentIndex()
-        if 0 <= i < len(self.sets):
-            self.action_box.addItems([a.name for a in self.sets[i].actions])
+        fill_actions(self.action_box, self.sets, self.set_box.currentIndex())
 
     def _browse(self, edit: QLineEdit) -> QPushButton:
-        button = QPushButton("Choose…")
-
-        def choose() -> None:
-            folder = dialogs.ask_folder(self, edit.text() or os.path.expanduser("~"))
-            if folder:
-                edit.setText(folder)
-        button.clicked.connect(choose)
-        return button
+        return folder_button(self, edit)
 
     def action(self):
         """The action to run first, or None (Run Action off)."""
