@@ -9,7 +9,7 @@ saved in the PSD. Snapping (Shift+Ctrl+; toggles) pulls a point
 within SNAP_PX screen pixels to a guide, a canvas edge or (Snap to Layers) another layer's edge;
 the marquee, crop and move tools ask `snap_point` / `snap_box`.
 
-The grid (View > Show Grid, Ctrl+') is drawn over the document in screen pixels, so
+The grid (View > Show > Grid, Ctrl+') is drawn over the document in screen pixels, so
 its lines stay one pixel wide and sharp at any zoom: a gridline every `grid_every`
 image pixels, each square cut into `grid_subdivisions` (Preferences > Guides, Grid).
 Lines that would come closer than GRID_MIN_PX screen pixels are left out (the

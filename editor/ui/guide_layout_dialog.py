@@ -233,7 +233,7 @@ class GuideLayoutCommands:
         self._show_guides()
 
     def _show_guides(self) -> None:
-        """New guides are shown (View > Show Guides turned on), as a dragged-out one is."""
+        """New guides are shown (View > Show > Guides turned on), as a dragged-out one is."""
         view = self.window.view_commands
         if not view.options.guides:
             view._toggle("guides")
