@@ -24,7 +24,7 @@ What can be selected (`ColorRange.select`):
   Detect Faces (`detect_faces`) the faces in the picture are found (`find_faces`: the
   LBP frontal-face cascade that scikit-image ships, an OpenCV-trained classical detector;
   OpenCV 5 dropped its own CascadeClassifier and Haar files) and the locus is replaced by
-  the skin found inside them (`FaceSkin`: a Gaussian of a*, b* fitted to the face boxes'
+  the skin found inside them (`FaceSkin`: a Gaussian of L*a*b* fitted to the face boxes'
   skin-locus pixels), so the selection keeps to this subject's own tone: whole within
   F/20 standard deviations (Mahalanobis), nothing beyond F/20 + 1.5. No face found: the
   plain locus, as without the box ticked.
@@ -316,7 +316,7 @@ def find_faces(rgb: np.ndarray) -> list[tuple[int, int, int, int]]:
 @dataclass(frozen=True)
 class FaceSkin:
     """Detect Faces' result for one picture: the face boxes and, when they held enough
-    skin, the Gaussian of its a*, b* (mean, inverse covariance)."""
+    skin, the Gaussian of its L*a*b* (mean, inverse covariance)."""
     faces: tuple = ()
     mean: Optional[np.ndarray] = None
     inverse: Optional[np.ndarray] = None
