@@ -297,3 +297,37 @@ def test_skin_tones_on_a_photo_find_the_face():
     # The face whole; the orange suit (its shading reaches the locus' soft edge), the
     # flag and the black helmet little (measured: 246, 52, 29, 3).
     assert face > 230 and suit < 70 and flag < 45 and helmet < 10
+
+
+def test_detect_faces_fits_skin_tones_to_the_face_found():
+    from engine.testing.real_objects import ASTRONAUT_SKIN, iou
+
+    photo = skimage.data.astronaut()
+    found = cr.FaceSkin.of(photo)
+    # Her face alone (the cascade's other hit, on the grey suit, holds no skin).
+    assert len(found.faces) == 1
+    x, y, fw, fh = found.faces[0]
+    assert 170 <= x <= 190 and 65 <= y <= 85 and 70 <= fw <= 100
+    obj, scored = ASTRONAUT_SKIN.truth(photo.shape)
+    plain = cr.range_mask(rgba(photo), cr.ColorRange(select="skin")) >= 128
+    fitted = cr.range_mask(rgba(photo), cr.ColorRange(select="skin", detect_faces=True)) >= 128
+    # Measured 0.14 (her hair and the pinkish wall come in) and 0.64.
+    assert iou(plain, obj, scored) < 0.25 and iou(fitted, obj, scored) > 0.55
+    # Fuzziness still widens it.
+    wide = cr.range_mask(rgba(photo), cr.ColorRange(select="skin", detect_faces=True,
+                                                    fuzziness=80))
+    assert (wide >= 128).sum() > fitted.sum()
+    # The faces are found on a picture of any size: the box scales with it.
+    big = np.ascontiguousarray(np.repeat(np.repeat(photo, 2, 0), 2, 1))
+    (bx, by, bw, _bh), = cr.FaceSkin.of(big).faces
+    assert abs(bx - 2 * x) < 24 and abs(by - 2 * y) < 24 and abs(bw - 2 * fw) < 0.25 * 2 * fw
+
+
+def test_detect_faces_without_a_face_selects_every_skin_colour():
+    skin = np.zeros((64, 64, 3), np.uint8)
+    skin[:] = (224, 172, 105)
+    skin[:, 32:] = (40, 90, 200)
+    assert cr.FaceSkin.of(skin).faces == ()
+    on = cr.range_mask(rgba(skin), cr.ColorRange(select="skin", detect_faces=True))
+    assert np.array_equal(on, cr.range_mask(rgba(skin), cr.ColorRange(select="skin")))
+    assert on[:, :32].min() == 255 and on[:, 32:].max() == 0

@@ -6,7 +6,7 @@ there is one), Cancel leaves everything as it was."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QDialogButtonBox
 
 from editor.model import color_range as cr
@@ -272,3 +272,39 @@ def test_quick_mask_tints_a_range_made_outside_it(qtbot, tmp_path, monkeypatch):
     assert changed[mask == 255].mean() > 0.9   # the tint shows the range
     w.canvas._quick_tint.refresh(None)   # the tint worked out afresh: the same
     assert np.array_equal(on_canvas(w.canvas), after)
+
+
+def test_skin_tones_with_detect_faces_selects_her_face(qtbot, tmp_path, monkeypatch):
+    import skimage.data
+
+    from engine.testing.real_objects import ASTRONAUT_SKIN, iou
+    from ui_helpers import open_file, write_png
+
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    photo = skimage.data.astronaut()
+    open_file(w, qtbot, monkeypatch, write_png(tmp_path / "astronaut.png", photo))
+    doc = w.doc
+    count = doc.history.count
+    obj, scored = ASTRONAUT_SKIN.truth(photo.shape)
+
+    def drive(dialog, seen):
+        assert not dialog.detect_faces.isVisibleTo(dialog)  # Sampled Colors: no faces
+        dialog.select.setCurrentIndex(dialog.select.findData("skin"))
+        assert dialog.detect_faces.isVisibleTo(dialog) and not dialog.detect_faces.isChecked()
+        seen["plain"] = iou(dialog.shown >= 128, obj, scored)
+        box = dialog.detect_faces  # (a click on its tick box, at its left)
+        qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+        assert dialog.detect_faces.isChecked()
+        seen["faces"] = iou(dialog.shown >= 128, obj, scored)
+        seen["status"] = w.statusBar().currentMessage()
+        assert doc.history.count == count
+
+    seen = in_color_range(w, qtbot, drive)
+    # The preview (the picture is small enough to be previewed whole): 0.14 -> 0.64.
+    assert seen["plain"] < 0.25 and seen["faces"] > 0.55
+    assert "1 face found" in seen["status"]
+    mask = current_mask(doc)
+    assert iou(mask >= 128, obj, scored) > 0.55
+    assert doc.history.count == count + 1 and doc.history.undo_name() == "Color Range"
+    assert w.settings.value("color_range/detect_faces", False, bool)
+    assert w.test_errors == []

@@ -20,7 +20,14 @@ What can be selected (`ColorRange.select`):
   Fuzziness % of 255 levels beyond it.
 - "skin" - Skin Tones: the colours whose L*a*b* hue angle and chroma lie in a skin
   locus (`SKIN_HUE`, `SKIN_CHROMA`: light to dark skin alike, not saturated oranges,
-  greys or other hues), falling off over F/2 degrees and F/4 chroma beyond it.
+  greys or other hues), falling off over F/2 degrees and F/4 chroma beyond it. With
+  Detect Faces (`detect_faces`) the faces in the picture are found (`find_faces`: the
+  LBP frontal-face cascade that scikit-image ships, an OpenCV-trained classical detector;
+  OpenCV 5 dropped its own CascadeClassifier and Haar files) and the locus is replaced by
+  the skin found inside them (`FaceSkin`: a Gaussian of L*a*b* fitted to the face boxes'
+  skin-locus pixels), so the selection keeps to this subject's own tone: whole within
+  F/20 standard deviations (Mahalanobis), nothing beyond F/20 + 1.5. No face found: the
+  plain locus, as without the box ticked.
 Invert takes the complement. Transparent pixels are selected by their alpha at most.
 
 `range_mask` computes it over a whole picture, once per distinct colour (`Colours`;
@@ -60,6 +67,13 @@ TONE_RANGES = {"shadows": (0, 65), "midtones": (105, 150), "highlights": (190, 2
 TONE_FUZZINESS = 20.0
 FUZZINESS_MAX = 200.0
 LOCAL_FALLOFF = 1.5  # Localized Color Clusters: a sample reaches Range x this, softly
+FACE_SIDE = 640      # Detect Faces looks at a copy this long (px): a 12 Mpx photo in ~0.2 s
+FACE_MIN = 24        # ... for faces at least this big there (4 % of its longer side)
+FACE_VOTES = 8       # overlapping cascade hits a face needs (4 lets hair and folds in)
+FACE_SKIN_MIN = 50   # skin pixels a face must hold to fit the model to
+FACE_SKIN_SHARE = 0.4  # of a face box's middle in the skin locus, or it is no face
+FACE_SPREAD_FLOOR = (4.0, 1.0, 1.0)  # L*, a*, b* variance added to the faces' skin
+FACE_SOFT = 1.5      # Detect Faces: standard deviations of the soft band beyond F/20
 
 
 @dataclass(frozen=True)
@@ -82,6 +96,7 @@ class ColorRange:
     range_pct: float = 100.0            # Localized Color Clusters' Range (0..100 %)
     tone_range: tuple[int, int] = (0, 65)
     invert: bool = False
+    detect_faces: bool = False          # Skin Tones: fitted to the faces found
 
     def with_sample(self, sample: Sample, mode: str) -> "ColorRange":
         """The eyedroppers: "sample" starts over from this colour, "add" (Shift) and
@@ -119,6 +134,18 @@ class Colours:
         self.alpha = alpha if alpha is not None and (alpha < 255).any() else None
         self.shape = (h, w)
         self._lab: Optional[np.ndarray] = None
+        self._faces: Optional["FaceSkin"] = None
+
+    def image(self) -> np.ndarray:
+        """The picture's RGB again (H, W, 3) uint8."""
+        return self.rgb[self.index]
+
+    @property
+    def face_skin(self) -> "FaceSkin":
+        """Detect Faces' faces and skin model of this picture (found once per picture)."""
+        if self._faces is None:
+            self._faces = FaceSkin.of(self.image())
+        return self._faces
 
     @property
     def lab(self) -> np.ndarray:
@@ -258,6 +285,79 @@ def colour_weights(rgb: np.ndarray, s: ColorRange) -> np.ndarray:
     raise ValueError(f"unknown colour range {s.select!r}")
 
 
+def find_faces(rgb: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """The frontal faces in `rgb` (H, W, 3) uint8 as boxes (x, y, w, h) in its pixels.
+    The cascade runs on a grey copy at most `FACE_SIDE` long; overlapping hits of one face
+    come back as one (scikit-image merges them). Needs scikit-image (imported here: only
+    Detect Faces pays for it); without it, no faces."""
+    try:
+        from skimage.data import lbp_frontal_face_cascade_filename
+        from skimage.feature import Cascade
+    except ImportError:
+        return []
+    import cv2
+
+    h, w = rgb.shape[:2]
+    scale = min(1.0, FACE_SIDE / max(h, w))
+    small = rgb if scale >= 1.0 else cv2.resize(
+        rgb, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
+    grey = cv2.cvtColor(np.ascontiguousarray(small[..., :3]), cv2.COLOR_RGB2GRAY)
+    side = min(grey.shape)
+    if side < FACE_MIN:
+        return []
+    cascade = Cascade(lbp_frontal_face_cascade_filename())
+    hits = cascade.detect_multi_scale(img=grey.astype(np.float32) / 255, scale_factor=1.2,
+                                      step_ratio=1, min_size=(FACE_MIN, FACE_MIN),
+                                      max_size=(side, side), min_neighbor_number=FACE_VOTES)
+    return [(int(f["c"] / scale), int(f["r"] / scale), int(f["width"] / scale),
+             int(f["height"] / scale)) for f in hits]
+
+
+@dataclass(frozen=True)
+class FaceSkin:
+    """Detect Faces' result for one picture: the face boxes and, when they held enough
+    skin, the Gaussian of its L*a*b* (mean, inverse covariance)."""
+    faces: tuple = ()
+    mean: Optional[np.ndarray] = None
+    inverse: Optional[np.ndarray] = None
+
+    @staticmethod
+    def of(rgb: np.ndarray) -> "FaceSkin":
+        faces = tuple(find_faces(rgb))
+        h, w = rgb.shape[:2]
+        yy, xx = np.ogrid[:h, :w]
+        kept, skin = [], []
+        for x, y, fw, fh in faces:
+            # The box's inner ellipse: cheeks, forehead, nose, not the hair or background
+            # at its corners (the generic locus drops eyes, brows and lips).
+            cx, cy, rx, ry = x + fw / 2, y + fh / 2, fw * 0.35, fh * 0.42
+            y0, y1, x0, x1 = max(0, y), min(h, y + fh), max(0, x), min(w, x + fw)
+            inside = (((xx[:, x0:x1] - cx) / rx) ** 2 + ((yy[y0:y1] - cy) / ry) ** 2) <= 1
+            lab = lab_of(rgb[y0:y1, x0:x1, :3][inside])
+            if not len(lab):
+                continue
+            chroma = np.hypot(lab[:, 1], lab[:, 2])
+            hue = np.degrees(np.arctan2(lab[:, 2], lab[:, 1]))
+            on = (_band(hue, SKIN_HUE, 10) * _band(chroma, SKIN_CHROMA, 5)) >= 0.5
+            if on.mean() >= FACE_SKIN_SHARE:  # else a false hit (a fold, a cat): not a face
+                kept.append((x, y, fw, fh))
+                skin.append(lab[on])
+        if not kept or sum(map(len, skin)) < FACE_SKIN_MIN:
+            return FaceSkin(tuple(kept))
+        skin = np.concatenate(skin)
+        # A floor on the spread: a flat-lit face would otherwise select its own few colours.
+        cov = np.cov(skin.T) + np.diag(FACE_SPREAD_FLOOR)
+        return FaceSkin(tuple(kept), skin.mean(0), np.linalg.inv(cov))
+
+    def weights(self, lab: np.ndarray, fuzziness: float) -> np.ndarray:
+        """The skin likelihood of colours `lab` (..., 3) as a soft range: whole within
+        F/20 standard deviations of the faces' skin, none beyond F/20 + `FACE_SOFT`."""
+        d = lab - self.mean
+        dist = np.sqrt(np.einsum("...i,ij,...j->...", d, self.inverse, d))
+        inner = max(0.0, float(fuzziness)) / 20.0
+        return falloff(dist, inner, inner + FACE_SOFT)
+
+
 def _band(value: np.ndarray, whole: tuple[float, float], soft: float) -> np.ndarray:
     """1 on [low, high], falling off linearly over `soft` beyond either end."""
     low, high = whole
@@ -286,6 +386,8 @@ def range_mask(image, settings: ColorRange, progress: ProgressFn = no_progress) 
             per = sample_weights(colours.lab, adds, s.fuzziness)
             if subs:
                 per = per * (1 - sample_weights(colours.lab, subs, s.fuzziness))
+        elif s.select == "skin" and s.detect_faces and colours.face_skin.mean is not None:
+            per = colours.face_skin.weights(colours.lab, s.fuzziness)
         else:
             per = colour_weights(colours.rgb, s)
         if s.invert:

@@ -1,4 +1,7 @@
-"""View > New Guide Layout… and View > New Guides From Shape, as Photoshop's.
+"""View > New Guide…, View > New Guide Layout… and View > New Guides From Shape, as Photoshop's.
+
+New Guide puts one guide, horizontal or vertical, at a position in pixels or in per cent of
+the canvas's height or width (`new_guide`; 25 % of a 96 px wide canvas: x = 24).
 
 A layout is columns (number, width, gutter), rows (number, height, gutter) and margins
 (top, left, bottom, right), each on or off. Columns share the width between the left and
@@ -95,6 +98,30 @@ def merged(old, new, clear: bool) -> list[tuple[bool, float]]:
         if not any(h == oh and abs(v - ov) < 1e-6 for oh, ov in out):
             out.append((h, v))
     return out
+
+
+GUIDE_UNITS = ("px", "%")
+
+
+def guide_position(size: int, value: float, unit: str = "px") -> float:
+    """A New Guide position typed in `unit` ("px" or "%" of `size`) in image pixels."""
+    if unit not in GUIDE_UNITS:
+        raise DocumentError(f"Unknown unit {unit!r} for a guide (px or %).")
+    return float(value) * size / 100.0 if unit == "%" else float(value)
+
+
+def new_guide(doc: Document, horizontal: bool, value: float, unit: str = "px") -> float:
+    """View > New Guide…'s OK: one guide at `value` `unit` down (horizontal) or across, one
+    undo step ("New Guide", as a guide dragged from a ruler). Returns its position (px);
+    raises `DocumentError` for one outside the canvas (and adds nothing on top of a guide
+    already there: no undo step)."""
+    size = doc.height if horizontal else doc.width
+    at = guide_position(size, value, unit)
+    if not 0 <= at <= size:
+        raise DocumentError(f"A guide must lie on the canvas: 0 to {size} px "
+                            f"{'down' if horizontal else 'across'} (got {at:g} px).")
+    doc.set_guides(merged(doc.guides, [(bool(horizontal), at)], False), "New Guide")
+    return at
 
 
 def apply_guide_layout(doc: Document, layout: GuideLayout, clear: bool = False) -> None:

@@ -595,9 +595,9 @@ class CanvasView(QWidget):
             self._quick_tint.paint(self, painter, area)  # the red tint: in Quick Mask only
         if self.chrome is not None:
             self.chrome.paint_under(painter)  # the grid: under the ants, as in Photoshop
-        if self.selection_outline_shown:
+        if self.selection_outline_shown and self.view_shows("selection_edges"):
             self._paint_selection(painter)
-        if not getattr(tool, "shows_paths", False):
+        if not getattr(tool, "shows_paths", False) and self.view_shows("target_path"):
             paint_chosen_path(self, painter)  # the path tools draw it with its anchors
         paint_samplers(self, painter)  # the colour samplers' targets, whichever the tool
         tool.paint_overlay(self, painter)
@@ -605,6 +605,11 @@ class CanvasView(QWidget):
             self.chrome.paint(painter)  # the guides: on the image, turned with it
         painter.end()
         self.paint_count += 1
+
+    def view_shows(self, key: str) -> bool:
+        """View > Show's `key` and View > Extras (`ViewOptions.shows`); a canvas without the
+        View menu's chrome shows everything."""
+        return self.chrome is None or self.chrome.options.shows(key)
 
     def _paint_document(self, painter: QPainter, area: QRectF) -> None:
         """The composite's pyramid, or during a drag the renderer's reduced preview."""

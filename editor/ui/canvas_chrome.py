@@ -9,7 +9,7 @@ saved in the PSD. Snapping (Shift+Ctrl+; toggles) pulls a point
 within SNAP_PX screen pixels to a guide, a canvas edge or (Snap to Layers) another layer's edge;
 the marquee, crop and move tools ask `snap_point` / `snap_box`.
 
-The grid (View > Show Grid, Ctrl+') is drawn over the document in screen pixels, so
+The grid (View > Show > Grid, Ctrl+') is drawn over the document in screen pixels, so
 its lines stay one pixel wide and sharp at any zoom: a gridline every `grid_every`
 image pixels, each square cut into `grid_subdivisions` (Preferences > Guides, Grid).
 Lines that would come closer than GRID_MIN_PX screen pixels are left out (the
@@ -51,7 +51,19 @@ class ViewOptions:
         self.snap_layers = settings.value("view/snap_layers", False, bool)
         self.grid = settings.value("view/grid", False, bool)
         self.snap_grid = settings.value("view/snap_grid", True, bool)
+        # View > Lock Guides: the guides stay put (no drag moves or removes them).
+        self.lock_guides = settings.value("view/lock_guides", False, bool)
+        # View > Extras (Ctrl+H) hides what View > Show shows, all at once, without turning
+        # each off: back on, the same ones show again (Photoshop's Extras).
+        self.extras = settings.value("view/extras", True, bool)
+        self.selection_edges = settings.value("view/selection_edges", True, bool)
+        self.target_path = settings.value("view/target_path", True, bool)
         self.load_grid()
+
+    def shows(self, key: str) -> bool:
+        """Whether View > Show's `key` (guides, grid, selection_edges, target_path) is drawn:
+        ticked, and Extras on."""
+        return self.extras and getattr(self, key)
 
     def load_grid(self) -> None:
         """The grid's spacing, colour and style from the preferences (again after they change)."""
@@ -239,8 +251,9 @@ class CanvasChrome:
 
     # -- guides -------------------------------------------------------------------------------
     def guide_at(self, pos: QPointF) -> Optional[int]:
-        """The index of the shown guide within SNAP_PX of widget point `pos`, or None."""
-        if not self.options.guides:
+        """The index of the shown guide within SNAP_PX of widget point `pos`, or None (also
+        when the guides are locked: nothing can pick one up)."""
+        if not self.options.shows("guides") or self.options.lock_guides:
             return None
         c = self.canvas
         for i, (horizontal, value) in enumerate(c.doc.guides):
@@ -289,7 +302,7 @@ class CanvasChrome:
 
     def paint_under(self, painter: QPainter) -> None:
         """What lies under the selection's ants and the tools' marks: the grid."""
-        if self.options.grid:
+        if self.options.shows("grid"):
             self.paint_grid(painter)
 
     def paint(self, painter: QPainter) -> None:
@@ -334,7 +347,7 @@ class CanvasChrome:
         if self.preview_guides is not None:
             lines = list(self.preview_guides)
         else:
-            lines = list(self.guides) if self.options.guides else []
+            lines = list(self.guides) if self.options.shows("guides") else []
         if self._guide_drag is not None and self._guide_pos is not None:
             index = self._guide_drag[0]
             if index is not None and index < len(lines):
@@ -359,9 +372,9 @@ class CanvasChrome:
     def _targets(self, horizontal: bool, skip=None) -> list[float]:
         doc = self.canvas.doc
         values = [0.0, float(doc.height if horizontal else doc.width)]
-        if self.options.guides:
+        if self.options.shows("guides"):  # (Photoshop snaps to what it shows)
             values += [v for h, v in self.guides if h == horizontal]
-        if self.options.grid and self.options.snap_grid:  # the lines drawn (View > Snap to Grid)
+        if self.options.shows("grid") and self.options.snap_grid:  # the lines drawn (View > Snap to Grid)
             major, minor = grid_steps(self.options.grid_every, self.options.grid_subdivisions,
                                       self.canvas.scale)
             values += grid_values(minor or major, doc.height if horizontal else doc.width)

@@ -1,7 +1,8 @@
 """Select > Color Range…: Photoshop's dialog for a soft selection by colour or tone.
 
 Select: Sampled Colors (the eyedroppers' colours), Reds .. Magentas, Highlights,
-Midtones, Shadows, Skin Tones; Fuzziness; Localized Color Clusters with its Range; the tonal
+Midtones, Shadows, Skin Tones (with Detect Faces: fitted to the skin of the faces found, the
+status bar says how many); Fuzziness; Localized Color Clusters with its Range; the tonal
 ranges' Range; Invert. While the dialog is open the canvas is its eyedropper
 (`ColorRangePickMode`): a click samples the colour there (the dialog's Sample / Add /
 Subtract buttons say what a plain click does; Shift adds, Alt subtracts, as in
@@ -242,6 +243,12 @@ class ColorRangeDialog(CanvasSampling, QDialog):
         self.localized.setChecked(settings.value(SETTINGS_KEY + "localized", False, bool))
         self.localized.toggled.connect(self._kind_changed)
         form.addRow("", self.localized)
+        self.detect_faces = QCheckBox("Detect Faces")
+        self.detect_faces.setObjectName("ColorRangeDetectFaces")
+        self.detect_faces.setToolTip("Find the faces and select the skin tones of their skin")
+        self.detect_faces.setChecked(settings.value(SETTINGS_KEY + "detect_faces", False, bool))
+        self.detect_faces.toggled.connect(self._faces_toggled)
+        form.addRow("", self.detect_faces)
         self.fuzziness = self._slider(form, "Fuzziness", "ColorRangeFuzziness", 0, 200,
                                       settings.value(SETTINGS_KEY + "fuzziness", 40, int))
         self._fuzz_group = "sampled"  # (the colour presets take none)
@@ -335,6 +342,7 @@ class ColorRangeDialog(CanvasSampling, QDialog):
         kind = self.kind()
         sampled, tone = kind == "sampled", kind in cr.TONES
         self.localized.setVisible(sampled)
+        self.detect_faces.setVisible(kind == "skin")  # (Photoshop's: Skin Tones only)
         self._show_row(self.fuzziness, kind not in cr.COLOURS)  # (Skin Tones take it too)
         fuzz = self.fuzziness
         group = "tone" if tone else "sampled"
@@ -376,7 +384,8 @@ class ColorRangeDialog(CanvasSampling, QDialog):
                              samples=self.samples, localized=self.localized.isChecked(),
                              range_pct=float(self.range_pct.value()),
                              tone_range=(self.tone_low.value(), self.tone_high.value()),
-                             invert=self.invert.isChecked())
+                             invert=self.invert.isChecked(),
+                             detect_faces=self.detect_faces.isChecked())
 
     def layer(self) -> Optional[Layer]:
         active = self.doc.active
@@ -389,6 +398,7 @@ class ColorRangeDialog(CanvasSampling, QDialog):
                            ("fuzziness", self._fuzz_kept["sampled"]),
                            ("range", self.range_pct.value()),
                            ("invert", self.invert.isChecked()),
+                           ("detect_faces", self.detect_faces.isChecked()),
                            ("merged", self.merged.isChecked()),
                            ("view", self.view.currentData())):
             settings.set_value(SETTINGS_KEY + key, value)
@@ -408,6 +418,18 @@ class ColorRangeDialog(CanvasSampling, QDialog):
 
     def samples_changed(self) -> None:
         self.update_preview()
+
+    def _faces_toggled(self, on: bool) -> None:
+        self.update_preview()  # (the faces are found here, once per picture)
+        if on and self.kind() == "skin":
+            found = self.faces_found()
+            self.main_window.status(
+                f"Detect Faces: {found} face{'' if found == 1 else 's'} found" if found else
+                "Detect Faces: no face found; Skin Tones selects every skin colour.")
+
+    def faces_found(self) -> int:
+        """How many faces Detect Faces found in the (reduced) picture."""
+        return len(self.small.face_skin.faces)
 
     # -- the previews --------------------------------------------------------------------------
     def _resample(self, *_args) -> None:

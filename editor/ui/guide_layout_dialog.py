@@ -1,4 +1,5 @@
-"""View > New Guide Layout… (Photoshop's dialog: Columns and Rows each with Number, Width or
+"""View > New Guide… (Orientation, Position in px or %: one guide, one undo step), View > New
+Guide Layout… (Photoshop's dialog: Columns and Rows each with Number, Width or
 Height and Gutter, Margin top, left, bottom, right, Center Columns, Clear Existing Guides),
 its guides previewed on the canvas while it is open, OK one undo step, Cancel nothing; and
 View > New Guides From Shape. The layouts themselves are `model.guide_layout`'s."""
@@ -6,11 +7,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
-from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
-                               QGridLayout, QGroupBox, QLabel, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
+                               QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
+                               QLabel, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
 
-from editor.model.guide_layout import (GuideLayout, Track, apply_guide_layout,
-                                       guides_from_shape, layout_guides, merged)
+from editor.model.guide_layout import (GUIDE_UNITS, GuideLayout, Track, apply_guide_layout,
+                                       guides_from_shape, layout_guides, merged, new_guide)
 
 from .actions import ActionSpec, has_doc
 
@@ -127,17 +129,82 @@ class GuideLayoutDialog(QDialog):
         self.canvas.update()
 
 
+class NewGuideDialog(QDialog):
+    """View > New Guide…: Orientation (Horizontal, Vertical) and Position with its unit."""
+
+    def __init__(self, parent: QWidget, settings):
+        super().__init__(parent)
+        self.setObjectName("NewGuideDialog")
+        self.setWindowTitle("New Guide")
+        form = QFormLayout(self)
+        row = QHBoxLayout()
+        self.orientation = QButtonGroup(self)
+        for i, text in enumerate(("&Horizontal", "&Vertical")):
+            button = QRadioButton(text)
+            button.setObjectName(f"NewGuide{text[1:]}")
+            self.orientation.addButton(button, i)
+            row.addWidget(button)
+        # Photoshop's dialog opens as it was last left (Vertical the first time).
+        self.orientation.button(1 if settings.value("view/new_guide_vertical", True, bool)
+                                else 0).setChecked(True)
+        form.addRow("Orientation", row)
+        self.position = QDoubleSpinBox()
+        self.position.setObjectName("NewGuidePosition")
+        self.position.setRange(0.0, 300000.0)  # (the canvas's own size is checked on OK)
+        self.position.setDecimals(2)
+        self.unit = QComboBox()
+        self.unit.setObjectName("NewGuideUnit")
+        for unit in GUIDE_UNITS:
+            self.unit.addItem(unit, unit)
+        self.unit.setCurrentIndex(max(0, self.unit.findData(
+            settings.value("view/new_guide_unit", "px"))))
+        pos = QHBoxLayout()
+        pos.addWidget(self.position, 1)
+        pos.addWidget(self.unit)
+        form.addRow("Position", pos)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.position.setFocus()
+
+    def horizontal(self) -> bool:
+        return self.orientation.checkedId() == 0
+
+
 class GuideLayoutCommands:
     def __init__(self, window: "EditorWindow"):
         self.window = window
 
     def action_specs(self) -> list[ActionSpec]:
         return [
+            ActionSpec("new_guide", "&New Guide…", self.new_guide, enabled=has_doc,
+                       menu="view", after="clear_guides"),
             ActionSpec("new_guide_layout", "New Guide &Layout…", self.new_guide_layout,
-                       enabled=has_doc, menu="view", after="clear_guides"),
+                       enabled=has_doc, menu="view", after="new_guide"),
             ActionSpec("guides_from_shape", "New Guides From &Shape", self.guides_from_shape,
                        enabled=has_doc, menu="view", after="new_guide_layout"),
         ]
+
+    def new_guide(self) -> None:
+        """View > New Guide…: the dialog, then the guide in one undo step; Cancel, nothing."""
+        w = self.window
+        if w.doc is None:
+            return
+        w.tools.end_mode(commit=True)
+        dialog = NewGuideDialog(w, w.settings)
+        if not dialog.exec():
+            return
+        unit = dialog.unit.currentData()
+        w.settings.set_value("view/new_guide_vertical", not dialog.horizontal())
+        w.settings.set_value("view/new_guide_unit", unit)
+        try:
+            new_guide(w.doc, dialog.horizontal(), dialog.position.value(), unit)
+        except Exception as exc:
+            w.report(exc, "Could not make the guide")
+            return
+        self._show_guides()
 
     def new_guide_layout(self) -> None:
         w = self.window
@@ -166,7 +233,7 @@ class GuideLayoutCommands:
         self._show_guides()
 
     def _show_guides(self) -> None:
-        """New guides are shown (View > Show Guides turned on), as a dragged-out one is."""
+        """New guides are shown (View > Show > Guides turned on), as a dragged-out one is."""
         view = self.window.view_commands
         if not view.options.guides:
             view._toggle("guides")

@@ -1,6 +1,8 @@
-"""The View menu: zoom in and out, Fit on Screen, 100 %, a zoom field in the status bar, rulers (Ctrl+R), guides (Ctrl+;),
-the grid (Ctrl+'), snapping (Shift+Ctrl+;; to other layers' edges when Snap to Layers is on, to the grid when Snap to Grid
-is) and Clear Guides; each canvas gets its rulers, scroll bars, guides and grid from `canvas_chrome`."""
+"""The View menu: zoom in and out, Fit on Screen, 100 %, a zoom field in the status bar, Extras (Ctrl+H: hides all that
+View > Show shows, at once) and View > Show's Selection Edges, Target Path, Guides (Ctrl+;) and Grid (Ctrl+'), rulers
+(Ctrl+R), snapping (Shift+Ctrl+;; to other layers' edges when Snap to Layers is on, to the grid when Snap to Grid is),
+Lock Guides (Alt+Ctrl+;) and Clear Guides; each canvas gets its rulers, scroll bars, guides and grid from
+`canvas_chrome`."""
 from __future__ import annotations
 
 import re
@@ -8,7 +10,7 @@ from typing import TYPE_CHECKING, Optional
 
 from PySide6.QtWidgets import QLineEdit
 
-from .actions import ActionSpec, has_doc
+from .actions import ActionSpec, SubmenuSpec, has_doc
 from .canvas_chrome import CanvasChrome, ViewOptions
 
 if TYPE_CHECKING:
@@ -27,12 +29,17 @@ class ViewCommands:
         self.window = window
         self.options = ViewOptions(window.settings)
 
-    def action_specs(self) -> list[ActionSpec]:
-        """View > the zooms, then Rulers, Show Guides, Show Grid, Snap, Snap to Layers, Snap to
-        Grid (checked as the options say) and Clear Guides; the window adds Panels last."""
-        def toggle(name: str, text: str, key: str, keys=None, after: str = "actual",
-                   separator: bool = False) -> ActionSpec:
-            return ActionSpec(name, text, lambda: self._toggle(key), keys, menu="view",
+    # The option each checkable View action switches (the others' names are their keys).
+    OPTION = {"show_guides": "guides", "show_grid": "grid", "show_selection_edges":
+              "selection_edges", "show_target_path": "target_path"}
+
+    def action_specs(self) -> list:
+        """View > the zooms, Extras, Show (Selection Edges, Target Path, Guides, Grid), then
+        Rulers, Snap, Snap to Layers, Snap to Grid (checked as the options say), Lock Guides
+        and Clear Guides; the window adds Panels last."""
+        def toggle(name: str, text: str, key: str, keys=None, after: Optional[str] = "actual",
+                   separator: bool = False, menu: str = "view") -> ActionSpec:
+            return ActionSpec(name, text, lambda: self._toggle(key), keys, menu=menu,
                               after=after, separator=separator, checkable=True,
                               checked=lambda c: getattr(self.options, key))
 
@@ -45,14 +52,23 @@ class ViewCommands:
             zoom("zoom_out", "Zoom &Out", "Ctrl+-", lambda c: c.zoom_out()),
             zoom("fit", "&Fit on Screen", "Ctrl+0", lambda c: c.fit()),
             zoom("actual", "&100 %", "Ctrl+1", lambda c: c.actual_pixels()),
-            toggle("rulers", "&Rulers", "rulers", "Ctrl+R", separator=True),
-            toggle("show_guides", "Show &Guides", "guides", "Ctrl+;", after="rulers"),
-            toggle("show_grid", "Show G&rid", "grid", "Ctrl+'", after="show_guides"),
-            toggle("snap", "S&nap", "snap", "Shift+Ctrl+;", after="show_grid"),
+            toggle("extras", "E&xtras", "extras", "Ctrl+H", separator=True),
+            SubmenuSpec("show", "&Show", menu="view", after="extras"),
+            toggle("show_selection_edges", "&Selection Edges", "selection_edges", after=None,
+                   menu="show"),
+            toggle("show_target_path", "&Target Path", "target_path",
+                   after="show_selection_edges", menu="show"),
+            toggle("show_grid", "G&rid", "grid", "Ctrl+'", after="show_target_path",
+                   menu="show"),
+            toggle("show_guides", "&Guides", "guides", "Ctrl+;", after="show_grid", menu="show"),
+            toggle("rulers", "&Rulers", "rulers", "Ctrl+R", after="show"),
+            toggle("snap", "S&nap", "snap", "Shift+Ctrl+;", after="rulers", separator=True),
             toggle("snap_layers", "Snap to &Layers", "snap_layers", after="snap"),
             toggle("snap_grid", "Snap to Gri&d", "snap_grid", after="snap_layers"),
+            toggle("lock_guides", "L&ock Guides", "lock_guides", "Alt+Ctrl+;", after="snap_grid",
+                   separator=True),
             ActionSpec("clear_guides", "&Clear Guides", self.clear_guides, enabled=has_doc,
-                       menu="view", after="snap_grid"),
+                       menu="view", after="lock_guides"),
         ]
 
     def connect(self) -> None:
@@ -91,7 +107,7 @@ class ViewCommands:
 
     def _toggle(self, key: str) -> None:
         self.options.set(key, not getattr(self.options, key))
-        name = {"guides": "show_guides", "grid": "show_grid"}.get(key, key)
+        name = {v: k for k, v in self.OPTION.items()}.get(key, key)
         self.window.actions[name].setChecked(getattr(self.options, key))
         self.repaint_canvases()
 

@@ -241,8 +241,8 @@ class MarqueeTool(Tool):
             paint_ants_path(painter, path)
             return
         box = self.current_box(canvas)
-        if box is None or self.shape != "rect":
-            return
+        if box is None or self.shape != "rect" or not canvas.view_shows("selection_edges"):
+            return  # (no handles on edges hidden by View > Extras or Show > Selection Edges)
         paint_handles(painter, handle_points(canvas.widget_rect(box)).values())
 
     # -- options bar ------------------------------------------------------------------
