@@ -176,10 +176,11 @@ def test_global_light_turns_the_shadows_that_use_it(styled, qtbot):
     assert np.array_equal(screen(w), before)
 
 
-@pytest.mark.parametrize("mode", ["normal", "screen"])
-def test_create_layers_keeps_the_composite_for_every_kind(mode):
+@pytest.mark.parametrize("mode,opacity", [("normal", 255), ("screen", 255), ("normal", 128)])
+def test_create_layers_keeps_the_composite_for_every_kind(mode, opacity):
     """Every kind together on a hard-edged square, in Normal and in Screen (whose interior
-    effects blend onto what lies below: the clipped layers are made to as well)."""
+    effects blend onto what lies below: the clipped layers are made to as well), and at
+    layer opacity 50 % (which faded the effects too)."""
     from editor.model.document import Document
     from editor.model.effect_layers import create_layers
     from editor.model.layers import Layer
@@ -190,7 +191,7 @@ def test_create_layers_keeps_the_composite_for_every_kind(mode):
     ramp[..., 0] = np.arange(120)[None, :] * 2
     ramp[..., 1], ramp[..., 2], ramp[..., 3] = 90, 160, 255
     doc.add_layer(Layer("Background", ramp))
-    layer = Layer("Shape", square(40), 40, 25, blend_mode=mode)
+    layer = Layer("Shape", square(40), 40, 25, blend_mode=mode, opacity=opacity)
     layer.effects = fx.LayerEffects(
         drop_shadows=(fx.DropShadow(distance=6, size=5),), outer_glows=(fx.OuterGlow(),),
         strokes=(fx.Stroke(size=3, color=(0, 90, 0)),),
@@ -206,3 +207,4 @@ def test_create_layers_keeps_the_composite_for_every_kind(mode):
         "Outer Bevel Shadows"]
     assert np.abs(composite_document(doc).astype(int) - before).max() <= 2
     assert layer.blend_clipped == (mode == "normal")
+    assert made[0].opacity == round(75 * 255 / 100 * opacity / 255)  # the shadow's 75 %

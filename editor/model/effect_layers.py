@@ -18,7 +18,9 @@ the layer's: the clip multiplies it back), so at fill 100 % in Normal the compos
 styled layer's up to rounding. What layers cannot reproduce (Photoshop warns so too): a
 Fill below 100 % (the renderer lays the interior effects over the faded pixels; clipped
 layers fade with them), Blend Interior Effects as Group, Transparency Shapes Layer off,
-knockout, and the layer's opacity (it applied to the effects too; now only to the layer).
+and knockout. The layer's opacity faded its effects too: the layers not clipped take it
+times their own (the clipped ones follow their base's; a centre stroke at an opacity below
+100 % is then a little off where it covers the layer).
 A layer in a mode other than Normal: its interior effects were blended onto what lies
 below it (`interior_blends_apart`), so its Blend Clipped Layers as Group is turned off
 (clipped layers then blend so too), and a Normal outside stroke, part of its pixels, takes
@@ -108,7 +110,9 @@ def effect_images(layer: Layer) -> tuple[list, list]:
     for s in (s for s in effects.strokes if s.enabled):
         # (A Normal outside stroke is part of the layer's pixels: on a layer in another
         # mode it is drawn in that mode, and only outside the shape, which hides the rest.)
-        own = apart and s.position == "outside" and s.blend_mode == "normal"
+        # (So too when the layer's opacity fades the two together: apart, each faded.)
+        own = s.position == "outside" and s.blend_mode == "normal" \
+            and (apart or layer.opacity < 255)
         image = _stroke_image(padded, s, fill, origin, canvas, effects.reference_point, own)
         if s.position == "outside":
             below.append(("Outer Stroke", image, layer.blend_mode if own else s.blend_mode,
@@ -178,6 +182,9 @@ def create_layers(doc, layer) -> list[Layer]:
                     pixels, x, y = np.zeros((0, 0, 4), np.uint8), 0, 0
                 else:
                     pixels, x, y = trimmed
+                if not clipped:  # (the layer's opacity faded its effects too; a
+                    # clipped layer takes its base's)
+                    opacity = int(round(opacity * layer.opacity / 255))
                 new = Layer(f"{layer.name}'s {suffix}", pixels, x, y, opacity=opacity,
                             blend_mode=mode)
                 new.clipping = clipped
