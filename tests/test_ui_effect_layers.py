@@ -208,3 +208,36 @@ def test_create_layers_keeps_the_composite_for_every_kind(mode, opacity):
     assert np.abs(composite_document(doc).astype(int) - before).max() <= 2
     assert layer.blend_clipped == (mode == "normal")
     assert made[0].opacity == round(75 * 255 / 100 * opacity / 255)  # the shadow's 75 %
+
+
+def test_global_light_is_saved_where_photoshop_keeps_it(tmp_path):
+    """Set, it is the PSD's Global Angle and Global Altitude resources, read back with the
+    effects that use it (psd-tools reads the same numbers)."""
+    from psd_tools import PSDImage
+    from psd_tools.constants import Resource
+
+    from editor.model.document import Document
+    from editor.model.global_light import global_light, set_global_light
+    from editor.model.layers import Layer
+    from editor.model.psd import read_psd
+    from editor.model.psd_write import write_psd
+
+    doc = Document(60, 40)
+    layer = Layer("S", square(20), 20, 10)
+    layer.effects = fx.LayerEffects(drop_shadows=(fx.DropShadow(use_global_light=True),),
+                                    bevels=(fx.BevelEmboss(use_global_light=True),))
+    doc.add_layer(layer)
+    set_global_light(doc, 75, 40)
+    assert layer.effects.bevels[0].altitude == 40
+    path = str(tmp_path / "light.psd")
+    with open(path, "wb") as f:
+        write_psd(doc, f)
+    again = read_psd(path, 1 << 30)
+    assert global_light(again) == (75, 40)
+    (styled,) = [n for n in again.root.children if n.effects is not None]
+    assert styled.effects.drop_shadows[0].angle == 75 and styled.effects.bevels[0].altitude == 40
+    resources = PSDImage.open(path).image_resources
+    assert (resources.get_data(Resource.GLOBAL_ANGLE),
+            resources.get_data(Resource.GLOBAL_ALTITUDE)) == (75, 40)
+    with pytest.raises(ValueError):
+        set_global_light(doc, 200, 30)

@@ -24,13 +24,12 @@ def global_light(doc) -> tuple[float, float]:
     """(angle, altitude) of the document's light, Photoshop's defaults where it has none."""
     from psd_tools.constants import Resource
 
-    kept = doc.global_light or {}
-    values = []
-    for key, default in ((Resource.GLOBAL_ANGLE, DEFAULT_ANGLE),
-                         (Resource.GLOBAL_ALTITUDE, DEFAULT_ALTITUDE)):
-        resource = kept.get(key)
-        values.append(float(resource.data) if resource is not None else default)
-    return values[0], values[1]
+    from .psd_effects import global_angle
+
+    angle = global_angle(doc)  # (the Layer Style dialog's Use Global Light reads it so)
+    altitude = (doc.global_light or {}).get(Resource.GLOBAL_ALTITUDE)
+    return (DEFAULT_ANGLE if angle is None else angle,
+            DEFAULT_ALTITUDE if altitude is None else float(altitude.data))
 
 
 class _SetLight(Command):
