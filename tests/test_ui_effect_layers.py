@@ -176,11 +176,16 @@ def test_global_light_turns_the_shadows_that_use_it(styled, qtbot):
     assert np.array_equal(screen(w), before)
 
 
-@pytest.mark.parametrize("mode,opacity", [("normal", 255), ("screen", 255), ("normal", 128)])
-def test_create_layers_keeps_the_composite_for_every_kind(mode, opacity):
+@pytest.mark.parametrize("mode,opacity,mask", [
+    ("normal", 255, None), ("screen", 255, None), ("normal", 128, None),
+    ("normal", 255, "made through"), ("normal", 255, "hides effects")])
+def test_create_layers_keeps_the_composite_for_every_kind(mode, opacity, mask):
     """Every kind together on a hard-edged square, in Normal and in Screen (whose interior
-    effects blend onto what lies below: the clipped layers are made to as well), and at
-    layer opacity 50 % (which faded the effects too)."""
+    effects blend onto what lies below: the clipped layers are made to as well), at layer
+    opacity 50 % (which faded the effects too), and with a layer mask hiding its left half
+    (the effects made through it; or, Layer Mask Hides Effects, hidden by it)."""
+    from editor.model.layers import LayerMask
+
     from editor.model.document import Document
     from editor.model.effect_layers import create_layers
     from editor.model.layers import Layer
@@ -198,6 +203,11 @@ def test_create_layers_keeps_the_composite_for_every_kind(mode, opacity):
         color_overlays=(fx.ColorOverlay(opacity=40, blend_mode="overlay"),),
         inner_glows=(fx.InnerGlow(size=8),), inner_shadows=(fx.InnerShadow(),),
         satins=(fx.Satin(),), bevels=(fx.BevelEmboss(style="emboss", size=6),))
+    if mask is not None:
+        hidden = np.full((90, 120), 255, np.uint8)
+        hidden[:, :60] = 0
+        layer.mask = LayerMask(hidden)
+        layer.mask_hides_effects = mask == "hides effects"
     doc.add_layer(layer)
     before = composite_document(doc).astype(int)
     made = create_layers(doc, layer)

@@ -13,6 +13,8 @@ and becomes a normal pixel layer in the effect's blend mode at the effect's opac
 - above those, not clipped: a centre stroke ("Stroke") and the parts of an Outer Bevel,
   Emboss or Pillow Emboss outside the shape ("Outer Bevel Highlights" / "Shadows").
 
+The effects are made through the layer's masks, which the layer keeps (Layer / Vector Mask
+Hides Effects: that mask hides the new layers not clipped too, baked into their pixels).
 A clipped layer's coverage is the effect's coverage of the shape (its image's alpha over
 the layer's: the clip multiplies it back), so at fill 100 % in Normal the composite is the
 styled layer's up to rounding. What layers cannot reproduce (Photoshop warns so too): a
@@ -61,7 +63,15 @@ def effect_images(layer: Layer) -> tuple[list, list]:
     effects = layer.effects
     box = layer.bounds().expand(effects.margin())
     padded = np.zeros((box.h, box.w, 4), np.float32)
-    padded[layer.bounds().translate(-box.x, -box.y).slices()] = to_float(layer.pixels)
+    at = layer.bounds()
+    padded[at.translate(-box.x, -box.y).slices()] = to_float(layer.pixels)
+    # The effects are made through the layer's masks (the renderer's `_effect_masks`); the
+    # layer keeps them, and one that hides the effects too hides the layers not clipped
+    # (the clipped ones are hidden with their base).
+    source, hiding = _effect_masks(layer)
+    if source is not None:
+        padded[at.translate(-box.x, -box.y).slices()][..., 3] *= \
+            source.coverage(at) * np.float32(1 / 255)
     alpha = padded[..., 3]
     fill = layer.fill_opacity / 255.0
     origin = (box.x, box.y)
@@ -122,6 +132,11 @@ def effect_images(layer: Layer) -> tuple[list, list]:
                           _opacity(s.opacity), True))
         else:
             over.insert(0, ("Stroke", image, s.blend_mode, _opacity(s.opacity), False))
+    if hiding is not None:
+        cover = hiding.coverage(box) * np.float32(1 / 255)
+        for _, image, _, _, clipped in below + above + over:
+            if not clipped:
+                image[..., 3] *= cover
     return below, above + over
 
 
@@ -129,6 +144,12 @@ def _canvas(layer: Layer):
     from .render_layers import _document_canvas
 
     return _document_canvas(layer)
+
+
+def _effect_masks(layer: Layer):
+    from .render_layers import _effect_masks
+
+    return _effect_masks(layer)
 
 
 def _of_shape(image: np.ndarray, alpha: np.ndarray, inside: np.ndarray) -> np.ndarray:
