@@ -68,6 +68,19 @@ def test_create_layers_without_a_style_says_so(styled):
     assert w.test_errors and "no layer effects" in w.test_errors[-1][1]
 
 
+def test_create_layers_says_what_layers_cannot_reproduce(styled, qtbot):
+    w, layer = styled
+    doc = w.doc
+    doc.set_effects(layer, fx.LayerEffects(color_overlays=(fx.ColorOverlay(opacity=50),)))
+    doc.set_fill_opacity(layer, 128)
+    w.menus["layer_style"].aboutToShow.emit()
+    assert w.actions["style_create_layers"].text().replace("&", "") == "Create Layer"
+    w.actions["style_create_layers"].trigger()
+    assert [n.name for n in doc.root.children[1:]] == ["Shape", "Shape's Color Fill"]
+    message = w.statusBar().currentMessage()
+    assert "cannot be reproduced with layers" in message and "Fill below 100 %" in message
+
+
 def _menu(w, name: str):
     """Layer > Layer Style > `name`'s trigger, the menu opened first (which enables it)."""
     def trigger():

@@ -181,6 +181,26 @@ def _stroke_image(padded: np.ndarray, stroke: fx.Stroke, fill: float, origin, ca
     return image
 
 
+def unreproducible(layer: Layer) -> list[str]:
+    """What of the layer's style its layers will not reproduce (Photoshop's "Some aspects of
+    the effects cannot be reproduced with layers"; the module's notes), in words."""
+    effects = layer.effects
+    interior = any(e.enabled for kind, _ in _INTERIOR for e in getattr(effects, kind)) \
+        or any(b.enabled and b.style != "stroke_emboss" for b in effects.bevels)
+    found = []
+    if layer.fill_opacity < 255 and interior:
+        found.append("Fill below 100 %")
+    if layer.blend_interior and interior:
+        found.append("Blend Interior Effects as Group")
+    if not layer.transparency_shapes and interior:
+        found.append("Transparency Shapes Layer off")
+    if layer.knockout != "none":
+        found.append("Knockout")
+    if effects.not_drawn():
+        found.append("effects not drawn (" + ", ".join(effects.not_drawn()) + ")")
+    return found
+
+
 def create_layers(doc, layer) -> list[Layer]:
     """The layer's effects as layers of their own, the style removed (the module's notes);
     one step "Create Layers". Returns the new layers, bottom to top."""

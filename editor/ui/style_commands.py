@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from editor.model.effect_layers import create_layers
+from editor.model.effect_layers import create_layers, unreproducible
 from editor.model.global_light import global_light, lit_effects, set_global_light
 from editor.model.layer_effects import EDITABLE, scaled_effects
 from editor.model.layers import BLENDING_OPTIONS
@@ -152,8 +152,16 @@ class StyleCommands:
 
     def create_layers(self) -> None:
         """Create Layers: the active layer's effects as layers of their own (one step)."""
-        self._op("create layers from the layer style",
-                 lambda d: create_layers(d, d.active))
+        def op(d) -> None:
+            layer = d.active
+            lost = unreproducible(layer) if getattr(layer, "effects", None) is not None \
+                and layer.kind == "pixel" else []
+            create_layers(d, layer)
+            if lost:  # (Photoshop warns so too)
+                self.window.status("Some aspects of the effects cannot be reproduced with "
+                                   "layers: " + ", ".join(lost) + ".")
+
+        self._op("create layers from the layer style", op)
 
     def scale_effects(self) -> None:
         """Scale Effects…: the active node's effects scaled, live on the canvas; OK one step
