@@ -544,6 +544,49 @@ class LayerEffects:
             reference_point=point)
 
 
+def scaled_effects(effects: LayerEffects, percent: float) -> LayerEffects:
+    """Layer > Layer Style > Scale Effects: every effect's sizes and distances times
+    `percent` / 100 (1..1000), as Photoshop scales them, each clamped to its range in the
+    Layer Style dialog: drop and inner shadows' distance and size, glows' size, strokes'
+    size, satins' distance and size, bevels' size and soften, gradient and pattern overlays'
+    (and gradient and pattern strokes') scale. Percentages of a size (spread, choke, a
+    glow's range), depth, angles, opacities and contours stay: they follow the size."""
+    if not 1 <= percent <= 1000:
+        raise ValueError(f"Scale Effects takes 1 to 1000 %, not {percent:g} %.")
+    k = percent / 100.0
+
+    def px(value: float, high: float, low: float = 0.0) -> float:
+        return float(min(high, max(low, value * k)))
+
+    def gradient(g: GradientFill) -> GradientFill:  # Photoshop's overlay scale: 10..150 %
+        return replace(g, scale=px(g.scale, 150.0, 10.0))
+
+    def pattern(p: PatternFill) -> PatternFill:
+        return replace(p, scale=px(p.scale, 1000.0, 1.0))
+
+    def stroke(s: Stroke) -> Stroke:
+        return replace(s, size=px(s.size, 250.0, 1.0), gradient=gradient(s.gradient),
+                       pattern=pattern(s.pattern))
+
+    return replace(
+        effects,
+        drop_shadows=tuple(replace(s, distance=px(s.distance, 30000.0), size=px(s.size, 250.0))
+                           for s in effects.drop_shadows),
+        inner_shadows=tuple(replace(s, distance=px(s.distance, 30000.0), size=px(s.size, 250.0))
+                            for s in effects.inner_shadows),
+        outer_glows=tuple(replace(g, size=px(g.size, 250.0)) for g in effects.outer_glows),
+        inner_glows=tuple(replace(g, size=px(g.size, 250.0)) for g in effects.inner_glows),
+        strokes=tuple(map(stroke, effects.strokes)),
+        satins=tuple(replace(t, distance=px(t.distance, 250.0, 1.0), size=px(t.size, 250.0))
+                     for t in effects.satins),
+        bevels=tuple(replace(b, size=px(b.size, 250.0), soften=px(b.soften, 16.0))
+                     for b in effects.bevels),
+        gradient_overlays=tuple(replace(o, gradient=gradient(o.gradient))
+                                for o in effects.gradient_overlays),
+        pattern_overlays=tuple(replace(o, pattern=pattern(o.pattern))
+                               for o in effects.pattern_overlays))
+
+
 def reduced_radius(radius: float, factor: float) -> float:
     """The radius of `dilate` / `erode` that grows (shrinks) a shape `factor` times smaller
     by `factor` times less: their one-pixel ramp takes half a pixel off every radius, at

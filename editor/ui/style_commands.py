@@ -1,5 +1,7 @@
 """Layer > Layer Style: Drop Shadow…, Stroke…, Color Overlay… (the Layer Style dialog),
-Hide/Show All Effects and Clear Layer Style, each one undo step.
+Hide/Show All Effects, Clear Layer Style, Global Light…, Create Layers (the effects as
+layers of their own, `effect_layers.py`) and Scale Effects… (`scaled_effects`, previewed
+live: `scale_effects_dialog.py`), each one undo step.
 
 A layer's or group's style (its effects, `editor.model.layer_effects`; a group's drawn
 from its composite) comes from a PSD or the Layer Style dialog (`style_dialog.py`; also
@@ -12,11 +14,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from editor.model.layer_effects import EDITABLE
+from editor.model.effect_layers import create_layers, unreproducible
+from editor.model.global_light import global_light, lit_effects, set_global_light
+from editor.model.layer_effects import EDITABLE, scaled_effects
 from editor.model.layers import BLENDING_OPTIONS
 from editor.model.psd_effects import global_angle
 
-from . import dialogs
+from . import dialogs, scale_effects_dialog
 from .actions import ActionSpec, Context, Spec, SubmenuSpec, run_on_doc
 
 if TYPE_CHECKING:
@@ -66,6 +70,18 @@ class StyleCommands:
                        else "&Show All Effects"),
             ActionSpec("style_clear", "&Clear Layer Style", self.clear, enabled=styled,
                        menu="layer_style", separator=True),
+            ActionSpec("style_global_light", "&Global Light…", self.edit_global_light,
+                       enabled=lambda c: c.doc is not None, menu="layer_style",
+                       separator=True),
+            # (Photoshop's item: "Create Layer" for one effect, "Create Layers" for several)
+            ActionSpec("style_create_layers", "Create &Layers", self.create_layers,
+                       enabled=lambda c: styled(c) and c.node.effects.drawn(),
+                       menu="layer_style",
+                       label=lambda c: "Create &Layer" if styled(c) and sum(
+                           e.enabled for e in c.node.effects.all()) == 1
+                       else "Create &Layers"),
+            ActionSpec("style_scale_effects", "Scale &Effects…", self.scale_effects,
+                       enabled=styled, menu="layer_style"),
         ]
 
     def _op(self, what: str, fn) -> None:
@@ -133,3 +149,69 @@ class StyleCommands:
         except Exception as exc:
             restore()
             w.report(exc, "Could not change the layer style")
+
+    def create_layers(self) -> None:
+        """Create Layers: the active layer's effects as layers of their own (one step)."""
+        def op(d) -> None:
+            layer = d.active
+            lost = unreproducible(layer) if getattr(layer, "effects", None) is not None \
+                and layer.kind == "pixel" else []
+            create_layers(d, layer)
+            if lost:  # (Photoshop warns so too)
+                self.window.status("Some aspects of the effects cannot be reproduced with "
+                                   "layers: " + ", ".join(lost) + ".")
+
+        self._op("create layers from the layer style", op)
+
+    def scale_effects(self) -> None:
+        """Scale Effects…: the active node's effects scaled, live on the canvas; OK one step
+        ("Scale Effects"), Cancel leaves the style as it was."""
+        w = self.window
+        doc = w.doc
+        node = doc.active if doc is not None else None
+        if node is None or node.effects is None:
+            return
+        w.tools.end_mode(commit=True)
+        before = node.effects
+
+        def preview(percent: float) -> None:
+            try:
+                doc.preview_effects(node, scaled_effects(before, percent))
+            except Exception as exc:
+                w.report(exc, "Could not show the scaled effects")
+
+        try:
+            percent = scale_effects_dialog.ask_scale_effects(w, preview)
+            doc.preview_effects(node, before)
+            if percent is not None and percent != 100:
+                doc.set_effects(node, scaled_effects(before, percent), "Scale Effects")
+        except Exception as exc:
+            doc.preview_effects(node, before)
+            w.report(exc, "Could not scale the effects")
+
+    def edit_global_light(self) -> None:
+        """Global Light…: the document's light angle and altitude, the effects that use it
+        following live; OK one step ("Global Light"), Cancel none."""
+        w = self.window
+        doc = w.doc
+        if doc is None:
+            return
+        w.tools.end_mode(commit=True)
+        styled_nodes = [(n, n.effects) for n in doc.root.walk() if n.effects is not None]
+
+        def preview(angle: float, altitude: float) -> None:
+            for node, effects in styled_nodes:
+                doc.preview_effects(node, lit_effects(effects, angle, altitude))
+
+        def restore() -> None:
+            for node, effects in styled_nodes:
+                doc.preview_effects(node, effects)
+
+        try:
+            chosen = scale_effects_dialog.ask_global_light(w, *global_light(doc), preview)
+            restore()
+            if chosen is not None:
+                set_global_light(doc, *chosen)
+        except Exception as exc:
+            restore()
+            w.report(exc, "Could not set the global light")
