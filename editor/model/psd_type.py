@@ -230,9 +230,12 @@ def _prefer_entry(node: TextLayer, entry: dict) -> None:
     # (a paragraph box likewise: the engine data's numbers are rounded)
     same_box = (ours.box is None) == (theirs.box is None) and (
         ours.box is None or max(abs(a - b) for a, b in zip(ours.box, theirs.box)) <= 1e-2)
+    # (type on a path: the engine data we write holds its text as point text at the same
+    # anchor; the path, our entry's alone, is kept while the rest agrees)
     if same_size and same_box and ours.replace(size=theirs.size, font=theirs.font,
                                                postscript=theirs.postscript,
-                                               box=theirs.box) == theirs:
+                                               box=theirs.box, path=None,
+                                               path_start=0.0) == theirs:
         # (the PostScript name kept: the one we wrote for that family, written again)
         node.type_settings = ours.replace(postscript=theirs.postscript)
 
