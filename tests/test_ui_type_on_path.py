@@ -15,7 +15,7 @@ from editor.model import commands as cmds
 from editor.model.paths import WORK_PATH, DocPath
 from editor.model.text_layer import TextLayer
 from editor.model.vector_mask import Subpath, VectorMask
-from ui_helpers import image_pos, zoomed_photo_window
+from ui_helpers import image_drag, image_pos, zoomed_photo_window
 
 KAPPA = 0.5522847498  # a quarter circle's cubic handles, in radii
 CX, CY, R = 120.0, 100.0, 60.0
@@ -206,3 +206,33 @@ def test_warp_refused_and_psd_round_trip(window, qtbot, tmp_path):
     assert again.anchor() == layer.anchor()
     assert (again.bounds().x, again.bounds().y) == (layer.bounds().x, layer.bounds().y)
     np.testing.assert_array_equal(again.pixels, layer.pixels)
+
+
+def test_direct_selection_drags_the_start_marker_along_the_path(window, qtbot):
+    w = window
+    doc = w.doc
+    set_work_path(doc, circle_knots(), closed=True)
+    choose_type_tool(w, qtbot)
+    w.tools.current.set_option(size=SIZE)
+    click(w, qtbot, CX + R, CY)  # starts at the circle's rightmost point
+    qtbot.keyClicks(w.canvas, "IIII")
+    commit(w, qtbot)
+    (layer,) = text_layers(doc)
+    # Warp Text and the conversions are off for path type (Photoshop's).
+    assert not w.actions["warp_text"].isEnabled()
+    assert not w.actions["convert_type"].isEnabled()
+    first = min(math.atan2(y - CY, x - CX) for x, y, *_ in glyphs(layer))
+    assert abs(first) < math.radians(10)
+    steps = doc.history.count
+    qtbot.keyClick(w.canvas, Qt.Key.Key_A)
+    assert w.tools.current.id == "direct_select"
+    # The marker, from the rightmost point down round to the bottom of the circle.
+    image_drag(qtbot, w.canvas, [(CX + R, CY), (CX + R * 0.9, CY + R * 0.45),
+                                 (CX + R * 0.5, CY + R * 0.87), (CX, CY + R)])
+    assert w.test_errors == []
+    assert doc.history.count == steps + 1 and doc.history.undo_name() == "Move Type Start"
+    moved = sorted(math.atan2(y - CY, x - CX) for x, y, *_ in glyphs(layer))
+    assert len(moved) == 4 and abs(moved[0] - math.pi / 2) < math.radians(10)
+    assert all(abs(math.hypot(x - CX, y - CY) - R) < SIZE / 2 for x, y, *_ in glyphs(layer))
+    w.actions["undo"].trigger()
+    assert abs(min(math.atan2(y - CY, x - CX) for x, y, *_ in glyphs(layer))) < math.radians(10)

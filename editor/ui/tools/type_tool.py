@@ -32,8 +32,6 @@ from __future__ import annotations
 
 from typing import Optional
 
-import numpy as np
-
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import (QColor, QCursor, QFont, QKeyEvent, QKeySequence, QPainter,
                            QPainterPath, QPen, QPixmap, QPolygonF)
@@ -44,11 +42,12 @@ from editor.model.text_layer import (ALIGNMENTS, DEFAULT_FONT, MAX_SIZE, MIN_SIZ
                                      TextSettings, box_frame, caret, check_editable,
                                      layer_name, layout, line_of, overflows, position_of,
                                      preview_text, set_text, warp_points)
-from editor.model.text_path import TypePath, distance_to, span, track
+from editor.model.text_path import TypePath, distance_to
 from editor.model.text_warp import is_warped
 
 from ..icons import icon
 from .base import Tool
+from .path_type import paint_type_path
 
 GRAB = 4  # image pixels around a text layer's box that a click still edits it from
 DRAG = 4  # screen pixels a press must move to draw a paragraph box rather than click
@@ -913,7 +912,7 @@ class TypeEdit(Tool):
                 painter.drawLine(QLineF(corner.x(), corner.y() - half + 2,
                                         corner.x(), corner.y() + half - 2))
         elif self.layer.type_settings.path is not None:
-            self._paint_path(to_widget, painter)
+            paint_type_path(painter, to_widget, self.layer)
         else:
             # The text's box, dotted, as Photoshop frames the text being edited.
             # (bent with warped text)
@@ -939,30 +938,6 @@ class TypeEdit(Tool):
             painter.setPen(QPen(QColor(0, 0, 0), 1))
             painter.drawLine(QLineF(a, b))
         painter.restore()
-
-    def _paint_path(self, to_widget, painter: QPainter) -> None:
-        """Type on a path's path, its start marker (a short line across it) and, when
-        glyphs fall beyond its end, Photoshop's overflow mark (a plus in a circle) there."""
-        settings = self.layer.type_settings
-        ax, ay = self.layer.anchor()
-        measured = track(settings.path)
-        line = QPolygonF([to_widget.map(QPointF(ax + x, ay + y)) for x, y in measured.points])
-        painter.setPen(QPen(QColor(0, 0, 0, 150), 1))
-        painter.drawPolyline(line)
-        _, first, last = span(settings.path, settings.path_start, settings.align)
-        points, angles = measured.at([first, last])
-        size = 8.0
-        for (x, y), angle, end in zip(points, angles, (False, True)):
-            at = to_widget.map(QPointF(ax + x, ay + y))
-            nx, ny = -np.sin(angle) * size, np.cos(angle) * size
-            if not end:
-                painter.setPen(QPen(QColor(0, 0, 0), 1))
-                painter.drawLine(QLineF(at.x() - nx, at.y() - ny, at.x() + nx, at.y() + ny))
-            elif overflows(settings):
-                painter.setPen(QPen(QColor(0, 0, 0), 1))
-                painter.drawEllipse(at, size / 2, size / 2)
-                painter.drawLine(QLineF(at.x() - 2, at.y(), at.x() + 2, at.y()))
-                painter.drawLine(QLineF(at.x(), at.y() - 2, at.x(), at.y() + 2))
 
     def options(self) -> Optional[QWidget]:
         return self.tool.options()  # the Type tool's bar stays, and acts on this text
