@@ -236,3 +236,30 @@ def test_direct_selection_drags_the_start_marker_along_the_path(window, qtbot):
     assert all(abs(math.hypot(x - CX, y - CY) - R) < SIZE / 2 for x, y, *_ in glyphs(layer))
     w.actions["undo"].trigger()
     assert abs(min(math.atan2(y - CY, x - CX) for x, y, *_ in glyphs(layer))) < math.radians(10)
+
+
+def test_photoshop_path_type_opens_on_its_path(qtbot):
+    """ag-psd's text-path.psd: Photoshop's path type (its path in the document's 'Txt2'
+    text frame) opens as type on that path, Photoshop's pixels kept; drawn again, ours
+    show the same two glyphs ("so": the rest beyond the end marker) where Photoshop's are."""
+    import os
+
+    from editor.model.files import open_document
+    from editor.model.text_layer import draw
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    doc = open_document(os.path.join(here, "ag_psd_files", "text-path.psd"))
+    (layer,) = text_layers(doc)
+    settings = layer.type_settings
+    assert settings.text == "some text" and settings.path is not None
+    assert not settings.path.closed and settings.box is None
+    ax, ay = layer.anchor()
+    first = settings.path.array()[0, 1] + (ax, ay)
+    np.testing.assert_allclose(first, (16.0, 67.8255 + 10.1745), atol=0.01)
+    theirs = (layer.x, layer.y, layer.pixels.shape[1], layer.pixels.shape[0])
+    assert theirs == (11, 54, 27, 23)  # (Photoshop's pixels, as stored)
+    pixels, ox, oy = draw(settings)
+    alpha = (pixels[..., 3] > 100).astype(np.uint8)
+    assert cv2.connectedComponents(alpha)[0] - 1 == 2  # "s" and "o"
+    ys, xs = np.nonzero(alpha)
+    assert abs(xs.min() + ax - ox - 11) <= 3 and abs(ys.max() + ay - oy - 76) <= 3

@@ -31,6 +31,7 @@ from .errors import DocumentError
 from .layers import Layer
 from .text_layer import (TextLayer, TextSettings, font_face, fonts_ready, installed_family,
                          layout)
+from .text_path import TypePath, track
 
 
 # The character styles Photoshop's text engine may set that decide how text is drawn:
@@ -143,6 +144,16 @@ def read_type(item):
         if isinstance(warp, str):
             return warp
         settings = settings.replace(**warp)
+        frame = text_frame(item)
+        if frame is not None:
+            # Type on a path: Photoshop's engine data calls it a box; its path is the
+            # document's 'Txt2' text frame's (`text_frame`), about the transform's origin.
+            points, closed, start, end = frame
+            ax, ay = round(tx), round(ty)
+            path = TypePath.from_knots(points * (xx, yy) + (tx - ax, ty - ay), closed)
+            length = track(path).length
+            return settings.replace(box=None, path=path, path_start=start * length,
+                                    path_end=end * length), (ax, ay)
         if box is not None:  # (the anchor: the box's top-left corner)
             return settings, (round(tx + box[0] * xx), round(ty + box[1] * yy))
         return settings, (round(tx), round(ty))
@@ -150,6 +161,48 @@ def read_type(item):
         return str(exc).rstrip(".")
     except Exception:
         return "its type data could not be read"
+
+
+def text_frame(item):
+    """Photoshop's path for path type (CC's): the document's 'Txt2' engine data holds a
+    text frame per type layer (ResourceDict 8, TextFrameSet, by the layer's TextIndex, as
+    ag-psd reads it); a path type's (frame type 2) has a bezier curve (8 numbers per cubic: start, two
+    handles, end, about the type's transform origin) and the text's range along it in
+    fractions of its length: its start and end markers (glyphs beyond the end are not
+    drawn: in ag-psd's text-path.psd, "some text" on a range to 0.33 shows "so"). Returns
+    ((n, 3, 2) knots, whether it is closed, start and end fractions), or None (not path
+    type, or no such data)."""
+    import numpy as np
+
+    try:
+        blocks = item._psd._record.layer_and_mask_information.tagged_blocks
+        from psd_tools.constants import Tag
+
+        data = blocks.get_data(Tag.TEXT_ENGINE_DATA) if blocks is not None else None
+        if data is None:
+            return None
+        index = int(getattr(item, "_data").text_data[b"TextIndex"])
+        frame = data["0"]["8"]["0"][index]["0"]
+        if int(frame["2"]["0"]) != 2:
+            return None  # (1: a paragraph box's frame, its rectangle; point text has none)
+        values = [float(v) for v in frame["1"]["0"]]
+        start, end = (float(v) for v in frame["2"]["6"][:2])
+    except Exception:  # (no frame, another layout of the data: not path type for us)
+        return None
+    if len(values) < 8 or len(values) % 8:
+        return None
+    curves = np.array(values, np.float64).reshape(-1, 4, 2)
+    knots = [[curves[0, 0], curves[0, 0], curves[0, 1]]]
+    for i, curve in enumerate(curves):
+        after = curves[i + 1, 1] if i + 1 < len(curves) else curve[3]
+        knots.append([curve[2], curve[3], after])
+    knots = np.array(knots)
+    closed = len(knots) > 2 and np.hypot(*(knots[-1, 1] - knots[0, 1])) < 1e-3
+    if closed:
+        # (back where it began: its first knot's incoming handle is the last curve's)
+        knots[0, 0] = knots[-1, 0]
+        knots = knots[:-1]
+    return knots, bool(closed), max(0.0, min(1.0, start)), max(0.0, min(1.0, end))
 
 
 def read_warp(item):

@@ -142,6 +142,11 @@ class TextSettings:
     # the path: Photoshop's start marker); None: not on a path.
     path: Optional[TypePath] = None
     path_start: float = 0.0
+    path_end: Optional[float] = None  # Photoshop's end marker; None: the path's end
+
+    def path_span(self) -> tuple[float, float, float]:
+        """Type on a path's (origin, first, last) distances along it (`text_path.span`)."""
+        return span(self.path, self.path_start, self.align, self.path_end)
 
     def __post_init__(self):
         if self.align not in ALIGNMENTS:
@@ -200,6 +205,9 @@ class TextSettings:
                 raise DocumentError("Type on a path cannot be warped: its path bends it.")
         object.__setattr__(self, "path_start", _ranged("A path type's start",
                                                        self.path_start, 0.0, 1e7, " px"))
+        if self.path_end is not None:
+            object.__setattr__(self, "path_end", _ranged("A path type's end", self.path_end,
+                                                         0.0, 1e7, " px"))
 
     def replace(self, **change) -> "TextSettings":
         if "font" in change and change["font"] != self.font:
@@ -217,6 +225,7 @@ class TextSettings:
         return self.replace(
             size=round(self.size * sy, 3), box=box, leading=leading, path=path,
             path_start=round(self.path_start * (sx + sy) / 2, 3),
+            path_end=None if self.path_end is None else round(self.path_end * (sx + sy) / 2, 3),
             baseline_shift=round(self.baseline_shift * sy, 3),
             **{k: round(getattr(self, k) * sx, 3) for k in ("indent_left", "indent_right",
                                                             "indent_first")},
@@ -272,7 +281,8 @@ _PLAIN = {"leading": None, "kerning": None, "baseline_shift": 0.0, "h_scale": 10
           "v_scale": 100.0, "caps": "normal", "underline": False, "strikethrough": False,
           "indent_left": 0.0, "indent_right": 0.0, "indent_first": 0.0,
           "space_before": 0.0, "space_after": 0.0, "warp_style": "None", "warp_bend": 0.0,
-          "warp_h": 0.0, "warp_v": 0.0, "warp_vertical": False, "path_start": 0.0}
+          "warp_h": 0.0, "warp_v": 0.0, "warp_vertical": False, "path_start": 0.0,
+          "path_end": None}
 
 
 def _ranged(what: str, value, low: float, high: float, unit: str = " pt") -> float:
@@ -577,7 +587,7 @@ def warp_points(settings: TextSettings, points) -> np.ndarray:
     Warp Text puts them; as they are when the text is not warped (or draws nothing)."""
     points = np.asarray(points, np.float64).reshape(-1, 2)
     if settings.path is not None:  # (type on a path: carried onto it, empty or not)
-        origin, _, _ = span(settings.path, settings.path_start, settings.align)
+        origin, _, _ = settings.path_span()
         return track(settings.path).place(origin, points)
     lines = [line for line in layout(settings) if line.text.strip() and line.shown]
     if not text_warp.is_warped(settings) or not lines:
@@ -589,9 +599,10 @@ def warp_points(settings: TextSettings, points) -> np.ndarray:
 def _path_glyphs(settings: TextSettings) -> list:
     """Type on a path's glyphs: (character, font, middle on the path (x, y about the
     anchor), direction (radians), half advance, baseline below the path, shown) for each
-    character of each line but line breaks and spaces; `shown` False beyond the path's
-    end or before the start marker (the overflow)."""
-    origin, first, last = span(settings.path, settings.path_start, settings.align)
+    character of each line but line breaks and spaces; `shown` False for a glyph not
+    wholly between the start and end markers (the overflow: Photoshop's file ag-psd's
+    text-path.psd shows "so" of "some text" where the "m" would cross its end marker)."""
+    origin, first, last = settings.path_span()
     glyphs = []
     for line in layout(settings):
         font = _line_font(settings, line.spacing)
@@ -611,7 +622,7 @@ def _path_glyphs(settings: TextSettings) -> list:
             s = origin + x
             glyphs.append((char, font, (float(point[0]), float(point[1])), float(angle),
                            half, line.baseline - settings.baseline_shift,
-                           first - 1e-6 <= s <= last + 1e-6))
+                           first - 1e-3 <= s - half and s + half <= last + 1e-3))
     return glyphs
 
 

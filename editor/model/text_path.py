@@ -10,8 +10,9 @@ a flat y the distance along the path's normal (below the baseline on the right o
 path's direction, as Photoshop puts type on the outside of a clockwise circle).
 
 Where the text starts (`TextSettings.path_start`, pixels along the path: Photoshop's
-start marker, set where the Type tool clicked) and the path's end (its last anchor; for
-a closed path the start again, a full turn on) bound it: left aligned text starts at the
+start marker, set where the Type tool clicked) and where it ends (`path_end`: Photoshop's
+end marker, as its files set it; by default the path's end, its last anchor, and for a
+closed path the start again, a full turn on) bound it: left aligned text starts at the
 start marker, right aligned text ends at the end, centred text is centred between the
 two (`span`). Glyphs whose middle falls outside those bounds are not drawn: Photoshop's
 overflow.
@@ -136,13 +137,17 @@ def track(path: TypePath) -> Track:
     return Track(path)
 
 
-def span(path: TypePath, start: float, align: str) -> tuple[float, float, float]:
+def span(path: TypePath, start: float, align: str, end=None) -> tuple[float, float, float]:
     """(origin, first, last): the distance along the path that the flat text's x = 0 goes
     to for alignment `align` (point text's: the anchor at a line's start, middle or end),
-    and the bounds glyphs are drawn within (the start marker and the path's end)."""
+    and the bounds glyphs are drawn within: the start marker and the end marker `end`
+    (distances along the path; None: the path's end, a closed path's a turn on)."""
     length = track(path).length
     first = min(max(0.0, start), length)
     last = first + length if path.closed else length
+    if end is not None:
+        last = max(first, min(last, float(end) + (length if path.closed and end < first
+                                                  else 0.0)))
     origin = {"center": (first + last) / 2, "right": last}.get(align, first)
     return origin, first, last
 

@@ -16,7 +16,7 @@ from PySide6.QtCore import QLineF, QPointF
 from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
 
 from editor.model.text_layer import TextLayer, overflows, preview_text, set_text
-from editor.model.text_path import span, track
+from editor.model.text_path import track
 
 MARKER = 8.0  # screen pixels: the start marker's half length across the path
 GRAB = 6.0  # screen pixels from the start marker that a press takes it
@@ -30,7 +30,7 @@ def _ends(layer: TextLayer):
     """The start marker's and the path end's (image point, direction) for path type."""
     settings = layer.type_settings
     ax, ay = layer.anchor()
-    _, first, last = span(settings.path, settings.path_start, settings.align)
+    _, first, last = settings.path_span()
     points, angles = track(settings.path).at([first, last])
     return [((ax + x, ay + y), angle) for (x, y), angle in zip(points, angles)]
 
