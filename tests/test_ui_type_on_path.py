@@ -263,3 +263,24 @@ def test_photoshop_path_type_opens_on_its_path(qtbot):
     assert cv2.connectedComponents(alpha)[0] - 1 == 2  # "s" and "o"
     ys, xs = np.nonzero(alpha)
     assert abs(xs.min() + ax - ox - 11) <= 3 and abs(ys.max() + ay - oy - 76) <= 3
+
+
+def test_scaled_path_type_keeps_to_its_scaled_path(qtbot):
+    """Image Size and Free Transform scale type (`TextSettings.scaled`): the path, its
+    start and the size together, the glyphs on the scaled circle."""
+    from editor.model.text_layer import TextSettings, draw
+    from editor.model.text_path import TypePath
+
+    knots = circle_knots() - (CX, CY)  # about the anchor: the circle's centre
+    settings = TextSettings(text="IIIIII", size=SIZE, path=TypePath.from_knots(knots, True),
+                            path_start=20.0)
+    double = settings.scaled(2.0)
+    assert double.size == 2 * SIZE and double.path_start == 40.0
+    np.testing.assert_allclose(double.path.array(), knots * 2, atol=1e-3)
+    pixels, ox, oy = draw(double)
+    alpha = (pixels[..., 3] > 100).astype(np.uint8)
+    count, labels = cv2.connectedComponents(alpha)
+    assert count - 1 == 6
+    for i in range(1, count):
+        ys, xs = np.nonzero(labels == i)
+        assert abs(math.hypot(xs.mean() - ox, ys.mean() - oy) - 2 * R) < SIZE

@@ -2,7 +2,8 @@
 
 Reading: Photoshop's point text and paragraph text (text in a box: its one shape's
 ShapeType 1 and BoxBounds) in one style become our text layer (`read_type`, from
-the engine data in 'TySh'); so does our own, which we write the same way, and whose
+the engine data in 'TySh'); so does Photoshop's path type, which 'TySh' calls a box, its
+path and markers in the document's 'Txt2' text frame (`text_frame`); so does our own, which we write the same way, and whose
 settings our XMP entry also keeps (`_make_text_layer` for a file whose 'TySh' is gone,
 `_prefer_entry` for the exact family name when the two still agree).
 
@@ -20,7 +21,9 @@ italic, tracking, leading or AutoLeading, kerning or AutoKerning, BaselineShift,
 scales, FontCaps, Underline, Strikethrough), Photoshop's grid and kinsoku defaults, the point-text shape and
 the document resources with the font set; the warp descriptor holds Warp Text's style,
 bend, distortions and orientation (text_warp.py), which `read_type` reads back. The layer's
-pixels stay what we drew, which Photoshop shows until it renders the type itself.
+pixels stay what we drew, which Photoshop shows until it renders the type itself. Our type
+on a path is written as point text at its anchor (no 'Txt2'): its path lives in our XMP
+entry only (`_prefer_entry` keeps it while the rest agrees).
 """
 from __future__ import annotations
 

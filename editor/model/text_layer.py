@@ -29,6 +29,12 @@ paragraph's last over that width by widening its spaces, the last one left, cent
 right aligned (Photoshop's Justify Last Left, Centered, Right), or spread too (Justify
 All).
 
+Type on a path (`TextSettings.path`, the layer's own copy of the path, and its start and
+end markers; text_path.py) lays the text out as point text, then draws each glyph at its
+middle's place along the path, turned with it (`_draw_on_path`); glyphs not wholly
+between the markers are not drawn (`overflows`), and `warp_points` carries the caret and
+selection onto the path as it does onto warped text.
+
 Type > Warp Text bends the drawn text as Photoshop's does (`TextSettings.warp_style` and
 its values; text_warp.py): the text is drawn flat, then resampled through Edit >
 Transform > Warp's preset of the same style over the text's box (`_text_box`); the

@@ -1,6 +1,9 @@
 """The Horizontal Type tool (T), Photoshop's point and paragraph text.
 
-A click on the canvas starts a new text layer anchored there (point text); a drag draws
+A click on the canvas starts a new text layer anchored there (point text); a click on a
+shown path (`path_at`: the chosen path, the Work Path, the active shape's path; the
+cursor is then `path_type_cursor`) starts type on that path from the click
+(text_path.py); a drag draws
 a box and starts paragraph text in it (its lines wrap to the box: text_layer.py); a
 click on a text layer (or in a paragraph layer's box) edits it (the text cursor where
 the click was). While paragraph text is edited its box shows Photoshop's eight handles,
@@ -688,6 +691,16 @@ class TypeEdit(Tool):
         return (to_widget.map(QPointF(ax + x0, ay + y0)),
                 to_widget.map(QPointF(ax + x1, ay + y1)))
 
+    def _caret_on_path(self) -> bool:
+        """Whether the caret lies between type on a path's start and end markers (in the
+        overflow it is not shown, as no glyph there is); True for other text."""
+        settings = self.layer.type_settings
+        if settings.path is None:
+            return True
+        origin, first, last = settings.path_span()
+        x = caret(settings, *self.line_col())[0]
+        return first - 1e-3 <= origin + x <= last + 1e-3
+
     def _warped(self, rect: QRectF) -> QPolygonF:
         """An image rectangle about the text as Warp Text bends it: its outline, each edge
         in eight steps, through the layer's warp (the rectangle itself for flat text)."""
@@ -929,7 +942,8 @@ class TypeEdit(Tool):
             painter.setBrush(QColor(255, 255, 255))
             for rect in rects:  # (bent with warped text)
                 painter.drawPolygon(to_widget.map(self._warped(rect)))
-        elif self.caret_shown and layout(self.layer.type_settings)[self.line_col()[0]].shown:
+        elif self.caret_shown and layout(self.layer.type_settings)[self.line_col()[0]].shown \
+                and self._caret_on_path():
             # The text cursor: black with a white edge, seen on any colour (none in text
             # beyond a paragraph box, which is not drawn: Photoshop's).
             a, b = self._caret_line(canvas)
