@@ -73,16 +73,16 @@ class Track:
     """A type path measured by arc length: points and directions at any distance along it,
     and the distance of the point nearest to a given one."""
 
-    def __init__(self, path: TypePath):
-        points = flatten(path.array(), path.closed)
-        if path.closed and np.hypot(*(points[-1] - points[0])) > 1e-9:
+    def __init__(self, knots: np.ndarray, closed: bool):
+        points = flatten(knots, closed)
+        if closed and np.hypot(*(points[-1] - points[0])) > 1e-9:
             points = np.vstack([points, points[:1]])
         step = np.hypot(*np.diff(points, axis=0).T)
         keep = np.concatenate([[True], step > 1e-9])  # (repeated points have no direction)
         self.points = points[keep]
         self.cum = np.concatenate([[0.0], np.cumsum(step[step > 1e-9])])
         self.length = float(self.cum[-1])
-        self.closed = path.closed
+        self.closed = bool(closed)
 
     def at(self, s) -> tuple[np.ndarray, np.ndarray]:
         """Points (N, 2) and directions (N, radians, y down) at distances `s` along the
@@ -134,7 +134,7 @@ class Track:
 
 @lru_cache(maxsize=16)  # (drawn, the caret and a click ask for the same path again and again)
 def track(path: TypePath) -> Track:
-    return Track(path)
+    return Track(path.array(), path.closed)
 
 
 def span(path: TypePath, start: float, align: str, end=None) -> tuple[float, float, float]:
@@ -152,10 +152,22 @@ def span(path: TypePath, start: float, align: str, end=None) -> tuple[float, flo
     return origin, first, last
 
 
+# The document paths last measured, by their knots: the Type tool asks at every move of
+# the pointer (its cursor) whether it is over one, and a traced path has thousands.
+_MEASURED: dict = {}
+
+
 def distance_to(knots: np.ndarray, closed: bool, point) -> tuple[float, float]:
     """How far canvas `point` lies from a subpath ((n, 3, 2) canvas knots), and the
     distance along the subpath of its nearest point (where a click on it starts text)."""
-    measured = Track(TypePath.from_knots(knots, closed))
+    knots = np.asarray(knots, np.float64)
+    key = (knots.tobytes(), bool(closed))
+    measured = _MEASURED.get(key)
+    if measured is None:
+        measured = Track(knots, closed)
+        if len(_MEASURED) >= 16:
+            _MEASURED.pop(next(iter(_MEASURED)))
+        _MEASURED[key] = measured
     s = measured.project(point)
     near, _ = measured.at(s)
     return float(np.hypot(*(near[0] - np.asarray(point, np.float64)))), s
