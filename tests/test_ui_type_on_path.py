@@ -160,6 +160,22 @@ def test_centred_type_is_centred_on_an_open_arc_and_overflow_hides(window, qtbot
     # The text's middle at the arc's middle (its bottom, straight down from the centre).
     assert abs((angles[0] + angles[-1]) / 2 - math.pi / 2) < math.radians(4)
     assert abs(angles[3] - math.pi / 2) < math.radians(4)
+    # The options bar's size, the layer active: one step, the text redrawn on its path.
+    from PySide6.QtWidgets import QDoubleSpinBox
+    spin = w.findChild(QDoubleSpinBox, "TypeTool_size")
+    steps = doc.history.count
+    spread = angles[-1] - angles[0]
+    spin.setValue(2 * SIZE)
+    assert layer.type_settings.size == 2 * SIZE and layer.type_settings.path is not None
+    assert doc.history.count == steps + 1
+    bigger = glyphs(layer)
+    assert len(bigger) == 7
+    assert all(abs(math.hypot(x - CX, y - CY) - R) < SIZE for x, y, *_ in bigger)
+    angles = sorted(math.atan2(y - CY, x - CX) for x, y, *_ in bigger)
+    assert abs((angles[0] + angles[-1]) / 2 - math.pi / 2) < math.radians(4)
+    assert angles[-1] - angles[0] > 1.6 * spread  # (twice as wide: spread further)
+    w.actions["undo"].trigger()
+    assert layer.type_settings.size == SIZE
     # Text beyond the path's end is not drawn (Photoshop's overflow).
     from editor.model.text_layer import overflows, set_text
     long = layer.type_settings.replace(text="I" * 60, align="left")
