@@ -300,3 +300,29 @@ def test_scaled_path_type_keeps_to_its_scaled_path(qtbot):
     for i in range(1, count):
         ys, xs = np.nonzero(labels == i)
         assert abs(math.hypot(xs.mean() - ox, ys.mean() - oy) - 2 * R) < SIZE
+
+
+def test_type_on_a_shape_layers_path_keeps_its_own_copy(window, qtbot):
+    """A click on the active ellipse shape layer's path starts type on it; the type keeps
+    its own copy of the path (Photoshop's): deleting the shape leaves it as it was."""
+    from editor.model.adjustment_ops import add_shape
+
+    w = window
+    doc = w.doc
+    shape = add_shape(doc, "ellipse", (CX - R, CY - R, CX + R, CY + R), (200, 0, 0))
+    assert doc.active is shape
+    choose_type_tool(w, qtbot)
+    w.tools.current.set_option(size=SIZE)
+    click(w, qtbot, CX, CY - R)  # its top
+    qtbot.keyClicks(w.canvas, "IIIIII")
+    commit(w, qtbot)
+    (layer,) = text_layers(doc)
+    found = glyphs(layer)
+    assert len(found) == 6
+    assert all(abs(math.hypot(x - CX, y - CY) - R) < SIZE / 2 for x, y, *_ in found)
+    settings, pixels = layer.type_settings, layer.pixels.copy()
+    doc.set_active(shape)
+    w.actions["delete_layer"].trigger()
+    assert not doc.contains(shape)
+    assert layer.type_settings == settings
+    np.testing.assert_array_equal(layer.pixels, pixels)
