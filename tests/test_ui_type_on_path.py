@@ -326,3 +326,32 @@ def test_type_on_a_shape_layers_path_keeps_its_own_copy(window, qtbot):
     assert not doc.contains(shape)
     assert layer.type_settings == settings
     np.testing.assert_array_equal(layer.pixels, pixels)
+
+
+def test_a_click_away_from_curved_type_in_its_box_does_not_edit_it(window, qtbot):
+    w = window
+    doc = w.doc
+    set_work_path(doc, circle_knots(), closed=True)
+    choose_type_tool(w, qtbot)
+    w.tools.current.set_option(size=SIZE)
+    click(w, qtbot, CX + R, CY)
+    qtbot.keyClicks(w.canvas, "I" * 40)  # (half way round: its box holds half the circle)
+    commit(w, qtbot)
+    (layer,) = text_layers(doc)
+    # A click in the layer's box away from its glyphs does not edit it (a box around
+    # curved type holds much else): new type starts there; Esc takes it back.
+    ink = layer.pixels[..., 3] > 0
+    h, wd = ink.shape
+    empty = [(x, y) for y in range(h) for x in range(wd)
+             if not ink[max(0, y - 16):y + 17, max(0, x - 16):x + 17].any()]
+    assert empty  # (inside the circle, within the text's box: no ink 16 px around)
+    x, y = empty[0]
+    click(w, qtbot, layer.x + x, layer.y + y)
+    assert w.tools.mode is not None and w.tools.mode.layer is not layer
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Escape)
+    assert text_layers(doc) == [layer]
+
+    # A click on its glyphs edits it.
+    x, y, *_ = glyphs(layer)[0]
+    click(w, qtbot, x, y)
+    assert w.tools.mode is not None and w.tools.mode.layer is layer

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import (QColor, QCursor, QFont, QKeyEvent, QKeySequence, QPainter,
                            QPainterPath, QPen, QPixmap, QPolygonF)
@@ -125,12 +126,29 @@ def path_type_cursor() -> QCursor:
     return _path_cursor
 
 
+def _near_ink(layer: TextLayer, point: QPointF) -> bool:
+    """Whether image point `point` lies within GRAB pixels and half the type's size of the
+    layer's ink."""
+    reach = GRAB + round(layer.type_settings.size / 2)
+    x, y = round(point.x()) - layer.x, round(point.y()) - layer.y
+    try:
+        alpha = np.asarray(layer.pixels[max(0, y - reach):max(0, y + reach + 1),
+                                        max(0, x - reach):max(0, x + reach + 1), 3])
+    except Exception:  # (pixels not at hand: the layer's box decides)
+        return True
+    return bool(alpha.size and alpha.max() > 0)
+
+
 def text_layer_at(doc, point: QPointF) -> Optional[TextLayer]:
     """The top-most shown text layer whose box (grown by GRAB) holds image point `point`."""
     for layer in reversed(list(doc.layers())):
         if isinstance(layer, TextLayer) and layer.is_shown():
             box = layer.bounds().expand(GRAB)
             if box.x <= point.x() < box.x1 and box.y <= point.y() < box.y1:
+                if layer.type_settings.path is not None and not _near_ink(layer, point):
+                    # (type on a circle: its box holds the whole circle, where a click on
+                    # the path starts more type; its glyphs are what a click edits)
+                    continue
                 return layer
             frame = box_frame(layer)  # (paragraph text: anywhere in its box)
             if frame is not None and QRectF(*frame).adjusted(-GRAB, -GRAB, GRAB,
