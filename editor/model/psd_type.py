@@ -2,7 +2,8 @@
 
 Reading: Photoshop's point text and paragraph text (text in a box: its one shape's
 ShapeType 1 and BoxBounds) in one style become our text layer (`read_type`, from
-the engine data in 'TySh'); so does our own, which we write the same way, and whose
+the engine data in 'TySh'); so does Photoshop's path type, which 'TySh' calls a box, its
+path and markers in the document's 'Txt2' text frame (`text_frame`); so does our own, which we write the same way, and whose
 settings our XMP entry also keeps (`_make_text_layer` for a file whose 'TySh' is gone,
 `_prefer_entry` for the exact family name when the two still agree).
 
@@ -20,7 +21,9 @@ italic, tracking, leading or AutoLeading, kerning or AutoKerning, BaselineShift,
 scales, FontCaps, Underline, Strikethrough), Photoshop's grid and kinsoku defaults, the point-text shape and
 the document resources with the font set; the warp descriptor holds Warp Text's style,
 bend, distortions and orientation (text_warp.py), which `read_type` reads back. The layer's
-pixels stay what we drew, which Photoshop shows until it renders the type itself.
+pixels stay what we drew, which Photoshop shows until it renders the type itself. Our type
+on a path is written as point text at its anchor (no 'Txt2'): its path lives in our XMP
+entry only (`_prefer_entry` keeps it while the rest agrees).
 """
 from __future__ import annotations
 
@@ -31,6 +34,7 @@ from .errors import DocumentError
 from .layers import Layer
 from .text_layer import (TextLayer, TextSettings, font_face, fonts_ready, installed_family,
                          layout)
+from .text_path import TypePath, track
 
 
 # The character styles Photoshop's text engine may set that decide how text is drawn:
@@ -143,6 +147,16 @@ def read_type(item):
         if isinstance(warp, str):
             return warp
         settings = settings.replace(**warp)
+        frame = text_frame(item)
+        if frame is not None:
+            # Type on a path: Photoshop's engine data calls it a box; its path is the
+            # document's 'Txt2' text frame's (`text_frame`), about the transform's origin.
+            points, closed, start, end = frame
+            ax, ay = round(tx), round(ty)
+            path = TypePath.from_knots(points * (xx, yy) + (tx - ax, ty - ay), closed)
+            length = track(path).length
+            return settings.replace(box=None, path=path, path_start=start * length,
+                                    path_end=end * length), (ax, ay)
         if box is not None:  # (the anchor: the box's top-left corner)
             return settings, (round(tx + box[0] * xx), round(ty + box[1] * yy))
         return settings, (round(tx), round(ty))
@@ -150,6 +164,48 @@ def read_type(item):
         return str(exc).rstrip(".")
     except Exception:
         return "its type data could not be read"
+
+
+def text_frame(item):
+    """Photoshop's path for path type (CC's): the document's 'Txt2' engine data holds a
+    text frame per type layer (ResourceDict 8, TextFrameSet, by the layer's TextIndex, as
+    ag-psd reads it); a path type's (frame type 2) has a bezier curve (8 numbers per cubic: start, two
+    handles, end, about the type's transform origin) and the text's range along it in
+    fractions of its length: its start and end markers (glyphs beyond the end are not
+    drawn: in ag-psd's text-path.psd, "some text" on a range to 0.33 shows "so"). Returns
+    ((n, 3, 2) knots, whether it is closed, start and end fractions), or None (not path
+    type, or no such data)."""
+    import numpy as np
+
+    try:
+        blocks = item._psd._record.layer_and_mask_information.tagged_blocks
+        from psd_tools.constants import Tag
+
+        data = blocks.get_data(Tag.TEXT_ENGINE_DATA) if blocks is not None else None
+        if data is None:
+            return None
+        index = int(getattr(item, "_data").text_data[b"TextIndex"])
+        frame = data["0"]["8"]["0"][index]["0"]
+        if int(frame["2"]["0"]) != 2:
+            return None  # (1: a paragraph box's frame, its rectangle; point text has none)
+        values = [float(v) for v in frame["1"]["0"]]
+        start, end = (float(v) for v in frame["2"]["6"][:2])
+    except Exception:  # (no frame, another layout of the data: not path type for us)
+        return None
+    if len(values) < 8 or len(values) % 8:
+        return None
+    curves = np.array(values, np.float64).reshape(-1, 4, 2)
+    knots = [[curves[0, 0], curves[0, 0], curves[0, 1]]]
+    for i, curve in enumerate(curves):
+        after = curves[i + 1, 1] if i + 1 < len(curves) else curve[3]
+        knots.append([curve[2], curve[3], after])
+    knots = np.array(knots)
+    closed = len(knots) > 2 and np.hypot(*(knots[-1, 1] - knots[0, 1])) < 1e-3
+    if closed:
+        # (back where it began: its first knot's incoming handle is the last curve's)
+        knots[0, 0] = knots[-1, 0]
+        knots = knots[:-1]
+    return knots, bool(closed), max(0.0, min(1.0, start)), max(0.0, min(1.0, end))
 
 
 def read_warp(item):
@@ -230,9 +286,12 @@ def _prefer_entry(node: TextLayer, entry: dict) -> None:
     # (a paragraph box likewise: the engine data's numbers are rounded)
     same_box = (ours.box is None) == (theirs.box is None) and (
         ours.box is None or max(abs(a - b) for a, b in zip(ours.box, theirs.box)) <= 1e-2)
+    # (type on a path: the engine data we write holds its text as point text at the same
+    # anchor; the path, our entry's alone, is kept while the rest agrees)
     if same_size and same_box and ours.replace(size=theirs.size, font=theirs.font,
                                                postscript=theirs.postscript,
-                                               box=theirs.box) == theirs:
+                                               box=theirs.box, path=None,
+                                               path_start=0.0) == theirs:
         # (the PostScript name kept: the one we wrote for that family, written again)
         node.type_settings = ours.replace(postscript=theirs.postscript)
 

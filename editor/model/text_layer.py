@@ -29,6 +29,12 @@ paragraph's last over that width by widening its spaces, the last one left, cent
 right aligned (Photoshop's Justify Last Left, Centered, Right), or spread too (Justify
 All).
 
+Type on a path (`TextSettings.path`, the layer's own copy of the path, and its start and
+end markers; text_path.py) lays the text out as point text, then draws each glyph at its
+middle's place along the path, turned with it (`_draw_on_path`); glyphs not wholly
+between the markers are not drawn (`overflows`), and `warp_points` carries the caret and
+selection onto the path as it does onto warped text.
+
 Type > Warp Text bends the drawn text as Photoshop's does (`TextSettings.warp_style` and
 its values; text_warp.py): the text is drawn flat, then resampled through Edit >
 Transform > Warp's preset of the same style over the text's box (`_text_box`); the
@@ -64,6 +70,7 @@ import numpy as np
 from engine.box import opaque_bounds
 
 from . import text_warp
+from .text_path import TypePath, span, track
 from .errors import DocumentError
 from .history import Command
 from .layers import Layer, empty_pixels
@@ -136,6 +143,16 @@ class TextSettings:
     warp_h: float = 0.0
     warp_v: float = 0.0
     warp_vertical: bool = False
+    # Type on a path (text_path.py): the layer's own copy of the path its baseline
+    # follows (relative to the anchor), and where on it the text starts (pixels along
+    # the path: Photoshop's start marker); None: not on a path.
+    path: Optional[TypePath] = None
+    path_start: float = 0.0
+    path_end: Optional[float] = None  # Photoshop's end marker; None: the path's end
+
+    def path_span(self) -> tuple[float, float, float]:
+        """Type on a path's (origin, first, last) distances along it (`text_path.span`)."""
+        return span(self.path, self.path_start, self.align, self.path_end)
 
     def __post_init__(self):
         if self.align not in ALIGNMENTS:
@@ -182,6 +199,21 @@ class TextSettings:
         # One line break for all: what a paste from Windows or an old Mac brings.
         text = str(self.text).replace("\r\n", "\n").replace("\r", "\n")
         object.__setattr__(self, "text", text)
+        if self.path is not None:
+            try:
+                object.__setattr__(self, "path", TypePath.from_dict(self.path))
+            except (KeyError, TypeError, ValueError):
+                raise DocumentError("A type path needs two points or more.") from None
+            if self.box is not None:
+                raise DocumentError("Type on a path has no text box.")
+            if self.warp_style != text_warp.NONE:
+                # (Photoshop's Warp Text is off for path type: the path bends it)
+                raise DocumentError("Type on a path cannot be warped: its path bends it.")
+        object.__setattr__(self, "path_start", _ranged("A path type's start",
+                                                       self.path_start, 0.0, 1e7, " px"))
+        if self.path_end is not None:
+            object.__setattr__(self, "path_end", _ranged("A path type's end", self.path_end,
+                                                         0.0, 1e7, " px"))
 
     def replace(self, **change) -> "TextSettings":
         if "font" in change and change["font"] != self.font:
@@ -195,8 +227,11 @@ class TextSettings:
         sy = sx if sy is None else sy
         box = None if self.box is None else (self.box[0] * sx, self.box[1] * sy)
         leading = None if self.leading is None else round(self.leading * sy, 3)
+        path = None if self.path is None else self.path.scaled(sx, sy)
         return self.replace(
-            size=round(self.size * sy, 3), box=box, leading=leading,
+            size=round(self.size * sy, 3), box=box, leading=leading, path=path,
+            path_start=round(self.path_start * (sx + sy) / 2, 3),
+            path_end=None if self.path_end is None else round(self.path_end * (sx + sy) / 2, 3),
             baseline_shift=round(self.baseline_shift * sy, 3),
             **{k: round(getattr(self, k) * sx, 3) for k in ("indent_left", "indent_right",
                                                             "indent_first")},
@@ -221,13 +256,18 @@ class TextSettings:
             del out["box"]
         else:
             out["box"] = list(self.box)
+        if self.path is None:
+            del out["path"]
+        else:
+            out["path"] = self.path.as_dict()
         return out
 
     @classmethod
     def from_dict(cls, data: dict) -> "TextSettings":
         """Settings from `as_dict`'s form (a PSD's XMP entry); unknown keys are ignored."""
         known = {k: data[k] for k in ("text", "font", "size", "color", "bold", "italic",
-                                      "align", "tracking", "postscript", "box", *_PLAIN)
+                                      "align", "tracking", "postscript", "box", "path",
+                                      *_PLAIN)
                  if k in data}
         return cls(**known)
 
@@ -238,7 +278,8 @@ class TextSettings:
                 + (f", tracking {self.tracking}" if self.tracking else "")
                 + "".join(f", {k.replace('_', ' ')} {getattr(self, k)!r}"
                           for k, plain in _PLAIN.items() if getattr(self, k) != plain)
-                + (", box {:g} x {:g}".format(*self.box) if self.box else ""))
+                + (", box {:g} x {:g}".format(*self.box) if self.box else "")
+                + (", on a path" if self.path is not None else ""))
 
 
 # The Character and Paragraph panels' settings and their defaults (Photoshop's).
@@ -246,7 +287,8 @@ _PLAIN = {"leading": None, "kerning": None, "baseline_shift": 0.0, "h_scale": 10
           "v_scale": 100.0, "caps": "normal", "underline": False, "strikethrough": False,
           "indent_left": 0.0, "indent_right": 0.0, "indent_first": 0.0,
           "space_before": 0.0, "space_after": 0.0, "warp_style": "None", "warp_bend": 0.0,
-          "warp_h": 0.0, "warp_v": 0.0, "warp_vertical": False}
+          "warp_h": 0.0, "warp_v": 0.0, "warp_vertical": False, "path_start": 0.0,
+          "path_end": None}
 
 
 def _ranged(what: str, value, low: float, high: float, unit: str = " pt") -> float:
@@ -494,7 +536,10 @@ def _wrapped(settings: TextSettings) -> list[Line]:
 
 
 def overflows(settings: TextSettings) -> bool:
-    """Whether paragraph text has lines its box does not show (Photoshop's overflow)."""
+    """Whether paragraph text has lines its box does not show, or type on a path glyphs
+    beyond the path's end (Photoshop's overflow)."""
+    if settings.path is not None:
+        return any(not shown for *_, shown in _path_glyphs(settings))
     return settings.box is not None and any(
         not line.shown and line.text.strip() for line in layout(settings))
 
@@ -547,6 +592,9 @@ def warp_points(settings: TextSettings, points) -> np.ndarray:
     """Points about the anchor on the flat text ((N, 2): the caret's, a selection's) where
     Warp Text puts them; as they are when the text is not warped (or draws nothing)."""
     points = np.asarray(points, np.float64).reshape(-1, 2)
+    if settings.path is not None:  # (type on a path: carried onto it, empty or not)
+        origin, _, _ = settings.path_span()
+        return track(settings.path).place(origin, points)
     lines = [line for line in layout(settings) if line.text.strip() and line.shown]
     if not text_warp.is_warped(settings) or not lines:
         return points
@@ -554,10 +602,80 @@ def warp_points(settings: TextSettings, points) -> np.ndarray:
     return text_warp.map_points(settings, (x0, y0, x1 - x0, y1 - y0), points)
 
 
+def _path_glyphs(settings: TextSettings) -> list:
+    """Type on a path's glyphs: (character, font, middle on the path (x, y about the
+    anchor), direction (radians), half advance, baseline below the path, shown) for each
+    character of each line but line breaks and spaces; `shown` False for a glyph not
+    wholly between the start and end markers (the overflow: Photoshop's file ag-psd's
+    text-path.psd shows "so" of "some text" where the "m" would cross its end marker)."""
+    origin, first, last = settings.path_span()
+    glyphs = []
+    for line in layout(settings):
+        font = _line_font(settings, line.spacing)
+        metrics = _metrics(settings, line.spacing)
+        chars = []
+        for i, char in enumerate(line.text):
+            if char.strip():
+                # (the advance of what precedes it: kerning and tracking as a line has them)
+                x = line.x + metrics.horizontalAdvance(line.text[:i])
+                half = metrics.horizontalAdvance(char) / 2
+                chars.append((char, x + half, half))
+        if not chars:
+            continue
+        middles = np.array([x for _, x, _ in chars])
+        points, angles = track(settings.path).at(origin + middles)
+        for (char, x, half), point, angle in zip(chars, points, angles):
+            s = origin + x
+            glyphs.append((char, font, (float(point[0]), float(point[1])), float(angle),
+                           half, line.baseline - settings.baseline_shift,
+                           first - 1e-3 <= s - half and s + half <= last + 1e-3))
+    return glyphs
+
+
+def _draw_on_path(settings: TextSettings):
+    """Type on a path drawn: each glyph at its middle's place on the path, turned with the
+    path there (text_path.py), on a transparent image around them all. Returns the image,
+    its size and where the anchor lies in it (left, top: the image's corner about it)."""
+    QtGui = _qt()
+    from PySide6.QtCore import QPointF
+
+    glyphs = [g for g in _path_glyphs(settings) if g[-1]]
+    if not glyphs:
+        return None
+    reach = settings.size * max(settings.h_scale, settings.v_scale) / 100.0 * 1.5 + max(
+        abs(g[5]) for g in glyphs) + 2  # (a glyph's ink lies within this of its middle)
+    xs = [g[2][0] for g in glyphs]
+    ys = [g[2][1] for g in glyphs]
+    left, top = math.floor(min(xs) - reach), math.floor(min(ys) - reach)
+    width, height = math.ceil(max(xs) + reach) - left, math.ceil(max(ys) + reach) - top
+    if width * height > MAX_TEXT_PIXELS:
+        raise DocumentError(f"The text would cover {width} x {height} pixels: make it "
+                            f"smaller or shorter.")
+    image = _image(width, height)
+    painter = QtGui.QPainter(image)
+    painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+    painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing)
+    painter.setPen(QtGui.QColor(255, 255, 255))
+    for char, font, (x, y), angle, half, baseline, _ in glyphs:
+        painter.save()
+        painter.setFont(font)
+        painter.translate(x - left, y - top)
+        painter.rotate(math.degrees(angle))
+        painter.drawText(QPointF(-half, baseline), char)
+        painter.restore()
+    painter.end()
+    return image, width, height, left, top
+
+
 def draw(settings: TextSettings) -> tuple[np.ndarray, int, int]:
     """The text's straight RGBA pixels, cropped to what it covers, and where the anchor
     lies in them (ox, oy). Empty text (or spaces alone) draws no pixels (origin 0, 0)."""
     QtGui = _qt()
+    if settings.path is not None:
+        drawn = _draw_on_path(settings)
+        if drawn is None:
+            return empty_pixels(), 0, 0
+        return _cropped(settings, *drawn)
     lines = [line for line in layout(settings) if line.text.strip() and line.shown]
     if not lines:
         return empty_pixels(), 0, 0
@@ -582,16 +700,26 @@ def draw(settings: TextSettings) -> tuple[np.ndarray, int, int]:
         painter.setFont(_line_font(settings, line.spacing))
         painter.drawText(QPointF(line.x - left, line.baseline - shift - top), line.text)
     painter.end()
+    if text_warp.is_warped(settings):
+        return _cropped(settings, image, width, height, left, top, (x0, y0, x1 - x0, y1 - y0))
+    return _cropped(settings, image, width, height, left, top)
+
+
+def _cropped(settings: TextSettings, image, width: int, height: int, left: int, top: int,
+             warp_box=None) -> tuple[np.ndarray, int, int]:
+    """`draw`'s result from the white-on-transparent `image` it drew on (its corner at
+    (left, top) about the anchor): the text's colour with the drawn coverage as alpha,
+    bent by Warp Text over `warp_box` when given, cropped to the ink."""
     rows = np.frombuffer(image.constBits(), np.uint8).reshape(height, image.bytesPerLine())
     alpha = rows[:, :width * 4].reshape(height, width, 4)[..., 3]  # BGRA: alpha is coverage
     pixels = np.zeros((height, width, 4), np.uint8)
     pixels[..., :3] = settings.color  # one colour: straight RGB everywhere, alpha the ink
     pixels[..., 3] = alpha
-    if text_warp.is_warped(settings):
+    if warp_box is not None:
         # Bent over the text's box (its lines' advances and ink), then placed about the
         # anchor as the flat pixels were.
-        pixels, left, top = text_warp.warped(settings, pixels, (x0, y0, x1 - x0, y1 - y0),
-                                             left, top, MAX_TEXT_PIXELS)
+        pixels, left, top = text_warp.warped(settings, pixels, warp_box, left, top,
+                                             MAX_TEXT_PIXELS)
     ink = opaque_bounds(pixels)
     if ink is None:
         return empty_pixels(), 0, 0
@@ -747,6 +875,9 @@ def convert_type(doc: "Document", layer) -> TextSettings:
     stays where it lies (`to_paragraph`, `to_point`); one step. Returns the new settings."""
     check_editable(doc, layer)
     settings = layer.type_settings
+    if settings.path is not None:
+        raise DocumentError("Type on a path is neither point nor paragraph text: it "
+                            "follows its path.")
     if settings.box is None:
         new, anchor = to_paragraph(settings, layer.anchor())
         name = "Convert to Paragraph Text"

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from editor.model import Layer, text_layer, text_warp
+from editor.model.errors import DocumentError
 
 from .actions import ActionSpec, Context, Spec, SubmenuSpec, run_on_doc
 
@@ -26,6 +27,12 @@ if TYPE_CHECKING:
 
 def is_text_layer(c: Context) -> bool:
     return isinstance(c.node, text_layer.TextLayer)
+
+
+def is_flat_text(c: Context) -> bool:
+    """A type layer not on a path: Photoshop greys Warp Text and the conversions out for
+    path type (its path bends it; it is neither point nor paragraph text)."""
+    return is_text_layer(c) and c.node.type_settings.path is None
 
 
 def convert_label(c: Context) -> str:
@@ -54,10 +61,10 @@ class TypeCommands:
                        tip="Draw the layer's effects into its pixels (the style is then gone)"),
             SubmenuSpec("type", "T&ype", menu="layer"),
             ActionSpec("convert_type", "Convert to &Paragraph Text", self.convert,
-                       enabled=is_text_layer, menu="type", label=convert_label,
+                       enabled=is_flat_text, menu="type", label=convert_label,
                        tip="Point text into a box its lines wrap in, or paragraph text into "
                            "point text"),
-            ActionSpec("warp_text", "&Warp Text…", self.warp_text, enabled=is_text_layer,
+            ActionSpec("warp_text", "&Warp Text…", self.warp_text, enabled=is_flat_text,
                        menu="type", icon="text-warp",
                        tip="Bend the text layer into an arc, a flag, a wave… (it stays "
                            "editable text)"),
@@ -77,6 +84,8 @@ class TypeCommands:
         def run(doc):
             layer = doc.active
             text_layer.check_editable(doc, layer)
+            if layer.type_settings.path is not None:  # (the options bar's button)
+                raise DocumentError("Type on a path cannot be warped: its path bends it.")
             dialog = WarpTextDialog(w, doc, layer)
             if dialog.exec() != dialog.DialogCode.Accepted:
                 return None

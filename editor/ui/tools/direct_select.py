@@ -6,7 +6,9 @@ anchor a corner); Delete or Backspace removes
 the selected anchor (a subpath left with one goes). Each drag or deletion is one undo
 step; the outline follows the drag and the picture is redrawn when it ends. Ctrl+Enter
 loads the path as the selection. Finding the path, hit-testing, drawing and committing
-are `path_tools.PathEditTool`'s."""
+are `path_tools.PathEditTool`'s. With a type layer on a path active, its path and start
+marker show, and dragging the marker moves where the text starts along the path
+(path_type.py), one step."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -15,6 +17,7 @@ from PySide6.QtGui import QCursor
 from editor.model import path_edit
 
 from .path_tools import PathEditTool
+from .path_type import StartDrag, on_path, paint_type_path, start_marker_at
 
 
 class DirectSelectionTool(PathEditTool):
@@ -25,11 +28,27 @@ class DirectSelectionTool(PathEditTool):
     tip = ("Reshape the chosen path or the layer's vector mask: drag an anchor or a handle "
            "(Alt: that handle alone); Delete removes the selected anchor")
 
+    _type_start: StartDrag | None = None  # path type's start marker being dragged
+
     # -- input ------------------------------------------------------------------------
     def press(self, canvas, ev) -> None:
+        layer = start_marker_at(canvas, ev.pos) if ev.button == Qt.MouseButton.LeftButton \
+            else None
+        if layer is not None:
+            self._type_start = StartDrag(canvas.doc, layer)
+            return
         self.grab(canvas, ev)
 
     def move(self, canvas, ev) -> None:
+        if self._type_start is not None:
+            try:
+                self._type_start.move(ev.image)
+            except Exception as exc:
+                self._type_start.cancel()
+                self._type_start = None
+                self.window.report(exc, "Could not move the type's start")
+            canvas.update()
+            return
         grabbed = self.grabbed_knots(canvas)
         if grabbed is None:
             return
@@ -45,6 +64,15 @@ class DirectSelectionTool(PathEditTool):
         canvas.update()
 
     def release(self, canvas, ev) -> None:
+        if self._type_start is not None:
+            drag, self._type_start = self._type_start, None
+            try:
+                drag.finish()
+            except Exception as exc:
+                drag.cancel()
+                self.window.report(exc, "Could not move the type's start")
+            canvas.update()
+            return
         node, vector, hit, preview = self.let_go(canvas)
         if hit is None or preview is None or vector is None:
             return
@@ -70,5 +98,18 @@ class DirectSelectionTool(PathEditTool):
         canvas.update()
         return True
 
+    def deactivate(self, canvas) -> None:
+        if self._type_start is not None:  # (another tool chosen mid-drag: put back)
+            self._type_start.cancel()
+            self._type_start = None
+        super().deactivate(canvas)
+
+    def paint_overlay(self, canvas, painter) -> None:
+        super().paint_overlay(canvas, painter)
+        if on_path(canvas.doc.active):
+            paint_type_path(painter, canvas.image_transform(), canvas.doc.active)
+
     def cursor_at(self, canvas, ev) -> QCursor:
+        if start_marker_at(canvas, ev.pos) is not None:
+            return QCursor(Qt.CursorShape.SizeAllCursor)  # (the marker moves along the path)
         return QCursor(Qt.CursorShape.ArrowCursor)

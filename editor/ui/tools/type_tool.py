@@ -1,6 +1,9 @@
 """The Horizontal Type tool (T), Photoshop's point and paragraph text.
 
-A click on the canvas starts a new text layer anchored there (point text); a drag draws
+A click on the canvas starts a new text layer anchored there (point text); a click on a
+shown path (`path_at`: the chosen path, the Work Path, the active shape's path; the
+cursor is then `path_type_cursor`) starts type on that path from the click
+(text_path.py); a drag draws
 a box and starts paragraph text in it (its lines wrap to the box: text_layer.py); a
 click on a text layer (or in a paragraph layer's box) edits it (the text cursor where
 the click was). While paragraph text is edited its box shows Photoshop's eight handles,
@@ -32,9 +35,10 @@ from __future__ import annotations
 
 from typing import Optional
 
+import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import (QColor, QCursor, QFont, QKeyEvent, QKeySequence, QPainter, QPen,
-                           QPolygonF)
+from PySide6.QtGui import (QColor, QCursor, QFont, QKeyEvent, QKeySequence, QPainter,
+                           QPainterPath, QPen, QPixmap, QPolygonF)
 from PySide6.QtWidgets import (QApplication, QButtonGroup, QDoubleSpinBox, QFontComboBox,
                                QHBoxLayout, QToolButton, QWidget)
 
@@ -42,10 +46,12 @@ from editor.model.text_layer import (ALIGNMENTS, DEFAULT_FONT, MAX_SIZE, MIN_SIZ
                                      TextSettings, box_frame, caret, check_editable,
                                      layer_name, layout, line_of, overflows, position_of,
                                      preview_text, set_text, warp_points)
+from editor.model.text_path import TypePath, distance_to
 from editor.model.text_warp import is_warped
 
 from ..icons import icon
 from .base import Tool
+from .path_type import paint_type_path
 
 GRAB = 4  # image pixels around a text layer's box that a click still edits it from
 DRAG = 4  # screen pixels a press must move to draw a paragraph box rather than click
@@ -60,12 +66,89 @@ _EDIT_KEYS = {Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key
 _REMEMBERED = ("font", "size", "bold", "italic", "align")
 
 
+PATH_GRAB = 4  # screen pixels from a path that a click starts type on it
+
+
+def _bent(settings: TextSettings) -> bool:
+    """Whether the text is not drawn as laid out: warped, or on a path (`warp_points`
+    carries the caret and selection either way)."""
+    return is_warped(settings) or settings.path is not None
+
+
+def path_at(canvas, point: QPointF):
+    """The shown path whose line passes within PATH_GRAB screen pixels of image point
+    `point`, where type on a path starts: (its subpath's canvas knots, closed, distance
+    along it of the nearest point), else None. The paths shown are Photoshop's: the path
+    chosen in the Paths panel, the Work Path, and the active shape layer's path."""
+    from editor.model import paths
+
+    doc = canvas.doc
+    shown = [paths.target_vector(doc)]
+    work = paths.work_path(doc)
+    shown.append(work.vector if work is not None else None)
+    shown.append(getattr(doc.active, "vector_mask", None))
+    reach = PATH_GRAB / max(canvas.scale, 1e-6)
+    best = None
+    for vector in shown:
+        if vector is None:
+            continue
+        for sub, knots in zip(vector.subpaths, vector.moved_knots()):
+            if len(knots) < 2:
+                continue
+            far, along = distance_to(knots, sub.closed, (point.x(), point.y()))
+            if far <= reach and (best is None or far < best[0]):
+                best = (far, knots, sub.closed, along)
+    return None if best is None else best[1:]
+
+
+_path_cursor: Optional[QCursor] = None
+
+
+def path_type_cursor() -> QCursor:
+    """Photoshop's path type cursor: the I-beam crossed by a dotted curve."""
+    global _path_cursor
+    if _path_cursor is None:
+        pix = QPixmap(24, 24)
+        pix.fill(Qt.GlobalColor.transparent)
+        p = QPainter(pix)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        curve = QPainterPath(QPointF(2, 18))
+        curve.cubicTo(QPointF(8, 8), QPointF(16, 22), QPointF(22, 12))
+        for color, width in ((QColor(255, 255, 255), 3), (QColor(0, 0, 0), 1)):
+            p.setPen(QPen(color, width))
+            p.drawLine(QLineF(12, 3, 12, 21))
+            p.drawLine(QLineF(9, 3, 15, 3))
+            p.drawLine(QLineF(9, 21, 15, 21))
+        p.setPen(QPen(QColor(0, 0, 0), 1, Qt.PenStyle.DotLine))
+        p.drawPath(curve)
+        p.end()
+        _path_cursor = QCursor(pix, 12, 12)
+    return _path_cursor
+
+
+def _near_ink(layer: TextLayer, point: QPointF) -> bool:
+    """Whether image point `point` lies within GRAB pixels and half the type's size of the
+    layer's ink."""
+    reach = GRAB + round(layer.type_settings.size / 2)
+    x, y = round(point.x()) - layer.x, round(point.y()) - layer.y
+    try:
+        alpha = np.asarray(layer.pixels[max(0, y - reach):max(0, y + reach + 1),
+                                        max(0, x - reach):max(0, x + reach + 1), 3])
+    except Exception:  # (pixels not at hand: the layer's box decides)
+        return True
+    return bool(alpha.size and alpha.max() > 0)
+
+
 def text_layer_at(doc, point: QPointF) -> Optional[TextLayer]:
     """The top-most shown text layer whose box (grown by GRAB) holds image point `point`."""
     for layer in reversed(list(doc.layers())):
         if isinstance(layer, TextLayer) and layer.is_shown():
             box = layer.bounds().expand(GRAB)
             if box.x <= point.x() < box.x1 and box.y <= point.y() < box.y1:
+                if layer.type_settings.path is not None and not _near_ink(layer, point):
+                    # (type on a circle: its box holds the whole circle, where a click on
+                    # the path starts more type; its glyphs are what a click edits)
+                    continue
                 return layer
             frame = box_frame(layer)  # (paragraph text: anywhere in its box)
             if frame is not None and QRectF(*frame).adjusted(-GRAB, -GRAB, GRAB,
@@ -107,6 +190,11 @@ class TypeTool(Tool):
         layer = text_layer_at(canvas.doc, ev.image)
         if layer is not None:
             self._start(canvas, layer, ev.image)
+            return
+        on_path = path_at(canvas, ev.image)
+        if on_path is not None:
+            # A click on a path: type on it from there (Photoshop's path type).
+            self._start(canvas, None, ev.image, path=on_path)
         else:
             self._drag = (QPointF(ev.pos), QPointF(ev.image), QPointF(ev.image))
 
@@ -164,11 +252,12 @@ class TypeTool(Tool):
         self._start(canvas, layer, None)
 
     def _start(self, canvas, layer: Optional[TextLayer], point: Optional[QPointF],
-               box: Optional[tuple[int, int]] = None) -> None:
+               box: Optional[tuple[int, int]] = None, path=None) -> None:
         """Starts typing: into `layer` (None: a new text layer at `point`: paragraph text
-        in a box `box` wide and high with its top-left corner there, when given)."""
+        in a box `box` wide and high with its top-left corner there, when given; type on
+        a path `path` (`path_at`'s) from there, when given)."""
         try:
-            edit = TypeEdit(self, canvas, layer, point, box)
+            edit = TypeEdit(self, canvas, layer, point, box, path)
         except Exception as exc:
             self.window.report(exc, "Could not edit the text" if layer is not None
                                else "Could not make a text layer")
@@ -179,6 +268,8 @@ class TypeTool(Tool):
         canvas.setFocus()
 
     def cursor_at(self, canvas, ev) -> QCursor:
+        if text_layer_at(canvas.doc, ev.image) is None and path_at(canvas, ev.image):
+            return path_type_cursor()  # (over a path a click types on it)
         return QCursor(Qt.CursorShape.IBeamCursor)
 
     def activate(self, canvas) -> None:
@@ -371,17 +462,25 @@ class TypeEdit(Tool):
     icon = TypeTool.icon
 
     def __init__(self, tool: TypeTool, canvas, layer: Optional[TextLayer],
-                 point: Optional[QPointF], box: Optional[tuple[int, int]] = None):
+                 point: Optional[QPointF], box: Optional[tuple[int, int]] = None,
+                 path=None):
         super().__init__(tool.window)
         self.tool, self.doc = tool, canvas.doc
         doc = self.doc
         self.before = doc.active  # chosen again when a new layer is cancelled
         if layer is None:
             fg = tool.window.foreground
+            anchor = (round(point.x()), round(point.y()))
+            on_path = {}
+            if path is not None:
+                # Type on a path: the layer's own copy of the subpath, about the anchor,
+                # the text starting where the click met it.
+                knots, closed, along = path
+                on_path = dict(path=TypePath.from_knots(knots, closed, anchor),
+                               path_start=along)
             settings = tool.style.replace(text="", color=(fg.red(), fg.green(), fg.blue()),
-                                          box=box)
-            layer = TextLayer.drawn(layer_name(""), settings,
-                                    (round(point.x()), round(point.y())))
+                                          box=box, **on_path)
+            layer = TextLayer.drawn(layer_name(""), settings, anchor)
             parent, index = doc._insertion_point(None)
             doc._insert(layer, parent, index)
             doc.set_active(layer)
@@ -489,7 +588,7 @@ class TypeEdit(Tool):
                 line = i
         text = lines[line].text
         x = point.x() - ax
-        if is_warped(settings):
+        if _bent(settings):
             # Warped: the caret place, on any line, whose warped middle is nearest the click.
             places = [(i, c, *caret(settings, i, c)) for i, placed in enumerate(lines)
                       for c in range(len(placed.text) + 1)]
@@ -610,11 +709,21 @@ class TypeEdit(Tool):
         return (to_widget.map(QPointF(ax + x0, ay + y0)),
                 to_widget.map(QPointF(ax + x1, ay + y1)))
 
+    def _caret_on_path(self) -> bool:
+        """Whether the caret lies between type on a path's start and end markers (in the
+        overflow it is not shown, as no glyph there is); True for other text."""
+        settings = self.layer.type_settings
+        if settings.path is None:
+            return True
+        origin, first, last = settings.path_span()
+        x = caret(settings, *self.line_col())[0]
+        return first - 1e-3 <= origin + x <= last + 1e-3
+
     def _warped(self, rect: QRectF) -> QPolygonF:
         """An image rectangle about the text as Warp Text bends it: its outline, each edge
         in eight steps, through the layer's warp (the rectangle itself for flat text)."""
         settings = self.layer.type_settings
-        if not is_warped(settings):
+        if not _bent(settings):
             return QPolygonF(rect)
         ax, ay = self.layer.anchor()
         steps = [i / 8 for i in range(8)]
@@ -780,6 +889,8 @@ class TypeEdit(Tool):
             line = QRectF(ax + placed.x, ay + placed.baseline - placed.ascent,
                           max(placed.width, 1.0), placed.ascent + placed.descent)
             area = line if area.isNull() else area.united(line)
+        if self.layer.type_settings.path is not None:
+            return self._warped(area).boundingRect()  # (around the text on its path)
         return area
 
     def _selection_rects(self) -> list[QRectF]:
@@ -831,6 +942,8 @@ class TypeEdit(Tool):
                                         corner.x() + half - 2, corner.y()))
                 painter.drawLine(QLineF(corner.x(), corner.y() - half + 2,
                                         corner.x(), corner.y() + half - 2))
+        elif self.layer.type_settings.path is not None:
+            paint_type_path(painter, to_widget, self.layer)
         else:
             # The text's box, dotted, as Photoshop frames the text being edited.
             # (bent with warped text)
@@ -847,7 +960,8 @@ class TypeEdit(Tool):
             painter.setBrush(QColor(255, 255, 255))
             for rect in rects:  # (bent with warped text)
                 painter.drawPolygon(to_widget.map(self._warped(rect)))
-        elif self.caret_shown and layout(self.layer.type_settings)[self.line_col()[0]].shown:
+        elif self.caret_shown and layout(self.layer.type_settings)[self.line_col()[0]].shown \
+                and self._caret_on_path():
             # The text cursor: black with a white edge, seen on any colour (none in text
             # beyond a paragraph box, which is not drawn: Photoshop's).
             a, b = self._caret_line(canvas)
