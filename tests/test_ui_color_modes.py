@@ -16,7 +16,7 @@ from editor.model.files import open_document
 from editor.model.layers import Layer
 
 from test_ui_exports import export_with
-from ui_helpers import in_modal_dialog, photo
+from ui_helpers import image_drag, in_modal_dialog, photo
 
 
 def answer(qtbot, name: str, button: str) -> dict:
@@ -83,6 +83,18 @@ def test_grayscale_makes_every_layer_grey_saves_a_grayscale_psd_and_reopens_gray
     assert fg.red() == fg.green() == fg.blue() == round(0.299 * 200 + 0.587 * 30 + 0.114 * 40)
     w.set_foreground(QColor(0, 0, 255))
     assert w.foreground == QColor(29, 29, 29)
+    # Painting stays grey: a blue picked for the brush paints its grey.
+    doc.set_active(next(doc.layers()))
+    painted = doc.active.pixels.copy()
+    w.tool_actions["brush"].trigger()
+    w.tools.current.set_size(9)
+    w.tools.current.set_hardness(1.0)
+    image_drag(qtbot, w.canvas, [(20, 30), (40, 30), (60, 30)])
+    p = doc.active.pixels
+    assert (p != painted).any(axis=2).sum() > 100
+    assert (p[..., 0] == p[..., 1]).all() and (p[..., 1] == p[..., 2]).all()
+    assert (p[30, 40, :3] == 29).all()
+    doc.history.undo()
 
     path = tmp_path / "grey.psd"
     save_as(w, qtbot, monkeypatch, path)

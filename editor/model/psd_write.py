@@ -96,7 +96,8 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False,
         resources[resource.key] = resource
     for key, resource in (doc.global_light or {}).items():  # the effects' global angle
         resources[key] = resource
-    for resource in channel_resources(doc):  # the alpha channels' names and ids
+    # The alpha channels' names and ids (an Indexed document has none, as in Photoshop).
+    for resource in channel_resources(doc) if mode != "indexed" else ():
         resources[resource.key] = resource
     if any(plan.link_groups):  # Link Layers, where Photoshop keeps them
         for resource in link_resources(plan.link_groups):
