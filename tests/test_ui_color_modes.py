@@ -113,14 +113,15 @@ def test_grayscale_makes_every_layer_grey_saves_a_grayscale_psd_and_reopens_gray
     assert w.test_errors == []
 
 
-def drive_indexed(palette="adaptive", colors=16, dither="diffusion", amount=75, forced="none"):
+def drive_indexed(qtbot, palette="adaptive", colors=16, dither="diffusion", amount=75,
+                  forced="none"):
     def drive(dialog, seen):
         dialog.palette.setCurrentIndex(dialog.palette.findData(palette))
         dialog.forced.setCurrentIndex(dialog.forced.findData(forced))
         dialog.dither.setCurrentIndex(dialog.dither.findData(dither))
         dialog.colors.setValue(colors)
         dialog.amount.setValue(amount)
-        dialog.update_preview()  # (what the timer does after a pause)
+        qtbot.waitUntil(dialog.previewed, timeout=20000)  # made on a worker
         seen["previewed"] = dialog.layer.pixels.copy()  # shown on the canvas, no step yet
         seen["steps"] = dialog.doc.history.index
     return drive
@@ -152,7 +153,7 @@ def test_indexed_color_adaptive_16_diffusion_saves_an_indexed_psd_with_its_palet
     for layer, old in zip(doc.layers(), before):
         np.testing.assert_array_equal(layer.pixels, old)
 
-    seen = in_modal_dialog(qtbot, w.actions["mode_indexed"].trigger, drive_indexed(),
+    seen = in_modal_dialog(qtbot, w.actions["mode_indexed"].trigger, drive_indexed(qtbot),
                            "IndexedColorDialog")
     layers = list(doc.layers())
     assert len(layers) == 1 and doc.color_mode == "indexed"
@@ -199,11 +200,11 @@ def test_indexed_diffusion_dithers_and_rgb_color_converts_back(opened, qtbot):
     ramp[..., 3] = 255
     doc.set_pixels(doc.active, ramp, 0, 0)
     in_modal_dialog(qtbot, w.actions["mode_indexed"].trigger,
-                    drive_indexed(colors=4, dither="none"), "IndexedColorDialog")
+                    drive_indexed(qtbot, colors=4, dither="none"), "IndexedColorDialog")
     flat = doc.active.pixels.copy()
     doc.history.undo()
     in_modal_dialog(qtbot, w.actions["mode_indexed"].trigger,
-                    drive_indexed(colors=4, dither="diffusion", amount=100),
+                    drive_indexed(qtbot, colors=4, dither="diffusion", amount=100),
                     "IndexedColorDialog")
     dithered = doc.active.pixels
     assert len(np.unique(dithered[..., :3].reshape(-1, 3), axis=0)) <= 4

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QLabe
 from editor.model import color_modes as cm
 from editor.model.layers import Layer
 
+from . import worker
 from .actions import ActionSpec, Spec, SubmenuSpec, has_doc
 from .dialogs import ok_cancel
 
@@ -103,6 +104,8 @@ class IndexedColorDialog(QDialog):
         self.setObjectName("IndexedColorDialog")
         self.doc, self.layer, self.original = window.doc, layer, layer.pixels
         self.result: Optional[tuple[np.ndarray, np.ndarray]] = None  # (pixels, palette)
+        self.result_for: Optional[cm.IndexedOptions] = None  # the settings it was made for
+        self.running = self.closed = False  # a preview on the worker; OK or Cancel given
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.palette = _combo("IndexedPalette", PALETTE_LABELS, start.palette)
@@ -147,7 +150,6 @@ class IndexedColorDialog(QDialog):
         for check in (self.transparency, self.preview_box):
             check.toggled.connect(self._changed)
         self._changed()
-        self.update_preview()
 
     def options(self) -> cm.IndexedOptions:
         return cm.IndexedOptions(self.palette.currentData(), self.colors.value(),
@@ -158,27 +160,59 @@ class IndexedColorDialog(QDialog):
         # Photoshop greys Colors for the fixed palettes and Amount but for Diffusion.
         self.colors.setEnabled(self.palette.currentData() not in ("exact", "web"))
         self.amount.setEnabled(self.dither.currentData() == "diffusion")
-        self.result = None
         self.timer.start()
 
     def compute(self) -> Optional[tuple[np.ndarray, np.ndarray]]:
-        """The indexed picture for the settings now (None, with the reason shown, if they
-        cannot be used, e.g. Exact for an image of too many colours)."""
-        if self.result is None:
+        """The indexed picture for the settings now, made here if the preview has not made
+        it (None, with the reason shown, if they cannot be used, e.g. Exact for an image of
+        too many colours)."""
+        options = self.options()
+        if self.result_for != options:
             try:
-                self.result = cm.index_colors(self.original, self.options())
-                self.message.setText(f"{len(self.result[1])} colours in the palette.")
+                self._made(options, cm.index_colors(self.original, options), None)
             except Exception as exc:
-                self.message.setText(str(exc))
-                return None
+                self._made(options, None, exc)
         return self.result
 
     def update_preview(self) -> None:
+        """Shows the settings' picture: made on a worker thread (seconds on a big image),
+        one at a time; settings changed meanwhile start the next when it reports."""
         self.timer.stop()
-        shown = self.compute() if self.preview_box.isChecked() else None
-        self.buttons.button(self.buttons.StandardButton.Ok).setEnabled(
-            not self.preview_box.isChecked() or shown is not None)
-        pixels = shown[0] if shown is not None else self.original
+        if not self.preview_box.isChecked():
+            self._show(self.original)
+            return
+        options = self.options()
+        if self.result_for == options:
+            self._show(self.result[0] if self.result is not None else self.original)
+            return
+        if self.running:
+            return  # (`_reported` starts the next)
+        self.running = True
+        self.message.setText("Previewing…")
+        pixels = self.original
+        worker.start(lambda: cm.index_colors(pixels, options),
+                     lambda result: self._reported(options, result, None),
+                     lambda exc: self._reported(options, None, exc))
+
+    def _reported(self, options: cm.IndexedOptions, result, error) -> None:
+        self.running = False
+        if self.closed:
+            return
+        if options == self.options():
+            self._made(options, result, error)
+        self.update_preview()
+
+    def _made(self, options: cm.IndexedOptions, result, error) -> None:
+        self.result_for, self.result = options, result
+        self.message.setText(str(error) if error is not None
+                             else f"{len(result[1])} colours in the palette.")
+
+    def previewed(self) -> bool:
+        """The canvas shows the settings' picture now (tests wait for it)."""
+        return self.result_for == self.options() and self.result is not None \
+            and self.layer.pixels is self.result[0]
+
+    def _show(self, pixels: np.ndarray) -> None:
         if self.layer.pixels is not pixels:
             self.doc._set_pixels(self.layer, pixels, self.layer.x, self.layer.y)
 
@@ -186,8 +220,9 @@ class IndexedColorDialog(QDialog):
         self.timer.stop()
         if code == QDialog.DialogCode.Accepted and self.compute() is None:
             return  # (the message says why)
-        if self.layer.pixels is not self.original:  # the preview off: the command sets it
-            self.doc._set_pixels(self.layer, self.original, self.layer.x, self.layer.y)
+        self.closed = True
+        # The layer as it was: the command sets the result, Cancel leaves it.
+        self._show(self.original)
         super().done(code)
 
 
