@@ -233,3 +233,36 @@ def test_flatten_layers_question_cancel_leaves_the_document(opened, qtbot):
     assert seen["name"] == "FlattenLayersQuestion"
     assert w.doc.history.index == steps and len(list(w.doc.layers())) == 2
     assert w.doc.color_mode == "rgb"
+
+
+def test_exact_palette_refuses_a_photo_in_one_line_and_keeps_a_grey_image_exactly(opened,
+                                                                                   qtbot):
+    w = opened
+    doc = w.doc
+    before = doc.active.pixels.copy()
+
+    def exact_on_photo(dialog, seen):
+        dialog.palette.setCurrentIndex(dialog.palette.findData("exact"))
+        qtbot.waitUntil(lambda: "Exact needs" in dialog.message.text(), timeout=20000)
+        ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+        seen["still_open"] = dialog.isVisible()  # OK refused: the line says why
+        seen["message"] = dialog.message.text()
+        seen["cancel"] = True
+
+    seen = in_modal_dialog(qtbot, w.actions["mode_indexed"].trigger, exact_on_photo,
+                           "IndexedColorDialog")
+    assert seen["still_open"] and "\n" not in seen["message"]
+    assert "at most 256 colours" in seen["message"]
+    assert doc.color_mode == "rgb"
+    np.testing.assert_array_equal(doc.active.pixels, before)
+
+    # A grey image has at most 256 colours: Exact keeps every pixel.
+    answer(qtbot, "DiscardColorQuestion", "Discard")
+    w.actions["mode_grayscale"].trigger()
+    grey = doc.active.pixels.copy()
+    in_modal_dialog(qtbot, w.actions["mode_indexed"].trigger,
+                    drive_indexed(qtbot, palette="exact", colors=16), "IndexedColorDialog")
+    assert doc.color_mode == "indexed"
+    np.testing.assert_array_equal(doc.active.pixels, grey)
+    assert w.test_errors == []

@@ -168,7 +168,9 @@ def index_colors(pixels: np.ndarray, options: IndexedOptions) -> tuple[np.ndarra
         matted = np.rint(pixels[..., :3] * a + 255.0 * (1.0 - a)).astype(np.uint8)
         # (With Transparency the kept pixels become opaque as they are.)
         rgb = np.where(clear[..., None], matted, rgb) if options.transparency else matted
-    slots = options.colors - int(clear.any())
+    # (Exact and Web ignore Colors, greyed in Photoshop's dialog: up to 256 entries.)
+    colors = 256 if options.palette in ("exact", "web") else options.colors
+    slots = colors - int(clear.any())
     if slots < 1:
         raise DocumentError("Transparency needs at least one more colour.")
     shown = rgb[~clear]
