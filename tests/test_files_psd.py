@@ -241,8 +241,13 @@ def test_deep_and_non_rgb_documents_become_8bit_rgba(tmp_path, mode, depth):
     np.testing.assert_allclose(pixels.astype(int), expected.astype(int), atol=tolerance)
     if depth != 8 and mode != "1":
         assert any(f"{depth}-bit" in w for w in doc.warnings)
-    if mode not in ("RGB", "RGBA"):
+    if mode in ("L", "LA"):  # Grayscale documents keep their mode (Image > Mode)
+        assert doc.color_mode == "grayscale"
+        assert not any("to RGB" in w for w in doc.warnings)
+        assert (pixels[..., 0] == pixels[..., 2]).all()
+    elif mode not in ("RGB", "RGBA"):
         assert any("to RGB" in w for w in doc.warnings)
+        assert doc.color_mode == "rgb"
 
 
 def test_layerless_psd_opens_as_one_layer(tmp_path):

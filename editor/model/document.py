@@ -240,6 +240,12 @@ class Document:
         # contents opened by Edit Contents: saving it updates the smart object
         # (smart_object.save_contents).
         self.contents_of: Optional[tuple] = None
+        # Image > Mode (color_modes.py): "rgb", "grayscale" (the layers hold R = G = B) or
+        # "indexed" (one layer in the colours of `palette`, uint8 (n, 3)); pixels are RGBA
+        # in every mode. Changed by `color_modes.SetColorMode`, saved as the PSD's mode.
+        self.color_mode = "rgb"
+        self.palette: Optional[np.ndarray] = None
+        self.color_mode_changed = Signal()  # ()
         # What the canvas shows has changed inside `box` (None: everywhere) because of `layer`.
         self.region_changed = Signal()     # (box | None, layer | None)
         self.structure_changed = Signal()  # ()
@@ -959,6 +965,10 @@ class Document:
         box = node.drawn_bounds().union(clipped_above(parent, index))
         self.region_changed.emit(styled_reach(box, parent), None)
         return parent, index
+
+    def _set_color_mode(self, mode: str, palette: Optional[np.ndarray]) -> None:
+        self.color_mode, self.palette = mode, palette
+        self.color_mode_changed.emit()
 
     def _set_attr(self, node: Node, attr: str, value) -> None:
         before = node.drawn_bounds()  # (effects: the old style may reach further)

@@ -35,5 +35,6 @@ def duplicate_document(doc: Document, merged_only: bool = False) -> Document:
     out._set_guides(doc.guides)
     out._set_patterns(doc.patterns)
     out.global_light = doc.global_light
+    out.color_mode, out.palette = doc.color_mode, doc.palette  # (Image > Mode)
     out.history.clear()  # the starting state is not an undoable step
     return out

@@ -13,6 +13,7 @@ Qt-free; the dialog is `editor/ui/export_commands.py`.
 """
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 from dataclasses import dataclass
@@ -49,6 +50,9 @@ class ExportSettings:
     width: Optional[int] = None
     height: Optional[int] = None
     copyright: Optional[str] = None   # Metadata: Copyright; None: no metadata
+    # An Indexed Color document's palette ((r, g, b), ...): GIF and PNG (PNG-8) are written
+    # with it (color_modes.paletted); None: GIF gets an adaptive palette, PNG is 32-bit.
+    palette: Optional[tuple] = None
 
     def check(self) -> None:
         if self.format not in FORMATS:
@@ -93,8 +97,16 @@ def encode(pixels: np.ndarray, settings: ExportSettings) -> bytes:
     out = io.BytesIO()
     write_flat(np.ascontiguousarray(picture), out, settings.format, int(settings.quality),
                transparency=settings.transparency and settings.format in TRANSPARENT,
-               copyright=settings.copyright or None)
+               copyright=settings.copyright or None,
+               palette=settings.palette if settings.format in ("GIF", "PNG") else None)
     return out.getvalue()
+
+
+def palette_setting(doc: "Document") -> Optional[tuple]:
+    """`ExportSettings.palette` for `doc`: its palette in Indexed Color mode, else None."""
+    if doc.color_mode != "indexed" or doc.palette is None:
+        return None
+    return tuple(tuple(int(v) for v in c) for c in doc.palette)
 
 
 def write(path: str | os.PathLike, data: bytes) -> None:
@@ -104,6 +116,8 @@ def write(path: str | os.PathLike, data: bytes) -> None:
 
 def export_as(doc: "Document", path: str | os.PathLike, settings: ExportSettings) -> int:
     """What `doc` shows, exported to `path` by `settings`; returns the bytes written."""
+    if doc.color_mode == "indexed" and settings.palette is None:
+        settings = dataclasses.replace(settings, palette=palette_setting(doc))
     data = encode(composite_document(doc), settings)
     write(path, data)
     return len(data)

@@ -70,15 +70,22 @@ def read_flat(path: str, limit: int) -> tuple[np.ndarray, list[str]]:
 
 def write_flat(pixels: np.ndarray, f: IO[bytes], fmt: str, quality: int, *,
                transparency: bool = True, copyright: Optional[str] = None,
-               tiff_compression: Optional[str] = "tiff_adobe_deflate") -> None:
+               tiff_compression: Optional[str] = "tiff_adobe_deflate",
+               palette=None) -> None:
     """Encodes straight RGBA pixels; JPEG and BMP (no transparency) are flattened onto white,
     as is every format with `transparency` off. `copyright`: the one piece of metadata
     written (Export As' Metadata: Copyright), a PNG text chunk or EXIF's Copyright tag;
     without it nothing but the pixels is written. `tiff_compression`: Pillow's name for a
-    TIFF's ("tiff_lzw"; None: uncompressed)."""
+    TIFF's ("tiff_lzw"; None: uncompressed). `palette` (GIF, PNG): an Indexed Color
+    document's ((r, g, b), ...): the file is paletted with it (PNG-8)."""
     from PIL import Image
 
-    if fmt in ("JPEG", "BMP") or not transparency:
+    if palette is not None:
+        from .color_modes import paletted
+
+        image = paletted(pixels if transparency else _opaque(flatten_on_white(pixels)),
+                         palette)
+    elif fmt in ("JPEG", "BMP") or not transparency:
         image = Image.fromarray(flatten_on_white(pixels), "RGB")
     else:
         image = Image.fromarray(pixels, "RGBA")
@@ -107,6 +114,10 @@ def write_flat(pixels: np.ndarray, f: IO[bytes], fmt: str, quality: int, *,
         elif fmt == "GIF":
             options["comment"] = copyright.encode("utf-8")
     image.save(f, fmt, **options)
+
+
+def _opaque(rgb: np.ndarray) -> np.ndarray:
+    return np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
 
 
 def flatten_on_white(pixels: np.ndarray) -> np.ndarray:

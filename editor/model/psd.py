@@ -164,6 +164,8 @@ __all__ = ["check_psd_size", "read_header", "read_psd", "write_psd"]
 
 PSD_MAX_SIDE = 30_000     # PSD version 1
 PSB_MAX_SIDE = 300_000    # PSD version 2 (PSB)
+# The modes a document keeps (Image > Mode); the others are converted to RGB.
+_KEPT_MODES = {1: "grayscale", 2: "indexed", 3: "rgb"}
 _COLOR_MODES = {0: "bitmap", 1: "greyscale", 2: "indexed", 3: "RGB", 4: "CMYK",
                 7: "multichannel", 8: "duotone", 9: "Lab"}
 
@@ -233,14 +235,15 @@ def read_psd(path: str, limit: int, pixels: bool = True) -> Document:
         reader.patterns = read_patterns(psd, reader.warn, convert)
         if depth != 8:
             reader.warn(f"converted from {depth}-bit to 8-bit colour")
-        if mode != 3:
+        if mode not in _KEPT_MODES:
             reader.warn(f"converted from {_COLOR_MODES.get(mode, f'mode {mode}')} to RGB")
         if not source.merged_complete:
             reader.warn("the file is cut short inside its merged image (the flattened "
                         "preview); the layers are complete, re-save to repair it")
         try:
             children = reader.read_children(psd)
-            if not children and len(psd) == 0 and not _written_by_us(psd):
+            # (An Indexed document keeps its picture in the merged image only, ours too.)
+            if not children and len(psd) == 0 and (mode == 2 or not _written_by_us(psd)):
                 children = reader.read_merged_image()
             # The alpha channels (saved selections): extra planes of the merged image.
             alpha = read_channels(psd, record, source.load_merged, reader.warn) \
@@ -267,6 +270,11 @@ def read_psd(path: str, limit: int, pixels: bool = True) -> Document:
     doc.patterns = tuple(reader.patterns.values())
     doc.global_light = {key: psd.image_resources[key] for key in _light_resources()
                         if key in psd.image_resources} or None
+    if mode in _KEPT_MODES:  # Image > Mode (color_modes); 16- and 32-bit grey: 8-bit grey
+        doc.color_mode = _KEPT_MODES[mode]
+        if mode == 2:
+            reader.color_table()
+        doc.palette = reader.palette if mode == 2 else None
     doc.warnings = reader.warnings
     doc.active = next(reversed(list(doc.layers())), None)
     return doc
@@ -290,6 +298,7 @@ class _Reader:
         self.colours_converted = False
         self.ids: dict[int, Node] = {}
         self.patterns: dict = {}  # the file's patterns by id (`read_patterns`)
+        self.palette: Optional[np.ndarray] = None  # an Indexed document's (`color_table`)
 
     def warn(self, text: str) -> None:
         self.warnings.append(f"{self.path}: {text}.")
@@ -650,7 +659,41 @@ class _Reader:
         image = self.psd.topil(apply_icc=self.apply_icc)
         if image is None:
             raise FileFormatError(f"{self.path}: the PSD file has neither layers nor an image.")
+        if image.mode == "P":
+            return [Layer("Background", self.indexed_pixels(np.asarray(image, np.uint8)))]
         return [Layer("Background", np.array(image.convert("RGBA"), np.uint8))]
+
+    def color_table(self) -> np.ndarray:
+        """An Indexed document's 256 palette entries (colour mode data: the reds, greens,
+        blues); its own palette, `doc.palette`, is as many as resource 1046 says."""
+        from psd_tools.constants import Resource
+
+        table = np.frombuffer(self.psd._record.color_mode_data.value[:768], np.uint8)
+        table = np.pad(table, (0, 768 - len(table))).reshape(3, 256).T
+        count = self.psd.image_resources.get_data(Resource.INDEXED_COLOR_TABLE_COUNT)
+        count = _short(count) if count is not None else 256
+        self.palette = table[:max(1, min(count, 256))].copy()
+        return table
+
+    def indexed_pixels(self, indices: np.ndarray) -> np.ndarray:
+        """An Indexed document's picture: its palette's colours (the colour mode data;
+        as many entries as resource 1046 says), alpha 0 at the transparent entry (1047).
+        The palette is kept for `doc.palette`."""
+        from psd_tools.constants import Resource
+
+        table = self.color_table()
+        pixels = np.empty(indices.shape + (4,), np.uint8)
+        pixels[..., :3] = table[indices]
+        pixels[..., 3] = 255
+        clear = self.psd.image_resources.get_data(Resource.TRANSPARENCY_INDEX)
+        if clear is not None:
+            pixels[indices == _short(clear)] = (255, 255, 255, 0)
+        return pixels
+
+
+def _short(value) -> int:
+    """A one-number image resource (1046, 1047): psd-tools gives an int, or the bytes."""
+    return value if isinstance(value, int) else struct.unpack(">H", bytes(value)[:2])[0]
 
 
 def _own_blocks() -> set:

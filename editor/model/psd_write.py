@@ -66,12 +66,21 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False,
 
     version = 2 if big else 1
     length_format = ">" + "IQ"[version - 1]
-    # The merged image's planes: R, G, B, its transparency, then the alpha channels.
-    header = FileHeader(version=version, channels=4 + len(doc.channels), height=doc.height,
-                        width=doc.width, depth=8, color_mode=ColorMode.RGB)
+    # The merged image's planes: R, G, B (Grayscale: grey; Indexed: the palette indices),
+    # its transparency (not in Indexed, which has a transparent palette entry instead),
+    # then the alpha channels (none in Indexed, as in Photoshop).
+    mode = doc.color_mode
+    slots = _SLOTS[mode]
+    header = FileHeader(version=version, channels=len(slots) + (len(doc.channels) if
+                                                                mode != "indexed" else 0),
+                        height=doc.height, width=doc.width, depth=8,
+                        color_mode={"rgb": ColorMode.RGB, "grayscale": ColorMode.GRAYSCALE,
+                                    "indexed": ColorMode.INDEXED}[mode])
     comps = doc.layer_comps
     ids = comp_ids(comps.comps)  # (the same in 1065, in each layer's 'cmls' and in our XMP)
-    plan = _Writer(comps.comps, ids).plan(doc)  # checks offsets and depth before a byte is written
+    # Checks offsets and depth before a byte is written. An Indexed document is written as
+    # Photoshop's are: its picture in the merged image only, no layer records.
+    plan = _Writer(comps.comps, ids, slots).plan(doc) if mode != "indexed" else _Plan()
     resources = ImageResources.new()
     # Always present, so that a document without layers reads back without layers
     # (a flat PSD from another program has no such packet and opens as one layer).
@@ -87,13 +96,21 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False,
         resources[resource.key] = resource
     for key, resource in (doc.global_light or {}).items():  # the effects' global angle
         resources[key] = resource
-    for resource in channel_resources(doc):  # the alpha channels' names and ids
+    # The alpha channels' names and ids (an Indexed document has none, as in Photoshop).
+    for resource in channel_resources(doc) if mode != "indexed" else ():
         resources[resource.key] = resource
     if any(plan.link_groups):  # Link Layers, where Photoshop keeps them
         for resource in link_resources(plan.link_groups):
             resources[resource.key] = resource
+    if mode == "indexed":
+        palette, transparent = _palette_of(doc)
+        for key, value in ((Resource.INDEXED_COLOR_TABLE_COUNT, len(doc.palette)),
+                           (Resource.TRANSPARENCY_INDEX, transparent)):
+            if value is not None:
+                resources[key] = ImageResource(key=key, data=struct.pack(">H", value))
     header.write(f)
-    ColorModeData().write(f)
+    # (Indexed: the palette, 256 reds then 256 greens then 256 blues.)
+    ColorModeData(palette if mode == "indexed" else b"").write(f)
     resources.write(f)
 
     section = f.tell()
@@ -111,7 +128,7 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False,
         for record, pixels, mask in zip(plan.records, plan.pixels, plan.masks):
             if callable(pixels):
                 pixels = pixels()
-            for channel_info, slot in zip(record.channel_info, (3, 0, 1, 2)):
+            for channel_info, slot in zip(record.channel_info, slots):
                 channel = ChannelData(compression=Compression.RAW if pixels is None
                                       else Compression.RLE)
                 if pixels is not None and pixels.size:
@@ -123,7 +140,7 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False,
                 if mask.size:
                     channel.set_data(np.ascontiguousarray(mask).tobytes(), mask.shape[1],
                                      mask.shape[0], 8, version)
-                record.channel_info[4].length = channel.write(f)
+                record.channel_info[len(slots)].length = channel.write(f)
         written = f.tell() - info - struct.calcsize(length_format)
         f.write(b"\0" * (-written % 4))
         end = f.tell()
@@ -177,7 +194,10 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False,
     f.write(struct.pack(">H", Compression.RLE.value))
     count_size = 2 if version == 1 else 4
     table_at = f.tell()
-    planes = [stored[..., c] for c in range(4)] + [c.pixels for c in doc.channels]
+    if mode == "indexed":
+        planes = [_indices(doc, stored)]
+    else:
+        planes = [stored[..., c] for c in sorted(slots)] + [c.pixels for c in doc.channels]
     table_size = len(planes) * doc.height * count_size
     f.write(b"\0" * table_size)
     counts = []
@@ -193,6 +213,50 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False,
     f.seek(table_at)
     f.write(b"".join(counts))
     f.seek(end)
+
+
+# Each mode's layer channels, in the order written (transparency first), as slots of the
+# RGBA pixels; Grayscale's one channel is R (= G = B); Indexed has no layer records.
+_SLOTS = {"rgb": (3, 0, 1, 2), "grayscale": (3, 0), "indexed": (0,)}
+
+
+def _palette_of(doc: Document) -> tuple[bytes, Optional[int]]:
+    """An Indexed document's colour mode data (768 bytes) and its transparent entry
+    (color_modes.index_colors puts it last; None when no pixel is transparent)."""
+    palette = np.zeros((256, 3), np.uint8)
+    palette[:len(doc.palette)] = doc.palette
+    transparent = None
+    if any((layer.pixels[..., 3] < 255).any() for layer in doc.layers()) \
+            or any(layer.bounds() != doc.canvas for layer in doc.layers()):
+        transparent = len(doc.palette) - 1
+    return palette.T.tobytes(), transparent
+
+
+def _indices(doc: Document, stored: np.ndarray) -> np.ndarray:
+    """The merged image as palette indices: each colour's entry (the nearest where a
+    pixel was painted in another colour since), the transparent entry where alpha is 0."""
+    from .color_modes import _nearest
+
+    palette = doc.palette.astype(np.int32)
+    _, transparent = _palette_of(doc)
+    keys = (palette[:, 0] << 16) | (palette[:, 1] << 8) | palette[:, 2]
+    if transparent is not None:
+        keys[transparent] = -1  # (its colour is white, which may be an opaque entry too)
+    colours = stored[..., :3].astype(np.int32)
+    packed = (colours[..., 0] << 16) | (colours[..., 1] << 8) | colours[..., 2]
+    unique, inverse = np.unique(packed, return_inverse=True)
+    lookup = {int(k): i for i, k in enumerate(keys) if k >= 0}
+    index = np.array([lookup.get(int(k), -1) for k in unique], np.int32)
+    missing = index < 0
+    if missing.any():
+        rgb = np.stack([unique[missing] >> 16, (unique[missing] >> 8) & 255,
+                        unique[missing] & 255], axis=1)
+        opaque = [i for i in range(len(palette)) if i != transparent]
+        index[missing] = np.array(opaque)[_nearest(rgb, palette[opaque])]
+    out = index[inverse.reshape(packed.shape)].astype(np.uint8)
+    if transparent is not None:
+        out[stored[..., 3] < 128] = transparent
+    return out
 
 
 class _Plan:
@@ -212,8 +276,10 @@ class _Plan:
 class _Writer:
     """Builds the layer records in one walk of the tree (a stack, not recursion)."""
 
-    def __init__(self, comps: tuple = (), comp_ids: Optional[dict] = None) -> None:
+    def __init__(self, comps: tuple = (), comp_ids: Optional[dict] = None,
+                 slots: tuple = _SLOTS["rgb"]) -> None:
         self.comps, self.comp_ids = comps, comp_ids or {}  # (each layer's 'cmls')
+        self.slots = slots  # the document's layer channels (_SLOTS)
         self.ids = itertools.count(1)
         self.text_index = itertools.count()  # each type layer's 'TextIndex', bottom first
 
@@ -232,7 +298,7 @@ class _Writer:
             if isinstance(node, Group) and not closing:
                 if depth > MAX_GROUP_DEPTH:
                     raise SaveError(_too_deep(doc.path or "the document", depth))
-                plan.records.append(self.divider())
+                plan.records.append(self.divider(self.slots))
                 plan.pixels.append(None)
                 plan.masks.append(None)
                 plan.link_groups.append(0)
@@ -250,11 +316,11 @@ class _Writer:
         return plan
 
     @staticmethod
-    def divider():
+    def divider(slots: tuple = _SLOTS["rgb"]):
         from psd_tools.constants import SectionDivider, Tag
         from psd_tools.psd.layer_and_mask import LayerRecord
 
-        record = LayerRecord(name="</Layer group>", channel_info=_channel_infos())
+        record = LayerRecord(name="</Layer group>", channel_info=_channel_infos(slots))
         record.tagged_blocks.set_data(Tag.SECTION_DIVIDER_SETTING,
                                       SectionDivider.BOUNDING_SECTION_DIVIDER)
         record.tagged_blocks.set_data(Tag.UNICODE_LAYER_NAME, "</Layer group>")
@@ -268,7 +334,7 @@ class _Writer:
         name = node.name[:255]
         # A group's pass-through lives in its section divider setting only.
         record_mode = BlendMode.NORMAL if mode == BlendMode.PASS_THROUGH else mode
-        record = LayerRecord(channel_info=_channel_infos(), opacity=node.opacity,
+        record = LayerRecord(channel_info=_channel_infos(self.slots), opacity=node.opacity,
                              blend_mode=record_mode)
         if isinstance(node, Group):
             kind = SectionDivider.OPEN_FOLDER if node.expanded else SectionDivider.CLOSED_FOLDER
@@ -423,11 +489,12 @@ def _write_mask_data(record, mask: Optional[LayerMask], vector: Optional[VectorM
     record.channel_info.append(ChannelInfo(id=-2, length=2))
 
 
-def _channel_infos() -> list:
+def _channel_infos(slots: tuple = _SLOTS["rgb"]) -> list:
     from psd_tools.psd.layer_and_mask import ChannelInfo
 
-    # Transparency first, then red, green, blue (as Photoshop and psd-tools write them).
-    return [ChannelInfo(id=i, length=2) for i in (-1, 0, 1, 2)]
+    # Transparency first, then red, green, blue (as Photoshop and psd-tools write them);
+    # Grayscale: transparency, grey.
+    return [ChannelInfo(id=i, length=2) for i in (-1, 0, 1, 2)[:len(slots)]]
 
 
 def _check_offsets(layer) -> None:

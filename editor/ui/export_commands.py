@@ -86,7 +86,8 @@ class ExportCommands:
             format=fmt if fmt in export_as.FORMATS else "PNG",
             quality=settings.value("export_as/quality", 90, int),
             transparency=settings.value("export_as/transparency", True, bool),
-            copyright=settings.value("export_as/copyright", "") or None)
+            copyright=settings.value("export_as/copyright", "") or None,
+            palette=export_as.palette_setting(session.doc))
         with WaitCursor():
             pixels = composite_document(session.doc)
         self.dialog = dialog = ExportAsDialog(w, pixels, start,

@@ -98,6 +98,7 @@ class ExportAsDialog(QDialog):
         layout.addLayout(left)
 
         form = QFormLayout()
+        self.palette = start.palette  # an Indexed Color document's (GIF, PNG-8)
         self.format = _combo("ExportFormat", FORMAT_LABELS, start.format)
         self.quality = _spin("ExportQuality", 1, 100, start.quality, " %")
         self.transparency = QCheckBox("Transparency")
@@ -156,7 +157,8 @@ class ExportAsDialog(QDialog):
             transparency=self.transparency.isChecked() and fmt in export_as.TRANSPARENT,
             width=None if size == self.canvas_size else size[0],
             height=None if size == self.canvas_size else size[1],
-            copyright=text if self.metadata.currentData() == "copyright" and text else None)
+            copyright=text if self.metadata.currentData() == "copyright" and text else None,
+            palette=self.palette)
 
     def _scale_changed(self, percent: int) -> None:
         if self._updating:

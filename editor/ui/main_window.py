@@ -49,6 +49,7 @@ from .histogram_panel import HistogramPanel
 from .info_panel import InfoPanel
 from .icons import pixmap
 from .image_commands import ImageCommands
+from .mode_commands import ModeCommands, grey_color
 from .job_ui import JobUI
 from .layer_commands import LayerCommands
 from .layer_set_commands import LayerSetCommands
@@ -235,6 +236,7 @@ class MainWindow(QMainWindow):
         self.auto_layers_commands = AutoLayersCommands(self)  # Edit > Auto-Align/Blend Layers
         self.focus_area_commands = FocusAreaCommands(self)  # Select > Focus Area
         self.image_commands = ImageCommands(self)  # the Image menu: sizes, crop, rotate canvas
+        self.mode_commands = ModeCommands(self)  # Image > Mode: RGB, Grayscale, Indexed Color
         self.select_commands = SelectCommands(self)  # Reselect, Inverse, Feather, shape keys
         self.mask_commands = MaskCommands(self)  # Layer > Layer Mask, clipping masks
         self.style_commands = StyleCommands(self)  # Layer > Layer Style
@@ -261,7 +263,7 @@ class MainWindow(QMainWindow):
                        self.select_commands, self.export_commands, self.automate_commands,
                        self.view_commands, self.guide_layout_commands, self.palette_commands,
                        self.decompose_commands, self.difference_commands, self.edit_commands,
-                       self.image_commands, self.mask_commands, self.type_commands,
+                       self.mode_commands, self.image_commands, self.mask_commands, self.type_commands,
                        self.smart_object_commands,
                        self.style_commands, self.layer_set_commands,
                        self.select_and_mask,
@@ -579,12 +581,18 @@ class MainWindow(QMainWindow):
 
     # -- what tools, panels and command modules call (window_api.EditorWindow) ---------------------
     def set_foreground(self, color: QColor) -> None:
-        self.foreground = QColor(color)
+        self.foreground = self._in_mode(color)
         self._colors_changed()
 
     def set_background(self, color: QColor) -> None:
-        self.background = QColor(color)
+        self.background = self._in_mode(color)
         self._colors_changed()
+
+    def _in_mode(self, color: QColor) -> QColor:
+        """A colour chosen for a Grayscale document is its grey (mode_commands)."""
+        doc = self.doc
+        return grey_color(color) if doc is not None and doc.color_mode == "grayscale" \
+            else QColor(color)
 
     def _colors_changed(self) -> None:
         self.swatch.update()
@@ -770,6 +778,7 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"{session.title}{'*' if session.modified else ''} — {APP_NAME}")
         doc = session.doc if session else None
         node = doc.active if doc else None
+        self.mode_commands.constrain_colors()  # (another document, or its mode changed)
         chosen = tuple(self.layers_panel.selected_nodes()) if doc is not None else ()
         refresh_actions(self, Context(doc, node, self.jobs.busy, chosen))
         self.size_label.setText(f"{doc.width} × {doc.height} px" if doc else "")

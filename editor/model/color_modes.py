@@ -1,0 +1,419 @@
+"""Image > Mode: a document's colour mode ("rgb", "grayscale" or "indexed") and the
+conversions between them (no Qt).
+
+Pixels stay 8-bit straight RGBA per layer in every mode (the house rule): a Grayscale
+document's layers hold R = G = B, an Indexed document holds one layer whose colours are
+all its palette's. `doc.color_mode` and `doc.palette` say which; the PSD writer
+(psd_write) stores the mode's channels (one grey channel; one index channel and the palette
+in the colour mode data) and the reader gives the mode back. Each conversion is one undo
+step (`SetColorMode` beside the pixel commands).
+
+Grey is Rec. 601 luma, 0.299 R + 0.587 G + 0.114 B: what Photoshop's RGB -> Grayscale
+gives without colour management (its Gray working space aside).
+
+Indexed Color's palettes: Exact (the image's own colours, when there are at most 256),
+Web (the 216 web-safe colours), Uniform (an even RGB cube, n levels a channel with n³ at
+most Colors), and the local palettes, approximated: Adaptive = median cut in RGB (the
+most common colours' boxes), Perceptual = k-means in CIE Lab (what the eye tells apart),
+Selective = Perceptual with entries near a web-safe colour snapped onto it (Photoshop's
+Selective favours web colours). Forced colours take palette slots first; Transparency
+keeps one slot for pixels under half opaque (the others become opaque, matted on white).
+Dither: None, Diffusion (Floyd-Steinberg, serpentine, the error scaled by Amount %),
+Pattern (an 8x8 Bayer matrix) and Noise (seeded, so a preview and OK agree).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Optional
+
+import cv2
+import numpy as np
+from numba import njit
+
+from .errors import DocumentError
+from .history import Command
+from .layers import AdjustmentLayer, FillLayer, Layer
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from .document import Document
+
+MODES = ("rgb", "grayscale", "indexed")
+MODE_LABELS = {"rgb": "RGB Color", "grayscale": "Grayscale", "indexed": "Indexed Color"}
+PALETTES = ("exact", "web", "uniform", "perceptual", "selective", "adaptive")
+FORCED = ("none", "black_white", "primaries", "web")
+DITHERS = ("none", "diffusion", "pattern", "noise")
+
+_WEB = np.array([(r, g, b) for r in range(0, 256, 51) for g in range(0, 256, 51)
+                 for b in range(0, 256, 51)], np.uint8)
+_FORCED = {
+    "none": np.zeros((0, 3), np.uint8),
+    "black_white": np.array([(0, 0, 0), (255, 255, 255)], np.uint8),
+    "primaries": np.array([(0, 0, 0), (255, 255, 255), (255, 0, 0), (0, 255, 0),
+                           (0, 0, 255), (0, 255, 255), (255, 0, 255), (255, 255, 0)], np.uint8),
+    "web": _WEB,
+}
+
+
+# -- grey -------------------------------------------------------------------------------------
+
+def grey_of(rgb: np.ndarray) -> np.ndarray:
+    """Rec. 601 luma of uint8 (..., 3) colours, rounded: uint8 (...)."""
+    rgb = np.asarray(rgb, np.uint32)
+    return ((299 * rgb[..., 0] + 587 * rgb[..., 1] + 114 * rgb[..., 2] + 500) // 1000
+            ).astype(np.uint8)
+
+
+def to_grayscale(pixels: np.ndarray) -> np.ndarray:
+    """An RGBA array with each colour replaced by its grey (alpha kept)."""
+    out = pixels.copy()
+    out[..., :3] = grey_of(pixels[..., :3])[..., None]
+    return out
+
+
+def colour_layers(doc: "Document") -> list:
+    """What a mode change cannot convert as pixels: adjustment, fill, type and smart object
+    layers, and layers with a style (they draw colour from settings). Photoshop asks to
+    flatten before the change when there are any."""
+    from .smart_object import SmartObjectLayer
+    from .text_layer import TextLayer
+
+    return [n for n in doc.nodes()
+            if isinstance(n, (AdjustmentLayer, FillLayer, TextLayer, SmartObjectLayer))
+            or (getattr(n, "effects", None) is not None and n.effects.drawn())]
+
+
+def pixel_layers(doc: "Document") -> list[Layer]:
+    """The plain pixel layers, whose pixels a mode change converts."""
+    skip = {id(n) for n in colour_layers(doc)}
+    return [n for n in doc.layers() if type(n) is Layer and id(n) not in skip]
+
+
+class SetColorMode(Command):
+    """Sets the document's colour mode and palette (the pixels change in commands beside it)."""
+
+    def __init__(self, mode: str, palette: Optional[np.ndarray], name: str):
+        self.name = name
+        self._other = (mode, palette)
+
+    def _swap(self, doc: "Document") -> None:
+        current = (doc.color_mode, doc.palette)
+        doc._set_color_mode(*self._other)
+        self._other = current
+
+    redo = _swap
+    undo = _swap
+
+
+def convert_to_grayscale(doc: "Document", flatten: bool = False) -> None:
+    """Image > Mode > Grayscale: every pixel layer's colours become grey (after Flatten
+    Image when `flatten`), in one undo step."""
+    if doc.color_mode == "grayscale":
+        return
+    with doc.history.macro("Grayscale"):
+        if flatten:
+            doc.flatten()
+        for layer in pixel_layers(doc):
+            from . import commands as cmds
+            doc.history.push(cmds.SetPixels(layer, to_grayscale(layer.pixels), layer.x,
+                                            layer.y, "Grayscale"))
+        doc.history.push(SetColorMode("grayscale", None, "Grayscale"))
+
+
+def convert_to_rgb(doc: "Document") -> None:
+    """Image > Mode > RGB Color: the pixels stay as they are (grey or the palette's colours
+    are RGB colours already); only the mode changes, in one undo step."""
+    if doc.color_mode != "rgb":
+        doc.history.push(SetColorMode("rgb", None, "RGB Color"))
+
+
+# -- indexed ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class IndexedOptions:
+    """Image > Mode > Indexed Color…'s settings."""
+
+    palette: str = "selective"
+    colors: int = 256
+    forced: str = "black_white"
+    transparency: bool = True
+    dither: str = "diffusion"
+    amount: int = 75  # % (Diffusion)
+
+    def check(self) -> None:
+        if self.palette not in PALETTES:
+            raise DocumentError(f"Unknown palette '{self.palette}'.")
+        if self.forced not in FORCED:
+            raise DocumentError(f"Unknown forced colours '{self.forced}'.")
+        if self.dither not in DITHERS:
+            raise DocumentError(f"Unknown dither '{self.dither}'.")
+        if not 2 <= self.colors <= 256:
+            raise DocumentError(f"Colors must be from 2 to 256 (not {self.colors}).")
+        if not 0 <= self.amount <= 100:
+            raise DocumentError(f"Amount must be from 0 to 100% (not {self.amount}).")
+
+
+def index_colors(pixels: np.ndarray, options: IndexedOptions) -> tuple[np.ndarray, np.ndarray]:
+    """Quantizes an RGBA picture: (the RGBA picture in the palette's colours, the palette
+    as uint8 (n, 3)). With Transparency and pixels under half opaque, the palette's last
+    entry is the transparent one (its colour white) and those pixels are alpha 0."""
+    options.check()
+    alpha = pixels[..., 3]
+    clear = alpha < 128 if options.transparency else np.zeros(alpha.shape, bool)
+    # The colours, matted on white (Photoshop's Matte: White) where not fully opaque.
+    rgb = np.ascontiguousarray(pixels[..., :3])
+    if (alpha < 255).any():
+        a = alpha.astype(np.float32)[..., None] / 255.0
+        matted = np.rint(pixels[..., :3] * a + 255.0 * (1.0 - a)).astype(np.uint8)
+        # (With Transparency the kept pixels become opaque as they are.)
+        rgb = np.where(clear[..., None], matted, rgb) if options.transparency else matted
+    # (Exact and Web ignore Colors, greyed in Photoshop's dialog: up to 256 entries.)
+    colors = 256 if options.palette in ("exact", "web") else options.colors
+    slots = colors - int(clear.any())
+    if slots < 1:
+        raise DocumentError("Transparency needs at least one more colour.")
+    shown = rgb[~clear]
+    palette = _palette(shown, slots, options)
+    indices = _map(rgb, palette, options)
+    out = np.empty_like(pixels)
+    out[..., :3] = palette[indices]
+    out[..., 3] = 255
+    if clear.any():
+        out[clear] = (255, 255, 255, 0)
+        palette = np.vstack([palette, np.array([[255, 255, 255]], np.uint8)])
+    return out, palette
+
+
+def _palette(shown: np.ndarray, slots: int, options: IndexedOptions) -> np.ndarray:
+    """The palette (at most `slots` colours): forced colours first, then the chosen kind's."""
+    forced = _FORCED[options.forced][:slots]
+    if options.palette == "exact":
+        unique = _unique(shown)
+        extra = _without(unique, forced)
+        if len(forced) + len(extra) > slots:
+            raise DocumentError(f"Exact needs an image of at most {slots} colours; this one "
+                                f"has {len(unique)}: choose another palette.")
+        return np.vstack([forced, extra]).astype(np.uint8)
+    if options.palette == "web":
+        return np.vstack([forced, _without(_WEB, forced)])[:max(slots, len(forced))]
+    free = slots - len(forced)
+    if free <= 0:
+        return forced
+    if options.palette == "uniform":
+        levels = max(1, int(round(free ** (1 / 3) + 1e-9)))
+        while levels ** 3 > free:
+            levels -= 1
+        steps = np.round(np.linspace(0, 255, levels)).astype(np.uint8) if levels > 1 \
+            else np.array([128], np.uint8)
+        cube = np.array([(r, g, b) for r in steps for g in steps for b in steps], np.uint8)
+        return np.vstack([forced, _without(cube, forced)])
+    colours = shown.reshape(-1, 3)
+    unique = _unique(colours)
+    # The local palettes learn from at most 40 000 pixels (seeded): a 3-megapixel photo's
+    # palette then takes well under a second, and the sample keeps the colours' frequencies.
+    if len(colours) > _SAMPLE:
+        colours = colours[np.random.default_rng(0).choice(len(colours), _SAMPLE, replace=False)]
+    if len(unique) <= free:  # no need to choose: the image's own colours
+        local = unique
+    elif options.palette == "adaptive":
+        local = _median_cut(colours, free)
+    else:
+        local = _kmeans_lab(colours, free)
+        if options.palette == "selective":
+            local = _snap_to_web(local)
+    return np.vstack([forced, _without(local, forced)]).astype(np.uint8)
+
+
+_SAMPLE = 40_000
+
+
+def _unique(colours: np.ndarray) -> np.ndarray:
+    """The distinct colours of uint8 (..., 3) `colours`, as (n, 3) (a count per packed
+    24-bit colour: faster than `np.unique(axis=0)` on millions of pixels)."""
+    c = colours.reshape(-1, 3).astype(np.int32)
+    seen = np.flatnonzero(np.bincount((c[:, 0] << 16) | (c[:, 1] << 8) | c[:, 2],
+                                      minlength=1 << 24))
+    return np.stack([seen >> 16, (seen >> 8) & 255, seen & 255], axis=1).astype(np.uint8)
+
+
+def _without(colours: np.ndarray, taken: np.ndarray) -> np.ndarray:
+    if not len(taken):
+        return colours
+    keys = {tuple(c) for c in taken.tolist()}
+    keep = [c for c in colours.tolist() if tuple(c) not in keys]
+    return np.array(keep, np.uint8).reshape(-1, 3)
+
+
+def _median_cut(colours: np.ndarray, count: int) -> np.ndarray:
+    """Median cut: the box with the widest channel range (weighted by its pixels) is split
+    at its median until there are `count` boxes; each gives its mean colour."""
+    def span(box: np.ndarray) -> float:
+        return float(np.ptp(box, axis=0).max() * np.sqrt(len(box))) if len(box) > 1 else -1.0
+
+    boxes = [colours.astype(np.int16)]
+    spans = [span(boxes[0])]  # (kept beside the boxes: only the two new ones are measured)
+    while len(boxes) < count:
+        i = int(np.argmax(spans))
+        if spans[i] <= 0:
+            break
+        box, _ = boxes.pop(i), spans.pop(i)
+        channel = int(np.argmax(np.ptp(box, axis=0)))
+        half = len(box) // 2
+        box = box[np.argpartition(box[:, channel], half)]
+        boxes += [box[:half], box[half:]]
+        spans += [span(box[:half]), span(box[half:])]
+    return np.array([np.rint(b.mean(axis=0)) for b in boxes], np.uint8)
+
+
+def _kmeans_lab(colours: np.ndarray, count: int) -> np.ndarray:
+    """k-means (OpenCV) in CIE Lab on the (sampled) pixels, started from median cut; the
+    centres back in RGB."""
+    sample = colours
+    lab = cv2.cvtColor(sample.reshape(-1, 1, 3), cv2.COLOR_RGB2LAB).reshape(-1, 3)
+    lab = lab.astype(np.float32)
+    start = cv2.cvtColor(_median_cut(sample, count).reshape(-1, 1, 3),
+                         cv2.COLOR_RGB2LAB).reshape(-1, 3).astype(np.float32)
+    count = len(start)
+    labels = _nearest(lab, start).reshape(-1, 1).astype(np.int32)
+    cv2.setRNGSeed(0)
+    criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 12, 0.5)
+    _, _, centres = cv2.kmeans(lab, count, labels, criteria, 1, cv2.KMEANS_USE_INITIAL_LABELS)
+    centres = np.clip(np.rint(centres), 0, 255).astype(np.uint8).reshape(-1, 1, 3)
+    rgb = cv2.cvtColor(centres, cv2.COLOR_LAB2RGB).reshape(-1, 3)
+    return np.unique(rgb, axis=0)
+
+
+def _snap_to_web(palette: np.ndarray) -> np.ndarray:
+    """Entries within 12 levels of a web-safe colour in every channel become that colour."""
+    web = (np.rint(palette / 51.0) * 51).astype(np.int16)
+    near = np.all(np.abs(web - palette.astype(np.int16)) <= 12, axis=1)
+    out = np.where(near[:, None], web, palette).astype(np.uint8)
+    return np.unique(out, axis=0)
+
+
+def _nearest(values: np.ndarray, palette: np.ndarray) -> np.ndarray:
+    return _nearest_kernel(np.ascontiguousarray(values, np.float32),
+                           np.ascontiguousarray(palette, np.float32))
+
+
+@njit(cache=True)
+def _nearest_kernel(values, palette):
+    out = np.empty(values.shape[0], np.int32)
+    for i in range(values.shape[0]):
+        best, which = 1e30, 0
+        for k in range(palette.shape[0]):
+            d = 0.0
+            for c in range(values.shape[1]):
+                t = values[i, c] - palette[k, c]
+                d += t * t
+            if d < best:
+                best, which = d, k
+        out[i] = which
+    return out
+
+
+_BAYER = np.array([[0, 32, 8, 40, 2, 34, 10, 42], [48, 16, 56, 24, 50, 18, 58, 26],
+                   [12, 44, 4, 36, 14, 46, 6, 38], [60, 28, 52, 20, 62, 30, 54, 22],
+                   [3, 35, 11, 43, 1, 33, 9, 41], [51, 19, 59, 27, 49, 17, 57, 25],
+                   [15, 47, 7, 39, 13, 45, 5, 37], [63, 31, 55, 23, 61, 29, 53, 21]],
+                  np.float32)
+
+
+def _map(rgb: np.ndarray, palette: np.ndarray, options: IndexedOptions) -> np.ndarray:
+    """Each pixel's palette index, dithered as chosen."""
+    h, w = rgb.shape[:2]
+    values = rgb.astype(np.float32)
+    # The spread a dither adds: about one palette step (the colours' spacing).
+    step = 255.0 / max(1.0, len(palette) ** (1 / 3) - 1)
+    if options.dither == "diffusion" and options.amount > 0:
+        return _diffuse(values, palette.astype(np.float32), options.amount / 100.0)
+    if options.dither == "pattern":
+        tile = np.tile(_BAYER / 64.0 - 0.5, (h // 8 + 1, w // 8 + 1))[:h, :w]
+        values = values + (tile * step)[..., None]
+    elif options.dither == "noise":
+        noise = np.random.default_rng(0).uniform(-0.5, 0.5, (h, w, 1)).astype(np.float32)
+        values = values + noise * step
+    if options.dither == "none":  # each distinct colour looked up once
+        c = rgb.reshape(-1, 3).astype(np.int32)
+        packed = (c[:, 0] << 16) | (c[:, 1] << 8) | c[:, 2]
+        keys, inverse = np.unique(packed, return_inverse=True)
+        found = _nearest(np.stack([keys >> 16, (keys >> 8) & 255, keys & 255], axis=1), palette)
+        return found[inverse].reshape(h, w)
+    return _nearest(values.reshape(-1, 3), palette).reshape(h, w)
+
+
+@njit(cache=True)
+def _diffuse(values, palette, amount):
+    """Floyd-Steinberg, serpentine; the error passed on is scaled by `amount` (0-1)."""
+    h, w = values.shape[0], values.shape[1]
+    out = np.empty((h, w), np.int32)
+    for y in range(h):
+        forward = y % 2 == 0
+        for i in range(w):
+            x = i if forward else w - 1 - i
+            best, which = 1e30, 0
+            for k in range(palette.shape[0]):
+                d = 0.0
+                for c in range(3):
+                    v = min(255.0, max(0.0, values[y, x, c]))
+                    t = v - palette[k, c]
+                    d += t * t
+                if d < best:
+                    best, which = d, k
+            out[y, x] = which
+            dx = 1 if forward else -1
+            for c in range(3):
+                e = (values[y, x, c] - palette[which, c]) * amount
+                if 0 <= x + dx < w:
+                    values[y, x + dx, c] += e * 7.0 / 16.0
+                if y + 1 < h:
+                    if 0 <= x - dx < w:
+                        values[y + 1, x - dx, c] += e * 3.0 / 16.0
+                    values[y + 1, x, c] += e * 5.0 / 16.0
+                    if 0 <= x + dx < w:
+                        values[y + 1, x + dx, c] += e * 1.0 / 16.0
+    return out
+
+
+def convert_to_indexed(doc: "Document", options: IndexedOptions,
+                       indexed: Optional[tuple[np.ndarray, np.ndarray]] = None) -> Layer:
+    """Image > Mode > Indexed Color…: flattens the document (one layer, as Photoshop's
+    Indexed Color documents are) and quantizes it, in one undo step. `indexed`: the
+    (pixels, palette) a preview already made of the flattened picture."""
+    from . import commands as cmds
+
+    with doc.history.macro("Indexed Color"):
+        if len(list(doc.nodes())) != 1 or not isinstance(doc.active, Layer) \
+                or type(doc.active) is not Layer or doc.active.bounds() != doc.canvas:
+            doc.flatten()
+        layer = next(iter(doc.layers()))
+        pixels, palette = indexed if indexed is not None else index_colors(layer.pixels, options)
+        doc.history.push(cmds.SetPixels(layer, pixels, 0, 0, "Indexed Color"))
+        doc.history.push(SetColorMode("indexed", palette, "Indexed Color"))
+    return layer
+
+
+def paletted(pixels: np.ndarray, palette) -> "Image.Image":
+    """A Pillow "P" image of RGBA `pixels` in `palette`'s colours ((r, g, b), ...; the
+    nearest entry where a colour is not one of them, e.g. after resizing); pixels under half
+    opaque take a transparent entry (the palette's white transparent one when it has it,
+    else one more entry), written as GIF's or PNG's transparency."""
+    from PIL import Image
+
+    table = np.asarray(palette, np.uint8).reshape(-1, 3)
+    clear = pixels[..., 3] < 128
+    h, w = clear.shape
+    indices = _nearest(pixels[..., :3].reshape(-1, 3), table).reshape(h, w).astype(np.uint8)
+    image_table = table
+    transparent = None
+    if clear.any():
+        transparent = len(table) if len(table) < 256 else len(table) - 1
+        if transparent == len(table):
+            image_table = np.vstack([table, [[255, 255, 255]]]).astype(np.uint8)
+        indices[clear] = transparent
+    image = Image.fromarray(indices, "P")
+    image.putpalette(image_table.tobytes())
+    if transparent is not None:
+        image.info["transparency"] = transparent
+    return image
