@@ -341,10 +341,12 @@ def _calculations(doc: Document, source1: dict, source2: dict, mode: str,
 
 
 @register("image_size", "Image Size", dialog=True)
-def _image_size(doc: Document, width: int, height: int) -> None:
+def _image_size(doc: Document, width: int, height: int, method: str = "automatic",
+                noise: float = 0.0) -> None:
+    """(Actions recorded before Resample was offered play with Automatic.)"""
     from . import image_ops
 
-    image_ops.image_size(doc, int(width), int(height))
+    image_ops.image_size(doc, int(width), int(height), str(method), float(noise))
 
 
 @register("canvas_size", "Canvas Size", dialog=True)
