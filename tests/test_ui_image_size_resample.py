@@ -133,3 +133,23 @@ def test_a_bad_method_or_noise_is_one_readable_line():
     with pytest.raises(ValueError, match="Reduce Noise must be 0-100"):
         image_ops.image_size(doc, 16, 16, "preserve_details", 150)
     assert doc.size == (8, 8)
+
+
+@pytest.mark.parametrize("method", ["preserve_details", "preserve_details_2", "bicubic"])
+def test_soft_edges_of_a_transparent_layer_keep_their_colour(method):
+    """An orange disc with soft edges on transparency, enlarged 2.5x with Reduce Noise: its
+    edge pixels stay orange (no dark fringe from colour smoothed apart from its alpha)."""
+    import cv2
+
+    alpha = np.zeros((40, 40), np.uint8)
+    cv2.circle(alpha, (20, 20), 12, 255, -1, lineType=cv2.LINE_AA)
+    pixels = np.zeros((40, 40, 4), np.uint8)
+    pixels[..., 0], pixels[..., 1], pixels[..., 3] = 255, 90, alpha
+    doc = Document(40, 40)
+    layer = Layer("disc", pixels)
+    doc.add_layer(layer)
+    image_ops.image_size(doc, 100, 100, method, 60)
+    out = layer.pixels
+    edge = (out[..., 3] > 10) & (out[..., 3] < 245)
+    assert edge.sum() > 50
+    assert (np.abs(out[edge][:, :3].astype(int) - (255, 90, 0)) <= 2).all()

@@ -129,14 +129,28 @@ def _apply(wy, wx, img: np.ndarray) -> np.ndarray:
 
 
 def _denoised(prem: np.ndarray, noise: float) -> np.ndarray:
-    """Reduce Noise: a bilateral filter (edges kept) whose colour tolerance grows with `noise`."""
+    """Reduce Noise: a bilateral filter (edges kept) whose colour tolerance grows with `noise`.
+    It smooths the straight colour and premultiplies it again by the alpha left as it was:
+    smoothing premultiplied colour alone would pull it away from its alpha (dark fringes on
+    a transparent layer's soft edges)."""
     import cv2
 
     if noise <= 0:
         return prem
-    out = prem.copy()
+    alpha = prem[..., 3:4]
+    straight = np.zeros_like(prem[..., :3])
+    np.divide(prem[..., :3] * 255.0, alpha, out=straight, where=alpha > 0)
+    if (alpha[..., 0] < 255).any():
+        # Transparent pixels take the colour around them, not black, into the filter.
+        colour = cv2.GaussianBlur(prem[..., :3], (0, 0), 2.0)
+        cover = cv2.GaussianBlur(np.ascontiguousarray(alpha[..., 0]), (0, 0), 2.0)[..., None]
+        fill = np.zeros_like(colour)
+        np.divide(colour * 255.0, cover, out=fill, where=cover > 1e-3)
+        straight = np.where(alpha > 0, straight, fill)
     sigma = 0.6 * noise  # 100 %: grain up to about 60 levels is smoothed
-    out[..., :3] = cv2.bilateralFilter(np.ascontiguousarray(prem[..., :3]), 5, sigma, 2.0)
+    smooth = cv2.bilateralFilter(np.ascontiguousarray(straight, np.float32), 5, sigma, 2.0)
+    out = prem.copy()
+    out[..., :3] = smooth * (alpha / 255.0)
     return out
 
 
