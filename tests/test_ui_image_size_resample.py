@@ -153,3 +153,29 @@ def test_soft_edges_of_a_transparent_layer_keep_their_colour(method):
     edge = (out[..., 3] > 10) & (out[..., 3] < 245)
     assert edge.sum() > 50
     assert (np.abs(out[edge][:, :3].astype(int) - (255, 90, 0)) <= 2).all()
+
+
+def test_an_action_records_and_plays_the_resample_method(qtbot, tmp_path, monkeypatch):
+    """Image Size recorded with Nearest Neighbor: the step shows Photoshop's label, and
+    playing it on another photo resamples that one by Nearest Neighbor too."""
+    from test_ui_actions_panel import play, record, second_document
+
+    rng = np.random.default_rng(5)
+    w = opened(qtbot, tmp_path, monkeypatch,
+               opaque(rng.integers(0, 256, (20, 30, 3), dtype=np.uint8)))
+    action = record(w, qtbot, "Size", steps=lambda: image_size(qtbot, w, 60, 40, "nearest"))
+    assert action.steps[0].settings == {"width": 60, "height": 40, "method": "nearest",
+                                        "noise": 0}
+    assert "Resample: Nearest Neighbor (hard edges)" in action.steps[0].details()
+    doc = second_document(w, qtbot, monkeypatch, tmp_path)
+    before = next(iter(doc.layers())).pixels.copy()
+    play(w, action)
+    assert doc.size == (60, 40)
+    after = next(iter(doc.layers())).pixels
+    assert after.shape == (40, 60, 4) and doc.history.undo_name() == "Image Size"
+
+    def codes(p):
+        return (p[..., 0].astype(np.int64) << 16) | (p[..., 1].astype(np.int64) << 8) | p[..., 2]
+
+    # Nearest Neighbor picks pixels, it mixes none: every colour is one of the photo's.
+    assert np.isin(codes(after), codes(before)).all()

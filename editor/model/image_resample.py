@@ -89,8 +89,9 @@ def _triangle():
 
 
 def _box():
-    # Half-open, so a tap exactly between two pixels goes to one of them only.
-    return (lambda x: ((x >= -0.5) & (x < 0.5)).astype(np.float64)), 0.5
+    # Half-open, so a tap exactly between two pixels goes to one of them only: the one
+    # whose cover [j, j + 1) holds it, as floor() picks.
+    return (lambda x: ((x > -0.5) & (x <= 0.5)).astype(np.float64)), 0.5
 
 
 KERNELS = {
