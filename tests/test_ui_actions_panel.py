@@ -384,7 +384,8 @@ def test_image_size_step_in_its_dialog(qtbot, tmp_path, monkeypatch):
     seen = in_modal_dialog(qtbot, lambda: play(w, action), change, "ImageSizeDialog")
     assert seen["shown"] == (48, 30)
     assert doc.size == (40, 30)
-    assert action.steps[0].settings == {"width": 48, "height": 30}  # (the action unchanged)
+    assert action.steps[0].settings == {"width": 48, "height": 30, "method": "automatic",
+                                        "noise": 0}  # (the action unchanged)
 
 
 def test_a_damaged_actions_file_is_kept_aside(qtbot, tmp_path, monkeypatch):

@@ -114,7 +114,7 @@ def scale_source(doc: Document, layer: Layer) -> ScaleSource:
 
 
 def resampled(pixels: np.ndarray, width: int, height: int) -> np.ndarray:
-    """Ordinary scaling to (height, width): the one Free Transform and Image Size use."""
+    """Ordinary scaling to (height, width): the one Free Transform uses."""
     h, w = pixels.shape[:2]
     out, _, _ = transform_pixels(pixels, (width / w, 0.0, 0.0, 0.0, height / h, 0.0))
     if out.shape[:2] != (height, width):  # float noise at a border: pad or trim to size

@@ -2,8 +2,9 @@
 at a chosen size, with or without transparency and a copyright line.
 
 As Photoshop's Export As: the canvas stays as it is (no Canvas Size here), the picture is
-resized with proportions kept by the resampling Image Size uses (`resample.transform_pixels`:
-Lanczos when shrinking, bicubic when enlarging, on premultiplied alpha), the pixels are
+resized with proportions kept by Image Size's Automatic resampling
+(`image_resample.resize_pixels`: Bicubic Sharper when shrinking, Preserve Details 2.0 when
+enlarging, on premultiplied alpha), the pixels are
 sRGB already (the editor converts on reading), and Metadata is None (nothing but the pixels)
 or Copyright (one line). `encode` makes the file's bytes, which the dialog's preview also
 uses for the size it shows; `write` puts them on disk through `files.atomic_write`, so a
@@ -25,10 +26,10 @@ from engine.box import Box
 
 from .errors import SaveError
 from .files import atomic_write
+from .image_resample import resize_pixels
 from .images import write_flat
 from .limits import pixel_count, pixel_limit
 from .render import composite_document
-from .resample import transform_pixels
 
 if TYPE_CHECKING:
     from .document import Document
@@ -79,8 +80,8 @@ def resized(pixels: np.ndarray, width: int, height: int) -> np.ndarray:
     if (w, h) == (width, height):
         return pixels
     out = np.zeros((height, width, 4), np.uint8)
-    scaled, x, y = transform_pixels(pixels, (width / w, 0.0, 0.0, 0.0, height / h, 0.0),
-                                    Box(0, 0, width, height))
+    scaled, x, y = resize_pixels(pixels, width / w, height / h, 0.0, 0.0, "automatic", 0.0,
+                                 Box(0, 0, width, height))
     out[y:y + scaled.shape[0], x:x + scaled.shape[1]] = scaled
     return out
 

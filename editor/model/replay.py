@@ -160,6 +160,15 @@ def details(name: str, settings: dict) -> list[str]:
         anchors = sum(len(s.get("knots") or ()) for s in subpaths if isinstance(s, dict))
         return [f"{len(subpaths)} subpath{'s' if len(subpaths) != 1 else ''}, "
                 f"{anchors} anchor point{'s' if anchors != 1 else ''}"]
+    elif name == "image_size":  # (Photoshop's names: the Resample menu's label)
+        from .image_resample import NAMES, NOISE_METHODS
+
+        method = settings.get("method", "automatic")
+        lines = [f"Width: {settings.get('width')} px", f"Height: {settings.get('height')} px",
+                 f"Resample: {NAMES.get(method, method)}"]
+        if method in NOISE_METHODS:
+            lines.append(f"Reduce Noise: {settings.get('noise', 0):g} %")
+        return lines
     elif name in ("free_transform", "transform_selection") and settings.get("corners"):
         return [f"Frame: {settings['size'][0]:g} × {settings['size'][1]:g} px"] + [
             f"{corner}: {x:+g}, {y:+g} px" for corner, (x, y) in zip(
@@ -341,10 +350,12 @@ def _calculations(doc: Document, source1: dict, source2: dict, mode: str,
 
 
 @register("image_size", "Image Size", dialog=True)
-def _image_size(doc: Document, width: int, height: int) -> None:
+def _image_size(doc: Document, width: int, height: int, method: str = "automatic",
+                noise: float = 0.0) -> None:
+    """(Actions recorded before Resample was offered play with Automatic.)"""
     from . import image_ops
 
-    image_ops.image_size(doc, int(width), int(height))
+    image_ops.image_size(doc, int(width), int(height), str(method), float(noise))
 
 
 @register("canvas_size", "Canvas Size", dialog=True)

@@ -613,7 +613,8 @@ class ActionsPanel(QWidget):
         if step.command in ("image_size", "canvas_size"):
             s = step.settings
             if step.command == "image_size":
-                dialog = ImageSizeDialog(w, doc.size)
+                dialog = ImageSizeDialog(w, doc.size, s.get("method", "automatic"),
+                                         s.get("noise", 0))
                 dialog.keep.setChecked(False)
             else:
                 from editor.model.image_ops import ANCHORS
@@ -626,8 +627,10 @@ class ActionsPanel(QWidget):
             dialog.height_box.setValue(int(s["height"]))
             if not dialog.exec():
                 return False
-            chosen = dialog.chosen()
-            settings = dict(zip(("width", "height", "anchor"), chosen))
+            if step.command == "image_size":
+                settings = dialog.settings()
+            else:
+                settings = dict(zip(("width", "height", "anchor"), dialog.chosen()))
             replay.play(doc, step.command, settings)
             return True
         replay.play(doc, step.command, step.settings)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QDoubleSpinBox, QFormLayout,
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDoubleSpinBox,
+                               QFormLayout,
                                QGridLayout, QHBoxLayout, QLabel, QLineEdit, QRadioButton,
                                QSpinBox, QToolButton, QVBoxLayout, QWidget)
 
-from editor.model import image_ops, replay
+from editor.model import image_ops, image_resample, replay
 from editor.model.duplicate import duplicate_document
 
 from .actions import ActionSpec, Spec, SubmenuSpec, has_doc, has_selection, run_on_doc
@@ -56,7 +57,12 @@ class DuplicateDialog(QDialog):
 
 
 class ImageSizeDialog(QDialog):
-    def __init__(self, window: "EditorWindow", size: tuple[int, int]):
+    """Image > Image Size…: Width and Height (proportions kept unless unlinked) and
+    Photoshop's Resample menu, with Reduce Noise for the two Preserve Details (greyed for
+    the others, as in Photoshop)."""
+
+    def __init__(self, window: "EditorWindow", size: tuple[int, int],
+                 method: str = "automatic", noise: float = 0.0):
         super().__init__(window)
         self.setWindowTitle("Image Size")
         self.setObjectName("ImageSizeDialog")
@@ -69,6 +75,21 @@ class ImageSizeDialog(QDialog):
         self.keep = QCheckBox("Keep proportions")
         self.keep.setChecked(True)
         form.addRow("", self.keep)
+        self.resample = QComboBox()
+        self.resample.setObjectName("ImageSizeResample")
+        for key, label in image_resample.METHODS:
+            self.resample.addItem(label, key)
+        self.resample.setCurrentIndex(max(0, self.resample.findData(method)))
+        form.addRow("Resample:", self.resample)
+        self.noise = QSpinBox()
+        self.noise.setObjectName("ImageSizeNoise")
+        self.noise.setRange(0, 100)
+        self.noise.setSuffix(" %")
+        self.noise.setValue(int(noise))
+        self.noise.setToolTip("Smooths grain (edges kept) before Preserve Details enlarges")
+        form.addRow("Reduce Noise:", self.noise)
+        self.resample.currentIndexChanged.connect(self._show_noise)
+        self._show_noise()
         layout.addLayout(form)
         self.width_box.valueChanged.connect(lambda v: self._follow(self.height_box, v, 0))
         self.height_box.valueChanged.connect(lambda v: self._follow(self.width_box, v, 1))
@@ -83,8 +104,20 @@ class ImageSizeDialog(QDialog):
         other.setValue(max(1, round(value * ratio)))
         other.blockSignals(False)
 
+    def _show_noise(self, *args) -> None:
+        self.noise.setEnabled(self.method() in image_resample.NOISE_METHODS)
+
+    def method(self) -> str:
+        return self.resample.currentData()
+
     def chosen(self) -> tuple[int, int]:
         return self.width_box.value(), self.height_box.value()
+
+    def settings(self) -> dict:
+        """The `image_size` step's settings: size, method and (where it applies) noise."""
+        width, height = self.chosen()
+        noise = self.noise.value() if self.noise.isEnabled() else 0
+        return {"width": width, "height": height, "method": self.method(), "noise": noise}
 
 
 class CanvasSizeDialog(QDialog):
@@ -211,11 +244,17 @@ class ImageCommands:
         doc = self.window.doc
         if doc is None:
             return
-        dialog = ImageSizeDialog(self.window, doc.size)
+        settings = self.window.settings
+        dialog = ImageSizeDialog(self.window, doc.size,
+                                 settings.value("image/resample", "automatic", str),
+                                 settings.value("image/reduce_noise", 0, int))
         if dialog.exec():
-            width, height = dialog.chosen()
+            chosen = dialog.settings()
+            # Photoshop remembers the Resample choice for the next time.
+            settings.set_value("image/resample", chosen["method"])
+            settings.set_value("image/reduce_noise", dialog.noise.value())
             self._op("change the image size",
-                     lambda d: replay.perform(d, "image_size", width=width, height=height))
+                     lambda d: replay.perform(d, "image_size", **chosen))
 
     def canvas_size(self) -> None:
         doc = self.window.doc
