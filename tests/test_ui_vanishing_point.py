@@ -251,7 +251,10 @@ def test_a_pasted_square_lands_as_the_planes_perspective_quad(qtbot, tmp_path, m
     def drive(dialog):
         make_plane(qtbot, dialog)
         view = dialog.view
-        dialog.findChild(QPushButton, "VanishingPoint_paste").click()
+        assert dialog.findChild(QPushButton, "VanishingPoint_paste") is not None
+        dialog.activateWindow()  # Edit > Paste's keys, in the dialog
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+        QTest.keyClick(dialog, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
         assert dialog.floating is not None and dialog.tool == "marquee"
         u0, v0, u1, v1 = dialog.floating.rect()
         start = dialog.floating.plane.canvas_point(((u0 + u1) / 2, (v0 + v1) / 2))
@@ -285,3 +288,24 @@ def test_a_pasted_square_lands_as_the_planes_perspective_quad(qtbot, tmp_path, m
         assert error <= 1.5, (e, corners)
     # A trapezoid, not the square it was: the far edge shorter than the near one.
     assert np.linalg.norm(expected[1] - expected[0]) < np.linalg.norm(expected[2] - expected[3])
+
+
+def test_on_a_new_empty_layer_the_stamp_reads_the_picture_and_paints_the_layer(
+        qtbot, tmp_path, monkeypatch):
+    """Photoshop's habit: a new layer first, so the results lie apart from the picture."""
+    w = pasted_window(qtbot, tmp_path, monkeypatch, board(), 1.0)
+    doc = w.doc
+    picture = doc.active
+    before = picture.pixels.copy()
+    w.actions["new_layer"].trigger()
+    layer = doc.active
+    assert layer is not picture and layer.is_empty()
+    steps = doc.history.index
+    vanishing_point(qtbot, w, stamp_far(qtbot))
+    assert doc.history.index == steps + 1
+    np.testing.assert_array_equal(picture.pixels, before)  # the picture untouched
+    painted = np.zeros((H, W, 4), np.uint8)
+    painted[layer.y:layer.y + layer.height, layer.x:layer.x + layer.width] = layer.pixels
+    width, _ = blob_size(red(painted))
+    assert abs(width - square_size(3, 1)[0]) <= 1.5
+    assert not painted[60:, :, 3].any()  # nothing but the dab: transparent elsewhere

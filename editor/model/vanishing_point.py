@@ -34,7 +34,9 @@ from typing import ClassVar, Optional, Sequence
 
 import numpy as np
 
+from engine import compose
 from engine.box import Box
+from engine.compose import to_float, to_uint8
 
 from .distort_filters import WHOLE
 from .perspective_crop import homography, is_convex, natural_size, project
@@ -229,15 +231,13 @@ def composite(picture: np.ndarray, floating: Floating) -> np.ndarray:
     out = picture.copy()
     if pixels.size:
         box = Box(x, y, pixels.shape[1], pixels.shape[0])
-        out[box.slices()] = _over(pixels, picture[box.slices()])
+        out[box.slices()] = over(pixels, picture[box.slices()])
     return out
 
 
-def _over(fg: np.ndarray, bg: np.ndarray) -> np.ndarray:
-    """Straight uint8 `fg` over `bg` ("normal")."""
-    from engine.compose import over, to_float, to_uint8
-
-    return to_uint8(over(to_float(fg), to_float(bg)))
+def over(fg: np.ndarray, bg: np.ndarray) -> np.ndarray:
+    """Straight uint8 `fg` over `bg` ("normal": the engine's compositing)."""
+    return to_uint8(compose.over(to_float(fg), to_float(bg)))
 
 
 def disc_weight(r: np.ndarray, hardness: float = HARDNESS) -> np.ndarray:

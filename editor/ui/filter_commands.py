@@ -429,7 +429,8 @@ class FilterCommands:
         selection), Cancel leaves nothing. Like Photoshop's, it is no smart filter and not
         the Last Filter (what it paints belongs to the pixels it was painted on)."""
         def prepare(doc):
-            target = filter_ops.prepare(doc, doc.active, "filter", smart=False)
+            target = filter_ops.prepare(doc, doc.active, "filter", empty_ok=True,
+                                          smart=False)
             if target.on_mask:
                 raise DocumentError("Vanishing Point works on a layer's pixels: click the "
                                     "layer's thumbnail in the Layers panel.")

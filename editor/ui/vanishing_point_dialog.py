@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (QButtonGroup, QDialog, QHBoxLayout, QLabel, QPush
 
 from editor.model import filter_ops, vanishing_point as vp
 from editor.model.perspective_crop import project
+from editor.model.render_nodes import composite_document
 
 from .dialogs import ok_cancel
 from .qimage import qimage_to_rgba, rgba_to_qimage
@@ -181,6 +182,11 @@ class VanishingPointDialog(QDialog):
         # The canvas's part of the layer: what the planes lie on (Photoshop's too).
         self.original = target.crop(canvas)
         self.picture = self.original.copy()
+        # What lies under the layer is shown beneath it. On an empty layer (Photoshop's
+        # habit of a new layer for the results) the tools also read it: the Stamp and a
+        # marquee's copy take the picture as it looks, and only the layer receives them.
+        self.below = composite_document(window.doc, below=target.layer)
+        self.reads_below = not self.original[..., 3].any()
         self.planes: list[vp.Plane] = []
         self.current: Optional[int] = None          # the chosen plane
         self.pending: list[tuple[float, float]] = []  # Create Plane's corners so far
@@ -261,11 +267,20 @@ class VanishingPointDialog(QDialog):
     def say(self, text: str) -> None:
         self.note.setText(text)
 
-    def shown(self) -> np.ndarray:
-        """The picture as the view shows it: with the floating contents drawn in."""
+    def edited(self) -> np.ndarray:
+        """The layer's picture with the floating contents drawn in."""
         if self.floating is None:
             return self.picture
         return vp.composite(self.picture, self.floating)
+
+    def shown(self) -> np.ndarray:
+        """The picture as the view shows it: over what lies under the layer."""
+        return vp.over(self.edited(), self.below)
+
+    def sampled(self) -> np.ndarray:
+        """What the Stamp and a marquee's copy read: the layer, or on an empty layer the
+        picture as it looks."""
+        return vp.over(self.picture, self.below) if self.reads_below else self.picture
 
     def choose(self, tool: str) -> None:
         self.put_down()
@@ -289,7 +304,7 @@ class VanishingPointDialog(QDialog):
         """The floating contents drawn into the picture for good (one dialog undo)."""
         if self.floating is not None:
             self._remember()
-            self.picture = self.shown()
+            self.picture = self.edited()
             self.floating = None
             self.view.changed()
 
@@ -416,7 +431,7 @@ class VanishingPointDialog(QDialog):
             u, v = plane.plane_point(p)
             if rect[0] <= u <= rect[2] and rect[1] <= v <= rect[3]:
                 if alt:  # a copy of the pixels, moved along the plane
-                    self.floating = vp.lift(self.picture, plane, rect)
+                    self.floating = vp.lift(self.sampled(), plane, rect)
                     self._drag = {"kind": "floating", "from": (u, v), "offset": (0.0, 0.0)}
                     self.view.changed()
                 else:
@@ -479,7 +494,7 @@ class VanishingPointDialog(QDialog):
             self.offset = (a[0] - b[0], a[1] - b[1])
         self._remember()
         self._drag = {"kind": "stamp", "plane": i, "last": p,
-                      "source": vp.stroke_source(self.picture)}
+                      "source": vp.stroke_source(self.sampled())}
         self._dab(p)
 
     def _dab(self, p) -> None:
