@@ -34,9 +34,7 @@ from typing import ClassVar, Optional, Sequence
 
 import numpy as np
 
-from engine import compose
 from engine.box import Box
-from engine.compose import to_float, to_uint8
 
 from .distort_filters import WHOLE
 from .perspective_crop import homography, is_convex, natural_size, project
@@ -236,8 +234,14 @@ def composite(picture: np.ndarray, floating: Floating) -> np.ndarray:
 
 
 def over(fg: np.ndarray, bg: np.ndarray) -> np.ndarray:
-    """Straight uint8 `fg` over `bg` ("normal": the engine's compositing)."""
-    return to_uint8(compose.over(to_float(fg), to_float(bg)))
+    """Straight uint8 `fg` over `bg` ("normal"), in premultiplied float32 (the samplers'
+    form: a whole canvas in a fraction of a second)."""
+    if fg[..., 3].all() and (fg[..., 3] == 255).all():
+        return fg.copy()  # (an opaque layer hides what is under it)
+    out = premultiplied_float(bg)
+    out *= 1.0 - fg[..., 3:4].astype(np.float32) * np.float32(1 / 255)
+    out += premultiplied_float(fg)
+    return straight_uint8(out)
 
 
 def disc_weight(r: np.ndarray, hardness: float = HARDNESS) -> np.ndarray:
@@ -266,22 +270,30 @@ def stamp_dab(picture: np.ndarray, source: np.ndarray, plane: Plane, offset: Poi
                            ).intersect(Box(0, 0, w, h))
     if box.is_empty():
         return None
-    ys, xs = np.mgrid[box.y:box.y1, box.x:box.x1].astype(np.float64) + 0.5
-    q = project(inv, np.column_stack([xs.ravel(), ys.ravel()]))
+    xs = np.arange(box.x, box.x1, dtype=np.float64)[None, :] + 0.5
+    ys = np.arange(box.y, box.y1, dtype=np.float64)[:, None] + 0.5
+    u, v = _projected(inv, xs, ys)
     pw, ph = plane.size()
-    inside = (q[:, 0] >= 0) & (q[:, 0] <= pw) & (q[:, 1] >= 0) & (q[:, 1] <= ph)
-    weight = disc_weight(np.linalg.norm(q - qc, axis=1) / max(radius, 1e-6)) * inside * opacity
-    weight = weight.reshape(box.h, box.w)
+    inside = (u >= 0) & (u <= pw) & (v >= 0) & (v <= ph)
+    weight = disc_weight(np.hypot(u - qc[0], v - qc[1]) / max(radius, 1e-6)) * inside * opacity
     if not weight.any():
         return None
-    read = project(m, q - np.asarray(offset)).reshape(box.h, box.w, 2) - 0.5
-    sampled = cv2.remap(source, read[..., 0].astype(np.float32),
-                        read[..., 1].astype(np.float32), cv2.INTER_LINEAR,
-                        borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    # Where each pixel reads: the same plane point `offset` back, on the canvas (OpenCV's
+    # pixel centres at integers).
+    sx, sy = _projected(m @ translation(-offset[0], -offset[1]) @ inv, xs, ys)
+    sampled = cv2.remap(source, (sx - 0.5).astype(np.float32), (sy - 0.5).astype(np.float32),
+                        cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
     coverage = (weight * 255 + 0.5).astype(np.uint8)
     picture[box.slices()] = _blend_premultiplied(picture[box.slices()],
                                                  straight_uint8(sampled), coverage)
     return box
+
+
+def _projected(m: np.ndarray, xs: np.ndarray, ys: np.ndarray):
+    """A pixel grid (a row of x, a column of y) through the projective `m`, element-wise:
+    far quicker than `project`'s matrix product on a brush's hundred thousand points."""
+    w = m[2, 0] * xs + m[2, 1] * ys + m[2, 2]
+    return (m[0, 0] * xs + m[0, 1] * ys + m[0, 2]) / w, (m[1, 0] * xs + m[1, 1] * ys + m[1, 2]) / w
 
 
 def stroke_dabs(start: Point, end: Point, spacing: float) -> list[Point]:

@@ -66,6 +66,7 @@ class VanishingPointView(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCursor(Qt.CursorShape.CrossCursor)
         self._image: Optional[QImage] = None
+        self._below: Optional[QImage] = None
         self.pointer: Optional[QPointF] = None
 
     def changed(self) -> None:
@@ -85,10 +86,14 @@ class VanishingPointView(QWidget):
         d = self.dialog
         if self._image is None:
             self._image = rgba_to_qimage(d.shown())
+        if self._below is None:
+            self._below = rgba_to_qimage(d.below)
         p = QPainter(self)
         p.fillRect(self.rect(), QBrush(_checker()))
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, self.zoom < 1.0)
-        p.drawImage(QRectF(0, 0, self.width(), self.height()), self._image)
+        whole = QRectF(0, 0, self.width(), self.height())
+        p.drawImage(whole, self._below)  # what lies under the layer, then the layer
+        p.drawImage(whole, self._image)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         for i, plane in enumerate(d.planes):
             colour = COLOURS[plane.state()]
@@ -274,8 +279,8 @@ class VanishingPointDialog(QDialog):
         return vp.composite(self.picture, self.floating)
 
     def shown(self) -> np.ndarray:
-        """The picture as the view shows it: over what lies under the layer."""
-        return vp.over(self.edited(), self.below)
+        """The layer's picture as the view shows it (drawn over `below`)."""
+        return self.edited()
 
     def sampled(self) -> np.ndarray:
         """What the Stamp and a marquee's copy read: the layer, or on an empty layer the
