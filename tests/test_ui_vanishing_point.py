@@ -238,14 +238,45 @@ def test_alt_drag_of_a_marquee_moves_a_copy_that_shrinks_along_the_plane(qtbot, 
     assert red(layer.pixels).sum() > red(before).sum()  # a copy: the old one stays
 
 
-def test_a_pasted_square_lands_as_the_planes_perspective_quad(qtbot, tmp_path, monkeypatch):
-    w = pasted_window(qtbot, tmp_path, monkeypatch, board(), 1.0)
-    layer = w.doc.active
-    side = 40
+def plane_matrix() -> np.ndarray:
+    """The plane's own coordinates -> canvas, by the test's own homography: the plane's
+    rectangle is the quad's mean edge lengths (one unit about a pixel)."""
+    q = np.float64(QUAD)
+    pw = round((np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2)
+    ph = round((np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2)
+    return cv2.getPerspectiveTransform(np.float32([(0, 0), (pw, 0), (pw, ph), (0, ph)]),
+                                       np.float32(QUAD)).astype(np.float64)
+
+
+def blue_square(side: int) -> None:
     blue = np.zeros((side, side, 4), np.uint8)
     blue[..., 2] = 255
     blue[..., 3] = 255
     QGuiApplication.clipboard().setImage(rgba_to_qimage(blue))
+
+
+def blue_corners(pixels: np.ndarray) -> np.ndarray:
+    """The corners of the blue quad on the layer (its outline's hull, simplified)."""
+    shown = (pixels[..., 2] > 128) & (pixels[..., 0] < 100)
+    contours, _ = cv2.findContours(shown.astype(np.uint8), cv2.RETR_EXTERNAL,
+                                   cv2.CHAIN_APPROX_NONE)
+    outline = max(contours, key=cv2.contourArea)
+    return cv2.approxPolyDP(cv2.convexHull(outline), 2.0, True).reshape(-1, 2) + 0.5
+
+
+def assert_corners(corners: np.ndarray, expected: np.ndarray) -> None:
+    assert len(corners) == 4, corners
+    for e in expected:
+        error = np.min(np.linalg.norm(corners - e, axis=1))
+        assert error <= 1.5, (e, corners)
+
+
+def test_a_pasted_square_dragged_into_the_plane_lands_as_its_perspective_quad(
+        qtbot, tmp_path, monkeypatch):
+    w = pasted_window(qtbot, tmp_path, monkeypatch, board(), 1.0)
+    layer = w.doc.active
+    side = 40
+    blue_square(side)
     seen = {}
 
     def drive(dialog):
@@ -256,38 +287,49 @@ def test_a_pasted_square_lands_as_the_planes_perspective_quad(qtbot, tmp_path, m
         qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
         QTest.keyClick(dialog, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
         assert dialog.floating is not None and dialog.tool == "marquee"
-        u0, v0, u1, v1 = dialog.floating.rect()
-        start = dialog.floating.plane.canvas_point(((u0 + u1) / 2, (v0 + v1) / 2))
-        end = (start[0] + 20, start[1] + 35)  # down the plane, towards the viewer
-        drag(qtbot, view, path(view, start, end))
-        seen["from"], seen["to"] = (at(view, *start), at(view, *end))
-        seen["zoom"] = view.zoom
+        flat = dialog.floating.corners()  # flat at the top-left, as Photoshop's
+        np.testing.assert_allclose(flat, [(0, 0), (side, 0), (side, side), (0, side)])
+        start, end = (20, 20), square_centre(3, 5)  # grabbed by its middle, into the plane
+        drag(qtbot, view, path(view, start, end, 16))
+        seen["from"], seen["to"], seen["zoom"] = at(view, *start), at(view, *end), view.zoom
     vanishing_point(qtbot, w, drive)
-    # The expected quad, by the test's own homography: the plane's rectangle is the quad's
-    # mean edge lengths; the square came in centred and moved by the drag's plane distance.
-    q = np.float64(QUAD)
-    pw = round((np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2)
-    ph = round((np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2)
-    m = cv2.getPerspectiveTransform(np.float32([(0, 0), (pw, 0), (pw, ph), (0, ph)]),
-                                    np.float32(QUAD)).astype(np.float64)
-    inv = np.linalg.inv(m)
+    m = plane_matrix()
     z = seen["zoom"]
-    a = to_canvas(inv, [(seen["from"].x() / z, seen["from"].y() / z)])[0]
-    b = to_canvas(inv, [(seen["to"].x() / z, seen["to"].y() / z)])[0]
-    u0, v0 = (pw - side) / 2 + b[0] - a[0], (ph - side) / 2 + b[1] - a[1]
+    grab = (seen["from"].x() / z, seen["from"].y() / z)
+    u, v = to_canvas(np.linalg.inv(m), [(seen["to"].x() / z, seen["to"].y() / z)])[0]
+    u0, v0 = u - grab[0], v - grab[1]  # the grabbed pixel under the pointer, in the plane
     expected = to_canvas(m, [(u0, v0), (u0 + side, v0), (u0 + side, v0 + side),
                              (u0, v0 + side)])
-    shown = (layer.pixels[..., 2] > 128) & (layer.pixels[..., 0] < 100)
-    contours, _ = cv2.findContours(shown.astype(np.uint8), cv2.RETR_EXTERNAL,
-                                   cv2.CHAIN_APPROX_NONE)
-    outline = max(contours, key=cv2.contourArea)
-    corners = cv2.approxPolyDP(cv2.convexHull(outline), 2.0, True).reshape(-1, 2) + 0.5
-    assert len(corners) == 4, corners
-    for e in expected:
-        error = np.min(np.linalg.norm(corners - e, axis=1))
-        assert error <= 1.5, (e, corners)
+    assert_corners(blue_corners(layer.pixels), expected)
     # A trapezoid, not the square it was: the far edge shorter than the near one.
-    assert np.linalg.norm(expected[1] - expected[0]) < np.linalg.norm(expected[2] - expected[3])
+    assert np.linalg.norm(expected[1] - expected[0]) < \
+        0.9 * np.linalg.norm(expected[2] - expected[3])
+
+
+def test_a_paste_with_a_marquee_goes_into_its_corner(qtbot, tmp_path, monkeypatch):
+    w = pasted_window(qtbot, tmp_path, monkeypatch, board(), 1.0)
+    layer = w.doc.active
+    side = 30
+    blue_square(side)
+    seen = {}
+
+    def drive(dialog):
+        make_plane(qtbot, dialog)
+        view = dialog.view
+        dialog.choose("marquee")
+        drag(qtbot, view, path(view, square_centre(2, 2), square_centre(5, 6)))
+        seen["rect"] = dialog.marquee[1]
+        dialog.findChild(QPushButton, "VanishingPoint_paste").click()
+    vanishing_point(qtbot, w, drive)
+    m = plane_matrix()
+    u0, v0 = seen["rect"][:2]
+    expected = to_canvas(m, [(u0, v0), (u0 + side, v0), (u0 + side, v0 + side),
+                             (u0, v0 + side)])
+    # (the marquee's corner lies where the view's whole pixel put it: checked against the
+    # board's own homography, not the dialog's)
+    corner = to_canvas(m, [(u0, v0)])[0]
+    assert np.linalg.norm(corner - square_centre(2, 2)) <= 1.0
+    assert_corners(blue_corners(layer.pixels), expected)
 
 
 def test_on_a_new_empty_layer_the_stamp_reads_the_picture_and_paints_the_layer(

@@ -171,14 +171,35 @@ def quad_coverage(quad, box: Box) -> np.ndarray:
 @dataclass
 class Floating:
     """A marquee's contents being moved along `plane`: `pixels` (straight RGBA), `into`
-    (3x3: their pixel coordinates -> the plane's), shifted by `offset` plane units."""
-    plane: Plane
+    (3x3: their pixel coordinates -> the plane's), shifted by `offset` plane units. With no
+    plane (a paste not yet dragged into one) they lie flat: `into` then goes to the canvas
+    and `offset` is in canvas pixels."""
+    plane: Optional[Plane]
     pixels: np.ndarray
     into: np.ndarray
     offset: tuple = (0.0, 0.0)
 
     def canvas_matrix(self) -> np.ndarray:
-        return self.plane.to_canvas() @ translation(*self.offset) @ self.into
+        flat = translation(*self.offset) @ self.into
+        return flat if self.plane is None else self.plane.to_canvas() @ flat
+
+    def own_point(self, p: Point) -> Point:
+        """Canvas point `p` in the coordinates `offset` counts in (the plane's, or the
+        canvas's while flat)."""
+        return (float(p[0]), float(p[1])) if self.plane is None else self.plane.plane_point(p)
+
+    def holds(self, p: Point) -> bool:
+        """Whether canvas point `p` lies on the contents (their box, in their coordinates)."""
+        u, v = self.own_point(p)
+        u0, v0, u1, v1 = self.rect()
+        return u0 <= u <= u1 and v0 <= v <= v1
+
+    def enter(self, plane: Plane, p: Point, grab: Point) -> None:
+        """Flat contents dragged into `plane`: from now on they lie in it, one pixel a plane
+        unit, the pixel `grab` (their own coordinates) under canvas point `p`."""
+        u, v = plane.plane_point(p)
+        self.plane, self.into = plane, translation(u - grab[0], v - grab[1])
+        self.offset = (0.0, 0.0)
 
     def rect(self) -> tuple[float, float, float, float]:
         """Where the contents lie in the plane, (u0, v0, u1, v1) (the box round them)."""
@@ -210,13 +231,10 @@ def lift(picture: np.ndarray, plane: Plane, rect: Sequence[float]) -> Floating:
     return Floating(plane, pixels, plane.to_plane() @ translation(box.x, box.y))
 
 
-def pasted(image: np.ndarray, plane: Plane, at: Optional[Point] = None) -> Floating:
-    """The clipboard's `image` floating in the plane, one pixel a plane unit, its corner at
-    plane point `at` (by default centred on the plane)."""
-    h, w = image.shape[:2]
-    if at is None:
-        pw, ph = plane.size()
-        at = ((pw - w) / 2, (ph - h) / 2)
+def pasted(image: np.ndarray, plane: Optional[Plane], at: Point = (0.0, 0.0)) -> Floating:
+    """The clipboard's `image` floating with its corner at `at`: a point of `plane` (one
+    pixel a plane unit), or with no plane flat on the canvas (Photoshop's paste, at the
+    top-left, to be dragged into a plane)."""
     return Floating(plane, np.ascontiguousarray(image), translation(*at))
 
 

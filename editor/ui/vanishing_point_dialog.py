@@ -12,8 +12,9 @@ growing and shrinking with it; the copy is put down when another tool is chosen,
 outside it, or on OK. Stamp: Alt+click the source, then paint: the source patch is read
 through the plane, so it shrinks towards the vanishing point (aligned: the first dab of the
 first stroke fixes the offset). Paste (Ctrl+V, or the button) floats the clipboard's image
-in the chosen plane (in the marquee's corner when there is one, else in its middle), to be
-dragged along it.
+flat at the top-left, as Photoshop's does: dragged into a plane it takes the plane's
+perspective (one pixel a plane unit) and then moves along it; with a marquee made, it goes
+straight into the marquee's corner. A paste never dragged into a plane is dropped.
 Ctrl+Z takes the last change back inside the dialog. The document is untouched while the
 dialog is open: OK hands the picture to `filter_commands` (one undo step), Cancel and Esc
 leave nothing.
@@ -306,7 +307,11 @@ class VanishingPointDialog(QDialog):
         self.view.changed()
 
     def put_down(self) -> None:
-        """The floating contents drawn into the picture for good (one dialog undo)."""
+        """The floating contents drawn into the picture for good (one dialog undo); a
+        paste never dragged into a plane is dropped (nothing lands flat)."""
+        if self.floating is not None and self.floating.plane is None:
+            self.floating = None
+            self.view.changed()
         if self.floating is not None:
             self._remember()
             self.picture = self.edited()
@@ -423,12 +428,13 @@ class VanishingPointDialog(QDialog):
 
     def _press_marquee(self, p, alt) -> None:
         f = self.floating
-        if f is not None:
-            u, v = f.plane.plane_point(p)
-            u0, v0, u1, v1 = f.rect()
-            if u0 <= u <= u1 and v0 <= v <= v1:  # a drag on the floating contents
-                self._drag = {"kind": "floating", "from": (u, v), "offset": f.offset}
-                return
+        if f is not None and f.holds(p):  # a drag on the floating contents
+            self._drag = {"kind": "floating", "from": f.own_point(p), "offset": f.offset}
+            if f.plane is None:  # (which of its pixels is held, should it enter a plane)
+                self._drag["grab"] = tuple(vp.project(np.linalg.inv(f.canvas_matrix()), [p])[0])
+            return
+        if f is not None and f.plane is None:
+            return  # (flat pasted contents wait to be dragged into a plane)
         self.put_down()
         if self.marquee is not None:
             i, rect = self.marquee
@@ -469,7 +475,14 @@ class VanishingPointDialog(QDialog):
 
     def _move_floating(self, p) -> None:
         d, f = self._drag, self.floating
-        u, v = f.plane.plane_point(p)
+        if f.plane is None:
+            i = self.plane_at(p)
+            if i is not None:  # dragged into a plane: it takes the plane's perspective
+                self._pick(i)
+                f.enter(self.planes[i], p, d["grab"])
+                d["from"], d["offset"] = f.own_point(p), f.offset
+                self.say("")
+        u, v = f.own_point(p)
         before = f.offset
         f.offset = (d["offset"][0] + u - d["from"][0], d["offset"][1] + v - d["from"][1])
         try:
@@ -525,18 +538,19 @@ class VanishingPointDialog(QDialog):
         if image.isNull():
             self.say("The clipboard holds no image: copy one first.")
             return
-        usable = [i for i, plane in enumerate(self.planes) if plane.state() != "invalid"]
-        if not usable:
-            self.say("Make a plane first (Create Plane: click four corners).")
-            return
-        i = self.current if self.current in usable else usable[0]
-        at = None
-        if self.marquee is not None and self.marquee[0] == i:
-            at = self.marquee[1][:2]
-        self.put_down()
-        self.choose("marquee")
-        self.floating = vp.pasted(qimage_to_rgba(image), self.planes[i], at)
-        self.say("Drag the pasted image along the plane.")
+        pixels = qimage_to_rgba(image)
+        if self.marquee is not None:  # into the marquee, at its corner
+            i, rect = self.marquee
+            self.put_down()
+            self.choose("marquee")
+            self.marquee = (i, rect)
+            self.floating = vp.pasted(pixels, self.planes[i], rect[:2])
+            self.say("Drag the pasted image along the plane.")
+        else:  # flat at the top-left, as Photoshop's, until dragged into a plane
+            self.put_down()
+            self.choose("marquee")
+            self.floating = vp.pasted(pixels, None)
+            self.say("Drag the pasted image into a plane: it takes the plane's perspective.")
         self.view.changed()
 
     def accept(self) -> None:
