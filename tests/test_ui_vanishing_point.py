@@ -351,3 +351,49 @@ def test_on_a_new_empty_layer_the_stamp_reads_the_picture_and_paints_the_layer(
     width, _ = blob_size(red(painted))
     assert abs(width - square_size(3, 1)[0]) <= 1.5
     assert not painted[60:, :, 3].any()  # nothing but the dab: transparent elsewhere
+
+
+def test_edit_plane_drags_corners_and_sets_the_grid_and_ctrl_z_takes_a_stamp_back(
+        qtbot, tmp_path, monkeypatch):
+    w = pasted_window(qtbot, tmp_path, monkeypatch, board(), 1.0)
+    doc, layer = w.doc, w.doc.active
+    before = layer.pixels.copy()
+    steps = doc.history.index
+
+    def drive(dialog):
+        make_plane(qtbot, dialog)
+        view = dialog.view
+        # The top-right corner dragged past the top-left one: the edges cross, red.
+        drag(qtbot, view, path(view, QUAD[1], (40, 60)))
+        assert dialog.planes[0].state() == "invalid" and "red" in dialog.note.text()
+        drag(qtbot, view, path(view, (40, 60), QUAD[1]))  # and back: blue again
+        assert dialog.planes[0].state() == "valid"
+        np.testing.assert_allclose(dialog.planes[0].quad, QUAD, atol=0.5)
+        lines = len(dialog.planes[0].grid_lines())
+        dialog.grid.setValue(20)  # Grid Size: finer lines
+        assert len(dialog.planes[0].grid_lines()) > lines + 6
+        key(qtbot, dialog, Qt.Key.Key_S)
+        dialog.diameter.setValue(60)
+        click(qtbot, view, *square_centre(*STICKER), ALT)
+        drag(qtbot, view, [at(view, *square_centre(3, 1))])
+        assert red(dialog.picture[:60]).any()
+        QTest.keyClick(dialog, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        np.testing.assert_array_equal(dialog.picture, dialog.original)
+    vanishing_point(qtbot, w, drive)
+    assert doc.history.index == steps  # nothing changed: OK makes no step
+    np.testing.assert_array_equal(layer.pixels, before)
+
+
+def test_ok_changes_nothing_outside_the_selection(qtbot, tmp_path, monkeypatch):
+    from editor.model.selection_ops import select_mask
+
+    w = pasted_window(qtbot, tmp_path, monkeypatch, board(), 1.0)
+    doc, layer = w.doc, w.doc.active
+    before = layer.pixels.copy()
+    cut = round(square_centre(3, 1)[0])  # the selection ends in the middle of the far square
+    mask = np.zeros((H, W), np.uint8)
+    mask[:, :cut] = 255
+    select_mask(doc, mask)
+    vanishing_point(qtbot, w, stamp_far(qtbot))
+    np.testing.assert_array_equal(layer.pixels[:, cut:], before[:, cut:])
+    assert (red(layer.pixels) & ~red(before))[:, :cut].any()
