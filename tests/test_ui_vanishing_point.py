@@ -1,8 +1,11 @@
 """Filter > Vanishing Point… (Alt+Ctrl+V), driven through the window on a checkerboard drawn
-in perspective: a plane clicked on the board's corners is blue (a bow-tie red); the Stamp
-cloning the red square from the near rows to the far ones paints it as small as the far
-squares are; a marquee's Alt+drag copy shrinks the same way; a pasted square lands as the
-plane's perspective quad; OK is one undo step, Cancel and Esc leave the layer bit-identical.
+in perspective: a plane clicked on the board's corners is blue (a bow-tie red, a corner
+dragged across red, then blue again); the Stamp cloning the red square from the near rows
+to the far ones paints it as small as the far squares are; a marquee's Alt+drag copy
+shrinks the same way; a pasted square dragged into the plane (or pasted into a marquee)
+lands as the plane's perspective quad; OK is one undo step inside the selection, Cancel
+and Esc leave the layer bit-identical, the dialog's Ctrl+Z takes a stroke back; on a new
+empty layer the Stamp reads the picture and paints the new layer only.
 
 The board is drawn here with OpenCV's own homography (not the editor's): the expected sizes
 and corners come from it."""

@@ -442,7 +442,11 @@ class VanishingPointDialog(QDialog):
             u, v = plane.plane_point(p)
             if rect[0] <= u <= rect[2] and rect[1] <= v <= rect[3]:
                 if alt:  # a copy of the pixels, moved along the plane
-                    self.floating = vp.lift(self.sampled(), plane, rect)
+                    try:
+                        self.floating = vp.lift(self.sampled(), plane, rect)
+                    except ValueError:
+                        self.say("The marquee lies beyond the picture: nothing to copy.")
+                        return
                     self._drag = {"kind": "floating", "from": (u, v), "offset": (0.0, 0.0)}
                     self.view.changed()
                 else:
