@@ -400,3 +400,14 @@ def test_ok_changes_nothing_outside_the_selection(qtbot, tmp_path, monkeypatch):
     vanishing_point(qtbot, w, stamp_far(qtbot))
     np.testing.assert_array_equal(layer.pixels[:, cut:], before[:, cut:])
     assert (red(layer.pixels) & ~red(before))[:, :cut].any()
+
+
+def test_a_smart_object_is_refused_in_one_line(qtbot, tmp_path, monkeypatch):
+    w = pasted_window(qtbot, tmp_path, monkeypatch, board(), 1.0)
+    w.actions["convert_to_smart_object"].trigger()
+    steps = w.doc.history.index
+    w.actions["filter_vanishing_point"].trigger()  # no dialog opens: the reason is told
+    assert w.doc.history.index == steps
+    (title, message), = w.test_errors
+    assert title == "Could not apply Vanishing Point"
+    assert "smart object" in message and "\n" not in message

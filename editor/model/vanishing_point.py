@@ -36,10 +36,14 @@ import numpy as np
 
 from engine.box import Box
 
+from . import filter_ops
 from .distort_filters import WHOLE
+from .document import Document
+from .errors import DocumentError
 from .perspective_crop import homography, is_convex, natural_size, project
 from .pixel_filters import Operation, _blend_premultiplied
 from .resample import perspective_pixels, premultiplied_float, straight_uint8
+from .smart_object import SmartObjectLayer
 
 Point = tuple[float, float]
 GRID_SIZE = 100        # Edit Plane's Grid Size by default (plane units, about canvas pixels)
@@ -324,6 +328,21 @@ def stroke_dabs(start: Point, end: Point, spacing: float) -> list[Point]:
 def stroke_source(picture: np.ndarray) -> np.ndarray:
     """What a Stamp stroke reads: the picture as the stroke began, premultiplied."""
     return premultiplied_float(picture)
+
+
+def prepare(doc: Document) -> filter_ops.Target:
+    """The active layer ready for the dialog (an empty one too: Photoshop's habit of a new
+    layer for the results), or a DocumentError in one line: a smart object, as Photoshop's
+    Vanishing Point refuses it (no smart filter), or a targeted mask."""
+    node = doc.active
+    if isinstance(node, SmartObjectLayer):
+        raise DocumentError(f"'{node.name}' is a smart object: Vanishing Point works on "
+                            f"pixels. Rasterize it first (Layer > Rasterize > Smart Object).")
+    target = filter_ops.prepare(doc, node, "filter", empty_ok=True, smart=False)
+    if target.on_mask:
+        raise DocumentError("Vanishing Point works on a layer's pixels: click the layer's "
+                            "thumbnail in the Layers panel.")
+    return target
 
 
 class VanishingPoint(Operation):

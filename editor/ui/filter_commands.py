@@ -67,10 +67,9 @@ from typing import TYPE_CHECKING, Optional
 
 from editor.jobs import operation_job
 from editor.model import (auto_tone, fade, filter_ops, more_filters as mf, pixel_filters as pf,
-                          replay, smart_filters, tone_adjustments as tone)
+                          replay, smart_filters, tone_adjustments as tone, vanishing_point)
 from editor.model.adjustments import KINDS
 from editor.model.gallery_filters import FilterGallery
-from editor.model.errors import DocumentError
 from editor.model.liquify import Liquify
 from editor.model.vanishing_point import VanishingPoint
 
@@ -428,15 +427,8 @@ class FilterCommands:
         layer; OK puts the edited picture on the layer as one undo step (inside the
         selection), Cancel leaves nothing. Like Photoshop's, it is no smart filter and not
         the Last Filter (what it paints belongs to the pixels it was painted on)."""
-        def prepare(doc):
-            target = filter_ops.prepare(doc, doc.active, "filter", empty_ok=True,
-                                          smart=False)
-            if target.on_mask:
-                raise DocumentError("Vanishing Point works on a layer's pixels: click the "
-                                    "layer's thumbnail in the Layers panel.")
-            return target
-
-        target = run_on_doc(self.window, f"Could not apply {VanishingPoint.label}", prepare)
+        target = run_on_doc(self.window, f"Could not apply {VanishingPoint.label}",
+                            vanishing_point.prepare)
         if target is None:
             return
         dialog = VanishingPointDialog(self.window, target)
