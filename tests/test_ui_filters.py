@@ -74,7 +74,7 @@ def test_menus_hold_the_adjustments_and_filters(opened):
     assert filters.menuAction() in w.menuBar().actions()
     assert [a.text().replace("&", "") for a in filters.actions() if not a.isSeparator()] == \
         ["Last Filter", "Filter Gallery…", "Camera Raw Filter…", "Lens Correction…", "Liquify…",
-         "Blur", "Blur Gallery",
+         "Vanishing Point…", "Blur", "Blur Gallery",
          "Distort", "Noise", "Pixelate",
          "Render", "Sharpen",
          "Stylize", "Video", "Other"]

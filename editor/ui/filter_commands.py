@@ -22,7 +22,8 @@ and Other (High Pass, Maximum, Minimum, Offset); before them Lens Correction (Sh
 `lens_correction_dialog.py`, Photoshop's Custom tab on `editor.model.lens_correction`) and
 Liquify (Shift+Ctrl+X:
 `liquify_dialog.py` paints `editor.model.liquify`'s field, OK runs it as a job as Last
-Filter runs a filter). The dialogs (`filter_dialog.py`) preview live on the canvas; OK is
+Filter runs a filter), then Vanishing Point (Alt+Ctrl+V: `vanishing_point_dialog.py` edits a
+copy of the layer along planes in perspective, `editor.model.vanishing_point`). The dialogs (`filter_dialog.py`) preview live on the canvas; OK is
 one undo step, Cancel leaves nothing; Find Edges has no dialog and runs at once, as a job.
 Last Filter (Ctrl+F) runs the last one again with its settings. The work is
 `editor.model.filter_ops` with the operations of `editor.model.pixel_filters` and
@@ -66,10 +67,11 @@ from typing import TYPE_CHECKING, Optional
 
 from editor.jobs import operation_job
 from editor.model import (auto_tone, fade, filter_ops, more_filters as mf, pixel_filters as pf,
-                          replay, smart_filters, tone_adjustments as tone)
+                          replay, smart_filters, tone_adjustments as tone, vanishing_point)
 from editor.model.adjustments import KINDS
 from editor.model.gallery_filters import FilterGallery
 from editor.model.liquify import Liquify
+from editor.model.vanishing_point import VanishingPoint
 
 from .actions import ActionSpec, Context, Spec, SubmenuSpec, has_doc, run_on_doc
 from .camera_raw_dialog import DIALOGS as CAMERA_RAW_DIALOGS
@@ -84,6 +86,7 @@ from .lighting_dialog import DIALOGS as LIGHTING_DIALOGS, with_lighting_item
 from .liquify_dialog import LiquifyDialog
 from .shape_filter_dialogs import DIALOGS as SHAPE_DIALOGS, with_shape_items
 from .tools.blur_gallery import KINDS as GALLERY, BlurGalleryTool
+from .vanishing_point_dialog import VanishingPointDialog
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -237,6 +240,12 @@ class FilterCommands:
             "filter_liquify", "&Liquify…", self.liquify, "Shift+Ctrl+X",
             tip="Pushes, pulls, puckers and bloats the active layer's pixels with a brush "
                 "(inside the selection)",
+            enabled=has_doc, menu="filter"))
+        specs.append(ActionSpec(
+            "filter_vanishing_point", "&Vanishing Point…", self.vanishing_point,
+            "Alt+Ctrl+V",
+            tip="Planes in perspective over the active layer: copy, clone and paste along "
+                "them, shrinking towards the vanishing point (inside the selection)",
             enabled=has_doc, menu="filter"))
         for i, (menu, text, items) in enumerate(FILTER_MENUS):
             specs.append(SubmenuSpec(menu, text, menu="filter", separator=i == 0))
@@ -412,6 +421,24 @@ class FilterCommands:
             op = dialog.operation()
             if not op.is_identity():  # (nothing painted: no step, as Photoshop)
                 self._submit(op, target)
+
+    def vanishing_point(self) -> None:
+        """Filter > Vanishing Point… (Alt+Ctrl+V): its dialog over a copy of the active
+        layer; OK puts the edited picture on the layer as one undo step (inside the
+        selection), Cancel leaves nothing. Like Photoshop's, it is no smart filter and not
+        the Last Filter (what it paints belongs to the pixels it was painted on)."""
+        target = run_on_doc(self.window, f"Could not apply {VanishingPoint.label}",
+                            vanishing_point.prepare)
+        if target is None:
+            return
+        dialog = VanishingPointDialog(self.window, target)
+        if not dialog.exec():
+            return
+        op = dialog.operation()
+        if op.is_identity():  # (nothing changed: no step, as Photoshop)
+            return
+        run_on_doc(self.window, f"Could not apply {op.label}", lambda doc: filter_ops.keep(
+            doc, filter_ops.show(doc, target, filter_ops.run(target, op))))
 
     def shadows_highlights(self) -> None:
         """Image > Adjustments > Shadows/Highlights…: its dialog over the active layer."""
