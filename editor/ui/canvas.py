@@ -55,6 +55,19 @@ ZOOM_PRESETS = (0.01, 0.02, 0.03, 0.04, 0.05, 0.0625, 1 / 12, 0.125, 1 / 6, 0.25
 MIN_ZOOM, MAX_ZOOM = 0.01, 32.0
 PASTEBOARD = QColor("#18191b")
 CHECKER_LIGHT, CHECKER_DARK = QColor("#ffffff"), QColor("#cfcfcf")
+
+
+def checker_image(side: int) -> QImage:
+    """One tile (side x side px) of the transparency checkerboard: two light and two dark
+    squares (the canvas's, and the Liquify and Vanishing Point previews')."""
+    half = side // 2
+    image = QImage(side, side, QImage.Format.Format_RGB32)
+    image.fill(CHECKER_LIGHT)
+    p = QPainter(image)
+    p.fillRect(0, 0, half, half, CHECKER_DARK)
+    p.fillRect(half, half, side - half, side - half, CHECKER_DARK)
+    p.end()
+    return image
 CHECKER = 8  # logical pixels per checker square
 FIT_MARGIN = 28
 # After this long without a change or a redraw, the renderer makes the caches around the
@@ -661,15 +674,7 @@ class CanvasView(QWidget):
     def _checker_brush(self) -> QBrush:
         dpr = self.devicePixelRatioF()
         if self._checker is None or self._checker_dpr != dpr:
-            side = round(2 * CHECKER * dpr)
-            half = side // 2
-            image = QImage(side, side, QImage.Format.Format_RGB32)
-            image.fill(CHECKER_LIGHT)
-            p = QPainter(image)
-            p.fillRect(0, 0, half, half, CHECKER_DARK)
-            p.fillRect(half, half, side - half, side - half, CHECKER_DARK)
-            p.end()
-            pixmap = QPixmap.fromImage(image)
+            pixmap = QPixmap.fromImage(checker_image(round(2 * CHECKER * dpr)))
             pixmap.setDevicePixelRatio(dpr)
             self._checker, self._checker_dpr = QBrush(pixmap), dpr
         return self._checker

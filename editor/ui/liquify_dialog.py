@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (QButtonGroup, QDialog, QFormLayout, QHBoxLayout, 
 
 from editor.model import filter_ops, liquify
 
+from .canvas import checker_image
 from .dialogs import ok_cancel
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ class LiquifyView(QWidget):
         self._space = False  # Space held: the left button pans
         self._pan: Optional[QPointF] = None  # the pointer where a pan last was
         self._wheel = 0  # wheel turns not yet a whole notch
-        self._checker = QBrush(_checker())
+        self._checker = QBrush(checker_image(16))
 
     def changed(self) -> None:
         self._image = None
@@ -230,16 +231,6 @@ class LiquifyView(QWidget):
     def leaveEvent(self, event) -> None:
         self.pointer = None
         self.update()
-
-
-def _checker() -> QImage:
-    image = QImage(16, 16, QImage.Format.Format_RGB32)
-    image.fill(QColor("#ffffff"))
-    p = QPainter(image)
-    p.fillRect(0, 0, 8, 8, QColor("#cfcfcf"))
-    p.fillRect(8, 8, 8, 8, QColor("#cfcfcf"))
-    p.end()
-    return image
 
 
 def view_size(box_w: int, box_h: int) -> tuple[tuple[int, int], int]:

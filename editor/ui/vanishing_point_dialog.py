@@ -34,6 +34,7 @@ from editor.model import filter_ops, vanishing_point as vp
 from editor.model.perspective_crop import project
 from editor.model.render_nodes import composite_document
 
+from .canvas import checker_image
 from .dialogs import ok_cancel
 from .qimage import qimage_to_rgba, rgba_to_qimage
 
@@ -90,7 +91,7 @@ class VanishingPointView(QWidget):
         if self._below is None:
             self._below = rgba_to_qimage(d.below)
         p = QPainter(self)
-        p.fillRect(self.rect(), QBrush(_checker()))
+        p.fillRect(self.rect(), QBrush(checker_image(16)))
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, self.zoom < 1.0)
         whole = QRectF(0, 0, self.width(), self.height())
         p.drawImage(whole, self._below)  # what lies under the layer, then the layer
@@ -166,16 +167,6 @@ class VanishingPointView(QWidget):
     def leaveEvent(self, event) -> None:
         self.pointer = None
         self.update()
-
-
-def _checker() -> QImage:
-    image = QImage(16, 16, QImage.Format.Format_RGB32)
-    image.fill(QColor("#ffffff"))
-    p = QPainter(image)
-    p.fillRect(0, 0, 8, 8, QColor("#cfcfcf"))
-    p.fillRect(8, 8, 8, 8, QColor("#cfcfcf"))
-    p.end()
-    return image
 
 
 class VanishingPointDialog(QDialog):
