@@ -23,7 +23,7 @@ from editor.model.layers import Layer
 
 from . import worker
 from .actions import ActionSpec, Spec, SubmenuSpec, has_doc
-from .dialogs import ok_cancel
+from .dialogs import ask_continue, ok_cancel
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -72,26 +72,14 @@ def ask_discard_color(parent, flatten_question: bool) -> Optional[str]:
         box.setDefaultButton(flatten)
         box.exec()
         return {flatten: "flatten", keep: "keep"}.get(box.clickedButton())
-    box = QMessageBox(QMessageBox.Icon.Question, "Grayscale", "Discard color information?",
-                      QMessageBox.StandardButton.NoButton, parent)
-    box.setObjectName("DiscardColorQuestion")
-    discard = box.addButton("Discard", QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(discard)
-    box.exec()
-    return "discard" if box.clickedButton() is discard else None
+    return "discard" if ask_continue(parent, "Grayscale", "Discard color information?",
+                                     "Discard", "DiscardColorQuestion") else None
 
 
 def ask_flatten_layers(parent) -> bool:
     """Indexed Color's question for a layered document (Photoshop: "Flatten layers?")."""
-    box = QMessageBox(QMessageBox.Icon.Question, "Indexed Color", "Flatten layers?",
-                      QMessageBox.StandardButton.NoButton, parent)
-    box.setObjectName("FlattenLayersQuestion")
-    ok = box.addButton("OK", QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(ok)
-    box.exec()
-    return box.clickedButton() is ok
+    return ask_continue(parent, "Indexed Color", "Flatten layers?", "OK",
+                        "FlattenLayersQuestion")
 
 
 class IndexedColorDialog(QDialog):
