@@ -163,3 +163,39 @@ def test_erase_to_history_paints_the_opened_layer_back_and_alt_erases(grey, qtbo
                modifier=Qt.KeyboardModifier.AltModifier)  # Alt: erases, for one stroke
     assert layer.pixels[60, 80, 3] == 0
     box.setChecked(False)
+
+
+def test_airbrush_builds_up_while_the_button_is_held_still(grey, qtbot):
+    """Flow 10 %: a click lays one faint dab; with Airbrush on, holding the button still
+    for 0.6 s builds the paint up towards the Opacity; still one undo step."""
+    from PySide6.QtWidgets import QToolButton
+
+    from ui_helpers import image_pos
+
+    w = grey
+    (layer,) = w.doc.layers()
+    w.set_foreground(QColor(0, 0, 0))
+    qtbot.keyClick(w.canvas, Qt.Key.Key_B)
+    tool = w.tools.current
+    tool.set_size(20)
+    tool.set_hardness(1.0)
+    tool.set_opacity(1.0)
+    tool.set_flow(0.1)
+    button = tool.options().findChild(QToolButton, "Airbrush")
+
+    def held(x: float) -> int:
+        steps = w.doc.history.count
+        pos = image_pos(w.canvas, x, 60.5)
+        qtbot.mousePress(w.canvas, Qt.MouseButton.LeftButton, pos=pos)
+        qtbot.wait(600)
+        qtbot.mouseRelease(w.canvas, Qt.MouseButton.LeftButton, pos=pos)
+        assert w.doc.history.count == steps + 1  # one step however long it was held
+        return int(layer.pixels[60, int(x), 0])
+
+    assert not button.isChecked()
+    plain = held(40.5)
+    assert 100 < plain < 128  # one dab at 10 % over the grey
+    button.click()
+    assert tool.airbrush
+    built = held(110.5)
+    assert built < plain - 40  # many dabs: much darker

@@ -14,10 +14,10 @@ from __future__ import annotations
 import math
 from typing import Optional
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QCursor, QPainter, QPainterPath, QPen, QPolygonF, QTransform
 from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QPushButton, QSlider, QSpinBox,
-                               QWidget)
+                               QToolButton, QWidget)
 
 from editor.model import Layer, mask_ops
 from editor.model import history_brush
@@ -27,6 +27,7 @@ from editor.model.errors import DocumentError
 from editor.model.dabs import SPACING
 from editor.model.commands import LayerMaskEdit, PixelEdit
 
+from ..icons import icon
 from .base import Tool
 from .eyedropper import sample_color
 from .symmetry_ui import SYMMETRY_TOOLS, paint_symmetry
@@ -36,6 +37,8 @@ SLIDER_MIN, SLIDER_MAX = 56, 110   # an options bar slider's width, widget pixel
 # The tools whose strokes take Brush Settings' tip and dynamics (the others keep the round
 # tip: their strokes sample, heal or smudge under each dab).
 TIP_TOOLS = {"brush", "pencil", "eraser", "history_brush"}
+AIRBRUSH_TOOLS = {"brush", "eraser"}  # (Photoshop's Brush and Eraser have the option)
+AIRBRUSH_MS = 50  # a resting airbrush lays a dab this often (20 a second)
 _SIZE_STEPS = ((10, 1), (100, 10), (200, 25), (400, 50), (MAX_SIZE, 100))
 
 
@@ -241,6 +244,12 @@ class BrushTool(Tool):
         self._outline = BrushOutline(QColor(255, 255, 255, 230))
         self._controls: dict[str, QWidget] = {}
         self._symmetry_from: Optional[tuple[float, float]] = None  # a handle drag's start
+        # Airbrush (the Brush's and Eraser's options bar): paint builds up where the pointer
+        # rests while the button is held, a dab at Flow every AIRBRUSH_MS.
+        self.airbrush = settings.value(f"tools/{self.id}/airbrush", False, bool)
+        self._airbrush_timer = QTimer()
+        self._airbrush_timer.setInterval(AIRBRUSH_MS)
+        self._airbrush_timer.timeout.connect(self._airbrush_dab)
 
     # -- settings --------------------------------------------------------------------
     def set_size(self, size: int) -> None:
@@ -259,6 +268,19 @@ class BrushTool(Tool):
         self.opacity = float(max(0.01, min(1.0, opacity)))
         self.window.settings.set_value(f"tools/{self.id}/opacity", self.opacity)
         self._sync_controls()
+
+    def set_airbrush(self, on: bool) -> None:
+        self.airbrush = bool(on)
+        self.window.settings.set_value(f"tools/{self.id}/airbrush", self.airbrush)
+        if not on:
+            self._airbrush_timer.stop()
+
+    def _airbrush_dab(self) -> None:
+        """One more dab where the stroke rests (its own step's part, as every dab)."""
+        if self._edit is None or self._stroke is None or self._path.last is None:
+            self._airbrush_timer.stop()
+            return
+        self._apply(self._canvas, [self._path.last])
 
     def set_flow(self, flow: float) -> None:
         self.flow = float(max(0.01, min(1.0, flow)))
@@ -351,6 +373,8 @@ class BrushTool(Tool):
         else:
             self._path.start(ev.image)
             self._apply(canvas, [ev.image])
+        if self.airbrush and self.id in AIRBRUSH_TOOLS:
+            self._airbrush_timer.start()
 
     def _begin_edit(self, doc, layer, cover):
         """The pixel edit of a stroke on `layer` that may paint within `cover`, or None
@@ -474,6 +498,7 @@ class BrushTool(Tool):
         self._set_hover(canvas, ev.image)
 
     def _end_stroke(self) -> None:
+        self._airbrush_timer.stop()
         edit, self._edit = self._edit, None
         if edit is None:
             return
@@ -538,6 +563,17 @@ class BrushTool(Tool):
                               "spacing, sampled tips, shape dynamics, scattering (F5)")
             button.clicked.connect(self.open_settings)
             row.addWidget(button)
+        if self.id in AIRBRUSH_TOOLS:
+            air = QToolButton()
+            air.setObjectName("Airbrush")
+            air.setIcon(icon("airbrush"))
+            air.setText("Airbrush")  # (the icon shows; the text is its name for the test)
+            air.setCheckable(True)
+            air.setChecked(self.airbrush)
+            air.setToolTip("Airbrush: paint builds up while the button is held still "
+                           "(at the Flow set)")
+            air.toggled.connect(self.set_airbrush)
+            row.addWidget(air)
         if self.id in SYMMETRY_TOOLS:
             row.addWidget(paint_symmetry(self.window).button())
         self.add_options(row)
