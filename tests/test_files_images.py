@@ -271,7 +271,7 @@ def test_a_failure_mid_save_leaves_the_old_file_intact(tmp_path, pixels, monkeyp
     doc.add_image(pixels, "more")
     assert doc.modified
 
-    def full_disk(document, f, big=False):
+    def full_disk(document, f, big=False, **_options):  # (as write_psd is called)
         f.write(b"8BPS partial data")
         raise OSError(errno.ENOSPC, "No space left on device")
 
