@@ -361,6 +361,21 @@ def _font(settings: TextSettings):
     return font
 
 
+def _ink_canvas(width: int, height: int):
+    """(image, painter) to draw text's ink on: a transparent width x height image (refused
+    in one line past MAX_TEXT_PIXELS) and a painter set to draw white, anti-aliased."""
+    QtGui = _qt()
+    if width * height > MAX_TEXT_PIXELS:
+        raise DocumentError(f"The text would cover {width} x {height} pixels: make it "
+                            f"smaller or shorter.")
+    image = _image(width, height)
+    painter = QtGui.QPainter(image)
+    painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+    painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing)
+    painter.setPen(QtGui.QColor(255, 255, 255))
+    return image, painter
+
+
 def _image(width: int, height: int):
     QtGui = _qt()
     image = QtGui.QImage(max(1, width), max(1, height),
@@ -636,7 +651,6 @@ def _draw_on_path(settings: TextSettings):
     """Type on a path drawn: each glyph at its middle's place on the path, turned with the
     path there (text_path.py), on a transparent image around them all. Returns the image,
     its size and where the anchor lies in it (left, top: the image's corner about it)."""
-    QtGui = _qt()
     from PySide6.QtCore import QPointF
 
     glyphs = [g for g in _path_glyphs(settings) if g[-1]]
@@ -648,14 +662,7 @@ def _draw_on_path(settings: TextSettings):
     ys = [g[2][1] for g in glyphs]
     left, top = math.floor(min(xs) - reach), math.floor(min(ys) - reach)
     width, height = math.ceil(max(xs) + reach) - left, math.ceil(max(ys) + reach) - top
-    if width * height > MAX_TEXT_PIXELS:
-        raise DocumentError(f"The text would cover {width} x {height} pixels: make it "
-                            f"smaller or shorter.")
-    image = _image(width, height)
-    painter = QtGui.QPainter(image)
-    painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
-    painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing)
-    painter.setPen(QtGui.QColor(255, 255, 255))
+    image, painter = _ink_canvas(width, height)
     for char, font, (x, y), angle, half, baseline, _ in glyphs:
         painter.save()
         painter.setFont(font)
@@ -670,7 +677,6 @@ def _draw_on_path(settings: TextSettings):
 def draw(settings: TextSettings) -> tuple[np.ndarray, int, int]:
     """The text's straight RGBA pixels, cropped to what it covers, and where the anchor
     lies in them (ox, oy). Empty text (or spaces alone) draws no pixels (origin 0, 0)."""
-    QtGui = _qt()
     if settings.path is not None:
         drawn = _draw_on_path(settings)
         if drawn is None:
@@ -686,14 +692,7 @@ def draw(settings: TextSettings) -> tuple[np.ndarray, int, int]:
     pad = 2 + math.ceil(settings.size * 0.1)
     left, top = math.floor(x0) - pad, math.floor(y0) - pad
     width, height = math.ceil(x1) + pad - left, math.ceil(y1) + pad - top
-    if width * height > MAX_TEXT_PIXELS:
-        raise DocumentError(f"The text would cover {width} x {height} pixels: make it "
-                            f"smaller or shorter.")
-    image = _image(width, height)
-    painter = QtGui.QPainter(image)
-    painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
-    painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing)
-    painter.setPen(QtGui.QColor(255, 255, 255))
+    image, painter = _ink_canvas(width, height)
     from PySide6.QtCore import QPointF
 
     for line in lines:
