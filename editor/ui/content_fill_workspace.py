@@ -25,10 +25,9 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QHBox
                                QSpinBox, QVBoxLayout)
 
 from editor.jobs import Job
-from editor.model import edit_ops
 from editor.model.content_fill import (ContentFill, apply_content_fill, blend_fill,
-                                       fill_strength, prepare_content_fill, reduced,
-                                       run_content_fill, sampling_area)
+                                       fill_strength, reduced, run_content_fill,
+                                       sampling_area)
 
 from . import worker
 from .actions import ActionSpec, has_node
@@ -305,15 +304,10 @@ class ContentFillWorkspaceCommands:
 
     def open(self) -> Optional[ContentFillWorkspace]:
         w = self.window
+        job = w.edit_commands.prepared_fill(FAILURE)
+        if job is None:
+            return None
         doc = w.doc
-        if doc is None:
-            return None
-        w.tools.end_mode(commit=True)
-        try:
-            job = prepare_content_fill(doc, edit_ops.pixel_layer(doc.active, "fill"))
-        except Exception as exc:
-            w.report(exc, FAILURE)
-            return None
         dialog = ContentFillWorkspace(w, doc, job)
         self.dialog = dialog  # for tests and screenshots
         if dialog.exec():

@@ -427,18 +427,28 @@ class EditCommands:
         rgba = dialog.rgba()
         self._op("Could not fill", lambda d: replay.perform(d, "fill", rgba=rgba))
 
-    def content_aware_fill(self, opacity: float = 1.0):
-        """Fills the selection of the active layer from its surroundings, as a job (progress
-        and Cancel in the status bar); the result is one undo step. Returns the job."""
+    def prepared_fill(self, title: str = "Could not fill"):
+        """The content-aware fill of the active layer's selection made ready (a tool mode
+        committed first), or None with the refusal reported under `title` (Edit > Fill's
+        Content-Aware and the Content-Aware Fill workspace)."""
         w = self.window
         doc = w.doc
         if doc is None:
             return None
         w.tools.end_mode(commit=True)
         try:
-            prepared = prepare_content_fill(doc, edit_ops.pixel_layer(doc.active, "fill"))
+            return prepare_content_fill(doc, edit_ops.pixel_layer(doc.active, "fill"))
         except Exception as exc:
-            w.report(exc, "Could not fill")
+            w.report(exc, title)
+            return None
+
+    def content_aware_fill(self, opacity: float = 1.0):
+        """Fills the selection of the active layer from its surroundings, as a job (progress
+        and Cancel in the status bar); the result is one undo step. Returns the job."""
+        w = self.window
+        doc = w.doc
+        prepared = self.prepared_fill()
+        if prepared is None:
             return None
 
         def apply(filled) -> None:
