@@ -9,7 +9,6 @@ import cv2
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import QTimer
 
 from editor.jobs import CANCELLED, FINISHED
 from editor.model import action_sets, batch, files, filter_ops, pixel_filters as pf
@@ -17,7 +16,7 @@ from editor.model import replay
 from editor.model.action_sets import Action, Step
 from editor.model.render import composite_document
 from editor.ui.automate_commands import BatchDialog, FilesDialog
-from ui_helpers import make_window
+from ui_helpers import cancel_at_second_item, make_window
 
 BLUR = pf.GaussianBlur(radius=1.5)
 
@@ -148,26 +147,7 @@ def test_cancel_after_the_first_file_keeps_it_and_leaves_no_partial_file(
     pngs(tmp_path / "in")
     out = tmp_path / "out"
     out.mkdir()
-    first_done, cancelled = threading.Event(), threading.Event()
-    original = batch.process
-
-    def process(prepared, path, number, step_done):
-        if number == 1:  # the worker holds the second file until the user has cancelled
-            first_done.set()
-            assert cancelled.wait(10)
-        return original(prepared, path, number, step_done)
-
-    monkeypatch.setattr(batch, "process", process)
-
-    def cancel_when_first_is_done():
-        if first_done.is_set() and not cancelled.is_set() and w.jobs.current is not None:
-            w.jobs.cancel()  # the status bar's Cancel (Esc)
-            cancelled.set()
-
-    # (polled: the job must have started on the GUI side before Cancel finds it)
-    timer = QTimer()
-    timer.timeout.connect(cancel_when_first_is_done)
-    timer.start(10)
+    timer = cancel_at_second_item(w, monkeypatch, batch, "process")
     job = run_batch(qtbot, w, monkeypatch, blur_action(), source=str(tmp_path / "in"),
                     folder=str(out))
     timer.stop()

@@ -3,17 +3,15 @@ would, the job run, the JPEG/PSD/TIFF copies checked."""
 from __future__ import annotations
 
 import os
-import threading
 
 import numpy as np
 from PIL import Image
-from PySide6.QtCore import QTimer
 
 from editor.jobs import CANCELLED, FINISHED
 from editor.model import action_sets, files, image_ops, image_processor
 from editor.model.action_sets import Action, Step
 from editor.model.render import composite_document
-from ui_helpers import in_modal_dialog, make_window
+from ui_helpers import cancel_at_second_item, in_modal_dialog, make_window
 
 FLIP = Action("Flip", "", [Step("flip_canvas", {"horizontal": True})])
 
@@ -132,27 +130,7 @@ def test_cancel_after_the_first_file_leaves_no_partial_file(qtbot, tmp_path, mon
     gradients(tmp_path / "in")
     out = tmp_path / "out"
     out.mkdir()
-    first_done, cancelled = threading.Event(), threading.Event()
-    original = image_processor.process
-    seen = []
-
-    def process(prepared, item, step_done):
-        seen.append(item)
-        if len(seen) == 2:  # the worker holds the second file until the user has cancelled
-            first_done.set()
-            assert cancelled.wait(10)
-        return original(prepared, item, step_done)
-
-    monkeypatch.setattr(image_processor, "process", process)
-
-    def cancel_when_first_is_done():
-        if first_done.is_set() and not cancelled.is_set() and w.jobs.current is not None:
-            w.jobs.cancel()  # the status bar's Cancel (Esc)
-            cancelled.set()
-
-    timer = QTimer()
-    timer.timeout.connect(cancel_when_first_is_done)
-    timer.start(10)
+    timer = cancel_at_second_item(w, monkeypatch, image_processor, "process")
 
     def fill(d):
         jpeg_and_psd(tmp_path / "in")(d)

@@ -252,3 +252,37 @@ def status_room(w) -> int:
     lefts = [c.geometry().x() for c in bar.children()
              if isinstance(c, QWidget) and c.isVisible() and c.geometry().x() > 0]
     return min(lefts + [bar.width()]) - 8
+
+
+def cancel_at_second_item(w, monkeypatch, module, name: str):
+    """`module.name` (a job's per-file function) patched so that the worker, at its second
+    call, waits until the user has pressed the status bar's Cancel (Esc), which a timer
+    polling the job presses as soon as the job is there. Returns the timer (stop it after the
+    job)."""
+    import threading
+
+    from PySide6.QtCore import QTimer
+
+    first_done, cancelled = threading.Event(), threading.Event()
+    original = getattr(module, name)
+    calls = []
+
+    def held(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 2:  # the worker holds the second file until the user has cancelled
+            first_done.set()
+            assert cancelled.wait(10)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, held)
+
+    def cancel_when_first_is_done():
+        if first_done.is_set() and not cancelled.is_set() and w.jobs.current is not None:
+            w.jobs.cancel()
+            cancelled.set()
+
+    # (polled: the job must have started on the GUI side before Cancel finds it)
+    timer = QTimer()
+    timer.timeout.connect(cancel_when_first_is_done)
+    timer.start(10)
+    return timer
