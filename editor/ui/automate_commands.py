@@ -28,7 +28,7 @@ from editor.model.errors import DocumentError
 from . import dialogs
 from .automate_rows import fill_actions, folder_button
 from .actions import ActionSpec, SubmenuSpec
-from .dialogs import ok_cancel
+from .dialogs import keyed_combo, ok_cancel
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -38,15 +38,6 @@ PROCESSOR_FAILURE = "Image Processor stopped"
 MERGE_FAILURE = "Could not merge the photos"
 STACK_FAILURE = "Could not load the files into a stack"
 STATISTICS_FAILURE = "Could not make the image statistics"
-
-
-def _combo(name: str, choices: dict[str, str], current: str) -> QComboBox:
-    box = QComboBox()
-    box.setObjectName(name)
-    for key, label in choices.items():
-        box.addItem(label, key)
-    box.setCurrentIndex(max(0, box.findData(current)))
-    return box
 
 
 def _path_row(edit: QLineEdit, button: QPushButton) -> QWidget:
@@ -85,21 +76,21 @@ class BatchDialog(QDialog):
         self.subfolders.setObjectName("batch_subfolders")
         self.subfolders.setChecked(start.subfolders)
         form.addRow("", self.subfolders)
-        self.destination = _combo("batch_destination", batch.DESTINATIONS, start.destination)
+        self.destination = keyed_combo("batch_destination", batch.DESTINATIONS, start.destination)
         form.addRow("Destination:", self.destination)
         self.folder = QLineEdit(start.folder)
         self.folder.setObjectName("batch_folder")
         form.addRow("Destination folder:", _path_row(self.folder, self._browse(self.folder)))
-        self.naming = _combo("batch_naming", batch.NAMINGS, start.naming)
+        self.naming = keyed_combo("batch_naming", batch.NAMINGS, start.naming)
         form.addRow("File naming:", self.naming)
         self.start = QSpinBox()
         self.start.setObjectName("batch_start")
         self.start.setRange(0, 999999)
         self.start.setValue(start.start)
         form.addRow("Starting serial #:", self.start)
-        self.format = _combo("batch_format", batch.FORMATS, start.format)
+        self.format = keyed_combo("batch_format", batch.FORMATS, start.format)
         form.addRow("Save as:", self.format)
-        self.errors = _combo("batch_errors", batch.ERRORS, start.errors)
+        self.errors = keyed_combo("batch_errors", batch.ERRORS, start.errors)
         form.addRow("Errors:", self.errors)
         self.log_path = QLineEdit(start.log_path)
         self.log_path.setObjectName("batch_log")
@@ -303,7 +294,7 @@ class AutomateCommands:
         w = self.window
         s = w.settings
         self.dialog = dialog = FilesDialog(w, "PhotomergeDialog", "Photomerge", s.last_dir())
-        layout = _combo("photomerge_layout", photomerge.LAYOUTS, s.value("photomerge/layout",
+        layout = keyed_combo("photomerge_layout", photomerge.LAYOUTS, s.value("photomerge/layout",
                                                                          "auto"))
         blend = QCheckBox("Blend Images Together")
         blend.setObjectName("photomerge_blend")
@@ -359,7 +350,7 @@ class AutomateCommands:
         self.dialog = dialog = FilesDialog(w, "StatisticsDialog", "Image Statistics",
                                            s.last_dir())
         modes = {k: v for k, v in stack_modes.MODES.items() if k != "none"}
-        mode = _combo("statistics_mode", modes, s.value("statistics/mode", "median"))
+        mode = keyed_combo("statistics_mode", modes, s.value("statistics/mode", "median"))
         align = QCheckBox("Attempt to Automatically Align Source Images")
         align.setObjectName("statistics_align")
         align.setChecked(s.value("statistics/align", False, bool))

@@ -59,6 +59,17 @@ def number_box(name: str, low: float, high: float, suffix: str,
     return spin
 
 
+def keyed_combo(name: str, labels: dict, current: str) -> QComboBox:
+    """A combo box named `name` listing `labels`' values with their keys as data, `current`'s
+    entry chosen (the first when it is not among them)."""
+    box = QComboBox()
+    box.setObjectName(name)
+    for key, label in labels.items():
+        box.addItem(label, key)
+    box.setCurrentIndex(max(0, box.findData(current)))
+    return box
+
+
 def ask_open_paths(parent: QWidget, start: str, title: str = "Open",
                    filter: str = OPEN_FILTER) -> list[str]:
     paths, _ = QFileDialog.getOpenFileNames(parent, title, start, filter)

@@ -15,7 +15,7 @@ from typing import Optional
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QDialog, QFormLayout, QHBoxLayout, QLabel,
                                QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from editor.model import export_as
@@ -23,6 +23,7 @@ from editor.model.export_as import ExportSettings
 from editor.model.layers_to_files import LayersToFilesSettings
 
 from . import dialogs, worker
+from .dialogs import keyed_combo
 from .qimage import rgba_to_qimage
 
 PREVIEW_SIDE = 320
@@ -46,15 +47,6 @@ def _spin(name: str, low: int, high: int, value: int, suffix: str = "") -> QSpin
     spin.setSuffix(suffix)
     spin.setKeyboardTracking(False)  # a typed number counts when complete
     return spin
-
-
-def _combo(name: str, labels: dict[str, str], current: str) -> QComboBox:
-    combo = QComboBox()
-    combo.setObjectName(name)
-    for key, label in labels.items():
-        combo.addItem(label, key)
-    combo.setCurrentIndex(max(0, combo.findData(current)))
-    return combo
 
 
 def _encode_preview(pixels: np.ndarray, settings: ExportSettings) -> tuple[bytes, np.ndarray]:
@@ -99,7 +91,7 @@ class ExportAsDialog(QDialog):
 
         form = QFormLayout()
         self.palette = start.palette  # an Indexed Color document's (GIF, PNG-8)
-        self.format = _combo("ExportFormat", FORMAT_LABELS, start.format)
+        self.format = keyed_combo("ExportFormat", FORMAT_LABELS, start.format)
         self.quality = _spin("ExportQuality", 1, 100, start.quality, " %")
         self.transparency = QCheckBox("Transparency")
         self.transparency.setObjectName("ExportTransparency")
@@ -108,7 +100,7 @@ class ExportAsDialog(QDialog):
         self.scale = _spin("ExportScale", 1, 1000, round(scale), " %")
         self.width = _spin("ExportWidth", 1, export_as.MAX_SIDE, w, " px")
         self.height = _spin("ExportHeight", 1, export_as.MAX_SIDE, h, " px")
-        self.metadata = _combo("ExportMetadata", {"none": "None", "copyright": "Copyright"},
+        self.metadata = keyed_combo("ExportMetadata", {"none": "None", "copyright": "Copyright"},
                                "copyright" if start.copyright else "none")
         self.copyright = QLineEdit(start.copyright or "")
         self.copyright.setObjectName("ExportCopyright")
@@ -268,7 +260,7 @@ class LayersToFilesDialog(QDialog):
         self.visible_only = QCheckBox("Visible Layers Only")
         self.visible_only.setObjectName("LayersVisibleOnly")
         self.visible_only.setChecked(start.visible_only)
-        self.format = _combo("LayersFormat", {"PNG": "PNG", "JPEG": "JPEG"}, start.format)
+        self.format = keyed_combo("LayersFormat", {"PNG": "PNG", "JPEG": "JPEG"}, start.format)
         self.quality = _spin("LayersQuality", 1, 100, start.quality, " %")
         self.trim = QCheckBox("Trim Layers")
         self.trim.setObjectName("LayersTrim")

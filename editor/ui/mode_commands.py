@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Optional
 import numpy as np
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QLabel, QMessageBox,
+from PySide6.QtWidgets import (QCheckBox, QDialog, QFormLayout, QLabel, QMessageBox,
                                QSpinBox, QVBoxLayout)
 
 from editor.model import color_modes as cm
@@ -23,7 +23,7 @@ from editor.model.layers import Layer
 
 from . import worker
 from .actions import ActionSpec, Spec, SubmenuSpec, has_doc
-from .dialogs import ask_continue, ok_cancel
+from .dialogs import ask_continue, keyed_combo, ok_cancel
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -39,15 +39,6 @@ DITHER_LABELS = {"none": "None", "diffusion": "Diffusion", "pattern": "Pattern",
 
 class _Cancelled(Exception):
     """A question or the dialog after the flattening was cancelled: the macro is undone."""
-
-
-def _combo(name: str, labels: dict, current: str) -> QComboBox:
-    box = QComboBox()
-    box.setObjectName(name)
-    for key, label in labels.items():
-        box.addItem(label, key)
-    box.setCurrentIndex(max(0, box.findData(current)))
-    return box
 
 
 def grey_color(color: QColor) -> QColor:
@@ -96,16 +87,16 @@ class IndexedColorDialog(QDialog):
         self.running = self.closed = False  # a preview on the worker; OK or Cancel given
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        self.palette = _combo("IndexedPalette", PALETTE_LABELS, start.palette)
+        self.palette = keyed_combo("IndexedPalette", PALETTE_LABELS, start.palette)
         self.colors = QSpinBox()
         self.colors.setObjectName("IndexedColors")
         self.colors.setRange(2, 256)
         self.colors.setValue(start.colors)
-        self.forced = _combo("IndexedForced", FORCED_LABELS, start.forced)
+        self.forced = keyed_combo("IndexedForced", FORCED_LABELS, start.forced)
         self.transparency = QCheckBox("Transparency")
         self.transparency.setObjectName("IndexedTransparency")
         self.transparency.setChecked(start.transparency)
-        self.dither = _combo("IndexedDither", DITHER_LABELS, start.dither)
+        self.dither = keyed_combo("IndexedDither", DITHER_LABELS, start.dither)
         self.amount = QSpinBox()
         self.amount.setObjectName("IndexedAmount")
         self.amount.setRange(0, 100)
