@@ -4,6 +4,9 @@ import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The same fonts on every machine (tests/fonts/README.md): set before Qt starts fontconfig;
+# the command-line tests' subprocesses inherit it.
+os.environ["FONTCONFIG_FILE"] = os.path.join(ROOT, "tests", "fonts", "fonts.conf")
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
