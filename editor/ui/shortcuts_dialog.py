@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Optional
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDialog, QHBoxLayout, QHeaderView, QKeySequenceEdit,
                                QLabel, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
@@ -139,6 +139,8 @@ class ShortcutsDialog(QDialog):
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
         self.tree.header().setStretchLastSection(False)
         self.tree.setColumnWidth(1, 200)
+        # Rows as tall as the key field a click opens in one (uniform: the first decides).
+        self.row_height = QKeySequenceEdit().sizeHint().height()
         self.tree.itemClicked.connect(self._clicked)
         self.tree.currentItemChanged.connect(lambda *_: self._update_buttons())
         middle.addWidget(self.tree, 1)
@@ -161,7 +163,6 @@ class ShortcutsDialog(QDialog):
         layout.addLayout(middle, 1)
 
         self.message = QLabel()
-        self.message.setObjectName("ShortcutMessage")
         self.message.setWordWrap(True)
         self.message.setMinimumHeight(36)
         layout.addWidget(self.message)
@@ -172,6 +173,10 @@ class ShortcutsDialog(QDialog):
                          conflict),
             self._button("Undo Changes", "UndoChanges", self.undo_change, conflict)]
         conflict.addStretch(1)
+        for button in self.conflict_buttons:  # their room kept: the tree does not jump
+            policy = button.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            button.setSizePolicy(policy)
         layout.addLayout(conflict)
         self._show_conflict(False)
         self.resize(780, 620)
@@ -193,6 +198,7 @@ class ShortcutsDialog(QDialog):
         tools = self.area.currentText() == TOOLS
         self.tree.setHeaderLabels(["Tool" if tools else "Application Menu Command",
                                    "Shortcut"])
+        self.tree.setRootIsDecorated(not tools)
         self.tree.clear()
         self.items = {}
         folders: dict[tuple[str, ...], QTreeWidgetItem] = {}
@@ -205,6 +211,7 @@ class ShortcutsDialog(QDialog):
                 if path[:depth] not in folders:
                     folder = QTreeWidgetItem(parent, [path[depth - 1], ""])
                     folder.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                    folder.setSizeHint(0, QSize(1, self.row_height))
                     folders[path[:depth]] = folder
                 parent = folders[path[:depth]]
             keys = self.working.get(command.id, [])
@@ -214,6 +221,7 @@ class ShortcutsDialog(QDialog):
                                                 native(keys[index]) if index < len(keys)
                                                 else ""])
                 item.setData(0, ROW, (command.id, index))
+                item.setSizeHint(0, QSize(1, self.row_height))
                 self.items[(command.id, index)] = item
         for path, folder in folders.items():
             folder.setExpanded(path in opened)
@@ -357,8 +365,13 @@ class ShortcutsDialog(QDialog):
         return a.startswith(TOOL) and b.startswith(TOOL) and \
             b[len(TOOL):] in group_of(a[len(TOOL):])
 
-    def _say(self, text: str, conflict: bool = False) -> None:
+    def _say(self, text: str, conflict: bool = False, note: bool = False) -> None:
+        """The line under the tree: a warning (a refused key, a key taken, a set that
+        could not be read or written), or a note (`note`: a set saved, the summary written)."""
         self.message.setText(text)
+        self.message.setObjectName("" if not text else "Note" if note else "Warning")
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
         self._show_conflict(conflict)
 
     def _show_conflict(self, shown: bool) -> None:
@@ -490,7 +503,7 @@ class ShortcutsDialog(QDialog):
             self._update_set_label_for(self.set_name)
             self.set_name, self.saved = name, _copy(self.working)
             self._fill_sets()
-            self._say(f"Saved the set '{name}'.")
+            self._say(f"Saved the set '{name}'.", note=True)
             self._update_buttons()
 
     def save_set(self) -> None:
@@ -500,7 +513,7 @@ class ShortcutsDialog(QDialog):
         elif self._write(self.set_name):
             self.saved = _copy(self.working)
             self._update_set_label()
-            self._say(f"Saved the set '{self.set_name}'.")
+            self._say(f"Saved the set '{self.set_name}'.", note=True)
 
     def delete_set(self) -> None:
         name = self.set_name
@@ -512,12 +525,16 @@ class ShortcutsDialog(QDialog):
         except OSError as exc:
             self._say(f"Could not delete the set '{name}': {exc}")
             return
+        if self.settings.shortcut_set == name:
+            # The next start uses the defaults (not a line saying the set is missing); the
+            # window keeps the keys it has until OK.
+            self.settings.shortcut_set = ""
         self.set_name = DEFAULTS_NAME
         self.saved = self.owner.copy_defaults()
         self.working, self.pending = _copy(self.saved), None
         self._fill_sets()
         self.rebuild()
-        self._say(f"Deleted the set '{name}'.")
+        self._say(f"Deleted the set '{name}'.", note=True)
 
     # -- Summarize, OK ------------------------------------------------------------------------
     def summary(self) -> str:
@@ -541,7 +558,7 @@ class ShortcutsDialog(QDialog):
         except (OSError, DocumentError) as exc:
             self._say(f"Could not write the summary: {exc}")
             return
-        self._say(f"Wrote the summary to {path}.")
+        self._say(f"Wrote the summary to {path}.", note=True)
 
     def accept(self) -> None:
         """Puts the keys on the window; a changed set is saved first (the defaults, changed,
