@@ -217,7 +217,11 @@ def test_reserved_and_wrong_keys_get_a_line_and_change_nothing(qtbot, tmp_path, 
         # Tools of one palette group share their letter: no conflict.
         edit = _edit(qtbot, dialog, "tool:eraser")
         _press(qtbot, dialog, edit, Qt.Key.Key_B)
-        assert "Brush Tool" in dialog.message.text()  # the Brush group's B is taken
+        # The Brush group's B is taken from all four of its tools, named on one line.
+        assert dialog.message.text().startswith("B is already in use and will be removed "
+                                                "from Tools > Brush Tool, Tools > Pencil Tool")
+        assert all(dialog.working[f"tool:{t}"] == [] for t in ("brush", "pencil",
+                                                                "color_replace", "mixer_brush"))
         qtbot.mouseClick(_button(dialog, "UndoChanges"), Qt.MouseButton.LeftButton)
         edit = _edit(qtbot, dialog, "tool:background_eraser")
         _press(qtbot, dialog, edit, Qt.Key.Key_E)  # its own group's letter again

@@ -349,8 +349,11 @@ class ShortcutsDialog(QDialog):
         self.rebuild(select=select)
         if others:
             self.pending = (before, [o for _k, o in others])
+            places: dict[str, list[str]] = {}
+            for k, o in others:
+                places.setdefault(k, []).append(self.by_id[o].place)
             said = "; ".join(f"{native(k)} is already in use and will be removed from "
-                             f"{self.by_id[o].place}" for k, o in others)
+                             f"{', '.join(p)}" for k, p in places.items())
             self._say(f"{said} if accepted.", conflict=True)
         else:
             self.pending = None
