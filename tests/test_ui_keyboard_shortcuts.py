@@ -276,6 +276,12 @@ def test_sets_new_switch_and_delete(qtbot, tmp_path, monkeypatch):
         assert dialog.working["trim"] == []
         dialog.sets.activated.emit(1)
         assert dialog.working["trim"] == ["F9"]
+        edit = _edit(qtbot, dialog, "trim")  # Save Set: into the set's own file
+        _press(qtbot, dialog, edit, Qt.Key.Key_F10)
+        assert dialog.sets.currentText() == "Mine (modified)"
+        qtbot.mouseClick(_button(dialog, "SaveSet"), Qt.MouseButton.LeftButton)
+        assert dialog.sets.currentText() == "Mine"
+        assert json.load(open(path))["keys"] == {"trim": ["F10"]}
         qtbot.mouseClick(_button(dialog, "DeleteSet"), Qt.MouseButton.LeftButton)
         assert dialog.sets.currentText() == "Photoshop Defaults" and dialog.sets.count() == 1
 
