@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QMenu, QMenuBar
 from editor.model import Document, Group, Layer, Node
 
 from .icons import icon
+from .tools.toolbox import GROUPS as TOOL_GROUPS, group_of
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -306,28 +307,48 @@ def build_actions(window: "MainWindow") -> dict[str, QAction]:
 
 
 def build_tool_actions(window: "MainWindow") -> dict[str, QAction]:
+    """The tools' actions; each tool's key (`window.tool_keys`) is its letter until Edit >
+    Keyboard Shortcuts gives it another (`show_tool_keys` puts the keys on the actions)."""
     group = QActionGroup(window)
     group.setExclusive(True)
     actions = {}
-    lettered = set()
+    window.tool_keys = {}
     for tool in window.tools.tools.values():
         # The anchor point tools have no letter (Photoshop's): taken from the palette.
-        key = f" ({tool.letter})" if tool.letter else ""
-        action = QAction(icon(tool.icon), f"{tool.label}{key}", window)
+        window.tool_keys[tool.id] = tool.letter
+        action = QAction(icon(tool.icon), tool.label, window)
         action.setObjectName(f"tool_{tool.id}")
         action.setCheckable(True)
-        # Tools of a palette group share their letter; it is the key of the one the group's
-        # place shows (the first here, then `MainWindow._tool_changed` moves it).
-        if tool.letter and tool.letter not in lettered:
-            lettered.add(tool.letter)
-            action.setShortcut(QKeySequence(tool.letter))
-        action.setToolTip(f"<b>{tool.label}</b>{key}<br>{tool.tip}")
         action.triggered.connect(lambda _=False, t=tool.id: window.tools.select(t))
         group.addAction(action)
         window.addAction(action)
         actions[tool.id] = action
+    window.tool_actions = actions
+    show_tool_keys(window)
     actions[window.tools.selected.id].setChecked(True)
     return actions
+
+
+def show_tool_keys(window: "MainWindow") -> None:
+    """Puts each tool's key (`window.tool_keys`) in its label and tip, and on its action.
+    Tools of a palette group that share a key (Photoshop's B for Brush, Pencil, ...) give it
+    to the one the group's place shows (the first until the palette is built); a tool
+    without that key shown there (an anchor point tool) leaves it where it was."""
+    buttons = getattr(window, "tool_group_buttons", {})
+    shown = {b.defaultAction() for b in buttons.values()} if buttons else \
+        {window.tool_actions[members[0]] for members in TOOL_GROUPS.values()}
+    keys = window.tool_keys
+    for tool_id, action in window.tool_actions.items():
+        tool = window.tools.tools[tool_id]
+        key = keys.get(tool_id, "")
+        sharers = [m for m in group_of(tool_id) if key and keys.get(m) == key]
+        held = [m for m in sharers if window.tool_actions[m].shortcut() == QKeySequence(key)]
+        holder = next((m for m in sharers if window.tool_actions[m] in shown),
+                      held[0] if held else sharers[0] if sharers else None)
+        action.setShortcut(QKeySequence(key if holder == tool_id else ""))
+        named = f" ({key})" if key else ""
+        action.setText(f"{tool.label}{named}")
+        action.setToolTip(f"<b>{tool.label}</b>{named}<br>{tool.tip}")
 
 
 def in_menu_order(window: "MainWindow") -> list[QAction]:

@@ -94,6 +94,15 @@ def ask_folder(parent: QWidget, start: str, title: str = "Choose a Folder") -> O
     return QFileDialog.getExistingDirectory(parent, title, start) or None
 
 
+def ask_summary_path(parent: QWidget, start: str) -> Optional[str]:
+    """Where Keyboard Shortcuts > Summarize writes its page (.html added when no suffix is
+    given); None when cancelled."""
+    path, _ = QFileDialog.getSaveFileName(parent, "Summarize", start, "HTML page (*.html *.htm)")
+    if not path:
+        return None
+    return path if os.path.splitext(path)[1] else path + ".html"
+
+
 def ask_continue(parent: QWidget, title: str, text: str, button: str, name: str,
                  details: Optional[str] = None) -> bool:
     """A question with one action (`button`, the default) and Cancel: True for the action.
@@ -532,6 +541,11 @@ CONTEXT_KEYS = [
 ]
 
 
+def menu_text(text: str) -> str:
+    """A menu item's text as words: its & mnemonic gone, a real ampersand (&&) kept."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
 def shortcuts_html(actions) -> str:
     """A table of every action that has keys (its menu text and its shortcuts), then the keys
     that act inside a tool or a field: made from the actions, so it never misses one."""
@@ -539,7 +553,7 @@ def shortcuts_html(actions) -> str:
     for action in actions:
         keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]
         if keys:
-            text = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
+            text = menu_text(action.text())
             rows.append((" / ".join(keys), text.rstrip("…").strip()))
     rows += CONTEXT_KEYS
     cells = "".join(f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(t)}</td></tr>"

@@ -12,7 +12,7 @@ from typing import Optional
 
 import numpy as np
 from PySide6.QtCore import QByteArray, QPointF, QSize, Qt, QTimer
-from PySide6.QtGui import QColor, QKeySequence, QPainter, QPen
+from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (QColorDialog, QDockWidget, QFrame, QHBoxLayout, QLabel,
                                QMainWindow, QMenu, QProgressBar, QPushButton, QStackedWidget,
                                QStatusBar, QTabBar, QTabWidget, QToolBar, QToolButton,
@@ -27,7 +27,7 @@ from .adjustment_commands import AdjustmentCommands
 from .apply_image_dialog import ApplyImageCommands
 from .artboard_dialog import ArtboardCommands
 from .actions import (Context, Spec, add_actions, build_actions, build_menus, build_tool_actions,
-                      in_menu_order, refresh_actions)
+                      in_menu_order, refresh_actions, show_tool_keys)
 from .autosave import Autosaver, find_orphans
 from .canvas import CanvasView
 from .color_panel import ColorPanel
@@ -77,6 +77,7 @@ from .select_commands import SelectCommands
 from .sky_replacement_dialog import SkyReplacementCommands
 from .session import DocumentSession
 from .settings import Settings
+from .shortcut_commands import ShortcutCommands
 from .text_edit_commands import TextEditCommands
 from .tools import ToolManager
 from .tools.toolbox import GROUPS as TOOL_GROUPS, all_tools
@@ -259,6 +260,7 @@ class MainWindow(QMainWindow):
         self.matting_commands = MattingCommands(self)  # Layer > Matting
         self.export_commands = ExportCommands(self)  # File > Export, File > Place Embedded
         self.automate_commands = AutomateCommands(self)  # File > Automate, File > Scripts
+        self.shortcut_commands = ShortcutCommands(self)  # Edit > Keyboard Shortcuts…
         for module in (self.layer_commands, self.artboard_commands, self.transform_commands,
                        self.select_commands, self.export_commands, self.automate_commands,
                        self.view_commands, self.guide_layout_commands, self.palette_commands,
@@ -276,7 +278,7 @@ class MainWindow(QMainWindow):
                        self.content_fill_workspace,
                        self.auto_layers_commands, self.focus_area_commands,
                        self.layer_comp_commands,
-                       self.matting_commands):
+                       self.matting_commands, self.shortcut_commands):
             add_actions(self, module.action_specs())
         self._build_paths_panel()  # its buttons show the actions just made
         self.tool_actions = build_tool_actions(self)
@@ -291,6 +293,7 @@ class MainWindow(QMainWindow):
         self._build_status()
         self.decompose_commands.connect()
         self.view_commands.connect()
+        self.shortcut_commands.start()  # the defaults noted, the user's set put on the actions
 
         self._default_state = self.saveState(STATE_VERSION)
         self._restore_layout()
@@ -805,16 +808,6 @@ class MainWindow(QMainWindow):
         else:
             self.cursor_label.setText(f"{int(np.floor(point.x()))}, {int(np.floor(point.y()))} px")
 
-    def _give_group_letter(self, members: tuple[str, ...], shown) -> None:
-        """The group's letter takes the tool its place shows (Photoshop's: O gives Burn once
-        Burn was taken); a tool without the letter (the anchor point tools) leaves it."""
-        if not shown.letter:
-            return
-        for tool_id in members:
-            if self.tools.tools[tool_id].letter == shown.letter:
-                key = QKeySequence(shown.letter) if tool_id == shown.id else QKeySequence()
-                self.tool_actions[tool_id].setShortcut(key)
-
     def _tool_changed(self, tool) -> None:
         for tool_id, action in self.tool_actions.items():
             if tool_id == tool.id:
@@ -822,7 +815,7 @@ class MainWindow(QMainWindow):
         for members, button in self.tool_group_buttons.items():
             if tool.id in members:  # the group's place shows the tool now taken
                 button.setDefaultAction(self.tool_actions[tool.id])
-                self._give_group_letter(members, tool)
+        show_tool_keys(self)  # a group's shared letter goes to the tool its place shows
 
         self.tool_label.setPixmap(pixmap(tool.icon, 18, "#d6d9de", self.devicePixelRatioF()))
         self.tool_label.setToolTip(tool.label)

@@ -112,6 +112,20 @@ class Settings:
     def custom_shapes_path(self) -> str:
         return self.beside("custom_shapes.json")
 
+    @property
+    def shortcuts_dir(self) -> str:
+        """The user's keyboard shortcut sets (`editor.model.shortcut_sets`), one file each."""
+        return self.beside("shortcuts")
+
+    @property
+    def shortcut_set(self) -> str:
+        """The keyboard shortcut set in use; "" for Layered's defaults."""
+        return self.value("shortcuts/set", "")
+
+    @shortcut_set.setter
+    def shortcut_set(self, name: str) -> None:
+        self.set_value("shortcuts/set", name)
+
     # -- autosave ----------------------------------------------------------------
     @property
     def autosave_seconds(self) -> int:

@@ -82,6 +82,11 @@ GROUPS = {"move": ("move", "artboard"),
           "hand": ("hand", "rotate_view")}
 
 
+def group_of(tool_id: str) -> tuple[str, ...]:
+    """The tools of `tool_id`'s palette group (itself alone when it is in none)."""
+    return next((m for m in GROUPS.values() if tool_id in m), (tool_id,))
+
+
 def next_in_group(tool_id: str) -> Optional[str]:
     """The tool after `tool_id` in its palette group (round to the first), or None when it
     is in no group."""
