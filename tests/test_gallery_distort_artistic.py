@@ -163,6 +163,25 @@ def test_fresco_darkens_into_coarse_daubs():
     assert np.abs(np.diff(lum(out), axis=1)).mean() < np.abs(np.diff(lum(pixels), axis=1)).mean()
 
 
+def test_neon_glow_maps_darks_glow_and_lights_to_its_three_colours():
+    ramp = flat(30, 120, (0, 0, 0))
+    ramp[..., :3] = np.linspace(0, 255, 120).astype(np.uint8)[None, :, None]
+    op = ga.NeonGlow(2, 15, (0, 200, 0), (90, 0, 0), (0, 0, 250))
+    out = applied(ramp, op).astype(int)[15, :, :3]
+    np.testing.assert_allclose(out[2], (90, 0, 0), atol=12)  # the darks: the foreground
+    np.testing.assert_allclose(out[-3], (0, 0, 250), atol=12)  # the lights: the background
+    middle = out[40:80]
+    assert (middle[:, 1] > middle[:, 0]).any() and middle[:, 1].max() > 150  # the glow
+    # A negative size glows from the darks: the map runs the other way.
+    back = applied(ramp, ga.NeonGlow(-2, 15, (0, 200, 0), (90, 0, 0), (0, 0, 250)))
+    assert back[15, 2, 2] > 200 and back[15, -3, 0] > 60
+    # A larger glow spreads the glow colour beyond a bright bar's edge.
+    bar = flat(40, 80, (0, 0, 0))
+    bar[:, 36:44, :3] = 255
+    near = [applied(bar, ga.NeonGlow(s, 15))[20, 30, 2] for s in (1, 20)]
+    assert near[1] > near[0] + 20
+
+
 def test_paint_daubs_wipe_thin_lines_and_the_rough_types_spread_light_or_dark():
     grey = flat(60, 60, (120, 120, 120))
     grey[30, :, :3] = 250  # a thin bright line
@@ -260,6 +279,11 @@ def test_settings_keep_photoshops_ranges(cls):
     for row in cls.rows:
         if row[0] == "check":
             continue
+        if row[0] == "colour":
+            cls(**{row[1]: (0, 128, 255)})
+            with pytest.raises(ValueError, match=row[2]):
+                cls(**{row[1]: (0, 256, 0)})
+            continue
         if row[0] == "combo":
             with pytest.raises(ValueError, match=row[2]):
                 cls(**{row[1]: "nope"})
@@ -307,7 +331,8 @@ def test_the_folders_follow_photoshops_gallery():
                                            "Stylize", "Texture"]
     assert folders["Distort"] == ("diffuse_glow", "glass", "ocean_ripple")
     assert folders["Artistic"] == (
-        "colored_pencil", "cutout", "dry_brush", "film_grain", "fresco", "paint_daubs",
+        "colored_pencil", "cutout", "dry_brush", "film_grain", "fresco", "neon_glow",
+        "paint_daubs",
         "palette_knife", "plastic_wrap", "poster_edges", "rough_pastels", "smudge_stick",
         "sponge", "underpainting", "watercolor")
     assert [gf.EFFECTS[k].label for k in folders["Distort"]] == ["Diffuse Glow", "Glass",

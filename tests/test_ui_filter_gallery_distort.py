@@ -38,7 +38,7 @@ def test_the_folders_hold_distort_and_the_artistic_filters(opened, qtbot):
     assert folders["Distort"] == ["Diffuse Glow", "Glass", "Ocean Ripple"]
     assert folders["Artistic"][:5] == ["Colored Pencil", "Cutout", "Dry Brush", "Film Grain",
                                        "Fresco"]
-    assert len(folders["Artistic"]) == 14
+    assert len(folders["Artistic"]) == 15  # all of Photoshop's
     assert seen["range"] == (0, 20, 9)  # Ripple Magnitude 0..20, 9 by default
     assert seen["textures"] == ["Brick", "Burlap", "Canvas", "Sandstone"]
 
@@ -87,6 +87,27 @@ def test_glass_under_diffuse_glow_is_one_step_and_ctrl_f_repeats_it(opened, qtbo
     white = op.again((0, 0, 0), (255, 255, 255), 0)
     assert white.operations()[1].background == (255, 255, 255)
     np.testing.assert_array_equal(layer.pixels, reference(before, white, coverage))
+
+
+def test_neon_glows_colour_is_picked_on_its_swatch(opened, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QPushButton
+
+    from editor.ui import dialogs
+
+    w, doc = opened, opened.doc
+    layer = doc.active
+    before = layer.pixels.copy()
+    monkeypatch.setattr(dialogs, "ask_color", lambda parent, initial, title: QColor(250, 20, 90))
+
+    def drive(dialog, seen):
+        choose(qtbot, dialog, "neon_glow")
+        set_number(dialog, "size", -6)
+        dialog.findChild(QPushButton, "Filter_color").click()
+        seen["op"] = dialog.operation()
+
+    seen = in_modal_dialog(qtbot, w.actions["filter_gallery"].trigger, drive, NAME)
+    assert seen["op"] == gf.FilterGallery.of([ga.NeonGlow(-6, 15, (250, 20, 90))])
+    np.testing.assert_array_equal(layer.pixels, reference(before, seen["op"]))
 
 
 def test_an_artistic_filter_applies_with_its_settings(opened, qtbot):

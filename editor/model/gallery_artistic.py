@@ -197,6 +197,45 @@ class Fresco(Ranged, Operation):
         return _done(src, inner, out, coverage)
 
 
+# -- Neon Glow ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NeonGlow(Ranged, Operation):
+    """The picture glowing like neon, in three colours: a gradient map (as Image >
+    Adjustments > Gradient Map) from the Foreground colour in the darks through Glow Color
+    to the Background colour in the lights, of the luma mixed with its Gaussian of Glow
+    Size (the glow spreads; a negative size glows from the darks: the luma inverted), Glow
+    Brightness pushing the tones up the map."""
+
+    label: ClassVar[str] = "Neon Glow"
+    rows: ClassVar[tuple] = (("size", "Glow Size", -24, 24, 0, ""),
+                             ("brightness", "Glow Brightness", 0, 50, 0, ""),
+                             ("colour", "color", "Glow Color"))
+    size: int = 5            # Glow Size -24..24
+    brightness: int = 15     # Glow Brightness 0..50
+    color: tuple = (0, 112, 255)  # Glow Color (a blue)
+    foreground: tuple = gf.INK
+    background: tuple = gf.PAPER
+
+    def _sigma(self) -> float:
+        return 0.5 + abs(self.size) / 2
+
+    def reach(self) -> int:
+        return gaussian_kernel_radius(self._sigma()) + 1 + FILL
+
+    def process(self, src, inner, where, coverage):
+        t = luma(_rgb(src).astype(np.float32)) * np.float32(1 / 255)
+        if self.size < 0:
+            t = 1 - t
+        glow = gaussian(t, self._sigma())
+        p = np.clip((np.maximum(t, glow) * np.float32(0.6) + glow * np.float32(0.4))
+                    * np.float32(0.4 + self.brightness / 25), 0, 1)[..., None]
+        fg, mid, bg = (np.float32(c) for c in (self.foreground, self.color, self.background))
+        low = fg + (mid - fg) * np.minimum(p * 2, 1)
+        out = np.where(p < 0.5, low, mid + (bg - mid) * np.maximum(p * 2 - 1, 0))
+        return _done(src, inner, out, coverage)
+
+
 # -- Paint Daubs -------------------------------------------------------------------------
 
 DAUB_TYPES = ("simple", "light_rough", "dark_rough", "wide_sharp", "wide_blurry", "sparkle")
@@ -478,7 +517,7 @@ class Underpainting(Ranged, Operation):
 
 EFFECTS: dict[str, type] = {
     "colored_pencil": ColoredPencil, "film_grain": FilmGrain, "fresco": Fresco,
-    "paint_daubs": PaintDaubs, "palette_knife": PaletteKnife, "plastic_wrap": PlasticWrap,
+    "neon_glow": NeonGlow, "paint_daubs": PaintDaubs, "palette_knife": PaletteKnife, "plastic_wrap": PlasticWrap,
     "rough_pastels": RoughPastels, "smudge_stick": SmudgeStick, "sponge": Sponge,
     "underpainting": Underpainting}
 gf.register(EFFECTS)

@@ -675,9 +675,16 @@ register({})
 def checked(op: Operation) -> None:
     """A ValueError unless every setting of `op` lies in its dialog row's range or is one of
     its choices (`op.rows`, in `FilterForm`'s format: `(name, label, low, high, decimals,
-    suffix)`, `("combo", name, label, values, texts)`, `("check", name, label)`)."""
+    suffix)`, `("combo", name, label, values, texts)`, `("check", name, label)`,
+    `("colour", name, label)`)."""
     for row in op.rows:
         if row[0] == "check":
+            continue
+        if row[0] == "colour":
+            value = getattr(op, row[1])
+            if len(value) != 3 or any(not 0 <= c <= 255 for c in value):
+                raise ValueError(f"{op.label}'s {row[2]} is (r, g, b), each 0 to 255, "
+                                 f"not {value!r}")
             continue
         if row[0] == "combo":
             _, name, label, values, _texts = row
