@@ -106,6 +106,37 @@ def _median(rgb: np.ndarray, radius: int) -> np.ndarray:
     return cv2.medianBlur(rgb, 2 * radius + 1) if radius > 0 else rgb
 
 
+def stroke_screen(seed: int, ys: np.ndarray, xs: np.ndarray, angle: float,
+                  length: float) -> np.ndarray:
+    """float32 screen about 0.5 of noise (`hash01` at canvas pixels ys, xs) drawn out into
+    lines `length` long at `angle` degrees: a tone above it is inked (Mezzotint's lines,
+    after the stroke textures of Salisbury et al.'s pen-and-ink illustration). Its reach is
+    `motion_kernel`'s, ceil(length / 2) + 1."""
+    import cv2
+
+    kernel = motion_kernel(angle, length)
+    noise = hash01(seed, ys, xs) - np.float32(0.5)
+    lines = cv2.filter2D(noise, -1, kernel, borderType=cv2.BORDER_REFLECT)
+    # Back to uniform noise's spread (Mezzotint's normalisation): about half the screen
+    # lies above mid-grey whatever the length.
+    return np.float32(0.5) + lines * np.float32(1 / math.sqrt(float(np.sum(kernel ** 2))))
+
+
+def brushed(rgb: np.ndarray, size: int) -> np.ndarray:
+    """uint8 colours smoothed into blobs of `size` px: a median, then a morphological open
+    and close by a disc (the "painterly" idea of Hertzmann's stroke-based rendering, as
+    area operations). Its reach is 5 x size."""
+    import cv2
+
+    rgb = _median(rgb, size)
+    if size:
+        disc = _disc(size)
+        rgb = cv2.morphologyEx(cv2.morphologyEx(rgb, cv2.MORPH_OPEN, disc,
+                                                borderType=cv2.BORDER_REPLICATE),
+                               cv2.MORPH_CLOSE, disc, borderType=cv2.BORDER_REPLICATE)
+    return rgb
+
+
 # -- Artistic -----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -142,9 +173,8 @@ class Cutout(Operation):
 
 @dataclass(frozen=True)
 class DryBrush(Operation):
-    """Paint dragged dry: the colours smoothed into blobs of Brush Size by a median and a
-    morphological open and close (the "painterly" idea of Hertzmann's stroke-based
-    rendering, as area operations), posterised to 3 + Brush Detail levels,
+    """Paint dragged dry: the colours smoothed into blobs of Brush Size (`brushed`),
+    posterised to 3 + Brush Detail levels,
     with a grain of Texture's strength added first (the dry brush's streaks)."""
 
     label: ClassVar[str] = "Dry Brush"
@@ -156,14 +186,7 @@ class DryBrush(Operation):
         return 5 * self.size + 1 + FILL
 
     def process(self, src, inner, where, coverage):
-        import cv2
-
-        rgb = _median(_rgb(src), self.size)
-        if self.size:
-            disc = _disc(self.size)
-            rgb = cv2.morphologyEx(cv2.morphologyEx(rgb, cv2.MORPH_OPEN, disc,
-                                                    borderType=cv2.BORDER_REPLICATE),
-                                   cv2.MORPH_CLOSE, disc, borderType=cv2.BORDER_REPLICATE)
+        rgb = brushed(_rgb(src), self.size)
         ys, xs = _canvas_grid(src.shape, inner, where)
         grain = (hash01(131, ys, xs // 3) - np.float32(0.5)) * np.float32(8 * self.texture)
         out = posterised(rgb.astype(np.float32) + grain[..., None], 3 + self.detail)
@@ -394,15 +417,8 @@ class GraphicPen(Operation):
         return int(math.ceil(self.length / 2)) + 2
 
     def process(self, src, inner, where, coverage):
-        import cv2
-
         ys, xs = _canvas_grid(src.shape, inner, where)
-        kernel = motion_kernel(PEN_ANGLES[self.direction], float(self.length))
-        noise = hash01(149, ys, xs) - np.float32(0.5)
-        lines = cv2.filter2D(noise, -1, kernel, borderType=cv2.BORDER_REFLECT)
-        # Back to uniform noise's spread (Mezzotint's normalisation): about half the
-        # screen lies above mid-grey whatever the length.
-        screen = np.float32(0.5) + lines * np.float32(1 / math.sqrt(float(np.sum(kernel ** 2))))
+        screen = stroke_screen(149, ys, xs, PEN_ANGLES[self.direction], float(self.length))
         lum = luma(_rgb(src).astype(np.float32)) / np.float32(255)
         ink = (lum - np.float32((self.balance - 50) / 100) < screen).astype(np.float32)
         return _done(src, inner, _inked(ink, self.foreground, self.background), coverage)
@@ -441,10 +457,7 @@ class Charcoal(Operation):
         floor = np.float32(0.02 + 0.05 * (5 - self.detail))
         edge_ink = np.clip((edges - floor) * np.float32(4), 0, 1)
         dark = np.clip(1 - lum + np.float32((self.balance - 50) / 100), 0, 1)
-        kernel = motion_kernel(45.0, self._length())
-        noise = hash01(151, ys, xs) - np.float32(0.5)
-        lines = cv2.filter2D(noise, -1, kernel, borderType=cv2.BORDER_REFLECT)
-        screen = np.float32(0.5) + lines * np.float32(1 / math.sqrt(float(np.sum(kernel ** 2))))
+        screen = stroke_screen(151, ys, xs, 45.0, self._length())
         stroked = (dark > screen).astype(np.float32)
         # The stick's smudge: the strokes and edges softened along the stroke direction.
         smudge = motion_kernel(45.0, 1.0 + self.thickness)
@@ -617,18 +630,82 @@ class Texturizer(Operation):
 
 # -- the gallery ----------------------------------------------------------------------------
 
-# The gallery's folders and their filters, in Photoshop's order.
-FOLDERS = (("Artistic", ("cutout", "dry_brush", "poster_edges", "watercolor")),
-           ("Brush Strokes", ("angled_strokes", "ink_outlines")),
-           ("Sketch", ("charcoal", "graphic_pen", "halftone_pattern", "photocopy")),
-           ("Stylize", ("glowing_edges",)),
-           ("Texture", ("craquelure", "texturizer")))
+# Photoshop's Filter Gallery: its 47 filters in their folders, in its order. FOLDERS lists
+# those made here (EFFECTS), in that order; `register` adds more (`gallery_distort`,
+# `gallery_artistic` register theirs as they load).
+PHOTOSHOP = (
+    ("Artistic", ("colored_pencil", "cutout", "dry_brush", "film_grain", "fresco", "neon_glow",
+                  "paint_daubs", "palette_knife", "plastic_wrap", "poster_edges",
+                  "rough_pastels", "smudge_stick", "sponge", "underpainting", "watercolor")),
+    ("Brush Strokes", ("accented_edges", "angled_strokes", "crosshatch", "dark_strokes",
+                       "ink_outlines", "spatter", "sprayed_strokes", "sumi_e")),
+    ("Distort", ("diffuse_glow", "glass", "ocean_ripple")),
+    ("Sketch", ("bas_relief", "chalk_charcoal", "charcoal", "chrome", "conte_crayon",
+                "graphic_pen", "halftone_pattern", "note_paper", "photocopy", "plaster",
+                "reticulation", "stamp", "torn_edges", "water_paper")),
+    ("Stylize", ("glowing_edges",)),
+    ("Texture", ("craquelure", "grain", "mosaic_tiles", "patchwork", "stained_glass",
+                 "texturizer")))
 EFFECTS: dict[str, type] = {
     "cutout": Cutout, "dry_brush": DryBrush, "poster_edges": PosterEdges,
     "watercolor": Watercolor, "angled_strokes": AngledStrokes, "ink_outlines": InkOutlines,
     "graphic_pen": GraphicPen, "charcoal": Charcoal,
     "halftone_pattern": HalftonePattern, "photocopy": Photocopy,
     "glowing_edges": GlowingEdges, "craquelure": Craquelure, "texturizer": Texturizer}
+FOLDERS: tuple = ()
+
+
+def register(effects: dict[str, type]) -> None:
+    """Adds filters (by kind, each one of PHOTOSHOP's) to the gallery: EFFECTS, FOLDERS and
+    the menu's registry (`more_filters.FILTERS`: actions, smart filters, Last Filter)."""
+    global FOLDERS
+    known = {kind for _folder, kinds in PHOTOSHOP for kind in kinds}
+    assert set(effects) <= known, set(effects) - known
+    EFFECTS.update(effects)
+    FOLDERS = tuple((folder, tuple(k for k in kinds if k in EFFECTS))
+                    for folder, kinds in PHOTOSHOP if any(k in EFFECTS for k in kinds))
+    if "FILTERS" in globals():
+        FILTERS.update(effects)
+    mf.FILTERS.update(effects)
+
+
+register({})
+
+
+def checked(op: Operation) -> None:
+    """A ValueError unless every setting of `op` lies in its dialog row's range or is one of
+    its choices (`op.rows`, in `FilterForm`'s format: `(name, label, low, high, decimals,
+    suffix)`, `("combo", name, label, values, texts)`, `("check", name, label)`,
+    `("colour", name, label)`)."""
+    for row in op.rows:
+        if row[0] == "check":
+            continue
+        if row[0] == "colour":
+            value = getattr(op, row[1])
+            if len(value) != 3 or any(not 0 <= c <= 255 for c in value):
+                raise ValueError(f"{op.label}'s {row[2]} is (r, g, b), each 0 to 255, "
+                                 f"not {value!r}")
+            continue
+        if row[0] == "combo":
+            _, name, label, values, _texts = row
+            if getattr(op, name) not in values:
+                raise ValueError(f"{op.label}'s {label} is one of {', '.join(values)}, "
+                                 f"not {getattr(op, name)!r}")
+            continue
+        name, label, low, high = row[:4]
+        value = getattr(op, name)
+        if not low <= value <= high:
+            raise ValueError(f"{op.label}'s {label} is {low} to {high}, not {value!r}")
+
+
+class Ranged:
+    """A filter whose dialog rows (`rows`: Photoshop's names and ranges) live with it and
+    check its settings as it is made (`checked`)."""
+
+    rows: ClassVar[tuple] = ()
+
+    def __post_init__(self):
+        checked(self)
 
 
 def effect_of(op: Operation) -> tuple:
@@ -664,10 +741,12 @@ class FilterGallery(Operation):
         return cls(tuple(effect_of(op) for op in ops), tuple(sorted(hidden)))
 
     def again(self, foreground, background, seed) -> "FilterGallery":
-        """Last Filter's stack: the Sketch layers in the colours of the moment (as the
-        menu gives them when the gallery opens); the rest as they were."""
-        ops = [replace(op, foreground=tuple(foreground), background=tuple(background))
-               if hasattr(op, "foreground") else op for op in self._ops]
+        """Last Filter's stack: the Sketch layers (and Diffuse Glow's background) in the
+        colours of the moment (as the menu gives them when the gallery opens); the rest as
+        they were."""
+        colours = {"foreground": tuple(foreground), "background": tuple(background)}
+        ops = [replace(op, **{k: v for k, v in colours.items() if hasattr(op, k)})
+               for op in self._ops]
         return FilterGallery.of(ops, self.hidden)
 
     def operations(self) -> tuple:
@@ -710,3 +789,7 @@ class FilterGallery(Operation):
 
 FILTERS: dict[str, type] = {**EFFECTS, "filter_gallery": FilterGallery}
 mf.FILTERS.update(FILTERS)  # the menu's one registry (more_filters imports this module)
+
+# Distort and the rest of Artistic, in their own modules (they register themselves).
+from . import gallery_artistic, gallery_distort  # noqa: E402
+MODULES = (gallery_artistic, gallery_distort)

@@ -372,7 +372,8 @@ MORE_OPTIONS = ("shadow_tone", "highlight_tone", "radius", "color", "midtone")
 
 class FilterForm(QWidget):
     """A filter's settings as rows: slider and spin box per number (a slider on a square-root
-    scale where the range is wide, as Photoshop's radius), check boxes, radio buttons."""
+    scale where the range is wide, as Photoshop's radius), check boxes, radio buttons, a
+    colour's swatch."""
 
     def __init__(self, op: pf.Operation, changed: Callable[[], None]):
         super().__init__()
@@ -393,6 +394,8 @@ class FilterForm(QWidget):
                 self._seed_row(form, *row[1:])
             elif row[0] == "file":
                 self._file_row(form, *row[1:])
+            elif row[0] == "colour":
+                self._colour_row(form, *row[1:])
             elif row[0] == "combo":  # a choice of many: a drop-down (Photoshop's Light)
                 _, key, label, values, texts = row
                 combo = QComboBox()
@@ -493,6 +496,33 @@ class FilterForm(QWidget):
         line.addWidget(button)
         line.addStretch(1)
         form.addRow(label, line)
+
+    def _colour_row(self, form, key, label) -> None:
+        """A colour setting (an (r, g, b) tuple; Neon Glow's Glow Color): a swatch button
+        that opens the colour picker (`dialogs.ask_color`)."""
+        from PySide6.QtGui import QColor
+
+        from . import dialogs
+
+        button = QPushButton()
+        button.setObjectName(f"Filter_{key}")
+        button.setAutoDefault(False)  # (Enter is OK's)
+        button.setFixedWidth(110)
+
+        def paint():
+            r, g, b = getattr(self.op, key)
+            button.setStyleSheet(f"background: rgb({r}, {g}, {b})")
+            button.setToolTip(f"{label}: {r}, {g}, {b}")
+
+        def pick(_on=False):
+            colour = dialogs.ask_color(self, QColor(*getattr(self.op, key)), label)
+            if colour is not None:
+                self._set(key, (colour.red(), colour.green(), colour.blue()))
+                paint()
+
+        button.clicked.connect(pick)
+        paint()
+        form.addRow(label, button)
 
     def _file_row(self, form, key, label, loader) -> None:
         """A file the setting is read from (`loader(path)`; Displace's map): Choose… and the

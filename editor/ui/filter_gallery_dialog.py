@@ -1,6 +1,6 @@
 """Filter > Filter Gallery…: Photoshop's one dialog for the artistic filters
 (`editor.model.gallery_filters`): a large preview, the filters in their folders (Artistic,
-Brush Strokes, Sketch, Stylize, Texture), the chosen effect layer's settings, and the stack
+Brush Strokes, Distort, Sketch, Stylize, Texture), the chosen effect layer's settings, and the stack
 of effect layers (the newest on top, as Photoshop lists them; each with its eye).
 
 Choosing a filter in the folders gives the selected effect layer that filter; New Effect
@@ -81,6 +81,9 @@ FILTER_ROWS.update({
                       "Right", "Bottom Right")),
                     ("check", "invert", "Invert")],
 })
+# Distort and the rest of Artistic hold their own rows (`gallery_filters.Ranged`).
+FILTER_ROWS.update({cls: list(cls.rows) for cls in gf.EFFECTS.values()
+                    if getattr(cls, "rows", ())})
 
 
 class GalleryDialog(PixelDialog):
