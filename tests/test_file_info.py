@@ -244,3 +244,22 @@ def test_cli_info_prints_the_metadata(tmp_path):
     result = subprocess.run([sys.executable, os.path.join(ROOT, "main.py"), "info", plain],
                             capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 0 and "title:" not in result.stdout
+
+
+def test_xmp_orientation_follows_the_upright_pixels(tmp_path):
+    path = str(tmp_path / "turned.jpg")
+    packet = xmp.set_property(None, "http://ns.adobe.com/tiff/1.0/", "Orientation", "6")
+    Image.new("RGB", (20, 12)).save(path, exif=camera_exif(6), xmp=packet)
+    doc = open_document(path)
+    assert (doc.width, doc.height) == (12, 20)
+    assert xmp.properties(doc.xmp)[("http://ns.adobe.com/tiff/1.0/", "Orientation")] == "1"
+
+
+def test_a_packet_too_big_for_a_jpeg_marker_is_left_out_not_failed(tmp_path):
+    doc = small_doc()
+    set_file_info(doc, FileInfo(title="Big", description="x" * 70_000))
+    path = str(tmp_path / "big.jpg")
+    export_image(doc, path)
+    assert open_document(path).xmp is None
+    export_image(doc, str(tmp_path / "big.png"))  # (PNG has room for it)
+    assert document_info(open_document(str(tmp_path / "big.png"))).title == "Big"

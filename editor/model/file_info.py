@@ -164,9 +164,12 @@ def set_file_info(doc, info: FileInfo) -> bool:
     return True
 
 
-def checked_packet(packet: Optional[bytes], warn: Callable[[str], None]) -> Optional[bytes]:
+def checked_packet(packet: Optional[bytes], warn: Callable[[str], None],
+                   upright: bool = False) -> Optional[bytes]:
     """A file's XMP packet as read, or None with one warning when it is not well-formed
-    (the rest of the file is read as usual; the packet is not written back)."""
+    (the rest of the file is read as usual; the packet is not written back). `upright`:
+    the pixels were turned upright as read, so the packet's tiff:Orientation becomes 1
+    (written again, it would turn them a second time)."""
     if not packet:
         return None
     try:
@@ -175,7 +178,11 @@ def checked_packet(packet: Optional[bytes], warn: Callable[[str], None]) -> Opti
         warn(f"its XMP metadata (File Info) is damaged ({exc}) and was left out; the rest "
              f"of the file was read")
         return None
-    return bytes(packet)
+    packet = bytes(packet)
+    if upright and xmp.text_of(xmp.properties(packet).get((TIFF, "Orientation"))) \
+            not in ("", "1"):
+        packet = xmp.set_property(packet, TIFF, "Orientation", "1")
+    return packet
 
 
 # -- Camera Data (EXIF, read-only) -------------------------------------------------------

@@ -87,7 +87,8 @@ def open_document(path: str | os.PathLike, *, max_pixels: Optional[int] = None,
     doc.warnings = warnings
     # File Info's metadata (XMP) and Camera Data (EXIF) as the file has them.
     packet, doc.exif = read_metadata(path)
-    doc.xmp = checked_packet(packet, lambda text: warnings.append(f"{path}: {text}."))
+    doc.xmp = checked_packet(packet, lambda text: warnings.append(f"{path}: {text}."),
+                             upright=True)
     doc.source_path = os.path.abspath(path)
     return doc
 

@@ -19,6 +19,7 @@ import numpy as np
 from .errors import FileFormatError, ImageTooLarge
 from .limits import check_pixel_limit, read_head
 
+JPEG_MARKER_BYTES = 65533  # the most an APP marker's data may hold
 # Pillow format names we open ("MPO" is how Pillow names many camera JPEGs).
 READ_FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "MPO": "JPEG", "WEBP": "WebP", "TIFF": "TIFF",
                 "BMP": "BMP", "DIB": "BMP"}
@@ -77,8 +78,8 @@ def write_flat(pixels: np.ndarray, f: IO[bytes], fmt: str, quality: int, *,
     as is every format with `transparency` off. `copyright` (Export As' Metadata:
     Copyright): a PNG text chunk or EXIF's Copyright tag. `xmp`, `exif`: the document's
     metadata (File Info, the camera's EXIF block), written where Pillow writes them: XMP in
-    JPEG, PNG (iTXt), TIFF (tag 700) and WebP, EXIF in JPEG, PNG and WebP. Without those
-    nothing but the pixels is written. `tiff_compression`: Pillow's name for a
+    JPEG, PNG (iTXt), TIFF (tag 700) and WebP, EXIF in JPEG, PNG and WebP (in a JPEG only
+    what fits one 64 KB marker). Without those nothing but the pixels is written. `tiff_compression`: Pillow's name for a
     TIFF's ("tiff_lzw"; None: uncompressed). `palette` (GIF, PNG): an Indexed Color
     document's ((r, g, b), ...): the file is paletted with it (PNG-8)."""
     from PIL import Image
@@ -104,6 +105,9 @@ def write_flat(pixels: np.ndarray, f: IO[bytes], fmt: str, quality: int, *,
         # Pillow picks an adaptive palette; alpha 0 becomes the palette's transparent entry.
         options = {"optimize": True}
     camera = None
+    if fmt == "JPEG":  # (one JPEG marker holds 64 KB; Pillow writes no Extended XMP)
+        xmp = xmp if xmp and len(xmp) <= JPEG_MARKER_BYTES - 29 else None
+        exif = exif if exif and len(exif) <= JPEG_MARKER_BYTES - 6 else None
     if exif and fmt in ("JPEG", "PNG", "WEBP"):  # (Pillow's TIFF writer drops its sub-IFD)
         from .file_info import load_exif
 
