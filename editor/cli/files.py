@@ -1,6 +1,7 @@
 """Verbs on files: `info`, `convert` and `new`, all through the document model.
 
-    layered info FILE [--json]          canvas size and every layer (top first)
+    layered info FILE [--json]          canvas size, every layer (top first) and the
+                                        title/author/keywords/copyright File Info holds
     layered convert IN OUT [--quality Q] PSD -> PSD/PSB re-saves, -> PNG/JPEG/... flattens,
                                         image -> PSD makes a one-layer document
     layered new OUT.psd --size WxH [--layer FILE[@X,Y]]...
@@ -19,6 +20,7 @@ import sys
 
 from editor.cli import UserError
 from editor.model.document import Document
+from editor.model.file_info import document_info
 from editor.model.files import (PSD_SUFFIXES, check_pixel_limit, open_document, pixel_limit,
                                 read_image, save_document, write_document)
 from editor.model.layers import LOCK_LABELS, AdjustmentLayer, Layer
@@ -33,7 +35,9 @@ def register(sub) -> None:
                           description="Prints the canvas size and each layer, top first: name, "
                                       "kind, offset, size, opacity (0-255), blend mode, "
                                       "visibility, lock, group path, masks, clipping, "
-                                      "adjustments (with their settings) and recipe.")
+                                      "adjustments (with their settings) and recipe; then "
+                                      "File Info's title, authors, keywords and copyright "
+                                      "where the file has them.")
     info.add_argument("file", metavar="FILE")
     info.add_argument("--json", action="store_true", help="print JSON instead of text")
     info.set_defaults(run=run_info)
@@ -118,8 +122,27 @@ def describe_document(doc, file: str) -> dict:
             box = node.bounds()
             entry.update(x=box.x, y=box.y, width=box.w, height=box.h)
         nodes.append(entry)
-    return {"file": file, "width": doc.width, "height": doc.height,
-            "layers": nodes, "warnings": list(doc.warnings)}
+    report = {"file": file, "width": doc.width, "height": doc.height,
+              "layers": nodes, "warnings": list(doc.warnings)}
+    metadata = file_metadata(doc)
+    if metadata:
+        report["metadata"] = metadata
+    return report
+
+
+def file_metadata(doc) -> dict:
+    """File Info's title, authors, keywords and copyright, those the document has."""
+    info = document_info(doc)
+    found = {"title": info.title, "authors": list(info.authors),
+             "keywords": list(info.keywords), "copyright_notice": info.copyright_notice,
+             "copyright_status": info.copyright_status if info.copyright_status != "unknown"
+             else "", "copyright_url": info.copyright_url}
+    return {key: value for key, value in found.items() if value}
+
+
+_METADATA_LABELS = (("title", "title"), ("authors", "author"), ("keywords", "keywords"),
+                    ("copyright_notice", "copyright"), ("copyright_status", "copyright status"),
+                    ("copyright_url", "copyright info URL"))
 
 
 def format_report(report: dict) -> str:
@@ -185,6 +208,11 @@ def format_report(report: dict) -> str:
         if n.get("recipe"):
             text += "  recipe " + json.dumps(n["recipe"], ensure_ascii=False, sort_keys=True)
         lines.append(text)
+    metadata = report.get("metadata") or {}
+    for key, label in _METADATA_LABELS:
+        if key in metadata:
+            value = metadata[key]
+            lines.append(f"{label}: {'; '.join(value) if isinstance(value, list) else value}")
     for warning in report["warnings"]:
         lines.append(f"warning: {warning}")
     return "\n".join(lines)

@@ -231,6 +231,12 @@ class Document:
         # Photoshop's global light (image resources 1037 angle, 1049 altitude) as read from
         # a PSD, written back: the layer effects that use it take their angle from it.
         self.global_light: Optional[dict] = None
+        # The XMP packet of the file it came from (bytes; None: none): File Info edits its
+        # Basic properties in place (`file_info.set_file_info`, undoable), the rest is kept
+        # and written back; and its EXIF block (TIFF-structured, as PSD resource 1058), read
+        # only (File Info's Camera Data), written back to a PSD.
+        self.xmp: Optional[bytes] = None
+        self.exif: Optional[bytes] = None
         # The flat image (PNG, JPEG...) this document was opened from; Save asks for a
         # PSD name (suggested from it) rather than flattening the layers into it.
         self.source_path: Optional[str] = None

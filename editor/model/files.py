@@ -5,7 +5,8 @@
 - `read_image(path)`: the pixels of any of those files (a PSD's composite),
   for Import as Layer.
 - `save_document(doc, path)`: PSD, or PSB for `.psb` names.
-- `export_image(doc, path)`: the flattened picture as PNG, JPEG, WebP, TIFF or BMP.
+- `export_image(doc, path)`: the flattened picture as PNG, JPEG, WebP, TIFF or BMP, with
+  the document's metadata (File Info's XMP, the camera's EXIF) where the format holds it.
 
 The format is recognised from the file's first bytes, not its name. Every
 failure raises one `DocumentError` subclass whose message names the file and
@@ -43,7 +44,8 @@ from engine.box import Box
 
 from .document import Document
 from .errors import DocumentError, FileFormatError, SaveError, describe
-from .images import read_flat, write_flat
+from .file_info import checked_packet
+from .images import read_flat, read_metadata, write_flat
 from .layers import Layer
 # The pixel limit and the header read live in `limits` (images and psd need them too);
 # they stay importable from here, the entry point for files.
@@ -83,6 +85,10 @@ def open_document(path: str | os.PathLike, *, max_pixels: Optional[int] = None,
     doc.root.children.append(layer)
     doc.active = layer
     doc.warnings = warnings
+    # File Info's metadata (XMP) and Camera Data (EXIF) as the file has them.
+    packet, doc.exif = read_metadata(path)
+    doc.xmp = checked_packet(packet, lambda text: warnings.append(f"{path}: {text}."),
+                             upright=True)
     doc.source_path = os.path.abspath(path)
     return doc
 
@@ -170,7 +176,8 @@ def export_image(doc: Document, path: str | os.PathLike, *, quality: int = 95) -
         raise SaveError(f"{path}: quality must be 1..100, not {quality}.")
 
     pixels = composite_document(doc)
-    atomic_write(path, lambda f: write_flat(pixels, f, fmt, int(quality)))
+    atomic_write(path, lambda f: write_flat(pixels, f, fmt, int(quality), xmp=doc.xmp,
+                                            exif=doc.exif))
 
 
 def atomic_write(path: str, write: Callable[[IO[bytes]], None]) -> None:

@@ -19,6 +19,7 @@ import numpy as np
 from .errors import FileFormatError, ImageTooLarge
 from .limits import check_pixel_limit, read_head
 
+JPEG_MARKER_BYTES = 65533  # the most an APP marker's data may hold
 # Pillow format names we open ("MPO" is how Pillow names many camera JPEGs).
 READ_FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "MPO": "JPEG", "WEBP": "WebP", "TIFF": "TIFF",
                 "BMP": "BMP", "DIB": "BMP"}
@@ -71,11 +72,14 @@ def read_flat(path: str, limit: int) -> tuple[np.ndarray, list[str]]:
 def write_flat(pixels: np.ndarray, f: IO[bytes], fmt: str, quality: int, *,
                transparency: bool = True, copyright: Optional[str] = None,
                tiff_compression: Optional[str] = "tiff_adobe_deflate",
-               palette=None) -> None:
+               palette=None, xmp: Optional[bytes] = None,
+               exif: Optional[bytes] = None) -> None:
     """Encodes straight RGBA pixels; JPEG and BMP (no transparency) are flattened onto white,
-    as is every format with `transparency` off. `copyright`: the one piece of metadata
-    written (Export As' Metadata: Copyright), a PNG text chunk or EXIF's Copyright tag;
-    without it nothing but the pixels is written. `tiff_compression`: Pillow's name for a
+    as is every format with `transparency` off. `copyright` (Export As' Metadata:
+    Copyright): a PNG text chunk or EXIF's Copyright tag. `xmp`, `exif`: the document's
+    metadata (File Info, the camera's EXIF block), written where Pillow writes them: XMP in
+    JPEG, PNG (iTXt), TIFF (tag 700) and WebP, EXIF in JPEG, PNG and WebP (in a JPEG only
+    what fits one 64 KB marker). Without those nothing but the pixels is written. `tiff_compression`: Pillow's name for a
     TIFF's ("tiff_lzw"; None: uncompressed). `palette` (GIF, PNG): an Indexed Color
     document's ((r, g, b), ...): the file is paletted with it (PNG-8)."""
     from PIL import Image
@@ -100,20 +104,65 @@ def write_flat(pixels: np.ndarray, f: IO[bytes], fmt: str, quality: int, *,
     elif fmt == "GIF":
         # Pillow picks an adaptive palette; alpha 0 becomes the palette's transparent entry.
         options = {"optimize": True}
-    if copyright:
-        if fmt == "PNG":
-            from PIL.PngImagePlugin import PngInfo
+    camera = None
+    if fmt == "JPEG":  # (one JPEG marker holds 64 KB; Pillow writes no Extended XMP)
+        xmp = xmp if xmp and len(xmp) <= JPEG_MARKER_BYTES - 29 else None
+        exif = exif if exif and len(exif) <= JPEG_MARKER_BYTES - 6 else None
+    if exif and fmt in ("JPEG", "PNG", "WEBP"):  # (Pillow's TIFF writer drops its sub-IFD)
+        from .file_info import load_exif
 
-            info = PngInfo()
+        camera = load_exif(exif)
+    if copyright and fmt in ("JPEG", "WEBP", "TIFF"):
+        camera = camera if camera is not None else Image.Exif()
+        camera[0x8298] = copyright  # EXIF Copyright
+    if camera is not None:
+        options["exif"] = camera
+    if fmt == "PNG" and (copyright or xmp):
+        from PIL.PngImagePlugin import PngInfo
+
+        info = PngInfo()
+        if copyright:
             info.add_text("Copyright", copyright)
-            options["pnginfo"] = info
-        elif fmt in ("JPEG", "WEBP", "TIFF"):
-            exif = Image.Exif()
-            exif[0x8298] = copyright  # EXIF Copyright
-            options["exif"] = exif
-        elif fmt == "GIF":
-            options["comment"] = copyright.encode("utf-8")
+        if xmp:  # (where Photoshop and Pillow look for it)
+            info.add_itxt("XML:com.adobe.xmp", bytes(xmp).decode("utf-8", "replace"))
+        options["pnginfo"] = info
+    elif fmt in ("JPEG", "WEBP") and xmp:
+        options["xmp"] = bytes(xmp)
+    elif fmt == "TIFF" and xmp:
+        # XMP's TIFF tag; given tags replace the `exif` ones, so the copyright goes here too.
+        options["tiffinfo"] = {700: bytes(xmp), **({0x8298: copyright} if copyright else {})}
+    if copyright and fmt == "GIF":
+        options["comment"] = copyright.encode("utf-8")
     image.save(f, fmt, **options)
+
+
+def read_metadata(path: str) -> tuple[Optional[bytes], Optional[bytes]]:
+    """(XMP packet, EXIF block) of an image file as Pillow finds them (JPEG, PNG, TIFF,
+    WebP), from its header (no pixel is decoded); None for what it lacks or what cannot be
+    read. The EXIF block is TIFF-structured, its Orientation 1 (`read_flat` turned the
+    pixels upright); a TIFF's own tags (strips, sizes) are left out of it."""
+    from PIL import Image
+
+    from .file_info import EXIF_IFD, upright_exif
+
+    try:
+        with Image.open(path) as image:
+            packet = image.info.get("xmp")
+            exif = image.getexif()
+            if image.format == "TIFF" and len(exif):  # (its first IFD is the image's own)
+                camera = Image.Exif()
+                for tag in (0x010F, 0x0110, 0x0131, 0x0132, 0x8298):  # make ... copyright
+                    if tag in exif:
+                        camera[tag] = exif[tag]
+                sub = exif.get_ifd(EXIF_IFD)
+                if sub:
+                    camera.get_ifd(EXIF_IFD).update(sub)
+                exif = camera
+    except Exception:  # (read_flat has said what is wrong with the file, if anything)
+        return None, None
+    if isinstance(packet, str):
+        packet = packet.encode("utf-8")
+    return packet or None, upright_exif(exif)
 
 
 def _opaque(rgb: np.ndarray) -> np.ndarray:

@@ -29,12 +29,13 @@ KINDS = ("cylindrical", "spherical")
 def exif_focal(path: str, width: int) -> Optional[float]:
     """The focal length in pixels from a file's EXIF 35 mm-equivalent focal length (a 36 mm
     wide frame), or None."""
+    from .file_info import exif_tag
+
     try:
         from PIL import Image
 
         with Image.open(path) as image:
-            exif = image.getexif()
-            value = exif.get_ifd(0x8769).get(0xA405) or exif.get(0xA405)
+            value = exif_tag(image.getexif(), 0xA405)  # FocalLengthIn35mmFilm
     except Exception:  # (no EXIF, or a file PIL does not read: the photos decide)
         return None
     return float(value) / 36.0 * width if value else None

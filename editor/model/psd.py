@@ -157,7 +157,8 @@ from .psd_source import _PsdToolsLog, _Source, _low_level, _why
 from .psd_type import read_type
 from .psd_write import write_psd
 from .psd_links import read_link_groups
-from .psd_xmp import _apply_metadata, _written_by_us, _xmp_layer_comps, _xmp_path_names
+from .psd_xmp import (_apply_metadata, _written_by_us, _xmp_layer_comps, _xmp_path_names,
+                      document_packet)
 
 __all__ = ["check_psd_size", "read_header", "read_psd", "write_psd"]
 
@@ -270,6 +271,9 @@ def read_psd(path: str, limit: int, pixels: bool = True) -> Document:
     doc.patterns = tuple(reader.patterns.values())
     doc.global_light = {key: psd.image_resources[key] for key in _light_resources()
                         if key in psd.image_resources} or None
+    doc.xmp = document_packet(psd, reader.warn)  # (File Info; ours left out: psd_xmp)
+    exif = psd.image_resources.get_data(1058)  # EXIF data 1: the camera's (Camera Data)
+    doc.exif = bytes(exif) if exif else None
     if mode in _KEPT_MODES:  # Image > Mode (color_modes); 16- and 32-bit grey: 8-bit grey
         doc.color_mode = _KEPT_MODES[mode]
         if mode == 2:

@@ -88,7 +88,10 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False,
     resources[Resource.XMP_METADATA] = ImageResource(
         key=Resource.XMP_METADATA,
         data=_xmp_packet(plan.metadata, path_names,
-                         layer_comps.to_json(doc, plan.layer_ids, ids)))
+                         layer_comps.to_json(doc, plan.layer_ids, ids), base=doc.xmp))
+    if doc.exif:  # the camera's EXIF block, where Photoshop keeps it (File Info's Camera Data)
+        resources[Resource.EXIF_DATA_1] = ImageResource(key=Resource.EXIF_DATA_1,
+                                                        data=doc.exif)
     comps_block = comps_resource(comps, ids)  # Photoshop's copy of the comps
     if comps_block is not None:
         resources[comps_block.key] = comps_block

@@ -3,6 +3,8 @@ layer id each layer's recipe, a name too long for its record, whether its mask i
 linked, the layers linked together (Link Layers), its source kind, a text layer's settings and a
 smart object's stack mode (`stack_modes`); the full names of the
 document's paths; and the layer comps, each layer's state in them by layer id. Written with the file, applied to the layers when it is read.
+Our property goes into the document's own packet (`Document.xmp`, File Info's and other
+programs' metadata, edited in place by `xmp.set_property`), which is kept whole.
 """
 from __future__ import annotations
 
@@ -150,14 +152,37 @@ def _xmp_value(data) -> Optional[dict]:
     return value if isinstance(value, dict) else {}
 
 
+def document_packet(psd, warn) -> Optional[bytes]:
+    """The file's XMP packet less our own property (`Document.xmp`: File Info's and other
+    programs' metadata); None when it holds nothing else, or is damaged (one warning)."""
+    from psd_tools.constants import Resource
+
+    from . import xmp
+    from .file_info import checked_packet
+
+    packet = checked_packet(psd.image_resources.get_data(Resource.XMP_METADATA), warn)
+    if packet is None or XMP_NAMESPACE.encode() not in packet:
+        return packet
+    return xmp.without(packet, XMP_NAMESPACE)
+
+
 def _xmp_packet(layers: dict, path_names: Optional[dict] = None,
-                comps: Optional[list] = None) -> bytes:
+                comps: Optional[list] = None, base: Optional[bytes] = None) -> bytes:
+    """Our packet: `base` (the document's own, `Document.xmp`) with our property set in
+    it, every other property kept; without one, a packet of ours alone."""
+    from . import xmp
+
     value = {"version": 1, "layers": layers}
     if path_names:
         value["paths"] = path_names  # names a path resource's Pascal string cannot hold
     if comps:
         value["layer_comps"] = comps  # (layer_comps.to_json; Photoshop's copy: psd_comps)
     payload = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    if base:
+        try:
+            return xmp.set_property(base, XMP_NAMESPACE, XMP_PROPERTY, payload)
+        except xmp.XmpError:  # (checked when read: only a packet set by hand gets here)
+            pass
     return (
         '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
         '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'

@@ -85,6 +85,7 @@ from .transform_commands import TransformCommands
 from .type_commands import TypeCommands
 from .smart_object_commands import SmartObjectCommands
 from .export_commands import ExportCommands
+from .file_info_dialog import FileInfoCommands
 from .automate_commands import AutomateCommands
 from .view_commands import ViewCommands
 
@@ -261,6 +262,7 @@ class MainWindow(QMainWindow):
         self.export_commands = ExportCommands(self)  # File > Export, File > Place Embedded
         self.automate_commands = AutomateCommands(self)  # File > Automate, File > Scripts
         self.shortcut_commands = ShortcutCommands(self)  # Edit > Keyboard Shortcuts…
+        self.file_info_commands = FileInfoCommands(self)  # File > File Info…
         for module in (self.layer_commands, self.artboard_commands, self.transform_commands,
                        self.select_commands, self.export_commands, self.automate_commands,
                        self.view_commands, self.guide_layout_commands, self.palette_commands,
@@ -278,7 +280,8 @@ class MainWindow(QMainWindow):
                        self.content_fill_workspace,
                        self.auto_layers_commands, self.focus_area_commands,
                        self.layer_comp_commands,
-                       self.matting_commands, self.shortcut_commands):
+                       self.matting_commands, self.shortcut_commands,
+                       self.file_info_commands):
             add_actions(self, module.action_specs())
         self._build_paths_panel()  # its buttons show the actions just made
         self.tool_actions = build_tool_actions(self)
