@@ -157,9 +157,10 @@ def ref_color_balance(rgb, s: adj.ColorBalance):
     _, light, _ = colorsys.rgb_to_hls(*rgb)
     clamp = lambda x: min(1.0, max(0.0, x))  # noqa: E731
     shadows = clamp((light - 0.333) / -0.25 + 0.5) * 0.7
-    mid = clamp((light - 0.333) / 0.25 + 0.5) * clamp((light + 0.333 - 1) / -0.25 + 0.5) * 0.7
     high = clamp((light + 0.333 - 1) / 0.25 + 0.5) * 0.7
-    out = [clamp(rgb[i] + shadows * s.shadows[i] / 100 + mid * s.midtones[i] / 100
+    # Midtones: Levels' gamma 2 ** (amount / 100), in hundredths.
+    gammas = [round(2 ** (m / 100) * 100) / 100 for m in s.midtones]
+    out = [clamp(rgb[i] ** (1 / gammas[i]) + shadows * s.shadows[i] / 100
                  + high * s.highlights[i] / 100) for i in range(3)]
     if s.preserve_luminosity:
         hue, _, sat = colorsys.rgb_to_hls(*out)

@@ -190,18 +190,26 @@ def test_cli_info_reports_the_settings(tmp_path):
 
 # fill_adjustments.psd (psd-tools' corpus): three shapes with gradient and pattern overlays
 # over a white background (quadrants), under a stack of Brightness/Contrast, Levels, Curves,
-# Exposure, Vibrance (-6, +2), Hue/Saturation, Color Balance, a hidden Black & White, Photo
+# Exposure, Vibrance (-6, +2), Hue/Saturation, Color Balance (shadows -4, 2, -5; midtones
+# 10, 4, -9; highlights 1, -9, -3; Preserve Luminosity), a hidden Black & White, Photo
 # Filter (Warming Filter (85) as Lab, 25 %, Preserve Luminosity), an identity Channel Mixer,
 # a zero Selective Color (drawn since: it changes nothing), and kinds we do not draw that
-# change nothing here (an empty Color Lookup) or are hidden. Measured mean error, 0-255, 16-bit path (the screen alike):
-#   quadrant           not drawn   drawn
-#   top left (grad.)     10.34     10.24   (the rest of the stack's error: ours is darker)
-#   top right (photo)     3.67      4.27   (Vibrance undecided: see adjustments.py)
-#   bottom left (grad.)  10.82     10.84
-#   bottom right (flat)  10.00      4.00   (Photo Filter)
-#   whole image           8.71      7.34   (screen: 8.75 -> 7.26)
-QUADRANTS = {"top left": (0, 0, 10.4), "top right": (0, 128, 4.5), "bottom left": (128, 0, 11.0),
-             "bottom right": (128, 128, 4.5)}
+# change nothing here (an empty Color Lookup) or are hidden. Measured mean error, 0-255,
+# 16-bit path (the screen alike), as the kinds were drawn, then as Color Balance's midtones
+# became Photoshop's gamma curves (measured exact on a file of Photoshop's own:
+# test_adjustments_photoshop_pixels.py):
+#   quadrant           not drawn   drawn   midtones as gammas
+#   top left (grad.)     10.34     10.24     8.20
+#   top right (photo)     3.67      4.27     6.60   (ours ~12 levels too blue)
+#   bottom left (grad.)  10.82     10.84     8.64
+#   bottom right (flat)  10.00      4.00     5.33   (Photo Filter)
+#   whole image           8.71      7.34     7.20   (screen: 8.75 -> 7.26 -> 7.24)
+# The photo's blue was close before only because GIMP's midtones took ~16 levels off it;
+# the gamma takes ~4. What else takes blue off in Photoshop is not known: the Color
+# Balance's shadows and highlights (still GIMP's model) and the warming filter's colour,
+# Lab (67, 32, 120), outside sRGB (we clip it to (236, 138, 0)), are candidates.
+QUADRANTS = {"top left": (0, 0, 8.3), "top right": (0, 128, 6.7), "bottom left": (128, 0, 8.9),
+             "bottom right": (128, 128, 5.4)}
 
 
 def test_fill_adjustments_composite_like_photoshop():
@@ -218,6 +226,6 @@ def test_fill_adjustments_composite_like_photoshop():
     for precise in (True, False):
         ours = composite_document(doc, precise=precise)[..., :3].astype(float)
         error = np.abs(ours - theirs)
-        assert error.mean() <= 7.5, (precise, error.mean())
+        assert error.mean() <= 7.3, (precise, error.mean())
         for name, (y, x, bound) in QUADRANTS.items():
             assert error[y:y + 128, x:x + 128].mean() <= bound, (precise, name)

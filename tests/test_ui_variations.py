@@ -47,7 +47,8 @@ def test_more_red_raises_red_in_one_step(opened, qtbot):
         assert dialog.operation() == var.Variations(midtones=(2 * var.STEPS[var.DEFAULT_STEP],
                                                               0, 0))
         redder = icon_pixels(dialog, "current")
-        assert redder[..., 0].mean() > original[..., 0].mean() + 10
+        # Two default steps (midtones +16, Levels' gamma 1.12 on red): +8.5 on average.
+        assert redder[..., 0].mean() > original[..., 0].mean() + 6
         assert abs(redder[..., 1].mean() - original[..., 1].mean()) < 2
         assert np.array_equal(layer.pixels, before)  # the canvas waits for OK
         seen["op"] = dialog.operation()
@@ -55,7 +56,7 @@ def test_more_red_raises_red_in_one_step(opened, qtbot):
     seen = in_modal_dialog(qtbot, w.actions["adjust_variations"].trigger, drive, NAME)
     assert doc.history.index == steps + 1 and doc.history.undo_name() == "Variations"
     after = layer.pixels
-    assert after[..., 0].mean() > before[..., 0].mean() + 10
+    assert after[..., 0].mean() > before[..., 0].mean() + 6
     assert abs(after[..., 1].astype(int).mean() - before[..., 1].mean()) < 1
     box = Box(0, 0, after.shape[1], after.shape[0])
     np.testing.assert_array_equal(after, seen["op"].process(before, box, box, None))
@@ -93,6 +94,9 @@ def test_show_clipping_paints_the_clipped_colours(opened, qtbot):
     w = opened
 
     def drive(dialog, seen):
+        # Highlights: Color Balance's midtones (Photoshop's gamma curves) never clip.
+        qtbot.mouseClick(dialog.findChild(QRadioButton, "Variations_highlights"),
+                         Qt.MouseButton.LeftButton)
         dialog.findChild(QSlider, "VariationsStep").setValue(len(var.STEPS) - 1)
         for _ in range(4):
             click(qtbot, dialog, "lighter")
@@ -118,4 +122,4 @@ def test_inside_the_selection_only(opened, qtbot):
     inside = np.zeros(before.shape[:2], bool)
     inside[5:25, 10:40] = True
     np.testing.assert_array_equal(layer.pixels[~inside], before[~inside])
-    assert layer.pixels[inside, 2].mean() > before[inside, 2].mean() + 5
+    assert layer.pixels[inside, 2].mean() > before[inside, 2].mean() + 3  # (+4.75)

@@ -179,6 +179,26 @@ def _from_hsv(hue, sat, value):
 
 
 @njit(cache=True, nogil=True, fastmath=True)
+def balance_gamma(amount):
+    """Color Balance's midtones `amount` (-1..1) as the gamma of Levels (output = input **
+    (1 / gamma)): 2 ** amount, rounded to 0.01 as Levels' gamma is. Photoshop's midtones
+    move each channel alone (its merged pixels are a function of the channel's own value)
+    along exactly such a curve: -33, -23 and +38 gave gammas 0.80, 0.85 and 1.30 to the
+    level over the whole 0..255 range, ends fixed (AllAdjustments.psd of Aspose's examples,
+    saved by Photoshop CC: tests/aspose_psd_files/), and +13 and +70 gave 1.09 and 1.62
+    (Aspose's MaskExample.psd, Photoshop 24.5). The rounding is what lands all five on
+    hundredths; 2 ** amount (amount and -amount inverse curves) rounds to each of them."""
+    return np.floor(2.0 ** amount * 100.0 + 0.5) / 100.0
+
+
+@njit(cache=True, nogil=True, fastmath=True, inline="always")
+def _gamma(v, amount):
+    if amount == 0.0 or v <= 0.0:
+        return v
+    return v ** (1.0 / balance_gamma(amount))
+
+
+@njit(cache=True, nogil=True, fastmath=True)
 def mixed_pixel(code, params, r, g, b):
     """One pixel (straight RGB 0..1) through Hue/Saturation or Color Balance; `params` as
     `adjustments.HueSaturation.params()` / `ColorBalance.params()` make them."""
@@ -207,14 +227,15 @@ def mixed_pixel(code, params, r, g, b):
         return selective_color(params, r, g, b)
     if code >= VIBRANCE:  # Vibrance, Black & White, Photo Filter, Channel Mixer
         return more_mixed(code, params, r, g, b)
-    # Color Balance (GIMP's model): ramps of the HSL lightness weight the three ranges.
+    # Color Balance. Midtones: each channel through a Levels gamma (`balance_gamma`), as
+    # measured on Photoshop's pixels; shadows and highlights: GIMP's model, ramps of the
+    # HSL lightness weighting amounts added to each channel.
     _, _, light = to_hsl(r, g, b)
     w_shadows = _clip((light - 0.333) / -0.25 + 0.5) * 0.7
-    w_mid = _clip((light - 0.333) / 0.25 + 0.5) * _clip((light + 0.333 - 1) / -0.25 + 0.5) * 0.7
     w_high = _clip((light + 0.333 - 1) / 0.25 + 0.5) * 0.7
-    r2 = _clip(r + w_shadows * params[0] + w_mid * params[3] + w_high * params[6])
-    g2 = _clip(g + w_shadows * params[1] + w_mid * params[4] + w_high * params[7])
-    b2 = _clip(b + w_shadows * params[2] + w_mid * params[5] + w_high * params[8])
+    r2 = _clip(_gamma(r, params[3]) + w_shadows * params[0] + w_high * params[6])
+    g2 = _clip(_gamma(g, params[4]) + w_shadows * params[1] + w_high * params[7])
+    b2 = _clip(_gamma(b, params[5]) + w_shadows * params[2] + w_high * params[8])
     if params[9] > 0.5:  # Preserve Luminosity: the original HSL lightness back
         hue, sat, _ = to_hsl(r2, g2, b2)
         return from_hsl(hue, sat, light)

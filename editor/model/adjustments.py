@@ -39,9 +39,20 @@ Photoshop documents none of its formulas; these follow what is known:
   1.5 %); summing the settings themselves, as we did, was 3-20 levels off where
   ranges overlap. Checked against Photoshop's own pixels in
   tests/test_adjustments_photoshop.py.
-- Color Balance: GIMP's model of Photoshop's tool (gimp:color-balance): each
-  channel moves by the shadows/midtones/highlights amounts weighted by ramps
-  of the pixel's HSL lightness; Preserve Luminosity restores that lightness.
+- Color Balance: the midtones bend each channel alone through Levels' gamma
+  2 ** (amount / 100), in hundredths (`adjust_kernels.balance_gamma`), the ends
+  fixed: measured on Photoshop's pixels (AllAdjustments.psd of Aspose's
+  examples, tests/aspose_psd_files/, midtones -33 / -23 / +38: gammas 0.80 / 0.85
+  / 1.30, exact to the level; GIMP's model, used before, was 17.7 levels off
+  there; Aspose's MaskExample.psd, +13 / +70 under a mask: 0.31 levels off,
+  6.25 before). The shadows and
+  highlights still follow GIMP's model of Photoshop's tool (gimp:color-balance):
+  amounts added to each channel, weighted by ramps of the pixel's HSL lightness;
+  Preserve Luminosity restores that lightness. Neither is verified: the one
+  Photoshop file with them at hand (Aspose's ColorBalance.psd: a 10x10 swatch
+  card) shows Photoshop keeping pure colours (255, 255, 0), (255, 0, 255) whole
+  under strong highlights, which ours does not (7.7 levels off there, 36.1
+  before).
 
 Brightness/Contrast, Levels, Curves and Exposure act on each channel alone,
 so they are applied through a lookup table (`lut`, 256 entries for the screen,
@@ -782,19 +793,32 @@ FILL_KINDS: dict[str, type] = {k.kind: k for k in (SolidColor, GradientFill, Pat
 #   candidates all land between 3.8 and 4.3 (this form 4.1 alone, 4.3 with the
 #   saturation), except SweetFX's own negative branch, 1 + v (1 + s): 5.7, and Graphite's
 #   reconstruction (after photo-mark.com's analysis of Photoshop's vibrance): 4.4 (4.5).
-#   So: the simple form, kept symmetric; not verified against Photoshop.
+#   So: the simple form, kept symmetric. Photoshop's own pixels (Aspose's AllAdjustments.psd,
+#   vibrance +64 with saturation +36 on a skin-toned photo) put it 10.5 levels off on
+#   average, 49 at most: Photoshop lowers Lab lightness by 0.7 only, turns hues by ~2° and
+#   multiplies Lab chroma by 1.6-1.85, less for the more colourful; ours overshoots, and
+#   either slider alone comes closer (3.9 / 4.8). One setting of two sliders cannot
+#   separate them, so the formula is unchanged.
 # - Black & White: the reconstruction Graphite uses (after a Stack Overflow answer,
 #   questions/55233732): the smallest channel, plus the step to the middle one weighed by
 #   the secondary colour the two top channels make, plus the step to the largest weighed
 #   by its primary (pure red is 40 % grey, yellow 60 %: the defaults). Tint: the tint
 #   colour at that grey's luminosity, as the Color blend mode puts it (W3C SetLum; so does
-#   Graphite). Not verified against Photoshop: its file here has its Black & White hidden.
+#   Graphite). Exact on Photoshop's pixels: Aspose's AllAdjustments.psd (the defaults, a
+#   photo; tests/aspose_psd_files/) 0.000 / 0, and its BlackWhiteAdjustmentLayerStripesMask
+#   files under masks of stripes 0.017 / 5 (the defaults) and 0.16 / 9 (custom weights
+#   with a tint).
 # - Photo Filter: the filter colour multiplied in at its density in linear light (gamma
 #   2.2); Preserve Luminosity puts the pixel's luminosity back (SetLum). Chosen on
 #   fill_adjustments.psd (Warming Filter (85), 25 %): of multiply / normal mix, in gamma
 #   or linear light, with the luminosity restored as luma, HSL lightness or a ratio, this
 #   came closest (its flat region 10.0 -> 3.9 levels off; the rest of the stack's error
-#   is in that figure).
+#   is in that figure). On Photoshop's pixels of a filter alone (Aspose's AllAdjustments.psd:
+#   Lab (61, 92, -46), 25 %) 1.65 / 11 (multiplied in gamma values: 7.3 / 18); the luma kept
+#   is Rec. 601's (to 0.15 levels on average, PhotoFilterAdjustmentLayer.psd there). That
+#   file's filter, Lab (88, -79, -118) at 100 %, lies far outside sRGB: clipped to (0, 255,
+#   255) it lands 13.5 / 57 off; Photoshop's pixels fit a multiply by (-0.21, 0.80, 1.17)
+#   (1.1 off), which no Lab-to-sRGB conversion tried gives, so it is left clipped.
 # - Channel Mixer: per output channel, red x R % + green x G % + blue x B % + constant %,
 #   clipped; Monochrome uses the first row for all three (exact: a linear mix).
 
