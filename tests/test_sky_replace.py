@@ -38,8 +38,8 @@ def test_temperature_brightness_and_the_edge_settings():
     assert [n.name for n in warm.children] == list(sr.LAYER_NAMES)
     assert [n.name for n in cool.children] == ["Sky", "Sky Temperature", "Foreground Color",
                                                "Foreground Lighting"]
-    assert named(warm)["Sky Temperature"].settings == ColorBalance(midtones=(24, 0, -24))
-    assert named(cool)["Sky Temperature"].settings == ColorBalance(midtones=(-24, 0, 24))
+    assert named(warm)["Sky Temperature"].settings == ColorBalance(midtones=(60, 0, -60))
+    assert named(cool)["Sky Temperature"].settings == ColorBalance(midtones=(-60, 0, 60))
     assert named(warm)["Sky Temperature"].clipping and named(warm)["Sky Brightness"].clipping
     plain_pic = sr.composite(pixels, group_for(lighting=0, color=0)[2])
     warm_pic = sr.composite(pixels, warm)

@@ -158,7 +158,7 @@ def test_sky_replacement_makes_the_group_in_one_step_and_undo_removes_it(
     assert type(sky_layer) is Layer and sky_layer.mask is not None
     assert isinstance(brightness, AdjustmentLayer) and brightness.clipping
     assert brightness.settings.brightness == 30 and temperature.clipping
-    assert temperature.settings.midtones == (10, 0, -10)   # warmer
+    assert temperature.settings.midtones == (25, 0, -25)   # warmer
     assert colour.blend_mode == "color" and lighting.blend_mode == "multiply"
     assert colour.mask is not None and lighting.mask is not None
     # The sky layer's mask is the sky: open where the sky was, shut on the ground.

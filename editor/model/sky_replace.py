@@ -47,7 +47,7 @@ LIGHTING_MODES = {"multiply": "Multiply", "screen": "Screen"}
 OUTPUTS = {"new_layers": "New Layers", "duplicate": "Duplicate Layer"}
 SHIFT_REACH = 0.01     # of the long side: how far Shift Edge ±100 moves the edge
 FADE_REACH = 0.04      # of the long side: Fade Edge 100's feather radius
-TEMPERATURE_REACH = 40  # Color Balance's midtone shift at Temperature ±100
+TEMPERATURE_REACH = 100  # Color Balance's midtone shift at Temperature ±100: its whole range (mid-grey ±52 levels since its midtones follow Photoshop's pixels; 40 was tuned for GIMP's stronger model)
 PREVIEW_PIXELS = 300_000
 
 
