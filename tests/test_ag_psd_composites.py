@@ -9,6 +9,7 @@ in the comments (`bench/sweep_psd_corpus.py` lists the whole corpus).
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -26,10 +27,22 @@ FILES_BOUNDS = {
     # filled even-odd, its centre pentagon was left empty, 5.98 / 255 off.
     "winding-non-zero.psd": (0.02, 14),
     # A Pass Through group with a Drop Shadow (size 65, spread 64) round its rectangle and
-    # ellipse shape layers: its one shadow from the group's composite. 0.16 / 17 before
-    # and after this test was written (the largest: the ellipse's anti-aliased edge; the
-    # shadow's fall-off within 5 levels).
-    "group-drop-shadows.psd": (0.2, 18),
+    # ellipse shape layers: its one shadow from the group's composite. 0.16 / 17 when this
+    # test was written (the largest: the ellipse's anti-aliased edge), the shadow's
+    # fall-off within 5 levels; 0.09 / 17 with Photoshop's blur (the spread in whole
+    # pixels, two box blurs: layer_effects.spread_blur), its fall-off within 2 levels.
+    "group-drop-shadows.psd": (0.1, 18),
+    # A pixel layer (a red cat's face drawn with a brush) with a Drop Shadow (Multiply,
+    # size 5, distance 5 at 120 degrees: 2.5 px across) and a Screen Outer Glow (size 5,
+    # range 50 %) over transparency. 0.54 / 30 before: the shadow 2 px across (Python's
+    # rounding of 2.5) and both blurred by a Gaussian whose tail ran past Photoshop's
+    # two box blurs; 0.07 / 4 now.
+    "blend-mode.psd": (0.08, 5),
+    # A shape layer (an arrow with curved sides) with a dashed (4, 2) inside stroke: its
+    # dashes laid out from the path's first knot, their phase was off round most of it,
+    # 0.85 / 186; from its lowest knot, as Photoshop lays them out, 0.06 / 172 (the
+    # largest: a dash's end at the arrow's tip).
+    "vector-complex.psd": (0.07, 180),
     # Every adjustment kind stacked on one layer: a Threshold, then a Gradient Map and a
     # Selective Color over its black and white (the only ones Photoshop's merged image
     # shows). 0.004 / 1 before and after.
@@ -75,7 +88,6 @@ def test_a_dissolve_overlay_is_drawn_kept_and_saved(qapp, tmp_path):
     """The Dissolve swatch's overlay (Photoshop's (65, 183, 217) over the whole layer at
     100 %); at 50 % it shows each pixel whole or not at all, about half of them; saved and
     opened again, it is still in Dissolve."""
-    from dataclasses import replace
 
     from editor.model.files import save_document
 
@@ -126,3 +138,50 @@ def test_fill_of_a_linear_light_layer_in_the_layers_panel(qtbot, tmp_path, monke
     assert np.abs(shown.composite.to_straight_rgba8()[0, 0].astype(int)
                   - photoshop).max() <= 1
     assert np.abs(full.astype(int) - screen(w)[0, 0]).max() > 20
+
+
+def test_a_gradient_overlays_linear_method_is_read_drawn_and_written(qapp, tmp_path):
+    """gradient-overlay.psd (3508 x 4960): a Solid Color fill layer with a Gradient Overlay
+    whose method (Photoshop 23's Linear, in an effect's 'gs99' key, not the fill layers'
+    'gradientsInterpolationMethod') is read and drawn: a full-height strip of the vertical
+    gradient against Photoshop's merged image, 0.98 / 6 levels off (drawn Classic, as it
+    was when the key was not read, 1.84 / 21). A method changed in the style is written
+    where Photoshop keeps an effect's, and read back."""
+    from psd_tools import PSDImage
+
+    from editor.model.files import save_document
+    from editor.model.layer_effects import GradientOverlay, LayerEffects, with_first
+    from editor.model.psd_fills import EFFECT_METHOD_KEY
+    from engine.box import Box
+
+    path = os.path.join(FILES, "gradient-overlay.psd")
+    doc = open_document(path)
+    layer = next(n for n in doc.layers() if n.effects is not None)
+    overlay = layer.effects.gradient_overlays[0]
+    assert overlay.gradient.method == "linear"
+    strip = Box(1700, 0, 16, doc.height)
+    theirs = np.asarray(PSDImage.open(path).topil().convert("RGB"))[:, 1700:1716].astype(int)
+
+    def error():
+        diff = np.abs(composite_document(doc, strip)[..., :3].astype(int) - theirs)
+        return diff.mean(), diff.max()
+
+    mean, most = error()
+    assert mean < 1.05 and most <= 7, (mean, most)
+    classic = replace(overlay, gradient=replace(overlay.gradient, method="classic"))
+    layer.effects = with_first(layer.effects, "gradient_overlays", classic)
+    assert error()[0] > 1.5
+    # Written: a new style's overlay in Perceptual, then read back so.
+    from test_layer_effects import scene
+
+    small, _, styled = scene(None)
+    perceptual = GradientOverlay(gradient=replace(overlay.gradient, method="perceptual",
+                                                  descriptor=None))
+    small.set_effects(styled, LayerEffects(gradient_overlays=(perceptual,)))
+    out = str(tmp_path / "perceptual.psd")
+    save_document(small, out)
+    written = next(n for n in PSDImage.open(out).descendants() if n.name == styled.name)
+    entry = next(written.effects.find("GradientOverlay")).descriptor
+    assert entry[EFFECT_METHOD_KEY].enum == b"Perc"
+    again = next(n for n in open_document(out).layers() if n.name == styled.name)
+    assert again.effects.gradient_overlays[0].gradient.method == "perceptual"

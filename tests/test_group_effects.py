@@ -11,16 +11,16 @@ import numpy as np
 from psd_tools import PSDImage
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDoubleSpinBox
-from scipy.ndimage import gaussian_filter
 
 from editor.model import Document, Group, Layer
 from editor.model.files import open_document, save_document
-from editor.model.layer_effects import BLUR_PER_SIZE, DropShadow, LayerEffects, Stroke
+from editor.model.layer_effects import DropShadow, LayerEffects, Stroke
 from editor.model.render import Renderer, composite_document
 from ui_helpers import screen as window_screen
 from engine.box import Box
 
 from reference_compositing import blend_onto, premultiplied
+from test_layer_effects import shadow_cover
 
 W, H = 48, 40
 SHADOW = DropShadow(color=(40, 0, 60), opacity=70.0, angle=135.0, distance=6.0, size=4.0,
@@ -74,10 +74,11 @@ def straight(pre: np.ndarray) -> np.ndarray:
 
 def reference(group: Group, per_child: bool = False) -> np.ndarray:
     """The definition: the group's children composited on transparency (the Multiply square
-    over the red one only); from that composite's alpha the shadow (grown 0, blurred by
-    sigma BLUR_PER_SIZE x size, moved 4,4 away from the 135-degree light, multiplied) and the outside
-    stroke under it; all at the group's opacity over the background. `per_child`: the
-    effects drawn on each child instead (what a group's style must not be)."""
+    over the red one only); from that composite's alpha the shadow (grown 0, blurred as
+    test_layer_effects.shadow_cover blurs, moved 4,4 away from the 135-degree light,
+    multiplied) and the outside stroke under it; all at the group's opacity over the
+    background. `per_child`: the effects drawn on each child instead (what a group's style
+    must not be)."""
     red, blue = (on_canvas(c) for c in group.children)
     opacity = group.opacity / 255
     out = premultiplied(np.full((H, W, 4), BACKGROUND, np.uint8))
@@ -89,7 +90,7 @@ def reference(group: Group, per_child: bool = False) -> np.ndarray:
             pre = blend_onto(pre, pixels, mode, 1.0)
         own = straight(pre)
         alpha = own[..., 3]
-        cover = gaussian_filter(alpha, SHADOW.size * BLUR_PER_SIZE, mode="constant")
+        cover = shadow_cover(alpha, SHADOW.size, SHADOW.spread)
         moved = np.zeros_like(cover)
         moved[4:, 4:] = cover[:-4, :-4]
         out = blend_onto(out, solid(SHADOW.color, moved * SHADOW.opacity / 100), "multiply",

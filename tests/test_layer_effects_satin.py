@@ -12,7 +12,6 @@ import pytest
 from psd_tools import PSDImage
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QPushButton
-from scipy.ndimage import gaussian_filter
 
 from editor.model.files import open_document, save_document
 from editor.model.layer_effects import LayerEffects, Satin, with_first
@@ -20,8 +19,8 @@ from editor.model.render import composite_document
 
 from reference_compositing import blend_onto, premultiplied
 from test_layer_effects import EFFECTS_FILE, canvas_alpha, check, effects_of, scene, \
-    unpremultiplied
-from test_layer_effects_glows import SIGMA, inside_blend
+    shadow_cover, unpremultiplied
+from test_layer_effects_glows import inside_blend
 
 
 @pytest.mark.parametrize("angle,shift,invert", [(90.0, (-3, 0), True), (0.0, (0, 3), False)])
@@ -30,9 +29,8 @@ def test_satin_matches_its_definition(angle, shift, invert):
                   invert=invert)
     doc, background, layer = scene(LayerEffects(satins=(satin,)))
     a = canvas_alpha(layer)  # the shape lies well inside the canvas: a roll moves it
-    one = gaussian_filter(np.roll(a, shift, axis=(0, 1)), 4.0 * SIGMA, mode="constant")
-    two = gaussian_filter(np.roll(a, (-shift[0], -shift[1]), axis=(0, 1)), 4.0 * SIGMA,
-                          mode="constant")
+    one = shadow_cover(np.roll(a, shift, axis=(0, 1)), 4.0, 0.0)
+    two = shadow_cover(np.roll(a, (-shift[0], -shift[1]), axis=(0, 1)), 4.0, 0.0)
     cover = np.abs(one - two)
     cover = 1 - cover if invert else cover
     own = layer.canvas_crop(doc.canvas) / 255.0

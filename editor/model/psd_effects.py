@@ -11,8 +11,9 @@ from typing import Optional
 from .document import Document
 from . import layer_effects
 from .layers import BLEND_MODES
-from .psd_fills import (METHOD_KEY, _rgb, _text, gradient_descriptor, pattern_descriptor,
-                        read_gradient, read_pattern_fill)
+from .psd_fills import (EFFECT_METHOD_KEY, GRADIENT_METHODS, METHOD_TYPE, _rgb, _text,
+                        gradient_descriptor, pattern_descriptor, read_gradient,
+                        read_gradient_method, read_pattern_fill)
 
 
 # -- layer effects: kept blocks, the effects we draw read from them -------------------
@@ -222,6 +223,15 @@ def _read_stroke_paint(desc, patterns: Optional[dict]) -> Optional[dict]:
     return None
 
 
+def _effect_method(entry, method: str) -> None:
+    """An effect's gradient interpolation method into its entry ('gs99', where Photoshop
+    keeps an effect's): as read where it is the one read (or absent: Classic)."""
+    from psd_tools.psd.descriptor import Enumerated
+
+    if method != read_gradient_method(entry):
+        entry[EFFECT_METHOD_KEY] = Enumerated(METHOD_TYPE, GRADIENT_METHODS[method])
+
+
 def _fill_stroke_paint(entry, stroke: layer_effects.Stroke) -> None:
     """A gradient or pattern stroke's keys into its 'FrFX' entry (the writers of Gradient
     and Pattern Overlay's keys: `gradient_descriptor`, `pattern_descriptor`); the other
@@ -230,10 +240,10 @@ def _fill_stroke_paint(entry, stroke: layer_effects.Stroke) -> None:
 
     if stroke.fill_type == "gradient":
         written = gradient_descriptor(stroke.gradient)
-        for key in (b"Grad", b"Angl", b"Type", b"Rvrs", b"Dthr", b"Scl ", b"Algn", b"Ofst",
-                    METHOD_KEY):
+        for key in (b"Grad", b"Angl", b"Type", b"Rvrs", b"Dthr", b"Scl ", b"Algn", b"Ofst"):
             if key in written:
                 entry[key] = written[key]
+        _effect_method(entry, stroke.gradient.method)
         if stroke.shape_burst:
             entry[b"Type"] = Enumerated(b"GrdT", _SHAPE_BURST)
     elif stroke.fill_type == "pattern":
@@ -487,6 +497,7 @@ def _fill_entry(entry, effect, light) -> None:
         written = gradient_descriptor(effect.gradient)
         for key in (b"Grad", b"Angl", b"Type", b"Rvrs", b"Dthr", b"Algn", b"Scl ", b"Ofst"):
             put(key, written[key])
+        _effect_method(entry, effect.gradient.method)
         return
     if isinstance(effect, layer_effects.PatternOverlay):
         put(b"Opct", UnitFloat(unit=Unit.Percent, value=float(effect.opacity)))

@@ -53,6 +53,11 @@ LOCATION_STEPS = 4096  # a stop's 'Lctn': 0..4096 from the gradient's start to i
 # ('GIMs') are not drawn: read as Classic, their code written back as it was.
 METHOD_KEY, METHOD_TYPE = b"gradientsInterpolationMethod", b"gradientInterpolationMethodType"
 GRADIENT_METHODS = {"classic": b"Gcls", "perceptual": b"Perc", "linear": b"Lnr "}
+# The same method in a layer effect's gradient (a Gradient Overlay's, a gradient Stroke's):
+# 'gs99', of the same enumeration (ag-psd's descriptor.ts reads it as the effect's
+# interpolationMethod). ag-psd's gradient-overlay.psd has 'Lnr ' there: drawn Classic it was
+# 1.84 levels off Photoshop's merged image on average (21 at most), Linear 0.98 (6).
+EFFECT_METHOD_KEY = b"gs99"
 
 
 def _number(value, default: float) -> float:
@@ -162,9 +167,11 @@ def noise_grad(noise, old_grad):
 
 
 def read_gradient_method(desc) -> str:
-    """The interpolation method of a 'GdFl' descriptor (or None's): Classic when it has
-    none, or one we do not know."""
-    code = getattr(desc.get(METHOD_KEY), "enum", None) if desc is not None else None
+    """The interpolation method of a 'GdFl' descriptor or an effect's gradient entry (its
+    `EFFECT_METHOD_KEY`), or None's: Classic when it has none, or one we do not know."""
+    code = None
+    for key in (METHOD_KEY, EFFECT_METHOD_KEY) if desc is not None else ():
+        code = code or getattr(desc.get(key), "enum", None)
     return next((name for name, known in GRADIENT_METHODS.items() if known == code), "classic")
 
 

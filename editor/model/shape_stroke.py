@@ -9,7 +9,8 @@ this module holds the settings, an immutable value replaced as one undo step, an
 the stroke over what the fill paints.
 
 Dashes are drawn as Photoshop stores them: lengths (dash, gap, dash, ...) and an offset
-in stroke widths; `DASH_PRESETS` are its Stroke Options presets. What a stroke may carry
+in stroke widths, along a closed subpath from its lowest knot as Photoshop lays them out
+(`vector_mask._dash_start`); `DASH_PRESETS` are its Stroke Options presets. What a stroke may carry
 that Layered does not draw (a gradient or pattern content: psd.py draws those strokes
 with psd-tools) stays in `descriptor`, the 'vstk' descriptor as read, which psd.py writes
 back with only the keys it models changed.

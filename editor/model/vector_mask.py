@@ -473,6 +473,18 @@ def _dash_pattern(dashes: tuple, scale: float) -> list[float]:
             for i, v in enumerate(dashes * (2 if len(dashes) % 2 else 1))]
 
 
+def _dash_start(knots: np.ndarray) -> np.ndarray:
+    """A closed subpath's knots from the one Photoshop lays its dashes out from: the lowest
+    (the largest y; of those, the rightmost), not the first the file lists. Measured: ag-psd's
+    vector-complex.psd (an arrow's dashed inside stroke, its fifth knot the lowest: mean
+    error of the file 15.7 levels dashed from the first knot, 1.06 from the lowest) and
+    psd-tools' stroke.psd (a dashed rectangle, rounded rectangle and custom shape and a
+    dotted ellipse: 0.66 -> 0.20; from the lowest's leftmost, 0.50)."""
+    anchors = np.round(knots[:, 1], 3)
+    first = max(range(len(anchors)), key=lambda i: (anchors[i, 1], anchors[i, 0]))
+    return np.roll(knots, -first, axis=0)
+
+
 def _snapped_band(vector: VectorMask, subpaths: list[Subpath], stroke) -> bool:
     """Whether a centred stroke lies half a pixel right of and below its path: with Align
     Edges, on rectangles (their corners on whole pixels, `_drawn`), a stroke an odd number
@@ -496,7 +508,8 @@ def _stroke_coverage(vector: VectorMask, stroke) -> tuple[np.ndarray, int, int]:
     for sub in subpaths:
         if len(sub.knots) < 2:
             continue
-        points = flatten(sub.knots, sub.closed)
+        knots = _dash_start(sub.knots) if sub.closed and stroke.dashed() else sub.knots
+        points = flatten(knots, sub.closed)
         path.moveTo(*points[0])
         for x, y in points[1:]:
             path.lineTo(x, y)
