@@ -527,11 +527,7 @@ class MainWindow(QMainWindow):
     def restore_layout_state(self, state) -> bool:
         """Puts the panels where `state` (from `layout_state`) says; False, and nothing
         changed, when it cannot be read (damaged, or saved with other panels)."""
-        if not isinstance(state, QByteArray):
-            return False
-        for dock in self.docks.values():
-            dock.show()
-        return bool(self.restoreState(state, STATE_VERSION))
+        return isinstance(state, QByteArray) and bool(self.restoreState(state, STATE_VERSION))
 
     def save_layout(self) -> None:
         self.settings.set_value("window/geometry", self.saveGeometry())
