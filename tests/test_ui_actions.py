@@ -86,7 +86,7 @@ def test_the_menus_are_built_from_the_specs_alone(qtbot, tmp_path, monkeypatch):
     assert shown == rebuilt
     assert set(again) == set(w.menus)
     assert [t for t, _ in shown] == ["&File", "&Edit", "&Image", "&Layer", "&Select", "Fil&ter",
-                                    "&View", "&Help"]
+                                    "&View", "&Window", "&Help"]
     for spec in w.contributed:
         if isinstance(spec, act.ActionSpec):
             assert spec.menu is not None or spec.keys, spec.name
@@ -99,9 +99,10 @@ def test_the_menus_are_built_from_the_specs_alone(qtbot, tmp_path, monkeypatch):
     # every other action (the Layer, Select, View menus' too) is a module's spec.
     contributed = {s.name for s in w.contributed if isinstance(s, act.ActionSpec)}
     assert set(w.actions) - contributed == {
-        "new", "open", "import_layer", "close", "save", "save_as", "save_copy", "revert",
+        "new", "open", "import_layer", "close", "close_all", "save", "save_as", "save_copy",
+        "revert",
         "export", "quit",
-        "undo", "redo", "copy", "paste", "models", "preferences", "reset_panels", "panel_info",
+        "undo", "redo", "copy", "paste", "models", "preferences", "panel_info",
         "panel_histogram", "panel_swatches", "panel_character", "panel_paragraph",
         "panel_styles", "panel_actions", "shortcuts",
         "about"}

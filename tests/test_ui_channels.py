@@ -1,6 +1,6 @@
 """Alpha channels through the window: Select > Save Selection… (a new channel named in its
 dialog; Add to Channel into an existing one), Select > Load Selection… (Invert, Intersect
-with Selection), the Channels panel (a tab beside Layers, in View > Panels; rows RGB, Red,
+with Selection), the Channels panel (a tab beside Layers, in the Window menu; rows RGB, Red,
 Green, Blue, then the alpha channels with their thumbnails), Ctrl+click on a row's
 thumbnail loading that channel as the selection (Shift: added), its buttons (Save
 Selection as Channel, New, Delete), its menu's Duplicate, a double-click renaming; each
@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTabBar
 
 from editor.model.selection_ops import current_mask
-from ui_helpers import image_drag, in_modal_dialog, zoomed_photo_window
+from ui_helpers import image_drag, in_modal_dialog, panel_item, zoomed_photo_window
 
 W, H = 96, 64
 ZOOM = 4.0
@@ -66,8 +66,7 @@ def test_the_panel_is_a_tab_beside_layers_listing_the_colour_channels(opened):
     w.show()  # Photoshop's order of the tabs: Layers | Channels | Paths
     assert any([bar.tabText(i) for i in range(bar.count())] == ["Layers", "Channels", "Paths"]
                for bar in w.findChildren(QTabBar))
-    panels = [a.menu() for a in w.menus["view"].actions() if a.menu() is not None]
-    assert any(dock.toggleViewAction() in m.actions() for m in panels)
+    assert panel_item(w, "Channels") is dock.toggleViewAction()
     assert rows(w) == ["RGB", "Red", "Green", "Blue"]
     select = w.menus["select"].actions()
     assert w.actions["load_selection"] in select and w.actions["save_selection"] in select

@@ -1,4 +1,4 @@
-"""The Histogram panel (View > Panels > Histogram): its statistics against numpy's on the
+"""The Histogram panel (Window > Histogram): its statistics against numpy's on the
 96x64 photo, the Selected Layer source, the selection, the read-out under the pointer, and
 the counts following an edit."""
 from __future__ import annotations
@@ -9,13 +9,13 @@ from PySide6.QtCore import QPoint, Qt
 from editor.model import histogram
 from editor.model.render import composite_document
 from engine.box import Box
+from ui_helpers import panel_item
 
 
 def shown_panel(window, qtbot):
     dock = window.docks["histogram"]
-    assert dock.isHidden()  # not in the default layout: shown from View > Panels
-    panels = next(a.menu() for a in window.menus["view"].actions() if a.text() == "&Panels")
-    item = next(a for a in panels.actions() if a.text() == "Histogram")
+    assert dock.isHidden()  # not in the default layout: shown from the Window menu
+    item = panel_item(window, "Histogram")
     item.trigger()
     qtbot.waitUntil(lambda: dock.isVisible() and not dock.visibleRegion().isEmpty())
     return window.histogram_panel

@@ -1,4 +1,4 @@
-"""Layer Comps through the window: the panel (a tab beside History, in View > Panels) with
+"""Layer Comps through the window: the panel (a tab beside History, in the Window menu) with
 its Last Document State row, New Layer Comp… (its dialog), applying a comp by a click on
 its icon, a double-click or the Previous/Next arrows (each one undo step, the composite
 as it was when the comp was made), Update, Delete, Rename, layers added or deleted since,
@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from editor.model.layer_comps import LAST_STATE
-from ui_helpers import in_modal_dialog, open_file, screen, zoomed_photo_window
+from ui_helpers import in_modal_dialog, open_file, panel_item, screen, zoomed_photo_window
 
 W, H = 96, 64
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -104,12 +104,11 @@ def two_comps(w, qtbot):
     return copy, moved, hidden
 
 
-def test_the_panel_is_a_tab_beside_history_in_view_panels(opened):
+def test_the_panel_is_a_tab_beside_history_in_the_window_menu(opened):
     w = opened
     dock = w.docks["layer_comps"]
     assert dock in w.tabifiedDockWidgets(w.docks["history"])
-    panels = [a.menu() for a in w.menus["view"].actions() if a.menu() is not None]
-    assert any(dock.toggleViewAction() in m.actions() for m in panels)
+    assert panel_item(w, "Layer Comps") is dock.toggleViewAction()
     assert rows(w) == [LAST_STATE]
     assert w.actions["comp_new"].isEnabled() and not w.actions["comp_next"].isEnabled()
 

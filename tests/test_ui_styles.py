@@ -14,18 +14,17 @@ from editor.model import style_presets
 from editor.model.layer_effects import DropShadow, LayerEffects
 from editor.ui import styles_panel as stp
 from editor.ui.layers_panel import ROW_H
-from ui_helpers import in_modal_dialog, make_window, pasted_window, screen
+from ui_helpers import in_modal_dialog, make_window, panel_item, pasted_window, screen
 
 LEFT = Qt.MouseButton.LeftButton
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 def shown(w, qtbot):
-    """The Styles tab, shown by View > Panels > Styles."""
+    """The Styles tab, shown by Window > Styles."""
     dock = w.docks["styles"]
     assert dock.isHidden()  # not in the default layout
-    panels = next(a.menu() for a in w.menus["view"].actions() if a.text() == "&Panels")
-    item = next(a for a in panels.actions() if a.text() == "Styles")
+    item = panel_item(w, "Styles")
     item.trigger()
     assert item.isChecked() and dock in w.tabifiedDockWidgets(w.docks["color"])
     qtbot.waitUntil(lambda: not dock.visibleRegion().isEmpty() and w.styles_panel.grid.width() > 60)

@@ -13,17 +13,16 @@ from PySide6.QtGui import QColor, QDropEvent
 
 from editor.model import swatch_book
 from editor.ui import swatches_panel as sp
-from ui_helpers import make_window
+from ui_helpers import make_window, panel_item
 
 LEFT = Qt.MouseButton.LeftButton
 
 
 def shown(w, qtbot):
-    """The Swatches tab (beside Color), shown by View > Panels > Swatches."""
+    """The Swatches tab (beside Color), shown by Window > Swatches."""
     dock = w.docks["swatches"]
     assert dock.isHidden()  # not in the default layout (a fourth tab would cut the titles)
-    panels = next(a.menu() for a in w.menus["view"].actions() if a.text() == "&Panels")
-    item = next(a for a in panels.actions() if a.text() == "Swatches")
+    item = panel_item(w, "Swatches")
     item.trigger()
     assert item.isChecked() and dock in w.tabifiedDockWidgets(w.docks["color"])
     qtbot.waitUntil(lambda: not dock.visibleRegion().isEmpty() and w.swatches_panel.grid.width() > 60)

@@ -286,3 +286,9 @@ def cancel_at_second_item(w, monkeypatch, module, name: str):
     timer.timeout.connect(cancel_when_first_is_done)
     timer.start(10)
     return timer
+
+
+def panel_item(window, title: str):
+    """The Window menu's item for the panel titled `title` (checked when it shows)."""
+    return next(a for a in window.menus["window"].actions()
+                if a.menu() is None and not a.isSeparator() and a.text() == title)

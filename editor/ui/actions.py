@@ -136,7 +136,7 @@ class ActionSpec:
     icon: Optional[str] = None
     tip: Optional[str] = None
     enabled: Rule = always
-    menu: Optional[str] = None        # file, edit, layer, select, view, help; None: keys only
+    menu: Optional[str] = None        # file, edit, …, view, window, help; None: keys only
     after: Optional[str] = None       # the action or submenu it follows there; None: at end
     separator: bool = False           # a separator before it
     checkable: bool = False
@@ -246,9 +246,9 @@ def _run(window: "MainWindow", slot: Callable) -> None:
 
 
 def build_actions(window: "MainWindow") -> dict[str, QAction]:
-    """The window's own actions (File, Undo/Redo, Copy/Paste, Models, Preferences, Reset
-    Panels, Help); `build_menus` lays them out. The Layer, Select, View, transform and
-    palette commands are command modules' specs."""
+    """The window's own actions (File, Undo/Redo, Copy/Paste, Models, Preferences, the
+    panels' items, Help); `build_menus` lays them out. The Layer, Select, View, Window's
+    Arrange and Workspace, transform and palette commands are command modules' specs."""
     w = window
     f = window.files
     h = window.history_commands
@@ -261,6 +261,7 @@ def build_actions(window: "MainWindow") -> dict[str, QAction]:
         # Shift+Ctrl+I is Photoshop's Select > Inverse (select_commands); Import has no key.
         ActionSpec("import_layer", "&Import as Layer…", f.import_dialog, enabled=has_doc),
         ActionSpec("close", "&Close", w.close_current, "Ctrl+W", enabled=has_doc),
+        ActionSpec("close_all", "Close A&ll", w.close_all, "Alt+Ctrl+W", enabled=has_doc),
         ActionSpec("save", "&Save", lambda: f.save(), "Ctrl+S", enabled=has_doc),
         ActionSpec("save_as", "Save &As…", lambda: f.save_as(), "Shift+Ctrl+S", enabled=has_doc),
         ActionSpec("save_copy", "Save a Cop&y…", f.save_copy, "Alt+Ctrl+S", enabled=has_doc,
@@ -281,8 +282,7 @@ def build_actions(window: "MainWindow") -> dict[str, QAction]:
         ActionSpec("paste", "&Paste", f.paste, "Ctrl+V"),
         ActionSpec("models", "&Models…", w.show_models),
         ActionSpec("preferences", "Pre&ferences…", w.preferences, "Ctrl+K"),
-        # View > Panels
-        ActionSpec("reset_panels", "&Reset Panels", w.reset_panels),
+        # Window: the panels (Arrange and Workspace: workspace_commands)
         # (Info's own item: F8 brings the panel to the front, not only shows its dock)
         ActionSpec("panel_info", "Info", w.toggle_info, "F8", checkable=True,
                    checked=lambda c: not w.docks["info"].isHidden()),
@@ -393,20 +393,21 @@ def build_menus(window: "MainWindow", bar: QMenuBar) -> dict[str, QMenu]:
     export.setObjectName("menu_export_menu")
     export.addAction(a["export"])
     menus["export_menu"] = export
-    menu("&File", "file", ["new", "open", recent, None, "import_layer", None, "close", "save",
+    menu("&File", "file", ["new", "open", recent, None, "import_layer", None, "close",
+                           "close_all", "save",
                            "save_as", "save_copy", "revert", export, None, "quit"])
     menu("&Edit", "edit", ["undo", "redo", None, "copy", "paste", None, "models", "preferences"])
     menu("&Image", "image", [])  # filled by image_commands' specs
     menu("&Layer", "layer", [])  # layer_commands' specs, then the other modules'
     menu("&Select", "select", [])
     menu("Fil&ter", "filter", [])  # filter_commands' specs
-    view = menu("&View", "view", [])
+    menu("&View", "view", [])
+    window_menu = menu("&Window", "window", [])  # Arrange, Workspace: workspace_commands
     menu("&Help", "help", ["shortcuts", None, "about"])
     _place_contributed(window, menus)
-    view.addSeparator()
-    panels = view.addMenu("&Panels")  # the window's docks: always the View menu's last item
-    for key, dock in window.docks.items():
-        panels.addAction(a.get(f"panel_{key}", dock.toggleViewAction()))
-    panels.addSeparator()
-    panels.addAction(a["reset_panels"])
+    # The window's docks, checked when shown, in Photoshop's (alphabetical) order: always
+    # the Window menu's last items.
+    window_menu.addSeparator()
+    for key, dock in sorted(window.docks.items(), key=lambda kv: kv[1].windowTitle()):
+        window_menu.addAction(a.get(f"panel_{key}", dock.toggleViewAction()))
     return menus

@@ -1,4 +1,4 @@
-"""The Channels panel (View > Panels > Channels; a tab beside Layers, as Photoshop groups
+"""The Channels panel (Window > Channels; a tab beside Layers, as Photoshop groups
 them): the composite RGB and its Red, Green and Blue channels, then the document's alpha
 channels (saved selections), each with a thumbnail. Ctrl+click on a row loads that
 channel as the selection (with Shift, Alt: add, subtract, intersect; RGB loads the

@@ -1,4 +1,4 @@
-"""The Histogram panel (View > Panels > Histogram; Photoshop's Window > Histogram): the
+"""The Histogram panel (Window > Histogram, as in Photoshop): the
 levels of the document or of the selected layer, and their statistics.
 
 - Channel: RGB (the three channels summed), Red, Green, Blue, Luminosity, or Colors (the

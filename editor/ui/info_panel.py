@@ -1,4 +1,4 @@
-"""The Info panel (View > Panels > Info, F8, as in Photoshop): what is under the pointer
+"""The Info panel (Window > Info, F8, as in Photoshop): what is under the pointer
 and the size of what is being selected.
 
 - the composite's colour under the pointer, as R G B (0-255) and as H (degrees) S B (%);

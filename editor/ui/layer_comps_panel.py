@@ -1,4 +1,4 @@
-"""The Layer Comps panel (View > Panels > Layer Comps; a tab beside History, as Photoshop
+"""The Layer Comps panel (Window > Layer Comps; a tab beside History, as Photoshop
 docks it with the small panels): a "Last Document State" row, then the document's comps.
 The applied one (or Last Document State, when none is) shows the comp icon in the left
 column; a click on that column, or a double-click on a row, applies the row's comp; a

@@ -88,6 +88,7 @@ from .export_commands import ExportCommands
 from .file_info_dialog import FileInfoCommands
 from .automate_commands import AutomateCommands
 from .view_commands import ViewCommands
+from .workspace_commands import WorkspaceCommands
 
 APP_NAME = "Layered"
 # The saved layout's version: 2 since the Paths panel, 3 since the Channels panel, 4 since
@@ -263,6 +264,7 @@ class MainWindow(QMainWindow):
         self.automate_commands = AutomateCommands(self)  # File > Automate, File > Scripts
         self.shortcut_commands = ShortcutCommands(self)  # Edit > Keyboard Shortcuts…
         self.file_info_commands = FileInfoCommands(self)  # File > File Info…
+        self.workspace_commands = WorkspaceCommands(self)  # Window > Arrange, Workspace
         for module in (self.layer_commands, self.artboard_commands, self.transform_commands,
                        self.select_commands, self.export_commands, self.automate_commands,
                        self.view_commands, self.guide_layout_commands, self.palette_commands,
@@ -281,7 +283,7 @@ class MainWindow(QMainWindow):
                        self.auto_layers_commands, self.focus_area_commands,
                        self.layer_comp_commands,
                        self.matting_commands, self.shortcut_commands,
-                       self.file_info_commands):
+                       self.file_info_commands, self.workspace_commands):
             add_actions(self, module.action_specs())
         self._build_paths_panel()  # its buttons show the actions just made
         self.tool_actions = build_tool_actions(self)
@@ -296,16 +298,18 @@ class MainWindow(QMainWindow):
         self._build_status()
         self.decompose_commands.connect()
         self.view_commands.connect()
+        self.workspace_commands.connect()
         self.shortcut_commands.start()  # the defaults noted, the user's set put on the actions
 
-        self._default_state = self.saveState(STATE_VERSION)
-        self._restore_layout()
+        self.default_state = self.saveState(STATE_VERSION)  # the Essentials workspace
+        restored = self._restore_layout()
         self.autosaver = Autosaver(self.settings, lambda: list(self.sessions), self)
         self.autosaver.failed.connect(self.status)
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(0)
         self._refresh_timer.timeout.connect(self._refresh_state)
+        self.workspace_commands.started(restored)  # (a layout it could not read: one line)
         self.models_dialog = None
         self._warm_up_scheduled = False
         self.refresh_recent()
@@ -365,13 +369,13 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(hist, layers, Qt.Orientation.Vertical)
         self.tabifyDockWidget(props, gen)
         self.tabifyDockWidget(gen, color)  # Properties | Generate | Color
-        # Swatches: a tab after Color (Photoshop's group), closed until View > Panels >
+        # Swatches: a tab after Color (Photoshop's group), closed until Window >
         # Swatches shows it: a fourth tab open there would cut every title of the group short.
         self.swatches_panel = SwatchesPanel(self)
         swatches = self._dock("swatches", "Swatches", self.swatches_panel)
         self.tabifyDockWidget(color, swatches)
         swatches.hide()
-        # Character | Paragraph: tabs after Swatches, closed until View > Panels shows them
+        # Character | Paragraph: tabs after Swatches, closed until the Window menu shows them
         # (Photoshop's default workspace has them closed too).
         self.character_panel = CharacterPanel(self)
         character = self._dock("character", "Character", self.character_panel)
@@ -381,7 +385,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(character, paragraph)
         character.hide()
         paragraph.hide()
-        # Styles: a tab after Paragraph, closed until View > Panels > Styles shows it (its
+        # Styles: a tab after Paragraph, closed until Window > Styles shows it (its
         # thumbnails are drawn only once it is shown).
         self.styles_panel = StylesPanel(self)
         styles = self._dock("styles", "Styles", self.styles_panel)
@@ -395,7 +399,7 @@ class MainWindow(QMainWindow):
         info = self._dock("info", "Info", self.info_panel)
         self.tabifyDockWidget(hist, navigator)
         self.tabifyDockWidget(navigator, info)
-        # Histogram: a tab after Info, hidden until View > Panels > Histogram shows it (not in
+        # Histogram: a tab after Info, hidden until Window > Histogram shows it (not in
         # Photoshop's default workspace either; hidden, it counts nothing).
         self.histogram_panel = HistogramPanel(self)
         histogram = self._dock("histogram", "Histogram", self.histogram_panel)
@@ -403,7 +407,7 @@ class MainWindow(QMainWindow):
         histogram.hide()
         hist.raise_()
         props.raise_()
-        self._default_panel_sizes()
+        self.default_panel_sizes()
         # Heights lent to Generate's candidates go back when another tab comes to the front.
         self._lent_heights: Optional[list[int]] = None
         gen.visibilityChanged.connect(lambda visible: visible or self._give_back_heights())
@@ -430,7 +434,7 @@ class MainWindow(QMainWindow):
         actions.hide()
         self.docks["history"].raise_()
 
-    def _default_panel_sizes(self) -> None:
+    def default_panel_sizes(self) -> None:
         props, hist, layers = (self.docks[k] for k in ("properties", "history", "layers"))
         self.resizeDocks([props, hist, layers], [330, 170, 370], Qt.Orientation.Vertical)
         self.resizeDocks([layers], [300], Qt.Orientation.Horizontal)
@@ -513,13 +517,23 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.cursor_label)
         bar.addPermanentWidget(self.zoom_label)
 
-    def _restore_layout(self) -> None:
+    def _restore_layout(self) -> Optional[bool]:
+        """The window's size and panels as they were last closed: whether the panels' layout
+        could be restored (None when none was saved)."""
         geometry = self.settings.q.value("window/geometry")
         state = self.settings.q.value("window/state")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
-        if isinstance(state, QByteArray):
-            self.restoreState(state, STATE_VERSION)
+        return None if state is None else self.restore_layout_state(state)
+
+    def layout_state(self) -> QByteArray:
+        """The panels' places (a workspace's layout)."""
+        return self.saveState(STATE_VERSION)
+
+    def restore_layout_state(self, state) -> bool:
+        """Puts the panels where `state` (from `layout_state`) says; False, and nothing
+        changed, when it cannot be read (damaged, or saved with other panels)."""
+        return isinstance(state, QByteArray) and bool(self.restoreState(state, STATE_VERSION))
 
     def save_layout(self) -> None:
         self.settings.set_value("window/geometry", self.saveGeometry())
@@ -567,7 +581,7 @@ class MainWindow(QMainWindow):
         self.toggle_panel("info")
 
     def toggle_panel(self, key: str) -> None:
-        """A panel's item of View > Panels (Photoshop's Window menu): the panel to the front
+        """A panel's item of the Window menu (Photoshop's): the panel to the front
         (shown in its tab group), or closed if it is there already."""
         dock = self.docks[key]
         if dock.isVisible() and not dock.visibleRegion().isEmpty():  # in front
@@ -577,13 +591,16 @@ class MainWindow(QMainWindow):
             dock.raise_()
         self.actions[f"panel_{key}"].setChecked(not dock.isHidden())
 
-    def reset_panels(self) -> None:
-        for dock in self.docks.values():
-            dock.show()
-        self.restoreState(self._default_state, STATE_VERSION)
+    def default_layout(self) -> None:
+        """The panels as the window first laid them out (the Essentials workspace)."""
+        self.restore_layout_state(self.default_state)
+        self.default_panel_sizes()  # the saved state may predate the window's first layout
+
+    def layout_changed(self) -> None:
+        """After a workspace put the panels in other places."""
         self._lent_heights = None
-        self._default_panel_sizes()  # the saved state may predate the window's first layout
         QTimer.singleShot(0, self._hide_stray_tab_bars)
+        self._schedule_refresh()
 
     # -- what tools, panels and command modules call (window_api.EditorWindow) ---------------------
     def set_foreground(self, color: QColor) -> None:
@@ -719,6 +736,13 @@ class MainWindow(QMainWindow):
     def close_current(self) -> None:
         if self.session is not None:
             self.close_session(self.session)
+
+    def close_all(self) -> None:
+        """File > Close All (Alt+Ctrl+W): every tab, each asking first if it has unsaved
+        changes; Cancel stops there."""
+        for session in list(self.sessions):
+            if not self.close_session(session):
+                return
 
     def close_session(self, session: DocumentSession) -> bool:
         """Closes a tab, asking first if it has unsaved changes; False if the user cancelled."""

@@ -1,4 +1,4 @@
-"""The Navigator panel (View > Panels > Navigator, as in Photoshop): a thumbnail of the
+"""The Navigator panel (Window > Navigator, as in Photoshop): a thumbnail of the
 document with a red rectangle round the part the canvas shows. Dragging the rectangle
 (or pressing elsewhere on the thumbnail, which centres it there) pans the view; below,
 zoom out and in buttons (View > Zoom Out / Zoom In), a zoom slider (logarithmic, from

@@ -1,4 +1,4 @@
-"""The Paths panel (View > Panels > Paths; a tab beside Layers, as Photoshop groups them):
+"""The Paths panel (Window > Paths; a tab beside Layers, as Photoshop groups them):
 the active layer's vector mask (in italics, as Photoshop lists it), the document's saved
 paths and the Work Path (in italics: unsaved), each with a thumbnail. A click chooses the
 path the Pen, Direct Selection and anchor point tools edit, and the canvas outlines it;

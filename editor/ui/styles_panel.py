@@ -1,4 +1,4 @@
-"""The Styles panel (View > Panels > Styles; Photoshop's Window > Styles): a grid of layer
+"""The Styles panel (Window > Styles, as in Photoshop): a grid of layer
 style presets (`editor.model.style_presets`), each shown as a rounded square drawn with its
 style by the editor's own renderer on a tiny document (`thumbnail`).
 

@@ -1,4 +1,4 @@
-"""The Swatches panel (View > Panels > Swatches; Photoshop's Window > Swatches): a grid of
+"""The Swatches panel (Window > Swatches, as in Photoshop): a grid of
 named colours, loose ones first, then groups (one level of folders, Photoshop CC's).
 
 Click a swatch: it becomes the foreground colour; Ctrl+click (Cmd on a Mac) or Alt+click:

@@ -1,5 +1,5 @@
-"""The Character and Paragraph panels (View > Panels > Character, Paragraph; Photoshop's
-Window > Character and Paragraph): every setting of a type layer, its whole text at once
+"""The Character and Paragraph panels (Window > Character, Paragraph, as in Photoshop):
+every setting of a type layer, its whole text at once
 (one style per layer is the model: `TextSettings`).
 
 - Character: font family and style (Regular, Italic, Bold, Bold Italic: Qt draws a bold or
