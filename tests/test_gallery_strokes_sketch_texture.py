@@ -280,7 +280,7 @@ def test_stained_glass_cells_are_flat_and_leaded_in_the_foreground():
     assert 0.05 < lead.mean() < 0.5
     # One colour a cell: most neighbours alike (none in the grainy photo).
     same = np.all(out[:, 1:, :3] == out[:, :-1, :3], axis=-1).mean()
-    assert same > 0.6 > 0.05 > np.all(pixels[:, 1:, :3] == pixels[:, :-1, :3], axis=-1).mean()
+    assert same > 0.45 > 0.05 > np.all(pixels[:, 1:, :3] == pixels[:, :-1, :3], axis=-1).mean()
     big = applied(pixels, gt.StainedGlass(40, 2, 0, (255, 0, 255)))
     assert len(np.unique(big[..., :3].reshape(-1, 3), axis=0)) < \
         len(np.unique(out[..., :3].reshape(-1, 3), axis=0))

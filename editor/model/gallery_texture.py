@@ -30,16 +30,18 @@ GRAIN_TEXTS = ("Regular", "Soft", "Sprinkles", "Clumped", "Contrasty", "Enlarged
                "Horizontal", "Vertical", "Speckle")
 
 
-def cell_means(rgb: np.ndarray, labels: np.ndarray) -> np.ndarray:
+def cell_means(rgb: np.ndarray, row: np.ndarray, col: np.ndarray) -> np.ndarray:
     """float32 (h, w, 3): each pixel's colour replaced by the mean of the uint8 colours
-    `rgb` of the pixels with its label (int64, any values). The sums are of integers
-    (exact in float64), so a cell wholly in two crops gets the same mean in both."""
-    ids, index = np.unique(labels.ravel(), return_inverse=True)
-    count = np.bincount(index, minlength=ids.size).astype(np.float64)
+    `rgb` of the pixels in its cell (int64 `row`, `col`: the cell's place on the canvas).
+    The sums are of integers (exact in float64), so a cell wholly in two crops gets the
+    same mean in both."""
+    row, col = row - row.min(), col - col.min()
+    index = (row * (col.max() + 1) + col).ravel()  # (dense: bincount, no sort)
+    n = int(index.max()) + 1
+    count = np.maximum(np.bincount(index, minlength=n), 1).astype(np.float64)
     out = np.empty(rgb.shape[:2] + (3,), np.float32)
     for c in range(3):
-        total = np.bincount(index, weights=rgb[..., c].ravel().astype(np.float64),
-                            minlength=ids.size)
+        total = np.bincount(index, weights=rgb[..., c].ravel(), minlength=n)
         out[..., c] = (total / count)[index].reshape(rgb.shape[:2])
     return out
 
@@ -189,7 +191,7 @@ class Patchwork(Ranged, Operation):
         ys, xs = ys + 0 * xs, xs + 0 * ys
         side = self._side()
         cy, cx = ys // side, xs // side
-        flat = cell_means(_rgb(src), cy * (1 << 31) + cx)
+        flat = cell_means(_rgb(src), cy, cx)
         dy, dx = ys - cy * side, xs - cx * side
         edge = np.minimum(np.minimum(dx, side - 1 - dx), np.minimum(dy, side - 1 - dy))
         depth = hash01(397, cy, cx) * np.float32(0.8) + np.float32(0.2)
@@ -205,8 +207,8 @@ class StainedGlass(Ranged, Operation):
     """Adjacent single-colour cells outlined in the Foreground colour (Photoshop's help):
     the Voronoi cells of one jittered point per Cell Size square of the canvas (Worley's
     cellular noise, as Craquelure's), each filled with the mean colour of its pixels
-    (`cell_means`), borders where the second-nearest point is nearly as near (Border
-    Thickness px), and Light Intensity a light shining through the middle of the box."""
+    (`cell_means`), the lead Border Thickness px wide about the cells' borders (the
+    bisectors of the nearest two points), and Light Intensity a light shining through the middle of the box."""
 
     label: ClassVar[str] = "Stained Glass"
     rows: ClassVar[tuple] = (("size", "Cell Size", 2, 50, 0, ""),
@@ -229,27 +231,41 @@ class StainedGlass(Ranged, Operation):
         s = np.float32(self.size)
         u, v = xs.astype(np.float32) / s, ys.astype(np.float32) / s
         iu, iv = xs // self.size, ys // self.size
-        near = np.full(u.shape, np.inf, np.float32)
-        second = near.copy()
-        label = np.zeros(u.shape, np.int64)
+        # Each cell's point (kept 0.1 cell from its edges), hashed once per cell of the crop
+        # and the cells about it, then read at each pixel's 3 x 3 cells.
+        u0, v0 = int(iu.min()) - 1, int(iv.min()) - 1
+        lu = np.arange(u0, int(iu.max()) + 2)[None, :]
+        lv = np.arange(v0, int(iv.max()) + 2)[:, None]
+        jx = np.float32(0.1) + np.float32(0.8) * hash01(401, lv, lu)
+        jy = np.float32(0.1) + np.float32(0.8) * hash01(409, lv, lu)
+        inf = np.full(u.shape, np.inf, np.float32)
+        near, second = inf, inf  # squared distances to the nearest two points...
+        nx, ny, sx, sy = u, v, u, v  # ...and where they are
+        row, col = iv, iu
         for dv in (-1, 0, 1):
             for du in (-1, 0, 1):
                 cu, cv = iu + du, iv + dv
-                px = cu + np.float32(0.1) + np.float32(0.8) * hash01(401, cv, cu)
-                py = cv + np.float32(0.1) + np.float32(0.8) * hash01(409, cv, cu)
-                d = np.hypot(u - px, v - py).astype(np.float32)
-                closer = d < near
-                second = np.where(closer, near, np.minimum(second, d))
-                label = np.where(closer, cv * (1 << 31) + cu, label)
+                px = cu + jx[cv - v0, cu - u0]
+                py = cv + jy[cv - v0, cu - u0]
+                d = (u - px) ** 2 + (v - py) ** 2
+                closer, between = d < near, (d >= near) & (d < second)
+                second = np.where(closer, near, np.where(between, d, second))
+                sx = np.where(closer, nx, np.where(between, px, sx))
+                sy = np.where(closer, ny, np.where(between, py, sy))
                 near = np.where(closer, d, near)
-        glass = cell_means(_rgb(src), label)
+                nx, ny = np.where(closer, px, nx), np.where(closer, py, ny)
+                row, col = np.where(closer, cv, row), np.where(closer, cu, col)
+        glass = cell_means(_rgb(src), row, col)
         if self.light:
             x0, y0 = where.x + where.w / 2, where.y + where.h / 2  # (canvas, as xs, ys)
             r = np.hypot(xs - x0, ys - y0) / max(1.0, math.hypot(where.w, where.h) / 2)
             glow = np.clip(1 - r, 0, 1).astype(np.float32) ** 2 * np.float32(0.09 * self.light)
             glass = glass + (np.float32(255) - glass) * glow[..., None]
-        # (F2 - F1) in pixels is about twice the distance to the border between two cells.
-        lead = np.clip(np.float32(self.border) - (second - near) * s + np.float32(0.5), 0, 1)
+        # The distance to the border between the two nearest cells (their bisector), in px:
+        # (d2² - d1²) / (2 |p2 - p1|); the lead is Border Thickness wide, centred on it.
+        apart = np.maximum(np.hypot(sx - nx, sy - ny), np.float32(1e-3))
+        edge = (second - near) / (2 * apart) * s
+        lead = np.clip(np.float32(self.border / 2) - edge + np.float32(0.5), 0, 1)
         out = glass + (np.float32(self.foreground) - glass) * lead[..., None]
         return _done(src, inner, out, coverage)
 
