@@ -11,20 +11,13 @@ import pytest
 from editor.model import gallery_brush_strokes as gb, gallery_filters as gf
 from editor.model import gallery_sketch as gs, gallery_texture as gt
 
-from test_extra_filters import applied, assert_soft_selection_fades, flat
+from test_extra_filters import applied, assert_soft_selection_fades, flat, step
 from test_filters import assert_bands_do_not_show
 from test_gallery_distort_artistic import assert_photoshops_ranges, histogram_distance, lum, \
     moved, photo
 from test_gallery_filters import on_segment, smooth_photo
 
 INK, PAPER = (200, 30, 0), (10, 60, 250)
-
-
-def step(h=40, w=60, dark=40, light=210) -> np.ndarray:
-    """Dark on the left half, light on the right."""
-    out = flat(h, w, (dark,) * 3)
-    out[:, w // 2:, :3] = light
-    return out
 
 
 def neighbours(a: np.ndarray, dy: int, dx: int) -> float:
@@ -39,7 +32,7 @@ def neighbours(a: np.ndarray, dy: int, dx: int) -> float:
 # -- Brush Strokes ----------------------------------------------------------------------------
 
 def test_accented_edges_draw_the_edges_in_a_grey_of_edge_brightness():
-    pixels = step()
+    pixels = step(40, 60, 40, 210)
     bright = lum(applied(pixels, gb.AccentedEdges(2, 50, 1)))
     dark = lum(applied(pixels, gb.AccentedEdges(2, 0, 1)))
     assert bright[:, 28:32].max() > 230 and dark[:, 28:32].min() < 15
@@ -125,7 +118,7 @@ def test_sketch_filters_draw_in_the_foreground_and_background(op):
 
 
 def test_bas_relief_lights_an_edge_from_its_light():
-    pixels = step(40, 60)
+    pixels = step(40, 60, 40, 210)
     top, bottom = (lum(applied(pixels, gs.BasRelief(13, 3, light))) for light in ("left", "right"))
     # The edge rises to the right: lit from the right it is bright, from the left dark.
     assert bottom[:, 29:31].mean() > 200 and top[:, 29:31].mean() < 60
@@ -369,3 +362,14 @@ def test_the_filter_verb_runs_the_new_layers_inside_the_selection(tmp_path):
     np.testing.assert_array_equal(got[:8], pixels[:8])
     bad = _run(str(src), "-o", str(out), "--filter-gallery", "grain,40,50,lumpy")
     assert bad.returncode != 0 and "Grain Type is one of" in bad.stderr
+
+
+def test_a_stack_of_every_new_filter_round_trips_through_the_actions_json():
+    """What actions, smart filters' entry and Last Filter keep: the plain settings."""
+    import json
+
+    from editor.model import replay
+
+    op = gf.FilterGallery.of(EVERY + [gs.Stamp(40, 2, (9, 8, 7), (250, 240, 230)),
+                                      gb.SprayedStrokes(3, 4, "left_diagonal")], {2, 5})
+    assert replay.operation(json.loads(json.dumps(replay.operation_settings(op)))) == op

@@ -238,23 +238,22 @@ class StainedGlass(Ranged, Operation):
         lv = np.arange(v0, int(iv.max()) + 2)[:, None]
         jx = np.float32(0.1) + np.float32(0.8) * hash01(401, lv, lu)
         jy = np.float32(0.1) + np.float32(0.8) * hash01(409, lv, lu)
-        inf = np.full(u.shape, np.inf, np.float32)
-        near, second = inf, inf  # squared distances to the nearest two points...
-        nx, ny, sx, sy = u, v, u, v  # ...and where they are
-        row, col = iv, iu
-        for dv in (-1, 0, 1):
-            for du in (-1, 0, 1):
-                cu, cv = iu + du, iv + dv
-                px = cu + jx[cv - v0, cu - u0]
-                py = cv + jy[cv - v0, cu - u0]
-                d = (u - px) ** 2 + (v - py) ** 2
-                closer, between = d < near, (d >= near) & (d < second)
-                second = np.where(closer, near, np.where(between, d, second))
-                sx = np.where(closer, nx, np.where(between, px, sx))
-                sy = np.where(closer, ny, np.where(between, py, sy))
-                near = np.where(closer, d, near)
-                nx, ny = np.where(closer, px, nx), np.where(closer, py, ny)
-                row, col = np.where(closer, cv, row), np.where(closer, cu, col)
+        # The 9 candidate points of each pixel, their squared distances, the nearest two.
+        near9 = [(dv, du) for dv in (-1, 0, 1) for du in (-1, 0, 1)]
+        px = np.stack([(iu + du).astype(np.float32) + jx[iv + dv - v0, iu + du - u0]
+                       for dv, du in near9])
+        py = np.stack([(iv + dv).astype(np.float32) + jy[iv + dv - v0, iu + du - u0]
+                       for dv, du in near9])
+        d = (u - px) ** 2 + (v - py) ** 2
+        first = np.argmin(d, axis=0)[None]
+        near = np.take_along_axis(d, first, 0)[0]
+        nx, ny = (np.take_along_axis(a, first, 0)[0] for a in (px, py))
+        np.put_along_axis(d, first, np.inf, 0)
+        other = np.argmin(d, axis=0)[None]
+        second = np.take_along_axis(d, other, 0)[0]
+        sx, sy = (np.take_along_axis(a, other, 0)[0] for a in (px, py))
+        offsets = np.array(near9)
+        row, col = iv + offsets[first[0], 0], iu + offsets[first[0], 1]
         glass = cell_means(_rgb(src), row, col)
         if self.light:
             x0, y0 = where.x + where.w / 2, where.y + where.h / 2  # (canvas, as xs, ys)
