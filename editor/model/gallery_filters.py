@@ -764,8 +764,8 @@ class FilterGallery(Operation):
         return cls(tuple(effect_of(op) for op in ops), tuple(sorted(hidden)))
 
     def again(self, foreground, background, seed) -> "FilterGallery":
-        """Last Filter's stack: the Sketch layers (and Diffuse Glow's background) in the
-        colours of the moment (as the menu gives them when the gallery opens); the rest as
+        """Last Filter's stack: the Sketch layers (and Diffuse Glow's, Grain's and Stained
+        Glass's colours) in the colours of the moment (as the menu gives them when the gallery opens); the rest as
         they were."""
         colours = {"foreground": tuple(foreground), "background": tuple(background)}
         ops = [replace(op, **{k: v for k, v in colours.items() if hasattr(op, k)})

@@ -214,8 +214,10 @@ class NotePaper(Ranged, Operation):
     foreground: tuple = INK
     background: tuple = PAPER
 
+    BEVEL: ClassVar[float] = 1.2  # the cut's rounded edge (a Gaussian, px)
+
     def reach(self) -> int:
-        return gaussian_kernel_radius(1.5) + 2 + FILL
+        return gaussian_kernel_radius(1.5) + gaussian_kernel_radius(self.BEVEL) + 2 + FILL
 
     def process(self, src, inner, where, coverage):
         ys, xs = _canvas_grid(src.shape, inner, where)
@@ -227,7 +229,9 @@ class NotePaper(Ranged, Operation):
         t = top * np.float32(0.3)
         grain = (hash01(293, ys, xs) - np.float32(0.5)) * np.float32(0.02 * self.graininess)
         out = _paper_ink(t + grain, self)
-        out = out * lit(top, "top_left", 2.0 * self.relief)[..., None]
+        if self.relief:
+            bevel = gaussian(np.ascontiguousarray(top, np.float32), self.BEVEL)
+            out = out * lit(bevel, "top_left", 3.0 * self.relief)[..., None]
         return _done(src, inner, out, coverage)
 
 
