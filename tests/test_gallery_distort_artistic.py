@@ -275,6 +275,12 @@ EVERY = [cls() for cls in NEW.values()] + [gd.Glass(texture="blocks"),
 
 @pytest.mark.parametrize("cls", NEW.values(), ids=lambda c: c.label)
 def test_settings_keep_photoshops_ranges(cls):
+    assert_photoshops_ranges(cls)
+
+
+def assert_photoshops_ranges(cls) -> None:
+    """Each of `cls.rows`' ranges and choices is accepted, ends included, and one step
+    beyond either end refused with the setting's name."""
     cls()  # the defaults lie in them
     for row in cls.rows:
         if row[0] == "check":

@@ -19,19 +19,9 @@ import numpy as np
 
 from . import gallery_filters as gf
 from .canvas_hash import hash01, luma
-from .gallery_filters import (FILL, LIGHTS, TEXTURES, Ranged, _canvas_grid, _done, _median,
-                              _rgb, brushed, lit, stroke_screen, texture_height)
+from .gallery_filters import (FILL, TEXTURE_ROWS, Ranged, _canvas_grid, _done, _median, _rgb,
+                              brushed, lit, stroke_screen, texture_height)
 from .pixel_filters import Operation, gaussian, gaussian_kernel_radius, motion_kernel
-
-TEXTURE_ROWS = (("combo", "texture", "Texture", TEXTURES,
-                 ("Brick", "Burlap", "Canvas", "Sandstone")),
-                ("scaling", "Scaling", 50, 200, 0, " %"),
-                ("relief", "Relief", 0, 50, 0, ""),
-                ("combo", "light", "Light", LIGHTS,
-                 ("Bottom", "Bottom Left", "Left", "Top Left", "Top", "Top Right", "Right",
-                  "Bottom Right")),
-                ("check", "invert", "Invert"))
-
 
 def _sobel(lum: np.ndarray) -> np.ndarray:
     """float32 gradient magnitude of a float32 luma (0..1), a step of 1 giving about 1."""

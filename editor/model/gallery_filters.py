@@ -122,6 +122,18 @@ def stroke_screen(seed: int, ys: np.ndarray, xs: np.ndarray, angle: float,
     return np.float32(0.5) + lines * np.float32(1 / math.sqrt(float(np.sum(kernel ** 2))))
 
 
+def _clumps(seed: int, ys, xs, sigma: float) -> np.ndarray:
+    """float32 noise about 0.5 at canvas pixels, softened by a Gaussian of `sigma` and
+    stretched back to uniform noise's spread (grains of about sigma px)."""
+    import cv2
+
+    n = hash01(seed, ys + 0 * xs, xs + 0 * ys) - np.float32(0.5)
+    if sigma > 0:
+        k = cv2.getGaussianKernel(2 * gaussian_kernel_radius(sigma) + 1, sigma)
+        n = gaussian(np.ascontiguousarray(n), sigma) * np.float32(1 / float(np.sum(k * k)))
+    return n + np.float32(0.5)
+
+
 def brushed(rgb: np.ndarray, size: int) -> np.ndarray:
     """uint8 colours smoothed into blobs of `size` px: a median, then a morphological open
     and close by a disc (the "painterly" idea of Hertzmann's stroke-based rendering, as
@@ -504,6 +516,16 @@ LIGHTS = ("bottom", "bottom_left", "left", "top_left", "top", "top_right", "righ
 LIGHT_VECTORS = {"bottom": (0, 1), "bottom_left": (-1, 1), "left": (-1, 0),
                  "top_left": (-1, -1), "top": (0, -1), "top_right": (1, -1), "right": (1, 0),
                  "bottom_right": (1, 1)}
+LIGHT_ROW = ("combo", "light", "Light", LIGHTS,
+             ("Bottom", "Bottom Left", "Left", "Top Left", "Top", "Top Right", "Right",
+              "Bottom Right"))
+# Texturizer's settings as the filters drawn on its textures show them (`Ranged.rows`).
+TEXTURE_ROWS = (("combo", "texture", "Texture", TEXTURES,
+                 ("Brick", "Burlap", "Canvas", "Sandstone")),
+                ("scaling", "Scaling", 50, 200, 0, " %"),
+                ("relief", "Relief", 0, 50, 0, ""),
+                LIGHT_ROW,
+                ("check", "invert", "Invert"))
 
 
 def texture_height(kind: str, ys: np.ndarray, xs: np.ndarray, scaling: float) -> np.ndarray:
@@ -632,7 +654,8 @@ class Texturizer(Operation):
 
 # Photoshop's Filter Gallery: its 47 filters in their folders, in its order. FOLDERS lists
 # those made here (EFFECTS), in that order; `register` adds more (`gallery_distort`,
-# `gallery_artistic` register theirs as they load).
+# `gallery_artistic`, `gallery_brush_strokes`, `gallery_sketch`, `gallery_texture` register
+# theirs as they load).
 PHOTOSHOP = (
     ("Artistic", ("colored_pencil", "cutout", "dry_brush", "film_grain", "fresco", "neon_glow",
                   "paint_daubs", "palette_knife", "plastic_wrap", "poster_edges",
@@ -741,8 +764,8 @@ class FilterGallery(Operation):
         return cls(tuple(effect_of(op) for op in ops), tuple(sorted(hidden)))
 
     def again(self, foreground, background, seed) -> "FilterGallery":
-        """Last Filter's stack: the Sketch layers (and Diffuse Glow's background) in the
-        colours of the moment (as the menu gives them when the gallery opens); the rest as
+        """Last Filter's stack: the Sketch layers (and Diffuse Glow's, Grain's and Stained
+        Glass's colours) in the colours of the moment (as the menu gives them when the gallery opens); the rest as
         they were."""
         colours = {"foreground": tuple(foreground), "background": tuple(background)}
         ops = [replace(op, **{k: v for k, v in colours.items() if hasattr(op, k)})
@@ -790,6 +813,9 @@ class FilterGallery(Operation):
 FILTERS: dict[str, type] = {**EFFECTS, "filter_gallery": FilterGallery}
 mf.FILTERS.update(FILTERS)  # the menu's one registry (more_filters imports this module)
 
-# Distort and the rest of Artistic, in their own modules (they register themselves).
+# Distort, the rest of Artistic, Brush Strokes, Sketch and Texture, in their own modules (they
+# register themselves).
 from . import gallery_artistic, gallery_distort  # noqa: E402
-MODULES = (gallery_artistic, gallery_distort)
+from . import gallery_brush_strokes, gallery_sketch, gallery_texture  # noqa: E402
+MODULES = (gallery_artistic, gallery_distort, gallery_brush_strokes, gallery_sketch,
+           gallery_texture)
