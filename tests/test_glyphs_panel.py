@@ -84,6 +84,7 @@ def test_glyph_typed_at_the_cursor_while_editing_and_undone(window, qtbot):
     assert layer.type_settings.text == "Price € now"
     assert doc.history.count == steps  # (typing, not yet a step)
     # The keyboard is back with the text: typing goes on after the glyph.
+    qtbot.waitUntil(lambda: w.canvas.hasFocus())
     qtbot.keyClicks(w.canvas, "5")
     assert layer.type_settings.text == "Price €5 now"
     # Ctrl+Z while typing takes back the "5", then the glyph, as for a typed key.
