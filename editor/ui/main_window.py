@@ -42,6 +42,7 @@ from .edit_commands import EditCommands
 from .file_commands import FileCommands
 from .filter_commands import FilterCommands
 from .generate_panel import GeneratePanel
+from .glyphs_panel import GlyphsPanel
 from .hdr_commands import HDRCommands
 from .history_commands import HistoryCommands
 from .history_panel import HistoryPanel
@@ -391,6 +392,12 @@ class MainWindow(QMainWindow):
         styles = self._dock("styles", "Styles", self.styles_panel)
         self.tabifyDockWidget(paragraph, styles)
         styles.hide()
+        # Glyphs: a tab after Styles, closed until asked for (its grid is filled only once
+        # it is shown).
+        self.glyphs_panel = GlyphsPanel(self)
+        glyphs = self._dock("glyphs", "Glyphs", self.glyphs_panel)
+        self.tabifyDockWidget(styles, glyphs)
+        glyphs.hide()
         # History | Navigator | Info: tabs, not a group of their own, so that the column's
         # least height (and the window's) stays what it was.
         self.navigator_panel = NavigatorPanel(self)
@@ -816,9 +823,11 @@ class MainWindow(QMainWindow):
         self.refresh_type_panels()
 
     def refresh_type_panels(self) -> None:
-        """The Character and Paragraph panels show the active type layer's settings."""
+        """The Character and Paragraph panels show the active type layer's settings (and
+        the Glyphs panel its font)."""
         for panel in (getattr(self, "character_panel", None),
-                      getattr(self, "paragraph_panel", None)):
+                      getattr(self, "paragraph_panel", None),
+                      getattr(self, "glyphs_panel", None)):
             if panel is not None and "type" in self.tools.tools:
                 panel.refresh()
 

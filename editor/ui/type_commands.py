@@ -68,6 +68,12 @@ class TypeCommands:
                        menu="type", icon="text-warp",
                        tip="Bend the text layer into an arc, a flag, a wave… (it stays "
                            "editable text)"),
+            # (Photoshop's Type > Panels > Glyphs Panel: View > Panels > Glyphs's panel)
+            ActionSpec("glyphs_panel", "&Glyphs Panel",
+                       lambda: self.window.toggle_panel("glyphs"), menu="type",
+                       separator=True,
+                       tip="Every character of the font, to type the ones the keyboard "
+                           "lacks"),
             ActionSpec("find_replace_text", "Find and Replace Te&xt…", self.find_replace,
                        menu="edit", after="stroke",
                        enabled=lambda c: c.doc is not None,
