@@ -1,4 +1,4 @@
-"""The Glyphs panel (View > Panels > Glyphs; Photoshop's Window > Glyphs and Type > Panels >
+"""The Glyphs panel (Window > Glyphs, as Photoshop's, and Type > Panels >
 Glyphs Panel): a grid of every character the current font has, to type the ones a
 keyboard lacks.
 

@@ -68,7 +68,7 @@ class TypeCommands:
                        menu="type", icon="text-warp",
                        tip="Bend the text layer into an arc, a flag, a wave… (it stays "
                            "editable text)"),
-            # (Photoshop's Type > Panels > Glyphs Panel: View > Panels > Glyphs's panel)
+            # (Photoshop's Type > Panels > Glyphs Panel: Window > Glyphs's panel)
             ActionSpec("glyphs_panel", "&Glyphs Panel",
                        lambda: self.window.toggle_panel("glyphs"), menu="type",
                        separator=True,
