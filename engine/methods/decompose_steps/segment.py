@@ -320,16 +320,16 @@ class GrabCutSegmenter:
             labels[rect.slices()] = cv2.GC_PR_FGD
         labels[~small_valid] = cv2.GC_BGD
         if hint is None and (labels == cv2.GC_BGD).mean() < BORDER_ONLY:
-            fg_small = self._cut_from_border(small, labels, rect, progress)
+            fg_small = self._cut_from_border(small, labels, rect, progress, small_valid)
         else:
-            fg_small = self._cut(small, labels, progress)
+            fg_small = self._cut(small, labels, progress, small_valid)
         up = cv2.resize(fg_small.astype(np.float32), (crop.w, crop.h), interpolation=cv2.INTER_LINEAR)
         mask = np.zeros((h, w), bool)
         mask[crop.slices()] = up > 0.5
         return clean_mask(mask & valid, near=int(np.ceil(self.keep_near / scale)))
 
     def _cut_from_border(self, small: np.ndarray, labels: np.ndarray, rect: Box,
-                         progress: ProgressFn) -> np.ndarray:
+                         progress: ProgressFn, valid: np.ndarray) -> np.ndarray:
         """`_cut` for a box with (nearly) nothing outside it: the background is learnt from
         a band inside each side of the box that the object does not cross (`crossed_sides`)."""
         band = max(1, int(BORDER_BAND * max(rect.w, rect.h)))
@@ -344,11 +344,13 @@ class GrabCutSegmenter:
             if name not in crossed:
                 view = banded[part]
                 view[view == cv2.GC_PR_FGD] = cv2.GC_PR_BGD
-        return self._cut(small, banded, progress)
+        return self._cut(small, banded, progress, valid)
 
-    def _cut(self, small: np.ndarray, labels: np.ndarray, progress: ProgressFn) -> np.ndarray:
+    def _cut(self, small: np.ndarray, labels: np.ndarray, progress: ProgressFn,
+             valid: np.ndarray) -> np.ndarray:
         """GrabCut from `labels` once per lightness weight (and on `structure_chroma` when
-        `structure_vote`), the cuts made one by `choose_cut`."""
+        `structure_vote`), the cuts made one by `choose_cut`; `valid` is False where the
+        layer is transparent (background, but not ruled out by the box or brush)."""
         maybe_object = (labels == cv2.GC_FGD) | (labels == cv2.GC_PR_FGD)
         if not (maybe_object.any() and (~maybe_object).any()):
             progress(1, 1)
@@ -387,7 +389,8 @@ class GrabCutSegmenter:
             progress(i + 1, len(jobs))
         if self.structure_vote:
             return choose_cut(small, cuts[:-1], vote=cuts[-1], vote_adds=self.vote_adds,
-                              ruled_out=(labels == cv2.GC_BGD) if self.part_rules else None)
+                              ruled_out=((labels == cv2.GC_BGD) & valid) if self.part_rules
+                              else None)
         return choose_cut(small, cuts)
 
 
