@@ -250,11 +250,57 @@ def test_damaged_file_is_one_line_and_nothing_is_lost(qtbot, tmp_path, monkeypat
     # aside (as the panels do), in one line.
     (tmp_path / "brushes.json").write_text("[1, 2", encoding="utf-8")
 
+    monkeypatch.setattr(pm, "ask_open", lambda parent, kind, start: str(folder / "styles.json"))
+
     def body(d):
         d.set_kind("brushes")
         assert names(d)[0] == "Hard Round"
+        assert "brushes.json" in w.statusBar().currentMessage()
+        # Load… of a damaged file: one line, the list as it was.
+        d.set_kind("styles")
+        before = names(d)
+        qtbot.mouseClick(d.buttons["load"], pm_left())
+        assert names(d) == before and not d.changed
+        assert w.statusBar().currentMessage().startswith("Could not read styles.json")
+        d.set_kind("brushes")
 
     run_dialog(w, qtbot, "preset_manager", "preset_manager_dialog", body)
     assert (tmp_path / "brushes.json.damaged").read_text(encoding="utf-8") == "[1, 2"
-    assert "brushes.json" in w.statusBar().currentMessage()
     QApplication.processEvents()
+
+
+def test_drag_in_the_list_reorders_and_a_swatch_joins_the_group_it_lands_in(
+        qtbot, tmp_path, monkeypatch):
+    w = make_window(qtbot, tmp_path, monkeypatch)
+
+    def body(d):
+        d.set_kind("swatches")
+        start = names(d)
+        black, red = start.index("Black"), start.index("Red")
+        # What an internal drop does: the model moves the row (Black after Red).
+        assert d.list.model().moveRow(d.list.rootIndex(), black, d.list.rootIndex(), red + 1)
+        qtbot.waitUntil(lambda: d.shown()[red].name == "Black")
+        assert "swatches" in d.changed
+        assert names(d)[:red + 1] == [*start[1:red], "Red", "Black"][:red + 1]
+        qtbot.mouseClick(d.buttons["done"], pm_left())
+
+    run_dialog(w, qtbot, "preset_manager", "preset_manager_dialog", body)
+    g, i = w.swatches_panel.find("Black")
+    assert w.swatches_panel.book.groups[g].name == "Primaries" and i == 1
+    assert w.swatches_panel.book.loose[0].name == "White"
+
+
+def test_moved_and_reordered_keep_groups_whole():
+    a, b = swatch_book.Group("A"), swatch_book.Group("B")
+    entries = [preset_kinds.Entry(swatch_book.Swatch(n, (0, 0, 0)), g)
+               for n, g in (("x", None), ("a1", a), ("a2", a), ("b1", b))]
+    assert preset_kinds.moved(entries, 1, -1) == 1 and entries[1].group is None  # joins loose
+    assert preset_kinds.moved(entries, 1, -1) == 0                                 # then moves
+    assert [e.name for e in entries] == ["a1", "x", "a2", "b1"]
+    assert preset_kinds.moved(entries, 0, -1) == 0                                 # top: stays
+    preset_kinds.reordered(entries, [0, 1, 3, 2], [3])    # b1 dropped between x and a2
+    assert [e.name for e in entries] == ["a1", "x", "b1", "a2"]
+    assert entries[2].group is None and entries[3].group is a
+    book = preset_kinds._swatch_book(entries)
+    assert [s.name for s in book.loose] == ["a1", "x", "b1"]
+    assert [(g.name, [s.name for s in g.swatches]) for g in book.groups] == [("A", ["a2"])]

@@ -11,7 +11,8 @@ panel's own thumbnail) and which of Photoshop's files Load… also reads.
 - `current`: the entries a panel would show (`preset_file.load_or_default`).
 - `load_file` (Load…): our JSON for the kind, or one of Photoshop's formats Layered reads.
 - `save_set` (Save Set…): the chosen entries to a file of the kind.
-- `moved`: an entry one place up or down (swatches cross into the next group first).
+- `moved`: an entry one place up or down (swatches cross into the next group first);
+  `reordered`: a drag's new order (a swatch dropped among another group's joins it).
 - `merged`: entries appended whose names are new (import, Load…: nothing duplicated).
 - `export_presets` / `import_presets`: a folder holding each chosen kind's file under its
   usual name; a damaged file there is one line and is skipped, the user's presets kept.
@@ -147,13 +148,31 @@ def moved(entries: list[Entry], i: int, step: int) -> int:
     j = i + step
     if not 0 <= i < len(entries) or not 0 <= j < len(entries):
         return i
-    if entries[j].group is not entries[i].group and (
-            entries[j].group is None or entries[i].group is None
-            or entries[j].group.name != entries[i].group.name):
+    if not _same_group(entries[i], entries[j]):
         entries[i].group = entries[j].group
         return i
     entries[i], entries[j] = entries[j], entries[i]
     return j
+
+
+def _same_group(a: Entry, b: Entry) -> bool:
+    return a.group is b.group or (a.group is not None and b.group is not None
+                                  and a.group.name == b.group.name)
+
+
+def reordered(entries: list[Entry], order: list[int], dragged: Iterable[int]) -> None:
+    """A drag in the list: the entries put in `order` (old indices), in place. A dragged
+    entry (old index in `dragged`) that now sits between entries of a group other than its
+    own joins the group of the one before it (of the one after it at the top), as a
+    swatch dropped into a group does."""
+    moved_ = {id(entries[old]) for old in dragged}
+    entries[:] = [entries[i] for i in order]
+    for i, e in enumerate(entries):
+        if id(e) not in moved_:
+            continue
+        neighbours = [entries[j] for j in (i - 1, i + 1) if 0 <= j < len(entries)]
+        if neighbours and not any(_same_group(e, n) for n in neighbours):
+            e.group = neighbours[0].group
 
 
 def merged(entries: list[Entry], incoming: Iterable[Entry]) -> int:

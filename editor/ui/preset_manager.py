@@ -2,7 +2,7 @@
 `editor.model.preset_kinds` describes (Brushes, Swatches, Styles, Custom Shapes).
 
 Preset Manager: a Preset Type combo, that kind's presets as a list (a thumbnail, the name;
-several may be chosen), and Rename…, Delete, Move Up / Move Down, Load… (our JSON for the
+several may be chosen), and Rename…, Delete, Move Up / Move Down (or a drag in the list), Load… (our JSON for the
 kind, or a Photoshop file Layered reads: .aco/.ase for swatches; names the list has are
 skipped, as Photoshop appends) and Save Set… (the chosen presets, all when none is chosen,
 to a file). Nothing is written until Done: then each changed kind's file beside the
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable, Optional
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
                                QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
@@ -131,6 +131,11 @@ class PresetManager(QDialog):
         self.list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
         self.list.setMinimumSize(340, 360)
         self.list.itemDoubleClicked.connect(lambda _: self.rename())
+        # Drag to reorder: Qt moves the items, `_dragged` then reads their order.
+        self.list.setDragDropMode(QListWidget.DragDropMode.InternalMove)
+        self.list.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self._dragged_rows: set[int] = set()
+        self.list.model().rowsMoved.connect(self._rows_moved)
         self.buttons: dict[str, QPushButton] = {}
         side = QVBoxLayout()
         for name, text, slot in (("done", "Done", self.done_), ("cancel", "Cancel", self.reject),
@@ -188,6 +193,7 @@ class PresetManager(QDialog):
         kind = self.kind
         for e in self.shown():
             item = QListWidgetItem(picture(self.window_, kind, e), e.name)
+            item.setData(Qt.ItemDataRole.UserRole, self.list.count())  # its entry's index
             if e.group is not None:
                 item.setToolTip(f"{e.name} (in {e.group.name})")
             self.list.addItem(item)
@@ -196,6 +202,28 @@ class PresetManager(QDialog):
         if chosen:
             self.list.setCurrentRow(chosen[0])
         self._enable()
+
+    def _rows_moved(self, parent, start: int, end: int, _dest, row: int) -> None:
+        # (the list is refilled after every change, so a row's data is its entry's index
+        # until the drop is taken in `_dragged`; one drop of several rows may come as
+        # several moves)
+        if not self._dragged_rows:
+            QTimer.singleShot(0, self._dragged)
+        count = end - start + 1
+        at = row - count if row > end else row  # where the moved rows are now
+        self._dragged_rows.update(self.list.model().index(r, 0, parent).data(
+            Qt.ItemDataRole.UserRole) for r in range(at, at + count))
+
+    def _dragged(self) -> None:
+        """After a drag: the entries in the items' new order."""
+        dragged, self._dragged_rows = self._dragged_rows, set()
+        order = [self.list.item(i).data(Qt.ItemDataRole.UserRole)
+                 for i in range(self.list.count())]
+        if order == sorted(order):
+            return
+        chosen = {id(self.shown()[order[i]]) for i in self.chosen()}
+        preset_kinds.reordered(self.shown(), order, dragged)
+        self._touched(tuple(i for i, e in enumerate(self.shown()) if id(e) in chosen))
 
     def chosen(self) -> list[int]:
         return sorted(self.list.row(item) for item in self.list.selectedItems())
@@ -276,6 +304,8 @@ class PresetManager(QDialog):
 
     def done_(self) -> None:
         """Done: each changed kind written and its panel reloaded."""
+        if self._dragged_rows:  # a drop not yet taken in
+            self._dragged()
         for key in sorted(self.changed):
             store(self.window_, preset_kinds.BY_KEY[key], self.entries[key])
         self.changed.clear()
