@@ -304,3 +304,47 @@ def test_moved_and_reordered_keep_groups_whole():
     book = preset_kinds._swatch_book(entries)
     assert [s.name for s in book.loose] == ["a1", "x", "b1"]
     assert [(g.name, [s.name for s in g.swatches]) for g in book.groups] == [("A", ["a2"])]
+
+
+def test_export_and_import_through_a_zip_file(qtbot, tmp_path, monkeypatch):
+    first = tmp_path / "first"
+    first.mkdir()
+    w = make_window(qtbot, first, monkeypatch)
+    answer_text(monkeypatch, "Ink")
+    w.styles_panel.rename(0)
+    archive = str(tmp_path / "presets.zip")
+    monkeypatch.setattr(pm, "ask_zip", lambda parent, start, title, save: archive)
+
+    def export(d):
+        d._browse("export", True)
+        assert d.folders["export"].text() == archive
+        d.checks["export"]["brushes"].setChecked(False)
+        assert d.export()
+
+    run_dialog(w, qtbot, "export_import_presets", "preset_transfer_dialog", export)
+    import zipfile
+    assert sorted(zipfile.ZipFile(archive).namelist()) == [
+        "custom_shapes.json", "styles.json", "swatches.json"]
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    w2 = make_window(qtbot, fresh, monkeypatch)
+
+    def import_(d):
+        d._browse("import", True)
+        assert d.import_()
+
+    run_dialog(w2, qtbot, "export_import_presets", "preset_transfer_dialog", import_)
+    assert w2.styles_panel.find("Ink") is not None
+    assert entries_named(w2, "styles")[-1] == "Ink"
+    # A file that is not a zip: one line, nothing changed.
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(b"not a zip")
+    before = entries_named(w2, "styles")
+
+    def import_bad(d):
+        d.folders["import"].setText(str(bad))
+        assert d.import_()
+
+    run_dialog(w2, qtbot, "export_import_presets", "preset_transfer_dialog", import_bad)
+    assert "Could not read bad.zip" in w2.statusBar().currentMessage()
+    assert entries_named(w2, "styles") == before

@@ -14,14 +14,17 @@ panel's own thumbnail) and which of Photoshop's files Load… also reads.
 - `moved`: an entry one place up or down (swatches cross into the next group first);
   `reordered`: a drag's new order (a swatch dropped among another group's joins it).
 - `merged`: entries appended whose names are new (import, Load…: nothing duplicated).
-- `export_presets` / `import_presets`: a folder holding each chosen kind's file under its
-  usual name; a damaged file there is one line and is skipped, the user's presets kept.
+- `export_presets` / `import_presets`: a folder (or a .zip archive) holding each chosen
+  kind's file under its usual name; a damaged file there is one line and is skipped, the user's presets kept.
 
 No Qt.
 """
 from __future__ import annotations
 
+import io
 import os
+import tempfile
+import zipfile
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, Optional
 
@@ -198,26 +201,52 @@ def unique_name(entries: list[Entry], base: str, skip: Optional[Entry] = None) -
     return name
 
 
-def export_presets(folder: str, kinds: Iterable[Kind],
+def is_zip(path: str) -> bool:
+    return path.lower().endswith(".zip")
+
+
+def export_presets(target: str, kinds: Iterable[Kind],
                    entries_of: Callable[[Kind], list[Entry]]) -> list[str]:
-    """Export Presets: each kind's entries to `folder` under the kind's file name; returns
-    the files written (SaveError on a failed write)."""
-    written = []
-    for kind in kinds:
-        path = os.path.join(folder, kind.file_name)
-        kind.save(path, entries_of(kind))
-        written.append(path)
-    return written
+    """Export Presets: each kind's entries under the kind's file name in `target`, a folder
+    or a .zip archive (the same files at its top); returns the file names written
+    (SaveError or OSError on a failed write)."""
+    kinds = list(kinds)
+    if not is_zip(target):
+        for kind in kinds:
+            kind.save(os.path.join(target, kind.file_name), entries_of(kind))
+        return [k.file_name for k in kinds]
+    with tempfile.TemporaryDirectory() as folder:
+        names = export_presets(folder, kinds, entries_of)
+        data = io.BytesIO()
+        with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name in names:
+                archive.write(os.path.join(folder, name), name)
+    preset_file.write_bytes(target, data.getvalue())
+    return names
 
 
-def import_presets(folder: str, kinds: Iterable[Kind]
+def import_presets(source: str, kinds: Iterable[Kind]
                    ) -> tuple[dict[str, list[Entry]], list[str]]:
-    """Import Presets: the entries of each kind whose file `folder` holds, and one line for
-    each file that could not be read (skipped; nothing of the user's is touched here)."""
+    """Import Presets: the entries of each kind whose file `source` (a folder or a .zip
+    archive) holds, and one line for each file that could not be read (skipped; nothing of
+    the user's is touched here)."""
+    kinds = list(kinds)
+    if is_zip(source):
+        with tempfile.TemporaryDirectory() as folder:
+            try:
+                with zipfile.ZipFile(source) as archive:
+                    names = set(archive.namelist())
+                    for kind in kinds:  # only the files we know, never a path of the archive's
+                        if kind.file_name in names:
+                            with open(os.path.join(folder, kind.file_name), "wb") as f:
+                                f.write(archive.read(kind.file_name))
+            except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile) as exc:
+                return {}, [f"Could not read {os.path.basename(source)}: {exc}"]
+            return import_presets(folder, kinds)
     found: dict[str, list[Entry]] = {}
     notes: list[str] = []
     for kind in kinds:
-        path = os.path.join(folder, kind.file_name)
+        path = os.path.join(source, kind.file_name)
         if not os.path.exists(path):
             continue
         try:

@@ -9,14 +9,14 @@ to a file). Nothing is written until Done: then each changed kind's file beside 
 settings is written and its panel (Swatches, Styles, the brush presets, the Custom Shape
 picker) reads it again at once. Cancel leaves everything as it was.
 
-Export/Import Presets: two tabs, each with the kinds to take and a folder. Export writes
-each chosen kind's file there under its usual name; Import appends to the user's presets
+Export/Import Presets: two tabs, each with the kinds to take and a folder or a .zip file.
+Export writes each chosen kind's file there under its usual name; Import appends to the user's presets
 those of the folder's whose names are new (importing twice adds nothing), writes the files
 and reloads the panels. A damaged file in the folder is one line in the status bar and is
 skipped; the user's own presets are untouched.
 
-The file dialogs are the module's `ask_open`, `ask_save` and `ask_folder` (tests replace
-them).
+The file dialogs are the module's `ask_open`, `ask_save`, `ask_folder` and `ask_zip`
+(tests replace them).
 """
 from __future__ import annotations
 
@@ -63,6 +63,14 @@ def ask_save(parent: QWidget, kind: Kind, start: str) -> Optional[str]:
 
 def ask_folder(parent: QWidget, start: str, title: str) -> Optional[str]:
     return dialogs.ask_folder(parent, start, title)
+
+
+def ask_zip(parent: QWidget, start: str, title: str, save: bool) -> Optional[str]:
+    ask = QFileDialog.getSaveFileName if save else QFileDialog.getOpenFileName
+    path, _ = ask(parent, title, start, "Zip archive (*.zip)")
+    if path and save and not path.lower().endswith(".zip"):
+        path += ".zip"
+    return path or None
 
 
 # -- what the window does for each kind: its thumbnail and its panel's reload ------------------
@@ -315,7 +323,7 @@ class PresetManager(QDialog):
 # -- Export/Import Presets --------------------------------------------------------------------
 class PresetTransfer(QDialog):
     """Photoshop's Export/Import Presets: an Export tab and an Import tab, each with the
-    kinds to take (all ticked) and a folder."""
+    kinds to take (all ticked) and a folder or a .zip file."""
 
     def __init__(self, window: "EditorWindow"):
         super().__init__(window)
@@ -351,13 +359,17 @@ class PresetTransfer(QDialog):
         folder = QLineEdit()
         folder.setObjectName(f"PresetTransfer_{mode}_folder")
         folder.setMinimumWidth(320)
-        folder.setPlaceholderText("Folder")
-        browse = QPushButton("Browse…")
+        folder.setPlaceholderText("A folder, or a .zip file")
+        browse = QPushButton("Folder…")
         browse.setAutoDefault(False)
         browse.clicked.connect(lambda: self._browse(mode))
-        row.addWidget(QLabel("Folder:"))
+        archive = QPushButton("Zip…")
+        archive.setAutoDefault(False)
+        archive.clicked.connect(lambda: self._browse(mode, True))
+        row.addWidget(QLabel("Where:"))
         row.addWidget(folder, 1)
         row.addWidget(browse)
+        row.addWidget(archive)
         layout.addLayout(row)
         self.folders[mode] = folder
         go = QPushButton(title)
@@ -368,9 +380,11 @@ class PresetTransfer(QDialog):
         layout.addStretch(1)
         return tab
 
-    def _browse(self, mode: str) -> None:
-        folder = ask_folder(self, self.window_.settings.last_dir(),
-                            "Export Presets To" if mode == "export" else "Import Presets From")
+    def _browse(self, mode: str, archive: bool = False) -> None:
+        title = "Export Presets To" if mode == "export" else "Import Presets From"
+        start = self.window_.settings.last_dir()
+        folder = (ask_zip(self, start, title, mode == "export") if archive
+                  else ask_folder(self, start, title))
         if folder:
             self.folders[mode].setText(folder)
 
@@ -381,7 +395,7 @@ class PresetTransfer(QDialog):
         folder = self.folders["export"].text().strip()
         kinds = self.kinds("export")
         if not folder or not kinds:
-            self.window_.status("Choose a folder and the presets to export.")
+            self.window_.status("Choose a folder (or a .zip file) and the presets to export.")
             return False
         try:
             written = preset_kinds.export_presets(
@@ -396,7 +410,7 @@ class PresetTransfer(QDialog):
         folder = self.folders["import"].text().strip()
         kinds = self.kinds("import")
         if not folder or not kinds:
-            self.window_.status("Choose a folder and the presets to import.")
+            self.window_.status("Choose a folder (or a .zip file) and the presets to import.")
             return False
         found, notes = preset_kinds.import_presets(folder, kinds)
         counts = []
