@@ -92,12 +92,21 @@ def from_dict(data: dict) -> CustomShape:
                       data.get("aspect"))
 
 
+def load(path: str) -> list[CustomShape]:
+    """The user's shapes from `path`; a missing or damaged file raises DocumentError."""
+    data = preset_file.read_json(path)
+    try:
+        return [from_dict(d) for d in data["shapes"]]
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+        raise DocumentError(f"The custom shapes file is damaged ({exc}).") from None
+
+
 def load_library(path: str) -> list[CustomShape]:
     """The user's shapes from `path` (none when it is missing or unreadable: the library
     must never stop the editor starting)."""
     try:
-        return [from_dict(d) for d in preset_file.read_json(path)["shapes"]]
-    except (ValueError, KeyError, TypeError, DocumentError):
+        return load(path)
+    except DocumentError:
         return []
 
 

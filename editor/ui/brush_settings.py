@@ -36,12 +36,23 @@ class BrushPresets:
     def __init__(self, window):
         self.window = window
         self.path = window.settings.brushes_path
-        self.presets: list[BrushPreset] = preset_file.load_or_default(
-            self.path, brush_tip.load, brush_tip.default_presets, window.status)
+        self.presets: list[BrushPreset] = self._read()
+
+    def _read(self) -> list[BrushPreset]:
+        return preset_file.load_or_default(self.path, brush_tip.load,
+                                           brush_tip.default_presets, self.window.status)
 
     def changed(self) -> None:
         preset_file.save_or_note(lambda: brush_tip.save(self.path, self.presets),
                                  "brush presets", self.window.status)
+
+    def reload(self) -> None:
+        """Reads the file again (the Preset Manager changed it); an open Brush Settings
+        window lists the presets anew."""
+        self.presets = self._read()
+        panel = getattr(self.window, "brush_settings", None)
+        if panel is not None:
+            panel.refill()
 
     def find(self, name: str) -> Optional[BrushPreset]:
         return next((p for p in self.presets if p.name == name), None)

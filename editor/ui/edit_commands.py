@@ -1,5 +1,6 @@
 """Edit menu: Cut, Copy Merged, Paste in Place, Clear, Fill and Stroke, Define Pattern,
-Define Brush Preset and Brush Settings (brush_settings.py), and Delete/Backspace.
+Define Brush Preset and Brush Settings (brush_settings.py), Presets (preset_manager.py), and
+Delete/Backspace.
 
 As in Photoshop: Delete (or Backspace) clears the selected pixels of the
 active layer, or deletes the layer when nothing is selected; Cut is copy +
@@ -243,6 +244,14 @@ class EditCommands:
             ActionSpec("brush_settings", "Brush Settings…", self.brush_settings, "F5",
                        tip="Brush Settings and presets: tip shape, dynamics, scattering",
                        menu="edit", after="define_brush"),
+            SubmenuSpec("presets", "Pre&sets", "edit", after="brush_settings", separator=True),
+            ActionSpec("preset_manager", "Preset &Manager…", self.preset_manager,
+                       tip="Rename, delete, reorder, load and save the brushes, swatches, "
+                           "styles and custom shapes", menu="presets"),
+            ActionSpec("export_import_presets", "&Export/Import Presets…",
+                       self.export_import_presets,
+                       tip="Write all presets to a folder, or add a folder's presets",
+                       menu="presets"),
         ]
 
     # -- commands ------------------------------------------------------------------------------
@@ -317,6 +326,20 @@ class EditCommands:
         from .brush_settings import define_brush_preset
 
         define_brush_preset(self.window)
+
+    def preset_manager(self) -> None:
+        """Edit > Presets > Preset Manager… (`preset_manager.PresetManager`)."""
+        from .preset_manager import PresetManager
+
+        self.window.preset_manager_dialog = PresetManager(self.window)
+        self.window.preset_manager_dialog.exec()
+
+    def export_import_presets(self) -> None:
+        """Edit > Presets > Export/Import Presets… (`preset_manager.PresetTransfer`)."""
+        from .preset_manager import PresetTransfer
+
+        self.window.preset_transfer_dialog = PresetTransfer(self.window)
+        self.window.preset_transfer_dialog.exec()
 
     def brush_settings(self) -> None:
         """Brush Settings (F5): the current tool's, or the Brush's."""

@@ -218,6 +218,12 @@ class StylesPanel(QWidget):
                                  self.main_window.status)
         self.grid.relayout()
 
+    def reload(self) -> None:
+        """Reads the file again (the Preset Manager changed it), the selection dropped."""
+        self._styles = self._load_startup()
+        self.selected = None
+        self.grid.relayout()
+
     def find(self, name: str) -> Optional[int]:
         """The first style of that name (tests and scripts)."""
         return next((i for i, s in enumerate(self.styles) if s.name == name), None)

@@ -263,6 +263,12 @@ class SwatchesPanel(QWidget):
                                  self.main_window.status)
         self.grid.relayout()
 
+    def reload(self) -> None:
+        """Reads the file again (the Preset Manager changed it), the selection dropped."""
+        self.book = self._load_startup()
+        self.selected = None
+        self.grid.relayout()
+
     def swatches_of(self, g: Optional[int]) -> list[Swatch]:
         return self.book.loose if g is None else self.book.groups[g].swatches
 

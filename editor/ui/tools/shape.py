@@ -119,6 +119,11 @@ class ShapeTool(Tool):
         for owner, widget in self._option_widgets:
             widget.setVisible(owner == shape)
 
+    def reload_library(self) -> None:
+        """Reads the user's shapes again (the Preset Manager changed them)."""
+        self.user_shapes = custom_shapes.load_library(self.library_path)
+        self._fill_picker()
+
     def library(self) -> list:
         """The Shape picker's shapes: the built-in ones, then the user's."""
         return [*custom_shapes.BUILTIN, *self.user_shapes]
