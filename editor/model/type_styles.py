@@ -169,9 +169,13 @@ def _style_values(doc: "Document", layer: TextLayer) -> tuple[dict, dict]:
     return paragraph, (char.as_dict() if char is not None else {})
 
 
-def styled(doc: "Document", layer: TextLayer) -> TextSettings:
-    """The layer's settings as its styles make them (its text, box, warp and path kept)."""
+def styled(doc: "Document", layer: TextLayer, kind: str = PARAGRAPH) -> TextSettings:
+    """The layer's settings as its styles make them (its text, box, warp and path kept):
+    the paragraph style's values and the character style's on top; for CHARACTER the
+    character style's alone (the rest of the layer as it is)."""
     paragraph, character = _style_values(doc, layer)
+    if kind == CHARACTER:
+        paragraph = {}
     return layer.type_settings.replace(**{**paragraph, **character})
 
 
@@ -248,13 +252,13 @@ def apply_style(doc: "Document", layer: TextLayer, kind: str, name: Optional[str
     with doc.history.macro(f"Apply {TITLES[kind]}"):
         _assign(doc, layer, kind, name)
         if kind == PARAGRAPH or name is not None:
-            set_text(doc, layer, styled(doc, layer), name=f"Apply {TITLES[kind]}")
+            set_text(doc, layer, styled(doc, layer, kind), name=f"Apply {TITLES[kind]}")
 
 
 def clear_override(doc: "Document", layer: TextLayer, kind: str) -> None:
     """Clear Override: the layer's style of `kind` applied again. One step."""
     check_editable(doc, layer)
-    set_text(doc, layer, styled(doc, layer), name="Clear Override")
+    set_text(doc, layer, styled(doc, layer, kind), name="Clear Override")
 
 
 def _replace(doc: "Document", kind: str, old: TypeStyle, new: Optional[TypeStyle],
