@@ -65,6 +65,9 @@ def click_row(qtbot, panel, name, double=False) -> None:
 def test_paragraph_style_from_a_layer_applies_to_another(window, qtbot):
     w, doc = window, window.doc
     head, body = w.head, w.body
+    texts = [a.text() for a in w.menus["window"].actions()]
+    assert "Character Styles" in texts and "Paragraph Styles" in texts
+    assert w.docks["paragraph_styles"].isHidden()  # (closed until asked for)
     panel = styles_panel(w, qtbot, "paragraph")
     assert w.docks["paragraph_styles"].windowTitle() == "Paragraph Styles"
     select(w, qtbot, head)
