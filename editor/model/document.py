@@ -19,6 +19,7 @@ from engine.box import Box, mask_bounds
 
 from . import commands as cmds
 from .comp_state import CompsState
+from .type_styles import TypeStyles
 from .errors import DocumentError
 from .history import History, Macro
 from .layers import (BLEND_MODES, GROUP_BLEND_MODES, LOCK_LABELS, NO_LOCKS, AdjustmentLayer,
@@ -223,6 +224,9 @@ class Document:
         # the comps, the one applied last and the Last Document State); changed by
         # `commands.SetLayerComps` and saved in the PSD.
         self.layer_comps = CompsState()
+        # The Character and Paragraph Styles panels' styles (a `type_styles.TypeStyles`,
+        # never changed in place); changed by `type_styles.SetTypeStyles`, saved in the PSD.
+        self.type_styles = TypeStyles()
         # The path the path tools edit and the canvas outlines: a DocPath's uid,
         # VECTOR_MASK_TARGET (the active node's vector mask) or None; a view state, as
         # `active` is (the commands that add or remove a path set it with their step).
@@ -268,6 +272,7 @@ class Document:
         self.channels_changed = Signal()   # () the document's alpha channels changed
         self.patterns_changed = Signal()   # () a pattern was defined (or that was undone)
         self.layer_comps_changed = Signal()  # () the layer comps (or the applied one) changed
+        self.type_styles_changed = Signal()  # () the character or paragraph styles changed
         self.path_target_changed = Signal()  # (target) another path is edited and outlined
         # Brush and Eraser paint the active node's layer mask instead of its pixels
         # (the mask thumbnail was clicked); a view state, not part of the document.
@@ -1119,6 +1124,10 @@ class Document:
     def _set_layer_comps(self, state) -> None:
         self.layer_comps = state
         self.layer_comps_changed.emit()
+
+    def _set_type_styles(self, state) -> None:
+        self.type_styles = state
+        self.type_styles_changed.emit()
 
     def _set_patterns(self, patterns: tuple) -> None:
         self.patterns = tuple(patterns)

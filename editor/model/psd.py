@@ -158,7 +158,7 @@ from .psd_type import read_type
 from .psd_write import write_psd
 from .psd_links import read_link_groups
 from .psd_xmp import (_apply_metadata, _written_by_us, _xmp_layer_comps, _xmp_path_names,
-                      document_packet)
+                      _xmp_type_styles, document_packet)
 
 __all__ = ["check_psd_size", "read_header", "read_psd", "write_psd"]
 
@@ -269,6 +269,7 @@ def read_psd(path: str, limit: int, pixels: bool = True) -> Document:
     doc.layer_comps = chosen_comps(_xmp_layer_comps(psd, reader.ids),
                                    read_photoshop_comps(psd, reader.ids))
     doc.patterns = tuple(reader.patterns.values())
+    doc.type_styles = _xmp_type_styles(psd)  # (the Character and Paragraph Styles panels')
     doc.global_light = {key: psd.image_resources[key] for key in _light_resources()
                         if key in psd.image_resources} or None
     doc.xmp = document_packet(psd, reader.warn)  # (File Info; ours left out: psd_xmp)

@@ -88,7 +88,8 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False,
     resources[Resource.XMP_METADATA] = ImageResource(
         key=Resource.XMP_METADATA,
         data=_xmp_packet(plan.metadata, path_names,
-                         layer_comps.to_json(doc, plan.layer_ids, ids), base=doc.xmp))
+                         layer_comps.to_json(doc, plan.layer_ids, ids), base=doc.xmp,
+                         type_styles=doc.type_styles.to_json()))
     if doc.exif:  # the camera's EXIF block, where Photoshop keeps it (File Info's Camera Data)
         resources[Resource.EXIF_DATA_1] = ImageResource(key=Resource.EXIF_DATA_1,
                                                         data=doc.exif)
@@ -424,6 +425,9 @@ class _Writer:
                 entry["source_kind"] = node.source_kind
             if isinstance(node, TextLayer):  # its settings (the family's name as chosen)
                 entry["text"] = dict(node.type_settings.as_dict(), origin=list(node.origin))
+                styles = [node.paragraph_style, node.character_style]
+                if styles != [None, None]:  # (type_styles.py: the styles' names)
+                    entry["type_styles"] = styles
             stack_mode = getattr(getattr(node, "contents", None), "stack_mode", "none")
             if stack_mode != "none":  # an image stack's statistic (ours only: `stack_modes`)
                 entry["stack_mode"] = stack_mode

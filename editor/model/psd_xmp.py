@@ -2,7 +2,8 @@
 layer id each layer's recipe, a name too long for its record, whether its mask is
 linked, the layers linked together (Link Layers), its source kind, a text layer's settings and a
 smart object's stack mode (`stack_modes`); the full names of the
-document's paths; and the layer comps, each layer's state in them by layer id. Written with the file, applied to the layers when it is read.
+document's paths; the layer comps, each layer's state in them by layer id; and the
+character and paragraph styles (`type_styles`), a type layer's styles' names by its id. Written with the file, applied to the layers when it is read.
 Our property goes into the document's own packet (`Document.xmp`, File Info's and other
 programs' metadata, edited in place by `xmp.set_property`), which is kept whole.
 """
@@ -80,6 +81,10 @@ def _apply_metadata(psd, doc: Document, by_id: dict[int, Node]) -> None:
                     _prefer_entry(node, entry["text"])
                 elif node.kind == "pixel":  # (a file of ours from before 'TySh' was written)
                     _make_text_layer(node, entry["text"])
+            styles = entry.get("type_styles")
+            if isinstance(node, TextLayer) and isinstance(styles, list) and len(styles) == 2:
+                node.paragraph_style, node.character_style = (
+                    s if isinstance(s, str) else None for s in styles)
 
 
 def _apply_stack_mode(node, mode: str, stacked: dict) -> None:
@@ -134,6 +139,17 @@ def _xmp_layer_comps(psd, by_id: dict[int, Node]):
     return layer_comps.from_json(value.get("layer_comps"), by_id)
 
 
+def _xmp_type_styles(psd):
+    """The character and paragraph styles our XMP packet keeps (`TypeStyles.from_json`;
+    none when it has none)."""
+    from psd_tools.constants import Resource
+
+    from .type_styles import TypeStyles
+
+    value = _xmp_value(psd.image_resources.get_data(Resource.XMP_METADATA)) or {}
+    return TypeStyles.from_json(value.get("type_styles"))
+
+
 def _xmp_value(data) -> Optional[dict]:
     """The JSON object of our XMP packet; None when the file has none."""
     if not data:
@@ -167,7 +183,8 @@ def document_packet(psd, warn) -> Optional[bytes]:
 
 
 def _xmp_packet(layers: dict, path_names: Optional[dict] = None,
-                comps: Optional[list] = None, base: Optional[bytes] = None) -> bytes:
+                comps: Optional[list] = None, base: Optional[bytes] = None,
+                type_styles: Optional[list] = None) -> bytes:
     """Our packet: `base` (the document's own, `Document.xmp`) with our property set in
     it, every other property kept; without one, a packet of ours alone."""
     from . import xmp
@@ -177,6 +194,8 @@ def _xmp_packet(layers: dict, path_names: Optional[dict] = None,
         value["paths"] = path_names  # names a path resource's Pascal string cannot hold
     if comps:
         value["layer_comps"] = comps  # (layer_comps.to_json; Photoshop's copy: psd_comps)
+    if type_styles:
+        value["type_styles"] = type_styles  # (type_styles.py; not Photoshop's 'Txt2' sheets)
     payload = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
     if base:
         try:

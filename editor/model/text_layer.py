@@ -741,6 +741,10 @@ class TextLayer(Layer):
         super().__init__(name, pixels, x, y, **kwargs)
         self.type_settings = settings
         self.origin = (int(origin[0]), int(origin[1]))
+        # The names of the paragraph and character styles applied to it (type_styles.py;
+        # None: [Basic Paragraph], None), changed by undoable SetAttr steps.
+        self.paragraph_style: Optional[str] = None
+        self.character_style: Optional[str] = None
 
     @classmethod
     def drawn(cls, name: str, settings: TextSettings, anchor: tuple[int, int],
@@ -754,11 +758,13 @@ class TextLayer(Layer):
         return self.x + self.origin[0], self.y + self.origin[1]
 
     def copy(self, name: Optional[str] = None, share: bool = False) -> "TextLayer":
-        return self._copy_extras(TextLayer(
+        copy = self._copy_extras(TextLayer(
             name or self.name, self.type_settings, self.pixels if share else self.pixels.copy(),
             self.x, self.y, self.origin, visible=self.visible, opacity=self.opacity,
             blend_mode=self.blend_mode, locked=self.locked, recipe=self.recipe,
             source_kind=self.source_kind), share)
+        copy.paragraph_style, copy.character_style = self.paragraph_style, self.character_style
+        return copy
 
 
 class SetText(Command):

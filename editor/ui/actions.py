@@ -298,6 +298,12 @@ def build_actions(window: "MainWindow") -> dict[str, QAction]:
                    checkable=True, checked=lambda c: not w.docks["styles"].isHidden()),
         ActionSpec("panel_glyphs", "Glyphs", lambda: w.toggle_panel("glyphs"),
                    checkable=True, checked=lambda c: not w.docks["glyphs"].isHidden()),
+        ActionSpec("panel_character_styles", "Character Styles",
+                   lambda: w.toggle_panel("character_styles"), checkable=True,
+                   checked=lambda c: not w.docks["character_styles"].isHidden()),
+        ActionSpec("panel_paragraph_styles", "Paragraph Styles",
+                   lambda: w.toggle_panel("paragraph_styles"), checkable=True,
+                   checked=lambda c: not w.docks["paragraph_styles"].isHidden()),
         ActionSpec("panel_actions", "Actions", lambda: w.toggle_panel("actions"), "Alt+F9",
                    checkable=True, checked=lambda c: not w.docks["actions"].isHidden()),
         # Help

@@ -43,6 +43,7 @@ from .file_commands import FileCommands
 from .filter_commands import FilterCommands
 from .generate_panel import GeneratePanel
 from .glyphs_panel import GlyphsPanel
+from .type_styles_panel import TypeStylesPanel
 from .hdr_commands import HDRCommands
 from .history_commands import HistoryCommands
 from .history_panel import HistoryPanel
@@ -293,7 +294,7 @@ class MainWindow(QMainWindow):
         self.menus = build_menus(self, self.menuBar())
         self.menus["recent"].aboutToShow.connect(self._fill_recent_menu)
         for key in ("info", "histogram", "actions", "swatches", "character", "paragraph",
-                    "styles"):
+                    "styles", "character_styles", "paragraph_styles"):
             self.docks[key].toggleViewAction().toggled.connect(
                 self.actions[f"panel_{key}"].setChecked)
         self._build_status()
@@ -398,6 +399,17 @@ class MainWindow(QMainWindow):
         glyphs = self._dock("glyphs", "Glyphs", self.glyphs_panel)
         self.tabifyDockWidget(styles, glyphs)
         glyphs.hide()
+        # Character Styles | Paragraph Styles: tabs after Glyphs, closed until asked for.
+        self.character_styles_panel = TypeStylesPanel(self, "character")
+        char_styles = self._dock("character_styles", "Character Styles",
+                                 self.character_styles_panel)
+        self.paragraph_styles_panel = TypeStylesPanel(self, "paragraph")
+        para_styles = self._dock("paragraph_styles", "Paragraph Styles",
+                                 self.paragraph_styles_panel)
+        self.tabifyDockWidget(glyphs, char_styles)
+        self.tabifyDockWidget(char_styles, para_styles)
+        char_styles.hide()
+        para_styles.hide()
         # History | Navigator | Info: tabs, not a group of their own, so that the column's
         # least height (and the window's) stays what it was.
         self.navigator_panel = NavigatorPanel(self)
@@ -721,7 +733,8 @@ class MainWindow(QMainWindow):
         for panel in (self.layers_panel, self.history_panel, self.properties_panel,
                       self.generate_panel, self.paths_panel, self.channels_panel,
                       self.navigator_panel, self.info_panel, self.layer_comps_panel,
-                      self.histogram_panel):
+                      self.histogram_panel, self.character_styles_panel,
+                      self.paragraph_styles_panel):
             panel.set_session(session)
         self.tabs.setVisible(bool(self.sessions))
         self._refresh_state()
@@ -823,11 +836,13 @@ class MainWindow(QMainWindow):
         self.refresh_type_panels()
 
     def refresh_type_panels(self) -> None:
-        """The Character and Paragraph panels show the active type layer's settings (and
-        the Glyphs panel its font)."""
+        """The Character and Paragraph panels show the active type layer's settings (the
+        Glyphs panel its font, the Styles panels its styles)."""
         for panel in (getattr(self, "character_panel", None),
                       getattr(self, "paragraph_panel", None),
-                      getattr(self, "glyphs_panel", None)):
+                      getattr(self, "glyphs_panel", None),
+                      getattr(self, "character_styles_panel", None),
+                      getattr(self, "paragraph_styles_panel", None)):
             if panel is not None and "type" in self.tools.tools:
                 panel.refresh()
 

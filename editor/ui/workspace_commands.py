@@ -43,11 +43,11 @@ class BuiltIn:
 
 
 # Photoshop's Painting (Color and Swatches on top, Navigator), Photography (Histogram and
-# Navigator over Layers) and Typography (Character and Paragraph) workspaces, for our panels.
+# Navigator over Layers) and Typography (Character and Paragraph, their Styles) workspaces, for our panels.
 BUILT_IN = (
     BuiltIn("Painting",
             (("color", "swatches", "properties", "generate", "character", "paragraph",
-              "styles", "glyphs"),
+              "character_styles", "paragraph_styles", "styles", "glyphs"),
              ("navigator", "history", "info", "histogram", "layer_comps", "actions"),
              ("layers", "channels", "paths")),
             frozenset({"color", "swatches", "navigator", "history", "layers", "channels",
@@ -55,19 +55,20 @@ BUILT_IN = (
             (220, 240, 400)),
     BuiltIn("Photography",
             (("properties", "generate", "color", "swatches", "character", "paragraph",
-              "styles", "glyphs"),
+              "character_styles", "paragraph_styles", "styles", "glyphs"),
              ("histogram", "navigator", "info", "history", "layer_comps", "actions"),
              ("layers", "channels", "paths")),
             frozenset({"properties", "generate", "histogram", "navigator", "info", "history",
                        "layers", "channels", "paths"}),
             (330, 290, 260)),
     BuiltIn("Typography",
-            (("character", "paragraph", "glyphs", "styles", "properties", "generate",
-              "color", "swatches"),
+            (("character", "paragraph", "character_styles", "paragraph_styles", "glyphs",
+              "styles", "properties", "generate", "color", "swatches"),
              ("history", "navigator", "info", "histogram", "layer_comps", "actions"),
              ("layers", "channels", "paths")),
-            frozenset({"character", "paragraph", "glyphs", "styles", "properties", "history",
-                       "layers", "channels", "paths"}),
+            frozenset({"character", "paragraph", "character_styles", "paragraph_styles",
+                       "glyphs", "styles", "properties", "history", "layers", "channels",
+                       "paths"}),
             (360, 150, 360)),
 )
 BUILT_IN_NAMES = (ESSENTIALS,) + tuple(b.name for b in BUILT_IN)
