@@ -164,3 +164,45 @@ def test_reset_tool_and_reset_all_tools(qtbot, tmp_path, monkeypatch):
     reset_all = next(a for a in w.tool_label.popup.actions() if a.text() == "Reset All Tools")
     reset_all.trigger()
     assert wand.tolerance == 32
+
+
+def test_type_and_shape_presets_use_the_same_path(qtbot, tmp_path, monkeypatch):
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    w.tool_actions["type"].trigger()
+    typ = w.tools.tools["type"]
+    typ.set_option(size=48.0, bold=True)
+    w.set_foreground(QColor("#2040ff"))
+    seen = _new_preset(qtbot, w, "Headline", include_color=True)
+    assert seen["color_offered"]
+    w.tool_actions["shape"].trigger()
+    shape = w.tools.tools["shape"]
+    shape.set_shape("polygon")
+    _new_preset(qtbot, w, "Polygon")
+
+    typ.set_option(size=12.0, bold=False)
+    shape.set_shape("rectangle")
+    w.set_foreground(QColor("#000000"))
+    w.tool_label.presets.current_only.setChecked(False)
+    _click(qtbot, w.tool_label.presets, "Headline")
+    assert w.tools.current is typ
+    assert (typ.style.size, typ.style.bold) == (48.0, True)
+    assert w.foreground.name() == "#2040ff"
+    _click(qtbot, w.tool_label.presets, "Polygon")
+    assert w.tools.current is shape and shape.shape == "polygon"
+
+
+def test_reset_all_tools_leaves_working_bars(qtbot, tmp_path, monkeypatch):
+    """A tool reset while another is current gets a new bar at once: its setters still
+    reach live widgets (no deleted spin box), and it shows the new values when taken."""
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    w.tool_actions["brush"].trigger()
+    brush = w.tools.tools["brush"]
+    brush.set_size(99)
+    w.tool_actions["wand"].trigger()
+    monkeypatch.setattr("editor.ui.tool_presets_panel.ask_reset_all", lambda parent: True)
+    w.tool_presets.reset_all_tools()
+    assert brush.size == 30
+    brush.set_size(55)  # (as the Stroke Path command or a shortcut may, off its bar)
+    w.tool_actions["brush"].trigger()
+    assert w.options_stack.currentWidget() is brush.options()
+    assert brush._controls["size"].value() == 55

@@ -492,7 +492,7 @@ class MainWindow(QMainWindow):
         # The Tool Preset picker (the current tool's icon, Photoshop's place for it).
         self.tool_label = PresetPicker(self)
         self.tool_label.setIconSize(QSize(18, 18))
-        self.tool_label.setFixedWidth(30)
+        self.tool_label.setFixedWidth(26)  # (the label's width before it: the bars are full)
         bar.addWidget(self.tool_label)
         self.options_stack = QStackedWidget()
         self.options_stack.addWidget(QWidget())

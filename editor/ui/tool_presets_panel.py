@@ -81,7 +81,7 @@ class ToolPresets(QObject):
 
     def shown(self) -> list[ToolPreset]:
         """The presets the lists show: the current tool's only, or all of them."""
-        tool = self.window.tools.current.id if self.current_only else None
+        tool = self.window.tools.selected.id if self.current_only else None
         return tool_presets.for_tool(self.presets, tool)
 
     def set_current_only(self, on: bool) -> None:
@@ -97,7 +97,7 @@ class ToolPresets(QObject):
     # -- what the user does -----------------------------------------------------------------
     def add(self, name: str, include_color: bool = False) -> ToolPreset:
         """A new preset of the current tool's options (and the foreground colour)."""
-        tool = self.window.tools.current
+        tool = self.window.tools.selected
         color = self.window.foreground.name() if include_color and tool.uses_color else None
         preset = ToolPreset(tool_presets.unique_name(self.presets, name), tool.id,
                             tool.preset_state(), color)
@@ -107,7 +107,7 @@ class ToolPresets(QObject):
 
     def new_preset(self) -> Optional[ToolPreset]:
         """New Tool Preset…: the name asked (the tool's, numbered), then `add`."""
-        tool = self.window.tools.current
+        tool = self.window.tools.selected
         name = tool_presets.unique_name(self.presets, f"{tool.label} 1")
         dialog = NewToolPresetDialog(self.window, name, tool.uses_color)
         if not dialog.exec() or not dialog.name.text().strip():
@@ -138,7 +138,7 @@ class ToolPresets(QObject):
     def reset_tool(self) -> None:
         """Reset Tool: the current tool's options back to the defaults."""
         manager = self.window.tools
-        manager.apply_preset_state(manager.current, {})
+        manager.apply_preset_state(manager.selected, {})
 
     def reset_all_tools(self) -> None:
         if not ask_reset_all(self.window):

@@ -81,7 +81,10 @@ class Tool:
         self.window.settings.set_group(f"tools/{self.id}", state)
         self.load_options()
         old, self._options = self._options, None
-        if old is not None:  # (the window shows the new one when the tool is current)
+        if old is not None:
+            # Built again now, so that what the tool keeps of its bar (a spin box it syncs)
+            # is never the deleted one; the window shows it when the tool is current.
+            self.options()
             old.deleteLater()
 
     def set_option(self, key: str, value) -> None:
