@@ -29,7 +29,7 @@ def _new_preset(qtbot, w, name, include_color=False):
         seen["color_offered"] = box.isVisibleTo(dialog)
         box.setChecked(include_color)
 
-    action = next(a for a in w.tool_label.popup.actions() if a.text() == "New Tool Preset…")
+    action = next(a for a in w.tool_preset_picker.popup.actions() if a.text() == "New Tool Preset…")
     return in_modal_dialog(qtbot, action.trigger, drive, "NewToolPresetDialog")
 
 
@@ -51,13 +51,13 @@ def test_brush_preset_restores_options_and_color(qtbot, tmp_path, monkeypatch):
     w.set_foreground(QColor("#cc2200"))
     seen = _new_preset(qtbot, w, "Soft red 64", include_color=True)
     assert seen["color_offered"]
-    assert w.tool_label.presets.names() == ["Soft red 64"]
+    assert w.tool_preset_picker.presets.names() == ["Soft red 64"]
 
     brush.set_size(7)
     brush.set_hardness(1.0)
     brush.set_opacity(1.0)
     w.set_foreground(QColor("#000000"))
-    _click(qtbot, w.tool_label.presets, "Soft red 64")
+    _click(qtbot, w.tool_preset_picker.presets, "Soft red 64")
     assert (brush.size, brush.hardness, brush.opacity) == (64, 0.25, 0.5)
     assert w.foreground.name() == "#cc2200"
     # The options bar shown is a new one, showing the preset's size.
@@ -77,7 +77,7 @@ def test_current_tool_only_and_other_tool(qtbot, tmp_path, monkeypatch):
     _new_preset(qtbot, w, "Brush A")
     w.tools.tools["wand"].set_option("tolerance", 5)
 
-    picker = w.tool_label.presets
+    picker = w.tool_preset_picker.presets
     assert picker.current_only.isChecked()
     assert picker.names() == ["Brush A"]
     picker.current_only.setChecked(False)
@@ -124,8 +124,8 @@ def test_panel_rename_delete_and_persist(qtbot, tmp_path, monkeypatch):
     w2 = make_window(qtbot, tmp_path, monkeypatch, settings=_settings(tmp_path))
     w2.tool_actions["brush"].trigger()
     w2.tools.tools["brush"].set_size(3)
-    assert w2.tool_label.presets.names() == ["Forty"]
-    _click(qtbot, w2.tool_label.presets, "Forty")
+    assert w2.tool_preset_picker.presets.names() == ["Forty"]
+    _click(qtbot, w2.tool_preset_picker.presets, "Forty")
     assert w2.tools.tools["brush"].size == 40
 
 
@@ -140,7 +140,7 @@ def test_damaged_file_is_set_aside_in_one_line(qtbot, tmp_path, monkeypatch):
                         lambda self, text, *a, **k: lines.append(text), raising=True)
     w = make_window(qtbot, tmp_path, monkeypatch, settings=settings)
     assert w.tool_presets.presets == []
-    assert w.tool_label.presets.names() == []
+    assert w.tool_preset_picker.presets.names() == []
     mine = [line for line in lines if "tool_presets.json" in line]
     assert len(mine) == 1 and "damaged" in mine[0] and "\n" not in mine[0]
     assert os.path.exists(settings.tool_presets_path + ".damaged")
@@ -153,7 +153,7 @@ def test_reset_tool_and_reset_all_tools(qtbot, tmp_path, monkeypatch):
     brush.set_size(150)
     brush.set_opacity(0.3)
     wand.set_option("tolerance", 100)
-    reset = next(a for a in w.tool_label.popup.actions() if a.text() == "Reset Tool")
+    reset = next(a for a in w.tool_preset_picker.popup.actions() if a.text() == "Reset Tool")
     reset.trigger()
     assert (brush.size, brush.opacity) == (30, 1.0)  # the defaults
     assert brush._controls["size"].value() == 30
@@ -161,7 +161,7 @@ def test_reset_tool_and_reset_all_tools(qtbot, tmp_path, monkeypatch):
     assert w.settings.value("tools/brush/size") is None
 
     monkeypatch.setattr("editor.ui.tool_presets_panel.ask_reset_all", lambda parent: True)
-    reset_all = next(a for a in w.tool_label.popup.actions() if a.text() == "Reset All Tools")
+    reset_all = next(a for a in w.tool_preset_picker.popup.actions() if a.text() == "Reset All Tools")
     reset_all.trigger()
     assert wand.tolerance == 32
 
@@ -182,12 +182,12 @@ def test_type_and_shape_presets_use_the_same_path(qtbot, tmp_path, monkeypatch):
     typ.set_option(size=12.0, bold=False)
     shape.set_shape("rectangle")
     w.set_foreground(QColor("#000000"))
-    w.tool_label.presets.current_only.setChecked(False)
-    _click(qtbot, w.tool_label.presets, "Headline")
+    w.tool_preset_picker.presets.current_only.setChecked(False)
+    _click(qtbot, w.tool_preset_picker.presets, "Headline")
     assert w.tools.current is typ
     assert (typ.style.size, typ.style.bold) == (48.0, True)
     assert w.foreground.name() == "#2040ff"
-    _click(qtbot, w.tool_label.presets, "Polygon")
+    _click(qtbot, w.tool_preset_picker.presets, "Polygon")
     assert w.tools.current is shape and shape.shape == "polygon"
 
 

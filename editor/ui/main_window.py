@@ -490,10 +490,10 @@ class MainWindow(QMainWindow):
         bar.setFixedHeight(38)  # the same for every tool: the canvas must not jump
         bar.setIconSize(QSize(18, 18))
         # The Tool Preset picker (the current tool's icon, Photoshop's place for it).
-        self.tool_label = PresetPicker(self)
-        self.tool_label.setIconSize(QSize(18, 18))
-        self.tool_label.setFixedWidth(26)  # (the label's width before it: the bars are full)
-        bar.addWidget(self.tool_label)
+        self.tool_preset_picker = PresetPicker(self)
+        self.tool_preset_picker.setIconSize(QSize(18, 18))
+        self.tool_preset_picker.setFixedWidth(26)  # (the label's width before it: the bars are full)
+        bar.addWidget(self.tool_preset_picker)
         self.options_stack = QStackedWidget()
         self.options_stack.addWidget(QWidget())
         bar.addWidget(self.options_stack)
@@ -828,7 +828,7 @@ class MainWindow(QMainWindow):
                 button.setDefaultAction(self.tool_actions[tool.id])
         show_tool_keys(self)  # a group's shared letter goes to the tool its place shows
 
-        self.tool_label.show_tool(tool)
+        self.tool_preset_picker.show_tool(tool)
         options = tool.options()
         if options is None:
             self.options_stack.setCurrentIndex(0)
