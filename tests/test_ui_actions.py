@@ -105,7 +105,7 @@ def test_the_menus_are_built_from_the_specs_alone(qtbot, tmp_path, monkeypatch):
         "undo", "redo", "copy", "paste", "models", "preferences", "panel_info",
         "panel_histogram", "panel_swatches", "panel_character", "panel_paragraph",
         "panel_styles", "panel_glyphs", "panel_character_styles", "panel_paragraph_styles",
-        "panel_actions", "shortcuts",
+        "panel_tool_presets", "panel_actions", "shortcuts",
         "about"}
     assert {"new_layer", "merge_down", "trim", "select_all", "deselect", "zoom_in", "flip_h",
             "swap_colors", "brush_larger"} <= contributed

@@ -304,6 +304,8 @@ def build_actions(window: "MainWindow") -> dict[str, QAction]:
         ActionSpec("panel_paragraph_styles", "Paragraph Styles",
                    lambda: w.toggle_panel("paragraph_styles"), checkable=True,
                    checked=lambda c: not w.docks["paragraph_styles"].isHidden()),
+        ActionSpec("panel_tool_presets", "Tool Presets", lambda: w.toggle_panel("tool_presets"),
+                   checkable=True, checked=lambda c: not w.docks["tool_presets"].isHidden()),
         ActionSpec("panel_actions", "Actions", lambda: w.toggle_panel("actions"), "Alt+F9",
                    checkable=True, checked=lambda c: not w.docks["actions"].isHidden()),
         # Help

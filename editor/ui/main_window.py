@@ -49,7 +49,6 @@ from .history_commands import HistoryCommands
 from .history_panel import HistoryPanel
 from .histogram_panel import HistogramPanel
 from .info_panel import InfoPanel
-from .icons import pixmap
 from .image_commands import ImageCommands
 from .mode_commands import ModeCommands, grey_color
 from .job_ui import JobUI
@@ -59,6 +58,7 @@ from .layers_panel import LayersPanel
 from .mask_commands import MaskCommands
 from .style_commands import StyleCommands
 from .styles_panel import StylesPanel
+from .tool_presets_panel import PresetPicker, ToolPresets, ToolPresetsPanel
 from .swatches_panel import SwatchesPanel
 from .type_panels import CharacterPanel, ParagraphPanel
 from .mask_display import MaskDisplayCommands
@@ -95,9 +95,10 @@ from .workspace_commands import WorkspaceCommands
 APP_NAME = "Layered"
 # The saved layout's version: 2 since the Paths panel, 3 since the Channels panel, 4 since
 # Navigator and Info, 5 since Layer Comps, 6 since Histogram, 7 since Actions, 8 since
-# Swatches, 9 since Character and Paragraph, 10 since Styles (a layout saved without a new
-# dock is not restored, so the new dock takes its default place).
-STATE_VERSION = 10
+# Swatches, 9 since Character and Paragraph, 10 since Styles, 11 since Glyphs, Character and
+# Paragraph Styles and Tool Presets (a layout saved without a new dock is not restored, so
+# the new dock takes its default place).
+STATE_VERSION = 11
 # The engine warms up (imports torch, loads the chosen model) this long after the window
 # first shows, so that start-up itself stays free of torch.
 WARM_UP_DELAY_MS = 2000
@@ -216,6 +217,7 @@ class MainWindow(QMainWindow):
         self.files = FileCommands(self)
         self.jobs = JobUI(self)  # engine work: one worker, progress + Cancel in the status bar
         self.tools = ToolManager(self, all_tools(self))
+        self.tool_presets = ToolPresets(self)  # (the picker's and the panel's)
         self.tools.changed.connect(self._tool_changed)
         self.setAcceptDrops(True)
         self.resize(1440, 900)
@@ -294,7 +296,7 @@ class MainWindow(QMainWindow):
         self.menus = build_menus(self, self.menuBar())
         self.menus["recent"].aboutToShow.connect(self._fill_recent_menu)
         for key in ("info", "histogram", "actions", "swatches", "character", "paragraph",
-                    "styles", "character_styles", "paragraph_styles"):
+                    "styles", "character_styles", "paragraph_styles", "tool_presets"):
             self.docks[key].toggleViewAction().toggled.connect(
                 self.actions[f"panel_{key}"].setChecked)
         self._build_status()
@@ -424,6 +426,11 @@ class MainWindow(QMainWindow):
         histogram = self._dock("histogram", "Histogram", self.histogram_panel)
         self.tabifyDockWidget(info, histogram)
         histogram.hide()
+        # Tool Presets: a tab after Histogram, closed until Window > Tool Presets.
+        self.tool_presets_panel = ToolPresetsPanel(self)
+        presets = self._dock("tool_presets", "Tool Presets", self.tool_presets_panel)
+        self.tabifyDockWidget(histogram, presets)
+        presets.hide()
         hist.raise_()
         props.raise_()
         self.default_panel_sizes()
@@ -506,9 +513,11 @@ class MainWindow(QMainWindow):
         bar.setMovable(False)
         bar.setFixedHeight(38)  # the same for every tool: the canvas must not jump
         bar.setIconSize(QSize(18, 18))
-        self.tool_label = QLabel()
-        self.tool_label.setFixedWidth(26)
-        bar.addWidget(self.tool_label)
+        # The Tool Preset picker (the current tool's icon, Photoshop's place for it).
+        self.tool_preset_picker = PresetPicker(self)
+        self.tool_preset_picker.setIconSize(QSize(18, 18))
+        self.tool_preset_picker.setFixedWidth(26)  # (the label's width before it: the bars are full)
+        bar.addWidget(self.tool_preset_picker)
         self.options_stack = QStackedWidget()
         self.options_stack.addWidget(QWidget())
         bar.addWidget(self.options_stack)
@@ -868,8 +877,7 @@ class MainWindow(QMainWindow):
                 button.setDefaultAction(self.tool_actions[tool.id])
         show_tool_keys(self)  # a group's shared letter goes to the tool its place shows
 
-        self.tool_label.setPixmap(pixmap(tool.icon, 18, "#d6d9de", self.devicePixelRatioF()))
-        self.tool_label.setToolTip(tool.label)
+        self.tool_preset_picker.show_tool(tool)
         options = tool.options()
         if options is None:
             self.options_stack.setCurrentIndex(0)

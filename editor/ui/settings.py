@@ -35,6 +35,14 @@ def default_qsettings() -> QSettings:
     return QSettings("Layered", "Layered")
 
 
+def _plain(value: Any) -> Any:
+    if isinstance(value, (bool, int, float, str)) or value is None:
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return str(value)
+
+
 class Settings:
     """Typed access to the values the editor remembers."""
 
@@ -58,6 +66,21 @@ class Settings:
 
     def sync(self) -> None:
         self.q.sync()
+
+    def group_values(self, prefix: str) -> dict:
+        """Every value under `prefix`/ (a tool's options), by key below it, as JSON can
+        keep them (what is not a number, text, flag or list of them becomes text)."""
+        self.q.beginGroup(prefix)
+        try:
+            return {key: _plain(self.q.value(key)) for key in self.q.allKeys()}
+        finally:
+            self.q.endGroup()
+
+    def set_group(self, prefix: str, values: dict) -> None:
+        """Replaces everything under `prefix`/ with `values` (empty: the group removed)."""
+        self.q.remove(prefix)
+        for key, value in values.items():
+            self.q.setValue(f"{prefix}/{key}", value)
 
     # -- recent files ----------------------------------------------------------
     def recent_files(self) -> list[str]:
@@ -84,7 +107,7 @@ class Settings:
         self.set_value("files/last_dir", os.path.dirname(os.path.abspath(path)))
 
     # -- the user's presets (`editor.model.preset_file`): actions, swatches, styles, brushes,
-    # custom shapes, each a JSON file beside the settings ------------------------------------
+    # custom shapes, tool presets, each a JSON file beside the settings ---------------------
     def beside(self, name: str) -> str:
         """A file of the editor's own beside an INI settings file (tests,
         LAYERED_CONFIG_DIR), else in the config folder."""
@@ -95,6 +118,10 @@ class Settings:
     @property
     def actions_path(self) -> str:
         return self.beside("actions.json")
+
+    @property
+    def tool_presets_path(self) -> str:
+        return self.beside("tool_presets.json")
 
     @property
     def swatches_path(self) -> str:

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from .session import DocumentSession
     from .settings import Settings
     from .smart_object_commands import SmartObjectCommands
+    from .tool_presets_panel import ToolPresets
     from .tools import ToolManager
 
 
@@ -68,6 +69,7 @@ class EditorWindow(Protocol):
     layer_comps_panel: "LayerCompsPanel"       # whose chosen row the comp commands act on
     generate_panel: "GeneratePanel"
     info_panel: "InfoPanel"                    # the colour samplers' read-outs (Sample Size)
+    tool_presets: "ToolPresets"                # the Tool Preset picker's and panel's presets
 
     @property
     def session(self) -> Optional["DocumentSession"]: ...

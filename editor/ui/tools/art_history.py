@@ -34,16 +34,20 @@ class ArtHistoryBrushTool(BrushTool):
     alt_picks = False
     sliders = ("size", "hardness", "opacity")  # Photoshop's has no Flow
     default_hardness = 1.0
+    uses_color = False  # (it does not paint the foreground colour)
 
     def __init__(self, window):
         super().__init__(window)
-        settings = window.settings
+        self._option_widgets: dict = {}
+
+    def load_options(self) -> None:
+        super().load_options()
+        settings = self.window.settings
         self.style = settings.value(f"tools/{self.id}/style", "Tight Short", str)
         if self.style not in STYLES:
             self.style = "Tight Short"
         self.area = settings.value(f"tools/{self.id}/area", 50, int)
         self.tolerance = settings.value(f"tools/{self.id}/tolerance", 0, int)
-        self._option_widgets: dict = {}
 
     def set_style(self, style: str) -> None:
         self.style = style if style in STYLES else "Tight Short"

@@ -51,12 +51,42 @@ class Tool:
     shows_paths = False  # it outlines the chosen path itself (else the canvas does)
     # The window actions (by name) of its right-click menu on the canvas; none: no menu.
     context_actions: tuple[str, ...] = ()
+    # It paints or types with the foreground colour: its tool presets may keep that colour
+    # (New Tool Preset's "Include Color", as Photoshop offers it).
+    uses_color = False
 
     def __init__(self, window: "EditorWindow"):
         self.window = window
         self._options: Optional[QWidget] = None
+        self.load_options()
 
-    # -- life cycle ---------------------------------------------------------------
+    # -- options -------------------------------------------------------------------
+    # A tool's options live in the settings under tools/<id>/ (`set_option` and the tools'
+    # own setters write them there); `load_options` reads them into the tool. A tool preset
+    # is that group of settings, so saving one and choosing it later take no code per tool.
+    def load_options(self) -> None:
+        """Reads the tool's options from the settings (tools/<id>/...): when it is made,
+        and again when a tool preset or Reset Tool has changed them. Each tool with options
+        overrides it (calling super first) and sets only its options here: it may run
+        before the rest of its `__init__`."""
+
+    def preset_state(self) -> dict:
+        """The tool's options as a tool preset keeps them (its settings, by key)."""
+        return self.window.settings.group_values(f"tools/{self.id}")
+
+    def apply_preset_state(self, state: dict) -> None:
+        """Makes `state` (a `preset_state`; empty: the defaults, Reset Tool) the tool's
+        options: written to the settings in place of its own, read back into the tool and
+        shown on a new options bar."""
+        self.window.settings.set_group(f"tools/{self.id}", state)
+        self.load_options()
+        old, self._options = self._options, None
+        if old is not None:
+            # Built again now, so that what the tool keeps of its bar (a spin box it syncs)
+            # is never the deleted one; the window shows it when the tool is current.
+            self.options()
+            old.deleteLater()
+
     def set_option(self, key: str, value) -> None:
         """An options-bar setting: kept on the tool and in the settings (tools/<id>/<key>)."""
         setattr(self, key, value)
@@ -176,6 +206,18 @@ class ToolManager(QObject):
         tool.activate(self.canvas)
         self.changed.emit(tool)
         self._refresh()
+
+    def apply_preset_state(self, tool: Tool, state: dict) -> None:
+        """`tool.apply_preset_state(state)` (a tool preset chosen, Reset Tool); the tool in
+        charge is let go and taken again around it, so that what it shows follows."""
+        current = tool is self.current
+        if current:
+            tool.deactivate(self.canvas)
+        tool.apply_preset_state(state)
+        if current:
+            tool.activate(self.canvas)
+            self.changed.emit(tool)
+            self._refresh()
 
     def start_mode(self, mode: Tool) -> None:
         if self.mode is not None:

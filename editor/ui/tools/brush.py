@@ -223,17 +223,10 @@ class BrushTool(Tool):
     verb = "paint"  # "Select a pixel layer to paint.", "... show it to paint on it."
     alt_picks = True  # Alt+click picks the foreground colour (the Brush's, not the Eraser's)
     aliased = False   # the Pencil's dabs: a pixel is painted or not (`dabs.dab_mask`)
+    uses_color = True  # (its tool presets may keep the foreground colour)
 
     def __init__(self, window):
         super().__init__(window)
-        settings = window.settings
-        self.size = settings.value(f"tools/{self.id}/size", 30, int)
-        self.hardness = settings.value(f"tools/{self.id}/hardness",
-                                       self.default_hardness, float)
-        self.opacity = settings.value(f"tools/{self.id}/opacity", 1.0, float)
-        self.flow = settings.value(f"tools/{self.id}/flow", 1.0, float)
-        self.tip = tip_from_json(settings.value(f"tools/{self.id}/tip", ""))
-        self.preset_name = settings.value(f"tools/{self.id}/preset", "")
         self.stroke_seed: Optional[int] = None  # the dynamics' seed (tests); None: a new one
         self._edit = None
         self._stroke: Optional[BrushStroke] = None
@@ -246,12 +239,23 @@ class BrushTool(Tool):
         self._symmetry_from: Optional[tuple[float, float]] = None  # a handle drag's start
         # Airbrush (the Brush's and Eraser's options bar): paint builds up where the pointer
         # rests while the button is held, a dab at Flow every AIRBRUSH_MS.
-        self.airbrush = settings.value(f"tools/{self.id}/airbrush", False, bool)
         self._airbrush_timer = QTimer()
         self._airbrush_timer.setInterval(AIRBRUSH_MS)
         self._airbrush_timer.timeout.connect(self._airbrush_dab)
 
     # -- settings --------------------------------------------------------------------
+    def load_options(self) -> None:
+        super().load_options()
+        settings = self.window.settings
+        self.size = settings.value(f"tools/{self.id}/size", 30, int)
+        self.hardness = settings.value(f"tools/{self.id}/hardness",
+                                       self.default_hardness, float)
+        self.opacity = settings.value(f"tools/{self.id}/opacity", 1.0, float)
+        self.flow = settings.value(f"tools/{self.id}/flow", 1.0, float)
+        self.tip = tip_from_json(settings.value(f"tools/{self.id}/tip", ""))
+        self.preset_name = settings.value(f"tools/{self.id}/preset", "")
+        self.airbrush = settings.value(f"tools/{self.id}/airbrush", False, bool)
+
     def set_size(self, size: int) -> None:
         self.size = int(max(1, min(MAX_SIZE, size)))
         self.window.settings.set_value(f"tools/{self.id}/size", self.size)
@@ -610,10 +614,11 @@ class EraserTool(BrushTool):
     history_name = "Eraser Tool"
     verb = "erase"
     alt_picks = False  # (Alt erases to history, as Photoshop's does)
+    uses_color = False  # (it does not paint the foreground colour)
 
-    def __init__(self, window):
-        super().__init__(window)
-        self.to_history = window.settings.value(f"tools/{self.id}/to_history", False, bool)
+    def load_options(self) -> None:
+        super().load_options()
+        self.to_history = self.window.settings.value(f"tools/{self.id}/to_history", False, bool)
 
     def set_to_history(self, on: bool) -> None:
         self.to_history = bool(on)

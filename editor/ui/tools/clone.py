@@ -27,11 +27,15 @@ CROSS = 7  # the source crosshair's arm, widget pixels
 class AlignedStamp(BrushTool):
     """A stamp with Photoshop's Aligned option, kept per tool (the Clone and Pattern
     Stamps'); the options bar's check box is `_option_widgets["aligned"]`."""
+    uses_color = False  # (it does not paint the foreground colour)
 
     def __init__(self, window):
         super().__init__(window)
-        self.aligned = window.settings.value(f"tools/{self.id}/aligned", True, bool)
         self._option_widgets: dict = {}
+
+    def load_options(self) -> None:
+        super().load_options()
+        self.aligned = self.window.settings.value(f"tools/{self.id}/aligned", True, bool)
 
     def set_aligned(self, on: bool) -> None:
         self.aligned = bool(on)
@@ -65,15 +69,18 @@ class CloneStampTool(AlignedStamp):
 
     def __init__(self, window):
         super().__init__(window)
-        settings = window.settings
+        self._snapshot = None          # what the stroke copies from
+        self.source = CloneSource()
+        self._source_doc = None        # the document the source point was set on
+
+    def load_options(self) -> None:
+        super().load_options()
+        settings = self.window.settings
         all_layers = settings.value(f"tools/{self.id}/sample_all", False, bool)  # (older)
         self.sample = settings.value(f"tools/{self.id}/sample",
                                      "all" if all_layers else "current", str)
         if self.sample not in dict(SAMPLES):
             self.sample = "current"
-        self._snapshot = None          # what the stroke copies from
-        self.source = CloneSource()
-        self._source_doc = None        # the document the source point was set on
         self._offset = (0, 0)
         self._cross: Optional[QRectF] = None
 

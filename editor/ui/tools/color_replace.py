@@ -38,15 +38,19 @@ class ColorReplacementTool(RetouchTool):
     history_name = "Color Replacement"
     verb = "replace colours"
     default_hardness = 1.0
+    uses_color = True  # (its tool presets may keep the foreground colour)
 
     def __init__(self, window):
         super().__init__(window)
+        self._tolerance_spin: Optional[QSpinBox] = None
+
+    def load_options(self) -> None:
+        super().load_options()
         self.mode = self._choice("mode", "color", MODES)
         self.sampling = self._choice("sampling", "continuous", SAMPLINGS)
         self.limits = self._choice("limits", "contiguous", LIMITS)
         self.tolerance = self.setting("tolerance", 0.3, float)
         self.anti_alias = self.setting("anti_alias", True, bool)
-        self._tolerance_spin: Optional[QSpinBox] = None
 
     def _choice(self, name: str, default: str, allowed) -> str:
         value = self.setting(name, default)

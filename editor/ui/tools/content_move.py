@@ -40,11 +40,13 @@ class ContentMoveTool(SampleAllLayers, PatchTool):
 
     def __init__(self, window):
         super().__init__(window)
-        settings = window.settings
-        self.structure = settings.value(f"tools/{self.id}/structure",
-                                        content_move.DEFAULT_STRUCTURE, int)
-        self.load_sample_all()
         self._structure_spin: Optional[QSpinBox] = None
+
+    def load_options(self) -> None:
+        super().load_options()
+        self.structure = self.window.settings.value(f"tools/{self.id}/structure",
+                                                    content_move.DEFAULT_STRUCTURE, int)
+        self.load_sample_all()
 
     def set_structure(self, value: int) -> None:
         self.structure = max(1, min(7, int(value)))

@@ -46,10 +46,11 @@ class BackgroundEraserTool(BrushTool):
     sliders = ("size", "hardness")
     default_hardness = 0.5   # a soft edge
     verb = "erase"
+    uses_color = False  # (it does not paint the foreground colour)
 
-    def __init__(self, window):
-        super().__init__(window)
-        settings = window.settings
+    def load_options(self) -> None:
+        super().load_options()
+        settings = self.window.settings
         self.sampling = settings.value("tools/background_eraser/sampling", "continuous")
         if self.sampling not in erasers.SAMPLING:
             self.sampling = "continuous"
@@ -106,9 +107,9 @@ class MagicEraserTool(Tool):
     tip = "Click a colour to erase it to transparency (Tolerance, Contiguous)"
     verb = "erase"
 
-    def __init__(self, window):
-        super().__init__(window)
-        settings = window.settings
+    def load_options(self) -> None:
+        super().load_options()
+        settings = self.window.settings
         self.tolerance = settings.value("tools/magic_eraser/tolerance", 32, int)
         self.anti_alias = settings.value("tools/magic_eraser/anti_alias", True, bool)
         self.contiguous = settings.value("tools/magic_eraser/contiguous", True, bool)

@@ -36,10 +36,19 @@ class FillTool(Tool):
     icon = "tool-bucket"
     tip = "Paint Bucket: click to fill a colour; Gradient: drag from start to end"
     SHAPES = ("bucket", "gradient")
+    uses_color = True  # (its tool presets may keep the foreground colour)
 
     def __init__(self, window):
         super().__init__(window)
-        settings = window.settings
+        self._start: Optional[QPointF] = None
+        self._end: Optional[QPointF] = None
+        self._buttons: Optional[QButtonGroup] = None
+        self._bucket_options: list[QWidget] = []
+        self._gradient_options: list[QWidget] = []
+
+    def load_options(self) -> None:
+        super().load_options()
+        settings = self.window.settings
         self.shape = settings.value("tools/fill/shape", "bucket")
         if self.shape not in self.SHAPES:
             self.shape = "bucket"
@@ -48,11 +57,6 @@ class FillTool(Tool):
         self.method = settings.value("tools/fill/method", "classic")
         if self.method not in gradients.METHODS:
             self.method = "classic"
-        self._start: Optional[QPointF] = None
-        self._end: Optional[QPointF] = None
-        self._buttons: Optional[QButtonGroup] = None
-        self._bucket_options: list[QWidget] = []
-        self._gradient_options: list[QWidget] = []
 
     def set_shape(self, shape: str) -> None:
         self.shape = shape

@@ -54,8 +54,8 @@ class SmudgeTool(RetouchTool):
     verb = "smudge"
     spacing = SMUDGE_SPACING
 
-    def __init__(self, window):
-        super().__init__(window)
+    def load_options(self) -> None:
+        super().load_options()
         self.sample_all = self.setting("sample_all", False, bool)
 
     def set_sample_all(self, on: bool) -> None:

@@ -34,12 +34,17 @@ class FreeformPenTool(PenTool):
 
     def __init__(self, window):
         super().__init__(window)
-        settings = window.settings
-        self.curve_fit = min(max(settings.value("tools/freeform_pen/curve_fit", 2.0, float), 0.5), 10.0)
-        self.magnetic = settings.value("tools/freeform_pen/magnetic", False, bool)
         self.trace = MagneticTrace(self)
         self.stroke: list[QPointF] = []  # the freehand stroke, image coordinates
         self._magnetic_options: Optional[QWidget] = None
+
+    def load_options(self) -> None:
+        super().load_options()
+        settings = self.window.settings
+        self.curve_fit = min(max(settings.value("tools/freeform_pen/curve_fit", 2.0, float), 0.5), 10.0)
+        self.magnetic = settings.value("tools/freeform_pen/magnetic", False, bool)
+        if "trace" in self.__dict__:  # (made after the first load, which its own init does)
+            self.trace.load_options()
         self._magnetic_box: Optional[QCheckBox] = None
 
     def set_magnetic(self, on: bool) -> None:

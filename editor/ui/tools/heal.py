@@ -62,14 +62,18 @@ class SpotHealingTool(SampleAllLayers, BrushTool):
     verb = "heal"
     SAMPLE_ALL_TIP = ("Fill from what the canvas shows, not only the active layer (heal on "
                       "an empty layer above to keep the retouch apart)")
+    uses_color = False  # (it does not paint the foreground colour)
 
     def __init__(self, window):
         super().__init__(window)
-        self.load_sample_all()
         self._stroke: Optional[_Stroke] = None   # being painted
         self._queue: list[_Stroke] = []          # painted; the first one is being filled
         self._job: Optional[Job] = None
         window.jobs.job_ended.connect(self._job_ended)
+
+    def load_options(self) -> None:
+        super().load_options()
+        self.load_sample_all()
 
     @property
     def busy(self) -> bool:

@@ -35,9 +35,12 @@ class HealingBrushTool(CloneStampTool):
 
     def __init__(self, window):
         super().__init__(window)
+        self.heals = HealJob(window)
+
+    def load_options(self) -> None:
+        super().load_options()
         # Always full: a hidden setting left from elsewhere must not thin the heal.
         self.opacity = self.flow = 1.0
-        self.heals = HealJob(window)
 
     @property
     def busy(self) -> bool:

@@ -22,6 +22,7 @@ class HistoryBrushTool(BrushTool):
            "column of the History panel; [ and ] change the size)")
     history_name = "History Brush"
     verb = "paint"
+    uses_color = False  # (it does not paint the foreground colour)
 
     def press(self, canvas, ev) -> None:
         self._press_history(canvas, ev)

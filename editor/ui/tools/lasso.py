@@ -37,17 +37,23 @@ class LassoTool(Tool):
 
     def __init__(self, window):
         super().__init__(window)
-        self.shape = window.settings.value("tools/lasso/shape", "freehand")
-        if self.shape not in self.SHAPES:
-            self.shape = "freehand"
         self.points: list[QPointF] = []  # image coordinates
         self._hover: Optional[QPointF] = None
         self._op = "replace"
         self._buttons: Optional[QButtonGroup] = None
-        self.feather = max(0.0, window.settings.value("tools/lasso/feather", 0.0, float))
-        self.anti_alias = window.settings.value("tools/lasso/anti_alias", True, bool)
         self.magnetic = MagneticTrace(self)
         self._magnetic_options: Optional[QWidget] = None
+
+    def load_options(self) -> None:
+        super().load_options()
+        settings = self.window.settings
+        self.shape = settings.value("tools/lasso/shape", "freehand")
+        if self.shape not in self.SHAPES:
+            self.shape = "freehand"
+        self.feather = max(0.0, settings.value("tools/lasso/feather", 0.0, float))
+        self.anti_alias = settings.value("tools/lasso/anti_alias", True, bool)
+        if "magnetic" in self.__dict__:  # (made after the first load, which its own init does)
+            self.magnetic.load_options()
 
     def set_shape(self, shape: str) -> None:
         self.points = []

@@ -53,13 +53,17 @@ class MagneticTrace(SampleAllLayers):
         self.tool = tool
         self.id = tool.id
         self.window = tool.window
+        self.load_options()
+        self._spins: dict[str, QSpinBox] = {}
+        self.reset()
+
+    def load_options(self) -> None:
+        """Its options from the settings (again when a tool preset is chosen)."""
         settings = self.window.settings
         for key, (low, high, default, _suffix, _tip) in OPTIONS.items():
             value = settings.value(f"tools/{self.id}/{key}", default, int)
             setattr(self, key, min(max(value, low), high))
         self.load_sample_all()
-        self._spins: dict[str, QSpinBox] = {}
-        self.reset()
 
     def reset(self) -> None:
         self.wire: Optional[Livewire] = None

@@ -70,11 +70,14 @@ class MarqueeTool(Tool):
         self._preview: Optional[Box] = None
         self._readout: Optional[QLabel] = None
         self._op = "replace"
-        self.shape = window.settings.value("tools/marquee/shape", "rect") \
+        self._shape_buttons: Optional[QButtonGroup] = None
+
+    def load_options(self) -> None:
+        super().load_options()
+        self.shape = self.window.settings.value("tools/marquee/shape", "rect") \
             if self.combines else "rect"
         if self.shape not in self.SHAPES:
             self.shape = "rect"
-        self._shape_buttons: Optional[QButtonGroup] = None
 
     def set_shape(self, shape: str) -> None:
         self.shape = shape

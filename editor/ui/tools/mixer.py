@@ -30,8 +30,8 @@ class MixerBrushTool(RetouchTool):
     default_hardness = 0.8
     spacing = SMUDGE_SPACING   # the picked-up paint is laid down as Smudge lays its own
 
-    def __init__(self, window):
-        super().__init__(window)
+    def load_options(self) -> None:
+        super().load_options()
         for name, default in DEFAULTS.items():
             setattr(self, name, self.setting(name, default, float))
 

@@ -51,10 +51,13 @@ class MoveTool(Tool):
         self._applied = (0, 0)
         self._key = None
         self._macro = None
-        settings = window.settings
+        self._hovered = None  # the layer under the resting cursor (Auto-Select on)
+
+    def load_options(self) -> None:
+        super().load_options()
+        settings = self.window.settings
         self.auto_select = settings.value("tools/move/auto_select", False, bool)
         self.auto_select_groups = settings.value("tools/move/auto_select_groups", False, bool)
-        self._hovered = None  # the layer under the resting cursor (Auto-Select on)
 
     def _auto_selecting(self, ev) -> bool:
         ctrl = bool(ev.modifiers & Qt.KeyboardModifier.ControlModifier)

@@ -38,15 +38,18 @@ class PatchTool(LassoTool):
 
     def __init__(self, window):
         super().__init__(window)
-        self.shape = "freehand"   # the Patch tool's lasso is freehand
-        default = self.MODES[0][0]
-        self.mode = window.settings.value(f"tools/{self.id}/mode", default, str)
-        if self.mode not in dict(self.MODES):
-            self.mode = default
         self._from: Optional[QPointF] = None   # where the drag of the selection began
         self._to: Optional[QPointF] = None
         self._combo: Optional[QComboBox] = None
         self.heals = HealJob(window)
+
+    def load_options(self) -> None:
+        super().load_options()
+        self.shape = "freehand"   # the Patch tool's lasso is freehand
+        default = self.MODES[0][0]
+        self.mode = self.window.settings.value(f"tools/{self.id}/mode", default, str)
+        if self.mode not in dict(self.MODES):
+            self.mode = default
 
     @property
     def busy(self) -> bool:

@@ -69,9 +69,6 @@ class PenTool(Tool):
 
     def __init__(self, window):
         super().__init__(window)
-        self.mode = window.settings.value("tools/pen/mode", "shape")
-        if self.mode not in [m[0] for m in MODES]:
-            self.mode = "shape"
         self._mode_box: Optional[QComboBox] = None
         self._mode_note: Optional[QLabel] = None
         self.knots: list[np.ndarray] = []   # the subpath being drawn, image pixels
@@ -79,11 +76,17 @@ class PenTool(Tool):
         self._drag: Optional[int] = None    # the knot whose handles follow the press
         self._press: Optional[QPointF] = None
         self._closing = False
-        self.auto_add_delete = window.settings.value("tools/pen/auto_add_delete", True, bool)
         # Auto Add/Delete is the anchor tools' own work: the Pen hands them the gesture.
         self._add = AddAnchorPointTool(window)
         self._delete = DeleteAnchorPointTool(window)
         self._anchor_tool: Optional[PathEditTool] = None  # the one the press went to
+
+    def load_options(self) -> None:
+        super().load_options()
+        self.mode = self.window.settings.value("tools/pen/mode", "shape")
+        if self.mode not in [m[0] for m in MODES]:
+            self.mode = "shape"
+        self.auto_add_delete = self.window.settings.value("tools/pen/auto_add_delete", True, bool)
 
     def deactivate(self, canvas) -> None:
         # Another tool taken mid-path: the path is kept (Photoshop keeps its Work Path).

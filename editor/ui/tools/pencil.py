@@ -31,11 +31,11 @@ class PencilTool(BrushTool):
     default_hardness = 1.0
     aliased = True
 
-    def __init__(self, window):
-        super().__init__(window)
+    def load_options(self) -> None:
+        super().load_options()
         self.hardness = 1.0   # (no Hardness, no Flow: a pencil's pixels are in or out)
         self.flow = 1.0
-        self.auto_erase = window.settings.value(f"tools/{self.id}/auto_erase", False, bool)
+        self.auto_erase = self.window.settings.value(f"tools/{self.id}/auto_erase", False, bool)
 
     def set_auto_erase(self, on: bool) -> None:
         self.auto_erase = bool(on)

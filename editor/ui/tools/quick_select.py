@@ -67,12 +67,6 @@ class QuickSelectionTool(Tool):
 
     def __init__(self, window):
         super().__init__(window)
-        settings = window.settings
-        self.size = settings.value("tools/quick_select/size", 30, int)
-        self.mode = settings.value("tools/quick_select/mode", "new")
-        if self.mode not in {m for m, _t, _tip in MODES}:
-            self.mode = "new"
-        self.sample_all = settings.value("tools/quick_select/sample_all", False, bool)
         self._points: list[QPointF] = []     # the stroke being painted (image coordinates)
         self._op = "add"
         self._picture = None                 # sampled at the press
@@ -83,6 +77,15 @@ class QuickSelectionTool(Tool):
         self._strokes: list[Stroke] = []     # released, waiting for their solve
         self._job: Optional[Job] = None      # the solve running (or queued)
         self._shown: Optional[Stroke] = None  # its stroke, drawn until it lands
+
+    def load_options(self) -> None:
+        super().load_options()
+        settings = self.window.settings
+        self.size = settings.value("tools/quick_select/size", 30, int)
+        self.mode = settings.value("tools/quick_select/mode", "new")
+        if self.mode not in {m for m, _t, _tip in MODES}:
+            self.mode = "new"
+        self.sample_all = settings.value("tools/quick_select/sample_all", False, bool)
 
     # -- settings --------------------------------------------------------------------
     def set_size(self, size: int) -> None:

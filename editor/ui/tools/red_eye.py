@@ -31,11 +31,14 @@ class RedEyeTool(Tool):
 
     def __init__(self, window):
         super().__init__(window)
-        settings = window.settings
-        self.pupil_size = settings.value("tools/red_eye/pupil_size", 0.5, float)
-        self.darken = settings.value("tools/red_eye/darken", 0.5, float)
         self._from: Optional[QPointF] = None   # image point where the drag began
         self._to: Optional[QPointF] = None
+
+    def load_options(self) -> None:
+        super().load_options()
+        settings = self.window.settings
+        self.pupil_size = settings.value("tools/red_eye/pupil_size", 0.5, float)
+        self.darken = settings.value("tools/red_eye/darken", 0.5, float)
         self._spins: dict[str, QSpinBox] = {}
 
     def set_pupil_size(self, value: float) -> None:

@@ -30,12 +30,16 @@ class RetouchTool(BrushTool):
     strength_label = "Strength"
     spacing = SPACING           # of the diameter, between dabs
     alt_name = ""               # the twin's history name that Alt gives ("": Alt does nothing)
+    uses_color = False  # (it does not paint the foreground colour)
 
     def __init__(self, window):
         super().__init__(window)
-        self.strength = window.settings.value(f"tools/{self.id}/strength", 0.5, float)
         self._stroke: Optional[RetouchStroke] = None
         self._strength_spin: Optional[QSpinBox] = None
+
+    def load_options(self) -> None:
+        super().load_options()
+        self.strength = self.setting("strength", 0.5, float)
 
     def set_strength(self, strength: float) -> None:
         self.strength = float(max(0.01, min(1.0, strength)))

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout
 
 
 class SampleAllLayers:
-    """Mixin for a `Tool`: call `load_sample_all` in `__init__`, `add_sample_all` in the
+    """Mixin for a `Tool`: call `load_sample_all` in `load_options`, `add_sample_all` in the
     options bar."""
 
     SAMPLE_ALL_TIP = ""

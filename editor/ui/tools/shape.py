@@ -63,10 +63,27 @@ class ShapeTool(Tool):
     OPTIONS = (("radius", "Radius", (0, 1000), "rounded_rectangle"),
                ("sides", "Sides", (3, 100), "polygon"),
                ("weight", "Weight", (1, 1000), "line"))
+    uses_color = True  # (its tool presets may keep the foreground colour)
 
     def __init__(self, window):
         super().__init__(window)
-        settings = window.settings
+        # The Shape picker: the built-in shapes, then the user's (Define Custom Shape).
+        self.library_path = window.settings.custom_shapes_path
+        self.user_shapes = custom_shapes.load_library(self.library_path)
+        self._picker: Optional[QComboBox] = None
+        self._mode_box: Optional[QComboBox] = None
+        self._stroke_widgets: dict[str, QWidget] = {}
+        self._press: Optional[tuple[QPointF, QPointF]] = None  # (widget, image) points
+        # What the drag defines so far (`path_edit.shape_drag`), None before it moves.
+        self._points: Optional[tuple[float, float, float, float]] = None
+        self._buttons: Optional[QButtonGroup] = None
+        self._readout: Optional[QLabel] = None
+        self._spins: dict[str, QSpinBox] = {}
+        self._option_widgets: list[tuple[str, QWidget]] = []
+
+    def load_options(self) -> None:
+        super().load_options()
+        settings = self.window.settings
         self.shape = settings.value("tools/shape/shape", "rectangle")
         if self.shape not in self.SHAPES:
             self.shape = "rectangle"
@@ -76,12 +93,7 @@ class ShapeTool(Tool):
         self.mode = settings.value("tools/shape/mode", "shape")
         if self.mode not in [m[0] for m in MODES]:
             self.mode = "shape"
-        # The Shape picker: the built-in shapes, then the user's (Define Custom Shape).
-        self.library_path = settings.custom_shapes_path
-        self.user_shapes = custom_shapes.load_library(self.library_path)
         self.custom_name = settings.value("tools/shape/custom", custom_shapes.BUILTIN[0].name)
-        self._picker: Optional[QComboBox] = None
-        self._mode_box: Optional[QComboBox] = None
         # Fill and Stroke (the options bar's): what the next shape gets.
         color = QColor(settings.value("tools/shape/stroke_color", "#000000"))
         alignment = settings.value("tools/shape/stroke_alignment", "inside")
@@ -102,14 +114,6 @@ class ShapeTool(Tool):
                 dashes=dashes)
         except ValueError:
             self.stroke = ShapeStroke(enabled=False)
-        self._stroke_widgets: dict[str, QWidget] = {}
-        self._press: Optional[tuple[QPointF, QPointF]] = None  # (widget, image) points
-        # What the drag defines so far (`path_edit.shape_drag`), None before it moves.
-        self._points: Optional[tuple[float, float, float, float]] = None
-        self._buttons: Optional[QButtonGroup] = None
-        self._readout: Optional[QLabel] = None
-        self._spins: dict[str, QSpinBox] = {}
-        self._option_widgets: list[tuple[str, QWidget]] = []
 
     def set_shape(self, shape: str) -> None:
         self.shape = shape

@@ -24,8 +24,8 @@ class DodgeTool(RetouchTool):
     alt_name = "Burn"   # Alt held: burns (Photoshop's), with Dodge's Range and Exposure
     burn = False
 
-    def __init__(self, window):
-        super().__init__(window)
+    def load_options(self) -> None:
+        super().load_options()
         self.tone_range = self.setting("range", "midtones")
         if self.tone_range not in RANGES:
             self.tone_range = "midtones"
@@ -69,8 +69,8 @@ class SpongeTool(RetouchTool):
     verb = "saturate or desaturate"
     strength_label = "Flow"
 
-    def __init__(self, window):
-        super().__init__(window)
+    def load_options(self) -> None:
+        super().load_options()
         self.saturate = self.setting("saturate", False, bool)   # Photoshop: Desaturate
         self.vibrance = self.setting("vibrance", True, bool)
 

@@ -164,10 +164,18 @@ class TypeTool(Tool):
     icon = "tool-type"
     tip = ("Click to type a new text layer, drag a box for paragraph text, or click a "
            "text layer to edit it; Ctrl+Enter (or Enter on the keypad) commits, Esc cancels")
+    uses_color = True  # (its tool presets may keep the foreground colour)
 
     def __init__(self, window):
         super().__init__(window)
-        s = window.settings
+        self._widgets: dict[str, QWidget] = {}
+        # A press away from text: where it was and where the drag is (widget and image
+        # points), a box drawn when it moves far enough, else point text on release.
+        self._drag: Optional[tuple[QPointF, QPointF, QPointF]] = None
+
+    def load_options(self) -> None:
+        super().load_options()
+        s = self.window.settings
         align = s.value("tools/type/align", "left")
         try:
             self.style = TextSettings(
@@ -178,10 +186,6 @@ class TypeTool(Tool):
                 align=align if align in ALIGNMENTS else "left")
         except Exception:  # a damaged settings file: Photoshop's defaults
             self.style = TextSettings()
-        self._widgets: dict[str, QWidget] = {}
-        # A press away from text: where it was and where the drag is (widget and image
-        # points), a box drawn when it moves far enough, else point text on release.
-        self._drag: Optional[tuple[QPointF, QPointF, QPointF]] = None
 
     # -- input ------------------------------------------------------------------------
     def press(self, canvas, ev) -> None:

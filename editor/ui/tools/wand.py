@@ -23,9 +23,9 @@ class MagicWandTool(Tool):
     tip = "Click a colour to select it (Tolerance, Contiguous); Shift adds, Alt subtracts"
     context_actions = SELECTION_CONTEXT
 
-    def __init__(self, window):
-        super().__init__(window)
-        settings = window.settings
+    def load_options(self) -> None:
+        super().load_options()
+        settings = self.window.settings
         self.tolerance = settings.value("tools/wand/tolerance", 32, int)
         self.contiguous = settings.value("tools/wand/contiguous", True, bool)
         self.all_layers = settings.value("tools/wand/all_layers", False, bool)
