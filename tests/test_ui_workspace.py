@@ -156,9 +156,11 @@ def test_built_in_workspaces_show_their_docks_in_their_places(qtbot, tmp_path, m
     qtbot.waitUntil(lambda: in_front(w, "histogram") and in_front(w, "properties"))
     assert w.docks["properties"].y() < w.docks["histogram"].y() < w.docks["layers"].y()
     choose(w, qtbot, "Typography")
-    qtbot.waitUntil(lambda: in_front(w, "character") and in_front(w, "history"))
-    assert {"character", "paragraph", "styles"} <= shown(w)
-    assert "histogram" not in shown(w)
+    qtbot.waitUntil(lambda: in_front(w, "character") and in_front(w, "character_styles"))
+    assert {"character", "paragraph", "glyphs", "paragraph_styles"} <= shown(w)
+    assert "histogram" not in shown(w) and "history" not in shown(w)
+    # the type panels in two groups, the character ones over the styles
+    assert w.docks["character"].y() < w.docks["character_styles"].y() < w.docks["layers"].y()
     # No panel in front is squeezed below what it needs (the window is 1440 × 900).
     fronts = [d for d in w.docks.values() if d.isVisible() and not d.visibleRegion().isEmpty()]
     assert all(d.widget().height() >= d.widget().minimumSizeHint().height() for d in fronts)

@@ -64,15 +64,17 @@ BUILT_IN = (
                        "layers", "channels", "paths"}),
             (330, 290, 260)),
     BuiltIn("Typography",
-            (("character", "paragraph", "character_styles", "paragraph_styles", "glyphs",
-              "styles", "properties", "generate", "color", "swatches"),
+            # Photoshop's: Character and Paragraph (with Glyphs) over the two style panels,
+            # over Layers; two groups of type panels, as seven tabs in one cut their names.
+            (("character", "paragraph", "glyphs"),
+             ("character_styles", "paragraph_styles", "styles", "properties", "generate",
+              "color", "swatches"),
              ("history", "navigator", "info", "histogram", "tool_presets", "layer_comps",
               "actions"),
              ("layers", "channels", "paths")),
-            frozenset({"character", "paragraph", "character_styles", "paragraph_styles",
-                       "glyphs", "styles", "properties", "history", "layers", "channels",
-                       "paths"}),
-            (360, 150, 360)),
+            frozenset({"character", "paragraph", "glyphs", "character_styles",
+                       "paragraph_styles", "properties", "layers", "channels", "paths"}),
+            (330, 190, 0, 330)),
 )
 BUILT_IN_NAMES = (ESSENTIALS,) + tuple(b.name for b in BUILT_IN)
 
