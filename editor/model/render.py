@@ -6,7 +6,8 @@ The compositing itself lives in sibling modules, whose public names are re-expor
 render_buffer.py (the pixel buffer and its QPainter, the two precisions), render_layers.py
 (one layer of each kind: pixels, masked, styled, fill, adjustment), render_nodes.py (the
 stack, groups, clipping groups, knockout, styled groups; `composite_document`) and
-render_focus.py (the caches around a layer being dragged, and their reductions).
+render_focus.py (the caches around a layer being dragged, and their reductions); a run of
+plain layers is drawn in one pass by render_over.py.
 
 `Renderer` keeps the screen composite of one document up to date: changes
 arrive as dirty boxes from the document's signals and only those boxes are
