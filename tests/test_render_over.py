@@ -84,6 +84,18 @@ def test_a_run_is_what_qt_draws_layer_by_layer(monkeypatch, region):
     assert not np.array_equal(ours[region.slices()], backdrop[region.slices()])
 
 
+def test_a_run_longer_than_one_pass(monkeypatch):
+    """More plain layers than one pass takes (`CHUNK`): drawn in several passes."""
+    rng = np.random.default_rng(4)
+    nodes = document(6).root.children + [
+        layer(rng, f"more {i}", 40, 30, 7 * i - 10, 5 * i - 8, masked=i % 2 == 1)
+        for i in range(render_over.CHUNK + 3)]
+    assert len(nodes) > 2 * render_over.CHUNK
+    ours = drawn(nodes, Box(0, 0, W, H))
+    qt_only(monkeypatch)
+    assert np.array_equal(ours, drawn(nodes, Box(0, 0, W, H)))
+
+
 def test_a_buffer_placed_elsewhere_on_the_canvas(monkeypatch):
     """A buffer over part of the canvas (the Renderer's caches, an isolated group's)."""
     doc = document(2)
