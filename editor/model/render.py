@@ -6,7 +6,8 @@ The compositing itself lives in sibling modules, whose public names are re-expor
 render_buffer.py (the pixel buffer and its QPainter, the two precisions), render_layers.py
 (one layer of each kind: pixels, masked, styled, fill, adjustment), render_nodes.py (the
 stack, groups, clipping groups, knockout, styled groups; `composite_document`) and
-render_focus.py (the caches around a layer being dragged, and their reductions).
+render_focus.py (the caches around a layer being dragged, and their reductions); a run of
+plain layers is drawn in one pass by render_over.py.
 
 `Renderer` keeps the screen composite of one document up to date: changes
 arrive as dirty boxes from the document's signals and only those boxes are
@@ -114,6 +115,9 @@ class Renderer:
     def __init__(self, doc: "Document"):
         self.doc = doc
         self.composite = PixelBuffer(doc.width, doc.height, precise=False)
+        # The composite is still the zeros it was made of (nothing drawn into it yet): the
+        # first redraw need not clear it (48 MB written for nothing on a 4000x3000 canvas).
+        self._blank = True
         self._dirty: list[Box] = [doc.canvas]
         self._exact: list[Box] = []  # dirty boxes that must not use the above-cache
         self._touched: list[Box] = [doc.canvas]  # the dirty boxes before widening to rows
@@ -149,6 +153,7 @@ class Renderer:
         if self.composite.array.shape[:2] == (max(1, doc.height), max(1, doc.width)):
             return False
         self.composite = PixelBuffer(doc.width, doc.height, precise=False)
+        self._blank = True
         self._drop_focus()
         self._dirty, self._exact, self._approximate = [doc.canvas], [], []
         self._touched, self._pending, self._preview = [doc.canvas], [], None
@@ -335,6 +340,7 @@ class Renderer:
         touched, self._touched = self._touched, []
         if not boxes:
             return []
+        blank, self._blank = self._blank, False
         view = self.mask_view
         # (the mask targeted when the view is the active node's: its Smart Filters mask too)
         shown = getattr(view, self.doc.mask_attr(view), None) if view is not None else None
@@ -365,7 +371,7 @@ class Renderer:
         drawn = []
         for box in boxes:
             if focus is None:
-                self._redraw(box)
+                self._redraw(box, clear=not blank)
                 drawn.append(box)
                 continue
             beyond = focus.rows is not None and box.intersect(focus.rows) != box
@@ -531,8 +537,9 @@ class Renderer:
         self._dirty = _merge_box(self._dirty, box)
 
     # -- drawing ----------------------------------------------------------------
-    def _redraw(self, box: Box) -> None:
-        self.composite.region(box)[...] = 0
+    def _redraw(self, box: Box, clear: bool = True) -> None:
+        if clear:
+            self.composite.region(box)[...] = 0
         painter = _Painter(self.composite)
         _draw_nodes(painter, self.doc.root.children, box)
         painter.close()

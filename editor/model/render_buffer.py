@@ -5,7 +5,9 @@ pixel work.
 Measured on the 2-core machine (bench/bench_document.py), Qt's QPainter
 blends a straight RGBA8888 layer onto a premultiplied buffer about 90x faster
 than the obvious numpy float version and 6x faster than a numba kernel, and
-it already spreads the work over both cores. Only QtGui is used (QImage,
+it already spreads the work over both cores. (Several plain layers in a row are drawn
+by render_over.py's integer kernel instead, one pass over the buffer for all of them,
+with Qt's arithmetic.) Only QtGui is used (QImage,
 QPainter): no widgets, no QApplication needed.
 
 Two precisions share one code path:

@@ -608,8 +608,10 @@ def warm_up() -> None:
     adjustment or scaled pattern 0.2-1 s on the 2-core machine (the reductions of a drag's
     first move ~0.85 s, Hue/Saturation ~1 s). The editor runs it on a worker thread once its window
     shows."""
-    from . import adjustments, patterns, reduced
+    from . import adjustments, patterns, reduced, render_over
     from .stroke_kernels import soft_reach
+
+    render_over.warm_up()  # a run of plain layers drawn in one pass
 
     pixels = np.full((4, 6, 4), 200, np.uint8)
     pattern = patterns.Pattern("warm-up", pixels)

@@ -37,7 +37,7 @@ import numpy as np
 from engine.box import Box
 from engine.compose import blend, dissolve_noise, unpremultiply
 
-from . import layer_effects
+from . import layer_effects, render_over
 from .same import Same
 from .layers import AdjustmentLayer, FillLayer, Group, Layer, Node
 from .layers import BLENDING_OPTIONS
@@ -67,12 +67,23 @@ def _draw_nodes(painter: _Painter, nodes: Sequence[Node], region: Box,
             reach = reach.union(node.drawn_bounds())
         shallow = _Backdrop.of(painter, region.intersect(reach))
     deep = shallow if deep is None else deep
+    screen = not painter.buffer.precise
     i = 0
     while i < len(nodes):
         node = nodes[i]
         j = i + 1
         while j < len(nodes) and nodes[j].clipping:  # the clipping group based on `node`
             j += 1
+        if screen and j == i + 1 and render_over.plain(node):
+            # Plain layers in a row: one pass over the buffer for all of them.
+            while j < len(nodes) and render_over.plain(nodes[j]) \
+                    and not (j + 1 < len(nodes) and nodes[j + 1].clipping):
+                j += 1
+            if j - i >= render_over.MIN_RUN:
+                render_over.draw_run(painter, nodes[i:j], region)
+                i = j
+                continue
+            j = i + 1
         if j > i + 1 and not node.clipping:
             clipped = nodes[i + 1:j]
             if _knocks_out(node):  # the whole clipping group knocks out, in its base's shape
