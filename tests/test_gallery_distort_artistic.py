@@ -11,7 +11,7 @@ from editor.model import gallery_artistic as ga, gallery_distort as gd, gallery_
 
 from test_extra_filters import applied, assert_soft_selection_fades, flat
 from test_filters import assert_bands_do_not_show
-from test_gallery_filters import smooth_photo
+from test_gallery_filters import assert_hidden_colours_never_show, smooth_photo
 
 
 def photo(h=64, w=96, seed=5) -> np.ndarray:
@@ -311,16 +311,7 @@ def test_bands_do_not_show(monkeypatch, op):
 
 @pytest.mark.parametrize("op", EVERY, ids=lambda op: op.label)
 def test_hidden_colours_never_show_and_the_same_settings_give_the_same_pixels(op):
-    pixels = smooth_photo(48, 64)
-    pixels[:, :20, 3] = 0
-    pixels[30:, 40:, 3] = 90
-    white, black = pixels.copy(), pixels.copy()
-    white[:, :20, :3], black[:, :20, :3] = 255, 0
-    a, b = applied(white, op), applied(black, op)
-    seen = pixels[..., 3] > 0
-    np.testing.assert_array_equal(a[seen], b[seen])
-    assert not np.array_equal(a[seen], pixels[seen])
-    np.testing.assert_array_equal(applied(white, op), a)
+    assert_hidden_colours_never_show(op, same_twice=True)
 
 
 @pytest.mark.parametrize("op", [gd.Glass(), gd.DiffuseGlow(), ga.Sponge(),

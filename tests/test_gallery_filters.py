@@ -25,6 +25,23 @@ def smooth_photo(h=48, w=64, seed=5) -> np.ndarray:
     return out
 
 
+def assert_hidden_colours_never_show(op, same_twice: bool = False) -> None:
+    """What alpha hides never shows through `op` (a transparent strip and a half-transparent
+    corner whose colours differ give the same visible pixels), which changes the picture;
+    with `same_twice`, the same settings give the same pixels again."""
+    pixels = smooth_photo(48, 64)
+    pixels[:, :20, 3] = 0  # a transparent strip...
+    pixels[30:, 40:, 3] = 90  # ...and a half-transparent corner
+    white, black = pixels.copy(), pixels.copy()
+    white[:, :20, :3], black[:, :20, :3] = 255, 0  # ...whose colours differ
+    a, b = applied(white, op), applied(black, op)
+    seen = pixels[..., 3] > 0
+    np.testing.assert_array_equal(a[seen], b[seen])
+    assert not np.array_equal(a[seen], pixels[seen])
+    if same_twice:
+        np.testing.assert_array_equal(applied(white, op), a)
+
+
 def on_segment(out: np.ndarray, ink, paper, tolerance=1.0) -> bool:
     """Whether every colour lies between `paper` and `ink` (the Sketch filters' two)."""
     ink, paper = np.float64(ink), np.float64(paper)
@@ -211,15 +228,7 @@ def test_bands_do_not_show(monkeypatch, op):
 
 @pytest.mark.parametrize("op", EVERY, ids=lambda op: op.label)
 def test_hidden_colours_never_show(op):
-    pixels = smooth_photo(48, 64)
-    pixels[:, :20, 3] = 0  # a transparent strip...
-    pixels[30:, 40:, 3] = 90  # ...and a half-transparent corner
-    white, black = pixels.copy(), pixels.copy()
-    white[:, :20, :3], black[:, :20, :3] = 255, 0  # ...whose colours differ
-    a, b = applied(white, op), applied(black, op)
-    seen = pixels[..., 3] > 0
-    np.testing.assert_array_equal(a[seen], b[seen])
-    assert not np.array_equal(a[seen], pixels[seen])
+    assert_hidden_colours_never_show(op)
 
 
 @pytest.mark.parametrize("op", [gf.Cutout(), gf.Photocopy(),

@@ -15,7 +15,7 @@ from test_extra_filters import applied, assert_soft_selection_fades, flat, step
 from test_filters import assert_bands_do_not_show
 from test_gallery_distort_artistic import assert_photoshops_ranges, histogram_distance, lum, \
     moved, photo
-from test_gallery_filters import on_segment, smooth_photo
+from test_gallery_filters import assert_hidden_colours_never_show, on_segment, smooth_photo
 
 INK, PAPER = (200, 30, 0), (10, 60, 250)
 
@@ -301,16 +301,7 @@ def test_bands_do_not_show(monkeypatch, op):
 
 @pytest.mark.parametrize("op", EVERY + [gt.StainedGlass()], ids=repr)
 def test_hidden_colours_never_show_and_the_same_settings_give_the_same_pixels(op):
-    pixels = smooth_photo(48, 64)
-    pixels[:, :20, 3] = 0
-    pixels[30:, 40:, 3] = 90
-    white, black = pixels.copy(), pixels.copy()
-    white[:, :20, :3], black[:, :20, :3] = 255, 0
-    a, b = applied(white, op), applied(black, op)
-    seen = pixels[..., 3] > 0
-    np.testing.assert_array_equal(a[seen], b[seen])
-    assert not np.array_equal(a[seen], pixels[seen])
-    np.testing.assert_array_equal(applied(white, op), a)
+    assert_hidden_colours_never_show(op, same_twice=True)
 
 
 # (Stained Glass's light is about the middle of the selection: without it here)
