@@ -1,14 +1,20 @@
-"""Parity sweep: every Photoshop file of a PSD test corpus (psd-tools' or ag-psd's),
+"""Parity sweep: every Photoshop file of a PSD test corpus (psd-tools', ag-psd's, Aspose's),
 opened and composited by Layered, against the merged image Photoshop stored in it.
 
     python bench/sweep_psd_corpus.py MIRROR OUT [--worst N] [--only TEXT] [--timeout S]
+                                     [--photoshop-only]
 
 MIRROR is the corpus' repository as a bare git directory (its .psd/.psb files are
 extracted into OUT/files; a blob the mirror lacks is listed as missing) or a folder
 holding the files already. ag-psd's repository works too (`--only test/read/`: its
 Photoshop files, each test/read/<name>/src.psd, listed by <name>; their canvas.png is
 the same merged image as ag-psd reads it, blank where Photoshop stored none, so it is
-not used). For each file:
+not used). Aspose's example repository (aspose-psd/Aspose.PSD-for-Python-Net,
+`--only Examples/testdata/ --photoshop-only`) mixes Photoshop's files with files Aspose
+wrote (its *_output / *_etalon files): `--photoshop-only` skips every file whose XMP packet
+is not Photoshop's: "Adobe Photoshop" as CreatorTool or a history agent, in a packet padded
+with whitespace for in-place edits as Photoshop writes it (Aspose re-serialises the packet
+it copies, unpadded, `end='w'`, so the creator it keeps says nothing). For each file:
 open it as the editor does (`open_document`), composite it (`composite_document`),
 and compare with the merged image (psd-tools' `topil()`, the colour profile applied
 as our reader applies it). Files that are not 8-bit RGB, or hold no merged image, are
@@ -46,8 +52,9 @@ from editor.model.psd_colour import _needs_icc  # noqa: E402
 from editor.model.render import composite_document  # noqa: E402
 
 
-def extract(mirror: str, folder: str) -> list[str]:
-    """The corpus' PSD/PSB files as paths under `folder` (extracted from a bare git dir)."""
+def extract(mirror: str, folder: str, only: str = "") -> list[str]:
+    """The corpus' PSD/PSB files whose path holds `only`, as paths under `folder`
+    (extracted from a bare git dir)."""
     if not os.path.exists(os.path.join(mirror, "HEAD")):  # a plain folder of files
         return sorted(os.path.join(root, name) for root, _, names in os.walk(mirror)
                       for name in names if name.lower().endswith((".psd", ".psb")))
@@ -56,7 +63,7 @@ def extract(mirror: str, folder: str) -> list[str]:
                            capture_output=True, text=True).stdout.split("\n")
     paths = []
     for name in names:
-        if not name.lower().endswith((".psd", ".psb")):
+        if not name.lower().endswith((".psd", ".psb")) or only not in name:
             continue
         path = os.path.join(folder, name)
         if not os.path.exists(path):
@@ -69,12 +76,28 @@ def extract(mirror: str, folder: str) -> list[str]:
     return paths
 
 
-def photoshop_merged(path: str):
+def saved_by_photoshop(psd) -> bool:
+    """Whether the file's XMP packet is one Photoshop wrote (see the module's docstring)."""
+    import re
+
+    from psd_tools.constants import Resource
+
+    xmp = psd.image_resources.get_data(Resource.XMP_METADATA) or b""
+    if isinstance(xmp, str):
+        xmp = xmp.encode("utf-8")
+    creator = re.search(rb"(CreatorTool|softwareAgent)(=\"|>)Adobe Photoshop", xmp)
+    padded = re.search(rb"\s{100,}<\?xpacket end=", xmp)
+    return bool(creator and padded)
+
+
+def photoshop_merged(path: str, photoshop_only: bool = False):
     """(RGBA uint8 of the merged image, or None with the reason it is skipped)."""
     from psd_tools import PSDImage
     from psd_tools.constants import ColorMode
 
     psd = PSDImage.open(path)
+    if photoshop_only and not saved_by_photoshop(psd):
+        return None, "not saved by Photoshop"
     if psd.color_mode != ColorMode.RGB or psd.depth != 8:
         return None, f"{psd.color_mode.name} {psd.depth}-bit"
     if not psd.has_preview():
@@ -101,7 +124,7 @@ def _alarm(signum, frame):
     raise _Timeout()
 
 
-def measure(path: str, timeout: int) -> dict:
+def measure(path: str, timeout: int, photoshop_only: bool = False) -> dict:
     row = {"file": path, "status": "ok", "mean": None, "max": None, "alpha": None,
            "warnings": [], "error": ""}
     signal.signal(signal.SIGALRM, _alarm)
@@ -110,7 +133,7 @@ def measure(path: str, timeout: int) -> dict:
         if not os.path.exists(path):
             row["status"], row["error"] = "missing", "not in the mirror"
             return row
-        theirs, why = photoshop_merged(path)
+        theirs, why = photoshop_merged(path, photoshop_only)
         if theirs is None:
             row["status"], row["error"] = "skipped", why
             return row
@@ -167,10 +190,12 @@ def main() -> None:
     parser.add_argument("--worst", type=int, default=12)
     parser.add_argument("--only", default="", help="only files whose path holds this text")
     parser.add_argument("--timeout", type=int, default=120)
+    parser.add_argument("--photoshop-only", action="store_true",
+                        help="skip files whose XMP packet Photoshop did not write")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
-    paths = extract(args.mirror, os.path.join(args.out, "files"))
-    rows = [measure(p, args.timeout) for p in paths if args.only in p]
+    paths = extract(args.mirror, os.path.join(args.out, "files"), args.only)
+    rows = [measure(p, args.timeout, args.photoshop_only) for p in paths if args.only in p]
     root = os.path.join(args.out, "files")
     for row in rows:
         row["name"] = os.path.relpath(row["file"], root) if row["file"].startswith(root) \
@@ -194,6 +219,14 @@ def main() -> None:
           f"{sum(r['status'] == 'timeout' for r in rows)} timeouts, "
           f"{sum(r['status'] == 'size' for r in rows)} size mismatches, "
           f"{sum(r['status'] == 'missing' for r in rows)} missing")
+    reasons: dict[str, int] = {}
+    for row in rows:
+        if row["status"] == "skipped":
+            reason = row["error"].split(" (")[0]
+            reasons[reason] = reasons.get(reason, 0) + 1
+    if reasons:
+        print("  skipped: " + ", ".join(f"{n} {r}" for r, n in sorted(
+            reasons.items(), key=lambda item: -item[1])))
     for row in rows:
         if row["status"] in ("exception", "timeout"):
             print(f"  {row['name']}: {row['error']}")

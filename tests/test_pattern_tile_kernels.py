@@ -10,7 +10,8 @@ from engine.box import Box
 
 
 def _reference(pattern, box, scale=100.0, angle=0.0, phase=(0.0, 0.0)):
-    """The numpy tile() of before issue 15 (scaled or turned cases only)."""
+    """The numpy tile() of before issue 15 (scaled or turned cases only), unturned and
+    shrunk sampled at the canvas pixels' centres as tile() has since 2026-12-02."""
     h, w = max(0, box.h), max(0, box.w)
     pixels = pattern.pixels
     k = float(scale) / 100.0
@@ -22,8 +23,9 @@ def _reference(pattern, box, scale=100.0, angle=0.0, phase=(0.0, 0.0)):
     if not opaque:
         src[..., :3] *= src[..., 3:] * np.float32(1 / 255)
     if not turned:
-        ux, inv_x = np.unique(np.round((dx - 0.5 / k) % pattern.width, 6), return_inverse=True)
-        uy, inv_y = np.unique(np.round((dy - 0.5 / k) % pattern.height, 6), return_inverse=True)
+        shift = 0.5 / k if k >= 1.0 else 0.5
+        ux, inv_x = np.unique(np.round((dx - shift) % pattern.width, 6), return_inverse=True)
+        uy, inv_y = np.unique(np.round((dy - shift) % pattern.height, 6), return_inverse=True)
         taps_x, weights_x = _taps(ux, pattern.width)
         columns = (src[:, taps_x[:, 0]] * weights_x[:, 0, None]
                    + src[:, taps_x[:, 1]] * weights_x[:, 1, None])

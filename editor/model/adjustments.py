@@ -722,7 +722,13 @@ class PatternFill(Adjustment):
         if level <= 0:
             return self
         s = 1 << level
-        return replace(self, scale=self.scale / s, phase=(self.phase[0] / s, self.phase[1] / s),
+        # Shrunk, `patterns.tile` samples at pixel centres: the reduced frame's corner,
+        # 0.5 - 0.5 / s reduced pixels before the canvas's (pixel centres matched), is
+        # given back so that each reduced pixel is the mean of the full-size ones it
+        # stands for.
+        back = 0.5 - 0.5 / s if self.scale / s < 100.0 else 0.0
+        return replace(self, scale=self.scale / s,
+                       phase=(self.phase[0] / s + back, self.phase[1] / s + back),
                        anchor=(self.anchor[0] / s, self.anchor[1] / s))
 
     def paint(self, box, frame) -> np.ndarray:

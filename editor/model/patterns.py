@@ -14,7 +14,9 @@ tile's columns for one tile's height, then whole rows of those: a 4000x3000 canv
 around the tile, in premultiplied alpha, with tile pixel i at canvas pixel phase +
 i * scale: so Photoshop drew patterns.psd's Pattern Overlays at 200 % (0.0-0.3 levels
 off on average, 1 at most; copied pixel by pixel 3.4-17; with a bicubic kernel, a =
--0.5 to -1, 0.8-4; bilinear at matched pixel centres, 2.8-16). The mixing is one numba
+-0.5 to -1, 0.8-4; bilinear at matched pixel centres, 2.8-16). Shrunk (unturned) it is
+sampled at matched pixel centres instead, so at 50 % each pixel is the mean of 2 x 2 tile
+pixels, as Photoshop drew Aspose's PatternFillLayerWide_0.psd. The mixing is one numba
 pass (`pattern_kernels`, the same bits as the numpy it replaced, which took 1-3 s on
 12 MP). Unturned, each distinct column and row of samples is made once, then copied
 (12 MP at 200 % in ~20 ms); at a scale with no short repeat (33.33 %) each pixel is
@@ -95,8 +97,12 @@ def tile(pattern: Pattern, box: Box, scale: float = 100.0, angle: float = 0.0,
     if not turned:
         # Separable, and each distinct column (row) of samples made once: at 200 % a
         # canvas of any size has 2 x the tile's columns and rows to make, then copies.
-        ux, inv_x = np.unique(np.round((dx - 0.5 / k) % pattern.width, 6), return_inverse=True)
-        uy, inv_y = np.unique(np.round((dy - 0.5 / k) % pattern.height, 6), return_inverse=True)
+        # Shrunk, the samples lie at the canvas pixels' centres (tile pixel i at i + 0.5),
+        # so at 50 % each is the mean of 2 x 2 tile pixels, as Photoshop drew Aspose's
+        # PatternFillLayerWide_0.psd (0.6 levels off; at the corners, as enlarged, 35).
+        shift = 0.5 / k if k >= 1.0 else 0.5
+        ux, inv_x = np.unique(np.round((dx - shift) % pattern.width, 6), return_inverse=True)
+        uy, inv_y = np.unique(np.round((dy - shift) % pattern.height, 6), return_inverse=True)
         taps_x, weights_x = _taps(ux, pattern.width)
         columns = np.ascontiguousarray(  # one layout: one compiled kernel
             src[:, taps_x[:, 0]] * weights_x[:, 0, None] + src[:, taps_x[:, 1]] * weights_x[:, 1, None])

@@ -19,9 +19,11 @@ _log = logging.getLogger(__name__)
 
 
 def _rgb(color) -> Optional[tuple[int, int, int]]:
-    """An 'RGBC' colour descriptor's (r, g, b) 0..255, or an 'HSBC' one's (hue in degrees,
-    saturation and brightness in percent: Photoshop writes shapes' colours so at times,
-    psd-tools' stroke-color-descriptors-hsb-with-rgb-mode.psd); None for any other."""
+    """An 'RGBC' colour descriptor's (r, g, b) 0..255 (its 'Rd  '.. 0..255 or 'redFloat'..
+    0..1), an 'HSBC' one's (hue in degrees, saturation and brightness in percent: Photoshop
+    writes shapes' colours so at times, psd-tools'
+    stroke-color-descriptors-hsb-with-rgb-mode.psd) or a 'CMYC' one's (inks in percent);
+    None for any other."""
     if getattr(color, "classID", None) == b"HSBC":
         import colorsys
 
@@ -32,11 +34,27 @@ def _rgb(color) -> Optional[tuple[int, int, int]]:
             return None
         return tuple(int(round(min(255.0, max(0.0, 255.0 * v))))
                      for v in colorsys.hsv_to_rgb(*hsv))
+    if getattr(color, "classID", None) == b"CMYC":
+        # Photoshop's CMYK colours (a layer style's gradient stops in an RGB document:
+        # Aspose's iphone15snapcase.psd) converted the naive way, without a press profile.
+        from .swatch_book import _cmyk
+
+        try:
+            return _cmyk(*(float(color[key]) / 100.0
+                           for key in (b"Cyn ", b"Mgnt", b"Ylw ", b"Blck")))
+        except (KeyError, TypeError, ValueError):
+            return None
     if color is None or getattr(color, "classID", None) != b"RGBC":
         return None
+    keys, scale = (b"Rd  ", b"Grn ", b"Bl  "), 1.0
+    if b"Rd  " not in color and b"redFloat" in color:
+        # Photoshop 2022+ writes some colours (a layer style's gradient stops: Aspose's
+        # iphone15snapcase.psd) as 'redFloat'.. 0..1, a hair outside at times (-0.0002,
+        # 1.000002), as ag-psd's descriptor.ts reads them.
+        keys, scale = (b"redFloat", b"greenFloat", b"blueFloat"), 255.0
     try:
-        return tuple(int(round(min(255.0, max(0.0, float(color[key])))))
-                     for key in (b"Rd  ", b"Grn ", b"Bl  "))
+        return tuple(int(round(min(255.0, max(0.0, scale * float(color[key])))))
+                     for key in keys)
     except (KeyError, TypeError, ValueError):
         return None
 
@@ -73,9 +91,10 @@ def read_gradient(desc) -> Optional[adjustments.GradientFill]:
     colour stops 'Clrs' and opacity stops 'Trns', each with its midpoint 'Mdpn', 'Type',
     'Angl', 'Scl ', 'Rvrs', 'Dthr', 'Algn', 'Ofst', the method METHOD_KEY), absent keys
     taken as Photoshop's defaults (psd-tools' for the angle: 0; Classic for the method);
-    None for what we cannot draw (colours not stored as RGB). A noise gradient ('GrdF'
-    'ClNs') is read as its `gradients.Noise` (`read_noise`) in place of stops. The
-    descriptor is kept in the settings for the fields they do not hold."""
+    None for what we cannot draw (colours not stored as RGB, HSB or CMYK: `_rgb`). A
+    noise gradient ('GrdF' 'ClNs') is read as its `gradients.Noise` (`read_noise`) in
+    place of stops. The descriptor is kept in the settings for the fields they do not
+    hold."""
     grad = desc.get(b"Grad")
     kind = desc.get(b"Type")
     style = next((name for name, code in GRADIENT_TYPES.items()
@@ -180,6 +199,13 @@ def _text(value) -> str:
     return str(getattr(value, "value", value) or "").rstrip("\x00")
 
 
+def _whole(value) -> float:
+    """A pattern's phase component rounded to whole pixels, as Photoshop lays the tiles:
+    its Pattern fill at phase (-46.06, -44.77) in Aspose's PatternFillLayerWide_0.psd lies
+    at (-46, -45) (0.05 levels off its merged image; floored or ceiled 58, as stored 36)."""
+    return float(np.floor(_number(value, 0.0) + 0.5))
+
+
 def read_pattern_fill(desc, patterns: dict) -> Optional[adjustments.PatternFill]:
     """Our settings from a 'PtFl' descriptor ('Ptrn' with 'Idnt' and 'Nm  ', 'Scl ', 'Angl',
     'Algn', 'phase' with 'Hrzn'/'Vrtc'; absent keys Photoshop's defaults), with the pattern
@@ -194,8 +220,8 @@ def read_pattern_fill(desc, patterns: dict) -> Optional[adjustments.PatternFill]
         return adjustments.PatternFill(
             pattern=pattern, scale=_number(desc.get(b"Scl "), 100.0),
             angle=_number(desc.get(b"Angl"), 0.0), align=bool(desc.get(b"Algn", True)),
-            phase=(0.0, 0.0) if phase is None else (_number(phase.get(b"Hrzn"), 0.0),
-                                                    _number(phase.get(b"Vrtc"), 0.0)),
+            phase=(0.0, 0.0) if phase is None else (_whole(phase.get(b"Hrzn")),
+                                                    _whole(phase.get(b"Vrtc"))),
             descriptor=desc)
     except ValueError:  # a scale out of what a pattern fill has
         return None

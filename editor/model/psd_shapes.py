@@ -20,18 +20,21 @@ def read_pattern_anchor(item, node: FillLayer) -> None:
     reference point 'fxrp', not its path's corner: in patterns.psd (Photoshop's) each of
     six shapes has 'fxrp' at its path's corner + (1, 0), and Photoshop's tiles lie
     exactly there (ours at the corner were off by that pixel). Kept as the settings'
-    `anchor`, relative to the path's box, so it moves with the shape."""
+    `anchor`, relative to the path's box, so it moves with the shape. A Pattern fill
+    without a path does the same from the canvas's corner: Aspose's FillLayersTest.psd
+    (Photoshop's) has one, masked, with 'fxrp' (-83, -116), its tiles there (0.3 levels
+    off its merged image; from the canvas's corner 40)."""
     settings = node.settings
-    if not isinstance(settings, adjustments.PatternFill) or not settings.align \
-            or node.vector_mask is None:
+    if not isinstance(settings, adjustments.PatternFill) or not settings.align:
         return
     point = item.tagged_blocks.get_data(_fxrp())
-    frame = node.frame()
+    # Without a path the frame is the canvas, at (0, 0) (not yet known while reading).
+    x0, y0, w, _ = node.frame() if node.vector_mask is not None else (0.0, 0.0, 1.0, 1.0)
     try:
-        anchor = (float(point[0]) - frame[0], float(point[1]) - frame[1])
+        anchor = (float(point[0]) - x0, float(point[1]) - y0)
     except (TypeError, IndexError, ValueError):
         return
-    if anchor != (0.0, 0.0) and frame[2] > 0 and max(map(abs, anchor)) < 1e6:
+    if anchor != (0.0, 0.0) and w > 0 and max(map(abs, anchor)) < 1e6:
         node.settings = dataclasses.replace(settings, anchor=anchor)
 
 
