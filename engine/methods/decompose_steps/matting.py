@@ -126,22 +126,56 @@ def _numba_without_openmp() -> None:
     and, unlike numba's "workqueue" layer, takes parallel kernels launched from two threads
     at once: under "workqueue" the process aborted when the Hue/Saturation dialog's colour
     bars were drawn on the GUI thread while its preview ran on the worker (a full test run
-    died so). "workqueue" stays the fallback where no TBB library is installed. The layer
-    must be chosen before numba's first parallel run; a choice made in
-    NUMBA_THREADING_LAYER is left alone.
+    died so). Where TBB cannot be loaded, OpenMP (also safe from two threads, the slower
+    torch the lesser harm) and only then "workqueue". The layer must be chosen before
+    numba's first parallel run; a choice made in NUMBA_THREADING_LAYER is left alone.
     """
     import os
 
     if "NUMBA_THREADING_LAYER" not in os.environ:
-        import importlib
-
         import numba
 
-        try:
-            importlib.import_module("numba.np.ufunc.tbbpool")  # loads only with TBB installed
+        if _tbb_loads():
             numba.config.THREADING_LAYER = "tbb"
-        except ImportError:
+        elif _loads("numba.np.ufunc.omppool"):
+            numba.config.THREADING_LAYER = "omp"
+        else:
             numba.config.THREADING_LAYER = "workqueue"
+
+
+def _loads(module: str) -> bool:
+    import importlib
+
+    try:
+        importlib.import_module(module)
+        return True
+    except ImportError:
+        return False
+
+
+def _tbb_loads() -> bool:
+    """Whether numba's TBB pool loads, the TBB library loaded first by its path if need be:
+    the `tbb` wheel puts it in the environment's own library folder, which numba's extension
+    (no run path in numba 0.68's wheels) does not search, so on a fresh install the pool
+    failed to load and the process fell back to a layer that aborts (seen on a new machine)."""
+    import ctypes
+    import os
+    import sys
+
+    if _loads("numba.np.ufunc.tbbpool"):
+        return True
+    names = {"linux": "lib/libtbb.so.12", "darwin": "lib/libtbb.12.dylib",
+             "win32": "Library/bin/tbb12.dll"}
+    name = names.get(sys.platform)
+    for prefix in dict.fromkeys((sys.prefix, sys.base_prefix)) if name else ():
+        path = os.path.join(prefix, *name.split("/"))
+        if os.path.exists(path):
+            try:
+                ctypes.CDLL(path, mode=getattr(ctypes, "RTLD_GLOBAL", 0))
+            except OSError:
+                continue
+            return _loads("numba.np.ufunc.tbbpool")
+    return False
 
 
 def solve_reduced(colours: np.ndarray, trimap: np.ndarray, scale: float, solve) -> np.ndarray:
