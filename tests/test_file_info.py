@@ -6,6 +6,7 @@ the camera's EXIF where Pillow writes it) and read back; a damaged packet is one
 the rest of the file read; `layered info` prints the fields."""
 from __future__ import annotations
 
+import datetime
 import os
 import subprocess
 import sys
@@ -28,6 +29,8 @@ ROOT = os.path.dirname(HERE)
 PHOTOSHOP = os.path.join(HERE, "ag_psd_files", "adjustment-layers.psd")  # Basic tab filled
 MM = "http://ns.adobe.com/xap/1.0/mm/"
 DC = "http://purl.org/dc/elements/1.1/"
+XMP_BASIC = "http://ns.adobe.com/xap/1.0/"
+SAVE_DATES = {(XMP_BASIC, "ModifyDate"), (XMP_BASIC, "MetadataDate")}  # (each save's)
 
 
 def small_doc() -> Document:
@@ -87,7 +90,7 @@ def test_psd_round_trip_keeps_what_file_info_does_not_edit(tmp_path):
     written = file_packet(path)  # what psd-tools reads from resource 1060
     assert read_info(written) == info
     edited = {(DC, "title"), (DC, "subject"), ("http://ns.adobe.com/xap/1.0/rights/", "Marked"),
-              ("http://ns.adobe.com/photoshop/1.0/", "AuthorsPosition")}
+              ("http://ns.adobe.com/photoshop/1.0/", "AuthorsPosition"), *SAVE_DATES}
     assert others(written, edited) == others(original, edited)
     assert xmp.properties(written)[(MM, "History")][0] == "Seq"  # (a structure, kept)
     # Our own property sits beside them and the layers still find it.
@@ -102,7 +105,7 @@ def test_unedited_photoshop_packet_survives_our_save(tmp_path):
     doc = open_document(PHOTOSHOP)
     path = str(tmp_path / "same.psd")
     save_document(doc, path)
-    assert others(file_packet(path), set()) == others(file_packet(PHOTOSHOP), set())
+    assert others(file_packet(path), SAVE_DATES) == others(file_packet(PHOTOSHOP), SAVE_DATES)
 
 
 def test_new_document_gets_a_packet_with_file_info_and_recipes(tmp_path):
@@ -263,3 +266,99 @@ def test_a_packet_too_big_for_a_jpeg_marker_is_left_out_not_failed(tmp_path):
     assert open_document(path).xmp is None
     export_image(doc, str(tmp_path / "big.png"))  # (PNG has room for it)
     assert document_info(open_document(str(tmp_path / "big.png"))).title == "Big"
+
+
+# -- what saved and exported files carry ---------------------------------------------------
+
+UNKNOWN = "http://example.com/other-program/1.0/"
+
+
+def frozen(monkeypatch, when: str) -> None:
+    """Saves dated `when` (ISO 8601 with its offset)."""
+    moment = datetime.datetime.fromisoformat(when)
+    monkeypatch.setattr("editor.model.file_info._now", lambda: moment)
+
+
+def described_doc() -> Document:
+    """A document with File Info, another program's property and the camera's EXIF."""
+    doc = small_doc()
+    set_file_info(doc, FileInfo(title="Title", authors=("Ann",), copyright_notice="(c) Ann",
+                                copyright_status="copyrighted",
+                                copyright_url="http://example.com/rights"))
+    doc.xmp = xmp.set_property(doc.xmp, UNKNOWN, "Secret", "kept")
+    doc.exif = camera_exif().tobytes()[6:]
+    return doc
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+def test_export_as_metadata_choices(tmp_path, monkeypatch, fmt):
+    from editor.model.export_as import ExportSettings, export_as
+
+    frozen(monkeypatch, "2026-12-02T15:04:05+01:00")
+    doc = described_doc()
+    before = doc.xmp
+    suffix = ".jpg" if fmt == "JPEG" else ".png"
+    reopened = {}
+    for choice in ("none", "copyright", "all"):
+        path = str(tmp_path / f"{choice}{suffix}")
+        export_as(doc, path, ExportSettings(fmt, metadata=choice))
+        reopened[choice] = open_document(path)
+    assert reopened["none"].xmp is None and reopened["none"].exif is None
+    if fmt == "JPEG":
+        assert 0x8298 not in Image.open(tmp_path / "none.jpg").getexif()
+    # Copyright and Contact Info: the notice, status, URL and authors; nothing else.
+    info = document_info(reopened["copyright"])
+    assert (info.copyright_notice, info.copyright_status, info.copyright_url, info.authors) \
+        == ("(c) Ann", "copyrighted", "http://example.com/rights", ("Ann",))
+    assert info.title == "" and camera_data(reopened["copyright"].exif, None) == []
+    found = xmp.properties(reopened["copyright"].xmp)
+    assert (UNKNOWN, "Secret") not in found
+    assert found[(XMP_BASIC, "ModifyDate")] == "2026-12-02T15:04:05+01:00"
+    # All: the whole packet (another program's property too) and the camera data.
+    found = xmp.properties(reopened["all"].xmp)
+    assert found[(UNKNOWN, "Secret")] == "kept" and document_info(reopened["all"]).title == "Title"
+    for name in ("CreateDate", "ModifyDate", "MetadataDate"):
+        assert found[(XMP_BASIC, name)] == "2026-12-02T15:04:05+01:00"
+    assert dict(camera_data(reopened["all"].exif, None))["Make"] == "NIKON CORPORATION"
+    assert doc.xmp == before  # (an export dates the file, not the document)
+
+
+def test_save_dates_the_packet_and_keeps_the_create_date(tmp_path, monkeypatch):
+    doc = described_doc()
+    path = str(tmp_path / "dated.psd")
+    frozen(monkeypatch, "2026-01-02T03:04:05-05:00")
+    save_document(doc, path)
+    frozen(monkeypatch, "2026-06-07T08:09:10+02:00")
+    save_document(doc, path)
+    found = xmp.properties(file_packet(path))
+    assert found[(XMP_BASIC, "CreateDate")] == "2026-01-02T03:04:05-05:00"  # the first save's
+    assert found[(XMP_BASIC, "ModifyDate")] == "2026-06-07T08:09:10+02:00"
+    assert found[(XMP_BASIC, "MetadataDate")] == "2026-06-07T08:09:10+02:00"
+    assert found[(UNKNOWN, "Secret")] == "kept"  # another program's property survives
+    # Reopened and saved again, the file's CreateDate still stays.
+    again = open_document(path)
+    frozen(monkeypatch, "2026-07-01T00:00:00+00:00")
+    save_document(again, path)
+    found = xmp.properties(file_packet(path))
+    assert found[(XMP_BASIC, "CreateDate")] == "2026-01-02T03:04:05-05:00"
+    assert found[(XMP_BASIC, "ModifyDate")] == "2026-07-01T00:00:00+00:00"
+    assert document_info(open_document(path)).title == "Title"
+
+
+def test_save_a_copy_dates_the_copy_only_and_no_packet_is_made(tmp_path, monkeypatch):
+    from editor.model.files import save_copy
+
+    frozen(monkeypatch, "2026-03-04T05:06:07+00:00")
+    doc = described_doc()
+    before = doc.xmp
+    save_copy(doc, str(tmp_path / "copy.psd"))
+    assert doc.xmp == before
+    assert xmp.properties(file_packet(str(tmp_path / "copy.psd")))[
+        (XMP_BASIC, "ModifyDate")] == "2026-03-04T05:06:07+00:00"
+    # A document without metadata gets none: no dates in a packet of its own.
+    plain = small_doc()
+    save_document(plain, str(tmp_path / "plain.psd"))
+    export_image(plain, str(tmp_path / "plain.jpg"))
+    assert plain.xmp is None
+    assert open_document(str(tmp_path / "plain.psd")).xmp is None
+    assert open_document(str(tmp_path / "plain.jpg")).xmp is None

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 
 from editor.model import export_as, files, layers_to_files, smart_object
 from editor.model.document import Document
+from editor.model.file_info import FileInfo, document_info, set_file_info
 from editor.model.render import composite_document
 from editor.model.smart_object import SmartObjectLayer
 from editor.ui.tools.place_mode import PlaceTool
@@ -55,10 +56,8 @@ def export_with(window, qtbot, monkeypatch, path, **choices) -> dict:
             dialog.scale.setValue(choices["scale"])
         if "width" in choices:
             dialog.width.setValue(choices["width"])
-        if "copyright" in choices:
-            dialog.metadata.setCurrentIndex(dialog.metadata.findData("copyright"))
-            dialog.copyright.setText(choices["copyright"])
-            dialog.copyright.editingFinished.emit()
+        if "metadata" in choices:
+            dialog.metadata.setCurrentIndex(dialog.metadata.findData(choices["metadata"]))
         qtbot.waitUntil(lambda: not dialog.encoding, timeout=10000)
         seen["shown"] = dialog.size_label.text()
         seen["bytes"] = len(dialog.encoded[1])
@@ -72,9 +71,10 @@ def test_export_as_png_scaled_keeps_transparency_and_leaves_no_temporary(
     doc = red_dot_document(window)
     out = tmp_path / "out"
     out.mkdir()
+    set_file_info(doc, FileInfo(copyright_notice="(c) 2026 Tester"))
     steps = doc.history.index
     seen = export_with(window, qtbot, monkeypatch, out / "picture", format="PNG", scale=50,
-                       copyright="(c) 2026 Tester")
+                       metadata="copyright")
     assert "30 × 20 px" in seen["shown"]
     written = out / "picture.png"  # the suffix the format writes was added
     assert sorted(os.listdir(out)) == ["picture.png"]  # no temporary beside it
@@ -82,6 +82,9 @@ def test_export_as_png_scaled_keeps_transparency_and_leaves_no_temporary(
     image = Image.open(written)
     assert image.size == (30, 20) and image.mode == "RGBA"
     assert image.info.get("Copyright") == "(c) 2026 Tester"
+    # Metadata: Copyright and Contact Info: the document's File Info notice, not its title.
+    assert seen["settings"].metadata == "copyright"
+    assert document_info(files.open_document(str(written))).copyright_notice == "(c) 2026 Tester"
     pixels = np.asarray(image)
     expected = export_as.resized(composite_document(doc), 30, 20)
     assert np.array_equal(pixels, expected)
@@ -93,6 +96,7 @@ def test_export_as_png_scaled_keeps_transparency_and_leaves_no_temporary(
     export_with(window, qtbot, monkeypatch, out / "flat.png", transparency=False, width=45)
     flat = Image.open(out / "flat.png")
     assert flat.size == (45, 30) and flat.mode == "RGB"
+    assert flat.info.get("Copyright") == "(c) 2026 Tester"  # the Metadata choice remembered
     assert tuple(np.asarray(flat)[0, 0]) == (255, 255, 255)
     assert sorted(os.listdir(out)) == ["flat.png", "picture.png"]
 
@@ -331,7 +335,8 @@ def test_export_as_webp_gif_and_jpeg_copyright(tmp_path):
         rgba = np.asarray(image.convert("RGBA"))
         assert rgba[0, 0, 3] == 0 and rgba[7, 10, 3] == 255
         assert np.abs(rgba[7, 10, :3].astype(int) - (10, 200, 30)).max() <= 2
-    export_as.export_as(doc, tmp_path / "c.jpg", ExportSettings("JPEG", copyright="(c) Me"))
+    set_file_info(doc, FileInfo(copyright_notice="(c) Me"))
+    export_as.export_as(doc, tmp_path / "c.jpg", ExportSettings("JPEG", metadata="copyright"))
     assert Image.open(tmp_path / "c.jpg").getexif()[0x8298] == "(c) Me"
     plain = tmp_path / "plain.jpg"
     export_as.export_as(doc, plain, ExportSettings("JPEG"))

@@ -8,6 +8,7 @@ import numpy as np
 from PIL import Image
 
 from editor.jobs import CANCELLED, FINISHED
+from editor.model.file_info import document_info
 from editor.model import action_sets, files, image_ops, image_processor
 from editor.model.action_sets import Action, Step
 from editor.model.render import composite_document
@@ -102,6 +103,11 @@ def test_jpeg_and_psd_copies_resized_to_fit_after_the_action(qtbot, tmp_path, mo
         jpeg = Image.open(tmp_path / "in" / "JPEG" / f"{stem}.jpg")
         assert jpeg.size == (40, 20)
         assert jpeg.getexif().get(0x8298) == "(c) 2026 Me"  # EXIF Copyright
+        # Copyright Info went into each file's own metadata: dc:rights, Copyrighted.
+        for copy in (psd, files.open_document(tmp_path / "in" / "JPEG" / f"{stem}.jpg")):
+            info = document_info(copy)
+            assert (info.copyright_notice, info.copyright_status) == ("(c) 2026 Me",
+                                                                      "copyrighted")
         pixels = np.asarray(jpeg.convert("RGB")).astype(int)
         assert np.abs(pixels - expected[..., :3]).mean() < 3  # quality 12
         assert pixels[:, 0, 0].mean() > pixels[:, -1, 0].mean() + 100  # flipped
@@ -175,8 +181,10 @@ def test_open_documents_to_lzw_tiff_and_cancel_leaves_all_unchanged(
     assert tiff.info["compression"] == "tiff_lzw" and tiff.size == (60, 30)
     assert tiff.getexif().get(0x8298) == "Me"
     assert np.array_equal(np.asarray(tiff.convert("RGB")), by_hand(source, (60, 30))[..., :3])
-    # The open document itself is not changed by the action.
-    assert np.array_equal(composite_document(w.doc), before)
+    assert document_info(files.open_document(out / "TIFF" / "shot0.tif")
+                         ).copyright_notice == "Me"
+    # The open document itself is not changed by the action, nor its metadata.
+    assert np.array_equal(composite_document(w.doc), before) and w.doc.xmp is None
 
 
 def test_bad_settings_are_refused_in_one_line(qtbot, tmp_path, monkeypatch):

@@ -1,12 +1,15 @@
 """File > Export > Export As…: what the document shows, written as PNG, JPEG, WebP or GIF,
-at a chosen size, with or without transparency and a copyright line.
+at a chosen size, with or without transparency and the document's metadata.
 
 As Photoshop's Export As: the canvas stays as it is (no Canvas Size here), the picture is
 resized with proportions kept by Image Size's Automatic resampling
 (`image_resample.resize_pixels`: Bicubic Sharper when shrinking, Preserve Details 2.0 when
 enlarging, on premultiplied alpha), the pixels are
-sRGB already (the editor converts on reading), and Metadata is None (nothing but the pixels)
-or Copyright (one line). `encode` makes the file's bytes, which the dialog's preview also
+sRGB already (the editor converts on reading), and Metadata is the document's own (File
+Info): None (nothing but the pixels), Copyright and Contact Info (a packet with the
+copyright notice, status, URL and authors only, the notice also as EXIF Copyright or a PNG
+text) or All (the whole packet and the camera's EXIF), picked by
+`file_info.exported_metadata` and dated by `file_info.stamped`. `encode` makes the file's bytes, which the dialog's preview also
 uses for the size it shows; `write` puts them on disk through `files.atomic_write`, so a
 failed export leaves any old file as it was and no half-written one.
 
@@ -25,6 +28,7 @@ import numpy as np
 from engine.box import Box
 
 from .errors import SaveError
+from .file_info import METADATA_CHOICES, copyright_notice, exported_metadata, stamped
 from .files import atomic_write
 from .image_resample import resize_pixels
 from .images import write_flat
@@ -50,7 +54,9 @@ class ExportSettings:
     transparency: bool = True         # PNG, WebP, GIF (JPEG is always flattened onto white)
     width: Optional[int] = None
     height: Optional[int] = None
-    copyright: Optional[str] = None   # Metadata: Copyright; None: no metadata
+    metadata: str = "none"            # file_info.METADATA_CHOICES: none, copyright, all
+    xmp: Optional[bytes] = None       # the document's packet and EXIF block (File Info)
+    exif: Optional[bytes] = None
     # An Indexed Color document's palette ((r, g, b), ...): GIF and PNG (PNG-8) are written
     # with it (color_modes.paletted); None: GIF gets an adaptive palette, PNG is 32-bit.
     palette: Optional[tuple] = None
@@ -58,6 +64,9 @@ class ExportSettings:
     def check(self) -> None:
         if self.format not in FORMATS:
             raise SaveError(f"Export As writes {', '.join(FORMATS)}, not {self.format!r}.")
+        if self.metadata not in METADATA_CHOICES:
+            raise SaveError(f"Metadata is one of {', '.join(METADATA_CHOICES)}, "
+                            f"not {self.metadata!r}.")
         if not 1 <= int(self.quality) <= 100:
             raise SaveError(f"The quality must be 1..100, not {self.quality}.")
         for side in (self.width, self.height):
@@ -95,10 +104,12 @@ def encode(pixels: np.ndarray, settings: ExportSettings) -> bytes:
         raise SaveError(f"{width} × {height} px is more than the {pixel_count(pixel_limit())} "
                         f"pixels an image may have: choose a smaller size.")
     picture = resized(pixels, width, height)
+    packet, exif = exported_metadata(settings.xmp, settings.exif, settings.metadata)
+    notice = copyright_notice(packet) if settings.metadata != "none" else ""
     out = io.BytesIO()
     write_flat(np.ascontiguousarray(picture), out, settings.format, int(settings.quality),
                transparency=settings.transparency and settings.format in TRANSPARENT,
-               copyright=settings.copyright or None,
+               copyright=notice or None, xmp=stamped(packet), exif=exif,
                palette=settings.palette if settings.format in ("GIF", "PNG") else None)
     return out.getvalue()
 
@@ -119,6 +130,7 @@ def export_as(doc: "Document", path: str | os.PathLike, settings: ExportSettings
     """What `doc` shows, exported to `path` by `settings`; returns the bytes written."""
     if doc.color_mode == "indexed" and settings.palette is None:
         settings = dataclasses.replace(settings, palette=palette_setting(doc))
+    settings = dataclasses.replace(settings, xmp=doc.xmp, exif=doc.exif)
     data = encode(composite_document(doc), settings)
     write(path, data)
     return len(data)

@@ -7,10 +7,17 @@ and its camera data (EXIF), read-only.
 other languages, stay as the file had them. `set_file_info` is one undo step
 ("File Info") that replaces `Document.xmp`; the document's EXIF block (`Document.exif`,
 a TIFF-structured block as in PSD resource 1058) is only read (`camera_data`), with
-the XMP packet's tiff:/exif: properties filling what it lacks. No Qt.
+the XMP packet's tiff:/exif: properties filling what it lacks.
+
+What a written file carries: `exported_metadata` picks the packet and EXIF block by
+Export As' Metadata choice (None, Copyright and Contact Info, All), `with_copyright` is
+Image Processor's Copyright Info put into the packet, and `stamped` dates a packet as a
+save does (xmp:ModifyDate and xmp:MetadataDate now, xmp:CreateDate kept, set when
+missing). No Qt.
 """
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from typing import Callable, Optional
@@ -301,3 +308,81 @@ def upright_exif(exif) -> Optional[bytes]:
         return None
     return data[6:] if data.startswith(b"Exif\x00\x00") else data
 
+
+
+# -- what a written file carries ---------------------------------------------------------
+
+# Export As' Metadata (Photoshop's Export As: None, Copyright and Contact Info; Save for
+# Web's All kept too: the whole packet and the camera's EXIF).
+METADATA_CHOICES = {"none": "None", "copyright": "Copyright and Contact Info", "all": "All"}
+# Copyright and Contact Info: the notice, the authors and every xmpRights property
+# (Marked, WebStatement, UsageTerms). (IPTC's CreatorContactInfo is a structure our
+# property reader flattens, so it is not copied.)
+_COPYRIGHT_KEYS = ((DC, "rights"), (DC, "creator"))
+
+
+def copyright_notice(packet: Optional[bytes]) -> str:
+    """The packet's Copyright Notice (dc:rights, x-default), "" for none or a packet we
+    cannot read."""
+    try:
+        return read_info(packet).copyright_notice
+    except xmp.XmpError:
+        return ""
+
+
+def exported_metadata(packet: Optional[bytes], exif: Optional[bytes], choice: str
+                      ) -> tuple[Optional[bytes], Optional[bytes]]:
+    """(XMP packet, EXIF block) a file gets by Metadata `choice`: "none" neither,
+    "copyright" a new packet with the copyright and contact properties only (no EXIF),
+    "all" both as the document has them."""
+    if choice == "all":
+        return packet, exif
+    if choice != "copyright" or not packet:
+        return None, None
+    try:
+        found = xmp.properties(packet)
+    except xmp.XmpError:
+        return None, None
+    kept = None
+    for key, value in found.items():
+        if key in _COPYRIGHT_KEYS or key[0] == RIGHTS:
+            kept = xmp.set_property(kept, *key, value)
+    return kept, None
+
+
+def with_copyright(packet: Optional[bytes], notice: str) -> Optional[bytes]:
+    """Image Processor's Copyright Info: `packet` with dc:rights set to `notice` and the
+    status Copyrighted, as Photoshop's script sets them (`notice` "": unchanged)."""
+    notice = notice.strip()
+    if not notice:
+        return packet
+    try:
+        info = read_info(packet)
+    except xmp.XmpError:  # (checked when read: only a packet set by hand gets here)
+        packet, info = None, FileInfo()
+    return with_info(packet, FileInfo(**{**info.__dict__, "copyright_notice": notice,
+                                         "copyright_status": "copyrighted"}))
+
+
+def _now() -> datetime.datetime:
+    """The time a save is dated with (local, with its UTC offset; tests freeze it)."""
+    return datetime.datetime.now().astimezone()
+
+
+def stamped(packet: Optional[bytes]) -> Optional[bytes]:
+    """`packet` dated as Photoshop dates a save: xmp:ModifyDate and xmp:MetadataDate now
+    (ISO 8601 with the UTC offset, to the second), xmp:CreateDate kept, set to now when
+    missing; every other property as it was. No packet, or one we cannot read: as it is
+    (a file that had no metadata gets none)."""
+    if not packet:
+        return packet
+    when = _now().isoformat(timespec="seconds")
+    try:
+        found = xmp.properties(packet)
+        if not xmp.text_of(found.get((XMP_BASIC, "CreateDate"))):
+            packet = xmp.set_property(packet, XMP_BASIC, "CreateDate", when)
+        for name in ("ModifyDate", "MetadataDate"):
+            packet = xmp.set_property(packet, XMP_BASIC, name, when)
+    except xmp.XmpError:
+        return packet
+    return packet

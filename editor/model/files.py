@@ -7,6 +7,9 @@
 - `save_document(doc, path)`: PSD, or PSB for `.psb` names.
 - `export_image(doc, path)`: the flattened picture as PNG, JPEG, WebP, TIFF or BMP, with
   the document's metadata (File Info's XMP, the camera's EXIF) where the format holds it.
+  Every save dates the document's packet, when it has one (`file_info.stamped`): Save
+  keeps the dates in the document (xmp:CreateDate stays from the first save), a copy or
+  an export only in the file.
 
 The format is recognised from the file's first bytes, not its name. Every
 failure raises one `DocumentError` subclass whose message names the file and
@@ -44,7 +47,7 @@ from engine.box import Box
 
 from .document import Document
 from .errors import DocumentError, FileFormatError, SaveError, describe
-from .file_info import checked_packet
+from .file_info import checked_packet, stamped
 from .images import read_flat, read_metadata, write_flat
 from .layers import Layer
 # The pixel limit and the header read live in `limits` (images and psd need them too);
@@ -125,7 +128,13 @@ def _stem(path: str) -> str:
 def save_document(doc: Document, path: str | os.PathLike) -> None:
     """Saves `doc` as PSD (PSB for a `.psb` name); on success sets doc.path and marks it clean."""
     path = os.fspath(path)
-    _write_layered(doc, path)
+    before = doc.xmp
+    doc.xmp = stamped(doc.xmp)  # (the dates go with the document: CreateDate stays)
+    try:
+        _write_layered(doc, path)
+    except BaseException:
+        doc.xmp = before
+        raise
     doc.path = os.path.abspath(path)
     doc.history.mark_clean()
 
@@ -136,7 +145,12 @@ def save_copy(doc: Document, path: str | os.PathLike, *, quality: int = 95) -> N
     state stay as they were."""
     path = os.fspath(path)
     if os.path.splitext(path)[1].lower() in PSD_SUFFIXES:
-        _write_layered(doc, path)
+        before = doc.xmp
+        doc.xmp = stamped(doc.xmp)  # (the copy's dates only: the document stays as it was)
+        try:
+            _write_layered(doc, path)
+        finally:
+            doc.xmp = before
     else:
         export_image(doc, path, quality=quality)
 
@@ -176,7 +190,7 @@ def export_image(doc: Document, path: str | os.PathLike, *, quality: int = 95) -
         raise SaveError(f"{path}: quality must be 1..100, not {quality}.")
 
     pixels = composite_document(doc)
-    atomic_write(path, lambda f: write_flat(pixels, f, fmt, int(quality), xmp=doc.xmp,
+    atomic_write(path, lambda f: write_flat(pixels, f, fmt, int(quality), xmp=stamped(doc.xmp),
                                             exif=doc.exif))
 
 

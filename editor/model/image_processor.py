@@ -16,8 +16,10 @@ As Photoshop's Image Processor script:
   is always "maximized"), Resize to Fit; the layers are kept.
 - TIFF: LZW compression (else uncompressed, as Photoshop), Resize to Fit; flat.
 - Run Action: the action's checked steps played first (`batch.play_action`).
-- Copyright Info: written where our writers can: EXIF Copyright in JPEG and TIFF
-  (`images.write_flat`); our PSD writer has no copyright resource, so PSDs go without.
+- Copyright Info: put into the document's own metadata as Photoshop's script does (File
+  Info's Copyright Notice, dc:rights, and status Copyrighted: `file_info.with_copyright`),
+  so every copy carries it with the rest of the document's XMP and EXIF: the PSD's
+  packet, the JPEG's and TIFF's XMP and EXIF Copyright (`images.write_flat`).
 
 Resize to Fit keeps the proportions and makes the image as large as fits W x H (larger or
 smaller, as the script's Fit Image does), by Image Size (`image_ops.image_size`).
@@ -38,7 +40,7 @@ from typing import Callable, Optional
 
 from engine.progress import ProgressFn, no_progress
 
-from . import batch, files, image_ops
+from . import batch, file_info, files, image_ops
 from .action_sets import Action
 from .document import Document
 from .duplicate import duplicate_document
@@ -182,8 +184,9 @@ def _fitted(doc: Document, out: Output) -> Document:
     return fitted
 
 
-def save(doc: Document, kind: str, out: Output, path: str, copyright: str = "") -> None:
-    """One copy of `doc` written as `kind` to `path` (atomically)."""
+def save(doc: Document, kind: str, out: Output, path: str) -> None:
+    """One copy of `doc` written as `kind` to `path` (atomically), with its metadata (its
+    packet dated as a save dates it)."""
     doc = _fitted(doc, out)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     if kind == "psd":
@@ -192,8 +195,10 @@ def save(doc: Document, kind: str, out: Output, path: str, copyright: str = "") 
     pixels = composite_document(doc)
     fmt = "JPEG" if kind == "jpeg" else "TIFF"
     files.atomic_write(path, lambda f: write_flat(
-        pixels, f, fmt, jpeg_quality(out.quality), copyright=copyright or None,
-        tiff_compression="tiff_lzw" if out.lzw else None))
+        pixels, f, fmt, jpeg_quality(out.quality),
+        copyright=file_info.copyright_notice(doc.xmp) or None,
+        tiff_compression="tiff_lzw" if out.lzw else None,
+        xmp=file_info.stamped(doc.xmp), exif=doc.exif))
 
 
 def process(prepared: Prepared, item, step_done: Callable[[], None] = lambda: None
@@ -204,9 +209,11 @@ def process(prepared: Prepared, item, step_done: Callable[[], None] = lambda: No
     doc = files.open_document(item) if isinstance(item, str) else item[2]
     if prepared.action is not None:
         batch.play_action(doc, prepared.action, step_done)
+    # (a file just opened, or a copy of an open document: the document itself stays)
+    doc.xmp = file_info.with_copyright(doc.xmp, s.copyright)
     written = []
     for kind, path in targets(prepared, item).items():
-        save(doc, kind, getattr(s, kind), path, s.copyright)
+        save(doc, kind, getattr(s, kind), path)
         written.append(path)
         step_done()
     return written

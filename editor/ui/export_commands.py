@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Optional
 from editor.jobs import Job, operation_job
 from editor.model import export_as, layers_to_files, linked, place
 from editor.model.export_as import ExportSettings
+from editor.model.file_info import METADATA_CHOICES
 from editor.model.layers_to_files import LayersToFilesSettings
 from editor.model.render import composite_document
 
@@ -82,11 +83,13 @@ class ExportCommands:
             return None
         settings = w.settings
         fmt = settings.value("export_as/format", "PNG")
+        metadata = settings.value("export_as/metadata", "none")
         start = ExportSettings(
             format=fmt if fmt in export_as.FORMATS else "PNG",
             quality=settings.value("export_as/quality", 90, int),
             transparency=settings.value("export_as/transparency", True, bool),
-            copyright=settings.value("export_as/copyright", "") or None,
+            metadata=metadata if metadata in METADATA_CHOICES else "none",
+            xmp=session.doc.xmp, exif=session.doc.exif,
             palette=export_as.palette_setting(session.doc))
         with WaitCursor():
             pixels = composite_document(session.doc)
@@ -99,7 +102,7 @@ class ExportCommands:
         settings.set_value("export_as/quality", chosen.quality)
         settings.set_value("export_as/transparency", dialog.transparency.isChecked())
         settings.set_value("export_as/scale", dialog.scale.value())
-        settings.set_value("export_as/copyright", chosen.copyright or "")
+        settings.set_value("export_as/metadata", chosen.metadata)
         stem = os.path.splitext(session.title)[0]
         folder = self._folder(session)
         suffix = chosen.suffix

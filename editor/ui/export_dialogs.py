@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QFormLayout, QHBoxLayout, QLa
 
 from editor.model import export_as
 from editor.model.export_as import ExportSettings
+from editor.model.file_info import METADATA_CHOICES
 from editor.model.layers_to_files import LayersToFilesSettings
 
 from . import dialogs, worker
@@ -100,11 +101,11 @@ class ExportAsDialog(QDialog):
         self.scale = _spin("ExportScale", 1, 1000, round(scale), " %")
         self.width = _spin("ExportWidth", 1, export_as.MAX_SIDE, w, " px")
         self.height = _spin("ExportHeight", 1, export_as.MAX_SIDE, h, " px")
-        self.metadata = keyed_combo("ExportMetadata", {"none": "None", "copyright": "Copyright"},
-                               "copyright" if start.copyright else "none")
-        self.copyright = QLineEdit(start.copyright or "")
-        self.copyright.setObjectName("ExportCopyright")
-        self.copyright.setPlaceholderText("© 2026 Your Name")
+        self.metadata = keyed_combo("ExportMetadata", METADATA_CHOICES, start.metadata)
+        self.metadata.setToolTip("The document's File Info: Copyright and Contact Info "
+                                 "writes its copyright, status, URL and authors only; All "
+                                 "writes all of it and the camera data")
+        self.xmp, self.exif = start.xmp, start.exif  # the document's (File Info)
         form.addRow("Format", self.format)
         form.addRow("Quality", self.quality)
         form.addRow("", self.transparency)
@@ -116,7 +117,6 @@ class ExportAsDialog(QDialog):
         note.setWordWrap(True)
         form.addRow(note)
         form.addRow("Metadata", self.metadata)
-        form.addRow("Copyright", self.copyright)
         right = QVBoxLayout()
         right.addLayout(form)
         right.addStretch(1)
@@ -131,7 +131,6 @@ class ExportAsDialog(QDialog):
         self.quality.valueChanged.connect(self._changed)
         self.transparency.toggled.connect(self._changed)
         self.metadata.currentIndexChanged.connect(self._changed)
-        self.copyright.editingFinished.connect(self._changed)
         self.scale.valueChanged.connect(self._scale_changed)
         self.width.valueChanged.connect(lambda v: self._side_changed(v, 0))
         self.height.valueChanged.connect(lambda v: self._side_changed(v, 1))
@@ -142,14 +141,13 @@ class ExportAsDialog(QDialog):
     # -- the options -------------------------------------------------------------------
     def settings(self) -> ExportSettings:
         fmt = self.format.currentData()
-        text = self.copyright.text().strip()
         size = (self.width.value(), self.height.value())
         return ExportSettings(
             format=fmt, quality=self.quality.value(),
             transparency=self.transparency.isChecked() and fmt in export_as.TRANSPARENT,
             width=None if size == self.canvas_size else size[0],
             height=None if size == self.canvas_size else size[1],
-            copyright=text if self.metadata.currentData() == "copyright" and text else None,
+            metadata=self.metadata.currentData(), xmp=self.xmp, exif=self.exif,
             palette=self.palette)
 
     def _scale_changed(self, percent: int) -> None:
@@ -184,7 +182,6 @@ class ExportAsDialog(QDialog):
         fmt = self.format.currentData()
         self.quality.setEnabled(fmt in export_as.QUALITY_FORMATS)
         self.transparency.setEnabled(fmt in export_as.TRANSPARENT)
-        self.copyright.setEnabled(self.metadata.currentData() == "copyright")
         self.size_label.setText("…")
         self.encoding = True
         self._timer.start()

@@ -153,8 +153,8 @@ class ImageProcessorDialog(QDialog):
         self.action_box.setCurrentIndex(max(0, self.action_box.findText(chosen[1])))
         self.copyright = QLineEdit(start.copyright)
         self.copyright.setObjectName("ip_copyright")
-        self.copyright.setToolTip("Written as EXIF Copyright in JPEG and TIFF files "
-                                  "(PSD files go without)")
+        self.copyright.setToolTip("Set as each image's File Info Copyright Notice "
+                                  "(status Copyrighted), written with its metadata")
         grid.addWidget(self.run_action, 0, 0)
         grid.addWidget(self.set_box, 0, 1)
         grid.addWidget(self.action_box, 0, 2)
