@@ -54,6 +54,8 @@ def test_print_to_pdf_landscape_one_page(opened, qtbot, tmp_path):
     assert count == 1
     width, height = boxes[0]
     assert width == pytest.approx(297, abs=1) and height == pytest.approx(210, abs=1)
+    data = open(target, "rb").read()  # the photo itself, at the document's pixels
+    assert re.search(rb"/Subtype\s*/Image", data) and re.search(rb"/Width\s+96\b", data)
     assert not [n for n in os.listdir(tmp_path) if n.startswith(".print-")]
     assert "Printed to" in w.statusBar().currentMessage()
 
