@@ -87,6 +87,7 @@ from .transform_commands import TransformCommands
 from .type_commands import TypeCommands
 from .smart_object_commands import SmartObjectCommands
 from .export_commands import ExportCommands
+from .print_commands import PrintCommands
 from .file_info_dialog import FileInfoCommands
 from .automate_commands import AutomateCommands
 from .view_commands import ViewCommands
@@ -268,6 +269,7 @@ class MainWindow(QMainWindow):
         self.automate_commands = AutomateCommands(self)  # File > Automate, File > Scripts
         self.shortcut_commands = ShortcutCommands(self)  # Edit > Keyboard Shortcuts…
         self.file_info_commands = FileInfoCommands(self)  # File > File Info…
+        self.print_commands = PrintCommands(self)  # File > Print…, Print One Copy
         self.workspace_commands = WorkspaceCommands(self)  # Window > Arrange, Workspace
         for module in (self.layer_commands, self.artboard_commands, self.transform_commands,
                        self.select_commands, self.export_commands, self.automate_commands,
@@ -287,7 +289,8 @@ class MainWindow(QMainWindow):
                        self.auto_layers_commands, self.focus_area_commands,
                        self.layer_comp_commands,
                        self.matting_commands, self.shortcut_commands,
-                       self.file_info_commands, self.workspace_commands):
+                       self.file_info_commands, self.print_commands,
+                       self.workspace_commands):
             add_actions(self, module.action_specs())
         self._build_paths_panel()  # its buttons show the actions just made
         self.tool_actions = build_tool_actions(self)

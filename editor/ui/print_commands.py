@@ -1,0 +1,408 @@
+"""File > Print… (Ctrl+P) and File > Print One Copy (Alt+Shift+Ctrl+P), through Qt's
+QPrinter: the system's printers, or "Save as PDF" (QPrinter's PDF output to a file).
+
+What prints is the flattened composite (`composite_document`, as the exports use), over
+white, sRGB as displayed, placed on the page by `model/print_layout.py`; the dialog's
+preview is the same painting (`paint_page`) on a QImage of the page. A PDF is written to a
+temporary file beside the chosen one and renamed over it when complete. The settings are
+remembered ("print/…"); Print One Copy prints one copy with them and no dialog. Printing
+runs on the GUI thread (with a wait cursor). Print Marks are not offered.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import asdict, replace
+from typing import TYPE_CHECKING, Optional
+
+from PySide6.QtCore import QMarginsF, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPixmap
+from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox,
+                               QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox,
+                               QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
+                               QVBoxLayout)
+
+from editor.model.images import flatten_on_white
+from editor.model.print_layout import (PAPERS, PDF, UNITS, PrintSettings, effective_scale,
+                                       natural_size_mm, placement)
+from editor.model.render import composite_document
+
+from .actions import ActionSpec, has_doc
+from .file_commands import WaitCursor
+
+if TYPE_CHECKING:
+    from .window_api import EditorWindow
+
+PREVIEW_SIDE = 300  # the preview's longer side, screen pixels
+
+
+def page_size_mm(s: PrintSettings) -> tuple[float, float]:
+    """The paper's width and height in millimetres, turned for Landscape."""
+    size = QPageSize(getattr(QPageSize.PageSizeId, s.paper)).size(QPageSize.Unit.Millimeter)
+    w, h = size.width(), size.height()
+    return (h, w) if s.landscape else (w, h)
+
+
+def print_image(doc, s: PrintSettings) -> QImage:
+    """The pixels that print: the composite over white, only the selection's box with
+    Print Selected Area (when there is a selection)."""
+    box = doc.selection.clip(doc.width, doc.height) if s.selected_area and doc.selection \
+        else None
+    rgb = flatten_on_white(composite_document(doc, box))
+    h, w = rgb.shape[:2]
+    return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+
+
+def paint_page(painter: QPainter, image: QImage, s: PrintSettings, dots_per_mm: float) -> None:
+    """Draws `image` where the settings place it, the painter's origin at the paper's
+    corner and `dots_per_mm` its device's resolution."""
+    left, top, w, h = placement(page_size_mm(s), (image.width(), image.height()), s)
+    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+    painter.drawImage(QRectF(left * dots_per_mm, top * dots_per_mm, w * dots_per_mm,
+                             h * dots_per_mm), image)
+
+
+def page_preview(image: QImage, s: PrintSettings, side: int = PREVIEW_SIDE) -> QImage:
+    """The page as it will print, `side` pixels on its longer side, white paper."""
+    page = page_size_mm(s)
+    dots = side / max(page)
+    out = QImage(max(1, round(page[0] * dots)), max(1, round(page[1] * dots)),
+                 QImage.Format.Format_RGB32)
+    out.fill(QColor("white"))
+    painter = QPainter(out)
+    paint_page(painter, image, s, dots)
+    painter.end()
+    return out
+
+
+class PrintError(Exception):
+    pass
+
+
+def print_to(image: QImage, s: PrintSettings, copies: Optional[int] = None) -> str:
+    """Prints `image` with the settings; returns where it went (the PDF's path or the
+    printer's name). Raises PrintError with one line."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setFullPage(True)  # the painter's origin is the paper's corner
+    printer.setPageLayout(QPageLayout(
+        QPageSize(getattr(QPageSize.PageSizeId, s.paper)),
+        QPageLayout.Orientation.Landscape if s.landscape else QPageLayout.Orientation.Portrait,
+        QMarginsF()))
+    printer.setCopyCount(copies or s.copies)
+    temp = None
+    if s.printer == PDF:
+        if not s.pdf_path:
+            raise PrintError("no PDF file chosen")
+        folder = os.path.dirname(os.path.abspath(s.pdf_path))
+        try:
+            fd, temp = tempfile.mkstemp(suffix=".pdf", prefix=".print-", dir=folder)
+            os.close(fd)
+        except OSError as exc:
+            raise PrintError(f"cannot write in {folder}: {exc.strerror}") from None
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(temp)
+    else:
+        if s.printer not in QPrinterInfo.availablePrinterNames():
+            raise PrintError(f"no printer named '{s.printer}'")
+        printer.setPrinterName(s.printer)
+    try:
+        painter = QPainter()
+        if not painter.begin(printer):
+            raise PrintError(f"the printer '{s.printer}' could not start")
+        # one page: a printer repeats it `copies` times; Qt's PDF output holds it once
+        paint_page(painter, image, s, printer.resolution() / 25.4)
+        if not painter.end():
+            raise PrintError("the printer did not finish")
+        if temp is not None:
+            os.replace(temp, s.pdf_path)
+            temp = None
+    finally:
+        if temp is not None and os.path.exists(temp):
+            os.remove(temp)
+    return s.pdf_path if s.printer == PDF else s.printer
+
+
+def _spin(lo: float, hi: float, decimals: int = 2, suffix: str = "") -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setRange(lo, hi)
+    box.setDecimals(decimals)
+    box.setSuffix(suffix)
+    box.setKeyboardTracking(False)
+    return box
+
+
+class PrintDialog(QDialog):
+    """Photoshop's Print Settings, simplified: a preview of the page on the left; Printer,
+    Copies, Layout and Paper; Position (Center, Top, Left) and Scaled Print Size (Scale,
+    Height, Width, Scale to Fit Media, Print Selected Area) on the right."""
+
+    def __init__(self, window, doc, start: PrintSettings):
+        super().__init__(window)
+        self.setWindowTitle("Print Settings")
+        self.setObjectName("PrintDialog")
+        self.doc = doc
+        self._images: dict[bool, QImage] = {}
+        outer = QHBoxLayout(self)
+        self.preview = QLabel()
+        self.preview.setObjectName("PrintPreview")
+        self.preview.setFixedSize(PREVIEW_SIDE + 8, PREVIEW_SIDE + 8)
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setStyleSheet("background: #808080;")
+        outer.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignTop)
+        right = QVBoxLayout()
+        outer.addLayout(right)
+
+        setup = QGroupBox("Printer Setup")
+        form = QFormLayout(setup)
+        self.printer = QComboBox()
+        self.printer.setObjectName("PrintPrinter")
+        self.printer.addItems(QPrinterInfo.availablePrinterNames() + [PDF])
+        self.printer.setCurrentIndex(max(0, self.printer.findText(start.printer)))
+        form.addRow("Printer:", self.printer)
+        self.pdf_path = QLineEdit(start.pdf_path)
+        self.pdf_path.setObjectName("PrintPdfPath")
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.pdf_path, 1)
+        row.addWidget(browse)
+        self.pdf_label = QLabel("PDF file:")
+        form.addRow(self.pdf_label, row)
+        self._pdf_row = (self.pdf_path, browse, self.pdf_label)
+        self.copies = QSpinBox()
+        self.copies.setObjectName("PrintCopies")
+        self.copies.setRange(1, 999)
+        self.copies.setValue(start.copies)
+        form.addRow("Copies:", self.copies)
+        self.layout_box = QComboBox()
+        self.layout_box.setObjectName("PrintLayout")
+        self.layout_box.addItems(["Portrait", "Landscape"])
+        self.layout_box.setCurrentIndex(int(start.landscape))
+        form.addRow("Layout:", self.layout_box)
+        self.paper = QComboBox()
+        self.paper.setObjectName("PrintPaper")
+        self.paper.addItems(list(PAPERS))
+        self.paper.setCurrentText(start.paper)
+        form.addRow("Paper Size:", self.paper)
+        right.addWidget(setup)
+
+        position = QGroupBox("Position and Size")
+        grid = QFormLayout(position)
+        self.center = QCheckBox("Center")
+        self.center.setObjectName("PrintCenter")
+        self.center.setChecked(start.center)
+        grid.addRow("", self.center)
+        self.units = QComboBox()
+        self.units.setObjectName("PrintUnits")
+        self.units.addItems(list(UNITS))
+        self.units.setCurrentText(start.units)
+        self.top, self.left = _spin(-1000, 10000), _spin(-1000, 10000)
+        self.top.setObjectName("PrintTop")
+        self.left.setObjectName("PrintLeft")
+        pos = QHBoxLayout()
+        pos.addWidget(QLabel("Top:"))
+        pos.addWidget(self.top)
+        pos.addWidget(QLabel("Left:"))
+        pos.addWidget(self.left)
+        grid.addRow(pos)
+        self.scale = _spin(0.1, 10000, 2, " %")
+        self.scale.setObjectName("PrintScale")
+        self.scale.setValue(start.scale)
+        grid.addRow("Scale:", self.scale)
+        self.height_box, self.width_box = _spin(0.01, 100000, 2), _spin(0.01, 100000, 2)
+        self.height_box.setObjectName("PrintHeight")
+        self.width_box.setObjectName("PrintWidth")
+        size = QHBoxLayout()
+        size.addWidget(QLabel("Height:"))
+        size.addWidget(self.height_box)
+        size.addWidget(QLabel("Width:"))
+        size.addWidget(self.width_box)
+        size.addWidget(self.units)
+        grid.addRow(size)
+        self.fit = QCheckBox("Scale to Fit Media")
+        self.fit.setObjectName("PrintFit")
+        self.fit.setChecked(start.fit)
+        grid.addRow("", self.fit)
+        self.selected_area = QCheckBox("Print Selected Area")
+        self.selected_area.setObjectName("PrintSelectedArea")
+        self.selected_area.setEnabled(doc.selection is not None)
+        self.selected_area.setChecked(start.selected_area and doc.selection is not None)
+        grid.addRow("", self.selected_area)
+        self.resolution_note = QLabel()
+        grid.addRow(self.resolution_note)
+        right.addWidget(position)
+        right.addStretch(1)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Print")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        right.addWidget(self.buttons)
+
+        self._ppi = start.ppi
+        self._top_mm, self._left_mm = start.top_mm, start.left_mm
+        self._busy = False
+        self._show_position()
+        for signal in (self.printer.currentIndexChanged, self.layout_box.currentIndexChanged,
+                       self.paper.currentIndexChanged, self.center.toggled, self.fit.toggled,
+                       self.selected_area.toggled, self.units.currentIndexChanged,
+                       self.scale.valueChanged, self.copies.valueChanged):
+            signal.connect(self._changed)
+        self.top.valueChanged.connect(lambda v: self._moved("_top_mm", v))
+        self.left.valueChanged.connect(lambda v: self._moved("_left_mm", v))
+        self.width_box.valueChanged.connect(lambda v: self._sized(v, 0))
+        self.height_box.valueChanged.connect(lambda v: self._sized(v, 1))
+
+    # -- what the widgets say ---------------------------------------------------------------
+    def settings(self) -> PrintSettings:
+        return PrintSettings(
+            printer=self.printer.currentText(), pdf_path=self.pdf_path.text().strip(),
+            copies=self.copies.value(), landscape=self.layout_box.currentIndex() == 1,
+            paper=self.paper.currentText(), center=self.center.isChecked(),
+            top_mm=self._top_mm, left_mm=self._left_mm, scale=self.scale.value(),
+            fit=self.fit.isChecked(),
+            selected_area=self.selected_area.isChecked() and self.selected_area.isEnabled(),
+            units=self.units.currentText(), ppi=self._ppi)
+
+    def image(self) -> QImage:
+        """The pixels that print (cached per Print Selected Area)."""
+        key = self.selected_area.isChecked() and self.selected_area.isEnabled()
+        if key not in self._images:
+            with WaitCursor():
+                self._images[key] = print_image(self.doc, self.settings())
+        return self._images[key]
+
+    def preview_image(self) -> QImage:
+        return page_preview(self.image(), self.settings())
+
+    # -- keeping the widgets in step --------------------------------------------------------
+    def _changed(self, *args) -> None:
+        if not self._busy:
+            self._show_position()
+
+    def _moved(self, attr: str, value: float) -> None:
+        if not self._busy:
+            setattr(self, attr, value * UNITS[self.units.currentText()])
+            self._show_position()
+
+    def _sized(self, value: float, axis: int) -> None:
+        if self._busy:
+            return
+        image = self.image()
+        natural = natural_size_mm(image.width(), image.height(), self._ppi)[axis]
+        self._busy = True
+        self.fit.setChecked(False)
+        self.scale.setValue(100.0 * value * UNITS[self.units.currentText()] / natural)
+        self._busy = False
+        self._show_position()
+
+    def _show_position(self) -> None:
+        s = self.settings()
+        for widget in self._pdf_row:
+            widget.setVisible(s.printer == PDF)
+        # a PDF holds the page once (Qt's PDF output ignores the copy count)
+        self.copies.setEnabled(s.printer != PDF)
+        image = self.image()
+        page = page_size_mm(s)
+        left, top, w, h = placement(page, (image.width(), image.height()), s)
+        unit = UNITS[s.units]
+        self._busy = True
+        for box, value in ((self.top, top), (self.left, left), (self.width_box, w),
+                           (self.height_box, h)):
+            box.setSuffix(f" {s.units}")
+            box.setValue(value / unit)
+        self.scale.setValue(effective_scale(page, (image.width(), image.height()), s))
+        self._busy = False
+        fixed = s.center or s.fit
+        self.top.setEnabled(not fixed)
+        self.left.setEnabled(not fixed)
+        self.scale.setEnabled(not s.fit)
+        self.width_box.setEnabled(not s.fit)
+        self.height_box.setEnabled(not s.fit)
+        self.resolution_note.setText(f"{image.width()} × {image.height()} px at "
+                                     f"{s.ppi:g} ppi")
+        self.preview.setPixmap(QPixmap.fromImage(self.preview_image()))
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save as PDF", self.pdf_path.text(),
+                                              "PDF (*.pdf)")
+        if path:
+            self.pdf_path.setText(path if path.lower().endswith(".pdf") else path + ".pdf")
+
+
+class PrintCommands:
+    def __init__(self, window: "EditorWindow"):
+        self.window = window
+        self.dialog: Optional[PrintDialog] = None  # the last one shown (tests, screenshots)
+        self.last_result: Optional[str] = None  # where the last print went (None: it did not)
+
+    def action_specs(self) -> list[ActionSpec]:
+        return [
+            ActionSpec("print", "&Print…", self.print_dialog, "Ctrl+P", enabled=has_doc,
+                       menu="file", after="file_info", separator=True,
+                       tip="The picture on paper, or as a PDF, placed and scaled on the page"),
+            ActionSpec("print_one_copy", "Print One Cop&y", self.print_one_copy,
+                       "Alt+Shift+Ctrl+P", enabled=has_doc, menu="file", after="print",
+                       tip="One copy with the last print settings, no dialog"),
+        ]
+
+    def last_settings(self) -> PrintSettings:
+        settings = self.window.settings
+        return PrintSettings.from_values(
+            lambda name, default, kind: settings.value(f"print/{name}", default, kind))
+
+    def _remember(self, s: PrintSettings) -> None:
+        for name, value in asdict(s).items():
+            self.window.settings.set_value(f"print/{name}", value)
+
+    def _front_doc(self):
+        session = self.window.session
+        if session is None:
+            return None
+        self.window.tools.end_mode(commit=True)
+        return session.doc
+
+    def print_dialog(self) -> Optional[str]:
+        """File > Print…: returns where it printed (None when cancelled or failed)."""
+        self.last_result = None
+        doc = self._front_doc()
+        if doc is None:
+            return None
+        start = self.last_settings()
+        if not start.pdf_path:
+            session = self.window.session
+            stem = os.path.splitext(session.title)[0]
+            folder = os.path.dirname(session.file) if session.file \
+                else self.window.settings.last_dir()
+            start = replace(start, pdf_path=os.path.join(folder, stem + ".pdf"))
+        self.dialog = dialog = PrintDialog(self.window, doc, start)
+        if not dialog.exec():
+            return None
+        chosen = dialog.settings()
+        self._remember(chosen)
+        return self._print(dialog.image(), chosen)
+
+    def print_one_copy(self) -> Optional[str]:
+        """File > Print One Copy: the last settings, one copy, no dialog."""
+        self.last_result = None
+        doc = self._front_doc()
+        if doc is None:
+            return None
+        s = self.last_settings()
+        if s.selected_area and doc.selection is None:
+            s = replace(s, selected_area=False)
+        with WaitCursor():
+            image = print_image(doc, s)
+        return self._print(image, s, copies=1)
+
+    def _print(self, image: QImage, s: PrintSettings, copies: Optional[int] = None):
+        try:
+            with WaitCursor():
+                where = print_to(image, s, copies)
+        except PrintError as exc:
+            self.window.status(f"Could not print: {exc}.")
+            return None
+        self.window.status(f"Printed to {where}.")
+        self.last_result = where
+        return where
