@@ -26,8 +26,15 @@ file) is the space the colours are blended in; the opacity is blended as it is:
   matches Photoshop's render of adjustment_clipping.psd within 2 levels (0.25 on average);
 - perceptual: Oklab (Ottosson 2020) from linear sRGB: Adobe's help says its Perceptual
   method interpolates in OKLab (as quoted on graphicdesign.stackexchange.com/q/163526),
-  but how exactly is not published, and no Photoshop render of a Perceptual gradient is
-  at hand to check ours against: approximate.
+  but how exactly is not published. Its opacity is not blended straight: measured on
+  Photoshop's render of Aspose's psdnet659.psd (eight Perceptual gradient fills, most
+  from 100 % to 0 % opacity), the opacity of its Angle fill, read off the merged image
+  where it lies alone over another fill, is the straight (smoothed) ramp raised to the
+  power 1.75 (rms 0.008 over 300 samples; 1.5: 0.039, 2.0: 0.038, sRGB's curve 0.066),
+  while its colours are our Oklab blend (the three channels give the same opacity). So
+  the opacities are blended as alpha ** (1 / 1.75) and raised back (which keeps a
+  constant opacity as it is; stops between other opacities than 100 and 0 % were not
+  at hand to check that form against). Whole file: 16.0 levels off before, 2.9 after.
 
 The styles, for a start point s and an end point e (d = e - s), each 0..1:
 - linear: the projection of p - s on d, over |d|^2;
@@ -54,6 +61,8 @@ STYLE_LABELS = {"linear": "Linear", "radial": "Radial", "angle": "Angle",
 # Photoshop's order in its Method menu.
 METHODS = ("perceptual", "linear", "classic")
 METHOD_LABELS = {"perceptual": "Perceptual", "linear": "Linear", "classic": "Classic"}
+# The power the opacity is blended under by the Perceptual method (measured, see above).
+PERCEPTUAL_OPACITY_POWER = 1.75
 TABLE_SIZE = 4096  # entries of the colour table a ramp is looked up in (Photoshop's 'Lctn' steps)
 
 
@@ -172,9 +181,12 @@ def table(colour_stops: Sequence[tuple], opacity_stops: Sequence[tuple] = ((0.0,
     values = to_blend_space(np.array([s[1] for s in colours], np.float64).reshape(-1, 3), method)
     out[:, :3] = from_blend_space(
         _stretches(positions, [s[0] for s in colours], values, smoothness, mids), method)
-    out[:, 3] = _stretches(positions, [s[0] for s in opacities],
-                           np.array([s[1] for s in opacities], np.float64).reshape(-1, 1),
-                           smoothness, opacity_mids)[:, 0]
+    alphas = np.array([s[1] for s in opacities], np.float64).reshape(-1, 1)
+    # Perceptual blends the opacity on a curve too (see the module's docstring).
+    power = PERCEPTUAL_OPACITY_POWER if method == "perceptual" else 1.0
+    alphas = 255.0 * (alphas / 255.0) ** (1 / power)
+    out[:, 3] = 255.0 * (_stretches(positions, [s[0] for s in opacities], alphas, smoothness,
+                                    opacity_mids)[:, 0] / 255.0) ** power
     return out
 
 

@@ -264,7 +264,7 @@ def pattern_descriptor(settings: adjustments.PatternFill):
 def read_patterns(psd, warn, convert=None) -> dict:
     """The file's patterns ('Patt', 'Pat2', 'Pat3' after the layers) by id, as ours
     (`patterns.Pattern`, its name as stored less the final NUL); those in a mode we do
-    not read (indexed, CMYK, Lab...) or damaged are left out, and said once. `convert`:
+    not read (CMYK, Lab...) or damaged are left out, and said once. `convert`:
     the document's RGB -> sRGB (`psd_colour.transform`) for its RGB patterns, or None."""
     from psd_tools.constants import ColorMode, Tag
 
@@ -275,7 +275,7 @@ def read_patterns(psd, warn, convert=None) -> dict:
     skipped = 0
     for key in (Tag.PATTERNS1, Tag.PATTERNS2, Tag.PATTERNS3):
         for record in (blocks.get_data(key) or ()) if blocks is not None else ():
-            if record.image_mode not in (ColorMode.RGB, ColorMode.GRAYSCALE):
+            if record.image_mode not in (ColorMode.RGB, ColorMode.GRAYSCALE, ColorMode.INDEXED):
                 skipped += 1
                 continue
             try:
@@ -298,13 +298,22 @@ def _pattern_pixels(record) -> np.ndarray:
     transparency in the last slot, as psd-tools decodes them)."""
     from psd_tools.api.numpy_io import get_pattern, get_pattern_color_channels
 
+    from psd_tools.constants import ColorMode
+
     planes = get_pattern(record)
     colours = get_pattern_color_channels(record)
     out = np.empty(planes.shape[:2] + (4,), np.uint8)
-    rgb = planes[..., :colours]
-    if colours == 1:
-        rgb = np.repeat(rgb, 3, axis=-1)
-    out[..., :3] = np.rint(np.clip(rgb[..., :3], 0, 1) * 255)
+    if record.image_mode == ColorMode.INDEXED:
+        # One plane of indices into the record's colour table (Photoshop's patterns of an
+        # indexed image, e.g. Aspose's PSDNET-1234/test.psd).
+        table = np.zeros((256, 3), np.uint8)
+        table[:len(record.color_table)] = np.asarray(record.color_table, np.uint8)[:256]
+        out[..., :3] = table[np.rint(planes[..., 0] * 255).astype(np.uint8)]
+    else:
+        rgb = planes[..., :colours]
+        if colours == 1:
+            rgb = np.repeat(rgb, 3, axis=-1)
+        out[..., :3] = np.rint(np.clip(rgb[..., :3], 0, 1) * 255)
     out[..., 3] = np.rint(np.clip(planes[..., -1], 0, 1) * 255) if planes.shape[2] > colours \
         else 255
     return out
