@@ -107,6 +107,21 @@ class _Canvas:
         return _blend_premultiplied(old, new, coverage)
 
 
+def chosen_lines(doc) -> tuple:
+    """The chosen path's (or else the Work Path's) subpaths as polylines: tuples of (x, y)
+    canvas points, rounded to 1/100 px (plain settings: actions record them)."""
+    from . import path_edit, paths
+    from .vector_mask import flatten
+
+    vector = paths.target_vector(doc)
+    if vector is None and paths.work_path(doc) is not None:
+        vector = paths.work_path(doc).vector
+    if vector is None:
+        return ()
+    return tuple(tuple(map(tuple, np.round(flatten(s.knots, s.closed), 2).tolist()))
+                 for s in path_edit.current_subpaths(vector) if len(s.knots) >= 2)
+
+
 def _resample(line: np.ndarray, step: float) -> tuple[np.ndarray, np.ndarray]:
     """Points every `step` px along polyline `line` (n, 2), and the unit tangents there."""
     seg = np.diff(line, axis=0)
@@ -137,6 +152,16 @@ class _Whole(Operation):
 
     def _frame(self, where):
         return self.frame if self.frame is not None else where.as_tuple()
+
+    def for_document(self, doc) -> "_Whole":
+        """This operation drawn for `doc`: its canvas as the frame, and (Flame, Tree) the
+        path chosen in the Paths panel, else the Work Path, flattened to polylines."""
+        from dataclasses import fields, replace
+
+        changes = {"frame": doc.canvas.as_tuple()}
+        if "path" in {f.name for f in fields(self)}:
+            changes["path"] = chosen_lines(doc)
+        return replace(self, **changes)
 
     def process(self, src, inner, where, coverage):
         canvas = _Canvas(where)
@@ -185,6 +210,15 @@ class Flame(_Whole):
                                      ("shape", self.shape, FLAME_SHAPES)):
             if value not in allowed:
                 raise ValueError(f"{name} is one of {', '.join(allowed)}, not {value!r}")
+
+    def for_document(self, doc) -> "Flame":
+        from .errors import DocumentError
+
+        op = super().for_document(doc)
+        if not op.path:
+            raise DocumentError("Flame draws along a path: draw one with the Pen (the Work "
+                                "Path) or choose one in the Paths panel first.")
+        return op
 
     def _profile(self, t: np.ndarray) -> np.ndarray:
         """Half-width along a tongue (t 0 base .. 1 tip), as a share of its half-width."""
