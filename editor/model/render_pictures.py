@@ -51,8 +51,9 @@ class _Canvas:
         return np.zeros((self.where.h, self.where.w), np.uint8)
 
     def points(self, xy: np.ndarray) -> np.ndarray:
-        """Canvas (n, 2) points as cv2's fixed-point int32 in this box."""
-        local = np.asarray(xy, np.float64) - (self.where.x, self.where.y)
+        """Canvas (n, 2) points as cv2's fixed-point int32 in this box (cv2's pixel centres
+        are whole numbers; canvas pixel i spans i..i+1)."""
+        local = np.asarray(xy, np.float64) - (self.where.x + 0.5, self.where.y + 0.5)
         return np.round(local * (1 << SUB)).astype(np.int32)
 
     def polygons(self, polys, colour, opacity=1.0, blur=0.0) -> None:
@@ -449,16 +450,24 @@ class Tree(_Whole):
         if lines:
             bases = np.concatenate([_resample(line, height * 0.6)[0] for line in lines])
         else:
-            bases = np.array([[fx + fw / 2, fy + fh - 1]])
+            bases = np.array([[fx + fw / 2, fy + fh]])  # (the bottom edge)
         branches, leaves = [], []  # (polygon), (centre, radius) or polygons
         for base in bases:
-            self._one(base, height, rng, branches, leaves)
+            limbs, leafs = [], []
+            self._one(base, height, rng, limbs, leafs)
+            # Branches grow by chance: the tree scaled about its foot to stand `height` tall.
+            top = min(p[:, 1].min() for p in limbs + leafs)
+            f = height / max(base[1] - top, 1e-9)
+            branches += [base + (p - base) * f for p in limbs]
+            leaves += [base + (p - base) * f for p in leafs]
         bark, foliage = TREE_KINDS[self.tree][:2]
         canvas.polygons(branches, bark)
         if self.default_leaves and leaves:
-            dark = tuple(c * 0.75 for c in foliage)
-            for colour, shift in ((dark, 0.0), (foliage, -0.15)):
-                canvas.polygons([p + (0, shift * 10) for p in leaves], colour, 0.95)
+            # A darker whole, then each leaf or clump's upper part lit (shrunk towards it).
+            canvas.polygons(leaves, tuple(c * 0.7 for c in foliage), 0.97)
+            lit = [c + (p - c) * 0.7 for p in leaves
+                   for c in [p.mean(axis=0) - (0, 0.2 * np.ptp(p[:, 1]))]]
+            canvas.polygons(lit, foliage, 0.9)
 
     def _limb(self, a, b, w0, w1) -> np.ndarray:
         d = (b - a) / max(np.hypot(*(b - a)), 1e-9)
