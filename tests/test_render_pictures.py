@@ -40,8 +40,9 @@ def test_flame_draws_only_near_the_path(flame_type):
     alpha = drawn(op)[..., 3]
     assert (alpha > 128).sum() > 60  # flames, not a speck
     ys, xs = np.nonzero(alpha)
-    reach = 30 * 1.5 + 12  # a tongue's length (Normal's spread, sway) and width
-    assert ys.min() >= 70 - reach and ys.max() <= 70 + 12
+    # A tongue's length (Normal's spread, sway) and width, and the glow's blur (4 sigma).
+    reach = 30 * 1.5 + 12 * 1.5
+    assert ys.min() >= 70 - reach and ys.max() <= 70 + 12 * 1.5 + 1
     assert xs.min() >= 20 - reach and xs.max() <= 100 + reach
     assert not alpha[:10].any()  # far above: untouched
 
@@ -50,7 +51,7 @@ def test_flames_rise_from_the_path_and_follow_style_and_colour():
     op = Flame(length=40, width=14, interval=12, path=LINE, frame=BOX.as_tuple())
     out = drawn(op)
     above, below = out[30:68, 20:100, 3], out[74:, :, 3]
-    assert (above > 0).mean() > 0.2 and (below > 0).mean() < 0.05  # up off the path
+    assert (above > 60).mean() > 0.2 and (below > 60).mean() < 0.05  # up off the path
     assert out[..., 0].max() > 200 and out[..., 0][out[..., 3] > 200].mean() > \
         out[..., 2][out[..., 3] > 200].mean() + 60  # fire: red over blue
     blue = drawn(Flame(length=40, width=14, interval=12, path=LINE, frame=BOX.as_tuple(),
@@ -87,7 +88,8 @@ def test_picture_frame_stays_in_its_band(kind):
 def test_tree_stands_at_the_bottom_centre(tree):
     alpha = drawn(Tree(tree=tree, frame=BOX.as_tuple(), seed=1))[..., 3]
     assert alpha[H - 3:, W // 2 - 4:W // 2 + 4].max() > 200  # the trunk's foot
-    assert not alpha[:H - int(0.7 * H) - 2].any() and alpha[:H - int(0.7 * H) + 3].any()  # its height
+    top = H - int(0.7 * H)  # its height: 0.7 of the canvas (beyond: a trace of anti-aliasing)
+    assert not (alpha[:top - 2] > 8).any() and alpha[:top + 3].any()
     assert not alpha[H - 6:, :10].any() and not alpha[H - 6:, -10:].any()  # nor the corners
     bare = drawn(Tree(tree=tree, frame=BOX.as_tuple(), seed=1, default_leaves=False))
     assert (bare[..., 3] > 0).sum() < (alpha > 0).sum()

@@ -289,6 +289,8 @@ class Flame(_Whole):
                                                        self.width, rng)):
                         layers[i].append(o)
         base = self.colour if self.custom_colour else None
+        glow = FLAME_COLOURS[0] if base is None else base
+        canvas.polygons(layers[0], glow, 0.45, blur=self.width * 0.35)  # the air around lit
         for i, polys in enumerate(layers):
             colour = FLAME_COLOURS[i] if base is None else _lighter(base, (0, 0.4, 0.8)[i])
             canvas.polygons(polys, colour, (0.85, 0.9, 0.95)[i], blur=self.width * 0.04)
@@ -465,8 +467,8 @@ class Tree(_Whole):
         if self.default_leaves and leaves:
             # A darker whole, then each leaf or clump's upper part lit (shrunk towards it).
             canvas.polygons(leaves, tuple(c * 0.7 for c in foliage), 0.97)
-            lit = [c + (p - c) * 0.7 for p in leaves
-                   for c in [p.mean(axis=0) - (0, 0.2 * np.ptp(p[:, 1]))]]
+            lit = [c + (p - c) * 0.8 - (0, 0.07 * np.ptp(p[:, 1])) for p in leaves
+                   for c in [p.mean(axis=0)]]
             canvas.polygons(lit, foliage, 0.9)
 
     def _limb(self, a, b, w0, w1) -> np.ndarray:
@@ -526,16 +528,20 @@ class Tree(_Whole):
         def grow(a, angle, length, width, level):
             b = a + length * np.array([math.sin(angle), -math.cos(angle)])
             branches.append(self._limb(a, b, width, width * 0.7))
+            # Clumps on the outer two levels of twigs (Leaves Amount: how many stay).
+            if level >= depth - 1 and rng.uniform() < 0.3 + 0.7 * amount:
+                for _ in range(1 + int(1.5 * amount)):
+                    jitter = rng.normal(0, leaf * 0.7, 2)
+                    leaves.append(self._leaf(b + jitter, leaf * rng.uniform(0.9, 1.4), rng,
+                                             kind[5]))
             if level >= depth or length < 3:
-                if rng.uniform() < 0.4 + 0.6 * amount:
-                    for _ in range(1 + int(2 * amount)):
-                        jitter = rng.normal(0, leaf * 0.6, 2)
-                        leaves.append(self._leaf(b + jitter, leaf, rng, kind[5]))
                 return
             n = forks + (rng.uniform() < 0.3)
             for k in range(n):
                 turn = spread * ((k - (n - 1) / 2) * 1.2 + rng.uniform(-0.3, 0.3))
-                grow(b, angle + turn, length * rng.uniform(0.62, 0.8), width * 0.68, level + 1)
+                # (pulled back towards upright: a crown, not an umbrella)
+                grow(b, float(np.clip(angle * 0.75 + turn, -1.4, 1.4)),
+                     length * rng.uniform(0.62, 0.8), width * 0.68, level + 1)
 
         trunk = height * 0.32
         grow(base, rng.uniform(-0.05, 0.05), trunk, thick, 0)
