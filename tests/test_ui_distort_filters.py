@@ -39,7 +39,8 @@ def test_distort_and_render_are_in_photoshops_places(opened):
     assert texts(w.menus["filter_distort"]) == [
         "Displace…", "Pinch…", "Polar Coordinates…", "Ripple…", "Shear…", "Spherize…", "Twirl…",
         "Wave…", "ZigZag…"]
-    assert texts(w.menus["filter_render"]) == ["Clouds", "Difference Clouds", "Fibers…",
+    assert texts(w.menus["filter_render"]) == ["Flame…", "Picture Frame…", "Tree…",
+                                               "Clouds", "Difference Clouds", "Fibers…",
                                                "Lens Flare…", "Lighting Effects…"]
 
 

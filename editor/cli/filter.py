@@ -14,6 +14,8 @@
          --average | --crystallize CELL | --solarize | --wind wind|blast|stagger[,left] |
          --shear ROW:SHIFT,... | --smart-blur RADIUS,THRESHOLD | --shape-blur RADIUS,SHAPE |
          --fibers VARIANCE,STRENGTH | --hsb-hsl IN,OUT | --de-interlace odd|even | ... |
+         --flame TYPE,LENGTH,WIDTH,ANGLE,INTERVAL | --picture-frame KIND[,MARGIN,SIZE] |
+         --tree KIND[,LEAVES_AMOUNT,LEAVES_SIZE,HEIGHT,THICKNESS] |
          --filter-gallery KIND[,N...][+KIND[,N...]...] |
          --camera-raw TEMP,TINT,EXPOSURE,CONTRAST,HIGHLIGHTS,SHADOWS,... |
          --invert | --desaturate | --adjust KIND=JSON) ...
@@ -79,6 +81,13 @@ MORE.update({
     "shape_blur": "RADIUS[,circle|square|ring|star|heart]",
     "fibers": "VARIANCE,STRENGTH[,SEED]", "hsb_hsl": "rgb|hsb|hsl,rgb|hsb|hsl",
     "de_interlace": "odd|even[,duplication|interpolation]", "ntsc_colors": None})
+# Render > Flame (along the file's chosen or Work Path), Picture Frame, Tree: round the
+# canvas or at its bottom centre (`render_pictures`; the colours are the dialog's defaults).
+MORE.update({
+    "flame": "one|multiple|directed|various|angle_one|angle_multiple,LENGTH,WIDTH,ANGLE,"
+             "INTERVAL[,normal|violent|flat][,parallel|center|spread|oval|pointed]",
+    "picture_frame": "simple|stripes|waves|ribbon|vines[,MARGIN,SIZE,ARRANGEMENT,SEED]",
+    "tree": "oak|maple|pine|palm|cherry[,LEAVES_AMOUNT,LEAVES_SIZE,HEIGHT,THICKNESS]"})
 # Camera Raw Filter's Basic panel, in its order (those left out stay at 0).
 MORE["camera_raw"] = ("TEMP,TINT,EXPOSURE,CONTRAST,HIGHLIGHTS,SHADOWS,WHITES,BLACKS,TEXTURE,"
                       "CLARITY,DEHAZE,VIBRANCE,SATURATION")
@@ -206,6 +215,8 @@ def run(args) -> int:
             raise DocumentError(f"--select {args.select}: give X,Y,W,H in pixels.") from None
         doc.set_selection(Box(x, y, w, h))
     for op in ops:
+        if hasattr(op, "for_document"):  # (Render > Flame, Tree: the path; their canvas)
+            op = op.for_document(doc)
         filter_ops.apply(doc, op, node)
     write_document(doc, args.output)
     print(f"{args.output}: {', '.join(doc.history.names())} on '{node.name}'")

@@ -452,11 +452,13 @@ from .distort_filters import DISTORT_FILTERS  # noqa: E402
 from .render_filters import RENDER_FILTERS  # noqa: E402
 from .blur_gallery import GALLERY_FILTERS  # noqa: E402  (Filter > Blur Gallery)
 from .lighting_effects import LIGHTING_FILTERS  # noqa: E402  (Filter > Render)
+from .render_pictures import RENDER_PICTURES  # noqa: E402  (Render > Flame, Frame, Tree)
 
 FILTERS.update(DISTORT_FILTERS)
 FILTERS.update(RENDER_FILTERS)
 FILTERS.update(GALLERY_FILTERS)
 FILTERS.update(LIGHTING_FILTERS)
+FILTERS.update(RENDER_PICTURES)
 from .camera_raw import CameraRaw  # noqa: E402  (Filter > Camera Raw Filter…)
 
 FILTERS["camera_raw"] = CameraRaw

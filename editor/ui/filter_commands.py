@@ -29,6 +29,9 @@ Last Filter (Ctrl+F) runs the last one again with its settings. The work is
 `editor.model.filter_ops` with the operations of `editor.model.pixel_filters` and
 `more_filters` (whose FILTERS names them all).
 
+Render's Flame, Picture Frame and Tree (`editor.model.render_pictures`, their rows in
+`render_picture_dialogs.py`) come first in Render; Flame draws along the chosen path.
+
 Filter > Distort (Displace, Pinch, Polar Coordinates, Ripple, Spherize, Twirl, Wave, ZigZag:
 `editor.model.distort_filters`, their rows in `distort_rows.py`) comes after Blur, and Render
 (Clouds, Difference Clouds, Lens Flare: `editor.model.render_filters`; Lens Flare's centre
@@ -84,6 +87,7 @@ from .lens_correction_dialog import DIALOGS as LENS_DIALOGS
 from .lens_flare_dialog import DIALOGS as FLARE_DIALOGS
 from .lighting_dialog import DIALOGS as LIGHTING_DIALOGS, with_lighting_item
 from .liquify_dialog import LiquifyDialog
+from .render_picture_dialogs import with_render_picture_items
 from .shape_filter_dialogs import DIALOGS as SHAPE_DIALOGS, with_shape_items
 from .tools.blur_gallery import KINDS as GALLERY, BlurGalleryTool
 from .vanishing_point_dialog import VanishingPointDialog
@@ -148,6 +152,7 @@ FILTER_MENUS = _after(FILTER_MENUS, "filter_pixelate", (
 # Shear, Smart and Shape Blur, Fibers, HSB/HSL in their places, and Video after Stylize.
 FILTER_MENUS = with_shape_items(FILTER_MENUS)
 FILTER_MENUS = with_lighting_item(FILTER_MENUS)  # Render > Lighting Effects, last
+FILTER_MENUS = with_render_picture_items(FILTER_MENUS)  # Flame, Picture Frame, Tree first
 
 # Blur Gallery's kinds by their operation (a smart filter's, edited on the canvas).
 GALLERY_KINDS = {cls: kind for kind, cls in GALLERY.items()}
@@ -386,6 +391,10 @@ class FilterCommands:
         """Filter > ... > `kind`: its dialog over the active layer (a filter without settings,
         as Find Edges, runs at once as Last Filter does)."""
         op = with_colours(self._fresh(mf.FILTERS[kind]()), self.window)
+        if hasattr(op, "for_document"):  # (Render > Flame, Tree: the path; their canvas)
+            op = run_on_doc(self.window, f"Could not apply {op.label}", op.for_document)
+            if op is None:
+                return
         target = self._target(op.label, "filter", getattr(op, "paints", False))
         if target is None:
             return
