@@ -17,7 +17,6 @@ from PIL import Image
 from editor.model.document import Document
 from editor.model.duplicate import duplicate_document
 from editor.model.files import export_image, open_document, save_document
-from editor.model.layers import Layer
 from ui_helpers import in_modal_dialog, make_window, open_file
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
