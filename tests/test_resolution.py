@@ -213,3 +213,27 @@ def test_cli_info_prints_the_resolution(tmp_path):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "resolution: 300 ppi" in result.stdout.splitlines()
+
+
+def test_save_a_copy_carries_it(tmp_path):
+    from editor.model.files import save_copy
+
+    doc = small_doc(200.0)
+    save_copy(doc, str(tmp_path / "copy.psd"))
+    save_copy(doc, str(tmp_path / "copy.jpg"))
+    assert open_document(str(tmp_path / "copy.psd")).resolution == 200.0
+    assert Image.open(tmp_path / "copy.jpg").info["dpi"] == (200, 200)
+    assert doc.path is None  # (the document's own file untouched)
+
+
+def test_an_actions_image_size_step_plays_the_resolution():
+    from editor.model import replay
+
+    doc = small_doc()
+    settings = {"width": 12, "height": 8, "method": "automatic", "noise": 0,
+                "resolution": 300.0}
+    replay.play(doc, "image_size", settings)
+    assert doc.resolution == 300.0 and doc.size == (12, 8)
+    assert "Resolution: 300 Pixels/Inch" in replay.details("image_size", settings)
+    replay.play(doc, "image_size", {"width": 24, "height": 16})  # recorded before: kept
+    assert doc.size == (24, 16) and doc.resolution == 300.0
