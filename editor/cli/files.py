@@ -36,7 +36,8 @@ def register(sub) -> None:
                                       "kind, offset, size, opacity (0-255), blend mode, "
                                       "visibility, lock, group path, masks, clipping, "
                                       "adjustments (with their settings) and recipe; then "
-                                      "File Info's title, authors, keywords and copyright "
+                                      "the resolution (ppi) and File Info's title, "
+                                      "authors, keywords and copyright "
                                       "where the file has them.")
     info.add_argument("file", metavar="FILE")
     info.add_argument("--json", action="store_true", help="print JSON instead of text")
@@ -123,7 +124,7 @@ def describe_document(doc, file: str) -> dict:
             entry.update(x=box.x, y=box.y, width=box.w, height=box.h)
         nodes.append(entry)
     report = {"file": file, "width": doc.width, "height": doc.height,
-              "layers": nodes, "warnings": list(doc.warnings)}
+              "resolution": doc.resolution, "layers": nodes, "warnings": list(doc.warnings)}
     metadata = file_metadata(doc)
     if metadata:
         report["metadata"] = metadata
@@ -208,6 +209,8 @@ def format_report(report: dict) -> str:
         if n.get("recipe"):
             text += "  recipe " + json.dumps(n["recipe"], ensure_ascii=False, sort_keys=True)
         lines.append(text)
+    if report.get("resolution") is not None:  # (Image Size's Resolution, pixels per inch)
+        lines.append(f"resolution: {report['resolution']:g} ppi")
     metadata = report.get("metadata") or {}
     for key, label in _METADATA_LABELS:
         if key in metadata:

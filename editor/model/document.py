@@ -241,6 +241,9 @@ class Document:
         # only (File Info's Camera Data), written back to a PSD.
         self.xmp: Optional[bytes] = None
         self.exif: Optional[bytes] = None
+        # Pixels per inch (`resolution.py`): a PSD's ResolutionInfo, a flat file's DPI,
+        # written back; Image Size (Resample off) changes it, File > Print sizes by it.
+        self.resolution: float = 72.0
         # The flat image (PNG, JPEG...) this document was opened from; Save asks for a
         # PSD name (suggested from it) rather than flattening the layers into it.
         self.source_path: Optional[str] = None

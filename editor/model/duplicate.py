@@ -36,6 +36,7 @@ def duplicate_document(doc: Document, merged_only: bool = False) -> Document:
     out._set_patterns(doc.patterns)
     out.global_light = doc.global_light
     out.xmp, out.exif = doc.xmp, doc.exif  # (File Info: the metadata goes with the copy)
+    out.resolution = doc.resolution
     out.color_mode, out.palette = doc.color_mode, doc.palette  # (Image > Mode)
     out.history.clear()  # the starting state is not an undoable step
     return out

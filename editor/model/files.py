@@ -48,7 +48,7 @@ from engine.box import Box
 from .document import Document
 from .errors import DocumentError, FileFormatError, SaveError, describe
 from .file_info import checked_packet, stamped
-from .images import read_flat, read_metadata, write_flat
+from .images import read_flat, read_metadata, read_resolution, write_flat
 from .layers import Layer
 # The pixel limit and the header read live in `limits` (images and psd need them too);
 # they stay importable from here, the entry point for files.
@@ -92,6 +92,7 @@ def open_document(path: str | os.PathLike, *, max_pixels: Optional[int] = None,
     packet, doc.exif = read_metadata(path)
     doc.xmp = checked_packet(packet, lambda text: warnings.append(f"{path}: {text}."),
                              upright=True)
+    doc.resolution = read_resolution(path) or doc.resolution  # (its DPI; none: 72)
     doc.source_path = os.path.abspath(path)
     return doc
 
@@ -191,7 +192,7 @@ def export_image(doc: Document, path: str | os.PathLike, *, quality: int = 95) -
 
     pixels = composite_document(doc)
     atomic_write(path, lambda f: write_flat(pixels, f, fmt, int(quality), xmp=stamped(doc.xmp),
-                                            exif=doc.exif))
+                                            exif=doc.exif, dpi=doc.resolution))
 
 
 def atomic_write(path: str, write: Callable[[IO[bytes]], None]) -> None:

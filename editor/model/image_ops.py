@@ -16,6 +16,8 @@ refuses a document with text layers in one line (they would need rasterizing fir
 """
 from __future__ import annotations
 
+from typing import Optional
+
 import numpy as np
 
 from engine.box import Box, opaque_bounds
@@ -29,6 +31,7 @@ from .image_resample import check_method, resize_pixels
 from .layers import Layer
 from .render import composite_document
 from .resample import transform_pixels, warp_mask
+from .resolution import set_resolution
 from .smart_object import SmartObjectLayer, set_placement
 from .text_layer import SetText, TextLayer
 
@@ -309,15 +312,18 @@ def flip_canvas(doc: Document, horizontal: bool) -> None:
 
 
 def image_size(doc: Document, width: int, height: int, method: str = "automatic",
-               noise: float = 0.0) -> None:
+               noise: float = 0.0, resolution: Optional[float] = None) -> None:
     """Resamples every layer, layer mask and alpha channel so the image becomes `width` ×
     `height` px, by Image Size's Resample `method` (`image_resample.METHODS`; Automatic:
     Preserve Details 2.0 enlarging, Bicubic Sharper reducing) with Reduce Noise `noise` %
     for Preserve Details; on premultiplied alpha. Smart objects get their placement scaled
-    (their contents are drawn through it as today)."""
+    (their contents are drawn through it as today). `resolution` (px/in; None: kept) is
+    set in the same step; at the same size it is all that changes (Resample off)."""
     check_size(width, height)
     check_method(method, noise)
     if (width, height) == doc.size:
+        if resolution is not None:
+            set_resolution(doc, resolution, "Image Size")
         return
     sx, sy = width / doc.width, height / doc.height
     layers = unlocked_layers(doc)
@@ -356,6 +362,8 @@ def image_size(doc: Document, width: int, height: int, method: str = "automatic"
         channels.map_channels(doc, lambda v: _resampled(v, width, height, method, noise),
                               "Image Size")
         doc.history.push(cmds.SetCanvasSize(width, height, "Image Size"))
+        if resolution is not None:
+            set_resolution(doc, resolution, "Image Size")
 
 
 def _remap(doc: Document, name: str, fn, place, size: tuple[int, int], points) -> None:

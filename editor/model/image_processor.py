@@ -198,7 +198,7 @@ def save(doc: Document, kind: str, out: Output, path: str) -> None:
         pixels, f, fmt, jpeg_quality(out.quality),
         copyright=file_info.copyright_notice(doc.xmp) or None,
         tiff_compression="tiff_lzw" if out.lzw else None,
-        xmp=file_info.stamped(doc.xmp), exif=doc.exif))
+        xmp=file_info.stamped(doc.xmp), exif=doc.exif, dpi=doc.resolution))
 
 
 def process(prepared: Prepared, item, step_done: Callable[[], None] = lambda: None

@@ -18,6 +18,7 @@ import numpy as np
 
 from .errors import FileFormatError, ImageTooLarge
 from .limits import check_pixel_limit, read_head
+from .resolution import of_image, save_options
 
 JPEG_MARKER_BYTES = 65533  # the most an APP marker's data may hold
 # Pillow format names we open ("MPO" is how Pillow names many camera JPEGs).
@@ -73,7 +74,7 @@ def write_flat(pixels: np.ndarray, f: IO[bytes], fmt: str, quality: int, *,
                transparency: bool = True, copyright: Optional[str] = None,
                tiff_compression: Optional[str] = "tiff_adobe_deflate",
                palette=None, xmp: Optional[bytes] = None,
-               exif: Optional[bytes] = None) -> None:
+               exif: Optional[bytes] = None, dpi: Optional[float] = None) -> None:
     """Encodes straight RGBA pixels; JPEG and BMP (no transparency) are flattened onto white,
     as is every format with `transparency` off. `copyright` (Export As' Metadata:
     Copyright): a PNG text chunk or EXIF's Copyright tag. `xmp`, `exif`: the document's
@@ -81,7 +82,8 @@ def write_flat(pixels: np.ndarray, f: IO[bytes], fmt: str, quality: int, *,
     JPEG, PNG (iTXt), TIFF (tag 700) and WebP, EXIF in JPEG, PNG and WebP (in a JPEG only
     what fits one 64 KB marker). Without those nothing but the pixels is written. `tiff_compression`: Pillow's name for a
     TIFF's ("tiff_lzw"; None: uncompressed). `palette` (GIF, PNG): an Indexed Color
-    document's ((r, g, b), ...): the file is paletted with it (PNG-8)."""
+    document's ((r, g, b), ...): the file is paletted with it (PNG-8). `dpi`: the
+    document's resolution, written in JPEG, PNG and TIFF (`resolution.save_options`)."""
     from PIL import Image
 
     if palette is not None:
@@ -133,7 +135,20 @@ def write_flat(pixels: np.ndarray, f: IO[bytes], fmt: str, quality: int, *,
         options["tiffinfo"] = {700: bytes(xmp), **({0x8298: copyright} if copyright else {})}
     if copyright and fmt == "GIF":
         options["comment"] = copyright.encode("utf-8")
+    options.update(save_options(fmt, dpi))
     image.save(f, fmt, **options)
+
+
+def read_resolution(path: str) -> Optional[float]:
+    """The pixels per inch a flat file says it has (Pillow's `info["dpi"]`), from its
+    header; None without one or when it cannot be read."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            return of_image(image.info)
+    except Exception:  # (read_flat has said what is wrong with the file, if anything)
+        return None
 
 
 def read_metadata(path: str) -> tuple[Optional[bytes], Optional[bytes]]:

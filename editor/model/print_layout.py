@@ -1,8 +1,8 @@
 """File > Print…'s settings and where the image lies on the page (no Qt: millimetres only).
 
-Layered keeps no resolution for documents (a type point is a pixel, `text_layer.py`), so
-an image prints at `DEFAULT_PPI` unless the print settings say another: at 100 % a
-720-pixel-wide image is 10 inches wide on paper, as a 72 ppi document is in Photoshop.
+An image prints at its document's resolution (`Document.resolution`, which File > Print
+puts in `PrintSettings.ppi`), as in Photoshop: at 100 % a 720-pixel-wide image is 10 inches
+wide on paper at 72 ppi, 2.4 inches at 300 ppi.
 """
 from __future__ import annotations
 

@@ -157,6 +157,7 @@ from .psd_source import _PsdToolsLog, _Source, _low_level, _why
 from .psd_type import read_type
 from .psd_write import write_psd
 from .psd_links import read_link_groups
+from .resolution import DEFAULT, RESOURCE, read_resource
 from .psd_xmp import (_apply_metadata, _written_by_us, _xmp_layer_comps, _xmp_path_names,
                       _xmp_type_styles, document_packet)
 
@@ -275,6 +276,7 @@ def read_psd(path: str, limit: int, pixels: bool = True) -> Document:
     doc.xmp = document_packet(psd, reader.warn)  # (File Info; ours left out: psd_xmp)
     exif = psd.image_resources.get_data(1058)  # EXIF data 1: the camera's (Camera Data)
     doc.exif = bytes(exif) if exif else None
+    doc.resolution = read_resource(psd.image_resources.get_data(RESOURCE)) or DEFAULT
     if mode in _KEPT_MODES:  # Image > Mode (color_modes); 16- and 32-bit grey: 8-bit grey
         doc.color_mode = _KEPT_MODES[mode]
         if mode == 2:

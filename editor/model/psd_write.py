@@ -34,6 +34,7 @@ from .psd_source import MAX_GROUP_DEPTH, _too_deep
 from .psd_type import type_block
 from .psd_xmp import _xmp_packet
 from .render import composite_document
+from .resolution import RESOURCE as RESOLUTION, resource_bytes
 from .smart_object import SmartObjectLayer
 from .snapshots import lineage
 from .text_layer import TextLayer
@@ -90,6 +91,7 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False,
         data=_xmp_packet(plan.metadata, path_names,
                          layer_comps.to_json(doc, plan.layer_ids, ids), base=doc.xmp,
                          type_styles=doc.type_styles.to_json()))
+    resources[RESOLUTION] = ImageResource(key=RESOLUTION, data=resource_bytes(doc.resolution))
     if doc.exif:  # the camera's EXIF block, where Photoshop keeps it (File Info's Camera Data)
         resources[Resource.EXIF_DATA_1] = ImageResource(key=Resource.EXIF_DATA_1,
                                                         data=doc.exif)

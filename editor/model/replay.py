@@ -168,6 +168,8 @@ def details(name: str, settings: dict) -> list[str]:
                  f"Resample: {NAMES.get(method, method)}"]
         if method in NOISE_METHODS:
             lines.append(f"Reduce Noise: {settings.get('noise', 0):g} %")
+        if settings.get("resolution") is not None:
+            lines.append(f"Resolution: {float(settings['resolution']):g} Pixels/Inch")
         return lines
     elif name in ("free_transform", "transform_selection") and settings.get("corners"):
         return [f"Frame: {settings['size'][0]:g} × {settings['size'][1]:g} px"] + [
@@ -351,11 +353,13 @@ def _calculations(doc: Document, source1: dict, source2: dict, mode: str,
 
 @register("image_size", "Image Size", dialog=True)
 def _image_size(doc: Document, width: int, height: int, method: str = "automatic",
-                noise: float = 0.0) -> None:
-    """(Actions recorded before Resample was offered play with Automatic.)"""
+                noise: float = 0.0, resolution=None) -> None:
+    """(Actions recorded before Resample was offered play with Automatic; before the
+    Resolution field, with the document's resolution kept.)"""
     from . import image_ops
 
-    image_ops.image_size(doc, int(width), int(height), str(method), float(noise))
+    image_ops.image_size(doc, int(width), int(height), str(method), float(noise),
+                         None if resolution is None else float(resolution))
 
 
 @register("canvas_size", "Canvas Size", dialog=True)

@@ -18,5 +18,6 @@ def revert(doc: Document, loaded: Document) -> None:
     doc.history.push(RestoreState(capture(loaded), "Revert"))
     # Photoshop's global light is a file setting, not a history step: it follows the file.
     doc.global_light = loaded.global_light
+    doc.resolution = loaded.resolution
     doc.xmp, doc.exif = loaded.xmp, loaded.exif  # File Info's metadata, as the file has it
     doc.history.mark_clean()

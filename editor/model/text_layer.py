@@ -41,7 +41,8 @@ Transform > Warp's preset of the same style over the text's box (`_text_box`); t
 Type tool's caret and selection follow it (`warp_points`).
 
 Sizes are in points at 72 points per inch: one point is one document pixel (Photoshop's
-type at 72 ppi; Layered keeps no resolution of its own for documents).
+type at 72 ppi), whatever `Document.resolution` says: Photoshop converts points by the
+document's resolution, Layered does not yet.
 
 Because its pixels are ordinary pixels at an offset, everything that reads layers (the
 compositor, moving, layer styles, masks, PSD's pixel channels) takes a text layer as it

@@ -614,7 +614,11 @@ class ActionsPanel(QWidget):
             s = step.settings
             if step.command == "image_size":
                 dialog = ImageSizeDialog(w, doc.size, s.get("method", "automatic"),
-                                         s.get("noise", 0))
+                                         s.get("noise", 0), resolution=doc.resolution)
+                if s.get("resolution") is not None:  # (before the pixels: they are set last)
+                    dialog.resample_on.setChecked(False)
+                    dialog.resolution.setValue(float(s["resolution"]))
+                    dialog.resample_on.setChecked(True)
                 dialog.keep.setChecked(False)
             else:
                 from editor.model.image_ops import ANCHORS

@@ -45,6 +45,8 @@ def snapshot(doc: Document) -> Document:
     snap.paths = doc.paths  # never changed in place: shared
     snap.patterns = doc.patterns  # (likewise)
     snap.channels = doc.channels  # (likewise)
+    snap.resolution = doc.resolution
+    snap.xmp, snap.exif = doc.xmp, doc.exif  # (File Info's metadata reaches the file too)
     return snap
 
 

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDia
                                QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QMessageBox, QPushButton, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
 
+from editor.model import resolution as ppi_limits
+
 OPEN_FILTER = ("Images and documents (*.psd *.psb *.png *.jpg *.jpeg *.webp *.tif *.tiff *.bmp);;"
                "Photoshop (*.psd *.psb);;All files (*)")
 IMAGE_FILTER = ("Images (*.png *.jpg *.jpeg *.webp *.tif *.tiff *.bmp *.psd *.psb);;All files (*)")
@@ -322,10 +324,12 @@ class NewDocumentSpec:
     width: int
     height: int
     background: str  # "white", "transparent" or "foreground"
+    resolution: float = 72.0  # pixels per inch (Photoshop's Resolution field)
 
 
 class NewDocumentDialog(QDialog):
-    def __init__(self, parent: QWidget, name: str, size: tuple[int, int], foreground: QColor):
+    def __init__(self, parent: QWidget, name: str, size: tuple[int, int], foreground: QColor,
+                 resolution: float = 72.0):
         super().__init__(parent)
         self.setWindowTitle("New Document")
         self.setObjectName("NewDocumentDialog")
@@ -352,6 +356,14 @@ class NewDocumentDialog(QDialog):
         sizes.addWidget(self.height_box)
         sizes.addStretch(1)
         form.addRow("Size", sizes)
+        self.resolution = QDoubleSpinBox()
+        self.resolution.setObjectName("NewResolution")
+        self.resolution.setDecimals(3)
+        self.resolution.setRange(ppi_limits.MIN, ppi_limits.MAX)
+        self.resolution.setValue(resolution)
+        self.resolution.setSuffix(" Pixels/Inch")
+        self.resolution.setMinimumWidth(100)
+        form.addRow("Resolution", self.resolution)
         backgrounds = QHBoxLayout()
         self.backgrounds = QButtonGroup(self)
         for key, label in (("white", "White"), ("transparent", "Transparent"),
@@ -387,12 +399,13 @@ class NewDocumentDialog(QDialog):
         checked = self.backgrounds.checkedButton()
         return NewDocumentSpec(self.name.text().strip() or "Untitled", self.width_box.value(),
                                self.height_box.value(),
-                               checked.property("key") if checked else "white")
+                               checked.property("key") if checked else "white",
+                               self.resolution.value())
 
 
 def ask_new_document(parent: QWidget, name: str, size: tuple[int, int],
-                     foreground: QColor) -> Optional[NewDocumentSpec]:
-    dialog = NewDocumentDialog(parent, name, size, foreground)
+                     foreground: QColor, resolution: float = 72.0) -> Optional[NewDocumentSpec]:
+    dialog = NewDocumentDialog(parent, name, size, foreground, resolution)
     return dialog.spec() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 

@@ -79,15 +79,20 @@ class FileCommands:
     def new_document(self) -> None:
         current = self.window.session
         size = (current.doc.width, current.doc.height) if current else (1920, 1080)
+        # (the current document's resolution, as its size: Photoshop offers the last used)
         spec = dialogs.ask_new_document(self.window, self.window.next_untitled(peek=True), size,
-                                        self.window.foreground)
+                                        self.window.foreground,
+                                        current.doc.resolution if current else 72.0)
         if spec is None:
             return
-        self.create_document(spec.width, spec.height, spec.background, spec.name)
+        self.create_document(spec.width, spec.height, spec.background, spec.name,
+                             spec.resolution)
 
     def create_document(self, width: int, height: int, background: str = "white",
-                        name: Optional[str] = None) -> "DocumentSession":
+                        name: Optional[str] = None,
+                        resolution: float = 72.0) -> "DocumentSession":
         doc = Document(width, height)
+        doc.resolution = float(resolution)
         if background == "transparent":
             doc.new_layer("Layer 1")
         else:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDou
                                QSpinBox, QToolButton, QVBoxLayout, QWidget)
 
 from editor.model import image_ops, image_resample, replay
+from editor.model import resolution as ppi_limits
 from editor.model.duplicate import duplicate_document
 
 from .actions import ActionSpec, Spec, SubmenuSpec, has_doc, has_selection, run_on_doc
@@ -57,30 +58,58 @@ class DuplicateDialog(QDialog):
 
 
 class ImageSizeDialog(QDialog):
-    """Image > Image Size…: Width and Height (proportions kept unless unlinked) and
-    Photoshop's Resample menu, with Reduce Noise for the two Preserve Details (greyed for
-    the others, as in Photoshop)."""
+    """Image > Image Size…: the Pixel Dimensions (Width and Height in pixels, proportions
+    kept unless unlinked), the Document Size as Photoshop lays it out (Width and Height in
+    Percent, Inches, Centimeters, Millimeters, Points or Picas, and the Resolution in
+    Pixels/Inch or Pixels/Centimeter), and Resample with Photoshop's menu and Reduce Noise
+    (greyed but for the two Preserve Details). With Resample off the pixels stay as they
+    are (proportions kept, as in Photoshop): the print size and resolution trade."""
 
     def __init__(self, window: "EditorWindow", size: tuple[int, int],
-                 method: str = "automatic", noise: float = 0.0):
+                 method: str = "automatic", noise: float = 0.0, resolution: float = 72.0):
         super().__init__(window)
         self.setWindowTitle("Image Size")
         self.setObjectName("ImageSizeDialog")
-        self.size0 = size
+        self.size0, self.ppi0 = size, float(resolution)
+        self.ppi = self.ppi0  # the Resolution field's, in px/in whatever unit it shows
         layout = QVBoxLayout(self)
         form = QFormLayout()
+        form.addRow(QLabel("<b>Pixel Dimensions</b>"))
         self.width_box, self.height_box = _size_box(size[0]), _size_box(size[1])
-        form.addRow("Width", self.width_box)
-        form.addRow("Height", self.height_box)
+        form.addRow("Width:", self.width_box)
+        form.addRow("Height:", self.height_box)
+        form.addRow(QLabel("<b>Document Size</b>"))
+        self.print_width, self.print_height = _print_box(), _print_box()
+        self.print_width.setObjectName("ImageSizePrintWidth")
+        self.print_height.setObjectName("ImageSizePrintHeight")
+        self.width_unit, self.height_unit = _unit_box(), _unit_box()
+        self.width_unit.setObjectName("ImageSizeWidthUnit")
+        self.height_unit.setObjectName("ImageSizeHeightUnit")
+        form.addRow("Width:", _row(self.print_width, self.width_unit))
+        form.addRow("Height:", _row(self.print_height, self.height_unit))
+        self.resolution = QDoubleSpinBox()
+        self.resolution.setObjectName("ImageSizeResolution")
+        self.resolution.setDecimals(3)
+        self.resolution.setRange(0.001, ppi_limits.MAX)
+        self.resolution_unit = QComboBox()
+        self.resolution_unit.setObjectName("ImageSizeResolutionUnit")
+        self.resolution_unit.addItem("Pixels/Inch", 1.0)
+        self.resolution_unit.addItem("Pixels/Centimeter", ppi_limits.PER_CM)
+        form.addRow("Resolution:", _row(self.resolution, self.resolution_unit))
         self.keep = QCheckBox("Keep proportions")
         self.keep.setChecked(True)
         form.addRow("", self.keep)
+        self.resample_on = QCheckBox("Resample:")
+        self.resample_on.setObjectName("ImageSizeResampleOn")
+        self.resample_on.setChecked(True)
+        self.resample_on.setToolTip("Off: only the print size and resolution change, "
+                                    "not a pixel")
         self.resample = QComboBox()
         self.resample.setObjectName("ImageSizeResample")
         for key, label in image_resample.METHODS:
             self.resample.addItem(label, key)
         self.resample.setCurrentIndex(max(0, self.resample.findData(method)))
-        form.addRow("Resample:", self.resample)
+        form.addRow(self.resample_on, self.resample)
         self.noise = QSpinBox()
         self.noise.setObjectName("ImageSizeNoise")
         self.noise.setRange(0, 100)
@@ -89,10 +118,21 @@ class ImageSizeDialog(QDialog):
         self.noise.setToolTip("Smooths grain (edges kept) before Preserve Details enlarges")
         form.addRow("Reduce Noise:", self.noise)
         self.resample.currentIndexChanged.connect(self._show_noise)
-        self._show_noise()
         layout.addLayout(form)
+        self._show_resolution()
+        self._show_print()
         self.width_box.valueChanged.connect(lambda v: self._follow(self.height_box, v, 0))
         self.height_box.valueChanged.connect(lambda v: self._follow(self.width_box, v, 1))
+        self.width_box.valueChanged.connect(self._show_print)
+        self.height_box.valueChanged.connect(self._show_print)
+        self.print_width.valueChanged.connect(lambda v: self._print_changed(0, v))
+        self.print_height.valueChanged.connect(lambda v: self._print_changed(1, v))
+        self.width_unit.currentIndexChanged.connect(lambda i: self._unit_changed(0, i))
+        self.height_unit.currentIndexChanged.connect(lambda i: self._unit_changed(1, i))
+        self.resolution.valueChanged.connect(self._resolution_changed)
+        self.resolution_unit.currentIndexChanged.connect(self._show_resolution)
+        self.resample_on.toggled.connect(self._resample_toggled)
+        self._show_noise()
         self.buttons = ok_cancel(self)
         layout.addWidget(self.buttons)
 
@@ -105,7 +145,80 @@ class ImageSizeDialog(QDialog):
         other.blockSignals(False)
 
     def _show_noise(self, *args) -> None:
-        self.noise.setEnabled(self.method() in image_resample.NOISE_METHODS)
+        self.noise.setEnabled(self.resample_on.isChecked()
+                              and self.method() in image_resample.NOISE_METHODS)
+
+    def _show_print(self, *args, skip=None) -> None:
+        """The Document Size fields from the pixels and the resolution (`skip`: the field
+        being typed in, left as typed)."""
+        for axis, (box, unit, px) in enumerate(((self.print_width, self.width_unit,
+                                                 self.width_box),
+                                                (self.print_height, self.height_unit,
+                                                 self.height_box))):
+            if box is skip:
+                continue
+            box.blockSignals(True)
+            box.setValue(ppi_limits.from_pixels(px.value(), unit.currentData(), self.ppi,
+                                                self.size0[axis]))
+            box.blockSignals(False)
+
+    def _show_resolution(self, *args) -> None:
+        self.resolution.blockSignals(True)
+        self.resolution.setValue(self.ppi / self.resolution_unit.currentData())
+        self.resolution.blockSignals(False)
+
+    def _print_changed(self, axis: int, value: float) -> None:
+        box = (self.print_width, self.print_height)[axis]
+        unit = (self.width_unit, self.height_unit)[axis].currentData()
+        px = ppi_limits.to_pixels(value, unit, self.ppi, self.size0[axis])
+        if not self.resample_on.isChecked():
+            # The pixels stay: the resolution is what the new print size asks for.
+            if unit != "percent" and px > 0:  # (a percent of the same pixels: no change)
+                inches = value / ppi_limits.INCH[unit]
+                self.ppi = ppi_limits.clamped(self.size0[axis] / inches)
+                self._show_resolution()
+            self._show_print(skip=box)
+            return
+        boxes = (self.width_box, self.height_box)
+        other = boxes[1 - axis]
+        boxes[axis].blockSignals(True)
+        boxes[axis].setValue(max(1, round(px)))
+        boxes[axis].blockSignals(False)
+        if self.keep.isChecked():
+            ratio = self.size0[1 - axis] / self.size0[axis]
+            other.blockSignals(True)
+            other.setValue(max(1, round(px * ratio)))
+            other.blockSignals(False)
+        self._show_print(skip=box)
+
+    def _unit_changed(self, axis: int, index: int) -> None:
+        # Both sides in one unit, as Photoshop keeps them (Percent included).
+        other = (self.height_unit, self.width_unit)[axis]
+        other.blockSignals(True)
+        other.setCurrentIndex(index)
+        other.blockSignals(False)
+        self._show_print()
+
+    def _resolution_changed(self, value: float) -> None:
+        old, self.ppi = self.ppi, ppi_limits.clamped(value * self.resolution_unit.currentData())
+        if self.resample_on.isChecked():  # the print size kept: the pixels follow
+            for box in (self.width_box, self.height_box):
+                box.blockSignals(True)
+                box.setValue(max(1, round(box.value() * self.ppi / old)))
+                box.blockSignals(False)
+        self._show_print()
+
+    def _resample_toggled(self, on: bool) -> None:
+        if not on:  # the pixels as they are, proportions kept (Photoshop greys both)
+            for box, value in zip((self.width_box, self.height_box), self.size0):
+                box.blockSignals(True)
+                box.setValue(value)
+                box.blockSignals(False)
+            self.keep.setChecked(True)
+        for widget in (self.width_box, self.height_box, self.keep, self.resample):
+            widget.setEnabled(on)
+        self._show_noise()
+        self._show_print()
 
     def method(self) -> str:
         return self.resample.currentData()
@@ -114,10 +227,38 @@ class ImageSizeDialog(QDialog):
         return self.width_box.value(), self.height_box.value()
 
     def settings(self) -> dict:
-        """The `image_size` step's settings: size, method and (where it applies) noise."""
+        """The `image_size` step's settings: size, method, (where it applies) noise and
+        (when changed) the resolution in px/in."""
         width, height = self.chosen()
         noise = self.noise.value() if self.noise.isEnabled() else 0
-        return {"width": width, "height": height, "method": self.method(), "noise": noise}
+        out = {"width": width, "height": height, "method": self.method(), "noise": noise}
+        if abs(self.ppi - self.ppi0) >= 0.0005:
+            out["resolution"] = round(self.ppi, 3)
+        return out
+
+
+def _print_box() -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setDecimals(3)
+    box.setRange(0.001, 10 ** 7)
+    return box
+
+
+def _unit_box() -> QComboBox:
+    box = QComboBox()
+    for key, label in ppi_limits.UNITS[1:]:  # (pixels: the Pixel Dimensions above)
+        box.addItem(label, key)
+    box.setCurrentIndex(box.findData("inches"))
+    return box
+
+
+def _row(*widgets) -> QWidget:
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        layout.addWidget(widget)
+    return row
 
 
 class CanvasSizeDialog(QDialog):
@@ -247,7 +388,8 @@ class ImageCommands:
         settings = self.window.settings
         dialog = ImageSizeDialog(self.window, doc.size,
                                  settings.value("image/resample", "automatic", str),
-                                 settings.value("image/reduce_noise", 0, int))
+                                 settings.value("image/reduce_noise", 0, int),
+                                 resolution=doc.resolution)
         if dialog.exec():
             chosen = dialog.settings()
             # Photoshop remembers the Resample choice for the next time.

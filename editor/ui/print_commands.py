@@ -369,7 +369,7 @@ class PrintCommands:
         doc = self._front_doc()
         if doc is None:
             return None
-        start = self.last_settings()
+        start = replace(self.last_settings(), ppi=doc.resolution)  # (the document's)
         if not start.pdf_path:
             session = self.window.session
             stem = os.path.splitext(session.title)[0]
@@ -389,7 +389,7 @@ class PrintCommands:
         doc = self._front_doc()
         if doc is None:
             return None
-        s = self.last_settings()
+        s = replace(self.last_settings(), ppi=doc.resolution)
         if s.selected_area and doc.selection is None:
             s = replace(s, selected_area=False)
         with WaitCursor():

@@ -1,0 +1,133 @@
+"""A document's resolution (pixels per inch, `Document.resolution`) as Photoshop keeps it:
+read from and written to a PSD's ResolutionInfo image resource (1005, a 16.16 fixed
+number of pixels per inch whatever unit Photoshop shows it in) and a flat file's DPI
+(Pillow's `info["dpi"]`: JPEG's JFIF density, PNG's pHYs, TIFF's XResolution); Image
+Size's print units converted by it, and its undoable change (Image Size with Resample
+off changes nothing else).
+
+Type sizes in points are still a pixel each (`text_layer.py`): Photoshop converts them
+by the resolution, Layered does not yet."""
+from __future__ import annotations
+
+import struct
+from typing import Optional
+
+from .history import Command
+
+DEFAULT = 72.0  # Photoshop's for a new web document, and what a file without one gets
+MIN, MAX = 1.0, 30000.0  # Image Size's limits (px/in) in Photoshop
+RESOURCE = 1005  # ResolutionInfo
+
+# Image Size's Width/Height units: how many of them an inch holds (None: not a length).
+INCH = {"inches": 1.0, "centimeters": 2.54, "millimeters": 25.4, "points": 72.0,
+        "picas": 6.0}
+UNITS = (("pixels", "Pixels"), ("percent", "Percent"), ("inches", "Inches"),
+         ("centimeters", "Centimeters"), ("millimeters", "Millimeters"),
+         ("points", "Points"), ("picas", "Picas"))
+PER_CM = 2.54  # px/in over px/cm
+
+
+def clamped(ppi) -> float:
+    """`ppi` within Photoshop's limits (DEFAULT for nonsense such as 0 or NaN)."""
+    try:
+        ppi = float(ppi)
+    except (TypeError, ValueError):
+        return DEFAULT
+    if not ppi == ppi or ppi <= 0:  # (NaN, 0: a file that says nothing)
+        return DEFAULT
+    return min(MAX, max(MIN, ppi))
+
+
+def to_pixels(value: float, unit: str, ppi: float, pixels: int) -> float:
+    """A Width or Height in `unit` as pixels at `ppi` (`pixels`: the current side, for
+    Percent)."""
+    if unit == "pixels":
+        return float(value)
+    if unit == "percent":
+        return value * pixels / 100.0
+    return value / INCH[unit] * ppi
+
+
+def from_pixels(px: float, unit: str, ppi: float, pixels: int) -> float:
+    """`px` pixels in `unit` at `ppi` (the inverse of `to_pixels`)."""
+    if unit == "pixels":
+        return float(px)
+    if unit == "percent":
+        return px * 100.0 / pixels
+    return px / ppi * INCH[unit]
+
+
+# -- files ---------------------------------------------------------------------------------
+
+def read_resource(data: Optional[bytes]) -> Optional[float]:
+    """Pixels per inch of a ResolutionInfo resource's bytes (psd-tools' parsed object
+    too); None when absent or unreadable. Photoshop stores px/in even when it shows px/cm,
+    rounded to 1/65536 (299.99997 for 118.11 px/cm): kept to 1/1000."""
+    if data is None:
+        return None
+    fixed = getattr(data, "horizontal", None)
+    if fixed is None:
+        if len(data) < 4:
+            return None
+        fixed = struct.unpack(">I", bytes(data[:4]))[0]
+    return clamped(round(fixed / 65536.0, 3)) if fixed else None
+
+
+def resource_bytes(ppi: float) -> bytes:
+    """ResolutionInfo's 16 bytes for `ppi`: horizontal and vertical in px/in (unit 1)
+    with their sizes shown in inches (unit 1), as Photoshop writes an inch document."""
+    fixed = round(clamped(ppi) * 65536)
+    return struct.pack(">IHHIHH", fixed, 1, 1, fixed, 1, 1)
+
+
+def of_image(info: dict) -> Optional[float]:
+    """The DPI Pillow read from a flat file (`image.info`), horizontal; None without it
+    (or a JPEG's aspect-only density, which Pillow reports as 1 or 0)."""
+    dpi = info.get("dpi")
+    if not dpi:
+        return None
+    try:
+        value = float(dpi[0])
+    except (TypeError, ValueError, IndexError):
+        return None
+    if value <= 1:
+        return None
+    # PNG keeps pixels per metre, a whole number: 300 ppi comes back 299.9994. Within that
+    # rounding (half of 0.0254 ppi) of a whole number, the whole number is what was meant.
+    if abs(value - round(value)) < 0.013:
+        value = float(round(value))
+    return clamped(value)
+
+
+def save_options(fmt: str, ppi: Optional[float]) -> dict:
+    """Pillow's save option that writes `ppi` (JPEG, PNG, TIFF; the others have none)."""
+    if ppi is None or fmt not in ("JPEG", "PNG", "TIFF"):
+        return {}
+    ppi = clamped(ppi)
+    return {"dpi": (ppi, ppi)}
+
+
+# -- the command ---------------------------------------------------------------------------
+
+class SetResolution(Command):
+    """The document's resolution changed (Image Size; with Resample off its only step)."""
+
+    def __init__(self, ppi: float, name: str = "Image Size"):
+        self.name, self.ppi, self.old = name, clamped(ppi), None
+
+    def redo(self, doc) -> None:
+        self.old = doc.resolution
+        doc.resolution = self.ppi
+
+    def undo(self, doc) -> None:
+        doc.resolution = self.old
+
+
+def set_resolution(doc, ppi: float, name: str = "Image Size") -> bool:
+    """Pushes `SetResolution` when `ppi` differs from the document's (by 1/1000); False
+    (no step) when it does not."""
+    ppi = clamped(ppi)
+    if abs(ppi - doc.resolution) < 0.0005:
+        return False
+    doc.history.push(SetResolution(ppi, name))
+    return True
