@@ -123,6 +123,14 @@ def print_to(image: QImage, s: PrintSettings, copies: Optional[int] = None) -> s
     return s.pdf_path if s.printer == PDF else s.printer
 
 
+def _row(*items) -> QHBoxLayout:
+    """One line of the dialog: each text a label, each widget itself, left to right."""
+    row = QHBoxLayout()
+    for item in items:
+        row.addWidget(QLabel(item) if isinstance(item, str) else item)
+    return row
+
+
 def _spin(lo: float, hi: float, decimals: int = 2, suffix: str = "") -> QDoubleSpinBox:
     box = QDoubleSpinBox()
     box.setRange(lo, hi)
@@ -200,12 +208,7 @@ class PrintDialog(QDialog):
         self.top, self.left = _spin(-1000, 10000), _spin(-1000, 10000)
         self.top.setObjectName("PrintTop")
         self.left.setObjectName("PrintLeft")
-        pos = QHBoxLayout()
-        pos.addWidget(QLabel("Top:"))
-        pos.addWidget(self.top)
-        pos.addWidget(QLabel("Left:"))
-        pos.addWidget(self.left)
-        grid.addRow(pos)
+        grid.addRow(_row("Top:", self.top, "Left:", self.left))
         self.scale = _spin(0.1, 10000, 2, " %")
         self.scale.setObjectName("PrintScale")
         self.scale.setValue(start.scale)
@@ -213,13 +216,7 @@ class PrintDialog(QDialog):
         self.height_box, self.width_box = _spin(0.01, 100000, 2), _spin(0.01, 100000, 2)
         self.height_box.setObjectName("PrintHeight")
         self.width_box.setObjectName("PrintWidth")
-        size = QHBoxLayout()
-        size.addWidget(QLabel("Height:"))
-        size.addWidget(self.height_box)
-        size.addWidget(QLabel("Width:"))
-        size.addWidget(self.width_box)
-        size.addWidget(self.units)
-        grid.addRow(size)
+        grid.addRow(_row("Height:", self.height_box, "Width:", self.width_box, self.units))
         self.fit = QCheckBox("Scale to Fit Media")
         self.fit.setObjectName("PrintFit")
         self.fit.setChecked(start.fit)
