@@ -12,7 +12,8 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from editor.model.layer_comps import LAST_STATE
-from ui_helpers import in_modal_dialog, open_file, panel_item, screen, zoomed_photo_window
+from ui_helpers import (in_modal_dialog, open_file, panel_item, saved_and_reopened, screen,
+                        zoomed_photo_window)
 
 W, H = 96, 64
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -214,16 +215,9 @@ def test_layers_added_later_are_left_and_deleted_ones_ignored(opened, qtbot):
 
 
 def test_comps_survive_save_as_psd_and_reopening(opened, qtbot, tmp_path, monkeypatch):
-    w, doc = opened, opened.doc
+    w = opened
     copy, moved, hidden = two_comps(w, qtbot)
-    path = str(tmp_path / "comps.psd")
-    monkeypatch.setattr("editor.ui.dialogs.ask_save_path", lambda *a, **k: path)
-    w.actions["save_as"].trigger()
-    qtbot.waitUntil(lambda: not doc.modified, timeout=10000)
-    w.close_session(w.session)
-    open_file(w, qtbot, monkeypatch, path)
-    back = w.doc
-    assert back is not doc
+    back = saved_and_reopened(w, qtbot, monkeypatch, str(tmp_path / "comps.psd"))
     assert rows(w) == [LAST_STATE, "Moved", "Hidden"]
     assert back.layer_comps.comps[0].comment == "the copy to the right"
     row_click(qtbot, w, comp_uid(w, "Moved"), icon=True)

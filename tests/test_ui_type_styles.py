@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 
 from editor.model.text_layer import TextLayer, TextSettings, add_text
 from test_type_panels import enter, show_panel
-from ui_helpers import in_modal_dialog, open_file, zoomed_photo_window
+from ui_helpers import in_modal_dialog, saved_and_reopened, zoomed_photo_window
 
 W, H = 240, 120
 
@@ -195,14 +195,7 @@ def test_styles_survive_save_as_psd_and_reopening(window, qtbot, tmp_path, monke
     click_row(qtbot, para, "Paragraph Style 1")
     # (Body: Head's paragraph style under its own character style)
     assert body.type_settings.align == "center" and body.type_settings.size == 12.0
-    path = str(tmp_path / "styles.psd")
-    monkeypatch.setattr("editor.ui.dialogs.ask_save_path", lambda *a, **k: path)
-    w.actions["save_as"].trigger()
-    qtbot.waitUntil(lambda: not doc.modified, timeout=10000)
-    w.close_session(w.session)
-    open_file(w, qtbot, monkeypatch, path)
-    back = w.doc
-    assert back is not doc
+    back = saved_and_reopened(w, qtbot, monkeypatch, str(tmp_path / "styles.psd"))
     assert back.type_styles == doc.type_styles
     layers = {n.name: n for n in back.layers() if isinstance(n, TextLayer)}
     assert (layers["Head"].paragraph_style, layers["Head"].character_style) == \

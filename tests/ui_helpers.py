@@ -232,6 +232,19 @@ def open_file(window, qtbot, monkeypatch, path: str) -> None:
     qtbot.waitUntil(lambda: window.doc is not None, timeout=10000)
 
 
+def saved_and_reopened(window, qtbot, monkeypatch, path: str):
+    """File > Save As to `path`, the document closed, then opened again through File > Open:
+    the reopened document (a new one)."""
+    doc = window.doc
+    monkeypatch.setattr("editor.ui.dialogs.ask_save_path", lambda *a, **k: path)
+    window.actions["save_as"].trigger()
+    qtbot.waitUntil(lambda: not doc.modified, timeout=10000)
+    window.close_session(window.session)
+    open_file(window, qtbot, monkeypatch, path)
+    assert window.doc is not doc
+    return window.doc
+
+
 def editor_widget(window, cls, prefix: str):
     """The shown widget of class `cls` in the Properties panel whose object name starts
     with `prefix` (an adjustment's or fill's editor row)."""
