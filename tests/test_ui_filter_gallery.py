@@ -27,6 +27,18 @@ def choose(qtbot, dialog, kind: str) -> None:
     qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
 
+def chosen(qtbot, dialog, kind: str, numbers=(), combos=()):
+    """The gallery's operation after choosing `kind` and setting its rows: `numbers` as
+    (field, value) in their boxes, `combos` as (field, data) in their combo boxes."""
+    choose(qtbot, dialog, kind)
+    for field, value in numbers:
+        set_number(dialog, field, value)
+    for field, data in combos:
+        combo = dialog.findChild(QComboBox, f"Filter_{field}")
+        combo.setCurrentIndex(combo.findData(data))
+    return dialog.operation()
+
+
 def click(dialog, name: str) -> None:
     dialog.findChild(QPushButton, name).click()
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox
 from editor.model import gallery_artistic as ga, gallery_distort as gd, gallery_filters as gf
 
 from test_ui_extra_filters import reference
-from test_ui_filter_gallery import NAME, choose, click, layer_names
+from test_ui_filter_gallery import NAME, choose, chosen, click, layer_names
 from test_ui_filters import set_number, soft_selection
 from ui_helpers import ctrl_f, in_modal_dialog
 
@@ -116,11 +116,7 @@ def test_an_artistic_filter_applies_with_its_settings(opened, qtbot):
     before = layer.pixels.copy()
 
     def drive(dialog, seen):
-        choose(qtbot, dialog, "paint_daubs")
-        set_number(dialog, "size", 12)
-        combo = dialog.findChild(QComboBox, "Filter_brush")
-        combo.setCurrentIndex(combo.findData("sparkle"))
-        seen["op"] = dialog.operation()
+        seen["op"] = chosen(qtbot, dialog, "paint_daubs", [("size", 12)], [("brush", "sparkle")])
 
     seen = in_modal_dialog(qtbot, w.actions["filter_gallery"].trigger, drive, NAME)
     assert seen["op"] == gf.FilterGallery.of([ga.PaintDaubs(12, 7, "sparkle")])

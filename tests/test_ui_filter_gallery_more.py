@@ -12,7 +12,7 @@ from editor.model import gallery_brush_strokes as gb, gallery_sketch as gs
 from editor.model import gallery_filters as gf, gallery_texture as gt
 
 from test_ui_extra_filters import reference
-from test_ui_filter_gallery import NAME, choose, click, layer_names
+from test_ui_filter_gallery import NAME, choose, chosen, click, layer_names
 from test_ui_filters import set_number, soft_selection
 from ui_helpers import ctrl_f, in_modal_dialog
 
@@ -99,11 +99,7 @@ def test_a_texture_filter_applies_with_its_choice(opened, qtbot):
     before = layer.pixels.copy()
 
     def drive(dialog, seen):
-        choose(qtbot, dialog, "grain")
-        set_number(dialog, "intensity", 70)
-        combo = dialog.findChild(QComboBox, "Filter_type")
-        combo.setCurrentIndex(combo.findData("vertical"))
-        seen["op"] = dialog.operation()
+        seen["op"] = chosen(qtbot, dialog, "grain", [("intensity", 70)], [("type", "vertical")])
 
     seen = in_modal_dialog(qtbot, w.actions["filter_gallery"].trigger, drive, NAME)
     grain = seen["op"].operations()[0]
