@@ -147,7 +147,8 @@ def test_drop_files_opens_then_adds_layers(window, qtbot, tmp_path):
                     timeout=10000)
     drop(window, [b])
     qtbot.waitUntil(lambda: len(list(window.doc.layers())) == 3, timeout=10000)
-    assert [layer.name for layer in window.doc.layers()] == ["a", "b", "b"]
+    # (the opened photo, opaque, is the Background; the dropped ones layers named after them)
+    assert [layer.name for layer in window.doc.layers()] == ["Background", "b", "b"]
     assert window.doc.history.undo_name() == "Import Layer"
 
 

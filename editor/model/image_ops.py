@@ -24,6 +24,7 @@ from engine.box import Box, opaque_bounds
 
 from . import commands as cmds
 from . import channels, paths
+from .background_layer import background_of, extend_to_canvas
 from .document import Document, raise_if_derived
 from .edit_ops import selection_region
 from .errors import DocumentError
@@ -107,17 +108,20 @@ def _resampled(values: np.ndarray, width: int, height: int, method: str = "autom
 
 
 def canvas_size(doc: Document, width: int, height: int, anchor: tuple[float, float] = (0.5, 0.5),
-                name: str = "Canvas Size") -> None:
-    """A canvas of `width` × `height` px; `anchor` says where the old canvas sits in it."""
+                name: str = "Canvas Size", extension: tuple = (255, 255, 255)) -> None:
+    """A canvas of `width` × `height` px; `anchor` says where the old canvas sits in it.
+    The Background layer is extended with the canvas extension colour `extension` (RGB,
+    Photoshop's default: the background colour); other layers get transparency."""
     check_size(width, height)
     if (width, height) == doc.size:
         return
     dx = round((width - doc.width) * anchor[0])
     dy = round((height - doc.height) * anchor[1])
     layers = unlocked_layers(doc)
+    background = background_of(doc)
     with doc.history.macro(name):
         for layer in layers:
-            if not layer.is_empty() and (dx or dy):
+            if not layer.is_empty() and (dx or dy) and layer is not background:
                 doc.history.push(cmds.Translate(layer, dx, dy))
         if dx or dy:  # (a moved layer's linked masks moved with it)
             moved = [n for n in layers if not n.is_empty()]
@@ -127,6 +131,7 @@ def canvas_size(doc: Document, width: int, height: int, anchor: tuple[float, flo
                          [n for n in moved if n.mask is not None and n.mask.linked])
             move_artboards(doc, name, lambda b: b.translate(dx, dy))
         channels.map_channels(doc, lambda v: placed(v, dx, dy, width, height), name)
+        extend_to_canvas(doc, width, height, dx, dy, extension, name)
         doc.history.push(cmds.SetCanvasSize(width, height, name))
 
 

@@ -363,10 +363,12 @@ def _image_size(doc: Document, width: int, height: int, method: str = "automatic
 
 
 @register("canvas_size", "Canvas Size", dialog=True)
-def _canvas_size(doc: Document, width: int, height: int, anchor=(0.5, 0.5)) -> None:
+def _canvas_size(doc: Document, width: int, height: int, anchor=(0.5, 0.5),
+                 extension=(255, 255, 255)) -> None:
     from . import image_ops
 
-    image_ops.canvas_size(doc, int(width), int(height), tuple(anchor))
+    image_ops.canvas_size(doc, int(width), int(height), tuple(anchor),
+                          extension=tuple(int(c) for c in extension))
 
 
 @register("rotate_canvas", "Rotate Canvas")

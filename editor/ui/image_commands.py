@@ -405,9 +405,12 @@ class ImageCommands:
         dialog = CanvasSizeDialog(self.window, doc.size)
         if dialog.exec():
             width, height, anchor = dialog.chosen()
+            # (the Background is extended with the background colour, Photoshop's default
+            # Canvas Extension Color)
+            extension = list(self.window.background.getRgb()[:3])
             self._op("change the canvas size",
                      lambda d: replay.perform(d, "canvas_size", width=width, height=height,
-                                               anchor=anchor))
+                                               anchor=anchor, extension=extension))
 
     def rotate_arbitrary(self) -> None:
         w = self.window
