@@ -282,3 +282,22 @@ def test_deep_knockout_knocks_out_to_the_background():
     assert tuple(shown[2, 2]) == (0, 0, 255, 255)
     background_layer.layer_from_background(doc)
     assert composite_document(doc)[10, 10, 3] == 0  # no Background: to transparency
+
+
+def test_arbitrary_rotation_fills_the_backgrounds_corners_with_the_background_colour():
+    from editor.model import Document, image_ops
+    from editor.model.background_layer import make_background
+
+    doc = Document(40, 30)
+    pixels = photo(40, 30)
+    doc.add_layer(make_background(pixels))
+    top = doc.add_image(np.full((30, 40, 4), (0, 0, 255, 255), np.uint8), "Blue", 0, 0)
+    doc.set_visible(top, False)
+    image_ops.rotate_arbitrary(doc, 30.0, GREEN)
+    layer = background_of(doc)
+    assert layer.bounds() == doc.canvas and doc.size != (40, 30)
+    assert (layer.pixels[..., 3] == 255).all()
+    assert tuple(layer.pixels[0, 0]) == (*GREEN, 255)  # an uncovered corner
+    assert top.pixels[0, 0, 3] == 0  # the other layers' corners: transparent
+    doc.history.undo()
+    assert np.array_equal(layer.pixels, pixels)

@@ -26,6 +26,8 @@ from typing import Optional
 
 import numpy as np
 
+from engine.box import Box
+
 from . import commands as cmds
 from .document import Document
 from .errors import DocumentError
@@ -105,18 +107,17 @@ def background_from_layer(doc: Document, layer: Node, rgb: tuple) -> Layer:
     return background
 
 
-def extend_to_canvas(doc: Document, width: int, height: int, dx: int, dy: int, rgb: tuple,
-                     name: str) -> None:
-    """Image > Canvas Size with a Background: its pixels, moved by (dx, dy), on a canvas of
-    `width` x `height` filled with the canvas extension colour `rgb` (Photoshop's; other
-    layers get transparency there). A command of the caller's step `name`."""
+def extend_to_canvas(doc: Document, width: int, height: int, rgb: tuple, name: str,
+                     dx: int = 0, dy: int = 0) -> None:
+    """Image > Canvas Size (the Background's pixels moved by (dx, dy)) and Image Rotation >
+    Arbitrary (its turned pixels, see-through at their edges) with a Background: its pixels
+    over the colour `rgb` on a canvas of `width` x `height` (Photoshop's canvas extension
+    colour, by default the background colour; other layers get transparency). A command
+    of the caller's step `name`."""
     layer = background_of(doc)
     if layer is None:
         return
-    pixels = filled(width, height, rgb)
-    box = layer.bounds().translate(dx, dy)
-    inside = box.clip(width, height)
-    if not inside.is_empty():
-        pixels[inside.slices()] = layer.pixels[inside.translate(-box.x, -box.y).slices()]
-        pixels[inside.slices() + (3,)] = 255
+    canvas = Layer("", filled(width, height, rgb))
+    own = Layer("", layer.pixels, layer.x + dx, layer.y + dy)
+    pixels = composite_nodes([canvas, own], Box(0, 0, width, height))
     doc.history.push(cmds.SetPixels(layer, pixels, 0, 0, name))

@@ -131,7 +131,7 @@ def canvas_size(doc: Document, width: int, height: int, anchor: tuple[float, flo
                          [n for n in moved if n.mask is not None and n.mask.linked])
             move_artboards(doc, name, lambda b: b.translate(dx, dy))
         channels.map_channels(doc, lambda v: placed(v, dx, dy, width, height), name)
-        extend_to_canvas(doc, width, height, dx, dy, extension, name)
+        extend_to_canvas(doc, width, height, extension, name, dx, dy)
         doc.history.push(cmds.SetCanvasSize(width, height, name))
 
 
@@ -228,11 +228,11 @@ def rotate_canvas(doc: Document, quarter_turns: int) -> None:
     _remap(doc, names[turns], lambda p: np.rot90(p, -turns), place, size, points)
 
 
-def rotate_arbitrary(doc: Document, degrees: float) -> None:
+def rotate_arbitrary(doc: Document, degrees: float, fill: tuple = (255, 255, 255)) -> None:
     """Image > Image Rotation > Arbitrary: the whole image turned by `degrees` clockwise
     (negative: counter-clockwise) about its centre, the canvas grown to hold all of it, as
-    Photoshop does; the corners it uncovers are transparent (Layered has no Background
-    layer to fill with the background colour). Every layer (bicubic, premultiplied), layer
+    Photoshop does; the corners it uncovers are transparent, on the Background layer the
+    background colour `fill` (RGB) as in Photoshop. Every layer (bicubic, premultiplied), layer
     mask (what lay beyond a mask keeps its default), smart object placement, path and alpha
     channel turns with it; type layers are refused, as for a quarter turn. One undo step."""
     import math
@@ -291,6 +291,7 @@ def rotate_arbitrary(doc: Document, degrees: float) -> None:
         _move_paths(doc, name, lambda v: v.mapped(points))
         move_artboards(doc, name, lambda b: _turned_box(b, points))
         channels.map_channels(doc, channel, name)
+        extend_to_canvas(doc, new_w, new_h, fill, name)
         doc.history.push(cmds.SetCanvasSize(new_w, new_h, name))
 
 

@@ -379,10 +379,10 @@ def _rotate(doc: Document, turns: int) -> None:
 
 
 @register("rotate_arbitrary", "Rotate Canvas")
-def _rotate_arbitrary(doc: Document, degrees: float) -> None:
+def _rotate_arbitrary(doc: Document, degrees: float, fill=(255, 255, 255)) -> None:
     from . import image_ops
 
-    image_ops.rotate_arbitrary(doc, float(degrees))
+    image_ops.rotate_arbitrary(doc, float(degrees), tuple(int(c) for c in fill))
 
 
 @register("flip_canvas", "Flip Canvas")

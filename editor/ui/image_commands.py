@@ -424,9 +424,11 @@ class ImageCommands:
         settings.set_value("image/rotate_degrees", dialog.angle.value())
         settings.set_value("image/rotate_clockwise", dialog.clockwise.isChecked())
         degrees = dialog.degrees()
-        if degrees:
+        if degrees:  # (a Background's uncovered corners: the background colour)
+            fill = list(w.background.getRgb()[:3])
             self._op("rotate the canvas",
-                     lambda d: replay.perform(d, "rotate_arbitrary", degrees=degrees))
+                     lambda d: replay.perform(d, "rotate_arbitrary", degrees=degrees,
+                                               fill=fill))
 
     def crop_to_selection(self) -> None:
         self._op("crop", image_ops.crop_to_selection)
