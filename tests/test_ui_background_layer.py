@@ -301,3 +301,16 @@ def test_arbitrary_rotation_fills_the_backgrounds_corners_with_the_background_co
     assert top.pixels[0, 0, 3] == 0  # the other layers' corners: transparent
     doc.history.undo()
     assert np.array_equal(layer.pixels, pixels)
+
+
+def test_a_crop_past_the_canvas_keeps_the_background_opaque():
+    from editor.model import Document, image_ops
+    from editor.model.background_layer import make_background
+
+    doc = Document(40, 30)
+    doc.add_layer(make_background(photo(40, 30)))
+    image_ops.crop(doc, Box(-5, 10, 50, 30), fill=GREEN)
+    layer = background_of(doc)
+    assert doc.size == (50, 30) and layer.bounds() == doc.canvas
+    assert (layer.pixels[..., 3] == 255).all() and tuple(layer.pixels[25, 2]) == (*GREEN, 255)
+    assert np.array_equal(layer.pixels[:20, 5:45], photo(40, 30)[10:])

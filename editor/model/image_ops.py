@@ -135,9 +135,9 @@ def canvas_size(doc: Document, width: int, height: int, anchor: tuple[float, flo
         doc.history.push(cmds.SetCanvasSize(width, height, name))
 
 
-def crop(doc: Document, box: Box, name: str = "Crop") -> None:
+def crop(doc: Document, box: Box, name: str = "Crop", fill: tuple = (255, 255, 255)) -> None:
     """Crops the canvas to `box` (canvas coordinates; it may reach past the canvas, which then
-    grows there); pixels outside it are deleted."""
+    grows there, on the Background layer in colour `fill`); pixels outside it are deleted."""
     box = Box(int(box.x), int(box.y), int(box.w), int(box.h))
     check_size(box.w, box.h)
     if box == doc.canvas:
@@ -163,6 +163,8 @@ def crop(doc: Document, box: Box, name: str = "Crop") -> None:
         _shift_masks(doc, name, -box.x, -box.y)
         move_artboards(doc, name, lambda b: b.translate(-box.x, -box.y))
         channels.map_channels(doc, lambda v: placed(v, -box.x, -box.y, box.w, box.h), name)
+        if doc.canvas.intersect(box) != box:  # (grown: the Background stays opaque)
+            extend_to_canvas(doc, box.w, box.h, fill, name)
         doc.history.push(cmds.SetCanvasSize(box.w, box.h, name))
 
 
