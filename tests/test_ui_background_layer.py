@@ -314,3 +314,21 @@ def test_a_crop_past_the_canvas_keeps_the_background_opaque():
     assert doc.size == (50, 30) and layer.bounds() == doc.canvas
     assert (layer.pixels[..., 3] == 255).all() and tuple(layer.pixels[25, 2]) == (*GREEN, 255)
     assert np.array_equal(layer.pixels[:20, 5:45], photo(40, 30)[10:])
+
+
+def test_a_history_snapshot_keeps_the_background():
+    """History > New Snapshot, then Layer from Background, then the snapshot restored: the
+    Background again (a snapshot's layers stand for the same layers)."""
+    from editor.model import Document
+    from editor.model.background_layer import make_background
+
+    doc = Document(20, 10)
+    doc.add_layer(make_background(photo(20, 10)))
+    snapshot = doc.snapshots.take("Snapshot 1")
+    layer = background_layer.layer_from_background(doc)
+    assert background_of(doc) is None
+    doc.snapshots.restore(snapshot)
+    restored = background_of(doc)
+    assert restored is not None and restored.name == "Background"
+    doc.history.undo()  # (restoring is a step of its own)
+    assert background_of(doc) is None and next(doc.layers()) is layer

@@ -276,8 +276,8 @@ class Node:
         self.locks = NO_LOCKS  # the partial locks (Lock All is `locked`)
         # Photoshop's Background layer (background_layer.py): only a pixel layer at the
         # bottom of the document's root is one; it holds Lock Transparent Pixels and Lock
-        # Position without them being set in `locks`. Not copied: a duplicate of the
-        # Background is a plain layer ("Background copy"), as in Photoshop.
+        # Position without them being set in `locks`. A duplicate of the Background is a
+        # plain layer ("Background copy"), as in Photoshop (`_copy_extras`).
         self.is_background = False
         # Link Layers: nodes sharing a non-zero number move together (layer_set_ops).
         self.link_group = 0
@@ -329,6 +329,9 @@ class Node:
         other.knockout = self.knockout
         other.channels = self.channels
         other.locks = self.locks
+        # A shared copy stands for the same layer (a snapshot, autosave's): still the
+        # Background; a copy of its own (Duplicate Layer) is a plain layer.
+        other.is_background = self.is_background and share
         for attr, _, _, _ in BLENDING_OPTIONS:
             setattr(other, attr, getattr(self, attr))
         return other
