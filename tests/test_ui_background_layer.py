@@ -332,3 +332,19 @@ def test_a_history_snapshot_keeps_the_background():
     assert restored is not None and restored.name == "Background"
     doc.history.undo()  # (restoring is a step of its own)
     assert background_of(doc) is None and next(doc.layers()) is layer
+
+
+def test_merging_into_the_background_keeps_it_the_background(w, qtbot, monkeypatch, tmp_path):
+    layer = opened_jpeg(w, qtbot, monkeypatch, tmp_path)
+    doc = w.doc
+    beyond = doc.add_image(np.full((10, 10, 4), (0, 0, 255, 255), np.uint8), "Beyond", -5, -5)
+    shown = composite_document(doc)
+    w.actions["merge_down"].trigger()  # Ctrl+E onto the Background
+    assert list(doc.layers()) == [layer] and layer.is_background
+    assert layer.bounds() == doc.canvas and np.array_equal(layer.pixels, shown)
+    w.actions["undo"].trigger()
+    doc.add_image(np.full((4, 4, 4), (255, 0, 0, 255), np.uint8), "Red", 30, 30)
+    w.actions["merge_visible"].trigger()
+    (merged,) = doc.layers()
+    assert merged.is_background and merged.name == "Background" and merged.bounds() == doc.canvas
+    assert beyond not in list(doc.layers())

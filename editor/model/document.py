@@ -685,6 +685,8 @@ class Document:
         box = below.bounds().union(layer.bounds()) if not layer.is_empty() else below.bounds()
         if isinstance(layer, FillLayer):  # its colour lands wherever it shows on the canvas
             box = box.union(layer.content_bounds(self.canvas))
+        if below.is_background:  # the Background keeps the canvas's size (and stays opaque)
+            box = below.bounds()
         base = Layer(below.name, below.pixels, below.x, below.y)
         base.mask = below.active_mask()  # masks are baked into the merged pixels
         # So is its Fill, which fades its own pixels but not what is clipped to it (nor
@@ -737,6 +739,9 @@ class Document:
             index = sum(1 for n in self.root.children[:lowest.index()] if n not in gone)
             pixel_layers = [n for n in shown if not isinstance(n, AdjustmentLayer)]
             merged = Layer((pixel_layers or shown)[0].name, pixels, x, y)
+            if lowest.is_background:  # merged into the Background, it stays the Background
+                merged = Layer(lowest.name, composite_document(self), 0, 0)
+                merged.is_background = True
         else:  # Photoshop's Flatten Image gives a Background; what is transparent in the
             # picture shows white there, as in Photoshop (its default background colour)
             merged, index = Layer("Background", _on_white(composite_document(self)), 0, 0), 0
