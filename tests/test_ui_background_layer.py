@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QRadioButton
 
@@ -155,7 +155,13 @@ def test_layer_from_background_by_double_click_then_background_from_layer(
                      lambda: layer.is_background and layer.name == "Background" or
                      pytest.fail("undo"),
                      lambda: not layer.is_background or pytest.fail("redo"))
-    # Now a plain layer: it moves, and erases to transparency.
+    # A click on its lock makes it "Layer 0" at once, as Photoshop's does.
+    w.actions["undo"].trigger()
+    rect = panel.row_rect(layer)
+    qtbot.mouseClick(panel, Qt.MouseButton.LeftButton, pos=rect.topRight() + QPoint(-8, 16))
+    assert layer.name == "Layer 0" and not layer.is_background and asked == ["Layer 0"]
+    assert doc.history.undo_name() == "Layer from Background"
+    # Now a plain layer: it moves.
     doc.translate(layer, 3, 0)
     # Background from Layer: a half-transparent layer flattened over the background colour,
     # at the bottom of the stack.

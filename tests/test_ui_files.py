@@ -184,7 +184,8 @@ def test_export_png_and_import_layer(window, qtbot, monkeypatch, tmp_path):
 
 
 def test_layers_panel_eye_lock_and_rename(window, qtbot):
-    window.files.create_document(50, 40)
+    window.files.create_document(50, 40, "transparent")  # (a plain layer: White gives the
+    # Background, whose lock makes it a layer: test_ui_background_layer.py)
     doc = window.doc
     layer = doc.active
     rows = window.layers_panel.list

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QLabel, QLi
                                QScrollArea, QSizePolicy, QSlider, QSpinBox, QToolButton,
                                QVBoxLayout, QWidget)
 
-from editor.model import AdjustmentLayer, FillLayer, Group, Layer, Node, mask_ops
+from editor.model import AdjustmentLayer, FillLayer, Group, Layer, Node, background_layer, mask_ops
 from editor.model.adjustments import SolidColor
 from editor.model.layers import BLEND_MODE_LABELS, BLEND_MODE_MENU, GROUP_BLEND_MODE_MENU
 from editor.model.smart_object import SmartObjectLayer
@@ -495,9 +495,8 @@ class LayerList(QWidget):
             self.rebuild()
             return
         if x >= self.width() - LOCK_W and node.is_background:
-            # The Background's lock: Photoshop makes it a layer (Layer from Background).
-            self._select(node, e.modifiers())
-            self.panel.main_window.background_commands.layer_from_background()
+            # The Background's lock: Photoshop makes it "Layer 0" at once (no dialog).
+            self.panel.guard(lambda: background_layer.layer_from_background(doc))
             return
         if x >= self.width() - LOCK_W:
             # The row's lock: takes every lock off a locked node (Photoshop's click on the
