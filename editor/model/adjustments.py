@@ -803,8 +803,9 @@ FILL_KINDS: dict[str, type] = {k.kind: k for k in (SolidColor, GradientFill, Pat
 #   vibrance +64 with saturation +36 on a skin-toned photo) put it 10.5 levels off on
 #   average, 49 at most: Photoshop lowers Lab lightness by 0.7 only, turns hues by ~2° and
 #   multiplies Lab chroma by 1.6-1.85, less for the more colourful; ours overshoots, and
-#   either slider alone comes closer (3.9 / 4.8). One setting of two sliders cannot
-#   separate them, so the formula is unchanged.
+#   either slider alone comes closer (3.9 / 4.8), and the photo left alone is 10.6 / 77
+#   off. One setting of two sliders cannot separate them, so the formula is unchanged
+#   (the forms tried: bench/vibrance_hypotheses.py).
 # - Black & White: the reconstruction Graphite uses (after a Stack Overflow answer,
 #   questions/55233732): the smallest channel, plus the step to the middle one weighed by
 #   the secondary colour the two top channels make, plus the step to the largest weighed
