@@ -9,7 +9,8 @@ exists), which picture the manager draws for an entry (`picture`: the UI maps it
 panel's own thumbnail) and which of Photoshop's files Load… also reads.
 
 - `current`: the entries a panel would show (`preset_file.load_or_default`).
-- `load_file` (Load…): our JSON for the kind, or one of Photoshop's formats Layered reads.
+- `load_file` (Load…): our JSON for the kind, or one of Photoshop's formats Layered reads
+  (.aco/.ase swatches, .abr brushes: `abr`, .csh custom shapes: `csh`).
 - `save_set` (Save Set…): the chosen entries to a file of the kind.
 - `moved`: an entry one place up or down (swatches cross into the next group first);
   `reordered`: a drag's new order (a swatch dropped among another group's joins it).
@@ -28,7 +29,7 @@ import zipfile
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, Optional
 
-from . import brush_tip, custom_shapes, preset_file, style_presets, swatch_book
+from . import abr, brush_tip, csh, custom_shapes, preset_file, style_presets, swatch_book
 from .errors import DocumentError
 
 
@@ -105,14 +106,27 @@ def _plain(load: Callable[[str], list], save: Callable[[str, list], None],
             lambda: [Entry(p) for p in default()])
 
 
+def _brushes_foreign(path: str) -> tuple[list[Entry], list[str]]:
+    presets, notes = abr.read(path)
+    return [Entry(p) for p in presets], notes
+
+
+def _shapes_foreign(path: str) -> tuple[list[Entry], list[str]]:
+    # (a shape named as a built-in one gets a number: the picker lists both)
+    shapes, notes = csh.read(path, {c.name for c in custom_shapes.BUILTIN})
+    return [Entry(c) for c in shapes], notes
+
+
 BRUSHES = Kind("brushes", "Brushes", "brushes.json",
-               *_plain(brush_tip.load, brush_tip.save, brush_tip.default_presets), "brush")
+               *_plain(brush_tip.load, brush_tip.save, brush_tip.default_presets), "brush",
+               (".abr",), _brushes_foreign)
 STYLES = Kind("styles", "Styles", "styles.json",
               *_plain(style_presets.load, style_presets.save, style_presets.default_styles),
               "style")
 # Only the user's shapes: the built-in ones are part of Layered, not presets to manage.
 CUSTOM_SHAPES = Kind("custom_shapes", "Custom Shapes", "custom_shapes.json",
-                     *_plain(custom_shapes.load, custom_shapes.save_library, list), "shape")
+                     *_plain(custom_shapes.load, custom_shapes.save_library, list), "shape",
+                     (".csh",), _shapes_foreign)
 
 # Photoshop's Preset Type order (Brushes, Swatches, Gradients, Styles, Patterns, Contours,
 # Custom Shapes, Tools), with only the kinds Layered keeps.
@@ -137,9 +151,14 @@ def load_file(kind: Kind, path: str) -> tuple[list[Entry], list[str]]:
 
 
 def save_set(kind: Kind, path: str, entries: list[Entry]) -> None:
-    """Save Set…: `entries` to `path` (our JSON, or a Photoshop file the kind writes)."""
-    if os.path.splitext(path)[1].lower() in kind.foreign and kind.write_foreign is not None:
+    """Save Set…: `entries` to `path` (our JSON, or a Photoshop file the kind writes; one
+    it only reads, .abr or .csh, is refused: DocumentError)."""
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix in kind.foreign and kind.write_foreign is not None:
         kind.write_foreign(path, entries)
+    elif suffix in kind.foreign:
+        raise DocumentError(f"Layered reads {suffix} files but does not write them: save "
+                            f"the {kind.title.lower()} as .json.")
     else:
         kind.save(path, entries)
 
