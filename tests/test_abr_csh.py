@@ -201,3 +201,20 @@ def test_the_kinds_load_photoshop_files_and_do_not_write_them(tmp_path):
     with pytest.raises(DocumentError, match="does not write"):
         preset_kinds.save_set(preset_kinds.CUSTOM_SHAPES, str(tmp_path / "x.csh"), entries)
     assert not (tmp_path / "x.csh").exists()
+
+
+def test_a_shapes_non_zero_fill_rule_is_kept(tmp_path):
+    """A subpath record flagged non-zero (Photoshop's newer paths) stays non-zero through
+    the shape, its drawing and custom_shapes.json; the others stay even-odd."""
+    whole = data("csh-animals.csh")
+    first = whole.index(b"26a9b56b-d040-11d5-a39c-fd27718ef272") + 36 + 16
+    record = first + 2 * 26   # after Bone's fill-rule and initial-fill records
+    assert whole[record:record + 8] == bytes.fromhex("0000000800010001")
+    path = tmp_path / "nonzero.csh"
+    path.write_bytes(whole[:record + 6] + b"\x00\x02" + whole[record + 8:])
+    shapes, _ = csh.read(str(path))
+    assert [s.subpaths[0].non_zero for s in shapes[:2]] == [True, False]
+    assert shapes[0].fitted(0, 0, 50, 20)[0].non_zero
+    library = str(tmp_path / "custom_shapes.json")
+    custom_shapes.save_library(library, shapes)
+    assert [s.subpaths[0].non_zero for s in custom_shapes.load(library)[:2]] == [True, False]
