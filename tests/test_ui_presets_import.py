@@ -197,3 +197,49 @@ def test_preset_manager_load_reads_abr_and_csh(qtbot, tmp_path, monkeypatch):
     assert len(w.tools.tools["shape"].user_shapes) == 10
     from editor.ui.brush_settings import presets_of
     assert presets_of(w).find("Pencil").size == 9
+
+
+def test_import_presets_takes_a_folder_or_zip_of_photoshop_files(qtbot, tmp_path, monkeypatch):
+    import shutil
+    import zipfile
+
+    folder = tmp_path / "from photoshop"
+    folder.mkdir()
+    shutil.copy(SAMPLED, folder / "Bobby.abr")
+    shutil.copy(ANIMALS, folder / "Animals.csh")
+    (folder / "Broken.abr").write_bytes(b"\x00\x06\x00\x02junk")
+    archive = tmp_path / "presets.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(SAMPLED, "Bobby.abr")
+        z.write(ANIMALS, "Animals.csh")
+    config = tmp_path / "config"
+    config.mkdir()
+    w = make_window(qtbot, config, monkeypatch)
+    from editor.ui.brush_settings import presets_of
+    brushes = len(presets_of(w).presets)
+
+    def import_(d):
+        d.folders["import"].setText(str(folder))
+        assert d.import_()
+
+    run_dialog(w, qtbot, "export_import_presets", "preset_transfer_dialog", import_)
+    message = status(w)
+    assert message.startswith("Imported 1 brushes, 10 custom shapes.")
+    assert "Brushes: Broken.abr could not be read as Photoshop brushes" in message
+    assert len(presets_of(w).presets) == brushes + 1
+    assert len(w.tools.tools["shape"].user_shapes) == 10
+
+    # The same files in a zip, into a fresh folder; twice: the second adds nothing.
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    w2 = make_window(qtbot, fresh, monkeypatch)
+
+    def import_zip(d):
+        d.folders["import"].setText(str(archive))
+        assert d.import_()
+
+    run_dialog(w2, qtbot, "export_import_presets", "preset_transfer_dialog", import_zip)
+    assert status(w2).startswith("Imported 1 brushes, 10 custom shapes.")
+    run_dialog(w2, qtbot, "export_import_presets", "preset_transfer_dialog", import_zip)
+    assert status(w2).startswith("Imported 0 brushes, 0 custom shapes.")
+    assert presets_of(w2).find("Bobbys Brush 743") is not None

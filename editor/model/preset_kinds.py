@@ -16,7 +16,9 @@ panel's own thumbnail) and which of Photoshop's files Load… also reads.
   `reordered`: a drag's new order (a swatch dropped among another group's joins it).
 - `merged`: entries appended whose names are new (import, Load…: nothing duplicated).
 - `export_presets` / `import_presets`: a folder (or a .zip archive) holding each chosen
-  kind's file under its usual name; a damaged file there is one line and is skipped, the user's presets kept.
+  kind's file under its usual name (and, to import, Photoshop's files of the kinds:
+  .abr, .csh, .aco, .ase); a damaged file there is one line and is skipped, the user's
+  presets kept.
 
 No Qt.
 """
@@ -247,29 +249,45 @@ def export_presets(target: str, kinds: Iterable[Kind],
 def import_presets(source: str, kinds: Iterable[Kind]
                    ) -> tuple[dict[str, list[Entry]], list[str]]:
     """Import Presets: the entries of each kind whose file `source` (a folder or a .zip
-    archive) holds, and one line for each file that could not be read (skipped; nothing of
-    the user's is touched here)."""
+    archive) holds, with those of the Photoshop files there the kind reads (.abr, .csh,
+    .aco, .ase: at the top, in name order, after our file), and the notes: one line for
+    each file that could not be read (skipped; nothing of the user's is touched here) and
+    what a Photoshop file's presets left out."""
     kinds = list(kinds)
     if is_zip(source):
         with tempfile.TemporaryDirectory() as folder:
             try:
                 with zipfile.ZipFile(source) as archive:
-                    names = set(archive.namelist())
-                    for kind in kinds:  # only the files we know, never a path of the archive's
-                        if kind.file_name in names:
-                            with open(os.path.join(folder, kind.file_name), "wb") as f:
-                                f.write(archive.read(kind.file_name))
+                    for name in archive.namelist():
+                        # only the files we know, under their own names (never a path of
+                        # the archive's)
+                        if any(_imported(kind, name) for kind in kinds) and "/" not in name:
+                            with open(os.path.join(folder, name), "wb") as f:
+                                f.write(archive.read(name))
             except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile) as exc:
                 return {}, [f"Could not read {os.path.basename(source)}: {exc}"]
             return import_presets(folder, kinds)
     found: dict[str, list[Entry]] = {}
     notes: list[str] = []
+    try:
+        names = sorted(os.listdir(source))
+    except OSError as exc:
+        return {}, [f"Could not read {source}: {exc.strerror or exc}"]
     for kind in kinds:
-        path = os.path.join(source, kind.file_name)
-        if not os.path.exists(path):
-            continue
-        try:
-            found[kind.key] = kind.load(path)
-        except DocumentError as exc:
-            notes.append(f"{kind.title}: {exc}")
+        ours = [kind.file_name] if kind.file_name in names else []
+        for name in ours + [n for n in names if n not in ours and _imported(kind, n)]:
+            try:
+                incoming, more = load_file(kind, os.path.join(source, name))
+            except DocumentError as exc:
+                notes.append(f"{kind.title}: {exc}")
+                continue
+            found.setdefault(kind.key, []).extend(incoming)
+            notes.extend(more)
     return found, notes
+
+
+def _imported(kind: Kind, name: str) -> bool:
+    """Whether Import Presets takes the file `name` for `kind`: its own file, or a
+    Photoshop file of the kind's."""
+    return name == kind.file_name or (kind.read_foreign is not None and
+                                      os.path.splitext(name)[1].lower() in kind.foreign)

@@ -11,8 +11,8 @@ picker) reads it again at once. Cancel leaves everything as it was.
 
 Export/Import Presets: two tabs, each with the kinds to take and a folder or a .zip file.
 Export writes each chosen kind's file there under its usual name; Import appends to the user's presets
-those of the folder's whose names are new (importing twice adds nothing), writes the files
-and reloads the panels. A damaged file in the folder is one line in the status bar and is
+those of the folder's whose names are new (its files of ours, and Photoshop's .abr, .csh,
+.aco and .ase there; importing twice adds nothing), writes the files and reloads the panels. A damaged file in the folder is one line in the status bar and is
 skipped; the user's own presets are untouched.
 
 `import_file` is the same Load… for the pickers' Import Brushes… and Import Shapes…: the
