@@ -110,11 +110,14 @@ def test_abr_into_our_presets():
     assert "Dual Brush (2)" in notes[1]
 
 
-def test_abr_flips_and_a_file_of_samples_only():
+def test_abr_flips_repeated_names_and_a_file_of_samples_only():
     brush = abr.AbrBrush("Flipped", "sampled", 4, sample_id="a", flip_x=True, flip_y=True)
     tip = np.arange(6, dtype=np.uint8).reshape(2, 3)
     preset, _ = abr.preset_of(brush, {"a": tip})
     assert np.array_equal(preset.tip.sample, tip[::-1, ::-1])
+    twice = abr.Abr(6, {}, {}, [abr.AbrBrush("Chalk", "computed", 9),
+                                 abr.AbrBrush("Chalk", "computed", 12)])
+    assert [p.name for p in abr.presets(twice)[0]] == ["Chalk", "Chalk 2"]
     only = abr.Abr(6, {"x": np.full((4, 5), 255, np.uint8)}, {"x": (0, 0, 5, 4)}, [])
     found, _ = abr.presets(only, "Leaves")
     assert [(p.name, p.size, p.tip.sample.shape) for p in found] == [("Leaves 1", 5, (4, 5))]

@@ -27,7 +27,7 @@ from __future__ import annotations
 import io
 import os
 import struct
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 import numpy as np
@@ -326,14 +326,22 @@ def _fitted(sample: np.ndarray) -> np.ndarray:
 
 
 def presets(abr: Abr, stem: str = "Brush") -> tuple[list[BrushPreset], list[str]]:
-    """The file's brushes as our presets and one note on what did not come over. A file
+    """The file's brushes as our presets (a name met again numbered: "Chalk 2") and notes
+    on what did not come over. A file
     with sampled tips but no brush list (some tools write only 'samp') gives one preset
     per tip, named `stem` 1, 2…"""
     out: list[BrushPreset] = []
     skipped: dict[str, int] = {}
+    names: set[str] = set()
     for brush in abr.brushes:
         preset, left_out = preset_of(brush, abr.samples)
-        out.append(preset)
+        # (names repeat in many files; numbered, so that importing skips none of them)
+        name, n = preset.name, 1
+        while name in names:
+            n += 1
+            name = f"{preset.name} {n}"
+        names.add(name)
+        out.append(replace(preset, name=name))
         for name in dict.fromkeys(left_out):
             skipped[name] = skipped.get(name, 0) + 1
     if not abr.brushes:
