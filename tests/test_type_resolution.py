@@ -18,7 +18,8 @@ from PySide6.QtWidgets import QApplication
 from editor.model import export_as, files
 from editor.model.document import Document
 from editor.model.text_layer import TextLayer, TextSettings, add_text, draw
-from editor.model.type_styles import CHARACTER
+from editor.model import type_styles
+from editor.model.type_styles import CHARACTER, PARAGRAPH
 from editor.ui.canvas_chrome import ruler_unit
 from test_type_panels import enter, show_panel, typed
 from ui_helpers import in_modal_dialog, open_file, zoomed_photo_window
@@ -139,6 +140,12 @@ def test_character_style_options_in_points_at_300_ppi(window, qtbot):
     w = window
     image_size(qtbot, w, 300, resample=False)
     layer = typed(w, qtbot, "Styled", at=(20, 150))
+    # The Type tool's 24 pt is Basic Paragraph's 24 pt at this resolution: no override.
+    assert not type_styles.overridden(w.doc, layer, PARAGRAPH)
+    w.actions["panel_paragraph_styles"].trigger()
+    rows = w.paragraph_styles_panel.list
+    qtbot.waitUntil(lambda: rows.currentItem() is not None)
+    assert rows.currentItem().text() == "[Basic Paragraph]"
     w.actions["panel_character_styles"].trigger()
     panel = w.character_styles_panel
     panel.new_style()
