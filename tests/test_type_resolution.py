@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 from PySide6.QtWidgets import QApplication
 
-from editor.model import export_as, files
+from editor.model import export_as, files, layers_to_files
 from editor.model.document import Document
 from editor.model.text_layer import TextLayer, TextSettings, add_text, draw
 from editor.model import type_styles
@@ -239,6 +239,13 @@ def test_export_as_and_save_as_write_the_resolution(window, qtbot, monkeypatch, 
     assert Image.open(tmp_path / "model.jpg").info["dpi"] == (300, 300)
     files.export_image(w.doc, str(tmp_path / "out.tif"))
     assert Image.open(tmp_path / "out.tif").info["dpi"][0] == pytest.approx(300, abs=0.01)
+    # Layers to Files too.
+    folder = tmp_path / "layers"
+    folder.mkdir()
+    prepared = layers_to_files.run(layers_to_files.prepare(
+        w.doc, layers_to_files.LayersToFilesSettings(str(folder), format="JPEG")))
+    (name,) = layers_to_files.publish(prepared)
+    assert Image.open(folder / os.path.basename(name)).info["dpi"] == (300, 300)
 
 
 def test_rulers_count_in_the_chosen_unit(window, qtbot):
