@@ -5,8 +5,10 @@ number of pixels per inch whatever unit Photoshop shows it in) and a flat file's
 Size's print units converted by it, and its undoable change (Image Size with Resample
 off changes nothing else).
 
-Type sizes in points are still a pixel each (`text_layer.py`): Photoshop converts them
-by the resolution, Layered does not yet."""
+Preferences > Units & Rulers' Type and Rulers units are converted by it too: a text
+layer's sizes are pixels (`text_layer.py`, as Photoshop's engine data keeps them), shown
+and typed in points (12 pt at 300 ppi is 50 px), pixels or millimetres (`type_shown`,
+`type_pixels`); the rulers count in any of Image Size's units."""
 from __future__ import annotations
 
 import struct
@@ -25,6 +27,14 @@ UNITS = (("pixels", "Pixels"), ("percent", "Percent"), ("inches", "Inches"),
          ("centimeters", "Centimeters"), ("millimeters", "Millimeters"),
          ("points", "Points"), ("picas", "Picas"))
 PER_CM = 2.54  # px/in over px/cm
+# Preferences > Units & Rulers: Type's units (key, name, the fields' suffix) and the
+# rulers' (Image Size's, with their suffixes).
+TYPE_UNITS = (("points", "Points", " pt"), ("pixels", "Pixels", " px"),
+              ("millimeters", "Millimeters", " mm"))
+RULER_UNITS = UNITS
+# The settings of a text (`TextSettings`) that are lengths, in pixels: the type unit's.
+TYPE_LENGTHS = ("size", "leading", "baseline_shift", "indent_left", "indent_right",
+                "indent_first", "space_before", "space_after")
 
 
 def clamped(ppi) -> float:
@@ -55,6 +65,29 @@ def from_pixels(px: float, unit: str, ppi: float, pixels: int) -> float:
     if unit == "percent":
         return px * 100.0 / pixels
     return px / ppi * INCH[unit]
+
+
+def type_shown(px: float, unit: str, ppi: float) -> float:
+    """A type length of `px` pixels in type `unit` (TYPE_UNITS) at `ppi`."""
+    return from_pixels(px, unit, ppi, 1)
+
+
+def type_pixels(value: float, unit: str, ppi: float) -> float:
+    """A type length typed in `unit` at `ppi` as pixels (`type_shown`'s inverse)."""
+    return to_pixels(value, unit, ppi, 1)
+
+
+def type_suffix(unit: str) -> str:
+    """The type fields' suffix for `unit` (" pt")."""
+    return next((suffix for key, _, suffix in TYPE_UNITS if key == unit), " pt")
+
+
+def type_change(change: dict, factor: float) -> dict:
+    """A change of text settings with its lengths (TYPE_LENGTHS; a None leading: Auto)
+    times `factor`: the Type tool's next-text settings (points, as at 72 ppi) to and from
+    a document's pixels."""
+    return {k: (round(v * factor, 3) if k in TYPE_LENGTHS and v is not None else v)
+            for k, v in change.items()}
 
 
 # -- files ---------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """Around the canvas: rulers, scroll bars, guides, the grid and snapping (View menu).
 
-Rulers (Ctrl+R) run along the top and left in image pixels; dragging from a
+Rulers (Ctrl+R) run along the top and left in Preferences > Units & Rulers' unit (image
+pixels by default; inches, centimetres, millimetres, points and picas by the document's
+resolution, percent of its width or height: `ruler_unit`); dragging from a
 ruler into the canvas makes a guide, dragging a guide back onto its ruler
 removes it; the Move tool drags a guide to move it, or onto a ruler to remove
 it. Guides are document state (`Document.guides`): each new, moved or
@@ -26,6 +28,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QScrollBar, QWidget
 
 from editor.model import Group
+from editor.model.resolution import to_pixels
 from engine.box import Box
 
 if TYPE_CHECKING:
@@ -93,7 +96,9 @@ class Ruler(QWidget):
             p.drawLine(0, self.height() - 1, self.width(), self.height() - 1)
         else:
             p.drawLine(self.width() - 1, 0, self.width() - 1, self.height())
-        scale = canvas.scale
+        # (screen px per ruler unit: ticks are counted in units, placed in pixels)
+        scale = canvas.scale * ruler_unit(self.chrome.options.settings.ruler_units,
+                                          canvas.doc, self.horizontal)
         step = tick_step(scale)
         origin = canvas.origin.x() if self.horizontal else canvas.origin.y()
         length = self.width() if self.horizontal else self.height()
@@ -101,7 +106,7 @@ class Ruler(QWidget):
         font = QFont(self.font())
         font.setPointSizeF(7)
         p.setFont(font)
-        value = first
+        value, count = first, 0
         while True:
             pos = origin + value * scale
             if pos > length:
@@ -114,7 +119,7 @@ class Ruler(QWidget):
             if pos >= RULER:
                 p.setPen(QColor("#8d929b"))
                 self._tick(p, pos, RULER)
-                label = f"{value:g}"
+                label = f"{round(value, 6):g}"
                 if self.horizontal:
                     p.drawText(QPointF(pos + 2, 9), label)
                 else:
@@ -123,7 +128,8 @@ class Ruler(QWidget):
                     p.rotate(90)
                     p.drawText(QPointF(0, 0), label)
                     p.restore()
-            value += step
+            count += 1
+            value = first + count * step  # (not summed: 0.1 + 0.2 drifts)
 
     def _tick(self, p: QPainter, pos: float, size: int) -> None:
         if self.horizontal:
@@ -150,6 +156,14 @@ def _on_step(value: float, step: float) -> bool:
     """Whether `value` lies on a multiple of `step` (within rounding)."""
     k = round(value / step)
     return abs(value - k * step) < 1e-6
+
+
+def ruler_unit(unit: str, doc, horizontal: bool) -> float:
+    """Image pixels per rulers' `unit` (resolution.RULER_UNITS) in `doc` (its resolution;
+    percent: of its width or height)."""
+    if doc is None or unit == "pixels":
+        return 1.0
+    return to_pixels(1.0, unit, doc.resolution, doc.width if horizontal else doc.height)
 
 
 def tick_step(scale: float) -> float:

@@ -451,6 +451,7 @@ class PreferencesDialog(QDialog):
         self.alpha_as_mask.setChecked(settings.alpha_as_mask)
         layers_form.addWidget(self.alpha_as_mask)
         layout.addWidget(layers)
+        layout.addWidget(self._units_box(settings))
         layout.addWidget(self._grid_box(settings))
         engine = QGroupBox("Generation engine")
         engine_form = QFormLayout(engine)
@@ -479,6 +480,25 @@ class PreferencesDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def _units_box(self, settings) -> QGroupBox:
+        """Photoshop's Units & Rulers: the rulers' unit and type's (converted by each
+        document's resolution)."""
+        from editor.model.resolution import RULER_UNITS, TYPE_UNITS
+
+        box = QGroupBox("Units && Rulers")
+        box.setObjectName("UnitsRulers")
+        form = QFormLayout(box)
+        self.ruler_units = _choice_box(RULER_UNITS, settings.ruler_units)
+        self.ruler_units.setObjectName("RulerUnits")
+        form.addRow("Rulers", self.ruler_units)
+        self.type_units = _choice_box([(k, name) for k, name, _ in TYPE_UNITS],
+                                      settings.type_units)
+        self.type_units.setObjectName("TypeUnits")
+        self.type_units.setToolTip("Type sizes in points are converted by the document's "
+                                   "resolution: 12 pt is 50 px at 300 ppi")
+        form.addRow("Type", self.type_units)
+        return box
 
     def _grid_box(self, settings) -> QGroupBox:
         """Photoshop's Guides, Grid section: gridline every N px, subdivisions, colour, style."""
@@ -520,6 +540,8 @@ class PreferencesDialog(QDialog):
         self.grid_color_button.setStyleSheet(f"border-left: 14px solid {name};")
 
     def apply(self) -> None:
+        self.settings.ruler_units = self.ruler_units.currentData()
+        self.settings.type_units = self.type_units.currentData()
         self.settings.grid_every = self.grid_every.value()
         self.settings.grid_subdivisions = self.grid_subdivisions.value()
         self.settings.grid_style = self.grid_style.currentData()

@@ -857,6 +857,8 @@ class MainWindow(QMainWindow):
                       getattr(self, "paragraph_styles_panel", None)):
             if panel is not None and "type" in self.tools.tools:
                 panel.refresh()
+        if "type" in self.tools.tools:  # (its size in the type unit at this resolution)
+            self.tools.tools["type"].show_bar()
 
     def _view_changed(self) -> None:
         canvas = self.canvas
@@ -895,7 +897,8 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             dialog.apply()
             self.autosaver.restart()
-            self.view_commands.grid_changed()
+            self.view_commands.grid_changed()  # (the rulers' unit too)
+            self.refresh_type_panels()  # (the type unit)
 
     def show_models(self) -> None:
         """The Models dialog (one per window, not modal: a download can run while you work)."""

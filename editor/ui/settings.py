@@ -208,6 +208,32 @@ class Settings:
     def grid_style(self, style: str) -> None:
         self.set_value("view/grid_style", style if style in GRID_STYLES else "lines")
 
+    # -- units (Preferences > Units & Rulers) ----------------------------------------
+    @property
+    def type_units(self) -> str:
+        """The Character panel's and Type tool's unit: "points" (Photoshop's default),
+        "pixels" or "millimeters" (resolution.TYPE_UNITS)."""
+        from editor.model.resolution import TYPE_UNITS
+
+        unit = self.value("units/type", "points")
+        return unit if unit in [k for k, _, _ in TYPE_UNITS] else "points"
+
+    @type_units.setter
+    def type_units(self, unit: str) -> None:
+        self.set_value("units/type", unit)
+
+    @property
+    def ruler_units(self) -> str:
+        """The rulers' unit: one of Image Size's (resolution.RULER_UNITS; "pixels")."""
+        from editor.model.resolution import RULER_UNITS
+
+        unit = self.value("units/rulers", "pixels")
+        return unit if unit in [k for k, _ in RULER_UNITS] else "pixels"
+
+    @ruler_units.setter
+    def ruler_units(self, unit: str) -> None:
+        self.set_value("units/rulers", unit)
+
     # -- layers ---------------------------------------------------------------------
     @property
     def alpha_as_mask(self) -> bool:

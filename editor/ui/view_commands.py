@@ -120,6 +120,8 @@ class ViewCommands:
         for session in self.window.sessions:
             if session.canvas is not None and session.canvas.chrome is not None:
                 session.canvas.chrome.layout()
+                session.canvas.chrome.top.update()  # (the rulers' unit may have changed)
+                session.canvas.chrome.left.update()
                 session.canvas.update()
 
     def clear_guides(self) -> None:
