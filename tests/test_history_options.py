@@ -150,3 +150,19 @@ def test_snapshot_from_merged_layers_and_current_layer():
     assert [n.name for n in doc.layers()] == ["Merged Layers"]
     doc.history.undo()
     assert [n.name for n in doc.layers()] == ["Photo", "Top"]
+
+
+def test_a_branch_kept_before_non_linear_was_turned_off_is_trimmed_too():
+    doc = _doc()
+    h = doc.history
+    paint(doc, 1)
+    paint(doc, 2, Box(8, 0, 8, 8))
+    h.goto(1)
+    paint(doc, 3, Box(16, 0, 8, 8))
+    now = pixels(doc)
+    h.non_linear = False
+    h.set_max_steps(1)   # row 1 becomes the top; the old branch (row 2) cannot stay
+    assert h.names() == ["Paint 3"] and h.index == 1
+    assert np.array_equal(pixels(doc), now)
+    h.undo()
+    assert pixels(doc)[0, 0, 0] == 1 and pixels(doc)[0, 8, 0] == 0

@@ -244,3 +244,27 @@ def test_no_first_snapshot_when_the_option_is_off(window, qtbot, tmp_path, monke
     open_second(w, qtbot, tmp_path, monkeypatch)
     assert w.doc is not w.sessions[0].doc and w.doc.snapshots.items == []
     assert len(w.sessions[0].doc.snapshots.items) == 1
+
+
+def test_step_backward_forward_and_alt_clear_history_purges(window, qtbot, monkeypatch):
+    w = window
+    doc = w.doc
+    layer = next(doc.layers())
+    stroke(qtbot, w, 12.5)
+    painted = layer.pixels.copy()
+    panel = w.history_panel
+    panel.menu()
+    assert not panel.forward_action.isEnabled() and panel.backward_action.isEnabled()
+    panel.backward_action.trigger()
+    assert np.array_equal(layer.pixels, photo(W, H))
+    panel.menu()
+    assert panel.forward_action.isEnabled()
+    panel.forward_action.trigger()
+    assert np.array_equal(layer.pixels, painted)
+    # Alt held: Photoshop's purge, which Undo cannot take back.
+    monkeypatch.setattr(QApplication, "keyboardModifiers",
+                        staticmethod(lambda: Qt.KeyboardModifier.AltModifier))
+    panel.menu()
+    panel.clear_action.trigger()
+    assert doc.history.count == 0 and not doc.history.can_undo()
+    assert np.array_equal(layer.pixels, painted) and doc.modified
