@@ -438,6 +438,14 @@ class Document:
         self.history.push(cmds.SetAttr(node, "name", name, "Rename Layer"))
 
     def set_visible(self, node: Node, visible: bool) -> None:
+        """Shows or hides `node`: a step, unless History Options has layer visibility
+        changes not undoable (then the document is only marked changed; a step being built
+        still records it, so its undo puts everything back)."""
+        if not self.history.visibility_undoable and not self.history.in_macro:
+            if node.visible != bool(visible):
+                self._set_attr(node, "visible", bool(visible))
+                self.history.touch()
+            return
         self.history.push(cmds.SetAttr(node, "visible", bool(visible),
                                        "Show Layer" if visible else "Hide Layer"))
 

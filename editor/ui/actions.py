@@ -275,7 +275,9 @@ def build_actions(window: "MainWindow") -> dict[str, QAction]:
                        "has the options"),
         ActionSpec("quit", "&Quit", w.close, "Ctrl+Q"),
         # Edit
-        ActionSpec("undo", "&Undo", h.undo, "Ctrl+Z", enabled=can_undo, label=undo_label),
+        # (Alt+Ctrl+Z: Photoshop's Step Backward before CC 2019, which Undo is here)
+        ActionSpec("undo", "&Undo", h.undo, ["Ctrl+Z", "Alt+Ctrl+Z"], enabled=can_undo,
+                   label=undo_label),
         ActionSpec("redo", "&Redo", h.redo, ["Shift+Ctrl+Z", "Ctrl+Y"], enabled=can_redo,
                    label=redo_label),
         ActionSpec("copy", "&Copy", f.copy, "Ctrl+C", enabled=has_node),

@@ -443,6 +443,7 @@ class PreferencesDialog(QDialog):
         folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow("Recovery folder", folder)
         layout.addLayout(form)
+        layout.addWidget(self._performance_box(settings))
         layers = QGroupBox("New layers")
         layers_form = QVBoxLayout(layers)
         self.alpha_as_mask = QCheckBox(ALPHA_AS_MASK_TEXT)
@@ -500,6 +501,21 @@ class PreferencesDialog(QDialog):
         form.addRow("Type", self.type_units)
         return box
 
+    def _performance_box(self, settings) -> QGroupBox:
+        """Photoshop's Performance section: History States, the steps each document keeps."""
+        from .settings import MAX_HISTORY_STATES
+
+        box = QGroupBox("Performance")
+        form = QFormLayout(box)
+        self.history_states = QSpinBox()
+        self.history_states.setObjectName("HistoryStates")
+        self.history_states.setRange(1, MAX_HISTORY_STATES)
+        self.history_states.setValue(settings.history_states)
+        self.history_states.setToolTip("The oldest steps beyond go at once; more steps keep "
+                                       "more memory (a document's steps also stop at 1 GB)")
+        form.addRow("History States", self.history_states)
+        return box
+
     def _grid_box(self, settings) -> QGroupBox:
         """Photoshop's Guides, Grid section: gridline every N px, subdivisions, colour, style."""
         from .settings import GRID_STYLES
@@ -553,6 +569,7 @@ class PreferencesDialog(QDialog):
         self.settings.cpu_offload = None if choice == "auto" else choice == "on"
         self.settings.warm_up = self.warm_up.isChecked()
         self.settings.alpha_as_mask = self.alpha_as_mask.isChecked()
+        self.settings.history_states = self.history_states.value()
 
 
 def _choice_box(choices, current: str) -> QComboBox:

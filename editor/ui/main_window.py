@@ -707,7 +707,9 @@ class MainWindow(QMainWindow):
     def add_session(self, doc: Document, title: Optional[str] = None, *,
                     restored: bool = False) -> DocumentSession:
         session = DocumentSession(doc, title, restored=restored)
-        if not doc.snapshots.items:  # Photoshop's first snapshot: the document as opened
+        self.history_panel.apply_options(doc)
+        # Photoshop's first snapshot: the document as opened (History Options)
+        if not doc.snapshots.items and self.settings.history_option("first_snapshot"):
             doc.snapshots.take(session.title, opening=True)
         canvas = CanvasView(session, self.tools)
         session.canvas = canvas
@@ -759,6 +761,7 @@ class MainWindow(QMainWindow):
 
     def document_saved(self, session: DocumentSession) -> None:
         self.autosaver.forget(session)
+        self.history_panel.saved(session)
         i = self.sessions.index(session)
         self.tabs.setTabToolTip(i, session.file or session.title)
         if session.file:  # (a linked smart object's file, edited here: they read it again)
@@ -897,6 +900,8 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             dialog.apply()
             self.autosaver.restart()
+            for session in self.sessions:  # (History States)
+                self.history_panel.apply_options(session.doc)
             self.view_commands.grid_changed()  # (the rulers' unit too)
             self.refresh_type_panels()  # (the type unit)
 
