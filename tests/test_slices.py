@@ -283,6 +283,21 @@ def test_save_slices_writes_each_user_slice_named_as_photoshop(window, qtbot, tm
         got = np.asarray(Image.open(out / name).convert("RGBA"))
         assert got.shape == (box.h, box.w, 4)
         assert np.array_equal(got, picture[box.slices()])
+    # JPEG, and the folder and type remembered for next time.
+    jpegs = tmp_path / "jpeg"
+    jpegs.mkdir()
+
+    def as_jpeg(dialog, seen):
+        seen["start"] = (dialog.folder.text(), dialog.format.currentData())
+        dialog.folder.setText(str(jpegs))
+        dialog.format.setCurrentIndex(dialog.format.findData("JPEG"))
+
+    seen = in_modal_dialog(qtbot, w.actions["save_slices"].trigger, as_jpeg, "SaveSlicesDialog")
+    assert seen["start"] == (str(out), "PNG")
+    qtbot.waitUntil(lambda: not w.jobs.busy and len(os.listdir(jpegs)) == 2, timeout=20000)
+    assert sorted(os.listdir(jpegs)) == ["cat_03.jpg", "footer.jpg"]
+    with Image.open(jpegs / "footer.jpg") as im:
+        assert (im.format, im.size) == ("JPEG", (80, 70))
 
 
 def test_divide_and_auto_slices_model():
@@ -292,3 +307,23 @@ def test_divide_and_auto_slices_model():
         model.cuts(10, count=11)
     # No user slice: one auto slice, the canvas.
     assert model.auto_boxes(50, 40, []) == [Box(0, 0, 50, 40)]
+
+
+def test_version_7_resource_reads_the_same_slices(tmp_path):
+    """Photoshop's newer form, resource 1050 version 7 (a descriptor only, with 'baseName'):
+    the descriptor Photoshop wrote after its version-6 records, as version 7, reads as the
+    same slices."""
+    from psd_tools import PSDImage
+    from psd_tools.psd.descriptor import String
+    from psd_tools.psd.image_resources import Slices
+
+    path = PHOTOSHOP_FILES[0]
+    psd = PSDImage.open(path)
+    resource = psd.image_resources[1050]
+    block = resource.data.data.items[-1].data
+    block[b"baseName"] = String("slices\x00")
+    resource.data = Slices(version=7, data=block)
+    out = str(tmp_path / "v7.psd")
+    psd.save(out)
+    assert PSDImage.open(out).image_resources.get_data(1050).version == 7
+    assert open_document(out).slices == open_document(path).slices

@@ -58,10 +58,6 @@ def default_name(base: str, number: int) -> str:
     return f"{base}_{number:02d}"
 
 
-def clipped(box: Box, width: int, height: int) -> Box:
-    return box.clip(width, height)
-
-
 def auto_boxes(width: int, height: int, boxes: Iterable[Box]) -> list[Box]:
     """The auto slices that cover what `boxes` (the user slices) leave of the canvas."""
     boxes = [b.clip(width, height) for b in boxes]
@@ -202,7 +198,8 @@ def divide_slice(doc, index: int, down: Optional[dict] = None,
 
 # -- PSD image resource 1050 -----------------------------------------------------------------
 def _text(value) -> str:
-    return str(value or "").rstrip("\x00")
+    """A psd-tools string (a plain one, or a descriptor's `String`) without its NUL."""
+    return str(getattr(value, "value", value) or "").rstrip("\x00")
 
 
 def read_slices(psd) -> tuple[Slice, ...]:
@@ -223,7 +220,7 @@ def read_slices(psd) -> tuple[Slice, ...]:
         out = []
         for d in data.data.get(b"slices", []):
             origin = getattr(d.get(b"origin"), "enum", b"")
-            if origin not in (b"userGenerated", b"layerGenerated"):
+            if origin not in (b"userGenerated", b"layer"):  # (ag-psd's ESliceOrigin names)
                 continue
             b = d[b"bounds"]
             box = Box.from_corners(int(b[b"Left"]), int(b[b"Top "]), int(b[b"Rght"]),

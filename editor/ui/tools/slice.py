@@ -14,7 +14,7 @@ import dataclasses
 from typing import Optional
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QColor, QCursor, QPainter, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from editor.model import slices as model
@@ -27,9 +27,6 @@ from .marquee import MarqueeTool, handle_points, paint_handles
 class _SliceBase(MarqueeTool):
     combines = False  # one box, no Shift/Alt combining
     context_actions = ()
-
-    def __init__(self, window):
-        super().__init__(window)
 
     def activate(self, canvas) -> None:
         self._show(self.readout_box(canvas) if canvas is not None else None)
@@ -92,8 +89,7 @@ class SliceTool(_SliceBase):
         made = model.add_slice(canvas.doc, box, "Slice")
         self._chooser().choose(canvas.doc, made.uid)
 
-    def cursor_at(self, canvas, ev):
-        from PySide6.QtGui import QCursor
+    def cursor_at(self, canvas, ev) -> QCursor:
         return QCursor(Qt.CursorShape.CrossCursor)
 
     def build_options(self) -> QWidget:
