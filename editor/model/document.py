@@ -206,6 +206,9 @@ class Document:
         # Guides (View menu): (horizontal, image position) each; changed by undoable
         # commands like any document state, but not saved in the PSD.
         self.guides: tuple[tuple[bool, float], ...] = ()
+        # User slices (Slice tool, `slices.Slice`s, never changed in place); the auto slices
+        # are made from them (`slices.auto_boxes`). Undoable; saved in the PSD (1050).
+        self.slices: tuple = ()
         # The document's own paths (Photoshop's Paths panel: saved paths and the Work Path,
         # `paths.DocPath`s, never changed in place), in the panel's order; changed by
         # undoable commands and saved in the PSD.
@@ -271,6 +274,7 @@ class Document:
         self.mask_pixels_changed = Signal()
         self.size_changed = Signal()       # () the canvas size changed (Image menu)
         self.guides_changed = Signal()     # ()
+        self.slices_changed = Signal()     # () the user slices changed
         self.paths_changed = Signal()      # () the document's paths changed
         self.channels_changed = Signal()   # () the document's alpha channels changed
         self.patterns_changed = Signal()   # () a pattern was defined (or that was undone)
@@ -833,6 +837,12 @@ class Document:
         if guides != self.guides:
             self.history.push(cmds.SetGuides(guides, name))
 
+    def set_slices(self, slices, name: str) -> None:
+        """Replaces the user slices (`slices.Slice`s) in one undo step."""
+        slices = tuple(slices)
+        if slices != self.slices:
+            self.history.push(cmds.SetSlices(slices, name))
+
     def begin_mask_edit(self, name: str = "Quick Mask") -> "cmds.MaskEdit":
         """Starts a stroke on the painted selection mask (created if there is none);
         finish with `end_mask_edit`."""
@@ -1108,6 +1118,10 @@ class Document:
     def _set_guides(self, guides: tuple) -> None:
         self.guides = guides
         self.guides_changed.emit()
+
+    def _set_slices(self, slices: tuple) -> None:
+        self.slices = slices
+        self.slices_changed.emit()
 
     def _set_selection_mask(self, mask: Optional[np.ndarray]) -> None:
         self.selection_mask = mask

@@ -151,6 +151,7 @@ from .psd_effects import (_effect_tags, _fxrp, _light_resources, _listed_before_
 from .psd_fills import read_patterns
 from .psd_layer_options import (_is_open, _locked, _partial_locks, read_advanced_blending,
                                 read_artboard)
+from .slices import read_slices
 from .psd_paths import _vector_setting, _vector_tags, read_path_resources, read_vector_path
 from .psd_shapes import read_fill, read_pattern_anchor, read_stroke
 from .psd_source import _PsdToolsLog, _Source, _low_level, _why
@@ -266,6 +267,7 @@ def read_psd(path: str, limit: int, pixels: bool = True) -> Document:
     _apply_metadata(psd, doc, reader.ids)
     doc.paths = tuple(read_path_resources(psd, _xmp_path_names(psd), reader.warn))
     doc.channels = tuple(alpha)
+    doc.slices = read_slices(psd)  # the user slices (resource 1050)
     # Ours while Photoshop's copy agrees, else Photoshop's own (psd_comps.chosen_comps).
     doc.layer_comps = chosen_comps(_xmp_layer_comps(psd, reader.ids),
                                    read_photoshop_comps(psd, reader.ids))

@@ -35,6 +35,7 @@ from .psd_type import type_block
 from .psd_xmp import _xmp_packet
 from .render import composite_document
 from .resolution import RESOURCE as RESOLUTION, resource_bytes
+from .slices import slices_resource
 from .smart_object import SmartObjectLayer
 from .snapshots import lineage
 from .text_layer import TextLayer
@@ -100,6 +101,9 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False,
         resources[comps_block.key] = comps_block
     for resource in paths:
         resources[resource.key] = resource
+    sliced = slices_resource(doc)  # the Slice tool's slices (1050)
+    if sliced is not None:
+        resources[sliced.key] = sliced
     for key, resource in (doc.global_light or {}).items():  # the effects' global angle
         resources[key] = resource
     # The alpha channels' names and ids (an Indexed document has none, as in Photoshop).

@@ -31,6 +31,8 @@ from editor.model import Group
 from editor.model.resolution import to_pixels
 from engine.box import Box
 
+from .slice_overlay import paint_slices, selected_slice, shows_slices
+
 if TYPE_CHECKING:
     from .canvas import CanvasView
 
@@ -61,10 +63,11 @@ class ViewOptions:
         self.extras = settings.value("view/extras", True, bool)
         self.selection_edges = settings.value("view/selection_edges", True, bool)
         self.target_path = settings.value("view/target_path", True, bool)
+        self.slices = settings.value("view/slices", True, bool)
         self.load_grid()
 
     def shows(self, key: str) -> bool:
-        """Whether View > Show's `key` (guides, grid, selection_edges, target_path) is drawn:
+        """Whether View > Show's `key` (guides, grid, selection_edges, target_path, slices) is drawn:
         ticked, and Extras on."""
         return self.extras and getattr(self, key)
 
@@ -320,6 +323,8 @@ class CanvasChrome:
             self.paint_grid(painter)
 
     def paint(self, painter: QPainter) -> None:
+        if shows_slices(self.canvas):  # (the slices under the guides, as in Photoshop)
+            paint_slices(self.canvas, painter, selected_slice(self.canvas))
         self.paint_guides(painter)
 
     def paint_grid(self, painter: QPainter) -> None:

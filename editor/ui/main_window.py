@@ -80,6 +80,7 @@ from .sky_replacement_dialog import SkyReplacementCommands
 from .session import DocumentSession
 from .settings import Settings
 from .shortcut_commands import ShortcutCommands
+from .slice_commands import SliceCommands
 from .text_edit_commands import TextEditCommands
 from .tools import ToolManager
 from .tools.toolbox import GROUPS as TOOL_GROUPS, all_tools
@@ -266,6 +267,7 @@ class MainWindow(QMainWindow):
         self.layer_comp_commands = LayerCompCommands(self)  # Layer > Layer Comps, its panel's
         self.matting_commands = MattingCommands(self)  # Layer > Matting
         self.export_commands = ExportCommands(self)  # File > Export, File > Place Embedded
+        self.slice_commands = SliceCommands(self)  # the slice tools' commands, Save Slices…
         self.automate_commands = AutomateCommands(self)  # File > Automate, File > Scripts
         self.shortcut_commands = ShortcutCommands(self)  # Edit > Keyboard Shortcuts…
         self.file_info_commands = FileInfoCommands(self)  # File > File Info…
@@ -273,7 +275,8 @@ class MainWindow(QMainWindow):
         self.workspace_commands = WorkspaceCommands(self)  # Window > Arrange, Workspace
         for module in (self.layer_commands, self.artboard_commands, self.transform_commands,
                        self.select_commands, self.export_commands, self.automate_commands,
-                       self.view_commands, self.guide_layout_commands, self.palette_commands,
+                       self.view_commands, self.guide_layout_commands, self.slice_commands,
+                       self.palette_commands,
                        self.decompose_commands, self.difference_commands, self.edit_commands,
                        self.mode_commands, self.image_commands, self.mask_commands, self.type_commands,
                        self.smart_object_commands,

@@ -1,5 +1,5 @@
 """The View menu: zoom in and out, Fit on Screen, 100 %, a zoom field in the status bar, Extras (Ctrl+H: hides all that
-View > Show shows, at once) and View > Show's Selection Edges, Target Path, Guides (Ctrl+;) and Grid (Ctrl+'), rulers
+View > Show shows, at once) and View > Show's Selection Edges, Target Path, Guides (Ctrl+;), Grid (Ctrl+') and Slices, rulers
 (Ctrl+R), snapping (Shift+Ctrl+;; to other layers' edges when Snap to Layers is on, to the grid when Snap to Grid is),
 Lock Guides (Alt+Ctrl+;) and Clear Guides; each canvas gets its rulers, scroll bars, guides and grid from
 `canvas_chrome`."""
@@ -31,7 +31,7 @@ class ViewCommands:
 
     # The option each checkable View action switches (the others' names are their keys).
     OPTION = {"show_guides": "guides", "show_grid": "grid", "show_selection_edges":
-              "selection_edges", "show_target_path": "target_path"}
+              "selection_edges", "show_target_path": "target_path", "show_slices": "slices"}
 
     def action_specs(self) -> list:
         """View > the zooms, Extras, Show (Selection Edges, Target Path, Guides, Grid), then
@@ -61,6 +61,7 @@ class ViewCommands:
             toggle("show_grid", "G&rid", "grid", "Ctrl+'", after="show_target_path",
                    menu="show"),
             toggle("show_guides", "&Guides", "guides", "Ctrl+;", after="show_grid", menu="show"),
+            toggle("show_slices", "S&lices", "slices", after="show_guides", menu="show"),
             toggle("rulers", "&Rulers", "rulers", "Ctrl+R", after="show"),
             toggle("snap", "S&nap", "snap", "Shift+Ctrl+;", after="rulers", separator=True),
             toggle("snap_layers", "Snap to &Layers", "snap_layers", after="snap"),
