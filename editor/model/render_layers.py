@@ -5,7 +5,8 @@ use (`adjust_buffer`, the mask kernel) and `warm_up`, which loads them.
 
 Adjustment layers change the buffer in place where they are drawn (what lies below
 them in their group, or their clipping base), through their mask and opacity, in one
-numba pass (`adjust_kernels`).
+numba pass (`adjust_kernels`); lookup kinds in a row, unmasked at full strength, in one
+pass for all (`draw_lookup_run`).
 Fill layers (Solid Color, Gradient) are drawn as a layer of what they paint, its alpha
 times their masks' coverage, made once and kept as a masked layer's pixels are
 (`masked_fill_pixels`; a colour without a mask is filled by Qt).
