@@ -166,6 +166,22 @@ def lut8_premultiplied(adjustment: Adjustment) -> np.ndarray:
     return premultiplied_table(lut8(adjustment))
 
 
+_ROWS = (np.arange(3 * 256, dtype=np.int32) * 256).reshape(3, 256, 1)  # [c, a] row starts
+
+
+@functools.lru_cache(maxsize=8)
+def lut8_premultiplied_run(run: tuple) -> np.ndarray:
+    """The `lut8_premultiplied` tables of a run of separable adjustments (bottom first)
+    composed into one: entry [c, a, v] is where the run takes premultiplied value v of
+    alpha a, each table looked up in the last one's output. Exact: the screen applies each
+    of them as that lookup (alpha unchanged), so one pass with this table gives the bytes
+    the passes one by one give. (~0.3 ms a table: one gather from the flat next table.)"""
+    table = lut8_premultiplied(run[0])
+    for adjustment in run[1:]:
+        table = lut8_premultiplied(adjustment).reshape(-1)[_ROWS + table]
+    return table
+
+
 @functools.lru_cache(maxsize=8)
 def lut16(adjustment: Adjustment) -> np.ndarray:
     """(3, 65536) uint16 table for the 16-bit composite of files and merges."""
