@@ -81,21 +81,28 @@ def effects_to_text(effects: LayerEffects) -> str:
 
 
 def effects_from_text(text: str) -> LayerEffects:
-    """`effects_to_text`'s effects back, read as a PSD's are (psd-tools' Effects over the
-    blocks, then `read_layer_effects`)."""
+    """`effects_to_text`'s effects back, read as a PSD's are (`effects_from_blocks`)."""
+    from psd_tools.psd.tagged_blocks import TaggedBlocks
+
+    return effects_from_blocks(TaggedBlocks.read(io.BytesIO(base64.b64decode(text, validate=True)),
+                                                 version=1, padding=4))
+
+
+def effects_from_blocks(blocks, patterns: Optional[dict] = None) -> LayerEffects:
+    """The effects of psd-tools' tagged blocks (a style's 'lfx2'), read as a PSD's are
+    (psd-tools' Effects over the blocks, then `read_layer_effects`); `patterns` by id for
+    a Pattern Overlay's (an .asl's own)."""
     from psd_tools.api.effects import Effects
     from psd_tools.psd.image_resources import ImageResources
-    from psd_tools.psd.tagged_blocks import TaggedBlocks
 
     from .psd_effects import read_layer_effects
 
-    blocks = TaggedBlocks.read(io.BytesIO(base64.b64decode(text, validate=True)),
-                               version=1, padding=4)
     # psd-tools reads a layer's effects through its tagged blocks and the file's
     # resources (the global light); a style has no file, so no global light.
     layer = SimpleNamespace(tagged_blocks=blocks,
                             _psd=SimpleNamespace(image_resources=ImageResources()))
-    return read_layer_effects(SimpleNamespace(effects=Effects(layer)), tuple(blocks.values()))
+    return read_layer_effects(SimpleNamespace(effects=Effects(layer)), tuple(blocks.values()),
+                              patterns)
 
 
 # -- the default set ------------------------------------------------------------------------------
