@@ -266,8 +266,8 @@ def export_presets(target: str, kinds: Iterable[Kind],
 def import_presets(source: str, kinds: Iterable[Kind]
                    ) -> tuple[dict[str, list[Entry]], list[str]]:
     """Import Presets: the entries of each kind whose file `source` (a folder or a .zip
-    archive) holds, with those of the Photoshop files there the kind reads (.abr, .csh,
-    .aco, .ase: at the top, in name order, after our file), and the notes: one line for
+    archive) holds, with those of the Photoshop files there the kind reads (.abr, .grd,
+    .asl, .csh, .aco, .ase: at the top, in name order, after our file), and the notes: one line for
     each file that could not be read (skipped; nothing of the user's is touched here) and
     what a Photoshop file's presets left out."""
     kinds = list(kinds)

@@ -8,7 +8,8 @@ The effects are kept as Photoshop keeps them in its .asl style files and in a PS
 the tagged block's bytes in base64 inside styles.json. So a style keeps whatever the
 descriptor holds, drawn or not, exactly as a saved PSD would. A Pattern Overlay names
 its pattern by id only (as in a PSD, whose patterns the file holds): a style made from one
-finds the pattern only in a document that has it. Styles are the user's, not a
+finds the pattern only in a document that has it (`resolved`, when the style is applied;
+an .asl's own patterns join the document as its styles are imported). Styles are the user's, not a
 document's: saved beside the settings, no undo step. No Qt.
 """
 from __future__ import annotations
@@ -103,6 +104,23 @@ def effects_from_blocks(blocks, patterns: Optional[dict] = None) -> LayerEffects
                             _psd=SimpleNamespace(image_resources=ImageResources()))
     return read_layer_effects(SimpleNamespace(effects=Effects(layer)), tuple(blocks.values()),
                               patterns)
+
+
+def resolved(effects: LayerEffects, patterns) -> LayerEffects:
+    """`effects` read again with `patterns` (a document's, by id) when that finds a
+    Pattern Overlay's or a pattern Stroke's pattern they lacked: a style keeps only the
+    pattern's id, so it draws the pattern in a document that holds it."""
+    from psd_tools.psd.tagged_blocks import TaggedBlocks
+
+    if not patterns or not effects.blocks:
+        return effects
+    blocks = TaggedBlocks()
+    for block in effects.blocks:
+        blocks[block.key] = block
+    again = effects_from_blocks(blocks, dict(patterns))
+    found = (len(again.pattern_overlays) > len(effects.pattern_overlays)
+             or len(again.strokes) > len(effects.strokes))
+    return replace(again, enabled=effects.enabled) if found else effects
 
 
 # -- the default set ------------------------------------------------------------------------------
