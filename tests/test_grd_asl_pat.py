@@ -148,3 +148,22 @@ def test_asl_damaged_is_one_line(tmp_path):
             preset_kinds.load_file(preset_kinds.STYLES, str(path))
         assert str(info.value).startswith(f"Could not read the styles of {name}: ")
         assert "\n" not in str(info.value)
+
+
+def test_import_presets_takes_a_folders_grd_and_asl(tmp_path):
+    import shutil
+
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    shutil.copy(os.path.join(HERE, "kiwi.grd"), folder / "kiwi.grd")
+    shutil.copy(made_asl(tmp_path), folder / "made.asl")
+    (folder / "broken.grd").write_bytes(b"8BGR\x00\x05nothing")
+    found, notes = preset_kinds.import_presets(str(folder), preset_kinds.KINDS)
+    assert [e.name for e in found["gradients"]] == ["Kiwi"]
+    assert [e.name for e in found["styles"]] == ["Group Shadow", "Multiply Overlay",
+                                                 "Diagonal Lines"]
+    assert notes[0].startswith("Gradients: Could not read the gradients of broken.grd: ")
+    assert len(notes) == 2 and "blending options" in notes[1]
+    # Save Set… cannot write Photoshop's formats: one line.
+    with pytest.raises(DocumentError, match="reads .grd files but does not write them"):
+        preset_kinds.save_set(preset_kinds.GRADIENTS, str(tmp_path / "x.grd"), found["gradients"])
