@@ -10,14 +10,15 @@ panel's own thumbnail) and which of Photoshop's files Load… also reads.
 
 - `current`: the entries a panel would show (`preset_file.load_or_default`).
 - `load_file` (Load…): our JSON for the kind, or one of Photoshop's formats Layered reads
-  (.aco/.ase swatches, .abr brushes: `abr`, .csh custom shapes: `csh`).
+  (.aco/.ase swatches, .abr brushes: `abr`, .grd gradients: `grd`, .asl styles: `asl`,
+  .csh custom shapes: `csh`).
 - `save_set` (Save Set…): the chosen entries to a file of the kind.
 - `moved`: an entry one place up or down (swatches cross into the next group first);
   `reordered`: a drag's new order (a swatch dropped among another group's joins it).
 - `merged`: entries appended whose names are new (import, Load…: nothing duplicated).
 - `export_presets` / `import_presets`: a folder (or a .zip archive) holding each chosen
   kind's file under its usual name (and, to import, Photoshop's files of the kinds:
-  .abr, .csh, .aco, .ase); a damaged file there is one line and is skipped, the user's
+  .abr, .grd, .asl, .csh, .aco, .ase); a damaged file there is one line and is skipped, the user's
   presets kept.
 
 No Qt.
@@ -31,13 +32,14 @@ import zipfile
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, Optional
 
-from . import abr, brush_tip, csh, custom_shapes, preset_file, style_presets, swatch_book
+from . import (abr, asl, brush_tip, csh, custom_shapes, gradient_presets, grd, preset_file,
+               style_presets, swatch_book)
 from .errors import DocumentError
 
 
 @dataclass
 class Entry:
-    """One preset: `item` (a Swatch, Style, BrushPreset or CustomShape: anything with a
+    """One preset: `item` (a Swatch, GradientPreset, Style, BrushPreset or CustomShape: anything with a
     `name`) and, where the kind has groups, the group it belongs to (None: loose)."""
     item: Any
     group: Any = None
@@ -122,9 +124,24 @@ def _shapes_foreign(path: str) -> tuple[list[Entry], list[str]]:
 BRUSHES = Kind("brushes", "Brushes", "brushes.json",
                *_plain(brush_tip.load, brush_tip.save, brush_tip.default_presets), "brush",
                (".abr",), _brushes_foreign)
+def _gradients_foreign(path: str) -> tuple[list[Entry], list[str]]:
+    presets, notes = grd.read(path)
+    return [Entry(p) for p in presets], notes
+
+
+def _styles_foreign(path: str) -> tuple[list[Entry], list[str]]:
+    # (the file's patterns are not styles: Import Styles… adds them to the document)
+    found = asl.read(path)
+    return [Entry(s) for s in found.styles], found.notes
+
+
+GRADIENTS = Kind("gradients", "Gradients", "gradients.json",
+                 *_plain(gradient_presets.load, gradient_presets.save,
+                         gradient_presets.default_presets), "gradient",
+                 (".grd",), _gradients_foreign)
 STYLES = Kind("styles", "Styles", "styles.json",
               *_plain(style_presets.load, style_presets.save, style_presets.default_styles),
-              "style")
+              "style", (".asl",), _styles_foreign)
 # Only the user's shapes: the built-in ones are part of Layered, not presets to manage.
 CUSTOM_SHAPES = Kind("custom_shapes", "Custom Shapes", "custom_shapes.json",
                      *_plain(custom_shapes.load, custom_shapes.save_library, list), "shape",
@@ -132,7 +149,7 @@ CUSTOM_SHAPES = Kind("custom_shapes", "Custom Shapes", "custom_shapes.json",
 
 # Photoshop's Preset Type order (Brushes, Swatches, Gradients, Styles, Patterns, Contours,
 # Custom Shapes, Tools), with only the kinds Layered keeps.
-KINDS: tuple[Kind, ...] = (BRUSHES, SWATCHES, STYLES, CUSTOM_SHAPES)
+KINDS: tuple[Kind, ...] = (BRUSHES, SWATCHES, GRADIENTS, STYLES, CUSTOM_SHAPES)
 BY_KEY = {k.key: k for k in KINDS}
 
 
@@ -249,8 +266,8 @@ def export_presets(target: str, kinds: Iterable[Kind],
 def import_presets(source: str, kinds: Iterable[Kind]
                    ) -> tuple[dict[str, list[Entry]], list[str]]:
     """Import Presets: the entries of each kind whose file `source` (a folder or a .zip
-    archive) holds, with those of the Photoshop files there the kind reads (.abr, .csh,
-    .aco, .ase: at the top, in name order, after our file), and the notes: one line for
+    archive) holds, with those of the Photoshop files there the kind reads (.abr, .grd,
+    .asl, .csh, .aco, .ase: at the top, in name order, after our file), and the notes: one line for
     each file that could not be read (skipped; nothing of the user's is touched here) and
     what a Photoshop file's presets left out."""
     kinds = list(kinds)

@@ -1,21 +1,22 @@
 """Edit > Presets > Preset Manager… and Export/Import Presets… (Photoshop's), over the kinds
-`editor.model.preset_kinds` describes (Brushes, Swatches, Styles, Custom Shapes).
+`editor.model.preset_kinds` describes (Brushes, Swatches, Gradients, Styles, Custom Shapes).
 
 Preset Manager: a Preset Type combo, that kind's presets as a list (a thumbnail, the name;
 several may be chosen), and Rename…, Delete, Move Up / Move Down (or a drag in the list), Load… (our JSON for the
-kind, or a Photoshop file Layered reads: .aco/.ase for swatches, .abr for brushes, .csh for
-custom shapes; names the list has are skipped, as Photoshop appends) and Save Set… (the chosen presets, all when none is chosen,
+kind, or a Photoshop file Layered reads: .aco/.ase for swatches, .abr for brushes, .grd for
+gradients, .asl for styles, .csh for custom shapes; names the list has are skipped, as Photoshop appends) and Save Set… (the chosen presets, all when none is chosen,
 to a file). Nothing is written until Done: then each changed kind's file beside the
 settings is written and its panel (Swatches, Styles, the brush presets, the Custom Shape
 picker) reads it again at once. Cancel leaves everything as it was.
 
 Export/Import Presets: two tabs, each with the kinds to take and a folder or a .zip file.
 Export writes each chosen kind's file there under its usual name; Import appends to the user's presets
-those of the folder's whose names are new (its files of ours, and Photoshop's .abr, .csh,
+those of the folder's whose names are new (its files of ours, and Photoshop's .abr, .grd, .asl, .csh,
 .aco and .ase there; importing twice adds nothing), writes the files and reloads the panels. A damaged file in the folder is one line in the status bar and is
 skipped; the user's own presets are untouched.
 
-`import_file` is the same Load… for the pickers' Import Brushes… and Import Shapes…: the
+`import_file` is the same Load… for the pickers' Import Brushes… and Import Shapes…, the
+Styles panel's Import Styles… and the Gradient Fill dialog's Import…: the
 kind's file written and its panel reloaded at once.
 
 The file dialogs are the module's `ask_open`, `ask_save`, `ask_folder` and `ask_zip`
@@ -88,6 +89,12 @@ def picture(window, kind: Kind, entry: Entry) -> QIcon:
     if kind.picture == "style":
         from .styles_panel import thumbnail
         return QIcon(thumbnail(entry.item.effects))
+    if kind.picture == "gradient":
+        from dataclasses import replace
+
+        from .gradient_dialog import fill_image
+        return QIcon(QPixmap.fromImage(fill_image(replace(entry.item.gradient, angle=0.0),
+                                                  THUMB, THUMB)))
     if kind.picture == "brush":
         from .brush_settings import tip_icon
         return tip_icon(entry.item, THUMB)
@@ -102,6 +109,7 @@ def _reload_brushes(window) -> None:
 
 RELOAD: dict[str, Callable] = {
     "swatches": lambda w: w.swatches_panel.reload(),
+    "gradients": lambda w: None,   # (the Gradient Fill dialog reads them when it opens)
     "styles": lambda w: w.styles_panel.reload(),
     "brushes": _reload_brushes,
     "custom_shapes": lambda w: w.tools.tools["shape"].reload_library(),
