@@ -143,6 +143,7 @@ from .text_layer import TextLayer
 from .psd_adjustments import (_adjustment_tags, _more_adjustment_tags, read_adjustment,
                               read_legacy_brightness_contrast)
 from .psd_channels import read_channels
+from .psd_filter_mask import filter_mask_of, read_filter_masks
 from .psd_smart import read_smart_object
 from .psd_colour import _needs_icc
 from .psd_comps import chosen_comps, read_photoshop_comps
@@ -379,6 +380,9 @@ class _Reader:
                                         visible=item.visible, opacity=item.opacity,
                                         blend_mode=self.mode(item, False), locked=_locked(item))
                 node.filters = filters  # Photoshop's (our XMP entry's replace them: psd_xmp)
+                if filters:  # and their mask, in the document's 'FEid' (psd_filter_mask)
+                    node.filter_mask = filter_mask_of(item.smart_object._config.data,
+                                                      self.filter_masks())
                 if contents.link is not None and contents.modified is None and self.decode:
                     self.warn(f"smart object layer '{name}' is linked to a file changed since "
                               f"it was saved ({os.path.basename(contents.link)}): Layer > "
@@ -416,6 +420,13 @@ class _Reader:
         if isinstance(layer_id, int) and layer_id >= 0:
             self.ids[layer_id] = node
         return node
+
+    def filter_masks(self) -> dict:
+        """The document's Smart Filters masks ('FEid'), read once, when a smart object
+        with smart filters asks."""
+        if getattr(self, "_filter_masks", None) is None:
+            self._filter_masks = read_filter_masks(self.psd, self.limit) if self.decode else {}
+        return self._filter_masks
 
     def read_stroke(self, item, node: FillLayer) -> set:
         """A shape layer's vector stroke ('vstk', with its fill in 'vscg' when Photoshop put

@@ -29,6 +29,7 @@ from .psd_layer_options import (LOCK_ALL, LOCK_PIXELS, LOCK_POSITION, LOCK_TRANS
                                 artboard_block, write_advanced_blending)
 from .psd_paths import path_resources, vector_path_blocks
 from .psd_shapes import pattern_anchor_block, stroke_blocks
+from .psd_filter_mask import filter_mask_blocks
 from .psd_smart import external_layers, linked_layers, smart_blocks
 from .psd_source import MAX_GROUP_DEPTH, _too_deep
 from .psd_type import type_block
@@ -167,9 +168,10 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False,
     patterns = used_patterns(doc)
     linked = linked_layers(doc.layers())
     external = external_layers(doc.layers(), folder)
-    if patterns or linked is not None or external is not None:
-        # The document's patterns ('Patt') and the smart objects' embedded files ('lnk2'):
-        # blocks after the global mask info.
+    filter_masks = filter_mask_blocks(doc)
+    if patterns or linked is not None or external is not None or filter_masks:
+        # The document's patterns ('Patt'), the smart objects' embedded files ('lnk2') and
+        # Smart Filters masks ('FEid', 'FMsk'): blocks after the global mask info.
         from psd_tools.constants import Tag
         from psd_tools.psd.patterns import Patterns
         from psd_tools.psd.tagged_blocks import TaggedBlocks
@@ -181,6 +183,8 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False,
             blocks.set_data(Tag.LINKED_LAYER2, linked)
         if external is not None:  # linked smart objects' files ('lnkE': `external_layers`)
             blocks.set_data(Tag.LINKED_LAYER_EXTERNAL, external)
+        for block in filter_masks:  # (in Photoshop's order: after 'lnkE')
+            blocks[block.key] = block
         blocks.write(f, version=version, padding=4)
     end = f.tell()
     f.seek(section)

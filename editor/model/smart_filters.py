@@ -26,7 +26,8 @@ kept on the layer: the filters are not run again for a stroke). Linked to its la
 Photoshop's is, it moves, flips, turns and transforms with it as a linked layer mask does
 (`Document._set_offset`, `linked_masks`). Not done: a selection is not turned into it as
 Photoshop does when a filter is applied, and it cannot be unlinked. The filters are kept in a PSD in our XMP entry (`as_entry`, `from_entry`) and, for the
-kinds Photoshop's form is known for, in its 'filterFX' descriptor too (`psd_smart_filters`).
+kinds Photoshop's form is known for, in its 'filterFX' descriptor too (`psd_smart_filters`),
+then with the mask in Photoshop's 'FEid' block as well (`psd_filter_mask`).
 """
 from __future__ import annotations
 
