@@ -107,8 +107,20 @@ def test_pattern_fill_without_a_path_starts_at_its_reference_point(qapp):
     layers, each under a pixel mask. The Pattern fill ('ananas', 595 x 199, no phase) has
     its reference point 'fxrp' at (-83, -116) and Photoshop's tiles start there: from the
     canvas's corner it was 4.78 / 253 off; from 'fxrp' 0.57 / 13 (0.59 / 13 on the 8-bit
-    and screen paths)."""
-    check_all_paths(os.path.join(FILES, "FillLayersTest.psd"), 0.65, 14)
+    and screen paths). Its Gradient fill's four colour stops each a peak or a trough, the
+    stretches either side of each drawn with their own slopes there, it was 0.57 / 13
+    (0.59 / 13); with the mean of the two (gradients._slopes), 0.10 / 5 (0.12 / 5)."""
+    check_all_paths(os.path.join(FILES, "FillLayersTest.psd"), 0.2, 6)
+
+
+def test_gradient_opacity_through_a_middle_stop_like_photoshop(qapp):
+    """ComplexGradientFillLayer.psd (100 x 100, 87 kB): a Linear Gradient fill (classic,
+    smoothness 100 %, offset (-39, -5)) whose opacity goes 100 - 50 - 100 % over a
+    photo. Each stretch drawn with its own slope at the 50 % stop (a kink there) it was
+    2.38 / 9 off (2.40 / 9 on the 8-bit and screen paths; 3.17 in the sweep); with the
+    mean of the two slopes there (0: the opacity leaves the stop flat, as Photoshop's
+    merged image shows), 0.18 / 2 (0.27 / 2)."""
+    check_all_paths(os.path.join(FILES, "ComplexGradientFillLayer.psd"), 0.35, 3)
 
 
 def test_perceptual_gradient_opacity_like_photoshop(qapp):
