@@ -109,7 +109,8 @@ def test_pattern_fill_without_a_path_starts_at_its_reference_point(qapp):
     canvas's corner it was 4.78 / 253 off; from 'fxrp' 0.57 / 13 (0.59 / 13 on the 8-bit
     and screen paths). Its Gradient fill's four colour stops each a peak or a trough, the
     stretches either side of each drawn with their own slopes there, it was 0.57 / 13
-    (0.59 / 13); with the mean of the two (gradients._slopes), 0.10 / 5 (0.12 / 5)."""
+    (0.59 / 13); with the slope of the two together (gradients._slopes), 0.10 / 5
+    (0.12 / 5)."""
     check_all_paths(os.path.join(FILES, "FillLayersTest.psd"), 0.2, 6)
 
 
@@ -118,8 +119,8 @@ def test_gradient_opacity_through_a_middle_stop_like_photoshop(qapp):
     smoothness 100 %, offset (-39, -5)) whose opacity goes 100 - 50 - 100 % over a
     photo. Each stretch drawn with its own slope at the 50 % stop (a kink there) it was
     2.38 / 9 off (2.40 / 9 on the 8-bit and screen paths; 3.17 in the sweep); with the
-    mean of the two slopes there (0: the opacity leaves the stop flat, as Photoshop's
-    merged image shows), 0.18 / 2 (0.27 / 2)."""
+    slope of the two together there (0: the opacity leaves the stop flat, as
+    Photoshop's merged image shows), 0.18 / 2 (0.27 / 2)."""
     check_all_paths(os.path.join(FILES, "ComplexGradientFillLayer.psd"), 0.35, 3)
 
 

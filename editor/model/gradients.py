@@ -14,14 +14,18 @@ which matches the shape layers Photoshop rendered in psd-tools' test files
 ramp, against 4/100 for a straight one), and keeps a kink where a ramp meets a flat
 stretch, as Photoshop's spectrum gradients show (rgb-blend-modes.psd: 0.18 levels off;
 smoothed there, 1.3 to 2.5). At a stop that is a peak or a trough (the stretches either
-side rise and fall), both stretches take instead the mean of their two slopes (times
-the same factor; blended from their own by the smoothness, so that 0 stays straight):
+side rise and fall), both stretches take instead the slope of the two together (the
+rise over the run from the stop before to the stop after, Catmull-Rom's; times the
+same factor; blended from their own by the smoothness, so that 0 stays straight):
 measured on Aspose's ComplexGradientFillLayer.psd, an opacity of 100-50-100 %, whose
 opacity read off the merged image rises from the 50 % stop as 2.5 u^2 - 1.5 u^3 (a
 flat start, the cubic with end slopes 0 and 1/2; the file 3.17 levels off before,
-0.24 after), and FillLayersTest.psd, four colour stops that each turn (0.76 -> 0.14;
-slope 0 there, 0.27). Stops between two stretches that rise (or fall) at unequal rates
-were not at hand to measure: they keep each stretch's own slope.
+0.24 after), FillLayersTest.psd, four evenly spaced colour stops that each turn
+(0.76 -> 0.14; slope 0 there, 0.27) and AllAdjustments.psd's Gradient Map, whose
+stops at 32.5 and 35 % turn between long stretches (1.21 -> 1.03 over the file; the
+plain mean of the two slopes, which lets the short steep one tilt the long ones,
+2.26; slope 0, 1.07). Stops between two stretches that rise (or fall) at unequal
+rates were not at hand to measure: they keep each stretch's own slope.
 The Gradient tool's ramp is straight (smoothness 0), as it was.
 
 Each stop also has a midpoint ('Mdpn', 5..95 %, 50 by default): where, inside the stretch
@@ -179,8 +183,8 @@ def _slopes(locations: np.ndarray, values: np.ndarray, smoothness: float
     its first stop and where it reaches its second, indexed by its first stop (the last
     row, no stretch, 0): its own slope (rise over run) times 1 - smoothness / 2, except
     at a stop that is a peak or a trough (the stretches either side rise and fall), where
-    both take the mean of their slopes (at smoothness 1; their own at 0, in between a blend
-    of the two), times the same (see the module's docstring)."""
+    both take the slope of the two together (at smoothness 1; their own at 0, in between
+    a blend of the two), times the same (see the module's docstring)."""
     n = len(locations)
     zero = np.zeros_like(values)
     if n < 2:
@@ -189,7 +193,9 @@ def _slopes(locations: np.ndarray, values: np.ndarray, smoothness: float
     slope = np.where(run > 0, np.diff(values, axis=0) / np.where(run > 0, run, 1.0), 0.0)
     before, after = slope[:-1], slope[1:]   # either side of each inner stop
     turn = (before * after < 0) & (run[:-1] > 0) & (run[1:] > 0)
-    mean = (before + after) / 2
+    # The rise over the run of both stretches (Catmull-Rom's slope): their mean, each
+    # weighed by its run, so that a short steep stretch does not tilt a long flat one.
+    mean = (before * run[:-1] + after * run[1:]) / np.maximum(run[:-1] + run[1:], 1e-12)
     start, end = zero.copy(), zero.copy()
     start[:-1], end[:-1] = slope, slope
     # (Blended in by the smoothness, so that at 0 every stretch is straight.)
