@@ -145,3 +145,33 @@ def test_indexed_pattern_is_read_and_overlaid_like_photoshop(qapp):
     doc = open_document(path)
     assert not [w for w in doc.warnings if "pattern" in w.lower()], doc.warnings
     check_all_paths(path, 0.05, 1)
+
+
+def test_pattern_overlay_at_75_percent_like_photoshop():
+    """zendeya_warp.psd (720 x 576, 2.2 MB; PSDNET-1252, and PSDNET-2514's 2514.psd the
+    same): a Pattern Overlay of 'Square32' (32 x 32, a black 1-pixel line along its top
+    row and its left column, clear elsewhere) at 75 % over a photo. Photoshop spreads each
+    line over three pixels, 1/6, 1/2, 1/6: the tile averaged 2 x 2 (a mipmap level) and
+    drawn from that at 150 %. Sampled bilinearly at 75 % from the tile itself it put 5/6
+    on one pixel: 6.62 / 84 off over the file (the sweep's measure); from the mipmap,
+    0.09 / 1. Compared here: a 72 x 72 piece of sky, 12.96 / 84 before, 0.17 / 1 after."""
+    from editor.model.adjustments import PatternFill
+    from editor.model.layer_effects import PatternOverlay
+    from editor.model.patterns import Pattern
+
+    tile = np.zeros((32, 32, 4), np.uint8)
+    tile[0, :, 3] = tile[:, 0, 3] = 255
+    photo = np.asarray(Image.open(os.path.join(FILES, "zendeya-photo.png")))
+    region = Box(552, 24, 72, 72)  # (multiples of the 24-pixel period from the corner)
+    pixels = np.full(photo.shape[:2] + (4,), 255, np.uint8)
+    pixels[..., :3] = photo
+    layer = Layer("Layer 1", pixels, region.x, region.y)
+    overlay = PatternOverlay(pattern=PatternFill(pattern=Pattern("Square32", tile), scale=75.0))
+    layer.effects = LayerEffects(pattern_overlays=(overlay,))
+    doc = Document(720, 576)
+    layer.parent = doc.root
+    doc.root.children.append(layer)
+    ours = composite_document(doc, region)[..., :3].astype(int)
+    theirs = np.asarray(Image.open(os.path.join(FILES, "zendeya-merged.png"))).astype(int)
+    diff = np.abs(ours - theirs)
+    assert diff.mean() <= 0.25 and diff.max() <= 1, (diff.mean(), diff.max())
