@@ -175,3 +175,13 @@ def test_pattern_overlay_at_75_percent_like_photoshop():
     theirs = np.asarray(Image.open(os.path.join(FILES, "zendeya-merged.png"))).astype(int)
     diff = np.abs(ours - theirs)
     assert diff.mean() <= 0.25 and diff.max() <= 1, (diff.mean(), diff.max())
+
+
+def test_shape_without_fill_or_stroke_keeps_its_stroke_effect(qapp):
+    """Shape_Effects_PS2021.psd (600 x 600, 327 kB): twelve shapes with a Stroke effect;
+    three of them (Shape 1, Shape 5, Polygon 1) have both their fill and their vector
+    stroke off. Photoshop draws their effect around the path's area all the same (the
+    shape itself unseen); styled from nothing, they were missing: 1.64 / 246 off on every
+    path (2.17 in the sweep); from the path's area, 0.21 / 246 (0.27; the largest left at
+    the mitred tip of Shape 2's vector stroke)."""
+    check_all_paths(os.path.join(FILES, "Shape_Effects_PS2021.psd"), 0.3, 246)
