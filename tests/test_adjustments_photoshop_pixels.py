@@ -1,4 +1,5 @@
-"""Color Balance, Black & White, Photo Filter and Vibrance against Photoshop's own pixels:
+"""Color Balance, Black & White, Photo Filter, Vibrance and Gradient Map against Photoshop's
+own pixels:
 tiles of AllAdjustments.psd from Aspose's examples (tests/aspose_psd_files/, see its
 README: a photo and what Photoshop CC merged of it under one adjustment layer of each kind,
 with the settings our reader reads from the file). The photo goes into a one-layer
@@ -55,6 +56,13 @@ CASES = {
     # and 4.8 on average; the photo left alone is 10.6 / 77 off); one setting of two
     # sliders is too little to fit a formula to (bench/vibrance_hypotheses.py).
     "vibrance": (adj.Vibrance(64, 36), 10.7, 50),
+    # Five classic stops (smoothness 100 %), two of them turning at 32.54 and 35 % between
+    # long stretches: each stretch with its own slope at every stop, 4.13 / 15; at a turn
+    # the plain mean of the two slopes (the short steep stretch tilts the long ones),
+    # 20.9 / 75; the slope of both together (gradients._slopes), 1.21 / 10.
+    "gradient-map": (adj.GradientMap(
+        stops=((5.0, (249, 230, 0)), (32.54, (253, 124, 0)), (35.0, (111, 21, 108)),
+               (72.95, (253, 124, 0)), (95.0, (0, 40, 116))), smoothness=100.0), 1.3, 11),
 }
 
 

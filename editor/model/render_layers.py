@@ -187,8 +187,11 @@ def _styled_images(layer: Layer, buffer_box: Box, fill: int, region: Optional[Bo
             shape = np.zeros((box.h, box.w), np.float32)
             mask = layer.active_mask()
             shape[inside] = 1.0 if mask is None else mask.coverage(at) * np.float32(1 / 255)
-            if layer.stroke is not None:  # its vector stroke is part of its shape
+            if layer.stroke is not None and (layer.stroke.fill or layer.stroke.enabled):
+                # Its fill off, only its vector stroke is its shape; with the stroke off too,
+                # Photoshop styles the path's area still (Aspose's Shape_Effects_PS2021.psd).
                 shape[inside] *= np.float32(layer.stroke.fill)
+            if layer.stroke is not None:  # its vector stroke is part of its shape
                 vector = _padded_stroke(layer, at, box, inside)
                 if vector is not None:  # (laid over its overlays: not in its pixels)
                     user = layer.user_mask()
