@@ -4,12 +4,22 @@ Canvas move, scale, turn or mirror them with the pixels in the operation's one u
 (a slice left wholly off the new canvas deleted, one cut by it clipped); Undo puts them back."""
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from editor.model import slices as model
 from engine.box import Box
-from test_slices import window  # noqa: F401,F811  (the fixture: a 240 × 180 photo at 100 %)
-from ui_helpers import image_drag, in_modal_dialog
+from ui_helpers import image_drag, in_modal_dialog, make_window, open_photo
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch):
+    """A 240 × 180 photo at 100 %."""
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    open_photo(w, qtbot, tmp_path, monkeypatch, 240, 180)
+    w.canvas.set_zoom(1.0)
+    w.canvas.setFocus()
+    return w
 
 
 def boxes(doc) -> list[Box]:
