@@ -10,6 +10,12 @@ then lengthened down over rows free along all its width. Every slice, user or au
 numbered top to bottom, then left to right (`numbered`); a slice with no name of its own
 is called `<document name>_<number, 2 digits>` (`default_name`), as Photoshop names them.
 
+The image's operations (Crop and the Crop tool, Canvas Size, Image Size, Image Rotation,
+Flip Canvas, Perspective Crop) take the user slices with the pixels, in their own undo
+step (`move_slices`, called by `image_ops.move_boxes` beside the artboards): moved, scaled,
+turned or mirrored, clipped to the new canvas, and a slice left wholly off it deleted, as
+Photoshop's crop deletes the slices it cuts away.
+
 Slices From Guides (`from_guides`) replaces the slices by the cells the guides cut;
 Divide Slice (`divide`) cuts one into rows and/or columns, evenly into N or every N
 pixels.
@@ -145,6 +151,24 @@ def promote(doc, box: Box) -> int:
     its index."""
     add_slice(doc, box, "Promote to User Slice")
     return len(doc.slices) - 1
+
+
+def moved(slices: Sequence[Slice], change, width: int, height: int) -> list[Slice]:
+    """`slices` with each box through `change` (Box -> Box) and clipped to a `width` ×
+    `height` canvas; those left with nothing on it dropped."""
+    out = []
+    for s in slices:
+        box = change(s.box).clip(width, height)
+        if not box.is_empty():
+            out.append(dataclasses.replace(s, box=box))
+    return out
+
+
+def move_slices(doc, name: str, change, size: tuple[int, int]) -> None:
+    """The document's user slices through an image operation's `change` onto its new
+    canvas of `size` (a step of the operation's macro; none when nothing changes)."""
+    if doc.slices:
+        doc.set_slices(moved(doc.slices, change, *size), name)
 
 
 def from_guides(doc) -> None:

@@ -2,7 +2,9 @@
 
 Rulers (Ctrl+R) run along the top and left in Preferences > Units & Rulers' unit (image
 pixels by default; inches, centimetres, millimetres, points and picas by the document's
-resolution, percent of its width or height: `ruler_unit`); dragging from a
+resolution, percent of its width or height: `ruler_unit`); right-click on a ruler offers
+the units, as Photoshop's does (`units_menu`, the Info panel's too: the one preference,
+`ViewOptions.set_ruler_units`, which tells `units_changed`). Dragging from a
 ruler into the canvas makes a guide, dragging a guide back onto its ruler
 removes it; the Move tool drags a guide to move it, or onto a ruler to remove
 it. Guides are document state (`Document.guides`): each new, moved or
@@ -24,11 +26,12 @@ import math
 from typing import TYPE_CHECKING, Optional
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
-from PySide6.QtWidgets import QScrollBar, QWidget
+from PySide6.QtGui import QActionGroup, QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import QMenu, QScrollBar, QWidget
 
 from editor.model import Group
-from editor.model.resolution import to_pixels
+from editor.model.resolution import RULER_UNITS, to_pixels
+from editor.model.signals import Signal
 from engine.box import Box
 
 from .slice_overlay import paint_slices, selected_slice, shows_slices
@@ -64,7 +67,15 @@ class ViewOptions:
         self.selection_edges = settings.value("view/selection_edges", True, bool)
         self.target_path = settings.value("view/target_path", True, bool)
         self.slices = settings.value("view/slices", True, bool)
+        self.units_changed = Signal()  # () the rulers' unit changed: what shows it, anew
         self.load_grid()
+
+    def set_ruler_units(self, unit: str) -> None:
+        """Preferences > Units & Rulers' Rulers unit, set from a ruler's or the Info panel's
+        menu (the one preference in Photoshop too)."""
+        if unit != self.settings.ruler_units:
+            self.settings.ruler_units = unit
+            self.units_changed.emit()
 
     def shows(self, key: str) -> bool:
         """Whether View > Show's `key` (guides, grid, selection_edges, target_path, slices) is drawn:
@@ -140,6 +151,10 @@ class Ruler(QWidget):
         else:
             p.drawLine(QPointF(RULER - size, pos), QPointF(RULER, pos))
 
+    def contextMenuEvent(self, e) -> None:
+        """Right-click: the rulers' units, as Photoshop's rulers offer them."""
+        units_menu(self, self.chrome.options).exec(e.globalPos())
+
     # Dragging a new guide out of the ruler.
     def mousePressEvent(self, e) -> None:
         if e.button() == Qt.MouseButton.LeftButton:
@@ -153,6 +168,21 @@ class Ruler(QWidget):
 
     def _canvas_pos(self, e) -> QPointF:
         return QPointF(self.mapTo(self.chrome.canvas, e.position().toPoint()))
+
+
+def units_menu(parent: QWidget, options: ViewOptions) -> QMenu:
+    """The rulers' units (Pixels … Picas), the current one checked; choosing one sets it."""
+    menu = QMenu(parent)
+    menu.setObjectName("RulerUnitsMenu")
+    group = QActionGroup(menu)
+    for key, label in RULER_UNITS:
+        action = menu.addAction(label)
+        action.setObjectName(f"RulerUnit_{key}")
+        action.setCheckable(True)
+        action.setChecked(key == options.settings.ruler_units)
+        group.addAction(action)
+        action.triggered.connect(lambda _=False, k=key: options.set_ruler_units(k))
+    return menu
 
 
 def _on_step(value: float, step: float) -> bool:

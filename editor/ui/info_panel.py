@@ -2,9 +2,11 @@
 and the size of what is being selected.
 
 - the composite's colour under the pointer, as R G B (0-255) and as H (degrees) S B (%);
-- the pointer's X and Y in image pixels;
-- W and H of the selection, or of the marquee or crop box while it is dragged
-  (`Tool.info_box`);
+- the pointer's X and Y, and W and H of the selection, or of the marquee or crop box while
+  it is dragged (`Tool.info_box`), in the rulers' unit (Preferences > Units & Rulers: image
+  pixels by default; inches, centimetres ... by the document's resolution, percent of its
+  width or height), as Photoshop's; right-click on the panel offers the units (the rulers'
+  own menu: one preference);
 - the document's size;
 - the colour samplers' colours (Color Sampler tool), #1..#10 as R G B, read with the
   Eyedropper's Sample Size and kept current while the image changes (`region_changed`,
@@ -23,6 +25,9 @@ from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from editor.model.resolution import length_text
+
+from .canvas_chrome import units_menu
 from .tools.eyedropper import composite_rgba
 
 if TYPE_CHECKING:
@@ -146,13 +151,23 @@ class InfoPanel(QWidget):
             values = {"R": r, "G": g, "B": b, "H": f"{h}°", "S": f"{s}%", "Bv": f"{v}%"}
         else:  # outside the canvas, or nothing drawn there
             values = {k: BLANK for k in ("R", "G", "B", "H", "S", "Bv")}
-        values["X"], values["Y"] = (f"{xy[0]} px", f"{xy[1]} px") if xy else (BLANK, BLANK)
+        doc = session.doc if session is not None else None
+        unit = self.main_window.settings.ruler_units
+        if xy:
+            # (whole pixels as Photoshop counts them; the other units from the pointer itself)
+            x, y = xy if unit == "pixels" else (self._point.x(), self._point.y())
+            values["X"] = length_text(x, unit, doc.resolution, doc.width)
+            values["Y"] = length_text(y, unit, doc.resolution, doc.height)
+        else:
+            values["X"] = values["Y"] = BLANK
         box = self.main_window.tools.current.info_box(canvas) if canvas is not None else None
-        values["W"], values["Hb"] = (f"{box.w} px", f"{box.h} px") if box is not None \
-            else (BLANK, BLANK)
+        if box is not None:
+            values["W"] = length_text(box.w, unit, doc.resolution, doc.width)
+            values["Hb"] = length_text(box.h, unit, doc.resolution, doc.height)
+        else:
+            values["W"] = values["Hb"] = BLANK
         for key, value in values.items():
             self.fields[key].setText(str(value))
-        doc = session.doc if session is not None else None
         self.doc_size.setText(f"Doc: {doc.width} × {doc.height} px" if doc is not None else "")
         self._show_samplers(canvas)
 
@@ -192,6 +207,10 @@ class InfoPanel(QWidget):
             row[channel.lower()] = name
             row[channel] = value
         self._sampler_rows.append(row)
+
+    def contextMenuEvent(self, e) -> None:
+        """Right-click: the units X, Y, W and H (and the rulers) are shown in."""
+        units_menu(self, self.main_window.view_commands.options).exec(e.globalPos())
 
     def showEvent(self, e) -> None:
         super().showEvent(e)

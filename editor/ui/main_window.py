@@ -906,6 +906,7 @@ class MainWindow(QMainWindow):
             for session in self.sessions:  # (History States)
                 self.history_panel.apply_options(session.doc)
             self.view_commands.grid_changed()  # (the rulers' unit too)
+            self.info_panel.refresh()  # (X, Y, W and H in the rulers' unit)
             self.refresh_type_panels()  # (the type unit)
 
     def show_models(self) -> None:

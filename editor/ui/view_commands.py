@@ -28,6 +28,7 @@ class ViewCommands:
     def __init__(self, window: "EditorWindow"):
         self.window = window
         self.options = ViewOptions(window.settings)
+        self.options.units_changed.connect(self.units_changed)
 
     # The option each checkable View action switches (the others' names are their keys).
     OPTION = {"show_guides": "guides", "show_grid": "grid", "show_selection_edges":
@@ -116,6 +117,12 @@ class ViewCommands:
         """The grid's preferences changed (Preferences > Guides, Grid): shown anew."""
         self.options.load_grid()
         self.repaint_canvases()
+
+    def units_changed(self) -> None:
+        """The rulers' unit changed (Preferences, a ruler's or the Info panel's menu): the
+        rulers and the Info panel show it."""
+        self.repaint_canvases()
+        self.window.info_panel.refresh()
 
     def repaint_canvases(self) -> None:
         for session in self.window.sessions:
