@@ -1,4 +1,4 @@
-"""Image > Mode: a document's colour mode ("rgb", "grayscale" or "indexed") and the
+"""Image > Mode: a document's colour mode ("rgb", "grayscale", "indexed" or "lab") and the
 conversions between them (no Qt).
 
 Pixels stay 8-bit straight RGBA per layer in every mode (the house rule): a Grayscale
@@ -7,6 +7,15 @@ all its palette's. `doc.color_mode` and `doc.palette` say which; the PSD writer
 (psd_write) stores the mode's channels (one grey channel; one index channel and the palette
 in the colour mode data) and the reader gives the mode back. Each conversion is one undo
 step (`SetColorMode` beside the pixel commands).
+
+Lab Color keeps the layers (Photoshop asks to flatten only when adjustment, fill, type or
+smart object layers or styles are there, as for Grayscale): each pixel layer's colours go
+through 8-bit Lab (L 0-255 = 0-100, a and b offset by 128: what a Lab PSD stores) and back,
+so the document holds exactly the colours its Lab PSD gives back. Photoshop's Lab is CIE
+L*a*b* for the D50 white (the ICC connection space): sRGB's D65 colours are adapted to D50
+with the Bradford transform, as colour management does, so sRGB white is L 100, a = b = 0.
+A Lab channel targeted alone (the Channels panel's Lightness, a or b) limits filters and
+adjustments to it (`only_channel`, in `filter_ops.run`).
 
 Grey is Rec. 601 luma, 0.299 R + 0.587 G + 0.114 B: what Photoshop's RGB -> Grayscale
 gives without colour management (its Gray working space aside).
@@ -23,6 +32,7 @@ Pattern (an 8x8 Bayer matrix) and Noise (seeded, so a preview and OK agree).
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
@@ -39,8 +49,12 @@ if TYPE_CHECKING:
 
     from .document import Document
 
-MODES = ("rgb", "grayscale", "indexed")
-MODE_LABELS = {"rgb": "RGB Color", "grayscale": "Grayscale", "indexed": "Indexed Color"}
+MODES = ("rgb", "grayscale", "indexed", "lab")
+MODE_LABELS = {"rgb": "RGB Color", "grayscale": "Grayscale", "indexed": "Indexed Color",
+               "lab": "Lab Color"}
+# Each mode's colour channels as the Channels panel lists them (the composite first).
+CHANNEL_NAMES = {"lab": ("Lab", "Lightness", "a", "b")}
+LAB_CHANNELS = ("Lightness", "a", "b")
 PALETTES = ("exact", "web", "uniform", "perceptual", "selective", "adaptive")
 FORCED = ("none", "black_white", "primaries", "web")
 DITHERS = ("none", "diffusion", "pattern", "noise")
@@ -121,9 +135,105 @@ def convert_to_grayscale(doc: "Document", flatten: bool = False) -> None:
         doc.history.push(SetColorMode("grayscale", None, "Grayscale"))
 
 
+# -- Lab --------------------------------------------------------------------------------------
+
+_D50 = np.array([0.96422, 1.0, 0.82521])
+_D65 = np.array([0.95047, 1.0, 1.08883])
+_BRADFORD = np.array([[0.8951, 0.2664, -0.1614], [-0.7502, 1.7135, 0.0367],
+                      [0.0389, -0.0685, 1.0296]])
+# XYZ (D65) -> XYZ (D50): the Bradford cone response scaled from one white to the other.
+_TO_D50 = np.linalg.inv(_BRADFORD) @ np.diag((_BRADFORD @ _D50) / (_BRADFORD @ _D65)) \
+    @ _BRADFORD
+_TO_D65 = np.linalg.inv(_TO_D50)
+
+
+def lab_of_rgb(rgb: np.ndarray) -> np.ndarray:
+    """8-bit sRGB (..., 3) -> Photoshop's Lab (D50; L 0..100), float64."""
+    from skimage.color import rgb2xyz, xyz2lab
+
+    xyz = rgb2xyz(np.asarray(rgb, np.uint8).reshape(-1, 1, 3)) @ _TO_D50.T
+    return xyz2lab(xyz, illuminant="D50").reshape(np.shape(rgb))
+
+
+def rgb_of_lab(lab: np.ndarray) -> np.ndarray:
+    """Lab (D50) -> 8-bit sRGB, rounded; colours outside sRGB clipped."""
+    from skimage.color import lab2xyz, xyz2rgb
+
+    lab = np.asarray(lab, np.float64)
+    with warnings.catch_warnings():  # (a yellow beyond any light: its Z clipped to 0, fine)
+        warnings.simplefilter("ignore", UserWarning)
+        xyz = lab2xyz(lab.reshape(-1, 1, 3), illuminant="D50") @ _TO_D65.T
+    # (xyz2rgb clips to 0..1 after sRGB's encoding.)
+    return np.rint(xyz2rgb(xyz) * 255).astype(np.uint8).reshape(lab.shape)
+
+
+def encode_lab8(lab: np.ndarray) -> np.ndarray:
+    """Lab -> the PSD's 8-bit channels: L 0..100 as 0..255, a and b + 128 (uint8)."""
+    lab = np.asarray(lab, np.float64)
+    out = np.empty(lab.shape, np.uint8)
+    out[..., 0] = np.clip(np.rint(lab[..., 0] * 2.55), 0, 255)
+    out[..., 1:] = np.clip(np.rint(lab[..., 1:] + 128), 0, 255)
+    return out
+
+
+def decode_lab8(lab8: np.ndarray) -> np.ndarray:
+    """The PSD's 8-bit Lab channels -> Lab (float64)."""
+    lab = np.asarray(lab8, np.float64)
+    return np.concatenate([lab[..., :1] / 2.55, lab[..., 1:] - 128], axis=-1)
+
+
+def lab8_pixels(pixels: np.ndarray) -> np.ndarray:
+    """RGBA -> L, a, b (8-bit, encoded as the PSD's) and alpha: what a Lab PSD stores."""
+    out = pixels.copy()
+    out[..., :3] = encode_lab8(lab_of_rgb(pixels[..., :3]))
+    return out
+
+
+def rgba_of_lab8(lab8: np.ndarray) -> np.ndarray:
+    """L, a, b (8-bit encoded) and alpha -> RGBA (what a Lab PSD's channels show)."""
+    out = lab8.copy()
+    out[..., :3] = rgb_of_lab(decode_lab8(lab8[..., :3]))
+    return out
+
+
+def to_lab(pixels: np.ndarray) -> np.ndarray:
+    """An RGBA array's colours as 8-bit Lab keeps them (through it and back; alpha kept)."""
+    return rgba_of_lab8(lab8_pixels(pixels))
+
+
+def only_channel(old: np.ndarray, new: np.ndarray, channel: str) -> np.ndarray:
+    """An operation's result `new` (RGBA) kept in one Lab channel (`channel`, one of
+    LAB_CHANNELS): the other two and alpha stay as in `old`, as in Photoshop with one
+    channel targeted. Pixels that were transparent stay as they were."""
+    k = LAB_CHANNELS.index(channel)
+    lab = lab8_pixels(old)
+    before = lab[..., k].copy()
+    lab[..., k] = lab8_pixels(new)[..., k]
+    out = rgba_of_lab8(lab)
+    # Where the channel did not change, the pixel stays exactly (no second round trip).
+    same = (lab[..., k] == before) | (old[..., 3] == 0)
+    out[same] = old[same]
+    return out
+
+
+def convert_to_lab(doc: "Document", flatten: bool = False) -> None:
+    """Image > Mode > Lab Color: every pixel layer's colours as 8-bit Lab holds them (after
+    Flatten Image when `flatten`; the layers are kept otherwise), in one undo step."""
+    if doc.color_mode == "lab":
+        return
+    with doc.history.macro("Lab Color"):
+        if flatten:
+            doc.flatten()
+        for layer in pixel_layers(doc):
+            from . import commands as cmds
+            doc.history.push(cmds.SetPixels(layer, to_lab(layer.pixels), layer.x,
+                                            layer.y, "Lab Color"))
+        doc.history.push(SetColorMode("lab", None, "Lab Color"))
+
+
 def convert_to_rgb(doc: "Document") -> None:
-    """Image > Mode > RGB Color: the pixels stay as they are (grey or the palette's colours
-    are RGB colours already); only the mode changes, in one undo step."""
+    """Image > Mode > RGB Color: the pixels stay as they are (grey, the palette's colours
+    and Lab's are RGB colours already); only the mode changes, in one undo step."""
     if doc.color_mode != "rgb":
         doc.history.push(SetColorMode("rgb", None, "RGB Color"))
 
