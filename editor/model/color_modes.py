@@ -32,7 +32,6 @@ Pattern (an 8x8 Bayer matrix) and Noise (seeded, so a preview and OK agree).
 """
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
@@ -147,29 +146,72 @@ _TO_D50 = np.linalg.inv(_BRADFORD) @ np.diag((_BRADFORD @ _D50) / (_BRADFORD @ _
 _TO_D65 = np.linalg.inv(_TO_D50)
 
 
-def lab_of_rgb(rgb: np.ndarray) -> np.ndarray:
-    """8-bit sRGB (..., 3) -> Photoshop's Lab (D50; L 0..100), float64."""
-    from skimage.color import rgb2xyz, xyz2lab
+# sRGB -> XYZ (D65; skimage's and the sRGB standard's matrix), then to D50 and divided by
+# the D50 white: one matrix to Lab's normalised XYZ. The formulas are skimage's rgb2xyz /
+# xyz2lab and back (measured over 200 000 random colours: Lab within 0.002; 8-bit sRGB
+# within 1 level for the colours inside sRGB, outside it skimage clips Z alone first, we
+# clip X, Y and Z at 0 and then R, G and B), run per pixel in numba kernels: skimage's
+# float64 arrays took 8.6 s for a 3-megapixel Lab Color conversion on the shared 2-core
+# machine (load ~7), these 0.8 s.
+_SRGB_TO_XYZ = np.array([[0.412453, 0.357580, 0.180423], [0.212671, 0.715160, 0.072169],
+                         [0.019334, 0.119193, 0.950227]])
+_TO_LAB_XYZ = np.diag(1 / _D50) @ _TO_D50 @ _SRGB_TO_XYZ
+_FROM_LAB_XYZ = np.linalg.inv(_TO_LAB_XYZ)
+_LEVELS = np.arange(256, dtype=np.float64) / 255
+_LINEAR = np.where(_LEVELS <= 0.04045, _LEVELS / 12.92, ((_LEVELS + 0.055) / 1.055) ** 2.4)
 
-    xyz = rgb2xyz(np.asarray(rgb, np.uint8).reshape(-1, 1, 3)) @ _TO_D50.T
-    return xyz2lab(xyz, illuminant="D50").reshape(np.shape(rgb))
+
+@njit(cache=True, nogil=True)
+def _lab_kernel(rgb, linear, m):
+    """uint8 (n, 3) sRGB -> float32 (n, 3) Lab (D50)."""
+    out = np.empty(rgb.shape, np.float32)
+    d3 = (6 / 29) ** 3
+    f = np.empty(3)
+    for i in range(rgb.shape[0]):
+        r, g, b = linear[rgb[i, 0]], linear[rgb[i, 1]], linear[rgb[i, 2]]
+        for k in range(3):
+            t = m[k, 0] * r + m[k, 1] * g + m[k, 2] * b
+            f[k] = t ** (1 / 3) if t > d3 else t / (3 * (6 / 29) ** 2) + 4 / 29
+        out[i, 0] = 116 * f[1] - 16
+        out[i, 1] = 500 * (f[0] - f[1])
+        out[i, 2] = 200 * (f[1] - f[2])
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _rgb_kernel(lab, m):
+    """float (n, 3) Lab (D50) -> uint8 (n, 3) sRGB, rounded, clipped into sRGB."""
+    out = np.empty(lab.shape, np.uint8)
+    t = np.empty(3)
+    for i in range(lab.shape[0]):
+        fy = (lab[i, 0] + 16) / 116
+        fs = (fy + lab[i, 1] / 500, fy, fy - lab[i, 2] / 200)
+        for k in range(3):
+            # (below zero is beyond any light: clipped there, as skimage does)
+            t[k] = max(fs[k] ** 3 if fs[k] > 6 / 29 else 3 * (6 / 29) ** 2 * (fs[k] - 4 / 29),
+                       0.0)
+        for k in range(3):
+            v = min(max(m[k, 0] * t[0] + m[k, 1] * t[1] + m[k, 2] * t[2], 0.0), 1.0)
+            v = 12.92 * v if v <= 0.0031308 else 1.055 * v ** (1 / 2.4) - 0.055
+            out[i, k] = np.uint8(np.floor(v * 255 + 0.5))
+    return out
+
+
+def lab_of_rgb(rgb: np.ndarray) -> np.ndarray:
+    """8-bit sRGB (..., 3) -> Photoshop's Lab (D50; L 0..100), float32."""
+    rgb = np.asarray(rgb, np.uint8)
+    return _lab_kernel(rgb.reshape(-1, 3), _LINEAR, _TO_LAB_XYZ).reshape(rgb.shape)
 
 
 def rgb_of_lab(lab: np.ndarray) -> np.ndarray:
     """Lab (D50) -> 8-bit sRGB, rounded; colours outside sRGB clipped."""
-    from skimage.color import lab2xyz, xyz2rgb
-
-    lab = np.asarray(lab, np.float64)
-    with warnings.catch_warnings():  # (a yellow beyond any light: its Z clipped to 0, fine)
-        warnings.simplefilter("ignore", UserWarning)
-        xyz = lab2xyz(lab.reshape(-1, 1, 3), illuminant="D50") @ _TO_D65.T
-    # (xyz2rgb clips to 0..1 after sRGB's encoding.)
-    return np.rint(xyz2rgb(xyz) * 255).astype(np.uint8).reshape(lab.shape)
+    lab = np.asarray(lab, np.float32)
+    return _rgb_kernel(lab.reshape(-1, 3), _FROM_LAB_XYZ).reshape(lab.shape)
 
 
 def encode_lab8(lab: np.ndarray) -> np.ndarray:
     """Lab -> the PSD's 8-bit channels: L 0..100 as 0..255, a and b + 128 (uint8)."""
-    lab = np.asarray(lab, np.float64)
+    lab = np.asarray(lab, np.float32)
     out = np.empty(lab.shape, np.uint8)
     out[..., 0] = np.clip(np.rint(lab[..., 0] * 2.55), 0, 255)
     out[..., 1:] = np.clip(np.rint(lab[..., 1:] + 128), 0, 255)
@@ -177,8 +219,8 @@ def encode_lab8(lab: np.ndarray) -> np.ndarray:
 
 
 def decode_lab8(lab8: np.ndarray) -> np.ndarray:
-    """The PSD's 8-bit Lab channels -> Lab (float64)."""
-    lab = np.asarray(lab8, np.float64)
+    """The PSD's 8-bit Lab channels -> Lab (float32)."""
+    lab = np.asarray(lab8, np.float32)
     return np.concatenate([lab[..., :1] / 2.55, lab[..., 1:] - 128], axis=-1)
 
 
