@@ -218,6 +218,8 @@ class Document:
         self.channels: tuple = ()
         # The alpha channel chosen in the Channels panel (its uid; None: none), which its
         # Duplicate, Delete and Load Channel as Selection act on. A choice, not an edit.
+        # In Lab mode also a Lab channel's name ("Lightness", "a", "b"), which filters and
+        # adjustments are then limited to (color_modes.only_channel).
         self.channel_target = None
         # The patterns defined in the document (Edit > Define Pattern: `patterns.Pattern`s,
         # never changed in place), oldest first; changed by undoable commands and saved
@@ -256,9 +258,9 @@ class Document:
         # contents opened by Edit Contents: saving it updates the smart object
         # (smart_object.save_contents).
         self.contents_of: Optional[tuple] = None
-        # Image > Mode (color_modes.py): "rgb", "grayscale" (the layers hold R = G = B) or
-        # "indexed" (one layer in the colours of `palette`, uint8 (n, 3)); pixels are RGBA
-        # in every mode. Changed by `color_modes.SetColorMode`, saved as the PSD's mode.
+        # Image > Mode (color_modes.py): "rgb", "grayscale" (the layers hold R = G = B),
+        # "indexed" (one layer in the colours of `palette`, uint8 (n, 3)) or "lab" (colours
+        # that 8-bit Lab holds); pixels are RGBA in every mode. Changed by `color_modes.SetColorMode`, saved as the PSD's mode.
         self.color_mode = "rgb"
         self.palette: Optional[np.ndarray] = None
         self.color_mode_changed = Signal()  # ()
@@ -1000,6 +1002,8 @@ class Document:
 
     def _set_color_mode(self, mode: str, palette: Optional[np.ndarray]) -> None:
         self.color_mode, self.palette = mode, palette
+        if isinstance(self.channel_target, str):  # a Lab channel (Lightness, a, b): gone
+            self.set_channel_target(None)
         self.color_mode_changed.emit()
 
     def _set_attr(self, node: Node, attr: str, value) -> None:

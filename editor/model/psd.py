@@ -169,7 +169,7 @@ __all__ = ["check_psd_size", "read_header", "read_psd", "write_psd"]
 PSD_MAX_SIDE = 30_000     # PSD version 1
 PSB_MAX_SIDE = 300_000    # PSD version 2 (PSB)
 # The modes a document keeps (Image > Mode); the others are converted to RGB.
-_KEPT_MODES = {1: "grayscale", 2: "indexed", 3: "rgb"}
+_KEPT_MODES = {1: "grayscale", 2: "indexed", 3: "rgb", 9: "lab"}
 _COLOR_MODES = {0: "bitmap", 1: "greyscale", 2: "indexed", 3: "RGB", 4: "CMYK",
                 7: "multichannel", 8: "duotone", 9: "Lab"}
 
@@ -288,6 +288,20 @@ def read_psd(path: str, limit: int, pixels: bool = True) -> Document:
     doc.warnings = reader.warnings
     doc.active = next(reversed(list(doc.layers())), None)
     return doc
+
+
+def _rgba(image) -> np.ndarray:
+    """A psd-tools Pillow image as RGBA; a Lab document's ("LAB": Pillow keeps a and b as
+    signed bytes) through our Lab conversion (Pillow's own convert only copies the bands)."""
+    if image.mode != "LAB":
+        return np.array(image.convert("RGBA"), np.uint8)
+    from .color_modes import rgba_of_lab8
+
+    lab8 = np.empty((image.height, image.width, 4), np.uint8)
+    lab8[..., :3] = np.asarray(image, np.uint8)
+    lab8[..., 1:3] += 128  # (signed -> the PSD's offset by 128, wrapping as bytes do)
+    lab8[..., 3] = 255
+    return rgba_of_lab8(lab8)
 
 
 class _Reader:
@@ -615,8 +629,9 @@ class _Reader:
             raise FileFormatError(f"{self.path}: the pixels of layer '{item.name}' are missing.")
         if image.mode == "RGBA":
             return np.array(image, np.uint8)
-        alpha = item.topil(-1) if "A" not in image.getbands() else None
-        pixels = np.array(image.convert("RGBA"), np.uint8)
+        # (Pillow's Lab bands are L, A, B: its A is Lab's a, not alpha.)
+        alpha = item.topil(-1) if "A" not in image.getbands() or image.mode == "LAB" else None
+        pixels = _rgba(image)
         if alpha is not None:
             pixels[..., 3] = np.asarray(alpha.convert("L"), np.uint8)
         return pixels
@@ -635,7 +650,17 @@ class _Reader:
         self.check_size(item, right - left, bottom - top)
         if not self.decode:
             return _placeholder(right - left, bottom - top), left, top
-        from psd_tools.constants import Clipping
+        from psd_tools.constants import Clipping, ColorMode
+
+        if self.psd.color_mode == ColorMode.LAB and _has_pixels(record):
+            # psd-tools draws a Lab document's fills in other colours than Photoshop's
+            # (its blending has no Lab: "Unsupported blending color space: 9"); Photoshop's
+            # own rendering, stored with the layer, matches the merged image.
+            self.source.load(channels)
+            try:
+                return self.decoded(item, right - left, bottom - top, left, top)
+            finally:
+                self.source.unload(channels)
 
         opacity, clipping = item.opacity, record.clipping
         self.source.load(channels)
@@ -667,7 +692,7 @@ class _Reader:
             self.source.unload(channels)
         if image is None:
             return np.zeros((0, 0, 4), np.uint8), 0, 0
-        return np.array(image.convert("RGBA"), np.uint8), left, top
+        return _rgba(image), left, top
 
     def read_merged_image(self) -> list[Node]:
         """A PSD without layers (from another program): its merged image becomes one layer."""
@@ -681,7 +706,7 @@ class _Reader:
             raise FileFormatError(f"{self.path}: the PSD file has neither layers nor an image.")
         if image.mode == "P":
             return [Layer("Background", self.indexed_pixels(np.asarray(image, np.uint8)))]
-        return [Layer("Background", np.array(image.convert("RGBA"), np.uint8))]
+        return [Layer("Background", _rgba(image))]
 
     def color_table(self) -> np.ndarray:
         """An Indexed document's 256 palette entries (colour mode data: the reds, greens,

@@ -16,6 +16,7 @@ from engine.box import Box
 from . import layer_comps
 from .document import Document
 from .errors import SaveError
+from .color_modes import lab8_pixels
 from .images import flatten_on_white
 from .layers import AdjustmentLayer, FillLayer, Group, Layer, LayerMask, Node
 from .mask_ops import clipping_base
@@ -78,7 +79,7 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False,
                                                                 mode != "indexed" else 0),
                         height=doc.height, width=doc.width, depth=8,
                         color_mode={"rgb": ColorMode.RGB, "grayscale": ColorMode.GRAYSCALE,
-                                    "indexed": ColorMode.INDEXED}[mode])
+                                    "indexed": ColorMode.INDEXED, "lab": ColorMode.LAB}[mode])
     comps = doc.layer_comps
     ids = comp_ids(comps.comps)  # (the same in 1065, in each layer's 'cmls' and in our XMP)
     # Checks offsets and depth before a byte is written. An Indexed document is written as
@@ -139,6 +140,8 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False,
         for record, pixels, mask in zip(plan.records, plan.pixels, plan.masks):
             if callable(pixels):
                 pixels = pixels()
+            if mode == "lab" and pixels is not None and pixels.size:
+                pixels = lab8_pixels(pixels)  # (L, a, b as the PSD stores them, and alpha)
             for channel_info, slot in zip(record.channel_info, slots):
                 channel = ChannelData(compression=Compression.RAW if pixels is None
                                       else Compression.RLE)
@@ -202,6 +205,8 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False,
         band = composite_document(doc, Box(0, y, doc.width, rows))
         stored[y:y + rows, :, :3] = flatten_on_white(band)
         stored[y:y + rows, :, 3] = band[..., 3]
+        if mode == "lab":
+            stored[y:y + rows] = lab8_pixels(stored[y:y + rows])
         del band
     # RLE: every row's byte count (all channels), then the rows. Each channel is
     # compressed and written in turn; the counts are filled in at the end.
@@ -231,7 +236,7 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False,
 
 # Each mode's layer channels, in the order written (transparency first), as slots of the
 # RGBA pixels; Grayscale's one channel is R (= G = B); Indexed has no layer records.
-_SLOTS = {"rgb": (3, 0, 1, 2), "grayscale": (3, 0), "indexed": (0,)}
+_SLOTS = {"rgb": (3, 0, 1, 2), "grayscale": (3, 0), "indexed": (0,), "lab": (3, 0, 1, 2)}
 
 
 def _palette_of(doc: Document) -> tuple[bytes, Optional[int]]:

@@ -176,11 +176,23 @@ def _add(window: "MainWindow", spec: ActionSpec) -> None:
     window.specs[spec.name] = spec
 
 
+# What Photoshop greys out in a Lab Color document while the composite is targeted (they
+# work on RGB colours); with one Lab channel chosen they apply to it alone, as there.
+LAB_GREYED = frozenset({"filter_gallery", "filter_lens_flare", "filter_lighting_effects",
+                        "adjust_variations"})
+
+
+def greyed_by_mode(name: str, c: Context) -> bool:
+    """Whether the document's colour mode greys action `name` (Lab: LAB_GREYED)."""
+    return name in LAB_GREYED and c.doc is not None and c.doc.color_mode == "lab" \
+        and not isinstance(c.doc.channel_target, str)
+
+
 def refresh_actions(window: "MainWindow", context: Context) -> None:
     """Enables every action by its rule (and sets the checks and texts that follow the context)."""
     for name, spec in window.specs.items():
         action = window.actions[name]
-        action.setEnabled(bool(spec.enabled(context)))
+        action.setEnabled(bool(spec.enabled(context)) and not greyed_by_mode(name, context))
         if spec.checked is not None:
             action.setChecked(bool(spec.checked(context)))
         if spec.label is not None:

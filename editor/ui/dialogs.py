@@ -156,10 +156,14 @@ def ask_segments(parent: QWidget, title: str, current: int) -> Optional[int]:
 
 
 def ask_color(parent: QWidget, initial: QColor, title: str) -> Optional[QColor]:
-    """A colour from the colour picker (Photoshop's Color Picker); None when cancelled."""
-    from PySide6.QtWidgets import QColorDialog
+    """A colour from the colour picker (Photoshop's Color Picker, with its L a b fields:
+    `color_picker.py`); None when cancelled."""
+    from .color_picker import ColorPicker
 
-    color = QColorDialog.getColor(initial, parent, title)
+    dialog = ColorPicker(initial, parent, title)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    color = dialog.selectedColor()
     return color if color.isValid() else None
 
 

@@ -13,7 +13,7 @@ from typing import Optional
 import numpy as np
 from PySide6.QtCore import QByteArray, QPointF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import (QColorDialog, QDockWidget, QFrame, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QDockWidget, QFrame, QHBoxLayout, QLabel,
                                QMainWindow, QMenu, QProgressBar, QPushButton, QStackedWidget,
                                QStatusBar, QTabBar, QTabWidget, QToolBar, QToolButton,
                                QVBoxLayout, QWidget)
@@ -139,8 +139,9 @@ class ColorSwatch(QWidget):
     def mousePressEvent(self, e) -> None:
         foreground = e.position().x() < 26 and e.position().y() < 26
         current = self.main_window.foreground if foreground else self.main_window.background
-        color = QColorDialog.getColor(current, self, "Foreground colour" if foreground else "Background colour")
-        if color.isValid():
+        color = dialogs.ask_color(self, current, "Foreground colour" if foreground
+                                  else "Background colour")
+        if color is not None:
             if foreground:
                 self.main_window.set_foreground(color)
             else:
