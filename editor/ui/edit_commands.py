@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Optional
 import numpy as np
 from PySide6.QtCore import QByteArray, QMimeData
 from PySide6.QtGui import QColor, QGuiApplication
-from PySide6.QtWidgets import (QButtonGroup, QColorDialog, QComboBox, QDialog, QFormLayout,
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QFormLayout,
                                QHBoxLayout, QPushButton, QRadioButton, QSpinBox, QVBoxLayout)
 
 from editor.jobs import Job
@@ -121,8 +121,8 @@ class FillDialog(QDialog):
 
     def _contents_chosen(self) -> None:
         if self.contents.currentData() == "color":
-            color = QColorDialog.getColor(self.color, self, "Fill Colour")
-            if color.isValid():
+            color = dialogs.ask_color(self, self.color, "Fill Colour")
+            if color is not None:
                 self.color = color
 
     def accept(self) -> None:
@@ -181,8 +181,8 @@ class StrokeDialog(QDialog):
         self.buttons = buttons
 
     def _choose_color(self) -> None:
-        color = QColorDialog.getColor(self.color, self, "Stroke Colour")
-        if color.isValid():
+        color = dialogs.ask_color(self, self.color, "Stroke Colour")
+        if color is not None:
             self.color = color
             self._show_color()
 

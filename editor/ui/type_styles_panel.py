@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Optional
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import (QCheckBox, QColorDialog, QComboBox, QDialog,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog,
                                QDialogButtonBox, QFontComboBox, QFormLayout, QGroupBox,
                                QHBoxLayout, QLineEdit, QListWidgetItem, QMenu, QPushButton,
                                QSpinBox, QToolButton, QVBoxLayout)
@@ -28,6 +28,7 @@ from editor.model.text_layer import (ALIGNMENTS, CAPS, MAX_INDENT, MAX_LEADING, 
                                      MAX_SHIFT, MIN_SCALE, TextLayer)
 from editor.model.type_styles import BASE_NAMES, PARAGRAPH, TITLES
 
+from . import dialogs
 from .actions import run_on_doc
 from .document_panel import DocumentPanel
 from .icons import icon
@@ -144,8 +145,8 @@ class StyleOptionsDialog(QDialog):
         self.color.setStyleSheet(f"border-left: 14px solid {name};")
 
     def _choose_color(self) -> None:
-        color = QColorDialog.getColor(QColor(*self.color_value), self, "Text Color")
-        if color.isValid():
+        color = dialogs.ask_color(self, QColor(*self.color_value), "Text Color")
+        if color is not None:
             self.color_value = (color.red(), color.green(), color.blue())
             self._show_color()
 
