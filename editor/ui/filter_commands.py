@@ -216,7 +216,7 @@ class FilterCommands:
             tip="Fades the last filter, adjustment or stroke by an opacity and a blend mode",
             enabled=lambda c: c.doc is not None and not c.job_running
             and fade.last_edit(c.doc) is not None,
-            label=self._fade_label, menu="edit", after="redo", separator=True))
+            label=self._fade_label, menu="edit", after="toggle_last_state", separator=True))
         specs += self._smart_filter_specs()
         specs.append(ActionSpec(
             "filter_last", "Last &Filter", self.repeat, "Ctrl+F",
