@@ -166,3 +166,34 @@ def test_a_branch_kept_before_non_linear_was_turned_off_is_trimmed_too():
     assert np.array_equal(pixels(doc), now)
     h.undo()
     assert pixels(doc)[0, 0, 0] == 1 and pixels(doc)[0, 8, 0] == 0
+
+
+def test_toggle_last_state_goes_back_to_the_state_current_before():
+    """Edit > Toggle Last State: after a new step it undoes it, again it redoes it; after
+    a jump back several steps (the History panel's click) it returns to where it was, and
+    back; the rows it points to follow a trim; Clear History leaves nothing to toggle."""
+    doc = _doc(non_linear=False, steps=4)
+    h = doc.history
+    assert not h.can_toggle_last() and not h.toggle_last()
+    states = [pixels(doc)]
+    for value in (10, 20, 30):
+        paint(doc, value)
+        states.append(pixels(doc))
+    assert h.toggle_last() and h.index == 2
+    np.testing.assert_array_equal(pixels(doc), states[2])
+    assert h.toggle_last() and h.index == 3
+    np.testing.assert_array_equal(pixels(doc), states[3])
+    h.goto(0)  # (three steps back at once)
+    np.testing.assert_array_equal(pixels(doc), states[0])
+    assert h.toggle_last() and h.index == 3
+    assert h.toggle_last() and h.index == 0
+    h.redo()  # after a redo: back to before it
+    assert h.toggle_last() and h.index == 0 and h.can_redo()
+    h.goto(3)
+    paint(doc, 40)  # (a fifth row: the oldest trimmed, rows numbered anew)
+    paint(doc, 50)
+    assert h.count == 4 and h.index == 4
+    assert h.toggle_last() and h.index == 3 and h.redo_name() == "Paint 50"
+    np.testing.assert_array_equal(next(doc.layers()).pixels[0, 0], [40] * 4)
+    h.clear_steps()
+    assert not h.can_toggle_last()

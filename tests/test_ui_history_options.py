@@ -268,3 +268,50 @@ def test_step_backward_forward_and_alt_clear_history_purges(window, qtbot, monke
     panel.clear_action.trigger()
     assert doc.history.count == 0 and not doc.history.can_undo()
     assert np.array_equal(layer.pixels, painted) and doc.modified
+
+
+def test_toggle_last_state_and_the_step_keys_in_the_panel_menu(window, qtbot):
+    """Edit > Toggle Last State (Alt+Ctrl+Z, under Redo): after two strokes it takes the
+    last back, again brings it back; after a click on the opened state in the History panel
+    it returns to the two strokes. Ctrl+Z is Undo alone now (one step back), and the panel
+    menu's Step Forward / Step Backward show Redo's and Undo's keys, which still work with
+    the menu built (no second, competing shortcut)."""
+    from PySide6.QtGui import QKeySequence
+
+    w = window
+    doc = w.doc
+    layer = next(doc.layers())
+    stroke(qtbot, w, 12.5)
+    first = layer.pixels.copy()
+    stroke(qtbot, w, 40.5)
+    second = layer.pixels.copy()
+    edit = [a.objectName() for a in w.menus["edit"].actions()]
+    assert edit.index("toggle_last_state") == edit.index("redo") + 1
+    action = w.actions["toggle_last_state"]
+    assert action.shortcut() == QKeySequence("Alt+Ctrl+Z")
+    assert w.actions["undo"].shortcuts() == [QKeySequence("Ctrl+Z")]
+    panel = w.history_panel
+    native = QKeySequence.SequenceFormat.NativeText
+    panel.menu()
+    assert panel.forward_action.text() == \
+        "Step Forward\t" + QKeySequence("Shift+Ctrl+Z").toString(native)
+    assert panel.backward_action.text() == \
+        "Step Backward\t" + QKeySequence("Ctrl+Z").toString(native)
+    w.canvas.setFocus()
+    alt_ctrl = Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ControlModifier
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Z, alt_ctrl)
+    assert np.array_equal(layer.pixels, first)
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Z, alt_ctrl)
+    assert np.array_equal(layer.pixels, second)
+    click_step(qtbot, w, 0)  # (the opened state, two steps back at once)
+    assert np.array_equal(layer.pixels, photo(W, H))
+    w.update_actions()
+    assert action.isEnabled()
+    action.trigger()  # (Edit > Toggle Last State)
+    assert np.array_equal(layer.pixels, second)
+    w.canvas.setFocus()
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert np.array_equal(layer.pixels, first)  # (Undo: one step)
+    qtbot.keyClick(w.canvas, Qt.Key.Key_Z,
+                   Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier)
+    assert np.array_equal(layer.pixels, second)

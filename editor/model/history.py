@@ -13,7 +13,9 @@ default) is a chain: a step made after going back forgets the undone ones. With
 them: the new step is one more row whose parent is the state gone back to, and
 `goto` reaches any row by undoing up to the state both share and redoing down
 from there, so every kept branch costs the memory of its own commands, counted
-in the same `max_steps` / `max_bytes` bound as the rest.
+in the same `max_steps` / `max_bytes` bound as the rest. `toggle_last` (Edit > Toggle
+Last State) goes back to the row that was current before the last move, whichever
+moved it (a new step, an undo, a redo, a `goto`).
 """
 from __future__ import annotations
 
@@ -88,6 +90,7 @@ class History:
         self._commands: list[Command] = []
         self._parents: list[int] = []   # row of the state commands[i] applies on (0: base)
         self._index = 0            # the current state's row (0: the base, i: after commands[i-1])
+        self._last: Optional[int] = None  # the row current before it (Toggle Last State)
         self._forward: dict[int, int] = {}  # row -> the child row Redo goes to
         self._clean: Optional[int] = 0
         self._cleared: Optional[tuple] = None  # what Clear History took, for its undo
@@ -142,6 +145,10 @@ class History:
     def can_redo(self) -> bool:
         return self._redo_target() is not None and self._macro is None
 
+    def can_toggle_last(self) -> bool:
+        """Whether there is a state that was current before this one to go back to."""
+        return self._last is not None and self._macro is None
+
     def undo_name(self) -> Optional[str]:
         if not self.can_undo():
             return None
@@ -182,7 +189,7 @@ class History:
             self._commands.append(cmd)
             self._parents.append(self._index)
             self._forward[self._index] = len(self._commands)
-            self._index = len(self._commands)
+            self._last, self._index = self._index, len(self._commands)
         self._merge_open = True
         self._trim()
         self._emit(was_clean)
@@ -227,7 +234,9 @@ class History:
         was_clean = self.is_clean
         if self._index == 0:
             self._unclear()
+            self._last = None  # (the rows are those from before Clear History again)
         else:
+            self._last = self._index
             self._ascend()
         self._merge_open = False
         self._emit(was_clean)
@@ -239,6 +248,7 @@ class History:
         if not self.can_redo():
             return False
         was_clean = self.is_clean
+        self._last = self._index
         self._descend(self._redo_target())
         self._merge_open = False
         self._emit(was_clean)
@@ -249,6 +259,7 @@ class History:
         up to the state it shares with the current one, then down to it."""
         self._land_pending()
         row = max(0, min(row, len(self._commands)))
+        start = self._index
         path = []   # row and its ancestors down from the shared one
         ancestors = self.applied()
         while row not in ancestors:
@@ -261,6 +272,17 @@ class History:
             self._descend(step)
             self._merge_open = False
             self._emit(was_clean)
+        if self._index != start and self._cleared is None:
+            self._last = start  # (one move, however many steps it took)
+
+    def toggle_last(self) -> bool:
+        """Edit > Toggle Last State: back to the state that was current before this one
+        (after a new step: before it, as Undo; after an undo: forward again), so that a
+        second toggle comes back here."""
+        if not self.can_toggle_last():
+            return False
+        self.goto(self._last)
+        return True
 
     def discard_redo(self) -> None:
         """Forgets the step Redo would bring back (and those made after it from it): a step
@@ -296,7 +318,7 @@ class History:
         self._cleared = (self._commands, self._parents, self._index, self._forward,
                          self._clean)
         self._commands, self._parents, self._forward = [], [], {}
-        self._index = 0
+        self._index, self._last = 0, None
         self._clean = 0 if was_clean else None
         self._merge_open = False
         self._emit(was_clean)
@@ -329,7 +351,7 @@ class History:
         self._parents.clear()
         self._forward.clear()
         self._cleared = None
-        self._index = 0
+        self._index, self._last = 0, None
         self._clean = 0
         self._emit(was_clean)
 
@@ -341,7 +363,7 @@ class History:
         self._parents.clear()
         self._forward.clear()
         self._cleared = None
-        self._index = 0
+        self._index, self._last = 0, None
         self._clean = 0 if was_clean else None
         self._merge_open = False
         self._emit(was_clean)
@@ -399,6 +421,7 @@ class History:
         self._commands = [self._commands[r - 1] for r in keep]
         self._parents = [new[self._parents[r - 1]] for r in keep]
         self._index = new[self._index]
+        self._last = new.get(self._last) if self._last is not None else None
         self._forward = {new[a]: new[b] for a, b in self._forward.items()
                          if a in new and b in new and b != 0}
         self._clean = new.get(self._clean) if self._clean is not None else None

@@ -287,11 +287,15 @@ def build_actions(window: "MainWindow") -> dict[str, QAction]:
                        "has the options"),
         ActionSpec("quit", "&Quit", w.close, "Ctrl+Q"),
         # Edit
-        # (Alt+Ctrl+Z: Photoshop's Step Backward before CC 2019, which Undo is here)
-        ActionSpec("undo", "&Undo", h.undo, ["Ctrl+Z", "Alt+Ctrl+Z"], enabled=can_undo,
-                   label=undo_label),
+        # (Photoshop CC 2019's keys: Ctrl+Z steps back, Shift+Ctrl+Z forward, Alt+Ctrl+Z,
+        # Step Backward before, toggles the last state)
+        ActionSpec("undo", "&Undo", h.undo, "Ctrl+Z", enabled=can_undo, label=undo_label),
         ActionSpec("redo", "&Redo", h.redo, ["Shift+Ctrl+Z", "Ctrl+Y"], enabled=can_redo,
                    label=redo_label),
+        ActionSpec("toggle_last_state", "Toggle &Last State", h.toggle_last_state,
+                   "Alt+Ctrl+Z", enabled=lambda c: c.doc is not None
+                   and c.doc.history.can_toggle_last(),
+                   tip="Back to the state before this one; again: here again"),
         ActionSpec("copy", "&Copy", f.copy, "Ctrl+C", enabled=has_node),
         ActionSpec("paste", "&Paste", f.paste, "Ctrl+V"),
         ActionSpec("models", "&Models…", w.show_models),
@@ -420,7 +424,7 @@ def build_menus(window: "MainWindow", bar: QMenuBar) -> dict[str, QMenu]:
     menu("&File", "file", ["new", "open", recent, None, "import_layer", None, "close",
                            "close_all", "save",
                            "save_as", "save_copy", "revert", export, None, "quit"])
-    menu("&Edit", "edit", ["undo", "redo", None, "copy", "paste", None, "models", "preferences"])
+    menu("&Edit", "edit", ["undo", "redo", "toggle_last_state", None, "copy", "paste", None, "models", "preferences"])
     menu("&Image", "image", [])  # filled by image_commands' specs
     menu("&Layer", "layer", [])  # layer_commands' specs, then the other modules'
     menu("&Select", "select", [])

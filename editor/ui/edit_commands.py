@@ -203,7 +203,7 @@ class EditCommands:
     def action_specs(self) -> list[ActionSpec]:
         return [
             ActionSpec("cut", "Cu&t", self.cut, "Ctrl+X", enabled=has_node, menu="edit",
-                       after="redo", separator=True),
+                       after="toggle_last_state", separator=True),
             ActionSpec("copy_merged", "Copy &Merged", self.copy_merged, "Shift+Ctrl+C",
                        enabled=has_doc, menu="edit", after="copy"),
             ActionSpec("paste_in_place", "Paste in &Place", self.paste_in_place, "Shift+Ctrl+V",

@@ -8,7 +8,8 @@ name renames it; the brush column beside it chooses it as the History Brush's so
 the bin deletes the chosen snapshot. The panel only shows the per-document
 `doc.snapshots` and `doc.history` and calls them.
 
-The panel menu has Photoshop's Step Forward / Step Backward (Edit > Redo / Undo),
+The panel menu has Photoshop's Step Forward / Step Backward (Edit > Redo / Undo, their
+keys shown beside them),
 New Snapshot… (its dialog: name, From:), Delete (the current step and those made
 from it), Clear History (undoable; with Alt held it purges, which is not), New
 Document (a copy of the current state) and History Options… (`history_dialogs`),
@@ -22,7 +23,7 @@ import time
 from typing import TYPE_CHECKING, Optional
 
 from PySide6.QtCore import QRect, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QColor, QFont, QIcon
+from PySide6.QtGui import QAction, QColor, QFont, QIcon, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QFrame, QHBoxLayout,
                                QListWidget, QListWidgetItem, QMenu, QToolButton, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
@@ -39,6 +40,12 @@ if TYPE_CHECKING:
 BRUSH, NAME = 0, 1  # the snapshot rows' columns
 ROW_HEIGHT = 26
 SHOWN_SNAPSHOTS = 3  # rows the snapshot list shows before it scrolls
+
+
+def with_key(text: str, action: QAction) -> str:
+    """`text` with `action`'s first key after a tab (a menu's key column), if it has one."""
+    key = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    return f"{text}\t{key}" if key else text
 
 
 class HistoryPanel(QWidget):
@@ -145,7 +152,13 @@ class HistoryPanel(QWidget):
                                                    self._chosen_as_source)
             self._menu.addSeparator()
             self.options_action = self._menu_action("History Options…", self.show_options)
-        self.main_window.update_actions()
+        w = self.main_window
+        # Their keys, as Photoshop's panel menu shows them: Edit > Redo's and Undo's as they
+        # are now (Keyboard Shortcuts may change them), written after a tab only, so that no
+        # second shortcut competes with the window's.
+        self.forward_action.setText(with_key("Step Forward", w.action("redo")))
+        self.backward_action.setText(with_key("Step Backward", w.action("undo")))
+        w.update_actions()
         self._update_buttons()
         return self._menu
 
