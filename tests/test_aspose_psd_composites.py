@@ -107,8 +107,21 @@ def test_pattern_fill_without_a_path_starts_at_its_reference_point(qapp):
     layers, each under a pixel mask. The Pattern fill ('ananas', 595 x 199, no phase) has
     its reference point 'fxrp' at (-83, -116) and Photoshop's tiles start there: from the
     canvas's corner it was 4.78 / 253 off; from 'fxrp' 0.57 / 13 (0.59 / 13 on the 8-bit
-    and screen paths)."""
-    check_all_paths(os.path.join(FILES, "FillLayersTest.psd"), 0.65, 14)
+    and screen paths). Its Gradient fill's four colour stops each a peak or a trough, the
+    stretches either side of each drawn with their own slopes there, it was 0.57 / 13
+    (0.59 / 13); with the slope of the two together (gradients._slopes), 0.10 / 5
+    (0.12 / 5)."""
+    check_all_paths(os.path.join(FILES, "FillLayersTest.psd"), 0.2, 6)
+
+
+def test_gradient_opacity_through_a_middle_stop_like_photoshop(qapp):
+    """ComplexGradientFillLayer.psd (100 x 100, 87 kB): a Linear Gradient fill (classic,
+    smoothness 100 %, offset (-39, -5)) whose opacity goes 100 - 50 - 100 % over a
+    photo. Each stretch drawn with its own slope at the 50 % stop (a kink there) it was
+    2.38 / 9 off (2.40 / 9 on the 8-bit and screen paths; 3.17 in the sweep); with the
+    slope of the two together there (0: the opacity leaves the stop flat, as
+    Photoshop's merged image shows), 0.18 / 2 (0.27 / 2)."""
+    check_all_paths(os.path.join(FILES, "ComplexGradientFillLayer.psd"), 0.35, 3)
 
 
 def test_perceptual_gradient_opacity_like_photoshop(qapp):
@@ -132,3 +145,43 @@ def test_indexed_pattern_is_read_and_overlaid_like_photoshop(qapp):
     doc = open_document(path)
     assert not [w for w in doc.warnings if "pattern" in w.lower()], doc.warnings
     check_all_paths(path, 0.05, 1)
+
+
+def test_pattern_overlay_at_75_percent_like_photoshop():
+    """zendeya_warp.psd (720 x 576, 2.2 MB; PSDNET-1252, and PSDNET-2514's 2514.psd the
+    same): a Pattern Overlay of 'Square32' (32 x 32, a black 1-pixel line along its top
+    row and its left column, clear elsewhere) at 75 % over a photo. Photoshop spreads each
+    line over three pixels, 1/6, 1/2, 1/6: the tile averaged 2 x 2 (a mipmap level) and
+    drawn from that at 150 %. Sampled bilinearly at 75 % from the tile itself it put 5/6
+    on one pixel: 6.62 / 84 off over the file (the sweep's measure); from the mipmap,
+    0.09 / 1. Compared here: a 72 x 72 piece of sky, 12.96 / 84 before, 0.17 / 1 after."""
+    from editor.model.adjustments import PatternFill
+    from editor.model.layer_effects import PatternOverlay
+    from editor.model.patterns import Pattern
+
+    tile = np.zeros((32, 32, 4), np.uint8)
+    tile[0, :, 3] = tile[:, 0, 3] = 255
+    photo = np.asarray(Image.open(os.path.join(FILES, "zendeya-photo.png")))
+    region = Box(552, 24, 72, 72)  # (multiples of the 24-pixel period from the corner)
+    pixels = np.full(photo.shape[:2] + (4,), 255, np.uint8)
+    pixels[..., :3] = photo
+    layer = Layer("Layer 1", pixels, region.x, region.y)
+    overlay = PatternOverlay(pattern=PatternFill(pattern=Pattern("Square32", tile), scale=75.0))
+    layer.effects = LayerEffects(pattern_overlays=(overlay,))
+    doc = Document(720, 576)
+    layer.parent = doc.root
+    doc.root.children.append(layer)
+    ours = composite_document(doc, region)[..., :3].astype(int)
+    theirs = np.asarray(Image.open(os.path.join(FILES, "zendeya-merged.png"))).astype(int)
+    diff = np.abs(ours - theirs)
+    assert diff.mean() <= 0.25 and diff.max() <= 1, (diff.mean(), diff.max())
+
+
+def test_shape_without_fill_or_stroke_keeps_its_stroke_effect(qapp):
+    """Shape_Effects_PS2021.psd (600 x 600, 327 kB): twelve shapes with a Stroke effect;
+    three of them (Shape 1, Shape 5, Polygon 1) have both their fill and their vector
+    stroke off. Photoshop draws their effect around the path's area all the same (the
+    shape itself unseen); styled from nothing, they were missing: 1.64 / 246 off on every
+    path (2.17 in the sweep); from the path's area, 0.21 / 246 (0.27; the largest left at
+    the mitred tip of Shape 2's vector stroke)."""
+    check_all_paths(os.path.join(FILES, "Shape_Effects_PS2021.psd"), 0.3, 246)

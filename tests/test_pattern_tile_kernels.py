@@ -5,7 +5,7 @@ scales with and without a short repeat, angles, phases and boxes."""
 import numpy as np
 import pytest
 
-from editor.model.patterns import Pattern, _taps, tile
+from editor.model.patterns import Pattern, _mip, _taps, tile
 from engine.box import Box
 
 
@@ -22,14 +22,17 @@ def _reference(pattern, box, scale=100.0, angle=0.0, phase=(0.0, 0.0)):
     opaque = bool((pixels[..., 3] == 255).all())
     if not opaque:
         src[..., :3] *= src[..., 3:] * np.float32(1 / 255)
+    # (Shrunk, the samples come from a mipmap level since 2026-12-02: the same for both.)
+    src, k, dx, dy = _mip(src, k, dx, dy, turned)
+    height, width = src.shape[:2]
     if not turned:
         shift = 0.5 / k if k >= 1.0 else 0.5
-        ux, inv_x = np.unique(np.round((dx - shift) % pattern.width, 6), return_inverse=True)
-        uy, inv_y = np.unique(np.round((dy - shift) % pattern.height, 6), return_inverse=True)
-        taps_x, weights_x = _taps(ux, pattern.width)
+        ux, inv_x = np.unique(np.round((dx - shift) % width, 6), return_inverse=True)
+        uy, inv_y = np.unique(np.round((dy - shift) % height, 6), return_inverse=True)
+        taps_x, weights_x = _taps(ux, width)
         columns = (src[:, taps_x[:, 0]] * weights_x[:, 0, None]
                    + src[:, taps_x[:, 1]] * weights_x[:, 1, None])
-        taps_y, weights_y = _taps(uy, pattern.height)
+        taps_y, weights_y = _taps(uy, height)
         band = columns[taps_y[:, 0]] * weights_y[:, 0, None, None]
         band += columns[taps_y[:, 1]] * weights_y[:, 1, None, None]
         block = _to_uint8(band, opaque)

@@ -3,6 +3,8 @@ that runs them): the first move of a drag then finds them made, the result is th
 pixels as without them, and any other change throws them away."""
 from __future__ import annotations
 
+import os
+
 import numpy as np
 from PySide6.QtCore import QPoint, Qt
 
@@ -232,6 +234,21 @@ def test_warm_up_loads_every_kernel_of_the_composite():
         assert {"C", "A"} <= layouts or kernel is reduced._KERNEL[0], kernel
     # A Pattern fill's (patterns.tile always hands them contiguous arrays).
     assert pattern_kernels.turned.signatures and pattern_kernels.rows.signatures
+
+
+def test_warm_up_imports_what_the_first_curves_table_needs():
+    """A Curves layer's first table needs scipy's spline (0.2-3 s to import on the 2-core
+    machine): the warm-up imports it, not the document's first picture. In a fresh
+    process: this one may have imported it already."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from editor.model import render; "
+            "print('scipy.interpolate' in sys.modules); render.warm_up(); "
+            "print('scipy.interpolate' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=os.path.dirname(os.path.dirname(__file__)))
+    assert out.stdout.split() == ["False", "True"]
 
 
 def test_the_window_starts_the_warm_up_on_a_worker_thread(qtbot, tmp_path, monkeypatch):

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLineEdit
 from editor.model.history_brush import NO_LAYER
 from editor.ui.history_panel import BRUSH, NAME
 from test_ui_retouch import distance_to_segment
-from ui_helpers import image_drag, photo, zoomed_photo_window
+from ui_helpers import image_drag, in_modal_dialog, photo, zoomed_photo_window
 
 W, H = 96, 64
 
@@ -94,8 +94,9 @@ def test_snapshots_are_renamed_made_from_the_menu_and_deleted(window, qtbot):
     w = window
     doc, panel = w.doc, w.history_panel
     panel.menu()
-    panel.new_action.trigger()
-    panel.new_action.trigger()
+    for _ in range(2):  # the menu's New Snapshot… asks (OK: its proposed name, all of it)
+        in_modal_dialog(qtbot, panel.new_action.trigger, lambda d, seen: None,
+                        "NewSnapshotDialog")
     assert snapshot_names(w) == ["cat.png", "Snapshot 1", "Snapshot 2"]
 
     # A double-click: a click (which returns to the snapshot), then the second press.

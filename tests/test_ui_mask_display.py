@@ -106,7 +106,7 @@ def test_mask_options_set_the_colour_and_opacity(masked, qtbot, monkeypatch):
     plain = on_canvas(canvas)
     press_backslash(qtbot, canvas)
     blue = QColor(0, 90, 255)
-    monkeypatch.setattr("editor.ui.mask_display.QColorDialog.getColor",
+    monkeypatch.setattr("editor.ui.dialogs.ask_color",
                         lambda *args, **kw: blue)
     seen = {}
 

@@ -64,7 +64,7 @@ def test_rename_delete_reorder_swatch_and_style_reach_the_panels(qtbot, tmp_path
 
     def body(d):
         assert [d.type.itemText(i) for i in range(d.type.count())] == [
-            "Brushes", "Swatches", "Styles", "Custom Shapes"]
+            "Brushes", "Swatches", "Gradients", "Styles", "Custom Shapes"]
         d.set_kind("swatches")
         assert names(d)[:2] == ["Black", "White"] and "Red" in names(d)
         assert not d.list.item(0).icon().isNull()  # a thumbnail
@@ -324,7 +324,7 @@ def test_export_and_import_through_a_zip_file(qtbot, tmp_path, monkeypatch):
     run_dialog(w, qtbot, "export_import_presets", "preset_transfer_dialog", export)
     import zipfile
     assert sorted(zipfile.ZipFile(archive).namelist()) == [
-        "custom_shapes.json", "styles.json", "swatches.json"]
+        "custom_shapes.json", "gradients.json", "styles.json", "swatches.json"]
     fresh = tmp_path / "fresh"
     fresh.mkdir()
     w2 = make_window(qtbot, fresh, monkeypatch)

@@ -531,3 +531,73 @@ def test_the_smart_filters_mask_is_painted_as_a_layer_mask(opened, qtbot, tmp_pa
     assert again.filter_mask is None and not w.doc.mask_targeted
     w.actions["undo"].trigger()
     assert again.filter_mask is not None and again.filters == smart.filters
+
+
+def test_the_filter_mask_is_unlinked_and_linked_again(opened, qtbot, tmp_path, monkeypatch):
+    """The chain left of the Smart Filters mask's thumbnail unlinks the mask (one undo step):
+    the Move tool then moves the smart object without it; the row's menu Link Filter Mask
+    and Layer > Smart Filter > Link / Unlink Filter Mask toggle it too; linked again, it
+    moves along; a saved PSD keeps it unlinked."""
+    from editor.ui.layers_panel import INDENT, THUMB
+    from editor.ui.smart_filter_rows import link_rect
+    from ui_helpers import image_drag
+
+    w, doc, canvas = opened, opened.doc, opened.canvas
+    smart = blur_smart_object(w, qtbot, 2.0)
+    mask = smart.filter_mask
+    panel = w.layers_panel.list
+    qtbot.waitUntil(lambda: len(panel.rows) == 3)
+    assert mask.linked
+    i, depth = next((i, d) for i, (r, d) in enumerate(panel.rows)
+                    if isinstance(r, FilterRow) and r.index is None)
+    chain = link_rect(QRect(0, i * ROW_H, panel.width(), ROW_H), depth, EYE_W, INDENT, THUMB)
+    steps = doc.history.index
+    qtbot.mouseClick(panel, Qt.MouseButton.LeftButton, pos=chain.center())
+    assert w.test_errors == []
+    assert not smart.filter_mask.linked and doc.history.index == steps + 1
+    assert doc.history.undo_name() == "Change Mask Linked"
+    # Unlinked: the Move tool moves the smart object, the mask stays where it is.
+    w.tool_actions["move"].trigger()
+    canvas.set_zoom(4.0)
+    x0, mask_x = smart.x, mask.x
+    image_drag(qtbot, canvas, [(60, 30), (65, 30), (70, 30)])
+    assert w.test_errors == [] and doc.history.undo_name() == "Move"
+    assert smart.x == x0 + 10 and smart.filter_mask.x == mask_x
+    w.actions["undo"].trigger()
+    assert smart.x == x0 and not smart.filter_mask.linked
+
+    # The Smart Filters row's menu says Link Filter Mask now.
+    def choose(text):
+        def pick():
+            menu = QApplication.activePopupWidget()
+            (action,) = [a for a in menu.actions() if a.text() == text]
+            menu.close()
+            action.trigger()
+
+        QTimer.singleShot(50, pick)
+        qtbot.mouseClick(panel, Qt.MouseButton.RightButton, pos=row_point(w, i, 120))
+        assert w.test_errors == []
+
+    choose("Link Filter Mask")
+    assert smart.filter_mask.linked
+    # Layer > Smart Filter: its words follow the mask; it unlinks, undo links again.
+    w.update_actions()
+    action = w.actions["filter_mask_unlink"]
+    assert action.isEnabled() and action.text() == "&Unlink Filter Mask"
+    action.trigger()
+    assert not smart.filter_mask.linked
+    w.update_actions()
+    assert action.text() == "&Link Filter Mask"
+    w.actions["undo"].trigger()
+    assert smart.filter_mask.linked
+    # Linked: it moves along.
+    image_drag(qtbot, canvas, [(60, 30), (65, 30), (70, 30)])
+    assert smart.x == x0 + 10 and smart.filter_mask.x == mask_x + 10
+    w.actions["undo"].trigger()
+    # Saved unlinked, opened again: unlinked ('filterMaskLinked' false).
+    w.actions["filter_mask_unlink"].trigger()
+    assert not smart.filter_mask.linked
+    save_and_open_a_copy(w, qtbot, monkeypatch, doc, str(tmp_path / "unlinked.psd"),
+                         str(tmp_path / "copy.psd"))
+    (again,) = w.doc.layers()
+    assert again.filter_mask is not None and not again.filter_mask.linked

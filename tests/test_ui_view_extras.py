@@ -15,15 +15,14 @@ W, H = 96, 64
 
 
 def typed_guide(w, qtbot, vertical: bool, position: str, unit: str, cancel=False) -> dict:
-    """View > New Guide…: the orientation clicked, the position typed, the unit chosen."""
+    """View > New Guide…: the orientation clicked, the position typed with its unit."""
     def drive(dialog, seen):
         name = "NewGuideVertical" if vertical else "NewGuideHorizontal"
         qtbot.mouseClick(dialog.findChild(type(dialog.orientation.button(0)), name),
                          Qt.MouseButton.LeftButton)
-        field = dialog.position.lineEdit()
+        field = dialog.position
         field.selectAll()
-        qtbot.keyClicks(field, position)
-        dialog.unit.setCurrentIndex(dialog.unit.findData(unit))
+        qtbot.keyClicks(field, f"{position} {unit}")
         seen["cancel"] = cancel
 
     return in_modal_dialog(qtbot, w.actions["new_guide"].trigger, drive, "NewGuideDialog")
@@ -60,10 +59,10 @@ def test_new_guide_at_25_percent_lands_on_its_pixel(opened, qtbot):
     assert doc.guides == ((False, 24.0), (True, 16.0)) and doc.history.count == count
     assert len(w.test_errors) == 1 and "0 to 96 px" in w.test_errors[0][1]
     assert "\n" not in w.test_errors[0][1].strip()
-    # The dialog opens as it was left (Vertical, %).
+    # The dialog opens as it was left (Vertical), its field in the rulers' unit (pixels).
     seen = in_modal_dialog(qtbot, w.actions["new_guide"].trigger, lambda d, s: s.update(
-        vertical=not d.horizontal(), unit=d.unit.currentData(), cancel=True), "NewGuideDialog")
-    assert seen["vertical"] and seen["unit"] == "%"
+        vertical=not d.horizontal(), text=d.position.text(), cancel=True), "NewGuideDialog")
+    assert seen["vertical"] and seen["text"] == "0 px"
 
 
 def test_locked_guides_do_not_move_when_dragged(opened, qtbot):

@@ -112,7 +112,7 @@ def describe_document(doc, file: str) -> dict:
                 "settings": node.settings.as_dict(), "description": node.settings.describe()}
         if isinstance(node, TextLayer):  # a type layer's text and how it is set
             entry["text"] = dict(node.type_settings.as_dict(), anchor=list(node.anchor()),
-                                 description=node.type_settings.describe())
+                                 description=node.type_settings.describe(doc.resolution))
         if isinstance(node, SmartObjectLayer):  # its embedded file and where it is placed
             entry["smart_object"] = {"contents": node.contents.filename,
                                      "placement": [list(p) for p in node.placement]}

@@ -229,7 +229,10 @@ def mixed_pixel(code, params, r, g, b):
         return more_mixed(code, params, r, g, b)
     # Color Balance. Midtones: each channel through a Levels gamma (`balance_gamma`), as
     # measured on Photoshop's pixels; shadows and highlights: GIMP's model, ramps of the
-    # HSL lightness weighting amounts added to each channel.
+    # HSL lightness weighting amounts added to each channel. Unverified: the one file of
+    # Photoshop's with highlights set (Aspose's ColorBalance.psd) has a single mixed
+    # colour, too little to fit a model to, and none of the forms tried reaches it
+    # (bench/color_balance_hypotheses.py); its pure colours stay whole here as there.
     _, _, light = to_hsl(r, g, b)
     w_shadows = _clip((light - 0.333) / -0.25 + 0.5) * 0.7
     w_high = _clip((light + 0.333 - 1) / 0.25 + 0.5) * 0.7

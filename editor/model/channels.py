@@ -20,6 +20,7 @@ from typing import Callable, Optional
 import numpy as np
 
 from . import commands as cmds
+from .color_modes import CHANNEL_NAMES, lab8_pixels
 from .document import Document, copy_name
 from .errors import DocumentError
 from .mask_ops import SELECTION_STEP_NAMES
@@ -124,17 +125,31 @@ def load_selection(doc: Document, uid, op: str = "replace", invert: bool = False
 
 
 # The colour channels the panel lists above the alpha channels; Ctrl+click on one loads
-# its values as the selection (RGB: the luminosity, Photoshop's weights).
+# its values as the selection (RGB: the luminosity, Photoshop's weights). A Lab document
+# lists Lab, Lightness, a and b instead (Lab: its Lightness).
 COLOUR_CHANNELS = ("RGB", "Red", "Green", "Blue")
 _LUMINOSITY = (0.30, 0.59, 0.11)
 
 
+def colour_channels(doc: Document) -> tuple:
+    """The colour channels of `doc`'s mode, the composite first."""
+    return CHANNEL_NAMES.get(doc.color_mode, COLOUR_CHANNELS)
+
+
+def is_colour(key) -> bool:
+    """Whether a Channels panel key names a colour channel (not an alpha channel's uid)."""
+    return key in COLOUR_CHANNELS or key in CHANNEL_NAMES["lab"]
+
+
 def colour_values(doc: Document, which: str) -> np.ndarray:
-    """The composite's values in colour channel `which` (one of COLOUR_CHANNELS), over
-    black where the image is transparent, as a canvas-sized uint8 plane."""
+    """The composite's values in colour channel `which` (one of `colour_channels(doc)`),
+    over black where the image is transparent, as a canvas-sized uint8 plane."""
     rgba = composite_document(doc)
     alpha = rgba[..., 3:4].astype(np.float32) / 255
     rgb = rgba[..., :3].astype(np.float32) * alpha
+    if which in CHANNEL_NAMES["lab"]:
+        lab = lab8_pixels(np.clip(np.round(rgb), 0, 255).astype(np.uint8))
+        return lab[..., max(0, CHANNEL_NAMES["lab"].index(which) - 1)]
     if which == "RGB":
         values = rgb @ np.asarray(_LUMINOSITY, np.float32)
     else:

@@ -437,6 +437,22 @@ class SetGuides(Command):
         doc._set_guides(self._old)
 
 
+class SetSlices(Command):
+    """A slice made, moved, resized, divided, deleted or its options set: the whole list of
+    user slices before and after."""
+
+    def __init__(self, slices: tuple, name: str):
+        self.slices, self.name = slices, name
+        self._old: tuple = ()
+
+    def redo(self, doc: "Document") -> None:
+        self._old = doc.slices
+        doc._set_slices(self.slices)
+
+    def undo(self, doc: "Document") -> None:
+        doc._set_slices(self._old)
+
+
 class SetPaths(Command):
     """Replaces the document's paths (a tuple of immutable `paths.DocPath`s) and sets the
     path the path tools edit (`target`); undo brings back both."""

@@ -35,11 +35,13 @@ class CustomShape:
         """The subpaths stretched onto the box (x0, y0, x1, y1), canvas pixels."""
         scale = np.array([x1 - x0, y1 - y0], np.float64)
         origin = np.array([x0, y0], np.float64)
-        return [Subpath(s.knots * scale + origin, s.closed, s.operation) for s in self.subpaths]
+        return [Subpath(s.knots * scale + origin, s.closed, s.operation, s.non_zero)
+                for s in self.subpaths]
 
     def to_dict(self) -> dict:
         return {"name": self.name, "aspect": self.aspect,
                 "subpaths": [{"closed": s.closed, "operation": s.operation,
+                              **({"non_zero": True} if s.non_zero else {}),
                               "knots": np.round(s.knots, 6).tolist()} for s in self.subpaths]}
 
 
@@ -62,14 +64,17 @@ def curve_bounds(subpaths) -> tuple[float, float, float, float]:
 def normalized(name: str, subpaths, aspect=None) -> CustomShape:
     """A shape named `name` from `subpaths` anywhere (any units): moved and scaled so that
     its curves' bounds are the unit box; it remembers its width over height."""
+    # (a subpath's fill rule kept: a .csh's shapes may be filled by the non-zero rule)
     subpaths = [Subpath(np.asarray(s.knots, np.float64).reshape(-1, 3, 2), bool(s.closed),
-                        int(s.operation)) for s in subpaths if len(s.knots)]
+                        int(s.operation), bool(getattr(s, "non_zero", False)))
+                for s in subpaths if len(s.knots)]
     x0, y0, x1, y1 = curve_bounds(subpaths)
     w, h = x1 - x0, y1 - y0
     if w <= path_edit.TINY or h <= path_edit.TINY:
         raise DocumentError("The path must have some width and height to make a shape.")
     scale, origin = np.array([w, h]), np.array([x0, y0])
-    return CustomShape(name, tuple(Subpath((s.knots - origin) / scale, s.closed, s.operation)
+    return CustomShape(name, tuple(Subpath((s.knots - origin) / scale, s.closed, s.operation,
+                                           s.non_zero)
                                    for s in subpaths), float(aspect) if aspect else w / h)
 
 
@@ -88,7 +93,8 @@ def from_vector(name: str, vector: VectorMask) -> CustomShape:
 def from_dict(data: dict) -> CustomShape:
     return normalized(str(data["name"]),
                       [Subpath(np.asarray(s["knots"], np.float64), bool(s.get("closed", True)),
-                               int(s.get("operation", 1))) for s in data["subpaths"]],
+                               int(s.get("operation", 1)), bool(s.get("non_zero", False)))
+                       for s in data["subpaths"]],
                       data.get("aspect"))
 
 

@@ -223,6 +223,9 @@ class Document:
         # Guides (View menu): (horizontal, image position) each; changed by undoable
         # commands like any document state, but not saved in the PSD.
         self.guides: tuple[tuple[bool, float], ...] = ()
+        # User slices (Slice tool, `slices.Slice`s, never changed in place); the auto slices
+        # are made from them (`slices.auto_boxes`). Undoable; saved in the PSD (1050).
+        self.slices: tuple = ()
         # The document's own paths (Photoshop's Paths panel: saved paths and the Work Path,
         # `paths.DocPath`s, never changed in place), in the panel's order; changed by
         # undoable commands and saved in the PSD.
@@ -232,6 +235,8 @@ class Document:
         self.channels: tuple = ()
         # The alpha channel chosen in the Channels panel (its uid; None: none), which its
         # Duplicate, Delete and Load Channel as Selection act on. A choice, not an edit.
+        # In Lab mode also a Lab channel's name ("Lightness", "a", "b"), which filters and
+        # adjustments are then limited to (color_modes.only_channel).
         self.channel_target = None
         # The patterns defined in the document (Edit > Define Pattern: `patterns.Pattern`s,
         # never changed in place), oldest first; changed by undoable commands and saved
@@ -270,9 +275,9 @@ class Document:
         # contents opened by Edit Contents: saving it updates the smart object
         # (smart_object.save_contents).
         self.contents_of: Optional[tuple] = None
-        # Image > Mode (color_modes.py): "rgb", "grayscale" (the layers hold R = G = B) or
-        # "indexed" (one layer in the colours of `palette`, uint8 (n, 3)); pixels are RGBA
-        # in every mode. Changed by `color_modes.SetColorMode`, saved as the PSD's mode.
+        # Image > Mode (color_modes.py): "rgb", "grayscale" (the layers hold R = G = B),
+        # "indexed" (one layer in the colours of `palette`, uint8 (n, 3)) or "lab" (colours
+        # that 8-bit Lab holds); pixels are RGBA in every mode. Changed by `color_modes.SetColorMode`, saved as the PSD's mode.
         self.color_mode = "rgb"
         self.palette: Optional[np.ndarray] = None
         self.color_mode_changed = Signal()  # ()
@@ -288,6 +293,7 @@ class Document:
         self.mask_pixels_changed = Signal()
         self.size_changed = Signal()       # () the canvas size changed (Image menu)
         self.guides_changed = Signal()     # ()
+        self.slices_changed = Signal()     # () the user slices changed
         self.paths_changed = Signal()      # () the document's paths changed
         self.channels_changed = Signal()   # () the document's alpha channels changed
         self.patterns_changed = Signal()   # () a pattern was defined (or that was undone)
@@ -456,6 +462,14 @@ class Document:
         self.history.push(cmds.SetAttr(node, "name", name, "Rename Layer"))
 
     def set_visible(self, node: Node, visible: bool) -> None:
+        """Shows or hides `node`: a step, unless History Options has layer visibility
+        changes not undoable (then the document is only marked changed; a step being built
+        still records it, so its undo puts everything back)."""
+        if not self.history.visibility_undoable and not self.history.in_macro:
+            if node.visible != bool(visible):
+                self._set_attr(node, "visible", bool(visible))
+                self.history.touch()
+            return
         self.history.push(cmds.SetAttr(node, "visible", bool(visible),
                                        "Show Layer" if visible else "Hide Layer"))
 
@@ -868,6 +882,12 @@ class Document:
         if guides != self.guides:
             self.history.push(cmds.SetGuides(guides, name))
 
+    def set_slices(self, slices, name: str) -> None:
+        """Replaces the user slices (`slices.Slice`s) in one undo step."""
+        slices = tuple(slices)
+        if slices != self.slices:
+            self.history.push(cmds.SetSlices(slices, name))
+
     def begin_mask_edit(self, name: str = "Quick Mask") -> "cmds.MaskEdit":
         """Starts a stroke on the painted selection mask (created if there is none);
         finish with `end_mask_edit`."""
@@ -1025,6 +1045,8 @@ class Document:
 
     def _set_color_mode(self, mode: str, palette: Optional[np.ndarray]) -> None:
         self.color_mode, self.palette = mode, palette
+        if isinstance(self.channel_target, str):  # a Lab channel (Lightness, a, b): gone
+            self.set_channel_target(None)
         self.color_mode_changed.emit()
 
     def _set_attr(self, node: Node, attr: str, value) -> None:
@@ -1146,6 +1168,10 @@ class Document:
     def _set_guides(self, guides: tuple) -> None:
         self.guides = guides
         self.guides_changed.emit()
+
+    def _set_slices(self, slices: tuple) -> None:
+        self.slices = slices
+        self.slices_changed.emit()
 
     def _set_selection_mask(self, mask: Optional[np.ndarray]) -> None:
         self.selection_mask = mask

@@ -33,6 +33,7 @@ def duplicate_document(doc: Document, merged_only: bool = False) -> Document:
         out._set_paths(doc.paths, None)
         out._set_channels(doc.channels)
     out._set_guides(doc.guides)
+    out._set_slices(doc.slices)
     out._set_patterns(doc.patterns)
     out.global_light = doc.global_light
     out.xmp, out.exif = doc.xmp, doc.exif  # (File Info: the metadata goes with the copy)

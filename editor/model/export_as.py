@@ -6,7 +6,8 @@ resized with proportions kept by Image Size's Automatic resampling
 (`image_resample.resize_pixels`: Bicubic Sharper when shrinking, Preserve Details 2.0 when
 enlarging, on premultiplied alpha), the pixels are
 sRGB already (the editor converts on reading), and Metadata is the document's own (File
-Info): None (nothing but the pixels), Copyright and Contact Info (a packet with the
+Info): None (nothing but the pixels; the document's resolution is written in a PNG or JPEG
+all the same, as Save As writes it), Copyright and Contact Info (a packet with the
 copyright notice, status, URL and authors only, the notice also as EXIF Copyright or a PNG
 text) or All (the whole packet and the camera's EXIF), picked by
 `file_info.exported_metadata` and dated by `file_info.stamped`. `encode` makes the file's bytes, which the dialog's preview also
@@ -60,6 +61,9 @@ class ExportSettings:
     # An Indexed Color document's palette ((r, g, b), ...): GIF and PNG (PNG-8) are written
     # with it (color_modes.paletted); None: GIF gets an adaptive palette, PNG is 32-bit.
     palette: Optional[tuple] = None
+    # The document's resolution (px/in), written in a PNG's pHYs and a JPEG's JFIF density
+    # as Save As writes it (`resolution.save_options`); None: none written.
+    dpi: Optional[float] = None
 
     def check(self) -> None:
         if self.format not in FORMATS:
@@ -110,7 +114,8 @@ def encode(pixels: np.ndarray, settings: ExportSettings) -> bytes:
     write_flat(np.ascontiguousarray(picture), out, settings.format, int(settings.quality),
                transparency=settings.transparency and settings.format in TRANSPARENT,
                copyright=notice or None, xmp=stamped(packet), exif=exif,
-               palette=settings.palette if settings.format in ("GIF", "PNG") else None)
+               palette=settings.palette if settings.format in ("GIF", "PNG") else None,
+               dpi=settings.dpi)
     return out.getvalue()
 
 
@@ -130,7 +135,7 @@ def export_as(doc: "Document", path: str | os.PathLike, settings: ExportSettings
     """What `doc` shows, exported to `path` by `settings`; returns the bytes written."""
     if doc.color_mode == "indexed" and settings.palette is None:
         settings = dataclasses.replace(settings, palette=palette_setting(doc))
-    settings = dataclasses.replace(settings, xmp=doc.xmp, exif=doc.exif)
+    settings = dataclasses.replace(settings, xmp=doc.xmp, exif=doc.exif, dpi=doc.resolution)
     data = encode(composite_document(doc), settings)
     write(path, data)
     return len(data)

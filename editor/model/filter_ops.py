@@ -19,6 +19,9 @@ mask's grey as opaque RGBA (its default grey beyond its box), the result's red c
 back into the mask through `mask_ops.begin_mask_stroke` (the mask grows where a blur
 spreads), one undo step as well.
 
+In Lab mode with one Lab channel chosen in the Channels panel (Lightness: Photoshop's
+sharpening workflow), the result is kept in that channel only (`color_modes.only_channel`).
+
 On a smart object the operation becomes a smart filter instead (`smart_filters.py`): its
 target is the shown pixels, and `show` gives the layer the list with the new filter
 (`smart_filters.preview`), which `keep` records and `take_back` undoes as it does a
@@ -36,6 +39,7 @@ from engine.progress import ProgressFn, no_progress
 
 from . import commands as cmds
 from . import mask_ops, replay
+from .color_modes import LAB_CHANNELS, only_channel
 from .distort_filters import WHOLE
 from .document import Document, LockedError, raise_if_locked
 from .errors import DocumentError
@@ -61,6 +65,7 @@ class Target:
     which: str = "mask"           # which mask: "mask", "filter_mask" (Smart Filters')
     outside: tuple = (0, 0, 0, 0)  # what lies beyond the source (a mask's default grey)
     smart: Optional[object] = None  # a smart object's: `smart_filters.SmartEdit`
+    lab_channel: Optional[str] = None  # Lab mode's one targeted channel ("Lightness", ...)
 
     def bounds(self) -> Box:
         return Box(self.origin[0], self.origin[1], self.source.shape[1], self.source.shape[0])
@@ -134,6 +139,8 @@ def prepare(doc: Document, node: Optional[Node], what: str = "filter",
                     node.transparency_locked())
     if target.selected is not None and target.bounds().intersect(target.selected).is_empty():
         raise DocumentError(f"The selection does not touch layer '{node.name}'.")
+    if doc.color_mode == "lab" and doc.channel_target in LAB_CHANNELS:
+        target.lab_channel = doc.channel_target
     return target
 
 
@@ -201,6 +208,8 @@ def run(target: Target, op: Operation, progress: ProgressFn = no_progress) -> Re
             old = src[inner.slices()]
             hidden = old[..., 3] == 0
             new[hidden] = old[hidden]
+        if target.lab_channel is not None:  # one Lab channel targeted: the others stay
+            new = only_channel(src[inner.slices()], new, target.lab_channel)
         out[band.translate(-box.x, -box.y).slices()] = new
         progress(i + 1, len(bands))
     return Result(box, out, op)

@@ -6,11 +6,29 @@ an end point laid out on a box by angle and scale, `layout`).
 A gradient is Photoshop's: colour stops (location 0..1, RGB 0..255) and opacity stops
 (location 0..1, alpha 0..255), each interpolated on its own between neighbouring stops
 and flat beyond the first and the last. `smoothness` (Photoshop's Smoothness, 'Intr' /
-4096 in a file) bends each stretch between two stops: u -> u + smoothness / 2 *
-(smoothstep(u) - u), u the position inside the stretch. At 100 % (Photoshop's default)
-that is the mean of a straight and a smoothstep ramp, which matches the shape layers
-Photoshop rendered in psd-tools' test files (gradient-styles.psd, gradient-sizes.psd:
-the residue of the fit is under 1/100 of the ramp, against 4/100 for a straight one).
+4096 in a file) bends each stretch between two stops into a cubic (Hermite) whose slope
+at each end is 1 - smoothness / 2 times the stretch's own (rise over run): at 100 %
+(Photoshop's default) u -> (u + smoothstep(u)) / 2, u the position inside the stretch,
+which matches the shape layers Photoshop rendered in psd-tools' test files
+(gradient-styles.psd, gradient-sizes.psd: the residue of the fit is under 1/100 of the
+ramp, against 4/100 for a straight one), and keeps a kink where a ramp meets a flat
+stretch, as Photoshop's spectrum gradients show (rgb-blend-modes.psd: 0.18 levels off;
+smoothed there, 1.3 to 2.5). At a stop that is a peak or a trough (the stretches either
+side rise and fall), both stretches take instead the slope of the two together (the
+rise over the run from the stop before to the stop after, Catmull-Rom's; times the
+same factor; blended from their own by the smoothness, so that 0 stays straight):
+measured on Aspose's ComplexGradientFillLayer.psd, an opacity of 100-50-100 %, whose
+opacity read off the merged image rises from the 50 % stop as 2.5 u^2 - 1.5 u^3 (a
+flat start, the cubic with end slopes 0 and 1/2; the file 3.17 levels off before,
+0.24 after), FillLayersTest.psd, four evenly spaced colour stops that each turn
+(0.76 -> 0.14; slope 0 there, 0.27) and AllAdjustments.psd's Gradient Map, whose
+stops at 32.5 and 35 % turn between long stretches (1.21 -> 1.03 over the file; the
+plain mean of the two slopes, which lets the short steep one tilt the long ones,
+2.26; slope 0, 1.07). Stops between two stretches that rise (or fall) at unequal
+rates were not at hand to measure: they keep each stretch's own slope. So do the
+Perceptual method's stops (its Oklab values turn where the colours do not): ag-psd's
+gradient-overlay-2.psd, a Perceptual Gradient Map, is exact that way and a level off with
+the turns.
 The Gradient tool's ramp is straight (smoothness 0), as it was.
 
 Each stop also has a midpoint ('Mdpn', 5..95 %, 50 by default): where, inside the stretch
@@ -140,9 +158,11 @@ def _floor(v: float) -> int:
 
 
 def _stretches(positions: np.ndarray, locations: Sequence[float], values: np.ndarray,
-               smoothness: float, midpoints: Optional[Sequence[float]] = None) -> np.ndarray:
+               smoothness: float, midpoints: Optional[Sequence[float]] = None,
+               turns: bool = True) -> np.ndarray:
     """Values (n, k) at sorted `locations` interpolated at `positions`, stop to stop;
-    `midpoints` (0..1, one a stop: the stretch ending at it; None: all 0.5)."""
+    `midpoints` (0..1, one a stop: the stretch ending at it; None: all 0.5); `turns`:
+    whether a peak or a trough takes the slope of its two stretches together (`_slopes`)."""
     locs = np.asarray(locations, np.float64)
     i = np.clip(np.searchsorted(locs, positions, side="right") - 1, 0, len(locs) - 1)
     j = np.minimum(i + 1, len(locs) - 1)
@@ -152,8 +172,42 @@ def _stretches(positions: np.ndarray, locations: Sequence[float], values: np.nda
     if midpoints is not None:
         m = np.clip(np.asarray(midpoints, np.float64), 0.01, 0.99)[j]
         u = np.where(u < m, 0.5 * u / m, 0.5 + 0.5 * (u - m) / (1 - m))
-    u = u + smoothness / 2 * (u * u * (3 - 2 * u) - u)
-    return values[i] + (values[j] - values[i]) * u[:, None]
+    # A cubic (Hermite) stretch from stop i to stop j, its slope at each end `_slopes`.
+    start, end = _slopes(locs, np.asarray(values, np.float64), smoothness, turns)
+    step = values[j] - values[i]
+    stretch = span[:, None]
+    u2, u3 = u * u, u * u * u
+    return (values[i] + step * (3 * u2 - 2 * u3)[:, None]
+            + start[i] * stretch * (u3 - 2 * u2 + u)[:, None]
+            + end[i] * stretch * (u3 - u2)[:, None])
+
+
+def _slopes(locations: np.ndarray, values: np.ndarray, smoothness: float,
+            turns: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """(start, end): each stretch's slope (value per unit of location) where it leaves
+    its first stop and where it reaches its second, indexed by its first stop (the last
+    row, no stretch, 0): its own slope (rise over run) times 1 - smoothness / 2, except
+    at a stop that is a peak or a trough (the stretches either side rise and fall), where
+    both take the slope of the two together (at smoothness 1; their own at 0, in between
+    a blend of the two), times the same (see the module's docstring)."""
+    n = len(locations)
+    zero = np.zeros_like(values)
+    if n < 2:
+        return zero, zero
+    run = np.diff(locations)[:, None]
+    slope = np.where(run > 0, np.diff(values, axis=0) / np.where(run > 0, run, 1.0), 0.0)
+    before, after = slope[:-1], slope[1:]   # either side of each inner stop
+    turn = (before * after < 0) & (run[:-1] > 0) & (run[1:] > 0) & turns
+    # The rise over the run of both stretches (Catmull-Rom's slope): their mean, each
+    # weighed by its run, so that a short steep stretch does not tilt a long flat one.
+    mean = (before * run[:-1] + after * run[1:]) / np.maximum(run[:-1] + run[1:], 1e-12)
+    start, end = zero.copy(), zero.copy()
+    start[:-1], end[:-1] = slope, slope
+    # (Blended in by the smoothness, so that at 0 every stretch is straight.)
+    start[1:-1] = np.where(turn, (1 - smoothness) * after + smoothness * mean, start[1:-1])
+    end[:-2] = np.where(turn, (1 - smoothness) * before + smoothness * mean, end[:-2])
+    factor = 1 - smoothness / 2
+    return factor * start, factor * end
 
 
 def table(colour_stops: Sequence[tuple], opacity_stops: Sequence[tuple] = ((0.0, 255.0),),
@@ -179,15 +233,17 @@ def table(colour_stops: Sequence[tuple], opacity_stops: Sequence[tuple] = ((0.0,
         else [opacity_midpoints[k] for k in order]
     out = np.empty((size, 4), np.float64)
     values = to_blend_space(np.array([s[1] for s in colours], np.float64).reshape(-1, 3), method)
+    # (Perceptual's stretches keep their own slopes at a turn: see the module's docstring.)
+    turns = method != "perceptual"
     out[:, :3] = from_blend_space(
-        _stretches(positions, [s[0] for s in colours], values, smoothness, mids), method)
+        _stretches(positions, [s[0] for s in colours], values, smoothness, mids, turns), method)
     alphas = np.array([s[1] for s in opacities], np.float64).reshape(-1, 1)
     # Perceptual blends the opacity on a curve too (see the module's docstring).
     power = PERCEPTUAL_OPACITY_POWER if method == "perceptual" else 1.0
     alphas = 255.0 * (alphas / 255.0) ** (1 / power)
     out[:, 3] = 255.0 * (_stretches(positions, [s[0] for s in opacities], alphas, smoothness,
-                                    opacity_mids)[:, 0] / 255.0) ** power
-    return out
+                                    opacity_mids, turns)[:, 0] / 255.0).clip(0.0, 1.0) ** power
+    return out.clip(0.0, 255.0)
 
 
 # sRGB <-> linear light (IEC 61966-2-1) and linear sRGB <-> Oklab (Ottosson's matrices).

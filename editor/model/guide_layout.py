@@ -1,7 +1,8 @@
 """View > New Guide…, View > New Guide Layout… and View > New Guides From Shape, as Photoshop's.
 
-New Guide puts one guide, horizontal or vertical, at a position in pixels or in per cent of
-the canvas's height or width (`new_guide`; 25 % of a 96 px wide canvas: x = 24).
+New Guide puts one guide, horizontal or vertical, at a position in pixels, in per cent of
+the canvas's height or width (`new_guide`; 25 % of a 96 px wide canvas: x = 24) or in any
+of the rulers' units by the document's resolution (1 in at 300 ppi: 300 px).
 
 A layout is columns (number, width, gutter), rows (number, height, gutter) and margins
 (top, left, bottom, right), each on or off. Columns share the width between the left and
@@ -23,6 +24,7 @@ from engine.box import Box, opaque_bounds
 from .document import Document
 from .errors import DocumentError
 from .layers import FillLayer, Layer
+from .resolution import SUFFIX, TYPED, to_pixels
 
 
 @dataclass(frozen=True)
@@ -100,14 +102,15 @@ def merged(old, new, clear: bool) -> list[tuple[bool, float]]:
     return out
 
 
-GUIDE_UNITS = ("px", "%")
+GUIDE_UNITS = tuple(SUFFIX.values())  # px, %, in, cm, mm, pt, pica (or the long names)
 
 
-def guide_position(size: int, value: float, unit: str = "px") -> float:
-    """A New Guide position typed in `unit` ("px" or "%" of `size`) in image pixels."""
-    if unit not in GUIDE_UNITS:
-        raise DocumentError(f"Unknown unit {unit!r} for a guide (px or %).")
-    return float(value) * size / 100.0 if unit == "%" else float(value)
+def guide_position(size: int, value: float, unit: str = "px", ppi: float = 72.0) -> float:
+    """A New Guide position typed in `unit` (GUIDE_UNITS; "%" of `size`) in image pixels at
+    `ppi`."""
+    if unit not in TYPED:
+        raise DocumentError(f"Unknown unit {unit!r} for a guide ({', '.join(GUIDE_UNITS)}).")
+    return to_pixels(float(value), TYPED[unit], ppi, size)
 
 
 def new_guide(doc: Document, horizontal: bool, value: float, unit: str = "px") -> float:
@@ -116,7 +119,7 @@ def new_guide(doc: Document, horizontal: bool, value: float, unit: str = "px") -
     raises `DocumentError` for one outside the canvas (and adds nothing on top of a guide
     already there: no undo step)."""
     size = doc.height if horizontal else doc.width
-    at = guide_position(size, value, unit)
+    at = guide_position(size, value, unit, doc.resolution)
     if not 0 <= at <= size:
         raise DocumentError(f"A guide must lie on the canvas: 0 to {size} px "
                             f"{'down' if horizontal else 'across'} (got {at:g} px).")

@@ -23,7 +23,7 @@ import numpy as np
 from engine.box import Box, opaque_bounds
 
 from . import commands as cmds
-from . import channels, paths
+from . import channels, paths, slices
 from .background_layer import background_of, extend_to_canvas
 from .document import Document, raise_if_derived
 from .edit_ops import selection_region
@@ -72,6 +72,14 @@ def move_artboards(doc: Document, name: str, change) -> None:
         if artboard is not None:
             doc.history.push(cmds.SetAttr(node, "artboard", artboard.placed(change(artboard.box)),
                                           name))
+
+
+def move_boxes(doc: Document, name: str, change, size: tuple[int, int]) -> None:
+    """The document's rectangles through `change` (Box -> Box) onto the new canvas of
+    `size`: the artboards (`move_artboards`) and the user slices (`slices.move_slices`,
+    clipped to it), in the operation's undo step."""
+    move_artboards(doc, name, change)
+    slices.move_slices(doc, name, change, size)
 
 
 def _shift_masks(doc: Document, name: str, dx: int, dy: int, skip=()) -> None:
@@ -129,7 +137,9 @@ def canvas_size(doc: Document, width: int, height: int, anchor: tuple[float, flo
                         [n for n in moved if n.vector_mask is not None and n.vector_mask.linked])
             _shift_masks(doc, name, dx, dy,
                          [n for n in moved if n.mask is not None and n.mask.linked])
-            move_artboards(doc, name, lambda b: b.translate(dx, dy))
+            move_boxes(doc, name, lambda b: b.translate(dx, dy), (width, height))
+        else:  # (the slices still clipped to a smaller canvas)
+            slices.move_slices(doc, name, lambda b: b, (width, height))
         channels.map_channels(doc, lambda v: placed(v, dx, dy, width, height), name)
         extend_to_canvas(doc, width, height, extension, name, dx, dy)
         doc.history.push(cmds.SetCanvasSize(width, height, name))
@@ -161,7 +171,7 @@ def crop(doc: Document, box: Box, name: str = "Crop", fill: tuple = (255, 255, 2
                 doc.history.push(cmds.SetPixels(layer, pixels, x, y, name))
         _move_paths(doc, name, lambda v: v.translated(-box.x, -box.y))
         _shift_masks(doc, name, -box.x, -box.y)
-        move_artboards(doc, name, lambda b: b.translate(-box.x, -box.y))
+        move_boxes(doc, name, lambda b: b.translate(-box.x, -box.y), (box.w, box.h))
         channels.map_channels(doc, lambda v: placed(v, -box.x, -box.y, box.w, box.h), name)
         if doc.canvas.intersect(box) != box:  # (grown: the Background stays opaque)
             extend_to_canvas(doc, box.w, box.h, fill, name)
@@ -291,7 +301,7 @@ def rotate_arbitrary(doc: Document, degrees: float, fill: tuple = (255, 255, 255
                 pixels, x, y = transform_pixels(layer.pixels, affine_at(layer.x, layer.y), limit)
                 doc.history.push(cmds.SetPixels(layer, pixels, x, y, name))
         _move_paths(doc, name, lambda v: v.mapped(points))
-        move_artboards(doc, name, lambda b: _turned_box(b, points))
+        move_boxes(doc, name, lambda b: _turned_box(b, points), (new_w, new_h))
         channels.map_channels(doc, channel, name)
         extend_to_canvas(doc, new_w, new_h, fill, name)
         doc.history.push(cmds.SetCanvasSize(new_w, new_h, name))
@@ -364,9 +374,9 @@ def image_size(doc: Document, width: int, height: int, method: str = "automatic"
                                          method, noise, limit)
             doc.history.push(cmds.SetPixels(layer, pixels, x, y, "Image Size"))
         _move_paths(doc, "Image Size", lambda v: v.mapped(lambda p: p * (sx, sy)))
-        move_artboards(doc, "Image Size", lambda b: Box(
+        move_boxes(doc, "Image Size", lambda b: Box(
             round(b.x * sx), round(b.y * sy), round(b.x1 * sx) - round(b.x * sx),
-            round(b.y1 * sy) - round(b.y * sy)))
+            round(b.y1 * sy) - round(b.y * sy)), (width, height))
         channels.map_channels(doc, lambda v: _resampled(v, width, height, method, noise),
                               "Image Size")
         doc.history.push(cmds.SetCanvasSize(width, height, "Image Size"))
@@ -393,8 +403,8 @@ def _remap(doc: Document, name: str, fn, place, size: tuple[int, int], points) -
                 doc.history.push(cmds.SetMask(layer, mask, name))
         _move_paths(doc, name, lambda v: v.mapped(points))
         # (a rectangle turned a quarter swaps its sides: `fn`'s shape says)
-        move_artboards(doc, name, lambda b: Box(*place(b),
-                                                 *fn(np.zeros((b.h, b.w), bool)).shape[::-1]))
+        move_boxes(doc, name, lambda b: Box(*place(b),
+                                            *fn(np.zeros((b.h, b.w), bool)).shape[::-1]), size)
         channels.map_channels(doc, lambda v: np.ascontiguousarray(fn(v)), name)
         if size != doc.size or doc.selection is not None or doc.selection_mask is not None:
             doc.history.push(cmds.SetCanvasSize(size[0], size[1], name))

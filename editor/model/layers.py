@@ -605,10 +605,12 @@ class FillLayer(AdjustmentLayer):
     def content_bounds(self, canvas: Box) -> Box:
         """The part of `canvas` where it can show: what its masks can reveal there (the
         box of a mask that hides all beyond it), else the whole canvas; with its stroke's
-        box (through its layer mask), without the fill's when its fill is off."""
+        box (through its layer mask), without the fill's when its fill is off and its
+        stroke on (with both off its effects are drawn from the fill's area: see
+        render_layers._styled_images)."""
         mask = self.active_mask()
         box = canvas if mask is None else mask.shown_bounds(canvas)
-        if self.stroke is not None and not self.stroke.fill:
+        if self.stroke is not None and not self.stroke.fill and self.stroke.enabled:
             box = Box(0, 0, 0, 0)
         outline = self.stroke_coverage()
         if outline is not None:

@@ -5,7 +5,7 @@ Layers panel first, each drawn alone on transparency as the canvas shows it (its
 vector mask, style and opacity included; the groups around it and the layers it clips to
 left out), optionally trimmed to what it draws (Trim Layers), written as PNG or JPEG
 (flattened onto white) named `<prefix>_0001_<layer name>.png`, characters a file name
-cannot hold made `_`. Adjustment layers draw nothing alone and are skipped, as are layers
+cannot hold made `_`, at the document's resolution (PNG's pHYs, JPEG's density). Adjustment layers draw nothing alone and are skipped, as are layers
 that draw nothing when trimmed.
 
 The work is a job: `prepare` (GUI thread) copies the layers, `run` (worker) draws and
@@ -93,6 +93,7 @@ def prepare(doc: Document, settings: LayersToFilesSettings) -> Prepared:
     # Copies (own pixels: the user may paint while the job runs), each shown and alone, in
     # a document of the same canvas so effects that reach for the canvas find it.
     stage = Document(doc.width, doc.height)
+    stage.resolution = doc.resolution  # (each file says it)
     for layer in layers:
         copy = layer.copy()
         copy.visible, copy.clipping = True, False
@@ -124,7 +125,8 @@ def run(prepared: Prepared, progress: ProgressFn = no_progress) -> Prepared:
                     continue  # draws nothing: no file
                 pixels = pixels[box.slices()]
             with open(os.path.join(prepared.staging, name), "wb") as f:
-                write_flat(np.ascontiguousarray(pixels), f, s.format, int(s.quality))
+                write_flat(np.ascontiguousarray(pixels), f, s.format, int(s.quality),
+                           dpi=prepared.stage.resolution)
             prepared.written.append(name)
         progress(len(layers), len(layers))
     except BaseException:

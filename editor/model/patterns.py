@@ -15,8 +15,14 @@ around the tile, in premultiplied alpha, with tile pixel i at canvas pixel phase
 i * scale: so Photoshop drew patterns.psd's Pattern Overlays at 200 % (0.0-0.3 levels
 off on average, 1 at most; copied pixel by pixel 3.4-17; with a bicubic kernel, a =
 -0.5 to -1, 0.8-4; bilinear at matched pixel centres, 2.8-16). Shrunk (unturned) it is
-sampled at matched pixel centres instead, so at 50 % each pixel is the mean of 2 x 2 tile
-pixels, as Photoshop drew Aspose's PatternFillLayerWide_0.psd. The mixing is one numba
+drawn from a mipmap level (`_mip`): the tile averaged over f x f blocks, f the least power
+of 2 that brings the scale to 100 % or more, then sampled as enlarged: so at 50 % each
+pixel is the mean of 2 x 2 tile pixels, as Photoshop drew Aspose's
+PatternFillLayerWide_0.psd, and at 75 % a 1-pixel line spreads over three pixels, 1/6,
+1/2, 1/6, as Photoshop drew Aspose's zendeya_warp.psd (6.62 -> 0.09 levels; bilinear from
+the tile itself put 5/6 on one pixel) and ag-psd's pattern.psd (2.76 -> 0.19). A tile whose
+sides are not multiples of f is sampled at matched pixel centres from the tile itself, as
+before (unchecked against Photoshop). The mixing is one numba
 pass (`pattern_kernels`, the same bits as the numpy it replaced, which took 1-3 s on
 12 MP). Unturned, each distinct column and row of samples is made once, then copied
 (12 MP at 200 % in ~20 ms); at a scale with no short repeat (33.33 %) each pixel is
@@ -94,19 +100,22 @@ def tile(pattern: Pattern, box: Box, scale: float = 100.0, angle: float = 0.0,
     opaque = bool((pixels[..., 3] == 255).all())
     if not opaque:
         src[..., :3] *= src[..., 3:] * np.float32(1 / 255)
+    src, k, dx, dy = _mip(src, k, dx, dy, turned)
     if not turned:
         # Separable, and each distinct column (row) of samples made once: at 200 % a
         # canvas of any size has 2 x the tile's columns and rows to make, then copies.
-        # Shrunk, the samples lie at the canvas pixels' centres (tile pixel i at i + 0.5),
-        # so at 50 % each is the mean of 2 x 2 tile pixels, as Photoshop drew Aspose's
-        # PatternFillLayerWide_0.psd (0.6 levels off; at the corners, as enlarged, 35).
+        # Shrunk (a tile `_mip` could not average), the samples lie at the canvas pixels'
+        # centres (tile pixel i at i + 0.5): at 50 % the mean of 2 x 2 tile pixels, as
+        # Photoshop drew Aspose's PatternFillLayerWide_0.psd (0.6 levels off; at the
+        # corners, as enlarged, 35).
         shift = 0.5 / k if k >= 1.0 else 0.5
-        ux, inv_x = np.unique(np.round((dx - shift) % pattern.width, 6), return_inverse=True)
-        uy, inv_y = np.unique(np.round((dy - shift) % pattern.height, 6), return_inverse=True)
-        taps_x, weights_x = _taps(ux, pattern.width)
+        height, width = src.shape[:2]
+        ux, inv_x = np.unique(np.round((dx - shift) % width, 6), return_inverse=True)
+        uy, inv_y = np.unique(np.round((dy - shift) % height, 6), return_inverse=True)
+        taps_x, weights_x = _taps(ux, width)
         columns = np.ascontiguousarray(  # one layout: one compiled kernel
             src[:, taps_x[:, 0]] * weights_x[:, 0, None] + src[:, taps_x[:, 1]] * weights_x[:, 1, None])
-        taps_y, weights_y = _taps(uy, pattern.height)
+        taps_y, weights_y = _taps(uy, height)
         inv_x, inv_y = inv_x.ravel(), inv_y.ravel()
         if len(ux) * len(uy) > w * h // 4:
             # Few repeats (33.33 %: every column differs): each pixel mixed in place;
@@ -124,6 +133,22 @@ def tile(pattern: Pattern, box: Box, scale: float = 100.0, angle: float = 0.0,
     out = np.empty((h, w, 4), np.uint8)
     pattern_kernels.turned(src, dx, dy, float(np.cos(a)), float(np.sin(a)), 0.5 / k, opaque, out)
     return out
+
+
+def _mip(src: np.ndarray, k: float, dx: np.ndarray, dy: np.ndarray, turned: bool):
+    """Shrunk (unturned) below 100 %: the tile averaged over f x f blocks, f the least
+    power of 2 that brings the scale to 100 % or more (a mipmap level), and the sample
+    coordinates in its pixels, as Photoshop draws it (see the module's docstring).
+    (src, scale, dx, dy) as they come when not shrunk, or the tile's sides are not
+    multiples of f."""
+    if turned or k >= 1.0:
+        return src, k, dx, dy
+    f = 1 << int(np.ceil(np.log2(1.0 / k) - 1e-9))
+    h, w = src.shape[:2]
+    if h % f or w % f:
+        return src, k, dx, dy
+    mip = src.reshape(h // f, f, w // f, f, 4).mean(axis=(1, 3), dtype=np.float32)
+    return np.ascontiguousarray(mip), k * f, dx / f, dy / f
 
 
 def _taps(coords: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:

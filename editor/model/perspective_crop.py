@@ -25,7 +25,7 @@ from . import commands as cmds
 from . import channels, paths
 from .document import Document, raise_if_derived
 from .errors import DocumentError
-from .image_ops import check_size, move_artboards, placed, unlocked_layers
+from .image_ops import check_size, move_boxes, placed, unlocked_layers
 from .resample import perspective_pixels, warp_mask
 
 Point = tuple[float, float]
@@ -134,7 +134,7 @@ def perspective_crop(doc: Document, quad: Sequence[Point], width: Optional[int] 
                 doc.history.push(cmds.SetAttr(node, "vector_mask", node.vector_mask.mapped(
                     lambda p: project(m, p)), NAME))
         paths.map_paths(doc, lambda v: v.mapped(lambda p: project(m, p)), NAME)
-        move_artboards(doc, NAME, lambda b: _bounds(m, b))
+        move_boxes(doc, NAME, lambda b: _bounds(m, b), (width, height))
         channels.map_channels(doc, lambda v: _channel(v, warp, width, height), NAME)
         doc.history.push(cmds.SetCanvasSize(width, height, NAME))
     return width, height

@@ -9,13 +9,17 @@ exists), which picture the manager draws for an entry (`picture`: the UI maps it
 panel's own thumbnail) and which of Photoshop's files Load… also reads.
 
 - `current`: the entries a panel would show (`preset_file.load_or_default`).
-- `load_file` (Load…): our JSON for the kind, or one of Photoshop's formats Layered reads.
+- `load_file` (Load…): our JSON for the kind, or one of Photoshop's formats Layered reads
+  (.aco/.ase swatches, .abr brushes: `abr`, .grd gradients: `grd`, .asl styles: `asl`,
+  .csh custom shapes: `csh`).
 - `save_set` (Save Set…): the chosen entries to a file of the kind.
 - `moved`: an entry one place up or down (swatches cross into the next group first);
   `reordered`: a drag's new order (a swatch dropped among another group's joins it).
 - `merged`: entries appended whose names are new (import, Load…: nothing duplicated).
 - `export_presets` / `import_presets`: a folder (or a .zip archive) holding each chosen
-  kind's file under its usual name; a damaged file there is one line and is skipped, the user's presets kept.
+  kind's file under its usual name (and, to import, Photoshop's files of the kinds:
+  .abr, .grd, .asl, .csh, .aco, .ase); a damaged file there is one line and is skipped, the user's
+  presets kept.
 
 No Qt.
 """
@@ -28,13 +32,14 @@ import zipfile
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, Optional
 
-from . import brush_tip, custom_shapes, preset_file, style_presets, swatch_book
+from . import (abr, asl, brush_tip, csh, custom_shapes, gradient_presets, grd, preset_file,
+               style_presets, swatch_book)
 from .errors import DocumentError
 
 
 @dataclass
 class Entry:
-    """One preset: `item` (a Swatch, Style, BrushPreset or CustomShape: anything with a
+    """One preset: `item` (a Swatch, GradientPreset, Style, BrushPreset or CustomShape: anything with a
     `name`) and, where the kind has groups, the group it belongs to (None: loose)."""
     item: Any
     group: Any = None
@@ -105,18 +110,46 @@ def _plain(load: Callable[[str], list], save: Callable[[str, list], None],
             lambda: [Entry(p) for p in default()])
 
 
+def _brushes_foreign(path: str) -> tuple[list[Entry], list[str]]:
+    presets, notes = abr.read(path)
+    return [Entry(p) for p in presets], notes
+
+
+def _shapes_foreign(path: str) -> tuple[list[Entry], list[str]]:
+    # (a shape named as a built-in one gets a number: the picker lists both)
+    shapes, notes = csh.read(path, {c.name for c in custom_shapes.BUILTIN})
+    return [Entry(c) for c in shapes], notes
+
+
 BRUSHES = Kind("brushes", "Brushes", "brushes.json",
-               *_plain(brush_tip.load, brush_tip.save, brush_tip.default_presets), "brush")
+               *_plain(brush_tip.load, brush_tip.save, brush_tip.default_presets), "brush",
+               (".abr",), _brushes_foreign)
+def _gradients_foreign(path: str) -> tuple[list[Entry], list[str]]:
+    presets, notes = grd.read(path)
+    return [Entry(p) for p in presets], notes
+
+
+def _styles_foreign(path: str) -> tuple[list[Entry], list[str]]:
+    # (the file's patterns are not styles: Import Styles… adds them to the document)
+    found = asl.read(path)
+    return [Entry(s) for s in found.styles], found.notes
+
+
+GRADIENTS = Kind("gradients", "Gradients", "gradients.json",
+                 *_plain(gradient_presets.load, gradient_presets.save,
+                         gradient_presets.default_presets), "gradient",
+                 (".grd",), _gradients_foreign)
 STYLES = Kind("styles", "Styles", "styles.json",
               *_plain(style_presets.load, style_presets.save, style_presets.default_styles),
-              "style")
+              "style", (".asl",), _styles_foreign)
 # Only the user's shapes: the built-in ones are part of Layered, not presets to manage.
 CUSTOM_SHAPES = Kind("custom_shapes", "Custom Shapes", "custom_shapes.json",
-                     *_plain(custom_shapes.load, custom_shapes.save_library, list), "shape")
+                     *_plain(custom_shapes.load, custom_shapes.save_library, list), "shape",
+                     (".csh",), _shapes_foreign)
 
 # Photoshop's Preset Type order (Brushes, Swatches, Gradients, Styles, Patterns, Contours,
 # Custom Shapes, Tools), with only the kinds Layered keeps.
-KINDS: tuple[Kind, ...] = (BRUSHES, SWATCHES, STYLES, CUSTOM_SHAPES)
+KINDS: tuple[Kind, ...] = (BRUSHES, SWATCHES, GRADIENTS, STYLES, CUSTOM_SHAPES)
 BY_KEY = {k.key: k for k in KINDS}
 
 
@@ -137,9 +170,14 @@ def load_file(kind: Kind, path: str) -> tuple[list[Entry], list[str]]:
 
 
 def save_set(kind: Kind, path: str, entries: list[Entry]) -> None:
-    """Save Set…: `entries` to `path` (our JSON, or a Photoshop file the kind writes)."""
-    if os.path.splitext(path)[1].lower() in kind.foreign and kind.write_foreign is not None:
+    """Save Set…: `entries` to `path` (our JSON, or a Photoshop file the kind writes; one
+    it only reads, .abr or .csh, is refused: DocumentError)."""
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix in kind.foreign and kind.write_foreign is not None:
         kind.write_foreign(path, entries)
+    elif suffix in kind.foreign:
+        raise DocumentError(f"Layered reads {suffix} files but does not write them: save "
+                            f"the {kind.title.lower()} as .json.")
     else:
         kind.save(path, entries)
 
@@ -228,29 +266,45 @@ def export_presets(target: str, kinds: Iterable[Kind],
 def import_presets(source: str, kinds: Iterable[Kind]
                    ) -> tuple[dict[str, list[Entry]], list[str]]:
     """Import Presets: the entries of each kind whose file `source` (a folder or a .zip
-    archive) holds, and one line for each file that could not be read (skipped; nothing of
-    the user's is touched here)."""
+    archive) holds, with those of the Photoshop files there the kind reads (.abr, .grd,
+    .asl, .csh, .aco, .ase: at the top, in name order, after our file), and the notes: one line for
+    each file that could not be read (skipped; nothing of the user's is touched here) and
+    what a Photoshop file's presets left out."""
     kinds = list(kinds)
     if is_zip(source):
         with tempfile.TemporaryDirectory() as folder:
             try:
                 with zipfile.ZipFile(source) as archive:
-                    names = set(archive.namelist())
-                    for kind in kinds:  # only the files we know, never a path of the archive's
-                        if kind.file_name in names:
-                            with open(os.path.join(folder, kind.file_name), "wb") as f:
-                                f.write(archive.read(kind.file_name))
+                    for name in archive.namelist():
+                        # only the files we know, under their own names (never a path of
+                        # the archive's)
+                        if any(_imported(kind, name) for kind in kinds) and "/" not in name:
+                            with open(os.path.join(folder, name), "wb") as f:
+                                f.write(archive.read(name))
             except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile) as exc:
                 return {}, [f"Could not read {os.path.basename(source)}: {exc}"]
             return import_presets(folder, kinds)
     found: dict[str, list[Entry]] = {}
     notes: list[str] = []
+    try:
+        names = sorted(os.listdir(source))
+    except OSError as exc:
+        return {}, [f"Could not read {source}: {exc.strerror or exc}"]
     for kind in kinds:
-        path = os.path.join(source, kind.file_name)
-        if not os.path.exists(path):
-            continue
-        try:
-            found[kind.key] = kind.load(path)
-        except DocumentError as exc:
-            notes.append(f"{kind.title}: {exc}")
+        ours = [kind.file_name] if kind.file_name in names else []
+        for name in ours + [n for n in names if n not in ours and _imported(kind, n)]:
+            try:
+                incoming, more = load_file(kind, os.path.join(source, name))
+            except DocumentError as exc:
+                notes.append(f"{kind.title}: {exc}")
+                continue
+            found.setdefault(kind.key, []).extend(incoming)
+            notes.extend(more)
     return found, notes
+
+
+def _imported(kind: Kind, name: str) -> bool:
+    """Whether Import Presets takes the file `name` for `kind`: its own file, or a
+    Photoshop file of the kind's."""
+    return name == kind.file_name or (kind.read_foreign is not None and
+                                      os.path.splitext(name)[1].lower() in kind.foreign)

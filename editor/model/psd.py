@@ -146,6 +146,7 @@ from .text_layer import TextLayer
 from .psd_adjustments import (_adjustment_tags, _more_adjustment_tags, read_adjustment,
                               read_legacy_brightness_contrast)
 from .psd_channels import read_channels
+from .psd_filter_mask import filter_mask_of, read_filter_masks
 from .psd_smart import read_smart_object
 from .psd_colour import _needs_icc
 from .psd_comps import chosen_comps, read_photoshop_comps
@@ -154,6 +155,7 @@ from .psd_effects import (_effect_tags, _fxrp, _light_resources, _listed_before_
 from .psd_fills import read_patterns
 from .psd_layer_options import (_is_open, _locked, _partial_locks, read_advanced_blending,
                                 read_artboard)
+from .slices import read_slices
 from .psd_paths import _vector_setting, _vector_tags, read_path_resources, read_vector_path
 from .psd_shapes import read_fill, read_pattern_anchor, read_stroke
 from .psd_source import _PsdToolsLog, _Source, _low_level, _why
@@ -170,7 +172,7 @@ __all__ = ["check_psd_size", "read_header", "read_psd", "write_psd"]
 PSD_MAX_SIDE = 30_000     # PSD version 1
 PSB_MAX_SIDE = 300_000    # PSD version 2 (PSB)
 # The modes a document keeps (Image > Mode); the others are converted to RGB.
-_KEPT_MODES = {1: "grayscale", 2: "indexed", 3: "rgb"}
+_KEPT_MODES = {1: "grayscale", 2: "indexed", 3: "rgb", 9: "lab"}
 _COLOR_MODES = {0: "bitmap", 1: "greyscale", 2: "indexed", 3: "RGB", 4: "CMYK",
                 7: "multichannel", 8: "duotone", 9: "Lab"}
 
@@ -269,6 +271,7 @@ def read_psd(path: str, limit: int, pixels: bool = True) -> Document:
     _apply_metadata(psd, doc, reader.ids)
     doc.paths = tuple(read_path_resources(psd, _xmp_path_names(psd), reader.warn))
     doc.channels = tuple(alpha)
+    doc.slices = read_slices(psd)  # the user slices (resource 1050)
     # Ours while Photoshop's copy agrees, else Photoshop's own (psd_comps.chosen_comps).
     doc.layer_comps = chosen_comps(_xmp_layer_comps(psd, reader.ids),
                                    read_photoshop_comps(psd, reader.ids))
@@ -288,6 +291,20 @@ def read_psd(path: str, limit: int, pixels: bool = True) -> Document:
     doc.warnings = reader.warnings
     doc.active = next(reversed(list(doc.layers())), None)
     return doc
+
+
+def _rgba(image) -> np.ndarray:
+    """A psd-tools Pillow image as RGBA; a Lab document's ("LAB": Pillow keeps a and b as
+    signed bytes) through our Lab conversion (Pillow's own convert only copies the bands)."""
+    if image.mode != "LAB":
+        return np.array(image.convert("RGBA"), np.uint8)
+    from .color_modes import rgba_of_lab8
+
+    lab8 = np.empty((image.height, image.width, 4), np.uint8)
+    lab8[..., :3] = np.asarray(image, np.uint8)
+    lab8[..., 1:3] += 128  # (signed -> the PSD's offset by 128, wrapping as bytes do)
+    lab8[..., 3] = 255
+    return rgba_of_lab8(lab8)
 
 
 class _Reader:
@@ -394,6 +411,9 @@ class _Reader:
                                         visible=item.visible, opacity=item.opacity,
                                         blend_mode=self.mode(item, False), locked=_locked(item))
                 node.filters = filters  # Photoshop's (our XMP entry's replace them: psd_xmp)
+                if filters:  # and their mask, in the document's 'FEid' (psd_filter_mask)
+                    node.filter_mask = filter_mask_of(item.smart_object._config.data,
+                                                      self.filter_masks())
                 if contents.link is not None and contents.modified is None and self.decode:
                     self.warn(f"smart object layer '{name}' is linked to a file changed since "
                               f"it was saved ({os.path.basename(contents.link)}): Layer > "
@@ -431,6 +451,13 @@ class _Reader:
         if isinstance(layer_id, int) and layer_id >= 0:
             self.ids[layer_id] = node
         return node
+
+    def filter_masks(self) -> dict:
+        """The document's Smart Filters masks ('FEid'), read once, when a smart object
+        with smart filters asks."""
+        if getattr(self, "_filter_masks", None) is None:
+            self._filter_masks = read_filter_masks(self.psd, self.limit) if self.decode else {}
+        return self._filter_masks
 
     def read_stroke(self, item, node: FillLayer) -> set:
         """A shape layer's vector stroke ('vstk', with its fill in 'vscg' when Photoshop put
@@ -619,8 +646,9 @@ class _Reader:
             raise FileFormatError(f"{self.path}: the pixels of layer '{item.name}' are missing.")
         if image.mode == "RGBA":
             return np.array(image, np.uint8)
-        alpha = item.topil(-1) if "A" not in image.getbands() else None
-        pixels = np.array(image.convert("RGBA"), np.uint8)
+        # (Pillow's Lab bands are L, A, B: its A is Lab's a, not alpha.)
+        alpha = item.topil(-1) if "A" not in image.getbands() or image.mode == "LAB" else None
+        pixels = _rgba(image)
         if alpha is not None:
             pixels[..., 3] = np.asarray(alpha.convert("L"), np.uint8)
         return pixels
@@ -639,7 +667,17 @@ class _Reader:
         self.check_size(item, right - left, bottom - top)
         if not self.decode:
             return _placeholder(right - left, bottom - top), left, top
-        from psd_tools.constants import Clipping
+        from psd_tools.constants import Clipping, ColorMode
+
+        if self.psd.color_mode == ColorMode.LAB and _has_pixels(record):
+            # psd-tools draws a Lab document's fills in other colours than Photoshop's
+            # (its blending has no Lab: "Unsupported blending color space: 9"); Photoshop's
+            # own rendering, stored with the layer, matches the merged image.
+            self.source.load(channels)
+            try:
+                return self.decoded(item, right - left, bottom - top, left, top)
+            finally:
+                self.source.unload(channels)
 
         opacity, clipping = item.opacity, record.clipping
         self.source.load(channels)
@@ -671,7 +709,7 @@ class _Reader:
             self.source.unload(channels)
         if image is None:
             return np.zeros((0, 0, 4), np.uint8), 0, 0
-        return np.array(image.convert("RGBA"), np.uint8), left, top
+        return _rgba(image), left, top
 
     def read_merged_image(self) -> list[Node]:
         """A PSD without layers (from another program): its merged image becomes one layer."""
@@ -685,7 +723,7 @@ class _Reader:
             raise FileFormatError(f"{self.path}: the PSD file has neither layers nor an image.")
         if image.mode == "P":
             return [Layer("Background", self.indexed_pixels(np.asarray(image, np.uint8)))]
-        return [Layer("Background", np.array(image.convert("RGBA"), np.uint8))]
+        return [Layer("Background", _rgba(image))]
 
     def color_table(self) -> np.ndarray:
         """An Indexed document's 256 palette entries (colour mode data: the reds, greens,

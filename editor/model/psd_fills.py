@@ -266,31 +266,41 @@ def read_patterns(psd, warn, convert=None) -> dict:
     (`patterns.Pattern`, its name as stored less the final NUL); those in a mode we do
     not read (CMYK, Lab...) or damaged are left out, and said once. `convert`:
     the document's RGB -> sRGB (`psd_colour.transform`) for its RGB patterns, or None."""
-    from psd_tools.constants import ColorMode, Tag
+    from psd_tools.constants import Tag
 
-    from .patterns import Pattern
-
-    found: dict = {}
     blocks = psd.tagged_blocks
-    skipped = 0
-    for key in (Tag.PATTERNS1, Tag.PATTERNS2, Tag.PATTERNS3):
-        for record in (blocks.get_data(key) or ()) if blocks is not None else ():
-            if record.image_mode not in (ColorMode.RGB, ColorMode.GRAYSCALE, ColorMode.INDEXED):
-                skipped += 1
-                continue
-            try:
-                pixels = _pattern_pixels(record)
-                if convert is not None and record.image_mode == ColorMode.RGB:
-                    pixels = psd_colour.convert_pixels(pixels, convert)
-                found[record.pattern_id] = Pattern(record.name.rstrip("\x00"), pixels,
-                                                   record.pattern_id)
-            except Exception as exc:  # a damaged pattern: the layers using it stay as they are
-                _log.info("pattern %r not read: %s", record.name, exc)
-                skipped += 1
+    records = [record for key in (Tag.PATTERNS1, Tag.PATTERNS2, Tag.PATTERNS3)
+               for record in ((blocks.get_data(key) or ()) if blocks is not None else ())]
+    found, skipped = patterns_of(records, convert)
     if skipped:
         warn(f"{skipped} pattern(s) of the file are in a form Layered does not read; "
              f"pattern fills using them stay as they were drawn")
     return found
+
+
+def patterns_of(records, convert=None) -> tuple[dict, int]:
+    """psd-tools pattern records (a PSD's 'Patt', a .pat's, an .asl's) as ours by id, and
+    how many were left out (a mode we do not read: CMYK, Lab...; damaged)."""
+    from psd_tools.constants import ColorMode
+
+    from .patterns import Pattern
+
+    found: dict = {}
+    skipped = 0
+    for record in records:
+        if record.image_mode not in (ColorMode.RGB, ColorMode.GRAYSCALE, ColorMode.INDEXED):
+            skipped += 1
+            continue
+        try:
+            pixels = _pattern_pixels(record)
+            if convert is not None and record.image_mode == ColorMode.RGB:
+                pixels = psd_colour.convert_pixels(pixels, convert)
+            found[record.pattern_id] = Pattern(record.name.rstrip("\x00"), pixels,
+                                               record.pattern_id)
+        except Exception as exc:  # a damaged pattern: the layers using it stay as they are
+            _log.info("pattern %r not read: %s", record.name, exc)
+            skipped += 1
+    return found, skipped
 
 
 def _pattern_pixels(record) -> np.ndarray:

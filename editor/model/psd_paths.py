@@ -37,13 +37,13 @@ def _vector_setting(record):
 def read_vector_path(setting, width: int, height: int, blocks: list) -> VectorMask:
     """Our vector mask from psd-tools' VectorMaskSetting (its parsed path): knots in
     fractions of the document (y first) become canvas pixels (x, y)."""
-    subpaths, initial = _read_subpaths(setting.path, width, height)
+    subpaths, initial = read_subpaths(setting.path, width, height)
     return VectorMask(subpaths, Box(0, 0, width, height), initial_fill=initial,
                       inverted=setting.invert, enabled=not setting.disable,
                       linked=not setting.not_link, source=setting, blocks=blocks)
 
 
-def _read_subpaths(path, width: int, height: int) -> tuple[list[Subpath], int]:
+def read_subpaths(path, width: int, height: int) -> tuple[list[Subpath], int]:
     """The subpaths of psd-tools' Path (knots in fractions of the document, y first) in
     canvas pixels (x, y), and its initial fill rule."""
     from psd_tools.psd.vector import InitialFillRule, Knot, Subpath as PsdSubpath
@@ -196,7 +196,7 @@ def read_path_resources(psd, names: dict, warn) -> list:
         data = resource.data
         try:
             path = data if isinstance(data, Path) else Path.frombytes(bytes(data))
-            subpaths, initial = _read_subpaths(path, psd.width, psd.height)
+            subpaths, initial = read_subpaths(path, psd.width, psd.height)
         except Exception as exc:
             warn(f"path '{resource.name}' is damaged and was left out ({_why(exc)})")
             continue

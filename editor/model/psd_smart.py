@@ -288,9 +288,7 @@ def smart_blocks(layer: SmartObjectLayer) -> list:
     data = DescriptorBlock(classID=b"null")
     # (Photoshop's strings end with a null character: its own files' ids do)
     data[b"Idnt"] = String(contents.uid + "\x00")
-    # (one id per placement: each layer's own, made from the layer's)
-    placed_id = uuid.uuid5(uuid.NAMESPACE_OID, f"{contents.uid}/{layer.id}")
-    data[b"placed"] = String(f"{placed_id}\x00")
+    data[b"placed"] = String(f"{placed_id(layer)}\x00")
     data[b"PgNm"] = Integer(1)
     data[b"totalPages"] = Integer(1)
     data[b"Crop"] = Integer(1)
@@ -310,7 +308,7 @@ def smart_blocks(layer: SmartObjectLayer) -> list:
     if getattr(layer, "filters", ()):  # Photoshop's smart filters, where it has them all
         from .psd_smart_filters import filter_fx
 
-        fx = filter_fx(layer.filters)
+        fx = filter_fx(layer.filters, mask=layer.filter_mask)
         if fx is not None:
             data[b"filterFX"] = fx
     data[b"comp"] = Integer(-1)
@@ -326,6 +324,12 @@ def smart_blocks(layer: SmartObjectLayer) -> list:
     return [TaggedBlock(key=Tag.PLACED_LAYER2, data=placed),
             TaggedBlock(key=Tag.SMART_OBJECT_LAYER_DATA1,
                         data=SmartObjectLayerData(kind=b"soLD", version=4, data=data))]
+
+
+def placed_id(layer: SmartObjectLayer) -> str:
+    """The id of the layer's placement ('SoLd' 'placed', which the document's 'FEid' names):
+    one per layer, made from the layer's."""
+    return str(uuid.uuid5(uuid.NAMESPACE_OID, f"{layer.contents.uid}/{layer.id}"))
 
 
 def _contents(layers, linked: bool) -> dict[str, SmartContents]:

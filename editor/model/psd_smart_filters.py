@@ -13,8 +13,8 @@ Blur 3.5 px; its typings list the other filters' keys).
 `FILTERS` covers the filters whose settings map one to one onto ours. A file with any
 other filter on a smart object keeps that object as pixels (the reader says why), and a
 smart object of ours with a filter outside `FILTERS` is written without 'filterFX' (our XMP
-entry keeps all of them), so Photoshop never sees a partial list. Not read or written: the
-Smart Filters mask's pixels (Photoshop's file gives no channel for it that psd-tools reads).
+entry keeps all of them), so Photoshop never sees a partial list. The Smart Filters mask's
+flags are in 'filterFX' too, its pixels in the document's 'FEid' block (psd_filter_mask).
 """
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from typing import Callable, Optional, Union
 
 from . import more_filters as mf
 from .pixel_filters import Adjust, Operation
+from .psd_filter_mask import mask_flags
 from .psd_comps import _CODES, _MODES
 
 
@@ -142,9 +143,10 @@ def read_filter_fx(fx) -> Union[tuple, str]:
     return tuple(out)
 
 
-def filter_fx(filters, foreground=(0, 0, 0), background=(255, 255, 255)):
+def filter_fx(filters, foreground=(0, 0, 0), background=(255, 255, 255), mask=None):
     """Our filters as Photoshop's 'filterFX' descriptor, or None when one of them has no
-    Photoshop form here (then none is written: see the module's notes)."""
+    Photoshop form here (then none is written: see the module's notes); with the flags of
+    their Smart Filters `mask` (its pixels go in the document's 'FEid': psd_filter_mask)."""
     from psd_tools.psd.descriptor import (Bool, Descriptor, Double, Enumerated, Integer, List,
                                           String, UnitFloat)
     from psd_tools.terminology import Unit
@@ -194,8 +196,6 @@ def filter_fx(filters, foreground=(0, 0, 0), background=(255, 255, 255)):
     fx = Descriptor(classID=b"filterFXStyle")
     fx[b"enab"] = Bool(True)
     fx[b"validAtPosition"] = Bool(True)
-    fx[b"filterMaskEnable"] = Bool(False)
-    fx[b"filterMaskLinked"] = Bool(True)
-    fx[b"filterMaskExtendWithWhite"] = Bool(True)
+    mask_flags(fx, mask)
     fx[b"filterFXList"] = List(items)
     return fx

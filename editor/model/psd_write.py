@@ -17,6 +17,7 @@ from .background_layer import background_of
 from . import layer_comps
 from .document import Document
 from .errors import SaveError
+from .color_modes import lab8_pixels
 from .images import flatten_on_white
 from .layers import AdjustmentLayer, FillLayer, Group, Layer, LayerMask, Node
 from .mask_ops import clipping_base
@@ -30,12 +31,14 @@ from .psd_layer_options import (LOCK_ALL, LOCK_PIXELS, LOCK_POSITION, LOCK_TRANS
                                 artboard_block, write_advanced_blending)
 from .psd_paths import path_resources, vector_path_blocks
 from .psd_shapes import pattern_anchor_block, stroke_blocks
+from .psd_filter_mask import filter_mask_blocks
 from .psd_smart import external_layers, linked_layers, smart_blocks
 from .psd_source import MAX_GROUP_DEPTH, _too_deep
 from .psd_type import type_block
 from .psd_xmp import _xmp_packet
 from .render import composite_document
 from .resolution import RESOURCE as RESOLUTION, resource_bytes
+from .slices import slices_resource
 from .smart_object import SmartObjectLayer
 from .snapshots import lineage
 from .text_layer import TextLayer
@@ -81,7 +84,7 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False,
                                                                 mode != "indexed" else 0),
                         height=doc.height, width=doc.width, depth=8,
                         color_mode={"rgb": ColorMode.RGB, "grayscale": ColorMode.GRAYSCALE,
-                                    "indexed": ColorMode.INDEXED}[mode])
+                                    "indexed": ColorMode.INDEXED, "lab": ColorMode.LAB}[mode])
     comps = doc.layer_comps
     ids = comp_ids(comps.comps)  # (the same in 1065, in each layer's 'cmls' and in our XMP)
     # Checks offsets and depth before a byte is written. An Indexed document is written as
@@ -105,6 +108,9 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False,
         resources[comps_block.key] = comps_block
     for resource in paths:
         resources[resource.key] = resource
+    sliced = slices_resource(doc)  # the Slice tool's slices (1050)
+    if sliced is not None:
+        resources[sliced.key] = sliced
     for key, resource in (doc.global_light or {}).items():  # the effects' global angle
         resources[key] = resource
     # The alpha channels' names and ids (an Indexed document has none, as in Photoshop).
@@ -139,6 +145,8 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False,
         for record, pixels, mask in zip(plan.records, plan.pixels, plan.masks):
             if callable(pixels):
                 pixels = pixels()
+            if mode == "lab" and pixels is not None and pixels.size:
+                pixels = lab8_pixels(pixels)  # (L, a, b as the PSD stores them, and alpha)
             # (by id: the Background's record has no transparency channel)
             slot_of = dict(zip((-1, 0, 1, 2), slots))
             colour = [c for c in record.channel_info if c.id.value in slot_of]
@@ -171,9 +179,10 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False,
     patterns = used_patterns(doc)
     linked = linked_layers(doc.layers())
     external = external_layers(doc.layers(), folder)
-    if patterns or linked is not None or external is not None:
-        # The document's patterns ('Patt') and the smart objects' embedded files ('lnk2'):
-        # blocks after the global mask info.
+    filter_masks = filter_mask_blocks(doc)
+    if patterns or linked is not None or external is not None or filter_masks:
+        # The document's patterns ('Patt'), the smart objects' embedded files ('lnk2') and
+        # Smart Filters masks ('FEid', 'FMsk'): blocks after the global mask info.
         from psd_tools.constants import Tag
         from psd_tools.psd.patterns import Patterns
         from psd_tools.psd.tagged_blocks import TaggedBlocks
@@ -185,6 +194,8 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False,
             blocks.set_data(Tag.LINKED_LAYER2, linked)
         if external is not None:  # linked smart objects' files ('lnkE': `external_layers`)
             blocks.set_data(Tag.LINKED_LAYER_EXTERNAL, external)
+        for block in filter_masks:  # (in Photoshop's order: after 'lnkE')
+            blocks[block.key] = block
         blocks.write(f, version=version, padding=4)
     end = f.tell()
     f.seek(section)
@@ -202,6 +213,8 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False,
         band = composite_document(doc, Box(0, y, doc.width, rows))
         stored[y:y + rows, :, :3] = flatten_on_white(band)
         stored[y:y + rows, :, 3] = band[..., 3]
+        if mode == "lab":
+            stored[y:y + rows] = lab8_pixels(stored[y:y + rows])
         del band
     # RLE: every row's byte count (all channels), then the rows. Each channel is
     # compressed and written in turn; the counts are filled in at the end.
@@ -231,7 +244,7 @@ def write_psd(doc: Document, f: IO[bytes], big: bool = False,
 
 # Each mode's layer channels, in the order written (transparency first), as slots of the
 # RGBA pixels; Grayscale's one channel is R (= G = B); Indexed has no layer records.
-_SLOTS = {"rgb": (3, 0, 1, 2), "grayscale": (3, 0), "indexed": (0,)}
+_SLOTS = {"rgb": (3, 0, 1, 2), "grayscale": (3, 0), "indexed": (0,), "lab": (3, 0, 1, 2)}
 
 
 def _palette_of(doc: Document) -> tuple[bytes, Optional[int]]:

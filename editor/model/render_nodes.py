@@ -43,7 +43,13 @@ from .layers import AdjustmentLayer, FillLayer, Group, Layer, Node
 from .layers import BLENDING_OPTIONS
 from .render_buffer import _QT_MODE_NAMES, PixelBuffer, _Painter, _layer_image
 from .render_layers import (_document_canvas, _draw_fill, _draw_layer, _draw_masked,
-                            _effect_masks, _interior_shape, _path_box, _times, adjust_buffer)
+                            _effect_masks, _interior_shape, _path_box, _times, adjust_buffer,
+                            draw_lookup_run, whole_lookup)
+
+# Adjustment layers in a row that are each a lookup table over the whole buffer: applied as
+# one composed table from this many on (`draw_lookup_run`; the tests set it out of reach to
+# compare with the layers applied one by one).
+MIN_LOOKUP_RUN = 2
 
 if TYPE_CHECKING:
     from .document import Document
@@ -87,6 +93,16 @@ def _draw_nodes(painter: _Painter, nodes: Sequence[Node], region: Box,
                 j += 1
             if j - i >= render_over.MIN_RUN:
                 render_over.draw_run(painter, nodes[i:j], region)
+                i = j
+                continue
+            j = i + 1
+        if screen and j == i + 1 and whole_lookup(node):
+            # Lookup adjustments in a row (Levels, Curves, ...): one pass for all of them.
+            while j < len(nodes) and whole_lookup(nodes[j]) \
+                    and not (j + 1 < len(nodes) and nodes[j + 1].clipping):
+                j += 1
+            if j - i >= MIN_LOOKUP_RUN:
+                draw_lookup_run(painter, nodes[i:j], region)
                 i = j
                 continue
             j = i + 1

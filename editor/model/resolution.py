@@ -5,8 +5,13 @@ number of pixels per inch whatever unit Photoshop shows it in) and a flat file's
 Size's print units converted by it, and its undoable change (Image Size with Resample
 off changes nothing else).
 
-Type sizes in points are still a pixel each (`text_layer.py`): Photoshop converts them
-by the resolution, Layered does not yet."""
+Preferences > Units & Rulers' Type and Rulers units are converted by it too: a text
+layer's sizes are pixels (`text_layer.py`, as Photoshop's engine data keeps them), shown
+and typed in points (12 pt at 300 ppi is 50 px), pixels or millimetres (`type_shown`,
+`type_pixels`); the rulers count in any of Image Size's units, and what measures the
+canvas follows them (the Info panel, New Guide, Canvas Size, Image Size's Document Size):
+`length_text` shows a length in a unit ("2 in"), `parse_length` reads one typed with a
+unit or without ("3 cm", "50 %", "120": the field's own unit)."""
 from __future__ import annotations
 
 import struct
@@ -25,6 +30,24 @@ UNITS = (("pixels", "Pixels"), ("percent", "Percent"), ("inches", "Inches"),
          ("centimeters", "Centimeters"), ("millimeters", "Millimeters"),
          ("points", "Points"), ("picas", "Picas"))
 PER_CM = 2.54  # px/in over px/cm
+# Preferences > Units & Rulers: Type's units (key, name, the fields' suffix) and the
+# rulers' (Image Size's, with their suffixes).
+TYPE_UNITS = (("points", "Points", " pt"), ("pixels", "Pixels", " px"),
+              ("millimeters", "Millimeters", " mm"))
+RULER_UNITS = UNITS
+# The short names a length is shown with and typed in (Photoshop's; also the long ones).
+SUFFIX = {"pixels": "px", "percent": "%", "inches": "in", "centimeters": "cm",
+          "millimeters": "mm", "points": "pt", "picas": "pica"}
+# Places shown after the point (Photoshop's Info panel: 1.253 in, 10.6 cm, 106.1 mm).
+DECIMALS = {"pixels": 0, "percent": 1, "inches": 3, "centimeters": 2, "millimeters": 1,
+            "points": 1, "picas": 2}
+TYPED = {**{v: k for k, v in SUFFIX.items()}, **{k: k for k in SUFFIX},
+         "pixel": "pixels", "inch": "inches", "\"": "inches", "cm": "centimeters",
+         "centimeter": "centimeters", "millimeter": "millimeters", "point": "points",
+         "pc": "picas", "picas": "picas", "pct": "percent"}
+# The settings of a text (`TextSettings`) that are lengths, in pixels: the type unit's.
+TYPE_LENGTHS = ("size", "leading", "baseline_shift", "indent_left", "indent_right",
+                "indent_first", "space_before", "space_after")
 
 
 def clamped(ppi) -> float:
@@ -55,6 +78,55 @@ def from_pixels(px: float, unit: str, ppi: float, pixels: int) -> float:
     if unit == "percent":
         return px * 100.0 / pixels
     return px / ppi * INCH[unit]
+
+
+def length_text(px: float, unit: str, ppi: float, pixels: int,
+                decimals: Optional[int] = None) -> str:
+    """`px` pixels shown in `unit` with its short name ("2 in"; to `decimals` places, by
+    default the unit's DECIMALS, trailing zeros dropped)."""
+    value = from_pixels(px, unit, ppi, pixels)
+    text = f"{value:.{DECIMALS[unit] if decimals is None else decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{'0' if text == '-0' else text} {SUFFIX[unit]}"
+
+
+def parse_length(text: str, unit: str, ppi: float, pixels: int) -> float:
+    """A length typed as Photoshop's fields take it, in pixels: a number with a unit of its
+    own ("2 in", "3cm", "50 %", "12 pica") or without (then in `unit`). ValueError, one
+    line, for anything else."""
+    import re
+
+    match = re.fullmatch(r"\s*([-+]?(?:\d+\.?\d*|\.\d+))\s*([A-Za-z%\"]*)\s*", text or "")
+    typed = match and (match.group(2).lower() or SUFFIX[unit])
+    if not match or typed not in TYPED:
+        names = ", ".join(SUFFIX.values())
+        raise ValueError(f"{text.strip()!r} is not a length: a number, and a unit if not "
+                         f"{SUFFIX[unit]} ({names}).")
+    return to_pixels(float(match.group(1)), TYPED[typed], ppi, pixels)
+
+
+def type_shown(px: float, unit: str, ppi: float) -> float:
+    """A type length of `px` pixels in type `unit` (TYPE_UNITS) at `ppi`."""
+    return from_pixels(px, unit, ppi, 1)
+
+
+def type_pixels(value: float, unit: str, ppi: float) -> float:
+    """A type length typed in `unit` at `ppi` as pixels (`type_shown`'s inverse)."""
+    return to_pixels(value, unit, ppi, 1)
+
+
+def type_suffix(unit: str) -> str:
+    """The type fields' suffix for `unit` (" pt")."""
+    return next((suffix for key, _, suffix in TYPE_UNITS if key == unit), " pt")
+
+
+def type_change(change: dict, factor: float) -> dict:
+    """A change of text settings with its lengths (TYPE_LENGTHS; a None leading: Auto)
+    times `factor`: the Type tool's next-text settings (points, as at 72 ppi) to and from
+    a document's pixels."""
+    return {k: (round(v * factor, 3) if k in TYPE_LENGTHS and v is not None else v)
+            for k, v in change.items()}
 
 
 # -- files ---------------------------------------------------------------------------------

@@ -24,9 +24,12 @@ Eraser, Gradient, Edit > Fill and the filters through `mask_ops.begin_mask_strok
 each change shows the pixels anew from the last rendered and filtered pixels (`remask`,
 kept on the layer: the filters are not run again for a stroke). Linked to its layer as
 Photoshop's is, it moves, flips, turns and transforms with it as a linked layer mask does
-(`Document._set_offset`, `linked_masks`). Not done: a selection is not turned into it as
-Photoshop does when a filter is applied, and it cannot be unlinked. The filters are kept in a PSD in our XMP entry (`as_entry`, `from_entry`) and, for the
-kinds Photoshop's form is known for, in its 'filterFX' descriptor too (`psd_smart_filters`).
+(`Document._set_offset`, `linked_masks`); unlinked (the Layers panel's chain, Layer >
+Smart Filter > Unlink Filter Mask: `mask_ops.set_mask_attr`), it stays put. Not done: a
+selection is not turned into it as Photoshop does when a filter is applied. The filters
+are kept in a PSD in our XMP entry (`as_entry`, `from_entry`) and, for the
+kinds Photoshop's form is known for, in its 'filterFX' descriptor too (`psd_smart_filters`),
+then with the mask in Photoshop's 'FEid' block as well (`psd_filter_mask`).
 """
 from __future__ import annotations
 
@@ -407,12 +410,12 @@ def _tuples(value):
 
 def mask_entry(mask) -> dict:
     """The Smart Filters mask as plain values for our XMP entry: its default colour, its
-    flags and its painted values (zlib-compressed, base64), as a layer mask is kept."""
+    flags (enabled, linked) and its painted values (zlib-compressed, base64), as a layer mask is kept."""
     import base64
     import zlib
 
     out = {"default": int(mask.default), "enabled": bool(mask.enabled),
-           "density": int(mask.density), "feather": float(mask.feather)}
+           "linked": bool(mask.linked), "density": int(mask.density), "feather": float(mask.feather)}
     if mask.pixels.size:
         out.update(x=int(mask.x), y=int(mask.y), w=int(mask.pixels.shape[1]),
                    h=int(mask.pixels.shape[0]), values=base64.b64encode(zlib.compress(
@@ -437,6 +440,7 @@ def mask_from_entry(entry, default=255):
                                    np.uint8).reshape(h, w).copy()
             mask.pixels, mask.x, mask.y = values, int(entry["x"]), int(entry["y"])
         mask.enabled = bool(entry.get("enabled", True))
+        mask.linked = bool(entry.get("linked", True))
         mask.density = max(0, min(255, int(entry.get("density", 255))))
         mask.feather = max(0.0, float(entry.get("feather", 0.0)))
     except (KeyError, TypeError, ValueError, zlib.error):

@@ -31,6 +31,7 @@ kept in memory only: they are not saved in a PSD.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 import weakref
 from dataclasses import dataclass, field
@@ -134,6 +135,30 @@ def capture(doc: "Document") -> State:
                  doc.channels, doc.layer_comps)
 
 
+# New Snapshot's From: (Photoshop's names) what of the document a snapshot keeps.
+FROM_CHOICES = (("full", "Full Document"), ("merged", "Merged Layers"),
+                ("layer", "Current Layer"))
+
+
+def capture_from(doc: "Document", source: str = "full") -> State:
+    """`doc`'s state now as New Snapshot's From: keeps it: every layer ("full"), one layer
+    of what the canvas shows ("merged", the picture Flatten Image makes), or the active
+    layer alone ("layer"); the selection, guides, paths and the rest come along alike."""
+    state = capture(doc)
+    if source == "full":
+        return state
+    if source == "merged":
+        from .render import composite_document
+        node: Node = Layer("Merged Layers", composite_document(doc).copy(), 0, 0)
+    elif source == "layer":
+        if doc.active is None:
+            raise ValueError("There is no current layer to take a snapshot of.")
+        node = _shared_copy(doc.active)
+    else:
+        raise ValueError(f"unknown snapshot source {source!r}")
+    return dataclasses.replace(state, nodes=(node,), active=lineage(node))
+
+
 def _taken_copy(state: State, node: Node) -> Node:
     """A copy of `node` (one of `state`'s) with its pixels as `state` was taken: sharing the
     arrays that have not changed since, a copy of each that has (as rare as a restore)."""
@@ -223,10 +248,12 @@ class Snapshots:
         # id(array) -> the states holding it (so the ids stay theirs while they are listed).
         self._holders: dict[int, list[State]] = {}
 
-    def take(self, name: Optional[str] = None, *, opening: bool = False) -> Snapshot:
+    def take(self, name: Optional[str] = None, *, opening: bool = False,
+             source: str = "full") -> Snapshot:
         """A snapshot of the document as it is now (Photoshop's New Snapshot): "Snapshot N"
-        unless named; the opening one becomes the History Brush's source."""
-        snap = Snapshot(name or self.next_name(), capture(self._doc), opening)
+        unless named, of what `source` says (`capture_from`); the first one becomes the
+        History Brush's source."""
+        snap = Snapshot(name or self.next_name(), capture_from(self._doc, source), opening)
         self.items.append(snap)
         if self.source is None:
             self.source = snap

@@ -8,7 +8,8 @@ The effects are kept as Photoshop keeps them in its .asl style files and in a PS
 the tagged block's bytes in base64 inside styles.json. So a style keeps whatever the
 descriptor holds, drawn or not, exactly as a saved PSD would. A Pattern Overlay names
 its pattern by id only (as in a PSD, whose patterns the file holds): a style made from one
-finds the pattern only in a document that has it. Styles are the user's, not a
+finds the pattern only in a document that has it (`resolved`, when the style is applied;
+an .asl's own patterns join the document as its styles are imported). Styles are the user's, not a
 document's: saved beside the settings, no undo step. No Qt.
 """
 from __future__ import annotations
@@ -81,21 +82,45 @@ def effects_to_text(effects: LayerEffects) -> str:
 
 
 def effects_from_text(text: str) -> LayerEffects:
-    """`effects_to_text`'s effects back, read as a PSD's are (psd-tools' Effects over the
-    blocks, then `read_layer_effects`)."""
+    """`effects_to_text`'s effects back, read as a PSD's are (`effects_from_blocks`)."""
+    from psd_tools.psd.tagged_blocks import TaggedBlocks
+
+    return effects_from_blocks(TaggedBlocks.read(io.BytesIO(base64.b64decode(text, validate=True)),
+                                                 version=1, padding=4))
+
+
+def effects_from_blocks(blocks, patterns: Optional[dict] = None) -> LayerEffects:
+    """The effects of psd-tools' tagged blocks (a style's 'lfx2'), read as a PSD's are
+    (psd-tools' Effects over the blocks, then `read_layer_effects`); `patterns` by id for
+    a Pattern Overlay's (an .asl's own)."""
     from psd_tools.api.effects import Effects
     from psd_tools.psd.image_resources import ImageResources
-    from psd_tools.psd.tagged_blocks import TaggedBlocks
 
     from .psd_effects import read_layer_effects
 
-    blocks = TaggedBlocks.read(io.BytesIO(base64.b64decode(text, validate=True)),
-                               version=1, padding=4)
     # psd-tools reads a layer's effects through its tagged blocks and the file's
     # resources (the global light); a style has no file, so no global light.
     layer = SimpleNamespace(tagged_blocks=blocks,
                             _psd=SimpleNamespace(image_resources=ImageResources()))
-    return read_layer_effects(SimpleNamespace(effects=Effects(layer)), tuple(blocks.values()))
+    return read_layer_effects(SimpleNamespace(effects=Effects(layer)), tuple(blocks.values()),
+                              patterns)
+
+
+def resolved(effects: LayerEffects, patterns) -> LayerEffects:
+    """`effects` read again with `patterns` (a document's, by id) when that finds a
+    Pattern Overlay's or a pattern Stroke's pattern they lacked: a style keeps only the
+    pattern's id, so it draws the pattern in a document that holds it."""
+    from psd_tools.psd.tagged_blocks import TaggedBlocks
+
+    if not patterns or not effects.blocks:
+        return effects
+    blocks = TaggedBlocks()
+    for block in effects.blocks:
+        blocks[block.key] = block
+    again = effects_from_blocks(blocks, dict(patterns))
+    found = (len(again.pattern_overlays) > len(effects.pattern_overlays)
+             or len(again.strokes) > len(effects.strokes))
+    return replace(again, enabled=effects.enabled) if found else effects
 
 
 # -- the default set ------------------------------------------------------------------------------

@@ -40,9 +40,12 @@ its values; text_warp.py): the text is drawn flat, then resampled through Edit >
 Transform > Warp's preset of the same style over the text's box (`_text_box`); the
 Type tool's caret and selection follow it (`warp_points`).
 
-Sizes are in points at 72 points per inch: one point is one document pixel (Photoshop's
-type at 72 ppi), whatever `Document.resolution` says: Photoshop converts points by the
-document's resolution, Layered does not yet.
+Sizes, leading, baseline shift, indents and paragraph spaces are in document pixels, as
+Photoshop's engine data keeps them (its FontSize is the size in points times the
+document's resolution over 72: 12 pt at 300 ppi is 50): the Character panel and the
+Type tool show them in Preferences' type unit (`resolution.type_shown`). Image Size with
+Resample off so keeps the text's pixels (its size in points changes with the resolution),
+with Resample on it scales them (`TextSettings.scaled`: the size in points stays).
 
 Because its pixels are ordinary pixels at an offset, everything that reads layers (the
 compositor, moving, layer styles, masks, PSD's pixel channels) takes a text layer as it
@@ -84,12 +87,14 @@ if TYPE_CHECKING:
 ALIGNMENTS = ("left", "center", "right", "justify", "justify_center", "justify_right",
               "justify_all")
 CAPS = ("normal", "small", "all")  # Photoshop's FontCaps 0, 1, 2
-MAX_LEADING = 5000.0  # points (Photoshop's most)
-MAX_SHIFT = 5000.0  # a baseline shift's most either way (points)
+MAX_LEADING = 5000.0  # pixels (Photoshop's most in points)
+MAX_SHIFT = 5000.0  # a baseline shift's most either way (pixels)
 MIN_SCALE, MAX_SCALE = 1.0, 1000.0  # vertical and horizontal scale (percent; Photoshop's 0..1000)
-MAX_INDENT = 8000.0  # an indent's or a paragraph space's most either way (points)
+MAX_INDENT = 8000.0  # an indent's or a paragraph space's most either way (pixels)
 MAX_BOX = 30000.0  # a paragraph box's widest and tallest (pixels)
-MIN_SIZE, MAX_SIZE = 0.1, 1296.0  # points (Photoshop's range)
+MIN_SIZE, MAX_SIZE = 0.1, 1296.0  # points (Photoshop's range: the panels')
+# A size's range in pixels (the settings'): to Photoshop's most, 1296 pt, at 300 ppi.
+MIN_PIXEL_SIZE, MAX_PIXEL_SIZE = 0.01, 5400.0
 LEADING = 1.2  # a line's height in sizes: Photoshop's Auto leading
 NAME_LENGTH = 40  # characters of the text a type layer is named after
 # The most pixels a text may draw (a 1296 pt paragraph stays far below it): beyond, the
@@ -104,7 +109,7 @@ class TextSettings:
 
     text: str = ""
     font: str = DEFAULT_FONT  # the font family's name
-    size: float = 24.0  # points = pixels (72 ppi)
+    size: float = 24.0  # pixels (points times the resolution over 72)
     color: tuple = (0, 0, 0)  # RGB 0..255
     bold: bool = False
     italic: bool = False
@@ -116,10 +121,10 @@ class TextSettings:
     # Photoshop's font name (a PostScript name) when the settings came from its file.
     postscript: Optional[str] = field(default=None, compare=False)
     # The Character panel's (whole-layer: one style per layer). Leading: the distance
-    # between baselines in points, None for Auto (120 % of the size); kerning: None for
+    # between baselines in pixels, None for Auto (120 % of the size); kerning: None for
     # Metrics (the font's pairs), else a manual value in thousandths of an em added
     # between letters with the font's pairs off ("0" is Photoshop's plain no kerning);
-    # baseline shift in points, up; scales in percent.
+    # baseline shift in pixels, up; scales in percent.
     leading: Optional[float] = None
     kerning: Optional[int] = None
     baseline_shift: float = 0.0
@@ -130,7 +135,7 @@ class TextSettings:
     strikethrough: bool = False
     # The Paragraph panel's (paragraph text): indents from the box's left and right
     # edges, the first line's beside the left one (may be negative: a hanging indent),
-    # and the space before and after each paragraph, in points.
+    # and the space before and after each paragraph, in pixels.
     indent_left: float = 0.0
     indent_right: float = 0.0
     indent_first: float = 0.0
@@ -159,8 +164,8 @@ class TextSettings:
         if self.align not in ALIGNMENTS:
             raise ValueError(f"unknown alignment {self.align!r}")
         size = float(self.size)
-        if not (math.isfinite(size) and MIN_SIZE <= size <= MAX_SIZE):
-            raise DocumentError(f"A type size is {MIN_SIZE:g} to {MAX_SIZE:g} pt, "
+        if not (math.isfinite(size) and MIN_PIXEL_SIZE <= size <= MAX_PIXEL_SIZE):
+            raise DocumentError(f"A type size is {MIN_PIXEL_SIZE:g} to {MAX_PIXEL_SIZE:g} px, "
                                 f"not {self.size!r}.")
         object.__setattr__(self, "size", size)
         object.__setattr__(self, "color", tuple(int(c) for c in self.color)[:3])
@@ -272,9 +277,11 @@ class TextSettings:
                  if k in data}
         return cls(**known)
 
-    def describe(self) -> str:
+    def describe(self, ppi: float = 72.0) -> str:
+        """One line: font, size in points at `ppi` (the document's resolution), style..."""
         style = " ".join(s for s, on in (("bold", self.bold), ("italic", self.italic)) if on)
-        return (f"{self.font} {self.size:g} pt" + (f" {style}" if style else "")
+        return (f"{self.font} {round(self.size * 72.0 / ppi, 2):g} pt"
+                + (f" {style}" if style else "")
                 + " #{:02x}{:02x}{:02x}".format(*self.color) + f", {self.align}"
                 + (f", tracking {self.tracking}" if self.tracking else "")
                 + "".join(f", {k.replace('_', ' ')} {getattr(self, k)!r}"
@@ -337,7 +344,7 @@ def _dpi() -> int:
 def _font(settings: TextSettings):
     QtGui = _qt()
     font = QtGui.QFont(settings.font)
-    # A point is a pixel (72 ppi): the size in Qt's points at the image's resolution. The
+    # The size (pixels) in Qt's points at the image's resolution (`_dpi`). The
     # vertical scale scales the size, the horizontal one (relative to it) stretches it.
     font.setPointSizeF(settings.size * settings.v_scale / 100.0 * 72.0 / _dpi())
     if settings.h_scale != settings.v_scale:

@@ -11,7 +11,8 @@ options; it has every field of its kind.
 A type layer remembers the name of the style of each kind applied to it
 (`TextLayer.paragraph_style`, `character_style`; None: "[Basic Paragraph]", "None").
 What the layer should look like under them (`styled`) is its settings with the paragraph
-style's values (Basic Paragraph: `TextSettings`' defaults), then the character style's on
+style's values (Basic Paragraph: `TextSettings`' defaults, their size in points at the
+document's resolution, as the Type tool's: 24 pt is 100 px at 300 ppi), then the character style's on
 top. Where the layer differs in a field its style sets, the style is overridden
 (`overridden`: the panels' "+"); Clear Override applies the style again.
 
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING, Optional
 from .commands import SetAttr
 from .errors import DocumentError
 from .history import Command
+from .resolution import type_change
 from .text_layer import TextLayer, TextSettings, check_editable, set_text, text_layers
 
 if TYPE_CHECKING:
@@ -163,8 +165,8 @@ def style_of(doc: "Document", layer: TextLayer, kind: str) -> Optional[TypeStyle
 def _style_values(doc: "Document", layer: TextLayer) -> tuple[dict, dict]:
     """(paragraph's values, character's values) the layer's styles set."""
     para = style_of(doc, layer, PARAGRAPH)
-    paragraph = para.as_dict() if para is not None else \
-        {k: _DEFAULTS[k] for k in kind_fields(PARAGRAPH)}
+    paragraph = para.as_dict() if para is not None else type_change(
+        {k: _DEFAULTS[k] for k in kind_fields(PARAGRAPH)}, doc.resolution / 72.0)
     char = style_of(doc, layer, CHARACTER)
     return paragraph, (char.as_dict() if char is not None else {})
 

@@ -176,11 +176,23 @@ def _add(window: "MainWindow", spec: ActionSpec) -> None:
     window.specs[spec.name] = spec
 
 
+# What Photoshop greys out in a Lab Color document while the composite is targeted (they
+# work on RGB colours); with one Lab channel chosen they apply to it alone, as there.
+LAB_GREYED = frozenset({"filter_gallery", "filter_lens_flare", "filter_lighting_effects",
+                        "adjust_variations"})
+
+
+def greyed_by_mode(name: str, c: Context) -> bool:
+    """Whether the document's colour mode greys action `name` (Lab: LAB_GREYED)."""
+    return name in LAB_GREYED and c.doc is not None and c.doc.color_mode == "lab" \
+        and not isinstance(c.doc.channel_target, str)
+
+
 def refresh_actions(window: "MainWindow", context: Context) -> None:
     """Enables every action by its rule (and sets the checks and texts that follow the context)."""
     for name, spec in window.specs.items():
         action = window.actions[name]
-        action.setEnabled(bool(spec.enabled(context)))
+        action.setEnabled(bool(spec.enabled(context)) and not greyed_by_mode(name, context))
         if spec.checked is not None:
             action.setChecked(bool(spec.checked(context)))
         if spec.label is not None:
@@ -275,9 +287,15 @@ def build_actions(window: "MainWindow") -> dict[str, QAction]:
                        "has the options"),
         ActionSpec("quit", "&Quit", w.close, "Ctrl+Q"),
         # Edit
+        # (Photoshop CC 2019's keys: Ctrl+Z steps back, Shift+Ctrl+Z forward, Alt+Ctrl+Z,
+        # Step Backward before, toggles the last state)
         ActionSpec("undo", "&Undo", h.undo, "Ctrl+Z", enabled=can_undo, label=undo_label),
         ActionSpec("redo", "&Redo", h.redo, ["Shift+Ctrl+Z", "Ctrl+Y"], enabled=can_redo,
                    label=redo_label),
+        ActionSpec("toggle_last_state", "Toggle &Last State", h.toggle_last_state,
+                   "Alt+Ctrl+Z", enabled=lambda c: c.doc is not None
+                   and c.doc.history.can_toggle_last(),
+                   tip="Back to the state before this one; again: here again"),
         ActionSpec("copy", "&Copy", f.copy, "Ctrl+C", enabled=has_node),
         ActionSpec("paste", "&Paste", f.paste, "Ctrl+V"),
         ActionSpec("models", "&Models…", w.show_models),
@@ -406,7 +424,7 @@ def build_menus(window: "MainWindow", bar: QMenuBar) -> dict[str, QMenu]:
     menu("&File", "file", ["new", "open", recent, None, "import_layer", None, "close",
                            "close_all", "save",
                            "save_as", "save_copy", "revert", export, None, "quit"])
-    menu("&Edit", "edit", ["undo", "redo", None, "copy", "paste", None, "models", "preferences"])
+    menu("&Edit", "edit", ["undo", "redo", "toggle_last_state", None, "copy", "paste", None, "models", "preferences"])
     menu("&Image", "image", [])  # filled by image_commands' specs
     menu("&Layer", "layer", [])  # layer_commands' specs, then the other modules'
     menu("&Select", "select", [])

@@ -5,7 +5,8 @@ A tool window beside the canvas: on the left the presets (`brush_tip.BrushPreset
 one to take its size, hardness and tip; New, Rename, Delete), on the right the current
 tool's Brush Tip Shape (Size, Angle, Roundness, Hardness, Spacing), Shape Dynamics (Size,
 Angle, Roundness Jitter), Scattering (Scatter, Both Axes, Count) and Transfer (Opacity,
-Flow Jitter). Changes apply to the tool at once, as the panel's do. The presets live in
+Flow Jitter). Changes apply to the tool at once, as the panel's do. The presets' menu (☰)
+has Import Brushes… (Photoshop's .abr, `editor.model.abr`). The presets live in
 brushes.json beside the settings (`Settings.brushes_path`), written after every change; Edit >
 Define Brush Preset… adds one from the selection (`define_brush_preset`).
 """
@@ -18,8 +19,8 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (QCheckBox, QDialog, QFormLayout, QHBoxLayout, QLabel,
-                               QListWidget, QListWidgetItem, QPushButton, QSpinBox,
-                               QVBoxLayout)
+                               QListWidget, QListWidgetItem, QMenu, QPushButton, QSpinBox,
+                               QToolButton, QVBoxLayout)
 
 from editor.model import brush_tip, preset_file
 from editor.model.brush_tip import BrushPreset, BrushTip
@@ -199,6 +200,17 @@ class BrushSettings(QDialog):
             b.setObjectName(name)
             b.clicked.connect(fn)
             buttons.addWidget(b)
+        # The presets' menu (Photoshop's Brushes panel menu): Import Brushes… reads an .abr.
+        menu_button = QToolButton()
+        menu_button.setObjectName("brush_presets_menu")
+        menu_button.setText("☰")
+        menu_button.setToolTip("Brush presets menu: Import Brushes…")
+        menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(menu_button)
+        self.import_action = menu.addAction("Import Brushes…", self.import_brushes)
+        self.import_action.setObjectName("brush_presets_import")
+        menu_button.setMenu(menu)
+        buttons.addWidget(menu_button)
         left.addLayout(buttons)
         row.addLayout(left, 1)
 
@@ -317,6 +329,15 @@ class BrushSettings(QDialog):
         tool.preset_name = name
         self.refill()
         self.list.setCurrentRow(self.list.count() - 1)
+
+    def import_brushes(self, path: Optional[str] = None) -> int:
+        """Import Brushes…: Photoshop's .abr (or our brushes .json) appended to the presets
+        (`preset_manager.import_file`: names already here skipped; the file written, the
+        list refilled)."""
+        from editor.model.preset_kinds import BRUSHES
+
+        from .preset_manager import import_file
+        return import_file(self.window_, BRUSHES, path)
 
     def rename_preset(self) -> None:
         preset = self.selected()

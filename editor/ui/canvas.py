@@ -194,6 +194,7 @@ class CanvasView(QWidget):
         doc.node_changed.connect(self._on_node)
         doc.size_changed.connect(self._on_size)
         doc.guides_changed.connect(self.update)  # New Guide, Clear Guides, their undo
+        doc.slices_changed.connect(self.update)  # the Slice tools' edits, their undo
         doc.active_changed.connect(self._on_active)
         doc.paths_changed.connect(self._on_paths)  # the chosen path's outline
         doc.path_target_changed.connect(self._on_paths)
@@ -209,6 +210,7 @@ class CanvasView(QWidget):
         self._prepare_more.stop()
         doc.size_changed.disconnect(self._on_size)
         doc.guides_changed.disconnect(self.update)
+        doc.slices_changed.disconnect(self.update)
         doc.region_changed.disconnect(self._on_region)
         doc.selection_changed.disconnect(self._on_selection)
         doc.selection_mask_changed.disconnect(self._on_mask)

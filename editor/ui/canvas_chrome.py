@@ -1,6 +1,10 @@
 """Around the canvas: rulers, scroll bars, guides, the grid and snapping (View menu).
 
-Rulers (Ctrl+R) run along the top and left in image pixels; dragging from a
+Rulers (Ctrl+R) run along the top and left in Preferences > Units & Rulers' unit (image
+pixels by default; inches, centimetres, millimetres, points and picas by the document's
+resolution, percent of its width or height: `ruler_unit`); right-click on a ruler offers
+the units, as Photoshop's does (`units_menu`, the Info panel's too: the one preference,
+`ViewOptions.set_ruler_units`, which tells `units_changed`). Dragging from a
 ruler into the canvas makes a guide, dragging a guide back onto its ruler
 removes it; the Move tool drags a guide to move it, or onto a ruler to remove
 it. Guides are document state (`Document.guides`): each new, moved or
@@ -22,11 +26,15 @@ import math
 from typing import TYPE_CHECKING, Optional
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
-from PySide6.QtWidgets import QScrollBar, QWidget
+from PySide6.QtGui import QActionGroup, QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import QMenu, QScrollBar, QWidget
 
 from editor.model import Group
+from editor.model.resolution import RULER_UNITS, to_pixels
+from editor.model.signals import Signal
 from engine.box import Box
+
+from .slice_overlay import paint_slices, selected_slice, shows_slices
 
 if TYPE_CHECKING:
     from .canvas import CanvasView
@@ -58,10 +66,19 @@ class ViewOptions:
         self.extras = settings.value("view/extras", True, bool)
         self.selection_edges = settings.value("view/selection_edges", True, bool)
         self.target_path = settings.value("view/target_path", True, bool)
+        self.slices = settings.value("view/slices", True, bool)
+        self.units_changed = Signal()  # () the rulers' unit changed: what shows it, anew
         self.load_grid()
 
+    def set_ruler_units(self, unit: str) -> None:
+        """Preferences > Units & Rulers' Rulers unit, set from a ruler's or the Info panel's
+        menu (the one preference in Photoshop too)."""
+        if unit != self.settings.ruler_units:
+            self.settings.ruler_units = unit
+            self.units_changed.emit()
+
     def shows(self, key: str) -> bool:
-        """Whether View > Show's `key` (guides, grid, selection_edges, target_path) is drawn:
+        """Whether View > Show's `key` (guides, grid, selection_edges, target_path, slices) is drawn:
         ticked, and Extras on."""
         return self.extras and getattr(self, key)
 
@@ -93,7 +110,9 @@ class Ruler(QWidget):
             p.drawLine(0, self.height() - 1, self.width(), self.height() - 1)
         else:
             p.drawLine(self.width() - 1, 0, self.width() - 1, self.height())
-        scale = canvas.scale
+        # (screen px per ruler unit: ticks are counted in units, placed in pixels)
+        scale = canvas.scale * ruler_unit(self.chrome.options.settings.ruler_units,
+                                          canvas.doc, self.horizontal)
         step = tick_step(scale)
         origin = canvas.origin.x() if self.horizontal else canvas.origin.y()
         length = self.width() if self.horizontal else self.height()
@@ -101,7 +120,7 @@ class Ruler(QWidget):
         font = QFont(self.font())
         font.setPointSizeF(7)
         p.setFont(font)
-        value = first
+        value, count = first, 0
         while True:
             pos = origin + value * scale
             if pos > length:
@@ -114,7 +133,7 @@ class Ruler(QWidget):
             if pos >= RULER:
                 p.setPen(QColor("#8d929b"))
                 self._tick(p, pos, RULER)
-                label = f"{value:g}"
+                label = f"{round(value, 6):g}"
                 if self.horizontal:
                     p.drawText(QPointF(pos + 2, 9), label)
                 else:
@@ -123,13 +142,18 @@ class Ruler(QWidget):
                     p.rotate(90)
                     p.drawText(QPointF(0, 0), label)
                     p.restore()
-            value += step
+            count += 1
+            value = first + count * step  # (not summed: 0.1 + 0.2 drifts)
 
     def _tick(self, p: QPainter, pos: float, size: int) -> None:
         if self.horizontal:
             p.drawLine(QPointF(pos, RULER - size), QPointF(pos, RULER))
         else:
             p.drawLine(QPointF(RULER - size, pos), QPointF(RULER, pos))
+
+    def contextMenuEvent(self, e) -> None:
+        """Right-click: the rulers' units, as Photoshop's rulers offer them."""
+        units_menu(self, self.chrome.options).exec(e.globalPos())
 
     # Dragging a new guide out of the ruler.
     def mousePressEvent(self, e) -> None:
@@ -146,10 +170,33 @@ class Ruler(QWidget):
         return QPointF(self.mapTo(self.chrome.canvas, e.position().toPoint()))
 
 
+def units_menu(parent: QWidget, options: ViewOptions) -> QMenu:
+    """The rulers' units (Pixels … Picas), the current one checked; choosing one sets it."""
+    menu = QMenu(parent)
+    menu.setObjectName("RulerUnitsMenu")
+    group = QActionGroup(menu)
+    for key, label in RULER_UNITS:
+        action = menu.addAction(label)
+        action.setObjectName(f"RulerUnit_{key}")
+        action.setCheckable(True)
+        action.setChecked(key == options.settings.ruler_units)
+        group.addAction(action)
+        action.triggered.connect(lambda _=False, k=key: options.set_ruler_units(k))
+    return menu
+
+
 def _on_step(value: float, step: float) -> bool:
     """Whether `value` lies on a multiple of `step` (within rounding)."""
     k = round(value / step)
     return abs(value - k * step) < 1e-6
+
+
+def ruler_unit(unit: str, doc, horizontal: bool) -> float:
+    """Image pixels per rulers' `unit` (resolution.RULER_UNITS) in `doc` (its resolution;
+    percent: of its width or height)."""
+    if doc is None or unit == "pixels":
+        return 1.0
+    return to_pixels(1.0, unit, doc.resolution, doc.width if horizontal else doc.height)
 
 
 def tick_step(scale: float) -> float:
@@ -306,6 +353,8 @@ class CanvasChrome:
             self.paint_grid(painter)
 
     def paint(self, painter: QPainter) -> None:
+        if shows_slices(self.canvas):  # (the slices under the guides, as in Photoshop)
+            paint_slices(self.canvas, painter, selected_slice(self.canvas))
         self.paint_guides(painter)
 
     def paint_grid(self, painter: QPainter) -> None:

@@ -209,7 +209,7 @@ class ChannelCommands:
         if doc is None:
             return
         key = doc.channel_target if key is None else key
-        if key in channels.COLOUR_CHANNELS:
+        if channels.is_colour(key):
             self._op("load the channel", lambda d: channels.load_colour_selection(d, key, op))
         else:
             self._op("load the channel", lambda d: channels.load_selection(d, key, op))

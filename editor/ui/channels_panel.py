@@ -1,13 +1,17 @@
 """The Channels panel (Window > Channels; a tab beside Layers, as Photoshop groups
-them): the composite RGB and its Red, Green and Blue channels, then the document's alpha
-channels (saved selections), each with a thumbnail. Ctrl+click on a row loads that
+them): the composite RGB and its Red, Green and Blue channels (a Lab Color document: Lab,
+Lightness, a and b), then the document's alpha channels (saved selections), each with a
+thumbnail. Ctrl+click on a row loads that
 channel as the selection (with Shift, Alt: add, subtract, intersect; RGB loads the
 luminosity); a click chooses an alpha channel (Duplicate, Delete and Load Channel as
 Selection act on it); a double-click renames one. The buttons below and the panel's menu
 are `channel_commands`' actions.
 
 Channels are not shown or painted one at a time here: the colour rows are for loading
-selections, and an alpha channel is edited only through Save Selection.
+selections, and an alpha channel is edited only through Save Selection. The exception is
+Lab's: a click on Lightness, a or b targets that channel alone (`Document.channel_target`),
+and filters and adjustments then change only it (Photoshop's Lab sharpening workflow); the
+canvas keeps showing the composite.
 
 The panel binds to the document in front (`Document.channels`, `channel_target`); it
 changes it only through its operations.
@@ -16,11 +20,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QListWidgetItem, QVBoxLayout
 
 from editor.model import channels
+from editor.model.color_modes import lab8_pixels
 
 from .document_panel import DocumentPanel
 from .layers_panel import THUMB, grey_thumbnail, selection_op
@@ -60,6 +66,7 @@ class ChannelsPanel(DocumentPanel):
     # -- binding to a document ------------------------------------------------------------
     def _signals(self, doc):
         return ((doc.channels_changed, self._schedule), (doc.size_changed, self._schedule),
+                (doc.color_mode_changed, self._schedule),  # (Lab's rows)
                 (doc.history.changed, self._schedule_colour))
 
     def _schedule_colour(self, *_) -> None:
@@ -71,7 +78,7 @@ class ChannelsPanel(DocumentPanel):
         doc = self.session.doc if self.session is not None else None
         if doc is None:
             return []
-        return [(name, name) for name in channels.COLOUR_CHANNELS] + \
+        return [(name, name) for name in channels.colour_channels(doc)] + \
             [(c.uid, c.name) for c in doc.channels]
 
     def _rebuild(self) -> None:
@@ -121,7 +128,16 @@ class ChannelsPanel(DocumentPanel):
             w, h, Qt.AspectRatioMode.IgnoreAspectRatio,
             Qt.TransformationMode.SmoothTransformation))
         rgb.setDevicePixelRatio(dpr)
-        out = {"RGB": QIcon(rgb)}
+        names = channels.colour_channels(doc)
+        out = {names[0]: QIcon(rgb)}
+        if doc.color_mode == "lab":
+            # Lightness, a and b of the shown colours, converted at about the thumbnail's
+            # size (the whole picture's conversion takes seconds on a big one).
+            step = max(1, int(1 / (2 * s)))
+            lab = lab8_pixels(np.ascontiguousarray(composite[::step, ::step][..., [2, 1, 0, 3]]))
+            for i, name in enumerate(names[1:]):
+                out[name] = QIcon(grey_thumbnail(lab[..., i], lab.shape[1], lab.shape[0], dpr))
+            return out
         for name, at in _BGRA.items():
             out[name] = QIcon(grey_thumbnail(composite[..., at], doc.width, doc.height, dpr))
         return out
@@ -159,8 +175,10 @@ class ChannelsPanel(DocumentPanel):
             self._schedule()
             self.main_window.channel_commands.load_channel(key, selection_op(modifiers))
             return
-        # Only an alpha channel can be chosen (nothing acts on a colour channel alone).
-        doc.set_channel_target(None if key in channels.COLOUR_CHANNELS else key)
+        # An alpha channel or a Lab channel can be chosen (filters act on Lab's alone);
+        # the composite and RGB's channels choose none.
+        doc.set_channel_target(None if key in channels.COLOUR_CHANNELS or key == "Lab"
+                               else key)
         self._schedule()
 
     def _choose_none(self) -> None:
@@ -170,6 +188,6 @@ class ChannelsPanel(DocumentPanel):
 
     def _double_clicked(self, item: QListWidgetItem) -> None:
         key = item.data(KEY)
-        if key not in channels.COLOUR_CHANNELS:
+        if not channels.is_colour(key):
             self.main_window.channel_commands.rename_channel(key)
 

@@ -6,8 +6,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import (QColorDialog, QFormLayout, QHBoxLayout, QLineEdit, QPushButton,
+from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QLineEdit, QPushButton,
                                QVBoxLayout, QWidget)
+
+from . import dialogs
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -80,9 +82,9 @@ class ColorPanel(QWidget):
     def choose(self, foreground: bool) -> None:
         w = self.main_window
         current = w.foreground if foreground else w.background
-        color = QColorDialog.getColor(current, self, "Foreground colour" if foreground
-                                      else "Background colour")
-        if color.isValid():
+        color = dialogs.ask_color(self, current, "Foreground colour" if foreground
+                                  else "Background colour")
+        if color is not None:
             (w.set_foreground if foreground else w.set_background)(color)
 
     def _typed(self, key: str) -> None:

@@ -262,10 +262,14 @@ class DecomposeCommands:
             return
         position = doc.history.position_of(step[1]) if step is not None and step[0] is doc \
             else None
-        since = doc.history.names()[position - 1:doc.history.index] if position else []
-        if position is not None and position <= doc.history.index and all(
+        # (the steps the document is made of from the proposal's on: in a non-linear
+        # history other rows may lie between them)
+        applied = doc.history.applied()
+        names = doc.history.names()
+        since = [names[r - 1] for r in sorted(applied) if position and r >= position]
+        if position is not None and position in applied and all(
                 name in _PROPOSAL_STEPS for name in since):
-            doc.history.goto(position - 1)
+            doc.history.goto(doc.history.parent(position))
         elif doc.selection_mask is not None:
             doc.clear_selection_mask()
         self._proposal = None

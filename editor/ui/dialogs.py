@@ -156,10 +156,14 @@ def ask_segments(parent: QWidget, title: str, current: int) -> Optional[int]:
 
 
 def ask_color(parent: QWidget, initial: QColor, title: str) -> Optional[QColor]:
-    """A colour from the colour picker (Photoshop's Color Picker); None when cancelled."""
-    from PySide6.QtWidgets import QColorDialog
+    """A colour from the colour picker (Photoshop's Color Picker, with its L a b fields:
+    `color_picker.py`); None when cancelled."""
+    from .color_picker import ColorPicker
 
-    color = QColorDialog.getColor(initial, parent, title)
+    dialog = ColorPicker(initial, parent, title)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    color = dialog.selectedColor()
     return color if color.isValid() else None
 
 
@@ -443,6 +447,7 @@ class PreferencesDialog(QDialog):
         folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow("Recovery folder", folder)
         layout.addLayout(form)
+        layout.addWidget(self._performance_box(settings))
         layers = QGroupBox("New layers")
         layers_form = QVBoxLayout(layers)
         self.alpha_as_mask = QCheckBox(ALPHA_AS_MASK_TEXT)
@@ -451,6 +456,7 @@ class PreferencesDialog(QDialog):
         self.alpha_as_mask.setChecked(settings.alpha_as_mask)
         layers_form.addWidget(self.alpha_as_mask)
         layout.addWidget(layers)
+        layout.addWidget(self._units_box(settings))
         layout.addWidget(self._grid_box(settings))
         engine = QGroupBox("Generation engine")
         engine_form = QFormLayout(engine)
@@ -479,6 +485,40 @@ class PreferencesDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def _units_box(self, settings) -> QGroupBox:
+        """Photoshop's Units & Rulers: the rulers' unit and type's (converted by each
+        document's resolution)."""
+        from editor.model.resolution import RULER_UNITS, TYPE_UNITS
+
+        box = QGroupBox("Units && Rulers")
+        box.setObjectName("UnitsRulers")
+        form = QFormLayout(box)
+        self.ruler_units = _choice_box(RULER_UNITS, settings.ruler_units)
+        self.ruler_units.setObjectName("RulerUnits")
+        form.addRow("Rulers", self.ruler_units)
+        self.type_units = _choice_box([(k, name) for k, name, _ in TYPE_UNITS],
+                                      settings.type_units)
+        self.type_units.setObjectName("TypeUnits")
+        self.type_units.setToolTip("Type sizes in points are converted by the document's "
+                                   "resolution: 12 pt is 50 px at 300 ppi")
+        form.addRow("Type", self.type_units)
+        return box
+
+    def _performance_box(self, settings) -> QGroupBox:
+        """Photoshop's Performance section: History States, the steps each document keeps."""
+        from .settings import MAX_HISTORY_STATES
+
+        box = QGroupBox("Performance")
+        form = QFormLayout(box)
+        self.history_states = QSpinBox()
+        self.history_states.setObjectName("HistoryStates")
+        self.history_states.setRange(1, MAX_HISTORY_STATES)
+        self.history_states.setValue(settings.history_states)
+        self.history_states.setToolTip("The oldest steps beyond go at once; more steps keep "
+                                       "more memory (a document's steps also stop at 1 GB)")
+        form.addRow("History States", self.history_states)
+        return box
 
     def _grid_box(self, settings) -> QGroupBox:
         """Photoshop's Guides, Grid section: gridline every N px, subdivisions, colour, style."""
@@ -520,6 +560,8 @@ class PreferencesDialog(QDialog):
         self.grid_color_button.setStyleSheet(f"border-left: 14px solid {name};")
 
     def apply(self) -> None:
+        self.settings.ruler_units = self.ruler_units.currentData()
+        self.settings.type_units = self.type_units.currentData()
         self.settings.grid_every = self.grid_every.value()
         self.settings.grid_subdivisions = self.grid_subdivisions.value()
         self.settings.grid_style = self.grid_style.currentData()
@@ -531,6 +573,7 @@ class PreferencesDialog(QDialog):
         self.settings.cpu_offload = None if choice == "auto" else choice == "on"
         self.settings.warm_up = self.warm_up.isChecked()
         self.settings.alpha_as_mask = self.alpha_as_mask.isChecked()
+        self.settings.history_states = self.history_states.value()
 
 
 def _choice_box(choices, current: str) -> QComboBox:

@@ -1,5 +1,6 @@
 """Edit menu: Cut, Copy Merged, Paste in Place, Clear, Fill and Stroke, Define Pattern,
-Define Brush Preset and Brush Settings (brush_settings.py), Presets (preset_manager.py), and
+Define Brush Preset and Brush Settings (brush_settings.py), Presets (preset_manager.py; and
+Import Patterns…: a Photoshop .pat's patterns into the document's, `editor.model.pat`), and
 Delete/Backspace.
 
 As in Photoshop: Delete (or Backspace) clears the selected pixels of the
@@ -17,12 +18,13 @@ unchanged, as in Photoshop). The pixel work is in `editor.model.edit_ops` (no Qt
 from __future__ import annotations
 
 import atexit
+import os
 from typing import TYPE_CHECKING, Optional
 
 import numpy as np
 from PySide6.QtCore import QByteArray, QMimeData
 from PySide6.QtGui import QColor, QGuiApplication
-from PySide6.QtWidgets import (QButtonGroup, QColorDialog, QComboBox, QDialog, QFormLayout,
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QFormLayout,
                                QHBoxLayout, QPushButton, QRadioButton, QSpinBox, QVBoxLayout)
 
 from editor.jobs import Job
@@ -119,8 +121,8 @@ class FillDialog(QDialog):
 
     def _contents_chosen(self) -> None:
         if self.contents.currentData() == "color":
-            color = QColorDialog.getColor(self.color, self, "Fill Colour")
-            if color.isValid():
+            color = dialogs.ask_color(self, self.color, "Fill Colour")
+            if color is not None:
                 self.color = color
 
     def accept(self) -> None:
@@ -179,8 +181,8 @@ class StrokeDialog(QDialog):
         self.buttons = buttons
 
     def _choose_color(self) -> None:
-        color = QColorDialog.getColor(self.color, self, "Stroke Colour")
-        if color.isValid():
+        color = dialogs.ask_color(self, self.color, "Stroke Colour")
+        if color is not None:
             self.color = color
             self._show_color()
 
@@ -201,7 +203,7 @@ class EditCommands:
     def action_specs(self) -> list[ActionSpec]:
         return [
             ActionSpec("cut", "Cu&t", self.cut, "Ctrl+X", enabled=has_node, menu="edit",
-                       after="redo", separator=True),
+                       after="toggle_last_state", separator=True),
             ActionSpec("copy_merged", "Copy &Merged", self.copy_merged, "Shift+Ctrl+C",
                        enabled=has_doc, menu="edit", after="copy"),
             ActionSpec("paste_in_place", "Paste in &Place", self.paste_in_place, "Shift+Ctrl+V",
@@ -247,11 +249,14 @@ class EditCommands:
             SubmenuSpec("presets", "Pre&sets", "edit", after="brush_settings", separator=True),
             ActionSpec("preset_manager", "Preset &Manager…", self.preset_manager,
                        tip="Rename, delete, reorder, load and save the brushes, swatches, "
-                           "styles and custom shapes", menu="presets"),
+                           "gradients, styles and custom shapes", menu="presets"),
             ActionSpec("export_import_presets", "&Export/Import Presets…",
                        self.export_import_presets,
                        tip="Write all presets to a folder, or add a folder's presets",
                        menu="presets"),
+            ActionSpec("import_patterns", "Import &Patterns…", self.import_patterns,
+                       tip="Add the patterns of a Photoshop .pat file to this document's "
+                           "patterns", enabled=has_doc, menu="presets"),
         ]
 
     # -- commands ------------------------------------------------------------------------------
@@ -290,6 +295,32 @@ class EditCommands:
                      f"{pattern.height} px).")
 
         self._op("Could not define the pattern", op)
+
+    def import_patterns(self, path: Optional[str] = None) -> int:
+        """Edit > Presets > Import Patterns…: a Photoshop .pat's patterns added to the
+        document's (Layered keeps patterns per document), one undo step; returns how many."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from editor.model import pat
+
+        w, doc = self.window, self.window.doc
+        if doc is None:
+            return 0
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(w, "Import Patterns", w.settings.last_dir(),
+                                                  "Photoshop Patterns (*.pat)")
+            if not path:
+                return 0
+        try:
+            found, notes = pat.read(path)
+        except DocumentError as exc:
+            w.status(str(exc))
+            return 0
+        w.settings.set_last_dir(path)
+        added = pat.import_into(doc, found)
+        w.status(" ".join([f"Added {added} of the {len(found)} patterns of "
+                           f"{os.path.basename(path)} to this document's patterns.", *notes]))
+        return added
 
     def define_custom_shape(self) -> None:
         """Edit > Define Custom Shape…: the chosen path, else the active layer's vector

@@ -90,7 +90,7 @@ class ExportCommands:
             transparency=settings.value("export_as/transparency", True, bool),
             metadata=metadata if metadata in METADATA_CHOICES else "none",
             xmp=session.doc.xmp, exif=session.doc.exif,
-            palette=export_as.palette_setting(session.doc))
+            palette=export_as.palette_setting(session.doc), dpi=session.doc.resolution)
         with WaitCursor():
             pixels = composite_document(session.doc)
         self.dialog = dialog = ExportAsDialog(w, pixels, start,

@@ -106,6 +106,7 @@ class ExportAsDialog(QDialog):
                                  "writes its copyright, status, URL and authors only; All "
                                  "writes all of it and the camera data")
         self.xmp, self.exif = start.xmp, start.exif  # the document's (File Info)
+        self.dpi = start.dpi  # the document's resolution
         form.addRow("Format", self.format)
         form.addRow("Quality", self.quality)
         form.addRow("", self.transparency)
@@ -148,7 +149,7 @@ class ExportAsDialog(QDialog):
             width=None if size == self.canvas_size else size[0],
             height=None if size == self.canvas_size else size[1],
             metadata=self.metadata.currentData(), xmp=self.xmp, exif=self.exif,
-            palette=self.palette)
+            palette=self.palette, dpi=self.dpi)
 
     def _scale_changed(self, percent: int) -> None:
         if self._updating:

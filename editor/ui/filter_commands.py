@@ -69,14 +69,15 @@ import random
 from typing import TYPE_CHECKING, Optional
 
 from editor.jobs import operation_job
-from editor.model import (auto_tone, fade, filter_ops, more_filters as mf, pixel_filters as pf,
-                          replay, smart_filters, tone_adjustments as tone, vanishing_point)
+from editor.model import (auto_tone, fade, filter_ops, mask_ops, more_filters as mf,
+                          pixel_filters as pf, replay, smart_filters, tone_adjustments as tone, vanishing_point)
 from editor.model.adjustments import KINDS
 from editor.model.gallery_filters import FilterGallery
 from editor.model.liquify import Liquify
 from editor.model.vanishing_point import VanishingPoint
 
 from .actions import ActionSpec, Context, Spec, SubmenuSpec, has_doc, run_on_doc
+from .smart_filter_rows import filter_mask_link_label
 from .camera_raw_dialog import DIALOGS as CAMERA_RAW_DIALOGS
 from .extra_filter_dialogs import DIALOGS as EXTRA_DIALOGS, with_colours, with_extra_items
 from .filter_dialog import (FILTER_ROWS, AdjustDialog, EqualizeDialog, FadeDialog, FilterDialog,
@@ -215,7 +216,7 @@ class FilterCommands:
             tip="Fades the last filter, adjustment or stroke by an opacity and a blend mode",
             enabled=lambda c: c.doc is not None and not c.job_running
             and fade.last_edit(c.doc) is not None,
-            label=self._fade_label, menu="edit", after="redo", separator=True))
+            label=self._fade_label, menu="edit", after="toggle_last_state", separator=True))
         specs += self._smart_filter_specs()
         specs.append(ActionSpec(
             "filter_last", "Last &Filter", self.repeat, "Ctrl+F",
@@ -295,14 +296,32 @@ class FilterCommands:
 
     # -- smart filters: a filter on a smart object (its rows in the Layers panel) ---------------
     def _smart_filter_specs(self) -> list[Spec]:
-        """Layer > Smart Filter > Clear Smart Filters (Photoshop's place)."""
+        """Layer > Smart Filter > Clear Smart Filters (Photoshop's place) and Link / Unlink
+        Filter Mask."""
         return [SubmenuSpec("smart_filter", "Smart Filte&r", menu="layer", after="smart_objects"),
                 ActionSpec("clear_smart_filters", "&Clear Smart Filters",
                            lambda: run_on_doc(self.window, "Could not clear the smart filters",
                                               lambda doc: smart_filters.clear(doc, doc.active)),
                            enabled=lambda c: bool(getattr(c.node, "filters", ())),
                            menu="smart_filter",
-                           tip="Takes every smart filter off the smart object")]
+                           tip="Takes every smart filter off the smart object"),
+                ActionSpec("filter_mask_unlink", "&Unlink Filter Mask",
+                           lambda: self.toggle_filter_mask_link(self.window.doc.active),
+                           enabled=lambda c: getattr(c.node, "filter_mask", None) is not None,
+                           menu="smart_filter", separator=True,
+                           label=lambda c: filter_mask_link_label(c.node),
+                           tip="Whether the filter mask moves with the smart object")]
+
+    def toggle_filter_mask_link(self, layer) -> None:
+        """The Smart Filters row's chain, its menu's and Layer > Smart Filter's Link /
+        Unlink Filter Mask: the same mask attribute a layer mask's Unlink sets (one step;
+        an unlinked mask stays where it is when the layer is moved)."""
+        run_on_doc(self.window, "Could not change the filter mask",
+                   lambda doc: mask_ops.set_mask_attr(doc, layer, "linked",
+                                                      not layer.filter_mask.linked,
+                                                      which="filter_mask")
+                   if layer is not None and getattr(layer, "filter_mask", None) is not None
+                   else None)
 
     def toggle_smart_filter(self, layer, index: int) -> None:
         """The eye of a smart filter's row: its effect hidden or shown (one step)."""

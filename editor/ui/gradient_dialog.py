@@ -15,6 +15,12 @@ bar's strip, where it is clicked), in the colour the gradient has there, with it
 midpoint halfway; the other stops keep theirs. Each stop but the first has a "mid" field:
 the midpoint of the stretch ending at it (the bar's diamond, 5..95 %). A gradient keeps at
 least one colour stop.
+
+The Presets row (Photoshop's Gradient Editor's presets) lists the user's gradient presets
+(`gradient_presets`, gradients.json beside the settings): choosing one puts its gradient
+(stops, midpoints, smoothness, method, noise) into the dialog, the layout kept; Import…
+reads Photoshop's .grd (or our gradients .json) into them (`preset_manager.import_file`,
+as the Preset Manager's Load… does) and lists them at once.
 """
 from __future__ import annotations
 
@@ -22,10 +28,10 @@ from dataclasses import replace
 from typing import Callable, Optional
 
 import numpy as np
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDoubleSpinBox, QFormLayout,
-                               QGridLayout, QGroupBox, QHBoxLayout, QPushButton,
+                               QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
                                QVBoxLayout, QWidget)
 
 from editor.model import gradients
@@ -50,6 +56,26 @@ class GradientFillDialog(QDialog):
         self._updating = False
         self._row_counts: Optional[tuple[int, int]] = None  # the stops the rows were made for
         layout = QVBoxLayout(self)
+
+        # Presets: the user's gradients (when the dialog belongs to an editor window).
+        self._window = _editor_window(parent)
+        row = QHBoxLayout()
+        self.presets = QComboBox()
+        self.presets.setObjectName("GradientPresets")
+        self.presets.setToolTip("Your gradient presets: choose one to use its colours")
+        self.presets.setMinimumWidth(220)
+        self.presets.activated.connect(self._preset_chosen)
+        self.import_button = QPushButton("Import…")
+        self.import_button.setObjectName("GradientImport")
+        self.import_button.setToolTip("Add the gradients of a Photoshop .grd file to the presets")
+        self.import_button.clicked.connect(lambda: self.import_gradients())
+        row.addWidget(QLabel("Presets"))
+        row.addWidget(self.presets, 1)
+        row.addWidget(self.import_button)
+        if self._window is not None:
+            layout.addLayout(row)
+        self._preset_list: list = []
+        self._fill_presets()
 
         self.bar = GradientBar(settings)
         self.bar.changed.connect(self._apply)
@@ -105,6 +131,40 @@ class GradientFillDialog(QDialog):
         buttons = ok_cancel(self)
         layout.addWidget(buttons)
         self._show()
+
+    # -- presets -------------------------------------------------------------------------------
+    def _fill_presets(self) -> None:
+        from editor.model.preset_kinds import GRADIENTS
+
+        from .preset_manager import current
+
+        self._preset_list = [e.item for e in current(self._window, GRADIENTS)] \
+            if self._window is not None else []
+        self.presets.clear()
+        self.presets.addItem("(choose a preset)")
+        for preset in self._preset_list:
+            self.presets.addItem(QIcon(QPixmap.fromImage(fill_image(
+                replace(preset.gradient, angle=0.0), 48, 16))), preset.name)
+        self.presets.setIconSize(QSize(48, 16))
+
+    def _preset_chosen(self, index: int) -> None:
+        from editor.model.gradient_presets import applied
+
+        if 1 <= index <= len(self._preset_list):
+            self._apply(applied(self.settings, self._preset_list[index - 1]))
+
+    def import_gradients(self, path: Optional[str] = None) -> int:
+        """Import…: a .grd's gradients appended to the presets (names there skipped), the
+        list filled again; returns how many were added."""
+        from editor.model.preset_kinds import GRADIENTS
+
+        from .preset_manager import import_file
+
+        if self._window is None:
+            return 0
+        added = import_file(self._window, GRADIENTS, path)
+        self._fill_presets()
+        return added
 
     # -- building ------------------------------------------------------------------------------
     def _check(self, name: str, text: str, field: str, row: QHBoxLayout) -> QCheckBox:
@@ -281,6 +341,13 @@ class GradientFillDialog(QDialog):
     def _add_opacity(self) -> None:
         self._apply(added(self.settings, "opacity",
                           _widest_gap([s[0] for s in self.settings.opacity_stops])))
+
+
+def _editor_window(widget: Optional[QWidget]):
+    """The editor window `widget` belongs to (the one with the settings), or None."""
+    while widget is not None and not (hasattr(widget, "settings") and hasattr(widget, "status")):
+        widget = widget.parentWidget()
+    return widget
 
 
 def _widest_gap(locations: list[float]) -> float:

@@ -1,18 +1,19 @@
-"""View > New Guide… (Orientation, Position in px or %: one guide, one undo step), View > New
-Guide Layout… (Photoshop's dialog: Columns and Rows each with Number, Width or
-Height and Gutter, Margin top, left, bottom, right, Center Columns, Clear Existing Guides),
-its guides previewed on the canvas while it is open, OK one undo step, Cancel nothing; and
-View > New Guides From Shape. The layouts themselves are `model.guide_layout`'s."""
+"""View > New Guide… (Orientation, Position in the rulers' unit or typed with one: one
+guide, one undo step), View > New Guide Layout… (Photoshop's dialog: Columns and Rows each
+with Number, Width or Height and Gutter, Margin top, left, bottom, right, Center Columns,
+Clear Existing Guides), its guides previewed on the canvas while it is open, OK one undo
+step, Cancel nothing; and View > New Guides From Shape. The layouts themselves are `model.guide_layout`'s."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QDialogButtonBox,
                                QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
-                               QLabel, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
+                               QLabel, QLineEdit, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
 
-from editor.model.guide_layout import (GUIDE_UNITS, GuideLayout, Track, apply_guide_layout,
+from editor.model.guide_layout import (GuideLayout, Track, apply_guide_layout,
                                        guides_from_shape, layout_guides, merged, new_guide)
+from editor.model.resolution import SUFFIX, parse_length
 
 from .actions import ActionSpec, has_doc
 
@@ -130,12 +131,15 @@ class GuideLayoutDialog(QDialog):
 
 
 class NewGuideDialog(QDialog):
-    """View > New Guide…: Orientation (Horizontal, Vertical) and Position with its unit."""
+    """View > New Guide…: Orientation (Horizontal, Vertical) and Position, shown in the
+    rulers' unit (Preferences > Units & Rulers) and typed in it or with a unit of its own
+    ("2 in", "3 cm", "50 %"), as Photoshop's field takes it."""
 
-    def __init__(self, parent: QWidget, settings):
+    def __init__(self, parent: QWidget, settings, unit: str = "pixels"):
         super().__init__(parent)
         self.setObjectName("NewGuideDialog")
         self.setWindowTitle("New Guide")
+        self.ruler_unit = unit
         form = QFormLayout(self)
         row = QHBoxLayout()
         self.orientation = QButtonGroup(self)
@@ -148,29 +152,27 @@ class NewGuideDialog(QDialog):
         self.orientation.button(1 if settings.value("view/new_guide_vertical", True, bool)
                                 else 0).setChecked(True)
         form.addRow("Orientation", row)
-        self.position = QDoubleSpinBox()
+        self.position = QLineEdit(f"0 {SUFFIX[unit]}")
         self.position.setObjectName("NewGuidePosition")
-        self.position.setRange(0.0, 300000.0)  # (the canvas's own size is checked on OK)
-        self.position.setDecimals(2)
-        self.unit = QComboBox()
-        self.unit.setObjectName("NewGuideUnit")
-        for unit in GUIDE_UNITS:
-            self.unit.addItem(unit, unit)
-        self.unit.setCurrentIndex(max(0, self.unit.findData(
-            settings.value("view/new_guide_unit", "px"))))
-        pos = QHBoxLayout()
-        pos.addWidget(self.position, 1)
-        pos.addWidget(self.unit)
-        form.addRow("Position", pos)
+        self.position.setToolTip("In the rulers' unit, or typed with one: 2 in, 3 cm, 50 %, "
+                                 "120 px")
+        form.addRow("Position", self.position)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self.position.selectAll()
         self.position.setFocus()
 
     def horizontal(self) -> bool:
         return self.orientation.checkedId() == 0
+
+    def pixels(self, doc) -> float:
+        """The position typed, in image pixels of `doc` (ValueError for one that is not a
+        length)."""
+        size = doc.height if self.horizontal() else doc.width
+        return parse_length(self.position.text(), self.ruler_unit, doc.resolution, size)
 
 
 class GuideLayoutCommands:
@@ -193,14 +195,12 @@ class GuideLayoutCommands:
         if w.doc is None:
             return
         w.tools.end_mode(commit=True)
-        dialog = NewGuideDialog(w, w.settings)
+        dialog = NewGuideDialog(w, w.settings, w.settings.ruler_units)
         if not dialog.exec():
             return
-        unit = dialog.unit.currentData()
         w.settings.set_value("view/new_guide_vertical", not dialog.horizontal())
-        w.settings.set_value("view/new_guide_unit", unit)
         try:
-            new_guide(w.doc, dialog.horizontal(), dialog.position.value(), unit)
+            new_guide(w.doc, dialog.horizontal(), dialog.pixels(w.doc), "px")
         except Exception as exc:
             w.report(exc, "Could not make the guide")
             return

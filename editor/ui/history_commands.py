@@ -1,4 +1,5 @@
-"""Edit > Undo and Redo (Ctrl+Z, Shift+Ctrl+Z / Ctrl+Y), named after the step they undo.
+"""Edit > Undo and Redo (Ctrl+Z, Shift+Ctrl+Z / Ctrl+Y), named after the step they undo,
+and Toggle Last State (Alt+Ctrl+Z: the state current before this one, `History.toggle_last`).
 
 A tool mode that keeps its own steps (Free Transform, Quick Mask) takes them first, and
 the Pen its anchors while a path is being drawn; otherwise the document's history does,
@@ -43,3 +44,10 @@ class HistoryCommands:
             return
         if mode is None and w.doc is not None and not self._pointer_busy():
             w.doc.history.redo()
+
+    def toggle_last_state(self) -> None:
+        """Edit > Toggle Last State (nothing while a tool mode such as Free Transform keeps
+        its own steps: Undo and Redo walk those)."""
+        w = self.window
+        if w.tools.mode is None and w.doc is not None and not self._pointer_busy():
+            w.doc.history.toggle_last()

@@ -7,16 +7,30 @@ returns the document to it as a new step (undo takes that back); double-clicking
 name renames it; the brush column beside it chooses it as the History Brush's source;
 the bin deletes the chosen snapshot. The panel only shows the per-document
 `doc.snapshots` and `doc.history` and calls them.
+
+The panel menu has Photoshop's Step Forward / Step Backward (Edit > Redo / Undo, their
+keys shown beside them),
+New Snapshot… (its dialog: name, From:), Delete (the current step and those made
+from it), Clear History (undoable; with Alt held it purges, which is not), New
+Document (a copy of the current state) and History Options… (`history_dialogs`),
+whose flags the editor's settings keep and `apply_options` hands each document's
+history. With Allow Non-Linear History the steps after one gone back to are not
+greyed: a new step is added at the end and they stay there to click.
 """
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Optional
 
 from PySide6.QtCore import QRect, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QColor, QFont, QIcon
-from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QListWidget,
-                               QListWidgetItem, QMenu, QToolButton, QTreeWidget,
+from PySide6.QtGui import QAction, QColor, QFont, QIcon, QKeySequence
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QFrame, QHBoxLayout,
+                               QListWidget, QListWidgetItem, QMenu, QToolButton, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
+
+from editor.model.duplicate import duplicate_document
+
+from .history_dialogs import HistoryOptionsDialog, NewSnapshotDialog
 
 from .icons import icon, pixmap
 
@@ -26,6 +40,12 @@ if TYPE_CHECKING:
 BRUSH, NAME = 0, 1  # the snapshot rows' columns
 ROW_HEIGHT = 26
 SHOWN_SNAPSHOTS = 3  # rows the snapshot list shows before it scrolls
+
+
+def with_key(text: str, action: QAction) -> str:
+    """`text` with `action`'s first key after a tab (a menu's key column), if it has one."""
+    key = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    return f"{text}\t{key}" if key else text
 
 
 class HistoryPanel(QWidget):
@@ -75,7 +95,7 @@ class HistoryPanel(QWidget):
         buttons.addWidget(self.menu_button)
         buttons.addStretch(1)
         self.new_button = self._button("camera", "Create new snapshot", "HistoryButton_snapshot")
-        self.new_button.clicked.connect(self.new_snapshot)
+        self.new_button.clicked.connect(self._camera_clicked)
         self.delete_button = self._button("layer-delete", "Delete the chosen snapshot",
                                           "HistoryButton_delete")
         self.delete_button.clicked.connect(self.delete_snapshot)
@@ -106,25 +126,109 @@ class HistoryPanel(QWidget):
         return button
 
     def menu(self) -> QMenu:
-        """The panel's menu: New Snapshot, Delete, the History Brush's source, Step
-        Forward / Backward (Edit > Redo / Undo)."""
+        """The panel's menu, in Photoshop's order: Step Forward / Backward (Edit > Redo /
+        Undo), New Snapshot…, Delete, Clear History, New Document, Delete Snapshot, the
+        History Brush's source, History Options…."""
         if self._menu is None:
             self._menu = QMenu(self)
             self._menu.setObjectName("HistoryMenu")
-            self.new_action = QAction(icon("camera"), "New Snapshot", self._menu)
-            self.new_action.triggered.connect(self.new_snapshot)
-            self.delete_action = QAction("Delete Snapshot", self._menu)
-            self.delete_action.triggered.connect(self.delete_snapshot)
-            self.source_action = QAction("Set History Brush Source", self._menu)
-            self.source_action.triggered.connect(self._chosen_as_source)
-            for action in (self.new_action, self.delete_action, self.source_action):
-                self._menu.addAction(action)
+            w = self.main_window
+            self.forward_action = self._menu_action("Step Forward",
+                                                    lambda: w.action("redo").trigger())
+            self.backward_action = self._menu_action("Step Backward",
+                                                     lambda: w.action("undo").trigger())
             self._menu.addSeparator()
-            self._menu.addAction(self.main_window.action("redo"))
-            self._menu.addAction(self.main_window.action("undo"))
-        self.main_window.update_actions()
+            self.new_action = self._menu_action("New Snapshot…",
+                                                lambda: self.new_snapshot(ask=True))
+            self.new_action.setIcon(icon("camera"))
+            self.delete_step_action = self._menu_action("Delete", self.delete_step)
+            self.clear_action = self._menu_action("Clear History", self.clear_history)
+            self.clear_action.setToolTip("Alt+click: purge the steps for good (not undoable)")
+            self._menu.addSeparator()
+            self.new_document_action = self._menu_action("New Document", self.new_document)
+            self._menu.addSeparator()
+            self.delete_action = self._menu_action("Delete Snapshot", self.delete_snapshot)
+            self.source_action = self._menu_action("Set History Brush Source",
+                                                   self._chosen_as_source)
+            self._menu.addSeparator()
+            self.options_action = self._menu_action("History Options…", self.show_options)
+        w = self.main_window
+        # Their keys, as Photoshop's panel menu shows them: Edit > Redo's and Undo's as they
+        # are now (Keyboard Shortcuts may change them), written after a tab only, so that no
+        # second shortcut competes with the window's.
+        self.forward_action.setText(with_key("Step Forward", w.action("redo")))
+        self.backward_action.setText(with_key("Step Backward", w.action("undo")))
+        w.update_actions()
         self._update_buttons()
         return self._menu
+
+    def _menu_action(self, text: str, slot) -> QAction:
+        action = QAction(text, self._menu)
+        action.triggered.connect(slot)
+        self._menu.addAction(action)
+        return action
+
+    # -- History Options --------------------------------------------------------------------
+    def apply_options(self, doc) -> None:
+        """Hands `doc`'s history the settings' History Options and History States."""
+        settings = self.main_window.settings
+        history = doc.history
+        history.non_linear = settings.history_option("non_linear")
+        history.visibility_undoable = settings.history_option("visibility_undoable")
+        history.set_max_steps(settings.history_states)
+        if self.session is not None and doc is self.session.doc:
+            self._shown = None  # (greyed rows or not)
+            self._schedule()
+
+    def show_options(self) -> None:
+        """History Options…: the dialog; OK keeps the flags in the settings and applies them
+        to every open document."""
+        dialog = HistoryOptionsDialog(self.main_window, self.main_window.settings)
+        if dialog.exec():
+            dialog.apply()
+            for session in self.main_window.sessions:
+                self.apply_options(session.doc)
+
+    def saved(self, session) -> None:
+        """After File > Save: a snapshot named by the time when History Options asks."""
+        if self.main_window.settings.history_option("snapshot_on_save"):
+            session.doc.snapshots.take(time.strftime("%H:%M:%S"))
+
+    # -- the steps' commands -----------------------------------------------------------------
+    def delete_step(self) -> None:
+        """Delete: the current step and those made from it (the document back to the step
+        before); not undoable."""
+        if self.session is not None and self.session.doc.history.index > 0:
+            self.session.doc.history.delete_step(self.session.doc.history.index)
+
+    def clear_history(self) -> None:
+        """Clear History: the steps out of the list, snapshots kept; Edit > Undo brings them
+        back. With Alt held, Photoshop's purge: gone for good, their memory freed."""
+        if self.session is None:
+            return
+        history = self.session.doc.history
+        if QApplication.keyboardModifiers() & Qt.KeyboardModifier.AltModifier:
+            history.purge()
+            self.main_window.status("History purged (not undoable).")
+        else:
+            history.clear_steps()
+            self.main_window.status("History cleared: Edit > Undo brings the steps back.")
+        self.main_window.update_actions()
+
+    def new_document(self) -> None:
+        """New Document: the current state as a new document in a new tab, named after the
+        step (Photoshop's "Create new document from current state")."""
+        if self.session is None:
+            return
+        doc = self.session.doc
+        step = doc.history.current()
+        try:
+            copy = duplicate_document(doc)
+        except Exception as exc:
+            self.main_window.report(exc, "Could not make a document of this state")
+            return
+        self.main_window.add_session(copy, step.name if step is not None else
+                                     f"{self.session.title} copy")
 
     # -- binding to a document ------------------------------------------------------------
     def set_session(self, session) -> None:
@@ -198,10 +302,29 @@ class HistoryPanel(QWidget):
         item = self.snapshots.currentItem()
         return item.data(NAME, Qt.ItemDataRole.UserRole) if item is not None else None
 
-    def new_snapshot(self) -> None:
+    def _camera_clicked(self) -> None:
+        """The camera button: a snapshot at once, or its dialog first when History Options
+        shows it by default or Alt is held (as in Photoshop)."""
+        alt = bool(QApplication.keyboardModifiers() & Qt.KeyboardModifier.AltModifier)
+        self.new_snapshot(ask=alt or self.main_window.settings.history_option("snapshot_dialog"))
+
+    def new_snapshot(self, ask: bool = False) -> None:
+        """A snapshot of the whole document named "Snapshot N"; with `ask`, New Snapshot's
+        dialog chooses its name and From: first."""
         if self.session is None:
             return
-        snap = self.session.doc.snapshots.take()
+        snaps = self.session.doc.snapshots
+        name, source = None, "full"
+        if ask:
+            dialog = NewSnapshotDialog(self.main_window, snaps.next_name())
+            if not dialog.exec():
+                return
+            name, source = dialog.chosen()
+        try:
+            snap = snaps.take(name, source=source)
+        except ValueError as exc:
+            self.main_window.report(exc, "Could not make the snapshot")
+            return
         item = self.snapshot_item(snap)
         if item is not None:
             self.snapshots.scrollToItem(item)
@@ -225,9 +348,15 @@ class HistoryPanel(QWidget):
         self.new_button.setEnabled(has)
         self.delete_button.setEnabled(chosen)
         if self._menu is not None:
+            history = self.session.doc.history if has else None
             self.new_action.setEnabled(has)
             self.delete_action.setEnabled(chosen)
             self.source_action.setEnabled(chosen)
+            self.forward_action.setEnabled(self.main_window.action("redo").isEnabled())
+            self.backward_action.setEnabled(self.main_window.action("undo").isEnabled())
+            self.delete_step_action.setEnabled(has and history.index > 0)
+            self.clear_action.setEnabled(has and history.count > 0)
+            self.new_document_action.setEnabled(has)
 
     def _snapshot_clicked(self, item: QTreeWidgetItem, column: int) -> None:
         if self.session is None:
@@ -258,7 +387,9 @@ class HistoryPanel(QWidget):
     # -- steps ------------------------------------------------------------------------------
     def _rebuild(self) -> None:
         history = self.session.doc.history if self.session is not None else None
-        state = (self.session, history.names(), history.index) if history else None
+        state = (self.session, history.names(), history.index,
+                 [history.parent(r) for r in range(1, history.count + 1)],
+                 history.non_linear) if history else None
         if state == self._shown:
             return  # e.g. a drag merging into its step: nothing new to list
         self._shown = state
@@ -271,9 +402,12 @@ class HistoryPanel(QWidget):
         self.list.addItem(first)
         for name in history.names():
             self.list.addItem(QListWidgetItem(name))
+        # Undone steps, still redoable, are grey; not in a non-linear history, where every
+        # row is a state to go to (as in Photoshop).
+        applied = history.applied()
         for row in range(self.list.count()):
             item = self.list.item(row)
-            if row > history.index:  # undone steps, still redoable
+            if not history.non_linear and row not in applied:
                 item.setForeground(QColor("#6a6f78"))
                 font = QFont(item.font())
                 font.setItalic(True)

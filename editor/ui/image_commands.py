@@ -66,7 +66,8 @@ class ImageSizeDialog(QDialog):
     are (proportions kept, as in Photoshop): the print size and resolution trade."""
 
     def __init__(self, window: "EditorWindow", size: tuple[int, int],
-                 method: str = "automatic", noise: float = 0.0, resolution: float = 72.0):
+                 method: str = "automatic", noise: float = 0.0, resolution: float = 72.0,
+                 unit: str = "inches"):
         super().__init__(window)
         self.setWindowTitle("Image Size")
         self.setObjectName("ImageSizeDialog")
@@ -85,6 +86,9 @@ class ImageSizeDialog(QDialog):
         self.width_unit, self.height_unit = _unit_box(), _unit_box()
         self.width_unit.setObjectName("ImageSizeWidthUnit")
         self.height_unit.setObjectName("ImageSizeHeightUnit")
+        # The rulers' unit (pixels: the Pixel Dimensions above; the print size in inches).
+        for box in (self.width_unit, self.height_unit):
+            box.setCurrentIndex(max(0, box.findData(unit if unit != "pixels" else "inches")))
         form.addRow("Width:", _row(self.print_width, self.width_unit))
         form.addRow("Height:", _row(self.print_height, self.height_unit))
         self.resolution = QDoubleSpinBox()
@@ -262,15 +266,31 @@ def _row(*widgets) -> QWidget:
 
 
 class CanvasSizeDialog(QDialog):
-    def __init__(self, window: "EditorWindow", size: tuple[int, int]):
+    """Image > Canvas Size…: the new Width and Height in a unit (Photoshop's: the rulers'
+    unit, Preferences > Units & Rulers, by default; Percent of the current size, the print
+    units by the document's resolution) and the Anchor."""
+
+    def __init__(self, window: "EditorWindow", size: tuple[int, int], unit: str = "pixels",
+                 resolution: float = 72.0):
         super().__init__(window)
         self.setWindowTitle("Canvas Size")
         self.setObjectName("CanvasSizeDialog")
+        self.size0, self.ppi = size, float(resolution)
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        self.width_box, self.height_box = _size_box(size[0]), _size_box(size[1])
-        form.addRow("Width", self.width_box)
+        self.width_box, self.height_box = _print_box(), _print_box()
+        self.unit = QComboBox()
+        self.unit.setObjectName("CanvasSizeUnit")
+        for key, label in ppi_limits.UNITS:
+            self.unit.addItem(label, key)
+        self.unit.setCurrentIndex(max(0, self.unit.findData(unit)))
+        self._unit = self.unit.currentData()  # what the fields show now
+        for box, px in ((self.width_box, size[0]), (self.height_box, size[1])):
+            box.setDecimals(0 if self._unit == "pixels" else 3)
+            box.setValue(self._shown(px, box))
+        form.addRow("Width", _row(self.width_box, self.unit))
         form.addRow("Height", self.height_box)
+        self.unit.currentIndexChanged.connect(self._unit_changed)
         grid_box = QWidget()
         grid = QGridLayout(grid_box)
         grid.setSpacing(2)
@@ -292,12 +312,31 @@ class CanvasSizeDialog(QDialog):
         self.buttons = ok_cancel(self)
         layout.addWidget(self.buttons)
 
+    def _side(self, box) -> int:
+        return self.size0[0 if box is self.width_box else 1]
+
+    def _shown(self, px: float, box) -> float:
+        return ppi_limits.from_pixels(px, self._unit, self.ppi, self._side(box))
+
+    def _pixels(self, box) -> int:
+        return max(1, round(ppi_limits.to_pixels(box.value(), self._unit, self.ppi,
+                                                 self._side(box))))
+
+    def _unit_changed(self, *args) -> None:
+        """The fields' values kept as lengths, shown in the unit chosen."""
+        sizes = [self._pixels(box) for box in (self.width_box, self.height_box)]
+        self._unit = self.unit.currentData()
+        for box, px in zip((self.width_box, self.height_box), sizes):
+            box.setDecimals(0 if self._unit == "pixels" else 3)
+            box.setValue(self._shown(px, box))
+
     def _show_anchor(self, *args) -> None:
         for button in self.anchor.buttons():
             button.setText("●" if button.isChecked() else "")
 
     def chosen(self) -> tuple[int, int, tuple[float, float]]:
-        return self.width_box.value(), self.height_box.value(), \
+        """The new size in pixels and the anchor."""
+        return self._pixels(self.width_box), self._pixels(self.height_box), \
             image_ops.ANCHORS[self.anchor.checkedId()]
 
 
@@ -389,7 +428,8 @@ class ImageCommands:
         dialog = ImageSizeDialog(self.window, doc.size,
                                  settings.value("image/resample", "automatic", str),
                                  settings.value("image/reduce_noise", 0, int),
-                                 resolution=doc.resolution)
+                                 resolution=doc.resolution,
+                                 unit=settings.ruler_units)
         if dialog.exec():
             chosen = dialog.settings()
             # Photoshop remembers the Resample choice for the next time.
@@ -402,7 +442,8 @@ class ImageCommands:
         doc = self.window.doc
         if doc is None:
             return
-        dialog = CanvasSizeDialog(self.window, doc.size)
+        dialog = CanvasSizeDialog(self.window, doc.size, self.window.settings.ruler_units,
+                                  doc.resolution)
         if dialog.exec():
             width, height, anchor = dialog.chosen()
             # (the Background is extended with the background colour, Photoshop's default

@@ -1,10 +1,13 @@
 """The Info panel (Window > Info, F8, as in Photoshop): what is under the pointer
 and the size of what is being selected.
 
-- the composite's colour under the pointer, as R G B (0-255) and as H (degrees) S B (%);
-- the pointer's X and Y in image pixels;
-- W and H of the selection, or of the marquee or crop box while it is dragged
-  (`Tool.info_box`);
+- the composite's colour under the pointer, as R G B (0-255) and as H (degrees) S B (%)
+  (in a Lab Color document as L a b instead, Photoshop's D50 Lab: `color_modes.lab_of_rgb`);
+- the pointer's X and Y, and W and H of the selection, or of the marquee or crop box while
+  it is dragged (`Tool.info_box`), in the rulers' unit (Preferences > Units & Rulers: image
+  pixels by default; inches, centimetres ... by the document's resolution, percent of its
+  width or height), as Photoshop's; right-click on the panel offers the units (the rulers'
+  own menu: one preference);
 - the document's size;
 - the colour samplers' colours (Color Sampler tool), #1..#10 as R G B, read with the
   Eyedropper's Sample Size and kept current while the image changes (`region_changed`,
@@ -19,10 +22,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
+import numpy as np
 from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from editor.model import color_modes as cm
+from editor.model.resolution import length_text
+
+from .canvas_chrome import units_menu
 from .tools.eyedropper import composite_rgba
 
 if TYPE_CHECKING:
@@ -61,6 +69,7 @@ class InfoPanel(QWidget):
         grid.setHorizontalSpacing(6)
         grid.setVerticalSpacing(2)
         self.fields: dict[str, QLabel] = {}
+        self.captions: dict[str, QLabel] = {}
         for key, caption, row, column in FIELDS:
             if row == 3 and column == 0:  # a rule between the colour and the geometry
                 line = QFrame()
@@ -71,6 +80,7 @@ class InfoPanel(QWidget):
             name.setObjectName("Dim")
             value = QLabel(BLANK)
             value.setObjectName(f"Info_{key}")
+            self.captions[key] = name
             value.setMinimumWidth(64)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             grid.addWidget(name, row + (row >= 3), column * 2)
@@ -95,7 +105,8 @@ class InfoPanel(QWidget):
         self.refresh()
 
     def text(self, key: str) -> str:
-        """What a read-out shows ("doc": the document's size; "#2G": sampler 2's green)."""
+        """What a read-out shows ("doc": the document's size; "#2G": sampler 2's green;
+        "H", "S", "Bv" are L, a, b in a Lab document)."""
         if key == "doc":
             return self.doc_size.text()
         if key.startswith("#"):
@@ -140,19 +151,37 @@ class InfoPanel(QWidget):
         if canvas is not None and self._point is not None:
             rgba = composite_rgba(canvas, self._point, sync=False)
             xy = (int(self._point.x() // 1), int(self._point.y() // 1))
+        lab = session is not None and session.doc.color_mode == "lab"
+        for key, caption in zip(("H", "S", "Bv"), "Lab" if lab else "HSB"):
+            self.captions[key].setText(caption + ":")
         if rgba is not None and rgba[3] > 0:
             r, g, b, _ = rgba
-            h, s, v = hsb(r, g, b)
-            values = {"R": r, "G": g, "B": b, "H": f"{h}°", "S": f"{s}%", "Bv": f"{v}%"}
+            if lab:  # Photoshop's Lab read-out, whole numbers
+                h, s, v = (round(float(c)) for c in cm.lab_of_rgb(np.array([r, g, b], np.uint8)))
+            else:
+                h, s, v = hsb(r, g, b)
+            units = ("", "", "") if lab else ("°", "%", "%")
+            values = {"R": r, "G": g, "B": b, "H": f"{h}{units[0]}", "S": f"{s}{units[1]}",
+                      "Bv": f"{v}{units[2]}"}
         else:  # outside the canvas, or nothing drawn there
             values = {k: BLANK for k in ("R", "G", "B", "H", "S", "Bv")}
-        values["X"], values["Y"] = (f"{xy[0]} px", f"{xy[1]} px") if xy else (BLANK, BLANK)
+        doc = session.doc if session is not None else None
+        unit = self.main_window.settings.ruler_units
+        if xy:
+            # (whole pixels as Photoshop counts them; the other units from the pointer itself)
+            x, y = xy if unit == "pixels" else (self._point.x(), self._point.y())
+            values["X"] = length_text(x, unit, doc.resolution, doc.width)
+            values["Y"] = length_text(y, unit, doc.resolution, doc.height)
+        else:
+            values["X"] = values["Y"] = BLANK
         box = self.main_window.tools.current.info_box(canvas) if canvas is not None else None
-        values["W"], values["Hb"] = (f"{box.w} px", f"{box.h} px") if box is not None \
-            else (BLANK, BLANK)
+        if box is not None:
+            values["W"] = length_text(box.w, unit, doc.resolution, doc.width)
+            values["Hb"] = length_text(box.h, unit, doc.resolution, doc.height)
+        else:
+            values["W"] = values["Hb"] = BLANK
         for key, value in values.items():
             self.fields[key].setText(str(value))
-        doc = session.doc if session is not None else None
         self.doc_size.setText(f"Doc: {doc.width} × {doc.height} px" if doc is not None else "")
         self._show_samplers(canvas)
 
@@ -192,6 +221,10 @@ class InfoPanel(QWidget):
             row[channel.lower()] = name
             row[channel] = value
         self._sampler_rows.append(row)
+
+    def contextMenuEvent(self, e) -> None:
+        """Right-click: the units X, Y, W and H (and the rulers) are shown in."""
+        units_menu(self, self.main_window.view_commands.options).exec(e.globalPos())
 
     def showEvent(self, e) -> None:
         super().showEvent(e)

@@ -33,8 +33,8 @@ from .gradient_dialog import paint_thumbnail
 from .icons import icon, pixmap
 from .mask_menus import mask_menu
 from .qimage import rgba_to_qimage
-from .smart_filter_rows import FilterRow, filter_menu, filter_rows, mask_thumb_rect, \
-    paint_filter_row
+from .smart_filter_rows import FilterRow, filter_menu, filter_rows, link_rect, \
+    mask_thumb_rect, paint_filter_row
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -531,6 +531,12 @@ class LayerList(QWidget):
                                     EYE_W, INDENT, THUMB)
             if thumb.left() <= e.position().x() < thumb.right() + 1:
                 self._mask_thumb_clicked(row.layer, e.modifiers(), "filter_mask")
+                return
+            chain = link_rect(QRect(0, i * ROW_H, self.width(), ROW_H), self.rows[i][1],
+                              EYE_W, INDENT, THUMB)
+            if chain.left() <= e.position().x() < chain.right() + 1:  # link / unlink
+                self.panel.main_window.filter_commands.toggle_filter_mask_link(row.layer)
+                self.update()
                 return
         if doc.active is not row.layer:
             self._select(row.layer, Qt.KeyboardModifier.NoModifier)

@@ -13,7 +13,7 @@ from typing import Optional
 import numpy as np
 from PySide6.QtCore import QByteArray, QPointF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import (QColorDialog, QDockWidget, QFrame, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QDockWidget, QFrame, QHBoxLayout, QLabel,
                                QMainWindow, QMenu, QProgressBar, QPushButton, QStackedWidget,
                                QStatusBar, QTabBar, QTabWidget, QToolBar, QToolButton,
                                QVBoxLayout, QWidget)
@@ -81,6 +81,7 @@ from .sky_replacement_dialog import SkyReplacementCommands
 from .session import DocumentSession
 from .settings import Settings
 from .shortcut_commands import ShortcutCommands
+from .slice_commands import SliceCommands
 from .text_edit_commands import TextEditCommands
 from .tools import ToolManager
 from .tools.toolbox import GROUPS as TOOL_GROUPS, all_tools
@@ -139,8 +140,9 @@ class ColorSwatch(QWidget):
     def mousePressEvent(self, e) -> None:
         foreground = e.position().x() < 26 and e.position().y() < 26
         current = self.main_window.foreground if foreground else self.main_window.background
-        color = QColorDialog.getColor(current, self, "Foreground colour" if foreground else "Background colour")
-        if color.isValid():
+        color = dialogs.ask_color(self, current, "Foreground colour" if foreground
+                                  else "Background colour")
+        if color is not None:
             if foreground:
                 self.main_window.set_foreground(color)
             else:
@@ -268,6 +270,7 @@ class MainWindow(QMainWindow):
         self.layer_comp_commands = LayerCompCommands(self)  # Layer > Layer Comps, its panel's
         self.matting_commands = MattingCommands(self)  # Layer > Matting
         self.export_commands = ExportCommands(self)  # File > Export, File > Place Embedded
+        self.slice_commands = SliceCommands(self)  # the slice tools' commands, Save Slices…
         self.automate_commands = AutomateCommands(self)  # File > Automate, File > Scripts
         self.shortcut_commands = ShortcutCommands(self)  # Edit > Keyboard Shortcuts…
         self.file_info_commands = FileInfoCommands(self)  # File > File Info…
@@ -276,7 +279,8 @@ class MainWindow(QMainWindow):
         for module in (self.layer_commands, self.background_commands, self.artboard_commands,
                        self.transform_commands,
                        self.select_commands, self.export_commands, self.automate_commands,
-                       self.view_commands, self.guide_layout_commands, self.palette_commands,
+                       self.view_commands, self.guide_layout_commands, self.slice_commands,
+                       self.palette_commands,
                        self.decompose_commands, self.difference_commands, self.edit_commands,
                        self.mode_commands, self.image_commands, self.mask_commands, self.type_commands,
                        self.smart_object_commands,
@@ -710,7 +714,9 @@ class MainWindow(QMainWindow):
     def add_session(self, doc: Document, title: Optional[str] = None, *,
                     restored: bool = False) -> DocumentSession:
         session = DocumentSession(doc, title, restored=restored)
-        if not doc.snapshots.items:  # Photoshop's first snapshot: the document as opened
+        self.history_panel.apply_options(doc)
+        # Photoshop's first snapshot: the document as opened (History Options)
+        if not doc.snapshots.items and self.settings.history_option("first_snapshot"):
             doc.snapshots.take(session.title, opening=True)
         canvas = CanvasView(session, self.tools)
         session.canvas = canvas
@@ -762,6 +768,7 @@ class MainWindow(QMainWindow):
 
     def document_saved(self, session: DocumentSession) -> None:
         self.autosaver.forget(session)
+        self.history_panel.saved(session)
         i = self.sessions.index(session)
         self.tabs.setTabToolTip(i, session.file or session.title)
         if session.file:  # (a linked smart object's file, edited here: they read it again)
@@ -860,6 +867,8 @@ class MainWindow(QMainWindow):
                       getattr(self, "paragraph_styles_panel", None)):
             if panel is not None and "type" in self.tools.tools:
                 panel.refresh()
+        if "type" in self.tools.tools:  # (its size in the type unit at this resolution)
+            self.tools.tools["type"].show_bar()
 
     def _view_changed(self) -> None:
         canvas = self.canvas
@@ -898,7 +907,11 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             dialog.apply()
             self.autosaver.restart()
-            self.view_commands.grid_changed()
+            for session in self.sessions:  # (History States)
+                self.history_panel.apply_options(session.doc)
+            self.view_commands.grid_changed()  # (the rulers' unit too)
+            self.info_panel.refresh()  # (X, Y, W and H in the rulers' unit)
+            self.refresh_type_panels()  # (the type unit)
 
     def show_models(self) -> None:
         """The Models dialog (one per window, not modal: a download can run while you work)."""

@@ -18,10 +18,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QColorDialog, QDialog, QFormLayout, QLabel, QPushButton, QSpinBox,
+from PySide6.QtWidgets import (QDialog, QFormLayout, QLabel, QPushButton, QSpinBox,
                                QVBoxLayout)
 
 from .actions import ActionSpec, Context
+from . import dialogs
 from .dialogs import ok_cancel
 from .mask_commands import layer_has_mask
 from .mask_tint import TINT, TINT_OPACITY
@@ -74,8 +75,8 @@ class MaskOptionsDialog(QDialog):
         self._show_colour()
 
     def _choose_colour(self) -> None:
-        colour = QColorDialog.getColor(self.colour, self, "Mask Overlay Colour")
-        if colour.isValid():
+        colour = dialogs.ask_color(self, self.colour, "Mask Overlay Colour")
+        if colour is not None:
             self.set_colour(colour)
 
     def set_colour(self, colour: QColor) -> None:

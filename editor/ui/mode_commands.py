@@ -1,4 +1,5 @@
-"""Image > Mode: RGB Color, Grayscale and Indexed Color… (the work: `editor.model.color_modes`).
+"""Image > Mode: RGB Color, Grayscale, Indexed Color… and Lab Color (the work:
+`editor.model.color_modes`).
 
 As Photoshop: the menu checks the document's mode; Grayscale asks "Discard color
 information?" (and first whether to flatten when adjustment, fill, type or smart object
@@ -6,7 +7,9 @@ layers or layer styles would keep drawing colour); Indexed Color… asks to flat
 layered document, then its dialog (Palette, Colors, Forced, Transparency, Dither, Amount)
 previews on the canvas as the settings change. The flattening and the conversion are one
 undo step; Cancel in any question leaves the document as it was. In Grayscale mode the
-foreground and background colours are kept grey (`constrain_colors`).
+foreground and background colours are kept grey (`constrain_colors`). Lab Color keeps the
+layers and asks only whether to flatten when adjustment, fill, type or smart object layers
+or styles are there (they keep drawing RGB colour otherwise).
 """
 from __future__ import annotations
 
@@ -47,24 +50,37 @@ def grey_color(color: QColor) -> QColor:
     return QColor(v, v, v)
 
 
+def ask_flatten_first(parent, title: str, text: str) -> Optional[str]:
+    """Photoshop's "Flatten image before mode change?" (when layers draw colour from their
+    settings): "flatten" / "keep" (the layers as they are); None: Cancel."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text,
+                      QMessageBox.StandardButton.NoButton, parent)
+    box.setObjectName("FlattenModeQuestion")
+    flatten = box.addButton("Flatten", QMessageBox.ButtonRole.AcceptRole)
+    keep = box.addButton("Don't Flatten", QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(flatten)
+    box.exec()
+    return {flatten: "flatten", keep: "keep"}.get(box.clickedButton())
+
+
 def ask_discard_color(parent, flatten_question: bool) -> Optional[str]:
     """Photoshop's questions before Grayscale: "flatten" / "keep" (the layers as they are)
     when `flatten_question`, else "discard"; None: Cancel."""
     if flatten_question:
-        box = QMessageBox(QMessageBox.Icon.Question, "Grayscale",
-                          "Flatten image before mode change? Adjustment, fill, type and smart "
-                          "object layers and layer styles keep their colours unless flattened. "
-                          "Color information is discarded either way.",
-                          QMessageBox.StandardButton.NoButton, parent)
-        box.setObjectName("FlattenModeQuestion")
-        flatten = box.addButton("Flatten", QMessageBox.ButtonRole.AcceptRole)
-        keep = box.addButton("Don't Flatten", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(flatten)
-        box.exec()
-        return {flatten: "flatten", keep: "keep"}.get(box.clickedButton())
+        return ask_flatten_first(
+            parent, "Grayscale", "Flatten image before mode change? Adjustment, fill, type "
+            "and smart object layers and layer styles keep their colours unless flattened. "
+            "Color information is discarded either way.")
     return "discard" if ask_continue(parent, "Grayscale", "Discard color information?",
                                      "Discard", "DiscardColorQuestion") else None
+
+
+def ask_flatten_for_lab(parent) -> Optional[str]:
+    """The question before Lab Color when layers draw colour from their settings."""
+    return ask_flatten_first(
+        parent, "Lab Color", "Flatten image before mode change? Adjustment, fill, type and "
+        "smart object layers and layer styles keep drawing their colours unless flattened.")
 
 
 def ask_flatten_layers(parent) -> bool:
@@ -224,6 +240,11 @@ class ModeCommands:
                            "colours; saved as an Indexed PSD, exported as GIF or PNG-8 with it"),
             ActionSpec("mode_rgb", "&RGB Color", self.rgb, enabled=has_doc,
                        menu="image_mode", checkable=True, checked=mode_is("rgb")),
+            ActionSpec("mode_lab", "&Lab Color", self.lab, enabled=has_doc,
+                       menu="image_mode", checkable=True, checked=mode_is("lab"),
+                       tip="Keeps the layers, their colours as 8-bit Lab holds them; the "
+                           "Channels panel shows Lightness, a and b (Lightness alone: "
+                           "filters change only it); saved as a Lab PSD"),
         ]
 
     def _refresh_checks(self) -> None:
@@ -253,6 +274,22 @@ class ModeCommands:
                 cm.convert_to_rgb(w.doc)
         except Exception as exc:
             w.report(exc, "Could not convert to RGB Color")
+        finally:
+            self._refresh_checks()
+
+    def lab(self) -> None:
+        w = self.window
+        doc = w.doc
+        try:
+            if doc is None or doc.color_mode == "lab":
+                return
+            w.tools.end_mode(commit=True)
+            answer = ask_flatten_for_lab(w) if cm.colour_layers(doc) else "keep"
+            if answer is None:
+                return
+            cm.convert_to_lab(doc, flatten=answer == "flatten")
+        except Exception as exc:
+            w.report(exc, "Could not convert to Lab Color")
         finally:
             self._refresh_checks()
 

@@ -1,25 +1,30 @@
 """Edit > Presets > Preset Manager… and Export/Import Presets… (Photoshop's), over the kinds
-`editor.model.preset_kinds` describes (Brushes, Swatches, Styles, Custom Shapes).
+`editor.model.preset_kinds` describes (Brushes, Swatches, Gradients, Styles, Custom Shapes).
 
 Preset Manager: a Preset Type combo, that kind's presets as a list (a thumbnail, the name;
 several may be chosen), and Rename…, Delete, Move Up / Move Down (or a drag in the list), Load… (our JSON for the
-kind, or a Photoshop file Layered reads: .aco/.ase for swatches; names the list has are
-skipped, as Photoshop appends) and Save Set… (the chosen presets, all when none is chosen,
+kind, or a Photoshop file Layered reads: .aco/.ase for swatches, .abr for brushes, .grd for
+gradients, .asl for styles, .csh for custom shapes; names the list has are skipped, as Photoshop appends) and Save Set… (the chosen presets, all when none is chosen,
 to a file). Nothing is written until Done: then each changed kind's file beside the
 settings is written and its panel (Swatches, Styles, the brush presets, the Custom Shape
 picker) reads it again at once. Cancel leaves everything as it was.
 
 Export/Import Presets: two tabs, each with the kinds to take and a folder or a .zip file.
 Export writes each chosen kind's file there under its usual name; Import appends to the user's presets
-those of the folder's whose names are new (importing twice adds nothing), writes the files
-and reloads the panels. A damaged file in the folder is one line in the status bar and is
+those of the folder's whose names are new (its files of ours, and Photoshop's .abr, .grd, .asl, .csh,
+.aco and .ase there; importing twice adds nothing), writes the files and reloads the panels. A damaged file in the folder is one line in the status bar and is
 skipped; the user's own presets are untouched.
+
+`import_file` is the same Load… for the pickers' Import Brushes… and Import Shapes…, the
+Styles panel's Import Styles… and the Gradient Fill dialog's Import…: the
+kind's file written and its panel reloaded at once.
 
 The file dialogs are the module's `ask_open`, `ask_save`, `ask_folder` and `ask_zip`
 (tests replace them).
 """
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Callable, Optional
 
 from PySide6.QtCore import QSize, Qt, QTimer
@@ -41,9 +46,9 @@ THUMB = 32
 
 
 # -- the file dialogs (module functions, so tests can answer them) -------------------------------
-def _filter(kind: Kind) -> str:
+def _filter(kind: Kind, save: bool = False) -> str:
     ours = f"{kind.title} (*.json)"
-    if not kind.foreign:
+    if not kind.foreign or (save and kind.write_foreign is None):
         return ours
     theirs = " ".join(f"*{s}" for s in kind.foreign)
     return f"{kind.title} ({theirs} *.json);;Photoshop {kind.title} ({theirs});;{ours}"
@@ -55,7 +60,8 @@ def ask_open(parent: QWidget, kind: Kind, start: str) -> Optional[str]:
 
 
 def ask_save(parent: QWidget, kind: Kind, start: str) -> Optional[str]:
-    path, _ = QFileDialog.getSaveFileName(parent, f"Save {kind.title}", start, _filter(kind))
+    path, _ = QFileDialog.getSaveFileName(parent, f"Save {kind.title}", start,
+                                          _filter(kind, save=True))
     if path and "." not in path.rsplit("/", 1)[-1]:
         path += ".json"
     return path or None
@@ -83,6 +89,12 @@ def picture(window, kind: Kind, entry: Entry) -> QIcon:
     if kind.picture == "style":
         from .styles_panel import thumbnail
         return QIcon(thumbnail(entry.item.effects))
+    if kind.picture == "gradient":
+        from dataclasses import replace
+
+        from .gradient_dialog import fill_image
+        return QIcon(QPixmap.fromImage(fill_image(replace(entry.item.gradient, angle=0.0),
+                                                  THUMB, THUMB)))
     if kind.picture == "brush":
         from .brush_settings import tip_icon
         return tip_icon(entry.item, THUMB)
@@ -97,6 +109,7 @@ def _reload_brushes(window) -> None:
 
 RELOAD: dict[str, Callable] = {
     "swatches": lambda w: w.swatches_panel.reload(),
+    "gradients": lambda w: None,   # (the Gradient Fill dialog reads them when it opens)
     "styles": lambda w: w.styles_panel.reload(),
     "brushes": _reload_brushes,
     "custom_shapes": lambda w: w.tools.tools["shape"].reload_library(),
@@ -109,7 +122,6 @@ def path_of(window, kind: Kind) -> str:
 
 def current(window, kind: Kind) -> list[Entry]:
     """The kind's presets as its panel has them (its file, else the defaults)."""
-    import os
     return preset_kinds.current(kind, os.path.dirname(path_of(window, kind)), window.status)
 
 
@@ -118,6 +130,29 @@ def store(window, kind: Kind, entries: list[Entry]) -> None:
     preset_file.save_or_note(lambda: kind.save(path_of(window, kind), entries),
                              kind.title.lower(), window.status)
     RELOAD[kind.key](window)
+
+
+def import_file(window, kind: Kind, path: Optional[str] = None) -> int:
+    """The pickers' Import Brushes… / Import Shapes…: a file's presets (ours or
+    Photoshop's) appended to the kind's, those whose names are there skipped, as the
+    Preset Manager's Load… does, then written and the panel reloaded; returns how many
+    were added. An unreadable file is one status line and changes nothing."""
+    path = path or ask_open(window, kind, window.settings.last_dir())
+    if not path:
+        return 0
+    try:
+        incoming, notes = preset_kinds.load_file(kind, path)
+    except DocumentError as exc:
+        window.status(str(exc))
+        return 0
+    window.settings.set_last_dir(path)
+    entries = current(window, kind)
+    added = preset_kinds.merged(entries, incoming)
+    if added:
+        store(window, kind, entries)
+    window.status(" ".join([f"Imported {added} of {len(incoming)} {kind.title.lower()} from "
+                            f"{os.path.basename(path)}.", *notes]))
+    return added
 
 
 # -- Preset Manager --------------------------------------------------------------------------------

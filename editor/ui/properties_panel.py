@@ -208,7 +208,7 @@ class PropertiesPanel(QWidget):
                 self.size.setText(f"{box.w} × {box.h} px" if not box.is_empty() else "empty")
                 kind = ("Group" if isinstance(node, Group) else node.settings.label
                         if isinstance(node, AdjustmentLayer) else
-                        f"Text: {node.type_settings.describe()}"
+                        f"Text: {node.type_settings.describe(self.session.doc.resolution)}"
                         if isinstance(node, TextLayer) else
                         f"{'Linked ' if node.contents.link else ''}Smart Object: "
                         f"{node.contents.filename}, "

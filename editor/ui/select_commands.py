@@ -143,7 +143,7 @@ class SelectCommands:
                        lambda: self._cycle("blur"), "Shift+R"),
             ActionSpec("cycle_dodge", "Switch Dodge / Burn / Sponge",
                        lambda: self._cycle("dodge"), "Shift+O"),
-            ActionSpec("cycle_crop", "Switch Crop / Perspective Crop",
+            ActionSpec("cycle_crop", "Switch Crop / Perspective Crop / Slice / Slice Select",
                        lambda: self._cycle("crop"), "Shift+C"),
             ActionSpec("cycle_eyedropper", "Switch Eyedropper / Color Sampler / Ruler",
                        lambda: self._cycle("eyedropper"), "Shift+I"),

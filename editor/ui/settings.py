@@ -17,6 +17,17 @@ DEFAULT_AUTOSAVE_SECONDS = 180
 GRID_STYLES = ("lines", "dashed", "dots")
 DEFAULT_GRID_EVERY, DEFAULT_GRID_SUBDIVISIONS = 100, 4
 DEFAULT_GRID_COLOR = "#808080"
+# The History panel's History Options, as Photoshop names them: key -> (label, default).
+# Photoshop leaves visibility changes out of the history by default; Layered kept them as
+# steps before the option came, and keeps doing so unless it is turned off.
+HISTORY_OPTIONS = {
+    "first_snapshot": ("Automatically Create First Snapshot", True),
+    "snapshot_on_save": ("Automatically Create New Snapshot When Saving", False),
+    "non_linear": ("Allow Non-Linear History", False),
+    "snapshot_dialog": ("Show New Snapshot Dialog by Default", False),
+    "visibility_undoable": ("Make Layer Visibility Changes Undoable", True),
+}
+DEFAULT_HISTORY_STATES, MAX_HISTORY_STATES = 100, 1000  # (Photoshop: 50, up to 1000)
 
 
 def config_dir() -> str:
@@ -207,6 +218,52 @@ class Settings:
     @grid_style.setter
     def grid_style(self, style: str) -> None:
         self.set_value("view/grid_style", style if style in GRID_STYLES else "lines")
+
+    # -- units (Preferences > Units & Rulers) ----------------------------------------
+    @property
+    def type_units(self) -> str:
+        """The Character panel's and Type tool's unit: "points" (Photoshop's default),
+        "pixels" or "millimeters" (resolution.TYPE_UNITS)."""
+        from editor.model.resolution import TYPE_UNITS
+
+        unit = self.value("units/type", "points")
+        return unit if unit in [k for k, _, _ in TYPE_UNITS] else "points"
+
+    @type_units.setter
+    def type_units(self, unit: str) -> None:
+        self.set_value("units/type", unit)
+
+    @property
+    def ruler_units(self) -> str:
+        """The rulers' unit: one of Image Size's (resolution.RULER_UNITS; "pixels")."""
+        from editor.model.resolution import RULER_UNITS
+
+        unit = self.value("units/rulers", "pixels")
+        return unit if unit in [k for k, _ in RULER_UNITS] else "pixels"
+
+    @ruler_units.setter
+    def ruler_units(self, unit: str) -> None:
+        self.set_value("units/rulers", unit)
+
+    # -- the History panel (its menu's History Options, Preferences > Performance) -----
+    @property
+    def history_states(self) -> int:
+        """Preferences > Performance > History States: the steps each document keeps."""
+        return min(MAX_HISTORY_STATES, max(1, self.value("history/states",
+                                                         DEFAULT_HISTORY_STATES, int)))
+
+    @history_states.setter
+    def history_states(self, steps: int) -> None:
+        self.set_value("history/states", int(min(MAX_HISTORY_STATES, max(1, steps))))
+
+    def history_option(self, key: str) -> bool:
+        """One of HISTORY_OPTIONS' flags (History Options…)."""
+        return self.value(f"history/{key}", HISTORY_OPTIONS[key][1], bool)
+
+    def set_history_option(self, key: str, on: bool) -> None:
+        if key not in HISTORY_OPTIONS:
+            raise KeyError(key)
+        self.set_value(f"history/{key}", bool(on))
 
     # -- layers ---------------------------------------------------------------------
     @property

@@ -8,7 +8,9 @@ one undo step ("Apply Style"); Shift+click adds its effects to theirs (each kind
 in place of theirs of that kind); a layer whose style cannot be drawn (an adjustment layer)
 is left alone. New Style… (the button, the panel menu) makes one from the active layer's
 effects, with its blending options when "Include Layer Blending Options" is ticked;
-double-click or Rename… renames; Delete deletes the selected style. Styles are the user's,
+double-click or Rename… renames; Delete deletes the selected style; Import Styles… (the
+panel menu) adds the styles of Photoshop's .asl (`editor.model.asl`; its patterns join
+the current document's). Styles are the user's,
 not the document's: no undo step, saved to styles.json beside the settings after every
 change (a damaged file is kept aside as styles.json.damaged and the default set used).
 """
@@ -233,7 +235,7 @@ class StylesPanel(QWidget):
             self, "Styles", "Styles",
             (("New Style…", self.new_style), ("Rename Style…", lambda: self.rename()),
              ("Delete Style", lambda: self.delete()), (None, None),
-             ("Reset Styles", self.reset)),
+             ("Reset Styles", self.reset), ("Import Styles…", lambda: self.import_styles())),
             (("new_style", "layer-new", "Create new style from the active layer's style",
               self.new_style),
              ("delete", "layer-delete", "Delete the selected style", lambda: self.delete())))
@@ -257,12 +259,15 @@ class StylesPanel(QWidget):
             w.status("Choose a layer to apply a style to.")
             return
         style = self.styles[i]
+        # (a Pattern Overlay's pattern, kept by id, found among the document's)
+        effects_of_style = style_presets.resolved(style.effects,
+                                                  {p.id: p for p in doc.patterns})
         w.tools.end_mode(commit=True)
         try:
             with doc.history.macro("Apply Style"):
                 for node in nodes:
-                    effects = (style_presets.added(node.effects, style.effects) if add
-                               else style.effects)
+                    effects = (style_presets.added(node.effects, effects_of_style) if add
+                               else effects_of_style)
                     if node.effects != effects:
                         doc.set_effects(node, effects, "Apply Style")
                     if style.blending is not None and not add:
@@ -311,6 +316,34 @@ class StylesPanel(QWidget):
         del self.styles[i]
         self.selected = None
         self.changed()
+
+    def import_styles(self, path: Optional[str] = None) -> int:
+        """Import Styles…: Photoshop's .asl (or our styles .json) appended to the styles
+        (`preset_manager.import_file`: names already here skipped; the file written, the
+        grid refilled). An .asl's own patterns (its Pattern Overlays') join the current
+        document's patterns, as Layered keeps patterns per document; returns how many
+        styles were added."""
+        from editor.model import asl, pat
+        from editor.model.errors import DocumentError
+        from editor.model.preset_kinds import STYLES
+
+        from .preset_manager import ask_open, import_file
+
+        w = self.main_window
+        path = path or ask_open(w, STYLES, w.settings.last_dir())
+        if not path:
+            return 0
+        added = import_file(w, STYLES, path)
+        if path.lower().endswith(".asl") and w.doc is not None:
+            try:
+                patterns = asl.read(path).patterns
+            except DocumentError:
+                return added  # (import_file said why)
+            n = pat.import_into(w.doc, patterns)
+            if n:
+                w.status(f"Imported {added} style(s) from {path.rsplit('/', 1)[-1]}; its "
+                         f"{n} pattern(s) were added to this document's patterns.")
+        return added
 
     def reset(self) -> None:
         """Reset Styles: the default set in place of the user's (asked first)."""

@@ -12,6 +12,11 @@ every setting of a type layer, its whole text at once
   centred, right or justified too), the left, right and first-line indents and the space
   before and after paragraphs (drawn for paragraph text: text in a box).
 
+Sizes, leading, baseline shift, indents and paragraph spaces are shown and typed in
+Preferences > Units & Rulers' Type unit (points, pixels or millimetres), converted by the
+document's resolution as Photoshop converts them (12 pt is 50 px at 300 ppi; the layers
+keep pixels: `show_length`, `length_of`).
+
 Both show the active type layer's settings (the text being typed while the Type tool
 edits) and are disabled when the active layer is not type. A value changed goes through
 the Type tool's `set_option`, as the options bar's do: one undo step for the layer (part
@@ -28,8 +33,10 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDoubleSpinBox, QFontCom
                                QFormLayout, QGridLayout, QHBoxLayout, QSpinBox, QToolButton,
                                QVBoxLayout, QWidget)
 
-from editor.model.text_layer import (MAX_INDENT, MAX_LEADING, MAX_SCALE, MAX_SHIFT,
-                                     MAX_SIZE, MIN_SCALE, MIN_SIZE, TextLayer, TextSettings)
+from editor.model.resolution import type_pixels, type_shown, type_suffix
+from editor.model.text_layer import (MAX_INDENT, MAX_LEADING, MAX_PIXEL_SIZE, MAX_SCALE,
+                                     MAX_SHIFT, MAX_SIZE, MIN_PIXEL_SIZE, MIN_SCALE, MIN_SIZE,
+                                     TextLayer, TextSettings)
 
 from .icons import icon
 
@@ -66,6 +73,34 @@ def shown_type(window: "EditorWindow") -> Optional[TextSettings]:
     return layer.type_settings if isinstance(layer, TextLayer) else None
 
 
+def size_range(ppi: float) -> tuple[float, float]:
+    """A type size's range in pixels at `ppi`: Photoshop's 0.1..1296 pt within the
+    settings' pixel range."""
+    return (max(MIN_PIXEL_SIZE, MIN_SIZE * ppi / 72.0),
+            min(MAX_PIXEL_SIZE, MAX_SIZE * ppi / 72.0))
+
+
+def show_length(box: QDoubleSpinBox, px: float, unit: str, ppi: float, low: float,
+                high: float) -> None:
+    """Type length field `box` shows `px` pixels in type `unit` at `ppi`, its range
+    `low`..`high` pixels converted too (call with its signals blocked)."""
+    box.setSuffix(type_suffix(unit))
+    box.setRange(type_shown(low, unit, ppi), type_shown(high, unit, ppi))
+    box.setValue(type_shown(px, unit, ppi))
+    box.setProperty("type_px", float(px))  # (what it shows, exactly: `length_of`)
+
+
+def length_of(box: QDoubleSpinBox, unit: str, ppi: float) -> float:
+    """The pixels type length field `box` says (`show_length`'s inverse): the pixels it
+    was shown with while its rounded value is still theirs (12.5 px at 300 ppi shows as
+    3.00 pt; untouched, it stays 12.5, not 12.48)."""
+    shown = box.property("type_px")
+    if shown is not None and round(box.value(), box.decimals()) == round(
+            type_shown(shown, unit, ppi), box.decimals()):
+        return float(shown)
+    return round(type_pixels(box.value(), unit, ppi), 3)
+
+
 class KerningBox(QSpinBox):
     """Kerning: "Metrics" below Photoshop's range, then -1000..10000; a step up from
     Metrics gives 0 (no kerning), as the first value after Metrics in Photoshop's list."""
@@ -97,6 +132,14 @@ class _TypePanel(QWidget):
         self.window = window
         self._widgets: list[QWidget] = []
 
+    def units(self) -> tuple[str, float]:
+        """Preferences' type unit and the active document's resolution."""
+        return self.window.settings.type_units, self.window.tools.tools["type"].ppi()
+
+    def px(self, box: QDoubleSpinBox) -> float:
+        """Length field `box`'s value in pixels."""
+        return length_of(box, *self.units())
+
     def apply(self, **change) -> None:
         """A value changed by the user: the Type tool applies it (one undo step)."""
         if shown_type(self.window) is None:
@@ -108,7 +151,7 @@ class _TypePanel(QWidget):
         settings = shown_type(self.window)
         self.setEnabled(settings is not None)
         if settings is None:
-            settings = self.window.tools.tools["type"].style
+            settings = self.window.tools.tools["type"].next_style()
         for widget in self._widgets:
             widget.blockSignals(True)
         try:
@@ -153,14 +196,15 @@ class CharacterPanel(_TypePanel):
         layout.addWidget(self.font_box)
         layout.addWidget(self.style_box)
         grid = QGridLayout()
-        self.size = _spin("Character_size", "Font size (a point is a pixel: 72 ppi)",
+        self.size = _spin("Character_size", "Font size (Preferences > Units & Rulers' "
+                          "Type unit; points converted by the document's resolution)",
                           MIN_SIZE, MAX_SIZE)
-        self.size.valueChanged.connect(lambda v: self.apply(size=float(v)))
+        self.size.valueChanged.connect(lambda v: self.apply(size=self.px(self.size)))
         self.leading = _spin("Character_leading", "Leading: the distance between "
                              "baselines ((Auto): 120 % of the size)", 0.0, MAX_LEADING)
         self.leading.setSpecialValueText("(Auto)")
         self.leading.valueChanged.connect(
-            lambda v: self.apply(leading=float(v) if v > 0 else None))
+            lambda v: self.apply(leading=self.px(self.leading) if v > 0 else None))
         self.kerning = KerningBox()
         self.kerning.setObjectName("Character_kerning")
         self.kerning.setToolTip("Kerning: Metrics (the font's own) or a value in "
@@ -184,7 +228,8 @@ class CharacterPanel(_TypePanel):
         self.h_scale.valueChanged.connect(lambda v: self.apply(h_scale=float(v)))
         self.shift = _spin("Character_baseline_shift", "Baseline shift (up)", -MAX_SHIFT,
                            MAX_SHIFT)
-        self.shift.valueChanged.connect(lambda v: self.apply(baseline_shift=float(v)))
+        self.shift.valueChanged.connect(
+            lambda v: self.apply(baseline_shift=self.px(self.shift)))
         self.color = QToolButton()
         self.color.setObjectName("Character_color")
         self.color.setToolTip("Text colour")
@@ -234,13 +279,15 @@ class CharacterPanel(_TypePanel):
     def show_settings(self, s: TextSettings) -> None:
         self.font_box.setCurrentFont(QFont(s.font))
         self.style_box.setCurrentIndex(2 * s.bold + s.italic)
-        self.size.setValue(s.size)
-        self.leading.setValue(0.0 if s.leading is None else s.leading)
+        unit, ppi = self.units()
+        show_length(self.size, s.size, unit, ppi, *size_range(ppi))
+        show_length(self.leading, 0.0 if s.leading is None else s.leading, unit, ppi, 0.0,
+                    MAX_LEADING)
         self.kerning.setValue(KERNING_METRICS if s.kerning is None else s.kerning)
         self.tracking.setValue(s.tracking)
         self.v_scale.setValue(s.v_scale)
         self.h_scale.setValue(s.h_scale)
-        self.shift.setValue(s.baseline_shift)
+        show_length(self.shift, s.baseline_shift, unit, ppi, -MAX_SHIFT, MAX_SHIFT)
         name = QColor(*s.color).name()
         self.color.setText(name)
         self.color.setStyleSheet(f"border-left: 14px solid {name};")
@@ -278,7 +325,8 @@ class ParagraphPanel(_TypePanel):
         for key, caption, tip in SPACINGS:
             box = _spin(f"Paragraph_{key}", tip + " (paragraph text)", -MAX_INDENT,
                         MAX_INDENT)
-            box.valueChanged.connect(lambda v, k=key: self.apply(**{k: float(v)}))
+            box.valueChanged.connect(
+                lambda v, k=key, b=box: self.apply(**{k: self.px(b)}))
             self.spacings[key] = box
             self._widgets.append(box)
             form.addRow(caption, box)
@@ -289,5 +337,6 @@ class ParagraphPanel(_TypePanel):
     def show_settings(self, s: TextSettings) -> None:
         for align, button in self.align_buttons.items():
             button.setChecked(align == s.align)
+        unit, ppi = self.units()
         for key, box in self.spacings.items():
-            box.setValue(getattr(s, key))
+            show_length(box, getattr(s, key), unit, ppi, -MAX_INDENT, MAX_INDENT)

@@ -8,7 +8,8 @@ step; the overrides cleared), a double-click opens Style Options (the style's na
 fields). Without one, a click only chooses the row that Duplicate, Delete and Style
 Options act on. The panel menu: New Style (from the selected layer's settings, the layer
 taking it, as Photoshop's), Duplicate Style, Delete Style, Redefine Style by Selection,
-Clear Override, Style Options. Every change goes through type_styles' operations: one
+Clear Override, Style Options (its sizes in Preferences' type unit at the document's
+resolution, as the Character panel's). Every change goes through type_styles' operations: one
 undo step each. Both panels start closed, tabs beside Character and Paragraph.
 """
 from __future__ import annotations
@@ -17,20 +18,22 @@ from typing import TYPE_CHECKING, Optional
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import (QCheckBox, QColorDialog, QComboBox, QDialog,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog,
                                QDialogButtonBox, QFontComboBox, QFormLayout, QGroupBox,
                                QHBoxLayout, QLineEdit, QListWidgetItem, QMenu, QPushButton,
                                QSpinBox, QToolButton, QVBoxLayout)
 
 from editor.model import type_styles
 from editor.model.text_layer import (ALIGNMENTS, CAPS, MAX_INDENT, MAX_LEADING, MAX_SCALE,
-                                     MAX_SHIFT, MAX_SIZE, MIN_SCALE, MIN_SIZE, TextLayer)
+                                     MAX_SHIFT, MIN_SCALE, TextLayer)
 from editor.model.type_styles import BASE_NAMES, PARAGRAPH, TITLES
 
+from . import dialogs
 from .actions import run_on_doc
 from .document_panel import DocumentPanel
 from .icons import icon
-from .type_panels import KERNING_METRICS, SPACINGS, STYLES, KerningBox, _spin
+from .type_panels import (KERNING_METRICS, SPACINGS, STYLES, KerningBox, _spin, length_of,
+                          show_length, size_range)
 
 if TYPE_CHECKING:
     from .window_api import EditorWindow
@@ -45,9 +48,11 @@ CAPS_NAMES = {"normal": "Normal", "small": "Small Caps", "all": "All Caps"}
 class StyleOptionsDialog(QDialog):
     """Character (Paragraph) Style Options: the style's name and every field of its kind."""
 
-    def __init__(self, parent, style: type_styles.TypeStyle):
+    def __init__(self, parent, style: type_styles.TypeStyle, unit: str = "points",
+                 ppi: float = 72.0):
         super().__init__(parent)
         self.kind = style.kind
+        self.units = (unit, ppi)  # the type unit and the document's resolution
         self.setObjectName("TypeStyleOptionsDialog")
         self.setWindowTitle(f"{TITLES[style.kind]} Options")
         v = style.as_dict()
@@ -66,12 +71,12 @@ class StyleOptionsDialog(QDialog):
         self.style = QComboBox()
         self.style.addItems([name for name, _, _ in STYLES])
         self.style.setCurrentIndex(2 * v["bold"] + v["italic"])
-        self.size = _spin("TypeStyle_size", "Font size", MIN_SIZE, MAX_SIZE)
-        self.size.setValue(v["size"])
+        self.size = _spin("TypeStyle_size", "Font size", 0.0, 1.0)
+        show_length(self.size, v["size"], unit, ppi, *size_range(ppi))
         self.leading = _spin("TypeStyle_leading", "Leading ((Auto): 120 % of the size)", 0.0,
-                             MAX_LEADING)
+                             1.0)
         self.leading.setSpecialValueText("(Auto)")
-        self.leading.setValue(v["leading"] or 0.0)
+        show_length(self.leading, v["leading"] or 0.0, unit, ppi, 0.0, MAX_LEADING)
         self.kerning = KerningBox()
         self.kerning.setRange(KERNING_METRICS, 10000)
         self.kerning.setSpecialValueText("Metrics")
@@ -86,9 +91,8 @@ class StyleOptionsDialog(QDialog):
         self.h_scale = _spin("TypeStyle_h_scale", "Horizontal scale", MIN_SCALE, MAX_SCALE,
                              " %", 1)
         self.h_scale.setValue(v["h_scale"])
-        self.shift = _spin("TypeStyle_baseline_shift", "Baseline shift (up)", -MAX_SHIFT,
-                           MAX_SHIFT)
-        self.shift.setValue(v["baseline_shift"])
+        self.shift = _spin("TypeStyle_baseline_shift", "Baseline shift (up)", 0.0, 1.0)
+        show_length(self.shift, v["baseline_shift"], unit, ppi, -MAX_SHIFT, MAX_SHIFT)
         self.color_value = tuple(v["color"])
         self.color = QPushButton()
         self.color.setObjectName("TypeStyle_color")
@@ -123,8 +127,8 @@ class StyleOptionsDialog(QDialog):
             self.align.setCurrentIndex(ALIGNMENTS.index(v["align"]))
             pform.addRow("Alignment:", self.align)
             for key, caption, tip in SPACINGS:
-                box = _spin(f"TypeStyle_{key}", tip, -MAX_INDENT, MAX_INDENT)
-                box.setValue(v[key])
+                box = _spin(f"TypeStyle_{key}", tip, 0.0, 1.0)
+                show_length(box, v[key], unit, ppi, -MAX_INDENT, MAX_INDENT)
                 self.spacings[key] = box
                 pform.addRow(caption + ":", box)
             row.addWidget(para, 0, Qt.AlignmentFlag.AlignTop)
@@ -141,26 +145,30 @@ class StyleOptionsDialog(QDialog):
         self.color.setStyleSheet(f"border-left: 14px solid {name};")
 
     def _choose_color(self) -> None:
-        color = QColorDialog.getColor(QColor(*self.color_value), self, "Text Color")
-        if color.isValid():
+        color = dialogs.ask_color(self, QColor(*self.color_value), "Text Color")
+        if color is not None:
             self.color_value = (color.red(), color.green(), color.blue())
             self._show_color()
 
     def choice(self) -> tuple[str, dict]:
         """(name, values) as set_style_options takes them."""
         _, bold, italic = STYLES[self.style.currentIndex()]
+
+        def px(box):  # (a length field's pixels)
+            return length_of(box, *self.units)
+
         values = dict(
             font=self.font.currentFont().family(), bold=bold, italic=italic,
-            size=self.size.value(), leading=self.leading.value() or None,
+            size=px(self.size), leading=px(self.leading) or None,
             kerning=None if self.kerning.value() == KERNING_METRICS else self.kerning.value(),
             tracking=self.tracking.value(), v_scale=self.v_scale.value(),
-            h_scale=self.h_scale.value(), baseline_shift=self.shift.value(),
+            h_scale=self.h_scale.value(), baseline_shift=px(self.shift),
             color=self.color_value, caps=CAPS[self.caps.currentIndex()],
             underline=self.underline.isChecked(),
             strikethrough=self.strikethrough.isChecked())
         if self.align is not None:
             values["align"] = ALIGNMENTS[self.align.currentIndex()]
-            values.update({k: box.value() for k, box in self.spacings.items()})
+            values.update({k: px(box) for k, box in self.spacings.items()})
         return self.name.text(), values
 
 
@@ -342,7 +350,7 @@ class TypeStylesPanel(DocumentPanel):
             return
         layer = self.layer()
         settings = layer.type_settings if layer is not None else \
-            self.main_window.tools.tools["type"].style
+            self.main_window.tools.tools["type"].next_style()
         made = self._op("make the style", lambda d: type_styles.new_style(
             d, self.kind, settings, layer))
         if made is not None:
@@ -380,7 +388,8 @@ class TypeStylesPanel(DocumentPanel):
         style = doc.type_styles.find(self.kind, name) if doc is not None else None
         if style is None:
             return None
-        dialog = StyleOptionsDialog(self.main_window, style)
+        dialog = StyleOptionsDialog(self.main_window, style,
+                                    self.main_window.settings.type_units, doc.resolution)
         self.dialog = dialog  # (tests reach the open dialog here)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             new_name, values = dialog.choice()

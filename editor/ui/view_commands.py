@@ -1,5 +1,5 @@
 """The View menu: zoom in and out, Fit on Screen, 100 %, a zoom field in the status bar, Extras (Ctrl+H: hides all that
-View > Show shows, at once) and View > Show's Selection Edges, Target Path, Guides (Ctrl+;) and Grid (Ctrl+'), rulers
+View > Show shows, at once) and View > Show's Selection Edges, Target Path, Guides (Ctrl+;), Grid (Ctrl+') and Slices, rulers
 (Ctrl+R), snapping (Shift+Ctrl+;; to other layers' edges when Snap to Layers is on, to the grid when Snap to Grid is),
 Lock Guides (Alt+Ctrl+;) and Clear Guides; each canvas gets its rulers, scroll bars, guides and grid from
 `canvas_chrome`."""
@@ -28,10 +28,11 @@ class ViewCommands:
     def __init__(self, window: "EditorWindow"):
         self.window = window
         self.options = ViewOptions(window.settings)
+        self.options.units_changed.connect(self.units_changed)
 
     # The option each checkable View action switches (the others' names are their keys).
     OPTION = {"show_guides": "guides", "show_grid": "grid", "show_selection_edges":
-              "selection_edges", "show_target_path": "target_path"}
+              "selection_edges", "show_target_path": "target_path", "show_slices": "slices"}
 
     def action_specs(self) -> list:
         """View > the zooms, Extras, Show (Selection Edges, Target Path, Guides, Grid), then
@@ -61,6 +62,7 @@ class ViewCommands:
             toggle("show_grid", "G&rid", "grid", "Ctrl+'", after="show_target_path",
                    menu="show"),
             toggle("show_guides", "&Guides", "guides", "Ctrl+;", after="show_grid", menu="show"),
+            toggle("show_slices", "S&lices", "slices", after="show_guides", menu="show"),
             toggle("rulers", "&Rulers", "rulers", "Ctrl+R", after="show"),
             toggle("snap", "S&nap", "snap", "Shift+Ctrl+;", after="rulers", separator=True),
             toggle("snap_layers", "Snap to &Layers", "snap_layers", after="snap"),
@@ -116,10 +118,18 @@ class ViewCommands:
         self.options.load_grid()
         self.repaint_canvases()
 
+    def units_changed(self) -> None:
+        """The rulers' unit changed (Preferences, a ruler's or the Info panel's menu): the
+        rulers and the Info panel show it."""
+        self.repaint_canvases()
+        self.window.info_panel.refresh()
+
     def repaint_canvases(self) -> None:
         for session in self.window.sessions:
             if session.canvas is not None and session.canvas.chrome is not None:
                 session.canvas.chrome.layout()
+                session.canvas.chrome.top.update()  # (the rulers' unit may have changed)
+                session.canvas.chrome.left.update()
                 session.canvas.update()
 
     def clear_guides(self) -> None:

@@ -16,8 +16,9 @@ nothing. The path is kept in fractions of a pixel, as the pointer gives it.
 
 The Custom Shape (the sixth shape, Photoshop's Custom Shape tool) draws the shape chosen in
 the options bar's Shape picker (`custom_shapes`: the built-in ones and those Edit > Define
-Custom Shape made, kept in custom_shapes.json beside the settings) stretched to the dragged
-box; Shift keeps the shape's own proportions, Alt draws from the centre.
+Custom Shape made or the picker's menu (☰) Import Shapes… read from Photoshop's .csh, kept in
+custom_shapes.json beside the settings) stretched to the dragged box; Shift keeps the
+shape's own proportions, Alt draws from the centre.
 
 The Mode (Photoshop's "pick tool mode", every shape): Shape makes the shape layer; Path
 puts the outline into the chosen path or a new Work Path (`paths.add_subpath`); Pixels
@@ -31,7 +32,8 @@ from typing import Optional
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QCursor, QIcon, QPainter, QPainterPath, QPixmap
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout,
-                               QFrame, QHBoxLayout, QLabel, QSpinBox, QToolButton, QWidget)
+                               QFrame, QHBoxLayout, QLabel, QMenu, QSpinBox, QToolButton,
+                               QWidget)
 
 from editor.model import FillLayer, adjustment_ops, custom_shapes, path_edit, paths
 from editor.model.errors import DocumentError
@@ -127,6 +129,15 @@ class ShapeTool(Tool):
         """Reads the user's shapes again (the Preset Manager changed them)."""
         self.user_shapes = custom_shapes.load_library(self.library_path)
         self._fill_picker()
+
+    def import_shapes(self, path: Optional[str] = None) -> int:
+        """Import Shapes…: Photoshop's .csh (or our custom shapes .json) appended to the
+        user's shapes (`preset_manager.import_file`: names already there skipped, a
+        built-in shape's name numbered; the file written, the picker refilled)."""
+        from editor.model.preset_kinds import CUSTOM_SHAPES
+
+        from ..preset_manager import import_file
+        return import_file(self.window, CUSTOM_SHAPES, path)
 
     def library(self) -> list:
         """The Shape picker's shapes: the built-in ones, then the user's."""
@@ -355,12 +366,30 @@ class ShapeTool(Tool):
         picker.setObjectName("ShapeTool_custom_shape")
         picker.setToolTip("Shape: the custom shape to draw (Edit > Define Custom Shape adds "
                           "one from a path)")
+        # Narrow, as Photoshop's picker (mostly the shape's drawing), so that the options
+        # bar, full at 1200 px, keeps room for the picker's menu; the list shows whole names.
+        picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        picker.setMinimumContentsLength(7)
+        picker.view().setMinimumWidth(190)
         self._picker = picker
         self._fill_picker()
         picker.currentTextChanged.connect(lambda name: name and self.set_custom(name))
         picker.setVisible(self.shape == "custom")
         self._option_widgets.append(("custom", picker))
         row.addWidget(picker)
+        # The picker's menu (Photoshop's gear): Import Shapes… reads a .csh.
+        menu_button = QToolButton()
+        menu_button.setObjectName("ShapeTool_custom_menu")
+        menu_button.setText("☰")
+        menu_button.setToolTip("Custom shapes menu: Import Shapes…")
+        menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(menu_button)
+        action = menu.addAction("Import Shapes…", lambda: self.import_shapes())
+        action.setObjectName("ShapeTool_import_shapes")
+        menu_button.setMenu(menu)
+        menu_button.setVisible(self.shape == "custom")
+        self._option_widgets.append(("custom", menu_button))
+        row.addWidget(menu_button)
         self._build_stroke_options(row)
         self._readout = QLabel("Fill: the foreground colour")
         self._readout.setObjectName("Dim")

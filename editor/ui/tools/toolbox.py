@@ -38,6 +38,7 @@ from .quick_select import QuickSelectionTool
 from .red_eye import RedEyeTool
 from .ruler import RulerTool
 from .shape import ShapeTool
+from .slice import SliceSelectTool, SliceTool
 from .tone import BurnTool, DodgeTool, SpongeTool
 from .type_tool import TypeTool
 from .wand import MagicWandTool
@@ -56,6 +57,7 @@ def all_tools(window: "EditorWindow") -> list[Tool]:
             EyedropperTool(window), ColorSamplerTool(window),
             RulerTool(window),
             HandTool(window), RotateViewTool(window), ZoomTool(window), CropTool(window), PerspectiveCropTool(window),
+            SliceTool(window), SliceSelectTool(window),
             LassoTool(window), ObjectSelectionTool(window),
             QuickSelectionTool(window), MagicWandTool(window), FillTool(window), PenTool(window), FreeformPenTool(window),
             AddAnchorPointTool(window), DeleteAnchorPointTool(window), ConvertPointTool(window),
@@ -69,7 +71,7 @@ def all_tools(window: "EditorWindow") -> list[Tool]:
 # letter takes the next one.
 GROUPS = {"move": ("move", "artboard"),
           "brush": ("brush", "pencil", "color_replace", "mixer_brush"),
-          "crop": ("crop", "perspective_crop"),
+          "crop": ("crop", "perspective_crop", "slice", "slice_select"),
           "object_select": ("object_select", "quick_select", "wand"),
           "clone_stamp": ("clone_stamp", "pattern_stamp"),
           "history_brush": ("history_brush", "art_history_brush"),

@@ -23,12 +23,14 @@ button cancels: a new layer goes, an edited one is as it was. A double-click on 
 layer's thumbnail in the Layers panel edits its text too. Ctrl+Z while typing takes back the last change
 of the text (and, with none left, cancels), as any menu command commits first.
 
-The options bar holds the font family, size (pt: a pixel at 72 ppi, text_layer.py),
-colour, bold, italic and alignment: what the next text gets, and, changed while a text
+The options bar holds the font family, size (in Preferences' type unit, points by
+default, converted by the document's resolution: 12 pt is 50 px at 300 ppi), colour, bold, italic and alignment: what the next text gets, and, changed while a text
 layer is being edited, part of that edit; changed with a text layer active (not being
 edited), one undo step of its own, as in Photoshop. New text takes the foreground
 colour, as Photoshop's does, and the bar's swatch follows it while no text layer is
-active. Its warp button opens Type > Warp Text… for the text (committing an edit in
+active. The next text's settings (`style`) keep their lengths in points, as at 72 ppi
+(Photoshop's tool makes 12 pt type in any document); a text layer's are pixels
+(`next_style`). Its warp button opens Type > Warp Text… for the text (committing an edit in
 progress first, as any menu command does).
 """
 from __future__ import annotations
@@ -42,14 +44,16 @@ from PySide6.QtGui import (QColor, QCursor, QFont, QKeyEvent, QKeySequence, QPai
 from PySide6.QtWidgets import (QApplication, QButtonGroup, QDoubleSpinBox, QFontComboBox,
                                QHBoxLayout, QToolButton, QWidget)
 
-from editor.model.text_layer import (ALIGNMENTS, DEFAULT_FONT, MAX_SIZE, MIN_SIZE, TextLayer,
-                                     TextSettings, box_frame, caret, check_editable,
+from editor.model.resolution import DEFAULT as DEFAULT_PPI
+from editor.model.resolution import TYPE_LENGTHS, type_change
+from editor.model.text_layer import (ALIGNMENTS, DEFAULT_FONT, TextLayer, TextSettings, box_frame, caret, check_editable,
                                      layer_name, layout, line_of, overflows, position_of,
                                      preview_text, set_text, warp_points)
 from editor.model.text_path import TypePath, distance_to
 from editor.model.text_warp import is_warped
 
 from ..icons import icon
+from ..type_panels import length_of, show_length, size_range
 from .base import Tool
 from .path_type import paint_type_path
 
@@ -279,7 +283,7 @@ class TypeTool(Tool):
     def activate(self, canvas) -> None:
         """Chosen with a text layer active: the bar shows that layer's settings."""
         layer = canvas.doc.active if canvas is not None and canvas.doc is not None else None
-        self.show(layer.type_settings if isinstance(layer, TextLayer) else self.style)
+        self.show(layer.type_settings if isinstance(layer, TextLayer) else self.next_style())
 
     def colors_changed(self) -> None:
         """The foreground colour changed: the bar's swatch shows the colour new text gets
@@ -287,27 +291,55 @@ class TypeTool(Tool):
         if self.editing() is None:
             doc = self.window.doc
             layer = doc.active if doc is not None else None
-            self.show(layer.type_settings if isinstance(layer, TextLayer) else self.style)
+            self.show(layer.type_settings if isinstance(layer, TextLayer) else self.next_style())
 
     # -- options ----------------------------------------------------------------------
     def editing(self) -> Optional["TypeEdit"]:
         mode = self.window.tools.mode
         return mode if isinstance(mode, TypeEdit) and mode.tool is self else None
 
+    def ppi(self) -> float:
+        """The active document's resolution (72 without one): type units convert by it."""
+        doc = self.window.doc
+        return doc.resolution if doc is not None else DEFAULT_PPI
+
+    def next_style(self) -> TextSettings:
+        """The next text's settings in the active document's pixels (`style`'s points
+        times its resolution over 72); `style` itself when they do not fit its range."""
+        factor = self.ppi() / 72.0
+        if factor == 1.0:
+            return self.style
+        try:
+            return self.style.replace(**type_change(
+                {k: getattr(self.style, k) for k in TYPE_LENGTHS}, factor))
+        except Exception:  # (a size beyond the pixels' range at this resolution)
+            return self.style
+
+    def shown_settings(self) -> TextSettings:
+        """What the bar and the panels show: the text being edited, else the active type
+        layer's, else the next text's."""
+        edit = self.editing()
+        if edit is not None:
+            return edit.layer.type_settings
+        doc = self.window.doc
+        layer = doc.active if doc is not None else None
+        return layer.type_settings if isinstance(layer, TextLayer) else self.next_style()
+
     def set_option(self, focus: bool = True, **change) -> None:
         """Font, size, colour, bold, italic or alignment chosen on the options bar (or any
         setting on the Character and Paragraph panels, which call this: `focus` False
         leaves the keyboard with them): kept for the next text; part of the edit while
-        text is edited, else one undo step for the active text layer."""
+        text is edited, else one undo step for the active text layer. Lengths are in the
+        document's pixels (the next text's `style` keeps them as points)."""
         if "color" not in change:
             try:
-                self.style = self.style.replace(**change)
+                self.style = self.style.replace(**type_change(change, 72.0 / self.ppi()))
             except Exception as exc:
                 self.window.report(exc, "Could not change the text")
                 return
-            for key, value in change.items():
+            for key in change:
                 if key in _REMEMBERED:
-                    self.window.settings.set_value(f"tools/type/{key}", value)
+                    self.window.settings.set_value(f"tools/type/{key}", getattr(self.style, key))
         edit = self.editing()
         canvas = self.window.canvas
         if edit is not None:
@@ -323,7 +355,7 @@ class TypeTool(Tool):
                 self.show(layer.type_settings)
             elif "color" in change:
                 self.window.set_foreground(QColor(*change["color"]))
-                self.show(self.style)
+                self.show(self.next_style())
         if canvas is not None and "font" not in change and focus:
             canvas.setFocus()  # typing goes on into the text
 
@@ -372,12 +404,12 @@ class TypeTool(Tool):
         font.currentFontChanged.connect(lambda f: self.set_option(font=f.family()))
         size = QDoubleSpinBox()
         size.setObjectName("TypeTool_size")
-        size.setRange(MIN_SIZE, MAX_SIZE)
-        size.setDecimals(1)
-        size.setSuffix(" pt")
-        size.setToolTip("Font size in points (a point is a pixel: 72 ppi)")
+        size.setDecimals(2)
+        size.setToolTip("Font size (Preferences > Units & Rulers' Type unit; points are "
+                        "converted by the document's resolution)")
         size.setKeyboardTracking(False)  # typed: one change when the value is entered
-        size.valueChanged.connect(lambda v: self.set_option(size=float(v)))
+        size.valueChanged.connect(
+            lambda v: self.set_option(size=length_of(size, *self._units())))
         color = QToolButton()
         color.setObjectName("TypeTool_color")
         color.setToolTip("Text colour")
@@ -422,10 +454,25 @@ class TypeTool(Tool):
         row.addStretch(1)
         self._widgets.update(font=font, size=size, color=color, bold=bold, italic=italic,
                              warp=warp, cancel=cancel, commit=commit)
-        self.show(self.style)
+        self.show(self.next_style())
         return w
 
+    def _units(self) -> tuple[str, float]:
+        return self.window.settings.type_units, self.ppi()
+
     def show(self, settings: TextSettings) -> None:
+        """The options bar and the Character and Paragraph panels show `settings`."""
+        self._show_bar(settings)
+        refresh = getattr(self.window, "refresh_type_panels", None)
+        if refresh is not None:  # the Character and Paragraph panels show the same
+            refresh()
+
+    def show_bar(self) -> None:
+        """The options bar shows what it should now (`shown_settings`), in the type
+        unit at the document's resolution (after Preferences, Image Size, another tab)."""
+        self._show_bar(self.shown_settings())
+
+    def _show_bar(self, settings: TextSettings) -> None:
         """The options bar shows `settings` (no signal sent back)."""
         widgets = self._widgets
         if not widgets:
@@ -433,7 +480,7 @@ class TypeTool(Tool):
         for widget in widgets.values():
             widget.blockSignals(True)
         widgets["font"].setCurrentFont(QFont(settings.font))
-        widgets["size"].setValue(settings.size)
+        show_length(widgets["size"], settings.size, *self._units(), *size_range(self.ppi()))
         name = QColor(*self.shown_color()).name()
         widgets["color"].setText(name)
         widgets["color"].setStyleSheet(f"border-left: 14px solid {name};")
@@ -447,9 +494,6 @@ class TypeTool(Tool):
         widgets["commit"].setEnabled(editing)
         for widget in widgets.values():
             widget.blockSignals(False)
-        refresh = getattr(self.window, "refresh_type_panels", None)
-        if refresh is not None:  # the Character and Paragraph panels show the same
-            refresh()
 
 
 class TypeEdit(Tool):
@@ -482,8 +526,8 @@ class TypeEdit(Tool):
                 knots, closed, along = path
                 on_path = dict(path=TypePath.from_knots(knots, closed, anchor),
                                path_start=along)
-            settings = tool.style.replace(text="", color=(fg.red(), fg.green(), fg.blue()),
-                                          box=box, **on_path)
+            settings = tool.next_style().replace(
+                text="", color=(fg.red(), fg.green(), fg.blue()), box=box, **on_path)
             layer = TextLayer.drawn(layer_name(""), settings, anchor)
             parent, index = doc._insertion_point(None)
             doc._insert(layer, parent, index)
@@ -613,7 +657,7 @@ class TypeEdit(Tool):
         self._disconnect()
         self._blink.stop()
         self._blink.deleteLater()  # (a new edit makes its own)
-        self.tool.show(self.tool.style)
+        self.tool.show(self.tool.next_style())
         if canvas is not None:
             canvas.update()
 
